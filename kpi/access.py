@@ -1,0 +1,51 @@
+"""Who may see what: a viewer becomes a scope, and every read takes a scope.
+
+Default deny: no viewer, an unknown role or a department head without a department gets the
+empty scope, which matches nothing. A `Scope` is frozen and hashable, so it is part of every
+cache key and one department's numbers can never be served to another from a cache.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kpi.model import Person, Role
+
+
+@dataclass(frozen=True)
+class Scope:
+    departments: frozenset[str] | None
+    """The departments the viewer may read; None means every department."""
+
+    @property
+    def is_everything(self) -> bool:
+        return self.departments is None
+
+    def allows(self, department: str | None) -> bool:
+        if self.departments is None:
+            return True
+        return department is not None and department in self.departments
+
+
+NOTHING = Scope(frozenset())
+EVERYTHING = Scope(None)
+
+_READ_ALL = {Role.ADMIN, Role.EXECUTIVE, Role.PRESENTER}
+
+
+def scope_for(viewer: Person | None) -> Scope:
+    """The read scope of `viewer` (see product.md §5)."""
+    if viewer is None:
+        return NOTHING
+    if viewer.role in _READ_ALL:
+        return EVERYTHING
+    if viewer.role is Role.DEPARTMENT_HEAD and viewer.department:
+        return Scope(frozenset({viewer.department}))
+    return NOTHING
+
+
+def department_scope(scope: Scope, department: str | None) -> Scope:
+    """Narrow `scope` to one department (never widen it): the Departments page and `--department`."""
+    if department is None:
+        return scope
+    return Scope(frozenset({department})) if scope.allows(department) else NOTHING

@@ -1,0 +1,139 @@
+"""`python -m kpi …`: the command line, on the same store as the app.
+
+Exit codes: 0 success, 1 input rejected (nothing written), 2 usage error, 3 store busy.
+Every message goes through the translation function; `--lang` picks the language.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+
+from kpi import access, i18n, months
+from kpi.i18n import t
+from kpi.model import Person, Role
+
+EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
+OPERATOR = Person("operator@localhost", "operator", Role.ADMIN, None)
+"""Who the command line acts as without `--as`: whoever can open the store file has it all."""
+
+
+class Rejected(Exception):
+    """Input the command cannot accept; the message says why. Nothing was written."""
+
+
+def _month(text: str | None) -> date:
+    if text is None:
+        return months.last_complete(date.today())
+    try:
+        return months.parse(text)
+    except ValueError as error:
+        raise Rejected(t("cli.bad_month", detail=error)) from error
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="python -m kpi", description=t("cli.description"))
+    root.add_argument("--db", help=t("cli.db_help"))
+    root.add_argument("--lang", choices=i18n.languages(), help=t("cli.lang_help", languages=", ".join(i18n.languages())))
+    root.add_argument("--as", dest="as_email", metavar="EMAIL", help=t("cli.as_help"))
+    commands = root.add_subparsers(dest="command", required=True)
+    init = commands.add_parser("init", help=t("cli.init_help"), description=t("cli.init_help"))
+    init.add_argument("--demo", action="store_true", help=t("cli.demo_help"))
+    init.add_argument("--demo-end", metavar="YYYY-MM", help=t("cli.demo_end_help"))
+    status = commands.add_parser("status", help=t("cli.status_help"), description=t("cli.status_help"))
+    status.add_argument("--month", metavar="YYYY-MM", help=t("cli.month_help"))
+    status.add_argument("--department", metavar="CODE", help=t("cli.department_help"))
+    status.add_argument("--json", action="store_true", help=t("cli.json_help"))
+    return root
+
+
+def _pre_language(argv: list[str]) -> None:
+    """Pick the language before building help texts, so `--help` speaks it too."""
+    for index, arg in enumerate(argv):
+        if arg == "--lang" and index + 1 < len(argv):
+            i18n.set_language(argv[index + 1])
+        elif arg.startswith("--lang="):
+            i18n.set_language(arg.split("=", 1)[1])
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    _pre_language(argv)
+    try:
+        args = parser().parse_args(argv)
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
+    from kpi.store import engine, setup  # the store (SQLAlchemy) loads only for real work
+
+    try:
+        store = engine.create(engine.resolve_url(args.db))
+        handler = {"init": _init, "status": _status}[args.command]
+        return handler(args, store)
+    except Rejected as error:
+        print(error, file=sys.stderr)
+        return EXIT_REJECTED
+    except engine.StoreBusy as error:
+        print(t("cli.busy", detail=error), file=sys.stderr)
+        return EXIT_BUSY
+    except setup.SchemaTooNew as error:
+        print(t("cli.schema_too_new", detail=error), file=sys.stderr)
+        return EXIT_REJECTED
+
+
+def _viewer(args: argparse.Namespace, conn: object) -> Person:
+    from kpi.store import queries
+
+    if not args.as_email:
+        return OPERATOR
+    found = queries.person(conn, args.as_email)  # type: ignore[arg-type]
+    if found is None:
+        raise Rejected(t("cli.unknown_person", email=args.as_email))
+    return found
+
+
+def _init(args: argparse.Namespace, store: object) -> int:
+    from kpi.demo.generate import generate
+    from kpi.store import engine, loading, setup
+
+    version = setup.ensure(store)  # type: ignore[arg-type]
+    print(t("cli.store_ready", url=store.url.render_as_string(hide_password=True), version=version))  # type: ignore[attr-defined]
+    if not args.demo:
+        return EXIT_OK
+    end = _month(args.demo_end)
+    company = generate(end)
+    with engine.writing(store) as conn:  # type: ignore[arg-type]
+        writer = loading.load_company(conn, company, who="demo")
+        setup.set_meta(conn, "demo_end", months.key(end))
+    counts = writer.tally.counts
+    total = {o: sum(c.get(o, 0) for c in counts.values()) for o in ("inserted", "updated", "unchanged")}
+    total["inserted"] += sum(c.get("replaced", 0) for c in counts.values())
+    print(t("cli.demo_loaded", company=company.name, month=months.key(end), kpis=len(company.kpis),
+            goals=len(company.goals), values=len(company.measurements), answers=len(company.responses)))
+    print(t("cli.demo_changes", **total))
+    return EXIT_OK
+
+
+def _status(args: argparse.Namespace, store: object) -> int:
+    from kpi.cli_table import print_report
+    from kpi.serialize import report_dict
+    from kpi.store import engine, reports
+
+    month = _month(args.month)
+    with engine.reading(store) as conn:  # type: ignore[arg-type]
+        viewer = _viewer(args, conn)
+        who = viewer.email if args.as_email else t("cli.operator")
+        scope = access.scope_for(viewer)
+        if args.department:
+            scope = access.department_scope(scope, args.department)
+            if not scope.departments and scope.departments is not None:
+                raise Rejected(t("cli.department_denied", department=args.department, who=who))
+        if scope.departments is not None and not scope.departments:
+            raise Rejected(t("cli.nothing_visible", who=who))
+        result = reports.month_report(conn, scope, month, i18n.current())
+    if args.json:
+        print(json.dumps(report_dict(result), ensure_ascii=False, indent=2))
+    else:
+        print_report(result)
+    return EXIT_OK

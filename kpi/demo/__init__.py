@@ -1,0 +1,1 @@
+"""The demo company: a deterministic, story-telling data set (see company.toml)."""

@@ -1,0 +1,272 @@
+"""Generate the demo company's records for a given last month, deterministically.
+
+Every random number comes from a generator seeded by (seed, KPI, month), so the same seed and
+the same last month always give the same numbers, and a longer or shorter history does not
+change the months both share. `scale` copies every department except the executive board (with
+its KPIs and goals) to make the large companies the benchmark needs.
+"""
+
+from __future__ import annotations
+
+import random
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from kpi import months
+from kpi.model import (
+    Action,
+    ActionStatus,
+    Aggregation,
+    Commentary,
+    Department,
+    Direction,
+    Goal,
+    Kpi,
+    Level,
+    Measurement,
+    Person,
+    Promise,
+    Response,
+    Role,
+    ServicePriority,
+)
+
+COMPANY_FILE = Path(__file__).with_name("company.toml")
+DEFAULT_SEED = 2026
+_SEASON = {12: 1.0, 11: 0.6, 1: 0.3}
+"""How much of a KPI's Christmas effect each month carries (the peak is December)."""
+_TOUCHPOINTS = ("phone", "chat", "webshop", "store", "delivery")
+_SEGMENTS = ("private", "business")
+
+
+@dataclass(frozen=True)
+class Translation:
+    table: str
+    key: str
+    field: str
+    language: str
+    text: str
+
+
+@dataclass
+class Company:
+    """Everything the demo puts in a store, as domain records."""
+
+    name: str
+    end: date
+    departments: list[Department] = field(default_factory=list)
+    people: list[Person] = field(default_factory=list)
+    promises: list[Promise] = field(default_factory=list)
+    kpis: list[Kpi] = field(default_factory=list)
+    goals: list[Goal] = field(default_factory=list)
+    measurements: list[Measurement] = field(default_factory=list)
+    responses: list[Response] = field(default_factory=list)
+    service_priorities: list[ServicePriority] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)
+    commentary: list[Commentary] = field(default_factory=list)
+    translations: list[Translation] = field(default_factory=list)
+
+
+def load_spec() -> dict:
+    with COMPANY_FILE.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def _copies(code: str, department: str, scale: int) -> list[tuple[str, str]]:
+    """(code, department) for each copy; the executive board is never copied."""
+    if department == "MGMT" or scale <= 1:
+        return [(code, department)]
+    return [(code, department)] + [
+        (f"{code}_{i:02d}", f"{department}_{i:02d}") for i in range(2, scale + 1)
+    ]
+
+
+def _month_offset(end: date, offset: int) -> date:
+    return months.add(end, offset)
+
+
+def _level(spec: dict, offset: int, strategy_start: int) -> float:
+    start = spec.get("from", strategy_start)
+    base, now = float(spec["base"]), float(spec["now"])
+    if offset <= start:
+        return base
+    return base + (now - base) * (offset - start) / (0 - start)
+
+
+def _season(spec: dict, month: date) -> float:
+    return float(spec.get("season", 0.0)) * _SEASON.get(month.month, 0.0)
+
+
+def _measured_value(spec: dict, level: float, rng: random.Random) -> float:
+    value = level + rng.gauss(0.0, float(spec.get("noise", 0.0)))
+    if spec["unit"] == "%":
+        value = min(max(value, 0.0), 100.0)
+    if spec["unit"] == "count":
+        return float(max(round(value), 0))
+    return round(max(value, 0.0), 3)
+
+
+def _nps_score(level: float, rng: random.Random) -> int:
+    passives = 0.3
+    promoters = max(min((1 - passives + level / 100) / 2, 1.0), 0.0)
+    detractors = max(1 - passives - promoters, 0.0)
+    draw = rng.random()
+    if draw < promoters:
+        return rng.choices((9, 10), (6, 4))[0]
+    if draw < promoters + detractors:
+        return rng.choices(range(7), (1, 1, 2, 3, 5, 8, 10))[0]
+    return rng.choice((7, 8))
+
+
+def _csat_score(level: float, rng: random.Random) -> int:
+    if rng.random() < level / 100:
+        return rng.choices((4, 5), (55, 45))[0]
+    return rng.choices((1, 2, 3), (1, 2, 4))[0]
+
+
+def _ces_score(level: float, rng: random.Random) -> int:
+    return min(max(round(rng.gauss(level, 1.0)), 1), 7)
+
+
+_SCORERS = {"nps": _nps_score, "csat": _csat_score, "ces": _ces_score}
+
+
+def _answers(code: str, spec: dict, month: date, level: float, rng: random.Random, factor: float) -> list[Response]:
+    count = max(int(round(spec["answers"] * factor * rng.uniform(0.9, 1.1))), 1)
+    last_day = months.end_of(month).day
+    scorer = _SCORERS[spec["aggregation"]]
+    segment_default = "business" if code.startswith("NPS_B2B") else None
+    return [
+        Response(
+            kpi=code,
+            date=date(month.year, month.month, rng.randint(1, last_day)),
+            score=scorer(level, rng),
+            segment=segment_default or rng.choices(_SEGMENTS, (85, 15))[0],
+            touchpoint=rng.choice(_TOUCHPOINTS),
+        )
+        for _ in range(count)
+    ]
+
+
+def _kpi_record(code: str, department: str, spec: dict) -> Kpi:
+    return Kpi(
+        code=code,
+        name=spec["name"],
+        department=department,
+        unit=spec["unit"],
+        direction=Direction(spec["direction"]),
+        aggregation=Aggregation(spec["aggregation"]),
+        target=float(spec["target"]),
+        tolerance=float(spec.get("tolerance", 0.05)),
+        journey_phase=spec.get("phase"),
+        definition=spec["definition"],
+    )
+
+
+def _history(company: Company, spec: dict, events: list[dict], history: int, seed: int, answers_factor: float) -> None:
+    strategy_start = int(spec["_strategy_start"])
+    for code, _department in spec["_copies"]:
+        for offset in range(-(history - 1), 1):
+            month = _month_offset(company.end, offset)
+            rng = random.Random(f"{seed}:{code}:{months.key(month)}")
+            level = _level(spec, offset, strategy_start) + _season(spec, month)
+            level += sum(e["changes"].get(spec["code"], 0.0) for e in events if e["month"] == offset)
+            if Aggregation(spec["aggregation"]).is_survey:
+                company.responses.extend(_answers(code, spec, month, level, rng, answers_factor))
+            else:
+                value = _measured_value(spec, level, rng)
+                company.measurements.append(Measurement(code, month, value, "", "demo"))
+
+
+def _translate(company: Company, table: str, key: str, item: dict, fields: dict[str, str]) -> None:
+    for spec_field, store_field in fields.items():
+        text = item.get(f"{spec_field}_da")
+        if text:
+            company.translations.append(Translation(table, key, store_field, "da", text))
+
+
+def generate(end: date, *, seed: int = DEFAULT_SEED, scale: int = 1, history: int | None = None,
+             answers_factor: float = 1.0) -> Company:
+    """The demo company with `history` months of data ending with `end` (a month)."""
+    spec = load_spec()
+    history = history or int(spec["history_months"])
+    company = Company(name=spec["company"], end=end)
+    for item in spec["departments"]:
+        for code, _ in _copies(item["code"], item["code"], scale):
+            suffix = code[len(item["code"]):]
+            company.departments.append(Department(code, item["name"] + suffix.replace("_", " ")))
+            _translate(company, "department", code, {"name_da": item.get("name_da", "") + suffix.replace("_", " ")}, {"name": "name"})
+    for item in spec["people"]:
+        company.people.append(Person(item["email"], item["name"], Role(item["role"]), item.get("department")))
+    for item in spec["promises"]:
+        company.promises.append(Promise(item["code"], item["text"]))
+        _translate(company, "promise", item["code"], item, {"text": "text"})
+    for item in spec["kpis"]:
+        item["_copies"] = _copies(item["code"], item["department"], scale)
+        item["_strategy_start"] = spec["strategy_start"]
+        for code, department in item["_copies"]:
+            company.kpis.append(_kpi_record(code, department, item))
+            _translate(company, "kpi", code, item, {"name": "name", "definition": "definition"})
+        _history(company, item, spec.get("events", []), history, seed, answers_factor)
+    _goals(company, spec, scale)
+    _priorities_actions_commentary(company, spec)
+    return company
+
+
+def _goals(company: Company, spec: dict, scale: int) -> None:
+    kpi_department = {k["code"]: k["department"] for k in spec["kpis"]}
+    goal_department = {g["code"]: g.get("department") for g in spec["goals"]}
+    for item in spec["goals"]:
+        for code, department in _copies(item["code"], item.get("department") or "MGMT", scale):
+            suffix = code[len(item["code"]):]
+            parent = item.get("parent")
+            if parent and suffix and goal_department.get(parent) not in (None, "MGMT"):
+                parent = parent + suffix
+            kpi = item.get("kpi")
+            if kpi and suffix and kpi_department.get(kpi) != "MGMT":
+                kpi = kpi + suffix
+            company.goals.append(_goal_record(company.end, item, code, department, parent, kpi))
+            _translate(company, "goal", code, item, {"title": "title", "description": "description"})
+
+
+def _goal_record(end: date, item: dict, code: str, department: str, parent: str | None, kpi: str | None) -> Goal:
+    accepted = item.get("accepted")
+    return Goal(
+        code=code,
+        level=Level(item["level"]),
+        title=item["title"],
+        kpi=kpi,
+        department=department,
+        owner=item.get("owner"),
+        parent=parent,
+        description=item.get("description", ""),
+        baseline=item.get("baseline"),
+        target=item.get("target"),
+        start=_month_offset(end, item["start"]) if "start" in item else None,
+        deadline=months.end_of(_month_offset(end, item["deadline"])) if "deadline" in item else None,
+        weight=float(item.get("weight", 1.0)),
+        accepted_at=_month_offset(end, accepted).replace(day=10) if accepted is not None else None,
+        promise=item.get("promise"),
+    )
+
+
+def _priorities_actions_commentary(company: Company, spec: dict) -> None:
+    for item in spec["service_priorities"]:
+        company.service_priorities.append(
+            ServicePriority(item["code"], item["text"], item["kpi"], float(item["threshold"]), item["comparison"])
+        )
+        _translate(company, "service_priority", item["code"], item, {"text": "text"})
+    for number, item in enumerate(spec["actions"], start=1):
+        due = months.end_of(_month_offset(company.end, item["due"]))
+        company.actions.append(
+            Action(number, item["goal"], item["title"], item["owner"], due, ActionStatus(item["status"]))
+        )
+        _translate(company, "action", str(number), item, {"title": "title"})
+    for number, item in enumerate(spec["commentary"], start=1):
+        month = _month_offset(company.end, item["month"])
+        company.commentary.append(
+            Commentary(number, month, item["author"], item["text"], kpi=item.get("kpi"), goal=item.get("goal"))
+        )
+        _translate(company, "commentary", str(number), item, {"text": "text"})

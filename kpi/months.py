@@ -1,0 +1,56 @@
+"""Months as the product counts them: a `date` on the first day of the month.
+
+One representation everywhere (store, rules, URLs as `YYYY-MM`) keeps month arithmetic in
+one small, tested place.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+_MONTH_RE = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
+
+
+def parse(text: str) -> date:
+    """`2026-10` → date(2026, 10, 1); raises ValueError with the offending text."""
+    match = _MONTH_RE.match(str(text))
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise ValueError(f"{text!r} is not a month in the form YYYY-MM")
+    return date(int(match.group(1)), int(match.group(2)), 1)
+
+
+def key(month: date) -> str:
+    """date(2026, 10, 1) → `2026-10`, the form used in URLs, files and JSON."""
+    return f"{month.year:04d}-{month.month:02d}"
+
+
+def first_of(day: date) -> date:
+    return date(day.year, day.month, 1)
+
+
+def add(month: date, months: int) -> date:
+    """The month `months` after (or before, when negative) `month`."""
+    index = month.year * 12 + month.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def between(first: date, last: date) -> list[date]:
+    """Every month from `first` to `last`, both included."""
+    count = diff(first, last)
+    return [add(first, i) for i in range(count + 1)]
+
+
+def diff(first: date, last: date) -> int:
+    """Whole months from `first` to `last` (negative when `last` is earlier)."""
+    return (last.year - first.year) * 12 + last.month - first.month
+
+
+def last_complete(today: date) -> date:
+    """The month before the one `today` falls in: the newest month whose data can be whole."""
+    return add(first_of(today), -1)
+
+
+def end_of(month: date) -> date:
+    """The last day of `month`."""
+    return date.fromordinal(add(month, 1).toordinal() - 1)

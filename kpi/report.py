@@ -1,0 +1,199 @@
+"""A month's report: every KPI and goal in scope with its status, deltas, forecast and warnings.
+
+Pure: it takes records and month values (already scoped by the store) and returns plain data.
+The Overview, the cascade, `python -m kpi status` and the exports all read the same report, so
+they can never disagree about a number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from kpi import cascade, months, status
+from kpi.model import (
+    Action,
+    ActionStatus,
+    Goal,
+    GoalStatus,
+    Kpi,
+    KpiStatus,
+    Level,
+    MonthValue,
+)
+
+
+ValueIndex = dict[str, dict[date, MonthValue]]
+"""Month values indexed as `kpi code → month → value`."""
+
+HISTORY_MONTHS = 13
+"""Months of values a report needs before its month: last month, same month last year, trend."""
+
+
+@dataclass(frozen=True)
+class KpiRow:
+    kpi: Kpi
+    value: MonthValue | None
+    previous: MonthValue | None
+    year_ago: MonthValue | None
+    status: KpiStatus
+    previous_status: KpiStatus
+
+    @property
+    def delta_previous(self) -> float | None:
+        return _delta(self.value, self.previous)
+
+    @property
+    def delta_year(self) -> float | None:
+        return _delta(self.value, self.year_ago)
+
+    @property
+    def gap_to_target(self) -> float | None:
+        if self.value is None or self.kpi.target is None:
+            return None
+        return self.value.value - self.kpi.target
+
+
+@dataclass(frozen=True)
+class GoalRow:
+    goal: Goal
+    kpi: Kpi | None
+    value: MonthValue | None
+    status: GoalStatus
+    previous_status: GoalStatus
+    forecast: float | None
+    node: cascade.Node
+
+    @property
+    def rollup(self) -> GoalStatus:
+        return self.node.rollup
+
+    @property
+    def mismatch(self) -> cascade.Mismatch | None:
+        return self.node.mismatch
+
+
+@dataclass(frozen=True)
+class Flip:
+    """A status that changed since last month."""
+
+    code: str
+    kind: str
+    """`kpi` or `goal`."""
+    before: str
+    after: str
+    is_better: bool
+
+
+@dataclass
+class MonthReport:
+    month: date
+    kpis: dict[str, KpiRow] = field(default_factory=dict)
+    goals: dict[str, GoalRow] = field(default_factory=dict)
+    roots: list[cascade.Node] = field(default_factory=list)
+
+    def strategic(self) -> list[GoalRow]:
+        return [row for row in self.goals.values() if row.goal.level is Level.STRATEGIC]
+
+    def flips(self) -> list[Flip]:
+        """Status changes since last month: goals first, worst news first."""
+        out = [
+            Flip(code, "goal", str(r.previous_status), str(r.status), _goal_rank(r.status) < _goal_rank(r.previous_status))
+            for code, r in self.goals.items()
+            if r.status != r.previous_status and GoalStatus.NO_DATA not in (r.status, r.previous_status)
+        ]
+        out += [
+            Flip(code, "kpi", str(r.previous_status), str(r.status), _kpi_rank(r.status) < _kpi_rank(r.previous_status))
+            for code, r in self.kpis.items()
+            if r.status != r.previous_status and KpiStatus.NO_DATA not in (r.status, r.previous_status)
+        ]
+        return sorted(out, key=lambda f: (f.is_better, f.kind != "goal", f.code))
+
+    def missing(self) -> list[KpiRow]:
+        """KPIs with no value this month (stale or not yet loaded)."""
+        return [row for row in self.kpis.values() if row.value is None]
+
+
+_GOAL_ORDER = [GoalStatus.ACHIEVED, GoalStatus.ON_TRACK, GoalStatus.AT_RISK, GoalStatus.OFF_TRACK, GoalStatus.MISSED, GoalStatus.NO_DATA]
+_KPI_ORDER = [KpiStatus.GREEN, KpiStatus.AMBER, KpiStatus.RED, KpiStatus.NO_DATA]
+
+
+def _goal_rank(s: GoalStatus) -> int:
+    return _GOAL_ORDER.index(s)
+
+
+def _kpi_rank(s: KpiStatus) -> int:
+    return _KPI_ORDER.index(s)
+
+
+def _delta(now: MonthValue | None, then: MonthValue | None) -> float | None:
+    return None if now is None or then is None else now.value - then.value
+
+
+def _kpi_row(kpi: Kpi, values: ValueIndex, month: date) -> KpiRow:
+    series = values.get(kpi.code, {})
+    now, previous = series.get(month), series.get(months.add(month, -1))
+
+    def judge(v: MonthValue | None) -> KpiStatus:
+        return status.kpi_status(v.value if v else None, kpi.target, kpi.direction, kpi.tolerance)
+
+    return KpiRow(kpi, now, previous, series.get(months.add(month, -12)), judge(now), judge(previous))
+
+
+def _goal_status(goal: Goal, kpi: Kpi | None, values: ValueIndex, month: date) -> GoalStatus:
+    if kpi is None:
+        return GoalStatus.NO_DATA
+    value = values.get(kpi.code, {}).get(month)
+    return status.goal_status(
+        value.value if value else None,
+        baseline=goal.baseline,
+        target=goal.target,
+        direction=kpi.direction,
+        start=goal.start,
+        deadline=goal.deadline,
+        month=month,
+    )
+
+
+def _forecast(goal: Goal, kpi: Kpi | None, values: ValueIndex, month: date) -> float | None:
+    if kpi is None or goal.deadline is None or months.first_of(goal.deadline) <= month:
+        return None
+    history = [(m, v.value) for m, v in values.get(kpi.code, {}).items() if m <= month]
+    return status.forecast(history, goal.deadline)
+
+
+def build(month: date, kpis: Sequence[Kpi], goals: Sequence[Goal], values: Sequence[MonthValue]) -> MonthReport:
+    """The report for `month` from the KPIs, goals and month values in the viewer's scope."""
+    index: ValueIndex = {}
+    for v in values:
+        index.setdefault(v.kpi, {})[v.month] = v
+    by_code = {k.code: k for k in kpis}
+    report = MonthReport(month, {k.code: _kpi_row(k, index, month) for k in kpis})
+    own = {g.code: _goal_status(g, by_code.get(g.kpi or ""), index, month) for g in goals}
+    last = months.add(month, -1)
+    before = {g.code: _goal_status(g, by_code.get(g.kpi or ""), index, last) for g in goals}
+    report.roots = cascade.build(goals, own)
+    for root in report.roots:
+        for node in root.walk():
+            g = node.goal
+            kpi = by_code.get(g.kpi or "")
+            report.goals[g.code] = GoalRow(
+                g, kpi, index.get(kpi.code, {}).get(month) if kpi else None, own[g.code], before[g.code],
+                _forecast(g, kpi, index, month), node,
+            )
+    return report
+
+
+def overdue(actions: Sequence[Action], month: date) -> list[Action]:
+    """Actions still open after their due date, as seen at the end of `month`."""
+    end = months.end_of(month)
+    open_states = {ActionStatus.PLANNED, ActionStatus.DOING}
+    return [a for a in actions if a.status in open_states and a.due is not None and a.due < end]
+
+
+def promise_kept(report: MonthReport, promise: str) -> tuple[int, int]:
+    """(green, measured) KPIs among those whose goals prove `promise`."""
+    codes = {row.kpi.code for row in report.goals.values() if row.goal.promise == promise and row.kpi}
+    rows = [report.kpis[c] for c in codes if c in report.kpis and report.kpis[c].status is not KpiStatus.NO_DATA]
+    return sum(1 for r in rows if r.status is KpiStatus.GREEN), len(rows)

@@ -1,0 +1,57 @@
+"""A month's report as plain JSON-ready data, in the shape documented in product.md §6."""
+
+from __future__ import annotations
+
+from kpi import months
+from kpi.report import GoalRow, KpiRow, MonthReport
+
+
+def _round(value: float | None, digits: int = 4) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def kpi_dict(row: KpiRow) -> dict:
+    k = row.kpi
+    out = {
+        "code": k.code,
+        "name": k.name,
+        "department": k.department,
+        "unit": k.unit,
+        "direction": str(k.direction),
+        "value": _round(row.value.value if row.value else None),
+        "target": k.target,
+        "status": str(row.status),
+    }
+    if k.aggregation.is_survey:
+        out["n"] = row.value.n if row.value else 0
+        out["margin"] = _round(row.value.margin if row.value else None)
+    return out
+
+
+def goal_dict(row: GoalRow) -> dict:
+    g = row.goal
+    return {
+        "code": g.code,
+        "parent": g.parent,
+        "level": str(g.level),
+        "title": g.title,
+        "kpi": g.kpi,
+        "department": g.department,
+        "owner": g.owner,
+        "value": _round(row.value.value if row.value else None),
+        "baseline": g.baseline,
+        "target": g.target,
+        "deadline": g.deadline.isoformat() if g.deadline else None,
+        "status": str(row.status),
+        "rollup_status": str(row.rollup),
+        "forecast": _round(row.forecast),
+        "green_parts_red_whole": row.mismatch is not None and row.mismatch.value == "green_parts_red_whole",
+    }
+
+
+def report_dict(report: MonthReport) -> dict:
+    return {
+        "month": months.key(report.month),
+        "kpis": [kpi_dict(row) for row in report.kpis.values()],
+        "goals": [goal_dict(row) for row in report.goals.values()],
+    }

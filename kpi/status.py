@@ -1,0 +1,107 @@
+"""From a month's value to a status a CEO can trust: KPI status, goal pace and forecast.
+
+All pure functions. The exact rules are written out in the README ("How status is computed")
+and each has a table-driven test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+from kpi import months
+from kpi.model import Direction, GoalStatus, KpiStatus
+
+ON_TRACK_SLACK = 0.05
+"""A goal is on track while its progress is at most this far behind the time elapsed."""
+AT_RISK_SLACK = 0.20
+"""…and at risk while it is at most this far behind; further behind is off track."""
+FORECAST_MONTHS = 6
+"""The forecast fits a straight line through at most this many recent months."""
+FORECAST_MIN_POINTS = 3
+
+
+def meets(value: float, target: float, direction: Direction) -> bool:
+    """Whether `value` is at or beyond `target` in the KPI's good direction."""
+    return value >= target if direction is Direction.HIGHER else value <= target
+
+
+def kpi_status(value: float | None, target: float | None, direction: Direction, tolerance: float) -> KpiStatus:
+    """Green at or beyond target; amber when short by at most tolerance × |target|; else red."""
+    if value is None or target is None:
+        return KpiStatus.NO_DATA
+    if meets(value, target, direction):
+        return KpiStatus.GREEN
+    return KpiStatus.AMBER if abs(value - target) <= tolerance * abs(target) else KpiStatus.RED
+
+
+def expected_progress(start: date, deadline: date, month: date) -> float:
+    """Share of the start→deadline time that has passed at the end of `month`, from 0 to 1."""
+    span = (deadline + timedelta(days=1) - start).days
+    elapsed = (months.end_of(month) + timedelta(days=1) - start).days
+    if span <= 0:
+        return 1.0
+    return min(max(elapsed / span, 0.0), 1.0)
+
+
+def progress(value: float, baseline: float, target: float) -> float | None:
+    """How far from baseline to target `value` has come: 0 at baseline, 1 at target."""
+    if target == baseline:
+        return None
+    return (value - baseline) / (target - baseline)
+
+
+def goal_status(
+    value: float | None,
+    *,
+    baseline: float | None,
+    target: float | None,
+    direction: Direction,
+    start: date | None,
+    deadline: date | None,
+    month: date,
+) -> GoalStatus:
+    """The goal's status in `month` (see the README for the whole rule)."""
+    if value is None or target is None:
+        return GoalStatus.NO_DATA
+    if meets(value, target, direction):
+        return GoalStatus.ACHIEVED
+    if deadline is not None and month > months.first_of(deadline):
+        return GoalStatus.MISSED
+    if baseline is None:
+        return GoalStatus.NO_DATA
+    actual = progress(value, baseline, target)
+    if actual is None:  # target equals baseline and is not met: the line was not held
+        return GoalStatus.OFF_TRACK
+    if start is None or deadline is None:
+        return GoalStatus.AT_RISK if actual > 0 else GoalStatus.OFF_TRACK
+    expected = expected_progress(start, deadline, month)
+    if actual >= expected - ON_TRACK_SLACK:
+        return GoalStatus.ON_TRACK
+    if actual >= expected - AT_RISK_SLACK:
+        return GoalStatus.AT_RISK
+    return GoalStatus.OFF_TRACK
+
+
+def forecast(history: Sequence[tuple[date, float]], at: date) -> float | None:
+    """The value at month `at` on a straight line fitted to the recent months of `history`.
+
+    Uses the last FORECAST_MONTHS points (by month); None with fewer than FORECAST_MIN_POINTS.
+    """
+    recent = sorted(history)[-FORECAST_MONTHS:]
+    if len(recent) < FORECAST_MIN_POINTS:
+        return None
+    origin = recent[0][0]
+    xs = [months.diff(origin, m) for m, _ in recent]
+    ys = [v for _, v in recent]
+    mean_x, mean_y = sum(xs) / len(xs), sum(ys) / len(ys)
+    sxx = sum((x - mean_x) ** 2 for x in xs)
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / sxx
+    return mean_y + slope * (months.diff(origin, months.first_of(at)) - mean_x)
+
+
+def change_is_better(change: float, direction: Direction) -> bool | None:
+    """Whether a change is good news for a KPI of `direction` (None for no change)."""
+    if change == 0:
+        return None
+    return change > 0 if direction is Direction.HIGHER else change < 0

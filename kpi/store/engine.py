@@ -1,0 +1,95 @@
+"""Opening the store: which URL, how to connect, and what to do when DuckDB's file is busy.
+
+DuckDB lets one process hold a database file at a time. The app therefore opens the file per
+unit of work (NullPool) instead of keeping it open, and every unit of work retries for a bounded
+time when another process (an import from the command line) holds the lock. When the wait runs
+out, `StoreBusy` says so in words; the command line turns it into exit code 3.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlalchemy.pool import NullPool
+
+DEFAULT_URL = "duckdb:///data/kpi.duckdb"
+BUSY_WAIT_SECONDS = float(os.environ.get("KPI_BUSY_WAIT", "15"))
+_LOCK_MARKERS = ("Could not set lock", "Conflicting lock")
+
+
+class StoreBusy(RuntimeError):
+    """Another process holds the store and did not let go within the wait."""
+
+
+def resolve_url(cli_url: str | None = None) -> str:
+    """`--db URL`, else `KPI_DATABASE_URL`, else the local DuckDB file."""
+    return cli_url or os.environ.get("KPI_DATABASE_URL") or DEFAULT_URL
+
+
+def is_duckdb(url_or_engine: str | Engine) -> bool:
+    url = url_or_engine if isinstance(url_or_engine, str) else str(url_or_engine.url)
+    return url.startswith("duckdb")
+
+
+def create(url: str) -> Engine:
+    """An engine for `url`; for a DuckDB file, makes its folder and holds no open file."""
+    if is_duckdb(url):
+        database = sa.make_url(url).database
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        return sa.create_engine(url, poolclass=NullPool)
+    return sa.create_engine(url, pool_pre_ping=True)
+
+
+def _is_lock_error(error: Exception) -> bool:
+    return any(marker in str(error) for marker in _LOCK_MARKERS)
+
+
+@contextmanager
+def _with_retry(open_unit: object, wait: float) -> Iterator[sa.Connection]:
+    deadline = time.monotonic() + wait
+    delay = 0.05
+    while True:
+        try:
+            unit = open_unit()  # type: ignore[operator]
+            conn = unit.__enter__()
+        except sa.exc.DBAPIError as error:
+            if not _is_lock_error(error) or time.monotonic() >= deadline:
+                if _is_lock_error(error):
+                    raise StoreBusy(str(error.orig)) from error
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
+            continue
+        break
+    try:
+        yield conn
+    except BaseException as error:
+        if not unit.__exit__(type(error), error, error.__traceback__):
+            raise
+    else:
+        unit.__exit__(None, None, None)
+
+
+@contextmanager
+def reading(engine: Engine, wait: float = BUSY_WAIT_SECONDS) -> Iterator[sa.Connection]:
+    """A connection for reads, waiting up to `wait` seconds for a busy DuckDB file."""
+    with _with_retry(engine.connect, wait) as conn:
+        yield conn
+
+
+@contextmanager
+def writing(engine: Engine, wait: float = BUSY_WAIT_SECONDS) -> Iterator[sa.Connection]:
+    """One transaction: committed whole when the block ends, rolled back on any error."""
+    with _with_retry(engine.begin, wait) as conn:
+        yield conn
+    if is_duckdb(engine):
+        # Fold the write-ahead log into the file so a later reader opens it quickly.
+        with _with_retry(engine.connect, wait) as conn:
+            conn.exec_driver_sql("CHECKPOINT")

@@ -1,0 +1,243 @@
+"""Reads. Every function takes a connection and, for department data, a scope (default deny).
+
+Results are domain records. Texts are returned in the requested language where the store has a
+translation, else in the base language. Values are bound parameters, never formatted into SQL.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+import sqlalchemy as sa
+
+from kpi import cx, months
+from kpi.access import Scope
+from kpi.model import (
+    Action,
+    ActionStatus,
+    Aggregation,
+    Commentary,
+    Department,
+    Direction,
+    Goal,
+    Kpi,
+    Level,
+    MonthValue,
+    Person,
+    Promise,
+    Role,
+    ServicePriority,
+)
+from kpi.store import schema as s
+
+
+def _in_scope(column: sa.ColumnElement, scope: Scope) -> sa.ColumnElement[bool]:
+    if scope.departments is None:
+        return sa.true()
+    return column.in_(sorted(scope.departments))
+
+
+def _texts(conn: sa.Connection, table: str, language: str | None) -> dict[tuple[str, str], str]:
+    if not language:
+        return {}
+    t = s.translation
+    rows = conn.execute(
+        sa.select(t.c.key, t.c.field, t.c.text).where(t.c.table_name == table, t.c.language == language)
+    )
+    return {(r.key, r.field): r.text for r in rows}
+
+
+def departments(conn: sa.Connection, scope: Scope, language: str | None = None) -> list[Department]:
+    d = s.department
+    texts = _texts(conn, "department", language)
+    rows = conn.execute(sa.select(d).where(_in_scope(d.c.code, scope)).order_by(d.c.code))
+    return [Department(r.code, texts.get((r.code, "name"), r.name), r.parent) for r in rows]
+
+
+def people(conn: sa.Connection) -> list[Person]:
+    p = s.person
+    rows = conn.execute(sa.select(p).order_by(p.c.name))
+    return [Person(r.email, r.name, Role(r.role), r.department) for r in rows]
+
+
+def person(conn: sa.Connection, email: str) -> Person | None:
+    p = s.person
+    r = conn.execute(sa.select(p).where(sa.func.lower(p.c.email) == email.strip().lower())).first()
+    return Person(r.email, r.name, Role(r.role), r.department) if r else None
+
+
+def promises(conn: sa.Connection, language: str | None = None) -> list[Promise]:
+    texts = _texts(conn, "promise", language)
+    rows = conn.execute(sa.select(s.promise).order_by(s.promise.c.code))
+    return [Promise(r.code, texts.get((r.code, "text"), r.text)) for r in rows]
+
+
+def kpis(conn: sa.Connection, scope: Scope, language: str | None = None) -> list[Kpi]:
+    k = s.kpi
+    texts = _texts(conn, "kpi", language)
+    rows = conn.execute(sa.select(k).where(_in_scope(k.c.department, scope)).order_by(k.c.code))
+    return [
+        Kpi(
+            code=r.code,
+            name=texts.get((r.code, "name"), r.name),
+            department=r.department,
+            unit=r.unit,
+            direction=Direction(r.direction),
+            aggregation=Aggregation(r.aggregation),
+            target=r.target,
+            tolerance=r.tolerance,
+            journey_phase=r.journey_phase,
+            definition=texts.get((r.code, "definition"), r.definition),
+        )
+        for r in rows
+    ]
+
+
+def goals(conn: sa.Connection, scope: Scope, language: str | None = None) -> list[Goal]:
+    g = s.goal
+    texts = _texts(conn, "goal", language)
+    rows = conn.execute(sa.select(g).where(_in_scope(g.c.department, scope)).order_by(g.c.code))
+    return [
+        Goal(
+            code=r.code,
+            level=Level(r.level),
+            title=texts.get((r.code, "title"), r.title),
+            kpi=r.kpi,
+            department=r.department,
+            owner=r.owner,
+            parent=r.parent,
+            description=texts.get((r.code, "description"), r.description),
+            baseline=r.baseline,
+            target=r.target,
+            start=r.start,
+            deadline=r.deadline,
+            weight=r.weight,
+            accepted_at=r.accepted_at,
+            promise=r.promise,
+        )
+        for r in rows
+    ]
+
+
+def _scoped_kpis(scope: Scope) -> sa.Select:
+    return sa.select(s.kpi.c.code).where(_in_scope(s.kpi.c.department, scope))
+
+
+def month_values(conn: sa.Connection, scope: Scope, first: date, last: date) -> list[MonthValue]:
+    """Every KPI's value for each month from `first` to `last`: measurements as loaded, survey
+    KPIs computed from that month's answers (with n and margin)."""
+    m = s.measurement
+    measured = conn.execute(
+        sa.select(m.c.kpi, m.c.month, m.c.value).where(
+            m.c.kpi.in_(_scoped_kpis(scope)), m.c.month >= first, m.c.month <= last
+        )
+    )
+    values = [MonthValue(r.kpi, r.month, float(r.value)) for r in measured]
+    return values + _survey_values(conn, scope, first, last)
+
+
+def _count_if(condition: sa.ColumnElement[bool]) -> sa.ColumnElement:
+    return sa.cast(sa.func.sum(sa.case((condition, 1), else_=0)), sa.Integer)
+
+
+def _survey_values(conn: sa.Connection, scope: Scope, first: date, last: date) -> list[MonthValue]:
+    r, k = s.response, s.kpi
+    month = sa.cast(sa.func.date_trunc("month", r.c.date), sa.Date).label("month")
+    score = r.c.score
+    stmt = (
+        sa.select(
+            r.c.kpi,
+            month,
+            k.c.aggregation,
+            sa.cast(sa.func.count(), sa.Integer).label("n"),
+            _count_if(score >= 9).label("promoters"),
+            _count_if(score <= 6).label("detractors"),
+            _count_if(score >= 4).label("satisfied"),
+            sa.cast(sa.func.sum(score), sa.Float).label("total"),
+            sa.cast(sa.func.sum(score * score), sa.Float).label("total_sq"),
+        )
+        .join(k, k.c.code == r.c.kpi)
+        .where(_in_scope(k.c.department, scope), r.c.date >= first, r.c.date <= months.end_of(last))
+        .group_by(r.c.kpi, month, k.c.aggregation)
+    )
+    out = []
+    for row in conn.execute(stmt):
+        counts = cx.SurveyCounts(row.n, row.promoters, row.detractors, row.satisfied, row.total, row.total_sq)
+        survey = cx.score(Aggregation(row.aggregation), counts)
+        if survey.value is not None:
+            out.append(MonthValue(row.kpi, row.month, survey.value, survey.n, survey.margin))
+    return out
+
+
+def data_months(conn: sa.Connection) -> tuple[date, date] | None:
+    """The first and last month that hold any value (measurement or survey answer)."""
+    m, r = s.measurement, s.response
+    lo = conn.execute(sa.select(sa.func.min(m.c.month), sa.func.max(m.c.month))).first()
+    lo_r = conn.execute(sa.select(sa.func.min(r.c.date), sa.func.max(r.c.date))).first()
+    firsts = [d for d in (lo[0], lo_r[0]) if d is not None]
+    lasts = [d for d in (lo[1], lo_r[1]) if d is not None]
+    if not firsts:
+        return None
+    return months.first_of(min(firsts)), months.first_of(max(lasts))
+
+
+def actions(conn: sa.Connection, scope: Scope, language: str | None = None) -> list[Action]:
+    a, g = s.action, s.goal
+    texts = _texts(conn, "action", language)
+    stmt = (
+        sa.select(a)
+        .join(g, g.c.code == a.c.goal)
+        .where(_in_scope(g.c.department, scope))
+        .order_by(a.c.due, a.c.id)
+    )
+    return [
+        Action(r.id, r.goal, texts.get((str(r.id), "title"), r.title), r.owner, r.due, ActionStatus(r.status))
+        for r in conn.execute(stmt)
+    ]
+
+
+def commentary(conn: sa.Connection, scope: Scope, first: date, last: date, language: str | None = None) -> list[Commentary]:
+    """Comments on KPIs and goals in scope written for months `first`…`last`, newest first."""
+    c, k, g = s.commentary, s.kpi, s.goal
+    texts = _texts(conn, "commentary", language)
+    visible = sa.or_(
+        c.c.kpi.in_(sa.select(k.c.code).where(_in_scope(k.c.department, scope))),
+        c.c.goal.in_(sa.select(g.c.code).where(_in_scope(g.c.department, scope))),
+    )
+    stmt = sa.select(c).where(visible, c.c.month >= first, c.c.month <= last).order_by(c.c.month.desc(), c.c.id)
+    return [
+        Commentary(r.id, r.month, r.author, texts.get((str(r.id), "text"), r.text), r.kpi, r.goal, r.written_at)
+        for r in conn.execute(stmt)
+    ]
+
+
+def service_priorities(conn: sa.Connection, scope: Scope, language: str | None = None) -> list[ServicePriority]:
+    sp, k = s.service_priority, s.kpi
+    texts = _texts(conn, "service_priority", language)
+    stmt = (
+        sa.select(sp)
+        .join(k, k.c.code == sp.c.kpi)
+        .where(_in_scope(k.c.department, scope))
+        .order_by(sp.c.code)
+    )
+    return [
+        ServicePriority(r.code, texts.get((r.code, "text"), r.text), r.kpi, r.threshold, r.comparison)
+        for r in conn.execute(stmt)
+    ]
+
+
+def table_counts(conn: sa.Connection) -> dict[str, int]:
+    """Rows per table: for `init` reports and for tests that prove nothing changed."""
+    return {
+        t.name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
+        for t in s.metadata.sorted_tables
+    }
+
+
+def by_kpi(values: list[MonthValue]) -> dict[str, dict[date, MonthValue]]:
+    """Index month values as `kpi → month → value`."""
+    index: dict[str, dict[date, MonthValue]] = defaultdict(dict)
+    for v in values:
+        index[v.kpi][v.month] = v
+    return index

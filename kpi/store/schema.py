@@ -1,0 +1,178 @@
+"""The only DDL in the product: every table of the data model, declared in code.
+
+The same declarations run on DuckDB and PostgreSQL. Keys are text codes where the domain has
+them and sequence-backed integers where it does not (DuckDB has no SERIAL). There are no
+foreign-key constraints in the DDL: DuckDB rejects updates to rows that other rows reference,
+so referential integrity is checked where data comes in (imports, edits) instead.
+`SCHEMA_VERSION` and `MIGRATIONS` let a later release upgrade an existing store in place.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+SCHEMA_VERSION = 1
+"""Bump when a table changes, and add the step from the previous version to MIGRATIONS."""
+
+metadata = sa.MetaData()
+
+meta = sa.Table(
+    "meta",
+    metadata,
+    sa.Column("key", sa.String, primary_key=True),
+    sa.Column("value", sa.String, nullable=False),
+)
+
+department = sa.Table(
+    "department",
+    metadata,
+    sa.Column("code", sa.String, primary_key=True),
+    sa.Column("name", sa.String, nullable=False),
+    sa.Column("parent", sa.String),
+)
+
+person = sa.Table(
+    "person",
+    metadata,
+    sa.Column("email", sa.String, primary_key=True),
+    sa.Column("name", sa.String, nullable=False),
+    sa.Column("role", sa.String, nullable=False),
+    sa.Column("department", sa.String),
+)
+
+promise = sa.Table(
+    "promise",
+    metadata,
+    sa.Column("code", sa.String, primary_key=True),
+    sa.Column("text", sa.String, nullable=False),
+)
+
+kpi = sa.Table(
+    "kpi",
+    metadata,
+    sa.Column("code", sa.String, primary_key=True),
+    sa.Column("name", sa.String, nullable=False),
+    sa.Column("department", sa.String, nullable=False),
+    sa.Column("unit", sa.String, nullable=False),
+    sa.Column("direction", sa.String, nullable=False),
+    sa.Column("aggregation", sa.String, nullable=False),
+    sa.Column("target", sa.Float),
+    sa.Column("tolerance", sa.Float, nullable=False),
+    sa.Column("journey_phase", sa.String),
+    sa.Column("definition", sa.String, nullable=False),
+)
+
+goal = sa.Table(
+    "goal",
+    metadata,
+    sa.Column("code", sa.String, primary_key=True),
+    sa.Column("parent", sa.String),
+    sa.Column("level", sa.String, nullable=False),
+    sa.Column("title", sa.String, nullable=False),
+    sa.Column("description", sa.String, nullable=False),
+    sa.Column("kpi", sa.String),
+    sa.Column("department", sa.String),
+    sa.Column("owner", sa.String),
+    sa.Column("baseline", sa.Float),
+    sa.Column("target", sa.Float),
+    sa.Column("start", sa.Date),
+    sa.Column("deadline", sa.Date),
+    sa.Column("weight", sa.Float, nullable=False),
+    sa.Column("accepted_at", sa.Date),
+    sa.Column("promise", sa.String),
+)
+
+measurement = sa.Table(
+    "measurement",
+    metadata,
+    sa.Column("kpi", sa.String, primary_key=True),
+    sa.Column("month", sa.Date, primary_key=True),
+    sa.Column("value", sa.Float, nullable=False),
+    sa.Column("note", sa.String, nullable=False),
+    sa.Column("source", sa.String, nullable=False),
+    sa.Column("loaded_at", sa.DateTime, nullable=False),
+)
+
+response_id = sa.Sequence("response_id_seq")
+response = sa.Table(
+    "response",
+    metadata,
+    sa.Column("id", sa.BigInteger, response_id, server_default=response_id.next_value(), primary_key=True),
+    sa.Column("kpi", sa.String, nullable=False),
+    sa.Column("date", sa.Date, nullable=False),
+    sa.Column("score", sa.SmallInteger, nullable=False),
+    sa.Column("segment", sa.String, nullable=False),
+    sa.Column("touchpoint", sa.String, nullable=False),
+)
+sa.Index("response_kpi_date", response.c.kpi, response.c.date)
+
+service_priority = sa.Table(
+    "service_priority",
+    metadata,
+    sa.Column("code", sa.String, primary_key=True),
+    sa.Column("text", sa.String, nullable=False),
+    sa.Column("kpi", sa.String, nullable=False),
+    sa.Column("threshold", sa.Float, nullable=False),
+    sa.Column("comparison", sa.String, nullable=False),
+)
+
+action_id = sa.Sequence("action_id_seq")
+action = sa.Table(
+    "action",
+    metadata,
+    sa.Column("id", sa.BigInteger, action_id, server_default=action_id.next_value(), primary_key=True),
+    sa.Column("goal", sa.String, nullable=False),
+    sa.Column("title", sa.String, nullable=False),
+    sa.Column("owner", sa.String),
+    sa.Column("due", sa.Date),
+    sa.Column("status", sa.String, nullable=False),
+)
+
+commentary_id = sa.Sequence("commentary_id_seq")
+commentary = sa.Table(
+    "commentary",
+    metadata,
+    sa.Column("id", sa.BigInteger, commentary_id, server_default=commentary_id.next_value(), primary_key=True),
+    sa.Column("kpi", sa.String),
+    sa.Column("goal", sa.String),
+    sa.Column("month", sa.Date, nullable=False),
+    sa.Column("author", sa.String, nullable=False),
+    sa.Column("text", sa.String, nullable=False),
+    sa.Column("written_at", sa.DateTime, nullable=False),
+)
+
+month_close = sa.Table(
+    "month_close",
+    metadata,
+    sa.Column("month", sa.Date, primary_key=True),
+    sa.Column("closed_at", sa.DateTime, nullable=False),
+    sa.Column("closed_by", sa.String, nullable=False),
+)
+
+translation = sa.Table(
+    "translation",
+    metadata,
+    sa.Column("table_name", sa.String, primary_key=True),
+    sa.Column("key", sa.String, primary_key=True),
+    sa.Column("field", sa.String, primary_key=True),
+    sa.Column("language", sa.String, primary_key=True),
+    sa.Column("text", sa.String, nullable=False),
+)
+"""Texts of KPIs, goals, promises … in further languages; the base row holds the main one."""
+
+audit_id = sa.Sequence("audit_id_seq")
+audit = sa.Table(
+    "audit",
+    metadata,
+    sa.Column("id", sa.BigInteger, audit_id, server_default=audit_id.next_value(), primary_key=True),
+    sa.Column("at", sa.DateTime, nullable=False),
+    sa.Column("who", sa.String, nullable=False),
+    sa.Column("table_name", sa.String, nullable=False),
+    sa.Column("key", sa.String, nullable=False),
+    sa.Column("before", sa.String),
+    sa.Column("after", sa.String),
+)
+"""One row per change: `before`/`after` are JSON of the changed row (NULL for insert/delete)."""
+
+MIGRATIONS: dict[int, list[str]] = {}
+"""`version → SQL statements` that take a store from version-1 to version (none yet)."""
