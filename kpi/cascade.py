@@ -109,7 +109,7 @@ def _settle(node: Node) -> None:
 def _natural(code: str) -> tuple:
     """Sort `O2` before `O10`."""
     head = code.rstrip("0123456789_")
-    tail = code[len(head):].replace("_", "")
+    tail = code[len(head) :].replace("_", "")
     return (head, int(tail) if tail.isdigit() else 0, code)
 
 

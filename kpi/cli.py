@@ -33,16 +33,31 @@ def _month(text: str | None) -> date:
         raise Rejected(t("cli.bad_month", detail=error)) from error
 
 
+def _common(parser: argparse.ArgumentParser, default: object) -> argparse.ArgumentParser:
+    """Options every command takes, before or after the command's name."""
+    parser.add_argument("--db", default=default, help=t("cli.db_help"))
+    parser.add_argument(
+        "--lang",
+        choices=i18n.languages(),
+        default=default,
+        help=t("cli.lang_help", languages=", ".join(i18n.languages())),
+    )
+    parser.add_argument("--as", dest="as_email", metavar="EMAIL", default=default, help=t("cli.as_help"))
+    return parser
+
+
 def parser() -> argparse.ArgumentParser:
-    root = argparse.ArgumentParser(prog="python -m kpi", description=t("cli.description"))
-    root.add_argument("--db", help=t("cli.db_help"))
-    root.add_argument("--lang", choices=i18n.languages(), help=t("cli.lang_help", languages=", ".join(i18n.languages())))
-    root.add_argument("--as", dest="as_email", metavar="EMAIL", help=t("cli.as_help"))
+    root = _common(argparse.ArgumentParser(prog="python -m kpi", description=t("cli.description")), None)
+    shared = _common(argparse.ArgumentParser(add_help=False), argparse.SUPPRESS)
     commands = root.add_subparsers(dest="command", required=True)
-    init = commands.add_parser("init", help=t("cli.init_help"), description=t("cli.init_help"))
+    init = commands.add_parser(
+        "init", parents=[shared], help=t("cli.init_help"), description=t("cli.init_help")
+    )
     init.add_argument("--demo", action="store_true", help=t("cli.demo_help"))
     init.add_argument("--demo-end", metavar="YYYY-MM", help=t("cli.demo_end_help"))
-    status = commands.add_parser("status", help=t("cli.status_help"), description=t("cli.status_help"))
+    status = commands.add_parser(
+        "status", parents=[shared], help=t("cli.status_help"), description=t("cli.status_help")
+    )
     status.add_argument("--month", metavar="YYYY-MM", help=t("cli.month_help"))
     status.add_argument("--department", metavar="CODE", help=t("cli.department_help"))
     status.add_argument("--json", action="store_true", help=t("cli.json_help"))
@@ -109,8 +124,17 @@ def _init(args: argparse.Namespace, store: object) -> int:
     counts = writer.tally.counts
     total = {o: sum(c.get(o, 0) for c in counts.values()) for o in ("inserted", "updated", "unchanged")}
     total["inserted"] += sum(c.get("replaced", 0) for c in counts.values())
-    print(t("cli.demo_loaded", company=company.name, month=months.key(end), kpis=len(company.kpis),
-            goals=len(company.goals), values=len(company.measurements), answers=len(company.responses)))
+    print(
+        t(
+            "cli.demo_loaded",
+            company=company.name,
+            month=months.key(end),
+            kpis=len(company.kpis),
+            goals=len(company.goals),
+            values=len(company.measurements),
+            answers=len(company.responses),
+        )
+    )
     print(t("cli.demo_changes", **total))
     return EXIT_OK
 

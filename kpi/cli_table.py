@@ -23,8 +23,14 @@ def print_report(report: MonthReport) -> None:
     print()
     widths = [50, 12, 12, 12, 12, 12]
     print(t("cli.goals_heading", month=month))
-    header = [t("cli.col_goal"), t("cli.col_value"), t("cli.col_target"), t("cli.col_status"),
-              t("cli.col_rollup"), t("cli.col_forecast")]
+    header = [
+        t("cli.col_goal"),
+        t("cli.col_value"),
+        t("cli.col_target"),
+        t("cli.col_status"),
+        t("cli.col_rollup"),
+        t("cli.col_forecast"),
+    ]
     print(_line(header, widths))
     for node_depth, row in _ordered(report):
         unit = row.kpi.unit if row.kpi else "count"

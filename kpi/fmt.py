@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
@@ -46,10 +47,15 @@ def number(value: float, decimals: int = 0, *, is_signed: bool = False) -> str:
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
     if is_signed:
         pattern = f"+{pattern};-{pattern}"
-    rounded = round(value, decimals)
+    rounded = _half_up(value, decimals)
     if rounded == 0:
-        rounded = 0.0  # no "-0"
+        rounded = Decimal(0)  # no "-0"
     return format_decimal(rounded, format=pattern, locale=i18n.babel_locale())
+
+
+def _half_up(value: float, decimals: int) -> Decimal:
+    """Round as people do (2.5 → 3), not as Python's `round` does (2.5 → 2)."""
+    return Decimal(repr(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
 def value(amount: float | None, unit: str) -> str:
@@ -73,9 +79,14 @@ def delta(amount: float | None, unit: str) -> str:
     if amount is None or (isinstance(amount, float) and math.isnan(amount)):
         return "–"
     style = UNITS[unit]
-    text = number(amount, style.decimals, is_signed=True)
+    decimals = style.decimals
+    while amount and _half_up(amount, decimals) == 0 and decimals < 2:
+        decimals += 1  # a real change must not read as +0.0
+    text = number(amount, decimals, is_signed=True)
     if unit == "%":
         return text + t("unit.points")
+    if unit == "ces":
+        return text  # "+0.2", not "+0.2 / 7": the scale belongs to values, not changes
     return text + (t(style.suffix_key) if style.suffix_key else "")
 
 

@@ -23,7 +23,6 @@ from kpi.model import (
     MonthValue,
 )
 
-
 ValueIndex = dict[str, dict[date, MonthValue]]
 """Month values indexed as `kpi code → month → value`."""
 
@@ -73,6 +72,22 @@ class GoalRow:
     def mismatch(self) -> cascade.Mismatch | None:
         return self.node.mismatch
 
+    def pace(self, month: date) -> tuple[float, float] | None:
+        """(progress made, time elapsed) as shares from 0 to 1, when both can be known."""
+        g = self.goal
+        if (
+            self.value is None
+            or g.baseline is None
+            or g.target is None
+            or g.start is None
+            or g.deadline is None
+        ):
+            return None
+        made = status.progress(self.value.value, g.baseline, g.target)
+        if made is None:
+            return None
+        return made, status.expected_progress(g.start, g.deadline, month)
+
 
 @dataclass(frozen=True)
 class Flip:
@@ -99,12 +114,24 @@ class MonthReport:
     def flips(self) -> list[Flip]:
         """Status changes since last month: goals first, worst news first."""
         out = [
-            Flip(code, "goal", str(r.previous_status), str(r.status), _goal_rank(r.status) < _goal_rank(r.previous_status))
+            Flip(
+                code,
+                "goal",
+                str(r.previous_status),
+                str(r.status),
+                _goal_rank(r.status) < _goal_rank(r.previous_status),
+            )
             for code, r in self.goals.items()
             if r.status != r.previous_status and GoalStatus.NO_DATA not in (r.status, r.previous_status)
         ]
         out += [
-            Flip(code, "kpi", str(r.previous_status), str(r.status), _kpi_rank(r.status) < _kpi_rank(r.previous_status))
+            Flip(
+                code,
+                "kpi",
+                str(r.previous_status),
+                str(r.status),
+                _kpi_rank(r.status) < _kpi_rank(r.previous_status),
+            )
             for code, r in self.kpis.items()
             if r.status != r.previous_status and KpiStatus.NO_DATA not in (r.status, r.previous_status)
         ]
@@ -115,7 +142,14 @@ class MonthReport:
         return [row for row in self.kpis.values() if row.value is None]
 
 
-_GOAL_ORDER = [GoalStatus.ACHIEVED, GoalStatus.ON_TRACK, GoalStatus.AT_RISK, GoalStatus.OFF_TRACK, GoalStatus.MISSED, GoalStatus.NO_DATA]
+_GOAL_ORDER = [
+    GoalStatus.ACHIEVED,
+    GoalStatus.ON_TRACK,
+    GoalStatus.AT_RISK,
+    GoalStatus.OFF_TRACK,
+    GoalStatus.MISSED,
+    GoalStatus.NO_DATA,
+]
 _KPI_ORDER = [KpiStatus.GREEN, KpiStatus.AMBER, KpiStatus.RED, KpiStatus.NO_DATA]
 
 
@@ -159,11 +193,17 @@ def _goal_status(goal: Goal, kpi: Kpi | None, values: ValueIndex, month: date) -
 def _forecast(goal: Goal, kpi: Kpi | None, values: ValueIndex, month: date) -> float | None:
     if kpi is None or goal.deadline is None or months.first_of(goal.deadline) <= month:
         return None
-    history = [(m, v.value) for m, v in values.get(kpi.code, {}).items() if m <= month]
-    return status.forecast(history, goal.deadline)
+    recent = sorted((m, v) for m, v in values.get(kpi.code, {}).items() if m <= month)[
+        -status.FORECAST_MONTHS :
+    ]
+    if any(v.is_low_confidence for _, v in recent):
+        return None  # a line through a handful of answers a month would be noise, not a forecast
+    return status.forecast([(m, v.value) for m, v in recent], goal.deadline)
 
 
-def build(month: date, kpis: Sequence[Kpi], goals: Sequence[Goal], values: Sequence[MonthValue]) -> MonthReport:
+def build(
+    month: date, kpis: Sequence[Kpi], goals: Sequence[Goal], values: Sequence[MonthValue]
+) -> MonthReport:
     """The report for `month` from the KPIs, goals and month values in the viewer's scope."""
     index: ValueIndex = {}
     for v in values:
@@ -179,8 +219,13 @@ def build(month: date, kpis: Sequence[Kpi], goals: Sequence[Goal], values: Seque
             g = node.goal
             kpi = by_code.get(g.kpi or "")
             report.goals[g.code] = GoalRow(
-                g, kpi, index.get(kpi.code, {}).get(month) if kpi else None, own[g.code], before[g.code],
-                _forecast(g, kpi, index, month), node,
+                g,
+                kpi,
+                index.get(kpi.code, {}).get(month) if kpi else None,
+                own[g.code],
+                before[g.code],
+                _forecast(g, kpi, index, month),
+                node,
             )
     return report
 
@@ -195,5 +240,7 @@ def overdue(actions: Sequence[Action], month: date) -> list[Action]:
 def promise_kept(report: MonthReport, promise: str) -> tuple[int, int]:
     """(green, measured) KPIs among those whose goals prove `promise`."""
     codes = {row.kpi.code for row in report.goals.values() if row.goal.promise == promise and row.kpi}
-    rows = [report.kpis[c] for c in codes if c in report.kpis and report.kpis[c].status is not KpiStatus.NO_DATA]
+    rows = [
+        report.kpis[c] for c in codes if c in report.kpis and report.kpis[c].status is not KpiStatus.NO_DATA
+    ]
     return sum(1 for r in rows if r.status is KpiStatus.GREEN), len(rows)

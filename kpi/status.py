@@ -26,7 +26,9 @@ def meets(value: float, target: float, direction: Direction) -> bool:
     return value >= target if direction is Direction.HIGHER else value <= target
 
 
-def kpi_status(value: float | None, target: float | None, direction: Direction, tolerance: float) -> KpiStatus:
+def kpi_status(
+    value: float | None, target: float | None, direction: Direction, tolerance: float
+) -> KpiStatus:
     """Green at or beyond target; amber when short by at most tolerance × |target|; else red."""
     if value is None or target is None:
         return KpiStatus.NO_DATA

@@ -78,9 +78,7 @@ def _copies(code: str, department: str, scale: int) -> list[tuple[str, str]]:
     """(code, department) for each copy; the executive board is never copied."""
     if department == "MGMT" or scale <= 1:
         return [(code, department)]
-    return [(code, department)] + [
-        (f"{code}_{i:02d}", f"{department}_{i:02d}") for i in range(2, scale + 1)
-    ]
+    return [(code, department)] + [(f"{code}_{i:02d}", f"{department}_{i:02d}") for i in range(2, scale + 1)]
 
 
 def _month_offset(end: date, offset: int) -> date:
@@ -133,7 +131,9 @@ def _ces_score(level: float, rng: random.Random) -> int:
 _SCORERS = {"nps": _nps_score, "csat": _csat_score, "ces": _ces_score}
 
 
-def _answers(code: str, spec: dict, month: date, level: float, rng: random.Random, factor: float) -> list[Response]:
+def _answers(
+    code: str, spec: dict, month: date, level: float, rng: random.Random, factor: float
+) -> list[Response]:
     count = max(int(round(spec["answers"] * factor * rng.uniform(0.9, 1.1))), 1)
     last_day = months.end_of(month).day
     scorer = _SCORERS[spec["aggregation"]]
@@ -165,7 +165,9 @@ def _kpi_record(code: str, department: str, spec: dict) -> Kpi:
     )
 
 
-def _history(company: Company, spec: dict, events: list[dict], history: int, seed: int, answers_factor: float) -> None:
+def _history(
+    company: Company, spec: dict, events: list[dict], history: int, seed: int, answers_factor: float
+) -> None:
     strategy_start = int(spec["_strategy_start"])
     for code, _department in spec["_copies"]:
         for offset in range(-(history - 1), 1):
@@ -187,17 +189,29 @@ def _translate(company: Company, table: str, key: str, item: dict, fields: dict[
             company.translations.append(Translation(table, key, store_field, "da", text))
 
 
-def generate(end: date, *, seed: int = DEFAULT_SEED, scale: int = 1, history: int | None = None,
-             answers_factor: float = 1.0) -> Company:
+def generate(
+    end: date,
+    *,
+    seed: int = DEFAULT_SEED,
+    scale: int = 1,
+    history: int | None = None,
+    answers_factor: float = 1.0,
+) -> Company:
     """The demo company with `history` months of data ending with `end` (a month)."""
     spec = load_spec()
     history = history or int(spec["history_months"])
     company = Company(name=spec["company"], end=end)
     for item in spec["departments"]:
         for code, _ in _copies(item["code"], item["code"], scale):
-            suffix = code[len(item["code"]):]
+            suffix = code[len(item["code"]) :]
             company.departments.append(Department(code, item["name"] + suffix.replace("_", " ")))
-            _translate(company, "department", code, {"name_da": item.get("name_da", "") + suffix.replace("_", " ")}, {"name": "name"})
+            _translate(
+                company,
+                "department",
+                code,
+                {"name_da": item.get("name_da", "") + suffix.replace("_", " ")},
+                {"name": "name"},
+            )
     for item in spec["people"]:
         company.people.append(Person(item["email"], item["name"], Role(item["role"]), item.get("department")))
     for item in spec["promises"]:
@@ -220,7 +234,7 @@ def _goals(company: Company, spec: dict, scale: int) -> None:
     goal_department = {g["code"]: g.get("department") for g in spec["goals"]}
     for item in spec["goals"]:
         for code, department in _copies(item["code"], item.get("department") or "MGMT", scale):
-            suffix = code[len(item["code"]):]
+            suffix = code[len(item["code"]) :]
             parent = item.get("parent")
             if parent and suffix and goal_department.get(parent) not in (None, "MGMT"):
                 parent = parent + suffix
@@ -231,7 +245,9 @@ def _goals(company: Company, spec: dict, scale: int) -> None:
             _translate(company, "goal", code, item, {"title": "title", "description": "description"})
 
 
-def _goal_record(end: date, item: dict, code: str, department: str, parent: str | None, kpi: str | None) -> Goal:
+def _goal_record(
+    end: date, item: dict, code: str, department: str, parent: str | None, kpi: str | None
+) -> Goal:
     accepted = item.get("accepted")
     return Goal(
         code=code,
@@ -255,7 +271,9 @@ def _goal_record(end: date, item: dict, code: str, department: str, parent: str 
 def _priorities_actions_commentary(company: Company, spec: dict) -> None:
     for item in spec["service_priorities"]:
         company.service_priorities.append(
-            ServicePriority(item["code"], item["text"], item["kpi"], float(item["threshold"]), item["comparison"])
+            ServicePriority(
+                item["code"], item["text"], item["kpi"], float(item["threshold"]), item["comparison"]
+            )
         )
         _translate(company, "service_priority", item["code"], item, {"text": "text"})
     for number, item in enumerate(spec["actions"], start=1):
@@ -267,6 +285,8 @@ def _priorities_actions_commentary(company: Company, spec: dict) -> None:
     for number, item in enumerate(spec["commentary"], start=1):
         month = _month_offset(company.end, item["month"])
         company.commentary.append(
-            Commentary(number, month, item["author"], item["text"], kpi=item.get("kpi"), goal=item.get("goal"))
+            Commentary(
+                number, month, item["author"], item["text"], kpi=item.get("kpi"), goal=item.get("goal")
+            )
         )
         _translate(company, "commentary", str(number), item, {"text": "text"})

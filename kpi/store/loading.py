@@ -24,7 +24,12 @@ def _rows(records: list, rename: dict[str, str] | None = None, drop: tuple[str, 
         row = {k: v for k, v in asdict(record).items() if k not in drop}
         for old, new in (rename or {}).items():
             row[new] = row.pop(old)
-        out.append({k: (str(v) if hasattr(v, "value") and not isinstance(v, int | float) else v) for k, v in row.items()})
+        out.append(
+            {
+                k: (str(v) if hasattr(v, "value") and not isinstance(v, int | float) else v)
+                for k, v in row.items()
+            }
+        )
     return out
 
 
@@ -45,8 +50,13 @@ def load_company(conn: sa.Connection, company: Company, who: str) -> Writer:
     _load_responses(writer, company)
     ids = _load_actions_and_commentary(writer, company)
     translations = [
-        {"table_name": t.table, "key": ids.get((t.table, t.key), t.key), "field": t.field,
-         "language": t.language, "text": t.text}
+        {
+            "table_name": t.table,
+            "key": ids.get((t.table, t.key), t.key),
+            "field": t.field,
+            "language": t.language,
+            "text": t.text,
+        }
         for t in company.translations
     ]
     writer.upsert_many(s.translation, translations)
@@ -68,21 +78,30 @@ def _load_actions_and_commentary(writer: Writer, company: Company) -> dict[tuple
     """
     ids: dict[tuple[str, str], str] = {}
     for action in company.actions:
-        row = {"goal": action.goal, "title": action.title, "owner": action.owner, "due": action.due,
-               "status": str(action.status)}
+        row = {
+            "goal": action.goal,
+            "title": action.title,
+            "owner": action.owner,
+            "due": action.due,
+            "status": str(action.status),
+        }
         writer.upsert(s.action, row, match=("goal", "title"))
         found = writer.conn.execute(
             sa.select(s.action.c.id).where(s.action.c.goal == action.goal, s.action.c.title == action.title)
         ).scalar_one()
         ids[("action", str(action.id))] = str(found)
     for comment in company.commentary:
-        row = {"kpi": comment.kpi, "goal": comment.goal, "month": comment.month, "author": comment.author,
-               "text": comment.text, "written_at": datetime.combine(months.add(comment.month, 1), datetime.min.time())}
+        row = {
+            "kpi": comment.kpi,
+            "goal": comment.goal,
+            "month": comment.month,
+            "author": comment.author,
+            "text": comment.text,
+            "written_at": datetime.combine(months.add(comment.month, 1), datetime.min.time()),
+        }
         match = ("kpi", "goal", "month", "author")
         writer.upsert(s.commentary, row, match=match)
         c = s.commentary
-        found = writer.conn.execute(
-            sa.select(c.c.id).where(*[c.c[k] == row[k] for k in match])
-        ).scalar_one()
+        found = writer.conn.execute(sa.select(c.c.id).where(*[c.c[k] == row[k] for k in match])).scalar_one()
         ids[("commentary", str(comment.id))] = str(found)
     return ids

@@ -197,7 +197,9 @@ def actions(conn: sa.Connection, scope: Scope, language: str | None = None) -> l
     ]
 
 
-def commentary(conn: sa.Connection, scope: Scope, first: date, last: date, language: str | None = None) -> list[Commentary]:
+def commentary(
+    conn: sa.Connection, scope: Scope, first: date, last: date, language: str | None = None
+) -> list[Commentary]:
     """Comments on KPIs and goals in scope written for months `first`…`last`, newest first."""
     c, k, g = s.commentary, s.kpi, s.goal
     texts = _texts(conn, "commentary", language)
@@ -205,14 +207,20 @@ def commentary(conn: sa.Connection, scope: Scope, first: date, last: date, langu
         c.c.kpi.in_(sa.select(k.c.code).where(_in_scope(k.c.department, scope))),
         c.c.goal.in_(sa.select(g.c.code).where(_in_scope(g.c.department, scope))),
     )
-    stmt = sa.select(c).where(visible, c.c.month >= first, c.c.month <= last).order_by(c.c.month.desc(), c.c.id)
+    stmt = (
+        sa.select(c).where(visible, c.c.month >= first, c.c.month <= last).order_by(c.c.month.desc(), c.c.id)
+    )
     return [
-        Commentary(r.id, r.month, r.author, texts.get((str(r.id), "text"), r.text), r.kpi, r.goal, r.written_at)
+        Commentary(
+            r.id, r.month, r.author, texts.get((str(r.id), "text"), r.text), r.kpi, r.goal, r.written_at
+        )
         for r in conn.execute(stmt)
     ]
 
 
-def service_priorities(conn: sa.Connection, scope: Scope, language: str | None = None) -> list[ServicePriority]:
+def service_priorities(
+    conn: sa.Connection, scope: Scope, language: str | None = None
+) -> list[ServicePriority]:
     sp, k = s.service_priority, s.kpi
     texts = _texts(conn, "service_priority", language)
     stmt = (

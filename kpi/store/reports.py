@@ -11,7 +11,11 @@ from kpi.access import Scope
 from kpi.store import queries
 
 
-def month_report(conn: sa.Connection, scope: Scope, month: date, language: str | None = None) -> report.MonthReport:
+def month_report(
+    conn: sa.Connection, scope: Scope, month: date, language: str | None = None
+) -> report.MonthReport:
     """Every KPI and goal in `scope` with its status for `month`."""
     values = queries.month_values(conn, scope, months.add(month, -report.HISTORY_MONTHS), month)
-    return report.build(month, queries.kpis(conn, scope, language), queries.goals(conn, scope, language), values)
+    return report.build(
+        month, queries.kpis(conn, scope, language), queries.goals(conn, scope, language), values
+    )

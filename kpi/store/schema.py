@@ -132,7 +132,9 @@ commentary_id = sa.Sequence("commentary_id_seq")
 commentary = sa.Table(
     "commentary",
     metadata,
-    sa.Column("id", sa.BigInteger, commentary_id, server_default=commentary_id.next_value(), primary_key=True),
+    sa.Column(
+        "id", sa.BigInteger, commentary_id, server_default=commentary_id.next_value(), primary_key=True
+    ),
     sa.Column("kpi", sa.String),
     sa.Column("goal", sa.String),
     sa.Column("month", sa.Date, nullable=False),

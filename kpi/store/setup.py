@@ -22,9 +22,7 @@ def version(conn: sa.Connection) -> int | None:
     """The schema version recorded in the store, or None for an empty database."""
     if not sa.inspect(conn).has_table("meta"):
         return None
-    found = conn.execute(
-        sa.select(schema.meta.c.value).where(schema.meta.c.key == "schema_version")
-    ).scalar()
+    found = conn.execute(sa.select(schema.meta.c.value).where(schema.meta.c.key == "schema_version")).scalar()
     return int(found) if found is not None else None
 
 

@@ -61,7 +61,9 @@ class Writer:
         self.tally = Tally()
 
     def _audit(self, table: sa.Table, key: str, before: Mapping | None, after: Mapping | None) -> None:
-        self.conn.execute(schema.audit.insert().values(**self._audit_row(datetime.now(), table, key, before, after)))
+        self.conn.execute(
+            schema.audit.insert().values(**self._audit_row(datetime.now(), table, key, before, after))
+        )
 
     @staticmethod
     def _key_text(table: sa.Table, key: Mapping[str, object]) -> str:
@@ -93,7 +95,9 @@ class Writer:
         self.tally.add(table.name, "updated")
         return "updated"
 
-    def upsert_many(self, table: sa.Table, rows: Sequence[Mapping[str, object]], volatile: Sequence[str] = ()) -> None:
+    def upsert_many(
+        self, table: sa.Table, rows: Sequence[Mapping[str, object]], volatile: Sequence[str] = ()
+    ) -> None:
         """`upsert` for a batch keyed by primary key: one read, then bulk inserts and updates.
 
         Fields in `volatile` (such as `loaded_at`) are written with a change but never count as one.
@@ -132,7 +136,9 @@ class Writer:
         if audits:
             self.conn.execute(schema.audit.insert(), audits)
 
-    def _audit_row(self, at: datetime, table: sa.Table, key: str, before: Mapping | None, after: Mapping | None) -> dict:
+    def _audit_row(
+        self, at: datetime, table: sa.Table, key: str, before: Mapping | None, after: Mapping | None
+    ) -> dict:
         return {
             "at": at,
             "who": self.who,
@@ -181,7 +187,9 @@ class Writer:
             inserts.extend(dict(zip(fields, r, strict=True), kpi=kpi) for r in new)
             key = f"{kpi}|{month:%Y-%m}"
             audits.append(
-                self._audit_row(now, table, key, {"answers": len(before)} if before else None, {"answers": len(new)})
+                self._audit_row(
+                    now, table, key, {"answers": len(before)} if before else None, {"answers": len(new)}
+                )
             )
             self.tally.add(table.name, "replaced" if before else "inserted", len(new))
         bulk_insert(self.conn, table, inserts)
@@ -213,20 +221,26 @@ def bulk_insert(conn: sa.Connection, table: sa.Table, rows: Sequence[Mapping[str
     """Insert many rows of one shape fast, inside the caller's transaction.
 
     DuckDB reads them from a registered DataFrame in one statement (≈ 50× faster than a
-    multi-row INSERT); other stores use SQLAlchemy's batched executemany. Column names come
-    from the declared table, never from input.
+    multi-row INSERT); PostgreSQL takes them through COPY; anything else through SQLAlchemy's
+    batched executemany. Column names come from the declared table, never from input.
     """
     if not rows:
+        return
+    columns = [c.name for c in table.columns if c.name in rows[0]]
+    names = ", ".join(f'"{name}"' for name in columns)
+    if conn.dialect.name == "postgresql":
+        raw = conn.connection.driver_connection
+        with raw.cursor() as cursor, cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(tuple(row[c] for c in columns))
         return
     if conn.dialect.name != "duckdb":
         conn.execute(table.insert(), list(rows))
         return
-    columns = [c.name for c in table.columns if c.name in rows[0]]
     frame = pd.DataFrame.from_records(list(rows), columns=columns)
     raw = conn.connection.driver_connection
     raw.register("bulk_rows", frame)
     try:
-        names = ", ".join(f'"{name}"' for name in columns)
         raw.execute(f"INSERT INTO {table.name} ({names}) SELECT {names} FROM bulk_rows")
     finally:
         raw.unregister("bulk_rows")

@@ -1,0 +1,54 @@
+# CX Cockpit: two commands on a fresh clone.
+#   make run   - venv, pinned packages, demo store on first run, app on http://localhost:8501
+#   make test  - system packages tests need (chromium, postgresql), lint, architecture, pytest
+#   make bench - the benchmark (not part of make test)
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8501
+SUDO   := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run test lint check-architecture system-deps demo clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.run-deps: requirements.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-deps: requirements.txt requirements-dev.txt $(VENV)/.run-deps
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $@
+
+data/kpi.duckdb: | $(VENV)/.run-deps
+	$(BIN)/python -m kpi init --demo
+
+run: $(VENV)/.run-deps data/kpi.duckdb
+	$(BIN)/streamlit run app.py --server.port $(PORT)
+
+demo: $(VENV)/.run-deps
+	$(BIN)/python -m kpi init --demo
+
+# Debian packages the tests use: a real browser and a real PostgreSQL server.
+system-deps:
+	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-dejavu-core; }
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql; }
+
+lint: $(VENV)/.dev-deps
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+check-architecture: $(VENV)/.dev-deps
+	$(BIN)/lint-imports
+
+test: system-deps lint check-architecture
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache screenshots

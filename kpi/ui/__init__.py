@@ -1,0 +1,1 @@
+"""The Streamlit glue: cached loaders, the page frame, widgets. The only Streamlit in `kpi`."""

@@ -1,0 +1,227 @@
+"""The Goal cascade page's pieces: the tree table and the selected goal's detail."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from kpi import cascade, charts, fmt, months, palette, report
+from kpi.i18n import t
+from kpi.model import Action, Commentary, Level, MonthValue, Person, Promise
+from kpi.ui import widgets
+
+TREND_MONTHS = 24
+
+
+def visible_rows(
+    month_report: report.MonthReport, department: str | None, level: str | None
+) -> list[tuple[int, report.GoalRow]]:
+    """(depth, row) in tree order, filtered by department and level."""
+    out = []
+    for depth, node in cascade.flatten(month_report.roots):
+        row = month_report.goals[node.goal.code]
+        if department and row.goal.department != department:
+            continue
+        if level and row.goal.level != level:
+            continue
+        out.append((depth, row))
+    return out
+
+
+def tree_table(rows: Sequence[tuple[int, report.GoalRow]]) -> pd.DataFrame:
+    """The cascade as a table a CEO can read: indented titles, values with units, statuses."""
+    records = []
+    for depth, row in rows:
+        unit = row.kpi.unit if row.kpi else "count"
+        flag = t(f"mismatch.{row.mismatch}") if row.mismatch else ""
+        records.append(
+            {
+                "code": row.goal.code,
+                t("cascade.col_goal"): "\u2003" * depth + ("└ " if depth else "") + row.goal.title,
+                t("cascade.col_level"): t(f"level.{row.goal.level}"),
+                t("cascade.col_status"): palette.label(row.status),
+                t("cascade.col_value"): fmt.value(row.value.value if row.value else None, unit),
+                t("cascade.col_target"): fmt.value(row.goal.target, unit),
+                t("cascade.col_rollup"): palette.label(row.rollup) if row.node.children else "",
+                t("cascade.col_warning"): flag,
+            }
+        )
+    return pd.DataFrame.from_records(records).set_index("code") if records else pd.DataFrame()
+
+
+def _styled(frame: pd.DataFrame, rows: Sequence[tuple[int, report.GoalRow]]) -> object:
+    colours = {row.goal.code: palette.look(row.status).colour for _, row in rows}
+    status_col = t("cascade.col_status")
+
+    def colour(column: pd.Series) -> list[str]:
+        if column.name != status_col:
+            return [""] * len(column)
+        return [f"color: {colours[code]}; font-weight: 600" for code in column.index]
+
+    return frame.style.apply(colour, axis=0)
+
+
+def _pick(codes: list[str]) -> None:
+    """Selecting a row in the tree opens that goal (the `goal` picker and URL follow)."""
+    picked = st.session_state["cascade.tree"].selection.rows
+    if picked and picked[0] < len(codes):
+        st.session_state["goal"] = codes[picked[0]]
+
+
+def tree(rows: Sequence[tuple[int, report.GoalRow]]) -> None:
+    """Show the tree as a table; clicking a row opens the goal below."""
+    if not rows:
+        st.info(t("cascade.no_goals"))
+        return
+    frame = tree_table(rows)
+    st.dataframe(
+        _styled(frame, rows),
+        hide_index=True,
+        column_config={
+            t("cascade.col_goal"): st.column_config.TextColumn(width="large"),
+            t("cascade.col_warning"): st.column_config.TextColumn(width="medium"),
+        },
+        on_select=functools.partial(_pick, list(frame.index)),
+        selection_mode="single-row",
+        key="cascade.tree",
+        height=min(38 + 35 * len(frame), 640),
+        width="stretch",
+    )
+
+
+def detail(
+    row: report.GoalRow,
+    month_report: report.MonthReport,
+    history: Sequence[MonthValue],
+    people: dict[str, Person],
+    promises: dict[str, Promise],
+) -> None:
+    """Everything about one goal: status, trend, facts, children."""
+    st.subheader(row.goal.title)
+    with st.container(horizontal=True):
+        widgets.badge(row.status)
+        if row.node.children:
+            st.badge(
+                t("cascade.rollup_badge", status=palette.label(row.rollup)),
+                color=palette.look(row.rollup).streamlit,
+            )  # type: ignore[arg-type]
+    if row.mismatch:
+        st.warning(
+            f"**{t(f'mismatch.{row.mismatch}')}** — {t(f'mismatch.{row.mismatch}_help')}",
+            icon=":material/report:",
+        )
+    chart, facts = st.columns([3, 2])
+    with chart:
+        _trend(row, month_report.month, history)
+    with facts:
+        _facts(row, month_report.month, people, promises)
+    _children(row, month_report)
+
+
+def _trend(row: report.GoalRow, month: date, history: Sequence[MonthValue]) -> None:
+    kpi = row.kpi
+    if kpi is None:
+        st.caption(t("widget.no_kpi"))
+        return
+    points = [(v.month, v.value) for v in history]
+    forecast = (
+        (months.first_of(row.goal.deadline), row.forecast)
+        if row.forecast is not None and row.goal.deadline
+        else None
+    )
+    spec = charts.TrendSpec(
+        title=t("cascade.trend_title", kpi=kpi.name),
+        unit=kpi.unit,
+        target=row.goal.target,
+        tolerance=kpi.tolerance,
+        is_higher_better=kpi.direction == "higher",
+        baseline=row.goal.baseline,
+        forecast=forecast,
+    )
+    st.plotly_chart(charts.trend(points, spec), width="stretch", key=f"cascade.trend.{row.goal.code}")
+
+
+def _facts(row: report.GoalRow, month: date, people: dict[str, Person], promises: dict[str, Promise]) -> None:
+    g, kpi = row.goal, row.kpi
+    unit = kpi.unit if kpi else "count"
+    owner = people.get(g.owner or "")
+    lines = [
+        t("cascade.fact_value", value=fmt.value(row.value.value if row.value else None, unit)),
+        t(
+            "cascade.fact_goal",
+            baseline=fmt.value(g.baseline, unit),
+            target=fmt.value(g.target, unit),
+            deadline=fmt.day(g.deadline) if g.deadline else t("widget.no_deadline"),
+        ),
+    ]
+    pace = row.pace(month)
+    if pace:
+        lines.append(
+            t("cascade.fact_pace", made=fmt.number(100 * pace[0]), elapsed=fmt.number(100 * pace[1]))
+        )
+    if row.forecast is not None:
+        lines.append(t("widget.forecast", value=fmt.value(row.forecast, unit)))
+    note = widgets.survey_note(row.value)
+    if note:
+        lines.append(note)
+    lines.append(t("cascade.fact_owner", owner=owner.name if owner else t("cascade.no_owner")))
+    if kpi:
+        lines.append(t("cascade.fact_kpi", kpi=kpi.name))
+    if g.promise and g.promise in promises:
+        lines.append(t("cascade.fact_promise", promise=promises[g.promise].text))
+    st.markdown("\n".join(f"- {line}" for line in lines))
+    if kpi and kpi.definition:
+        st.caption(kpi.definition)
+
+
+def _children(row: report.GoalRow, month_report: report.MonthReport) -> None:
+    if not row.node.children:
+        return
+    st.markdown(f"**{t('cascade.children')}**")
+    for child in row.node.children:
+        crow = month_report.goals[child.goal.code]
+        unit = crow.kpi.unit if crow.kpi else "count"
+        value = fmt.value(crow.value.value if crow.value else None, unit)
+        st.markdown(f"{widgets.badge_markdown(crow.status)} {crow.goal.title} — {value}")
+
+
+def actions_and_comments(
+    row: report.GoalRow,
+    month: date,
+    actions: Sequence[Action],
+    comments: Sequence[Commentary],
+    people: dict[str, Person],
+) -> None:
+    left, right = st.columns(2)
+    with left:
+        st.markdown(f"**{t('cascade.actions')}**")
+        mine = [a for a in actions if a.goal == row.goal.code]
+        if not mine:
+            st.caption(t("cascade.no_actions"))
+        overdue = {a.id for a in report.overdue(mine, month)}
+        for a in mine:
+            owner = people.get(a.owner or "")
+            late = f" · :red[{t('cascade.late')}]" if a.id in overdue else ""
+            due = fmt.day(a.due) if a.due else "–"
+            st.markdown(
+                f"- **{a.title}** — {owner.name if owner else '–'}, {due} · {t(f'action.{a.status}')}{late}"
+            )
+    with right:
+        st.markdown(f"**{t('cascade.commentary')}**")
+        kpi_code = row.kpi.code if row.kpi else None
+        mine_c = [c for c in comments if c.goal == row.goal.code or (kpi_code and c.kpi == kpi_code)]
+        if not mine_c:
+            st.caption(t("cascade.no_commentary"))
+        for c in mine_c:
+            author = people.get(c.author)
+            with st.container(border=True):
+                st.text(c.text)
+                st.caption(f"{author.name if author else c.author} · {fmt.month(c.month)}")
+
+
+def level_options() -> list[str]:
+    return [str(level) for level in Level]

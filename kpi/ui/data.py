@@ -1,0 +1,88 @@
+"""Cached loaders for pages. Every filter is an argument, the scope always among them:
+`st.cache_data` is shared by all users, so a scope outside the key could leak one department's
+numbers to another. Entries live for `TTL`, so data loaded by the command line shows up within
+a minute (or at once with the page's refresh).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+from sqlalchemy.engine import Engine
+
+from kpi import report
+from kpi.access import Scope
+from kpi.model import Action, Commentary, Department, MonthValue, Person, Promise
+from kpi.store import engine, queries, reports, setup
+
+TTL = 60
+
+
+@st.cache_resource(show_spinner=False)
+def _engine(url: str) -> Engine:
+    store = engine.create(url)
+    setup.ensure(store)
+    return store
+
+
+def store() -> Engine:
+    return _engine(engine.resolve_url())
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def data_months(url: str) -> tuple[date, date] | None:
+    with engine.reading(_engine(url)) as conn:
+        return queries.data_months(conn)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def people(url: str) -> list[Person]:
+    with engine.reading(_engine(url)) as conn:
+        return queries.people(conn)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def month_report(url: str, scope: Scope, month: date, language: str) -> report.MonthReport:
+    with engine.reading(_engine(url)) as conn:
+        return reports.month_report(conn, scope, month, language)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def history(url: str, scope: Scope, first: date, last: date) -> dict[str, list[MonthValue]]:
+    """Month values per KPI code, oldest first, for trend charts."""
+    with engine.reading(_engine(url)) as conn:
+        values = queries.month_values(conn, scope, first, last)
+    out: dict[str, list[MonthValue]] = {}
+    for v in sorted(values, key=lambda v: v.month):
+        out.setdefault(v.kpi, []).append(v)
+    return out
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def promises(url: str, language: str) -> list[Promise]:
+    with engine.reading(_engine(url)) as conn:
+        return queries.promises(conn, language)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def actions(url: str, scope: Scope, language: str) -> list[Action]:
+    with engine.reading(_engine(url)) as conn:
+        return queries.actions(conn, scope, language)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def commentary(url: str, scope: Scope, first: date, last: date, language: str) -> list[Commentary]:
+    with engine.reading(_engine(url)) as conn:
+        return queries.commentary(conn, scope, first, last, language)
+
+
+def refresh() -> None:
+    """Drop cached data so the next run reads the store afresh."""
+    st.cache_data.clear()
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def departments(url: str, scope: Scope, language: str) -> list[Department]:
+    with engine.reading(_engine(url)) as conn:
+        return queries.departments(conn, scope, language)

@@ -1,0 +1,141 @@
+"""The frame every page stands in: language, who is looking, and which month.
+
+Each page calls `sidebar()` first. It renders the shared sidebar (month, language and, in demo
+mode, "view as"), whose values are bound to the URL (`?month=2026-10&lang=da`) and kept across
+pages, and returns a `Context` with the viewer's scope. Pages never decide access themselves.
+
+Identity comes from `KPI_AUTH_MODE`: `demo` (the default when nothing is configured: no sign-in,
+a visible banner and a "view as" picker) or `header` (a trusted reverse proxy sets the e-mail in
+the header named by `KPI_AUTH_HEADER`, default `X-Forwarded-Email`).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date
+
+import streamlit as st
+
+from kpi import access, fmt, i18n, months
+from kpi.access import Scope
+from kpi.i18n import t
+from kpi.model import Person, Role
+from kpi.store import engine
+from kpi.ui import data, urlstate
+
+MODES = ("demo", "header")
+
+
+@dataclass(frozen=True)
+class Context:
+    url: str
+    viewer: Person
+    scope: Scope
+    month: date
+    language: str
+
+    @property
+    def is_admin(self) -> bool:
+        return self.viewer.role is Role.ADMIN
+
+
+def mode() -> str:
+    return os.environ.get("KPI_AUTH_MODE", "demo").strip().lower()
+
+
+def apply_language() -> str:
+    """Set this run's language from the sidebar choice or the URL; returns it."""
+    chosen = st.query_params.get("lang") or urlstate.current("lang")
+    i18n.set_language(chosen)
+    return i18n.current()
+
+
+def _default_viewer(people: list[Person]) -> Person | None:
+    executives = [p for p in people if p.role is Role.EXECUTIVE]
+    return (executives or people or [None])[0]
+
+
+def viewer(url: str) -> Person | None:
+    """Who is looking, by the configured identity mode; None means nobody we know."""
+    people = data.people(url)
+    by_email = {p.email.lower(): p for p in people}
+    if mode() == "header":
+        header = os.environ.get("KPI_AUTH_HEADER", "X-Forwarded-Email")
+        email = (st.context.headers.get(header) or "").strip().lower()
+        return by_email.get(email)
+    if mode() == "demo":
+        chosen = st.query_params.get("as") or urlstate.current("as")
+        return by_email.get(str(chosen).lower()) if chosen else _default_viewer(people)
+    return None
+
+
+def _person_label(person: Person) -> str:
+    return f"{person.name} · {t('role.' + person.role)}"
+
+
+def _month_picker(first: date, last: date) -> date:
+    options = [months.key(m) for m in reversed(months.between(first, last))]
+    chosen = urlstate.selectbox(
+        t("frame.month"),
+        options,
+        key="month",
+        default=options[0],
+        where=st.sidebar,
+        format_func=lambda key: fmt.month_long(months.parse(key)),
+    )
+    return months.parse(chosen)
+
+
+def _language_picker() -> None:
+    urlstate.selectbox(
+        t("frame.language"),
+        list(i18n.languages()),
+        key="lang",
+        default=i18n.default_language(),
+        where=st.sidebar,
+        format_func=i18n.language_name,
+    )
+
+
+def _view_as(url: str, current: Person | None) -> None:
+    people = data.people(url)
+    labels = {p.email: _person_label(p) for p in people}
+    default = _default_viewer(people)
+    urlstate.selectbox(
+        t("frame.view_as"),
+        list(labels),
+        key="as",
+        default=default.email if default else None,
+        where=st.sidebar,
+        format_func=labels.get,
+        help=t("frame.view_as_help"),
+    )
+
+
+def _denied(message: str) -> None:
+    st.title(t("app.title"))
+    st.info(message)
+    st.stop()
+
+
+def sidebar() -> Context:
+    """Render the shared sidebar and return the page's context (stops the page when denied)."""
+    language = apply_language()
+    url = engine.resolve_url()
+    if mode() not in MODES:
+        _denied(t("frame.bad_mode", mode=mode(), modes=", ".join(MODES)))
+    span = data.data_months(url)
+    month = _month_picker(*span) if span else None
+    _language_picker()
+    person = viewer(url)
+    if mode() == "demo":
+        st.sidebar.warning(t("frame.demo_banner"), icon=":material/visibility:")
+        _view_as(url, person)
+        person = viewer(url)
+    if person is None:
+        _denied(t("frame.unknown_viewer"))
+    if month is None:
+        _denied(t("frame.no_data"))
+    st.sidebar.caption(t("frame.signed_in_as", name=person.name, role=t("role." + person.role)))
+    return Context(url, person, access.scope_for(person), month, language)

@@ -1,0 +1,91 @@
+"""Reusable pieces of pages: status badges, goal tiles, links into the cascade.
+
+Every text goes through `t`; every number through `kpi.fmt`; every status through the palette,
+so a colour always comes with its icon and word.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+import streamlit as st
+
+from kpi import fmt, months, palette, phrases
+from kpi.i18n import t
+from kpi.model import GoalStatus, KpiStatus, MonthValue
+from kpi.report import GoalRow
+
+CASCADE_PAGE = "pages/goal_cascade.py"
+
+
+def badge(status: KpiStatus | GoalStatus) -> None:
+    st.badge(palette.label(status), color=palette.look(status).streamlit)  # type: ignore[arg-type]
+
+
+def badge_markdown(status: KpiStatus | GoalStatus) -> str:
+    """The badge as inline Markdown, for use inside sentences and table-like rows."""
+    look = palette.look(status)
+    return f":{look.streamlit}-badge[{palette.label(status)}]"
+
+
+def survey_note(value: MonthValue | None) -> str:
+    """`n = 23 answers, ± 25 — low confidence`, or an empty string for measured KPIs."""
+    if value is None or value.n is None:
+        return ""
+    margin = fmt.number(value.margin or 0, 1)
+    key = "widget.survey_low" if value.is_low_confidence else "widget.survey"
+    return t(key, n=fmt.number(value.n), margin=margin)
+
+
+def goal_link(code: str, label: str) -> None:
+    st.page_link(CASCADE_PAGE, label=label, query_params={"goal": code}, icon=":material/account_tree:")
+
+
+def goal_tile(row: GoalRow, points: Sequence[MonthValue], month: date) -> None:
+    """A headline tile: the goal, its status, its KPI's value with trend, delta and target."""
+    kpi = row.kpi
+    with st.container(border=True):
+        st.markdown(f"**{row.goal.title}**")
+        badge(row.status)
+        if kpi is None:
+            st.caption(t("widget.no_kpi"))
+            return
+        previous = next((p for p in points if p.month == months.add(month, -1)), None)
+        delta = row.value.value - previous.value if row.value and previous else None
+        st.metric(
+            kpi.name,
+            fmt.value(row.value.value if row.value else None, kpi.unit),
+            delta=fmt.delta(delta, kpi.unit) if delta is not None else None,
+            delta_color="normal" if kpi.direction == "higher" else "inverse",
+            delta_description=t("widget.vs_month", month=fmt.month(months.add(month, -1))),
+            help=kpi.definition,
+            chart_data=[p.value for p in points[-13:]],
+            chart_type="line",
+        )
+        _tile_caption(row, points, month)
+
+
+def _tile_caption(row: GoalRow, points: Sequence[MonthValue], month: date) -> None:
+    kpi = row.kpi
+    assert kpi is not None
+    parts = []
+    if row.goal.target is not None:
+        deadline = fmt.day(row.goal.deadline) if row.goal.deadline else t("widget.no_deadline")
+        parts.append(t("widget.target_by", target=fmt.value(row.goal.target, kpi.unit), deadline=deadline))
+    if row.forecast is not None:
+        parts.append(t("widget.forecast", value=fmt.value(row.forecast, kpi.unit)))
+    year_ago = next((p for p in points if p.month == months.add(month, -12)), None)
+    if row.value and year_ago:
+        parts.append(
+            t(
+                "widget.year_ago",
+                change=phrases.change(
+                    row.value.value - year_ago.value, kpi.unit, kpi.direction, year_ago.month
+                ),
+            )
+        )
+    note = survey_note(row.value)
+    if note:
+        parts.append(note)
+    st.caption("  \n".join(parts))

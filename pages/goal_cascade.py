@@ -1,0 +1,50 @@
+"""Goal cascade: strategic → tactical → operational, each goal's status, and one goal in detail."""
+
+import streamlit as st
+
+from kpi import fmt, months
+from kpi.i18n import t
+from kpi.ui import cascade_view, data, frame, urlstate
+
+ALL = ""  # "all departments": Streamlit shows a None option as "no choice"
+ctx = frame.sidebar()
+st.title(t("cascade.title", month=fmt.month_long(ctx.month)))
+month_report = data.month_report(ctx.url, ctx.scope, ctx.month, ctx.language)
+departments = {d.code: d.name for d in data.departments(ctx.url, ctx.scope, ctx.language)}
+
+left, right = st.columns([2, 3])
+department = urlstate.selectbox(
+    t("cascade.department"),
+    [ALL, *departments],
+    key="department",
+    default=ALL,
+    where=left,
+    format_func=lambda code: departments.get(code, t("cascade.all_departments")),
+)
+level = right.segmented_control(
+    t("cascade.level"),
+    cascade_view.level_options(),
+    key="cascade.level",
+    format_func=lambda lvl: t(f"level.{lvl}"),
+)
+rows = cascade_view.visible_rows(month_report, department or None, level)
+cascade_view.tree(rows)
+
+codes = [row.goal.code for _, row in rows]
+titles = {row.goal.code: row.goal.title for _, row in rows}
+chosen = urlstate.selectbox(
+    t("cascade.choose_goal"),
+    [None, *codes],
+    key="goal",
+    format_func=lambda code: titles.get(code, ""),
+    placeholder=t("cascade.pick_prompt"),
+)
+if chosen in month_report.goals:
+    people = {p.email: p for p in data.people(ctx.url)}
+    promises = {p.code: p for p in data.promises(ctx.url, ctx.language)}
+    history = data.history(ctx.url, ctx.scope, months.add(ctx.month, -cascade_view.TREND_MONTHS), ctx.month)
+    row = month_report.goals[chosen]
+    cascade_view.detail(row, month_report, history.get(row.kpi.code, []) if row.kpi else [], people, promises)
+    actions = data.actions(ctx.url, ctx.scope, ctx.language)
+    comments = data.commentary(ctx.url, ctx.scope, ctx.month, ctx.month, ctx.language)
+    cascade_view.actions_and_comments(row, ctx.month, actions, comments, people)

@@ -1,0 +1,96 @@
+"""Shared fixtures: demo stores on DuckDB and PostgreSQL, and Streamlit's AppTest.
+
+The demo company is generated and loaded once per session and backend, then copied for each
+test that needs it (a file copy for DuckDB, a template database for PostgreSQL), so tests can
+write freely without paying for a fresh load.
+"""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from kpi import i18n
+from kpi.demo.generate import generate
+from kpi.store import engine, loading, setup
+from tests.pg import Server
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO_END = date(2026, 10, 1)
+"""Tests pin the demo's last month, so its numbers never depend on the day they run."""
+BACKENDS = ["duckdb", "postgresql"]
+
+
+def load_demo(url: str) -> None:
+    store = engine.create(url)
+    setup.ensure(store)
+    with engine.writing(store) as conn:
+        loading.load_company(conn, generate(DEMO_END), who="demo")
+    store.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default():
+    """Each test starts in English unless it says otherwise."""
+    with i18n.use("en"):
+        yield
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    server = Server()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def demo_duckdb_file(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    load_demo(f"duckdb:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def demo_pg_template(pg_server) -> str:
+    url = pg_server.create_database("demo_template")
+    load_demo(url)
+    return "demo_template"
+
+
+@pytest.fixture
+def demo_duckdb_url(demo_duckdb_file, tmp_path) -> str:
+    copy = tmp_path / "store.duckdb"
+    shutil.copy(demo_duckdb_file, copy)
+    return f"duckdb:///{copy}"
+
+
+def _fresh_name() -> str:
+    return "t_" + uuid.uuid4().hex[:12]
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_url(request, tmp_path) -> str:
+    """An empty store on each backend (no tables yet)."""
+    if request.param == "duckdb":
+        return f"duckdb:///{tmp_path / 'empty.duckdb'}"
+    return request.getfixturevalue("pg_server").create_database(_fresh_name())
+
+
+@pytest.fixture(params=BACKENDS)
+def demo_url(request) -> str:
+    """A private copy of the demo store on each backend."""
+    if request.param == "duckdb":
+        return request.getfixturevalue("demo_duckdb_url")
+    template = request.getfixturevalue("demo_pg_template")
+    return request.getfixturevalue("pg_server").create_database(_fresh_name(), template=template)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say where the browser tests left their screenshots."""
+    shots = ROOT / "screenshots" / "browser"
+    if shots.is_dir() and any(shots.glob("*.png")):
+        terminalreporter.write_line(f"browser screenshots: {shots}")

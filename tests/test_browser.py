@@ -1,0 +1,120 @@
+"""The app as a user meets it: `streamlit run`, a real Chromium, real clicks.
+
+Screenshots of what the browser showed go to `screenshots/browser/` (pytest names the folder
+in its summary), so a person can look at them.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from tests.conftest import ROOT
+from tools.screenshot import CHROMIUM, CHROMIUM_ARGS, fit_to_content, settle
+
+SHOTS = ROOT / "screenshots" / "browser"
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(demo_duckdb_file, tmp_path_factory):
+    store = tmp_path_factory.mktemp("browser") / "store.duckdb"
+    store.write_bytes(Path(demo_duckdb_file).read_bytes())
+    port = _free_port()
+    env = {**os.environ, "KPI_DATABASE_URL": f"duckdb:///{store}", "KPI_AUTH_MODE": "demo"}
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
+                    if response.read() == b"ok":
+                        break
+            except OSError:
+                time.sleep(0.25)
+        else:
+            pytest.fail("streamlit did not answer its health check")
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def open_page(browser, url, width=1440):
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.goto(url)
+    settle(page, 1.5)
+    return page
+
+
+def test_health_endpoint_answers_ok(server):
+    with urllib.request.urlopen(f"{server}/_stcore/health", timeout=5) as response:
+        assert response.read() == b"ok"
+
+
+def test_overview_in_a_real_browser(server, browser):
+    page = open_page(browser, f"{server}/?month=2026-10")
+    body = page.inner_text("[data-testid='stMain']")
+    assert "Overview — October 2026" in body
+    assert "More customers recommend us" in body and "+34" in body
+    assert "✓ On track" in body and "✕ Off track" in body
+    assert "Green parts, red whole" in body
+    assert "Traceback" not in body and "Error" not in body
+    fit_to_content(page, 1440)
+    page.screenshot(path=str(SHOTS / "overview.png"), full_page=True)
+
+
+def test_open_a_goal_from_the_overview(server, browser):
+    page = open_page(browser, f"{server}/?month=2026-10")
+    page.get_by_role("link", name="Open").first.click()
+    page.wait_for_selector(".js-plotly-plot", timeout=30_000)
+    settle(page, 1.5)
+    body = page.inner_text("[data-testid='stMain']")
+    assert "Goal cascade — October 2026" in body
+    assert "Customers find us effortless to deal with" in body
+    fit_to_content(page, 1440)
+    page.screenshot(path=str(SHOTS / "cascade.png"), full_page=True)
+
+
+def test_overview_in_danish(server, browser):
+    page = open_page(browser, f"{server}/?month=2026-10&lang=da")
+    body = page.inner_text("[data-testid='stMain']")
+    assert "Overblik — oktober 2026" in body and "På sporet" in body
+    fit_to_content(page, 1440)
+    page.screenshot(path=str(SHOTS / "overview-da.png"), full_page=True)

@@ -1,0 +1,192 @@
+"""`python -m kpi`: init, status, exit codes, help, language."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from kpi import cli
+from kpi.model import Direction, KpiStatus
+from kpi.status import kpi_status
+from kpi.store import engine, queries
+from tests.conftest import ROOT
+
+MONTH = "2026-10"
+
+
+def run(*args, db=None):
+    argv = (["--db", db] if db else []) + list(args)
+    return subprocess.run(
+        [sys.executable, "-m", "kpi", *argv], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+
+
+def test_init_demo_twice_leaves_the_store_unchanged(tmp_path):
+    db = f"duckdb:///{tmp_path / 'x.duckdb'}"
+    first = run("init", "--demo", "--demo-end", MONTH, db=db)
+    assert first.returncode == 0, first.stderr
+    with engine.reading(engine.create(db)) as conn:
+        counts = queries.table_counts(conn)
+    second = run("init", "--demo", "--demo-end", MONTH, db=db)
+    assert second.returncode == 0, second.stderr
+    assert "0 new, 0 updated" in second.stdout
+    with engine.reading(engine.create(db)) as conn:
+        assert queries.table_counts(conn) == counts
+    assert counts["kpi"] == 40 and counts["goal"] == 35 and counts["response"] > 100_000
+
+
+def test_init_without_demo_creates_an_empty_store(tmp_path, capsys):
+    db = f"duckdb:///{tmp_path / 'e.duckdb'}"
+    assert cli.main(["--db", db, "init"]) == 0
+    assert "schema version 1" in capsys.readouterr().out
+    with engine.reading(engine.create(db)) as conn:
+        assert queries.table_counts(conn)["kpi"] == 0
+
+
+@pytest.mark.parametrize("command", [[], ["init"], ["status"]])
+def test_every_command_has_help(command):
+    result = run(*command, "--help")
+    assert result.returncode == 0
+    assert "usage: python -m kpi" in result.stdout
+
+
+def test_usage_errors_exit_2():
+    assert run("frobnicate").returncode == 2
+    assert run("status", "--json", "--bogus").returncode == 2
+
+
+def test_a_bad_month_is_rejected_with_exit_1(demo_duckdb_url, capsys):
+    assert cli.main(["--db", demo_duckdb_url, "status", "--month", "2026-13"]) == 1
+    assert "--month" in capsys.readouterr().err
+
+
+def status_json(url, *extra):
+    from contextlib import redirect_stdout
+    from io import StringIO
+
+    out = StringIO()
+    with redirect_stdout(out):
+        code = cli.main(["--db", url, "status", "--month", MONTH, "--json", *extra])
+    assert code == 0
+    return json.loads(out.getvalue())
+
+
+def test_status_json_has_the_documented_shape(demo_url):
+    data = status_json(demo_url)
+    assert data["month"] == MONTH
+    kpi_keys = {"code", "name", "department", "unit", "direction", "value", "target", "status"}
+    goal_keys = {
+        "code",
+        "parent",
+        "level",
+        "title",
+        "kpi",
+        "department",
+        "owner",
+        "value",
+        "baseline",
+        "target",
+        "deadline",
+        "status",
+        "rollup_status",
+        "forecast",
+        "green_parts_red_whole",
+    }
+    assert len(data["kpis"]) == 40 and len(data["goals"]) == 35
+    for k in data["kpis"]:
+        assert kpi_keys <= set(k)
+        if k["code"] in {"NPS", "CES", "PROMISE"}:
+            assert k["n"] > 30 and k["margin"] > 0
+    for g in data["goals"]:
+        assert set(g) >= goal_keys
+        assert "smart" not in g  # filled by the SMART checks, never faked
+
+
+def test_each_kpi_status_agrees_with_its_value_target_and_direction(demo_url):
+    with engine.reading(engine.create(demo_url)) as conn:
+        tolerance = {k.code: k.tolerance for k in queries.kpis(conn, cli.access.EVERYTHING)}
+    for k in status_json(demo_url)["kpis"]:
+        expected = kpi_status(k["value"], k["target"], Direction(k["direction"]), tolerance[k["code"]])
+        assert k["status"] == expected, k
+
+
+def test_the_green_parts_red_whole_goal_is_flagged(demo_duckdb_url):
+    flagged = [g["code"] for g in status_json(demo_duckdb_url)["goals"] if g["green_parts_red_whole"]]
+    assert flagged == ["S2"]
+
+
+def test_the_incident_month_shows_downtime_red(demo_duckdb_url):
+    from contextlib import redirect_stdout
+    from io import StringIO
+
+    out = StringIO()
+    with redirect_stdout(out):
+        assert cli.main(["--db", demo_duckdb_url, "status", "--month", "2026-08", "--json"]) == 0
+    downtime = next(k for k in json.loads(out.getvalue())["kpis"] if k["code"] == "IT_DOWNTIME")
+    assert downtime["status"] == KpiStatus.RED and downtime["value"] > 200
+
+
+def test_a_department_head_sees_only_their_department(demo_duckdb_url):
+    data = status_json(demo_duckdb_url, "--as", "camilla.berg@havnhjem.example")
+    assert {k["department"] for k in data["kpis"]} == {"CS"}
+    assert {g["department"] for g in data["goals"]} == {"CS"}
+
+
+def test_a_department_head_cannot_ask_for_another_department(demo_duckdb_url, capsys):
+    code = cli.main(
+        [
+            "--db",
+            demo_duckdb_url,
+            "--as",
+            "camilla.berg@havnhjem.example",
+            "status",
+            "--month",
+            MONTH,
+            "--department",
+            "IT",
+        ]
+    )
+    assert code == 1
+    assert "IT" in capsys.readouterr().err
+
+
+def test_department_filter_for_an_executive(demo_duckdb_url):
+    data = status_json(demo_duckdb_url, "--department", "IT")
+    assert {k["department"] for k in data["kpis"]} == {"IT"}
+
+
+def test_readable_table_in_danish(demo_duckdb_url, capsys):
+    assert cli.main(["--db", demo_duckdb_url, "--lang", "da", "status", "--month", MONTH]) == 0
+    out = capsys.readouterr().out
+    assert "KPI'er — oktober 2026" in out
+    assert "Forladte kurve" in out and "På mål" in out
+    assert "grønne dele, rødt hele" in out
+
+
+def test_a_busy_store_exits_3(tmp_path):
+    path = tmp_path / "busy.duckdb"
+    assert cli.main(["--db", f"duckdb:///{path}", "init"]) == 0
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb,time; c=duckdb.connect({str(path)!r}); print('held', flush=True); time.sleep(60)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        result = subprocess.run(
+            [sys.executable, "-m", "kpi", "--db", f"duckdb:///{path}", "status", "--month", MONTH],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "KPI_BUSY_WAIT": "1"},
+        )
+        assert result.returncode == 3
+        assert "busy" in result.stderr and "Traceback" not in result.stderr
+    finally:
+        holder.kill()

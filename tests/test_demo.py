@@ -1,0 +1,147 @@
+"""The demo company: deterministic, the right size, and telling the story it promises."""
+
+from datetime import date
+
+import pytest
+
+from kpi import months, report
+from kpi.demo.generate import generate
+from kpi.model import Aggregation, GoalStatus, KpiStatus, Level
+from tests.conftest import DEMO_END
+
+
+@pytest.fixture(scope="module")
+def company():
+    return generate(DEMO_END)
+
+
+@pytest.fixture(scope="module")
+def demo_report(company):
+    return lambda month: report.build(month, company.kpis, company.goals, _values(company))
+
+
+def _values(company):
+    from collections import defaultdict
+
+    from kpi import cx
+    from kpi.model import MonthValue
+
+    values = [MonthValue(m.kpi, m.month, m.value) for m in company.measurements]
+    counts = defaultdict(list)
+    for r in company.responses:
+        counts[(r.kpi, months.first_of(r.date))].append(r.score)
+    kinds = {k.code: k.aggregation for k in company.kpis}
+    for (kpi, month), scores in counts.items():
+        c = cx.SurveyCounts(
+            len(scores),
+            sum(s >= 9 for s in scores),
+            sum(s <= 6 for s in scores),
+            sum(s >= 4 for s in scores),
+            float(sum(scores)),
+            float(sum(s * s for s in scores)),
+        )
+        v = cx.score(kinds[kpi], c)
+        values.append(MonthValue(kpi, month, v.value, v.n, v.margin))
+    return values
+
+
+def test_same_seed_same_numbers(company):
+    again = generate(DEMO_END)
+    assert again.measurements == company.measurements
+    assert again.responses == company.responses
+
+
+def test_a_different_seed_gives_different_numbers(company):
+    assert generate(DEMO_END, seed=7).measurements != company.measurements
+
+
+def test_a_month_keeps_its_numbers_when_the_history_is_shorter(company):
+    short = generate(DEMO_END, history=12)
+    last = {(m.kpi, m.month): m.value for m in short.measurements}
+    full = {(m.kpi, m.month): m.value for m in company.measurements if m.month >= months.add(DEMO_END, -11)}
+    assert last == full
+
+
+def test_size_and_shape(company):
+    assert len(company.departments) == 8
+    assert 38 <= len(company.kpis) <= 45
+    assert 30 <= len(company.goals) <= 40
+    assert len(company.promises) == 3 and len(company.service_priorities) >= 3
+    assert {g.level for g in company.goals} == set(Level)
+    first = min(m.month for m in company.measurements)
+    assert months.diff(first, DEMO_END) == 35  # 36 months of history
+    assert max(m.month for m in company.measurements) == DEMO_END
+    survey = {k.code for k in company.kpis if k.aggregation.is_survey}
+    assert {Aggregation.NPS, Aggregation.CSAT, Aggregation.CES} <= {k.aggregation for k in company.kpis}
+    assert {r.kpi for r in company.responses} == survey  # survey KPIs come from answers
+    assert all(0 <= r.score <= 10 for r in company.responses)
+    names = {k.code for k in company.kpis}
+    for code in (
+        "NPS",
+        "CES",
+        "FTR",
+        "LOG_APPT",
+        "CHURN",
+        "SOW",
+        "CS_WAIT",
+        "CS_SL",
+        "CS_ABANDON",
+        "ECOM_ABANDON",
+        "IT_DOWNTIME",
+        "ADV_CASE_TIME",
+    ):
+        assert code in names
+
+
+def test_every_goal_owner_is_a_person_and_every_parent_a_level_up(company):
+    people = {p.email for p in company.people}
+    goals = {g.code: g for g in company.goals}
+    for g in company.goals:
+        assert g.owner in people
+        if g.parent:
+            assert goals[g.parent].level.depth == g.level.depth - 1
+
+
+def test_christmas_peak_in_the_call_centre(company):
+    wait = {m.month: m.value for m in company.measurements if m.kpi == "CS_WAIT"}
+    december, september = date(2025, 12, 1), date(2025, 9, 1)
+    assert wait[december] > wait[september] + 20
+
+
+def test_the_it_incident_shows_red(demo_report):
+    incident = months.add(DEMO_END, -2)
+    assert demo_report(incident).kpis["IT_DOWNTIME"].status is KpiStatus.RED
+    assert demo_report(DEMO_END).kpis["IT_DOWNTIME"].status is KpiStatus.GREEN
+
+
+def test_the_checkout_initiative_works(company, demo_report):
+    abandon = {m.month: m.value for m in company.measurements if m.kpi == "ECOM_ABANDON"}
+    assert abandon[months.add(DEMO_END, -13)] - abandon[DEMO_END] > 5
+    assert demo_report(DEMO_END).goals["T3"].status is GoalStatus.ACHIEVED
+
+
+def test_one_green_parts_red_whole_goal(demo_report):
+    flagged = [code for code, row in demo_report(DEMO_END).goals.items() if row.mismatch]
+    assert flagged == ["S2"]
+
+
+def test_a_mix_of_statuses(demo_report):
+    statuses = {row.status for row in demo_report(DEMO_END).goals.values()}
+    assert {GoalStatus.ACHIEVED, GoalStatus.ON_TRACK, GoalStatus.AT_RISK, GoalStatus.OFF_TRACK} <= statuses
+
+
+def test_the_weak_goals_lack_what_smart_needs(company):
+    goals = {g.code: g for g in company.goals}
+    assert goals["T10"].deadline is None and goals["T10"].accepted_at is None
+    assert goals["O8"].baseline is None and goals["O8"].description == ""
+    assert goals["O18"].accepted_at is None
+
+
+def test_scale_multiplies_departments_kpis_and_goals():
+    big = generate(DEMO_END, scale=3, history=2, answers_factor=0.01)
+    small = generate(DEMO_END, history=2, answers_factor=0.01)
+    assert len(big.departments) == 1 + 3 * (len(small.departments) - 1)
+    mgmt = sum(k.department == "MGMT" for k in small.kpis)
+    assert len(big.kpis) == mgmt + 3 * (len(small.kpis) - mgmt)
+    codes = {g.code for g in big.goals}
+    assert all(g.parent is None or g.parent in codes for g in big.goals)

@@ -1,0 +1,138 @@
+"""Every page through Streamlit's AppTest, on a private copy of the demo store."""
+
+import json
+import re
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+
+CASCADE = "pages/goal_cascade.py"
+
+
+@pytest.fixture
+def app(demo_duckdb_url, monkeypatch):
+    monkeypatch.setenv("KPI_DATABASE_URL", demo_duckdb_url)
+    monkeypatch.setenv("KPI_AUTH_MODE", "demo")
+    # AppTest keeps an unpicklable helper in session state; the app itself keeps the check on.
+    from streamlit import config
+
+    config.set_option("runner.enforceSerializableSessionState", False)
+    config.set_option("client.showErrorDetails", "full")  # tests must see what broke
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+    def make(**query):
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        for key, value in query.items():
+            at.query_params[key] = value
+        return at
+
+    yield make
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def texts(at):
+    """All text a user can read on the page, as one string."""
+    parts = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "text", "info", "warning", "success"):
+        parts += [e.value for e in at.get(kind)]
+    parts += [f"{m.label} {m.value} {m.delta or ''}" for m in at.metric]
+    return "\n".join(str(p) for p in parts)
+
+
+def badges(at):
+    """Status badges as their readable labels (`✓ On track`): st.badge renders as badge Markdown."""
+    return [m.group(1) for e in at.markdown for m in re.finditer(r":\w+-badge\[([^\]]*)\]", e.value)]
+
+
+def test_overview_shows_every_strategic_goal_with_status(app):
+    at = app(month="2026-10").run()
+    assert not at.exception
+    assert at.title[0].value == "Overview — October 2026"
+    page = texts(at)
+    for title in (
+        "More customers recommend us",
+        "Customers find us effortless to deal with",
+        "Fewer customers leave us",
+        "Business customers recommend us",
+    ):
+        assert title in page
+    labels = {m.label: m.value for m in at.metric}
+    assert labels["Net Promoter Score, all customers"] == "+34"
+    assert labels["Customer Effort Score"] == "4.9 / 7"
+    assert "✓ On track" in badges(at) and "✕ Off track" in badges(at)
+
+
+def test_overview_flags_green_parts_red_whole(app):
+    at = app(month="2026-10").run()
+    assert "Green parts, red whole: Customers find us effortless to deal with" in texts(at)
+
+
+def test_overview_follows_the_month(app):
+    at = app(month="2026-10").run()
+    at.selectbox(key="month").set_value("2026-08").run()
+    assert not at.exception
+    assert at.title[0].value == "Overview — August 2026"
+
+
+def test_overview_in_danish(app):
+    at = app(month="2026-10", lang="da").run()
+    assert not at.exception
+    assert at.title[0].value == "Overblik — oktober 2026"
+    page = texts(at)
+    assert "Flere kunder anbefaler os" in page
+    assert "✓ På sporet" in badges(at)
+    assert "Net Promoter Score, alle kunder" in {m.label for m in at.metric}
+
+
+def test_a_department_head_sees_only_their_goals(app):
+    at = app(month="2026-10").run()
+    at.selectbox(key="as").set_value("camilla.berg@havnhjem.example").run()
+    assert not at.exception
+    page = texts(at)
+    assert "Customers are satisfied with the help they get" in page
+    assert "More customers recommend us" not in page
+    assert "Abandoned baskets" not in page and "Server downtime" not in page
+
+
+def test_an_unknown_viewer_sees_no_data(app, monkeypatch):
+    monkeypatch.setenv("KPI_AUTH_MODE", "header")
+    at = app(month="2026-10").run()
+    assert not at.exception
+    assert not at.metric and "not signed in" in texts(at)
+
+
+def test_cascade_lists_the_tree_and_opens_a_goal(app):
+    at = app(month="2026-10").run()
+    at.switch_page(CASCADE).run()
+    assert not at.exception
+    assert at.title[0].value == "Goal cascade — October 2026"
+    table = at.dataframe[0].value
+    assert len(table) == 35
+    at.selectbox(key="goal").set_value("S2").run()
+    assert not at.exception
+    assert at.subheader[0].value == "Customers find us effortless to deal with"
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    names = [trace.get("name") for trace in spec["data"]]
+    assert {"Actual", "Target", "Baseline", "Forecast"} <= set(names)
+    page = texts(at)
+    assert "Green parts, red whole" in page
+    assert "Map the hand-offs between departments" in page  # its action
+    assert "Every touchpoint measures better" in page  # its commentary
+
+
+def test_cascade_filters_by_department_and_level(app):
+    at = app(month="2026-10").run()
+    at.switch_page(CASCADE).run()
+    at.selectbox(key="department").set_value("CS").run()
+    assert not at.exception
+    cs_rows = at.dataframe[0].value
+    assert 0 < len(cs_rows) < 35
+    at.segmented_control(key="cascade.level").set_value("operational").run()
+    operational = at.dataframe[0].value
+    assert 0 < len(operational) < len(cs_rows)
+    assert set(operational["Level"]) == {"Operational"}

@@ -1,0 +1,187 @@
+"""The store on DuckDB and PostgreSQL: schema, versions, audited writes, idempotent loads."""
+
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+
+from kpi.access import EVERYTHING, NOTHING, Scope
+from kpi.store import engine, queries, schema, setup
+from kpi.store.writes import Writer
+
+
+def test_schema_is_created_on_an_empty_store(empty_url):
+    store = engine.create(empty_url)
+    assert setup.ensure(store) == schema.SCHEMA_VERSION
+    with engine.reading(store) as conn:
+        names = set(sa.inspect(conn).get_table_names())
+        assert {t.name for t in schema.metadata.sorted_tables} <= names
+        assert setup.version(conn) == schema.SCHEMA_VERSION
+        assert all(count == 0 for name, count in queries.table_counts(conn).items() if name != "meta")
+
+
+def test_ensure_is_idempotent(empty_url):
+    store = engine.create(empty_url)
+    setup.ensure(store)
+    with engine.writing(store) as conn:
+        Writer(conn, "test").upsert(
+            schema.department, {"code": "CS", "name": "Customer service", "parent": None}
+        )
+    setup.ensure(store)
+    with engine.reading(store) as conn:
+        assert [d.code for d in queries.departments(conn, EVERYTHING)] == ["CS"]
+
+
+def test_a_store_from_a_newer_release_is_refused(empty_url):
+    store = engine.create(empty_url)
+    setup.ensure(store)
+    with engine.writing(store) as conn:
+        setup.set_meta(conn, "schema_version", str(schema.SCHEMA_VERSION + 1))
+    with pytest.raises(setup.SchemaTooNew, match="upgrade CX Cockpit"):
+        setup.ensure(store)
+
+
+def _audit(conn):
+    return conn.execute(sa.select(schema.audit).order_by(schema.audit.c.id)).mappings().all()
+
+
+def test_every_write_is_audited_with_before_and_after(empty_url):
+    store = engine.create(empty_url)
+    setup.ensure(store)
+    row = {"code": "CS", "name": "Customer service", "parent": None}
+    with engine.writing(store) as conn:
+        writer = Writer(conn, "sofie@example.com")
+        assert writer.upsert(schema.department, row) == "inserted"
+        assert writer.upsert(schema.department, row) == "unchanged"
+        assert writer.upsert(schema.department, {**row, "name": "Kundeservice"}) == "updated"
+        assert writer.delete(schema.department, {"code": "CS"})
+    with engine.reading(store) as conn:
+        audit = _audit(conn)
+    assert [(a["who"], a["table_name"], a["key"]) for a in audit] == [
+        ("sofie@example.com", "department", "CS")
+    ] * 3
+    inserted, updated, deleted = audit
+    assert inserted["before"] is None and '"name": "Customer service"' in inserted["after"]
+    assert (
+        updated["before"] == '{"name": "Customer service"}' and updated["after"] == '{"name": "Kundeservice"}'
+    )
+    assert '"name": "Kundeservice"' in deleted["before"] and deleted["after"] is None
+
+
+def test_replacing_a_measurement_keeps_the_old_value_in_the_audit(empty_url):
+    store = engine.create(empty_url)
+    setup.ensure(store)
+    base = {"kpi": "CS_WAIT", "month": date(2026, 10, 1), "note": "", "source": "test"}
+    with engine.writing(store) as conn:
+        Writer(conn, "a").upsert_many(
+            schema.measurement, [{**base, "value": 80.0, "loaded_at": _now()}], volatile=("loaded_at",)
+        )
+    with engine.writing(store) as conn:
+        Writer(conn, "b").upsert_many(
+            schema.measurement, [{**base, "value": 72.0, "loaded_at": _now()}], volatile=("loaded_at",)
+        )
+    with engine.reading(store) as conn:
+        last = _audit(conn)[-1]
+        value = conn.execute(sa.select(schema.measurement.c.value)).scalar_one()
+    assert value == 72.0
+    assert last["who"] == "b" and '"value": 80.0' in last["before"] and '"value": 72.0' in last["after"]
+
+
+def _now():
+    from datetime import datetime
+
+    return datetime(2026, 11, 2, 8, 0)
+
+
+def test_a_failed_transaction_writes_nothing(empty_url):
+    store = engine.create(empty_url)
+    setup.ensure(store)
+    with pytest.raises(RuntimeError), engine.writing(store) as conn:
+        Writer(conn, "x").upsert(
+            schema.department, {"code": "CS", "name": "Customer service", "parent": None}
+        )
+        raise RuntimeError("crash mid-import")
+    with engine.reading(store) as conn:
+        counts = queries.table_counts(conn)
+    assert counts["department"] == 0 and counts["audit"] == 0
+
+
+def test_loading_the_demo_twice_changes_nothing(demo_url):
+    from tests.conftest import load_demo
+
+    store = engine.create(demo_url)
+    with engine.reading(store) as conn:
+        before = queries.table_counts(conn)
+    store.dispose()
+    load_demo(demo_url)
+    with engine.reading(engine.create(demo_url)) as conn:
+        assert queries.table_counts(conn) == before
+
+
+def test_scope_filters_every_department_read(demo_url):
+    store = engine.create(demo_url)
+    cs_only = Scope(frozenset({"CS"}))
+    with engine.reading(store) as conn:
+        assert {k.department for k in queries.kpis(conn, cs_only)} == {"CS"}
+        assert {g.department for g in queries.goals(conn, cs_only)} == {"CS"}
+        assert queries.kpis(conn, NOTHING) == [] and queries.goals(conn, NOTHING) == []
+        values = queries.month_values(conn, cs_only, date(2026, 10, 1), date(2026, 10, 1))
+        assert values and {v.kpi for v in values} <= {k.code for k in queries.kpis(conn, cs_only)}
+        assert queries.month_values(conn, NOTHING, date(2026, 10, 1), date(2026, 10, 1)) == []
+        assert all(queries.person(conn, p.email) for p in queries.people(conn))
+
+
+def test_survey_values_are_computed_from_answers(demo_url):
+    with engine.reading(engine.create(demo_url)) as conn:
+        values = {
+            v.kpi: v for v in queries.month_values(conn, EVERYTHING, date(2026, 10, 1), date(2026, 10, 1))
+        }
+        answers = (
+            conn.execute(
+                sa.select(schema.response.c.score).where(
+                    schema.response.c.kpi == "NPS",
+                    schema.response.c.date >= date(2026, 10, 1),
+                    schema.response.c.date <= date(2026, 10, 31),
+                )
+            )
+            .scalars()
+            .all()
+        )
+    expected = 100 * (sum(s >= 9 for s in answers) - sum(s <= 6 for s in answers)) / len(answers)
+    assert values["NPS"].value == pytest.approx(expected)
+    assert values["NPS"].n == len(answers)
+    assert values["NPS_B2B"].is_low_confidence
+
+
+def test_texts_come_in_the_requested_language(demo_url):
+    with engine.reading(engine.create(demo_url)) as conn:
+        english = {k.code: k.name for k in queries.kpis(conn, EVERYTHING)}
+        danish = {k.code: k.name for k in queries.kpis(conn, EVERYTHING, "da")}
+        goals_da = {g.code: g.title for g in queries.goals(conn, EVERYTHING, "da")}
+    assert english["ECOM_ABANDON"] == "Abandoned baskets"
+    assert danish["ECOM_ABANDON"] == "Forladte kurve"
+    assert goals_da["S1"] == "Flere kunder anbefaler os"
+
+
+def test_the_pinned_duckdb_dialect_reflects_tables(tmp_path):
+    """Why duckdb-sqlalchemy: with duckdb-engine 0.17 on SQLAlchemy 2.1, reflection fails
+    (`pg_catalog.pg_collation` not found). The app declares its tables and never reflects, but
+    SQL tools pointed at the store (st.connection, notebooks, migrations) do."""
+    store = engine.create(f"duckdb:///{tmp_path / 'r.duckdb'}")
+    setup.ensure(store)
+    columns = {c["name"] for c in sa.inspect(store).get_columns("measurement")}
+    assert columns == {"kpi", "month", "value", "note", "source", "loaded_at"}
+    assert store.dialect.driver == "duckdb_sqlalchemy" or "duckdb" in store.dialect.name
+
+
+def test_installed_versions_match_the_pins():
+    from importlib.metadata import version
+
+    from tests.conftest import ROOT
+
+    pins = {}
+    for line in (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines():
+        if "==" in line and not line.startswith("#"):
+            name, pinned = line.split("==")
+            pins[name.split("[")[0].strip()] = pinned.strip()
+    assert {name: version(name) for name in pins} == pins
