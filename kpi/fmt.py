@@ -83,8 +83,8 @@ def delta(amount: float | None, unit: str) -> str:
     while amount and _half_up(amount, decimals) == 0 and decimals < 2:
         decimals += 1  # a real change must not read as +0.0
     text = number(amount, decimals, is_signed=True)
-    if unit == "%":
-        return text + t("unit.points")
+    if unit in ("%", "nps"):
+        return text + t("unit.points")  # rates and NPS change in points, not percent
     if unit == "ces":
         return text  # "+0.2", not "+0.2 / 7": the scale belongs to values, not changes
     return text + (t(style.suffix_key) if style.suffix_key else "")

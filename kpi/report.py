@@ -244,3 +244,9 @@ def promise_kept(report: MonthReport, promise: str) -> tuple[int, int]:
         report.kpis[c] for c in codes if c in report.kpis and report.kpis[c].status is not KpiStatus.NO_DATA
     ]
     return sum(1 for r in rows if r.status is KpiStatus.GREEN), len(rows)
+
+
+def year_to_date(values: Sequence[MonthValue], month: date, kpi: Kpi) -> float | None:
+    """The KPI's value from January to `month` of that year, by its aggregation."""
+    first = date(month.year, 1, 1)
+    return status.period_value([v for v in values if first <= v.month <= month], kpi.aggregation)

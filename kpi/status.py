@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 
 from kpi import months
-from kpi.model import Direction, GoalStatus, KpiStatus
+from kpi.model import Aggregation, Direction, GoalStatus, KpiStatus, MonthValue
 
 ON_TRACK_SLACK = 0.05
 """A goal is on track while its progress is at most this far behind the time elapsed."""
@@ -107,3 +107,29 @@ def change_is_better(change: float, direction: Direction) -> bool | None:
     if change == 0:
         return None
     return change > 0 if direction is Direction.HIGHER else change < 0
+
+
+def period_value(values: Sequence[MonthValue], aggregation: Aggregation) -> float | None:
+    """One value for several months (a year to date, a quarter) by the KPI's aggregation.
+
+    `mean`, `sum`, `min`, `max` as named; `last` is the newest month's value. Survey KPIs are
+    pooled: the mean of the monthly scores weighted by their answers, which equals the score of
+    all the period's answers together (NPS, CSAT and CES are means of per-answer scores).
+    """
+    if not values:
+        return None
+    ordered = sorted(values, key=lambda v: v.month)
+    numbers = [v.value for v in ordered]
+    if aggregation.is_survey:
+        weights = [v.n or 0 for v in ordered]
+        total = sum(weights)
+        return sum(w * x for w, x in zip(weights, numbers, strict=True)) / total if total else None
+    if aggregation is Aggregation.SUM:
+        return sum(numbers)
+    if aggregation is Aggregation.MIN:
+        return min(numbers)
+    if aggregation is Aggregation.MAX:
+        return max(numbers)
+    if aggregation is Aggregation.LAST:
+        return numbers[-1]
+    return sum(numbers) / len(numbers)

@@ -136,3 +136,38 @@ def test_cascade_filters_by_department_and_level(app):
     operational = at.dataframe[0].value
     assert 0 < len(operational) < len(cs_rows)
     assert set(operational["Level"]) == {"Operational"}
+
+
+def test_the_month_is_always_in_the_url(app):
+    at = app().run()
+    assert not at.exception
+    assert at.query_params["month"] == "2026-10"
+
+
+def test_tiles_say_how_far_from_target(app):
+    at = app(month="2026-10").run()
+    captions = "\n".join(c.value for c in at.caption)
+    assert "Now: 6 pts short of target" in captions  # NPS +34 against +40
+    assert "Same month last year:" in captions
+
+
+def test_goal_detail_shows_the_year_to_date_by_aggregation(app, demo_duckdb_url):
+    from datetime import date
+
+    from kpi.access import EVERYTHING
+    from kpi.store import engine, queries
+
+    at = app(month="2026-10").run()
+    at.switch_page(CASCADE)
+    at.query_params["goal"] = "O9"  # as a link from the Overview would
+    at.run()
+    assert not at.exception
+    with engine.reading(engine.create(demo_duckdb_url)) as conn:
+        minutes = [
+            v.value
+            for v in queries.month_values(conn, EVERYTHING, date(2026, 1, 1), date(2026, 10, 1))
+            if v.kpi == "IT_DOWNTIME"
+        ]
+    from kpi import fmt
+
+    assert f"Total in 2026 so far: {fmt.value(sum(minutes), 'min')}" in texts(at)

@@ -138,3 +138,29 @@ def test_forecast_uses_only_recent_months():
 )
 def test_change_is_better(change, direction, expected):
     assert status.change_is_better(change, direction) is expected
+
+
+def mv(month, value, n=None):
+    from kpi.model import MonthValue
+
+    return MonthValue("K", date(2026, month, 1), value, n)
+
+
+@pytest.mark.parametrize(
+    ("values", "aggregation", "expected"),
+    [
+        ([mv(1, 40), mv(2, 300), mv(3, 20)], "sum", 360),  # downtime minutes add up
+        ([mv(1, 70), mv(2, 80)], "mean", 75),
+        ([mv(2, 5), mv(1, 9)], "last", 5),  # the newest month, whatever the order
+        ([mv(1, 5), mv(2, 9)], "min", 5),
+        ([mv(1, 5), mv(2, 9)], "max", 9),
+        ([mv(1, 30, n=100), mv(2, 60, n=300)], "nps", 52.5),  # pooled by answers, not averaged
+        ([mv(1, 80, n=0)], "csat", None),
+        ([], "mean", None),
+    ],
+)
+def test_period_value(values, aggregation, expected):
+    from kpi.model import Aggregation
+
+    result = status.period_value(values, Aggregation(aggregation))
+    assert result == (pytest.approx(expected) if expected is not None else None)

@@ -11,7 +11,7 @@ import streamlit as st
 
 from kpi import cascade, charts, fmt, months, palette, report
 from kpi.i18n import t
-from kpi.model import Action, Commentary, Level, MonthValue, Person, Promise
+from kpi.model import Action, Aggregation, Commentary, Level, MonthValue, Person, Promise
 from kpi.ui import widgets
 
 TREND_MONTHS = 24
@@ -118,7 +118,7 @@ def detail(
     with chart:
         _trend(row, month_report.month, history)
     with facts:
-        _facts(row, month_report.month, people, promises)
+        _facts(row, month_report.month, history, people, promises)
     _children(row, month_report)
 
 
@@ -145,7 +145,13 @@ def _trend(row: report.GoalRow, month: date, history: Sequence[MonthValue]) -> N
     st.plotly_chart(charts.trend(points, spec), width="stretch", key=f"cascade.trend.{row.goal.code}")
 
 
-def _facts(row: report.GoalRow, month: date, people: dict[str, Person], promises: dict[str, Promise]) -> None:
+def _facts(
+    row: report.GoalRow,
+    month: date,
+    history: Sequence[MonthValue],
+    people: dict[str, Person],
+    promises: dict[str, Promise],
+) -> None:
     g, kpi = row.goal, row.kpi
     unit = kpi.unit if kpi else "count"
     owner = people.get(g.owner or "")
@@ -165,6 +171,10 @@ def _facts(row: report.GoalRow, month: date, people: dict[str, Person], promises
         )
     if row.forecast is not None:
         lines.append(t("widget.forecast", value=fmt.value(row.forecast, unit)))
+    if kpi:
+        ytd = report.year_to_date(history, month, kpi)
+        key = "cascade.fact_ytd_total" if kpi.aggregation is Aggregation.SUM else "cascade.fact_ytd"
+        lines.append(t(key, value=fmt.value(ytd, unit), year=month.year))
     note = widgets.survey_note(row.value)
     if note:
         lines.append(note)

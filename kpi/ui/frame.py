@@ -83,6 +83,7 @@ def _month_picker(first: date, last: date) -> date:
         default=options[0],
         where=st.sidebar,
         format_func=lambda key: fmt.month_long(months.parse(key)),
+        always_in_url=True,
     )
     return months.parse(chosen)
 

@@ -32,9 +32,9 @@ def _adopt(key: str, options: Sequence[Any], default: Any) -> None:
     st.session_state[key] = value if value in options else default
 
 
-def _publish(key: str, value: Any, default: Any) -> None:
+def _publish(key: str, value: Any, default: Any, always: bool) -> None:
     st.session_state[_KEEP + key] = value
-    text = None if value is None or value == default else str(value)
+    text = None if value is None or (value == default and not always) else str(value)
     if text is None:
         if key in st.query_params:
             del st.query_params[key]
@@ -58,15 +58,18 @@ def selectbox(
     where: Any = None,
     help: str | None = None,  # noqa: A002 - Streamlit's own argument name
     placeholder: str | None = None,
+    always_in_url: bool = False,
 ) -> Any:
     """A selectbox whose value is kept in the URL under `key` (as the option's code).
 
-    A `None` among the options shows as `placeholder` (nothing chosen yet).
+    A `None` among the options shows as `placeholder` (nothing chosen yet). The default value
+    is left out of the URL unless `always_in_url` (the month: a link must not drift to the
+    next month when it is opened later).
     """
     _adopt(key, options, default)
     choices = [o for o in options if o is not None]
     value = (where or st).selectbox(
         label, choices, key=key, format_func=format_func, help=help, placeholder=placeholder
     )
-    _publish(key, value, default)
+    _publish(key, value, default, always_in_url)
     return value
