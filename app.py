@@ -6,6 +6,7 @@ from kpi.i18n import t
 from kpi.ui import frame
 
 st.set_page_config(page_title="CX Cockpit", page_icon=":material/monitoring:", layout="wide")
+frame.enter_app()
 frame.apply_language()
 
 navigation = st.navigation(

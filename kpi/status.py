@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, timedelta
+from statistics import median
 
 from kpi import months
 from kpi.model import Aggregation, Direction, GoalStatus, KpiStatus, MonthValue
@@ -86,20 +87,21 @@ def goal_status(
 
 
 def forecast(history: Sequence[tuple[date, float]], at: date) -> float | None:
-    """The value at month `at` on a straight line fitted to the recent months of `history`.
+    """The value at month `at` on a line through the recent months of `history`.
 
     Uses the last FORECAST_MONTHS points (by month); None with fewer than FORECAST_MIN_POINTS.
+    The line is Theil–Sen (the median of all pairwise slopes, through the median point), so
+    one extraordinary month, such as an outage, does not swing the forecast.
     """
     recent = sorted(history)[-FORECAST_MONTHS:]
     if len(recent) < FORECAST_MIN_POINTS:
         return None
     origin = recent[0][0]
-    xs = [months.diff(origin, m) for m, _ in recent]
-    ys = [v for _, v in recent]
-    mean_x, mean_y = sum(xs) / len(xs), sum(ys) / len(ys)
-    sxx = sum((x - mean_x) ** 2 for x in xs)
-    slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / sxx
-    return mean_y + slope * (months.diff(origin, months.first_of(at)) - mean_x)
+    points = [(months.diff(origin, m), v) for m, v in recent]
+    slopes = [(y2 - y1) / (x2 - x1) for i, (x1, y1) in enumerate(points) for x2, y2 in points[i + 1 :]]
+    slope = median(slopes)
+    intercept = median(y - slope * x for x, y in points)
+    return intercept + slope * months.diff(origin, months.first_of(at))
 
 
 def change_is_better(change: float, direction: Direction) -> bool | None:

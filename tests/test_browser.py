@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -27,9 +28,10 @@ def _free_port():
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(demo_duckdb_file, tmp_path_factory):
-    store = tmp_path_factory.mktemp("browser") / "store.duckdb"
+@contextmanager
+def serve(demo_duckdb_file, folder):
+    """`streamlit run app.py` on a copy of the demo store, until the block ends."""
+    store = folder / "store.duckdb"
     store.write_bytes(Path(demo_duckdb_file).read_bytes())
     port = _free_port()
     env = {**os.environ, "KPI_DATABASE_URL": f"duckdb:///{store}", "KPI_AUTH_MODE": "demo"}
@@ -65,6 +67,12 @@ def server(demo_duckdb_file, tmp_path_factory):
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def server(demo_duckdb_file, tmp_path_factory):
+    with serve(demo_duckdb_file, tmp_path_factory.mktemp("browser")) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
@@ -118,3 +126,16 @@ def test_overview_in_danish(server, browser):
     assert "Overblik — oktober 2026" in body and "På sporet" in body
     fit_to_content(page, 1440)
     page.screenshot(path=str(SHOTS / "overview-da.png"), full_page=True)
+
+
+def test_a_deep_link_as_the_first_request_gets_the_whole_app(demo_duckdb_file, tmp_path, browser):
+    """Right after a start, a bookmark must not meet Streamlit's legacy pages/ mode."""
+    with serve(demo_duckdb_file, tmp_path) as fresh:
+        page = open_page(browser, f"{fresh}/goal_cascade?month=2026-08&goal=O9")
+        page.wait_for_selector(".js-plotly-plot", timeout=30_000)
+        settle(page, 1.0)
+        navigation = page.inner_text("[data-testid='stSidebarNav']")
+        assert "Goal cascade" in navigation and "Overview" in navigation
+        assert "app" not in navigation.split()
+        body = page.inner_text("[data-testid='stMain']")
+        assert "Goal cascade — August 2026" in body and "The webshop stays up for customers" in body

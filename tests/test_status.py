@@ -120,6 +120,14 @@ def test_forecast(history, at, expected):
     assert result == (pytest.approx(expected) if expected is not None else None)
 
 
+def test_one_extraordinary_month_does_not_swing_the_forecast():
+    steady = [(date(2026, m, 1), 40.0 + (m % 2)) for m in range(1, 6)]
+    outage = [(date(2026, 6, 1), 310.0)]
+    without = status.forecast(steady, date(2027, 2, 1))
+    # A least-squares line through these six points would forecast over 500 minutes.
+    assert abs(status.forecast(steady + outage, date(2027, 2, 1)) - without) < 5
+
+
 def test_forecast_uses_only_recent_months():
     old_slump = [(date(2025, m, 1), 0.0) for m in range(1, 13)]
     recent = [(date(2026, m, 1), 50.0) for m in range(1, 7)]

@@ -188,6 +188,14 @@ def _facts(
         st.caption(kpi.definition)
 
 
+def _pace_line(made: float, elapsed: float, baseline: str) -> str:
+    """`62 % of the way, with 58 % of the time used`, or plain words when it went backwards."""
+    used = fmt.number(100 * elapsed)
+    if made < 0:
+        return t("cascade.fact_pace_backwards", baseline=baseline, elapsed=used)
+    return t("cascade.fact_pace", made=fmt.number(100 * min(made, 1.0)), elapsed=used)
+
+
 def _children(row: report.GoalRow, month_report: report.MonthReport) -> None:
     if not row.node.children:
         return

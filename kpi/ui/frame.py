@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from kpi import access, fmt, i18n, months
 from kpi.access import Scope
@@ -25,6 +26,18 @@ from kpi.store import engine
 from kpi.ui import data, urlstate
 
 MODES = ("demo", "header")
+_IN_APP = "_frame.app"
+
+# A `pages/` folder beside app.py makes Streamlit start in its legacy multipage mode: until a run
+# calls st.navigation, a deep link (`/goal_cascade?goal=S2`) right after a server start runs the
+# page script alone, without app.py's layout and navigation. Every page imports this module, so
+# the first such run switches the legacy mode off, and `sidebar()` reruns it through app.py.
+PagesManager.uses_pages_directory = False
+
+
+def enter_app() -> None:
+    """Called by app.py before navigation: this session's runs go through the frame."""
+    st.session_state[_IN_APP] = True
 
 
 @dataclass(frozen=True)
@@ -122,6 +135,8 @@ def _denied(message: str) -> None:
 
 def sidebar() -> Context:
     """Render the shared sidebar and return the page's context (stops the page when denied)."""
+    if not st.session_state.get(_IN_APP):
+        st.rerun()  # a page run without app.py (see above): run again, through app.py
     language = apply_language()
     url = engine.resolve_url()
     if mode() not in MODES:
