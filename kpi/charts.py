@@ -64,6 +64,20 @@ def base_layout(fig: go.Figure, title: str, height: int) -> go.Figure:
     )
 
 
+def _reference_line(
+    fig: go.Figure, span: tuple[date, date], level: float, unit: str, label_key: str, series: str, dash: str
+) -> None:
+    """A horizontal line across the chart (target, baseline) that names its value on hover."""
+    fig.add_scatter(
+        x=list(span),
+        y=[level, level],
+        mode="lines",
+        name=t(label_key),
+        line={"color": SERIES[series], "dash": dash, "width": 1.5},
+        hovertemplate=fmt.value(level, unit) + "<extra></extra>",
+    )
+
+
 def trend(points: Sequence[tuple[date, float]], spec: TrendSpec, height: int = 340) -> go.Figure:
     """A KPI's monthly values with target, tolerance band, baseline and forecast."""
     fig = go.Figure()
@@ -92,23 +106,9 @@ def trend(points: Sequence[tuple[date, float]], spec: TrendSpec, height: int = 3
             hoverinfo="skip",
         )
     if spec.baseline is not None:
-        fig.add_scatter(
-            x=[first_x, last_x],
-            y=[spec.baseline] * 2,
-            mode="lines",
-            name=t("chart.baseline"),
-            line={"color": SERIES["baseline"], "dash": "dot", "width": 1.5},
-            hovertemplate=fmt.value(spec.baseline, spec.unit) + "<extra></extra>",
-        )
+        _reference_line(fig, (first_x, last_x), spec.baseline, spec.unit, "chart.baseline", "baseline", "dot")
     if spec.target is not None:
-        fig.add_scatter(
-            x=[first_x, last_x],
-            y=[spec.target] * 2,
-            mode="lines",
-            name=t("chart.target"),
-            line={"color": SERIES["target"], "dash": "dash", "width": 1.5},
-            hovertemplate=fmt.value(spec.target, spec.unit) + "<extra></extra>",
-        )
+        _reference_line(fig, (first_x, last_x), spec.target, spec.unit, "chart.target", "target", "dash")
     fig.add_scatter(
         x=xs,
         y=ys,

@@ -19,7 +19,6 @@ from kpi.model import (
     GoalStatus,
     Kpi,
     KpiStatus,
-    Level,
     MonthValue,
 )
 
@@ -108,33 +107,10 @@ class MonthReport:
     goals: dict[str, GoalRow] = field(default_factory=dict)
     roots: list[cascade.Node] = field(default_factory=list)
 
-    def strategic(self) -> list[GoalRow]:
-        return [row for row in self.goals.values() if row.goal.level is Level.STRATEGIC]
-
     def flips(self) -> list[Flip]:
-        """Status changes since last month: goals first, worst news first."""
-        out = [
-            Flip(
-                code,
-                "goal",
-                str(r.previous_status),
-                str(r.status),
-                _goal_rank(r.status) < _goal_rank(r.previous_status),
-            )
-            for code, r in self.goals.items()
-            if r.status != r.previous_status and GoalStatus.NO_DATA not in (r.status, r.previous_status)
-        ]
-        out += [
-            Flip(
-                code,
-                "kpi",
-                str(r.previous_status),
-                str(r.status),
-                _kpi_rank(r.status) < _kpi_rank(r.previous_status),
-            )
-            for code, r in self.kpis.items()
-            if r.status != r.previous_status and KpiStatus.NO_DATA not in (r.status, r.previous_status)
-        ]
+        """Status changes since last month: worse news first, goals before KPIs."""
+        out = _flips(self.goals, "goal", GoalStatus.NO_DATA, _GOAL_ORDER)
+        out += _flips(self.kpis, "kpi", KpiStatus.NO_DATA, _KPI_ORDER)
         return sorted(out, key=lambda f: (f.is_better, f.kind != "goal", f.code))
 
     def missing(self) -> list[KpiRow]:
@@ -153,12 +129,19 @@ _GOAL_ORDER = [
 _KPI_ORDER = [KpiStatus.GREEN, KpiStatus.AMBER, KpiStatus.RED, KpiStatus.NO_DATA]
 
 
-def _goal_rank(s: GoalStatus) -> int:
-    return _GOAL_ORDER.index(s)
-
-
-def _kpi_rank(s: KpiStatus) -> int:
-    return _KPI_ORDER.index(s)
+def _flips(rows: dict, kind: str, no_data: object, order: list) -> list[Flip]:
+    """Rows whose status differs from last month's, both measured; better = earlier in `order`."""
+    return [
+        Flip(
+            code,
+            kind,
+            str(r.previous_status),
+            str(r.status),
+            order.index(r.status) < order.index(r.previous_status),
+        )
+        for code, r in rows.items()
+        if r.status != r.previous_status and no_data not in (r.status, r.previous_status)
+    ]
 
 
 def _delta(now: MonthValue | None, then: MonthValue | None) -> float | None:
