@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from kpi import access
 from kpi.i18n import t
 from kpi.ui import frame
 
@@ -9,12 +10,16 @@ st.set_page_config(page_title="CX Cockpit", page_icon=":material/monitoring:", l
 frame.enter_app()
 frame.apply_language()
 
-navigation = st.navigation(
-    {
-        t("nav.leadership"): [
-            st.Page("pages/overview.py", title=t("nav.overview"), icon=":material/dashboard:", default=True),
-            st.Page("pages/goal_cascade.py", title=t("nav.cascade"), icon=":material/account_tree:"),
-        ],
-    }
-)
-navigation.run()
+PAGES = [  # (name in kpi.access.PAGES, section, title, icon)
+    ("overview", "nav.leadership", "nav.overview", ":material/dashboard:"),
+    ("goal_cascade", "nav.leadership", "nav.cascade", ":material/account_tree:"),
+    ("departments", "nav.departments_section", "nav.departments", ":material/groups:"),
+]
+
+viewer = frame.current_viewer()
+sections: dict[str, list] = {}
+for name, section, title, icon in PAGES:
+    if name == "overview" or access.may_open(viewer, name):  # the Overview also says "not signed in"
+        page = st.Page(f"pages/{name}.py", title=t(title), icon=icon, default=name == "overview")
+        sections.setdefault(t(section), []).append(page)
+st.navigation(sections).run()

@@ -49,3 +49,49 @@ def department_scope(scope: Scope, department: str | None) -> Scope:
     if department is None:
         return scope
     return Scope(frozenset({department})) if scope.allows(department) else NOTHING
+
+
+# --- what a viewer may do ---------------------------------------------------------------------
+# The store's write functions check these again (kpi.store.edits), so a page that forgot to hide
+# a button still cannot write.
+
+PAGES: dict[str, frozenset[Role]] = {
+    "overview": frozenset(Role),
+    "goal_cascade": frozenset(Role),
+    "departments": frozenset(Role),
+}
+"""Which roles see which page in the navigation (and may open it)."""
+
+
+def may_open(viewer: Person | None, page: str) -> bool:
+    return viewer is not None and viewer.role in PAGES.get(page, frozenset())
+
+
+def _heads(viewer: Person, department: str | None) -> bool:
+    return viewer.role is Role.DEPARTMENT_HEAD and department is not None and viewer.department == department
+
+
+def may_comment(viewer: Person | None, department: str | None, owner: str | None = None) -> bool:
+    """Admins anywhere; a department head on their department; anyone on a goal they own."""
+    if viewer is None:
+        return False
+    return (
+        viewer.role is Role.ADMIN
+        or _heads(viewer, department)
+        or (owner is not None and owner == viewer.email)
+    )
+
+
+def may_plan(viewer: Person | None, department: str | None) -> bool:
+    """Add and update actions: admins, and the head of the goal's department."""
+    return viewer is not None and (viewer.role is Role.ADMIN or _heads(viewer, department))
+
+
+def may_accept(viewer: Person | None, owner: str | None) -> bool:
+    """Accept a goal: its owner, or an admin on the owner's behalf."""
+    return viewer is not None and (viewer.role is Role.ADMIN or (owner is not None and owner == viewer.email))
+
+
+def may_define(viewer: Person | None) -> bool:
+    """Change definitions, targets and data: admins only."""
+    return viewer is not None and viewer.role is Role.ADMIN

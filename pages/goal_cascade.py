@@ -4,10 +4,11 @@ import streamlit as st
 
 from kpi import fmt, months
 from kpi.i18n import t
-from kpi.ui import cascade_view, data, frame, urlstate
+from kpi.ui import cascade_view, data, forms, frame, urlstate
 
 ALL = ""  # "all departments": Streamlit shows a None option as "no choice"
-ctx = frame.sidebar()
+ctx = frame.sidebar("goal_cascade")
+forms.flash()
 st.title(t("cascade.title", month=fmt.month_long(ctx.month)))
 month_report = data.month_report(ctx.url, ctx.scope, ctx.month, ctx.language)
 departments = {d.code: d.name for d in data.departments(ctx.url, ctx.scope, ctx.language)}
@@ -48,3 +49,6 @@ if chosen in month_report.goals:
     actions = data.actions(ctx.url, ctx.scope, ctx.language)
     comments = data.commentary(ctx.url, ctx.scope, ctx.month, ctx.month, ctx.language)
     cascade_view.actions_and_comments(row, ctx.month, actions, comments, people)
+    forms.accept(ctx, row.goal, key="cascade")
+    forms.commentary(ctx, [row.kpi] if row.kpi else [], [row.goal], key="cascade")
+    forms.new_action(ctx, [row.goal], list(people.values()), key="cascade")

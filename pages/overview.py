@@ -6,7 +6,7 @@ from kpi import attention, fmt, months
 from kpi.i18n import t
 from kpi.ui import data, frame, overview
 
-ctx = frame.sidebar()
+ctx = frame.sidebar("overview")
 st.title(t("overview.title", month=fmt.month_long(ctx.month)))
 st.caption(t("overview.intro"))
 

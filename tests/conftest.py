@@ -13,6 +13,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
 
 from kpi import i18n
 from kpi.demo.generate import generate
@@ -87,6 +89,29 @@ def demo_url(request) -> str:
         return request.getfixturevalue("demo_duckdb_url")
     template = request.getfixturevalue("demo_pg_template")
     return request.getfixturevalue("pg_server").create_database(_fresh_name(), template=template)
+
+
+@pytest.fixture
+def app(demo_duckdb_url, monkeypatch):
+    monkeypatch.setenv("KPI_DATABASE_URL", demo_duckdb_url)
+    monkeypatch.setenv("KPI_AUTH_MODE", "demo")
+    # AppTest keeps an unpicklable helper in session state; the app itself keeps the check on.
+    from streamlit import config
+
+    config.set_option("runner.enforceSerializableSessionState", False)
+    config.set_option("client.showErrorDetails", "full")  # tests must see what broke
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+    def make(**query):
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        for key, value in query.items():
+            at.query_params[key] = value
+        return at
+
+    yield make
+    st.cache_data.clear()
+    st.cache_resource.clear()
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -48,3 +48,64 @@ def test_department_scope_only_narrows(scope, department, expected):
 
 def test_scopes_are_hashable_cache_keys():
     assert len({Scope(frozenset({"CS"})), Scope(frozenset({"CS"})), EVERYTHING}) == 2
+
+
+ADMIN = Person("admin@x", "A", Role.ADMIN)
+EXEC = Person("ceo@x", "C", Role.EXECUTIVE, "MGMT")
+PRESENTER = Person("p@x", "P", Role.PRESENTER)
+CS_HEAD = Person("cs@x", "H", Role.DEPARTMENT_HEAD, "CS")
+
+
+@pytest.mark.parametrize(
+    ("viewer", "department", "owner", "expected"),
+    [
+        (ADMIN, "IT", None, True),
+        (CS_HEAD, "CS", None, True),
+        (CS_HEAD, "IT", None, False),
+        (CS_HEAD, "IT", "cs@x", True),  # anyone comments on a goal they own
+        (EXEC, "CS", None, False),  # executives read
+        (PRESENTER, "CS", None, False),
+        (None, "CS", None, False),
+    ],
+)
+def test_may_comment(viewer, department, owner, expected):
+    assert access.may_comment(viewer, department, owner) is expected
+
+
+@pytest.mark.parametrize(
+    ("viewer", "department", "expected"),
+    [
+        (ADMIN, "IT", True),
+        (CS_HEAD, "CS", True),
+        (CS_HEAD, "IT", False),
+        (EXEC, "CS", False),
+        (None, "CS", False),
+    ],
+)
+def test_may_plan(viewer, department, expected):
+    assert access.may_plan(viewer, department) is expected
+
+
+@pytest.mark.parametrize(
+    ("viewer", "owner", "expected"),
+    [
+        (CS_HEAD, "cs@x", True),
+        (CS_HEAD, "other@x", False),
+        (ADMIN, "other@x", True),
+        (EXEC, "cs@x", False),
+        (CS_HEAD, None, False),
+    ],
+)
+def test_may_accept(viewer, owner, expected):
+    assert access.may_accept(viewer, owner) is expected
+
+
+def test_only_admins_define():
+    assert access.may_define(ADMIN)
+    assert not any(access.may_define(v) for v in (EXEC, PRESENTER, CS_HEAD, None))
+
+
+def test_pages_by_role():
+    assert access.may_open(CS_HEAD, "departments") and access.may_open(EXEC, "overview")
+    assert not access.may_open(None, "overview")
+    assert not access.may_open(ADMIN, "no_such_page")

@@ -29,12 +29,12 @@ def _free_port():
 
 
 @contextmanager
-def serve(demo_duckdb_file, folder):
+def serve(demo_duckdb_file, folder, **settings):
     """`streamlit run app.py` on a copy of the demo store, until the block ends."""
     store = folder / "store.duckdb"
     store.write_bytes(Path(demo_duckdb_file).read_bytes())
     port = _free_port()
-    env = {**os.environ, "KPI_DATABASE_URL": f"duckdb:///{store}", "KPI_AUTH_MODE": "demo"}
+    env = {**os.environ, "KPI_DATABASE_URL": f"duckdb:///{store}", "KPI_AUTH_MODE": "demo", **settings}
     process = subprocess.Popen(
         [
             sys.executable,
@@ -139,3 +139,47 @@ def test_a_deep_link_as_the_first_request_gets_the_whole_app(demo_duckdb_file, t
         assert "app" not in navigation.split()
         body = page.inner_text("[data-testid='stMain']")
         assert "Goal cascade — August 2026" in body and "The webshop stays up for customers" in body
+
+
+@pytest.fixture(scope="module")
+def proxied(demo_duckdb_file, tmp_path_factory):
+    """The app behind a (simulated) trusted proxy that sets X-Forwarded-Email."""
+    with serve(demo_duckdb_file, tmp_path_factory.mktemp("header"), KPI_AUTH_MODE="header") as base:
+        yield base
+
+
+def open_as(browser, url, email):
+    context = browser.new_context(
+        viewport={"width": 1440, "height": 900}, extra_http_headers={"X-Forwarded-Email": email}
+    )
+    page = context.new_page()
+    page.goto(url)
+    settle(page, 1.5)
+    return page
+
+
+def test_header_mode_shows_a_department_head_only_their_department(proxied, browser):
+    page = open_as(
+        browser, f"{proxied}/departments?month=2026-10&department=CS", "henrik.juul@havnhjem.example"
+    )
+    page.wait_for_selector(".js-plotly-plot", timeout=30_000)
+    body = page.inner_text("[data-testid='stMain']")
+    assert "IT operations — October 2026" in body and "Server downtime" in body
+    for foreign in (
+        "Customer service",
+        "Average wait time on the phone",
+        "Abandoned baskets",
+        "Net Promoter Score",
+    ):
+        assert foreign not in body
+    assert "View as" not in page.inner_text("[data-testid='stSidebar']")  # no demo picker behind a proxy
+    fit_to_content(page, 1440)
+    page.screenshot(path=str(SHOTS / "header-it-head.png"), full_page=True)
+
+
+def test_header_mode_shows_an_unknown_email_no_data(proxied, browser):
+    page = open_as(browser, f"{proxied}/?month=2026-10", "stranger@example.com")
+    body = page.inner_text("[data-testid='stMain']")
+    assert "not signed in as a known user" in body
+    assert "Net Promoter Score" not in body and "+34" not in body
+    assert not page.query_selector("[data-testid='stMetric']")

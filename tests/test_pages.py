@@ -3,36 +3,7 @@
 import json
 import re
 
-import pytest
-import streamlit as st
-from streamlit.testing.v1 import AppTest
-
-from tests.conftest import ROOT
-
 CASCADE = "pages/goal_cascade.py"
-
-
-@pytest.fixture
-def app(demo_duckdb_url, monkeypatch):
-    monkeypatch.setenv("KPI_DATABASE_URL", demo_duckdb_url)
-    monkeypatch.setenv("KPI_AUTH_MODE", "demo")
-    # AppTest keeps an unpicklable helper in session state; the app itself keeps the check on.
-    from streamlit import config
-
-    config.set_option("runner.enforceSerializableSessionState", False)
-    config.set_option("client.showErrorDetails", "full")  # tests must see what broke
-    st.cache_data.clear()
-    st.cache_resource.clear()
-
-    def make(**query):
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-        for key, value in query.items():
-            at.query_params[key] = value
-        return at
-
-    yield make
-    st.cache_data.clear()
-    st.cache_resource.clear()
 
 
 def texts(at):
@@ -41,6 +12,7 @@ def texts(at):
     for kind in ("title", "header", "subheader", "markdown", "caption", "text", "info", "warning", "success"):
         parts += [e.value for e in at.get(kind)]
     parts += [f"{m.label} {m.value} {m.delta or ''}" for m in at.metric]
+    parts += [e.proto.text for e in at.get("progress")]
     return "\n".join(str(p) for p in parts)
 
 
@@ -171,3 +143,82 @@ def test_goal_detail_shows_the_year_to_date_by_aggregation(app, demo_duckdb_url)
     from kpi import fmt
 
     assert f"Total in 2026 so far: {fmt.value(sum(minutes), 'min')}" in texts(at)
+
+
+DEPARTMENTS = "pages/departments.py"
+
+
+def test_departments_page_for_an_executive(app):
+    at = app(month="2026-10").run()
+    at.switch_page(DEPARTMENTS).run()
+    assert not at.exception
+    at.selectbox(key="department").set_value("CS").run()
+    assert at.title[0].value == "Customer service — October 2026"
+    labels = {m.label: m.value for m in at.metric}
+    assert labels["Average wait time on the phone"] == "75 s"
+    assert labels["Abandoned calls"] == "5.9 %"
+    page = texts(at)
+    assert "Invoice callers wait at most 90 seconds" in page
+    assert "Met in 2 of the last 12 months" in page
+    charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    assert len(charts) == 8 and all("Target" in [d.get("name") for d in c["data"]] for c in charts)
+    assert not at.get("form")  # executives read; they do not write here
+
+
+def test_departments_follow_the_url(app):
+    at = app(month="2026-10").run()
+    at.switch_page(DEPARTMENTS)
+    at.query_params["department"] = "IT"
+    at.run()
+    assert at.title[0].value == "IT operations — October 2026"
+    assert at.query_params["department"] == "IT"
+
+
+def test_a_head_writes_commentary_that_shows_as_plain_text(app, demo_duckdb_url):
+    at = app(month="2026-10", **{"as": "camilla.berg@havnhjem.example"}).run()
+    at.switch_page(DEPARTMENTS).run()
+    assert len(at.get("form")) == 3  # commentary, new action, action status
+    form_area = at.text_area[0]
+    form_area.input("<script>alert(1)</script> Queue callback works.")
+    submit = [b for b in at.get("form_submit_button") if b.label == "Save"]
+    submit[-1].click().run()
+    assert not at.exception
+    shown = [e.value for e in at.text]
+    assert "<script>alert(1)</script> Queue callback works." in shown
+    from datetime import date
+
+    from kpi.access import EVERYTHING
+    from kpi.store import engine, queries
+
+    with engine.reading(engine.create(demo_duckdb_url)) as conn:
+        comments = queries.commentary(conn, EVERYTHING, date(2026, 10, 1), date(2026, 10, 1))
+    assert any(c.author == "camilla.berg@havnhjem.example" and "Queue callback" in c.text for c in comments)
+
+
+def test_oidc_mode_asks_signed_out_people_to_sign_in(app, monkeypatch):
+    monkeypatch.setenv("KPI_AUTH_MODE", "oidc")
+    at = app(month="2026-10")
+    at.user = {"is_logged_in": False}
+    at.run()
+    assert not at.exception
+    assert "Please sign in" in texts(at) and not at.metric
+    assert [b.label for b in at.button] == ["Sign in"]
+
+
+def test_oidc_mode_lets_a_known_person_in_with_their_scope(app, monkeypatch):
+    monkeypatch.setenv("KPI_AUTH_MODE", "oidc")
+    at = app(month="2026-10")
+    at.user = {"is_logged_in": True, "email": "henrik.juul@havnhjem.example"}
+    at.run()
+    assert not at.exception
+    page = texts(at)
+    assert "The webshop stays up for customers" in page and "More customers recommend us" not in page
+    assert "Sign out" in [b.label for b in at.button]
+
+
+def test_oidc_mode_turns_away_an_unknown_account(app, monkeypatch):
+    monkeypatch.setenv("KPI_AUTH_MODE", "oidc")
+    at = app(month="2026-10")
+    at.user = {"is_logged_in": True, "email": "stranger@example.com"}
+    at.run()
+    assert "not signed in as a known user" in texts(at) and not at.metric

@@ -95,6 +95,16 @@ class Writer:
         self.tally.add(table.name, "updated")
         return "updated"
 
+    def insert(self, table: sa.Table, values: Mapping[str, object]) -> object:
+        """Insert one new row (a comment, an action) and audit it; returns its key."""
+        result = self.conn.execute(table.insert().values(**values))
+        row = dict(values)
+        if "id" in table.c and "id" not in row:
+            row["id"] = result.inserted_primary_key[0]
+        self._audit(table, self._key_text(table, row), None, row)
+        self.tally.add(table.name, "inserted")
+        return row.get("id", self._key_text(table, row))
+
     def upsert_many(
         self, table: sa.Table, rows: Sequence[Mapping[str, object]], volatile: Sequence[str] = ()
     ) -> None:

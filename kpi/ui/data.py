@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 
 from kpi import report
 from kpi.access import Scope
-from kpi.model import Action, Commentary, Department, MonthValue, Person, Promise
+from kpi.model import Action, Commentary, Department, Kpi, MonthValue, Person, Promise, ServicePriority
 from kpi.store import engine, queries, reports, setup
 
 TTL = 60
@@ -86,3 +86,15 @@ def refresh() -> None:
 def departments(url: str, scope: Scope, language: str) -> list[Department]:
     with engine.reading(_engine(url)) as conn:
         return queries.departments(conn, scope, language)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def kpis(url: str, scope: Scope, language: str) -> list[Kpi]:
+    with engine.reading(_engine(url)) as conn:
+        return queries.kpis(conn, scope, language)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def service_priorities(url: str, scope: Scope, language: str) -> list[ServicePriority]:
+    with engine.reading(_engine(url)) as conn:
+        return queries.service_priorities(conn, scope, language)

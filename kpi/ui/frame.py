@@ -4,9 +4,11 @@ Each page calls `sidebar()` first. It renders the shared sidebar (month, languag
 mode, "view as"), whose values are bound to the URL (`?month=2026-10&lang=da`) and kept across
 pages, and returns a `Context` with the viewer's scope. Pages never decide access themselves.
 
-Identity comes from `KPI_AUTH_MODE`: `demo` (the default when nothing is configured: no sign-in,
-a visible banner and a "view as" picker) or `header` (a trusted reverse proxy sets the e-mail in
-the header named by `KPI_AUTH_HEADER`, default `X-Forwarded-Email`).
+Identity comes from `KPI_AUTH_MODE`: `oidc` (Streamlit's `st.login` against the provider in
+`.streamlit/secrets.toml`; the default when an `[auth]` section is configured), `header` (a
+trusted reverse proxy sets the e-mail in the header named by `KPI_AUTH_HEADER`, default
+`X-Forwarded-Email`) or `demo` (no sign-in, a visible banner and a "view as" picker; the default
+only when nothing else is configured).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from kpi.model import Person, Role
 from kpi.store import engine
 from kpi.ui import data, urlstate
 
-MODES = ("demo", "header")
+MODES = ("demo", "header", "oidc")
 _IN_APP = "_frame.app"
 
 # A `pages/` folder beside app.py makes Streamlit start in its legacy multipage mode: until a run
@@ -54,7 +56,17 @@ class Context:
 
 
 def mode() -> str:
-    return os.environ.get("KPI_AUTH_MODE", "demo").strip().lower()
+    configured = os.environ.get("KPI_AUTH_MODE", "").strip().lower()
+    if configured:
+        return configured
+    return "oidc" if _has_auth_secrets() else "demo"
+
+
+def _has_auth_secrets() -> bool:
+    try:
+        return "auth" in st.secrets
+    except FileNotFoundError:  # no secrets.toml at all
+        return False
 
 
 def apply_language() -> str:
@@ -77,6 +89,10 @@ def viewer(url: str) -> Person | None:
         header = os.environ.get("KPI_AUTH_HEADER", "X-Forwarded-Email")
         email = (st.context.headers.get(header) or "").strip().lower()
         return by_email.get(email)
+    if mode() == "oidc":
+        if not st.user.is_logged_in:
+            return None
+        return by_email.get(str(st.user.get("email") or "").strip().lower())
     if mode() == "demo":
         chosen = st.query_params.get("as") or urlstate.current("as")
         return by_email.get(str(chosen).lower()) if chosen else _default_viewer(people)
@@ -127,20 +143,37 @@ def _view_as(url: str, current: Person | None) -> None:
     )
 
 
-def _denied(message: str) -> None:
+def deny(message: str) -> None:
+    """Stop the page politely: a message, no data."""
     st.title(t("app.title"))
-    st.info(message)
+    st.info(message, icon=":material/lock:")
+    if mode() == "oidc" and not st.user.is_logged_in:
+        st.button(t("frame.sign_in"), on_click=st.login, type="primary", icon=":material/login:")
+    elif mode() == "oidc":
+        st.button(t("frame.sign_out"), on_click=st.logout, icon=":material/logout:")
     st.stop()
 
 
-def sidebar() -> Context:
-    """Render the shared sidebar and return the page's context (stops the page when denied)."""
+def current_viewer() -> Person | None:
+    """Who is looking, for app.py's navigation (a store without people has no viewer)."""
+    try:
+        return viewer(engine.resolve_url())
+    except engine.StoreBusy:
+        return None
+
+
+def sidebar(page: str) -> Context:
+    """Render the shared sidebar and return the page's context (stops the page when denied).
+
+    `page` is the page's name in `kpi.access.PAGES`: a viewer whose role may not open it sees
+    a denial, even with a bookmarked address.
+    """
     if not st.session_state.get(_IN_APP):
         st.rerun()  # a page run without app.py (see above): run again, through app.py
     language = apply_language()
     url = engine.resolve_url()
     if mode() not in MODES:
-        _denied(t("frame.bad_mode", mode=mode(), modes=", ".join(MODES)))
+        deny(t("frame.bad_mode", mode=mode(), modes=", ".join(MODES)))
     span = data.data_months(url)
     month = _month_picker(*span) if span else None
     _language_picker()
@@ -150,8 +183,13 @@ def sidebar() -> Context:
         _view_as(url, person)
         person = viewer(url)
     if person is None:
-        _denied(t("frame.unknown_viewer"))
+        signed_out = mode() == "oidc" and not st.user.is_logged_in
+        deny(t("frame.sign_in_needed") if signed_out else t("frame.unknown_viewer"))
+    if not access.may_open(person, page):
+        deny(t("frame.page_denied"))
     if month is None:
-        _denied(t("frame.no_data"))
+        deny(t("frame.no_data"))
     st.sidebar.caption(t("frame.signed_in_as", name=person.name, role=t("role." + person.role)))
+    if mode() == "oidc":
+        st.sidebar.button(t("frame.sign_out"), on_click=st.logout, icon=":material/logout:")
     return Context(url, person, access.scope_for(person), month, language)

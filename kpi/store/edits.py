@@ -1,0 +1,138 @@
+"""Edits people make in the app: commentary, actions, accepting a goal.
+
+Each function checks the viewer's right to write (kpi.access) and the input, then writes through
+the audited `Writer` inside the caller's transaction. A refusal raises `Denied` or `Invalid` with
+a message for the person; nothing is written.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+
+from kpi import access
+from kpi.i18n import t
+from kpi.model import ActionStatus, Person
+from kpi.store import schema as s
+from kpi.store.writes import Writer
+
+MAX_TEXT = 4000
+
+
+class Denied(Exception):
+    """The viewer may not make this change."""
+
+
+class Invalid(Exception):
+    """The input cannot be accepted; the message says why."""
+
+
+def _goal(conn: sa.Connection, code: str) -> sa.Row:
+    found = conn.execute(sa.select(s.goal).where(s.goal.c.code == code)).first()
+    if found is None:
+        raise Invalid(t("edit.unknown_goal", code=code))
+    return found
+
+
+def _kpi_department(conn: sa.Connection, code: str) -> str:
+    found = conn.execute(sa.select(s.kpi.c.department).where(s.kpi.c.code == code)).scalar()
+    if found is None:
+        raise Invalid(t("edit.unknown_kpi", code=code))
+    return found
+
+
+def _text(text: str, field: str) -> str:
+    cleaned = (text or "").strip()
+    if not cleaned:
+        raise Invalid(t("edit.empty", field=field))
+    if len(cleaned) > MAX_TEXT:
+        raise Invalid(t("edit.too_long", field=field, limit=MAX_TEXT))
+    return cleaned
+
+
+def add_commentary(
+    conn: sa.Connection,
+    viewer: Person,
+    *,
+    month: date,
+    text: str,
+    kpi: str | None = None,
+    goal: str | None = None,
+) -> int:
+    """The month's explanation on one KPI or one goal. Stored and shown as plain text."""
+    if (kpi is None) == (goal is None):
+        raise Invalid(t("edit.comment_subject"))
+    if goal is not None:
+        row = _goal(conn, goal)
+        allowed = access.may_comment(viewer, row.department, row.owner)
+    else:
+        allowed = access.may_comment(viewer, _kpi_department(conn, kpi or ""))
+    if not allowed:
+        raise Denied(t("edit.denied"))
+    values = {
+        "kpi": kpi,
+        "goal": goal,
+        "month": month,
+        "author": viewer.email,
+        "text": _text(text, t("edit.field_text")),
+        "written_at": datetime.now(),
+    }
+    return int(Writer(conn, viewer.email).insert(s.commentary, values))
+
+
+def _people(conn: sa.Connection) -> set[str]:
+    return set(conn.execute(sa.select(s.person.c.email)).scalars())
+
+
+def add_action(
+    conn: sa.Connection,
+    viewer: Person,
+    *,
+    goal: str,
+    title: str,
+    owner: str | None,
+    due: date | None,
+    status: str = "planned",
+) -> int:
+    """A step of the action plan: who does what, by when."""
+    row = _goal(conn, goal)
+    if not access.may_plan(viewer, row.department):
+        raise Denied(t("edit.denied"))
+    if owner is not None and owner not in _people(conn):
+        raise Invalid(t("edit.unknown_person", email=owner))
+    if status not in {str(s_) for s_ in ActionStatus}:
+        raise Invalid(t("edit.bad_status", status=status))
+    values = {
+        "goal": goal,
+        "title": _text(title, t("edit.field_title")),
+        "owner": owner,
+        "due": due,
+        "status": status,
+    }
+    return int(Writer(conn, viewer.email).insert(s.action, values))
+
+
+def set_action_status(conn: sa.Connection, viewer: Person, action_id: int, status: str) -> str:
+    """Move an action along (planned → doing → done, or dropped)."""
+    a, g = s.action, s.goal
+    found = (
+        conn.execute(sa.select(a, g.c.department).join(g, g.c.code == a.c.goal).where(a.c.id == action_id))
+        .mappings()
+        .first()
+    )
+    if found is None:
+        raise Invalid(t("edit.unknown_action", id=action_id))
+    if not access.may_plan(viewer, found["department"]):
+        raise Denied(t("edit.denied"))
+    if status not in {str(s_) for s_ in ActionStatus}:
+        raise Invalid(t("edit.bad_status", status=status))
+    return Writer(conn, viewer.email).upsert(s.action, {"id": action_id, "status": status})
+
+
+def accept_goal(conn: sa.Connection, viewer: Person, code: str, today: date) -> str:
+    """The owner accepts the goal (the A in SMART): who and when go to the audit."""
+    row = _goal(conn, code)
+    if not access.may_accept(viewer, row.owner):
+        raise Denied(t("edit.denied_accept"))
+    return Writer(conn, viewer.email).upsert(s.goal, {"code": code, "accepted_at": today})

@@ -1,0 +1,115 @@
+"""Forms that write: commentary, actions, accepting a goal.
+
+They only appear for people who may write (kpi.access), and the store checks again
+(kpi.store.edits). A refusal shows as a message and writes nothing; a success refreshes the
+cached data so every page shows the change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+
+import streamlit as st
+
+from kpi import access, fmt
+from kpi.i18n import t
+from kpi.model import Action, Goal, Kpi, Person
+from kpi.store import edits, engine
+from kpi.ui import data
+from kpi.ui.frame import Context
+
+_FLASH = "forms.flash"
+
+
+def _write(ctx: Context, change: Callable, **kwargs: object) -> bool:
+    try:
+        with engine.writing(data.store()) as conn:
+            change(conn, ctx.viewer, **kwargs)
+    except (edits.Denied, edits.Invalid) as refusal:
+        st.error(str(refusal), icon=":material/block:")
+        return False
+    except engine.StoreBusy:
+        st.error(t("forms.busy"), icon=":material/hourglass_top:")
+        return False
+    data.refresh()
+    st.session_state[_FLASH] = t("forms.saved")
+    return True
+
+
+def flash() -> None:
+    """Confirm the last save once, after the rerun that shows it."""
+    message = st.session_state.pop(_FLASH, None)
+    if message:
+        st.toast(message, icon=":material/check_circle:")
+
+
+def commentary(ctx: Context, kpis: Sequence[Kpi], goals: Sequence[Goal], key: str) -> None:
+    subjects = {f"kpi:{k.code}": k.name for k in kpis if access.may_comment(ctx.viewer, k.department)}
+    subjects |= {
+        f"goal:{g.code}": g.title for g in goals if access.may_comment(ctx.viewer, g.department, g.owner)
+    }
+    if not subjects:
+        return
+    title = t("forms.comment_title", month=fmt.month_long(ctx.month))
+    with st.expander(title, icon=":material/edit_note:"), st.form(f"{key}.comment", clear_on_submit=True):
+        subject = st.selectbox(t("forms.comment_on"), list(subjects), format_func=subjects.get)
+        text = st.text_area(t("forms.comment_text"), max_chars=edits.MAX_TEXT, help=t("forms.comment_help"))
+        submitted = st.form_submit_button(t("forms.save"), type="primary")
+    if submitted:
+        kind, code = subject.split(":", 1)
+        if _write(ctx, edits.add_commentary, month=ctx.month, text=text, **{kind: code}):
+            st.rerun()
+
+
+def new_action(ctx: Context, goals: Sequence[Goal], people: Sequence[Person], key: str) -> None:
+    mine = {g.code: g.title for g in goals if access.may_plan(ctx.viewer, g.department)}
+    if not mine:
+        return
+    names = {p.email: p.name for p in people}
+    me = list(names).index(ctx.viewer.email) if ctx.viewer.email in names else 0
+    with (
+        st.expander(t("forms.action_title"), icon=":material/add_task:"),
+        st.form(f"{key}.action", clear_on_submit=True),
+    ):
+        goal = st.selectbox(t("forms.action_goal"), list(mine), format_func=mine.get)
+        title = st.text_input(t("forms.action_what"))
+        owner = st.selectbox(t("forms.action_owner"), list(names), format_func=names.get, index=me)
+        due = st.date_input(t("forms.action_due"), value=None, format="DD.MM.YYYY")
+        submitted = st.form_submit_button(t("forms.save"), type="primary")
+    if submitted and _write(ctx, edits.add_action, goal=goal, title=title, owner=owner, due=due):
+        st.rerun()
+
+
+def action_status(ctx: Context, actions: Sequence[Action], goals: Sequence[Goal], key: str) -> None:
+    department = {g.code: g.department for g in goals}
+    mine = {a.id: a.title for a in actions if access.may_plan(ctx.viewer, department.get(a.goal))}
+    if not mine:
+        return
+    with (
+        st.expander(t("forms.status_title"), icon=":material/published_with_changes:"),
+        st.form(f"{key}.status"),
+    ):
+        chosen = st.selectbox(t("forms.status_action"), list(mine), format_func=mine.get)
+        status = st.segmented_control(
+            t("forms.status_new"),
+            ["planned", "doing", "done", "dropped"],
+            format_func=lambda s: t(f"action.{s}"),
+            default="doing",
+        )
+        submitted = st.form_submit_button(t("forms.save"), type="primary")
+    if submitted and _write(ctx, edits.set_action_status, action_id=chosen, status=status or "doing"):
+        st.rerun()
+
+
+def accept(ctx: Context, goal: Goal, key: str) -> None:
+    """The owner's "I accept this goal" button, while it is not accepted yet."""
+    if goal.accepted_at is not None:
+        st.caption(t("forms.accepted_on", date=fmt.day(goal.accepted_at)))
+        return
+    if not access.may_accept(ctx.viewer, goal.owner):
+        st.caption(t("forms.not_accepted"))
+        return
+    clicked = st.button(t("forms.accept"), key=f"{key}.accept.{goal.code}", icon=":material/handshake:")
+    if clicked and _write(ctx, edits.accept_goal, code=goal.code, today=date.today()):
+        st.rerun()

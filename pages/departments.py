@@ -1,0 +1,63 @@
+"""Departments: one department's CX KPIs, trends, goals, service priorities, actions and comments."""
+
+import streamlit as st
+
+from kpi import access, fmt, months, priorities
+from kpi.i18n import t
+from kpi.ui import data, departments_view, forms, frame, urlstate
+
+ctx = frame.sidebar("departments")
+forms.flash()
+visible = {d.code: d.name for d in data.departments(ctx.url, ctx.scope, ctx.language)}
+if not visible:
+    frame.deny(t("departments.none_visible"))
+heading = st.empty()  # the title names the department chosen just below it
+own = ctx.viewer.department if ctx.viewer.department in visible else next(iter(visible))
+code = urlstate.selectbox(
+    t("departments.choose"),
+    list(visible),
+    key="department",
+    default=own,
+    always_in_url=True,
+    format_func=visible.get,
+)
+scope = access.department_scope(ctx.scope, code)
+heading.title(t("departments.title", department=visible[code], month=fmt.month_long(ctx.month)))
+
+month_report = data.month_report(ctx.url, scope, ctx.month, ctx.language)
+history = data.history(ctx.url, scope, months.add(ctx.month, -departments_view.TREND_MONTHS), ctx.month)
+departments_view.kpi_cards(month_report, history)
+
+st.subheader(t("departments.trends"))
+departments_view.trends(month_report, history)
+
+goals_col, priorities_col = st.columns(2)
+with goals_col:
+    st.subheader(t("departments.goals"))
+    departments_view.goals(month_report)
+with priorities_col:
+    st.subheader(t("departments.priorities"))
+    values = [v for series in history.values() for v in series]
+    results = [
+        priorities.compliance(p, values, ctx.month)
+        for p in data.service_priorities(ctx.url, scope, ctx.language)
+    ]
+    departments_view.service_priorities(results, {k.code: k for k in data.kpis(ctx.url, scope, ctx.language)})
+
+people = {p.email: p for p in data.people(ctx.url)}
+goals = [row.goal for row in month_report.goals.values()]
+kpis = [row.kpi for row in month_report.kpis.values()]
+actions_col, comments_col = st.columns(2)
+with actions_col:
+    st.subheader(t("departments.actions"))
+    actions = data.actions(ctx.url, scope, ctx.language)
+    departments_view.actions(actions, {g.code: g.title for g in goals}, people, ctx.month)
+    forms.new_action(ctx, goals, list(people.values()), key="departments")
+    forms.action_status(ctx, actions, goals, key="departments")
+with comments_col:
+    st.subheader(t("departments.commentary", month=fmt.month(ctx.month)))
+    subjects = {k.code: k.name for k in kpis} | {g.code: g.title for g in goals}
+    departments_view.commentary(
+        data.commentary(ctx.url, scope, ctx.month, ctx.month, ctx.language), subjects, people
+    )
+    forms.commentary(ctx, kpis, goals, key="departments")

@@ -1,0 +1,106 @@
+"""Edits from the app: permission checked in the store, input checked, every write audited."""
+
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+
+from kpi.model import Person, Role
+from kpi.store import edits, engine, queries, schema
+
+CS_HEAD = Person("camilla.berg@havnhjem.example", "Camilla Berg", Role.DEPARTMENT_HEAD, "CS")
+IT_HEAD = Person("henrik.juul@havnhjem.example", "Henrik Juul", Role.DEPARTMENT_HEAD, "IT")
+CEO = Person("mette.kjaer@havnhjem.example", "Mette Kjær", Role.EXECUTIVE, "MGMT")
+ADMIN = Person("sofie.dahl@havnhjem.example", "Sofie Dahl", Role.ADMIN, "MGMT")
+MONTH = date(2026, 10, 1)
+
+
+def counts(url):
+    with engine.reading(engine.create(url)) as conn:
+        return queries.table_counts(conn)
+
+
+def last_audit(url):
+    with engine.reading(engine.create(url)) as conn:
+        return conn.execute(sa.select(schema.audit).order_by(schema.audit.c.id.desc())).mappings().first()
+
+
+def test_a_head_comments_on_their_kpi(demo_url):
+    with engine.writing(engine.create(demo_url)) as conn:
+        new = edits.add_commentary(
+            conn, CS_HEAD, month=MONTH, kpi="CS_WAIT", text="  Queue callback works.  "
+        )
+    audit = last_audit(demo_url)
+    assert audit["who"] == CS_HEAD.email and audit["table_name"] == "commentary" and audit["key"] == str(new)
+    assert '"text": "Queue callback works."' in audit["after"]
+
+
+@pytest.mark.parametrize(
+    ("viewer", "kwargs"),
+    [
+        (CS_HEAD, {"kpi": "IT_DOWNTIME"}),  # another department's KPI
+        (CEO, {"kpi": "CS_WAIT"}),  # executives read only
+        (IT_HEAD, {"goal": "O1"}),  # another department's goal
+    ],
+)
+def test_comments_outside_ones_remit_are_refused_and_write_nothing(demo_url, viewer, kwargs):
+    before = counts(demo_url)
+    with pytest.raises(edits.Denied), engine.writing(engine.create(demo_url)) as conn:
+        edits.add_commentary(conn, viewer, month=MONTH, text="x", **kwargs)
+    assert counts(demo_url) == before
+
+
+def test_an_owner_comments_on_their_own_goal_anywhere(demo_duckdb_url):
+    with engine.writing(engine.create(demo_duckdb_url)) as conn:
+        assert edits.add_commentary(conn, CEO, month=MONTH, goal="S1", text="On course.") > 0
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"kpi": "CS_WAIT", "text": "   "}, "empty"),
+        ({"kpi": "CS_WAIT", "text": "x" * 4001}, "4000"),
+        ({"kpi": "NOPE", "text": "x"}, "NOPE"),
+        ({"kpi": "CS_WAIT", "goal": "O1", "text": "x"}, "exactly one"),
+    ],
+)
+def test_bad_comments_are_explained(demo_duckdb_url, kwargs, message):
+    with pytest.raises(edits.Invalid, match=message), engine.writing(engine.create(demo_duckdb_url)) as conn:
+        edits.add_commentary(conn, CS_HEAD, month=MONTH, **kwargs)
+
+
+def test_a_head_plans_and_moves_actions_in_their_department(demo_url):
+    with engine.writing(engine.create(demo_url)) as conn:
+        new = edits.add_action(
+            conn, CS_HEAD, goal="O1", title="Open a second queue", owner=CS_HEAD.email, due=date(2026, 12, 15)
+        )
+        assert edits.set_action_status(conn, CS_HEAD, new, "doing") == "updated"
+    audit = last_audit(demo_url)
+    assert audit["before"] == '{"status": "planned"}' and audit["after"] == '{"status": "doing"}'
+
+
+def test_actions_elsewhere_and_bad_input_are_refused(demo_duckdb_url):
+    store = engine.create(demo_duckdb_url)
+    with pytest.raises(edits.Denied), engine.writing(store) as conn:
+        edits.add_action(conn, CS_HEAD, goal="O9", title="x", owner=None, due=None)
+    with pytest.raises(edits.Invalid, match="nobody@x"), engine.writing(store) as conn:
+        edits.add_action(conn, CS_HEAD, goal="O1", title="x", owner="nobody@x", due=None)
+    with pytest.raises(edits.Invalid, match="finished"), engine.writing(store) as conn:
+        edits.add_action(conn, CS_HEAD, goal="O1", title="x", owner=None, due=None, status="finished")
+
+
+def test_only_the_owner_or_an_admin_accepts(demo_url):
+    store = engine.create(demo_url)
+    with pytest.raises(edits.Denied), engine.writing(store) as conn:
+        edits.accept_goal(conn, CS_HEAD, "O18", date(2026, 11, 2))  # Ida's goal
+    ida = Person("ida.krogh@havnhjem.example", "Ida Krogh", Role.DEPARTMENT_HEAD, "MKT")
+    with engine.writing(store) as conn:
+        assert edits.accept_goal(conn, ida, "O18", date(2026, 11, 2)) == "updated"
+    audit = last_audit(demo_url)
+    assert (
+        audit["who"] == ida.email
+        and audit["key"] == "O18"
+        and audit["after"] == '{"accepted_at": "2026-11-02"}'
+    )
+    with engine.writing(store) as conn:
+        assert edits.accept_goal(conn, ADMIN, "T10", date(2026, 11, 2)) == "updated"
