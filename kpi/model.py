@@ -115,6 +115,8 @@ class Kpi:
     """Relative: a value that misses the target by at most tolerance × |target| is amber."""
     journey_phase: str | None = None
     definition: str = ""
+    benchmark: str | None = None
+    """Key of a published benchmark for this kind of KPI (kpi.benchmarks), if one applies."""
 
 
 @dataclass(frozen=True)

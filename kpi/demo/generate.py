@@ -86,11 +86,17 @@ def _month_offset(end: date, offset: int) -> date:
 
 
 def _level(spec: dict, offset: int, strategy_start: int) -> float:
+    """The KPI's true level in month `offset`: flat at `base` until the change starts, then a
+    straight line to `now`, or through the `path` points ([offset, level], …) when given."""
     start = spec.get("from", strategy_start)
-    base, now = float(spec["base"]), float(spec["now"])
-    if offset <= start:
-        return base
-    return base + (now - base) * (offset - start) / (0 - start)
+    points = [(start, float(spec["base"]))] + [(int(o), float(v)) for o, v in spec.get("path", [])]
+    points.append((0, float(spec["now"])))
+    if offset <= points[0][0]:
+        return points[0][1]
+    for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False):
+        if offset <= x1:
+            return y0 + (y1 - y0) * (offset - x0) / (x1 - x0)
+    return points[-1][1]
 
 
 def _season(spec: dict, month: date) -> float:
@@ -162,6 +168,7 @@ def _kpi_record(code: str, department: str, spec: dict) -> Kpi:
         tolerance=float(spec.get("tolerance", 0.05)),
         journey_phase=spec.get("phase"),
         definition=spec["definition"],
+        benchmark=spec.get("benchmark"),
     )
 
 

@@ -69,14 +69,16 @@ def person(conn: sa.Connection, email: str) -> Person | None:
 
 def promises(conn: sa.Connection, language: str | None = None) -> list[Promise]:
     texts = _texts(conn, "promise", language)
-    rows = conn.execute(sa.select(s.promise).order_by(s.promise.c.code))
+    rows = conn.execute(sa.select(s.promise).where(s.promise.c.retired_at.is_(None)).order_by(s.promise.c.code))
     return [Promise(r.code, texts.get((r.code, "text"), r.text)) for r in rows]
 
 
 def kpis(conn: sa.Connection, scope: Scope, language: str | None = None) -> list[Kpi]:
     k = s.kpi
     texts = _texts(conn, "kpi", language)
-    rows = conn.execute(sa.select(k).where(_in_scope(k.c.department, scope)).order_by(k.c.code))
+    rows = conn.execute(
+        sa.select(k).where(_in_scope(k.c.department, scope), k.c.retired_at.is_(None)).order_by(k.c.code)
+    )
     return [
         Kpi(
             code=r.code,
@@ -89,6 +91,7 @@ def kpis(conn: sa.Connection, scope: Scope, language: str | None = None) -> list
             tolerance=r.tolerance,
             journey_phase=r.journey_phase,
             definition=texts.get((r.code, "definition"), r.definition),
+            benchmark=r.benchmark,
         )
         for r in rows
     ]
@@ -97,7 +100,9 @@ def kpis(conn: sa.Connection, scope: Scope, language: str | None = None) -> list
 def goals(conn: sa.Connection, scope: Scope, language: str | None = None) -> list[Goal]:
     g = s.goal
     texts = _texts(conn, "goal", language)
-    rows = conn.execute(sa.select(g).where(_in_scope(g.c.department, scope)).order_by(g.c.code))
+    rows = conn.execute(
+        sa.select(g).where(_in_scope(g.c.department, scope), g.c.retired_at.is_(None)).order_by(g.c.code)
+    )
     return [
         Goal(
             code=r.code,
@@ -121,7 +126,7 @@ def goals(conn: sa.Connection, scope: Scope, language: str | None = None) -> lis
 
 
 def _scoped_kpis(scope: Scope) -> sa.Select:
-    return sa.select(s.kpi.c.code).where(_in_scope(s.kpi.c.department, scope))
+    return sa.select(s.kpi.c.code).where(_in_scope(s.kpi.c.department, scope), s.kpi.c.retired_at.is_(None))
 
 
 def month_values(conn: sa.Connection, scope: Scope, first: date, last: date) -> list[MonthValue]:
@@ -158,7 +163,12 @@ def _survey_values(conn: sa.Connection, scope: Scope, first: date, last: date) -
             sa.cast(sa.func.sum(score * score), sa.Float).label("total_sq"),
         )
         .join(k, k.c.code == r.c.kpi)
-        .where(_in_scope(k.c.department, scope), r.c.date >= first, r.c.date <= months.end_of(last))
+        .where(
+            _in_scope(k.c.department, scope),
+            k.c.retired_at.is_(None),
+            r.c.date >= first,
+            r.c.date <= months.end_of(last),
+        )
         .group_by(r.c.kpi, month, k.c.aggregation)
     )
     out = []
@@ -226,7 +236,7 @@ def service_priorities(
     stmt = (
         sa.select(sp)
         .join(k, k.c.code == sp.c.kpi)
-        .where(_in_scope(k.c.department, scope))
+        .where(_in_scope(k.c.department, scope), sp.c.retired_at.is_(None), k.c.retired_at.is_(None))
         .order_by(sp.c.code)
     )
     return [

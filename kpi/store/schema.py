@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """Bump when a table changes, and add the step from the previous version to MIGRATIONS."""
 
 metadata = sa.MetaData()
@@ -45,6 +45,7 @@ promise = sa.Table(
     metadata,
     sa.Column("code", sa.String, primary_key=True),
     sa.Column("text", sa.String, nullable=False),
+    sa.Column("retired_at", sa.Date),  # v2
 )
 
 kpi = sa.Table(
@@ -60,6 +61,8 @@ kpi = sa.Table(
     sa.Column("tolerance", sa.Float, nullable=False),
     sa.Column("journey_phase", sa.String),
     sa.Column("definition", sa.String, nullable=False),
+    sa.Column("benchmark", sa.String),  # v2: key of a published benchmark (kpi.benchmarks)
+    sa.Column("retired_at", sa.Date),  # v2: retired KPIs keep their history but leave reports
 )
 
 goal = sa.Table(
@@ -80,6 +83,7 @@ goal = sa.Table(
     sa.Column("weight", sa.Float, nullable=False),
     sa.Column("accepted_at", sa.Date),
     sa.Column("promise", sa.String),
+    sa.Column("retired_at", sa.Date),  # v2
 )
 
 measurement = sa.Table(
@@ -114,6 +118,7 @@ service_priority = sa.Table(
     sa.Column("kpi", sa.String, nullable=False),
     sa.Column("threshold", sa.Float, nullable=False),
     sa.Column("comparison", sa.String, nullable=False),
+    sa.Column("retired_at", sa.Date),  # v2
 )
 
 action_id = sa.Sequence("action_id_seq")
@@ -176,5 +181,14 @@ audit = sa.Table(
 )
 """One row per change: `before`/`after` are JSON of the changed row (NULL for insert/delete)."""
 
-MIGRATIONS: dict[int, list[str]] = {}
-"""`version → SQL statements` that take a store from version-1 to version (none yet)."""
+MIGRATIONS: dict[int, list[str]] = {
+    2: [
+        "ALTER TABLE kpi ADD COLUMN benchmark VARCHAR",
+        "ALTER TABLE kpi ADD COLUMN retired_at DATE",
+        "ALTER TABLE goal ADD COLUMN retired_at DATE",
+        "ALTER TABLE promise ADD COLUMN retired_at DATE",
+        "ALTER TABLE service_priority ADD COLUMN retired_at DATE",
+    ],
+}
+"""`version → SQL statements` that take a store from version-1 to version. Plain DDL that
+DuckDB and PostgreSQL both accept; only ever additions, so an upgrade never loses data."""

@@ -1,0 +1,133 @@
+"""Checking what people type or import: numbers, months, dates, codes and the goal tree.
+
+Pure. Every problem is a `Problem`: a message key and its values, put into words in the
+reader's language when shown, so the app, the command line and imports explain it the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from kpi import months
+from kpi.i18n import t
+from kpi.model import Level
+
+_FORMS = [  # (pattern, thousands separator, decimal separator)
+    (re.compile(r"^[+-]?\d+$"), "", "."),
+    (re.compile(r"^[+-]?\d*[.,]\d+$"), "", None),  # one separator: decimal, unless it is 1.234
+    (re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$"), ".", ","),  # Danish: 1.234.567,5
+    (re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$"), ",", "."),  # English: 1,234,567.5
+    (re.compile(r"^[+-]?\d{1,3}([ \u00a0]\d{3})+([.,]\d+)?$"), " ", None),  # 1 234 567,5
+]
+
+
+@dataclass(frozen=True)
+class Problem:
+    key: str
+    """Catalogue key under `problem.`"""
+    field: str = ""
+    params: tuple[tuple[str, object], ...] = ()
+
+    def text(self) -> str:
+        return t(f"problem.{self.key}", field=self.field, **dict(self.params))
+
+
+class Rejected(Exception):
+    """One or more problems; nothing was written."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(p.text() for p in problems))
+        self.problems = problems
+
+
+def number(text: object, field: str, *, required: bool = False) -> float | None:
+    """`12,5`, `1.234,5`, `1,234.5`, `-3` → float; empty → None (or a problem when required).
+
+    A single separator followed by exactly three digits (`1.234`, `1,234`) is read as a
+    thousands separator, as both Danish and English readers write it.
+    """
+    if text is None or (isinstance(text, float) and text != text):
+        raw = ""
+    else:
+        raw = str(text).strip()
+    if raw == "":
+        if required:
+            raise Rejected([Problem("required", field)])
+        return None
+    if isinstance(text, int | float):
+        return float(text)
+    if "%" in raw:
+        raise Rejected([Problem("percent_sign", field, (("value", raw),))])
+    for pattern, thousands, decimal in _FORMS:
+        if pattern.match(raw):
+            return _to_float(raw, thousands, decimal)
+    raise Rejected([Problem("not_a_number", field, (("value", raw),))])
+
+
+def _to_float(raw: str, thousands: str, decimal: str | None) -> float:
+    cleaned = raw.replace("\u00a0", " ")
+    if thousands:
+        cleaned = cleaned.replace(thousands, "")
+    if decimal is None:  # a single "." or ",": a decimal, except 1.234 / 1,234 (thousands)
+        head, sep, tail = cleaned.replace(",", ".").rpartition(".")
+        if sep and len(tail) == 3 and head.lstrip("+-") not in ("", "0"):
+            return float(head + tail)
+        return float(cleaned.replace(",", "."))
+    return float(cleaned.replace(decimal, "."))
+
+
+def month(text: object, field: str, *, required: bool = False) -> date | None:
+    raw = "" if text is None else str(text).strip()
+    if raw == "":
+        if required:
+            raise Rejected([Problem("required", field)])
+        return None
+    try:
+        return months.parse(raw)
+    except ValueError:
+        raise Rejected([Problem("not_a_month", field, (("value", raw),))]) from None
+
+
+def day(text: object, field: str, *, required: bool = False) -> date | None:
+    if isinstance(text, date):
+        return text
+    raw = "" if text is None else str(text).strip()
+    if raw == "":
+        if required:
+            raise Rejected([Problem("required", field)])
+        return None
+    for pattern in (r"^(\d{4})-(\d{1,2})-(\d{1,2})$", r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$"):
+        found = re.match(pattern, raw)
+        if found:
+            parts = [int(g) for g in found.groups()]
+            year, mon, dom = parts if parts[0] > 31 else (parts[2], parts[1], parts[0])
+            try:
+                return date(year, mon, dom)
+            except ValueError:
+                break
+    raise Rejected([Problem("not_a_date", field, (("value", raw),))])
+
+
+def goal_tree(code: str, level: Level, parent: str | None, goals: Mapping[str, tuple[Level, str | None]]) -> list[Problem]:
+    """Problems with placing goal `code` at `level` under `parent`, given every other goal as
+    `code → (level, parent)`: strategic goals have no parent, others sit one level below theirs,
+    and no goal may end up its own ancestor."""
+    if level is Level.STRATEGIC:
+        return [Problem("strategic_parent", "parent")] if parent else []
+    if not parent:
+        return [Problem("needs_parent", "parent", (("level", t(f"level.{level}")),))]
+    if parent not in goals and parent != code:
+        return [Problem("unknown_parent", "parent", (("code", parent),))]
+    seen, current = {code}, parent
+    while current:
+        if current in seen:
+            return [Problem("parent_loop", "parent", (("code", parent),))]
+        seen.add(current)
+        current = goals[current][1] if current in goals else None
+    parent_level = goals[parent][0]
+    if parent_level.depth != level.depth - 1:
+        return [Problem("level_skip", "parent", (("code", parent), ("level", t(f"level.{parent_level}"))))]
+    return []
