@@ -34,7 +34,9 @@ BENCHMARKS: dict[str, Benchmark] = {
         Benchmark("speed_of_answer", 28, None, "IFC contact-centre benchmarks"),
         Benchmark("cart_abandonment", 70.19, None, "Baymard Institute, average of 49 studies"),
         Benchmark("downtime", 43.8, 4.38, "uptime arithmetic: 99.9 % ≈ 43.8 min, 99.99 % ≈ 4.4 min a month"),
-        Benchmark("availability", 99.9, 99.99, "uptime arithmetic: 99.9 % ≈ 43.8 min, 99.99 % ≈ 4.4 min a month"),
+        Benchmark(
+            "availability", 99.9, 99.99, "uptime arithmetic: 99.9 % ≈ 43.8 min, 99.99 % ≈ 4.4 min a month"
+        ),
         Benchmark("handle_time", 324, None, "Centrical, retail average"),
         Benchmark("churn", 6.77, None, "Recurly, 1,500+ subscription businesses (monthly, B2C)"),
         Benchmark("nps_retail", 51, None, "npsbench, 2024 industry averages (general retail)"),

@@ -156,8 +156,9 @@ def _status(args: argparse.Namespace, store: object) -> int:
         if scope.departments is not None and not scope.departments:
             raise Rejected(t("cli.nothing_visible", who=who))
         result = reports.month_report(conn, scope, month, i18n.current())
+        assessments = reports.smart_assessments(conn, scope, month, i18n.current()) if args.json else None
     if args.json:
-        print(json.dumps(report_dict(result), ensure_ascii=False, indent=2))
+        print(json.dumps(report_dict(result, assessments), ensure_ascii=False, indent=2))
     else:
         print_report(result)
     return EXIT_OK

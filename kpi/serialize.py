@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from kpi import months
 from kpi.report import GoalRow, KpiRow, MonthReport
+from kpi.smart import Assessment
 
 
 def _round(value: float | None, digits: int = 4) -> float | None:
@@ -49,9 +52,16 @@ def goal_dict(row: GoalRow) -> dict:
     }
 
 
-def report_dict(report: MonthReport) -> dict:
+def report_dict(report: MonthReport, smart: Mapping[str, Assessment] | None = None) -> dict:
+    """The documented JSON shape; goals carry their `smart` object when assessments are given."""
+    goals = []
+    for row in report.goals.values():
+        entry = goal_dict(row)
+        if smart is not None and row.goal.code in smart:
+            entry["smart"] = smart[row.goal.code].as_dict()
+        goals.append(entry)
     return {
         "month": months.key(report.month),
         "kpis": [kpi_dict(row) for row in report.kpis.values()],
-        "goals": [goal_dict(row) for row in report.goals.values()],
+        "goals": goals,
     }

@@ -96,7 +96,9 @@ def audience_words() -> frozenset[str]:
     """Words that say for whom (customers, callers, kunder …), from every language's catalogue."""
     words: set[str] = set()
     for language in i18n.languages():
-        words |= {w.strip().lower() for w in i18n.catalogue(language).get("smart.audience_words", "").split(",")}
+        words |= {
+            w.strip().lower() for w in i18n.catalogue(language).get("smart.audience_words", "").split(",")
+        }
     return frozenset(w for w in words if w)
 
 
@@ -167,8 +169,13 @@ def realistic(goal: Goal, kpi: Kpi | None, history: Sequence[MonthValue], month:
     if benchmarks.beyond_best(kpi, goal.target):
         bench = benchmarks.of(kpi)
         assert bench is not None and bench.best is not None
-        reasons.append(Reason("beyond_best", (("target", goal.target), ("best", bench.best), ("source", bench.source)),
-                              kpi.unit))
+        reasons.append(
+            Reason(
+                "beyond_best",
+                (("target", goal.target), ("best", bench.best), ("source", bench.source)),
+                kpi.unit,
+            )
+        )
     past = [v for v in history if v.month <= month]
     now = next((v for v in past if v.month == month), None)
     if now is not None and goal.deadline is not None:
@@ -177,14 +184,20 @@ def realistic(goal: Goal, kpi: Kpi | None, history: Sequence[MonthValue], month:
         best = best_run(past, kpi.direction)
         if left > 0 and gap > 0 and best is not None and gap / left > max(best, 0.0) + 1e-9:
             signed = 1 if kpi.direction is Direction.HIGHER else -1
-            params = (("target", goal.target), ("deadline", goal.deadline), ("pace_needed", signed * gap / left),
-                      ("pace_best", signed * best), ("months", RUN_MONTHS))
+            params = (
+                ("target", goal.target),
+                ("deadline", goal.deadline),
+                ("pace_needed", signed * gap / left),
+                ("pace_best", signed * best),
+                ("months", RUN_MONTHS),
+            )
             reasons.append(Reason("too_fast" if best > 0 else "never_improved", params, kpi.unit))
     return Check(Criterion.REALISTIC, tuple(reasons))
 
 
-def assess(goal: Goal, kpi: Kpi | None, history: Sequence[MonthValue], month: date,
-           owner_name: str | None = None) -> Assessment:
+def assess(
+    goal: Goal, kpi: Kpi | None, history: Sequence[MonthValue], month: date, owner_name: str | None = None
+) -> Assessment:
     """All five checks for `goal` as of `month`, with the KPI's monthly history up to then."""
     checks = [
         specific(goal),

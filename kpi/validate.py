@@ -49,10 +49,7 @@ def number(text: object, field: str, *, required: bool = False) -> float | None:
     A single separator followed by exactly three digits (`1.234`, `1,234`) is read as a
     thousands separator, as both Danish and English readers write it.
     """
-    if text is None or (isinstance(text, float) and text != text):
-        raw = ""
-    else:
-        raw = str(text).strip()
+    raw = "" if text is None or isinstance(text, float) and text != text else str(text).strip()
     if raw == "":
         if required:
             raise Rejected([Problem("required", field)])
@@ -111,7 +108,9 @@ def day(text: object, field: str, *, required: bool = False) -> date | None:
     raise Rejected([Problem("not_a_date", field, (("value", raw),))])
 
 
-def goal_tree(code: str, level: Level, parent: str | None, goals: Mapping[str, tuple[Level, str | None]]) -> list[Problem]:
+def goal_tree(
+    code: str, level: Level, parent: str | None, goals: Mapping[str, tuple[Level, str | None]]
+) -> list[Problem]:
     """Problems with placing goal `code` at `level` under `parent`, given every other goal as
     `code → (level, parent)`: strategic goals have no parent, others sit one level below theirs,
     and no goal may end up its own ancestor."""

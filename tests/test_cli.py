@@ -10,7 +10,7 @@ import pytest
 from kpi import cli
 from kpi.model import Direction, KpiStatus
 from kpi.status import kpi_status
-from kpi.store import engine, queries
+from kpi.store import engine, queries, schema
 from tests.conftest import ROOT
 
 MONTH = "2026-10"
@@ -34,13 +34,13 @@ def test_init_demo_twice_leaves_the_store_unchanged(tmp_path):
     assert "0 new, 0 updated" in second.stdout
     with engine.reading(engine.create(db)) as conn:
         assert queries.table_counts(conn) == counts
-    assert counts["kpi"] == 40 and counts["goal"] == 35 and counts["response"] > 100_000
+    assert counts["kpi"] == 40 and counts["goal"] == 36 and counts["response"] > 100_000
 
 
 def test_init_without_demo_creates_an_empty_store(tmp_path, capsys):
     db = f"duckdb:///{tmp_path / 'e.duckdb'}"
     assert cli.main(["--db", db, "init"]) == 0
-    assert "schema version 1" in capsys.readouterr().out
+    assert f"schema version {schema.SCHEMA_VERSION}" in capsys.readouterr().out
     with engine.reading(engine.create(db)) as conn:
         assert queries.table_counts(conn)["kpi"] == 0
 
@@ -94,14 +94,24 @@ def test_status_json_has_the_documented_shape(demo_url):
         "forecast",
         "green_parts_red_whole",
     }
-    assert len(data["kpis"]) == 40 and len(data["goals"]) == 35
+    assert len(data["kpis"]) == 40 and len(data["goals"]) == 36
     for k in data["kpis"]:
         assert kpi_keys <= set(k)
         if k["code"] in {"NPS", "CES", "PROMISE"}:
             assert k["n"] > 30 and k["margin"] > 0
+    smart_keys = {"specific", "measurable", "accepted", "realistic", "time_bound", "reasons"}
     for g in data["goals"]:
-        assert set(g) >= goal_keys
-        assert "smart" not in g  # filled by the SMART checks, never faked
+        assert set(g) >= goal_keys | {"smart"}
+        assert set(g["smart"]) == smart_keys
+        assert all(isinstance(g["smart"][k], bool) for k in smart_keys - {"reasons"})
+        assert (not g["smart"]["reasons"]) == all(g["smart"][k] for k in smart_keys - {"reasons"})
+
+
+def test_status_json_explains_the_weak_goals(demo_duckdb_url):
+    goals = {g["code"]: g["smart"] for g in status_json(demo_duckdb_url)["goals"]}
+    assert goals["O16"]["realistic"] is False
+    assert any("best 6-month run" in r for r in goals["O16"]["reasons"])
+    assert goals["T10"]["time_bound"] is False and "Time-bound: no deadline set" in goals["T10"]["reasons"]
 
 
 def test_each_kpi_status_agrees_with_its_value_target_and_direction(demo_url):

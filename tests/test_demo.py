@@ -130,11 +130,25 @@ def test_a_mix_of_statuses(demo_report):
     assert {GoalStatus.ACHIEVED, GoalStatus.ON_TRACK, GoalStatus.AT_RISK, GoalStatus.OFF_TRACK} <= statuses
 
 
-def test_the_weak_goals_lack_what_smart_needs(company):
-    goals = {g.code: g for g in company.goals}
-    assert goals["T10"].deadline is None and goals["T10"].accepted_at is None
-    assert goals["O8"].baseline is None and goals["O8"].description == ""
-    assert goals["O18"].accepted_at is None
+WEAK = {
+    "T10": {"specific", "accepted", "time_bound"},
+    "O8": {"specific", "measurable"},
+    "O16": {"realistic"},
+    "O18": {"accepted"},
+    "O22": {"realistic"},
+}
+
+
+def test_the_weak_goals_fail_exactly_the_checks_they_were_built_to_fail(company):
+    from kpi import smart
+
+    values = _values(company)
+    kpis = {k.code: k for k in company.kpis}
+    for goal in company.goals:
+        history = [v for v in values if v.kpi == goal.kpi]
+        assessment = smart.assess(goal, kpis.get(goal.kpi or ""), history, DEMO_END)
+        failed = {str(c) for c, check in assessment.checks.items() if not check.passed}
+        assert failed == WEAK.get(goal.code, set()), (goal.code, assessment.reasons())
 
 
 def test_scale_multiplies_departments_kpis_and_goals():

@@ -84,7 +84,7 @@ def test_cascade_lists_the_tree_and_opens_a_goal(app):
     assert not at.exception
     assert at.title[0].value == "Goal cascade — October 2026"
     table = at.dataframe[0].value
-    assert len(table) == 35
+    assert len(table) == 36
     at.selectbox(key="goal").set_value("S2").run()
     assert not at.exception
     assert at.subheader[0].value == "Customers find us effortless to deal with"
@@ -103,7 +103,7 @@ def test_cascade_filters_by_department_and_level(app):
     at.selectbox(key="department").set_value("CS").run()
     assert not at.exception
     cs_rows = at.dataframe[0].value
-    assert 0 < len(cs_rows) < 35
+    assert 0 < len(cs_rows) < 36
     at.segmented_control(key="cascade.level").set_value("operational").run()
     operational = at.dataframe[0].value
     assert 0 < len(operational) < len(cs_rows)

@@ -8,22 +8,48 @@ from kpi import validate
 from kpi.model import Level
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("12", 12.0), ("12,5", 12.5), ("12.5", 12.5), ("-3", -3.0), ("+46", 46.0),
-    ("1.234,5", 1234.5), ("1,234.5", 1234.5), ("1.234", 1234.0), ("1,234", 1234.0),
-    ("0,125", 0.125), ("0.125", 0.125), ("1 234,5", 1234.5), (",5", 0.5),
-    ("1.234.567,5", 1234567.5), ("1,234,567.5", 1234567.5), ("99,91", 99.91),
-    ("", None), ("  ", None), (None, None), (7, 7.0),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("12", 12.0),
+        ("12,5", 12.5),
+        ("12.5", 12.5),
+        ("-3", -3.0),
+        ("+46", 46.0),
+        ("1.234,5", 1234.5),
+        ("1,234.5", 1234.5),
+        ("1.234", 1234.0),
+        ("1,234", 1234.0),
+        ("0,125", 0.125),
+        ("0.125", 0.125),
+        ("1 234,5", 1234.5),
+        (",5", 0.5),
+        ("1.234.567,5", 1234567.5),
+        ("1,234,567.5", 1234567.5),
+        ("99,91", 99.91),
+        ("", None),
+        ("  ", None),
+        (None, None),
+        (7, 7.0),
+    ],
+)
 def test_number(text, expected):
     assert validate.number(text, "Target") == expected
 
 
-@pytest.mark.parametrize(("text", "key"), [
-    ("abc", "not_a_number"), ("12,5%", "percent_sign"), ("70 %", "percent_sign"),
-    ("1,2,3.4.5", "not_a_number"), ("12..5", "not_a_number"), ("--1", "not_a_number"),
-    ("1.234.5", "not_a_number"), ("1,23,456", "not_a_number"),
-])
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("abc", "not_a_number"),
+        ("12,5%", "percent_sign"),
+        ("70 %", "percent_sign"),
+        ("1,2,3.4.5", "not_a_number"),
+        ("12..5", "not_a_number"),
+        ("--1", "not_a_number"),
+        ("1.234.5", "not_a_number"),
+        ("1,23,456", "not_a_number"),
+    ],
+)
 def test_not_numbers(text, key):
     with pytest.raises(validate.Rejected) as caught:
         validate.number(text, "Target")
@@ -36,9 +62,13 @@ def test_required_number():
         validate.number("", "Target", required=True)
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("2026-10", date(2026, 10, 1)), ("", None),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-10", date(2026, 10, 1)),
+        ("", None),
+    ],
+)
 def test_month(text, expected):
     assert validate.month(text, "Start") == expected
 
@@ -49,10 +79,16 @@ def test_not_months(text):
         validate.month(text, "Start")
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("2027-06-30", date(2027, 6, 30)), ("30.06.2027", date(2027, 6, 30)), ("1-2-2027", date(2027, 2, 1)),
-    (date(2027, 1, 1), date(2027, 1, 1)), ("", None),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2027-06-30", date(2027, 6, 30)),
+        ("30.06.2027", date(2027, 6, 30)),
+        ("1-2-2027", date(2027, 2, 1)),
+        (date(2027, 1, 1), date(2027, 1, 1)),
+        ("", None),
+    ],
+)
 def test_day(text, expected):
     assert validate.day(text, "Deadline") == expected
 
@@ -70,15 +106,18 @@ TREE = {
 }
 
 
-@pytest.mark.parametrize(("code", "level", "parent", "expected"), [
-    ("S2", Level.STRATEGIC, None, []),
-    ("S2", Level.STRATEGIC, "S1", ["strategic_parent"]),
-    ("T2", Level.TACTICAL, "S1", []),
-    ("T2", Level.TACTICAL, None, ["needs_parent"]),
-    ("O2", Level.OPERATIONAL, "S1", ["level_skip"]),       # skips the tactical level
-    ("O2", Level.OPERATIONAL, "NOPE", ["unknown_parent"]),
-    ("T1", Level.TACTICAL, "O1", ["parent_loop"]),         # under its own grandchild
-    ("T1", Level.TACTICAL, "T1", ["parent_loop"]),         # under itself
-])
+@pytest.mark.parametrize(
+    ("code", "level", "parent", "expected"),
+    [
+        ("S2", Level.STRATEGIC, None, []),
+        ("S2", Level.STRATEGIC, "S1", ["strategic_parent"]),
+        ("T2", Level.TACTICAL, "S1", []),
+        ("T2", Level.TACTICAL, None, ["needs_parent"]),
+        ("O2", Level.OPERATIONAL, "S1", ["level_skip"]),  # skips the tactical level
+        ("O2", Level.OPERATIONAL, "NOPE", ["unknown_parent"]),
+        ("T1", Level.TACTICAL, "O1", ["parent_loop"]),  # under its own grandchild
+        ("T1", Level.TACTICAL, "T1", ["parent_loop"]),  # under itself
+    ],
+)
 def test_goal_tree(code, level, parent, expected):
     assert [p.key for p in validate.goal_tree(code, level, parent, TREE)] == expected

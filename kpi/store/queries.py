@@ -69,7 +69,9 @@ def person(conn: sa.Connection, email: str) -> Person | None:
 
 def promises(conn: sa.Connection, language: str | None = None) -> list[Promise]:
     texts = _texts(conn, "promise", language)
-    rows = conn.execute(sa.select(s.promise).where(s.promise.c.retired_at.is_(None)).order_by(s.promise.c.code))
+    rows = conn.execute(
+        sa.select(s.promise).where(s.promise.c.retired_at.is_(None)).order_by(s.promise.c.code)
+    )
     return [Promise(r.code, texts.get((r.code, "text"), r.text)) for r in rows]
 
 

@@ -6,7 +6,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from kpi import months, report
+from kpi import months, report, smart
 from kpi.access import Scope
 from kpi.store import queries
 
@@ -19,3 +19,23 @@ def month_report(
     return report.build(
         month, queries.kpis(conn, scope, language), queries.goals(conn, scope, language), values
     )
+
+
+SMART_HISTORY_MONTHS = 36
+"""History the realistic check looks through for the KPI's best run."""
+
+
+def smart_assessments(conn: sa.Connection, scope: Scope, month: date, language: str | None = None) -> dict:
+    """Every goal in `scope` assessed against SMART as of `month`: `code → Assessment`."""
+    values = queries.month_values(conn, scope, months.add(month, -SMART_HISTORY_MONTHS), month)
+    kpis = {k.code: k for k in queries.kpis(conn, scope, language)}
+    names = {p.email: p.name for p in queries.people(conn)}
+    by_kpi: dict[str, list] = {}
+    for v in values:
+        by_kpi.setdefault(v.kpi, []).append(v)
+    return {
+        g.code: smart.assess(
+            g, kpis.get(g.kpi or ""), by_kpi.get(g.kpi or "", []), month, names.get(g.owner or "")
+        )
+        for g in queries.goals(conn, scope, language)
+    }
