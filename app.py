@@ -13,6 +13,7 @@ frame.apply_language()
 PAGES = [  # (name in kpi.access.PAGES, section, title, icon)
     ("overview", "nav.leadership", "nav.overview", ":material/dashboard:"),
     ("goal_cascade", "nav.leadership", "nav.cascade", ":material/account_tree:"),
+    ("smart_goals", "nav.leadership", "nav.smart", ":material/task_alt:"),
     ("departments", "nav.departments_section", "nav.departments", ":material/groups:"),
 ]
 

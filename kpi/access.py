@@ -59,6 +59,7 @@ PAGES: dict[str, frozenset[Role]] = {
     "overview": frozenset(Role),
     "goal_cascade": frozenset(Role),
     "departments": frozenset(Role),
+    "smart_goals": frozenset(Role),
 }
 """Which roles see which page in the navigation (and may open it)."""
 

@@ -74,12 +74,12 @@ def _decimals(amount: float, unit: str) -> int:
     return UNITS[unit].decimals
 
 
-def delta(amount: float | None, unit: str) -> str:
+def delta(amount: float | None, unit: str, extra_decimals: int = 0) -> str:
     """A change in the unit's own terms: `+2.1 pts` for rates (points, not percent)."""
     if amount is None or (isinstance(amount, float) and math.isnan(amount)):
         return "–"
     style = UNITS[unit]
-    decimals = style.decimals
+    decimals = style.decimals + extra_decimals
     while amount and _half_up(amount, decimals) == 0 and decimals < 2:
         decimals += 1  # a real change must not read as +0.0
     text = number(amount, decimals, is_signed=True)

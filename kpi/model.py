@@ -117,6 +117,7 @@ class Kpi:
     definition: str = ""
     benchmark: str | None = None
     """Key of a published benchmark for this kind of KPI (kpi.benchmarks), if one applies."""
+    retired_at: date | None = None
 
 
 @dataclass(frozen=True)
@@ -137,6 +138,7 @@ class Goal:
     weight: float = 1.0
     accepted_at: date | None = None
     promise: str | None = None
+    retired_at: date | None = None
 
 
 @dataclass(frozen=True)

@@ -55,6 +55,12 @@ class Reason:
                 values[name] = fmt.value(value, self.unit)  # a level of the KPI
             else:
                 values[name] = value
+        paces = dict(self.params)
+        for extra in (1, 2):  # two different paces must not read the same
+            if "pace_needed" not in values or values["pace_needed"] != values.get("pace_best"):
+                break
+            values["pace_needed"] = fmt.delta(paces["pace_needed"], self.unit, extra)
+            values["pace_best"] = fmt.delta(paces["pace_best"], self.unit, extra)
         return t(f"smart.reason.{self.key}", **values)
 
 

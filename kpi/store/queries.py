@@ -6,8 +6,9 @@ translation, else in the base language. Values are bound parameters, never forma
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
-from datetime import date
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -75,11 +76,20 @@ def promises(conn: sa.Connection, language: str | None = None) -> list[Promise]:
     return [Promise(r.code, texts.get((r.code, "text"), r.text)) for r in rows]
 
 
-def kpis(conn: sa.Connection, scope: Scope, language: str | None = None) -> list[Kpi]:
+def _active(column: sa.ColumnElement, include_retired: bool) -> sa.ColumnElement[bool]:
+    return sa.true() if include_retired else column.is_(None)
+
+
+def kpis(
+    conn: sa.Connection, scope: Scope, language: str | None = None, *, include_retired: bool = False
+) -> list[Kpi]:
+    """KPIs in scope; retired ones only when asked (the editing page shows them to restore)."""
     k = s.kpi
     texts = _texts(conn, "kpi", language)
     rows = conn.execute(
-        sa.select(k).where(_in_scope(k.c.department, scope), k.c.retired_at.is_(None)).order_by(k.c.code)
+        sa.select(k)
+        .where(_in_scope(k.c.department, scope), _active(k.c.retired_at, include_retired))
+        .order_by(k.c.code)
     )
     return [
         Kpi(
@@ -94,16 +104,21 @@ def kpis(conn: sa.Connection, scope: Scope, language: str | None = None) -> list
             journey_phase=r.journey_phase,
             definition=texts.get((r.code, "definition"), r.definition),
             benchmark=r.benchmark,
+            retired_at=r.retired_at,
         )
         for r in rows
     ]
 
 
-def goals(conn: sa.Connection, scope: Scope, language: str | None = None) -> list[Goal]:
+def goals(
+    conn: sa.Connection, scope: Scope, language: str | None = None, *, include_retired: bool = False
+) -> list[Goal]:
     g = s.goal
     texts = _texts(conn, "goal", language)
     rows = conn.execute(
-        sa.select(g).where(_in_scope(g.c.department, scope), g.c.retired_at.is_(None)).order_by(g.c.code)
+        sa.select(g)
+        .where(_in_scope(g.c.department, scope), _active(g.c.retired_at, include_retired))
+        .order_by(g.c.code)
     )
     return [
         Goal(
@@ -122,6 +137,7 @@ def goals(conn: sa.Connection, scope: Scope, language: str | None = None) -> lis
             weight=r.weight,
             accepted_at=r.accepted_at,
             promise=r.promise,
+            retired_at=r.retired_at,
         )
         for r in rows
     ]
@@ -261,3 +277,45 @@ def by_kpi(values: list[MonthValue]) -> dict[str, dict[date, MonthValue]]:
     for v in values:
         index[v.kpi][v.month] = v
     return index
+
+
+def audit(
+    conn: sa.Connection,
+    *,
+    tables: list[str] | None = None,
+    who: str | None = None,
+    first: date | None = None,
+    last: date | None = None,
+    key: str | None = None,
+) -> list[dict]:
+    """The audit log, newest first, filtered; each row `at, who, table_name, key, before, after`."""
+    a = s.audit
+    stmt = sa.select(a.c.at, a.c.who, a.c.table_name, a.c.key, a.c.before, a.c.after).order_by(a.c.id.desc())
+    if tables:
+        stmt = stmt.where(a.c.table_name.in_(tables))
+    if who:
+        stmt = stmt.where(a.c.who == who)
+    if first:
+        stmt = stmt.where(a.c.at >= first)
+    if last:
+        stmt = stmt.where(a.c.at < last + timedelta(days=1))
+    if key:
+        stmt = stmt.where(a.c.key.contains(key, autoescape=True))
+    return [dict(r) for r in conn.execute(stmt).mappings()]
+
+
+def target_history(conn: sa.Connection, goal: str) -> list[tuple[datetime, str, float | None, float | None]]:
+    """(when, who, target before, target after) for every write that set the goal's target."""
+    a = s.audit
+    rows = conn.execute(
+        sa.select(a.c.at, a.c.who, a.c.before, a.c.after)
+        .where(a.c.table_name == "goal", a.c.key == goal)
+        .order_by(a.c.id)
+    )
+    out = []
+    for r in rows:
+        after = json.loads(r.after) if r.after else {}
+        if "target" in after:
+            before = json.loads(r.before) if r.before else {}
+            out.append((r.at, r.who, before.get("target"), after["target"]))
+    return out

@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 from kpi import report
 from kpi.access import Scope
 from kpi.model import Action, Commentary, Department, Kpi, MonthValue, Person, Promise, ServicePriority
+from kpi.smart import Assessment
 from kpi.store import engine, queries, reports, setup
 
 TTL = 60
@@ -98,3 +99,9 @@ def kpis(url: str, scope: Scope, language: str) -> list[Kpi]:
 def service_priorities(url: str, scope: Scope, language: str) -> list[ServicePriority]:
     with engine.reading(_engine(url)) as conn:
         return queries.service_priorities(conn, scope, language)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def smart_assessments(url: str, scope: Scope, month: date, language: str) -> dict[str, Assessment]:
+    with engine.reading(_engine(url)) as conn:
+        return reports.smart_assessments(conn, scope, month, language)

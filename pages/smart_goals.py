@@ -1,0 +1,59 @@
+"""SMART goals: which goals are specific, measurable, accepted, realistic and time-bound, and why not."""
+
+import streamlit as st
+
+from kpi import fmt
+from kpi.i18n import t
+from kpi.ui import data, forms, frame, smart_view, urlstate
+
+ALL = ""  # "all": Streamlit shows a None option as "no choice"
+ctx = frame.sidebar("smart_goals")
+forms.flash()
+st.title(t("smart_page.title", month=fmt.month_long(ctx.month)))
+st.caption(t("smart_page.intro"))
+
+month_report = data.month_report(ctx.url, ctx.scope, ctx.month, ctx.language)
+assessments = data.smart_assessments(ctx.url, ctx.scope, ctx.month, ctx.language)
+people = {p.email: p for p in data.people(ctx.url)}
+departments = {d.code: d.name for d in data.departments(ctx.url, ctx.scope, ctx.language)}
+owners = {
+    g.owner: people[g.owner].name for g in (r.goal for r in month_report.goals.values()) if g.owner in people
+}
+
+level_col, department_col, owner_col, failing_col = st.columns([3, 2, 2, 2], vertical_alignment="bottom")
+with level_col:
+    level = st.segmented_control(
+        t("cascade.level"),
+        ["strategic", "tactical", "operational"],
+        key="smart.level",
+        format_func=lambda lvl: t(f"level.{lvl}"),
+    )
+department = urlstate.selectbox(
+    t("cascade.department"),
+    [ALL, *departments],
+    key="department",
+    default=ALL,
+    where=department_col,
+    format_func=lambda c: departments.get(c, t("cascade.all_departments")),
+)
+owner = owner_col.selectbox(
+    t("smart_page.owner"),
+    [ALL, *sorted(owners, key=owners.get)],
+    key="smart.owner",
+    format_func=lambda e: owners.get(e, t("smart_page.all_owners")),
+)
+failing_only = failing_col.toggle(t("smart_page.failing_only"), key="smart.failing")
+
+pairs = smart_view.rows(
+    month_report,
+    assessments,
+    level=level,
+    department=department or None,
+    owner=owner or None,
+    failing_only=failing_only,
+)
+smart_view.waiting_for_me(ctx, pairs)
+smart_view.summary(pairs)
+smart_view.table(pairs, people)
+st.subheader(t("smart_page.to_fix"))
+smart_view.to_fix(ctx, pairs, people)

@@ -1,0 +1,178 @@
+"""Admins change the strategy's definitions; every change is checked, audited, and reversible."""
+
+from datetime import date
+
+import pytest
+
+from kpi.model import Person, Role
+from kpi.store import definitions, edits, engine, queries
+from kpi.validate import Rejected
+from tests.test_edits import ADMIN, CS_HEAD, counts, last_audit
+
+O1 = {  # the demo's "Callers wait at most a minute on average", as the form sends it
+    "code": "O1",
+    "title": "Callers wait at most a minute on average",
+    "description": "Cut the average phone queue time for customers with in-queue callback and better staffing.",
+    "level": "operational",
+    "parent": "T8",
+    "kpi": "CS_WAIT",
+    "department": "CS",
+    "owner": "camilla.berg@havnhjem.example",
+    "baseline": "140",
+    "target": "60",
+    "start": "2025-05",
+    "deadline": "2027-02-28",
+    "weight": "1",
+    "promise": "P3",
+}
+
+
+def goal(url, code):
+    with engine.reading(engine.create(url)) as conn:
+        return next(
+            g for g in queries.goals(conn, queries.Scope(None), include_retired=True) if g.code == code
+        )
+
+
+def save(url, values, is_new=False, viewer=ADMIN):
+    with engine.writing(engine.create(url)) as conn:
+        return definitions.save_goal(conn, viewer, values, is_new=is_new)
+
+
+def test_a_new_target_is_audited_and_asks_the_owner_to_accept_again(demo_url):
+    assert goal(demo_url, "O1").accepted_at is not None
+    assert save(demo_url, {**O1, "target": "55,5"}) == "updated"
+    changed = goal(demo_url, "O1")
+    assert changed.target == 55.5 and changed.accepted_at is None
+    audit = last_audit(demo_url)
+    assert audit["who"] == ADMIN.email and audit["key"] == "O1"
+    assert '"target": 60.0' in audit["before"] and '"target": 55.5' in audit["after"]
+    with engine.reading(engine.create(demo_url)) as conn:
+        history = queries.target_history(conn, "O1")
+    assert [(before, after) for _, _, before, after in history] == [(None, 60.0), (60.0, 55.5)]
+
+
+def test_saving_unchanged_values_writes_nothing(demo_duckdb_url):
+    before = counts(demo_duckdb_url)
+    assert save(demo_duckdb_url, O1) == "unchanged"
+    assert counts(demo_duckdb_url) == before
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"target": "sixty"}, "Target: “sixty” is not a number"),
+        ({"target": "60 %"}, "percent sign"),
+        ({"target": ""}, "Target: required"),
+        ({"parent": "O2"}, "Parent: O2 is Operational"),  # level skip (an operational parent)
+        ({"parent": "S1"}, "Parent: S1 is Strategic"),
+        ({"start": "May 2025"}, "Start month: “May 2025” is not a month"),
+        ({"deadline": "2025-01-31"}, "the deadline must come after the start"),
+        ({"kpi": "NOPE"}, "KPI: “NOPE” is not one of the known codes"),
+        ({"owner": "stranger@example.com"}, "Owner: “stranger@example.com”"),
+    ],
+)
+def test_invalid_goal_edits_are_explained_and_change_nothing(demo_url, changes, message):
+    before = counts(demo_url)
+    with pytest.raises(Rejected, match=message):
+        save(demo_url, {**O1, **changes})
+    assert counts(demo_url) == before
+    assert goal(demo_url, "O1").target == 60.0
+
+
+def test_a_parent_loop_is_refused(demo_duckdb_url):
+    t8 = {
+        "code": "T8",
+        "title": "Customers are satisfied with the help they get",
+        "description": "x y z a b c",
+        "level": "tactical",
+        "kpi": "CS_CSAT",
+        "department": "CS",
+        "target": "86",
+        "start": "2025-05",
+    }
+    for parent in ("O1", "T8"):  # under its own sub-goal, under itself
+        with pytest.raises(Rejected, match="its own ancestor") as caught:
+            save(demo_duckdb_url, {**t8, "parent": parent})
+        assert [p.key for p in caught.value.problems] == ["parent_loop"]
+    assert goal(demo_duckdb_url, "T8").parent == "S3"
+
+
+def test_every_problem_of_a_form_is_reported_at_once(demo_duckdb_url):
+    with pytest.raises(Rejected) as caught:
+        save(demo_duckdb_url, {**O1, "target": "x", "baseline": "y", "kpi": "NOPE", "start": "soon"})
+    assert len(caught.value.problems) == 4
+
+
+def test_new_goals_need_a_fresh_code(demo_duckdb_url):
+    with pytest.raises(Rejected, match="“O1” is taken"):
+        save(demo_duckdb_url, O1, is_new=True)
+    assert save(demo_duckdb_url, {**O1, "code": "o30"}, is_new=True) == "inserted"
+    assert goal(demo_duckdb_url, "O30").title == O1["title"]
+
+
+def test_only_admins_define(demo_duckdb_url):
+    with pytest.raises(edits.Denied):
+        save(demo_duckdb_url, {**O1, "target": "50"}, viewer=CS_HEAD)
+    ceo = Person("mette.kjaer@havnhjem.example", "Mette Kjær", Role.EXECUTIVE, "MGMT")
+    with pytest.raises(edits.Denied), engine.writing(engine.create(demo_duckdb_url)) as conn:
+        definitions.retire(conn, ceo, "kpi", "CS_WAIT", date(2026, 11, 2))
+
+
+def test_retiring_keeps_history_and_hides_from_reports(demo_url):
+    store = engine.create(demo_url)
+    with pytest.raises(Rejected, match="O1, O2, O22, O3, O5"), engine.writing(store) as conn:
+        definitions.retire(conn, ADMIN, "goal", "T8", date(2026, 11, 2))  # it has sub-goals
+    with engine.writing(store) as conn:
+        assert definitions.retire(conn, ADMIN, "goal", "O5", date(2026, 11, 2)) == "updated"
+        assert definitions.retire(conn, ADMIN, "kpi", "CS_CHAT_WAIT", date(2026, 11, 2)) == "updated"
+    with engine.reading(store) as conn:
+        scope = queries.Scope(None)
+        assert "O5" not in {g.code for g in queries.goals(conn, scope)}
+        assert "CS_CHAT_WAIT" not in {k.code for k in queries.kpis(conn, scope)}
+        assert queries.table_counts(conn)["measurement"] == counts(demo_url)["measurement"]  # data kept
+    with engine.writing(store) as conn:
+        assert definitions.retire(conn, ADMIN, "goal", "O5", None) == "updated"  # restored
+    assert goal(demo_url, "O5").retired_at is None
+
+
+def test_kpis_promises_and_priorities(demo_duckdb_url):
+    store = engine.create(demo_duckdb_url)
+    kpi = {
+        "code": "CS_CALLBACKS",
+        "name": "Callbacks kept",
+        "department": "CS",
+        "unit": "%",
+        "direction": "higher",
+        "aggregation": "mean",
+        "target": "95",
+        "tolerance": "0,05",
+        "definition": "Callbacks made on time.",
+    }
+    with engine.writing(store) as conn:
+        assert definitions.save_kpi(conn, ADMIN, kpi, is_new=True) == "inserted"
+        assert (
+            definitions.save_promise(
+                conn, ADMIN, {"code": "P4", "text": "We call back when we said"}, is_new=True
+            )
+            == "inserted"
+        )
+        assert (
+            definitions.save_priority(
+                conn,
+                ADMIN,
+                {
+                    "code": "SP5",
+                    "text": "Callbacks within the hour",
+                    "kpi": "CS_CALLBACKS",
+                    "threshold": "95",
+                    "comparison": ">=",
+                },
+                is_new=True,
+            )
+            == "inserted"
+        )
+    with pytest.raises(Rejected, match="Unit"), engine.writing(store) as conn:
+        definitions.save_kpi(conn, ADMIN, {**kpi, "code": "X", "unit": "furlongs"}, is_new=True)
+    with pytest.raises(Rejected, match="Tolerance"), engine.writing(store) as conn:
+        definitions.save_kpi(conn, ADMIN, {**kpi, "tolerance": "5"}, is_new=False)

@@ -1,0 +1,185 @@
+"""The five SMART checks, case by case, with the reasons a CEO reads."""
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from kpi import i18n, months, smart
+from kpi.model import Aggregation, Direction, Goal, Kpi, Level, MonthValue
+
+MONTH = date(2026, 10, 1)
+FCR = Kpi(
+    "FCR", "First contact resolution", "CS", "%", Direction.HIGHER, Aggregation.MEAN, 78, benchmark="fcr"
+)
+WAIT = Kpi("WAIT", "Wait time", "CS", "s", Direction.LOWER, Aggregation.MEAN, 60)
+
+GOOD = Goal(
+    code="O1",
+    level=Level.OPERATIONAL,
+    title="Phone cases are solved in the first call",
+    kpi="FCR",
+    department="CS",
+    owner="camilla@x",
+    parent="T1",
+    description="Raise the share of customers' phone cases solved in the first call.",
+    baseline=68,
+    target=78,
+    start=date(2025, 5, 1),
+    deadline=date(2027, 2, 28),
+    accepted_at=date(2025, 5, 10),
+)
+
+
+def history(kpi_code, start_value, per_month, until=MONTH, count=18):
+    first = months.add(until, -(count - 1))
+    return [MonthValue(kpi_code, months.add(first, i), start_value + per_month * i) for i in range(count)]
+
+
+FCR_HISTORY = history("FCR", 68, 0.5)  # +0.5 points a month, 76.5 now
+
+
+def test_a_well_formed_goal_passes_all_five():
+    result = smart.assess(GOOD, FCR, FCR_HISTORY, MONTH, "Camilla Berg")
+    assert result.score == 5 and result.reasons() == []
+    assert result.as_dict() == {
+        "specific": True,
+        "measurable": True,
+        "accepted": True,
+        "realistic": True,
+        "time_bound": True,
+        "reasons": [],
+    }
+
+
+@pytest.mark.parametrize(
+    ("changes", "reasons"),
+    [
+        ({"description": ""}, ["no_description", "no_audience"]),  # the title names no customers either
+        (
+            {
+                "title": "Improve website",
+                "description": "Make the website better for everybody in every way.",
+            },
+            ["vague_title", "no_audience"],
+        ),
+        ({"kpi": None}, ["no_kpi"]),
+        (
+            {"description": "Kunderne skal have løst deres sag ved første opkald i telefonen."},
+            [],
+        ),  # Danish audience words
+    ],
+)
+def test_specific(changes, reasons):
+    assert [r.key for r in smart.specific(replace(GOOD, **changes)).reasons] == reasons
+
+
+@pytest.mark.parametrize(
+    ("changes", "kpi", "values", "reasons"),
+    [
+        ({}, FCR, FCR_HISTORY, []),
+        ({"baseline": None}, FCR, FCR_HISTORY, ["no_baseline"]),
+        ({"target": None}, FCR, FCR_HISTORY, ["no_target"]),
+        ({}, FCR, FCR_HISTORY[:-4], ["no_data"]),  # nothing in the last three months
+        ({"kpi": None}, None, [], ["no_kpi"]),
+    ],
+)
+def test_measurable(changes, kpi, values, reasons):
+    assert [r.key for r in smart.measurable(replace(GOOD, **changes), kpi, values, MONTH).reasons] == reasons
+
+
+@pytest.mark.parametrize(
+    ("changes", "reasons", "text"),
+    [
+        ({}, [], ""),
+        ({"accepted_at": None}, ["not_accepted"], "Camilla Berg has not accepted it yet"),
+        ({"owner": None, "accepted_at": None}, ["no_owner"], "nobody owns it"),
+    ],
+)
+def test_accepted(changes, reasons, text):
+    check = smart.accepted(replace(GOOD, **changes), "Camilla Berg")
+    assert [r.key for r in check.reasons] == reasons
+    assert text in " ".join(r.text() for r in check.reasons)
+
+
+@pytest.mark.parametrize(
+    ("changes", "reasons"),
+    [
+        ({}, []),
+        ({"deadline": None}, ["no_deadline"]),
+        ({"start": None}, ["no_start"]),
+        ({"deadline": date(2025, 4, 30)}, ["deadline_before_start"]),
+    ],
+)
+def test_time_bound(changes, reasons):
+    assert [r.key for r in smart.time_bound(replace(GOOD, **changes)).reasons] == reasons
+
+
+def test_realistic_against_history():
+    # 76.5 now; 79 by Feb 2027 needs +0.63 a month; the best 6-month run was +0.5 a month
+    goal = replace(GOOD, target=79.5)
+    check = smart.realistic(goal, FCR, FCR_HISTORY, MONTH)
+    assert [r.key for r in check.reasons] == ["too_fast"]
+    assert check.reasons[0].text() == (
+        "reaching 79.5 % by 28 Feb 2027 needs +0.8 pts a month; "
+        "the best 6-month run in this KPI's history was +0.5 pts a month"
+    )
+    with i18n.use("da"):
+        assert "kræver +0,8 point om måneden" in check.reasons[0].text()
+
+
+def test_realistic_when_the_history_allows_it():
+    assert smart.realistic(replace(GOOD, target=78.5), FCR, FCR_HISTORY, MONTH).passed
+
+
+def test_realistic_for_a_lower_is_better_kpi():
+    waits = history("WAIT", 140, -2)  # 106 s now, -2 s a month at best
+    goal = replace(GOOD, kpi="WAIT", baseline=140, target=60)
+    check = smart.realistic(goal, WAIT, waits, MONTH)  # needs (106-60)/4 = -11.5 s a month
+    assert [r.key for r in check.reasons] == ["too_fast"]
+    assert "-12 s a month" in check.reasons[0].text() and "-2 s a month" in check.reasons[0].text()
+    assert smart.realistic(replace(goal, target=100), WAIT, waits, MONTH).passed
+
+
+def test_a_kpi_that_never_improved():
+    flat = history("FCR", 70, -0.1)
+    check = smart.realistic(replace(GOOD, target=75), FCR, flat, MONTH)
+    assert [r.key for r in check.reasons] == ["never_improved"]
+
+
+def test_realistic_against_a_published_benchmark():
+    goal = replace(GOOD, target=90)  # world-class FCR is 80 % (SQM Group)
+    check = smart.realistic(goal, replace(FCR, target=90), history("FCR", 60, 2.0), MONTH)
+    assert [r.key for r in check.reasons] == ["beyond_best"]
+    assert (
+        check.reasons[0].text()
+        == "the target 90.0 % is beyond the best level published (80.0 %, SQM Group, 2022)"
+    )
+
+
+def test_realistic_is_not_judged_without_what_it_needs():
+    assert smart.realistic(replace(GOOD, deadline=None), FCR, FCR_HISTORY, MONTH).passed  # time-bound says so
+    assert smart.realistic(GOOD, FCR, [], MONTH).passed  # measurable says so
+    assert smart.realistic(replace(GOOD, target=70), FCR, FCR_HISTORY, MONTH).passed  # already achieved
+
+
+def test_best_run():
+    assert smart.best_run(FCR_HISTORY, Direction.HIGHER) == pytest.approx(0.5)
+    assert smart.best_run(history("WAIT", 140, -2), Direction.LOWER) == pytest.approx(2.0)
+    assert smart.best_run(FCR_HISTORY[:6], Direction.HIGHER) is None  # no six-month span yet
+
+
+def test_paces_that_would_read_alike_get_a_decimal_more():
+    reason = smart.Reason(
+        "too_fast",
+        (
+            ("target", 1.0),
+            ("deadline", date(2027, 2, 28)),
+            ("pace_needed", -0.104),
+            ("pace_best", -0.096),
+            ("months", 6),
+        ),
+        "per1000",
+    )
+    text = reason.text()
+    assert "needs -0.104 ‰ a month" in text and "was -0.096 ‰ a month" in text
