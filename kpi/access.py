@@ -60,6 +60,7 @@ PAGES: dict[str, frozenset[Role]] = {
     "goal_cascade": frozenset(Role),
     "departments": frozenset(Role),
     "smart_goals": frozenset(Role),
+    "data": frozenset({Role.ADMIN}),
 }
 """Which roles see which page in the navigation (and may open it)."""
 

@@ -100,6 +100,7 @@ class Person:
 class Promise:
     code: str
     text: str
+    retired_at: date | None = None
 
 
 @dataclass(frozen=True)
@@ -167,6 +168,7 @@ class ServicePriority:
     threshold: float
     comparison: str
     """`<=` or `>=`: how a month's KPI value must compare with the threshold."""
+    retired_at: date | None = None
 
 
 @dataclass(frozen=True)

@@ -99,7 +99,10 @@ def _words(text: str) -> list[str]:
 
 
 def audience_words() -> frozenset[str]:
-    """Words that say for whom (customers, callers, kunder …), from every language's catalogue."""
+    """Stems that say for whom (customer, caller, kunde …), from every language's catalogue.
+
+    Matched inside words, because Danish and Norwegian build compounds: *kundesager* and
+    *erhvervskunder* name customers as clearly as *customers* does."""
     words: set[str] = set()
     for language in i18n.languages():
         words |= {
@@ -116,7 +119,8 @@ def specific(goal: Goal) -> Check:
         reasons.append(Reason("no_description"))
     if len(_words(goal.title)) < MIN_TITLE_WORDS:
         reasons.append(Reason("vague_title", (("title", goal.title),)))
-    if not audience_words() & set(_words(f"{goal.title} {goal.description}")):
+    stems = audience_words()
+    if not any(stem in word for word in _words(f"{goal.title} {goal.description}") for stem in stems):
         reasons.append(Reason("no_audience"))
     return Check(Criterion.SPECIFIC, tuple(reasons))
 

@@ -48,6 +48,8 @@ if chosen in month_report.goals:
     cascade_view.detail(row, month_report, history.get(row.kpi.code, []) if row.kpi else [], people, promises)
     actions = data.actions(ctx.url, ctx.scope, ctx.language)
     comments = data.commentary(ctx.url, ctx.scope, ctx.month, ctx.month, ctx.language)
+    unit = row.kpi.unit if row.kpi else "count"
+    cascade_view.target_history(data.target_history(ctx.url, ctx.scope, row.goal.code), unit, people)
     cascade_view.actions_and_comments(row, ctx.month, actions, comments, people)
     forms.accept(ctx, row.goal, key="cascade")
     forms.commentary(ctx, [row.kpi] if row.kpi else [], [row.goal], key="cascade")

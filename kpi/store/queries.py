@@ -49,6 +49,10 @@ def _texts(conn: sa.Connection, table: str, language: str | None) -> dict[tuple[
     return {(r.key, r.field): r.text for r in rows}
 
 
+def _active(column: sa.ColumnElement, include_retired: bool) -> sa.ColumnElement[bool]:
+    return sa.true() if include_retired else column.is_(None)
+
+
 def departments(conn: sa.Connection, scope: Scope, language: str | None = None) -> list[Department]:
     d = s.department
     texts = _texts(conn, "department", language)
@@ -68,16 +72,13 @@ def person(conn: sa.Connection, email: str) -> Person | None:
     return Person(r.email, r.name, Role(r.role), r.department) if r else None
 
 
-def promises(conn: sa.Connection, language: str | None = None) -> list[Promise]:
+def promises(
+    conn: sa.Connection, language: str | None = None, *, include_retired: bool = False
+) -> list[Promise]:
     texts = _texts(conn, "promise", language)
-    rows = conn.execute(
-        sa.select(s.promise).where(s.promise.c.retired_at.is_(None)).order_by(s.promise.c.code)
-    )
-    return [Promise(r.code, texts.get((r.code, "text"), r.text)) for r in rows]
-
-
-def _active(column: sa.ColumnElement, include_retired: bool) -> sa.ColumnElement[bool]:
-    return sa.true() if include_retired else column.is_(None)
+    p = s.promise
+    rows = conn.execute(sa.select(p).where(_active(p.c.retired_at, include_retired)).order_by(p.c.code))
+    return [Promise(r.code, texts.get((r.code, "text"), r.text), r.retired_at) for r in rows]
 
 
 def kpis(
@@ -247,18 +248,24 @@ def commentary(
 
 
 def service_priorities(
-    conn: sa.Connection, scope: Scope, language: str | None = None
+    conn: sa.Connection, scope: Scope, language: str | None = None, *, include_retired: bool = False
 ) -> list[ServicePriority]:
     sp, k = s.service_priority, s.kpi
     texts = _texts(conn, "service_priority", language)
     stmt = (
         sa.select(sp)
         .join(k, k.c.code == sp.c.kpi)
-        .where(_in_scope(k.c.department, scope), sp.c.retired_at.is_(None), k.c.retired_at.is_(None))
+        .where(
+            _in_scope(k.c.department, scope),
+            _active(sp.c.retired_at, include_retired),
+            _active(k.c.retired_at, include_retired),
+        )
         .order_by(sp.c.code)
     )
     return [
-        ServicePriority(r.code, texts.get((r.code, "text"), r.text), r.kpi, r.threshold, r.comparison)
+        ServicePriority(
+            r.code, texts.get((r.code, "text"), r.text), r.kpi, r.threshold, r.comparison, r.retired_at
+        )
         for r in conn.execute(stmt)
     ]
 

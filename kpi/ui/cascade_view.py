@@ -243,3 +243,25 @@ def actions_and_comments(
 
 def level_options() -> list[str]:
     return [str(level) for level in Level]
+
+
+def target_history(entries: Sequence[tuple], unit: str, people: dict[str, Person]) -> None:
+    """Every target the goal has had: a changed target never rewrites history."""
+    if len(entries) < 2:
+        return  # only the first target: nothing has changed
+    with st.expander(t("cascade.target_history", count=len(entries) - 1), icon=":material/history:"):
+        for at, who, before, after in entries:
+            name = people[who].name if who in people else who
+            if before is None:
+                line = t(
+                    "cascade.target_set", target=fmt.value(after, unit), who=name, when=fmt.day(at.date())
+                )
+            else:
+                line = t(
+                    "cascade.target_changed",
+                    before=fmt.value(before, unit),
+                    target=fmt.value(after, unit),
+                    who=name,
+                    when=fmt.day(at.date()),
+                )
+            st.markdown(f"- {line}")

@@ -12,7 +12,7 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from kpi import report
-from kpi.access import Scope
+from kpi.access import EVERYTHING, Scope
 from kpi.model import Action, Commentary, Department, Kpi, MonthValue, Person, Promise, ServicePriority
 from kpi.smart import Assessment
 from kpi.store import engine, queries, reports, setup
@@ -105,3 +105,31 @@ def service_priorities(url: str, scope: Scope, language: str) -> list[ServicePri
 def smart_assessments(url: str, scope: Scope, month: date, language: str) -> dict[str, Assessment]:
     with engine.reading(_engine(url)) as conn:
         return reports.smart_assessments(conn, scope, month, language)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def definitions(url: str, language: str) -> dict[str, list]:
+    """Everything an administrator edits, retired items included (admins only: no scope)."""
+    with engine.reading(_engine(url)) as conn:
+        return {
+            "goals": queries.goals(conn, EVERYTHING, None, include_retired=True),
+            "kpis": queries.kpis(conn, EVERYTHING, None, include_retired=True),
+            "promises": queries.promises(conn, None, include_retired=True),
+            "priorities": queries.service_priorities(conn, EVERYTHING, None, include_retired=True),
+            "departments": queries.departments(conn, EVERYTHING, language),
+        }
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def audit(
+    url: str, tables: tuple[str, ...], who: str | None, first: date | None, last: date | None, key: str | None
+) -> list[dict]:
+    with engine.reading(_engine(url)) as conn:
+        return queries.audit(conn, tables=list(tables), who=who, first=first, last=last, key=key)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def target_history(url: str, scope: Scope, goal: str) -> list:
+    with engine.reading(_engine(url)) as conn:
+        visible = {g.code for g in queries.goals(conn, scope)}
+        return queries.target_history(conn, goal) if goal in visible else []

@@ -18,16 +18,21 @@ from kpi.model import Action, Goal, Kpi, Person
 from kpi.store import edits, engine
 from kpi.ui import data
 from kpi.ui.frame import Context
+from kpi.validate import Rejected
 
 _FLASH = "forms.flash"
 
 
-def _write(ctx: Context, change: Callable, **kwargs: object) -> bool:
+def write(ctx: Context, change: Callable, **kwargs: object) -> bool:
+    """Run one checked, audited change; show what was wrong (all of it) or confirm and refresh."""
     try:
         with engine.writing(data.store()) as conn:
             change(conn, ctx.viewer, **kwargs)
     except (edits.Denied, edits.Invalid) as refusal:
         st.error(str(refusal), icon=":material/block:")
+        return False
+    except Rejected as rejected:
+        st.error("\n".join(f"- {p.text()}" for p in rejected.problems), icon=":material/block:")
         return False
     except engine.StoreBusy:
         st.error(t("forms.busy"), icon=":material/hourglass_top:")
@@ -58,7 +63,7 @@ def commentary(ctx: Context, kpis: Sequence[Kpi], goals: Sequence[Goal], key: st
         submitted = st.form_submit_button(t("forms.save"), type="primary")
     if submitted:
         kind, code = subject.split(":", 1)
-        if _write(ctx, edits.add_commentary, month=ctx.month, text=text, **{kind: code}):
+        if write(ctx, edits.add_commentary, month=ctx.month, text=text, **{kind: code}):
             st.rerun()
 
 
@@ -77,7 +82,7 @@ def new_action(ctx: Context, goals: Sequence[Goal], people: Sequence[Person], ke
         owner = st.selectbox(t("forms.action_owner"), list(names), format_func=names.get, index=me)
         due = st.date_input(t("forms.action_due"), value=None, format="DD.MM.YYYY")
         submitted = st.form_submit_button(t("forms.save"), type="primary")
-    if submitted and _write(ctx, edits.add_action, goal=goal, title=title, owner=owner, due=due):
+    if submitted and write(ctx, edits.add_action, goal=goal, title=title, owner=owner, due=due):
         st.rerun()
 
 
@@ -98,7 +103,7 @@ def action_status(ctx: Context, actions: Sequence[Action], goals: Sequence[Goal]
             default="doing",
         )
         submitted = st.form_submit_button(t("forms.save"), type="primary")
-    if submitted and _write(ctx, edits.set_action_status, action_id=chosen, status=status or "doing"):
+    if submitted and write(ctx, edits.set_action_status, action_id=chosen, status=status or "doing"):
         st.rerun()
 
 
@@ -111,5 +116,5 @@ def accept(ctx: Context, goal: Goal, key: str) -> None:
         st.caption(t("forms.not_accepted"))
         return
     clicked = st.button(t("forms.accept"), key=f"{key}.accept.{goal.code}", icon=":material/handshake:")
-    if clicked and _write(ctx, edits.accept_goal, code=goal.code, today=date.today()):
+    if clicked and write(ctx, edits.accept_goal, code=goal.code, today=date.today()):
         st.rerun()

@@ -168,8 +168,9 @@ def sidebar(page: str) -> Context:
     `page` is the page's name in `kpi.access.PAGES`: a viewer whose role may not open it sees
     a denial, even with a bookmarked address.
     """
-    if not st.session_state.get(_IN_APP):
-        st.rerun()  # a page run without app.py (see above): run again, through app.py
+    if not st.session_state.get(_IN_APP) and not st.session_state.get(_IN_APP + ".retried"):
+        st.session_state[_IN_APP + ".retried"] = True
+        st.rerun()  # a page run without app.py (see above): run again, once, through app.py
     language = apply_language()
     url = engine.resolve_url()
     if mode() not in MODES:

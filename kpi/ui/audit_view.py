@@ -1,0 +1,53 @@
+"""The audit log: who changed what, when, from what to what; filterable and downloadable."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+
+import pandas as pd
+import streamlit as st
+
+from kpi.i18n import t
+from kpi.store import schema
+from kpi.ui import data
+from kpi.ui.frame import Context
+
+SHOWN_ROWS = 500
+TABLES = [table.name for table in schema.metadata.sorted_tables if table.name not in ("audit", "meta")]
+
+
+def log(ctx: Context, people: dict) -> None:
+    left, middle, right, search = st.columns(4)
+    tables = left.multiselect(
+        t("audit.tables"), TABLES, key="data.audit.tables", format_func=lambda name: t(f"audit.table_{name}")
+    )
+    who = middle.selectbox(
+        t("audit.who"),
+        ["", "demo", *people],
+        key="data.audit.who",
+        format_func=lambda e: people[e].name if e in people else (e or t("audit.anyone")),
+    )
+    period = right.date_input(
+        t("audit.period"),
+        value=(date.today() - timedelta(days=90), date.today()),
+        key="data.audit.period",
+        format="DD.MM.YYYY",
+    )
+    key = search.text_input(t("audit.key"), key="data.audit.key", placeholder=t("audit.key_placeholder"))
+    first, last = (period[0], period[-1]) if isinstance(period, tuple) and period else (None, None)
+    rows = data.audit(ctx.url, tuple(tables), who or None, first, last, key or None)
+    frame = pd.DataFrame(rows, columns=["at", "who", "table_name", "key", "before", "after"])
+    st.caption(t("audit.count", count=len(frame), shown=min(len(frame), SHOWN_ROWS)))
+    shown = frame.head(SHOWN_ROWS).rename(columns={c: t(f"audit.col_{c}") for c in frame.columns})
+    st.dataframe(shown, hide_index=True, width="stretch", height=420)
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False)
+    st.download_button(
+        t("audit.download"),
+        buffer.getvalue().encode("utf-8-sig"),
+        file_name="cx-cockpit-audit.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        key="data.audit.download",
+    )

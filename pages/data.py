@@ -1,0 +1,33 @@
+"""Data (administrators): the strategy's definitions, and the audit log of every change."""
+
+import streamlit as st
+
+from kpi.i18n import t
+from kpi.ui import audit_view, data, definitions_view, forms, frame
+
+ctx = frame.sidebar("data")
+forms.flash()
+st.title(t("definitions.title"))
+st.caption(t("definitions.intro"))
+defs = data.definitions(ctx.url, ctx.language)
+people = {p.email: p for p in data.people(ctx.url)}
+
+goals_tab, kpis_tab, promises_tab, priorities_tab, audit_tab = st.tabs(
+    [
+        t("definitions.tab_goals"),
+        t("definitions.tab_kpis"),
+        t("definitions.tab_promises"),
+        t("definitions.tab_priorities"),
+        t("definitions.tab_audit"),
+    ]
+)
+with goals_tab:
+    definitions_view.goal_editor(ctx, defs, people)
+with kpis_tab:
+    definitions_view.kpi_editor(ctx, defs)
+with promises_tab:
+    definitions_view.promise_editor(ctx, defs)
+with priorities_tab:
+    definitions_view.priority_editor(ctx, defs)
+with audit_tab:
+    audit_view.log(ctx, people)

@@ -1,0 +1,137 @@
+"""The SMART page and the Data page through AppTest: filters, accepting, editing, the audit."""
+
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+from streamlit.testing.v1 import AppTest
+
+from kpi.access import EVERYTHING
+from kpi.store import engine, queries, schema
+from tests.conftest import ROOT
+from tests.test_pages import texts
+
+SMART = "pages/smart_goals.py"
+DATA = "pages/data.py"
+ADMIN = "sofie.dahl@havnhjem.example"
+
+
+def open_page(app, page, **query):
+    at = app(month="2026-10", **query).run()
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_smart_page_puts_the_weak_goals_first_and_explains_them(app):
+    at = open_page(app, SMART)
+    table = at.dataframe[0].value
+    assert list(table["Goal"][:5]) == [
+        "Better marketing collaboration",
+        "Improve the website",
+        "Cut case handling time to one day",
+        "Fewer customers complain about campaigns",
+        "Every customer call answered within 30 seconds",
+    ]
+    assert list(table["Score"][:2]) == ["2/5", "3/5"]
+    page = texts(at)
+    assert "**31 of 36** goals pass all five checks." in page
+    assert "the best 6-month run in this KPI's history was" in page
+    assert "beyond the best level published (90.0 %, Call Centre Helper" in page
+
+
+def test_smart_page_filters_to_failing_goals_of_a_department(app):
+    at = open_page(app, SMART)
+    at.toggle(key="smart.failing").set_value(True).run()
+    assert len(at.dataframe[0].value) == 5
+    at.selectbox(key="department").set_value("MKT").run()
+    assert list(at.dataframe[0].value["Goal"]) == [
+        "Better marketing collaboration",
+        "Fewer customers complain about campaigns",
+    ]
+
+
+def test_an_owner_accepts_a_goal_and_the_tick_and_audit_follow(app, demo_duckdb_url):
+    at = open_page(app, SMART, **{"as": "ida.krogh@havnhjem.example"})
+    page = texts(at)
+    assert "2 of your goals wait for your acceptance" in page
+    accept = [b for b in at.button if b.key == "smart.mine.accept.O18"]
+    accept[0].click().run()
+    assert not at.exception
+    row = at.dataframe[0].value.set_index("Goal").loc["Fewer customers complain about campaigns"]
+    assert row["Accepted"] == "✓" and row["Score"] == "5/5"
+    with engine.reading(engine.create(demo_duckdb_url)) as conn:
+        audit = conn.execute(sa.select(schema.audit).order_by(schema.audit.c.id.desc())).mappings().first()
+    assert audit["who"] == "ida.krogh@havnhjem.example" and audit["key"] == "O18"
+    assert audit["after"] == f'{{"accepted_at": "{date.today().isoformat()}"}}'
+
+
+def test_the_data_page_is_for_administrators_only(app, demo_duckdb_url):
+    at = app(month="2026-10").run()  # an executive: not in the navigation
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page(DATA)
+    admin = app(month="2026-10", **{"as": ADMIN}).run()
+    admin.switch_page(DATA).run()
+    assert admin.title[0].value == "Data"
+    direct = AppTest.from_file(str(ROOT / DATA), default_timeout=60)  # the page's own refusal
+    direct.query_params["month"] = "2026-10"
+    direct.run()
+    assert "not part of your role" in texts(direct) and not direct.get("form")
+
+
+def edit_goal(app, code):
+    at = open_page(app, DATA, **{"as": ADMIN})
+    at.selectbox(key="data.goal").set_value(code).run()
+    return at
+
+
+def save(at):
+    [b for b in at.get("form_submit_button") if b.proto.form_id == "data.goal.O1"][0].click().run()
+    assert not at.exception
+
+
+def target_field(at):
+    return [w for w in at.text_input if w.label == "Target" and w.proto.form_id == "data.goal.O1"][0]
+
+
+def test_an_admin_changes_a_target_and_the_audit_and_history_keep_both(app, demo_duckdb_url):
+    at = edit_goal(app, "O1")
+    target_field(at).input("55,5")
+    save(at)
+    with engine.reading(engine.create(demo_duckdb_url)) as conn:
+        goal = next(g for g in queries.goals(conn, EVERYTHING) if g.code == "O1")
+        history = queries.target_history(conn, "O1")
+    assert goal.target == 55.5 and goal.accepted_at is None
+    assert [(b, a) for _, _, b, a in history][-1] == (60.0, 55.5)
+    at.switch_page("pages/goal_cascade.py")
+    at.query_params["goal"] = "O1"
+    at.run()
+    assert "target changed from 60 s to **56 s** by Sofie Dahl" in texts(at)
+
+
+def test_invalid_edits_explain_themselves_and_change_nothing(app, demo_duckdb_url):
+    def snapshot():
+        with engine.reading(engine.create(demo_duckdb_url)) as conn:
+            return queries.table_counts(conn), next(
+                g for g in queries.goals(conn, EVERYTHING) if g.code == "O1"
+            )
+
+    before = snapshot()
+    at = edit_goal(app, "O1")
+    target_field(at).input("sixty")
+    [w for w in at.selectbox if w.key == "data.goal.O1.parent"][0].set_value("O2")
+    save(at)
+    errors = " ".join(e.value for e in at.error)
+    assert "Target: “sixty” is not a number" in errors
+    assert "Parent: O2 is Operational" in errors
+    assert snapshot() == before
+
+
+def test_the_audit_log_filters_and_downloads(app):
+    at = open_page(app, DATA, **{"as": ADMIN})
+    at.multiselect(key="data.audit.tables").set_value(["goal"]).run()
+    assert not at.exception
+    frame = at.dataframe[-1].value
+    assert set(frame["What"]) == {"goal"}
+    download = at.get("download_button")
+    assert len(download) == 1 and download[0].proto.label == "Download as CSV"
