@@ -53,7 +53,7 @@ with actions_col:
     actions = data.actions(ctx.url, scope, ctx.language)
     departments_view.actions(actions, {g.code: g.title for g in goals}, people, ctx.month)
     forms.new_action(ctx, goals, list(people.values()), key="departments")
-    forms.action_status(ctx, actions, goals, key="departments")
+    forms.action_status(ctx, actions, goals, key="departments", people=list(people.values()))
 with comments_col:
     st.subheader(t("departments.commentary", month=fmt.month(ctx.month)))
     subjects = {k.code: k.name for k in kpis} | {g.code: g.title for g in goals}

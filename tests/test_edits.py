@@ -104,3 +104,17 @@ def test_only_the_owner_or_an_admin_accepts(demo_url):
     )
     with engine.writing(store) as conn:
         assert edits.accept_goal(conn, ADMIN, "T10", date(2026, 11, 2)) == "updated"
+
+
+def test_an_action_changes_hands_and_date(demo_duckdb_url):
+    with engine.writing(engine.create(demo_duckdb_url)) as conn:
+        new = edits.add_action(conn, CS_HEAD, goal="O1", title="Open a second queue", owner=None, due=None)
+        assert (
+            edits.set_action_status(conn, CS_HEAD, new, "doing", owner=CS_HEAD.email, due=date(2027, 1, 15))
+            == "updated"
+        )
+    audit = last_audit(demo_duckdb_url)
+    assert (
+        '"due": "2027-01-15"' in audit["after"]
+        and '"owner": "camilla.berg@havnhjem.example"' in audit["after"]
+    )

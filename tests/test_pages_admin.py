@@ -135,3 +135,22 @@ def test_the_audit_log_filters_and_downloads(app):
     assert set(frame["What"]) == {"goal"}
     download = at.get("download_button")
     assert len(download) == 1 and download[0].proto.label == "Download as CSV"
+
+
+def test_a_parent_loop_in_the_editor_is_refused(app, demo_duckdb_url):
+    at = open_page(app, DATA, **{"as": ADMIN})
+    at.selectbox(key="data.goal").set_value("T8").run()
+    [w for w in at.selectbox if w.key == "data.goal.T8.parent"][0].set_value("O1")  # its own sub-goal
+    [b for b in at.get("form_submit_button") if b.proto.form_id == "data.goal.T8"][0].click().run()
+    assert "would make it its own ancestor" in " ".join(e.value for e in at.error)
+    with engine.reading(engine.create(demo_duckdb_url)) as conn:
+        assert next(g for g in queries.goals(conn, EVERYTHING) if g.code == "T8").parent == "S3"
+
+
+def test_kpi_help_cites_the_benchmark_source(app):
+    at = open_page(app, "pages/departments.py", department="CS")
+    helps = {m.label: m.proto.help for m in at.metric}
+    assert (
+        "Benchmark: typical 70.0 %, best published 80.0 % (SQM Group, 2022)."
+        in helps["First contact resolution, phone"]
+    )

@@ -113,8 +113,15 @@ def add_action(
     return int(Writer(conn, viewer.email).insert(s.action, values))
 
 
-def set_action_status(conn: sa.Connection, viewer: Person, action_id: int, status: str) -> str:
-    """Move an action along (planned → doing → done, or dropped)."""
+def set_action_status(
+    conn: sa.Connection,
+    viewer: Person,
+    action_id: int,
+    status: str,
+    owner: str | None = None,
+    due: date | None = None,
+) -> str:
+    """Move an action along (planned → doing → done, or dropped), and change who and by when."""
     a, g = s.action, s.goal
     found = (
         conn.execute(sa.select(a, g.c.department).join(g, g.c.code == a.c.goal).where(a.c.id == action_id))
@@ -127,7 +134,14 @@ def set_action_status(conn: sa.Connection, viewer: Person, action_id: int, statu
         raise Denied(t("edit.denied"))
     if status not in {str(s_) for s_ in ActionStatus}:
         raise Invalid(t("edit.bad_status", status=status))
-    return Writer(conn, viewer.email).upsert(s.action, {"id": action_id, "status": status})
+    if owner is not None and owner not in _people(conn):
+        raise Invalid(t("edit.unknown_person", email=owner))
+    row: dict = {"id": action_id, "status": status}
+    if owner is not None:
+        row["owner"] = owner
+    if due is not None:
+        row["due"] = due
+    return Writer(conn, viewer.email).upsert(s.action, row)
 
 
 def accept_goal(conn: sa.Connection, viewer: Person, code: str, today: date) -> str:

@@ -9,7 +9,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from kpi import cascade, charts, fmt, months, palette, report
+from kpi import benchmarks, cascade, charts, fmt, months, palette, report
 from kpi.i18n import t
 from kpi.model import Action, Aggregation, Commentary, Level, MonthValue, Person, Promise
 from kpi.ui import widgets
@@ -185,7 +185,7 @@ def _facts(
         lines.append(t("cascade.fact_promise", promise=promises[g.promise].text))
     st.markdown("\n".join(f"- {line}" for line in lines))
     if kpi and kpi.definition:
-        st.caption(kpi.definition)
+        st.caption(benchmarks.help_text(kpi))
 
 
 def _pace_line(made: float, elapsed: float, baseline: str) -> str:

@@ -8,7 +8,7 @@ from datetime import date
 
 import streamlit as st
 
-from kpi import charts, fmt, months, palette, priorities, report
+from kpi import benchmarks, charts, fmt, months, palette, priorities, report
 from kpi.i18n import t
 from kpi.model import Action, ActionStatus, Commentary, Kpi, MonthValue, Person
 from kpi.ui import widgets
@@ -49,7 +49,7 @@ def _card(row: report.KpiRow, points: Sequence[MonthValue], month: date) -> None
             delta=fmt.delta(row.delta_previous, kpi.unit) if row.delta_previous is not None else None,
             delta_color="normal" if kpi.direction == "higher" else "inverse",
             delta_description=t("widget.vs_month", month=fmt.month(months.add(month, -1))),
-            help=kpi.definition,
+            help=benchmarks.help_text(kpi),
             chart_data=[p.value for p in points[-13:]],
         )
         lines = [t("departments.target", target=fmt.value(kpi.target, kpi.unit))]

@@ -86,24 +86,46 @@ def new_action(ctx: Context, goals: Sequence[Goal], people: Sequence[Person], ke
         st.rerun()
 
 
-def action_status(ctx: Context, actions: Sequence[Action], goals: Sequence[Goal], key: str) -> None:
+def action_status(
+    ctx: Context, actions: Sequence[Action], goals: Sequence[Goal], key: str, people: Sequence[Person] = ()
+) -> None:
+    """Move an action along, or change who does it and by when."""
     department = {g.code: g.department for g in goals}
-    mine = {a.id: a.title for a in actions if access.may_plan(ctx.viewer, department.get(a.goal))}
+    mine = {a.id: a for a in actions if access.may_plan(ctx.viewer, department.get(a.goal))}
     if not mine:
         return
-    with (
-        st.expander(t("forms.status_title"), icon=":material/published_with_changes:"),
-        st.form(f"{key}.status"),
-    ):
-        chosen = st.selectbox(t("forms.status_action"), list(mine), format_func=mine.get)
-        status = st.segmented_control(
-            t("forms.status_new"),
-            ["planned", "doing", "done", "dropped"],
-            format_func=lambda s: t(f"action.{s}"),
-            default="doing",
+    names = {p.email: p.name for p in people}
+    with st.expander(t("forms.status_title"), icon=":material/published_with_changes:"):
+        chosen = st.selectbox(
+            t("forms.status_action"),
+            list(mine),
+            format_func=lambda i: mine[i].title,
+            key=f"{key}.status.action",
         )
-        submitted = st.form_submit_button(t("forms.save"), type="primary")
-    if submitted and write(ctx, edits.set_action_status, action_id=chosen, status=status or "doing"):
+        action = mine[chosen]
+        with st.form(f"{key}.status.{chosen}"):
+            status = st.segmented_control(
+                t("forms.status_new"),
+                ["planned", "doing", "done", "dropped"],
+                format_func=lambda s: t(f"action.{s}"),
+                default=str(action.status),
+            )
+            owner = st.selectbox(
+                t("forms.action_owner"),
+                ["", *names],
+                format_func=lambda e: names.get(e, "–"),
+                index=([*names].index(action.owner) + 1) if action.owner in names else 0,
+            )
+            due = st.date_input(t("forms.action_due"), value=action.due, format="DD.MM.YYYY")
+            submitted = st.form_submit_button(t("forms.save"), type="primary")
+    if submitted and write(
+        ctx,
+        edits.set_action_status,
+        action_id=chosen,
+        status=status or str(action.status),
+        owner=owner or None,
+        due=due,
+    ):
         st.rerun()
 
 

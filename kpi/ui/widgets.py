@@ -11,7 +11,7 @@ from datetime import date
 
 import streamlit as st
 
-from kpi import fmt, months, palette, phrases
+from kpi import benchmarks, fmt, months, palette, phrases
 from kpi.i18n import t
 from kpi.model import GoalStatus, KpiStatus, MonthValue
 from kpi.report import GoalRow
@@ -59,7 +59,7 @@ def goal_tile(row: GoalRow, points: Sequence[MonthValue], month: date) -> None:
             delta=fmt.delta(delta, kpi.unit) if delta is not None else None,
             delta_color="normal" if kpi.direction == "higher" else "inverse",
             delta_description=t("widget.vs_month", month=fmt.month(months.add(month, -1))),
-            help=kpi.definition,
+            help=benchmarks.help_text(kpi),
             chart_data=[p.value for p in points[-13:]],
             chart_type="line",
         )
