@@ -4,7 +4,7 @@ import streamlit as st
 
 from kpi import access, fmt, months, priorities
 from kpi.i18n import t
-from kpi.ui import data, departments_view, forms, frame, urlstate
+from kpi.ui import data, departments_view, forms, frame, urlstate, widgets
 
 ctx = frame.sidebar("departments")
 forms.flash()
@@ -51,13 +51,13 @@ actions_col, comments_col = st.columns(2)
 with actions_col:
     st.subheader(t("departments.actions"))
     actions = data.actions(ctx.url, scope, ctx.language)
-    departments_view.actions(actions, {g.code: g.title for g in goals}, people, ctx.month)
+    widgets.action_list(actions, people, ctx.month, {g.code: g.title for g in goals})
     forms.new_action(ctx, goals, list(people.values()), key="departments")
     forms.action_status(ctx, actions, goals, key="departments", people=list(people.values()))
 with comments_col:
     st.subheader(t("departments.commentary", month=fmt.month(ctx.month)))
     subjects = {k.code: k.name for k in kpis} | {g.code: g.title for g in goals}
-    departments_view.commentary(
-        data.commentary(ctx.url, scope, ctx.month, ctx.month, ctx.language), subjects, people
+    widgets.comment_list(
+        data.commentary(ctx.url, scope, ctx.month, ctx.month, ctx.language), people, subjects
     )
     forms.commentary(ctx, kpis, goals, key="departments")

@@ -217,32 +217,13 @@ def actions_and_comments(
     left, right = st.columns(2)
     with left:
         st.markdown(f"**{t('cascade.actions')}**")
-        mine = [a for a in actions if a.goal == row.goal.code]
-        if not mine:
-            st.caption(t("cascade.no_actions"))
-        overdue = {a.id for a in report.overdue(mine, month)}
-        for a in mine:
-            owner = people.get(a.owner or "")
-            late = f" · :red[{t('cascade.late')}]" if a.id in overdue else ""
-            due = fmt.day(a.due) if a.due else "–"
-            st.markdown(
-                f"- **{a.title}** — {owner.name if owner else '–'}, {due} · {t(f'action.{a.status}')}{late}"
-            )
+        widgets.action_list([a for a in actions if a.goal == row.goal.code], people, month)
     with right:
         st.markdown(f"**{t('cascade.commentary')}**")
         kpi_code = row.kpi.code if row.kpi else None
-        mine_c = [c for c in comments if c.goal == row.goal.code or (kpi_code and c.kpi == kpi_code)]
-        if not mine_c:
-            st.caption(t("cascade.no_commentary"))
-        for c in mine_c:
-            author = people.get(c.author)
-            with st.container(border=True):
-                st.text(c.text)
-                st.caption(f"{author.name if author else c.author} · {fmt.month(c.month)}")
-
-
-def level_options() -> list[str]:
-    return [str(level) for level in Level]
+        widgets.comment_list(
+            [c for c in comments if c.goal == row.goal.code or (kpi_code and c.kpi == kpi_code)], people
+        )
 
 
 def target_history(entries: Sequence[tuple], unit: str, people: dict[str, Person]) -> None:
@@ -265,3 +246,7 @@ def target_history(entries: Sequence[tuple], unit: str, people: dict[str, Person
                     when=fmt.day(at.date()),
                 )
             st.markdown(f"- {line}")
+
+
+def level_options() -> list[str]:
+    return [str(level) for level in Level]

@@ -80,6 +80,17 @@ def _retire_button(ctx: Context, table: str, item: object, key: str) -> None:
             st.rerun()
 
 
+def _submit(
+    ctx: Context, saved: bool, values: dict, item: object, save: Callable, table: str, key: str
+) -> None:
+    """Save the form when submitted (new items keep the typed code), then offer retire/restore."""
+    if saved:
+        values["code"] = values["code"] or (item.code if item else "")  # type: ignore[attr-defined]
+        if forms.write(ctx, save, values=values, is_new=item is None):
+            st.rerun()
+    _retire_button(ctx, table, item, key)
+
+
 def goal_editor(ctx: Context, defs: dict, people: dict) -> None:
     goal = _choose("goal", defs["goals"], lambda g: g.title)
     key = f"data.goal.{goal.code if goal else 'new'}"
@@ -149,11 +160,7 @@ def goal_editor(ctx: Context, defs: dict, people: dict) -> None:
         if goal and goal.accepted_at:
             st.caption(t("definitions.reaccept", date=fmt.day(goal.accepted_at)))
         saved = st.form_submit_button(t("forms.save"), type="primary")
-    if saved:
-        values["code"] = values["code"] or (goal.code if goal else "")
-        if forms.write(ctx, definitions.save_goal, values=values, is_new=goal is None):
-            st.rerun()
-    _retire_button(ctx, "goal", goal, key)
+    _submit(ctx, saved, values, goal, definitions.save_goal, "goal", key)
 
 
 def kpi_editor(ctx: Context, defs: dict) -> None:
@@ -220,11 +227,7 @@ def kpi_editor(ctx: Context, defs: dict) -> None:
                 ),
             }
         saved = st.form_submit_button(t("forms.save"), type="primary")
-    if saved:
-        values["code"] = values["code"] or (kpi.code if kpi else "")
-        if forms.write(ctx, definitions.save_kpi, values=values, is_new=kpi is None):
-            st.rerun()
-    _retire_button(ctx, "kpi", kpi, key)
+    _submit(ctx, saved, values, kpi, definitions.save_kpi, "kpi", key)
 
 
 def promise_editor(ctx: Context, defs: dict) -> None:
@@ -238,11 +241,7 @@ def promise_editor(ctx: Context, defs: dict) -> None:
             "text": st.text_input(t("field.text"), promise.text if promise else ""),
         }
         saved = st.form_submit_button(t("forms.save"), type="primary")
-    if saved:
-        values["code"] = values["code"] or (promise.code if promise else "")
-        if forms.write(ctx, definitions.save_promise, values=values, is_new=promise is None):
-            st.rerun()
-    _retire_button(ctx, "promise", promise, key)
+    _submit(ctx, saved, values, promise, definitions.save_promise, "promise", key)
 
 
 def priority_editor(ctx: Context, defs: dict) -> None:
@@ -273,8 +272,4 @@ def priority_editor(ctx: Context, defs: dict) -> None:
             ),
         }
         saved = st.form_submit_button(t("forms.save"), type="primary")
-    if saved:
-        values["code"] = values["code"] or (priority.code if priority else "")
-        if forms.write(ctx, definitions.save_priority, values=values, is_new=priority is None):
-            st.rerun()
-    _retire_button(ctx, "service_priority", priority, key)
+    _submit(ctx, saved, values, priority, definitions.save_priority, "service_priority", key)

@@ -10,7 +10,7 @@ import streamlit as st
 
 from kpi import benchmarks, charts, fmt, months, palette, priorities, report
 from kpi.i18n import t
-from kpi.model import Action, ActionStatus, Commentary, Kpi, MonthValue, Person
+from kpi.model import ActionStatus, Kpi, MonthValue
 from kpi.ui import widgets
 
 PHASES = ("awareness", "evaluation", "purchase", "delivery", "after_sales", None)
@@ -121,33 +121,6 @@ def service_priorities(results: Sequence[priorities.Compliance], kpis: dict[str,
                 st.progress(
                     result.share, text=t("departments.met_months", met=result.met, measured=result.measured)
                 )
-
-
-def actions(
-    items: Sequence[Action], goal_titles: dict[str, str], people: dict[str, Person], month: date
-) -> None:
-    if not items:
-        st.caption(t("cascade.no_actions"))
-    late = {a.id for a in report.overdue(items, month)}
-    for a in items:
-        owner = people.get(a.owner or "")
-        flag = f" · :red[{t('cascade.late')}]" if a.id in late else ""
-        due = fmt.day(a.due) if a.due else "–"
-        st.markdown(
-            f"- **{a.title}** ({goal_titles.get(a.goal, a.goal)}) — {owner.name if owner else '–'}, "
-            f"{due} · {t(f'action.{a.status}')}{flag}"
-        )
-
-
-def commentary(items: Sequence[Commentary], subjects: dict[str, str], people: dict[str, Person]) -> None:
-    if not items:
-        st.caption(t("cascade.no_commentary"))
-    for c in items:
-        author = people.get(c.author)
-        with st.container(border=True):
-            st.text(c.text)  # plain text: never rendered as Markdown or HTML
-            subject = subjects.get(c.kpi or c.goal or "", "")
-            st.caption(f"{subject} · {author.name if author else c.author} · {fmt.month(c.month)}")
 
 
 def action_statuses() -> list[str]:

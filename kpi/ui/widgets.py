@@ -11,9 +11,9 @@ from datetime import date
 
 import streamlit as st
 
-from kpi import benchmarks, fmt, months, palette, phrases
+from kpi import benchmarks, fmt, months, palette, phrases, report
 from kpi.i18n import t
-from kpi.model import GoalStatus, KpiStatus, MonthValue
+from kpi.model import Action, Commentary, GoalStatus, KpiStatus, MonthValue, Person
 from kpi.report import GoalRow
 
 CASCADE_PAGE = "pages/goal_cascade.py"
@@ -92,3 +92,34 @@ def _tile_caption(row: GoalRow, points: Sequence[MonthValue], month: date) -> No
     if note:
         parts.append(note)
     st.caption("  \n".join(parts))
+
+
+def action_list(
+    items: Sequence[Action], people: dict[str, Person], month: date, goal_titles: dict[str, str] | None = None
+) -> None:
+    """Actions as "what (goal) — who, by when · status", overdue ones flagged in words."""
+    if not items:
+        st.caption(t("cascade.no_actions"))
+    late = {a.id for a in report.overdue(items, month)}
+    for a in items:
+        owner = people.get(a.owner or "")
+        goal = f" ({goal_titles.get(a.goal, a.goal)})" if goal_titles is not None else ""
+        flag = f" · :red[{t('cascade.late')}]" if a.id in late else ""
+        due = fmt.day(a.due) if a.due else "–"
+        st.markdown(
+            f"- **{a.title}**{goal} — {owner.name if owner else '–'}, {due} · {t(f'action.{a.status}')}{flag}"
+        )
+
+
+def comment_list(
+    items: Sequence[Commentary], people: dict[str, Person], subjects: dict[str, str] | None = None
+) -> None:
+    """Commentary as plain text in a box, with who wrote it for which month."""
+    if not items:
+        st.caption(t("cascade.no_commentary"))
+    for c in items:
+        author = people.get(c.author)
+        with st.container(border=True):
+            st.text(c.text)  # plain text: never rendered as Markdown or HTML
+            subject = f"{subjects.get(c.kpi or c.goal or '', '')} · " if subjects else ""
+            st.caption(f"{subject}{author.name if author else c.author} · {fmt.month(c.month)}")
