@@ -10,12 +10,15 @@ import argparse
 import json
 import sys
 from datetime import date
+from pathlib import Path
 
 from kpi import access, i18n, months
 from kpi.i18n import t
 from kpi.model import Person, Role
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
+IMPORT_KINDS = ("departments", "people", "kpis", "goals", "measurements", "responses", "actions")
+"""In the order a company's data goes in: each kind refers only to kinds above it."""
 OPERATOR = Person("operator@localhost", "operator", Role.ADMIN, None)
 """Who the command line acts as without `--as`: whoever can open the store file has it all."""
 
@@ -55,6 +58,12 @@ def parser() -> argparse.ArgumentParser:
     )
     init.add_argument("--demo", action="store_true", help=t("cli.demo_help"))
     init.add_argument("--demo-end", metavar="YYYY-MM", help=t("cli.demo_end_help"))
+    load = commands.add_parser(
+        "import", parents=[shared], help=t("cli.import_help"), description=t("cli.import_description")
+    )
+    load.add_argument("kind", choices=list(IMPORT_KINDS), help=t("cli.import_kind_help"))
+    load.add_argument("file", type=Path, help=t("cli.import_file_help"))
+    load.add_argument("--dry-run", action="store_true", help=t("cli.dry_run_help"))
     status = commands.add_parser(
         "status", parents=[shared], help=t("cli.status_help"), description=t("cli.status_help")
     )
@@ -84,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         store = engine.create(engine.resolve_url(args.db))
-        handler = {"init": _init, "status": _status}[args.command]
+        handler = {"init": _init, "status": _status, "import": _import}[args.command]
         return handler(args, store)
     except Rejected as error:
         print(error, file=sys.stderr)
@@ -137,6 +146,41 @@ def _init(args: argparse.Namespace, store: object) -> int:
     )
     print(t("cli.demo_changes", **total))
     return EXIT_OK
+
+
+def _import(args: argparse.Namespace, store: object) -> int:
+    from kpi.imports import ImportRejected
+    from kpi.store import imports, setup
+
+    if not args.file.is_file():
+        raise Rejected(t("cli.no_file", file=args.file))
+    setup.ensure(store)  # type: ignore[arg-type]
+    with engine_reading(store) as conn:
+        viewer = _viewer(args, conn)
+    if not access.may_define(viewer):
+        raise Rejected(t("edit.denied_define"))
+    try:
+        summary = imports.run(
+            store,
+            args.kind,
+            args.file.read_bytes(),
+            args.file.name,
+            viewer.email,  # type: ignore[arg-type]
+            dry_run=args.dry_run,
+        )
+    except ImportRejected as rejected:
+        for problem in rejected.problems:
+            print(problem.text(), file=sys.stderr)
+        print(t("cli.import_rejected", count=len(rejected.problems)), file=sys.stderr)
+        return EXIT_REJECTED
+    print(summary.text() + (" " + t("cli.dry_run_done") if args.dry_run else ""))
+    return EXIT_OK
+
+
+def engine_reading(store: object) -> object:
+    from kpi.store import engine
+
+    return engine.reading(store)  # type: ignore[arg-type]
 
 
 def _status(args: argparse.Namespace, store: object) -> int:

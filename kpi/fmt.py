@@ -13,7 +13,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from babel.dates import format_date
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, get_decimal_symbol
 
 from kpi import i18n
 from kpi.i18n import t
@@ -103,3 +103,8 @@ def month_long(day: date) -> str:
 def day(when: date) -> str:
     """A calendar date in the reader's format: `23 Nov 2026` / `23. nov. 2026`."""
     return format_date(when, "medium", locale=i18n.babel_locale())
+
+
+def decimal_symbol() -> str:
+    """The decimal separator readers of the current language type (`,` in Danish)."""
+    return get_decimal_symbol(i18n.babel_locale())

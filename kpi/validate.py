@@ -15,13 +15,14 @@ from kpi import months
 from kpi.i18n import t
 from kpi.model import Level
 
-_FORMS = [  # (pattern, thousands separator, decimal separator)
-    (re.compile(r"^[+-]?\d+$"), "", "."),
-    (re.compile(r"^[+-]?\d*[.,]\d+$"), "", None),  # one separator: decimal, unless it is 1.234
-    (re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$"), ".", ","),  # Danish: 1.234.567,5
-    (re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$"), ",", "."),  # English: 1,234,567.5
-    (re.compile(r"^[+-]?\d{1,3}([ \u00a0]\d{3})+([.,]\d+)?$"), " ", None),  # 1 234 567,5
-]
+_PLAIN = re.compile(r"^[+-]?(\d+([.,]\d+)?|[.,]\d+)$")
+_GROUPED = {  # thousands separator → pattern of a grouped number with the other as decimal
+    ".": re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$"),
+    ",": re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$"),
+    " ": re.compile(r"^[+-]?\d{1,3}( \d{3})+([.,]\d+)?$"),
+}
+_AMBIGUOUS = re.compile(r"^[+-]?\d{1,3}[.,]\d{3}$")
+"""`1.234` and `1,234`: a thousand in one convention, a little over one in the other."""
 
 
 @dataclass(frozen=True)
@@ -43,13 +44,14 @@ class Rejected(Exception):
         self.problems = problems
 
 
-def number(text: object, field: str, *, required: bool = False) -> float | None:
+def number(text: object, field: str, *, required: bool = False, decimal: str | None = None) -> float | None:
     """`12,5`, `1.234,5`, `1,234.5`, `-3` → float; empty → None (or a problem when required).
 
-    A single separator followed by exactly three digits (`1.234`, `1,234`) is read as a
-    thousands separator, as both Danish and English readers write it.
+    `decimal` is the decimal separator the context uses (a file's, or the reader's language);
+    it settles `1.234`, which Danes read as a thousand and the English as a little over one.
+    Without it, a single separator is read as the decimal.
     """
-    raw = "" if text is None or isinstance(text, float) and text != text else str(text).strip()
+    raw = "" if text is None or (isinstance(text, float) and text != text) else str(text).strip()
     if raw == "":
         if required:
             raise Rejected([Problem("required", field)])
@@ -58,22 +60,28 @@ def number(text: object, field: str, *, required: bool = False) -> float | None:
         return float(text)
     if "%" in raw:
         raise Rejected([Problem("percent_sign", field, (("value", raw),))])
-    for pattern, thousands, decimal in _FORMS:
-        if pattern.match(raw):
-            return _to_float(raw, thousands, decimal)
+    cleaned = raw.replace("\u00a0", " ")
+    for thousands, pattern in _GROUPED.items():
+        if pattern.match(cleaned) and not (_AMBIGUOUS.match(cleaned) and decimal in (None, thousands)):
+            cleaned = cleaned.replace(thousands, "")
+            return float(cleaned.replace(",", "."))
+    if _PLAIN.match(cleaned):
+        return float(cleaned.replace(",", "."))
     raise Rejected([Problem("not_a_number", field, (("value", raw),))])
 
 
-def _to_float(raw: str, thousands: str, decimal: str | None) -> float:
-    cleaned = raw.replace("\u00a0", " ")
-    if thousands:
-        cleaned = cleaned.replace(thousands, "")
-    if decimal is None:  # a single "." or ",": a decimal, except 1.234 / 1,234 (thousands)
-        head, sep, tail = cleaned.replace(",", ".").rpartition(".")
-        if sep and len(tail) == 3 and head.lstrip("+-") not in ("", "0"):
-            return float(head + tail)
-        return float(cleaned.replace(",", "."))
-    return float(cleaned.replace(decimal, "."))
+def decimal_of(cells: list[str], delimiter: str = ",") -> str:
+    """The decimal separator a file's numbers use, from the ones that leave no doubt; when all
+    are ambiguous (`1.234`), a semicolon-separated file is taken to be Danish (decimal comma)."""
+    for cell in cells:
+        if "." in cell and "," in cell:
+            return "," if cell.rfind(",") > cell.rfind(".") else "."
+    for separator in (",", "."):
+        for cell in cells:
+            head, sep, tail = cell.strip().rpartition(separator)
+            if sep and head.lstrip("+-").replace(" ", "").isdigit() and tail.isdigit() and len(tail) != 3:
+                return separator
+    return "," if delimiter == ";" else "."
 
 
 def month(text: object, field: str, *, required: bool = False) -> date | None:

@@ -47,7 +47,13 @@ class _Form:
         return value
 
     def number(self, name: str, *, required: bool = False) -> float | None:
-        return self._try(validate.number, name, required)
+        try:  # typed by a person: their language decides what "1.234" means
+            return validate.number(
+                self.values.get(name), t(f"field.{name}"), required=required, decimal=fmt.decimal_symbol()
+            )
+        except Rejected as rejected:
+            self.problems.extend(rejected.problems)
+            return None
 
     def month(self, name: str, *, required: bool = False) -> date | None:
         return self._try(validate.month, name, required)
