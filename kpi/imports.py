@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
-from kpi import fmt, validate
+from kpi import fmt, months, validate
 from kpi.i18n import t
 from kpi.model import SURVEY_SCALES, ActionStatus, Aggregation, Direction, Level, Role
 
@@ -333,7 +333,7 @@ def parse(kind: str, data: bytes, name: str, progress: Callable[[float], None] |
                     name,
                     number,
                     KEYS[kind][-1],
-                    t("import.duplicate_key", key=" / ".join(map(str, key)), first=seen[key]),
+                    t("import.duplicate_key", value=" / ".join(map(_shown, key)), first=seen[key]),
                 )
             )
             ok = False
@@ -343,6 +343,11 @@ def parse(kind: str, data: bytes, name: str, progress: Callable[[float], None] |
             parsed.rows.append(row)
             parsed.lines.append(number)
     return parsed
+
+
+def _shown(value: object) -> str:
+    """A key value as the file wrote it (months as YYYY-MM)."""
+    return months.key(value) if isinstance(value, date) and value.day == 1 else str(value)
 
 
 def _bare(rejected: validate.Rejected) -> str:

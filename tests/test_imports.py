@@ -1,0 +1,248 @@
+"""Data in: real-world files load whole or not at all, and every problem is named precisely."""
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import tomllib
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+
+from kpi import cli
+from kpi.access import EVERYTHING
+from kpi.demo.generate import generate
+from kpi.imports import ImportRejected
+from kpi.store import engine, imports, loading, queries, schema, setup
+from tests.conftest import DEMO_END, ROOT
+
+CORPUS = ROOT / "tests" / "import_corpus"
+SAMPLES = ROOT / "data" / "samples"
+CASES = tomllib.loads((CORPUS / "manifest.toml").read_text(encoding="utf-8"))["case"]
+ORDER = ["departments", "people", "kpis", "goals", "measurements", "responses", "actions"]
+
+
+@pytest.fixture(scope="session")
+def small_demo_file(tmp_path_factory):
+    """The demo company with three months of history and few answers: quick to checksum."""
+    path = tmp_path_factory.mktemp("small") / "small.duckdb"
+    store = engine.create(f"duckdb:///{path}")
+    setup.ensure(store)
+    with engine.writing(store) as conn:
+        loading.load_company(conn, generate(DEMO_END, history=3, answers_factor=0.05), who="demo")
+    return path
+
+
+@pytest.fixture
+def small_url(small_demo_file, tmp_path):
+    copy = tmp_path / "small.duckdb"
+    shutil.copy(small_demo_file, copy)
+    return f"duckdb:///{copy}"
+
+
+def fingerprint(url):
+    """Row counts and a checksum of every table's content: "unchanged" means byte for byte."""
+    out = {}
+    with engine.reading(engine.create(url)) as conn:
+        for table in schema.metadata.sorted_tables:
+            rows = conn.execute(sa.select(table).order_by(*table.primary_key.columns)).all()
+            out[table.name] = (len(rows), hashlib.sha256(repr(rows).encode()).hexdigest())
+    return out
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["file"] for c in CASES])
+def test_every_bad_file_is_rejected_precisely_and_writes_nothing(small_url, case):
+    assert len(CASES) >= 30
+    before = fingerprint(small_url)
+    data = (CORPUS / case["file"]).read_bytes()
+    with pytest.raises(ImportRejected) as caught:
+        imports.run(engine.create(small_url), case["kind"], data, case["file"], "test")
+    problems = caught.value.problems
+    matching = [p for p in problems if case["contains"] in p.text()]
+    assert matching, [p.text() for p in problems]
+    assert all(p.text().startswith(case["file"]) for p in problems)
+    if "row" in case:
+        assert matching[0].row == case["row"], matching[0].text()
+        assert f"row {case['row']}" in matching[0].text()
+    if "column" in case:
+        assert matching[0].column == case["column"], matching[0].text()
+    assert fingerprint(small_url) == before
+
+
+@pytest.mark.parametrize("name", ["goals_parent_loop.csv", "nps_score_11.csv", "text_in_number.csv"])
+def test_bad_files_write_nothing_on_postgresql_either(demo_pg_template, pg_server, name):
+    url = pg_server.create_database("imp_" + name.split(".")[0], template=demo_pg_template)
+    case = next(c for c in CASES if c["file"] == name)
+    with engine.reading(engine.create(url)) as conn:
+        before = queries.table_counts(conn)
+    with pytest.raises(ImportRejected):
+        imports.run(engine.create(url), case["kind"], (CORPUS / name).read_bytes(), name, "test")
+    with engine.reading(engine.create(url)) as conn:
+        assert queries.table_counts(conn) == before
+
+
+def test_all_problems_of_a_file_are_reported_at_once(small_url):
+    data = b"kpi,month,value\nCS_WAIT,2026-13,80\nCS_SL,2026-11,high\nNOPE,2026-11,\n"
+    with pytest.raises(ImportRejected) as caught:
+        imports.run(engine.create(small_url), "measurements", data, "many.csv", "test")
+    assert [(p.row, p.column) for p in caught.value.problems] == [(2, "month"), (3, "value"), (4, "value")]
+
+
+def test_the_samples_import_in_order(demo_url):
+    store = engine.create(demo_url)
+    summaries = {}
+    for kind in ORDER:
+        for path in sorted(SAMPLES.glob(f"{kind}.*")):
+            summaries[path.name] = imports.run(
+                store, kind, path.read_bytes(), path.name, "sofie.dahl@havnhjem.example"
+            )
+    assert summaries["kpis.csv"].counts == {"inserted": 2}
+    assert summaries["goals.csv"].counts == {"inserted": 2}
+    assert summaries["responses.csv"].counts == {"inserted": 60}
+    with engine.reading(store) as conn:
+        values = {
+            (v.kpi, v.month): v
+            for v in queries.month_values(conn, EVERYTHING, date(2026, 11, 1), date(2026, 11, 1))
+        }
+        notes = dict(
+            conn.execute(
+                sa.select(schema.measurement.c.kpi, schema.measurement.c.note).where(
+                    schema.measurement.c.month == date(2026, 11, 1)
+                )
+            ).all()
+        )
+    november = date(2026, 11, 1)
+    assert values[("CS_WAIT", november)].value == 88.5  # decimal comma
+    assert values[("ECOM_LOAD", november)].value == 1987  # thousands dot in a Danish file
+    assert values[("CS_SL", november)].value == 74.5  # from the .xlsx sample
+    assert values[("NPS", november)].n == 60
+    assert notes["CS_WAIT"] == "Julespids: ventetiden øget, sæsonansatte på vej"  # Latin-1 survived
+
+
+def test_reimporting_a_month_replaces_it_and_the_audit_keeps_both(small_url):
+    store = engine.create(small_url)
+    imports.run(store, "measurements", b"kpi;month;value\nCS_WAIT;2026-10;70,5\n", "first.csv", "a@x")
+    summary = imports.run(store, "measurements", b"kpi;month;value\nCS_WAIT;2026-10;66\n", "again.csv", "b@x")
+    assert summary.counts == {"updated": 1}
+    with engine.reading(store) as conn:
+        audit = conn.execute(sa.select(schema.audit).order_by(schema.audit.c.id.desc())).mappings().first()
+    assert audit["who"] == "b@x" and audit["key"] == "CS_WAIT|2026-10-01"
+    assert '"value": 70.5' in audit["before"] and '"value": 66.0' in audit["after"]
+
+
+def test_export_then_import_changes_nothing(small_url):
+    store = engine.create(small_url)
+    before = fingerprint(small_url)
+    for kind in ORDER:
+        with engine.reading(store) as conn:
+            data = imports.export(conn, kind)
+        summary = imports.run(store, kind, data, f"{kind}.csv", "test")
+        assert set(summary.counts) == {"unchanged"}, (kind, summary.counts)
+    assert fingerprint(small_url) == before
+
+
+def test_a_dry_run_tells_what_would_change_and_writes_nothing(small_url):
+    before = fingerprint(small_url)
+    summary = imports.run(
+        engine.create(small_url),
+        "measurements",
+        (SAMPLES / "measurements.csv").read_bytes(),
+        "measurements.csv",
+        "test",
+        dry_run=True,
+    )
+    assert summary.counts == {"inserted": 5}
+    assert fingerprint(small_url) == before
+
+
+def test_the_command_line_imports_and_rejects(small_url, capsys):
+    sample = SAMPLES / "measurements.csv"
+    assert cli.main(["--db", small_url, "import", "measurements", str(sample)]) == 0
+    assert "5 rows: 5 new" in capsys.readouterr().out
+    bad = CORPUS / "text_in_number.csv"
+    assert cli.main(["--db", small_url, "import", "measurements", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert (
+        "text_in_number.csv, row 3, column value: “high” is not a number" in err
+        and "Nothing was imported" in err
+    )
+    assert cli.main(["--db", small_url, "import", "measurements", "/no/such/file.csv"]) == 1
+    assert cli.main(["--db", small_url, "import", "budgets", str(sample)]) == 2
+    assert (
+        cli.main(
+            [
+                "--db",
+                small_url,
+                "--as",
+                "camilla.berg@havnhjem.example",
+                "import",
+                "measurements",
+                str(sample),
+            ]
+        )
+        == 1
+    )
+    assert "Only administrators" in capsys.readouterr().err
+
+
+def test_an_import_waits_for_a_busy_store_or_says_so(small_url, tmp_path):
+    path = small_url.removeprefix("duckdb:///")
+    sample = str(SAMPLES / "measurements.csv")
+    hold = (
+        "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True); "
+        "time.sleep(float(sys.argv[2])); c.close(); time.sleep(30)"
+    )
+    for seconds, wait, expected in ((1.5, "20", 0), (30, "1", 3)):
+        holder = subprocess.Popen(
+            [sys.executable, "-c", hold, path, str(seconds)], stdout=subprocess.PIPE, text=True
+        )
+        try:
+            assert holder.stdout.readline().strip() == "held"
+            result = subprocess.run(
+                [sys.executable, "-m", "kpi", "--db", small_url, "import", "measurements", sample],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                env={**os.environ, "KPI_BUSY_WAIT": wait},
+            )
+        finally:
+            holder.kill()
+        assert result.returncode == expected, result.stderr
+        assert "Traceback" not in result.stderr
+        if expected == 3:
+            assert "busy" in result.stderr
+
+
+def test_an_import_killed_midway_leaves_all_or_nothing(small_url, tmp_path):
+    """SIGKILL at several moments of a large import: the store holds all of the file or none."""
+    big = tmp_path / "answers.csv"
+    lines = ["kpi,date,score,segment,touchpoint"]
+    lines += [
+        f"NPS,2026-{m:02d}-{1 + i % 28:02d},{i % 11},private,web" for m in (11, 12) for i in range(150_000)
+    ]
+    big.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    store = engine.create(small_url)
+    with engine.reading(store) as conn:
+        before = queries.table_counts(conn)["response"]
+    outcomes = set()
+    for delay in (1.0, 2.5, 4.0, 6.0):
+        process = subprocess.Popen(
+            [sys.executable, "-m", "kpi", "--db", small_url, "import", "responses", str(big)],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            process.wait(timeout=delay)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        with engine.reading(store) as conn:
+            after = queries.table_counts(conn)["response"]
+        assert after in (before, before + 300_000)
+        outcomes.add(after == before)
+        if after != before:
+            break
+    assert outcomes  # at least one kill landed; each left the store whole
