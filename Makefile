@@ -10,7 +10,7 @@ PORT   ?= 8501
 SUDO   := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint check-architecture system-deps demo clean
+.PHONY: run test lint check-architecture system-deps demo bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,9 @@ check-architecture: $(VENV)/.dev-deps
 
 test: system-deps lint check-architecture
 	$(BIN)/python -m pytest -q
+
+bench: $(VENV)/.dev-deps
+	$(BIN)/python benchmarks/run.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache screenshots

@@ -373,3 +373,13 @@ def _numbered(
 def score_in_scale(aggregation: Aggregation, score: int) -> bool:
     low, high = SURVEY_SCALES[aggregation]
     return low <= score <= high
+
+
+def guess_kind(header: list[str]) -> str | None:
+    """The kind whose required columns a header has and whose columns it does not exceed."""
+    names = {h.strip().lstrip("\ufeff").lower() for h in header if h.strip()}
+    for kind, columns in KINDS.items():
+        required = {c.name for c in columns if c.required}
+        if required <= names <= {c.name for c in columns}:
+            return kind
+    return None

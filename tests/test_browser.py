@@ -20,6 +20,8 @@ from tests.conftest import ROOT
 from tools.screenshot import CHROMIUM, CHROMIUM_ARGS, fit_to_content, settle
 
 SHOTS = ROOT / "screenshots" / "browser"
+STORES: dict[str, Path] = {}
+"""Each running server's store file, for tests that change it from outside."""
 
 
 def _free_port():
@@ -53,6 +55,7 @@ def serve(demo_duckdb_file, folder, **settings):
         stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
+    STORES[base] = store
     try:
         for _ in range(120):
             try:
@@ -183,3 +186,31 @@ def test_header_mode_shows_an_unknown_email_no_data(proxied, browser):
     assert "not signed in as a known user" in body
     assert "Net Promoter Score" not in body and "+34" not in body
     assert not page.query_selector("[data-testid='stMetric']")
+
+
+def test_an_import_from_the_command_line_while_the_app_serves(server, browser):
+    page = open_page(browser, f"{server}/departments?month=2026-10&department=CS")
+    assert "75 s" in page.inner_text("[data-testid='stMain']")
+    csv = ROOT / "screenshots" / "browser" / "wait.csv"
+    csv.write_text("kpi;month;value\nCS_WAIT;2026-10;99\n", encoding="utf-8")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kpi",
+            "--db",
+            f"duckdb:///{STORES[server]}",
+            "import",
+            "measurements",
+            str(csv),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr  # the app holds the file only while it reads
+    page.get_by_role("button", name="Refresh data").click()
+    settle(page, 1.5)
+    body = page.inner_text("[data-testid='stMain']")
+    assert "99 s" in body and "Customer service — October 2026" in body

@@ -246,3 +246,18 @@ def test_an_import_killed_midway_leaves_all_or_nothing(small_url, tmp_path):
         if after != before:
             break
     assert outcomes  # at least one kill landed; each left the store whole
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        (["kpi", "month", "value", "note"], "measurements"),
+        (["KPI", "Date", "Score"], "responses"),
+        (["code", "name", "parent"], "departments"),
+        (["kpi", "maaned"], None),
+    ],
+)
+def test_a_header_says_what_kind_of_file_it_is(header, expected):
+    from kpi.imports import guess_kind
+
+    assert guess_kind(header) == expected

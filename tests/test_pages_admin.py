@@ -154,3 +154,53 @@ def test_kpi_help_cites_the_benchmark_source(app):
         "Benchmark: typical 70.0 %, best published 80.0 % (SQM Group, 2022)."
         in helps["First contact resolution, phone"]
     )
+
+
+SAMPLES = ROOT / "data" / "samples"
+
+
+def import_tab(app, kind):
+    at = open_page(app, DATA, **{"as": ADMIN})
+    at.selectbox(key="data.import.kind").set_value(kind).run()
+    return at
+
+
+def test_importing_a_danish_file_previews_then_confirms(app, demo_duckdb_url):
+    at = import_tab(app, "measurements")
+    at.file_uploader(key="data.import.file.measurements").upload(
+        "measurements.csv", (SAMPLES / "measurements.csv").read_bytes(), "text/csv"
+    ).run()
+    assert not at.exception
+    assert "Ready to import — 5 rows: 5 new, 0 replaced, 0 unchanged." in texts(at)
+    with engine.reading(engine.create(demo_duckdb_url)) as conn:
+        assert (
+            queries.month_values(conn, EVERYTHING, date(2026, 11, 1), date(2026, 11, 1)) == []
+        )  # preview only
+    [b for b in at.button if b.key == "data.import.confirm"][0].click().run()
+    assert not at.exception
+    assert "Imported — 5 rows: 5 new" in " ".join(s.value for s in at.success)
+    with engine.reading(engine.create(demo_duckdb_url)) as conn:
+        values = queries.month_values(conn, EVERYTHING, date(2026, 11, 1), date(2026, 11, 1))
+    assert {v.kpi: v.value for v in values}["CS_WAIT"] == 88.5
+
+
+def test_a_bad_upload_lists_every_problem_and_writes_nothing(app, demo_duckdb_url):
+    with engine.reading(engine.create(demo_duckdb_url)) as conn:
+        before = queries.table_counts(conn)
+    at = import_tab(app, "measurements")
+    bad = b"kpi;month;value\nCS_WAIT;2026-13;80\nCS_SL;2026-11;76,5%\n"
+    at.file_uploader(key="data.import.file.measurements").upload("bad.csv", bad, "text/csv").run()
+    assert "Nothing can be imported yet: 2 problems." in " ".join(e.value for e in at.error)
+    problems = next(d.value for d in at.dataframe if "Problem" in d.value.columns)
+    assert list(problems["Row"]) == [2, 3] and list(problems["Column"]) == ["month", "value"]
+    assert not [b for b in at.button if b.key == "data.import.confirm"]
+    with engine.reading(engine.create(demo_duckdb_url)) as conn:
+        assert queries.table_counts(conn) == before
+
+
+def test_a_file_of_another_kind_gets_a_hint(app):
+    at = import_tab(app, "departments")
+    at.file_uploader(key="data.import.file.departments").upload(
+        "measurements.csv", (SAMPLES / "measurements.csv").read_bytes(), "text/csv"
+    ).run()
+    assert "This file looks like Monthly values: choose that above." in texts(at)

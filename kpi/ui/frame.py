@@ -191,6 +191,13 @@ def sidebar(page: str) -> Context:
     if month is None:
         deny(t("frame.no_data"))
     st.sidebar.caption(t("frame.signed_in_as", name=person.name, role=t("role." + person.role)))
+    st.sidebar.button(
+        t("frame.refresh"),
+        on_click=data.refresh,
+        icon=":material/refresh:",
+        help=t("frame.refresh_help"),
+        key="frame.refresh",
+    )
     if mode() == "oidc":
         st.sidebar.button(t("frame.sign_out"), on_click=st.logout, icon=":material/logout:")
     return Context(url, person, access.scope_for(person), month, language)
