@@ -133,7 +133,7 @@ def test_the_audit_log_filters_and_downloads(app):
     assert not at.exception
     frame = at.dataframe[-1].value
     assert set(frame["What"]) == {"goal"}
-    download = at.get("download_button")
+    download = [b for b in at.get("download_button") if b.key == "data.audit.download"]
     assert len(download) == 1 and download[0].proto.label == "Download as CSV"
 
 
