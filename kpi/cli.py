@@ -12,7 +12,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from kpi import access, i18n, months
+from kpi import access, fmt, i18n, months
 from kpi.i18n import t
 from kpi.model import Person, Role
 
@@ -64,6 +64,10 @@ def parser() -> argparse.ArgumentParser:
     load.add_argument("kind", choices=list(IMPORT_KINDS), help=t("cli.import_kind_help"))
     load.add_argument("file", type=Path, help=t("cli.import_file_help"))
     load.add_argument("--dry-run", action="store_true", help=t("cli.dry_run_help"))
+    close = commands.add_parser(
+        "close", parents=[shared], help=t("cli.close_help"), description=t("cli.close_help")
+    )
+    close.add_argument("--month", metavar="YYYY-MM", required=True, help=t("cli.month_help"))
     status = commands.add_parser(
         "status", parents=[shared], help=t("cli.status_help"), description=t("cli.status_help")
     )
@@ -93,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         store = engine.create(engine.resolve_url(args.db))
-        handler = {"init": _init, "status": _status, "import": _import}[args.command]
+        handler = {"init": _init, "status": _status, "import": _import, "close": _close}[args.command]
         return handler(args, store)
     except Rejected as error:
         print(error, file=sys.stderr)
@@ -174,6 +178,20 @@ def _import(args: argparse.Namespace, store: object) -> int:
         print(t("cli.import_rejected", count=len(rejected.problems)), file=sys.stderr)
         return EXIT_REJECTED
     print(summary.text() + (" " + t("cli.dry_run_done") if args.dry_run else ""))
+    return EXIT_OK
+
+
+def _close(args: argparse.Namespace, store: object) -> int:
+    from kpi.store import closing, edits, engine, setup
+
+    month = _month(args.month)
+    setup.ensure(store)  # type: ignore[arg-type]
+    try:
+        with engine.writing(store) as conn:  # type: ignore[arg-type]
+            when = closing.close(conn, _viewer(args, conn), month)
+    except (edits.Denied, edits.Invalid) as refusal:
+        raise Rejected(str(refusal)) from refusal
+    print(t("cli.closed", month=fmt.month_long(month), when=when.strftime("%Y-%m-%d %H:%M")))
     return EXIT_OK
 
 

@@ -191,13 +191,14 @@ def test_a_version_1_store_is_upgraded_in_place_keeping_its_data(empty_url):
     store = engine.create(empty_url)
     setup.ensure(store)
     with engine.writing(store) as conn:  # make it look like a store written by release 0.1 (schema 1)
-        for statement in reversed(schema.MIGRATIONS[2]):
+        for statement in [*reversed(schema.MIGRATIONS[3]), *reversed(schema.MIGRATIONS[2])]:
             table, column = statement.split()[2], statement.split()[5]
             conn.exec_driver_sql(f"ALTER TABLE {table} DROP COLUMN {column}")
         setup.set_meta(conn, "schema_version", "1")
         conn.exec_driver_sql("INSERT INTO department (code, name) VALUES ('CS', 'Customer service')")
-    assert setup.ensure(store) == 2
+    assert setup.ensure(store) == schema.SCHEMA_VERSION
     with engine.reading(store) as conn:
-        assert setup.version(conn) == 2
+        assert setup.version(conn) == schema.SCHEMA_VERSION
+        assert "snapshot" in {c["name"] for c in sa.inspect(conn).get_columns("month_close")}
         assert {c["name"] for c in sa.inspect(conn).get_columns("kpi")} >= {"benchmark", "retired_at"}
         assert [d.name for d in queries.departments(conn, EVERYTHING)] == ["Customer service"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """Bump when a table changes, and add the step from the previous version to MIGRATIONS."""
 
 metadata = sa.MetaData()
@@ -154,6 +154,7 @@ month_close = sa.Table(
     sa.Column("month", sa.Date, primary_key=True),
     sa.Column("closed_at", sa.DateTime, nullable=False),
     sa.Column("closed_by", sa.String, nullable=False),
+    sa.Column("snapshot", sa.String),  # v3: the month as it was closed (kpi.snapshot, JSON)
 )
 
 translation = sa.Table(
@@ -189,6 +190,7 @@ MIGRATIONS: dict[int, list[str]] = {
         "ALTER TABLE promise ADD COLUMN retired_at DATE",
         "ALTER TABLE service_priority ADD COLUMN retired_at DATE",
     ],
+    3: ["ALTER TABLE month_close ADD COLUMN snapshot VARCHAR"],
 }
 """`version → SQL statements` that take a store from version-1 to version. Plain DDL that
 DuckDB and PostgreSQL both accept; only ever additions, so an upgrade never loses data."""

@@ -1,0 +1,96 @@
+"""Closing a month for the management meeting, and reading a month as the meeting sees it.
+
+An administrator closes a month once its data is in: the snapshot (kpi.snapshot) freezes it,
+and meeting mode and exports read the snapshot from then on. Values changed later show as
+"revised after close", with the closed and the current value. Closing is audited like every
+write; a closed month stays closed (a second close is refused with the first one's date).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import sqlalchemy as sa
+
+from kpi import access, i18n, months, report, snapshot
+from kpi.access import EVERYTHING, Scope
+from kpi.i18n import t
+from kpi.model import Commentary, Person
+from kpi.store import queries
+from kpi.store import schema as s
+from kpi.store.edits import Denied, Invalid
+from kpi.store.writes import Writer
+
+
+@dataclass
+class MeetingMonth:
+    """A month's report as a meeting should show it, with where it came from."""
+
+    report: report.MonthReport
+    commentary: list[Commentary]
+    closed_at: datetime | None = None
+    closed_by: str | None = None
+    revised: dict[str, tuple[float | None, float | None]] = field(default_factory=dict)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+
+def closed(conn: sa.Connection, month: date) -> sa.Row | None:
+    return conn.execute(sa.select(s.month_close).where(s.month_close.c.month == month)).first()
+
+
+def close(conn: sa.Connection, viewer: Person, month: date) -> datetime:
+    """Freeze `month` for meetings and exports; returns when it was closed."""
+    if not access.may_define(viewer):
+        raise Denied(t("edit.denied_define"))
+    already = closed(conn, month)
+    if already is not None:
+        raise Invalid(
+            t("closing.already", month=months.key(month), when=already.closed_at.strftime("%Y-%m-%d %H:%M"))
+        )
+    values = queries.month_values(conn, EVERYTHING, months.add(month, -report.HISTORY_MONTHS), month)
+    if not any(v.month == month for v in values):
+        raise Invalid(t("closing.no_values", month=months.key(month)))
+    by_language = {
+        language: (
+            queries.kpis(conn, EVERYTHING, language),
+            queries.goals(conn, EVERYTHING, language),
+            queries.commentary(conn, EVERYTHING, month, month, language),
+        )
+        for language in i18n.languages()
+    }
+    now = datetime.now().replace(microsecond=0)
+    Writer(conn, viewer.email).insert(
+        s.month_close,
+        {
+            "month": month,
+            "closed_at": now,
+            "closed_by": viewer.email,
+            "snapshot": snapshot.freeze(month, values, by_language),
+        },
+    )
+    return now
+
+
+def meeting_month(conn: sa.Connection, scope: Scope, month: date, language: str) -> MeetingMonth:
+    """The closed month from its snapshot (with revisions marked), or the live month if open."""
+    row = closed(conn, month)
+    if row is None or not row.snapshot:
+        live = queries.month_values(conn, scope, months.add(month, -report.HISTORY_MONTHS), month)
+        built = report.build(
+            month, queries.kpis(conn, scope, language), queries.goals(conn, scope, language), live
+        )
+        return MeetingMonth(built, queries.commentary(conn, scope, month, month, language))
+    frozen = snapshot.thaw(row.snapshot, language, scope)
+    built = report.build(month, frozen.kpis, frozen.goals, frozen.values)
+    live = queries.month_values(conn, scope, month, month)
+    return MeetingMonth(
+        built, frozen.commentary, row.closed_at, row.closed_by, snapshot.revisions(frozen, live)
+    )
+
+
+def closed_months(conn: sa.Connection) -> dict[date, tuple[datetime, str]]:
+    return {r.month: (r.closed_at, r.closed_by) for r in conn.execute(sa.select(s.month_close))}

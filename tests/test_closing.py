@@ -1,0 +1,72 @@
+"""Closing a month: the meeting sees the month as it was closed; later changes show as revised."""
+
+from datetime import date
+
+import pytest
+
+from kpi import cli
+from kpi.access import EVERYTHING, Scope
+from kpi.store import closing, edits, engine, imports, queries
+from kpi.store.edits import Invalid
+from tests.test_edits import ADMIN, CS_HEAD, last_audit
+
+OCTOBER = date(2026, 10, 1)
+
+
+def meeting(url, scope=EVERYTHING, language="en"):
+    with engine.reading(engine.create(url)) as conn:
+        return closing.meeting_month(conn, scope, OCTOBER, language)
+
+
+def test_a_closed_month_keeps_its_numbers_and_marks_revisions(demo_url):
+    store = engine.create(demo_url)
+    live_before = meeting(demo_url)
+    with engine.writing(store) as conn:
+        closing.close(conn, ADMIN, OCTOBER)
+    audit = last_audit(demo_url)
+    assert audit["table_name"] == "month_close" and audit["who"] == ADMIN.email
+    imports.run(store, "measurements", b"kpi;month;value\nCS_WAIT;2026-10;99\n", "late.csv", ADMIN.email)
+    with engine.writing(
+        store
+    ) as conn:  # a later change of the goal's target does not move the meeting either
+        conn.exec_driver_sql("UPDATE goal SET target = 100 WHERE code = 'O1'")
+    seen = meeting(demo_url)
+    assert seen.is_closed and seen.closed_by == ADMIN.email
+    assert seen.report.kpis["CS_WAIT"].value.value == live_before.report.kpis["CS_WAIT"].value.value
+    assert seen.report.goals["O1"].goal.target == 60
+    assert seen.revised["CS_WAIT"] == (pytest.approx(live_before.report.kpis["CS_WAIT"].value.value), 99.0)
+    assert set(seen.revised) == {"CS_WAIT"}
+    assert seen.report.goals["S2"].mismatch is not None  # the frozen report is whole
+    with engine.reading(store) as conn:  # the live store has the new value
+        live = {v.kpi: v.value for v in queries.month_values(conn, EVERYTHING, OCTOBER, OCTOBER)}
+    assert live["CS_WAIT"] == 99
+
+
+def test_the_snapshot_is_scoped_and_in_the_readers_language(demo_duckdb_url):
+    with engine.writing(engine.create(demo_duckdb_url)) as conn:
+        closing.close(conn, ADMIN, OCTOBER)
+    cs = meeting(demo_duckdb_url, Scope(frozenset({"CS"})), "da")
+    assert {r.kpi.department for r in cs.report.kpis.values()} == {"CS"}
+    assert cs.report.kpis["CS_WAIT"].kpi.name == "Gennemsnitlig ventetid i telefonen"
+    assert all(c.kpi in cs.report.kpis or c.goal in cs.report.goals for c in cs.commentary)
+    assert meeting(demo_duckdb_url, Scope(frozenset())).report.kpis == {}
+
+
+def test_closing_is_for_admins_once_and_needs_data(demo_duckdb_url):
+    store = engine.create(demo_duckdb_url)
+    with pytest.raises(edits.Denied), engine.writing(store) as conn:
+        closing.close(conn, CS_HEAD, OCTOBER)
+    with pytest.raises(Invalid, match="no values"), engine.writing(store) as conn:
+        closing.close(conn, ADMIN, date(2027, 3, 1))
+    with engine.writing(store) as conn:
+        closing.close(conn, ADMIN, OCTOBER)
+    with pytest.raises(Invalid, match="was closed on"), engine.writing(store) as conn:
+        closing.close(conn, ADMIN, OCTOBER)
+
+
+def test_close_from_the_command_line(demo_duckdb_url, capsys):
+    assert cli.main(["--db", demo_duckdb_url, "close", "--month", "2026-10"]) == 0
+    assert "October 2026 is closed" in capsys.readouterr().out
+    assert cli.main(["--db", demo_duckdb_url, "close", "--month", "2026-10"]) == 1
+    assert "was closed on" in capsys.readouterr().err
+    assert cli.main(["--db", demo_duckdb_url, "close"]) == 2
