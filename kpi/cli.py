@@ -68,6 +68,13 @@ def parser() -> argparse.ArgumentParser:
         "close", parents=[shared], help=t("cli.close_help"), description=t("cli.close_help")
     )
     close.add_argument("--month", metavar="YYYY-MM", required=True, help=t("cli.month_help"))
+    export = commands.add_parser(
+        "export", parents=[shared], help=t("cli.export_help"), description=t("cli.export_help")
+    )
+    export.add_argument("--month", metavar="YYYY-MM", help=t("cli.month_help"))
+    export.add_argument("--format", choices=("pptx", "pdf"), required=True, help=t("cli.format_help"))
+    export.add_argument("--out", type=Path, required=True, help=t("cli.out_help"))
+    export.add_argument("--department", metavar="CODE", help=t("cli.department_help"))
     status = commands.add_parser(
         "status", parents=[shared], help=t("cli.status_help"), description=t("cli.status_help")
     )
@@ -97,7 +104,11 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         store = engine.create(engine.resolve_url(args.db))
-        handler = {"init": _init, "status": _status, "import": _import, "close": _close}[args.command]
+        if args.command != "init":
+            setup.ensure(store)  # an older store is upgraded before any command reads it
+        handler = {"init": _init, "status": _status, "import": _import, "close": _close, "export": _export}[
+            args.command
+        ]
         return handler(args, store)
     except Rejected as error:
         print(error, file=sys.stderr)
@@ -154,11 +165,10 @@ def _init(args: argparse.Namespace, store: object) -> int:
 
 def _import(args: argparse.Namespace, store: object) -> int:
     from kpi.imports import ImportRejected
-    from kpi.store import imports, setup
+    from kpi.store import imports
 
     if not args.file.is_file():
         raise Rejected(t("cli.no_file", file=args.file))
-    setup.ensure(store)  # type: ignore[arg-type]
     with engine_reading(store) as conn:
         viewer = _viewer(args, conn)
     if not access.may_define(viewer):
@@ -181,11 +191,44 @@ def _import(args: argparse.Namespace, store: object) -> int:
     return EXIT_OK
 
 
-def _close(args: argparse.Namespace, store: object) -> int:
-    from kpi.store import closing, edits, engine, setup
+def _scope(args: argparse.Namespace, conn: object) -> access.Scope:
+    """The viewer's scope, narrowed by --department (never widened); rejects what they may not see."""
+    viewer = _viewer(args, conn)
+    who = viewer.email if args.as_email else t("cli.operator")
+    scope = access.scope_for(viewer)
+    if args.department:
+        scope = access.department_scope(scope, args.department)
+        if scope.departments is not None and not scope.departments:
+            raise Rejected(t("cli.department_denied", department=args.department, who=who))
+    if scope.departments is not None and not scope.departments:
+        raise Rejected(t("cli.nothing_visible", who=who))
+    return scope
+
+
+def _export(args: argparse.Namespace, store: object) -> int:
+    from kpi.exports import pdf_pack, pptx_pack
+    from kpi.store import engine, packs
 
     month = _month(args.month)
-    setup.ensure(store)  # type: ignore[arg-type]
+    with engine.reading(store) as conn:  # type: ignore[arg-type]
+        scope = _scope(args, conn)
+        slides = packs.slides(conn, scope, month, i18n.current())
+        footer = t("deck.footer", company=packs.company(conn), month=fmt.month_long(month))
+    content = pptx_pack.render(slides, footer)
+    if args.format == "pdf":
+        try:
+            content = pdf_pack.from_pptx(content)
+        except pdf_pack.PdfUnavailable as unavailable:
+            raise Rejected(str(unavailable)) from unavailable
+    args.out.write_bytes(content)
+    print(t("cli.exported", path=args.out, slides=len(slides)))
+    return EXIT_OK
+
+
+def _close(args: argparse.Namespace, store: object) -> int:
+    from kpi.store import closing, edits, engine
+
+    month = _month(args.month)
     try:
         with engine.writing(store) as conn:  # type: ignore[arg-type]
             when = closing.close(conn, _viewer(args, conn), month)
@@ -208,15 +251,7 @@ def _status(args: argparse.Namespace, store: object) -> int:
 
     month = _month(args.month)
     with engine.reading(store) as conn:  # type: ignore[arg-type]
-        viewer = _viewer(args, conn)
-        who = viewer.email if args.as_email else t("cli.operator")
-        scope = access.scope_for(viewer)
-        if args.department:
-            scope = access.department_scope(scope, args.department)
-            if not scope.departments and scope.departments is not None:
-                raise Rejected(t("cli.department_denied", department=args.department, who=who))
-        if scope.departments is not None and not scope.departments:
-            raise Rejected(t("cli.nothing_visible", who=who))
+        scope = _scope(args, conn)
         result = reports.month_report(conn, scope, month, i18n.current())
         assessments = reports.smart_assessments(conn, scope, month, i18n.current()) if args.json else None
     if args.json:

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from kpi import access, i18n, months, report, snapshot
 from kpi.access import EVERYTHING, Scope
 from kpi.i18n import t
-from kpi.model import Commentary, Person
+from kpi.model import Commentary, MonthValue, Person
 from kpi.store import queries
 from kpi.store import schema as s
 from kpi.store.edits import Denied, Invalid
@@ -29,6 +29,8 @@ class MeetingMonth:
 
     report: report.MonthReport
     commentary: list[Commentary]
+    values: list[MonthValue] = field(default_factory=list)
+    """The month values behind the report (13 months), for trends."""
     closed_at: datetime | None = None
     closed_by: str | None = None
     revised: dict[str, tuple[float | None, float | None]] = field(default_factory=dict)
@@ -83,7 +85,7 @@ def meeting_month(conn: sa.Connection, scope: Scope, month: date, language: str)
         built = report.build(
             month, queries.kpis(conn, scope, language), queries.goals(conn, scope, language), live
         )
-        return MeetingMonth(built, queries.commentary(conn, scope, month, month, language))
+        return MeetingMonth(built, queries.commentary(conn, scope, month, month, language), live)
     frozen = snapshot.thaw(row.snapshot, language, scope)
     built = report.build(month, frozen.kpis, frozen.goals, frozen.values)
     live = queries.month_values(conn, scope, month, month)

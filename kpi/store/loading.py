@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from kpi import months
 from kpi.demo.generate import Company
 from kpi.store import schema as s
+from kpi.store import setup
 from kpi.store.writes import Writer
 
 
@@ -60,6 +61,7 @@ def load_company(conn: sa.Connection, company: Company, who: str) -> Writer:
         for t in company.translations
     ]
     writer.upsert_many(s.translation, translations)
+    setup.set_meta(conn, "company", company.name)
     return writer
 
 

@@ -1,0 +1,1 @@
+"""Meeting packs: the deck (kpi.deck) as PPTX and PDF."""
