@@ -15,6 +15,7 @@ PAGES = [  # (name in kpi.access.PAGES, section, title, icon)
     ("goal_cascade", "nav.leadership", "nav.cascade", ":material/account_tree:"),
     ("smart_goals", "nav.leadership", "nav.smart", ":material/task_alt:"),
     ("departments", "nav.departments_section", "nav.departments", ":material/groups:"),
+    ("present", "nav.meeting", "nav.present", ":material/co_present:"),
     ("data", "nav.admin", "nav.data", ":material/database:"),
 ]
 

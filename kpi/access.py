@@ -61,6 +61,7 @@ PAGES: dict[str, frozenset[Role]] = {
     "departments": frozenset(Role),
     "smart_goals": frozenset(Role),
     "data": frozenset({Role.ADMIN}),
+    "present": frozenset(Role),
 }
 """Which roles see which page in the navigation (and may open it)."""
 

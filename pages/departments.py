@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from kpi import access, fmt, months, priorities
+from kpi import access, attention, fmt, months, priorities
 from kpi.i18n import t
 from kpi.ui import data, departments_view, forms, frame, urlstate, widgets
 
@@ -57,7 +57,7 @@ with actions_col:
 with comments_col:
     st.subheader(t("departments.commentary", month=fmt.month(ctx.month)))
     subjects = {k.code: k.name for k in kpis} | {g.code: g.title for g in goals}
-    widgets.comment_list(
-        data.commentary(ctx.url, scope, ctx.month, ctx.month, ctx.language), people, subjects
-    )
-    forms.commentary(ctx, kpis, goals, key="departments")
+    comments = data.commentary(ctx.url, scope, ctx.month, ctx.month, ctx.language)
+    widgets.comment_list(comments, people, subjects)
+    needed = attention.needs_commentary(month_report, comments)
+    forms.commentary(ctx, kpis, goals, key="departments", needed=needed)

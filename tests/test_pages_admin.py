@@ -204,3 +204,53 @@ def test_a_file_of_another_kind_gets_a_hint(app):
         "measurements.csv", (SAMPLES / "measurements.csv").read_bytes(), "text/csv"
     ).run()
     assert "This file looks like Monthly values: choose that above." in texts(at)
+
+
+PRESENT = "pages/present.py"
+
+
+def test_present_steps_through_the_deck_with_the_slide_in_the_url(app):
+    at = open_page(app, PRESENT)
+    assert at.markdown[0].value.startswith("**1 / 17**") or "1 / 17" in texts(at)
+    [b for b in at.button if b.key == "present.next"][0].click().run()
+    assert at.query_params["slide"] == "2" and "# Strategic goals" in [m.value for m in at.markdown]
+    [b for b in at.button if b.key == "present.next"][0].click().run()
+    assert at.query_params["slide"] == "3" and "# More customers recommend us" in [
+        m.value for m in at.markdown
+    ]
+    [b for b in at.button if b.key == "present.back"][0].click().run()
+    assert at.query_params["slide"] == "2"
+
+
+def test_present_opens_on_the_slide_in_the_url_and_shows_commentary_as_text(app, demo_duckdb_url):
+    from kpi.store import edits
+
+    with engine.writing(engine.create(demo_duckdb_url)) as conn:
+        edits.add_commentary(
+            conn, edits_admin(), month=date(2026, 10, 1), goal="S1", text="<script>alert(1)</script>"
+        )
+    at = app(month="2026-10").run()
+    at.switch_page(PRESENT)
+    at.query_params["slide"] = "3"
+    at.run()
+    assert not at.exception
+    assert "<script>alert(1)</script>" in [e.value for e in at.text]
+
+
+def edits_admin():
+    from kpi.model import Person, Role
+
+    return Person(ADMIN, "Sofie Dahl", Role.ADMIN, "MGMT")
+
+
+def test_a_heads_presentation_holds_only_their_department(app):
+    at = open_page(app, PRESENT, **{"as": "camilla.berg@havnhjem.example"})
+    options = [o for o in at.selectbox if o.key and o.key.startswith("present.jump")][0].options
+    assert any("Customer service" in o for o in options)
+    assert not any("IT operations" in o or "More customers recommend us" in o for o in options)
+
+
+def test_the_departments_page_asks_for_explanations(app):
+    at = open_page(app, "pages/departments.py", department="CS", **{"as": "camilla.berg@havnhjem.example"})
+    warnings = " ".join(w.value for w in at.warning)
+    assert "have no explanation yet" in warnings

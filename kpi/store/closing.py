@@ -90,7 +90,12 @@ def meeting_month(conn: sa.Connection, scope: Scope, month: date, language: str)
     built = report.build(month, frozen.kpis, frozen.goals, frozen.values)
     live = queries.month_values(conn, scope, month, month)
     return MeetingMonth(
-        built, frozen.commentary, row.closed_at, row.closed_by, snapshot.revisions(frozen, live)
+        built,
+        frozen.commentary,
+        frozen.values,
+        closed_at=row.closed_at,
+        closed_by=row.closed_by,
+        revised=snapshot.revisions(frozen, live),
     )
 
 

@@ -133,3 +133,26 @@ def target_history(url: str, scope: Scope, goal: str) -> list:
     with engine.reading(_engine(url)) as conn:
         visible = {g.code for g in queries.goals(conn, scope)}
         return queries.target_history(conn, goal) if goal in visible else []
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def deck(url: str, scope: Scope, month: date, language: str) -> tuple[list, str]:
+    """The meeting deck and its footer line, for `scope`."""
+    from kpi import fmt
+    from kpi.i18n import t
+    from kpi.store import packs
+
+    with engine.reading(_engine(url)) as conn:
+        slides = packs.slides(conn, scope, month, language)
+        footer = t("deck.footer", company=packs.company(conn), month=fmt.month_long(month))
+    return slides, footer
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def closed_month(url: str, month: date) -> tuple | None:
+    """(closed at, closed by) when `month` is closed."""
+    from kpi.store import closing
+
+    with engine.reading(_engine(url)) as conn:
+        row = closing.closed(conn, month)
+    return (row.closed_at, row.closed_by) if row else None

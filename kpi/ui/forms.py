@@ -49,16 +49,28 @@ def flash() -> None:
         st.toast(message, icon=":material/check_circle:")
 
 
-def commentary(ctx: Context, kpis: Sequence[Kpi], goals: Sequence[Goal], key: str) -> None:
+def commentary(
+    ctx: Context, kpis: Sequence[Kpi], goals: Sequence[Goal], key: str, needed: Sequence[tuple[str, str]] = ()
+) -> None:
+    """The month's commentary form; numbers that flipped or turned red without an explanation
+    are named above it and come first."""
     subjects = {f"kpi:{k.code}": k.name for k in kpis if access.may_comment(ctx.viewer, k.department)}
     subjects |= {
         f"goal:{g.code}": g.title for g in goals if access.may_comment(ctx.viewer, g.department, g.owner)
     }
     if not subjects:
         return
+    prompted = [f"{kind}:{code}" for kind, code in needed if f"{kind}:{code}" in subjects]
+    if prompted:
+        names = ", ".join(subjects[s] for s in prompted)
+        st.warning(t("forms.explain", count=len(prompted), names=names), icon=":material/edit_note:")
+    order = prompted + [s for s in subjects if s not in prompted]
     title = t("forms.comment_title", month=fmt.month_long(ctx.month))
-    with st.expander(title, icon=":material/edit_note:"), st.form(f"{key}.comment", clear_on_submit=True):
-        subject = st.selectbox(t("forms.comment_on"), list(subjects), format_func=subjects.get)
+    with (
+        st.expander(title, icon=":material/edit_note:", expanded=bool(prompted)),
+        st.form(f"{key}.comment", clear_on_submit=True),
+    ):
+        subject = st.selectbox(t("forms.comment_on"), order, format_func=subjects.get)
         text = st.text_area(t("forms.comment_text"), max_chars=edits.MAX_TEXT, help=t("forms.comment_help"))
         submitted = st.form_submit_button(t("forms.save"), type="primary")
     if submitted:

@@ -1,0 +1,72 @@
+"""Present: the month's meeting, one slide at a time, and the PPTX and PDF packs to hand out."""
+
+import streamlit as st
+
+from kpi import fmt
+from kpi.exports import pdf_pack, pptx_pack
+from kpi.i18n import t
+from kpi.ui import data, frame, present_view
+
+st.set_page_config(initial_sidebar_state="collapsed")
+ctx = frame.sidebar("present")
+slides, footer = data.deck(ctx.url, ctx.scope, ctx.month, ctx.language)
+closed = data.closed_month(ctx.url, ctx.month)
+
+requested = st.query_params.get("slide", "1")
+index = min(max(int(requested) - 1 if requested.isdigit() else 0, 0), len(slides) - 1)
+
+back, position, forward, pick = st.columns([1, 1, 1, 5], vertical_alignment="center")
+if back.button(t("present.previous"), icon=":material/arrow_back:", disabled=index == 0, key="present.back"):
+    index -= 1
+if forward.button(
+    t("present.next"), icon=":material/arrow_forward:", disabled=index == len(slides) - 1, key="present.next"
+):
+    index += 1
+chosen = pick.selectbox(
+    t("present.jump"),
+    range(len(slides)),
+    index=index,
+    key=f"present.jump.{index}",
+    format_func=lambda i: present_view.label(slides, i),
+    label_visibility="collapsed",
+)
+index = chosen
+st.query_params["slide"] = str(index + 1)
+position.markdown(f"**{index + 1} / {len(slides)}**")
+if closed:
+    st.caption(t("present.closed", when=fmt.day(closed[0].date()), who=closed[1]))
+else:
+    st.caption(t("deck.live"))
+
+present_view.render(slides[index])
+
+st.divider()
+pptx_col, pdf_col = st.columns(2)
+pack = (
+    pptx_pack.render(slides, footer)
+    if pptx_col.button(t("present.prepare_pptx"), key="present.pptx")
+    else None
+)
+if pack:
+    pptx_col.download_button(
+        t("present.download_pptx"),
+        pack,
+        file_name=f"cx-{ctx.month:%Y-%m}.pptx",
+        mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        icon=":material/slideshow:",
+        key="present.pptx.download",
+    )
+if pdf_col.button(t("present.prepare_pdf"), key="present.pdf"):
+    with pdf_col, st.spinner(t("present.making_pdf")):
+        try:
+            pdf = pdf_pack.from_pptx(pptx_pack.render(slides, footer))
+            pdf_col.download_button(
+                t("present.download_pdf"),
+                pdf,
+                file_name=f"cx-{ctx.month:%Y-%m}.pdf",
+                mime="application/pdf",
+                icon=":material/picture_as_pdf:",
+                key="present.pdf.download",
+            )
+        except pdf_pack.PdfUnavailable as unavailable:
+            st.error(str(unavailable))

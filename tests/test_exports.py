@@ -1,0 +1,127 @@
+"""Meeting packs: the PPTX holds the deck, the PDF the same pages, each scoped to the viewer."""
+
+import json
+import re
+from datetime import date
+
+import pytest
+from pptx import Presentation
+
+from kpi import cli, fmt, i18n
+from kpi.access import EVERYTHING
+from kpi.exports import pdf_pack
+from kpi.store import closing, edits, engine, imports, queries
+from tests.test_edits import ADMIN
+
+MONTH = "2026-10"
+
+
+def export(url, tmp_path, *args, fmt_="pptx"):
+    out = tmp_path / f"pack.{fmt_}"
+    assert (
+        cli.main(["--db", url, *args, "export", "--month", MONTH, "--format", fmt_, "--out", str(out)]) == 0
+    )
+    return out
+
+
+def all_text(path):
+    """Every text in a PPTX: titles, text boxes, table cells, chart titles and categories."""
+    texts = []
+    for slide in Presentation(str(path)).slides:
+        for shape in slide.shapes:
+            if shape.has_text_frame:
+                texts.append(shape.text_frame.text)
+            if shape.has_table:
+                texts += [cell.text for row in shape.table.rows for cell in row.cells]
+            if shape.has_chart and shape.chart.has_title:
+                texts.append(shape.chart.chart_title.text_frame.text)
+                texts += [str(c) for c in shape.chart.plots[0].categories]
+    return "\n".join(texts)
+
+
+def titles(path):
+    return [slide.shapes[0].text_frame.text for slide in Presentation(str(path)).slides]
+
+
+def test_the_pack_holds_the_meeting(demo_url, tmp_path):
+    path = export(demo_url, tmp_path)
+    names = titles(path)
+    assert names[0] == "Customer experience — October 2026"
+    assert names[1] == "Strategic goals"
+    assert names[2:6] == [
+        "More customers recommend us",
+        "Customers find us effortless to deal with",
+        "Fewer customers leave us",
+        "Business customers recommend us",
+    ]
+    assert "Needs attention" in names and "Customer service" in names and names[-1] == "Actions due"
+    assert len(names) == 17
+
+
+def test_the_strategic_slide_agrees_with_status_json(demo_duckdb_url, tmp_path, capsys):
+    path = export(demo_duckdb_url, tmp_path)
+    capsys.readouterr()
+    assert cli.main(["--db", demo_duckdb_url, "status", "--month", MONTH, "--json"]) == 0
+    status = json.loads(capsys.readouterr().out)
+    slide = Presentation(str(path)).slides[1]
+    table = next(s for s in slide.shapes if s.has_table).table
+    rows = {r.cells[0].text: (r.cells[1].text, r.cells[3].text) for r in list(table.rows)[1:]}
+    units = {k["code"]: k["unit"] for k in status["kpis"]}
+    words = {
+        "on_track": "✓ On track",
+        "off_track": "✕ Off track",
+        "at_risk": "! At risk",
+        "achieved": "★ Achieved",
+    }
+    for goal in (g for g in status["goals"] if g["level"] == "strategic"):
+        assert rows[goal["title"]] == (fmt.value(goal["value"], units[goal["kpi"]]), words[goal["status"]])
+
+
+def test_a_department_heads_pack_names_no_other_department(demo_duckdb_url, tmp_path):
+    path = export(demo_duckdb_url, tmp_path, "--as", "henrik.juul@havnhjem.example")
+    text = all_text(path)
+    assert "IT operations" in text and "Server downtime" in text
+    with engine.reading(engine.create(demo_duckdb_url)) as conn:
+        others = [k.name for k in queries.kpis(conn, EVERYTHING) if k.department != "IT"]
+        others += [g.title for g in queries.goals(conn, EVERYTHING) if g.department != "IT"]
+        others += [d.name for d in queries.departments(conn, EVERYTHING) if d.code != "IT"]
+    assert [name for name in others if name in text] == []
+
+
+@pytest.mark.skipif(pdf_pack.soffice() is None, reason="LibreOffice is installed by make test")
+def test_the_pdf_has_the_same_pages_and_opens_in_a_real_office_suite(demo_duckdb_url, tmp_path):
+    pptx = export(demo_duckdb_url, tmp_path)
+    pdf = export(demo_duckdb_url, tmp_path, fmt_="pdf").read_bytes()
+    assert pdf.startswith(b"%PDF")
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert pages == len(Presentation(str(pptx)).slides) == 17
+
+
+def test_a_closed_month_stays_as_closed_in_the_pack(demo_duckdb_url, tmp_path):
+    store = engine.create(demo_duckdb_url)
+    with engine.writing(store) as conn:
+        closing.close(conn, ADMIN, date(2026, 10, 1))
+    imports.run(store, "measurements", b"kpi;month;value\nCS_WAIT;2026-10;99\n", "late.csv", ADMIN.email)
+    text = all_text(export(demo_duckdb_url, tmp_path))
+    assert "Numbers as closed for the meeting." in text
+    assert "75 s" in text and "Revised after close: 75 s → 99 s" in text
+    with engine.reading(store) as conn:
+        audit = queries.audit(conn, tables=["measurement"], key="CS_WAIT|2026-10")
+    assert '"value": 99.0' in audit[0]["after"]
+
+
+def test_commentary_is_text_in_the_slides(demo_duckdb_url, tmp_path):
+    with engine.writing(engine.create(demo_duckdb_url)) as conn:
+        edits.add_commentary(
+            conn, ADMIN, month=date(2026, 10, 1), goal="S1", text="<script>alert(1)</script> on course"
+        )
+    assert "<script>alert(1)</script> on course" in all_text(export(demo_duckdb_url, tmp_path))
+
+
+def test_a_danish_pack_speaks_danish(demo_duckdb_url, tmp_path):
+    text = all_text(export(demo_duckdb_url, tmp_path, "--lang", "da"))
+    assert "Kundeoplevelse — oktober 2026" in text and "Strategiske mål" in text
+    assert "okt. 2026" in text and "sep. 2026" in text  # month names on the chart axis
+    assert "78,5 %" in text and "✓ På sporet" in text  # decimal comma, Danish status words
+    with i18n.use("en"):
+        assert "October" not in text
