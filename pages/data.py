@@ -3,7 +3,7 @@
 import streamlit as st
 
 from kpi.i18n import t
-from kpi.ui import audit_view, data, definitions_view, forms, frame, import_view
+from kpi.ui import audit_view, closing_view, data, definitions_view, forms, frame, import_view
 
 ctx = frame.sidebar("data")
 forms.flash()
@@ -12,9 +12,10 @@ st.caption(t("definitions.intro"))
 defs = data.definitions(ctx.url, ctx.language)
 people = {p.email: p for p in data.people(ctx.url)}
 
-import_tab, goals_tab, kpis_tab, promises_tab, priorities_tab, audit_tab = st.tabs(
+import_tab, close_tab, goals_tab, kpis_tab, promises_tab, priorities_tab, audit_tab = st.tabs(
     [
         t("definitions.tab_import"),
+        t("definitions.tab_close"),
         t("definitions.tab_goals"),
         t("definitions.tab_kpis"),
         t("definitions.tab_promises"),
@@ -24,6 +25,8 @@ import_tab, goals_tab, kpis_tab, promises_tab, priorities_tab, audit_tab = st.ta
 )
 with import_tab:
     import_view.panel(ctx)
+with close_tab:
+    closing_view.panel(ctx, people)
 with goals_tab:
     definitions_view.goal_editor(ctx, defs, people)
 with kpis_tab:

@@ -26,7 +26,8 @@ heading.title(t("departments.title", department=visible[code], month=fmt.month_l
 
 month_report = data.month_report(ctx.url, scope, ctx.month, ctx.language)
 history = data.history(ctx.url, scope, months.add(ctx.month, -departments_view.TREND_MONTHS), ctx.month)
-departments_view.kpi_cards(month_report, history)
+comments = data.commentary(ctx.url, scope, ctx.month, ctx.month, ctx.language)
+departments_view.kpi_cards(month_report, history, comments)
 
 st.subheader(t("departments.trends"))
 departments_view.trends(month_report, history)
@@ -57,7 +58,6 @@ with actions_col:
 with comments_col:
     st.subheader(t("departments.commentary", month=fmt.month(ctx.month)))
     subjects = {k.code: k.name for k in kpis} | {g.code: g.title for g in goals}
-    comments = data.commentary(ctx.url, scope, ctx.month, ctx.month, ctx.language)
     widgets.comment_list(comments, people, subjects)
     needed = attention.needs_commentary(month_report, comments)
     forms.commentary(ctx, kpis, goals, key="departments", needed=needed)

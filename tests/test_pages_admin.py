@@ -254,3 +254,38 @@ def test_the_departments_page_asks_for_explanations(app):
     at = open_page(app, "pages/departments.py", department="CS", **{"as": "camilla.berg@havnhjem.example"})
     warnings = " ".join(w.value for w in at.warning)
     assert "have no explanation yet" in warnings
+
+
+def test_numbers_carry_their_commentary_as_plain_text(app):
+    at = app(month="2026-10").run()
+    assert any("NPS keeps climbing" in e.value for e in at.text)  # beside the strategic tile
+    at.switch_page("pages/departments.py")
+    at.query_params["department"] = "CS"
+    at.run()
+    assert any(e.value.startswith("💬 Callback from the queue") for e in at.text)  # beside the KPI card
+
+
+def test_present_shows_a_closed_month_with_its_revisions(app, demo_duckdb_url):
+    from kpi.store import closing, imports
+
+    store = engine.create(demo_duckdb_url)
+    with engine.writing(store) as conn:
+        closing.close(conn, edits_admin(), date(2026, 10, 1))
+    imports.run(store, "measurements", b"kpi;month;value\nCS_WAIT;2026-10;99\n", "late.csv", ADMIN)
+    at = open_page(app, PRESENT)
+    assert "Numbers as closed on" in texts(at)
+    jump = [s for s in at.selectbox if s.key == "present.jump.0"][0]
+    jump.set_value(next(i for i, label in enumerate(jump.options) if "Customer service" in label)).run()
+    page = texts(at)
+    assert "Revised after close: 75 s → 99 s" in page and "75 s" in page
+
+
+def test_an_admin_closes_the_month_on_the_data_page(app, demo_duckdb_url):
+    at = open_page(app, DATA, **{"as": ADMIN})
+    [b for b in at.button if b.key == "data.close"][0].click().run()
+    assert not at.exception
+    assert "October 2026 was closed on" in " ".join(s.value for s in at.success)
+    from kpi.store import closing
+
+    with engine.reading(engine.create(demo_duckdb_url)) as conn:
+        assert closing.closed(conn, date(2026, 10, 1)).closed_by == ADMIN

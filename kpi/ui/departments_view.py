@@ -10,7 +10,7 @@ import streamlit as st
 
 from kpi import benchmarks, charts, fmt, months, palette, priorities, report
 from kpi.i18n import t
-from kpi.model import ActionStatus, Kpi, MonthValue
+from kpi.model import ActionStatus, Commentary, Kpi, MonthValue
 from kpi.ui import widgets
 
 PHASES = ("awareness", "evaluation", "purchase", "delivery", "after_sales", None)
@@ -28,7 +28,11 @@ def phase_title(phase: str | None) -> str:
     return t(f"phase.{phase or 'none'}")
 
 
-def kpi_cards(month_report: report.MonthReport, history: dict[str, list[MonthValue]]) -> None:
+def kpi_cards(
+    month_report: report.MonthReport,
+    history: dict[str, list[MonthValue]],
+    comments: Sequence[Commentary] = (),
+) -> None:
     for phase, rows in by_phase(list(month_report.kpis.values())):
         st.markdown(f"#### {phase_title(phase)}")
         for start in range(0, len(rows), CARDS_PER_ROW):
@@ -37,6 +41,7 @@ def kpi_cards(month_report: report.MonthReport, history: dict[str, list[MonthVal
             ):
                 with column:
                     _card(row, history.get(row.kpi.code, []), month_report.month)
+                    widgets.say([c for c in comments if c.kpi == row.kpi.code])
 
 
 def _card(row: report.KpiRow, points: Sequence[MonthValue], month: date) -> None:

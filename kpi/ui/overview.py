@@ -9,14 +9,18 @@ import streamlit as st
 
 from kpi import attention, fmt, palette, report
 from kpi.i18n import t
-from kpi.model import GoalStatus, Level, MonthValue, Promise
+from kpi.model import Commentary, GoalStatus, Level, MonthValue, Promise
 from kpi.ui import widgets
 
 TILES_PER_ROW = 4
 LEVELS = list(Level)
 
 
-def headline(month_report: report.MonthReport, history: dict[str, list[MonthValue]]) -> None:
+def headline(
+    month_report: report.MonthReport,
+    history: dict[str, list[MonthValue]],
+    comments: Sequence[Commentary] = (),
+) -> None:
     """One tile per top goal in scope (the strategic goals, for an executive)."""
     rows = [month_report.goals[node.goal.code] for node in month_report.roots]
     if not rows:
@@ -27,7 +31,7 @@ def headline(month_report: report.MonthReport, history: dict[str, list[MonthValu
         for column, row in zip(columns, rows[start : start + TILES_PER_ROW], strict=False):
             with column:
                 points = history.get(row.kpi.code, []) if row.kpi else []
-                widgets.goal_tile(row, points, month_report.month)
+                widgets.goal_tile(row, points, month_report.month, comments)
 
 
 def summary(month_report: report.MonthReport) -> None:

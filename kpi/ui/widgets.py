@@ -42,7 +42,15 @@ def goal_link(code: str, label: str) -> None:
     st.page_link(CASCADE_PAGE, label=label, query_params={"goal": code}, icon=":material/account_tree:")
 
 
-def goal_tile(row: GoalRow, points: Sequence[MonthValue], month: date) -> None:
+def say(comments: Sequence[Commentary]) -> None:
+    """The explanations of a number, beside it: plain text, never Markdown or HTML."""
+    for comment in comments:
+        st.text(f"💬 {comment.text}")
+
+
+def goal_tile(
+    row: GoalRow, points: Sequence[MonthValue], month: date, comments: Sequence[Commentary] = ()
+) -> None:
     """A headline tile: the goal, its status, its KPI's value with trend, delta and target."""
     kpi = row.kpi
     with st.container(border=True):
@@ -64,6 +72,7 @@ def goal_tile(row: GoalRow, points: Sequence[MonthValue], month: date) -> None:
             chart_type="line",
         )
         _tile_caption(row, points, month)
+        say([c for c in comments if c.goal == row.goal.code or (c.kpi and c.kpi == kpi.code)])
 
 
 def _tile_caption(row: GoalRow, points: Sequence[MonthValue], month: date) -> None:
