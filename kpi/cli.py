@@ -23,6 +23,29 @@ OPERATOR = Person("operator@localhost", "operator", Role.ADMIN, None)
 """Who the command line acts as without `--as`: whoever can open the store file has it all."""
 
 
+_ARGPARSE = {
+    "usage: ": "argparse.usage",
+    "positional arguments": "argparse.positional",
+    "options": "argparse.options",
+    "show this help message and exit": "argparse.help",
+    "the following arguments are required: %s": "argparse.required",
+    "unrecognized arguments: %s": "argparse.unrecognized",
+    "invalid choice: %(value)r (choose from %(choices)s)": "argparse.invalid_choice",
+    "%(prog)s: error: %(message)s\n": "argparse.error",
+    "expected one argument": "argparse.expected_one",
+    "argument %(argument_name)s: %(message)s": "argparse.argument",
+}
+"""argparse's own words, so `--help` and usage errors speak the chosen language too."""
+
+
+def _argparse_text(message: str) -> str:
+    key = _ARGPARSE.get(message)
+    return t(key) if key else message
+
+
+argparse._ = _argparse_text  # argparse looks its translation function up at call time
+
+
 class Rejected(Exception):
     """Input the command cannot accept; the message says why. Nothing was written."""
 

@@ -187,3 +187,22 @@ def test_the_checker_catches_a_bypass(tmp_path):
     finally:
         ROOT = saved
     assert len(found) == 2 and "Quarterly review" in found[0] and "Owner" in found[1]
+
+
+def test_the_command_line_help_speaks_danish():
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "kpi", "--lang", "da", "status", "--help"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert result.stdout.startswith("brug: python -m kpi status")
+    assert "tilvalg" in result.stdout and "vis denne hjælp og afslut" in result.stdout
+    assert "usage" not in result.stdout and "show this help" not in result.stdout
+    bad = subprocess.run(
+        [sys.executable, "-m", "kpi", "--lang", "da", "frobnicate"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert bad.returncode == 2 and "fejl: argument" in bad.stderr and "ugyldigt valg" in bad.stderr

@@ -132,7 +132,7 @@ def test_the_audit_log_filters_and_downloads(app):
     at.multiselect(key="data.audit.tables").set_value(["goal"]).run()
     assert not at.exception
     frame = at.dataframe[-1].value
-    assert set(frame["What"]) == {"goal"}
+    assert set(frame["What"]) == {"Goals"}
     download = [b for b in at.get("download_button") if b.key == "data.audit.download"]
     assert len(download) == 1 and download[0].proto.label == "Download as CSV"
 
@@ -289,3 +289,65 @@ def test_an_admin_closes_the_month_on_the_data_page(app, demo_duckdb_url):
 
     with engine.reading(engine.create(demo_duckdb_url)) as conn:
         assert closing.closed(conn, date(2026, 10, 1)).closed_by == ADMIN
+
+
+ENGLISH = [
+    "On track",
+    "Off track",
+    "At risk",
+    "On target",
+    "Off target",
+    "No data",
+    "Achieved",
+    "What changed",
+    "Needs attention",
+    "Goals behind",
+    "Customer promises kept",
+    "Strategic goals",
+    "Department",
+    "Previous",
+    "Next",
+    "Commentary",
+    "Actions",
+    "Target",
+    "Sub-goals",
+    "Month",
+    "Language",
+]
+"""English words that must not appear in the Danish pages ("Download" is Danish too)."""
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "pages/overview.py",
+        "pages/goal_cascade.py",
+        "pages/smart_goals.py",
+        "pages/departments.py",
+        "pages/present.py",
+        "pages/data.py",
+    ],
+)
+def test_every_page_speaks_danish(app, page):
+    from kpi import i18n
+
+    with i18n.use("da"):  # AppTest formats the pickers' labels in the test's own thread
+        check_danish(app, page)
+
+
+def check_danish(app, page):
+    at = app(month="2026-10", lang="da", **{"as": ADMIN}).run()
+    if page != "pages/overview.py":
+        at.switch_page(page)
+        at.query_params["slide"] = "2"
+        at.run()
+    assert not at.exception, at.exception
+    seen = texts(at) + "\n".join(str(b.label) for b in at.button) + "\n".join(w.label for w in at.selectbox)
+    seen += "\n".join(str(o) for w in at.selectbox for o in w.options)
+    seen += "\n".join(d.value.to_csv() for d in at.dataframe)
+    leftovers = [word for word in ENGLISH if word in seen]
+    assert leftovers == [], (page, leftovers)
+    if page != "pages/data.py":
+        assert any(
+            word in seen for word in ("På sporet", "Bagud", "I fare", "På mål", "Tæt på", "Nået", "✓")
+        ), page

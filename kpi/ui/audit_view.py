@@ -39,7 +39,9 @@ def log(ctx: Context, people: dict) -> None:
     rows = data.audit(ctx.url, tuple(tables), who or None, first, last, key or None)
     frame = pd.DataFrame(rows, columns=["at", "who", "table_name", "key", "before", "after"])
     st.caption(t("audit.count", count=len(frame), shown=min(len(frame), SHOWN_ROWS)))
-    shown = frame.head(SHOWN_ROWS).rename(columns={c: t(f"audit.col_{c}") for c in frame.columns})
+    shown = frame.head(SHOWN_ROWS).copy()
+    shown["table_name"] = [t(f"audit.table_{name}") for name in shown["table_name"]]
+    shown = shown.rename(columns={c: t(f"audit.col_{c}") for c in frame.columns})
     st.dataframe(shown, hide_index=True, width="stretch", height=420)
     buffer = io.StringIO()
     frame.to_csv(buffer, index=False)
