@@ -91,9 +91,18 @@ def demo_url(request) -> str:
     return request.getfixturevalue("pg_server").create_database(_fresh_name(), template=template)
 
 
+@pytest.fixture(params=BACKENDS)
+def app_url(request) -> str:
+    """The store the app under test reads: a private copy of the demo on each backend."""
+    if request.param == "duckdb":
+        return request.getfixturevalue("demo_duckdb_url")
+    template = request.getfixturevalue("demo_pg_template")
+    return request.getfixturevalue("pg_server").create_database(_fresh_name(), template=template)
+
+
 @pytest.fixture
-def app(demo_duckdb_url, monkeypatch):
-    monkeypatch.setenv("KPI_DATABASE_URL", demo_duckdb_url)
+def app(app_url, monkeypatch):
+    monkeypatch.setenv("KPI_DATABASE_URL", app_url)
     monkeypatch.setenv("KPI_AUTH_MODE", "demo")
     # AppTest keeps an unpicklable helper in session state; the app itself keeps the check on.
     from streamlit import config

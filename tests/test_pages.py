@@ -123,7 +123,7 @@ def test_tiles_say_how_far_from_target(app):
     assert "Same month last year:" in captions
 
 
-def test_goal_detail_shows_the_year_to_date_by_aggregation(app, demo_duckdb_url):
+def test_goal_detail_shows_the_year_to_date_by_aggregation(app, app_url):
     from datetime import date
 
     from kpi.access import EVERYTHING
@@ -134,7 +134,7 @@ def test_goal_detail_shows_the_year_to_date_by_aggregation(app, demo_duckdb_url)
     at.query_params["goal"] = "O9"  # as a link from the Overview would
     at.run()
     assert not at.exception
-    with engine.reading(engine.create(demo_duckdb_url)) as conn:
+    with engine.reading(engine.create(app_url)) as conn:
         minutes = [
             v.value
             for v in queries.month_values(conn, EVERYTHING, date(2026, 1, 1), date(2026, 10, 1))
@@ -174,7 +174,7 @@ def test_departments_follow_the_url(app):
     assert at.query_params["department"] == "IT"
 
 
-def test_a_head_writes_commentary_that_shows_as_plain_text(app, demo_duckdb_url):
+def test_a_head_writes_commentary_that_shows_as_plain_text(app, app_url):
     at = app(month="2026-10", **{"as": "camilla.berg@havnhjem.example"}).run()
     at.switch_page(DEPARTMENTS).run()
     assert len(at.get("form")) == 3  # commentary, new action, action status
@@ -190,7 +190,7 @@ def test_a_head_writes_commentary_that_shows_as_plain_text(app, demo_duckdb_url)
     from kpi.access import EVERYTHING
     from kpi.store import engine, queries
 
-    with engine.reading(engine.create(demo_duckdb_url)) as conn:
+    with engine.reading(engine.create(app_url)) as conn:
         comments = queries.commentary(conn, EVERYTHING, date(2026, 10, 1), date(2026, 10, 1))
     assert any(c.author == "camilla.berg@havnhjem.example" and "Queue callback" in c.text for c in comments)
 

@@ -51,7 +51,7 @@ def test_smart_page_filters_to_failing_goals_of_a_department(app):
     ]
 
 
-def test_an_owner_accepts_a_goal_and_the_tick_and_audit_follow(app, demo_duckdb_url):
+def test_an_owner_accepts_a_goal_and_the_tick_and_audit_follow(app, app_url):
     at = open_page(app, SMART, **{"as": "ida.krogh@havnhjem.example"})
     page = texts(at)
     assert "2 of your goals wait for your acceptance" in page
@@ -60,13 +60,13 @@ def test_an_owner_accepts_a_goal_and_the_tick_and_audit_follow(app, demo_duckdb_
     assert not at.exception
     row = at.dataframe[0].value.set_index("Goal").loc["Fewer customers complain about campaigns"]
     assert row["Accepted"] == "✓" and row["Score"] == "5/5"
-    with engine.reading(engine.create(demo_duckdb_url)) as conn:
+    with engine.reading(engine.create(app_url)) as conn:
         audit = conn.execute(sa.select(schema.audit).order_by(schema.audit.c.id.desc())).mappings().first()
     assert audit["who"] == "ida.krogh@havnhjem.example" and audit["key"] == "O18"
     assert audit["after"] == f'{{"accepted_at": "{date.today().isoformat()}"}}'
 
 
-def test_the_data_page_is_for_administrators_only(app, demo_duckdb_url):
+def test_the_data_page_is_for_administrators_only(app, app_url):
     at = app(month="2026-10").run()  # an executive: not in the navigation
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page(DATA)
@@ -94,11 +94,11 @@ def target_field(at):
     return [w for w in at.text_input if w.label == "Target" and w.proto.form_id == "data.goal.O1"][0]
 
 
-def test_an_admin_changes_a_target_and_the_audit_and_history_keep_both(app, demo_duckdb_url):
+def test_an_admin_changes_a_target_and_the_audit_and_history_keep_both(app, app_url):
     at = edit_goal(app, "O1")
     target_field(at).input("55,5")
     save(at)
-    with engine.reading(engine.create(demo_duckdb_url)) as conn:
+    with engine.reading(engine.create(app_url)) as conn:
         goal = next(g for g in queries.goals(conn, EVERYTHING) if g.code == "O1")
         history = queries.target_history(conn, "O1")
     assert goal.target == 55.5 and goal.accepted_at is None
@@ -109,9 +109,9 @@ def test_an_admin_changes_a_target_and_the_audit_and_history_keep_both(app, demo
     assert "target changed from 60 s to **56 s** by Sofie Dahl" in texts(at)
 
 
-def test_invalid_edits_explain_themselves_and_change_nothing(app, demo_duckdb_url):
+def test_invalid_edits_explain_themselves_and_change_nothing(app, app_url):
     def snapshot():
-        with engine.reading(engine.create(demo_duckdb_url)) as conn:
+        with engine.reading(engine.create(app_url)) as conn:
             return queries.table_counts(conn), next(
                 g for g in queries.goals(conn, EVERYTHING) if g.code == "O1"
             )
@@ -137,13 +137,13 @@ def test_the_audit_log_filters_and_downloads(app):
     assert len(download) == 1 and download[0].proto.label == "Download as CSV"
 
 
-def test_a_parent_loop_in_the_editor_is_refused(app, demo_duckdb_url):
+def test_a_parent_loop_in_the_editor_is_refused(app, app_url):
     at = open_page(app, DATA, **{"as": ADMIN})
     at.selectbox(key="data.goal").set_value("T8").run()
     [w for w in at.selectbox if w.key == "data.goal.T8.parent"][0].set_value("O1")  # its own sub-goal
     [b for b in at.get("form_submit_button") if b.proto.form_id == "data.goal.T8"][0].click().run()
     assert "would make it its own ancestor" in " ".join(e.value for e in at.error)
-    with engine.reading(engine.create(demo_duckdb_url)) as conn:
+    with engine.reading(engine.create(app_url)) as conn:
         assert next(g for g in queries.goals(conn, EVERYTHING) if g.code == "T8").parent == "S3"
 
 
@@ -165,27 +165,27 @@ def import_tab(app, kind):
     return at
 
 
-def test_importing_a_danish_file_previews_then_confirms(app, demo_duckdb_url):
+def test_importing_a_danish_file_previews_then_confirms(app, app_url):
     at = import_tab(app, "measurements")
     at.file_uploader(key="data.import.file.measurements").upload(
         "measurements.csv", (SAMPLES / "measurements.csv").read_bytes(), "text/csv"
     ).run()
     assert not at.exception
     assert "Ready to import — 5 rows: 5 new, 0 replaced, 0 unchanged." in texts(at)
-    with engine.reading(engine.create(demo_duckdb_url)) as conn:
+    with engine.reading(engine.create(app_url)) as conn:
         assert (
             queries.month_values(conn, EVERYTHING, date(2026, 11, 1), date(2026, 11, 1)) == []
         )  # preview only
     [b for b in at.button if b.key == "data.import.confirm"][0].click().run()
     assert not at.exception
     assert "Imported — 5 rows: 5 new" in " ".join(s.value for s in at.success)
-    with engine.reading(engine.create(demo_duckdb_url)) as conn:
+    with engine.reading(engine.create(app_url)) as conn:
         values = queries.month_values(conn, EVERYTHING, date(2026, 11, 1), date(2026, 11, 1))
     assert {v.kpi: v.value for v in values}["CS_WAIT"] == 88.5
 
 
-def test_a_bad_upload_lists_every_problem_and_writes_nothing(app, demo_duckdb_url):
-    with engine.reading(engine.create(demo_duckdb_url)) as conn:
+def test_a_bad_upload_lists_every_problem_and_writes_nothing(app, app_url):
+    with engine.reading(engine.create(app_url)) as conn:
         before = queries.table_counts(conn)
     at = import_tab(app, "measurements")
     bad = b"kpi;month;value\nCS_WAIT;2026-13;80\nCS_SL;2026-11;76,5%\n"
@@ -194,7 +194,7 @@ def test_a_bad_upload_lists_every_problem_and_writes_nothing(app, demo_duckdb_ur
     problems = next(d.value for d in at.dataframe if "Problem" in d.value.columns)
     assert list(problems["Row"]) == [2, 3] and list(problems["Column"]) == ["month", "value"]
     assert not [b for b in at.button if b.key == "data.import.confirm"]
-    with engine.reading(engine.create(demo_duckdb_url)) as conn:
+    with engine.reading(engine.create(app_url)) as conn:
         assert queries.table_counts(conn) == before
 
 
@@ -222,10 +222,10 @@ def test_present_steps_through_the_deck_with_the_slide_in_the_url(app):
     assert at.query_params["slide"] == "2"
 
 
-def test_present_opens_on_the_slide_in_the_url_and_shows_commentary_as_text(app, demo_duckdb_url):
+def test_present_opens_on_the_slide_in_the_url_and_shows_commentary_as_text(app, app_url):
     from kpi.store import edits
 
-    with engine.writing(engine.create(demo_duckdb_url)) as conn:
+    with engine.writing(engine.create(app_url)) as conn:
         edits.add_commentary(
             conn, edits_admin(), month=date(2026, 10, 1), goal="S1", text="<script>alert(1)</script>"
         )
@@ -265,10 +265,10 @@ def test_numbers_carry_their_commentary_as_plain_text(app):
     assert any(e.value.startswith("💬 Callback from the queue") for e in at.text)  # beside the KPI card
 
 
-def test_present_shows_a_closed_month_with_its_revisions(app, demo_duckdb_url):
+def test_present_shows_a_closed_month_with_its_revisions(app, app_url):
     from kpi.store import closing, imports
 
-    store = engine.create(demo_duckdb_url)
+    store = engine.create(app_url)
     with engine.writing(store) as conn:
         closing.close(conn, edits_admin(), date(2026, 10, 1))
     imports.run(store, "measurements", b"kpi;month;value\nCS_WAIT;2026-10;99\n", "late.csv", ADMIN)
@@ -280,14 +280,14 @@ def test_present_shows_a_closed_month_with_its_revisions(app, demo_duckdb_url):
     assert "Revised after close: 75 s → 99 s" in page and "75 s" in page
 
 
-def test_an_admin_closes_the_month_on_the_data_page(app, demo_duckdb_url):
+def test_an_admin_closes_the_month_on_the_data_page(app, app_url):
     at = open_page(app, DATA, **{"as": ADMIN})
     [b for b in at.button if b.key == "data.close"][0].click().run()
     assert not at.exception
     assert "October 2026 was closed on" in " ".join(s.value for s in at.success)
     from kpi.store import closing
 
-    with engine.reading(engine.create(demo_duckdb_url)) as conn:
+    with engine.reading(engine.create(app_url)) as conn:
         assert closing.closed(conn, date(2026, 10, 1)).closed_by == ADMIN
 
 
