@@ -10,7 +10,7 @@ PORT   ?= 8501
 SUDO   := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint check-architecture system-deps demo bench clean
+.PHONY: run test lint check-architecture system-deps demo bench load clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,9 @@ test: system-deps lint check-architecture
 
 bench: $(VENV)/.dev-deps
 	$(BIN)/python benchmarks/run.py
+
+load: $(VENV)/.dev-deps system-deps
+	$(BIN)/python tools/load.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache screenshots

@@ -1,11 +1,20 @@
 """The benchmark: our time against a reference measured in the same run, as a ratio.
 
-    make bench            (or: python benchmarks/run.py [--rows N])
+    make bench            (or: python benchmarks/run.py [--quick])
+
+Builds a large company with the demo generator (428 departments, 2,020 KPIs, 1,776 goals, ten
+years of monthly values, 5 million survey answers) in a temporary DuckDB store, then measures:
+
+- status_vs_sql_floor: every KPI's and goal's status for a month (kpi.store.reports) against
+  one hand-written DuckDB query computing the same month values (the floor);
+- status_vs_pandas: the same against a plain-pandas implementation of the month values;
+- page_<page>_warm / _cold: each page's server-side run in AppTest, first and cached;
+- import_vs_read_csv: 1 million survey answers through the full import against DuckDB's read_csv;
+- pptx_30_slides: a 30-slide pack against python-pptx writing 30 slides of plain text;
+- app_peak_memory_mb: the peak memory of a `streamlit run` process that served every page.
 
 Prints a table and writes benchmarks/results.json:
 {"date", "machine", "items": [{"name", "ours_s", "reference", "reference_s", "ratio"}]}.
-Items so far: `import_vs_read_csv` (a file of 1 million survey answers through the full import,
-with every cell checked and the audit written, against DuckDB's own read_csv into a table).
 """
 
 from __future__ import annotations
@@ -13,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import sys
 import tempfile
 import time
@@ -23,71 +31,46 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kpi.demo.generate import generate  # noqa: E402
-from kpi.store import engine, imports, loading, setup  # noqa: E402
-
-END = date(2026, 10, 1)
+from benchmarks import items
 
 
 def _machine() -> str:
-    cores = os.cpu_count()
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return f"{cores} cores, {memory:.0f} GiB"
-
-
-def _answers_file(folder: Path, rows: int) -> Path:
-    rng = random.Random(2026)
-    path = folder / "answers.csv"
-    with path.open("w", encoding="utf-8") as out:
-        out.write("kpi,date,score,segment,touchpoint\n")
-        for i in range(rows):
-            year, month = 2000 + i // 40_000, 1 + (i // 3_000) % 12
-            out.write(f"NPS,{year}-{month:02d}-{1 + i % 28:02d},{rng.randint(0, 10)},private,webshop\n")
-    return path
-
-
-def import_vs_read_csv(folder: Path, rows: int) -> dict:
-    store = engine.create(f"duckdb:///{folder / 'ours.duckdb'}")
-    setup.ensure(store)
-    with engine.writing(store) as conn:
-        loading.load_company(conn, generate(END, history=2, answers_factor=0.01), who="bench")
-    path = _answers_file(folder, rows)
-    data = path.read_bytes()
-    started = time.perf_counter()
-    summary = imports.run(store, "responses", data, path.name, "bench")
-    ours = time.perf_counter() - started
-    assert summary.counts.get("inserted") == rows, summary.counts
-
-    import duckdb
-
-    reference = duckdb.connect(str(folder / "reference.duckdb"))
-    started = time.perf_counter()
-    reference.execute(f"CREATE TABLE response AS SELECT * FROM read_csv('{path}', header = true)")
-    reference_s = time.perf_counter() - started
-    reference.close()
-    return {
-        "name": "import_vs_read_csv",
-        "ours_s": round(ours, 3),
-        "reference": "duckdb read_csv into a table",
-        "reference_s": round(reference_s, 3),
-        "ratio": round(ours / reference_s, 1),
-        "rows": rows,
-    }
+    return f"{os.cpu_count()} cores, {memory:.0f} GiB"
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--quick", action="store_true", help="a small company, to try the benchmark out")
     args = parser.parse_args()
+    results = []
+    started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="kpi-bench-") as tmp:
-        items = [import_vs_read_csv(Path(tmp), args.rows)]
-    result = {"date": date.today().isoformat(), "machine": _machine(), "items": items}
-    print(f"{'item':<24}{'ours (s)':>10}{'reference (s)':>15}{'ratio':>8}  reference")
-    for item in items:
-        print(
-            f"{item['name']:<24}{item['ours_s']:>10}{item['reference_s']:>15}{item['ratio']:>8}  {item['reference']}"
-        )
+        folder = Path(tmp)
+        store = items.build_company(folder, quick=args.quick)
+        print(f"company built in {time.perf_counter() - started:.0f} s", flush=True)
+        for measure in (
+            items.status_vs_sql_floor,
+            items.status_vs_pandas,
+            items.pages,
+            items.import_vs_read_csv,
+            items.pptx_30_slides,
+            items.app_peak_memory,
+        ):
+            produced = measure(folder, store, quick=args.quick)
+            for item in produced if isinstance(produced, list) else [produced]:
+                results.append(item)
+                reference = (
+                    f"{item['reference_s']:>10}" if item.get("reference_s") is not None else f"{'':>10}"
+                )
+                ratio = f"{item['ratio']:>7}" if item.get("ratio") is not None else f"{'':>7}"
+                print(
+                    f"{item['name']:<28}{item['ours_s']:>10}{reference}{ratio}  {item['reference'] or ''}",
+                    flush=True,
+                )
+    result = {"date": date.today().isoformat(), "machine": _machine(), "items": results}
     (ROOT / "benchmarks" / "results.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    print(f"done in {time.perf_counter() - started:.0f} s; written to benchmarks/results.json")
     return 0
 
 

@@ -1,0 +1,263 @@
+"""The benchmark's items: each measures ours and a reference in the same run (see run.py)."""
+
+from __future__ import annotations
+
+import io
+import os
+import random
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+from pptx import Presentation
+from pptx.util import Inches, Pt
+from sqlalchemy.engine import Engine
+
+from kpi import months
+from kpi.access import EVERYTHING
+from kpi.demo.generate import generate, load_spec
+from kpi.store import engine, imports, loading, packs, reports, setup
+
+ROOT = Path(__file__).resolve().parents[1]
+MONTH = date(2026, 10, 1)
+SCALE, HISTORY, ANSWERS = 61, 120, 5_000_000
+
+
+def _item(name: str, ours: float, reference: str | None, reference_s: float | None) -> dict:
+    ratio = round(ours / reference_s, 2) if reference_s else None
+    return {
+        "name": name,
+        "ours_s": round(ours, 3),
+        "reference": reference,
+        "reference_s": None if reference_s is None else round(reference_s, 3),
+        "ratio": ratio,
+    }
+
+
+def _best(run, repeat: int = 3) -> float:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def build_company(folder: Path, *, quick: bool) -> Engine:
+    scale, history, answers = (3, 24, 200_000) if quick else (SCALE, HISTORY, ANSWERS)
+    spec = load_spec()
+    per_month = sum(k.get("answers", 0) * (1 if k["department"] == "MGMT" else scale) for k in spec["kpis"])
+    company = generate(MONTH, scale=scale, history=history, answers_factor=answers / (per_month * history))
+    store = engine.create(f"duckdb:///{folder / 'company.duckdb'}")
+    setup.ensure(store)
+    with engine.writing(store) as conn:
+        loading.load_company(conn, company, who="bench")
+    return store
+
+
+def _path(store: Engine) -> str:
+    return str(store.url.database)
+
+
+FLOOR_SQL = """
+SELECT kpi, value FROM measurement WHERE month = $month
+UNION ALL
+SELECT r.kpi,
+       CASE k.aggregation
+         WHEN 'nps' THEN 100.0 * (count(*) FILTER (WHERE score >= 9) - count(*) FILTER (WHERE score <= 6)) / count(*)
+         WHEN 'csat' THEN 100.0 * count(*) FILTER (WHERE score >= 4) / count(*)
+         ELSE avg(score) END
+FROM response r JOIN kpi k ON k.code = r.kpi
+WHERE r.date >= $month AND r.date < $next
+GROUP BY r.kpi, k.aggregation
+"""
+
+
+def status_vs_sql_floor(folder: Path, store: Engine, *, quick: bool) -> dict:
+    def ours() -> None:
+        with engine.reading(store) as conn:
+            reports.month_report(conn, EVERYTHING, MONTH, "en")
+
+    def floor() -> None:
+        con = duckdb.connect(_path(store), read_only=True)
+        con.execute(FLOOR_SQL, {"month": MONTH, "next": months.add(MONTH, 1)}).fetchall()
+        con.close()
+
+    return _item("status_vs_sql_floor", _best(ours), "one DuckDB query for the month's values", _best(floor))
+
+
+def status_vs_pandas(folder: Path, store: Engine, *, quick: bool) -> dict:
+    def ours() -> None:
+        with engine.reading(store) as conn:
+            reports.month_report(conn, EVERYTHING, MONTH, "en")
+
+    def plain_pandas() -> None:
+        con = duckdb.connect(_path(store), read_only=True)
+        measurements = con.execute("SELECT kpi, month, value FROM measurement").df()
+        answers = con.execute("SELECT kpi, date, score FROM response").df()
+        kinds = con.execute("SELECT code AS kpi, aggregation FROM kpi").df()
+        con.close()
+        month = measurements[measurements["month"] == pd.Timestamp(MONTH)]
+        answers = answers[
+            (answers["date"] >= pd.Timestamp(MONTH)) & (answers["date"] < pd.Timestamp(months.add(MONTH, 1)))
+        ]
+        answers = answers.merge(kinds, on="kpi")
+        answers["promoter"], answers["detractor"] = answers["score"] >= 9, answers["score"] <= 6
+        answers["satisfied"] = answers["score"] >= 4
+        grouped = (
+            answers.groupby(["kpi", "aggregation"])
+            .agg(
+                n=("score", "size"),
+                mean=("score", "mean"),
+                p=("promoter", "mean"),
+                d=("detractor", "mean"),
+                s=("satisfied", "mean"),
+            )
+            .reset_index()
+        )
+        grouped["value"] = grouped.apply(
+            lambda r: (
+                100 * (r.p - r.d)
+                if r.aggregation == "nps"
+                else 100 * r.s
+                if r.aggregation == "csat"
+                else r["mean"]
+            ),
+            axis=1,
+        )
+        pd.concat([month[["kpi", "value"]], grouped[["kpi", "value"]]])
+
+    return _item(
+        "status_vs_pandas", _best(ours), "plain pandas over the whole tables", _best(plain_pandas, 1)
+    )
+
+
+PAGES = ["overview", "goal_cascade", "smart_goals", "departments", "present", "data"]
+
+
+def pages(folder: Path, store: Engine, *, quick: bool) -> list[dict]:
+    """Each page's server-side run in AppTest as an administrator: first (cold) and cached (warm)."""
+    script = ROOT / "benchmarks" / "page_times.py"
+    env = {**os.environ, "KPI_DATABASE_URL": f"duckdb:///{_path(store)}", "KPI_AUTH_MODE": "demo"}
+    out = subprocess.run(
+        [sys.executable, str(script), *PAGES],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=900,
+    )
+    results = []
+    for line in out.stdout.splitlines():
+        name, cold, warm = line.split()
+        results.append(_item(f"page_{name}_cold", float(cold), None, None))
+        results.append(_item(f"page_{name}_warm", float(warm), None, None))
+    return results
+
+
+def import_vs_read_csv(folder: Path, store: Engine, *, quick: bool) -> dict:
+    rows = 100_000 if quick else 1_000_000
+    small = engine.create(f"duckdb:///{folder / 'import.duckdb'}")
+    setup.ensure(small)
+    with engine.writing(small) as conn:
+        loading.load_company(conn, generate(MONTH, history=2, answers_factor=0.01), who="bench")
+    rng = random.Random(2026)
+    path = folder / "answers.csv"
+    with path.open("w", encoding="utf-8") as out:
+        out.write("kpi,date,score,segment,touchpoint\n")
+        for i in range(rows):
+            out.write(
+                f"NPS,{2000 + i // 40_000}-{1 + (i // 3_000) % 12:02d}-{1 + i % 28:02d},{rng.randint(0, 10)},private,web\n"
+            )
+    data = path.read_bytes()
+    started = time.perf_counter()
+    imports.run(small, "responses", data, path.name, "bench")
+    ours = time.perf_counter() - started
+    reference = duckdb.connect(str(folder / "reference.duckdb"))
+    started = time.perf_counter()
+    reference.execute(f"CREATE TABLE response AS SELECT * FROM read_csv('{path}', header = true)")
+    reference_s = time.perf_counter() - started
+    reference.close()
+    return _item("import_vs_read_csv", ours, f"DuckDB read_csv of {rows:,} rows into a table", reference_s)
+
+
+def pptx_30_slides(folder: Path, store: Engine, *, quick: bool) -> dict:
+    from kpi.exports import pptx_pack
+
+    with engine.reading(store) as conn:
+        slides = packs.slides(conn, EVERYTHING, MONTH, "en")[:30]
+
+    def ours() -> None:
+        pptx_pack.render(slides, "CX Cockpit")
+
+    def plain() -> None:
+        deck = Presentation()
+        for number in range(30):
+            slide = deck.slides.add_slide(deck.slide_layouts[6])
+            box = slide.shapes.add_textbox(Inches(1), Inches(1), Inches(8), Inches(1)).text_frame
+            box.text = f"Slide {number}"
+            box.paragraphs[0].runs[0].font.size = Pt(32)
+        deck.save(io.BytesIO())
+
+    return _item("pptx_30_slides", _best(ours), "python-pptx: 30 slides of plain text", _best(plain))
+
+
+def app_peak_memory(folder: Path, store: Engine, *, quick: bool) -> dict:
+    """Serve every page once with `streamlit run` (a real browser) and read the process's peak memory."""
+    from playwright.sync_api import sync_playwright
+
+    from tools.screenshot import CHROMIUM, CHROMIUM_ARGS, settle
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "KPI_DATABASE_URL": f"duckdb:///{_path(store)}", "KPI_AUTH_MODE": "demo"}
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    started = time.perf_counter()
+    try:
+        for _ in range(240):
+            try:
+                if urllib.request.urlopen(f"{base}/_stcore/health", timeout=2).read() == b"ok":
+                    break
+            except OSError:
+                time.sleep(0.25)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            for name in PAGES:
+                path = "" if name == "overview" else name
+                page.goto(f"{base}/{path}?month={months.key(MONTH)}&as=sofie.dahl@havnhjem.example")
+                settle(page, 1.0)
+            browser.close()
+        status = Path(f"/proc/{process.pid}/status").read_text()
+        peak_kb = int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM")))
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    item = _item("app_peak_memory_mb", peak_kb / 1024, None, None)
+    item["served_s"] = round(time.perf_counter() - started, 1)
+    return item
