@@ -191,14 +191,46 @@ def test_a_version_1_store_is_upgraded_in_place_keeping_its_data(empty_url):
     store = engine.create(empty_url)
     setup.ensure(store)
     with engine.writing(store) as conn:  # make it look like a store written by release 0.1 (schema 1)
+        conn.exec_driver_sql("DROP TABLE response_month")  # v4
         for statement in [*reversed(schema.MIGRATIONS[3]), *reversed(schema.MIGRATIONS[2])]:
             table, column = statement.split()[2], statement.split()[5]
             conn.exec_driver_sql(f"ALTER TABLE {table} DROP COLUMN {column}")
         setup.set_meta(conn, "schema_version", "1")
         conn.exec_driver_sql("INSERT INTO department (code, name) VALUES ('CS', 'Customer service')")
+        conn.exec_driver_sql(
+            "INSERT INTO kpi (code, name, department, unit, direction, aggregation, tolerance, definition) "
+            "VALUES ('NPS', 'NPS', 'CS', 'nps', 'higher', 'nps', 0.1, '')"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO response (id, kpi, date, score, segment, touchpoint) VALUES "
+            "(1, 'NPS', '2026-10-03', 10, '', ''), (2, 'NPS', '2026-10-09', 3, '', ''), "
+            "(3, 'NPS', '2026-10-20', 9, '', '')"
+        )
     assert setup.ensure(store) == schema.SCHEMA_VERSION
     with engine.reading(store) as conn:
         assert setup.version(conn) == schema.SCHEMA_VERSION
         assert "snapshot" in {c["name"] for c in sa.inspect(conn).get_columns("month_close")}
         assert {c["name"] for c in sa.inspect(conn).get_columns("kpi")} >= {"benchmark", "retired_at"}
         assert [d.name for d in queries.departments(conn, EVERYTHING)] == ["Customer service"]
+        nps = queries.month_values(
+            conn, EVERYTHING, date(2026, 10, 1), date(2026, 10, 1)
+        )  # summary backfilled
+        assert [(v.kpi, v.n) for v in nps] == [("NPS", 3)] and nps[0].value == pytest.approx(100 / 3)
+
+
+def test_the_answer_summary_always_equals_the_answers(demo_url):
+    from kpi.store import imports
+
+    store = engine.create(demo_url)
+    imports.run(store, "responses", b"kpi,date,score\nNPS,2026-10-02,10\nNPS,2026-10-03,2\n", "oct.csv", "test")
+    fresh = (
+        "SELECT kpi, CAST(date_trunc('month', date) AS DATE) AS month, count(*) AS n, "
+        "count(*) FILTER (WHERE score >= 9) AS promoters, count(*) FILTER (WHERE score <= 6) AS detractors, "
+        "count(*) FILTER (WHERE score >= 4) AS satisfied, CAST(sum(score) AS FLOAT) AS total, "
+        "CAST(sum(score * score) AS FLOAT) AS total_sq FROM response GROUP BY 1, 2 ORDER BY 1, 2"
+    )
+    with engine.reading(store) as conn:
+        expected = [tuple(r) for r in conn.exec_driver_sql(fresh)]
+        kept = [tuple(r) for r in conn.execute(sa.select(schema.response_month).order_by("kpi", "month"))]
+    assert kept == expected
+    assert [r for r in kept if r[0] == "NPS" and r[1] == date(2026, 10, 1)][0][2] == 2   # the month was replaced

@@ -161,34 +161,15 @@ def month_values(conn: sa.Connection, scope: Scope, first: date, last: date) -> 
     return values + _survey_values(conn, scope, first, last)
 
 
-def _count_if(condition: sa.ColumnElement[bool]) -> sa.ColumnElement:
-    return sa.cast(sa.func.sum(sa.case((condition, 1), else_=0)), sa.Integer)
-
-
 def _survey_values(conn: sa.Connection, scope: Scope, first: date, last: date) -> list[MonthValue]:
-    r, k = s.response, s.kpi
-    month = sa.cast(sa.func.date_trunc("month", r.c.date), sa.Date).label("month")
-    score = r.c.score
+    """Survey KPIs' monthly scores from the answer counts kept beside the answers (response_month)."""
+    r, k = s.response_month, s.kpi
     stmt = (
-        sa.select(
-            r.c.kpi,
-            month,
-            k.c.aggregation,
-            sa.cast(sa.func.count(), sa.Integer).label("n"),
-            _count_if(score >= 9).label("promoters"),
-            _count_if(score <= 6).label("detractors"),
-            _count_if(score >= 4).label("satisfied"),
-            sa.cast(sa.func.sum(score), sa.Float).label("total"),
-            sa.cast(sa.func.sum(score * score), sa.Float).label("total_sq"),
-        )
+        sa.select(r, k.c.aggregation)
         .join(k, k.c.code == r.c.kpi)
         .where(
-            _in_scope(k.c.department, scope),
-            k.c.retired_at.is_(None),
-            r.c.date >= first,
-            r.c.date <= months.end_of(last),
+            _in_scope(k.c.department, scope), k.c.retired_at.is_(None), r.c.month >= first, r.c.month <= last
         )
-        .group_by(r.c.kpi, month, k.c.aggregation)
     )
     out = []
     for row in conn.execute(stmt):

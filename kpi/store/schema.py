@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """Bump when a table changes, and add the step from the previous version to MIGRATIONS."""
 
 metadata = sa.MetaData()
@@ -110,6 +110,22 @@ response = sa.Table(
 )
 sa.Index("response_kpi_date", response.c.kpi, response.c.date)
 
+response_month = sa.Table(
+    "response_month",
+    metadata,
+    sa.Column("kpi", sa.String, primary_key=True),
+    sa.Column("month", sa.Date, primary_key=True),
+    sa.Column("n", sa.Integer, nullable=False),
+    sa.Column("promoters", sa.Integer, nullable=False),
+    sa.Column("detractors", sa.Integer, nullable=False),
+    sa.Column("satisfied", sa.Integer, nullable=False),
+    sa.Column("total", sa.Float, nullable=False),
+    sa.Column("total_sq", sa.Float, nullable=False),
+)
+"""v4: answer counts per survey KPI and month, kept with the answers in the same transaction, so
+a month's status reads a few thousand sums instead of millions of answers. Derived data: the
+answers themselves (and their audit) stay the record."""
+
 service_priority = sa.Table(
     "service_priority",
     metadata,
@@ -191,6 +207,12 @@ MIGRATIONS: dict[int, list[str]] = {
         "ALTER TABLE service_priority ADD COLUMN retired_at DATE",
     ],
     3: ["ALTER TABLE month_close ADD COLUMN snapshot VARCHAR"],
+    4: [
+        "INSERT INTO response_month (kpi, month, n, promoters, detractors, satisfied, total, total_sq) "
+        "SELECT kpi, CAST(date_trunc('month', date) AS DATE), count(*), count(*) FILTER (WHERE score >= 9), "
+        "count(*) FILTER (WHERE score <= 6), count(*) FILTER (WHERE score >= 4), sum(score), sum(score * score) "
+        "FROM response GROUP BY kpi, CAST(date_trunc('month', date) AS DATE)"
+    ],
 }
 """`version → SQL statements` that take a store from version-1 to version. Plain DDL that
 DuckDB and PostgreSQL both accept; only ever additions, so an upgrade never loses data."""

@@ -205,6 +205,30 @@ class Writer:
         bulk_insert(self.conn, table, inserts)
         if audits:
             self.conn.execute(schema.audit.insert(), audits)
+        self._summarise(groups)
+
+    def _summarise(self, groups: Mapping[tuple[str, date], Sequence[Mapping]]) -> None:
+        """Keep `response_month` equal to the answers of every replaced (KPI, month)."""
+        summary = schema.response_month
+        for kpi, month in groups:
+            self.conn.execute(summary.delete().where(summary.c.kpi == kpi, summary.c.month == month))
+        rows = []
+        for (kpi, month), answers in groups.items():
+            scores = [int(a["score"]) for a in answers]
+            if scores:
+                rows.append(
+                    {
+                        "kpi": kpi,
+                        "month": month,
+                        "n": len(scores),
+                        "promoters": sum(s >= 9 for s in scores),
+                        "detractors": sum(s <= 6 for s in scores),
+                        "satisfied": sum(s >= 4 for s in scores),
+                        "total": float(sum(scores)),
+                        "total_sq": float(sum(s * s for s in scores)),
+                    }
+                )
+        bulk_insert(self.conn, summary, rows)
 
     def _existing_answers(self, keys: Iterable[tuple[str, date]], fields: Sequence[str]) -> dict:
         table = schema.response
