@@ -222,7 +222,9 @@ def test_the_answer_summary_always_equals_the_answers(demo_url):
     from kpi.store import imports
 
     store = engine.create(demo_url)
-    imports.run(store, "responses", b"kpi,date,score\nNPS,2026-10-02,10\nNPS,2026-10-03,2\n", "oct.csv", "test")
+    imports.run(
+        store, "responses", b"kpi,date,score\nNPS,2026-10-02,10\nNPS,2026-10-03,2\n", "oct.csv", "test"
+    )
     fresh = (
         "SELECT kpi, CAST(date_trunc('month', date) AS DATE) AS month, count(*) AS n, "
         "count(*) FILTER (WHERE score >= 9) AS promoters, count(*) FILTER (WHERE score <= 6) AS detractors, "
@@ -233,4 +235,6 @@ def test_the_answer_summary_always_equals_the_answers(demo_url):
         expected = [tuple(r) for r in conn.exec_driver_sql(fresh)]
         kept = [tuple(r) for r in conn.execute(sa.select(schema.response_month).order_by("kpi", "month"))]
     assert kept == expected
-    assert [r for r in kept if r[0] == "NPS" and r[1] == date(2026, 10, 1)][0][2] == 2   # the month was replaced
+    assert [r for r in kept if r[0] == "NPS" and r[1] == date(2026, 10, 1)][0][
+        2
+    ] == 2  # the month was replaced

@@ -72,7 +72,9 @@ def _flip_columns(month_report: report.MonthReport, flips: Sequence[report.Flip]
             shown = [f for f in flips if f.is_better == is_better]
             if not shown:
                 st.caption(t("overview.none"))
-            for flip in shown:
+            if len(shown) > LIST_LIMIT:
+                st.caption(t("overview.more", count=len(shown) - LIST_LIMIT))
+            for flip in shown[:LIST_LIMIT]:
                 st.markdown(_flip_line(month_report, flip))
 
 
@@ -111,10 +113,16 @@ def exceptions(items: Sequence[attention.Item]) -> None:
         _item_rows([i for i in items if i.kind is attention.Kind.NO_DATA], t("overview.none_missing"))
 
 
+LIST_LIMIT = 12
+"""Rows per attention list: the most severe first; the rest are counted, and live in the cascade."""
+
+
 def _item_rows(items: Sequence[attention.Item], empty: str) -> None:
     if not items:
         st.caption(empty)
-    for item in items:
+    if len(items) > LIST_LIMIT:
+        st.caption(t("overview.more", count=len(items) - LIST_LIMIT))
+    for item in items[:LIST_LIMIT]:
         text, link = st.columns([5, 1], vertical_alignment="center")
         text.markdown(_item_text(item))
         if item.goal:

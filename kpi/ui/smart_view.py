@@ -15,6 +15,8 @@ from kpi.ui import forms, widgets
 from kpi.ui.frame import Context
 
 PASS, FAIL = "✓", "✕"
+FIX_LIMIT = 20
+"""Goals explained in full under "what to fix": the worst first; filters narrow the rest."""
 
 
 def rows(
@@ -94,7 +96,9 @@ def to_fix(ctx: Context, pairs: Sequence[tuple[Goal, smart.Assessment]], people:
     if not failing:
         st.success(t("smart_page.all_smart"), icon=":material/check_circle:")
         return
-    for goal, assessment in failing:
+    if len(failing) > FIX_LIMIT:
+        st.caption(t("smart_page.more", shown=FIX_LIMIT, count=len(failing)))
+    for goal, assessment in failing[:FIX_LIMIT]:
         with st.container(border=True):
             head, link = st.columns([5, 1], vertical_alignment="center")
             owner = people[goal.owner].name if goal.owner in people else t("cascade.no_owner")
