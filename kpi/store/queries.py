@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
@@ -148,31 +149,33 @@ def _scoped_kpis(scope: Scope) -> sa.Select:
     return sa.select(s.kpi.c.code).where(_in_scope(s.kpi.c.department, scope), s.kpi.c.retired_at.is_(None))
 
 
-def month_values(conn: sa.Connection, scope: Scope, first: date, last: date) -> list[MonthValue]:
-    """Every KPI's value for each month from `first` to `last`: measurements as loaded, survey
-    KPIs computed from that month's answers (with n and margin)."""
+def month_values(
+    conn: sa.Connection, scope: Scope, first: date, last: date, only: Sequence[date] | None = None
+) -> list[MonthValue]:
+    """Every KPI's value for each month from `first` to `last` (or just the months in `only`):
+    measurements as loaded, survey KPIs from their answer counts (with n and margin)."""
     m = s.measurement
+    window = m.c.month.in_(sorted(set(only))) if only else sa.and_(m.c.month >= first, m.c.month <= last)
     measured = conn.execute(
-        sa.select(m.c.kpi, m.c.month, m.c.value).where(
-            m.c.kpi.in_(_scoped_kpis(scope)), m.c.month >= first, m.c.month <= last
-        )
-    )
-    values = [MonthValue(r.kpi, r.month, float(r.value)) for r in measured]
-    return values + _survey_values(conn, scope, first, last)
+        sa.select(m.c.kpi, m.c.month, m.c.value).where(m.c.kpi.in_(_scoped_kpis(scope)), window)
+    ).all()
+    values = [MonthValue(kpi, month, float(value)) for kpi, month, value in measured]
+    return values + _survey_values(conn, scope, first, last, only)
 
 
-def _survey_values(conn: sa.Connection, scope: Scope, first: date, last: date) -> list[MonthValue]:
+def _survey_values(
+    conn: sa.Connection, scope: Scope, first: date, last: date, only: Sequence[date] | None = None
+) -> list[MonthValue]:
     """Survey KPIs' monthly scores from the answer counts kept beside the answers (response_month)."""
     r, k = s.response_month, s.kpi
+    window = r.c.month.in_(sorted(set(only))) if only else sa.and_(r.c.month >= first, r.c.month <= last)
     stmt = (
         sa.select(r, k.c.aggregation)
         .join(k, k.c.code == r.c.kpi)
-        .where(
-            _in_scope(k.c.department, scope), k.c.retired_at.is_(None), r.c.month >= first, r.c.month <= last
-        )
+        .where(_in_scope(k.c.department, scope), k.c.retired_at.is_(None), window)
     )
     out = []
-    for row in conn.execute(stmt):
+    for row in conn.execute(stmt).all():
         counts = cx.SurveyCounts(row.n, row.promoters, row.detractors, row.satisfied, row.total, row.total_sq)
         survey = cx.score(Aggregation(row.aggregation), counts)
         if survey.value is not None:
