@@ -5,11 +5,9 @@ from __future__ import annotations
 import io
 import os
 import random
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from datetime import date
 from pathlib import Path
 
@@ -213,51 +211,21 @@ def app_peak_memory(folder: Path, store: Engine, *, quick: bool) -> dict:
     """Serve every page once with `streamlit run` (a real browser) and read the process's peak memory."""
     from playwright.sync_api import sync_playwright
 
+    from tools import serve
     from tools.screenshot import CHROMIUM, CHROMIUM_ARGS, settle
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {**os.environ, "KPI_DATABASE_URL": f"duckdb:///{_path(store)}", "KPI_AUTH_MODE": "demo"}
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
     started = time.perf_counter()
-    try:
-        for _ in range(240):
-            try:
-                if urllib.request.urlopen(f"{base}/_stcore/health", timeout=2).read() == b"ok":
-                    break
-            except OSError:
-                time.sleep(0.25)
+    with serve.app(f"duckdb:///{_path(store)}") as running:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page()
             for name in PAGES:
                 path = "" if name == "overview" else name
-                page.goto(f"{base}/{path}?month={months.key(MONTH)}&as=sofie.dahl@havnhjem.example")
+                page.goto(f"{running.base}/{path}?month={months.key(MONTH)}&as=sofie.dahl@havnhjem.example")
                 settle(page, 1.0)
             browser.close()
-        status = Path(f"/proc/{process.pid}/status").read_text()
+        status = Path(f"/proc/{running.pid}/status").read_text()
         peak_kb = int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM")))
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
     item = _item("app_peak_memory_mb", peak_kb / 1024, None, None)
     item["served_s"] = round(time.perf_counter() - started, 1)
     return item

@@ -82,22 +82,24 @@ def empty_url(request, tmp_path) -> str:
     return request.getfixturevalue("pg_server").create_database(_fresh_name())
 
 
-@pytest.fixture(params=BACKENDS)
-def demo_url(request) -> str:
-    """A private copy of the demo store on each backend."""
+def _demo_copy(request) -> str:
+    """A private copy of the demo store on the backend the fixture is parametrised with."""
     if request.param == "duckdb":
         return request.getfixturevalue("demo_duckdb_url")
     template = request.getfixturevalue("demo_pg_template")
     return request.getfixturevalue("pg_server").create_database(_fresh_name(), template=template)
+
+
+@pytest.fixture(params=BACKENDS)
+def demo_url(request) -> str:
+    """A private copy of the demo store on each backend."""
+    return _demo_copy(request)
 
 
 @pytest.fixture(params=BACKENDS)
 def app_url(request) -> str:
     """The store the app under test reads: a private copy of the demo on each backend."""
-    if request.param == "duckdb":
-        return request.getfixturevalue("demo_duckdb_url")
-    template = request.getfixturevalue("demo_pg_template")
-    return request.getfixturevalue("pg_server").create_database(_fresh_name(), template=template)
+    return _demo_copy(request)
 
 
 @pytest.fixture

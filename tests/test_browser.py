@@ -4,11 +4,9 @@ Screenshots of what the browser showed go to `screenshots/browser/` (pytest name
 in its summary), so a person can look at them.
 """
 
-import os
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,6 +16,7 @@ from playwright.sync_api import sync_playwright
 
 from tests.conftest import ROOT
 from tools.screenshot import CHROMIUM, CHROMIUM_ARGS, fit_to_content, settle
+from tools.serve import app as serve_app
 
 SHOTS = ROOT / "screenshots" / "browser"
 STORES: dict[str, Path] = {}
@@ -35,41 +34,9 @@ def serve(demo_duckdb_file, folder, **settings):
     """`streamlit run app.py` on a copy of the demo store, until the block ends."""
     store = folder / "store.duckdb"
     store.write_bytes(Path(demo_duckdb_file).read_bytes())
-    port = _free_port()
-    env = {**os.environ, "KPI_DATABASE_URL": f"duckdb:///{store}", "KPI_AUTH_MODE": "demo", **settings}
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    STORES[base] = store
-    try:
-        for _ in range(120):
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
-                    if response.read() == b"ok":
-                        break
-            except OSError:
-                time.sleep(0.25)
-        else:
-            pytest.fail("streamlit did not answer its health check")
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
+    with serve_app(f"duckdb:///{store}", **settings) as running:
+        STORES[running.base] = store
+        yield running.base
 
 
 @pytest.fixture(scope="module")

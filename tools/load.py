@@ -13,16 +13,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from datetime import date
 from pathlib import Path
 
@@ -34,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 from kpi import months
 from kpi.demo.generate import generate
 from kpi.store import engine, loading, setup
+from tools import serve
 from tools.screenshot import CHROMIUM, CHROMIUM_ARGS
 
 PAGES = ["", "goal_cascade?goal=S2", "smart_goals", "departments?department=CS", "present?slide=3"]
@@ -89,41 +86,10 @@ def main() -> int:
         setup.ensure(store)
         with engine.writing(store) as conn:
             loading.load_company(conn, generate(date(2026, 10, 1)), who="load")
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        env = {**os.environ, "KPI_DATABASE_URL": str(store.url), "KPI_AUTH_MODE": "demo"}
-        app = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "app.py",
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            for _ in range(240):
-                try:
-                    if urllib.request.urlopen(f"{base}/_stcore/health", timeout=2).read() == b"ok":
-                        break
-                except OSError:
-                    time.sleep(0.25)
-            before = _memory_mb(app.pid)
-            timings, errors = asyncio.run(_drive(base, args.sessions, args.seconds))
-            after = _memory_mb(app.pid)
-        finally:
-            app.terminate()
-            app.wait(timeout=30)
+        with serve.app(str(store.url)) as running:
+            before = _memory_mb(running.pid)
+            timings, errors = asyncio.run(_drive(running.base, args.sessions, args.seconds))
+            after = _memory_mb(running.pid)
         shutil.rmtree(folder, ignore_errors=True)
     timings.sort()
     p50 = statistics.median(timings) if timings else float("nan")

@@ -78,12 +78,7 @@ class Writer:
         where = [table.c[name] == values[name] for name in columns]
         current = self.conn.execute(sa.select(table).where(*where)).mappings().first()
         if current is None:
-            result = self.conn.execute(table.insert().values(**values))
-            row = dict(values)
-            if "id" in table.c and "id" not in row:
-                row["id"] = result.inserted_primary_key[0]
-            self._audit(table, self._key_text(table, row), None, row)
-            self.tally.add(table.name, "inserted")
+            self.insert(table, values)
             return "inserted"
         changed = {k: v for k, v in values.items() if not _same(current[k], v)}
         if not changed:
