@@ -62,7 +62,7 @@ def _styled(frame: pd.DataFrame, rows: Sequence[tuple[int, report.GoalRow]]) -> 
             return [""] * len(column)
         return [f"color: {colours[code]}; font-weight: 600" for code in column.index]
 
-    return frame.style.apply(colour, axis=0)
+    return widgets.coloured(frame, colour)
 
 
 def _pick(codes: list[str]) -> None:

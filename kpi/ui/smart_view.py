@@ -80,7 +80,7 @@ def table(pairs: Sequence[tuple[Goal, smart.Assessment]], people: dict[str, Pers
         ]
 
     st.dataframe(
-        frame.style.apply(colour, axis=0),
+        widgets.coloured(frame, colour),
         hide_index=True,
         width="stretch",
         height=min(38 + 35 * len(frame), 520),

@@ -132,3 +132,13 @@ def comment_list(
             st.text(c.text)  # plain text: never rendered as Markdown or HTML
             subject = f"{subjects.get(c.kpi or c.goal or '', '')} · " if subjects else ""
             st.caption(f"{subject}{author.name if author else c.author} · {fmt.month(c.month)}")
+
+
+STYLE_LIMIT = 300
+"""Tables longer than this are shown without status colours: pandas' styling is slow on
+thousands of rows, and every status already reads as an icon and a word."""
+
+
+def coloured(frame: object, colour: object) -> object:
+    """`frame` with `colour` applied per column, or as it is when it is too long to style."""
+    return frame if len(frame) > STYLE_LIMIT else frame.style.apply(colour, axis=0)  # type: ignore[arg-type, attr-defined]
