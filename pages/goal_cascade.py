@@ -4,9 +4,8 @@ import streamlit as st
 
 from kpi import fmt, months
 from kpi.i18n import t
-from kpi.ui import cascade_view, data, forms, frame, urlstate
+from kpi.ui import cascade_view, data, forms, frame, urlstate, widgets
 
-ALL = ""  # "all departments": Streamlit shows a None option as "no choice"
 ctx = frame.sidebar("goal_cascade")
 forms.flash()
 st.title(t("cascade.title", month=fmt.month_long(ctx.month)))
@@ -14,21 +13,14 @@ month_report = data.month_report(ctx.url, ctx.scope, ctx.month, ctx.language)
 departments = {d.code: d.name for d in data.departments(ctx.url, ctx.scope, ctx.language)}
 
 left, right = st.columns([2, 3])
-department = urlstate.selectbox(
-    t("cascade.department"),
-    [ALL, *departments],
-    key="department",
-    default=ALL,
-    where=left,
-    format_func=lambda code: departments.get(code, t("cascade.all_departments")),
-)
+department = widgets.department_filter(departments, where=left)
 level = right.segmented_control(
     t("cascade.level"),
     cascade_view.level_options(),
     key="cascade.level",
     format_func=lambda lvl: t(f"level.{lvl}"),
 )
-rows = cascade_view.visible_rows(month_report, department or None, level)
+rows = cascade_view.visible_rows(month_report, department, level)
 cascade_view.tree(rows)
 
 codes = [row.goal.code for _, row in rows]

@@ -4,9 +4,8 @@ import streamlit as st
 
 from kpi import fmt
 from kpi.i18n import t
-from kpi.ui import data, forms, frame, smart_view, urlstate
+from kpi.ui import data, forms, frame, smart_view, widgets
 
-ALL = ""  # "all": Streamlit shows a None option as "no choice"
 ctx = frame.sidebar("smart_goals")
 forms.flash()
 st.title(t("smart_page.title", month=fmt.month_long(ctx.month)))
@@ -28,17 +27,10 @@ with level_col:
         key="smart.level",
         format_func=lambda lvl: t(f"level.{lvl}"),
     )
-department = urlstate.selectbox(
-    t("cascade.department"),
-    [ALL, *departments],
-    key="department",
-    default=ALL,
-    where=department_col,
-    format_func=lambda c: departments.get(c, t("cascade.all_departments")),
-)
+department = widgets.department_filter(departments, where=department_col)
 owner = owner_col.selectbox(
     t("smart_page.owner"),
-    [ALL, *sorted(owners, key=owners.get)],
+    [widgets.ALL, *sorted(owners, key=owners.get)],
     key="smart.owner",
     format_func=lambda e: owners.get(e, t("smart_page.all_owners")),
 )
@@ -48,7 +40,7 @@ pairs = smart_view.rows(
     month_report,
     assessments,
     level=level,
-    department=department or None,
+    department=department,
     owner=owner or None,
     failing_only=failing_only,
 )

@@ -142,3 +142,22 @@ thousands of rows, and every status already reads as an icon and a word."""
 def coloured(frame: object, colour: object) -> object:
     """`frame` with `colour` applied per column, or as it is when it is too long to style."""
     return frame if len(frame) > STYLE_LIMIT else frame.style.apply(colour, axis=0)  # type: ignore[arg-type, attr-defined]
+
+
+ALL = ""
+"""The "all departments" choice: Streamlit shows a None option as "nothing chosen"."""
+
+
+def department_filter(departments: dict[str, str], where: object = None) -> str | None:
+    """The page's department filter, kept in the URL; None means all departments."""
+    from kpi.ui import urlstate
+
+    chosen = urlstate.selectbox(
+        t("cascade.department"),
+        [ALL, *departments],
+        key="department",
+        default=ALL,
+        where=where,
+        format_func=lambda c: departments.get(c, t("cascade.all_departments")),
+    )
+    return chosen or None
