@@ -345,6 +345,12 @@ def check_danish(app, page):
     seen = texts(at) + "\n".join(str(b.label) for b in at.button) + "\n".join(w.label for w in at.selectbox)
     seen += "\n".join(str(o) for w in at.selectbox for o in w.options)
     seen += "\n".join(d.value.to_csv() for d in at.dataframe)
+    empty = [
+        w.label
+        for w in (*at.selectbox, *at.multiselect)
+        if w.proto.placeholder == "" and w.value in (None, [])
+    ]
+    assert empty == [], (page, empty)  # an empty placeholder shows the browser's English "Choose …"
     leftovers = [word for word in ENGLISH if word in seen]
     assert leftovers == [], (page, leftovers)
     if page != "pages/data.py":

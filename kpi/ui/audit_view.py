@@ -20,7 +20,11 @@ TABLES = [table.name for table in schema.metadata.sorted_tables if table.name no
 def log(ctx: Context, people: dict) -> None:
     left, middle, right, search = st.columns(4)
     tables = left.multiselect(
-        t("audit.tables"), TABLES, key="data.audit.tables", format_func=lambda name: t(f"audit.table_{name}")
+        t("audit.tables"),
+        TABLES,
+        key="data.audit.tables",
+        format_func=lambda name: t(f"audit.table_{name}"),
+        placeholder=t("audit.all_tables"),
     )
     who = middle.selectbox(
         t("audit.who"),
@@ -41,6 +45,7 @@ def log(ctx: Context, people: dict) -> None:
     st.caption(t("audit.count", count=len(frame), shown=min(len(frame), SHOWN_ROWS)))
     shown = frame.head(SHOWN_ROWS).copy()
     shown["table_name"] = [t(f"audit.table_{name}") for name in shown["table_name"]]
+    shown[["before", "after"]] = shown[["before", "after"]].fillna("–")  # a new row has no before
     shown = shown.rename(columns={c: t(f"audit.col_{c}") for c in frame.columns})
     st.dataframe(shown, hide_index=True, width="stretch", height=420)
     buffer = io.StringIO()
