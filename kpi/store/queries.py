@@ -270,18 +270,15 @@ def by_kpi(values: list[MonthValue]) -> dict[str, dict[date, MonthValue]]:
     return index
 
 
-def audit(
-    conn: sa.Connection,
-    *,
-    tables: list[str] | None = None,
-    who: str | None = None,
-    first: date | None = None,
-    last: date | None = None,
-    key: str | None = None,
-) -> list[dict]:
-    """The audit log, newest first, filtered; each row `at, who, table_name, key, before, after`."""
+def _audit_filter(
+    stmt: sa.Select,
+    tables: list[str] | None,
+    who: str | None,
+    first: date | None,
+    last: date | None,
+    key: str | None,
+) -> sa.Select:
     a = s.audit
-    stmt = sa.select(a.c.at, a.c.who, a.c.table_name, a.c.key, a.c.before, a.c.after).order_by(a.c.id.desc())
     if tables:
         stmt = stmt.where(a.c.table_name.in_(tables))
     if who:
@@ -292,7 +289,40 @@ def audit(
         stmt = stmt.where(a.c.at < last + timedelta(days=1))
     if key:
         stmt = stmt.where(a.c.key.contains(key, autoescape=True))
-    return [dict(r) for r in conn.execute(stmt).mappings()]
+    return stmt
+
+
+def audit(
+    conn: sa.Connection,
+    *,
+    tables: list[str] | None = None,
+    who: str | None = None,
+    first: date | None = None,
+    last: date | None = None,
+    key: str | None = None,
+    limit: int | None = None,
+) -> list[dict]:
+    """The audit log, newest first, filtered (and cut to `limit` rows); each row `at, who,
+    table_name, key, before, after`."""
+    a = s.audit
+    stmt = sa.select(a.c.at, a.c.who, a.c.table_name, a.c.key, a.c.before, a.c.after).order_by(a.c.id.desc())
+    stmt = _audit_filter(stmt, tables, who, first, last, key)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return [dict(r) for r in conn.execute(stmt).mappings().all()]
+
+
+def audit_count(
+    conn: sa.Connection,
+    *,
+    tables: list[str] | None = None,
+    who: str | None = None,
+    first: date | None = None,
+    last: date | None = None,
+    key: str | None = None,
+) -> int:
+    stmt = _audit_filter(sa.select(sa.func.count()).select_from(s.audit), tables, who, first, last, key)
+    return conn.execute(stmt).scalar_one()
 
 
 def target_history(conn: sa.Connection, goal: str) -> list[tuple[datetime, str, float | None, float | None]]:

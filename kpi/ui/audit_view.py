@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import io
+import functools
 from datetime import date, timedelta
 
 import pandas as pd
@@ -40,19 +40,17 @@ def log(ctx: Context, people: dict) -> None:
     )
     key = search.text_input(t("audit.key"), key="data.audit.key", placeholder=t("audit.key_placeholder"))
     first, last = (period[0], period[-1]) if isinstance(period, tuple) and period else (None, None)
-    rows = data.audit(ctx.url, tuple(tables), who or None, first, last, key or None)
-    frame = pd.DataFrame(rows, columns=["at", "who", "table_name", "key", "before", "after"])
-    st.caption(t("audit.count", count=len(frame), shown=min(len(frame), SHOWN_ROWS)))
-    shown = frame.head(SHOWN_ROWS).copy()
+    filters = (tuple(tables), who or None, first, last, key or None)
+    rows, total = data.audit(ctx.url, *filters, SHOWN_ROWS)
+    st.caption(t("audit.count", count=total, shown=len(rows)))
+    shown = pd.DataFrame(rows, columns=["at", "who", "table_name", "key", "before", "after"])
     shown["table_name"] = [t(f"audit.table_{name}") for name in shown["table_name"]]
     shown[["before", "after"]] = shown[["before", "after"]].fillna("–")  # a new row has no before
-    shown = shown.rename(columns={c: t(f"audit.col_{c}") for c in frame.columns})
+    shown = shown.rename(columns={c: t(f"audit.col_{c}") for c in shown.columns})
     st.dataframe(shown, hide_index=True, width="stretch", height=420)
-    buffer = io.StringIO()
-    frame.to_csv(buffer, index=False)
     st.download_button(
         t("audit.download"),
-        buffer.getvalue().encode("utf-8-sig"),
+        functools.partial(data.audit_csv, ctx.url, *filters),
         file_name="cx-cockpit-audit.csv",
         mime="text/csv",
         icon=":material/download:",

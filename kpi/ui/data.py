@@ -122,10 +122,30 @@ def definitions(url: str, language: str) -> dict[str, list]:
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def audit(
-    url: str, tables: tuple[str, ...], who: str | None, first: date | None, last: date | None, key: str | None
-) -> list[dict]:
+    url: str,
+    tables: tuple[str, ...],
+    who: str | None,
+    first: date | None,
+    last: date | None,
+    key: str | None,
+    limit: int,
+) -> tuple[list[dict], int]:
+    """The newest `limit` matching changes, and how many match in all."""
+    filters = {"tables": list(tables), "who": who, "first": first, "last": last, "key": key}
     with engine.reading(_engine(url)) as conn:
-        return queries.audit(conn, tables=list(tables), who=who, first=first, last=last, key=key)
+        return queries.audit(conn, limit=limit, **filters), queries.audit_count(conn, **filters)
+
+
+def audit_csv(
+    url: str, tables: tuple[str, ...], who: str | None, first: date | None, last: date | None, key: str | None
+) -> bytes:
+    """Every matching change as CSV (built when the download is clicked, not on every run)."""
+    import pandas as pd
+
+    with engine.reading(_engine(url)) as conn:
+        rows = queries.audit(conn, tables=list(tables), who=who, first=first, last=last, key=key)
+    frame = pd.DataFrame(rows, columns=["at", "who", "table_name", "key", "before", "after"])
+    return frame.to_csv(index=False).encode("utf-8-sig")
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
