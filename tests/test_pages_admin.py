@@ -369,5 +369,5 @@ def test_the_audit_download_holds_every_matching_change(app_url):
     rows = list(csv.DictReader(io.StringIO(body)))
     with engine.reading(engine.create(app_url)) as conn:
         total = queries.audit_count(conn, tables=["measurement"])
-    assert len(rows) == total > 500                      # more than the page shows
+    assert len(rows) == total > 500  # more than the page shows
     assert {r["table_name"] for r in rows} == {"measurement"} and rows[0]["who"] == "demo"
