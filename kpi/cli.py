@@ -188,11 +188,11 @@ def _init(args: argparse.Namespace, store: object) -> int:
 
 def _import(args: argparse.Namespace, store: object) -> int:
     from kpi.imports import ImportRejected
-    from kpi.store import imports
+    from kpi.store import engine, imports
 
     if not args.file.is_file():
         raise Rejected(t("cli.no_file", file=args.file))
-    with engine_reading(store) as conn:
+    with engine.reading(store) as conn:  # type: ignore[arg-type]
         viewer = _viewer(args, conn)
     if not access.may_define(viewer):
         raise Rejected(t("edit.denied_define"))
@@ -259,12 +259,6 @@ def _close(args: argparse.Namespace, store: object) -> int:
         raise Rejected(str(refusal)) from refusal
     print(t("cli.closed", month=fmt.month_long(month), when=when.strftime("%Y-%m-%d %H:%M")))
     return EXIT_OK
-
-
-def engine_reading(store: object) -> object:
-    from kpi.store import engine
-
-    return engine.reading(store)  # type: ignore[arg-type]
 
 
 def _status(args: argparse.Namespace, store: object) -> int:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from kpi import attention, fmt, months, palette, phrases, report
+from kpi import attention, fmt, months, phrases, report
 from kpi.i18n import t
 from kpi.model import Action, ActionStatus, Commentary, Department, GoalStatus, KpiStatus, Level, MonthValue
 
@@ -233,7 +233,3 @@ def build(
         slides += _department_slides(meeting, department)
     slides += _paged("actions", t("deck.actions_title"), _action_lines(meeting, actions, owners))
     return slides
-
-
-def status_label(status: KpiStatus | GoalStatus | None) -> str:
-    return palette.label(status) if status is not None else ""

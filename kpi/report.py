@@ -29,13 +29,6 @@ HISTORY_MONTHS = 13
 """Months of values a report needs before its month: last month, same month last year, trend."""
 
 
-def needed_months(month: date) -> list[date]:
-    """The months a report reads: the forecast's recent months (last month among them) and the
-    same month last year."""
-    recent = [months.add(month, -i) for i in range(status.FORECAST_MONTHS)]
-    return [*recent, months.add(month, -12)]
-
-
 @dataclass(frozen=True)
 class KpiRow:
     kpi: Kpi

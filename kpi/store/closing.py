@@ -97,7 +97,3 @@ def meeting_month(conn: sa.Connection, scope: Scope, month: date, language: str)
         closed_by=row.closed_by,
         revised=snapshot.revisions(frozen, live),
     )
-
-
-def closed_months(conn: sa.Connection) -> dict[date, tuple[datetime, str]]:
-    return {r.month: (r.closed_at, r.closed_by) for r in conn.execute(sa.select(s.month_close))}

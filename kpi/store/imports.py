@@ -21,7 +21,7 @@ from sqlalchemy.engine import Engine
 
 from kpi import months, validate
 from kpi.i18n import t
-from kpi.imports import KINDS, FileProblem, ImportRejected, Parsed, parse, score_in_scale
+from kpi.imports import KINDS, ImportRejected, Parsed, parse, score_in_scale
 from kpi.model import Aggregation, Level
 from kpi.store import engine
 from kpi.store import schema as s
@@ -257,7 +257,3 @@ def _export_cell(name: str, value: object) -> str:
     if isinstance(value, float):
         return repr(value) if not value.is_integer() else str(int(value))
     return str(value)
-
-
-def problems_of(error: ImportRejected) -> list[FileProblem]:
-    return error.problems

@@ -7,8 +7,6 @@ translation, else in the base language. Values are bound parameters, never forma
 from __future__ import annotations
 
 import json
-from collections import defaultdict
-from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
@@ -149,26 +147,22 @@ def _scoped_kpis(scope: Scope) -> sa.Select:
     return sa.select(s.kpi.c.code).where(_in_scope(s.kpi.c.department, scope), s.kpi.c.retired_at.is_(None))
 
 
-def month_values(
-    conn: sa.Connection, scope: Scope, first: date, last: date, only: Sequence[date] | None = None
-) -> list[MonthValue]:
-    """Every KPI's value for each month from `first` to `last` (or just the months in `only`):
+def month_values(conn: sa.Connection, scope: Scope, first: date, last: date) -> list[MonthValue]:
+    """Every KPI's value for each month from `first` to `last`:
     measurements as loaded, survey KPIs from their answer counts (with n and margin)."""
     m = s.measurement
-    window = m.c.month.in_(sorted(set(only))) if only else sa.and_(m.c.month >= first, m.c.month <= last)
+    window = sa.and_(m.c.month >= first, m.c.month <= last)
     measured = conn.execute(
         sa.select(m.c.kpi, m.c.month, m.c.value).where(m.c.kpi.in_(_scoped_kpis(scope)), window)
     ).all()
     values = [MonthValue(kpi, month, float(value)) for kpi, month, value in measured]
-    return values + _survey_values(conn, scope, first, last, only)
+    return values + _survey_values(conn, scope, first, last)
 
 
-def _survey_values(
-    conn: sa.Connection, scope: Scope, first: date, last: date, only: Sequence[date] | None = None
-) -> list[MonthValue]:
+def _survey_values(conn: sa.Connection, scope: Scope, first: date, last: date) -> list[MonthValue]:
     """Survey KPIs' monthly scores from the answer counts kept beside the answers (response_month)."""
     r, k = s.response_month, s.kpi
-    window = r.c.month.in_(sorted(set(only))) if only else sa.and_(r.c.month >= first, r.c.month <= last)
+    window = sa.and_(r.c.month >= first, r.c.month <= last)
     stmt = (
         sa.select(r, k.c.aggregation)
         .join(k, k.c.code == r.c.kpi)
@@ -260,14 +254,6 @@ def table_counts(conn: sa.Connection) -> dict[str, int]:
         t.name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
         for t in s.metadata.sorted_tables
     }
-
-
-def by_kpi(values: list[MonthValue]) -> dict[str, dict[date, MonthValue]]:
-    """Index month values as `kpi → month → value`."""
-    index: dict[str, dict[date, MonthValue]] = defaultdict(dict)
-    for v in values:
-        index[v.kpi][v.month] = v
-    return index
 
 
 def _audit_filter(

@@ -10,7 +10,7 @@ import streamlit as st
 
 from kpi import benchmarks, charts, fmt, months, palette, priorities, report
 from kpi.i18n import t
-from kpi.model import ActionStatus, Commentary, Kpi, MonthValue
+from kpi.model import Commentary, Kpi, MonthValue
 from kpi.ui import widgets
 
 PHASES = ("awareness", "evaluation", "purchase", "delivery", "after_sales", None)
@@ -126,7 +126,3 @@ def service_priorities(results: Sequence[priorities.Compliance], kpis: dict[str,
                 st.progress(
                     result.share, text=t("departments.met_months", met=result.met, measured=result.measured)
                 )
-
-
-def action_statuses() -> list[str]:
-    return [str(s) for s in ActionStatus]

@@ -31,7 +31,7 @@ def _line(line: deck.Line, *, actions: bool) -> None:
         )
 
 
-def _chart(series: deck.Series, status: object) -> None:
+def _chart(series: deck.Series) -> None:
     spec = charts.TrendSpec(title=series.title, unit=series.unit, target=series.target)
     st.plotly_chart(charts.trend(list(series.points), spec, height=420), width="stretch", key="present.chart")
 
@@ -49,7 +49,7 @@ def render(slide: deck.Slide) -> None:
     if slide.chart is not None:
         chart, lines = st.columns([3, 2])
         with chart:
-            _chart(slide.chart, slide.status)
+            _chart(slide.chart)
         with lines:
             for line in slide.lines:
                 _line(line, actions=False)
