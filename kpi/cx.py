@@ -10,10 +10,15 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from kpi.model import Aggregation
+from kpi.model import LOW_CONFIDENCE_N, Aggregation
 
 Z95 = 1.96
-LOW_CONFIDENCE_N = 30
+PROMOTER_MIN = 9
+"""NPS answers from 9 up are promoters."""
+DETRACTOR_MAX = 6
+"""NPS answers up to 6 are detractors."""
+SATISFIED_MIN = 4
+"""CSAT answers from 4 up are satisfied."""
 
 
 @dataclass(frozen=True)

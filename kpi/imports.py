@@ -60,7 +60,7 @@ def _decode(data: bytes) -> str:
         return data.decode("latin-1")  # Danish exports from older systems: æ, ø, å survive
 
 
-def _delimiter(first_line: str) -> str:
+def delimiter_of(first_line: str) -> str:
     return ";" if first_line.count(";") > first_line.count(",") else ","
 
 
@@ -74,7 +74,7 @@ def read_table(data: bytes, name: str) -> tuple[list[str], list[list[str]], str]
         raise ImportRejected([FileProblem(name, 0, "", t("import.not_text"))])
     text = _decode(data)
     lines = text.splitlines()
-    delimiter = _delimiter(lines[0] if lines else "")
+    delimiter = delimiter_of(lines[0] if lines else "")
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     table = [[cell.strip() for cell in row] for row in reader]
     while table and not any(table[-1]):
@@ -267,7 +267,7 @@ class Parsed:
         self.problems.append(FileProblem(self.file, self.lines[index], column, message))
 
 
-def _columns(kind: str, header: list[str], name: str) -> tuple[dict[str, int], list[FileProblem]]:
+def header_columns(kind: str, header: list[str], name: str) -> tuple[dict[str, int], list[FileProblem]]:
     spec = {c.name: c for c in KINDS[kind]}
     positions, problems, unknown = {}, [], []
     for index, raw in enumerate(header):
@@ -300,7 +300,7 @@ def parse(kind: str, data: bytes, name: str, progress: Callable[[float], None] |
     """Every row of the file read by `kind`'s columns; problems collected, nothing raised
     except for a file that cannot be read at all."""
     header, body, delimiter = read_table(data, name)
-    positions, header_problems = _columns(kind, header, name)
+    positions, header_problems = header_columns(kind, header, name)
     parsed = Parsed(kind, name, problems=header_problems)
     if header_problems:
         return parsed

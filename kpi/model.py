@@ -10,6 +10,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
+LOW_CONFIDENCE_N = 30
+"""Survey values from fewer answers than this are flagged low-confidence (see kpi.cx)."""
+
 
 class Level(StrEnum):
     STRATEGIC = "strategic"
@@ -19,7 +22,10 @@ class Level(StrEnum):
     @property
     def depth(self) -> int:
         """0 for strategic, 1 for tactical, 2 for operational: a child is one level deeper."""
-        return list(Level).index(self)
+        return _DEPTHS[self]
+
+
+_DEPTHS = {level: depth for depth, level in enumerate(Level)}
 
 
 class Direction(StrEnum):
@@ -204,6 +210,4 @@ class MonthValue:
 
     @property
     def is_low_confidence(self) -> bool:
-        from kpi.cx import LOW_CONFIDENCE_N
-
         return self.n is not None and self.n < LOW_CONFIDENCE_N

@@ -26,7 +26,13 @@ ValueIndex = dict[str, dict[date, MonthValue]]
 """Month values indexed as `kpi code → month → value`."""
 
 HISTORY_MONTHS = 13
-"""Months of values a report needs before its month: last month, same month last year, trend."""
+"""Months of values before its month that a meeting keeps beside the report, for trend lines."""
+
+
+def months_needed(month: date) -> list[date]:
+    """The months whose values the report for `month` reads: the same month last year, and the
+    forecast's recent months, which include last month (for deltas and flips)."""
+    return [months.add(month, -12), *status.forecast_window(month)]
 
 
 @dataclass(frozen=True)
@@ -173,15 +179,16 @@ def _goal_status(goal: Goal, kpi: Kpi | None, values: ValueIndex, month: date) -
     )
 
 
-def _forecast(goal: Goal, kpi: Kpi | None, values: ValueIndex, month: date) -> float | None:
+def _forecast(
+    goal: Goal, kpi: Kpi | None, values: ValueIndex, month: date, window: Sequence[date]
+) -> float | None:
     if kpi is None or goal.deadline is None or months.first_of(goal.deadline) <= month:
         return None
-    recent = sorted((m, v) for m, v in values.get(kpi.code, {}).items() if m <= month)[
-        -status.FORECAST_MONTHS :
-    ]
-    if any(v.is_low_confidence for _, v in recent):
+    series = values.get(kpi.code, {})
+    recent = [v for m in window if (v := series.get(m)) is not None]
+    if any(v.is_low_confidence for v in recent):
         return None  # a line through a handful of answers a month would be noise, not a forecast
-    return status.forecast([(m, v.value) for m, v in recent], goal.deadline)
+    return status.forecast([(v.month, v.value) for v in recent], goal.deadline)
 
 
 def build(
@@ -197,6 +204,7 @@ def build(
     last = months.add(month, -1)
     before = {g.code: _goal_status(g, by_code.get(g.kpi or ""), index, last) for g in goals}
     report.roots = cascade.build(goals, own)
+    window = status.forecast_window(month)
     for root in report.roots:
         for node in root.walk():
             g = node.goal
@@ -207,7 +215,7 @@ def build(
                 index.get(kpi.code, {}).get(month) if kpi else None,
                 own[g.code],
                 before[g.code],
-                _forecast(g, kpi, index, month),
+                _forecast(g, kpi, index, month, window),
                 node,
             )
     return report

@@ -41,7 +41,7 @@ def kpi_status(
 def expected_progress(start: date, deadline: date, month: date) -> float:
     """Share of the start→deadline time that has passed at the end of `month`, from 0 to 1."""
     span = (deadline + timedelta(days=1) - start).days
-    elapsed = (months.end_of(month) + timedelta(days=1) - start).days
+    elapsed = (months.add(month, 1) - start).days  # to the end of `month`
     if span <= 0:
         return 1.0
     return min(max(elapsed / span, 0.0), 1.0)
@@ -84,6 +84,12 @@ def goal_status(
     if actual >= expected - AT_RISK_SLACK:
         return GoalStatus.AT_RISK
     return GoalStatus.OFF_TRACK
+
+
+def forecast_window(month: date) -> list[date]:
+    """The months a forecast made in `month` looks at: the FORECAST_MONTHS months up to and
+    including it, oldest first. Older months are not recent, even when some are missing."""
+    return [months.add(month, back) for back in range(1 - FORECAST_MONTHS, 1)]
 
 
 def forecast(history: Sequence[tuple[date, float]], at: date) -> float | None:

@@ -97,6 +97,18 @@ def demo_url(request) -> str:
 
 
 @pytest.fixture(params=BACKENDS)
+def demo_twins(request, tmp_path) -> tuple[str, str]:
+    """Two private copies of the demo store on each backend, to compare two ways of writing."""
+    first = _demo_copy(request)
+    if request.param == "duckdb":
+        twin = tmp_path / "twin.duckdb"
+        shutil.copy(request.getfixturevalue("demo_duckdb_file"), twin)
+        return first, f"duckdb:///{twin}"
+    template = request.getfixturevalue("demo_pg_template")
+    return first, request.getfixturevalue("pg_server").create_database(_fresh_name(), template=template)
+
+
+@pytest.fixture(params=BACKENDS)
 def app_url(request) -> str:
     """The store the app under test reads: a private copy of the demo on each backend."""
     return _demo_copy(request)

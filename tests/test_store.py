@@ -195,6 +195,14 @@ def test_a_version_1_store_is_upgraded_in_place_keeping_its_data(empty_url):
         for statement in [*reversed(schema.MIGRATIONS[3]), *reversed(schema.MIGRATIONS[2])]:
             table, column = statement.split()[2], statement.split()[5]
             conn.exec_driver_sql(f"ALTER TABLE {table} DROP COLUMN {column}")
+        if conn.dialect.name == "duckdb":  # v5: answers had a key and an index on DuckDB too
+            conn.exec_driver_sql("DROP TABLE response")
+            conn.exec_driver_sql(
+                "CREATE TABLE response (id BIGINT DEFAULT nextval('response_id_seq') PRIMARY KEY, "
+                "kpi VARCHAR NOT NULL, date DATE NOT NULL, score SMALLINT NOT NULL, "
+                "segment VARCHAR NOT NULL, touchpoint VARCHAR NOT NULL)"
+            )
+            conn.exec_driver_sql("CREATE INDEX response_kpi_date ON response (kpi, date)")
         setup.set_meta(conn, "schema_version", "1")
         conn.exec_driver_sql("INSERT INTO department (code, name) VALUES ('CS', 'Customer service')")
         conn.exec_driver_sql(
@@ -216,6 +224,11 @@ def test_a_version_1_store_is_upgraded_in_place_keeping_its_data(empty_url):
             conn, EVERYTHING, date(2026, 10, 1), date(2026, 10, 1)
         )  # summary backfilled
         assert [(v.kpi, v.n) for v in nps] == [("NPS", 3)] and nps[0].value == pytest.approx(100 / 3)
+        if conn.dialect.name == "duckdb":
+            assert conn.exec_driver_sql("SELECT count(*) FROM duckdb_indexes()").scalar() == 0
+            keys = "SELECT count(*) FROM duckdb_constraints() WHERE table_name = 'response'"
+            assert conn.exec_driver_sql(keys + " AND constraint_type = 'PRIMARY KEY'").scalar() == 0
+        assert conn.exec_driver_sql("SELECT count(*) FROM response").scalar() == 3
 
 
 def test_the_answer_summary_always_equals_the_answers(demo_url):

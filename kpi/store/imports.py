@@ -23,7 +23,7 @@ from kpi import months, validate
 from kpi.i18n import t
 from kpi.imports import KINDS, ImportRejected, Parsed, parse, score_in_scale
 from kpi.model import Aggregation, Level
-from kpi.store import engine
+from kpi.store import bulk_answers, engine
 from kpi.store import schema as s
 from kpi.store.writes import Writer
 
@@ -209,26 +209,47 @@ def run(
     dry_run: bool = False,
     progress: Callable[[float], None] | None = None,
 ) -> Summary:
-    """Import one file of `kind`; raises ImportRejected (nothing written) or returns what changed."""
-    parsed = parse(kind, data, name, progress)
-    if parsed.problems:
-        raise ImportRejected(parsed.problems)
+    """Import one file of `kind`; raises ImportRejected (nothing written) or returns what changed.
+
+    Survey answers in the plain shape go column-wise (kpi.store.bulk_answers); everything else,
+    and every file with a problem, is read cell by cell here."""
+    staged = bulk_answers.stage(data, name) if kind == "responses" else None
+    parsed = None
+    if staged is None:
+        parsed = _parsed(kind, data, name, progress)
     context = engine.reading(store) if dry_run else engine.writing(store)
-    with context as conn:
-        transaction = conn.begin() if dry_run else None
-        try:
-            getattr(_Checker(conn, parsed), kind)()
-            if parsed.problems:
-                raise ImportRejected(sorted(parsed.problems, key=lambda p: (p.row, p.column)))
-            writer = _apply(conn, parsed, who)
-        finally:
-            if transaction is not None:
-                transaction.rollback()
+    try:
+        with context as conn:
+            transaction = conn.begin() if dry_run else None
+            try:
+                if staged is not None and bulk_answers.fits(conn, staged):
+                    writer, rows = bulk_answers.write(conn, staged, who, progress), staged.rows
+                else:
+                    parsed = parsed or _parsed(kind, data, name, progress)
+                    getattr(_Checker(conn, parsed), kind)()
+                    if parsed.problems:
+                        raise ImportRejected(sorted(parsed.problems, key=lambda p: (p.row, p.column)))
+                    writer, rows = _apply(conn, parsed, who), len(parsed.rows)
+            finally:
+                if transaction is not None:
+                    transaction.rollback()
+    finally:
+        if staged is not None:
+            staged.close()
+    if progress:
+        progress(1.0)
     counts: dict[str, int] = defaultdict(int)
     for outcomes in writer.tally.counts.values():
         for outcome, amount in outcomes.items():
             counts[outcome] += amount
-    return Summary(kind, len(parsed.rows), dict(counts))
+    return Summary(kind, rows, dict(counts))
+
+
+def _parsed(kind: str, data: bytes, name: str, progress: Callable[[float], None] | None) -> Parsed:
+    parsed = parse(kind, data, name, progress)
+    if parsed.problems:
+        raise ImportRejected(parsed.problems)
+    return parsed
 
 
 def export(conn: sa.Connection, kind: str) -> bytes:

@@ -7,6 +7,7 @@ translation, else in the base language. Values are bound parameters, never forma
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
@@ -87,26 +88,40 @@ def kpis(
     k = s.kpi
     texts = _texts(conn, "kpi", language)
     rows = conn.execute(
-        sa.select(k)
+        sa.select(
+            k.c.code,
+            k.c.name,
+            k.c.department,
+            k.c.unit,
+            k.c.direction,
+            k.c.aggregation,
+            k.c.target,
+            k.c.tolerance,
+            k.c.journey_phase,
+            k.c.definition,
+            k.c.benchmark,
+            k.c.retired_at,
+        )
         .where(_in_scope(k.c.department, scope), _active(k.c.retired_at, include_retired))
         .order_by(k.c.code)
     )
+    # Unpacked by position: a big company has thousands of KPIs, and name lookups on rows add up.
     return [
         Kpi(
-            code=r.code,
-            name=texts.get((r.code, "name"), r.name),
-            department=r.department,
-            unit=r.unit,
-            direction=Direction(r.direction),
-            aggregation=Aggregation(r.aggregation),
-            target=r.target,
-            tolerance=r.tolerance,
-            journey_phase=r.journey_phase,
-            definition=texts.get((r.code, "definition"), r.definition),
-            benchmark=r.benchmark,
-            retired_at=r.retired_at,
+            code,
+            texts.get((code, "name"), name),
+            department,
+            unit,
+            _DIRECTIONS[direction],
+            _AGGREGATIONS[aggregation],
+            target,
+            tolerance,
+            phase,
+            texts.get((code, "definition"), definition),
+            benchmark,
+            retired_at,
         )
-        for r in rows
+        for code, name, department, unit, direction, aggregation, target, tolerance, phase, definition, benchmark, retired_at in rows
     ]
 
 
@@ -116,64 +131,97 @@ def goals(
     g = s.goal
     texts = _texts(conn, "goal", language)
     rows = conn.execute(
-        sa.select(g)
+        sa.select(
+            g.c.code,
+            g.c.level,
+            g.c.title,
+            g.c.kpi,
+            g.c.department,
+            g.c.owner,
+            g.c.parent,
+            g.c.description,
+            g.c.baseline,
+            g.c.target,
+            g.c.start,
+            g.c.deadline,
+            g.c.weight,
+            g.c.accepted_at,
+            g.c.promise,
+            g.c.retired_at,
+        )
         .where(_in_scope(g.c.department, scope), _active(g.c.retired_at, include_retired))
         .order_by(g.c.code)
     )
     return [
         Goal(
-            code=r.code,
-            level=Level(r.level),
-            title=texts.get((r.code, "title"), r.title),
-            kpi=r.kpi,
-            department=r.department,
-            owner=r.owner,
-            parent=r.parent,
-            description=texts.get((r.code, "description"), r.description),
-            baseline=r.baseline,
-            target=r.target,
-            start=r.start,
-            deadline=r.deadline,
-            weight=r.weight,
-            accepted_at=r.accepted_at,
-            promise=r.promise,
-            retired_at=r.retired_at,
+            code,
+            _LEVELS[level],
+            texts.get((code, "title"), title),
+            kpi,
+            department,
+            owner,
+            parent,
+            texts.get((code, "description"), description),
+            *rest,
         )
-        for r in rows
+        for code, level, title, kpi, department, owner, parent, description, *rest in rows
     ]
+
+
+_DIRECTIONS = {d.value: d for d in Direction}
+_AGGREGATIONS = {a.value: a for a in Aggregation}
+_LEVELS = {level.value: level for level in Level}
 
 
 def _scoped_kpis(scope: Scope) -> sa.Select:
     return sa.select(s.kpi.c.code).where(_in_scope(s.kpi.c.department, scope), s.kpi.c.retired_at.is_(None))
 
 
-def month_values(conn: sa.Connection, scope: Scope, first: date, last: date) -> list[MonthValue]:
-    """Every KPI's value for each month from `first` to `last`:
+def month_values(
+    conn: sa.Connection, scope: Scope, first: date, last: date, *, only: Collection[date] | None = None
+) -> list[MonthValue]:
+    """Every KPI's value for each month from `first` to `last` (or only the months in `only`):
     measurements as loaded, survey KPIs from their answer counts (with n and margin)."""
     m = s.measurement
-    window = sa.and_(m.c.month >= first, m.c.month <= last)
     measured = conn.execute(
-        sa.select(m.c.kpi, m.c.month, m.c.value).where(m.c.kpi.in_(_scoped_kpis(scope)), window)
-    ).all()
-    values = [MonthValue(kpi, month, float(value)) for kpi, month, value in measured]
-    return values + _survey_values(conn, scope, first, last)
+        sa.select(m.c.kpi, m.c.month, m.c.value).where(
+            m.c.kpi.in_(_scoped_kpis(scope)), _months(m.c.month, first, last, only)
+        )
+    )
+    values = [MonthValue(kpi, month, value) for kpi, month, value in measured]
+    return values + _survey_values(conn, scope, _months(s.response_month.c.month, first, last, only))
 
 
-def _survey_values(conn: sa.Connection, scope: Scope, first: date, last: date) -> list[MonthValue]:
+def _months(
+    column: sa.ColumnElement, first: date, last: date, only: Collection[date] | None
+) -> sa.ColumnElement[bool]:
+    window = sa.and_(column >= first, column <= last)
+    return window if only is None else sa.and_(window, column.in_(sorted(only)))
+
+
+def _survey_values(conn: sa.Connection, scope: Scope, window: sa.ColumnElement[bool]) -> list[MonthValue]:
     """Survey KPIs' monthly scores from the answer counts kept beside the answers (response_month)."""
     r, k = s.response_month, s.kpi
-    window = sa.and_(r.c.month >= first, r.c.month <= last)
     stmt = (
-        sa.select(r, k.c.aggregation)
+        sa.select(
+            r.c.kpi,
+            r.c.month,
+            k.c.aggregation,
+            r.c.n,
+            r.c.promoters,
+            r.c.detractors,
+            r.c.satisfied,
+            r.c.total,
+            r.c.total_sq,
+        )
         .join(k, k.c.code == r.c.kpi)
         .where(_in_scope(k.c.department, scope), k.c.retired_at.is_(None), window)
     )
     out = []
-    for row in conn.execute(stmt).all():
-        counts = cx.SurveyCounts(row.n, row.promoters, row.detractors, row.satisfied, row.total, row.total_sq)
-        survey = cx.score(Aggregation(row.aggregation), counts)
+    for kpi, month, aggregation, *counts in conn.execute(stmt):
+        survey = cx.score(_AGGREGATIONS[aggregation], cx.SurveyCounts(*counts))
         if survey.value is not None:
-            out.append(MonthValue(row.kpi, row.month, survey.value, survey.n, survey.margin))
+            out.append(MonthValue(kpi, month, survey.value, survey.n, survey.margin))
     return out
 
 

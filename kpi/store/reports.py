@@ -15,7 +15,8 @@ def month_report(
     conn: sa.Connection, scope: Scope, month: date, language: str | None = None
 ) -> report.MonthReport:
     """Every KPI and goal in `scope` with its status for `month`."""
-    values = queries.month_values(conn, scope, months.add(month, -report.HISTORY_MONTHS), month)
+    needed = report.months_needed(month)
+    values = queries.month_values(conn, scope, needed[0], month, only=needed)
     return report.build(
         month, queries.kpis(conn, scope, language), queries.goals(conn, scope, language), values
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 """Bump when a table changes, and add the step from the previous version to MIGRATIONS."""
 
 metadata = sa.MetaData()
@@ -101,14 +101,18 @@ response_id = sa.Sequence("response_id_seq")
 response = sa.Table(
     "response",
     metadata,
-    sa.Column("id", sa.BigInteger, response_id, server_default=response_id.next_value(), primary_key=True),
+    sa.Column("id", sa.BigInteger, response_id, server_default=response_id.next_value(), nullable=False),
     sa.Column("kpi", sa.String, nullable=False),
     sa.Column("date", sa.Date, nullable=False),
     sa.Column("score", sa.SmallInteger, nullable=False),
     sa.Column("segment", sa.String, nullable=False),
     sa.Column("touchpoint", sa.String, nullable=False),
+    sa.PrimaryKeyConstraint("id").ddl_if(dialect="postgresql"),
 )
-sa.Index("response_kpi_date", response.c.kpi, response.c.date)
+sa.Index("response_kpi_date", response.c.kpi, response.c.date).ddl_if(dialect="postgresql")
+"""Millions of rows. PostgreSQL keeps a key and an index on them. DuckDB keeps neither (v5): it
+finds a KPI's months by the min/max it stores per block, and a key or index would make loading a
+million answers three times slower."""
 
 response_month = sa.Table(
     "response_month",
@@ -198,7 +202,7 @@ audit = sa.Table(
 )
 """One row per change: `before`/`after` are JSON of the changed row (NULL for insert/delete)."""
 
-MIGRATIONS: dict[int, list[str]] = {
+MIGRATIONS: dict[int, list[str | tuple[str, str]]] = {
     2: [
         "ALTER TABLE kpi ADD COLUMN benchmark VARCHAR",
         "ALTER TABLE kpi ADD COLUMN retired_at DATE",
@@ -213,6 +217,19 @@ MIGRATIONS: dict[int, list[str]] = {
         "count(*) FILTER (WHERE score <= 6), count(*) FILTER (WHERE score >= 4), sum(score), sum(score * score) "
         "FROM response GROUP BY kpi, CAST(date_trunc('month', date) AS DATE)"
     ],
+    5: [  # DuckDB only: the answers move to a table without key or index (see `response`)
+        ("duckdb", "DROP INDEX IF EXISTS response_kpi_date"),
+        (
+            "duckdb",
+            "CREATE TABLE response_v5 (id BIGINT DEFAULT nextval('response_id_seq') NOT NULL, "
+            "kpi VARCHAR NOT NULL, date DATE NOT NULL, score SMALLINT NOT NULL, segment VARCHAR NOT NULL, "
+            "touchpoint VARCHAR NOT NULL)",
+        ),
+        ("duckdb", "INSERT INTO response_v5 SELECT id, kpi, date, score, segment, touchpoint FROM response"),
+        ("duckdb", "DROP TABLE response"),
+        ("duckdb", "ALTER TABLE response_v5 RENAME TO response"),
+    ],
 }
-"""`version → SQL statements` that take a store from version-1 to version. Plain DDL that
-DuckDB and PostgreSQL both accept; only ever additions, so an upgrade never loses data."""
+"""`version → SQL statements` that take a store from version-1 to version: plain SQL that DuckDB
+and PostgreSQL both accept, or `(dialect, SQL)` for one of them. Columns and tables are only
+added, and a table is only rebuilt by copying every row, so an upgrade never loses data."""

@@ -38,6 +38,10 @@ def ensure(engine: Engine) -> int:
         schema.metadata.create_all(conn, checkfirst=True)
         for step in range((current or schema.SCHEMA_VERSION) + 1, schema.SCHEMA_VERSION + 1):
             for statement in schema.MIGRATIONS[step]:
+                if isinstance(statement, tuple):
+                    dialect, statement = statement
+                    if dialect != conn.dialect.name:
+                        continue
                 conn.exec_driver_sql(statement)
         _set_meta(conn, "schema_version", str(schema.SCHEMA_VERSION))
     return schema.SCHEMA_VERSION

@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import pandas as pd
+import pyarrow as pa
 import sqlalchemy as sa
 
+from kpi import cx
 from kpi.store import schema
 
 
@@ -62,7 +64,7 @@ class Writer:
 
     def _audit(self, table: sa.Table, key: str, before: Mapping | None, after: Mapping | None) -> None:
         self.conn.execute(
-            schema.audit.insert().values(**self._audit_row(datetime.now(), table, key, before, after))
+            schema.audit.insert().values(**self.audit_row(datetime.now(), table, key, before, after))
         )
 
     @staticmethod
@@ -124,7 +126,7 @@ class Writer:
             key_text = self._key_text(table, row)
             if current is None:
                 inserts.append(dict(row))
-                audits.append(self._audit_row(now, table, key_text, None, row))
+                audits.append(self.audit_row(now, table, key_text, None, row))
                 continue
             changed = {k: v for k, v in row.items() if k not in volatile and not _same(current[k], v)}
             if not changed:
@@ -133,7 +135,7 @@ class Writer:
             changed.update({k: row[k] for k in volatile if k in row})
             where = [table.c[k] == row[k] for k in keys]
             self.conn.execute(table.update().where(*where).values(**changed))
-            audits.append(self._audit_row(now, table, key_text, {k: current[k] for k in changed}, changed))
+            audits.append(self.audit_row(now, table, key_text, {k: current[k] for k in changed}, changed))
             self.tally.add(table.name, "updated")
         if inserts:
             self.conn.execute(table.insert(), inserts)
@@ -141,7 +143,7 @@ class Writer:
         if audits:
             self.conn.execute(schema.audit.insert(), audits)
 
-    def _audit_row(
+    def audit_row(
         self, at: datetime, table: sa.Table, key: str, before: Mapping | None, after: Mapping | None
     ) -> dict:
         return {
@@ -192,7 +194,7 @@ class Writer:
             inserts.extend(dict(zip(fields, r, strict=True), kpi=kpi) for r in new)
             key = f"{kpi}|{month:%Y-%m}"
             audits.append(
-                self._audit_row(
+                self.audit_row(
                     now, table, key, {"answers": len(before)} if before else None, {"answers": len(new)}
                 )
             )
@@ -216,9 +218,9 @@ class Writer:
                         "kpi": kpi,
                         "month": month,
                         "n": len(scores),
-                        "promoters": sum(s >= 9 for s in scores),
-                        "detractors": sum(s <= 6 for s in scores),
-                        "satisfied": sum(s >= 4 for s in scores),
+                        "promoters": sum(s >= cx.PROMOTER_MIN for s in scores),
+                        "detractors": sum(s <= cx.DETRACTOR_MAX for s in scores),
+                        "satisfied": sum(s >= cx.SATISFIED_MIN for s in scores),
                         "total": float(sum(scores)),
                         "total_sq": float(sum(s * s for s in scores)),
                     }
@@ -273,3 +275,38 @@ def bulk_insert(conn: sa.Connection, table: sa.Table, rows: Sequence[Mapping[str
         raw.execute(f"INSERT INTO {table.name} ({names}) SELECT {names} FROM bulk_rows")
     finally:
         raw.unregister("bulk_rows")
+
+
+def bulk_insert_arrow(conn: sa.Connection, table: sa.Table, rows: pa.Table) -> None:
+    """`bulk_insert` for rows already in columns (an Arrow table whose names are `table`'s)."""
+    if rows.num_rows == 0:
+        return
+    columns = [c.name for c in table.columns if c.name in rows.column_names]
+    names = ", ".join(f'"{name}"' for name in columns)
+    raw = conn.connection.driver_connection
+    if conn.dialect.name == "duckdb":
+        raw.register("bulk_rows", rows.select(columns))
+        try:
+            raw.execute(f"INSERT INTO {table.name} ({names}) SELECT {names} FROM bulk_rows")
+        finally:
+            raw.unregister("bulk_rows")
+        return
+    values = [rows.column(name).to_pylist() for name in columns]
+    if conn.dialect.name == "postgresql":
+        with raw.cursor() as cursor, cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
+            for row in zip(*values, strict=True):
+                copy.write_row(row)
+        return
+    conn.execute(table.insert(), [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)])
+
+
+def arrow_rows(conn: sa.Connection, stmt: sa.Select, names: Sequence[str]) -> pa.Table:
+    """The result of `stmt` as an Arrow table with columns `names`: straight from DuckDB's
+    columns on a DuckDB store, else built from the rows."""
+    if conn.dialect.name == "duckdb":
+        compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+        params = [compiled.params[key] for key in compiled.positiontup or []]
+        found = conn.connection.driver_connection.execute(str(compiled), params).to_arrow_table()
+        return found.rename_columns(list(names))
+    rows = conn.execute(stmt).all()
+    return pa.table({name: [row[i] for row in rows] for i, name in enumerate(names)})

@@ -1,0 +1,141 @@
+"""Survey answers in bulk: the column-wise path lands exactly what the exact importer lands, and
+leaves every file it is not sure of to the exact importer."""
+
+import io
+import json
+
+import pytest
+import sqlalchemy as sa
+from openpyxl import Workbook
+
+from kpi.imports import ImportRejected
+from kpi.store import bulk_answers, engine, imports
+from kpi.store import schema as s
+
+HEADER = "kpi,date,score,segment,touchpoint\n"
+PLAIN = {
+    "new month": HEADER + "NPS,2026-11-02,10,private,web\nnps , 2026-11-03 , 3 , business ,  shop\n",
+    "semicolons, no optional columns": "kpi;date;score\nNPS;2026-11-02;9\nNPS;2026-11-30;0\n",
+    "columns in another order, CRLF, BOM": "\ufeffscore,kpi,date\r\n7,NPS,2026-11-02\r\n8,NPS,2026-11-03\r\n",
+    "empty lines between": HEADER + "NPS,2026-11-02,10,,\n\n\nNPS,2026-11-04,6,,\n\n",
+    "replaces a month the store holds": HEADER + "NPS,2026-10-05,10,private,web\nNPS,2026-10-06,9,,\n",
+    "two KPIs, several months": HEADER
+    + "".join(f"NPS,2026-{m:02d}-{d:02d},{(m * d) % 11},private,web\n" for m in (9, 10, 11) for d in (1, 15))
+    + "".join(f"CS_CSAT,2026-11-{d:02d},{1 + d % 5},,\n" for d in range(1, 20)),
+    "Danish letters in a segment": HEADER + "NPS,2026-11-02,10,erhverv æøå,butik\n",
+}
+NOT_PLAIN = {
+    "quoted": HEADER + '"NPS","2026-11-02","10","private","web"\n',
+    "Danish date": HEADER + "NPS,02.11.2026,10,,\n",
+    "one-digit month": HEADER + "NPS,2026-11-2,10,,\n",
+    "decimal score": HEADER + "NPS,2026-11-02,10.0,,\n",
+    "tab around a segment": HEADER + "NPS,2026-11-02,10,\tprivate,\n",
+    "a row too short": HEADER + "NPS,2026-11-02,10\n",
+    "Latin-1": None,
+    "impossible date": HEADER + "NPS,2026-02-30,10,,\n",
+    "unknown column": "kpi,date,score,colour\nNPS,2026-11-02,10,red\n",
+    "no rows": HEADER,
+    "a row of empty cells": HEADER + "NPS,2026-11-02,10,,\n,,,,\n",
+    "a code with a space": HEADER + "N PS,2026-11-02,10,,\n",
+}
+
+
+def _latin1() -> bytes:
+    return (HEADER + "NPS,2026-11-02,10,erhverv æøå,\n").encode("latin-1")
+
+
+def _bytes(name: str, text: str | None) -> bytes:
+    return _latin1() if text is None else text.encode("utf-8")
+
+
+def _answers(url: str) -> dict:
+    """The answers (as a sorted list), the month summary and the import's audit rows."""
+    with engine.reading(engine.create(url)) as conn:
+        answers = sorted(
+            tuple(r) for r in conn.execute(sa.select(*(s.response.c[f] for f in bulk_answers.FIELDS)))
+        )
+        summary = sorted(tuple(r) for r in conn.execute(sa.select(s.response_month)))
+        audits = sorted(
+            (r.key, r.before, r.after)
+            for r in conn.execute(sa.select(s.audit).where(s.audit.c.who == "bulk-test"))
+        )
+    return {"answers": answers, "summary": summary, "audit": audits}
+
+
+@pytest.mark.parametrize("name", PLAIN)
+def test_plain_files_go_column_wise_and_land_exactly_what_the_exact_importer_lands(
+    demo_twins, monkeypatch, name
+):
+    data = _bytes(name, PLAIN[name])
+    staged = bulk_answers.stage(data, "answers.csv")
+    assert staged is not None
+    staged.close()
+    fast_url, exact_url = demo_twins
+    fast = imports.run(engine.create(fast_url), "responses", data, "answers.csv", "bulk-test")
+    monkeypatch.setattr(bulk_answers, "stage", lambda data, name: None)
+    exact = imports.run(engine.create(exact_url), "responses", data, "answers.csv", "bulk-test")
+    assert (fast.rows, fast.counts) == (exact.rows, exact.counts)
+    assert _answers(fast_url) == _answers(exact_url)
+
+
+@pytest.mark.parametrize("name", NOT_PLAIN)
+def test_files_not_in_the_plain_shape_go_to_the_exact_importer(name):
+    assert bulk_answers.stage(_bytes(name, NOT_PLAIN[name]), "answers.csv") is None
+
+
+def test_an_excel_workbook_goes_to_the_exact_importer():
+    book = Workbook()
+    book.active.append(["kpi", "date", "score"])
+    book.active.append(["NPS", "2026-11-02", 10])
+    out = io.BytesIO()
+    book.save(out)
+    assert bulk_answers.stage(out.getvalue(), "answers.xlsx") is None
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ("CS_WAIT,2026-11-02,3", "CS_WAIT"),  # a KPI that is not a survey KPI
+        ("NOPE,2026-11-02,3", "NOPE"),  # a KPI the store does not know
+        ("CS_CSAT,2026-11-02,9", "9"),  # off the 1-5 scale
+    ],
+)
+def test_what_the_store_rules_out_is_named_by_the_exact_importer(demo_url, row, message):
+    data = (HEADER + "NPS,2026-11-02,10,,\n" + row + ",,\n").encode()
+    staged = bulk_answers.stage(data, "answers.csv")
+    assert staged is not None  # the file is plain; the store is what rules it out
+    store = engine.create(demo_url)
+    with engine.reading(store) as conn:
+        assert not bulk_answers.fits(conn, staged)
+    staged.close()
+    before = _answers(demo_url)
+    with pytest.raises(ImportRejected) as caught:
+        imports.run(store, "responses", data, "answers.csv", "bulk-test")
+    assert [(p.row, p.column) for p in caught.value.problems][0][0] == 3
+    assert message in caught.value.problems[0].text()
+    assert _answers(demo_url) == before
+
+
+def test_importing_the_same_answers_again_changes_nothing_and_a_dry_run_writes_nothing(demo_url):
+    store = engine.create(demo_url)
+    data = PLAIN["two KPIs, several months"].encode()
+    preview = imports.run(store, "responses", data, "answers.csv", "bulk-test", dry_run=True)
+    before = _answers(demo_url)
+    assert before["audit"] == []
+    first = imports.run(store, "responses", data, "answers.csv", "bulk-test")
+    assert first.counts == preview.counts and first.counts["replaced"] > 0
+    landed = _answers(demo_url)
+    again = imports.run(store, "responses", data, "answers.csv", "bulk-test")
+    assert again.counts == {"unchanged": again.rows}
+    assert _answers(demo_url) == landed
+    (key, was, now), *_ = landed["audit"]
+    assert key.startswith(("CS_CSAT|", "NPS|")) and json.loads(now)["answers"] > 0
+
+
+def test_one_changed_answer_replaces_only_its_month(demo_url):
+    store = engine.create(demo_url)
+    rows = [f"NPS,2026-11-{d:02d},{d % 11},web,\n" for d in range(1, 11)] + ["NPS,2026-09-01,5,web,\n"]
+    imports.run(store, "responses", (HEADER + "".join(rows)).encode(), "a.csv", "bulk-test")
+    rows[0] = "NPS,2026-11-01,10,web,\n"
+    summary = imports.run(store, "responses", (HEADER + "".join(rows)).encode(), "b.csv", "bulk-test")
+    assert summary.counts == {"replaced": 10, "unchanged": 1}
