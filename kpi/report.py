@@ -154,14 +154,18 @@ def _delta(now: MonthValue | None, then: MonthValue | None) -> float | None:
     return None if now is None or then is None else now.value - then.value
 
 
-def _kpi_row(kpi: Kpi, values: ValueIndex, month: date) -> KpiRow:
+def _kpi_row(kpi: Kpi, values: ValueIndex, month: date, last: date, year_ago: date) -> KpiRow:
     series = values.get(kpi.code, {})
-    now, previous = series.get(month), series.get(months.add(month, -1))
-
-    def judge(v: MonthValue | None) -> KpiStatus:
-        return status.kpi_status(v.value if v else None, kpi.target, kpi.direction, kpi.tolerance)
-
-    return KpiRow(kpi, now, previous, series.get(months.add(month, -12)), judge(now), judge(previous))
+    now, previous = series.get(month), series.get(last)
+    target, direction, tolerance = kpi.target, kpi.direction, kpi.tolerance
+    return KpiRow(
+        kpi,
+        now,
+        previous,
+        series.get(year_ago),
+        status.kpi_status(now.value if now else None, target, direction, tolerance),
+        status.kpi_status(previous.value if previous else None, target, direction, tolerance),
+    )
 
 
 def _goal_status(goal: Goal, kpi: Kpi | None, values: ValueIndex, month: date) -> GoalStatus:
@@ -199,9 +203,9 @@ def build(
     for v in values:
         index.setdefault(v.kpi, {})[v.month] = v
     by_code = {k.code: k for k in kpis}
-    report = MonthReport(month, {k.code: _kpi_row(k, index, month) for k in kpis})
+    last, year_ago = months.add(month, -1), months.add(month, -12)
+    report = MonthReport(month, {k.code: _kpi_row(k, index, month, last, year_ago) for k in kpis})
     own = {g.code: _goal_status(g, by_code.get(g.kpi or ""), index, month) for g in goals}
-    last = months.add(month, -1)
     before = {g.code: _goal_status(g, by_code.get(g.kpi or ""), index, last) for g in goals}
     report.roots = cascade.build(goals, own)
     window = status.forecast_window(month)

@@ -103,10 +103,11 @@ def forecast(history: Sequence[tuple[date, float]], at: date) -> float | None:
     if len(recent) < FORECAST_MIN_POINTS:
         return None
     origin = recent[0][0]
-    points = [(months.diff(origin, m), v) for m, v in recent]
-    slopes = [(y2 - y1) / (x2 - x1) for i, (x1, y1) in enumerate(points) for x2, y2 in points[i + 1 :]]
-    slope = median(slopes)
-    intercept = median(y - slope * x for x, y in points)
+    xs = [(m.year - origin.year) * 12 + m.month - origin.month for m, _ in recent]
+    ys = [v for _, v in recent]
+    count = len(xs)
+    slope = median([(ys[j] - ys[i]) / (xs[j] - xs[i]) for i in range(count) for j in range(i + 1, count)])
+    intercept = median([y - slope * x for x, y in zip(xs, ys, strict=True)])
     return intercept + slope * months.diff(origin, months.first_of(at))
 
 
