@@ -181,3 +181,18 @@ def test_an_import_from_the_command_line_while_the_app_serves(server, browser):
     settle(page, 1.5)
     body = page.inner_text("[data-testid='stMain']")
     assert "99 s" in body and "Customer service — October 2026" in body
+
+
+def test_the_load_script_s_clients_drive_the_app_and_notice_what_goes_wrong(server, monkeypatch):
+    """`make load` in small: websocket clients as an executive and a department head get every
+    page without an error, and a page the app does not know is counted as one."""
+    import asyncio
+
+    from tools import load
+
+    people = ["mette.kjaer@havnhjem.example", "rasmus.friis@havnhjem.example"]
+    timings, errors = asyncio.run(load._drive(server, people, 2, 4.0, "socket"))
+    assert errors == [] and len(timings) >= 4
+    monkeypatch.setattr(load, "PAGES", ["no_such_page"])
+    timings, errors = asyncio.run(load._drive(server, people[:1], 1, 0.5, "socket"))
+    assert errors and all("page not found" in e for e in errors)

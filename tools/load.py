@@ -1,12 +1,21 @@
-"""Load: many people using one app process at once, in real browser sessions.
+"""Load: many people using one app process at once.
 
-    python tools/load.py [--sessions 25] [--seconds 120]     (make load)
+    python tools/load.py [--sessions 25] [--seconds 120] [--client socket|browser]   (make load)
 
-Starts `streamlit run` on 127.0.0.1 with a copy of the demo store, then opens N sessions in one
-headless Chromium (Debian's), each moving between pages and months for the given time. Reports
-errors (an exception on the page, or a page that does not settle within a minute), the p50 and
-p95 time from asking for a page to seeing it complete, and the app's memory before and after.
-Traffic goes only to the app on the loopback address; every loop is bounded in time.
+Starts `streamlit run` on 127.0.0.1 with a copy of the demo store, then keeps N sessions busy
+for the given time, each moving between pages and months as a different person of the demo
+company (the executives and the department heads, in turn):
+
+- `socket` (the default): each session is one Streamlit websocket client, as the browser keeps
+  one, sending what a click sends (the page and the URL's month) and timing until the app says
+  the run finished. The clients cost next to nothing, so the times are the app's.
+- `browser`: each session is a tab of one headless Chromium (Debian's) loading the page afresh,
+  the heaviest case; on a small machine the browser and the app then share the cores.
+
+Reports errors (an exception on the page, a page the app does not know, or no answer within a
+minute), the p50 and p95 time from asking for a page to seeing it complete, and the app's
+memory before and after. Traffic goes only to the app on the loopback address; every loop is
+bounded in time.
 """
 
 from __future__ import annotations
@@ -22,18 +31,24 @@ import time
 from datetime import date
 from pathlib import Path
 
+import websockets
 from playwright.async_api import async_playwright
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from kpi import months
 from kpi.demo.generate import generate
+from kpi.model import Role
 from kpi.store import engine, loading, setup
 from tools import serve
 from tools.screenshot import CHROMIUM, CHROMIUM_ARGS
 
 PAGES = ["", "goal_cascade?goal=S2", "smart_goals", "departments?department=CS", "present?slide=3"]
+END = date(2026, 10, 1)
+ANSWER_SECONDS = 60
 SETTLED = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]') && !!document.querySelector('[data-testid=\"stMain\"] h1')"
 
 
@@ -42,36 +57,90 @@ def _memory_mb(pid: int) -> float:
     return int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS"))) / 1024
 
 
-async def _session(
-    browser: object, base: str, stop_at: float, seed: int, timings: list, errors: list
+def _step(rng: random.Random, person: str) -> tuple[str, str]:
+    """A random page (path, query) and month, as `person`."""
+    target = rng.choice(PAGES)
+    path, _, query = target.partition("?")
+    month = months.key(months.add(END, -rng.randint(0, 11)))
+    return path, "&".join(filter(None, [query, f"month={month}", f"as={person}"]))
+
+
+async def _browser_session(
+    browser: object, base: str, stop_at: float, seed: int, person: str, timings: list, errors: list
 ) -> None:
     rng = random.Random(seed)
     context = await browser.new_context(viewport={"width": 1280, "height": 800})  # type: ignore[attr-defined]
     page = await context.new_page()
-    end = date(2026, 10, 1)
     while time.monotonic() < stop_at:
-        target = rng.choice(PAGES)
-        month = months.key(months.add(end, -rng.randint(0, 11)))
-        separator = "&" if "?" in target else "?"
+        path, query = _step(rng, person)
         started = time.perf_counter()
         try:
-            await page.goto(f"{base}/{target}{separator}month={month}", timeout=60_000)
-            await page.wait_for_function(SETTLED, timeout=60_000)
+            await page.goto(f"{base}/{path}?{query}", timeout=ANSWER_SECONDS * 1000)
+            await page.wait_for_function(SETTLED, timeout=ANSWER_SECONDS * 1000)
             if await page.query_selector("[data-testid='stException']"):
-                errors.append(f"exception on {target} {month}")
+                errors.append(f"exception on {path} {query}")
             timings.append(time.perf_counter() - started)
         except Exception as error:
-            errors.append(f"{target} {month}: {type(error).__name__}")
+            errors.append(f"{path} {query}: {type(error).__name__}")
     await context.close()
 
 
-async def _drive(base: str, sessions: int, seconds: float) -> tuple[list, list]:
+async def _socket_session(
+    base: str, stop_at: float, seed: int, person: str, timings: list, errors: list
+) -> None:
+    """One person's session over one websocket, as a browser tab keeps it."""
+    rng = random.Random(seed)
+    address = base.replace("http://", "ws://") + "/_stcore/stream"
+    try:
+        async with websockets.connect(address, subprotocols=["streamlit"], origin=base, max_size=None) as ws:
+            while time.monotonic() < stop_at:
+                path, query = _step(rng, person)
+                ask = BackMsg()
+                ask.rerun_script.page_name = path
+                ask.rerun_script.query_string = query
+                started = time.perf_counter()
+                await ws.send(ask.SerializeToString())
+                problem = await asyncio.wait_for(_until_finished(ws), ANSWER_SECONDS)
+                if problem:
+                    errors.append(f"{problem} on {path or 'overview'} {query}")
+                timings.append(time.perf_counter() - started)
+    except Exception as error:
+        errors.append(f"session {seed}: {type(error).__name__}: {error}")
+
+
+async def _until_finished(ws: websockets.ClientConnection) -> str | None:
+    """Read the app's messages until its run finishes; what went wrong, if anything."""
+    problem = None
+    while True:
+        message = ForwardMsg()
+        message.ParseFromString(await ws.recv())
+        kind = message.WhichOneof("type")
+        if kind == "page_not_found":
+            problem = "page not found"
+        elif kind == "delta" and message.delta.WhichOneof("type") == "new_element":
+            if message.delta.new_element.WhichOneof("type") == "exception":
+                problem = "exception"
+        elif kind == "script_finished":
+            return problem
+
+
+async def _drive(
+    base: str, people: list[str], sessions: int, seconds: float, client: str
+) -> tuple[list, list]:
     timings: list[float] = []
     errors: list[str] = []
+    stop_at = time.monotonic() + seconds
+    who = [people[i % len(people)] for i in range(sessions)]
+    if client == "socket":
+        await asyncio.gather(
+            *(_socket_session(base, stop_at, i, who[i], timings, errors) for i in range(sessions))
+        )
+        return timings, errors
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        stop_at = time.monotonic() + seconds
-        await asyncio.gather(*(_session(browser, base, stop_at, i, timings, errors) for i in range(sessions)))
+        await asyncio.gather(
+            *(_browser_session(browser, base, stop_at, i, who[i], timings, errors) for i in range(sessions))
+        )
         await browser.close()
     return timings, errors
 
@@ -80,22 +149,28 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=25)
     parser.add_argument("--seconds", type=float, default=120)
+    parser.add_argument("--client", choices=["socket", "browser"], default="socket")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="kpi-load-") as folder:
         store = engine.create(f"duckdb:///{folder}/store.duckdb")
         setup.ensure(store)
+        company = generate(END)
         with engine.writing(store) as conn:
-            loading.load_company(conn, generate(date(2026, 10, 1)), who="load")
+            loading.load_company(conn, company, who="load")
+        people = [p.email for p in company.people if p.role in (Role.EXECUTIVE, Role.DEPARTMENT_HEAD)]
         with serve.app(str(store.url)) as running:
             before = _memory_mb(running.pid)
-            timings, errors = asyncio.run(_drive(running.base, args.sessions, args.seconds))
+            timings, errors = asyncio.run(
+                _drive(running.base, people, args.sessions, args.seconds, args.client)
+            )
             after = _memory_mb(running.pid)
         shutil.rmtree(folder, ignore_errors=True)
     timings.sort()
     p50 = statistics.median(timings) if timings else float("nan")
     p95 = timings[int(0.95 * (len(timings) - 1))] if timings else float("nan")
     print(
-        f"sessions {args.sessions}, {args.seconds:.0f} s: {len(timings)} page updates, {len(errors)} errors"
+        f"{args.client} sessions {args.sessions}, {args.seconds:.0f} s: "
+        f"{len(timings)} page updates, {len(errors)} errors"
     )
     print(f"page update p50 {p50:.2f} s, p95 {p95:.2f} s")
     print(f"app memory {before:.0f} MB before, {after:.0f} MB after")
