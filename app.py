@@ -2,9 +2,13 @@
 
 import streamlit as st
 
-from kpi import access
-from kpi.i18n import t
-from kpi.ui import frame
+from kpi.ui import startup
+
+startup.load()  # before the imports below: the first sessions after a start would race for them
+
+from kpi import access  # noqa: E402
+from kpi.i18n import t  # noqa: E402
+from kpi.ui import frame  # noqa: E402
 
 st.set_page_config(page_title="CX Cockpit", page_icon=":material/monitoring:", layout="wide")
 frame.enter_app()

@@ -196,3 +196,20 @@ def test_the_load_script_s_clients_drive_the_app_and_notice_what_goes_wrong(serv
     monkeypatch.setattr(load, "PAGES", ["no_such_page"])
     timings, errors = asyncio.run(load._drive(server, people[:1], 1, 0.5, "socket"))
     assert errors and all("page not found" in e for e in errors)
+
+
+def test_sessions_that_arrive_together_at_a_fresh_start_all_get_their_pages(demo_duckdb_file, tmp_path):
+    """Right after a start, several first runs at once used to race for the imports and the
+    store file ("partially initialized module", "Unique file handle conflict")."""
+    import asyncio
+
+    from tools import load
+
+    people = [
+        "mette.kjaer@havnhjem.example",
+        "camilla.berg@havnhjem.example",
+        "rasmus.friis@havnhjem.example",
+    ]
+    with serve(demo_duckdb_file, tmp_path) as base:
+        timings, errors = asyncio.run(load._drive(base, people, 6, 3.0, "socket"))
+    assert errors == [] and len(timings) >= 6

@@ -119,7 +119,8 @@ async def _until_finished(ws: websockets.ClientConnection) -> str | None:
             problem = "page not found"
         elif kind == "delta" and message.delta.WhichOneof("type") == "new_element":
             if message.delta.new_element.WhichOneof("type") == "exception":
-                problem = "exception"
+                shown = message.delta.new_element.exception
+                problem = f"exception {shown.type}: {shown.message[:200]}"
         elif kind == "script_finished":
             return problem
 

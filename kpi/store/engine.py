@@ -20,7 +20,9 @@ from sqlalchemy.pool import NullPool
 
 DEFAULT_URL = "duckdb:///data/kpi.duckdb"
 BUSY_WAIT_SECONDS = float(os.environ.get("KPI_BUSY_WAIT", "15"))
-_LOCK_MARKERS = ("Could not set lock", "Conflicting lock")
+_LOCK_MARKERS = ("Could not set lock", "Conflicting lock", "Unique file handle conflict")
+"""Errors that mean "the file is held right now": another process's lock, or, within this
+process, a unit of work opening the file while another is still closing it."""
 
 
 class StoreBusy(RuntimeError):
