@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from kpi import cascade, months, status
 from kpi.model import (
@@ -66,8 +67,20 @@ class GoalRow:
     value: MonthValue | None
     status: GoalStatus
     previous_status: GoalStatus
-    forecast: float | None
+    recent: tuple[MonthValue, ...]
+    """The KPI's values in the forecast window, oldest first; empty when no forecast applies
+    (no KPI, no deadline, or the deadline's month has come)."""
     node: cascade.Node
+
+    @cached_property
+    def forecast(self) -> float | None:
+        """The KPI's value at the deadline on the line through `recent`, worked out when asked."""
+        if any(v.is_low_confidence for v in self.recent):
+            return None  # a line through a handful of answers a month would be noise, not a forecast
+        deadline = self.goal.deadline
+        if deadline is None or not self.recent:
+            return None
+        return status.forecast([(v.month, v.value) for v in self.recent], deadline)
 
     @property
     def rollup(self) -> GoalStatus:
@@ -183,16 +196,15 @@ def _goal_status(goal: Goal, kpi: Kpi | None, values: ValueIndex, month: date) -
     )
 
 
-def _forecast(
+def _recent(
     goal: Goal, kpi: Kpi | None, values: ValueIndex, month: date, window: Sequence[date]
-) -> float | None:
+) -> tuple[MonthValue, ...]:
     if kpi is None or goal.deadline is None or months.first_of(goal.deadline) <= month:
-        return None
-    series = values.get(kpi.code, {})
-    recent = [v for m in window if (v := series.get(m)) is not None]
-    if any(v.is_low_confidence for v in recent):
-        return None  # a line through a handful of answers a month would be noise, not a forecast
-    return status.forecast([(v.month, v.value) for v in recent], goal.deadline)
+        return ()
+    series = values.get(kpi.code)
+    if not series:
+        return ()
+    return tuple([series[m] for m in window if m in series])
 
 
 def build(
@@ -219,7 +231,7 @@ def build(
                 index.get(kpi.code, {}).get(month) if kpi else None,
                 own[g.code],
                 before[g.code],
-                _forecast(g, kpi, index, month, window),
+                _recent(g, kpi, index, month, window),
                 node,
             )
     return report

@@ -33,6 +33,18 @@ from kpi.model import (
 from kpi.store import schema as s
 
 
+def _tuples(conn: sa.Connection, stmt: sa.Select) -> list[tuple]:
+    """The rows of `stmt` as plain tuples. On DuckDB they come straight from the driver, which
+    for the thousands of month values a report reads is twice as fast as SQLAlchemy's row
+    objects; the statement is still SQLAlchemy's, its values bound parameters. Only for
+    columns the driver already returns as Python values (text, numbers, dates)."""
+    if conn.dialect.name != "duckdb":
+        return [tuple(row) for row in conn.execute(stmt)]
+    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    params = [compiled.params[key] for key in compiled.positiontup or []]
+    return conn.connection.driver_connection.execute(str(compiled), params).fetchall()
+
+
 def _in_scope(column: sa.ColumnElement, scope: Scope) -> sa.ColumnElement[bool]:
     if scope.departments is None:
         return sa.true()
@@ -87,7 +99,8 @@ def kpis(
     """KPIs in scope; retired ones only when asked (the editing page shows them to restore)."""
     k = s.kpi
     texts = _texts(conn, "kpi", language)
-    rows = conn.execute(
+    rows = _tuples(
+        conn,
         sa.select(
             k.c.code,
             k.c.name,
@@ -103,7 +116,7 @@ def kpis(
             k.c.retired_at,
         )
         .where(_in_scope(k.c.department, scope), _active(k.c.retired_at, include_retired))
-        .order_by(k.c.code)
+        .order_by(k.c.code),
     )
     # Unpacked by position: a big company has thousands of KPIs, and name lookups on rows add up.
     return [
@@ -130,7 +143,8 @@ def goals(
 ) -> list[Goal]:
     g = s.goal
     texts = _texts(conn, "goal", language)
-    rows = conn.execute(
+    rows = _tuples(
+        conn,
         sa.select(
             g.c.code,
             g.c.level,
@@ -150,7 +164,7 @@ def goals(
             g.c.retired_at,
         )
         .where(_in_scope(g.c.department, scope), _active(g.c.retired_at, include_retired))
-        .order_by(g.c.code)
+        .order_by(g.c.code),
     )
     return [
         Goal(
@@ -183,10 +197,11 @@ def month_values(
     """Every KPI's value for each month from `first` to `last` (or only the months in `only`):
     measurements as loaded, survey KPIs from their answer counts (with n and margin)."""
     m = s.measurement
-    measured = conn.execute(
+    measured = _tuples(
+        conn,
         sa.select(m.c.kpi, m.c.month, m.c.value).where(
             m.c.kpi.in_(_scoped_kpis(scope)), _months(m.c.month, first, last, only)
-        )
+        ),
     )
     values = [MonthValue(kpi, month, value) for kpi, month, value in measured]
     return values + _survey_values(conn, scope, _months(s.response_month.c.month, first, last, only))
@@ -218,7 +233,7 @@ def _survey_values(conn: sa.Connection, scope: Scope, window: sa.ColumnElement[b
         .where(_in_scope(k.c.department, scope), k.c.retired_at.is_(None), window)
     )
     out = []
-    for kpi, month, aggregation, *counts in conn.execute(stmt):
+    for kpi, month, aggregation, *counts in _tuples(conn, stmt):
         survey = cx.score(_AGGREGATIONS[aggregation], cx.SurveyCounts(*counts))
         if survey.value is not None:
             out.append(MonthValue(kpi, month, survey.value, survey.n, survey.margin))
