@@ -23,6 +23,7 @@ PLAIN = {
     + "".join(f"NPS,2026-{m:02d}-{d:02d},{(m * d) % 11},private,web\n" for m in (9, 10, 11) for d in (1, 15))
     + "".join(f"CS_CSAT,2026-11-{d:02d},{1 + d % 5},,\n" for d in range(1, 20)),
     "Danish letters in a segment": HEADER + "NPS,2026-11-02,10,erhverv æøå,butik\n",
+    "a tab inside a segment": HEADER + "NPS,2026-11-02,10,new\tcustomer,web\n",
 }
 NOT_PLAIN = {
     "quoted": HEADER + '"NPS","2026-11-02","10","private","web"\n',
@@ -30,6 +31,7 @@ NOT_PLAIN = {
     "one-digit month": HEADER + "NPS,2026-11-2,10,,\n",
     "decimal score": HEADER + "NPS,2026-11-02,10.0,,\n",
     "tab around a segment": HEADER + "NPS,2026-11-02,10,\tprivate,\n",
+    "no-break space after a touchpoint": HEADER + "NPS,2026-11-02,10,private,web\u00a0\n",
     "a row too short": HEADER + "NPS,2026-11-02,10\n",
     "Latin-1": None,
     "impossible date": HEADER + "NPS,2026-02-30,10,,\n",

@@ -36,6 +36,9 @@ _SPACE = "".join(f"\\x{{{code:X}}}" for code in range(sys.maxunicode + 1) if chr
 """Every character Python's `str.strip` removes, as an RE2 class body: DuckDB's `trim` removes
 only spaces, so a cell that would lose anything else to `strip` is left to the exact importer."""
 
+_ASCII_SPACE = [bytes([code]) for code in range(128) if chr(code).isspace() and chr(code) not in " \n\r"]
+"""The ASCII characters besides space and line ends that `str.strip` removes: tab and the like."""
+
 FIELDS = ("kpi", "date", "score", "segment", "touchpoint")
 ARROW_BATCH = 122_880
 """Rows per Arrow batch handed to the store: DuckDB's row group, so the insert runs in parallel."""
@@ -76,10 +79,15 @@ def stage(data: bytes, name: str) -> Staged | None:
         return None  # workbooks, binary files and quoted CSV take the exact path
     if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
         return None  # old Mac line ends
-    try:
-        data.decode("utf-8")  # DuckDB and Python must agree the file is UTF-8 (else: Latin-1)
-    except UnicodeDecodeError:
-        return None
+    ascii_only = data.isascii()
+    if not ascii_only:
+        try:
+            data.decode("utf-8")  # DuckDB and Python must agree the file is UTF-8 (else: Latin-1)
+        except UnicodeDecodeError:
+            return None
+    # Spaces are all DuckDB's trim removes; only a file with other white space needs each text
+    # cell checked for it (ASCII has a few, such as tabs; Unicode many more).
+    other_space = not ascii_only or any(byte in data for byte in _ASCII_SPACE)
     first = data.partition(b"\n")[0].decode("utf-8").removesuffix("\r")
     if len(first.splitlines()) != 1:
         return None
@@ -92,12 +100,14 @@ def stage(data: bytes, name: str) -> Staged | None:
     with tempfile.NamedTemporaryFile(suffix=".csv", dir=memory, delete=False) as file:
         file.write(data)
     try:
-        return _stage(file.name, delimiter, len(header), positions)
+        return _stage(file.name, delimiter, len(header), positions, other_space)
     finally:
         os.unlink(file.name)
 
 
-def _stage(path: str, delimiter: str, width: int, positions: dict[str, int]) -> Staged | None:
+def _stage(
+    path: str, delimiter: str, width: int, positions: dict[str, int], other_space: bool
+) -> Staged | None:
     db = duckdb.connect()
     cells = {f"c{i}": "VARCHAR" for i in range(width)}
 
@@ -110,7 +120,11 @@ def _stage(path: str, delimiter: str, width: int, positions: dict[str, int]) -> 
             f"regexp_full_match({cell('kpi')}, ' *[A-Za-z0-9_-]+ *')",
             f"regexp_full_match({cell('date')}, ' *[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}} *')",
             f"regexp_full_match({cell('score')}, ' *[0-9]{{1,4}} *')",
-            *(f"NOT regexp_matches(trim({cell(f)}), {edge})" for f in ("segment", "touchpoint")),
+            *(
+                f"NOT regexp_matches(trim({cell(f)}), {edge})"
+                for f in ("segment", "touchpoint")
+                if other_space
+            ),
         ]
     )
     try:
