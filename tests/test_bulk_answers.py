@@ -24,6 +24,7 @@ PLAIN = {
     + "".join(f"CS_CSAT,2026-11-{d:02d},{1 + d % 5},,\n" for d in range(1, 20)),
     "Danish letters in a segment": HEADER + "NPS,2026-11-02,10,erhverv æøå,butik\n",
     "a tab inside a segment": HEADER + "NPS,2026-11-02,10,new\tcustomer,web\n",
+    "no-break spaces around a touchpoint": HEADER + "NPS,2026-11-02,10,private,\u00a0web\u00a0\n",
 }
 NOT_PLAIN = {
     "quoted": HEADER + '"NPS","2026-11-02","10","private","web"\n',
@@ -31,7 +32,7 @@ NOT_PLAIN = {
     "one-digit month": HEADER + "NPS,2026-11-2,10,,\n",
     "decimal score": HEADER + "NPS,2026-11-02,10.0,,\n",
     "tab around a segment": HEADER + "NPS,2026-11-02,10,\tprivate,\n",
-    "no-break space after a touchpoint": HEADER + "NPS,2026-11-02,10,private,web\u00a0\n",
+    "a line separator after a touchpoint": HEADER + "NPS,2026-11-02,10,private,web\u2028\n",
     "a row too short": HEADER + "NPS,2026-11-02,10\n",
     "Latin-1": None,
     "impossible date": HEADER + "NPS,2026-02-30,10,,\n",

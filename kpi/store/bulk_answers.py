@@ -33,11 +33,12 @@ from kpi.store import schema as s
 from kpi.store.writes import Writer, arrow_rows, bulk_insert_arrow
 
 _SPACE = "".join(f"\\x{{{code:X}}}" for code in range(sys.maxunicode + 1) if chr(code).isspace())
-"""Every character Python's `str.strip` removes, as an RE2 class body: DuckDB's `trim` removes
-only spaces, so a cell that would lose anything else to `strip` is left to the exact importer."""
+"""Every character Python's `str.strip` removes, as an RE2 class body. DuckDB's `trim` removes
+Unicode's spaces but not tabs, line separators and the like, so a text cell that `strip` would
+cut further is left to the exact importer."""
 
 _ASCII_SPACE = [bytes([code]) for code in range(128) if chr(code).isspace() and chr(code) not in " \n\r"]
-"""The ASCII characters besides space and line ends that `str.strip` removes: tab and the like."""
+"""The ASCII white space `str.strip` removes and DuckDB's `trim` keeps (line ends aside)."""
 
 FIELDS = ("kpi", "date", "score", "segment", "touchpoint")
 ARROW_BATCH = 122_880
@@ -85,8 +86,8 @@ def stage(data: bytes, name: str) -> Staged | None:
             data.decode("utf-8")  # DuckDB and Python must agree the file is UTF-8 (else: Latin-1)
         except UnicodeDecodeError:
             return None
-    # Spaces are all DuckDB's trim removes; only a file with other white space needs each text
-    # cell checked for it (ASCII has a few, such as tabs; Unicode many more).
+    # Only a file with white space that DuckDB's trim keeps (tabs and the like) needs each text
+    # cell checked for it; in ASCII those are few enough to look for byte by byte.
     other_space = not ascii_only or any(byte in data for byte in _ASCII_SPACE)
     first = data.partition(b"\n")[0].decode("utf-8").removesuffix("\r")
     if len(first.splitlines()) != 1:
