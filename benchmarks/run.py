@@ -6,8 +6,11 @@ Builds a large company with the demo generator (428 departments, 2,020 KPIs, 1,7
 years of monthly values, 5 million survey answers) in a temporary DuckDB store, then measures:
 
 - status_vs_sql_floor: every KPI's and goal's status for a month (kpi.store.reports) against
-  one hand-written DuckDB query computing the same month values (the floor);
-- status_vs_pandas: the same against a plain-pandas implementation of the month values;
+  one hand-written DuckDB query computing the same month values from the raw answers (the
+  floor): those of every month status reads (the month, the five before, a year before);
+- status_vs_one_month_sql: the same against a query for the report month's values alone;
+- status_vs_pandas: the same against plain pandas computing those month values from the
+  whole tables;
 - page_<page>_warm / _cold: each page's server-side run in AppTest, first and cached;
 - import_vs_read_csv: 1 million survey answers through the full import against DuckDB's read_csv;
 - pptx_30_slides: a 30-slide pack against python-pptx writing 30 slides of plain text;

@@ -222,3 +222,32 @@ def test_oidc_mode_turns_away_an_unknown_account(app, monkeypatch):
     at.user = {"is_logged_in": True, "email": "stranger@example.com"}
     at.run()
     assert "not signed in as a known user" in texts(at) and not at.metric
+
+
+def test_no_page_changes_the_results_every_session_shares(app, app_url):
+    """The month's report and the SMART assessments are cached once and handed to every session
+    as the same objects (kpi.ui.data.shared); a page that changed them would change them for
+    everyone."""
+    import pickle
+    from datetime import date
+
+    from kpi.access import EVERYTHING
+    from kpi.ui import data
+
+    october = date(2026, 10, 1)
+    shared = data.month_report(app_url, EVERYTHING, october, "en")
+    assessments = data.smart_assessments(app_url, EVERYTHING, october, "en")
+    forecasts = [row.forecast for row in shared.goals.values()]  # every lazy value worked out first
+    assert any(f is not None for f in forecasts)
+
+    def contents() -> list[bytes]:
+        parts = [*shared.kpis.values(), *shared.goals.values(), shared.roots, *assessments.items()]
+        return [pickle.dumps(part) for part in parts]
+
+    before = contents()
+    at = app(month="2026-10", **{"as": "sofie.dahl@havnhjem.example"}).run()
+    for page in ("goal_cascade", "smart_goals", "departments", "present", "data"):
+        at.switch_page(f"pages/{page}.py").run()
+        assert not at.exception, page
+    assert data.month_report(app_url, EVERYTHING, october, "en") is shared  # the pages read this one
+    assert contents() == before

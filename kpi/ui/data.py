@@ -19,6 +19,13 @@ from kpi.store import engine, queries, reports, setup
 
 TTL = 60
 
+shared = st.cache_resource(ttl=TTL, show_spinner=False)
+"""For the big read-only results (a month's report, its SMART assessments, trend values, the
+deck): `st.cache_data` copies a result out of its cache by unpickling it on every run, which for
+a large company cost more than the page itself; these are kept once and handed out as they are.
+Nothing may change them: pages and views only read (tests/test_pages.py checks a report after
+every page has read it)."""
+
 
 @st.cache_resource(show_spinner=False)
 def _engine(url: str) -> Engine:
@@ -43,13 +50,13 @@ def people(url: str) -> list[Person]:
         return queries.people(conn)
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@shared
 def month_report(url: str, scope: Scope, month: date, language: str) -> report.MonthReport:
     with engine.reading(_engine(url)) as conn:
         return reports.month_report(conn, scope, month, language)
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@shared
 def history(url: str, scope: Scope, first: date, last: date) -> dict[str, list[MonthValue]]:
     """Month values per KPI code, oldest first, for trend charts."""
     with engine.reading(_engine(url)) as conn:
@@ -81,6 +88,8 @@ def commentary(url: str, scope: Scope, first: date, last: date, language: str) -
 def refresh() -> None:
     """Drop cached data so the next run reads the store afresh."""
     st.cache_data.clear()
+    for loader in (month_report, history, smart_assessments, deck):
+        loader.clear()
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
@@ -101,7 +110,7 @@ def service_priorities(url: str, scope: Scope, language: str) -> list[ServicePri
         return queries.service_priorities(conn, scope, language)
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@shared
 def smart_assessments(url: str, scope: Scope, month: date, language: str) -> dict[str, Assessment]:
     with engine.reading(_engine(url)) as conn:
         return reports.smart_assessments(conn, scope, month, language)
@@ -155,7 +164,7 @@ def target_history(url: str, scope: Scope, goal: str) -> list:
         return queries.target_history(conn, goal) if goal in visible else []
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@shared
 def deck(url: str, scope: Scope, month: date, language: str) -> tuple[list, str]:
     """The meeting deck and its footer line, for `scope`."""
     from kpi import fmt
