@@ -26,13 +26,19 @@ CHROMIUM_ARGS = [
 ]
 
 
+IDLE = (
+    "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+    " && !document.querySelector('[data-stale=\"true\"]')"
+)
+"""Streamlit is not running the script and shows no element left over from an earlier run."""
+
+
 def settle(page: Page, wait_seconds: float = 2.0) -> None:
     """Wait until Streamlit is idle and charts have drawn."""
     page.wait_for_selector("[data-testid='stApp']", timeout=30_000)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000
-    )
+    page.wait_for_function(IDLE, timeout=60_000)
     page.wait_for_timeout(wait_seconds * 1000)
+    page.wait_for_function(IDLE, timeout=60_000)  # a run the first one set off (the URL's state)
 
 
 def fit_to_content(page: Page, width: int) -> None:

@@ -196,15 +196,13 @@ def write(
         writer.tally.add(table.name, "unchanged", staged.groups[key].n)
     if progress:
         progress(0.5)
-    replaced = [key for key in changed if key in stored]
-    if replaced:
-        for kpi, month in replaced:
-            conn.execute(
-                table.delete().where(
-                    table.c.kpi == kpi, table.c.date >= month, table.c.date < months.add(month, 1)
-                )
+    for kpi, month in (key for key in changed if key in stored):
+        conn.execute(
+            table.delete().where(
+                table.c.kpi == kpi, table.c.date >= month, table.c.date < months.add(month, 1)
             )
-            conn.execute(summary.delete().where(summary.c.kpi == kpi, summary.c.month == month))
+        )
+        conn.execute(summary.delete().where(summary.c.kpi == kpi, summary.c.month == month))
     bulk_insert_arrow(conn, table, _answers(staged, changed, everything=len(changed) == len(staged.groups)))
     if progress:
         progress(0.9)
@@ -214,12 +212,10 @@ def write(
             summary.insert(),
             [{"kpi": kpi, "month": month, **vars(staged.groups[(kpi, month)])} for kpi, month in changed],
         )
-    audits = []
-    for kpi, month in changed:
-        n = staged.groups[(kpi, month)].n
-        before = {"answers": stored[(kpi, month)]} if (kpi, month) in stored else None
-        audits.append(writer.audit_row(now, table, f"{kpi}|{month:%Y-%m}", before, {"answers": n}))
-        writer.tally.add(table.name, "replaced" if before else "inserted", n)
+    audits = [
+        writer.answers_replaced(now, kpi, month, stored.get((kpi, month), 0), staged.groups[(kpi, month)].n)
+        for kpi, month in changed
+    ]
     if audits:
         conn.execute(s.audit.insert(), audits)
     return writer
@@ -247,15 +243,11 @@ def _unchanged(conn: sa.Connection, staged: Staged, keys: list[tuple[str, date]]
     if not keys:
         return set()
     table = s.response
-    stored = arrow_rows(
+    first, last = min(m for _, m in keys), months.add(max(m for _, m in keys), 1)
+    stored = arrow_rows(  # a span per KPI; the months in between are dropped below
         conn,
         sa.select(*(table.c[f] for f in FIELDS)).where(
-            sa.or_(
-                *(
-                    sa.and_(table.c.kpi == kpi, table.c.date >= first, table.c.date < months.add(first, 1))
-                    for kpi, first in keys
-                )
-            )
+            table.c.kpi.in_(sorted({k for k, _ in keys})), table.c.date >= first, table.c.date < last
         ),
         FIELDS,
     )
@@ -266,8 +258,9 @@ def _unchanged(conn: sa.Connection, staged: Staged, keys: list[tuple[str, date]]
         differing = db.execute(
             "WITH mine AS (SELECT kpi, month, date, score, segment, touchpoint, count(*) AS n FROM answers "
             "  SEMI JOIN wanted USING (kpi, month) GROUP BY ALL), "
-            "theirs AS (SELECT kpi, CAST(date_trunc('month', date) AS DATE) AS month, date, "
+            "theirs AS (SELECT * FROM (SELECT kpi, CAST(date_trunc('month', date) AS DATE) AS month, date, "
             "  CAST(score AS INTEGER) AS score, segment, touchpoint, count(*) AS n FROM stored GROUP BY ALL) "
+            "  SEMI JOIN wanted USING (kpi, month)) "
             "SELECT DISTINCT kpi, month "
             "FROM mine FULL OUTER JOIN theirs USING (kpi, month, date, score, segment, touchpoint) "
             "WHERE mine.n IS DISTINCT FROM theirs.n"

@@ -192,17 +192,19 @@ class Writer:
                     )
                 )
             inserts.extend(dict(zip(fields, r, strict=True), kpi=kpi) for r in new)
-            key = f"{kpi}|{month:%Y-%m}"
-            audits.append(
-                self.audit_row(
-                    now, table, key, {"answers": len(before)} if before else None, {"answers": len(new)}
-                )
-            )
-            self.tally.add(table.name, "replaced" if before else "inserted", len(new))
+            audits.append(self.answers_replaced(now, kpi, month, len(before), len(new)))
         bulk_insert(self.conn, table, inserts)
         if audits:
             self.conn.execute(schema.audit.insert(), audits)
         self._summarise(groups)
+
+    def answers_replaced(self, at: datetime, kpi: str, month: date, before: int, after: int) -> dict:
+        """Count a (KPI, month) whose `before` answers became `after`, and return its audit row:
+        one per month, with the counts (the answers themselves have no key to audit by)."""
+        table = schema.response
+        self.tally.add(table.name, "replaced" if before else "inserted", after)
+        was = {"answers": before} if before else None
+        return self.audit_row(at, table, f"{kpi}|{month:%Y-%m}", was, {"answers": after})
 
     def _summarise(self, groups: Mapping[tuple[str, date], Sequence[Mapping]]) -> None:
         """Keep `response_month` equal to the answers of every replaced (KPI, month)."""
