@@ -95,3 +95,12 @@ def writing(engine: Engine, wait: float = BUSY_WAIT_SECONDS) -> Iterator[sa.Conn
         # Fold the write-ahead log into the file so a later reader opens it quickly.
         with _with_retry(engine.connect, wait) as conn:
             conn.exec_driver_sql("CHECKPOINT")
+
+
+def on_duckdb_driver(conn: sa.Connection, stmt: sa.Select) -> object:
+    """Run `stmt` on DuckDB's own connection underneath `conn` and return DuckDB's result, for
+    reads wanted as plain tuples or Arrow columns rather than SQLAlchemy's row objects. The
+    statement is still SQLAlchemy's and its values bound parameters."""
+    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    params = [compiled.params[key] for key in compiled.positiontup or []]
+    return conn.connection.driver_connection.execute(str(compiled), params)

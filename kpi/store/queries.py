@@ -30,6 +30,7 @@ from kpi.model import (
     Role,
     ServicePriority,
 )
+from kpi.store import engine
 from kpi.store import schema as s
 
 
@@ -40,9 +41,7 @@ def _tuples(conn: sa.Connection, stmt: sa.Select) -> list[tuple]:
     columns the driver already returns as Python values (text, numbers, dates)."""
     if conn.dialect.name != "duckdb":
         return [tuple(row) for row in conn.execute(stmt)]
-    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
-    params = [compiled.params[key] for key in compiled.positiontup or []]
-    return conn.connection.driver_connection.execute(str(compiled), params).fetchall()
+    return engine.on_duckdb_driver(conn, stmt).fetchall()  # type: ignore[attr-defined]
 
 
 def _in_scope(column: sa.ColumnElement, scope: Scope) -> sa.ColumnElement[bool]:

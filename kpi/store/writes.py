@@ -17,7 +17,7 @@ import pyarrow as pa
 import sqlalchemy as sa
 
 from kpi import cx
-from kpi.store import schema
+from kpi.store import engine, schema
 
 
 def _jsonable(value: object) -> object:
@@ -306,9 +306,7 @@ def arrow_rows(conn: sa.Connection, stmt: sa.Select, names: Sequence[str]) -> pa
     """The result of `stmt` as an Arrow table with columns `names`: straight from DuckDB's
     columns on a DuckDB store, else built from the rows."""
     if conn.dialect.name == "duckdb":
-        compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
-        params = [compiled.params[key] for key in compiled.positiontup or []]
-        found = conn.connection.driver_connection.execute(str(compiled), params).to_arrow_table()
+        found = engine.on_duckdb_driver(conn, stmt).to_arrow_table()  # type: ignore[attr-defined]
         return found.rename_columns(list(names))
     rows = conn.execute(stmt).all()
     return pa.table({name: [row[i] for row in rows] for i, name in enumerate(names)})
