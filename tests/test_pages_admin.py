@@ -262,7 +262,7 @@ def test_numbers_carry_their_commentary_as_plain_text(app):
     at.switch_page("pages/departments.py")
     at.query_params["department"] = "CS"
     at.run()
-    assert any(e.value.startswith("💬 Callback from the queue") for e in at.text)  # beside the KPI card
+    assert any(e.value.startswith("“Callback from the queue") for e in at.text)  # beside the KPI card
 
 
 def test_present_shows_a_closed_month_with_its_revisions(app, app_url):

@@ -45,7 +45,9 @@ def goal_link(code: str, label: str) -> None:
 def say(comments: Sequence[Commentary]) -> None:
     """The explanations of a number, beside it: plain text, never Markdown or HTML."""
     for comment in comments:
-        st.text(f"💬 {comment.text}")
+        st.text(
+            t("widget.comment", text=comment.text)
+        )  # quoted: every font has the marks, not every one an emoji
 
 
 def goal_tile(
