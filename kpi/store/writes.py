@@ -12,7 +12,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-import pandas as pd
 import pyarrow as pa
 import sqlalchemy as sa
 
@@ -251,36 +250,17 @@ def _next_month(month: date) -> date:
 
 
 def bulk_insert(conn: sa.Connection, table: sa.Table, rows: Sequence[Mapping[str, object]]) -> None:
-    """Insert many rows of one shape fast, inside the caller's transaction.
-
-    DuckDB reads them from a registered DataFrame in one statement (≈ 50× faster than a
-    multi-row INSERT); PostgreSQL takes them through COPY; anything else through SQLAlchemy's
-    batched executemany. Column names come from the declared table, never from input.
-    """
-    if not rows:
-        return
-    columns = [c.name for c in table.columns if c.name in rows[0]]
-    names = ", ".join(f'"{name}"' for name in columns)
-    if conn.dialect.name == "postgresql":
-        raw = conn.connection.driver_connection
-        with raw.cursor() as cursor, cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(tuple(row[c] for c in columns))
-        return
-    if conn.dialect.name != "duckdb":
-        conn.execute(table.insert(), list(rows))
-        return
-    frame = pd.DataFrame.from_records(list(rows), columns=columns)
-    raw = conn.connection.driver_connection
-    raw.register("bulk_rows", frame)
-    try:
-        raw.execute(f"INSERT INTO {table.name} ({names}) SELECT {names} FROM bulk_rows")
-    finally:
-        raw.unregister("bulk_rows")
+    """Insert many rows of one shape fast, inside the caller's transaction (see `bulk_insert_arrow`)."""
+    if rows:
+        columns = [c.name for c in table.columns if c.name in rows[0]]
+        bulk_insert_arrow(conn, table, pa.Table.from_pylist(list(rows)).select(columns))
 
 
 def bulk_insert_arrow(conn: sa.Connection, table: sa.Table, rows: pa.Table) -> None:
-    """`bulk_insert` for rows already in columns (an Arrow table whose names are `table`'s)."""
+    """Insert rows held in columns (an Arrow table whose names are `table`'s), inside the caller's
+    transaction. DuckDB reads them in one statement (about 50× faster than a multi-row INSERT),
+    PostgreSQL takes them through COPY, anything else through SQLAlchemy's batched executemany.
+    Column names come from the declared table, never from input."""
     if rows.num_rows == 0:
         return
     columns = [c.name for c in table.columns if c.name in rows.column_names]
