@@ -270,9 +270,10 @@ def _status(args: argparse.Namespace, store: object) -> int:
     with engine.reading(store) as conn:  # type: ignore[arg-type]
         scope = _scope(args, conn)
         result = reports.month_report(conn, scope, month, i18n.current())
+        forecasts = reports.forecasts(conn, scope, result)
         assessments = reports.smart_assessments(conn, scope, month, i18n.current()) if args.json else None
     if args.json:
-        print(json.dumps(report_dict(result, assessments), ensure_ascii=False, indent=2))
+        print(json.dumps(report_dict(result, forecasts, assessments), ensure_ascii=False, indent=2))
     else:
-        print_report(result)
+        print_report(result, forecasts)
     return EXIT_OK

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from kpi import fmt
 from kpi.i18n import t
 from kpi.report import MonthReport
@@ -11,7 +13,7 @@ def _line(cells: list[str], widths: list[int]) -> str:
     return "  ".join(cell[:w].ljust(w) for cell, w in zip(cells, widths, strict=True)).rstrip()
 
 
-def print_report(report: MonthReport) -> None:
+def print_report(report: MonthReport, forecasts: Mapping[str, float | None]) -> None:
     month = fmt.month_long(report.month)
     widths = [44, 12, 12, 12]
     print(t("cli.kpis_heading", month=month))
@@ -41,7 +43,7 @@ def print_report(report: MonthReport) -> None:
             fmt.value(row.goal.target, unit),
             t(f"status.goal.{row.status}"),
             t(f"status.goal.{row.rollup}") if row.node.children else "",
-            fmt.value(row.forecast, unit),
+            fmt.value(forecasts.get(row.goal.code), unit),
         ]
         print(_line(cells, widths) + ("  " + flag[row.mismatch] if row.mismatch else ""))
 

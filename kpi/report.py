@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
 
 from kpi import cascade, months, status
 from kpi.model import (
@@ -31,9 +30,10 @@ HISTORY_MONTHS = 13
 
 
 def months_needed(month: date) -> list[date]:
-    """The months whose values the report for `month` reads: the same month last year, and the
-    forecast's recent months, which include last month (for deltas and flips)."""
-    return [months.add(month, -12), *status.forecast_window(month)]
+    """The months whose values the report for `month` reads: the same month last year, last
+    month (for deltas and flips) and the month itself. Forecasts read more months, and only
+    where they are shown (`forecast`)."""
+    return [months.add(month, -12), months.add(month, -1), month]
 
 
 @dataclass(frozen=True)
@@ -67,20 +67,7 @@ class GoalRow:
     value: MonthValue | None
     status: GoalStatus
     previous_status: GoalStatus
-    recent: tuple[MonthValue, ...]
-    """The KPI's values in the forecast window, oldest first; empty when no forecast applies
-    (no KPI, no deadline, or the deadline's month has come)."""
     node: cascade.Node
-
-    @cached_property
-    def forecast(self) -> float | None:
-        """The KPI's value at the deadline on the line through `recent`, worked out when asked."""
-        if any(v.is_low_confidence for v in self.recent):
-            return None  # a line through a handful of answers a month would be noise, not a forecast
-        deadline = self.goal.deadline
-        if deadline is None or not self.recent:
-            return None
-        return status.forecast([(v.month, v.value) for v in self.recent], deadline)
 
     @property
     def rollup(self) -> GoalStatus:
@@ -196,17 +183,6 @@ def _goal_status(goal: Goal, kpi: Kpi | None, values: ValueIndex, month: date) -
     )
 
 
-def _recent(
-    goal: Goal, kpi: Kpi | None, values: ValueIndex, month: date, window: Sequence[date]
-) -> tuple[MonthValue, ...]:
-    if kpi is None or goal.deadline is None or months.first_of(goal.deadline) <= month:
-        return ()
-    series = values.get(kpi.code)
-    if not series:
-        return ()
-    return tuple([series[m] for m in window if m in series])
-
-
 def build(
     month: date, kpis: Sequence[Kpi], goals: Sequence[Goal], values: Sequence[MonthValue]
 ) -> MonthReport:
@@ -220,7 +196,6 @@ def build(
     own = {g.code: _goal_status(g, by_code.get(g.kpi or ""), index, month) for g in goals}
     before = {g.code: _goal_status(g, by_code.get(g.kpi or ""), index, last) for g in goals}
     report.roots = cascade.build(goals, own)
-    window = status.forecast_window(month)
     for root in report.roots:
         for node in root.walk():
             g = node.goal
@@ -231,10 +206,24 @@ def build(
                 index.get(kpi.code, {}).get(month) if kpi else None,
                 own[g.code],
                 before[g.code],
-                _recent(g, kpi, index, month, window),
                 node,
             )
     return report
+
+
+def forecast(row: GoalRow, series: Sequence[MonthValue], month: date) -> float | None:
+    """The goal's KPI value at the deadline, on the line through the KPI's values in the months
+    of `status.forecast_window(month)`; `series` holds the KPI's month values (any months, any
+    order: a page passes the trend values it draws). None when the goal has no KPI or deadline,
+    its deadline's month has come, or the window holds too few values or a low-confidence one."""
+    deadline = row.goal.deadline
+    if row.kpi is None or deadline is None or months.first_of(deadline) <= month:
+        return None
+    window = set(status.forecast_window(month))
+    recent = [v for v in series if v.month in window and v.kpi == row.kpi.code]
+    if any(v.is_low_confidence for v in recent):
+        return None  # a line through a handful of answers a month would be noise, not a forecast
+    return status.forecast([(v.month, v.value) for v in recent], deadline)
 
 
 def overdue(actions: Sequence[Action], month: date) -> list[Action]:

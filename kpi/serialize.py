@@ -31,7 +31,7 @@ def kpi_dict(row: KpiRow) -> dict:
     return out
 
 
-def goal_dict(row: GoalRow) -> dict:
+def goal_dict(row: GoalRow, forecast: float | None) -> dict:
     g = row.goal
     return {
         "code": g.code,
@@ -47,16 +47,19 @@ def goal_dict(row: GoalRow) -> dict:
         "deadline": g.deadline.isoformat() if g.deadline else None,
         "status": str(row.status),
         "rollup_status": str(row.rollup),
-        "forecast": _round(row.forecast),
+        "forecast": _round(forecast),
         "green_parts_red_whole": row.mismatch is not None and row.mismatch.value == "green_parts_red_whole",
     }
 
 
-def report_dict(report: MonthReport, smart: Mapping[str, Assessment] | None = None) -> dict:
-    """The documented JSON shape; goals carry their `smart` object when assessments are given."""
+def report_dict(
+    report: MonthReport, forecasts: Mapping[str, float | None], smart: Mapping[str, Assessment] | None = None
+) -> dict:
+    """The documented JSON shape, with each goal's forecast from `forecasts` (see
+    `reports.forecasts`); goals carry their `smart` object when assessments are given."""
     goals = []
     for row in report.goals.values():
-        entry = goal_dict(row)
+        entry = goal_dict(row, forecasts.get(row.goal.code))
         if smart is not None and row.goal.code in smart:
             entry["smart"] = smart[row.goal.code].as_dict()
         goals.append(entry)

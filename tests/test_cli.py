@@ -95,6 +95,7 @@ def test_status_json_has_the_documented_shape(demo_url):
         "green_parts_red_whole",
     }
     assert len(data["kpis"]) == 40 and len(data["goals"]) == 36
+    assert any(g["forecast"] is not None for g in data["goals"])
     for k in data["kpis"]:
         assert kpi_keys <= set(k)
         if k["code"] in {"NPS", "CES", "PROMISE"}:

@@ -37,6 +37,7 @@ def test_overview_shows_every_strategic_goal_with_status(app):
     assert labels["Net Promoter Score, all customers"] == "+34"
     assert labels["Customer Effort Score"] == "4.9 / 7"
     assert "✓ On track" in badges(at) and "✕ Off track" in badges(at)
+    assert "Forecast at deadline: " in page  # worked out from the trend values the tiles draw
 
 
 def test_overview_flags_green_parts_red_whole(app):
@@ -237,8 +238,6 @@ def test_no_page_changes_the_results_every_session_shares(app, app_url):
     october = date(2026, 10, 1)
     shared = data.month_report(app_url, EVERYTHING, october, "en")
     assessments = data.smart_assessments(app_url, EVERYTHING, october, "en")
-    forecasts = [row.forecast for row in shared.goals.values()]  # every lazy value worked out first
-    assert any(f is not None for f in forecasts)
 
     def contents() -> list[bytes]:
         parts = [*shared.kpis.values(), *shared.goals.values(), shared.roots, *assessments.items()]

@@ -1,5 +1,6 @@
 """The month's report reads only the months it needs, and says the same as from all of history."""
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -14,10 +15,8 @@ OCTOBER = date(2026, 10, 1)
 
 
 def test_the_months_a_report_reads():
-    assert report.months_needed(OCTOBER) == [
-        date(2025, 10, 1),  # the same month last year
-        *(date(2026, m, 1) for m in range(5, 11)),  # the forecast's six months, last month among them
-    ]
+    assert report.months_needed(OCTOBER) == [date(2025, 10, 1), date(2026, 9, 1), OCTOBER]
+    assert status.forecast_window(OCTOBER) == [date(2026, m, 1) for m in range(5, 11)]
     assert status.forecast_window(date(2026, 2, 1))[0] == date(2025, 9, 1)
 
 
@@ -27,7 +26,7 @@ def _facts(built: report.MonthReport) -> dict:
         for code, row in built.kpis.items()
     }
     goals = {
-        code: (row.value, row.status, row.previous_status, row.forecast, row.rollup, row.mismatch)
+        code: (row.value, row.status, row.previous_status, row.rollup, row.mismatch)
         for code, row in built.goals.items()
     }
     return {"kpis": kpis, "goals": goals, "flips": built.flips()}
@@ -37,10 +36,18 @@ def _facts(built: report.MonthReport) -> dict:
 def test_the_store_report_equals_one_built_from_all_history(demo_url, month):
     with engine.reading(engine.create(demo_url)) as conn:
         quick = reports.month_report(conn, EVERYTHING, month, "en")
+        forecasts = reports.forecasts(conn, EVERYTHING, quick)
         everything = queries.month_values(conn, EVERYTHING, date(2000, 1, 1), month)
         kpis, goals = queries.kpis(conn, EVERYTHING, "en"), queries.goals(conn, EVERYTHING, "en")
-    assert len(quick.kpis) == 40 and any(row.forecast is not None for row in quick.goals.values())
-    assert _facts(quick) == _facts(report.build(month, kpis, goals, everything))
+    assert len(quick.kpis) == 40
+    full = report.build(month, kpis, goals, everything)
+    assert _facts(quick) == _facts(full)
+    series = {code: [v for v in everything if v.kpi == code] for code in quick.kpis}
+    from_history = {
+        code: report.forecast(row, series.get(row.kpi.code, []) if row.kpi else [], month)
+        for code, row in full.goals.items()
+    }
+    assert forecasts == from_history and sum(f is not None for f in forecasts.values()) >= 5
 
 
 def test_a_forecast_uses_the_six_months_up_to_the_report_month_even_with_gaps():
@@ -51,7 +58,14 @@ def test_a_forecast_uses_the_six_months_up_to_the_report_month_even_with_gaps():
     )  # fmt: skip
     old = [MonthValue("WAIT", date(2026, m, 1), 9.0) for m in (1, 2, 3)]  # long before the window
     recent = [MonthValue("WAIT", date(2026, m, 1), 12.0 - m) for m in (8, 9, 10)]  # one less a month
-    built = report.build(OCTOBER, [kpi], [goal], old + recent)
-    assert built.goals["G1"].forecast == pytest.approx(12.0 - 18)  # on the line through Aug-Oct only
-    sparse = report.build(OCTOBER, [kpi], [goal], old + recent[1:])
-    assert sparse.goals["G1"].forecast is None  # two recent months are too few for a line
+    row = report.build(OCTOBER, [kpi], [goal], old + recent).goals["G1"]
+    assert report.forecast(row, old + recent, OCTOBER) == pytest.approx(12.0 - 18)  # through Aug-Oct only
+    assert report.forecast(row, recent[::-1], OCTOBER) == pytest.approx(12.0 - 18)  # in any order
+    assert report.forecast(row, old + recent[1:], OCTOBER) is None  # two recent months: too few for a line
+    due = replace(goal, deadline=date(2026, 10, 31))
+    due_row = report.build(OCTOBER, [kpi], [due], recent).goals["G1"]
+    assert report.forecast(due_row, recent, OCTOBER) is None  # the deadline's month has come
+    other = [MonthValue("CALLS", v.month, v.value) for v in recent]
+    assert report.forecast(row, other, OCTOBER) is None  # another KPI's values are not this goal's
+    shaky = [*recent[:2], MonthValue("WAIT", date(2026, 10, 1), 9.0, n=12, margin=3.0)]
+    assert report.forecast(row, shaky, OCTOBER) is None  # a low-confidence month: no line through it

@@ -6,7 +6,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from kpi import months, report, smart
+from kpi import months, report, smart, status
 from kpi.access import Scope
 from kpi.store import queries
 
@@ -20,6 +20,19 @@ def month_report(
     return report.build(
         month, queries.kpis(conn, scope, language), queries.goals(conn, scope, language), values
     )
+
+
+def forecasts(conn: sa.Connection, scope: Scope, built: report.MonthReport) -> dict[str, float | None]:
+    """Every goal's forecast in a month's report (`code → value at the deadline`), for the
+    command line and exports; pages work it out from the trend values they draw."""
+    window = status.forecast_window(built.month)
+    series: dict[str, list] = {}
+    for v in queries.month_values(conn, scope, window[0], built.month):
+        series.setdefault(v.kpi, []).append(v)
+    return {
+        code: report.forecast(row, series.get(row.kpi.code, []) if row.kpi else [], built.month)
+        for code, row in built.goals.items()
+    }
 
 
 SMART_HISTORY_MONTHS = 36

@@ -114,24 +114,23 @@ def detail(
             f"**{t(f'mismatch.{row.mismatch}')}** — {t(f'mismatch.{row.mismatch}_help')}",
             icon=":material/report:",
         )
+    forecast = report.forecast(row, history, month_report.month)
     chart, facts = st.columns([3, 2])
     with chart:
-        _trend(row, month_report.month, history)
+        _trend(row, history, forecast)
     with facts:
-        _facts(row, month_report.month, history, people, promises)
+        _facts(row, month_report.month, history, forecast, people, promises)
     _children(row, month_report)
 
 
-def _trend(row: report.GoalRow, month: date, history: Sequence[MonthValue]) -> None:
+def _trend(row: report.GoalRow, history: Sequence[MonthValue], forecast: float | None) -> None:
     kpi = row.kpi
     if kpi is None:
         st.caption(t("widget.no_kpi"))
         return
     points = [(v.month, v.value) for v in history]
-    forecast = (
-        (months.first_of(row.goal.deadline), row.forecast)
-        if row.forecast is not None and row.goal.deadline
-        else None
+    at_deadline = (
+        (months.first_of(row.goal.deadline), forecast) if forecast is not None and row.goal.deadline else None
     )
     spec = charts.TrendSpec(
         title=t("cascade.trend_title", kpi=kpi.name),
@@ -140,7 +139,7 @@ def _trend(row: report.GoalRow, month: date, history: Sequence[MonthValue]) -> N
         tolerance=kpi.tolerance,
         is_higher_better=kpi.direction == "higher",
         baseline=row.goal.baseline,
-        forecast=forecast,
+        forecast=at_deadline,
     )
     st.plotly_chart(charts.trend(points, spec), width="stretch", key=f"cascade.trend.{row.goal.code}")
 
@@ -149,6 +148,7 @@ def _facts(
     row: report.GoalRow,
     month: date,
     history: Sequence[MonthValue],
+    forecast: float | None,
     people: dict[str, Person],
     promises: dict[str, Promise],
 ) -> None:
@@ -169,8 +169,8 @@ def _facts(
         lines.append(
             t("cascade.fact_pace", made=fmt.number(100 * pace[0]), elapsed=fmt.number(100 * pace[1]))
         )
-    if row.forecast is not None:
-        lines.append(t("widget.forecast", value=fmt.value(row.forecast, unit)))
+    if forecast is not None:
+        lines.append(t("widget.forecast", value=fmt.value(forecast, unit)))
     if kpi:
         ytd = report.year_to_date(history, month, kpi)
         key = "cascade.fact_ytd_total" if kpi.aggregation is Aggregation.SUM else "cascade.fact_ytd"

@@ -87,8 +87,9 @@ def _tile_caption(row: GoalRow, points: Sequence[MonthValue], month: date) -> No
     if row.value and row.goal.target is not None:
         gap = row.value.value - row.goal.target
         parts.append(t("widget.vs_target", gap=phrases.versus_target(gap, kpi.unit, kpi.direction)))
-    if row.forecast is not None:
-        parts.append(t("widget.forecast", value=fmt.value(row.forecast, kpi.unit)))
+    forecast = report.forecast(row, points, month)
+    if forecast is not None:
+        parts.append(t("widget.forecast", value=fmt.value(forecast, kpi.unit)))
     year_ago = next((p for p in points if p.month == months.add(month, -12)), None)
     if row.value and year_ago:
         parts.append(
