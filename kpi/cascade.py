@@ -33,7 +33,7 @@ class Mismatch(StrEnum):
     RED_PARTS_GREEN_WHOLE = "red_parts_green_whole"
 
 
-@dataclass
+@dataclass(slots=True)
 class Node:
     goal: Goal
     status: GoalStatus
@@ -100,6 +100,8 @@ def build(goals: Sequence[Goal], statuses: Mapping[str, GoalStatus]) -> list[Nod
 
 
 def _settle(node: Node) -> None:
+    if not node.children:
+        return  # a leaf keeps no roll-up and no mismatch
     for child in node.children:
         _settle(child)
     node.rollup = rollup([(c.effective, c.goal.weight) for c in node.children])

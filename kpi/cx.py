@@ -21,7 +21,7 @@ SATISFIED_MIN = 4
 """CSAT answers from 4 up are satisfied."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SurveyCounts:
     """Answer counts of one KPI in one month, as the store aggregates them."""
 
@@ -38,7 +38,7 @@ class SurveyCounts:
     """Sum of squared scores (CES)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SurveyValue:
     value: float | None
     n: int

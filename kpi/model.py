@@ -87,14 +87,14 @@ class GoalStatus(StrEnum):
     NO_DATA = "no_data"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Department:
     code: str
     name: str
     parent: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Person:
     email: str
     name: str
@@ -102,14 +102,14 @@ class Person:
     department: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Promise:
     code: str
     text: str
     retired_at: date | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Kpi:
     code: str
     name: str
@@ -127,7 +127,7 @@ class Kpi:
     retired_at: date | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Goal:
     code: str
     level: Level
@@ -148,7 +148,7 @@ class Goal:
     retired_at: date | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Measurement:
     kpi: str
     month: date
@@ -157,7 +157,7 @@ class Measurement:
     source: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Response:
     kpi: str
     date: date
@@ -166,7 +166,7 @@ class Response:
     touchpoint: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ServicePriority:
     code: str
     text: str
@@ -177,7 +177,7 @@ class ServicePriority:
     retired_at: date | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Action:
     id: int
     goal: str
@@ -187,7 +187,7 @@ class Action:
     status: ActionStatus
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Commentary:
     id: int
     month: date
@@ -198,7 +198,7 @@ class Commentary:
     written_at: datetime | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MonthValue:
     """A KPI's value for one month; survey KPIs also carry their sample size and margin."""
 

@@ -36,7 +36,7 @@ def months_needed(month: date) -> list[date]:
     return [months.add(month, -12), months.add(month, -1), month]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class KpiRow:
     kpi: Kpi
     value: MonthValue | None
@@ -60,7 +60,7 @@ class KpiRow:
         return self.value.value - self.kpi.target
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class GoalRow:
     goal: Goal
     kpi: Kpi | None
@@ -94,7 +94,7 @@ class GoalRow:
         return made, status.expected_progress(g.start, g.deadline, month)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Flip:
     """A status that changed since last month."""
 
@@ -168,10 +168,7 @@ def _kpi_row(kpi: Kpi, values: ValueIndex, month: date, last: date, year_ago: da
     )
 
 
-def _goal_status(goal: Goal, kpi: Kpi | None, values: ValueIndex, month: date) -> GoalStatus:
-    if kpi is None:
-        return GoalStatus.NO_DATA
-    value = values.get(kpi.code, {}).get(month)
+def _goal_status(goal: Goal, kpi: Kpi, value: MonthValue | None, month: date) -> GoalStatus:
     return status.goal_status(
         value.value if value else None,
         baseline=goal.baseline,
@@ -181,6 +178,9 @@ def _goal_status(goal: Goal, kpi: Kpi | None, values: ValueIndex, month: date) -
         deadline=goal.deadline,
         month=month,
     )
+
+
+_NO_VALUES: dict[date, MonthValue] = {}
 
 
 def build(
@@ -193,21 +193,23 @@ def build(
     by_code = {k.code: k for k in kpis}
     last, year_ago = months.add(month, -1), months.add(month, -12)
     report = MonthReport(month, {k.code: _kpi_row(k, index, month, last, year_ago) for k in kpis})
-    own = {g.code: _goal_status(g, by_code.get(g.kpi or ""), index, month) for g in goals}
-    before = {g.code: _goal_status(g, by_code.get(g.kpi or ""), index, last) for g in goals}
+    own: dict[str, GoalStatus] = {}
+    facts: dict[str, tuple[Kpi | None, MonthValue | None, GoalStatus]] = {}
+    for g in goals:
+        kpi = by_code.get(g.kpi) if g.kpi else None
+        if kpi is None:
+            own[g.code] = GoalStatus.NO_DATA
+            facts[g.code] = (None, None, GoalStatus.NO_DATA)
+            continue
+        series = index.get(kpi.code, _NO_VALUES)
+        now = series.get(month)
+        own[g.code] = _goal_status(g, kpi, now, month)
+        facts[g.code] = (kpi, now, _goal_status(g, kpi, series.get(last), last))
     report.roots = cascade.build(goals, own)
-    for root in report.roots:
-        for node in root.walk():
-            g = node.goal
-            kpi = by_code.get(g.kpi or "")
-            report.goals[g.code] = GoalRow(
-                g,
-                kpi,
-                index.get(kpi.code, {}).get(month) if kpi else None,
-                own[g.code],
-                before[g.code],
-                node,
-            )
+    for _, node in cascade.flatten(report.roots):
+        code = node.goal.code
+        kpi, now, before = facts[code]
+        report.goals[code] = GoalRow(node.goal, kpi, now, own[code], before, node)
     return report
 
 
