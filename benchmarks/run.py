@@ -7,7 +7,7 @@ years of monthly values, 5 million survey answers) in a temporary DuckDB store, 
 
 - status_vs_sql_floor: every KPI's and goal's status for a month (kpi.store.reports) against
   one hand-written DuckDB query computing the same month values from the raw answers (the
-  floor): those of every month status reads (the month, the five before, a year before);
+  floor): those of every month status reads (the month, last month, a year before);
 - status_vs_one_month_sql: the same against a query for the report month's values alone;
 - status_vs_pandas: the same against plain pandas computing those month values from the
   whole tables;

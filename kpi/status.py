@@ -7,7 +7,7 @@ and each has a table-driven test.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date
 from statistics import median
 
 from kpi import months
@@ -40,11 +40,11 @@ def kpi_status(
 
 def expected_progress(start: date, deadline: date, month: date) -> float:
     """Share of the start→deadline time that has passed at the end of `month`, from 0 to 1."""
-    span = (deadline + timedelta(days=1) - start).days
-    elapsed = (months.add(month, 1) - start).days  # to the end of `month`
+    span = (deadline - start).days + 1
     if span <= 0:
         return 1.0
-    return min(max(elapsed / span, 0.0), 1.0)
+    share = (months.add(month, 1) - start).days / span  # the time passed by the end of `month`
+    return 0.0 if share < 0.0 else 1.0 if share > 1.0 else share
 
 
 def progress(value: float, baseline: float, target: float) -> float | None:

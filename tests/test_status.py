@@ -50,6 +50,10 @@ def test_expected_progress(month, expected):
     assert status.expected_progress(START, DEADLINE, month) == pytest.approx(expected)
 
 
+def test_a_deadline_before_the_start_expects_everything_at_once():
+    assert status.expected_progress(DEADLINE, START, date(2026, 1, 1)) == 1.0
+
+
 def goal(
     value, baseline=100.0, target=200.0, direction=H, month=date(2026, 6, 1), start=START, deadline=DEADLINE
 ):
