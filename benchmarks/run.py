@@ -9,8 +9,9 @@ years of monthly values, 5 million survey answers) in a temporary DuckDB store, 
   one hand-written DuckDB query computing the same month values from the raw answers (the
   floor): those of every month status reads (the month, last month, a year before);
 - status_vs_one_month_sql: the same against a query for the report month's values alone;
-- status_vs_pandas: the same against plain pandas computing those month values from the
-  whole tables;
+- status_vs_pandas: the same against plain pandas over the whole tables computing the same
+  statuses, roll-up and warnings (benchmarks/pandas_status.py, checked to agree with ours);
+- status_vs_pandas_values: the same against plain pandas computing only the month values;
 - page_<page>_warm / _cold: each page's server-side run in AppTest, first and cached;
 - import_vs_read_csv: 1 million survey answers through the full import against DuckDB's read_csv;
 - pptx_30_slides: a 30-slide pack against python-pptx writing 30 slides of plain text;
