@@ -30,7 +30,7 @@ comments = data.commentary(ctx.url, scope, ctx.month, ctx.month, ctx.language)
 departments_view.kpi_cards(month_report, history, comments)
 
 st.subheader(t("departments.trends"))
-departments_view.trends(month_report, history)
+departments_view.trends(month_report, history, scope)
 
 goals_col, priorities_col = st.columns(2)
 with goals_col:

@@ -250,3 +250,47 @@ def test_no_page_changes_the_results_every_session_shares(app, app_url):
         assert not at.exception, page
     assert data.month_report(app_url, EVERYTHING, october, "en") is shared  # the pages read this one
     assert contents() == before
+
+
+def test_the_departments_page_makes_each_trend_once_and_no_page_changes_it(app, monkeypatch):
+    """Trend figures are kept and shared (kpi.ui.figures): a rerun draws them from the cache,
+    and what a page draws must not change a figure another session will be handed."""
+    from kpi import charts
+
+    made = []
+    real = charts.trend
+
+    def recording(*args, **kwargs):
+        figure = real(*args, **kwargs)
+        made.append((figure, figure.to_json()))
+        return figure
+
+    monkeypatch.setattr(charts, "trend", recording)
+    at = app(month="2026-10", **{"as": "sofie.dahl@havnhjem.example"}).run()
+    at.switch_page("pages/departments.py").run()
+    drawn = len(at.get("plotly_chart"))
+    assert drawn >= 3 and len(made) == drawn
+    at.run()  # a rerun, as after a click on the page
+    assert not at.exception and len(at.get("plotly_chart")) == drawn and len(made) == drawn
+    at.switch_page(CASCADE).run()
+    at.selectbox(key="goal").set_value("S2").run()
+    at.switch_page("pages/departments.py").run()
+    assert len(made) == drawn + 1  # the goal's trend; the department's came from the cache again
+    assert all(figure.to_json() == before for figure, before in made)
+
+
+def test_a_kept_figure_belongs_to_one_scope_and_language(app):
+    from datetime import date
+
+    from kpi import charts, i18n
+    from kpi.access import EVERYTHING, Scope
+    from kpi.ui import figures
+
+    spec = charts.TrendSpec(title="Wait", unit="min", target=2.0)
+    points = [(date(2026, 9, 1), 3.0), (date(2026, 10, 1), 2.5)]
+    first = figures.trend(EVERYTHING, points, spec)
+    assert figures.trend(EVERYTHING, list(points), spec) is first
+    assert figures.trend(Scope(frozenset({"CS"})), points, spec) is not first
+    with i18n.use("da"):
+        danish = figures.trend(EVERYTHING, points, spec)
+    assert danish is not first and "Faktisk" in danish.to_json()

@@ -10,9 +10,10 @@ import pandas as pd
 import streamlit as st
 
 from kpi import benchmarks, cascade, charts, fmt, months, palette, report
+from kpi.access import Scope
 from kpi.i18n import t
 from kpi.model import Action, Aggregation, Commentary, Level, MonthValue, Person, Promise
-from kpi.ui import widgets
+from kpi.ui import figures, widgets
 
 TREND_MONTHS = 24
 
@@ -99,6 +100,7 @@ def detail(
     history: Sequence[MonthValue],
     people: dict[str, Person],
     promises: dict[str, Promise],
+    scope: Scope,
 ) -> None:
     """Everything about one goal: status, trend, facts, children."""
     st.subheader(row.goal.title)
@@ -117,13 +119,13 @@ def detail(
     forecast = report.forecast(row, history, month_report.month)
     chart, facts = st.columns([3, 2])
     with chart:
-        _trend(row, history, forecast)
+        _trend(row, history, forecast, scope)
     with facts:
         _facts(row, month_report.month, history, forecast, people, promises)
     _children(row, month_report)
 
 
-def _trend(row: report.GoalRow, history: Sequence[MonthValue], forecast: float | None) -> None:
+def _trend(row: report.GoalRow, history: Sequence[MonthValue], forecast: float | None, scope: Scope) -> None:
     kpi = row.kpi
     if kpi is None:
         st.caption(t("widget.no_kpi"))
@@ -141,7 +143,7 @@ def _trend(row: report.GoalRow, history: Sequence[MonthValue], forecast: float |
         baseline=row.goal.baseline,
         forecast=at_deadline,
     )
-    st.plotly_chart(charts.trend(points, spec), width="stretch", key=f"cascade.trend.{row.goal.code}")
+    st.plotly_chart(figures.trend(scope, points, spec), width="stretch", key=f"cascade.trend.{row.goal.code}")
 
 
 def _facts(

@@ -9,9 +9,10 @@ from datetime import date
 import streamlit as st
 
 from kpi import benchmarks, charts, fmt, months, palette, priorities, report
+from kpi.access import Scope
 from kpi.i18n import t
 from kpi.model import Commentary, Kpi, MonthValue
-from kpi.ui import widgets
+from kpi.ui import figures, widgets
 
 PHASES = ("awareness", "evaluation", "purchase", "delivery", "after_sales", None)
 CARDS_PER_ROW = 4
@@ -64,17 +65,17 @@ def _card(row: report.KpiRow, points: Sequence[MonthValue], month: date) -> None
         st.caption("  \n".join(lines))
 
 
-def trends(month_report: report.MonthReport, history: dict[str, list[MonthValue]]) -> None:
+def trends(month_report: report.MonthReport, history: dict[str, list[MonthValue]], scope: Scope) -> None:
     groups = by_phase(list(month_report.kpis.values()))
     for tab, (_phase, rows) in zip(st.tabs([phase_title(p) for p, _ in groups]), groups, strict=True):
         with tab:
             for start in range(0, len(rows), 2):
                 for column, row in zip(st.columns(2), rows[start : start + 2], strict=False):
                     with column:
-                        _trend(row.kpi, history.get(row.kpi.code, []))
+                        _trend(row.kpi, history.get(row.kpi.code, []), scope)
 
 
-def _trend(kpi: Kpi, points: Sequence[MonthValue]) -> None:
+def _trend(kpi: Kpi, points: Sequence[MonthValue], scope: Scope) -> None:
     spec = charts.TrendSpec(
         title=kpi.name,
         unit=kpi.unit,
@@ -83,7 +84,7 @@ def _trend(kpi: Kpi, points: Sequence[MonthValue]) -> None:
         is_higher_better=kpi.direction == "higher",
     )
     st.plotly_chart(
-        charts.trend([(p.month, p.value) for p in points], spec, height=300),
+        figures.trend(scope, [(p.month, p.value) for p in points], spec, height=300),
         width="stretch",
         key=f"departments.trend.{kpi.code}",
     )
