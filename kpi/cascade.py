@@ -8,7 +8,7 @@ reverse, "red parts, green whole".
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -45,12 +45,6 @@ class Node:
     def effective(self) -> GoalStatus:
         """The status that counts upwards: the goal's own, or its roll-up when unmeasured."""
         return self.rollup if self.status is GoalStatus.NO_DATA else self.status
-
-    def walk(self) -> Iterable[Node]:
-        """This node and all below it, depth first, in display order."""
-        yield self
-        for child in self.children:
-            yield from child.walk()
 
 
 def rollup(children: Sequence[tuple[GoalStatus, float]]) -> GoalStatus:

@@ -24,7 +24,7 @@ def month_report(
 
 def forecasts(conn: sa.Connection, scope: Scope, built: report.MonthReport) -> dict[str, float | None]:
     """Every goal's forecast in a month's report (`code → value at the deadline`), for the
-    command line and exports; pages work it out from the trend values they draw."""
+    command line; pages work it out from the trend values they draw."""
     window = status.forecast_window(built.month)
     series: dict[str, list] = {}
     for v in queries.month_values(conn, scope, window[0], built.month):
