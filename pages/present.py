@@ -38,7 +38,7 @@ if closed:
 else:
     st.caption(t("deck.live"))
 
-present_view.render(slides[index])
+present_view.render(slides[index], ctx.scope)
 
 st.divider()
 pptx_col, pdf_col = st.columns(2)

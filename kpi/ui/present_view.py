@@ -11,8 +11,9 @@ from collections.abc import Sequence
 import streamlit as st
 
 from kpi import charts, deck, palette
+from kpi.access import Scope
 from kpi.i18n import t
-from kpi.ui import widgets
+from kpi.ui import figures, widgets
 
 
 def _line(line: deck.Line, *, actions: bool) -> None:
@@ -31,12 +32,14 @@ def _line(line: deck.Line, *, actions: bool) -> None:
         )
 
 
-def _chart(series: deck.Series) -> None:
+def _chart(series: deck.Series, scope: Scope) -> None:
     spec = charts.TrendSpec(title=series.title, unit=series.unit, target=series.target)
-    st.plotly_chart(charts.trend(list(series.points), spec, height=420), width="stretch", key="present.chart")
+    st.plotly_chart(
+        figures.trend(scope, series.points, spec, height=420), width="stretch", key="present.chart"
+    )
 
 
-def render(slide: deck.Slide) -> None:
+def render(slide: deck.Slide, scope: Scope) -> None:
     if slide.kind == "title":
         st.markdown(f"# {slide.title}")
         st.markdown(f"## {slide.subtitle}")
@@ -49,7 +52,7 @@ def render(slide: deck.Slide) -> None:
     if slide.chart is not None:
         chart, lines = st.columns([3, 2])
         with chart:
-            _chart(slide.chart)
+            _chart(slide.chart, scope)
         with lines:
             for line in slide.lines:
                 _line(line, actions=False)
