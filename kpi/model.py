@@ -6,12 +6,28 @@ plain values. The store turns rows into these records; pages and charts read the
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
 LOW_CONFIDENCE_N = 30
 """Survey values from fewer answers than this are flagged low-confidence (see kpi.cx)."""
+
+UNIT_RANGES: dict[str, tuple[float, float]] = {
+    "%": (0.0, 100.0),
+    "s": (0.0, math.inf),
+    "min": (0.0, math.inf),
+    "h": (0.0, math.inf),
+    "days": (0.0, math.inf),
+    "ms": (0.0, math.inf),
+    "nps": (-100.0, 100.0),
+    "ces": (1.0, 7.0),
+    "count": (0.0, math.inf),
+    "per1000": (0.0, 1000.0),
+}
+"""The values a KPI of each unit can take (kpi.fmt.UNITS lists the same units): a share cannot
+pass 100 %, a waiting time cannot fall below zero, NPS runs from −100 to +100, CES from 1 to 7."""
 
 
 class Level(StrEnum):

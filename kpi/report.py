@@ -13,6 +13,7 @@ from datetime import date
 
 from kpi import cascade, months, status
 from kpi.model import (
+    UNIT_RANGES,
     Action,
     ActionStatus,
     Goal,
@@ -217,7 +218,8 @@ def forecast(row: GoalRow, series: Sequence[MonthValue], month: date) -> float |
     """The goal's KPI value at the deadline, on the line through the KPI's values in the months
     of `status.forecast_window(month)`; `series` holds the KPI's month values (any months, any
     order: a page passes the trend values it draws). None when the goal has no KPI or deadline,
-    its deadline's month has come, or the window holds too few values or a low-confidence one."""
+    its deadline's month has come, or the window holds too few values or a low-confidence one.
+    The value stays within what the KPI's unit can reach."""
     deadline = row.goal.deadline
     if row.kpi is None or deadline is None or months.first_of(deadline) <= month:
         return None
@@ -225,7 +227,7 @@ def forecast(row: GoalRow, series: Sequence[MonthValue], month: date) -> float |
     recent = [v for v in series if v.month in window and v.kpi == row.kpi.code]
     if any(v.is_low_confidence for v in recent):
         return None  # a line through a handful of answers a month would be noise, not a forecast
-    return status.forecast([(v.month, v.value) for v in recent], deadline)
+    return status.forecast([(v.month, v.value) for v in recent], deadline, UNIT_RANGES[row.kpi.unit])
 
 
 def overdue(actions: Sequence[Action], month: date) -> list[Action]:

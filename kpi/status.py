@@ -6,6 +6,7 @@ and each has a table-driven test.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from datetime import date
 from statistics import median
@@ -92,12 +93,16 @@ def forecast_window(month: date) -> list[date]:
     return [months.add(month, back) for back in range(1 - FORECAST_MONTHS, 1)]
 
 
-def forecast(history: Sequence[tuple[date, float]], at: date) -> float | None:
+def forecast(
+    history: Sequence[tuple[date, float]], at: date, within: tuple[float, float] = (-math.inf, math.inf)
+) -> float | None:
     """The value at month `at` on a line through the recent months of `history`.
 
     Uses the last FORECAST_MONTHS points (by month); None with fewer than FORECAST_MIN_POINTS.
     The line is Theil–Sen (the median of all pairwise slopes, through the median point), so
-    one extraordinary month, such as an outage, does not swing the forecast.
+    one extraordinary month, such as an outage, does not swing the forecast. The value stays
+    `within` what the KPI's unit can reach (`model.UNIT_RANGES`): a line may run on past 100 %
+    or below zero minutes, a KPI cannot.
     """
     recent = sorted(history)[-FORECAST_MONTHS:]
     if len(recent) < FORECAST_MIN_POINTS:
@@ -108,7 +113,8 @@ def forecast(history: Sequence[tuple[date, float]], at: date) -> float | None:
     count = len(xs)
     slope = median([(ys[j] - ys[i]) / (xs[j] - xs[i]) for i in range(count) for j in range(i + 1, count)])
     intercept = median([y - slope * x for x, y in zip(xs, ys, strict=True)])
-    return intercept + slope * months.diff(origin, months.first_of(at))
+    lowest, highest = within
+    return min(max(intercept + slope * months.diff(origin, months.first_of(at)), lowest), highest)
 
 
 def change_is_better(change: float, direction: Direction) -> bool | None:

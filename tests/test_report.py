@@ -51,16 +51,16 @@ def test_the_store_report_equals_one_built_from_all_history(demo_url, month):
 
 
 def test_a_forecast_uses_the_six_months_up_to_the_report_month_even_with_gaps():
-    kpi = Kpi("WAIT", "Wait", "CS", "minutes", Direction.LOWER, Aggregation.MEAN, target=2.0)
+    kpi = Kpi("WAIT", "Wait", "CS", "min", Direction.LOWER, Aggregation.MEAN, target=2.0)
     goal = Goal(
         "G1", Level.OPERATIONAL, "Shorter waits", "WAIT", "CS", baseline=6.0, target=2.0,
         start=date(2026, 1, 1), deadline=date(2027, 6, 30),
     )  # fmt: skip
     old = [MonthValue("WAIT", date(2026, m, 1), 9.0) for m in (1, 2, 3)]  # long before the window
-    recent = [MonthValue("WAIT", date(2026, m, 1), 12.0 - m) for m in (8, 9, 10)]  # one less a month
+    recent = [MonthValue("WAIT", date(2026, m, 1), 30.0 - m) for m in (8, 9, 10)]  # one less a month
     row = report.build(OCTOBER, [kpi], [goal], old + recent).goals["G1"]
-    assert report.forecast(row, old + recent, OCTOBER) == pytest.approx(12.0 - 18)  # through Aug-Oct only
-    assert report.forecast(row, recent[::-1], OCTOBER) == pytest.approx(12.0 - 18)  # in any order
+    assert report.forecast(row, old + recent, OCTOBER) == pytest.approx(30.0 - 18)  # through Aug-Oct only
+    assert report.forecast(row, recent[::-1], OCTOBER) == pytest.approx(30.0 - 18)  # in any order
     assert report.forecast(row, old + recent[1:], OCTOBER) is None  # two recent months: too few for a line
     due = replace(goal, deadline=date(2026, 10, 31))
     due_row = report.build(OCTOBER, [kpi], [due], recent).goals["G1"]
@@ -69,3 +69,14 @@ def test_a_forecast_uses_the_six_months_up_to_the_report_month_even_with_gaps():
     assert report.forecast(row, other, OCTOBER) is None  # another KPI's values are not this goal's
     shaky = [*recent[:2], MonthValue("WAIT", date(2026, 10, 1), 9.0, n=12, margin=3.0)]
     assert report.forecast(row, shaky, OCTOBER) is None  # a low-confidence month: no line through it
+
+
+def test_a_goal_forecast_stays_within_its_kpi_unit():
+    kpi = Kpi("FCR", "First contact resolution", "CS", "%", Direction.HIGHER, Aggregation.MEAN, target=95.0)
+    goal = Goal("G2", Level.OPERATIONAL, "Solve it first time", "FCR", "CS", baseline=80.0, target=95.0,
+                start=date(2026, 1, 1), deadline=date(2027, 12, 31))  # fmt: skip
+    values = [
+        MonthValue("FCR", date(2026, m, 1), 60.0 + 5 * m) for m in range(5, 11)
+    ]  # 85 % in May, 5 more a month
+    row = report.build(OCTOBER, [kpi], [goal], values).goals["G2"]
+    assert report.forecast(row, values, OCTOBER) == 100.0  # the line passes 100 % long before the deadline

@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from kpi import status
-from kpi.model import Direction, GoalStatus, KpiStatus
+from kpi import fmt, status
+from kpi.model import UNIT_RANGES, Direction, GoalStatus, KpiStatus
 
 H, L = Direction.HIGHER, Direction.LOWER
 
@@ -122,6 +122,31 @@ def test_goal_status(value, kwargs, expected):
 def test_forecast(history, at, expected):
     result = status.forecast(history, at)
     assert result == (pytest.approx(expected) if expected is not None else None)
+
+
+RISING = [(date(2026, m, 1), 90.0 + 2 * m) for m in range(1, 7)]  # 92 % in January, 2 more a month
+FALLING = [(date(2026, m, 1), 40.0 - 8 * m) for m in range(1, 7)]  # 32 in January, 8 fewer a month
+
+
+@pytest.mark.parametrize(
+    ("history", "unit", "expected"),
+    [
+        (RISING, "%", 100.0),  # the line reaches 130 % by August 2027; a share stops at 100 %
+        (RISING, "count", 130.0),  # a count has no ceiling
+        (FALLING, "s", 0.0),  # the line falls to −120 s; a waiting time stops at zero
+        (FALLING, "nps", -100.0),  # NPS may be negative, down to −100
+        ([(date(2026, m, 1), 4.0) for m in range(1, 7)], "ces", 4.0),  # inside the range: untouched
+    ],
+)
+def test_a_forecast_stays_within_what_the_unit_can_reach(history, unit, expected):
+    assert status.forecast(history, date(2027, 8, 1), UNIT_RANGES[unit]) == pytest.approx(expected)
+    if unit in ("%", "s"):
+        assert status.forecast(history, date(2027, 8, 1)) == pytest.approx(130.0 if unit == "%" else -120.0)
+
+
+def test_every_unit_has_a_range():
+    assert set(UNIT_RANGES) == set(fmt.UNITS)
+    assert all(low < high for low, high in UNIT_RANGES.values())
 
 
 def test_one_extraordinary_month_does_not_swing_the_forecast():
