@@ -18,13 +18,13 @@ import numpy as np
 import pandas as pd
 
 from kpi import cascade, cx, months, status
-from kpi.model import GoalStatus, KpiStatus
+from kpi.model import GoalStatus, KpiStatus, Level
 from kpi.report import MonthReport
 
 _GOOD = [str(s) for s in (GoalStatus.ACHIEVED, GoalStatus.ON_TRACK)]
 _BAD = [str(s) for s in (GoalStatus.OFF_TRACK, GoalStatus.MISSED)]
 _SCORE = {"achieved": 1.0, "on_track": 1.0, "at_risk": 0.5, "off_track": 0.0, "missed": 0.0}
-_DEPTH = {"strategic": 0, "tactical": 1, "operational": 2}
+_DEPTH = {str(level): level.depth for level in Level}
 NO_DATA = str(GoalStatus.NO_DATA)
 
 
@@ -135,7 +135,7 @@ def _roll_up(goals: pd.DataFrame) -> None:
     goals["mismatch"] = None
     depth = goals["level"].map(_DEPTH)
     has_parent = goals["parent"].isin(goals.index)
-    for level in (2, 1):
+    for level in range(max(_DEPTH.values()), 0, -1):  # children of each depth, the deepest first
         children = goals[(depth == level) & has_parent]
         effective = children["status"].where(children["status"] != NO_DATA, children["rollup"])
         frame = pd.DataFrame(
