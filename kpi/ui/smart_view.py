@@ -84,10 +84,6 @@ def table(pairs: Sequence[tuple[Goal, smart.Assessment]], people: dict[str, Pers
         hide_index=True,
         width="stretch",
         height=min(38 + 35 * len(frame), 520),
-        column_config={
-            t("smart_page.col_goal"): st.column_config.TextColumn(width="large"),
-            t("smart_page.col_why"): st.column_config.TextColumn(width="large"),
-        },
     )
 
 
