@@ -6,15 +6,15 @@ from kpi.ui import startup
 
 startup.load()  # before the imports below: the first sessions after a start would race for them
 
-from kpi import access  # noqa: E402
-from kpi.i18n import t  # noqa: E402
+from kpi.domain import access  # noqa: E402
+from kpi.text.i18n import t  # noqa: E402
 from kpi.ui import frame  # noqa: E402
 
 st.set_page_config(page_title="CX Cockpit", page_icon=":material/monitoring:", layout="wide")
 frame.enter_app()
 frame.apply_language()
 
-PAGES = [  # (name in kpi.access.PAGES, section, title, icon)
+PAGES = [  # (name in kpi.domain.access.PAGES, section, title, icon)
     ("overview", "nav.leadership", "nav.overview", ":material/dashboard:"),
     ("goal_cascade", "nav.leadership", "nav.cascade", ":material/account_tree:"),
     ("smart_goals", "nav.leadership", "nav.smart", ":material/task_alt:"),

@@ -17,10 +17,10 @@ from pptx.util import Inches, Pt
 from sqlalchemy.engine import Engine
 
 from benchmarks import pandas_status
-from kpi import months, report
-from kpi.access import EVERYTHING
 from kpi.demo.generate import generate, load_spec
-from kpi.store import engine, imports, loading, packs, reports, setup
+from kpi.domain import months, report
+from kpi.domain.access import EVERYTHING
+from kpi.store import decks, engine, importing, monthly, seeding, setup
 
 ROOT = Path(__file__).resolve().parents[1]
 MONTH = date(2026, 10, 1)
@@ -62,7 +62,7 @@ def build_company(folder: Path, *, quick: bool) -> Engine:
     store = engine.create(f"duckdb:///{folder / 'company.duckdb'}")
     setup.ensure(store)
     with engine.writing(store) as conn:
-        loading.load_company(conn, company, who="bench")
+        seeding.load_company(conn, company, who="bench")
     return store
 
 
@@ -115,7 +115,7 @@ def _floor_params() -> dict:
 
 def _status(store: Engine) -> None:
     with engine.reading(store) as conn:
-        reports.month_report(conn, EVERYTHING, MONTH, "en")
+        monthly.month_report(conn, EVERYTHING, MONTH, "en")
 
 
 def _query(store: Engine, sql: str, params: dict) -> None:
@@ -156,7 +156,7 @@ def status_vs_pandas(folder: Path, store: Engine, *, quick: bool) -> list[dict]:
     KPI and goal), then pandas computing only the month values, as this item first measured."""
     path = _path(store)
     with engine.reading(store) as conn:
-        ours_report = reports.month_report(conn, EVERYTHING, MONTH, "en")
+        ours_report = monthly.month_report(conn, EVERYTHING, MONTH, "en")
     differ = pandas_status.disagreements(ours_report, *pandas_status.month_status(path, MONTH))
     if differ:
         raise RuntimeError(f"the pandas reference disagrees with our status: {differ[:5]}")
@@ -218,7 +218,7 @@ def import_vs_read_csv(folder: Path, store: Engine, *, quick: bool) -> dict:
     small = engine.create(f"duckdb:///{folder / 'import.duckdb'}")
     setup.ensure(small)
     with engine.writing(small) as conn:
-        loading.load_company(conn, generate(MONTH, history=2, answers_factor=0.01), who="bench")
+        seeding.load_company(conn, generate(MONTH, history=2, answers_factor=0.01), who="bench")
     rng = random.Random(2026)
     path = folder / "answers.csv"
     with path.open("w", encoding="utf-8") as out:
@@ -229,7 +229,7 @@ def import_vs_read_csv(folder: Path, store: Engine, *, quick: bool) -> dict:
             )
     data = path.read_bytes()
     started = time.perf_counter()
-    imports.run(small, "responses", data, path.name, "bench")
+    importing.run(small, "responses", data, path.name, "bench")
     ours = time.perf_counter() - started
     reference = duckdb.connect(str(folder / "reference.duckdb"))
     started = time.perf_counter()
@@ -240,10 +240,10 @@ def import_vs_read_csv(folder: Path, store: Engine, *, quick: bool) -> dict:
 
 
 def pptx_30_slides(folder: Path, store: Engine, *, quick: bool) -> dict:
-    from kpi.exports import pptx_pack
+    from kpi.output import pptx_pack
 
     with engine.reading(store) as conn:
-        slides = packs.slides(conn, EVERYTHING, MONTH, "en")[:30]
+        slides = decks.slides(conn, EVERYTHING, MONTH, "en")[:30]
 
     def ours() -> None:
         pptx_pack.render(slides, "CX Cockpit")

@@ -1,7 +1,7 @@
 """The benchmark's plain-pandas reference: a month's status for every KPI and goal, as an analyst
 would write it with pandas over the store's whole tables.
 
-It computes what `kpi.store.reports.month_report` computes: the month values of the month, last
+It computes what `kpi.store.monthly.month_report` computes: the month values of the month, last
 month and the same month last year (survey KPIs from their raw answers), every KPI's status
 this month and last, every goal's status this month and last, and the cascade's roll-up and
 "green parts, red whole" warnings. The README's rules are vectorised with numpy, so pandas
@@ -17,9 +17,9 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from kpi import cascade, cx, months, status
-from kpi.model import GoalStatus, KpiStatus, Level
-from kpi.report import MonthReport
+from kpi.domain import cascade, cx, months, status
+from kpi.domain.model import GoalStatus, KpiStatus, Level
+from kpi.domain.report import MonthReport
 
 _GOOD = [str(s) for s in (GoalStatus.ACHIEVED, GoalStatus.ON_TRACK)]
 _BAD = [str(s) for s in (GoalStatus.OFF_TRACK, GoalStatus.MISSED)]

@@ -5,7 +5,7 @@
 Builds a large company with the demo generator (428 departments, 2,020 KPIs, 1,776 goals, ten
 years of monthly values, 5 million survey answers) in a temporary DuckDB store, then measures:
 
-- status_vs_sql_floor: every KPI's and goal's status for a month (kpi.store.reports) against
+- status_vs_sql_floor: every KPI's and goal's status for a month (kpi.store.monthly) against
   one hand-written DuckDB query computing the same month values from the raw answers (the
   floor): those of every month status reads (the month, last month, a year before);
 - status_vs_one_month_sql: the same against a query for the report month's values alone;

@@ -12,9 +12,10 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from kpi import access, fmt, i18n, months
-from kpi.i18n import t
-from kpi.model import Person, Role
+from kpi.domain import access, months
+from kpi.domain.model import Person, Role
+from kpi.text import fmt, i18n
+from kpi.text.i18n import t
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
 IMPORT_KINDS = ("departments", "people", "kpis", "goals", "measurements", "responses", "actions")
@@ -157,7 +158,7 @@ def _viewer(args: argparse.Namespace, conn: object) -> Person:
 
 def _init(args: argparse.Namespace, store: object) -> int:
     from kpi.demo.generate import generate
-    from kpi.store import engine, loading, setup
+    from kpi.store import engine, seeding, setup
 
     version = setup.ensure(store)  # type: ignore[arg-type]
     print(t("cli.store_ready", url=store.url.render_as_string(hide_password=True), version=version))  # type: ignore[attr-defined]
@@ -166,7 +167,7 @@ def _init(args: argparse.Namespace, store: object) -> int:
     end = _month(args.demo_end)
     company = generate(end)
     with engine.writing(store) as conn:  # type: ignore[arg-type]
-        writer = loading.load_company(conn, company, who="demo")
+        writer = seeding.load_company(conn, company, who="demo")
         setup.set_meta(conn, "demo_end", months.key(end))
     counts = writer.tally.counts
     total = {o: sum(c.get(o, 0) for c in counts.values()) for o in ("inserted", "updated", "unchanged")}
@@ -187,8 +188,8 @@ def _init(args: argparse.Namespace, store: object) -> int:
 
 
 def _import(args: argparse.Namespace, store: object) -> int:
-    from kpi.imports import ImportRejected
-    from kpi.store import engine, imports
+    from kpi.files.tables import ImportRejected
+    from kpi.store import engine, importing
 
     if not args.file.is_file():
         raise Rejected(t("cli.no_file", file=args.file))
@@ -197,7 +198,7 @@ def _import(args: argparse.Namespace, store: object) -> int:
     if not access.may_define(viewer):
         raise Rejected(t("edit.denied_define"))
     try:
-        summary = imports.run(
+        summary = importing.run(
             store,
             args.kind,
             args.file.read_bytes(),
@@ -229,14 +230,14 @@ def _scope(args: argparse.Namespace, conn: object) -> access.Scope:
 
 
 def _export(args: argparse.Namespace, store: object) -> int:
-    from kpi.exports import pdf_pack, pptx_pack
-    from kpi.store import engine, packs
+    from kpi.output import pdf_pack, pptx_pack
+    from kpi.store import decks, engine
 
     month = _month(args.month)
     with engine.reading(store) as conn:  # type: ignore[arg-type]
         scope = _scope(args, conn)
-        slides = packs.slides(conn, scope, month, i18n.current())
-        footer = t("deck.footer", company=packs.company(conn), month=fmt.month_long(month))
+        slides = decks.slides(conn, scope, month, i18n.current())
+        footer = t("deck.footer", company=decks.company(conn), month=fmt.month_long(month))
     content = pptx_pack.render(slides, footer)
     if args.format == "pdf":
         try:
@@ -262,16 +263,16 @@ def _close(args: argparse.Namespace, store: object) -> int:
 
 
 def _status(args: argparse.Namespace, store: object) -> int:
-    from kpi.cli_table import print_report
-    from kpi.serialize import report_dict
-    from kpi.store import engine, reports
+    from kpi.output.cli_table import print_report
+    from kpi.output.serialize import report_dict
+    from kpi.store import engine, monthly
 
     month = _month(args.month)
     with engine.reading(store) as conn:  # type: ignore[arg-type]
         scope = _scope(args, conn)
-        result = reports.month_report(conn, scope, month, i18n.current())
-        forecasts = reports.forecasts(conn, scope, result)
-        assessments = reports.smart_assessments(conn, scope, month, i18n.current()) if args.json else None
+        result = monthly.month_report(conn, scope, month, i18n.current())
+        forecasts = monthly.forecasts(conn, scope, result)
+        assessments = monthly.smart_assessments(conn, scope, month, i18n.current()) if args.json else None
     if args.json:
         print(json.dumps(report_dict(result, forecasts, assessments), ensure_ascii=False, indent=2))
     else:

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from kpi.i18n import t
-from kpi.ui import audit_view, closing_view, data, definitions_view, forms, frame, import_view
+from kpi.text.i18n import t
+from kpi.ui import data, forms, frame
+from kpi.ui.views import audit_view, closing_view, definitions_view, import_view
 
 ctx = frame.sidebar("data")
 forms.flash()

@@ -2,9 +2,11 @@
 
 import streamlit as st
 
-from kpi import access, attention, fmt, months, priorities
-from kpi.i18n import t
-from kpi.ui import data, departments_view, forms, frame, urlstate, widgets
+from kpi.domain import access, attention, months, priorities
+from kpi.text import fmt
+from kpi.text.i18n import t
+from kpi.ui import data, forms, frame, urlstate, widgets
+from kpi.ui.views import departments_view
 
 ctx = frame.sidebar("departments")
 forms.flash()

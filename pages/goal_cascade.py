@@ -2,9 +2,11 @@
 
 import streamlit as st
 
-from kpi import fmt, months
-from kpi.i18n import t
-from kpi.ui import cascade_view, data, forms, frame, urlstate, widgets
+from kpi.domain import months
+from kpi.text import fmt
+from kpi.text.i18n import t
+from kpi.ui import data, forms, frame, urlstate, widgets
+from kpi.ui.views import cascade_view
 
 ctx = frame.sidebar("goal_cascade")
 forms.flash()

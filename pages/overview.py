@@ -2,9 +2,11 @@
 
 import streamlit as st
 
-from kpi import attention, fmt, months
-from kpi.i18n import t
-from kpi.ui import data, frame, overview
+from kpi.domain import attention, months
+from kpi.text import fmt
+from kpi.text.i18n import t
+from kpi.ui import data, frame
+from kpi.ui.views import overview_view
 
 ctx = frame.sidebar("overview")
 st.title(t("overview.title", month=fmt.month_long(ctx.month)))
@@ -14,9 +16,9 @@ month_report = data.month_report(ctx.url, ctx.scope, ctx.month, ctx.language)
 history = data.history(ctx.url, ctx.scope, months.add(ctx.month, -12), ctx.month)
 
 comments = data.commentary(ctx.url, ctx.scope, ctx.month, ctx.month, ctx.language)
-overview.headline(month_report, history, comments)
-overview.summary(month_report)
-overview.changes(month_report)
+overview_view.headline(month_report, history, comments)
+overview_view.summary(month_report)
+overview_view.changes(month_report)
 actions = data.actions(ctx.url, ctx.scope, ctx.language)
-overview.exceptions(attention.items(month_report, actions))
-overview.promises(month_report, data.promises(ctx.url, ctx.language))
+overview_view.exceptions(attention.items(month_report, actions))
+overview_view.promises(month_report, data.promises(ctx.url, ctx.language))

@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from kpi import fmt
-from kpi.exports import pdf_pack, pptx_pack
-from kpi.i18n import t
-from kpi.ui import data, frame, present_view
+from kpi.output import pdf_pack, pptx_pack
+from kpi.text import fmt
+from kpi.text.i18n import t
+from kpi.ui import data, frame
+from kpi.ui.views import present_view
 
 st.set_page_config(initial_sidebar_state="collapsed")
 ctx = frame.sidebar("present")

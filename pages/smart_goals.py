@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from kpi import fmt
-from kpi.i18n import t
-from kpi.ui import data, forms, frame, smart_view, widgets
+from kpi.text import fmt
+from kpi.text.i18n import t
+from kpi.ui import data, forms, frame, widgets
+from kpi.ui.views import smart_view
 
 ctx = frame.sidebar("smart_goals")
 forms.flash()

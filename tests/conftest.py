@@ -7,8 +7,11 @@ write freely without paying for a fresh load.
 
 from __future__ import annotations
 
+import re
 import shutil
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -16,9 +19,10 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from kpi import i18n
 from kpi.demo.generate import generate
-from kpi.store import engine, loading, setup
+from kpi.domain.validate import Rejected
+from kpi.store import engine, seeding, setup
+from kpi.text import i18n, words
 from tests.pg import Server
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,11 +31,26 @@ DEMO_END = date(2026, 10, 1)
 BACKENDS = ["duckdb", "postgresql"]
 
 
+def said(rejected: Rejected) -> str:
+    """What a person is told of a refusal: every problem in words, one per line."""
+    return "\n".join(words.problem(p) for p in rejected.problems)
+
+
+@contextmanager
+def rejected_with(pattern: str) -> Iterator[list[Rejected]]:
+    """Expect a `Rejected` whose problems, in words, match `pattern`; yields [the refusal]."""
+    caught: list[Rejected] = []
+    with pytest.raises(Rejected) as info:
+        yield caught
+    caught.append(info.value)
+    assert re.search(pattern, said(info.value)), said(info.value)
+
+
 def load_demo(url: str) -> None:
     store = engine.create(url)
     setup.ensure(store)
     with engine.writing(store) as conn:
-        loading.load_company(conn, generate(DEMO_END), who="demo")
+        seeding.load_company(conn, generate(DEMO_END), who="demo")
     store.dispose()
 
 

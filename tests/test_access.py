@@ -2,9 +2,9 @@
 
 import pytest
 
-from kpi import access
-from kpi.access import EVERYTHING, NOTHING, Scope
-from kpi.model import Person, Role
+from kpi.domain import access
+from kpi.domain.access import EVERYTHING, NOTHING, Scope
+from kpi.domain.model import Person, Role
 
 
 def person(role, department=None):

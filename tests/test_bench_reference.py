@@ -5,15 +5,15 @@ import pytest
 import sqlalchemy as sa
 
 from benchmarks import pandas_status
-from kpi import months
-from kpi.access import EVERYTHING
-from kpi.store import engine, reports
+from kpi.domain import months
+from kpi.domain.access import EVERYTHING
+from kpi.store import engine, monthly
 from tests.conftest import DEMO_END
 
 
 def _status(url: str, month):
     with engine.reading(engine.create(url)) as conn:
-        ours = reports.month_report(conn, EVERYTHING, month, "en")
+        ours = monthly.month_report(conn, EVERYTHING, month, "en")
     return ours, pandas_status.month_status(sa.make_url(url).database, month)
 
 

@@ -8,8 +8,8 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import Workbook
 
-from kpi.imports import ImportRejected
-from kpi.store import bulk_answers, engine, imports
+from kpi.files.tables import ImportRejected
+from kpi.store import bulk_answers, engine, importing
 from kpi.store import schema as s
 
 HEADER = "kpi,date,score,segment,touchpoint\n"
@@ -74,9 +74,9 @@ def test_plain_files_go_column_wise_and_land_exactly_what_the_exact_importer_lan
     assert staged is not None
     staged.close()
     fast_url, exact_url = demo_twins
-    fast = imports.run(engine.create(fast_url), "responses", data, "answers.csv", "bulk-test")
+    fast = importing.run(engine.create(fast_url), "responses", data, "answers.csv", "bulk-test")
     monkeypatch.setattr(bulk_answers, "stage", lambda data, name: None)
-    exact = imports.run(engine.create(exact_url), "responses", data, "answers.csv", "bulk-test")
+    exact = importing.run(engine.create(exact_url), "responses", data, "answers.csv", "bulk-test")
     assert (fast.rows, fast.counts) == (exact.rows, exact.counts)
     assert _answers(fast_url) == _answers(exact_url)
 
@@ -113,7 +113,7 @@ def test_what_the_store_rules_out_is_named_by_the_exact_importer(demo_url, row, 
     staged.close()
     before = _answers(demo_url)
     with pytest.raises(ImportRejected) as caught:
-        imports.run(store, "responses", data, "answers.csv", "bulk-test")
+        importing.run(store, "responses", data, "answers.csv", "bulk-test")
     assert [(p.row, p.column) for p in caught.value.problems][0][0] == 3
     assert message in caught.value.problems[0].text()
     assert _answers(demo_url) == before
@@ -122,13 +122,13 @@ def test_what_the_store_rules_out_is_named_by_the_exact_importer(demo_url, row, 
 def test_importing_the_same_answers_again_changes_nothing_and_a_dry_run_writes_nothing(demo_url):
     store = engine.create(demo_url)
     data = PLAIN["two KPIs, several months"].encode()
-    preview = imports.run(store, "responses", data, "answers.csv", "bulk-test", dry_run=True)
+    preview = importing.run(store, "responses", data, "answers.csv", "bulk-test", dry_run=True)
     before = _answers(demo_url)
     assert before["audit"] == []
-    first = imports.run(store, "responses", data, "answers.csv", "bulk-test")
+    first = importing.run(store, "responses", data, "answers.csv", "bulk-test")
     assert first.counts == preview.counts and first.counts["replaced"] > 0
     landed = _answers(demo_url)
-    again = imports.run(store, "responses", data, "answers.csv", "bulk-test")
+    again = importing.run(store, "responses", data, "answers.csv", "bulk-test")
     assert again.counts == {"unchanged": again.rows}
     assert _answers(demo_url) == landed
     (key, was, now), *_ = landed["audit"]
@@ -138,7 +138,7 @@ def test_importing_the_same_answers_again_changes_nothing_and_a_dry_run_writes_n
 def test_one_changed_answer_replaces_only_its_month(demo_url):
     store = engine.create(demo_url)
     rows = [f"NPS,2026-11-{d:02d},{d % 11},web,\n" for d in range(1, 11)] + ["NPS,2026-09-01,5,web,\n"]
-    imports.run(store, "responses", (HEADER + "".join(rows)).encode(), "a.csv", "bulk-test")
+    importing.run(store, "responses", (HEADER + "".join(rows)).encode(), "a.csv", "bulk-test")
     rows[0] = "NPS,2026-11-01,10,web,\n"
-    summary = imports.run(store, "responses", (HEADER + "".join(rows)).encode(), "b.csv", "bulk-test")
+    summary = importing.run(store, "responses", (HEADER + "".join(rows)).encode(), "b.csv", "bulk-test")
     assert summary.counts == {"replaced": 10, "unchanged": 1}

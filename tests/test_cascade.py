@@ -2,9 +2,9 @@
 
 import pytest
 
-from kpi import cascade
-from kpi.cascade import Mismatch
-from kpi.model import Goal, GoalStatus, Level
+from kpi.domain import cascade
+from kpi.domain.cascade import Mismatch
+from kpi.domain.model import Goal, GoalStatus, Level
 
 A, ON, RISK, OFF, MISS, NONE = (
     GoalStatus.ACHIEVED,

@@ -8,8 +8,8 @@ import sys
 import pytest
 
 from kpi import cli
-from kpi.model import Direction, KpiStatus
-from kpi.status import kpi_status
+from kpi.domain.model import Direction, KpiStatus
+from kpi.domain.status import kpi_status
 from kpi.store import engine, queries, schema
 from tests.conftest import ROOT
 

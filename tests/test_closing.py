@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 
 from kpi import cli
-from kpi.access import EVERYTHING, Scope
-from kpi.store import closing, edits, engine, imports, queries
+from kpi.domain.access import EVERYTHING, Scope
+from kpi.store import closing, edits, engine, importing, queries
 from kpi.store.edits import Invalid
 from tests.test_edits import ADMIN, CS_HEAD, last_audit
 
@@ -25,7 +25,7 @@ def test_a_closed_month_keeps_its_numbers_and_marks_revisions(demo_url):
         closing.close(conn, ADMIN, OCTOBER)
     audit = last_audit(demo_url)
     assert audit["table_name"] == "month_close" and audit["who"] == ADMIN.email
-    imports.run(store, "measurements", b"kpi;month;value\nCS_WAIT;2026-10;99\n", "late.csv", ADMIN.email)
+    importing.run(store, "measurements", b"kpi;month;value\nCS_WAIT;2026-10;99\n", "late.csv", ADMIN.email)
     with engine.writing(
         store
     ) as conn:  # a later change of the goal's target does not move the meeting either

@@ -4,8 +4,8 @@ import math
 
 import pytest
 
-from kpi import cx
-from kpi.model import Aggregation
+from kpi.domain import cx
+from kpi.domain.model import Aggregation
 
 
 def counts_of(scores):

@@ -5,9 +5,10 @@ from datetime import date
 
 import pytest
 
-from kpi import months, report
 from kpi.demo.generate import generate
-from kpi.model import Aggregation, GoalStatus, KpiStatus, Level
+from kpi.domain import months, report
+from kpi.domain.model import Aggregation, GoalStatus, KpiStatus, Level
+from kpi.text import words
 from tests.conftest import DEMO_END
 
 
@@ -24,8 +25,8 @@ def demo_report(company):
 def _values(company):
     from collections import defaultdict
 
-    from kpi import cx
-    from kpi.model import MonthValue
+    from kpi.domain import cx
+    from kpi.domain.model import MonthValue
 
     values = [MonthValue(m.kpi, m.month, m.value) for m in company.measurements]
     counts = defaultdict(list)
@@ -142,7 +143,8 @@ WEAK = {
 
 @pytest.mark.parametrize("language", ["en", "da"])
 def test_the_weak_goals_fail_exactly_the_checks_they_were_built_to_fail(company, language):
-    from kpi import i18n, smart
+    from kpi.domain import smart
+    from kpi.text import i18n
 
     values = _values(company)
     kpis = {k.code: k for k in company.kpis}
@@ -158,7 +160,7 @@ def test_the_weak_goals_fail_exactly_the_checks_they_were_built_to_fail(company,
         with i18n.use(language):
             assessment = smart.assess(goal, kpis.get(goal.kpi or ""), history, DEMO_END)
         failed = {str(c) for c, check in assessment.checks.items() if not check.passed}
-        assert failed == WEAK.get(goal.code, set()), (goal.code, assessment.reasons())
+        assert failed == WEAK.get(goal.code, set()), (goal.code, words.smart_reasons(assessment))
 
 
 def test_scale_multiplies_departments_kpis_and_goals():

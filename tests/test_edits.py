@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from kpi.model import Person, Role
+from kpi.domain.model import Person, Role
 from kpi.store import edits, engine, queries, schema
 
 CS_HEAD = Person("camilla.berg@havnhjem.example", "Camilla Berg", Role.DEPARTMENT_HEAD, "CS")

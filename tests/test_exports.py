@@ -6,10 +6,11 @@ from datetime import date
 
 from pptx import Presentation
 
-from kpi import cli, fmt, i18n
-from kpi.access import EVERYTHING
-from kpi.exports import pdf_pack
-from kpi.store import closing, edits, engine, imports, queries
+from kpi import cli
+from kpi.domain.access import EVERYTHING
+from kpi.output import pdf_pack
+from kpi.store import closing, edits, engine, importing, queries
+from kpi.text import fmt, i18n
 from tests.test_edits import ADMIN
 
 MONTH = "2026-10"
@@ -100,7 +101,7 @@ def test_a_closed_month_stays_as_closed_in_the_pack(demo_duckdb_url, tmp_path):
     store = engine.create(demo_duckdb_url)
     with engine.writing(store) as conn:
         closing.close(conn, ADMIN, date(2026, 10, 1))
-    imports.run(store, "measurements", b"kpi;month;value\nCS_WAIT;2026-10;99\n", "late.csv", ADMIN.email)
+    importing.run(store, "measurements", b"kpi;month;value\nCS_WAIT;2026-10;99\n", "late.csv", ADMIN.email)
     text = all_text(export(demo_duckdb_url, tmp_path))
     assert "Numbers as closed for the meeting." in text
     assert "75 s" in text and "Revised after close: 75 s → 99 s" in text

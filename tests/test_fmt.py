@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from kpi import fmt, i18n, phrases
-from kpi.model import Direction
+from kpi.domain.model import Direction
+from kpi.text import fmt, i18n, phrases
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,8 @@ import string
 
 import pytest
 
-from kpi import fmt, i18n
-from kpi.i18n import t
+from kpi.text import fmt, i18n
+from kpi.text.i18n import t
 from tests.conftest import ROOT
 
 LANGUAGES = [lang for lang in i18n.languages() if lang != "en"]
@@ -121,11 +121,10 @@ TEXT_KEYWORDS = {
 }
 CHECKED = [
     *sorted((ROOT / "pages").glob("*.py")),
-    *sorted((ROOT / "kpi" / "ui").glob("*.py")),
+    *sorted((ROOT / "kpi" / "ui").rglob("*.py")),
+    *sorted((ROOT / "kpi" / "output").glob("*.py")),
     ROOT / "app.py",
-    ROOT / "kpi" / "charts.py",
     ROOT / "kpi" / "cli.py",
-    ROOT / "kpi" / "cli_table.py",
 ]
 WORDS = re.compile(r"[A-Za-zÆØÅæøå]{2,}")
 ALLOWED = {"CX Cockpit", "python -m kpi"}

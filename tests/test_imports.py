@@ -12,10 +12,10 @@ import pytest
 import sqlalchemy as sa
 
 from kpi import cli
-from kpi.access import EVERYTHING
 from kpi.demo.generate import generate
-from kpi.imports import ImportRejected
-from kpi.store import engine, imports, loading, queries, schema, setup
+from kpi.domain.access import EVERYTHING
+from kpi.files.tables import ImportRejected
+from kpi.store import engine, importing, queries, schema, seeding, setup
 from tests.conftest import DEMO_END, ROOT
 
 CORPUS = ROOT / "tests" / "import_corpus"
@@ -31,7 +31,7 @@ def small_demo_file(tmp_path_factory):
     store = engine.create(f"duckdb:///{path}")
     setup.ensure(store)
     with engine.writing(store) as conn:
-        loading.load_company(conn, generate(DEMO_END, history=3, answers_factor=0.05), who="demo")
+        seeding.load_company(conn, generate(DEMO_END, history=3, answers_factor=0.05), who="demo")
     return path
 
 
@@ -58,7 +58,7 @@ def test_every_bad_file_is_rejected_precisely_and_writes_nothing(small_url, case
     before = fingerprint(small_url)
     data = (CORPUS / case["file"]).read_bytes()
     with pytest.raises(ImportRejected) as caught:
-        imports.run(engine.create(small_url), case["kind"], data, case["file"], "test")
+        importing.run(engine.create(small_url), case["kind"], data, case["file"], "test")
     problems = caught.value.problems
     matching = [p for p in problems if case["contains"] in p.text()]
     assert matching, [p.text() for p in problems]
@@ -78,7 +78,7 @@ def test_bad_files_write_nothing_on_postgresql_either(demo_pg_template, pg_serve
     with engine.reading(engine.create(url)) as conn:
         before = queries.table_counts(conn)
     with pytest.raises(ImportRejected):
-        imports.run(engine.create(url), case["kind"], (CORPUS / name).read_bytes(), name, "test")
+        importing.run(engine.create(url), case["kind"], (CORPUS / name).read_bytes(), name, "test")
     with engine.reading(engine.create(url)) as conn:
         assert queries.table_counts(conn) == before
 
@@ -86,7 +86,7 @@ def test_bad_files_write_nothing_on_postgresql_either(demo_pg_template, pg_serve
 def test_all_problems_of_a_file_are_reported_at_once(small_url):
     data = b"kpi,month,value\nCS_WAIT,2026-13,80\nCS_SL,2026-11,high\nNOPE,2026-11,\n"
     with pytest.raises(ImportRejected) as caught:
-        imports.run(engine.create(small_url), "measurements", data, "many.csv", "test")
+        importing.run(engine.create(small_url), "measurements", data, "many.csv", "test")
     assert [(p.row, p.column) for p in caught.value.problems] == [(2, "month"), (3, "value"), (4, "value")]
 
 
@@ -95,7 +95,7 @@ def test_the_samples_import_in_order(demo_url):
     summaries = {}
     for kind in ORDER:
         for path in sorted(SAMPLES.glob(f"{kind}.*")):
-            summaries[path.name] = imports.run(
+            summaries[path.name] = importing.run(
                 store, kind, path.read_bytes(), path.name, "sofie.dahl@havnhjem.example"
             )
     assert summaries["kpis.csv"].counts == {"inserted": 2}
@@ -123,8 +123,10 @@ def test_the_samples_import_in_order(demo_url):
 
 def test_reimporting_a_month_replaces_it_and_the_audit_keeps_both(small_url):
     store = engine.create(small_url)
-    imports.run(store, "measurements", b"kpi;month;value\nCS_WAIT;2026-10;70,5\n", "first.csv", "a@x")
-    summary = imports.run(store, "measurements", b"kpi;month;value\nCS_WAIT;2026-10;66\n", "again.csv", "b@x")
+    importing.run(store, "measurements", b"kpi;month;value\nCS_WAIT;2026-10;70,5\n", "first.csv", "a@x")
+    summary = importing.run(
+        store, "measurements", b"kpi;month;value\nCS_WAIT;2026-10;66\n", "again.csv", "b@x"
+    )
     assert summary.counts == {"updated": 1}
     with engine.reading(store) as conn:
         audit = conn.execute(sa.select(schema.audit).order_by(schema.audit.c.id.desc())).mappings().first()
@@ -137,15 +139,15 @@ def test_export_then_import_changes_nothing(small_url):
     before = fingerprint(small_url)
     for kind in ORDER:
         with engine.reading(store) as conn:
-            data = imports.export(conn, kind)
-        summary = imports.run(store, kind, data, f"{kind}.csv", "test")
+            data = importing.export(conn, kind)
+        summary = importing.run(store, kind, data, f"{kind}.csv", "test")
         assert set(summary.counts) == {"unchanged"}, (kind, summary.counts)
     assert fingerprint(small_url) == before
 
 
 def test_a_dry_run_tells_what_would_change_and_writes_nothing(small_url):
     before = fingerprint(small_url)
-    summary = imports.run(
+    summary = importing.run(
         engine.create(small_url),
         "measurements",
         (SAMPLES / "measurements.csv").read_bytes(),
@@ -258,6 +260,6 @@ def test_an_import_killed_midway_leaves_all_or_nothing(small_url, tmp_path):
     ],
 )
 def test_a_header_says_what_kind_of_file_it_is(header, expected):
-    from kpi.imports import guess_kind
+    from kpi.files.tables import guess_kind
 
     assert guess_kind(header) == expected

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from kpi import months
+from kpi.domain import months
 
 
 @pytest.mark.parametrize(

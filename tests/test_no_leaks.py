@@ -12,9 +12,10 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from kpi import access, cli
-from kpi.access import EVERYTHING
-from kpi.model import Role
+from kpi import cli
+from kpi.domain import access
+from kpi.domain.access import EVERYTHING
+from kpi.domain.model import Role
 from kpi.store import engine, queries
 
 PAGES = ["pages/overview.py", "pages/goal_cascade.py", "pages/departments.py"]

@@ -127,7 +127,7 @@ def test_tiles_say_how_far_from_target(app):
 def test_goal_detail_shows_the_year_to_date_by_aggregation(app, app_url):
     from datetime import date
 
-    from kpi.access import EVERYTHING
+    from kpi.domain.access import EVERYTHING
     from kpi.store import engine, queries
 
     at = app(month="2026-10").run()
@@ -141,7 +141,7 @@ def test_goal_detail_shows_the_year_to_date_by_aggregation(app, app_url):
             for v in queries.month_values(conn, EVERYTHING, date(2026, 1, 1), date(2026, 10, 1))
             if v.kpi == "IT_DOWNTIME"
         ]
-    from kpi import fmt
+    from kpi.text import fmt
 
     assert f"Total in 2026 so far: {fmt.value(sum(minutes), 'min')}" in texts(at)
 
@@ -188,7 +188,7 @@ def test_a_head_writes_commentary_that_shows_as_plain_text(app, app_url):
     assert "<script>alert(1)</script> Queue callback works." in shown
     from datetime import date
 
-    from kpi.access import EVERYTHING
+    from kpi.domain.access import EVERYTHING
     from kpi.store import engine, queries
 
     with engine.reading(engine.create(app_url)) as conn:
@@ -232,7 +232,7 @@ def test_no_page_changes_the_results_every_session_shares(app, app_url):
     import pickle
     from datetime import date
 
-    from kpi.access import EVERYTHING
+    from kpi.domain.access import EVERYTHING
     from kpi.ui import data
 
     october = date(2026, 10, 1)
@@ -255,7 +255,7 @@ def test_no_page_changes_the_results_every_session_shares(app, app_url):
 def test_the_departments_page_makes_each_trend_once_and_no_page_changes_it(app, monkeypatch):
     """Trend figures are kept and shared (kpi.ui.figures): a rerun draws them from the cache,
     and what a page draws must not change a figure another session will be handed."""
-    from kpi import charts
+    from kpi.output import charts
 
     made = []
     real = charts.trend
@@ -282,8 +282,9 @@ def test_the_departments_page_makes_each_trend_once_and_no_page_changes_it(app, 
 def test_a_kept_figure_belongs_to_one_scope_and_language(app):
     from datetime import date
 
-    from kpi import charts, i18n
-    from kpi.access import EVERYTHING, Scope
+    from kpi.domain.access import EVERYTHING, Scope
+    from kpi.output import charts
+    from kpi.text import i18n
     from kpi.ui import figures
 
     spec = charts.TrendSpec(title="Wait", unit="min", target=2.0)

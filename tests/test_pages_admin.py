@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
-from kpi.access import EVERYTHING
+from kpi.domain.access import EVERYTHING
 from kpi.store import engine, queries, schema
 from tests.conftest import ROOT
 from tests.test_pages import texts
@@ -238,7 +238,7 @@ def test_present_opens_on_the_slide_in_the_url_and_shows_commentary_as_text(app,
 
 
 def edits_admin():
-    from kpi.model import Person, Role
+    from kpi.domain.model import Person, Role
 
     return Person(ADMIN, "Sofie Dahl", Role.ADMIN, "MGMT")
 
@@ -266,12 +266,12 @@ def test_numbers_carry_their_commentary_as_plain_text(app):
 
 
 def test_present_shows_a_closed_month_with_its_revisions(app, app_url):
-    from kpi.store import closing, imports
+    from kpi.store import closing, importing
 
     store = engine.create(app_url)
     with engine.writing(store) as conn:
         closing.close(conn, edits_admin(), date(2026, 10, 1))
-    imports.run(store, "measurements", b"kpi;month;value\nCS_WAIT;2026-10;99\n", "late.csv", ADMIN)
+    importing.run(store, "measurements", b"kpi;month;value\nCS_WAIT;2026-10;99\n", "late.csv", ADMIN)
     at = open_page(app, PRESENT)
     assert "Numbers as closed on" in texts(at)
     jump = [s for s in at.selectbox if s.key == "present.jump.0"][0]
@@ -329,7 +329,7 @@ ENGLISH = [
     ],
 )
 def test_every_page_speaks_danish(app, page):
-    from kpi import i18n
+    from kpi.text import i18n
 
     with i18n.use("da"):  # AppTest formats the pickers' labels in the test's own thread
         check_danish(app, page)

@@ -4,9 +4,9 @@ import tomllib
 
 import pytest
 
-from kpi import palette
-from kpi.i18n import catalogue
-from kpi.model import GoalStatus, KpiStatus
+from kpi.domain.model import GoalStatus, KpiStatus
+from kpi.text import palette
+from kpi.text.i18n import catalogue
 from tests.conftest import ROOT
 
 

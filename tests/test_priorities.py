@@ -2,8 +2,8 @@ from datetime import date
 
 import pytest
 
-from kpi import priorities
-from kpi.model import MonthValue, ServicePriority
+from kpi.domain import priorities
+from kpi.domain.model import MonthValue, ServicePriority
 
 INVOICE = ServicePriority("SP1", "Invoice callers wait at most 90 s", "WAIT", 90, "<=")
 SLOT = ServicePriority("SP2", "95 % of deliveries in the slot", "SLOT", 95, ">=")

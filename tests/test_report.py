@@ -5,10 +5,10 @@ from datetime import date
 
 import pytest
 
-from kpi import months, report, status
-from kpi.access import EVERYTHING
-from kpi.model import Aggregation, Direction, Goal, Kpi, Level, MonthValue
-from kpi.store import engine, queries, reports
+from kpi.domain import months, report, status
+from kpi.domain.access import EVERYTHING
+from kpi.domain.model import Aggregation, Direction, Goal, Kpi, Level, MonthValue
+from kpi.store import engine, monthly, queries
 from tests.conftest import DEMO_END
 
 OCTOBER = date(2026, 10, 1)
@@ -35,8 +35,8 @@ def _facts(built: report.MonthReport) -> dict:
 @pytest.mark.parametrize("month", [DEMO_END, months.add(DEMO_END, -7)])
 def test_the_store_report_equals_one_built_from_all_history(demo_url, month):
     with engine.reading(engine.create(demo_url)) as conn:
-        quick = reports.month_report(conn, EVERYTHING, month, "en")
-        forecasts = reports.forecasts(conn, EVERYTHING, quick)
+        quick = monthly.month_report(conn, EVERYTHING, month, "en")
+        forecasts = monthly.forecasts(conn, EVERYTHING, quick)
         everything = queries.month_values(conn, EVERYTHING, date(2000, 1, 1), month)
         kpis, goals = queries.kpis(conn, EVERYTHING, "en"), queries.goals(conn, EVERYTHING, "en")
     assert len(quick.kpis) == 40

@@ -4,8 +4,9 @@ from datetime import date
 
 import pytest
 
-from kpi import fmt, status
-from kpi.model import UNIT_RANGES, Direction, GoalStatus, KpiStatus
+from kpi.domain import status
+from kpi.domain.model import UNIT_RANGES, Direction, GoalStatus, KpiStatus
+from kpi.text import fmt
 
 H, L = Direction.HIGHER, Direction.LOWER
 
@@ -178,7 +179,7 @@ def test_change_is_better(change, direction, expected):
 
 
 def mv(month, value, n=None):
-    from kpi.model import MonthValue
+    from kpi.domain.model import MonthValue
 
     return MonthValue("K", date(2026, month, 1), value, n)
 
@@ -197,7 +198,7 @@ def mv(month, value, n=None):
     ],
 )
 def test_period_value(values, aggregation, expected):
-    from kpi.model import Aggregation
+    from kpi.domain.model import Aggregation
 
     result = status.period_value(values, Aggregation(aggregation))
     assert result == (pytest.approx(expected) if expected is not None else None)

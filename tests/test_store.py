@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from kpi.access import EVERYTHING, NOTHING, Scope
+from kpi.domain.access import EVERYTHING, NOTHING, Scope
 from kpi.store import engine, queries, schema, setup
 from kpi.store.writes import Writer
 
@@ -232,10 +232,10 @@ def test_a_version_1_store_is_upgraded_in_place_keeping_its_data(empty_url):
 
 
 def test_the_answer_summary_always_equals_the_answers(demo_url):
-    from kpi.store import imports
+    from kpi.store import importing
 
     store = engine.create(demo_url)
-    imports.run(
+    importing.run(
         store, "responses", b"kpi,date,score\nNPS,2026-10-02,10\nNPS,2026-10-03,2\n", "oct.csv", "test"
     )
     fresh = (

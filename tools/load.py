@@ -39,10 +39,10 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kpi import months
 from kpi.demo.generate import generate
-from kpi.model import Role
-from kpi.store import engine, loading, setup
+from kpi.domain import months
+from kpi.domain.model import Role
+from kpi.store import engine, seeding, setup
 from tools import serve
 from tools.screenshot import CHROMIUM, CHROMIUM_ARGS
 
@@ -157,7 +157,7 @@ def main() -> int:
         setup.ensure(store)
         company = generate(END)
         with engine.writing(store) as conn:
-            loading.load_company(conn, company, who="load")
+            seeding.load_company(conn, company, who="load")
         people = [p.email for p in company.people if p.role in (Role.EXECUTIVE, Role.DEPARTMENT_HEAD)]
         with serve.app(str(store.url)) as running:
             before = _memory_mb(running.pid)

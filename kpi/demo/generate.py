@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from kpi import months
-from kpi.model import (
+from kpi.domain import months
+from kpi.domain.model import (
     Action,
     ActionStatus,
     Aggregation,

@@ -1,6 +1,6 @@
 """Survey answers in bulk: a year of answers checked and written a column at a time.
 
-The exact importer (`kpi.imports`, then `kpi.store.imports`) reads every cell in Python. That
+The exact importer (`kpi.files.tables`, then `kpi.store.importing`) reads every cell in Python. That
 suits a definitions file of a few hundred rows and lets it name every problem by row and column,
 but a million answers take it seconds. This path lets DuckDB read the file and applies the same
 rules to whole columns. It takes only files in the plain shape survey tools export: UTF-8 CSV
@@ -27,8 +27,9 @@ import duckdb
 import pyarrow as pa
 import sqlalchemy as sa
 
-from kpi import cx, imports, months
-from kpi.model import SURVEY_SCALES, Aggregation
+from kpi.domain import cx, months
+from kpi.domain.model import SURVEY_SCALES, Aggregation
+from kpi.files import tables
 from kpi.store import schema as s
 from kpi.store.writes import Writer, arrow_rows, bulk_insert_arrow
 
@@ -92,9 +93,9 @@ def stage(data: bytes, name: str) -> Staged | None:
     first = data.partition(b"\n")[0].decode("utf-8").removesuffix("\r")
     if len(first.splitlines()) != 1:
         return None
-    delimiter = imports.delimiter_of(first)
+    delimiter = tables.delimiter_of(first)
     header = [cell.strip() for cell in next(csv.reader([first], delimiter=delimiter))]
-    positions, problems = imports.header_columns("responses", header, name)
+    positions, problems = tables.header_columns("responses", header, name)
     if problems:
         return None
     memory = "/dev/shm" if os.path.isdir("/dev/shm") else None

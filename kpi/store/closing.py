@@ -1,6 +1,6 @@
 """Closing a month for the management meeting, and reading a month as the meeting sees it.
 
-An administrator closes a month once its data is in: the snapshot (kpi.snapshot) freezes it,
+An administrator closes a month once its data is in: the snapshot (kpi.domain.snapshot) freezes it,
 and meeting mode and exports read the snapshot from then on. Values changed later show as
 "revised after close", with the closed and the current value. Closing is audited like every
 write; a closed month stays closed (a second close is refused with the first one's date).
@@ -13,14 +13,15 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 
-from kpi import access, i18n, months, report, snapshot
-from kpi.access import EVERYTHING, Scope
-from kpi.i18n import t
-from kpi.model import Commentary, MonthValue, Person
+from kpi.domain import access, months, report, snapshot
+from kpi.domain.access import EVERYTHING, Scope
+from kpi.domain.model import Commentary, MonthValue, Person
 from kpi.store import queries
 from kpi.store import schema as s
 from kpi.store.edits import Denied, Invalid
 from kpi.store.writes import Writer
+from kpi.text import i18n
+from kpi.text.i18n import t
 
 
 @dataclass

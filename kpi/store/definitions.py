@@ -1,6 +1,6 @@
 """Changing the strategy's definitions: goals, KPIs, customer promises, service priorities.
 
-Admins only (kpi.access.may_define). Every field is checked and every problem reported at once
+Admins only (kpi.domain.access.may_define). Every field is checked and every problem reported at once
 (`validate.Rejected`); nothing is written unless all is well. Writes go through the audited
 `Writer`, so a changed target keeps its before and after, who and when: history is never
 rewritten. Nothing is deleted: retiring hides a definition from reports and keeps its data.
@@ -13,13 +13,14 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from kpi import access, fmt, validate
-from kpi.i18n import t
-from kpi.model import Aggregation, Direction, Level, Person
+from kpi.domain import access, validate
+from kpi.domain.model import Aggregation, Direction, Level, Person
+from kpi.domain.validate import Problem, Rejected
 from kpi.store import schema as s
 from kpi.store.edits import Denied
 from kpi.store.writes import Writer
-from kpi.validate import Problem, Rejected
+from kpi.text import fmt
+from kpi.text.i18n import t
 
 _CODE_CHARS = set("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
 

@@ -1,6 +1,6 @@
 """Edits people make in the app: commentary, actions, accepting a goal.
 
-Each function checks the viewer's right to write (kpi.access) and the input, then writes through
+Each function checks the viewer's right to write (kpi.domain.access) and the input, then writes through
 the audited `Writer` inside the caller's transaction. A refusal raises `Denied` or `Invalid` with
 a message for the person; nothing is written.
 """
@@ -11,11 +11,11 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 
-from kpi import access
-from kpi.i18n import t
-from kpi.model import ActionStatus, Person
+from kpi.domain import access
+from kpi.domain.model import ActionStatus, Person
 from kpi.store import schema as s
 from kpi.store.writes import Writer
+from kpi.text.i18n import t
 
 MAX_TEXT = 4000
 

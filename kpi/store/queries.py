@@ -12,9 +12,9 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
-from kpi import cx, months
-from kpi.access import Scope
-from kpi.model import (
+from kpi.domain import cx, months
+from kpi.domain.access import Scope
+from kpi.domain.model import (
     Action,
     ActionStatus,
     Aggregation,

@@ -61,7 +61,7 @@ kpi = sa.Table(
     sa.Column("tolerance", sa.Float, nullable=False),
     sa.Column("journey_phase", sa.String),
     sa.Column("definition", sa.String, nullable=False),
-    sa.Column("benchmark", sa.String),  # v2: key of a published benchmark (kpi.benchmarks)
+    sa.Column("benchmark", sa.String),  # v2: key of a published benchmark (kpi.domain.industry)
     sa.Column("retired_at", sa.Date),  # v2: retired KPIs keep their history but leave reports
 )
 
@@ -174,7 +174,7 @@ month_close = sa.Table(
     sa.Column("month", sa.Date, primary_key=True),
     sa.Column("closed_at", sa.DateTime, nullable=False),
     sa.Column("closed_by", sa.String, nullable=False),
-    sa.Column("snapshot", sa.String),  # v3: the month as it was closed (kpi.snapshot, JSON)
+    sa.Column("snapshot", sa.String),  # v3: the month as it was closed (kpi.domain.snapshot, JSON)
 )
 
 translation = sa.Table(

@@ -15,7 +15,7 @@ from datetime import date, datetime
 import pyarrow as pa
 import sqlalchemy as sa
 
-from kpi import cx
+from kpi.domain import cx
 from kpi.store import engine, schema
 
 

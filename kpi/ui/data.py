@@ -11,11 +11,11 @@ from datetime import date
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from kpi import report
-from kpi.access import EVERYTHING, Scope
-from kpi.model import Action, Commentary, Department, Kpi, MonthValue, Person, Promise, ServicePriority
-from kpi.smart import Assessment
-from kpi.store import engine, queries, reports, setup
+from kpi.domain import report
+from kpi.domain.access import EVERYTHING, Scope
+from kpi.domain.model import Action, Commentary, Department, Kpi, MonthValue, Person, Promise, ServicePriority
+from kpi.domain.smart import Assessment
+from kpi.store import engine, monthly, queries, setup
 
 TTL = 60
 
@@ -53,7 +53,7 @@ def people(url: str) -> list[Person]:
 @shared
 def month_report(url: str, scope: Scope, month: date, language: str) -> report.MonthReport:
     with engine.reading(_engine(url)) as conn:
-        return reports.month_report(conn, scope, month, language)
+        return monthly.month_report(conn, scope, month, language)
 
 
 @shared
@@ -113,7 +113,7 @@ def service_priorities(url: str, scope: Scope, language: str) -> list[ServicePri
 @shared
 def smart_assessments(url: str, scope: Scope, month: date, language: str) -> dict[str, Assessment]:
     with engine.reading(_engine(url)) as conn:
-        return reports.smart_assessments(conn, scope, month, language)
+        return monthly.smart_assessments(conn, scope, month, language)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
@@ -167,13 +167,13 @@ def target_history(url: str, scope: Scope, goal: str) -> list:
 @shared
 def deck(url: str, scope: Scope, month: date, language: str) -> tuple[list, str]:
     """The meeting deck and its footer line, for `scope`."""
-    from kpi import fmt
-    from kpi.i18n import t
-    from kpi.store import packs
+    from kpi.store import decks
+    from kpi.text import fmt
+    from kpi.text.i18n import t
 
     with engine.reading(_engine(url)) as conn:
-        slides = packs.slides(conn, scope, month, language)
-        footer = t("deck.footer", company=packs.company(conn), month=fmt.month_long(month))
+        slides = decks.slides(conn, scope, month, language)
+        footer = t("deck.footer", company=decks.company(conn), month=fmt.month_long(month))
     return slides, footer
 
 

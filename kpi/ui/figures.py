@@ -16,8 +16,9 @@ from datetime import date
 import plotly.graph_objects as go
 import streamlit as st
 
-from kpi import charts, i18n
-from kpi.access import Scope
+from kpi.domain.access import Scope
+from kpi.output import charts
+from kpi.text import i18n
 from kpi.ui.data import TTL
 
 FIGURES_KEPT = 500

@@ -1,6 +1,6 @@
 """Forms that write: commentary, actions, accepting a goal.
 
-They only appear for people who may write (kpi.access), and the store checks again
+They only appear for people who may write (kpi.domain.access), and the store checks again
 (kpi.store.edits). A refusal shows as a message and writes nothing; a success refreshes the
 cached data so every page shows the change.
 """
@@ -12,13 +12,14 @@ from datetime import date
 
 import streamlit as st
 
-from kpi import access, fmt
-from kpi.i18n import t
-from kpi.model import Action, Goal, Kpi, Person
+from kpi.domain import access
+from kpi.domain.model import Action, Goal, Kpi, Person
+from kpi.domain.validate import Rejected
 from kpi.store import edits, engine
+from kpi.text import fmt, words
+from kpi.text.i18n import t
 from kpi.ui import data
 from kpi.ui.frame import Context
-from kpi.validate import Rejected
 
 _FLASH = "forms.flash"
 
@@ -32,7 +33,7 @@ def write(ctx: Context, change: Callable, **kwargs: object) -> bool:
         st.error(str(refusal), icon=":material/block:")
         return False
     except Rejected as rejected:
-        st.error("\n".join(f"- {p.text()}" for p in rejected.problems), icon=":material/block:")
+        st.error("\n".join(f"- {words.problem(p)}" for p in rejected.problems), icon=":material/block:")
         return False
     except engine.StoreBusy:
         st.error(t("forms.busy"), icon=":material/hourglass_top:")

@@ -20,11 +20,12 @@ from datetime import date
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from kpi import access, fmt, i18n, months
-from kpi.access import Scope
-from kpi.i18n import t
-from kpi.model import Person, Role
+from kpi.domain import access, months
+from kpi.domain.access import Scope
+from kpi.domain.model import Person, Role
 from kpi.store import engine
+from kpi.text import fmt, i18n
+from kpi.text.i18n import t
 from kpi.ui import data, urlstate
 
 MODES = ("demo", "header", "oidc")
@@ -165,7 +166,7 @@ def current_viewer() -> Person | None:
 def sidebar(page: str) -> Context:
     """Render the shared sidebar and return the page's context (stops the page when denied).
 
-    `page` is the page's name in `kpi.access.PAGES`: a viewer whose role may not open it sees
+    `page` is the page's name in `kpi.domain.access.PAGES`: a viewer whose role may not open it sees
     a denial, even with a bookmarked address.
     """
     if not st.session_state.get(_IN_APP) and not st.session_state.get(_IN_APP + ".retried"):

@@ -29,6 +29,6 @@ def load() -> None:
 
         for module in ("sqlalchemy", "sqlalchemy.exc", "pandas", "plotly.graph_objects", "duckdb"):
             importlib.import_module(module)
-        for found in pkgutil.iter_modules(kpi.ui.__path__, "kpi.ui."):
+        for found in pkgutil.walk_packages(kpi.ui.__path__, "kpi.ui."):
             importlib.import_module(found.name)
         _done = True

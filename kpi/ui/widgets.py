@@ -1,6 +1,6 @@
 """Reusable pieces of pages: status badges, goal tiles, links into the cascade.
 
-Every text goes through `t`; every number through `kpi.fmt`; every status through the palette,
+Every text goes through `t`; every number through `kpi.text.fmt`; every status through the palette,
 so a colour always comes with its icon and word.
 """
 
@@ -11,10 +11,11 @@ from datetime import date
 
 import streamlit as st
 
-from kpi import benchmarks, fmt, months, palette, phrases, report
-from kpi.i18n import t
-from kpi.model import Action, Commentary, GoalStatus, KpiStatus, MonthValue, Person
-from kpi.report import GoalRow
+from kpi.domain import months, report
+from kpi.domain.model import Action, Commentary, GoalStatus, KpiStatus, MonthValue, Person
+from kpi.domain.report import GoalRow
+from kpi.text import fmt, palette, phrases, words
+from kpi.text.i18n import t
 
 CASCADE_PAGE = "pages/goal_cascade.py"
 
@@ -69,7 +70,7 @@ def goal_tile(
             delta=fmt.delta(delta, kpi.unit) if delta is not None else None,
             delta_color="normal" if kpi.direction == "higher" else "inverse",
             delta_description=t("widget.vs_month", month=fmt.month(months.add(month, -1))),
-            help=benchmarks.help_text(kpi),
+            help=words.kpi_help(kpi),
             chart_data=[p.value for p in points[-13:]],
             chart_type="line",
         )

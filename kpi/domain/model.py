@@ -1,0 +1,229 @@
+"""The domain records: what a CX strategy is made of.
+
+Frozen dataclasses and string enums, no Streamlit and no SQL, so every rule can be tested on
+plain values. The store turns rows into these records; pages and charts read them.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+LOW_CONFIDENCE_N = 30
+"""Survey values from fewer answers than this are flagged low-confidence (see kpi.domain.cx)."""
+
+UNIT_RANGES: dict[str, tuple[float, float]] = {
+    "%": (0.0, 100.0),
+    "s": (0.0, math.inf),
+    "min": (0.0, math.inf),
+    "h": (0.0, math.inf),
+    "days": (0.0, math.inf),
+    "ms": (0.0, math.inf),
+    "nps": (-100.0, 100.0),
+    "ces": (1.0, 7.0),
+    "count": (0.0, math.inf),
+    "per1000": (0.0, 1000.0),
+}
+"""The values a KPI of each unit can take (kpi.text.fmt.UNITS lists the same units): a share cannot
+pass 100 %, a waiting time cannot fall below zero, NPS runs from −100 to +100, CES from 1 to 7."""
+
+
+class Level(StrEnum):
+    STRATEGIC = "strategic"
+    TACTICAL = "tactical"
+    OPERATIONAL = "operational"
+
+    @property
+    def depth(self) -> int:
+        """0 for strategic, 1 for tactical, 2 for operational: a child is one level deeper."""
+        return _DEPTHS[self]
+
+
+_DEPTHS = {level: depth for depth, level in enumerate(Level)}
+
+
+class Direction(StrEnum):
+    HIGHER = "higher"
+    LOWER = "lower"
+
+
+class Aggregation(StrEnum):
+    MEAN = "mean"
+    SUM = "sum"
+    LAST = "last"
+    MIN = "min"
+    MAX = "max"
+    NPS = "nps"
+    CSAT = "csat"
+    CES = "ces"
+
+    @property
+    def is_survey(self) -> bool:
+        """Survey KPIs are computed from individual answers, not loaded as monthly values."""
+        return self in (Aggregation.NPS, Aggregation.CSAT, Aggregation.CES)
+
+
+SURVEY_SCALES: dict[Aggregation, tuple[int, int]] = {
+    Aggregation.NPS: (0, 10),
+    Aggregation.CSAT: (1, 5),
+    Aggregation.CES: (1, 7),
+}
+"""The answer scale of each survey KPI kind; answers outside it are rejected on import."""
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    EXECUTIVE = "executive"
+    DEPARTMENT_HEAD = "department_head"
+    PRESENTER = "presenter"
+
+
+class ActionStatus(StrEnum):
+    PLANNED = "planned"
+    DOING = "doing"
+    DONE = "done"
+    DROPPED = "dropped"
+
+
+class KpiStatus(StrEnum):
+    GREEN = "green"
+    AMBER = "amber"
+    RED = "red"
+    NO_DATA = "no_data"
+
+
+class GoalStatus(StrEnum):
+    ACHIEVED = "achieved"
+    ON_TRACK = "on_track"
+    AT_RISK = "at_risk"
+    OFF_TRACK = "off_track"
+    MISSED = "missed"
+    NO_DATA = "no_data"
+
+
+@dataclass(frozen=True, slots=True)
+class Department:
+    code: str
+    name: str
+    parent: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    email: str
+    name: str
+    role: Role
+    department: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Promise:
+    code: str
+    text: str
+    retired_at: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Kpi:
+    code: str
+    name: str
+    department: str
+    unit: str
+    direction: Direction
+    aggregation: Aggregation
+    target: float | None = None
+    tolerance: float = 0.05
+    """Relative: a value that misses the target by at most tolerance × |target| is amber."""
+    journey_phase: str | None = None
+    definition: str = ""
+    benchmark: str | None = None
+    """Key of a published benchmark for this kind of KPI (kpi.domain.industry), if one applies."""
+    retired_at: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Goal:
+    code: str
+    level: Level
+    title: str
+    kpi: str | None
+    department: str | None
+    owner: str | None = None
+    parent: str | None = None
+    description: str = ""
+    baseline: float | None = None
+    target: float | None = None
+    start: date | None = None
+    """The first month of the goal (stored as its first day)."""
+    deadline: date | None = None
+    weight: float = 1.0
+    accepted_at: date | None = None
+    promise: str | None = None
+    retired_at: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Measurement:
+    kpi: str
+    month: date
+    value: float
+    note: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    kpi: str
+    date: date
+    score: int
+    segment: str = ""
+    touchpoint: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ServicePriority:
+    code: str
+    text: str
+    kpi: str
+    threshold: float
+    comparison: str
+    """`<=` or `>=`: how a month's KPI value must compare with the threshold."""
+    retired_at: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    id: int
+    goal: str
+    title: str
+    owner: str | None
+    due: date | None
+    status: ActionStatus
+
+
+@dataclass(frozen=True, slots=True)
+class Commentary:
+    id: int
+    month: date
+    author: str
+    text: str
+    kpi: str | None = None
+    goal: str | None = None
+    written_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MonthValue:
+    """A KPI's value for one month; survey KPIs also carry their sample size and margin."""
+
+    kpi: str
+    month: date
+    value: float
+    n: int | None = None
+    margin: float | None = None
+
+    @property
+    def is_low_confidence(self) -> bool:
+        return self.n is not None and self.n < LOW_CONFIDENCE_N

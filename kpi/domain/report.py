@@ -1,0 +1,252 @@
+"""A month's report: every KPI and goal in scope with its status, deltas, forecast and warnings.
+
+Pure: it takes records and month values (already scoped by the store) and returns plain data.
+The Overview, the cascade, `python -m kpi status` and the exports all read the same report, so
+they can never disagree about a number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from kpi.domain import cascade, months, status
+from kpi.domain.model import (
+    UNIT_RANGES,
+    Action,
+    ActionStatus,
+    Goal,
+    GoalStatus,
+    Kpi,
+    KpiStatus,
+    MonthValue,
+)
+
+ValueIndex = dict[str, dict[date, MonthValue]]
+"""Month values indexed as `kpi code → month → value`."""
+
+HISTORY_MONTHS = 13
+"""Months of values before its month that a meeting keeps beside the report, for trend lines."""
+
+
+def months_needed(month: date) -> list[date]:
+    """The months whose values the report for `month` reads: the same month last year, last
+    month (for deltas and flips) and the month itself. Forecasts read more months, and only
+    where they are shown (`forecast`)."""
+    return [months.add(month, -12), months.add(month, -1), month]
+
+
+@dataclass(frozen=True, slots=True)
+class KpiRow:
+    kpi: Kpi
+    value: MonthValue | None
+    previous: MonthValue | None
+    year_ago: MonthValue | None
+    status: KpiStatus
+    previous_status: KpiStatus
+
+    @property
+    def delta_previous(self) -> float | None:
+        return _delta(self.value, self.previous)
+
+    @property
+    def delta_year(self) -> float | None:
+        return _delta(self.value, self.year_ago)
+
+    @property
+    def gap_to_target(self) -> float | None:
+        if self.value is None or self.kpi.target is None:
+            return None
+        return self.value.value - self.kpi.target
+
+
+@dataclass(frozen=True, slots=True)
+class GoalRow:
+    goal: Goal
+    kpi: Kpi | None
+    value: MonthValue | None
+    status: GoalStatus
+    previous_status: GoalStatus
+    node: cascade.Node
+
+    @property
+    def rollup(self) -> GoalStatus:
+        return self.node.rollup
+
+    @property
+    def mismatch(self) -> cascade.Mismatch | None:
+        return self.node.mismatch
+
+    def pace(self, month: date) -> tuple[float, float] | None:
+        """(progress made, time elapsed) as shares from 0 to 1, when both can be known."""
+        g = self.goal
+        if (
+            self.value is None
+            or g.baseline is None
+            or g.target is None
+            or g.start is None
+            or g.deadline is None
+        ):
+            return None
+        made = status.progress(self.value.value, g.baseline, g.target)
+        if made is None:
+            return None
+        return made, status.expected_progress(g.start, g.deadline, month)
+
+
+@dataclass(frozen=True, slots=True)
+class Flip:
+    """A status that changed since last month."""
+
+    code: str
+    kind: str
+    """`kpi` or `goal`."""
+    before: str
+    after: str
+    is_better: bool
+
+
+@dataclass
+class MonthReport:
+    month: date
+    kpis: dict[str, KpiRow] = field(default_factory=dict)
+    goals: dict[str, GoalRow] = field(default_factory=dict)
+    roots: list[cascade.Node] = field(default_factory=list)
+
+    def flips(self) -> list[Flip]:
+        """Status changes since last month: worse news first, goals before KPIs."""
+        out = _flips(self.goals, "goal", GoalStatus.NO_DATA, _GOAL_ORDER)
+        out += _flips(self.kpis, "kpi", KpiStatus.NO_DATA, _KPI_ORDER)
+        return sorted(out, key=lambda f: (f.is_better, f.kind != "goal", f.code))
+
+    def missing(self) -> list[KpiRow]:
+        """KPIs with no value this month (stale or not yet loaded)."""
+        return [row for row in self.kpis.values() if row.value is None]
+
+
+_GOAL_ORDER = [
+    GoalStatus.ACHIEVED,
+    GoalStatus.ON_TRACK,
+    GoalStatus.AT_RISK,
+    GoalStatus.OFF_TRACK,
+    GoalStatus.MISSED,
+    GoalStatus.NO_DATA,
+]
+_KPI_ORDER = [KpiStatus.GREEN, KpiStatus.AMBER, KpiStatus.RED, KpiStatus.NO_DATA]
+
+
+def _flips(rows: dict, kind: str, no_data: object, order: list) -> list[Flip]:
+    """Rows whose status differs from last month's, both measured; better = earlier in `order`."""
+    return [
+        Flip(
+            code,
+            kind,
+            str(r.previous_status),
+            str(r.status),
+            order.index(r.status) < order.index(r.previous_status),
+        )
+        for code, r in rows.items()
+        if r.status != r.previous_status and no_data not in (r.status, r.previous_status)
+    ]
+
+
+def _delta(now: MonthValue | None, then: MonthValue | None) -> float | None:
+    return None if now is None or then is None else now.value - then.value
+
+
+def _kpi_row(kpi: Kpi, values: ValueIndex, month: date, last: date, year_ago: date) -> KpiRow:
+    series = values.get(kpi.code, {})
+    now, previous = series.get(month), series.get(last)
+    target, direction, tolerance = kpi.target, kpi.direction, kpi.tolerance
+    return KpiRow(
+        kpi,
+        now,
+        previous,
+        series.get(year_ago),
+        status.kpi_status(now.value if now else None, target, direction, tolerance),
+        status.kpi_status(previous.value if previous else None, target, direction, tolerance),
+    )
+
+
+def _goal_status(goal: Goal, kpi: Kpi, value: MonthValue | None, month: date) -> GoalStatus:
+    return status.goal_status(
+        value.value if value else None,
+        baseline=goal.baseline,
+        target=goal.target,
+        direction=kpi.direction,
+        start=goal.start,
+        deadline=goal.deadline,
+        month=month,
+    )
+
+
+_NO_VALUES: dict[date, MonthValue] = {}
+
+
+def build(
+    month: date, kpis: Sequence[Kpi], goals: Sequence[Goal], values: Sequence[MonthValue]
+) -> MonthReport:
+    """The report for `month` from the KPIs, goals and month values in the viewer's scope."""
+    index: ValueIndex = {}
+    for v in values:
+        index.setdefault(v.kpi, {})[v.month] = v
+    by_code = {k.code: k for k in kpis}
+    last, year_ago = months.add(month, -1), months.add(month, -12)
+    report = MonthReport(month, {k.code: _kpi_row(k, index, month, last, year_ago) for k in kpis})
+    own: dict[str, GoalStatus] = {}
+    facts: dict[str, tuple[Kpi | None, MonthValue | None, GoalStatus]] = {}
+    for g in goals:
+        kpi = by_code.get(g.kpi) if g.kpi else None
+        if kpi is None:
+            own[g.code] = GoalStatus.NO_DATA
+            facts[g.code] = (None, None, GoalStatus.NO_DATA)
+            continue
+        series = index.get(kpi.code, _NO_VALUES)
+        now = series.get(month)
+        own[g.code] = _goal_status(g, kpi, now, month)
+        facts[g.code] = (kpi, now, _goal_status(g, kpi, series.get(last), last))
+    report.roots = cascade.build(goals, own)
+    for _, node in cascade.flatten(report.roots):
+        code = node.goal.code
+        kpi, now, before = facts[code]
+        report.goals[code] = GoalRow(node.goal, kpi, now, own[code], before, node)
+    return report
+
+
+def forecast(row: GoalRow, series: Sequence[MonthValue], month: date) -> float | None:
+    """The goal's KPI value at the deadline, on the line through the KPI's values in the months
+    of `status.forecast_window(month)`; `series` holds the KPI's month values (any months, any
+    order: a page passes the trend values it draws). None when the goal has no KPI or deadline,
+    its deadline's month has come, or the window holds too few values or a low-confidence one.
+    The value stays within what the KPI's unit can reach."""
+    deadline = row.goal.deadline
+    if row.kpi is None or deadline is None or months.first_of(deadline) <= month:
+        return None
+    window = set(status.forecast_window(month))
+    recent = [v for v in series if v.month in window and v.kpi == row.kpi.code]
+    if any(v.is_low_confidence for v in recent):
+        return None  # a line through a handful of answers a month would be noise, not a forecast
+    return status.forecast([(v.month, v.value) for v in recent], deadline, UNIT_RANGES[row.kpi.unit])
+
+
+def overdue(actions: Sequence[Action], month: date) -> list[Action]:
+    """Actions still open after their due date, as seen at the end of `month`."""
+    end = months.end_of(month)
+    open_states = {ActionStatus.PLANNED, ActionStatus.DOING}
+    return [a for a in actions if a.status in open_states and a.due is not None and a.due < end]
+
+
+def promise_kept(report: MonthReport, promise: str) -> tuple[int, int]:
+    """(green, measured) KPIs among those whose goals prove `promise`."""
+    codes = {row.kpi.code for row in report.goals.values() if row.goal.promise == promise and row.kpi}
+    rows = [
+        report.kpis[c] for c in codes if c in report.kpis and report.kpis[c].status is not KpiStatus.NO_DATA
+    ]
+    return sum(1 for r in rows if r.status is KpiStatus.GREEN), len(rows)
+
+
+def year_to_date(values: Sequence[MonthValue], month: date, kpi: Kpi) -> float | None:
+    """The KPI's value from January to `month` of that year, by its aggregation."""
+    first = date(month.year, 1, 1)
+    return status.period_value([v for v in values if first <= v.month <= month], kpi.aggregation)

@@ -1,0 +1,118 @@
+"""A closed month, frozen: what the meeting saw, kept exactly.
+
+Closing a month stores the inputs of its report (the KPI and goal records in every language,
+thirteen months of values, the month's commentary) as JSON. The report is rebuilt from them by
+the same rules, so every number, target and status is as it was at the close, while changes
+made afterwards are found by comparing the frozen values with the live ones.
+Pure: JSON in, records out.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
+from typing import Any
+
+from kpi.domain.access import Scope
+from kpi.domain.model import Aggregation, Commentary, Direction, Goal, Kpi, Level, MonthValue
+
+FORMAT = 1
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def _records(items: Sequence) -> list[dict]:
+    return [{k: _encode(v) for k, v in asdict(item).items()} for item in items]
+
+
+def _date(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def _kpi(row: dict) -> Kpi:
+    return Kpi(
+        **{
+            **row,
+            "direction": Direction(row["direction"]),
+            "aggregation": Aggregation(row["aggregation"]),
+            "retired_at": _date(row.get("retired_at")),
+        }
+    )
+
+
+def _goal(row: dict) -> Goal:
+    dates = {k: _date(row.get(k)) for k in ("start", "deadline", "accepted_at", "retired_at")}
+    return Goal(**{**row, **dates, "level": Level(row["level"])})
+
+
+def _value(row: dict) -> MonthValue:
+    return MonthValue(**{**row, "month": date.fromisoformat(row["month"])})
+
+
+def _comment(row: dict) -> Commentary:
+    written = row.get("written_at")
+    return Commentary(
+        **{
+            **row,
+            "month": date.fromisoformat(row["month"]),
+            "written_at": datetime.fromisoformat(written) if written else None,
+        }
+    )
+
+
+def freeze(month: date, values: Sequence[MonthValue], by_language: dict[str, tuple]) -> str:
+    """The snapshot as JSON; `by_language` maps a language to its (kpis, goals, commentary)."""
+    return json.dumps(
+        {
+            "format": FORMAT,
+            "month": month.isoformat(),
+            "values": _records(values),
+            "languages": {
+                lang: {"kpis": _records(k), "goals": _records(g), "commentary": _records(c)}
+                for lang, (k, g, c) in by_language.items()
+            },
+        },
+        ensure_ascii=False,
+        sort_keys=True,
+    )
+
+
+@dataclass(frozen=True)
+class Frozen:
+    month: date
+    kpis: list[Kpi]
+    goals: list[Goal]
+    values: list[MonthValue]
+    commentary: list[Commentary]
+
+
+def thaw(text: str, language: str, scope: Scope) -> Frozen:
+    """The month as closed, in `language` (else the first stored), limited to `scope`."""
+    data = json.loads(text)
+    languages = data["languages"]
+    texts = languages.get(language) or next(iter(languages.values()))
+    kpis = [k for k in map(_kpi, texts["kpis"]) if scope.allows(k.department)]
+    visible = {k.code for k in kpis}
+    goals = [g for g in map(_goal, texts["goals"]) if scope.allows(g.department)]
+    codes = {g.code for g in goals}
+    values = [v for v in map(_value, data["values"]) if v.kpi in visible]
+    comments = [c for c in map(_comment, texts["commentary"]) if c.kpi in visible or c.goal in codes]
+    return Frozen(date.fromisoformat(data["month"]), kpis, goals, values, comments)
+
+
+def revisions(frozen: Frozen, live: Sequence[MonthValue]) -> dict[str, tuple[float | None, float | None]]:
+    """KPIs whose value for the closed month changed after the close: `code → (closed, now)`."""
+    closed = {v.kpi: v.value for v in frozen.values if v.month == frozen.month}
+    now = {v.kpi: v.value for v in live if v.month == frozen.month}
+    changed = {}
+    for code in {k.code for k in frozen.kpis}:
+        before, after = closed.get(code), now.get(code)
+        if (before is None) != (after is None) or (before is not None and abs(before - after) > 1e-9):  # type: ignore[operator]
+            changed[code] = (before, after)
+    return changed

@@ -1,0 +1,150 @@
+"""From a month's value to a status a CEO can trust: KPI status, goal pace and forecast.
+
+All pure functions. The exact rules are written out in the README ("How status is computed")
+and each has a table-driven test.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from datetime import date
+from statistics import median
+
+from kpi.domain import months
+from kpi.domain.model import Aggregation, Direction, GoalStatus, KpiStatus, MonthValue
+
+ON_TRACK_SLACK = 0.05
+"""A goal is on track while its progress is at most this far behind the time elapsed."""
+AT_RISK_SLACK = 0.20
+"""…and at risk while it is at most this far behind; further behind is off track."""
+FORECAST_MONTHS = 6
+"""The forecast fits a straight line through at most this many recent months."""
+FORECAST_MIN_POINTS = 3
+
+
+def meets(value: float, target: float, direction: Direction) -> bool:
+    """Whether `value` is at or beyond `target` in the KPI's good direction."""
+    return value >= target if direction is Direction.HIGHER else value <= target
+
+
+def kpi_status(
+    value: float | None, target: float | None, direction: Direction, tolerance: float
+) -> KpiStatus:
+    """Green at or beyond target; amber when short by at most tolerance × |target|; else red."""
+    if value is None or target is None:
+        return KpiStatus.NO_DATA
+    if meets(value, target, direction):
+        return KpiStatus.GREEN
+    return KpiStatus.AMBER if abs(value - target) <= tolerance * abs(target) else KpiStatus.RED
+
+
+def expected_progress(start: date, deadline: date, month: date) -> float:
+    """Share of the start→deadline time that has passed at the end of `month`, from 0 to 1."""
+    span = (deadline - start).days + 1
+    if span <= 0:
+        return 1.0
+    share = (months.add(month, 1) - start).days / span  # the time passed by the end of `month`
+    return 0.0 if share < 0.0 else 1.0 if share > 1.0 else share
+
+
+def progress(value: float, baseline: float, target: float) -> float | None:
+    """How far from baseline to target `value` has come: 0 at baseline, 1 at target."""
+    if target == baseline:
+        return None
+    return (value - baseline) / (target - baseline)
+
+
+def goal_status(
+    value: float | None,
+    *,
+    baseline: float | None,
+    target: float | None,
+    direction: Direction,
+    start: date | None,
+    deadline: date | None,
+    month: date,
+) -> GoalStatus:
+    """The goal's status in `month` (see the README for the whole rule)."""
+    if value is None or target is None:
+        return GoalStatus.NO_DATA
+    if meets(value, target, direction):
+        return GoalStatus.ACHIEVED
+    if deadline is not None and month > months.first_of(deadline):
+        return GoalStatus.MISSED
+    if baseline is None:
+        return GoalStatus.NO_DATA
+    actual = progress(value, baseline, target)
+    if actual is None:  # target equals baseline and is not met: the line was not held
+        return GoalStatus.OFF_TRACK
+    if start is None or deadline is None:
+        return GoalStatus.AT_RISK if actual > 0 else GoalStatus.OFF_TRACK
+    expected = expected_progress(start, deadline, month)
+    if actual >= expected - ON_TRACK_SLACK:
+        return GoalStatus.ON_TRACK
+    if actual >= expected - AT_RISK_SLACK:
+        return GoalStatus.AT_RISK
+    return GoalStatus.OFF_TRACK
+
+
+def forecast_window(month: date) -> list[date]:
+    """The months a forecast made in `month` looks at: the FORECAST_MONTHS months up to and
+    including it, oldest first. Older months are not recent, even when some are missing."""
+    return [months.add(month, back) for back in range(1 - FORECAST_MONTHS, 1)]
+
+
+def forecast(
+    history: Sequence[tuple[date, float]], at: date, within: tuple[float, float] = (-math.inf, math.inf)
+) -> float | None:
+    """The value at month `at` on a line through the recent months of `history`.
+
+    Uses the last FORECAST_MONTHS points (by month); None with fewer than FORECAST_MIN_POINTS.
+    The line is Theil–Sen (the median of all pairwise slopes, through the median point), so
+    one extraordinary month, such as an outage, does not swing the forecast. The value stays
+    `within` what the KPI's unit can reach (`model.UNIT_RANGES`): a line may run on past 100 %
+    or below zero minutes, a KPI cannot.
+    """
+    recent = sorted(history)[-FORECAST_MONTHS:]
+    if len(recent) < FORECAST_MIN_POINTS:
+        return None
+    origin = recent[0][0]
+    xs = [(m.year - origin.year) * 12 + m.month - origin.month for m, _ in recent]
+    ys = [v for _, v in recent]
+    count = len(xs)
+    slope = median([(ys[j] - ys[i]) / (xs[j] - xs[i]) for i in range(count) for j in range(i + 1, count)])
+    intercept = median([y - slope * x for x, y in zip(xs, ys, strict=True)])
+    lowest, highest = within
+    return min(max(intercept + slope * months.diff(origin, months.first_of(at)), lowest), highest)
+
+
+def change_is_better(change: float, direction: Direction) -> bool | None:
+    """Whether a change is good news for a KPI of `direction` (None for no change)."""
+    if change == 0:
+        return None
+    return change > 0 if direction is Direction.HIGHER else change < 0
+
+
+def period_value(values: Sequence[MonthValue], aggregation: Aggregation) -> float | None:
+    """One value for several months (a year to date, a quarter) by the KPI's aggregation.
+
+    `mean`, `sum`, `min`, `max` as named; `last` is the newest month's value. Survey KPIs are
+    pooled: the mean of the monthly scores weighted by their answers, which equals the score of
+    all the period's answers together (NPS, CSAT and CES are means of per-answer scores).
+    """
+    if not values:
+        return None
+    ordered = sorted(values, key=lambda v: v.month)
+    numbers = [v.value for v in ordered]
+    if aggregation.is_survey:
+        weights = [v.n or 0 for v in ordered]
+        total = sum(weights)
+        return sum(w * x for w, x in zip(weights, numbers, strict=True)) / total if total else None
+    if aggregation is Aggregation.SUM:
+        return sum(numbers)
+    if aggregation is Aggregation.MIN:
+        return min(numbers)
+    if aggregation is Aggregation.MAX:
+        return max(numbers)
+    if aggregation is Aggregation.LAST:
+        return numbers[-1]
+    return sum(numbers) / len(numbers)

@@ -1,0 +1,136 @@
+"""Checking what people type or import: numbers, months, dates, codes and the goal tree.
+
+Pure. Every problem is a `Problem`: a message key and its values, put into words in the
+reader's language when shown (`kpi.text.words.problem`), so the app, the command line and imports explain it the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from kpi.domain import months
+from kpi.domain.model import Level
+
+_PLAIN = re.compile(r"^[+-]?(\d+([.,]\d+)?|[.,]\d+)$")
+_GROUPED = {  # thousands separator → pattern of a grouped number with the other as decimal
+    ".": re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$"),
+    ",": re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$"),
+    " ": re.compile(r"^[+-]?\d{1,3}( \d{3})+([.,]\d+)?$"),
+}
+_AMBIGUOUS = re.compile(r"^[+-]?\d{1,3}[.,]\d{3}$")
+"""`1.234` and `1,234`: a thousand in one convention, a little over one in the other."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    key: str
+    """Catalogue key under `problem.`"""
+    field: str = ""
+    params: tuple[tuple[str, object], ...] = ()
+
+
+class Rejected(Exception):
+    """One or more problems; nothing was written."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(f"{p.field}: {p.key}" for p in problems))
+        self.problems = problems
+
+
+def number(text: object, field: str, *, required: bool = False, decimal: str | None = None) -> float | None:
+    """`12,5`, `1.234,5`, `1,234.5`, `-3` → float; empty → None (or a problem when required).
+
+    `decimal` is the decimal separator the context uses (a file's, or the reader's language);
+    it settles `1.234`, which Danes read as a thousand and the English as a little over one.
+    Without it, a single separator is read as the decimal.
+    """
+    raw = "" if text is None or (isinstance(text, float) and text != text) else str(text).strip()
+    if raw == "":
+        if required:
+            raise Rejected([Problem("required", field)])
+        return None
+    if isinstance(text, int | float):
+        return float(text)
+    if "%" in raw:
+        raise Rejected([Problem("percent_sign", field, (("value", raw),))])
+    cleaned = raw.replace("\u00a0", " ")
+    for thousands, pattern in _GROUPED.items():
+        if pattern.match(cleaned) and not (_AMBIGUOUS.match(cleaned) and decimal in (None, thousands)):
+            cleaned = cleaned.replace(thousands, "")
+            return float(cleaned.replace(",", "."))
+    if _PLAIN.match(cleaned):
+        return float(cleaned.replace(",", "."))
+    raise Rejected([Problem("not_a_number", field, (("value", raw),))])
+
+
+def decimal_of(cells: list[str], delimiter: str = ",") -> str:
+    """The decimal separator a file's numbers use, from the ones that leave no doubt; when all
+    are ambiguous (`1.234`), a semicolon-separated file is taken to be Danish (decimal comma)."""
+    for cell in cells:
+        if "." in cell and "," in cell:
+            return "," if cell.rfind(",") > cell.rfind(".") else "."
+    for separator in (",", "."):
+        for cell in cells:
+            head, sep, tail = cell.strip().rpartition(separator)
+            if sep and head.lstrip("+-").replace(" ", "").isdigit() and tail.isdigit() and len(tail) != 3:
+                return separator
+    return "," if delimiter == ";" else "."
+
+
+def month(text: object, field: str, *, required: bool = False) -> date | None:
+    raw = "" if text is None else str(text).strip()
+    if raw == "":
+        if required:
+            raise Rejected([Problem("required", field)])
+        return None
+    try:
+        return months.parse(raw)
+    except ValueError:
+        raise Rejected([Problem("not_a_month", field, (("value", raw),))]) from None
+
+
+def day(text: object, field: str, *, required: bool = False) -> date | None:
+    if isinstance(text, date):
+        return text
+    raw = "" if text is None else str(text).strip()
+    if raw == "":
+        if required:
+            raise Rejected([Problem("required", field)])
+        return None
+    for pattern in (r"^(\d{4})-(\d{1,2})-(\d{1,2})$", r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$"):
+        found = re.match(pattern, raw)
+        if found:
+            parts = [int(g) for g in found.groups()]
+            year, mon, dom = parts if parts[0] > 31 else (parts[2], parts[1], parts[0])
+            try:
+                return date(year, mon, dom)
+            except ValueError:
+                break
+    raise Rejected([Problem("not_a_date", field, (("value", raw),))])
+
+
+def goal_tree(
+    code: str, level: Level, parent: str | None, goals: Mapping[str, tuple[Level, str | None]]
+) -> list[Problem]:
+    """Problems with placing goal `code` at `level` under `parent`, given every other goal as
+    `code → (level, parent)`: strategic goals have no parent, others sit one level below theirs,
+    and no goal may end up its own ancestor."""
+    if level is Level.STRATEGIC:
+        return [Problem("strategic_parent", "parent")] if parent else []
+    if not parent:
+        return [Problem("needs_parent", "parent", (("level", level),))]
+    if parent not in goals and parent != code:
+        return [Problem("unknown_parent", "parent", (("code", parent),))]
+    seen, current = {code}, parent
+    while current:
+        if current in seen:
+            return [Problem("parent_loop", "parent", (("code", parent),))]
+        seen.add(current)
+        current = goals[current][1] if current in goals else None
+    parent_level = goals[parent][0]
+    if parent_level.depth != level.depth - 1:
+        return [Problem("level_skip", "parent", (("code", parent), ("level", parent_level)))]
+    return []

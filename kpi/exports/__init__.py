@@ -1,1 +1,0 @@
-"""Meeting packs: the deck (kpi.deck) as PPTX and PDF."""

@@ -1,0 +1,1 @@
+"""Reading import files (CSV, XLSX) into rows, and the columns each kind of file has."""

@@ -1,0 +1,386 @@
+"""Reading import files: CSV or Excel, in the formats companies actually have.
+
+Pure (no store). A file becomes a header and rows of text; each kind of import (departments,
+people, KPIs, goals, monthly values, survey answers) declares its columns and how each is read.
+Every problem in the whole file is collected, each naming the file, row and column and what
+would fix it, so one round of corrections is enough. Rows are numbered as a spreadsheet shows
+them: the header is row 1.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+
+from kpi.domain import months, validate
+from kpi.domain.model import SURVEY_SCALES, ActionStatus, Aggregation, Direction, Level, Role
+from kpi.text import fmt, words
+from kpi.text.i18n import t
+
+MAX_COLUMNS_SHOWN = 5
+
+
+@dataclass(frozen=True)
+class FileProblem:
+    """A problem at a place in a file (row 0 and column "" mean the file as a whole)."""
+
+    file: str
+    row: int
+    column: str
+    message: str
+
+    def text(self) -> str:
+        if self.row == 0:
+            return t("import.at_file", file=self.file, message=self.message)
+        if not self.column:
+            return t("import.at_row", file=self.file, row=self.row, message=self.message)
+        return t("import.at_cell", file=self.file, row=self.row, column=self.column, message=self.message)
+
+
+class ImportRejected(Exception):
+    """The file cannot be imported; `problems` says everything that is wrong. Nothing was written."""
+
+    def __init__(self, problems: list[FileProblem]) -> None:
+        super().__init__("\n".join(p.text() for p in problems))
+        self.problems = problems
+
+
+# --- reading a file --------------------------------------------------------------------------------
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")  # Danish exports from older systems: æ, ø, å survive
+
+
+def delimiter_of(first_line: str) -> str:
+    return ";" if first_line.count(";") > first_line.count(",") else ","
+
+
+def read_table(data: bytes, name: str) -> tuple[list[str], list[list[str]], str]:
+    """Header, rows and delimiter of a CSV or .xlsx file (first sheet), every cell as text."""
+    if not data.strip():
+        raise ImportRejected([FileProblem(name, 0, "", t("import.empty"))])
+    if data[:4] == b"PK\x03\x04":
+        return (*_read_xlsx(data, name), ",")
+    if b"\x00" in data[:4096]:
+        raise ImportRejected([FileProblem(name, 0, "", t("import.not_text"))])
+    text = _decode(data)
+    lines = text.splitlines()
+    delimiter = delimiter_of(lines[0] if lines else "")
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    table = [[cell.strip() for cell in row] for row in reader]
+    while table and not any(table[-1]):
+        table.pop()
+    if not table:
+        raise ImportRejected([FileProblem(name, 0, "", t("import.empty"))])
+    return table[0], table[1:], delimiter
+
+
+def _read_xlsx(data: bytes, name: str) -> tuple[list[str], list[list[str]]]:
+    from openpyxl import load_workbook  # only when a workbook comes in
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        raise ImportRejected([FileProblem(name, 0, "", t("import.bad_xlsx"))]) from None
+    sheet = book.worksheets[0]
+    table = [[_cell_text(c) for c in row] for row in sheet.iter_rows(values_only=True)]
+    book.close()
+    while table and not any(table[-1]):
+        table.pop()
+    if not table:
+        raise ImportRejected([FileProblem(name, 0, "", t("import.empty"))])
+    width = max(len(row) for row in table)
+    table = [row + [""] * (width - len(row)) for row in table]
+    header = table[0]
+    while header and not header[-1]:  # trailing empty header cells of a formatted sheet
+        header = header[:-1]
+    return header, [row[: len(header)] for row in table[1:]]
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+# --- what each kind of file holds -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    read: Callable[[str, str, str], object]
+    """(text, column label, the file's decimal separator) → value; raises validate.Rejected."""
+    required: bool = False
+
+
+def _text(value: str, label: str, decimal: str = ".") -> str | None:
+    return value or None
+
+
+def _code(value: str, label: str, decimal: str = ".") -> str | None:
+    if value and not set(value.upper()) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-"):
+        raise validate.Rejected([validate.Problem("bad_code", label, (("value", value),))])
+    return value.upper() or None
+
+
+def _email(value: str, label: str, decimal: str = ".") -> str | None:
+    if value and ("@" not in value or " " in value):
+        raise validate.Rejected([validate.Problem("bad_email", label, (("value", value),))])
+    return value.lower() or None
+
+
+def _choice(allowed: list[str]) -> Callable[[str, str], str | None]:
+    def read(value: str, label: str, decimal: str = ".") -> str | None:
+        if value and value.lower() not in allowed:
+            raise validate.Rejected(
+                [validate.Problem("not_one_of", label, (("value", value), ("allowed", ", ".join(allowed))))]
+            )
+        return value.lower() or None
+
+    return read
+
+
+def _number(value: str, label: str, decimal: str = ".") -> float | None:
+    return validate.number(value, label, decimal=decimal)
+
+
+def _month(value: str, label: str, decimal: str = ".") -> date | None:
+    return validate.month(value, label)
+
+
+def _day(value: str, label: str, decimal: str = ".") -> date | None:
+    return validate.day(value, label)
+
+
+def _accepted(value: str, label: str, decimal: str = ".") -> date | None:
+    """A date, or yes/ja/true (accepted, date unknown: the import's day counts)."""
+    if value.strip().lower() in ("yes", "ja", "true", "x", "1"):
+        return date.today()
+    if value.strip().lower() in ("no", "nej", "false", "0"):
+        return None
+    return validate.day(value, label)
+
+
+def _integer(value: str, label: str, decimal: str = ".") -> int | None:
+    number = validate.number(value, label, decimal=decimal)
+    if number is not None and not float(number).is_integer():
+        raise validate.Rejected([validate.Problem("not_whole", label, (("value", value),))])
+    return None if number is None else int(number)
+
+
+KINDS: dict[str, list[Column]] = {
+    "departments": [Column("code", _code, True), Column("name", _text, True), Column("parent", _code)],
+    "people": [
+        Column("email", _email, True),
+        Column("name", _text, True),
+        Column("role", _choice([str(r) for r in Role]), True),
+        Column("department", _code),
+    ],
+    "kpis": [
+        Column("code", _code, True),
+        Column("name", _text, True),
+        Column("department", _code, True),
+        Column("unit", _choice(list(fmt.UNITS)), True),
+        Column("direction", _choice([str(d) for d in Direction]), True),
+        Column("aggregation", _choice([str(a) for a in Aggregation]), True),
+        Column("target", _number),
+        Column("tolerance", _number),
+        Column("journey_phase", _text),
+        Column("definition", _text),
+    ],
+    "goals": [
+        Column("code", _code, True),
+        Column("parent", _code),
+        Column("level", _choice([str(lv) for lv in Level]), True),
+        Column("title", _text, True),
+        Column("description", _text),
+        Column("kpi", _code),
+        Column("department", _code),
+        Column("owner", _email),
+        Column("baseline", _number),
+        Column("target", _number),
+        Column("start", _month),
+        Column("deadline", _day),
+        Column("weight", _number),
+        Column("accepted", _accepted),
+        Column("promise", _code),
+    ],
+    "measurements": [
+        Column("kpi", _code, True),
+        Column("month", _month, True),
+        Column("value", _number, True),
+        Column("note", _text),
+    ],
+    "responses": [
+        Column("kpi", _code, True),
+        Column("date", _day, True),
+        Column("score", _integer, True),
+        Column("segment", _text),
+        Column("touchpoint", _text),
+    ],
+    "actions": [
+        Column("goal", _code, True),
+        Column("title", _text, True),
+        Column("owner", _email),
+        Column("due", _day),
+        Column("status", _choice([str(s) for s in ActionStatus])),
+    ],
+}
+"""Each kind's columns, in the order files list them (product.md §7)."""
+
+KEYS = {
+    "departments": ("code",),
+    "people": ("email",),
+    "kpis": ("code",),
+    "goals": ("code",),
+    "measurements": ("kpi", "month"),
+    "responses": (),
+    "actions": ("goal", "title"),
+}
+"""Columns whose values must be unique within one file."""
+
+
+@dataclass
+class Parsed:
+    kind: str
+    file: str
+    rows: list[dict] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)
+    """The spreadsheet row number of each parsed row."""
+    problems: list[FileProblem] = field(default_factory=list)
+
+    def problem(self, index: int, column: str, message: str) -> None:
+        self.problems.append(FileProblem(self.file, self.lines[index], column, message))
+
+
+def header_columns(kind: str, header: list[str], name: str) -> tuple[dict[str, int], list[FileProblem]]:
+    spec = {c.name: c for c in KINDS[kind]}
+    positions, problems, unknown = {}, [], []
+    for index, raw in enumerate(header):
+        label = raw.strip().lstrip("\ufeff").lower()
+        if label in spec and label not in positions:
+            positions[label] = index
+        elif label in positions:
+            problems.append(FileProblem(name, 1, raw, t("import.duplicate_column")))
+        else:
+            unknown.append(raw or f"#{index + 1}")
+    if unknown:
+        shown = ", ".join(f"“{u}”" for u in unknown[:MAX_COLUMNS_SHOWN])
+        more = (
+            t("import.and_more", count=len(unknown) - MAX_COLUMNS_SHOWN)
+            if len(unknown) > MAX_COLUMNS_SHOWN
+            else ""
+        )
+        problems.append(
+            FileProblem(
+                name, 1, "", t("import.unknown_columns", columns=shown + more, expected=", ".join(spec))
+            )
+        )
+    missing = [c.name for c in KINDS[kind] if c.required and c.name not in positions]
+    if missing:
+        problems.append(FileProblem(name, 1, "", t("import.missing_columns", columns=", ".join(missing))))
+    return positions, problems
+
+
+def parse(kind: str, data: bytes, name: str, progress: Callable[[float], None] | None = None) -> Parsed:
+    """Every row of the file read by `kind`'s columns; problems collected, nothing raised
+    except for a file that cannot be read at all."""
+    header, body, delimiter = read_table(data, name)
+    positions, header_problems = header_columns(kind, header, name)
+    parsed = Parsed(kind, name, problems=header_problems)
+    if header_problems:
+        return parsed
+    if not body:
+        parsed.problems.append(FileProblem(name, 0, "", t("import.no_rows")))
+        return parsed
+    columns = [c for c in KINDS[kind] if c.name in positions]
+    numeric = [positions[c.name] for c in columns if c.read in (_number, _integer)]
+    decimal = validate.decimal_of(
+        [row[i] for row in body for i in numeric if i < len(row) and row[i]], delimiter
+    )
+    seen: dict[tuple, int] = {}
+    for number, cells in _numbered(body, progress):
+        row, ok = {}, True
+        for column in columns:
+            raw = cells[positions[column.name]] if positions[column.name] < len(cells) else ""
+            if column.required and not raw.strip():
+                parsed.problems.append(FileProblem(name, number, column.name, t("import.required")))
+                ok = False
+                continue
+            try:
+                row[column.name] = column.read(raw.strip(), column.name, decimal)
+            except validate.Rejected as rejected:
+                parsed.problems.append(FileProblem(name, number, column.name, _bare(rejected)))
+                ok = False
+        key = tuple(row.get(k) for k in KEYS[kind])
+        if ok and KEYS[kind] and key in seen:
+            parsed.problems.append(
+                FileProblem(
+                    name,
+                    number,
+                    KEYS[kind][-1],
+                    t("import.duplicate_key", value=" / ".join(map(_shown, key)), first=seen[key]),
+                )
+            )
+            ok = False
+        if ok:
+            if KEYS[kind]:
+                seen[key] = number
+            parsed.rows.append(row)
+            parsed.lines.append(number)
+    return parsed
+
+
+def _shown(value: object) -> str:
+    """A key value as the file wrote it (months as YYYY-MM)."""
+    return months.key(value) if isinstance(value, date) and value.day == 1 else str(value)
+
+
+def _bare(rejected: validate.Rejected) -> str:
+    """A field problem's text without its leading "field: " (the column is named already)."""
+    text = words.problem(rejected.problems[0])
+    return text.split(": ", 1)[1] if ": " in text else text
+
+
+def _numbered(
+    body: list[list[str]], progress: Callable[[float], None] | None
+) -> Iterator[tuple[int, list[str]]]:
+    total = max(len(body), 1)
+    step = max(total // 50, 1)
+    for index, cells in enumerate(body):
+        if progress and index % step == 0:
+            progress(index / total)
+        if any(cell.strip() for cell in cells):
+            yield index + 2, cells
+    if progress:
+        progress(1.0)
+
+
+def score_in_scale(aggregation: Aggregation, score: int) -> bool:
+    low, high = SURVEY_SCALES[aggregation]
+    return low <= score <= high
+
+
+def guess_kind(header: list[str]) -> str | None:
+    """The kind whose required columns a header has and whose columns it does not exceed."""
+    names = {h.strip().lstrip("\ufeff").lower() for h in header if h.strip()}
+    for kind, columns in KINDS.items():
+        required = {c.name for c in columns if c.required}
+        if required <= names <= {c.name for c in columns}:
+            return kind
+    return None

@@ -1,0 +1,138 @@
+"""Plotly figures: data in, figure out. No Streamlit, no store; one palette (kpi.text.palette).
+
+Trend charts follow one grammar: the actual values as a solid line with markers, the target as a
+dashed line, the tolerance as a light band, the baseline dotted, and the forecast to the deadline
+as a lighter dashed continuation. Month labels and number separators follow the reader's language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import plotly.graph_objects as go
+
+from kpi.domain import months
+from kpi.text import fmt
+from kpi.text.i18n import t
+from kpi.text.palette import SERIES
+
+MAX_MONTH_TICKS = 5
+"""Month labels on an axis: enough to orient, few enough to never overlap on a half-width chart."""
+FONT = "Source Sans Pro, Segoe UI, Helvetica, Arial, sans-serif"
+
+
+@dataclass(frozen=True)
+class TrendSpec:
+    """What a trend chart shows besides the values themselves."""
+
+    title: str
+    unit: str
+    target: float | None = None
+    tolerance: float = 0.0
+    """Relative, as on the KPI: the band spans target ± tolerance × |target| on the bad side."""
+    is_higher_better: bool = True
+    baseline: float | None = None
+    forecast: tuple[date, float] | None = None
+    """(deadline month, forecast value): drawn from the last actual value."""
+
+
+def _separators() -> str:
+    """Plotly's decimal and thousands separators for the current language."""
+    sample = fmt.number(1234.5, 1)
+    return sample[5] + sample[1]
+
+
+def _month_axis(fig: go.Figure, first: date, last: date) -> None:
+    span = months.between(first, last)
+    step = max(1, -(-len(span) // MAX_MONTH_TICKS))
+    ticks = span[::-step][::-1]  # count back from the newest month, so it is always labelled
+    fig.update_xaxes(tickvals=ticks, ticktext=[fmt.month(m) for m in ticks], tickangle=0, showgrid=False)
+
+
+def base_layout(fig: go.Figure, title: str, height: int) -> go.Figure:
+    return fig.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
+        height=height,
+        margin={"l": 10, "r": 10, "t": 48, "b": 10},
+        font={"family": FONT, "size": 13, "color": "#262730"},
+        separators=_separators(),
+        plot_bgcolor="white",
+        paper_bgcolor="white",
+        hovermode="x unified",
+        legend={"orientation": "h", "y": -0.15, "x": 0},
+    )
+
+
+def _reference_line(
+    fig: go.Figure, span: tuple[date, date], level: float, unit: str, label_key: str, series: str, dash: str
+) -> None:
+    """A horizontal line across the chart (target, baseline) that names its value on hover."""
+    fig.add_scatter(
+        x=list(span),
+        y=[level, level],
+        mode="lines",
+        name=t(label_key),
+        line={"color": SERIES[series], "dash": dash, "width": 1.5},
+        hovertemplate=fmt.value(level, unit) + "<extra></extra>",
+    )
+
+
+def trend(points: Sequence[tuple[date, float]], spec: TrendSpec, height: int = 340) -> go.Figure:
+    """A KPI's monthly values with target, tolerance band, baseline and forecast."""
+    fig = go.Figure()
+    xs = [m for m, _ in points]
+    ys = [v for _, v in points]
+    last_x = max([*xs, spec.forecast[0]] if spec.forecast else xs or [date.today()])
+    first_x = min(xs) if xs else last_x
+    if spec.target is not None and spec.tolerance > 0:
+        edge = spec.target - spec.tolerance * abs(spec.target) * (1 if spec.is_higher_better else -1)
+        fig.add_scatter(
+            x=[first_x, last_x],
+            y=[spec.target] * 2,
+            mode="lines",
+            line={"width": 0},
+            hoverinfo="skip",
+            showlegend=False,
+        )
+        fig.add_scatter(
+            x=[first_x, last_x],
+            y=[edge] * 2,
+            mode="lines",
+            line={"width": 0},
+            fill="tonexty",
+            fillcolor=SERIES["band"],
+            name=t("chart.tolerance"),
+            hoverinfo="skip",
+        )
+    if spec.baseline is not None:
+        _reference_line(fig, (first_x, last_x), spec.baseline, spec.unit, "chart.baseline", "baseline", "dot")
+    if spec.target is not None:
+        _reference_line(fig, (first_x, last_x), spec.target, spec.unit, "chart.target", "target", "dash")
+    fig.add_scatter(
+        x=xs,
+        y=ys,
+        mode="lines+markers",
+        name=t("chart.actual"),
+        line={"color": SERIES["actual"], "width": 2.5},
+        marker={"size": 5},
+        customdata=[fmt.value(v, spec.unit) for v in ys],
+        hovertemplate="%{customdata}<extra></extra>",
+    )
+    if spec.forecast and xs:
+        fig.add_scatter(
+            x=[xs[-1], spec.forecast[0]],
+            y=[ys[-1], spec.forecast[1]],
+            mode="lines+markers",
+            name=t("chart.forecast"),
+            line={"color": SERIES["forecast"], "dash": "dash", "width": 2},
+            marker={"size": [0, 7]},
+            customdata=[fmt.value(ys[-1], spec.unit), fmt.value(spec.forecast[1], spec.unit)],
+            hovertemplate="%{customdata}<extra></extra>",
+        )
+    base_layout(fig, spec.title, height)
+    _month_axis(fig, first_x, last_x)
+    unit_label = t(f"chart.unit.{spec.unit}")
+    fig.update_yaxes(title={"text": unit_label, "font": {"size": 12}}, gridcolor="#ECECEC", zeroline=False)
+    return fig

@@ -1,0 +1,245 @@
+"""The meeting deck: which slides there are and what each says, in the reader's language.
+
+Pure. The Present page and the PPTX/PDF packs both draw this deck, so the screen and the
+handout always show the same slides: title, the strategic status, one slide per strategic goal
+(its trend and sub-goals), what needs attention, one slide per department, and the actions due.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from kpi.domain import attention, months, report
+from kpi.domain.model import (
+    Action,
+    ActionStatus,
+    Commentary,
+    Department,
+    GoalStatus,
+    KpiStatus,
+    Level,
+    MonthValue,
+)
+from kpi.text import fmt, phrases
+from kpi.text.i18n import t
+
+LINES_PER_SLIDE = 10
+ACTIONS_AHEAD_MONTHS = 2
+
+
+@dataclass(frozen=True)
+class Line:
+    label: str
+    value: str = ""
+    target: str = ""
+    status: KpiStatus | GoalStatus | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Series:
+    title: str
+    unit: str
+    points: tuple[tuple[date, float], ...]
+    target: float | None
+
+
+@dataclass(frozen=True)
+class Slide:
+    kind: str
+    title: str
+    subtitle: str = ""
+    lines: tuple[Line, ...] = ()
+    chart: Series | None = None
+    notes: tuple[str, ...] = ()
+    """Plain text (commentary, revisions): never Markdown or HTML."""
+    status: KpiStatus | GoalStatus | None = None
+    big: str = ""
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """What a deck is built from (kpi.store.closing.MeetingMonth, or the same from elsewhere)."""
+
+    month_report: report.MonthReport
+    commentary: Sequence[Commentary]
+    values: Sequence[MonthValue]
+    revised: dict[str, tuple[float | None, float | None]]
+    closed_at: object = None
+
+
+def _value(row: report.KpiRow | report.GoalRow | None, unit: str) -> str:
+    return fmt.value(row.value.value if row is not None and row.value else None, unit)
+
+
+def _revision(meeting: Meeting, code: str, unit: str) -> str:
+    if code not in meeting.revised:
+        return ""
+    before, after = meeting.revised[code]
+    return t("deck.revised", before=fmt.value(before, unit), after=fmt.value(after, unit))
+
+
+def _notes(meeting: Meeting, kpi: str | None = None, goal: str | None = None) -> tuple[str, ...]:
+    return tuple(c.text for c in meeting.commentary if (kpi and c.kpi == kpi) or (goal and c.goal == goal))
+
+
+def _paged(kind: str, title: str, lines: list[Line], **extra: object) -> list[Slide]:
+    if not lines:
+        return [Slide(kind, title, lines=(), **extra)]  # type: ignore[arg-type]
+    pages = [lines[i : i + LINES_PER_SLIDE] for i in range(0, len(lines), LINES_PER_SLIDE)]
+    return [
+        Slide(kind, title if n == 0 else t("deck.continued", title=title), lines=tuple(page), **extra)  # type: ignore[arg-type]
+        for n, page in enumerate(pages)
+    ]
+
+
+def _status_slide(meeting: Meeting) -> Slide:
+    lines = []
+    for node in meeting.month_report.roots:
+        row = meeting.month_report.goals[node.goal.code]
+        unit = row.kpi.unit if row.kpi else "count"
+        previous = row.kpi and meeting.month_report.kpis.get(row.kpi.code)
+        note = (
+            phrases.change(
+                previous.delta_previous, unit, row.kpi.direction, months.add(meeting.month_report.month, -1)
+            )
+            if previous
+            else ""
+        )
+        if row.mismatch:
+            note = f"{t(f'mismatch.{row.mismatch}')} · {note}"
+        lines.append(
+            Line(row.goal.title, _value(row, unit), fmt.value(row.goal.target, unit), row.status, note)
+        )
+    return Slide("status", t("deck.status_title"), lines=tuple(lines))
+
+
+def _goal_slide(meeting: Meeting, row: report.GoalRow) -> Slide:
+    kpi = row.kpi
+    unit = kpi.unit if kpi else "count"
+    lines = []
+    for child in row.node.children:
+        crow = meeting.month_report.goals[child.goal.code]
+        cunit = crow.kpi.unit if crow.kpi else "count"
+        lines.append(
+            Line(crow.goal.title, _value(crow, cunit), fmt.value(crow.goal.target, cunit), crow.status)
+        )
+    chart = None
+    if kpi is not None:
+        points = tuple(sorted((v.month, v.value) for v in meeting.values if v.kpi == kpi.code))
+        chart = Series(kpi.name, unit, points, row.goal.target)
+    notes = _notes(meeting, kpi.code if kpi else None, row.goal.code)
+    revision = _revision(meeting, kpi.code, unit) if kpi else ""
+    subtitle = t(
+        "deck.goal_subtitle",
+        target=fmt.value(row.goal.target, unit),
+        deadline=fmt.day(row.goal.deadline) if row.goal.deadline else t("widget.no_deadline"),
+    )
+    return Slide(
+        "goal",
+        row.goal.title,
+        subtitle,
+        tuple(lines),
+        chart,
+        notes + ((revision,) if revision else ()),
+        row.status,
+        _value(row, unit),
+    )
+
+
+def _exception_lines(meeting: Meeting, actions: Sequence[Action]) -> list[Line]:
+    lines = []
+    for item in attention.items(meeting.month_report, actions):
+        if item.kind is attention.Kind.MISMATCH:
+            lines.append(Line(item.subject, note=t(f"mismatch.{item.detail}")))
+        elif item.kind in attention.BEHIND_KINDS:
+            lines.append(
+                Line(
+                    item.subject,
+                    status=GoalStatus(str(item.kind)),
+                    note=t(f"level.{list(Level)[item.level_depth]}"),
+                )
+            )
+        elif item.kind is attention.Kind.NO_DATA:
+            lines.append(Line(item.subject, status=KpiStatus.NO_DATA))
+        else:
+            lines.append(
+                Line(item.subject, note=t("deck.overdue", due=fmt.day(date.fromisoformat(item.detail))))
+            )
+    return lines
+
+
+def _department_slides(meeting: Meeting, department: Department) -> list[Slide]:
+    lines = []
+    for row in meeting.month_report.kpis.values():
+        if row.kpi.department != department.code:
+            continue
+        unit = row.kpi.unit
+        note = _revision(meeting, row.kpi.code, unit) or (
+            phrases.change(
+                row.delta_previous, unit, row.kpi.direction, months.add(meeting.month_report.month, -1)
+            )
+            if row.delta_previous is not None
+            else ""
+        )
+        lines.append(Line(row.kpi.name, _value(row, unit), fmt.value(row.kpi.target, unit), row.status, note))
+    if not lines:
+        return []
+    codes = {
+        row.kpi.code for row in meeting.month_report.kpis.values() if row.kpi.department == department.code
+    }
+    goals = {g for g, r in meeting.month_report.goals.items() if r.goal.department == department.code}
+    notes = tuple(c.text for c in meeting.commentary if c.kpi in codes or c.goal in goals)
+    slides = _paged("department", department.name, lines)
+    return [
+        Slide(s.kind, s.title, s.subtitle, s.lines, s.chart, notes if n == 0 else ())
+        for n, s in enumerate(slides)
+    ]
+
+
+def _action_lines(meeting: Meeting, actions: Sequence[Action], owners: dict[str, str]) -> list[Line]:
+    month = meeting.month_report.month
+    horizon = months.end_of(months.add(month, ACTIONS_AHEAD_MONTHS))
+    visible = set(meeting.month_report.goals)
+    due = [
+        a
+        for a in actions
+        if a.goal in visible
+        and a.due
+        and a.due <= horizon
+        and a.status in (ActionStatus.PLANNED, ActionStatus.DOING)
+    ]
+    late = {a.id for a in report.overdue(due, month)}
+    return [
+        Line(
+            a.title,
+            owners.get(a.owner or "", "–"),
+            fmt.day(a.due) if a.due else "–",
+            None,
+            f"{t(f'action.{a.status}')}" + (f" · {t('cascade.late')}" if a.id in late else ""),
+        )
+        for a in sorted(due, key=lambda a: a.due or month)
+    ]
+
+
+def build(
+    meeting: Meeting,
+    company: str,
+    departments: Sequence[Department],
+    actions: Sequence[Action],
+    owners: dict[str, str],
+) -> list[Slide]:
+    """Every slide of the month's meeting, for what the viewer may see."""
+    month = meeting.month_report.month
+    closed = t("deck.closed") if meeting.closed_at else t("deck.live")
+    slides = [Slide("title", t("deck.title", month=fmt.month_long(month)), company, notes=(closed,))]
+    slides.append(_status_slide(meeting))
+    for node in meeting.month_report.roots:
+        slides.append(_goal_slide(meeting, meeting.month_report.goals[node.goal.code]))
+    slides += _paged("exceptions", t("deck.exceptions_title"), _exception_lines(meeting, actions))
+    for department in departments:
+        slides += _department_slides(meeting, department)
+    slides += _paged("actions", t("deck.actions_title"), _action_lines(meeting, actions, owners))
+    return slides

@@ -1,0 +1,213 @@
+"""The deck as a PowerPoint file: large type, status in colour, icon and word, native charts.
+
+Charts are native PowerPoint line charts (actual and target), so a presenter can restyle them.
+Text comes from the deck as plain text; nothing is interpreted as markup.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+from pptx import Presentation
+from pptx.chart.data import CategoryChartData
+from pptx.dml.color import RGBColor
+from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
+from pptx.enum.dml import MSO_LINE_DASH_STYLE
+from pptx.enum.text import PP_ALIGN
+from pptx.util import Emu, Inches, Pt
+
+from kpi.output.deck import Line, Series, Slide
+from kpi.text import fmt, palette
+from kpi.text.i18n import t
+
+WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
+INK, MUTED, ACCENT = RGBColor(0x26, 0x27, 0x30), RGBColor(0x6B, 0x6B, 0x6B), RGBColor(0x1F, 0x4E, 0x79)
+FONT = "Calibri"
+
+
+def _rgb(hex_colour: str) -> RGBColor:
+    return RGBColor.from_string(hex_colour.lstrip("#"))
+
+
+def _text(
+    slide: object,
+    left: Emu,
+    top: Emu,
+    width: Emu,
+    height: Emu,
+    text: str,
+    size: int,
+    colour: RGBColor = INK,
+    bold: bool = False,
+    align: object = PP_ALIGN.LEFT,
+) -> None:
+    box = slide.shapes.add_textbox(left, top, width, height)  # type: ignore[attr-defined]
+    frame = box.text_frame
+    frame.word_wrap = True
+    for index, part in enumerate(text.split("\n")):
+        paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
+        paragraph.alignment = align
+        run = paragraph.add_run()
+        run.text = part
+        run.font.size, run.font.bold, run.font.name = Pt(size), bold, FONT
+        run.font.color.rgb = colour
+
+
+_COLUMNS = {  # (header key, share of the width, field of the line)
+    "wide": [
+        ("deck.col_what", 0.34, "label"),
+        ("deck.col_value", 0.12, "value"),
+        ("deck.col_target", 0.12, "target"),
+        ("deck.col_status", 0.16, "status"),
+        ("deck.col_note", 0.26, "note"),
+    ],
+    "narrow": [
+        ("deck.col_what", 0.52, "label"),
+        ("deck.col_value", 0.22, "value"),
+        ("deck.col_status", 0.26, "status"),
+    ],
+    "actions": [
+        ("deck.col_what", 0.40, "label"),
+        ("deck.col_owner", 0.18, "value"),
+        ("deck.col_due", 0.16, "target"),
+        ("deck.col_note", 0.26, "note"),
+    ],
+}
+
+
+def _table(
+    slide: object, lines: Sequence[Line], left: Emu, top: Emu, width: Emu, layout: str = "wide"
+) -> None:
+    columns = _COLUMNS[layout]
+    row_height = Inches(0.42)
+    shape = slide.shapes.add_table(
+        len(lines) + 1, len(columns), left, top, width, row_height * (len(lines) + 1)
+    )  # type: ignore[attr-defined]
+    table = shape.table
+    for index, (header, share, _) in enumerate(columns):
+        table.columns[index].width = int(width * share)
+        _cell(table.cell(0, index), t(header), 14, RGBColor(0xFF, 0xFF, 0xFF), bold=True, fill=ACCENT)
+    for number, line in enumerate(lines, start=1):
+        for index, (_, _, name) in enumerate(columns):
+            value = getattr(line, name)
+            is_status = name == "status"
+            text = palette.label(value) if is_status and value else ("" if value is None else str(value))
+            colour = _rgb(palette.look(value).colour) if is_status and value else INK
+            _cell(
+                table.cell(number, index),
+                text,
+                12 if name == "note" else 14,
+                colour,
+                bold=is_status,
+                fill=RGBColor(0xF4, 0xF6, 0xF8) if number % 2 == 0 else RGBColor(0xFF, 0xFF, 0xFF),
+            )
+
+
+def _cell(
+    cell: object, text: str, size: int, colour: RGBColor, bold: bool = False, fill: RGBColor | None = None
+) -> None:
+    cell.text = ""  # type: ignore[attr-defined]
+    paragraph = cell.text_frame.paragraphs[0]  # type: ignore[attr-defined]
+    run = paragraph.add_run()
+    run.text = text
+    run.font.size, run.font.bold, run.font.name = Pt(size), bold, FONT
+    run.font.color.rgb = colour
+    if fill is not None:
+        cell.fill.solid()  # type: ignore[attr-defined]
+        cell.fill.fore_color.rgb = fill  # type: ignore[attr-defined]
+
+
+def _chart(slide: object, series: Series, left: Emu, top: Emu, width: Emu, height: Emu) -> None:
+    if not series.points:
+        return
+    data = CategoryChartData(number_format="0.0")
+    data.categories = [fmt.month(m) for m, _ in series.points]
+    data.add_series(t("chart.actual"), [round(v, 2) for _, v in series.points])
+    if series.target is not None:
+        data.add_series(t("chart.target"), [series.target] * len(series.points))
+    frame = slide.shapes.add_chart(XL_CHART_TYPE.LINE, left, top, width, height, data)  # type: ignore[attr-defined]
+    chart = frame.chart
+    chart.has_legend = True
+    chart.legend.position = XL_LEGEND_POSITION.BOTTOM
+    chart.legend.include_in_layout = False
+    chart.legend.font.size = Pt(12)
+    chart.has_title = True
+    chart.chart_title.text_frame.text = f"{series.title} ({t(f'chart.unit.{series.unit}')})"
+    chart.chart_title.text_frame.paragraphs[0].runs[0].font.size = Pt(14)
+    chart.category_axis.tick_labels.font.size = Pt(11)
+    chart.value_axis.tick_labels.font.size = Pt(11)
+    actual = chart.plots[0].series[0]
+    actual.format.line.color.rgb, actual.format.line.width = ACCENT, Pt(3)
+    actual.smooth = False
+    if series.target is not None:
+        target = chart.plots[0].series[1]
+        target.format.line.color.rgb, target.format.line.width = INK, Pt(1.5)
+        target.format.line.dash_style = MSO_LINE_DASH_STYLE.DASH
+        target.smooth = False
+
+
+def _footer(slide: object, text: str, number: int, total: int) -> None:
+    _text(slide, Inches(0.5), Inches(7.0), Inches(9), Inches(0.35), text, 10, MUTED)
+    _text(
+        slide,
+        Inches(11.3),
+        Inches(7.0),
+        Inches(1.5),
+        Inches(0.35),
+        f"{number} / {total}",
+        10,
+        MUTED,
+        align=PP_ALIGN.RIGHT,
+    )
+
+
+def _draw(slide: object, item: Slide) -> None:
+    if item.kind == "title":
+        _text(slide, Inches(0.8), Inches(1.8), Inches(11.7), Inches(2.2), item.title, 44, ACCENT, bold=True)
+        _text(slide, Inches(0.8), Inches(4.2), Inches(11.7), Inches(0.8), item.subtitle, 28, INK)
+        _text(slide, Inches(0.8), Inches(5.0), Inches(11.7), Inches(0.6), "\n".join(item.notes), 16, MUTED)
+        return
+    _text(slide, Inches(0.5), Inches(0.35), Inches(12.3), Inches(0.9), item.title, 32, ACCENT, bold=True)
+    top = Inches(1.25)
+    if item.subtitle or item.big:
+        status = f"{palette.label(item.status)}   " if item.status else ""
+        _text(
+            slide,
+            Inches(0.5),
+            top,
+            Inches(12.3),
+            Inches(0.6),
+            f"{status}{item.big}   {item.subtitle}".strip(),
+            22,
+            _rgb(palette.look(item.status).colour) if item.status else INK,
+            bold=True,
+        )
+        top = Inches(1.95)
+    if item.chart is not None:
+        _chart(slide, item.chart, Inches(0.5), top, Inches(6.6), Inches(3.9))
+        if item.lines:
+            _table(slide, item.lines, Inches(7.3), top, Inches(5.5), "narrow")
+    elif item.lines:
+        _table(
+            slide, item.lines, Inches(0.5), top, Inches(12.3), "actions" if item.kind == "actions" else "wide"
+        )
+    if item.notes:
+        _text(
+            slide, Inches(0.5), Inches(6.0), Inches(12.3), Inches(0.9), "\n".join(item.notes)[:600], 13, MUTED
+        )
+
+
+def render(slides: Sequence[Slide], footer: str) -> bytes:
+    """The whole deck as .pptx bytes."""
+    deck = Presentation()
+    deck.slide_width, deck.slide_height = WIDTH, HEIGHT
+    blank = deck.slide_layouts[6]
+    for number, item in enumerate(slides, start=1):
+        slide = deck.slides.add_slide(blank)
+        _draw(slide, item)
+        if item.kind != "title":
+            _footer(slide, footer, number, len(slides))
+    buffer = io.BytesIO()
+    deck.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,78 @@
+"""A month's report as plain JSON-ready data, in the shape documented in product.md §6."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from kpi.domain import months
+from kpi.domain.report import GoalRow, KpiRow, MonthReport
+from kpi.domain.smart import Assessment, Criterion
+from kpi.text import words
+
+
+def _round(value: float | None, digits: int = 4) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def kpi_dict(row: KpiRow) -> dict:
+    k = row.kpi
+    out = {
+        "code": k.code,
+        "name": k.name,
+        "department": k.department,
+        "unit": k.unit,
+        "direction": str(k.direction),
+        "value": _round(row.value.value if row.value else None),
+        "target": k.target,
+        "status": str(row.status),
+    }
+    if k.aggregation.is_survey:
+        out["n"] = row.value.n if row.value else 0
+        out["margin"] = _round(row.value.margin if row.value else None)
+    return out
+
+
+def goal_dict(row: GoalRow, forecast: float | None) -> dict:
+    g = row.goal
+    return {
+        "code": g.code,
+        "parent": g.parent,
+        "level": str(g.level),
+        "title": g.title,
+        "kpi": g.kpi,
+        "department": g.department,
+        "owner": g.owner,
+        "value": _round(row.value.value if row.value else None),
+        "baseline": g.baseline,
+        "target": g.target,
+        "deadline": g.deadline.isoformat() if g.deadline else None,
+        "status": str(row.status),
+        "rollup_status": str(row.rollup),
+        "forecast": _round(forecast),
+        "green_parts_red_whole": row.mismatch is not None and row.mismatch.value == "green_parts_red_whole",
+    }
+
+
+def report_dict(
+    report: MonthReport, forecasts: Mapping[str, float | None], smart: Mapping[str, Assessment] | None = None
+) -> dict:
+    """The documented JSON shape, with each goal's forecast from `forecasts` (see
+    `reports.forecasts`); goals carry their `smart` object when assessments are given."""
+    goals = []
+    for row in report.goals.values():
+        entry = goal_dict(row, forecasts.get(row.goal.code))
+        if smart is not None and row.goal.code in smart:
+            entry["smart"] = smart_dict(smart[row.goal.code])
+        goals.append(entry)
+    return {
+        "month": months.key(report.month),
+        "kpis": [kpi_dict(row) for row in report.kpis.values()],
+        "goals": goals,
+    }
+
+
+def smart_dict(assessment: Assessment) -> dict:
+    """The `smart` object of `status --json`: each check passed or not, and the reasons."""
+    out: dict = {str(c): c in assessment.checks and assessment.checks[c].passed for c in Criterion}
+    out["reasons"] = words.smart_reasons(assessment)
+    return out

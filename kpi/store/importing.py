@@ -1,0 +1,281 @@
+"""Importing a file into the store: check it against what the store holds, then write it whole.
+
+`run` parses (kpi.files.tables), checks every reference against the store and the file together,
+and writes inside one transaction through the audited `Writer`: a file lands whole or not at
+all, and a process killed half-way leaves nothing of it. With `dry_run` it does all of that and
+rolls back, which gives an exact preview (new, replaced, unchanged rows). `export` writes the
+same formats back out, so export → import changes nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from kpi.domain import months, validate
+from kpi.domain.model import Aggregation, Level
+from kpi.files.tables import KINDS, ImportRejected, Parsed, parse, score_in_scale
+from kpi.store import bulk_answers, engine
+from kpi.store import schema as s
+from kpi.store.writes import Writer
+from kpi.text import words
+from kpi.text.i18n import t
+
+TABLES = {
+    "departments": s.department,
+    "people": s.person,
+    "kpis": s.kpi,
+    "goals": s.goal,
+    "measurements": s.measurement,
+    "responses": s.response,
+    "actions": s.action,
+}
+_DEFAULTS = {
+    "kpis": {"tolerance": 0.05, "definition": ""},
+    "goals": {"description": "", "weight": 1.0},
+    "measurements": {"note": ""},
+    "responses": {"segment": "", "touchpoint": ""},
+}
+"""Values for required store columns a file may leave empty."""
+
+
+@dataclass
+class Summary:
+    kind: str
+    rows: int
+    counts: dict[str, int] = field(default_factory=dict)
+    """`inserted`, `updated`, `replaced`, `unchanged` rows."""
+
+    def text(self) -> str:
+        return t(
+            "import.summary",
+            rows=self.rows,
+            inserted=self.counts.get("inserted", 0),
+            updated=self.counts.get("updated", 0) + self.counts.get("replaced", 0),
+            unchanged=self.counts.get("unchanged", 0),
+        )
+
+
+def _codes(conn: sa.Connection, table: sa.Table, column: str = "code") -> set:
+    return set(conn.execute(sa.select(table.c[column])).scalars())
+
+
+class _Checker:
+    def __init__(self, conn: sa.Connection, parsed: Parsed) -> None:
+        self.conn, self.parsed = conn, parsed
+
+    def known(
+        self, index: int, column: str, value: object, codes: set, message: str = "import.unknown"
+    ) -> bool:
+        if value is not None and value not in codes:
+            self.parsed.problem(index, column, t(message, value=value))
+            return False
+        return True
+
+    def departments(self) -> None:
+        codes = _codes(self.conn, s.department) | {r["code"] for r in self.parsed.rows}
+        for i, row in enumerate(self.parsed.rows):
+            self.known(i, "parent", row.get("parent"), codes)
+            if row.get("parent") == row["code"]:
+                self.parsed.problem(i, "parent", t("import.own_parent"))
+
+    def people(self) -> None:
+        codes = _codes(self.conn, s.department)
+        for i, row in enumerate(self.parsed.rows):
+            self.known(i, "department", row.get("department"), codes)
+
+    def kpis(self) -> None:
+        codes = _codes(self.conn, s.department)
+        for i, row in enumerate(self.parsed.rows):
+            self.known(i, "department", row.get("department"), codes)
+            tolerance = row.get("tolerance")
+            if tolerance is not None and not 0 <= tolerance <= 1:
+                self.parsed.problem(i, "tolerance", t("import.tolerance"))
+
+    def goals(self) -> None:
+        conn, rows = self.conn, self.parsed.rows
+        kpis, departments = _codes(conn, s.kpi), _codes(conn, s.department)
+        people, promises = _codes(conn, s.person, "email"), _codes(conn, s.promise)
+        tree = {
+            r.code: (Level(r.level), r.parent)
+            for r in conn.execute(sa.select(s.goal.c.code, s.goal.c.level, s.goal.c.parent))
+        }
+        tree |= {r["code"]: (Level(r["level"]), r.get("parent")) for r in rows}
+        for i, row in enumerate(rows):
+            self.known(i, "kpi", row.get("kpi"), kpis)
+            self.known(i, "department", row.get("department"), departments)
+            self.known(i, "owner", row.get("owner"), people, "import.unknown_person")
+            self.known(i, "promise", row.get("promise"), promises)
+            others = {c: v for c, v in tree.items() if c != row["code"]}
+            for problem in validate.goal_tree(row["code"], Level(row["level"]), row.get("parent"), others):
+                self.parsed.problem(i, "parent", words.problem(problem).split(": ", 1)[-1])
+            if row.get("start") and row.get("deadline") and row["deadline"] <= row["start"]:
+                self.parsed.problem(i, "deadline", t("import.deadline_before_start"))
+            if row.get("weight") is not None and row["weight"] <= 0:
+                self.parsed.problem(i, "weight", t("import.weight"))
+
+    def _kpi_kinds(self) -> dict[str, Aggregation]:
+        return {
+            r.code: Aggregation(r.aggregation)
+            for r in self.conn.execute(sa.select(s.kpi.c.code, s.kpi.c.aggregation))
+        }
+
+    def measurements(self) -> None:
+        kinds = self._kpi_kinds()
+        for i, row in enumerate(self.parsed.rows):
+            if self.known(i, "kpi", row["kpi"], set(kinds)) and kinds[row["kpi"]].is_survey:
+                self.parsed.problem(i, "kpi", t("import.survey_kpi", kpi=row["kpi"]))
+
+    def responses(self) -> None:
+        kinds = self._kpi_kinds()
+        for i, row in enumerate(self.parsed.rows):
+            if not self.known(i, "kpi", row["kpi"], set(kinds)):
+                continue
+            kind = kinds[row["kpi"]]
+            if not kind.is_survey:
+                self.parsed.problem(i, "kpi", t("import.not_survey_kpi", kpi=row["kpi"]))
+            elif not score_in_scale(kind, row["score"]):
+                low, high = {Aggregation.NPS: (0, 10), Aggregation.CSAT: (1, 5), Aggregation.CES: (1, 7)}[
+                    kind
+                ]
+                self.parsed.problem(
+                    i, "score", t("import.scale", score=row["score"], low=low, high=high, kind=kind.upper())
+                )
+
+    def actions(self) -> None:
+        goals, people = _codes(self.conn, s.goal), _codes(self.conn, s.person, "email")
+        for i, row in enumerate(self.parsed.rows):
+            self.known(i, "goal", row["goal"], goals)
+            self.known(i, "owner", row.get("owner"), people, "import.unknown_person")
+
+
+def _store_rows(kind: str, parsed: Parsed, existing: set) -> list[dict]:
+    """Parsed rows as store rows. Columns a file leaves out keep their stored values; new rows
+    get defaults for the store's required columns."""
+    out = []
+    for row in parsed.rows:
+        values = dict(row)
+        if kind == "goals" and "accepted" in values:
+            values["accepted_at"] = values.pop("accepted")
+        key = values.get("code", values.get("email"))
+        for name, default in _DEFAULTS.get(kind, {}).items():
+            if values.get(name) is None and (name in values or key not in existing):
+                values[name] = default
+        out.append(values)
+    return out
+
+
+def _apply(conn: sa.Connection, parsed: Parsed, who: str) -> Writer:
+    writer, kind, table = Writer(conn, who), parsed.kind, TABLES[parsed.kind]
+    if kind == "responses":
+        groups: dict[tuple[str, date], list[dict]] = defaultdict(list)
+        for row in _store_rows(kind, parsed, set()):
+            groups[(row["kpi"], months.first_of(row["date"]))].append(row)
+        writer.replace_responses(groups)
+    elif kind == "actions":
+        for row in _store_rows(kind, parsed, set()):
+            writer.upsert(table, {**row, "status": row.get("status") or "planned"}, match=("goal", "title"))
+    elif kind == "measurements":
+        now = datetime.now()
+        rows = [{**r, "source": parsed.file, "loaded_at": now} for r in _store_rows(kind, parsed, set())]
+        writer.upsert_many(table, rows, volatile=("loaded_at", "source"))
+    else:
+        key = table.primary_key.columns.values()[0].name
+        existing = set(conn.execute(sa.select(table.c[key])).scalars())
+        rows = _store_rows(kind, parsed, existing)
+        missing = [c.name for c in table.columns if not c.nullable and c.name not in rows[0]]
+        if missing:  # columns the file left out: keep what the store holds for existing rows
+            current = {r[key]: r for r in conn.execute(sa.select(table)).mappings()}
+            rows = [
+                {**{c: current[r[key]][c] for c in missing}, **r} if r[key] in current else r for r in rows
+            ]
+        writer.upsert_many(table, rows)
+    return writer
+
+
+def run(
+    store: Engine,
+    kind: str,
+    data: bytes,
+    name: str,
+    who: str,
+    *,
+    dry_run: bool = False,
+    progress: Callable[[float], None] | None = None,
+) -> Summary:
+    """Import one file of `kind`; raises ImportRejected (nothing written) or returns what changed.
+
+    Survey answers in the plain shape go column-wise (kpi.store.bulk_answers); everything else,
+    and every file with a problem, is read cell by cell here."""
+    staged = bulk_answers.stage(data, name) if kind == "responses" else None
+    parsed = None
+    if staged is None:
+        parsed = _parsed(kind, data, name, progress)
+    context = engine.reading(store) if dry_run else engine.writing(store)
+    try:
+        with context as conn:
+            transaction = conn.begin() if dry_run else None
+            try:
+                if staged is not None and bulk_answers.fits(conn, staged):
+                    writer, rows = bulk_answers.write(conn, staged, who, progress), staged.rows
+                else:
+                    parsed = parsed or _parsed(kind, data, name, progress)
+                    getattr(_Checker(conn, parsed), kind)()
+                    if parsed.problems:
+                        raise ImportRejected(sorted(parsed.problems, key=lambda p: (p.row, p.column)))
+                    writer, rows = _apply(conn, parsed, who), len(parsed.rows)
+            finally:
+                if transaction is not None:
+                    transaction.rollback()
+    finally:
+        if staged is not None:
+            staged.close()
+    if progress:
+        progress(1.0)
+    counts: dict[str, int] = defaultdict(int)
+    for outcomes in writer.tally.counts.values():
+        for outcome, amount in outcomes.items():
+            counts[outcome] += amount
+    return Summary(kind, rows, dict(counts))
+
+
+def _parsed(kind: str, data: bytes, name: str, progress: Callable[[float], None] | None) -> Parsed:
+    parsed = parse(kind, data, name, progress)
+    if parsed.problems:
+        raise ImportRejected(parsed.problems)
+    return parsed
+
+
+def export(conn: sa.Connection, kind: str) -> bytes:
+    """The store's `kind` as a CSV file in the import format (UTF-8 with BOM, for Excel)."""
+    table = TABLES[kind]
+    columns = [c.name for c in KINDS[kind]]
+    stmt = sa.select(table)
+    if "retired_at" in table.c:
+        stmt = stmt.where(table.c.retired_at.is_(None))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for row in conn.execute(stmt.order_by(*table.primary_key.columns)).mappings():
+        values = {**row, "accepted": row.get("accepted_at")} if kind == "goals" else dict(row)
+        writer.writerow([_export_cell(name, values.get(name)) for name in columns])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _export_cell(name: str, value: object) -> str:
+    if value is None:
+        return ""
+    if name in ("month", "start") and isinstance(value, date):
+        return months.key(value)
+    if isinstance(value, date):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, float):
+        return repr(value) if not value.is_integer() else str(int(value))
+    return str(value)

@@ -1,0 +1,55 @@
+"""Load what a month's report needs, in one place for the app, the command line and exports."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+
+from kpi.domain import months, report, smart, status
+from kpi.domain.access import Scope
+from kpi.store import queries
+
+
+def month_report(
+    conn: sa.Connection, scope: Scope, month: date, language: str | None = None
+) -> report.MonthReport:
+    """Every KPI and goal in `scope` with its status for `month`."""
+    needed = report.months_needed(month)
+    values = queries.month_values(conn, scope, needed[0], month, only=needed)
+    return report.build(
+        month, queries.kpis(conn, scope, language), queries.goals(conn, scope, language), values
+    )
+
+
+def forecasts(conn: sa.Connection, scope: Scope, built: report.MonthReport) -> dict[str, float | None]:
+    """Every goal's forecast in a month's report (`code → value at the deadline`), for the
+    command line; pages work it out from the trend values they draw."""
+    window = status.forecast_window(built.month)
+    series: dict[str, list] = {}
+    for v in queries.month_values(conn, scope, window[0], built.month):
+        series.setdefault(v.kpi, []).append(v)
+    return {
+        code: report.forecast(row, series.get(row.kpi.code, []) if row.kpi else [], built.month)
+        for code, row in built.goals.items()
+    }
+
+
+SMART_HISTORY_MONTHS = 36
+"""History the realistic check looks through for the KPI's best run."""
+
+
+def smart_assessments(conn: sa.Connection, scope: Scope, month: date, language: str | None = None) -> dict:
+    """Every goal in `scope` assessed against SMART as of `month`: `code → Assessment`."""
+    values = queries.month_values(conn, scope, months.add(month, -SMART_HISTORY_MONTHS), month)
+    kpis = {k.code: k for k in queries.kpis(conn, scope, language)}
+    names = {p.email: p.name for p in queries.people(conn)}
+    by_kpi: dict[str, list] = {}
+    for v in values:
+        by_kpi.setdefault(v.kpi, []).append(v)
+    return {
+        g.code: smart.assess(
+            g, kpis.get(g.kpi or ""), by_kpi.get(g.kpi or "", []), month, names.get(g.owner or "")
+        )
+        for g in queries.goals(conn, scope, language)
+    }

@@ -1,0 +1,1 @@
+"""Words and numbers for people: translation, number and date formats, colours, phrases."""

@@ -1,0 +1,110 @@
+"""Numbers, units, months and deltas as a reader expects them, in the current language.
+
+Babel does the locale work (decimal comma and thousands dot in Danish, `okt. 2026`); this
+module decides the product's conventions: NPS as a signed integer (+46), rates with one decimal
+(70.2 %), seconds and minutes as integers, and every number with its unit.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from babel.dates import format_date
+from babel.numbers import format_decimal, get_decimal_symbol
+
+from kpi.text import i18n
+from kpi.text.i18n import t
+
+
+@dataclass(frozen=True)
+class UnitStyle:
+    decimals: int
+    suffix_key: str | None
+    """Catalogue key of the unit's suffix (`unit.s` → ` s`); None for bare numbers."""
+    is_signed: bool = False
+
+
+UNITS: dict[str, UnitStyle] = {
+    "%": UnitStyle(1, "unit.percent"),
+    "s": UnitStyle(0, "unit.s"),
+    "min": UnitStyle(0, "unit.min"),
+    "h": UnitStyle(1, "unit.h"),
+    "days": UnitStyle(1, "unit.days"),
+    "ms": UnitStyle(0, "unit.ms"),
+    "nps": UnitStyle(0, None, is_signed=True),
+    "ces": UnitStyle(1, "unit.ces"),
+    "count": UnitStyle(0, None),
+    "per1000": UnitStyle(1, "unit.per1000"),
+}
+"""Every unit a KPI may have. The store rejects other units, so formatting never guesses."""
+
+
+def number(value: float, decimals: int = 0, *, is_signed: bool = False) -> str:
+    """A locale-formatted number with a fixed number of decimals."""
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    if is_signed:
+        pattern = f"+{pattern};-{pattern}"
+    rounded = _half_up(value, decimals)
+    if rounded == 0:
+        rounded = Decimal(0)  # no "-0"
+    return format_decimal(rounded, format=pattern, locale=i18n.babel_locale())
+
+
+def _half_up(value: float, decimals: int) -> Decimal:
+    """Round as people do (2.5 → 3), not as Python's `round` does (2.5 → 2)."""
+    return Decimal(repr(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def value(amount: float | None, unit: str) -> str:
+    """`70.2 %`, `+46`, `83 s`; an en dash for a missing value."""
+    if amount is None or (isinstance(amount, float) and math.isnan(amount)):
+        return "–"
+    style = UNITS[unit]
+    text = number(amount, _decimals(amount, unit), is_signed=style.is_signed)
+    return text + (t(style.suffix_key) if style.suffix_key else "")
+
+
+def _decimals(amount: float, unit: str) -> int:
+    """The unit's precision; availability-style rates near 100 % get two decimals (99.91 %)."""
+    if unit == "%" and 99 <= abs(amount) < 100:
+        return 2
+    return UNITS[unit].decimals
+
+
+def delta(amount: float | None, unit: str, extra_decimals: int = 0) -> str:
+    """A change in the unit's own terms: `+2.1 pts` for rates (points, not percent)."""
+    if amount is None or (isinstance(amount, float) and math.isnan(amount)):
+        return "–"
+    style = UNITS[unit]
+    decimals = style.decimals + extra_decimals
+    while amount and _half_up(amount, decimals) == 0 and decimals < 2:
+        decimals += 1  # a real change must not read as +0.0
+    text = number(amount, decimals, is_signed=True)
+    if unit in ("%", "nps"):
+        return text + t("unit.points")  # rates and NPS change in points, not percent
+    if unit == "ces":
+        return text  # "+0.2", not "+0.2 / 7": the scale belongs to values, not changes
+    return text + (t(style.suffix_key) if style.suffix_key else "")
+
+
+def month(day: date) -> str:
+    """`Oct 2026` / `okt. 2026`: the month labels on every axis and heading."""
+    return format_date(day, "MMM y", locale=i18n.babel_locale())
+
+
+def month_long(day: date) -> str:
+    """`October 2026` / `oktober 2026`."""
+    return format_date(day, "MMMM y", locale=i18n.babel_locale())
+
+
+def day(when: date) -> str:
+    """A calendar date in the reader's format: `23 Nov 2026` / `23. nov. 2026`."""
+    return format_date(when, "medium", locale=i18n.babel_locale())
+
+
+def decimal_symbol() -> str:
+    """The decimal separator readers of the current language type (`,` in Danish)."""
+    return get_decimal_symbol(i18n.babel_locale())

@@ -1,0 +1,66 @@
+"""The one status vocabulary: each status is a colour, an icon and a word, everywhere.
+
+Colours are from a colour-blind-safe set (after Okabe & Ito) and are never the only signal: the
+icon and the translated word always go with them. `.streamlit/config.toml` sets Streamlit's named
+colours to the same values (a test keeps the two in step), so badges and charts agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kpi.domain.model import GoalStatus, KpiStatus
+from kpi.text.i18n import t
+
+
+@dataclass(frozen=True)
+class Look:
+    colour: str
+    """Hex colour for charts and slides."""
+    streamlit: str
+    """Streamlit's named colour for badges and markdown (themed to `colour`)."""
+    icon: str
+
+
+GREEN, ORANGE, RED, BLUE, VIOLET, GRAY = "#00795C", "#B86E00", "#C8102E", "#1F4E79", "#6A3D9A", "#6B6B6B"
+THEME_COLOURS = {"green": GREEN, "orange": ORANGE, "red": RED, "blue": BLUE, "violet": VIOLET, "gray": GRAY}
+
+KPI_LOOKS: dict[KpiStatus, Look] = {
+    KpiStatus.GREEN: Look(GREEN, "green", "✓"),
+    KpiStatus.AMBER: Look(ORANGE, "orange", "!"),
+    KpiStatus.RED: Look(RED, "red", "✕"),
+    KpiStatus.NO_DATA: Look(GRAY, "gray", "–"),
+}
+
+GOAL_LOOKS: dict[GoalStatus, Look] = {
+    GoalStatus.ACHIEVED: Look(BLUE, "blue", "★"),
+    GoalStatus.ON_TRACK: Look(GREEN, "green", "✓"),
+    GoalStatus.AT_RISK: Look(ORANGE, "orange", "!"),
+    GoalStatus.OFF_TRACK: Look(RED, "red", "✕"),
+    GoalStatus.MISSED: Look(VIOLET, "violet", "⊘"),
+    GoalStatus.NO_DATA: Look(GRAY, "gray", "–"),
+}
+
+SERIES = {
+    "actual": "#1F4E79",
+    "target": "#333333",
+    "band": "rgba(0,121,92,0.12)",
+    "baseline": "#8C8C8C",
+    "forecast": "#5B9BD5",
+    "other": "#A5A5A5",
+}
+"""Line colours of trend charts: the actual values stand out, the references recede."""
+
+
+def look(status: KpiStatus | GoalStatus) -> Look:
+    return KPI_LOOKS[status] if isinstance(status, KpiStatus) else GOAL_LOOKS[status]
+
+
+def word(status: KpiStatus | GoalStatus) -> str:
+    kind = "kpi" if isinstance(status, KpiStatus) else "goal"
+    return t(f"status.{kind}.{status}")
+
+
+def label(status: KpiStatus | GoalStatus) -> str:
+    """`✓ On target`: the icon and the word, for badges, tables, charts and slides."""
+    return f"{look(status).icon} {word(status)}"

@@ -1,0 +1,32 @@
+"""Short sentences about numbers, direction-aware: a falling wait time is good news."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from kpi.domain import status
+from kpi.domain.model import Direction
+from kpi.text import fmt
+from kpi.text.i18n import t
+
+
+def change(delta: float | None, unit: str, direction: Direction, since: date) -> str:
+    """`+1.2 pts, better than Sep 2026`; an en dash when there is nothing to compare."""
+    if delta is None:
+        return "–"
+    judged = status.change_is_better(round(delta, 6), direction)
+    if judged is None:
+        return t("phrase.unchanged", month=fmt.month(since))
+    word = t("change.better" if judged else "change.worse")
+    return t("phrase.change", delta=fmt.delta(delta, unit), judgement=word, month=fmt.month(since))
+
+
+def versus_target(gap: float | None, unit: str, direction: Direction) -> str:
+    """`2.1 pts better than target` / `8 s short of target`."""
+    if gap is None:
+        return "–"
+    if abs(gap) < 1e-9:
+        return t("phrase.at_target")
+    better = status.change_is_better(gap, direction)
+    amount = fmt.delta(abs(gap), unit).lstrip("+")
+    return t("phrase.beyond_target" if better else "phrase.short_of_target", amount=amount)

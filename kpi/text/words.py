@@ -1,0 +1,83 @@
+"""The words for what the rules find: problems, SMART reasons and published benchmarks.
+
+The domain keeps each finding as a message key and raw values; this module puts them into the
+reader's language, with numbers, dates and levels formatted as the reader expects. One place,
+so the app, the command line, the packs and the JSON say the same thing the same way.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+
+from kpi.domain import industry
+from kpi.domain.model import Kpi, Level
+from kpi.domain.smart import Assessment, Reason
+from kpi.domain.validate import Problem
+from kpi.text import fmt
+from kpi.text.i18n import t
+
+LEVEL_PARAMS = frozenset({"target", "best"})
+"""Reason parameters that are levels of the KPI, shown with its unit."""
+
+
+def _word(value: object) -> object:
+    """An enumeration's word in the reader's language (a goal level); anything else as it is."""
+    if isinstance(value, Level):
+        return t(f"level.{value}")
+    if isinstance(value, StrEnum):
+        return str(value)
+    return value
+
+
+def problem(found: Problem) -> str:
+    """A problem with what was typed or imported, in the reader's language."""
+    return t(f"problem.{found.key}", field=found.field, **{k: _word(v) for k, v in found.params})
+
+
+def reason(found: Reason) -> str:
+    """Why a SMART check failed, in the reader's language, numbers formatted with the KPI's unit."""
+    values: dict[str, object] = {}
+    for name, value in found.params:
+        if isinstance(value, date):
+            values[name] = fmt.day(value)
+        elif name.startswith("pace") and isinstance(value, int | float):
+            values[name] = fmt.delta(value, found.unit)  # a change per month
+        elif name in LEVEL_PARAMS and isinstance(value, int | float):
+            values[name] = fmt.value(value, found.unit)  # a level of the KPI
+        else:
+            values[name] = value
+    paces = dict(found.params)
+    needed, best = paces.get("pace_needed"), paces.get("pace_best")
+    for extra in (1, 2):  # two different paces must not read the same
+        if not isinstance(needed, int | float) or not isinstance(best, int | float):
+            break
+        if values["pace_needed"] != values["pace_best"]:
+            break
+        values["pace_needed"] = fmt.delta(needed, found.unit, extra)
+        values["pace_best"] = fmt.delta(best, found.unit, extra)
+    return t(f"smart.reason.{found.key}", **values)
+
+
+def smart_reasons(assessment: Assessment) -> list[str]:
+    """Every failed SMART check of a goal as "Check: reason", in the order of the checks."""
+    return [f"{t(f'smart.{criterion}')}: {reason(found)}" for criterion, found in assessment.failures()]
+
+
+def benchmark_line(kpi: Kpi) -> str:
+    """One line for the KPI's help text: the published levels and who published them."""
+    bench = industry.of(kpi)
+    if bench is None:
+        return ""
+    parts = []
+    if bench.typical is not None:
+        parts.append(t("benchmark.typical", value=fmt.value(bench.typical, kpi.unit)))
+    if bench.best is not None:
+        parts.append(t("benchmark.best", value=fmt.value(bench.best, kpi.unit)))
+    return t("benchmark.line", levels=", ".join(parts), source=bench.source)
+
+
+def kpi_help(kpi: Kpi) -> str:
+    """The KPI's definition, followed by its benchmark where one is published."""
+    line = benchmark_line(kpi)
+    return f"{kpi.definition}\n\n{line}" if line else kpi.definition

@@ -1,0 +1,58 @@
+"""The audit log: who changed what, when, from what to what; filterable and downloadable."""
+
+from __future__ import annotations
+
+import functools
+from datetime import date, timedelta
+
+import pandas as pd
+import streamlit as st
+
+from kpi.store import schema
+from kpi.text.i18n import t
+from kpi.ui import data
+from kpi.ui.frame import Context
+
+SHOWN_ROWS = 500
+TABLES = [table.name for table in schema.metadata.sorted_tables if table.name not in ("audit", "meta")]
+
+
+def log(ctx: Context, people: dict) -> None:
+    left, middle, right, search = st.columns(4)
+    tables = left.multiselect(
+        t("audit.tables"),
+        TABLES,
+        key="data.audit.tables",
+        format_func=lambda name: t(f"audit.table_{name}"),
+        placeholder=t("audit.all_tables"),
+    )
+    who = middle.selectbox(
+        t("audit.who"),
+        ["", "demo", *people],
+        key="data.audit.who",
+        format_func=lambda e: people[e].name if e in people else (e or t("audit.anyone")),
+    )
+    period = right.date_input(
+        t("audit.period"),
+        value=(date.today() - timedelta(days=90), date.today()),
+        key="data.audit.period",
+        format="DD.MM.YYYY",
+    )
+    key = search.text_input(t("audit.key"), key="data.audit.key", placeholder=t("audit.key_placeholder"))
+    first, last = (period[0], period[-1]) if isinstance(period, tuple) and period else (None, None)
+    filters = (tuple(tables), who or None, first, last, key or None)
+    rows, total = data.audit(ctx.url, *filters, SHOWN_ROWS)
+    st.caption(t("audit.count", count=total, shown=len(rows)))
+    shown = pd.DataFrame(rows, columns=["at", "who", "table_name", "key", "before", "after"])
+    shown["table_name"] = [t(f"audit.table_{name}") for name in shown["table_name"]]
+    shown[["before", "after"]] = shown[["before", "after"]].fillna("–")  # a new row has no before
+    shown = shown.rename(columns={c: t(f"audit.col_{c}") for c in shown.columns})
+    st.dataframe(shown, hide_index=True, width="stretch", height=420)
+    st.download_button(
+        t("audit.download"),
+        functools.partial(data.audit_csv, ctx.url, *filters),
+        file_name="cx-cockpit-audit.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        key="data.audit.download",
+    )

@@ -1,0 +1,256 @@
+"""The Goal cascade page's pieces: the tree table and the selected goal's detail."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from kpi.domain import cascade, months, report
+from kpi.domain.access import Scope
+from kpi.domain.model import Action, Aggregation, Commentary, Level, MonthValue, Person, Promise
+from kpi.output import charts
+from kpi.text import fmt, palette, words
+from kpi.text.i18n import t
+from kpi.ui import figures, widgets
+
+TREND_MONTHS = 24
+
+
+def visible_rows(
+    month_report: report.MonthReport, department: str | None, level: str | None
+) -> list[tuple[int, report.GoalRow]]:
+    """(depth, row) in tree order, filtered by department and level."""
+    out = []
+    for depth, node in cascade.flatten(month_report.roots):
+        row = month_report.goals[node.goal.code]
+        if department and row.goal.department != department:
+            continue
+        if level and row.goal.level != level:
+            continue
+        out.append((depth, row))
+    return out
+
+
+def tree_table(rows: Sequence[tuple[int, report.GoalRow]]) -> pd.DataFrame:
+    """The cascade as a table a CEO can read: indented titles, values with units, statuses."""
+    records = []
+    for depth, row in rows:
+        unit = row.kpi.unit if row.kpi else "count"
+        flag = t(f"mismatch.{row.mismatch}") if row.mismatch else ""
+        records.append(
+            {
+                "code": row.goal.code,
+                t("cascade.col_goal"): "\u2003" * depth + ("└ " if depth else "") + row.goal.title,
+                t("cascade.col_level"): t(f"level.{row.goal.level}"),
+                t("cascade.col_status"): palette.label(row.status),
+                t("cascade.col_value"): fmt.value(row.value.value if row.value else None, unit),
+                t("cascade.col_target"): fmt.value(row.goal.target, unit),
+                t("cascade.col_rollup"): palette.label(row.rollup) if row.node.children else "",
+                t("cascade.col_warning"): flag,
+            }
+        )
+    return pd.DataFrame.from_records(records).set_index("code") if records else pd.DataFrame()
+
+
+def _styled(frame: pd.DataFrame, rows: Sequence[tuple[int, report.GoalRow]]) -> object:
+    colours = {row.goal.code: palette.look(row.status).colour for _, row in rows}
+    status_col = t("cascade.col_status")
+
+    def colour(column: pd.Series) -> list[str]:
+        if column.name != status_col:
+            return [""] * len(column)
+        return [f"color: {colours[code]}; font-weight: 600" for code in column.index]
+
+    return widgets.coloured(frame, colour)
+
+
+def _pick(codes: list[str]) -> None:
+    """Selecting a row in the tree opens that goal (the `goal` picker and URL follow)."""
+    picked = st.session_state["cascade.tree"].selection.rows
+    if picked and picked[0] < len(codes):
+        st.session_state["goal"] = codes[picked[0]]
+
+
+def tree(rows: Sequence[tuple[int, report.GoalRow]]) -> None:
+    """Show the tree as a table; clicking a row opens the goal below."""
+    if not rows:
+        st.info(t("cascade.no_goals"))
+        return
+    frame = tree_table(rows)
+    st.dataframe(
+        _styled(frame, rows),
+        hide_index=True,
+        column_config={
+            t("cascade.col_goal"): st.column_config.TextColumn(width="large"),
+            t("cascade.col_warning"): st.column_config.TextColumn(width="medium"),
+        },
+        on_select=functools.partial(_pick, list(frame.index)),
+        selection_mode="single-row",
+        key="cascade.tree",
+        height=min(38 + 35 * len(frame), 640),
+        width="stretch",
+    )
+
+
+def detail(
+    row: report.GoalRow,
+    month_report: report.MonthReport,
+    history: Sequence[MonthValue],
+    people: dict[str, Person],
+    promises: dict[str, Promise],
+    scope: Scope,
+) -> None:
+    """Everything about one goal: status, trend, facts, children."""
+    st.subheader(row.goal.title)
+    with st.container(horizontal=True):
+        widgets.badge(row.status)
+        if row.node.children:
+            st.badge(
+                t("cascade.rollup_badge", status=palette.label(row.rollup)),
+                color=palette.look(row.rollup).streamlit,
+            )  # type: ignore[arg-type]
+    if row.mismatch:
+        st.warning(
+            f"**{t(f'mismatch.{row.mismatch}')}** — {t(f'mismatch.{row.mismatch}_help')}",
+            icon=":material/report:",
+        )
+    forecast = report.forecast(row, history, month_report.month)
+    chart, facts = st.columns([3, 2])
+    with chart:
+        _trend(row, history, forecast, scope)
+    with facts:
+        _facts(row, month_report.month, history, forecast, people, promises)
+    _children(row, month_report)
+
+
+def _trend(row: report.GoalRow, history: Sequence[MonthValue], forecast: float | None, scope: Scope) -> None:
+    kpi = row.kpi
+    if kpi is None:
+        st.caption(t("widget.no_kpi"))
+        return
+    points = [(v.month, v.value) for v in history]
+    at_deadline = (
+        (months.first_of(row.goal.deadline), forecast) if forecast is not None and row.goal.deadline else None
+    )
+    spec = charts.TrendSpec(
+        title=t("cascade.trend_title", kpi=kpi.name),
+        unit=kpi.unit,
+        target=row.goal.target,
+        tolerance=kpi.tolerance,
+        is_higher_better=kpi.direction == "higher",
+        baseline=row.goal.baseline,
+        forecast=at_deadline,
+    )
+    st.plotly_chart(figures.trend(scope, points, spec), width="stretch", key=f"cascade.trend.{row.goal.code}")
+
+
+def _facts(
+    row: report.GoalRow,
+    month: date,
+    history: Sequence[MonthValue],
+    forecast: float | None,
+    people: dict[str, Person],
+    promises: dict[str, Promise],
+) -> None:
+    g, kpi = row.goal, row.kpi
+    unit = kpi.unit if kpi else "count"
+    owner = people.get(g.owner or "")
+    lines = [
+        t("cascade.fact_value", value=fmt.value(row.value.value if row.value else None, unit)),
+        t(
+            "cascade.fact_goal",
+            baseline=fmt.value(g.baseline, unit),
+            target=fmt.value(g.target, unit),
+            deadline=fmt.day(g.deadline) if g.deadline else t("widget.no_deadline"),
+        ),
+    ]
+    pace = row.pace(month)
+    if pace:
+        lines.append(
+            t("cascade.fact_pace", made=fmt.number(100 * pace[0]), elapsed=fmt.number(100 * pace[1]))
+        )
+    if forecast is not None:
+        lines.append(t("widget.forecast", value=fmt.value(forecast, unit)))
+    if kpi:
+        ytd = report.year_to_date(history, month, kpi)
+        key = "cascade.fact_ytd_total" if kpi.aggregation is Aggregation.SUM else "cascade.fact_ytd"
+        lines.append(t(key, value=fmt.value(ytd, unit), year=month.year))
+    note = widgets.survey_note(row.value)
+    if note:
+        lines.append(note)
+    lines.append(t("cascade.fact_owner", owner=owner.name if owner else t("cascade.no_owner")))
+    if kpi:
+        lines.append(t("cascade.fact_kpi", kpi=kpi.name))
+    if g.promise and g.promise in promises:
+        lines.append(t("cascade.fact_promise", promise=promises[g.promise].text))
+    st.markdown("\n".join(f"- {line}" for line in lines))
+    if kpi and kpi.definition:
+        st.caption(words.kpi_help(kpi))
+
+
+def _pace_line(made: float, elapsed: float, baseline: str) -> str:
+    """`62 % of the way, with 58 % of the time used`, or plain words when it went backwards."""
+    used = fmt.number(100 * elapsed)
+    if made < 0:
+        return t("cascade.fact_pace_backwards", baseline=baseline, elapsed=used)
+    return t("cascade.fact_pace", made=fmt.number(100 * min(made, 1.0)), elapsed=used)
+
+
+def _children(row: report.GoalRow, month_report: report.MonthReport) -> None:
+    if not row.node.children:
+        return
+    st.markdown(f"**{t('cascade.children')}**")
+    for child in row.node.children:
+        crow = month_report.goals[child.goal.code]
+        unit = crow.kpi.unit if crow.kpi else "count"
+        value = fmt.value(crow.value.value if crow.value else None, unit)
+        st.markdown(f"{widgets.badge_markdown(crow.status)} {crow.goal.title} — {value}")
+
+
+def actions_and_comments(
+    row: report.GoalRow,
+    month: date,
+    actions: Sequence[Action],
+    comments: Sequence[Commentary],
+    people: dict[str, Person],
+) -> None:
+    left, right = st.columns(2)
+    with left:
+        st.markdown(f"**{t('cascade.actions')}**")
+        widgets.action_list([a for a in actions if a.goal == row.goal.code], people, month)
+    with right:
+        st.markdown(f"**{t('cascade.commentary')}**")
+        kpi_code = row.kpi.code if row.kpi else None
+        widgets.comment_list(
+            [c for c in comments if c.goal == row.goal.code or (kpi_code and c.kpi == kpi_code)], people
+        )
+
+
+def target_history(entries: Sequence[tuple], unit: str, people: dict[str, Person]) -> None:
+    """Every target the goal has had: a changed target never rewrites history."""
+    if len(entries) < 2:
+        return  # only the first target: nothing has changed
+    with st.expander(t("cascade.target_history", count=len(entries) - 1), icon=":material/history:"):
+        for at, who, before, after in entries:
+            name = people[who].name if who in people else who
+            if before is None:
+                line = t(
+                    "cascade.target_set", target=fmt.value(after, unit), who=name, when=fmt.day(at.date())
+                )
+            else:
+                line = t(
+                    "cascade.target_changed",
+                    before=fmt.value(before, unit),
+                    target=fmt.value(after, unit),
+                    who=name,
+                    when=fmt.day(at.date()),
+                )
+            st.markdown(f"- {line}")
+
+
+def level_options() -> list[str]:
+    return [str(level) for level in Level]

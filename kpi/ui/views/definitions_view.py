@@ -1,0 +1,276 @@
+"""The Data page's editors: goals, KPIs, customer promises and service priorities.
+
+Numbers are typed as text so that `12,5` and `12.5` both work and a mistake ("sixty") gets a
+clear message instead of a widget that silently refuses it. Saving goes through
+kpi.store.definitions, which checks everything, reports every problem at once and audits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+
+import streamlit as st
+
+from kpi.domain import industry, months
+from kpi.domain.model import Aggregation, Direction, Level
+from kpi.store import definitions
+from kpi.text import fmt
+from kpi.text.i18n import t
+from kpi.ui import forms
+from kpi.ui.frame import Context
+
+NEW = ""  # the "new …" choice: Streamlit shows a None option as "no choice"
+PHASES = ("", "awareness", "evaluation", "purchase", "delivery", "after_sales")
+
+
+def _plain(value: object) -> str:
+    """A stored value as editable text (no thousands separators to trip over)."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _choose(kind: str, items: Sequence, label: Callable) -> object | None:
+    options = [NEW, *(i.code for i in items)]
+    by_code = {i.code: i for i in items}
+
+    def name(code: str) -> str:
+        if code == NEW:
+            return t("definitions.new", kind=t(f"definitions.kind_{kind}"))
+        item = by_code[code]
+        retired = f" · {t('definitions.retired')}" if item.retired_at else ""
+        return f"{code} — {label(item)}{retired}"
+
+    code = st.selectbox(
+        t("definitions.choose", kind=t(f"definitions.kind_{kind}")),
+        options,
+        key=f"data.{kind}",
+        format_func=name,
+    )
+    return by_code.get(code)
+
+
+def _select(
+    label_key: str, options: Sequence[str], current: str | None, key: str, names: dict | None = None
+) -> str:
+    options = list(options)
+    index = options.index(current) if current in options else 0
+    return st.selectbox(
+        t(label_key),
+        options,
+        index=index,
+        key=key,
+        format_func=lambda o: (names or {}).get(o, o) if o else "–",
+    )
+
+
+def _retire_button(ctx: Context, table: str, item: object, key: str) -> None:
+    if item is None:
+        return
+    retired = item.retired_at is not None  # type: ignore[attr-defined]
+    label = t("definitions.restore") if retired else t("definitions.retire")
+    icon = ":material/unarchive:" if retired else ":material/archive:"
+    if st.button(label, key=f"{key}.retire", icon=icon, help=t("definitions.retire_help")):
+        today = None if retired else date.today()
+        if forms.write(ctx, definitions.retire, table=table, code=item.code, today=today):  # type: ignore[attr-defined]
+            st.rerun()
+
+
+def _submit(
+    ctx: Context, saved: bool, values: dict, item: object, save: Callable, table: str, key: str
+) -> None:
+    """Save the form when submitted (new items keep the typed code), then offer retire/restore."""
+    if saved:
+        values["code"] = values["code"] or (item.code if item else "")  # type: ignore[attr-defined]
+        if forms.write(ctx, save, values=values, is_new=item is None):
+            st.rerun()
+    _retire_button(ctx, table, item, key)
+
+
+def goal_editor(ctx: Context, defs: dict, people: dict) -> None:
+    goal = _choose("goal", defs["goals"], lambda g: g.title)
+    key = f"data.goal.{goal.code if goal else 'new'}"
+    goal_codes = ["", *(g.code for g in defs["goals"] if not goal or g.code != goal.code)]
+    departments = {d.code: d.name for d in defs["departments"]}
+    with st.form(key):
+        left, right = st.columns(2)
+        with left:
+            values = {
+                "code": st.text_input(
+                    t("field.code"), _plain(goal.code if goal else ""), disabled=goal is not None
+                ),
+                "title": st.text_input(t("field.title"), goal.title if goal else ""),
+                "description": st.text_area(t("field.description"), goal.description if goal else ""),
+                "level": _select(
+                    "field.level",
+                    [str(lv) for lv in Level],
+                    str(goal.level) if goal else None,
+                    f"{key}.level",
+                    {str(lv): t(f"level.{lv}") for lv in Level},
+                ),
+                "parent": _select(
+                    "field.parent",
+                    goal_codes,
+                    goal.parent if goal else None,
+                    f"{key}.parent",
+                    {g.code: f"{g.code} — {g.title}" for g in defs["goals"]},
+                ),
+                "promise": _select(
+                    "field.promise",
+                    ["", *(p.code for p in defs["promises"])],
+                    goal.promise if goal else None,
+                    f"{key}.promise",
+                ),
+            }
+        with right:
+            values |= {
+                "kpi": _select(
+                    "field.kpi", [k.code for k in defs["kpis"]], goal.kpi if goal else None, f"{key}.kpi"
+                ),
+                "department": _select(
+                    "field.department",
+                    list(departments),
+                    goal.department if goal else None,
+                    f"{key}.department",
+                    departments,
+                ),
+                "owner": _select(
+                    "field.owner",
+                    ["", *people],
+                    goal.owner if goal else None,
+                    f"{key}.owner",
+                    {e: p.name for e, p in people.items()},
+                ),
+                "baseline": st.text_input(t("field.baseline"), _plain(goal.baseline if goal else None)),
+                "target": st.text_input(t("field.target"), _plain(goal.target if goal else None)),
+                "start": st.text_input(
+                    t("field.start"),
+                    months.key(goal.start) if goal and goal.start else "",
+                    placeholder="2026-01",
+                ),
+                "deadline": st.text_input(
+                    t("field.deadline"), _plain(goal.deadline if goal else None), placeholder="2027-12-31"
+                ),
+                "weight": st.text_input(t("field.weight"), _plain(goal.weight if goal else 1.0)),
+            }
+        if goal and goal.accepted_at:
+            st.caption(t("definitions.reaccept", date=fmt.day(goal.accepted_at)))
+        saved = st.form_submit_button(t("forms.save"), type="primary")
+    _submit(ctx, saved, values, goal, definitions.save_goal, "goal", key)
+
+
+def kpi_editor(ctx: Context, defs: dict) -> None:
+    kpi = _choose("kpi", defs["kpis"], lambda k: k.name)
+    key = f"data.kpi.{kpi.code if kpi else 'new'}"
+    departments = {d.code: d.name for d in defs["departments"]}
+    with st.form(key):
+        left, right = st.columns(2)
+        with left:
+            values = {
+                "code": st.text_input(t("field.code"), kpi.code if kpi else "", disabled=kpi is not None),
+                "name": st.text_input(t("field.name"), kpi.name if kpi else ""),
+                "definition": st.text_area(t("field.definition"), kpi.definition if kpi else ""),
+                "department": _select(
+                    "field.department",
+                    list(departments),
+                    kpi.department if kpi else None,
+                    f"{key}.department",
+                    departments,
+                ),
+                "journey_phase": _select(
+                    "field.journey_phase",
+                    list(PHASES),
+                    kpi.journey_phase if kpi else "",
+                    f"{key}.phase",
+                    {p: t(f"phase.{p}") for p in PHASES if p},
+                ),
+            }
+        with right:
+            values |= {
+                "unit": _select(
+                    "field.unit",
+                    list(fmt.UNITS),
+                    kpi.unit if kpi else None,
+                    f"{key}.unit",
+                    {u: t(f"chart.unit.{u}") for u in fmt.UNITS},
+                ),
+                "direction": _select(
+                    "field.direction",
+                    [str(d) for d in Direction],
+                    str(kpi.direction) if kpi else None,
+                    f"{key}.direction",
+                    {str(d): t(f"definitions.direction_{d}") for d in Direction},
+                ),
+                "aggregation": _select(
+                    "field.aggregation",
+                    [str(a) for a in Aggregation],
+                    str(kpi.aggregation) if kpi else None,
+                    f"{key}.aggregation",
+                    {str(a): t(f"definitions.aggregation_{a}") for a in Aggregation},
+                ),
+                "target": st.text_input(t("field.target"), _plain(kpi.target if kpi else None)),
+                "tolerance": st.text_input(
+                    t("field.tolerance"),
+                    _plain(kpi.tolerance if kpi else 0.05),
+                    help=t("definitions.tolerance_help"),
+                ),
+                "benchmark": _select(
+                    "field.benchmark",
+                    ["", *industry.BENCHMARKS],
+                    kpi.benchmark if kpi else "",
+                    f"{key}.benchmark",
+                    {b.key: f"{b.key} ({b.source})" for b in industry.BENCHMARKS.values()},
+                ),
+            }
+        saved = st.form_submit_button(t("forms.save"), type="primary")
+    _submit(ctx, saved, values, kpi, definitions.save_kpi, "kpi", key)
+
+
+def promise_editor(ctx: Context, defs: dict) -> None:
+    promise = _choose("promise", defs["promises"], lambda p: p.text)
+    key = f"data.promise.{promise.code if promise else 'new'}"
+    with st.form(key):
+        values = {
+            "code": st.text_input(
+                t("field.code"), promise.code if promise else "", disabled=promise is not None
+            ),
+            "text": st.text_input(t("field.text"), promise.text if promise else ""),
+        }
+        saved = st.form_submit_button(t("forms.save"), type="primary")
+    _submit(ctx, saved, values, promise, definitions.save_promise, "promise", key)
+
+
+def priority_editor(ctx: Context, defs: dict) -> None:
+    priority = _choose("priority", defs["priorities"], lambda p: p.text)
+    key = f"data.priority.{priority.code if priority else 'new'}"
+    with st.form(key):
+        values = {
+            "code": st.text_input(
+                t("field.code"), priority.code if priority else "", disabled=priority is not None
+            ),
+            "text": st.text_input(t("field.text"), priority.text if priority else ""),
+            "kpi": _select(
+                "field.kpi",
+                [k.code for k in defs["kpis"]],
+                priority.kpi if priority else None,
+                f"{key}.kpi",
+                {k.code: f"{k.code} — {k.name}" for k in defs["kpis"]},
+            ),
+            "comparison": _select(
+                "field.comparison",
+                ["<=", ">="],
+                priority.comparison if priority else None,
+                f"{key}.comparison",
+                {"<=": t("definitions.at_most"), ">=": t("definitions.at_least")},
+            ),
+            "threshold": st.text_input(
+                t("field.threshold"), _plain(priority.threshold if priority else None)
+            ),
+        }
+        saved = st.form_submit_button(t("forms.save"), type="primary")
+    _submit(ctx, saved, values, priority, definitions.save_priority, "service_priority", key)

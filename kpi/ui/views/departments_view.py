@@ -1,0 +1,131 @@
+"""The Departments page's pieces: KPI cards and trends by journey phase, goals, service
+priorities, and the department's actions and commentary (with forms for those who may write)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+import streamlit as st
+
+from kpi.domain import months, priorities, report
+from kpi.domain.access import Scope
+from kpi.domain.model import Commentary, Kpi, MonthValue
+from kpi.output import charts
+from kpi.text import fmt, palette, words
+from kpi.text.i18n import t
+from kpi.ui import figures, widgets
+
+PHASES = ("awareness", "evaluation", "purchase", "delivery", "after_sales", None)
+CARDS_PER_ROW = 4
+TREND_MONTHS = 24
+
+
+def by_phase(rows: Sequence[report.KpiRow]) -> list[tuple[str | None, list[report.KpiRow]]]:
+    """KPI rows grouped by customer-journey phase, in the journey's order."""
+    groups = [(phase, [r for r in rows if r.kpi.journey_phase == phase]) for phase in PHASES]
+    return [(phase, group) for phase, group in groups if group]
+
+
+def phase_title(phase: str | None) -> str:
+    return t(f"phase.{phase or 'none'}")
+
+
+def kpi_cards(
+    month_report: report.MonthReport,
+    history: dict[str, list[MonthValue]],
+    comments: Sequence[Commentary] = (),
+) -> None:
+    for phase, rows in by_phase(list(month_report.kpis.values())):
+        st.markdown(f"#### {phase_title(phase)}")
+        for start in range(0, len(rows), CARDS_PER_ROW):
+            for column, row in zip(
+                st.columns(CARDS_PER_ROW), rows[start : start + CARDS_PER_ROW], strict=False
+            ):
+                with column:
+                    _card(row, history.get(row.kpi.code, []), month_report.month)
+                    widgets.say([c for c in comments if c.kpi == row.kpi.code])
+
+
+def _card(row: report.KpiRow, points: Sequence[MonthValue], month: date) -> None:
+    kpi = row.kpi
+    with st.container(border=True):
+        widgets.badge(row.status)
+        st.metric(
+            kpi.name,
+            fmt.value(row.value.value if row.value else None, kpi.unit),
+            delta=fmt.delta(row.delta_previous, kpi.unit) if row.delta_previous is not None else None,
+            delta_color="normal" if kpi.direction == "higher" else "inverse",
+            delta_description=t("widget.vs_month", month=fmt.month(months.add(month, -1))),
+            help=words.kpi_help(kpi),
+            chart_data=[p.value for p in points[-13:]],
+        )
+        lines = [t("departments.target", target=fmt.value(kpi.target, kpi.unit))]
+        note = widgets.survey_note(row.value)
+        if note:
+            lines.append(note)
+        st.caption("  \n".join(lines))
+
+
+def trends(month_report: report.MonthReport, history: dict[str, list[MonthValue]], scope: Scope) -> None:
+    groups = by_phase(list(month_report.kpis.values()))
+    for tab, (_phase, rows) in zip(st.tabs([phase_title(p) for p, _ in groups]), groups, strict=True):
+        with tab:
+            for start in range(0, len(rows), 2):
+                for column, row in zip(st.columns(2), rows[start : start + 2], strict=False):
+                    with column:
+                        _trend(row.kpi, history.get(row.kpi.code, []), scope)
+
+
+def _trend(kpi: Kpi, points: Sequence[MonthValue], scope: Scope) -> None:
+    spec = charts.TrendSpec(
+        title=kpi.name,
+        unit=kpi.unit,
+        target=kpi.target,
+        tolerance=kpi.tolerance,
+        is_higher_better=kpi.direction == "higher",
+    )
+    st.plotly_chart(
+        figures.trend(scope, [(p.month, p.value) for p in points], spec, height=300),
+        width="stretch",
+        key=f"departments.trend.{kpi.code}",
+    )
+
+
+def goals(month_report: report.MonthReport) -> None:
+    rows = list(month_report.goals.values())
+    if not rows:
+        st.caption(t("departments.no_goals"))
+    for row in rows:
+        unit = row.kpi.unit if row.kpi else "count"
+        text, link = st.columns([5, 1], vertical_alignment="center")
+        value = fmt.value(row.value.value if row.value else None, unit)
+        text.markdown(
+            f"{widgets.badge_markdown(row.status)} **{row.goal.title}** — {value} "
+            f"({t('departments.goal_target', target=fmt.value(row.goal.target, unit))})"
+        )
+        with link:
+            widgets.goal_link(row.goal.code, t("overview.open_goal"))
+
+
+def service_priorities(results: Sequence[priorities.Compliance], kpis: dict[str, Kpi]) -> None:
+    if not results:
+        st.caption(t("departments.no_priorities"))
+    for result in results:
+        kpi = kpis[result.priority.kpi]
+        with st.container(border=True):
+            if result.is_met_now is None:
+                verdict = f":gray-badge[– {t('departments.no_value')}]"
+            elif result.is_met_now:
+                verdict = (
+                    f":{palette.look(palette.KpiStatus.GREEN).streamlit}-badge[✓ {t('departments.met')}]"
+                )
+            else:
+                verdict = (
+                    f":{palette.look(palette.KpiStatus.RED).streamlit}-badge[✕ {t('departments.not_met')}]"
+                )
+            st.markdown(f"**{result.priority.text}**  \n{verdict} {fmt.value(result.value, kpi.unit)}")
+            if result.share is not None:
+                st.progress(
+                    result.share, text=t("departments.met_months", met=result.met, measured=result.measured)
+                )

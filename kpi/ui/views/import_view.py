@@ -1,0 +1,117 @@
+"""The Data page's Import tab: upload → preview → problems, or what will change → confirm.
+
+The preview runs the whole import and rolls it back, so its counts of new, replaced and
+unchanged rows are exactly what the confirmed import will do. Downloads give the current data
+in the same formats, built only when clicked.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import pandas as pd
+import streamlit as st
+
+from kpi.files.tables import KINDS, ImportRejected, guess_kind, read_table
+from kpi.store import engine, importing
+from kpi.text.i18n import t
+from kpi.ui import data
+from kpi.ui.frame import Context
+
+KIND_ORDER = ("departments", "people", "kpis", "goals", "measurements", "responses", "actions")
+PREVIEW_ROWS = 20
+
+
+def _run(
+    ctx: Context, kind: str, content: bytes, name: str, *, dry_run: bool, guess: str | None = None
+) -> importing.Summary | None:
+    bar = st.progress(0.0, text=t("imports.reading", file=name))
+
+    def progress(share: float) -> None:
+        bar.progress(min(share, 1.0), text=t("imports.reading", file=name))
+
+    try:
+        return importing.run(
+            data.store(), kind, content, name, ctx.viewer.email, dry_run=dry_run, progress=progress
+        )
+    except ImportRejected as rejected:
+        _problems(rejected, guess if guess != kind else None)
+    except engine.StoreBusy:
+        st.error(t("forms.busy"), icon=":material/hourglass_top:")
+    finally:
+        bar.empty()
+    return None
+
+
+def _problems(rejected: ImportRejected, guess: str | None = None) -> None:
+    st.error(t("imports.rejected", count=len(rejected.problems)), icon=":material/block:")
+    if guess:
+        st.info(t("imports.looks_like", kind=t(f"imports.kind_{guess}")), icon=":material/lightbulb:")
+    rows = [
+        {
+            t("imports.col_row"): p.row or "",
+            t("imports.col_column"): p.column,
+            t("imports.col_problem"): p.message,
+        }
+        for p in rejected.problems
+    ]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=min(38 + 35 * len(rows), 420))
+
+
+def _preview(content: bytes, name: str) -> str | None:
+    """Show the file's first rows; returns the kind its header looks like."""
+    try:
+        header, body, _ = read_table(content, name)
+    except ImportRejected:
+        return None  # the import below says why
+    frame = pd.DataFrame(
+        [row[: len(header)] + [""] * (len(header) - len(row)) for row in body[:PREVIEW_ROWS]],
+        columns=[h or "–" for h in header],
+    )
+    st.caption(t("imports.preview", shown=min(len(body), PREVIEW_ROWS), total=len(body)))
+    st.dataframe(frame, hide_index=True, width="stretch")
+    return guess_kind(header)
+
+
+def panel(ctx: Context) -> None:
+    kind = st.selectbox(
+        t("imports.kind"),
+        KIND_ORDER,
+        key="data.import.kind",
+        format_func=lambda k: t(f"imports.kind_{k}"),
+    )
+    st.caption(t("imports.columns", columns=", ".join(c.name for c in KINDS[kind])))
+    upload = st.file_uploader(
+        t("imports.file"),
+        type=["csv", "txt", "xlsx"],
+        key=f"data.import.file.{kind}",
+        help=t("imports.file_help"),
+    )
+    if upload is not None:
+        content = upload.getvalue()
+        guess = _preview(content, upload.name)
+        summary = _run(ctx, kind, content, upload.name, dry_run=True, guess=guess)
+        if summary is not None:
+            st.info(t("imports.would", summary=summary.text()), icon=":material/preview:")
+            if st.button(t("imports.confirm", file=upload.name), type="primary", key="data.import.confirm"):
+                done = _run(ctx, kind, content, upload.name, dry_run=False)
+                if done is not None:
+                    data.refresh()
+                    st.success(t("imports.done", summary=done.text()), icon=":material/check_circle:")
+    st.divider()
+    st.markdown(f"**{t('imports.downloads')}**")
+    row = st.container(horizontal=True, wrap=True)
+    for name in KIND_ORDER:
+        row.download_button(
+            t(f"imports.kind_{name}"),
+            functools.partial(_export, ctx.url, name),
+            file_name=f"{name}.csv",
+            mime="text/csv",
+            icon=":material/download:",
+            key=f"data.export.{name}",
+        )
+
+
+def _export(url: str, kind: str) -> bytes:
+    with engine.reading(engine.create(url)) as conn:
+        return importing.export(conn, kind)

@@ -1,0 +1,125 @@
+"""The SMART page's pieces: the summary, the table of checks, and what to fix per goal."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+import streamlit as st
+
+from kpi.domain import access, smart
+from kpi.domain.model import Goal, Person
+from kpi.domain.report import MonthReport
+from kpi.text import words
+from kpi.text.i18n import t
+from kpi.ui import forms, widgets
+from kpi.ui.frame import Context
+
+PASS, FAIL = "✓", "✕"
+FIX_LIMIT = 20
+"""Goals explained in full under "what to fix": the worst first; filters narrow the rest."""
+
+
+def rows(
+    month_report: MonthReport,
+    assessments: dict[str, smart.Assessment],
+    *,
+    level: str | None,
+    department: str | None,
+    owner: str | None,
+    failing_only: bool,
+) -> list[tuple[Goal, smart.Assessment]]:
+    """Goals with their assessments, filtered, worst first (then strategic before operational)."""
+    out = []
+    for code, row in month_report.goals.items():
+        goal, assessment = row.goal, assessments.get(code)
+        if assessment is None:
+            continue
+        if (level and goal.level != level) or (department and goal.department != department):
+            continue
+        if (owner and goal.owner != owner) or (failing_only and assessment.score == len(smart.Criterion)):
+            continue
+        out.append((goal, assessment))
+    return sorted(out, key=lambda pair: (pair[1].score, pair[0].level.depth, pair[0].code))
+
+
+def summary(pairs: Sequence[tuple[Goal, smart.Assessment]]) -> None:
+    total = len(pairs)
+    smart_count = sum(a.score == len(smart.Criterion) for _, a in pairs)
+    st.markdown(t("smart_page.summary", smart=smart_count, total=total))
+    for column, criterion in zip(st.columns(len(smart.Criterion)), smart.Criterion, strict=True):
+        failing = sum(not a.checks[criterion].passed for _, a in pairs)
+        column.metric(
+            t(f"smart.{criterion}"),
+            t("smart_page.failing", count=failing),
+            help=t(f"smart_page.help_{criterion}"),
+            border=True,
+        )
+
+
+def table(pairs: Sequence[tuple[Goal, smart.Assessment]], people: dict[str, Person]) -> None:
+    records = []
+    for goal, assessment in pairs:
+        record = {
+            t("smart_page.col_goal"): goal.title,
+            t("smart_page.col_level"): t(f"level.{goal.level}"),
+            t("smart_page.col_owner"): people[goal.owner].name if goal.owner in people else "–",
+        }
+        for criterion in smart.Criterion:
+            record[t(f"smart.{criterion}")] = PASS if assessment.checks[criterion].passed else FAIL
+        record[t("smart_page.col_score")] = f"{assessment.score}/{len(smart.Criterion)}"
+        records.append(record)
+    frame = pd.DataFrame.from_records(records)
+    checks = [t(f"smart.{c}") for c in smart.Criterion]
+
+    def colour(column: pd.Series) -> list[str]:
+        if column.name not in checks:
+            return [""] * len(column)
+        return [
+            "color: #00795C; font-weight: 700" if v == PASS else "color: #C8102E; font-weight: 700"
+            for v in column
+        ]
+
+    st.dataframe(
+        widgets.coloured(frame, colour),
+        hide_index=True,
+        width="stretch",
+        height=min(38 + 35 * len(frame), 520),
+    )
+
+
+def to_fix(ctx: Context, pairs: Sequence[tuple[Goal, smart.Assessment]], people: dict[str, Person]) -> None:
+    failing = [(g, a) for g, a in pairs if a.score < len(smart.Criterion)]
+    if not failing:
+        st.success(t("smart_page.all_smart"), icon=":material/check_circle:")
+        return
+    if len(failing) > FIX_LIMIT:
+        st.caption(t("smart_page.more", shown=FIX_LIMIT, count=len(failing)))
+    for goal, assessment in failing[:FIX_LIMIT]:
+        with st.container(border=True):
+            head, link = st.columns([5, 1], vertical_alignment="center")
+            owner = people[goal.owner].name if goal.owner in people else t("cascade.no_owner")
+            head.markdown(f"**{goal.title}** · {t(f'level.{goal.level}')} · {owner}")
+            with link:
+                widgets.goal_link(goal.code, t("overview.open_goal"))
+            for criterion, check in assessment.checks.items():
+                for reason in check.reasons:
+                    st.markdown(f"{FAIL} **{t(f'smart.{criterion}')}**: {words.reason(reason)}")
+            if not assessment.checks[smart.Criterion.ACCEPTED].passed and access.may_accept(
+                ctx.viewer, goal.owner
+            ):
+                forms.accept(ctx, goal, key="smart")
+
+
+def waiting_for_me(ctx: Context, pairs: Sequence[tuple[Goal, smart.Assessment]]) -> None:
+    """Goals the viewer owns and has not accepted yet: the one thing they can do right here."""
+    mine = [g for g, _ in pairs if g.owner == ctx.viewer.email and g.accepted_at is None]
+    if not mine:
+        return
+    with st.container(border=True):
+        st.markdown(f"**{t('smart_page.waiting', count=len(mine))}**")
+        for goal in mine:
+            text, button = st.columns([4, 1], vertical_alignment="center")
+            text.markdown(goal.title)
+            with button:
+                forms.accept(ctx, goal, key="smart.mine")
