@@ -1,0 +1,270 @@
+"""Signal or noise: natural process limits of a KPI and the rules that say a month is news.
+
+A red/amber/green status against a flat target turns every wiggle across a tolerance edge into
+"news". Boards that moved past RAG reports (Wheeler's process behaviour charts; the NHS
+"Making Data Count" programme) first ask whether a month differs from the KPI's own routine:
+
+- **Limits** come from the KPI's own months: an XmR chart, centre line the mean of a baseline,
+  limits at ±2.66 × the mean moving range (3 sigma, sigma = mean moving range / 1.128).
+  Survey values carry their sample size, so a month of 23 answers swings more than a month of
+  900: their limits widen and narrow with each month's standard error, scaled by how much the
+  months really vary beyond sampling (Laney's p′ idea, applied to any value whose standard
+  error is known: NPS, CSAT shares and CES means alike).
+- Limits are **locked** on a baseline (the first `BASELINE_POINTS` months after the latest
+  recorded process change) and move only when a process change is recorded.
+- **Rules** (the NHS set, each can be switched off per store): a month outside the limits; a
+  shift of `shift_run` (7) months on one side of the centre; a trend of `trend_run` (6) months
+  each higher (or lower) than the one before; two of three months beyond two sigma on one side.
+- **Verdicts**: variation (common cause, special-cause improvement, special-cause concern) and
+  assurance (the target inside the limits is hit and miss; outside, it is consistently met or
+  consistently failed, whatever the month happens to show).
+
+Pure: numbers in, verdicts out.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from kpi.domain.model import Direction
+
+D2 = 1.128
+"""Expected moving range of two points, in sigmas (the bias constant d2 for n = 2)."""
+LIMIT_SIGMAS = 3.0
+"""Limits at three sigma: 3 / 1.128 = 2.66 mean moving ranges."""
+MIN_POINTS = 12
+"""Fewer months than this since the latest process change: no limits, no verdicts (null)."""
+BASELINE_POINTS = 20
+"""Limits are computed from at most this many months after the latest process change, then
+locked (NHS Making Data Count recommends 15 to 20)."""
+Z95 = 1.96
+"""A survey month's margin is a 95 % half-width: its standard error is margin / 1.96."""
+
+
+class Rule(StrEnum):
+    OUTSIDE = "outside_limits"
+    SHIFT = "shift"
+    TREND = "trend"
+    TWO_OF_THREE = "two_of_three"
+
+
+class Variation(StrEnum):
+    COMMON_CAUSE = "common_cause"
+    IMPROVEMENT = "improvement"
+    CONCERN = "concern"
+
+
+class Assurance(StrEnum):
+    PASSING = "consistently_passing"
+    HIT_AND_MISS = "hit_and_miss"
+    FAILING = "consistently_failing"
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSet:
+    """Which rules a store uses, and their run lengths."""
+
+    rules: frozenset[Rule] = frozenset(Rule)
+    shift_run: int = 7
+    trend_run: int = 6
+
+
+DEFAULT_RULES = RuleSet()
+
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    """One month of a KPI: its value and, for survey KPIs, the value's standard error."""
+
+    month: date
+    value: float
+    error: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Natural process limits of one month (survey months each have their own width)."""
+
+    centre: float
+    lower: float
+    upper: float
+
+    def sigma(self) -> float:
+        return (self.upper - self.centre) / LIMIT_SIGMAS
+
+
+@dataclass(frozen=True, slots=True)
+class Baseline:
+    """What the locked limits are made of: the centre and the spread of routine variation."""
+
+    centre: float
+    sigma: float
+    """For plain KPIs the sigma of the values; for survey KPIs the multiplier of each month's
+    standard error (1 when the months vary exactly as sampling alone would make them)."""
+    per_point: bool
+    """Survey limits: the month's standard error × `sigma`."""
+
+    def limits(self, point: Point) -> Limits:
+        spread = self.sigma * (point.error or 0.0) if self.per_point else self.sigma
+        return Limits(self.centre, self.centre - LIMIT_SIGMAS * spread, self.centre + LIMIT_SIGMAS * spread)
+
+
+@dataclass(frozen=True, slots=True)
+class Signal:
+    """A rule that fired: the month it fired in, and on which side of the centre (+1 above)."""
+
+    month: date
+    rule: Rule
+    side: int
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """A KPI's month as a process behaviour chart reads it."""
+
+    limits: Limits
+    signals: tuple[Signal, ...]
+    """The rules that fired in this month (a run or trend fires in every month of it)."""
+    variation: Variation
+    assurance: Assurance | None
+    """None when the KPI has no target this month."""
+
+
+def standard_error(margin: float | None) -> float | None:
+    """A survey month's standard error from its 95 % margin."""
+    return None if margin is None or margin <= 0 else margin / Z95
+
+
+def _mean_moving_range(values: Sequence[float]) -> float:
+    ranges = [abs(b - a) for a, b in zip(values, values[1:], strict=False)]
+    return sum(ranges) / len(ranges) if ranges else 0.0
+
+
+def baseline(points: Sequence[Point]) -> Baseline | None:
+    """The locked centre and spread from the first `BASELINE_POINTS` of `points` (which start
+    at the latest process change); None with fewer than `MIN_POINTS`."""
+    if len(points) < MIN_POINTS:
+        return None
+    base = list(points[:BASELINE_POINTS])
+    if all(p.error for p in base):  # survey: every month knows its standard error
+        weights = [1 / (p.error or 1.0) ** 2 for p in base]
+        centre = sum(w * p.value for w, p in zip(weights, base, strict=True)) / sum(weights)
+        scores = [(p.value - centre) / (p.error or 1.0) for p in base]
+        return Baseline(centre, _mean_moving_range(scores) / D2, per_point=True)
+    values = [p.value for p in base]
+    return Baseline(sum(values) / len(values), _mean_moving_range(values) / D2, per_point=False)
+
+
+def since_change(points: Sequence[Point], changes: Sequence[date], month: date) -> list[Point]:
+    """The months from the latest process change on or before `month`, up to `month`, in order."""
+    start = max((c for c in changes if c <= month), default=date.min)
+    return sorted((p for p in points if start <= p.month <= month), key=lambda p: p.month)
+
+
+def _side(value: float, centre: float) -> int:
+    return (value > centre) - (value < centre)
+
+
+def _runs(sides: Sequence[int], length: int) -> list[tuple[int, int, int]]:
+    """(first index, last index, side) of every run of at least `length` equal, non-zero sides."""
+    found = []
+    start = 0
+    for i in range(1, len(sides) + 1):
+        if i == len(sides) or sides[i] != sides[start]:
+            if sides[start] != 0 and i - start >= length:
+                found.append((start, i - 1, sides[start]))
+            start = i
+    return found
+
+
+def fired(points: Sequence[Point], base: Baseline, rules: RuleSet = DEFAULT_RULES) -> list[Signal]:
+    """Every rule that fires, for every month it fires in, in month order."""
+    limits = [base.limits(p) for p in points]
+    values = [p.value for p in points]
+    found: list[Signal] = []
+    if Rule.OUTSIDE in rules.rules:
+        for p, lim in zip(points, limits, strict=True):
+            if p.value > lim.upper or p.value < lim.lower:
+                found.append(Signal(p.month, Rule.OUTSIDE, _side(p.value, lim.centre)))
+    if Rule.SHIFT in rules.rules:
+        sides = [_side(v, base.centre) for v in values]
+        for first, last, side in _runs(sides, rules.shift_run):
+            found += [Signal(points[i].month, Rule.SHIFT, side) for i in range(first, last + 1)]
+    if Rule.TREND in rules.rules:  # a trend of k months is k - 1 steps the same way
+        steps = [_side(b, a) for a, b in zip(values, values[1:], strict=False)]
+        for first, last, side in _runs(steps, rules.trend_run - 1):
+            found += [Signal(points[i].month, Rule.TREND, side) for i in range(first, last + 2)]
+    if Rule.TWO_OF_THREE in rules.rules:
+        found += _two_of_three(points, limits)
+    return sorted(found, key=lambda s: (s.month, s.rule))
+
+
+def _two_of_three(points: Sequence[Point], limits: Sequence[Limits]) -> list[Signal]:
+    """Two of three consecutive months beyond two sigma on the same side: those months fire."""
+    beyond = [
+        _side(p.value, lim.centre) if abs(p.value - lim.centre) > 2 * lim.sigma() > 0 else 0
+        for p, lim in zip(points, limits, strict=True)
+    ]
+    flagged: dict[int, int] = {}
+    for i in range(len(points) - 2):
+        for side in (1, -1):
+            hits = [j for j in range(i, i + 3) if beyond[j] == side]
+            if len(hits) >= 2:
+                flagged.update(dict.fromkeys(hits, side))
+    return [Signal(points[i].month, Rule.TWO_OF_THREE, side) for i, side in sorted(flagged.items())]
+
+
+def variation(signals: Sequence[Signal], direction: Direction) -> Variation:
+    """The verdict of a month from the signals that fired in it: a concern outweighs an
+    improvement when both fire at once."""
+    if not signals:
+        return Variation.COMMON_CAUSE
+    good = 1 if direction is Direction.HIGHER else -1
+    return Variation.IMPROVEMENT if all(s.side == good for s in signals) else Variation.CONCERN
+
+
+def assurance(limits: Limits, target: float | None, direction: Direction) -> Assurance | None:
+    """Whether the process, as it runs, meets `target` every month, never, or by chance."""
+    if target is None or not math.isfinite(target):
+        return None
+    lower_good = direction is Direction.LOWER
+    if (limits.upper < target) if lower_good else (limits.lower > target):
+        return Assurance.PASSING
+    if (limits.lower > target) if lower_good else (limits.upper < target):
+        return Assurance.FAILING
+    return Assurance.HIT_AND_MISS
+
+
+def read(
+    points: Sequence[Point],
+    month: date,
+    direction: Direction,
+    target: float | None,
+    changes: Sequence[date] = (),
+    rules: RuleSet = DEFAULT_RULES,
+) -> Reading | None:
+    """The process behaviour reading of `month`, or None when the KPI has no value that month
+    or too short a history since its latest process change."""
+    window = since_change(points, changes, month)
+    base = baseline(window)
+    if base is None or window[-1].month != month:
+        return None
+    now = [s for s in fired(window, base, rules) if s.month == month]
+    limits = base.limits(window[-1])
+    return Reading(limits, tuple(now), variation(now, direction), assurance(limits, target, direction))
+
+
+FALSE_SIGNAL_RATES = {
+    Rule.OUTSIDE: 0.0027,
+    Rule.SHIFT: 2 * 0.5**7,
+    Rule.TREND: 2 / math.factorial(6),
+    Rule.TWO_OF_THREE: 2 * (3 * 0.02275**2 * (1 - 0.02275) + 0.02275**3),
+}
+"""For a stable process with normal noise, the chance that a given month starts a new signal
+of each rule (outside 3 sigma; the 7th month of a run on one side; the 6th month of a
+monotone run; two of three beyond 2 sigma). Their sum, about 0.024 a month, bounds the false
+signal rate of the default rule set; tests/test_signals.py simulates it."""
