@@ -1,0 +1,81 @@
+"""The month's target of a KPI: explicit, or phased from the annual target by last year's profile.
+
+A flat target turns every seasonal peak red: the waiting time of every December, the orders of
+every Black Friday. Planners therefore phase an annual target over the months by how last year
+ran. The rules, in order:
+
+1. An **explicit** monthly target (the `targets` import or the editor) wins.
+2. Otherwise the KPI's target is the **annual** target, **phased** by last year's monthly
+   profile when last year has all twelve months:
+   - KPIs summed over the month (`sum`) keep the annual total: each month gets the annual
+     target × its share of last year's total, so the twelve targets add up to it;
+   - every other KPI keeps the annual average: each month gets the annual target × its value
+     relative to last year's average when the unit is a ratio scale (times, counts, shares, all
+     last year's values above zero), or the annual target plus its distance from last year's
+     average on interval scales (NPS, CES) and whenever a ratio would divide by zero.
+3. Otherwise (no full year behind it, a flat profile) the annual target holds in every month.
+
+Pure: numbers in, targets out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from kpi.domain.model import UNIT_RANGES, Aggregation
+
+
+class TargetKind(StrEnum):
+    EXPLICIT = "explicit"
+    PHASED = "phased"
+    ANNUAL = "annual"
+
+
+@dataclass(frozen=True, slots=True)
+class MonthTarget:
+    value: float
+    kind: TargetKind
+
+
+def _is_ratio_scale(unit: str, profile: Mapping[int, float]) -> bool:
+    low, _ = UNIT_RANGES.get(unit, (0.0, 0.0))
+    return low == 0.0 and all(v > 0 for v in profile.values())
+
+
+def phased(
+    annual: float, profile: Mapping[int, float], aggregation: Aggregation, unit: str
+) -> dict[int, float]:
+    """Twelve monthly targets (calendar month → target) from `annual` and last year's values
+    by calendar month; flat when the profile is not a whole year."""
+    if sorted(profile) != list(range(1, 13)):
+        return dict.fromkeys(range(1, 13), annual)
+    total = sum(profile.values())
+    if aggregation is Aggregation.SUM and total > 0 and all(v >= 0 for v in profile.values()):
+        return {m: annual * v / total for m, v in profile.items()}
+    average = total / 12
+    if _is_ratio_scale(unit, profile):
+        return {m: annual * v / average for m, v in profile.items()}
+    return {m: annual + v - average for m, v in profile.items()}
+
+
+def month_target(
+    month: date,
+    annual: float | None,
+    last_year: Mapping[date, float],
+    aggregation: Aggregation,
+    unit: str,
+    explicit: Mapping[date, float] | None = None,
+) -> MonthTarget | None:
+    """The target of `month`: explicit, else phased from `annual` by the twelve months of the
+    year before `month`'s year (`last_year` may hold any months; only those are read)."""
+    if explicit and month in explicit:
+        return MonthTarget(explicit[month], TargetKind.EXPLICIT)
+    if annual is None:
+        return None
+    year_before = {m.month: v for m, v in last_year.items() if m.year == month.year - 1}
+    if len(year_before) < 12 or len(set(year_before.values())) == 1:
+        return MonthTarget(annual, TargetKind.ANNUAL)
+    return MonthTarget(phased(annual, year_before, aggregation, unit)[month.month], TargetKind.PHASED)
