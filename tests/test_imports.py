@@ -1,6 +1,8 @@
 """Data in: real-world files load whole or not at all, and every problem is named precisely."""
 
+import csv
 import hashlib
+import io
 import os
 import shutil
 import subprocess
@@ -263,3 +265,26 @@ def test_a_header_says_what_kind_of_file_it_is(header, expected):
     from kpi.files.tables import guess_kind
 
     assert guess_kind(header) == expected
+
+
+HOSTILE = ['=HYPERLINK("http://evil.example","Klik")', "+45 12 34 56 78", "-minus first", "@SUM(A1)"]
+
+
+def test_a_download_is_safe_in_a_spreadsheet_and_imports_back_unchanged(small_url):
+    """Cells a spreadsheet would run start with an apostrophe; importing the file undoes it."""
+
+    store = engine.create(small_url)
+    with engine.writing(store) as conn:
+        goals = [r.code for r in conn.execute(sa.select(schema.goal.c.code).limit(len(HOSTILE)))]
+        for code, title in zip(goals, HOSTILE, strict=True):
+            conn.execute(sa.update(schema.goal).where(schema.goal.c.code == code).values(title=title))
+    before = fingerprint(small_url)
+    with engine.reading(store) as conn:
+        data = importing.export(conn, "goals")
+    cells = [cell for row in csv.reader(io.StringIO(data.decode("utf-8-sig"))) for cell in row]
+    risky = [c for c in cells if c.startswith(("=", "+", "-", "@", "\t", "\r"))]
+    assert not [c for c in risky if not c.lstrip("+-").replace(".", "").isdigit()], risky
+    assert {f"'{title}" for title in HOSTILE} <= set(cells)
+    summary = importing.run(store, "goals", data, "goals.csv", "test")
+    assert set(summary.counts) == {"unchanged"}
+    assert fingerprint(small_url) == before

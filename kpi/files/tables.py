@@ -18,6 +18,7 @@ from datetime import date
 
 from kpi.domain import months, validate
 from kpi.domain.model import SURVEY_SCALES, ActionStatus, Aggregation, Direction, Level, Role
+from kpi.files import spreadsheet
 from kpi.text import fmt, words
 from kpi.text.i18n import t
 
@@ -77,7 +78,7 @@ def read_table(data: bytes, name: str) -> tuple[list[str], list[list[str]], str]
     lines = text.splitlines()
     delimiter = delimiter_of(lines[0] if lines else "")
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    table = [[cell.strip() for cell in row] for row in reader]
+    table = [[spreadsheet.restore(cell.strip()) for cell in row] for row in reader]
     while table and not any(table[-1]):
         table.pop()
     if not table:
@@ -93,7 +94,7 @@ def _read_xlsx(data: bytes, name: str) -> tuple[list[str], list[list[str]]]:
     except (zipfile.BadZipFile, KeyError, OSError, ValueError):
         raise ImportRejected([FileProblem(name, 0, "", t("import.bad_xlsx"))]) from None
     sheet = book.worksheets[0]
-    table = [[_cell_text(c) for c in row] for row in sheet.iter_rows(values_only=True)]
+    table = [[spreadsheet.restore(_cell_text(c)) for c in row] for row in sheet.iter_rows(values_only=True)]
     book.close()
     while table and not any(table[-1]):
         table.pop()

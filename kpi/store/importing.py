@@ -21,6 +21,7 @@ from sqlalchemy.engine import Engine
 
 from kpi.domain import months, validate
 from kpi.domain.model import Aggregation, Level
+from kpi.files import spreadsheet
 from kpi.files.tables import KINDS, ImportRejected, Parsed, parse, score_in_scale
 from kpi.store import bulk_answers, engine
 from kpi.store import schema as s
@@ -254,7 +255,8 @@ def _parsed(kind: str, data: bytes, name: str, progress: Callable[[float], None]
 
 
 def export(conn: sa.Connection, kind: str) -> bytes:
-    """The store's `kind` as a CSV file in the import format (UTF-8 with BOM, for Excel)."""
+    """The store's `kind` as a CSV file in the import format (UTF-8 with BOM, for Excel; cells
+    that a spreadsheet would run are neutralised, and the import undoes it)."""
     table = TABLES[kind]
     columns = [c.name for c in KINDS[kind]]
     stmt = sa.select(table)
@@ -265,7 +267,7 @@ def export(conn: sa.Connection, kind: str) -> bytes:
     writer.writerow(columns)
     for row in conn.execute(stmt.order_by(*table.primary_key.columns)).mappings():
         values = {**row, "accepted": row.get("accepted_at")} if kind == "goals" else dict(row)
-        writer.writerow([_export_cell(name, values.get(name)) for name in columns])
+        writer.writerow([spreadsheet.neutral(_export_cell(name, values.get(name))) for name in columns])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

@@ -15,6 +15,7 @@ from kpi.domain import report
 from kpi.domain.access import EVERYTHING, Scope
 from kpi.domain.model import Action, Commentary, Department, Kpi, MonthValue, Person, Promise, ServicePriority
 from kpi.domain.smart import Assessment
+from kpi.files import spreadsheet
 from kpi.store import engine, monthly, queries, setup
 
 TTL = 60
@@ -154,6 +155,7 @@ def audit_csv(
     with engine.reading(_engine(url)) as conn:
         rows = queries.audit(conn, tables=list(tables), who=who, first=first, last=last, key=key)
     frame = pd.DataFrame(rows, columns=["at", "who", "table_name", "key", "before", "after"])
+    frame = frame.map(lambda v: spreadsheet.neutral(v) if isinstance(v, str) else v)  # safe in Excel
     return frame.to_csv(index=False).encode("utf-8-sig")
 
 
