@@ -11,51 +11,47 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from kpi.domain import months, validate
+from kpi.domain.errors import Problem, Refused
 from kpi.domain.model import SURVEY_SCALES, ActionStatus, Aggregation, Direction, Level, Role
 from kpi.files import spreadsheet
-from kpi.text import fmt, words
+from kpi.text import fmt
 from kpi.text.i18n import t
 
 MAX_COLUMNS_SHOWN = 5
+FIELD_LIMIT = csv.field_size_limit()
+"""The longest cell a CSV may hold (131,072 characters): far beyond any text the cockpit keeps,
+so a longer one is a quotation mark left open, not a long title."""
+XLSX_MAX_BYTES = 100_000_000
+"""A workbook may unpack to 100 MB at most: a year of a large company's answers fits many times."""
+XLSX_MAX_RATIO = 200
+"""…and by at most 200 times its size: real sheets compress 5 to 20 times, zip bombs thousands."""
 
 
-@dataclass(frozen=True)
-class FileProblem:
-    """A problem at a place in a file (row 0 and column "" mean the file as a whole)."""
-
-    file: str
-    row: int
-    column: str
-    message: str
-
-    def text(self) -> str:
-        if self.row == 0:
-            return t("import.at_file", file=self.file, message=self.message)
-        if not self.column:
-            return t("import.at_row", file=self.file, row=self.row, message=self.message)
-        return t("import.at_cell", file=self.file, row=self.row, column=self.column, message=self.message)
-
-
-class ImportRejected(Exception):
-    """The file cannot be imported; `problems` says everything that is wrong. Nothing was written."""
-
-    def __init__(self, problems: list[FileProblem]) -> None:
-        super().__init__("\n".join(p.text() for p in problems))
-        self.problems = problems
+class ImportRejected(Refused):
+    """The file cannot be imported; `problems` says everything that is wrong, each with its file,
+    row and column (`kpi.text.words.problem` says where). Nothing was written."""
 
 
 # --- reading a file --------------------------------------------------------------------------------
 
 
-def _decode(data: bytes) -> str:
+def _decode(data: bytes, name: str) -> str:
+    """The file's text: UTF-8 (with or without a byte-order mark), else Latin-1, which older
+    Danish systems export (æ, ø, å survive). A file that announces UTF-8 with a byte-order mark
+    but is not UTF-8 is refused, naming the row of the first bad byte."""
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8")
+        try:
+            return data[3:].decode("utf-8")
+        except UnicodeDecodeError as error:
+            row = len(re.split(rb"\r\n|\r|\n", data[3 : 3 + error.start]))
+            raise ImportRejected(Problem("import.not_utf8", file=name, row=row)) from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -69,43 +65,79 @@ def delimiter_of(first_line: str) -> str:
 def read_table(data: bytes, name: str) -> tuple[list[str], list[list[str]], str]:
     """Header, rows and delimiter of a CSV or .xlsx file (first sheet), every cell as text."""
     if not data.strip():
-        raise ImportRejected([FileProblem(name, 0, "", t("import.empty"))])
+        raise ImportRejected(Problem("import.empty", file=name))
     if data[:4] == b"PK\x03\x04":
         return (*_read_xlsx(data, name), ",")
     if b"\x00" in data[:4096]:
-        raise ImportRejected([FileProblem(name, 0, "", t("import.not_text"))])
-    text = _decode(data)
+        raise ImportRejected(Problem("import.not_text", file=name))
+    text = _decode(data, name)
     lines = text.splitlines()
     delimiter = delimiter_of(lines[0] if lines else "")
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    table = [[spreadsheet.restore(cell.strip()) for cell in row] for row in reader]
+    table = _csv_rows(text, delimiter, name)
     while table and not any(table[-1]):
         table.pop()
     if not table:
-        raise ImportRejected([FileProblem(name, 0, "", t("import.empty"))])
+        raise ImportRejected(Problem("import.empty", file=name))
     return table[0], table[1:], delimiter
 
 
+def _csv_rows(text: str, delimiter: str, name: str) -> list[list[str]]:
+    """Every row of a CSV text, whatever its line ends (Windows, Unix, or the old Mac's CR that
+    Excel's "CSV (Macintosh)" writes); a quotation mark that never closes is a named problem."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    table: list[list[str]] = []
+    try:
+        for row in reader:
+            table.append([spreadsheet.restore(cell.strip()) for cell in row])
+    except csv.Error as error:
+        too_long = "field limit" in str(error)
+        found = Problem("import.field_too_long", "", (("limit", FIELD_LIMIT),)) if too_long else Problem("import.bad_quotes")
+        raise ImportRejected(replace(found, file=name, row=reader.line_num)) from None
+    return table
+
+
 def _read_xlsx(data: bytes, name: str) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of the first sheet. A workbook that cannot be read, or that would unpack
+    to more than `XLSX_MAX_BYTES` or by more than `XLSX_MAX_RATIO` (a zip bomb), is refused
+    before any of it is unpacked; the sheet's real extent is read, whatever its (possibly stale)
+    `<dimension>` says."""
+    _check_workbook_size(data, name)
     from openpyxl import load_workbook  # only when a workbook comes in
 
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise ImportRejected([FileProblem(name, 0, "", t("import.bad_xlsx"))]) from None
-    sheet = book.worksheets[0]
-    table = [[spreadsheet.restore(_cell_text(c)) for c in row] for row in sheet.iter_rows(values_only=True)]
-    book.close()
+        try:
+            sheet = book.worksheets[0]
+            sheet.reset_dimensions()  # read every row there is, not what <dimension> claims
+            table = [
+                [spreadsheet.restore(_cell_text(c)) for c in row] for row in sheet.iter_rows(values_only=True)
+            ]
+        finally:
+            book.close()
+    except Exception:  # a damaged workbook fails in zip, XML or openpyxl in many ways: all are one problem
+        raise ImportRejected(Problem("import.bad_xlsx", file=name)) from None
     while table and not any(table[-1]):
         table.pop()
     if not table:
-        raise ImportRejected([FileProblem(name, 0, "", t("import.empty"))])
+        raise ImportRejected(Problem("import.empty", file=name))
     width = max(len(row) for row in table)
     table = [row + [""] * (width - len(row)) for row in table]
     header = table[0]
     while header and not header[-1]:  # trailing empty header cells of a formatted sheet
         header = header[:-1]
     return header, [row[: len(header)] for row in table[1:]]
+
+
+def _check_workbook_size(data: bytes, name: str) -> None:
+    try:
+        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise ImportRejected(Problem("import.bad_xlsx", file=name)) from None
+    unpacked = sum(m.file_size for m in members)
+    packed = max(sum(m.compress_size for m in members), 1)
+    if unpacked > XLSX_MAX_BYTES or unpacked / packed > XLSX_MAX_RATIO:
+        megabytes = XLSX_MAX_BYTES // 1_000_000
+        raise ImportRejected(Problem("import.xlsx_too_big", "", (("megabytes", megabytes),), file=name))
 
 
 def _cell_text(value: object) -> str:
@@ -263,13 +295,18 @@ class Parsed:
     rows: list[dict] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)
     """The spreadsheet row number of each parsed row."""
-    problems: list[FileProblem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
 
-    def problem(self, index: int, column: str, message: str) -> None:
-        self.problems.append(FileProblem(self.file, self.lines[index], column, message))
+    def problem(self, index: int, column: str, key: str, **params: object) -> None:
+        """Problem `key` in `column` of the parsed row `index`."""
+        self.add(index, Problem(key, column, tuple(params.items())))
+
+    def add(self, index: int, found: Problem) -> None:
+        """`found` (its field names the column) at the file's row of the parsed row `index`."""
+        self.problems.append(replace(found, file=self.file, row=self.lines[index]))
 
 
-def header_columns(kind: str, header: list[str], name: str) -> tuple[dict[str, int], list[FileProblem]]:
+def header_columns(kind: str, header: list[str], name: str) -> tuple[dict[str, int], list[Problem]]:
     spec = {c.name: c for c in KINDS[kind]}
     positions, problems, unknown = {}, [], []
     for index, raw in enumerate(header):
@@ -277,7 +314,7 @@ def header_columns(kind: str, header: list[str], name: str) -> tuple[dict[str, i
         if label in spec and label not in positions:
             positions[label] = index
         elif label in positions:
-            problems.append(FileProblem(name, 1, raw, t("import.duplicate_column")))
+            problems.append(Problem("import.duplicate_column", raw, file=name, row=1))
         else:
             unknown.append(raw or f"#{index + 1}")
     if unknown:
@@ -287,14 +324,11 @@ def header_columns(kind: str, header: list[str], name: str) -> tuple[dict[str, i
             if len(unknown) > MAX_COLUMNS_SHOWN
             else ""
         )
-        problems.append(
-            FileProblem(
-                name, 1, "", t("import.unknown_columns", columns=shown + more, expected=", ".join(spec))
-            )
-        )
+        params = (("columns", shown + more), ("expected", ", ".join(spec)))
+        problems.append(Problem("import.unknown_columns", "", params, file=name, row=1))
     missing = [c.name for c in KINDS[kind] if c.required and c.name not in positions]
     if missing:
-        problems.append(FileProblem(name, 1, "", t("import.missing_columns", columns=", ".join(missing))))
+        problems.append(Problem("import.missing_columns", "", (("columns", ", ".join(missing)),), name, 1))
     return positions, problems
 
 
@@ -307,7 +341,7 @@ def parse(kind: str, data: bytes, name: str, progress: Callable[[float], None] |
     if header_problems:
         return parsed
     if not body:
-        parsed.problems.append(FileProblem(name, 0, "", t("import.no_rows")))
+        parsed.problems.append(Problem("import.no_rows", file=name))
         return parsed
     columns = [c for c in KINDS[kind] if c.name in positions]
     numeric = [positions[c.name] for c in columns if c.read in (_number, _integer)]
@@ -320,24 +354,18 @@ def parse(kind: str, data: bytes, name: str, progress: Callable[[float], None] |
         for column in columns:
             raw = cells[positions[column.name]] if positions[column.name] < len(cells) else ""
             if column.required and not raw.strip():
-                parsed.problems.append(FileProblem(name, number, column.name, t("import.required")))
+                parsed.problems.append(Problem("import.required", column.name, file=name, row=number))
                 ok = False
                 continue
             try:
                 row[column.name] = column.read(raw.strip(), column.name, decimal)
             except validate.Rejected as rejected:
-                parsed.problems.append(FileProblem(name, number, column.name, _bare(rejected)))
+                parsed.problems.append(replace(rejected.problems[0], field=column.name, file=name, row=number))
                 ok = False
         key = tuple(row.get(k) for k in KEYS[kind])
         if ok and KEYS[kind] and key in seen:
-            parsed.problems.append(
-                FileProblem(
-                    name,
-                    number,
-                    KEYS[kind][-1],
-                    t("import.duplicate_key", value=" / ".join(map(_shown, key)), first=seen[key]),
-                )
-            )
+            params = (("value", " / ".join(map(_shown, key))), ("first", seen[key]))
+            parsed.problems.append(Problem("import.duplicate_key", KEYS[kind][-1], params, name, number))
             ok = False
         if ok:
             if KEYS[kind]:
@@ -350,12 +378,6 @@ def parse(kind: str, data: bytes, name: str, progress: Callable[[float], None] |
 def _shown(value: object) -> str:
     """A key value as the file wrote it (months as YYYY-MM)."""
     return months.key(value) if isinstance(value, date) and value.day == 1 else str(value)
-
-
-def _bare(rejected: validate.Rejected) -> str:
-    """A field problem's text without its leading "field: " (the column is named already)."""
-    text = words.problem(rejected.problems[0])
-    return text.split(": ", 1)[1] if ": " in text else text
 
 
 def _numbered(
