@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from kpi.domain import status
 from kpi.domain.model import Action, Commentary, GoalStatus, KpiStatus
 from kpi.domain.report import MonthReport, overdue
 
@@ -63,9 +64,6 @@ def items(report: MonthReport, actions: Sequence[Action]) -> list[Item]:
     return sorted(out, key=lambda i: (_ORDER.index(i.kind), i.level_depth, i.subject))
 
 
-_RED_GOALS = {GoalStatus.OFF_TRACK, GoalStatus.MISSED}
-
-
 def needs_commentary(report: MonthReport, comments: Sequence[Commentary]) -> list[tuple[str, str]]:
     """("kpi" | "goal", code) of every number whose status flipped since last month or is red,
     and that nobody has explained yet this month."""
@@ -73,13 +71,11 @@ def needs_commentary(report: MonthReport, comments: Sequence[Commentary]) -> lis
     wanted = [
         ("goal", code)
         for code, row in report.goals.items()
-        if row.status in _RED_GOALS
-        or (row.status != row.previous_status and GoalStatus.NO_DATA not in (row.status, row.previous_status))
+        if row.status.is_red or status.flipped(row.status, row.previous_status)
     ]
     wanted += [
         ("kpi", code)
         for code, row in report.kpis.items()
-        if row.status is KpiStatus.RED
-        or (row.status != row.previous_status and KpiStatus.NO_DATA not in (row.status, row.previous_status))
+        if row.status is KpiStatus.RED or status.flipped(row.status, row.previous_status)
     ]
     return [item for item in wanted if item not in explained]

@@ -24,8 +24,6 @@ _SCORE = {
 """How much each measured status counts towards a roll-up (no data does not count)."""
 ROLLUP_ON_TRACK = 0.85
 ROLLUP_AT_RISK = 0.5
-_GOOD = {GoalStatus.ACHIEVED, GoalStatus.ON_TRACK}
-_BAD = {GoalStatus.OFF_TRACK, GoalStatus.MISSED}
 
 
 class Mismatch(StrEnum):
@@ -70,9 +68,9 @@ def mismatch(own: GoalStatus, children: Sequence[GoalStatus]) -> Mismatch | None
     measured = [s for s in children if s is not GoalStatus.NO_DATA]
     if not measured:
         return None
-    if own in _BAD and all(s in _GOOD for s in measured):
+    if own.is_red and all(s.is_green for s in measured):
         return Mismatch.GREEN_PARTS_RED_WHOLE
-    if own in _GOOD and all(s in _BAD for s in measured):
+    if own.is_green and all(s.is_red for s in measured):
         return Mismatch.RED_PARTS_GREEN_WHOLE
     return None
 

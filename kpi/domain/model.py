@@ -26,8 +26,14 @@ UNIT_RANGES: dict[str, tuple[float, float]] = {
     "count": (0.0, math.inf),
     "per1000": (0.0, 1000.0),
 }
-"""The values a KPI of each unit can take (kpi.text.fmt.UNITS lists the same units): a share cannot
-pass 100 %, a waiting time cannot fall below zero, NPS runs from −100 to +100, CES from 1 to 7."""
+"""Every unit a KPI may have, and the values a KPI of each unit can take: a share cannot pass
+100 %, a waiting time cannot fall below zero, NPS runs from −100 to +100, CES from 1 to 7. Imports
+and forms refuse other units (kpi.domain.checks); kpi.text.fmt styles exactly these."""
+
+DEFAULT_TOLERANCE = 0.05
+"""A KPI's tolerance when none is given: a value within 5 % of the target is amber, not red."""
+DEFAULT_WEIGHT = 1.0
+"""A goal's weight in its parent's roll-up when none is given."""
 
 
 class Level(StrEnum):
@@ -73,6 +79,16 @@ SURVEY_SCALES: dict[Aggregation, tuple[int, int]] = {
 """The answer scale of each survey KPI kind; answers outside it are rejected on import."""
 
 
+class JourneyPhase(StrEnum):
+    """The customer journey's phases, in the journey's order; a KPI may belong to one."""
+
+    AWARENESS = "awareness"
+    EVALUATION = "evaluation"
+    PURCHASE = "purchase"
+    DELIVERY = "delivery"
+    AFTER_SALES = "after_sales"
+
+
 class Role(StrEnum):
     ADMIN = "admin"
     EXECUTIVE = "executive"
@@ -101,6 +117,16 @@ class GoalStatus(StrEnum):
     OFF_TRACK = "off_track"
     MISSED = "missed"
     NO_DATA = "no_data"
+
+    @property
+    def is_green(self) -> bool:
+        """Achieved or on track: the goal needs nobody's attention."""
+        return self in (GoalStatus.ACHIEVED, GoalStatus.ON_TRACK)
+
+    @property
+    def is_red(self) -> bool:
+        """Off track or missed: the goal needs an explanation and a plan."""
+        return self in (GoalStatus.OFF_TRACK, GoalStatus.MISSED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +160,7 @@ class Kpi:
     direction: Direction
     aggregation: Aggregation
     target: float | None = None
-    tolerance: float = 0.05
+    tolerance: float = DEFAULT_TOLERANCE
     """Relative: a value that misses the target by at most tolerance × |target| is amber."""
     journey_phase: str | None = None
     definition: str = ""
@@ -158,7 +184,7 @@ class Goal:
     start: date | None = None
     """The first month of the goal (stored as its first day)."""
     deadline: date | None = None
-    weight: float = 1.0
+    weight: float = DEFAULT_WEIGHT
     accepted_at: date | None = None
     promise: str | None = None
     retired_at: date | None = None

@@ -116,8 +116,8 @@ class MonthReport:
 
     def flips(self) -> list[Flip]:
         """Status changes since last month: worse news first, goals before KPIs."""
-        out = _flips(self.goals, "goal", GoalStatus.NO_DATA, _GOAL_ORDER)
-        out += _flips(self.kpis, "kpi", KpiStatus.NO_DATA, _KPI_ORDER)
+        out = _flips(self.goals, "goal", _GOAL_ORDER)
+        out += _flips(self.kpis, "kpi", _KPI_ORDER)
         return sorted(out, key=lambda f: (f.is_better, f.kind != "goal", f.code))
 
     def missing(self) -> list[KpiRow]:
@@ -136,8 +136,8 @@ _GOAL_ORDER = [
 _KPI_ORDER = [KpiStatus.GREEN, KpiStatus.AMBER, KpiStatus.RED, KpiStatus.NO_DATA]
 
 
-def _flips(rows: dict, kind: str, no_data: object, order: list) -> list[Flip]:
-    """Rows whose status differs from last month's, both measured; better = earlier in `order`."""
+def _flips(rows: dict, kind: str, order: list) -> list[Flip]:
+    """Rows whose status flipped since last month (`status.flipped`); better = earlier in `order`."""
     return [
         Flip(
             code,
@@ -147,7 +147,7 @@ def _flips(rows: dict, kind: str, no_data: object, order: list) -> list[Flip]:
             order.index(r.status) < order.index(r.previous_status),
         )
         for code, r in rows.items()
-        if r.status != r.previous_status and no_data not in (r.status, r.previous_status)
+        if status.flipped(r.status, r.previous_status)
     ]
 
 

@@ -39,6 +39,13 @@ def kpi_status(
     return KpiStatus.AMBER if abs(value - target) <= tolerance * abs(target) else KpiStatus.RED
 
 
+def flipped(now: KpiStatus | GoalStatus, before: KpiStatus | GoalStatus) -> bool:
+    """Whether a status changed from last month to this one, both months measured: a month
+    without data is a gap in the record, not news (a KPI first loaded is no flip)."""
+    measured = KpiStatus.NO_DATA not in (now, before) and GoalStatus.NO_DATA not in (now, before)
+    return now != before and measured
+
+
 def expected_progress(start: date, deadline: date, month: date) -> float:
     """Share of the start→deadline time that has passed at the end of `month`, from 0 to 1."""
     span = (deadline - start).days + 1
