@@ -16,6 +16,7 @@ from pathlib import Path
 
 from kpi.domain import months
 from kpi.domain.model import (
+    DEFAULT_TOLERANCE,
     Action,
     ActionStatus,
     Aggregation,
@@ -165,7 +166,7 @@ def _kpi_record(code: str, department: str, spec: dict) -> Kpi:
         direction=Direction(spec["direction"]),
         aggregation=Aggregation(spec["aggregation"]),
         target=float(spec["target"]),
-        tolerance=float(spec.get("tolerance", 0.05)),
+        tolerance=float(spec.get("tolerance", DEFAULT_TOLERANCE)),
         journey_phase=spec.get("phase"),
         definition=spec["definition"],
         benchmark=spec.get("benchmark"),

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from kpi.domain import cx
+
 SCHEMA_VERSION = 5
 """Bump when a table changes, and add the step from the previous version to MIGRATIONS."""
 
@@ -202,7 +204,7 @@ audit = sa.Table(
 )
 """One row per change: `before`/`after` are JSON of the changed row (NULL for insert/delete)."""
 
-MIGRATIONS: dict[int, list[str | tuple[str, str]]] = {
+MIGRATIONS: dict[int, list[str | sa.TextClause | tuple[str, str]]] = {
     2: [
         "ALTER TABLE kpi ADD COLUMN benchmark VARCHAR",
         "ALTER TABLE kpi ADD COLUMN retired_at DATE",
@@ -211,11 +213,14 @@ MIGRATIONS: dict[int, list[str | tuple[str, str]]] = {
         "ALTER TABLE service_priority ADD COLUMN retired_at DATE",
     ],
     3: ["ALTER TABLE month_close ADD COLUMN snapshot VARCHAR"],
-    4: [
-        "INSERT INTO response_month (kpi, month, n, promoters, detractors, satisfied, total, total_sq) "
-        "SELECT kpi, CAST(date_trunc('month', date) AS DATE), count(*), count(*) FILTER (WHERE score >= 9), "
-        "count(*) FILTER (WHERE score <= 6), count(*) FILTER (WHERE score >= 4), sum(score), sum(score * score) "
-        "FROM response GROUP BY kpi, CAST(date_trunc('month', date) AS DATE)"
+    4: [  # the answer thresholds are bound from kpi.domain.cx, where they live
+        sa.text(
+            "INSERT INTO response_month (kpi, month, n, promoters, detractors, satisfied, total, total_sq) "
+            "SELECT kpi, CAST(date_trunc('month', date) AS DATE), count(*), "
+            "count(*) FILTER (WHERE score >= :promoter), count(*) FILTER (WHERE score <= :detractor), "
+            "count(*) FILTER (WHERE score >= :satisfied), sum(score), sum(score * score) "
+            "FROM response GROUP BY kpi, CAST(date_trunc('month', date) AS DATE)"
+        ).bindparams(promoter=cx.PROMOTER_MIN, detractor=cx.DETRACTOR_MAX, satisfied=cx.SATISFIED_MIN)
     ],
     5: [  # DuckDB only: the answers move to a table without key or index (see `response`)
         ("duckdb", "DROP INDEX IF EXISTS response_kpi_date"),
@@ -231,5 +236,6 @@ MIGRATIONS: dict[int, list[str | tuple[str, str]]] = {
     ],
 }
 """`version → SQL statements` that take a store from version-1 to version: plain SQL that DuckDB
-and PostgreSQL both accept, or `(dialect, SQL)` for one of them. Columns and tables are only
-added, and a table is only rebuilt by copying every row, so an upgrade never loses data."""
+and PostgreSQL both accept (a `TextClause` where it binds values), or `(dialect, SQL)` for one of
+them. Columns and tables are only added, and a table is only rebuilt by copying every row, so an
+upgrade never loses data."""

@@ -42,7 +42,10 @@ def ensure(engine: Engine) -> int:
                     dialect, statement = statement
                     if dialect != conn.dialect.name:
                         continue
-                conn.exec_driver_sql(statement)
+                if isinstance(statement, sa.TextClause):
+                    conn.execute(statement)
+                else:
+                    conn.exec_driver_sql(statement)
         _set_meta(conn, "schema_version", str(schema.SCHEMA_VERSION))
     return schema.SCHEMA_VERSION
 

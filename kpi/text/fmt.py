@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from babel.dates import format_date
 from babel.numbers import format_decimal, get_decimal_symbol
 
+from kpi.domain.model import UNIT_RANGES
 from kpi.text import i18n
 from kpi.text.i18n import t
 
@@ -27,7 +28,7 @@ class UnitStyle:
     is_signed: bool = False
 
 
-UNITS: dict[str, UnitStyle] = {
+_STYLES: dict[str, UnitStyle] = {
     "%": UnitStyle(1, "unit.percent"),
     "s": UnitStyle(0, "unit.s"),
     "min": UnitStyle(0, "unit.min"),
@@ -39,7 +40,9 @@ UNITS: dict[str, UnitStyle] = {
     "count": UnitStyle(0, None),
     "per1000": UnitStyle(1, "unit.per1000"),
 }
-"""Every unit a KPI may have. The store rejects other units, so formatting never guesses."""
+UNITS: dict[str, UnitStyle] = {unit: _STYLES[unit] for unit in UNIT_RANGES}
+"""How each unit a KPI may have (`model.UNIT_RANGES`, where the list lives) is written. The
+store rejects other units, so formatting never guesses; a unit without a style fails here."""
 
 
 def number(value: float, decimals: int = 0, *, is_signed: bool = False) -> str:

@@ -22,11 +22,14 @@ LEVEL_PARAMS = frozenset({"target", "best"})
 
 
 def _word(value: object) -> object:
-    """An enumeration's word in the reader's language (a goal level); anything else as it is."""
+    """An enumeration's word in the reader's language (a goal level), a number as the reader
+    writes it (`0,05` in Danish), with the decimals it has; anything else as it is."""
     if isinstance(value, Level):
         return t(f"level.{value}")
     if isinstance(value, StrEnum):
         return str(value)
+    if isinstance(value, float):
+        return fmt.number(value, len(f"{value:f}".rstrip("0").partition(".")[2]))
     return value
 
 

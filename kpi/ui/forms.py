@@ -13,7 +13,7 @@ from datetime import date
 import streamlit as st
 
 from kpi.domain import access
-from kpi.domain.model import Action, Goal, Kpi, Person
+from kpi.domain.model import Action, ActionStatus, Goal, Kpi, Person
 from kpi.domain.validate import Rejected
 from kpi.store import edits, engine
 from kpi.text import fmt, words
@@ -119,7 +119,7 @@ def action_status(
         with st.form(f"{key}.status.{chosen}"):
             status = st.segmented_control(
                 t("forms.status_new"),
-                ["planned", "doing", "done", "dropped"],
+                [str(s) for s in ActionStatus],
                 format_func=lambda s: t(f"action.{s}"),
                 default=str(action.status),
             )

@@ -13,7 +13,15 @@ from datetime import date
 import streamlit as st
 
 from kpi.domain import industry, months
-from kpi.domain.model import Aggregation, Direction, Level
+from kpi.domain.model import (
+    DEFAULT_TOLERANCE,
+    DEFAULT_WEIGHT,
+    UNIT_RANGES,
+    Aggregation,
+    Direction,
+    JourneyPhase,
+    Level,
+)
 from kpi.store import definitions
 from kpi.text import fmt
 from kpi.text.i18n import t
@@ -21,7 +29,8 @@ from kpi.ui import forms
 from kpi.ui.frame import Context
 
 NEW = ""  # the "new …" choice: Streamlit shows a None option as "no choice"
-PHASES = ("", "awareness", "evaluation", "purchase", "delivery", "after_sales")
+PHASES = ("", *(str(phase) for phase in JourneyPhase))
+"""The journey phase choices: none, then each phase in the journey's order."""
 
 
 def _plain(value: object) -> str:
@@ -156,7 +165,7 @@ def goal_editor(ctx: Context, defs: dict, people: dict) -> None:
                 "deadline": st.text_input(
                     t("field.deadline"), _plain(goal.deadline if goal else None), placeholder="2027-12-31"
                 ),
-                "weight": st.text_input(t("field.weight"), _plain(goal.weight if goal else 1.0)),
+                "weight": st.text_input(t("field.weight"), _plain(goal.weight if goal else DEFAULT_WEIGHT)),
             }
         if goal and goal.accepted_at:
             st.caption(t("definitions.reaccept", date=fmt.day(goal.accepted_at)))
@@ -194,10 +203,10 @@ def kpi_editor(ctx: Context, defs: dict) -> None:
             values |= {
                 "unit": _select(
                     "field.unit",
-                    list(fmt.UNITS),
+                    list(UNIT_RANGES),
                     kpi.unit if kpi else None,
                     f"{key}.unit",
-                    {u: t(f"chart.unit.{u}") for u in fmt.UNITS},
+                    {u: t(f"chart.unit.{u}") for u in UNIT_RANGES},
                 ),
                 "direction": _select(
                     "field.direction",
@@ -216,7 +225,7 @@ def kpi_editor(ctx: Context, defs: dict) -> None:
                 "target": st.text_input(t("field.target"), _plain(kpi.target if kpi else None)),
                 "tolerance": st.text_input(
                     t("field.tolerance"),
-                    _plain(kpi.tolerance if kpi else 0.05),
+                    _plain(kpi.tolerance if kpi else DEFAULT_TOLERANCE),
                     help=t("definitions.tolerance_help"),
                 ),
                 "benchmark": _select(

@@ -10,21 +10,28 @@ import streamlit as st
 
 from kpi.domain import months, priorities, report
 from kpi.domain.access import Scope
-from kpi.domain.model import Commentary, Kpi, MonthValue
+from kpi.domain.model import Commentary, JourneyPhase, Kpi, MonthValue
 from kpi.output import charts
 from kpi.text import fmt, palette, words
 from kpi.text.i18n import t
 from kpi.ui import figures, widgets
 
-PHASES = ("awareness", "evaluation", "purchase", "delivery", "after_sales", None)
+PHASES: tuple[str | None, ...] = (*(str(phase) for phase in JourneyPhase), None)
+"""The journey's phases in order, then KPIs without one."""
 CARDS_PER_ROW = 4
 TREND_MONTHS = 24
 
 
 def by_phase(rows: Sequence[report.KpiRow]) -> list[tuple[str | None, list[report.KpiRow]]]:
     """KPI rows grouped by customer-journey phase, in the journey's order."""
-    groups = [(phase, [r for r in rows if r.kpi.journey_phase == phase]) for phase in PHASES]
+    groups = [(phase, [r for r in rows if _phase(r) == phase]) for phase in PHASES]
     return [(phase, group) for phase, group in groups if group]
+
+
+def _phase(row: report.KpiRow) -> str | None:
+    """The KPI's phase; one the cockpit does not know (stored before phases were checked) is none,
+    so the KPI still shows."""
+    return row.kpi.journey_phase if row.kpi.journey_phase in PHASES else None
 
 
 def phase_title(phase: str | None) -> str:

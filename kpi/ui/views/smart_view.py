@@ -8,14 +8,16 @@ import pandas as pd
 import streamlit as st
 
 from kpi.domain import access, smart
-from kpi.domain.model import Goal, Person
+from kpi.domain.model import Goal, KpiStatus, Person
 from kpi.domain.report import MonthReport
-from kpi.text import words
+from kpi.text import palette, words
 from kpi.text.i18n import t
 from kpi.ui import forms, widgets
 from kpi.ui.frame import Context
 
-PASS, FAIL = "✓", "✕"
+PASSED, FAILED = palette.look(KpiStatus.GREEN), palette.look(KpiStatus.RED)
+"""A check passed or failed looks like a KPI on or off target: the same colour and icon."""
+PASS, FAIL = PASSED.icon, FAILED.icon
 FIX_LIMIT = 20
 """Goals explained in full under "what to fix": the worst first; filters narrow the rest."""
 
@@ -75,10 +77,7 @@ def table(pairs: Sequence[tuple[Goal, smart.Assessment]], people: dict[str, Pers
     def colour(column: pd.Series) -> list[str]:
         if column.name not in checks:
             return [""] * len(column)
-        return [
-            "color: #00795C; font-weight: 700" if v == PASS else "color: #C8102E; font-weight: 700"
-            for v in column
-        ]
+        return [f"color: {(PASSED if v == PASS else FAILED).colour}; font-weight: 700" for v in column]
 
     st.dataframe(
         widgets.coloured(frame, colour),
