@@ -55,8 +55,9 @@ def items(report: MonthReport, actions: Sequence[Action]) -> list[Item]:
         elif row.status in _BEHIND:  # a mismatch already says the goal is behind, and why
             out.append(Item(_BEHIND[row.status], code, row.goal.title, depth))
     goal_of_kpi = {row.kpi.code: code for code, row in report.goals.items() if row.kpi}
-    for row in report.missing():
-        out.append(Item(Kind.NO_DATA, goal_of_kpi.get(row.kpi.code), row.kpi.name, 3, row.kpi.code))
+    for missing in report.missing():
+        kpi = missing.kpi
+        out.append(Item(Kind.NO_DATA, goal_of_kpi.get(kpi.code), kpi.name, 3, kpi.code))
     visible_goals = set(report.goals)
     for action in overdue([a for a in actions if a.goal in visible_goals], report.month):
         due = action.due.isoformat() if action.due else ""

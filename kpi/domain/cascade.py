@@ -100,7 +100,7 @@ def _settle(node: Node) -> None:
     node.mismatch = mismatch(node.status, [c.effective for c in node.children])
 
 
-def _natural(code: str) -> tuple:
+def _natural(code: str) -> tuple[str, int, str]:
     """Sort `O2` before `O10`."""
     head = code.rstrip("0123456789_")
     tail = code[len(head) :].replace("_", "")

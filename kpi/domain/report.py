@@ -7,7 +7,7 @@ they can never disagree about a number.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -136,7 +136,9 @@ _GOAL_ORDER = [
 _KPI_ORDER = [KpiStatus.GREEN, KpiStatus.AMBER, KpiStatus.RED, KpiStatus.NO_DATA]
 
 
-def _flips(rows: dict, kind: str, order: list) -> list[Flip]:
+def _flips(
+    rows: Mapping[str, KpiRow | GoalRow], kind: str, order: Sequence[KpiStatus | GoalStatus]
+) -> list[Flip]:
     """Rows whose status flipped since last month (`status.flipped`); better = earlier in `order`."""
     return [
         Flip(

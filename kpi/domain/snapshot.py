@@ -21,13 +21,21 @@ from kpi.domain.model import Aggregation, Commentary, Direction, Goal, Kpi, Leve
 FORMAT = 1
 
 
-def _encode(value: Any) -> Any:
+Texts = tuple[Sequence[Kpi], Sequence[Goal], Sequence[Commentary]]
+"""What a snapshot keeps per language: the KPI and goal records and the month's commentary."""
+
+
+def _encode(value: object) -> object:
+Row = dict[str, Any]
+"""A record as JSON: field name → value as `json` reads and writes it."""
     if isinstance(value, datetime | date):
         return value.isoformat()
     return value
 
 
-def _records(items: Sequence) -> list[dict]:
+def _records(
+    items: Sequence[Kpi] | Sequence[Goal] | Sequence[MonthValue] | Sequence[Commentary],
+) -> list[Row]:
     return [{k: _encode(v) for k, v in asdict(item).items()} for item in items]
 
 
@@ -35,7 +43,7 @@ def _date(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
 
 
-def _kpi(row: dict) -> Kpi:
+def _kpi(row: Row) -> Kpi:
     return Kpi(
         **{
             **row,
@@ -46,16 +54,16 @@ def _kpi(row: dict) -> Kpi:
     )
 
 
-def _goal(row: dict) -> Goal:
+def _goal(row: Row) -> Goal:
     dates = {k: _date(row.get(k)) for k in ("start", "deadline", "accepted_at", "retired_at")}
     return Goal(**{**row, **dates, "level": Level(row["level"])})
 
 
-def _value(row: dict) -> MonthValue:
+def _value(row: Row) -> MonthValue:
     return MonthValue(**{**row, "month": date.fromisoformat(row["month"])})
 
 
-def _comment(row: dict) -> Commentary:
+def _comment(row: Row) -> Commentary:
     written = row.get("written_at")
     return Commentary(
         **{
@@ -66,7 +74,7 @@ def _comment(row: dict) -> Commentary:
     )
 
 
-def freeze(month: date, values: Sequence[MonthValue], by_language: dict[str, tuple]) -> str:
+def freeze(month: date, values: Sequence[MonthValue], by_language: dict[str, Texts]) -> str:
     """The snapshot as JSON; `by_language` maps a language to its (kpis, goals, commentary)."""
     return json.dumps(
         {
@@ -110,9 +118,16 @@ def revisions(frozen: Frozen, live: Sequence[MonthValue]) -> dict[str, tuple[flo
     """KPIs whose value for the closed month changed after the close: `code → (closed, now)`."""
     closed = {v.kpi: v.value for v in frozen.values if v.month == frozen.month}
     now = {v.kpi: v.value for v in live if v.month == frozen.month}
-    changed = {}
+    changed: dict[str, tuple[float | None, float | None]] = {}
     for code in {k.code for k in frozen.kpis}:
         before, after = closed.get(code), now.get(code)
-        if (before is None) != (after is None) or (before is not None and abs(before - after) > 1e-9):  # type: ignore[operator]
+        if _moved(before, after):
             changed[code] = (before, after)
     return changed
+
+
+def _moved(before: float | None, after: float | None) -> bool:
+    """Whether a value was added, removed or changed (beyond float noise)."""
+    if before is None or after is None:
+        return (before is None) != (after is None)
+    return abs(before - after) > 1e-9

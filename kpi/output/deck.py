@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from kpi.domain import attention, months, report
 from kpi.domain.model import (
@@ -67,7 +67,7 @@ class Meeting:
     commentary: Sequence[Commentary]
     values: Sequence[MonthValue]
     revised: dict[str, tuple[float | None, float | None]]
-    closed_at: object = None
+    closed_at: datetime | None = None
 
 
 def _value(row: report.KpiRow | report.GoalRow | None, unit: str) -> str:
@@ -85,12 +85,12 @@ def _notes(meeting: Meeting, kpi: str | None = None, goal: str | None = None) ->
     return tuple(c.text for c in meeting.commentary if (kpi and c.kpi == kpi) or (goal and c.goal == goal))
 
 
-def _paged(kind: str, title: str, lines: list[Line], **extra: object) -> list[Slide]:
+def _paged(kind: str, title: str, lines: list[Line]) -> list[Slide]:
     if not lines:
-        return [Slide(kind, title, lines=(), **extra)]  # type: ignore[arg-type]
+        return [Slide(kind, title, lines=())]
     pages = [lines[i : i + LINES_PER_SLIDE] for i in range(0, len(lines), LINES_PER_SLIDE)]
     return [
-        Slide(kind, title if n == 0 else t("deck.continued", title=title), lines=tuple(page), **extra)  # type: ignore[arg-type]
+        Slide(kind, title if n == 0 else t("deck.continued", title=title), lines=tuple(page))
         for n, page in enumerate(pages)
     ]
 
@@ -99,13 +99,14 @@ def _status_slide(meeting: Meeting) -> Slide:
     lines = []
     for node in meeting.month_report.roots:
         row = meeting.month_report.goals[node.goal.code]
-        unit = row.kpi.unit if row.kpi else "count"
-        previous = row.kpi and meeting.month_report.kpis.get(row.kpi.code)
+        kpi = row.kpi
+        unit = kpi.unit if kpi else "count"
+        previous = meeting.month_report.kpis.get(kpi.code) if kpi else None
         note = (
             phrases.change(
-                previous.delta_previous, unit, row.kpi.direction, months.add(meeting.month_report.month, -1)
+                previous.delta_previous, unit, kpi.direction, months.add(meeting.month_report.month, -1)
             )
-            if previous
+            if kpi and previous
             else ""
         )
         if row.mismatch:

@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from typing import cast
 
 from pptx import Presentation
-from pptx.chart.data import CategoryChartData
+from pptx.chart.data import ChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
 from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.enum.text import PP_ALIGN
-from pptx.util import Emu, Inches, Pt
+from pptx.shapes.graphfrm import GraphicFrame
+from pptx.slide import Slide as PptxSlide
+from pptx.table import _Cell
+from pptx.util import Emu, Inches, Length, Pt
 
 from kpi.output.deck import Line, Series, Slide
 from kpi.text import fmt, palette
@@ -31,18 +35,18 @@ def _rgb(hex_colour: str) -> RGBColor:
 
 
 def _text(
-    slide: object,
-    left: Emu,
-    top: Emu,
-    width: Emu,
-    height: Emu,
+    slide: PptxSlide,
+    left: Length,
+    top: Length,
+    width: Length,
+    height: Length,
     text: str,
     size: int,
     colour: RGBColor = INK,
     bold: bool = False,
-    align: object = PP_ALIGN.LEFT,
+    align: PP_ALIGN = PP_ALIGN.LEFT,
 ) -> None:
-    box = slide.shapes.add_textbox(left, top, width, height)  # type: ignore[attr-defined]
+    box = slide.shapes.add_textbox(left, top, width, height)
     frame = box.text_frame
     frame.word_wrap = True
     for index, part in enumerate(text.split("\n")):
@@ -77,13 +81,13 @@ _COLUMNS = {  # (header key, share of the width, field of the line)
 
 
 def _table(
-    slide: object, lines: Sequence[Line], left: Emu, top: Emu, width: Emu, layout: str = "wide"
+    slide: PptxSlide, lines: Sequence[Line], left: Length, top: Length, width: Length, layout: str = "wide"
 ) -> None:
     columns = _COLUMNS[layout]
     row_height = Inches(0.42)
     shape = slide.shapes.add_table(
-        len(lines) + 1, len(columns), left, top, width, row_height * (len(lines) + 1)
-    )  # type: ignore[attr-defined]
+        len(lines) + 1, len(columns), left, top, width, Emu(row_height * (len(lines) + 1))
+    )
     table = shape.table
     for index, (header, share, _) in enumerate(columns):
         table.columns[index].width = int(width * share)
@@ -105,28 +109,31 @@ def _table(
 
 
 def _cell(
-    cell: object, text: str, size: int, colour: RGBColor, bold: bool = False, fill: RGBColor | None = None
+    cell: _Cell, text: str, size: int, colour: RGBColor, bold: bool = False, fill: RGBColor | None = None
 ) -> None:
-    cell.text = ""  # type: ignore[attr-defined]
-    paragraph = cell.text_frame.paragraphs[0]  # type: ignore[attr-defined]
+    cell.text = ""
+    paragraph = cell.text_frame.paragraphs[0]
     run = paragraph.add_run()
     run.text = text
     run.font.size, run.font.bold, run.font.name = Pt(size), bold, FONT
     run.font.color.rgb = colour
     if fill is not None:
-        cell.fill.solid()  # type: ignore[attr-defined]
-        cell.fill.fore_color.rgb = fill  # type: ignore[attr-defined]
+        cell.fill.solid()
+        cell.fill.fore_color.rgb = fill
 
 
-def _chart(slide: object, series: Series, left: Emu, top: Emu, width: Emu, height: Emu) -> None:
+def _chart(
+    slide: PptxSlide, series: Series, left: Length, top: Length, width: Length, height: Length
+) -> None:
     if not series.points:
         return
-    data = CategoryChartData(number_format="0.0")
+    data = ChartData(number_format="0.0")  # CategoryChartData by the name add_chart is typed with
     data.categories = [fmt.month(m) for m, _ in series.points]
     data.add_series(t("chart.actual"), [round(v, 2) for _, v in series.points])
     if series.target is not None:
         data.add_series(t("chart.target"), [series.target] * len(series.points))
-    frame = slide.shapes.add_chart(XL_CHART_TYPE.LINE, left, top, width, height, data)  # type: ignore[attr-defined]
+    # python-pptx annotates add_chart as returning the Chart; it returns the frame that holds it
+    frame = cast(GraphicFrame, slide.shapes.add_chart(XL_CHART_TYPE.LINE, left, top, width, height, data))
     chart = frame.chart
     chart.has_legend = True
     chart.legend.position = XL_LEGEND_POSITION.BOTTOM
@@ -147,7 +154,7 @@ def _chart(slide: object, series: Series, left: Emu, top: Emu, width: Emu, heigh
         target.smooth = False
 
 
-def _footer(slide: object, text: str, number: int, total: int) -> None:
+def _footer(slide: PptxSlide, text: str, number: int, total: int) -> None:
     _text(slide, Inches(0.5), Inches(7.0), Inches(9), Inches(0.35), text, 10, MUTED)
     _text(
         slide,
@@ -162,7 +169,7 @@ def _footer(slide: object, text: str, number: int, total: int) -> None:
     )
 
 
-def _draw(slide: object, item: Slide) -> None:
+def _draw(slide: PptxSlide, item: Slide) -> None:
     if item.kind == "title":
         _text(slide, Inches(0.8), Inches(1.8), Inches(11.7), Inches(2.2), item.title, 44, ACCENT, bold=True)
         _text(slide, Inches(0.8), Inches(4.2), Inches(11.7), Inches(0.8), item.subtitle, 28, INK)
