@@ -20,14 +20,14 @@ from kpi.domain.model import Aggregation, Commentary, Direction, Goal, Kpi, Leve
 
 FORMAT = 1
 
+Row = dict[str, Any]
+"""A record as JSON: field name → value as `json` reads and writes it."""
 
 Texts = tuple[Sequence[Kpi], Sequence[Goal], Sequence[Commentary]]
 """What a snapshot keeps per language: the KPI and goal records and the month's commentary."""
 
 
 def _encode(value: object) -> object:
-Row = dict[str, Any]
-"""A record as JSON: field name → value as `json` reads and writes it."""
     if isinstance(value, datetime | date):
         return value.isoformat()
     return value
