@@ -1,0 +1,229 @@
+"""One check per kind of record: what a goal, a KPI, an action, a month's value or a survey answer
+must be, whether it is typed into a form or read from a file.
+
+Pure. A check takes the record's fields as read (numbers as numbers, months and dates as dates,
+empty as None) and what it must know of the store (`Known`), and returns every problem at once,
+never only the first, so one round of corrections is enough. The import (kpi.store.importing)
+and the forms (kpi.store.definitions, kpi.store.edits) call the same check, so what one refuses
+the other refuses too, in the same words.
+
+Rules decided once, for both ways in:
+- A goal needs a KPI, a department, a target and a start month. Without a target or a start it
+  has no status: it would sit grey ("no data") in every report and roll-up instead of being
+  flagged, which is worse than being told at once what to add. Baseline, deadline and owner may
+  come later; the SMART page asks for them.
+- A goal's weight is more than zero (empty means `DEFAULT_WEIGHT`). A weight of 0 would take the
+  goal out of its parent's roll-up, so a red part could hide under a green whole: the blind spot
+  the cascade exists to show.
+- A KPI's tolerance is a share of its target from 0 to 1 (empty means `DEFAULT_TOLERANCE`);
+  targets, baselines and values stay within what the KPI's unit can reach (`UNIT_RANGES`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from kpi.domain import industry, validate
+from kpi.domain.model import (
+    SURVEY_SCALES,
+    UNIT_RANGES,
+    ActionStatus,
+    Aggregation,
+    Direction,
+    JourneyPhase,
+    Level,
+    Role,
+)
+from kpi.domain.validate import Problem
+
+Fields = Mapping[str, object]
+"""A record's fields by name, as read from a form or a file's row."""
+
+CODE_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
+"""What a code (of a goal, KPI, department, promise) may be made of."""
+
+GOAL_REQUIRED = ("code", "title", "level", "kpi", "department", "target", "start")
+KPI_REQUIRED = ("code", "name", "department", "unit", "direction", "aggregation")
+ACTION_REQUIRED = ("goal", "title")
+MEASUREMENT_REQUIRED = ("kpi", "month", "value")
+ANSWER_REQUIRED = ("kpi", "date", "score")
+
+
+@dataclass(frozen=True)
+class KnownKpi:
+    unit: str
+    aggregation: Aggregation
+
+
+@dataclass(frozen=True)
+class Known:
+    """What the store holds (with, on import, what the file adds) as far as a check needs it."""
+
+    departments: frozenset[str] = frozenset()
+    people: frozenset[str] = frozenset()
+    """E-mail addresses."""
+    promises: frozenset[str] = frozenset()
+    kpis: Mapping[str, KnownKpi] = field(default_factory=dict)
+    goals: Mapping[str, tuple[Level, str | None]] = field(default_factory=dict)
+    """`code → (level, parent)` of every goal."""
+
+
+def is_code(text: str) -> bool:
+    return set(text.upper()) <= CODE_CHARACTERS
+
+
+def department(fields: Fields, known: Known) -> list[Problem]:
+    """Everything wrong with a department: no code or name, an unknown parent or itself as one."""
+    problems = (
+        _required(fields, ("code", "name")) + _code(fields) + _known(fields, "parent", known.departments)
+    )
+    if not _empty(fields.get("parent")) and fields.get("parent") == fields.get("code"):
+        problems.append(Problem("own_parent", "parent"))
+    return problems
+
+
+def person(fields: Fields, known: Known) -> list[Problem]:
+    """Everything wrong with a person: no e-mail, name or role, a role or department the
+    cockpit does not know."""
+    problems = _required(fields, ("email", "name", "role")) + _one_of(fields, "role", [str(r) for r in Role])
+    return problems + _known(fields, "department", known.departments)
+
+
+def goal(fields: Fields, known: Known) -> list[Problem]:
+    """Everything wrong with a goal: what is missing, unknown, misplaced in the tree or out of
+    reach of its KPI, a deadline before the start, a weight that is not positive."""
+    problems = _required(fields, GOAL_REQUIRED) + _code(fields)
+    problems += _one_of(fields, "level", [str(level) for level in Level])
+    problems += _tree(fields, known.goals)
+    problems += _known(fields, "kpi", known.kpis) + _known(fields, "department", known.departments)
+    problems += _known(fields, "owner", known.people, "unknown_person")
+    problems += _known(fields, "promise", known.promises)
+    kpi = known.kpis.get(str(fields.get("kpi")))
+    if kpi is not None:
+        problems += _reachable(fields, "baseline", kpi.unit) + _reachable(fields, "target", kpi.unit)
+    start, deadline = fields.get("start"), fields.get("deadline")
+    if isinstance(start, date) and isinstance(deadline, date) and deadline <= start:
+        problems.append(Problem("deadline_before_start", "deadline"))
+    weight = fields.get("weight")
+    if isinstance(weight, int | float) and weight <= 0:
+        problems.append(Problem("weight_positive", "weight"))
+    return problems
+
+
+def kpi(fields: Fields, known: Known) -> list[Problem]:
+    """Everything wrong with a KPI: what is missing, a unit, direction, kind, journey phase or
+    benchmark the cockpit does not know, a target its unit cannot reach, a tolerance that is not
+    a share."""
+    problems = _required(fields, KPI_REQUIRED) + _code(fields)
+    problems += _known(fields, "department", known.departments)
+    problems += _one_of(fields, "unit", list(UNIT_RANGES))
+    problems += _one_of(fields, "direction", [str(d) for d in Direction])
+    problems += _one_of(fields, "aggregation", [str(a) for a in Aggregation])
+    problems += _one_of(fields, "journey_phase", [str(p) for p in JourneyPhase])
+    problems += _one_of(fields, "benchmark", list(industry.BENCHMARKS))
+    problems += _reachable(fields, "target", str(fields.get("unit")))
+    tolerance = fields.get("tolerance")
+    if isinstance(tolerance, int | float) and not 0 <= tolerance <= 1:
+        problems.append(Problem("tolerance_share", "tolerance"))
+    return problems
+
+
+def action(fields: Fields, known: Known) -> list[Problem]:
+    """Everything wrong with an action: no goal or title, an unknown goal or owner, a status
+    that is not one of the plan's."""
+    problems = _required(fields, ACTION_REQUIRED)
+    problems += _known(fields, "goal", known.goals) + _known(fields, "owner", known.people, "unknown_person")
+    return problems + _one_of(fields, "status", [str(s) for s in ActionStatus])
+
+
+def measurement(fields: Fields, known: Known) -> list[Problem]:
+    """Everything wrong with a month's value: an unknown KPI, a survey KPI (whose values come
+    from its answers), a value its unit cannot reach."""
+    problems = _required(fields, MEASUREMENT_REQUIRED) + _known(fields, "kpi", known.kpis)
+    kpi = known.kpis.get(str(fields.get("kpi")))
+    if kpi is not None and kpi.aggregation.is_survey:
+        problems.append(Problem("survey_kpi", "kpi", (("kpi", fields["kpi"]),)))
+    elif kpi is not None:
+        problems += _reachable(fields, "value", kpi.unit)
+    return problems
+
+
+def answer(fields: Fields, known: Known) -> list[Problem]:
+    """Everything wrong with a survey answer: an unknown KPI or one that is not a survey KPI, a
+    score off its scale."""
+    problems = _required(fields, ANSWER_REQUIRED) + _known(fields, "kpi", known.kpis)
+    kpi, score = known.kpis.get(str(fields.get("kpi"))), fields.get("score")
+    if kpi is not None and not kpi.aggregation.is_survey:
+        problems.append(Problem("not_survey_kpi", "kpi", (("kpi", fields["kpi"]),)))
+    elif kpi is not None and isinstance(score, int) and not on_scale(kpi.aggregation, score):
+        low, high = SURVEY_SCALES[kpi.aggregation]
+        kind = str(kpi.aggregation).upper()
+        problems.append(
+            Problem("off_scale", "score", (("score", score), ("kind", kind), ("low", low), ("high", high)))
+        )
+    return problems
+
+
+def on_scale(aggregation: Aggregation, score: int) -> bool:
+    """Whether an answer is on the survey's scale (`SURVEY_SCALES`)."""
+    low, high = SURVEY_SCALES[aggregation]
+    return low <= score <= high
+
+
+# --- the pieces -------------------------------------------------------------------------------------
+
+
+def _empty(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _required(fields: Fields, names: Sequence[str]) -> list[Problem]:
+    return [Problem("required", name) for name in names if _empty(fields.get(name))]
+
+
+def _code(fields: Fields) -> list[Problem]:
+    code = fields.get("code")
+    if _empty(code) or is_code(str(code)):
+        return []
+    return [Problem("bad_code", "code", (("value", code),))]
+
+
+def _one_of(fields: Fields, name: str, allowed: Sequence[str]) -> list[Problem]:
+    value = fields.get(name)
+    if _empty(value) or str(value) in allowed:
+        return []
+    return [Problem("not_one_of", name, (("value", value), ("allowed", ", ".join(allowed))))]
+
+
+def _known(
+    fields: Fields, name: str, codes: Collection[str], key: str = "unknown_reference"
+) -> list[Problem]:
+    value = fields.get(name)
+    if _empty(value) or value in codes:
+        return []
+    return [Problem(key, name, (("value", value),))]
+
+
+def _reachable(fields: Fields, name: str, unit: str) -> list[Problem]:
+    """A level of the KPI (target, baseline, value) within what its unit can reach."""
+    value = fields.get(name)
+    if not isinstance(value, int | float) or unit not in UNIT_RANGES:
+        return []
+    low, high = UNIT_RANGES[unit]
+    if low <= value <= high:
+        return []
+    if math.isinf(high):
+        return [Problem("below_minimum", name, (("value", float(value)), ("low", low)))]
+    return [Problem("out_of_range", name, (("value", float(value)), ("low", low), ("high", high)))]
+
+
+def _tree(fields: Fields, goals: Mapping[str, tuple[Level, str | None]]) -> list[Problem]:
+    """The goal's place in the tree (`validate.goal_tree`), once its code and level are known."""
+    code, level, parent = fields.get("code"), fields.get("level"), fields.get("parent")
+    if _empty(code) or str(level) not in [str(lv) for lv in Level]:
+        return []
+    others = {c: v for c, v in goals.items() if c != code}
+    return validate.goal_tree(str(code), Level(str(level)), str(parent) if parent else None, others)

@@ -1,0 +1,31 @@
+"""What the checks of kpi.domain.checks must know of the store, read in one place.
+
+The import and the forms check a record against the same codes, people and goal tree, so both
+read them here: retired definitions included, since history may still name them.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from kpi.domain.checks import Known, KnownKpi
+from kpi.domain.model import Aggregation, Level
+from kpi.store import schema as s
+
+
+def _codes(conn: sa.Connection, column: sa.Column) -> frozenset[str]:
+    return frozenset(conn.execute(sa.select(column)).scalars())
+
+
+def read(conn: sa.Connection) -> Known:
+    """Every department, person, promise, KPI (with its unit and kind) and goal (with its place
+    in the tree) the store holds."""
+    kpis = conn.execute(sa.select(s.kpi.c.code, s.kpi.c.unit, s.kpi.c.aggregation))
+    goals = conn.execute(sa.select(s.goal.c.code, s.goal.c.level, s.goal.c.parent))
+    return Known(
+        departments=_codes(conn, s.department.c.code),
+        people=_codes(conn, s.person.c.email),
+        promises=_codes(conn, s.promise.c.code),
+        kpis={r.code: KnownKpi(r.unit, Aggregation(r.aggregation)) for r in kpis},
+        goals={r.code: (Level(r.level), r.parent) for r in goals},
+    )

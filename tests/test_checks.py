@@ -1,0 +1,199 @@
+"""One check per kind of record, case by case: every problem of a record at once, by field."""
+
+from datetime import date
+
+import pytest
+
+from kpi.domain import checks
+from kpi.domain.checks import Known, KnownKpi
+from kpi.domain.model import Aggregation, Level
+from kpi.domain.validate import Problem
+from kpi.text import words
+from kpi.text.i18n import use
+
+KNOWN = Known(
+    departments=frozenset({"CS", "MGMT"}),
+    people=frozenset({"camilla.berg@havnhjem.example"}),
+    promises=frozenset({"P3"}),
+    kpis={
+        "CS_WAIT": KnownKpi("s", Aggregation.MEAN),
+        "CS_SL": KnownKpi("%", Aggregation.MEAN),
+        "NPS": KnownKpi("nps", Aggregation.NPS),
+        "CES": KnownKpi("ces", Aggregation.CES),
+    },
+    goals={"S3": (Level.STRATEGIC, None), "T8": (Level.TACTICAL, "S3"), "O1": (Level.OPERATIONAL, "T8")},
+)
+GOAL = {
+    "code": "O9",
+    "title": "Callers wait at most a minute",
+    "level": "operational",
+    "parent": "T8",
+    "kpi": "CS_WAIT",
+    "department": "CS",
+    "owner": "camilla.berg@havnhjem.example",
+    "baseline": 140.0,
+    "target": 60.0,
+    "start": date(2026, 1, 1),
+    "deadline": date(2026, 12, 31),
+    "weight": 1.0,
+    "promise": "P3",
+}
+KPI = {
+    "code": "CS_CALLBACKS",
+    "name": "Callbacks kept",
+    "department": "CS",
+    "unit": "%",
+    "direction": "higher",
+    "aggregation": "mean",
+    "target": 95.0,
+    "tolerance": 0.05,
+    "journey_phase": "after_sales",
+    "benchmark": None,
+}
+
+
+def found(problems: list[Problem]) -> list[tuple[str, str]]:
+    return sorted((p.field, p.key) for p in problems)
+
+
+def test_a_good_goal_and_kpi_pass():
+    assert checks.goal(GOAL, KNOWN) == []
+    assert checks.kpi(KPI, KNOWN) == []
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({"target": None}, [("target", "required")]),
+        ({"start": None}, [("start", "required")]),
+        ({"kpi": None, "department": ""}, [("department", "required"), ("kpi", "required")]),
+        ({"owner": None, "baseline": None, "deadline": None, "promise": None}, []),  # may come later
+        ({"level": "mission"}, [("level", "not_one_of")]),
+        ({"code": "O 9"}, [("code", "bad_code")]),
+        ({"parent": "S3"}, [("parent", "level_skip")]),
+        ({"parent": "T99"}, [("parent", "unknown_parent")]),
+        ({"kpi": "NOPE"}, [("kpi", "unknown_reference")]),
+        ({"owner": "ghost@x.example"}, [("owner", "unknown_person")]),
+        ({"promise": "P9"}, [("promise", "unknown_reference")]),
+        ({"deadline": date(2025, 12, 31)}, [("deadline", "deadline_before_start")]),
+        ({"weight": 0.0}, [("weight", "weight_positive")]),  # 0 is refused, never saved as 1
+        ({"weight": -1.0}, [("weight", "weight_positive")]),
+        ({"weight": None}, []),  # empty: the default weight
+        ({"target": -5.0}, [("target", "below_minimum")]),  # a waiting time below zero
+        ({"kpi": "CS_SL", "baseline": 70.0, "target": 120.0}, [("target", "out_of_range")]),  # 120 %
+    ],
+)
+def test_goal_problems(changes, expected):
+    assert found(checks.goal({**GOAL, **changes}, KNOWN)) == expected
+
+
+def test_every_problem_of_a_goal_is_found_at_once():
+    bad = {
+        **GOAL,
+        "target": None,
+        "kpi": "NOPE",
+        "weight": 0.0,
+        "deadline": date(2025, 1, 31),
+        "owner": "x@y",
+    }
+    assert found(checks.goal(bad, KNOWN)) == [
+        ("deadline", "deadline_before_start"),
+        ("kpi", "unknown_reference"),
+        ("owner", "unknown_person"),
+        ("target", "required"),
+        ("weight", "weight_positive"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({"unit": "furlongs"}, [("unit", "not_one_of")]),
+        ({"direction": "up"}, [("direction", "not_one_of")]),
+        ({"aggregation": "median"}, [("aggregation", "not_one_of")]),
+        ({"journey_phase": "checkout"}, [("journey_phase", "not_one_of")]),
+        ({"journey_phase": None}, []),
+        ({"benchmark": "nps_world"}, [("benchmark", "not_one_of")]),
+        ({"benchmark": "csat"}, []),
+        ({"department": "NOWHERE"}, [("department", "unknown_reference")]),
+        ({"tolerance": 5.0}, [("tolerance", "tolerance_share")]),  # 5 meant as 5 %
+        ({"tolerance": 0.0}, []),
+        ({"tolerance": None}, []),  # empty: the default tolerance
+        ({"target": 101.0}, [("target", "out_of_range")]),
+        ({"target": None}, []),  # a KPI may be watched without a target
+        ({"name": "", "unit": None}, [("name", "required"), ("unit", "required")]),
+    ],
+)
+def test_kpi_problems(changes, expected):
+    assert found(checks.kpi({**KPI, **changes}, KNOWN)) == expected
+
+
+def test_an_unknown_journey_phase_is_told_the_phases():
+    (problem,) = checks.kpi({**KPI, "journey_phase": "checkout"}, KNOWN)
+    with use("en"):
+        text = words.problem(problem)
+    assert text == (
+        "Journey phase: “checkout” is not one of: awareness, evaluation, purchase, delivery, after_sales."
+    )
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({"goal": "O1", "title": "Open a second queue", "status": "planned"}, []),
+        ({"goal": "O1", "title": "Open a second queue"}, []),
+        ({"goal": "NOPE", "title": ""}, [("goal", "unknown_reference"), ("title", "required")]),
+        ({"goal": "O1", "title": "x", "owner": "nobody@x"}, [("owner", "unknown_person")]),
+        ({"goal": "O1", "title": "x", "status": "finished"}, [("status", "not_one_of")]),
+    ],
+)
+def test_action_problems(fields, expected):
+    assert found(checks.action(fields, KNOWN)) == expected
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({"kpi": "CS_SL", "month": date(2026, 11, 1), "value": 74.5}, []),
+        ({"kpi": "CS_SL", "month": date(2026, 11, 1), "value": 101.0}, [("value", "out_of_range")]),
+        ({"kpi": "CS_WAIT", "month": date(2026, 11, 1), "value": -1.0}, [("value", "below_minimum")]),
+        ({"kpi": "NPS", "month": date(2026, 11, 1), "value": 40.0}, [("kpi", "survey_kpi")]),
+        ({"kpi": "NOPE", "month": None, "value": 1.0}, [("kpi", "unknown_reference"), ("month", "required")]),
+    ],
+)
+def test_measurement_problems(fields, expected):
+    assert found(checks.measurement(fields, KNOWN)) == expected
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({"kpi": "NPS", "date": date(2026, 11, 2), "score": 0}, []),
+        ({"kpi": "NPS", "date": date(2026, 11, 2), "score": 11}, [("score", "off_scale")]),
+        ({"kpi": "CES", "date": date(2026, 11, 2), "score": 7}, []),
+        ({"kpi": "CES", "date": date(2026, 11, 2), "score": 8}, [("score", "off_scale")]),
+        ({"kpi": "CS_WAIT", "date": date(2026, 11, 2), "score": 5}, [("kpi", "not_survey_kpi")]),
+    ],
+)
+def test_answer_problems(fields, expected):
+    assert found(checks.answer(fields, KNOWN)) == expected
+
+
+def test_departments_and_people():
+    assert found(checks.department({"code": "CS", "name": "Service", "parent": "CS"}, KNOWN)) == [
+        ("parent", "own_parent")
+    ]
+    assert found(checks.department({"code": "X", "name": "X", "parent": "NOPE"}, KNOWN)) == [
+        ("parent", "unknown_reference")
+    ]
+    person = {"email": "a@b.example", "name": "A", "role": "ceo", "department": "NOWHERE"}
+    assert found(checks.person(person, KNOWN)) == [
+        ("department", "unknown_reference"),
+        ("role", "not_one_of"),
+    ]
+
+
+def test_a_number_in_a_problem_is_written_as_the_reader_writes_it():
+    (problem,) = checks.kpi({**KPI, "target": 100.5}, KNOWN)
+    with use("da"):
+        assert "100,5" in words.problem(problem) and "(0 til 100)" in words.problem(problem)
