@@ -8,9 +8,10 @@ import pytest
 from kpi.domain import report
 from kpi.domain.model import ActionStatus, Aggregation, Direction, GoalStatus, Kpi, KpiStatus, MonthValue
 from kpi.output import deck
-from kpi.text import fmt
+from kpi.text import fmt, phrases
+from kpi.text.i18n import t
 from tests import handmade
-from tests.handmade import OCTOBER
+from tests.handmade import OCTOBER, SEPTEMBER
 
 COMPANY = "Shop A/S"
 
@@ -74,12 +75,20 @@ def test_a_goal_slide_shows_its_sub_goals_its_trend_and_what_was_said():
     assert slide.notes == ("Prices went up in October",)
 
 
+def revised_note(before, after, unit):
+    return t("deck.revised", before=fmt.value(before, unit), after=fmt.value(after, unit))
+
+
 @pytest.mark.parametrize(
     ("revised", "goal_note", "department_note"),
     [
-        ({}, None, "-15 s, better than Sept 2026"),
-        ({"WAIT": (55.0, 58.0)}, None, "Revised after close: 55 s → 58 s"),
-        ({"NPS": (22.0, 30.0)}, "Revised after close: +22 → +30", None),
+        ({}, None, phrases.change(-15, "s", Direction.LOWER, SEPTEMBER)),
+        ({"WAIT": (55.0, 58.0)}, None, revised_note(55, 58, "s")),
+        (
+            {"NPS": (22.0, 30.0)},
+            revised_note(22, 30, "nps"),
+            phrases.change(-15, "s", Direction.LOWER, SEPTEMBER),
+        ),
     ],
 )
 def test_a_value_revised_after_the_close_is_said_where_the_number_stands(revised, goal_note, department_note):
@@ -87,8 +96,8 @@ def test_a_value_revised_after_the_close_is_said_where_the_number_stands(revised
     goal = next(s for s in slides if s.title == "Customers recommend us")
     service = next(s for s in slides if s.title == "Service desk")
     assert (goal.notes[-1] if goal.notes else None) == goal_note
-    if department_note is not None:
-        assert service.lines[0].note == department_note
+    assert service.lines[0].note == department_note
+    assert goal_note is None or goal_note.startswith("Revised after close: ")
 
 
 def test_the_exceptions_slide_lists_what_needs_attention_in_its_order():
