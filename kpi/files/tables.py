@@ -17,11 +17,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from kpi.domain import months, validate
+from kpi.domain import checks, months, validate
 from kpi.domain.errors import Problem, Refused
-from kpi.domain.model import SURVEY_SCALES, ActionStatus, Aggregation, Direction, Level, Role
+from kpi.domain.model import UNIT_RANGES, ActionStatus, Aggregation, Direction, Level, Role
 from kpi.files import spreadsheet
-from kpi.text import fmt
 from kpi.text.i18n import t
 
 MAX_COLUMNS_SHOWN = 5
@@ -166,7 +165,7 @@ def _text(value: str, label: str, decimal: str = ".") -> str | None:
 
 
 def _code(value: str, label: str, decimal: str = ".") -> str | None:
-    if value and not set(value.upper()) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-"):
+    if value and not checks.is_code(value):
         raise validate.Rejected([validate.Problem("bad_code", label, (("value", value),))])
     return value.upper() or None
 
@@ -228,7 +227,7 @@ KINDS: dict[str, list[Column]] = {
         Column("code", _code, True),
         Column("name", _text, True),
         Column("department", _code, True),
-        Column("unit", _choice(list(fmt.UNITS)), True),
+        Column("unit", _choice(list(UNIT_RANGES)), True),
         Column("direction", _choice([str(d) for d in Direction]), True),
         Column("aggregation", _choice([str(a) for a in Aggregation]), True),
         Column("target", _number),
@@ -392,11 +391,6 @@ def _numbered(
             yield index + 2, cells
     if progress:
         progress(1.0)
-
-
-def score_in_scale(aggregation: Aggregation, score: int) -> bool:
-    low, high = SURVEY_SCALES[aggregation]
-    return low <= score <= high
 
 
 def guess_kind(header: list[str]) -> str | None:

@@ -13,20 +13,19 @@ import csv
 import io
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from kpi.domain import months, validate
-from kpi.domain.model import Aggregation, Level
+from kpi.domain import checks, months
+from kpi.domain.model import DEFAULT_TOLERANCE, DEFAULT_WEIGHT, ActionStatus, Level
 from kpi.files import spreadsheet
-from kpi.files.tables import KINDS, ImportRejected, Parsed, parse, score_in_scale
-from kpi.store import bulk_answers, engine
+from kpi.files.tables import KINDS, ImportRejected, Parsed, parse
+from kpi.store import bulk_answers, engine, known
 from kpi.store import schema as s
 from kpi.store.writes import Writer
-from kpi.text import words
 from kpi.text.i18n import t
 
 TABLES = {
@@ -39,8 +38,8 @@ TABLES = {
     "actions": s.action,
 }
 _DEFAULTS = {
-    "kpis": {"tolerance": 0.05, "definition": ""},
-    "goals": {"description": "", "weight": 1.0},
+    "kpis": {"tolerance": DEFAULT_TOLERANCE, "definition": ""},
+    "goals": {"description": "", "weight": DEFAULT_WEIGHT},
     "measurements": {"note": ""},
     "responses": {"segment": "", "touchpoint": ""},
 }
@@ -64,97 +63,46 @@ class Summary:
         )
 
 
-def _codes(conn: sa.Connection, table: sa.Table, column: str = "code") -> set:
-    return set(conn.execute(sa.select(table.c[column])).scalars())
+_CHECKS = {
+    "departments": checks.department,
+    "people": checks.person,
+    "kpis": checks.kpi,
+    "goals": checks.goal,
+    "measurements": checks.measurement,
+    "responses": checks.answer,
+    "actions": checks.action,
+}
+"""The check of each kind of file's rows: the same as the forms' (kpi.domain.checks)."""
 
 
-class _Checker:
-    def __init__(self, conn: sa.Connection, parsed: Parsed) -> None:
-        self.conn, self.parsed = conn, parsed
+def _check(conn: sa.Connection, parsed: Parsed) -> None:
+    """Every row through its kind's check, against the store and the file together. A row of a
+    file that leaves columns out is checked as it will be stored: its new values over its old."""
+    check, stored = _CHECKS[parsed.kind], _stored(conn, parsed.kind)
+    key = "email" if parsed.kind == "people" else "code"
+    within = _with_file(known.read(conn), parsed)
+    for index, row in enumerate(parsed.rows):
+        for problem in check({**stored.get(row.get(key), {}), **row}, within):
+            parsed.add(index, problem)
 
-    def known(
-        self, index: int, column: str, value: object, codes: set, message: str = "import.unknown"
-    ) -> bool:
-        if value is not None and value not in codes:
-            self.parsed.problem(index, column, t(message, value=value))
-            return False
-        return True
 
-    def departments(self) -> None:
-        codes = _codes(self.conn, s.department) | {r["code"] for r in self.parsed.rows}
-        for i, row in enumerate(self.parsed.rows):
-            self.known(i, "parent", row.get("parent"), codes)
-            if row.get("parent") == row["code"]:
-                self.parsed.problem(i, "parent", t("import.own_parent"))
+def _stored(conn: sa.Connection, kind: str) -> dict[str, dict]:
+    """The stored rows of a kind whose files may leave columns out, by code (or e-mail)."""
+    if kind not in ("departments", "people", "kpis", "goals"):
+        return {}
+    table = TABLES[kind]
+    key = table.primary_key.columns.values()[0].name
+    return {r[key]: dict(r) for r in conn.execute(sa.select(table)).mappings()}
 
-    def people(self) -> None:
-        codes = _codes(self.conn, s.department)
-        for i, row in enumerate(self.parsed.rows):
-            self.known(i, "department", row.get("department"), codes)
 
-    def kpis(self) -> None:
-        codes = _codes(self.conn, s.department)
-        for i, row in enumerate(self.parsed.rows):
-            self.known(i, "department", row.get("department"), codes)
-            tolerance = row.get("tolerance")
-            if tolerance is not None and not 0 <= tolerance <= 1:
-                self.parsed.problem(i, "tolerance", t("import.tolerance"))
-
-    def goals(self) -> None:
-        conn, rows = self.conn, self.parsed.rows
-        kpis, departments = _codes(conn, s.kpi), _codes(conn, s.department)
-        people, promises = _codes(conn, s.person, "email"), _codes(conn, s.promise)
-        tree = {
-            r.code: (Level(r.level), r.parent)
-            for r in conn.execute(sa.select(s.goal.c.code, s.goal.c.level, s.goal.c.parent))
-        }
-        tree |= {r["code"]: (Level(r["level"]), r.get("parent")) for r in rows}
-        for i, row in enumerate(rows):
-            self.known(i, "kpi", row.get("kpi"), kpis)
-            self.known(i, "department", row.get("department"), departments)
-            self.known(i, "owner", row.get("owner"), people, "import.unknown_person")
-            self.known(i, "promise", row.get("promise"), promises)
-            others = {c: v for c, v in tree.items() if c != row["code"]}
-            for problem in validate.goal_tree(row["code"], Level(row["level"]), row.get("parent"), others):
-                self.parsed.problem(i, "parent", words.problem(problem).split(": ", 1)[-1])
-            if row.get("start") and row.get("deadline") and row["deadline"] <= row["start"]:
-                self.parsed.problem(i, "deadline", t("import.deadline_before_start"))
-            if row.get("weight") is not None and row["weight"] <= 0:
-                self.parsed.problem(i, "weight", t("import.weight"))
-
-    def _kpi_kinds(self) -> dict[str, Aggregation]:
-        return {
-            r.code: Aggregation(r.aggregation)
-            for r in self.conn.execute(sa.select(s.kpi.c.code, s.kpi.c.aggregation))
-        }
-
-    def measurements(self) -> None:
-        kinds = self._kpi_kinds()
-        for i, row in enumerate(self.parsed.rows):
-            if self.known(i, "kpi", row["kpi"], set(kinds)) and kinds[row["kpi"]].is_survey:
-                self.parsed.problem(i, "kpi", t("import.survey_kpi", kpi=row["kpi"]))
-
-    def responses(self) -> None:
-        kinds = self._kpi_kinds()
-        for i, row in enumerate(self.parsed.rows):
-            if not self.known(i, "kpi", row["kpi"], set(kinds)):
-                continue
-            kind = kinds[row["kpi"]]
-            if not kind.is_survey:
-                self.parsed.problem(i, "kpi", t("import.not_survey_kpi", kpi=row["kpi"]))
-            elif not score_in_scale(kind, row["score"]):
-                low, high = {Aggregation.NPS: (0, 10), Aggregation.CSAT: (1, 5), Aggregation.CES: (1, 7)}[
-                    kind
-                ]
-                self.parsed.problem(
-                    i, "score", t("import.scale", score=row["score"], low=low, high=high, kind=kind.upper())
-                )
-
-    def actions(self) -> None:
-        goals, people = _codes(self.conn, s.goal), _codes(self.conn, s.person, "email")
-        for i, row in enumerate(self.parsed.rows):
-            self.known(i, "goal", row["goal"], goals)
-            self.known(i, "owner", row.get("owner"), people, "import.unknown_person")
+def _with_file(store: checks.Known, parsed: Parsed) -> checks.Known:
+    """What the store knows, plus the departments or goals the file itself brings."""
+    if parsed.kind == "departments":
+        return replace(store, departments=store.departments | {r["code"] for r in parsed.rows})
+    if parsed.kind == "goals":
+        tree = {r["code"]: (Level(r["level"]), r.get("parent")) for r in parsed.rows}
+        return replace(store, goals={**store.goals, **tree})
+    return store
 
 
 def _store_rows(kind: str, parsed: Parsed, existing: set) -> list[dict]:
@@ -182,7 +130,9 @@ def _apply(conn: sa.Connection, parsed: Parsed, who: str) -> Writer:
         writer.replace_responses(groups)
     elif kind == "actions":
         for row in _store_rows(kind, parsed, set()):
-            writer.upsert(table, {**row, "status": row.get("status") or "planned"}, match=("goal", "title"))
+            writer.upsert(
+                table, {**row, "status": row.get("status") or ActionStatus.PLANNED}, match=("goal", "title")
+            )
     elif kind == "measurements":
         now = datetime.now()
         rows = [{**r, "source": parsed.file, "loaded_at": now} for r in _store_rows(kind, parsed, set())]
@@ -228,9 +178,9 @@ def run(
                     writer, rows = bulk_answers.write(conn, staged, who, progress), staged.rows
                 else:
                     parsed = parsed or _parsed(kind, data, name, progress)
-                    getattr(_Checker(conn, parsed), kind)()
+                    _check(conn, parsed)
                     if parsed.problems:
-                        raise ImportRejected(sorted(parsed.problems, key=lambda p: (p.row, p.column)))
+                        raise ImportRejected(sorted(parsed.problems, key=lambda p: (p.row, p.field)))
                     writer, rows = _apply(conn, parsed, who), len(parsed.rows)
             finally:
                 if transaction is not None:
