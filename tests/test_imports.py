@@ -5,6 +5,7 @@ import hashlib
 import io
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tomllib
@@ -219,37 +220,79 @@ def test_an_import_waits_for_a_busy_store_or_says_so(small_url, tmp_path):
             assert "busy" in result.stderr
 
 
+MID_WRITE = ("answers written", "committing")
+"""Steps of tests/killable_import.py inside the import's transaction: rows written, not committed."""
+
+
+def _import_killed_at(url: str, path, step: str) -> tuple[list[str], int | None, str]:
+    """Import `path` in a child that reports each step of its write; let it go on at every
+    step before `step` and SIGKILL it at `step`. Returns the steps it reached, its exit code
+    (negative: the signal that ended it) and what it said on stderr."""
+    child = subprocess.Popen(
+        [sys.executable, "-m", "tests.killable_import", "--db", url, "import", "responses", str(path)],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    reached: list[str] = []
+    try:
+        for line in child.stdout:  # blocks until the child reports a step or ends
+            if not line.startswith("step "):
+                continue
+            reached.append(line.removeprefix("step ").strip())
+            if reached[-1] == step:
+                child.kill()
+                break
+            child.stdin.write("\n")
+            child.stdin.flush()
+    finally:
+        child.kill()  # a no-op when it has ended; never leave a child holding the store
+        _, err = child.communicate()
+    return reached, child.returncode, err
+
+
+def _outcome(url: str, before: dict, whole: dict[str, int]) -> str:
+    """`nothing` (the store byte for byte as `before`), `all` (the tables an import writes grown
+    by exactly `whole`, every other table as it was) or `part`."""
+    with engine.reading(engine.create(url)) as conn:
+        counts = {
+            table.name: conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
+            for table in schema.metadata.sorted_tables
+        }
+    grown = {name: n - before[name][0] for name, n in counts.items() if n != before[name][0]}
+    if not grown:
+        return "nothing" if fingerprint(url) == before else "part"
+    return "all" if grown == whole else "part"
+
+
 def test_an_import_killed_midway_leaves_all_or_nothing(small_url, tmp_path):
-    """SIGKILL at several moments of a large import: the store holds all of the file or none."""
+    """SIGKILL at each step of a large import's write: killed inside the transaction (answers
+    written, commit next) the store is unchanged byte for byte; killed after the commit it holds
+    the whole file. The child says where it is, so each kill is known to have landed there."""
     big = tmp_path / "answers.csv"
     lines = ["kpi,date,score,segment,touchpoint"]
     lines += [
         f"NPS,2026-{m:02d}-{1 + i % 28:02d},{i % 11},private,web" for m in (11, 12) for i in range(150_000)
     ]
     big.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    store = engine.create(small_url)
-    with engine.reading(store) as conn:
-        before = queries.table_counts(conn)["response"]
-    outcomes = set()
-    for delay in (1.0, 2.5, 4.0, 6.0):
-        process = subprocess.Popen(
-            [sys.executable, "-m", "kpi", "--db", small_url, "import", "responses", str(big)],
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            process.wait(timeout=delay)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        with engine.reading(store) as conn:
-            after = queries.table_counts(conn)["response"]
-        assert after in (before, before + 300_000)
-        outcomes.add(after == before)
-        if after != before:
-            break
-    assert outcomes  # at least one kill landed; each left the store whole
+    before = fingerprint(small_url)
+    whole = {"response": len(lines) - 1, "response_month": 2, "audit": 2}  # two months, audited each
+    kills = []
+    for step in ("answers written", "committing", "committed"):
+        reached, code, err = _import_killed_at(small_url, big, step)
+        assert reached and reached[-1] == step, (step, reached, err)
+        outcome = _outcome(small_url, before, whole)
+        landed_mid_write = code == -signal.SIGKILL and reached[-1] in MID_WRITE
+        kills.append((step, landed_mid_write, outcome))
+    assert any(landed for _, landed, _ in kills), kills
+    assert all(outcome in ("nothing", "all") for _, _, outcome in kills), kills
+    assert kills == [
+        ("answers written", True, "nothing"),
+        ("committing", True, "nothing"),
+        ("committed", False, "all"),
+    ]
 
 
 @pytest.mark.parametrize(
