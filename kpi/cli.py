@@ -11,11 +11,15 @@ import json
 import sys
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kpi.domain import access, months
 from kpi.domain.model import Person, Role
 from kpi.text import fmt, i18n
 from kpi.text.i18n import t
+
+if TYPE_CHECKING:  # the store (SQLAlchemy) loads only for real work, not for `--help`
+    import sqlalchemy as sa
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
 IMPORT_KINDS = ("departments", "people", "kpis", "goals", "measurements", "responses", "actions")
@@ -60,7 +64,7 @@ def _month(text: str | None) -> date:
         raise Rejected(t("cli.bad_month", detail=error)) from error
 
 
-def _common(parser: argparse.ArgumentParser, default: object) -> argparse.ArgumentParser:
+def _common(parser: argparse.ArgumentParser, default: str | None) -> argparse.ArgumentParser:
     """Options every command takes, before or after the command's name."""
     parser.add_argument("--db", default=default, help=t("cli.db_help"))
     parser.add_argument(
@@ -145,28 +149,28 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_REJECTED
 
 
-def _viewer(args: argparse.Namespace, conn: object) -> Person:
+def _viewer(args: argparse.Namespace, conn: sa.Connection) -> Person:
     from kpi.store import queries
 
     if not args.as_email:
         return OPERATOR
-    found = queries.person(conn, args.as_email)  # type: ignore[arg-type]
+    found = queries.person(conn, args.as_email)
     if found is None:
         raise Rejected(t("cli.unknown_person", email=args.as_email))
     return found
 
 
-def _init(args: argparse.Namespace, store: object) -> int:
+def _init(args: argparse.Namespace, store: sa.Engine) -> int:
     from kpi.demo.generate import generate
     from kpi.store import engine, seeding, setup
 
-    version = setup.ensure(store)  # type: ignore[arg-type]
-    print(t("cli.store_ready", url=store.url.render_as_string(hide_password=True), version=version))  # type: ignore[attr-defined]
+    version = setup.ensure(store)
+    print(t("cli.store_ready", url=store.url.render_as_string(hide_password=True), version=version))
     if not args.demo:
         return EXIT_OK
     end = _month(args.demo_end)
     company = generate(end)
-    with engine.writing(store) as conn:  # type: ignore[arg-type]
+    with engine.writing(store) as conn:
         writer = seeding.load_company(conn, company, who="demo")
         setup.set_meta(conn, "demo_end", months.key(end))
     counts = writer.tally.counts
@@ -187,13 +191,13 @@ def _init(args: argparse.Namespace, store: object) -> int:
     return EXIT_OK
 
 
-def _import(args: argparse.Namespace, store: object) -> int:
+def _import(args: argparse.Namespace, store: sa.Engine) -> int:
     from kpi.files.tables import ImportRejected
     from kpi.store import engine, importing
 
     if not args.file.is_file():
         raise Rejected(t("cli.no_file", file=args.file))
-    with engine.reading(store) as conn:  # type: ignore[arg-type]
+    with engine.reading(store) as conn:
         viewer = _viewer(args, conn)
     if not access.may_define(viewer):
         raise Rejected(t("edit.denied_define"))
@@ -203,7 +207,7 @@ def _import(args: argparse.Namespace, store: object) -> int:
             args.kind,
             args.file.read_bytes(),
             args.file.name,
-            viewer.email,  # type: ignore[arg-type]
+            viewer.email,
             dry_run=args.dry_run,
         )
     except ImportRejected as rejected:
@@ -215,7 +219,7 @@ def _import(args: argparse.Namespace, store: object) -> int:
     return EXIT_OK
 
 
-def _scope(args: argparse.Namespace, conn: object) -> access.Scope:
+def _scope(args: argparse.Namespace, conn: sa.Connection) -> access.Scope:
     """The viewer's scope, narrowed by --department (never widened); rejects what they may not see."""
     viewer = _viewer(args, conn)
     who = viewer.email if args.as_email else t("cli.operator")
@@ -229,12 +233,12 @@ def _scope(args: argparse.Namespace, conn: object) -> access.Scope:
     return scope
 
 
-def _export(args: argparse.Namespace, store: object) -> int:
+def _export(args: argparse.Namespace, store: sa.Engine) -> int:
     from kpi.output import pdf_pack, pptx_pack
     from kpi.store import decks, engine
 
     month = _month(args.month)
-    with engine.reading(store) as conn:  # type: ignore[arg-type]
+    with engine.reading(store) as conn:
         scope = _scope(args, conn)
         slides = decks.slides(conn, scope, month, i18n.current())
         footer = t("deck.footer", company=decks.company(conn), month=fmt.month_long(month))
@@ -249,12 +253,12 @@ def _export(args: argparse.Namespace, store: object) -> int:
     return EXIT_OK
 
 
-def _close(args: argparse.Namespace, store: object) -> int:
+def _close(args: argparse.Namespace, store: sa.Engine) -> int:
     from kpi.store import closing, edits, engine
 
     month = _month(args.month)
     try:
-        with engine.writing(store) as conn:  # type: ignore[arg-type]
+        with engine.writing(store) as conn:
             when = closing.close(conn, _viewer(args, conn), month)
     except (edits.Denied, edits.Invalid) as refusal:
         raise Rejected(str(refusal)) from refusal
@@ -262,13 +266,13 @@ def _close(args: argparse.Namespace, store: object) -> int:
     return EXIT_OK
 
 
-def _status(args: argparse.Namespace, store: object) -> int:
+def _status(args: argparse.Namespace, store: sa.Engine) -> int:
     from kpi.output.cli_table import print_report
     from kpi.output.serialize import report_dict
     from kpi.store import engine, monthly
 
     month = _month(args.month)
-    with engine.reading(store) as conn:  # type: ignore[arg-type]
+    with engine.reading(store) as conn:
         scope = _scope(args, conn)
         result = monthly.month_report(conn, scope, month, i18n.current())
         forecasts = monthly.forecasts(conn, scope, result)

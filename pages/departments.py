@@ -21,7 +21,7 @@ code = urlstate.selectbox(
     key="department",
     default=own,
     always_in_url=True,
-    format_func=visible.get,
+    format_func=lambda c: visible[c],
 )
 scope = access.department_scope(ctx.scope, code)
 heading.title(t("departments.title", department=visible[code], month=fmt.month_long(ctx.month)))

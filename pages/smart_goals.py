@@ -31,7 +31,7 @@ with level_col:
 department = widgets.department_filter(departments, where=department_col)
 owner = owner_col.selectbox(
     t("smart_page.owner"),
-    [widgets.ALL, *sorted(owners, key=owners.get)],
+    [widgets.ALL, *sorted(owners, key=lambda e: owners[e])],
     key="smart.owner",
     format_func=lambda e: owners.get(e, t("smart_page.all_owners")),
 )

@@ -10,7 +10,7 @@ Pure: JSON in, records out.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import Any
@@ -74,7 +74,7 @@ def _comment(row: Row) -> Commentary:
     )
 
 
-def freeze(month: date, values: Sequence[MonthValue], by_language: dict[str, Texts]) -> str:
+def freeze(month: date, values: Sequence[MonthValue], by_language: Mapping[str, Texts]) -> str:
     """The snapshot as JSON; `by_language` maps a language to its (kpis, goals, commentary)."""
     return json.dumps(
         {

@@ -124,7 +124,8 @@ def goal_tree(
         return [Problem("needs_parent", "parent", (("level", level),))]
     if parent not in goals and parent != code:
         return [Problem("unknown_parent", "parent", (("code", parent),))]
-    seen, current = {code}, parent
+    seen: set[str] = {code}
+    current: str | None = parent
     while current:
         if current in seen:
             return [Problem("parent_loop", "parent", (("code", parent),))]

@@ -90,7 +90,11 @@ def _csv_rows(text: str, delimiter: str, name: str) -> list[list[str]]:
             table.append([spreadsheet.restore(cell.strip()) for cell in row])
     except csv.Error as error:
         too_long = "field limit" in str(error)
-        found = Problem("import.field_too_long", "", (("limit", FIELD_LIMIT),)) if too_long else Problem("import.bad_quotes")
+        found = (
+            Problem("import.field_too_long", "", (("limit", FIELD_LIMIT),))
+            if too_long
+            else Problem("import.bad_quotes")
+        )
         raise ImportRejected(replace(found, file=name, row=reader.line_num)) from None
     return table
 
@@ -176,7 +180,7 @@ def _email(value: str, label: str, decimal: str = ".") -> str | None:
     return value.lower() or None
 
 
-def _choice(allowed: list[str]) -> Callable[[str, str], str | None]:
+def _choice(allowed: list[str]) -> Callable[[str, str, str], str | None]:
     def read(value: str, label: str, decimal: str = ".") -> str | None:
         if value and value.lower() not in allowed:
             raise validate.Rejected(
@@ -359,7 +363,9 @@ def parse(kind: str, data: bytes, name: str, progress: Callable[[float], None] |
             try:
                 row[column.name] = column.read(raw.strip(), column.name, decimal)
             except validate.Rejected as rejected:
-                parsed.problems.append(replace(rejected.problems[0], field=column.name, file=name, row=number))
+                parsed.problems.append(
+                    replace(rejected.problems[0], field=column.name, file=name, row=number)
+                )
                 ok = False
         key = tuple(row.get(k) for k in KEYS[kind])
         if ok and KEYS[kind] and key in seen:

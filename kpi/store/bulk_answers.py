@@ -153,7 +153,8 @@ def _stage(
     if not found or not all(row[-1] for row in found):
         db.close()
         return None
-    groups, scores = {}, {}
+    groups: dict[tuple[str, date], Group] = {}
+    scores: dict[str, tuple[int, int]] = {}
     for kpi, month, *counts, low, high, _ in found:
         groups[(kpi, month)] = Group(*counts)
         was = scores.get(kpi, (low, high))

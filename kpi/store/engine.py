@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -23,6 +24,12 @@ BUSY_WAIT_SECONDS = float(os.environ.get("KPI_BUSY_WAIT", "15"))
 _LOCK_MARKERS = ("Could not set lock", "Conflicting lock", "Unique file handle conflict")
 """Errors that mean "the file is held right now": another process's lock, or, within this
 process, a unit of work opening the file while another is still closing it."""
+
+if TYPE_CHECKING:  # each driver loads with its dialect: a store of the other kind never imports it
+    import duckdb
+    import psycopg
+    from duckdb_sqlalchemy import ConnectionWrapper
+    from psycopg.rows import TupleRow
 
 
 class StoreBusy(RuntimeError):
@@ -54,12 +61,14 @@ def _is_lock_error(error: Exception) -> bool:
 
 
 @contextmanager
-def _with_retry(open_unit: object, wait: float) -> Iterator[sa.Connection]:
+def _with_retry(
+    open_unit: Callable[[], AbstractContextManager[sa.Connection]], wait: float
+) -> Iterator[sa.Connection]:
     deadline = time.monotonic() + wait
     delay = 0.05
     while True:
         try:
-            unit = open_unit()  # type: ignore[operator]
+            unit = open_unit()
             conn = unit.__enter__()
         except sa.exc.DBAPIError as error:
             if not _is_lock_error(error) or time.monotonic() >= deadline:
@@ -97,10 +106,30 @@ def writing(engine: Engine, wait: float = BUSY_WAIT_SECONDS) -> Iterator[sa.Conn
             conn.exec_driver_sql("CHECKPOINT")
 
 
-def on_duckdb_driver(conn: sa.Connection, stmt: sa.Select) -> object:
+def duckdb_driver(conn: sa.Connection) -> ConnectionWrapper:
+    """DuckDB's own connection under `conn`, as the dialect wraps it (it keeps its bookkeeping)."""
+    from duckdb_sqlalchemy import ConnectionWrapper
+
+    raw = conn.connection.driver_connection
+    if not isinstance(raw, ConnectionWrapper):
+        raise TypeError(f"not a DuckDB connection: {conn.dialect.name}")
+    return raw
+
+
+def psycopg_driver(conn: sa.Connection) -> psycopg.Connection[TupleRow]:
+    """psycopg's own connection under `conn`, for what SQLAlchemy does not speak (COPY)."""
+    import psycopg
+
+    raw = conn.connection.driver_connection
+    if not isinstance(raw, psycopg.Connection):
+        raise TypeError(f"not a PostgreSQL connection: {conn.dialect.name}")
+    return raw
+
+
+def on_duckdb_driver(conn: sa.Connection, stmt: sa.Select) -> duckdb.DuckDBPyConnection:
     """Run `stmt` on DuckDB's own connection underneath `conn` and return DuckDB's result, for
     reads wanted as plain tuples or Arrow columns rather than SQLAlchemy's row objects. The
     statement is still SQLAlchemy's and its values bound parameters."""
     compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
     params = [compiled.params[key] for key in compiled.positiontup or []]
-    return conn.connection.driver_connection.execute(str(compiled), params)
+    return duckdb_driver(conn).execute(str(compiled), params)

@@ -41,7 +41,7 @@ def _tuples(conn: sa.Connection, stmt: sa.Select) -> list[tuple]:
     columns the driver already returns as Python values (text, numbers, dates)."""
     if conn.dialect.name != "duckdb":
         return [tuple(row) for row in conn.execute(stmt)]
-    return engine.on_duckdb_driver(conn, stmt).fetchall()  # type: ignore[attr-defined]
+    return engine.on_duckdb_driver(conn, stmt).fetchall()
 
 
 def _in_scope(column: sa.ColumnElement, scope: Scope) -> sa.ColumnElement[bool]:
@@ -242,8 +242,8 @@ def _survey_values(conn: sa.Connection, scope: Scope, window: sa.ColumnElement[b
 def data_months(conn: sa.Connection) -> tuple[date, date] | None:
     """The first and last month that hold any value (measurement or survey answer)."""
     m, r = s.measurement, s.response
-    lo = conn.execute(sa.select(sa.func.min(m.c.month), sa.func.max(m.c.month))).first()
-    lo_r = conn.execute(sa.select(sa.func.min(r.c.date), sa.func.max(r.c.date))).first()
+    lo = conn.execute(sa.select(sa.func.min(m.c.month), sa.func.max(m.c.month))).one()
+    lo_r = conn.execute(sa.select(sa.func.min(r.c.date), sa.func.max(r.c.date))).one()
     firsts = [d for d in (lo[0], lo_r[0]) if d is not None]
     lasts = [d for d in (lo[1], lo_r[1]) if d is not None]
     if not firsts:

@@ -11,6 +11,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import SupportsFloat
 
 import pyarrow as pa
 import sqlalchemy as sa
@@ -33,7 +34,9 @@ def _json(row: Mapping[str, object] | None) -> str | None:
 
 def _same(a: object, b: object) -> bool:
     if isinstance(a, float) or isinstance(b, float):
-        return a is not None and b is not None and abs(float(a) - float(b)) < 1e-9  # type: ignore[arg-type]
+        return (
+            isinstance(a, SupportsFloat) and isinstance(b, SupportsFloat) and abs(float(a) - float(b)) < 1e-9
+        )
     if isinstance(a, datetime) and isinstance(b, date) and not isinstance(b, datetime):
         return a.date() == b
     return a == b
@@ -91,15 +94,18 @@ class Writer:
         self.tally.add(table.name, "updated")
         return "updated"
 
-    def insert(self, table: sa.Table, values: Mapping[str, object]) -> object:
-        """Insert one new row (a comment, an action) and audit it; returns its key."""
+    def insert(self, table: sa.Table, values: Mapping[str, object]) -> int | str:
+        """Insert one new row (a comment, an action) and audit it; returns its id, or for a
+        table without one, its key as text."""
         result = self.conn.execute(table.insert().values(**values))
         row = dict(values)
         if "id" in table.c and "id" not in row:
-            row["id"] = result.inserted_primary_key[0]
+            generated = result.inserted_primary_key  # one row inserted: its key
+            row["id"] = generated[0] if generated else None
         self._audit(table, self._key_text(table, row), None, row)
         self.tally.add(table.name, "inserted")
-        return row.get("id", self._key_text(table, row))
+        new_id = row.get("id")
+        return new_id if isinstance(new_id, int) else self._key_text(table, row)
 
     def upsert_many(
         self, table: sa.Table, rows: Sequence[Mapping[str, object]], volatile: Sequence[str] = ()
@@ -112,8 +118,8 @@ class Writer:
             return
         keys = [c.name for c in table.primary_key.columns]
         first = table.c[keys[0]]
-        existing: dict[tuple, Mapping] = {}
-        wanted = sorted({row[keys[0]] for row in rows})
+        existing: dict[tuple[object, ...], sa.RowMapping] = {}
+        wanted = list(dict.fromkeys(row[keys[0]] for row in rows))  # each first-key value once
         for start in range(0, len(wanted), 1000):
             chunk = wanted[start : start + 1000]
             for found in self.conn.execute(sa.select(table).where(first.in_(chunk))).mappings():
@@ -177,7 +183,9 @@ class Writer:
         table = schema.response
         fields = ("date", "score", "segment", "touchpoint")
         old = self._existing_answers(groups.keys(), fields)
-        inserts, audits, now = [], [], datetime.now()
+        inserts: list[dict[str, object]] = []
+        audits: list[dict[str, object]] = []
+        now = datetime.now()
         for (kpi, month), rows in sorted(groups.items()):
             new = sorted(tuple(r[f] for f in fields) for r in rows)
             before = sorted(old.get((kpi, month), []))
@@ -265,8 +273,8 @@ def bulk_insert_arrow(conn: sa.Connection, table: sa.Table, rows: pa.Table) -> N
         return
     columns = [c.name for c in table.columns if c.name in rows.column_names]
     names = ", ".join(f'"{name}"' for name in columns)
-    raw = conn.connection.driver_connection
     if conn.dialect.name == "duckdb":
+        raw = engine.duckdb_driver(conn)
         raw.register("bulk_rows", rows.select(columns))
         try:
             raw.execute(f"INSERT INTO {table.name} ({names}) SELECT {names} FROM bulk_rows")
@@ -275,7 +283,10 @@ def bulk_insert_arrow(conn: sa.Connection, table: sa.Table, rows: pa.Table) -> N
         return
     values = [rows.column(name).to_pylist() for name in columns]
     if conn.dialect.name == "postgresql":
-        with raw.cursor() as cursor, cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
+        with (
+            engine.psycopg_driver(conn).cursor() as cursor,
+            cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy,
+        ):
             for row in zip(*values, strict=True):
                 copy.write_row(row)
         return
@@ -286,7 +297,7 @@ def arrow_rows(conn: sa.Connection, stmt: sa.Select, names: Sequence[str]) -> pa
     """The result of `stmt` as an Arrow table with columns `names`: straight from DuckDB's
     columns on a DuckDB store, else built from the rows."""
     if conn.dialect.name == "duckdb":
-        found = engine.on_duckdb_driver(conn, stmt).to_arrow_table()  # type: ignore[attr-defined]
+        found = engine.on_duckdb_driver(conn, stmt).to_arrow_table()
         return found.rename_columns(list(names))
     rows = conn.execute(stmt).all()
     return pa.table({name: [row[i] for row in rows] for i, name in enumerate(names)})

@@ -8,16 +8,20 @@ colours to the same values (a test keeps the two in step), so badges and charts 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from kpi.domain.model import GoalStatus, KpiStatus
 from kpi.text.i18n import t
+
+BadgeColour = Literal["green", "orange", "red", "blue", "violet", "gray"]
+"""The Streamlit named colours the statuses use (the ones `.streamlit/config.toml` themes)."""
 
 
 @dataclass(frozen=True)
 class Look:
     colour: str
     """Hex colour for charts and slides."""
-    streamlit: str
+    streamlit: BadgeColour
     """Streamlit's named colour for badges and markdown (themed to `colour`)."""
     icon: str
 

@@ -7,13 +7,24 @@ a minute (or at once with the page's refresh).
 from __future__ import annotations
 
 from datetime import date
+from typing import TypedDict
 
 import streamlit as st
 from sqlalchemy.engine import Engine
 
 from kpi.domain import report
 from kpi.domain.access import EVERYTHING, Scope
-from kpi.domain.model import Action, Commentary, Department, Kpi, MonthValue, Person, Promise, ServicePriority
+from kpi.domain.model import (
+    Action,
+    Commentary,
+    Department,
+    Goal,
+    Kpi,
+    MonthValue,
+    Person,
+    Promise,
+    ServicePriority,
+)
 from kpi.domain.smart import Assessment
 from kpi.files import spreadsheet
 from kpi.store import engine, monthly, queries, setup
@@ -117,8 +128,16 @@ def smart_assessments(url: str, scope: Scope, month: date, language: str) -> dic
         return monthly.smart_assessments(conn, scope, month, language)
 
 
+class Definitions(TypedDict):
+    goals: list[Goal]
+    kpis: list[Kpi]
+    promises: list[Promise]
+    priorities: list[ServicePriority]
+    departments: list[Department]
+
+
 @st.cache_data(ttl=TTL, show_spinner=False)
-def definitions(url: str, language: str) -> dict[str, list]:
+def definitions(url: str, language: str) -> Definitions:
     """Everything an administrator edits, retired items included (admins only: no scope)."""
     with engine.reading(_engine(url)) as conn:
         return {
@@ -141,9 +160,9 @@ def audit(
     limit: int,
 ) -> tuple[list[dict], int]:
     """The newest `limit` matching changes, and how many match in all."""
-    filters = {"tables": list(tables), "who": who, "first": first, "last": last, "key": key}
     with engine.reading(_engine(url)) as conn:
-        return queries.audit(conn, limit=limit, **filters), queries.audit_count(conn, **filters)
+        rows = queries.audit(conn, tables=list(tables), who=who, first=first, last=last, key=key, limit=limit)
+        return rows, queries.audit_count(conn, tables=list(tables), who=who, first=first, last=last, key=key)
 
 
 def audit_csv(

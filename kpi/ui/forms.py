@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
+from typing import Concatenate, ParamSpec
 
+import sqlalchemy as sa
 import streamlit as st
 
 from kpi.domain import access
@@ -23,12 +25,19 @@ from kpi.ui.frame import Context
 
 _FLASH = "forms.flash"
 
+P = ParamSpec("P")
 
-def write(ctx: Context, change: Callable, **kwargs: object) -> bool:
+
+def write(
+    ctx: Context,
+    change: Callable[Concatenate[sa.Connection, Person, P], object],
+    *args: P.args,
+    **kwargs: P.kwargs,
+) -> bool:
     """Run one checked, audited change; show what was wrong (all of it) or confirm and refresh."""
     try:
         with engine.writing(data.store()) as conn:
-            change(conn, ctx.viewer, **kwargs)
+            change(conn, ctx.viewer, *args, **kwargs)
     except (edits.Denied, edits.Invalid) as refusal:
         st.error(str(refusal), icon=":material/block:")
         return False
@@ -71,7 +80,7 @@ def commentary(
         st.expander(title, icon=":material/edit_note:", expanded=bool(prompted)),
         st.form(f"{key}.comment", clear_on_submit=True),
     ):
-        subject = st.selectbox(t("forms.comment_on"), order, format_func=subjects.get)
+        subject = st.selectbox(t("forms.comment_on"), order, format_func=lambda s: subjects[s])
         text = st.text_area(t("forms.comment_text"), max_chars=edits.MAX_TEXT, help=t("forms.comment_help"))
         submitted = st.form_submit_button(t("forms.save"), type="primary")
     if submitted:
@@ -90,9 +99,9 @@ def new_action(ctx: Context, goals: Sequence[Goal], people: Sequence[Person], ke
         st.expander(t("forms.action_title"), icon=":material/add_task:"),
         st.form(f"{key}.action", clear_on_submit=True),
     ):
-        goal = st.selectbox(t("forms.action_goal"), list(mine), format_func=mine.get)
+        goal = st.selectbox(t("forms.action_goal"), list(mine), format_func=lambda g: mine[g])
         title = st.text_input(t("forms.action_what"))
-        owner = st.selectbox(t("forms.action_owner"), list(names), format_func=names.get, index=me)
+        owner = st.selectbox(t("forms.action_owner"), list(names), format_func=lambda e: names[e], index=me)
         due = st.date_input(t("forms.action_due"), value=None, format="DD.MM.YYYY")
         submitted = st.form_submit_button(t("forms.save"), type="primary")
     if submitted and write(ctx, edits.add_action, goal=goal, title=title, owner=owner, due=due):

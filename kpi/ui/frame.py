@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from datetime import date
+from typing import NoReturn
 
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
@@ -78,8 +79,8 @@ def apply_language() -> str:
 
 
 def _default_viewer(people: list[Person]) -> Person | None:
-    executives = [p for p in people if p.role is Role.EXECUTIVE]
-    return (executives or people or [None])[0]
+    candidates = [p for p in people if p.role is Role.EXECUTIVE] or people
+    return candidates[0] if candidates else None
 
 
 def viewer(url: str) -> Person | None:
@@ -139,12 +140,12 @@ def _view_as(url: str, current: Person | None) -> None:
         key="as",
         default=default.email if default else None,
         where=st.sidebar,
-        format_func=labels.get,
+        format_func=lambda email: labels[email],
         help=t("frame.view_as_help"),
     )
 
 
-def deny(message: str) -> None:
+def deny(message: str) -> NoReturn:
     """Stop the page politely: a message, no data."""
     st.title(t("app.title"))
     st.info(message, icon=":material/lock:")

@@ -6,8 +6,9 @@ so a colour always comes with its icon and word.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
@@ -17,11 +18,15 @@ from kpi.domain.report import GoalRow
 from kpi.text import fmt, palette, phrases, words
 from kpi.text.i18n import t
 
+if TYPE_CHECKING:  # pages that show no table need not load pandas
+    import pandas as pd
+    from pandas.io.formats.style import Styler
+
 CASCADE_PAGE = "pages/goal_cascade.py"
 
 
 def badge(status: KpiStatus | GoalStatus) -> None:
-    st.badge(palette.label(status), color=palette.look(status).streamlit)  # type: ignore[arg-type]
+    st.badge(palette.label(status), color=palette.look(status).streamlit)
 
 
 def badge_markdown(status: KpiStatus | GoalStatus) -> str:
@@ -143,9 +148,9 @@ STYLE_LIMIT = 300
 thousands of rows, and every status already reads as an icon and a word."""
 
 
-def coloured(frame: object, colour: object) -> object:
+def coloured(frame: pd.DataFrame, colour: Callable[[pd.Series], list[str]]) -> pd.DataFrame | Styler:
     """`frame` with `colour` applied per column, or as it is when it is too long to style."""
-    return frame if len(frame) > STYLE_LIMIT else frame.style.apply(colour, axis=0)  # type: ignore[arg-type, attr-defined]
+    return frame if len(frame) > STYLE_LIMIT else frame.style.apply(colour, axis=0)
 
 
 ALL = ""

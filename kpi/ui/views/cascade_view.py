@@ -8,6 +8,7 @@ from datetime import date
 
 import pandas as pd
 import streamlit as st
+from pandas.io.formats.style import Styler
 
 from kpi.domain import cascade, months, report
 from kpi.domain.access import Scope
@@ -56,7 +57,7 @@ def tree_table(rows: Sequence[tuple[int, report.GoalRow]]) -> pd.DataFrame:
     return pd.DataFrame.from_records(records).set_index("code") if records else pd.DataFrame()
 
 
-def _styled(frame: pd.DataFrame, rows: Sequence[tuple[int, report.GoalRow]]) -> object:
+def _styled(frame: pd.DataFrame, rows: Sequence[tuple[int, report.GoalRow]]) -> pd.DataFrame | Styler:
     colours = {row.goal.code: palette.look(row.status).colour for _, row in rows}
     status_col = t("cascade.col_status")
 
@@ -112,7 +113,7 @@ def detail(
             st.badge(
                 t("cascade.rollup_badge", status=palette.label(row.rollup)),
                 color=palette.look(row.rollup).streamlit,
-            )  # type: ignore[arg-type]
+            )
     if row.mismatch:
         st.warning(
             f"**{t(f'mismatch.{row.mismatch}')}** — {t(f'mismatch.{row.mismatch}_help')}",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
+from typing import Protocol, TypeVar
 
 import streamlit as st
 
@@ -21,11 +22,12 @@ from kpi.domain.model import (
     Direction,
     JourneyPhase,
     Level,
+    Person,
 )
 from kpi.store import definitions
 from kpi.text import fmt
 from kpi.text.i18n import t
-from kpi.ui import forms
+from kpi.ui import data, forms
 from kpi.ui.frame import Context
 
 NEW = ""  # the "new …" choice: Streamlit shows a None option as "no choice"
@@ -44,7 +46,20 @@ def _plain(value: object) -> str:
     return str(value)
 
 
-def _choose(kind: str, items: Sequence, label: Callable) -> object | None:
+class _Defined(Protocol):
+    """What every definition has: a code, and a day it was retired (if it was)."""
+
+    @property
+    def code(self) -> str: ...
+
+    @property
+    def retired_at(self) -> date | None: ...
+
+
+D = TypeVar("D", bound=_Defined)
+
+
+def _choose(kind: str, items: Sequence[D], label: Callable[[D], str]) -> D | None:
     options = [NEW, *(i.code for i in items)]
     by_code = {i.code: i for i in items}
 
@@ -78,30 +93,36 @@ def _select(
     )
 
 
-def _retire_button(ctx: Context, table: str, item: object, key: str) -> None:
+def _retire_button(ctx: Context, table: str, item: _Defined | None, key: str) -> None:
     if item is None:
         return
-    retired = item.retired_at is not None  # type: ignore[attr-defined]
+    retired = item.retired_at is not None
     label = t("definitions.restore") if retired else t("definitions.retire")
     icon = ":material/unarchive:" if retired else ":material/archive:"
     if st.button(label, key=f"{key}.retire", icon=icon, help=t("definitions.retire_help")):
         today = None if retired else date.today()
-        if forms.write(ctx, definitions.retire, table=table, code=item.code, today=today):  # type: ignore[attr-defined]
+        if forms.write(ctx, definitions.retire, table=table, code=item.code, today=today):
             st.rerun()
 
 
 def _submit(
-    ctx: Context, saved: bool, values: dict, item: object, save: Callable, table: str, key: str
+    ctx: Context,
+    saved: bool,
+    values: dict[str, str],
+    item: _Defined | None,
+    save: Callable[..., str],
+    table: str,
+    key: str,
 ) -> None:
     """Save the form when submitted (new items keep the typed code), then offer retire/restore."""
     if saved:
-        values["code"] = values["code"] or (item.code if item else "")  # type: ignore[attr-defined]
+        values["code"] = values["code"] or (item.code if item else "")
         if forms.write(ctx, save, values=values, is_new=item is None):
             st.rerun()
     _retire_button(ctx, table, item, key)
 
 
-def goal_editor(ctx: Context, defs: dict, people: dict) -> None:
+def goal_editor(ctx: Context, defs: data.Definitions, people: dict[str, Person]) -> None:
     goal = _choose("goal", defs["goals"], lambda g: g.title)
     key = f"data.goal.{goal.code if goal else 'new'}"
     goal_codes = ["", *(g.code for g in defs["goals"] if not goal or g.code != goal.code)]
@@ -173,7 +194,7 @@ def goal_editor(ctx: Context, defs: dict, people: dict) -> None:
     _submit(ctx, saved, values, goal, definitions.save_goal, "goal", key)
 
 
-def kpi_editor(ctx: Context, defs: dict) -> None:
+def kpi_editor(ctx: Context, defs: data.Definitions) -> None:
     kpi = _choose("kpi", defs["kpis"], lambda k: k.name)
     key = f"data.kpi.{kpi.code if kpi else 'new'}"
     departments = {d.code: d.name for d in defs["departments"]}
@@ -240,7 +261,7 @@ def kpi_editor(ctx: Context, defs: dict) -> None:
     _submit(ctx, saved, values, kpi, definitions.save_kpi, "kpi", key)
 
 
-def promise_editor(ctx: Context, defs: dict) -> None:
+def promise_editor(ctx: Context, defs: data.Definitions) -> None:
     promise = _choose("promise", defs["promises"], lambda p: p.text)
     key = f"data.promise.{promise.code if promise else 'new'}"
     with st.form(key):
@@ -254,7 +275,7 @@ def promise_editor(ctx: Context, defs: dict) -> None:
     _submit(ctx, saved, values, promise, definitions.save_promise, "promise", key)
 
 
-def priority_editor(ctx: Context, defs: dict) -> None:
+def priority_editor(ctx: Context, defs: data.Definitions) -> None:
     priority = _choose("priority", defs["priorities"], lambda p: p.text)
     key = f"data.priority.{priority.code if priority else 'new'}"
     with st.form(key):

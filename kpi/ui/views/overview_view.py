@@ -8,7 +8,7 @@ from datetime import date
 import streamlit as st
 
 from kpi.domain import attention, report
-from kpi.domain.model import Commentary, GoalStatus, Level, MonthValue, Promise
+from kpi.domain.model import Commentary, GoalStatus, KpiStatus, Level, MonthValue, Promise
 from kpi.text import fmt, palette
 from kpi.text.i18n import t
 from kpi.ui import widgets
@@ -80,6 +80,8 @@ def _flip_columns(month_report: report.MonthReport, flips: Sequence[report.Flip]
 
 
 def _flip_line(month_report: report.MonthReport, flip: report.Flip) -> str:
+    from_status: KpiStatus | GoalStatus
+    to_status: KpiStatus | GoalStatus
     if flip.kind == "goal":
         row = month_report.goals[flip.code]
         name = row.goal.title
