@@ -3,7 +3,7 @@
 import streamlit as st
 
 from kpi.domain import access, attention, months, priorities
-from kpi.text import fmt
+from kpi.text import fmt, plain
 from kpi.text.i18n import t
 from kpi.ui import data, forms, frame, urlstate, widgets
 from kpi.ui.views import departments_view
@@ -24,7 +24,9 @@ code = urlstate.selectbox(
     format_func=lambda c: visible[c],
 )
 scope = access.department_scope(ctx.scope, code)
-heading.title(t("departments.title", department=visible[code], month=fmt.month_long(ctx.month)))
+heading.title(
+    t("departments.title", department=plain.markdown(visible[code]), month=fmt.month_long(ctx.month))
+)
 
 month_report = data.month_report(ctx.url, scope, ctx.month, ctx.language)
 history = data.history(ctx.url, scope, months.add(ctx.month, -departments_view.TREND_MONTHS), ctx.month)

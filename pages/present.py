@@ -3,7 +3,7 @@
 import streamlit as st
 
 from kpi.output import pdf_pack, pptx_pack
-from kpi.text import fmt
+from kpi.text import fmt, plain
 from kpi.text.i18n import t
 from kpi.ui import data, frame
 from kpi.ui.views import present_view
@@ -35,7 +35,7 @@ index = chosen
 st.query_params["slide"] = str(index + 1)
 position.markdown(f"**{index + 1} / {len(slides)}**")
 if closed:
-    st.caption(t("present.closed", when=fmt.day(closed[0].date()), who=closed[1]))
+    st.caption(t("present.closed", when=fmt.day(closed[0].date()), who=plain.markdown(closed[1])))
 else:
     st.caption(t("deck.live"))
 

@@ -3,6 +3,7 @@
 Trend charts follow one grammar: the actual values as a solid line with markers, the target as a
 dashed line, the tolerance as a light band, the baseline dotted, and the forecast to the deadline
 as a lighter dashed continuation. Month labels and number separators follow the reader's language.
+Titles name KPIs people typed, so they go through kpi.text.plain: Plotly would read tags in them.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from datetime import date
 import plotly.graph_objects as go
 
 from kpi.domain import months
-from kpi.text import fmt
+from kpi.text import fmt, plain
 from kpi.text.i18n import t
 from kpi.text.palette import SERIES
 
@@ -52,8 +53,9 @@ def _month_axis(fig: go.Figure, first: date, last: date) -> None:
 
 
 def base_layout(fig: go.Figure, title: str, height: int) -> go.Figure:
+    """Size, fonts and colours of every chart; `title` is plain text, shown as it is."""
     return fig.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
+        title={"text": plain.chart(title), "x": 0, "xanchor": "left", "font": {"size": 16}},
         height=height,
         margin={"l": 10, "r": 10, "t": 48, "b": 10},
         font={"family": FONT, "size": 13, "color": "#262730"},

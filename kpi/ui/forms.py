@@ -18,7 +18,7 @@ from kpi.domain import access
 from kpi.domain.model import Action, ActionStatus, Goal, Kpi, Person
 from kpi.domain.validate import Rejected
 from kpi.store import edits, engine
-from kpi.text import fmt, words
+from kpi.text import fmt, plain, words
 from kpi.text.i18n import t
 from kpi.ui import data
 from kpi.ui.frame import Context
@@ -72,7 +72,7 @@ def commentary(
         return
     prompted = [f"{kind}:{code}" for kind, code in needed if f"{kind}:{code}" in subjects]
     if prompted:
-        names = ", ".join(subjects[s] for s in prompted)
+        names = ", ".join(plain.markdown(subjects[s]) for s in prompted)
         st.warning(t("forms.explain", count=len(prompted), names=names), icon=":material/edit_note:")
     order = prompted + [s for s in subjects if s not in prompted]
     title = t("forms.comment_title", month=fmt.month_long(ctx.month))

@@ -25,7 +25,7 @@ from kpi.domain import access, months
 from kpi.domain.access import Scope
 from kpi.domain.model import Person, Role
 from kpi.store import engine
-from kpi.text import fmt, i18n
+from kpi.text import fmt, i18n, plain
 from kpi.text.i18n import t
 from kpi.ui import data, urlstate
 
@@ -192,7 +192,8 @@ def sidebar(page: str) -> Context:
         deny(t("frame.page_denied"))
     if month is None:
         deny(t("frame.no_data"))
-    st.sidebar.caption(t("frame.signed_in_as", name=person.name, role=t("role." + person.role)))
+    name = plain.markdown(person.name)
+    st.sidebar.caption(t("frame.signed_in_as", name=name, role=t("role." + person.role)))
     st.sidebar.button(
         t("frame.refresh"),
         on_click=data.refresh,

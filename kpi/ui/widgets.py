@@ -1,7 +1,8 @@
 """Reusable pieces of pages: status badges, goal tiles, links into the cascade.
 
 Every text goes through `t`; every number through `kpi.text.fmt`; every status through the palette,
-so a colour always comes with its icon and word.
+so a colour always comes with its icon and word. What people typed (titles, names, commentary)
+reaches Markdown only through `kpi.text.plain`, so it shows as typed.
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from kpi.domain import months, report
-from kpi.domain.model import Action, Commentary, GoalStatus, KpiStatus, MonthValue, Person
+from kpi.domain.model import Action, Commentary, GoalStatus, Kpi, KpiStatus, MonthValue, Person
 from kpi.domain.report import GoalRow
-from kpi.text import fmt, palette, phrases, words
+from kpi.text import fmt, palette, phrases, plain, words
 from kpi.text.i18n import t
 
 if TYPE_CHECKING:  # pages that show no table need not load pandas
@@ -48,6 +49,11 @@ def goal_link(code: str, label: str) -> None:
     st.page_link(CASCADE_PAGE, label=label, query_params={"goal": code}, icon=":material/account_tree:")
 
 
+def kpi_help(kpi: Kpi) -> str:
+    """The KPI's help text as Markdown: its definition and benchmark, each shown as written."""
+    return "\n\n".join(plain.markdown(part) for part in words.kpi_help(kpi).split("\n\n"))
+
+
 def say(comments: Sequence[Commentary]) -> None:
     """The explanations of a number, beside it: plain text, never Markdown or HTML."""
     for comment in comments:
@@ -62,7 +68,7 @@ def goal_tile(
     """A headline tile: the goal, its status, its KPI's value with trend, delta and target."""
     kpi = row.kpi
     with st.container(border=True):
-        st.markdown(f"**{row.goal.title}**")
+        st.markdown(f"**{plain.markdown(row.goal.title)}**")
         badge(row.status)
         if kpi is None:
             st.caption(t("widget.no_kpi"))
@@ -70,12 +76,12 @@ def goal_tile(
         previous = next((p for p in points if p.month == months.add(month, -1)), None)
         delta = row.value.value - previous.value if row.value and previous else None
         st.metric(
-            kpi.name,
+            plain.markdown(kpi.name),
             fmt.value(row.value.value if row.value else None, kpi.unit),
             delta=fmt.delta(delta, kpi.unit) if delta is not None else None,
             delta_color="normal" if kpi.direction == "higher" else "inverse",
             delta_description=t("widget.vs_month", month=fmt.month(months.add(month, -1))),
-            help=words.kpi_help(kpi),
+            help=kpi_help(kpi),
             chart_data=[p.value for p in points[-13:]],
             chart_type="line",
         )
@@ -120,12 +126,12 @@ def action_list(
         st.caption(t("cascade.no_actions"))
     late = {a.id for a in report.overdue(items, month)}
     for a in items:
-        owner = people.get(a.owner or "")
-        goal = f" ({goal_titles.get(a.goal, a.goal)})" if goal_titles is not None else ""
+        owner = plain.markdown(people[a.owner].name) if a.owner in people else "–"
+        goal = f" ({plain.markdown(goal_titles.get(a.goal, a.goal))})" if goal_titles is not None else ""
         flag = f" · :red[{t('cascade.late')}]" if a.id in late else ""
         due = fmt.day(a.due) if a.due else "–"
         st.markdown(
-            f"- **{a.title}**{goal} — {owner.name if owner else '–'}, {due} · {t(f'action.{a.status}')}{flag}"
+            f"- **{plain.markdown(a.title)}**{goal} — {owner}, {due} · {t(f'action.{a.status}')}{flag}"
         )
 
 
@@ -139,8 +145,10 @@ def comment_list(
         author = people.get(c.author)
         with st.container(border=True):
             st.text(c.text)  # plain text: never rendered as Markdown or HTML
-            subject = f"{subjects.get(c.kpi or c.goal or '', '')} · " if subjects else ""
-            st.caption(f"{subject}{author.name if author else c.author} · {fmt.month(c.month)}")
+            subject = f"{plain.markdown(subjects.get(c.kpi or c.goal or '', ''))} · " if subjects else ""
+            st.caption(
+                f"{subject}{plain.markdown(author.name if author else c.author)} · {fmt.month(c.month)}"
+            )
 
 
 STYLE_LIMIT = 300

@@ -14,7 +14,7 @@ from kpi.domain import cascade, months, report
 from kpi.domain.access import Scope
 from kpi.domain.model import Action, Aggregation, Commentary, Level, MonthValue, Person, Promise
 from kpi.output import charts
-from kpi.text import fmt, palette, words
+from kpi.text import fmt, palette, plain
 from kpi.text.i18n import t
 from kpi.ui import figures, widgets
 
@@ -106,7 +106,7 @@ def detail(
     scope: Scope,
 ) -> None:
     """Everything about one goal: status, trend, facts, children."""
-    st.subheader(row.goal.title)
+    st.subheader(plain.markdown(row.goal.title))
     with st.container(horizontal=True):
         widgets.badge(row.status)
         if row.node.children:
@@ -159,7 +159,7 @@ def _facts(
 ) -> None:
     g, kpi = row.goal, row.kpi
     unit = kpi.unit if kpi else "count"
-    owner = people.get(g.owner or "")
+    owner = plain.markdown(people[g.owner].name) if g.owner in people else t("cascade.no_owner")
     lines = [
         t("cascade.fact_value", value=fmt.value(row.value.value if row.value else None, unit)),
         t(
@@ -183,14 +183,14 @@ def _facts(
     note = widgets.survey_note(row.value)
     if note:
         lines.append(note)
-    lines.append(t("cascade.fact_owner", owner=owner.name if owner else t("cascade.no_owner")))
+    lines.append(t("cascade.fact_owner", owner=owner))
     if kpi:
-        lines.append(t("cascade.fact_kpi", kpi=kpi.name))
+        lines.append(t("cascade.fact_kpi", kpi=plain.markdown(kpi.name)))
     if g.promise and g.promise in promises:
-        lines.append(t("cascade.fact_promise", promise=promises[g.promise].text))
+        lines.append(t("cascade.fact_promise", promise=plain.markdown(promises[g.promise].text)))
     st.markdown("\n".join(f"- {line}" for line in lines))
     if kpi and kpi.definition:
-        st.caption(words.kpi_help(kpi))
+        st.caption(widgets.kpi_help(kpi))
 
 
 def _pace_line(made: float, elapsed: float, baseline: str) -> str:
@@ -209,7 +209,7 @@ def _children(row: report.GoalRow, month_report: report.MonthReport) -> None:
         crow = month_report.goals[child.goal.code]
         unit = crow.kpi.unit if crow.kpi else "count"
         value = fmt.value(crow.value.value if crow.value else None, unit)
-        st.markdown(f"{widgets.badge_markdown(crow.status)} {crow.goal.title} — {value}")
+        st.markdown(f"{widgets.badge_markdown(crow.status)} {plain.markdown(crow.goal.title)} — {value}")
 
 
 def actions_and_comments(
@@ -237,7 +237,7 @@ def target_history(entries: Sequence[tuple], unit: str, people: dict[str, Person
         return  # only the first target: nothing has changed
     with st.expander(t("cascade.target_history", count=len(entries) - 1), icon=":material/history:"):
         for at, who, before, after in entries:
-            name = people[who].name if who in people else who
+            name = plain.markdown(people[who].name if who in people else who)
             if before is None:
                 line = t(
                     "cascade.target_set", target=fmt.value(after, unit), who=name, when=fmt.day(at.date())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from kpi.store import closing
-from kpi.text import fmt
+from kpi.text import fmt, plain
 from kpi.text.i18n import t
 from kpi.ui import data, forms
 from kpi.ui.frame import Context
@@ -15,7 +15,7 @@ def panel(ctx: Context, people: dict) -> None:
     done = data.closed_month(ctx.url, ctx.month)
     month = fmt.month_long(ctx.month)
     if done:
-        who = people[done[1]].name if done[1] in people else done[1]
+        who = plain.markdown(people[done[1]].name if done[1] in people else done[1])
         st.success(
             t("close_tab.closed", month=month, when=fmt.day(done[0].date()), who=who), icon=":material/lock:"
         )

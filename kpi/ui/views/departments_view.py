@@ -12,7 +12,7 @@ from kpi.domain import months, priorities, report
 from kpi.domain.access import Scope
 from kpi.domain.model import Commentary, JourneyPhase, Kpi, MonthValue
 from kpi.output import charts
-from kpi.text import fmt, palette, words
+from kpi.text import fmt, palette, plain
 from kpi.text.i18n import t
 from kpi.ui import figures, widgets
 
@@ -59,12 +59,12 @@ def _card(row: report.KpiRow, points: Sequence[MonthValue], month: date) -> None
     with st.container(border=True):
         widgets.badge(row.status)
         st.metric(
-            kpi.name,
+            plain.markdown(kpi.name),
             fmt.value(row.value.value if row.value else None, kpi.unit),
             delta=fmt.delta(row.delta_previous, kpi.unit) if row.delta_previous is not None else None,
             delta_color="normal" if kpi.direction == "higher" else "inverse",
             delta_description=t("widget.vs_month", month=fmt.month(months.add(month, -1))),
-            help=words.kpi_help(kpi),
+            help=widgets.kpi_help(kpi),
             chart_data=[p.value for p in points[-13:]],
         )
         lines = [t("departments.target", target=fmt.value(kpi.target, kpi.unit))]
@@ -108,7 +108,7 @@ def goals(month_report: report.MonthReport) -> None:
         text, link = st.columns([5, 1], vertical_alignment="center")
         value = fmt.value(row.value.value if row.value else None, unit)
         text.markdown(
-            f"{widgets.badge_markdown(row.status)} **{row.goal.title}** — {value} "
+            f"{widgets.badge_markdown(row.status)} **{plain.markdown(row.goal.title)}** — {value} "
             f"({t('departments.goal_target', target=fmt.value(row.goal.target, unit))})"
         )
         with link:
@@ -131,7 +131,8 @@ def service_priorities(results: Sequence[priorities.Compliance], kpis: dict[str,
                 verdict = (
                     f":{palette.look(palette.KpiStatus.RED).streamlit}-badge[✕ {t('departments.not_met')}]"
                 )
-            st.markdown(f"**{result.priority.text}**  \n{verdict} {fmt.value(result.value, kpi.unit)}")
+            text = plain.markdown(result.priority.text)
+            st.markdown(f"**{text}**  \n{verdict} {fmt.value(result.value, kpi.unit)}")
             if result.share is not None:
                 st.progress(
                     result.share, text=t("departments.met_months", met=result.met, measured=result.measured)

@@ -14,6 +14,7 @@ import streamlit as st
 
 from kpi.files.tables import KINDS, ImportRejected, guess_kind, read_table
 from kpi.store import engine, importing
+from kpi.text import plain
 from kpi.text.i18n import t
 from kpi.ui import data
 from kpi.ui.frame import Context
@@ -25,10 +26,11 @@ PREVIEW_ROWS = 20
 def _run(
     ctx: Context, kind: str, content: bytes, name: str, *, dry_run: bool, guess: str | None = None
 ) -> importing.Summary | None:
-    bar = st.progress(0.0, text=t("imports.reading", file=name))
+    reading = t("imports.reading", file=plain.markdown(name))
+    bar = st.progress(0.0, text=reading)
 
     def progress(share: float) -> None:
-        bar.progress(min(share, 1.0), text=t("imports.reading", file=name))
+        bar.progress(min(share, 1.0), text=reading)
 
     try:
         return importing.run(
@@ -93,7 +95,8 @@ def panel(ctx: Context) -> None:
         summary = _run(ctx, kind, content, upload.name, dry_run=True, guess=guess)
         if summary is not None:
             st.info(t("imports.would", summary=summary.text()), icon=":material/preview:")
-            if st.button(t("imports.confirm", file=upload.name), type="primary", key="data.import.confirm"):
+            confirm = t("imports.confirm", file=plain.markdown(upload.name))
+            if st.button(confirm, type="primary", key="data.import.confirm"):
                 done = _run(ctx, kind, content, upload.name, dry_run=False)
                 if done is not None:
                     data.refresh()

@@ -9,7 +9,7 @@ import streamlit as st
 
 from kpi.domain import attention, report
 from kpi.domain.model import Commentary, GoalStatus, KpiStatus, Level, MonthValue, Promise
-from kpi.text import fmt, palette
+from kpi.text import fmt, palette, plain
 from kpi.text.i18n import t
 from kpi.ui import widgets
 
@@ -91,7 +91,9 @@ def _flip_line(month_report: report.MonthReport, flip: report.Flip) -> str:
         name = krow.kpi.name
         from_status, to_status = krow.previous_status, krow.status
     arrow = "▲" if flip.is_better else "▼"
-    return f"{arrow} {name}: {palette.label(from_status)} → {widgets.badge_markdown(to_status)}"
+    return (
+        f"{arrow} {plain.markdown(name)}: {palette.label(from_status)} → {widgets.badge_markdown(to_status)}"
+    )
 
 
 def exceptions(items: Sequence[attention.Item]) -> None:
@@ -102,7 +104,8 @@ def exceptions(items: Sequence[attention.Item]) -> None:
     for item in (i for i in items if i.kind is attention.Kind.MISMATCH):
         with st.container(border=True):
             st.markdown(
-                f"**{t(f'mismatch.{item.detail}')}: {item.subject}**  \n{t(f'mismatch.{item.detail}_help')}"
+                f"**{t(f'mismatch.{item.detail}')}: {plain.markdown(item.subject)}**  \n"
+                f"{t(f'mismatch.{item.detail}_help')}"
             )
             widgets.goal_link(item.goal or "", t("overview.open_goal"))
     behind, other = st.columns(2)
@@ -136,10 +139,12 @@ def _item_rows(items: Sequence[attention.Item], empty: str) -> None:
 def _item_text(item: attention.Item) -> str:
     if item.kind in attention.BEHIND_KINDS:
         status = GoalStatus(str(item.kind))
-        return f"{widgets.badge_markdown(status)} {item.subject} · {t(f'level.{LEVELS[item.level_depth]}')}"
+        level = t(f"level.{LEVELS[item.level_depth]}")
+        return f"{widgets.badge_markdown(status)} {plain.markdown(item.subject)} · {level}"
     if item.kind is attention.Kind.LATE_ACTION:
-        return t("overview.late_action", subject=item.subject, due=fmt.day(date.fromisoformat(item.detail)))
-    return item.subject
+        due = fmt.day(date.fromisoformat(item.detail))
+        return t("overview.late_action", subject=plain.markdown(item.subject), due=due)
+    return plain.markdown(item.subject)
 
 
 def promises(month_report: report.MonthReport, all_promises: Sequence[Promise]) -> None:
@@ -151,7 +156,7 @@ def promises(month_report: report.MonthReport, all_promises: Sequence[Promise]) 
             continue
         shown = True
         with st.container(border=True):
-            st.markdown(f"**«{promise.text}»**")
+            st.markdown(f"**«{plain.markdown(promise.text)}»**")
             st.progress(green / measured, text=t("overview.promise_kept", green=green, measured=measured))
     if not shown:
         st.caption(t("overview.no_promises"))

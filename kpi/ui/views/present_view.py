@@ -1,7 +1,8 @@
 """The Present page: one slide of the meeting deck at a time, in large type.
 
-The slides are kpi.output.deck's, the same the PPTX and PDF packs hold. Texts from people
-(commentary) are shown with st.text, never as Markdown or HTML.
+The slides are kpi.output.deck's, the same the PPTX and PDF packs hold. A slide's texts are plain
+(titles, names and commentary people typed among them): commentary is shown with st.text, and
+every other text reaches Markdown through kpi.text.plain, never as Markdown or HTML.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import streamlit as st
 
 from kpi.domain.access import Scope
 from kpi.output import charts, deck
-from kpi.text import palette
+from kpi.text import palette, plain
 from kpi.text.i18n import t
 from kpi.ui import figures, widgets
 
@@ -20,17 +21,16 @@ from kpi.ui import figures, widgets
 def _line(line: deck.Line, *, actions: bool) -> None:
     with st.container(border=True):
         left, middle, right = st.columns([5, 2, 3], vertical_alignment="center")
-        left.markdown(f"#### {line.label}")
+        left.markdown(f"#### {plain.markdown(line.label)}")
+        note = plain.markdown(line.note)
         if actions:
-            middle.markdown(f"#### {line.value}")
-            right.markdown(f"**{line.target}**  \n{line.note}")
+            middle.markdown(f"#### {plain.markdown(line.value)}")
+            right.markdown(f"**{plain.markdown(line.target)}**  \n{note}")
             return
-        middle.markdown(f"### {line.value}" if line.value else "")
+        middle.markdown(f"### {plain.markdown(line.value)}" if line.value else "")
         status = widgets.badge_markdown(line.status) if line.status else ""
-        target = t("present.target", target=line.target) if line.target else ""
-        right.markdown(
-            " · ".join(p for p in (status, target) if p) + (f"  \n{line.note}" if line.note else "")
-        )
+        target = t("present.target", target=plain.markdown(line.target)) if line.target else ""
+        right.markdown(" · ".join(p for p in (status, target) if p) + (f"  \n{note}" if note else ""))
 
 
 def _chart(series: deck.Series, scope: Scope) -> None:
@@ -42,14 +42,15 @@ def _chart(series: deck.Series, scope: Scope) -> None:
 
 def render(slide: deck.Slide, scope: Scope) -> None:
     if slide.kind == "title":
-        st.markdown(f"# {slide.title}")
-        st.markdown(f"## {slide.subtitle}")
+        st.markdown(f"# {plain.markdown(slide.title)}")
+        st.markdown(f"## {plain.markdown(slide.subtitle)}")
         for note in slide.notes:
             st.text(note)
         return
-    st.markdown(f"# {slide.title}")
+    st.markdown(f"# {plain.markdown(slide.title)}")
     if slide.status is not None:
-        st.markdown(f"## {widgets.badge_markdown(slide.status)} {slide.big} · {slide.subtitle}")
+        big, subtitle = plain.markdown(slide.big), plain.markdown(slide.subtitle)
+        st.markdown(f"## {widgets.badge_markdown(slide.status)} {big} · {subtitle}")
     if slide.chart is not None:
         chart, lines = st.columns([3, 2])
         with chart:

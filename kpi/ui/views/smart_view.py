@@ -10,7 +10,7 @@ import streamlit as st
 from kpi.domain import access, smart
 from kpi.domain.model import Goal, KpiStatus, Person
 from kpi.domain.report import MonthReport
-from kpi.text import palette, words
+from kpi.text import palette, plain, words
 from kpi.text.i18n import t
 from kpi.ui import forms, widgets
 from kpi.ui.frame import Context
@@ -97,13 +97,15 @@ def to_fix(ctx: Context, pairs: Sequence[tuple[Goal, smart.Assessment]], people:
     for goal, assessment in failing[:FIX_LIMIT]:
         with st.container(border=True):
             head, link = st.columns([5, 1], vertical_alignment="center")
-            owner = people[goal.owner].name if goal.owner in people else t("cascade.no_owner")
-            head.markdown(f"**{goal.title}** · {t(f'level.{goal.level}')} · {owner}")
+            owner = plain.markdown(people[goal.owner].name) if goal.owner in people else t("cascade.no_owner")
+            head.markdown(f"**{plain.markdown(goal.title)}** · {t(f'level.{goal.level}')} · {owner}")
             with link:
                 widgets.goal_link(goal.code, t("overview.open_goal"))
             for criterion, check in assessment.checks.items():
                 for reason in check.reasons:
-                    st.markdown(f"{FAIL} **{t(f'smart.{criterion}')}**: {words.reason(reason)}")
+                    st.markdown(
+                        f"{FAIL} **{t(f'smart.{criterion}')}**: {plain.markdown(words.reason(reason))}"
+                    )
             if not assessment.checks[smart.Criterion.ACCEPTED].passed and access.may_accept(
                 ctx.viewer, goal.owner
             ):
@@ -119,6 +121,6 @@ def waiting_for_me(ctx: Context, pairs: Sequence[tuple[Goal, smart.Assessment]])
         st.markdown(f"**{t('smart_page.waiting', count=len(mine))}**")
         for goal in mine:
             text, button = st.columns([4, 1], vertical_alignment="center")
-            text.markdown(goal.title)
+            text.markdown(plain.markdown(goal.title))
             with button:
                 forms.accept(ctx, goal, key="smart.mine")
