@@ -90,7 +90,8 @@ def test_all_problems_of_a_file_are_reported_at_once(small_url):
     data = b"kpi,month,value\nCS_WAIT,2026-13,80\nCS_SL,2026-11,high\nNOPE,2026-11,\n"
     with pytest.raises(ImportRejected) as caught:
         importing.run(engine.create(small_url), "measurements", data, "many.csv", "test")
-    assert [(p.row, p.column) for p in caught.value.problems] == [(2, "month"), (3, "value"), (4, "value")]
+    expected = [(2, "month"), (3, "value"), (4, "kpi"), (4, "value")]  # row 4: unknown KPI, no value
+    assert [(p.row, p.field) for p in caught.value.problems] == expected
 
 
 def test_the_samples_import_in_order(demo_url):

@@ -299,6 +299,9 @@ class Parsed:
     lines: list[int] = field(default_factory=list)
     """The spreadsheet row number of each parsed row."""
     problems: list[Problem] = field(default_factory=list)
+    unreadable: list[tuple[int, dict]] = field(default_factory=list)
+    """(spreadsheet row, the cells that could be read) of rows with a cell that could not: checked
+    too, so every problem of a row shows at once, not one round of corrections after another."""
 
     def problem(self, index: int, column: str, key: str, **params: object) -> None:
         """Problem `key` in `column` of the parsed row `index`."""
@@ -377,6 +380,8 @@ def parse(kind: str, data: bytes, name: str, progress: Callable[[float], None] |
                 seen[key] = number
             parsed.rows.append(row)
             parsed.lines.append(number)
+        else:
+            parsed.unreadable.append((number, row))
     return parsed
 
 

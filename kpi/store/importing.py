@@ -84,6 +84,11 @@ def _check(conn: sa.Connection, parsed: Parsed) -> None:
     for index, row in enumerate(parsed.rows):
         for problem in check({**stored.get(row.get(key), {}), **row}, within):
             parsed.add(index, problem)
+    for line, row in parsed.unreadable:  # what else is wrong with a row whose cells were not all read
+        unread = {p.field for p in parsed.problems if p.row == line}
+        for problem in check({**stored.get(row.get(key), {}), **row}, within):
+            if problem.field not in unread:
+                parsed.problems.append(replace(problem, file=parsed.file, row=line))
 
 
 def _stored(conn: sa.Connection, kind: str) -> dict[str, dict]:
@@ -96,11 +101,13 @@ def _stored(conn: sa.Connection, kind: str) -> dict[str, dict]:
 
 
 def _with_file(store: checks.Known, parsed: Parsed) -> checks.Known:
-    """What the store knows, plus the departments or goals the file itself brings."""
+    """What the store knows, plus the departments or goals the file itself brings (a row with an
+    unreadable cell too, as far as it was read: its sub-goals are not orphans)."""
+    rows = [*parsed.rows, *(row for _, row in parsed.unreadable)]
     if parsed.kind == "departments":
-        return replace(store, departments=store.departments | {r["code"] for r in parsed.rows})
+        return replace(store, departments=store.departments | {r["code"] for r in rows if "code" in r})
     if parsed.kind == "goals":
-        tree = {r["code"]: (Level(r["level"]), r.get("parent")) for r in parsed.rows}
+        tree = {r["code"]: (Level(r["level"]), r.get("parent")) for r in rows if "code" in r and "level" in r}
         return replace(store, goals={**store.goals, **tree})
     return store
 
@@ -198,8 +205,10 @@ def run(
 
 
 def _parsed(kind: str, data: bytes, name: str, progress: Callable[[float], None] | None) -> Parsed:
+    """The file read, refused at once when none of its rows could be read (a wrong header, no
+    rows); rows with unreadable cells go on to be checked, so the file's every problem shows."""
     parsed = parse(kind, data, name, progress)
-    if parsed.problems:
+    if parsed.problems and not parsed.rows and not parsed.unreadable:
         raise ImportRejected(parsed.problems)
     return parsed
 
