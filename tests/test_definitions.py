@@ -69,7 +69,7 @@ def test_saving_unchanged_values_writes_nothing(demo_duckdb_url):
         ({"parent": "S1"}, "Parent: S1 is Strategic"),
         ({"start": "May 2025"}, "Start month: “May 2025” is not a month"),
         ({"deadline": "2025-01-31"}, "the deadline must come after the start"),
-        ({"kpi": "NOPE"}, "KPI: “NOPE” is not one of the known codes"),
+        ({"kpi": "NOPE"}, "KPI: “NOPE” is not known in the cockpit"),
         ({"owner": "stranger@example.com"}, "Owner: “stranger@example.com”"),
     ],
 )

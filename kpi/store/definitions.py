@@ -1,28 +1,28 @@
 """Changing the strategy's definitions: goals, KPIs, customer promises, service priorities.
 
-Admins only (kpi.domain.access.may_define). Every field is checked and every problem reported at once
-(`validate.Rejected`); nothing is written unless all is well. Writes go through the audited
-`Writer`, so a changed target keeps its before and after, who and when: history is never
-rewritten. Nothing is deleted: retiring hides a definition from reports and keeps its data.
+Admins only (kpi.domain.access.may_define). Every field is checked, by the same checks an import
+uses (kpi.domain.checks), and every problem reported at once (`validate.Rejected`); nothing is
+written unless all is well. Writes go through the audited `Writer`, so a changed target keeps its
+before and after, who and when: history is never rewritten. Nothing is deleted: retiring hides a
+definition from reports and keeps its data.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 
 import sqlalchemy as sa
 
-from kpi.domain import access, validate
-from kpi.domain.model import Aggregation, Direction, Level, Person
+from kpi.domain import access, checks, validate
+from kpi.domain.model import DEFAULT_TOLERANCE, DEFAULT_WEIGHT, Person
 from kpi.domain.validate import Problem, Rejected
+from kpi.store import known
 from kpi.store import schema as s
 from kpi.store.edits import Denied
 from kpi.store.writes import Writer
 from kpi.text import fmt
 from kpi.text.i18n import t
-
-_CODE_CHARS = set("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
 
 
 def _check_admin(viewer: Person) -> None:
@@ -81,7 +81,7 @@ class _Form:
 
     def code(self, existing: set[str], is_new: bool) -> str:
         code = self.text("code", required=True).upper()
-        if code and not set(code) <= _CODE_CHARS:
+        if code and not checks.is_code(code):
             self.problems.append(Problem("bad_code", t("field.code"), (("value", code),)))
         if is_new and code in existing:
             self.problems.append(Problem("duplicate_code", t("field.code"), (("value", code),)))
@@ -89,48 +89,48 @@ class _Form:
             self.problems.append(Problem("unknown_code", t("field.code"), (("value", code),)))
         return code
 
+    def check(
+        self,
+        check: Callable[[checks.Fields, checks.Known], list[Problem]],
+        row: checks.Fields,
+        stored: checks.Known,
+    ) -> None:
+        """The record's problems by its kind's check, except for fields already unreadable: a
+        target that is not a number is not also reported as missing."""
+        unreadable = {p.field for p in self.problems}
+        self.problems += [p for p in check(row, stored) if p.field not in unreadable]
+
     def finish(self) -> None:
         if self.problems:
             raise Rejected(self.problems)
 
 
 def save_goal(conn: sa.Connection, viewer: Person, values: Mapping[str, object], *, is_new: bool) -> str:
-    """Create or change a goal; a changed target or deadline asks the owner to accept again."""
+    """Create or change a goal; a changed target or deadline asks the owner to accept again.
+    Checked as an imported goal is (`checks.goal`)."""
     _check_admin(viewer)
-    form = _Form(values)
-    goals = {
-        r.code: (Level(r.level), r.parent)
-        for r in conn.execute(sa.select(s.goal.c.code, s.goal.c.level, s.goal.c.parent))
-    }
-    code = form.code(set(goals), is_new)
-    level = form.choice("level", {str(lvl) for lvl in Level})
-    parent = form.text("parent") or None
+    form, stored = _Form(values), known.read(conn)
     row = {
-        "code": code,
-        "title": form.text("title", required=True),
+        "code": form.code(set(stored.goals), is_new),
+        "title": form.text("title"),
         "description": form.text("description"),
-        "level": level,
-        "parent": parent,
-        "kpi": form.choice("kpi", _codes(conn, s.kpi)),
-        "department": form.choice("department", _codes(conn, s.department)),
-        "owner": form.choice("owner", _codes(conn, s.person, "email"), required=False),
+        "level": form.text("level") or None,
+        "parent": form.text("parent") or None,
+        "kpi": form.text("kpi") or None,
+        "department": form.text("department") or None,
+        "owner": form.text("owner") or None,
         "baseline": form.number("baseline"),
-        "target": form.number("target", required=True),
-        "start": form.month("start", required=True),
+        "target": form.number("target"),
+        "start": form.month("start"),
         "deadline": form.day("deadline"),
-        "weight": form.number("weight") or 1.0,
-        "promise": form.choice("promise", _codes(conn, s.promise), required=False),
+        "weight": form.number("weight"),
+        "promise": form.text("promise") or None,
     }
-    if level in {str(lvl) for lvl in Level} and code:
-        form.problems += validate.goal_tree(
-            code, Level(level), parent, {c: v for c, v in goals.items() if c != code}
-        )
-    if row["start"] and row["deadline"] and row["deadline"] <= row["start"]:
-        form.problems.append(Problem("deadline_before_start", t("field.deadline")))
-    if row["weight"] is not None and row["weight"] <= 0:
-        form.problems.append(Problem("weight_positive", t("field.weight")))
+    form.check(checks.goal, row, stored)
     form.finish()
-    current = conn.execute(sa.select(s.goal).where(s.goal.c.code == code)).mappings().first()
+    if row["weight"] is None:
+        row["weight"] = DEFAULT_WEIGHT
+    current = conn.execute(sa.select(s.goal).where(s.goal.c.code == row["code"])).mappings().first()
     if current is not None and current["accepted_at"] is not None:
         terms_changed = (current["target"], current["deadline"]) != (row["target"], row["deadline"])
         row["accepted_at"] = None if terms_changed else current["accepted_at"]
@@ -138,26 +138,26 @@ def save_goal(conn: sa.Connection, viewer: Person, values: Mapping[str, object],
 
 
 def save_kpi(conn: sa.Connection, viewer: Person, values: Mapping[str, object], *, is_new: bool) -> str:
+    """Create or change a KPI, checked as an imported KPI is (`checks.kpi`)."""
     _check_admin(viewer)
-    form = _Form(values)
+    form, stored = _Form(values), known.read(conn)
     row = {
-        "code": form.code(_codes(conn, s.kpi), is_new),
-        "name": form.text("name", required=True),
-        "department": form.choice("department", _codes(conn, s.department)),
-        "unit": form.choice("unit", set(fmt.UNITS)),
-        "direction": form.choice("direction", {str(d) for d in Direction}),
-        "aggregation": form.choice("aggregation", {str(a) for a in Aggregation}),
+        "code": form.code(set(stored.kpis), is_new),
+        "name": form.text("name"),
+        "department": form.text("department") or None,
+        "unit": form.text("unit") or None,
+        "direction": form.text("direction") or None,
+        "aggregation": form.text("aggregation") or None,
         "target": form.number("target"),
         "tolerance": form.number("tolerance"),
         "journey_phase": form.text("journey_phase") or None,
         "definition": form.text("definition"),
         "benchmark": form.text("benchmark") or None,
     }
-    if row["tolerance"] is None:
-        row["tolerance"] = 0.05
-    elif not 0 <= row["tolerance"] <= 1:
-        form.problems.append(Problem("tolerance_share", t("field.tolerance")))
+    form.check(checks.kpi, row, stored)
     form.finish()
+    if row["tolerance"] is None:
+        row["tolerance"] = DEFAULT_TOLERANCE
     return Writer(conn, viewer.email).upsert(s.kpi, row)
 
 
