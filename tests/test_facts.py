@@ -4,7 +4,7 @@ rule reads it from there, so changing the fact changes the product everywhere at
 import pytest
 
 from kpi.domain import status
-from kpi.domain.model import GoalStatus, KpiStatus
+from kpi.domain.model import ActionStatus, GoalStatus, KpiStatus
 
 
 @pytest.mark.parametrize(
@@ -37,3 +37,7 @@ def test_a_flip_is_a_change_between_two_measured_months(now, before, expected):
 )
 def test_red_and_green_goals(goal_status, is_red, is_green):
     assert (goal_status.is_red, goal_status.is_green) == (is_red, is_green)
+
+
+def test_open_actions_are_planned_or_in_progress():
+    assert [s for s in ActionStatus if s.is_open] == [ActionStatus.PLANNED, ActionStatus.DOING]

@@ -17,6 +17,8 @@ from pathlib import Path
 from kpi.domain import months
 from kpi.domain.model import (
     DEFAULT_TOLERANCE,
+    DEFAULT_WEIGHT,
+    SURVEY_SCALES,
     Action,
     ActionStatus,
     Aggregation,
@@ -132,7 +134,8 @@ def _csat_score(level: float, rng: random.Random) -> int:
 
 
 def _ces_score(level: float, rng: random.Random) -> int:
-    return min(max(round(rng.gauss(level, 1.0)), 1), 7)
+    low, high = SURVEY_SCALES[Aggregation.CES]
+    return min(max(round(rng.gauss(level, 1.0)), low), high)
 
 
 _SCORERS = {"nps": _nps_score, "csat": _csat_score, "ces": _ces_score}
@@ -270,7 +273,7 @@ def _goal_record(
         target=item.get("target"),
         start=_month_offset(end, item["start"]) if "start" in item else None,
         deadline=months.end_of(_month_offset(end, item["deadline"])) if "deadline" in item else None,
-        weight=float(item.get("weight", 1.0)),
+        weight=float(item.get("weight", DEFAULT_WEIGHT)),
         accepted_at=_month_offset(end, accepted).replace(day=10) if accepted is not None else None,
         promise=item.get("promise"),
     )

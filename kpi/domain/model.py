@@ -97,10 +97,17 @@ class Role(StrEnum):
 
 
 class ActionStatus(StrEnum):
+    """An action's course: planned, then doing, then done (or dropped); a new action is planned."""
+
     PLANNED = "planned"
     DOING = "doing"
     DONE = "done"
     DROPPED = "dropped"
+
+    @property
+    def is_open(self) -> bool:
+        """Planned or in progress: the action still has to happen (and can be overdue)."""
+        return self in (ActionStatus.PLANNED, ActionStatus.DOING)
 
 
 class KpiStatus(StrEnum):

@@ -15,7 +15,6 @@ from kpi.domain import cascade, months, status
 from kpi.domain.model import (
     UNIT_RANGES,
     Action,
-    ActionStatus,
     Goal,
     GoalStatus,
     Kpi,
@@ -235,8 +234,7 @@ def forecast(row: GoalRow, series: Sequence[MonthValue], month: date) -> float |
 def overdue(actions: Sequence[Action], month: date) -> list[Action]:
     """Actions still open after their due date, as seen at the end of `month`."""
     end = months.end_of(month)
-    open_states = {ActionStatus.PLANNED, ActionStatus.DOING}
-    return [a for a in actions if a.status in open_states and a.due is not None and a.due < end]
+    return [a for a in actions if a.status.is_open and a.due is not None and a.due < end]
 
 
 def promise_kept(report: MonthReport, promise: str) -> tuple[int, int]:

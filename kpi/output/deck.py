@@ -14,7 +14,6 @@ from datetime import date, datetime
 from kpi.domain import attention, months, report
 from kpi.domain.model import (
     Action,
-    ActionStatus,
     Commentary,
     Department,
     GoalStatus,
@@ -204,14 +203,7 @@ def _action_lines(meeting: Meeting, actions: Sequence[Action], owners: dict[str,
     month = meeting.month_report.month
     horizon = months.end_of(months.add(month, ACTIONS_AHEAD_MONTHS))
     visible = set(meeting.month_report.goals)
-    due = [
-        a
-        for a in actions
-        if a.goal in visible
-        and a.due
-        and a.due <= horizon
-        and a.status in (ActionStatus.PLANNED, ActionStatus.DOING)
-    ]
+    due = [a for a in actions if a.goal in visible and a.due and a.due <= horizon and a.status.is_open]
     late = {a.id for a in report.overdue(due, month)}
     return [
         Line(
