@@ -6,8 +6,8 @@ import pytest
 
 from kpi.domain import checks
 from kpi.domain.checks import Known, KnownKpi
+from kpi.domain.errors import Problem
 from kpi.domain.model import Aggregation, Level
-from kpi.domain.validate import Problem
 from kpi.text import words
 from kpi.text.i18n import use
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from kpi.domain import industry, validate
+from kpi.domain.errors import Problem
 from kpi.domain.model import (
     SURVEY_SCALES,
     UNIT_RANGES,
@@ -37,7 +38,6 @@ from kpi.domain.model import (
     Level,
     Role,
 )
-from kpi.domain.validate import Problem
 
 Fields = Mapping[str, object]
 """A record's fields by name, as read from a form or a file's row."""

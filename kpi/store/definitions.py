@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -110,7 +111,7 @@ def save_goal(conn: sa.Connection, viewer: Person, values: Mapping[str, object],
     Checked as an imported goal is (`checks.goal`)."""
     _check_admin(viewer)
     form, stored = _Form(values), known.read(conn)
-    row = {
+    row: dict[str, Any] = {
         "code": form.code(set(stored.goals), is_new),
         "title": form.text("title"),
         "description": form.text("description"),
@@ -141,7 +142,7 @@ def save_kpi(conn: sa.Connection, viewer: Person, values: Mapping[str, object], 
     """Create or change a KPI, checked as an imported KPI is (`checks.kpi`)."""
     _check_admin(viewer)
     form, stored = _Form(values), known.read(conn)
-    row = {
+    row: dict[str, Any] = {
         "code": form.code(set(stored.kpis), is_new),
         "name": form.text("name"),
         "department": form.text("department") or None,

@@ -37,7 +37,7 @@ TABLES = {
     "responses": s.response,
     "actions": s.action,
 }
-_DEFAULTS = {
+_DEFAULTS: dict[str, dict[str, object]] = {
     "kpis": {"tolerance": DEFAULT_TOLERANCE, "definition": ""},
     "goals": {"description": "", "weight": DEFAULT_WEIGHT},
     "measurements": {"note": ""},
@@ -91,7 +91,7 @@ def _check(conn: sa.Connection, parsed: Parsed) -> None:
                 parsed.problems.append(replace(problem, file=parsed.file, row=line))
 
 
-def _stored(conn: sa.Connection, kind: str) -> dict[str, dict]:
+def _stored(conn: sa.Connection, kind: str) -> dict[object, dict[str, object]]:
     """The stored rows of a kind whose files may leave columns out, by code (or e-mail)."""
     if kind not in ("departments", "people", "kpis", "goals"):
         return {}
