@@ -1,0 +1,146 @@
+"""Every setting the product reads from its environment, in one place, read and checked once.
+
+Each `Setting` names its environment variable, its default and what it is for; README.md's
+Configuration table documents the same (a test compares them). `current()` reads them all the
+first time it is asked and keeps the result: a value that cannot be used is a `BadSetting`
+naming the variable and what it accepts, which the app shows as a message and the command
+line as one line with exit code 2, never a traceback half-way through a request.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import cache
+
+from kpi.domain.errors import BadSetting, Problem
+from kpi.text import i18n
+
+AUTH_MODES = ("auto", "oidc", "header", "demo")
+"""`auto`: `oidc` when Streamlit's secrets have an `[auth]` section, else `demo`."""
+STORE_SCHEMES = ("duckdb:///", "postgresql://", "postgresql+psycopg://")
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    auth_mode: str
+    auth_header: str
+    language: str
+    busy_wait: float
+    """Seconds."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    """The environment variable."""
+    attribute: str
+    """Its field in `Settings`; its message when unusable is `setting.<attribute>`."""
+    default: str
+    help: str
+    read: Callable[[str], object]
+    """The text → the value; raises ValueError for a text it cannot use."""
+    accepted: Callable[[], str] = lambda: ""
+    """What the message lists as accepted, where a list says it best."""
+
+
+def _store_url(text: str) -> str:
+    if not text.startswith(STORE_SCHEMES):
+        raise ValueError(text)
+    return text
+
+
+def _one_of(allowed: Callable[[], tuple[str, ...]]) -> Callable[[str], str]:
+    def read(text: str) -> str:
+        if text.lower() not in allowed():
+            raise ValueError(text)
+        return text.lower()
+
+    return read
+
+
+def _header(text: str) -> str:
+    if not re.fullmatch(r"[A-Za-z0-9-]+", text):
+        raise ValueError(text)
+    return text
+
+
+def _seconds(text: str) -> float:
+    seconds = float(text)
+    if not math.isfinite(seconds) or seconds < 0:
+        raise ValueError(text)
+    return seconds
+
+
+SETTINGS = (
+    Setting(
+        "KPI_DATABASE_URL",
+        "database_url",
+        "duckdb:///data/kpi.duckdb",
+        "The store: a DuckDB file or a PostgreSQL database, as an SQLAlchemy URL.",
+        _store_url,
+        lambda: ", ".join(f"{scheme}…" for scheme in STORE_SCHEMES),
+    ),
+    Setting(
+        "KPI_AUTH_MODE",
+        "auth_mode",
+        "auto",
+        "How people sign in: oidc, header, demo, or auto (oidc when an [auth] secret is configured, else demo).",
+        _one_of(lambda: AUTH_MODES),
+        lambda: ", ".join(AUTH_MODES),
+    ),
+    Setting(
+        "KPI_AUTH_HEADER",
+        "auth_header",
+        "X-Forwarded-Email",
+        "The request header that carries the signed-in e-mail in header mode.",
+        _header,
+    ),
+    Setting(
+        "KPI_LANGUAGE",
+        "language",
+        i18n.FALLBACK,
+        "The default language; each person can switch in the sidebar.",
+        _one_of(i18n.languages),
+        lambda: ", ".join(i18n.languages()),
+    ),
+    Setting(
+        "KPI_BUSY_WAIT",
+        "busy_wait",
+        "15",
+        "Seconds a unit of work waits for a DuckDB file that another process holds.",
+        _seconds,
+    ),
+)
+
+
+def load(environ: Mapping[str, str]) -> Settings:
+    """The settings in `environ` (an unset or empty variable takes its default); every unusable
+    value is one problem of the `BadSetting` raised."""
+    values: dict[str, object] = {}
+    problems = []
+    for setting in SETTINGS:
+        text = environ.get(setting.name, "").strip() or setting.default
+        try:
+            values[setting.attribute] = setting.read(text)
+        except ValueError:
+            params = (("value", text), ("accepted", setting.accepted()))
+            problems.append(Problem(f"setting.{setting.attribute}", setting.name, params))
+    if problems:
+        raise BadSetting(problems)
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+@cache
+def current() -> Settings:
+    """The process's settings, read from its environment the first time they are needed."""
+    return load(os.environ)
+
+
+def forget() -> None:
+    """Read the environment again next time (tests that change it)."""
+    current.cache_clear()
