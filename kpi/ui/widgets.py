@@ -12,6 +12,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from kpi.domain import months, report
 from kpi.domain.model import Action, Commentary, GoalStatus, Kpi, KpiStatus, MonthValue, Person
@@ -165,7 +166,7 @@ ALL = ""
 """The "all departments" choice: Streamlit shows a None option as "nothing chosen"."""
 
 
-def department_filter(departments: dict[str, str], where: object = None) -> str | None:
+def department_filter(departments: dict[str, str], where: DeltaGenerator | None = None) -> str | None:
     """The page's department filter, kept in the URL; None means all departments."""
     from kpi.ui import urlstate
 

@@ -35,7 +35,7 @@ PHASES = ("", *(str(phase) for phase in JourneyPhase))
 """The journey phase choices: none, then each phase in the journey's order."""
 
 
-def _plain(value: object) -> str:
+def _plain(value: str | float | date | None) -> str:
     """A stored value as editable text (no thousands separators to trip over)."""
     if value is None:
         return ""
