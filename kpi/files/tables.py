@@ -170,13 +170,13 @@ def _text(value: str, label: str, decimal: str = ".") -> str | None:
 
 def _code(value: str, label: str, decimal: str = ".") -> str | None:
     if value and not checks.is_code(value):
-        raise validate.Rejected([validate.Problem("bad_code", label, (("value", value),))])
+        raise validate.Rejected([Problem("bad_code", label, (("value", value),))])
     return value.upper() or None
 
 
 def _email(value: str, label: str, decimal: str = ".") -> str | None:
     if value and ("@" not in value or " " in value):
-        raise validate.Rejected([validate.Problem("bad_email", label, (("value", value),))])
+        raise validate.Rejected([Problem("bad_email", label, (("value", value),))])
     return value.lower() or None
 
 
@@ -184,7 +184,7 @@ def _choice(allowed: list[str]) -> Callable[[str, str, str], str | None]:
     def read(value: str, label: str, decimal: str = ".") -> str | None:
         if value and value.lower() not in allowed:
             raise validate.Rejected(
-                [validate.Problem("not_one_of", label, (("value", value), ("allowed", ", ".join(allowed))))]
+                [Problem("not_one_of", label, (("value", value), ("allowed", ", ".join(allowed))))]
             )
         return value.lower() or None
 
@@ -215,7 +215,7 @@ def _accepted(value: str, label: str, decimal: str = ".") -> date | None:
 def _integer(value: str, label: str, decimal: str = ".") -> int | None:
     number = validate.number(value, label, decimal=decimal)
     if number is not None and not float(number).is_integer():
-        raise validate.Rejected([validate.Problem("not_whole", label, (("value", value),))])
+        raise validate.Rejected([Problem("not_whole", label, (("value", value),))])
     return None if number is None else int(number)
 
 

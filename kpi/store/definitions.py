@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 
@@ -33,6 +33,12 @@ def _check_admin(viewer: Person) -> None:
 
 def _codes(conn: sa.Connection, table: sa.Table, column: str = "code") -> set[str]:
     return set(conn.execute(sa.select(table.c[column])).scalars())
+
+
+class _ParseDate(Protocol):
+    """`validate.month` or `validate.day`: typed text → a date (None when empty), or Rejected."""
+
+    def __call__(self, text: object, field: str, /, *, required: bool = False) -> date | None: ...
 
 
 class _Form:
@@ -63,9 +69,9 @@ class _Form:
     def day(self, name: str, *, required: bool = False) -> date | None:
         return self._try(validate.day, name, required)
 
-    def _try(self, parse: object, name: str, required: bool) -> object:
+    def _try(self, parse: _ParseDate, name: str, required: bool) -> date | None:
         try:
-            return parse(self.values.get(name), t(f"field.{name}"), required=required)  # type: ignore[operator]
+            return parse(self.values.get(name), t(f"field.{name}"), required=required)
         except Rejected as rejected:
             self.problems.extend(rejected.problems)
             return None
