@@ -45,6 +45,7 @@ system-deps:
 lint: $(VENV)/.dev-deps
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 check-architecture: $(VENV)/.dev-deps
 	$(BIN)/lint-imports
