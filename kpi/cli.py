@@ -1,7 +1,8 @@
 """`python -m kpi …`: the command line, on the same store as the app.
 
-Exit codes: 0 success, 1 input rejected (nothing written), 2 usage error, 3 store busy.
-Every message goes through the translation function; `--lang` picks the language.
+Exit codes: 0 success, 1 refused or failed (nothing written), 2 usage error (also a bad setting),
+3 store busy. Every refusal is a `CockpitError`, put into words and given its exit code in one
+place (`main`). Every message goes through the translation function; `--lang` picks the language.
 """
 
 from __future__ import annotations
@@ -13,15 +14,19 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kpi.domain import access, months
+from kpi import settings
+from kpi.domain import access, months, validate
+from kpi.domain.errors import BadSetting, Busy, CockpitError, Denied, NotFound, Problem
 from kpi.domain.model import Person, Role
-from kpi.text import fmt, i18n
+from kpi.text import fmt, i18n, words
 from kpi.text.i18n import t
 
 if TYPE_CHECKING:  # the store (SQLAlchemy) loads only for real work, not for `--help`
     import sqlalchemy as sa
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
+EXIT_CODES = ((BadSetting, EXIT_USAGE), (Busy, EXIT_BUSY))
+"""The errors with an exit code of their own; every other `CockpitError` exits 1."""
 IMPORT_KINDS = ("departments", "people", "kpis", "goals", "measurements", "responses", "actions")
 """In the order a company's data goes in: each kind refers only to kinds above it."""
 OPERATOR = Person("operator@localhost", "operator", Role.ADMIN, None)
@@ -51,17 +56,10 @@ def _argparse_text(message: str) -> str:
 argparse._ = _argparse_text  # argparse looks its translation function up at call time
 
 
-class Rejected(Exception):
-    """Input the command cannot accept; the message says why. Nothing was written."""
-
-
 def _month(text: str | None) -> date:
-    if text is None:
-        return months.last_complete(date.today())
-    try:
-        return months.parse(text)
-    except ValueError as error:
-        raise Rejected(t("cli.bad_month", detail=error)) from error
+    """`--month`, else the last complete month."""
+    chosen = validate.month(text, "--month", required=True) if text is not None else None
+    return chosen or months.last_complete(date.today())
 
 
 def _common(parser: argparse.ArgumentParser, default: str | None) -> argparse.ArgumentParser:
@@ -125,28 +123,33 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     _pre_language(argv)
     try:
+        return _run(argv)
+    except CockpitError as error:
+        print(words.said(error), file=sys.stderr)
+        if any(found.file for found in error.problems):  # a file's problems: say that none of it went in
+            print(t("cli.import_rejected", count=len(error.problems)), file=sys.stderr)
+        return exit_code(error)
+
+
+def exit_code(error: CockpitError) -> int:
+    return next((code for kind, code in EXIT_CODES if isinstance(error, kind)), EXIT_REJECTED)
+
+
+def _run(argv: list[str]) -> int:
+    i18n.set_default(settings.current().language)
+    try:
         args = parser().parse_args(argv)
     except SystemExit as exit_:
         return int(exit_.code or 0)
     from kpi.store import engine, setup  # the store (SQLAlchemy) loads only for real work
 
-    try:
-        store = engine.create(engine.resolve_url(args.db))
-        if args.command != "init":
-            setup.ensure(store)  # an older store is upgraded before any command reads it
-        handler = {"init": _init, "status": _status, "import": _import, "close": _close, "export": _export}[
-            args.command
-        ]
-        return handler(args, store)
-    except Rejected as error:
-        print(error, file=sys.stderr)
-        return EXIT_REJECTED
-    except engine.StoreBusy as error:
-        print(t("cli.busy", detail=error), file=sys.stderr)
-        return EXIT_BUSY
-    except setup.SchemaTooNew as error:
-        print(t("cli.schema_too_new", detail=error), file=sys.stderr)
-        return EXIT_REJECTED
+    store = engine.create(engine.resolve_url(args.db))
+    if args.command != "init":
+        setup.ensure(store)  # an older store is upgraded before any command reads it
+    handler = {"init": _init, "status": _status, "import": _import, "close": _close, "export": _export}[
+        args.command
+    ]
+    return handler(args, store)
 
 
 def _viewer(args: argparse.Namespace, conn: sa.Connection) -> Person:
@@ -156,7 +159,7 @@ def _viewer(args: argparse.Namespace, conn: sa.Connection) -> Person:
         return OPERATOR
     found = queries.person(conn, args.as_email)
     if found is None:
-        raise Rejected(t("cli.unknown_person", email=args.as_email))
+        raise NotFound(Problem("cli.unknown_person", "--as", (("email", args.as_email),)))
     return found
 
 
@@ -192,29 +195,22 @@ def _init(args: argparse.Namespace, store: sa.Engine) -> int:
 
 
 def _import(args: argparse.Namespace, store: sa.Engine) -> int:
-    from kpi.files.tables import ImportRejected
     from kpi.store import engine, importing
 
     if not args.file.is_file():
-        raise Rejected(t("cli.no_file", file=args.file))
+        raise NotFound(Problem("cli.no_file", "file", (("file", args.file),)))
     with engine.reading(store) as conn:
         viewer = _viewer(args, conn)
     if not access.may_define(viewer):
-        raise Rejected(t("edit.denied_define"))
-    try:
-        summary = importing.run(
-            store,
-            args.kind,
-            args.file.read_bytes(),
-            args.file.name,
-            viewer.email,
-            dry_run=args.dry_run,
-        )
-    except ImportRejected as rejected:
-        for problem in rejected.problems:
-            print(problem.text(), file=sys.stderr)
-        print(t("cli.import_rejected", count=len(rejected.problems)), file=sys.stderr)
-        return EXIT_REJECTED
+        raise Denied(Problem("edit.denied_define"))
+    summary = importing.run(
+        store,
+        args.kind,
+        args.file.read_bytes(),
+        args.file.name,
+        viewer.email,
+        dry_run=args.dry_run,
+    )
     print(summary.text() + (" " + t("cli.dry_run_done") if args.dry_run else ""))
     return EXIT_OK
 
@@ -227,9 +223,10 @@ def _scope(args: argparse.Namespace, conn: sa.Connection) -> access.Scope:
     if args.department:
         scope = access.department_scope(scope, args.department)
         if scope.departments is not None and not scope.departments:
-            raise Rejected(t("cli.department_denied", department=args.department, who=who))
+            params = (("department", args.department), ("who", who))
+            raise Denied(Problem("cli.department_denied", "--department", params))
     if scope.departments is not None and not scope.departments:
-        raise Rejected(t("cli.nothing_visible", who=who))
+        raise Denied(Problem("cli.nothing_visible", "", (("who", who),)))
     return scope
 
 
@@ -244,24 +241,18 @@ def _export(args: argparse.Namespace, store: sa.Engine) -> int:
         footer = t("deck.footer", company=decks.company(conn), month=fmt.month_long(month))
     content = pptx_pack.render(slides, footer)
     if args.format == "pdf":
-        try:
-            content = pdf_pack.from_pptx(content)
-        except pdf_pack.PdfUnavailable as unavailable:
-            raise Rejected(str(unavailable)) from unavailable
+        content = pdf_pack.from_pptx(content)
     args.out.write_bytes(content)
     print(t("cli.exported", path=args.out, slides=len(slides)))
     return EXIT_OK
 
 
 def _close(args: argparse.Namespace, store: sa.Engine) -> int:
-    from kpi.store import closing, edits, engine
+    from kpi.store import closing, engine
 
     month = _month(args.month)
-    try:
-        with engine.writing(store) as conn:
-            when = closing.close(conn, _viewer(args, conn), month)
-    except (edits.Denied, edits.Invalid) as refusal:
-        raise Rejected(str(refusal)) from refusal
+    with engine.writing(store) as conn:
+        when = closing.close(conn, _viewer(args, conn), month)
     print(t("cli.closed", month=fmt.month_long(month), when=when.strftime("%Y-%m-%d %H:%M")))
     return EXIT_OK
 

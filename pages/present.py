@@ -5,7 +5,7 @@ import streamlit as st
 from kpi.output import pdf_pack, pptx_pack
 from kpi.text import fmt, plain
 from kpi.text.i18n import t
-from kpi.ui import data, frame
+from kpi.ui import data, frame, notices
 from kpi.ui.views import present_view
 
 st.set_page_config(initial_sidebar_state="collapsed")
@@ -70,4 +70,4 @@ if pdf_col.button(t("present.prepare_pdf"), key="present.pdf"):
                 key="present.pdf.download",
             )
         except pdf_pack.PdfUnavailable as unavailable:
-            st.error(str(unavailable))
+            notices.show(unavailable, pdf_col)

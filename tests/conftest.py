@@ -16,12 +16,15 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from kpi import settings
 from kpi.demo.generate import generate
+from kpi.domain.errors import CockpitError
 from kpi.domain.validate import Rejected
-from kpi.store import engine, seeding, setup
+from kpi.store import engine, schema, seeding, setup
 from kpi.text import i18n, words
 from tests.pg import Server
 
@@ -31,19 +34,27 @@ DEMO_END = date(2026, 10, 1)
 BACKENDS = ["duckdb", "postgresql"]
 
 
-def said(rejected: Rejected) -> str:
+def said(error: CockpitError) -> str:
     """What a person is told of a refusal: every problem in words, one per line."""
-    return "\n".join(words.problem(p) for p in rejected.problems)
+    return words.said(error)
 
 
 @contextmanager
-def rejected_with(pattern: str) -> Iterator[list[Rejected]]:
-    """Expect a `Rejected` whose problems, in words, match `pattern`; yields [the refusal]."""
-    caught: list[Rejected] = []
-    with pytest.raises(Rejected) as info:
+def rejected_with(pattern: str, kind: type[CockpitError] = Rejected) -> Iterator[list[CockpitError]]:
+    """Expect a `kind` of error whose problems, in words, match `pattern`; yields [the refusal]."""
+    caught: list[CockpitError] = []
+    with pytest.raises(kind) as info:
         yield caught
     caught.append(info.value)
     assert re.search(pattern, said(info.value)), said(info.value)
+
+
+def table_counts(conn: sa.Connection) -> dict[str, int]:
+    """Rows per table, for tests that prove a refused change wrote nothing."""
+    return {
+        table.name: conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
+        for table in schema.metadata.sorted_tables
+    }
 
 
 def load_demo(url: str) -> None:
@@ -137,6 +148,7 @@ def app_url(request) -> str:
 def app(app_url, monkeypatch):
     monkeypatch.setenv("KPI_DATABASE_URL", app_url)
     monkeypatch.setenv("KPI_AUTH_MODE", "demo")
+    settings.forget()  # read once per process: each app under test reads its own store and mode
     # AppTest keeps an unpicklable helper in session state; the app itself keeps the check on.
     from streamlit import config
 
@@ -154,6 +166,7 @@ def app(app_url, monkeypatch):
     yield make
     st.cache_data.clear()
     st.cache_resource.clear()
+    settings.forget()
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from kpi.files.tables import ImportRejected
 from kpi.store import bulk_answers, engine, importing
 from kpi.store import schema as s
+from kpi.text import words
 
 HEADER = "kpi,date,score,segment,touchpoint\n"
 PLAIN = {
@@ -114,8 +115,8 @@ def test_what_the_store_rules_out_is_named_by_the_exact_importer(demo_url, row, 
     before = _answers(demo_url)
     with pytest.raises(ImportRejected) as caught:
         importing.run(store, "responses", data, "answers.csv", "bulk-test")
-    assert [(p.row, p.column) for p in caught.value.problems][0][0] == 3
-    assert message in caught.value.problems[0].text()
+    assert caught.value.problems[0].row == 3
+    assert message in words.problem(caught.value.problems[0])
     assert _answers(demo_url) == before
 
 

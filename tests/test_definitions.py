@@ -1,13 +1,18 @@
 """Admins change the strategy's definitions; every change is checked, audited, and reversible."""
 
+import csv
+import io
 from datetime import date
 
 import pytest
+import sqlalchemy as sa
 
+from kpi.domain import errors
+from kpi.domain.access import EVERYTHING
 from kpi.domain.model import Person, Role
 from kpi.domain.validate import Rejected
-from kpi.store import definitions, edits, engine, queries
-from tests.conftest import rejected_with
+from kpi.store import definitions, engine, importing, monthly, queries, schema
+from tests.conftest import rejected_with, table_counts
 from tests.test_edits import ADMIN, CS_HEAD, counts, last_audit
 
 O1 = {  # the demo's "Callers wait at most a minute on average", as the form sends it
@@ -113,10 +118,10 @@ def test_new_goals_need_a_fresh_code(demo_duckdb_url):
 
 
 def test_only_admins_define(demo_duckdb_url):
-    with pytest.raises(edits.Denied):
+    with pytest.raises(errors.Denied):
         save(demo_duckdb_url, {**O1, "target": "50"}, viewer=CS_HEAD)
     ceo = Person("mette.kjaer@havnhjem.example", "Mette Kjær", Role.EXECUTIVE, "MGMT")
-    with pytest.raises(edits.Denied), engine.writing(engine.create(demo_duckdb_url)) as conn:
+    with pytest.raises(errors.Denied), engine.writing(engine.create(demo_duckdb_url)) as conn:
         definitions.retire(conn, ceo, "kpi", "CS_WAIT", date(2026, 11, 2))
 
 
@@ -131,7 +136,7 @@ def test_retiring_keeps_history_and_hides_from_reports(demo_url):
         scope = queries.Scope(None)
         assert "O5" not in {g.code for g in queries.goals(conn, scope)}
         assert "CS_CHAT_WAIT" not in {k.code for k in queries.kpis(conn, scope)}
-        assert queries.table_counts(conn)["measurement"] == counts(demo_url)["measurement"]  # data kept
+        assert table_counts(conn)["measurement"] == counts(demo_url)["measurement"]  # data kept
     with engine.writing(store) as conn:
         assert definitions.retire(conn, ADMIN, "goal", "O5", None) == "updated"  # restored
     assert goal(demo_url, "O5").retired_at is None
@@ -177,3 +182,41 @@ def test_kpis_promises_and_priorities(demo_duckdb_url):
         definitions.save_kpi(conn, ADMIN, {**kpi, "code": "X", "unit": "furlongs"}, is_new=True)
     with rejected_with("Tolerance"), engine.writing(store) as conn:
         definitions.save_kpi(conn, ADMIN, {**kpi, "tolerance": "5"}, is_new=False)
+
+
+def test_retiring_an_unknown_code_is_not_found_instead_of_an_integrity_error(demo_url):
+    before = counts(demo_url)
+    with (
+        rejected_with("“NOPE” is not one of the known codes", errors.NotFound),
+        engine.writing(engine.create(demo_url)) as conn,
+    ):
+        definitions.retire(conn, ADMIN, "kpi", "NOPE", date(2026, 11, 2))
+    assert counts(demo_url) == before
+
+
+def _kpi_form(url, code):
+    """A KPI's fields as the editor shows them (the import format is the form's)."""
+    with engine.reading(engine.create(url)) as conn:
+        rows = csv.DictReader(io.StringIO(importing.export(conn, "kpis").decode("utf-8-sig")))
+        return next(row for row in rows if row["code"] == code)
+
+
+def test_a_survey_kpi_changed_to_mean_does_not_break_the_month_report(demo_url):
+    """The editor refuses it: NPS answers are on a 0-10 scale, and their mean is not the NPS the
+    history reports. A kind changed behind the editor's back (an import of KPIs) leaves every
+    month report working: the KPI then reads monthly values like any other."""
+    store = engine.create(demo_url)
+    with rejected_with("survey answers on the NPS scale"), engine.writing(store) as conn:
+        definitions.save_kpi(conn, ADMIN, {**_kpi_form(demo_url, "NPS"), "aggregation": "mean"}, is_new=False)
+    with engine.writing(store) as conn:
+        conn.execute(sa.update(schema.kpi).where(schema.kpi.c.code == "NPS").values(aggregation="mean"))
+    with engine.reading(store) as conn:
+        built = monthly.month_report(conn, EVERYTHING, date(2026, 10, 1), "en")
+    assert built.kpis["NPS"].value is None  # no monthly values loaded: no data, not a crash
+    assert built.kpis["NPS_B2B"].value.n > 0  # the other survey KPIs still read their answers
+
+
+def test_a_kpi_without_answers_may_change_its_kind(demo_duckdb_url):
+    form = _kpi_form(demo_duckdb_url, "CS_WAIT")
+    with engine.writing(engine.create(demo_duckdb_url)) as conn:
+        assert definitions.save_kpi(conn, ADMIN, {**form, "aggregation": "last"}, is_new=False) == "updated"

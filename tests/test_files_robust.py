@@ -14,8 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
+from kpi.domain.errors import Problem
 from kpi.files import tables
 from kpi.files.tables import ImportRejected
+from kpi.text import words
 from tests.conftest import ROOT
 
 SAMPLES = ROOT / "data" / "samples"
@@ -23,7 +25,7 @@ KINDS = ["departments", "people", "kpis", "goals", "measurements", "responses", 
 MEASUREMENTS = (SAMPLES / "measurements.csv").read_bytes()
 
 
-def problems_of(data: bytes, kind: str = "measurements", name: str = "f.csv") -> list[tables.FileProblem]:
+def problems_of(data: bytes, kind: str = "measurements", name: str = "f.csv") -> list[Problem]:
     """The problems reading finds: raised for an unreadable file, collected for bad rows."""
     try:
         return tables.parse(kind, data, name).problems
@@ -45,14 +47,14 @@ def test_a_field_over_131072_characters_is_a_named_problem():
     data = MEASUREMENTS.rstrip() + b"\nCS_WAIT,2026-11," + b"9" * 140_000 + b"\n"
     (problem,) = problems_of(data)
     assert problem.row == len(MEASUREMENTS.splitlines()) + 1
-    assert "131072" in problem.message
+    assert "131072" in words.message(problem)
 
 
 def test_an_unbalanced_quote_is_a_named_problem():
     lines = MEASUREMENTS.splitlines()
     data = b"\n".join([*lines[:2], b'CS_WAIT,"2026-11,70', *lines[2:]])
     problems = problems_of(data)
-    assert problems and all(isinstance(p, tables.FileProblem) for p in problems)
+    assert problems and all(isinstance(p, Problem) for p in problems)
     assert problems[0].row >= 3
 
 
@@ -61,7 +63,7 @@ def test_a_bom_followed_by_latin1_is_a_named_problem():
         :3
     ] + "kpi,month,value\nKØB,2026-10,3\n".encode("latin-1")
     (problem,) = problems_of(data)
-    assert problem.row == 2 and "UTF-8" in problem.message
+    assert problem.row == 2 and "UTF-8" in words.message(problem)
 
 
 def _workbook(rows) -> bytes:
@@ -108,13 +110,13 @@ def test_a_stale_dimension_loses_no_rows():
 def test_a_corrupt_workbook_is_a_named_problem(damage):
     data = _rewrite_member(_workbook(ROWS), "xl/worksheets/sheet1.xml", damage)
     (problem,) = problems_of(data, name="bad.xlsx")
-    assert problem.row == 0 and ".xlsx" in problem.message
+    assert problem.row == 0 and ".xlsx" in words.message(problem)
 
 
 def test_a_truncated_workbook_is_a_named_problem():
     data = _workbook(ROWS)
     (problem,) = problems_of(data[: len(data) // 2], name="cut.xlsx")
-    assert ".xlsx" in problem.message
+    assert ".xlsx" in words.message(problem)
 
 
 def test_a_zip_bomb_is_refused_before_it_is_unpacked():
@@ -123,7 +125,7 @@ def test_a_zip_bomb_is_refused_before_it_is_unpacked():
     )  # 30 MB of spaces pack into a few kilobytes: a ratio no real sheet has
     assert len(data) < 200_000
     (problem,) = problems_of(data, name="bomb.xlsx")
-    assert "MB" in problem.message
+    assert "MB" in words.message(problem)
 
 
 # --- the fuzzer ---------------------------------------------------------------------------------
@@ -154,10 +156,10 @@ def _read_or_named_problems(kind: str, data: bytes, name: str) -> None:
     try:
         parsed = tables.parse(kind, data, name)
     except ImportRejected as rejected:
-        assert rejected.problems and all(isinstance(p, tables.FileProblem) for p in rejected.problems)
+        assert rejected.problems and all(isinstance(p, Problem) for p in rejected.problems)
         return
     for problem in parsed.problems:
-        assert problem.message and problem.file == name
+        assert words.message(problem) and problem.file == name
 
 
 @pytest.mark.parametrize("kind", KINDS)

@@ -19,7 +19,8 @@ from kpi.demo.generate import generate
 from kpi.domain.access import EVERYTHING
 from kpi.files.tables import ImportRejected
 from kpi.store import engine, importing, queries, schema, seeding, setup
-from tests.conftest import DEMO_END, ROOT
+from kpi.text import words
+from tests.conftest import DEMO_END, ROOT, table_counts
 
 CORPUS = ROOT / "tests" / "import_corpus"
 SAMPLES = ROOT / "data" / "samples"
@@ -63,14 +64,14 @@ def test_every_bad_file_is_rejected_precisely_and_writes_nothing(small_url, case
     with pytest.raises(ImportRejected) as caught:
         importing.run(engine.create(small_url), case["kind"], data, case["file"], "test")
     problems = caught.value.problems
-    matching = [p for p in problems if case["contains"] in p.text()]
-    assert matching, [p.text() for p in problems]
-    assert all(p.text().startswith(case["file"]) for p in problems)
+    matching = [p for p in problems if case["contains"] in words.problem(p)]
+    assert matching, [words.problem(p) for p in problems]
+    assert all(words.problem(p).startswith(case["file"]) for p in problems)
     if "row" in case:
-        assert matching[0].row == case["row"], matching[0].text()
-        assert f"row {case['row']}" in matching[0].text()
+        assert matching[0].row == case["row"], words.problem(matching[0])
+        assert f"row {case['row']}" in words.problem(matching[0])
     if "column" in case:
-        assert matching[0].column == case["column"], matching[0].text()
+        assert matching[0].field == case["column"], words.problem(matching[0])
     assert fingerprint(small_url) == before
 
 
@@ -79,11 +80,11 @@ def test_bad_files_write_nothing_on_postgresql_either(demo_pg_template, pg_serve
     url = pg_server.create_database("imp_" + name.split(".")[0], template=demo_pg_template)
     case = next(c for c in CASES if c["file"] == name)
     with engine.reading(engine.create(url)) as conn:
-        before = queries.table_counts(conn)
+        before = table_counts(conn)
     with pytest.raises(ImportRejected):
         importing.run(engine.create(url), case["kind"], (CORPUS / name).read_bytes(), name, "test")
     with engine.reading(engine.create(url)) as conn:
-        assert queries.table_counts(conn) == before
+        assert table_counts(conn) == before
 
 
 def test_all_problems_of_a_file_are_reported_at_once(small_url):

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from kpi.domain.access import EVERYTHING, NOTHING, Scope
 from kpi.store import engine, queries, schema, setup
 from kpi.store.writes import Writer
+from tests.conftest import rejected_with, table_counts
 
 
 def test_schema_is_created_on_an_empty_store(empty_url):
@@ -17,7 +18,7 @@ def test_schema_is_created_on_an_empty_store(empty_url):
         names = set(sa.inspect(conn).get_table_names())
         assert {t.name for t in schema.metadata.sorted_tables} <= names
         assert setup.version(conn) == schema.SCHEMA_VERSION
-        assert all(count == 0 for name, count in queries.table_counts(conn).items() if name != "meta")
+        assert all(count == 0 for name, count in table_counts(conn).items() if name != "meta")
 
 
 def test_ensure_is_idempotent(empty_url):
@@ -37,7 +38,7 @@ def test_a_store_from_a_newer_release_is_refused(empty_url):
     setup.ensure(store)
     with engine.writing(store) as conn:
         setup.set_meta(conn, "schema_version", str(schema.SCHEMA_VERSION + 1))
-    with pytest.raises(setup.SchemaTooNew, match="upgrade CX Cockpit"):
+    with rejected_with("Upgrade CX Cockpit", setup.SchemaTooNew):
         setup.ensure(store)
 
 
@@ -102,7 +103,7 @@ def test_a_failed_transaction_writes_nothing(empty_url):
         )
         raise RuntimeError("crash mid-import")
     with engine.reading(store) as conn:
-        counts = queries.table_counts(conn)
+        counts = table_counts(conn)
     assert counts["department"] == 0 and counts["audit"] == 0
 
 
@@ -111,11 +112,11 @@ def test_loading_the_demo_twice_changes_nothing(demo_url):
 
     store = engine.create(demo_url)
     with engine.reading(store) as conn:
-        before = queries.table_counts(conn)
+        before = table_counts(conn)
     store.dispose()
     load_demo(demo_url)
     with engine.reading(engine.create(demo_url)) as conn:
-        assert queries.table_counts(conn) == before
+        assert table_counts(conn) == before
 
 
 def test_scope_filters_every_department_read(demo_url):

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date
 
 from kpi.domain import months
+from kpi.domain.errors import Problem, Refused
 from kpi.domain.model import Level
 
 _PLAIN = re.compile(r"^[+-]?(\d+([.,]\d+)?|[.,]\d+)$")
@@ -24,20 +24,8 @@ _AMBIGUOUS = re.compile(r"^[+-]?\d{1,3}[.,]\d{3}$")
 """`1.234` and `1,234`: a thousand in one convention, a little over one in the other."""
 
 
-@dataclass(frozen=True)
-class Problem:
-    key: str
-    """Catalogue key under `problem.`"""
-    field: str = ""
-    params: tuple[tuple[str, object], ...] = ()
-
-
-class Rejected(Exception):
-    """One or more problems; nothing was written."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("; ".join(f"{p.field}: {p.key}" for p in problems))
-        self.problems = problems
+class Rejected(Refused):
+    """Values typed or imported that cannot be read; nothing was written."""
 
 
 def number(text: object, field: str, *, required: bool = False, decimal: str | None = None) -> float | None:

@@ -1,7 +1,8 @@
 """The deck as PDF: the PPTX converted by LibreOffice, so the handout is the same slides.
 
-Needs LibreOffice (`soffice`; Debian: libreoffice-impress). Without it, `PdfUnavailable` says
-how to get it; the PPTX pack works regardless.
+Needs LibreOffice (`soffice`; Debian: libreoffice-impress). Without it, or when it fails or takes
+longer than `TIMEOUT_SECONDS`, `PdfUnavailable` (a kpi.domain.errors.Unavailable) says so; the
+PPTX pack works regardless.
 """
 
 from __future__ import annotations
@@ -11,13 +12,13 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from kpi.text.i18n import t
+from kpi.domain.errors import Problem, Unavailable
 
 TIMEOUT_SECONDS = 180
 
 
-class PdfUnavailable(RuntimeError):
-    """LibreOffice is not installed, or it failed to convert."""
+class PdfUnavailable(Unavailable):
+    """LibreOffice is not installed, failed to convert, or took too long."""
 
 
 def soffice() -> str | None:
@@ -27,29 +28,19 @@ def soffice() -> str | None:
 def from_pptx(pptx: bytes) -> bytes:
     program = soffice()
     if program is None:
-        raise PdfUnavailable(t("export.no_libreoffice"))
+        raise PdfUnavailable(Problem("export.no_libreoffice"))
     with tempfile.TemporaryDirectory(prefix="kpi-pdf-") as folder:
         source = Path(folder) / "pack.pptx"
         source.write_bytes(pptx)
         profile = Path(folder) / "profile"  # a private profile: no clash with a running LibreOffice
-        result = subprocess.run(
-            [
-                program,
-                f"-env:UserInstallation=file://{profile}",
-                "--headless",
-                "--convert-to",
-                "pdf",
-                "--outdir",
-                folder,
-                str(source),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=TIMEOUT_SECONDS,
-        )
+        command = [program, f"-env:UserInstallation=file://{profile}", "--headless"]
+        command += ["--convert-to", "pdf", "--outdir", folder, str(source)]
+        try:
+            result = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired:
+            raise PdfUnavailable(Problem("export.pdf_timeout", "", (("seconds", TIMEOUT_SECONDS),))) from None
         target = Path(folder) / "pack.pdf"
         if result.returncode != 0 or not target.exists():
-            raise PdfUnavailable(
-                t("export.pdf_failed", detail=(result.stderr or result.stdout).strip()[-300:])
-            )
+            detail = (result.stderr or result.stdout).strip()[-300:]
+            raise PdfUnavailable(Problem("export.pdf_failed", "", (("detail", detail),)))
         return target.read_bytes()

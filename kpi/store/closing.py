@@ -15,13 +15,12 @@ import sqlalchemy as sa
 
 from kpi.domain import access, months, report, snapshot
 from kpi.domain.access import EVERYTHING, Scope
+from kpi.domain.errors import Denied, Problem, Refused
 from kpi.domain.model import Commentary, MonthValue, Person
 from kpi.store import queries
 from kpi.store import schema as s
-from kpi.store.edits import Denied, Invalid
 from kpi.store.writes import Writer
 from kpi.text import i18n
-from kpi.text.i18n import t
 
 
 @dataclass
@@ -48,15 +47,14 @@ def closed(conn: sa.Connection, month: date) -> sa.Row | None:
 def close(conn: sa.Connection, viewer: Person, month: date) -> datetime:
     """Freeze `month` for meetings and exports; returns when it was closed."""
     if not access.may_define(viewer):
-        raise Denied(t("edit.denied_define"))
+        raise Denied(Problem("edit.denied_define"))
     already = closed(conn, month)
     if already is not None:
-        raise Invalid(
-            t("closing.already", month=months.key(month), when=already.closed_at.strftime("%Y-%m-%d %H:%M"))
-        )
+        when = already.closed_at.strftime("%Y-%m-%d %H:%M")
+        raise Refused(Problem("closing.already", "month", (("month", months.key(month)), ("when", when))))
     values = queries.month_values(conn, EVERYTHING, months.add(month, -report.HISTORY_MONTHS), month)
     if not any(v.month == month for v in values):
-        raise Invalid(t("closing.no_values", month=months.key(month)))
+        raise Refused(Problem("closing.no_values", "month", (("month", months.key(month)),)))
     by_language = {
         language: (
             queries.kpis(conn, EVERYTHING, language),

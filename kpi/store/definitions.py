@@ -16,19 +16,18 @@ from typing import Any, Protocol
 import sqlalchemy as sa
 
 from kpi.domain import access, checks, validate
-from kpi.domain.model import DEFAULT_TOLERANCE, DEFAULT_WEIGHT, Person
-from kpi.domain.validate import Problem, Rejected
+from kpi.domain.errors import Denied, NotFound, Problem
+from kpi.domain.model import DEFAULT_TOLERANCE, DEFAULT_WEIGHT, Aggregation, Person
+from kpi.domain.validate import Rejected
 from kpi.store import known
 from kpi.store import schema as s
-from kpi.store.edits import Denied
 from kpi.store.writes import Writer
 from kpi.text import fmt
-from kpi.text.i18n import t
 
 
 def _check_admin(viewer: Person) -> None:
     if not access.may_define(viewer):
-        raise Denied(t("edit.denied_define"))
+        raise Denied(Problem("edit.denied_define"))
 
 
 def _codes(conn: sa.Connection, table: sa.Table, column: str = "code") -> set[str]:
@@ -51,13 +50,13 @@ class _Form:
     def text(self, name: str, *, required: bool = False) -> str:
         value = str(self.values.get(name) or "").strip()
         if required and not value:
-            self.problems.append(Problem("required", t(f"field.{name}")))
+            self.problems.append(Problem("required", name))
         return value
 
     def number(self, name: str, *, required: bool = False) -> float | None:
         try:  # typed by a person: their language decides what "1.234" means
             return validate.number(
-                self.values.get(name), t(f"field.{name}"), required=required, decimal=fmt.decimal_symbol()
+                self.values.get(name), name, required=required, decimal=fmt.decimal_symbol()
             )
         except Rejected as rejected:
             self.problems.extend(rejected.problems)
@@ -71,7 +70,7 @@ class _Form:
 
     def _try(self, parse: _ParseDate, name: str, required: bool) -> date | None:
         try:
-            return parse(self.values.get(name), t(f"field.{name}"), required=required)
+            return parse(self.values.get(name), name, required=required)
         except Rejected as rejected:
             self.problems.extend(rejected.problems)
             return None
@@ -80,20 +79,20 @@ class _Form:
         value = self.text(name)
         if not value:
             if required:
-                self.problems.append(Problem("required", t(f"field.{name}")))
+                self.problems.append(Problem("required", name))
             return None
         if value not in allowed:
-            self.problems.append(Problem("unknown_code", t(f"field.{name}"), (("value", value),)))
+            self.problems.append(Problem("unknown_code", name, (("value", value),)))
         return value
 
     def code(self, existing: set[str], is_new: bool) -> str:
         code = self.text("code", required=True).upper()
         if code and not checks.is_code(code):
-            self.problems.append(Problem("bad_code", t("field.code"), (("value", code),)))
+            self.problems.append(Problem("bad_code", "code", (("value", code),)))
         if is_new and code in existing:
-            self.problems.append(Problem("duplicate_code", t("field.code"), (("value", code),)))
+            self.problems.append(Problem("duplicate_code", "code", (("value", code),)))
         if not is_new and code not in existing:
-            self.problems.append(Problem("unknown_code", t("field.code"), (("value", code),)))
+            self.problems.append(Problem("unknown_code", "code", (("value", code),)))
         return code
 
     def check(
@@ -162,10 +161,23 @@ def save_kpi(conn: sa.Connection, viewer: Person, values: Mapping[str, object], 
         "benchmark": form.text("benchmark") or None,
     }
     form.check(checks.kpi, row, stored)
+    form.problems += _survey_kind_kept(conn, row["code"], row["aggregation"])
     form.finish()
     if row["tolerance"] is None:
         row["tolerance"] = DEFAULT_TOLERANCE
     return Writer(conn, viewer.email).upsert(s.kpi, row)
+
+
+def _survey_kind_kept(conn: sa.Connection, code: str, aggregation: str | None) -> list[Problem]:
+    """A KPI with survey answers keeps its kind: the answers were given on that scale (0-10 for
+    NPS, 1-5 for CSAT), so any other aggregation would silently change what its history means."""
+    was = conn.execute(sa.select(s.kpi.c.aggregation).where(s.kpi.c.code == code)).scalar()
+    if was is None or aggregation in (None, was) or not Aggregation(was).is_survey:
+        return []
+    answered = conn.execute(sa.select(s.response_month.c.kpi).where(s.response_month.c.kpi == code)).first()
+    if answered is None:
+        return []
+    return [Problem("survey_kind_kept", "aggregation", (("code", code), ("kind", str(was).upper())))]
 
 
 def save_promise(conn: sa.Connection, viewer: Person, values: Mapping[str, object], *, is_new: bool) -> str:
@@ -196,6 +208,9 @@ RETIRABLE = {"goal": s.goal, "kpi": s.kpi, "promise": s.promise, "service_priori
 def retire(conn: sa.Connection, viewer: Person, table: str, code: str, today: date | None) -> str:
     """Retire (or, with `today=None`, restore) a definition. Its history stays in the store."""
     _check_admin(viewer)
+    defined = RETIRABLE[table]
+    if conn.execute(sa.select(defined.c.code).where(defined.c.code == code)).first() is None:
+        raise NotFound(Problem("unknown_code", "code", (("value", code),)))
     if table == "goal" and today is not None:
         g = s.goal
         children = (
@@ -204,7 +219,5 @@ def retire(conn: sa.Connection, viewer: Person, table: str, code: str, today: da
             .all()
         )
         if children:
-            raise Rejected(
-                [Problem("active_children", t("field.code"), (("codes", ", ".join(sorted(children))),))]
-            )
+            raise Rejected([Problem("active_children", "code", (("codes", ", ".join(sorted(children))),))])
     return Writer(conn, viewer.email).upsert(RETIRABLE[table], {"code": code, "retired_at": today})

@@ -1,8 +1,8 @@
 """Edits people make in the app: commentary, actions, accepting a goal.
 
 Each function checks the viewer's right to write (kpi.domain.access) and the input, then writes through
-the audited `Writer` inside the caller's transaction. A refusal raises `Denied` or `Invalid` with
-a message for the person; nothing is written.
+the audited `Writer` inside the caller's transaction. A refusal raises `Denied`, `Refused` or
+`NotFound` (kpi.domain.errors) with the problem's key and values; nothing is written.
 """
 
 from __future__ import annotations
@@ -12,42 +12,34 @@ from datetime import date, datetime
 import sqlalchemy as sa
 
 from kpi.domain import access
+from kpi.domain.errors import Denied, NotFound, Problem, Refused
 from kpi.domain.model import ActionStatus, Person
 from kpi.store import schema as s
 from kpi.store.writes import Writer
-from kpi.text.i18n import t
 
 MAX_TEXT = 4000
-
-
-class Denied(Exception):
-    """The viewer may not make this change."""
-
-
-class Invalid(Exception):
-    """The input cannot be accepted; the message says why."""
 
 
 def _goal(conn: sa.Connection, code: str) -> sa.Row:
     found = conn.execute(sa.select(s.goal).where(s.goal.c.code == code)).first()
     if found is None:
-        raise Invalid(t("edit.unknown_goal", code=code))
+        raise NotFound(Problem("edit.unknown_goal", "goal", (("code", code),)))
     return found
 
 
 def _kpi_department(conn: sa.Connection, code: str) -> str:
     found = conn.execute(sa.select(s.kpi.c.department).where(s.kpi.c.code == code)).scalar()
     if found is None:
-        raise Invalid(t("edit.unknown_kpi", code=code))
+        raise NotFound(Problem("edit.unknown_kpi", "kpi", (("code", code),)))
     return found
 
 
 def _text(text: str, field: str) -> str:
     cleaned = (text or "").strip()
     if not cleaned:
-        raise Invalid(t("edit.empty", field=field))
+        raise Refused(Problem("edit.empty", field))
     if len(cleaned) > MAX_TEXT:
-        raise Invalid(t("edit.too_long", field=field, limit=MAX_TEXT))
+        raise Refused(Problem("edit.too_long", field, (("limit", MAX_TEXT),)))
     return cleaned
 
 
@@ -62,20 +54,20 @@ def add_commentary(
 ) -> int:
     """The month's explanation on one KPI or one goal. Stored and shown as plain text."""
     if (kpi is None) == (goal is None):
-        raise Invalid(t("edit.comment_subject"))
+        raise Refused(Problem("edit.comment_subject"))
     if goal is not None:
         row = _goal(conn, goal)
         allowed = access.may_comment(viewer, row.department, row.owner)
     else:
         allowed = access.may_comment(viewer, _kpi_department(conn, kpi or ""))
     if not allowed:
-        raise Denied(t("edit.denied"))
+        raise Denied(Problem("edit.denied"))
     values = {
         "kpi": kpi,
         "goal": goal,
         "month": month,
         "author": viewer.email,
-        "text": _text(text, t("edit.field_text")),
+        "text": _text(text, "edit.field_text"),
         "written_at": datetime.now(),
     }
     return int(Writer(conn, viewer.email).insert(s.commentary, values))
@@ -98,14 +90,14 @@ def add_action(
     """A step of the action plan: who does what, by when."""
     row = _goal(conn, goal)
     if not access.may_plan(viewer, row.department):
-        raise Denied(t("edit.denied"))
+        raise Denied(Problem("edit.denied"))
     if owner is not None and owner not in _people(conn):
-        raise Invalid(t("edit.unknown_person", email=owner))
+        raise NotFound(Problem("edit.unknown_person", "owner", (("email", owner),)))
     if status not in {str(s_) for s_ in ActionStatus}:
-        raise Invalid(t("edit.bad_status", status=status))
+        raise Refused(Problem("edit.bad_status", "status", (("status", status),)))
     values = {
         "goal": goal,
-        "title": _text(title, t("edit.field_title")),
+        "title": _text(title, "edit.field_title"),
         "owner": owner,
         "due": due,
         "status": status,
@@ -129,13 +121,13 @@ def set_action_status(
         .first()
     )
     if found is None:
-        raise Invalid(t("edit.unknown_action", id=action_id))
+        raise NotFound(Problem("edit.unknown_action", "action", (("id", action_id),)))
     if not access.may_plan(viewer, found["department"]):
-        raise Denied(t("edit.denied"))
+        raise Denied(Problem("edit.denied"))
     if status not in {str(s_) for s_ in ActionStatus}:
-        raise Invalid(t("edit.bad_status", status=status))
+        raise Refused(Problem("edit.bad_status", "status", (("status", status),)))
     if owner is not None and owner not in _people(conn):
-        raise Invalid(t("edit.unknown_person", email=owner))
+        raise NotFound(Problem("edit.unknown_person", "owner", (("email", owner),)))
     row: dict = {"id": action_id, "status": status}
     if owner is not None:
         row["owner"] = owner
@@ -148,5 +140,5 @@ def accept_goal(conn: sa.Connection, viewer: Person, code: str, today: date) -> 
     """The owner accepts the goal (the A in SMART): who and when go to the audit."""
     row = _goal(conn, code)
     if not access.may_accept(viewer, row.owner):
-        raise Denied(t("edit.denied_accept"))
+        raise Denied(Problem("edit.denied_accept"))
     return Writer(conn, viewer.email).upsert(s.goal, {"code": code, "accepted_at": today})

@@ -2,13 +2,12 @@
 
 DuckDB lets one process hold a database file at a time. The app therefore opens the file per
 unit of work (NullPool) instead of keeping it open, and every unit of work retries for a bounded
-time when another process (an import from the command line) holds the lock. When the wait runs
-out, `StoreBusy` says so in words; the command line turns it into exit code 3.
+time (the `KPI_BUSY_WAIT` setting) when another process (an import from the command line) holds
+the lock. When the wait runs out, `StoreBusy` says so; the command line turns it into exit code 3.
 """
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -19,8 +18,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import NullPool
 
-DEFAULT_URL = "duckdb:///data/kpi.duckdb"
-BUSY_WAIT_SECONDS = float(os.environ.get("KPI_BUSY_WAIT", "15"))
+from kpi import settings
+from kpi.domain.errors import Busy, Problem
+
 _LOCK_MARKERS = ("Could not set lock", "Conflicting lock", "Unique file handle conflict")
 """Errors that mean "the file is held right now": another process's lock, or, within this
 process, a unit of work opening the file while another is still closing it."""
@@ -32,13 +32,13 @@ if TYPE_CHECKING:  # each driver loads with its dialect: a store of the other ki
     from psycopg.rows import TupleRow
 
 
-class StoreBusy(RuntimeError):
+class StoreBusy(Busy):
     """Another process holds the store and did not let go within the wait."""
 
 
 def resolve_url(cli_url: str | None = None) -> str:
-    """`--db URL`, else `KPI_DATABASE_URL`, else the local DuckDB file."""
-    return cli_url or os.environ.get("KPI_DATABASE_URL") or DEFAULT_URL
+    """`--db URL`, else the `KPI_DATABASE_URL` setting (whose default is the local DuckDB file)."""
+    return cli_url or settings.current().database_url
 
 
 def is_duckdb(url_or_engine: str | Engine) -> bool:
@@ -62,9 +62,9 @@ def _is_lock_error(error: Exception) -> bool:
 
 @contextmanager
 def _with_retry(
-    open_unit: Callable[[], AbstractContextManager[sa.Connection]], wait: float
+    open_unit: Callable[[], AbstractContextManager[sa.Connection]], wait: float | None
 ) -> Iterator[sa.Connection]:
-    deadline = time.monotonic() + wait
+    deadline = time.monotonic() + (settings.current().busy_wait if wait is None else wait)
     delay = 0.05
     while True:
         try:
@@ -73,7 +73,7 @@ def _with_retry(
         except sa.exc.DBAPIError as error:
             if not _is_lock_error(error) or time.monotonic() >= deadline:
                 if _is_lock_error(error):
-                    raise StoreBusy(str(error.orig)) from error
+                    raise StoreBusy(Problem("store.busy", "", (("detail", str(error.orig)),))) from error
                 raise
             time.sleep(delay)
             delay = min(delay * 2, 0.5)
@@ -89,14 +89,14 @@ def _with_retry(
 
 
 @contextmanager
-def reading(engine: Engine, wait: float = BUSY_WAIT_SECONDS) -> Iterator[sa.Connection]:
-    """A connection for reads, waiting up to `wait` seconds for a busy DuckDB file."""
+def reading(engine: Engine, wait: float | None = None) -> Iterator[sa.Connection]:
+    """A connection for reads, waiting up to `wait` seconds (else the setting) for a busy DuckDB file."""
     with _with_retry(engine.connect, wait) as conn:
         yield conn
 
 
 @contextmanager
-def writing(engine: Engine, wait: float = BUSY_WAIT_SECONDS) -> Iterator[sa.Connection]:
+def writing(engine: Engine, wait: float | None = None) -> Iterator[sa.Connection]:
     """One transaction: committed whole when the block ends, rolled back on any error."""
     with _with_retry(engine.begin, wait) as conn:
         yield conn

@@ -183,6 +183,9 @@ def goals(
 
 _DIRECTIONS = {d.value: d for d in Direction}
 _AGGREGATIONS = {a.value: a for a in Aggregation}
+_SURVEY_KINDS = s.kpi.c.aggregation.in_([a.value for a in Aggregation if a.is_survey])
+"""Answers count only for KPIs that are still survey KPIs (one whose kind was changed on import
+reads its monthly values like any other; the answers stay in the store)."""
 _LEVELS = {level.value: level for level in Level}
 
 
@@ -229,7 +232,7 @@ def _survey_values(conn: sa.Connection, scope: Scope, window: sa.ColumnElement[b
             r.c.total_sq,
         )
         .join(k, k.c.code == r.c.kpi)
-        .where(_in_scope(k.c.department, scope), k.c.retired_at.is_(None), window)
+        .where(_in_scope(k.c.department, scope), k.c.retired_at.is_(None), _SURVEY_KINDS, window)
     )
     out = []
     for kpi, month, aggregation, *counts in _tuples(conn, stmt):

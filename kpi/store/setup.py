@@ -10,11 +10,12 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from kpi.domain.errors import Problem, Unavailable
 from kpi.store import engine as store_engine
 from kpi.store import schema
 
 
-class SchemaTooNew(RuntimeError):
+class SchemaTooNew(Unavailable):
     """The store was written by a newer release of CX Cockpit."""
 
 
@@ -32,8 +33,7 @@ def ensure(engine: Engine) -> int:
         current = version(conn)
         if current is not None and current > schema.SCHEMA_VERSION:
             raise SchemaTooNew(
-                f"the store is at schema version {current}, this release knows "
-                f"{schema.SCHEMA_VERSION}: upgrade CX Cockpit"
+                Problem("store.too_new", "", (("at", current), ("known", schema.SCHEMA_VERSION)))
             )
         schema.metadata.create_all(conn, checkfirst=True)
         for step in range((current or schema.SCHEMA_VERSION) + 1, schema.SCHEMA_VERSION + 1):

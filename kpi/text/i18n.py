@@ -3,14 +3,13 @@
 Catalogues are TOML files in `kpi/locales/`, one per language (`en.toml`, `da.toml`); a third
 language is one more file, found at run time. Nested tables become dotted keys
 (`[status.kpi] green = …` → `status.kpi.green`). The language is per user: the app sets it for
-each run of a page, the command line from `--lang`, and both fall back to the configured default
-(`KPI_LANGUAGE`, else English). A ContextVar holds it, so concurrent Streamlit sessions, each on
-its own thread, never see each other's choice.
+each run of a page, the command line from `--lang`, and both fall back to the default, which the
+front end sets from the `KPI_LANGUAGE` setting (kpi.settings), else English. A ContextVar holds
+it, so concurrent Streamlit sessions, each on its own thread, never see each other's choice.
 """
 
 from __future__ import annotations
 
-import os
 import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,6 +21,7 @@ LOCALES_DIR = Path(__file__).with_name("locales")
 FALLBACK = "en"
 
 _language: ContextVar[str | None] = ContextVar("kpi_language", default=None)
+_default = FALLBACK
 
 
 def _flatten(table: dict, prefix: str = "") -> dict[str, str]:
@@ -61,8 +61,14 @@ def babel_locale(language: str | None = None) -> str:
 
 
 def default_language() -> str:
-    configured = os.environ.get("KPI_LANGUAGE", FALLBACK).strip().lower()
-    return configured if configured in languages() else FALLBACK
+    """The language of a run that has not chosen one."""
+    return _default
+
+
+def set_default(language: str) -> None:
+    """Make `language` the default for the whole process (from the settings, at start)."""
+    global _default
+    _default = language if language in languages() else FALLBACK
 
 
 def current() -> str:

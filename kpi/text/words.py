@@ -11,9 +11,9 @@ from datetime import date
 from enum import StrEnum
 
 from kpi.domain import industry
+from kpi.domain.errors import CockpitError, Problem
 from kpi.domain.model import Kpi, Level
 from kpi.domain.smart import Assessment, Reason
-from kpi.domain.validate import Problem
 from kpi.text import fmt
 from kpi.text.i18n import t
 
@@ -33,9 +33,38 @@ def _word(value: object) -> object:
     return value
 
 
+def _label(field: str) -> str:
+    """A field's name for people: `field.<name>` (or a dotted key) from the catalogue, else as given
+    (an import file's column is named as the file names it)."""
+    key = field if "." in field else f"field.{field}"
+    text = t(key) if field else ""
+    return field if text == key else text
+
+
+def message(found: Problem) -> str:
+    """What is wrong, in the reader's language, without where in a file it was found."""
+    key = found.key if "." in found.key else f"problem.{found.key}"
+    text = t(key, field=_label(found.field), **{k: _word(v) for k, v in found.params})
+    if found.file and key.startswith("problem."):
+        return text.split(": ", 1)[-1]  # "Field: …" reads twice where the column is named already
+    return text
+
+
 def problem(found: Problem) -> str:
-    """A problem with what was typed or imported, in the reader's language."""
-    return t(f"problem.{found.key}", field=found.field, **{k: _word(v) for k, v in found.params})
+    """A problem in the reader's language; one found in a file says where (file, row, column)."""
+    text = message(found)
+    if not found.file:
+        return text
+    if found.row == 0:
+        return t("import.at_file", file=found.file, message=text)
+    if not found.field:
+        return t("import.at_row", file=found.file, row=found.row, message=text)
+    return t("import.at_cell", file=found.file, row=found.row, column=found.field, message=text)
+
+
+def said(error: CockpitError) -> str:
+    """Everything an error has to say, one problem a line."""
+    return "\n".join(problem(found) for found in error.problems)
 
 
 def reason(found: Reason) -> str:

@@ -15,12 +15,12 @@ import sqlalchemy as sa
 import streamlit as st
 
 from kpi.domain import access
+from kpi.domain.errors import CockpitError
 from kpi.domain.model import Action, ActionStatus, Goal, Kpi, Person
-from kpi.domain.validate import Rejected
 from kpi.store import edits, engine
-from kpi.text import fmt, plain, words
+from kpi.text import fmt, plain
 from kpi.text.i18n import t
-from kpi.ui import data
+from kpi.ui import data, notices
 from kpi.ui.frame import Context
 
 _FLASH = "forms.flash"
@@ -38,14 +38,8 @@ def write(
     try:
         with engine.writing(data.store()) as conn:
             change(conn, ctx.viewer, *args, **kwargs)
-    except (edits.Denied, edits.Invalid) as refusal:
-        st.error(str(refusal), icon=":material/block:")
-        return False
-    except Rejected as rejected:
-        st.error("\n".join(f"- {words.problem(p)}" for p in rejected.problems), icon=":material/block:")
-        return False
-    except engine.StoreBusy:
-        st.error(t("forms.busy"), icon=":material/hourglass_top:")
+    except CockpitError as refusal:
+        notices.show(refusal)
         return False
     data.refresh()
     st.session_state[_FLASH] = t("forms.saved")

@@ -4,16 +4,16 @@ Each page calls `sidebar()` first. It renders the shared sidebar (month, languag
 mode, "view as"), whose values are bound to the URL (`?month=2026-10&lang=da`) and kept across
 pages, and returns a `Context` with the viewer's scope. Pages never decide access themselves.
 
-Identity comes from `KPI_AUTH_MODE`: `oidc` (Streamlit's `st.login` against the provider in
-`.streamlit/secrets.toml`; the default when an `[auth]` section is configured), `header` (a
+Identity comes from the `KPI_AUTH_MODE` setting (kpi.settings): `oidc` (Streamlit's `st.login`
+against the provider in `.streamlit/secrets.toml`; what `auto` picks when an `[auth]` section is
+configured), `header` (a
 trusted reverse proxy sets the e-mail in the header named by `KPI_AUTH_HEADER`, default
-`X-Forwarded-Email`) or `demo` (no sign-in, a visible banner and a "view as" picker; the default
-only when nothing else is configured).
+`X-Forwarded-Email`) or `demo` (no sign-in, a visible banner and a "view as" picker; what `auto`
+picks only when nothing else is configured).
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import date
 from typing import NoReturn
@@ -21,6 +21,7 @@ from typing import NoReturn
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
+from kpi import settings
 from kpi.domain import access, months
 from kpi.domain.access import Scope
 from kpi.domain.model import Person, Role
@@ -29,7 +30,6 @@ from kpi.text import fmt, i18n, plain
 from kpi.text.i18n import t
 from kpi.ui import data, urlstate
 
-MODES = ("demo", "header", "oidc")
 _IN_APP = "_frame.app"
 
 # A `pages/` folder beside app.py makes Streamlit start in its legacy multipage mode: until a run
@@ -58,8 +58,9 @@ class Context:
 
 
 def mode() -> str:
-    configured = os.environ.get("KPI_AUTH_MODE", "").strip().lower()
-    if configured:
+    """`oidc`, `header` or `demo`: the setting, with `auto` settled by the secrets."""
+    configured = settings.current().auth_mode
+    if configured != "auto":
         return configured
     return "oidc" if _has_auth_secrets() else "demo"
 
@@ -73,6 +74,7 @@ def _has_auth_secrets() -> bool:
 
 def apply_language() -> str:
     """Set this run's language from the sidebar choice or the URL; returns it."""
+    i18n.set_default(settings.current().language)
     chosen = st.query_params.get("lang") or urlstate.current("lang")
     i18n.set_language(chosen)
     return i18n.current()
@@ -88,8 +90,7 @@ def viewer(url: str) -> Person | None:
     people = data.people(url)
     by_email = {p.email.lower(): p for p in people}
     if mode() == "header":
-        header = os.environ.get("KPI_AUTH_HEADER", "X-Forwarded-Email")
-        email = (st.context.headers.get(header) or "").strip().lower()
+        email = (st.context.headers.get(settings.current().auth_header) or "").strip().lower()
         return by_email.get(email)
     if mode() == "oidc":
         if not st.user.is_logged_in:
@@ -175,8 +176,6 @@ def sidebar(page: str) -> Context:
         st.rerun()  # a page run without app.py (see above): run again, once, through app.py
     language = apply_language()
     url = engine.resolve_url()
-    if mode() not in MODES:
-        deny(t("frame.bad_mode", mode=mode(), modes=", ".join(MODES)))
     span = data.data_months(url)
     month = _month_picker(*span) if span else None
     _language_picker()

@@ -12,11 +12,12 @@ import functools
 import pandas as pd
 import streamlit as st
 
+from kpi.domain.errors import CockpitError
 from kpi.files.tables import KINDS, ImportRejected, guess_kind, read_table
 from kpi.store import engine, importing
-from kpi.text import plain
+from kpi.text import plain, words
 from kpi.text.i18n import t
-from kpi.ui import data
+from kpi.ui import data, notices
 from kpi.ui.frame import Context
 
 KIND_ORDER = ("departments", "people", "kpis", "goals", "measurements", "responses", "actions")
@@ -38,8 +39,8 @@ def _run(
         )
     except ImportRejected as rejected:
         _problems(rejected, guess if guess != kind else None)
-    except engine.StoreBusy:
-        st.error(t("forms.busy"), icon=":material/hourglass_top:")
+    except CockpitError as refusal:
+        notices.show(refusal)
     finally:
         bar.empty()
     return None
@@ -52,8 +53,8 @@ def _problems(rejected: ImportRejected, guess: str | None = None) -> None:
     rows = [
         {
             t("imports.col_row"): p.row or "",
-            t("imports.col_column"): p.column,
-            t("imports.col_problem"): p.message,
+            t("imports.col_column"): p.field,
+            t("imports.col_problem"): words.message(p),
         }
         for p in rejected.problems
     ]

@@ -1,0 +1,130 @@
+"""Settings: each documented in the README, read once, and a bad value is one plain line."""
+
+import ast
+import os
+import subprocess
+import sys
+
+import pytest
+
+from kpi import settings
+from kpi.domain.errors import BadSetting
+from kpi.text import words
+from tests.conftest import ROOT
+
+BAD = [
+    ("KPI_BUSY_WAIT", "abc", "a number of seconds"),
+    ("KPI_BUSY_WAIT", "-1", "0 or more"),
+    ("KPI_BUSY_WAIT", "nan", "a number of seconds"),
+    ("KPI_LANGUAGE", "fr", "en, da"),
+    ("KPI_AUTH_MODE", "ldap", "auto, oidc, header, demo"),
+    ("KPI_AUTH_HEADER", "X Email", "a header name"),
+    ("KPI_DATABASE_URL", "sqlite:///kpi.db", "duckdb:///"),
+]
+
+
+def test_nothing_set_means_the_defaults():
+    assert settings.load({}) == settings.Settings(
+        database_url="duckdb:///data/kpi.duckdb",
+        auth_mode="auto",
+        auth_header="X-Forwarded-Email",
+        language="en",
+        busy_wait=15.0,
+    )
+
+
+def test_values_are_read_as_people_write_them():
+    loaded = settings.load(
+        {"KPI_BUSY_WAIT": " 2.5 ", "KPI_LANGUAGE": "DA", "KPI_AUTH_MODE": "Header", "KPI_DATABASE_URL": ""}
+    )
+    assert (loaded.busy_wait, loaded.language, loaded.auth_mode) == (2.5, "da", "header")
+    assert loaded.database_url == "duckdb:///data/kpi.duckdb"  # empty is unset
+
+
+@pytest.mark.parametrize("name, value, accepted", BAD)
+def test_a_bad_value_is_one_line_naming_the_variable_and_what_it_accepts(name, value, accepted):
+    with pytest.raises(BadSetting) as caught:
+        settings.load({name: value})
+    said = words.said(caught.value)
+    assert "\n" not in said and name in said and f"“{value}”" in said and accepted in said, said
+
+
+def test_every_bad_setting_is_reported_at_once():
+    with pytest.raises(BadSetting) as caught:
+        settings.load({"KPI_BUSY_WAIT": "soon", "KPI_LANGUAGE": "klingon"})
+    assert [p.field for p in caught.value.problems] == ["KPI_LANGUAGE", "KPI_BUSY_WAIT"]
+
+
+def test_settings_are_read_once(monkeypatch):
+    settings.forget()
+    try:
+        monkeypatch.setenv("KPI_BUSY_WAIT", "3")
+        first = settings.current()
+        monkeypatch.setenv("KPI_BUSY_WAIT", "4")
+        assert settings.current() is first and first.busy_wait == 3
+    finally:
+        settings.forget()
+
+
+def _readme_settings() -> dict[str, str]:
+    """The Configuration table of README.md: variable → its default column."""
+    section = (
+        (ROOT / "README.md").read_text(encoding="utf-8").split("## Configuration", 1)[1].split("\n## ")[0]
+    )
+    rows = [line.split("|")[1:-1] for line in section.splitlines() if line.startswith("| `")]
+    return {cells[0].strip().strip("`"): cells[2] for cells in rows}
+
+
+def test_the_readme_documents_every_setting_with_its_default():
+    documented = _readme_settings()
+    assert set(documented) == {s.name for s in settings.SETTINGS}
+    for setting in settings.SETTINGS:
+        assert f"`{setting.default}`" in documented[setting.name], setting.name
+        assert setting.help
+
+
+def _reads_the_environment(path) -> list[int]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute) and node.attr in {"environ", "getenv", "environb"}
+    ]
+
+
+def test_only_the_settings_module_reads_the_environment():
+    sources = [*(ROOT / "kpi").rglob("*.py"), *(ROOT / "pages").glob("*.py"), ROOT / "app.py"]
+    readers = {str(p.relative_to(ROOT)) for p in sources if _reads_the_environment(p)}
+    assert readers == {"kpi/settings.py"}
+
+
+def _cli(*args, **env):
+    return subprocess.run(
+        [sys.executable, "-m", "kpi", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **env},
+    )
+
+
+def test_a_bad_busy_wait_on_the_command_line_is_one_line_and_exit_2():
+    result = _cli("status", KPI_BUSY_WAIT="abc")
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0 and "KPI_BUSY_WAIT" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_the_configured_language_is_the_command_line_s_default():
+    assert _cli("--help", KPI_LANGUAGE="da").stdout == _cli("--lang", "da", "--help").stdout
+    assert _cli("--help", KPI_LANGUAGE="da").stdout != _cli("--help").stdout
+
+
+def test_a_bad_setting_in_the_app_is_a_message_not_a_traceback(app, monkeypatch):
+    monkeypatch.setenv("KPI_AUTH_MODE", "ldap")
+    at = app()
+    at.run()
+    assert not at.exception
+    shown = at.error[0].value.replace("\\", "")  # the message is Markdown with what was typed escaped
+    assert "KPI_AUTH_MODE is “ldap”" in shown and "auto, oidc, header, demo" in shown
