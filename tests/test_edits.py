@@ -85,9 +85,12 @@ def test_actions_elsewhere_and_bad_input_are_refused(demo_duckdb_url):
     store = engine.create(demo_duckdb_url)
     with pytest.raises(errors.Denied), engine.writing(store) as conn:
         edits.add_action(conn, CS_HEAD, goal="O9", title="x", owner=None, due=None)
-    with rejected_with("nobody@x", errors.NotFound), engine.writing(store) as conn:
+    with rejected_with("Owner: “nobody@x” is not a person", errors.Refused), engine.writing(store) as conn:
         edits.add_action(conn, CS_HEAD, goal="O1", title="x", owner="nobody@x", due=None)
-    with rejected_with("“finished” is not an action status", errors.Refused), engine.writing(store) as conn:
+    with (
+        rejected_with("“finished” is not one of: planned, doing", errors.Refused),
+        engine.writing(store) as conn,
+    ):
         edits.add_action(conn, CS_HEAD, goal="O1", title="x", owner=None, due=None, status="finished")
 
 

@@ -7,10 +7,11 @@ import io
 import pytest
 
 from kpi.domain import model
+from kpi.domain.errors import Refused
 from kpi.domain.model import DEFAULT_TOLERANCE, DEFAULT_WEIGHT, Aggregation
 from kpi.domain.validate import Rejected
 from kpi.files.tables import KINDS, ImportRejected
-from kpi.store import definitions, engine, importing, queries
+from kpi.store import definitions, edits, engine, importing, queries
 from tests.test_edits import ADMIN
 
 BAD_GOAL = {
@@ -161,3 +162,21 @@ def test_the_import_reads_the_survey_scale_from_the_model(demo_duckdb_url, monke
     assert [(p.field, p.key) for p in caught.value.problems] == [("score", "off_scale")]
     monkeypatch.setitem(model.SURVEY_SCALES, Aggregation.CES, (1, 10))  # were CES asked on 1-10
     assert importing.run(store, "responses", answers, "ces.csv", "test").counts == {"inserted": 1}
+
+
+def test_an_action_is_refused_alike_in_the_app_and_in_a_file(demo_duckdb_url):
+    bad = {
+        "goal": "O1",
+        "title": "Open a second queue",
+        "owner": "ghost@havnhjem.example",
+        "status": "finished",
+    }
+    by_import = through_import(demo_duckdb_url, "actions", bad)
+    with pytest.raises(Refused) as caught, engine.writing(engine.create(demo_duckdb_url)) as conn:
+        edits.add_action(conn, ADMIN, due=None, **bad)
+    by_app = sorted((p.field, p.key, p.params) for p in caught.value.problems)
+    assert by_import == by_app
+    assert [(found, key) for found, key, _ in by_app] == [
+        ("owner", "unknown_person"),
+        ("status", "not_one_of"),
+    ]

@@ -11,9 +11,10 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 
-from kpi.domain import access
+from kpi.domain import access, checks
 from kpi.domain.errors import Denied, NotFound, Problem, Refused
 from kpi.domain.model import ActionStatus, Person
+from kpi.store import known
 from kpi.store import schema as s
 from kpi.store.writes import Writer
 
@@ -73,8 +74,11 @@ def add_commentary(
     return int(Writer(conn, viewer.email).insert(s.commentary, values))
 
 
-def _people(conn: sa.Connection) -> set[str]:
-    return set(conn.execute(sa.select(s.person.c.email)).scalars())
+def _check_action(conn: sa.Connection, values: dict) -> None:
+    """The action as it will be stored, checked as an imported action is (`checks.action`)."""
+    problems = checks.action(values, known.read(conn))
+    if problems:
+        raise Refused(problems)
 
 
 def add_action(
@@ -85,16 +89,12 @@ def add_action(
     title: str,
     owner: str | None,
     due: date | None,
-    status: str = "planned",
+    status: str = ActionStatus.PLANNED,
 ) -> int:
     """A step of the action plan: who does what, by when."""
     row = _goal(conn, goal)
     if not access.may_plan(viewer, row.department):
         raise Denied(Problem("edit.denied"))
-    if owner is not None and owner not in _people(conn):
-        raise NotFound(Problem("edit.unknown_person", "owner", (("email", owner),)))
-    if status not in {str(s_) for s_ in ActionStatus}:
-        raise Refused(Problem("edit.bad_status", "status", (("status", status),)))
     values = {
         "goal": goal,
         "title": _text(title, "edit.field_title"),
@@ -102,6 +102,7 @@ def add_action(
         "due": due,
         "status": status,
     }
+    _check_action(conn, values)
     return int(Writer(conn, viewer.email).insert(s.action, values))
 
 
@@ -124,10 +125,7 @@ def set_action_status(
         raise NotFound(Problem("edit.unknown_action", "action", (("id", action_id),)))
     if not access.may_plan(viewer, found["department"]):
         raise Denied(Problem("edit.denied"))
-    if status not in {str(s_) for s_ in ActionStatus}:
-        raise Refused(Problem("edit.bad_status", "status", (("status", status),)))
-    if owner is not None and owner not in _people(conn):
-        raise NotFound(Problem("edit.unknown_person", "owner", (("email", owner),)))
+    _check_action(conn, {**found, "status": status, "owner": owner or found["owner"]})
     row: dict = {"id": action_id, "status": status}
     if owner is not None:
         row["owner"] = owner
