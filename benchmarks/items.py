@@ -275,7 +275,7 @@ def app_peak_memory(folder: Path, store: Engine, *, quick: bool) -> dict:
             for name in PAGES:
                 path = "" if name == "overview" else name
                 page.goto(f"{running.base}/{path}?month={months.key(MONTH)}&as=sofie.dahl@havnhjem.example")
-                settle(page, 1.0)
+                settle(page)
             browser.close()
         status = Path(f"/proc/{running.pid}/status").read_text()
         peak_kb = int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM")))

@@ -5,11 +5,16 @@ go to screenshots/browser/.
 """
 
 import io
+import re
+from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 from pptx import Presentation
 
-from tests.test_browser import SHOTS, browser, fit_to_content, open_page, server, settle  # noqa: F401
+from kpi.domain.access import EVERYTHING
+from kpi.store import decks, engine
+from tests.test_browser import SHOTS, browser, fit_to_content, main, open_page, server, settle  # noqa: F401
 
 ROLES = {
     "admin": "sofie.dahl@havnhjem.example",
@@ -38,9 +43,10 @@ def test_every_page_loads_for_every_role(server, browser, role):  # noqa: F811
         separator = "&" if "?" in path else "?"
         page = open_page(browser, f"{server}/{path}{separator}month=2026-10&as={ROLES[role]}")
         if has_chart:
-            page.wait_for_selector(".js-plotly-plot", timeout=30_000)
+            expect(page.locator(".js-plotly-plot").first).to_be_visible()
+            settle(page)
         assert not page.query_selector("[data-testid='stException']"), (role, name)
-        body = page.inner_text("[data-testid='stMain']")
+        body = main(page).inner_text()
         assert "Traceback" not in body and "encountered an error" not in body, (role, name)
         if role == "department_head":
             assert "Server downtime" not in body and "More customers recommend us" not in body, name
@@ -50,40 +56,48 @@ def test_every_page_loads_for_every_role(server, browser, role):  # noqa: F811
 
 
 def choose(page, label, option):
-    """Pick `option` in the Streamlit selectbox labelled `label`, as a person would."""
-    box = page.get_by_role("combobox", name=label)
-    box.click()
+    """Pick `option` in the Streamlit selectbox labelled `label`, as a person would; the caller
+    then waits for what the choice should show."""
+    page.get_by_role("combobox", name=label).click()
     page.get_by_role("option", name=option).click()
-    settle(page, 1.5)
 
 
-def test_the_main_journeys(server, browser):  # noqa: F811
+@pytest.fixture(scope="module")
+def august_deck(demo_duckdb_file):
+    """The slides of August for an executive, as the store builds them."""
+    with engine.reading(engine.create(f"duckdb:///{demo_duckdb_file}")) as conn:
+        return decks.slides(conn, EVERYTHING, date(2026, 8, 1), "en")
+
+
+def test_the_main_journeys(server, browser, august_deck):  # noqa: F811
     page = open_page(browser, f"{server}/?month=2026-10")
     choose(page, "Month", "August 2026")
-    assert "Overview — August 2026" in page.inner_text("[data-testid='stMain']")
-    assert "month=2026-08" in page.url
+    expect(main(page)).to_contain_text("Overview — August 2026")
+    expect(page).to_have_url(re.compile("month=2026-08"))
 
     page.get_by_role("link", name="Departments").click()
-    settle(page, 2)
+    expect(page).to_have_url(re.compile("/departments"))
     choose(page, "Department", "IT operations")
-    page.wait_for_selector(".js-plotly-plot", timeout=30_000)
-    body = page.inner_text("[data-testid='stMain']")
-    assert "IT operations — August 2026" in body and "Server downtime" in body and "department=IT" in page.url
+    expect(main(page)).to_contain_text("IT operations — August 2026")
+    expect(main(page)).to_contain_text("Server downtime")
+    expect(page).to_have_url(re.compile("department=IT"))
+    expect(page.locator(".js-plotly-plot").first).to_be_visible()
 
     page.get_by_role("link", name="Present").click()
-    settle(page, 2)
-    for expected in ("Strategic goals", "More customers recommend us"):
+    expect(main(page)).to_contain_text(august_deck[0].title)
+    for number, slide in enumerate(august_deck[1:3], start=2):
         page.get_by_role("button", name="Next").click()
-        settle(page, 1.5)
-        assert expected in page.inner_text("[data-testid='stMain']")
-    assert "slide=3" in page.url
+        expect(page).to_have_url(re.compile(f"slide={number}"))
+        expect(main(page)).to_contain_text(slide.title)
 
     page.get_by_role("button", name="Make the PowerPoint pack").click()
-    settle(page, 3)
-    with page.expect_download(timeout=60_000) as download:
-        page.get_by_role("button", name="Download PPTX").click()
+    download_button = page.get_by_role("button", name="Download PPTX")
+    expect(download_button).to_be_visible()
+    with page.expect_download() as download:
+        download_button.click()
     pack = Presentation(io.BytesIO(download.value.path().read_bytes()))
-    assert len(pack.slides) == 17
-    assert pack.slides[0].shapes[0].text_frame.text == "Customer experience — August 2026"
+    assert len(pack.slides) == len(august_deck)
+    assert [s.shapes[0].text_frame.text for s in pack.slides] == [s.title for s in august_deck]
+    settle(page)
     fit_to_content(page, 1440)
     page.screenshot(path=str(SHOTS / "journey-present.png"), full_page=True)

@@ -1,9 +1,10 @@
 """Take full-page Chromium screenshots of running app pages, to look at what users see.
 
-    python tools/screenshot.py http://localhost:8501/ out.png [--width 1440] [--wait 3]
+    python tools/screenshot.py http://localhost:8501/ out.png [--width 1440]
 
-Uses Debian's chromium through Playwright (no browser download). Waits for Streamlit to finish
-running the script and for any Plotly chart to draw.
+Uses Debian's chromium through Playwright (no browser download). Waits for conditions, never a
+number of seconds: Streamlit connected and done running the script, nothing left over from an
+earlier run, and every Plotly chart drawn. The browser tests share these waits.
 """
 
 from __future__ import annotations
@@ -26,34 +27,46 @@ CHROMIUM_ARGS = [
 ]
 
 
-IDLE = (
-    "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-    " && !document.querySelector('[data-stale=\"true\"]')"
-)
-"""Streamlit is not running the script and shows no element left over from an earlier run."""
+IDLE = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    return app !== null
+        && app.dataset.testConnectionState === "CONNECTED"
+        && app.dataset.testScriptState === "notRunning"
+        && document.querySelector('[data-testid="stStatusWidget"]') === null
+        && document.querySelector('[data-stale="true"]') === null
+        && document.querySelector('[data-testid="stSkeleton"]') === null
+        && document.querySelector('[data-testid="stMain"] [data-testid="stElementContainer"]') !== null
+        && [...document.querySelectorAll(".js-plotly-plot")].every((chart) => chart.querySelector(".main-svg"));
+}"""
+"""Streamlit is connected, has run the script to the end (its own `data-test-script-state`),
+shows nothing left over from an earlier run, has drawn the page, holds no placeholder for an
+element still loading (metrics and charts load their code a moment after the run ends), and
+every chart has drawn."""
+
+SETTLE_MS = 60_000
 
 
-def settle(page: Page, wait_seconds: float = 2.0) -> None:
-    """Wait until Streamlit is idle and charts have drawn."""
-    page.wait_for_selector("[data-testid='stApp']", timeout=30_000)
-    page.wait_for_function(IDLE, timeout=60_000)
-    page.wait_for_timeout(wait_seconds * 1000)
-    page.wait_for_function(IDLE, timeout=60_000)  # a run the first one set off (the URL's state)
+def settle(page: Page) -> None:
+    """Wait until Streamlit is idle with the page drawn. A click sets off a run a moment later,
+    so after one, wait for what the click should show (Playwright's `expect`) before settling."""
+    page.wait_for_function(IDLE, timeout=SETTLE_MS)
 
 
 def fit_to_content(page: Page, width: int) -> None:
     """Streamlit scrolls inside its main section, so grow the window to the content's height."""
     height = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
-    page.set_viewport_size({"width": width, "height": min(int(height) + 40, 12_000)})
-    page.wait_for_timeout(1500)
+    target = min(int(height) + 40, 12_000)
+    page.set_viewport_size({"width": width, "height": target})
+    page.wait_for_function("(height) => window.innerHeight === height", arg=target, timeout=SETTLE_MS)
+    settle(page)
 
 
-def shoot(url: str, out: Path, width: int = 1440, wait: float = 2.0) -> None:
+def shoot(url: str, out: Path, width: int = 1440) -> None:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": width, "height": 900})
         page.goto(url)
-        settle(page, wait)
+        settle(page)
         fit_to_content(page, width)
         page.screenshot(path=str(out), full_page=True)
         browser.close()
@@ -64,9 +77,8 @@ def main() -> int:
     parser.add_argument("url")
     parser.add_argument("out", type=Path)
     parser.add_argument("--width", type=int, default=1440)
-    parser.add_argument("--wait", type=float, default=2.0)
     args = parser.parse_args()
-    shoot(args.url, args.out, args.width, args.wait)
+    shoot(args.url, args.out, args.width)
     print(args.out)
     return 0
 
