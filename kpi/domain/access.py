@@ -17,10 +17,6 @@ class Scope:
     departments: frozenset[str] | None
     """The departments the viewer may read; None means every department."""
 
-    @property
-    def is_everything(self) -> bool:
-        return self.departments is None
-
     def allows(self, department: str | None) -> bool:
         if self.departments is None:
             return True

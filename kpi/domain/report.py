@@ -49,16 +49,6 @@ class KpiRow:
     def delta_previous(self) -> float | None:
         return _delta(self.value, self.previous)
 
-    @property
-    def delta_year(self) -> float | None:
-        return _delta(self.value, self.year_ago)
-
-    @property
-    def gap_to_target(self) -> float | None:
-        if self.value is None or self.kpi.target is None:
-            return None
-        return self.value.value - self.kpi.target
-
 
 @dataclass(frozen=True, slots=True)
 class GoalRow:

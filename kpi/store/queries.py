@@ -313,14 +313,6 @@ def service_priorities(
     ]
 
 
-def table_counts(conn: sa.Connection) -> dict[str, int]:
-    """Rows per table: for `init` reports and for tests that prove nothing changed."""
-    return {
-        t.name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
-        for t in s.metadata.sorted_tables
-    }
-
-
 def _audit_filter(
     stmt: sa.Select,
     tables: list[str] | None,

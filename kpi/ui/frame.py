@@ -36,6 +36,10 @@ _IN_APP = "_frame.app"
 # calls st.navigation, a deep link (`/goal_cascade?goal=S2`) right after a server start runs the
 # page script alone, without app.py's layout and navigation. Every page imports this module, so
 # the first such run switches the legacy mode off, and `sidebar()` reruns it through app.py.
+# Streamlit has no public switch for this: its public way out is a folder not named `pages/`
+# (its docs call the folder legacy). The house layout names it `pages/`, so until the folder is
+# renamed this sets Streamlit's own class flag, the one st.navigation sets; tests/test_pages.py
+# fails if a Streamlit release stops keeping legacy mode there.
 PagesManager.uses_pages_directory = False
 
 
@@ -51,10 +55,6 @@ class Context:
     scope: Scope
     month: date
     language: str
-
-    @property
-    def is_admin(self) -> bool:
-        return self.viewer.role is Role.ADMIN
 
 
 def mode() -> str:
