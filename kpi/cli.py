@@ -10,6 +10,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -53,7 +55,23 @@ def _argparse_text(message: str) -> str:
     return t(key) if key else message
 
 
-argparse._ = _argparse_text  # argparse looks its translation function up at call time
+@contextmanager
+def _argparse_speaking() -> Iterator[None]:
+    """argparse's own words (usage, "options", its error messages) in the chosen language.
+
+    argparse has no public way in: it translates through `gettext`, which reads compiled .mo
+    catalogues of the process-wide text domain in the language of the process's environment,
+    while ours is per run and lives in the TOML catalogues. argparse calls its module's `_` (the
+    gettext function it imported) each time it writes a message, so we stand in for it while
+    our parser is built and parses, and put it back after. tests/test_cli.py fails if a Python
+    release stops looking the function up there or rewords a message we translate.
+    """
+    original = argparse._  # type: ignore[attr-defined]
+    argparse._ = _argparse_text  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        argparse._ = original  # type: ignore[attr-defined]
 
 
 def _month(text: str | None) -> date:
@@ -138,7 +156,8 @@ def exit_code(error: CockpitError) -> int:
 def _run(argv: list[str]) -> int:
     i18n.set_default(settings.current().language)
     try:
-        args = parser().parse_args(argv)
+        with _argparse_speaking():
+            args = parser().parse_args(argv)
     except SystemExit as exit_:
         return int(exit_.code or 0)
     from kpi.store import engine, setup  # the store (SQLAlchemy) loads only for real work
@@ -243,7 +262,7 @@ def _export(args: argparse.Namespace, store: sa.Engine) -> int:
     if args.format == "pdf":
         content = pdf_pack.from_pptx(content)
     args.out.write_bytes(content)
-    print(t("cli.exported", path=args.out, slides=len(slides)))
+    print(t("cli.exported", path=args.out, count=len(slides)))
     return EXIT_OK
 
 
@@ -267,7 +286,7 @@ def _status(args: argparse.Namespace, store: sa.Engine) -> int:
         scope = _scope(args, conn)
         result = monthly.month_report(conn, scope, month, i18n.current())
         forecasts = monthly.forecasts(conn, scope, result)
-        assessments = monthly.smart_assessments(conn, scope, month, i18n.current()) if args.json else None
+        assessments = monthly.smart_assessments(conn, scope, month) if args.json else None
     if args.json:
         print(json.dumps(report_dict(result, forecasts, assessments), ensure_ascii=False, indent=2))
     else:

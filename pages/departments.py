@@ -33,7 +33,7 @@ history = data.history(ctx.url, scope, months.add(ctx.month, -departments_view.T
 comments = data.commentary(ctx.url, scope, ctx.month, ctx.month, ctx.language)
 departments_view.kpi_cards(month_report, history, comments)
 
-st.subheader(t("departments.trends"))
+st.subheader(t("departments.trends", count=departments_view.months_shown(history)))
 departments_view.trends(month_report, history, scope)
 
 goals_col, priorities_col = st.columns(2)

@@ -13,7 +13,7 @@ st.title(t("smart_page.title", month=fmt.month_long(ctx.month)))
 st.caption(t("smart_page.intro"))
 
 month_report = data.month_report(ctx.url, ctx.scope, ctx.month, ctx.language)
-assessments = data.smart_assessments(ctx.url, ctx.scope, ctx.month, ctx.language)
+assessments = data.smart_assessments(ctx.url, ctx.scope, ctx.month)
 people = {p.email: p for p in data.people(ctx.url)}
 departments = {d.code: d.name for d in data.departments(ctx.url, ctx.scope, ctx.language)}
 owners = {

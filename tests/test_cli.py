@@ -10,8 +10,9 @@ import pytest
 from kpi import cli
 from kpi.domain.model import Direction, KpiStatus
 from kpi.domain.status import kpi_status
+from kpi.output import cli_table
 from kpi.store import engine, queries, schema
-from tests.conftest import ROOT
+from tests.conftest import ROOT, table_counts
 
 MONTH = "2026-10"
 
@@ -28,12 +29,12 @@ def test_init_demo_twice_leaves_the_store_unchanged(tmp_path):
     first = run("init", "--demo", "--demo-end", MONTH, db=db)
     assert first.returncode == 0, first.stderr
     with engine.reading(engine.create(db)) as conn:
-        counts = queries.table_counts(conn)
+        counts = table_counts(conn)
     second = run("init", "--demo", "--demo-end", MONTH, db=db)
     assert second.returncode == 0, second.stderr
     assert "0 new, 0 updated" in second.stdout
     with engine.reading(engine.create(db)) as conn:
-        assert queries.table_counts(conn) == counts
+        assert table_counts(conn) == counts
     assert counts["kpi"] == 40 and counts["goal"] == 36 and counts["response"] > 100_000
 
 
@@ -42,7 +43,7 @@ def test_init_without_demo_creates_an_empty_store(tmp_path, capsys):
     assert cli.main(["--db", db, "init"]) == 0
     assert f"schema version {schema.SCHEMA_VERSION}" in capsys.readouterr().out
     with engine.reading(engine.create(db)) as conn:
-        assert queries.table_counts(conn)["kpi"] == 0
+        assert table_counts(conn)["kpi"] == 0
 
 
 @pytest.mark.parametrize("command", [[], ["init"], ["status"]])
@@ -172,8 +173,53 @@ def test_readable_table_in_danish(demo_duckdb_url, capsys):
     assert cli.main(["--db", demo_duckdb_url, "--lang", "da", "status", "--month", MONTH]) == 0
     out = capsys.readouterr().out
     assert "KPI'er — oktober 2026" in out
-    assert "Forladte kurve" in out and "På mål" in out
+    assert "Forladte kurve" in out and "Målværdi nået" in out
     assert "grønne dele, rødt hele" in out
+    assert "Målværdi nå…" not in out  # a status is never cut, however long its word
+
+
+def test_long_names_end_in_an_ellipsis_and_other_columns_fit_their_words():
+    long = "Customers calling about a delivery get a first answer quickly"
+    lines = cli_table.table(["KPI", "Status"], [[long, "Langt fra målværdi"], ["Short", "Målværdi nået"]])
+    cut = long[: cli_table.NAME_WIDTH - 1] + "…"
+    assert lines[1] == f"{cut}  Langt fra målværdi"
+    assert lines[2] == "Short".ljust(len(cut)) + "  Målværdi nået"
+    assert lines[0].index("Status") == lines[1].index("Langt")  # aligned under the header
+
+
+def test_argparse_still_takes_its_words_from_the_function_we_stand_in_for():
+    """kpi.cli translates argparse's own messages by standing in for argparse's private `_`
+    while it parses: this fails when a Python release stops calling it, or rewords a message
+    we translate, before a Danish user meets English."""
+    import argparse
+    import contextlib
+    import gettext
+
+    seen = []
+    original = argparse._
+
+    def record(message):
+        seen.append(message)
+        return original(message)
+
+    argparse._ = record
+    try:
+        for argv in (
+            ["--help"],
+            ["status", "--help"],
+            [],
+            ["frobnicate"],
+            ["status", "--month"],
+            ["status", "--json", "--bogus"],
+        ):
+            with contextlib.suppress(SystemExit):
+                cli.parser().parse_args(argv)
+    finally:
+        argparse._ = original
+    assert sorted(set(cli._ARGPARSE) - set(seen)) == []
+    assert argparse._ is gettext.gettext  # and kpi.cli leaves argparse as it found it:
+    assert cli.main(["--lang", "da", "status", "--help"]) == 0
+    assert argparse._ is gettext.gettext
 
 
 def test_a_busy_store_exits_3(tmp_path):

@@ -1,12 +1,14 @@
 """Closing a month: the meeting sees the month as it was closed; later changes show as revised."""
 
+import json
 from datetime import date
 
 import pytest
 
 from kpi import cli
+from kpi.domain import snapshot
 from kpi.domain.access import EVERYTHING, Scope
-from kpi.domain.errors import Denied, Refused
+from kpi.domain.errors import Denied, Refused, Unavailable
 from kpi.store import closing, engine, importing, queries
 from tests.conftest import rejected_with
 from tests.test_edits import ADMIN, CS_HEAD, last_audit
@@ -71,3 +73,11 @@ def test_close_from_the_command_line(demo_duckdb_url, capsys):
     assert cli.main(["--db", demo_duckdb_url, "close", "--month", "2026-10"]) == 1
     assert "was closed on" in capsys.readouterr().err
     assert cli.main(["--db", demo_duckdb_url, "close"]) == 2
+
+
+def test_a_snapshot_of_an_unknown_format_is_refused_not_misread():
+    frozen = snapshot.freeze(OCTOBER, [], {"en": ([], [], [])})
+    assert snapshot.thaw(frozen, "en", EVERYTHING).month == OCTOBER
+    newer = json.dumps(json.loads(frozen) | {"format": snapshot.FORMAT + 1})
+    with rejected_with(r"snapshot format 2, which this release cannot read.*upgrade CX Cockpit", Unavailable):
+        snapshot.thaw(newer, "en", EVERYTHING)

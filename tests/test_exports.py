@@ -104,7 +104,7 @@ def test_a_closed_month_stays_as_closed_in_the_pack(demo_duckdb_url, tmp_path):
     importing.run(store, "measurements", b"kpi;month;value\nCS_WAIT;2026-10;99\n", "late.csv", ADMIN.email)
     text = all_text(export(demo_duckdb_url, tmp_path))
     assert "Numbers as closed for the meeting." in text
-    assert "75 s" in text and "Revised after close: 75 s → 99 s" in text
+    assert "75\xa0s" in text and "Revised after close: 75\xa0s → 99\xa0s" in text
     with engine.reading(store) as conn:
         audit = queries.audit(conn, tables=["measurement"], key="CS_WAIT|2026-10")
     assert '"value": 99.0' in audit[0]["after"]
@@ -122,6 +122,6 @@ def test_a_danish_pack_speaks_danish(demo_duckdb_url, tmp_path):
     text = all_text(export(demo_duckdb_url, tmp_path, "--lang", "da"))
     assert "Kundeoplevelse — oktober 2026" in text and "Strategiske mål" in text
     assert "okt. 2026" in text and "sep. 2026" in text  # month names on the chart axis
-    assert "78,5 %" in text and "✓ På sporet" in text  # decimal comma, Danish status words
+    assert "78,5\xa0%" in text and "✓ På sporet" in text  # decimal comma, Danish status words
     with i18n.use("en"):
         assert "October" not in text

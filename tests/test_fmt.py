@@ -14,19 +14,19 @@ from kpi.text import fmt, i18n, phrases
         ("en", 46, "nps", "+46"),
         ("en", -3.4, "nps", "-3"),
         ("en", 0.2, "nps", "+0"),
-        ("en", 2.5, "s", "3 s"),  # half up, as people round
-        ("en", 70.18, "%", "70.2 %"),
-        ("en", 99.912, "%", "99.91 %"),  # availability needs two decimals
-        ("en", 83.6, "s", "84 s"),
-        ("en", 1234.4, "ms", "1,234 ms"),
-        ("en", 4.67, "days", "4.7 days"),
-        ("en", 5.06, "ces", "5.1 / 7"),
+        ("en", 2.5, "s", "3\xa0s"),  # half up, as people round
+        ("en", 70.18, "%", "70.2\xa0%"),
+        ("en", 99.912, "%", "99.91\xa0%"),  # availability needs two decimals
+        ("en", 83.6, "s", "84\xa0s"),
+        ("en", 1234.4, "ms", "1,234\xa0ms"),
+        ("en", 4.67, "days", "4.7\xa0days"),
+        ("en", 5.06, "ces", "5.1\xa0/\xa07"),
         ("en", 13.0, "count", "13"),
         ("en", None, "%", "–"),
-        ("da", 70.18, "%", "70,2 %"),
-        ("da", 1234.5, "ms", "1.235 ms"),
-        ("da", 83.6, "s", "84 sek."),
-        ("da", 29.5, "h", "29,5 t."),
+        ("da", 70.18, "%", "70,2\xa0%"),
+        ("da", 1234.5, "ms", "1.235\xa0ms"),
+        ("da", 83.6, "s", "84\xa0sek."),
+        ("da", 29.5, "h", "29,5\xa0t."),
     ],
 )
 def test_value(language, amount, unit, expected):
@@ -37,14 +37,24 @@ def test_value(language, amount, unit, expected):
 @pytest.mark.parametrize(
     ("amount", "unit", "expected"),
     [
-        (2.1, "%", "+2.1 pts"),
-        (-0.03, "%", "-0.03 pts"),  # a real change never reads as zero
+        (2.1, "%", "+2.1\xa0pts"),
+        (-0.03, "%", "-0.03\xa0pts"),  # a real change never reads as zero
         (0.02, "ces", "+0.02"),  # the scale is not a unit of change
-        (-12, "s", "-12 s"),
+        (-12, "s", "-12\xa0s"),
     ],
 )
 def test_delta(amount, unit, expected):
     assert fmt.delta(amount, unit) == expected
+
+
+@pytest.mark.parametrize("language", i18n.languages())
+@pytest.mark.parametrize("unit", sorted(fmt.UNITS))
+def test_a_line_never_breaks_between_a_number_and_its_unit(language, unit):
+    """`78.5 %` must not end a line after `78.5`: only no-break spaces inside a value or change."""
+    with i18n.use(language):
+        for text in (fmt.value(78.5, unit), fmt.delta(-2.25, unit), fmt.value(1234.5, unit)):
+            assert " " not in text and "\n" not in text, repr(text)
+    assert fmt.NO_BREAK in fmt.value(78.5, "%") and fmt.NO_BREAK in fmt.delta(2.0, "s")
 
 
 def test_every_unit_has_a_style_and_chart_label():
@@ -62,14 +72,33 @@ def test_month_labels(language, expected):
 
 def test_changes_are_judged_by_direction():
     since = date(2026, 9, 1)
-    assert phrases.change(-12, "s", Direction.LOWER, since) == "-12 s, better than Sept 2026"
-    assert phrases.change(-1.5, "%", Direction.HIGHER, since) == "-1.5 pts, worse than Sept 2026"
+    assert phrases.change(-12, "s", Direction.LOWER, since) == "-12\xa0s, better than Sept 2026"
+    assert phrases.change(-1.5, "%", Direction.HIGHER, since) == "-1.5\xa0pts, worse than Sept 2026"
     assert phrases.change(0, "nps", Direction.HIGHER, since) == "unchanged since Sept 2026"
     with i18n.use("da"):
-        assert phrases.change(-12, "s", Direction.LOWER, since) == "-12 sek., bedre end sep. 2026"
+        assert phrases.change(-12, "s", Direction.LOWER, since) == "-12\xa0sek., bedre end sep. 2026"
 
 
 def test_distance_to_target():
-    assert phrases.versus_target(-8, "s", Direction.LOWER) == "8 s better than target"
-    assert phrases.versus_target(-2.1, "%", Direction.HIGHER) == "2.1 pts short of target"
+    assert phrases.versus_target(-8, "s", Direction.LOWER) == "8\xa0s better than target"
+    assert phrases.versus_target(-2.1, "%", Direction.HIGHER) == "2.1\xa0pts short of target"
     assert phrases.versus_target(0, "%", Direction.HIGHER) == "exactly at target"
+
+
+@pytest.mark.parametrize(
+    ("made", "elapsed", "expected"),
+    [
+        (0.62, 0.58, "62\xa0% of the way, with 58\xa0% of the time used"),
+        (1.4, 0.9, "100\xa0% of the way, with 90\xa0% of the time used"),  # beyond the target
+        (
+            -6.22,
+            0.5,
+            "Moving away from the target: worse than at the start (4.9\xa0/\xa07), with 50\xa0% of the time used",
+        ),
+    ],
+)
+def test_pace_reads_right_when_a_goal_moves_away_from_its_target(made, elapsed, expected):
+    """A goal that went backwards says so, instead of "-622 % of the way"."""
+    assert phrases.pace(made, elapsed, fmt.value(4.9, "ces")) == expected
+    with i18n.use("da"):
+        assert "-" not in phrases.pace(made, elapsed, fmt.value(4.9, "ces"))

@@ -15,9 +15,10 @@ LANGUAGES = [lang for lang in i18n.languages() if lang != "en"]
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_catalogue_has_every_english_key(language):
-    english, other = i18n.catalogue("en"), i18n.catalogue(language)
-    assert sorted(set(english) - set(other)) == [], f"{language} lacks keys"
-    assert sorted(set(other) - set(english)) == [], f"{language} has keys English lacks"
+    english, other = i18n.messages("en"), i18n.messages(language)
+    assert sorted(english - other) == [], f"{language} lacks keys"
+    assert sorted(other - english) == [], f"{language} has keys English lacks"
+    assert set(i18n.plurals(language)) == set(i18n.plurals("en")), "counted in one language, not the other"
 
 
 def _placeholders(text):
@@ -27,7 +28,16 @@ def _placeholders(text):
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_translations_keep_the_placeholders(language):
     english, other = i18n.catalogue("en"), i18n.catalogue(language)
-    wrong = [key for key in english if _placeholders(english[key]) != _placeholders(other.get(key, ""))]
+    counted = i18n.plurals("en")
+    plain = i18n.messages("en") - set(counted)
+    wrong = [key for key in plain if _placeholders(english[key]) != _placeholders(other.get(key, ""))]
+    for key, forms in counted.items():
+        needed = _placeholders(forms["other"])
+        translated = i18n.plurals(language).get(key, {})
+        if _placeholders(translated.get("other", "")) != needed:
+            wrong.append(f"{key}.other")
+        # a form for one thing may leave the count (or how many are shown) unsaid, never add one
+        wrong += [f"{key}.{form}" for form, text in translated.items() if not _placeholders(text) <= needed]
     assert wrong == []
 
 
@@ -39,8 +49,7 @@ def test_a_new_language_is_one_file(tmp_path, monkeypatch):
         '[meta]\nname = "Norsk"\nlocale = "nb_NO"\n[status.kpi]\ngreen = "På mål"\n', encoding="utf-8"
     )
     monkeypatch.setattr(i18n, "LOCALES_DIR", tmp_path)
-    i18n.catalogue.cache_clear()
-    i18n.languages.cache_clear()
+    i18n.reload()
     try:
         assert i18n.languages() == ("en", "nb")
         with i18n.use("nb"):
@@ -48,20 +57,117 @@ def test_a_new_language_is_one_file(tmp_path, monkeypatch):
             assert t("status.kpi.red") == "Off target"  # falls back to English
             assert fmt.number(1234.5, 1) == "1\xa0234,5"  # Norwegian number format
     finally:
-        i18n.catalogue.cache_clear()
-        i18n.languages.cache_clear()
+        monkeypatch.undo()
+        i18n.reload()
 
 
-def test_unknown_keys_show_themselves():
-    assert t("no.such.key") == "no.such.key"
+# --- counts: Babel's plural rules ------------------------------------------------------------
 
 
-def test_language_is_per_context():
+@pytest.mark.parametrize(
+    ("language", "count", "expected"),
+    [
+        ("en", 1, "1 number moved or is red and has no explanation yet: NPS."),
+        ("en", 2, "2 numbers moved or are red and have no explanation yet: NPS."),
+        ("en", 0, "0 numbers moved or are red and have no explanation yet: NPS."),
+        ("da", 1, "1 tal har flyttet sig eller er rødt og mangler en forklaring: NPS."),
+        ("da", 3, "3 tal har flyttet sig eller er røde og mangler en forklaring: NPS."),
+    ],
+)
+def test_a_count_picks_its_plural_form(language, count, expected):
+    with i18n.use(language):
+        assert t("forms.explain", count=count, names="NPS").startswith(expected)
+
+
+def test_the_examples_that_read_wrong_now_read_right():
+    assert t("smart_page.waiting", count=1) == "One of your goals waits for your acceptance"
+    assert t("cli.import_rejected", count=1).startswith("Nothing was imported: fix the problem above")
     with i18n.use("da"):
-        assert t("status.goal.on_track") == "På sporet"
-        with i18n.use("en"):
-            assert t("status.goal.on_track") == "On track"
-        assert t("status.goal.on_track") == "På sporet"
+        assert "ret problemet ovenfor" in t("cli.import_rejected", count=1)
+        assert "ret de 2 problemer ovenfor" in t("cli.import_rejected", count=2)
+
+
+def test_a_counted_message_needs_its_count():
+    with pytest.raises(TypeError, match="count"):
+        t("forms.explain", names="NPS")
+
+
+@pytest.mark.parametrize("language", i18n.languages())
+def test_every_entry_with_a_count_has_the_forms_its_language_needs(language):
+    """A message that shows `{count}` is counted, with exactly the plural forms Babel's CLDR
+    rules tell apart in the language (English and Danish: one, other)."""
+    needed = i18n.plural_forms(language)
+    counted = i18n.plurals(language)
+    english = i18n.catalogue("en")
+    showing_a_count = {
+        key
+        for key in i18n.messages("en")
+        if "count" in _placeholders(english.get(key) or english[f"{key}.other"])
+    }
+    assert sorted(showing_a_count - set(counted)) == [], "shows {count} but has no plural forms"
+    wrong = {key: sorted(forms) for key, forms in counted.items() if set(forms) != needed}
+    assert wrong == {}, f"{language} needs exactly {sorted(needed)}"
+
+
+def test_a_language_with_more_plural_forms_gets_them(tmp_path, monkeypatch):
+    """Polish tells one, few and many apart; its catalogue lists them and Babel picks."""
+    (tmp_path / "en.toml").write_text(
+        (i18n.LOCALES_DIR / "en.toml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    (tmp_path / "pl.toml").write_text(
+        '[meta]\nname = "Polski"\nlocale = "pl_PL"\n[audit.count]\n'
+        'one = "{count} zmiana"\nfew = "{count} zmiany"\nmany = "{count} zmian"\nother = "{count} zmiany"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(i18n, "LOCALES_DIR", tmp_path)
+    i18n.reload()
+    try:
+        assert i18n.plural_forms("pl") == {"one", "few", "many", "other"}
+        with i18n.use("pl"):
+            said = [t("audit.count", count=n, shown=n) for n in (1, 3, 5, 22)]
+        assert said == ["1 zmiana", "3 zmiany", "5 zmian", "22 zmiany"]
+    finally:
+        monkeypatch.undo()
+        i18n.reload()
+
+
+# --- Danish words: goal is "mål", target is "målværdi" -----------------------------------------
+
+_BARE_MAAL = re.compile(r"\bmål(et|ene|s)?\b", re.IGNORECASE)
+"""`mål` and its forms on their own: a goal in Danish, never a target."""
+
+
+def _about_targets(danish):
+    """(key, English without placeholders, Danish) of every message whose English names a target."""
+    for key, text in i18n.catalogue("en").items():
+        words = re.sub(r"\{[^}]*\}", "", text)
+        if re.search(r"\btargets?\b", words, re.IGNORECASE):
+            yield key, words, danish[key]
+
+
+def _bare_maal(danish):
+    """Messages about a target and not a goal whose Danish says a bare "mål"."""
+    return [
+        key
+        for key, english, text in _about_targets(danish)
+        if not re.search(r"\bgoals?\b", english, re.IGNORECASE) and _BARE_MAAL.search(text)
+    ]
+
+
+def test_danish_says_maalvaerdi_for_target():
+    """ "Mål" served for both goal and target; a target is a "målværdi"."""
+    danish = i18n.catalogue("da")
+    assert [key for key, _, text in _about_targets(danish) if "målværdi" not in text.lower()] == []
+
+
+def test_danish_keys_about_targets_do_not_say_bare_maal():
+    """Where the English speaks of a target and not of a goal, the Danish has no bare "mål"."""
+    assert _bare_maal(i18n.catalogue("da")) == []
+
+
+def test_the_target_check_catches_a_bare_maal():
+    """A target called "Mål" again (the chart's legend, as it was) fails the check."""
+    assert _bare_maal(dict(i18n.catalogue("da"), **{"chart.target": "Mål"})) == ["chart.target"]
 
 
 # --- no user-facing literal bypasses t() -----------------------------------------------------

@@ -2,6 +2,11 @@
 
 import json
 import re
+from datetime import date
+
+from streamlit.proto.LabelVisibility_pb2 import LabelVisibility
+
+from kpi.domain.access import EVERYTHING
 
 CASCADE = "pages/goal_cascade.py"
 
@@ -35,7 +40,7 @@ def test_overview_shows_every_strategic_goal_with_status(app):
         assert title in page
     labels = {m.label: m.value for m in at.metric}
     assert labels["Net Promoter Score, all customers"] == "+34"
-    assert labels["Customer Effort Score"] == "4.9 / 7"
+    assert labels["Customer Effort Score"] == "4.9\xa0/\xa07"
     assert "✓ On track" in badges(at) and "✕ Off track" in badges(at)
     assert "Forecast at deadline: " in page  # worked out from the trend values the tiles draw
 
@@ -120,7 +125,7 @@ def test_the_month_is_always_in_the_url(app):
 def test_tiles_say_how_far_from_target(app):
     at = app(month="2026-10").run()
     captions = "\n".join(c.value for c in at.caption)
-    assert "Now: 6 pts short of target" in captions  # NPS +34 against +40
+    assert "Now: 6\xa0pts short of target" in captions  # NPS +34 against +40
     assert "Same month last year:" in captions
 
 
@@ -146,6 +151,16 @@ def test_goal_detail_shows_the_year_to_date_by_aggregation(app, app_url):
     assert f"Total in 2026 so far: {fmt.value(sum(minutes), 'min')}" in texts(at)
 
 
+def test_a_goal_moving_away_from_its_target_says_so(app):
+    """August 2026: the webshop's incident put O9 far behind its start; no "-426 % of the way"."""
+    at = app(month="2026-08", goal="O9").run()
+    at.switch_page(CASCADE).run()
+    assert not at.exception
+    page = texts(at)
+    assert "Moving away from the target: worse than at the start (95\xa0min)" in page
+    assert not re.search(r"-\d+\xa0% of the way", page)
+
+
 DEPARTMENTS = "pages/departments.py"
 
 
@@ -156,14 +171,68 @@ def test_departments_page_for_an_executive(app):
     at.selectbox(key="department").set_value("CS").run()
     assert at.title[0].value == "Customer service — October 2026"
     labels = {m.label: m.value for m in at.metric}
-    assert labels["Average wait time on the phone"] == "75 s"
-    assert labels["Abandoned calls"] == "5.9 %"
+    assert labels["Average wait time on the phone"] == "75\xa0s"
+    assert labels["Abandoned calls"] == "5.9\xa0%"
     page = texts(at)
     assert "Invoice callers wait at most 90 seconds" in page
     assert "Met in 2 of the last 12 months" in page
     charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
     assert len(charts) == 8 and all("Target" in [d.get("name") for d in c["data"]] for c in charts)
     assert not at.get("form")  # executives read; they do not write here
+
+
+def test_kpi_cards_show_the_whole_name_on_a_line_that_wraps(app):
+    """A card a quarter of the page wide cut a metric's label off ("Custome…"): the name is a
+    line of Markdown of its own, and the metric's label is hidden."""
+    at = app(month="2026-10", department="CS").run()
+    at.switch_page(DEPARTMENTS).run()
+    assert not at.exception
+    names = {m.label for m in at.metric}
+    shown = {e.value.strip("*") for e in at.markdown}
+    assert "Average wait time on the phone" in names and names <= shown
+    assert {m.proto.label_visibility.value for m in at.metric} == {LabelVisibility.COLLAPSED}
+
+
+def test_the_trends_heading_says_the_months_shown(app, app_url):
+    """A month early in the data has a few months of trends behind it, not the 24 asked for."""
+    from kpi.domain import months
+    from kpi.store import engine, queries
+
+    with engine.reading(engine.create(app_url)) as conn:
+        first = min(
+            v.month for v in queries.month_values(conn, EVERYTHING, date(2000, 1, 1), date(2026, 10, 1))
+        )
+    at = app(month=months.key(months.add(first, 5)), department="CS").run()
+    at.switch_page(DEPARTMENTS).run()
+    assert not at.exception
+    assert "Trends, the last 6 months" in [s.value for s in at.subheader]
+    at = app(month="2026-10", department="CS").run()
+    at.switch_page(DEPARTMENTS).run()
+    assert "Trends, the last 25 months" in [s.value for s in at.subheader]  # October back to October
+
+
+def test_streamlit_keeps_legacy_pages_mode_where_the_frame_turns_it_off(tmp_path):
+    """kpi.ui.frame sets Streamlit's class flag `PagesManager.uses_pages_directory` (there is no
+    public switch while the folder is named `pages/`). This fails when a Streamlit release
+    stops deciding legacy mode there, so the deep-link fix cannot silently stop working."""
+    import inspect
+
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.runtime.scriptrunner import script_runner
+
+    assert "if PagesManager.uses_pages_directory:" in inspect.getsource(script_runner)  # runs a page alone
+    (tmp_path / "pages").mkdir()
+    entry = str(tmp_path / "app.py")
+    saved = PagesManager.uses_pages_directory
+    try:
+        PagesManager.uses_pages_directory = None
+        PagesManager(entry)
+        assert PagesManager.uses_pages_directory is True  # a pages/ folder: legacy mode
+        PagesManager.uses_pages_directory = False
+        PagesManager(entry)
+        assert PagesManager.uses_pages_directory is False  # the frame's choice holds
+    finally:
+        PagesManager.uses_pages_directory = saved
 
 
 def test_departments_follow_the_url(app):
@@ -237,7 +306,7 @@ def test_no_page_changes_the_results_every_session_shares(app, app_url):
 
     october = date(2026, 10, 1)
     shared = data.month_report(app_url, EVERYTHING, october, "en")
-    assessments = data.smart_assessments(app_url, EVERYTHING, october, "en")
+    assessments = data.smart_assessments(app_url, EVERYTHING, october)
 
     def contents() -> list[bytes]:
         parts = [*shared.kpis.values(), *shared.goals.values(), shared.roots, *assessments.items()]

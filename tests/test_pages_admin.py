@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from kpi.domain.access import EVERYTHING
 from kpi.store import engine, queries, schema
-from tests.conftest import ROOT
+from tests.conftest import ROOT, table_counts
 from tests.test_pages import texts
 
 SMART = "pages/smart_goals.py"
@@ -37,7 +37,7 @@ def test_smart_page_puts_the_weak_goals_first_and_explains_them(app):
     page = texts(at)
     assert "**31 of 36** goals pass all five checks." in page
     assert "the best 6-month run in this KPI's history was" in page
-    assert "beyond the best level published (90.0 %, Call Centre Helper" in page
+    assert "beyond the best level published (90.0\xa0%, Call Centre Helper" in page
 
 
 def test_smart_page_filters_to_failing_goals_of_a_department(app):
@@ -106,15 +106,13 @@ def test_an_admin_changes_a_target_and_the_audit_and_history_keep_both(app, app_
     at.switch_page("pages/goal_cascade.py")
     at.query_params["goal"] = "O1"
     at.run()
-    assert "target changed from 60 s to **56 s** by Sofie Dahl" in texts(at)
+    assert "target changed from 60\xa0s to **56\xa0s** by Sofie Dahl" in texts(at)
 
 
 def test_invalid_edits_explain_themselves_and_change_nothing(app, app_url):
     def snapshot():
         with engine.reading(engine.create(app_url)) as conn:
-            return queries.table_counts(conn), next(
-                g for g in queries.goals(conn, EVERYTHING) if g.code == "O1"
-            )
+            return table_counts(conn), next(g for g in queries.goals(conn, EVERYTHING) if g.code == "O1")
 
     before = snapshot()
     at = edit_goal(app, "O1")
@@ -147,12 +145,25 @@ def test_a_parent_loop_in_the_editor_is_refused(app, app_url):
         assert next(g for g in queries.goals(conn, EVERYTHING) if g.code == "T8").parent == "S3"
 
 
+def kpi_helps(at):
+    """The help of each KPI card, by the KPI's name (on the name's own line above the value)."""
+    return {e.value.strip("*"): e.proto.help for e in at.markdown if e.proto.help}
+
+
 def test_kpi_help_cites_the_benchmark_source(app):
     at = open_page(app, "pages/departments.py", department="CS")
-    helps = {m.label: m.proto.help for m in at.metric}
+    helps = kpi_helps(at)
     assert (
-        "Benchmark: typical 70.0 %, best published 80.0 % (SQM Group, 2022)."
+        "Benchmark: typical 70.0\xa0%, best published 80.0\xa0% (SQM Group, 2022)."
         in helps["First contact resolution, phone"]
+    )
+    from kpi.text import i18n
+
+    with i18n.use("da"):  # AppTest formats the pickers' labels in the test's own thread
+        helps = kpi_helps(open_page(app, "pages/departments.py", department="CS", lang="da"))
+    assert (
+        "(Call Centre Helpers undersøgelse af 600+ kontaktcentre)."
+        in helps["Serviceniveau (besvaret inden 30 sek.)"]
     )
 
 
@@ -186,7 +197,7 @@ def test_importing_a_danish_file_previews_then_confirms(app, app_url):
 
 def test_a_bad_upload_lists_every_problem_and_writes_nothing(app, app_url):
     with engine.reading(engine.create(app_url)) as conn:
-        before = queries.table_counts(conn)
+        before = table_counts(conn)
     at = import_tab(app, "measurements")
     bad = b"kpi;month;value\nCS_WAIT;2026-13;80\nCS_SL;2026-11;76,5%\n"
     at.file_uploader(key="data.import.file.measurements").upload("bad.csv", bad, "text/csv").run()
@@ -195,7 +206,7 @@ def test_a_bad_upload_lists_every_problem_and_writes_nothing(app, app_url):
     assert list(problems["Row"]) == [2, 3] and list(problems["Column"]) == ["month", "value"]
     assert not [b for b in at.button if b.key == "data.import.confirm"]
     with engine.reading(engine.create(app_url)) as conn:
-        assert queries.table_counts(conn) == before
+        assert table_counts(conn) == before
 
 
 def test_a_file_of_another_kind_gets_a_hint(app):
@@ -277,7 +288,7 @@ def test_present_shows_a_closed_month_with_its_revisions(app, app_url):
     jump = [s for s in at.selectbox if s.key == "present.jump.0"][0]
     jump.set_value(next(i for i, label in enumerate(jump.options) if "Customer service" in label)).run()
     page = texts(at)
-    assert "Revised after close: 75 s → 99 s" in page and "75 s" in page
+    assert "Revised after close: 75\xa0s → 99\xa0s" in page and "75\xa0s" in page
 
 
 def test_an_admin_closes_the_month_on_the_data_page(app, app_url):
@@ -355,8 +366,39 @@ def check_danish(app, page):
     assert leftovers == [], (page, leftovers)
     if page != "pages/data.py":
         assert any(
-            word in seen for word in ("På sporet", "Bagud", "I fare", "På mål", "Tæt på", "Nået", "✓")
+            word in seen for word in ("På sporet", "Bagud", "I fare", "Målværdi nået", "Tæt på", "Nået", "✓")
         ), page
+
+
+def test_import_file_downloads_reuse_the_apps_engine(app_url, monkeypatch):
+    """A download is built on click; it must use the engine the app keeps, not open a new one
+    (and its connection pool) every time."""
+    import streamlit as st
+
+    from kpi.ui import data
+
+    st.cache_resource.clear()
+    made = []
+    real = engine.create
+    monkeypatch.setattr(engine, "create", lambda url: made.append(url) or real(url))
+    first, again = data.import_file(app_url, "kpis"), data.import_file(app_url, "kpis")
+    assert first == again and b"CS_WAIT" in first
+    assert made == [app_url]
+    st.cache_resource.clear()
+
+
+def test_no_screen_opens_an_engine_of_its_own():
+    """Only kpi.ui.data's cached `_engine` creates one; anything else would leak a pool a click."""
+    import ast
+
+    makers = []
+    for path in sorted((ROOT / "kpi" / "ui").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef):
+                calls = [c for c in ast.walk(node) if isinstance(c, ast.Call)]
+                if any(ast.unparse(c.func) == "engine.create" for c in calls):
+                    makers.append(f"{path.relative_to(ROOT)}:{node.name}")
+    assert makers == ["kpi/ui/data.py:_engine"]
 
 
 def test_the_audit_download_holds_every_matching_change(app_url):

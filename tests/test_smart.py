@@ -4,11 +4,15 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
+import sqlalchemy as sa
 
-from kpi.domain import months, smart
+from kpi.domain import industry, months, smart
+from kpi.domain.access import EVERYTHING
 from kpi.domain.model import Aggregation, Direction, Goal, Kpi, Level, MonthValue
 from kpi.output import serialize
+from kpi.store import engine, monthly, queries, schema
 from kpi.text import i18n, words
+from tests.conftest import DEMO_END
 
 MONTH = date(2026, 10, 1)
 FCR = Kpi(
@@ -123,11 +127,11 @@ def test_realistic_against_history():
     check = smart.realistic(goal, FCR, FCR_HISTORY, MONTH)
     assert [r.key for r in check.reasons] == ["too_fast"]
     assert words.reason(check.reasons[0]) == (
-        "reaching 79.5 % by 28 Feb 2027 needs +0.8 pts a month; "
-        "the best 6-month run in this KPI's history was +0.5 pts a month"
+        "reaching 79.5\xa0% by 28 Feb 2027 needs +0.8\xa0pts a month; "
+        "the best 6-month run in this KPI's history was +0.5\xa0pts a month"
     )
     with i18n.use("da"):
-        assert "kræver +0,8 point om måneden" in words.reason(check.reasons[0])
+        assert "kræver +0,8\xa0point om måneden" in words.reason(check.reasons[0])
 
 
 def test_realistic_when_the_history_allows_it():
@@ -139,7 +143,7 @@ def test_realistic_for_a_lower_is_better_kpi():
     goal = replace(GOOD, kpi="WAIT", baseline=140, target=60)
     check = smart.realistic(goal, WAIT, waits, MONTH)  # needs (106-60)/4 = -11.5 s a month
     assert [r.key for r in check.reasons] == ["too_fast"]
-    assert "-12 s a month" in words.reason(check.reasons[0]) and "-2 s a month" in words.reason(
+    assert "-12\xa0s a month" in words.reason(check.reasons[0]) and "-2\xa0s a month" in words.reason(
         check.reasons[0]
     )
     assert smart.realistic(replace(goal, target=100), WAIT, waits, MONTH).passed
@@ -157,8 +161,22 @@ def test_realistic_against_a_published_benchmark():
     assert [r.key for r in check.reasons] == ["beyond_best"]
     assert (
         words.reason(check.reasons[0])
-        == "the target 90.0 % is beyond the best level published (80.0 %, SQM Group, 2022)"
+        == "the target 90.0\xa0% is beyond the best level published (80.0\xa0%, SQM Group, 2022)"
     )
+
+
+def test_benchmark_sources_read_in_the_readers_language():
+    """Who published a benchmark is said in Danish too; only bare proper names stay as they are."""
+    english, danish = i18n.catalogue("en"), i18n.catalogue("da")
+    sources = {bench.source for bench in industry.BENCHMARKS.values()}
+    assert all(f"benchmark.source.{source}" in english for source in sources)
+    untranslated = {s for s in sources if english[f"benchmark.source.{s}"] == danish[f"benchmark.source.{s}"]}
+    assert untranslated == {"sqm"}  # "SQM Group, 2022": a name and a year
+    goal = replace(GOOD, target=90)
+    check = smart.realistic(goal, replace(FCR, target=90), history("FCR", 60, 2.0), MONTH)
+    with i18n.use("da"):
+        assert words.reason(check.reasons[0]).endswith("(80,0\xa0%, SQM Group, 2022)")
+        assert "Call Centre Helpers undersøgelse" in words.benchmark_source("call_centre_helper")
 
 
 def test_realistic_is_not_judged_without_what_it_needs():
@@ -186,4 +204,26 @@ def test_paces_that_would_read_alike_get_a_decimal_more():
         "per1000",
     )
     text = words.reason(reason)
-    assert "needs -0.104 ‰ a month" in text and "was -0.096 ‰ a month" in text
+    assert "needs -0.104\xa0‰ a month" in text and "was -0.096\xa0‰ a month" in text
+
+
+def test_specific_is_judged_on_the_goals_own_text_in_every_language(demo_url):
+    """A terse Danish title must not fail "specific" for Danish readers only: the verdict is
+    about the goal, judged on the text stored in it, whatever language it is read in."""
+    store = engine.create(demo_url)
+    with engine.reading(store) as conn:
+        before = monthly.smart_assessments(conn, EVERYTHING, DEMO_END)
+    code = next(c for c, found in before.items() if found.checks[smart.Criterion.SPECIFIC].passed)
+    t = schema.translation
+    mine = (t.c.table_name == "goal", t.c.key == code, t.c.field == "title", t.c.language == "da")
+    with engine.writing(store) as conn:
+        conn.execute(sa.delete(t).where(*mine))
+        conn.execute(
+            sa.insert(t).values(table_name="goal", key=code, field="title", language="da", text="Bedre")
+        )
+    with engine.reading(store) as conn:
+        danish = next(g for g in queries.goals(conn, EVERYTHING, "da") if g.code == code)
+        after = monthly.smart_assessments(conn, EVERYTHING, DEMO_END)
+    store.dispose()
+    assert danish.title == "Bedre" and not smart.specific(danish).passed  # its translation alone would fail
+    assert after == before

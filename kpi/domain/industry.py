@@ -19,27 +19,26 @@ class Benchmark:
     typical: float | None
     best: float | None
     source: str
-    """Who published it: proper names, the same in every language."""
+    """Who published it, as a catalogue key (`benchmark.source.<source>`): the words around the
+    publishers' names are in the reader's language, the names themselves stay as published."""
 
 
 BENCHMARKS: dict[str, Benchmark] = {
     b.key: b
     for b in (
-        Benchmark("fcr", 70, 80, "SQM Group, 2022"),
-        Benchmark("first_time_fix", 74, 90, "field-service benchmarks (8move, Networth Explained)"),
-        Benchmark("service_level", 80, 90, "Call Centre Helper survey of 600+ contact centres"),
-        Benchmark("call_abandonment", 6.5, None, "IFC contact-centre benchmarks (5–8 %)"),
-        Benchmark("speed_of_answer", 28, None, "IFC contact-centre benchmarks"),
-        Benchmark("cart_abandonment", 70.19, None, "Baymard Institute, average of 49 studies"),
-        Benchmark("downtime", 43.8, 4.38, "uptime arithmetic: 99.9 % ≈ 43.8 min, 99.99 % ≈ 4.4 min a month"),
-        Benchmark(
-            "availability", 99.9, 99.99, "uptime arithmetic: 99.9 % ≈ 43.8 min, 99.99 % ≈ 4.4 min a month"
-        ),
-        Benchmark("handle_time", 324, None, "Centrical, retail average"),
-        Benchmark("churn", 6.77, None, "Recurly, 1,500+ subscription businesses (monthly, B2C)"),
-        Benchmark("nps_retail", 51, None, "npsbench, 2024 industry averages (general retail)"),
-        Benchmark("csat", 80, None, "HubSpot via Sapling: 75–85 % is good"),
-        Benchmark("appointment_adherence", 93, None, "SWPP 2019: typical targets 92–94 %"),
+        Benchmark("fcr", 70, 80, "sqm"),
+        Benchmark("first_time_fix", 74, 90, "field_service"),
+        Benchmark("service_level", 80, 90, "call_centre_helper"),
+        Benchmark("call_abandonment", 6.5, None, "ifc_range"),
+        Benchmark("speed_of_answer", 28, None, "ifc"),
+        Benchmark("cart_abandonment", 70.19, None, "baymard"),
+        Benchmark("downtime", 43.8, 4.38, "uptime"),
+        Benchmark("availability", 99.9, 99.99, "uptime"),
+        Benchmark("handle_time", 324, None, "centrical"),
+        Benchmark("churn", 6.77, None, "recurly"),
+        Benchmark("nps_retail", 51, None, "npsbench"),
+        Benchmark("csat", 80, None, "hubspot"),
+        Benchmark("appointment_adherence", 93, None, "swpp"),
     )
 }
 

@@ -92,7 +92,7 @@ def specific(goal: Goal) -> Check:
     if len(_words(goal.description)) < MIN_DESCRIPTION_WORDS:
         reasons.append(Reason("no_description"))
     if len(_words(goal.title)) < MIN_TITLE_WORDS:
-        reasons.append(Reason("vague_title", (("title", goal.title),)))
+        reasons.append(Reason("vague_title", (("words", MIN_TITLE_WORDS),)))
     words = _words(f"{goal.title} {goal.description}")
     if not any(stem in word for word in words for stem in AUDIENCE_WORDS):
         reasons.append(Reason("no_audience"))

@@ -16,9 +16,11 @@ from datetime import date, datetime
 from typing import Any
 
 from kpi.domain.access import Scope
+from kpi.domain.errors import Problem, Unavailable
 from kpi.domain.model import Aggregation, Commentary, Direction, Goal, Kpi, Level, MonthValue
 
 FORMAT = 1
+"""The layout of the JSON `freeze` writes; `thaw` refuses any other rather than misread it."""
 
 Row = dict[str, Any]
 """A record as JSON: field name → value as `json` reads and writes it."""
@@ -101,8 +103,13 @@ class Frozen:
 
 
 def thaw(text: str, language: str, scope: Scope) -> Frozen:
-    """The month as closed, in `language` (else the first stored), limited to `scope`."""
+    """The month as closed, in `language` (else the first stored), limited to `scope`.
+
+    A snapshot in another format (written by a newer release) is refused, not guessed at."""
     data = json.loads(text)
+    if data.get("format") != FORMAT:
+        found = (("format", data.get("format")), ("known", FORMAT))
+        raise Unavailable(Problem("snapshot_format", params=found))
     languages = data["languages"]
     texts = languages.get(language) or next(iter(languages.values()))
     kpis = [k for k in map(_kpi, texts["kpis"]) if scope.allows(k.department)]

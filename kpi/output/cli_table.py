@@ -2,28 +2,39 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
-from kpi.domain.report import MonthReport
+from kpi.domain.report import GoalRow, MonthReport
 from kpi.text import fmt
 from kpi.text.i18n import t
 
+NAME_WIDTH = 50
+"""The most characters a KPI name or goal title takes; a longer one ends in "…"."""
 
-def _line(cells: list[str], widths: list[int]) -> str:
-    return "  ".join(cell[:w].ljust(w) for cell, w in zip(cells, widths, strict=True)).rstrip()
+
+def _fit(cell: str, width: int) -> str:
+    return cell if len(cell) <= width else cell[: width - 1] + "…"
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    """Aligned lines: the first column (names) at most NAME_WIDTH wide, the others as wide as
+    their widest cell, so a status or a value is never cut in any language."""
+    lines = [[_fit(cells[0], NAME_WIDTH), *cells[1:]] for cells in (header, *rows)]
+    widths = [max(len(cells[i]) for cells in lines) for i in range(len(header))]
+    return ["  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip() for cells in lines]
 
 
 def print_report(report: MonthReport, forecasts: Mapping[str, float | None]) -> None:
     month = fmt.month_long(report.month)
-    widths = [44, 12, 12, 12]
     print(t("cli.kpis_heading", month=month))
-    print(_line([t("cli.col_kpi"), t("cli.col_value"), t("cli.col_target"), t("cli.col_status")], widths))
+    header = [t("cli.col_kpi"), t("cli.col_value"), t("cli.col_target"), t("cli.col_status")]
+    rows = []
     for row in report.kpis.values():
         k = row.kpi
         value = fmt.value(row.value.value if row.value else None, k.unit)
-        print(_line([k.name, value, fmt.value(k.target, k.unit), t(f"status.kpi.{row.status}")], widths))
+        rows.append([k.name, value, fmt.value(k.target, k.unit), t(f"status.kpi.{row.status}")])
+    print("\n".join(table(header, rows)))
     print()
-    widths = [50, 12, 12, 12, 12, 12]
     print(t("cli.goals_heading", month=month))
     header = [
         t("cli.col_goal"),
@@ -32,23 +43,27 @@ def print_report(report: MonthReport, forecasts: Mapping[str, float | None]) -> 
         t("cli.col_status"),
         t("cli.col_rollup"),
         t("cli.col_forecast"),
+        "",
     ]
-    print(_line(header, widths))
-    for node_depth, row in _ordered(report):
-        unit = row.kpi.unit if row.kpi else "count"
-        flag = {"green_parts_red_whole": t("cli.flag_gprw"), "red_parts_green_whole": t("cli.flag_rpgw")}
-        cells = [
-            "  " * node_depth + row.goal.title,
-            fmt.value(row.value.value if row.value else None, unit),
-            fmt.value(row.goal.target, unit),
-            t(f"status.goal.{row.status}"),
-            t(f"status.goal.{row.rollup}") if row.node.children else "",
-            fmt.value(forecasts.get(row.goal.code), unit),
-        ]
-        print(_line(cells, widths) + ("  " + flag[row.mismatch] if row.mismatch else ""))
+    rows = [_goal_cells(depth, row, forecasts) for depth, row in _ordered(report)]
+    print("\n".join(table(header, rows)))
 
 
-def _ordered(report: MonthReport) -> list:
+def _goal_cells(depth: int, row: GoalRow, forecasts: Mapping[str, float | None]) -> list[str]:
+    unit = row.kpi.unit if row.kpi else "count"
+    flag = {"green_parts_red_whole": t("cli.flag_gprw"), "red_parts_green_whole": t("cli.flag_rpgw")}
+    return [
+        "  " * depth + row.goal.title,
+        fmt.value(row.value.value if row.value else None, unit),
+        fmt.value(row.goal.target, unit),
+        t(f"status.goal.{row.status}"),
+        t(f"status.goal.{row.rollup}") if row.node.children else "",
+        fmt.value(forecasts.get(row.goal.code), unit),
+        flag[row.mismatch] if row.mismatch else "",
+    ]
+
+
+def _ordered(report: MonthReport) -> list[tuple[int, GoalRow]]:
     from kpi.domain.cascade import flatten
 
     return [(depth, report.goals[node.goal.code]) for depth, node in flatten(report.roots)]

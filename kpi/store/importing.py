@@ -56,7 +56,7 @@ class Summary:
     def text(self) -> str:
         return t(
             "import.summary",
-            rows=self.rows,
+            count=self.rows,
             inserted=self.counts.get("inserted", 0),
             updated=self.counts.get("updated", 0) + self.counts.get("replaced", 0),
             unchanged=self.counts.get("unchanged", 0),

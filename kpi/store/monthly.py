@@ -39,10 +39,14 @@ SMART_HISTORY_MONTHS = 36
 """History the realistic check looks through for the KPI's best run."""
 
 
-def smart_assessments(conn: sa.Connection, scope: Scope, month: date, language: str | None = None) -> dict:
-    """Every goal in `scope` assessed against SMART as of `month`: `code → Assessment`."""
+def smart_assessments(conn: sa.Connection, scope: Scope, month: date) -> dict:
+    """Every goal in `scope` assessed against SMART as of `month`: `code → Assessment`.
+
+    Goals are judged on their own text (the base text stored in the goal), never on a
+    translation: whether a title says enough is a fact about the goal, the same in every
+    language it is read in."""
     values = queries.month_values(conn, scope, months.add(month, -SMART_HISTORY_MONTHS), month)
-    kpis = {k.code: k for k in queries.kpis(conn, scope, language)}
+    kpis = {k.code: k for k in queries.kpis(conn, scope)}
     names = {p.email: p.name for p in queries.people(conn)}
     by_kpi: dict[str, list] = {}
     for v in values:
@@ -51,5 +55,5 @@ def smart_assessments(conn: sa.Connection, scope: Scope, month: date, language: 
         g.code: smart.assess(
             g, kpis.get(g.kpi or ""), by_kpi.get(g.kpi or "", []), month, names.get(g.owner or "")
         )
-        for g in queries.goals(conn, scope, language)
+        for g in queries.goals(conn, scope)
     }

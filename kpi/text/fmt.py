@@ -2,7 +2,8 @@
 
 Babel does the locale work (decimal comma and thousands dot in Danish, `okt. 2026`); this
 module decides the product's conventions: NPS as a signed integer (+46), rates with one decimal
-(70.2 %), seconds and minutes as integers, and every number with its unit.
+(70.2 %), seconds and minutes as integers, and every number with its unit, joined by a no-break
+space so a line never ends between `78.5` and its `%`.
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ from babel.numbers import format_decimal, get_decimal_symbol
 from kpi.domain.model import UNIT_RANGES
 from kpi.text import i18n
 from kpi.text.i18n import t
+
+NO_BREAK = "\u00a0"
+"""Joins a number and its unit (U+00A0: every font the packs and browsers use has it)."""
 
 
 @dataclass(frozen=True)
@@ -67,7 +71,12 @@ def value(amount: float | None, unit: str) -> str:
         return "–"
     style = UNITS[unit]
     text = number(amount, _decimals(amount, unit), is_signed=style.is_signed)
-    return text + (t(style.suffix_key) if style.suffix_key else "")
+    return text + (suffix(style.suffix_key) if style.suffix_key else "")
+
+
+def suffix(key: str) -> str:
+    """A unit as written after a number (`unit.percent` → ` %`), its spaces no-break."""
+    return t(key).replace(" ", NO_BREAK)
 
 
 def _decimals(amount: float, unit: str) -> int:
@@ -87,10 +96,10 @@ def delta(amount: float | None, unit: str, extra_decimals: int = 0) -> str:
         decimals += 1  # a real change must not read as +0.0
     text = number(amount, decimals, is_signed=True)
     if unit in ("%", "nps"):
-        return text + t("unit.points")  # rates and NPS change in points, not percent
+        return text + suffix("unit.points")  # rates and NPS change in points, not percent
     if unit == "ces":
         return text  # "+0.2", not "+0.2 / 7": the scale belongs to values, not changes
-    return text + (t(style.suffix_key) if style.suffix_key else "")
+    return text + (suffix(style.suffix_key) if style.suffix_key else "")
 
 
 def month(day: date) -> str:

@@ -6,6 +6,13 @@ language is one more file, found at run time. Nested tables become dotted keys
 each run of a page, the command line from `--lang`, and both fall back to the default, which the
 front end sets from the `KPI_LANGUAGE` setting (kpi.settings), else English. A ContextVar holds
 it, so concurrent Streamlit sessions, each on its own thread, never see each other's choice.
+
+A message that shows a count has one text per plural form of its language, chosen by the
+`count` parameter with Babel's CLDR rules (`Locale.plural_form`): a table whose keys are plural
+forms, `[forms.explain] one = "{count} number moved …"`, `other = "{count} numbers moved …"`.
+English and Danish tell `one` from `other`; a language with more forms (Polish: `few`, `many`)
+lists them all, and tests/test_i18n.py checks every such entry has exactly the forms its
+language needs.
 """
 
 from __future__ import annotations
@@ -16,12 +23,24 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
+from typing import Any
+
+from babel import Locale
+from babel.plural import PluralRule
 
 LOCALES_DIR = Path(__file__).with_name("locales")
 FALLBACK = "en"
 
 _language: ContextVar[str | None] = ContextVar("kpi_language", default=None)
 _default = FALLBACK
+
+
+PLURAL_FORMS = frozenset({"zero", "one", "two", "few", "many", "other"})
+"""CLDR's plural categories; a catalogue table holding only these (and `other`) is one message."""
+
+
+def _is_plural(value: object) -> bool:
+    return isinstance(value, dict) and "other" in value and set(value) <= PLURAL_FORMS
 
 
 def _flatten(table: dict, prefix: str = "") -> dict[str, str]:
@@ -35,12 +54,51 @@ def _flatten(table: dict, prefix: str = "") -> dict[str, str]:
     return flat
 
 
+def _plural_tables(table: dict, prefix: str = "") -> dict[str, dict[str, str]]:
+    found: dict[str, dict[str, str]] = {}
+    for name, value in table.items():
+        dotted = f"{prefix}{name}"
+        if _is_plural(value):
+            found[dotted] = {form: str(text) for form, text in value.items()}
+        elif isinstance(value, dict):
+            found.update(_plural_tables(value, f"{dotted}."))
+    return found
+
+
+def _load(language: str) -> dict[str, Any]:
+    with (LOCALES_DIR / f"{language}.toml").open("rb") as handle:
+        return tomllib.load(handle)
+
+
 @cache
 def catalogue(language: str) -> dict[str, str]:
-    """All messages of one language as a flat `key → text` mapping."""
-    path = LOCALES_DIR / f"{language}.toml"
-    with path.open("rb") as handle:
-        return _flatten(tomllib.load(handle))
+    """Every text of one language as a flat `key → text` mapping; the forms of a counted
+    message are there as `key.one`, `key.other` …"""
+    return _flatten(_load(language))
+
+
+@cache
+def plurals(language: str) -> dict[str, dict[str, str]]:
+    """The counted messages of one language: `key → {plural form → text}`."""
+    return _plural_tables(_load(language))
+
+
+def messages(language: str) -> set[str]:
+    """The keys `t()` takes in `language`: a counted message once, by its own key."""
+    counted = plurals(language)
+    forms = {f"{key}.{form}" for key, texts in counted.items() for form in texts}
+    return (set(catalogue(language)) - forms) | set(counted)
+
+
+@cache
+def plural_rule(language: str) -> PluralRule:
+    """Babel's plural rule of `language`: a count → its plural form (`1` → `one` in English)."""
+    return Locale.parse(babel_locale(language)).plural_form
+
+
+def plural_forms(language: str) -> frozenset[str]:
+    """The plural forms a counted message needs in `language`: `one` and `other` in English."""
+    return plural_rule(language).tags | {"other"}
 
 
 @cache
@@ -48,6 +106,12 @@ def languages() -> tuple[str, ...]:
     """The language codes that have a catalogue, English first."""
     found = sorted(p.stem for p in LOCALES_DIR.glob("*.toml"))
     return tuple(sorted(found, key=lambda code: code != FALLBACK))
+
+
+def reload() -> None:
+    """Read the catalogues afresh (tests that write a language of their own)."""
+    for cached in (catalogue, plurals, plural_rule, languages):
+        cached.cache_clear()
 
 
 def language_name(language: str) -> str:
@@ -94,10 +158,21 @@ def use(language: str) -> Iterator[None]:
 def t(key: str, **params: object) -> str:
     """The message `key` in the current language, with `{name}` placeholders filled in.
 
-    A key missing from the current catalogue falls back to English; a key missing everywhere
-    is shown as the key itself, so a gap is visible rather than fatal (tests forbid gaps).
+    A counted message takes its form from `count` (`t("forms.explain", count=1, …)`). A key
+    missing from the current catalogue falls back to English; a key missing everywhere is shown
+    as the key itself, so a gap is visible rather than fatal (tests forbid gaps).
     """
-    text = catalogue(current()).get(key) or catalogue(FALLBACK).get(key)
+    text = _message(current(), key, params) or _message(FALLBACK, key, params)
     if text is None:
         return key
     return text.format(**params) if params else text
+
+
+def _message(language: str, key: str, params: dict[str, object]) -> str | None:
+    forms = plurals(language).get(key)
+    if forms is None:
+        return catalogue(language).get(key)
+    count = params.get("count")
+    if not isinstance(count, int | float):
+        raise TypeError(f"{key} is a counted message: call t({key!r}, count=<a number>, …)")
+    return forms.get(plural_rule(language)(abs(count))) or forms["other"]

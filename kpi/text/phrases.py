@@ -21,6 +21,15 @@ def change(delta: float | None, unit: str, direction: Direction, since: date) ->
     return t("phrase.change", delta=fmt.delta(delta, unit), judgement=word, month=fmt.month(since))
 
 
+def pace(made: float, elapsed: float, baseline: str) -> str:
+    """`62 % of the way, with 58 % of the time used`; a goal that has moved away from its target
+    reads as that (worse than its `baseline`), never as a negative share of the way."""
+    used = fmt.number(100 * elapsed)
+    if made < 0:
+        return t("cascade.fact_pace_backwards", baseline=baseline, elapsed=used)
+    return t("cascade.fact_pace", made=fmt.number(100 * min(made, 1.0)), elapsed=used)
+
+
 def versus_target(gap: float | None, unit: str, direction: Direction) -> str:
     """`2.1 pts better than target` / `8 s short of target`."""
     if gap is None:

@@ -77,6 +77,8 @@ def reason(found: Reason) -> str:
             values[name] = fmt.delta(value, found.unit)  # a change per month
         elif name in LEVEL_PARAMS and isinstance(value, int | float):
             values[name] = fmt.value(value, found.unit)  # a level of the KPI
+        elif name == "source":
+            values[name] = benchmark_source(str(value))
         else:
             values[name] = value
     paces = dict(found.params)
@@ -106,7 +108,12 @@ def benchmark_line(kpi: Kpi) -> str:
         parts.append(t("benchmark.typical", value=fmt.value(bench.typical, kpi.unit)))
     if bench.best is not None:
         parts.append(t("benchmark.best", value=fmt.value(bench.best, kpi.unit)))
-    return t("benchmark.line", levels=", ".join(parts), source=bench.source)
+    return t("benchmark.line", levels=", ".join(parts), source=benchmark_source(bench.source))
+
+
+def benchmark_source(source: str) -> str:
+    """Who published a benchmark (`industry.Benchmark.source`), in the reader's language."""
+    return t(f"benchmark.source.{source}")
 
 
 def kpi_help(kpi: Kpi) -> str:

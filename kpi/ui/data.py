@@ -123,9 +123,10 @@ def service_priorities(url: str, scope: Scope, language: str) -> list[ServicePri
 
 
 @shared
-def smart_assessments(url: str, scope: Scope, month: date, language: str) -> dict[str, Assessment]:
+def smart_assessments(url: str, scope: Scope, month: date) -> dict[str, Assessment]:
+    """SMART verdicts, the same in every language (goals are judged on their own text)."""
     with engine.reading(_engine(url)) as conn:
-        return monthly.smart_assessments(conn, scope, month, language)
+        return monthly.smart_assessments(conn, scope, month)
 
 
 class Definitions(TypedDict):
@@ -163,6 +164,15 @@ def audit(
     with engine.reading(_engine(url)) as conn:
         rows = queries.audit(conn, tables=list(tables), who=who, first=first, last=last, key=key, limit=limit)
         return rows, queries.audit_count(conn, tables=list(tables), who=who, first=first, last=last, key=key)
+
+
+def import_file(url: str, kind: str) -> bytes:
+    """The store's `kind` rows as an import file, built when its download is clicked, through
+    the one engine the app keeps (a new engine per click would leave its pool behind)."""
+    from kpi.store import importing
+
+    with engine.reading(_engine(url)) as conn:
+        return importing.export(conn, kind)
 
 
 def audit_csv(

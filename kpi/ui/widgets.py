@@ -43,7 +43,7 @@ def survey_note(value: MonthValue | None) -> str:
         return ""
     margin = fmt.number(value.margin or 0, 1)
     key = "widget.survey_low" if value.is_low_confidence else "widget.survey"
-    return t(key, n=fmt.number(value.n), margin=margin)
+    return t(key, count=value.n, n=fmt.number(value.n), margin=margin)
 
 
 def goal_link(code: str, label: str) -> None:
@@ -53,6 +53,28 @@ def goal_link(code: str, label: str) -> None:
 def kpi_help(kpi: Kpi) -> str:
     """The KPI's help text as Markdown: its definition and benchmark, each shown as written."""
     return "\n\n".join(plain.markdown(part) for part in words.kpi_help(kpi).split("\n\n"))
+
+
+def kpi_metric(
+    kpi: Kpi, value: float | None, change: float | None, month: date, points: Sequence[float]
+) -> None:
+    """A KPI's value with its change since last month and a sparkline, under its full name.
+
+    The name is a line of its own that wraps: `st.metric`'s label is one line, cut off with "…"
+    on a card a quarter of the page wide. The metric keeps the name as its hidden label, so
+    screen readers still hear it.
+    """
+    st.markdown(f"**{plain.markdown(kpi.name)}**", help=kpi_help(kpi))
+    st.metric(
+        plain.markdown(kpi.name),
+        fmt.value(value, kpi.unit),
+        delta=fmt.delta(change, kpi.unit) if change is not None else None,
+        delta_color="normal" if kpi.direction == "higher" else "inverse",
+        delta_description=t("widget.vs_month", month=fmt.month(months.add(month, -1))),
+        label_visibility="collapsed",
+        chart_data=list(points),
+        chart_type="line",
+    )
 
 
 def say(comments: Sequence[Commentary]) -> None:
@@ -76,16 +98,8 @@ def goal_tile(
             return
         previous = next((p for p in points if p.month == months.add(month, -1)), None)
         delta = row.value.value - previous.value if row.value and previous else None
-        st.metric(
-            plain.markdown(kpi.name),
-            fmt.value(row.value.value if row.value else None, kpi.unit),
-            delta=fmt.delta(delta, kpi.unit) if delta is not None else None,
-            delta_color="normal" if kpi.direction == "higher" else "inverse",
-            delta_description=t("widget.vs_month", month=fmt.month(months.add(month, -1))),
-            help=kpi_help(kpi),
-            chart_data=[p.value for p in points[-13:]],
-            chart_type="line",
-        )
+        value = row.value.value if row.value else None
+        kpi_metric(kpi, value, delta, month, [p.value for p in points[-13:]])
         _tile_caption(row, points, month)
         say([c for c in comments if c.goal == row.goal.code or (c.kpi and c.kpi == kpi.code)])
 

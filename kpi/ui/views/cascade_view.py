@@ -14,7 +14,7 @@ from kpi.domain import cascade, months, report
 from kpi.domain.access import Scope
 from kpi.domain.model import Action, Aggregation, Commentary, Level, MonthValue, Person, Promise
 from kpi.output import charts
-from kpi.text import fmt, palette, plain
+from kpi.text import fmt, palette, phrases, plain
 from kpi.text.i18n import t
 from kpi.ui import figures, widgets
 
@@ -171,9 +171,7 @@ def _facts(
     ]
     pace = row.pace(month)
     if pace:
-        lines.append(
-            t("cascade.fact_pace", made=fmt.number(100 * pace[0]), elapsed=fmt.number(100 * pace[1]))
-        )
+        lines.append(phrases.pace(*pace, baseline=fmt.value(g.baseline, unit)))
     if forecast is not None:
         lines.append(t("widget.forecast", value=fmt.value(forecast, unit)))
     if kpi:
@@ -191,14 +189,6 @@ def _facts(
     st.markdown("\n".join(f"- {line}" for line in lines))
     if kpi and kpi.definition:
         st.caption(widgets.kpi_help(kpi))
-
-
-def _pace_line(made: float, elapsed: float, baseline: str) -> str:
-    """`62 % of the way, with 58 % of the time used`, or plain words when it went backwards."""
-    used = fmt.number(100 * elapsed)
-    if made < 0:
-        return t("cascade.fact_pace_backwards", baseline=baseline, elapsed=used)
-    return t("cascade.fact_pace", made=fmt.number(100 * min(made, 1.0)), elapsed=used)
 
 
 def _children(row: report.GoalRow, month_report: report.MonthReport) -> None:

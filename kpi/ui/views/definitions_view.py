@@ -25,7 +25,7 @@ from kpi.domain.model import (
     Person,
 )
 from kpi.store import definitions
-from kpi.text import fmt
+from kpi.text import fmt, words
 from kpi.text.i18n import t
 from kpi.ui import data, forms
 from kpi.ui.frame import Context
@@ -254,7 +254,10 @@ def kpi_editor(ctx: Context, defs: data.Definitions) -> None:
                     ["", *industry.BENCHMARKS],
                     kpi.benchmark if kpi else "",
                     f"{key}.benchmark",
-                    {b.key: f"{b.key} ({b.source})" for b in industry.BENCHMARKS.values()},
+                    {
+                        b.key: f"{b.key} ({words.benchmark_source(b.source)})"
+                        for b in industry.BENCHMARKS.values()
+                    },
                 ),
             }
         saved = st.form_submit_button(t("forms.save"), type="primary")

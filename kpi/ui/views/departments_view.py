@@ -58,20 +58,20 @@ def _card(row: report.KpiRow, points: Sequence[MonthValue], month: date) -> None
     kpi = row.kpi
     with st.container(border=True):
         widgets.badge(row.status)
-        st.metric(
-            plain.markdown(kpi.name),
-            fmt.value(row.value.value if row.value else None, kpi.unit),
-            delta=fmt.delta(row.delta_previous, kpi.unit) if row.delta_previous is not None else None,
-            delta_color="normal" if kpi.direction == "higher" else "inverse",
-            delta_description=t("widget.vs_month", month=fmt.month(months.add(month, -1))),
-            help=widgets.kpi_help(kpi),
-            chart_data=[p.value for p in points[-13:]],
-        )
+        value = row.value.value if row.value else None
+        widgets.kpi_metric(kpi, value, row.delta_previous, month, [p.value for p in points[-13:]])
         lines = [t("departments.target", target=fmt.value(kpi.target, kpi.unit))]
         note = widgets.survey_note(row.value)
         if note:
             lines.append(note)
         st.caption("  \n".join(lines))
+
+
+def months_shown(history: dict[str, list[MonthValue]]) -> int:
+    """How many months the trend charts span, from the first month with a value to the last:
+    a department measured for six months has six months of trends, whatever was asked for."""
+    shown = [v.month for series in history.values() for v in series]
+    return months.diff(min(shown), max(shown)) + 1 if shown else 0
 
 
 def trends(month_report: report.MonthReport, history: dict[str, list[MonthValue]], scope: Scope) -> None:
@@ -135,5 +135,5 @@ def service_priorities(results: Sequence[priorities.Compliance], kpis: dict[str,
             st.markdown(f"**{text}**  \n{verdict} {fmt.value(result.value, kpi.unit)}")
             if result.share is not None:
                 st.progress(
-                    result.share, text=t("departments.met_months", met=result.met, measured=result.measured)
+                    result.share, text=t("departments.met_months", met=result.met, count=result.measured)
                 )

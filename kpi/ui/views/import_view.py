@@ -14,7 +14,7 @@ import streamlit as st
 
 from kpi.domain.errors import CockpitError
 from kpi.files.tables import KINDS, ImportRejected, guess_kind, read_table
-from kpi.store import engine, importing
+from kpi.store import importing
 from kpi.text import plain, words
 from kpi.text.i18n import t
 from kpi.ui import data, notices
@@ -71,7 +71,7 @@ def _preview(content: bytes, name: str) -> str | None:
         [row[: len(header)] + [""] * (len(header) - len(row)) for row in body[:PREVIEW_ROWS]],
         columns=[h or "–" for h in header],
     )
-    st.caption(t("imports.preview", shown=min(len(body), PREVIEW_ROWS), total=len(body)))
+    st.caption(t("imports.preview", shown=min(len(body), PREVIEW_ROWS), count=len(body)))
     st.dataframe(frame, hide_index=True, width="stretch")
     return guess_kind(header)
 
@@ -108,14 +108,9 @@ def panel(ctx: Context) -> None:
     for name in KIND_ORDER:
         row.download_button(
             t(f"imports.kind_{name}"),
-            functools.partial(_export, ctx.url, name),
+            functools.partial(data.import_file, ctx.url, name),
             file_name=f"{name}.csv",
             mime="text/csv",
             icon=":material/download:",
             key=f"data.export.{name}",
         )
-
-
-def _export(url: str, kind: str) -> bytes:
-    with engine.reading(engine.create(url)) as conn:
-        return importing.export(conn, kind)

@@ -45,7 +45,7 @@ def summary(month_report: report.MonthReport) -> None:
         for status in GoalStatus
         if counts.get(status)
     ]
-    st.markdown(t("overview.summary", total=len(month_report.goals)) + " " + " ".join(parts))
+    st.markdown(t("overview.summary", count=len(month_report.goals)) + " " + " ".join(parts))
 
 
 def changes(month_report: report.MonthReport) -> None:
@@ -157,6 +157,6 @@ def promises(month_report: report.MonthReport, all_promises: Sequence[Promise]) 
         shown = True
         with st.container(border=True):
             st.markdown(f"**«{plain.markdown(promise.text)}»**")
-            st.progress(green / measured, text=t("overview.promise_kept", green=green, measured=measured))
+            st.progress(green / measured, text=t("overview.promise_kept", green=green, count=measured))
     if not shown:
         st.caption(t("overview.no_promises"))

@@ -48,7 +48,7 @@ def rows(
 def summary(pairs: Sequence[tuple[Goal, smart.Assessment]]) -> None:
     total = len(pairs)
     smart_count = sum(a.score == len(smart.Criterion) for _, a in pairs)
-    st.markdown(t("smart_page.summary", smart=smart_count, total=total))
+    st.markdown(t("smart_page.summary", smart=smart_count, count=total))
     for column, criterion in zip(st.columns(len(smart.Criterion)), smart.Criterion, strict=True):
         failing = sum(not a.checks[criterion].passed for _, a in pairs)
         column.metric(
