@@ -8,6 +8,8 @@ import sys
 import pytest
 
 from kpi import cli
+from kpi.demo.generate import load_spec
+from kpi.domain.access import EVERYTHING
 from kpi.domain.model import Direction, KpiStatus
 from kpi.domain.status import kpi_status
 from kpi.output import cli_table
@@ -35,7 +37,9 @@ def test_init_demo_twice_leaves_the_store_unchanged(tmp_path):
     assert "0 new, 0 updated" in second.stdout
     with engine.reading(engine.create(db)) as conn:
         assert table_counts(conn) == counts
-    assert counts["kpi"] == 40 and counts["goal"] == 36 and counts["response"] > 100_000
+    spec = load_spec()  # the demo company's definition: every KPI and goal of it is loaded
+    assert counts["kpi"] == len(spec["kpis"]) and counts["goal"] == len(spec["goals"])
+    assert counts["response"] > 100_000
 
 
 def test_init_without_demo_creates_an_empty_store(tmp_path, capsys):
@@ -95,7 +99,10 @@ def test_status_json_has_the_documented_shape(demo_url):
         "forecast",
         "green_parts_red_whole",
     }
-    assert len(data["kpis"]) == 40 and len(data["goals"]) == 36
+    with engine.reading(engine.create(demo_url)) as conn:
+        kpis, goals = queries.kpis(conn, EVERYTHING), queries.goals(conn, EVERYTHING)
+    assert [k["code"] for k in data["kpis"]] == [k.code for k in kpis]
+    assert sorted(g["code"] for g in data["goals"]) == sorted(g.code for g in goals)
     assert any(g["forecast"] is not None for g in data["goals"])
     for k in data["kpis"]:
         assert kpi_keys <= set(k)
