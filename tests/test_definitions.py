@@ -11,7 +11,9 @@ from kpi.domain import errors
 from kpi.domain.access import EVERYTHING
 from kpi.domain.model import Person, Role
 from kpi.domain.validate import Rejected
+from kpi.files.tables import ImportRejected
 from kpi.store import definitions, engine, importing, monthly, queries, schema
+from kpi.text import words
 from tests.conftest import rejected_with, table_counts
 from tests.test_edits import ADMIN, CS_HEAD, counts, last_audit
 
@@ -220,3 +222,22 @@ def test_a_kpi_without_answers_may_change_its_kind(demo_duckdb_url):
     form = _kpi_form(demo_duckdb_url, "CS_WAIT")
     with engine.writing(engine.create(demo_duckdb_url)) as conn:
         assert definitions.save_kpi(conn, ADMIN, {**form, "aggregation": "last"}, is_new=False) == "updated"
+
+
+def test_an_import_of_kpis_cannot_change_a_survey_kpis_kind_either(demo_url):
+    """The same check refuses it through the file as through the editor, in the same words."""
+    store = engine.create(demo_url)
+    with engine.reading(store) as conn:
+        data = importing.export(conn, "kpis").decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(data)))
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows({**r, "aggregation": "mean"} if r["code"] == "NPS" else r for r in rows)
+    changed = out.getvalue().splitlines()
+    with pytest.raises(ImportRejected) as caught:
+        importing.run(store, "kpis", "\n".join(changed).encode(), "kpis.csv", "test")
+    said_by_import = [words.problem(p) for p in caught.value.problems]
+    assert len(said_by_import) == 1 and "NPS scale" in said_by_import[0]
+    with rejected_with("survey answers on the NPS scale"), engine.writing(store) as conn:
+        definitions.save_kpi(conn, ADMIN, {**_kpi_form(demo_url, "NPS"), "aggregation": "mean"}, is_new=False)

@@ -69,6 +69,8 @@ class Known:
     kpis: Mapping[str, KnownKpi] = field(default_factory=dict)
     goals: Mapping[str, tuple[Level, str | None]] = field(default_factory=dict)
     """`code → (level, parent)` of every goal."""
+    answered: frozenset[str] = frozenset()
+    """Survey KPIs that have answers: they keep their kind (see `kpi`)."""
 
 
 def is_code(text: str) -> bool:
@@ -128,7 +130,23 @@ def kpi(fields: Fields, known: Known) -> list[Problem]:
     tolerance = fields.get("tolerance")
     if isinstance(tolerance, int | float) and not 0 <= tolerance <= 1:
         problems.append(Problem("tolerance_share", "tolerance"))
-    return problems
+    return problems + _survey_kind_kept(fields, known)
+
+
+def _survey_kind_kept(fields: Fields, known: Known) -> list[Problem]:
+    """A survey KPI with answers keeps its kind: the answers were given on its scale (0-10 for
+    NPS, 1-5 for CSAT), so another aggregation would silently change what its history means."""
+    code, aggregation = str(fields.get("code") or ""), fields.get("aggregation")
+    stored = known.kpis.get(code)
+    if stored is None or not stored.aggregation.is_survey or code not in known.answered:
+        return []
+    if _empty(aggregation) or aggregation == stored.aggregation:
+        return []
+    return [
+        Problem(
+            "survey_kind_kept", "aggregation", (("code", code), ("kind", str(stored.aggregation).upper()))
+        )
+    ]
 
 
 def action(fields: Fields, known: Known) -> list[Problem]:

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from kpi.domain import access, checks, validate
 from kpi.domain.errors import Denied, NotFound, Problem
-from kpi.domain.model import DEFAULT_TOLERANCE, DEFAULT_WEIGHT, Aggregation, Person
+from kpi.domain.model import DEFAULT_TOLERANCE, DEFAULT_WEIGHT, Person
 from kpi.domain.validate import Rejected
 from kpi.store import known
 from kpi.store import schema as s
@@ -161,23 +161,10 @@ def save_kpi(conn: sa.Connection, viewer: Person, values: Mapping[str, object], 
         "benchmark": form.text("benchmark") or None,
     }
     form.check(checks.kpi, row, stored)
-    form.problems += _survey_kind_kept(conn, row["code"], row["aggregation"])
     form.finish()
     if row["tolerance"] is None:
         row["tolerance"] = DEFAULT_TOLERANCE
     return Writer(conn, viewer.email).upsert(s.kpi, row)
-
-
-def _survey_kind_kept(conn: sa.Connection, code: str, aggregation: str | None) -> list[Problem]:
-    """A KPI with survey answers keeps its kind: the answers were given on that scale (0-10 for
-    NPS, 1-5 for CSAT), so any other aggregation would silently change what its history means."""
-    was = conn.execute(sa.select(s.kpi.c.aggregation).where(s.kpi.c.code == code)).scalar()
-    if was is None or aggregation in (None, was) or not Aggregation(was).is_survey:
-        return []
-    answered = conn.execute(sa.select(s.response_month.c.kpi).where(s.response_month.c.kpi == code)).first()
-    if answered is None:
-        return []
-    return [Problem("survey_kind_kept", "aggregation", (("code", code), ("kind", str(was).upper())))]
 
 
 def save_promise(conn: sa.Connection, viewer: Person, values: Mapping[str, object], *, is_new: bool) -> str:

@@ -28,4 +28,5 @@ def read(conn: sa.Connection) -> Known:
         promises=_codes(conn, s.promise.c.code),
         kpis={r.code: KnownKpi(r.unit, Aggregation(r.aggregation)) for r in kpis},
         goals={r.code: (Level(r.level), r.parent) for r in goals},
+        answered=_codes(conn, s.response_month.c.kpi),
     )
