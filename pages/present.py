@@ -2,10 +2,9 @@
 
 import streamlit as st
 
-from kpi.output import pdf_pack, pptx_pack
 from kpi.text import fmt, plain
 from kpi.text.i18n import t
-from kpi.ui import data, frame, notices
+from kpi.ui import data, frame
 from kpi.ui.views import present_view
 
 st.set_page_config(initial_sidebar_state="collapsed")
@@ -13,8 +12,7 @@ ctx = frame.sidebar("present")
 slides, footer = data.deck(ctx.url, ctx.scope, ctx.month, ctx.language)
 closed = data.closed_month(ctx.url, ctx.month)
 
-requested = st.query_params.get("slide", "1")
-index = min(max(int(requested) - 1 if requested.isdigit() else 0, 0), len(slides) - 1)
+index = present_view.slide_index(st.query_params.get("slide", "1"), len(slides))
 
 back, position, forward, pick = st.columns([1, 1, 1, 5], vertical_alignment="center")
 if back.button(t("present.previous"), icon=":material/arrow_back:", disabled=index == 0, key="present.back"):
@@ -42,32 +40,4 @@ else:
 present_view.render(slides[index], ctx.scope)
 
 st.divider()
-pptx_col, pdf_col = st.columns(2)
-pack = (
-    pptx_pack.render(slides, footer)
-    if pptx_col.button(t("present.prepare_pptx"), key="present.pptx")
-    else None
-)
-if pack:
-    pptx_col.download_button(
-        t("present.download_pptx"),
-        pack,
-        file_name=f"cx-{ctx.month:%Y-%m}.pptx",
-        mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
-        icon=":material/slideshow:",
-        key="present.pptx.download",
-    )
-if pdf_col.button(t("present.prepare_pdf"), key="present.pdf"):
-    with pdf_col, st.spinner(t("present.making_pdf")):
-        try:
-            pdf = pdf_pack.from_pptx(pptx_pack.render(slides, footer))
-            pdf_col.download_button(
-                t("present.download_pdf"),
-                pdf,
-                file_name=f"cx-{ctx.month:%Y-%m}.pdf",
-                mime="application/pdf",
-                icon=":material/picture_as_pdf:",
-                key="present.pdf.download",
-            )
-        except pdf_pack.PdfUnavailable as unavailable:
-            notices.show(unavailable, pdf_col)
+present_view.packs(slides, footer, ctx.month)

@@ -23,6 +23,8 @@ from kpi.domain.model import (
     JourneyPhase,
     Level,
     Person,
+    Promise,
+    ServicePriority,
 )
 from kpi.store import definitions
 from kpi.text import fmt, words
@@ -264,16 +266,19 @@ def kpi_editor(ctx: Context, defs: data.Definitions) -> None:
     _submit(ctx, saved, values, kpi, definitions.save_kpi, "kpi", key)
 
 
+def _code_and_text(item: Promise | ServicePriority | None) -> dict[str, str]:
+    """The two fields every promise and service priority has; a stored code cannot change."""
+    return {
+        "code": st.text_input(t("field.code"), item.code if item else "", disabled=item is not None),
+        "text": st.text_input(t("field.text"), item.text if item else ""),
+    }
+
+
 def promise_editor(ctx: Context, defs: data.Definitions) -> None:
     promise = _choose("promise", defs["promises"], lambda p: p.text)
     key = f"data.promise.{promise.code if promise else 'new'}"
     with st.form(key):
-        values = {
-            "code": st.text_input(
-                t("field.code"), promise.code if promise else "", disabled=promise is not None
-            ),
-            "text": st.text_input(t("field.text"), promise.text if promise else ""),
-        }
+        values = _code_and_text(promise)
         saved = st.form_submit_button(t("forms.save"), type="primary")
     _submit(ctx, saved, values, promise, definitions.save_promise, "promise", key)
 
@@ -283,10 +288,7 @@ def priority_editor(ctx: Context, defs: data.Definitions) -> None:
     key = f"data.priority.{priority.code if priority else 'new'}"
     with st.form(key):
         values = {
-            "code": st.text_input(
-                t("field.code"), priority.code if priority else "", disabled=priority is not None
-            ),
-            "text": st.text_input(t("field.text"), priority.text if priority else ""),
+            **_code_and_text(priority),
             "kpi": _select(
                 "field.kpi",
                 [k.code for k in defs["kpis"]],

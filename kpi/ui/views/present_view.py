@@ -8,14 +8,16 @@ every other text reaches Markdown through kpi.text.plain, never as Markdown or H
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import nullcontext
+from datetime import date
 
 import streamlit as st
 
 from kpi.domain.access import Scope
-from kpi.output import charts, deck
+from kpi.output import charts, deck, pdf_pack, pptx_pack
 from kpi.text import palette, plain
 from kpi.text.i18n import t
-from kpi.ui import figures, widgets
+from kpi.ui import figures, notices, widgets
 
 
 def _line(line: deck.Line, *, actions: bool) -> None:
@@ -74,3 +76,43 @@ def label(slides: Sequence[deck.Slide], index: int) -> str:
     slide = slides[index]
     status = f" · {palette.label(slide.status)}" if slide.status else ""
     return f"{index + 1}. {slide.title}{status}"
+
+
+def slide_index(requested: str, count: int) -> int:
+    """The slide a `?slide=N` address asks for (1-based), kept within the deck; anything that is
+    not plain ASCII digits (`²`, `-1`, `x`) means the first slide."""
+    number = int(requested) if requested.isascii() and requested.isdigit() else 1
+    return min(max(number - 1, 0), max(count - 1, 0))
+
+
+_PACKS = {
+    "pptx": (
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        ":material/slideshow:",
+    ),
+    "pdf": ("application/pdf", ":material/picture_as_pdf:"),
+}
+
+
+def packs(slides: Sequence[deck.Slide], footer: str, month: date) -> None:
+    """Buttons that make the PPTX or PDF pack on request (making one takes a moment), then offer it."""
+    columns = dict(zip(_PACKS, st.columns(len(_PACKS)), strict=True))
+    for kind, column in columns.items():
+        if not column.button(t(f"present.prepare_{kind}"), key=f"present.{kind}"):
+            continue
+        with column, st.spinner(t("present.making_pdf")) if kind == "pdf" else nullcontext():
+            try:
+                content = pptx_pack.render(slides, footer)
+                content = pdf_pack.from_pptx(content) if kind == "pdf" else content
+            except pdf_pack.PdfUnavailable as unavailable:
+                notices.show(unavailable, column)
+                continue
+        mime, icon = _PACKS[kind]
+        column.download_button(
+            t(f"present.download_{kind}"),
+            content,
+            file_name=f"cx-{month:%Y-%m}.{kind}",
+            mime=mime,
+            icon=icon,
+            key=f"present.{kind}.download",
+        )
