@@ -28,6 +28,7 @@ PLAIN = {
     "no-break spaces around a touchpoint": HEADER + "NPS,2026-11-02,10,private,\u00a0web\u00a0\n",
 }
 NOT_PLAIN = {
+    "a neutralised cell": HEADER + "NPS,2026-11-02,10,'-none-,web\n",  # the exact path restores it
     "quoted": HEADER + '"NPS","2026-11-02","10","private","web"\n',
     "Danish date": HEADER + "NPS,02.11.2026,10,,\n",
     "one-digit month": HEADER + "NPS,2026-11-2,10,,\n",
@@ -143,3 +144,14 @@ def test_one_changed_answer_replaces_only_its_month(demo_url):
     rows[0] = "NPS,2026-11-01,10,web,\n"
     summary = importing.run(store, "responses", (HEADER + "".join(rows)).encode(), "b.csv", "bulk-test")
     assert summary.counts == {"replaced": 10, "unchanged": 1}
+
+
+def test_a_neutralised_segment_lands_as_it_was_typed(demo_url):
+    """A segment a download wrote as `'-none-` (for spreadsheets) is stored as `-none-`."""
+    data = (HEADER + "NPS,2026-11-02,10,'-none-,web\n").encode()
+    importing.run(engine.create(demo_url), "responses", data, "answers.csv", "bulk-test")
+    with engine.reading(engine.create(demo_url)) as conn:
+        segments = set(
+            conn.execute(sa.select(s.response.c.segment).where(s.response.c.touchpoint == "web")).scalars()
+        )
+    assert "-none-" in segments and "'-none-" not in segments

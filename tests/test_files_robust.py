@@ -51,11 +51,23 @@ def test_a_field_over_131072_characters_is_a_named_problem():
 
 
 def test_an_unbalanced_quote_is_a_named_problem():
-    lines = MEASUREMENTS.splitlines()
-    data = b"\n".join([*lines[:2], b'CS_WAIT,"2026-11,70', *lines[2:]])
-    problems = problems_of(data)
-    assert problems and all(isinstance(p, Problem) for p in problems)
-    assert problems[0].row >= 3
+    data = (
+        b'kpi,month,value\nCS_WAIT,2026-09,71\nCS_WAIT,"2026-10,70\nCS_WAIT,2026-11,69\nCS_WAIT,2026-12,68\n'
+    )
+    (problem,) = problems_of(data)
+    assert problem.row == 3 and problem.key == "import.bad_quotes"  # the row the quotation mark opens in
+
+
+def test_quotation_marks_that_pair_up_but_stand_oddly_are_read_as_a_spreadsheet_would():
+    data = b'kpi,month,value\nCS_WAIT,"2026-10" ,70\n'
+    assert tables.parse("measurements", data, "f.csv").rows[0]["value"] == 70
+
+
+def test_unknown_columns_are_listed_five_at_a_time():
+    data = b"code,name,a,b,c,d,e,f,g\nX,Y,1,2,3,4,5,6,7\n"
+    (problem,) = problems_of(data, "departments")
+    assert problem.params[0] == ("columns", ("a", "b", "c", "d", "e", "f", "g"))
+    assert "“e” and 2 more" in words.problem(problem)
 
 
 def test_a_bom_followed_by_latin1_is_a_named_problem():

@@ -21,9 +21,7 @@ from kpi.domain import checks, months, validate
 from kpi.domain.errors import Problem, Refused
 from kpi.domain.model import UNIT_RANGES, ActionStatus, Aggregation, Direction, Level, Role
 from kpi.files import spreadsheet
-from kpi.text.i18n import t
 
-MAX_COLUMNS_SHOWN = 5
 FIELD_LIMIT = csv.field_size_limit()
 """The longest cell a CSV may hold (131,072 characters): far beyond any text the cockpit keeps,
 so a longer one is a quotation mark left open, not a long title."""
@@ -82,20 +80,38 @@ def read_table(data: bytes, name: str) -> tuple[list[str], list[list[str]], str]
 
 def _csv_rows(text: str, delimiter: str, name: str) -> list[list[str]]:
     """Every row of a CSV text, whatever its line ends (Windows, Unix, or the old Mac's CR that
-    Excel's "CSV (Macintosh)" writes); a quotation mark that never closes is a named problem."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    Excel's "CSV (Macintosh)" writes). Read strictly first; a file whose quotation marks all pair
+    up but stand oddly (`"Sales" ,`) is then read as a spreadsheet would read it. A quotation
+    mark that never closes, or a cell too long to be anything else, names the row it starts in."""
+    try:
+        return _read_csv(text, delimiter, strict=True)
+    except _Unreadable as unreadable:
+        if not unreadable.too_long and text.count('"') % 2 == 0:
+            return _read_csv(text, delimiter, strict=False)
+        found = (
+            Problem("import.field_too_long", "", (("limit", FIELD_LIMIT),))
+            if unreadable.too_long
+            else Problem("import.bad_quotes")
+        )
+        raise ImportRejected(replace(found, file=name, row=unreadable.row)) from None
+
+
+class _Unreadable(Exception):
+    def __init__(self, row: int, too_long: bool) -> None:
+        super().__init__(row)
+        self.row, self.too_long = row, too_long
+
+
+def _read_csv(text: str, delimiter: str, *, strict: bool) -> list[list[str]]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=strict)
     table: list[list[str]] = []
+    start = 1  # the line the record being read starts on
     try:
         for row in reader:
             table.append([spreadsheet.restore(cell.strip()) for cell in row])
+            start = reader.line_num + 1
     except csv.Error as error:
-        too_long = "field limit" in str(error)
-        found = (
-            Problem("import.field_too_long", "", (("limit", FIELD_LIMIT),))
-            if too_long
-            else Problem("import.bad_quotes")
-        )
-        raise ImportRejected(replace(found, file=name, row=reader.line_num)) from None
+        raise _Unreadable(start, "field limit" in str(error)) from None
     return table
 
 
@@ -168,6 +184,11 @@ def _text(value: str, label: str, decimal: str = ".") -> str | None:
     return value or None
 
 
+def _lower(value: str, label: str, decimal: str = ".") -> str | None:
+    """A word from a list the check knows (a journey phase), in any case."""
+    return value.lower() or None
+
+
 def _code(value: str, label: str, decimal: str = ".") -> str | None:
     if value and not checks.is_code(value):
         raise validate.Rejected([Problem("bad_code", label, (("value", value),))])
@@ -236,7 +257,7 @@ KINDS: dict[str, list[Column]] = {
         Column("aggregation", _choice([str(a) for a in Aggregation]), True),
         Column("target", _number),
         Column("tolerance", _number),
-        Column("journey_phase", _text),
+        Column("journey_phase", _lower),
         Column("definition", _text),
     ],
     "goals": [
@@ -303,10 +324,6 @@ class Parsed:
     """(spreadsheet row, the cells that could be read) of rows with a cell that could not: checked
     too, so every problem of a row shows at once, not one round of corrections after another."""
 
-    def problem(self, index: int, column: str, key: str, **params: object) -> None:
-        """Problem `key` in `column` of the parsed row `index`."""
-        self.add(index, Problem(key, column, tuple(params.items())))
-
     def add(self, index: int, found: Problem) -> None:
         """`found` (its field names the column) at the file's row of the parsed row `index`."""
         self.problems.append(replace(found, file=self.file, row=self.lines[index]))
@@ -324,13 +341,7 @@ def header_columns(kind: str, header: list[str], name: str) -> tuple[dict[str, i
         else:
             unknown.append(raw or f"#{index + 1}")
     if unknown:
-        shown = ", ".join(f"“{u}”" for u in unknown[:MAX_COLUMNS_SHOWN])
-        more = (
-            t("import.and_more", count=len(unknown) - MAX_COLUMNS_SHOWN)
-            if len(unknown) > MAX_COLUMNS_SHOWN
-            else ""
-        )
-        params = (("columns", shown + more), ("expected", ", ".join(spec)))
+        params = (("columns", tuple(unknown)), ("expected", ", ".join(spec)))
         problems.append(Problem("import.unknown_columns", "", params, file=name, row=1))
     missing = [c.name for c in KINDS[kind] if c.required and c.name not in positions]
     if missing:

@@ -79,6 +79,8 @@ def stage(data: bytes, name: str) -> Staged | None:
         data = data[3:]
     if data[:4] == b"PK\x03\x04" or b"\x00" in data or b'"' in data:
         return None  # workbooks, binary files and quoted CSV take the exact path
+    if b"'" in data:
+        return None  # a cell a download neutralised for spreadsheets: kpi.files.spreadsheet restores it
     if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
         return None  # old Mac line ends
     ascii_only = data.isascii()

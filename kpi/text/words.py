@@ -19,6 +19,8 @@ from kpi.text.i18n import t
 
 LEVEL_PARAMS = frozenset({"target", "best"})
 """Reason parameters that are levels of the KPI, shown with its unit."""
+NAMES_SHOWN = 5
+"""A list of names in a problem shows this many, then "and N more"."""
 
 
 def _word(value: object) -> object:
@@ -30,7 +32,16 @@ def _word(value: object) -> object:
         return str(value)
     if isinstance(value, float):
         return fmt.number(value, len(f"{value:f}".rstrip("0").partition(".")[2]))
+    if isinstance(value, tuple):
+        return _names(value)
     return value
+
+
+def _names(names: tuple[object, ...]) -> str:
+    """Names a file wrote (columns, codes), quoted, the first `NAMES_SHOWN` and how many more."""
+    shown = ", ".join(f"“{name}”" for name in names[:NAMES_SHOWN])
+    more = len(names) - NAMES_SHOWN
+    return shown + (t("import.and_more", count=more) if more > 0 else "")
 
 
 def _label(field: str) -> str:
