@@ -163,6 +163,15 @@ def test_survey_limits_widen_with_few_answers():
     assert width[6.2] == pytest.approx(6.2 * width[1.0])
 
 
+def test_a_survey_month_without_a_margin_borrows_the_baseline_s_typical_one():
+    """Every answer alike leaves no margin; the month is not thereby a signal on its own."""
+    errors = [1.0] * len(ROUTINE)
+    base = sg.baseline(series(ROUTINE, errors))
+    alike = Point(months.add(START, 20), 51.0, None)
+    assert base.limits(alike) == base.limits(Point(alike.month, 51.0, 1.0))
+    assert [s for s in sg.fired([alike], base) if s.rule is Rule.OUTSIDE] == []
+
+
 def test_survey_centre_weights_months_by_their_precision():
     values, errors = [40.0] * 12 + [60.0], [1.0] * 12 + [10.0]
     base = sg.baseline(series(values, errors))

@@ -53,6 +53,12 @@ def test_month_target(month, explicit, last_year, expected):
     assert (found.value, found.kind) == (pytest.approx(expected[0]), expected[1])
 
 
+@pytest.mark.parametrize("last_year", [{}, {date(2025, m, 1): 1000.0 for m in range(1, 13)}])
+def test_a_summed_kpi_without_a_profile_gets_a_twelfth_of_its_annual_target(last_year):
+    found = targets.month_target(date(2026, 12, 1), 12_000, last_year, Aggregation.SUM, "count")
+    assert found.value == pytest.approx(1_000) and found.kind is TargetKind.ANNUAL
+
+
 def test_no_annual_target_and_no_explicit_one_is_no_target():
     assert targets.month_target(date(2026, 1, 1), None, LAST_YEAR, Aggregation.MEAN, "s") is None
 

@@ -29,6 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from statistics import median
 
 from kpi.domain.model import Direction
 
@@ -107,9 +108,12 @@ class Baseline:
     standard error (1 when the months vary exactly as sampling alone would make them)."""
     per_point: bool
     """Survey limits: the month's standard error × `sigma`."""
+    typical_error: float = 0.0
+    """The baseline's median standard error: stands in for a survey month that has none (every
+    answer the same, or one answer), so its limits never collapse onto the centre line."""
 
     def limits(self, point: Point) -> Limits:
-        spread = self.sigma * (point.error or 0.0) if self.per_point else self.sigma
+        spread = self.sigma * (point.error or self.typical_error) if self.per_point else self.sigma
         return Limits(self.centre, self.centre - LIMIT_SIGMAS * spread, self.centre + LIMIT_SIGMAS * spread)
 
 
@@ -154,7 +158,8 @@ def baseline(points: Sequence[Point]) -> Baseline | None:
         weights = [1 / (p.error or 1.0) ** 2 for p in base]
         centre = sum(w * p.value for w, p in zip(weights, base, strict=True)) / sum(weights)
         scores = [(p.value - centre) / (p.error or 1.0) for p in base]
-        return Baseline(centre, _mean_moving_range(scores) / D2, per_point=True)
+        typical = median(p.error or 0.0 for p in base)
+        return Baseline(centre, _mean_moving_range(scores) / D2, per_point=True, typical_error=typical)
     values = [p.value for p in base]
     return Baseline(sum(values) / len(values), _mean_moving_range(values) / D2, per_point=False)
 

@@ -4,7 +4,7 @@ A flat target turns every seasonal peak red: the waiting time of every December,
 every Black Friday. Planners therefore phase an annual target over the months by how last year
 ran. The rules, in order:
 
-1. An **explicit** monthly target (the `targets` import or the editor) wins.
+1. An **explicit** monthly target, where one is given for the month, wins.
 2. Otherwise the KPI's target is the **annual** target, **phased** by last year's monthly
    profile when last year has all twelve months:
    - KPIs summed over the month (`sum`) keep the annual total: each month gets the annual
@@ -13,7 +13,8 @@ ran. The rules, in order:
      relative to last year's average when the unit is a ratio scale (times, counts, shares, all
      last year's values above zero), or the annual target plus its distance from last year's
      average on interval scales (NPS, CES) and whenever a ratio would divide by zero.
-3. Otherwise (no full year behind it, a flat profile) the annual target holds in every month.
+3. Otherwise (no full year behind it) the annual target holds in every month: as it is for
+   averaged KPIs, a twelfth of it for summed ones.
 
 Pure: numbers in, targets out.
 """
@@ -49,9 +50,9 @@ def phased(
     annual: float, profile: Mapping[int, float], aggregation: Aggregation, unit: str
 ) -> dict[int, float]:
     """Twelve monthly targets (calendar month → target) from `annual` and last year's values
-    by calendar month; flat when the profile is not a whole year."""
+    by calendar month; flat (a twelfth each for summed KPIs) when the profile is not a whole year."""
     if sorted(profile) != list(range(1, 13)):
-        return dict.fromkeys(range(1, 13), annual)
+        return dict.fromkeys(range(1, 13), annual / 12 if aggregation is Aggregation.SUM else annual)
     total = sum(profile.values())
     if aggregation is Aggregation.SUM and total > 0 and all(v >= 0 for v in profile.values()):
         return {m: annual * v / total for m, v in profile.items()}
@@ -76,6 +77,8 @@ def month_target(
     if annual is None:
         return None
     year_before = {m.month: v for m, v in last_year.items() if m.year == month.year - 1}
-    if len(year_before) < 12 or len(set(year_before.values())) == 1:
-        return MonthTarget(annual, TargetKind.ANNUAL)
-    return MonthTarget(phased(annual, year_before, aggregation, unit)[month.month], TargetKind.PHASED)
+    if len(year_before) < 12:
+        flat = annual / 12 if aggregation is Aggregation.SUM else annual
+        return MonthTarget(flat, TargetKind.ANNUAL)
+    kind = TargetKind.ANNUAL if len(set(year_before.values())) == 1 else TargetKind.PHASED
+    return MonthTarget(phased(annual, year_before, aggregation, unit)[month.month], kind)
