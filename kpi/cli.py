@@ -154,12 +154,18 @@ def exit_code(error: CockpitError) -> int:
 
 
 def _run(argv: list[str]) -> int:
-    i18n.set_default(settings.current().language)
+    try:
+        i18n.set_default(settings.current().language)
+        broken: BadSetting | None = None
+    except BadSetting as error:  # --help and usage errors still answer; any real work says this
+        broken = error
     try:
         with _argparse_speaking():
             args = parser().parse_args(argv)
     except SystemExit as exit_:
         return int(exit_.code or 0)
+    if broken is not None:
+        raise broken
     from kpi.store import engine, setup  # the store (SQLAlchemy) loads only for real work
 
     store = engine.create(engine.resolve_url(args.db))

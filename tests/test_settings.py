@@ -116,6 +116,11 @@ def test_a_bad_busy_wait_on_the_command_line_is_one_line_and_exit_2():
     assert "Traceback" not in result.stderr
 
 
+def test_help_answers_even_with_a_bad_setting():
+    result = _cli("--help", KPI_BUSY_WAIT="abc")
+    assert result.returncode == 0 and "status" in result.stdout
+
+
 def test_the_configured_language_is_the_command_line_s_default():
     assert _cli("--help", KPI_LANGUAGE="da").stdout == _cli("--lang", "da", "--help").stdout
     assert _cli("--help", KPI_LANGUAGE="da").stdout != _cli("--help").stdout
