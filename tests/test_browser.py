@@ -44,7 +44,8 @@ def serve(demo_duckdb_file, folder, **settings):
     """`streamlit run app.py` on a copy of the demo store, until the block ends."""
     store = folder / "store.duckdb"
     store.write_bytes(Path(demo_duckdb_file).read_bytes())
-    with serve_app(f"duckdb:///{store}", **settings) as running:
+    shown = {"STREAMLIT_CLIENT_SHOW_ERROR_DETAILS": "full", **settings}  # a failure says what broke
+    with serve_app(f"duckdb:///{store}", **shown) as running:
         STORES[running.base] = store
         yield running.base
 
