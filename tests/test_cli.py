@@ -15,6 +15,7 @@ from kpi.domain.status import kpi_status
 from kpi.output import cli_table
 from kpi.store import engine, queries, schema
 from tests.conftest import ROOT, table_counts
+from tests.test_serialize import GOAL_KEYS, KPI_KEYS
 
 MONTH = "2026-10"
 
@@ -81,24 +82,7 @@ def status_json(url, *extra):
 def test_status_json_has_the_documented_shape(demo_url):
     data = status_json(demo_url)
     assert data["month"] == MONTH
-    kpi_keys = {"code", "name", "department", "unit", "direction", "value", "target", "status"}
-    goal_keys = {
-        "code",
-        "parent",
-        "level",
-        "title",
-        "kpi",
-        "department",
-        "owner",
-        "value",
-        "baseline",
-        "target",
-        "deadline",
-        "status",
-        "rollup_status",
-        "forecast",
-        "green_parts_red_whole",
-    }
+    kpi_keys, goal_keys = set(KPI_KEYS), set(GOAL_KEYS)  # the documented shape, written once
     with engine.reading(engine.create(demo_url)) as conn:
         kpis, goals = queries.kpis(conn, EVERYTHING), queries.goals(conn, EVERYTHING)
     assert [k["code"] for k in data["kpis"]] == [k.code for k in kpis]
