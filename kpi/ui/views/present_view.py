@@ -22,7 +22,9 @@ from kpi.ui import figures, notices, widgets
 
 def _line(line: deck.Line, *, actions: bool) -> None:
     with st.container(border=True):
-        left, middle, right = st.columns([5, 2, 3], vertical_alignment="center")
+        left, middle, right = st.columns(
+            [4, 3, 3], vertical_alignment="center"
+        )  # room for "78,5 %" on one line
         left.markdown(f"#### {plain.markdown(line.label)}")
         note = plain.markdown(line.note)
         if actions:
