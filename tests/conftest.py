@@ -100,8 +100,13 @@ def demo_duckdb_url(demo_duckdb_file, tmp_path) -> str:
     return f"duckdb:///{copy}"
 
 
-def _fresh_name() -> str:
-    return "t_" + uuid.uuid4().hex[:12]
+def _fresh_database(request, template: str | None = None) -> str:
+    """A new PostgreSQL database (a copy of `template`), dropped when the test ends."""
+    server = request.getfixturevalue("pg_server")
+    name = "t_" + uuid.uuid4().hex[:12]
+    url = server.create_database(name, template=template)
+    request.addfinalizer(lambda: server.drop_database(name))
+    return url
 
 
 @pytest.fixture(params=BACKENDS)
@@ -109,15 +114,14 @@ def empty_url(request, tmp_path) -> str:
     """An empty store on each backend (no tables yet)."""
     if request.param == "duckdb":
         return f"duckdb:///{tmp_path / 'empty.duckdb'}"
-    return request.getfixturevalue("pg_server").create_database(_fresh_name())
+    return _fresh_database(request)
 
 
 def _demo_copy(request) -> str:
     """A private copy of the demo store on the backend the fixture is parametrised with."""
     if request.param == "duckdb":
         return request.getfixturevalue("demo_duckdb_url")
-    template = request.getfixturevalue("demo_pg_template")
-    return request.getfixturevalue("pg_server").create_database(_fresh_name(), template=template)
+    return _fresh_database(request, request.getfixturevalue("demo_pg_template"))
 
 
 @pytest.fixture(params=BACKENDS)
@@ -134,8 +138,7 @@ def demo_twins(request, tmp_path) -> tuple[str, str]:
         twin = tmp_path / "twin.duckdb"
         shutil.copy(request.getfixturevalue("demo_duckdb_file"), twin)
         return first, f"duckdb:///{twin}"
-    template = request.getfixturevalue("demo_pg_template")
-    return first, request.getfixturevalue("pg_server").create_database(_fresh_name(), template=template)
+    return first, _fresh_database(request, request.getfixturevalue("demo_pg_template"))
 
 
 @pytest.fixture(params=BACKENDS)

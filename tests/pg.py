@@ -1,7 +1,9 @@
 """A throw-away PostgreSQL server for the test run, on 127.0.0.1 and a free port.
 
 Started once per pytest session from Debian's server binaries; `initdb` refuses to run as root,
-so as root it runs as the `postgres` user. Each test store is a database of its own.
+so as root it runs as the `postgres` user. Each test store is a database of its own, dropped when
+its test ends. The cluster lives in memory (/dev/shm) where there is one: hundreds of database
+copies written to and deleted from a busy disk cost minutes, in memory a fraction of a second.
 """
 
 from __future__ import annotations
@@ -37,7 +39,8 @@ def _as_server_user(cmd: list[str]) -> list[str]:
 
 class Server:
     def __init__(self) -> None:
-        self.root = Path(tempfile.mkdtemp(prefix="kpi-pg-"))
+        memory = Path("/dev/shm")
+        self.root = Path(tempfile.mkdtemp(prefix="kpi-pg-", dir=memory if memory.is_dir() else None))
         self.port = _free_port()
         if os.geteuid() == 0:
             shutil.chown(self.root, "postgres")
@@ -81,6 +84,13 @@ class Server:
             conn.exec_driver_sql(f'CREATE DATABASE "{name}"{clause}')
         admin.dispose()
         return self.url(name)
+
+    def drop_database(self, name: str) -> None:
+        """Drop a test's database, closing what the test left open to it."""
+        admin = sa.create_engine(self.url("postgres"), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
 
     def stop(self) -> None:
         subprocess.run(

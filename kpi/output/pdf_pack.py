@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from kpi.domain.errors import Problem, Unavailable
@@ -26,21 +27,28 @@ def soffice() -> str | None:
 
 
 def from_pptx(pptx: bytes) -> bytes:
+    return convert([pptx])[0]
+
+
+def convert(packs: Sequence[bytes]) -> list[bytes]:
+    """Each PPTX pack as PDF, in order, by one LibreOffice run (its start costs more than a
+    conversion)."""
     program = soffice()
     if program is None:
         raise PdfUnavailable(Problem("export.no_libreoffice"))
     with tempfile.TemporaryDirectory(prefix="kpi-pdf-") as folder:
-        source = Path(folder) / "pack.pptx"
-        source.write_bytes(pptx)
+        sources = [Path(folder) / f"pack-{number}.pptx" for number in range(len(packs))]
+        for source, pptx in zip(sources, packs, strict=True):
+            source.write_bytes(pptx)
         profile = Path(folder) / "profile"  # a private profile: no clash with a running LibreOffice
         command = [program, f"-env:UserInstallation=file://{profile}", "--headless"]
-        command += ["--convert-to", "pdf", "--outdir", folder, str(source)]
+        command += ["--convert-to", "pdf", "--outdir", folder, *map(str, sources)]
         try:
             result = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_SECONDS)
         except subprocess.TimeoutExpired:
             raise PdfUnavailable(Problem("export.pdf_timeout", "", (("seconds", TIMEOUT_SECONDS),))) from None
-        target = Path(folder) / "pack.pdf"
-        if result.returncode != 0 or not target.exists():
+        targets = [source.with_suffix(".pdf") for source in sources]
+        if result.returncode != 0 or not all(target.exists() for target in targets):
             detail = (result.stderr or result.stdout).strip()[-300:]
             raise PdfUnavailable(Problem("export.pdf_failed", "", (("detail", detail),)))
-        return target.read_bytes()
+        return [target.read_bytes() for target in targets]
