@@ -51,7 +51,7 @@ check-architecture: $(VENV)/.dev-deps
 	$(BIN)/lint-imports
 
 test: system-deps lint check-architecture
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
 
 bench: $(VENV)/.dev-deps
 	$(BIN)/python benchmarks/run.py

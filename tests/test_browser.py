@@ -26,6 +26,9 @@ from tests.conftest import ROOT
 from tools.screenshot import CHROMIUM, CHROMIUM_ARGS, SETTLE_MS, fit_to_content, settle
 from tools.serve import app as serve_app
 
+pytestmark = pytest.mark.xdist_group("browser")
+"""With `make test` running tests in two processes, the browser tests share one: a Streamlit
+server and a Chromium each are as much as this machine gives one process at a time."""
 SHOTS = ROOT / "screenshots" / "browser"
 OCTOBER = date(2026, 10, 1)
 expect.set_options(timeout=SETTLE_MS)  # a busy machine may take a while; a missing text still fails

@@ -16,12 +16,17 @@ from kpi.domain.access import EVERYTHING
 from kpi.store import decks, engine
 from tests.test_browser import SHOTS, browser, fit_to_content, main, open_page, server, settle  # noqa: F401
 
+pytestmark = pytest.mark.xdist_group("browser")
+"""With `make test` running tests in two processes, the browser tests share one: a Streamlit
+server and a Chromium each are as much as this machine gives one process at a time."""
+
 ROLES = {
     "admin": "sofie.dahl@havnhjem.example",
     "executive": "mette.kjaer@havnhjem.example",
-    "presenter": "peter.holm@havnhjem.example",
     "department_head": "louise.vang@havnhjem.example",
 }
+"""A presenter reads and is shown exactly what an executive is (kpi.domain.access treats the two
+alike; tests/test_access.py holds it), so the executive's tab stands for both."""
 PAGES = {  # path and query → does its main view draw a chart?
     "overview": ("", False),
     "goal_cascade": ("goal_cascade?goal=S1", True),

@@ -187,6 +187,7 @@ def pdf_packs(demo_duckdb_file, tmp_path_factory) -> dict[str, tuple[visible.Sec
     return {who: (secrets[who], visible.in_pdf(pdf)) for who, pdf in zip(KEPT_FROM, pdfs, strict=True)}
 
 
+@pytest.mark.xdist_group("pdf")  # one process makes every viewer's PDF once
 @pytest.mark.parametrize("who", KEPT_FROM)
 def test_the_pdf_pack_holds_nothing_of_other_departments(pdf_packs, who):
     secrets, seen = pdf_packs[who]
