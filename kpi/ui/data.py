@@ -51,9 +51,10 @@ def store() -> Engine:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def data_months(url: str) -> tuple[date, date] | None:
+def data_months(url: str, first: date, last: date) -> tuple[date, date] | None:
+    """The first and last month with values from `first` to `last` (the month picker's span)."""
     with engine.reading(_engine(url)) as conn:
-        return queries.data_months(conn)
+        return queries.data_months(conn, first, last)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
