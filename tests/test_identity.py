@@ -20,6 +20,7 @@ LOOKALIKES = [
     ("\ufb01nance", "\ufb01"),  # the ligature ﬁ, which NFKC turns into fi
     ("ＩＴ", "Ｉ"),  # full-width letters
     ("I\u200bT", "\u200b"),  # a zero-width space
+    ("\u0430nne.holm@havnhjem.example", "\u0430"),  # a Cyrillic а
 ]
 
 

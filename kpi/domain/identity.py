@@ -8,7 +8,8 @@ Mette; a dotless `ı` uppers to `I`, so a department `ıT` overwrote `IT`; `ß` 
 - every e-mail is compared and stored as `email_key` (Unicode NFKC, then case-folded), every
   code as `code_key` (NFKC, then upper case);
 - a text holding a character that only looks like a plain one (`lookalikes`: one that stands
-  for ASCII letters, digits or signs once normalised or case-changed, or an invisible one) is
+  for ASCII letters, digits or signs once normalised or case-changed, a Cyrillic or Greek letter
+  drawn like a Latin one, or an invisible one) is
   refused as an identity or a code, wherever it comes from: an import, a form, a sign-in header
   or `--as`. Such a text is either a mistake or an attempt to pass for someone else.
 
@@ -21,6 +22,9 @@ from __future__ import annotations
 import unicodedata
 
 DANISH = frozenset("ÆØÅæøå")
+HOMOGLYPHS = frozenset("аеорсухіјѕԁԛԝѡһӏАВЕКМНОРСТХІЈЅΑΒΕΖΗΙΚΜΝΟΡΤΥΧοναι")
+"""Cyrillic and Greek letters drawn like Latin ones (`а` and `a`), which no normalisation maps:
+refused too, so `аnne.holm@…` with a Cyrillic а cannot stand beside Anne as a second person."""
 
 
 def email_key(text: str) -> str:
@@ -48,6 +52,8 @@ def _looks_alike(char: str) -> bool:
         return False
     if char in DANISH:
         return False
+    if char in HOMOGLYPHS:
+        return True
     if unicodedata.category(char) in ("Cf", "Cc", "Zs", "Zl", "Zp", "Mn"):
         return True  # invisible: a zero-width space, a joiner, a combining mark
     forms = (unicodedata.normalize("NFKD", char), char.upper(), char.lower(), char.casefold())
