@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from kpi import settings
 from kpi.domain import access, identity, months, validate
-from kpi.domain.errors import BadSetting, Busy, CockpitError, Denied, NotFound, Problem, Usage
+from kpi.domain.errors import BadSetting, Busy, CockpitError, Denied, NotFound, Problem, Unavailable, Usage
 from kpi.domain.model import Person, Role
 from kpi.text import fmt, i18n, words
 from kpi.text.i18n import t
@@ -181,6 +181,21 @@ def main(argv: list[str] | None = None) -> int:
         if any(found.file for found in error.problems):  # a file's problems: say that none of it went in
             print(t("cli.import_rejected", count=len(error.problems)), file=sys.stderr)
         return exit_code(error)
+    except OSError as error:  # a file that cannot be read or written (a full disk): one line
+        print(t("cli.os_error", detail=_one_line(error)), file=sys.stderr)
+        return EXIT_REJECTED
+    except Exception as error:  # the store failing half-way (a full disk under DuckDB): one line
+        from sqlalchemy.exc import SQLAlchemyError
+
+        if not isinstance(error, SQLAlchemyError):
+            raise
+        print(t("cli.store_failed", detail=_one_line(error)), file=sys.stderr)
+        return EXIT_REJECTED
+
+
+def _one_line(error: BaseException) -> str:
+    text = str(getattr(error, "orig", None) or error)
+    return " ".join(text.split())[:300]
 
 
 def exit_code(error: CockpitError) -> int:
@@ -202,7 +217,7 @@ def _run(argv: list[str]) -> int:
         raise broken
     from kpi.store import engine, setup  # the store (SQLAlchemy) loads only for real work
 
-    store = engine.create(engine.resolve_url(args.db))
+    store = engine.create(engine.resolve_url(args.db), must_exist=args.command != "init")
     if args.command != "init":
         setup.ensure(store)  # an older store is upgraded before any command reads it
     handler = {
@@ -302,6 +317,8 @@ def _export(args: argparse.Namespace, store: sa.Engine) -> int:
     from kpi.store import decks, engine
 
     month = _month(args.month)
+    if not args.out.parent.is_dir():  # said before the pack is made, not after
+        raise Usage(Problem("cli.no_folder", "--out", (("folder", args.out.parent),)))
     with engine.reading(store) as conn:
         scope = _scope(args, conn)
         slides = decks.slides(conn, scope, month, i18n.current())
@@ -309,9 +326,23 @@ def _export(args: argparse.Namespace, store: sa.Engine) -> int:
     content = pptx_pack.render(slides, footer)
     if args.format == "pdf":
         content = pdf_pack.from_pptx(content)
-    args.out.write_bytes(content)
+    _write(args.out, content)
     print(t("cli.exported", path=args.out, count=len(slides)))
     return EXIT_OK
+
+
+def _write(out: Path, content: bytes) -> None:
+    """`content` into `out` whole or not at all: written beside it first, then moved into place,
+    so a full disk leaves neither a 0-byte nor a half pack behind (and an older pack stays)."""
+    partial = out.with_name(f".{out.name}.partial")
+    try:
+        partial.write_bytes(content)
+        partial.replace(out)
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        raise Unavailable(
+            Problem("cli.write_failed", "--out", (("path", out), ("detail", _one_line(error))))
+        ) from None
 
 
 def _close(args: argparse.Namespace, store: sa.Engine) -> int:
