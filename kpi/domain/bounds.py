@@ -121,8 +121,8 @@ def digits(text: str) -> int:
 def text_problems(fields: Mapping[str, object]) -> list[Problem]:
     """Texts longer than their field's limit (`TEXT_LIMITS`)."""
     problems = []
-    for name, limit in TEXT_LIMITS.items():
-        value = fields.get(name)
-        if isinstance(value, str) and len(value) > limit:
+    for name, value in fields.items():
+        limit = TEXT_LIMITS.get(name)
+        if limit is not None and isinstance(value, str) and len(value) > limit:
             problems.append(Problem("too_long", name, (("length", len(value)), ("limit", limit))))
     return problems

@@ -40,6 +40,8 @@ def code_key(text: str) -> str:
 def lookalikes(text: str) -> str:
     """The characters of `text` that only look like plain ones (in order, each once); empty
     when there are none."""
+    if text.isascii():  # most are: plain letters cannot look like anything else
+        return ""
     found: dict[str, None] = {}
     for char in text:
         if _looks_alike(char):

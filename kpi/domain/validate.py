@@ -113,9 +113,9 @@ def day(text: object, field: str, *, required: bool = False) -> date | None:
 def goal_tree(
     code: str, level: Level, parent: str | None, goals: Mapping[str, tuple[Level, str | None]]
 ) -> list[Problem]:
-    """Problems with placing goal `code` at `level` under `parent`, given every other goal as
-    `code → (level, parent)`: strategic goals have no parent, others sit one level below theirs,
-    and no goal may end up its own ancestor."""
+    """Problems with placing goal `code` at `level` under `parent`, given every goal as
+    `code → (level, parent)` (the goal's own entry, if there, is never read): strategic goals
+    have no parent, others sit one level below theirs, and no goal may end up its own ancestor."""
     if level is Level.STRATEGIC:
         return [Problem("strategic_parent", "parent")] if parent else []
     if not parent:

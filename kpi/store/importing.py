@@ -142,10 +142,10 @@ def _apply(conn: sa.Connection, parsed: Parsed, who: str) -> Writer:
             groups[(row["kpi"], months.first_of(row["date"]))].append(row)
         writer.replace_responses(groups)
     elif kind == "actions":
-        for row in _store_rows(kind, parsed, set()):
-            writer.upsert(
-                table, {**row, "status": row.get("status") or ActionStatus.PLANNED}, match=("goal", "title")
-            )
+        rows = [
+            {**r, "status": r.get("status") or ActionStatus.PLANNED} for r in _store_rows(kind, parsed, set())
+        ]
+        writer.upsert_many(table, rows, match=("goal", "title"))
     elif kind == "measurements":
         now = datetime.now()
         rows = [{**r, "source": parsed.file, "loaded_at": now} for r in _store_rows(kind, parsed, set())]
