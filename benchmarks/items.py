@@ -282,7 +282,11 @@ def import_goals_and_actions(folder: Path, store: Engine, *, quick: bool) -> lis
     results = []
     for name, kind, data in (
         (f"import_{goals // 1000}k_goals_dry_run", "goals", goals_file(goals, measured)),
-        (f"import_{actions // 1000}k_actions", "actions", actions_file(actions, [g.code for g in company.goals])),
+        (
+            f"import_{actions // 1000}k_actions",
+            "actions",
+            actions_file(actions, [g.code for g in company.goals]),
+        ),
     ):
         started = time.perf_counter()
         importing.run(small, kind, data, f"{kind}.csv", "bench", dry_run=kind == "goals")
