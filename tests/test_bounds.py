@@ -300,3 +300,32 @@ def test_a_month_outside_the_window_or_malformed_exits_2_with_one_line(demo_duck
     assert cli.main(["--db", demo_duckdb_url, "status", "--month", month]) == 2
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and "--month" in err
+
+
+def test_an_administrator_deletes_a_stray_value_on_the_data_page(app, app_url):
+    _write_strays(app_url)
+    admin = next(p.email for p in _people(app_url) if p.role is Role.ADMIN)
+    at = app(month="2026-10", **{"as": admin}).run()
+    at.switch_page("pages/data.py").run()
+    assert not at.exception
+    at.text_input(key="data.correct.kpi").input("cs_wait")
+    at.text_input(key="data.correct.month").input("9999-12")
+    [b for b in at.get("form_submit_button") if b.proto.form_id == "data.correct"][0].click().run()
+    assert not at.exception and not at.error
+    with engine.reading(engine.create(app_url)) as conn:
+        m = s.measurement
+        left = (
+            conn.execute(sa.select(m.c.month).where(m.c.kpi == "CS_WAIT", m.c.month > CURRENT))
+            .scalars()
+            .all()
+        )
+    assert left == [date(2062, 10, 1)]  # the one asked for is gone, the other stays
+    at.text_input(key="data.correct.month").input("9999-12")  # again: nothing left to delete
+    [b for b in at.get("form_submit_button") if b.proto.form_id == "data.correct"][0].click().run()
+    said = [e.value.replace("\\", "") for e in at.error]  # Markdown escapes the code's _
+    assert not at.exception and said == ["There is no value of CS_WAIT for 9999-12: nothing was changed."]
+
+
+def _people(url):
+    with engine.reading(engine.create(url)) as conn:
+        return queries.people(conn)
