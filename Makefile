@@ -10,7 +10,7 @@ PORT   ?= 8501
 SUDO   := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint check-architecture system-deps demo bench load clean
+.PHONY: run test lint check-architecture system-deps demo bench fuzz load clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,10 @@ test: system-deps lint check-architecture
 
 bench: $(VENV)/.dev-deps
 	$(BIN)/python benchmarks/run.py
+
+fuzz: $(VENV)/.dev-deps
+	FUZZ_EXAMPLES=10000 FUZZ_REPORT=fuzz.json $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_fuzz_cli.py
+	cat fuzz.json
 
 load: $(VENV)/.dev-deps system-deps
 	$(BIN)/python tools/load.py

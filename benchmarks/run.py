@@ -58,6 +58,7 @@ def main() -> int:
             items.status_vs_pandas,
             items.pages,
             items.import_vs_read_csv,
+            items.import_goals_and_actions,
             items.pptx_30_slides,
             items.app_peak_memory,
         ):

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kpi import settings
-from kpi.domain import access, months, validate
-from kpi.domain.errors import BadSetting, Busy, CockpitError, Denied, NotFound, Problem
+from kpi.domain import access, identity, months, validate
+from kpi.domain.errors import BadSetting, Busy, CockpitError, Denied, NotFound, Problem, Unavailable, Usage
 from kpi.domain.model import Person, Role
 from kpi.text import fmt, i18n, words
 from kpi.text.i18n import t
@@ -27,7 +27,7 @@ if TYPE_CHECKING:  # the store (SQLAlchemy) loads only for real work, not for `-
     import sqlalchemy as sa
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
-EXIT_CODES = ((BadSetting, EXIT_USAGE), (Busy, EXIT_BUSY))
+EXIT_CODES = ((BadSetting, EXIT_USAGE), (Usage, EXIT_USAGE), (Busy, EXIT_BUSY))
 """The errors with an exit code of their own; every other `CockpitError` exits 1."""
 IMPORT_KINDS = ("departments", "people", "kpis", "goals", "measurements", "responses", "actions")
 """In the order a company's data goes in: each kind refers only to kinds above it."""
@@ -75,9 +75,30 @@ def _argparse_speaking() -> Iterator[None]:
 
 
 def _month(text: str | None) -> date:
-    """`--month`, else the last complete month."""
-    chosen = validate.month(text, "--month", required=True) if text is not None else None
-    return chosen or months.last_complete(date.today())
+    """`--month`, else the last complete month; a month outside the settings' window (year 1,
+    9999) is a usage error, not a report of nothing."""
+    month = _any_month(text) if text is not None else months.last_complete(date.today())
+    problem = settings.window(confirmed=True).problem(month, "--month")
+    if problem is not None:
+        raise Usage(problem)
+    return month
+
+
+def _any_month(text: str) -> date:
+    """`--month` of `delete` and `correct`: any month, since a stray one is what they clean."""
+    try:
+        month = validate.month(text, "--month", required=True)
+    except validate.Rejected as rejected:
+        raise Usage(rejected.problems) from None
+    assert month is not None
+    return month
+
+
+def _code(text: str) -> str:
+    """A code typed on the command line, in the form codes are stored in."""
+    if identity.lookalikes(text):
+        raise Usage(Problem("lookalike", "--kpi", (("value", text), ("chars", identity.lookalikes(text)))))
+    return identity.code_key(text)
 
 
 def _common(parser: argparse.ArgumentParser, default: str | None) -> argparse.ArgumentParser:
@@ -108,6 +129,7 @@ def parser() -> argparse.ArgumentParser:
     load.add_argument("kind", choices=list(IMPORT_KINDS), help=t("cli.import_kind_help"))
     load.add_argument("file", type=Path, help=t("cli.import_file_help"))
     load.add_argument("--dry-run", action="store_true", help=t("cli.dry_run_help"))
+    load.add_argument("--confirm-future", action="store_true", help=t("cli.confirm_future_help"))
     close = commands.add_parser(
         "close", parents=[shared], help=t("cli.close_help"), description=t("cli.close_help")
     )
@@ -125,6 +147,18 @@ def parser() -> argparse.ArgumentParser:
     status.add_argument("--month", metavar="YYYY-MM", help=t("cli.month_help"))
     status.add_argument("--department", metavar="CODE", help=t("cli.department_help"))
     status.add_argument("--json", action="store_true", help=t("cli.json_help"))
+    delete = commands.add_parser(
+        "delete", parents=[shared], help=t("cli.delete_help"), description=t("cli.delete_help")
+    )
+    delete.add_argument("--month", metavar="YYYY-MM", required=True, help=t("cli.delete_month_help"))
+    delete.add_argument("--kpi", metavar="CODE", help=t("cli.delete_kpi_help"))
+    delete.add_argument("--answers", action="store_true", help=t("cli.delete_answers_help"))
+    correct = commands.add_parser(
+        "correct", parents=[shared], help=t("cli.correct_help"), description=t("cli.correct_help")
+    )
+    correct.add_argument("--kpi", metavar="CODE", required=True, help=t("cli.kpi_help"))
+    correct.add_argument("--month", metavar="YYYY-MM", required=True, help=t("cli.delete_month_help"))
+    correct.add_argument("--value", required=True, help=t("cli.correct_value_help"))
     return root
 
 
@@ -147,6 +181,21 @@ def main(argv: list[str] | None = None) -> int:
         if any(found.file for found in error.problems):  # a file's problems: say that none of it went in
             print(t("cli.import_rejected", count=len(error.problems)), file=sys.stderr)
         return exit_code(error)
+    except OSError as error:  # a file that cannot be read or written (a full disk): one line
+        print(t("cli.os_error", detail=_one_line(error)), file=sys.stderr)
+        return EXIT_REJECTED
+    except Exception as error:  # the store failing half-way (a full disk under DuckDB): one line
+        from sqlalchemy.exc import SQLAlchemyError
+
+        if not isinstance(error, SQLAlchemyError):
+            raise
+        print(t("cli.store_failed", detail=_one_line(error)), file=sys.stderr)
+        return EXIT_REJECTED
+
+
+def _one_line(error: BaseException) -> str:
+    text = str(getattr(error, "orig", None) or error)
+    return " ".join(text.split())[:300]
 
 
 def exit_code(error: CockpitError) -> int:
@@ -168,23 +217,30 @@ def _run(argv: list[str]) -> int:
         raise broken
     from kpi.store import engine, setup  # the store (SQLAlchemy) loads only for real work
 
-    store = engine.create(engine.resolve_url(args.db))
+    store = engine.create(engine.resolve_url(args.db), must_exist=args.command != "init")
     if args.command != "init":
         setup.ensure(store)  # an older store is upgraded before any command reads it
-    handler = {"init": _init, "status": _status, "import": _import, "close": _close, "export": _export}[
-        args.command
-    ]
+    handler = {
+        "init": _init,
+        "status": _status,
+        "import": _import,
+        "close": _close,
+        "export": _export,
+        "delete": _delete,
+        "correct": _correct,
+    }[args.command]
     return handler(args, store)
 
 
 def _viewer(args: argparse.Namespace, conn: sa.Connection) -> Person:
     from kpi.store import queries
 
-    if not args.as_email:
+    if args.as_email is None:
         return OPERATOR
-    found = queries.person(conn, args.as_email)
-    if found is None:
-        raise NotFound(Problem("cli.unknown_person", "--as", (("email", args.as_email),)))
+    email = args.as_email.strip()
+    found = queries.person(conn, email) if email and not identity.lookalikes(email) else None
+    if found is None:  # never the operator's full access for an empty or unknown --as
+        raise Usage(Problem("cli.unknown_person", "--as", (("email", args.as_email),)))
     return found
 
 
@@ -235,6 +291,7 @@ def _import(args: argparse.Namespace, store: sa.Engine) -> int:
         args.file.name,
         viewer.email,
         dry_run=args.dry_run,
+        confirm_future=args.confirm_future,
     )
     print(summary.text() + (" " + t("cli.dry_run_done") if args.dry_run else ""))
     return EXIT_OK
@@ -243,10 +300,10 @@ def _import(args: argparse.Namespace, store: sa.Engine) -> int:
 def _scope(args: argparse.Namespace, conn: sa.Connection) -> access.Scope:
     """The viewer's scope, narrowed by --department (never widened); rejects what they may not see."""
     viewer = _viewer(args, conn)
-    who = viewer.email if args.as_email else t("cli.operator")
+    who = viewer.email if args.as_email is not None else t("cli.operator")
     scope = access.scope_for(viewer)
     if args.department:
-        scope = access.department_scope(scope, args.department)
+        scope = access.department_scope(scope, identity.code_key(args.department))
         if scope.departments is not None and not scope.departments:
             params = (("department", args.department), ("who", who))
             raise Denied(Problem("cli.department_denied", "--department", params))
@@ -260,6 +317,8 @@ def _export(args: argparse.Namespace, store: sa.Engine) -> int:
     from kpi.store import decks, engine
 
     month = _month(args.month)
+    if not args.out.parent.is_dir():  # said before the pack is made, not after
+        raise Usage(Problem("cli.no_folder", "--out", (("folder", args.out.parent),)))
     with engine.reading(store) as conn:
         scope = _scope(args, conn)
         slides = decks.slides(conn, scope, month, i18n.current())
@@ -267,9 +326,23 @@ def _export(args: argparse.Namespace, store: sa.Engine) -> int:
     content = pptx_pack.render(slides, footer)
     if args.format == "pdf":
         content = pdf_pack.from_pptx(content)
-    args.out.write_bytes(content)
+    _write(args.out, content)
     print(t("cli.exported", path=args.out, count=len(slides)))
     return EXIT_OK
+
+
+def _write(out: Path, content: bytes) -> None:
+    """`content` into `out` whole or not at all: written beside it first, then moved into place,
+    so a full disk leaves neither a 0-byte nor a half pack behind (and an older pack stays)."""
+    partial = out.with_name(f".{out.name}.partial")
+    try:
+        partial.write_bytes(content)
+        partial.replace(out)
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        raise Unavailable(
+            Problem("cli.write_failed", "--out", (("path", out), ("detail", _one_line(error))))
+        ) from None
 
 
 def _close(args: argparse.Namespace, store: sa.Engine) -> int:
@@ -279,6 +352,36 @@ def _close(args: argparse.Namespace, store: sa.Engine) -> int:
     with engine.writing(store) as conn:
         when = closing.close(conn, _viewer(args, conn), month)
     print(t("cli.closed", month=fmt.month_long(month), when=when.strftime("%Y-%m-%d %H:%M")))
+    return EXIT_OK
+
+
+def _delete(args: argparse.Namespace, store: sa.Engine) -> int:
+    from kpi.store import corrections, engine
+
+    month = _any_month(args.month)
+    kpi = _code(args.kpi) if args.kpi else None
+    with engine.writing(store) as conn:
+        done = corrections.delete(conn, _viewer(args, conn), month, kpi, answers=args.answers)
+    print(
+        t(
+            "correct.deleted",
+            values=done.values,
+            answers=done.answers,
+            kpi=kpi or "*",
+            month=months.key(month),
+        )
+    )
+    return EXIT_OK
+
+
+def _correct(args: argparse.Namespace, store: sa.Engine) -> int:
+    from kpi.store import corrections, engine
+
+    month, kpi = _any_month(args.month), _code(args.kpi)
+    with engine.writing(store) as conn:
+        outcome = corrections.correct(conn, _viewer(args, conn), kpi, month, args.value)
+    key = "correct.unchanged" if outcome == "unchanged" else "correct.corrected"
+    print(t(key, kpi=kpi, month=months.key(month), value=args.value))
     return EXIT_OK
 
 

@@ -14,8 +14,10 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 
+from kpi.domain import bounds, months
 from kpi.domain.errors import BadSetting, Problem
 from kpi.text import i18n
 
@@ -32,6 +34,10 @@ class Settings:
     language: str
     busy_wait: float
     """Seconds."""
+    first_month: date
+    """The earliest month a value, answer, goal or action may be of (kpi.domain.bounds)."""
+    months_ahead: int
+    """How many months after the current one a month or date may lie."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +82,20 @@ def _seconds(text: str) -> float:
     return seconds
 
 
+def _month(text: str) -> date:
+    month = months.parse(text)
+    if month.year < 1900:
+        raise ValueError(text)
+    return month
+
+
+def _months_ahead(text: str) -> int:
+    count = int(text)
+    if not 1 <= count <= 1200:
+        raise ValueError(text)
+    return count
+
+
 SETTINGS = (
     Setting(
         "KPI_DATABASE_URL",
@@ -115,7 +135,29 @@ SETTINGS = (
         "Seconds a unit of work waits for a DuckDB file that another process holds.",
         _seconds,
     ),
+    Setting(
+        "KPI_FIRST_MONTH",
+        "first_month",
+        months.key(bounds.FIRST_MONTH),
+        "The earliest month (YYYY-MM) a value, survey answer, goal or action may be of.",
+        _month,
+    ),
+    Setting(
+        "KPI_MONTHS_AHEAD",
+        "months_ahead",
+        str(bounds.MONTHS_AHEAD),
+        "How many months after the current one a month or date may lie; more than 12 ahead must be confirmed.",
+        _months_ahead,
+    ),
 )
+
+
+def window(today: date | None = None, *, confirmed: bool = False) -> bounds.Window:
+    """The months a month or date may lie in, by the settings, around `today` (default: today)."""
+    chosen = current()
+    return bounds.Window.around(
+        today or date.today(), chosen.first_month, chosen.months_ahead, confirmed=confirmed
+    )
 
 
 def load(environ: Mapping[str, str]) -> Settings:

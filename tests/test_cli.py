@@ -51,7 +51,7 @@ def test_init_without_demo_creates_an_empty_store(tmp_path, capsys):
         assert table_counts(conn)["kpi"] == 0
 
 
-@pytest.mark.parametrize("command", [[], ["init"], ["status"]])
+@pytest.mark.parametrize("command", [[], ["init"], ["status"], ["delete"], ["correct"]])
 def test_every_command_has_help(command):
     result = run(*command, "--help")
     assert result.returncode == 0
@@ -63,8 +63,8 @@ def test_usage_errors_exit_2():
     assert run("status", "--json", "--bogus").returncode == 2
 
 
-def test_a_bad_month_is_rejected_with_exit_1(demo_duckdb_url, capsys):
-    assert cli.main(["--db", demo_duckdb_url, "status", "--month", "2026-13"]) == 1
+def test_a_malformed_month_exits_2(demo_duckdb_url, capsys):
+    assert cli.main(["--db", demo_duckdb_url, "status", "--month", "2026-13"]) == 2
     assert "--month" in capsys.readouterr().err
 
 

@@ -19,7 +19,15 @@ from tests.conftest import ROOT
 
 @pytest.mark.parametrize(
     "kind",
-    [validate.Rejected, tables.ImportRejected, engine.StoreBusy, setup.SchemaTooNew, pdf_pack.PdfUnavailable],
+    [
+        validate.Rejected,
+        tables.ImportRejected,
+        engine.StoreBusy,
+        engine.StoreUnavailable,
+        engine.StoreMissing,
+        setup.SchemaTooNew,
+        pdf_pack.PdfUnavailable,
+    ],
 )
 def test_every_refusal_is_a_cockpit_error(kind):
     assert issubclass(kind, CockpitError)
@@ -71,6 +79,9 @@ def test_an_error_says_every_problem_a_line():
         (errors.NotFound(Problem("unknown_code")), 1),
         (errors.Denied(Problem("edit.denied")), 1),
         (errors.Unavailable(Problem("export.no_libreoffice")), 1),
+        (errors.Usage(Problem("store.bad_url")), 2),
+        (engine.StoreMissing(Problem("store.missing")), 2),
+        (engine.StoreUnavailable(Problem("store.unreachable")), 1),
     ],
 )
 def test_exit_codes_are_the_documented_ones(error, code):

@@ -237,3 +237,48 @@ def test_status_json_for_each_head_names_only_their_department(demo_duckdb_url, 
     other = next(d["code"] for d in load_spec()["departments"] if not scope.allows(d["code"]))
     assert cli.main([*common, "--department", other]) == 1
     capsys.readouterr()
+
+
+def _impostors() -> dict[str, list[str]]:
+    """Identity headers that must sign nobody in (header mode): look-alikes of real addresses
+    (a Kelvin sign for k, a Cyrillic а, a full-width letter, a zero-width space) and a request
+    that names two people (the header twice, or a list in one)."""
+    admin, head = VIEWERS["admin"], VIEWERS["head-CS"]
+    executive = VIEWERS["executive"]
+    return {
+        "kelvin-sign": [executive.replace("k", "\u212a", 1) if "k" in executive else "\u212a" + executive],
+        "cyrillic-a": [admin.replace("a", "\u0430", 1)],
+        "full-width": [chr(ord(admin[0]) + 0xFEE0) + admin[1:]],
+        "zero-width": [admin.replace("@", "\u200b@")],
+        "header-twice": [head, admin],
+        "list-in-header": [f"{head}, {admin}"],
+    }
+
+
+IMPOSTORS = _impostors()
+
+
+@pytest.mark.parametrize("who", IMPOSTORS)
+def test_a_lookalike_or_doubled_identity_sees_nothing_on_any_page(app, app_url, monkeypatch, who):
+    from kpi import settings
+    from kpi.ui import frame
+
+    values = IMPOSTORS[who]
+    monkeypatch.setenv("KPI_AUTH_MODE", "header")
+    settings.forget()
+    monkeypatch.setattr(frame, "identity_headers", lambda: list(values))
+    with engine.reading(engine.create(app_url)) as conn:
+        secrets = visible.Secrets.of(conn, frozenset())  # nothing is theirs: everything is a secret
+    doubled = len(values) > 1 or "," in values[0]
+    expected = [t("frame.ambiguous_viewer") if doubled else t("frame.unknown_viewer")]
+    at = app(month=f"{MONTH:%Y-%m}").run()
+    assert not at.exception and [i.value for i in at.info] == expected, who
+    seen = {"app": visible.in_app(at)}
+    for page in PAGES:  # each page as a bookmark
+        alone = AppTest.from_file(str(ROOT / page), default_timeout=60)
+        alone.query_params["month"] = f"{MONTH:%Y-%m}"
+        alone.run()
+        assert not alone.exception and [i.value for i in alone.info] == expected, page
+        seen[page] = visible.in_app(alone)
+    assert {where: found for where, s in seen.items() if (found := secrets.found_in(s))} == {}
+    assert secrets.words and secrets.numbers  # a test with teeth

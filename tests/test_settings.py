@@ -4,6 +4,7 @@ import ast
 import os
 import subprocess
 import sys
+from datetime import date
 
 import pytest
 
@@ -20,6 +21,10 @@ BAD = [
     ("KPI_AUTH_MODE", "ldap", "auto, oidc, header, demo"),
     ("KPI_AUTH_HEADER", "X Email", "a header name"),
     ("KPI_DATABASE_URL", "sqlite:///kpi.db", "duckdb:///"),
+    ("KPI_FIRST_MONTH", "0001-01", "from 1900 on"),
+    ("KPI_FIRST_MONTH", "2000-13", "YYYY-MM"),
+    ("KPI_MONTHS_AHEAD", "1e9", "from 1 to 1200"),
+    ("KPI_MONTHS_AHEAD", "0", "from 1 to 1200"),
 ]
 
 
@@ -30,6 +35,8 @@ def test_nothing_set_means_the_defaults():
         auth_header="X-Forwarded-Email",
         language="en",
         busy_wait=15.0,
+        first_month=date(2000, 1, 1),
+        months_ahead=24,
     )
 
 

@@ -160,7 +160,7 @@ class Holdings:
         kpi_codes, goal_codes = {k.code for k in kpis}, {g.code for g in goals}
         every_priority = queries.service_priorities(conn, EVERYTHING, "en", include_retired=True)
         priorities = [p for p in every_priority if p.kpi in kpi_codes]
-        first, last = queries.data_months(conn) or (date.min, date.min)
+        first, last = queries.data_months(conn, date(1, 1, 1), date(9999, 12, 1)) or (date.min, date.min)
         comments = queries.commentary(conn, EVERYTHING, first, last, "en")
         names = [k.name for k in kpis] + [g.title for g in goals]
         names += [d.name for d in queries.departments(conn, EVERYTHING, "en") if ours(d.code)]

@@ -17,6 +17,9 @@ Rules decided once, for both ways in:
   the cascade exists to show.
 - A KPI's tolerance is a share of its target from 0 to 1 (empty means `DEFAULT_TOLERANCE`);
   targets, baselines and values stay within what the KPI's unit can reach (`UNIT_RANGES`).
+- Every month and date lies in the window of `Known.window`, every number and text within the
+  limits of `kpi.domain.bounds`: one absurd value must never reach the store, where it would
+  break the pages of everyone.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from kpi.domain import industry, validate
+from kpi.domain import bounds, identity, industry, validate
 from kpi.domain.errors import Problem
 from kpi.domain.model import (
     SURVEY_SCALES,
@@ -42,8 +45,9 @@ from kpi.domain.model import (
 Fields = Mapping[str, object]
 """A record's fields by name, as read from a form or a file's row."""
 
-CODE_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
-"""What a code (of a goal, KPI, department, promise) may be made of."""
+CODE_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZÆØÅ0123456789_-")
+"""What a code (of a goal, KPI, department, promise) may be made of, in its stored form
+(`identity.code_key`: upper case), Danish letters included (`KØB`)."""
 
 GOAL_REQUIRED = ("code", "title", "level", "kpi", "department", "target", "start")
 KPI_REQUIRED = ("code", "name", "department", "unit", "direction", "aggregation")
@@ -71,10 +75,14 @@ class Known:
     """`code → (level, parent)` of every goal."""
     answered: frozenset[str] = frozenset()
     """Survey KPIs that have answers: they keep their kind (see `kpi`)."""
+    window: bounds.Window = field(default_factory=lambda: bounds.Window.around(date.today()))
+    """The months a month or date may lie in (the store reads it from the settings)."""
 
 
 def is_code(text: str) -> bool:
-    return set(text.upper()) <= CODE_CHARACTERS
+    """Whether `text` is a code as typed: its letters plain (no look-alikes such as a dotless `ı`
+    that upper-cases to `I`), its stored form of `CODE_CHARACTERS` only."""
+    return not identity.lookalikes(text) and set(identity.code_key(text)) <= CODE_CHARACTERS
 
 
 def department(fields: Fields, known: Known) -> list[Problem]:
@@ -84,14 +92,15 @@ def department(fields: Fields, known: Known) -> list[Problem]:
     )
     if not _empty(fields.get("parent")) and fields.get("parent") == fields.get("code"):
         problems.append(Problem("own_parent", "parent"))
-    return problems
+    return problems + bounds.text_problems(fields)
 
 
 def person(fields: Fields, known: Known) -> list[Problem]:
     """Everything wrong with a person: no e-mail, name or role, a role or department the
     cockpit does not know."""
     problems = _required(fields, ("email", "name", "role")) + _one_of(fields, "role", [str(r) for r in Role])
-    return problems + _known(fields, "department", known.departments)
+    problems += _plain(fields, "email")
+    return problems + _known(fields, "department", known.departments) + bounds.text_problems(fields)
 
 
 def goal(fields: Fields, known: Known) -> list[Problem]:
@@ -112,7 +121,8 @@ def goal(fields: Fields, known: Known) -> list[Problem]:
     weight = fields.get("weight")
     if isinstance(weight, int | float) and weight <= 0:
         problems.append(Problem("weight_positive", "weight"))
-    return problems
+    problems += _numbers(fields, ("weight",)) + _within(fields, ("start", "deadline"), known.window)
+    return problems + bounds.text_problems(fields)
 
 
 def kpi(fields: Fields, known: Known) -> list[Problem]:
@@ -130,7 +140,7 @@ def kpi(fields: Fields, known: Known) -> list[Problem]:
     tolerance = fields.get("tolerance")
     if isinstance(tolerance, int | float) and not 0 <= tolerance <= 1:
         problems.append(Problem("tolerance_share", "tolerance"))
-    return problems + _survey_kind_kept(fields, known)
+    return problems + _survey_kind_kept(fields, known) + bounds.text_problems(fields)
 
 
 def _survey_kind_kept(fields: Fields, known: Known) -> list[Problem]:
@@ -154,6 +164,7 @@ def action(fields: Fields, known: Known) -> list[Problem]:
     that is not one of the plan's."""
     problems = _required(fields, ACTION_REQUIRED)
     problems += _known(fields, "goal", known.goals) + _known(fields, "owner", known.people, "unknown_person")
+    problems += _within(fields, ("due",), known.window) + bounds.text_problems(fields)
     return problems + _one_of(fields, "status", [str(s) for s in ActionStatus])
 
 
@@ -166,7 +177,7 @@ def measurement(fields: Fields, known: Known) -> list[Problem]:
         problems.append(Problem("survey_kpi", "kpi", (("kpi", fields["kpi"]),)))
     elif kpi is not None:
         problems += _reachable(fields, "value", kpi.unit)
-    return problems
+    return problems + _within(fields, ("month",), known.window) + bounds.text_problems(fields)
 
 
 def answer(fields: Fields, known: Known) -> list[Problem]:
@@ -182,7 +193,17 @@ def answer(fields: Fields, known: Known) -> list[Problem]:
         problems.append(
             Problem("off_scale", "score", (("score", score), ("kind", kind), ("low", low), ("high", high)))
         )
-    return problems
+    return problems + _within(fields, ("date",), known.window) + bounds.text_problems(fields)
+
+
+def confirmed_by_store(problems: list[Problem], row: Fields, stored: Fields) -> list[Problem]:
+    """`problems` without the far-ahead months the store already holds: what was confirmed
+    once (a deadline two years out) need not be confirmed again by every later edit or import."""
+    return [
+        p
+        for p in problems
+        if not (p.key == "far_ahead" and p.field in stored and stored.get(p.field) == row.get(p.field))
+    ]
 
 
 def on_scale(aggregation: Aggregation, score: int) -> bool:
@@ -206,7 +227,14 @@ def _code(fields: Fields) -> list[Problem]:
     code = fields.get("code")
     if _empty(code) or is_code(str(code)):
         return []
-    return [Problem("bad_code", "code", (("value", code),))]
+    return _plain(fields, "code") or [Problem("bad_code", "code", (("value", code),))]
+
+
+def _plain(fields: Fields, name: str) -> list[Problem]:
+    """An identity or code written with look-alike characters (`identity.lookalikes`)."""
+    value = fields.get(name)
+    chars = identity.lookalikes(value) if isinstance(value, str) else ""
+    return [Problem("lookalike", name, (("value", value), ("chars", chars)))] if chars else []
 
 
 def _one_of(fields: Fields, name: str, allowed: Sequence[str]) -> list[Problem]:
@@ -225,10 +253,38 @@ def _known(
     return [Problem(key, name, (("value", value),))]
 
 
+def _numbers(fields: Fields, names: Sequence[str]) -> list[Problem]:
+    """Numbers no field can hold (`bounds.number_problem`): not finite, or far too large."""
+    found = []
+    for name in names:
+        value = fields.get(name)
+        problem = bounds.number_problem(float(value), name) if isinstance(value, int | float) else None
+        if problem is not None:
+            found.append(problem)
+    return found
+
+
+def _within(fields: Fields, names: Sequence[str], window: bounds.Window) -> list[Problem]:
+    """Months and dates inside the window (`bounds.Window`)."""
+    found = []
+    for name in names:
+        value = fields.get(name)
+        problem = window.problem(value, name) if isinstance(value, date) else None
+        if problem is not None:
+            found.append(problem)
+    return found
+
+
 def _reachable(fields: Fields, name: str, unit: str) -> list[Problem]:
-    """A level of the KPI (target, baseline, value) within what its unit can reach."""
+    """A level of the KPI (target, baseline, value) within what its unit can reach, and a number
+    the cockpit can hold (`bounds`)."""
     value = fields.get(name)
-    if not isinstance(value, int | float) or unit not in UNIT_RANGES:
+    if not isinstance(value, int | float):
+        return []
+    unfit = bounds.number_problem(float(value), name)
+    if unfit is not None:
+        return [unfit]
+    if unit not in UNIT_RANGES:
         return []
     low, high = UNIT_RANGES[unit]
     if low <= value <= high:
@@ -238,10 +294,15 @@ def _reachable(fields: Fields, name: str, unit: str) -> list[Problem]:
     return [Problem("out_of_range", name, (("value", float(value)), ("low", low), ("high", high)))]
 
 
+_LEVELS = frozenset(str(level) for level in Level)
+
+
 def _tree(fields: Fields, goals: Mapping[str, tuple[Level, str | None]]) -> list[Problem]:
     """The goal's place in the tree (`validate.goal_tree`), once its code and level are known."""
     code, level, parent = fields.get("code"), fields.get("level"), fields.get("parent")
-    if _empty(code) or str(level) not in [str(lv) for lv in Level]:
+    if _empty(code) or str(level) not in _LEVELS:
         return []
-    others = {c: v for c, v in goals.items() if c != code}
-    return validate.goal_tree(str(code), Level(str(level)), str(parent) if parent else None, others)
+    # `goals` may hold the goal itself (its old place): goal_tree never reads it, since the goal
+    # starts the walk up its ancestors. Copying the tree without it for every row made a file's
+    # check quadratic (8,000 goals took 10-13 s).
+    return validate.goal_tree(str(code), Level(str(level)), str(parent) if parent else None, goals)

@@ -66,5 +66,10 @@ class Unavailable(CockpitError):
     """A store or tool the request needs cannot be used (a newer store, no LibreOffice)."""
 
 
+class Usage(CockpitError):
+    """The request is malformed: an option's value the command cannot use (a month that is not
+    one, or outside the window; an unknown `--as`; a store URL that cannot be read)."""
+
+
 class BadSetting(CockpitError):
     """A setting (an environment variable) holds a value the product cannot use."""

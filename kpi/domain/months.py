@@ -6,6 +6,7 @@ one small, tested place.
 
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import date
 
@@ -52,5 +53,5 @@ def last_complete(today: date) -> date:
 
 
 def end_of(month: date) -> date:
-    """The last day of `month`."""
-    return date.fromordinal(add(month, 1).toordinal() - 1)
+    """The last day of `month` (December 9999 too, which has no month after it)."""
+    return date(month.year, month.month, calendar.monthrange(month.year, month.month)[1])

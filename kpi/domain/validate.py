@@ -10,7 +10,7 @@ import re
 from collections.abc import Mapping
 from datetime import date
 
-from kpi.domain import months
+from kpi.domain import bounds, months
 from kpi.domain.errors import Problem, Refused
 from kpi.domain.model import Level
 
@@ -41,17 +41,27 @@ def number(text: object, field: str, *, required: bool = False, decimal: str | N
             raise Rejected([Problem("required", field)])
         return None
     if isinstance(text, int | float):
-        return float(text)
+        return _held(float(text), field)
     if "%" in raw:
         raise Rejected([Problem("percent_sign", field, (("value", raw),))])
+    if bounds.digits(raw) > bounds.MAX_DIGITS:
+        raise Rejected([Problem("too_precise", field, (("value", raw[:40]), ("digits", bounds.MAX_DIGITS)))])
     cleaned = raw.replace("\u00a0", " ")
     for thousands, pattern in _GROUPED.items():
         if pattern.match(cleaned) and not (_AMBIGUOUS.match(cleaned) and decimal in (None, thousands)):
             cleaned = cleaned.replace(thousands, "")
-            return float(cleaned.replace(",", "."))
+            return _held(float(cleaned.replace(",", ".")), field)
     if _PLAIN.match(cleaned):
-        return float(cleaned.replace(",", "."))
+        return _held(float(cleaned.replace(",", ".")), field)
     raise Rejected([Problem("not_a_number", field, (("value", raw),))])
+
+
+def _held(value: float, field: str) -> float:
+    """`value`, when the cockpit can hold it (`bounds.number_problem`: finite, not far too large)."""
+    problem = bounds.number_problem(value, field)
+    if problem is not None:
+        raise Rejected([problem])
+    return value
 
 
 def decimal_of(cells: list[str], delimiter: str = ",") -> str:
@@ -103,9 +113,9 @@ def day(text: object, field: str, *, required: bool = False) -> date | None:
 def goal_tree(
     code: str, level: Level, parent: str | None, goals: Mapping[str, tuple[Level, str | None]]
 ) -> list[Problem]:
-    """Problems with placing goal `code` at `level` under `parent`, given every other goal as
-    `code → (level, parent)`: strategic goals have no parent, others sit one level below theirs,
-    and no goal may end up its own ancestor."""
+    """Problems with placing goal `code` at `level` under `parent`, given every goal as
+    `code → (level, parent)` (the goal's own entry, if there, is never read): strategic goals
+    have no parent, others sit one level below theirs, and no goal may end up its own ancestor."""
     if level is Level.STRATEGIC:
         return [Problem("strategic_parent", "parent")] if parent else []
     if not parent:

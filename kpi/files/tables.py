@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from kpi.domain import checks, months, validate
+from kpi.domain import checks, identity, months, validate
 from kpi.domain.errors import Problem, Refused
 from kpi.domain.model import UNIT_RANGES, ActionStatus, Aggregation, Direction, Level, Role
 from kpi.files import spreadsheet
@@ -189,16 +189,26 @@ def _lower(value: str, label: str, decimal: str = ".") -> str | None:
     return value.lower() or None
 
 
+def _lookalikes(value: str, label: str) -> None:
+    chars = identity.lookalikes(value)
+    if chars:
+        raise validate.Rejected([Problem("lookalike", label, (("value", value), ("chars", chars)))])
+
+
 def _code(value: str, label: str, decimal: str = ".") -> str | None:
+    """A code in its stored form (`identity.code_key`), refused with look-alike characters."""
+    _lookalikes(value, label)
     if value and not checks.is_code(value):
         raise validate.Rejected([Problem("bad_code", label, (("value", value),))])
-    return value.upper() or None
+    return identity.code_key(value) or None
 
 
 def _email(value: str, label: str, decimal: str = ".") -> str | None:
+    """An e-mail address in its stored form (`identity.email_key`), refused with look-alikes."""
+    _lookalikes(value, label)
     if value and ("@" not in value or " " in value):
         raise validate.Rejected([Problem("bad_email", label, (("value", value),))])
-    return value.lower() or None
+    return identity.email_key(value) or None
 
 
 def _choice(allowed: list[str]) -> Callable[[str, str, str], str | None]:

@@ -27,7 +27,8 @@ import duckdb
 import pyarrow as pa
 import sqlalchemy as sa
 
-from kpi.domain import cx, months
+from kpi import settings
+from kpi.domain import bounds, cx, months
 from kpi.domain.model import SURVEY_SCALES, Aggregation
 from kpi.files import tables
 from kpi.store import schema as s
@@ -67,6 +68,8 @@ class Staged:
     groups: dict[tuple[str, date], Group]
     scores: dict[str, tuple[int, int]]
     """Lowest and highest score per KPI."""
+    longest: int = 0
+    """The longest segment or touchpoint."""
 
     def close(self) -> None:
         self.db.close()
@@ -148,7 +151,7 @@ def _stage(
         "SELECT kpi, month, count(*), count(*) FILTER (WHERE score >= $promoter), "
         "count(*) FILTER (WHERE score <= $detractor), count(*) FILTER (WHERE score >= $satisfied), "
         "CAST(sum(score) AS DOUBLE), CAST(sum(score * score) AS DOUBLE), min(score), max(score), "
-        "bool_and(plain AND date IS NOT NULL AND year(date) >= 1 AND score IS NOT NULL) "
+        "max(greatest(length(segment), length(touchpoint))), bool_and(plain AND date IS NOT NULL AND year(date) >= 1 AND score IS NOT NULL) "
         "FROM answers GROUP BY kpi, month",
         {"promoter": cx.PROMOTER_MIN, "detractor": cx.DETRACTOR_MAX, "satisfied": cx.SATISFIED_MIN},
     ).fetchall()
@@ -157,15 +160,23 @@ def _stage(
         return None
     groups: dict[tuple[str, date], Group] = {}
     scores: dict[str, tuple[int, int]] = {}
-    for kpi, month, *counts, low, high, _ in found:
+    longest = 0
+    for kpi, month, *counts, low, high, length, _ in found:
         groups[(kpi, month)] = Group(*counts)
         was = scores.get(kpi, (low, high))
         scores[kpi] = (min(was[0], low), max(was[1], high))
-    return Staged(db, sum(g.n for g in groups.values()), groups, scores)
+        longest = max(longest, length or 0)
+    return Staged(db, sum(g.n for g in groups.values()), groups, scores, longest)
 
 
-def fits(conn: sa.Connection, staged: Staged) -> bool:
-    """Whether every KPI is a survey KPI the store knows and every score is on its scale."""
+def fits(conn: sa.Connection, staged: Staged, confirm_future: bool = False) -> bool:
+    """Whether every KPI is a survey KPI the store knows, every score is on its scale, every date
+    in the settings' window (kpi.domain.bounds) and no text longer than its limit."""
+    window = settings.window(confirmed=confirm_future)
+    if any(window.problem(month, "date") for _, month in staged.groups):
+        return False
+    if staged.longest > min(bounds.TEXT_LIMITS["segment"], bounds.TEXT_LIMITS["touchpoint"]):
+        return False
     kinds = {
         code: Aggregation(kind) for code, kind in conn.execute(sa.select(s.kpi.c.code, s.kpi.c.aggregation))
     }

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 import sqlalchemy as sa
 
-from kpi.domain import access, checks, validate
+from kpi.domain import access, bounds, checks, identity, validate
 from kpi.domain.errors import Denied, NotFound, Problem
 from kpi.domain.model import DEFAULT_TOLERANCE, DEFAULT_WEIGHT, Person
 from kpi.domain.validate import Rejected
@@ -86,8 +86,12 @@ class _Form:
         return value
 
     def code(self, existing: set[str], is_new: bool) -> str:
-        code = self.text("code", required=True).upper()
-        if code and not checks.is_code(code):
+        typed = self.text("code", required=True)
+        code = identity.code_key(typed)
+        if identity.lookalikes(typed):
+            chars = identity.lookalikes(typed)
+            self.problems.append(Problem("lookalike", "code", (("value", typed), ("chars", chars))))
+        elif code and not checks.is_code(code):
             self.problems.append(Problem("bad_code", "code", (("value", code),)))
         if is_new and code in existing:
             self.problems.append(Problem("duplicate_code", "code", (("value", code),)))
@@ -100,22 +104,33 @@ class _Form:
         check: Callable[[checks.Fields, checks.Known], list[Problem]],
         row: checks.Fields,
         stored: checks.Known,
+        before: checks.Fields | None = None,
     ) -> None:
         """The record's problems by its kind's check, except for fields already unreadable: a
-        target that is not a number is not also reported as missing."""
+        target that is not a number is not also reported as missing; a far-ahead month the
+        record already had (`before`) needs no new confirmation."""
         unreadable = {p.field for p in self.problems}
-        self.problems += [p for p in check(row, stored) if p.field not in unreadable]
+        found = checks.confirmed_by_store(check(row, stored), row, before or {})
+        self.problems += [p for p in found if p.field not in unreadable]
 
     def finish(self) -> None:
         if self.problems:
             raise Rejected(self.problems)
 
 
-def save_goal(conn: sa.Connection, viewer: Person, values: Mapping[str, object], *, is_new: bool) -> str:
+def save_goal(
+    conn: sa.Connection,
+    viewer: Person,
+    values: Mapping[str, object],
+    *,
+    is_new: bool,
+    confirm_future: bool = False,
+) -> str:
     """Create or change a goal; a changed target or deadline asks the owner to accept again.
-    Checked as an imported goal is (`checks.goal`)."""
+    Checked as an imported goal is (`checks.goal`): a start or deadline more than a year ahead
+    needs `confirm_future`, unless the goal already has it."""
     _check_admin(viewer)
-    form, stored = _Form(values), known.read(conn)
+    form, stored = _Form(values), known.read(conn, confirm_future=confirm_future)
     row: dict[str, Any] = {
         "code": form.code(set(stored.goals), is_new),
         "title": form.text("title"),
@@ -132,11 +147,11 @@ def save_goal(conn: sa.Connection, viewer: Person, values: Mapping[str, object],
         "weight": form.number("weight"),
         "promise": form.text("promise") or None,
     }
-    form.check(checks.goal, row, stored)
+    current = conn.execute(sa.select(s.goal).where(s.goal.c.code == row["code"])).mappings().first()
+    form.check(checks.goal, row, stored, dict(current) if current is not None else {})
     form.finish()
     if row["weight"] is None:
         row["weight"] = DEFAULT_WEIGHT
-    current = conn.execute(sa.select(s.goal).where(s.goal.c.code == row["code"])).mappings().first()
     if current is not None and current["accepted_at"] is not None:
         terms_changed = (current["target"], current["deadline"]) != (row["target"], row["deadline"])
         row["accepted_at"] = None if terms_changed else current["accepted_at"]
@@ -171,6 +186,7 @@ def save_promise(conn: sa.Connection, viewer: Person, values: Mapping[str, objec
     _check_admin(viewer)
     form = _Form(values)
     row = {"code": form.code(_codes(conn, s.promise), is_new), "text": form.text("text", required=True)}
+    form.problems += bounds.text_problems(row)
     form.finish()
     return Writer(conn, viewer.email).upsert(s.promise, row)
 
@@ -185,6 +201,7 @@ def save_priority(conn: sa.Connection, viewer: Person, values: Mapping[str, obje
         "threshold": form.number("threshold", required=True),
         "comparison": form.choice("comparison", {"<=", ">="}),
     }
+    form.problems += bounds.text_problems(row)
     form.finish()
     return Writer(conn, viewer.email).upsert(s.service_priority, row)
 

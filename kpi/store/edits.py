@@ -11,14 +11,15 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 
-from kpi.domain import access, checks
+from kpi.domain import access, bounds, checks
 from kpi.domain.errors import Denied, NotFound, Problem, Refused
 from kpi.domain.model import ActionStatus, Person
 from kpi.store import known
 from kpi.store import schema as s
 from kpi.store.writes import Writer
 
-MAX_TEXT = 4000
+MAX_TEXT = bounds.TEXT
+"""The longest comment or action title (kpi.domain.bounds)."""
 
 
 def _goal(conn: sa.Connection, code: str) -> sa.Row:

@@ -19,7 +19,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.pool import NullPool
 
 from kpi import settings
-from kpi.domain.errors import Busy, Problem
+from kpi.domain.errors import Busy, Problem, Unavailable, Usage
 
 _LOCK_MARKERS = ("Could not set lock", "Conflicting lock", "Unique file handle conflict")
 """Errors that mean "the file is held right now": another process's lock, or, within this
@@ -36,6 +36,21 @@ class StoreBusy(Busy):
     """Another process holds the store and did not let go within the wait."""
 
 
+class StoreUnavailable(Unavailable):
+    """The store cannot be opened: no database server answers, or the file is not a store
+    (not a DuckDB file, empty, a folder, not writable)."""
+
+
+class StoreMissing(Usage):
+    """The store named does not exist (only `init` creates one)."""
+
+
+def _detail(error: BaseException) -> str:
+    """The driver's own words about a failure, on one line (no password: URLs are not in them)."""
+    text = str(getattr(error, "orig", None) or error)
+    return " ".join(text.split())[:300]
+
+
 def resolve_url(cli_url: str | None = None) -> str:
     """`--db URL`, else the `KPI_DATABASE_URL` setting (whose default is the local DuckDB file)."""
     return cli_url or settings.current().database_url
@@ -46,14 +61,35 @@ def is_duckdb(url_or_engine: str | Engine) -> bool:
     return url.startswith("duckdb")
 
 
-def create(url: str) -> Engine:
-    """An engine for `url`; for a DuckDB file, makes its folder and holds no open file."""
-    if is_duckdb(url):
-        database = sa.make_url(url).database
-        if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
-        return sa.create_engine(url, poolclass=NullPool)
-    return sa.create_engine(url, pool_pre_ping=True)
+def create(url: str, *, must_exist: bool = False) -> Engine:
+    """An engine for `url`; for a DuckDB file, makes its folder (unless the store `must_exist`,
+    when a missing file is `StoreMissing`) and holds no open file. A URL that cannot be read is
+    a `Usage` error naming it."""
+    if url.startswith("postgresql://"):  # the driver the product ships, not SQLAlchemy's default
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    try:
+        parsed = sa.make_url(url)
+        if is_duckdb(url):
+            database = parsed.database
+            if database and database != ":memory:":
+                if must_exist and not Path(database).exists():
+                    raise StoreMissing(Problem("store.missing", "", (("path", database),)))
+                if not must_exist:
+                    Path(database).parent.mkdir(parents=True, exist_ok=True)
+            return sa.create_engine(parsed, poolclass=NullPool)
+        return sa.create_engine(parsed, pool_pre_ping=True)
+    except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ValueError, ImportError):
+        raise Usage(Problem("store.bad_url", "", (("url", _safe(url)),))) from None
+    except OSError as error:  # the folder cannot be made
+        raise StoreUnavailable(Problem("store.unreachable", "", (("detail", _detail(error)),))) from None
+
+
+def _safe(url: str) -> str:
+    """`url` without its password, for a message."""
+    try:
+        return sa.make_url(url).render_as_string(hide_password=True)
+    except (sa.exc.ArgumentError, ValueError):
+        return url.split("@")[-1] if "@" in url else url
 
 
 def _is_lock_error(error: Exception) -> bool:
@@ -74,7 +110,9 @@ def _with_retry(
             if not _is_lock_error(error) or time.monotonic() >= deadline:
                 if _is_lock_error(error):
                     raise StoreBusy(Problem("store.busy", "", (("detail", str(error.orig)),))) from error
-                raise
+                raise StoreUnavailable(
+                    Problem("store.unreachable", "", (("detail", _detail(error)),))
+                ) from None
             time.sleep(delay)
             delay = min(delay * 2, 0.5)
             continue

@@ -75,18 +75,24 @@ _CHECKS = {
 """The check of each kind of file's rows: the same as the forms' (kpi.domain.checks)."""
 
 
-def _check(conn: sa.Connection, parsed: Parsed) -> None:
+def _check(conn: sa.Connection, parsed: Parsed, confirm_future: bool = False) -> None:
     """Every row through its kind's check, against the store and the file together. A row of a
-    file that leaves columns out is checked as it will be stored: its new values over its old."""
+    file that leaves columns out is checked as it will be stored: its new values over its old.
+    A far-ahead month the store already holds for the row needs no new confirmation."""
     check, stored = _CHECKS[parsed.kind], _stored(conn, parsed.kind)
     key = "email" if parsed.kind == "people" else "code"
-    within = _with_file(known.read(conn), parsed)
+    within = _with_file(known.read(conn, confirm_future=confirm_future), parsed)
+
+    def problems(row: dict) -> list:
+        before = stored.get(row.get(key), {})
+        return checks.confirmed_by_store(check({**before, **row}, within), row, before)
+
     for index, row in enumerate(parsed.rows):
-        for problem in check({**stored.get(row.get(key), {}), **row}, within):
+        for problem in problems(row):
             parsed.add(index, problem)
     for line, row in parsed.unreadable:  # what else is wrong with a row whose cells were not all read
         unread = {p.field for p in parsed.problems if p.row == line}
-        for problem in check({**stored.get(row.get(key), {}), **row}, within):
+        for problem in problems(row):
             if problem.field not in unread:
                 parsed.problems.append(replace(problem, file=parsed.file, row=line))
 
@@ -136,10 +142,10 @@ def _apply(conn: sa.Connection, parsed: Parsed, who: str) -> Writer:
             groups[(row["kpi"], months.first_of(row["date"]))].append(row)
         writer.replace_responses(groups)
     elif kind == "actions":
-        for row in _store_rows(kind, parsed, set()):
-            writer.upsert(
-                table, {**row, "status": row.get("status") or ActionStatus.PLANNED}, match=("goal", "title")
-            )
+        rows = [
+            {**r, "status": r.get("status") or ActionStatus.PLANNED} for r in _store_rows(kind, parsed, set())
+        ]
+        writer.upsert_many(table, rows, match=("goal", "title"))
     elif kind == "measurements":
         now = datetime.now()
         rows = [{**r, "source": parsed.file, "loaded_at": now} for r in _store_rows(kind, parsed, set())]
@@ -167,8 +173,10 @@ def run(
     *,
     dry_run: bool = False,
     progress: Callable[[float], None] | None = None,
+    confirm_future: bool = False,
 ) -> Summary:
     """Import one file of `kind`; raises ImportRejected (nothing written) or returns what changed.
+    Months more than a year ahead are refused unless `confirm_future` (kpi.domain.bounds).
 
     Survey answers in the plain shape go column-wise (kpi.store.bulk_answers); everything else,
     and every file with a problem, is read cell by cell here."""
@@ -181,11 +189,11 @@ def run(
         with context as conn:
             transaction = conn.begin() if dry_run else None
             try:
-                if staged is not None and bulk_answers.fits(conn, staged):
+                if staged is not None and bulk_answers.fits(conn, staged, confirm_future):
                     writer, rows = bulk_answers.write(conn, staged, who, progress), staged.rows
                 else:
                     parsed = parsed or _parsed(kind, data, name, progress)
-                    _check(conn, parsed)
+                    _check(conn, parsed, confirm_future)
                     if parsed.problems:
                         raise ImportRejected(sorted(parsed.problems, key=lambda p: (p.row, p.field)))
                     writer, rows = _apply(conn, parsed, who), len(parsed.rows)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from kpi import settings
 from kpi.domain.checks import Known, KnownKpi
 from kpi.domain.model import Aggregation, Level
 from kpi.store import schema as s
@@ -17,9 +18,10 @@ def _codes(conn: sa.Connection, column: sa.Column) -> frozenset[str]:
     return frozenset(conn.execute(sa.select(column)).scalars())
 
 
-def read(conn: sa.Connection) -> Known:
+def read(conn: sa.Connection, *, confirm_future: bool = False) -> Known:
     """Every department, person, promise, KPI (with its unit and kind) and goal (with its place
-    in the tree) the store holds."""
+    in the tree) the store holds, and the months the settings allow (far-ahead ones when the
+    person confirmed them)."""
     kpis = conn.execute(sa.select(s.kpi.c.code, s.kpi.c.unit, s.kpi.c.aggregation))
     goals = conn.execute(sa.select(s.goal.c.code, s.goal.c.level, s.goal.c.parent))
     return Known(
@@ -29,4 +31,5 @@ def read(conn: sa.Connection) -> Known:
         kpis={r.code: KnownKpi(r.unit, Aggregation(r.aggregation)) for r in kpis},
         goals={r.code: (Level(r.level), r.parent) for r in goals},
         answered=_codes(conn, s.response_month.c.kpi),
+        window=settings.window(confirmed=confirm_future),
     )

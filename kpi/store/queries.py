@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
-from kpi.domain import cx, months
+from kpi.domain import cx, identity, months
 from kpi.domain.access import Scope
 from kpi.domain.model import (
     Action,
@@ -79,7 +79,7 @@ def people(conn: sa.Connection) -> list[Person]:
 
 def person(conn: sa.Connection, email: str) -> Person | None:
     p = s.person
-    r = conn.execute(sa.select(p).where(sa.func.lower(p.c.email) == email.strip().lower())).first()
+    r = conn.execute(sa.select(p).where(sa.func.lower(p.c.email) == identity.email_key(email))).first()
     return Person(r.email, r.name, Role(r.role), r.department) if r else None
 
 
@@ -242,11 +242,19 @@ def _survey_values(conn: sa.Connection, scope: Scope, window: sa.ColumnElement[b
     return out
 
 
-def data_months(conn: sa.Connection) -> tuple[date, date] | None:
-    """The first and last month that hold any value (measurement or survey answer)."""
+def data_months(conn: sa.Connection, first: date, last: date) -> tuple[date, date] | None:
+    """The first and last month from `first` to `last` that hold any value (measurement or
+    survey answer). The bounds keep a stray value (a month 9999-12 from before the checks knew
+    better) from choosing the month everybody sees first, or a picker of 96,000 months."""
     m, r = s.measurement, s.response
-    lo = conn.execute(sa.select(sa.func.min(m.c.month), sa.func.max(m.c.month))).one()
-    lo_r = conn.execute(sa.select(sa.func.min(r.c.date), sa.func.max(r.c.date))).one()
+    lo = conn.execute(
+        sa.select(sa.func.min(m.c.month), sa.func.max(m.c.month)).where(m.c.month.between(first, last))
+    ).one()
+    lo_r = conn.execute(
+        sa.select(sa.func.min(r.c.date), sa.func.max(r.c.date)).where(
+            r.c.date.between(first, months.end_of(last))
+        )
+    ).one()
     firsts = [d for d in (lo[0], lo_r[0]) if d is not None]
     lasts = [d for d in (lo[1], lo_r[1]) if d is not None]
     if not firsts:

@@ -24,7 +24,12 @@ def version(conn: sa.Connection) -> int | None:
     if not sa.inspect(conn).has_table("meta"):
         return None
     found = conn.execute(sa.select(schema.meta.c.value).where(schema.meta.c.key == "schema_version")).scalar()
-    return int(found) if found is not None else None
+    if found is None:
+        return None
+    try:
+        return int(found)
+    except ValueError:  # not ours to guess at: a store whose version is garbage is not upgraded
+        raise Unavailable(Problem("store.bad_version", "", (("value", str(found)[:40]),))) from None
 
 
 def ensure(engine: Engine) -> int:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from babel.dates import format_date
 from babel.numbers import format_decimal, get_decimal_symbol
@@ -50,24 +50,34 @@ store rejects other units, so formatting never guesses; a unit without a style f
 
 
 def number(value: float, decimals: int = 0, *, is_signed: bool = False) -> str:
-    """A locale-formatted number with a fixed number of decimals."""
+    """A locale-formatted number with a fixed number of decimals; an en dash for one that is not
+    finite (the checks keep such numbers out, but a page must not break on a store that has one)."""
+    if not math.isfinite(value):
+        return "–"
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
     if is_signed:
         pattern = f"+{pattern};-{pattern}"
-    rounded = _half_up(value, decimals)
-    if rounded == 0:
-        rounded = Decimal(0)  # no "-0"
-    return format_decimal(rounded, format=pattern, locale=i18n.babel_locale())
+    exact = Decimal(repr(value))
+    with localcontext() as context:  # the precision the number needs: the default 28 digits cannot hold 1e308
+        context.prec = max(context.prec, exact.adjusted() + decimals + 2)
+        rounded = _half_up(value, decimals)
+        if rounded == 0:
+            rounded = Decimal(0)  # no "-0"
+        return format_decimal(rounded, format=pattern, locale=i18n.babel_locale())
 
 
 def _half_up(value: float, decimals: int) -> Decimal:
-    """Round as people do (2.5 → 3), not as Python's `round` does (2.5 → 2)."""
-    return Decimal(repr(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    """Round as people do (2.5 → 3), not as Python's `round` does (2.5 → 2), with the precision
+    the number needs."""
+    exact = Decimal(repr(value))
+    with localcontext() as context:
+        context.prec = max(context.prec, exact.adjusted() + decimals + 2)
+        return exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
 def value(amount: float | None, unit: str) -> str:
     """`70.2 %`, `+46`, `83 s`; an en dash for a missing value."""
-    if amount is None or (isinstance(amount, float) and math.isnan(amount)):
+    if amount is None or not math.isfinite(amount):
         return "–"
     style = UNITS[unit]
     text = number(amount, _decimals(amount, unit), is_signed=style.is_signed)
@@ -88,7 +98,7 @@ def _decimals(amount: float, unit: str) -> int:
 
 def delta(amount: float | None, unit: str, extra_decimals: int = 0) -> str:
     """A change in the unit's own terms: `+2.1 pts` for rates (points, not percent)."""
-    if amount is None or (isinstance(amount, float) and math.isnan(amount)):
+    if amount is None or not math.isfinite(amount):
         return "–"
     style = UNITS[unit]
     decimals = style.decimals + extra_decimals

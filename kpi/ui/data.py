@@ -50,10 +50,16 @@ def store() -> Engine:
     return _engine(engine.resolve_url())
 
 
+def forget_store() -> None:
+    """Open the store anew next time (after it was unreachable: a restarted server, a new file)."""
+    _engine.clear()
+
+
 @st.cache_data(ttl=TTL, show_spinner=False)
-def data_months(url: str) -> tuple[date, date] | None:
+def data_months(url: str, first: date, last: date) -> tuple[date, date] | None:
+    """The first and last month with values from `first` to `last` (the month picker's span)."""
     with engine.reading(_engine(url)) as conn:
-        return queries.data_months(conn)
+        return queries.data_months(conn, first, last)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

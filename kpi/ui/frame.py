@@ -22,7 +22,7 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from kpi import settings
-from kpi.domain import access, months
+from kpi.domain import access, identity, months
 from kpi.domain.access import Scope
 from kpi.domain.model import Person, Role
 from kpi.store import engine
@@ -85,20 +85,43 @@ def _default_viewer(people: list[Person]) -> Person | None:
     return candidates[0] if candidates else None
 
 
+def identity_headers() -> list[str]:
+    """Every value of the identity header in this request (header mode)."""
+    return st.context.headers.get_all(settings.current().auth_header)
+
+
+def is_ambiguous() -> bool:
+    """Whether the request names more than one identity: the header twice (a proxy that appends
+    its header after the client's would otherwise let the client choose), or a list in one."""
+    if mode() != "header":
+        return False
+    values = identity_headers()
+    return len(values) > 1 or any("," in value for value in values)
+
+
+def _known(by_email: dict[str, Person], email: object) -> Person | None:
+    """The person an e-mail names, compared in the one normalised form (kpi.domain.identity);
+    nobody for an address written with look-alike characters (a Kelvin sign for a K)."""
+    text = str(email or "")
+    if not text.strip() or identity.lookalikes(text.strip()):
+        return None
+    return by_email.get(identity.email_key(text))
+
+
 def viewer(url: str) -> Person | None:
     """Who is looking, by the configured identity mode; None means nobody we know."""
     people = data.people(url)
-    by_email = {p.email.lower(): p for p in people}
+    by_email = {identity.email_key(p.email): p for p in people}
     if mode() == "header":
-        email = (st.context.headers.get(settings.current().auth_header) or "").strip().lower()
-        return by_email.get(email)
+        values = identity_headers()
+        return None if is_ambiguous() or not values else _known(by_email, values[0])
     if mode() == "oidc":
         if not st.user.is_logged_in:
             return None
-        return by_email.get(str(st.user.get("email") or "").strip().lower())
+        return _known(by_email, st.user.get("email"))
     if mode() == "demo":
         chosen = st.query_params.get("as") or urlstate.current("as")
-        return by_email.get(str(chosen).lower()) if chosen else _default_viewer(people)
+        return _known(by_email, chosen) if chosen else _default_viewer(people)
     return None
 
 
@@ -176,7 +199,8 @@ def sidebar(page: str) -> Context:
         st.rerun()  # a page run without app.py (see above): run again, once, through app.py
     language = apply_language()
     url = engine.resolve_url()
-    span = data.data_months(url)
+    window = settings.window()  # never a month after the current one, nor before the window
+    span = data.data_months(url, window.first, months.first_of(date.today()))
     month = _month_picker(*span) if span else None
     _language_picker()
     person = viewer(url)
@@ -186,6 +210,8 @@ def sidebar(page: str) -> Context:
         person = viewer(url)
     if person is None:
         signed_out = mode() == "oidc" and not st.user.is_logged_in
+        if is_ambiguous():
+            deny(t("frame.ambiguous_viewer"))
         deny(t("frame.sign_in_needed") if signed_out else t("frame.unknown_viewer"))
     if not access.may_open(person, page):
         deny(t("frame.page_denied"))

@@ -2,7 +2,9 @@
 
 Forms call `show` when a change is refused. app.py runs the frame and every page inside
 `guarded()`, so a bad setting, a busy store or a refusal while a page loads is a message too,
-and the page stops there. Each kind of error has its icon; the words come from kpi.text.words.
+and the page stops there. A store that is busy (a long import holds the DuckDB file) or cannot
+be reached (the database server is down) comes with a "Try again" button, which reads the store
+afresh. Each kind of error has its icon; the words come from kpi.text.words.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 from kpi.domain.errors import BadSetting, Busy, CockpitError, Denied, Unavailable
 from kpi.text import plain, words
+from kpi.text.i18n import t
 
 ICONS = {
     Denied: ":material/lock:",
@@ -46,4 +49,14 @@ def guarded() -> Iterator[None]:
         yield
     except CockpitError as error:
         show(error)
+        if isinstance(error, Busy | Unavailable):
+            st.button(t("store.retry"), on_click=_afresh, icon=":material/refresh:", key="notices.retry")
         st.stop()
+
+
+def _afresh() -> None:
+    """Forget what was cached, the store's engine included, so the next run opens it anew."""
+    from kpi.ui import data
+
+    data.refresh()
+    data.forget_store()

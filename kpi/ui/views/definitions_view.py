@@ -115,11 +115,12 @@ def _submit(
     save: Callable[..., str],
     table: str,
     key: str,
+    **options: bool,
 ) -> None:
     """Save the form when submitted (new items keep the typed code), then offer retire/restore."""
     if saved:
         values["code"] = values["code"] or (item.code if item else "")
-        if forms.write(ctx, save, values=values, is_new=item is None):
+        if forms.write(ctx, save, values=values, is_new=item is None, **options):
             st.rerun()
     _retire_button(ctx, table, item, key)
 
@@ -192,8 +193,9 @@ def goal_editor(ctx: Context, defs: data.Definitions, people: dict[str, Person])
             }
         if goal and goal.accepted_at:
             st.caption(t("definitions.reaccept", date=fmt.day(goal.accepted_at)))
+        far = st.checkbox(t("definitions.confirm_future"), key=f"{key}.confirm_future")
         saved = st.form_submit_button(t("forms.save"), type="primary")
-    _submit(ctx, saved, values, goal, definitions.save_goal, "goal", key)
+    _submit(ctx, saved, values, goal, definitions.save_goal, "goal", key, confirm_future=far)
 
 
 def kpi_editor(ctx: Context, defs: data.Definitions) -> None:

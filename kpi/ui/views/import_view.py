@@ -25,7 +25,14 @@ PREVIEW_ROWS = 20
 
 
 def _run(
-    ctx: Context, kind: str, content: bytes, name: str, *, dry_run: bool, guess: str | None = None
+    ctx: Context,
+    kind: str,
+    content: bytes,
+    name: str,
+    *,
+    dry_run: bool,
+    guess: str | None = None,
+    confirm_future: bool = False,
 ) -> importing.Summary | None:
     reading = t("imports.reading", file=plain.markdown(name))
     bar = st.progress(0.0, text=reading)
@@ -35,7 +42,14 @@ def _run(
 
     try:
         return importing.run(
-            data.store(), kind, content, name, ctx.viewer.email, dry_run=dry_run, progress=progress
+            data.store(),
+            kind,
+            content,
+            name,
+            ctx.viewer.email,
+            dry_run=dry_run,
+            progress=progress,
+            confirm_future=confirm_future,
         )
     except ImportRejected as rejected:
         _problems(rejected, guess if guess != kind else None)
@@ -90,15 +104,16 @@ def panel(ctx: Context) -> None:
         key=f"data.import.file.{kind}",
         help=t("imports.file_help"),
     )
+    far = st.checkbox(t("imports.confirm_future"), key="data.import.confirm_future")
     if upload is not None:
         content = upload.getvalue()
         guess = _preview(content, upload.name)
-        summary = _run(ctx, kind, content, upload.name, dry_run=True, guess=guess)
+        summary = _run(ctx, kind, content, upload.name, dry_run=True, guess=guess, confirm_future=far)
         if summary is not None:
             st.info(t("imports.would", summary=summary.text()), icon=":material/preview:")
             confirm = t("imports.confirm", file=plain.markdown(upload.name))
             if st.button(confirm, type="primary", key="data.import.confirm"):
-                done = _run(ctx, kind, content, upload.name, dry_run=False)
+                done = _run(ctx, kind, content, upload.name, dry_run=False, confirm_future=far)
                 if done is not None:
                     data.refresh()
                     st.success(t("imports.done", summary=done.text()), icon=":material/check_circle:")

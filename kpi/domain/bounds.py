@@ -1,0 +1,128 @@
+"""The limits every value keeps, whichever way it comes in: months, numbers and texts.
+
+Pure. One accepted value out of all proportion (a month `9999-12`, a number `1e308`, a title of a
+megabyte) once broke every page for everyone, so the checks of `kpi.domain.checks` hold every
+import row and form to these limits, and the pages never trust the store to keep them:
+
+- **Months and dates** lie in a window around today: from `FIRST_MONTH` (the `KPI_FIRST_MONTH`
+  setting) to `MONTHS_AHEAD` months after the current month (`KPI_MONTHS_AHEAD`). A month more
+  than `CONFIRM_AHEAD` months ahead is accepted only when the person confirms it (a typo such as
+  2062 for 2026 is refused, a goal deadline two years out is asked about).
+- **Numbers** are finite, below `CEILING` in size (times and counts: a trillion seconds is
+  31,000 years), and written with at most `MAX_DIGITS` significant digits; each unit's own range
+  (a share 0-100, NPS -100 to 100) is `model.UNIT_RANGES`.
+- **Texts** have a maximum length per field (`TEXT_LIMITS`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import date
+
+from kpi.domain import months
+from kpi.domain.errors import Problem
+
+FIRST_MONTH = date(2000, 1, 1)
+"""The earliest month the cockpit holds, unless the `KPI_FIRST_MONTH` setting says otherwise."""
+MONTHS_AHEAD = 24
+"""How far after the current month a month or date may lie (`KPI_MONTHS_AHEAD`)."""
+CONFIRM_AHEAD = 12
+"""A month more than this many months after the current one needs the person's confirmation."""
+CEILING = 1e12
+"""No number is this large or larger (in size): times, counts and weights stay below it."""
+MAX_DIGITS = 28
+"""Significant digits a typed number may have: more is not a measurement but a mistake (and
+beyond what decimal arithmetic keeps exactly)."""
+
+TITLE, TEXT, LABEL, CODE, EMAIL = 200, 4000, 100, 32, 254
+TEXT_LIMITS: dict[str, int] = {
+    "code": CODE,
+    "parent": CODE,
+    "kpi": CODE,
+    "goal": CODE,
+    "department": CODE,
+    "promise": CODE,
+    "email": EMAIL,
+    "owner": EMAIL,
+    "name": TITLE,
+    "title": TITLE,
+    "segment": LABEL,
+    "touchpoint": LABEL,
+    "description": TEXT,
+    "definition": TEXT,
+    "note": TEXT,
+    "text": TEXT,
+}
+"""The most characters each text field may hold: codes 32, e-mail addresses 254 (RFC 5321),
+names and titles 200, segments and touchpoints 100, descriptions, definitions, notes, promises and
+commentary 4,000."""
+
+
+@dataclass(frozen=True)
+class Window:
+    """The months a month or date may lie in."""
+
+    first: date
+    """The first month allowed."""
+    last: date
+    """The last month allowed."""
+    confirm_after: date
+    """Months after this one are accepted only when `confirmed`."""
+    confirmed: bool = False
+
+    @classmethod
+    def around(
+        cls, today: date, first: date = FIRST_MONTH, ahead: int = MONTHS_AHEAD, *, confirmed: bool = False
+    ) -> Window:
+        current = months.first_of(today)
+        return cls(first, months.add(current, ahead), months.add(current, CONFIRM_AHEAD), confirmed)
+
+    def confirming(self) -> Window:
+        return replace(self, confirmed=True)
+
+    def contains(self, when: date) -> bool:
+        return self.first <= months.first_of(when) <= self.last
+
+    def problem(self, when: date, field: str) -> Problem | None:
+        """What is wrong with `when` (a month or a day) in `field`, if anything."""
+        month = months.first_of(when)
+        if not self.contains(when):
+            params = (
+                ("value", _shown(when)),
+                ("first", months.key(self.first)),
+                ("last", months.key(self.last)),
+            )
+            return Problem("outside_window", field, params)
+        if month > self.confirm_after and not self.confirmed:
+            return Problem("far_ahead", field, (("value", _shown(when)), ("months", CONFIRM_AHEAD)))
+        return None
+
+
+def _shown(when: date) -> str:
+    return when.isoformat()
+
+
+def number_problem(value: float, field: str) -> Problem | None:
+    """A number that no field can hold: not finite, or `CEILING` or more in size."""
+    if not math.isfinite(value):
+        return Problem("not_finite", field, (("value", str(value)),))
+    if abs(value) >= CEILING:
+        return Problem("too_large", field, (("value", f"{value:.6g}"), ("ceiling", f"{CEILING:.0e}")))
+    return None
+
+
+def digits(text: str) -> int:
+    """Significant digits of a number as written (`0,0012300` → 5, `1.234,5` → 5)."""
+    return len("".join(c for c in text if c.isdigit()).lstrip("0")) or 1
+
+
+def text_problems(fields: Mapping[str, object]) -> list[Problem]:
+    """Texts longer than their field's limit (`TEXT_LIMITS`)."""
+    problems = []
+    for name, value in fields.items():
+        limit = TEXT_LIMITS.get(name)
+        if limit is not None and isinstance(value, str) and len(value) > limit:
+            problems.append(Problem("too_long", name, (("length", len(value)), ("limit", limit))))
+    return problems

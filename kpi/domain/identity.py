@@ -1,0 +1,62 @@
+"""Who and what a text names: e-mail addresses and codes in the one form they are compared in.
+
+Pure. Unicode lets two different texts look alike, and case folding with `lower()`/`upper()`
+made some of them the same: the Kelvin sign `K` lowers to `k`, so `mette.Kjaer@…` acted as
+Mette; a dotless `ı` uppers to `I`, so a department `ıT` overwrote `IT`; `ß` and the ligature
+`ﬁ` collided with `ss` and `fi`. So:
+
+- every e-mail is compared and stored as `email_key` (Unicode NFKC, then case-folded), every
+  code as `code_key` (NFKC, then upper case);
+- a text holding a character that only looks like a plain one (`lookalikes`: one that stands
+  for ASCII letters, digits or signs once normalised or case-changed, a Cyrillic or Greek letter
+  drawn like a Latin one, or an invisible one) is
+  refused as an identity or a code, wherever it comes from: an import, a form, a sign-in header
+  or `--as`. Such a text is either a mistake or an attempt to pass for someone else.
+
+The Danish letters Æ, Ø and Å (and æ, ø, å) are letters of their own, not look-alikes: codes such
+as `KØB` are fine.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+DANISH = frozenset("ÆØÅæøå")
+HOMOGLYPHS = frozenset("аеорсухіјѕԁԛԝѡһӏАВЕКМНОРСТХІЈЅΑΒΕΖΗΙΚΜΝΟΡΤΥΧοναι")
+"""Cyrillic and Greek letters drawn like Latin ones (`а` and `a`), which no normalisation maps:
+refused too, so `аnne.holm@…` with a Cyrillic а cannot stand beside Anne as a second person."""
+
+
+def email_key(text: str) -> str:
+    """The form an e-mail address is stored and compared in."""
+    return unicodedata.normalize("NFKC", text).strip().casefold()
+
+
+def code_key(text: str) -> str:
+    """The form a code is stored and compared in."""
+    return unicodedata.normalize("NFKC", text).strip().upper()
+
+
+def lookalikes(text: str) -> str:
+    """The characters of `text` that only look like plain ones (in order, each once); empty
+    when there are none."""
+    if text.isascii():  # most are: plain letters cannot look like anything else
+        return ""
+    found: dict[str, None] = {}
+    for char in text:
+        if _looks_alike(char):
+            found[char] = None
+    return "".join(found)
+
+
+def _looks_alike(char: str) -> bool:
+    if char.isascii():
+        return False
+    if char in DANISH:
+        return False
+    if char in HOMOGLYPHS:
+        return True
+    if unicodedata.category(char) in ("Cf", "Cc", "Zs", "Zl", "Zp", "Mn"):
+        return True  # invisible: a zero-width space, a joiner, a combining mark
+    forms = (unicodedata.normalize("NFKD", char), char.upper(), char.lower(), char.casefold())
+    return any(c.isascii() and c.isprintable() for form in forms for c in form)

@@ -1,0 +1,331 @@
+"""Bounds on every value (kpi.domain.bounds): months in a window around today, numbers a field can
+hold, texts of a sane length; the same in imports and forms; and a store that already holds an
+absurd value keeps its pages and can be cleaned."""
+
+import subprocess
+import sys
+from datetime import date, datetime
+
+import pytest
+import sqlalchemy as sa
+
+from kpi import cli
+from kpi.domain import bounds, checks, months, validate
+from kpi.domain.bounds import Window
+from kpi.domain.model import Person, Role
+from kpi.domain.validate import Rejected
+from kpi.files.tables import ImportRejected
+from kpi.store import definitions, engine, importing, queries
+from kpi.store import schema as s
+from kpi.text import fmt
+from tests.conftest import ROOT, rejected_with, table_counts
+from tests.test_checks import GOAL, KNOWN
+
+TODAY = date(2026, 11, 30)
+WINDOW = Window.around(TODAY)
+ADMIN = Person("anne.holm@havnhjem.example", "Anne Holm", Role.ADMIN, "MGMT")
+CURRENT = months.first_of(date.today())
+
+
+@pytest.mark.parametrize(
+    "when, expected",
+    [
+        (date(9999, 12, 1), "outside_window"),
+        (date(2062, 10, 1), "outside_window"),
+        (date(1, 1, 1), "outside_window"),
+        (date(1999, 12, 31), "outside_window"),
+        (months.add(months.first_of(TODAY), bounds.MONTHS_AHEAD + 1), "outside_window"),
+        (months.add(months.first_of(TODAY), bounds.CONFIRM_AHEAD + 1), "far_ahead"),
+        (months.end_of(months.add(months.first_of(TODAY), bounds.MONTHS_AHEAD)), "far_ahead"),
+        (months.add(months.first_of(TODAY), bounds.CONFIRM_AHEAD), None),
+        (date(2000, 1, 1), None),
+        (TODAY, None),
+    ],
+)
+def test_months_and_dates_lie_in_a_window_around_today(when, expected):
+    found = WINDOW.problem(when, "month")
+    assert (found.key if found else None) == expected
+    confirmed = WINDOW.confirming().problem(when, "month")
+    assert (confirmed.key if confirmed else None) == (None if expected == "far_ahead" else expected)
+
+
+@pytest.mark.parametrize(
+    "typed, key",
+    [
+        (1e308, "too_large"),  # what Excel hands over for a cell of 1E+308
+        (float("inf"), "not_finite"),
+        (-float("inf"), "not_finite"),
+        ("1" * 29, "too_precise"),
+        ("0," + "1" * 29, "too_precise"),
+        ("1000000000000", "too_large"),
+        ("-1.000.000.000.000", "too_large"),
+        ("1e308", "not_a_number"),
+        ("NaN", "not_a_number"),
+    ],
+)
+def test_a_number_no_field_can_hold_is_refused(typed, key):
+    with pytest.raises(Rejected) as caught:
+        validate.number(typed, "value")
+    assert [p.key for p in caught.value.problems] == [key]
+
+
+def test_numbers_just_inside_the_limits_are_read():
+    assert validate.number("9" * 12, "value") == float("9" * 12)
+    assert validate.number("0," + "1" * 27, "value", decimal=",") == pytest.approx(0.1111111)
+
+
+@pytest.mark.parametrize("value", [1e308, float("inf"), float("nan"), -1e300, 123.456])
+def test_formatting_never_breaks_on_a_number_the_store_already_holds(value):
+    shown = fmt.value(value, "s")
+    assert shown and (shown == "–") == (value != value or abs(value) == float("inf"))
+    assert fmt.delta(value, "%")
+
+
+def test_texts_longer_than_their_field_holds_are_refused():
+    title = "x" * (bounds.TEXT_LIMITS["title"] + 1)
+    problems = checks.goal(
+        {**GOAL, "title": title, "description": "y" * bounds.TEXT_LIMITS["description"]}, KNOWN
+    )
+    assert [(p.key, p.field) for p in problems] == [("too_long", "title")]
+    answer = {"kpi": "NPS", "date": TODAY, "score": 9, "segment": "s" * (bounds.TEXT_LIMITS["segment"] + 1)}
+    assert [p.field for p in checks.answer(answer, KNOWN)] == ["segment"]
+
+
+def test_a_month_far_ahead_needs_confirming_and_a_stored_one_not_again():
+    known = checks.Known(**{**vars(KNOWN), "window": WINDOW})
+    far = months.end_of(months.add(months.first_of(TODAY), 18))
+    goal = {**GOAL, "deadline": far}
+    assert [p.key for p in checks.goal(goal, known)] == ["far_ahead"]
+    assert checks.goal(goal, checks.Known(**{**vars(KNOWN), "window": WINDOW.confirming()})) == []
+    assert checks.confirmed_by_store(checks.goal(goal, known), goal, {"deadline": far}) == []
+    measurement = {"kpi": "CS_WAIT", "month": date(9999, 12, 1), "value": 80.0}
+    assert [p.key for p in checks.measurement(measurement, known)] == ["outside_window"]
+
+
+def _csv(*lines: str) -> bytes:
+    return ("\n".join(lines) + "\n").encode()
+
+
+@pytest.mark.parametrize(
+    "kind, content",
+    [
+        ("measurements", _csv("kpi,month,value", "CS_WAIT,9999-12,80")),
+        ("measurements", _csv("kpi,month,value", "CS_WAIT,2062-10,80")),
+        ("measurements", _csv("kpi,month,value", "CS_WAIT,2026-09,1000000000000")),
+        ("responses", _csv("kpi,date,score,segment,touchpoint", "NPS,9999-12-31,9,private,webshop")),
+        ("responses", _csv("kpi,date,score,segment,touchpoint", "NPS,2062-10-01,9,private,webshop")),
+        ("actions", _csv("goal,title,owner,due,status", "O1,Far away,,2062-10-31,planned")),
+    ],
+)
+def test_a_store_with_a_value_at_9999_12_or_2062_10_cannot_be_created_any_more(demo_url, kind, content):
+    store = engine.create(demo_url)
+    with engine.reading(store) as conn:
+        before = table_counts(conn)
+    with pytest.raises(ImportRejected) as caught:
+        importing.run(store, kind, content, f"{kind}.csv", "test")
+    assert {p.key for p in caught.value.problems} <= {"outside_window", "too_large"}, caught.value
+    with engine.reading(store) as conn:
+        assert table_counts(conn) == before
+
+
+def test_an_import_with_a_deadline_far_ahead_lands_only_when_confirmed(demo_duckdb_url):
+    store = engine.create(demo_duckdb_url)
+    deadline = months.end_of(months.add(CURRENT, bounds.CONFIRM_AHEAD + 3))
+    with engine.reading(store) as conn:
+        exported = importing.export(conn, "goals").decode("utf-8-sig").splitlines()
+    header, first = exported[0], exported[1].split(",")
+    first[header.split(",").index("deadline")] = deadline.isoformat()
+    content = _csv(header, ",".join(first))
+    with rejected_with("more than 12 months ahead", ImportRejected):
+        importing.run(store, "goals", content, "goals.csv", "test")
+    assert importing.run(store, "goals", content, "goals.csv", "test", confirm_future=True).counts == {
+        "updated": 1
+    }
+    assert importing.run(store, "goals", content, "goals.csv", "test").counts == {"unchanged": 1}
+
+
+def test_the_goal_form_keeps_the_same_bounds(demo_duckdb_url):
+    store = engine.create(demo_duckdb_url)
+    with engine.reading(store) as conn:
+        goal = next(g for g in queries.goals(conn, definitions_scope()) if g.code == "O1")
+    values = {
+        "code": "O1",
+        "title": goal.title,
+        "description": goal.description,
+        "level": str(goal.level),
+        "parent": goal.parent,
+        "kpi": goal.kpi,
+        "department": goal.department,
+        "owner": goal.owner,
+        "baseline": str(goal.baseline),
+        "target": str(goal.target),
+        "start": months.key(goal.start),
+        "weight": "1",
+    }
+    far = months.end_of(months.add(CURRENT, bounds.CONFIRM_AHEAD + 2)).isoformat()
+    for deadline, pattern in (("2062-10-31", "outside the months"), (far, "more than 12 months ahead")):
+        with engine.writing(store) as conn, rejected_with(pattern):
+            definitions.save_goal(conn, ADMIN, {**values, "deadline": deadline}, is_new=False)
+    with engine.writing(store) as conn, rejected_with("too long"):
+        definitions.save_goal(conn, ADMIN, {**values, "deadline": far, "title": "x" * 201}, is_new=False)
+    with engine.writing(store) as conn:
+        assert definitions.save_goal(
+            conn, ADMIN, {**values, "deadline": far}, is_new=False, confirm_future=True
+        )
+    with engine.writing(store) as conn:  # the stored deadline needs no new confirmation
+        definitions.save_goal(conn, ADMIN, {**values, "deadline": far, "weight": "2"}, is_new=False)
+
+
+def definitions_scope():
+    from kpi.domain.access import EVERYTHING
+
+    return EVERYTHING
+
+
+STRAY = (("CS_WAIT", date(9999, 12, 1), 1e308), ("CS_WAIT", date(2062, 10, 1), 80.0))
+
+
+def _write_strays(url: str) -> None:
+    """What a store written before the checks knew better may hold: values and answers at
+    9999-12 and 2062-10, written straight into the tables."""
+    with engine.writing(engine.create(url)) as conn:
+        for kpi, month, value in STRAY:
+            conn.execute(
+                s.measurement.insert().values(
+                    kpi=kpi, month=month, value=value, note="", source="old", loaded_at=datetime(2020, 1, 1)
+                )
+            )
+        conn.execute(
+            s.response.insert().values(kpi="NPS", date=date(9999, 12, 31), score=9, segment="", touchpoint="")
+        )
+        conn.execute(
+            s.response_month.insert().values(
+                kpi="NPS",
+                month=date(9999, 12, 1),
+                n=1,
+                promoters=1,
+                detractors=0,
+                satisfied=1,
+                total=9,
+                total_sq=81,
+            )
+        )
+
+
+@pytest.mark.parametrize(
+    "page", ["pages/overview.py", "pages/present.py", "pages/smart_goals.py", "pages/goal_cascade.py"]
+)
+def test_a_store_that_already_has_a_value_at_9999_12_keeps_its_pages(app, app_url, page):
+    _write_strays(app_url)
+    at = app().run()
+    assert not at.exception, at.exception
+    with engine.reading(engine.create(app_url)) as conn:
+        latest = queries.data_months(conn, bounds.FIRST_MONTH, CURRENT)[1]
+    assert at.query_params["month"] == months.key(latest)  # the newest month with values, not 9999-12
+    assert "9999" not in " ".join(str(o) for o in at.selectbox(key="month").options)
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+
+
+def _cli(url: str, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "kpi", "--db", url, *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_a_store_that_already_has_a_value_at_9999_12_is_cleaned_from_the_cli(demo_url):
+    _write_strays(demo_url)
+    store = engine.create(demo_url)
+    for kpi, month, _ in STRAY:
+        done = _cli(demo_url, "delete", "--kpi", kpi.lower(), "--month", months.key(month))
+        assert done.returncode == 0, done.stderr
+        again = _cli(demo_url, "delete", "--kpi", kpi, "--month", months.key(month))
+        assert again.returncode == 1 and len(again.stderr.strip().splitlines()) == 1, again.stderr
+        assert "nothing" in again.stderr and "Traceback" not in again.stderr
+    answers = _cli(demo_url, "delete", "--month", "9999-12", "--answers")
+    assert answers.returncode == 0, answers.stderr
+    with engine.reading(store) as conn:
+        m, r, audit = s.measurement, s.response, s.audit
+        assert conn.execute(sa.select(sa.func.count()).where(m.c.month > CURRENT)).scalar() == 0
+        assert conn.execute(sa.select(sa.func.count()).where(r.c.date > CURRENT)).scalar() == 0
+        assert (
+            conn.execute(
+                sa.select(sa.func.count())
+                .select_from(s.response_month)
+                .where(s.response_month.c.month > CURRENT)
+            ).scalar()
+            == 0
+        )
+        deleted = (
+            conn.execute(
+                sa.select(audit.c.key).where(audit.c.after.is_(None), audit.c.who == cli.OPERATOR.email)
+            )
+            .scalars()
+            .all()
+        )
+    assert sorted(deleted) == sorted(
+        [f"{kpi}|{month.isoformat()}" for kpi, month, _ in STRAY] + ["NPS|9999-12"]
+    )
+    status = _cli(demo_url, "status")
+    assert status.returncode == 0, status.stderr
+
+
+def test_a_value_is_corrected_from_the_cli_and_audited(demo_duckdb_url):
+    store = engine.create(demo_duckdb_url)
+    fixed = _cli(demo_duckdb_url, "correct", "--kpi", "CS_WAIT", "--month", "2026-09", "--value", "77,5")
+    assert fixed.returncode == 0, fixed.stderr
+    with engine.reading(store) as conn:
+        m = s.measurement
+        value = conn.execute(
+            sa.select(m.c.value).where(m.c.kpi == "CS_WAIT", m.c.month == date(2026, 9, 1))
+        ).scalar()
+    assert value == 77.5
+    refused = _cli(demo_duckdb_url, "correct", "--kpi", "CS_WAIT", "--month", "2026-09", "--value", "1e308")
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    nothing = _cli(demo_duckdb_url, "correct", "--kpi", "CS_WAIT", "--month", "1990-01", "--value", "5")
+    assert nothing.returncode == 1 and "no value" in nothing.stderr
+
+
+def test_only_an_administrator_deletes(demo_duckdb_url):
+    done = _cli(demo_duckdb_url, "--as", "camilla.berg@havnhjem.example", "delete", "--month", "2026-09")
+    assert done.returncode == 1 and "Only administrators" in done.stderr
+
+
+@pytest.mark.parametrize("month", ["9999-12", "0001-01", "2062-10", "2026-13", "26-10"])
+def test_a_month_outside_the_window_or_malformed_exits_2_with_one_line(demo_duckdb_url, month, capsys):
+    assert cli.main(["--db", demo_duckdb_url, "status", "--month", month]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "--month" in err
+
+
+def test_an_administrator_deletes_a_stray_value_on_the_data_page(app, app_url):
+    _write_strays(app_url)
+    admin = next(p.email for p in _people(app_url) if p.role is Role.ADMIN)
+    at = app(month="2026-10", **{"as": admin}).run()
+    at.switch_page("pages/data.py").run()
+    assert not at.exception
+    at.text_input(key="data.correct.kpi").input("cs_wait")
+    at.text_input(key="data.correct.month").input("9999-12")
+    [b for b in at.get("form_submit_button") if b.proto.form_id == "data.correct"][0].click().run()
+    assert not at.exception and not at.error
+    with engine.reading(engine.create(app_url)) as conn:
+        m = s.measurement
+        left = (
+            conn.execute(sa.select(m.c.month).where(m.c.kpi == "CS_WAIT", m.c.month > CURRENT))
+            .scalars()
+            .all()
+        )
+    assert left == [date(2062, 10, 1)]  # the one asked for is gone, the other stays
+    at.text_input(key="data.correct.month").input("9999-12")  # again: nothing left to delete
+    [b for b in at.get("form_submit_button") if b.proto.form_id == "data.correct"][0].click().run()
+    said = [e.value.replace("\\", "") for e in at.error]  # Markdown escapes the code's _
+    assert not at.exception and said == ["There is no value of CS_WAIT for 9999-12: nothing was changed."]
+
+
+def _people(url):
+    with engine.reading(engine.create(url)) as conn:
+        return queries.people(conn)

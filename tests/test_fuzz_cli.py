@@ -1,0 +1,178 @@
+"""The fuzzer in the suite: generated and mutated import files of every kind, CSV and .xlsx,
+through the command line's import, as a person would run it.
+
+For every file: the import exits 0 or 1 with a message, never a traceback; a refused file leaves
+the store exactly as it was; an accepted file never breaks `status` or `export` afterwards. The
+files start from the sample of each kind (valid against the demo company, so many are accepted
+and the commands after them run on real data), then get hostile cells (months 9999-12 and
+0001-01, 1e308, NaN, look-alike codes, formulas, 5,000-character texts, …) and damaged bytes
+(quotation marks, line ends, byte-order marks, NUL, cut-off bytes).
+
+The suite runs a bounded number of files (`FUZZ_EXAMPLES`, 40 by default: about a minute here);
+`make fuzz` runs 10,000 and writes the tally to `FUZZ_REPORT`.
+"""
+
+import csv
+import hashlib
+import io
+import json
+import os
+import random
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl import Workbook
+
+from kpi import cli
+from kpi.files import tables
+from kpi.store import engine
+from kpi.store import schema as s
+from tests.conftest import ROOT
+from tests.test_files_robust import INSERTS
+
+SAMPLES = ROOT / "data" / "samples"
+KINDS = list(cli.IMPORT_KINDS)
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "40"))
+HOSTILE = ["9999-12", "9999-12-31", "0001-01", "2062-10", "1e308", "1E+308", "NaN", "inf", "-0", "1" * 29,
+           "99999999999999", "", " ", "=HYPERLINK(\"http://x\",\"y\")", "@SUM(A1)", "+1", "-1", "x" * 5000,
+           "\u212aS", "\u0131T", "stra\u00dfe", "\ufb01", "KØB", "ÆØÅ", "mette.\u212ajaer@havnhjem.example",
+           "Mette.Kjaer@havnhjem.example", "a@b", "@", "12,5%", "1.234", "1,234.5", "31.02.2026", "2026-02-30",
+           "strategic", "operational", "admin", "nps", "sum", "\x00", "\"", "'", "\t", "\r\n"]  # fmt: skip
+TALLY: Counter = Counter()
+
+
+def _cells(kind: str) -> tuple[list[str], list[list[str]]]:
+    header, rows, _ = tables.read_table((SAMPLES / f"{kind}.csv").read_bytes(), f"{kind}.csv")
+    return header, rows
+
+
+@st.composite
+def import_file(draw) -> tuple[str, str, bytes]:
+    """(kind, file name, content): a sample of a kind, cut short, with cells changed (to other
+    text, to another number, or to a hostile value), a row twice, as CSV or workbook, maybe
+    with damaged bytes. Each way of spoiling it is drawn on its own, so about a third of the
+    files stay importable and the commands after them run on what they brought."""
+    chance = draw(st.randoms(use_true_random=True))  # how likely each way of spoiling it is
+    kind = chance.choice(KINDS)
+    header, rows = _cells(kind)
+    rows = [list(row) for row in rows[: chance.randint(1, len(rows))]]
+    if chance.random() < 0.4:
+        for _ in range(chance.randint(1, 3)):
+            row, column = chance.randrange(len(rows)), chance.randrange(len(header))
+            rows[row][column] = draw(st.text(max_size=30) | st.sampled_from(["1", "0,5", "42", "-3", "100"]))
+    if chance.random() < 0.4:
+        for _ in range(chance.randint(1, 3)):
+            rows[chance.randrange(len(rows))][chance.randrange(len(header))] = chance.choice(HOSTILE)
+    if chance.random() < 0.15:
+        rows += [list(rows[0])]  # a row twice
+    if chance.random() < 0.25:
+        book = Workbook()
+        for line in [header, *rows]:
+            book.active.append([_excel(cell) for cell in line])
+        out = io.BytesIO()
+        book.save(out)
+        data, name = out.getvalue(), f"{kind}.xlsx"
+    else:
+        out = io.StringIO()
+        csv.writer(out, delimiter=chance.choice([",", ";"])).writerows([header, *rows])
+        data, name = out.getvalue().encode(chance.choice(["utf-8", "utf-8-sig"])), f"{kind}.csv"
+    if chance.random() < 0.25:
+        data = _damaged(chance, data)
+    return kind, name, data
+
+
+def _damaged(chance: random.Random, data: bytes) -> bytes:
+    """`data` with bytes cut out, put in or line ends changed, as test_files_robust's `mutated`
+    does, but drawn from `chance`: a workbook's bytes differ from run to run (it records when it
+    was saved), and Hypothesis needs the same draws for the same case."""
+    damaged = bytearray(data)
+    for _ in range(chance.randint(1, 6)):
+        at = chance.randint(0, len(damaged))
+        way = chance.randrange(4)
+        if way == 0 and damaged:
+            del damaged[at : at + chance.randint(1, 40)]
+        elif way == 1:
+            damaged[at:at] = chance.choice(INSERTS)
+        elif way == 2:
+            damaged[at:at] = chance.randbytes(chance.randint(0, 20))
+        else:
+            damaged = bytearray(bytes(damaged).replace(b"\n", chance.choice([b"\r", b"\r\n", b"\n\n"])))
+    return bytes(damaged)
+
+
+def _excel(cell: str) -> object:
+    """A cell as Excel would hold it: numbers as numbers (1e308 too), the rest as text."""
+    try:
+        return float(cell) if cell.strip() and cell.strip().lower() not in ("nan", "inf", "-inf") else cell
+    except ValueError:
+        return "".join(c for c in cell if c >= " " or c in "\t\n\r")  # openpyxl refuses control characters
+
+
+def fingerprint(url: str) -> dict[str, str]:
+    """Every table's rows, hashed: equal fingerprints mean an unchanged store. The 200,000
+    survey answers by DuckDB's own hash of every row (in Python it would take seconds)."""
+    found = {}
+    with engine.reading(engine.create(url)) as conn:
+        for table in s.metadata.sorted_tables:
+            if table.name == "response":
+                found[table.name] = str(
+                    conn.exec_driver_sql(
+                        "SELECT count(*), sum(hash(id, kpi, date, score, segment, touchpoint)) FROM response"
+                    ).one()
+                )
+                continue
+            rows = sorted(repr(tuple(row)) for row in conn.execute(sa.select(table)))
+            found[table.name] = hashlib.sha256("\n".join(rows).encode()).hexdigest()
+    return found
+
+
+@pytest.fixture(scope="module")
+def store(demo_duckdb_file, tmp_path_factory):
+    """The demo store with every sample file imported (so a sample's rows refer to what is
+    there and a mutated sample is often accepted), copied afresh after each accepted file."""
+    folder = tmp_path_factory.mktemp("fuzz")
+    source = folder / "source.duckdb"
+    shutil.copy(demo_duckdb_file, source)
+    for kind in KINDS:
+        assert cli.main(["--db", f"duckdb:///{source}", "import", kind, str(SAMPLES / f"{kind}.csv")]) == 0
+    path = folder / "store.duckdb"
+    shutil.copy(source, path)
+    state = {"url": f"duckdb:///{path}", "path": path, "source": source, "folder": folder}
+    state["fingerprint"] = fingerprint(state["url"])
+    yield state
+    if os.environ.get("FUZZ_REPORT"):  # make fuzz: the figures for the README
+        Path(os.environ["FUZZ_REPORT"]).write_text(json.dumps(dict(sorted(TALLY.items()))) + "\n")
+
+
+def _cli(*argv: str, capsys) -> tuple[int, str]:
+    code = cli.main(list(argv))
+    return code, capsys.readouterr().err
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+@given(case=import_file())
+def test_fuzzed_import_files_through_the_command_line(store, case, capsys):
+    kind, name, data = case
+    path: Path = store["folder"] / name
+    path.write_bytes(data)
+    code, err = _cli("--db", store["url"], "import", kind, str(path), capsys=capsys)
+    TALLY["files"] += 1
+    assert code in (0, 1) and "Traceback" not in err, (code, err)
+    if code == 1:
+        TALLY["refused"] += 1
+        assert err.strip(), "a refusal says why"
+        assert fingerprint(store["url"]) == store["fingerprint"], "a refused file changed the store"
+        return
+    TALLY["accepted"] += 1
+    status, err = _cli("--db", store["url"], "status", "--json", capsys=capsys)
+    assert status == 0, err
+    out = store["folder"] / "pack.pptx"
+    exported, err = _cli("--db", store["url"], "export", "--format", "pptx", "--out", str(out), capsys=capsys)
+    assert exported == 0 and out.stat().st_size > 0, err
+    shutil.copy(store["source"], store["path"])  # the next file starts from the demo again
+    store["fingerprint"] = fingerprint(store["url"])

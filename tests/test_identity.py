@@ -1,0 +1,113 @@
+"""Strict identities and codes (kpi.domain.identity): one normalised form for comparing, and
+look-alike characters refused wherever an e-mail or a code comes in."""
+
+import pytest
+
+from kpi import cli
+from kpi.domain import checks, identity
+from kpi.domain.access import EVERYTHING
+from kpi.files.tables import ImportRejected
+from kpi.store import engine, importing, queries
+from kpi.store import schema as s
+from tests.conftest import table_counts
+
+METTE = "mette.kjaer@havnhjem.example"
+KELVIN = "\u212a"  # KELVIN SIGN, which lower() turned into k
+LOOKALIKES = [
+    ("mette.\u212ajaer@havnhjem.example", "\u212a"),  # Kelvin sign K
+    ("\u0131T", "\u0131"),  # dotless ı, which upper() turned into I
+    ("stra\u00dfe", "\u00df"),  # ß, which casefold() turns into ss
+    ("\ufb01nance", "\ufb01"),  # the ligature ﬁ, which NFKC turns into fi
+    ("ＩＴ", "Ｉ"),  # full-width letters
+    ("I\u200bT", "\u200b"),  # a zero-width space
+    ("\u0430nne.holm@havnhjem.example", "\u0430"),  # a Cyrillic а
+]
+
+
+@pytest.mark.parametrize("text, chars", LOOKALIKES)
+def test_lookalike_characters_are_found(text, chars):
+    assert identity.lookalikes(text).startswith(chars)
+
+
+@pytest.mark.parametrize(
+    "text", ["KØB", "æblegrød", "Søren.Ås@havnhjem.example", "IT_OPS-2", "mette.kjaer@havnhjem.example"]
+)
+def test_plain_and_danish_letters_are_not_lookalikes(text):
+    assert identity.lookalikes(text) == ""
+
+
+def test_emails_and_codes_are_compared_in_one_normalised_form():
+    assert identity.email_key(" Mette.Kjaer@HavnHjem.Example ") == METTE
+    assert identity.code_key("køb") == "KØB"
+    assert checks.is_code("køb") and checks.is_code("KØB_2")
+    assert not checks.is_code("\u0131t") and not checks.is_code("stra\u00dfe")
+
+
+def _people(*rows: str) -> bytes:
+    return ("email,name,role,department\n" + "\n".join(rows) + "\n").encode()
+
+
+@pytest.mark.parametrize(
+    "kind, content",
+    [
+        ("people", _people(f"mette.{KELVIN}jaer@havnhjem.example,Impostor,admin,")),
+        ("people", _people("mette.kja\u00dfer@havnhjem.example,Impostor,admin,")),
+        ("departments", b"code,name,parent\n\xc4\xb1T,Impostor IT,\n"),  # ıT
+        ("departments", "code,name,parent\n\ufb01N,Finance,\n".encode()),
+        (
+            "kpis",
+            f"code,name,department,unit,direction,aggregation\nCS_WAIT{KELVIN},x,CS,s,lower,mean\n".encode(),
+        ),
+        (
+            "goals",
+            "code,parent,level,title,kpi,department,target,start\nS\u0131,,strategic,x,CS_WAIT,CS,60,2026-01\n".encode(),
+        ),
+    ],
+)
+def test_a_lookalike_identity_or_code_cannot_overwrite_another(demo_url, kind, content):
+    store = engine.create(demo_url)
+    with engine.reading(store) as conn:
+        before = table_counts(conn)
+        mette = queries.person(conn, METTE)
+    with pytest.raises(ImportRejected) as caught:
+        importing.run(store, kind, content, f"{kind}.csv", "test")
+    assert [p.key for p in caught.value.problems] == ["lookalike"], caught.value
+    with engine.reading(store) as conn:
+        assert table_counts(conn) == before
+        assert queries.person(conn, METTE) == mette
+
+
+def test_danish_letters_are_allowed_in_codes(demo_duckdb_url):
+    store = engine.create(demo_duckdb_url)
+    importing.run(store, "departments", "code,name,parent\nkøb,Indkøb,\n".encode(), "d.csv", "test")
+    kpis = "code,name,department,unit,direction,aggregation\nKØB_TID,Leveringstid,KØB,days,lower,mean\n"
+    importing.run(store, "kpis", kpis.encode(), "k.csv", "test")
+    with engine.reading(store) as conn:
+        assert "KØB" in {d.code for d in queries.departments(conn, EVERYTHING)}
+        assert "KØB_TID" in {k.code for k in queries.kpis(conn, EVERYTHING)}
+
+
+def test_an_email_in_another_case_is_the_same_person(demo_duckdb_url):
+    store = engine.create(demo_duckdb_url)
+    importing.run(
+        store, "people", _people("Mette.KJAER@havnhjem.example,Mette Kjær,executive,"), "p.csv", "t"
+    )
+    with engine.reading(store) as conn:
+        emails = [e for e in conn.execute(s.person.select()).mappings() if e["email"].startswith("mette")]
+    assert [e["email"] for e in emails] == [METTE]
+
+
+@pytest.mark.parametrize("who", ["", "  ", "nobody@havnhjem.example", f"mette.{KELVIN}jaer@havnhjem.example"])
+def test_as_empty_or_unknown_is_an_error_never_full_access(demo_duckdb_url, who, capsys):
+    assert cli.main(["--db", demo_duckdb_url, "--as", who, "status", "--month", "2026-10"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and len(captured.err.strip().splitlines()) == 1 and "--as" in captured.err
+
+
+def test_as_in_another_case_is_the_person(demo_duckdb_url, capsys):
+    assert (
+        cli.main(
+            ["--db", demo_duckdb_url, "--as", "Mette.Kjaer@HAVNHJEM.example", "status", "--month", "2026-10"]
+        )
+        == 0
+    )
