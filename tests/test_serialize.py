@@ -10,7 +10,7 @@ from kpi.output import serialize
 from tests import handmade
 from tests.handmade import OCTOBER
 
-KPI_KEYS = ["code", "name", "department", "unit", "direction", "value", "target", "status"]
+KPI_KEYS = ["code", "name", "department", "unit", "direction", "value", "target", "target_kind", "status"]
 GOAL_KEYS = [
     "code",
     "parent",
@@ -110,3 +110,21 @@ def test_goals_carry_their_smart_check_only_when_assessments_are_given(month_rep
         "time_bound": False,
         "reasons": ["Accepted: nobody owns it"],
     }
+
+
+def test_a_kpi_carries_its_month_target_and_what_kind_it_is():
+    from datetime import date
+
+    from kpi.domain import report
+
+    explicit = report.Context(targets={"WAIT": {OCTOBER: 50.0}})
+    built = report.build(OCTOBER, handmade.KPIS, handmade.GOALS, handmade.VALUES, explicit)
+    wait = serialize.kpi_dict(built.kpis["WAIT"])
+    assert (wait["target"], wait["target_kind"], wait["status"]) == (50.0, "explicit", "red")  # 55 s vs 50 s
+    year = [MonthValue("MAIL", date(2025, m, 1), 20.0 + (m == 10) * 10) for m in range(1, 13)]
+    phased = report.build(OCTOBER, handmade.KPIS, handmade.GOALS, [*handmade.VALUES, *year])
+    mail = serialize.kpi_dict(phased.kpis["MAIL"])
+    average = (11 * 20.0 + 30.0) / 12
+    assert (mail["target"], mail["target_kind"]) == (round(24 * 30.0 / average, 4), "phased")
+    nps = serialize.kpi_dict(phased.kpis["NPS"])
+    assert (nps["target"], nps["target_kind"]) == (40, "annual")  # no year behind it

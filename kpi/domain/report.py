@@ -11,16 +11,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from kpi.domain import cascade, months, status
+from kpi.domain import cascade, months, signals, status, targets
 from kpi.domain.model import (
     UNIT_RANGES,
     Action,
+    Aggregation,
     Goal,
     GoalStatus,
     Kpi,
     KpiStatus,
     MonthValue,
 )
+from kpi.domain.targets import MonthTarget
 
 ValueIndex = dict[str, dict[date, MonthValue]]
 """Month values indexed as `kpi code → month → value`."""
@@ -29,11 +31,27 @@ HISTORY_MONTHS = 13
 """Months of values before its month that a meeting keeps beside the report, for trend lines."""
 
 
-def months_needed(month: date) -> list[date]:
-    """The months whose values the report for `month` reads: the same month last year, last
-    month (for deltas and flips) and the month itself. Forecasts read more months, and only
-    where they are shown (`forecast`)."""
-    return [months.add(month, -12), months.add(month, -1), month]
+def history_start(month: date) -> date:
+    """The first month of the run of months the report for `month` reads (besides each KPI's
+    baseline, `signals.BASELINE_POINTS` months from its latest process change): January of the
+    year before last month's year. Last year's profile phases this month's target (and, in
+    January, the year before last phases December's); the months since give the same month
+    last year, last month, the tail the signal rules look at and how long a status has held.
+    Forecasts read their own months, and only where they are shown (`forecast`)."""
+    return date(months.add(month, -1).year - 1, 1, 1)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a report needs besides values: explicit month targets (`kpi → month → target`), the
+    months of recorded process changes (`kpi → months`) and the store's signal rules."""
+
+    targets: Mapping[str, Mapping[date, float]] = field(default_factory=dict)
+    changes: Mapping[str, Sequence[date]] = field(default_factory=dict)
+    rules: signals.RuleSet = signals.DEFAULT_RULES
+
+
+NO_CONTEXT = Context()
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,10 +62,36 @@ class KpiRow:
     year_ago: MonthValue | None
     status: KpiStatus
     previous_status: KpiStatus
+    target: MonthTarget | None = None
+    """The month's target (`targets.month_target`): the one every page, slide and file shows."""
+    previous_target: MonthTarget | None = None
+    reading: signals.Reading | None = None
+    """The month as a process behaviour chart reads it; None with too short a history."""
+    series: Mapping[date, MonthValue] = field(default_factory=dict)
+    """The KPI's values the report read, by month (for how long a status has held)."""
+    explicit: Mapping[date, float] = field(default_factory=dict)
 
     @property
     def delta_previous(self) -> float | None:
         return _delta(self.value, self.previous)
+
+    def target_at(self, month: date) -> MonthTarget | None:
+        """The KPI's target in any month the report read."""
+        return kpi_target(self.kpi, self.series, month, self.explicit)
+
+    def since(self, month: date) -> date | None:
+        """The first month of the run of months, up to `month`, with this month's status (as far
+        back as the report read); None without a status."""
+        if self.status is KpiStatus.NO_DATA:
+            return None
+        first = month
+        while True:
+            before = months.add(first, -1)
+            value = self.series.get(before)
+            target = self.target_at(before) if value is not None else None
+            if value is None or _kpi_status(self.kpi, value, target) is not self.status:
+                return first
+            first = before
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,17 +190,61 @@ def _delta(now: MonthValue | None, then: MonthValue | None) -> float | None:
     return None if now is None or then is None else now.value - then.value
 
 
-def _kpi_row(kpi: Kpi, values: ValueIndex, month: date, last: date, year_ago: date) -> KpiRow:
-    series = values.get(kpi.code, {})
+def annual_target(kpi: Kpi) -> float | None:
+    """The KPI's target as a year's: a summed KPI's target is a month's (44 minutes of downtime
+    a month), so its year's total is twelve of them; every other KPI's is the year's level."""
+    if kpi.target is None:
+        return None
+    return kpi.target * 12 if kpi.aggregation is Aggregation.SUM else kpi.target
+
+
+def kpi_target(
+    kpi: Kpi, series: Mapping[date, MonthValue], month: date, explicit: Mapping[date, float]
+) -> MonthTarget | None:
+    """The KPI's target in `month` (`targets.month_target`), phased by the year before's values."""
+    year = month.year - 1
+    last_year = {m: v.value for m, v in series.items() if m.year == year}
+    return targets.month_target(month, annual_target(kpi), last_year, kpi.aggregation, kpi.unit, explicit)
+
+
+def _kpi_status(kpi: Kpi, value: MonthValue | None, target: MonthTarget | None) -> KpiStatus:
+    return status.kpi_status(
+        value.value if value else None, target.value if target else None, kpi.direction, kpi.tolerance
+    )
+
+
+def _points(series: Mapping[date, MonthValue]) -> list[signals.Point]:
+    return [signals.Point(m, v.value, signals.standard_error(v.margin)) for m, v in series.items()]
+
+
+def _kpi_row(kpi: Kpi, values: ValueIndex, month: date, last: date, context: Context) -> KpiRow:
+    series = values.get(kpi.code, _NO_VALUES)
+    explicit = context.targets.get(kpi.code, _NO_TARGETS)
     now, previous = series.get(month), series.get(last)
-    target, direction, tolerance = kpi.target, kpi.direction, kpi.tolerance
+    target = kpi_target(kpi, series, month, explicit)
+    previous_target = kpi_target(kpi, series, last, explicit)
+    reading = None
+    if now is not None and len(series) >= signals.MIN_POINTS:
+        reading = signals.read(
+            _points(series),
+            month,
+            kpi.direction,
+            target.value if target else None,
+            context.changes.get(kpi.code, ()),
+            context.rules,
+        )
     return KpiRow(
         kpi,
         now,
         previous,
-        series.get(year_ago),
-        status.kpi_status(now.value if now else None, target, direction, tolerance),
-        status.kpi_status(previous.value if previous else None, target, direction, tolerance),
+        series.get(months.add(month, -12)),
+        _kpi_status(kpi, now, target),
+        _kpi_status(kpi, previous, previous_target),
+        target,
+        previous_target,
+        reading,
+        series,
+        explicit,
     )
 
 
@@ -173,18 +261,26 @@ def _goal_status(goal: Goal, kpi: Kpi, value: MonthValue | None, month: date) ->
 
 
 _NO_VALUES: dict[date, MonthValue] = {}
+_NO_TARGETS: dict[date, float] = {}
 
 
 def build(
-    month: date, kpis: Sequence[Kpi], goals: Sequence[Goal], values: Sequence[MonthValue]
+    month: date,
+    kpis: Sequence[Kpi],
+    goals: Sequence[Goal],
+    values: Sequence[MonthValue],
+    context: Context = NO_CONTEXT,
 ) -> MonthReport:
-    """The report for `month` from the KPIs, goals and month values in the viewer's scope."""
+    """The report for `month` from the KPIs, goals and month values in the viewer's scope (values
+    of months after `month` are left out), with the explicit targets, process changes and rules
+    of `context`."""
     index: ValueIndex = {}
     for v in values:
-        index.setdefault(v.kpi, {})[v.month] = v
+        if v.month <= month:
+            index.setdefault(v.kpi, {})[v.month] = v
     by_code = {k.code: k for k in kpis}
-    last, year_ago = months.add(month, -1), months.add(month, -12)
-    report = MonthReport(month, {k.code: _kpi_row(k, index, month, last, year_ago) for k in kpis})
+    last = months.add(month, -1)
+    report = MonthReport(month, {k.code: _kpi_row(k, index, month, last, context) for k in kpis})
     own: dict[str, GoalStatus] = {}
     facts: dict[str, tuple[Kpi | None, MonthValue | None, GoalStatus]] = {}
     for g in goals:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from kpi.domain.report import GoalRow, MonthReport
-from kpi.text import fmt
+from kpi.text import fmt, phrases
 from kpi.text.i18n import t
 
 NAME_WIDTH = 50
@@ -27,12 +27,21 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
 def print_report(report: MonthReport, forecasts: Mapping[str, float | None]) -> None:
     month = fmt.month_long(report.month)
     print(t("cli.kpis_heading", month=month))
-    header = [t("cli.col_kpi"), t("cli.col_value"), t("cli.col_target"), t("cli.col_status")]
+    header = [t("cli.col_kpi"), t("cli.col_value"), t("cli.col_target"), "", t("cli.col_status")]
     rows = []
     for row in report.kpis.values():
         k = row.kpi
         value = fmt.value(row.value.value if row.value else None, k.unit)
-        rows.append([k.name, value, fmt.value(k.target, k.unit), t(f"status.kpi.{row.status}")])
+        target = fmt.value(row.target.value if row.target else None, k.unit)
+        rows.append(
+            [
+                k.name,
+                value,
+                target,
+                phrases.target_kind(row.target, report.month),
+                t(f"status.kpi.{row.status}"),
+            ]
+        )
     print("\n".join(table(header, rows)))
     print()
     print(t("cli.goals_heading", month=month))

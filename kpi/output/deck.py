@@ -184,7 +184,8 @@ def _department_slides(meeting: Meeting, department: Department) -> list[Slide]:
             if row.delta_previous is not None
             else ""
         )
-        lines.append(Line(row.kpi.name, _value(row, unit), fmt.value(row.kpi.target, unit), row.status, note))
+        target = phrases.labelled_target(row.target, unit, meeting.month_report.month)
+        lines.append(Line(row.kpi.name, _value(row, unit), target, row.status, note))
     if not lines:
         return []
     codes = {

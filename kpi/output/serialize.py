@@ -23,7 +23,8 @@ def kpi_dict(row: KpiRow) -> dict:
         "unit": k.unit,
         "direction": str(k.direction),
         "value": _round(row.value.value if row.value else None),
-        "target": k.target,
+        "target": _round(row.target.value if row.target else None),
+        "target_kind": str(row.target.kind) if row.target else None,
         "status": str(row.status),
     }
     if k.aggregation.is_survey:

@@ -242,6 +242,36 @@ def _survey_values(conn: sa.Connection, scope: Scope, window: sa.ColumnElement[b
     return out
 
 
+def month_targets(conn: sa.Connection, scope: Scope, first: date, last: date) -> dict[str, dict[date, float]]:
+    """Explicit month targets of the KPIs in scope, `first`…`last`: `kpi → month → target`."""
+    t = s.kpi_target
+    rows = _tuples(
+        conn,
+        sa.select(t.c.kpi, t.c.month, t.c.target).where(
+            t.c.kpi.in_(_scoped_kpis(scope)), t.c.month >= first, t.c.month <= last
+        ),
+    )
+    out: dict[str, dict[date, float]] = {}
+    for kpi, month, target in rows:
+        out.setdefault(kpi, {})[month] = target
+    return out
+
+
+def process_changes(conn: sa.Connection, scope: Scope, last: date) -> dict[str, list[date]]:
+    """Months of the recorded process changes of the KPIs in scope, up to `last`: `kpi → months`."""
+    c = s.process_change
+    rows = _tuples(
+        conn,
+        sa.select(c.c.kpi, c.c.month)
+        .where(c.c.kpi.in_(_scoped_kpis(scope)), c.c.month <= last)
+        .order_by(c.c.kpi, c.c.month),
+    )
+    out: dict[str, list[date]] = {}
+    for kpi, month in rows:
+        out.setdefault(kpi, []).append(month)
+    return out
+
+
 def data_months(conn: sa.Connection) -> tuple[date, date] | None:
     """The first and last month that hold any value (measurement or survey answer)."""
     m, r = s.measurement, s.response

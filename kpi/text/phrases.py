@@ -6,6 +6,7 @@ from datetime import date
 
 from kpi.domain import status
 from kpi.domain.model import Direction
+from kpi.domain.targets import MonthTarget
 from kpi.text import fmt
 from kpi.text.i18n import t
 
@@ -39,3 +40,17 @@ def versus_target(gap: float | None, unit: str, direction: Direction) -> str:
     better = status.change_is_better(gap, direction)
     amount = fmt.delta(abs(gap), unit).lstrip("+")
     return t("phrase.beyond_target" if better else "phrase.short_of_target", amount=amount)
+
+
+def target_kind(target: MonthTarget | None, month: date) -> str:
+    """What a KPI's month target is: `2026 target, phased` / `target for Oct 2026` / `2026 target`."""
+    if target is None:
+        return ""
+    return t(f"phrase.target_{target.kind}", year=month.year, month=fmt.month(month))
+
+
+def labelled_target(target: MonthTarget | None, unit: str, month: date) -> str:
+    """The month target with what it is: `92 s (2026 target, phased)`; an en dash without one."""
+    if target is None:
+        return "–"
+    return t("phrase.target_labelled", value=fmt.value(target.value, unit), kind=target_kind(target, month))

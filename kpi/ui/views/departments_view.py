@@ -12,7 +12,7 @@ from kpi.domain import months, priorities, report
 from kpi.domain.access import Scope
 from kpi.domain.model import Commentary, JourneyPhase, Kpi, MonthValue
 from kpi.output import charts
-from kpi.text import fmt, palette, plain
+from kpi.text import fmt, palette, phrases, plain
 from kpi.text.i18n import t
 from kpi.ui import figures, widgets
 
@@ -60,7 +60,7 @@ def _card(row: report.KpiRow, points: Sequence[MonthValue], month: date) -> None
         widgets.badge(row.status)
         value = row.value.value if row.value else None
         widgets.kpi_metric(kpi, value, row.delta_previous, month, [p.value for p in points[-13:]])
-        lines = [t("departments.target", target=fmt.value(kpi.target, kpi.unit))]
+        lines = [t("departments.target", target=phrases.labelled_target(row.target, kpi.unit, month))]
         note = widgets.survey_note(row.value)
         if note:
             lines.append(note)
