@@ -2,7 +2,8 @@
 would write it with pandas over the store's whole tables.
 
 It computes what `kpi.store.monthly.month_report` computes: the month values of the month, last
-month and the same month last year (survey KPIs from their raw answers), every KPI's status
+month and the years their targets are phased by (survey KPIs from their raw answers), every
+KPI's month target (explicit, else phased by last year's profile, else annual) and its status
 this month and last, every goal's status this month and last, and the cascade's roll-up and
 "green parts, red whole" warnings. The README's rules are vectorised with numpy, so pandas
 gets its best shot; `disagreements` compares the result with ours, and the benchmark refuses
@@ -18,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from kpi.domain import cascade, cx, months, status
-from kpi.domain.model import GoalStatus, KpiStatus, Level
+from kpi.domain.model import UNIT_RANGES, GoalStatus, KpiStatus, Level
 from kpi.domain.report import MonthReport
 
 _GOOD = [str(s) for s in (GoalStatus.ACHIEVED, GoalStatus.ON_TRACK)]
@@ -36,21 +37,53 @@ def month_status(path: str, month: date) -> tuple[pd.DataFrame, pd.DataFrame]:
     answers = con.execute("SELECT kpi, date, score FROM response").df()
     kpis = con.execute("SELECT * FROM kpi").df()
     goals = con.execute("SELECT * FROM goal").df()
+    explicit = con.execute("SELECT kpi, month, target FROM kpi_target").df()
     con.close()
     kpis = kpis[kpis["retired_at"].isna()].rename(columns={"code": "kpi"})
     goals = goals[goals["retired_at"].isna()].set_index("code")
     last = months.add(month, -1)
-    values = month_values(measurements, answers, kpis, [months.add(month, -12), last, month])
+    values = month_values(measurements, answers, kpis, months_read(month))
     by_kpi = values.pivot_table(index="kpi", columns="month", values="value")
     now, before = (by_kpi.get(pd.Timestamp(m), pd.Series(dtype=float)) for m in (month, last))
     kpis = kpis.set_index("kpi")
-    kpis["status"] = _kpi_status(kpis, now.reindex(kpis.index))
-    kpis["previous_status"] = _kpi_status(kpis, before.reindex(kpis.index))
+    for column, m, value in (("status", month, now), ("previous_status", last, before)):
+        target = _month_target(kpis, by_kpi, explicit, m)
+        kpis[column] = _kpi_status(kpis, value.reindex(kpis.index), target)
     goals = goals.join(kpis[["direction"]], on="kpi")
     goals["status"] = _goal_status(goals, now.reindex(goals["kpi"]).to_numpy(), month)
     goals["previous_status"] = _goal_status(goals, before.reindex(goals["kpi"]).to_numpy(), last)
     _roll_up(goals)
     return kpis, goals
+
+
+def months_read(month: date) -> list[date]:
+    """The months whose values the status of `month` and of last month depend on: the month,
+    last month, and the calendar years before theirs (which phase their targets)."""
+    return months.between(date(months.add(month, -1).year - 1, 1, 1), month)
+
+
+def _month_target(kpis: pd.DataFrame, by_kpi: pd.DataFrame, explicit: pd.DataFrame, month: date) -> pd.Series:
+    """Every KPI's target in `month`: explicit, else its annual target phased by the year before's
+    twelve months (summed KPIs keep the year's total of twelve monthly targets, others its
+    average: by ratio on ratio scales, by distance on interval scales), else the annual target."""
+    year = [pd.Timestamp(date(month.year - 1, m, 1)) for m in range(1, 13)]
+    profile = by_kpi.reindex(columns=year).reindex(kpis.index)
+    full = profile.notna().all(axis=1)
+    own = profile[pd.Timestamp(date(month.year - 1, month.month, 1))]
+    total, low = profile.sum(axis=1), profile.min(axis=1)
+    average = total / 12
+    is_sum = kpis["aggregation"] == "sum"
+    annual = kpis["target"] * np.where(is_sum, 12, 1)
+    ratio_unit = kpis["unit"].map(lambda u: UNIT_RANGES.get(u, (0.0, 0.0))[0] == 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        phased = np.select(
+            [is_sum & (total > 0) & (low >= 0), ratio_unit & (low > 0)],
+            [annual * own / total, annual * own / average],
+            annual + own - average,
+        )
+    target = pd.Series(np.where(full, phased, kpis["target"]), index=kpis.index)
+    chosen = explicit[explicit["month"] == pd.Timestamp(month)].set_index("kpi")["target"]
+    return chosen.reindex(kpis.index).fillna(target)
 
 
 def month_values(
@@ -91,8 +124,7 @@ def _meets(value: np.ndarray, target: pd.Series, direction: pd.Series) -> np.nda
     return np.where(direction == "higher", value >= target, value <= target)
 
 
-def _kpi_status(kpis: pd.DataFrame, value: pd.Series) -> np.ndarray:
-    target = kpis["target"]
+def _kpi_status(kpis: pd.DataFrame, value: pd.Series, target: pd.Series) -> np.ndarray:
     return np.select(
         [
             value.isna() | target.isna(),

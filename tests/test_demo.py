@@ -19,7 +19,16 @@ def company():
 
 @pytest.fixture(scope="module")
 def demo_report(company):
-    return lambda month: report.build(month, company.kpis, company.goals, _values(company))
+    values = _values(company)
+    return lambda month: report.build(month, company.kpis, company.goals, values, context(company))
+
+
+def context(company):
+    """The demo's recorded process changes, as the store gives them to a report."""
+    changes = {}
+    for change in company.process_changes:
+        changes.setdefault(change.kpi, []).append(change.month)
+    return report.Context(changes=changes)
 
 
 def _values(company):

@@ -17,7 +17,9 @@ A red/amber/green status against a flat target turns every wiggle across a toler
   each higher (or lower) than the one before; two of three months beyond two sigma on one side.
 - **Verdicts**: variation (common cause, special-cause improvement, special-cause concern) and
   assurance (the target inside the limits is hit and miss; outside, it is consistently met or
-  consistently failed, whatever the month happens to show).
+  consistently failed, whatever the month happens to show). While a shift or a trend runs, the
+  process has moved away from its locked limits, so they no longer say what it can deliver:
+  no assurance until a process change is recorded and new limits are drawn.
 
 Pure: numbers in, verdicts out.
 """
@@ -135,7 +137,8 @@ class Reading:
     """The rules that fired in this month (a run or trend fires in every month of it)."""
     variation: Variation
     assurance: Assurance | None
-    """None when the KPI has no target this month."""
+    """None when the KPI has no target this month, or a shift or trend says the process has moved
+    away from its limits."""
 
 
 def standard_error(margin: float | None) -> float | None:
@@ -258,9 +261,17 @@ def read(
     base = baseline(window)
     if base is None or window[-1].month != month:
         return None
-    now = [s for s in fired(window, base, rules) if s.month == month]
+    tail = window[-max(rules.shift_run, rules.trend_run, 3) :]  # a rule that fires now fires within it
+    now = [s for s in fired(tail, base, rules) if s.month == month]
     limits = base.limits(window[-1])
-    return Reading(limits, tuple(now), variation(now, direction), assurance(limits, target, direction))
+    moved = any(s.rule in _SUSTAINED for s in now)
+    return Reading(
+        limits, tuple(now), variation(now, direction), None if moved else assurance(limits, target, direction)
+    )
+
+
+_SUSTAINED = frozenset({Rule.SHIFT, Rule.TREND})
+"""Rules that say the process itself has moved (not one odd month)."""
 
 
 FALSE_SIGNAL_RATES = {

@@ -26,11 +26,31 @@ def kpi_dict(row: KpiRow) -> dict:
         "target": _round(row.target.value if row.target else None),
         "target_kind": str(row.target.kind) if row.target else None,
         "status": str(row.status),
+        **reading_dict(row),
     }
     if k.aggregation.is_survey:
         out["n"] = row.value.n if row.value else 0
         out["margin"] = _round(row.value.margin if row.value else None)
     return out
+
+
+def reading_dict(row: KpiRow) -> dict:
+    """The month as a process behaviour chart reads it: nulls (and no signals) when the KPI's
+    history since its latest process change is too short to tell."""
+    reading = row.reading
+    if reading is None:
+        return {"variation": None, "assurance": None, "limits": None, "signals": []}
+    limits = reading.limits
+    return {
+        "variation": str(reading.variation),
+        "assurance": str(reading.assurance) if reading.assurance else None,
+        "limits": {
+            "centre": _round(limits.centre),
+            "lower": _round(limits.lower),
+            "upper": _round(limits.upper),
+        },
+        "signals": sorted({str(s.rule) for s in reading.signals}),
+    }
 
 
 def goal_dict(row: GoalRow, forecast: float | None) -> dict:

@@ -6,7 +6,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from kpi.domain import months, report, smart, status
+from kpi.domain import months, report, signals, smart, status
 from kpi.domain.access import Scope
 from kpi.domain.model import MonthValue
 from kpi.store import queries, rules
@@ -27,8 +27,9 @@ def month_report(
 
 
 def report_values(conn: sa.Connection, scope: Scope, month: date) -> list[MonthValue]:
-    """The month values a report for `month` reads: from `report.history_start` to `month`."""
-    return queries.month_values(conn, scope, report.history_start(month), month)
+    """The month values a report for `month` reads: from `report.history_start` to `month`, and
+    each KPI's baseline months (`signals.BASELINE_POINTS` from its latest process change)."""
+    return queries.report_values(conn, scope, report.history_start(month), month, signals.BASELINE_POINTS)
 
 
 def context(conn: sa.Connection, scope: Scope, month: date) -> report.Context:

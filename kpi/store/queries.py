@@ -209,6 +209,66 @@ def month_values(
     return values + _survey_values(conn, scope, _months(s.response_month.c.month, first, last, only))
 
 
+def report_values(
+    conn: sa.Connection, scope: Scope, first: date, last: date, baseline_points: int
+) -> list[MonthValue]:
+    """Every KPI's values a month's report reads, in one query: each month from `first` to
+    `last`, and the first `baseline_points` months from the KPI's latest process change on or
+    before `last` (its whole history when none is recorded), on which its limits are locked.
+    Measurements as loaded, survey KPIs from their answer counts (with n and margin)."""
+    m, r, k, pc = s.measurement, s.response_month, s.kpi, s.process_change
+    number, count = sa.Float, sa.Integer
+    measured = sa.select(
+        m.c.kpi,
+        m.c.month,
+        m.c.value,
+        sa.cast(sa.null(), sa.String).label("aggregation"),
+        *(sa.cast(sa.null(), count).label(c) for c in ("n", "promoters", "detractors", "satisfied")),
+        *(sa.cast(sa.null(), number).label(c) for c in ("total", "total_sq")),
+    ).where(m.c.kpi.in_(_scoped_kpis(scope)), m.c.month <= last)
+    surveyed = (
+        sa.select(
+            r.c.kpi,
+            r.c.month,
+            sa.cast(sa.null(), number).label("value"),
+            k.c.aggregation,
+            r.c.n,
+            r.c.promoters,
+            r.c.detractors,
+            r.c.satisfied,
+            r.c.total,
+            r.c.total_sq,
+        )
+        .join(k, k.c.code == r.c.kpi)
+        .where(_in_scope(k.c.department, scope), k.c.retired_at.is_(None), _SURVEY_KINDS, r.c.month <= last)
+    )
+    values = sa.union_all(measured, surveyed).subquery("v")
+    starts = (
+        sa.select(pc.c.kpi, sa.func.max(pc.c.month).label("start"))
+        .where(pc.c.month <= last)
+        .group_by(pc.c.kpi)
+        .subquery("starts")
+    )
+    since = sa.or_(starts.c.start.is_(None), values.c.month >= starts.c.start)
+    rank = sa.func.row_number().over(partition_by=(values.c.kpi, since), order_by=values.c.month)
+    ranked = (
+        sa.select(*values.c, since.label("since"), rank.label("rank"))
+        .select_from(values.outerjoin(starts, starts.c.kpi == values.c.kpi))
+        .subquery("ranked")
+    )
+    baseline = sa.and_(ranked.c.since, ranked.c.rank <= baseline_points)
+    stmt = sa.select(*(ranked.c[c.name] for c in values.c)).where(sa.or_(baseline, ranked.c.month >= first))
+    out = []
+    for kpi, month, value, aggregation, *counts in _tuples(conn, stmt):
+        if aggregation is None:
+            out.append(MonthValue(kpi, month, value))
+            continue
+        survey = cx.score(_AGGREGATIONS[aggregation], cx.SurveyCounts(*counts))
+        if survey.value is not None:
+            out.append(MonthValue(kpi, month, survey.value, survey.n, survey.margin))
+    return out
+
+
 def _months(
     column: sa.ColumnElement, first: date, last: date, only: Collection[date] | None
 ) -> sa.ColumnElement[bool]:
