@@ -303,8 +303,10 @@ def _status(args: argparse.Namespace, store: sa.Engine) -> int:
         result = monthly.month_report(conn, scope, month, i18n.current())
         forecasts = monthly.forecasts(conn, scope, result)
         assessments = monthly.smart_assessments(conn, scope, month) if args.json else None
+        exceptions = monthly.attention(conn, scope, result, i18n.current())
     if args.json:
-        print(json.dumps(report_dict(result, forecasts, assessments), ensure_ascii=False, indent=2))
+        shape = report_dict(result, forecasts, assessments, exceptions)
+        print(json.dumps(shape, ensure_ascii=False, indent=2))
     else:
-        print_report(result, forecasts)
+        print_report(result, forecasts, exceptions)
     return EXIT_OK

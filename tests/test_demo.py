@@ -5,9 +5,10 @@ from datetime import date
 
 import pytest
 
-from kpi.demo.generate import generate
-from kpi.domain import months, report
+from kpi.demo.generate import generate, load_spec
+from kpi.domain import attention, months, report, status
 from kpi.domain.model import Aggregation, GoalStatus, KpiStatus, Level
+from kpi.domain.signals import Rule, Variation
 from kpi.text import words
 from tests.conftest import DEMO_END
 
@@ -129,6 +130,87 @@ def test_the_checkout_initiative_works(company, demo_report):
     abandon = {m.month: m.value for m in company.measurements if m.kpi == "ECOM_ABANDON"}
     assert abandon[months.add(DEMO_END, -13)] - abandon[DEMO_END] > 5
     assert demo_report(DEMO_END).goals["T3"].status is GoalStatus.ACHIEVED
+
+
+def test_the_outage_month_is_a_special_cause_concern_on_downtime(demo_report):
+    incident = months.add(DEMO_END, -2)
+    reading = demo_report(incident).kpis["IT_DOWNTIME"].reading
+    assert reading.variation is Variation.CONCERN and Rule.OUTSIDE in {s.rule for s in reading.signals}
+    for month in (months.add(incident, -1), months.add(incident, 1)):  # ordinary months around it
+        assert demo_report(month).kpis["IT_DOWNTIME"].reading.variation is not Variation.CONCERN
+
+
+def test_the_checkout_initiative_shows_as_an_improvement_shift_on_abandoned_baskets(company, demo_report):
+    spec = next(k for k in load_spec()["kpis"] if k["code"] == "ECOM_ABANDON")
+    launch = months.add(DEMO_END, spec["from"])
+    before = demo_report(months.add(launch, -1)).kpis["ECOM_ABANDON"].reading
+    assert before.variation is Variation.COMMON_CAUSE  # routine until the initiative
+    now = demo_report(DEMO_END).kpis["ECOM_ABANDON"].reading
+    assert now.variation is Variation.IMPROVEMENT and Rule.SHIFT in {s.rule for s in now.signals}
+    first = next(
+        m for m in months.between(launch, DEMO_END) if demo_report(m).kpis["ECOM_ABANDON"].new_signal
+    )
+    assert months.diff(launch, first) <= 3  # signalled within a quarter of the launch
+
+
+def test_with_phased_targets_december_peaks_are_no_longer_red_while_the_outage_still_is():
+    """The demo run to January 2027: its December comes after the strategy's climb, its outage
+    falls in November. Phasing by last year's months takes the peak's red away, not the outage's."""
+    end = date(2027, 1, 1)
+    later = generate(end)
+    values = _values(later)
+
+    def red(month):
+        built = report.build(month, later.kpis, later.goals, values)
+        phased = {c for c, r in built.kpis.items() if r.status is KpiStatus.RED}
+        unphased = {
+            c
+            for c, r in built.kpis.items()
+            if r.value
+            and status.kpi_status(r.value.value, r.kpi.target, r.kpi.direction, r.kpi.tolerance)
+            is KpiStatus.RED
+        }
+        return phased, unphased
+
+    seasonal = {k["code"] for k in load_spec()["kpis"] if k.get("season")}
+    phased, unphased = red(date(2026, 12, 1))
+    assert phased & seasonal < unphased & seasonal  # fewer December peaks red, none made red
+    outage, _ = red(months.add(end, -2))
+    assert "IT_DOWNTIME" in outage
+
+
+def _old_prompts(built):
+    """The rule this replaced: every number that is red or whose status flipped."""
+    wanted = [
+        ("goal", c)
+        for c, r in built.goals.items()
+        if r.status.is_red or status.flipped(r.status, r.previous_status)
+    ]
+    return wanted + [
+        ("kpi", c)
+        for c, r in built.kpis.items()
+        if r.status is KpiStatus.RED or status.flipped(r.status, r.previous_status)
+    ]
+
+
+def test_commentary_prompts_fall_by_half_and_every_seeded_event_keeps_its_prompt(demo_report):
+    for back in range(12):
+        built = demo_report(months.add(DEMO_END, -back))
+        new, old = attention.needs_commentary(built, []), _old_prompts(built)
+        assert 2 * len(new) <= len(old), (built.month, len(new), len(old))
+    for event in load_spec()["events"]:
+        built = demo_report(months.add(DEMO_END, event["month"]))
+        prompted = attention.needs_commentary(built, [])
+        concerns = [c for c in event["changes"] if built.kpis[c].new_signal is Variation.CONCERN]
+        assert concerns and all(("kpi", c) in prompted for c in concerns), event["name"]
+    for spec in load_spec()["kpis"]:
+        if "from" not in spec:
+            continue
+        launch = months.add(DEMO_END, spec["from"])
+        shown = next(
+            m for m in months.between(launch, DEMO_END) if demo_report(m).kpis[spec["code"]].new_signal
+        )
+        assert ("kpi", spec["code"]) in attention.needs_commentary(demo_report(shown), []), spec["code"]
 
 
 def test_one_green_parts_red_whole_goal(demo_report):

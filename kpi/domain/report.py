@@ -70,10 +70,30 @@ class KpiRow:
     series: Mapping[date, MonthValue] = field(default_factory=dict)
     """The KPI's values the report read, by month (for how long a status has held)."""
     explicit: Mapping[date, float] = field(default_factory=dict)
+    previous_reading: signals.Reading | None = None
+    """Last month's reading, where this month's found a signal (to tell a new one from a run)."""
 
     @property
     def delta_previous(self) -> float | None:
         return _delta(self.value, self.previous)
+
+    @property
+    def new_signal(self) -> signals.Variation | None:
+        """Improvement or concern when a rule fired this month and last month read otherwise:
+        news, where a shift that has run for months is not. A KPI's first month with limits has
+        no last month to compare with, so its signals there are history, not news."""
+        now, before = self.reading, self.previous_reading
+        if now is None or before is None or now.variation is signals.Variation.COMMON_CAUSE:
+            return None
+        return now.variation if before.variation is not now.variation else None
+
+    def missing_since(self, month: date) -> date | None:
+        """The first month without a value in the run of such months up to `month` (as far back
+        as the report read); None when `month` has a value."""
+        if month in self.series:
+            return None
+        earlier = [m for m in self.series if m < month]
+        return months.add(max(earlier), 1) if earlier else None
 
     def target_at(self, month: date) -> MonthTarget | None:
         """The KPI's target in any month the report read."""
@@ -106,6 +126,19 @@ class GoalRow:
     @property
     def rollup(self) -> GoalStatus:
         return self.node.rollup
+
+    def since(self, month: date, series: Mapping[date, MonthValue]) -> date | None:
+        """The first month of the run of months, up to `month`, with this month's status (as
+        far back as `series`, the KPI's values, reaches); None without a status."""
+        if self.status is GoalStatus.NO_DATA or self.kpi is None:
+            return None
+        first = month
+        while True:
+            before = months.add(first, -1)
+            value = series.get(before)
+            if value is None or _goal_status(self.goal, self.kpi, value, before) is not self.status:
+                return first
+            first = before
 
     @property
     def mismatch(self) -> cascade.Mismatch | None:
@@ -152,6 +185,11 @@ class MonthReport:
         out = _flips(self.goals, "goal", _GOAL_ORDER)
         out += _flips(self.kpis, "kpi", _KPI_ORDER)
         return sorted(out, key=lambda f: (f.is_better, f.kind != "goal", f.code))
+
+    def signals(self) -> list[KpiRow]:
+        """KPIs with a new signal this month (`KpiRow.new_signal`): concerns first."""
+        found = [row for row in self.kpis.values() if row.new_signal is not None]
+        return sorted(found, key=lambda r: (r.new_signal is not signals.Variation.CONCERN, r.kpi.name))
 
     def missing(self) -> list[KpiRow]:
         """KPIs with no value this month (stale or not yet loaded)."""
@@ -202,8 +240,16 @@ def kpi_target(
     kpi: Kpi, series: Mapping[date, MonthValue], month: date, explicit: Mapping[date, float]
 ) -> MonthTarget | None:
     """The KPI's target in `month` (`targets.month_target`), phased by the year before's values."""
-    year = month.year - 1
-    last_year = {m: v.value for m, v in series.items() if m.year == year}
+    return _target(kpi, _year(series, month.year - 1), month, explicit)
+
+
+def _year(series: Mapping[date, MonthValue], year: int) -> dict[date, float]:
+    return {m: v.value for m, v in series.items() if m.year == year}
+
+
+def _target(
+    kpi: Kpi, last_year: Mapping[date, float], month: date, explicit: Mapping[date, float]
+) -> MonthTarget | None:
     return targets.month_target(month, annual_target(kpi), last_year, kpi.aggregation, kpi.unit, explicit)
 
 
@@ -221,18 +267,20 @@ def _kpi_row(kpi: Kpi, values: ValueIndex, month: date, last: date, context: Con
     series = values.get(kpi.code, _NO_VALUES)
     explicit = context.targets.get(kpi.code, _NO_TARGETS)
     now, previous = series.get(month), series.get(last)
-    target = kpi_target(kpi, series, month, explicit)
-    previous_target = kpi_target(kpi, series, last, explicit)
-    reading = None
+    profile = _year(series, month.year - 1)
+    target = _target(kpi, profile, month, explicit)
+    before = profile if last.year == month.year else _year(series, last.year - 1)
+    previous_target = _target(kpi, before, last, explicit)
+    reading = previous_reading = None
     if now is not None and len(series) >= signals.MIN_POINTS:
-        reading = signals.read(
-            _points(series),
-            month,
-            kpi.direction,
-            target.value if target else None,
-            context.changes.get(kpi.code, ()),
-            context.rules,
+        wanted = [(month, target.value if target else None)]
+        if previous is not None:  # last month's reading tells a new signal from a running one
+            wanted.append((last, previous_target.value if previous_target else None))
+        found = signals.readings(
+            _points(series), wanted, kpi.direction, context.changes.get(kpi.code, ()), context.rules
         )
+        reading = found[0]
+        previous_reading = found[1] if len(found) > 1 and reading is not None and reading.signals else None
     return KpiRow(
         kpi,
         now,
@@ -245,6 +293,7 @@ def _kpi_row(kpi: Kpi, values: ValueIndex, month: date, last: date, context: Con
         reading,
         series,
         explicit,
+        previous_reading,
     )
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from kpi.domain import months
+from kpi.domain.attention import Item
 from kpi.domain.report import GoalRow, KpiRow, MonthReport
 from kpi.domain.smart import Assessment, Criterion
 from kpi.text import words
@@ -74,22 +75,42 @@ def goal_dict(row: GoalRow, forecast: float | None) -> dict:
     }
 
 
+def attention_dict(item: Item) -> dict:
+    """One exception of the month's list (`attention.items`), in the documented shape."""
+    return {
+        "kind": str(item.kind),
+        "code": item.code,
+        "value": _round(item.value),
+        "target": _round(item.target),
+        "owner": item.owner,
+        "since": months.key(item.since) if item.since else None,
+        "commented": item.commented,
+    }
+
+
 def report_dict(
-    report: MonthReport, forecasts: Mapping[str, float | None], smart: Mapping[str, Assessment] | None = None
+    report: MonthReport,
+    forecasts: Mapping[str, float | None],
+    smart: Mapping[str, Assessment] | None = None,
+    attention: Sequence[Item] | None = None,
 ) -> dict:
     """The documented JSON shape, with each goal's forecast from `forecasts` (see
-    `reports.forecasts`); goals carry their `smart` object when assessments are given."""
+    `reports.forecasts`); goals carry their `smart` object when assessments are given, and the
+    top level the month's exception list when it is given."""
     goals = []
     for row in report.goals.values():
         entry = goal_dict(row, forecasts.get(row.goal.code))
         if smart is not None and row.goal.code in smart:
             entry["smart"] = smart_dict(smart[row.goal.code])
         goals.append(entry)
-    return {
+    out = {
         "month": months.key(report.month),
         "kpis": [kpi_dict(row) for row in report.kpis.values()],
         "goals": goals,
     }
+    if attention is not None:
+        out["attention"] = [attention_dict(item) for item in attention]
+    return out
 
 
 def smart_dict(assessment: Assessment) -> dict:

@@ -6,6 +6,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from kpi.domain import attention as attention_
 from kpi.domain import months, report, signals, smart, status
 from kpi.domain.access import Scope
 from kpi.domain.model import MonthValue
@@ -39,6 +40,16 @@ def context(conn: sa.Connection, scope: Scope, month: date) -> report.Context:
         queries.process_changes(conn, scope, month),
         rules.read(conn),
     )
+
+
+def attention(
+    conn: sa.Connection, scope: Scope, built: report.MonthReport, language: str | None = None
+) -> list[attention_.Item]:
+    """The month's one exception list (`attention.items`) for a report built for `scope`."""
+    month = built.month
+    kept = attention_.compliance(built, queries.service_priorities(conn, scope, language))
+    comments = queries.commentary(conn, scope, month, month, language)
+    return attention_.items(built, queries.actions(conn, scope, language), comments, kept)
 
 
 def forecasts(conn: sa.Connection, scope: Scope, built: report.MonthReport) -> dict[str, float | None]:

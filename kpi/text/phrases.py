@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 from kpi.domain import status
+from kpi.domain.attention import Item
 from kpi.domain.model import Direction
 from kpi.domain.targets import MonthTarget
 from kpi.text import fmt
@@ -54,3 +56,22 @@ def labelled_target(target: MonthTarget | None, unit: str, month: date) -> str:
     if target is None:
         return "–"
     return t("phrase.target_labelled", value=fmt.value(target.value, unit), kind=target_kind(target, month))
+
+
+def attention_facts(item: Item, owners: Mapping[str, str]) -> tuple[str, str, str, str]:
+    """(kind, value, target, note) of an exception, in the reader's language: the note says who
+    owns it, since when it has been so and whether it has been explained this month."""
+    kind = t(f"mismatch.{item.detail}") if item.kind == "mismatch" else t(f"attention.{item.kind}")
+    value = fmt.value(item.value, item.unit) if item.unit else "–"
+    target = fmt.value(item.target, item.unit) if item.unit and item.target is not None else "–"
+    if item.detail and item.kind == "late_action":
+        target = t("attention.due", due=fmt.day(date.fromisoformat(item.detail)))
+    parts = [
+        t("attention.owner", name=owners.get(item.owner, item.owner))
+        if item.owner
+        else t("attention.no_owner")
+    ]
+    if item.since is not None:
+        parts.append(t("attention.since", month=fmt.month(item.since)))
+    parts.append(t("attention.commented" if item.commented else "attention.not_commented"))
+    return kind, value, target, " · ".join(parts)
