@@ -18,9 +18,9 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from kpi.domain import cascade, cx, months, status
+from kpi.domain import cascade, cx, months, status, verdicts
 from kpi.domain.model import UNIT_RANGES, GoalStatus, KpiStatus, Level
-from kpi.domain.report import MonthReport
+from kpi.domain.report import GoalRow, MonthReport
 
 _GOOD = [str(s) for s in (GoalStatus.ACHIEVED, GoalStatus.ON_TRACK)]
 _BAD = [str(s) for s in (GoalStatus.OFF_TRACK, GoalStatus.MISSED)]
@@ -199,15 +199,28 @@ def _roll_up(goals: pd.DataFrame) -> None:
         )
 
 
+_TEMPERED = frozenset({verdicts.Reason.LOW_CONFIDENCE, verdicts.Reason.NOT_ASSURED})
+"""Reasons our report tempers a status for (kpi.domain.verdicts): too few survey answers, or a
+target met by a process not shown to meet it. The reference does not draw process limits or
+survey margins, so it checks such a status by the untempered rule, and leaves the roll-up
+above a tempered goal unchecked."""
+
+
 def disagreements(ours: MonthReport, kpis: pd.DataFrame, goals: pd.DataFrame) -> list[str]:
     """Every KPI or goal whose statuses differ between our report and the pandas reference."""
     out = []
     theirs_k = kpis[["status", "previous_status"]].to_dict("index")
     for code, row in ours.kpis.items():
         mine = {"status": str(row.status), "previous_status": str(row.previous_status)}
+        if row.value is not None and row.value.is_low_confidence:
+            mine = {k: theirs_k.get(code, {}).get(k) for k in mine}  # tempered: not drawn here
         if theirs_k.get(code) != mine:
             out.append(f"KPI {code}: ours {mine}, pandas {theirs_k.get(code)}")
     theirs_g = goals[["status", "previous_status", "rollup", "mismatch"]].to_dict("index")
+    tempered = {code for code, row in ours.goals.items() if row.reason in _TEMPERED}
+    tempered |= {
+        code for code, row in ours.goals.items() if row.value is not None and row.value.is_low_confidence
+    }
     for code, row in ours.goals.items():
         mine = {
             "status": str(row.status),
@@ -215,10 +228,29 @@ def disagreements(ours: MonthReport, kpis: pd.DataFrame, goals: pd.DataFrame) ->
             "rollup": str(row.rollup),
             "mismatch": None if row.mismatch is None else str(row.mismatch),
         }
-        if theirs_g.get(code) != mine:
-            out.append(f"goal {code}: ours {mine}, pandas {theirs_g.get(code)}")
+        theirs = theirs_g.get(code)
+        if theirs is not None:
+            if code in tempered:
+                if row.reason is verdicts.Reason.NOT_ASSURED and theirs["status"] != "achieved":
+                    out.append(f"goal {code}: ours on track (not assured), pandas {theirs['status']}")
+                mine["status"], mine["previous_status"] = theirs["status"], theirs["previous_status"]
+            if code in tempered or _has_tempered_child(row, tempered):
+                mine["rollup"], mine["mismatch"] = theirs["rollup"], theirs["mismatch"]
+        if theirs != mine:
+            out.append(f"goal {code}: ours {mine}, pandas {theirs}")
     if len(theirs_k) != len(ours.kpis) or len(theirs_g) != len(ours.goals):
         out.append(
             f"counts: ours {len(ours.kpis)} KPIs, {len(ours.goals)} goals; pandas {len(theirs_k)}, {len(theirs_g)}"
         )
     return out
+
+
+def _has_tempered_child(row: GoalRow, tempered: set[str]) -> bool:
+    """Whether a goal below `row` was tempered (its roll-up then differs by design)."""
+    stack = list(row.node.children)
+    while stack:
+        node = stack.pop()
+        if node.goal.code in tempered:
+            return True
+        stack.extend(node.children)
+    return False

@@ -129,7 +129,8 @@ def test_the_it_incident_shows_red(demo_report):
 def test_the_checkout_initiative_works(company, demo_report):
     abandon = {m.month: m.value for m in company.measurements if m.kpi == "ECOM_ABANDON"}
     assert abandon[months.add(DEMO_END, -13)] - abandon[DEMO_END] > 5
-    assert demo_report(DEMO_END).goals["T3"].status is GoalStatus.ACHIEVED
+    ease = demo_report(DEMO_END).goals["T3"]  # its target met, by a process still climbing
+    assert (ease.status, str(ease.reason)) == (GoalStatus.ON_TRACK, "not_assured")
 
 
 def test_the_outage_month_is_a_special_cause_concern_on_downtime(demo_report):
@@ -220,7 +221,42 @@ def test_one_green_parts_red_whole_goal(demo_report):
 
 def test_a_mix_of_statuses(demo_report):
     statuses = {row.status for row in demo_report(DEMO_END).goals.values()}
-    assert {GoalStatus.ACHIEVED, GoalStatus.ON_TRACK, GoalStatus.AT_RISK, GoalStatus.OFF_TRACK} <= statuses
+    assert {GoalStatus.ON_TRACK, GoalStatus.AT_RISK, GoalStatus.OFF_TRACK} <= statuses
+
+
+def test_a_goal_met_in_two_of_twelve_months_is_not_shown_achieved(demo_report):
+    """The reported defect: "Invoice callers wait less than 90 seconds" read ★ Achieved."""
+    built = demo_report(DEMO_END)
+    row = built.goals["O5"]
+    series = built.kpis[row.kpi.code].series
+    met = sum(v.value <= row.goal.target for m, v in series.items() if m > months.add(DEMO_END, -12))
+    assert met < 6 and row.value.value <= row.goal.target  # met now, in few of the last 12 months
+    assert (row.status, str(row.reason)) == (GoalStatus.ON_TRACK, "not_assured")
+
+
+def test_few_answers_never_decide_a_status_alone(demo_report):
+    built = demo_report(DEMO_END)
+    b2b = built.kpis["NPS_B2B"]
+    assert b2b.value.is_low_confidence and str(b2b.reason) == "low_confidence"
+    assert b2b.status is KpiStatus.AMBER  # too few answers to tell
+    for row in built.goals.values():
+        if row.value is not None and row.value.is_low_confidence:
+            assert row.status not in (GoalStatus.ACHIEVED, GoalStatus.OFF_TRACK, GoalStatus.MISSED)
+
+
+def test_a_goal_whose_colour_differs_from_its_kpis_says_why(demo_report):
+    built = demo_report(DEMO_END)
+    for row in built.goals.values():
+        if row.kpi is None or GoalStatus.NO_DATA is row.status:
+            continue
+        kpi = built.kpis[row.kpi.code].status
+        good, bad = row.status.is_green, row.status.is_red
+        differs = (good and kpi is not KpiStatus.GREEN) or (bad and kpi is not KpiStatus.RED)
+        differs |= row.status is GoalStatus.AT_RISK and kpi is not KpiStatus.AMBER
+        if differs and kpi is not KpiStatus.NO_DATA:
+            assert row.reason is not None, row.goal.code
+    parent, child = built.goals["T10"], built.goals["O17"]  # same KPI, baseline and target
+    assert parent.status is not child.status and str(parent.reason) == "no_deadline"
 
 
 WEAK = {

@@ -41,6 +41,7 @@ GOAL_KEYS = [
     "rollup_status",
     "forecast",
     "green_parts_red_whole",
+    "reason",
 ]
 
 

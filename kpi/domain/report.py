@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from kpi.domain import cascade, months, signals, status, targets
+from kpi.domain import cascade, months, signals, status, targets, verdicts
 from kpi.domain.model import (
     UNIT_RANGES,
     Action,
@@ -72,6 +72,8 @@ class KpiRow:
     explicit: Mapping[date, float] = field(default_factory=dict)
     previous_reading: signals.Reading | None = None
     """Last month's reading, where this month's found a signal (to tell a new one from a run)."""
+    reason: verdicts.Reason | None = None
+    """Why the status is not what the value alone says (too few answers to tell)."""
 
     @property
     def delta_previous(self) -> float | None:
@@ -122,6 +124,8 @@ class GoalRow:
     status: GoalStatus
     previous_status: GoalStatus
     node: cascade.Node
+    reason: verdicts.Reason | None = None
+    """Why the goal's status is tempered, or differs from its KPI's (`verdicts`)."""
 
     @property
     def rollup(self) -> GoalStatus:
@@ -254,9 +258,13 @@ def _target(
 
 
 def _kpi_status(kpi: Kpi, value: MonthValue | None, target: MonthTarget | None) -> KpiStatus:
-    return status.kpi_status(
-        value.value if value else None, target.value if target else None, kpi.direction, kpi.tolerance
-    )
+    return _kpi_verdict(kpi, value, target)[0]
+
+
+def _kpi_verdict(
+    kpi: Kpi, value: MonthValue | None, target: MonthTarget | None
+) -> tuple[KpiStatus, verdicts.Reason | None]:
+    return verdicts.kpi_status(value, target.value if target else None, kpi.direction, kpi.tolerance)
 
 
 def _points(series: Mapping[date, MonthValue]) -> list[signals.Point]:
@@ -276,17 +284,18 @@ def _kpi_row(kpi: Kpi, values: ValueIndex, month: date, last: date, context: Con
         wanted = [(month, target.value if target else None)]
         if previous is not None:  # last month's reading tells a new signal from a running one
             wanted.append((last, previous_target.value if previous_target else None))
-        found = signals.readings(
+        read = signals.readings(
             _points(series), wanted, kpi.direction, context.changes.get(kpi.code, ()), context.rules
         )
-        reading = found[0]
-        previous_reading = found[1] if len(found) > 1 and reading is not None and reading.signals else None
+        reading = read[0]
+        previous_reading = read[1] if len(read) > 1 and reading is not None and reading.signals else None
+    found, reason = _kpi_verdict(kpi, now, target)
     return KpiRow(
         kpi,
         now,
         previous,
         series.get(months.add(month, -12)),
-        _kpi_status(kpi, now, target),
+        found,
         _kpi_status(kpi, previous, previous_target),
         target,
         previous_target,
@@ -294,19 +303,14 @@ def _kpi_row(kpi: Kpi, values: ValueIndex, month: date, last: date, context: Con
         series,
         explicit,
         previous_reading,
+        reason,
     )
 
 
-def _goal_status(goal: Goal, kpi: Kpi, value: MonthValue | None, month: date) -> GoalStatus:
-    return status.goal_status(
-        value.value if value else None,
-        baseline=goal.baseline,
-        target=goal.target,
-        direction=kpi.direction,
-        start=goal.start,
-        deadline=goal.deadline,
-        month=month,
-    )
+def _goal_status(
+    goal: Goal, kpi: Kpi, value: MonthValue | None, month: date, reading: signals.Reading | None = None
+) -> GoalStatus:
+    return verdicts.goal_status(goal, kpi.direction, value, month, reading)[0]
 
 
 _NO_VALUES: dict[date, MonthValue] = {}
@@ -331,22 +335,26 @@ def build(
     last = months.add(month, -1)
     report = MonthReport(month, {k.code: _kpi_row(k, index, month, last, context) for k in kpis})
     own: dict[str, GoalStatus] = {}
+    reasons: dict[str, verdicts.Reason | None] = {}
     facts: dict[str, tuple[Kpi | None, MonthValue | None, GoalStatus]] = {}
     for g in goals:
         kpi = by_code.get(g.kpi) if g.kpi else None
         if kpi is None:
-            own[g.code] = GoalStatus.NO_DATA
+            own[g.code], reasons[g.code] = GoalStatus.NO_DATA, None
             facts[g.code] = (None, None, GoalStatus.NO_DATA)
             continue
         series = index.get(kpi.code, _NO_VALUES)
-        now = series.get(month)
-        own[g.code] = _goal_status(g, kpi, now, month)
-        facts[g.code] = (kpi, now, _goal_status(g, kpi, series.get(last), last))
+        now, row = series.get(month), report.kpis.get(kpi.code)
+        reading = row.reading if row is not None else None
+        own[g.code], reason = verdicts.goal_status(g, kpi.direction, now, month, reading)
+        reasons[g.code] = reason or (verdicts.disagreement(own[g.code], row.status) if row else None)
+        earlier = row.previous_reading if row is not None and row.previous_reading else reading
+        facts[g.code] = (kpi, now, _goal_status(g, kpi, series.get(last), last, earlier))
     report.roots = cascade.build(goals, own)
     for _, node in cascade.flatten(report.roots):
         code = node.goal.code
         kpi, now, before = facts[code]
-        report.goals[code] = GoalRow(node.goal, kpi, now, own[code], before, node)
+        report.goals[code] = GoalRow(node.goal, kpi, now, own[code], before, node, reasons[code])
     return report
 
 

@@ -116,8 +116,12 @@ class Baseline:
     """The baseline's median standard error: stands in for a survey month that has none (every
     answer the same, or one answer), so its limits never collapse onto the centre line."""
 
+    def spread(self, point: Point) -> float:
+        """One sigma of routine variation at `point`."""
+        return self.sigma * (point.error or self.typical_error) if self.per_point else self.sigma
+
     def limits(self, point: Point) -> Limits:
-        spread = self.sigma * (point.error or self.typical_error) if self.per_point else self.sigma
+        spread = self.spread(point)
         return Limits(self.centre, self.centre - LIMIT_SIGMAS * spread, self.centre + LIMIT_SIGMAS * spread)
 
 
@@ -141,6 +145,11 @@ class Reading:
     assurance: Assurance | None
     """None when the KPI has no target this month, or a shift or trend says the process has moved
     away from its limits."""
+
+    @property
+    def moved(self) -> bool:
+        """A shift or trend runs: the process has left its locked limits."""
+        return any(s.rule in _SUSTAINED for s in self.signals)
 
 
 def standard_error(margin: float | None) -> float | None:
@@ -331,17 +340,16 @@ def _fired_last(tail: Sequence[Point], base: Baseline, rules: RuleSet) -> list[S
         if len(steps) == 1 and 0 not in steps:
             found.append(Signal(month, Rule.TREND, steps.pop()))
     if Rule.TWO_OF_THREE in chosen and len(tail) >= 3:
-        beyond = [_beyond(p, base.limits(p)) for p in tail[-3:]]
+        beyond = [_beyond(p, base) for p in tail[-3:]]
         if beyond[-1] and beyond.count(beyond[-1]) >= 2:
             found.append(Signal(month, Rule.TWO_OF_THREE, beyond[-1]))
     return sorted(found, key=lambda s: s.rule)
 
 
-def _beyond(point: Point, limits: Limits) -> int:
-    """+1 or −1 when the point lies beyond two sigma on that side, else 0."""
-    return (
-        _side(point.value, limits.centre) if abs(point.value - limits.centre) > 2 * limits.sigma() > 0 else 0
-    )
+def _beyond(point: Point, base: Baseline) -> int:
+    """+1 or −1 when the point lies beyond two sigma on that side, else 0 (as `_two_of_three`)."""
+    sigma = base.spread(point)
+    return _side(point.value, base.centre) if abs(point.value - base.centre) > 2 * sigma > 0 else 0
 
 
 def _reading(
@@ -356,7 +364,7 @@ def _reading(
     `max(shift_run, trend_run, 3)` months, so only those are checked."""
     now = _fired_last(tail, base, rules)
     limits = base.limits(tail[-1])
-    moved = any(s.rule in _SUSTAINED for s in now)
+    moved = any(s.rule in _SUSTAINED for s in now)  # as `Reading.moved`
     return Reading(
         limits, tuple(now), variation(now, direction), None if moved else assurance(limits, target, direction)
     )

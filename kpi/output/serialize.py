@@ -72,6 +72,7 @@ def goal_dict(row: GoalRow, forecast: float | None) -> dict:
         "rollup_status": str(row.rollup),
         "forecast": _round(forecast),
         "green_parts_red_whole": row.mismatch is not None and row.mismatch.value == "green_parts_red_whole",
+        "reason": str(row.reason) if row.reason else None,
     }
 
 
