@@ -234,6 +234,8 @@ def disagreements(ours: MonthReport, kpis: pd.DataFrame, goals: pd.DataFrame) ->
                 if row.reason is verdicts.Reason.NOT_ASSURED and theirs["status"] != "achieved":
                     out.append(f"goal {code}: ours on track (not assured), pandas {theirs['status']}")
                 mine["status"], mine["previous_status"] = theirs["status"], theirs["previous_status"]
+            if _tempered_before(ours, row, theirs["previous_status"]):
+                mine["previous_status"] = theirs["previous_status"]
             if code in tempered or _has_tempered_child(row, tempered):
                 mine["rollup"], mine["mismatch"] = theirs["rollup"], theirs["mismatch"]
         if theirs != mine:
@@ -243,6 +245,18 @@ def disagreements(ours: MonthReport, kpis: pd.DataFrame, goals: pd.DataFrame) ->
             f"counts: ours {len(ours.kpis)} KPIs, {len(ours.goals)} goals; pandas {len(theirs_k)}, {len(theirs_g)}"
         )
     return out
+
+
+def _tempered_before(ours: MonthReport, row: GoalRow, theirs: str) -> bool:
+    """Whether our last-month status is the untempered `theirs`, tempered (achieved → on track
+    where the KPI has process limits; off track or missed → at risk on few answers)."""
+    if row.kpi is None:
+        return False
+    kpi = ours.kpis[row.kpi.code]
+    if row.previous_status is GoalStatus.ON_TRACK and theirs == "achieved":
+        return kpi.reading is not None
+    few = kpi.previous is not None and kpi.previous.is_low_confidence
+    return row.previous_status is GoalStatus.AT_RISK and theirs in ("off_track", "missed") and few
 
 
 def _has_tempered_child(row: GoalRow, tempered: set[str]) -> bool:

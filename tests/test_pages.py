@@ -215,7 +215,8 @@ def test_departments_page_for_an_executive(app, app_url):
     assert f"Met in {met.met} of the last {met.measured} months" in page
     charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
     assert len(charts) == len(service)  # one trend per KPI of the department
-    assert all("Target" in [d.get("name") for d in c["data"]] for c in charts)
+    assert all("Month target" in [d.get("name") for d in c["data"]] for c in charts)  # phased, per month
+    assert any("Process limits" in [d.get("name") for d in c["data"]] for c in charts)
     assert not at.get("form")  # executives read; they do not write here
 
 

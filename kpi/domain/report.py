@@ -74,6 +74,23 @@ class KpiRow:
     """Last month's reading, where this month's found a signal (to tell a new one from a run)."""
     reason: verdicts.Reason | None = None
     """Why the status is not what the value alone says (too few answers to tell)."""
+    changes: Sequence[date] = ()
+    rules: signals.RuleSet = signals.DEFAULT_RULES
+
+    def process_chart(self, month: date) -> tuple[signals.Limits | None, list[signals.Signal]]:
+        """The month's process limits and every signal in the months the report read since
+        `history_start(month)` (a shift or trend marked in each of its months), for charts."""
+        if self.reading is None:
+            return None, []
+        start = signals.latest_change(self.changes, month)
+        window = sorted(
+            (p for p in _points(self.series) if (start is None or p.month >= start) and p.month <= month),
+            key=lambda p: p.month,
+        )
+        base = signals.baseline(window, start)
+        first = max(history_start(month), start or date.min)
+        recent = [p for p in window if p.month >= first]
+        return self.reading.limits, (signals.fired(recent, base, self.rules) if base and recent else [])
 
     @property
     def delta_previous(self) -> float | None:
@@ -304,6 +321,8 @@ def _kpi_row(kpi: Kpi, values: ValueIndex, month: date, last: date, context: Con
         explicit,
         previous_reading,
         reason,
+        context.changes.get(kpi.code, ()),
+        context.rules,
     )
 
 

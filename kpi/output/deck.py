@@ -43,6 +43,10 @@ class Series:
     unit: str
     points: tuple[tuple[date, float], ...]
     target: float | None
+    limits: tuple[float, float] | None = None
+    """(lower, upper) natural process limits of the KPI, drawn as their own lines."""
+    signals: tuple[date, ...] = ()
+    """Months in which a signal rule fired, marked on the chart."""
 
 
 @dataclass(frozen=True)
@@ -112,6 +116,9 @@ def _status_slide(meeting: Meeting) -> Slide:
         )
         if row.mismatch:
             note = f"{t(f'mismatch.{row.mismatch}')} · {note}"
+        why = phrases.goal_reason(row, meeting.month_report.month)
+        if why:
+            note = f"{note} · {why}" if note else why
         lines.append(
             Line(row.goal.title, _value(row, unit), fmt.value(row.goal.target, unit), row.status, note)
         )
@@ -134,7 +141,17 @@ def _goal_slide(meeting: Meeting, row: report.GoalRow) -> Slide:
         points = tuple(
             sorted((v.month, v.value) for v in meeting.values if v.kpi == kpi.code and v.month >= since)
         )
-        chart = Series(kpi.name, unit, points, row.goal.target)
+        kpi_row = meeting.month_report.kpis.get(kpi.code)
+        limits, fired = kpi_row.process_chart(meeting.month_report.month) if kpi_row else (None, [])
+        shown = {m for m, _ in points}
+        chart = Series(
+            kpi.name,
+            unit,
+            points,
+            row.goal.target,
+            (limits.lower, limits.upper) if limits else None,
+            tuple(sorted({s.month for s in fired if s.month in shown})),
+        )
     notes = _notes(meeting, kpi.code if kpi else None, row.goal.code)
     revision = _revision(meeting, kpi.code, unit) if kpi else ""
     subtitle = t(
@@ -193,6 +210,8 @@ def _department_slides(meeting: Meeting, department: Department) -> list[Slide]:
             else ""
         )
         target = phrases.labelled_target(row.target, unit, meeting.month_report.month)
+        process = phrases.process_words(row.reading)
+        note = f"{process} · {note}" if process and note else process or note
         lines.append(Line(row.kpi.name, _value(row, unit), target, row.status, note))
     if not lines:
         return []

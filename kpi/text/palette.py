@@ -52,6 +52,8 @@ SERIES = {
     "baseline": "#8C8C8C",
     "forecast": "#5B9BD5",
     "other": "#A5A5A5",
+    "limits": "#6B6B6B",
+    "limits_band": "rgba(107,107,107,0.08)",
 }
 """Line colours of trend charts: the actual values stand out, the references recede."""
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
-from kpi.domain import status
+from kpi.domain import status, verdicts
 from kpi.domain.attention import Item
 from kpi.domain.model import Direction
+from kpi.domain.report import GoalRow
+from kpi.domain.signals import Reading
 from kpi.domain.targets import MonthTarget
-from kpi.text import fmt
+from kpi.text import fmt, palette
 from kpi.text.i18n import t
 
 
@@ -75,3 +77,54 @@ def attention_facts(item: Item, owners: Mapping[str, str]) -> tuple[str, str, st
         parts.append(t("attention.since", month=fmt.month(item.since)))
     parts.append(t("attention.commented" if item.commented else "attention.not_commented"))
     return kind, value, target, " · ".join(parts)
+
+
+def process_verdict(reading: Reading | None) -> str:
+    """`▲ Improvement · ◐ Hit and miss` as badge Markdown: the process verdicts beside a status
+    (icon, word and colour; nothing when the history is too short to tell)."""
+    if reading is None:
+        return ""
+    looks = [palette.VARIATION_LOOKS[str(reading.variation)]]
+    words = [t(f"signal.variation.{reading.variation}")]
+    if reading.assurance is not None:
+        looks.append(palette.ASSURANCE_LOOKS[str(reading.assurance)])
+        words.append(t(f"signal.assurance.{reading.assurance}"))
+    return " ".join(
+        f":{look.streamlit}-badge[{look.icon} {word}]" for look, word in zip(looks, words, strict=True)
+    )
+
+
+def process_words(reading: Reading | None) -> str:
+    """The process verdicts as plain words with their icons, for slides and packs."""
+    if reading is None:
+        return ""
+    parts = [
+        f"{palette.VARIATION_LOOKS[str(reading.variation)].icon} {t(f'signal.variation.{reading.variation}')}"
+    ]
+    if reading.assurance is not None:
+        look = palette.ASSURANCE_LOOKS[str(reading.assurance)]
+        parts.append(f"{look.icon} {t(f'signal.assurance.{reading.assurance}')}")
+    return " · ".join(parts)
+
+
+def goal_reason(row: GoalRow, month: date) -> str:
+    """Why the goal's status is what it is, where it is tempered or differs from its KPI's; with
+    the goal's pace value labelled as such ("on pace for +40 by Nov 2027: +36 now")."""
+    if row.reason is None:
+        return ""
+    unit = row.kpi.unit if row.kpi else "count"
+    return t(f"reason.{row.reason}", pace=goal_pace(row, month), target=fmt.value(row.goal.target, unit))
+
+
+def goal_pace(row: GoalRow, month: date) -> str:
+    """`on pace for 1.5 % by Dec 2027: 1.6 % now`: where the goal's trajectory stands."""
+    level = verdicts.on_pace(row.goal, month)
+    if level is None or row.goal.deadline is None:
+        return ""
+    unit = row.kpi.unit if row.kpi else "count"
+    return t(
+        "reason.on_pace",
+        target=fmt.value(row.goal.target, unit),
+        deadline=fmt.month(row.goal.deadline),
+        now=fmt.value(level, unit),
+    )

@@ -98,6 +98,9 @@ def goal_tile(
     with st.container(border=True):
         st.markdown(f"**{plain.markdown(row.goal.title)}**")
         badge(row.status)
+        why = phrases.goal_reason(row, month)
+        if why:
+            st.caption(why)
         if kpi is None:
             st.caption(t("widget.no_kpi"))
             return
