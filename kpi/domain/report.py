@@ -284,8 +284,13 @@ def _kpi_verdict(
     return verdicts.kpi_status(value, target.value if target else None, kpi.direction, kpi.tolerance)
 
 
-def _points(series: Mapping[date, MonthValue]) -> list[signals.Point]:
-    return [signals.Point(m, v.value, signals.standard_error(v.margin)) for m, v in series.items()]
+def _points(series: Mapping[date, MonthValue], start: date | None = None) -> list[signals.Point]:
+    """The KPI's values as process chart points, from `start` on."""
+    return [
+        signals.Point(m, v.value, signals.standard_error(v.margin))
+        for m, v in series.items()
+        if start is None or m >= start
+    ]
 
 
 def _kpi_row(kpi: Kpi, values: ValueIndex, month: date, last: date, context: Context) -> KpiRow:
@@ -301,9 +306,9 @@ def _kpi_row(kpi: Kpi, values: ValueIndex, month: date, last: date, context: Con
         wanted = [(month, target.value if target else None)]
         if previous is not None:  # last month's reading tells a new signal from a running one
             wanted.append((last, previous_target.value if previous_target else None))
-        read = signals.readings(
-            _points(series), wanted, kpi.direction, context.changes.get(kpi.code, ()), context.rules
-        )
+        changes = context.changes.get(kpi.code, ())
+        start = signals.latest_change(changes, last)  # no month before it counts, this month or last
+        read = signals.readings(_points(series, start), wanted, kpi.direction, changes, context.rules)
         reading = read[0]
         previous_reading = read[1] if len(read) > 1 and reading is not None and reading.signals else None
     found, reason = _kpi_verdict(kpi, now, target)
