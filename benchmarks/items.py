@@ -18,9 +18,9 @@ from sqlalchemy.engine import Engine
 
 from benchmarks import pandas_status
 from kpi.demo.generate import generate, load_spec
-from kpi.domain import months, report
+from kpi.domain import months, report, signals
 from kpi.domain.access import EVERYTHING
-from kpi.store import decks, engine, importing, monthly, seeding, setup
+from kpi.store import decks, engine, importing, monthly, queries, seeding, setup
 
 ROOT = Path(__file__).resolve().parents[1]
 MONTH = date(2026, 10, 1)
@@ -72,7 +72,8 @@ def _path(store: Engine) -> str:
 
 FLOOR_SQL = """
 SELECT kpi, month, value FROM measurement
-WHERE month = $year_ago OR (month >= $recent AND month <= $month)
+WHERE (month < $baseline_end AND kpi NOT IN (SELECT kpi FROM process_change))
+   OR (month >= $first AND month <= $month)
 UNION ALL
 SELECT r.kpi, date_trunc('month', r.date) AS month,
        CASE k.aggregation
@@ -80,11 +81,15 @@ SELECT r.kpi, date_trunc('month', r.date) AS month,
          WHEN 'csat' THEN 100.0 * count(*) FILTER (WHERE score >= 4) / count(*)
          ELSE avg(score) END
 FROM response r JOIN kpi k ON k.code = r.kpi
-WHERE (r.date >= $year_ago AND r.date < $year_ago_next) OR (r.date >= $recent AND r.date < $next)
+WHERE (r.date < $baseline_end AND r.kpi NOT IN (SELECT kpi FROM process_change))
+   OR (r.date >= $first AND r.date < $next)
 GROUP BY r.kpi, date_trunc('month', r.date), k.aggregation
 """
-"""Every KPI's value for each month status reads (the month, last month and the same month last
-year), straight from the answers: the values status computes, without its rules."""
+"""Every KPI's value for each month status reads, straight from the answers: the values status
+computes, without its rules. Status reads every month from `report.history_start` (last year,
+whose profile phases the month's target, and this year) and each KPI's baseline, the first
+`signals.BASELINE_POINTS` months from its latest process change: in the large company those of
+the KPIs the strategy moves fall within those months, the others' are the first of its history."""
 
 ONE_MONTH_SQL = """
 SELECT kpi, value FROM measurement WHERE month = $month
@@ -101,13 +106,13 @@ GROUP BY r.kpi, k.aggregation
 """The report month's values alone: the floor as first measured, kept for comparison."""
 
 
-def _floor_params() -> dict:
-    needed = report.months_needed(MONTH)
-    year_ago, recent = needed[0], needed[1]
+def _floor_params(store: Engine) -> dict:
+    with engine.reading(store) as conn:
+        span = queries.data_months(conn)
+    first_month = span[0] if span else MONTH
     return {
-        "year_ago": year_ago,
-        "year_ago_next": months.add(year_ago, 1),
-        "recent": recent,
+        "baseline_end": months.add(first_month, signals.BASELINE_POINTS),
+        "first": report.history_start(MONTH),
         "month": MONTH,
         "next": months.add(MONTH, 1),
     }
@@ -130,7 +135,7 @@ taking turns, and its best time counts."""
 
 
 def status_vs_sql_floor(folder: Path, store: Engine, *, quick: bool) -> list[dict]:
-    params = _floor_params()
+    params = _floor_params(store)
     one = {"month": MONTH, "next": months.add(MONTH, 1)}
     ours, floor, one_month = _best_of_each(
         [
@@ -142,7 +147,10 @@ def status_vs_sql_floor(folder: Path, store: Engine, *, quick: bool) -> list[dic
     )
     return [
         _item(
-            "status_vs_sql_floor", ours, "one DuckDB query for the values of the months status reads", floor
+            "status_vs_sql_floor",
+            ours,
+            "one DuckDB query for the values of the months status reads (with each KPI's baseline)",
+            floor,
         ),
         _item(
             "status_vs_one_month_sql", ours, "one DuckDB query for the report month's values only", one_month
@@ -167,7 +175,7 @@ def status_vs_pandas(folder: Path, store: Engine, *, quick: bool) -> list[dict]:
         answers = con.execute("SELECT kpi, date, score FROM response").df()
         kinds = con.execute("SELECT code AS kpi, aggregation FROM kpi").df()
         con.close()
-        pandas_status.month_values(measurements, answers, kinds, report.months_needed(MONTH))
+        pandas_status.month_values(measurements, answers, kinds, pandas_status.months_read(MONTH))
 
     ours, full, values = _best_of_each(
         [lambda: _status(store), lambda: pandas_status.month_status(path, MONTH), plain_pandas_values],

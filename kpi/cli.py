@@ -29,7 +29,17 @@ if TYPE_CHECKING:  # the store (SQLAlchemy) loads only for real work, not for `-
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
 EXIT_CODES = ((BadSetting, EXIT_USAGE), (Usage, EXIT_USAGE), (Busy, EXIT_BUSY))
 """The errors with an exit code of their own; every other `CockpitError` exits 1."""
-IMPORT_KINDS = ("departments", "people", "kpis", "goals", "measurements", "responses", "actions")
+IMPORT_KINDS = (
+    "departments",
+    "people",
+    "kpis",
+    "goals",
+    "measurements",
+    "targets",
+    "changes",
+    "responses",
+    "actions",
+)
 """In the order a company's data goes in: each kind refers only to kinds above it."""
 OPERATOR = Person("operator@localhost", "operator", Role.ADMIN, None)
 """Who the command line acts as without `--as`: whoever can open the store file has it all."""
@@ -396,8 +406,10 @@ def _status(args: argparse.Namespace, store: sa.Engine) -> int:
         result = monthly.month_report(conn, scope, month, i18n.current())
         forecasts = monthly.forecasts(conn, scope, result)
         assessments = monthly.smart_assessments(conn, scope, month) if args.json else None
+        exceptions = monthly.attention(conn, scope, result, i18n.current())
     if args.json:
-        print(json.dumps(report_dict(result, forecasts, assessments), ensure_ascii=False, indent=2))
+        shape = report_dict(result, forecasts, assessments, exceptions)
+        print(json.dumps(shape, ensure_ascii=False, indent=2))
     else:
-        print_report(result, forecasts)
+        print_report(result, forecasts, exceptions)
     return EXIT_OK

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from kpi.domain import attention, months
+from kpi.domain import months
 from kpi.text import fmt
 from kpi.text.i18n import t
 from kpi.ui import data, frame
@@ -19,6 +19,6 @@ comments = data.commentary(ctx.url, ctx.scope, ctx.month, ctx.month, ctx.languag
 overview_view.headline(month_report, history, comments)
 overview_view.summary(month_report)
 overview_view.changes(month_report)
-actions = data.actions(ctx.url, ctx.scope, ctx.language)
-overview_view.exceptions(attention.items(month_report, actions))
+owners = {p.email: p.name for p in data.people(ctx.url)}
+overview_view.exceptions(data.attention(ctx.url, ctx.scope, ctx.month, ctx.language), owners)
 overview_view.promises(month_report, data.promises(ctx.url, ctx.language))

@@ -1,43 +1,67 @@
 """What needs attention: the Overview's exception list and the numbers that still want a comment."""
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
 
-from kpi.domain import attention
+from kpi.domain import attention, months, report
 from kpi.domain.attention import Kind
-from kpi.domain.model import Action, ActionStatus, MonthValue
+from kpi.domain.model import (
+    Action,
+    ActionStatus,
+    Aggregation,
+    Direction,
+    Goal,
+    Kpi,
+    Level,
+    MonthValue,
+    ServicePriority,
+)
+from kpi.domain.signals import Variation
 from tests import handmade
 from tests.handmade import OCTOBER
 
 
 def test_the_list_runs_from_most_severe_to_least_and_strategic_first():
     items = attention.items(handmade.month_report(), handmade.ACTIONS)
-    assert [(i.kind, i.goal, i.subject, i.level_depth, i.detail) for i in items] == [
-        (Kind.MISMATCH, "S1", "Customers recommend us", 0, "green_parts_red_whole"),
-        (Kind.MISSED, "O3", "Checkout fast by summer", 2, ""),
-        (Kind.AT_RISK, "O2", "Pages load fast", 2, ""),
-        (Kind.NO_DATA, "S2", "Minutes the shop is down", 3, "DOWN"),
-        (Kind.LATE_ACTION, "O2", "Put images on a CDN", 3, "2026-09-15"),
+    assert [(i.kind, i.code, i.goal, i.level_depth, i.detail) for i in items] == [
+        (Kind.MISMATCH, "S1", "S1", 0, "green_parts_red_whole"),  # red, and strategic
+        (Kind.MISSED, "O3", "O3", 2, ""),  # red, operational
+        (Kind.RED_KPI, "PAGE", "O2", 3, ""),  # red KPIs after goals: "Page load time" first
+        (Kind.RED_KPI, "NPS", "S1", 3, ""),
+        (Kind.AT_RISK, "O2", "O2", 2, ""),  # then the rest, by kind
+        (Kind.LATE_ACTION, "1", "O2", 3, "2026-09-15"),
+        (Kind.NO_DATA, "DOWN", "S2", 3, ""),
     ]
 
 
-@pytest.mark.parametrize(
-    ("page_load", "expected"),
-    [
-        (1000, []),  # both goals on the page load achieved
-        (1150, []),  # O2 on track, O3 achieved (at or under 1200 ms)
-        (1360, [(Kind.MISSED, "O3"), (Kind.AT_RISK, "O2")]),
-        (1500, [(Kind.MISSED, "O3"), (Kind.OFF_TRACK, "O2")]),
-        (None, [(Kind.NO_DATA, "O3")]),  # no value: one item for the KPI, linked to a goal it measures
-    ],
-)
-def test_a_goal_is_listed_by_how_far_behind_it_is(page_load, expected):
-    values = [v for v in handmade.VALUES if v.kpi != "PAGE"]
-    if page_load is not None:
-        values.append(MonthValue("PAGE", OCTOBER, page_load))
-    items = attention.items(handmade.month_report(values=values), [])
-    assert [(i.kind, i.goal) for i in items if i.goal in ("O2", "O3")] == expected
+def test_each_item_says_value_target_owner_since_when_and_whether_it_is_explained():
+    values = [*handmade.VALUES, MonthValue("NPS", date(2026, 8, 1), 21, n=300, margin=5.0)]
+    report = handmade.month_report(values=values)
+    comments = [handmade.comment(1, "Survey changed", kpi="NPS")]
+    by_code = {i.code: i for i in attention.items(report, handmade.ACTIONS, comments)}
+    nps = by_code["NPS"]
+    target = report.kpis["NPS"].target.value
+    assert (nps.value, nps.target, nps.unit, nps.commented) == (22, target, "nps", True)
+    assert nps.since == date(2026, 8, 1)  # red in August, September and October
+    assert nps.owner == handmade.GOALS[0].owner  # the owner of the strategic goal it measures
+    missed = by_code["O3"]
+    assert (missed.value, missed.target, missed.commented) == (1360, 1200, False)
+    assert missed.since == date(2026, 9, 1)  # September's 1500 ms missed it too; no value before
+    late = by_code["1"]
+    assert (late.owner, late.since) == ("it@example.com", date(2026, 9, 1))
+    assert by_code["DOWN"].since == OCTOBER  # September had a value
+
+
+def test_a_broken_service_priority_comes_first_with_its_threshold_and_how_long_it_is_broken():
+    wait = ServicePriority("P_WAIT", "Callers wait at most 50 seconds", "WAIT", 50.0, "<=")
+    report = handmade.month_report()
+    kept = attention.compliance(report, [wait])
+    first = attention.items(report, [], [], kept)[0]
+    assert (first.kind, first.code, first.value, first.target) == (Kind.BROKEN_PRIORITY, "P_WAIT", 55, 50.0)
+    assert first.since == date(2026, 9, 1)  # 70 s in September, 55 s in October
+    assert first.goal == "O1"  # the goal on its KPI, to open
 
 
 @pytest.mark.parametrize(
@@ -61,31 +85,49 @@ def test_an_action_of_a_goal_outside_the_report_is_not_listed():
     assert [i for i in attention.items(handmade.month_report(), [hidden]) if i.kind is Kind.LATE_ACTION] == []
 
 
-WANTED = [
-    ("goal", "S1"),  # off track
-    ("goal", "O1"),  # on track in September, achieved now
-    ("goal", "O2"),  # off track in September, at risk now
-    ("goal", "O3"),  # missed
-    ("kpi", "NPS"),  # red
-    ("kpi", "WAIT"),  # red in September, green now
-    ("kpi", "PAGE"),  # red
-]
-"""T1 (on track both months), MAIL (amber both months), S2 and DOWN (no value now) need no word."""
+STEADY = [50.0, 52, 49, 51, 50, 53, 48, 50, 51, 49, 52, 50, 51, 49, 50, 52, 48, 51, 50, 49]
+"""Twenty months of a wait that varies around 50 s by routine."""
+WAIT = Kpi("WAIT", "Wait", "CS", "s", Direction.LOWER, Aggregation.MEAN, target=60.0)
+WAIT_GOAL = Goal("G1", Level.STRATEGIC, "Short waits", "WAIT", "CS", baseline=60.0, target=45.0,
+                 start=date(2025, 1, 1), deadline=date(2027, 12, 31))  # fmt: skip
+
+
+def _wait_report(tail, target=60.0):
+    """A report for the month after `STEADY` and `tail` (values of the last months, oldest first)."""
+    values = STEADY + list(tail)
+    first = months.add(OCTOBER, 1 - len(values))
+    series = [MonthValue("WAIT", months.add(first, i), v) for i, v in enumerate(values)]
+    return report.build(OCTOBER, [replace(WAIT, target=target)], [WAIT_GOAL], series)
 
 
 @pytest.mark.parametrize(
-    ("explained", "still_wanted"),
+    ("tail", "target", "wanted"),
     [
-        ([], WANTED),
-        ([{"goal": "S1"}], WANTED[1:]),
-        (
-            [{"kpi": "WAIT"}, {"goal": "O3"}],
-            [w for w in WANTED if w not in {("kpi", "WAIT"), ("goal", "O3")}],
-        ),
-        ([{"kpi": "MAIL"}], WANTED),  # a comment on a number that needs none changes nothing
-        ([{"goal": code} for _, code in WANTED[:4]] + [{"kpi": code} for _, code in WANTED[4:]], []),
+        ([50, 51], 60.0, []),  # routine
+        ([50, 58, 63], 60.0, []),  # crossed the target: amber, a flip, and still routine noise
+        ([50, 51, 80], 60.0, [("goal", "G1"), ("kpi", "WAIT")]),  # beyond the limits: a new concern
+        ([50, 51, 40], 60.0, [("kpi", "WAIT")]),  # beyond the limits on the good side: new, too
+        ([50, 51, 52], 40.0, [("kpi", "WAIT")]),  # red: the process never meets 40 s (its goal is at risk)
     ],
 )
-def test_red_and_flipped_numbers_want_a_comment_until_someone_writes_one(explained, still_wanted):
-    comments = [handmade.comment(n, "Because", **about) for n, about in enumerate(explained)]
-    assert attention.needs_commentary(handmade.month_report(), comments) == still_wanted
+def test_signals_and_a_target_out_of_reach_want_a_comment_flips_do_not(tail, target, wanted):
+    built = _wait_report(tail, target)
+    assert attention.needs_commentary(built, []) == wanted
+
+
+def test_a_signal_that_keeps_running_is_no_news_the_month_after():
+    built = _wait_report([50, 51, 30, 31, 30, 29, 30, 31, 30], target=80.0)  # a long run below the centre
+    row = built.kpis["WAIT"]
+    assert (
+        row.reading.variation is Variation.IMPROVEMENT
+        and row.previous_reading.variation is Variation.IMPROVEMENT
+    )
+    assert row.new_signal is None and attention.needs_commentary(built, []) == []
+
+
+def test_a_comment_this_month_settles_what_was_wanted():
+    built = _wait_report([50, 51, 80])
+    said = [handmade.comment(1, "Phones down", kpi="WAIT")]
+    assert attention.needs_commentary(built, said) == [("goal", "G1")]
+    last_month = [replace(said[0], month=months.add(OCTOBER, -1))]
+    assert attention.needs_commentary(built, last_month) == [("goal", "G1"), ("kpi", "WAIT")]

@@ -10,7 +10,7 @@ import pytest
 from kpi import cli
 from kpi.demo.generate import load_spec
 from kpi.domain.access import EVERYTHING
-from kpi.domain.model import Direction, KpiStatus
+from kpi.domain.model import LOW_CONFIDENCE_N, Direction, KpiStatus
 from kpi.domain.status import kpi_status
 from kpi.output import cli_table
 from kpi.store import engine, queries, schema
@@ -111,7 +111,11 @@ def test_each_kpi_status_agrees_with_its_value_target_and_direction(demo_url):
     with engine.reading(engine.create(demo_url)) as conn:
         tolerance = {k.code: k.tolerance for k in queries.kpis(conn, cli.access.EVERYTHING)}
     for k in status_json(demo_url)["kpis"]:
-        expected = kpi_status(k["value"], k["target"], Direction(k["direction"]), tolerance[k["code"]])
+        direction, share = Direction(k["direction"]), tolerance[k["code"]]
+        expected = kpi_status(k["value"], k["target"], direction, share)
+        if k.get("n") and k["n"] < LOW_CONFIDENCE_N:  # few answers: the status must hold across the margin
+            edges = {kpi_status(k["value"] + d * k["margin"], k["target"], direction, share) for d in (-1, 1)}
+            expected = expected if edges == {expected} else KpiStatus.AMBER
         assert k["status"] == expected, k
 
 

@@ -5,7 +5,7 @@ from datetime import date, datetime
 
 import pytest
 
-from kpi.domain import report
+from kpi.domain import attention, report
 from kpi.domain.model import ActionStatus, Aggregation, Direction, GoalStatus, Kpi, KpiStatus, MonthValue
 from kpi.output import deck
 from kpi.text import fmt, phrases
@@ -100,16 +100,27 @@ def test_a_value_revised_after_the_close_is_said_where_the_number_stands(revised
     assert goal_note is None or goal_note.startswith("Revised after close: ")
 
 
-def test_the_exceptions_slide_lists_what_needs_attention_in_its_order():
+def test_the_exceptions_slide_shows_the_one_exception_list_in_its_order():
     exceptions = next(s for s in build() if s.kind == "exceptions")
-    assert [(ln.label, ln.status) for ln in exceptions.lines] == [
-        ("Customers recommend us", None),
-        ("Checkout fast by summer", GoalStatus.MISSED),
-        ("Pages load fast", GoalStatus.AT_RISK),
-        ("Minutes the shop is down", KpiStatus.NO_DATA),
-        ("Put images on a CDN", None),
+    month_report = report.build(OCTOBER, handmade.KPIS, handmade.GOALS, handmade.VALUES)
+    expected = attention.items(month_report, handmade.ACTIONS, [])
+    assert len(exceptions.lines) == len(expected)
+    for line, item in zip(exceptions.lines, expected, strict=True):
+        assert line.label.endswith(item.subject)  # what, after the kind's word
+    assert [(ln.label, ln.status) for ln in exceptions.lines[:4]] == [
+        ("Green parts, red whole: Customers recommend us", None),
+        ("Goal missed: Checkout fast by summer", GoalStatus.MISSED),
+        ("Off target: Page load time", KpiStatus.RED),
+        ("Off target: Recommend score", KpiStatus.RED),
     ]
-    assert exceptions.lines[-1].note == f"overdue since {fmt.day(date(2026, 9, 15))}"
+    late = exceptions.lines[-2]
+    assert (late.label, late.target) == (
+        "Action overdue: Put images on a CDN",
+        f"due {fmt.day(date(2026, 9, 15))}",
+    )
+    assert late.note == f"owner: Ina Tang · since {fmt.month(SEPTEMBER)} · not explained yet"
+    red = exceptions.lines[3]
+    assert (red.value, red.target) == (fmt.value(22, "nps"), fmt.value(40, "nps"))
 
 
 def test_a_long_department_goes_on_as_many_slides_as_it_needs_and_its_comments_once():

@@ -123,3 +123,43 @@ def test_an_action_changes_hands_and_date(demo_duckdb_url):
         '"due": "2027-01-15"' in audit["after"]
         and '"owner": "camilla.berg@havnhjem.example"' in audit["after"]
     )
+
+
+def test_an_admin_sets_and_removes_a_month_target_and_records_a_process_change(demo_url):
+    from kpi.domain.access import EVERYTHING
+    from kpi.store import monthly, plans
+
+    december = date(2026, 12, 1)
+    with engine.writing(engine.create(demo_url)) as conn:
+        assert plans.set_month_target(conn, ADMIN, "CS_WAIT", december, 110.0) == "inserted"
+        assert plans.record_change(conn, ADMIN, "CS_WAIT", MONTH, "New phone system") == "inserted"
+        assert plans.record_change(conn, ADMIN, "CS_WAIT", MONTH, "New phone system") == "unchanged"
+    assert last_audit(demo_url)["table_name"] == "process_change"
+    with engine.reading(engine.create(demo_url)) as conn:
+        row = monthly.month_report(conn, EVERYTHING, december, "en").kpis["CS_WAIT"]
+        assert (row.target.value, str(row.target.kind)) == (110.0, "explicit")
+        assert [c[:3] for c in plans.changes(conn, "CS_WAIT")] == [(MONTH, "New phone system", ADMIN.email)]
+    with engine.writing(engine.create(demo_url)) as conn:
+        assert plans.set_month_target(conn, ADMIN, "CS_WAIT", december, None) == "deleted"
+        assert plans.remove_change(conn, ADMIN, "CS_WAIT", MONTH)
+    audit = last_audit(demo_url)
+    assert audit["after"] is None and '"note": "New phone system"' in audit["before"]
+
+
+@pytest.mark.parametrize("who", [CS_HEAD, CEO])
+def test_only_an_admin_changes_month_targets_and_process_changes(demo_url, who):
+    from kpi.store import plans
+
+    before = counts(demo_url)
+    with rejected_with("", errors.Denied), engine.writing(engine.create(demo_url)) as conn:
+        plans.set_month_target(conn, who, "CS_WAIT", MONTH, 80.0)
+    with rejected_with("", errors.Denied), engine.writing(engine.create(demo_url)) as conn:
+        plans.record_change(conn, who, "CS_WAIT", MONTH, "")
+    assert counts(demo_url) == before
+
+
+def test_a_month_target_out_of_the_units_reach_is_refused_as_on_import(demo_url):
+    from kpi.store import plans
+
+    with rejected_with("outside what the KPI's unit allows"), engine.writing(engine.create(demo_url)) as conn:
+        plans.set_month_target(conn, ADMIN, "CS_SL", MONTH, 120.0)

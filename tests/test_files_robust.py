@@ -21,7 +21,17 @@ from kpi.text import words
 from tests.conftest import ROOT
 
 SAMPLES = ROOT / "data" / "samples"
-KINDS = ["departments", "people", "kpis", "goals", "measurements", "responses", "actions"]
+KINDS = [
+    "departments",
+    "people",
+    "kpis",
+    "goals",
+    "measurements",
+    "targets",
+    "changes",
+    "responses",
+    "actions",
+]
 MEASUREMENTS = (SAMPLES / "measurements.csv").read_bytes()
 
 

@@ -25,7 +25,17 @@ from tests.conftest import DEMO_END, ROOT, table_counts
 CORPUS = ROOT / "tests" / "import_corpus"
 SAMPLES = ROOT / "data" / "samples"
 CASES = tomllib.loads((CORPUS / "manifest.toml").read_text(encoding="utf-8"))["case"]
-ORDER = ["departments", "people", "kpis", "goals", "measurements", "responses", "actions"]
+ORDER = [
+    "departments",
+    "people",
+    "kpis",
+    "goals",
+    "measurements",
+    "targets",
+    "changes",
+    "responses",
+    "actions",
+]
 
 
 @pytest.fixture(scope="session")
@@ -126,6 +136,39 @@ def test_the_samples_import_in_order(demo_url):
     assert notes["CS_WAIT"] == "Julespids: ventetiden øget, sæsonansatte på vej"  # Latin-1 survived
 
 
+def test_month_targets_and_process_changes_import_audited_and_checked_like_any_kind(small_url):
+    store = engine.create(small_url)
+    data = b"kpi;month;target\nCS_WAIT;2026-12;110,5\nIT_DOWNTIME;2026-12;60\n"
+    assert importing.run(store, "targets", data, "t.csv", "a@x").counts == {"inserted": 2}
+    assert importing.run(store, "targets", data, "t.csv", "a@x").counts == {"unchanged": 2}
+    changed = b"kpi,month,note\nCS_WAIT,2026-11,New phone system\n"
+    assert importing.run(store, "changes", changed, "c.csv", "b@x").counts == {"inserted": 1}
+    assert importing.run(store, "changes", changed, "c.csv", "c@x").counts == {"unchanged": 1}
+    with engine.reading(store) as conn:
+        assert queries.month_targets(conn, EVERYTHING, date(2026, 12, 1), date(2026, 12, 1)) == {
+            "CS_WAIT": {date(2026, 12, 1): 110.5},
+            "IT_DOWNTIME": {date(2026, 12, 1): 60.0},
+        }
+        assert queries.process_changes(conn, EVERYTHING, date(2026, 12, 1)) == {
+            "CS_WAIT": [date(2026, 11, 1)]
+        }
+        audited = conn.execute(
+            sa.select(schema.audit.c.table_name, schema.audit.c.who).where(
+                schema.audit.c.table_name.in_(["kpi_target", "process_change"])
+            )
+        ).all()
+    assert sorted(audited) == [("kpi_target", "a@x"), ("kpi_target", "a@x"), ("process_change", "b@x")]
+    bad = b"kpi,month,target\nNOPE,2026-12,5\nCS_SL,2026-12,120\nCS_SL,2026-13,70\n"
+    with pytest.raises(ImportRejected) as caught:
+        importing.run(store, "targets", bad, "bad.csv", "a@x")
+    found = [(p.row, p.field, p.key) for p in caught.value.problems]
+    assert found == [
+        (2, "kpi", "unknown_reference"),
+        (3, "target", "out_of_range"),
+        (4, "month", "not_a_month"),
+    ]
+
+
 def test_reimporting_a_month_replaces_it_and_the_audit_keeps_both(small_url):
     store = engine.create(small_url)
     importing.run(store, "measurements", b"kpi;month;value\nCS_WAIT;2026-10;70,5\n", "first.csv", "a@x")
@@ -141,6 +184,8 @@ def test_reimporting_a_month_replaces_it_and_the_audit_keeps_both(small_url):
 
 def test_export_then_import_changes_nothing(small_url):
     store = engine.create(small_url)
+    for kind in ("targets", "changes"):  # the small demo has none: give the round trip some
+        importing.run(store, kind, (SAMPLES / f"{kind}.csv").read_bytes(), f"{kind}.csv", "test")
     before = fingerprint(small_url)
     for kind in ORDER:
         with engine.reading(store) as conn:

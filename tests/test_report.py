@@ -15,14 +15,23 @@ OCTOBER = date(2026, 10, 1)
 
 
 def test_the_months_a_report_reads():
-    assert report.months_needed(OCTOBER) == [date(2025, 10, 1), date(2026, 9, 1), OCTOBER]
+    assert report.history_start(OCTOBER) == date(2025, 1, 1)  # last year's profile and this year
+    assert report.history_start(date(2026, 1, 1)) == date(2024, 1, 1)  # December's profile too
     assert status.forecast_window(OCTOBER) == [date(2026, m, 1) for m in range(5, 11)]
     assert status.forecast_window(date(2026, 2, 1))[0] == date(2025, 9, 1)
 
 
 def _facts(built: report.MonthReport) -> dict:
     kpis = {
-        code: (row.value, row.previous, row.year_ago, row.status, row.previous_status)
+        code: (
+            row.value,
+            row.previous,
+            row.year_ago,
+            row.status,
+            row.previous_status,
+            row.target,
+            row.reading,
+        )
         for code, row in built.kpis.items()
     }
     goals = {
@@ -34,14 +43,27 @@ def _facts(built: report.MonthReport) -> dict:
 
 @pytest.mark.parametrize("month", [DEMO_END, months.add(DEMO_END, -7)])
 def test_the_store_report_equals_one_built_from_all_history(demo_url, month):
+    from kpi.store import plans
+    from tests.test_edits import ADMIN
+
+    with engine.writing(
+        engine.create(demo_url)
+    ) as conn:  # baselines from a change long ago, and a recent one
+        plans.record_change(conn, ADMIN, "CS_WAIT", months.add(DEMO_END, -30), "New phone system")
+        plans.record_change(conn, ADMIN, "NPS", months.add(DEMO_END, -26), "New survey")
+        plans.record_change(conn, ADMIN, "ECOM_LOAD", months.add(DEMO_END, -2), "New CDN")
     with engine.reading(engine.create(demo_url)) as conn:
         quick = monthly.month_report(conn, EVERYTHING, month, "en")
         forecasts = monthly.forecasts(conn, EVERYTHING, quick)
         everything = queries.month_values(conn, EVERYTHING, date(2000, 1, 1), month)
         kpis, goals = queries.kpis(conn, EVERYTHING, "en"), queries.goals(conn, EVERYTHING, "en")
+        context = monthly.context(conn, EVERYTHING, month)
     assert list(quick.kpis) == [k.code for k in kpis]  # every KPI in scope, none left out
-    full = report.build(month, kpis, goals, everything)
+    full = report.build(month, kpis, goals, everything, context)
     assert _facts(quick) == _facts(full)
+    readings = [row.reading for row in quick.kpis.values()]
+    if month == DEMO_END:  # 18 months since the strategy's process change; ECOM_LOAD's is 3 months old
+        assert sum(r is not None for r in readings) == len(readings) - 1
     series = {code: [v for v in everything if v.kpi == code] for code in quick.kpis}
     from_history = {
         code: report.forecast(row, series.get(row.kpi.code, []) if row.kpi else [], month)
@@ -80,3 +102,53 @@ def test_a_goal_forecast_stays_within_its_kpi_unit():
     ]  # 85 % in May, 5 more a month
     row = report.build(OCTOBER, [kpi], [goal], values).goals["G2"]
     assert report.forecast(row, values, OCTOBER) == 100.0  # the line passes 100 % long before the deadline
+
+
+WAIT = Kpi("WAIT", "Wait", "CS", "s", Direction.LOWER, Aggregation.MEAN, target=60.0, tolerance=0.1)
+DOWN = Kpi("DOWN", "Downtime", "IT", "min", Direction.LOWER, Aggregation.SUM, target=40.0)
+PROFILE = {1: 50, 2: 50, 3: 50, 4: 50, 5: 50, 6: 50, 7: 50, 8: 50, 9: 50, 10: 80, 11: 50, 12: 80}
+"""Last year's months: October and December three fifths above the rest."""
+
+
+def _year(code, profile, year=2025):
+    return [MonthValue(code, date(year, m, 1), float(v)) for m, v in profile.items()]
+
+
+@pytest.mark.parametrize(
+    ("kpi", "value", "explicit", "expected_target", "kind", "status"),
+    [
+        # a mean KPI keeps the annual level on average: October gets 60 × 80 / 55
+        (WAIT, 85.0, {}, 60 * 80 / (sum(PROFILE.values()) / 12), "phased", "green"),
+        (WAIT, 95.0, {}, 60 * 80 / (sum(PROFILE.values()) / 12), "phased", "amber"),  # within 10 %
+        # a summed KPI's target is a month's: the year's twelve, shared out by last year's months
+        (DOWN, 55.0, {}, 12 * 40 * 80 / sum(PROFILE.values()), "phased", "green"),
+        (WAIT, 85.0, {OCTOBER: 70.0}, 70.0, "explicit", "red"),  # an explicit target wins
+    ],
+)
+def test_a_kpi_status_is_judged_against_the_month_target(kpi, value, explicit, expected_target, kind, status):
+    values = [*_year(kpi.code, PROFILE), MonthValue(kpi.code, OCTOBER, value)]
+    context = report.Context(targets={kpi.code: explicit})
+    row = report.build(OCTOBER, [kpi], [], values, context).kpis[kpi.code]
+    assert row.target.value == pytest.approx(expected_target)
+    assert (str(row.target.kind), str(row.status)) == (kind, status)
+
+
+def test_without_a_whole_year_behind_it_the_annual_target_holds():
+    values = [MonthValue("WAIT", date(2026, m, 1), 62.0) for m in range(1, 11)]
+    row = report.build(OCTOBER, [WAIT], [], values).kpis["WAIT"]
+    assert (row.target.value, str(row.target.kind), str(row.status)) == (60.0, "annual", "amber")
+    down = report.build(OCTOBER, [DOWN], [], [MonthValue("DOWN", OCTOBER, 41.0)]).kpis["DOWN"]
+    assert (down.target.value, str(down.status)) == (40.0, "amber")  # a month's share of the year
+
+
+def test_a_status_streak_starts_where_the_status_last_changed():
+    values = _year("WAIT", PROFILE) + [
+        MonthValue("WAIT", date(2026, m, 1), 60 + 10 * (m > 6)) for m in range(1, 11)
+    ]
+    row = report.build(OCTOBER, [WAIT], [], values).kpis["WAIT"]
+    targets = {m: row.target_at(date(2026, m, 1)).value for m in range(1, 11)}
+    statuses = [
+        status.kpi_status(70.0 if m > 6 else 60.0, targets[m], WAIT.direction, 0.1) for m in range(1, 11)
+    ]
+    first = max(m for m in range(1, 11) if m == 1 or statuses[m - 2] != statuses[m - 1])
+    assert row.since(OCTOBER) == date(2026, first, 1)

@@ -10,7 +10,21 @@ from kpi.output import serialize
 from tests import handmade
 from tests.handmade import OCTOBER
 
-KPI_KEYS = ["code", "name", "department", "unit", "direction", "value", "target", "status"]
+KPI_KEYS = [
+    "code",
+    "name",
+    "department",
+    "unit",
+    "direction",
+    "value",
+    "target",
+    "target_kind",
+    "status",
+    "variation",
+    "assurance",
+    "limits",
+    "signals",
+]
 GOAL_KEYS = [
     "code",
     "parent",
@@ -27,6 +41,7 @@ GOAL_KEYS = [
     "rollup_status",
     "forecast",
     "green_parts_red_whole",
+    "reason",
 ]
 
 
@@ -110,3 +125,40 @@ def test_goals_carry_their_smart_check_only_when_assessments_are_given(month_rep
         "time_bound": False,
         "reasons": ["Accepted: nobody owns it"],
     }
+
+
+def test_a_kpi_carries_its_month_target_and_what_kind_it_is():
+    from datetime import date
+
+    from kpi.domain import report
+
+    explicit = report.Context(targets={"WAIT": {OCTOBER: 50.0}})
+    built = report.build(OCTOBER, handmade.KPIS, handmade.GOALS, handmade.VALUES, explicit)
+    wait = serialize.kpi_dict(built.kpis["WAIT"])
+    assert (wait["target"], wait["target_kind"], wait["status"]) == (50.0, "explicit", "red")  # 55 s vs 50 s
+    year = [MonthValue("MAIL", date(2025, m, 1), 20.0 + (m == 10) * 10) for m in range(1, 13)]
+    phased = report.build(OCTOBER, handmade.KPIS, handmade.GOALS, [*handmade.VALUES, *year])
+    mail = serialize.kpi_dict(phased.kpis["MAIL"])
+    average = (11 * 20.0 + 30.0) / 12
+    assert (mail["target"], mail["target_kind"]) == (round(24 * 30.0 / average, 4), "phased")
+    nps = serialize.kpi_dict(phased.kpis["NPS"])
+    assert (nps["target"], nps["target_kind"]) == (40, "annual")  # no year behind it
+
+
+def test_a_kpi_carries_its_process_reading_or_nulls_when_history_is_too_short():
+    from kpi.domain import months, report
+
+    steady = [MonthValue("WAIT", months.add(OCTOBER, -i), 50.0 + (i % 2) * 4) for i in range(1, 24)]
+    spike = MonthValue("WAIT", OCTOBER, 90.0)  # far above a process that swings 50 ↔ 54
+    built = report.build(OCTOBER, handmade.KPIS, [], [*steady, spike])
+    wait = serialize.kpi_dict(built.kpis["WAIT"])
+    centre = sum(v.value for v in sorted(steady, key=lambda v: v.month)[:20]) / 20  # the first 20 months
+    half_width = 2.66 * 4.0  # every moving range is 4: the textbook 2.66 × mean moving range
+    assert wait["limits"]["centre"] == round(centre, 4)
+    assert wait["limits"]["upper"] - centre == pytest.approx(half_width, abs=0.01)
+    assert centre - wait["limits"]["lower"] == pytest.approx(half_width, abs=0.01)
+    assert (wait["variation"], wait["signals"]) == ("concern", ["outside_limits"])  # a longer wait is worse
+    assert wait["limits"]["lower"] < wait["target"] < wait["limits"]["upper"]
+    assert wait["assurance"] == "hit_and_miss"  # the target lies inside what the process produces
+    nps = serialize.kpi_dict(built.kpis["NPS"])
+    assert (nps["variation"], nps["assurance"], nps["limits"], nps["signals"]) == (None, None, None, [])

@@ -223,3 +223,23 @@ def test_a_real_shift_is_found_quickly():
         fired = sg.fired(points, sg.baseline(series(base_values)))
         found_within_eight += any(s.month >= points[20].month and s.side == 1 for s in fired)
     assert found_within_eight / 200 > 0.9
+
+
+def test_read_looks_at_the_whole_history_even_though_it_checks_only_the_tail():
+    """`read` evaluates the rules on the last months only; every month's reading equals what
+    `fired` finds for that month over the whole series up to it (a reading cannot see later months)."""
+    rng = random.Random(11)
+    for _ in range(200):
+        values = [rng.gauss(50, 5) + (8 if i > 26 else 0) + (i % 9 == 0) * 20 for i in range(36)]
+        points = series(values)
+        for i in range(sg.MIN_POINTS, len(points)):
+            month, upto = points[i].month, points[: i + 1]
+            reading = sg.read(points, month, Direction.HIGHER, target=None)
+            assert reading.signals == tuple(s for s in sg.fired(upto, sg.baseline(upto)) if s.month == month)
+
+
+def test_no_assurance_while_a_shift_says_the_process_has_moved():
+    values = ROUTINE + [sum(ROUTINE) / 20 - 1] * 7  # seven months just below the centre: a shift
+    reading = sg.read(series(values), months.add(START, len(values) - 1), Direction.LOWER, target=55)
+    assert Rule.SHIFT in {s.rule for s in reading.signals}
+    assert reading.variation is Variation.IMPROVEMENT and reading.assurance is None

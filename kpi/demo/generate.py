@@ -53,6 +53,13 @@ class Translation:
     text: str
 
 
+@dataclass(frozen=True)
+class ProcessChange:
+    kpi: str
+    month: date
+    note: str
+
+
 @dataclass
 class Company:
     """Everything the demo puts in a store, as domain records."""
@@ -69,6 +76,7 @@ class Company:
     service_priorities: list[ServicePriority] = field(default_factory=list)
     actions: list[Action] = field(default_factory=list)
     commentary: list[Commentary] = field(default_factory=list)
+    process_changes: list[ProcessChange] = field(default_factory=list)
     translations: list[Translation] = field(default_factory=list)
 
 
@@ -193,6 +201,15 @@ def _history(
                 company.measurements.append(Measurement(code, month, value, "", "demo"))
 
 
+def _strategy_change(company: Company, spec: dict, item: dict) -> None:
+    """A process change where the strategy starts moving the KPI (see company.toml)."""
+    if "from" in item or item["base"] == item["now"]:
+        return
+    month = _month_offset(company.end, int(spec["strategy_start"]))
+    for code, _ in item["_copies"]:
+        company.process_changes.append(ProcessChange(code, month, spec["strategy_note"]))
+
+
 def _translate(company: Company, table: str, key: str, item: dict, fields: dict[str, str]) -> None:
     for spec_field, store_field in fields.items():
         text = item.get(f"{spec_field}_da")
@@ -235,6 +252,7 @@ def generate(
             company.kpis.append(_kpi_record(code, department, item))
             _translate(company, "kpi", code, item, {"name": "name", "definition": "definition"})
         _history(company, item, spec.get("events", []), history, seed, answers_factor)
+        _strategy_change(company, spec, item)
     _goals(company, spec, scale)
     _priorities_actions_commentary(company, spec)
     return company

@@ -1,27 +1,38 @@
-"""What needs the CEO's attention this month: the Overview's exception list.
+"""What needs attention this month: the one exception list, and the numbers owed a comment.
 
-Pure: built from a month report and the open actions. Each item names the goal it concerns (so
-the page can link to it in the cascade) and is ordered by severity.
+Pure: built once from a month report, the service priorities' compliance, the actions and the
+month's commentary. The Overview, the Present attention slide, the packs and `status --json`
+all show this list, so they can never disagree. Every item says what it is about, its value and
+target, who owns it, since when it has been so, whether it has been explained this month, and
+the goal or department to open. Most severe first: nothing that is red anywhere is left out.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 
-from kpi.domain import status
-from kpi.domain.model import Action, Commentary, GoalStatus, KpiStatus
-from kpi.domain.report import MonthReport, overdue
+from kpi.domain import months, priorities, signals, status
+from kpi.domain.model import Action, Commentary, GoalStatus, KpiStatus, ServicePriority
+from kpi.domain.priorities import Compliance
+from kpi.domain.report import GoalRow, KpiRow, MonthReport, overdue
 
 
 class Kind(StrEnum):
-    MISMATCH = "mismatch"
+    """The kinds of exception, most severe first."""
+
+    BROKEN_PRIORITY = "broken_priority"
+    RED_KPI = "red_kpi"
     MISSED = "missed"
     OFF_TRACK = "off_track"
+    MISMATCH = "mismatch"
+    CONCERN = "concern"
     AT_RISK = "at_risk"
-    NO_DATA = "no_data"
     LATE_ACTION = "late_action"
+    NO_DATA = "no_data"
+    COMMENTARY_OWED = "commentary_owed"
 
 
 _BEHIND = {
@@ -30,53 +41,234 @@ _BEHIND = {
     GoalStatus.AT_RISK: Kind.AT_RISK,
 }
 BEHIND_KINDS = frozenset(_BEHIND.values())
+RED_KINDS = frozenset({Kind.BROKEN_PRIORITY, Kind.RED_KPI, Kind.MISSED, Kind.OFF_TRACK, Kind.MISMATCH})
+"""Kinds that are red wherever they show."""
 _ORDER = list(Kind)
+_KPI_DEPTH = 3
+"""KPIs, actions and values sort after the goals of the same kind (strategic 0 … operational 2)."""
 
 
 @dataclass(frozen=True)
 class Item:
     kind: Kind
-    goal: str | None
-    """The goal to open in the cascade (None for a KPI without a goal)."""
+    code: str
+    """What the item is about: a KPI, goal or service priority code, or an action's id."""
     subject: str
-    """What the item is about, in the reader's language: a goal title, KPI name or action title."""
-    level_depth: int = 0
+    """Its name in the reader's language: a KPI name, goal title, priority text or action title."""
+    goal: str | None = None
+    """The goal to open in the cascade (None when no goal measures it)."""
+    department: str | None = None
+    """The department to open when there is no goal."""
+    value: float | None = None
+    target: float | None = None
+    unit: str = ""
+    owner: str | None = None
+    """E-mail of who owns it: the goal's owner, the action's, else the owner of the most
+    strategic goal on the KPI."""
+    since: date | None = None
+    """The first month of the run of months it has been so (None where the cockpit keeps no
+    such history: a roll-up's mismatch)."""
+    commented: bool = False
+    level_depth: int = _KPI_DEPTH
     detail: str = ""
-    """A kind-specific extra (the mismatch kind, the action's due date as ISO, the KPI code)."""
+    """A kind-specific extra: the mismatch kind, the action's due date (ISO), the signal rules."""
 
 
-def items(report: MonthReport, actions: Sequence[Action]) -> list[Item]:
-    """Every exception of the month, most severe first, strategic before operational."""
-    out: list[Item] = []
-    for code, row in report.goals.items():
-        depth = row.goal.level.depth
+@dataclass(frozen=True)
+class _Facts:
+    report: MonthReport
+    explained: frozenset[tuple[str, str]]
+    kpi_goal: Mapping[str, GoalRow]
+    """The most strategic goal measured by each KPI."""
+
+    def kpi_item(self, kind: Kind, row: KpiRow, since: date | None, detail: str = "") -> Item:
+        code, goal = row.kpi.code, self.kpi_goal.get(row.kpi.code)
+        return Item(
+            kind,
+            code,
+            row.kpi.name,
+            goal.goal.code if goal else None,
+            row.kpi.department,
+            row.value.value if row.value else None,
+            row.target.value if row.target else None,
+            row.kpi.unit,
+            goal.goal.owner if goal else None,
+            since,
+            ("kpi", code) in self.explained,
+            detail=detail,
+        )
+
+    def goal_item(self, kind: Kind, row: GoalRow, since: date | None, detail: str = "") -> Item:
+        g = row.goal
+        series = self.report.kpis[row.kpi.code].series if row.kpi and row.kpi.code in self.report.kpis else {}
+        return Item(
+            kind,
+            g.code,
+            g.title,
+            g.code,
+            g.department,
+            row.value.value if row.value else None,
+            g.target,
+            row.kpi.unit if row.kpi else "",
+            g.owner,
+            since if since is not None or kind is Kind.MISMATCH else row.since(self.report.month, series),
+            ("goal", g.code) in self.explained
+            or (row.kpi is not None and ("kpi", row.kpi.code) in self.explained),
+            g.level.depth,
+            detail,
+        )
+
+
+def _explained(comments: Sequence[Commentary], month: date) -> frozenset[tuple[str, str]]:
+    found = {("kpi", c.kpi) for c in comments if c.kpi and c.month == month}
+    return frozenset(found | {("goal", c.goal) for c in comments if c.goal and c.month == month})
+
+
+def _kpi_goals(report: MonthReport) -> dict[str, GoalRow]:
+    out: dict[str, GoalRow] = {}
+    for row in sorted(report.goals.values(), key=lambda r: (r.goal.level.depth, r.goal.code)):
+        if row.kpi is not None:
+            out.setdefault(row.kpi.code, row)
+    return out
+
+
+def items(
+    report: MonthReport,
+    actions: Sequence[Action],
+    comments: Sequence[Commentary] = (),
+    compliance: Sequence[Compliance] = (),
+) -> list[Item]:
+    """Every exception of the month, most severe first (`_severity`)."""
+    facts = _Facts(report, _explained(comments, report.month), _kpi_goals(report))
+    out = _priority_items(facts, compliance) + _kpi_items(facts) + _goal_items(facts)
+    out += _action_items(facts, actions)
+    listed = {(i.kind, i.code) for i in out}
+    for kind, code in needs_commentary(report, comments):
+        if kind == "kpi" and not any(k in listed for k in ((Kind.RED_KPI, code), (Kind.CONCERN, code))):
+            out.append(facts.kpi_item(Kind.COMMENTARY_OWED, report.kpis[code], report.month))
+        elif kind == "goal" and not any((k, code) in listed for k in (*BEHIND_KINDS, Kind.MISMATCH)):
+            out.append(facts.goal_item(Kind.COMMENTARY_OWED, report.goals[code], report.month))
+    return sorted(out, key=_severity)
+
+
+def _severity(item: Item) -> tuple[int, int, int, str]:
+    """Red first (a broken promise to customers, then strategic before operational, goals before
+    KPIs), then the rest by kind."""
+    red = item.kind in RED_KINDS
+    depth = -1 if item.kind is Kind.BROKEN_PRIORITY else item.level_depth
+    return (0 if red else 1, depth if red else 0, _ORDER.index(item.kind), item.subject)
+
+
+def _priority_items(facts: _Facts, compliance: Sequence[Compliance]) -> list[Item]:
+    out = []
+    for result in compliance:
+        row = facts.report.kpis.get(result.priority.kpi)
+        if result.is_met_now is not False or row is None:
+            continue
+        goal = facts.kpi_goal.get(row.kpi.code)
+        out.append(
+            Item(
+                Kind.BROKEN_PRIORITY,
+                result.priority.code,
+                result.priority.text,
+                goal.goal.code if goal else None,
+                row.kpi.department,
+                result.value,
+                result.priority.threshold,
+                row.kpi.unit,
+                goal.goal.owner if goal else None,
+                months.add(facts.report.month, 1 - result.broken_run),
+                ("kpi", row.kpi.code) in facts.explained,
+                detail=result.priority.comparison,
+            )
+        )
+    return out
+
+
+def _kpi_items(facts: _Facts) -> list[Item]:
+    month, out = facts.report.month, []
+    for row in facts.report.kpis.values():
+        if row.status is KpiStatus.RED:
+            out.append(facts.kpi_item(Kind.RED_KPI, row, row.since(month), _rules(row)))
+        elif row.new_signal is signals.Variation.CONCERN:
+            out.append(facts.kpi_item(Kind.CONCERN, row, month, _rules(row)))
+        elif row.value is None:
+            out.append(facts.kpi_item(Kind.NO_DATA, row, row.missing_since(month)))
+    return out
+
+
+def _rules(row: KpiRow) -> str:
+    return ",".join(sorted({str(s.rule) for s in row.reading.signals})) if row.reading else ""
+
+
+def _goal_items(facts: _Facts) -> list[Item]:
+    out = []
+    for row in facts.report.goals.values():
         if row.mismatch:
-            out.append(Item(Kind.MISMATCH, code, row.goal.title, depth, str(row.mismatch)))
+            out.append(facts.goal_item(Kind.MISMATCH, row, None, str(row.mismatch)))
         elif row.status in _BEHIND:  # a mismatch already says the goal is behind, and why
-            out.append(Item(_BEHIND[row.status], code, row.goal.title, depth))
-    goal_of_kpi = {row.kpi.code: code for code, row in report.goals.items() if row.kpi}
-    for missing in report.missing():
-        kpi = missing.kpi
-        out.append(Item(Kind.NO_DATA, goal_of_kpi.get(kpi.code), kpi.name, 3, kpi.code))
-    visible_goals = set(report.goals)
-    for action in overdue([a for a in actions if a.goal in visible_goals], report.month):
-        due = action.due.isoformat() if action.due else ""
-        out.append(Item(Kind.LATE_ACTION, action.goal, action.title, 3, due))
-    return sorted(out, key=lambda i: (_ORDER.index(i.kind), i.level_depth, i.subject))
+            out.append(facts.goal_item(_BEHIND[row.status], row, None))
+    return out
+
+
+def _action_items(facts: _Facts, actions: Sequence[Action]) -> list[Item]:
+    goals = facts.report.goals
+    out = []
+    for action in overdue([a for a in actions if a.goal in goals], facts.report.month):
+        due = action.due or facts.report.month
+        goal = goals[action.goal].goal
+        out.append(
+            Item(
+                Kind.LATE_ACTION,
+                str(action.id),
+                action.title,
+                action.goal,
+                goal.department,
+                owner=action.owner or goal.owner,
+                since=months.first_of(due),
+                commented=("goal", action.goal) in facts.explained,
+                detail=due.isoformat(),
+            )
+        )
+    return out
+
+
+def compliance(report: MonthReport, kept: Sequence[ServicePriority]) -> list[Compliance]:
+    """How each service priority on a KPI of the report fared in its month, from the values the
+    report read (a year and more)."""
+    return [
+        priorities.compliance(p, list(report.kpis[p.kpi].series.values()), report.month)
+        for p in kept
+        if p.kpi in report.kpis
+    ]
 
 
 def needs_commentary(report: MonthReport, comments: Sequence[Commentary]) -> list[tuple[str, str]]:
-    """("kpi" | "goal", code) of every number whose status flipped since last month or is red,
-    and that nobody has explained yet this month."""
-    explained = {("kpi", c.kpi) for c in comments if c.kpi} | {("goal", c.goal) for c in comments if c.goal}
+    """("kpi" | "goal", code) of every number that owes its owner's word this month and has none:
+    a KPI with a new signal (improvement or concern), a red KPI whose process is consistently
+    failing its target or signals a concern, and a goal that turned red this month or is red
+    while its KPI owes a word. A status that merely flipped across a tolerance edge owes none:
+    that is noise, not news."""
+    explained = _explained(comments, report.month)
+    kpis = [code for code, row in report.kpis.items() if _kpi_owes(row)]
+    owing = set(kpis)
     wanted = [
         ("goal", code)
         for code, row in report.goals.items()
-        if row.status.is_red or status.flipped(row.status, row.previous_status)
+        if row.status.is_red
+        and (
+            (status.flipped(row.status, row.previous_status) and not row.previous_status.is_red)
+            or (row.kpi is not None and row.kpi.code in owing)
+        )
     ]
-    wanted += [
-        ("kpi", code)
-        for code, row in report.kpis.items()
-        if row.status is KpiStatus.RED or status.flipped(row.status, row.previous_status)
-    ]
+    wanted += [("kpi", code) for code in kpis]
     return [item for item in wanted if item not in explained]
+
+
+def _kpi_owes(row: KpiRow) -> bool:
+    if row.new_signal is not None:
+        return True
+    reading = row.reading
+    if row.status is not KpiStatus.RED or reading is None:
+        return False
+    return reading.assurance is signals.Assurance.FAILING or reading.variation is signals.Variation.CONCERN

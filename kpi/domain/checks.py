@@ -25,7 +25,7 @@ Rules decided once, for both ways in:
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -54,6 +54,8 @@ KPI_REQUIRED = ("code", "name", "department", "unit", "direction", "aggregation"
 ACTION_REQUIRED = ("goal", "title")
 MEASUREMENT_REQUIRED = ("kpi", "month", "value")
 ANSWER_REQUIRED = ("kpi", "date", "score")
+TARGET_REQUIRED = ("kpi", "month", "target")
+CHANGE_REQUIRED = ("kpi", "month")
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,10 @@ class Known:
     """Survey KPIs that have answers: they keep their kind (see `kpi`)."""
     window: bounds.Window = field(default_factory=lambda: bounds.Window.around(date.today()))
     """The months a month or date may lie in (the store reads it from the settings)."""
+
+
+Check = Callable[[Fields, Known], list[Problem]]
+"""A kind's check: the record's fields and what the store knows → every problem."""
 
 
 def is_code(text: str) -> bool:
@@ -178,6 +184,21 @@ def measurement(fields: Fields, known: Known) -> list[Problem]:
     elif kpi is not None:
         problems += _reachable(fields, "value", kpi.unit)
     return problems + _within(fields, ("month",), known.window) + bounds.text_problems(fields)
+
+
+def month_target(fields: Fields, known: Known) -> list[Problem]:
+    """Everything wrong with a KPI's target for one month: an unknown KPI, a target its unit
+    cannot reach."""
+    problems = _required(fields, TARGET_REQUIRED) + _known(fields, "kpi", known.kpis)
+    kpi = known.kpis.get(str(fields.get("kpi")))
+    if kpi is not None:
+        problems += _reachable(fields, "target", kpi.unit)
+    return problems
+
+
+def process_change(fields: Fields, known: Known) -> list[Problem]:
+    """Everything wrong with a recorded process change: no KPI or month, an unknown KPI."""
+    return _required(fields, CHANGE_REQUIRED) + _known(fields, "kpi", known.kpis)
 
 
 def answer(fields: Fields, known: Known) -> list[Problem]:

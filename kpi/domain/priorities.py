@@ -31,6 +31,8 @@ class Compliance:
     """Months met in the window that ends with the month."""
     measured: int
     """Months with a value in that window."""
+    broken_run: int = 0
+    """Months in a row, up to the month, in which the priority was not kept (within the window)."""
 
     @property
     def share(self) -> float | None:
@@ -43,6 +45,18 @@ def compliance(priority: ServicePriority, values: Sequence[MonthValue], month: d
     window = [v for v in values if v.kpi == priority.kpi and first <= v.month <= month]
     now = next((v for v in window if v.month == month), None)
     met = sum(is_met(priority, v.value) for v in window)
+    by_month = {v.month: v.value for v in window}
+    run = 0
+    while run < WINDOW_MONTHS:
+        value = by_month.get(months.add(month, -run))
+        if value is None or is_met(priority, value):
+            break
+        run += 1
     return Compliance(
-        priority, now.value if now else None, is_met(priority, now.value) if now else None, met, len(window)
+        priority,
+        now.value if now else None,
+        is_met(priority, now.value) if now else None,
+        met,
+        len(window),
+        run,
     )

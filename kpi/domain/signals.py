@@ -10,14 +10,17 @@ A red/amber/green status against a flat target turns every wiggle across a toler
   900: their limits widen and narrow with each month's standard error, scaled by how much the
   months really vary beyond sampling (Laney's p′ idea, applied to any value whose standard
   error is known: NPS, CSAT shares and CES means alike).
-- Limits are **locked** on a baseline (the first `BASELINE_POINTS` months after the latest
-  recorded process change) and move only when a process change is recorded.
+- Limits are **locked** on a baseline (the `BASELINE_POINTS` calendar months from the latest
+  recorded process change, or from the KPI's first month) and move only when a process change
+  is recorded.
 - **Rules** (the NHS set, each can be switched off per store): a month outside the limits; a
   shift of `shift_run` (7) months on one side of the centre; a trend of `trend_run` (6) months
   each higher (or lower) than the one before; two of three months beyond two sigma on one side.
 - **Verdicts**: variation (common cause, special-cause improvement, special-cause concern) and
   assurance (the target inside the limits is hit and miss; outside, it is consistently met or
-  consistently failed, whatever the month happens to show).
+  consistently failed, whatever the month happens to show). While a shift or a trend runs, the
+  process has moved away from its locked limits, so they no longer say what it can deliver:
+  no assurance until a process change is recorded and new limits are drawn.
 
 Pure: numbers in, verdicts out.
 """
@@ -31,6 +34,7 @@ from datetime import date
 from enum import StrEnum
 from statistics import median
 
+from kpi.domain import months
 from kpi.domain.model import Direction
 
 D2 = 1.128
@@ -40,8 +44,8 @@ LIMIT_SIGMAS = 3.0
 MIN_POINTS = 12
 """Fewer months than this since the latest process change: no limits, no verdicts (null)."""
 BASELINE_POINTS = 20
-"""Limits are computed from at most this many months after the latest process change, then
-locked (NHS Making Data Count recommends 15 to 20)."""
+"""Limits are computed from the values of this many calendar months from the latest process
+change (or the KPI's first month), then locked (NHS Making Data Count recommends 15 to 20)."""
 Z95 = 1.96
 """A survey month's margin is a 95 % half-width: its standard error is margin / 1.96."""
 
@@ -112,8 +116,12 @@ class Baseline:
     """The baseline's median standard error: stands in for a survey month that has none (every
     answer the same, or one answer), so its limits never collapse onto the centre line."""
 
+    def spread(self, point: Point) -> float:
+        """One sigma of routine variation at `point`."""
+        return self.sigma * (point.error or self.typical_error) if self.per_point else self.sigma
+
     def limits(self, point: Point) -> Limits:
-        spread = self.sigma * (point.error or self.typical_error) if self.per_point else self.sigma
+        spread = self.spread(point)
         return Limits(self.centre, self.centre - LIMIT_SIGMAS * spread, self.centre + LIMIT_SIGMAS * spread)
 
 
@@ -135,7 +143,13 @@ class Reading:
     """The rules that fired in this month (a run or trend fires in every month of it)."""
     variation: Variation
     assurance: Assurance | None
-    """None when the KPI has no target this month."""
+    """None when the KPI has no target this month, or a shift or trend says the process has moved
+    away from its limits."""
+
+    @property
+    def moved(self) -> bool:
+        """A shift or trend runs: the process has left its locked limits."""
+        return any(s.rule in _SUSTAINED for s in self.signals)
 
 
 def standard_error(margin: float | None) -> float | None:
@@ -148,12 +162,16 @@ def _mean_moving_range(values: Sequence[float]) -> float:
     return sum(ranges) / len(ranges) if ranges else 0.0
 
 
-def baseline(points: Sequence[Point]) -> Baseline | None:
-    """The locked centre and spread from the first `BASELINE_POINTS` of `points` (which start
-    at the latest process change); None with fewer than `MIN_POINTS`."""
+def baseline(points: Sequence[Point], start: date | None = None) -> Baseline | None:
+    """The locked centre and spread from the values of `points` (in month order, from the latest
+    process change) in the `BASELINE_POINTS` months from `start` (the first point's month by
+    default); None when `points` or the baseline hold fewer than `MIN_POINTS`."""
     if len(points) < MIN_POINTS:
         return None
-    base = list(points[:BASELINE_POINTS])
+    end = months.add(start or points[0].month, BASELINE_POINTS)
+    base = [p for p in points[:BASELINE_POINTS] if p.month < end]
+    if len(base) < MIN_POINTS:
+        return None
     if all(p.error for p in base):  # survey: every month knows its standard error
         weights = [1 / (p.error or 1.0) ** 2 for p in base]
         centre = sum(w * p.value for w, p in zip(weights, base, strict=True)) / sum(weights)
@@ -164,9 +182,14 @@ def baseline(points: Sequence[Point]) -> Baseline | None:
     return Baseline(sum(values) / len(values), _mean_moving_range(values) / D2, per_point=False)
 
 
+def latest_change(changes: Sequence[date], month: date) -> date | None:
+    """The latest process change on or before `month`, if any."""
+    return max((c for c in changes if c <= month), default=None)
+
+
 def since_change(points: Sequence[Point], changes: Sequence[date], month: date) -> list[Point]:
     """The months from the latest process change on or before `month`, up to `month`, in order."""
-    start = max((c for c in changes if c <= month), default=date.min)
+    start = latest_change(changes, month) or date.min
     return sorted((p for p in points if start <= p.month <= month), key=lambda p: p.month)
 
 
@@ -254,13 +277,101 @@ def read(
 ) -> Reading | None:
     """The process behaviour reading of `month`, or None when the KPI has no value that month
     or too short a history since its latest process change."""
-    window = since_change(points, changes, month)
-    base = baseline(window)
-    if base is None or window[-1].month != month:
-        return None
-    now = [s for s in fired(window, base, rules) if s.month == month]
-    limits = base.limits(window[-1])
-    return Reading(limits, tuple(now), variation(now, direction), assurance(limits, target, direction))
+    return readings(points, [(month, target)], direction, changes, rules)[0]
+
+
+def readings(
+    points: Sequence[Point],
+    wanted: Sequence[tuple[date, float | None]],
+    direction: Direction,
+    changes: Sequence[date] = (),
+    rules: RuleSet = DEFAULT_RULES,
+) -> list[Reading | None]:
+    """`read` for several (month, target) pairs of one KPI: months after the same process change
+    share its window and baseline, worked out once."""
+    ordered = sorted(points, key=lambda p: p.month)
+    windows: dict[date | None, list[Point]] = {}
+    bases: dict[tuple[date | None, int], Baseline | None] = {}
+    out: list[Reading | None] = []
+    for month, target in wanted:
+        start = latest_change(changes, month)
+        if start not in windows:
+            windows[start] = [p for p in ordered if start is None or p.month >= start]
+        window = windows[start]
+        last = len(window) - 1
+        while last >= 0 and window[last].month > month:
+            last -= 1
+        if last < 0 or window[last].month != month:
+            out.append(None)
+            continue
+        key = (start, min(last + 1, BASELINE_POINTS))  # the baseline knows only months up to `month`
+        if key not in bases:
+            bases[key] = baseline(window[: last + 1], start) if last + 1 >= MIN_POINTS else None
+        base = bases[key]
+        if base is None:
+            out.append(None)
+            continue
+        tail = window[max(0, last + 1 - max(rules.shift_run, rules.trend_run, 3)) : last + 1]
+        out.append(_reading(tail, base, month, direction, target, rules))
+    return out
+
+
+def _fired_last(tail: Sequence[Point], base: Baseline, rules: RuleSet) -> list[Signal]:
+    """The signals `fired` finds in the last month of `tail`, worked out for that month alone
+    (a report reads thousands of KPIs; tests check both agree)."""
+    last = tail[-1]
+    month, chosen = last.month, rules.rules
+    found: list[Signal] = []
+    limits = base.limits(last)
+    if Rule.OUTSIDE in chosen and (last.value > limits.upper or last.value < limits.lower):
+        found.append(Signal(month, Rule.OUTSIDE, _side(last.value, limits.centre)))
+    side = _side(last.value, base.centre)
+    run = tail[-rules.shift_run :]
+    if (
+        Rule.SHIFT in chosen
+        and side
+        and len(run) == rules.shift_run
+        and all(_side(p.value, base.centre) == side for p in run)
+    ):
+        found.append(Signal(month, Rule.SHIFT, side))
+    if Rule.TREND in chosen and len(tail) >= rules.trend_run:
+        run = tail[-rules.trend_run :]
+        steps = {_side(b.value, a.value) for a, b in zip(run, run[1:], strict=False)}
+        if len(steps) == 1 and 0 not in steps:
+            found.append(Signal(month, Rule.TREND, steps.pop()))
+    if Rule.TWO_OF_THREE in chosen and len(tail) >= 3:
+        beyond = [_beyond(p, base) for p in tail[-3:]]
+        if beyond[-1] and beyond.count(beyond[-1]) >= 2:
+            found.append(Signal(month, Rule.TWO_OF_THREE, beyond[-1]))
+    return sorted(found, key=lambda s: s.rule)
+
+
+def _beyond(point: Point, base: Baseline) -> int:
+    """+1 or −1 when the point lies beyond two sigma on that side, else 0 (as `_two_of_three`)."""
+    sigma = base.spread(point)
+    return _side(point.value, base.centre) if abs(point.value - base.centre) > 2 * sigma > 0 else 0
+
+
+def _reading(
+    tail: Sequence[Point],
+    base: Baseline,
+    month: date,
+    direction: Direction,
+    target: float | None,
+    rules: RuleSet,
+) -> Reading:
+    """The reading of `month`, the last of `tail`: a rule that fires in it fires within the last
+    `max(shift_run, trend_run, 3)` months, so only those are checked."""
+    now = _fired_last(tail, base, rules)
+    limits = base.limits(tail[-1])
+    moved = any(s.rule in _SUSTAINED for s in now)  # as `Reading.moved`
+    return Reading(
+        limits, tuple(now), variation(now, direction), None if moved else assurance(limits, target, direction)
+    )
+
+
+_SUSTAINED = frozenset({Rule.SHIFT, Rule.TREND})
+"""Rules that say the process itself has moved (not one odd month)."""
 
 
 FALSE_SIGNAL_RATES = {

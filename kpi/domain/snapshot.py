@@ -15,9 +15,11 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import Any
 
+from kpi.domain import signals
 from kpi.domain.access import Scope
 from kpi.domain.errors import Problem, Unavailable
 from kpi.domain.model import Aggregation, Commentary, Direction, Goal, Kpi, Level, MonthValue
+from kpi.domain.report import NO_CONTEXT, Context
 
 FORMAT = 1
 """The layout of the JSON `freeze` writes; `thaw` refuses any other rather than misread it."""
@@ -76,12 +78,51 @@ def _comment(row: Row) -> Commentary:
     )
 
 
-def freeze(month: date, values: Sequence[MonthValue], by_language: Mapping[str, Texts]) -> str:
-    """The snapshot as JSON; `by_language` maps a language to its (kpis, goals, commentary)."""
+def _context_json(context: Context) -> dict[str, Any]:
+    return {
+        "targets": {k: {m.isoformat(): v for m, v in by.items()} for k, by in context.targets.items()},
+        "changes": {k: [m.isoformat() for m in ms] for k, ms in context.changes.items()},
+        "rules": {
+            "rules": sorted(str(r) for r in context.rules.rules),
+            "shift_run": context.rules.shift_run,
+            "trend_run": context.rules.trend_run,
+        },
+    }
+
+
+def _context(data: Mapping[str, Any], visible: set[str]) -> Context:
+    """The month targets, process changes and rules a snapshot kept (none in a snapshot made
+    before they existed: its report then uses annual targets and the default rules)."""
+    if "context" not in data:
+        return NO_CONTEXT
+    kept = data["context"]
+    rules = kept["rules"]
+    return Context(
+        {
+            k: {date.fromisoformat(m): v for m, v in by.items()}
+            for k, by in kept["targets"].items()
+            if k in visible
+        },
+        {k: [date.fromisoformat(m) for m in ms] for k, ms in kept["changes"].items() if k in visible},
+        signals.RuleSet(
+            frozenset(signals.Rule(r) for r in rules["rules"]), rules["shift_run"], rules["trend_run"]
+        ),
+    )
+
+
+def freeze(
+    month: date,
+    values: Sequence[MonthValue],
+    by_language: Mapping[str, Texts],
+    context: Context = NO_CONTEXT,
+) -> str:
+    """The snapshot as JSON; `by_language` maps a language to its (kpis, goals, commentary);
+    `context` holds the month targets, process changes and rules the report was built with."""
     return json.dumps(
         {
             "format": FORMAT,
             "month": month.isoformat(),
+            "context": _context_json(context),
             "values": _records(values),
             "languages": {
                 lang: {"kpis": _records(k), "goals": _records(g), "commentary": _records(c)}
@@ -100,6 +141,7 @@ class Frozen:
     goals: list[Goal]
     values: list[MonthValue]
     commentary: list[Commentary]
+    context: Context = NO_CONTEXT
 
 
 def thaw(text: str, language: str, scope: Scope) -> Frozen:
@@ -118,7 +160,8 @@ def thaw(text: str, language: str, scope: Scope) -> Frozen:
     codes = {g.code for g in goals}
     values = [v for v in map(_value, data["values"]) if v.kpi in visible]
     comments = [c for c in map(_comment, texts["commentary"]) if c.kpi in visible or c.goal in codes]
-    return Frozen(date.fromisoformat(data["month"]), kpis, goals, values, comments)
+    context = _context(data, visible)
+    return Frozen(date.fromisoformat(data["month"]), kpis, goals, values, comments, context)
 
 
 def revisions(frozen: Frozen, live: Sequence[MonthValue]) -> dict[str, tuple[float | None, float | None]]:

@@ -21,6 +21,7 @@ Pure: numbers in, targets out.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -53,7 +54,7 @@ def phased(
     by calendar month; flat (a twelfth each for summed KPIs) when the profile is not a whole year."""
     if sorted(profile) != list(range(1, 13)):
         return dict.fromkeys(range(1, 13), annual / 12 if aggregation is Aggregation.SUM else annual)
-    total = sum(profile.values())
+    total = math.fsum(profile.values())  # exact: the same whatever order the months come in
     if aggregation is Aggregation.SUM and total > 0 and all(v >= 0 for v in profile.values()):
         return {m: annual * v / total for m, v in profile.items()}
     average = total / 12

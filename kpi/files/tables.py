@@ -293,6 +293,16 @@ KINDS: dict[str, list[Column]] = {
         Column("value", _number, True),
         Column("note", _text),
     ],
+    "targets": [
+        Column("kpi", _code, True),
+        Column("month", _month, True),
+        Column("target", _number, True),
+    ],
+    "changes": [
+        Column("kpi", _code, True),
+        Column("month", _month, True),
+        Column("note", _text),
+    ],
     "responses": [
         Column("kpi", _code, True),
         Column("date", _day, True),
@@ -316,6 +326,8 @@ KEYS = {
     "kpis": ("code",),
     "goals": ("code",),
     "measurements": ("kpi", "month"),
+    "targets": ("kpi", "month"),
+    "changes": ("kpi", "month"),
     "responses": (),
     "actions": ("goal", "title"),
 }

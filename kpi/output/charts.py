@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 from kpi.domain import months
 from kpi.text import fmt, plain
 from kpi.text.i18n import t
-from kpi.text.palette import SERIES
+from kpi.text.palette import SERIES, VARIATION_LOOKS
 
 MAX_MONTH_TICKS = 5
 """Month labels on an axis: enough to orient, few enough to never overlap on a half-width chart."""
@@ -37,6 +37,12 @@ class TrendSpec:
     baseline: float | None = None
     forecast: tuple[date, float] | None = None
     """(deadline month, forecast value): drawn from the last actual value."""
+    limits: tuple[float, float] | None = None
+    """(lower, upper) natural process limits: a grey band, apart from the tolerance band."""
+    signals: tuple[tuple[date, int], ...] = ()
+    """(month, +1 improvement / −1 concern) of months where a signal rule fired: marked points."""
+    targets: tuple[tuple[date, float], ...] = ()
+    """The month targets (phased or explicit), drawn as the target line instead of one level."""
 
 
 def _separators() -> str:
@@ -81,6 +87,42 @@ def _reference_line(
     )
 
 
+def _limits_band(fig: go.Figure, span: tuple[date, date], limits: tuple[float, float], unit: str) -> None:
+    """The natural process limits: dotted grey edges around a faint grey band (the tolerance band
+    is green and hugs the target; this one says what the process itself produces)."""
+    lower, upper = limits
+    edge = {"color": SERIES["limits"], "dash": "dot", "width": 1}
+    fig.add_scatter(x=list(span), y=[upper] * 2, mode="lines", line=edge, hoverinfo="skip", showlegend=False)
+    fig.add_scatter(
+        x=list(span),
+        y=[lower] * 2,
+        mode="lines",
+        line=edge,
+        fill="tonexty",
+        fillcolor=SERIES["limits_band"],
+        name=t("chart.limits"),
+        customdata=[f"{fmt.value(lower, unit)} – {fmt.value(upper, unit)}"] * 2,
+        hovertemplate="%{customdata}<extra></extra>",
+    )
+
+
+def _signal_points(fig: go.Figure, values: dict[date, float], spec: TrendSpec) -> None:
+    """Months where a rule fired, ringed: blue for an improvement, orange for a concern."""
+    for side, key, colour in ((1, "improvement", VARIATION_LOOKS["improvement"].colour),
+                              (-1, "concern", VARIATION_LOOKS["concern"].colour)):  # fmt: skip
+        good = 1 if spec.is_higher_better else -1
+        marked = [m for m, s in spec.signals if s * good == side and m in values]
+        if marked:
+            fig.add_scatter(
+                x=marked,
+                y=[values[m] for m in marked],
+                mode="markers",
+                name=t(f"signal.variation.{key}"),
+                marker={"size": 12, "symbol": "circle-open", "line": {"width": 2.5, "color": colour}},
+                hoverinfo="skip",
+            )
+
+
 def trend(points: Sequence[tuple[date, float]], spec: TrendSpec, height: int = 340) -> go.Figure:
     """A KPI's monthly values with target, tolerance band, baseline and forecast."""
     fig = go.Figure()
@@ -108,9 +150,21 @@ def trend(points: Sequence[tuple[date, float]], spec: TrendSpec, height: int = 3
             name=t("chart.tolerance"),
             hoverinfo="skip",
         )
+    if spec.limits is not None:
+        _limits_band(fig, (first_x, last_x), spec.limits, spec.unit)
     if spec.baseline is not None:
         _reference_line(fig, (first_x, last_x), spec.baseline, spec.unit, "chart.baseline", "baseline", "dot")
-    if spec.target is not None:
+    if spec.targets:
+        fig.add_scatter(
+            x=[m for m, _ in spec.targets],
+            y=[v for _, v in spec.targets],
+            mode="lines",
+            name=t("chart.month_target"),
+            line={"color": SERIES["target"], "dash": "dash", "width": 1.5, "shape": "hvh"},
+            customdata=[fmt.value(v, spec.unit) for _, v in spec.targets],
+            hovertemplate="%{customdata}<extra></extra>",
+        )
+    elif spec.target is not None:
         _reference_line(fig, (first_x, last_x), spec.target, spec.unit, "chart.target", "target", "dash")
     fig.add_scatter(
         x=xs,
@@ -122,6 +176,7 @@ def trend(points: Sequence[tuple[date, float]], spec: TrendSpec, height: int = 3
         customdata=[fmt.value(v, spec.unit) for v in ys],
         hovertemplate="%{customdata}<extra></extra>",
     )
+    _signal_points(fig, dict(points), spec)
     if spec.forecast and xs:
         fig.add_scatter(
             x=[xs[-1], spec.forecast[0]],

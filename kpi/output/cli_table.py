@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from kpi.domain.attention import Item
 from kpi.domain.report import GoalRow, MonthReport
-from kpi.text import fmt
+from kpi.text import fmt, phrases
 from kpi.text.i18n import t
 
 NAME_WIDTH = 50
@@ -24,15 +25,35 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
     return ["  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip() for cells in lines]
 
 
-def print_report(report: MonthReport, forecasts: Mapping[str, float | None]) -> None:
+def print_report(
+    report: MonthReport, forecasts: Mapping[str, float | None], attention: Sequence[Item] = ()
+) -> None:
     month = fmt.month_long(report.month)
+    if attention:
+        print(t("cli.attention_heading", month=month))
+        header = [t("cli.col_attention"), "", t("cli.col_value"), t("cli.col_target"), ""]
+        rows = []
+        for item in attention:
+            kind, value, target, note = phrases.attention_facts(item, {})
+            rows.append([item.subject, kind, value, target, note])
+        print("\n".join(table(header, rows)))
+        print()
     print(t("cli.kpis_heading", month=month))
-    header = [t("cli.col_kpi"), t("cli.col_value"), t("cli.col_target"), t("cli.col_status")]
+    header = [t("cli.col_kpi"), t("cli.col_value"), t("cli.col_target"), "", t("cli.col_status")]
     rows = []
     for row in report.kpis.values():
         k = row.kpi
         value = fmt.value(row.value.value if row.value else None, k.unit)
-        rows.append([k.name, value, fmt.value(k.target, k.unit), t(f"status.kpi.{row.status}")])
+        target = fmt.value(row.target.value if row.target else None, k.unit)
+        rows.append(
+            [
+                k.name,
+                value,
+                target,
+                phrases.target_kind(row.target, report.month),
+                t(f"status.kpi.{row.status}"),
+            ]
+        )
     print("\n".join(table(header, rows)))
     print()
     print(t("cli.goals_heading", month=month))

@@ -18,8 +18,8 @@ from kpi.domain.model import (
     Department,
     GoalStatus,
     KpiStatus,
-    Level,
     MonthValue,
+    ServicePriority,
 )
 from kpi.text import fmt, phrases
 from kpi.text.i18n import t
@@ -43,6 +43,10 @@ class Series:
     unit: str
     points: tuple[tuple[date, float], ...]
     target: float | None
+    limits: tuple[float, float] | None = None
+    """(lower, upper) natural process limits of the KPI, drawn as their own lines."""
+    signals: tuple[date, ...] = ()
+    """Months in which a signal rule fired, marked on the chart."""
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,8 @@ class Meeting:
     values: Sequence[MonthValue]
     revised: dict[str, tuple[float | None, float | None]]
     closed_at: datetime | None = None
+    priorities: Sequence[ServicePriority] = ()
+    """The service priorities in scope: a broken one is on the attention slide."""
 
 
 def _value(row: report.KpiRow | report.GoalRow | None, unit: str) -> str:
@@ -110,6 +116,9 @@ def _status_slide(meeting: Meeting) -> Slide:
         )
         if row.mismatch:
             note = f"{t(f'mismatch.{row.mismatch}')} · {note}"
+        why = phrases.goal_reason(row, meeting.month_report.month)
+        if why:
+            note = f"{note} · {why}" if note else why
         lines.append(
             Line(row.goal.title, _value(row, unit), fmt.value(row.goal.target, unit), row.status, note)
         )
@@ -128,8 +137,21 @@ def _goal_slide(meeting: Meeting, row: report.GoalRow) -> Slide:
         )
     chart = None
     if kpi is not None:
-        points = tuple(sorted((v.month, v.value) for v in meeting.values if v.kpi == kpi.code))
-        chart = Series(kpi.name, unit, points, row.goal.target)
+        since = months.add(meeting.month_report.month, -report.HISTORY_MONTHS)
+        points = tuple(
+            sorted((v.month, v.value) for v in meeting.values if v.kpi == kpi.code and v.month >= since)
+        )
+        kpi_row = meeting.month_report.kpis.get(kpi.code)
+        limits, fired = kpi_row.process_chart(meeting.month_report.month) if kpi_row else (None, [])
+        shown = {m for m, _ in points}
+        chart = Series(
+            kpi.name,
+            unit,
+            points,
+            row.goal.target,
+            (limits.lower, limits.upper) if limits else None,
+            tuple(sorted({s.month for s in fired if s.month in shown})),
+        )
     notes = _notes(meeting, kpi.code if kpi else None, row.goal.code)
     revision = _revision(meeting, kpi.code, unit) if kpi else ""
     subtitle = t(
@@ -149,25 +171,28 @@ def _goal_slide(meeting: Meeting, row: report.GoalRow) -> Slide:
     )
 
 
-def _exception_lines(meeting: Meeting, actions: Sequence[Action]) -> list[Line]:
+_ITEM_STATUS: dict[str, KpiStatus | GoalStatus] = {
+    "broken_priority": KpiStatus.RED,
+    "red_kpi": KpiStatus.RED,
+    "missed": GoalStatus.MISSED,
+    "off_track": GoalStatus.OFF_TRACK,
+    "at_risk": GoalStatus.AT_RISK,
+    "no_data": KpiStatus.NO_DATA,
+}
+
+
+def _exception_lines(meeting: Meeting, actions: Sequence[Action], owners: dict[str, str]) -> list[Line]:
+    """The month's one exception list (`attention.items`), a line each: what, value, target, and
+    who owns it, since when, whether it has been explained."""
+    built = meeting.month_report
+    found = attention.items(
+        built, actions, meeting.commentary, attention.compliance(built, meeting.priorities)
+    )
     lines = []
-    for item in attention.items(meeting.month_report, actions):
-        if item.kind is attention.Kind.MISMATCH:
-            lines.append(Line(item.subject, note=t(f"mismatch.{item.detail}")))
-        elif item.kind in attention.BEHIND_KINDS:
-            lines.append(
-                Line(
-                    item.subject,
-                    status=GoalStatus(str(item.kind)),
-                    note=t(f"level.{list(Level)[item.level_depth]}"),
-                )
-            )
-        elif item.kind is attention.Kind.NO_DATA:
-            lines.append(Line(item.subject, status=KpiStatus.NO_DATA))
-        else:
-            lines.append(
-                Line(item.subject, note=t("deck.overdue", due=fmt.day(date.fromisoformat(item.detail))))
-            )
+    for item in found:
+        kind, value, target, note = phrases.attention_facts(item, owners)
+        label = f"{kind}: {item.subject}"
+        lines.append(Line(label, value, target, _ITEM_STATUS.get(str(item.kind)), note))
     return lines
 
 
@@ -184,7 +209,10 @@ def _department_slides(meeting: Meeting, department: Department) -> list[Slide]:
             if row.delta_previous is not None
             else ""
         )
-        lines.append(Line(row.kpi.name, _value(row, unit), fmt.value(row.kpi.target, unit), row.status, note))
+        target = phrases.labelled_target(row.target, unit, meeting.month_report.month)
+        process = phrases.process_words(row.reading)
+        note = f"{process} · {note}" if process and note else process or note
+        lines.append(Line(row.kpi.name, _value(row, unit), target, row.status, note))
     if not lines:
         return []
     codes = {
@@ -231,7 +259,7 @@ def build(
     slides.append(_status_slide(meeting))
     for node in meeting.month_report.roots:
         slides.append(_goal_slide(meeting, meeting.month_report.goals[node.goal.code]))
-    slides += _paged("exceptions", t("deck.exceptions_title"), _exception_lines(meeting, actions))
+    slides += _paged("exceptions", t("deck.exceptions_title"), _exception_lines(meeting, actions, owners))
     for department in departments:
         slides += _department_slides(meeting, department)
     slides += _paged("actions", t("deck.actions_title"), _action_lines(meeting, actions, owners))

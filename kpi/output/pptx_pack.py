@@ -13,7 +13,7 @@ from typing import cast
 from pptx import Presentation
 from pptx.chart.data import ChartData
 from pptx.dml.color import RGBColor
-from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
+from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_MARKER_STYLE
 from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.enum.text import PP_ALIGN
 from pptx.shapes.graphfrm import GraphicFrame
@@ -27,6 +27,8 @@ from kpi.text.i18n import t
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
 INK, MUTED, ACCENT = RGBColor(0x26, 0x27, 0x30), RGBColor(0x6B, 0x6B, 0x6B), RGBColor(0x1F, 0x4E, 0x79)
+SIGNAL = RGBColor(0xB8, 0x6E, 0x00)
+"""Signal months: the orange of a special-cause concern or improvement ring (kpi.text.palette)."""
 FONT = "Calibri"
 
 
@@ -132,6 +134,12 @@ def _chart(
     data.add_series(t("chart.actual"), [round(v, 2) for _, v in series.points])
     if series.target is not None:
         data.add_series(t("chart.target"), [series.target] * len(series.points))
+    if series.limits is not None:
+        for edge in series.limits:
+            data.add_series(t("chart.limits"), [round(edge, 2)] * len(series.points))
+    if series.signals:
+        marked = [round(v, 2) if m in series.signals else None for m, v in series.points]
+        data.add_series(t("chart.signals"), marked)
     # python-pptx annotates add_chart as returning the Chart; it returns the frame that holds it
     frame = cast(GraphicFrame, slide.shapes.add_chart(XL_CHART_TYPE.LINE, left, top, width, height, data))
     chart = frame.chart
@@ -147,11 +155,27 @@ def _chart(
     actual = chart.plots[0].series[0]
     actual.format.line.color.rgb, actual.format.line.width = ACCENT, Pt(3)
     actual.smooth = False
+    drawn = list(chart.plots[0].series)
+    index = 1
     if series.target is not None:
-        target = chart.plots[0].series[1]
+        target = drawn[index]
         target.format.line.color.rgb, target.format.line.width = INK, Pt(1.5)
         target.format.line.dash_style = MSO_LINE_DASH_STYLE.DASH
         target.smooth = False
+        index += 1
+    if series.limits is not None:
+        for edge in drawn[index : index + 2]:  # the process limits: thin, dotted, grey
+            edge.format.line.color.rgb, edge.format.line.width = MUTED, Pt(1)
+            edge.format.line.dash_style = MSO_LINE_DASH_STYLE.ROUND_DOT
+            edge.smooth = False
+        index += 2
+    if series.signals:
+        marks = drawn[index]  # signal months: large orange rings, no line
+        marks.format.line.fill.background()
+        marks.marker.style = XL_MARKER_STYLE.CIRCLE
+        marks.marker.size = 11
+        marks.marker.format.fill.background()
+        marks.marker.format.line.color.rgb, marks.marker.format.line.width = SIGNAL, Pt(2.5)
 
 
 def _footer(slide: PptxSlide, text: str, number: int, total: int) -> None:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from kpi.domain import months
+from kpi.domain.attention import Item
 from kpi.domain.report import GoalRow, KpiRow, MonthReport
 from kpi.domain.smart import Assessment, Criterion
 from kpi.text import words
@@ -23,13 +24,34 @@ def kpi_dict(row: KpiRow) -> dict:
         "unit": k.unit,
         "direction": str(k.direction),
         "value": _round(row.value.value if row.value else None),
-        "target": k.target,
+        "target": _round(row.target.value if row.target else None),
+        "target_kind": str(row.target.kind) if row.target else None,
         "status": str(row.status),
+        **reading_dict(row),
     }
     if k.aggregation.is_survey:
         out["n"] = row.value.n if row.value else 0
         out["margin"] = _round(row.value.margin if row.value else None)
     return out
+
+
+def reading_dict(row: KpiRow) -> dict:
+    """The month as a process behaviour chart reads it: nulls (and no signals) when the KPI's
+    history since its latest process change is too short to tell."""
+    reading = row.reading
+    if reading is None:
+        return {"variation": None, "assurance": None, "limits": None, "signals": []}
+    limits = reading.limits
+    return {
+        "variation": str(reading.variation),
+        "assurance": str(reading.assurance) if reading.assurance else None,
+        "limits": {
+            "centre": _round(limits.centre),
+            "lower": _round(limits.lower),
+            "upper": _round(limits.upper),
+        },
+        "signals": sorted({str(s.rule) for s in reading.signals}),
+    }
 
 
 def goal_dict(row: GoalRow, forecast: float | None) -> dict:
@@ -50,25 +72,46 @@ def goal_dict(row: GoalRow, forecast: float | None) -> dict:
         "rollup_status": str(row.rollup),
         "forecast": _round(forecast),
         "green_parts_red_whole": row.mismatch is not None and row.mismatch.value == "green_parts_red_whole",
+        "reason": str(row.reason) if row.reason else None,
+    }
+
+
+def attention_dict(item: Item) -> dict:
+    """One exception of the month's list (`attention.items`), in the documented shape."""
+    return {
+        "kind": str(item.kind),
+        "code": item.code,
+        "value": _round(item.value),
+        "target": _round(item.target),
+        "owner": item.owner,
+        "since": months.key(item.since) if item.since else None,
+        "commented": item.commented,
     }
 
 
 def report_dict(
-    report: MonthReport, forecasts: Mapping[str, float | None], smart: Mapping[str, Assessment] | None = None
+    report: MonthReport,
+    forecasts: Mapping[str, float | None],
+    smart: Mapping[str, Assessment] | None = None,
+    attention: Sequence[Item] | None = None,
 ) -> dict:
     """The documented JSON shape, with each goal's forecast from `forecasts` (see
-    `reports.forecasts`); goals carry their `smart` object when assessments are given."""
+    `reports.forecasts`); goals carry their `smart` object when assessments are given, and the
+    top level the month's exception list when it is given."""
     goals = []
     for row in report.goals.values():
         entry = goal_dict(row, forecasts.get(row.goal.code))
         if smart is not None and row.goal.code in smart:
             entry["smart"] = smart_dict(smart[row.goal.code])
         goals.append(entry)
-    return {
+    out = {
         "month": months.key(report.month),
         "kpis": [kpi_dict(row) for row in report.kpis.values()],
         "goals": goals,
     }
+    if attention is not None:
+        out["attention"] = [attention_dict(item) for item in attention]
+    return out
 
 
 def smart_dict(assessment: Assessment) -> dict:

@@ -17,7 +17,7 @@ from kpi.domain import access, months, report, snapshot
 from kpi.domain.access import EVERYTHING, Scope
 from kpi.domain.errors import Denied, Problem, Refused
 from kpi.domain.model import Commentary, MonthValue, Person
-from kpi.store import queries
+from kpi.store import monthly, queries
 from kpi.store import schema as s
 from kpi.store.writes import Writer
 from kpi.text import i18n
@@ -30,7 +30,8 @@ class MeetingMonth:
     report: report.MonthReport
     commentary: list[Commentary]
     values: list[MonthValue] = field(default_factory=list)
-    """The month values behind the report (13 months), for trends."""
+    """The month values behind the report (from `report.history_start` on, and each KPI's
+    baseline), for trends."""
     closed_at: datetime | None = None
     closed_by: str | None = None
     revised: dict[str, tuple[float | None, float | None]] = field(default_factory=dict)
@@ -52,7 +53,7 @@ def close(conn: sa.Connection, viewer: Person, month: date) -> datetime:
     if already is not None:
         when = already.closed_at.strftime("%Y-%m-%d %H:%M")
         raise Refused(Problem("closing.already", "month", (("month", months.key(month)), ("when", when))))
-    values = queries.month_values(conn, EVERYTHING, months.add(month, -report.HISTORY_MONTHS), month)
+    values = monthly.report_values(conn, EVERYTHING, month)
     if not any(v.month == month for v in values):
         raise Refused(Problem("closing.no_values", "month", (("month", months.key(month)),)))
     by_language = {
@@ -70,7 +71,7 @@ def close(conn: sa.Connection, viewer: Person, month: date) -> datetime:
             "month": month,
             "closed_at": now,
             "closed_by": viewer.email,
-            "snapshot": snapshot.freeze(month, values, by_language),
+            "snapshot": snapshot.freeze(month, values, by_language, monthly.context(conn, EVERYTHING, month)),
         },
     )
     return now
@@ -80,13 +81,17 @@ def meeting_month(conn: sa.Connection, scope: Scope, month: date, language: str)
     """The closed month from its snapshot (with revisions marked), or the live month if open."""
     row = closed(conn, month)
     if row is None or not row.snapshot:
-        live = queries.month_values(conn, scope, months.add(month, -report.HISTORY_MONTHS), month)
+        live = monthly.report_values(conn, scope, month)
         built = report.build(
-            month, queries.kpis(conn, scope, language), queries.goals(conn, scope, language), live
+            month,
+            queries.kpis(conn, scope, language),
+            queries.goals(conn, scope, language),
+            live,
+            monthly.context(conn, scope, month),
         )
         return MeetingMonth(built, queries.commentary(conn, scope, month, month, language), live)
     frozen = snapshot.thaw(row.snapshot, language, scope)
-    built = report.build(month, frozen.kpis, frozen.goals, frozen.values)
+    built = report.build(month, frozen.kpis, frozen.goals, frozen.values, frozen.context)
     live = queries.month_values(conn, scope, month, month)
     return MeetingMonth(
         built,

@@ -20,7 +20,12 @@ def slides(conn: sa.Connection, scope: Scope, month: date, language: str) -> lis
     meeting = closing.meeting_month(conn, scope, month, language)
     owners = {p.email: p.name for p in queries.people(conn)}
     source = deck.Meeting(
-        meeting.report, meeting.commentary, meeting.values, meeting.revised, meeting.closed_at
+        meeting.report,
+        meeting.commentary,
+        meeting.values,
+        meeting.revised,
+        meeting.closed_at,
+        queries.service_priorities(conn, scope, language),
     )
     return deck.build(
         source,

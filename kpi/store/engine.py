@@ -164,7 +164,7 @@ def psycopg_driver(conn: sa.Connection) -> psycopg.Connection[TupleRow]:
     return raw
 
 
-def on_duckdb_driver(conn: sa.Connection, stmt: sa.Select) -> duckdb.DuckDBPyConnection:
+def on_duckdb_driver(conn: sa.Connection, stmt: sa.Select | sa.CompoundSelect) -> duckdb.DuckDBPyConnection:
     """Run `stmt` on DuckDB's own connection underneath `conn` and return DuckDB's result, for
     reads wanted as plain tuples or Arrow columns rather than SQLAlchemy's row objects. The
     statement is still SQLAlchemy's and its values bound parameters."""

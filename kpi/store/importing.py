@@ -34,6 +34,8 @@ TABLES = {
     "kpis": s.kpi,
     "goals": s.goal,
     "measurements": s.measurement,
+    "targets": s.kpi_target,
+    "changes": s.process_change,
     "responses": s.response,
     "actions": s.action,
 }
@@ -41,6 +43,7 @@ _DEFAULTS: dict[str, dict[str, object]] = {
     "kpis": {"tolerance": DEFAULT_TOLERANCE, "definition": ""},
     "goals": {"description": "", "weight": DEFAULT_WEIGHT},
     "measurements": {"note": ""},
+    "changes": {"note": ""},
     "responses": {"segment": "", "touchpoint": ""},
 }
 """Values for required store columns a file may leave empty."""
@@ -69,6 +72,8 @@ _CHECKS = {
     "kpis": checks.kpi,
     "goals": checks.goal,
     "measurements": checks.measurement,
+    "targets": checks.month_target,
+    "changes": checks.process_change,
     "responses": checks.answer,
     "actions": checks.action,
 }
@@ -150,6 +155,12 @@ def _apply(conn: sa.Connection, parsed: Parsed, who: str) -> Writer:
         now = datetime.now()
         rows = [{**r, "source": parsed.file, "loaded_at": now} for r in _store_rows(kind, parsed, set())]
         writer.upsert_many(table, rows, volatile=("loaded_at", "source"))
+    elif kind in ("targets", "changes"):
+        rows = _store_rows(kind, parsed, set())
+        if kind == "changes":  # who recorded the change, and when: kept, not counted as a change
+            now = datetime.now()
+            rows = [{**r, "who": who, "at": now} for r in rows]
+        writer.upsert_many(table, rows, volatile=("who", "at"))
     else:
         key = table.primary_key.columns.values()[0].name
         existing = set(conn.execute(sa.select(table.c[key])).scalars())

@@ -6,20 +6,50 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from kpi.domain import months, report, smart, status
+from kpi.domain import attention as attention_
+from kpi.domain import months, report, signals, smart, status
 from kpi.domain.access import Scope
-from kpi.store import queries
+from kpi.domain.model import MonthValue
+from kpi.store import queries, rules
 
 
 def month_report(
     conn: sa.Connection, scope: Scope, month: date, language: str | None = None
 ) -> report.MonthReport:
     """Every KPI and goal in `scope` with its status for `month`."""
-    needed = report.months_needed(month)
-    values = queries.month_values(conn, scope, needed[0], month, only=needed)
+    values = report_values(conn, scope, month)
     return report.build(
-        month, queries.kpis(conn, scope, language), queries.goals(conn, scope, language), values
+        month,
+        queries.kpis(conn, scope, language),
+        queries.goals(conn, scope, language),
+        values,
+        context(conn, scope, month),
     )
+
+
+def report_values(conn: sa.Connection, scope: Scope, month: date) -> list[MonthValue]:
+    """The month values a report for `month` reads: from `report.history_start` to `month`, and
+    each KPI's baseline months (`signals.BASELINE_POINTS` from its latest process change)."""
+    return queries.report_values(conn, scope, report.history_start(month), month, signals.BASELINE_POINTS)
+
+
+def context(conn: sa.Connection, scope: Scope, month: date) -> report.Context:
+    """The explicit targets, process changes and rules a month's report needs besides values."""
+    return report.Context(
+        queries.month_targets(conn, scope, report.history_start(month), month),
+        queries.process_changes(conn, scope, month),
+        rules.read(conn),
+    )
+
+
+def attention(
+    conn: sa.Connection, scope: Scope, built: report.MonthReport, language: str | None = None
+) -> list[attention_.Item]:
+    """The month's one exception list (`attention.items`) for a report built for `scope`."""
+    month = built.month
+    kept = attention_.compliance(built, queries.service_priorities(conn, scope, language))
+    comments = queries.commentary(conn, scope, month, month, language)
+    return attention_.items(built, queries.actions(conn, scope, language), comments, kept)
 
 
 def forecasts(conn: sa.Connection, scope: Scope, built: report.MonthReport) -> dict[str, float | None]:

@@ -34,7 +34,7 @@ from kpi.store import engine
 from kpi.store import schema as s
 
 
-def _tuples(conn: sa.Connection, stmt: sa.Select) -> list[tuple]:
+def _tuples(conn: sa.Connection, stmt: sa.Select | sa.CompoundSelect) -> list[tuple]:
     """The rows of `stmt` as plain tuples. On DuckDB they come straight from the driver, which
     for the thousands of month values a report reads is twice as fast as SQLAlchemy's row
     objects; the statement is still SQLAlchemy's, its values bound parameters. Only for
@@ -209,6 +209,64 @@ def month_values(
     return values + _survey_values(conn, scope, _months(s.response_month.c.month, first, last, only))
 
 
+def report_values(
+    conn: sa.Connection, scope: Scope, first: date, last: date, baseline_months: int
+) -> list[MonthValue]:
+    """Every KPI's values a month's report reads, in one query: each month from `first` to
+    `last`, and the `baseline_months` months from the KPI's latest process change on or before
+    `last` (from its first month when none is recorded), on which its limits are locked.
+    Measurements as loaded, survey KPIs from their answer counts (with n and margin)."""
+    m, r, k, pc = s.measurement, s.response_month, s.kpi, s.process_change
+    firsts = sa.union_all(sa.select(m.c.kpi, m.c.month), sa.select(r.c.kpi, r.c.month)).subquery("months")
+    opened = sa.select(firsts.c.kpi, sa.func.min(firsts.c.month).label("start")).group_by(firsts.c.kpi)
+    changed = sa.select(pc.c.kpi, sa.func.max(pc.c.month).label("start")).where(pc.c.month <= last)
+    opened_q, changed_q = opened.subquery("opened"), changed.group_by(pc.c.kpi).subquery("changed")
+    starts = (
+        sa.select(opened_q.c.kpi, sa.func.coalesce(changed_q.c.start, opened_q.c.start).label("start"))
+        .select_from(opened_q.outerjoin(changed_q, changed_q.c.kpi == opened_q.c.kpi))
+        .subquery("starts")
+    )
+
+    def wanted(month: sa.ColumnElement) -> sa.ColumnElement[bool]:
+        in_baseline = sa.and_(
+            month >= starts.c.start, _month_number(month) < _month_number(starts.c.start) + baseline_months
+        )
+        return sa.and_(month <= last, sa.or_(month >= first, in_baseline))
+
+    none = sa.null()
+    measured = (
+        sa.select(m.c.kpi, m.c.month, m.c.value, sa.cast(none, sa.String),
+                  *(sa.cast(none, sa.Integer) for _ in range(4)), *(sa.cast(none, sa.Float) for _ in range(2)))
+        .join(starts, starts.c.kpi == m.c.kpi)
+        .where(m.c.kpi.in_(_scoped_kpis(scope)), wanted(m.c.month))
+    )  # fmt: skip
+    surveyed = (
+        sa.select(
+            r.c.kpi, r.c.month, sa.cast(none, sa.Float), k.c.aggregation, r.c.n, r.c.promoters,
+            r.c.detractors, r.c.satisfied, r.c.total, r.c.total_sq,
+        )
+        .join(k, k.c.code == r.c.kpi)
+        .join(starts, starts.c.kpi == r.c.kpi)
+        .where(_in_scope(k.c.department, scope), k.c.retired_at.is_(None), _SURVEY_KINDS, wanted(r.c.month))
+    )  # fmt: skip
+    out = []
+    for kpi, month, value, aggregation, *counts in _tuples(conn, sa.union_all(measured, surveyed)):
+        if aggregation is None:
+            out.append(MonthValue(kpi, month, value))
+            continue
+        survey = cx.score(_AGGREGATIONS[aggregation], cx.SurveyCounts(*counts))
+        if survey.value is not None:
+            out.append(MonthValue(kpi, month, survey.value, survey.n, survey.margin))
+    return out
+
+
+def _month_number(month: sa.ColumnElement) -> sa.ColumnElement[int]:
+    """Months since year 0 (`2026-10` → 24322): month arithmetic both databases do alike."""
+    return sa.cast(sa.extract("year", month), sa.Integer) * 12 + sa.cast(
+        sa.extract("month", month), sa.Integer
+    )
+
+
 def _months(
     column: sa.ColumnElement, first: date, last: date, only: Collection[date] | None
 ) -> sa.ColumnElement[bool]:
@@ -239,6 +297,36 @@ def _survey_values(conn: sa.Connection, scope: Scope, window: sa.ColumnElement[b
         survey = cx.score(_AGGREGATIONS[aggregation], cx.SurveyCounts(*counts))
         if survey.value is not None:
             out.append(MonthValue(kpi, month, survey.value, survey.n, survey.margin))
+    return out
+
+
+def month_targets(conn: sa.Connection, scope: Scope, first: date, last: date) -> dict[str, dict[date, float]]:
+    """Explicit month targets of the KPIs in scope, `first`…`last`: `kpi → month → target`."""
+    t = s.kpi_target
+    rows = _tuples(
+        conn,
+        sa.select(t.c.kpi, t.c.month, t.c.target).where(
+            t.c.kpi.in_(_scoped_kpis(scope)), t.c.month >= first, t.c.month <= last
+        ),
+    )
+    out: dict[str, dict[date, float]] = {}
+    for kpi, month, target in rows:
+        out.setdefault(kpi, {})[month] = target
+    return out
+
+
+def process_changes(conn: sa.Connection, scope: Scope, last: date) -> dict[str, list[date]]:
+    """Months of the recorded process changes of the KPIs in scope, up to `last`: `kpi → months`."""
+    c = s.process_change
+    rows = _tuples(
+        conn,
+        sa.select(c.c.kpi, c.c.month)
+        .where(c.c.kpi.in_(_scoped_kpis(scope)), c.c.month <= last)
+        .order_by(c.c.kpi, c.c.month),
+    )
+    out: dict[str, list[date]] = {}
+    for kpi, month in rows:
+        out.setdefault(kpi, []).append(month)
     return out
 
 

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from kpi.domain import cx
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 """Bump when a table changes, and add the step from the previous version to MIGRATIONS."""
 
 metadata = sa.MetaData()
@@ -179,6 +179,37 @@ month_close = sa.Table(
     sa.Column("snapshot", sa.String),  # v3: the month as it was closed (kpi.domain.snapshot, JSON)
 )
 
+kpi_target = sa.Table(
+    "kpi_target",
+    metadata,
+    sa.Column("kpi", sa.String, primary_key=True),
+    sa.Column("month", sa.Date, primary_key=True),
+    sa.Column("target", sa.Float, nullable=False),
+)
+"""v6: a KPI's explicit target for one month (import kind `targets`); it wins over the annual
+target phased by last year's profile (kpi.domain.targets)."""
+
+process_change = sa.Table(
+    "process_change",
+    metadata,
+    sa.Column("kpi", sa.String, primary_key=True),
+    sa.Column("month", sa.Date, primary_key=True),
+    sa.Column("note", sa.String, nullable=False),
+    sa.Column("who", sa.String, nullable=False),
+    sa.Column("at", sa.DateTime, nullable=False),
+)
+"""v6: a recorded change to how a KPI's process runs (a new checkout, a new phone system): the
+KPI's natural process limits are computed afresh from that month on (kpi.domain.signals)."""
+
+setting = sa.Table(
+    "setting",
+    metadata,
+    sa.Column("name", sa.String, primary_key=True),
+    sa.Column("value", sa.String, nullable=False),
+)
+"""v6: the store's own settings (the signal rules it uses, kpi.store.rules); a missing row means
+the default."""
+
 translation = sa.Table(
     "translation",
     metadata,
@@ -234,6 +265,7 @@ MIGRATIONS: dict[int, list[str | sa.TextClause | tuple[str, str]]] = {
         ("duckdb", "DROP TABLE response"),
         ("duckdb", "ALTER TABLE response_v5 RENAME TO response"),
     ],
+    6: [],  # new tables only (kpi_target, process_change, setting): `create_all` makes them
 }
 """`version → SQL statements` that take a store from version-1 to version: plain SQL that DuckDB
 and PostgreSQL both accept (a `TextClause` where it binds values), or `(dialect, SQL)` for one of

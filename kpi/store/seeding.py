@@ -49,6 +49,8 @@ def load_company(conn: sa.Connection, company: Company, who: str) -> Writer:
         row["loaded_at"] = now
     writer.upsert_many(s.measurement, measurements, volatile=("loaded_at",))
     _load_responses(writer, company)
+    changes = [{**row, "who": who, "at": now} for row in _rows(company.process_changes)]
+    writer.upsert_many(s.process_change, changes, volatile=("who", "at"))
     ids = _load_actions_and_commentary(writer, company)
     translations = [
         {

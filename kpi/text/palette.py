@@ -52,6 +52,8 @@ SERIES = {
     "baseline": "#8C8C8C",
     "forecast": "#5B9BD5",
     "other": "#A5A5A5",
+    "limits": "#6B6B6B",
+    "limits_band": "rgba(107,107,107,0.08)",
 }
 """Line colours of trend charts: the actual values stand out, the references recede."""
 
@@ -68,3 +70,39 @@ def word(status: KpiStatus | GoalStatus) -> str:
 def label(status: KpiStatus | GoalStatus) -> str:
     """`✓ On target`: the icon and the word, for badges, tables, charts and slides."""
     return f"{look(status).icon} {word(status)}"
+
+
+ATTENTION_LOOKS: dict[str, Look] = {
+    "broken_priority": Look(RED, "red", "✕"),
+    "red_kpi": Look(RED, "red", "✕"),
+    "missed": Look(VIOLET, "violet", "⊘"),
+    "off_track": Look(RED, "red", "✕"),
+    "mismatch": Look(RED, "red", "≠"),
+    "concern": Look(ORANGE, "orange", "▼"),
+    "at_risk": Look(ORANGE, "orange", "!"),
+    "late_action": Look(ORANGE, "orange", "⌛"),
+    "no_data": Look(GRAY, "gray", "–"),
+    "commentary_owed": Look(BLUE, "blue", "✎"),
+}
+"""Each kind of exception (`attention.Kind`) as a colour and an icon; the word is
+`attention.<kind>`."""
+
+VARIATION_LOOKS: dict[str, Look] = {
+    "common_cause": Look(GRAY, "gray", "~"),
+    "improvement": Look(BLUE, "blue", "▲"),
+    "concern": Look(ORANGE, "orange", "▼"),
+}
+"""Variation verdicts (`signals.Variation`), as the NHS charts colour them: blue for a
+special-cause improvement, orange for a concern, grey for common cause."""
+
+ASSURANCE_LOOKS: dict[str, Look] = {
+    "consistently_passing": Look(BLUE, "blue", "●"),
+    "hit_and_miss": Look(GRAY, "gray", "◐"),
+    "consistently_failing": Look(ORANGE, "orange", "○"),
+}
+"""Assurance verdicts (`signals.Assurance`): the target consistently met, hit and miss, or
+consistently failed."""
+
+
+def attention_look(kind: str) -> Look:
+    return ATTENTION_LOOKS[str(kind)]

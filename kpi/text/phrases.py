@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
-from kpi.domain import status
+from kpi.domain import status, verdicts
+from kpi.domain.attention import Item
 from kpi.domain.model import Direction
-from kpi.text import fmt
+from kpi.domain.report import GoalRow
+from kpi.domain.signals import Reading
+from kpi.domain.targets import MonthTarget
+from kpi.text import fmt, palette
 from kpi.text.i18n import t
 
 
@@ -39,3 +44,87 @@ def versus_target(gap: float | None, unit: str, direction: Direction) -> str:
     better = status.change_is_better(gap, direction)
     amount = fmt.delta(abs(gap), unit).lstrip("+")
     return t("phrase.beyond_target" if better else "phrase.short_of_target", amount=amount)
+
+
+def target_kind(target: MonthTarget | None, month: date) -> str:
+    """What a KPI's month target is: `2026 target, phased` / `target for Oct 2026` / `2026 target`."""
+    if target is None:
+        return ""
+    return t(f"phrase.target_{target.kind}", year=month.year, month=fmt.month(month))
+
+
+def labelled_target(target: MonthTarget | None, unit: str, month: date) -> str:
+    """The month target with what it is: `92 s (2026 target, phased)`; an en dash without one."""
+    if target is None:
+        return "–"
+    return t("phrase.target_labelled", value=fmt.value(target.value, unit), kind=target_kind(target, month))
+
+
+def attention_facts(item: Item, owners: Mapping[str, str]) -> tuple[str, str, str, str]:
+    """(kind, value, target, note) of an exception, in the reader's language: the note says who
+    owns it, since when it has been so and whether it has been explained this month."""
+    kind = t(f"mismatch.{item.detail}") if item.kind == "mismatch" else t(f"attention.{item.kind}")
+    value = fmt.value(item.value, item.unit) if item.unit else "–"
+    target = fmt.value(item.target, item.unit) if item.unit and item.target is not None else "–"
+    if item.detail and item.kind == "late_action":
+        target = t("attention.due", due=fmt.day(date.fromisoformat(item.detail)))
+    parts = [
+        t("attention.owner", name=owners.get(item.owner, item.owner))
+        if item.owner
+        else t("attention.no_owner")
+    ]
+    if item.since is not None:
+        parts.append(t("attention.since", month=fmt.month(item.since)))
+    parts.append(t("attention.commented" if item.commented else "attention.not_commented"))
+    return kind, value, target, " · ".join(parts)
+
+
+def process_verdict(reading: Reading | None) -> str:
+    """`▲ Improvement · ◐ Hit and miss` as badge Markdown: the process verdicts beside a status
+    (icon, word and colour; nothing when the history is too short to tell)."""
+    if reading is None:
+        return ""
+    looks = [palette.VARIATION_LOOKS[str(reading.variation)]]
+    words = [t(f"signal.variation.{reading.variation}")]
+    if reading.assurance is not None:
+        looks.append(palette.ASSURANCE_LOOKS[str(reading.assurance)])
+        words.append(t(f"signal.assurance.{reading.assurance}"))
+    return " ".join(
+        f":{look.streamlit}-badge[{look.icon} {word}]" for look, word in zip(looks, words, strict=True)
+    )
+
+
+def process_words(reading: Reading | None) -> str:
+    """The process verdicts as plain words with their icons, for slides and packs."""
+    if reading is None:
+        return ""
+    parts = [
+        f"{palette.VARIATION_LOOKS[str(reading.variation)].icon} {t(f'signal.variation.{reading.variation}')}"
+    ]
+    if reading.assurance is not None:
+        look = palette.ASSURANCE_LOOKS[str(reading.assurance)]
+        parts.append(f"{look.icon} {t(f'signal.assurance.{reading.assurance}')}")
+    return " · ".join(parts)
+
+
+def goal_reason(row: GoalRow, month: date) -> str:
+    """Why the goal's status is what it is, where it is tempered or differs from its KPI's; with
+    the goal's pace value labelled as such ("on pace for +40 by Nov 2027: +36 now")."""
+    if row.reason is None:
+        return ""
+    unit = row.kpi.unit if row.kpi else "count"
+    return t(f"reason.{row.reason}", pace=goal_pace(row, month), target=fmt.value(row.goal.target, unit))
+
+
+def goal_pace(row: GoalRow, month: date) -> str:
+    """`on pace for 1.5 % by Dec 2027: 1.6 % now`: where the goal's trajectory stands."""
+    level = verdicts.on_pace(row.goal, month)
+    if level is None or row.goal.deadline is None:
+        return ""
+    unit = row.kpi.unit if row.kpi else "count"
+    return t(
+        "reason.on_pace",
+        target=fmt.value(row.goal.target, unit),
+        deadline=fmt.month(row.goal.deadline),
+        now=fmt.value(level, unit),
+    )

@@ -12,6 +12,7 @@ from typing import TypedDict
 import streamlit as st
 from sqlalchemy.engine import Engine
 
+from kpi.domain import attention as attention_
 from kpi.domain import report
 from kpi.domain.access import EVERYTHING, Scope
 from kpi.domain.model import (
@@ -72,6 +73,14 @@ def people(url: str) -> list[Person]:
 def month_report(url: str, scope: Scope, month: date, language: str) -> report.MonthReport:
     with engine.reading(_engine(url)) as conn:
         return monthly.month_report(conn, scope, month, language)
+
+
+@shared
+def attention(url: str, scope: Scope, month: date, language: str) -> list[attention_.Item]:
+    """The month's one exception list (`monthly.attention`), as every page shows it."""
+    built = month_report(url, scope, month, language)
+    with engine.reading(_engine(url)) as conn:
+        return monthly.attention(conn, scope, built, language)
 
 
 @shared

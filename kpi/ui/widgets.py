@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # pages that show no table need not load pandas
     from pandas.io.formats.style import Styler
 
 CASCADE_PAGE = "pages/goal_cascade.py"
+DEPARTMENTS_PAGE = "pages/departments.py"
 
 
 def badge(status: KpiStatus | GoalStatus) -> None:
@@ -48,6 +49,10 @@ def survey_note(value: MonthValue | None) -> str:
 
 def goal_link(code: str, label: str) -> None:
     st.page_link(CASCADE_PAGE, label=label, query_params={"goal": code}, icon=":material/account_tree:")
+
+
+def department_link(code: str, label: str) -> None:
+    st.page_link(DEPARTMENTS_PAGE, label=label, query_params={"department": code}, icon=":material/groups:")
 
 
 def kpi_help(kpi: Kpi) -> str:
@@ -93,6 +98,9 @@ def goal_tile(
     with st.container(border=True):
         st.markdown(f"**{plain.markdown(row.goal.title)}**")
         badge(row.status)
+        why = phrases.goal_reason(row, month)
+        if why:
+            st.caption(why)
         if kpi is None:
             st.caption(t("widget.no_kpi"))
             return

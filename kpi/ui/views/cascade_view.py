@@ -114,6 +114,13 @@ def detail(
                 t("cascade.rollup_badge", status=palette.label(row.rollup)),
                 color=palette.look(row.rollup).streamlit,
             )
+    kpi_row = month_report.kpis.get(row.kpi.code) if row.kpi else None
+    verdict = phrases.process_verdict(kpi_row.reading) if kpi_row else ""
+    if verdict:
+        st.markdown(verdict, help=t("departments.process_help"))
+    why = phrases.goal_reason(row, month_report.month)
+    if why:
+        st.caption(why)
     if row.mismatch:
         st.warning(
             f"**{t(f'mismatch.{row.mismatch}')}** — {t(f'mismatch.{row.mismatch}_help')}",
@@ -122,13 +129,20 @@ def detail(
     forecast = report.forecast(row, history, month_report.month)
     chart, facts = st.columns([3, 2])
     with chart:
-        _trend(row, history, forecast, scope)
+        _trend(row, history, forecast, scope, kpi_row, month_report.month)
     with facts:
         _facts(row, month_report.month, history, forecast, people, promises)
     _children(row, month_report)
 
 
-def _trend(row: report.GoalRow, history: Sequence[MonthValue], forecast: float | None, scope: Scope) -> None:
+def _trend(
+    row: report.GoalRow,
+    history: Sequence[MonthValue],
+    forecast: float | None,
+    scope: Scope,
+    kpi_row: report.KpiRow | None,
+    month: date,
+) -> None:
     kpi = row.kpi
     if kpi is None:
         st.caption(t("widget.no_kpi"))
@@ -137,6 +151,7 @@ def _trend(row: report.GoalRow, history: Sequence[MonthValue], forecast: float |
     at_deadline = (
         (months.first_of(row.goal.deadline), forecast) if forecast is not None and row.goal.deadline else None
     )
+    limits, fired = kpi_row.process_chart(month) if kpi_row else (None, [])
     spec = charts.TrendSpec(
         title=t("cascade.trend_title", kpi=kpi.name),
         unit=kpi.unit,
@@ -145,6 +160,8 @@ def _trend(row: report.GoalRow, history: Sequence[MonthValue], forecast: float |
         is_higher_better=kpi.direction == "higher",
         baseline=row.goal.baseline,
         forecast=at_deadline,
+        limits=(limits.lower, limits.upper) if limits else None,
+        signals=tuple(sorted({(s.month, s.side) for s in fired})),
     )
     st.plotly_chart(figures.trend(scope, points, spec), width="stretch", key=f"cascade.trend.{row.goal.code}")
 

@@ -12,7 +12,7 @@ from kpi.domain import months, priorities, report
 from kpi.domain.access import Scope
 from kpi.domain.model import Commentary, JourneyPhase, Kpi, MonthValue
 from kpi.output import charts
-from kpi.text import fmt, palette, plain
+from kpi.text import fmt, palette, phrases, plain
 from kpi.text.i18n import t
 from kpi.ui import figures, widgets
 
@@ -58,9 +58,12 @@ def _card(row: report.KpiRow, points: Sequence[MonthValue], month: date) -> None
     kpi = row.kpi
     with st.container(border=True):
         widgets.badge(row.status)
+        verdict = phrases.process_verdict(row.reading)
+        if verdict:
+            st.markdown(verdict, help=t("departments.process_help"))
         value = row.value.value if row.value else None
         widgets.kpi_metric(kpi, value, row.delta_previous, month, [p.value for p in points[-13:]])
-        lines = [t("departments.target", target=fmt.value(kpi.target, kpi.unit))]
+        lines = [t("departments.target", target=phrases.labelled_target(row.target, kpi.unit, month))]
         note = widgets.survey_note(row.value)
         if note:
             lines.append(note)
@@ -81,21 +84,33 @@ def trends(month_report: report.MonthReport, history: dict[str, list[MonthValue]
             for start in range(0, len(rows), 2):
                 for column, row in zip(st.columns(2), rows[start : start + 2], strict=False):
                     with column:
-                        _trend(row.kpi, history.get(row.kpi.code, []), scope)
+                        _trend(row, history.get(row.kpi.code, []), scope, month_report.month)
 
 
-def _trend(kpi: Kpi, points: Sequence[MonthValue], scope: Scope) -> None:
-    spec = charts.TrendSpec(
+def _trend(row: report.KpiRow, points: Sequence[MonthValue], scope: Scope, month: date) -> None:
+    st.plotly_chart(
+        figures.trend(
+            scope, [(p.month, p.value) for p in points], trend_spec(row, points, month), height=300
+        ),
+        width="stretch",
+        key=f"departments.trend.{row.kpi.code}",
+    )
+
+
+def trend_spec(row: report.KpiRow, points: Sequence[MonthValue], month: date) -> charts.TrendSpec:
+    """A KPI's trend: its month targets, tolerance, process limits and signals."""
+    kpi = row.kpi
+    limits, fired = row.process_chart(month)
+    targets = [(p.month, row.target_at(p.month)) for p in points]
+    return charts.TrendSpec(
         title=kpi.name,
         unit=kpi.unit,
-        target=kpi.target,
+        target=row.target.value if row.target else kpi.target,
         tolerance=kpi.tolerance,
         is_higher_better=kpi.direction == "higher",
-    )
-    st.plotly_chart(
-        figures.trend(scope, [(p.month, p.value) for p in points], spec, height=300),
-        width="stretch",
-        key=f"departments.trend.{kpi.code}",
+        limits=(limits.lower, limits.upper) if limits else None,
+        signals=tuple(sorted({(s.month, s.side) for s in fired})),
+        targets=tuple((m, target.value) for m, target in targets if target is not None),
     )
 
 
@@ -111,6 +126,9 @@ def goals(month_report: report.MonthReport) -> None:
             f"{widgets.badge_markdown(row.status)} **{plain.markdown(row.goal.title)}** — {value} "
             f"({t('departments.goal_target', target=fmt.value(row.goal.target, unit))})"
         )
+        why = phrases.goal_reason(row, month_report.month)
+        if why:
+            text.caption(why)
         with link:
             widgets.goal_link(row.goal.code, t("overview.open_goal"))
 

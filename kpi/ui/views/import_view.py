@@ -20,7 +20,17 @@ from kpi.text.i18n import t
 from kpi.ui import data, notices
 from kpi.ui.frame import Context
 
-KIND_ORDER = ("departments", "people", "kpis", "goals", "measurements", "responses", "actions")
+KIND_ORDER = (
+    "departments",
+    "people",
+    "kpis",
+    "goals",
+    "measurements",
+    "targets",
+    "changes",
+    "responses",
+    "actions",
+)
 PREVIEW_ROWS = 20
 
 

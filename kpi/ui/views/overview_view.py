@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date
+from collections.abc import Mapping, Sequence
 
 import streamlit as st
 
 from kpi.domain import attention, report
 from kpi.domain.model import Commentary, GoalStatus, KpiStatus, Level, MonthValue, Promise
-from kpi.text import fmt, palette, plain
+from kpi.text import fmt, palette, phrases, plain
 from kpi.text.i18n import t
 from kpi.ui import widgets
 
@@ -49,17 +48,35 @@ def summary(month_report: report.MonthReport) -> None:
 
 
 def changes(month_report: report.MonthReport) -> None:
+    """New signals first (news about the process), then goals whose status changed; KPI status
+    flips, mostly noise across a tolerance edge, folded away."""
     st.subheader(t("overview.changes"))
     flips = month_report.flips()
     goal_flips = [f for f in flips if f.kind == "goal"]
     kpi_flips = [f for f in flips if f.kind == "kpi"]
-    if not flips:
+    news = month_report.signals()
+    if not flips and not news:
         st.caption(t("overview.no_changes"))
         return
-    _flip_columns(month_report, goal_flips)
+    if news:
+        st.markdown(f"**{t('overview.new_signals')}**")
+        for row in news[:LIST_LIMIT]:
+            st.markdown(_signal_line(row))
+    if goal_flips:
+        _flip_columns(month_report, goal_flips)
     if kpi_flips:
         with st.expander(t("overview.kpi_changes", count=len(kpi_flips))):
             _flip_columns(month_report, kpi_flips)
+
+
+def _signal_line(row: report.KpiRow) -> str:
+    reading = row.reading
+    variation = str(reading.variation) if reading else "common_cause"
+    look = palette.VARIATION_LOOKS[variation]
+    rules = ", ".join(t(f"signal.rule.{s.rule}") for s in reading.signals) if reading else ""
+    value = fmt.value(row.value.value if row.value else None, row.kpi.unit)
+    word = t(f"signal.variation.{variation}")
+    return f":{look.streamlit}-badge[{look.icon} {word}] **{plain.markdown(row.kpi.name)}** {value} · {rules}"
 
 
 def _flip_columns(month_report: report.MonthReport, flips: Sequence[report.Flip]) -> None:
@@ -96,55 +113,41 @@ def _flip_line(month_report: report.MonthReport, flip: report.Flip) -> str:
     )
 
 
-def exceptions(items: Sequence[attention.Item]) -> None:
+def exceptions(items: Sequence[attention.Item], owners: Mapping[str, str]) -> None:
+    """The month's one exception list: what, value, target, owner, since when, explained or not,
+    and where to look; the most severe first."""
     st.subheader(t("overview.exceptions"))
     if not items:
         st.success(t("overview.no_exceptions"), icon=":material/check_circle:")
         return
-    for item in (i for i in items if i.kind is attention.Kind.MISMATCH):
-        with st.container(border=True):
-            st.markdown(
-                f"**{t(f'mismatch.{item.detail}')}: {plain.markdown(item.subject)}**  \n"
-                f"{t(f'mismatch.{item.detail}_help')}"
-            )
-            widgets.goal_link(item.goal or "", t("overview.open_goal"))
-    behind, other = st.columns(2)
-    with behind:
-        st.markdown(f"**{t('overview.goals_behind')}**")
-        _item_rows([i for i in items if i.kind in attention.BEHIND_KINDS], t("overview.none_behind"))
-    with other:
-        st.markdown(f"**{t('overview.late_actions')}**")
-        _item_rows([i for i in items if i.kind is attention.Kind.LATE_ACTION], t("overview.none_late"))
-        st.markdown(f"**{t('overview.missing_data')}**")
-        _item_rows([i for i in items if i.kind is attention.Kind.NO_DATA], t("overview.none_missing"))
+    for item in items[:LIST_LIMIT]:
+        _item_row(item, owners)
+    if len(items) > LIST_LIMIT:
+        with st.expander(t("overview.more_items", count=len(items) - LIST_LIMIT)):
+            for item in items[LIST_LIMIT:]:
+                _item_row(item, owners)
+
+
+def _item_row(item: attention.Item, owners: Mapping[str, str]) -> None:
+    text, link = st.columns([5, 1], vertical_alignment="center")
+    text.markdown(_item_text(item, owners))
+    with link:
+        if item.goal:
+            widgets.goal_link(item.goal, t("overview.open_goal"))
+        elif item.department:
+            widgets.department_link(item.department, t("overview.open_department"))
 
 
 LIST_LIMIT = 12
-"""Rows per attention list: the most severe first; the rest are counted, and live in the cascade."""
+"""Rows of the attention list shown: the most severe first; the rest are counted."""
 
 
-def _item_rows(items: Sequence[attention.Item], empty: str) -> None:
-    if not items:
-        st.caption(empty)
-    if len(items) > LIST_LIMIT:
-        st.caption(t("overview.more", count=len(items) - LIST_LIMIT))
-    for item in items[:LIST_LIMIT]:
-        text, link = st.columns([5, 1], vertical_alignment="center")
-        text.markdown(_item_text(item))
-        if item.goal:
-            with link:
-                widgets.goal_link(item.goal, t("overview.open_goal"))
-
-
-def _item_text(item: attention.Item) -> str:
-    if item.kind in attention.BEHIND_KINDS:
-        status = GoalStatus(str(item.kind))
-        level = t(f"level.{LEVELS[item.level_depth]}")
-        return f"{widgets.badge_markdown(status)} {plain.markdown(item.subject)} · {level}"
-    if item.kind is attention.Kind.LATE_ACTION:
-        due = fmt.day(date.fromisoformat(item.detail))
-        return t("overview.late_action", subject=plain.markdown(item.subject), due=due)
-    return plain.markdown(item.subject)
+def _item_text(item: attention.Item, owners: Mapping[str, str]) -> str:
+    kind, value, target, note = phrases.attention_facts(item, owners)
+    look = palette.attention_look(item.kind)
+    badge = f":{look.streamlit}-badge[{look.icon} {kind}]"
+    numbers = t("overview.item_numbers", value=value, target=target) if item.unit else target
+    return f"{badge} **{plain.markdown(item.subject)}** · {numbers}  \n{plain.markdown(note)}"
 
 
 def promises(month_report: report.MonthReport, all_promises: Sequence[Promise]) -> None:

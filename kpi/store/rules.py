@@ -1,0 +1,54 @@
+"""The signal rules a store uses (kpi.domain.signals): which rules, and how long a shift or a trend
+must run. Kept in the store's `setting` table, so every page, slide, pack and the command line of
+one store read a month the same way; a missing setting means the NHS default."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from kpi.domain import access, signals
+from kpi.domain.errors import Denied, Problem, Refused
+from kpi.domain.model import Person
+from kpi.store import schema as s
+from kpi.store.writes import Writer
+
+RULES = "signal_rules"
+SHIFT_RUN = "signal_shift_run"
+TREND_RUN = "signal_trend_run"
+RUN_RANGE = (5, 9)
+"""Shortest and longest run a store may set for a shift or a trend."""
+
+
+def read(conn: sa.Connection) -> signals.RuleSet:
+    """The store's rule set (the default for whatever is not set)."""
+    found = dict(conn.execute(sa.select(s.setting.c.name, s.setting.c.value)).all())
+    default = signals.DEFAULT_RULES
+    chosen = found.get(RULES)
+    rules = (
+        frozenset(signals.Rule(r) for r in chosen.split(",") if r in {str(x) for x in signals.Rule})
+        if chosen is not None
+        else default.rules
+    )
+    return signals.RuleSet(
+        rules,
+        int(found.get(SHIFT_RUN, default.shift_run)),
+        int(found.get(TREND_RUN, default.trend_run)),
+    )
+
+
+def write(conn: sa.Connection, viewer: Person, chosen: signals.RuleSet) -> None:
+    """Set the store's rule set (administrators; audited like every write)."""
+    if not access.may_define(viewer):
+        raise Denied(Problem("edit.denied_define"))
+    low, high = RUN_RANGE
+    for name, run in (("shift_run", chosen.shift_run), ("trend_run", chosen.trend_run)):
+        if not low <= run <= high:
+            raise Refused(Problem("run_range", name, (("low", low), ("high", high))))
+    writer = Writer(conn, viewer.email)
+    values = {
+        RULES: ",".join(sorted(str(r) for r in chosen.rules)),
+        SHIFT_RUN: str(chosen.shift_run),
+        TREND_RUN: str(chosen.trend_run),
+    }
+    for name, value in values.items():
+        writer.upsert(s.setting, {"name": name, "value": value})

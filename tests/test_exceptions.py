@@ -1,0 +1,141 @@
+"""The one exception list: a broken service priority and a red KPI, while every goal is green,
+show on the Overview, on the Present attention slide, in the PPTX and in `status --json`."""
+
+import io
+import json
+from datetime import date
+
+import pytest
+import streamlit as st
+from pptx import Presentation
+from streamlit.testing.v1 import AppTest
+
+from kpi import cli, settings
+from kpi.demo.generate import Company
+from kpi.domain import report
+from kpi.domain.access import EVERYTHING
+from kpi.domain.model import (
+    Aggregation,
+    Department,
+    Direction,
+    Goal,
+    Kpi,
+    Level,
+    Measurement,
+    Person,
+    Role,
+    ServicePriority,
+)
+from kpi.output import pptx_pack
+from kpi.store import decks, engine, monthly, seeding, setup
+from tests.conftest import ROOT
+
+OCTOBER = date(2026, 10, 1)
+CALLS = "Answered within a minute"
+WAIT = "Wait for a callback"
+PROMISE = "Nine in ten callers reach us within a minute"
+
+
+def _company() -> Company:
+    company = Company("Quiet Ltd", OCTOBER)
+    company.departments = [Department("MGMT", "Board"), Department("CS", "Service")]
+    company.people = [
+        Person("ceo@quiet.example", "Cleo Eng", Role.EXECUTIVE, "MGMT"),
+        Person("admin@quiet.example", "Ada Min", Role.ADMIN, "MGMT"),
+    ]
+    company.kpis = [
+        Kpi("CALLS", CALLS, "CS", "%", Direction.HIGHER, Aggregation.MEAN, target=80.0),
+        Kpi("WAIT", WAIT, "CS", "min", Direction.LOWER, Aggregation.MEAN, target=30.0),
+    ]
+    company.goals = [
+        Goal("S1", Level.STRATEGIC, "Callers reach us fast", "CALLS", "CS", "ceo@quiet.example",
+             baseline=70.0, target=80.0, start=date(2026, 1, 1), deadline=date(2026, 12, 31)),
+    ]  # fmt: skip
+    company.measurements = [
+        Measurement(code, date(2026, m, 1), value, "", "test")
+        for m in (9, 10)
+        for code, value in (("CALLS", 85.0), ("WAIT", 55.0))
+    ]
+    company.service_priorities = [ServicePriority("P1", PROMISE, "CALLS", 90.0, ">=")]
+    return company
+
+
+@pytest.fixture
+def quiet_url(tmp_path):
+    url = f"duckdb:///{tmp_path / 'quiet.duckdb'}"
+    store = engine.create(url)
+    setup.ensure(store)
+    with engine.writing(store) as conn:
+        seeding.load_company(conn, _company(), who="test")
+    return url
+
+
+def test_the_store_is_as_described(quiet_url):
+    with engine.reading(engine.create(quiet_url)) as conn:
+        built = monthly.month_report(conn, EVERYTHING, OCTOBER, "en")
+    assert all(row.status.is_green for row in built.goals.values())
+    assert str(built.kpis["WAIT"].status) == "red" and str(built.kpis["CALLS"].status) == "green"
+    assert isinstance(built, report.MonthReport)
+
+
+def test_status_json_lists_both(quiet_url, capsys):
+    assert cli.main(["--db", quiet_url, "status", "--month", "2026-10", "--json"]) == 0
+    found = json.loads(capsys.readouterr().out)["attention"]
+    assert [(a["kind"], a["code"]) for a in found] == [("broken_priority", "P1"), ("red_kpi", "WAIT")]
+    assert found[0] == {
+        "kind": "broken_priority",
+        "code": "P1",
+        "value": 85.0,
+        "target": 90.0,
+        "owner": "ceo@quiet.example",
+        "since": "2026-09",
+        "commented": False,
+    }
+    assert (found[1]["value"], found[1]["target"], found[1]["since"]) == (55.0, 30.0, "2026-09")
+
+
+def _attention_slide_texts(slides):
+    exceptions = next(s for s in slides if s.kind == "exceptions")
+    return " ".join(f"{ln.label} {ln.value} {ln.target} {ln.note}" for ln in exceptions.lines)
+
+
+def test_the_present_attention_slide_and_the_pptx_list_both(quiet_url):
+    with engine.reading(engine.create(quiet_url)) as conn:
+        slides = decks.slides(conn, EVERYTHING, OCTOBER, "en")
+    shown = _attention_slide_texts(slides)
+    assert PROMISE in shown and WAIT in shown and "Cleo Eng" in shown
+    pack = Presentation(io.BytesIO(pptx_pack.render(slides, "Quiet Ltd")))
+    index = next(i for i, s in enumerate(slides) if s.kind == "exceptions")
+    text = " ".join(
+        shape.text_frame.text for shape in pack.slides[index].shapes if shape.has_text_frame
+    ) + " ".join(
+        cell.text
+        for shape in pack.slides[index].shapes
+        if shape.has_table
+        for row in shape.table.rows
+        for cell in row.cells
+    )
+    assert PROMISE in text and WAIT in text
+
+
+def test_the_overview_lists_both(quiet_url, monkeypatch):
+    monkeypatch.setenv("KPI_DATABASE_URL", quiet_url)
+    monkeypatch.setenv("KPI_AUTH_MODE", "demo")
+    settings.forget()
+    from streamlit import config
+
+    config.set_option("runner.enforceSerializableSessionState", False)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    try:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        at.query_params["month"] = "2026-10"
+        at.run()
+        assert not at.exception
+        shown = "\n".join(str(e.value) for e in at.markdown)
+        assert PROMISE in shown and WAIT in shown
+        assert "Nothing needs attention" not in "\n".join(str(e.value) for e in at.success)
+    finally:
+        st.cache_data.clear()
+        st.cache_resource.clear()
+        settings.forget()

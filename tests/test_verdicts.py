@@ -1,0 +1,95 @@
+"""Statuses that say no more than the numbers can (kpi.domain.verdicts), by table."""
+
+from datetime import date
+
+import pytest
+
+from kpi.domain import verdicts
+from kpi.domain.model import Direction, Goal, GoalStatus, KpiStatus, Level, MonthValue
+from kpi.domain.signals import Assurance, Limits, Reading, Rule, Signal, Variation
+from kpi.domain.verdicts import Reason
+
+OCTOBER = date(2026, 10, 1)
+GOAL = Goal("G", Level.STRATEGIC, "Customers recommend us", "NPS", "MGMT", baseline=20.0, target=40.0,
+            start=date(2026, 1, 1), deadline=date(2026, 12, 31))  # fmt: skip
+
+
+def value(number, n=None, margin=None):
+    return MonthValue("NPS", OCTOBER, number, n, margin)
+
+
+@pytest.mark.parametrize(
+    ("month_value", "expected"),
+    [
+        (value(30.0), (KpiStatus.RED, None)),  # 25 % short of 40: red
+        (value(30.0, n=400, margin=4.0), (KpiStatus.RED, None)),  # plenty of answers
+        (value(30.0, n=23, margin=31.8), (KpiStatus.AMBER, Reason.LOW_CONFIDENCE)),  # 30 ± 31.8: can't tell
+        (value(20.0, n=23, margin=5.0), (KpiStatus.RED, None)),  # 15 to 25: red at either edge
+        (value(42.0, n=23, margin=5.0), (KpiStatus.AMBER, Reason.LOW_CONFIDENCE)),  # 37 to 47
+        (value(50.0, n=23, margin=5.0), (KpiStatus.GREEN, None)),  # 45 to 55: green either way
+    ],
+)
+def test_a_kpi_status_holds_across_the_margin_of_a_low_confidence_month(month_value, expected):
+    assert verdicts.kpi_status(month_value, 40.0, Direction.HIGHER, 0.05) == expected
+
+
+def reading(lower, upper, *rules):
+    signals = tuple(Signal(OCTOBER, r, 1) for r in rules)
+    return Reading(
+        Limits((lower + upper) / 2, lower, upper), signals, Variation.COMMON_CAUSE, Assurance.HIT_AND_MISS
+    )
+
+
+@pytest.mark.parametrize(
+    ("month_value", "read", "expected"),
+    [
+        (value(41.0), None, (GoalStatus.ACHIEVED, None)),  # no limits yet: the month decides
+        (value(41.0), reading(41.0, 49.0), (GoalStatus.ACHIEVED, None)),  # never below 40: assured
+        (value(41.0), reading(35.0, 47.0), (GoalStatus.ON_TRACK, Reason.NOT_ASSURED)),  # hit and miss
+        (value(41.0), reading(41.0, 49.0, Rule.SHIFT), (GoalStatus.ON_TRACK, Reason.NOT_ASSURED)),  # moving
+        (value(41.0, n=20, margin=6.0), None, (GoalStatus.ON_TRACK, Reason.LOW_CONFIDENCE)),
+        (value(21.0), None, (GoalStatus.OFF_TRACK, None)),  # 5 % of the way, 83 % of the time
+        (value(21.0, n=20, margin=20.0), None, (GoalStatus.AT_RISK, Reason.LOW_CONFIDENCE)),
+        (value(21.0, n=20, margin=2.0), None, (GoalStatus.OFF_TRACK, None)),  # off track at either edge
+    ],
+)
+def test_a_goal_is_achieved_only_when_assured_and_never_on_few_answers_alone(month_value, read, expected):
+    assert verdicts.goal_status(GOAL, Direction.HIGHER, month_value, OCTOBER, read) == expected
+
+
+def test_a_goal_without_a_deadline_says_it_has_no_pace():
+    open_ended = Goal("G", Level.TACTICAL, "Better briefings", "B", "MKT", baseline=40.0, target=90.0)
+    assert verdicts.goal_status(open_ended, Direction.HIGHER, value(60.0), OCTOBER) == (
+        GoalStatus.AT_RISK,
+        Reason.NO_DEADLINE,
+    )
+
+
+@pytest.mark.parametrize(
+    ("goal", "kpi", "expected"),
+    [
+        (GoalStatus.ON_TRACK, KpiStatus.GREEN, None),
+        (GoalStatus.AT_RISK, KpiStatus.AMBER, None),
+        (GoalStatus.OFF_TRACK, KpiStatus.RED, None),
+        (
+            GoalStatus.ON_TRACK,
+            KpiStatus.RED,
+            Reason.PACE_AHEAD,
+        ),  # on its trajectory, short of the month's target
+        (GoalStatus.ACHIEVED, KpiStatus.AMBER, Reason.PACE_AHEAD),
+        (
+            GoalStatus.OFF_TRACK,
+            KpiStatus.AMBER,
+            Reason.TARGET_BEYOND,
+        ),  # churn: close to 1.7 %, far from 1.5 %
+        (GoalStatus.MISSED, KpiStatus.GREEN, Reason.TARGET_BEYOND),
+        (GoalStatus.NO_DATA, KpiStatus.RED, None),
+    ],
+)
+def test_a_goal_and_its_kpi_that_disagree_carry_a_reason(goal, kpi, expected):
+    assert verdicts.disagreement(goal, kpi) is expected
+
+
+def test_on_pace_is_where_the_trajectory_stands():
+    elapsed = (date(2026, 11, 1) - date(2026, 1, 1)).days / ((date(2026, 12, 31) - date(2026, 1, 1)).days + 1)
+    assert verdicts.on_pace(GOAL, OCTOBER) == pytest.approx(20 + elapsed * 20)
