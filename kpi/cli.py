@@ -20,6 +20,7 @@ from kpi import settings
 from kpi.domain import access, identity, months, validate
 from kpi.domain.errors import BadSetting, Busy, CockpitError, Denied, NotFound, Problem, Unavailable, Usage
 from kpi.domain.model import Person, Role
+from kpi.files import tables
 from kpi.text import fmt, i18n, words
 from kpi.text.i18n import t
 
@@ -29,18 +30,8 @@ if TYPE_CHECKING:  # the store (SQLAlchemy) loads only for real work, not for `-
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
 EXIT_CODES = ((BadSetting, EXIT_USAGE), (Usage, EXIT_USAGE), (Busy, EXIT_BUSY))
 """The errors with an exit code of their own; every other `CockpitError` exits 1."""
-IMPORT_KINDS = (
-    "departments",
-    "people",
-    "kpis",
-    "goals",
-    "measurements",
-    "targets",
-    "changes",
-    "responses",
-    "actions",
-)
-"""In the order a company's data goes in: each kind refers only to kinds above it."""
+IMPORT_KINDS = tuple(tables.KINDS)
+"""In the order a company's data goes in (`tables.KINDS`)."""
 OPERATOR = Person("operator@localhost", "operator", Role.ADMIN, None)
 """Who the command line acts as without `--as`: whoever can open the store file has it all."""
 

@@ -21,17 +21,7 @@ from kpi.text import words
 from tests.conftest import ROOT
 
 SAMPLES = ROOT / "data" / "samples"
-KINDS = [
-    "departments",
-    "people",
-    "kpis",
-    "goals",
-    "measurements",
-    "targets",
-    "changes",
-    "responses",
-    "actions",
-]
+KINDS = list(tables.KINDS)
 MEASUREMENTS = (SAMPLES / "measurements.csv").read_bytes()
 
 

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from kpi import cli
 from kpi.demo.generate import generate
 from kpi.domain.access import EVERYTHING
-from kpi.files.tables import ImportRejected
+from kpi.files.tables import KINDS, ImportRejected
 from kpi.store import engine, importing, queries, schema, seeding, setup
 from kpi.text import words
 from tests.conftest import DEMO_END, ROOT, table_counts
@@ -25,17 +25,7 @@ from tests.conftest import DEMO_END, ROOT, table_counts
 CORPUS = ROOT / "tests" / "import_corpus"
 SAMPLES = ROOT / "data" / "samples"
 CASES = tomllib.loads((CORPUS / "manifest.toml").read_text(encoding="utf-8"))["case"]
-ORDER = [
-    "departments",
-    "people",
-    "kpis",
-    "goals",
-    "measurements",
-    "targets",
-    "changes",
-    "responses",
-    "actions",
-]
+ORDER = list(KINDS)
 
 
 @pytest.fixture(scope="session")

@@ -250,7 +250,9 @@ def _integer(value: str, label: str, decimal: str = ".") -> int | None:
     return None if number is None else int(number)
 
 
-KINDS: dict[str, list[Column]] = {
+KINDS: dict[
+    str, list[Column]
+] = {  # in the order a company's data goes in: each kind refers only to kinds above it
     "departments": [Column("code", _code, True), Column("name", _text, True), Column("parent", _code)],
     "people": [
         Column("email", _email, True),

@@ -20,17 +20,8 @@ from kpi.text.i18n import t
 from kpi.ui import data, notices
 from kpi.ui.frame import Context
 
-KIND_ORDER = (
-    "departments",
-    "people",
-    "kpis",
-    "goals",
-    "measurements",
-    "targets",
-    "changes",
-    "responses",
-    "actions",
-)
+KIND_ORDER = tuple(KINDS)
+"""In the order a company's data goes in."""
 PREVIEW_ROWS = 20
 
 
