@@ -35,7 +35,7 @@ def printed(capsys, month_report=None, forecasts=None) -> tuple[list[str], list[
 def test_two_tables_each_with_a_heading_and_a_header(capsys):
     kpis, goals, headings = printed(capsys)
     assert headings == ["KPIs — October 2026", "Goals — October 2026"]
-    assert columns(kpis)[0] == ["KPI", "Value", "Target", "Status"]
+    assert columns(kpis)[0] == ["KPI", "Value", "Target", "Target is", "Status"]
     assert columns(goals)[0][:6] == ["Goal", "Value", "Target", "Status", "Sub-goals", "Forecast"]
     assert len(kpis) == 1 + len(handmade.KPIS) and len(goals) == 1 + len(handmade.GOALS)
 
@@ -43,10 +43,20 @@ def test_two_tables_each_with_a_heading_and_a_header(capsys):
 @pytest.mark.parametrize(
     ("row", "expected"),
     [
-        (1, ["Recommend score", fmt.value(22, "nps"), fmt.value(40, "nps"), "Off target"]),
-        (2, ["Wait on the phone", fmt.value(55, "s"), fmt.value(60, "s"), "On target"]),
-        (3, ["Answer to e-mail", fmt.value(26, "h"), fmt.value(24, "h"), "Close"]),
-        (4, ["Minutes the shop is down", fmt.value(None, "min"), fmt.value(30, "min"), "No data"]),
+        # no whole year behind them: each month's target is the year's (a summed KPI's, a month's)
+        (1, ["Recommend score", fmt.value(22, "nps"), fmt.value(40, "nps"), "2026 target", "Off target"]),
+        (2, ["Wait on the phone", fmt.value(55, "s"), fmt.value(60, "s"), "2026 target", "On target"]),
+        (3, ["Answer to e-mail", fmt.value(26, "h"), fmt.value(24, "h"), "2026 target", "Close"]),
+        (
+            4,
+            [
+                "Minutes the shop is down",
+                fmt.value(None, "min"),
+                fmt.value(30, "min"),
+                "2026 target",
+                "No data",
+            ],
+        ),
     ],
 )
 def test_a_kpi_row_shows_value_target_and_status_in_words(capsys, row, expected):
@@ -84,15 +94,16 @@ def test_a_name_longer_than_its_column_is_cut_so_the_columns_stay_in_line(capsys
     kpis, _, _ = printed(capsys, month_report)
     name, *rest = columns(kpis)[2]
     assert len(name) < len(long.name) and long.name.startswith(name.rstrip("…").rstrip())
-    assert rest == [fmt.value(55, "s"), fmt.value(60, "s"), "On target"]
+    assert rest == [fmt.value(55, "s"), fmt.value(60, "s"), "2026 target", "On target"]
 
 
 def test_the_table_speaks_the_reader_s_language(capsys):
     with i18n.use("da"):
         kpis, goals, headings = printed(capsys)
         assert headings == ["KPI'er — oktober 2026", "Mål — oktober 2026"]
-        assert columns(kpis)[0] == ["KPI", "Værdi", "Målværdi", "Status"]
-        assert columns(kpis)[3] == ["Answer to e-mail", fmt.value(26, "h"), fmt.value(24, "h"), "Tæt på"]
+        assert columns(kpis)[0] == ["KPI", "Værdi", "Målværdi", "Målværdien er", "Status"]
+        row = ["Answer to e-mail", fmt.value(26, "h"), fmt.value(24, "h"), "målværdi 2026", "Tæt på"]
+        assert columns(kpis)[3] == row
         assert fmt.value(26, "h").startswith("26,0")
         assert columns(goals)[-1][:4] == [
             "Checkout fast by summer",

@@ -138,7 +138,7 @@ def test_an_admin_sets_and_removes_a_month_target_and_records_a_process_change(d
     with engine.reading(engine.create(demo_url)) as conn:
         row = monthly.month_report(conn, EVERYTHING, december, "en").kpis["CS_WAIT"]
         assert (row.target.value, str(row.target.kind)) == (110.0, "explicit")
-        assert [c[:3] for c in plans.changes(conn, "CS_WAIT")] == [(MONTH, "New phone system", ADMIN.email)]
+        assert plans.changes(conn, "CS_WAIT")[-1][:3] == (MONTH, "New phone system", ADMIN.email)
     with engine.writing(engine.create(demo_url)) as conn:
         assert plans.set_month_target(conn, ADMIN, "CS_WAIT", december, None) == "deleted"
         assert plans.remove_change(conn, ADMIN, "CS_WAIT", MONTH)

@@ -67,11 +67,11 @@ def test_a_new_language_is_one_file(tmp_path, monkeypatch):
 @pytest.mark.parametrize(
     ("language", "count", "expected"),
     [
-        ("en", 1, "1 number moved or is red and has no explanation yet: NPS."),
-        ("en", 2, "2 numbers moved or are red and have no explanation yet: NPS."),
-        ("en", 0, "0 numbers moved or are red and have no explanation yet: NPS."),
-        ("da", 1, "1 tal har flyttet sig eller er rødt og mangler en forklaring: NPS."),
-        ("da", 3, "3 tal har flyttet sig eller er røde og mangler en forklaring: NPS."),
+        ("en", 1, "1 number has news (a new signal, or red and out of its process's reach) and no"),
+        ("en", 2, "2 numbers have news (a new signal, or red and out of their process's reach) and no"),
+        ("en", 0, "0 numbers have news (a new signal, or red and out of their process's reach) and no"),
+        ("da", 1, "1 tal har nyt (et nyt signal, eller rødt og uden for processens rækkevidde)"),
+        ("da", 3, "3 tal har nyt (et nyt signal, eller røde og uden for processens rækkevidde)"),
     ],
 )
 def test_a_count_picks_its_plural_form(language, count, expected):

@@ -39,7 +39,13 @@ def print_report(
         print("\n".join(table(header, rows)))
         print()
     print(t("cli.kpis_heading", month=month))
-    header = [t("cli.col_kpi"), t("cli.col_value"), t("cli.col_target"), "", t("cli.col_status")]
+    header = [
+        t("cli.col_kpi"),
+        t("cli.col_value"),
+        t("cli.col_target"),
+        t("cli.col_target_kind"),
+        t("cli.col_status"),
+    ]
     rows = []
     for row in report.kpis.values():
         k = row.kpi
