@@ -147,10 +147,13 @@ def app_url(request) -> str:
     return _demo_copy(request)
 
 
-@pytest.fixture
-def app(app_url, monkeypatch):
-    monkeypatch.setenv("KPI_DATABASE_URL", app_url)
+def point_app_at(monkeypatch, url: str, **environ: str) -> None:
+    """Make the app under test read `url` in demo mode (and any other settings in `environ`),
+    with its settings read afresh and its caches empty."""
+    monkeypatch.setenv("KPI_DATABASE_URL", url)
     monkeypatch.setenv("KPI_AUTH_MODE", "demo")
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
     settings.forget()  # read once per process: each app under test reads its own store and mode
     # AppTest keeps an unpicklable helper in session state; the app itself keeps the check on.
     from streamlit import config
@@ -159,6 +162,11 @@ def app(app_url, monkeypatch):
     config.set_option("client.showErrorDetails", "full")  # tests must see what broke
     st.cache_data.clear()
     st.cache_resource.clear()
+
+
+@pytest.fixture
+def app(app_url, monkeypatch):
+    point_app_at(monkeypatch, app_url)
 
     def make(**query):
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)

@@ -17,7 +17,7 @@ from kpi import cli, settings
 from kpi.store import engine, importing
 from kpi.store import schema as s
 from kpi.text.i18n import t
-from tests.conftest import ROOT
+from tests.conftest import ROOT, point_app_at
 
 OCTOBER = "2026-10"
 UNREACHABLE = "postgresql://x@127.0.0.1:1/db"
@@ -171,19 +171,9 @@ def test_the_store_failing_half_way_is_one_line_exit_1(demo_duckdb_url, monkeypa
 @pytest.fixture
 def app_on(monkeypatch):
     """AppTest on a store of our choosing (conftest's `app` picks the demo store itself)."""
-    from streamlit import config
-
-    config.set_option("runner.enforceSerializableSessionState", False)
-    config.set_option("client.showErrorDetails", "full")
 
     def make(url: str, **environ: str):
-        monkeypatch.setenv("KPI_DATABASE_URL", url)
-        monkeypatch.setenv("KPI_AUTH_MODE", "demo")
-        for name, value in environ.items():
-            monkeypatch.setenv(name, value)
-        settings.forget()
-        st.cache_data.clear()
-        st.cache_resource.clear()
+        point_app_at(monkeypatch, url, **environ)
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
         at.query_params["month"] = OCTOBER
         return at
