@@ -4,7 +4,14 @@ import streamlit as st
 
 from kpi.text.i18n import t
 from kpi.ui import data, forms, frame
-from kpi.ui.views import audit_view, closing_view, corrections_view, definitions_view, import_view
+from kpi.ui.views import (
+    audit_view,
+    closing_view,
+    corrections_view,
+    definitions_view,
+    import_view,
+    organisation_view,
+)
 
 ctx = frame.sidebar("data")
 forms.flash()
@@ -12,12 +19,26 @@ st.title(t("definitions.title"))
 st.caption(t("definitions.intro"))
 defs = data.definitions(ctx.url, ctx.language)
 people = {p.email: p for p in data.people(ctx.url)}
+org = data.organisation(ctx.url)
 
-import_tab, close_tab, correct_tab, goals_tab, kpis_tab, promises_tab, priorities_tab, audit_tab = st.tabs(
+(
+    import_tab,
+    close_tab,
+    correct_tab,
+    departments_tab,
+    people_tab,
+    goals_tab,
+    kpis_tab,
+    promises_tab,
+    priorities_tab,
+    audit_tab,
+) = st.tabs(
     [
         t("definitions.tab_import"),
         t("definitions.tab_close"),
         t("definitions.tab_correct"),
+        t("organisation.tab_departments"),
+        t("organisation.tab_people"),
         t("definitions.tab_goals"),
         t("definitions.tab_kpis"),
         t("definitions.tab_promises"),
@@ -31,6 +52,10 @@ with close_tab:
     closing_view.panel(ctx, people)
 with correct_tab:
     corrections_view.panel(ctx)
+with departments_tab:
+    organisation_view.department_editor(ctx, org)
+with people_tab:
+    organisation_view.person_editor(ctx, org)
 with goals_tab:
     definitions_view.goal_editor(ctx, defs, people)
 with kpis_tab:

@@ -193,7 +193,8 @@ def test_a_version_1_store_is_upgraded_in_place_keeping_its_data(empty_url):
     setup.ensure(store)
     with engine.writing(store) as conn:  # make it look like a store written by release 0.1 (schema 1)
         conn.exec_driver_sql("DROP TABLE response_month")  # v4
-        for statement in [*reversed(schema.MIGRATIONS[3]), *reversed(schema.MIGRATIONS[2])]:
+        added = [*schema.MIGRATIONS[7], *reversed(schema.MIGRATIONS[3]), *reversed(schema.MIGRATIONS[2])]
+        for statement in added:
             table, column = statement.split()[2], statement.split()[5]
             conn.exec_driver_sql(f"ALTER TABLE {table} DROP COLUMN {column}")
         if conn.dialect.name == "duckdb":  # v5: answers had a key and an index on DuckDB too
@@ -220,6 +221,7 @@ def test_a_version_1_store_is_upgraded_in_place_keeping_its_data(empty_url):
         assert setup.version(conn) == schema.SCHEMA_VERSION
         assert "snapshot" in {c["name"] for c in sa.inspect(conn).get_columns("month_close")}
         assert {c["name"] for c in sa.inspect(conn).get_columns("kpi")} >= {"benchmark", "retired_at"}
+        assert "retired_at" in {c["name"] for c in sa.inspect(conn).get_columns("person")}  # v7
         assert [d.name for d in queries.departments(conn, EVERYTHING)] == ["Customer service"]
         nps = queries.month_values(
             conn, EVERYTHING, date(2026, 10, 1), date(2026, 10, 1)

@@ -94,3 +94,9 @@ def may_accept(viewer: Person | None, owner: str | None) -> bool:
 def may_define(viewer: Person | None) -> bool:
     """Change definitions, targets and data: admins only."""
     return viewer is not None and viewer.role is Role.ADMIN
+
+
+def may_administer(viewer: Person | None) -> bool:
+    """Create, change, retire and restore departments and people (who may sign in, with which
+    role): admins only, since a role decides what a person reads."""
+    return viewer is not None and viewer.role is Role.ADMIN

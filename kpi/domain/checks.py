@@ -56,6 +56,9 @@ MEASUREMENT_REQUIRED = ("kpi", "month", "value")
 ANSWER_REQUIRED = ("kpi", "date", "score")
 TARGET_REQUIRED = ("kpi", "month", "target")
 CHANGE_REQUIRED = ("kpi", "month")
+PRIORITY_REQUIRED = ("code", "text", "kpi", "threshold", "comparison")
+COMPARISONS = ("<=", ">=")
+"""How a service priority's KPI must compare with its threshold each month: at most, at least."""
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,22 @@ def person(fields: Fields, known: Known) -> list[Problem]:
     problems = _required(fields, ("email", "name", "role")) + _one_of(fields, "role", [str(r) for r in Role])
     problems += _plain(fields, "email")
     return problems + _known(fields, "department", known.departments) + bounds.text_problems(fields)
+
+
+def promise(fields: Fields, known: Known) -> list[Problem]:
+    """Everything wrong with a customer promise: no code or text, a code the cockpit cannot keep."""
+    return _required(fields, ("code", "text")) + _code(fields) + bounds.text_problems(fields)
+
+
+def service_priority(fields: Fields, known: Known) -> list[Problem]:
+    """Everything wrong with a service priority: what is missing, an unknown KPI, a comparison
+    that is not `<=` or `>=`, a threshold the KPI's unit cannot reach."""
+    problems = _required(fields, PRIORITY_REQUIRED) + _code(fields)
+    problems += _known(fields, "kpi", known.kpis)
+    problems += _one_of(fields, "comparison", list(COMPARISONS))
+    kpi = known.kpis.get(str(fields.get("kpi")))
+    problems += _reachable(fields, "threshold", kpi.unit if kpi is not None else "")
+    return problems + bounds.text_problems(fields)
 
 
 def goal(fields: Fields, known: Known) -> list[Problem]:

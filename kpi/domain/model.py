@@ -141,6 +141,7 @@ class Department:
     code: str
     name: str
     parent: str | None = None
+    retired_at: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +150,8 @@ class Person:
     name: str
     role: Role
     department: str | None = None
+    retired_at: date | None = None
+    """A retired person has left: they sign in as nobody and leave the pickers; history keeps them."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -260,6 +260,7 @@ KINDS: dict[
         Column("role", _choice([str(r) for r in Role]), True),
         Column("department", _code),
     ],
+    "promises": [Column("code", _code, True), Column("text", _text, True)],
     "kpis": [
         Column("code", _code, True),
         Column("name", _text, True),
@@ -271,6 +272,13 @@ KINDS: dict[
         Column("tolerance", _number),
         Column("journey_phase", _lower),
         Column("definition", _text),
+    ],
+    "priorities": [
+        Column("code", _code, True),
+        Column("text", _text, True),
+        Column("kpi", _code, True),
+        Column("comparison", _choice(list(checks.COMPARISONS)), True),
+        Column("threshold", _number, True),
     ],
     "goals": [
         Column("code", _code, True),
@@ -325,7 +333,9 @@ KINDS: dict[
 KEYS = {
     "departments": ("code",),
     "people": ("email",),
+    "promises": ("code",),
     "kpis": ("code",),
+    "priorities": ("code",),
     "goals": ("code",),
     "measurements": ("kpi", "month"),
     "targets": ("kpi", "month"),

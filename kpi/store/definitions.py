@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 import sqlalchemy as sa
 
-from kpi.domain import access, bounds, checks, identity, validate
+from kpi.domain import access, checks, identity, validate
 from kpi.domain.errors import Denied, NotFound, Problem
 from kpi.domain.model import DEFAULT_TOLERANCE, DEFAULT_WEIGHT, Person
 from kpi.domain.validate import Rejected
@@ -183,25 +183,27 @@ def save_kpi(conn: sa.Connection, viewer: Person, values: Mapping[str, object], 
 
 
 def save_promise(conn: sa.Connection, viewer: Person, values: Mapping[str, object], *, is_new: bool) -> str:
+    """Create or change a customer promise, checked as an imported one is (`checks.promise`)."""
     _check_admin(viewer)
-    form = _Form(values)
-    row = {"code": form.code(_codes(conn, s.promise), is_new), "text": form.text("text", required=True)}
-    form.problems += bounds.text_problems(row)
+    form, stored = _Form(values), known.read(conn)
+    row = {"code": form.code(_codes(conn, s.promise), is_new), "text": form.text("text")}
+    form.check(checks.promise, row, stored)
     form.finish()
     return Writer(conn, viewer.email).upsert(s.promise, row)
 
 
 def save_priority(conn: sa.Connection, viewer: Person, values: Mapping[str, object], *, is_new: bool) -> str:
+    """Create or change a service priority, checked as an imported one is (`checks.service_priority`)."""
     _check_admin(viewer)
-    form = _Form(values)
+    form, stored = _Form(values), known.read(conn)
     row = {
         "code": form.code(_codes(conn, s.service_priority), is_new),
-        "text": form.text("text", required=True),
-        "kpi": form.choice("kpi", _codes(conn, s.kpi)),
-        "threshold": form.number("threshold", required=True),
-        "comparison": form.choice("comparison", {"<=", ">="}),
+        "text": form.text("text"),
+        "kpi": form.text("kpi") or None,
+        "threshold": form.number("threshold"),
+        "comparison": form.text("comparison") or None,
     }
-    form.problems += bounds.text_problems(row)
+    form.check(checks.service_priority, row, stored)
     form.finish()
     return Writer(conn, viewer.email).upsert(s.service_priority, row)
 

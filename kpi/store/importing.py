@@ -31,7 +31,9 @@ from kpi.text.i18n import t
 TABLES = {
     "departments": s.department,
     "people": s.person,
+    "promises": s.promise,
     "kpis": s.kpi,
+    "priorities": s.service_priority,
     "goals": s.goal,
     "measurements": s.measurement,
     "targets": s.kpi_target,
@@ -69,7 +71,9 @@ class Summary:
 _CHECKS = {
     "departments": checks.department,
     "people": checks.person,
+    "promises": checks.promise,
     "kpis": checks.kpi,
+    "priorities": checks.service_priority,
     "goals": checks.goal,
     "measurements": checks.measurement,
     "targets": checks.month_target,

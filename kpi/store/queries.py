@@ -64,22 +64,33 @@ def _active(column: sa.ColumnElement, include_retired: bool) -> sa.ColumnElement
     return sa.true() if include_retired else column.is_(None)
 
 
-def departments(conn: sa.Connection, scope: Scope, language: str | None = None) -> list[Department]:
+def departments(
+    conn: sa.Connection, scope: Scope, language: str | None = None, *, include_retired: bool = False
+) -> list[Department]:
+    """Departments in scope; retired ones only when asked (the administration editor)."""
     d = s.department
     texts = _texts(conn, "department", language)
-    rows = conn.execute(sa.select(d).where(_in_scope(d.c.code, scope)).order_by(d.c.code))
-    return [Department(r.code, texts.get((r.code, "name"), r.name), r.parent) for r in rows]
+    rows = conn.execute(
+        sa.select(d)
+        .where(_in_scope(d.c.code, scope), _active(d.c.retired_at, include_retired))
+        .order_by(d.c.code)
+    )
+    return [Department(r.code, texts.get((r.code, "name"), r.name), r.parent, r.retired_at) for r in rows]
 
 
-def people(conn: sa.Connection) -> list[Person]:
+def people(conn: sa.Connection, *, include_retired: bool = False) -> list[Person]:
+    """The people who may sign in (and be picked); retired ones only when asked."""
     p = s.person
-    rows = conn.execute(sa.select(p).order_by(p.c.name))
-    return [Person(r.email, r.name, Role(r.role), r.department) for r in rows]
+    rows = conn.execute(sa.select(p).where(_active(p.c.retired_at, include_retired)).order_by(p.c.name))
+    return [Person(r.email, r.name, Role(r.role), r.department, r.retired_at) for r in rows]
 
 
 def person(conn: sa.Connection, email: str) -> Person | None:
+    """The person an e-mail names, in any case; nobody for a retired person."""
     p = s.person
-    r = conn.execute(sa.select(p).where(sa.func.lower(p.c.email) == identity.email_key(email))).first()
+    r = conn.execute(
+        sa.select(p).where(sa.func.lower(p.c.email) == identity.email_key(email), p.c.retired_at.is_(None))
+    ).first()
     return Person(r.email, r.name, Role(r.role), r.department) if r else None
 
 

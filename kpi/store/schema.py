@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from kpi.domain import cx
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 """Bump when a table changes, and add the step from the previous version to MIGRATIONS."""
 
 metadata = sa.MetaData()
@@ -31,6 +31,7 @@ department = sa.Table(
     sa.Column("code", sa.String, primary_key=True),
     sa.Column("name", sa.String, nullable=False),
     sa.Column("parent", sa.String),
+    sa.Column("retired_at", sa.Date),  # v7: retired departments keep their history but leave pages
 )
 
 person = sa.Table(
@@ -40,6 +41,7 @@ person = sa.Table(
     sa.Column("name", sa.String, nullable=False),
     sa.Column("role", sa.String, nullable=False),
     sa.Column("department", sa.String),
+    sa.Column("retired_at", sa.Date),  # v7: a retired person signs in as nobody, their history stays
 )
 
 promise = sa.Table(
@@ -266,6 +268,10 @@ MIGRATIONS: dict[int, list[str | sa.TextClause | tuple[str, str]]] = {
         ("duckdb", "ALTER TABLE response_v5 RENAME TO response"),
     ],
     6: [],  # new tables only (kpi_target, process_change, setting): `create_all` makes them
+    7: [
+        "ALTER TABLE department ADD COLUMN retired_at DATE",
+        "ALTER TABLE person ADD COLUMN retired_at DATE",
+    ],
 }
 """`version → SQL statements` that take a store from version-1 to version: plain SQL that DuckDB
 and PostgreSQL both accept (a `TextClause` where it binds values), or `(dialect, SQL)` for one of

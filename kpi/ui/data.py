@@ -165,6 +165,23 @@ def definitions(url: str, language: str) -> Definitions:
         }
 
 
+class Organisation(TypedDict):
+    departments: list[Department]
+    people: list[Person]
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def organisation(url: str) -> Organisation:
+    """Every department and person, retired ones included, with their stored names (an editor
+    must not save a translation as the name), for the administration editors (admins only: no
+    scope)."""
+    with engine.reading(_engine(url)) as conn:
+        return {
+            "departments": queries.departments(conn, EVERYTHING, None, include_retired=True),
+            "people": queries.people(conn, include_retired=True),
+        }
+
+
 @st.cache_data(ttl=TTL, show_spinner=False)
 def audit(
     url: str,
