@@ -27,7 +27,7 @@ from kpi.store import decks, engine, importing, queries
 from kpi.text.i18n import t
 from kpi.ui import data
 from tests import visible
-from tests.conftest import DEMO_END, ROOT
+from tests.conftest import DEMO_END, ROOT, table_counts
 
 PAGES = sorted(path.relative_to(ROOT).as_posix() for path in (ROOT / "pages").glob("*.py"))
 MONTH = DEMO_END
@@ -282,3 +282,67 @@ def test_a_lookalike_or_doubled_identity_sees_nothing_on_any_page(app, app_url, 
         seen[page] = visible.in_app(alone)
     assert {where: found for where, s in seen.items() if (found := secrets.found_in(s))} == {}
     assert secrets.words and secrets.numbers  # a test with teeth
+
+
+ADMINISTRATION = ("data.department", "data.person")
+"""What the keys of the administration editors' widgets start with (kpi.ui.views.organisation_view)."""
+
+
+def _editor_keys(at) -> list[str]:
+    widgets = (*at.text_input, *at.selectbox, *at.button, *at.get("form_submit_button"))
+    return [str(w.key) for w in widgets if str(w.key or "").startswith(ADMINISTRATION)]
+
+
+def _administer_as(url: str, person) -> list[str]:
+    """Every change the administration editors make, tried as `person`: the store's answers."""
+    from kpi.domain.errors import Denied
+    from kpi.store import organisation
+
+    club = {"code": "CLUB", "name": "Club", "parent": "CS"}
+    own = {"email": person.email, "name": person.name, "role": "admin", "department": ""}
+    changes = [
+        (organisation.save_department, {"values": club, "is_new": True}),
+        (organisation.save_department, {"values": {"code": "IT", "name": "Taken"}, "is_new": False}),
+        (organisation.save_person, {"values": own, "is_new": False}),
+        (organisation.retire_department, {"code": "MKT", "today": MONTH}),
+        (organisation.retire_person, {"email": VIEWERS["admin"], "today": MONTH}),
+    ]
+    answers = []
+    for change, arguments in changes:
+        try:
+            with engine.writing(engine.create(url)) as conn:
+                change(conn, person, **arguments)
+            answers.append("written")
+        except Denied:
+            answers.append("denied")
+    return answers
+
+
+def test_the_administration_editors_show_no_one_but_an_admin_anything(app, app_url):
+    """A department head, an executive and a person heading nothing find no Departments or People
+    editor, neither in their menu nor behind a bookmark, see nothing of another department there,
+    and the store refuses each of the editors' changes to them, writing nothing."""
+    _add_nobody(app_url)
+    with engine.reading(engine.create(app_url)) as conn:
+        before = table_counts(conn)
+    for who, email in VIEWERS.items():
+        if who == "admin":
+            continue
+        person = _person(app_url, email)
+        _, secrets, _ = _what_may_not_be_seen(app_url, email)
+        at = app(month=f"{MONTH:%Y-%m}", **{"as": email}).run()
+        with pytest.raises(ValueError, match="Could not find a navigation page"):
+            at.switch_page("pages/data.py")  # not in their menu
+        alone = AppTest.from_file(str(ROOT / "pages" / "data.py"), default_timeout=60)
+        alone.query_params["month"] = f"{MONTH:%Y-%m}"
+        alone.query_params["as"] = email
+        alone.run()
+        assert not alone.exception and [i.value for i in alone.info] == [t("frame.page_denied")], who
+        assert _editor_keys(alone) == [] and secrets.found_in(visible.in_app(alone)) == [], who
+        assert set(_administer_as(app_url, person)) == {"denied"}, who
+    with engine.reading(engine.create(app_url)) as conn:
+        assert table_counts(conn) == before
+    admin = app(month=f"{MONTH:%Y-%m}", **{"as": VIEWERS["admin"]}).run()
+    admin.switch_page("pages/data.py").run()
+    _, secrets, _ = _what_may_not_be_seen(app_url, VIEWERS["head-CS"])
+    assert _editor_keys(admin) and secrets.found_in(visible.in_app(admin))  # a test with teeth
