@@ -53,9 +53,9 @@ with close_tab:
 with correct_tab:
     corrections_view.panel(ctx)
 with departments_tab:
-    organisation_view.department_editor(ctx, org)
+    organisation_view.department_editor(ctx, org, defs["departments"])
 with people_tab:
-    organisation_view.person_editor(ctx, org)
+    organisation_view.person_editor(ctx, org, defs["departments"])
 with goals_tab:
     definitions_view.goal_editor(ctx, defs, people)
 with kpis_tab:

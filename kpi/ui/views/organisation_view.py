@@ -8,7 +8,7 @@ moves to it and the empty form is ready for the next.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 
 import streamlit as st
@@ -40,16 +40,22 @@ def _pick(kind: str, labels: dict[str, str], key: str) -> str:
     )
 
 
-def _choice(label: str, options: dict[str, str], current: str | None, key: str) -> str:
-    """A picker of codes shown by name; `current` chosen when it is among them."""
+def _choice(
+    label: str, options: dict[str, str], current: str | None, key: str, placeholder: str | None = None
+) -> str:
+    """A picker of codes shown by name; `current` chosen when it is among them, else the first,
+    or nothing (the `placeholder`) when one is given: a choice that must be made on purpose."""
     codes = list(options)
-    return st.selectbox(
+    index = codes.index(current) if current in codes else (None if placeholder else 0)
+    chosen = st.selectbox(
         label,
         codes,
-        index=codes.index(current) if current in codes else 0,
+        index=index,
         key=key,
         format_func=lambda code: options[code],
+        placeholder=placeholder or "",
     )
+    return chosen or ""
 
 
 def _saved(ctx: Context, change: Callable[..., str], values: dict[str, str], is_new: bool, key: str) -> None:
@@ -78,7 +84,9 @@ def _retire_button(
         st.rerun()
 
 
-def department_editor(ctx: Context, org: data.Organisation) -> None:
+def department_editor(ctx: Context, org: data.Organisation, active: Sequence[Department]) -> None:
+    """`org` holds every department with its stored name (the one edited here); `active` the
+    departments that may be chosen as a parent, named in the reader's language."""
     st.caption(t("organisation.intro_departments"))
     departments: dict[str, Department] = {d.code: d for d in org["departments"]}
     labels = {
@@ -88,17 +96,17 @@ def department_editor(ctx: Context, org: data.Organisation) -> None:
     code = _pick("department", labels, "data.department")
     item = departments.get(code)
     key = f"data.department.{code or 'new'}"
-    parents = {NEW: t("organisation.none")} | {
-        c: d.name for c, d in departments.items() if d.retired_at is None and c != code
-    }
+    parents = {NEW: t("organisation.none")} | {d.code: d.name for d in active if d.code != code}
     with st.form(key):
+        left, right = st.columns(2)  # a row at a time, so a phone stacks them in reading order
         values = {
-            "code": st.text_input(t("field.code"), code, disabled=item is not None, key=f"{key}.code"),
-            "name": st.text_input(t("field.name"), item.name if item else "", key=f"{key}.name"),
-            "parent": _choice(
-                t("organisation.field_parent"), parents, item.parent if item else None, f"{key}.parent"
-            ),
+            "code": left.text_input(t("field.code"), code, disabled=item is not None, key=f"{key}.code"),
+            "name": right.text_input(t("field.name"), item.name if item else "", key=f"{key}.name"),
         }
+        with st.columns(2)[0]:
+            values["parent"] = _choice(
+                t("organisation.field_parent"), parents, item.parent if item else None, f"{key}.parent"
+            )
         saved = st.form_submit_button(t("forms.save"), type="primary")
     if saved:
         values["created"] = identity.code_key(values["code"])
@@ -114,7 +122,9 @@ def department_editor(ctx: Context, org: data.Organisation) -> None:
         )
 
 
-def person_editor(ctx: Context, org: data.Organisation) -> None:
+def person_editor(ctx: Context, org: data.Organisation, active: Sequence[Department]) -> None:
+    """`org` holds every person; `active` the departments one may belong to, named in the
+    reader's language."""
     st.caption(t("organisation.intro_people"))
     people: dict[str, Person] = {p.email: p for p in org["people"]}
     labels = {
@@ -125,25 +135,30 @@ def person_editor(ctx: Context, org: data.Organisation) -> None:
     email = _pick("person", labels, "data.person")
     item = people.get(email)
     key = f"data.person.{email or 'new'}"
-    departments = {NEW: t("organisation.none")} | {
-        d.code: d.name for d in org["departments"] if d.retired_at is None
-    }
+    departments = {NEW: t("organisation.none")} | {d.code: d.name for d in active}
     roles = {str(role): t(f"role.{role}") for role in Role}
     with st.form(key):
+        left, right = st.columns(2)  # a row at a time, so a phone stacks them in reading order
         values = {
-            "email": st.text_input(
+            "email": left.text_input(
                 t("field.email"),
                 email,
                 disabled=item is not None,
                 key=f"{key}.email",
                 help=t("organisation.email_help"),
             ),
-            "name": st.text_input(t("field.name"), item.name if item else "", key=f"{key}.name"),
-            "role": _choice(t("field.role"), roles, str(item.role) if item else None, f"{key}.role"),
-            "department": _choice(
-                t("field.department"), departments, item.department if item else None, f"{key}.department"
-            ),
+            "name": right.text_input(t("field.name"), item.name if item else "", key=f"{key}.name"),
         }
+        left, right = st.columns(2)
+        with left:
+            role = str(item.role) if item else None
+            values["role"] = _choice(
+                t("field.role"), roles, role, f"{key}.role", placeholder=t("organisation.choose_role")
+            )
+        with right:
+            values["department"] = _choice(
+                t("field.department"), departments, item.department if item else None, f"{key}.department"
+            )
         saved = st.form_submit_button(t("forms.save"), type="primary")
     if saved:
         values["created"] = identity.email_key(values["email"])
