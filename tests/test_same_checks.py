@@ -90,7 +90,7 @@ def through_form(url, save, values):
                 ("department", "unknown_reference"),
                 ("journey_phase", "not_one_of"),
                 ("target", "out_of_range"),
-                ("tolerance", "tolerance_share"),
+                ("tolerance", "tolerance_as_percent"),
             ],
         ),
         (
@@ -169,7 +169,7 @@ def test_an_action_is_refused_alike_in_the_app_and_in_a_file(demo_duckdb_url):
         "goal": "O1",
         "title": "Open a second queue",
         "owner": "ghost@havnhjem.example",
-        "status": "finished",
+        "status": "someday",
     }
     by_import = through_import(demo_duckdb_url, "actions", bad)
     with pytest.raises(Refused) as caught, engine.writing(engine.create(demo_duckdb_url)) as conn:

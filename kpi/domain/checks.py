@@ -143,10 +143,19 @@ def kpi(fields: Fields, known: Known) -> list[Problem]:
     problems += _one_of(fields, "journey_phase", [str(p) for p in JourneyPhase])
     problems += _one_of(fields, "benchmark", list(industry.BENCHMARKS))
     problems += _reachable(fields, "target", str(fields.get("unit")))
-    tolerance = fields.get("tolerance")
-    if isinstance(tolerance, int | float) and not 0 <= tolerance <= 1:
-        problems.append(Problem("tolerance_share", "tolerance"))
+    problems += _tolerance(fields.get("tolerance"))
     return problems + _survey_kind_kept(fields, known) + bounds.text_problems(fields)
+
+
+def _tolerance(tolerance: object) -> list[Problem]:
+    """A share of the target from 0 to 1; one written as a percentage (`5` for 5 %) is told the
+    share to write instead (`0.05`), so the hint leads to a value that is accepted."""
+    if not isinstance(tolerance, int | float) or 0 <= tolerance <= 1:
+        return []
+    if 1 < tolerance <= 100:
+        params = (("value", float(tolerance)), ("share", round(float(tolerance) / 100, 6)))
+        return [Problem("tolerance_as_percent", "tolerance", params)]
+    return [Problem("tolerance_share", "tolerance")]
 
 
 def _survey_kind_kept(fields: Fields, known: Known) -> list[Problem]:

@@ -20,6 +20,7 @@ as `KØB` are fine.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 
 DANISH = frozenset("ÆØÅæøå")
 HOMOGLYPHS = frozenset("аеорсухіјѕԁԛԝѡһӏАВЕКМНОРСТХІЈЅΑΒΕΖΗΙΚΜΝΟΡΤΥΧοναι")
@@ -60,3 +61,12 @@ def _looks_alike(char: str) -> bool:
         return True  # invisible: a zero-width space, a joiner, a combining mark
     forms = (unicodedata.normalize("NFKD", char), char.upper(), char.lower(), char.casefold())
     return any(c.isascii() and c.isprintable() for form in forms for c in form)
+
+
+def match(text: str, codes: Iterable[str]) -> str | None:
+    """The code of `codes` that `text` names, compared without regard to case (`code_key`), as
+    the store spells it; None when none does, or when `text` holds look-alike characters."""
+    if lookalikes(text):
+        return None
+    wanted = code_key(text)
+    return next((code for code in codes if code_key(code) == wanted), None)
