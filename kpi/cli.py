@@ -115,6 +115,7 @@ def _common(parser: argparse.ArgumentParser, default: str | None) -> argparse.Ar
     parser.add_argument("--db", default=default, help=t("cli.db_help"))
     parser.add_argument(
         "--lang",
+        type=str.lower,
         choices=i18n.languages(),
         default=default,
         help=t("cli.lang_help", languages=", ".join(i18n.languages())),
@@ -135,7 +136,7 @@ def parser() -> argparse.ArgumentParser:
     load = commands.add_parser(
         "import", parents=[shared], help=t("cli.import_help"), description=t("cli.import_description")
     )
-    load.add_argument("kind", choices=list(IMPORT_KINDS), help=t("cli.import_kind_help"))
+    load.add_argument("kind", type=str.lower, choices=list(IMPORT_KINDS), help=t("cli.import_kind_help"))
     load.add_argument("file", type=Path, help=t("cli.import_file_help"))
     load.add_argument("--dry-run", action="store_true", help=t("cli.dry_run_help"))
     load.add_argument("--confirm-future", action="store_true", help=t("cli.confirm_future_help"))
@@ -147,7 +148,9 @@ def parser() -> argparse.ArgumentParser:
         "export", parents=[shared], help=t("cli.export_help"), description=t("cli.export_help")
     )
     export.add_argument("--month", metavar="YYYY-MM", help=t("cli.month_help"))
-    export.add_argument("--format", choices=("pptx", "pdf"), required=True, help=t("cli.format_help"))
+    export.add_argument(
+        "--format", type=str.lower, choices=("pptx", "pdf"), required=True, help=t("cli.format_help")
+    )
     export.add_argument("--out", type=Path, required=True, help=t("cli.out_help"))
     export.add_argument("--department", metavar="CODE", help=t("cli.department_help"))
     status = commands.add_parser(
@@ -175,9 +178,9 @@ def _pre_language(argv: list[str]) -> None:
     """Pick the language before building help texts, so `--help` speaks it too."""
     for index, arg in enumerate(argv):
         if arg == "--lang" and index + 1 < len(argv):
-            i18n.set_language(argv[index + 1])
+            i18n.set_language(argv[index + 1].lower())
         elif arg.startswith("--lang="):
-            i18n.set_language(arg.split("=", 1)[1])
+            i18n.set_language(arg.split("=", 1)[1].lower())
 
 
 def main(argv: list[str] | None = None) -> int:
