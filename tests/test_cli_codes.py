@@ -6,7 +6,7 @@ import json
 import pytest
 
 from kpi import cli
-from kpi.store import engine
+from kpi.store import engine, importing, queries
 from tests.conftest import table_counts
 
 MONTH = "2026-10"
@@ -79,3 +79,26 @@ def test_close_import_and_language_options_in_any_case(demo_duckdb_url, tmp_path
     values.write_text("kpi,month,value\ncs_wait,2026-11,80\n", encoding="utf-8")
     assert cli.main(["--db", demo_duckdb_url, "--lang", "DA", "import", "Measurements", str(values)]) == 0
     assert "1 række" in capsys.readouterr().out
+
+
+def test_codes_keep_their_spelling_and_every_later_mention_finds_them(demo_duckdb_url, capsys):
+    """The day-one story: a department created as `Kundeservice` is named `KUNDESERVICE` in the
+    people file and `kundeservice` on the command line, and all of them are the one department."""
+    store = engine.create(demo_duckdb_url)
+    files = {
+        "departments": "code,name\nKundeservice,Kundeservice\n",
+        "people": "email,name,role,department\nny@havnhjem.example,Ny,afdelingsleder,KUNDESERVICE\n",
+        "kpis": "code,name,department,unit,direction,aggregation\nKs_Vent,Ventetid,kundeservice,sek,lavere,gennemsnit\n",
+        "measurements": "kpi,month,value\nKS_VENT,2026-10,42\n",
+    }
+    for kind, text in files.items():
+        importing.run(store, kind, text.encode(), f"{kind}.csv", "test")
+    again = importing.run(store, "departments", b"code,name\nKUNDESERVICE,Kundeservice\n", "d.csv", "test")
+    assert again.counts == {"unchanged": 1}  # the same department, not a second one
+    code, data, err = status(demo_duckdb_url, capsys, "--department", "kundeservice")
+    assert code == 0, err
+    assert [(k["code"], k["department"], k["value"]) for k in data["kpis"]] == [
+        ("Ks_Vent", "Kundeservice", 42)
+    ]
+    with engine.reading(store) as conn:
+        assert queries.person(conn, "ny@havnhjem.example").department == "Kundeservice"

@@ -57,13 +57,13 @@ def test_thirty_identical_problems_are_one_line_naming_the_rows(small_url, capsy
     assert cli.main(["--db", small_url, "import", "measurements", str(path)]) == 1
     lines = capsys.readouterr().err.splitlines()
     assert lines[0] == (
-        "measurements_thirty_unknown.csv, rows 2–31, column kpi: “NPS_OLD” is not known in the cockpit:"
+        "measurements_thirty_unknown.csv, rows 2–31, column kpi: “nps_old” is not known in the cockpit:"
         " import or create it first."
     )
     assert lines[1:] == ["Nothing was imported: fix the problem above and run it again."]
     assert cli.main(["--db", small_url, "--lang", "da", "import", "measurements", str(path)]) == 1
     said = capsys.readouterr().err
-    assert said.startswith("measurements_thirty_unknown.csv, rækkerne 2–31, kolonne kpi: “NPS_OLD”")
+    assert said.startswith("measurements_thirty_unknown.csv, rækkerne 2–31, kolonne kpi: “nps_old”")
 
 
 def test_rows_are_named_in_runs():
@@ -129,7 +129,7 @@ def test_a_kpi_in_danish_words_lands_with_the_stored_values_and_its_phase_shows(
     data += "cs_callback;Tilbageringning;cs;sek;lavere;gennemsnit;90;0,1;Efter købet\n"
     assert importing.run(store, "kpis", data.encode(), "k.csv", "test").counts == {"inserted": 1}
     with engine.reading(store) as conn:
-        kpi = next(k for k in queries.kpis(conn, queries.Scope(None)) if k.code == "CS_CALLBACK")
+        kpi = next(k for k in queries.kpis(conn, queries.Scope(None)) if k.code == "cs_callback")
     assert (kpi.department, kpi.unit, kpi.direction, kpi.aggregation) == ("CS", "s", "lower", "mean")
     assert (kpi.tolerance, kpi.journey_phase) == (0.1, "after_sales")
 
@@ -150,7 +150,7 @@ def test_the_goal_form_takes_the_words_and_formats_a_file_takes(small_url):  # n
     with engine.writing(store) as conn:
         definitions.save_goal(conn, ADMIN, values, is_new=True)
     with engine.reading(store) as conn:
-        goal = next(g for g in queries.goals(conn, queries.Scope(None)) if g.code == "T_NEW")
+        goal = next(g for g in queries.goals(conn, queries.Scope(None)) if g.code == "t_new")
     assert (goal.level, goal.parent, goal.kpi, goal.department) == ("tactical", "S1", "CS_WAIT", "CS")
     assert (goal.start.isoformat(), goal.deadline.isoformat()) == ("2026-01-01", "2027-06-30")
 

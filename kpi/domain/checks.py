@@ -81,6 +81,49 @@ class Known:
     """The months a month or date may lie in (the store reads it from the settings)."""
 
 
+Spellings = dict[str, dict[str, str]]
+"""For each kind of code (`departments`, `kpis`, `goals`, `promises`): compared form → spelling."""
+_OWN = {"departments": "departments", "kpis": "kpis", "goals": "goals", "promises": "promises"}
+"""The kinds of record whose `code` is one of these codes."""
+_PARENTS = {"departments": "departments", "goals": "goals"}
+_REFERENCES = {"department": "departments", "kpi": "kpis", "goal": "goals", "promise": "promises"}
+"""Fields that name a code of another record, by their name."""
+
+
+def spellings(known: Known) -> Spellings:
+    """Every code the store holds by its compared form (`identity.code_key`), as it is spelled."""
+    codes: dict[str, Collection[str]] = {
+        "departments": known.departments,
+        "kpis": known.kpis.keys(),
+        "goals": known.goals.keys(),
+        "promises": known.promises,
+    }
+    return {name: {identity.code_key(code): code for code in found} for name, found in codes.items()}
+
+
+def spelled(kind: str, fields: Fields, index: Spellings) -> dict[str, object]:
+    """`fields` with every code they name spelled as the store (or the file before) spells it, so
+    `cs` in a file or form is the department `CS`, and a new code keeps the spelling it came with."""
+    out = dict(fields)
+    for name, value in fields.items():
+        if name == "code":
+            target = _OWN.get(kind)
+        elif name == "parent":
+            target = _PARENTS.get(kind)
+        else:
+            target = _REFERENCES.get(name)
+        if target is not None and isinstance(value, str):
+            out[name] = index[target].get(identity.code_key(value), value)
+    return out
+
+
+def adopt(kind: str, fields: Fields, index: Spellings) -> None:
+    """Add the record's own new code to `index`, so later records may name it in any case."""
+    code, target = fields.get("code"), _OWN.get(kind)
+    if target is not None and isinstance(code, str) and code:
+        index[target].setdefault(identity.code_key(code), code)
+
+
 Check = Callable[[Fields, Known], list[Problem]]
 """A kind's check: the record's fields and what the store knows → every problem."""
 

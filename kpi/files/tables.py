@@ -191,11 +191,12 @@ def _lookalikes(value: str, label: str) -> None:
 
 
 def _code(value: str, label: str, decimal: str = ".") -> str | None:
-    """A code in its stored form (`identity.code_key`), refused with look-alike characters."""
+    """A code as it was spelled (`identity.spelling`; the import matches it to the store's spelling
+    without regard to case), refused with look-alike characters."""
     _lookalikes(value, label)
     if value and not checks.is_code(value):
         raise validate.Rejected([Problem("bad_code", label, (("value", value),))])
-    return identity.code_key(value) or None
+    return identity.spelling(value) or None
 
 
 def _email(value: str, label: str, decimal: str = ".") -> str | None:

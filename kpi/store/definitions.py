@@ -154,7 +154,7 @@ def save_goal(
     needs `confirm_future`, unless the goal already has it."""
     _check_admin(viewer)
     form, stored = _Form(values), known.read(conn, confirm_future=confirm_future)
-    row = form.read("goals", GOAL_FIELDS)
+    row = checks.spelled("goals", form.read("goals", GOAL_FIELDS), checks.spellings(stored))
     row["code"] = form.read_code(row["code"], set(stored.goals), is_new)
     row["title"] = row["title"] or ""
     row["description"] = row["description"] or ""
@@ -173,7 +173,7 @@ def save_kpi(conn: sa.Connection, viewer: Person, values: Mapping[str, object], 
     """Create or change a KPI, checked as an imported KPI is (`checks.kpi`)."""
     _check_admin(viewer)
     form, stored = _Form(values), known.read(conn)
-    row = form.read("kpis", KPI_FIELDS)
+    row = checks.spelled("kpis", form.read("kpis", KPI_FIELDS), checks.spellings(stored))
     row["code"] = form.read_code(row["code"], set(stored.kpis), is_new)
     row["name"] = row["name"] or ""
     row["definition"] = row["definition"] or ""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kpi.domain import identity, validate
+from kpi.domain import validate
 from kpi.domain.errors import CockpitError
 from kpi.store import corrections
 from kpi.text.i18n import t
@@ -22,7 +22,7 @@ WHAT = ("delete", "answers", "correct")
 def panel(ctx: Context) -> None:
     st.caption(t("correct.intro"))
     with st.form("data.correct"):
-        kpi = identity.code_key(st.text_input(t("correct.kpi"), key="data.correct.kpi")) or None
+        kpi = st.text_input(t("correct.kpi"), key="data.correct.kpi").strip() or None
         month_text = st.text_input(t("correct.month"), placeholder="2026-10", key="data.correct.month")
         what = st.radio(
             t("correct.what"), WHAT, format_func=lambda w: t(f"correct.what_{w}"), key="data.correct.what"
