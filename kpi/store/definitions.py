@@ -77,7 +77,7 @@ class _Form:
 
     def code(self, existing: set[str], is_new: bool) -> str:
         typed = self.text("code", required=True)
-        code = identity.code_key(typed)
+        code = identity.match(typed, existing) or identity.spelling(typed)
         if identity.lookalikes(typed):
             chars = identity.lookalikes(typed)
             self.problems.append(Problem("lookalike", "code", (("value", typed), ("chars", chars))))
