@@ -3,7 +3,8 @@
 Pure (no store). A file becomes a header and rows of text; each kind of import (departments,
 people, KPIs, goals, monthly values, survey answers) declares its columns and how each is read.
 Every problem in the whole file is collected, each naming the file, row and column and what
-would fix it, so one round of corrections is enough. Rows are numbered as a spreadsheet shows
+would fix it, so one round of corrections is enough. The forms read their fields by the same
+columns (`read`), so a word, a month or a code that a file may hold a form may hold too. Rows are numbered as a spreadsheet shows
 them: the header is row 1.
 """
 
@@ -243,7 +244,7 @@ def _deadline(value: str, label: str, decimal: str = ".") -> date | None:
 
 def _share(value: str, label: str, decimal: str = ".") -> float | None:
     """A share of the target (a tolerance): `0,05`. `5 %` is refused with the share to write."""
-    if "%" in value:
+    if isinstance(value, str) and "%" in value:
         number = validate.number(value.replace("%", "").strip(), label, decimal=decimal)
         share = None if number is None else round(number / 100, 6)
         raise validate.Rejected([Problem("share_percent", label, (("value", value), ("share", share)))])
