@@ -96,16 +96,18 @@ def fold(word: str) -> str:
 
 def canonical(field: str, text: str, words: Mapping[str, str] | None = None) -> str | None:
     """The stored value for `text` in the enumerated `field`, or None when it is not one of its
-    words. `words` adds more (a catalogue's label → value)."""
-    return _index(field, words or {}).get(fold(text))
+    words. `words` adds more (a catalogue's label → value); a caller that reads many cells keeps
+    `index(field, words)` and looks words up in it (`fold` first)."""
+    return index(field, words or {}).get(fold(text))
 
 
-def _index(field: str, words: Mapping[str, str]) -> dict[str, str]:
-    index = {fold(word): value for word, value in words.items() if value in VALUES[field]}
+def index(field: str, words: Mapping[str, str]) -> dict[str, str]:
+    """Every word of `field` (folded) → its value: `words`, the synonyms, the values themselves."""
+    found = {fold(word): value for word, value in words.items() if value in VALUES[field]}
     for value, synonyms in SYNONYMS.get(field, {}).items():
-        index.update({fold(word): value for word in synonyms})
-    index.update({fold(value): value for value in VALUES[field]})  # the values themselves win
-    return index
+        found.update({fold(word): value for word in synonyms})
+    found.update({fold(value): value for value in VALUES[field]})  # the values themselves win
+    return found
 
 
 def listing(field: str) -> str:

@@ -8,7 +8,7 @@ the way the app showed it to them.
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
 from kpi.domain import vocabulary
 from kpi.text import i18n
@@ -38,6 +38,12 @@ def words(field: str) -> dict[str, str]:
     return found
 
 
+@cache
+def _index(field: str) -> dict[str, str]:
+    return vocabulary.index(field, words(field))
+
+
+@lru_cache(maxsize=4096)  # a file says the same few words in row after row
 def canonical(field: str, text: str) -> str | None:
     """The stored value `text` names in `field` (a value, a synonym or a catalogue's label)."""
-    return vocabulary.canonical(field, text, words(field))
+    return _index(field).get(vocabulary.fold(text))
