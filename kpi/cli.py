@@ -95,11 +95,19 @@ def _any_month(text: str) -> date:
     return month
 
 
-def _code(text: str) -> str:
-    """A code typed on the command line, in the form codes are stored in."""
-    if identity.lookalikes(text):
-        raise Usage(Problem("lookalike", "--kpi", (("value", text), ("chars", identity.lookalikes(text)))))
-    return identity.code_key(text)
+def _known(conn: sa.Connection, what: str, text: str, option: str, shown: access.Scope | None = None) -> str:
+    """The code `text` names among the store's codes of `what` (a department, a KPI), as the store
+    spells it, matched without regard to case. An unknown code is a usage error naming the
+    known ones (those in `shown`, for a viewer who may see only some departments)."""
+    from kpi.store import known
+
+    codes = known.codes(conn, what)
+    found = identity.match(text, codes)
+    if found is not None:
+        return found
+    listed = [c for c in codes if shown is None or shown.allows(c)]
+    params = (("value", text), ("known", ", ".join(listed) or "–"))
+    raise Usage(Problem("cli.unknown_code", option, params))
 
 
 def _common(parser: argparse.ArgumentParser, default: str | None) -> argparse.ArgumentParser:
@@ -107,6 +115,7 @@ def _common(parser: argparse.ArgumentParser, default: str | None) -> argparse.Ar
     parser.add_argument("--db", default=default, help=t("cli.db_help"))
     parser.add_argument(
         "--lang",
+        type=str.lower,
         choices=i18n.languages(),
         default=default,
         help=t("cli.lang_help", languages=", ".join(i18n.languages())),
@@ -127,7 +136,7 @@ def parser() -> argparse.ArgumentParser:
     load = commands.add_parser(
         "import", parents=[shared], help=t("cli.import_help"), description=t("cli.import_description")
     )
-    load.add_argument("kind", choices=list(IMPORT_KINDS), help=t("cli.import_kind_help"))
+    load.add_argument("kind", type=str.lower, choices=list(IMPORT_KINDS), help=t("cli.import_kind_help"))
     load.add_argument("file", type=Path, help=t("cli.import_file_help"))
     load.add_argument("--dry-run", action="store_true", help=t("cli.dry_run_help"))
     load.add_argument("--confirm-future", action="store_true", help=t("cli.confirm_future_help"))
@@ -139,7 +148,9 @@ def parser() -> argparse.ArgumentParser:
         "export", parents=[shared], help=t("cli.export_help"), description=t("cli.export_help")
     )
     export.add_argument("--month", metavar="YYYY-MM", help=t("cli.month_help"))
-    export.add_argument("--format", choices=("pptx", "pdf"), required=True, help=t("cli.format_help"))
+    export.add_argument(
+        "--format", type=str.lower, choices=("pptx", "pdf"), required=True, help=t("cli.format_help")
+    )
     export.add_argument("--out", type=Path, required=True, help=t("cli.out_help"))
     export.add_argument("--department", metavar="CODE", help=t("cli.department_help"))
     status = commands.add_parser(
@@ -167,9 +178,9 @@ def _pre_language(argv: list[str]) -> None:
     """Pick the language before building help texts, so `--help` speaks it too."""
     for index, arg in enumerate(argv):
         if arg == "--lang" and index + 1 < len(argv):
-            i18n.set_language(argv[index + 1])
+            i18n.set_language(argv[index + 1].lower())
         elif arg.startswith("--lang="):
-            i18n.set_language(arg.split("=", 1)[1])
+            i18n.set_language(arg.split("=", 1)[1].lower())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -180,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     except CockpitError as error:
         print(words.said(error), file=sys.stderr)
         if any(found.file for found in error.problems):  # a file's problems: say that none of it went in
-            print(t("cli.import_rejected", count=len(error.problems)), file=sys.stderr)
+            print(t("cli.import_rejected", count=len(words.grouped(error.problems))), file=sys.stderr)
         return exit_code(error)
     except OSError as error:  # a file that cannot be read or written (a full disk): one line
         print(t("cli.os_error", detail=_one_line(error)), file=sys.stderr)
@@ -303,8 +314,9 @@ def _scope(args: argparse.Namespace, conn: sa.Connection) -> access.Scope:
     viewer = _viewer(args, conn)
     who = viewer.email if args.as_email is not None else t("cli.operator")
     scope = access.scope_for(viewer)
-    if args.department:
-        scope = access.department_scope(scope, identity.code_key(args.department))
+    if args.department is not None:
+        department = _known(conn, "department", args.department, "--department", scope)
+        scope = access.department_scope(scope, department)
         if scope.departments is not None and not scope.departments:
             params = (("department", args.department), ("who", who))
             raise Denied(Problem("cli.department_denied", "--department", params))
@@ -360,8 +372,8 @@ def _delete(args: argparse.Namespace, store: sa.Engine) -> int:
     from kpi.store import corrections, engine
 
     month = _any_month(args.month)
-    kpi = _code(args.kpi) if args.kpi else None
     with engine.writing(store) as conn:
+        kpi = _known(conn, "kpi", args.kpi, "--kpi") if args.kpi is not None else None
         done = corrections.delete(conn, _viewer(args, conn), month, kpi, answers=args.answers)
     print(
         t(
@@ -378,8 +390,9 @@ def _delete(args: argparse.Namespace, store: sa.Engine) -> int:
 def _correct(args: argparse.Namespace, store: sa.Engine) -> int:
     from kpi.store import corrections, engine
 
-    month, kpi = _any_month(args.month), _code(args.kpi)
+    month = _any_month(args.month)
     with engine.writing(store) as conn:
+        kpi = _known(conn, "kpi", args.kpi, "--kpi")
         outcome = corrections.correct(conn, _viewer(args, conn), kpi, month, args.value)
     key = "correct.unchanged" if outcome == "unchanged" else "correct.corrected"
     print(t(key, kpi=kpi, month=months.key(month), value=args.value))

@@ -116,7 +116,8 @@ def test_every_problem_of_a_goal_is_found_at_once():
         ({"benchmark": "nps_world"}, [("benchmark", "not_one_of")]),
         ({"benchmark": "csat"}, []),
         ({"department": "NOWHERE"}, [("department", "unknown_reference")]),
-        ({"tolerance": 5.0}, [("tolerance", "tolerance_share")]),  # 5 meant as 5 %
+        ({"tolerance": 5.0}, [("tolerance", "tolerance_as_percent")]),  # 5 meant as 5 %: told 0.05
+        ({"tolerance": 250.0}, [("tolerance", "tolerance_share")]),
         ({"tolerance": 0.0}, []),
         ({"tolerance": None}, []),  # empty: the default tolerance
         ({"target": 101.0}, [("target", "out_of_range")]),

@@ -116,7 +116,9 @@ def test_new_goals_need_a_fresh_code(demo_duckdb_url):
     with rejected_with("“O1” is taken"):
         save(demo_duckdb_url, O1, is_new=True)
     assert save(demo_duckdb_url, {**O1, "code": "o30"}, is_new=True) == "inserted"
-    assert goal(demo_duckdb_url, "O30").title == O1["title"]
+    assert goal(demo_duckdb_url, "o30").title == O1["title"]  # a code keeps its spelling …
+    with rejected_with("“o30” is taken"):  # … and is the same code in any case
+        save(demo_duckdb_url, {**O1, "code": "O30"}, is_new=True)
 
 
 def test_only_admins_define(demo_duckdb_url):

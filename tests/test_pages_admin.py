@@ -220,10 +220,21 @@ def test_a_bad_upload_lists_every_problem_and_writes_nothing(app, app_url):
     at.file_uploader(key="data.import.file.measurements").upload("bad.csv", bad, "text/csv").run()
     assert "Nothing can be imported yet: 2 problems." in " ".join(e.value for e in at.error)
     problems = next(d.value for d in at.dataframe if "Problem" in d.value.columns)
-    assert list(problems["Row"]) == [2, 3] and list(problems["Column"]) == ["month", "value"]
+    assert list(problems["Row"]) == ["2", "3"] and list(problems["Column"]) == ["month", "value"]
     assert not [b for b in at.button if b.key == "data.import.confirm"]
     with engine.reading(engine.create(app_url)) as conn:
         assert table_counts(conn) == before
+
+
+def test_the_same_problem_in_many_rows_is_one_line_of_the_problem_table(app):
+    at = import_tab(app, "measurements")
+    rows = "".join(f"nps_old,2026-{month:02d},5\n" for month in range(1, 11))
+    bad = f"kpi,month,value\n{rows}CS_SL,2026-11,76%\n".encode()
+    at.file_uploader(key="data.import.file.measurements").upload("bad.csv", bad, "text/csv").run()
+    assert "Nothing can be imported yet: 2 problems." in " ".join(e.value for e in at.error)
+    problems = next(d.value for d in at.dataframe if "Problem" in d.value.columns)
+    assert list(problems["Row"]) == ["2–11", "12"] and list(problems["Column"]) == ["kpi", "value"]
+    assert problems["Problem"][0] == "“nps_old” is not known in the cockpit: import or create it first."
 
 
 def test_a_file_of_another_kind_gets_a_hint(app):

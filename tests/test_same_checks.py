@@ -10,6 +10,7 @@ from kpi.domain import model
 from kpi.domain.errors import Refused
 from kpi.domain.model import DEFAULT_TOLERANCE, DEFAULT_WEIGHT, Aggregation
 from kpi.domain.validate import Rejected
+from kpi.files import tables
 from kpi.files.tables import KINDS, ImportRejected
 from kpi.store import definitions, edits, engine, importing, queries
 from tests.test_edits import ADMIN
@@ -90,7 +91,7 @@ def through_form(url, save, values):
                 ("department", "unknown_reference"),
                 ("journey_phase", "not_one_of"),
                 ("target", "out_of_range"),
-                ("tolerance", "tolerance_share"),
+                ("tolerance", "tolerance_as_percent"),
             ],
         ),
         (
@@ -169,7 +170,7 @@ def test_an_action_is_refused_alike_in_the_app_and_in_a_file(demo_duckdb_url):
         "goal": "O1",
         "title": "Open a second queue",
         "owner": "ghost@havnhjem.example",
-        "status": "finished",
+        "status": "someday",
     }
     by_import = through_import(demo_duckdb_url, "actions", bad)
     with pytest.raises(Refused) as caught, engine.writing(engine.create(demo_duckdb_url)) as conn:
@@ -180,3 +181,26 @@ def test_an_action_is_refused_alike_in_the_app_and_in_a_file(demo_duckdb_url):
         ("owner", "unknown_person"),
         ("status", "not_one_of"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("kind", "save", "values"),
+    [
+        ("goals", definitions.save_goal, BAD_GOAL),
+        ("kpis", definitions.save_kpi, BAD_KPI),
+        ("actions", None, {"goal": "O1", "title": "x", "owner": None, "due": None, "status": "someday"}),
+    ],
+    ids=["goal form", "KPI form", "action form"],
+)
+def test_each_form_reads_its_fields_by_the_import_columns_of_its_kind(
+    demo_duckdb_url, monkeypatch, kind, save, values
+):
+    """One reading per kind (`tables.read`), then one check per kind (kpi.domain.checks)."""
+    real, read = tables.read, []
+    monkeypatch.setattr(tables, "read", lambda k, *args, **kw: read.append(k) or real(k, *args, **kw))
+    with pytest.raises(Refused), engine.writing(engine.create(demo_duckdb_url)) as conn:
+        if save is None:
+            edits.add_action(conn, ADMIN, **values)
+        else:
+            save(conn, ADMIN, values, is_new=True)
+    assert read == [kind]

@@ -48,6 +48,8 @@ def shown(at) -> tuple[str, str | None]:
         (None, True, "CS", "CS"),  # … unless it must always be there (the month)
         ("IT", False, "IT", "IT"),  # a link opens what it names
         ("CS", False, "CS", None),  # a link naming the default: the default, and a clean address
+        ("it", False, "IT", "IT"),  # a code in another case is the same code, spelled as the store does
+        ("Mkt", True, "MKT", "MKT"),
         ("HR", False, "CS", None),  # an unknown code falls back to the default and leaves the address
         ("HR", True, "CS", "CS"),
     ],

@@ -67,6 +67,10 @@ def test_required_number():
     ("text", "expected"),
     [
         ("2026-10", date(2026, 10, 1)),
+        ("10.2026", date(2026, 10, 1)),
+        ("10/2026", date(2026, 10, 1)),
+        ("2026-10-15", date(2026, 10, 1)),  # a day of the month: the month
+        ("15.10.2026", date(2026, 10, 1)),
         ("", None),
     ],
 )
@@ -74,7 +78,7 @@ def test_month(text, expected):
     assert validate.month(text, "Start") == expected
 
 
-@pytest.mark.parametrize("text", ["2026-13", "okt 2026", "10/2026"])
+@pytest.mark.parametrize("text", ["2026-13", "okt 2026", "13/2026", "2026-02-30"])
 def test_not_months(text):
     with rejected_with("YYYY-MM"):
         validate.month(text, "Start")
@@ -92,6 +96,27 @@ def test_not_months(text):
 )
 def test_day(text, expected):
     assert validate.day(text, "Deadline") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2027-06", date(2027, 6, 30)),  # a month as a deadline: its last day
+        ("02.2028", date(2028, 2, 29)),
+        ("2027-06-15", date(2027, 6, 15)),
+        ("15.06.2027", date(2027, 6, 15)),
+    ],
+)
+def test_a_deadline_takes_every_format_a_month_takes(text, expected):
+    assert validate.day(text, "Deadline", month_end=True) == expected
+    assert validate.month(text, "Start") == date(expected.year, expected.month, 1)
+
+
+def test_a_survey_date_is_a_day_not_a_month():
+    with rejected_with("not a date: write it as YYYY-MM-DD or DD.MM.YYYY."):
+        validate.day("2027-06", "Date")
+    with rejected_with("or as a month"):
+        validate.day("June", "Deadline", month_end=True)
 
 
 @pytest.mark.parametrize("text", ["2027-02-30", "30/30/2027", "tomorrow"])

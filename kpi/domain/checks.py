@@ -84,6 +84,49 @@ class Known:
     """The months a month or date may lie in (the store reads it from the settings)."""
 
 
+Spellings = dict[str, dict[str, str]]
+"""For each kind of code (`departments`, `kpis`, `goals`, `promises`): compared form → spelling."""
+_OWN = {"departments": "departments", "kpis": "kpis", "goals": "goals", "promises": "promises"}
+"""The kinds of record whose `code` is one of these codes."""
+_PARENTS = {"departments": "departments", "goals": "goals"}
+_REFERENCES = {"department": "departments", "kpi": "kpis", "goal": "goals", "promise": "promises"}
+"""Fields that name a code of another record, by their name."""
+
+
+def spellings(known: Known) -> Spellings:
+    """Every code the store holds by its compared form (`identity.code_key`), as it is spelled."""
+    codes: dict[str, Collection[str]] = {
+        "departments": known.departments,
+        "kpis": known.kpis.keys(),
+        "goals": known.goals.keys(),
+        "promises": known.promises,
+    }
+    return {name: {identity.code_key(code): code for code in found} for name, found in codes.items()}
+
+
+def spelled(kind: str, fields: Fields, index: Spellings) -> dict[str, object]:
+    """`fields` with every code they name spelled as the store (or the file before) spells it, so
+    `cs` in a file or form is the department `CS`, and a new code keeps the spelling it came with."""
+    out = dict(fields)
+    for name, value in fields.items():
+        if name == "code":
+            target = _OWN.get(kind)
+        elif name == "parent":
+            target = _PARENTS.get(kind)
+        else:
+            target = _REFERENCES.get(name)
+        if target is not None and isinstance(value, str):
+            out[name] = index[target].get(identity.code_key(value), value)
+    return out
+
+
+def adopt(kind: str, fields: Fields, index: Spellings) -> None:
+    """Add the record's own new code to `index`, so later records may name it in any case."""
+    code, target = fields.get("code"), _OWN.get(kind)
+    if target is not None and isinstance(code, str) and code:
+        index[target].setdefault(identity.code_key(code), code)
+
+
 Check = Callable[[Fields, Known], list[Problem]]
 """A kind's check: the record's fields and what the store knows → every problem."""
 
@@ -162,10 +205,19 @@ def kpi(fields: Fields, known: Known) -> list[Problem]:
     problems += _one_of(fields, "journey_phase", [str(p) for p in JourneyPhase])
     problems += _one_of(fields, "benchmark", list(industry.BENCHMARKS))
     problems += _reachable(fields, "target", str(fields.get("unit")))
-    tolerance = fields.get("tolerance")
-    if isinstance(tolerance, int | float) and not 0 <= tolerance <= 1:
-        problems.append(Problem("tolerance_share", "tolerance"))
+    problems += _tolerance(fields.get("tolerance"))
     return problems + _survey_kind_kept(fields, known) + bounds.text_problems(fields)
+
+
+def _tolerance(tolerance: object) -> list[Problem]:
+    """A share of the target from 0 to 1; one written as a percentage (`5` for 5 %) is told the
+    share to write instead (`0.05`), so the hint leads to a value that is accepted."""
+    if not isinstance(tolerance, int | float) or 0 <= tolerance <= 1:
+        return []
+    if 1 < tolerance <= 100:
+        params = (("value", float(tolerance)), ("share", round(float(tolerance) / 100, 6)))
+        return [Problem("tolerance_as_percent", "tolerance", params)]
+    return [Problem("tolerance_share", "tolerance")]
 
 
 def _survey_kind_kept(fields: Fields, known: Known) -> list[Problem]:

@@ -5,8 +5,10 @@ made some of them the same: the Kelvin sign `K` lowers to `k`, so `mette.Kjaer@�
 Mette; a dotless `ı` uppers to `I`, so a department `ıT` overwrote `IT`; `ß` and the ligature
 `ﬁ` collided with `ss` and `fi`. So:
 
-- every e-mail is compared and stored as `email_key` (Unicode NFKC, then case-folded), every
-  code as `code_key` (NFKC, then upper case);
+- every e-mail is compared and stored as `email_key` (Unicode NFKC, then case-folded); every
+  code is compared as `code_key` (NFKC, then upper case) and keeps the spelling it was first
+  given (`spelling`): a department created as `Kundeservice` stays `Kundeservice`, and `KUNDESERVICE`
+  in a file, a form, a link or an option names it;
 - a text holding a character that only looks like a plain one (`lookalikes`: one that stands
   for ASCII letters, digits or signs once normalised or case-changed, a Cyrillic or Greek letter
   drawn like a Latin one, or an invisible one) is
@@ -20,6 +22,7 @@ as `KØB` are fine.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 
 DANISH = frozenset("ÆØÅæøå")
 HOMOGLYPHS = frozenset("аеорсухіјѕԁԛԝѡһӏАВЕКМНОРСТХІЈЅΑΒΕΖΗΙΚΜΝΟΡΤΥΧοναι")
@@ -33,8 +36,14 @@ def email_key(text: str) -> str:
 
 
 def code_key(text: str) -> str:
-    """The form a code is stored and compared in."""
+    """The form codes are compared in: `cs`, `Cs` and `CS` are one code."""
     return unicodedata.normalize("NFKC", text).strip().upper()
+
+
+def spelling(text: str) -> str:
+    """A new code as it is stored: as its author spelled it (normalised, trimmed). Every later
+    mention of it, in any case, is matched to this spelling (`match`)."""
+    return unicodedata.normalize("NFKC", text).strip()
 
 
 def lookalikes(text: str) -> str:
@@ -60,3 +69,12 @@ def _looks_alike(char: str) -> bool:
         return True  # invisible: a zero-width space, a joiner, a combining mark
     forms = (unicodedata.normalize("NFKD", char), char.upper(), char.lower(), char.casefold())
     return any(c.isascii() and c.isprintable() for form in forms for c in form)
+
+
+def match(text: str, codes: Iterable[str]) -> str | None:
+    """The code of `codes` that `text` names, compared without regard to case (`code_key`), as
+    the store spells it; None when none does, or when `text` holds look-alike characters."""
+    if lookalikes(text):
+        return None
+    wanted = code_key(text)
+    return next((code for code in codes if code_key(code) == wanted), None)

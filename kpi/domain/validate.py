@@ -78,36 +78,66 @@ def decimal_of(cells: list[str], delimiter: str = ",") -> str:
     return "," if delimiter == ";" else "."
 
 
+_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$|^(\d{1,2})[./-](\d{4})$")
+"""A month alone: `2026-10`, or `10.2026`, `10/2026` as Danish spreadsheets write it."""
+_DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$|^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$")
+"""A day: `2026-10-31`, or `31.10.2026`, `31/10/2026`, `31-10-2026` (day first, as in Denmark)."""
+
+
+def _when(raw: str) -> tuple[date, bool] | None:
+    """The month or day `raw` names, and whether it named a day; None when it names neither.
+
+    Months and dates accept the same formats (a month as YYYY-MM or MM.YYYY, a day as
+    YYYY-MM-DD or DD.MM.YYYY), so a goal's start and deadline are written alike."""
+    found = _MONTH.match(raw)
+    if found:
+        year, mon = (found.group(1), found.group(2)) if found.group(1) else (found.group(4), found.group(3))
+        return (date(int(year), int(mon), 1), False) if 1 <= int(mon) <= 12 else None
+    found = _DAY.match(raw)
+    if found:
+        parts = [int(g) for g in found.groups() if g is not None]
+        year, mon, dom = parts if found.group(1) else (parts[2], parts[1], parts[0])
+        try:
+            return date(year, mon, dom), True
+        except ValueError:
+            return None
+    return None
+
+
+def _raw(text: object) -> str:
+    return "" if text is None else str(text).strip()
+
+
 def month(text: object, field: str, *, required: bool = False) -> date | None:
-    raw = "" if text is None else str(text).strip()
+    """`2026-10`, `10.2026` or a day of the month (`2026-10-15`, `15.10.2026`) → its month."""
+    if isinstance(text, date):
+        return months.first_of(text)
+    raw = _raw(text)
     if raw == "":
         if required:
             raise Rejected([Problem("required", field)])
         return None
-    try:
-        return months.parse(raw)
-    except ValueError:
-        raise Rejected([Problem("not_a_month", field, (("value", raw),))]) from None
+    when = _when(raw)
+    if when is None:
+        raise Rejected([Problem("not_a_month", field, (("value", raw),))])
+    return months.first_of(when[0])
 
 
-def day(text: object, field: str, *, required: bool = False) -> date | None:
+def day(text: object, field: str, *, required: bool = False, month_end: bool = False) -> date | None:
+    """`2026-10-31` or `31.10.2026` → that day. With `month_end` (a deadline, a due date) a month
+    alone is read as its last day: `2027-06` is 30 June 2027, as a start of `2027-06` is June."""
     if isinstance(text, date):
         return text
-    raw = "" if text is None else str(text).strip()
+    raw = _raw(text)
     if raw == "":
         if required:
             raise Rejected([Problem("required", field)])
         return None
-    for pattern in (r"^(\d{4})-(\d{1,2})-(\d{1,2})$", r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$"):
-        found = re.match(pattern, raw)
-        if found:
-            parts = [int(g) for g in found.groups()]
-            year, mon, dom = parts if parts[0] > 31 else (parts[2], parts[1], parts[0])
-            try:
-                return date(year, mon, dom)
-            except ValueError:
-                break
-    raise Rejected([Problem("not_a_date", field, (("value", raw),))])
+    when = _when(raw)
+    if when is not None and (when[1] or month_end):
+        return when[0] if when[1] else months.end_of(when[0])
+    key = "not_a_deadline" if month_end else "not_a_date"
+    raise Rejected([Problem(key, field, (("value", raw),))])
 
 
 def goal_tree(

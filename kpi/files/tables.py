@@ -3,7 +3,8 @@
 Pure (no store). A file becomes a header and rows of text; each kind of import (departments,
 people, KPIs, goals, monthly values, survey answers) declares its columns and how each is read.
 Every problem in the whole file is collected, each naming the file, row and column and what
-would fix it, so one round of corrections is enough. Rows are numbered as a spreadsheet shows
+would fix it, so one round of corrections is enough. The forms read their fields by the same
+columns (`read`), so a word, a month or a code that a file may hold a form may hold too. Rows are numbered as a spreadsheet shows
 them: the header is row 1.
 """
 
@@ -13,14 +14,14 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from kpi.domain import checks, identity, months, validate
+from kpi.domain import checks, identity, months, validate, vocabulary
 from kpi.domain.errors import Problem, Refused
-from kpi.domain.model import UNIT_RANGES, ActionStatus, Aggregation, Direction, Level, Role
 from kpi.files import spreadsheet
+from kpi.text import terms
 
 FIELD_LIMIT = csv.field_size_limit()
 """The longest cell a CSV may hold (131,072 characters): far beyond any text the cockpit keeps,
@@ -184,11 +185,6 @@ def _text(value: str, label: str, decimal: str = ".") -> str | None:
     return value or None
 
 
-def _lower(value: str, label: str, decimal: str = ".") -> str | None:
-    """A word from a list the check knows (a journey phase), in any case."""
-    return value.lower() or None
-
-
 def _lookalikes(value: str, label: str) -> None:
     chars = identity.lookalikes(value)
     if chars:
@@ -196,11 +192,12 @@ def _lookalikes(value: str, label: str) -> None:
 
 
 def _code(value: str, label: str, decimal: str = ".") -> str | None:
-    """A code in its stored form (`identity.code_key`), refused with look-alike characters."""
+    """A code as it was spelled (`identity.spelling`; the import matches it to the store's spelling
+    without regard to case), refused with look-alike characters."""
     _lookalikes(value, label)
     if value and not checks.is_code(value):
         raise validate.Rejected([Problem("bad_code", label, (("value", value),))])
-    return identity.code_key(value) or None
+    return identity.spelling(value) or None
 
 
 def _email(value: str, label: str, decimal: str = ".") -> str | None:
@@ -211,13 +208,19 @@ def _email(value: str, label: str, decimal: str = ".") -> str | None:
     return identity.email_key(value) or None
 
 
-def _choice(allowed: list[str]) -> Callable[[str, str, str], str | None]:
+def _choice(field: str) -> Callable[[str, str, str], str | None]:
+    """A value of an enumeration (`kpi.domain.vocabulary`): the value itself, a synonym in English
+    or Danish (`sek`, `højere`) or a catalogue's label (`Taktisk`), in any case."""
+
     def read(value: str, label: str, decimal: str = ".") -> str | None:
-        if value and value.lower() not in allowed:
+        if not value:
+            return None
+        found = terms.canonical(field, value)
+        if found is None:
             raise validate.Rejected(
-                [Problem("not_one_of", label, (("value", value), ("allowed", ", ".join(allowed))))]
+                [Problem("not_one_of", label, (("value", value), ("allowed", vocabulary.listing(field))))]
             )
-        return value.lower() or None
+        return found
 
     return read
 
@@ -232,6 +235,20 @@ def _month(value: str, label: str, decimal: str = ".") -> date | None:
 
 def _day(value: str, label: str, decimal: str = ".") -> date | None:
     return validate.day(value, label)
+
+
+def _deadline(value: str, label: str, decimal: str = ".") -> date | None:
+    """A date, or a month meaning its last day (`2027-06`: 30 June 2027)."""
+    return validate.day(value, label, month_end=True)
+
+
+def _share(value: str, label: str, decimal: str = ".") -> float | None:
+    """A share of the target (a tolerance): `0,05`. `5 %` is refused with the share to write."""
+    if isinstance(value, str) and "%" in value:
+        number = validate.number(value.replace("%", "").strip(), label, decimal=decimal)
+        share = None if number is None else round(number / 100, 6)
+        raise validate.Rejected([Problem("share_percent", label, (("value", value), ("share", share)))])
+    return validate.number(value, label, decimal=decimal)
 
 
 def _accepted(value: str, label: str, decimal: str = ".") -> date | None:
@@ -257,7 +274,7 @@ KINDS: dict[
     "people": [
         Column("email", _email, True),
         Column("name", _text, True),
-        Column("role", _choice([str(r) for r in Role]), True),
+        Column("role", _choice("role"), True),
         Column("department", _code),
     ],
     "promises": [Column("code", _code, True), Column("text", _text, True)],
@@ -265,12 +282,12 @@ KINDS: dict[
         Column("code", _code, True),
         Column("name", _text, True),
         Column("department", _code, True),
-        Column("unit", _choice(list(UNIT_RANGES)), True),
-        Column("direction", _choice([str(d) for d in Direction]), True),
-        Column("aggregation", _choice([str(a) for a in Aggregation]), True),
+        Column("unit", _choice("unit"), True),
+        Column("direction", _choice("direction"), True),
+        Column("aggregation", _choice("aggregation"), True),
         Column("target", _number),
-        Column("tolerance", _number),
-        Column("journey_phase", _lower),
+        Column("tolerance", _share),
+        Column("journey_phase", _choice("journey_phase")),
         Column("definition", _text),
     ],
     "priorities": [
@@ -283,7 +300,7 @@ KINDS: dict[
     "goals": [
         Column("code", _code, True),
         Column("parent", _code),
-        Column("level", _choice([str(lv) for lv in Level]), True),
+        Column("level", _choice("level"), True),
         Column("title", _text, True),
         Column("description", _text),
         Column("kpi", _code),
@@ -292,7 +309,7 @@ KINDS: dict[
         Column("baseline", _number),
         Column("target", _number),
         Column("start", _month),
-        Column("deadline", _day),
+        Column("deadline", _deadline),
         Column("weight", _number),
         Column("accepted", _accepted),
         Column("promise", _code),
@@ -324,8 +341,8 @@ KINDS: dict[
         Column("goal", _code, True),
         Column("title", _text, True),
         Column("owner", _email),
-        Column("due", _day),
-        Column("status", _choice([str(s) for s in ActionStatus])),
+        Column("due", _deadline),
+        Column("status", _choice("status")),
     ],
 }
 """Each kind's columns, in the order files list them (product.md §7)."""
@@ -395,29 +412,21 @@ def parse(kind: str, data: bytes, name: str, progress: Callable[[float], None] |
         parsed.problems.append(Problem("import.no_rows", file=name))
         return parsed
     columns = [c for c in KINDS[kind] if c.name in positions]
-    numeric = [positions[c.name] for c in columns if c.read in (_number, _integer)]
+    numeric = [positions[c.name] for c in columns if c.read in (_number, _integer, _share)]
     decimal = validate.decimal_of(
         [row[i] for row in body for i in numeric if i < len(row) and row[i]], delimiter
     )
     seen: dict[tuple, int] = {}
     for number, cells in _numbered(body, progress):
-        row, ok = {}, True
-        for column in columns:
-            raw = cells[positions[column.name]] if positions[column.name] < len(cells) else ""
-            if column.required and not raw.strip():
-                parsed.problems.append(Problem("import.required", column.name, file=name, row=number))
-                ok = False
-                continue
-            try:
-                row[column.name] = column.read(raw.strip(), column.name, decimal)
-            except validate.Rejected as rejected:
-                parsed.problems.append(
-                    replace(rejected.problems[0], field=column.name, file=name, row=number)
-                )
-                ok = False
-        key = tuple(row.get(k) for k in KEYS[kind])
+        values = {c.name: cells[positions[c.name]] if positions[c.name] < len(cells) else "" for c in columns}
+        row, found = read(kind, values, decimal, file_columns=True)
+        found += _ragged(cells, len(header))
+        parsed.problems += [replace(p, file=name, row=number) for p in found]
+        ok = not found
+        key = tuple(_matched(row.get(k)) for k in KEYS[kind])
         if ok and KEYS[kind] and key in seen:
-            params = (("value", " / ".join(map(_shown, key))), ("first", seen[key]))
+            shown = tuple(row.get(k) for k in KEYS[kind])
+            params = (("value", " / ".join(map(_shown, shown))), ("first", seen[key]))
             parsed.problems.append(Problem("import.duplicate_key", KEYS[kind][-1], params, name, number))
             ok = False
         if ok:
@@ -428,6 +437,48 @@ def parse(kind: str, data: bytes, name: str, progress: Callable[[float], None] |
         else:
             parsed.unreadable.append((number, row))
     return parsed
+
+
+def read(
+    kind: str, values: Mapping[str, object], decimal: str = ".", *, file_columns: bool = False
+) -> tuple[dict[str, object], list[Problem]]:
+    """The fields of one `kind` record, each read by its column (`KINDS`), and every problem of
+    reading them: one reading for a file's row and a form's fields alike. Only the fields in
+    `values` are read. An empty required column is a problem here only for a file
+    (`file_columns`); a form's empty fields are named by the kind's check."""
+    row: dict[str, object] = {}
+    problems: list[Problem] = []
+    for column in KINDS[kind]:
+        if column.name not in values:
+            continue
+        raw = values[column.name]
+        text = raw.strip() if isinstance(raw, str) else raw
+        if text is None or text == "":
+            if column.required and file_columns:
+                problems.append(Problem("import.required", column.name))
+                continue
+            row[column.name] = None
+            continue
+        try:
+            row[column.name] = column.read(text, column.name, decimal)  # type: ignore[arg-type]
+        except validate.Rejected as rejected:
+            problems.append(replace(rejected.problems[0], field=column.name))
+    return row, problems
+
+
+def _ragged(cells: list[str], width: int) -> list[Problem]:
+    """A row with filled cells beyond the header: they belong to no column, so the row was
+    most likely split wrongly (a comma inside a cell that is not quoted)."""
+    extra = [cell for cell in cells[width:] if cell.strip()]
+    if not extra:
+        return []
+    params = (("fields", len(cells)), ("columns", width), ("extra", tuple(extra)))
+    return [Problem("import.ragged_row", "", params)]
+
+
+def _matched(value: object) -> object:
+    """A key value as keys are compared: codes and e-mail addresses without regard to case."""
+    return identity.code_key(value) if isinstance(value, str) else value
 
 
 def _shown(value: object) -> str:

@@ -17,7 +17,7 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 
-from kpi.domain import access, checks, months, validate
+from kpi.domain import access, checks, identity, months, validate
 from kpi.domain.errors import Denied, NotFound, Problem, Refused
 from kpi.domain.model import Person
 from kpi.store import known
@@ -36,12 +36,18 @@ def _check_admin(viewer: Person) -> None:
         raise Denied(Problem("edit.denied_define"))
 
 
+def _spelled(conn: sa.Connection, kpi: str) -> str:
+    """The KPI `kpi` names, without regard to case, as the store spells it (else as typed)."""
+    return identity.match(kpi, known.codes(conn, "kpi")) or kpi.strip()
+
+
 def delete(
     conn: sa.Connection, viewer: Person, month: date, kpi: str | None = None, *, answers: bool = False
 ) -> Deleted:
     """Delete the month's value of `kpi` (or of every KPI), or with `answers` its survey answers
     in that month; refused when nothing matches."""
     _check_admin(viewer)
+    kpi = _spelled(conn, kpi) if kpi else kpi
     writer = Writer(conn, viewer.email)
     if answers:
         count = _delete_answers(conn, writer, month, kpi)
@@ -84,7 +90,7 @@ def correct(conn: sa.Connection, viewer: Person, kpi: str, month: date, value: o
     """Give the month's value of `kpi` another value (typed as a person writes it), checked as
     an imported value is (`checks.measurement`); refused when the month has no value to correct."""
     _check_admin(viewer)
-    m = s.measurement
+    kpi, m = _spelled(conn, kpi), s.measurement
     current = conn.execute(sa.select(m).where(m.c.kpi == kpi, m.c.month == month)).mappings().first()
     if current is None:
         raise NotFound(Problem("correct.no_values", "", (("kpi", kpi), ("month", months.key(month)))))

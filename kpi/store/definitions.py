@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import date
-from typing import Any, Protocol
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -19,6 +19,7 @@ from kpi.domain import access, checks, identity, validate
 from kpi.domain.errors import Denied, NotFound, Problem
 from kpi.domain.model import DEFAULT_TOLERANCE, DEFAULT_WEIGHT, Person
 from kpi.domain.validate import Rejected
+from kpi.files import tables
 from kpi.store import known
 from kpi.store import schema as s
 from kpi.store.writes import Writer
@@ -32,12 +33,6 @@ def _check_admin(viewer: Person) -> None:
 
 def _codes(conn: sa.Connection, table: sa.Table, column: str = "code") -> set[str]:
     return set(conn.execute(sa.select(table.c[column])).scalars())
-
-
-class _ParseDate(Protocol):
-    """`validate.month` or `validate.day`: typed text → a date (None when empty), or Rejected."""
-
-    def __call__(self, text: object, field: str, /, *, required: bool = False) -> date | None: ...
 
 
 class _Form:
@@ -62,18 +57,13 @@ class _Form:
             self.problems.extend(rejected.problems)
             return None
 
-    def month(self, name: str, *, required: bool = False) -> date | None:
-        return self._try(validate.month, name, required)
-
-    def day(self, name: str, *, required: bool = False) -> date | None:
-        return self._try(validate.day, name, required)
-
-    def _try(self, parse: _ParseDate, name: str, required: bool) -> date | None:
-        try:
-            return parse(self.values.get(name), name, required=required)
-        except Rejected as rejected:
-            self.problems.extend(rejected.problems)
-            return None
+    def read(self, kind: str, names: tuple[str, ...]) -> dict[str, Any]:
+        """The fields `names` of a `kind` record, read as a file's row is (`tables.read`): the
+        same words for enumerations, formats for months and dates, and problems."""
+        typed = {name: self.values.get(name) for name in names}
+        row, problems = tables.read(kind, typed, decimal=fmt.decimal_symbol())
+        self.problems += problems
+        return row
 
     def choice(self, name: str, allowed: set[str], *, required: bool = True) -> str | None:
         value = self.text(name)
@@ -87,17 +77,29 @@ class _Form:
 
     def code(self, existing: set[str], is_new: bool) -> str:
         typed = self.text("code", required=True)
-        code = identity.code_key(typed)
+        code = identity.match(typed, existing) or identity.spelling(typed)
         if identity.lookalikes(typed):
             chars = identity.lookalikes(typed)
             self.problems.append(Problem("lookalike", "code", (("value", typed), ("chars", chars))))
         elif code and not checks.is_code(code):
             self.problems.append(Problem("bad_code", "code", (("value", code),)))
+        self._taken(code, existing, is_new)
+        return code
+
+    def read_code(self, code: object, existing: set[str], is_new: bool) -> str:
+        """The record's code as `read` read it: new, or one the store holds."""
+        if code is None:
+            if "code" not in {p.field for p in self.problems}:
+                self.problems.append(Problem("required", "code"))
+            return ""
+        self._taken(str(code), existing, is_new)
+        return str(code)
+
+    def _taken(self, code: str, existing: set[str], is_new: bool) -> None:
         if is_new and code in existing:
             self.problems.append(Problem("duplicate_code", "code", (("value", code),)))
         if not is_new and code not in existing:
             self.problems.append(Problem("unknown_code", "code", (("value", code),)))
-        return code
 
     def check(
         self,
@@ -118,6 +120,27 @@ class _Form:
             raise Rejected(self.problems)
 
 
+GOAL_FIELDS = (
+    "code",
+    "title",
+    "description",
+    "level",
+    "parent",
+    "kpi",
+    "department",
+    "owner",
+    "baseline",
+    "target",
+    "start",
+    "deadline",
+    "weight",
+    "promise",
+)
+"""The goal form's fields: a goals file's columns but `accepted` (the owner's own act)."""
+KPI_FIELDS = tuple(column.name for column in tables.KINDS["kpis"])
+"""The KPI form's fields, read as a KPIs file's columns are (its benchmark is read apart)."""
+
+
 def save_goal(
     conn: sa.Connection,
     viewer: Person,
@@ -131,22 +154,10 @@ def save_goal(
     needs `confirm_future`, unless the goal already has it."""
     _check_admin(viewer)
     form, stored = _Form(values), known.read(conn, confirm_future=confirm_future)
-    row: dict[str, Any] = {
-        "code": form.code(set(stored.goals), is_new),
-        "title": form.text("title"),
-        "description": form.text("description"),
-        "level": form.text("level") or None,
-        "parent": form.text("parent") or None,
-        "kpi": form.text("kpi") or None,
-        "department": form.text("department") or None,
-        "owner": form.text("owner") or None,
-        "baseline": form.number("baseline"),
-        "target": form.number("target"),
-        "start": form.month("start"),
-        "deadline": form.day("deadline"),
-        "weight": form.number("weight"),
-        "promise": form.text("promise") or None,
-    }
+    row = checks.spelled("goals", form.read("goals", GOAL_FIELDS), checks.spellings(stored))
+    row["code"] = form.read_code(row["code"], set(stored.goals), is_new)
+    row["title"] = row["title"] or ""
+    row["description"] = row["description"] or ""
     current = conn.execute(sa.select(s.goal).where(s.goal.c.code == row["code"])).mappings().first()
     form.check(checks.goal, row, stored, dict(current) if current is not None else {})
     form.finish()
@@ -162,19 +173,11 @@ def save_kpi(conn: sa.Connection, viewer: Person, values: Mapping[str, object], 
     """Create or change a KPI, checked as an imported KPI is (`checks.kpi`)."""
     _check_admin(viewer)
     form, stored = _Form(values), known.read(conn)
-    row: dict[str, Any] = {
-        "code": form.code(set(stored.kpis), is_new),
-        "name": form.text("name"),
-        "department": form.text("department") or None,
-        "unit": form.text("unit") or None,
-        "direction": form.text("direction") or None,
-        "aggregation": form.text("aggregation") or None,
-        "target": form.number("target"),
-        "tolerance": form.number("tolerance"),
-        "journey_phase": form.text("journey_phase") or None,
-        "definition": form.text("definition"),
-        "benchmark": form.text("benchmark") or None,
-    }
+    row = checks.spelled("kpis", form.read("kpis", KPI_FIELDS), checks.spellings(stored))
+    row["code"] = form.read_code(row["code"], set(stored.kpis), is_new)
+    row["name"] = row["name"] or ""
+    row["definition"] = row["definition"] or ""
+    row["benchmark"] = form.text("benchmark") or None
     form.check(checks.kpi, row, stored)
     form.finish()
     if row["tolerance"] is None:

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from kpi.domain import access, bounds, checks
 from kpi.domain.errors import Denied, NotFound, Problem, Refused
 from kpi.domain.model import ActionStatus, Person
+from kpi.files import tables
 from kpi.store import known
 from kpi.store import schema as s
 from kpi.store.writes import Writer
@@ -75,9 +76,18 @@ def add_commentary(
     return int(Writer(conn, viewer.email).insert(s.commentary, values))
 
 
-def _check_action(conn: sa.Connection, values: dict) -> None:
+def _read_action(values: dict) -> tuple[dict, list[Problem]]:
+    """The action's owner and status read as an actions file's are (`tables.read`): `done`,
+    `færdig` or `Færdig` is the status `done`."""
+    typed = {name: values[name] for name in ("owner", "status") if name in values}
+    read, problems = tables.read("actions", typed)
+    return {**values, **{k: v for k, v in read.items() if v is not None}}, problems
+
+
+def _check_action(conn: sa.Connection, values: dict, unread: list[Problem]) -> None:
     """The action as it will be stored, checked as an imported action is (`checks.action`)."""
-    problems = checks.action(values, known.read(conn))
+    fields = {p.field for p in unread}
+    problems = unread + [p for p in checks.action(values, known.read(conn)) if p.field not in fields]
     if problems:
         raise Refused(problems)
 
@@ -96,14 +106,16 @@ def add_action(
     row = _goal(conn, goal)
     if not access.may_plan(viewer, row.department):
         raise Denied(Problem("edit.denied"))
-    values = {
-        "goal": goal,
-        "title": _text(title, "edit.field_title"),
-        "owner": owner,
-        "due": due,
-        "status": status,
-    }
-    _check_action(conn, values)
+    values, unread = _read_action(
+        {
+            "goal": row.code,
+            "title": _text(title, "edit.field_title"),
+            "owner": owner,
+            "due": due,
+            "status": status,
+        }
+    )
+    _check_action(conn, values, unread)
     return int(Writer(conn, viewer.email).insert(s.action, values))
 
 
@@ -126,10 +138,11 @@ def set_action_status(
         raise NotFound(Problem("edit.unknown_action", "action", (("id", action_id),)))
     if not access.may_plan(viewer, found["department"]):
         raise Denied(Problem("edit.denied"))
-    _check_action(conn, {**found, "status": status, "owner": owner or found["owner"]})
-    row: dict = {"id": action_id, "status": status}
+    values, unread = _read_action({**found, "status": status, "owner": owner or found["owner"]})
+    _check_action(conn, values, unread)
+    row: dict = {"id": action_id, "status": values["status"]}
     if owner is not None:
-        row["owner"] = owner
+        row["owner"] = values["owner"]
     if due is not None:
         row["due"] = due
     return Writer(conn, viewer.email).upsert(s.action, row)

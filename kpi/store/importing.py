@@ -90,7 +90,9 @@ def _check(conn: sa.Connection, parsed: Parsed, confirm_future: bool = False) ->
     A far-ahead month the store already holds for the row needs no new confirmation."""
     check, stored = _CHECKS[parsed.kind], _stored(conn, parsed.kind)
     key = "email" if parsed.kind == "people" else "code"
-    within = _with_file(known.read(conn, confirm_future=confirm_future), parsed)
+    store = known.read(conn, confirm_future=confirm_future)
+    _spell(parsed, checks.spellings(store))
+    within = _with_file(store, parsed)
 
     def problems(row: dict) -> list:
         before = stored.get(row.get(key), {})
@@ -104,6 +106,17 @@ def _check(conn: sa.Connection, parsed: Parsed, confirm_future: bool = False) ->
         for problem in problems(row):
             if problem.field not in unread:
                 parsed.problems.append(replace(problem, file=parsed.file, row=line))
+
+
+def _spell(parsed: Parsed, index: checks.Spellings) -> None:
+    """Every code the file names, spelled as the store spells it (or, for a new one, as the file
+    first did): `cs` is the department `CS`, and a new `Kundeservice` stays so spelled."""
+    rows = [*parsed.rows, *(row for _, row in parsed.unreadable)]
+    for row in rows:  # first the file's own codes, which its other rows may name
+        row.update(checks.spelled(parsed.kind, {"code": row.get("code")}, index) if "code" in row else {})
+        checks.adopt(parsed.kind, row, index)
+    parsed.rows = [checks.spelled(parsed.kind, row, index) for row in parsed.rows]
+    parsed.unreadable = [(line, checks.spelled(parsed.kind, row, index)) for line, row in parsed.unreadable]
 
 
 def _stored(conn: sa.Connection, kind: str) -> dict[object, dict[str, object]]:

@@ -33,3 +33,13 @@ def read(conn: sa.Connection, *, confirm_future: bool = False) -> Known:
         answered=_codes(conn, s.response_month.c.kpi),
         window=settings.window(confirmed=confirm_future),
     )
+
+
+CODED = {"department": s.department.c.code, "kpi": s.kpi.c.code, "goal": s.goal.c.code}
+"""What an option or a link may name by its code."""
+
+
+def codes(conn: sa.Connection, what: str) -> list[str]:
+    """Every code of `what` (`CODED`) the store holds, retired ones too, in order."""
+    column = CODED[what]
+    return list(conn.execute(sa.select(column).order_by(column)).scalars())

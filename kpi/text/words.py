@@ -7,6 +7,8 @@ so the app, the command line, the packs and the JSON say the same thing the same
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
@@ -73,9 +75,55 @@ def problem(found: Problem) -> str:
     return t("import.at_cell", file=found.file, row=found.row, column=found.field, message=text)
 
 
+@dataclass(frozen=True)
+class Grouped:
+    """One problem found in several rows of a file: the same message, column and values."""
+
+    problem: Problem
+    """The first of them (its row is the first row)."""
+    rows: tuple[int, ...]
+
+
+def grouped(problems: Iterable[Problem]) -> list[Grouped]:
+    """`problems` with identical ones of a file's different rows as one (thirty rows naming the
+    same unknown KPI are one line, "rows 2–31"), in the order of their first row."""
+    groups: dict[tuple[object, ...], list[Problem]] = {}
+    for found in problems:
+        same = (found.file, found.key, found.field, found.params) if found.row else (id(found),)
+        groups.setdefault(same, []).append(found)
+    return [Grouped(group[0], tuple(sorted({p.row for p in group}))) for group in groups.values()]
+
+
+def rows_text(rows: Sequence[int]) -> str:
+    """`2–31, 40, 42–44`: rows in runs of consecutive numbers."""
+    runs: list[list[int]] = []
+    for row in sorted(rows):
+        if runs and row == runs[-1][-1] + 1:
+            runs[-1].append(row)
+        else:
+            runs.append([row])
+    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}\u2013{r[-1]}" for r in runs)
+
+
+def group_text(group: Grouped) -> str:
+    """A problem of several rows in the reader's language, saying the file, rows and column."""
+    found = group.problem
+    if len(group.rows) < 2:
+        return problem(found)
+    key = "import.at_cells" if found.field else "import.at_rows"
+    return t(
+        key,
+        count=len(group.rows),
+        file=found.file,
+        rows=rows_text(group.rows),
+        column=found.field,
+        message=message(found),
+    )
+
+
 def said(error: CockpitError) -> str:
-    """Everything an error has to say, one problem a line."""
-    return "\n".join(problem(found) for found in error.problems)
+    """Everything an error has to say, one problem a line (the same problem of many rows once)."""
+    return "\n".join(group_text(group) for group in grouped(error.problems))
 
 
 def reason(found: Reason) -> str:

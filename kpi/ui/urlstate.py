@@ -14,6 +14,8 @@ from typing import Any
 
 import streamlit as st
 
+from kpi.domain import identity
+
 _LAST = "_url."
 _KEEP = "_keep."
 
@@ -24,12 +26,20 @@ def _adopt(key: str, options: Sequence[Any], default: Any) -> None:
     Always assigned, never left to the widget: each page's widgets have identities of their
     own, so a value chosen on one page would not reach the same key's widget on the next.
     """
-    url_value = st.query_params.get(key)
-    if url_value is not None and url_value != st.session_state.get(_LAST + key) and url_value in options:
+    url_value = _option(st.query_params.get(key), options)
+    if url_value is not None and url_value != st.session_state.get(_LAST + key):
         value = url_value
     else:
         value = st.session_state.get(key, st.session_state.get(_KEEP + key, default))
     st.session_state[key] = value if value in options else default
+
+
+def _option(text: str | None, options: Sequence[Any]) -> Any:
+    """The option a URL value names: itself, or a code written in another case (`?department=it`
+    is the department `IT`, as the store spells it)."""
+    if text is None or text in options:
+        return text
+    return identity.match(text, [o for o in options if isinstance(o, str)])
 
 
 def _publish(key: str, value: Any, default: Any, always: bool) -> None:

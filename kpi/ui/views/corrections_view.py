@@ -22,7 +22,7 @@ WHAT = ("delete", "answers", "correct")
 def panel(ctx: Context) -> None:
     st.caption(t("correct.intro"))
     with st.form("data.correct"):
-        kpi = st.text_input(t("correct.kpi"), key="data.correct.kpi").strip().upper() or None
+        kpi = st.text_input(t("correct.kpi"), key="data.correct.kpi").strip() or None
         month_text = st.text_input(t("correct.month"), placeholder="2026-10", key="data.correct.month")
         what = st.radio(
             t("correct.what"), WHAT, format_func=lambda w: t(f"correct.what_{w}"), key="data.correct.what"

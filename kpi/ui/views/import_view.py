@@ -62,16 +62,17 @@ def _run(
 
 
 def _problems(rejected: ImportRejected, guess: str | None = None) -> None:
-    st.error(t("imports.rejected", count=len(rejected.problems)), icon=":material/block:")
+    groups = words.grouped(rejected.problems)
+    st.error(t("imports.rejected", count=len(groups)), icon=":material/block:")
     if guess:
         st.info(t("imports.looks_like", kind=t(f"imports.kind_{guess}")), icon=":material/lightbulb:")
     rows = [
         {
-            t("imports.col_row"): p.row or "",
-            t("imports.col_column"): p.field,
-            t("imports.col_problem"): words.message(p),
+            t("imports.col_row"): words.rows_text(g.rows) if g.problem.row else "",
+            t("imports.col_column"): g.problem.field,
+            t("imports.col_problem"): words.message(g.problem),
         }
-        for p in rejected.problems
+        for g in groups
     ]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=min(38 + 35 * len(rows), 420))
 

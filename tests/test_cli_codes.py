@@ -1,0 +1,104 @@
+"""Codes on the command line match without regard to case, in every option; an unknown code is a
+usage error (exit 2) that names the known ones, and does nothing."""
+
+import json
+
+import pytest
+
+from kpi import cli
+from kpi.store import engine, importing, queries
+from tests.conftest import table_counts
+
+MONTH = "2026-10"
+HEAD = "camilla.berg@havnhjem.example"  # heads CS
+
+
+def status(url, capsys, *extra):
+    code = cli.main(["--db", url, "status", "--month", MONTH, "--json", *extra])
+    out = capsys.readouterr()
+    return code, (json.loads(out.out) if code == 0 else None), out.err
+
+
+@pytest.mark.parametrize("typed", ["it", "It", "IT"])
+def test_status_department_in_any_case(demo_duckdb_url, capsys, typed):
+    code, data, err = status(demo_duckdb_url, capsys, "--department", typed)
+    assert code == 0, err
+    assert {k["department"] for k in data["kpis"]} == {"IT"}
+
+
+def test_status_with_an_unknown_department_is_a_usage_error_naming_the_known(demo_duckdb_url, capsys):
+    code, _, err = status(demo_duckdb_url, capsys, "--department", "kundeservice")
+    assert code == cli.EXIT_USAGE
+    assert err.startswith("--department kundeservice: no such code. The known ones: ")
+    assert all(known in err for known in ("CS", "IT", "MGMT", "CRED"))
+
+
+def test_a_head_is_told_only_the_departments_they_see(demo_duckdb_url, capsys):
+    code, _, err = status(demo_duckdb_url, capsys, "--as", HEAD.upper(), "--department", "NOPE")
+    assert code == cli.EXIT_USAGE
+    assert err.strip().endswith("The known ones: CS.")
+    code, data, _ = status(demo_duckdb_url, capsys, "--as", HEAD.upper(), "--department", "cs")
+    assert code == 0 and {k["department"] for k in data["kpis"]} == {"CS"}
+
+
+def test_export_department_in_any_case_and_unknown_writes_nothing(demo_duckdb_url, tmp_path, capsys):
+    pack = tmp_path / "it.pptx"
+    common = ["--db", demo_duckdb_url, "export", "--month", MONTH, "--format", "PPTX", "--out"]
+    assert cli.main([*common, str(pack), "--department", "it"]) == 0
+    assert pack.stat().st_size > 0
+    nope = tmp_path / "nope.pptx"
+    assert cli.main([*common, str(nope), "--department", "NOPE"]) == cli.EXIT_USAGE
+    assert "--department NOPE: no such code" in capsys.readouterr().err
+    assert not nope.exists()
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["delete", "--month", MONTH, "--kpi"],
+        ["correct", "--month", MONTH, "--value", "100", "--kpi"],
+    ],
+    ids=["delete", "correct"],
+)
+def test_a_kpi_option_in_any_case_and_unknown(demo_duckdb_url, capsys, command):
+    with engine.reading(engine.create(demo_duckdb_url)) as conn:
+        before = table_counts(conn)
+    assert cli.main(["--db", demo_duckdb_url, *command, "NOPE"]) == cli.EXIT_USAGE
+    err = capsys.readouterr().err
+    assert err.startswith("--kpi NOPE: no such code. The known ones: ") and "CS_WAIT" in err
+    with engine.reading(engine.create(demo_duckdb_url)) as conn:
+        assert table_counts(conn) == before
+    assert cli.main(["--db", demo_duckdb_url, *command, "cs_wait"]) == 0, capsys.readouterr().err
+    assert "CS_WAIT" in capsys.readouterr().out
+
+
+def test_close_import_and_language_options_in_any_case(demo_duckdb_url, tmp_path, capsys):
+    admin = "SOFIE.DAHL@havnhjem.example"
+    assert cli.main(["--db", demo_duckdb_url, "--as", admin, "close", "--month", MONTH]) == 0
+    values = tmp_path / "values.csv"
+    values.write_text("kpi,month,value\ncs_wait,2026-11,80\n", encoding="utf-8")
+    assert cli.main(["--db", demo_duckdb_url, "--lang", "DA", "import", "Measurements", str(values)]) == 0
+    assert "1 række" in capsys.readouterr().out
+
+
+def test_codes_keep_their_spelling_and_every_later_mention_finds_them(demo_duckdb_url, capsys):
+    """The day-one story: a department created as `Kundeservice` is named `KUNDESERVICE` in the
+    people file and `kundeservice` on the command line, and all of them are the one department."""
+    store = engine.create(demo_duckdb_url)
+    files = {
+        "departments": "code,name\nKundeservice,Kundeservice\n",
+        "people": "email,name,role,department\nny@havnhjem.example,Ny,afdelingsleder,KUNDESERVICE\n",
+        "kpis": "code,name,department,unit,direction,aggregation\nKs_Vent,Ventetid,kundeservice,sek,lavere,gennemsnit\n",
+        "measurements": "kpi,month,value\nKS_VENT,2026-10,42\n",
+    }
+    for kind, text in files.items():
+        importing.run(store, kind, text.encode(), f"{kind}.csv", "test")
+    again = importing.run(store, "departments", b"code,name\nKUNDESERVICE,Kundeservice\n", "d.csv", "test")
+    assert again.counts == {"unchanged": 1}  # the same department, not a second one
+    code, data, err = status(demo_duckdb_url, capsys, "--department", "kundeservice")
+    assert code == 0, err
+    assert [(k["code"], k["department"], k["value"]) for k in data["kpis"]] == [
+        ("Ks_Vent", "Kundeservice", 42)
+    ]
+    with engine.reading(store) as conn:
+        assert queries.person(conn, "ny@havnhjem.example").department == "Kundeservice"
