@@ -19,8 +19,6 @@ from tests.test_imports import fingerprint, small_demo_file, small_url  # noqa: 
 
 CORPUS = ROOT / "tests" / "import_corpus_many"
 CASES = tomllib.loads((CORPUS / "manifest.toml").read_text(encoding="utf-8"))["case"]
-NOT_YET = frozenset({"promises", "priorities"})
-"""Kinds being added elsewhere (issue 16, point 3) whose files join the corpus with them."""
 
 
 def _rows(rows: int | str) -> list[int]:
@@ -36,7 +34,7 @@ def expected(case: dict) -> list[tuple[int, str, str]]:
 
 def test_the_corpus_covers_every_kind_with_many_problems_a_file():
     assert len(CASES) >= 20
-    assert set(KINDS) - NOT_YET <= {case["kind"] for case in CASES}
+    assert set(KINDS) <= {case["kind"] for case in CASES}
     assert all(len(expected(case)) >= 2 for case in CASES)
 
 

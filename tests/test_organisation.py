@@ -16,7 +16,7 @@ from tests.test_same_checks import through_import
 
 PRESENTER = Person("peter.holm@havnhjem.example", "Peter Holm", Role.PRESENTER, "MGMT")
 TODAY = date(2026, 11, 2)
-CLUB = {"code": "club", "name": "Customer club", "parent": "CS"}
+CLUB = {"code": "Club", "name": "Customer club", "parent": "CS"}
 NEWCOMER = {
     "email": "Nina.Holt@havnhjem.example",
     "name": "Nina Holt",
@@ -46,20 +46,20 @@ def test_a_department_is_created_changed_retired_and_restored_with_every_step_au
     assert (audit["who"], audit["table_name"], audit["key"], audit["before"]) == (
         ADMIN.email,
         "department",
-        "CLUB",
+        "Club",  # as its author spelled it
         None,
     )
     renamed = {**CLUB, "code": "CLUB", "name": "Loyalty club", "parent": ""}
     assert write(demo_url, organisation.save_department, values=renamed, is_new=False) == "updated"
     audit = last_audit(demo_url)
     assert '"name": "Customer club"' in audit["before"] and '"name": "Loyalty club"' in audit["after"]
-    assert departments(demo_url)["CLUB"].parent is None
+    assert departments(demo_url)["Club"].parent is None
     assert write(demo_url, organisation.retire_department, code="CLUB", today=TODAY) == "updated"
-    assert "CLUB" not in departments(demo_url)  # gone from pages and pickers …
-    assert departments(demo_url, include_retired=True)["CLUB"].retired_at == TODAY  # … but kept
+    assert "Club" not in departments(demo_url)  # gone from pages and pickers …
+    assert departments(demo_url, include_retired=True)["Club"].retired_at == TODAY  # … but kept
     assert last_audit(demo_url)["after"] == f'{{"retired_at": "{TODAY.isoformat()}"}}'
     assert write(demo_url, organisation.retire_department, code="CLUB", today=None) == "updated"
-    assert departments(demo_url)["CLUB"].name == "Loyalty club"
+    assert departments(demo_url)["Club"].name == "Loyalty club"
 
 
 def test_every_problem_of_a_department_form_is_reported_at_once_and_nothing_written(demo_duckdb_url):
@@ -95,7 +95,7 @@ def test_a_department_in_use_is_not_retired_and_says_everything_that_is_still_in
     with rejected_with("Camilla Berg"):
         write(demo_duckdb_url, organisation.retire_department, code="CS", today=TODAY)
     write(demo_duckdb_url, organisation.save_department, values=CLUB, is_new=True)
-    with rejected_with("Move or retire its sub-department first: CLUB"):
+    with rejected_with("Move or retire its sub-department first: Club"):
         write(demo_duckdb_url, organisation.retire_department, code="CS", today=TODAY)
     with rejected_with("is not one of the known codes", errors.NotFound):
         write(demo_duckdb_url, organisation.retire_department, code="NOPE", today=TODAY)
@@ -106,11 +106,11 @@ def test_a_department_in_use_is_not_retired_and_says_everything_that_is_still_in
 def test_a_retired_department_cannot_be_chosen_until_it_is_restored(demo_duckdb_url):
     write(demo_duckdb_url, organisation.save_department, values=CLUB, is_new=True)
     write(demo_duckdb_url, organisation.retire_department, code="CLUB", today=TODAY)
-    with rejected_with("Department: “CLUB” is retired"):
+    with rejected_with("Department: “Club” is retired"):
         write(
             demo_duckdb_url, organisation.save_person, values={**NEWCOMER, "department": "CLUB"}, is_new=True
         )
-    with rejected_with("Parent department: “CLUB” is retired"):
+    with rejected_with("Parent department: “Club” is retired"):
         write(
             demo_duckdb_url,
             organisation.save_department,

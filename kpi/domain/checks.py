@@ -32,6 +32,7 @@ from datetime import date
 from kpi.domain import bounds, identity, industry, validate
 from kpi.domain.errors import Problem
 from kpi.domain.model import (
+    COMPARISONS,
     SURVEY_SCALES,
     UNIT_RANGES,
     ActionStatus,
@@ -57,8 +58,6 @@ ANSWER_REQUIRED = ("kpi", "date", "score")
 TARGET_REQUIRED = ("kpi", "month", "target")
 CHANGE_REQUIRED = ("kpi", "month")
 PRIORITY_REQUIRED = ("code", "text", "kpi", "threshold", "comparison")
-COMPARISONS = ("<=", ">=")
-"""How a service priority's KPI must compare with its threshold each month: at most, at least."""
 
 
 @dataclass(frozen=True)
@@ -75,6 +74,8 @@ class Known:
     people: frozenset[str] = frozenset()
     """E-mail addresses."""
     promises: frozenset[str] = frozenset()
+    priorities: frozenset[str] = frozenset()
+    """Service priorities' codes."""
     kpis: Mapping[str, KnownKpi] = field(default_factory=dict)
     goals: Mapping[str, tuple[Level, str | None]] = field(default_factory=dict)
     """`code → (level, parent)` of every goal."""
@@ -85,8 +86,15 @@ class Known:
 
 
 Spellings = dict[str, dict[str, str]]
-"""For each kind of code (`departments`, `kpis`, `goals`, `promises`): compared form → spelling."""
-_OWN = {"departments": "departments", "kpis": "kpis", "goals": "goals", "promises": "promises"}
+"""For each kind of code (`departments`, `kpis`, `goals`, `promises`, `priorities`): compared
+form → spelling."""
+_OWN = {
+    "departments": "departments",
+    "kpis": "kpis",
+    "goals": "goals",
+    "promises": "promises",
+    "priorities": "priorities",
+}
 """The kinds of record whose `code` is one of these codes."""
 _PARENTS = {"departments": "departments", "goals": "goals"}
 _REFERENCES = {"department": "departments", "kpi": "kpis", "goal": "goals", "promise": "promises"}
@@ -100,6 +108,7 @@ def spellings(known: Known) -> Spellings:
         "kpis": known.kpis.keys(),
         "goals": known.goals.keys(),
         "promises": known.promises,
+        "priorities": known.priorities,
     }
     return {name: {identity.code_key(code): code for code in found} for name, found in codes.items()}
 

@@ -14,6 +14,9 @@ from enum import StrEnum
 LOW_CONFIDENCE_N = 30
 """Survey values from fewer answers than this are flagged low-confidence (see kpi.domain.cx)."""
 
+COMPARISONS = ("<=", ">=")
+"""How a service priority's KPI must compare with its threshold each month: at most, at least."""
+
 UNIT_RANGES: dict[str, tuple[float, float]] = {
     "%": (0.0, 100.0),
     "s": (0.0, math.inf),

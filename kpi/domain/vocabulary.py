@@ -18,7 +18,16 @@ import re
 import unicodedata
 from collections.abc import Mapping
 
-from kpi.domain.model import UNIT_RANGES, ActionStatus, Aggregation, Direction, JourneyPhase, Level, Role
+from kpi.domain.model import (
+    COMPARISONS,
+    UNIT_RANGES,
+    ActionStatus,
+    Aggregation,
+    Direction,
+    JourneyPhase,
+    Level,
+    Role,
+)
 
 VALUES: dict[str, tuple[str, ...]] = {
     "role": tuple(str(r) for r in Role),
@@ -28,6 +37,7 @@ VALUES: dict[str, tuple[str, ...]] = {
     "status": tuple(str(s) for s in ActionStatus),
     "journey_phase": tuple(str(p) for p in JourneyPhase),
     "unit": tuple(UNIT_RANGES),
+    "comparison": COMPARISONS,
 }
 """Every enumerated field and the values the store holds for it, in their order."""
 
@@ -69,6 +79,10 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "purchase": ("buy", "køb", "indkøb"),
         "delivery": ("levering",),
         "after_sales": ("after sales and service", "service", "eftersalg", "efter købet", "efter salg"),
+    },
+    "comparison": {
+        "<=": ("at most", "max", "maximum", "≤", "=<", "højst", "maks", "maksimalt", "under"),
+        ">=": ("at least", "min", "minimum", "≥", "=>", "mindst", "minimalt", "over"),
     },
     "unit": {
         "%": ("percent", "per cent", "pct", "procent", "share", "andel"),

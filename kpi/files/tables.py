@@ -294,7 +294,7 @@ KINDS: dict[
         Column("code", _code, True),
         Column("text", _text, True),
         Column("kpi", _code, True),
-        Column("comparison", _choice(list(checks.COMPARISONS)), True),
+        Column("comparison", _choice("comparison"), True),
         Column("threshold", _number, True),
     ],
     "goals": [

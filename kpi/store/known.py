@@ -19,7 +19,7 @@ def _codes(conn: sa.Connection, column: sa.Column) -> frozenset[str]:
 
 
 def read(conn: sa.Connection, *, confirm_future: bool = False) -> Known:
-    """Every department, person, promise, KPI (with its unit and kind) and goal (with its place
+    """Every department, person, promise, service priority, KPI (with its unit and kind) and goal (with its place
     in the tree) the store holds, and the months the settings allow (far-ahead ones when the
     person confirmed them)."""
     kpis = conn.execute(sa.select(s.kpi.c.code, s.kpi.c.unit, s.kpi.c.aggregation))
@@ -28,6 +28,7 @@ def read(conn: sa.Connection, *, confirm_future: bool = False) -> Known:
         departments=_codes(conn, s.department.c.code),
         people=_codes(conn, s.person.c.email),
         promises=_codes(conn, s.promise.c.code),
+        priorities=_codes(conn, s.service_priority.c.code),
         kpis={r.code: KnownKpi(r.unit, Aggregation(r.aggregation)) for r in kpis},
         goals={r.code: (Level(r.level), r.parent) for r in goals},
         answered=_codes(conn, s.response_month.c.kpi),

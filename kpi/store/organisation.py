@@ -22,7 +22,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from kpi.domain import access, checks, validate
+from kpi.domain import access, checks, identity, validate
 from kpi.domain.errors import Denied, NotFound, Problem
 from kpi.domain.model import ActionStatus, Person, Role
 from kpi.files.tables import KINDS
@@ -78,8 +78,8 @@ def save_department(
     """Create or change a department (its name and parent), checked as an imported one is."""
     _check_admin(viewer)
     problems: list[Problem] = []
-    row = _read("departments", values, problems)
     stored = known.read(conn)
+    row = checks.spelled("departments", _read("departments", values, problems), checks.spellings(stored))
     found = checks.department(row, stored) + _fresh_key(row, "code", stored.departments, is_new)
     found += _retired_department(conn, row, "parent")
     _finish(problems, found, {"parent": "organisation.field_parent"})  # not a goal's parent
@@ -91,8 +91,8 @@ def save_person(conn: sa.Connection, viewer: Person, values: Mapping[str, object
     last administrator keeps the role."""
     _check_admin(viewer)
     problems: list[Problem] = []
-    row = _read("people", values, problems)
     stored = known.read(conn)
+    row = checks.spelled("people", _read("people", values, problems), checks.spellings(stored))
     found = checks.person(row, stored) + _fresh_key(row, "email", stored.people, is_new)
     found += _retired_department(conn, row, "department")
     if not is_new and row.get("role") and row["role"] != Role.ADMIN and _last_admin(conn, row["email"]):
@@ -132,8 +132,10 @@ def retire_department(conn: sa.Connection, viewer: Person, code: str, today: dat
     still belongs to it."""
     _check_admin(viewer)
     d, k, g, p = s.department, s.kpi, s.goal, s.person
-    if conn.execute(sa.select(d.c.code).where(d.c.code == code)).first() is None:
+    found = identity.match(code, conn.execute(sa.select(d.c.code)).scalars())
+    if found is None:
         raise NotFound(Problem("unknown_code", "code", (("value", code),)))
+    code = found  # as the store spells it: codes match without regard to case
     if today is not None:
         dependants = {
             "retire_has_kpis": sa.select(k.c.code).where(k.c.department == code, k.c.retired_at.is_(None)),

@@ -21,8 +21,12 @@ LABELS: dict[str, str] = {
     "unit": "chart.unit.{}",
     "direction": "definitions.direction_{}",
     "aggregation": "definitions.aggregation_{}",
+    "comparison": "definitions.{}",
 }
-"""Where each enumerated field's labels live in a catalogue (`{}` is the value)."""
+"""Where each enumerated field's labels live in a catalogue (`{}` is the value, or its name in
+`NAMES` where the value is not a word)."""
+
+NAMES = {"<=": "at_most", ">=": "at_least"}
 
 
 @cache
@@ -32,7 +36,7 @@ def words(field: str) -> dict[str, str]:
     for language in i18n.languages():
         texts = i18n.catalogue(language)
         for value in vocabulary.VALUES[field]:
-            label = texts.get(LABELS[field].format(value))
+            label = texts.get(LABELS[field].format(NAMES.get(value, value)))
             if label:
                 found[label] = value
     return found

@@ -15,6 +15,7 @@ import streamlit as st
 
 from kpi.domain import industry, months
 from kpi.domain.model import (
+    COMPARISONS,
     DEFAULT_TOLERANCE,
     DEFAULT_WEIGHT,
     UNIT_RANGES,
@@ -27,7 +28,7 @@ from kpi.domain.model import (
     ServicePriority,
 )
 from kpi.store import definitions
-from kpi.text import fmt, words
+from kpi.text import fmt, terms, words
 from kpi.text.i18n import t
 from kpi.ui import data, forms
 from kpi.ui.frame import Context
@@ -300,10 +301,10 @@ def priority_editor(ctx: Context, defs: data.Definitions) -> None:
             ),
             "comparison": _select(
                 "field.comparison",
-                ["<=", ">="],
+                list(COMPARISONS),
                 priority.comparison if priority else None,
                 f"{key}.comparison",
-                {"<=": t("definitions.at_most"), ">=": t("definitions.at_least")},
+                {value: t(f"definitions.{terms.NAMES[value]}") for value in COMPARISONS},
             ),
             "threshold": st.text_input(
                 t("field.threshold"), _plain(priority.threshold if priority else None)
