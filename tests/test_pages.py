@@ -7,7 +7,8 @@ from datetime import date
 from streamlit.proto.LabelVisibility_pb2 import LabelVisibility
 
 from kpi.domain.access import EVERYTHING
-from kpi.text import fmt
+from kpi.text import fmt, plain
+from kpi.ui.views import overview_view
 
 CASCADE = "pages/goal_cascade.py"
 OCTOBER = date(2026, 10, 1)
@@ -67,6 +68,29 @@ def test_overview_flags_green_parts_red_whole(app):
     at = app(month="2026-10").run()
     lines = [e.value for e in at.markdown if "Customers find us effortless to deal with" in e.value]
     assert any("≠ Green parts, red whole]" in line for line in lines)  # in the one exception list
+
+
+def test_overview_puts_attention_above_changes_and_folds_flips_that_are_no_signal(app, app_url):
+    at = app(month="2026-08").run()  # the outage month: downtime is a signal, other flips are noise
+    assert not at.exception
+    headings = [h.value for h in at.subheader]
+    assert headings.index("Needs attention") < headings.index("What changed since last month")
+    report = month_report(app_url, month=date(2026, 8, 1))
+    flips = report.flips()
+    noise = [f for f in flips if not report.is_signal(f)]
+    assert noise and len(noise) < len(flips)  # the demo month has both kinds
+    folded = [e for e in at.expander if e.label.endswith("other status changes")]
+    assert [e.label for e in folded] == [f"{len(noise)} other status changes"]
+    inside = {x.value for e in folded for x in e.markdown}
+    flip_lines = [m.value for m in at.markdown if m.value[:2] in ("▲ ", "▼ ")]
+    assert len([line for line in flip_lines if line in inside]) == len(noise)
+    shown = [line for line in flip_lines if line not in inside]
+    signalled = [f for f in flips if report.is_signal(f)]
+    per_side = [len([f for f in signalled if f.is_better is better]) for better in (False, True)]
+    assert len(shown) == sum(min(count, overview_view.LIST_LIMIT) for count in per_side)
+    for flip in noise:
+        row = report.goals[flip.code].goal.title if flip.kind == "goal" else report.kpis[flip.code].kpi.name
+        assert not any(line.startswith(f"{line[:2]}{plain.markdown(row)}: ") for line in shown)
 
 
 def test_overview_follows_the_month(app):

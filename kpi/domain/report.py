@@ -207,6 +207,22 @@ class MonthReport:
         out += _flips(self.kpis, "kpi", _KPI_ORDER)
         return sorted(out, key=lambda f: (f.is_better, f.kind != "goal", f.code))
 
+    def is_signal(self, flip: Flip) -> bool:
+        """Whether a status change is also a signal: the KPI (a goal's KPI, for a goal) reads as
+        a special cause this month on the same side, an improvement for a change for the better,
+        a concern for one for the worse. Any other change is a wiggle across a tolerance edge
+        (or against the process's direction), which is noise."""
+        if flip.kind == "goal":
+            goal = self.goals.get(flip.code)
+            code = goal.kpi.code if goal is not None and goal.kpi is not None else None
+        else:
+            code = flip.code
+        row = self.kpis.get(code) if code else None
+        if row is None or row.reading is None:
+            return False
+        side = signals.Variation.IMPROVEMENT if flip.is_better else signals.Variation.CONCERN
+        return row.reading.variation is side
+
     def signals(self) -> list[KpiRow]:
         """KPIs with a new signal this month (`KpiRow.new_signal`): concerns first."""
         found = [row for row in self.kpis.values() if row.new_signal is not None]
