@@ -92,6 +92,15 @@ class KpiRow:
         recent = [p for p in window if p.month >= first]
         return self.reading.limits, (signals.fired(recent, base, self.rules) if base and recent else [])
 
+    def chart_marks(
+        self, month: date
+    ) -> tuple[tuple[float, float] | None, tuple[tuple[date, signals.Variation], ...]]:
+        """(lower, upper) process limits and the ringed months (`signals.marks`) a chart of
+        `month` draws."""
+        limits, fired = self.process_chart(month)
+        bounds = (limits.lower, limits.upper) if limits else None
+        return bounds, signals.marks(fired, self.kpi.direction)
+
     @property
     def delta_previous(self) -> float | None:
         return _delta(self.value, self.previous)

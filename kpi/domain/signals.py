@@ -255,6 +255,15 @@ def variation(signals: Sequence[Signal], direction: Direction) -> Variation:
     return Variation.IMPROVEMENT if all(s.side == good for s in signals) else Variation.CONCERN
 
 
+def marks(fired: Sequence[Signal], direction: Direction) -> tuple[tuple[date, Variation], ...]:
+    """(month, improvement or concern) of each month where a rule fired, in month order: what a
+    chart rings, one colour per verdict (`variation` of that month's signals)."""
+    by_month: dict[date, list[Signal]] = {}
+    for s in fired:
+        by_month.setdefault(s.month, []).append(s)
+    return tuple((m, variation(found, direction)) for m, found in sorted(by_month.items()))
+
+
 def assurance(limits: Limits, target: float | None, direction: Direction) -> Assurance | None:
     """Whether the process, as it runs, meets `target` every month, never, or by chance."""
     if target is None or not math.isfinite(target):

@@ -45,8 +45,9 @@ class Series:
     target: float | None
     limits: tuple[float, float] | None = None
     """(lower, upper) natural process limits of the KPI, drawn as their own lines."""
-    signals: tuple[date, ...] = ()
-    """Months in which a signal rule fired, marked on the chart."""
+    signals: tuple[tuple[date, str], ...] = ()
+    """(month, `improvement` or `concern`) of months in which a signal rule fired, ringed in the
+    verdict's colour."""
 
 
 @dataclass(frozen=True)
@@ -142,15 +143,15 @@ def _goal_slide(meeting: Meeting, row: report.GoalRow) -> Slide:
             sorted((v.month, v.value) for v in meeting.values if v.kpi == kpi.code and v.month >= since)
         )
         kpi_row = meeting.month_report.kpis.get(kpi.code)
-        limits, fired = kpi_row.process_chart(meeting.month_report.month) if kpi_row else (None, [])
+        limits, marked = kpi_row.chart_marks(meeting.month_report.month) if kpi_row else (None, ())
         shown = {m for m, _ in points}
         chart = Series(
             kpi.name,
             unit,
             points,
             row.goal.target,
-            (limits.lower, limits.upper) if limits else None,
-            tuple(sorted({s.month for s in fired if s.month in shown})),
+            limits,
+            tuple((m, str(verdict)) for m, verdict in marked if m in shown),
         )
     notes = _notes(meeting, kpi.code if kpi else None, row.goal.code)
     revision = _revision(meeting, kpi.code, unit) if kpi else ""

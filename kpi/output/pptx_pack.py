@@ -21,14 +21,15 @@ from pptx.slide import Slide as PptxSlide
 from pptx.table import _Cell
 from pptx.util import Emu, Inches, Length, Pt
 
+from kpi.domain.model import within_unit
 from kpi.output.deck import Line, Series, Slide
 from kpi.text import fmt, palette
 from kpi.text.i18n import t
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
 INK, MUTED, ACCENT = RGBColor(0x26, 0x27, 0x30), RGBColor(0x6B, 0x6B, 0x6B), RGBColor(0x1F, 0x4E, 0x79)
-SIGNAL = RGBColor(0xB8, 0x6E, 0x00)
-"""Signal months: the orange of a special-cause concern or improvement ring (kpi.text.palette)."""
+VERDICTS = ("improvement", "concern")
+"""The verdicts whose months a chart rings, each in its colour from `palette.VARIATION_LOOKS`."""
 FONT = "Calibri"
 
 
@@ -135,11 +136,16 @@ def _chart(
     if series.target is not None:
         data.add_series(t("chart.target"), [series.target] * len(series.points))
     if series.limits is not None:
-        for edge in series.limits:
-            data.add_series(t("chart.limits"), [round(edge, 2)] * len(series.points))
-    if series.signals:
-        marked = [round(v, 2) if m in series.signals else None for m, v in series.points]
-        data.add_series(t("chart.signals"), marked)
+        for edge in series.limits:  # held within the unit: no limit below 0 minutes or past 100 %
+            data.add_series(
+                t("chart.limits"), [round(within_unit(edge, series.unit), 2)] * len(series.points)
+            )
+    ringed = [key for key in VERDICTS if any(verdict == key for _, verdict in series.signals)]
+    for key in ringed:
+        months = {m for m, verdict in series.signals if verdict == key}
+        data.add_series(
+            t(f"signal.variation.{key}"), [round(v, 2) if m in months else None for m, v in series.points]
+        )
     # python-pptx annotates add_chart as returning the Chart; it returns the frame that holds it
     frame = cast(GraphicFrame, slide.shapes.add_chart(XL_CHART_TYPE.LINE, left, top, width, height, data))
     chart = frame.chart
@@ -169,13 +175,13 @@ def _chart(
             edge.format.line.dash_style = MSO_LINE_DASH_STYLE.ROUND_DOT
             edge.smooth = False
         index += 2
-    if series.signals:
-        marks = drawn[index]  # signal months: large orange rings, no line
+    for key, marks in zip(ringed, drawn[index:], strict=True):  # signal months: rings, no line
         marks.format.line.fill.background()
         marks.marker.style = XL_MARKER_STYLE.CIRCLE
         marks.marker.size = 11
         marks.marker.format.fill.background()
-        marks.marker.format.line.color.rgb, marks.marker.format.line.width = SIGNAL, Pt(2.5)
+        colour = _rgb(palette.VARIATION_LOOKS[key].colour)
+        marks.marker.format.line.color.rgb, marks.marker.format.line.width = colour, Pt(2.5)
 
 
 def _footer(slide: PptxSlide, text: str, number: int, total: int) -> None:

@@ -151,7 +151,7 @@ def _trend(
     at_deadline = (
         (months.first_of(row.goal.deadline), forecast) if forecast is not None and row.goal.deadline else None
     )
-    limits, fired = kpi_row.process_chart(month) if kpi_row else (None, [])
+    limits, marked = kpi_row.chart_marks(month) if kpi_row else (None, ())
     spec = charts.TrendSpec(
         title=t("cascade.trend_title", kpi=kpi.name),
         unit=kpi.unit,
@@ -160,8 +160,8 @@ def _trend(
         is_higher_better=kpi.direction == "higher",
         baseline=row.goal.baseline,
         forecast=at_deadline,
-        limits=(limits.lower, limits.upper) if limits else None,
-        signals=tuple(sorted({(s.month, s.side) for s in fired})),
+        limits=limits,
+        signals=marked,
     )
     st.plotly_chart(figures.trend(scope, points, spec), width="stretch", key=f"cascade.trend.{row.goal.code}")
 

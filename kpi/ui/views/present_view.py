@@ -38,7 +38,13 @@ def _line(line: deck.Line, *, actions: bool) -> None:
 
 
 def _chart(series: deck.Series, scope: Scope) -> None:
-    spec = charts.TrendSpec(title=series.title, unit=series.unit, target=series.target)
+    spec = charts.TrendSpec(
+        title=series.title,
+        unit=series.unit,
+        target=series.target,
+        limits=series.limits,
+        signals=series.signals,
+    )
     st.plotly_chart(
         figures.trend(scope, series.points, spec, height=420), width="stretch", key="present.chart"
     )
