@@ -147,6 +147,27 @@ def test_cascade_lists_the_tree_and_opens_a_goal(app, app_url):
     assert "Every touchpoint measures better" in page  # its commentary
 
 
+def test_process_verdicts_stand_beside_the_status_on_tiles_and_in_the_cascade_table(app, app_url):
+    from kpi.text import phrases
+
+    report = month_report(app_url)
+    readings = {code: row.reading for code, row in report.kpis.items()}
+    at = app(month="2026-10").run()
+    assert not at.exception
+    shown = {m.value for m in at.markdown}
+    tiles = [report.goals[node.goal.code] for node in report.roots]
+    verdicts = [phrases.process_verdict(readings[row.kpi.code]) for row in tiles if row.kpi]
+    assert any(verdicts) and all(v in shown for v in verdicts if v)  # icon, word and colour
+    at.switch_page(CASCADE).run()
+    table = at.dataframe[0].value
+    process = dict(zip(table.index, table["Process"], strict=True))
+    expected = {
+        code: phrases.process_words(readings[row.kpi.code]) if row.kpi else ""
+        for code, row in report.goals.items()
+    }
+    assert process == expected and any(expected.values())
+
+
 def test_cascade_filters_by_department_and_level(app):
     at = app(month="2026-10").run()
     at.switch_page(CASCADE).run()

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from kpi.domain import attention, months, report
+from kpi.domain import attention, months, report, signals
 from kpi.domain.model import (
     Action,
     Commentary,
@@ -35,6 +35,8 @@ class Line:
     target: str = ""
     status: KpiStatus | GoalStatus | None = None
     note: str = ""
+    reading: signals.Reading | None = None
+    """The process verdicts of the line's KPI (`phrases.verdict_looks`), shown beside its status."""
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,8 @@ class Slide:
     """Plain text (commentary, revisions): never Markdown or HTML."""
     status: KpiStatus | GoalStatus | None = None
     big: str = ""
+    reading: signals.Reading | None = None
+    """The process verdicts of the slide's KPI, beside its status."""
 
 
 @dataclass(frozen=True)
@@ -121,9 +125,22 @@ def _status_slide(meeting: Meeting) -> Slide:
         if why:
             note = f"{note} · {why}" if note else why
         lines.append(
-            Line(row.goal.title, _value(row, unit), fmt.value(row.goal.target, unit), row.status, note)
+            Line(
+                row.goal.title,
+                _value(row, unit),
+                fmt.value(row.goal.target, unit),
+                row.status,
+                note,
+                previous.reading if previous else None,
+            )
         )
     return Slide("status", t("deck.status_title"), lines=tuple(lines))
+
+
+def _reading(meeting: Meeting, row: report.GoalRow) -> signals.Reading | None:
+    """The process reading of a goal's KPI this month (None without a KPI or history)."""
+    kpi_row = meeting.month_report.kpis.get(row.kpi.code) if row.kpi else None
+    return kpi_row.reading if kpi_row else None
 
 
 def _goal_slide(meeting: Meeting, row: report.GoalRow) -> Slide:
@@ -134,7 +151,13 @@ def _goal_slide(meeting: Meeting, row: report.GoalRow) -> Slide:
         crow = meeting.month_report.goals[child.goal.code]
         cunit = crow.kpi.unit if crow.kpi else "count"
         lines.append(
-            Line(crow.goal.title, _value(crow, cunit), fmt.value(crow.goal.target, cunit), crow.status)
+            Line(
+                crow.goal.title,
+                _value(crow, cunit),
+                fmt.value(crow.goal.target, cunit),
+                crow.status,
+                reading=_reading(meeting, crow),
+            )
         )
     chart = None
     if kpi is not None:
@@ -169,6 +192,7 @@ def _goal_slide(meeting: Meeting, row: report.GoalRow) -> Slide:
         notes + ((revision,) if revision else ()),
         row.status,
         _value(row, unit),
+        _reading(meeting, row),
     )
 
 
@@ -211,9 +235,7 @@ def _department_slides(meeting: Meeting, department: Department) -> list[Slide]:
             else ""
         )
         target = phrases.labelled_target(row.target, unit, meeting.month_report.month)
-        process = phrases.process_words(row.reading)
-        note = f"{process} · {note}" if process and note else process or note
-        lines.append(Line(row.kpi.name, _value(row, unit), target, row.status, note))
+        lines.append(Line(row.kpi.name, _value(row, unit), target, row.status, note, row.reading))
     if not lines:
         return []
     codes = {

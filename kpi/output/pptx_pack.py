@@ -19,11 +19,13 @@ from pptx.enum.text import PP_ALIGN
 from pptx.shapes.graphfrm import GraphicFrame
 from pptx.slide import Slide as PptxSlide
 from pptx.table import _Cell
+from pptx.text.text import TextFrame, _Paragraph
 from pptx.util import Emu, Inches, Length, Pt
 
 from kpi.domain.model import within_unit
+from kpi.domain.signals import Reading
 from kpi.output.deck import Line, Series, Slide
-from kpi.text import fmt, palette
+from kpi.text import fmt, palette, phrases
 from kpi.text.i18n import t
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
@@ -48,7 +50,7 @@ def _text(
     colour: RGBColor = INK,
     bold: bool = False,
     align: PP_ALIGN = PP_ALIGN.LEFT,
-) -> None:
+) -> TextFrame:
     box = slide.shapes.add_textbox(left, top, width, height)
     frame = box.text_frame
     frame.word_wrap = True
@@ -59,6 +61,16 @@ def _text(
         run.text = part
         run.font.size, run.font.bold, run.font.name = Pt(size), bold, FONT
         run.font.color.rgb = colour
+    return frame
+
+
+def _verdicts(paragraph: _Paragraph, reading: Reading | None, size: int) -> None:
+    """The process verdicts as runs of their own, each in its colour with its icon and word."""
+    for look, word in phrases.verdict_looks(reading):
+        run = paragraph.add_run()
+        run.text = f"   {look.icon} {word}"
+        run.font.size, run.font.bold, run.font.name = Pt(size), True, FONT
+        run.font.color.rgb = _rgb(look.colour)
 
 
 _COLUMNS = {  # (header key, share of the width, field of the line)
@@ -101,14 +113,17 @@ def _table(
             is_status = name == "status"
             text = palette.label(value) if is_status and value else ("" if value is None else str(value))
             colour = _rgb(palette.look(value).colour) if is_status and value else INK
+            cell = table.cell(number, index)
             _cell(
-                table.cell(number, index),
+                cell,
                 text,
                 12 if name == "note" else 14,
                 colour,
                 bold=is_status,
                 fill=RGBColor(0xF4, 0xF6, 0xF8) if number % 2 == 0 else RGBColor(0xFF, 0xFF, 0xFF),
             )
+            if is_status and line.reading is not None:
+                _verdicts(cell.text_frame.add_paragraph(), line.reading, 11)
 
 
 def _cell(
@@ -209,7 +224,7 @@ def _draw(slide: PptxSlide, item: Slide) -> None:
     top = Inches(1.25)
     if item.subtitle or item.big:
         status = f"{palette.label(item.status)}   " if item.status else ""
-        _text(
+        header = _text(
             slide,
             Inches(0.5),
             top,
@@ -220,6 +235,7 @@ def _draw(slide: PptxSlide, item: Slide) -> None:
             _rgb(palette.look(item.status).colour) if item.status else INK,
             bold=True,
         )
+        _verdicts(header.paragraphs[0], item.reading, 18)
         top = Inches(1.95)
     if item.chart is not None:
         _chart(slide, item.chart, Inches(0.5), top, Inches(6.6), Inches(3.9))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 import pandas as pd
@@ -36,10 +36,14 @@ def visible_rows(
     return out
 
 
-def tree_table(rows: Sequence[tuple[int, report.GoalRow]]) -> pd.DataFrame:
-    """The cascade as a table a CEO can read: indented titles, values with units, statuses."""
+def tree_table(
+    rows: Sequence[tuple[int, report.GoalRow]], kpis: Mapping[str, report.KpiRow] | None = None
+) -> pd.DataFrame:
+    """The cascade as a table a CEO can read: indented titles, values with units, statuses and
+    the process verdicts of each goal's KPI (`kpis`, the month report's KPI rows)."""
     records = []
     for depth, row in rows:
+        kpi_row = (kpis or {}).get(row.kpi.code) if row.kpi else None
         unit = row.kpi.unit if row.kpi else "count"
         flag = t(f"mismatch.{row.mismatch}") if row.mismatch else ""
         records.append(
@@ -48,6 +52,7 @@ def tree_table(rows: Sequence[tuple[int, report.GoalRow]]) -> pd.DataFrame:
                 t("cascade.col_goal"): "\u2003" * depth + ("└ " if depth else "") + row.goal.title,
                 t("cascade.col_level"): t(f"level.{row.goal.level}"),
                 t("cascade.col_status"): palette.label(row.status),
+                t("cascade.col_process"): phrases.process_words(kpi_row.reading if kpi_row else None),
                 t("cascade.col_value"): fmt.value(row.value.value if row.value else None, unit),
                 t("cascade.col_target"): fmt.value(row.goal.target, unit),
                 t("cascade.col_rollup"): palette.label(row.rollup) if row.node.children else "",
@@ -57,16 +62,30 @@ def tree_table(rows: Sequence[tuple[int, report.GoalRow]]) -> pd.DataFrame:
     return pd.DataFrame.from_records(records).set_index("code") if records else pd.DataFrame()
 
 
-def _styled(frame: pd.DataFrame, rows: Sequence[tuple[int, report.GoalRow]]) -> pd.DataFrame | Styler:
-    colours = {row.goal.code: palette.look(row.status).colour for _, row in rows}
-    status_col = t("cascade.col_status")
+def _styled(
+    frame: pd.DataFrame, rows: Sequence[tuple[int, report.GoalRow]], kpis: Mapping[str, report.KpiRow]
+) -> pd.DataFrame | Styler:
+    colours = {
+        t("cascade.col_status"): {row.goal.code: palette.look(row.status).colour for _, row in rows},
+        t("cascade.col_process"): {row.goal.code: _process_colour(row, kpis) for _, row in rows},
+    }
 
     def colour(column: pd.Series) -> list[str]:
-        if column.name != status_col:
+        if column.name not in colours:
             return [""] * len(column)
-        return [f"color: {colours[code]}; font-weight: 600" for code in column.index]
+        return [f"color: {colours[str(column.name)][code]}; font-weight: 600" for code in column.index]
 
     return widgets.coloured(frame, colour)
+
+
+def _process_colour(row: report.GoalRow, kpis: Mapping[str, report.KpiRow]) -> str:
+    """The colour of a goal's process verdicts in the table, one per cell: a special cause's
+    (blue improvement, orange concern), else the assurance's."""
+    kpi_row = kpis.get(row.kpi.code) if row.kpi else None
+    reading = kpi_row.reading if kpi_row else None
+    looks = [look for look, _ in phrases.verdict_looks(reading)]
+    special = [look for look in looks if look.streamlit != "gray"]
+    return (special or looks or [palette.KPI_LOOKS[palette.KpiStatus.NO_DATA]])[0].colour
 
 
 def _pick(codes: list[str]) -> None:
@@ -76,14 +95,14 @@ def _pick(codes: list[str]) -> None:
         st.session_state["goal"] = codes[picked[0]]
 
 
-def tree(rows: Sequence[tuple[int, report.GoalRow]]) -> None:
+def tree(rows: Sequence[tuple[int, report.GoalRow]], kpis: Mapping[str, report.KpiRow]) -> None:
     """Show the tree as a table; clicking a row opens the goal below."""
     if not rows:
         st.info(t("cascade.no_goals"))
         return
-    frame = tree_table(rows)
+    frame = tree_table(rows, kpis)
     st.dataframe(
-        _styled(frame, rows),
+        _styled(frame, rows, kpis),
         hide_index=True,
         column_config={
             t("cascade.col_goal"): st.column_config.TextColumn(width="large"),

@@ -31,7 +31,9 @@ def headline(
         for column, row in zip(columns, rows[start : start + TILES_PER_ROW], strict=False):
             with column:
                 points = history.get(row.kpi.code, []) if row.kpi else []
-                widgets.goal_tile(row, points, month_report.month, comments)
+                kpi_row = month_report.kpis.get(row.kpi.code) if row.kpi else None
+                reading = kpi_row.reading if kpi_row else None
+                widgets.goal_tile(row, points, month_report.month, comments, reading)
 
 
 def summary(month_report: report.MonthReport) -> None:
