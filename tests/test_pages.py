@@ -75,6 +75,13 @@ def test_overview_puts_attention_above_changes_and_folds_flips_that_are_no_signa
     assert not at.exception
     headings = [h.value for h in at.subheader]
     assert headings.index("Needs attention") < headings.index("What changed since last month")
+    from kpi.store import engine, monthly
+
+    with engine.reading(engine.create(app_url)) as conn:
+        built = monthly.month_report(conn, EVERYTHING, date(2026, 8, 1), "en")
+        items = monthly.attention(conn, EVERYTHING, built, "en")
+    counted = at.markdown[0].value  # above the tiles: how many items, by kind
+    assert counted.startswith(f"**{len(items)} items need attention:**") and "Off target] **" in counted
     report = month_report(app_url, month=date(2026, 8, 1))
     flips = report.flips()
     noise = [f for f in flips if not report.is_signal(f)]

@@ -36,6 +36,24 @@ def headline(
                 widgets.goal_tile(row, points, month_report.month, comments, reading)
 
 
+def attention_summary(items: Sequence[attention.Item]) -> None:
+    """One line at the top that counts the month's exceptions by kind, most severe first, so what
+    needs attention is plain before the tiles: the list itself follows them."""
+    if not items:
+        st.success(t("overview.no_exceptions"), icon=":material/check_circle:")
+        return
+    counts: dict[str, int] = {}
+    for item in items:
+        kind = t(f"mismatch.{item.detail}") if item.kind == "mismatch" else t(f"attention.{item.kind}")
+        counts[f"{item.kind}|{kind}"] = counts.get(f"{item.kind}|{kind}", 0) + 1
+    parts = []
+    for key, count in counts.items():
+        kind, word = key.split("|", 1)
+        look = palette.attention_look(kind)
+        parts.append(f":{look.streamlit}-badge[{look.icon} {word}] **{count}**")
+    st.markdown(f"**{t('overview.attention_count', count=len(items))}** " + " ".join(parts))
+
+
 def summary(month_report: report.MonthReport) -> None:
     """One line that counts the goals by status: the whole cascade in a sentence."""
     counts: dict[GoalStatus, int] = {}
