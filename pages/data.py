@@ -4,7 +4,14 @@ import streamlit as st
 
 from kpi.text.i18n import t
 from kpi.ui import data, forms, frame
-from kpi.ui.views import audit_view, closing_view, corrections_view, definitions_view, import_view
+from kpi.ui.views import (
+    audit_view,
+    closing_view,
+    corrections_view,
+    definitions_view,
+    import_view,
+    plans_view,
+)
 
 ctx = frame.sidebar("data")
 forms.flash()
@@ -13,11 +20,12 @@ st.caption(t("definitions.intro"))
 defs = data.definitions(ctx.url, ctx.language)
 people = {p.email: p for p in data.people(ctx.url)}
 
-import_tab, close_tab, correct_tab, goals_tab, kpis_tab, promises_tab, priorities_tab, audit_tab = st.tabs(
+tabs = st.tabs(
     [
         t("definitions.tab_import"),
         t("definitions.tab_close"),
         t("definitions.tab_correct"),
+        t("definitions.tab_plans"),
         t("definitions.tab_goals"),
         t("definitions.tab_kpis"),
         t("definitions.tab_promises"),
@@ -25,12 +33,25 @@ import_tab, close_tab, correct_tab, goals_tab, kpis_tab, promises_tab, prioritie
         t("definitions.tab_audit"),
     ]
 )
+(
+    import_tab,
+    close_tab,
+    correct_tab,
+    plans_tab,
+    goals_tab,
+    kpis_tab,
+    promises_tab,
+    priorities_tab,
+    audit_tab,
+) = tabs
 with import_tab:
     import_view.panel(ctx)
 with close_tab:
     closing_view.panel(ctx, people)
 with correct_tab:
     corrections_view.panel(ctx)
+with plans_tab:
+    plans_view.panel(ctx, [k for k in defs["kpis"] if k.retired_at is None], data.signal_rules(ctx.url))
 with goals_tab:
     definitions_view.goal_editor(ctx, defs, people)
 with kpis_tab:
