@@ -20,6 +20,10 @@ from kpi.text import fmt, i18n, phrases
         ("en", 83.6, "s", "84\xa0s"),
         ("en", 1234.4, "ms", "1,234\xa0ms"),
         ("en", 4.67, "days", "4.7\xa0days"),
+        ("en", 1.04, "days", "1\xa0day"),  # a whole day reads as people say it, not "1.0 days"
+        ("en", 3.0, "days", "3\xa0days"),
+        ("da", 1.0, "days", "1\xa0dag"),
+        ("da", 1.5, "days", "1,5\xa0dage"),
         ("en", 5.06, "ces", "5.1\xa0/\xa07"),
         ("en", 13.0, "count", "13"),
         ("en", None, "%", "–"),

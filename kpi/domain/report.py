@@ -328,14 +328,13 @@ def _kpi_row(kpi: Kpi, values: ValueIndex, month: date, last: date, context: Con
     previous_target = _target(kpi, before, last, explicit)
     reading = previous_reading = None
     if now is not None and len(series) >= signals.MIN_POINTS:
-        wanted = [(month, target.value if target else None)]
-        if previous is not None:  # last month's reading tells a new signal from a running one
-            wanted.append((last, previous_target.value if previous_target else None))
         changes = context.changes.get(kpi.code, ())
         start = signals.latest_change(changes, last)  # no month before it counts, this month or last
-        read = signals.readings(_points(series, start), wanted, kpi.direction, changes, context.rules)
-        reading = read[0]
-        previous_reading = read[1] if len(read) > 1 and reading is not None and reading.signals else None
+        reader = signals.Reader(_points(series, start), kpi.direction, changes, context.rules)
+        reading = reader.read(month, target.value if target else None)
+        if previous is not None and reading is not None and reading.signals:
+            # last month's reading tells a new signal from a running one; without one it is not needed
+            previous_reading = reader.read(last, previous_target.value if previous_target else None)
     found, reason = _kpi_verdict(kpi, now, target)
     return KpiRow(
         kpi,
