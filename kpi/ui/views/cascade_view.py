@@ -52,11 +52,11 @@ def tree_table(
                 t("cascade.col_goal"): "\u2003" * depth + ("└ " if depth else "") + row.goal.title,
                 t("cascade.col_level"): t(f"level.{row.goal.level}"),
                 t("cascade.col_status"): palette.label(row.status),
-                t("cascade.col_process"): phrases.process_words(kpi_row.reading if kpi_row else None),
                 t("cascade.col_value"): fmt.value(row.value.value if row.value else None, unit),
                 t("cascade.col_target"): fmt.value(row.goal.target, unit),
                 t("cascade.col_rollup"): palette.label(row.rollup) if row.node.children else "",
                 t("cascade.col_warning"): flag,
+                t("cascade.col_process"): phrases.process_words(kpi_row.reading if kpi_row else None),
             }
         )
     return pd.DataFrame.from_records(records).set_index("code") if records else pd.DataFrame()
@@ -106,6 +106,7 @@ def tree(rows: Sequence[tuple[int, report.GoalRow]], kpis: Mapping[str, report.K
         hide_index=True,
         column_config={
             t("cascade.col_goal"): st.column_config.TextColumn(width="large"),
+            t("cascade.col_level"): st.column_config.TextColumn(width="small"),
             t("cascade.col_warning"): st.column_config.TextColumn(width="medium"),
         },
         on_select=functools.partial(_pick, list(frame.index)),
