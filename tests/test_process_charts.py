@@ -109,3 +109,16 @@ def test_the_limit_band_stays_within_what_the_unit_can_reach(unit, limits, drawn
     chart = next(shape.chart for shape in pack.slides[0].shapes if shape.has_chart)
     plotted = sorted(s.values[0] for s in chart.plots[0].series if s.name == t("chart.limits"))
     assert plotted == drawn
+
+
+@pytest.mark.parametrize("language", ["en", "da"])
+def test_month_labels_stand_over_their_year_so_a_phone_wide_chart_has_room(language):
+    from kpi.text import i18n
+
+    with i18n.use(language):
+        fig = charts.trend(list(zip(MONTHS, VALUES, strict=True)), charts.TrendSpec("x", "min"))
+    labels = list(fig.layout.xaxis.ticktext)
+    assert 2 <= len(labels) <= charts.MAX_MONTH_TICKS
+    for label in labels:
+        month, year = label.split("<br>")
+        assert year.isdigit() and len(year) == 4 and len(month) <= 5, label

@@ -57,7 +57,16 @@ def _month_axis(fig: go.Figure, first: date, last: date) -> None:
     span = months.between(first, last)
     step = max(1, -(-len(span) // MAX_MONTH_TICKS))
     ticks = span[::-step][::-1]  # count back from the newest month, so it is always labelled
-    fig.update_xaxes(tickvals=ticks, ticktext=[fmt.month(m) for m in ticks], tickangle=0, showgrid=False)
+    fig.update_xaxes(
+        tickvals=ticks, ticktext=[_two_lines(fmt.month(m)) for m in ticks], tickangle=0, showgrid=False
+    )
+
+
+def _two_lines(label: str) -> str:
+    """`Dec 2024` as the month over its year: five labels then fit under a phone-wide chart (390
+    px) without running into each other."""
+    month, _, year = label.rpartition(" ")
+    return f"{month}<br>{year}" if month else label
 
 
 def base_layout(fig: go.Figure, title: str, height: int) -> go.Figure:
