@@ -26,6 +26,8 @@ from kpi.text import fmt, i18n, phrases
         ("da", 1.5, "days", "1,5\xa0dage"),
         ("en", 5.06, "ces", "5.1\xa0/\xa07"),
         ("en", 13.0, "count", "13"),
+        ("en", 0.6857, "count", "0.7"),  # a phased target of a count: not "1" beside a value of 1
+        ("da", 12.284, "count", "12,3"),
         ("en", None, "%", "–"),
         ("da", 70.18, "%", "70,2\xa0%"),
         ("da", 1234.5, "ms", "1.235\xa0ms"),

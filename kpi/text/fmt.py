@@ -95,9 +95,13 @@ def suffix(key: str) -> str:
 
 
 def _decimals(amount: float, unit: str) -> int:
-    """The unit's precision; availability-style rates near 100 % get two decimals (99.91 %)."""
+    """The unit's precision; availability-style rates near 100 % get two decimals (99.91 %), and a
+    count that is not whole (a phased target of 0.7 incidents) one, so "1 (target 0.7)" does not
+    read as "1 (target 1)"."""
     if unit == "%" and 99 <= abs(amount) < 100:
         return 2
+    if unit == "count" and _half_up(amount, 1) != _half_up(amount, 0):
+        return 1
     return UNITS[unit].decimals
 
 
