@@ -60,6 +60,7 @@ def _month_axis(fig: go.Figure, first: date, last: date) -> None:
     fig.update_xaxes(
         tickvals=ticks, ticktext=[_two_lines(fmt.month(m)) for m in ticks], tickangle=0, showgrid=False
     )
+    fig.update_layout(legend={"yanchor": "top", "y": -0.32})  # its top below both lines of the labels
 
 
 def _two_lines(label: str) -> str:
