@@ -108,7 +108,7 @@ GROUP BY r.kpi, k.aggregation
 
 def _floor_params(store: Engine) -> dict:
     with engine.reading(store) as conn:
-        span = queries.data_months(conn)
+        span = queries.data_months(conn, date(2000, 1, 1), MONTH)
     first_month = span[0] if span else MONTH
     return {
         "baseline_end": months.add(first_month, signals.BASELINE_POINTS),

@@ -11,6 +11,7 @@ from kpi.ui.views import (
     definitions_view,
     import_view,
     organisation_view,
+    plans_view,
 )
 
 ctx = frame.sidebar("data")
@@ -21,18 +22,7 @@ defs = data.definitions(ctx.url, ctx.language)
 people = {p.email: p for p in data.people(ctx.url)}
 org = data.organisation(ctx.url)
 
-(
-    import_tab,
-    close_tab,
-    correct_tab,
-    departments_tab,
-    people_tab,
-    goals_tab,
-    kpis_tab,
-    promises_tab,
-    priorities_tab,
-    audit_tab,
-) = st.tabs(
+tabs = st.tabs(
     [
         t("definitions.tab_import"),
         t("definitions.tab_close"),
@@ -41,11 +31,25 @@ org = data.organisation(ctx.url)
         t("organisation.tab_people"),
         t("definitions.tab_goals"),
         t("definitions.tab_kpis"),
+        t("definitions.tab_plans"),
         t("definitions.tab_promises"),
         t("definitions.tab_priorities"),
         t("definitions.tab_audit"),
     ]
 )
+(
+    import_tab,
+    close_tab,
+    correct_tab,
+    departments_tab,
+    people_tab,
+    goals_tab,
+    kpis_tab,
+    plans_tab,
+    promises_tab,
+    priorities_tab,
+    audit_tab,
+) = tabs
 with import_tab:
     import_view.panel(ctx)
 with close_tab:
@@ -60,6 +64,8 @@ with goals_tab:
     definitions_view.goal_editor(ctx, defs, people)
 with kpis_tab:
     definitions_view.kpi_editor(ctx, defs)
+with plans_tab:
+    plans_view.panel(ctx, [k for k in defs["kpis"] if k.retired_at is None], data.signal_rules(ctx.url))
 with promises_tab:
     definitions_view.promise_editor(ctx, defs)
 with priorities_tab:

@@ -16,9 +16,11 @@ month_report = data.month_report(ctx.url, ctx.scope, ctx.month, ctx.language)
 history = data.history(ctx.url, ctx.scope, months.add(ctx.month, -12), ctx.month)
 
 comments = data.commentary(ctx.url, ctx.scope, ctx.month, ctx.month, ctx.language)
+items = data.attention(ctx.url, ctx.scope, ctx.month, ctx.language)
+overview_view.attention_summary(items)
 overview_view.headline(month_report, history, comments)
 overview_view.summary(month_report)
-overview_view.changes(month_report)
 owners = {p.email: p.name for p in data.people(ctx.url)}
-overview_view.exceptions(data.attention(ctx.url, ctx.scope, ctx.month, ctx.language), owners)
+overview_view.exceptions(items, owners)
+overview_view.changes(month_report)
 overview_view.promises(month_report, data.promises(ctx.url, ctx.language))

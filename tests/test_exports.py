@@ -75,16 +75,33 @@ def test_the_strategic_slide_agrees_with_status_json(demo_duckdb_url, tmp_path, 
     status = json.loads(capsys.readouterr().out)
     slide = Presentation(str(path)).slides[1]
     table = next(s for s in slide.shapes if s.has_table).table
-    rows = {r.cells[0].text: (r.cells[1].text, r.cells[3].text) for r in list(table.rows)[1:]}
-    units = {k["code"]: k["unit"] for k in status["kpis"]}
+    rows = {
+        r.cells[0].text: (r.cells[1].text, *(p.text.strip() for p in r.cells[3].text_frame.paragraphs))
+        for r in list(table.rows)[1:]
+    }
+    kpis = {k["code"]: k for k in status["kpis"]}
     words = {
         "on_track": "✓ On track",
         "off_track": "✕ Off track",
         "at_risk": "! At risk",
         "achieved": "★ Achieved",
     }
+    process = {
+        "common_cause": "~ Common cause",
+        "improvement": "▲ Improvement",
+        "concern": "▼ Concern",
+        "consistently_passing": "● Consistently passing",
+        "hit_and_miss": "◐ Hit and miss",
+        "consistently_failing": "○ Consistently failing",
+    }
+    judged = 0
     for goal in (g for g in status["goals"] if g["level"] == "strategic"):
-        assert rows[goal["title"]] == (fmt.value(goal["value"], units[goal["kpi"]]), words[goal["status"]])
+        kpi = kpis[goal["kpi"]]
+        verdicts = [process[v] for v in (kpi["variation"], kpi["assurance"]) if v is not None]
+        shown = (fmt.value(goal["value"], kpi["unit"]), words[goal["status"]])
+        assert rows[goal["title"]] == (*shown, *(["   ".join(verdicts)] if verdicts else []))
+        judged += bool(verdicts)
+    assert judged  # the demo's strategic KPIs have history enough for their process verdicts
 
 
 def test_a_department_heads_pack_names_no_other_department(demo_duckdb_url, tmp_path):

@@ -20,8 +20,14 @@ from kpi.text import fmt, i18n, phrases
         ("en", 83.6, "s", "84\xa0s"),
         ("en", 1234.4, "ms", "1,234\xa0ms"),
         ("en", 4.67, "days", "4.7\xa0days"),
+        ("en", 1.04, "days", "1\xa0day"),  # a whole day reads as people say it, not "1.0 days"
+        ("en", 3.0, "days", "3\xa0days"),
+        ("da", 1.0, "days", "1\xa0dag"),
+        ("da", 1.5, "days", "1,5\xa0dage"),
         ("en", 5.06, "ces", "5.1\xa0/\xa07"),
         ("en", 13.0, "count", "13"),
+        ("en", 0.6857, "count", "0.7"),  # a phased target of a count: not "1" beside a value of 1
+        ("da", 12.284, "count", "12,3"),
         ("en", None, "%", "–"),
         ("da", 70.18, "%", "70,2\xa0%"),
         ("da", 1234.5, "ms", "1.235\xa0ms"),

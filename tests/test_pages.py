@@ -7,7 +7,8 @@ from datetime import date
 from streamlit.proto.LabelVisibility_pb2 import LabelVisibility
 
 from kpi.domain.access import EVERYTHING
-from kpi.text import fmt
+from kpi.text import fmt, plain
+from kpi.ui.views import overview_view
 
 CASCADE = "pages/goal_cascade.py"
 OCTOBER = date(2026, 10, 1)
@@ -69,6 +70,36 @@ def test_overview_flags_green_parts_red_whole(app):
     assert any("≠ Green parts, red whole]" in line for line in lines)  # in the one exception list
 
 
+def test_overview_puts_attention_above_changes_and_folds_flips_that_are_no_signal(app, app_url):
+    at = app(month="2026-08").run()  # the outage month: downtime is a signal, other flips are noise
+    assert not at.exception
+    headings = [h.value for h in at.subheader]
+    assert headings.index("Needs attention") < headings.index("What changed since last month")
+    from kpi.store import engine, monthly
+
+    with engine.reading(engine.create(app_url)) as conn:
+        built = monthly.month_report(conn, EVERYTHING, date(2026, 8, 1), "en")
+        items = monthly.attention(conn, EVERYTHING, built, "en")
+    counted = at.markdown[0].value  # above the tiles: how many items, by kind
+    assert counted.startswith(f"**{len(items)} items need attention:**") and "Off target] **" in counted
+    report = month_report(app_url, month=date(2026, 8, 1))
+    flips = report.flips()
+    noise = [f for f in flips if not report.is_signal(f)]
+    assert noise and len(noise) < len(flips)  # the demo month has both kinds
+    folded = [e for e in at.expander if e.label.endswith("other status changes")]
+    assert [e.label for e in folded] == [f"{len(noise)} other status changes"]
+    inside = {x.value for e in folded for x in e.markdown}
+    flip_lines = [m.value for m in at.markdown if m.value[:2] in ("▲ ", "▼ ")]
+    assert len([line for line in flip_lines if line in inside]) == len(noise)
+    shown = [line for line in flip_lines if line not in inside]
+    signalled = [f for f in flips if report.is_signal(f)]
+    per_side = [len([f for f in signalled if f.is_better is better]) for better in (False, True)]
+    assert len(shown) == sum(min(count, overview_view.LIST_LIMIT) for count in per_side)
+    for flip in noise:
+        row = report.goals[flip.code].goal.title if flip.kind == "goal" else report.kpis[flip.code].kpi.name
+        assert not any(line.startswith(f"{line[:2]}{plain.markdown(row)}: ") for line in shown)
+
+
 def test_overview_follows_the_month(app):
     at = app(month="2026-10").run()
     at.selectbox(key="month").set_value("2026-08").run()
@@ -121,6 +152,27 @@ def test_cascade_lists_the_tree_and_opens_a_goal(app, app_url):
     assert "Green parts, red whole" in page
     assert "Map the hand-offs between departments" in page  # its action
     assert "Every touchpoint measures better" in page  # its commentary
+
+
+def test_process_verdicts_stand_beside_the_status_on_tiles_and_in_the_cascade_table(app, app_url):
+    from kpi.text import phrases
+
+    report = month_report(app_url)
+    readings = {code: row.reading for code, row in report.kpis.items()}
+    at = app(month="2026-10").run()
+    assert not at.exception
+    shown = {m.value for m in at.markdown}
+    tiles = [report.goals[node.goal.code] for node in report.roots]
+    verdicts = [phrases.process_verdict(readings[row.kpi.code]) for row in tiles if row.kpi]
+    assert any(verdicts) and all(v in shown for v in verdicts if v)  # icon, word and colour
+    at.switch_page(CASCADE).run()
+    table = at.dataframe[0].value
+    process = dict(zip(table.index, table["Process"], strict=True))
+    expected = {
+        code: phrases.process_words(readings[row.kpi.code]) if row.kpi else ""
+        for code, row in report.goals.items()
+    }
+    assert process == expected and any(expected.values())
 
 
 def test_cascade_filters_by_department_and_level(app):

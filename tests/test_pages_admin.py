@@ -446,3 +446,53 @@ def test_the_audit_download_holds_every_matching_change(app_url):
         total = queries.audit_count(conn, tables=["measurement"])
     assert len(rows) == total > 500  # more than the page shows
     assert {r["table_name"] for r in rows} == {"measurement"} and rows[0]["who"] == "demo"
+
+
+def _plans_submit(at, form):
+    [b for b in at.get("form_submit_button") if b.proto.form_id == f"data.plans.{form}"][0].click().run()
+    assert not at.exception
+
+
+def test_an_admin_sets_month_targets_process_changes_and_rules_on_the_data_page(app, app_url):
+    from kpi.store import monthly, plans, rules
+
+    def stored():
+        with engine.reading(engine.create(app_url)) as conn:
+            context = monthly.context(conn, EVERYTHING, date(2026, 12, 1))
+            return context.targets.get("CS_WAIT", {}), plans.changes(conn, "CS_WAIT"), rules.read(conn)
+
+    targets, changes, _ = stored()
+    at = open_page(app, DATA, **{"as": ADMIN})
+    at.selectbox(key="data.plans.target.kpi").set_value("CS_WAIT")
+    at.text_input(key="data.plans.target.month").input("2026-12")
+    at.text_input(key="data.plans.target.value").input("sixty")
+    _plans_submit(at, "target")
+    assert "Target: “sixty” is not a number" in " ".join(e.value for e in at.error)
+    assert at.text_input(key="data.plans.target.value").value == "sixty"  # kept to be put right
+    assert stored()[0] == targets
+    at.text_input(key="data.plans.target.value").input("110.5")
+    _plans_submit(at, "target")
+    assert not at.error and stored()[0][date(2026, 12, 1)] == 110.5
+
+    at.selectbox(key="data.plans.change.kpi").set_value("CS_WAIT")
+    at.text_input(key="data.plans.change.month").input("2026-03")
+    at.text_input(key="data.plans.change.note").input("New phone system")
+    _plans_submit(at, "change")
+    recorded = stored()[1]
+    assert len(recorded) == len(changes) + 1 and (date(2026, 3, 1), "New phone system") in {
+        (m, n) for m, n, _, _ in recorded
+    }
+    at.radio(key="data.plans.change.action").set_value("remove")
+    _plans_submit(at, "change")
+    assert stored()[1] == changes
+    _plans_submit(at, "change")  # nothing left to remove: said, and nothing changes
+    assert "nothing was removed" in " ".join(e.value for e in at.error)
+
+    at.multiselect(key="data.plans.rules.chosen").unselect("trend")
+    at.number_input(key="data.plans.rules.shift_run").set_value(8)
+    _plans_submit(at, "rules")
+    chosen = stored()[2]
+    assert "trend" not in {str(r) for r in chosen.rules} and chosen.shift_run == 8
+    with engine.reading(engine.create(app_url)) as conn:
+        audited = conn.execute(sa.select(schema.audit.c.table_name).distinct()).scalars().all()
+    assert {"kpi_target", "process_change", "setting"} <= set(audited)

@@ -4,10 +4,12 @@ the app (Plotly) and in the PowerPoint pack's native charts."""
 import io
 from datetime import date
 
+import pytest
 from pptx import Presentation
 
 from kpi.domain import months
 from kpi.output import charts, deck, pptx_pack
+from kpi.text import palette
 from kpi.text.i18n import t
 
 MONTHS = [months.add(date(2025, 11, 1), i) for i in range(12)]
@@ -22,7 +24,7 @@ def test_the_app_chart_draws_limits_apart_from_the_tolerance_band_and_rings_sign
         tolerance=0.1,
         is_higher_better=False,
         limits=(42.0, 58.0),
-        signals=((MONTHS[-1], 1),),  # above the centre: for a wait, a concern
+        signals=((MONTHS[-1], "concern"),),
         targets=tuple((m, 60.0 + (m.month == 12) * 15) for m in MONTHS),
     )
     fig = charts.trend(list(zip(MONTHS, VALUES, strict=True)), spec)
@@ -33,19 +35,90 @@ def test_the_app_chart_draws_limits_apart_from_the_tolerance_band_and_rings_sign
     assert band.fillcolor != tolerance.fillcolor and list(band.y) == [42.0, 42.0]
     ring = next(trace for trace in fig.data if trace.name == t("signal.variation.concern"))
     assert list(ring.x) == [MONTHS[-1]] and list(ring.y) == [80]
+    assert ring.marker.color == ring.marker.line.color == palette.VARIATION_LOOKS["concern"].colour
     target = next(trace for trace in fig.data if trace.name == t("chart.month_target"))
     assert max(target.y) == 75.0  # December's phased target, not one flat level
 
 
 def test_the_pack_chart_carries_the_limits_and_the_signal_months():
     series = deck.Series(
-        "Wait", "s", tuple(zip(MONTHS, VALUES, strict=True)), 60.0, (42.0, 58.0), (MONTHS[-1],)
+        "Wait", "s", tuple(zip(MONTHS, VALUES, strict=True)), 60.0, (42.0, 58.0), ((MONTHS[-1], "concern"),)
     )
     slide = deck.Slide("goal", "Short waits", chart=series)
     pack = Presentation(io.BytesIO(pptx_pack.render([slide], "x")))
     chart = next(shape.chart for shape in pack.slides[0].shapes if shape.has_chart)
     drawn = {s.name: list(s.values) for s in chart.plots[0].series}
-    assert set(drawn) == {t("chart.actual"), t("chart.target"), t("chart.limits"), t("chart.signals")}
+    concern = t("signal.variation.concern")
+    assert set(drawn) == {t("chart.actual"), t("chart.target"), t("chart.limits"), concern}
     plotted = [s for s in chart.plots[0].series if s.name == t("chart.limits")]
     assert sorted(p.values[0] for p in plotted) == [42.0, 58.0]
-    assert drawn[t("chart.signals")] == [None] * 11 + [80.0]
+    assert drawn[concern] == [None] * 11 + [80.0]
+
+
+def _ring_colours_of_the_pack_chart(series: deck.Series) -> dict[str, str]:
+    pack = Presentation(io.BytesIO(pptx_pack.render([deck.Slide("goal", "x", chart=series)], "x")))
+    chart = next(shape.chart for shape in pack.slides[0].shapes if shape.has_chart)
+    return {
+        s.name: f"#{s.marker.format.line.color.rgb}"
+        for s in chart.plots[0].series
+        if s.name.startswith(tuple(t(f"signal.variation.{k}") for k in ("improvement", "concern")))
+    }
+
+
+@pytest.mark.parametrize("extra_lines", [0, 1, 3])
+def test_each_verdict_rings_in_its_one_colour_whatever_else_the_chart_draws(extra_lines):
+    """The ring's colour is the verdict's, not whatever Plotly's colour cycle had reached."""
+    marked = ((MONTHS[2], "improvement"), (MONTHS[-1], "concern"))
+    series = deck.Series("Downtime", "min", tuple(zip(MONTHS, VALUES, strict=True)), None, None, marked)
+    spec = charts.TrendSpec(
+        "Downtime",
+        "min",
+        target=55.0 if extra_lines else None,
+        tolerance=0.1 if extra_lines > 1 else 0.0,
+        baseline=40.0 if extra_lines > 2 else None,
+        limits=(45.0, 56.0) if extra_lines > 2 else None,
+        signals=marked,
+    )
+    fig = charts.trend(list(series.points), spec)
+    rings = {trace.name: trace.marker.color for trace in fig.data if trace.marker.symbol == "circle-open"}
+    expected = {
+        t(f"signal.variation.{key}"): palette.VARIATION_LOOKS[key].colour
+        for key in ("improvement", "concern")
+    }
+    assert rings == expected
+    assert {k: v.upper() for k, v in _ring_colours_of_the_pack_chart(series).items()} == {
+        k: v.upper() for k, v in expected.items()
+    }
+
+
+@pytest.mark.parametrize("unit, limits, drawn", [
+    ("min", (-12.5, 150.0), [0.0, 150.0]),    # no minutes below zero
+    ("%", (91.0, 104.2), [91.0, 100.0]),       # no share past 100 %
+    ("ces", (0.4, 7.6), [1.0, 7.0]),           # CES runs from 1 to 7
+    ("nps", (-20.0, 30.0), [-20.0, 30.0]),     # NPS may be negative: left as it is
+])  # fmt: skip
+def test_the_limit_band_stays_within_what_the_unit_can_reach(unit, limits, drawn):
+    spec = charts.TrendSpec("x", unit, limits=limits)
+    fig = charts.trend(list(zip(MONTHS, VALUES, strict=True)), spec)
+    edges = sorted(
+        trace.y[0] for trace in fig.data if trace.line.dash == "dot" and trace.name != t("chart.baseline")
+    )
+    assert edges == drawn
+    series = deck.Series("x", unit, tuple(zip(MONTHS, VALUES, strict=True)), None, limits)
+    pack = Presentation(io.BytesIO(pptx_pack.render([deck.Slide("goal", "x", chart=series)], "x")))
+    chart = next(shape.chart for shape in pack.slides[0].shapes if shape.has_chart)
+    plotted = sorted(s.values[0] for s in chart.plots[0].series if s.name == t("chart.limits"))
+    assert plotted == drawn
+
+
+@pytest.mark.parametrize("language", ["en", "da"])
+def test_month_labels_stand_over_their_year_so_a_phone_wide_chart_has_room(language):
+    from kpi.text import i18n
+
+    with i18n.use(language):
+        fig = charts.trend(list(zip(MONTHS, VALUES, strict=True)), charts.TrendSpec("x", "min"))
+    labels = list(fig.layout.xaxis.ticktext)
+    assert 2 <= len(labels) <= charts.MAX_MONTH_TICKS
+    for label in labels:
+        month, year = label.split("<br>")
+        assert year.isdigit() and len(year) == 4 and len(month) <= 5, label

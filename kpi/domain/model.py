@@ -33,6 +33,14 @@ UNIT_RANGES: dict[str, tuple[float, float]] = {
 100 %, a waiting time cannot fall below zero, NPS runs from −100 to +100, CES from 1 to 7. Imports
 and forms refuse other units (kpi.domain.checks); kpi.text.fmt styles exactly these."""
 
+
+def within_unit(value: float, unit: str) -> float:
+    """`value` held within what `unit` can reach (`UNIT_RANGES`): a process limit 2.66 moving
+    ranges below a small mean is drawn at 0 minutes, not at minus 12."""
+    low, high = UNIT_RANGES.get(unit, (-math.inf, math.inf))
+    return min(max(value, low), high)
+
+
 DEFAULT_TOLERANCE = 0.05
 """A KPI's tolerance when none is given: a value within 5 % of the target is amber, not red."""
 DEFAULT_WEIGHT = 1.0

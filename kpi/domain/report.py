@@ -92,6 +92,15 @@ class KpiRow:
         recent = [p for p in window if p.month >= first]
         return self.reading.limits, (signals.fired(recent, base, self.rules) if base and recent else [])
 
+    def chart_marks(
+        self, month: date
+    ) -> tuple[tuple[float, float] | None, tuple[tuple[date, signals.Variation], ...]]:
+        """(lower, upper) process limits and the ringed months (`signals.marks`) a chart of
+        `month` draws."""
+        limits, fired = self.process_chart(month)
+        bounds = (limits.lower, limits.upper) if limits else None
+        return bounds, signals.marks(fired, self.kpi.direction)
+
     @property
     def delta_previous(self) -> float | None:
         return _delta(self.value, self.previous)
@@ -207,6 +216,22 @@ class MonthReport:
         out += _flips(self.kpis, "kpi", _KPI_ORDER)
         return sorted(out, key=lambda f: (f.is_better, f.kind != "goal", f.code))
 
+    def is_signal(self, flip: Flip) -> bool:
+        """Whether a status change is also a signal: the KPI (a goal's KPI, for a goal) reads as
+        a special cause this month on the same side, an improvement for a change for the better,
+        a concern for one for the worse. Any other change is a wiggle across a tolerance edge
+        (or against the process's direction), which is noise."""
+        if flip.kind == "goal":
+            goal = self.goals.get(flip.code)
+            code = goal.kpi.code if goal is not None and goal.kpi is not None else None
+        else:
+            code = flip.code
+        row = self.kpis.get(code) if code else None
+        if row is None or row.reading is None:
+            return False
+        side = signals.Variation.IMPROVEMENT if flip.is_better else signals.Variation.CONCERN
+        return row.reading.variation is side
+
     def signals(self) -> list[KpiRow]:
         """KPIs with a new signal this month (`KpiRow.new_signal`): concerns first."""
         found = [row for row in self.kpis.values() if row.new_signal is not None]
@@ -303,14 +328,13 @@ def _kpi_row(kpi: Kpi, values: ValueIndex, month: date, last: date, context: Con
     previous_target = _target(kpi, before, last, explicit)
     reading = previous_reading = None
     if now is not None and len(series) >= signals.MIN_POINTS:
-        wanted = [(month, target.value if target else None)]
-        if previous is not None:  # last month's reading tells a new signal from a running one
-            wanted.append((last, previous_target.value if previous_target else None))
         changes = context.changes.get(kpi.code, ())
         start = signals.latest_change(changes, last)  # no month before it counts, this month or last
-        read = signals.readings(_points(series, start), wanted, kpi.direction, changes, context.rules)
-        reading = read[0]
-        previous_reading = read[1] if len(read) > 1 and reading is not None and reading.signals else None
+        reader = signals.Reader(_points(series, start), kpi.direction, changes, context.rules)
+        reading = reader.read(month, target.value if target else None)
+        if previous is not None and reading is not None and reading.signals:
+            # last month's reading tells a new signal from a running one; without one it is not needed
+            previous_reading = reader.read(last, previous_target.value if previous_target else None)
     found, reason = _kpi_verdict(kpi, now, target)
     return KpiRow(
         kpi,

@@ -255,6 +255,15 @@ def variation(signals: Sequence[Signal], direction: Direction) -> Variation:
     return Variation.IMPROVEMENT if all(s.side == good for s in signals) else Variation.CONCERN
 
 
+def marks(fired: Sequence[Signal], direction: Direction) -> tuple[tuple[date, Variation], ...]:
+    """(month, improvement or concern) of each month where a rule fired, in month order: what a
+    chart rings, one colour per verdict (`variation` of that month's signals)."""
+    by_month: dict[date, list[Signal]] = {}
+    for s in fired:
+        by_month.setdefault(s.month, []).append(s)
+    return tuple((m, variation(found, direction)) for m, found in sorted(by_month.items()))
+
+
 def assurance(limits: Limits, target: float | None, direction: Direction) -> Assurance | None:
     """Whether the process, as it runs, meets `target` every month, never, or by chance."""
     if target is None or not math.isfinite(target):
@@ -289,31 +298,47 @@ def readings(
 ) -> list[Reading | None]:
     """`read` for several (month, target) pairs of one KPI: months after the same process change
     share its window and baseline, worked out once."""
-    ordered = sorted(points, key=lambda p: p.month)
-    windows: dict[date | None, list[Point]] = {}
-    bases: dict[tuple[date | None, int], Baseline | None] = {}
-    out: list[Reading | None] = []
-    for month, target in wanted:
-        start = latest_change(changes, month)
-        if start not in windows:
-            windows[start] = [p for p in ordered if start is None or p.month >= start]
-        window = windows[start]
+    reader = Reader(points, direction, changes, rules)
+    return [reader.read(month, target) for month, target in wanted]
+
+
+class Reader:
+    """Reads one KPI's months one at a time, as they are asked for: months after the same
+    process change share its window and baseline, worked out once (a report asks for last month
+    only where this month signals)."""
+
+    def __init__(
+        self,
+        points: Sequence[Point],
+        direction: Direction,
+        changes: Sequence[date] = (),
+        rules: RuleSet = DEFAULT_RULES,
+    ) -> None:
+        self.ordered = sorted(points, key=lambda p: p.month)
+        self.direction, self.changes, self.rules = direction, changes, rules
+        self.windows: dict[date | None, list[Point]] = {}
+        self.bases: dict[tuple[date | None, int], Baseline | None] = {}
+
+    def read(self, month: date, target: float | None) -> Reading | None:
+        """As `read`: None without a value in `month` or too short a history."""
+        start = latest_change(self.changes, month)
+        if start not in self.windows:
+            self.windows[start] = [p for p in self.ordered if start is None or p.month >= start]
+        window = self.windows[start]
         last = len(window) - 1
         while last >= 0 and window[last].month > month:
             last -= 1
         if last < 0 or window[last].month != month:
-            out.append(None)
-            continue
+            return None
         key = (start, min(last + 1, BASELINE_POINTS))  # the baseline knows only months up to `month`
-        if key not in bases:
-            bases[key] = baseline(window[: last + 1], start) if last + 1 >= MIN_POINTS else None
-        base = bases[key]
+        if key not in self.bases:
+            self.bases[key] = baseline(window[: last + 1], start) if last + 1 >= MIN_POINTS else None
+        base = self.bases[key]
         if base is None:
-            out.append(None)
-            continue
+            return None
+        rules = self.rules
         tail = window[max(0, last + 1 - max(rules.shift_run, rules.trend_run, 3)) : last + 1]
-        out.append(_reading(tail, base, month, direction, target, rules))
-    return out
+        return _reading(tail, base, month, self.direction, target, rules)
 
 
 def _fired_last(tail: Sequence[Point], base: Baseline, rules: RuleSet) -> list[Signal]:

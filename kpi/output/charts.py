@@ -15,6 +15,7 @@ from datetime import date
 import plotly.graph_objects as go
 
 from kpi.domain import months
+from kpi.domain.model import within_unit
 from kpi.text import fmt, plain
 from kpi.text.i18n import t
 from kpi.text.palette import SERIES, VARIATION_LOOKS
@@ -39,8 +40,9 @@ class TrendSpec:
     """(deadline month, forecast value): drawn from the last actual value."""
     limits: tuple[float, float] | None = None
     """(lower, upper) natural process limits: a grey band, apart from the tolerance band."""
-    signals: tuple[tuple[date, int], ...] = ()
-    """(month, +1 improvement / −1 concern) of months where a signal rule fired: marked points."""
+    signals: tuple[tuple[date, str], ...] = ()
+    """(month, `improvement` or `concern`) of months where a signal rule fired: ringed points,
+    one colour per verdict (`palette.VARIATION_LOOKS`)."""
     targets: tuple[tuple[date, float], ...] = ()
     """The month targets (phased or explicit), drawn as the target line instead of one level."""
 
@@ -55,7 +57,17 @@ def _month_axis(fig: go.Figure, first: date, last: date) -> None:
     span = months.between(first, last)
     step = max(1, -(-len(span) // MAX_MONTH_TICKS))
     ticks = span[::-step][::-1]  # count back from the newest month, so it is always labelled
-    fig.update_xaxes(tickvals=ticks, ticktext=[fmt.month(m) for m in ticks], tickangle=0, showgrid=False)
+    fig.update_xaxes(
+        tickvals=ticks, ticktext=[_two_lines(fmt.month(m)) for m in ticks], tickangle=0, showgrid=False
+    )
+    fig.update_layout(legend={"yanchor": "top", "y": -0.32})  # its top below both lines of the labels
+
+
+def _two_lines(label: str) -> str:
+    """`Dec 2024` as the month over its year: five labels then fit under a phone-wide chart (390
+    px) without running into each other."""
+    month, _, year = label.rpartition(" ")
+    return f"{month}<br>{year}" if month else label
 
 
 def base_layout(fig: go.Figure, title: str, height: int) -> go.Figure:
@@ -89,8 +101,9 @@ def _reference_line(
 
 def _limits_band(fig: go.Figure, span: tuple[date, date], limits: tuple[float, float], unit: str) -> None:
     """The natural process limits: dotted grey edges around a faint grey band (the tolerance band
-    is green and hugs the target; this one says what the process itself produces)."""
-    lower, upper = limits
+    is green and hugs the target; this one says what the process itself produces), held within
+    what the unit can reach (no band below 0 minutes or beyond 100 %)."""
+    lower, upper = (within_unit(edge, unit) for edge in limits)
     edge = {"color": SERIES["limits"], "dash": "dot", "width": 1}
     fig.add_scatter(x=list(span), y=[upper] * 2, mode="lines", line=edge, hoverinfo="skip", showlegend=False)
     fig.add_scatter(
@@ -107,18 +120,24 @@ def _limits_band(fig: go.Figure, span: tuple[date, date], limits: tuple[float, f
 
 
 def _signal_points(fig: go.Figure, values: dict[date, float], spec: TrendSpec) -> None:
-    """Months where a rule fired, ringed: blue for an improvement, orange for a concern."""
-    for side, key, colour in ((1, "improvement", VARIATION_LOOKS["improvement"].colour),
-                              (-1, "concern", VARIATION_LOOKS["concern"].colour)):  # fmt: skip
-        good = 1 if spec.is_higher_better else -1
-        marked = [m for m, s in spec.signals if s * good == side and m in values]
+    """Months where a rule fired, ringed in the verdict's colour: blue for an improvement, orange
+    for a concern. An open marker takes its stroke from the marker's colour, so both are set (left
+    unset, each chart would ring in whatever colour Plotly's cycle had reached)."""
+    for key in ("improvement", "concern"):
+        colour = VARIATION_LOOKS[key].colour
+        marked = [m for m, verdict in spec.signals if verdict == key and m in values]
         if marked:
             fig.add_scatter(
                 x=marked,
                 y=[values[m] for m in marked],
                 mode="markers",
                 name=t(f"signal.variation.{key}"),
-                marker={"size": 12, "symbol": "circle-open", "line": {"width": 2.5, "color": colour}},
+                marker={
+                    "size": 12,
+                    "symbol": "circle-open",
+                    "color": colour,
+                    "line": {"width": 2.5, "color": colour},
+                },
                 hoverinfo="skip",
             )
 

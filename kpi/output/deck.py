@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from kpi.domain import attention, months, report
+from kpi.domain import attention, months, report, signals
 from kpi.domain.model import (
     Action,
     Commentary,
@@ -35,6 +35,8 @@ class Line:
     target: str = ""
     status: KpiStatus | GoalStatus | None = None
     note: str = ""
+    reading: signals.Reading | None = None
+    """The process verdicts of the line's KPI (`phrases.verdict_looks`), shown beside its status."""
 
 
 @dataclass(frozen=True)
@@ -45,8 +47,9 @@ class Series:
     target: float | None
     limits: tuple[float, float] | None = None
     """(lower, upper) natural process limits of the KPI, drawn as their own lines."""
-    signals: tuple[date, ...] = ()
-    """Months in which a signal rule fired, marked on the chart."""
+    signals: tuple[tuple[date, str], ...] = ()
+    """(month, `improvement` or `concern`) of months in which a signal rule fired, ringed in the
+    verdict's colour."""
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,8 @@ class Slide:
     """Plain text (commentary, revisions): never Markdown or HTML."""
     status: KpiStatus | GoalStatus | None = None
     big: str = ""
+    reading: signals.Reading | None = None
+    """The process verdicts of the slide's KPI, beside its status."""
 
 
 @dataclass(frozen=True)
@@ -120,9 +125,22 @@ def _status_slide(meeting: Meeting) -> Slide:
         if why:
             note = f"{note} · {why}" if note else why
         lines.append(
-            Line(row.goal.title, _value(row, unit), fmt.value(row.goal.target, unit), row.status, note)
+            Line(
+                row.goal.title,
+                _value(row, unit),
+                fmt.value(row.goal.target, unit),
+                row.status,
+                note,
+                previous.reading if previous else None,
+            )
         )
     return Slide("status", t("deck.status_title"), lines=tuple(lines))
+
+
+def _reading(meeting: Meeting, row: report.GoalRow) -> signals.Reading | None:
+    """The process reading of a goal's KPI this month (None without a KPI or history)."""
+    kpi_row = meeting.month_report.kpis.get(row.kpi.code) if row.kpi else None
+    return kpi_row.reading if kpi_row else None
 
 
 def _goal_slide(meeting: Meeting, row: report.GoalRow) -> Slide:
@@ -133,7 +151,13 @@ def _goal_slide(meeting: Meeting, row: report.GoalRow) -> Slide:
         crow = meeting.month_report.goals[child.goal.code]
         cunit = crow.kpi.unit if crow.kpi else "count"
         lines.append(
-            Line(crow.goal.title, _value(crow, cunit), fmt.value(crow.goal.target, cunit), crow.status)
+            Line(
+                crow.goal.title,
+                _value(crow, cunit),
+                fmt.value(crow.goal.target, cunit),
+                crow.status,
+                reading=_reading(meeting, crow),
+            )
         )
     chart = None
     if kpi is not None:
@@ -142,15 +166,15 @@ def _goal_slide(meeting: Meeting, row: report.GoalRow) -> Slide:
             sorted((v.month, v.value) for v in meeting.values if v.kpi == kpi.code and v.month >= since)
         )
         kpi_row = meeting.month_report.kpis.get(kpi.code)
-        limits, fired = kpi_row.process_chart(meeting.month_report.month) if kpi_row else (None, [])
+        limits, marked = kpi_row.chart_marks(meeting.month_report.month) if kpi_row else (None, ())
         shown = {m for m, _ in points}
         chart = Series(
             kpi.name,
             unit,
             points,
             row.goal.target,
-            (limits.lower, limits.upper) if limits else None,
-            tuple(sorted({s.month for s in fired if s.month in shown})),
+            limits,
+            tuple((m, str(verdict)) for m, verdict in marked if m in shown),
         )
     notes = _notes(meeting, kpi.code if kpi else None, row.goal.code)
     revision = _revision(meeting, kpi.code, unit) if kpi else ""
@@ -168,6 +192,7 @@ def _goal_slide(meeting: Meeting, row: report.GoalRow) -> Slide:
         notes + ((revision,) if revision else ()),
         row.status,
         _value(row, unit),
+        _reading(meeting, row),
     )
 
 
@@ -210,9 +235,7 @@ def _department_slides(meeting: Meeting, department: Department) -> list[Slide]:
             else ""
         )
         target = phrases.labelled_target(row.target, unit, meeting.month_report.month)
-        process = phrases.process_words(row.reading)
-        note = f"{process} · {note}" if process and note else process or note
-        lines.append(Line(row.kpi.name, _value(row, unit), target, row.status, note))
+        lines.append(Line(row.kpi.name, _value(row, unit), target, row.status, note, row.reading))
     if not lines:
         return []
     codes = {

@@ -19,16 +19,19 @@ from pptx.enum.text import PP_ALIGN
 from pptx.shapes.graphfrm import GraphicFrame
 from pptx.slide import Slide as PptxSlide
 from pptx.table import _Cell
+from pptx.text.text import TextFrame, _Paragraph
 from pptx.util import Emu, Inches, Length, Pt
 
+from kpi.domain.model import within_unit
+from kpi.domain.signals import Reading
 from kpi.output.deck import Line, Series, Slide
-from kpi.text import fmt, palette
+from kpi.text import fmt, palette, phrases
 from kpi.text.i18n import t
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
 INK, MUTED, ACCENT = RGBColor(0x26, 0x27, 0x30), RGBColor(0x6B, 0x6B, 0x6B), RGBColor(0x1F, 0x4E, 0x79)
-SIGNAL = RGBColor(0xB8, 0x6E, 0x00)
-"""Signal months: the orange of a special-cause concern or improvement ring (kpi.text.palette)."""
+VERDICTS = ("improvement", "concern")
+"""The verdicts whose months a chart rings, each in its colour from `palette.VARIATION_LOOKS`."""
 FONT = "Calibri"
 
 
@@ -47,7 +50,7 @@ def _text(
     colour: RGBColor = INK,
     bold: bool = False,
     align: PP_ALIGN = PP_ALIGN.LEFT,
-) -> None:
+) -> TextFrame:
     box = slide.shapes.add_textbox(left, top, width, height)
     frame = box.text_frame
     frame.word_wrap = True
@@ -58,6 +61,16 @@ def _text(
         run.text = part
         run.font.size, run.font.bold, run.font.name = Pt(size), bold, FONT
         run.font.color.rgb = colour
+    return frame
+
+
+def _verdicts(paragraph: _Paragraph, reading: Reading | None, size: int) -> None:
+    """The process verdicts as runs of their own, each in its colour with its icon and word."""
+    for look, word in phrases.verdict_looks(reading):
+        run = paragraph.add_run()
+        run.text = f"   {look.icon} {word}"
+        run.font.size, run.font.bold, run.font.name = Pt(size), True, FONT
+        run.font.color.rgb = _rgb(look.colour)
 
 
 _COLUMNS = {  # (header key, share of the width, field of the line)
@@ -100,14 +113,17 @@ def _table(
             is_status = name == "status"
             text = palette.label(value) if is_status and value else ("" if value is None else str(value))
             colour = _rgb(palette.look(value).colour) if is_status and value else INK
+            cell = table.cell(number, index)
             _cell(
-                table.cell(number, index),
+                cell,
                 text,
                 12 if name == "note" else 14,
                 colour,
                 bold=is_status,
                 fill=RGBColor(0xF4, 0xF6, 0xF8) if number % 2 == 0 else RGBColor(0xFF, 0xFF, 0xFF),
             )
+            if is_status and line.reading is not None:
+                _verdicts(cell.text_frame.add_paragraph(), line.reading, 11)
 
 
 def _cell(
@@ -135,11 +151,16 @@ def _chart(
     if series.target is not None:
         data.add_series(t("chart.target"), [series.target] * len(series.points))
     if series.limits is not None:
-        for edge in series.limits:
-            data.add_series(t("chart.limits"), [round(edge, 2)] * len(series.points))
-    if series.signals:
-        marked = [round(v, 2) if m in series.signals else None for m, v in series.points]
-        data.add_series(t("chart.signals"), marked)
+        for edge in series.limits:  # held within the unit: no limit below 0 minutes or past 100 %
+            data.add_series(
+                t("chart.limits"), [round(within_unit(edge, series.unit), 2)] * len(series.points)
+            )
+    ringed = [key for key in VERDICTS if any(verdict == key for _, verdict in series.signals)]
+    for key in ringed:
+        months = {m for m, verdict in series.signals if verdict == key}
+        data.add_series(
+            t(f"signal.variation.{key}"), [round(v, 2) if m in months else None for m, v in series.points]
+        )
     # python-pptx annotates add_chart as returning the Chart; it returns the frame that holds it
     frame = cast(GraphicFrame, slide.shapes.add_chart(XL_CHART_TYPE.LINE, left, top, width, height, data))
     chart = frame.chart
@@ -169,13 +190,13 @@ def _chart(
             edge.format.line.dash_style = MSO_LINE_DASH_STYLE.ROUND_DOT
             edge.smooth = False
         index += 2
-    if series.signals:
-        marks = drawn[index]  # signal months: large orange rings, no line
+    for key, marks in zip(ringed, drawn[index:], strict=True):  # signal months: rings, no line
         marks.format.line.fill.background()
         marks.marker.style = XL_MARKER_STYLE.CIRCLE
         marks.marker.size = 11
         marks.marker.format.fill.background()
-        marks.marker.format.line.color.rgb, marks.marker.format.line.width = SIGNAL, Pt(2.5)
+        colour = _rgb(palette.VARIATION_LOOKS[key].colour)
+        marks.marker.format.line.color.rgb, marks.marker.format.line.width = colour, Pt(2.5)
 
 
 def _footer(slide: PptxSlide, text: str, number: int, total: int) -> None:
@@ -203,7 +224,7 @@ def _draw(slide: PptxSlide, item: Slide) -> None:
     top = Inches(1.25)
     if item.subtitle or item.big:
         status = f"{palette.label(item.status)}   " if item.status else ""
-        _text(
+        header = _text(
             slide,
             Inches(0.5),
             top,
@@ -214,6 +235,7 @@ def _draw(slide: PptxSlide, item: Slide) -> None:
             _rgb(palette.look(item.status).colour) if item.status else INK,
             bold=True,
         )
+        _verdicts(header.paragraphs[0], item.reading, 18)
         top = Inches(1.95)
     if item.chart is not None:
         _chart(slide, item.chart, Inches(0.5), top, Inches(6.6), Inches(3.9))

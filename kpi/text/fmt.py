@@ -80,7 +80,12 @@ def value(amount: float | None, unit: str) -> str:
     if amount is None or not math.isfinite(amount):
         return "–"
     style = UNITS[unit]
-    text = number(amount, _decimals(amount, unit), is_signed=style.is_signed)
+    decimals = _decimals(amount, unit)
+    if unit == "days" and _half_up(amount, decimals) == _half_up(amount, 0):
+        # whole days read as people say them: "1 day", "3 days" ("1,0 dage" reads as a machine's)
+        whole = _half_up(amount, 0)
+        return number(amount, 0) + suffix("unit.day" if abs(whole) == 1 else "unit.days")
+    text = number(amount, decimals, is_signed=style.is_signed)
     return text + (suffix(style.suffix_key) if style.suffix_key else "")
 
 
@@ -90,9 +95,13 @@ def suffix(key: str) -> str:
 
 
 def _decimals(amount: float, unit: str) -> int:
-    """The unit's precision; availability-style rates near 100 % get two decimals (99.91 %)."""
+    """The unit's precision; availability-style rates near 100 % get two decimals (99.91 %), and a
+    count that is not whole (a phased target of 0.7 incidents) one, so "1 (target 0.7)" does not
+    read as "1 (target 1)"."""
     if unit == "%" and 99 <= abs(amount) < 100:
         return 2
+    if unit == "count" and _half_up(amount, 1) != _half_up(amount, 0):
+        return 1
     return UNITS[unit].decimals
 
 

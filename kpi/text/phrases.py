@@ -79,32 +79,27 @@ def attention_facts(item: Item, owners: Mapping[str, str]) -> tuple[str, str, st
     return kind, value, target, " · ".join(parts)
 
 
+def verdict_looks(reading: Reading | None) -> list[tuple[palette.Look, str]]:
+    """The process verdicts beside a status, each as its look (colour and icon) and word:
+    variation, then assurance where there is one; none when the history is too short to tell."""
+    if reading is None:
+        return []
+    found = [(palette.VARIATION_LOOKS[str(reading.variation)], t(f"signal.variation.{reading.variation}"))]
+    if reading.assurance is not None:
+        look = palette.ASSURANCE_LOOKS[str(reading.assurance)]
+        found.append((look, t(f"signal.assurance.{reading.assurance}")))
+    return found
+
+
 def process_verdict(reading: Reading | None) -> str:
     """`▲ Improvement · ◐ Hit and miss` as badge Markdown: the process verdicts beside a status
     (icon, word and colour; nothing when the history is too short to tell)."""
-    if reading is None:
-        return ""
-    looks = [palette.VARIATION_LOOKS[str(reading.variation)]]
-    words = [t(f"signal.variation.{reading.variation}")]
-    if reading.assurance is not None:
-        looks.append(palette.ASSURANCE_LOOKS[str(reading.assurance)])
-        words.append(t(f"signal.assurance.{reading.assurance}"))
-    return " ".join(
-        f":{look.streamlit}-badge[{look.icon} {word}]" for look, word in zip(looks, words, strict=True)
-    )
+    return " ".join(f":{look.streamlit}-badge[{look.icon} {word}]" for look, word in verdict_looks(reading))
 
 
 def process_words(reading: Reading | None) -> str:
-    """The process verdicts as plain words with their icons, for slides and packs."""
-    if reading is None:
-        return ""
-    parts = [
-        f"{palette.VARIATION_LOOKS[str(reading.variation)].icon} {t(f'signal.variation.{reading.variation}')}"
-    ]
-    if reading.assurance is not None:
-        look = palette.ASSURANCE_LOOKS[str(reading.assurance)]
-        parts.append(f"{look.icon} {t(f'signal.assurance.{reading.assurance}')}")
-    return " · ".join(parts)
+    """The process verdicts as plain words with their icons, for texts and tables."""
+    return " · ".join(f"{look.icon} {word}" for look, word in verdict_looks(reading))
 
 
 def goal_reason(row: GoalRow, month: date) -> str:

@@ -13,7 +13,7 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from kpi.domain import attention as attention_
-from kpi.domain import report
+from kpi.domain import report, signals
 from kpi.domain.access import EVERYTHING, Scope
 from kpi.domain.model import (
     Action,
@@ -28,7 +28,7 @@ from kpi.domain.model import (
 )
 from kpi.domain.smart import Assessment
 from kpi.files import spreadsheet
-from kpi.store import engine, monthly, queries, setup
+from kpi.store import engine, monthly, queries, rules, setup
 
 TTL = 60
 
@@ -150,6 +150,13 @@ class Definitions(TypedDict):
     promises: list[Promise]
     priorities: list[ServicePriority]
     departments: list[Department]
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def signal_rules(url: str) -> signals.RuleSet:
+    """The store's signal rules (`kpi.store.rules`), for the Data page's form."""
+    with engine.reading(_engine(url)) as conn:
+        return rules.read(conn)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

@@ -17,6 +17,7 @@ from streamlit.delta_generator import DeltaGenerator
 from kpi.domain import months, report
 from kpi.domain.model import Action, Commentary, GoalStatus, Kpi, KpiStatus, MonthValue, Person
 from kpi.domain.report import GoalRow
+from kpi.domain.signals import Reading
 from kpi.text import fmt, palette, phrases, plain, words
 from kpi.text.i18n import t
 
@@ -91,13 +92,21 @@ def say(comments: Sequence[Commentary]) -> None:
 
 
 def goal_tile(
-    row: GoalRow, points: Sequence[MonthValue], month: date, comments: Sequence[Commentary] = ()
+    row: GoalRow,
+    points: Sequence[MonthValue],
+    month: date,
+    comments: Sequence[Commentary] = (),
+    reading: Reading | None = None,
 ) -> None:
-    """A headline tile: the goal, its status, its KPI's value with trend, delta and target."""
+    """A headline tile: the goal, its status and its KPI's process verdicts, the KPI's value with
+    trend, delta and target."""
     kpi = row.kpi
     with st.container(border=True):
         st.markdown(f"**{plain.markdown(row.goal.title)}**")
         badge(row.status)
+        process = phrases.process_verdict(reading)
+        if process:
+            st.markdown(process, help=t("departments.process_help"))
         why = phrases.goal_reason(row, month)
         if why:
             st.caption(why)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 import pandas as pd
@@ -36,10 +36,14 @@ def visible_rows(
     return out
 
 
-def tree_table(rows: Sequence[tuple[int, report.GoalRow]]) -> pd.DataFrame:
-    """The cascade as a table a CEO can read: indented titles, values with units, statuses."""
+def tree_table(
+    rows: Sequence[tuple[int, report.GoalRow]], kpis: Mapping[str, report.KpiRow] | None = None
+) -> pd.DataFrame:
+    """The cascade as a table a CEO can read: indented titles, values with units, statuses and
+    the process verdicts of each goal's KPI (`kpis`, the month report's KPI rows)."""
     records = []
     for depth, row in rows:
+        kpi_row = (kpis or {}).get(row.kpi.code) if row.kpi else None
         unit = row.kpi.unit if row.kpi else "count"
         flag = t(f"mismatch.{row.mismatch}") if row.mismatch else ""
         records.append(
@@ -52,21 +56,36 @@ def tree_table(rows: Sequence[tuple[int, report.GoalRow]]) -> pd.DataFrame:
                 t("cascade.col_target"): fmt.value(row.goal.target, unit),
                 t("cascade.col_rollup"): palette.label(row.rollup) if row.node.children else "",
                 t("cascade.col_warning"): flag,
+                t("cascade.col_process"): phrases.process_words(kpi_row.reading if kpi_row else None),
             }
         )
     return pd.DataFrame.from_records(records).set_index("code") if records else pd.DataFrame()
 
 
-def _styled(frame: pd.DataFrame, rows: Sequence[tuple[int, report.GoalRow]]) -> pd.DataFrame | Styler:
-    colours = {row.goal.code: palette.look(row.status).colour for _, row in rows}
-    status_col = t("cascade.col_status")
+def _styled(
+    frame: pd.DataFrame, rows: Sequence[tuple[int, report.GoalRow]], kpis: Mapping[str, report.KpiRow]
+) -> pd.DataFrame | Styler:
+    colours = {
+        t("cascade.col_status"): {row.goal.code: palette.look(row.status).colour for _, row in rows},
+        t("cascade.col_process"): {row.goal.code: _process_colour(row, kpis) for _, row in rows},
+    }
 
     def colour(column: pd.Series) -> list[str]:
-        if column.name != status_col:
+        if column.name not in colours:
             return [""] * len(column)
-        return [f"color: {colours[code]}; font-weight: 600" for code in column.index]
+        return [f"color: {colours[str(column.name)][code]}; font-weight: 600" for code in column.index]
 
     return widgets.coloured(frame, colour)
+
+
+def _process_colour(row: report.GoalRow, kpis: Mapping[str, report.KpiRow]) -> str:
+    """The colour of a goal's process verdicts in the table, one per cell: a special cause's
+    (blue improvement, orange concern), else the assurance's."""
+    kpi_row = kpis.get(row.kpi.code) if row.kpi else None
+    reading = kpi_row.reading if kpi_row else None
+    looks = [look for look, _ in phrases.verdict_looks(reading)]
+    special = [look for look in looks if look.streamlit != "gray"]
+    return (special or looks or [palette.KPI_LOOKS[palette.KpiStatus.NO_DATA]])[0].colour
 
 
 def _pick(codes: list[str]) -> None:
@@ -76,17 +95,18 @@ def _pick(codes: list[str]) -> None:
         st.session_state["goal"] = codes[picked[0]]
 
 
-def tree(rows: Sequence[tuple[int, report.GoalRow]]) -> None:
+def tree(rows: Sequence[tuple[int, report.GoalRow]], kpis: Mapping[str, report.KpiRow]) -> None:
     """Show the tree as a table; clicking a row opens the goal below."""
     if not rows:
         st.info(t("cascade.no_goals"))
         return
-    frame = tree_table(rows)
+    frame = tree_table(rows, kpis)
     st.dataframe(
-        _styled(frame, rows),
+        _styled(frame, rows, kpis),
         hide_index=True,
         column_config={
             t("cascade.col_goal"): st.column_config.TextColumn(width="large"),
+            t("cascade.col_level"): st.column_config.TextColumn(width="small"),
             t("cascade.col_warning"): st.column_config.TextColumn(width="medium"),
         },
         on_select=functools.partial(_pick, list(frame.index)),
@@ -151,7 +171,7 @@ def _trend(
     at_deadline = (
         (months.first_of(row.goal.deadline), forecast) if forecast is not None and row.goal.deadline else None
     )
-    limits, fired = kpi_row.process_chart(month) if kpi_row else (None, [])
+    limits, marked = kpi_row.chart_marks(month) if kpi_row else (None, ())
     spec = charts.TrendSpec(
         title=t("cascade.trend_title", kpi=kpi.name),
         unit=kpi.unit,
@@ -160,8 +180,8 @@ def _trend(
         is_higher_better=kpi.direction == "higher",
         baseline=row.goal.baseline,
         forecast=at_deadline,
-        limits=(limits.lower, limits.upper) if limits else None,
-        signals=tuple(sorted({(s.month, s.side) for s in fired})),
+        limits=limits,
+        signals=marked,
     )
     st.plotly_chart(figures.trend(scope, points, spec), width="stretch", key=f"cascade.trend.{row.goal.code}")
 

@@ -100,7 +100,7 @@ def _trend(row: report.KpiRow, points: Sequence[MonthValue], scope: Scope, month
 def trend_spec(row: report.KpiRow, points: Sequence[MonthValue], month: date) -> charts.TrendSpec:
     """A KPI's trend: its month targets, tolerance, process limits and signals."""
     kpi = row.kpi
-    limits, fired = row.process_chart(month)
+    limits, marked = row.chart_marks(month)
     targets = [(p.month, row.target_at(p.month)) for p in points]
     return charts.TrendSpec(
         title=kpi.name,
@@ -108,8 +108,8 @@ def trend_spec(row: report.KpiRow, points: Sequence[MonthValue], month: date) ->
         target=row.target.value if row.target else kpi.target,
         tolerance=kpi.tolerance,
         is_higher_better=kpi.direction == "higher",
-        limits=(limits.lower, limits.upper) if limits else None,
-        signals=tuple(sorted({(s.month, s.side) for s in fired})),
+        limits=limits,
+        signals=marked,
         targets=tuple((m, target.value) for m, target in targets if target is not None),
     )
 

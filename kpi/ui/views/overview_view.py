@@ -1,4 +1,4 @@
-"""The Overview's sections: headline tiles → what changed → exceptions → promises kept."""
+"""The Overview's sections: headline tiles → what needs attention → what changed → promises kept."""
 
 from __future__ import annotations
 
@@ -31,7 +31,27 @@ def headline(
         for column, row in zip(columns, rows[start : start + TILES_PER_ROW], strict=False):
             with column:
                 points = history.get(row.kpi.code, []) if row.kpi else []
-                widgets.goal_tile(row, points, month_report.month, comments)
+                kpi_row = month_report.kpis.get(row.kpi.code) if row.kpi else None
+                reading = kpi_row.reading if kpi_row else None
+                widgets.goal_tile(row, points, month_report.month, comments, reading)
+
+
+def attention_summary(items: Sequence[attention.Item]) -> None:
+    """One line at the top that counts the month's exceptions by kind, most severe first, so what
+    needs attention is plain before the tiles: the list itself follows them."""
+    if not items:
+        st.success(t("overview.no_exceptions"), icon=":material/check_circle:")
+        return
+    counts: dict[str, int] = {}
+    for item in items:
+        kind = t(f"mismatch.{item.detail}") if item.kind == "mismatch" else t(f"attention.{item.kind}")
+        counts[f"{item.kind}|{kind}"] = counts.get(f"{item.kind}|{kind}", 0) + 1
+    parts = []
+    for key, count in counts.items():
+        kind, word = key.split("|", 1)
+        look = palette.attention_look(kind)
+        parts.append(f":{look.streamlit}-badge[{look.icon} {word}] **{count}**")
+    st.markdown(f"**{t('overview.attention_count', count=len(items))}** " + " ".join(parts))
 
 
 def summary(month_report: report.MonthReport) -> None:
@@ -48,25 +68,25 @@ def summary(month_report: report.MonthReport) -> None:
 
 
 def changes(month_report: report.MonthReport) -> None:
-    """New signals first (news about the process), then goals whose status changed; KPI status
-    flips, mostly noise across a tolerance edge, folded away."""
+    """New signals first (news about the process), then the status changes that are signals too;
+    every other status change, mostly a wiggle across a tolerance edge, folded away."""
     st.subheader(t("overview.changes"))
     flips = month_report.flips()
-    goal_flips = [f for f in flips if f.kind == "goal"]
-    kpi_flips = [f for f in flips if f.kind == "kpi"]
+    signalled = [f for f in flips if month_report.is_signal(f)]
+    others = [f for f in flips if not month_report.is_signal(f)]
     news = month_report.signals()
-    if not flips and not news:
-        st.caption(t("overview.no_changes"))
-        return
+    if not news and not signalled:
+        st.caption(t("overview.no_signals"))
     if news:
         st.markdown(f"**{t('overview.new_signals')}**")
         for row in news[:LIST_LIMIT]:
             st.markdown(_signal_line(row))
-    if goal_flips:
-        _flip_columns(month_report, goal_flips)
-    if kpi_flips:
-        with st.expander(t("overview.kpi_changes", count=len(kpi_flips))):
-            _flip_columns(month_report, kpi_flips)
+    if signalled:
+        _flip_columns(month_report, signalled)
+    if others:
+        with st.expander(t("overview.other_changes", count=len(others))):
+            st.caption(t("overview.other_changes_help"))
+            _flip_columns(month_report, others, limit=len(others))
 
 
 def _signal_line(row: report.KpiRow) -> str:
@@ -79,7 +99,10 @@ def _signal_line(row: report.KpiRow) -> str:
     return f":{look.streamlit}-badge[{look.icon} {word}] **{plain.markdown(row.kpi.name)}** {value} · {rules}"
 
 
-def _flip_columns(month_report: report.MonthReport, flips: Sequence[report.Flip]) -> None:
+def _flip_columns(
+    month_report: report.MonthReport, flips: Sequence[report.Flip], limit: int | None = None
+) -> None:
+    limit = LIST_LIMIT if limit is None else limit
     worse, better = st.columns(2)
     for column, is_better, heading in (
         (worse, False, "overview.turned_worse"),
@@ -90,9 +113,9 @@ def _flip_columns(month_report: report.MonthReport, flips: Sequence[report.Flip]
             shown = [f for f in flips if f.is_better == is_better]
             if not shown:
                 st.caption(t("overview.none"))
-            if len(shown) > LIST_LIMIT:
-                st.caption(t("overview.more", count=len(shown) - LIST_LIMIT))
-            for flip in shown[:LIST_LIMIT]:
+            if len(shown) > limit:
+                st.caption(t("overview.more", count=len(shown) - limit))
+            for flip in shown[:limit]:
                 st.markdown(_flip_line(month_report, flip))
 
 

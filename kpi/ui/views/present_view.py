@@ -15,7 +15,7 @@ import streamlit as st
 
 from kpi.domain.access import Scope
 from kpi.output import charts, deck, pdf_pack, pptx_pack
-from kpi.text import palette, plain
+from kpi.text import palette, phrases, plain
 from kpi.text.i18n import t
 from kpi.ui import figures, notices, widgets
 
@@ -34,11 +34,22 @@ def _line(line: deck.Line, *, actions: bool) -> None:
         middle.markdown(f"### {plain.markdown(line.value)}" if line.value else "")
         status = widgets.badge_markdown(line.status) if line.status else ""
         target = t("present.target", target=plain.markdown(line.target)) if line.target else ""
-        right.markdown(" · ".join(p for p in (status, target) if p) + (f"  \n{note}" if note else ""))
+        process = phrases.process_verdict(line.reading)
+        right.markdown(
+            " · ".join(p for p in (status, target) if p)
+            + (f"  \n{process}" if process else "")
+            + (f"  \n{note}" if note else "")
+        )
 
 
 def _chart(series: deck.Series, scope: Scope) -> None:
-    spec = charts.TrendSpec(title=series.title, unit=series.unit, target=series.target)
+    spec = charts.TrendSpec(
+        title=series.title,
+        unit=series.unit,
+        target=series.target,
+        limits=series.limits,
+        signals=series.signals,
+    )
     st.plotly_chart(
         figures.trend(scope, series.points, spec, height=420), width="stretch", key="present.chart"
     )
@@ -55,6 +66,9 @@ def render(slide: deck.Slide, scope: Scope) -> None:
     if slide.status is not None:
         big, subtitle = plain.markdown(slide.big), plain.markdown(slide.subtitle)
         st.markdown(f"## {widgets.badge_markdown(slide.status)} {big} · {subtitle}")
+        process = phrases.process_verdict(slide.reading)
+        if process:
+            st.markdown(process, help=t("departments.process_help"))
     if slide.chart is not None:
         chart, lines = st.columns([3, 2])
         with chart:

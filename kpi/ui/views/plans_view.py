@@ -1,0 +1,94 @@
+"""The Data page's "Targets and signals" tab: a KPI's month targets, its recorded process changes
+and the store's signal rules.
+
+What an administrator types is handed to the store as typed (kpi.store.plans, kpi.store.rules),
+which checks it as the `targets` and `changes` imports are checked and audits every write. The
+widgets keep their keys, so a refused form keeps what was typed beside the message saying why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import streamlit as st
+
+from kpi.domain import signals
+from kpi.domain.model import Kpi
+from kpi.store import plans, rules
+from kpi.text.i18n import t
+from kpi.ui import forms
+from kpi.ui.frame import Context
+
+ACTIONS = ("record", "remove")
+
+
+def panel(ctx: Context, kpis: Sequence[Kpi], chosen: signals.RuleSet) -> None:
+    st.caption(t("plans.intro"))
+    names = {k.code: f"{k.code} — {k.name}" for k in kpis}
+    target_form(ctx, names)
+    change_form(ctx, names)
+    rule_form(ctx, chosen)
+
+
+def target_form(ctx: Context, names: dict[str, str]) -> None:
+    st.subheader(t("plans.target_title"))
+    with st.form("data.plans.target"):
+        values = {
+            "kpi": st.selectbox(
+                t("field.kpi"), list(names), format_func=names.__getitem__, key="data.plans.target.kpi"
+            ),
+            "month": st.text_input(t("plans.month"), placeholder="2026-12", key="data.plans.target.month"),
+            "target": st.text_input(
+                t("field.target"), help=t("plans.target_help"), key="data.plans.target.value"
+            ),
+        }
+        submitted = st.form_submit_button(t("forms.save"), type="primary")
+    if submitted and forms.write(ctx, plans.edit_target, values=values):
+        st.rerun()
+
+
+def change_form(ctx: Context, names: dict[str, str]) -> None:
+    st.subheader(t("plans.change_title"))
+    st.caption(t("plans.change_help"))
+    with st.form("data.plans.change"):
+        values = {
+            "kpi": st.selectbox(
+                t("field.kpi"), list(names), format_func=names.__getitem__, key="data.plans.change.kpi"
+            ),
+            "month": st.text_input(t("plans.month"), placeholder="2026-03", key="data.plans.change.month"),
+            "note": st.text_input(t("plans.note"), key="data.plans.change.note"),
+        }
+        action = st.radio(
+            t("plans.change_action"),
+            ACTIONS,
+            format_func=lambda a: t(f"plans.change_{a}"),
+            horizontal=True,
+            key="data.plans.change.action",
+        )
+        submitted = st.form_submit_button(t("forms.save"), type="primary")
+    if submitted and forms.write(ctx, plans.edit_change, values=values, remove=action == "remove"):
+        st.rerun()
+
+
+def rule_form(ctx: Context, chosen: signals.RuleSet) -> None:
+    st.subheader(t("plans.rules_title"))
+    low, high = rules.RUN_RANGE
+    with st.form("data.plans.rules"):
+        picked = st.multiselect(
+            t("plans.rules"),
+            [str(r) for r in signals.Rule],
+            default=sorted(str(r) for r in chosen.rules),
+            format_func=lambda r: t(f"signal.rule.{r}"),
+            key="data.plans.rules.chosen",
+        )
+        shift = st.number_input(
+            t("field.shift_run"), low, high, chosen.shift_run, key="data.plans.rules.shift_run"
+        )
+        trend = st.number_input(
+            t("field.trend_run"), low, high, chosen.trend_run, key="data.plans.rules.trend_run"
+        )
+        submitted = st.form_submit_button(t("forms.save"), type="primary")
+    if submitted:
+        ruleset = signals.RuleSet(frozenset(signals.Rule(r) for r in picked), int(shift), int(trend))
+        if forms.write(ctx, rules.write, chosen=ruleset):
+            st.rerun()
