@@ -29,6 +29,9 @@ from kpi.text import i18n, words
 from tests.pg import Server
 
 ROOT = Path(__file__).resolve().parents[1]
+APP_TIMEOUT = 180
+"""Seconds an AppTest run may take before it gives up: a machine busy with other heavy work may
+take minutes, and a run that ends sooner goes on at once."""
 DEMO_END = date(2026, 10, 1)
 """Tests pin the demo's last month, so its numbers never depend on the day they run."""
 BACKENDS = ["duckdb", "postgresql"]
@@ -169,7 +172,7 @@ def app(app_url, monkeypatch):
     point_app_at(monkeypatch, app_url)
 
     def make(**query):
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APP_TIMEOUT)
         for key, value in query.items():
             at.query_params[key] = value
         return at

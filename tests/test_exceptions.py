@@ -28,7 +28,7 @@ from kpi.domain.model import (
 )
 from kpi.output import pptx_pack
 from kpi.store import decks, engine, monthly, seeding, setup
-from tests.conftest import ROOT
+from tests.conftest import APP_TIMEOUT, ROOT
 
 OCTOBER = date(2026, 10, 1)
 CALLS = "Answered within a minute"
@@ -128,7 +128,7 @@ def test_the_overview_lists_both(quiet_url, monkeypatch):
     st.cache_data.clear()
     st.cache_resource.clear()
     try:
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APP_TIMEOUT)
         at.query_params["month"] = "2026-10"
         at.run()
         assert not at.exception

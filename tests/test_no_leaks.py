@@ -27,7 +27,7 @@ from kpi.store import decks, engine, importing, queries
 from kpi.text.i18n import t
 from kpi.ui import data
 from tests import visible
-from tests.conftest import DEMO_END, ROOT, table_counts
+from tests.conftest import APP_TIMEOUT, DEMO_END, ROOT, table_counts
 
 PAGES = sorted(path.relative_to(ROOT).as_posix() for path in (ROOT / "pages").glob("*.py"))
 MONTH = DEMO_END
@@ -102,7 +102,7 @@ def _page_seen(at, page: str, person, query: dict) -> visible.Seen:
         at.switch_page(page).run()
         assert not at.exception, (page, at.exception)
         return visible.in_app(at)
-    alone = AppTest.from_file(str(ROOT / page), default_timeout=60)
+    alone = AppTest.from_file(str(ROOT / page), default_timeout=APP_TIMEOUT)
     for key, value in query.items():
         alone.query_params[key] = value
     alone.run()
@@ -275,7 +275,7 @@ def test_a_lookalike_or_doubled_identity_sees_nothing_on_any_page(app, app_url, 
     assert not at.exception and [i.value for i in at.info] == expected, who
     seen = {"app": visible.in_app(at)}
     for page in PAGES:  # each page as a bookmark
-        alone = AppTest.from_file(str(ROOT / page), default_timeout=60)
+        alone = AppTest.from_file(str(ROOT / page), default_timeout=APP_TIMEOUT)
         alone.query_params["month"] = f"{MONTH:%Y-%m}"
         alone.run()
         assert not alone.exception and [i.value for i in alone.info] == expected, page
@@ -333,7 +333,7 @@ def test_the_administration_editors_show_no_one_but_an_admin_anything(app, app_u
         at = app(month=f"{MONTH:%Y-%m}", **{"as": email}).run()
         with pytest.raises(ValueError, match="Could not find a navigation page"):
             at.switch_page("pages/data.py")  # not in their menu
-        alone = AppTest.from_file(str(ROOT / "pages" / "data.py"), default_timeout=60)
+        alone = AppTest.from_file(str(ROOT / "pages" / "data.py"), default_timeout=APP_TIMEOUT)
         alone.query_params["month"] = f"{MONTH:%Y-%m}"
         alone.query_params["as"] = email
         alone.run()

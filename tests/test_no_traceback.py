@@ -17,7 +17,7 @@ from kpi import cli, settings
 from kpi.store import engine, importing
 from kpi.store import schema as s
 from kpi.text.i18n import t
-from tests.conftest import ROOT, point_app_at
+from tests.conftest import APP_TIMEOUT, ROOT, point_app_at
 
 OCTOBER = "2026-10"
 UNREACHABLE = "postgresql://x@127.0.0.1:1/db"
@@ -174,7 +174,7 @@ def app_on(monkeypatch):
 
     def make(url: str, **environ: str):
         point_app_at(monkeypatch, url, **environ)
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APP_TIMEOUT)
         at.query_params["month"] = OCTOBER
         return at
 

@@ -19,7 +19,7 @@ from kpi.output import pptx_pack
 from kpi.store import decks, engine, monthly, queries
 from kpi.text import fmt, plain
 from kpi.text.i18n import t
-from tests.conftest import ROOT, point_app_at
+from tests.conftest import APP_TIMEOUT, ROOT, point_app_at
 from tests.visible import normalise
 
 MONTH = date(2026, 10, 1)
@@ -121,7 +121,7 @@ def test_no_page_slide_pack_or_json_shows_two_targets_for_one_kpi_and_month(
     _pack(shown, pptx_pack.render(slides, "x"))
 
     point_app_at(monkeypatch, demo_duckdb_url)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APP_TIMEOUT)
     at.query_params["month"] = f"{MONTH:%Y-%m}"
     at.run()
     assert not at.exception

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from kpi.domain.access import EVERYTHING
 from kpi.store import decks, engine, queries, schema
 from kpi.text import fmt
-from tests.conftest import ROOT, table_counts
+from tests.conftest import APP_TIMEOUT, ROOT, table_counts
 from tests.test_pages import texts
 
 SMART = "pages/smart_goals.py"
@@ -90,7 +90,7 @@ def test_the_data_page_is_for_administrators_only(app, app_url):
     admin = app(month="2026-10", **{"as": ADMIN}).run()
     admin.switch_page(DATA).run()
     assert admin.title[0].value == "Data"
-    direct = AppTest.from_file(str(ROOT / DATA), default_timeout=60)  # the page's own refusal
+    direct = AppTest.from_file(str(ROOT / DATA), default_timeout=APP_TIMEOUT)  # the page's own refusal
     direct.query_params["month"] = "2026-10"
     direct.run()
     assert "not part of your role" in texts(direct) and not direct.get("form")

@@ -31,14 +31,14 @@ def test_a_refused_department_keeps_what_was_typed_and_names_every_problem(app, 
         assert "KUNDE KLUB" not in {
             d.code for d in queries.departments(conn, EVERYTHING, include_retired=True)
         }
-    at.text_input(key="data.department.new.code").input("club")
+    at.text_input(key="data.department.new.code").input("Club")
     at.text_input(key="data.department.new.name").input("Customer club")
     submit(at, "data.department.new")
     assert not at.error
-    assert at.selectbox(key="data.department").value == "CLUB"  # the picker moved to it
-    assert at.text_input(key="data.department.CLUB.name").value == "Customer club"
+    assert at.selectbox(key="data.department").value == "Club"  # the picker moved to it, as spelled
+    assert at.text_input(key="data.department.Club.name").value == "Customer club"
     with engine.reading(engine.create(app_url)) as conn:
-        club = next(d for d in queries.departments(conn, EVERYTHING) if d.code == "CLUB")
+        club = next(d for d in queries.departments(conn, EVERYTHING) if d.code == "Club")
     assert (club.name, club.parent) == ("Customer club", "CS")
 
 

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -43,13 +44,35 @@ shows nothing left over from an earlier run, has drawn the page, holds no placeh
 element still loading (metrics and charts load their code a moment after the run ends), and
 every chart has drawn."""
 
-SETTLE_MS = 60_000
+STATE = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    const charts = [...document.querySelectorAll(".js-plotly-plot")];
+    return {
+        connection: app && app.dataset.testConnectionState,
+        script: app && app.dataset.testScriptState,
+        status_widget: document.querySelector('[data-testid="stStatusWidget"]') !== null,
+        stale: document.querySelectorAll('[data-stale="true"]').length,
+        skeletons: document.querySelectorAll('[data-testid="stSkeleton"]').length,
+        drawn: document.querySelector('[data-testid="stMain"] [data-testid="stElementContainer"]') !== null,
+        charts: `${charts.filter((chart) => chart.querySelector(".main-svg")).length}/${charts.length}`,
+    };
+}"""
+"""Each of IDLE's conditions as it stands, for the message when a page does not settle."""
+
+SETTLE_MS = 180_000
+"""How long a page may take to settle before the wait gives up: long, since a machine running
+other heavy work may take minutes; a page that settles sooner goes on at once."""
 
 
 def settle(page: Page) -> None:
     """Wait until Streamlit is idle with the page drawn. A click sets off a run a moment later,
-    so after one, wait for what the click should show (Playwright's `expect`) before settling."""
-    page.wait_for_function(IDLE, timeout=SETTLE_MS)
+    so after one, wait for what the click should show (Playwright's `expect`) before settling.
+    A page that does not settle fails naming the conditions that still do not hold."""
+    try:
+        page.wait_for_function(IDLE, timeout=SETTLE_MS)
+    except PlaywrightTimeoutError as timeout:
+        state = page.evaluate(STATE)
+        raise AssertionError(f"{page.url} did not settle in {SETTLE_MS // 1000} s: {state}") from timeout
 
 
 def fit_to_content(page: Page, width: int) -> None:

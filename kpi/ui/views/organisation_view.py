@@ -109,7 +109,7 @@ def department_editor(ctx: Context, org: data.Organisation, active: Sequence[Dep
             )
         saved = st.form_submit_button(t("forms.save"), type="primary")
     if saved:
-        values["created"] = identity.code_key(values["code"])
+        values["created"] = identity.spelling(values["code"])  # a new code keeps its spelling
         _saved(ctx, organisation.save_department, values, item is None, "data.department")
     if item is not None:
         _retire_button(
