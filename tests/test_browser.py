@@ -279,3 +279,14 @@ def _load(base, people, sessions, seconds):
 
     with ThreadPoolExecutor(1) as pool:
         return pool.submit(asyncio.run, load._drive(base, people, sessions, seconds, "socket")).result()
+
+
+def test_tables_offer_no_download_a_spreadsheet_would_run(server, browser):
+    """A table's own CSV download (and copy) would hand a goal or action title typed as
+    `=HYPERLINK(…)` to Excel as a live formula, so the app turns them off
+    (`client.disableDataExport`); the Data page's downloads are the ones made safe."""
+    page = open_page(browser, f"{server}/goal_cascade?month=2026-10")
+    main(page).locator("[data-testid='stDataFrame']").first.hover()
+    toolbar = page.locator("[data-testid='stElementToolbar']")
+    expect(toolbar.get_by_role("button", name="Search")).to_be_visible()  # the table's own toolbar is up
+    expect(toolbar.get_by_role("button", name="Download as CSV")).to_have_count(0)
