@@ -2,11 +2,12 @@
 
 DuckDB lets one process hold its file at a time, so while the import writes, every page the app
 runs waits for the store (up to `KPI_BUSY_WAIT`) and, should the import outlast that, says the
-store is busy with a *Try again* button. What must never happen is what an adversarial run saw:
-"This app has encountered an error" on 7 of 674 page runs. Each session asks for a page and a
-month it has not asked for before, so no visit is served from the cache alone, and a visit
-counts only when the page drew its heading. The store is watched in /proc/locks, so the test
-knows when the import really held it and that every session was browsing then.
+store is busy with a *Try again* button (the session then asks for the page again). What must
+never happen is what an adversarial run saw: "This app has encountered an error" on 7 of 674 page
+runs. Each session asks for a page and a month it has not asked for before, so no visit is
+served from the cache alone, and a visit counts only when the page drew its heading. The store
+is watched in /proc/locks, so the test knows when the import really held it and that every
+session was browsing then.
 """
 
 import asyncio
