@@ -129,7 +129,7 @@ async def _look(page, visit: Visit) -> bool:
     return True
 
 
-async def _browse(browser, base: str, person: str, stop: threading.Event, visits: list) -> None:
+async def _browse(browser, base: str, person: str, stop: threading.Event, warm, visits: list) -> None:
     context = await browser.new_context(viewport={"width": 1280, "height": 800})
     page = await context.new_page()
     number = 0
@@ -143,15 +143,17 @@ async def _browse(browser, base: str, person: str, stop: threading.Event, visits
             visit.problems.append(f"still busy after {BUSY_TRIES} tries")
         visit.ended = time.monotonic()
         visits.append(visit)
+        if number == 0:
+            warm.release()
         number += 1
     await context.close()
 
 
-async def _sessions(base: str, people: list[str], stop: threading.Event, visits: list) -> None:
+async def _sessions(base: str, people: list[str], stop: threading.Event, warm, visits: list) -> None:
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            await asyncio.gather(*(_browse(browser, base, who, stop, visits) for who in people))
+            await asyncio.gather(*(_browse(browser, base, who, stop, warm, visits) for who in people))
         finally:
             await browser.close()
 
@@ -186,9 +188,14 @@ def test_four_sessions_keep_browsing_while_two_million_answers_are_imported(
     base, store = busy_server
     people, _ = store_facts
     assert len(people) == SESSIONS
-    stop, visits = threading.Event(), []
+    stop, warm, visits = threading.Event(), threading.Semaphore(0), []
     with ThreadPoolExecutor(1) as pool:  # Playwright's async API, on a thread of its own
-        browsing = pool.submit(asyncio.run, _sessions(base, people, stop, visits))
+        browsing = pool.submit(asyncio.run, _sessions(base, people, stop, warm, visits))
+        for _ in people:  # each session has drawn its first page, so the app is warm when the import starts
+            while not warm.acquire(timeout=1):
+                if browsing.done():
+                    browsing.result()  # a session failed: its error
+                    raise AssertionError("the sessions ended before each had drawn a page")
         started = time.monotonic()
         command = ["-m", "kpi", "--db", f"duckdb:///{store}", "import", "responses", str(answers_file)]
         importer = subprocess.Popen(
