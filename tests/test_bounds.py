@@ -128,8 +128,8 @@ def test_a_store_with_a_value_at_9999_12_or_2062_10_cannot_be_created_any_more(d
         assert table_counts(conn) == before
 
 
-def test_an_import_with_a_deadline_far_ahead_lands_only_when_confirmed(demo_duckdb_url):
-    store = engine.create(demo_duckdb_url)
+def test_an_import_with_a_deadline_far_ahead_lands_only_when_confirmed(demo_url):
+    store = engine.create(demo_url)
     deadline = months.end_of(months.add(CURRENT, bounds.CONFIRM_AHEAD + 3))
     with engine.reading(store) as conn:
         exported = importing.export(conn, "goals").decode("utf-8-sig").splitlines()
@@ -144,8 +144,8 @@ def test_an_import_with_a_deadline_far_ahead_lands_only_when_confirmed(demo_duck
     assert importing.run(store, "goals", content, "goals.csv", "test").counts == {"unchanged": 1}
 
 
-def test_the_goal_form_keeps_the_same_bounds(demo_duckdb_url):
-    store = engine.create(demo_duckdb_url)
+def test_the_goal_form_keeps_the_same_bounds(demo_url):
+    store = engine.create(demo_url)
     with engine.reading(store) as conn:
         goal = next(g for g in queries.goals(conn, definitions_scope()) if g.code == "O1")
     values = {
@@ -274,9 +274,9 @@ def test_a_store_that_already_has_a_value_at_9999_12_is_cleaned_from_the_cli(dem
     assert status.returncode == 0, status.stderr
 
 
-def test_a_value_is_corrected_from_the_cli_and_audited(demo_duckdb_url):
-    store = engine.create(demo_duckdb_url)
-    fixed = _cli(demo_duckdb_url, "correct", "--kpi", "CS_WAIT", "--month", "2026-09", "--value", "77,5")
+def test_a_value_is_corrected_from_the_cli_and_audited(demo_url):
+    store = engine.create(demo_url)
+    fixed = _cli(demo_url, "correct", "--kpi", "CS_WAIT", "--month", "2026-09", "--value", "77,5")
     assert fixed.returncode == 0, fixed.stderr
     with engine.reading(store) as conn:
         m = s.measurement
@@ -284,14 +284,14 @@ def test_a_value_is_corrected_from_the_cli_and_audited(demo_duckdb_url):
             sa.select(m.c.value).where(m.c.kpi == "CS_WAIT", m.c.month == date(2026, 9, 1))
         ).scalar()
     assert value == 77.5
-    refused = _cli(demo_duckdb_url, "correct", "--kpi", "CS_WAIT", "--month", "2026-09", "--value", "1e308")
+    refused = _cli(demo_url, "correct", "--kpi", "CS_WAIT", "--month", "2026-09", "--value", "1e308")
     assert refused.returncode == 1 and "Traceback" not in refused.stderr
-    nothing = _cli(demo_duckdb_url, "correct", "--kpi", "CS_WAIT", "--month", "1990-01", "--value", "5")
+    nothing = _cli(demo_url, "correct", "--kpi", "CS_WAIT", "--month", "1990-01", "--value", "5")
     assert nothing.returncode == 1 and "no value" in nothing.stderr
 
 
-def test_only_an_administrator_deletes(demo_duckdb_url):
-    done = _cli(demo_duckdb_url, "--as", "camilla.berg@havnhjem.example", "delete", "--month", "2026-09")
+def test_only_an_administrator_deletes(demo_url):
+    done = _cli(demo_url, "--as", "camilla.berg@havnhjem.example", "delete", "--month", "2026-09")
     assert done.returncode == 1 and "Only administrators" in done.stderr
 
 

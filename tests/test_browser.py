@@ -279,3 +279,68 @@ def _load(base, people, sessions, seconds):
 
     with ThreadPoolExecutor(1) as pool:
         return pool.submit(asyncio.run, load._drive(base, people, sessions, seconds, "socket")).result()
+
+
+def test_tables_offer_no_download_a_spreadsheet_would_run(server, browser):
+    """A table's own CSV download (and copy) would hand a goal or action title typed as
+    `=HYPERLINK(…)` to Excel as a live formula, so the app turns them off
+    (`client.disableDataExport`); the Data page's downloads are the ones made safe."""
+    page = open_page(browser, f"{server}/goal_cascade?month=2026-10")
+    main(page).locator("[data-testid='stDataFrame']").first.hover()
+    toolbar = page.locator("[data-testid='stElementToolbar']")
+    expect(toolbar.get_by_role("button", name="Search")).to_be_visible()  # the table's own toolbar is up
+    expect(toolbar.get_by_role("button", name="Download as CSV")).to_have_count(0)
+
+
+def _page_over_a_websocket(base, headers):
+    """The Overview as one websocket client sends for it with `headers` on the upgrade request
+    (a list of pairs, so a header may come twice, as a proxy that appends its own would send
+    it): the texts of the page's messages, once the run has finished."""
+    import asyncio
+
+    import websockets
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    async def run():
+        address = base.replace("http://", "ws://") + "/_stcore/stream"
+        texts = []
+        async with websockets.connect(
+            address, subprotocols=["streamlit"], origin=base, additional_headers=headers, max_size=None
+        ) as ws:
+            ask = BackMsg()
+            ask.rerun_script.query_string = "month=2026-10"
+            await ws.send(ask.SerializeToString())
+            while True:
+                message = ForwardMsg()
+                message.ParseFromString(await asyncio.wait_for(ws.recv(), SETTLE_MS / 1000))
+                if message.WhichOneof("type") == "script_finished":
+                    return texts
+                if (
+                    message.WhichOneof("type") == "delta"
+                    and message.delta.WhichOneof("type") == "new_element"
+                ):
+                    element = message.delta.new_element
+                    kind = element.WhichOneof("type")
+                    if kind in ("alert", "markdown", "heading", "metric", "exception"):
+                        texts.append((kind, str(getattr(element, kind))))
+
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:  # Playwright's synchronous API keeps a loop on this thread
+        return pool.submit(asyncio.run, run()).result()
+
+
+def test_a_real_request_with_the_identity_header_twice_signs_nobody_in(proxied, october):
+    """Through Streamlit's real request handling (the leak matrix replaces the headers a page
+    sees): a proxy that appends its X-Forwarded-Email after the client's must not let the
+    client choose who they are, whichever of the two comes first."""
+    head, admin = "henrik.juul@havnhjem.example", "mette.kjaer@havnhjem.example"
+    alone = _page_over_a_websocket(proxied, [("X-Forwarded-Email", admin)])
+    first = october.goals[october.roots[0].goal.code]
+    assert any(first.kpi.name in text for _, text in alone)  # one header: the person's Overview
+    for pair in ([head, admin], [admin, head]):
+        texts = _page_over_a_websocket(proxied, [("X-Forwarded-Email", email) for email in pair])
+        assert [kind for kind, _ in texts if kind == "exception"] == []
+        assert any("named more than one person" in text for kind, text in texts if kind == "alert"), texts
+        assert not any(first.kpi.name in text or first.goal.title in text for _, text in texts)

@@ -77,8 +77,8 @@ def test_a_lookalike_identity_or_code_cannot_overwrite_another(demo_url, kind, c
         assert queries.person(conn, METTE) == mette
 
 
-def test_danish_letters_are_allowed_in_codes(demo_duckdb_url):
-    store = engine.create(demo_duckdb_url)
+def test_danish_letters_are_allowed_in_codes(demo_url):
+    store = engine.create(demo_url)
     importing.run(store, "departments", "code,name,parent\nkøb,Indkøb,\n".encode(), "d.csv", "test")
     kpis = "code,name,department,unit,direction,aggregation\nKØB_TID,Leveringstid,KØB,days,lower,mean\n"
     importing.run(store, "kpis", kpis.encode(), "k.csv", "test")
@@ -87,8 +87,8 @@ def test_danish_letters_are_allowed_in_codes(demo_duckdb_url):
         assert ("KØB_TID", "køb") in {(k.code, k.department) for k in queries.kpis(conn, EVERYTHING)}
 
 
-def test_an_email_in_another_case_is_the_same_person(demo_duckdb_url):
-    store = engine.create(demo_duckdb_url)
+def test_an_email_in_another_case_is_the_same_person(demo_url):
+    store = engine.create(demo_url)
     importing.run(
         store, "people", _people("Mette.KJAER@havnhjem.example,Mette Kjær,executive,"), "p.csv", "t"
     )
@@ -98,16 +98,14 @@ def test_an_email_in_another_case_is_the_same_person(demo_duckdb_url):
 
 
 @pytest.mark.parametrize("who", ["", "  ", "nobody@havnhjem.example", f"mette.{KELVIN}jaer@havnhjem.example"])
-def test_as_empty_or_unknown_is_an_error_never_full_access(demo_duckdb_url, who, capsys):
-    assert cli.main(["--db", demo_duckdb_url, "--as", who, "status", "--month", "2026-10"]) == 2
+def test_as_empty_or_unknown_is_an_error_never_full_access(demo_url, who, capsys):
+    assert cli.main(["--db", demo_url, "--as", who, "status", "--month", "2026-10"]) == 2
     captured = capsys.readouterr()
     assert captured.out == "" and len(captured.err.strip().splitlines()) == 1 and "--as" in captured.err
 
 
-def test_as_in_another_case_is_the_person(demo_duckdb_url, capsys):
+def test_as_in_another_case_is_the_person(demo_url, capsys):
     assert (
-        cli.main(
-            ["--db", demo_duckdb_url, "--as", "Mette.Kjaer@HAVNHJEM.example", "status", "--month", "2026-10"]
-        )
+        cli.main(["--db", demo_url, "--as", "Mette.Kjaer@HAVNHJEM.example", "status", "--month", "2026-10"])
         == 0
     )
