@@ -28,6 +28,22 @@ LINES_PER_SLIDE = 10
 ACTIONS_AHEAD_MONTHS = 2
 
 
+DEFAULT_COLOUR = "#1F4E79"
+"""The packs' accent colour until a company chooses its own (kpi.store.company)."""
+
+
+@dataclass(frozen=True)
+class Brand:
+    """What makes a pack the company's: its title (with the company's name), the footer line on
+    every slide, and the company's colour and logo (kpi.store.company)."""
+
+    footer: str
+    title: str = ""
+    """The file's title (PowerPoint's document properties); the footer when empty."""
+    colour: str = DEFAULT_COLOUR
+    logo: bytes | None = None
+
+
 @dataclass(frozen=True)
 class Line:
     label: str

@@ -21,12 +21,16 @@ from pptx.slide import Slide as PptxSlide
 from pptx.table import _Cell
 from pptx.util import Emu, Inches, Length, Pt
 
-from kpi.output.deck import Line, Series, Slide
+from kpi.output.deck import DEFAULT_COLOUR, Brand, Line, Series, Slide
 from kpi.text import fmt, palette
 from kpi.text.i18n import t
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
-INK, MUTED, ACCENT = RGBColor(0x26, 0x27, 0x30), RGBColor(0x6B, 0x6B, 0x6B), RGBColor(0x1F, 0x4E, 0x79)
+INK, MUTED, ACCENT = (
+    RGBColor(0x26, 0x27, 0x30),
+    RGBColor(0x6B, 0x6B, 0x6B),
+    RGBColor.from_string(DEFAULT_COLOUR[1:]),
+)
 SIGNAL = RGBColor(0xB8, 0x6E, 0x00)
 """Signal months: the orange of a special-cause concern or improvement ring (kpi.text.palette)."""
 FONT = "Calibri"
@@ -193,13 +197,20 @@ def _footer(slide: PptxSlide, text: str, number: int, total: int) -> None:
     )
 
 
-def _draw(slide: PptxSlide, item: Slide) -> None:
+def _logo(slide: PptxSlide, logo: bytes, left: Length, top: Length, height: Length) -> None:
+    slide.shapes.add_picture(io.BytesIO(logo), left, top, height=height)
+
+
+def _draw(slide: PptxSlide, item: Slide, brand: Brand) -> None:
+    accent = _rgb(brand.colour)
     if item.kind == "title":
-        _text(slide, Inches(0.8), Inches(1.8), Inches(11.7), Inches(2.2), item.title, 44, ACCENT, bold=True)
+        if brand.logo:
+            _logo(slide, brand.logo, Inches(0.8), Inches(0.6), Inches(1.0))
+        _text(slide, Inches(0.8), Inches(1.8), Inches(11.7), Inches(2.2), item.title, 44, accent, bold=True)
         _text(slide, Inches(0.8), Inches(4.2), Inches(11.7), Inches(0.8), item.subtitle, 28, INK)
-        _text(slide, Inches(0.8), Inches(5.0), Inches(11.7), Inches(0.6), "\n".join(item.notes), 16, MUTED)
+        _text(slide, Inches(0.8), Inches(5.0), Inches(11.7), Inches(1.2), "\n".join(item.notes), 16, MUTED)
         return
-    _text(slide, Inches(0.5), Inches(0.35), Inches(12.3), Inches(0.9), item.title, 32, ACCENT, bold=True)
+    _text(slide, Inches(0.5), Inches(0.35), Inches(12.3), Inches(0.9), item.title, 32, accent, bold=True)
     top = Inches(1.25)
     if item.subtitle or item.big:
         status = f"{palette.label(item.status)}   " if item.status else ""
@@ -229,16 +240,18 @@ def _draw(slide: PptxSlide, item: Slide) -> None:
         )
 
 
-def render(slides: Sequence[Slide], footer: str) -> bytes:
-    """The whole deck as .pptx bytes."""
+def render(slides: Sequence[Slide], look: str | Brand) -> bytes:
+    """The whole deck as .pptx bytes; `look` is the company's `Brand`, or just a footer line."""
+    brand = look if isinstance(look, Brand) else Brand(look)
     deck = Presentation()
     deck.slide_width, deck.slide_height = WIDTH, HEIGHT
+    deck.core_properties.title = brand.title or brand.footer
     blank = deck.slide_layouts[6]
     for number, item in enumerate(slides, start=1):
         slide = deck.slides.add_slide(blank)
-        _draw(slide, item)
+        _draw(slide, item, brand)
         if item.kind != "title":
-            _footer(slide, footer, number, len(slides))
+            _footer(slide, brand.footer, number, len(slides))
     buffer = io.BytesIO()
     deck.save(buffer)
     return buffer.getvalue()
