@@ -141,6 +141,11 @@ def parser() -> argparse.ArgumentParser:
         "close", parents=[shared], help=t("cli.close_help"), description=t("cli.close_help")
     )
     close.add_argument("--month", metavar="YYYY-MM", required=True, help=t("cli.month_help"))
+    reopen = commands.add_parser(
+        "reopen", parents=[shared], help=t("cli.reopen_help"), description=t("cli.reopen_help")
+    )
+    reopen.add_argument("--month", metavar="YYYY-MM", required=True, help=t("cli.month_help"))
+    reopen.add_argument("--reason", required=True, help=t("cli.reopen_reason_help"))
     export = commands.add_parser(
         "export", parents=[shared], help=t("cli.export_help"), description=t("cli.export_help")
     )
@@ -233,6 +238,7 @@ def _run(argv: list[str]) -> int:
         "status": _status,
         "import": _import,
         "close": _close,
+        "reopen": _reopen,
         "export": _export,
         "delete": _delete,
         "correct": _correct,
@@ -393,6 +399,16 @@ def _close(args: argparse.Namespace, store: sa.Engine) -> int:
     with engine.writing(store) as conn:
         when = closing.close(conn, _viewer(args, conn), month)
     print(t("cli.closed", month=fmt.month_long(month), when=when.strftime("%Y-%m-%d %H:%M")))
+    return EXIT_OK
+
+
+def _reopen(args: argparse.Namespace, store: sa.Engine) -> int:
+    from kpi.store import closing, engine
+
+    month = _any_month(args.month)  # any month: a closed one may lie outside today's window
+    with engine.writing(store) as conn:
+        when = closing.reopen(conn, _viewer(args, conn), month, args.reason)
+    print(t("cli.reopened", month=fmt.month_long(month), when=when.strftime("%Y-%m-%d %H:%M")))
     return EXIT_OK
 
 

@@ -89,6 +89,8 @@ class Meeting:
     closed_at: datetime | None = None
     priorities: Sequence[ServicePriority] = ()
     """The service priorities in scope: a broken one is on the attention slide."""
+    reopened: Sequence[tuple[datetime, str, str]] = ()
+    """(when, by whom, why) each time the month was reopened after a close: the title slide says so."""
 
 
 def _value(row: report.KpiRow | report.GoalRow | None, unit: str) -> str:
@@ -271,7 +273,13 @@ def build(
     """Every slide of the month's meeting, for what the viewer may see."""
     month = meeting.month_report.month
     closed = t("deck.closed") if meeting.closed_at else t("deck.live")
-    slides = [Slide("title", t("deck.title", month=fmt.month_long(month)), company, notes=(closed,))]
+    reopened = tuple(
+        t("deck.reopened", when=fmt.day(when.date()), who=owners.get(who, who), reason=reason)
+        for when, who, reason in meeting.reopened
+    )
+    slides = [
+        Slide("title", t("deck.title", month=fmt.month_long(month)), company, notes=(closed, *reopened))
+    ]
     slides.append(_status_slide(meeting))
     for node in meeting.month_report.roots:
         slides.append(_goal_slide(meeting, meeting.month_report.goals[node.goal.code]))

@@ -39,6 +39,7 @@ def slides(conn: sa.Connection, scope: Scope, month: date, language: str) -> lis
         meeting.revised,
         meeting.closed_at,
         queries.service_priorities(conn, scope, language),
+        [(r.at, r.by, r.reason) for r in meeting.reopened],
     )
     return deck.build(
         source,

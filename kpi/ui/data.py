@@ -243,6 +243,15 @@ def deck(url: str, scope: Scope, month: date, language: str) -> tuple[list, deck
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
+def reopenings(url: str, month: date) -> list[tuple]:
+    """(when, by whom, why) each time `month` was reopened, oldest first."""
+    from kpi.store import closing
+
+    with engine.reading(_engine(url)) as conn:
+        return [(r.at, r.by, r.reason) for r in closing.reopenings(conn, month)]
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
 def closed_month(url: str, month: date) -> tuple | None:
     """(closed at, closed by) when `month` is closed."""
     from kpi.store import closing
