@@ -348,7 +348,9 @@ def _scope(args: argparse.Namespace, conn: sa.Connection) -> access.Scope:
     """The viewer's scope, narrowed by --department (never widened); rejects what they may not see."""
     viewer = _viewer(args, conn)
     who = viewer.email if args.as_email is not None else t("cli.operator")
-    scope = access.scope_for(viewer)
+    from kpi.store import queries
+
+    scope = access.scope_for(viewer, queries.goal_links(conn))
     if args.department:
         scope = access.department_scope(scope, identity.code_key(args.department))
         if scope.departments is not None and not scope.departments:

@@ -12,8 +12,8 @@ from typing import TypedDict
 import streamlit as st
 from sqlalchemy.engine import Engine
 
+from kpi.domain import access, report
 from kpi.domain import attention as attention_
-from kpi.domain import report
 from kpi.domain.access import EVERYTHING, Scope
 from kpi.domain.model import (
     Action,
@@ -84,6 +84,13 @@ def is_demo(url: str) -> bool:
     """Whether the store holds the generated demo company."""
     with engine.reading(_engine(url)) as conn:
         return company_settings.is_demo(conn)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def scope(url: str, viewer: Person) -> Scope:
+    """What `viewer` may read: their departments, and the goals they own or serve elsewhere."""
+    with engine.reading(_engine(url)) as conn:
+        return access.scope_for(viewer, queries.goal_links(conn))
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

@@ -263,4 +263,4 @@ def sidebar(page: str) -> Context:
         deny(t("frame.no_data_yet"))
     # the Data page of a store without values yet works on the last complete month
     chosen = month or months.last_complete(date.today())
-    return Context(url, person, access.scope_for(person), chosen, language)
+    return Context(url, person, data.scope(url, person), chosen, language)
