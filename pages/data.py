@@ -4,7 +4,14 @@ import streamlit as st
 
 from kpi.text.i18n import t
 from kpi.ui import data, forms, frame
-from kpi.ui.views import audit_view, closing_view, corrections_view, definitions_view, import_view
+from kpi.ui.views import (
+    audit_view,
+    closing_view,
+    company_view,
+    corrections_view,
+    definitions_view,
+    import_view,
+)
 
 ctx = frame.sidebar("data")
 forms.flash()
@@ -13,7 +20,7 @@ st.caption(t("definitions.intro"))
 defs = data.definitions(ctx.url, ctx.language)
 people = {p.email: p for p in data.people(ctx.url)}
 
-import_tab, close_tab, correct_tab, goals_tab, kpis_tab, promises_tab, priorities_tab, audit_tab = st.tabs(
+tabs = st.tabs(
     [
         t("definitions.tab_import"),
         t("definitions.tab_close"),
@@ -23,8 +30,20 @@ import_tab, close_tab, correct_tab, goals_tab, kpis_tab, promises_tab, prioritie
         t("definitions.tab_promises"),
         t("definitions.tab_priorities"),
         t("definitions.tab_audit"),
+        t("definitions.tab_company"),
     ]
 )
+(
+    import_tab,
+    close_tab,
+    correct_tab,
+    goals_tab,
+    kpis_tab,
+    promises_tab,
+    priorities_tab,
+    audit_tab,
+    company_tab,
+) = tabs
 with import_tab:
     import_view.panel(ctx)
 with close_tab:
@@ -41,3 +60,5 @@ with priorities_tab:
     definitions_view.priority_editor(ctx, defs)
 with audit_tab:
     audit_view.log(ctx, people)
+with company_tab:
+    company_view.editor(ctx)

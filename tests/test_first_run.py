@@ -11,10 +11,12 @@ from datetime import date
 import pytest
 import streamlit as st
 from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
 from streamlit.testing.v1 import AppTest
 
 from kpi import cli, settings
 from kpi.domain import months
+from kpi.domain.access import EVERYTHING
 from kpi.output import pptx_pack
 from kpi.ui import firstrun
 from tests.conftest import ROOT, point_app_at
@@ -167,3 +169,33 @@ def test_the_command_line_builds_a_company_from_the_templates(empty_url, tmp_pat
     title, first = pack_title(out.read_bytes())
     assert title == f"{COMPANY} · Customer experience · {LAST:%B %Y}"
     assert COMPANY in first and "CX Cockpit · CX Cockpit" not in first
+
+
+def _png() -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 20), (11, 110, 79)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_the_company_tab_sets_the_packs_name_logo_and_colour(app, app_url):
+    from kpi.store import decks, engine
+
+    at = app(month="2026-10", **{"as": "sofie.dahl@havnhjem.example"}).run()
+    at.switch_page(firstrun.DATA_PAGE).run()
+    assert at.text_input(key="data.company.name").value == "Havn & Hjem A/S"
+    at.text_input(key="data.company.name").input("  ")
+    _submit(at, "data.company")
+    assert "Company name: required, but empty." in [e.value for e in at.error]
+    at.text_input(key="data.company.name").input("Havn & Hjem Group")
+    at.file_uploader(key="data.company.logo").upload("logo.png", _png(), "image/png")
+    _submit(at, "data.company")
+    assert not at.error
+    with engine.reading(engine.create(app_url)) as conn:
+        brand = decks.brand(conn, date(2026, 10, 1))
+        slides = decks.slides(conn, EVERYTHING, date(2026, 10, 1), "en")
+    assert brand.title == "Havn & Hjem Group · Customer experience · October 2026" and brand.logo == _png()
+    cover = Presentation(io.BytesIO(pptx_pack.render(slides, brand))).slides[0]
+    assert [shape.shape_type for shape in cover.shapes].count(MSO_SHAPE_TYPE.PICTURE) == 1
+    assert "Havn & Hjem Group" in " ".join(x.text_frame.text for x in cover.shapes if x.has_text_frame)

@@ -82,10 +82,16 @@ def problems(name: str, logo: bytes | None, colour: str) -> list[Problem]:
 
 
 def write(
-    conn: sa.Connection, viewer: Person, name: str, logo: bytes | None = None, colour: str = DEFAULT_COLOUR
+    conn: sa.Connection,
+    viewer: Person,
+    name: str,
+    logo: bytes | None = None,
+    colour: str = DEFAULT_COLOUR,
+    *,
+    drop_logo: bool = False,
 ) -> None:
-    """Set the company's name, logo and colour (administrators; audited). `logo=None` keeps the
-    one the store has."""
+    """Set the company's name, logo and colour (administrators; audited), whole or not at all.
+    `logo=None` keeps the one the store has, unless `drop_logo` takes it off the packs."""
     if not access.may_define(viewer):
         raise Denied(Problem("edit.denied_define"))
     found = problems(name, logo, colour)
@@ -96,13 +102,8 @@ def write(
     writer.upsert(s.setting, {"name": COLOUR, "value": colour.upper()})
     if logo is not None:
         writer.upsert(s.setting, {"name": LOGO, "value": base64.b64encode(logo).decode("ascii")})
-
-
-def forget_logo(conn: sa.Connection, viewer: Person) -> None:
-    """Take the logo off the packs (administrators; audited)."""
-    if not access.may_define(viewer):
-        raise Denied(Problem("edit.denied_define"))
-    Writer(conn, viewer.email).delete(s.setting, {"name": LOGO})
+    elif drop_logo:
+        writer.delete(s.setting, {"name": LOGO})
 
 
 def has_people(conn: sa.Connection) -> bool:

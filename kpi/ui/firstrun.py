@@ -37,7 +37,11 @@ def start(signed_in: str | None) -> None:
         st.subheader(t("firstrun.company_heading"))
         name = st.text_input(t("company.name"), key="firstrun.company", max_chars=200)
         logo = st.file_uploader(
-            t("company.logo"), type=LOGO_TYPES, key="firstrun.logo", help=t("company.logo_help")
+            t("company.logo"),
+            type=LOGO_TYPES,
+            key="firstrun.logo",
+            help=t("company.logo_help"),
+            max_upload_size=1,  # MB; the store takes 300 kB (kpi.store.company.LOGO_MAX_BYTES)
         )
         colour = st.color_picker(
             t("company.colour"), company.DEFAULT_COLOUR, key="firstrun.colour", help=t("company.colour_help")

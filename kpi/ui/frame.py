@@ -234,7 +234,8 @@ def sidebar(page: str) -> Context:
     _language_picker()
     person = viewer(url)
     if mode() == "demo":
-        st.sidebar.warning(t("frame.demo_banner"), icon=":material/visibility:")
+        if data.is_demo(url):  # elsewhere the page itself says it in red (above)
+            st.sidebar.warning(t("frame.demo_banner"), icon=":material/visibility:")
         _view_as(url, person)
         person = viewer(url)
     if person is None:
