@@ -9,6 +9,8 @@ import; `python -m kpi init` prints the same steps (kpi.store.company.STEPS).
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 import streamlit as st
 
 from kpi.domain.errors import CockpitError
@@ -27,7 +29,7 @@ def template(kind: str) -> bytes:
     return (",".join(column.name for column in KINDS[kind]) + "\n").encode("utf-8")
 
 
-def start(signed_in: str | None) -> None:
+def start(signed_in: str | None) -> NoReturn:
     """The empty store's welcome: the company and its first administrator, in one form.
     `signed_in` is the e-mail the sign-in vouches for (it becomes the administrator's); in demo
     mode there is none, and the form asks for one."""

@@ -206,6 +206,26 @@ def current_viewer() -> Person | None:
         return None
 
 
+def _first_run() -> NoReturn:
+    """An empty store: whoever signs in first sets the company up (kpi.ui.firstrun)."""
+    if mode() == "oidc" and not st.user.is_logged_in:
+        deny(t("frame.sign_in_needed"))
+    if mode() == "header" and signed_in_email() is None:
+        deny(t("frame.ambiguous_viewer") if is_ambiguous() else t("frame.unknown_viewer"))
+    _language_picker()
+    firstrun.start(signed_in_email())
+
+
+def _no_values_yet(url: str, person: Person) -> NoReturn:
+    """A store without monthly values: an administrator sees what to bring in next and where,
+    anybody else that the cockpit is being set up."""
+    if person.role is not Role.ADMIN:
+        deny(t("frame.no_data_yet"))
+    st.title(t("firstrun.next_title", company=plain.markdown(data.company(url).title(t("app.title")))))
+    firstrun.steps(url, person)
+    st.stop()
+
+
 def sidebar(page: str) -> Context:
     """Render the shared sidebar and return the page's context (stops the page when denied).
 
@@ -221,13 +241,8 @@ def sidebar(page: str) -> Context:
     url = engine.resolve_url()
     if mode() == "demo" and not data.is_demo(url):  # demo mode on a real store is never silent
         st.error(t("frame.demo_not_demo_store"), icon=":material/warning:")
-    if not data.people(url):  # an empty store: whoever signs in first sets the company up
-        if mode() == "oidc" and not st.user.is_logged_in:
-            deny(t("frame.sign_in_needed"))
-        if mode() == "header" and signed_in_email() is None:
-            deny(t("frame.ambiguous_viewer") if is_ambiguous() else t("frame.unknown_viewer"))
-        _language_picker()
-        firstrun.start(signed_in_email())
+    if not data.people(url):
+        _first_run()
     window = settings.window()  # never a month after the current one, nor before the window
     span = data.data_months(url, window.first, months.first_of(date.today()))
     month = _month_picker(*span) if span else None
@@ -256,12 +271,8 @@ def sidebar(page: str) -> Context:
     )
     if mode() == "oidc":
         st.sidebar.button(t("frame.sign_out"), on_click=st.logout, icon=":material/logout:")
-    if month is None and person.role is Role.ADMIN and page != "data":
-        st.title(t("firstrun.next_title", company=plain.markdown(data.company(url).title(t("app.title")))))
-        firstrun.steps(url, person)  # no values yet: what to bring in, and where
-        st.stop()
     if month is None and page != "data":
-        deny(t("frame.no_data_yet"))
+        _no_values_yet(url, person)
     # the Data page of a store without values yet works on the last complete month
     chosen = month or months.last_complete(date.today())
     return Context(url, person, data.scope(url, person), chosen, language)
