@@ -169,6 +169,16 @@ def test_the_command_line_builds_a_company_from_the_templates(empty_url, tmp_pat
     title, first = pack_title(out.read_bytes())
     assert title == f"{COMPANY} · Customer experience · {LAST:%B %Y}"
     assert COMPANY in first and "CX Cockpit · CX Cockpit" not in first
+    pack = Presentation(io.BytesIO(out.read_bytes()))
+    titles = [slide.shapes[0].text_frame.paragraphs[0].runs[0] for slide in pack.slides]
+    assert {str(run.font.color.rgb) for run in titles} == {"0B6E4F"}  # the company's colour
+    headers = [
+        shape.table.cell(0, 0).fill.fore_color.rgb
+        for slide in pack.slides
+        for shape in slide.shapes
+        if shape.has_table
+    ]
+    assert headers and {str(rgb) for rgb in headers} == {"0B6E4F"}
 
 
 def _png() -> bytes:

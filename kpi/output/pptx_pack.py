@@ -87,7 +87,13 @@ _COLUMNS = {  # (header key, share of the width, field of the line)
 
 
 def _table(
-    slide: PptxSlide, lines: Sequence[Line], left: Length, top: Length, width: Length, layout: str = "wide"
+    slide: PptxSlide,
+    lines: Sequence[Line],
+    left: Length,
+    top: Length,
+    width: Length,
+    layout: str = "wide",
+    accent: RGBColor = ACCENT,
 ) -> None:
     columns = _COLUMNS[layout]
     row_height = Inches(0.42)
@@ -97,7 +103,7 @@ def _table(
     table = shape.table
     for index, (header, share, _) in enumerate(columns):
         table.columns[index].width = int(width * share)
-        _cell(table.cell(0, index), t(header), 14, RGBColor(0xFF, 0xFF, 0xFF), bold=True, fill=ACCENT)
+        _cell(table.cell(0, index), t(header), 14, RGBColor(0xFF, 0xFF, 0xFF), bold=True, fill=accent)
     for number, line in enumerate(lines, start=1):
         for index, (_, _, name) in enumerate(columns):
             value = getattr(line, name)
@@ -129,7 +135,13 @@ def _cell(
 
 
 def _chart(
-    slide: PptxSlide, series: Series, left: Length, top: Length, width: Length, height: Length
+    slide: PptxSlide,
+    series: Series,
+    left: Length,
+    top: Length,
+    width: Length,
+    height: Length,
+    accent: RGBColor = ACCENT,
 ) -> None:
     if not series.points:
         return
@@ -157,7 +169,7 @@ def _chart(
     chart.category_axis.tick_labels.font.size = Pt(11)
     chart.value_axis.tick_labels.font.size = Pt(11)
     actual = chart.plots[0].series[0]
-    actual.format.line.color.rgb, actual.format.line.width = ACCENT, Pt(3)
+    actual.format.line.color.rgb, actual.format.line.width = accent, Pt(3)
     actual.smooth = False
     drawn = list(chart.plots[0].series)
     index = 1
@@ -227,13 +239,12 @@ def _draw(slide: PptxSlide, item: Slide, brand: Brand) -> None:
         )
         top = Inches(1.95)
     if item.chart is not None:
-        _chart(slide, item.chart, Inches(0.5), top, Inches(6.6), Inches(3.9))
+        _chart(slide, item.chart, Inches(0.5), top, Inches(6.6), Inches(3.9), accent)
         if item.lines:
-            _table(slide, item.lines, Inches(7.3), top, Inches(5.5), "narrow")
+            _table(slide, item.lines, Inches(7.3), top, Inches(5.5), "narrow", accent)
     elif item.lines:
-        _table(
-            slide, item.lines, Inches(0.5), top, Inches(12.3), "actions" if item.kind == "actions" else "wide"
-        )
+        layout = "actions" if item.kind == "actions" else "wide"
+        _table(slide, item.lines, Inches(0.5), top, Inches(12.3), layout, accent)
     if item.notes:
         _text(
             slide, Inches(0.5), Inches(6.0), Inches(12.3), Inches(0.9), "\n".join(item.notes)[:600], 13, MUTED
