@@ -17,7 +17,7 @@ month_report = data.month_report(ctx.url, ctx.scope, ctx.month, ctx.language)
 history = data.history(ctx.url, ctx.scope, months.add(ctx.month, -12), ctx.month)
 
 comments = data.commentary(ctx.url, ctx.scope, ctx.month, ctx.month, ctx.language)
-overview_view.headline(month_report, history, comments)
+overview_view.headline(month_report, history, comments, ctx.scope.served)
 overview_view.summary(month_report)
 overview_view.changes(month_report)
 owners = {p.email: p.name for p in data.people(ctx.url)}

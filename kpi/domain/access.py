@@ -40,6 +40,11 @@ class Scope:
     owned: frozenset[str] = frozenset()
     """Of `goals`, the viewer's own: their actions and commentary are read too."""
 
+    @property
+    def served(self) -> frozenset[str]:
+        """The goals read only because the viewer's goals serve them (line of sight)."""
+        return self.goals - self.owned
+
     def allows(self, department: str | None) -> bool:
         if self.departments is None:
             return True

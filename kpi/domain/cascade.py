@@ -8,7 +8,7 @@ reverse, "red parts, green whole".
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -105,6 +105,15 @@ def _natural(code: str) -> tuple[str, int, str]:
     head = code.rstrip("0123456789_")
     tail = code[len(head) :].replace("_", "")
     return (head, int(tail) if tail.isdigit() else 0, code)
+
+
+def own_tops(roots: Sequence[Node], served: Collection[str]) -> list[Node]:
+    """The topmost goals that are the viewer's own, below the goals above them they only serve
+    (line of sight, kpi.domain.access): a head's Overview tiles and pack slides are their goals."""
+    tops: list[Node] = []
+    for node in roots:
+        tops += own_tops(node.children, served) if node.goal.code in served else [node]
+    return tops
 
 
 def flatten(roots: Sequence[Node]) -> list[tuple[int, Node]]:

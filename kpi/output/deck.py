@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from kpi.domain import attention, months, report
+from kpi.domain import attention, cascade, months, report
 from kpi.domain.model import (
     Action,
     Commentary,
@@ -91,6 +91,13 @@ class Meeting:
     """The service priorities in scope: a broken one is on the attention slide."""
     reopened: Sequence[tuple[datetime, str, str]] = ()
     """(when, by whom, why) each time the month was reopened after a close: the title slide says so."""
+    served: frozenset[str] = frozenset()
+    """Goals the viewer reads only because theirs serve them (line of sight): no slides of their own."""
+
+    @property
+    def tops(self) -> list[cascade.Node]:
+        """The viewer's own top goals, each with a slide (kpi.domain.cascade.own_tops)."""
+        return cascade.own_tops(self.month_report.roots, self.served)
 
 
 def _value(row: report.KpiRow | report.GoalRow | None, unit: str) -> str:
@@ -120,7 +127,7 @@ def _paged(kind: str, title: str, lines: list[Line]) -> list[Slide]:
 
 def _status_slide(meeting: Meeting) -> Slide:
     lines = []
-    for node in meeting.month_report.roots:
+    for node in meeting.tops:
         row = meeting.month_report.goals[node.goal.code]
         kpi = row.kpi
         unit = kpi.unit if kpi else "count"
@@ -281,7 +288,7 @@ def build(
         Slide("title", t("deck.title", month=fmt.month_long(month)), company, notes=(closed, *reopened))
     ]
     slides.append(_status_slide(meeting))
-    for node in meeting.month_report.roots:
+    for node in meeting.tops:
         slides.append(_goal_slide(meeting, meeting.month_report.goals[node.goal.code]))
     slides += _paged("exceptions", t("deck.exceptions_title"), _exception_lines(meeting, actions, owners))
     for department in departments:

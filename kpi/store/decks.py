@@ -40,6 +40,7 @@ def slides(conn: sa.Connection, scope: Scope, month: date, language: str) -> lis
         meeting.closed_at,
         queries.service_priorities(conn, scope, language),
         [(r.at, r.by, r.reason) for r in meeting.reopened],
+        scope.served,
     )
     return deck.build(
         source,
