@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from kpi import cli
 from kpi.domain import access
 from kpi.domain.access import GoalLink, Scope
-from kpi.domain.model import Person, Role
+from kpi.domain.model import GoalStatus, Person, Role
 from kpi.store import closing, edits, engine, queries
 from kpi.store import schema as s
 from tests.test_edits import ADMIN, CS_HEAD, IT_HEAD
@@ -126,3 +126,20 @@ def test_a_closed_month_reads_the_same_for_the_owner(demo_duckdb_url):
         assert set(meeting.report.kpis) == set(live.report.kpis) and "NPS" not in meeting.report.kpis
         said = {c.text for c in meeting.commentary}
         assert "T2: the board's word" in said and "CES: not for CS" not in said
+
+
+def test_goals_seen_without_all_their_sub_goals_get_no_roll_up_or_warning(demo_duckdb_url):
+    """Camilla sees S2 and S3 with only her goals under them: a roll-up of those, or "green
+    parts, red whole", would speak for sub-goals she cannot see."""
+    from kpi.store import monthly
+
+    with engine.reading(engine.create(demo_duckdb_url)) as conn:
+        whole = monthly.month_report(conn, access.EVERYTHING, OCTOBER, "en")
+        seen = monthly.month_report(conn, _scope(conn, CS_HEAD), OCTOBER, "en")
+    assert whole.goals["S2"].node.rollup is not GoalStatus.NO_DATA and whole.goals["S2"].node.mismatch
+    for code in ("S2", "S3", "T2"):
+        assert seen.goals[code].status == whole.goals[code].status  # its own status stands
+        assert (
+            seen.goals[code].node.rollup is GoalStatus.NO_DATA and seen.goals[code].node.mismatch is None
+        ), code
+    assert seen.goals["T8"].node.rollup == whole.goals["T8"].node.rollup  # her own tree rolls up

@@ -75,11 +75,15 @@ def mismatch(own: GoalStatus, children: Sequence[GoalStatus]) -> Mismatch | None
     return None
 
 
-def build(goals: Sequence[Goal], statuses: Mapping[str, GoalStatus]) -> list[Node]:
+def build(
+    goals: Sequence[Goal], statuses: Mapping[str, GoalStatus], partial: Collection[str] = ()
+) -> list[Node]:
     """The forest of goals (roots are goals whose parent is absent), rolled up bottom-up.
 
     Goals whose parent is out of the viewer's scope become roots of their own, so a department
-    head still sees a whole tree of what they may see.
+    head still sees a whole tree of what they may see. The `partial` goals are seen with only
+    some of their sub-goals (line of sight): they get no roll-up and no warning, which the
+    missing sub-goals would change.
     """
     nodes = {g.code: Node(g, statuses.get(g.code, GoalStatus.NO_DATA)) for g in goals}
     roots: list[Node] = []
@@ -87,15 +91,17 @@ def build(goals: Sequence[Goal], statuses: Mapping[str, GoalStatus]) -> list[Nod
         parent = nodes.get(goal.parent) if goal.parent else None
         (parent.children if parent else roots).append(nodes[goal.code])
     for root in roots:
-        _settle(root)
+        _settle(root, frozenset(partial))
     return roots
 
 
-def _settle(node: Node) -> None:
+def _settle(node: Node, partial: frozenset[str]) -> None:
     if not node.children:
         return  # a leaf keeps no roll-up and no mismatch
     for child in node.children:
-        _settle(child)
+        _settle(child, partial)
+    if node.goal.code in partial:
+        return
     node.rollup = rollup([(c.effective, c.goal.weight) for c in node.children])
     node.mismatch = mismatch(node.status, [c.effective for c in node.children])
 

@@ -147,11 +147,12 @@ def meeting_month(conn: sa.Connection, scope: Scope, month: date, language: str)
             queries.goals(conn, scope, language),
             live,
             monthly.context(conn, scope, month),
+            scope.goals,  # seen without all their sub-goals
         )
         comments = queries.commentary(conn, scope, month, month, language)
         return MeetingMonth(built, comments, live, reopened=reopenings(conn, month))
     frozen = snapshot.thaw(row.snapshot, language, scope)
-    built = report.build(month, frozen.kpis, frozen.goals, frozen.values, frozen.context)
+    built = report.build(month, frozen.kpis, frozen.goals, frozen.values, frozen.context, scope.goals)
     live = queries.month_values(conn, scope, month, month)
     return MeetingMonth(
         built,
