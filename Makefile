@@ -1,5 +1,5 @@
 # CX Cockpit: two commands on a fresh clone.
-#   make run   - venv, pinned packages, demo store on first run, app on http://localhost:8501
+#   make run   - venv, pinned packages, demo store on first run, app in demo mode on http://localhost:8501
 #   make test  - system packages tests need (chromium, postgresql), lint, architecture, pytest
 #   make bench - the benchmark (not part of make test)
 
@@ -27,8 +27,10 @@ $(VENV)/.dev-deps: requirements.txt requirements-dev.txt $(VENV)/.run-deps
 data/kpi.duckdb: | $(VENV)/.run-deps
 	$(BIN)/python -m kpi init --demo
 
+# Demo mode (no sign-in, "view as") is asked for here, for the demo store only: without a
+# KPI_AUTH_MODE the app is closed (see README, Sign-in).
 run: $(VENV)/.run-deps data/kpi.duckdb
-	$(BIN)/streamlit run app.py --server.port $(PORT)
+	KPI_AUTH_MODE=demo $(BIN)/streamlit run app.py --server.port $(PORT)
 
 demo: $(VENV)/.run-deps
 	$(BIN)/python -m kpi init --demo

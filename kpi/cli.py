@@ -133,6 +133,12 @@ def parser() -> argparse.ArgumentParser:
     )
     init.add_argument("--demo", action="store_true", help=t("cli.demo_help"))
     init.add_argument("--demo-end", metavar="YYYY-MM", help=t("cli.demo_end_help"))
+    company = commands.add_parser(
+        "company", parents=[shared], help=t("cli.company_help"), description=t("cli.company_help")
+    )
+    company.add_argument("--name", required=True, help=t("cli.company_name_help"))
+    company.add_argument("--logo", type=Path, help=t("cli.company_logo_help"))
+    company.add_argument("--colour", metavar="#RRGGBB", help=t("cli.company_colour_help"))
     load = commands.add_parser(
         "import", parents=[shared], help=t("cli.import_help"), description=t("cli.import_description")
     )
@@ -144,6 +150,11 @@ def parser() -> argparse.ArgumentParser:
         "close", parents=[shared], help=t("cli.close_help"), description=t("cli.close_help")
     )
     close.add_argument("--month", metavar="YYYY-MM", required=True, help=t("cli.month_help"))
+    reopen = commands.add_parser(
+        "reopen", parents=[shared], help=t("cli.reopen_help"), description=t("cli.reopen_help")
+    )
+    reopen.add_argument("--month", metavar="YYYY-MM", required=True, help=t("cli.month_help"))
+    reopen.add_argument("--reason", required=True, help=t("cli.reopen_reason_help"))
     export = commands.add_parser(
         "export", parents=[shared], help=t("cli.export_help"), description=t("cli.export_help")
     )
@@ -234,9 +245,11 @@ def _run(argv: list[str]) -> int:
         setup.ensure(store)  # an older store is upgraded before any command reads it
     handler = {
         "init": _init,
+        "company": _company,
         "status": _status,
         "import": _import,
         "close": _close,
+        "reopen": _reopen,
         "export": _export,
         "delete": _delete,
         "correct": _correct,
@@ -263,6 +276,7 @@ def _init(args: argparse.Namespace, store: sa.Engine) -> int:
     version = setup.ensure(store)
     print(t("cli.store_ready", url=store.url.render_as_string(hide_password=True), version=version))
     if not args.demo:
+        _next_steps(store)
         return EXIT_OK
     end = _month(args.demo_end)
     company = generate(end)
@@ -284,6 +298,38 @@ def _init(args: argparse.Namespace, store: sa.Engine) -> int:
         )
     )
     print(t("cli.demo_changes", **total))
+    return EXIT_OK
+
+
+def _next_steps(store: sa.Engine) -> None:
+    """What a new company does next, in the order its data goes in (the app's first-run steps)."""
+    from kpi.store import company, engine
+
+    with engine.reading(store) as conn:
+        done, named = company.progress(conn), company.read(conn).name
+    if named and all(done.values()):
+        return
+    print(t("cli.next_steps"))
+    state = t("firstrun.step_named", name=named) if named else t("firstrun.step_to_do")
+    command = "python -m kpi company --name NAME [--logo FILE] [--colour #RRGGBB]"
+    print(t("cli.step", number=1, what=t("cli.step_company"), state=state, command=command))
+    for number, (kind, _) in enumerate(company.STEPS, start=2):
+        state = t("firstrun.step_done", count=done[kind]) if done[kind] else t("firstrun.step_to_do")
+        command = f"python -m kpi import {kind} {kind}.csv"
+        print(t("cli.step", number=number, what=t(f"imports.kind_{kind}"), state=state, command=command))
+        print("     " + t(f"firstrun.step_{kind}"))
+        print("     " + t("cli.step_columns", columns=", ".join(c.name for c in tables.KINDS[kind])))
+    print(t("cli.next_steps_after"))
+
+
+def _company(args: argparse.Namespace, store: sa.Engine) -> int:
+    from kpi.store import company, engine
+
+    logo = args.logo.read_bytes() if args.logo is not None else None
+    with engine.writing(store) as conn:
+        colour = args.colour or company.read(conn).colour
+        company.write(conn, _viewer(args, conn), args.name, logo, colour)
+    print(t("cli.company_set", name=args.name.strip()))
     return EXIT_OK
 
 
@@ -313,7 +359,9 @@ def _scope(args: argparse.Namespace, conn: sa.Connection) -> access.Scope:
     """The viewer's scope, narrowed by --department (never widened); rejects what they may not see."""
     viewer = _viewer(args, conn)
     who = viewer.email if args.as_email is not None else t("cli.operator")
-    scope = access.scope_for(viewer)
+    from kpi.store import queries
+
+    scope = access.scope_for(viewer, queries.goal_links(conn))
     if args.department is not None:
         department = _known(conn, "department", args.department, "--department", scope)
         scope = access.department_scope(scope, department)
@@ -335,8 +383,8 @@ def _export(args: argparse.Namespace, store: sa.Engine) -> int:
     with engine.reading(store) as conn:
         scope = _scope(args, conn)
         slides = decks.slides(conn, scope, month, i18n.current())
-        footer = t("deck.footer", company=decks.company(conn), month=fmt.month_long(month))
-    content = pptx_pack.render(slides, footer)
+        brand = decks.brand(conn, month)
+    content = pptx_pack.render(slides, brand)
     if args.format == "pdf":
         content = pdf_pack.from_pptx(content)
     _write(args.out, content)
@@ -365,6 +413,16 @@ def _close(args: argparse.Namespace, store: sa.Engine) -> int:
     with engine.writing(store) as conn:
         when = closing.close(conn, _viewer(args, conn), month)
     print(t("cli.closed", month=fmt.month_long(month), when=when.strftime("%Y-%m-%d %H:%M")))
+    return EXIT_OK
+
+
+def _reopen(args: argparse.Namespace, store: sa.Engine) -> int:
+    from kpi.store import closing, engine
+
+    month = _any_month(args.month)  # any month: a closed one may lie outside today's window
+    with engine.writing(store) as conn:
+        when = closing.reopen(conn, _viewer(args, conn), month, args.reason)
+    print(t("cli.reopened", month=fmt.month_long(month), when=when.strftime("%Y-%m-%d %H:%M")))
     return EXIT_OK
 
 

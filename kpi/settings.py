@@ -22,7 +22,8 @@ from kpi.domain.errors import BadSetting, Problem
 from kpi.text import i18n
 
 AUTH_MODES = ("auto", "oidc", "header", "demo")
-"""`auto`: `oidc` when Streamlit's secrets have an `[auth]` section, else `demo`."""
+"""`auto`: `oidc` when Streamlit's secrets have an `[auth]` section, else no sign-in at all, and
+then the app serves no data (closed by default). `demo` is only ever chosen by name."""
 STORE_SCHEMES = ("duckdb:///", "postgresql://", "postgresql+psycopg://")
 
 
@@ -109,7 +110,7 @@ SETTINGS = (
         "KPI_AUTH_MODE",
         "auth_mode",
         "auto",
-        "How people sign in: oidc, header, demo, or auto (oidc when an [auth] secret is configured, else demo).",
+        "How people sign in: oidc, header, demo, or auto (oidc when an [auth] secret is configured, else nobody: no data is served).",
         _one_of(lambda: AUTH_MODES),
         lambda: ", ".join(AUTH_MODES),
     ),

@@ -7,6 +7,7 @@ from kpi.ui import data, forms, frame
 from kpi.ui.views import (
     audit_view,
     closing_view,
+    company_view,
     corrections_view,
     definitions_view,
     import_view,
@@ -27,6 +28,7 @@ tabs = st.tabs(
         t("definitions.tab_import"),
         t("definitions.tab_close"),
         t("definitions.tab_correct"),
+        t("definitions.tab_company"),
         t("organisation.tab_departments"),
         t("organisation.tab_people"),
         t("definitions.tab_goals"),
@@ -41,6 +43,7 @@ tabs = st.tabs(
     import_tab,
     close_tab,
     correct_tab,
+    company_tab,
     departments_tab,
     people_tab,
     goals_tab,
@@ -56,6 +59,8 @@ with close_tab:
     closing_view.panel(ctx, people)
 with correct_tab:
     corrections_view.panel(ctx)
+with company_tab:
+    company_view.editor(ctx)
 with departments_tab:
     organisation_view.department_editor(ctx, org, defs["departments"])
 with people_tab:

@@ -5,12 +5,13 @@ import streamlit as st
 from kpi.domain import months
 from kpi.text import fmt
 from kpi.text.i18n import t
-from kpi.ui import data, frame
+from kpi.ui import data, firstrun, frame
 from kpi.ui.views import overview_view
 
 ctx = frame.sidebar("overview")
 st.title(t("overview.title", month=fmt.month_long(ctx.month)))
 st.caption(t("overview.intro"))
+firstrun.remaining(ctx.url, ctx.viewer)  # an administrator whose company is not all in yet
 
 month_report = data.month_report(ctx.url, ctx.scope, ctx.month, ctx.language)
 history = data.history(ctx.url, ctx.scope, months.add(ctx.month, -12), ctx.month)
@@ -18,7 +19,7 @@ history = data.history(ctx.url, ctx.scope, months.add(ctx.month, -12), ctx.month
 comments = data.commentary(ctx.url, ctx.scope, ctx.month, ctx.month, ctx.language)
 items = data.attention(ctx.url, ctx.scope, ctx.month, ctx.language)
 overview_view.attention_summary(items)
-overview_view.headline(month_report, history, comments)
+overview_view.headline(month_report, history, comments, ctx.scope.served)
 overview_view.summary(month_report)
 owners = {p.email: p.name for p in data.people(ctx.url)}
 overview_view.exceptions(items, owners)

@@ -1,7 +1,9 @@
 """Nobody sees another department: every page, every Present slide and both packs, for every viewer.
 
-The viewers are the head of each department, an executive, an administrator and a person the
-store knows who heads no department (default deny gives them nothing). The pages are whatever
+The viewers are the head of each department, an executive, an administrator, a person the
+store knows who heads no department (default deny gives them nothing) and a department head who
+owns a goal in another department (ownership wins over department: they read that goal in full,
+and every head reads the goals their goals serve, line of sight, and nothing more of them). The pages are whatever
 `pages/` holds. What each viewer must not see (other departments' KPI names, goal titles,
 department names, actions, comments, service priorities and the values of their KPIs) is read
 from the store (tests/visible.py), and everything the page, slide or pack shows is searched for
@@ -14,6 +16,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
@@ -23,7 +26,7 @@ from kpi.domain import access
 from kpi.domain.access import EVERYTHING
 from kpi.domain.model import Role
 from kpi.output import pdf_pack, pptx_pack
-from kpi.store import decks, engine, importing, queries
+from kpi.store import decks, engine, importing, queries, schema
 from kpi.text.i18n import t
 from kpi.ui import data
 from tests import visible
@@ -32,6 +35,9 @@ from tests.conftest import APP_TIMEOUT, DEMO_END, ROOT, table_counts
 PAGES = sorted(path.relative_to(ROOT).as_posix() for path in (ROOT / "pages").glob("*.py"))
 MONTH = DEMO_END
 NOBODY = "no.one@havnhjem.example"
+OWNER = "owner.elsewhere@havnhjem.example"
+"""Heads marketing (MKT) and owns IT's goal O9 (the webshop stays up)."""
+OWNED_ELSEWHERE = "O9"
 
 
 def _viewers() -> dict[str, str]:
@@ -39,16 +45,24 @@ def _viewers() -> dict[str, str]:
     people = load_spec()["people"]
     heads = {f"head-{p['department']}": p["email"] for p in people if p["role"] == "department_head"}
     first = {role: next(p["email"] for p in people if p["role"] == role) for role in ("executive", "admin")}
-    return {**heads, **first, "nobody": NOBODY}
+    return {**heads, **first, "nobody": NOBODY, "owner-elsewhere": OWNER}
 
 
 VIEWERS = _viewers()
 
 
 def _add_nobody(url: str) -> None:
-    """A person the store knows, as a department head of no department: they may see nothing."""
-    people = f"email,name,role,department\n{NOBODY},No One,department_head,\n".encode()
-    importing.run(engine.create(url), "people", people, "people.csv", "test")
+    """A person the store knows, as a department head of no department: they may see nothing;
+    and a head of marketing who owns a goal of IT's."""
+    people = (
+        f"email,name,role,department\n{NOBODY},No One,department_head,\n"
+        f"{OWNER},Olga Owner,department_head,MKT\n"
+    ).encode()
+    store = engine.create(url)
+    importing.run(store, "people", people, "people.csv", "test")
+    with engine.writing(store) as conn:
+        goal = schema.goal
+        conn.execute(sa.update(goal).where(goal.c.code == OWNED_ELSEWHERE).values(owner=OWNER))
 
 
 def readable(person) -> frozenset[str] | None:
@@ -65,14 +79,34 @@ def readable(person) -> frozenset[str] | None:
     )
 
 
+def beyond(goals, person, departments: frozenset[str] | None) -> tuple[frozenset[str], frozenset[str]]:
+    """The goals outside `departments` that `person` owns, and those that any goal they read
+    serves up the tree (line of sight), as the product promises it (issue 16)."""
+    if departments is None:
+        return frozenset(), frozenset()
+    parent = {g.code: g.parent for g in goals}
+    elsewhere = {g.code for g in goals if g.department not in departments}
+    owned = {g.code for g in goals if g.owner == person.email and g.code in elsewhere}
+    served: set[str] = set()
+    for code in {g.code for g in goals} - elsewhere | owned:
+        up = parent.get(code)
+        while up is not None:
+            if up in elsewhere:
+                served.add(up)
+            up = parent.get(up)
+    return frozenset(owned), frozenset(served - owned)
+
+
 def _what_may_not_be_seen(url: str, email: str) -> tuple[access.Scope, visible.Secrets, visible.Holdings]:
-    """The scope the app gives the viewer, what they must not see and what is theirs."""
+    """The scope the app gives the viewer, what they must not see and what their departments
+    hold (which the pages must show)."""
     with engine.reading(engine.create(url)) as conn:
         person = queries.person(conn, email)
         departments = readable(person)
+        owned, served = beyond(queries.goals(conn, EVERYTHING), person, departments)
         return (
-            access.scope_for(person),
-            visible.Secrets.of(conn, departments),
+            access.scope_for(person, queries.goal_links(conn)),
+            visible.Secrets.of(conn, departments, owned, served),
             visible.Holdings.of(conn, departments),
         )
 
@@ -92,7 +126,7 @@ def test_the_matrix_covers_every_page_and_every_kind_of_viewer():
     departments = {d["code"] for d in load_spec()["departments"]}
     heads = {kind.removeprefix("head-") for kind in VIEWERS if kind.startswith("head-")}
     assert heads == departments - {"MGMT"}  # the board is led by the executives
-    assert {"executive", "admin", "nobody"} <= set(VIEWERS)
+    assert {"executive", "admin", "nobody", "owner-elsewhere"} <= set(VIEWERS)
 
 
 def _page_seen(at, page: str, person, query: dict) -> visible.Seen:
@@ -146,8 +180,8 @@ def _kpi_names(url: str) -> set[str]:
 
 def _pack(url: str, scope: access.Scope) -> bytes:
     """The PowerPoint pack the Present page hands this viewer."""
-    slides, footer = data.deck(url, scope, MONTH, "en")
-    return pptx_pack.render(slides, footer)
+    slides, brand = data.deck(url, scope, MONTH, "en")
+    return pptx_pack.render(slides, brand)
 
 
 @pytest.mark.parametrize("who", VIEWERS)

@@ -20,7 +20,8 @@ import pytest
 import sqlalchemy as sa
 from markdown_it import MarkdownIt
 
-from kpi.store import engine, setup
+from kpi.store import company as company_settings
+from kpi.store import engine
 from kpi.store import schema as s
 from kpi.text import plain
 from tests.conftest import ROOT
@@ -85,7 +86,8 @@ def app_url(request) -> str:
             keyed = sa.cast(table.c[key], sa.String)
             conn.execute(sa.update(table).values({column: hostile(table.name, keyed)}))
         conn.execute(sa.delete(s.translation))
-        setup.set_meta(conn, "company", hostile_text("company", "Havnhjem"))
+        named = s.setting.c.name == company_settings.NAME
+        conn.execute(sa.update(s.setting).where(named).values(value=hostile_text("company", "Havnhjem")))
     store.dispose()
     return url
 
@@ -193,7 +195,7 @@ def test_the_hostile_texts_are_in_place(app_url):
     """The fixture did what the tests above rely on (a silent no-op would make them pass)."""
     with engine.reading(engine.create(app_url)) as conn:
         titles = conn.execute(sa.select(s.goal.c.title)).scalars().all()
-        company = setup.get_meta(conn, "company")
+        company = company_settings.read(conn).name
     assert titles and all(t.endswith(HOSTILE) for t in titles)
     assert company == hostile_text("company", "Havnhjem")
 

@@ -148,31 +148,47 @@ class Holdings:
     numbers: frozenset[float]
 
     @classmethod
-    def of(cls, conn: sa.Connection, departments: frozenset[str] | None) -> Holdings:
+    def of(
+        cls,
+        conn: sa.Connection,
+        departments: frozenset[str] | None,
+        owned: frozenset[str] = frozenset(),
+        served: frozenset[str] = frozenset(),
+    ) -> Holdings:
         """`departments=None` is the whole company. Over the store's whole history, retired
-        things included: a page may draw any month (trends reach two years back)."""
+        things included: a page may draw any month (trends reach two years back). `owned` are
+        goals elsewhere the viewer owns (read in full: the goal, its KPI, actions and comments),
+        `served` the goals elsewhere theirs serve (line of sight: the goal and its KPI, no more)."""
 
         def ours(department: str | None) -> bool:
             return departments is None or department in departments
 
-        kpis = [k for k in queries.kpis(conn, EVERYTHING, "en", include_retired=True) if ours(k.department)]
-        goals = [g for g in queries.goals(conn, EVERYTHING, "en", include_retired=True) if ours(g.department)]
+        every_goal = queries.goals(conn, EVERYTHING, "en", include_retired=True)
+        goals = [g for g in every_goal if ours(g.department)]
+        followed = {g.code for g in goals} | owned  # their actions and comments are read too
+        sighted = [g for g in every_goal if g.code in owned | served]
+        sight_kpis = {g.kpi for g in sighted if g.kpi}
+        every_kpi = queries.kpis(conn, EVERYTHING, "en", include_retired=True)
+        kpis = [k for k in every_kpi if ours(k.department)]
         kpi_codes, goal_codes = {k.code for k in kpis}, {g.code for g in goals}
         every_priority = queries.service_priorities(conn, EVERYTHING, "en", include_retired=True)
         priorities = [p for p in every_priority if p.kpi in kpi_codes]
         first, last = queries.data_months(conn, date(1, 1, 1), date(9999, 12, 1)) or (date.min, date.min)
         comments = queries.commentary(conn, EVERYTHING, first, last, "en")
-        names = [k.name for k in kpis] + [g.title for g in goals]
+        seen_kpis = kpis + [k for k in every_kpi if k.code in sight_kpis and k.code not in kpi_codes]
+        names = [k.name for k in seen_kpis] + [g.title for g in goals + sighted]
         names += [d.name for d in queries.departments(conn, EVERYTHING, "en") if ours(d.code)]
-        names += [a.title for a in queries.actions(conn, EVERYTHING, "en") if a.goal in goal_codes]
-        texts = [k.definition for k in kpis] + [g.description for g in goals] + [p.text for p in priorities]
-        texts += [c.text for c in comments if c.kpi in kpi_codes or c.goal in goal_codes]
+        names += [a.title for a in queries.actions(conn, EVERYTHING, "en") if a.goal in followed]
+        texts = [k.definition for k in seen_kpis] + [g.description for g in goals + sighted]
+        texts += [p.text for p in priorities]
+        texts += [c.text for c in comments if c.kpi in kpi_codes or c.goal in goal_codes | owned]
         words = [normalise(w).strip() for w in names] + [
             normalise(w).strip() for w in texts if len(w.strip()) >= LONG_ENOUGH
         ]
-        numbers = [v.value for v in queries.month_values(conn, EVERYTHING, first, last) if v.kpi in kpi_codes]
-        numbers += [k.target for k in kpis] + [p.threshold for p in priorities]
-        numbers += [n for g in goals for n in (g.baseline, g.target)]
+        values = queries.month_values(conn, EVERYTHING, first, last)
+        numbers = [v.value for v in values if v.kpi in kpi_codes | sight_kpis]
+        numbers += [k.target for k in seen_kpis] + [p.threshold for p in priorities]
+        numbers += [n for g in goals + sighted for n in (g.baseline, g.target)]
         distinctive = frozenset(n for n in numbers if n is not None and _is_distinctive(n))
         return cls(frozenset(w for w in words if w), distinctive)
 
@@ -183,11 +199,17 @@ class Secrets:
     numbers: frozenset[float]
 
     @classmethod
-    def of(cls, conn: sa.Connection, departments: frozenset[str] | None) -> Secrets:
-        """Everything the store holds that lies outside `departments`, less what the viewer
-        may see anyway (a foreign name inside one of their own, a person's name, a promise, a
-        word of the app's)."""
-        every, mine = Holdings.of(conn, None), Holdings.of(conn, departments)
+    def of(
+        cls,
+        conn: sa.Connection,
+        departments: frozenset[str] | None,
+        owned: frozenset[str] = frozenset(),
+        served: frozenset[str] = frozenset(),
+    ) -> Secrets:
+        """Everything the store holds that lies outside `departments` (and the goals `owned` and
+        `served` there, see `Holdings.of`), less what the viewer may see anyway (a foreign name
+        inside one of their own, a person's name, a promise, a word of the app's)."""
+        every, mine = Holdings.of(conn, None), Holdings.of(conn, departments, owned, served)
         shared = [normalise(p.name) for p in queries.people(conn)]
         shared += [normalise(p.text) for p in queries.promises(conn, "en", include_retired=True)]
         shared += [normalise(m) for m in i18n.catalogue("en").values()]

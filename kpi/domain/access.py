@@ -3,24 +3,62 @@
 Default deny: no viewer, an unknown role or a department head without a department gets the
 empty scope, which matches nothing. A `Scope` is frozen and hashable, so it is part of every
 cache key and one department's numbers can never be served to another from a cache.
+
+Ownership wins over department: whoever owns a goal in another department reads it in full (its
+KPI's values, its actions and commentary), so they can accept it and comment on it; and a goal
+in scope brings the goals it serves up the tree (line of sight: the goal and its KPI's values,
+for its status), and nothing else of their departments.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from kpi.domain.model import Person, Role
 
 
 @dataclass(frozen=True)
+class GoalLink:
+    """What reading rights need of a goal: where it sits, who owns it and what measures it."""
+
+    code: str
+    parent: str | None
+    department: str | None
+    owner: str | None
+    kpi: str | None
+
+
+@dataclass(frozen=True)
 class Scope:
     departments: frozenset[str] | None
     """The departments the viewer may read; None means every department."""
+    goals: frozenset[str] = frozenset()
+    """Goals beyond those departments: the viewer's own, and those they serve (line of sight)."""
+    kpis: frozenset[str] = frozenset()
+    """The KPIs of `goals`: their values make the goals' status."""
+    owned: frozenset[str] = frozenset()
+    """Of `goals`, the viewer's own: their actions and commentary are read too."""
+
+    @property
+    def served(self) -> frozenset[str]:
+        """The goals read only because the viewer's goals serve them (line of sight)."""
+        return self.goals - self.owned
 
     def allows(self, department: str | None) -> bool:
         if self.departments is None:
             return True
         return department is not None and department in self.departments
+
+    def sees_goal(self, code: str, department: str | None) -> bool:
+        return self.allows(department) or code in self.goals
+
+    def sees_kpi(self, code: str, department: str | None) -> bool:
+        return self.allows(department) or code in self.kpis
+
+    def follows(self, goal: str, department: str | None) -> bool:
+        """Whether the goal's actions and commentary are read: its department's, or its owner."""
+        return self.allows(department) or goal in self.owned
 
 
 NOTHING = Scope(frozenset())
@@ -29,19 +67,41 @@ EVERYTHING = Scope(None)
 _READ_ALL = {Role.ADMIN, Role.EXECUTIVE, Role.PRESENTER}
 
 
-def scope_for(viewer: Person | None) -> Scope:
-    """The read scope of `viewer` (see product.md §5)."""
+def scope_for(viewer: Person | None, links: Iterable[GoalLink] = ()) -> Scope:
+    """The read scope of `viewer` (see product.md §5), with the goals they own elsewhere and
+    those their goals serve, from the store's goal tree `links`."""
     if viewer is None:
         return NOTHING
     if viewer.role in _READ_ALL:
         return EVERYTHING
-    if viewer.role is Role.DEPARTMENT_HEAD and viewer.department:
-        return Scope(frozenset({viewer.department}))
-    return NOTHING
+    departments = (
+        frozenset({viewer.department})
+        if viewer.role is Role.DEPARTMENT_HEAD and viewer.department
+        else frozenset()
+    )
+    tree = {link.code: link for link in links}
+    home = Scope(departments)
+    owned = frozenset(
+        c for c, link in tree.items() if link.owner == viewer.email and not home.allows(link.department)
+    )
+    served: set[str] = set()
+    for code, link in tree.items():
+        if not (home.allows(link.department) or code in owned):
+            continue
+        parent = link.parent
+        while parent in tree and parent not in served and not home.allows(tree[parent].department):
+            served.add(parent)
+            parent = tree[parent].parent
+    goals = owned | served
+    if not departments and not goals:
+        return NOTHING
+    kpis = frozenset(k for c in goals if (k := tree[c].kpi) is not None)
+    return Scope(departments, goals, kpis, owned)
 
 
 def department_scope(scope: Scope, department: str | None) -> Scope:
-    """Narrow `scope` to one department (never widen it): the Departments page and `--department`."""
+    """Narrow `scope` to one department (never widen it): the Departments page and `--department`.
+    A department's page holds its own goals only, not those owned or served elsewhere."""
     if department is None:
         return scope
     return Scope(frozenset({department})) if scope.allows(department) else NOTHING

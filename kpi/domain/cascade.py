@@ -8,7 +8,7 @@ reverse, "red parts, green whole".
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -75,11 +75,15 @@ def mismatch(own: GoalStatus, children: Sequence[GoalStatus]) -> Mismatch | None
     return None
 
 
-def build(goals: Sequence[Goal], statuses: Mapping[str, GoalStatus]) -> list[Node]:
+def build(
+    goals: Sequence[Goal], statuses: Mapping[str, GoalStatus], partial: Collection[str] = ()
+) -> list[Node]:
     """The forest of goals (roots are goals whose parent is absent), rolled up bottom-up.
 
     Goals whose parent is out of the viewer's scope become roots of their own, so a department
-    head still sees a whole tree of what they may see.
+    head still sees a whole tree of what they may see. The `partial` goals are seen with only
+    some of their sub-goals (line of sight): they get no roll-up and no warning, which the
+    missing sub-goals would change.
     """
     nodes = {g.code: Node(g, statuses.get(g.code, GoalStatus.NO_DATA)) for g in goals}
     roots: list[Node] = []
@@ -87,15 +91,17 @@ def build(goals: Sequence[Goal], statuses: Mapping[str, GoalStatus]) -> list[Nod
         parent = nodes.get(goal.parent) if goal.parent else None
         (parent.children if parent else roots).append(nodes[goal.code])
     for root in roots:
-        _settle(root)
+        _settle(root, frozenset(partial))
     return roots
 
 
-def _settle(node: Node) -> None:
+def _settle(node: Node, partial: frozenset[str]) -> None:
     if not node.children:
         return  # a leaf keeps no roll-up and no mismatch
     for child in node.children:
-        _settle(child)
+        _settle(child, partial)
+    if node.goal.code in partial:
+        return
     node.rollup = rollup([(c.effective, c.goal.weight) for c in node.children])
     node.mismatch = mismatch(node.status, [c.effective for c in node.children])
 
@@ -105,6 +111,15 @@ def _natural(code: str) -> tuple[str, int, str]:
     head = code.rstrip("0123456789_")
     tail = code[len(head) :].replace("_", "")
     return (head, int(tail) if tail.isdigit() else 0, code)
+
+
+def own_tops(roots: Sequence[Node], served: Collection[str]) -> list[Node]:
+    """The topmost goals that are the viewer's own, below the goals above them they only serve
+    (line of sight, kpi.domain.access): a head's Overview tiles and pack slides are their goals."""
+    tops: list[Node] = []
+    for node in roots:
+        tops += own_tops(node.children, served) if node.goal.code in served else [node]
+    return tops
 
 
 def flatten(roots: Sequence[Node]) -> list[tuple[int, Node]]:

@@ -7,7 +7,7 @@ they can never disagree about a number.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -371,10 +371,11 @@ def build(
     goals: Sequence[Goal],
     values: Sequence[MonthValue],
     context: Context = NO_CONTEXT,
+    partial: Collection[str] = (),
 ) -> MonthReport:
     """The report for `month` from the KPIs, goals and month values in the viewer's scope (values
     of months after `month` are left out), with the explicit targets, process changes and rules
-    of `context`."""
+    of `context`. `partial` goals are seen without all their sub-goals (cascade.build)."""
     index: ValueIndex = {}
     for v in values:
         if v.month <= month:
@@ -398,7 +399,7 @@ def build(
         reasons[g.code] = reason or (verdicts.disagreement(own[g.code], row.status) if row else None)
         earlier = row.previous_reading if row is not None and row.previous_reading else reading
         facts[g.code] = (kpi, now, _goal_status(g, kpi, series.get(last), last, earlier))
-    report.roots = cascade.build(goals, own)
+    report.roots = cascade.build(goals, own, partial)
     for _, node in cascade.flatten(report.roots):
         code = node.goal.code
         kpi, now, before = facts[code]

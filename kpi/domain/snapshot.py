@@ -154,12 +154,13 @@ def thaw(text: str, language: str, scope: Scope) -> Frozen:
         raise Unavailable(Problem("snapshot_format", params=found))
     languages = data["languages"]
     texts = languages.get(language) or next(iter(languages.values()))
-    kpis = [k for k in map(_kpi, texts["kpis"]) if scope.allows(k.department)]
+    kpis = [k for k in map(_kpi, texts["kpis"]) if scope.sees_kpi(k.code, k.department)]
     visible = {k.code for k in kpis}
-    goals = [g for g in map(_goal, texts["goals"]) if scope.allows(g.department)]
-    codes = {g.code for g in goals}
+    goals = [g for g in map(_goal, texts["goals"]) if scope.sees_goal(g.code, g.department)]
+    home = {k.code for k in kpis if scope.allows(k.department)}  # commentary: not on served goals' KPIs
+    followed = {g.code for g in goals if scope.follows(g.code, g.department)}
     values = [v for v in map(_value, data["values"]) if v.kpi in visible]
-    comments = [c for c in map(_comment, texts["commentary"]) if c.kpi in visible or c.goal in codes]
+    comments = [c for c in map(_comment, texts["commentary"]) if c.kpi in home or c.goal in followed]
     context = _context(data, visible)
     return Frozen(date.fromisoformat(data["month"]), kpis, goals, values, comments, context)
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from kpi.domain import attention, months, report, signals
+from kpi.domain import attention, cascade, months, report, signals
 from kpi.domain.model import (
     Action,
     Commentary,
@@ -26,6 +26,22 @@ from kpi.text.i18n import t
 
 LINES_PER_SLIDE = 10
 ACTIONS_AHEAD_MONTHS = 2
+
+
+DEFAULT_COLOUR = "#1F4E79"
+"""The packs' accent colour until a company chooses its own (kpi.store.company)."""
+
+
+@dataclass(frozen=True)
+class Brand:
+    """What makes a pack the company's: its title (with the company's name), the footer line on
+    every slide, and the company's colour and logo (kpi.store.company)."""
+
+    footer: str
+    title: str = ""
+    """The file's title (PowerPoint's document properties); the footer when empty."""
+    colour: str = DEFAULT_COLOUR
+    logo: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -78,6 +94,15 @@ class Meeting:
     closed_at: datetime | None = None
     priorities: Sequence[ServicePriority] = ()
     """The service priorities in scope: a broken one is on the attention slide."""
+    reopened: Sequence[tuple[datetime, str, str]] = ()
+    """(when, by whom, why) each time the month was reopened after a close: the title slide says so."""
+    served: frozenset[str] = frozenset()
+    """Goals the viewer reads only because theirs serve them (line of sight): no slides of their own."""
+
+    @property
+    def tops(self) -> list[cascade.Node]:
+        """The viewer's own top goals, each with a slide (kpi.domain.cascade.own_tops)."""
+        return cascade.own_tops(self.month_report.roots, self.served)
 
 
 def _value(row: report.KpiRow | report.GoalRow | None, unit: str) -> str:
@@ -107,7 +132,7 @@ def _paged(kind: str, title: str, lines: list[Line]) -> list[Slide]:
 
 def _status_slide(meeting: Meeting) -> Slide:
     lines = []
-    for node in meeting.month_report.roots:
+    for node in meeting.tops:
         row = meeting.month_report.goals[node.goal.code]
         kpi = row.kpi
         unit = kpi.unit if kpi else "count"
@@ -278,9 +303,15 @@ def build(
     """Every slide of the month's meeting, for what the viewer may see."""
     month = meeting.month_report.month
     closed = t("deck.closed") if meeting.closed_at else t("deck.live")
-    slides = [Slide("title", t("deck.title", month=fmt.month_long(month)), company, notes=(closed,))]
+    reopened = tuple(
+        t("deck.reopened", when=fmt.day(when.date()), who=owners.get(who, who), reason=reason)
+        for when, who, reason in meeting.reopened
+    )
+    slides = [
+        Slide("title", t("deck.title", month=fmt.month_long(month)), company, notes=(closed, *reopened))
+    ]
     slides.append(_status_slide(meeting))
-    for node in meeting.month_report.roots:
+    for node in meeting.tops:
         slides.append(_goal_slide(meeting, meeting.month_report.goals[node.goal.code]))
     slides += _paged("exceptions", t("deck.exceptions_title"), _exception_lines(meeting, actions, owners))
     for department in departments:

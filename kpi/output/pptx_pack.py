@@ -24,12 +24,16 @@ from pptx.util import Emu, Inches, Length, Pt
 
 from kpi.domain.model import within_unit
 from kpi.domain.signals import Reading
-from kpi.output.deck import Line, Series, Slide
+from kpi.output.deck import DEFAULT_COLOUR, Brand, Line, Series, Slide
 from kpi.text import fmt, palette, phrases
 from kpi.text.i18n import t
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
-INK, MUTED, ACCENT = RGBColor(0x26, 0x27, 0x30), RGBColor(0x6B, 0x6B, 0x6B), RGBColor(0x1F, 0x4E, 0x79)
+INK, MUTED, ACCENT = (
+    RGBColor(0x26, 0x27, 0x30),
+    RGBColor(0x6B, 0x6B, 0x6B),
+    RGBColor.from_string(DEFAULT_COLOUR[1:]),
+)
 VERDICTS = ("improvement", "concern")
 """The verdicts whose months a chart rings, each in its colour from `palette.VARIATION_LOOKS`."""
 FONT = "Calibri"
@@ -96,7 +100,13 @@ _COLUMNS = {  # (header key, share of the width, field of the line)
 
 
 def _table(
-    slide: PptxSlide, lines: Sequence[Line], left: Length, top: Length, width: Length, layout: str = "wide"
+    slide: PptxSlide,
+    lines: Sequence[Line],
+    left: Length,
+    top: Length,
+    width: Length,
+    layout: str = "wide",
+    accent: RGBColor = ACCENT,
 ) -> None:
     columns = _COLUMNS[layout]
     row_height = Inches(0.42)
@@ -106,7 +116,7 @@ def _table(
     table = shape.table
     for index, (header, share, _) in enumerate(columns):
         table.columns[index].width = int(width * share)
-        _cell(table.cell(0, index), t(header), 14, RGBColor(0xFF, 0xFF, 0xFF), bold=True, fill=ACCENT)
+        _cell(table.cell(0, index), t(header), 14, RGBColor(0xFF, 0xFF, 0xFF), bold=True, fill=accent)
     for number, line in enumerate(lines, start=1):
         for index, (_, _, name) in enumerate(columns):
             value = getattr(line, name)
@@ -141,7 +151,13 @@ def _cell(
 
 
 def _chart(
-    slide: PptxSlide, series: Series, left: Length, top: Length, width: Length, height: Length
+    slide: PptxSlide,
+    series: Series,
+    left: Length,
+    top: Length,
+    width: Length,
+    height: Length,
+    accent: RGBColor = ACCENT,
 ) -> None:
     if not series.points:
         return
@@ -174,7 +190,7 @@ def _chart(
     chart.category_axis.tick_labels.font.size = Pt(11)
     chart.value_axis.tick_labels.font.size = Pt(11)
     actual = chart.plots[0].series[0]
-    actual.format.line.color.rgb, actual.format.line.width = ACCENT, Pt(3)
+    actual.format.line.color.rgb, actual.format.line.width = accent, Pt(3)
     actual.smooth = False
     drawn = list(chart.plots[0].series)
     index = 1
@@ -214,13 +230,20 @@ def _footer(slide: PptxSlide, text: str, number: int, total: int) -> None:
     )
 
 
-def _draw(slide: PptxSlide, item: Slide) -> None:
+def _logo(slide: PptxSlide, logo: bytes, left: Length, top: Length, height: Length) -> None:
+    slide.shapes.add_picture(io.BytesIO(logo), left, top, height=height)
+
+
+def _draw(slide: PptxSlide, item: Slide, brand: Brand) -> None:
+    accent = _rgb(brand.colour)
     if item.kind == "title":
-        _text(slide, Inches(0.8), Inches(1.8), Inches(11.7), Inches(2.2), item.title, 44, ACCENT, bold=True)
+        if brand.logo:
+            _logo(slide, brand.logo, Inches(0.8), Inches(0.6), Inches(1.0))
+        _text(slide, Inches(0.8), Inches(1.8), Inches(11.7), Inches(2.2), item.title, 44, accent, bold=True)
         _text(slide, Inches(0.8), Inches(4.2), Inches(11.7), Inches(0.8), item.subtitle, 28, INK)
-        _text(slide, Inches(0.8), Inches(5.0), Inches(11.7), Inches(0.6), "\n".join(item.notes), 16, MUTED)
+        _text(slide, Inches(0.8), Inches(5.0), Inches(11.7), Inches(1.2), "\n".join(item.notes), 16, MUTED)
         return
-    _text(slide, Inches(0.5), Inches(0.35), Inches(12.3), Inches(0.9), item.title, 32, ACCENT, bold=True)
+    _text(slide, Inches(0.5), Inches(0.35), Inches(12.3), Inches(0.9), item.title, 32, accent, bold=True)
     top = Inches(1.25)
     if item.subtitle or item.big:
         status = f"{palette.label(item.status)}   " if item.status else ""
@@ -238,29 +261,30 @@ def _draw(slide: PptxSlide, item: Slide) -> None:
         _verdicts(header.paragraphs[0], item.reading, 18)
         top = Inches(1.95)
     if item.chart is not None:
-        _chart(slide, item.chart, Inches(0.5), top, Inches(6.6), Inches(3.9))
+        _chart(slide, item.chart, Inches(0.5), top, Inches(6.6), Inches(3.9), accent)
         if item.lines:
-            _table(slide, item.lines, Inches(7.3), top, Inches(5.5), "narrow")
+            _table(slide, item.lines, Inches(7.3), top, Inches(5.5), "narrow", accent)
     elif item.lines:
-        _table(
-            slide, item.lines, Inches(0.5), top, Inches(12.3), "actions" if item.kind == "actions" else "wide"
-        )
+        layout = "actions" if item.kind == "actions" else "wide"
+        _table(slide, item.lines, Inches(0.5), top, Inches(12.3), layout, accent)
     if item.notes:
         _text(
             slide, Inches(0.5), Inches(6.0), Inches(12.3), Inches(0.9), "\n".join(item.notes)[:600], 13, MUTED
         )
 
 
-def render(slides: Sequence[Slide], footer: str) -> bytes:
-    """The whole deck as .pptx bytes."""
+def render(slides: Sequence[Slide], look: str | Brand) -> bytes:
+    """The whole deck as .pptx bytes; `look` is the company's `Brand`, or just a footer line."""
+    brand = look if isinstance(look, Brand) else Brand(look)
     deck = Presentation()
     deck.slide_width, deck.slide_height = WIDTH, HEIGHT
+    deck.core_properties.title = brand.title or brand.footer
     blank = deck.slide_layouts[6]
     for number, item in enumerate(slides, start=1):
         slide = deck.slides.add_slide(blank)
-        _draw(slide, item)
+        _draw(slide, item, brand)
         if item.kind != "title":
-            _footer(slide, footer, number, len(slides))
+            _footer(slide, brand.footer, number, len(slides))
     buffer = io.BytesIO()
     deck.save(buffer)
     return buffer.getvalue()

@@ -3,7 +3,10 @@
 An administrator closes a month once its data is in: the snapshot (kpi.domain.snapshot) freezes it,
 and meeting mode and exports read the snapshot from then on. Values changed later show as
 "revised after close", with the closed and the current value. Closing is audited like every
-write; a closed month stays closed (a second close is refused with the first one's date).
+write; a second close is refused with the first one's date. An administrator may reopen a
+closed month, with a reason: the close is undone (its snapshot stays in the audit), the reopening
+is kept (`month_reopen`), and the month's deck and packs say it was reopened, also after it is
+closed again.
 """
 
 from __future__ import annotations
@@ -22,6 +25,19 @@ from kpi.store import schema as s
 from kpi.store.writes import Writer
 from kpi.text import i18n
 
+REASON_LIMIT = 4000
+
+
+@dataclass(frozen=True)
+class Reopening:
+    """A closed month opened again: when, by whom, why, and the close it undid."""
+
+    at: datetime
+    by: str
+    reason: str
+    closed_at: datetime
+    closed_by: str
+
 
 @dataclass
 class MeetingMonth:
@@ -35,6 +51,7 @@ class MeetingMonth:
     closed_at: datetime | None = None
     closed_by: str | None = None
     revised: dict[str, tuple[float | None, float | None]] = field(default_factory=dict)
+    reopened: list[Reopening] = field(default_factory=list)
 
     @property
     def is_closed(self) -> bool:
@@ -77,6 +94,48 @@ def close(conn: sa.Connection, viewer: Person, month: date) -> datetime:
     return now
 
 
+def reopen(conn: sa.Connection, viewer: Person, month: date, reason: str) -> datetime:
+    """Open a closed `month` again (administrators, with a reason; audited); returns when."""
+    if not access.may_define(viewer):
+        raise Denied(Problem("edit.denied_define"))
+    reason = reason.strip()
+    problems = []
+    if not reason:
+        problems.append(Problem("required", "closing.reason"))
+    elif len(reason) > REASON_LIMIT:
+        problems.append(
+            Problem("too_long", "closing.reason", (("length", len(reason)), ("limit", REASON_LIMIT)))
+        )
+    row = closed(conn, month)
+    if row is None:
+        problems.append(Problem("closing.not_closed", "month", (("month", months.key(month)),)))
+    if problems:
+        raise Refused(problems)
+    assert row is not None
+    now = datetime.now().replace(microsecond=0)
+    writer = Writer(conn, viewer.email)
+    writer.delete(s.month_close, {"month": month})  # the audit keeps the whole close, snapshot included
+    writer.insert(
+        s.month_reopen,
+        {
+            "month": month,
+            "reopened_at": now,
+            "reopened_by": viewer.email,
+            "reason": reason,
+            "closed_at": row.closed_at,
+            "closed_by": row.closed_by,
+        },
+    )
+    return now
+
+
+def reopenings(conn: sa.Connection, month: date) -> list[Reopening]:
+    """Each time `month` was reopened, oldest first."""
+    r = s.month_reopen
+    rows = conn.execute(sa.select(r).where(r.c.month == month).order_by(r.c.reopened_at))
+    return [Reopening(x.reopened_at, x.reopened_by, x.reason, x.closed_at, x.closed_by) for x in rows]
+
+
 def meeting_month(conn: sa.Connection, scope: Scope, month: date, language: str) -> MeetingMonth:
     """The closed month from its snapshot (with revisions marked), or the live month if open."""
     row = closed(conn, month)
@@ -88,10 +147,12 @@ def meeting_month(conn: sa.Connection, scope: Scope, month: date, language: str)
             queries.goals(conn, scope, language),
             live,
             monthly.context(conn, scope, month),
+            scope.goals,  # seen without all their sub-goals
         )
-        return MeetingMonth(built, queries.commentary(conn, scope, month, month, language), live)
+        comments = queries.commentary(conn, scope, month, month, language)
+        return MeetingMonth(built, comments, live, reopened=reopenings(conn, month))
     frozen = snapshot.thaw(row.snapshot, language, scope)
-    built = report.build(month, frozen.kpis, frozen.goals, frozen.values, frozen.context)
+    built = report.build(month, frozen.kpis, frozen.goals, frozen.values, frozen.context, scope.goals)
     live = queries.month_values(conn, scope, month, month)
     return MeetingMonth(
         built,
@@ -100,4 +161,5 @@ def meeting_month(conn: sa.Connection, scope: Scope, month: date, language: str)
         closed_at=row.closed_at,
         closed_by=row.closed_by,
         revised=snapshot.revisions(frozen, live),
+        reopened=reopenings(conn, month),
     )

@@ -8,11 +8,24 @@ import sqlalchemy as sa
 
 from kpi.domain.access import Scope
 from kpi.output import deck
-from kpi.store import closing, queries, setup
+from kpi.store import closing, queries
+from kpi.store import company as company_settings
+from kpi.text import fmt
+from kpi.text.i18n import t
 
 
-def company(conn: sa.Connection) -> str:
-    return setup.get_meta(conn, "company") or "CX Cockpit"
+def brand(conn: sa.Connection, month: date) -> deck.Brand:
+    """What makes `month`'s pack the company's: its name in the title and footer, its logo and
+    colour (kpi.store.company). A store without a name yet says only the product's."""
+    company = company_settings.read(conn)
+    when = fmt.month_long(month)
+    if company.name is None:
+        footer = t("deck.footer_unnamed", month=when)
+        title = t("deck.pack_title_unnamed", month=when)
+    else:
+        footer = t("deck.footer", company=company.name, month=when)
+        title = t("deck.pack_title", company=company.name, month=when)
+    return deck.Brand(footer, title, company.colour, company.logo)
 
 
 def slides(conn: sa.Connection, scope: Scope, month: date, language: str) -> list[deck.Slide]:
@@ -26,10 +39,12 @@ def slides(conn: sa.Connection, scope: Scope, month: date, language: str) -> lis
         meeting.revised,
         meeting.closed_at,
         queries.service_priorities(conn, scope, language),
+        [(r.at, r.by, r.reason) for r in meeting.reopened],
+        scope.served,
     )
     return deck.build(
         source,
-        company(conn),
+        company_settings.read(conn).title(t("app.title")),
         queries.departments(conn, scope, language),
         queries.actions(conn, scope, language),
         owners,

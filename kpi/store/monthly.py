@@ -24,6 +24,7 @@ def month_report(
         queries.goals(conn, scope, language),
         values,
         context(conn, scope, month),
+        scope.goals,  # goals beyond the departments: seen without all their sub-goals
     )
 
 

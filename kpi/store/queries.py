@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 
 from kpi.domain import cx, identity, months
-from kpi.domain.access import Scope
+from kpi.domain.access import GoalLink, Scope
 from kpi.domain.model import (
     Action,
     ActionStatus,
@@ -48,6 +48,35 @@ def _in_scope(column: sa.ColumnElement, scope: Scope) -> sa.ColumnElement[bool]:
     if scope.departments is None:
         return sa.true()
     return column.in_(sorted(scope.departments))
+
+
+def _or_codes(
+    department: sa.ColumnElement[bool], code: sa.ColumnElement, codes: frozenset[str]
+) -> sa.ColumnElement[bool]:
+    """In the scope's departments, or one of `codes` it reads beyond them (kpi.domain.access)."""
+    return sa.or_(department, code.in_(sorted(codes))) if codes else department
+
+
+def _kpi_in_scope(k: sa.Table, scope: Scope) -> sa.ColumnElement[bool]:
+    return _or_codes(_in_scope(k.c.department, scope), k.c.code, scope.kpis)
+
+
+def _goal_in_scope(g: sa.Table, scope: Scope) -> sa.ColumnElement[bool]:
+    return _or_codes(_in_scope(g.c.department, scope), g.c.code, scope.goals)
+
+
+def _goal_followed(g: sa.Table, scope: Scope) -> sa.ColumnElement[bool]:
+    """Goals whose actions and commentary the scope reads: its departments', and its owner's."""
+    return _or_codes(_in_scope(g.c.department, scope), g.c.code, scope.owned)
+
+
+def goal_links(conn: sa.Connection) -> list[GoalLink]:
+    """Every current goal's place, owner and KPI: what a viewer's scope is made from."""
+    g = s.goal
+    rows = conn.execute(
+        sa.select(g.c.code, g.c.parent, g.c.department, g.c.owner, g.c.kpi).where(g.c.retired_at.is_(None))
+    )
+    return [GoalLink(*row) for row in rows]
 
 
 def _texts(conn: sa.Connection, table: str, language: str | None) -> dict[tuple[str, str], str]:
@@ -125,7 +154,7 @@ def kpis(
             k.c.benchmark,
             k.c.retired_at,
         )
-        .where(_in_scope(k.c.department, scope), _active(k.c.retired_at, include_retired))
+        .where(_kpi_in_scope(k, scope), _active(k.c.retired_at, include_retired))
         .order_by(k.c.code),
     )
     # Unpacked by position: a big company has thousands of KPIs, and name lookups on rows add up.
@@ -173,7 +202,7 @@ def goals(
             g.c.promise,
             g.c.retired_at,
         )
-        .where(_in_scope(g.c.department, scope), _active(g.c.retired_at, include_retired))
+        .where(_goal_in_scope(g, scope), _active(g.c.retired_at, include_retired))
         .order_by(g.c.code),
     )
     return [
@@ -201,7 +230,7 @@ _LEVELS = {level.value: level for level in Level}
 
 
 def _scoped_kpis(scope: Scope) -> sa.Select:
-    return sa.select(s.kpi.c.code).where(_in_scope(s.kpi.c.department, scope), s.kpi.c.retired_at.is_(None))
+    return sa.select(s.kpi.c.code).where(_kpi_in_scope(s.kpi, scope), s.kpi.c.retired_at.is_(None))
 
 
 def month_values(
@@ -258,7 +287,7 @@ def report_values(
         )
         .join(k, k.c.code == r.c.kpi)
         .join(starts, starts.c.kpi == r.c.kpi)
-        .where(_in_scope(k.c.department, scope), k.c.retired_at.is_(None), _SURVEY_KINDS, wanted(r.c.month))
+        .where(_kpi_in_scope(k, scope), k.c.retired_at.is_(None), _SURVEY_KINDS, wanted(r.c.month))
     )  # fmt: skip
     out = []
     for kpi, month, value, aggregation, *counts in _tuples(conn, sa.union_all(measured, surveyed)):
@@ -301,7 +330,7 @@ def _survey_values(conn: sa.Connection, scope: Scope, window: sa.ColumnElement[b
             r.c.total_sq,
         )
         .join(k, k.c.code == r.c.kpi)
-        .where(_in_scope(k.c.department, scope), k.c.retired_at.is_(None), _SURVEY_KINDS, window)
+        .where(_kpi_in_scope(k, scope), k.c.retired_at.is_(None), _SURVEY_KINDS, window)
     )
     out = []
     for kpi, month, aggregation, *counts in _tuples(conn, stmt):
@@ -365,10 +394,7 @@ def actions(conn: sa.Connection, scope: Scope, language: str | None = None) -> l
     a, g = s.action, s.goal
     texts = _texts(conn, "action", language)
     stmt = (
-        sa.select(a)
-        .join(g, g.c.code == a.c.goal)
-        .where(_in_scope(g.c.department, scope))
-        .order_by(a.c.due, a.c.id)
+        sa.select(a).join(g, g.c.code == a.c.goal).where(_goal_followed(g, scope)).order_by(a.c.due, a.c.id)
     )
     return [
         Action(r.id, r.goal, texts.get((str(r.id), "title"), r.title), r.owner, r.due, ActionStatus(r.status))
@@ -384,7 +410,7 @@ def commentary(
     texts = _texts(conn, "commentary", language)
     visible = sa.or_(
         c.c.kpi.in_(sa.select(k.c.code).where(_in_scope(k.c.department, scope))),
-        c.c.goal.in_(sa.select(g.c.code).where(_in_scope(g.c.department, scope))),
+        c.c.goal.in_(sa.select(g.c.code).where(_goal_followed(g, scope))),
     )
     stmt = (
         sa.select(c).where(visible, c.c.month >= first, c.c.month <= last).order_by(c.c.month.desc(), c.c.id)

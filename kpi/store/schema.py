@@ -209,8 +209,21 @@ setting = sa.Table(
     sa.Column("name", sa.String, primary_key=True),
     sa.Column("value", sa.String, nullable=False),
 )
-"""v6: the store's own settings (the signal rules it uses, kpi.store.rules); a missing row means
-the default."""
+"""v6: the store's own settings (the signal rules it uses, kpi.store.rules; since v7 also the
+company's name, logo and colour, kpi.store.company); a missing row means the default."""
+
+month_reopen = sa.Table(
+    "month_reopen",
+    metadata,
+    sa.Column("month", sa.Date, primary_key=True),
+    sa.Column("reopened_at", sa.DateTime, primary_key=True),
+    sa.Column("reopened_by", sa.String, nullable=False),
+    sa.Column("reason", sa.String, nullable=False),
+    sa.Column("closed_at", sa.DateTime, nullable=False),
+    sa.Column("closed_by", sa.String, nullable=False),
+)
+"""v7: each time an administrator reopened a closed month: why, and the close it undid (the
+close's snapshot stays in the audit). Packs of a month reopened say so (kpi.store.closing)."""
 
 translation = sa.Table(
     "translation",
@@ -268,9 +281,15 @@ MIGRATIONS: dict[int, list[str | sa.TextClause | tuple[str, str]]] = {
         ("duckdb", "ALTER TABLE response_v5 RENAME TO response"),
     ],
     6: [],  # new tables only (kpi_target, process_change, setting): `create_all` makes them
-    7: [
+    7: [  # month_reopen is new (`create_all`); the company's name moves from meta to setting
         "ALTER TABLE department ADD COLUMN retired_at DATE",
         "ALTER TABLE person ADD COLUMN retired_at DATE",
+        "INSERT INTO setting (name, value) SELECT 'company.name', value FROM meta WHERE key = 'company' "
+        "AND NOT EXISTS (SELECT 1 FROM setting WHERE name = 'company.name')",
+        "DELETE FROM meta WHERE key = 'company'",
+        # a store `init --demo` made (it alone records `demo_end`) is the demo store
+        "INSERT INTO meta (key, value) SELECT 'demo', 'yes' FROM meta WHERE key = 'demo_end' "
+        "AND NOT EXISTS (SELECT 1 FROM meta WHERE key = 'demo')",
     ],
 }
 """`version → SQL statements` that take a store from version-1 to version: plain SQL that DuckDB

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from kpi.demo.generate import Company
 from kpi.domain import months
+from kpi.store import company as company_settings
 from kpi.store import schema as s
 from kpi.store import setup
 from kpi.store.writes import Writer
@@ -63,7 +64,8 @@ def load_company(conn: sa.Connection, company: Company, who: str) -> Writer:
         for t in company.translations
     ]
     writer.upsert_many(s.translation, translations)
-    setup.set_meta(conn, "company", company.name)
+    writer.upsert(s.setting, {"name": company_settings.NAME, "value": company.name})
+    setup.set_meta(conn, company_settings.DEMO_MARK, "yes")  # the demo store: demo mode is at home here
     return writer
 
 

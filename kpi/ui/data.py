@@ -12,8 +12,8 @@ from typing import TypedDict
 import streamlit as st
 from sqlalchemy.engine import Engine
 
+from kpi.domain import access, report, signals
 from kpi.domain import attention as attention_
-from kpi.domain import report, signals
 from kpi.domain.access import EVERYTHING, Scope
 from kpi.domain.model import (
     Action,
@@ -28,6 +28,8 @@ from kpi.domain.model import (
 )
 from kpi.domain.smart import Assessment
 from kpi.files import spreadsheet
+from kpi.output import deck as deck_
+from kpi.store import company as company_settings
 from kpi.store import engine, monthly, queries, rules, setup
 
 TTL = 60
@@ -61,6 +63,34 @@ def data_months(url: str, first: date, last: date) -> tuple[date, date] | None:
     """The first and last month with values from `first` to `last` (the month picker's span)."""
     with engine.reading(_engine(url)) as conn:
         return queries.data_months(conn, first, last)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def company(url: str) -> company_settings.Company:
+    """The company's name, logo and colour (kpi.store.company)."""
+    with engine.reading(_engine(url)) as conn:
+        return company_settings.read(conn)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def setup_progress(url: str) -> dict[str, int]:
+    """How many rows each setup step has (kpi.store.company.progress)."""
+    with engine.reading(_engine(url)) as conn:
+        return company_settings.progress(conn)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def is_demo(url: str) -> bool:
+    """Whether the store holds the generated demo company."""
+    with engine.reading(_engine(url)) as conn:
+        return company_settings.is_demo(conn)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def scope(url: str, viewer: Person) -> Scope:
+    """What `viewer` may read: their departments, and the goals they own or serve elsewhere."""
+    with engine.reading(_engine(url)) as conn:
+        return access.scope_for(viewer, queries.goal_links(conn))
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
@@ -235,16 +265,21 @@ def target_history(url: str, scope: Scope, goal: str) -> list:
 
 
 @shared
-def deck(url: str, scope: Scope, month: date, language: str) -> tuple[list, str]:
-    """The meeting deck and its footer line, for `scope`."""
+def deck(url: str, scope: Scope, month: date, language: str) -> tuple[list, deck_.Brand]:
+    """The meeting deck and what makes its pack the company's (title, footer, logo), for `scope`."""
     from kpi.store import decks
-    from kpi.text import fmt
-    from kpi.text.i18n import t
 
     with engine.reading(_engine(url)) as conn:
-        slides = decks.slides(conn, scope, month, language)
-        footer = t("deck.footer", company=decks.company(conn), month=fmt.month_long(month))
-    return slides, footer
+        return decks.slides(conn, scope, month, language), decks.brand(conn, month)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def reopenings(url: str, month: date) -> list[tuple]:
+    """(when, by whom, why) each time `month` was reopened, oldest first."""
+    from kpi.store import closing
+
+    with engine.reading(_engine(url)) as conn:
+        return [(r.at, r.by, r.reason) for r in closing.reopenings(conn, month)]
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

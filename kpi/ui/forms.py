@@ -83,22 +83,36 @@ def commentary(
             st.rerun()
 
 
+def _forget(*keys: str) -> None:
+    """Empty a form's fields after it was saved (a refused form keeps what was typed)."""
+    for key in keys:
+        st.session_state.pop(key, None)
+
+
 def new_action(ctx: Context, goals: Sequence[Goal], people: Sequence[Person], key: str) -> None:
     mine = {g.code: g.title for g in goals if access.may_plan(ctx.viewer, g.department)}
     if not mine:
         return
     names = {p.email: p.name for p in people}
     me = list(names).index(ctx.viewer.email) if ctx.viewer.email in names else 0
+    fields = tuple(f"{key}.action.{name}" for name in ("goal", "title", "owner", "due"))
     with (
-        st.expander(t("forms.action_title"), icon=":material/add_task:"),
-        st.form(f"{key}.action", clear_on_submit=True),
+        st.expander(
+            t("forms.action_title"),
+            icon=":material/add_task:",
+            expanded=bool(st.session_state.get(fields[1])),
+        ),
+        st.form(f"{key}.action"),
     ):
-        goal = st.selectbox(t("forms.action_goal"), list(mine), format_func=lambda g: mine[g])
-        title = st.text_input(t("forms.action_what"))
-        owner = st.selectbox(t("forms.action_owner"), list(names), format_func=lambda e: names[e], index=me)
-        due = st.date_input(t("forms.action_due"), value=None, format="DD.MM.YYYY")
+        goal = st.selectbox(t("forms.action_goal"), list(mine), format_func=lambda g: mine[g], key=fields[0])
+        title = st.text_input(t("forms.action_what"), key=fields[1])
+        owner = st.selectbox(
+            t("forms.action_owner"), list(names), format_func=lambda e: names[e], index=me, key=fields[2]
+        )
+        due = st.date_input(t("forms.action_due"), value=None, format="DD.MM.YYYY", key=fields[3])
         submitted = st.form_submit_button(t("forms.save"), type="primary")
     if submitted and write(ctx, edits.add_action, goal=goal, title=title, owner=owner, due=due):
+        _forget(*fields)
         st.rerun()
 
 

@@ -8,8 +8,9 @@ Identity comes from the `KPI_AUTH_MODE` setting (kpi.settings): `oidc` (Streamli
 against the provider in `.streamlit/secrets.toml`; what `auto` picks when an `[auth]` section is
 configured), `header` (a
 trusted reverse proxy sets the e-mail in the header named by `KPI_AUTH_HEADER`, default
-`X-Forwarded-Email`) or `demo` (no sign-in, a visible banner and a "view as" picker; what `auto`
-picks only when nothing else is configured).
+`X-Forwarded-Email`) or `demo` (no sign-in, a visible banner and a "view as" picker; only when
+`KPI_AUTH_MODE=demo` asks for it). With nothing configured (`auto` without an `[auth]` section)
+the mode is `none`: the app is closed and says how to configure sign-in.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from kpi.domain.model import Person, Role
 from kpi.store import engine
 from kpi.text import fmt, i18n, plain
 from kpi.text.i18n import t
-from kpi.ui import data, urlstate
+from kpi.ui import data, firstrun, urlstate
 
 _IN_APP = "_frame.app"
 
@@ -57,12 +58,18 @@ class Context:
     language: str
 
 
+NO_SIGN_IN = "none"
+"""The mode when nothing is configured: nobody is signed in and no data is served."""
+
+
 def mode() -> str:
-    """`oidc`, `header` or `demo`: the setting, with `auto` settled by the secrets."""
+    """`oidc`, `header`, `demo` or `none`: the setting, with `auto` settled by the secrets.
+
+    Closed by default: `auto` without an `[auth]` section is `none`, never `demo`."""
     configured = settings.current().auth_mode
     if configured != "auto":
         return configured
-    return "oidc" if _has_auth_secrets() else "demo"
+    return "oidc" if _has_auth_secrets() else NO_SIGN_IN
 
 
 def _has_auth_secrets() -> bool:
@@ -106,6 +113,17 @@ def _known(by_email: dict[str, Person], email: object) -> Person | None:
     if not text.strip() or identity.lookalikes(text.strip()):
         return None
     return by_email.get(identity.email_key(text))
+
+
+def signed_in_email() -> str | None:
+    """The e-mail the sign-in vouches for, whether or not the store knows it (the first
+    administrator of an empty store is who signed in); None in demo mode and when nobody is."""
+    if mode() == "header":
+        values = identity_headers()
+        return None if is_ambiguous() or not values else values[0].strip() or None
+    if mode() == "oidc" and st.user.is_logged_in:
+        return str(st.user.get("email") or "").strip() or None
+    return None
 
 
 def viewer(url: str) -> Person | None:
@@ -188,6 +206,26 @@ def current_viewer() -> Person | None:
         return None
 
 
+def _first_run() -> NoReturn:
+    """An empty store: whoever signs in first sets the company up (kpi.ui.firstrun)."""
+    if mode() == "oidc" and not st.user.is_logged_in:
+        deny(t("frame.sign_in_needed"))
+    if mode() == "header" and signed_in_email() is None:
+        deny(t("frame.ambiguous_viewer") if is_ambiguous() else t("frame.unknown_viewer"))
+    _language_picker()
+    firstrun.start(signed_in_email())
+
+
+def _no_values_yet(url: str, person: Person) -> NoReturn:
+    """A store without monthly values: an administrator sees what to bring in next and where,
+    anybody else that the cockpit is being set up."""
+    if person.role is not Role.ADMIN:
+        deny(t("frame.no_data_yet"))
+    st.title(t("firstrun.next_title", company=plain.markdown(data.company(url).title(t("app.title")))))
+    firstrun.steps(url, person)
+    st.stop()
+
+
 def sidebar(page: str) -> Context:
     """Render the shared sidebar and return the page's context (stops the page when denied).
 
@@ -198,14 +236,21 @@ def sidebar(page: str) -> Context:
         st.session_state[_IN_APP + ".retried"] = True
         st.rerun()  # a page run without app.py (see above): run again, once, through app.py
     language = apply_language()
+    if mode() == NO_SIGN_IN:  # closed by default: nobody is anybody, so nothing is served
+        deny(t("frame.no_sign_in"))
     url = engine.resolve_url()
+    if mode() == "demo" and not data.is_demo(url):  # demo mode on a real store is never silent
+        st.error(t("frame.demo_not_demo_store"), icon=":material/warning:")
+    if not data.people(url):
+        _first_run()
     window = settings.window()  # never a month after the current one, nor before the window
     span = data.data_months(url, window.first, months.first_of(date.today()))
     month = _month_picker(*span) if span else None
     _language_picker()
     person = viewer(url)
     if mode() == "demo":
-        st.sidebar.warning(t("frame.demo_banner"), icon=":material/visibility:")
+        if data.is_demo(url):  # elsewhere the page itself says it in red (above)
+            st.sidebar.warning(t("frame.demo_banner"), icon=":material/visibility:")
         _view_as(url, person)
         person = viewer(url)
     if person is None:
@@ -215,8 +260,6 @@ def sidebar(page: str) -> Context:
         deny(t("frame.sign_in_needed") if signed_out else t("frame.unknown_viewer"))
     if not access.may_open(person, page):
         deny(t("frame.page_denied"))
-    if month is None:
-        deny(t("frame.no_data"))
     name = plain.markdown(person.name)
     st.sidebar.caption(t("frame.signed_in_as", name=name, role=t("role." + person.role)))
     st.sidebar.button(
@@ -228,4 +271,8 @@ def sidebar(page: str) -> Context:
     )
     if mode() == "oidc":
         st.sidebar.button(t("frame.sign_out"), on_click=st.logout, icon=":material/logout:")
-    return Context(url, person, access.scope_for(person), month, language)
+    if month is None and page != "data":
+        _no_values_yet(url, person)
+    # the Data page of a store without values yet works on the last complete month
+    chosen = month or months.last_complete(date.today())
+    return Context(url, person, data.scope(url, person), chosen, language)

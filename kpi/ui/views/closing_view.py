@@ -1,4 +1,5 @@
-"""The Data page's "Close the month" tab: freeze the sidebar's month for meetings and exports."""
+"""The Data page's "Close the month" tab: freeze the sidebar's month for meetings and exports, or
+open a closed month again, with a reason (kept, and said on its packs)."""
 
 from __future__ import annotations
 
@@ -11,15 +12,43 @@ from kpi.ui import data, forms
 from kpi.ui.frame import Context
 
 
+def _name(people: dict, email: str) -> str:
+    return plain.markdown(people[email].name if email in people else email)
+
+
+def _history(ctx: Context, people: dict) -> None:
+    for when, who, reason in data.reopenings(ctx.url, ctx.month):
+        st.caption(t("close_tab.reopened", when=fmt.day(when.date()), who=_name(people, who)))
+        st.text(reason)  # typed by a person: plain text
+
+
+def _reopen_form(ctx: Context, month: str) -> None:
+    """The reason and the button; a refused form keeps the reason typed (no clear on submit)."""
+    with (
+        st.expander(t("close_tab.reopen_title", month=month), icon=":material/lock_open:"),
+        st.form("data.reopen"),
+    ):
+        st.caption(t("close_tab.reopen_explain"))
+        reason = st.text_area(t("closing.reason"), max_chars=closing.REASON_LIMIT, key="data.reopen.reason")
+        submitted = st.form_submit_button(
+            t("close_tab.reopen_button", month=month), icon=":material/lock_open:"
+        )
+    if submitted and forms.write(ctx, closing.reopen, month=ctx.month, reason=reason):
+        st.rerun()
+
+
 def panel(ctx: Context, people: dict) -> None:
     done = data.closed_month(ctx.url, ctx.month)
     month = fmt.month_long(ctx.month)
     if done:
-        who = plain.markdown(people[done[1]].name if done[1] in people else done[1])
+        who = _name(people, done[1])
         st.success(
             t("close_tab.closed", month=month, when=fmt.day(done[0].date()), who=who), icon=":material/lock:"
         )
+        _history(ctx, people)
+        _reopen_form(ctx, month)
         return
+    _history(ctx, people)
     st.markdown(t("close_tab.explain", month=month))
     clicked = st.button(
         t("close_tab.button", month=month), type="primary", icon=":material/lock:", key="data.close"

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 
 import streamlit as st
 
-from kpi.domain import attention, report
+from kpi.domain import attention, cascade, report
 from kpi.domain.model import Commentary, GoalStatus, KpiStatus, Level, MonthValue, Promise
 from kpi.text import fmt, palette, phrases, plain
 from kpi.text.i18n import t
@@ -20,9 +20,11 @@ def headline(
     month_report: report.MonthReport,
     history: dict[str, list[MonthValue]],
     comments: Sequence[Commentary] = (),
+    served: frozenset[str] = frozenset(),
 ) -> None:
-    """One tile per top goal in scope (the strategic goals, for an executive)."""
-    rows = [month_report.goals[node.goal.code] for node in month_report.roots]
+    """One tile per top goal of the viewer's own (the strategic goals, for an executive; below
+    the goals it only `served`, line of sight, for a department head)."""
+    rows = [month_report.goals[node.goal.code] for node in cascade.own_tops(month_report.roots, served)]
     if not rows:
         st.info(t("overview.no_goals"))
         return

@@ -110,7 +110,7 @@ _PACKS = {
 }
 
 
-def packs(slides: Sequence[deck.Slide], footer: str, month: date) -> None:
+def packs(slides: Sequence[deck.Slide], brand: deck.Brand, month: date) -> None:
     """Buttons that make the PPTX or PDF pack on request (making one takes a moment), then offer it."""
     columns = dict(zip(_PACKS, st.columns(len(_PACKS)), strict=True))
     for kind, column in columns.items():
@@ -118,7 +118,7 @@ def packs(slides: Sequence[deck.Slide], footer: str, month: date) -> None:
             continue
         with column, st.spinner(t("present.making_pdf")) if kind == "pdf" else nullcontext():
             try:
-                content = pptx_pack.render(slides, footer)
+                content = pptx_pack.render(slides, brand)
                 content = pdf_pack.from_pptx(content) if kind == "pdf" else content
             except pdf_pack.PdfUnavailable as unavailable:
                 notices.show(unavailable, column)

@@ -1,0 +1,104 @@
+"""A new company's first steps in the app: nobody meets a dead end on an empty store.
+
+On a store with nobody in it, `start` asks for the company (name, logo and colour for the
+packs) and its first administrator, in one form, written whole or not at all
+(kpi.store.company.start). From then on `steps` shows an administrator what to bring in next,
+in the order the data goes in, with a template for each kind and the way to the Data page's
+import; `python -m kpi init` prints the same steps (kpi.store.company.STEPS).
+"""
+
+from __future__ import annotations
+
+from typing import NoReturn
+
+import streamlit as st
+
+from kpi.domain.errors import CockpitError
+from kpi.domain.model import Person, Role
+from kpi.files.tables import KINDS
+from kpi.store import company, engine
+from kpi.text.i18n import t
+from kpi.ui import data, notices
+
+DATA_PAGE = "pages/data.py"
+LOGO_TYPES = ["png", "jpg", "jpeg"]
+
+
+def template(kind: str) -> bytes:
+    """An empty import file of `kind`: its header row, the columns in the order files list them."""
+    return (",".join(column.name for column in KINDS[kind]) + "\n").encode("utf-8")
+
+
+def start(signed_in: str | None) -> NoReturn:
+    """The empty store's welcome: the company and its first administrator, in one form.
+    `signed_in` is the e-mail the sign-in vouches for (it becomes the administrator's); in demo
+    mode there is none, and the form asks for one."""
+    st.title(t("firstrun.title"))
+    st.markdown(t("firstrun.intro"))
+    with st.form("firstrun.start", border=True):
+        st.subheader(t("firstrun.company_heading"))
+        name = st.text_input(t("company.name"), key="firstrun.company", max_chars=200)
+        logo = st.file_uploader(
+            t("company.logo"),
+            type=LOGO_TYPES,
+            key="firstrun.logo",
+            help=t("company.logo_help"),
+            max_upload_size=1,  # MB; the store takes 300 kB (kpi.store.company.LOGO_MAX_BYTES)
+        )
+        colour = st.color_picker(
+            t("company.colour"), company.DEFAULT_COLOUR, key="firstrun.colour", help=t("company.colour_help")
+        )
+        st.subheader(t("firstrun.admin_heading"))
+        st.caption(t("firstrun.admin_explain"))
+        admin = st.text_input(t("firstrun.admin_name"), key="firstrun.admin_name", max_chars=200)
+        if signed_in is None:
+            email = st.text_input(t("firstrun.admin_email"), key="firstrun.admin_email", max_chars=254)
+        else:
+            email = st.text_input(t("firstrun.admin_email"), value=signed_in, disabled=True)
+            email = signed_in
+        submitted = st.form_submit_button(
+            t("firstrun.create"), type="primary", icon=":material/rocket_launch:"
+        )
+    if submitted:  # a refused form keeps what was typed: its widgets hold it
+        try:
+            with engine.writing(data.store()) as conn:
+                company.start(conn, email, admin, name, logo.getvalue() if logo else None, colour)
+        except CockpitError as refusal:
+            notices.show(refusal)
+        else:
+            data.refresh()
+            st.rerun()
+    st.stop()
+
+
+def steps(url: str, viewer: Person, *, expanded: bool = True) -> None:
+    """What to bring in next, in order, with a template each; for administrators only."""
+    if viewer.role is not Role.ADMIN:
+        return
+    done = data.setup_progress(url)
+    with st.expander(t("firstrun.steps_title"), expanded=expanded, icon=":material/checklist:"):
+        st.markdown(t("firstrun.steps_intro"))
+        for number, (kind, _) in enumerate(company.STEPS, start=1):
+            count = done[kind]
+            mark = t("firstrun.step_done", count=count) if count else t("firstrun.step_to_do")
+            icon = "✓" if count else "○"
+            text, button = st.columns([4, 1], vertical_alignment="center")
+            text.markdown(
+                f"{icon} **{number}. {t(f'imports.kind_{kind}')}** · {mark}  \n{t(f'firstrun.step_{kind}')}"
+            )
+            button.download_button(
+                t("firstrun.template"),
+                template(kind),
+                file_name=f"{kind}.csv",
+                mime="text/csv",
+                icon=":material/download:",
+                key=f"firstrun.template.{kind}",
+            )
+        st.page_link(DATA_PAGE, label=t("firstrun.open_data"), icon=":material/upload_file:")
+        st.caption(t("firstrun.command_line"))
+
+
+def remaining(url: str, viewer: Person) -> None:
+    """The steps, folded away, while an administrator's company still misses one of them."""
+    if viewer.role is Role.ADMIN and not all(data.setup_progress(url).values()):
+        steps(url, viewer, expanded=False)

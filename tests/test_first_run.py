@@ -1,0 +1,211 @@
+"""A real company on day one: from an empty store to a working Overview and a pack that carries the
+company's name, once through the app only (AppTest) and once through the command line only, each
+from the templates the product hands out."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import date
+
+import pytest
+import streamlit as st
+from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
+from streamlit.testing.v1 import AppTest
+
+from kpi import cli, settings
+from kpi.domain import months
+from kpi.domain.access import EVERYTHING
+from kpi.output import pptx_pack
+from kpi.ui import firstrun
+from tests.conftest import ROOT, point_app_at
+from tests.test_pages import texts
+
+COMPANY = "Nordlys Cykler ApS"
+ADMIN = "ada.admin@nordlys.example"
+HEAD = "bo.berg@nordlys.example"
+LAST = months.last_complete(date.today())
+MONTHS = [months.add(LAST, -2), months.add(LAST, -1), LAST]
+
+ROWS = {  # one company, row by row under each template's header (in the template's column order)
+    "departments": [["MGMT", "Management", ""], ["SUPPORT", "Customer support", "MGMT"]],
+    "people": [
+        [ADMIN, "Ada Admin", "admin", ""],
+        [HEAD, "Bo Berg", "department_head", "SUPPORT"],
+        ["cy.chef@nordlys.example", "Cy Chef", "executive", "MGMT"],
+    ],
+    "kpis": [
+        ["SUP_WAIT", "Time to answer", "SUPPORT", "s", "lower", "mean", "60", "0.05", "", "Mean seconds to answer."],
+        ["SUP_FCR", "Solved at first contact", "SUPPORT", "%", "higher", "mean", "75", "", "", "Share solved."],
+    ],
+    "goals": [
+        [
+            "S1", "", "strategic", "Customers get help without waiting",
+            "Customers reach a person in support within a minute on average.",
+            "SUP_WAIT", "SUPPORT", HEAD, "90", "60", months.key(MONTHS[0]), f"{LAST.year + 1}-12-31", "1", "", "",
+        ],
+        [
+            "T1", "S1", "tactical", "Customers are helped at first contact",
+            "Customers have their question solved in the first call or chat.",
+            "SUP_FCR", "SUPPORT", HEAD, "65", "75", months.key(MONTHS[0]), f"{LAST.year + 1}-12-31", "1", "", "",
+        ],
+    ],
+    "measurements": [
+        [kpi, months.key(month), str(value), ""]
+        for kpi, values in (("SUP_WAIT", (88, 80, 71)), ("SUP_FCR", (66, 69, 72)))
+        for month, value in zip(MONTHS, values, strict=True)
+    ],
+}  # fmt: skip
+
+
+def company_file(kind: str) -> bytes:
+    """The template of `kind` (as the app and `init` hand it out) with the company's rows under it."""
+    header = firstrun.template(kind)
+    assert header.decode().strip().split(",") == [c.name for c in firstrun.KINDS[kind]]
+    return header + "".join(",".join(row) + "\n" for row in ROWS[kind]).encode("utf-8")
+
+
+def pack_title(content: bytes) -> tuple[str, str]:
+    """A PPTX pack's document title and its title slide's text."""
+    pack = Presentation(io.BytesIO(content))
+    first = " ".join(shape.text_frame.text for shape in pack.slides[0].shapes if shape.has_text_frame)
+    return pack.core_properties.title, first
+
+
+# --- through the app only --------------------------------------------------------------------
+
+
+@pytest.fixture
+def empty_app(empty_url, monkeypatch):
+    """The app on an empty store with sign-in by the identity provider (oidc), as Ada."""
+    point_app_at(monkeypatch, empty_url, KPI_AUTH_MODE="oidc")
+
+    def make(**query: str) -> AppTest:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        at.user = {"is_logged_in": True, "email": ADMIN}
+        for key, value in query.items():
+            at.query_params[key] = value
+        return at
+
+    yield make
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    settings.forget()
+
+
+def _submit(at: AppTest, form: str) -> AppTest:
+    [b for b in at.get("form_submit_button") if b.proto.form_id == form][0].click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_the_app_builds_a_company_from_an_empty_store(empty_app, monkeypatch):
+    at = empty_app().run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Welcome to CX Cockpit" and not at.metric
+    at.text_input(key="firstrun.company").input(COMPANY)
+    _submit(at, "firstrun.start")  # no name for the administrator: refused, and nothing lost
+    assert "Your name: required, but empty." in [e.value for e in at.error]
+    assert at.text_input(key="firstrun.company").value == COMPANY
+    at.text_input(key="firstrun.admin_name").input("Ada Admin")
+    _submit(at, "firstrun.start")
+    assert at.title[0].value == f"{COMPANY}: next steps"
+    shown = texts(at)
+    for number, kind in enumerate(("Departments", "People", "KPIs", "Goals", "Monthly values"), start=1):
+        assert f"{number}. {kind}" in shown
+    assert "done: 1 in the store" in shown  # the administrator is the first person
+
+    at.switch_page(firstrun.DATA_PAGE).run()
+    assert not at.exception, at.exception
+    for kind in ROWS:
+        at.selectbox(key="data.import.kind").set_value(kind).run()
+        at.file_uploader(key=f"data.import.file.{kind}").upload(
+            f"{kind}.csv", company_file(kind), "text/csv"
+        ).run()
+        assert not at.exception and not at.error, (kind, [e.value for e in at.error])
+        [b for b in at.button if b.key == "data.import.confirm"][0].click().run()
+        assert any("Imported" in s.value for s in at.success), kind
+
+    at.switch_page("pages/overview.py").run()
+    assert not at.exception, at.exception
+    assert at.title[0].value.startswith("Overview")
+    assert "Customers get help without waiting" in texts(at) and at.metric
+    assert not [e for e in at.expander if e.label.startswith("Next steps")]  # all done
+
+    made: list[bytes] = []  # the pack the page hands out (AppTest keeps downloads out of reach)
+    render = pptx_pack.render
+    monkeypatch.setattr(pptx_pack, "render", lambda *args: made.append(render(*args)) or made[-1])
+    at.switch_page("pages/present.py").run()
+    [b for b in at.button if b.key == "present.pptx"][0].click().run()
+    assert not at.exception, at.exception
+    assert [b.label for b in at.get("download_button")] == ["Download PPTX"]
+    title, first = pack_title(made[-1])
+    assert title.startswith(COMPANY) and COMPANY in first
+
+
+# --- through the command line only ------------------------------------------------------------
+
+
+def test_the_command_line_builds_a_company_from_the_templates(empty_url, tmp_path, capsys):
+    db = ["--db", empty_url]
+    assert cli.main([*db, "init"]) == 0
+    said = capsys.readouterr().out
+    assert "Next steps" in said and "python -m kpi import departments departments.csv" in said
+    assert "columns (the file's first row): code, name, parent" in said
+    assert cli.main([*db, "company", "--name", COMPANY, "--colour", "#0B6E4F"]) == 0
+    for kind in ROWS:
+        path = tmp_path / f"{kind}.csv"
+        path.write_bytes(company_file(kind))
+        assert cli.main([*db, "import", kind, str(path)]) == 0, capsys.readouterr().err
+    capsys.readouterr()
+    assert cli.main([*db, "init"]) == 0 and "Next steps" not in capsys.readouterr().out  # all done
+    assert cli.main([*db, "status", "--month", months.key(LAST), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert {g["code"]: g["status"] for g in report["goals"]}.keys() == {"S1", "T1"}
+    assert cli.main([*db, "--as", HEAD, "status", "--month", months.key(LAST)]) == 0
+    out = tmp_path / "pack.pptx"
+    assert cli.main([*db, "export", "--month", months.key(LAST), "--format", "pptx", "--out", str(out)]) == 0
+    title, first = pack_title(out.read_bytes())
+    assert title == f"{COMPANY} · Customer experience · {LAST:%B %Y}"
+    assert COMPANY in first and "CX Cockpit · CX Cockpit" not in first
+    pack = Presentation(io.BytesIO(out.read_bytes()))
+    titles = [slide.shapes[0].text_frame.paragraphs[0].runs[0] for slide in pack.slides]
+    assert {str(run.font.color.rgb) for run in titles} == {"0B6E4F"}  # the company's colour
+    headers = [
+        shape.table.cell(0, 0).fill.fore_color.rgb
+        for slide in pack.slides
+        for shape in slide.shapes
+        if shape.has_table
+    ]
+    assert headers and {str(rgb) for rgb in headers} == {"0B6E4F"}
+
+
+def _png() -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 20), (11, 110, 79)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_the_company_tab_sets_the_packs_name_logo_and_colour(app, app_url):
+    from kpi.store import decks, engine
+
+    at = app(month="2026-10", **{"as": "sofie.dahl@havnhjem.example"}).run()
+    at.switch_page(firstrun.DATA_PAGE).run()
+    assert at.text_input(key="data.company.name").value == "Havn & Hjem A/S"
+    at.text_input(key="data.company.name").input("  ")
+    _submit(at, "data.company")
+    assert "Company name: required, but empty." in [e.value for e in at.error]
+    at.text_input(key="data.company.name").input("Havn & Hjem Group")
+    at.file_uploader(key="data.company.logo").upload("logo.png", _png(), "image/png")
+    _submit(at, "data.company")
+    assert not at.error
+    with engine.reading(engine.create(app_url)) as conn:
+        brand = decks.brand(conn, date(2026, 10, 1))
+        slides = decks.slides(conn, EVERYTHING, date(2026, 10, 1), "en")
+    assert brand.title == "Havn & Hjem Group · Customer experience · October 2026" and brand.logo == _png()
+    cover = Presentation(io.BytesIO(pptx_pack.render(slides, brand))).slides[0]
+    assert [shape.shape_type for shape in cover.shapes].count(MSO_SHAPE_TYPE.PICTURE) == 1
+    assert "Havn & Hjem Group" in " ".join(x.text_frame.text for x in cover.shapes if x.has_text_frame)

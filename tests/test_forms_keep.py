@@ -1,0 +1,37 @@
+"""A refused form keeps what the person typed; a saved one starts empty again."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from kpi.store import engine
+from kpi.store import schema as s
+from tests.test_pages_admin import open_page
+
+HEAD = "camilla.berg@havnhjem.example"
+
+
+def _save(at):
+    [b for b in at.get("form_submit_button") if b.proto.form_id == "departments.action"][0].click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _actions(url: str) -> int:
+    with engine.reading(engine.create(url)) as conn:
+        return conn.execute(sa.select(sa.func.count()).select_from(s.action)).scalar_one()
+
+
+def test_the_add_action_form_keeps_a_refused_title_and_empties_after_saving(app, app_url):
+    before = _actions(app_url)
+    at = open_page(app, "pages/departments.py", **{"as": HEAD})
+    title = "Call back every customer who waited more than five minutes " * 5  # over 200 characters
+    at.text_input(key="departments.action.title").input(title)
+    _save(at)
+    assert any("too long" in e.value for e in at.error)
+    assert at.text_input(key="departments.action.title").value == title  # not wiped
+    assert _actions(app_url) == before
+    at.text_input(key="departments.action.title").input(title[:60].strip())
+    _save(at)
+    assert not at.error and _actions(app_url) == before + 1
+    assert at.text_input(key="departments.action.title").value == ""

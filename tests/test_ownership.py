@@ -1,0 +1,145 @@
+"""Ownership wins over department: an owner reads, accepts and comments on every goal they own,
+even in another department, and a head reads the goals their goals serve (line of sight), and
+nothing more of those departments. In the demo, Camilla heads customer service (CS) and owns T2,
+a goal of the board's (MGMT) under S2; her T8 serves S3."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+
+from kpi import cli
+from kpi.domain import access
+from kpi.domain.access import GoalLink, Scope
+from kpi.domain.model import GoalStatus, Person, Role
+from kpi.store import closing, edits, engine, queries
+from kpi.store import schema as s
+from tests.test_edits import ADMIN, CS_HEAD, IT_HEAD
+from tests.test_pages import texts
+
+OCTOBER = date(2026, 10, 1)
+TREE = [
+    GoalLink("S1", None, "BOARD", "ceo@x", "NPS"),
+    GoalLink("T1", "S1", "SALES", "sales@x", "WIN"),
+    GoalLink("O1", "T1", "CS", "cs@x", "WAIT"),
+    GoalLink("T2", "S1", "BOARD", "cs@x", "FTR"),
+    GoalLink("S2", None, "BOARD", "ceo@x", "CHURN"),
+    GoalLink("T3", "S2", "IT", "it@x", None),
+]
+HEAD = Person("cs@x", "Cs", Role.DEPARTMENT_HEAD, "CS")
+
+
+@pytest.mark.parametrize(
+    "viewer, expected",
+    [
+        (  # own department, the goal owned on the board, and what both serve up the tree
+            HEAD,
+            Scope(frozenset({"CS"}), frozenset({"T2", "T1", "S1"}), frozenset({"FTR", "WIN", "NPS"}), frozenset({"T2"})),
+        ),
+        (Person("it@x", "It", Role.DEPARTMENT_HEAD, "IT"), Scope(frozenset({"IT"}), frozenset({"S2"}), frozenset({"CHURN"}))),
+        (Person("cs@x", "Cs", Role.PRESENTER, None), access.EVERYTHING),
+        (  # no department, but owns a goal: that goal and the goals it serves
+            Person("cs@x", "Cs", Role.DEPARTMENT_HEAD, None),
+            Scope(frozenset(), frozenset({"O1", "T1", "T2", "S1"}), frozenset({"WAIT", "WIN", "FTR", "NPS"}), frozenset({"O1", "T2"})),
+        ),
+        (Person("nobody@x", "No", Role.DEPARTMENT_HEAD, None), access.NOTHING),
+        (None, access.NOTHING),
+    ],
+)  # fmt: skip
+def test_ownership_and_line_of_sight_widen_a_scope_by_goals_only(viewer, expected):
+    assert access.scope_for(viewer, TREE) == expected
+
+
+def _scope(conn, person: Person) -> Scope:
+    return access.scope_for(person, queries.goal_links(conn))
+
+
+def test_an_owner_reads_their_goal_elsewhere_and_a_head_the_goals_theirs_serve(demo_url):
+    with engine.writing(engine.create(demo_url)) as conn:  # something on T2 and S2 to be read or not
+        edits.add_commentary(conn, ADMIN, month=OCTOBER, text="T2: the board's word", goal="T2")
+        edits.add_commentary(conn, ADMIN, month=OCTOBER, text="S2: not for CS", goal="S2")
+        edits.add_action(
+            conn, ADMIN, goal="T2", title="Case review with every department", owner=None, due=None
+        )
+        edits.add_action(conn, ADMIN, goal="S2", title="Effort study for the board", owner=None, due=None)
+    with engine.reading(engine.create(demo_url)) as conn:
+        scope = _scope(conn, CS_HEAD)
+        goals = {g.code: g for g in queries.goals(conn, scope)}
+        kpis = {k.code: k for k in queries.kpis(conn, scope)}
+        actions = {a.title for a in queries.actions(conn, scope)}
+        comments = {c.text for c in queries.commentary(conn, scope, OCTOBER, OCTOBER)}
+        values = {v.kpi for v in queries.month_values(conn, scope, OCTOBER, OCTOBER)}
+        priorities = {p.kpi for p in queries.service_priorities(conn, scope)}
+    assert {c for c, g in goals.items() if g.department != "CS"} == {"T2", "S2", "S3"}
+    assert goals["T2"].owner == CS_HEAD.email
+    assert {c for c, k in kpis.items() if k.department != "CS"} == {"FTR", "CES", "CHURN"}
+    assert {"FTR", "CES", "CHURN"} <= values and "NPS" not in values  # S1 is not hers to see
+    assert "Case review with every department" in actions and "Effort study for the board" not in actions
+    assert "T2: the board's word" in comments and "S2: not for CS" not in comments
+    assert all(kpis.get(k) and kpis[k].department == "CS" for k in priorities)
+
+
+def test_the_owner_accepts_and_comments_on_their_goal_in_the_app(app, app_url):
+    with engine.writing(engine.create(app_url)) as conn:
+        conn.execute(sa.update(s.goal).where(s.goal.c.code == "T2").values(accepted_at=None))
+    at = app(month="2026-10", goal="T2", **{"as": CS_HEAD.email}).run()
+    at.switch_page("pages/goal_cascade.py").run()
+    assert not at.exception, at.exception
+    assert "Customer cases are solved right the first time" in texts(at)
+    [b for b in at.button if b.key == "cascade.accept.T2"][0].click().run()
+    assert not at.exception, at.exception
+    with engine.reading(engine.create(app_url)) as conn:
+        accepted = conn.execute(sa.select(s.goal.c.accepted_at).where(s.goal.c.code == "T2")).scalar()
+    assert accepted == date.today()
+    picker = [b for b in at.selectbox if b.label == "About"][0]  # on her goal, not its KPI
+    assert picker.options == ["Customer cases are solved right the first time"]
+
+
+def test_status_as_the_owner_holds_their_goal_elsewhere_and_no_other_number(demo_duckdb_url, capsys):
+    common = ["--db", demo_duckdb_url, "--as", CS_HEAD.email, "status", "--month", "2026-10", "--json"]
+    assert cli.main(common) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert {"T2", "S2", "S3"} <= {g["code"] for g in report["goals"]}
+    assert {k["department"] for k in report["kpis"]} == {"CS", "MGMT"}
+    assert {k["code"] for k in report["kpis"] if k["department"] == "MGMT"} == {"FTR", "CES", "CHURN"}
+    assert cli.main(["--db", demo_duckdb_url, "--as", IT_HEAD.email, "status", "--json"]) == 0
+    assert "T2" not in {g["code"] for g in json.loads(capsys.readouterr().out)["goals"]}
+
+
+def test_a_closed_month_reads_the_same_for_the_owner(demo_duckdb_url):
+    store = engine.create(demo_duckdb_url)
+    with engine.writing(store) as conn:
+        edits.add_commentary(conn, ADMIN, month=OCTOBER, text="T2: the board's word", goal="T2")
+        edits.add_commentary(conn, ADMIN, month=OCTOBER, text="CES: not for CS", kpi="CES")
+    with engine.reading(store) as conn:
+        live = closing.meeting_month(conn, _scope(conn, CS_HEAD), OCTOBER, "en")
+    with engine.writing(store) as conn:
+        closing.close(conn, ADMIN, OCTOBER)
+    with engine.reading(store) as conn:
+        frozen = closing.meeting_month(conn, _scope(conn, CS_HEAD), OCTOBER, "en")
+    assert frozen.is_closed and not live.is_closed
+    for meeting in (live, frozen):
+        assert set(meeting.report.goals) == set(live.report.goals) >= {"T2", "S2", "S3"}
+        assert set(meeting.report.kpis) == set(live.report.kpis) and "NPS" not in meeting.report.kpis
+        said = {c.text for c in meeting.commentary}
+        assert "T2: the board's word" in said and "CES: not for CS" not in said
+
+
+def test_goals_seen_without_all_their_sub_goals_get_no_roll_up_or_warning(demo_duckdb_url):
+    """Camilla sees S2 and S3 with only her goals under them: a roll-up of those, or "green
+    parts, red whole", would speak for sub-goals she cannot see."""
+    from kpi.store import monthly
+
+    with engine.reading(engine.create(demo_duckdb_url)) as conn:
+        whole = monthly.month_report(conn, access.EVERYTHING, OCTOBER, "en")
+        seen = monthly.month_report(conn, _scope(conn, CS_HEAD), OCTOBER, "en")
+    assert whole.goals["S2"].node.rollup is not GoalStatus.NO_DATA and whole.goals["S2"].node.mismatch
+    for code in ("S2", "S3", "T2"):
+        assert seen.goals[code].status == whole.goals[code].status  # its own status stands
+        assert (
+            seen.goals[code].node.rollup is GoalStatus.NO_DATA and seen.goals[code].node.mismatch is None
+        ), code
+    assert seen.goals["T8"].node.rollup == whole.goals["T8"].node.rollup  # her own tree rolls up
