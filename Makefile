@@ -53,7 +53,7 @@ check-architecture: $(VENV)/.dev-deps
 	$(BIN)/lint-imports
 
 test: system-deps lint check-architecture
-	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
+	$(BIN)/python -m pytest -q -n 2 --dist loadgroup --durations=25
 
 bench: $(VENV)/.dev-deps
 	$(BIN)/python benchmarks/run.py

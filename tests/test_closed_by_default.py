@@ -95,23 +95,23 @@ def test_demo_mode_on_another_store_says_so_on_every_page(app_url, monkeypatch):
 
 
 def test_an_older_store_keeps_its_company_name_and_knows_if_it_is_the_demo(demo_duckdb_url):
-    """Schema v7 moves the company's name from `meta` to `setting`; a store `init --demo` made
+    """Schema v8 moves the company's name from `meta` to `setting`; a store `init --demo` made
     (it alone records `demo_end`) is marked the demo store, any other is not."""
     store = engine.create(demo_duckdb_url)
-    with engine.writing(store) as conn:  # back to what schema v6 wrote
+    with engine.writing(store) as conn:  # back to what schema v7 wrote
         conn.execute(s.meta.delete().where(s.meta.c.key.in_(["demo", "company"])))
         conn.execute(s.setting.delete().where(s.setting.c.name == company.NAME))
         conn.execute(s.meta.insert().values(key="company", value="Havn & Hjem A/S"))
         conn.execute(s.meta.insert().values(key="demo_end", value=MONTH))
-        conn.execute(s.meta.update().where(s.meta.c.key == "schema_version").values(value="6"))
-    assert setup.ensure(store) == 7
+        conn.execute(s.meta.update().where(s.meta.c.key == "schema_version").values(value="7"))
+    assert setup.ensure(store) == 8
     with engine.reading(store) as conn:
         assert company.read(conn).name == "Havn & Hjem A/S" and company.is_demo(conn)
         assert setup.get_meta(conn, "company") is None  # one home
         conn.rollback()
     with engine.writing(store) as conn:
         conn.execute(s.meta.delete().where(s.meta.c.key.in_(["demo", "demo_end"])))
-        conn.execute(s.meta.update().where(s.meta.c.key == "schema_version").values(value="6"))
+        conn.execute(s.meta.update().where(s.meta.c.key == "schema_version").values(value="7"))
     setup.ensure(store)
     with engine.reading(store) as conn:
         assert not company.is_demo(conn)

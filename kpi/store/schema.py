@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from kpi.domain import cx
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 """Bump when a table changes, and add the step from the previous version to MIGRATIONS."""
 
 metadata = sa.MetaData()
@@ -209,7 +209,7 @@ setting = sa.Table(
     sa.Column("name", sa.String, primary_key=True),
     sa.Column("value", sa.String, nullable=False),
 )
-"""v6: the store's own settings (the signal rules it uses, kpi.store.rules; since v7 also the
+"""v6: the store's own settings (the signal rules it uses, kpi.store.rules; since v8 also the
 company's name, logo and colour, kpi.store.company); a missing row means the default."""
 
 month_reopen = sa.Table(
@@ -222,7 +222,7 @@ month_reopen = sa.Table(
     sa.Column("closed_at", sa.DateTime, nullable=False),
     sa.Column("closed_by", sa.String, nullable=False),
 )
-"""v7: each time an administrator reopened a closed month: why, and the close it undid (the
+"""v8: each time an administrator reopened a closed month: why, and the close it undid (the
 close's snapshot stays in the audit). Packs of a month reopened say so (kpi.store.closing)."""
 
 translation = sa.Table(
@@ -281,9 +281,11 @@ MIGRATIONS: dict[int, list[str | sa.TextClause | tuple[str, str]]] = {
         ("duckdb", "ALTER TABLE response_v5 RENAME TO response"),
     ],
     6: [],  # new tables only (kpi_target, process_change, setting): `create_all` makes them
-    7: [  # month_reopen is new (`create_all`); the company's name moves from meta to setting
+    7: [
         "ALTER TABLE department ADD COLUMN retired_at DATE",
         "ALTER TABLE person ADD COLUMN retired_at DATE",
+    ],
+    8: [  # month_reopen is new (`create_all`); the company's name moves from meta to setting
         "INSERT INTO setting (name, value) SELECT 'company.name', value FROM meta WHERE key = 'company' "
         "AND NOT EXISTS (SELECT 1 FROM setting WHERE name = 'company.name')",
         "DELETE FROM meta WHERE key = 'company'",
