@@ -25,6 +25,7 @@ import sqlalchemy as sa
 from kpi.domain import access, checks, identity, validate
 from kpi.domain.errors import Denied, NotFound, Problem
 from kpi.domain.model import ActionStatus, Person, Role
+from kpi.files import tables
 from kpi.files.tables import KINDS
 from kpi.store import known
 from kpi.store import schema as s
@@ -39,18 +40,16 @@ def _check_admin(viewer: Person) -> None:
         raise Denied(Problem("edit.denied_administer"))
 
 
-def _read(kind: str, values: Mapping[str, object], problems: list[Problem]) -> dict[str, Any]:
-    """The form's fields read as an import file's cells of `kind` are; unreadable ones are None
-    and their problem is kept."""
-    row: dict[str, Any] = {}
-    for column in KINDS[kind]:
-        raw = str(values.get(column.name) or "").strip()
-        try:
-            row[column.name] = column.read(raw, column.name, ".")
-        except validate.Rejected as rejected:
-            problems.extend(rejected.problems)
-            row[column.name] = None
-    return row
+def _read(
+    kind: str, values: Mapping[str, object], problems: list[Problem], stored: checks.Known
+) -> dict[str, Any]:
+    """The form's fields read as an import file's row of `kind` is (`tables.read`), every column
+    present (None when empty or unreadable; the problem is kept), and the codes it names spelled
+    as the store spells them."""
+    typed = {column.name: values.get(column.name) or "" for column in KINDS[kind]}
+    read, found = tables.read(kind, typed)
+    problems += found
+    return checks.spelled(kind, {name: read.get(name) for name in typed}, checks.spellings(stored))
 
 
 def _finish(problems: list[Problem], found: list[Problem], labels: Mapping[str, str] | None = None) -> None:
@@ -79,7 +78,7 @@ def save_department(
     _check_admin(viewer)
     problems: list[Problem] = []
     stored = known.read(conn)
-    row = checks.spelled("departments", _read("departments", values, problems), checks.spellings(stored))
+    row = _read("departments", values, problems, stored)
     found = checks.department(row, stored) + _fresh_key(row, "code", stored.departments, is_new)
     found += _retired_department(conn, row, "parent")
     _finish(problems, found, {"parent": "organisation.field_parent"})  # not a goal's parent
@@ -92,7 +91,7 @@ def save_person(conn: sa.Connection, viewer: Person, values: Mapping[str, object
     _check_admin(viewer)
     problems: list[Problem] = []
     stored = known.read(conn)
-    row = checks.spelled("people", _read("people", values, problems), checks.spellings(stored))
+    row = _read("people", values, problems, stored)
     found = checks.person(row, stored) + _fresh_key(row, "email", stored.people, is_new)
     found += _retired_department(conn, row, "department")
     if not is_new and row.get("role") and row["role"] != Role.ADMIN and _last_admin(conn, row["email"]):
