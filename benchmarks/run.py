@@ -14,6 +14,9 @@ years of monthly values, 5 million survey answers) in a temporary DuckDB store, 
 - status_vs_pandas_values: the same against plain pandas computing only the month values;
 - page_<page>_warm / _cold: each page's server-side run in AppTest, first and cached;
 - import_vs_read_csv: 1 million survey answers through the full import against DuckDB's read_csv;
+- import_refused_one_bad_cell: the same million answers with one score off its scale, refused
+  (every problem named, nothing written), against the good file accepted; `held_s` is how long
+  the import held the store;
 - pptx_30_slides: a 30-slide pack against python-pptx writing 30 slides of plain text;
 - app_peak_memory_mb: the peak memory of a `streamlit run` process that served every page.
 
@@ -58,6 +61,7 @@ def main() -> int:
             items.status_vs_pandas,
             items.pages,
             items.import_vs_read_csv,
+            items.import_refused_one_bad_cell,
             items.import_goals_and_actions,
             items.pptx_30_slides,
             items.app_peak_memory,

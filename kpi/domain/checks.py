@@ -283,18 +283,59 @@ def process_change(fields: Fields, known: Known) -> list[Problem]:
 
 def answer(fields: Fields, known: Known) -> list[Problem]:
     """Everything wrong with a survey answer: an unknown KPI or one that is not a survey KPI, a
-    score off its scale."""
-    problems = _required(fields, ANSWER_REQUIRED) + _known(fields, "kpi", known.kpis)
-    kpi, score = known.kpis.get(str(fields.get("kpi"))), fields.get("score")
+    score off its scale, a date outside the window, a text too long (`ANSWER_RULES`, in order)."""
+    return [found for _, rule in ANSWER_RULES for found in rule(fields, known)]
+
+
+def _answer_kpi(fields: Fields, known: Known) -> list[Problem]:
+    problems = _required(fields, ("kpi",)) + _known(fields, "kpi", known.kpis)
+    kpi = known.kpis.get(str(fields.get("kpi")))
     if kpi is not None and not kpi.aggregation.is_survey:
         problems.append(Problem("not_survey_kpi", "kpi", (("kpi", fields["kpi"]),)))
-    elif kpi is not None and isinstance(score, int) and not on_scale(kpi.aggregation, score):
+    return problems + bounds.text_problems({"kpi": fields.get("kpi")})
+
+
+def _answer_date(fields: Fields, known: Known) -> list[Problem]:
+    return _required(fields, ("date",)) + _within(fields, ("date",), known.window)
+
+
+def _answer_score(fields: Fields, known: Known) -> list[Problem]:
+    problems = _required(fields, ("score",))
+    kpi, score = known.kpis.get(str(fields.get("kpi"))), fields.get("score")
+    if (
+        kpi is not None
+        and kpi.aggregation.is_survey
+        and isinstance(score, int)
+        and not on_scale(kpi.aggregation, score)
+    ):
         low, high = SURVEY_SCALES[kpi.aggregation]
         kind = str(kpi.aggregation).upper()
         problems.append(
             Problem("off_scale", "score", (("score", score), ("kind", kind), ("low", low), ("high", high)))
         )
-    return problems + _within(fields, ("date",), known.window) + bounds.text_problems(fields)
+    return problems
+
+
+def _text_of(name: str) -> Check:
+    def rule(fields: Fields, known: Known) -> list[Problem]:
+        return bounds.text_problems({name: fields.get(name)})
+
+    return rule
+
+
+Rule = tuple[tuple[str, ...], Check]
+"""A part of a kind's check and the fields it reads: a problem it finds depends on those alone."""
+
+ANSWER_RULES: tuple[Rule, ...] = (
+    (("kpi",), _answer_kpi),
+    (("date",), _answer_date),
+    (("kpi", "score"), _answer_score),
+    (("segment",), _text_of("segment")),
+    (("touchpoint",), _text_of("touchpoint")),
+)
+"""The survey answer's check (`answer`) in parts, each with the fields it reads. The cell-by-cell
+import runs them all on each row; the column-wise one (kpi.store.bulk_answers) runs each once
+per distinct value of its fields and names the rows that hold it: the same rules, read once."""
 
 
 def confirmed_by_store(problems: list[Problem], row: Fields, stored: Fields) -> list[Problem]:

@@ -109,11 +109,22 @@ def _read_csv(text: str, delimiter: str, *, strict: bool) -> list[list[str]]:
     start = 1  # the line the record being read starts on
     try:
         for row in reader:
-            table.append([spreadsheet.restore(cell.strip()) for cell in row])
+            table.append([cell(raw) for raw in row])
             start = reader.line_num + 1
     except csv.Error as error:
         raise _Unreadable(start, "field limit" in str(error)) from None
     return table
+
+
+def cell(raw: str) -> str:
+    """A CSV cell as the import reads it: stripped, and the `'` a download put in front of a
+    formula (`kpi.files.spreadsheet`) taken away."""
+    return spreadsheet.restore(raw.strip())
+
+
+def is_blank(cells: list[str]) -> bool:
+    """Whether a row holds nothing: such a row is skipped (its number still counts)."""
+    return not any(text.strip() for text in cells)
 
 
 def _read_xlsx(data: bytes, name: str) -> tuple[list[str], list[list[str]]]:
@@ -380,6 +391,11 @@ class Parsed:
         self.problems.append(replace(found, file=self.file, row=self.lines[index]))
 
 
+def is_numeric(column: Column) -> bool:
+    """Whether the column holds numbers: their decimal separator is the file's (`validate.decimal_of`)."""
+    return column.read in (_number, _integer, _share)
+
+
 def header_columns(kind: str, header: list[str], name: str) -> tuple[dict[str, int], list[Problem]]:
     spec = {c.name: c for c in KINDS[kind]}
     positions, problems, unknown = {}, [], []
@@ -412,7 +428,7 @@ def parse(kind: str, data: bytes, name: str, progress: Callable[[float], None] |
         parsed.problems.append(Problem("import.no_rows", file=name))
         return parsed
     columns = [c for c in KINDS[kind] if c.name in positions]
-    numeric = [positions[c.name] for c in columns if c.read in (_number, _integer, _share)]
+    numeric = [positions[c.name] for c in columns if is_numeric(c)]
     decimal = validate.decimal_of(
         [row[i] for row in body for i in numeric if i < len(row) and row[i]], delimiter
     )
@@ -494,7 +510,7 @@ def _numbered(
     for index, cells in enumerate(body):
         if progress and index % step == 0:
             progress(index / total)
-        if any(cell.strip() for cell in cells):
+        if not is_blank(cells):
             yield index + 2, cells
     if progress:
         progress(1.0)

@@ -1,13 +1,18 @@
-"""Survey answers in bulk: a year of answers checked and written a column at a time.
+"""Survey answers in bulk: a year of answers read, checked and written a column at a time.
 
-The exact importer (`kpi.files.tables`, then `kpi.store.importing`) reads every cell in Python. That
-suits a definitions file of a few hundred rows and lets it name every problem by row and column,
-but a million answers take it seconds. This path lets DuckDB read the file and applies the same
-rules to whole columns. It takes only files in the plain shape survey tools export: UTF-8 CSV
-without quoting, ISO dates (2026-10-31), whole-number scores, codes of letters and digits, every
-KPI a known survey KPI and every score on its scale. Any other file, and so every file with a
-problem, goes to the exact importer, which then names each problem. The two paths can therefore
-differ only in speed, never in what lands; `tests/test_bulk_answers.py` holds them to that.
+The exact importer (`kpi.files.tables`, then `kpi.store.importing`) reads every cell in Python.
+That suits a definitions file of a few hundred rows, but a million answers took it minutes, and
+a file with one bad cell went that way too. Here DuckDB reads the file into columns of raw text,
+and each column's distinct values go through the exact importer's own reading and checks
+(`kpi.store.column_check`): a date column of a million answers holds a few hundred dates, so
+each is read once, and the rows holding a bad one are found by a join. Every problem is named
+as the exact importer names it (file, row, column, the same message), and a file without one
+is written from the values those readings gave. `tests/test_bulk_answers.py` holds the two
+paths to the same answers and the same problems.
+
+It takes CSV files DuckDB reads exactly as Python's `csv` module does: UTF-8, no quotation
+marks, line ends of one kind, every row as wide as the header. Any other file (a workbook,
+Latin-1, quotes, a ragged row) is read cell by cell, still before the store is locked.
 
 The answers are staged in a private in-memory DuckDB whatever the store is; they reach a DuckDB
 store as one Arrow scan and PostgreSQL through COPY, inside the import's transaction.
@@ -17,34 +22,25 @@ from __future__ import annotations
 
 import csv
 import os
-import sys
+import re
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import duckdb
 import pyarrow as pa
 import sqlalchemy as sa
 
-from kpi import settings
-from kpi.domain import bounds, cx, months
-from kpi.domain.model import SURVEY_SCALES, Aggregation
+from kpi.domain import cx, months
 from kpi.files import tables
 from kpi.store import schema as s
 from kpi.store.writes import Writer, arrow_rows, bulk_insert_arrow
 
-_SPACE = "".join(f"\\x{{{code:X}}}" for code in range(sys.maxunicode + 1) if chr(code).isspace())
-"""Every character Python's `str.strip` removes, as an RE2 class body. DuckDB's `trim` removes
-Unicode's spaces but not tabs, line separators and the like, so a text cell that `strip` would
-cut further is left to the exact importer."""
-
-_ASCII_SPACE = [bytes([code]) for code in range(128) if chr(code).isspace() and chr(code) not in " \n\r"]
-"""The ASCII white space `str.strip` removes and DuckDB's `trim` keeps (line ends aside)."""
-
 FIELDS = ("kpi", "date", "score", "segment", "touchpoint")
 ARROW_BATCH = 122_880
 """Rows per Arrow batch handed to the store: DuckDB's row group, so the insert runs in parallel."""
+_BLANK_LINE = re.compile(rb"\n\r?\n")
 
 
 @dataclass
@@ -61,45 +57,46 @@ class Group:
 
 @dataclass
 class Staged:
-    """A file's answers in table `answers` of `db` (kpi, date, month, score, segment, touchpoint)."""
+    """A file's cells in table `cells` of `db`: `row` (as a spreadsheet numbers it) and the raw
+    text of each column (`c0`, `c1`, … in the header's order, '' for an empty cell); view
+    `filled` leaves out the rows that hold nothing. Once checked, `prepare` puts the answers in
+    table `answers` (kpi, date, month, score, segment, touchpoint)."""
 
     db: duckdb.DuckDBPyConnection
-    rows: int
-    groups: dict[tuple[str, date], Group]
-    scores: dict[str, tuple[int, int]]
+    file: str
+    delimiter: str
+    positions: dict[str, int]
+    """Each column's place in the header."""
+    distinct: dict[int, list[tuple[str, int]]] = field(default_factory=dict)
+    """Each column's distinct raw cells, with the first row holding each."""
+    rows: int = 0
+    groups: dict[tuple[str, date], Group] = field(default_factory=dict)
+    scores: dict[str, tuple[int, int]] = field(default_factory=dict)
     """Lowest and highest score per KPI."""
-    longest: int = 0
-    """The longest segment or touchpoint."""
 
     def close(self) -> None:
         self.db.close()
 
 
 def stage(data: bytes, name: str) -> Staged | None:
-    """The file's answers, checked by column; None when the file is not in the plain shape (or
-    has any problem), so that the exact importer reads it."""
+    """The file's cells in columns; None when DuckDB would not read it as Python's `csv` does (or
+    it has no rows, or its header is wrong), so that the exact importer reads it."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     if data[:4] == b"PK\x03\x04" or b"\x00" in data or b'"' in data:
         return None  # workbooks, binary files and quoted CSV take the exact path
-    if b"'" in data:
-        return None  # a cell a download neutralised for spreadsheets: kpi.files.spreadsheet restores it
     if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
         return None  # old Mac line ends
-    ascii_only = data.isascii()
-    if not ascii_only:
-        try:
+    try:
+        first = data.partition(b"\n")[0].decode("utf-8").removesuffix("\r")
+        if not data.isascii():
             data.decode("utf-8")  # DuckDB and Python must agree the file is UTF-8 (else: Latin-1)
-        except UnicodeDecodeError:
-            return None
-    # Only a file with white space that DuckDB's trim keeps (tabs and the like) needs each text
-    # cell checked for it; in ASCII those are few enough to look for byte by byte.
-    other_space = not ascii_only or any(byte in data for byte in _ASCII_SPACE)
-    first = data.partition(b"\n")[0].decode("utf-8").removesuffix("\r")
+    except UnicodeDecodeError:
+        return None
     if len(first.splitlines()) != 1:
         return None
     delimiter = tables.delimiter_of(first)
-    header = [cell.strip() for cell in next(csv.reader([first], delimiter=delimiter))]
+    header = [tables.cell(raw) for raw in next(csv.reader([first], delimiter=delimiter))]
     positions, problems = tables.header_columns("responses", header, name)
     if problems:
         return None
@@ -107,85 +104,123 @@ def stage(data: bytes, name: str) -> Staged | None:
     with tempfile.NamedTemporaryFile(suffix=".csv", dir=memory, delete=False) as file:
         file.write(data)
     try:
-        return _stage(file.name, delimiter, len(header), positions, other_space)
+        staged = Staged(duckdb.connect(), name, delimiter, positions)
+        if _read(staged, file.name, len(header), _numbers(data)):
+            return staged
+        staged.close()
+        return None
     finally:
         os.unlink(file.name)
 
 
-def _stage(
-    path: str, delimiter: str, width: int, positions: dict[str, int], other_space: bool
-) -> Staged | None:
-    db = duckdb.connect()
-    cells = {f"c{i}": "VARCHAR" for i in range(width)}
+def _numbers(data: bytes) -> pa.Table | None:
+    """The spreadsheet row of each row DuckDB reads, where empty lines make it other than its
+    place plus 2 (DuckDB skips empty lines; the exact importer counts them)."""
+    if not _BLANK_LINE.search(data):
+        return None
+    lines = data.split(b"\n")
+    if lines[-1] == b"":
+        lines.pop()
+    return pa.table({"row": [n for n, line in enumerate(lines[1:], start=2) if line not in (b"", b"\r")]})
 
-    def cell(name: str) -> str:
-        return f"coalesce(c{positions[name]}, '')" if name in positions else "''"
 
-    edge = f"'^[{_SPACE}]|[{_SPACE}]$'"
-    plain = " AND ".join(
-        [
-            f"regexp_full_match({cell('kpi')}, ' *[A-Za-z0-9_-]+ *')",
-            f"regexp_full_match({cell('date')}, ' *[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}} *')",
-            f"regexp_full_match({cell('score')}, ' *[0-9]{{1,4}} *')",
-            *(
-                f"NOT regexp_matches(trim({cell(f)}), {edge})"
-                for f in ("segment", "touchpoint")
-                if other_space
-            ),
-        ]
-    )
+def _read(staged: Staged, path: str, width: int, numbers: pa.Table | None) -> bool:
+    db, raw = staged.db, {f"c{i}": "VARCHAR" for i in range(width)}
+    cells = ", ".join(f"coalesce(c{i}, '') AS c{i}" for i in range(width))
     try:
         db.execute(
-            "CREATE TABLE answers AS SELECT *, CAST(date_trunc('month', date) AS DATE) AS month FROM ("
-            f"SELECT upper(trim({cell('kpi')})) AS kpi, TRY_CAST(trim({cell('date')}) AS DATE) AS date, "
-            f"TRY_CAST(trim({cell('score')}) AS INTEGER) AS score, trim({cell('segment')}) AS segment, "
-            f"trim({cell('touchpoint')}) AS touchpoint, {plain} AS plain "
-            "FROM read_csv($path, header = true, auto_detect = false, columns = $cells, delim = $delim, "
-            "quote = '\"', escape = '\"', strict_mode = true, null_padding = false))",
-            {"path": path, "cells": cells, "delim": delimiter},
+            f"CREATE TABLE read AS SELECT {cells} FROM read_csv($path, header = true, auto_detect = false, "
+            "columns = $raw, delim = $delim, quote = '\"', escape = '\"', strict_mode = true, null_padding = false)",
+            {"path": path, "raw": raw, "delim": staged.delimiter},
         )
     except duckdb.Error:
-        db.close()
-        return None  # ragged rows and the like: the exact importer explains them
+        return False  # ragged rows and the like: the exact importer explains them
+    count = db.execute("SELECT count(*) FROM read").fetchone()[0]  # type: ignore[index]
+    if numbers is None:
+        db.execute("CREATE VIEW cells AS SELECT rowid + 2 AS row, * FROM read")
+    elif numbers.num_rows == count:
+        db.register("numbers", numbers)
+        db.execute(
+            "CREATE TABLE cells AS SELECT * FROM numbers POSITIONAL JOIN (SELECT * FROM read ORDER BY rowid)"
+        )
+        db.unregister("numbers")
+    else:
+        return False
+    for i in range(width):
+        staged.distinct[i] = db.execute(f"SELECT c{i}, min(row) FROM cells GROUP BY c{i}").fetchall()
+    if (
+        not count
+        or max(len(raw) for values in staged.distinct.values() for raw, _ in values) >= tables.FIELD_LIMIT
+    ):
+        return False  # no rows, or a cell Python's csv refuses: the exact importer names them
+    blanks = [
+        [raw for raw, _ in staged.distinct[i] if tables.is_blank([tables.cell(raw)])] for i in range(width)
+    ]
+    if all(blanks):  # a row may be empty: the exact importer skips it (a table: a view takes no parameters)
+        where = " AND ".join(f"list_contains($b{i}, c{i})" for i in range(width))
+        db.execute(
+            f"CREATE TABLE filled AS SELECT * FROM cells WHERE NOT ({where})",
+            {f"b{i}": b for i, b in enumerate(blanks)},
+        )
+        return bool(db.execute("SELECT count(*) FROM filled").fetchone()[0])  # type: ignore[index]
+    db.execute("CREATE VIEW filled AS SELECT * FROM cells")
+    return True
+
+
+def prepare(staged: Staged, values: dict[str, pa.Table]) -> None:
+    """Table `answers` from the cells and each column's readings (`values`: raw → value, from
+    `column_check.readings`), and the counts `response_month` keeps, per KPI and month."""
+    db, joins, picked, registered = staged.db, [], {}, []
+    for name in FIELDS:
+        if name not in staged.positions:
+            picked[name] = "''"
+            continue
+        column, pairs = f"filled.c{staged.positions[name]}", values[name]
+        if _as_written(
+            pairs, text=name in ("segment", "touchpoint")
+        ):  # each value is its cell as written: no join needed
+            picked[name] = f"CAST({column} AS {_SQL_TYPES.get(name, 'VARCHAR')})"
+            continue
+        db.register(f"v_{name}", pairs)
+        registered.append(f"v_{name}")
+        joins.append(f"JOIN v_{name} ON v_{name}.raw = {column}")
+        picked[name] = (
+            f"coalesce(v_{name}.value, '')" if name in ("segment", "touchpoint") else f"v_{name}.value"
+        )
+    db.execute(
+        "CREATE OR REPLACE TABLE answers AS SELECT {kpi} AS kpi, {date} AS date, "
+        "CAST(date_trunc('month', {date}) AS DATE) AS month, CAST({score} AS INTEGER) AS score, "
+        "{segment} AS segment, {touchpoint} AS touchpoint FROM filled ".format(**picked)
+        + " ".join(joins)
+    )
+    for view in registered:
+        db.unregister(view)
     found = db.execute(
         "SELECT kpi, month, count(*), count(*) FILTER (WHERE score >= $promoter), "
         "count(*) FILTER (WHERE score <= $detractor), count(*) FILTER (WHERE score >= $satisfied), "
-        "CAST(sum(score) AS DOUBLE), CAST(sum(score * score) AS DOUBLE), min(score), max(score), "
-        "max(greatest(length(segment), length(touchpoint))), bool_and(plain AND date IS NOT NULL AND year(date) >= 1 AND score IS NOT NULL) "
+        "CAST(sum(score) AS DOUBLE), CAST(sum(score * score) AS DOUBLE), min(score), max(score) "
         "FROM answers GROUP BY kpi, month",
         {"promoter": cx.PROMOTER_MIN, "detractor": cx.DETRACTOR_MAX, "satisfied": cx.SATISFIED_MIN},
     ).fetchall()
-    if not found or not all(row[-1] for row in found):
-        db.close()
-        return None
-    groups: dict[tuple[str, date], Group] = {}
-    scores: dict[str, tuple[int, int]] = {}
-    longest = 0
-    for kpi, month, *counts, low, high, length, _ in found:
-        groups[(kpi, month)] = Group(*counts)
-        was = scores.get(kpi, (low, high))
-        scores[kpi] = (min(was[0], low), max(was[1], high))
-        longest = max(longest, length or 0)
-    return Staged(db, sum(g.n for g in groups.values()), groups, scores, longest)
+    staged.groups, staged.scores = {}, {}
+    for kpi, month, *counts, low, high in found:
+        staged.groups[(kpi, month)] = Group(*counts)
+        was = staged.scores.get(kpi, (low, high))
+        staged.scores[kpi] = (min(was[0], low), max(was[1], high))
+    staged.rows = sum(g.n for g in staged.groups.values())
 
 
-def fits(conn: sa.Connection, staged: Staged, confirm_future: bool = False) -> bool:
-    """Whether every KPI is a survey KPI the store knows, every score is on its scale, every date
-    in the settings' window (kpi.domain.bounds) and no text longer than its limit."""
-    window = settings.window(confirmed=confirm_future)
-    if any(window.problem(month, "date") for _, month in staged.groups):
-        return False
-    if staged.longest > min(bounds.TEXT_LIMITS["segment"], bounds.TEXT_LIMITS["touchpoint"]):
-        return False
-    kinds = {
-        code: Aggregation(kind) for code, kind in conn.execute(sa.select(s.kpi.c.code, s.kpi.c.aggregation))
-    }
-    for kpi, (low, high) in staged.scores.items():
-        kind = kinds.get(kpi)
-        if kind is None or not kind.is_survey:
-            return False
-        first, last = SURVEY_SCALES[kind]
-        if low < first or high > last:
+_SQL_TYPES = {"date": "DATE", "score": "INTEGER"}
+
+
+def _as_written(pairs: pa.Table, *, text: bool) -> bool:
+    """Whether every value is its cell exactly as written (`2026-11-02`, `7`, `NPS`, `web`), so
+    DuckDB's cast of the cell gives the same value (an empty text cell is stored as '')."""
+    for raw, value in zip(pairs["raw"].to_pylist(), pairs["value"].to_pylist(), strict=True):
+        if value is None:
+            if not (text and raw == ""):
+                return False
+        elif (value.isoformat() if isinstance(value, date) else str(value)) != raw:
             return False
     return True
 

@@ -23,7 +23,7 @@ from kpi.domain import checks, months
 from kpi.domain.model import DEFAULT_TOLERANCE, DEFAULT_WEIGHT, ActionStatus, Level
 from kpi.files import spreadsheet
 from kpi.files.tables import KINDS, ImportRejected, Parsed, parse
-from kpi.store import bulk_answers, engine, known
+from kpi.store import bulk_answers, column_check, engine, known
 from kpi.store import schema as s
 from kpi.store.writes import Writer
 from kpi.text.i18n import t
@@ -84,15 +84,27 @@ _CHECKS = {
 """The check of each kind of file's rows: the same as the forms' (kpi.domain.checks)."""
 
 
-def _check(conn: sa.Connection, parsed: Parsed, confirm_future: bool = False) -> None:
+@dataclass(frozen=True)
+class _Seen:
+    """What a file's check reads of the store: the codes, people and goal tree it may name, and
+    the stored rows its rows may leave columns of out."""
+
+    known: checks.Known
+    stored: dict[object, dict[str, object]]
+
+
+def _seen(conn: sa.Connection, kind: str, confirm_future: bool) -> _Seen:
+    return _Seen(known.read(conn, confirm_future=confirm_future), _stored(conn, kind))
+
+
+def _check(parsed: Parsed, seen: _Seen) -> None:
     """Every row through its kind's check, against the store and the file together. A row of a
     file that leaves columns out is checked as it will be stored: its new values over its old.
     A far-ahead month the store already holds for the row needs no new confirmation."""
-    check, stored = _CHECKS[parsed.kind], _stored(conn, parsed.kind)
+    check, stored = _CHECKS[parsed.kind], seen.stored
     key = "email" if parsed.kind == "people" else "code"
-    store = known.read(conn, confirm_future=confirm_future)
-    _spell(parsed, checks.spellings(store))
-    within = _with_file(store, parsed)
+    _spell(parsed, checks.spellings(seen.known))
+    within = _with_file(seen.known, parsed)
 
     def problems(row: dict) -> list:
         before = stored.get(row.get(key), {})
@@ -206,25 +218,27 @@ def run(
     """Import one file of `kind`; raises ImportRejected (nothing written) or returns what changed.
     Months more than a year ahead are refused unless `confirm_future` (kpi.domain.bounds).
 
-    Survey answers in the plain shape go column-wise (kpi.store.bulk_answers); everything else,
-    and every file with a problem, is read cell by cell here."""
+    The file is read and checked before the store is locked: what the check needs of the store
+    is read first, in a moment, and a refused file never holds the store while it is checked.
+    Only a file without problems takes the store for writing, and is checked again there only
+    if the store changed meanwhile. Survey answers go column-wise where DuckDB reads the file
+    (kpi.store.bulk_answers); everything else is read cell by cell."""
     staged = bulk_answers.stage(data, name) if kind == "responses" else None
-    parsed = None
-    if staged is None:
-        parsed = _parsed(kind, data, name, progress)
-    context = engine.reading(store) if dry_run else engine.writing(store)
     try:
+        with engine.reading(store) as conn:
+            seen = _seen(conn, kind, confirm_future)
+        checked = _checked(kind, data, name, staged, seen, progress)
+        context = engine.reading(store) if dry_run else engine.writing(store)
         with context as conn:
             transaction = conn.begin() if dry_run else None
             try:
-                if staged is not None and bulk_answers.fits(conn, staged, confirm_future):
-                    writer, rows = bulk_answers.write(conn, staged, who, progress), staged.rows
+                now = _seen(conn, kind, confirm_future)
+                if now != seen:  # the store changed since the check: check again, holding it
+                    checked = _checked(kind, data, name, staged, now, progress)
+                if isinstance(checked, Parsed):
+                    writer, rows = _apply(conn, checked, who), len(checked.rows)
                 else:
-                    parsed = parsed or _parsed(kind, data, name, progress)
-                    _check(conn, parsed, confirm_future)
-                    if parsed.problems:
-                        raise ImportRejected(sorted(parsed.problems, key=lambda p: (p.row, p.field)))
-                    writer, rows = _apply(conn, parsed, who), len(parsed.rows)
+                    writer, rows = bulk_answers.write(conn, checked, who, progress), checked.rows
             finally:
                 if transaction is not None:
                     transaction.rollback()
@@ -238,6 +252,31 @@ def run(
         for outcome, amount in outcomes.items():
             counts[outcome] += amount
     return Summary(kind, rows, dict(counts))
+
+
+def _checked(
+    kind: str,
+    data: bytes,
+    name: str,
+    staged: bulk_answers.Staged | None,
+    seen: _Seen,
+    progress: Callable[[float], None] | None,
+) -> Parsed | bulk_answers.Staged:
+    """The file read and checked against `seen`, ready to write; ImportRejected names every
+    problem. Answers DuckDB could read are checked a distinct value at a time (the same reading
+    and rules as a cell at a time, kpi.store.column_check)."""
+    if staged is not None:
+        read = column_check.readings(staged)
+        problems = column_check.problems(staged, read, seen.known)
+        if problems:
+            raise ImportRejected(problems)
+        bulk_answers.prepare(staged, column_check.values(read, seen.known))
+        return staged
+    parsed = _parsed(kind, data, name, progress)
+    _check(parsed, seen)
+    if parsed.problems:
+        raise ImportRejected(sorted(parsed.problems, key=lambda p: (p.row, p.field)))
+    return parsed
 
 
 def _parsed(kind: str, data: bytes, name: str, progress: Callable[[float], None] | None) -> Parsed:
