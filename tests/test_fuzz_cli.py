@@ -16,9 +16,14 @@ an accepted file that leaves the file's bytes as they were leaves nothing for th
 differently. So a file costs an import and a read of the store, and only an accepted file that
 changed something costs the two commands and a copy.
 
-The suite runs a bounded number of files (`FUZZ_EXAMPLES`, 40 by default: about a minute here);
-`make fuzz` runs 10,000 and writes the tally to `FUZZ_REPORT` after every file, so a run
-stopped early still says how far it got.
+The suite runs a bounded number of files (`FUZZ_EXAMPLES`, 40 by default: about a minute here),
+and the first file that misbehaves fails the test (Hypothesis then shrinks it). `make fuzz` runs
+10,000 unattended (`FUZZ_KEEP_GOING`): a file that misbehaves is counted by what went wrong,
+kept in `FUZZ_FAILURES` for a later look, and the run goes on. The tally (`FUZZ_REPORT`: files,
+refused, accepted, tracebacks, stores changed by a refused file, accepted files after which a
+command failed, seconds) is written after every file and a progress line printed every
+`FUZZ_PROGRESS` files, so a run stopped early still says how far it got; run again with the
+report in place (`FUZZ_RESUME`), it goes on from that tally until `FUZZ_EXAMPLES` files are done.
 """
 
 import csv
@@ -28,6 +33,9 @@ import json
 import os
 import random
 import shutil
+import sys
+import time
+import traceback
 from collections import Counter
 from pathlib import Path
 
@@ -47,12 +55,23 @@ from tests.test_files_robust import INSERTS
 SAMPLES = ROOT / "data" / "samples"
 KINDS = list(cli.IMPORT_KINDS)
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "40"))
+REPORT = Path(os.environ["FUZZ_REPORT"]) if os.environ.get("FUZZ_REPORT") else None
+KEEP_GOING = bool(os.environ.get("FUZZ_KEEP_GOING"))
+FAILURES = Path(os.environ.get("FUZZ_FAILURES", "fuzz-failures"))
+PROGRESS = int(os.environ.get("FUZZ_PROGRESS", "100"))
+FAILURE_KINDS = ("tracebacks", "refused_changed_store", "accepted_broke_command")
+"""What a file can do wrong: end in a traceback (or an exit code other than 0 and 1), be refused
+and still change the store, be accepted and make `status` or `export` fail afterwards."""
 HOSTILE = ["9999-12", "9999-12-31", "0001-01", "2062-10", "1e308", "1E+308", "NaN", "inf", "-0", "1" * 29,
            "99999999999999", "", " ", "=HYPERLINK(\"http://x\",\"y\")", "@SUM(A1)", "+1", "-1", "x" * 5000,
            "\u212aS", "\u0131T", "stra\u00dfe", "\ufb01", "KØB", "ÆØÅ", "mette.\u212ajaer@havnhjem.example",
            "Mette.Kjaer@havnhjem.example", "a@b", "@", "12,5%", "1.234", "1,234.5", "31.02.2026", "2026-02-30",
            "strategic", "operational", "admin", "nps", "sum", "\x00", "\"", "'", "\t", "\r\n"]  # fmt: skip
 TALLY: Counter = Counter()
+if REPORT is not None and REPORT.exists() and os.environ.get("FUZZ_RESUME"):
+    TALLY.update(json.loads(REPORT.read_text()))  # go on from where a stopped run got to
+TO_RUN = max(EXAMPLES - TALLY["files"], 0)
+STARTED = time.monotonic() - TALLY["seconds"]
 
 
 def _cells(kind: str) -> tuple[list[str], list[list[str]]]:
@@ -156,14 +175,18 @@ def unchanged(store: dict) -> bool:
     return fingerprint(store["url"]) == store["fingerprint"]
 
 
-def later_commands_work(url: str, folder: Path, capsys) -> None:
-    """`status --json` and a PPTX `export` of the store's default month succeed."""
+def later_commands_work(url: str, folder: Path, capsys) -> str:
+    """What went wrong with `status --json` and a PPTX `export` of the store's default month
+    ('' when both succeed)."""
     status, err = _cli("--db", url, "status", "--json", capsys=capsys)
-    assert status == 0, err
+    if status != 0:
+        return f"status exited {status}: {err}"
     out = folder / "pack.pptx"
     out.unlink(missing_ok=True)
     exported, err = _cli("--db", url, "export", "--format", "pptx", "--out", str(out), capsys=capsys)
-    assert exported == 0 and out.stat().st_size > 0, err
+    if exported != 0 or not out.exists() or out.stat().st_size == 0:
+        return f"export exited {exported}: {err}"
+    return ""
 
 
 @pytest.fixture(scope="module")
@@ -183,23 +206,45 @@ def store(demo_duckdb_file, tmp_path_factory):
     state["bytes"] = source.read_bytes()
     state["fingerprint"] = fingerprint(state["url"])
     assert same_bytes(state)
-    later_commands_work(state["url"], folder, capsys=None)
+    assert later_commands_work(state["url"], folder, capsys=None) == ""
     assert same_bytes(state)  # reading the store leaves its file as it was
     yield state
-    _report()
+    _report(final=True)
 
 
-def _report() -> None:
-    """make fuzz: the figures for the README, written after every file, so a run stopped early
-    still says how far it got."""
-    if os.environ.get("FUZZ_REPORT"):
-        Path(os.environ["FUZZ_REPORT"]).write_text(json.dumps(dict(sorted(TALLY.items()))) + "\n")
+def _report(final: bool = False) -> None:
+    """make fuzz: the figures for the README, written after every file (so a run stopped early
+    still says how far it got), a progress line every `PROGRESS` files and a summary at the end."""
+    for kind in FAILURE_KINDS:
+        TALLY[kind] += 0  # named in the report even when none happened
+    TALLY["seconds"] = round(time.monotonic() - STARTED, 1)
+    if REPORT is not None:
+        REPORT.write_text(json.dumps(dict(sorted(TALLY.items()))) + "\n")
+    files = TALLY["files"]
+    if final or (files and files % PROGRESS == 0):
+        print(f"fuzz: {summary()}", file=sys.__stderr__, flush=True)
+
+
+def summary() -> str:
+    """The tally in one sentence, as the README gives it."""
+    t = TALLY
+    return (
+        f"{t['files']:,} files ({t['accepted']:,} accepted, {t['refused']:,} refused) in {t['seconds']:,.0f} s: "
+        f"{t['tracebacks']} tracebacks, {t['refused_changed_store']} stores changed by a refused file, "
+        f"{t['accepted_broke_command']} accepted files after which status or export failed"
+    )
 
 
 def _cli(*argv: str, capsys) -> tuple[int, str]:
-    """The command's exit code and what it wrote to stderr (when pytest's `capsys` is at hand)."""
-    code = cli.main(list(argv))
-    return code, capsys.readouterr().err if capsys is not None else ""
+    """The command's exit code and what it wrote to stderr (when pytest's `capsys` is at hand);
+    a command that raises instead of exiting is exit code -1 and its traceback."""
+    try:
+        code = cli.main(list(argv))
+    except (Exception, SystemExit):  # a command must return its code, never raise
+        code, tail = -1, traceback.format_exc()
+    else:
+        tail = ""
+    return code, (capsys.readouterr().err if capsys is not None else "") + tail
 
 
 def _restore(store: dict) -> None:
@@ -208,35 +253,61 @@ def _restore(store: dict) -> None:
     shutil.copy(store["source"], store["path"])
 
 
-@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+@pytest.mark.skipif(TO_RUN == 0, reason=f"{EXAMPLES} files already run (FUZZ_REPORT); remove it to run again")
+@settings(max_examples=max(TO_RUN, 1), deadline=None, suppress_health_check=list(HealthCheck))
 @given(case=import_file())
 def test_fuzzed_import_files_through_the_command_line(store, case, capsys):
     kind, name, data = case
     path: Path = store["folder"] / name
     path.write_bytes(data)
     try:
-        _import_then_check(store, kind, path, capsys)
+        failure, detail = _import_then_check(store, kind, path, capsys)
     except BaseException:
-        TALLY["failed"] += 1  # so a run stopped before pytest reports still says so
-        _restore(store)  # Hypothesis replays the file to shrink it: from the demo store again
+        TALLY["failed"] += 1  # the fuzzer itself broke: so a run stopped here still says so
+        _restore(store)
         raise
     finally:
         _report()
+    if failure:
+        TALLY[failure] += 1
+        TALLY["failed"] += 1
+        _keep(path, failure, detail)
+        _restore(store)  # the next file (or Hypothesis replaying this one) starts from the demo again
+        _report()
+        if not KEEP_GOING:
+            raise AssertionError(f"{failure}: {detail}")
 
 
-def _import_then_check(store: dict, kind: str, path: Path, capsys) -> None:
+def _keep(path: Path, failure: str, detail: str) -> None:
+    """A file that misbehaved, kept with what went wrong, for a long run's later look."""
+    if not KEEP_GOING:
+        return
+    FAILURES.mkdir(parents=True, exist_ok=True)
+    stem = f"{TALLY['files']:05d}-{failure}-{path.name}"
+    shutil.copy(path, FAILURES / stem)
+    (FAILURES / f"{stem}.txt").write_text(detail, encoding="utf-8")
+
+
+def _import_then_check(store: dict, kind: str, path: Path, capsys) -> tuple[str, str]:
+    """(what went wrong, the details), or ('', '') for a file that behaved."""
     code, err = _cli("--db", store["url"], "import", kind, str(path), capsys=capsys)
     TALLY["files"] += 1
-    assert code in (0, 1) and "Traceback" not in err, (code, err)
+    if code not in (0, 1) or "Traceback" in err:
+        return "tracebacks", f"exit {code}: {err}"
     if code == 1:
         TALLY["refused"] += 1
-        assert err.strip(), "a refusal says why"
-        assert unchanged(store), "a refused file changed the store"
-        return
+        if not err.strip():
+            return "tracebacks", "a refusal that says nothing"
+        if not unchanged(store):
+            return "refused_changed_store", err
+        return "", ""
     TALLY["accepted"] += 1
     if same_bytes(store):  # every row was already there: the store the fixture checked
         TALLY["accepted_unchanged"] += 1
-        return
-    later_commands_work(store["url"], store["folder"], capsys)
+        return "", ""
+    broken = later_commands_work(store["url"], store["folder"], capsys)
+    if broken:
+        return "accepted_broke_command", broken
     TALLY["accepted_then_commands_ran"] += 1
     _restore(store)  # the next file starts from the demo again
+    return "", ""
