@@ -329,3 +329,24 @@ def test_an_administrator_deletes_a_stray_value_on_the_data_page(app, app_url):
 def _people(url):
     with engine.reading(engine.create(url)) as conn:
         return queries.people(conn)
+
+
+def test_closing_a_month_that_holds_1e308_freezes_nothing_that_breaks_status_or_export(
+    demo_duckdb_url, tmp_path
+):
+    """Issue 17: a value of 1e308 was accepted, crashed `status` and `export`, and `close` froze
+    it into the month's snapshot. Such a value can no longer come in; a store that already holds
+    one (written before the bounds) closes the month, and status and the pack still work on it."""
+    september = date(2026, 9, 1)
+    with engine.writing(engine.create(demo_duckdb_url)) as conn:
+        conn.execute(
+            sa.update(s.measurement)
+            .where(s.measurement.c.kpi == "CS_WAIT", s.measurement.c.month == september)
+            .values(value=1e308)
+        )
+    db = ["--db", demo_duckdb_url]
+    assert cli.main([*db, "close", "--month", "2026-09"]) == 0
+    assert cli.main([*db, "status", "--month", "2026-09", "--json"]) == 0
+    out = tmp_path / "pack.pptx"
+    assert cli.main([*db, "export", "--month", "2026-09", "--format", "pptx", "--out", str(out)]) == 0
+    assert out.stat().st_size > 0

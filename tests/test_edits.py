@@ -163,3 +163,26 @@ def test_a_month_target_out_of_the_units_reach_is_refused_as_on_import(demo_url)
 
     with rejected_with("outside what the KPI's unit allows"), engine.writing(engine.create(demo_url)) as conn:
         plans.set_month_target(conn, ADMIN, "CS_SL", MONTH, 120.0)
+
+
+def test_a_formula_typed_as_an_action_title_is_neutral_in_the_download_and_comes_back_as_typed(
+    demo_duckdb_url,
+):
+    """Issue 17: a department head typed `=HYPERLINK(…)` as an action title in the form, and the
+    Data page's CSV download handed it to an administrator's Excel as a live formula."""
+    from kpi.store import importing
+
+    store = engine.create(demo_duckdb_url)
+    typed = '=HYPERLINK("http://evil.example","Klik her")'
+    with engine.writing(store) as conn:
+        edits.add_action(conn, CS_HEAD, goal="O1", title=typed, owner=None, due=None)
+    with engine.reading(store) as conn:
+        data = importing.export(conn, "actions")
+    assert f"'{typed}".encode() in data.replace(b'""', b'"')
+    assert b",=HYPERLINK" not in data and b',"=HYPERLINK' not in data
+    assert importing.run(store, "actions", data, "actions.csv", "test").counts == {
+        "unchanged": data.count(b"\n") - 1
+    }
+    with engine.reading(store) as conn:
+        titles = set(conn.execute(sa.select(schema.action.c.title)).scalars())
+    assert typed in titles and f"'{typed}" not in titles

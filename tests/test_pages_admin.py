@@ -496,3 +496,41 @@ def test_an_admin_sets_month_targets_process_changes_and_rules_on_the_data_page(
     with engine.reading(engine.create(app_url)) as conn:
         audited = conn.execute(sa.select(schema.audit.c.table_name).distinct()).scalars().all()
     assert {"kpi_target", "process_change", "setting"} <= set(audited)
+
+
+@pytest.mark.parametrize("damage", ["corrupt", "zip bomb", "bom then latin-1"])
+def test_a_damaged_file_uploaded_on_the_data_page_is_a_named_problem_not_streamlits_error(
+    app, app_url, damage
+):
+    """Issue 17: the damaged files that ended in a traceback on the command line showed
+    Streamlit's generic error on the Data page, and a zip bomb was unpacked inside the app."""
+    from tests.test_files_robust import ROWS, _rewrite_member, _workbook
+
+    data, name, hint = {
+        "corrupt": (
+            _rewrite_member(_workbook(ROWS), "xl/worksheets/sheet1.xml", lambda xml: b"<notxml"),
+            "bad.xlsx",
+            "cannot be opened",
+        ),
+        "zip bomb": (
+            _rewrite_member(_workbook(ROWS), "docProps/core.xml", lambda xml: xml + b" " * 30_000_000),
+            "bomb.xlsx",
+            "MB",
+        ),
+        "bom then latin-1": (
+            b"\xef\xbb\xbfkpi,month,value\nCS_WAIT,2026-11,80\nK\xd8B,2026-11,1\n",
+            "bad.csv",
+            "UTF-8",
+        ),
+    }[damage]
+    with engine.reading(engine.create(app_url)) as conn:
+        before = table_counts(conn)
+    at = import_tab(app, "measurements")
+    at.file_uploader(key="data.import.file.measurements").upload(name, data, "application/octet-stream").run()
+    assert not at.exception, at.exception
+    assert "Nothing can be imported yet: 1 problem." in " ".join(e.value for e in at.error)
+    problems = next(d.value for d in at.dataframe if "Problem" in d.value.columns)
+    assert hint in problems["Problem"][0], problems
+    assert not [b for b in at.button if b.key == "data.import.confirm"]
+    with engine.reading(engine.create(app_url)) as conn:
+        assert table_counts(conn) == before
