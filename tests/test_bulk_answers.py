@@ -3,6 +3,7 @@ leaves every file it is not sure of to the exact importer."""
 
 import io
 import json
+import sys
 
 import pytest
 import sqlalchemy as sa
@@ -111,6 +112,11 @@ def test_plain_files_go_column_wise_and_land_exactly_what_the_exact_importer_lan
 @pytest.mark.parametrize("name", NOT_PLAIN)
 def test_files_not_in_the_plain_shape_go_to_the_exact_importer(name):
     assert bulk_answers.stage(_bytes(name, NOT_PLAIN[name]), "answers.csv") is None
+
+
+def test_the_written_out_white_space_is_python_s_own():
+    pythons = tuple(code for code in range(sys.maxunicode + 1) if chr(code).isspace())
+    assert pythons == bulk_answers.SPACE_CODES
 
 
 def test_an_excel_workbook_goes_to_the_exact_importer():
