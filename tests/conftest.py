@@ -1,12 +1,15 @@
 """Shared fixtures: demo stores on DuckDB and PostgreSQL, and Streamlit's AppTest.
 
-The demo company is generated and loaded once per session and backend, then copied for each
-test that needs it (a file copy for DuckDB, a template database for PostgreSQL), so tests can
-write freely without paying for a fresh load.
+The demo company is generated and loaded once per backend (DuckDB: once per run, shared by the
+processes of `pytest -n`; PostgreSQL: once per process, on its server), then copied for each test
+that needs it (a file copy for DuckDB, a template database for PostgreSQL), so tests can write
+freely without paying for a fresh load.
 """
 
 from __future__ import annotations
 
+import fcntl
+import os
 import re
 import shutil
 import uuid
@@ -84,8 +87,23 @@ def pg_server():
 
 @pytest.fixture(scope="session")
 def demo_duckdb_file(tmp_path_factory) -> Path:
+    """The demo store, loaded once per run: the first of `make test`'s processes to need it loads
+    it into the run's shared folder while the others wait, then each takes a copy of its own (a
+    DuckDB file is held by one process at a time, and tests open this one to read it)."""
+    run_folder = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):  # basetemp is then the worker's folder in the run's
+        run_folder = run_folder.parent
+    loaded = run_folder / "demo-loaded.duckdb"
+    with open(run_folder / "demo-loaded.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not loaded.exists():
+            partial = run_folder / "demo-loading.duckdb"
+            for left in (partial, Path(f"{partial}.wal")):  # by a process that failed to load it
+                left.unlink(missing_ok=True)
+            load_demo(f"duckdb:///{partial}")
+            partial.rename(loaded)
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    load_demo(f"duckdb:///{path}")
+    shutil.copy(loaded, path)
     return path
 
 

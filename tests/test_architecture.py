@@ -60,6 +60,7 @@ def copy_of_the_code(tmp_path_factory) -> Path:
     tree = tmp_path_factory.mktemp("planted")
     shutil.copytree(ROOT / "kpi", tree / "kpi", ignore=shutil.ignore_patterns("__pycache__", "*.toml"))
     shutil.copy(ROOT / "pyproject.toml", tree / "pyproject.toml")
+    assert _lint_imports(tree).returncode == 0  # the copy is clean before planting; each test puts it back
     return tree
 
 
@@ -79,7 +80,6 @@ PLANTED = [
 def test_a_planted_wrong_import_is_caught(copy_of_the_code, path, line):
     target = copy_of_the_code / path
     original = target.read_text(encoding="utf-8")
-    assert _lint_imports(copy_of_the_code).returncode == 0  # the copy is clean before planting
     target.write_text(f"{line}  # noqa\n{original}", encoding="utf-8")
     try:
         result = _lint_imports(copy_of_the_code)
