@@ -269,8 +269,10 @@ def test_status_json_for_each_head_names_only_their_department(demo_duckdb_url, 
     seen.add(out)
     assert secrets.found_in(seen) == []
     other = next(d["code"] for d in load_spec()["departments"] if not scope.allows(d["code"]))
-    assert cli.main([*common, "--department", other]) == 1
-    capsys.readouterr()
+    assert cli.main([*common, "--department", other]) == cli.EXIT_USAGE
+    refusal = capsys.readouterr().err.replace(other, "‹code›")
+    assert cli.main([*common, "--department", "NO_SUCH"]) == cli.EXIT_USAGE  # told alike: nothing learnt
+    assert capsys.readouterr().err.replace("NO_SUCH", "‹code›") == refusal
 
 
 def _impostors() -> dict[str, list[str]]:
