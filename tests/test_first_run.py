@@ -108,6 +108,9 @@ def test_the_app_builds_a_company_from_an_empty_store(empty_app, monkeypatch):
 
     at.switch_page(firstrun.DATA_PAGE).run()
     assert not at.exception, at.exception
+    told = [i.value for i in at.info]  # the empty editors say what must come first
+    assert any(i.startswith("A goal needs a KPI and a department: create them first") for i in told)
+    assert any(i.startswith("A KPI belongs to a department: create one first") for i in told)
     for kind in ROWS:
         at.selectbox(key="data.import.kind").set_value(kind).run()
         at.file_uploader(key=f"data.import.file.{kind}").upload(

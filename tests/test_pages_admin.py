@@ -496,3 +496,28 @@ def test_an_admin_sets_month_targets_process_changes_and_rules_on_the_data_page(
     with engine.reading(engine.create(app_url)) as conn:
         audited = conn.execute(sa.select(schema.audit.c.table_name).distinct()).scalars().all()
     assert {"kpi_target", "process_change", "setting"} <= set(audited)
+
+
+def test_the_data_page_groups_its_tabs_so_a_phone_sees_every_group(app):
+    """Twelve tabs in a row overflow a wide screen and show four on a phone: four groups, each
+    with its own tabs, and every editor still drawn. In Danish, a new KPI is "Ny KPI" (common
+    gender), a new goal "Nyt mål"."""
+    at = open_page(app, DATA, **{"as": ADMIN})
+    labels = [tab.label for tab in at.tabs]
+    assert labels[:4] == ["Data in", "Organisation", "Strategy", "Audit log"]
+    assert labels[4:] == [
+        "Import",
+        "Close the month",
+        "Correct or delete",
+        "Company",
+        "Departments",
+        "People",
+        "Goals",
+        "KPIs",
+        "Targets and signals",
+        "Customer promises",
+        "Service priorities",
+    ]
+    danish = open_page(app, DATA, **{"as": ADMIN, "lang": "da"})
+    assert danish.selectbox(key="data.kpi").options[0] == "Ny KPI …"
+    assert danish.selectbox(key="data.goal").options[0] == "Nyt mål …"
