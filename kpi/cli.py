@@ -98,16 +98,19 @@ def _any_month(text: str) -> date:
 def _known(conn: sa.Connection, what: str, text: str, option: str, shown: access.Scope | None = None) -> str:
     """The code `text` names among the store's codes of `what` (a department, a KPI), as the store
     spells it, matched without regard to case. An unknown code is a usage error naming the
-    known ones (those in `shown`, for a viewer who may see only some departments)."""
+    known ones. A viewer who may see some departments only (`shown`) is told the same for a code
+    that does not exist and for one that is not theirs, naming theirs: the answer must not tell
+    them which other departments exist."""
     from kpi.store import known
 
-    codes = known.codes(conn, what)
+    codes, key = known.codes(conn, what), "cli.unknown_code"
+    if shown is not None and shown.departments is not None:
+        codes, key = [c for c in codes if shown.allows(c)], "cli.unknown_code_yours"
     found = identity.match(text, codes)
     if found is not None:
         return found
-    listed = [c for c in codes if shown is None or shown.allows(c)]
-    params = (("value", text), ("known", ", ".join(listed) or "–"))
-    raise Usage(Problem("cli.unknown_code", option, params))
+    params = (("value", text), ("known", ", ".join(codes) or "–"))
+    raise Usage(Problem(key, option, params))
 
 
 def _common(parser: argparse.ArgumentParser, default: str | None) -> argparse.ArgumentParser:
@@ -365,9 +368,6 @@ def _scope(args: argparse.Namespace, conn: sa.Connection) -> access.Scope:
     if args.department is not None:
         department = _known(conn, "department", args.department, "--department", scope)
         scope = access.department_scope(scope, department)
-        if scope.departments is not None and not scope.departments:
-            params = (("department", args.department), ("who", who))
-            raise Denied(Problem("cli.department_denied", "--department", params))
     if scope.departments is not None and not scope.departments:
         raise Denied(Problem("cli.nothing_visible", "", (("who", who),)))
     return scope

@@ -23,36 +23,34 @@ defs = data.definitions(ctx.url, ctx.language)
 people = {p.email: p for p in data.people(ctx.url)}
 org = data.organisation(ctx.url)
 
-tabs = st.tabs(
+# Twelve tabs in a row overflow even a wide screen and leave four in sight on a phone: grouped in
+# four, each group's own tabs below it (every tab still drawn, so nothing waits for a click).
+bring_in, organisation, strategy, audit_tab = st.tabs(
     [
-        t("definitions.tab_import"),
-        t("definitions.tab_close"),
-        t("definitions.tab_correct"),
-        t("definitions.tab_company"),
-        t("organisation.tab_departments"),
-        t("organisation.tab_people"),
-        t("definitions.tab_goals"),
-        t("definitions.tab_kpis"),
-        t("definitions.tab_plans"),
-        t("definitions.tab_promises"),
-        t("definitions.tab_priorities"),
+        t("definitions.group_data"),
+        t("definitions.group_organisation"),
+        t("definitions.group_strategy"),
         t("definitions.tab_audit"),
     ]
 )
-(
-    import_tab,
-    close_tab,
-    correct_tab,
-    company_tab,
-    departments_tab,
-    people_tab,
-    goals_tab,
-    kpis_tab,
-    plans_tab,
-    promises_tab,
-    priorities_tab,
-    audit_tab,
-) = tabs
+with bring_in:
+    import_tab, close_tab, correct_tab = st.tabs(
+        [t("definitions.tab_import"), t("definitions.tab_close"), t("definitions.tab_correct")]
+    )
+with organisation:
+    company_tab, departments_tab, people_tab = st.tabs(
+        [t("definitions.tab_company"), t("organisation.tab_departments"), t("organisation.tab_people")]
+    )
+with strategy:
+    goals_tab, kpis_tab, plans_tab, promises_tab, priorities_tab = st.tabs(
+        [
+            t("definitions.tab_goals"),
+            t("definitions.tab_kpis"),
+            t("definitions.tab_plans"),
+            t("definitions.tab_promises"),
+            t("definitions.tab_priorities"),
+        ]
+    )
 with import_tab:
     import_view.panel(ctx)
 with close_tab:

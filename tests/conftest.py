@@ -185,20 +185,29 @@ def point_app_at(monkeypatch, url: str, **environ: str) -> None:
     st.cache_resource.clear()
 
 
-@pytest.fixture
-def app(app_url, monkeypatch):
-    point_app_at(monkeypatch, app_url)
+def new_app(user: dict[str, object] | None = None, **query: str) -> AppTest:
+    """The app under test, its URL holding `query`; `user` is who the identity provider says
+    signed in (oidc mode), if anyone."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APP_TIMEOUT)
+    if user is not None:
+        at.user = user
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at
 
-    def make(**query):
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APP_TIMEOUT)
-        for key, value in query.items():
-            at.query_params[key] = value
-        return at
 
-    yield make
+def forget_app() -> None:
+    """After a test of the app: its caches emptied and its settings read afresh by the next."""
     st.cache_data.clear()
     st.cache_resource.clear()
     settings.forget()
+
+
+@pytest.fixture
+def app(app_url, monkeypatch):
+    point_app_at(monkeypatch, app_url)
+    yield new_app
+    forget_app()
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -157,8 +157,8 @@ def test_a_department_head_cannot_ask_for_another_department(demo_duckdb_url, ca
             "IT",
         ]
     )
-    assert code == 1
-    assert "IT" in capsys.readouterr().err
+    assert code == cli.EXIT_USAGE  # as for a code that does not exist (test_cli_codes)
+    assert capsys.readouterr().err == "--department IT: not one of the departments you may ask for: CS.\n"
 
 
 def test_department_filter_for_an_executive(demo_duckdb_url):

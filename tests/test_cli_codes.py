@@ -36,9 +36,38 @@ def test_status_with_an_unknown_department_is_a_usage_error_naming_the_known(dem
 def test_a_head_is_told_only_the_departments_they_see(demo_duckdb_url, capsys):
     code, _, err = status(demo_duckdb_url, capsys, "--as", HEAD.upper(), "--department", "NOPE")
     assert code == cli.EXIT_USAGE
-    assert err.strip().endswith("The known ones: CS.")
+    assert err.strip() == "--department NOPE: not one of the departments you may ask for: CS."
     code, data, _ = status(demo_duckdb_url, capsys, "--as", HEAD.upper(), "--department", "cs")
     assert code == 0 and {k["department"] for k in data["kpis"]} == {"CS"}
+
+
+@pytest.mark.parametrize("command", ["status", "export"])
+def test_a_head_cannot_tell_another_department_from_one_that_does_not_exist(
+    demo_duckdb_url, tmp_path, capsys, command
+):
+    """Exit code and words are the same for IT (real, not theirs) as for a made-up code, so
+    asking cannot map out the company; an administrator is told which codes exist."""
+    extra = ["--format", "pptx", "--out", str(tmp_path / "x.pptx")] if command == "export" else []
+
+    def ask(department, *viewer):
+        code = cli.main(
+            ["--db", demo_duckdb_url, *viewer, command, "--month", MONTH, *extra, "--department", department]
+        )
+        return code, capsys.readouterr().err.replace(department, "‹code›")
+
+    as_head = ("--as", HEAD)
+    assert (
+        ask("IT", *as_head)
+        == ask("XQ", *as_head)
+        == (
+            cli.EXIT_USAGE,
+            "--department ‹code›: not one of the departments you may ask for: CS.\n",
+        )
+    )
+    assert ask("it", *as_head) == ask("xq", *as_head)
+    code, err = ask("XQ", "--as", "sofie.dahl@havnhjem.example")
+    assert code == cli.EXIT_USAGE and "no such code. The known ones: " in err and "IT" in err
+    assert not (tmp_path / "x.pptx").exists()
 
 
 def test_export_department_in_any_case_and_unknown_writes_nothing(demo_duckdb_url, tmp_path, capsys):

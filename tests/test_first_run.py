@@ -4,22 +4,22 @@ from the templates the product hands out."""
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 from datetime import date
 
 import pytest
-import streamlit as st
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from streamlit.testing.v1 import AppTest
 
-from kpi import cli, settings
+from kpi import cli
 from kpi.domain import months
 from kpi.domain.access import EVERYTHING
 from kpi.output import pptx_pack
 from kpi.ui import firstrun
-from tests.conftest import ROOT, point_app_at
+from tests.conftest import forget_app, new_app, point_app_at
 from tests.test_pages import texts
 
 COMPANY = "Nordlys Cykler ApS"
@@ -80,18 +80,8 @@ def pack_title(content: bytes) -> tuple[str, str]:
 def empty_app(empty_url, monkeypatch):
     """The app on an empty store with sign-in by the identity provider (oidc), as Ada."""
     point_app_at(monkeypatch, empty_url, KPI_AUTH_MODE="oidc")
-
-    def make(**query: str) -> AppTest:
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-        at.user = {"is_logged_in": True, "email": ADMIN}
-        for key, value in query.items():
-            at.query_params[key] = value
-        return at
-
-    yield make
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    settings.forget()
+    yield functools.partial(new_app, {"is_logged_in": True, "email": ADMIN})
+    forget_app()
 
 
 def _submit(at: AppTest, form: str) -> AppTest:
@@ -104,10 +94,10 @@ def test_the_app_builds_a_company_from_an_empty_store(empty_app, monkeypatch):
     at = empty_app().run()
     assert not at.exception, at.exception
     assert at.title[0].value == "Welcome to CX Cockpit" and not at.metric
-    at.text_input(key="firstrun.company").input(COMPANY)
+    at.text_input(key="firstrun.company_name").input(COMPANY)
     _submit(at, "firstrun.start")  # no name for the administrator: refused, and nothing lost
     assert "Your name: required, but empty." in [e.value for e in at.error]
-    assert at.text_input(key="firstrun.company").value == COMPANY
+    assert at.text_input(key="firstrun.company_name").value == COMPANY
     at.text_input(key="firstrun.admin_name").input("Ada Admin")
     _submit(at, "firstrun.start")
     assert at.title[0].value == f"{COMPANY}: next steps"
@@ -118,6 +108,9 @@ def test_the_app_builds_a_company_from_an_empty_store(empty_app, monkeypatch):
 
     at.switch_page(firstrun.DATA_PAGE).run()
     assert not at.exception, at.exception
+    told = [i.value for i in at.info]  # the empty editors say what must come first
+    assert any(i.startswith("A goal needs a KPI and a department: create them first") for i in told)
+    assert any(i.startswith("A KPI belongs to a department: create one first") for i in told)
     for kind in ROWS:
         at.selectbox(key="data.import.kind").set_value(kind).run()
         at.file_uploader(key=f"data.import.file.{kind}").upload(
@@ -194,11 +187,11 @@ def test_the_company_tab_sets_the_packs_name_logo_and_colour(app, app_url):
 
     at = app(month="2026-10", **{"as": "sofie.dahl@havnhjem.example"}).run()
     at.switch_page(firstrun.DATA_PAGE).run()
-    assert at.text_input(key="data.company.name").value == "Havn & Hjem A/S"
-    at.text_input(key="data.company.name").input("  ")
+    assert at.text_input(key="data.company.company_name").value == "Havn & Hjem A/S"
+    at.text_input(key="data.company.company_name").input("  ")
     _submit(at, "data.company")
     assert "Company name: required, but empty." in [e.value for e in at.error]
-    at.text_input(key="data.company.name").input("Havn & Hjem Group")
+    at.text_input(key="data.company.company_name").input("Havn & Hjem Group")
     at.file_uploader(key="data.company.logo").upload("logo.png", _png(), "image/png")
     _submit(at, "data.company")
     assert not at.error

@@ -53,14 +53,14 @@ VIEWERS = _viewers()
 
 def _add_nobody(url: str) -> None:
     """A person the store knows, as a department head of no department: they may see nothing;
-    and a head of marketing who owns a goal of IT's."""
-    people = (
-        f"email,name,role,department\n{NOBODY},No One,department_head,\n"
-        f"{OWNER},Olga Owner,department_head,MKT\n"
-    ).encode()
+    and a head of marketing who owns a goal of IT's. Forms and imports now refuse a head without
+    a department, so that row is written as a store made before the rule may hold it."""
+    people = f"email,name,role,department\n{OWNER},Olga Owner,department_head,MKT\n".encode()
     store = engine.create(url)
     importing.run(store, "people", people, "people.csv", "test")
     with engine.writing(store) as conn:
+        nobody = {"email": NOBODY, "name": "No One", "role": "department_head", "department": None}
+        conn.execute(sa.insert(schema.person).values(**nobody))
         goal = schema.goal
         conn.execute(sa.update(goal).where(goal.c.code == OWNED_ELSEWHERE).values(owner=OWNER))
 
@@ -269,8 +269,10 @@ def test_status_json_for_each_head_names_only_their_department(demo_duckdb_url, 
     seen.add(out)
     assert secrets.found_in(seen) == []
     other = next(d["code"] for d in load_spec()["departments"] if not scope.allows(d["code"]))
-    assert cli.main([*common, "--department", other]) == 1
-    capsys.readouterr()
+    assert cli.main([*common, "--department", other]) == cli.EXIT_USAGE
+    refusal = capsys.readouterr().err.replace(other, "‹code›")
+    assert cli.main([*common, "--department", "NO_SUCH"]) == cli.EXIT_USAGE  # told alike: nothing learnt
+    assert capsys.readouterr().err.replace("NO_SUCH", "‹code›") == refusal
 
 
 def _impostors() -> dict[str, list[str]]:

@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from kpi.domain.access import EVERYTHING
 from kpi.store import decks, engine, queries, schema
-from kpi.text import fmt
+from kpi.text import fmt, i18n
 from tests.conftest import APP_TIMEOUT, ROOT, table_counts
 from tests.test_pages import texts
 
@@ -534,3 +534,32 @@ def test_a_damaged_file_uploaded_on_the_data_page_is_a_named_problem_not_streaml
     assert not [b for b in at.button if b.key == "data.import.confirm"]
     with engine.reading(engine.create(app_url)) as conn:
         assert table_counts(conn) == before
+
+
+def test_the_data_page_groups_its_tabs_so_a_phone_sees_every_group(app):
+    """Twelve tabs in a row overflow a wide screen and show four on a phone: four groups, each
+    with its own tabs, and every editor still drawn. In Danish, a new KPI is "Ny KPI" (common
+    gender), a new goal "Nyt mål"."""
+    at = open_page(app, DATA, **{"as": ADMIN})
+    labels = [tab.label for tab in at.tabs]  # in the page's order: a group, then its own tabs
+    assert labels == [
+        "Data in",
+        "Import",
+        "Close the month",
+        "Correct or delete",
+        "Organisation",
+        "Company",
+        "Departments",
+        "People",
+        "Strategy",
+        "Goals",
+        "KPIs",
+        "Targets and signals",
+        "Customer promises",
+        "Service priorities",
+        "Audit log",
+    ]
+    with i18n.use("da"):  # AppTest formats the pickers' labels in the test's own thread
+        danish = open_page(app, DATA, **{"as": ADMIN, "lang": "da"})
+        assert danish.selectbox(key="data.kpi").options[0] == "Ny KPI …"
+        assert danish.selectbox(key="data.goal").options[0] == "Nyt mål …"

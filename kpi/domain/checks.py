@@ -83,6 +83,16 @@ class Known:
     """Survey KPIs that have answers: they keep their kind (see `kpi`)."""
     window: bounds.Window = field(default_factory=lambda: bounds.Window.around(date.today()))
     """The months a month or date may lie in (the store reads it from the settings)."""
+    retired: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    """Retired codes (`departments`, `goals`) and deactivated people (`people`): a record may
+    keep naming one it already named, never newly name one (restore it first)."""
+    department_parents: Mapping[str, str | None] = field(default_factory=dict)
+    """`code → parent` of every department (with, on import, the file's), to find loops."""
+    admins: frozenset[str] = frozenset()
+    """The active administrators' e-mail addresses, as the store holds them."""
+    admins_kept: frozenset[str] | None = None
+    """The active administrators once the rest of a file is in (None: `admins`): a file that
+    promotes someone may demote the administrator before."""
 
 
 Spellings = dict[str, dict[str, str]]
@@ -147,21 +157,65 @@ def is_code(text: str) -> bool:
 
 
 def department(fields: Fields, known: Known) -> list[Problem]:
-    """Everything wrong with a department: no code or name, an unknown parent or itself as one."""
+    """Everything wrong with a department: no code or name, an unknown or retired parent, itself
+    as one, or a parent under itself (a loop)."""
     problems = (
         _required(fields, ("code", "name")) + _code(fields) + _known(fields, "parent", known.departments)
     )
     if not _empty(fields.get("parent")) and fields.get("parent") == fields.get("code"):
         problems.append(Problem("own_parent", "parent"))
+    problems += _department_loop(fields, known.department_parents)
+    problems += _retired(fields, "parent", known.retired.get("departments", frozenset()))
     return problems + bounds.text_problems(fields)
 
 
 def person(fields: Fields, known: Known) -> list[Problem]:
     """Everything wrong with a person: no e-mail, name or role, a role or department the
-    cockpit does not know."""
+    cockpit does not know, a retired department, a department head without a department (they
+    would see nothing), the last administrator given another role."""
     problems = _required(fields, ("email", "name", "role")) + _one_of(fields, "role", [str(r) for r in Role])
     problems += _plain(fields, "email")
-    return problems + _known(fields, "department", known.departments) + bounds.text_problems(fields)
+    problems += _known(fields, "department", known.departments)
+    problems += _retired(fields, "department", known.retired.get("departments", frozenset()))
+    if fields.get("role") == Role.DEPARTMENT_HEAD and _empty(fields.get("department")):
+        problems.append(Problem("head_needs_department", "department"))
+    return problems + _last_admin(fields, known) + bounds.text_problems(fields)
+
+
+def _last_admin(fields: Fields, known: Known) -> list[Problem]:
+    """An active administrator given another role while no other administrator remains: nobody
+    would be left who can undo it."""
+    email, role = fields.get("email"), fields.get("role")
+    if email not in known.admins or _empty(role) or role == Role.ADMIN:
+        return []
+    kept = known.admins if known.admins_kept is None else known.admins_kept
+    return [] if kept - {email} else [Problem("last_admin", "role")]
+
+
+def _department_loop(fields: Fields, parents: Mapping[str, str | None]) -> list[Problem]:
+    """A parent that sits, through its own parents, under the department itself: `A → B → A`.
+    The hint names the loop, so the person sees which parent to change."""
+    code, parent = fields.get("code"), fields.get("parent")
+    if _empty(code) or _empty(parent) or parent == code:
+        return []
+    chain, current = [str(code)], str(parent)
+    while current not in chain:
+        chain.append(current)
+        above = parents.get(current)
+        if not above:
+            return []
+        current = above
+    if current != code:  # a loop further up, not through this department: its own rows say so
+        return []
+    return [Problem("department_loop", "parent", (("loop", " → ".join([*chain, str(code)])),))]
+
+
+def _retired(
+    fields: Fields, name: str, retired: Collection[str], key: str = "retired_reference"
+) -> list[Problem]:
+    """A field naming a retired department or goal, or a deactivated person (`key`)."""
+    value = fields.get(name)
+    return [Problem(key, name, (("value", value),))] if not _empty(value) and value in retired else []
 
 
 def promise(fields: Fields, known: Known) -> list[Problem]:
@@ -189,6 +243,7 @@ def goal(fields: Fields, known: Known) -> list[Problem]:
     problems += _known(fields, "kpi", known.kpis) + _known(fields, "department", known.departments)
     problems += _known(fields, "owner", known.people, "unknown_person")
     problems += _known(fields, "promise", known.promises)
+    problems += _no_retired(fields, known)
     kpi = known.kpis.get(str(fields.get("kpi")))
     if kpi is not None:
         problems += _reachable(fields, "baseline", kpi.unit) + _reachable(fields, "target", kpi.unit)
@@ -208,6 +263,7 @@ def kpi(fields: Fields, known: Known) -> list[Problem]:
     a share."""
     problems = _required(fields, KPI_REQUIRED) + _code(fields)
     problems += _known(fields, "department", known.departments)
+    problems += _retired(fields, "department", known.retired.get("departments", frozenset()))
     problems += _one_of(fields, "unit", list(UNIT_RANGES))
     problems += _one_of(fields, "direction", [str(d) for d in Direction])
     problems += _one_of(fields, "aggregation", [str(a) for a in Aggregation])
@@ -216,6 +272,15 @@ def kpi(fields: Fields, known: Known) -> list[Problem]:
     problems += _reachable(fields, "target", str(fields.get("unit")))
     problems += _tolerance(fields.get("tolerance"))
     return problems + _survey_kind_kept(fields, known) + bounds.text_problems(fields)
+
+
+def _no_retired(fields: Fields, known: Known) -> list[Problem]:
+    """A goal newly under a retired goal, in a retired department or owned by a deactivated
+    person: retiring them is refused while active goals depend on them, and so is this."""
+    retired = known.retired
+    problems = _retired(fields, "parent", retired.get("goals", frozenset()))
+    problems += _retired(fields, "department", retired.get("departments", frozenset()))
+    return problems + _retired(fields, "owner", retired.get("people", frozenset()), "deactivated_reference")
 
 
 def _tolerance(tolerance: object) -> list[Problem]:
@@ -245,11 +310,19 @@ def _survey_kind_kept(fields: Fields, known: Known) -> list[Problem]:
     ]
 
 
+_CLOSED = frozenset(str(s) for s in ActionStatus if not s.is_open)
+
+
 def action(fields: Fields, known: Known) -> list[Problem]:
     """Everything wrong with an action: no goal or title, an unknown goal or owner, a status
     that is not one of the plan's."""
     problems = _required(fields, ACTION_REQUIRED)
     problems += _known(fields, "goal", known.goals) + _known(fields, "owner", known.people, "unknown_person")
+    status = fields.get("status")
+    if _empty(status) or str(status) not in _CLOSED:  # a done action keeps its owner, who may have left
+        problems += _retired(
+            fields, "owner", known.retired.get("people", frozenset()), "deactivated_reference"
+        )
     problems += _within(fields, ("due",), known.window) + bounds.text_problems(fields)
     return problems + _one_of(fields, "status", [str(s) for s in ActionStatus])
 
@@ -339,12 +412,14 @@ per distinct value of its fields and names the rows that hold it: the same rules
 
 
 def confirmed_by_store(problems: list[Problem], row: Fields, stored: Fields) -> list[Problem]:
-    """`problems` without the far-ahead months the store already holds: what was confirmed
-    once (a deadline two years out) need not be confirmed again by every later edit or import."""
+    """`problems` without the far-ahead months and retired references the store already holds:
+    what was confirmed once (a deadline two years out) need not be confirmed again by every later
+    edit or import, and a retired goal may keep naming the retired department it had."""
+    kept = ("far_ahead", "retired_reference", "deactivated_reference")
     return [
         p
         for p in problems
-        if not (p.key == "far_ahead" and p.field in stored and stored.get(p.field) == row.get(p.field))
+        if not (p.key in kept and p.field in stored and stored.get(p.field) == row.get(p.field))
     ]
 
 

@@ -178,7 +178,8 @@ def save_kpi(conn: sa.Connection, viewer: Person, values: Mapping[str, object], 
     row["name"] = row["name"] or ""
     row["definition"] = row["definition"] or ""
     row["benchmark"] = form.text("benchmark") or None
-    form.check(checks.kpi, row, stored)
+    current = conn.execute(sa.select(s.kpi).where(s.kpi.c.code == row["code"])).mappings().first()
+    form.check(checks.kpi, row, stored, dict(current) if current is not None else {})
     form.finish()
     if row["tolerance"] is None:
         row["tolerance"] = DEFAULT_TOLERANCE

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from kpi.domain import checks, months
-from kpi.domain.model import DEFAULT_TOLERANCE, DEFAULT_WEIGHT, ActionStatus, Level
+from kpi.domain.model import DEFAULT_TOLERANCE, DEFAULT_WEIGHT, ActionStatus, Level, Role
 from kpi.files import spreadsheet
 from kpi.files.tables import KINDS, ImportRejected, Parsed, parse
 from kpi.store import bulk_answers, column_check, engine, known
@@ -141,11 +141,26 @@ def _stored(conn: sa.Connection, kind: str) -> dict[object, dict[str, object]]:
 
 
 def _with_file(store: checks.Known, parsed: Parsed) -> checks.Known:
-    """What the store knows, plus the departments or goals the file itself brings (a row with an
-    unreadable cell too, as far as it was read: its sub-goals are not orphans)."""
+    """What the store knows, plus the departments (and their parents) or goals the file itself
+    brings (a row with an unreadable cell too, as far as it was read: its sub-goals are not
+    orphans), or the administrators left once a people file is in."""
     rows = [*parsed.rows, *(row for _, row in parsed.unreadable)]
     if parsed.kind == "departments":
-        return replace(store, departments=store.departments | {r["code"] for r in rows if "code" in r})
+        codes = {r["code"] for r in rows if "code" in r}
+        parents = {r["code"]: r["parent"] for r in rows if "code" in r and "parent" in r}
+        return replace(
+            store,
+            departments=store.departments | codes,
+            department_parents={**store.department_parents, **parents},
+        )
+    if parsed.kind == "people":
+        roles = {r["email"]: r["role"] for r in rows if r.get("email") and r.get("role")}
+        active = store.people - store.retired.get("people", frozenset())
+        kept = {e for e in store.admins if roles.get(e, Role.ADMIN) == Role.ADMIN}
+        promoted = {
+            e for e, role in roles.items() if role == Role.ADMIN and (e in active or e not in store.people)
+        }
+        return replace(store, admins_kept=frozenset(kept | promoted))
     if parsed.kind == "goals":
         tree = {r["code"]: (Level(r["level"]), r.get("parent")) for r in rows if "code" in r and "level" in r}
         return replace(store, goals={**store.goals, **tree})

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from kpi import settings
 from kpi.domain.checks import Known, KnownKpi
-from kpi.domain.model import Aggregation, Level
+from kpi.domain.model import Aggregation, Level, Role
 from kpi.store import schema as s
 
 
@@ -18,12 +18,20 @@ def _codes(conn: sa.Connection, column: sa.Column) -> frozenset[str]:
     return frozenset(conn.execute(sa.select(column)).scalars())
 
 
+def _retired(conn: sa.Connection, table: sa.Table) -> frozenset[str]:
+    key = table.primary_key.columns.values()[0]
+    return frozenset(conn.execute(sa.select(key).where(table.c.retired_at.is_not(None))).scalars())
+
+
 def read(conn: sa.Connection, *, confirm_future: bool = False) -> Known:
-    """Every department, person, promise, service priority, KPI (with its unit and kind) and goal (with its place
-    in the tree) the store holds, and the months the settings allow (far-ahead ones when the
+    """Every department (with its parent), person, promise, service priority, KPI (with its unit
+    and kind) and goal (with its place in the tree) the store holds, which of them are retired,
+    the active administrators, and the months the settings allow (far-ahead ones when the
     person confirmed them)."""
     kpis = conn.execute(sa.select(s.kpi.c.code, s.kpi.c.unit, s.kpi.c.aggregation))
     goals = conn.execute(sa.select(s.goal.c.code, s.goal.c.level, s.goal.c.parent))
+    d, p = s.department, s.person
+    admins = sa.select(p.c.email).where(p.c.role == str(Role.ADMIN), p.c.retired_at.is_(None))
     return Known(
         departments=_codes(conn, s.department.c.code),
         people=_codes(conn, s.person.c.email),
@@ -33,6 +41,13 @@ def read(conn: sa.Connection, *, confirm_future: bool = False) -> Known:
         goals={r.code: (Level(r.level), r.parent) for r in goals},
         answered=_codes(conn, s.response_month.c.kpi),
         window=settings.window(confirmed=confirm_future),
+        retired={
+            "departments": _retired(conn, d),
+            "people": _retired(conn, p),
+            "goals": _retired(conn, s.goal),
+        },
+        department_parents={r.code: r.parent for r in conn.execute(sa.select(d.c.code, d.c.parent))},
+        admins=frozenset(conn.execute(admins).scalars()),
     )
 
 

@@ -24,7 +24,7 @@ import sqlalchemy as sa
 
 from kpi.domain import access, checks, identity, validate
 from kpi.domain.errors import Denied, NotFound, Problem
-from kpi.domain.model import ActionStatus, Person, Role
+from kpi.domain.model import ActionStatus, Person
 from kpi.files import tables
 from kpi.files.tables import KINDS
 from kpi.store import known
@@ -62,40 +62,39 @@ def _finish(problems: list[Problem], found: list[Problem], labels: Mapping[str, 
         raise validate.Rejected([replace(p, field=named.get(p.field, p.field)) for p in problems])
 
 
-def _retired_department(conn: sa.Connection, row: Mapping[str, object], field: str) -> list[Problem]:
-    """A department the row names that is retired: restore it first, or choose another."""
-    value, d = row.get(field), s.department
-    if not value:
-        return []
-    retired = conn.execute(sa.select(d.c.code).where(d.c.code == value, d.c.retired_at.is_not(None))).first()
-    return [Problem("retired_reference", field, (("value", value),))] if retired else []
+def _before(conn: sa.Connection, table: sa.Table, key: object) -> dict[str, object]:
+    """The stored row a form changes (empty for a new one): what it already names may stay."""
+    column = table.primary_key.columns.values()[0]
+    found = conn.execute(sa.select(table).where(column == key)).mappings().first()
+    return dict(found) if found is not None else {}
 
 
 def save_department(
     conn: sa.Connection, viewer: Person, values: Mapping[str, object], *, is_new: bool
 ) -> str:
-    """Create or change a department (its name and parent), checked as an imported one is."""
+    """Create or change a department (its name and parent), checked as an imported one is
+    (`checks.department`: a retired parent, a loop)."""
     _check_admin(viewer)
     problems: list[Problem] = []
     stored = known.read(conn)
     row = _read("departments", values, problems, stored)
-    found = checks.department(row, stored) + _fresh_key(row, "code", stored.departments, is_new)
-    found += _retired_department(conn, row, "parent")
+    before = _before(conn, s.department, row.get("code"))
+    found = checks.confirmed_by_store(checks.department(row, stored), row, before)
+    found += _fresh_key(row, "code", stored.departments, is_new)
     _finish(problems, found, {"parent": "organisation.field_parent"})  # not a goal's parent
     return Writer(conn, viewer.email).upsert(s.department, row)
 
 
 def save_person(conn: sa.Connection, viewer: Person, values: Mapping[str, object], *, is_new: bool) -> str:
-    """Create or change a person (name, role, department), checked as an imported one is; the
-    last administrator keeps the role."""
+    """Create or change a person (name, role, department), checked as an imported one is
+    (`checks.person`: a retired department, a head without one, the last administrator)."""
     _check_admin(viewer)
     problems: list[Problem] = []
     stored = known.read(conn)
     row = _read("people", values, problems, stored)
-    found = checks.person(row, stored) + _fresh_key(row, "email", stored.people, is_new)
-    found += _retired_department(conn, row, "department")
-    if not is_new and row.get("role") and row["role"] != Role.ADMIN and _last_admin(conn, row["email"]):
-        found.append(Problem("last_admin", "role"))
+    before = _before(conn, s.person, row.get("email"))
+    found = checks.confirmed_by_store(checks.person(row, stored), row, before)
+    found += _fresh_key(row, "email", stored.people, is_new)
     _finish(problems, found)
     return Writer(conn, viewer.email).upsert(s.person, row)
 
@@ -115,15 +114,6 @@ def _fresh_key(
     if not is_new and value not in existing:
         return [Problem("unknown_code", field, (("value", value),))]
     return []
-
-
-def _last_admin(conn: sa.Connection, email: object) -> bool:
-    """Whether `email` is the only administrator who is not retired."""
-    p = s.person
-    admins = conn.execute(
-        sa.select(p.c.email).where(p.c.role == str(Role.ADMIN), p.c.retired_at.is_(None))
-    ).scalars()
-    return list(admins) == [email]
 
 
 def retire_department(conn: sa.Connection, viewer: Person, code: str, today: date | None) -> str:
@@ -156,7 +146,7 @@ def retire_person(conn: sa.Connection, viewer: Person, email: str, today: date |
     if today is not None:
         if email == viewer.email:
             raise validate.Rejected([Problem("retire_self", "email")])
-        if _last_admin(conn, email):
+        if known.read(conn).admins == {email}:
             raise validate.Rejected([Problem("last_admin", "role")])
         still_open = [str(status) for status in ActionStatus if status.is_open]
         dependants = {

@@ -29,6 +29,24 @@ def template(kind: str) -> bytes:
     return (",".join(column.name for column in KINDS[kind]) + "\n").encode("utf-8")
 
 
+def company_fields(prefix: str, name: str, colour: str) -> tuple[str, bytes | None, str]:
+    """The company's name, logo and colour for the packs, inside a form: the welcome's and the
+    Company tab's (keys `<prefix>.company_name`, `.logo`, `.colour`), shown with `name` and `colour`.
+    Returns what was typed, the uploaded logo's bytes (None without one) and the colour."""
+    typed = st.text_input(t("company.name"), value=name, key=f"{prefix}.company_name", max_chars=200)
+    logo = st.file_uploader(
+        t("company.logo"),
+        type=LOGO_TYPES,
+        key=f"{prefix}.logo",
+        help=t("company.logo_help"),
+        max_upload_size=1,  # MB; the store takes 300 kB (kpi.store.company.LOGO_MAX_BYTES)
+    )
+    chosen = st.color_picker(
+        t("company.colour"), colour, key=f"{prefix}.colour", help=t("company.colour_help")
+    )
+    return typed, logo.getvalue() if logo else None, chosen
+
+
 def start(signed_in: str | None) -> NoReturn:
     """The empty store's welcome: the company and its first administrator, in one form.
     `signed_in` is the e-mail the sign-in vouches for (it becomes the administrator's); in demo
@@ -37,17 +55,7 @@ def start(signed_in: str | None) -> NoReturn:
     st.markdown(t("firstrun.intro"))
     with st.form("firstrun.start", border=True):
         st.subheader(t("firstrun.company_heading"))
-        name = st.text_input(t("company.name"), key="firstrun.company", max_chars=200)
-        logo = st.file_uploader(
-            t("company.logo"),
-            type=LOGO_TYPES,
-            key="firstrun.logo",
-            help=t("company.logo_help"),
-            max_upload_size=1,  # MB; the store takes 300 kB (kpi.store.company.LOGO_MAX_BYTES)
-        )
-        colour = st.color_picker(
-            t("company.colour"), company.DEFAULT_COLOUR, key="firstrun.colour", help=t("company.colour_help")
-        )
+        name, logo, colour = company_fields("firstrun", "", company.DEFAULT_COLOUR)
         st.subheader(t("firstrun.admin_heading"))
         st.caption(t("firstrun.admin_explain"))
         admin = st.text_input(t("firstrun.admin_name"), key="firstrun.admin_name", max_chars=200)
@@ -62,7 +70,7 @@ def start(signed_in: str | None) -> NoReturn:
     if submitted:  # a refused form keeps what was typed: its widgets hold it
         try:
             with engine.writing(data.store()) as conn:
-                company.start(conn, email, admin, name, logo.getvalue() if logo else None, colour)
+                company.start(conn, email, admin, name, logo, colour)
         except CockpitError as refusal:
             notices.show(refusal)
         else:

@@ -68,7 +68,7 @@ def _choose(kind: str, items: Sequence[D], label: Callable[[D], str]) -> D | Non
 
     def name(code: str) -> str:
         if code == NEW:
-            return t("definitions.new", kind=t(f"definitions.kind_{kind}"))
+            return t(f"definitions.new_{kind}")  # Danish: "Nyt mål", but "Ny KPI"
         item = by_code[code]
         retired = f" · {t('definitions.retired')}" if item.retired_at else ""
         return f"{code} — {label(item)}{retired}"
@@ -131,6 +131,8 @@ def goal_editor(ctx: Context, defs: data.Definitions, people: dict[str, Person])
     key = f"data.goal.{goal.code if goal else 'new'}"
     goal_codes = ["", *(g.code for g in defs["goals"] if not goal or g.code != goal.code)]
     departments = {d.code: d.name for d in defs["departments"]}
+    if not defs["kpis"] or not departments:  # a goal needs both: say so before the form, not after
+        st.info(t("definitions.goal_needs"), icon=":material/info:")
     with st.form(key):
         left, right = st.columns(2)
         with left:
@@ -159,12 +161,17 @@ def goal_editor(ctx: Context, defs: data.Definitions, people: dict[str, Person])
                     ["", *(p.code for p in defs["promises"])],
                     goal.promise if goal else None,
                     f"{key}.promise",
+                    {p.code: f"{p.code} — {p.text}" for p in defs["promises"]},
                 ),
             }
         with right:
             values |= {
                 "kpi": _select(
-                    "field.kpi", [k.code for k in defs["kpis"]], goal.kpi if goal else None, f"{key}.kpi"
+                    "field.kpi",
+                    [k.code for k in defs["kpis"]],
+                    goal.kpi if goal else None,
+                    f"{key}.kpi",
+                    {k.code: f"{k.code} — {k.name}" for k in defs["kpis"]},
                 ),
                 "department": _select(
                     "field.department",
@@ -203,6 +210,8 @@ def kpi_editor(ctx: Context, defs: data.Definitions) -> None:
     kpi = _choose("kpi", defs["kpis"], lambda k: k.name)
     key = f"data.kpi.{kpi.code if kpi else 'new'}"
     departments = {d.code: d.name for d in defs["departments"]}
+    if not departments:
+        st.info(t("definitions.kpi_needs"), icon=":material/info:")
     with st.form(key):
         left, right = st.columns(2)
         with left:
