@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from kpi.domain import validate
 from kpi.domain.model import Direction
 from kpi.text import fmt, i18n, phrases
 
@@ -108,3 +109,29 @@ def test_pace_reads_right_when_a_goal_moves_away_from_its_target(made, elapsed, 
     assert phrases.pace(made, elapsed, fmt.value(4.9, "ces")) == expected
     with i18n.use("da"):
         assert "-" not in phrases.pace(made, elapsed, fmt.value(4.9, "ces"))
+
+
+@pytest.mark.parametrize(
+    ("language", "amount", "expected"),
+    [
+        ("en", 1.234, "1.234"),
+        ("da", 1.234, "1,234"),
+        ("en", 1_000_000.0, "1000000"),
+        ("da", 2_500_000.5, "2500000,5"),
+        ("en", 1e-7, "0.0000001"),
+        ("da", -0.05, "-0,05"),
+        ("en", 60.0, "60"),
+    ],
+)
+def test_a_number_to_edit_has_every_digit_no_grouping_no_exponent(language, amount, expected):
+    with i18n.use(language):
+        assert fmt.editable(amount) == expected
+
+
+@pytest.mark.parametrize("language", ["en", "da"])
+@pytest.mark.parametrize("amount", [1.234, 1234.5, 0.1 + 0.2, 1e-9, 987_654_321.125, -3.0, 0.0])
+def test_a_number_shown_for_editing_is_read_back_unchanged(language, amount):
+    """Issue 16: a Danish form showed 1.234 as `1.234`, which a Dane's form reads as 1234."""
+    with i18n.use(language):
+        typed = fmt.editable(amount)
+        assert validate.number(typed, "target", decimal=fmt.decimal_symbol()) == amount

@@ -126,6 +126,21 @@ def test_an_admin_changes_a_target_and_the_audit_and_history_keep_both(app, app_
     assert "target changed from 60\xa0s to **56\xa0s** by Sofie Dahl" in texts(at)
 
 
+def test_a_dane_saving_a_goal_unchanged_keeps_its_decimals(app, app_url):
+    """Issue 16: the form showed the target 1.234 as `1.234`, which a Danish form reads as 1234."""
+    at = edit_goal(app, "O1")
+    target_field(at).input("1.234")
+    save(at)
+    with i18n.use("da"):  # AppTest formats the fields in the test's own thread
+        danish = open_page(app, DATA, **{"as": ADMIN, "lang": "da"})
+        danish.selectbox(key="data.goal").set_value("O1").run()
+        field = [w for w in danish.text_input if w.proto.form_id == "data.goal.O1" and w.value == "1,234"]
+        assert field, [w.value for w in danish.text_input]
+        save(danish)
+    with engine.reading(engine.create(app_url)) as conn:
+        assert next(g for g in queries.goals(conn, EVERYTHING) if g.code == "O1").target == 1.234
+
+
 def test_invalid_edits_explain_themselves_and_change_nothing(app, app_url):
     def snapshot():
         with engine.reading(engine.create(app_url)) as conn:

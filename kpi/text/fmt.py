@@ -139,3 +139,14 @@ def day(when: date) -> str:
 def decimal_symbol() -> str:
     """The decimal separator readers of the current language type (`,` in Danish)."""
     return get_decimal_symbol(i18n.babel_locale())
+
+
+def editable(value: float) -> str:
+    """A stored number as a form shows it for editing, read back unchanged by the form: every
+    digit it holds, no thousands separators, no exponent (`1e+06` is not a number a person
+    types) and the reader's decimal separator, so a Dane saving `1,234` unchanged keeps 1.234
+    rather than getting 1234."""
+    text = format(Decimal(repr(float(value))), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", decimal_symbol())

@@ -39,11 +39,11 @@ PHASES = ("", *(str(phase) for phase in JourneyPhase))
 
 
 def _plain(value: str | float | date | None) -> str:
-    """A stored value as editable text (no thousands separators to trip over)."""
+    """A stored value as editable text, read back unchanged when saved as it is."""
     if value is None:
         return ""
     if isinstance(value, float):
-        return f"{value:g}"
+        return fmt.editable(value)
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
