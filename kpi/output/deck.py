@@ -45,6 +45,15 @@ class Brand:
 
 
 @dataclass(frozen=True)
+class Flag:
+    """An exception's kind (`attention.Kind`) and its word, drawn as the Overview draws it: the
+    kind's colour and icon (`palette.attention_look`) with the word."""
+
+    kind: str
+    word: str
+
+
+@dataclass(frozen=True)
 class Line:
     label: str
     value: str = ""
@@ -53,6 +62,9 @@ class Line:
     note: str = ""
     reading: signals.Reading | None = None
     """The process verdicts of the line's KPI (`phrases.verdict_looks`), shown beside its status."""
+    flag: Flag | None = None
+    """On the attention slide, the exception's kind in place of a status: a broken service
+    priority is broken, not off target, so it reads as the Overview names it."""
 
 
 @dataclass(frozen=True)
@@ -221,19 +233,9 @@ def _goal_slide(meeting: Meeting, row: report.GoalRow) -> Slide:
     )
 
 
-_ITEM_STATUS: dict[str, KpiStatus | GoalStatus] = {
-    "broken_priority": KpiStatus.RED,
-    "red_kpi": KpiStatus.RED,
-    "missed": GoalStatus.MISSED,
-    "off_track": GoalStatus.OFF_TRACK,
-    "at_risk": GoalStatus.AT_RISK,
-    "no_data": KpiStatus.NO_DATA,
-}
-
-
 def _exception_lines(meeting: Meeting, actions: Sequence[Action], owners: dict[str, str]) -> list[Line]:
     """The month's one exception list (`attention.items`), a line each: what, value, target, and
-    who owns it, since when, whether it has been explained."""
+    who owns it, since when, whether it has been explained; its kind is the line's flag."""
     built = meeting.month_report
     found = attention.items(
         built, actions, meeting.commentary, attention.compliance(built, meeting.priorities)
@@ -241,8 +243,7 @@ def _exception_lines(meeting: Meeting, actions: Sequence[Action], owners: dict[s
     lines = []
     for item in found:
         kind, value, target, note = phrases.attention_facts(item, owners)
-        label = f"{kind}: {item.subject}"
-        lines.append(Line(label, value, target, _ITEM_STATUS.get(str(item.kind)), note))
+        lines.append(Line(item.subject, value, target, None, note, flag=Flag(str(item.kind), kind)))
     return lines
 
 

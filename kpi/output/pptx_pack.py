@@ -121,8 +121,7 @@ def _table(
         for index, (_, _, name) in enumerate(columns):
             value = getattr(line, name)
             is_status = name == "status"
-            text = palette.label(value) if is_status and value else ("" if value is None else str(value))
-            colour = _rgb(palette.look(value).colour) if is_status and value else INK
+            text, colour = _status(line) if is_status else ("" if value is None else str(value), INK)
             cell = table.cell(number, index)
             _cell(
                 cell,
@@ -134,6 +133,17 @@ def _table(
             )
             if is_status and line.reading is not None:
                 _verdicts(cell.text_frame.add_paragraph(), line.reading, 11)
+
+
+def _status(line: Line) -> tuple[str, RGBColor]:
+    """The status cell's text and colour: the line's status, or on the attention slide its kind
+    (`deck.Flag`), as the Overview shows them."""
+    if line.flag is not None:
+        look = palette.attention_look(line.flag.kind)
+        return palette.attention_label(line.flag.kind, line.flag.word), _rgb(look.colour)
+    if line.status is None:
+        return "", INK
+    return palette.label(line.status), _rgb(palette.look(line.status).colour)
 
 
 def _cell(

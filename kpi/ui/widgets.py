@@ -39,6 +39,11 @@ def badge_markdown(status: KpiStatus | GoalStatus) -> str:
     return f":{look.streamlit}-badge[{palette.label(status)}]"
 
 
+def attention_badge(kind: str, word: str) -> str:
+    """An exception kind (`attention.Kind`) as inline badge Markdown: its colour, icon and word."""
+    return f":{palette.attention_look(kind).streamlit}-badge[{palette.attention_label(kind, word)}]"
+
+
 def survey_note(value: MonthValue | None) -> str:
     """`n = 23 answers, ± 25 — low confidence`, or an empty string for measured KPIs."""
     if value is None or value.n is None:

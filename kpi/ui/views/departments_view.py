@@ -145,10 +145,8 @@ def service_priorities(results: Sequence[priorities.Compliance], kpis: dict[str,
                 verdict = (
                     f":{palette.look(palette.KpiStatus.GREEN).streamlit}-badge[✓ {t('departments.met')}]"
                 )
-            else:
-                verdict = (
-                    f":{palette.look(palette.KpiStatus.RED).streamlit}-badge[✕ {t('departments.not_met')}]"
-                )
+            else:  # broken, with the Overview's icon for a broken priority
+                verdict = widgets.attention_badge("broken_priority", t("departments.not_met"))
             text = plain.markdown(result.priority.text)
             st.markdown(f"**{text}**  \n{verdict} {fmt.value(result.value, kpi.unit)}")
             if result.share is not None:

@@ -51,8 +51,7 @@ def attention_summary(items: Sequence[attention.Item]) -> None:
     parts = []
     for key, count in counts.items():
         kind, word = key.split("|", 1)
-        look = palette.attention_look(kind)
-        parts.append(f":{look.streamlit}-badge[{look.icon} {word}] **{count}**")
+        parts.append(f"{widgets.attention_badge(kind, word)} **{count}**")
     st.markdown(f"**{t('overview.attention_count', count=len(items))}** " + " ".join(parts))
 
 
@@ -169,8 +168,7 @@ LIST_LIMIT = 12
 
 def _item_text(item: attention.Item, owners: Mapping[str, str]) -> str:
     kind, value, target, note = phrases.attention_facts(item, owners)
-    look = palette.attention_look(item.kind)
-    badge = f":{look.streamlit}-badge[{look.icon} {kind}]"
+    badge = widgets.attention_badge(item.kind, kind)
     numbers = t("overview.item_numbers", value=value, target=target) if item.unit else target
     return f"{badge} **{plain.markdown(item.subject)}** · {numbers}  \n{plain.markdown(note)}"
 
