@@ -167,7 +167,6 @@ def _chart(
     top: Length,
     width: Length,
     height: Length,
-    accent: RGBColor = ACCENT,
 ) -> None:
     if not series.points:
         return
@@ -185,7 +184,7 @@ def _chart(
     for key in ringed:
         months = {m for m, verdict in series.signals if verdict == key}
         data.add_series(
-            t(f"signal.variation.{key}"), [round(v, 2) if m in months else None for m, v in series.points]
+            t(f"chart.ring.{key}"), [round(v, 2) if m in months else None for m, v in series.points]
         )
     # python-pptx annotates add_chart as returning the Chart; it returns the frame that holds it
     frame = cast(GraphicFrame, slide.shapes.add_chart(XL_CHART_TYPE.LINE, left, top, width, height, data))
@@ -200,13 +199,14 @@ def _chart(
     chart.category_axis.tick_labels.font.size = Pt(11)
     chart.value_axis.tick_labels.font.size = Pt(11)
     actual = chart.plots[0].series[0]
-    actual.format.line.color.rgb, actual.format.line.width = accent, Pt(3)
+    # the palette's line, not the company's colour: a brand in blue or orange would hide the rings
+    actual.format.line.color.rgb, actual.format.line.width = _rgb(palette.SERIES["actual"]), Pt(3)
     actual.smooth = False
     drawn = list(chart.plots[0].series)
     index = 1
     if series.target is not None:
         target = drawn[index]
-        target.format.line.color.rgb, target.format.line.width = INK, Pt(1.5)
+        target.format.line.color.rgb, target.format.line.width = _rgb(palette.SERIES["target"]), Pt(1.5)
         target.format.line.dash_style = MSO_LINE_DASH_STYLE.DASH
         target.smooth = False
         index += 1
@@ -271,7 +271,7 @@ def _draw(slide: PptxSlide, item: Slide, brand: Brand) -> None:
         _verdicts(header.paragraphs[0], item.reading, 18)
         top = Inches(1.95)
     if item.chart is not None:
-        _chart(slide, item.chart, Inches(0.5), top, Inches(6.6), Inches(3.9), accent)
+        _chart(slide, item.chart, Inches(0.5), top, Inches(6.6), Inches(3.9))
         if item.lines:
             _table(slide, item.lines, Inches(7.3), top, Inches(5.5), "narrow", accent)
     elif item.lines:

@@ -46,16 +46,21 @@ GOAL_LOOKS: dict[GoalStatus, Look] = {
 }
 
 SERIES = {
-    "actual": "#1F4E79",
-    "target": "#333333",
+    "actual": "#4D4D4D",
+    "target": GREEN,
     "band": "rgba(0,121,92,0.12)",
-    "baseline": "#8C8C8C",
-    "forecast": "#5B9BD5",
+    "baseline": "#A5A5A5",
+    "forecast": "#8C8C8C",
     "other": "#A5A5A5",
     "limits": "#6B6B6B",
     "limits_band": "rgba(107,107,107,0.08)",
 }
-"""Line colours of trend charts: the actual values stand out, the references recede."""
+"""Line colours of trend charts, as the NHS process charts draw them: the actual values in a dark
+neutral grey (8:1 on white), so the colours are left to what means something: the target and its
+tolerance band in green, the months a signal rule fired ringed in their verdict's colour
+(`VARIATION_LOOKS`: blue for an improvement, orange for a concern). A ring in the line's own
+colour could not be told from the line (the improvement blue was the line's blue); a test keeps
+the line neutral, every ring coloured and both readable on white."""
 
 
 def look(status: KpiStatus | GoalStatus) -> Look:
