@@ -43,6 +43,7 @@ def kpi_cards(
     history: dict[str, list[MonthValue]],
     comments: Sequence[Commentary] = (),
 ) -> None:
+    widgets.card_style()
     for phase, rows in by_phase(list(month_report.kpis.values())):
         st.markdown(f"#### {phase_title(phase)}")
         for start in range(0, len(rows), CARDS_PER_ROW):
@@ -58,11 +59,12 @@ def _card(row: report.KpiRow, points: Sequence[MonthValue], month: date) -> None
     kpi = row.kpi
     with st.container(border=True):
         widgets.badge(row.status)
-        verdict = phrases.process_verdict(row.reading)
+        value = row.value.value if row.value else None
+        points_shown = [p.value for p in points[-13:]]
+        widgets.kpi_metric(kpi, value, row.delta_previous, month, points_shown, f"card-{kpi.code}")
+        verdict = phrases.process_verdict(row.reading)  # below the value: one or two lines of badges
         if verdict:
             st.markdown(verdict, help=t("departments.process_help"))
-        value = row.value.value if row.value else None
-        widgets.kpi_metric(kpi, value, row.delta_previous, month, [p.value for p in points[-13:]])
         lines = [t("departments.target", target=phrases.labelled_target(row.target, kpi.unit, month))]
         note = widgets.survey_note(row.value)
         if note:

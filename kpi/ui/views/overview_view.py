@@ -28,6 +28,7 @@ def headline(
     if not rows:
         st.info(t("overview.no_goals"))
         return
+    widgets.card_style()
     for start in range(0, len(rows), TILES_PER_ROW):
         columns = st.columns(TILES_PER_ROW)
         for column, row in zip(columns, rows[start : start + TILES_PER_ROW], strict=False):
