@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from kpi.domain import attention, cascade, months, report, signals
+from kpi.domain import attention, cascade, month_rows, months, outlook, report, signals
 from kpi.domain.model import (
     Action,
     Commentary,
@@ -117,7 +117,7 @@ class Meeting:
         return cascade.own_tops(self.month_report.roots, self.served)
 
 
-def _value(row: report.KpiRow | report.GoalRow | None, unit: str) -> str:
+def _value(row: month_rows.KpiRow | month_rows.GoalRow | None, unit: str) -> str:
     return fmt.value(row.value.value if row is not None and row.value else None, unit)
 
 
@@ -174,13 +174,13 @@ def _status_slide(meeting: Meeting) -> Slide:
     return Slide("status", t("deck.status_title"), lines=tuple(lines))
 
 
-def _reading(meeting: Meeting, row: report.GoalRow) -> signals.Reading | None:
+def _reading(meeting: Meeting, row: month_rows.GoalRow) -> signals.Reading | None:
     """The process reading of a goal's KPI this month (None without a KPI or history)."""
     kpi_row = meeting.month_report.kpis.get(row.kpi.code) if row.kpi else None
     return kpi_row.reading if kpi_row else None
 
 
-def _goal_slide(meeting: Meeting, row: report.GoalRow) -> Slide:
+def _goal_slide(meeting: Meeting, row: month_rows.GoalRow) -> Slide:
     kpi = row.kpi
     unit = kpi.unit if kpi else "count"
     lines = []
@@ -198,7 +198,7 @@ def _goal_slide(meeting: Meeting, row: report.GoalRow) -> Slide:
         )
     chart = None
     if kpi is not None:
-        since = months.add(meeting.month_report.month, -report.HISTORY_MONTHS)
+        since = months.add(meeting.month_report.month, -month_rows.HISTORY_MONTHS)
         points = tuple(
             sorted((v.month, v.value) for v in meeting.values if v.kpi == kpi.code and v.month >= since)
         )
@@ -281,7 +281,7 @@ def _action_lines(meeting: Meeting, actions: Sequence[Action], owners: dict[str,
     horizon = months.end_of(months.add(month, ACTIONS_AHEAD_MONTHS))
     visible = set(meeting.month_report.goals)
     due = [a for a in actions if a.goal in visible and a.due and a.due <= horizon and a.status.is_open]
-    late = {a.id for a in report.overdue(due, month)}
+    late = {a.id for a in outlook.overdue(due, month)}
     return [
         Line(
             a.title,

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from kpi.domain import months, report
+from kpi.domain import months, outlook
 from kpi.domain.model import Action, Commentary, GoalStatus, Kpi, KpiStatus, MonthValue, Person
-from kpi.domain.report import GoalRow
+from kpi.domain.month_rows import GoalRow
 from kpi.domain.signals import Reading
 from kpi.text import fmt, palette, phrases, plain, words
 from kpi.text.i18n import t
@@ -175,7 +175,7 @@ def _tile_caption(row: GoalRow, points: Sequence[MonthValue], month: date) -> No
     if row.value and row.goal.target is not None:
         gap = row.value.value - row.goal.target
         parts.append(t("widget.vs_target", gap=phrases.versus_target(gap, kpi.unit, kpi.direction)))
-    forecast = report.forecast(row, points, month)
+    forecast = outlook.forecast(row, points, month)
     if forecast is not None:
         parts.append(t("widget.forecast", value=fmt.value(forecast, kpi.unit)))
     year_ago = next((p for p in points if p.month == months.add(month, -12)), None)
@@ -200,7 +200,7 @@ def action_list(
     """Actions as "what (goal) — who, by when · status", overdue ones flagged in words."""
     if not items:
         st.caption(t("cascade.no_actions"))
-    late = {a.id for a in report.overdue(items, month)}
+    late = {a.id for a in outlook.overdue(items, month)}
     for a in items:
         owner = plain.markdown(people[a.owner].name) if a.owner in people else "–"
         goal = f" ({plain.markdown(goal_titles.get(a.goal, a.goal))})" if goal_titles is not None else ""

@@ -8,7 +8,7 @@ from datetime import date
 
 import streamlit as st
 
-from kpi.domain import months, priorities, report
+from kpi.domain import month_rows, months, priorities, report
 from kpi.domain.access import Scope
 from kpi.domain.model import Commentary, JourneyPhase, Kpi, MonthValue
 from kpi.output import charts
@@ -22,13 +22,13 @@ CARDS_PER_ROW = 4
 TREND_MONTHS = 24
 
 
-def by_phase(rows: Sequence[report.KpiRow]) -> list[tuple[str | None, list[report.KpiRow]]]:
+def by_phase(rows: Sequence[month_rows.KpiRow]) -> list[tuple[str | None, list[month_rows.KpiRow]]]:
     """KPI rows grouped by customer-journey phase, in the journey's order."""
     groups = [(phase, [r for r in rows if _phase(r) == phase]) for phase in PHASES]
     return [(phase, group) for phase, group in groups if group]
 
 
-def _phase(row: report.KpiRow) -> str | None:
+def _phase(row: month_rows.KpiRow) -> str | None:
     """The KPI's phase; one the cockpit does not know (stored before phases were checked) is none,
     so the KPI still shows."""
     return row.kpi.journey_phase if row.kpi.journey_phase in PHASES else None
@@ -55,7 +55,7 @@ def kpi_cards(
                     widgets.say([c for c in comments if c.kpi == row.kpi.code])
 
 
-def _card(row: report.KpiRow, points: Sequence[MonthValue], month: date) -> None:
+def _card(row: month_rows.KpiRow, points: Sequence[MonthValue], month: date) -> None:
     kpi = row.kpi
     with st.container(border=True):
         widgets.badge(row.status)
@@ -89,7 +89,7 @@ def trends(month_report: report.MonthReport, history: dict[str, list[MonthValue]
                         _trend(row, history.get(row.kpi.code, []), scope, month_report.month)
 
 
-def _trend(row: report.KpiRow, points: Sequence[MonthValue], scope: Scope, month: date) -> None:
+def _trend(row: month_rows.KpiRow, points: Sequence[MonthValue], scope: Scope, month: date) -> None:
     st.plotly_chart(
         figures.trend(
             scope, [(p.month, p.value) for p in points], trend_spec(row, points, month), height=300
@@ -99,7 +99,7 @@ def _trend(row: report.KpiRow, points: Sequence[MonthValue], scope: Scope, month
     )
 
 
-def trend_spec(row: report.KpiRow, points: Sequence[MonthValue], month: date) -> charts.TrendSpec:
+def trend_spec(row: month_rows.KpiRow, points: Sequence[MonthValue], month: date) -> charts.TrendSpec:
     """A KPI's trend: its month targets, tolerance, process limits and signals."""
     kpi = row.kpi
     limits, marked = row.chart_marks(month)

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 
 import streamlit as st
 
-from kpi.domain import attention, cascade, report
+from kpi.domain import attention, cascade, month_rows, outlook, report
 from kpi.domain.model import Commentary, GoalStatus, KpiStatus, Level, MonthValue, Promise
 from kpi.text import fmt, palette, phrases, plain
 from kpi.text.i18n import t
@@ -91,7 +91,7 @@ def changes(month_report: report.MonthReport) -> None:
             _flip_columns(month_report, others, limit=len(others))
 
 
-def _signal_line(row: report.KpiRow) -> str:
+def _signal_line(row: month_rows.KpiRow) -> str:
     reading = row.reading
     variation = str(reading.variation) if reading else "common_cause"
     look = palette.VARIATION_LOOKS[variation]
@@ -178,7 +178,7 @@ def promises(month_report: report.MonthReport, all_promises: Sequence[Promise]) 
     st.subheader(t("overview.promises"))
     shown = False
     for promise in all_promises:
-        green, measured = report.promise_kept(month_report, promise.code)
+        green, measured = outlook.promise_kept(month_report, promise.code)
         if not measured:
             continue
         shown = True
