@@ -358,6 +358,12 @@ CARD_VALUES = """() => {
 }"""
 """The top of each card's value, for cards that stand side by side (on a phone they stack)."""
 
+CUT_NAMES = """() => [...document.querySelectorAll('[class*="st-key-clamp-"]')]
+    .filter((block) => block.clientHeight < 20
+        || (getComputedStyle(block).overflow === "hidden" && block.scrollHeight > block.clientHeight + 1))
+    .map((block) => block.innerText)"""
+"""Card names whose block hides part of them (beyond the "…" of the two-line clamp)."""
+
 
 @pytest.mark.parametrize("width", [1440, 1280, 390])
 @pytest.mark.parametrize("path", ["departments?department=CS", "", "departments?department=ECOM"])
@@ -368,10 +374,12 @@ def test_the_values_of_a_row_of_cards_stand_on_one_line(server, browser, width, 
     join = "&" if "?" in path else "?"
     page = open_page(browser, f"{server}/{path}{join}month=2026-10", width)
     rows = page.evaluate(CARD_VALUES)
+    cut = page.evaluate(CUT_NAMES)
     page.screenshot(
         path=str(SHOTS / f"card-values-{path.replace('?', '-').replace('=', '-') or 'overview'}-{width}.png")
     )
     page.close()
     assert (width == 390) is not bool(rows), rows  # side by side on a screen, stacked on a phone
+    assert cut == [], cut  # a phone once squeezed the name blocks to nothing
     for tops in rows:
         assert max(tops) - min(tops) <= 1, tops

@@ -70,17 +70,17 @@ CLAMP_KEY = "clamp-"
 """Key prefix of the containers whose text `CLAMP_STYLE` holds to two lines."""
 
 CLAMP_STYLE = """<style>
-[class*="st-key-clamp-"] { overflow: hidden; position: relative; padding-right: 1.4rem; }
-@media (min-width: 640px) {  /* side by side; below, Streamlit stacks the cards */
-  [class*="st-key-clamp-"] { flex: 0 0 3.2rem !important; height: 3.2rem !important; }
-}
-[class*="st-key-clamp-"] [data-testid="stMarkdownContainer"] p {
-  display: -webkit-box !important; -webkit-box-orient: vertical; -webkit-line-clamp: 2;
-  line-clamp: 2; overflow: hidden; margin: 0; line-height: 1.6rem;
-}
+[class*="st-key-clamp-"] { position: relative; padding-right: 1.4rem; }
 [class*="st-key-clamp-"] .stElementContainer, [class*="st-key-clamp-"] label { position: static !important; }
 [class*="st-key-clamp-"] span:has(.stTooltipIcon) { transform: none !important; }
 [class*="st-key-clamp-"] .stTooltipIcon { position: absolute !important; right: 0; top: 0.3rem; }
+@media (min-width: 640px) {  /* side by side; below, Streamlit stacks the cards */
+  [class*="st-key-clamp-"] { flex: 0 0 3.2rem !important; height: 3.2rem !important; overflow: hidden; }
+  [class*="st-key-clamp-"] [data-testid="stMarkdownContainer"] p {
+    display: -webkit-box !important; -webkit-box-orient: vertical; -webkit-line-clamp: 2;
+    line-clamp: 2; overflow: hidden; margin: 0; line-height: 1.6rem;
+  }
+}
 </style>"""
 """Names on cards take two lines of room, wrapped or not, and a longer one ends in "…": so the
 values of a row of cards stand on one line. On a phone the cards stack, so a name takes only
