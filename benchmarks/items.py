@@ -20,7 +20,7 @@ from sqlalchemy.engine import Engine
 
 from benchmarks import pandas_status
 from kpi.demo.generate import generate, load_spec
-from kpi.domain import months, report, signals
+from kpi.domain import month_rows, months, signals
 from kpi.domain.access import EVERYTHING
 from kpi.files.tables import ImportRejected
 from kpi.store import decks, engine, importing, monthly, queries, seeding, setup
@@ -89,7 +89,7 @@ WHERE (r.date < $baseline_end AND r.kpi NOT IN (SELECT kpi FROM process_change))
 GROUP BY r.kpi, date_trunc('month', r.date), k.aggregation
 """
 """Every KPI's value for each month status reads, straight from the answers: the values status
-computes, without its rules. Status reads every month from `report.history_start` (last year,
+computes, without its rules. Status reads every month from `month_rows.history_start` (last year,
 whose profile phases the month's target, and this year) and each KPI's baseline, the first
 `signals.BASELINE_POINTS` months from its latest process change: in the large company those of
 the KPIs the strategy moves fall within those months, the others' are the first of its history."""
@@ -115,7 +115,7 @@ def _floor_params(store: Engine) -> dict:
     first_month = span[0] if span else MONTH
     return {
         "baseline_end": months.add(first_month, signals.BASELINE_POINTS),
-        "first": report.history_start(MONTH),
+        "first": month_rows.history_start(MONTH),
         "month": MONTH,
         "next": months.add(MONTH, 1),
     }

@@ -20,7 +20,8 @@ import pandas as pd
 
 from kpi.domain import cascade, cx, months, status, verdicts
 from kpi.domain.model import UNIT_RANGES, GoalStatus, KpiStatus, Level
-from kpi.domain.report import GoalRow, MonthReport
+from kpi.domain.month_rows import GoalRow
+from kpi.domain.report import MonthReport
 
 _GOOD = [str(s) for s in (GoalStatus.ACHIEVED, GoalStatus.ON_TRACK)]
 _BAD = [str(s) for s in (GoalStatus.OFF_TRACK, GoalStatus.MISSED)]

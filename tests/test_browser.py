@@ -344,3 +344,42 @@ def test_a_real_request_with_the_identity_header_twice_signs_nobody_in(proxied, 
         assert [kind for kind, _ in texts if kind == "exception"] == []
         assert any("named more than one person" in text for kind, text in texts if kind == "alert"), texts
         assert not any(first.kpi.name in text or first.goal.title in text for _, text in texts)
+
+
+CARD_VALUES = """() => {
+    const lines = {};
+    for (const column of document.querySelectorAll('[data-testid="stColumn"]')) {
+        const value = column.querySelector('[data-testid="stMetricValue"]');
+        if (value === null) continue;
+        const line = Math.round(column.getBoundingClientRect().top);
+        (lines[line] = lines[line] || []).push(Math.round(value.getBoundingClientRect().top));
+    }
+    return Object.values(lines).filter((tops) => tops.length > 1);
+}"""
+"""The top of each card's value, for cards that stand side by side (on a phone they stack)."""
+
+CUT_NAMES = """() => [...document.querySelectorAll('[class*="st-key-clamp-"]')]
+    .filter((block) => block.clientHeight < 20
+        || (getComputedStyle(block).overflow === "hidden" && block.scrollHeight > block.clientHeight + 1))
+    .map((block) => block.innerText)"""
+"""Card names whose block hides part of them (beyond the "…" of the two-line clamp)."""
+
+
+@pytest.mark.parametrize("width", [1440, 1280, 390])
+@pytest.mark.parametrize("path", ["departments?department=CS", "", "departments?department=ECOM"])
+def test_the_values_of_a_row_of_cards_stand_on_one_line(server, browser, width, path):
+    """A name that wraps on one card and not on the next, or process badges on one only, used to
+    push that card's value down: names now take two lines of room (cut with "…", whole in the
+    help), and what varies in height stands below the value."""
+    join = "&" if "?" in path else "?"
+    page = open_page(browser, f"{server}/{path}{join}month=2026-10", width)
+    rows = page.evaluate(CARD_VALUES)
+    cut = page.evaluate(CUT_NAMES)
+    page.screenshot(
+        path=str(SHOTS / f"card-values-{path.replace('?', '-').replace('=', '-') or 'overview'}-{width}.png")
+    )
+    page.close()
+    assert (width == 390) is not bool(rows), rows  # side by side on a screen, stacked on a phone
+    assert cut == [], cut  # a phone once squeezed the name blocks to nothing
+    for tops in rows:
+        assert max(tops) - min(tops) <= 1, tops

@@ -6,7 +6,7 @@ from datetime import date, datetime
 import pytest
 
 from kpi.domain import attention, report
-from kpi.domain.model import ActionStatus, Aggregation, Direction, GoalStatus, Kpi, KpiStatus, MonthValue
+from kpi.domain.model import ActionStatus, Aggregation, Direction, GoalStatus, Kpi, MonthValue
 from kpi.output import deck
 from kpi.text import fmt, phrases
 from kpi.text.i18n import t
@@ -106,16 +106,17 @@ def test_the_exceptions_slide_shows_the_one_exception_list_in_its_order():
     expected = attention.items(month_report, handmade.ACTIONS, [])
     assert len(exceptions.lines) == len(expected)
     for line, item in zip(exceptions.lines, expected, strict=True):
-        assert line.label.endswith(item.subject)  # what, after the kind's word
-    assert [(ln.label, ln.status) for ln in exceptions.lines[:4]] == [
-        ("Green parts, red whole: Customers recommend us", None),
-        ("Goal missed: Checkout fast by summer", GoalStatus.MISSED),
-        ("Off target: Page load time", KpiStatus.RED),
-        ("Off target: Recommend score", KpiStatus.RED),
+        assert line.label == item.subject and line.flag and line.flag.kind == item.kind
+    assert [(ln.label, ln.flag) for ln in exceptions.lines[:4]] == [
+        ("Customers recommend us", deck.Flag("mismatch", "Green parts, red whole")),
+        ("Checkout fast by summer", deck.Flag("missed", "Goal missed")),
+        ("Page load time", deck.Flag("red_kpi", "Off target")),
+        ("Recommend score", deck.Flag("red_kpi", "Off target")),
     ]
     late = exceptions.lines[-2]
-    assert (late.label, late.target) == (
-        "Action overdue: Put images on a CDN",
+    assert (late.label, late.flag, late.target) == (
+        "Put images on a CDN",
+        deck.Flag("late_action", "Action overdue"),
         f"due {fmt.day(date(2026, 9, 15))}",
     )
     assert late.note == f"owner: Ina Tang · since {fmt.month(SEPTEMBER)} · not explained yet"

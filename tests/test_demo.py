@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from kpi.demo.generate import generate, load_spec
-from kpi.domain import attention, months, report, status
+from kpi.domain import attention, month_rows, months, report, status
 from kpi.domain.model import Aggregation, GoalStatus, KpiStatus, Level
 from kpi.domain.signals import Rule, Variation
 from kpi.text import words
@@ -29,7 +29,7 @@ def context(company):
     changes = {}
     for change in company.process_changes:
         changes.setdefault(change.kpi, []).append(change.month)
-    return report.Context(changes=changes)
+    return month_rows.Context(changes=changes)
 
 
 def _values(company):

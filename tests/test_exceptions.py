@@ -26,9 +26,10 @@ from kpi.domain.model import (
     Role,
     ServicePriority,
 )
-from kpi.output import pptx_pack
+from kpi.output import deck, pptx_pack
 from kpi.store import decks, engine, monthly, seeding, setup
-from tests.conftest import APP_TIMEOUT, ROOT
+from kpi.text import i18n
+from tests.conftest import APP_TIMEOUT, ROOT, point_app_at
 
 OCTOBER = date(2026, 10, 1)
 CALLS = "Answered within a minute"
@@ -139,3 +140,66 @@ def test_the_overview_lists_both(quiet_url, monkeypatch):
         st.cache_data.clear()
         st.cache_resource.clear()
         settings.forget()
+
+
+BROKEN = {"en": "⚠ Service priority broken", "da": "⚠ Serviceprioritet brudt"}
+OFF_TARGET = {"en": "✕ Off target", "da": "✕ Uden for målværdi"}
+
+
+def _pptx_rows(slides, kind):
+    pack = Presentation(io.BytesIO(pptx_pack.render(slides, "Quiet Ltd")))
+    index = next(i for i, s in enumerate(slides) if s.kind == kind)
+    return [
+        [cell.text for cell in row.cells]
+        for shape in pack.slides[index].shapes
+        if shape.has_table
+        for row in shape.table.rows
+    ]
+
+
+@pytest.mark.parametrize("language", ["en", "da"])
+def test_a_broken_priority_reads_broken_not_off_target_on_the_slide_and_in_the_pptx(quiet_url, language):
+    """A service priority is kept or broken, not on or off target: its line on the attention
+    slide carries the Overview's badge for it, and the red KPI beside it keeps its own."""
+    with engine.reading(engine.create(quiet_url)) as conn, i18n.use(language):
+        slides = decks.slides(conn, EVERYTHING, OCTOBER, language)
+    with i18n.use(language):
+        rows = {row[0]: row for row in _pptx_rows(slides, "exceptions")}
+    lines = {ln.label: ln for ln in next(s for s in slides if s.kind == "exceptions").lines}
+    assert lines[PROMISE].flag == deck.Flag("broken_priority", BROKEN[language].removeprefix("⚠ "))
+    assert lines[WAIT].flag == deck.Flag("red_kpi", OFF_TARGET[language].removeprefix("✕ "))
+    assert BROKEN[language] in rows[PROMISE][3] and "✕" not in rows[PROMISE][3]
+    assert rows[WAIT][3].startswith(OFF_TARGET[language])
+
+
+@pytest.mark.parametrize("language", ["en", "da"])
+def test_the_present_attention_slide_badges_a_broken_priority_as_the_overview_does(
+    quiet_url, monkeypatch, language
+):
+    point_app_at(monkeypatch, quiet_url)
+    with engine.reading(engine.create(quiet_url)) as conn, i18n.use(language):
+        slides = decks.slides(conn, EVERYTHING, OCTOBER, language)
+    number = next(i for i, s in enumerate(slides) if s.kind == "exceptions") + 1
+    try:
+        with i18n.use(language):  # AppTest formats the pickers' labels in the test's own thread
+            overview, shown = _overview_and_slide(language, number)
+        badge = f":red-badge[{BROKEN[language]}]"
+        assert badge in overview  # the Overview names it so ...
+        line = next(i for i, text in enumerate(shown) if PROMISE in text)
+        assert shown[line + 2].startswith(badge)  # ... and so does its line on the slide
+        assert OFF_TARGET[language] not in shown[line + 2]
+    finally:
+        st.cache_data.clear()
+        st.cache_resource.clear()
+
+
+def _overview_and_slide(language: str, number: int) -> tuple[str, list[str]]:
+    """The Overview's Markdown, then that of the Present page's slide `number`."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APP_TIMEOUT)
+    at.query_params.update(month="2026-10", lang=language)
+    at.run()
+    overview = "\n".join(str(e.value) for e in at.markdown)
+    at.query_params["slide"] = str(number)
+    at.switch_page("pages/present.py").run()
+    assert not at.exception, at.exception
+    return overview, [str(e.value) for e in at.markdown]

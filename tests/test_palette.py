@@ -1,5 +1,7 @@
 """One status vocabulary: colour, icon and word for every status, and a theme that matches."""
 
+import shutil
+import subprocess
 import tomllib
 
 import pytest
@@ -36,3 +38,29 @@ def test_streamlit_theme_uses_the_palette():
 def test_status_words_differ(language):
     words = [catalogue(language)[f"status.goal.{s}"] for s in GoalStatus]
     assert len(set(words)) == len(words)
+
+
+ALL_LOOKS = [
+    *palette.KPI_LOOKS.values(),
+    *palette.GOAL_LOOKS.values(),
+    *palette.ATTENTION_LOOKS.values(),
+    *palette.VARIATION_LOOKS.values(),
+    *palette.ASSURANCE_LOOKS.values(),
+]
+
+
+@pytest.mark.skipif(shutil.which("fc-list") is None, reason="fontconfig is not installed")
+@pytest.mark.parametrize("icon", sorted({look.icon for look in ALL_LOOKS}))
+def test_every_chip_icon_is_in_the_plain_fonts(icon):
+    """A chip's icon must be drawn by a font a plain Linux machine has (DejaVu Sans), or Chromium
+    shows an empty box: the overdue action's ⌛ did, at 390 px in Danish."""
+    found = subprocess.run(
+        ["fc-list", f":charset={ord(icon):x}", "family"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "DejaVu Sans" in found, f"{icon} (U+{ord(icon):04X}) is in no DejaVu Sans font"
+
+
+def test_a_broken_priority_has_its_own_icon():
+    """A priority is kept or broken, not on or off target: its icon is not the red KPI's."""
+    assert palette.ATTENTION_LOOKS["broken_priority"].icon != palette.look(KpiStatus.RED).icon
+    assert palette.attention_label("broken_priority", "Broken") == "⚠ Broken"

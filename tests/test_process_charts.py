@@ -33,9 +33,10 @@ def test_the_app_chart_draws_limits_apart_from_the_tolerance_band_and_rings_sign
     band = next(trace for trace in fig.data if trace.name == t("chart.limits"))
     tolerance = next(trace for trace in fig.data if trace.name == t("chart.tolerance"))
     assert band.fillcolor != tolerance.fillcolor and list(band.y) == [42.0, 42.0]
-    ring = next(trace for trace in fig.data if trace.name == t("signal.variation.concern"))
+    ring = next(trace for trace in fig.data if trace.name == t("chart.ring.concern"))
     assert list(ring.x) == [MONTHS[-1]] and list(ring.y) == [80]
     assert ring.marker.color == ring.marker.line.color == palette.VARIATION_LOOKS["concern"].colour
+    assert t("chart.ring.concern") in ring.hovertemplate or t("chart.ring.concern") in ring.customdata[0]
     target = next(trace for trace in fig.data if trace.name == t("chart.month_target"))
     assert max(target.y) == 75.0  # December's phased target, not one flat level
 
@@ -48,7 +49,7 @@ def test_the_pack_chart_carries_the_limits_and_the_signal_months():
     pack = Presentation(io.BytesIO(pptx_pack.render([slide], "x")))
     chart = next(shape.chart for shape in pack.slides[0].shapes if shape.has_chart)
     drawn = {s.name: list(s.values) for s in chart.plots[0].series}
-    concern = t("signal.variation.concern")
+    concern = t("chart.ring.concern")
     assert set(drawn) == {t("chart.actual"), t("chart.target"), t("chart.limits"), concern}
     plotted = [s for s in chart.plots[0].series if s.name == t("chart.limits")]
     assert sorted(p.values[0] for p in plotted) == [42.0, 58.0]
@@ -61,7 +62,7 @@ def _ring_colours_of_the_pack_chart(series: deck.Series) -> dict[str, str]:
     return {
         s.name: f"#{s.marker.format.line.color.rgb}"
         for s in chart.plots[0].series
-        if s.name.startswith(tuple(t(f"signal.variation.{k}") for k in ("improvement", "concern")))
+        if s.name.startswith(tuple(t(f"chart.ring.{k}") for k in ("improvement", "concern")))
     }
 
 
@@ -82,8 +83,7 @@ def test_each_verdict_rings_in_its_one_colour_whatever_else_the_chart_draws(extr
     fig = charts.trend(list(series.points), spec)
     rings = {trace.name: trace.marker.color for trace in fig.data if trace.marker.symbol == "circle-open"}
     expected = {
-        t(f"signal.variation.{key}"): palette.VARIATION_LOOKS[key].colour
-        for key in ("improvement", "concern")
+        t(f"chart.ring.{key}"): palette.VARIATION_LOOKS[key].colour for key in ("improvement", "concern")
     }
     assert rings == expected
     assert {k: v.upper() for k, v in _ring_colours_of_the_pack_chart(series).items()} == {
@@ -122,3 +122,53 @@ def test_month_labels_stand_over_their_year_so_a_phone_wide_chart_has_room(langu
     for label in labels:
         month, year = label.split("<br>")
         assert year.isdigit() and len(year) == 4 and len(month) <= 5, label
+
+
+def _luminance(colour: str) -> float:
+    """WCAG relative luminance of a #RRGGBB colour."""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(one: str, other: str) -> float:
+    high, low = sorted((_luminance(one), _luminance(other)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def _chroma(colour: str) -> int:
+    """How coloured a #RRGGBB colour is: 0 for a grey, up to 255 for a pure hue."""
+    channels = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
+    return max(channels) - min(channels)
+
+
+@pytest.mark.parametrize("verdict", ["improvement", "concern"])
+def test_a_ring_can_be_told_from_the_line_it_sits_on(verdict):
+    """The improvement ring was the actual line's own blue. Now the line is a neutral grey and each
+    ring a colour (hue apart, whatever the luminance), both readable on white: the line as text
+    would be (4.5:1), the ring as a graphic (3:1, WCAG 1.4.11)."""
+    line, ring = palette.SERIES["actual"], palette.VARIATION_LOOKS[verdict].colour
+    assert ring.upper() != line.upper()
+    assert _chroma(line) <= 8 and _chroma(ring) >= 80
+    assert _contrast(line, "#FFFFFF") >= 4.5 and _contrast(ring, "#FFFFFF") >= 3
+
+
+def test_the_legend_and_the_hover_say_what_a_ring_means():
+    spec = charts.TrendSpec("Downtime", "min", signals=((MONTHS[2], "improvement"),))
+    fig = charts.trend(list(zip(MONTHS, VALUES, strict=True)), spec)
+    ring = next(trace for trace in fig.data if trace.marker.symbol == "circle-open")
+    line = next(trace for trace in fig.data if trace.name == t("chart.actual"))
+    assert ring.name == t("chart.ring.improvement") == "Signal: improvement"
+    assert ring.customdata[0].endswith("· Signal: improvement") and ring.hoverinfo != "skip"
+    assert line.line.color == palette.SERIES["actual"] != ring.marker.color
+
+
+def test_the_pack_draws_the_line_in_the_palette_grey_whatever_the_company_colour():
+    series = deck.Series(
+        "x", "min", tuple(zip(MONTHS, VALUES, strict=True)), 60.0, None, ((MONTHS[2], "improvement"),)
+    )
+    brand = deck.Brand("x", colour=palette.VARIATION_LOOKS["improvement"].colour)
+    pack = Presentation(io.BytesIO(pptx_pack.render([deck.Slide("goal", "x", chart=series)], brand)))
+    chart = next(shape.chart for shape in pack.slides[0].shapes if shape.has_chart)
+    actual = next(s for s in chart.plots[0].series if s.name == t("chart.actual"))
+    assert f"#{actual.format.line.color.rgb}".upper() == palette.SERIES["actual"].upper()

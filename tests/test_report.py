@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from kpi.domain import months, report, status
+from kpi.domain import month_rows, months, outlook, report, status
 from kpi.domain.access import EVERYTHING
 from kpi.domain.model import Aggregation, Direction, Goal, Kpi, Level, MonthValue
 from kpi.store import engine, monthly, queries
@@ -15,8 +15,8 @@ OCTOBER = date(2026, 10, 1)
 
 
 def test_the_months_a_report_reads():
-    assert report.history_start(OCTOBER) == date(2025, 1, 1)  # last year's profile and this year
-    assert report.history_start(date(2026, 1, 1)) == date(2024, 1, 1)  # December's profile too
+    assert month_rows.history_start(OCTOBER) == date(2025, 1, 1)  # last year's profile and this year
+    assert month_rows.history_start(date(2026, 1, 1)) == date(2024, 1, 1)  # December's profile too
     assert status.forecast_window(OCTOBER) == [date(2026, m, 1) for m in range(5, 11)]
     assert status.forecast_window(date(2026, 2, 1))[0] == date(2025, 9, 1)
 
@@ -66,7 +66,7 @@ def test_the_store_report_equals_one_built_from_all_history(demo_url, month):
         assert sum(r is not None for r in readings) == len(readings) - 1
     series = {code: [v for v in everything if v.kpi == code] for code in quick.kpis}
     from_history = {
-        code: report.forecast(row, series.get(row.kpi.code, []) if row.kpi else [], month)
+        code: outlook.forecast(row, series.get(row.kpi.code, []) if row.kpi else [], month)
         for code, row in full.goals.items()
     }
     assert forecasts == from_history and sum(f is not None for f in forecasts.values()) >= 5
@@ -81,16 +81,16 @@ def test_a_forecast_uses_the_six_months_up_to_the_report_month_even_with_gaps():
     old = [MonthValue("WAIT", date(2026, m, 1), 9.0) for m in (1, 2, 3)]  # long before the window
     recent = [MonthValue("WAIT", date(2026, m, 1), 30.0 - m) for m in (8, 9, 10)]  # one less a month
     row = report.build(OCTOBER, [kpi], [goal], old + recent).goals["G1"]
-    assert report.forecast(row, old + recent, OCTOBER) == pytest.approx(30.0 - 18)  # through Aug-Oct only
-    assert report.forecast(row, recent[::-1], OCTOBER) == pytest.approx(30.0 - 18)  # in any order
-    assert report.forecast(row, old + recent[1:], OCTOBER) is None  # two recent months: too few for a line
+    assert outlook.forecast(row, old + recent, OCTOBER) == pytest.approx(30.0 - 18)  # through Aug-Oct only
+    assert outlook.forecast(row, recent[::-1], OCTOBER) == pytest.approx(30.0 - 18)  # in any order
+    assert outlook.forecast(row, old + recent[1:], OCTOBER) is None  # two recent months: too few for a line
     due = replace(goal, deadline=date(2026, 10, 31))
     due_row = report.build(OCTOBER, [kpi], [due], recent).goals["G1"]
-    assert report.forecast(due_row, recent, OCTOBER) is None  # the deadline's month has come
+    assert outlook.forecast(due_row, recent, OCTOBER) is None  # the deadline's month has come
     other = [MonthValue("CALLS", v.month, v.value) for v in recent]
-    assert report.forecast(row, other, OCTOBER) is None  # another KPI's values are not this goal's
+    assert outlook.forecast(row, other, OCTOBER) is None  # another KPI's values are not this goal's
     shaky = [*recent[:2], MonthValue("WAIT", date(2026, 10, 1), 9.0, n=12, margin=3.0)]
-    assert report.forecast(row, shaky, OCTOBER) is None  # a low-confidence month: no line through it
+    assert outlook.forecast(row, shaky, OCTOBER) is None  # a low-confidence month: no line through it
 
 
 def test_a_goal_forecast_stays_within_its_kpi_unit():
@@ -101,7 +101,7 @@ def test_a_goal_forecast_stays_within_its_kpi_unit():
         MonthValue("FCR", date(2026, m, 1), 60.0 + 5 * m) for m in range(5, 11)
     ]  # 85 % in May, 5 more a month
     row = report.build(OCTOBER, [kpi], [goal], values).goals["G2"]
-    assert report.forecast(row, values, OCTOBER) == 100.0  # the line passes 100 % long before the deadline
+    assert outlook.forecast(row, values, OCTOBER) == 100.0  # the line passes 100 % long before the deadline
 
 
 WAIT = Kpi("WAIT", "Wait", "CS", "s", Direction.LOWER, Aggregation.MEAN, target=60.0, tolerance=0.1)
@@ -127,7 +127,7 @@ def _year(code, profile, year=2025):
 )
 def test_a_kpi_status_is_judged_against_the_month_target(kpi, value, explicit, expected_target, kind, status):
     values = [*_year(kpi.code, PROFILE), MonthValue(kpi.code, OCTOBER, value)]
-    context = report.Context(targets={kpi.code: explicit})
+    context = month_rows.Context(targets={kpi.code: explicit})
     row = report.build(OCTOBER, [kpi], [], values, context).kpis[kpi.code]
     assert row.target.value == pytest.approx(expected_target)
     assert (str(row.target.kind), str(row.status)) == (kind, status)

@@ -130,9 +130,9 @@ def test_goals_carry_their_smart_check_only_when_assessments_are_given(month_rep
 def test_a_kpi_carries_its_month_target_and_what_kind_it_is():
     from datetime import date
 
-    from kpi.domain import report
+    from kpi.domain import month_rows, report
 
-    explicit = report.Context(targets={"WAIT": {OCTOBER: 50.0}})
+    explicit = month_rows.Context(targets={"WAIT": {OCTOBER: 50.0}})
     built = report.build(OCTOBER, handmade.KPIS, handmade.GOALS, handmade.VALUES, explicit)
     wait = serialize.kpi_dict(built.kpis["WAIT"])
     assert (wait["target"], wait["target_kind"], wait["status"]) == (50.0, "explicit", "red")  # 55 s vs 50 s

@@ -16,8 +16,10 @@ from enum import StrEnum
 
 from kpi.domain import months, priorities, signals, status
 from kpi.domain.model import Action, Commentary, GoalStatus, KpiStatus, ServicePriority
+from kpi.domain.month_rows import GoalRow, KpiRow
+from kpi.domain.outlook import overdue
 from kpi.domain.priorities import Compliance
-from kpi.domain.report import GoalRow, KpiRow, MonthReport, overdue
+from kpi.domain.report import MonthReport
 
 
 class Kind(StrEnum):

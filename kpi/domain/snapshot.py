@@ -19,7 +19,7 @@ from kpi.domain import signals
 from kpi.domain.access import Scope
 from kpi.domain.errors import Problem, Unavailable
 from kpi.domain.model import Aggregation, Commentary, Direction, Goal, Kpi, Level, MonthValue
-from kpi.domain.report import NO_CONTEXT, Context
+from kpi.domain.month_rows import NO_CONTEXT, Context
 
 FORMAT = 1
 """The layout of the JSON `freeze` writes; `thaw` refuses any other rather than misread it."""

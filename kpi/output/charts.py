@@ -1,8 +1,9 @@
 """Plotly figures: data in, figure out. No Streamlit, no store; one palette (kpi.text.palette).
 
-Trend charts follow one grammar: the actual values as a solid line with markers, the target as a
-dashed line, the tolerance as a light band, the baseline dotted, and the forecast to the deadline
-as a lighter dashed continuation. Month labels and number separators follow the reader's language.
+Trend charts follow one grammar: the actual values as a solid grey line with markers, the target as
+a green dashed line, the tolerance as a light green band, the baseline dotted, the forecast to the
+deadline as a lighter dashed continuation, and months where a signal rule fired ringed in their
+verdict's colour. Month labels and number separators follow the reader's language.
 Titles name KPIs people typed, so they go through kpi.text.plain: Plotly would read tags in them.
 """
 
@@ -121,24 +122,27 @@ def _limits_band(fig: go.Figure, span: tuple[date, date], limits: tuple[float, f
 
 def _signal_points(fig: go.Figure, values: dict[date, float], spec: TrendSpec) -> None:
     """Months where a rule fired, ringed in the verdict's colour: blue for an improvement, orange
-    for a concern. An open marker takes its stroke from the marker's colour, so both are set (left
-    unset, each chart would ring in whatever colour Plotly's cycle had reached)."""
+    for a concern. The legend and the hover say what a ring means ("Signal: improvement"). An open
+    marker takes its stroke from the marker's colour, so both are set (left unset, each chart
+    would ring in whatever colour Plotly's cycle had reached)."""
     for key in ("improvement", "concern"):
         colour = VARIATION_LOOKS[key].colour
         marked = [m for m, verdict in spec.signals if verdict == key and m in values]
         if marked:
+            meaning = t(f"chart.ring.{key}")
             fig.add_scatter(
                 x=marked,
                 y=[values[m] for m in marked],
                 mode="markers",
-                name=t(f"signal.variation.{key}"),
+                name=meaning,
                 marker={
-                    "size": 12,
+                    "size": 13,
                     "symbol": "circle-open",
                     "color": colour,
                     "line": {"width": 2.5, "color": colour},
                 },
-                hoverinfo="skip",
+                customdata=[f"{fmt.value(values[m], spec.unit)} · {meaning}" for m in marked],
+                hovertemplate="%{customdata}<extra></extra>",
             )
 
 

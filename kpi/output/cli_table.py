@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from kpi.domain.attention import Item
-from kpi.domain.report import GoalRow, MonthReport
+from kpi.domain.month_rows import GoalRow
+from kpi.domain.report import MonthReport
 from kpi.text import fmt, phrases
 from kpi.text.i18n import t
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from kpi.domain import attention, cascade, months, report, signals
+from kpi.domain import attention, cascade, month_rows, months, outlook, report, signals
 from kpi.domain.model import (
     Action,
     Commentary,
@@ -45,6 +45,15 @@ class Brand:
 
 
 @dataclass(frozen=True)
+class Flag:
+    """An exception's kind (`attention.Kind`) and its word, drawn as the Overview draws it: the
+    kind's colour and icon (`palette.attention_look`) with the word."""
+
+    kind: str
+    word: str
+
+
+@dataclass(frozen=True)
 class Line:
     label: str
     value: str = ""
@@ -53,6 +62,9 @@ class Line:
     note: str = ""
     reading: signals.Reading | None = None
     """The process verdicts of the line's KPI (`phrases.verdict_looks`), shown beside its status."""
+    flag: Flag | None = None
+    """On the attention slide, the exception's kind in place of a status: a broken service
+    priority is broken, not off target, so it reads as the Overview names it."""
 
 
 @dataclass(frozen=True)
@@ -105,7 +117,7 @@ class Meeting:
         return cascade.own_tops(self.month_report.roots, self.served)
 
 
-def _value(row: report.KpiRow | report.GoalRow | None, unit: str) -> str:
+def _value(row: month_rows.KpiRow | month_rows.GoalRow | None, unit: str) -> str:
     return fmt.value(row.value.value if row is not None and row.value else None, unit)
 
 
@@ -162,13 +174,13 @@ def _status_slide(meeting: Meeting) -> Slide:
     return Slide("status", t("deck.status_title"), lines=tuple(lines))
 
 
-def _reading(meeting: Meeting, row: report.GoalRow) -> signals.Reading | None:
+def _reading(meeting: Meeting, row: month_rows.GoalRow) -> signals.Reading | None:
     """The process reading of a goal's KPI this month (None without a KPI or history)."""
     kpi_row = meeting.month_report.kpis.get(row.kpi.code) if row.kpi else None
     return kpi_row.reading if kpi_row else None
 
 
-def _goal_slide(meeting: Meeting, row: report.GoalRow) -> Slide:
+def _goal_slide(meeting: Meeting, row: month_rows.GoalRow) -> Slide:
     kpi = row.kpi
     unit = kpi.unit if kpi else "count"
     lines = []
@@ -186,7 +198,7 @@ def _goal_slide(meeting: Meeting, row: report.GoalRow) -> Slide:
         )
     chart = None
     if kpi is not None:
-        since = months.add(meeting.month_report.month, -report.HISTORY_MONTHS)
+        since = months.add(meeting.month_report.month, -month_rows.HISTORY_MONTHS)
         points = tuple(
             sorted((v.month, v.value) for v in meeting.values if v.kpi == kpi.code and v.month >= since)
         )
@@ -221,19 +233,9 @@ def _goal_slide(meeting: Meeting, row: report.GoalRow) -> Slide:
     )
 
 
-_ITEM_STATUS: dict[str, KpiStatus | GoalStatus] = {
-    "broken_priority": KpiStatus.RED,
-    "red_kpi": KpiStatus.RED,
-    "missed": GoalStatus.MISSED,
-    "off_track": GoalStatus.OFF_TRACK,
-    "at_risk": GoalStatus.AT_RISK,
-    "no_data": KpiStatus.NO_DATA,
-}
-
-
 def _exception_lines(meeting: Meeting, actions: Sequence[Action], owners: dict[str, str]) -> list[Line]:
     """The month's one exception list (`attention.items`), a line each: what, value, target, and
-    who owns it, since when, whether it has been explained."""
+    who owns it, since when, whether it has been explained; its kind is the line's flag."""
     built = meeting.month_report
     found = attention.items(
         built, actions, meeting.commentary, attention.compliance(built, meeting.priorities)
@@ -241,8 +243,7 @@ def _exception_lines(meeting: Meeting, actions: Sequence[Action], owners: dict[s
     lines = []
     for item in found:
         kind, value, target, note = phrases.attention_facts(item, owners)
-        label = f"{kind}: {item.subject}"
-        lines.append(Line(label, value, target, _ITEM_STATUS.get(str(item.kind)), note))
+        lines.append(Line(item.subject, value, target, None, note, flag=Flag(str(item.kind), kind)))
     return lines
 
 
@@ -280,7 +281,7 @@ def _action_lines(meeting: Meeting, actions: Sequence[Action], owners: dict[str,
     horizon = months.end_of(months.add(month, ACTIONS_AHEAD_MONTHS))
     visible = set(meeting.month_report.goals)
     due = [a for a in actions if a.goal in visible and a.due and a.due <= horizon and a.status.is_open]
-    late = {a.id for a in report.overdue(due, month)}
+    late = {a.id for a in outlook.overdue(due, month)}
     return [
         Line(
             a.title,

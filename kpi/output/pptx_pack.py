@@ -121,8 +121,7 @@ def _table(
         for index, (_, _, name) in enumerate(columns):
             value = getattr(line, name)
             is_status = name == "status"
-            text = palette.label(value) if is_status and value else ("" if value is None else str(value))
-            colour = _rgb(palette.look(value).colour) if is_status and value else INK
+            text, colour = _status(line) if is_status else ("" if value is None else str(value), INK)
             cell = table.cell(number, index)
             _cell(
                 cell,
@@ -134,6 +133,17 @@ def _table(
             )
             if is_status and line.reading is not None:
                 _verdicts(cell.text_frame.add_paragraph(), line.reading, 11)
+
+
+def _status(line: Line) -> tuple[str, RGBColor]:
+    """The status cell's text and colour: the line's status, or on the attention slide its kind
+    (`deck.Flag`), as the Overview shows them."""
+    if line.flag is not None:
+        look = palette.attention_look(line.flag.kind)
+        return palette.attention_label(line.flag.kind, line.flag.word), _rgb(look.colour)
+    if line.status is None:
+        return "", INK
+    return palette.label(line.status), _rgb(palette.look(line.status).colour)
 
 
 def _cell(
@@ -157,7 +167,6 @@ def _chart(
     top: Length,
     width: Length,
     height: Length,
-    accent: RGBColor = ACCENT,
 ) -> None:
     if not series.points:
         return
@@ -175,7 +184,7 @@ def _chart(
     for key in ringed:
         months = {m for m, verdict in series.signals if verdict == key}
         data.add_series(
-            t(f"signal.variation.{key}"), [round(v, 2) if m in months else None for m, v in series.points]
+            t(f"chart.ring.{key}"), [round(v, 2) if m in months else None for m, v in series.points]
         )
     # python-pptx annotates add_chart as returning the Chart; it returns the frame that holds it
     frame = cast(GraphicFrame, slide.shapes.add_chart(XL_CHART_TYPE.LINE, left, top, width, height, data))
@@ -190,13 +199,14 @@ def _chart(
     chart.category_axis.tick_labels.font.size = Pt(11)
     chart.value_axis.tick_labels.font.size = Pt(11)
     actual = chart.plots[0].series[0]
-    actual.format.line.color.rgb, actual.format.line.width = accent, Pt(3)
+    # the palette's line, not the company's colour: a brand in blue or orange would hide the rings
+    actual.format.line.color.rgb, actual.format.line.width = _rgb(palette.SERIES["actual"]), Pt(3)
     actual.smooth = False
     drawn = list(chart.plots[0].series)
     index = 1
     if series.target is not None:
         target = drawn[index]
-        target.format.line.color.rgb, target.format.line.width = INK, Pt(1.5)
+        target.format.line.color.rgb, target.format.line.width = _rgb(palette.SERIES["target"]), Pt(1.5)
         target.format.line.dash_style = MSO_LINE_DASH_STYLE.DASH
         target.smooth = False
         index += 1
@@ -261,7 +271,7 @@ def _draw(slide: PptxSlide, item: Slide, brand: Brand) -> None:
         _verdicts(header.paragraphs[0], item.reading, 18)
         top = Inches(1.95)
     if item.chart is not None:
-        _chart(slide, item.chart, Inches(0.5), top, Inches(6.6), Inches(3.9), accent)
+        _chart(slide, item.chart, Inches(0.5), top, Inches(6.6), Inches(3.9))
         if item.lines:
             _table(slide, item.lines, Inches(7.3), top, Inches(5.5), "narrow", accent)
     elif item.lines:

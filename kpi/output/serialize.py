@@ -6,7 +6,8 @@ from collections.abc import Mapping, Sequence
 
 from kpi.domain import months
 from kpi.domain.attention import Item
-from kpi.domain.report import GoalRow, KpiRow, MonthReport
+from kpi.domain.month_rows import GoalRow, KpiRow
+from kpi.domain.report import MonthReport
 from kpi.domain.smart import Assessment, Criterion
 from kpi.text import words
 

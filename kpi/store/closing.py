@@ -46,7 +46,7 @@ class MeetingMonth:
     report: report.MonthReport
     commentary: list[Commentary]
     values: list[MonthValue] = field(default_factory=list)
-    """The month values behind the report (from `report.history_start` on, and each KPI's
+    """The month values behind the report (from `month_rows.history_start` on, and each KPI's
     baseline), for trends."""
     closed_at: datetime | None = None
     closed_by: str | None = None

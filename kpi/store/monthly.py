@@ -7,7 +7,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from kpi.domain import attention as attention_
-from kpi.domain import months, report, signals, smart, status
+from kpi.domain import month_rows, months, outlook, report, signals, smart, status
 from kpi.domain.access import Scope
 from kpi.domain.model import MonthValue
 from kpi.store import queries, rules
@@ -29,15 +29,15 @@ def month_report(
 
 
 def report_values(conn: sa.Connection, scope: Scope, month: date) -> list[MonthValue]:
-    """The month values a report for `month` reads: from `report.history_start` to `month`, and
+    """The month values a report for `month` reads: from `month_rows.history_start` to `month`, and
     each KPI's baseline months (`signals.BASELINE_POINTS` from its latest process change)."""
-    return queries.report_values(conn, scope, report.history_start(month), month, signals.BASELINE_POINTS)
+    return queries.report_values(conn, scope, month_rows.history_start(month), month, signals.BASELINE_POINTS)
 
 
-def context(conn: sa.Connection, scope: Scope, month: date) -> report.Context:
+def context(conn: sa.Connection, scope: Scope, month: date) -> month_rows.Context:
     """The explicit targets, process changes and rules a month's report needs besides values."""
-    return report.Context(
-        queries.month_targets(conn, scope, report.history_start(month), month),
+    return month_rows.Context(
+        queries.month_targets(conn, scope, month_rows.history_start(month), month),
         queries.process_changes(conn, scope, month),
         rules.read(conn),
     )
@@ -61,7 +61,7 @@ def forecasts(conn: sa.Connection, scope: Scope, built: report.MonthReport) -> d
     for v in queries.month_values(conn, scope, window[0], built.month):
         series.setdefault(v.kpi, []).append(v)
     return {
-        code: report.forecast(row, series.get(row.kpi.code, []) if row.kpi else [], built.month)
+        code: outlook.forecast(row, series.get(row.kpi.code, []) if row.kpi else [], built.month)
         for code, row in built.goals.items()
     }
 

@@ -46,16 +46,21 @@ GOAL_LOOKS: dict[GoalStatus, Look] = {
 }
 
 SERIES = {
-    "actual": "#1F4E79",
-    "target": "#333333",
+    "actual": "#4D4D4D",
+    "target": GREEN,
     "band": "rgba(0,121,92,0.12)",
-    "baseline": "#8C8C8C",
-    "forecast": "#5B9BD5",
+    "baseline": "#A5A5A5",
+    "forecast": "#8C8C8C",
     "other": "#A5A5A5",
     "limits": "#6B6B6B",
     "limits_band": "rgba(107,107,107,0.08)",
 }
-"""Line colours of trend charts: the actual values stand out, the references recede."""
+"""Line colours of trend charts, as the NHS process charts draw them: the actual values in a dark
+neutral grey (8:1 on white), so the colours are left to what means something: the target and its
+tolerance band in green, the months a signal rule fired ringed in their verdict's colour
+(`VARIATION_LOOKS`: blue for an improvement, orange for a concern). A ring in the line's own
+colour could not be told from the line (the improvement blue was the line's blue); a test keeps
+the line neutral, every ring coloured and both readable on white."""
 
 
 def look(status: KpiStatus | GoalStatus) -> Look:
@@ -73,19 +78,21 @@ def label(status: KpiStatus | GoalStatus) -> str:
 
 
 ATTENTION_LOOKS: dict[str, Look] = {
-    "broken_priority": Look(RED, "red", "✕"),
+    "broken_priority": Look(RED, "red", "⚠"),
     "red_kpi": Look(RED, "red", "✕"),
     "missed": Look(VIOLET, "violet", "⊘"),
     "off_track": Look(RED, "red", "✕"),
     "mismatch": Look(RED, "red", "≠"),
     "concern": Look(ORANGE, "orange", "▼"),
     "at_risk": Look(ORANGE, "orange", "!"),
-    "late_action": Look(ORANGE, "orange", "⌛"),
+    "late_action": Look(ORANGE, "orange", "◷"),
     "no_data": Look(GRAY, "gray", "–"),
     "commentary_owed": Look(BLUE, "blue", "✎"),
 }
 """Each kind of exception (`attention.Kind`) as a colour and an icon; the word is
-`attention.<kind>`."""
+`attention.<kind>`. A broken service priority has its own icon: a priority is kept or broken, not
+on or off target. Every icon is one the fonts of a plain Linux machine draw (DejaVu Sans; a test
+asks fontconfig), so no chip shows an empty box: ⌛ was one, at 390 px in Chromium."""
 
 VARIATION_LOOKS: dict[str, Look] = {
     "common_cause": Look(GRAY, "gray", "~"),
@@ -106,3 +113,8 @@ consistently failed."""
 
 def attention_look(kind: str) -> Look:
     return ATTENTION_LOOKS[str(kind)]
+
+
+def attention_label(kind: str, word: str) -> str:
+    """`⚠ Service priority broken`: an exception kind's icon and its word, for badges and slides."""
+    return f"{attention_look(kind).icon} {word}"

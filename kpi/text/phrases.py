@@ -8,7 +8,7 @@ from datetime import date
 from kpi.domain import status, verdicts
 from kpi.domain.attention import Item
 from kpi.domain.model import Direction
-from kpi.domain.report import GoalRow
+from kpi.domain.month_rows import GoalRow
 from kpi.domain.signals import Reading
 from kpi.domain.targets import MonthTarget
 from kpi.text import fmt, palette

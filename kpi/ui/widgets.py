@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from kpi.domain import months, report
+from kpi.domain import months, outlook
 from kpi.domain.model import Action, Commentary, GoalStatus, Kpi, KpiStatus, MonthValue, Person
-from kpi.domain.report import GoalRow
+from kpi.domain.month_rows import GoalRow
 from kpi.domain.signals import Reading
 from kpi.text import fmt, palette, phrases, plain, words
 from kpi.text.i18n import t
@@ -37,6 +37,11 @@ def badge_markdown(status: KpiStatus | GoalStatus) -> str:
     """The badge as inline Markdown, for use inside sentences and table-like rows."""
     look = palette.look(status)
     return f":{look.streamlit}-badge[{palette.label(status)}]"
+
+
+def attention_badge(kind: str, word: str) -> str:
+    """An exception kind (`attention.Kind`) as inline badge Markdown: its colour, icon and word."""
+    return f":{palette.attention_look(kind).streamlit}-badge[{palette.attention_label(kind, word)}]"
 
 
 def survey_note(value: MonthValue | None) -> str:
@@ -61,16 +66,53 @@ def kpi_help(kpi: Kpi) -> str:
     return "\n\n".join(plain.markdown(part) for part in words.kpi_help(kpi).split("\n\n"))
 
 
+CLAMP_KEY = "clamp-"
+"""Key prefix of the containers whose text `CLAMP_STYLE` holds to two lines."""
+
+CLAMP_STYLE = """<style>
+[class*="st-key-clamp-"] { position: relative; padding-right: 1.4rem; }
+[class*="st-key-clamp-"] .stElementContainer, [class*="st-key-clamp-"] label { position: static !important; }
+[class*="st-key-clamp-"] span:has(.stTooltipIcon) { transform: none !important; }
+[class*="st-key-clamp-"] .stTooltipIcon { position: absolute !important; right: 0; top: 0.3rem; }
+@media (min-width: 640px) {  /* side by side; below, Streamlit stacks the cards */
+  [class*="st-key-clamp-"] { flex: 0 0 3.2rem !important; height: 3.2rem !important; overflow: hidden; }
+  [class*="st-key-clamp-"] [data-testid="stMarkdownContainer"] p {
+    display: -webkit-box !important; -webkit-box-orient: vertical; -webkit-line-clamp: 2;
+    line-clamp: 2; overflow: hidden; margin: 0; line-height: 1.6rem;
+  }
+}
+</style>"""
+"""Names on cards take two lines of room, wrapped or not, and a longer one ends in "…": so the
+values of a row of cards stand on one line. On a phone the cards stack, so a name takes only
+the room it needs there. The help icon (whose tooltip starts with the whole
+name) stands at the block's top right, so a cut name never hides it. Constant CSS, never
+people's text."""
+
+
+def card_style() -> None:
+    """Once per page with cards, before them: the style that clamps their names (`clamped`)."""
+    st.html(CLAMP_STYLE)
+
+
+def clamped(text: str, key: str, tooltip: str) -> None:
+    """`text` (Markdown, already escaped) held to two lines of room; the help tooltip starts
+    with it whole, for a name that is cut short."""
+    with st.container(key=f"{CLAMP_KEY}{key}", gap=None):
+        st.markdown(text, help=tooltip)
+
+
 def kpi_metric(
-    kpi: Kpi, value: float | None, change: float | None, month: date, points: Sequence[float]
+    kpi: Kpi, value: float | None, change: float | None, month: date, points: Sequence[float], key: str
 ) -> None:
     """A KPI's value with its change since last month and a sparkline, under its full name.
 
-    The name is a line of its own that wraps: `st.metric`'s label is one line, cut off with "…"
-    on a card a quarter of the page wide. The metric keeps the name as its hidden label, so
-    screen readers still hear it.
+    The name stands on its own, in two lines of room (`clamped`): `st.metric`'s label is one line,
+    cut off with "…" on a card a quarter of the page wide, and a name that wraps on one card and
+    not on the next would put their values on different lines. The metric keeps the name as its
+    hidden label, so screen readers still hear it. `key` tells the card from others on the page.
     """
-    st.markdown(f"**{plain.markdown(kpi.name)}**", help=kpi_help(kpi))
+    name = plain.markdown(kpi.name)
+    clamped(f"**{name}**", key, f"**{name}**\n\n{kpi_help(kpi)}")
     st.metric(
         plain.markdown(kpi.name),
         fmt.value(value, kpi.unit),
@@ -102,21 +144,24 @@ def goal_tile(
     trend, delta and target."""
     kpi = row.kpi
     with st.container(border=True):
-        st.markdown(f"**{plain.markdown(row.goal.title)}**")
+        title = plain.markdown(row.goal.title)
+        clamped(f"**{title}**", f"goal-{row.goal.code}", title)
         badge(row.status)
-        process = phrases.process_verdict(reading)
-        if process:
-            st.markdown(process, help=t("departments.process_help"))
         why = phrases.goal_reason(row, month)
-        if why:
-            st.caption(why)
         if kpi is None:
-            st.caption(t("widget.no_kpi"))
+            st.caption(why or t("widget.no_kpi"))
             return
         previous = next((p for p in points if p.month == months.add(month, -1)), None)
         delta = row.value.value - previous.value if row.value and previous else None
         value = row.value.value if row.value else None
-        kpi_metric(kpi, value, delta, month, [p.value for p in points[-13:]])
+        # what varies in height (process verdicts, a reason) goes below the value, so the values
+        # of a row of tiles stand on one line
+        kpi_metric(kpi, value, delta, month, [p.value for p in points[-13:]], f"tile-{row.goal.code}")
+        process = phrases.process_verdict(reading)
+        if process:
+            st.markdown(process, help=t("departments.process_help"))
+        if why:
+            st.caption(why)
         _tile_caption(row, points, month)
         say([c for c in comments if c.goal == row.goal.code or (c.kpi and c.kpi == kpi.code)])
 
@@ -131,7 +176,7 @@ def _tile_caption(row: GoalRow, points: Sequence[MonthValue], month: date) -> No
     if row.value and row.goal.target is not None:
         gap = row.value.value - row.goal.target
         parts.append(t("widget.vs_target", gap=phrases.versus_target(gap, kpi.unit, kpi.direction)))
-    forecast = report.forecast(row, points, month)
+    forecast = outlook.forecast(row, points, month)
     if forecast is not None:
         parts.append(t("widget.forecast", value=fmt.value(forecast, kpi.unit)))
     year_ago = next((p for p in points if p.month == months.add(month, -12)), None)
@@ -156,7 +201,7 @@ def action_list(
     """Actions as "what (goal) — who, by when · status", overdue ones flagged in words."""
     if not items:
         st.caption(t("cascade.no_actions"))
-    late = {a.id for a in report.overdue(items, month)}
+    late = {a.id for a in outlook.overdue(items, month)}
     for a in items:
         owner = plain.markdown(people[a.owner].name) if a.owner in people else "–"
         goal = f" ({plain.markdown(goal_titles.get(a.goal, a.goal))})" if goal_titles is not None else ""

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 from pandas.io.formats.style import Styler
 
-from kpi.domain import cascade, months, report
+from kpi.domain import cascade, month_rows, months, outlook, report
 from kpi.domain.access import Scope
 from kpi.domain.model import Action, Aggregation, Commentary, Level, MonthValue, Person, Promise
 from kpi.output import charts
@@ -23,7 +23,7 @@ TREND_MONTHS = 24
 
 def visible_rows(
     month_report: report.MonthReport, department: str | None, level: str | None
-) -> list[tuple[int, report.GoalRow]]:
+) -> list[tuple[int, month_rows.GoalRow]]:
     """(depth, row) in tree order, filtered by department and level."""
     out = []
     for depth, node in cascade.flatten(month_report.roots):
@@ -37,7 +37,7 @@ def visible_rows(
 
 
 def tree_table(
-    rows: Sequence[tuple[int, report.GoalRow]], kpis: Mapping[str, report.KpiRow] | None = None
+    rows: Sequence[tuple[int, month_rows.GoalRow]], kpis: Mapping[str, month_rows.KpiRow] | None = None
 ) -> pd.DataFrame:
     """The cascade as a table a CEO can read: indented titles, values with units, statuses and
     the process verdicts of each goal's KPI (`kpis`, the month report's KPI rows)."""
@@ -63,7 +63,7 @@ def tree_table(
 
 
 def _styled(
-    frame: pd.DataFrame, rows: Sequence[tuple[int, report.GoalRow]], kpis: Mapping[str, report.KpiRow]
+    frame: pd.DataFrame, rows: Sequence[tuple[int, month_rows.GoalRow]], kpis: Mapping[str, month_rows.KpiRow]
 ) -> pd.DataFrame | Styler:
     colours = {
         t("cascade.col_status"): {row.goal.code: palette.look(row.status).colour for _, row in rows},
@@ -78,7 +78,7 @@ def _styled(
     return widgets.coloured(frame, colour)
 
 
-def _process_colour(row: report.GoalRow, kpis: Mapping[str, report.KpiRow]) -> str:
+def _process_colour(row: month_rows.GoalRow, kpis: Mapping[str, month_rows.KpiRow]) -> str:
     """The colour of a goal's process verdicts in the table, one per cell: a special cause's
     (blue improvement, orange concern), else the assurance's."""
     kpi_row = kpis.get(row.kpi.code) if row.kpi else None
@@ -95,7 +95,7 @@ def _pick(codes: list[str]) -> None:
         st.session_state["goal"] = codes[picked[0]]
 
 
-def tree(rows: Sequence[tuple[int, report.GoalRow]], kpis: Mapping[str, report.KpiRow]) -> None:
+def tree(rows: Sequence[tuple[int, month_rows.GoalRow]], kpis: Mapping[str, month_rows.KpiRow]) -> None:
     """Show the tree as a table; clicking a row opens the goal below."""
     if not rows:
         st.info(t("cascade.no_goals"))
@@ -118,7 +118,7 @@ def tree(rows: Sequence[tuple[int, report.GoalRow]], kpis: Mapping[str, report.K
 
 
 def detail(
-    row: report.GoalRow,
+    row: month_rows.GoalRow,
     month_report: report.MonthReport,
     history: Sequence[MonthValue],
     people: dict[str, Person],
@@ -146,7 +146,7 @@ def detail(
             f"**{t(f'mismatch.{row.mismatch}')}** — {t(f'mismatch.{row.mismatch}_help')}",
             icon=":material/report:",
         )
-    forecast = report.forecast(row, history, month_report.month)
+    forecast = outlook.forecast(row, history, month_report.month)
     chart, facts = st.columns([3, 2])
     with chart:
         _trend(row, history, forecast, scope, kpi_row, month_report.month)
@@ -156,11 +156,11 @@ def detail(
 
 
 def _trend(
-    row: report.GoalRow,
+    row: month_rows.GoalRow,
     history: Sequence[MonthValue],
     forecast: float | None,
     scope: Scope,
-    kpi_row: report.KpiRow | None,
+    kpi_row: month_rows.KpiRow | None,
     month: date,
 ) -> None:
     kpi = row.kpi
@@ -187,7 +187,7 @@ def _trend(
 
 
 def _facts(
-    row: report.GoalRow,
+    row: month_rows.GoalRow,
     month: date,
     history: Sequence[MonthValue],
     forecast: float | None,
@@ -212,7 +212,7 @@ def _facts(
     if forecast is not None:
         lines.append(t("widget.forecast", value=fmt.value(forecast, unit)))
     if kpi:
-        ytd = report.year_to_date(history, month, kpi)
+        ytd = outlook.year_to_date(history, month, kpi)
         key = "cascade.fact_ytd_total" if kpi.aggregation is Aggregation.SUM else "cascade.fact_ytd"
         lines.append(t(key, value=fmt.value(ytd, unit), year=month.year))
     note = widgets.survey_note(row.value)
@@ -228,7 +228,7 @@ def _facts(
         st.caption(widgets.kpi_help(kpi))
 
 
-def _children(row: report.GoalRow, month_report: report.MonthReport) -> None:
+def _children(row: month_rows.GoalRow, month_report: report.MonthReport) -> None:
     if not row.node.children:
         return
     st.markdown(f"**{t('cascade.children')}**")
@@ -240,7 +240,7 @@ def _children(row: report.GoalRow, month_report: report.MonthReport) -> None:
 
 
 def actions_and_comments(
-    row: report.GoalRow,
+    row: month_rows.GoalRow,
     month: date,
     actions: Sequence[Action],
     comments: Sequence[Commentary],

@@ -8,7 +8,7 @@ from datetime import date
 
 import streamlit as st
 
-from kpi.domain import months, priorities, report
+from kpi.domain import month_rows, months, priorities, report
 from kpi.domain.access import Scope
 from kpi.domain.model import Commentary, JourneyPhase, Kpi, MonthValue
 from kpi.output import charts
@@ -22,13 +22,13 @@ CARDS_PER_ROW = 4
 TREND_MONTHS = 24
 
 
-def by_phase(rows: Sequence[report.KpiRow]) -> list[tuple[str | None, list[report.KpiRow]]]:
+def by_phase(rows: Sequence[month_rows.KpiRow]) -> list[tuple[str | None, list[month_rows.KpiRow]]]:
     """KPI rows grouped by customer-journey phase, in the journey's order."""
     groups = [(phase, [r for r in rows if _phase(r) == phase]) for phase in PHASES]
     return [(phase, group) for phase, group in groups if group]
 
 
-def _phase(row: report.KpiRow) -> str | None:
+def _phase(row: month_rows.KpiRow) -> str | None:
     """The KPI's phase; one the cockpit does not know (stored before phases were checked) is none,
     so the KPI still shows."""
     return row.kpi.journey_phase if row.kpi.journey_phase in PHASES else None
@@ -43,6 +43,7 @@ def kpi_cards(
     history: dict[str, list[MonthValue]],
     comments: Sequence[Commentary] = (),
 ) -> None:
+    widgets.card_style()
     for phase, rows in by_phase(list(month_report.kpis.values())):
         st.markdown(f"#### {phase_title(phase)}")
         for start in range(0, len(rows), CARDS_PER_ROW):
@@ -54,15 +55,16 @@ def kpi_cards(
                     widgets.say([c for c in comments if c.kpi == row.kpi.code])
 
 
-def _card(row: report.KpiRow, points: Sequence[MonthValue], month: date) -> None:
+def _card(row: month_rows.KpiRow, points: Sequence[MonthValue], month: date) -> None:
     kpi = row.kpi
     with st.container(border=True):
         widgets.badge(row.status)
-        verdict = phrases.process_verdict(row.reading)
+        value = row.value.value if row.value else None
+        points_shown = [p.value for p in points[-13:]]
+        widgets.kpi_metric(kpi, value, row.delta_previous, month, points_shown, f"card-{kpi.code}")
+        verdict = phrases.process_verdict(row.reading)  # below the value: one or two lines of badges
         if verdict:
             st.markdown(verdict, help=t("departments.process_help"))
-        value = row.value.value if row.value else None
-        widgets.kpi_metric(kpi, value, row.delta_previous, month, [p.value for p in points[-13:]])
         lines = [t("departments.target", target=phrases.labelled_target(row.target, kpi.unit, month))]
         note = widgets.survey_note(row.value)
         if note:
@@ -87,7 +89,7 @@ def trends(month_report: report.MonthReport, history: dict[str, list[MonthValue]
                         _trend(row, history.get(row.kpi.code, []), scope, month_report.month)
 
 
-def _trend(row: report.KpiRow, points: Sequence[MonthValue], scope: Scope, month: date) -> None:
+def _trend(row: month_rows.KpiRow, points: Sequence[MonthValue], scope: Scope, month: date) -> None:
     st.plotly_chart(
         figures.trend(
             scope, [(p.month, p.value) for p in points], trend_spec(row, points, month), height=300
@@ -97,7 +99,7 @@ def _trend(row: report.KpiRow, points: Sequence[MonthValue], scope: Scope, month
     )
 
 
-def trend_spec(row: report.KpiRow, points: Sequence[MonthValue], month: date) -> charts.TrendSpec:
+def trend_spec(row: month_rows.KpiRow, points: Sequence[MonthValue], month: date) -> charts.TrendSpec:
     """A KPI's trend: its month targets, tolerance, process limits and signals."""
     kpi = row.kpi
     limits, marked = row.chart_marks(month)
@@ -145,10 +147,8 @@ def service_priorities(results: Sequence[priorities.Compliance], kpis: dict[str,
                 verdict = (
                     f":{palette.look(palette.KpiStatus.GREEN).streamlit}-badge[✓ {t('departments.met')}]"
                 )
-            else:
-                verdict = (
-                    f":{palette.look(palette.KpiStatus.RED).streamlit}-badge[✕ {t('departments.not_met')}]"
-                )
+            else:  # broken, with the Overview's icon for a broken priority
+                verdict = widgets.attention_badge("broken_priority", t("departments.not_met"))
             text = plain.markdown(result.priority.text)
             st.markdown(f"**{text}**  \n{verdict} {fmt.value(result.value, kpi.unit)}")
             if result.share is not None:

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 
 import streamlit as st
 
-from kpi.domain import attention, cascade, report
+from kpi.domain import attention, cascade, month_rows, outlook, report
 from kpi.domain.model import Commentary, GoalStatus, KpiStatus, Level, MonthValue, Promise
 from kpi.text import fmt, palette, phrases, plain
 from kpi.text.i18n import t
@@ -28,6 +28,7 @@ def headline(
     if not rows:
         st.info(t("overview.no_goals"))
         return
+    widgets.card_style()
     for start in range(0, len(rows), TILES_PER_ROW):
         columns = st.columns(TILES_PER_ROW)
         for column, row in zip(columns, rows[start : start + TILES_PER_ROW], strict=False):
@@ -51,8 +52,7 @@ def attention_summary(items: Sequence[attention.Item]) -> None:
     parts = []
     for key, count in counts.items():
         kind, word = key.split("|", 1)
-        look = palette.attention_look(kind)
-        parts.append(f":{look.streamlit}-badge[{look.icon} {word}] **{count}**")
+        parts.append(f"{widgets.attention_badge(kind, word)} **{count}**")
     st.markdown(f"**{t('overview.attention_count', count=len(items))}** " + " ".join(parts))
 
 
@@ -91,7 +91,7 @@ def changes(month_report: report.MonthReport) -> None:
             _flip_columns(month_report, others, limit=len(others))
 
 
-def _signal_line(row: report.KpiRow) -> str:
+def _signal_line(row: month_rows.KpiRow) -> str:
     reading = row.reading
     variation = str(reading.variation) if reading else "common_cause"
     look = palette.VARIATION_LOOKS[variation]
@@ -169,8 +169,7 @@ LIST_LIMIT = 12
 
 def _item_text(item: attention.Item, owners: Mapping[str, str]) -> str:
     kind, value, target, note = phrases.attention_facts(item, owners)
-    look = palette.attention_look(item.kind)
-    badge = f":{look.streamlit}-badge[{look.icon} {kind}]"
+    badge = widgets.attention_badge(item.kind, kind)
     numbers = t("overview.item_numbers", value=value, target=target) if item.unit else target
     return f"{badge} **{plain.markdown(item.subject)}** · {numbers}  \n{plain.markdown(note)}"
 
@@ -179,7 +178,7 @@ def promises(month_report: report.MonthReport, all_promises: Sequence[Promise]) 
     st.subheader(t("overview.promises"))
     shown = False
     for promise in all_promises:
-        green, measured = report.promise_kept(month_report, promise.code)
+        green, measured = outlook.promise_kept(month_report, promise.code)
         if not measured:
             continue
         shown = True

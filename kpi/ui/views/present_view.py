@@ -33,6 +33,8 @@ def _line(line: deck.Line, *, actions: bool) -> None:
             return
         middle.markdown(f"### {plain.markdown(line.value)}" if line.value else "")
         status = widgets.badge_markdown(line.status) if line.status else ""
+        if line.flag is not None:
+            status = widgets.attention_badge(line.flag.kind, line.flag.word)
         target = t("present.target", target=plain.markdown(line.target)) if line.target else ""
         process = phrases.process_verdict(line.reading)
         right.markdown(

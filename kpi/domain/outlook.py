@@ -1,0 +1,52 @@
+"""What a page reads off a month report besides its rows: a goal's forecast to its deadline, the
+actions overdue, how many of a customer promise's KPIs are green, a KPI's year to date.
+
+Pure: records and month values in, numbers and records out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from kpi.domain import months, status
+from kpi.domain.model import UNIT_RANGES, Action, Kpi, KpiStatus, MonthValue
+from kpi.domain.month_rows import GoalRow
+from kpi.domain.report import MonthReport
+
+
+def forecast(row: GoalRow, series: Sequence[MonthValue], month: date) -> float | None:
+    """The goal's KPI value at the deadline, on the line through the KPI's values in the months
+    of `status.forecast_window(month)`; `series` holds the KPI's month values (any months, any
+    order: a page passes the trend values it draws). None when the goal has no KPI or deadline,
+    its deadline's month has come, or the window holds too few values or a low-confidence one.
+    The value stays within what the KPI's unit can reach."""
+    deadline = row.goal.deadline
+    if row.kpi is None or deadline is None or months.first_of(deadline) <= month:
+        return None
+    window = set(status.forecast_window(month))
+    recent = [v for v in series if v.month in window and v.kpi == row.kpi.code]
+    if any(v.is_low_confidence for v in recent):
+        return None  # a line through a handful of answers a month would be noise, not a forecast
+    return status.forecast([(v.month, v.value) for v in recent], deadline, UNIT_RANGES[row.kpi.unit])
+
+
+def overdue(actions: Sequence[Action], month: date) -> list[Action]:
+    """Actions still open after their due date, as seen at the end of `month`."""
+    end = months.end_of(month)
+    return [a for a in actions if a.status.is_open and a.due is not None and a.due < end]
+
+
+def promise_kept(report: MonthReport, promise: str) -> tuple[int, int]:
+    """(green, measured) KPIs among those whose goals prove `promise`."""
+    codes = {row.kpi.code for row in report.goals.values() if row.goal.promise == promise and row.kpi}
+    rows = [
+        report.kpis[c] for c in codes if c in report.kpis and report.kpis[c].status is not KpiStatus.NO_DATA
+    ]
+    return sum(1 for r in rows if r.status is KpiStatus.GREEN), len(rows)
+
+
+def year_to_date(values: Sequence[MonthValue], month: date, kpi: Kpi) -> float | None:
+    """The KPI's value from January to `month` of that year, by its aggregation."""
+    first = date(month.year, 1, 1)
+    return status.period_value([v for v in values if first <= v.month <= month], kpi.aggregation)
