@@ -71,6 +71,7 @@ def browser():
 
 def open_page(browser, url, width=1440):
     page = browser.new_page(viewport={"width": width, "height": 900})
+    page.set_default_timeout(SETTLE_MS)  # clicks too: Playwright's own 30 s ran out on a busy machine
     page.goto(url)
     settle(page)
     return page
@@ -180,6 +181,7 @@ def open_as(browser, url, email):
     context = browser.new_context(
         viewport={"width": 1440, "height": 900}, extra_http_headers={"X-Forwarded-Email": email}
     )
+    context.set_default_timeout(SETTLE_MS)
     page = context.new_page()
     page.goto(url)
     settle(page)

@@ -116,8 +116,10 @@ async def _look(page, visit: Visit) -> bool:
     that looks like an error is one of the visit's problems."""
     await page.wait_for_function(IDLE, timeout=SETTLE_MS)
     body = await page.locator("[data-testid='stApp']").inner_text()
-    if await page.locator("[data-testid='stException']").count():
-        visit.problems.append("an exception on the page")
+    exception = page.locator("[data-testid='stException']")
+    if await exception.count():  # its first lines, to say which
+        shown = " ".join((await exception.first.inner_text()).split())
+        visit.problems.append(f"an exception on the page: {shown[:600]}")
     for words in ("Traceback", "This app has encountered an error", "Cannot open the store"):
         if words in body:
             visit.problems.append(f"“{words}” on the page")
@@ -131,6 +133,7 @@ async def _look(page, visit: Visit) -> bool:
 
 async def _browse(browser, base: str, person: str, stop: threading.Event, warm, visits: list) -> None:
     context = await browser.new_context(viewport={"width": 1280, "height": 800})
+    context.set_default_timeout(SETTLE_MS)
     page = await context.new_page()
     number = 0
     while number == 0 or not stop.is_set():

@@ -15,6 +15,7 @@ from pptx import Presentation
 from kpi.domain.access import EVERYTHING
 from kpi.store import decks, engine
 from tests.test_browser import SHOTS, browser, fit_to_content, main, open_page, server, settle  # noqa: F401
+from tools.screenshot import SETTLE_MS
 
 pytestmark = pytest.mark.xdist_group("browser")
 """With `make test` running tests in two processes, the browser tests share one: a Streamlit
@@ -41,6 +42,7 @@ PAGES = {  # path and query → does its main view draw a chart?
 def test_every_page_loads_for_every_role(server, browser, role):  # noqa: F811
     """One tab per role goes from page to page, as a person does: the app's code loads once."""
     page = browser.new_page(viewport={"width": 1440, "height": 900})
+    page.set_default_timeout(SETTLE_MS)
     for name, (path, has_chart) in PAGES.items():
         if name == "data" and role != "admin":
             continue

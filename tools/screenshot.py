@@ -88,6 +88,7 @@ def shoot(url: str, out: Path, width: int = 1440) -> None:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": width, "height": 900})
+        page.set_default_timeout(SETTLE_MS)  # a click or a wait on a busy machine, not just the settle
         page.goto(url)
         settle(page)
         fit_to_content(page, width)
