@@ -106,7 +106,12 @@ def tree(rows: Sequence[tuple[int, month_rows.GoalRow]], kpis: Mapping[str, mont
         hide_index=True,
         column_config={
             t("cascade.col_goal"): st.column_config.TextColumn(width="large"),
-            t("cascade.col_level"): st.column_config.TextColumn(width="small"),
+            # In pixels: "small" (75) cut "Operational" to "Operationa", and the automatic width
+            # cut "2,000 ms" and "✓ På sporet" in a long tree
+            t("cascade.col_level"): st.column_config.TextColumn(width=100),
+            t("cascade.col_value"): st.column_config.TextColumn(width=80),
+            t("cascade.col_target"): st.column_config.TextColumn(width=80),
+            t("cascade.col_rollup"): st.column_config.TextColumn(width=105),
             t("cascade.col_warning"): st.column_config.TextColumn(width="medium"),
         },
         on_select=functools.partial(_pick, list(frame.index)),
