@@ -14,7 +14,7 @@ from pptx import Presentation
 
 from kpi.domain.access import EVERYTHING
 from kpi.store import decks, engine
-from tests.test_browser import SHOTS, browser, fit_to_content, main, open_page, server, settle  # noqa: F401
+from tests.test_browser import SHOTS, fit_to_content, main, open_page, settle
 from tools.screenshot import SETTLE_MS
 
 pytestmark = pytest.mark.xdist_group("browser")
@@ -55,7 +55,7 @@ NAV_TITLES = {
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_every_page_loads_for_every_role(server, browser, role):  # noqa: F811
+def test_every_page_loads_for_every_role(server, browser, role):
     """One tab per role goes from page to page, as a person does: the app's code loads once, and
     only the deep links are opened by address."""
     page = browser.new_page(viewport={"width": 1440, "height": 900})
@@ -102,7 +102,7 @@ def august_deck(demo_duckdb_file):
         return decks.slides(conn, EVERYTHING, date(2026, 8, 1), "en")
 
 
-def test_the_main_journeys(server, browser, august_deck):  # noqa: F811
+def test_the_main_journeys(server, browser, august_deck):
     page = open_page(browser, f"{server}/?month=2026-10")
     choose(page, "Month", "August 2026")
     expect(main(page)).to_contain_text("Overview — August 2026")
