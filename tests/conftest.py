@@ -86,6 +86,25 @@ def pg_server():
 
 
 @pytest.fixture(scope="session")
+def server(demo_duckdb_file, tmp_path_factory) -> Iterator[str]:
+    """`streamlit run` on a copy of the demo store, shared by every browser test of the process
+    that only reads it (a test that changes its store starts a server of its own)."""
+    from tests.test_browser import serve
+
+    with serve(demo_duckdb_file, tmp_path_factory.mktemp("browser")) as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Chromium for every browser test of the process; each test opens its own page."""
+    from tests.test_browser import chromium
+
+    with chromium() as launched:
+        yield launched
+
+
+@pytest.fixture(scope="session")
 def demo_duckdb_file(tmp_path_factory) -> Path:
     """The demo store, loaded once per run: the first of `make test`'s processes to need it loads
     it into the run's shared folder while the others wait, then each takes a copy of its own (a

@@ -54,19 +54,14 @@ def serve(demo_duckdb_file, folder, **settings):
         yield running.base
 
 
-@pytest.fixture(scope="module")
-def server(demo_duckdb_file, tmp_path_factory):
-    with serve(demo_duckdb_file, tmp_path_factory.mktemp("browser")) as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
+@contextmanager
+def chromium():
+    """Debian's Chromium through Playwright, until the block ends."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+        launched = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
 
 
 def open_page(browser, url, width=1440):
@@ -216,7 +211,13 @@ def test_header_mode_shows_an_unknown_email_no_data(proxied, browser, october):
     assert not page.query_selector("[data-testid='stMetric']")
 
 
-def test_an_import_from_the_command_line_while_the_app_serves(server, browser, october):
+def test_an_import_from_the_command_line_while_the_app_serves(demo_duckdb_file, tmp_path, browser, october):
+    """It changes the store, so it gets a server of its own: the shared one serves the demo as is."""
+    with serve(demo_duckdb_file, tmp_path) as server:
+        _import_while_serving(server, browser, october)
+
+
+def _import_while_serving(server, browser, october):
     wait = october.kpis["CS_WAIT"]
     page = open_page(browser, f"{server}/departments?month=2026-10&department=CS")
     expect(metric_value(page, wait.kpi.name)).to_have_text(shown(wait))

@@ -14,7 +14,7 @@ from pptx import Presentation
 
 from kpi.domain.access import EVERYTHING
 from kpi.store import decks, engine
-from tests.test_browser import SHOTS, browser, fit_to_content, main, open_page, server, settle  # noqa: F401
+from tests.test_browser import SHOTS, fit_to_content, main, open_page, settle
 from tools.screenshot import SETTLE_MS
 
 pytestmark = pytest.mark.xdist_group("browser")
@@ -28,19 +28,36 @@ ROLES = {
 }
 """A presenter reads and is shown exactly what an executive is (kpi.domain.access treats the two
 alike; tests/test_access.py holds it), so the executive's tab stands for both."""
-PAGES = {  # path and query → does its main view draw a chart?
-    "overview": ("", False),
+PAGES = {  # path and query of a deep link, or None to go there by the sidebar → a chart?
     "goal_cascade": ("goal_cascade?goal=S1", True),
-    "smart_goals": ("smart_goals", False),
-    "departments": ("departments", True),
+    "overview": (None, False),
+    "smart_goals": (None, False),
+    "departments": (None, True),
+    "data": (None, False),
     "present": ("present?slide=3", True),
-    "data": ("data", False),
+}
+"""In the order a tab visits them. The deep links are opened by address, as a bookmark is (for a
+department head, a goal and a slide of their own); the other pages through the sidebar, which
+switches pages over the same connection without loading the app again. The Present page starts
+with the sidebar shut, so it comes last."""
+HEADINGS = {  # what a page's title says once the sidebar switched to it (the month carried over)
+    "overview": "Overview — October 2026",
+    "smart_goals": "SMART goals — October 2026",
+    "departments": re.compile(r"^.+ — October 2026$"),  # the department's own name
+    "data": "Data",
+}
+NAV_TITLES = {
+    "overview": "Overview",
+    "smart_goals": "SMART goals",
+    "departments": "Departments",
+    "data": "Data",
 }
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_every_page_loads_for_every_role(server, browser, role):  # noqa: F811
-    """One tab per role goes from page to page, as a person does: the app's code loads once."""
+def test_every_page_loads_for_every_role(server, browser, role):
+    """One tab per role goes from page to page, as a person does: the app's code loads once, and
+    only the deep links are opened by address."""
     page = browser.new_page(viewport={"width": 1440, "height": 900})
     page.set_default_timeout(SETTLE_MS)
     for name, (path, has_chart) in PAGES.items():
@@ -49,9 +66,14 @@ def test_every_page_loads_for_every_role(server, browser, role):  # noqa: F811
         if role == "department_head" and name in ("goal_cascade", "present"):
             path = {"goal_cascade": "goal_cascade?goal=O15", "present": "present?slide=2"}[name]
             has_chart = name == "goal_cascade"
-        separator = "&" if "?" in path else "?"
         page.set_viewport_size({"width": 1440, "height": 900})
-        page.goto(f"{server}/{path}{separator}month=2026-10&as={ROLES[role]}")
+        if path is None:
+            page.locator("[data-testid='stSidebarNav']").get_by_role("link", name=NAV_TITLES[name]).click()
+            expect(main(page).locator("h1").first).to_have_text(HEADINGS[name])
+            if name == "departments":  # its title is a department's name: wait for its own section
+                expect(main(page)).to_contain_text("Trends, the last")
+        else:
+            page.goto(f"{server}/{path}&month=2026-10&as={ROLES[role]}")
         settle(page)
         if has_chart:
             expect(page.locator(".js-plotly-plot").first).to_be_visible()
@@ -80,7 +102,7 @@ def august_deck(demo_duckdb_file):
         return decks.slides(conn, EVERYTHING, date(2026, 8, 1), "en")
 
 
-def test_the_main_journeys(server, browser, august_deck):  # noqa: F811
+def test_the_main_journeys(server, browser, august_deck):
     page = open_page(browser, f"{server}/?month=2026-10")
     choose(page, "Month", "August 2026")
     expect(main(page)).to_contain_text("Overview — August 2026")
