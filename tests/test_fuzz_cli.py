@@ -134,11 +134,16 @@ def _damaged(chance: random.Random, data: bytes) -> bytes:
 
 
 def _excel(cell: str) -> object:
-    """A cell as Excel would hold it: numbers as numbers (1e308 too), the rest as text."""
+    """A cell as Excel would hold it: numbers as numbers (1e308 too), the rest as text without
+    the control characters a workbook cannot hold (openpyxl refuses them; the unit separator is one that
+    Python's `strip` takes for white space)."""
+    text = "".join(c for c in cell if c >= " " or c in "\t\n\r")
+    if not text.strip() or text.strip().lower() in ("nan", "inf", "-inf"):
+        return text
     try:
-        return float(cell) if cell.strip() and cell.strip().lower() not in ("nan", "inf", "-inf") else cell
+        return float(text)
     except ValueError:
-        return "".join(c for c in cell if c >= " " or c in "\t\n\r")  # openpyxl refuses control characters
+        return text
 
 
 def fingerprint(url: str) -> dict[str, str]:
