@@ -27,7 +27,6 @@ report in place (`FUZZ_RESUME`), it goes on from that tally until `FUZZ_EXAMPLES
 """
 
 import csv
-import hashlib
 import io
 import json
 import os
@@ -40,16 +39,13 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from kpi import cli
 from kpi.files import tables
-from kpi.store import engine
-from kpi.store import schema as s
-from tests.conftest import ROOT
+from tests.conftest import ROOT, fingerprint
 from tests.test_files_robust import INSERTS
 
 SAMPLES = ROOT / "data" / "samples"
@@ -144,24 +140,6 @@ def _excel(cell: str) -> object:
         return float(text)
     except ValueError:
         return text
-
-
-def fingerprint(url: str) -> dict[str, str]:
-    """Every table's rows, hashed: equal fingerprints mean an unchanged store. The 200,000
-    survey answers by DuckDB's own hash of every row (in Python it would take seconds)."""
-    found = {}
-    with engine.reading(engine.create(url)) as conn:
-        for table in s.metadata.sorted_tables:
-            if table.name == "response":
-                found[table.name] = str(
-                    conn.exec_driver_sql(
-                        "SELECT count(*), sum(hash(id, kpi, date, score, segment, touchpoint)) FROM response"
-                    ).one()
-                )
-                continue
-            rows = sorted(repr(tuple(row)) for row in conn.execute(sa.select(table)))
-            found[table.name] = hashlib.sha256("\n".join(rows).encode()).hexdigest()
-    return found
 
 
 def same_bytes(store: dict) -> bool:

@@ -13,9 +13,9 @@ from kpi.files import tables
 from kpi.files.tables import KINDS, ImportRejected
 from kpi.store import definitions, engine, importing, queries
 from kpi.text import words
-from tests.conftest import ROOT
+from tests.conftest import ROOT, fingerprint
 from tests.test_edits import ADMIN
-from tests.test_imports import fingerprint, small_demo_file, small_url  # noqa: F401 - fixtures
+from tests.test_imports import small_demo_file, small_url  # noqa: F401 - fixtures
 
 CORPUS = ROOT / "tests" / "import_corpus_many"
 CASES = tomllib.loads((CORPUS / "manifest.toml").read_text(encoding="utf-8"))["case"]

@@ -1,7 +1,6 @@
 """Data in: real-world files load whole or not at all, and every problem is named precisely."""
 
 import csv
-import hashlib
 import io
 import os
 import shutil
@@ -20,7 +19,7 @@ from kpi.domain.access import EVERYTHING
 from kpi.files.tables import KINDS, ImportRejected
 from kpi.store import engine, importing, queries, schema, seeding, setup
 from kpi.text import words
-from tests.conftest import DEMO_END, ROOT, table_counts
+from tests.conftest import DEMO_END, ROOT, fingerprint, table_counts
 
 CORPUS = ROOT / "tests" / "import_corpus"
 SAMPLES = ROOT / "data" / "samples"
@@ -44,16 +43,6 @@ def small_url(small_demo_file, tmp_path):
     copy = tmp_path / "small.duckdb"
     shutil.copy(small_demo_file, copy)
     return f"duckdb:///{copy}"
-
-
-def fingerprint(url):
-    """Row counts and a checksum of every table's content: "unchanged" means byte for byte."""
-    out = {}
-    with engine.reading(engine.create(url)) as conn:
-        for table in schema.metadata.sorted_tables:
-            rows = conn.execute(sa.select(table).order_by(*table.primary_key.columns)).all()
-            out[table.name] = (len(rows), hashlib.sha256(repr(rows).encode()).hexdigest())
-    return out
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["file"] for c in CASES])

@@ -9,9 +9,8 @@ from kpi.domain.validate import Rejected
 from kpi.files.tables import ImportRejected
 from kpi.store import definitions, engine, importing, organisation
 from kpi.text import words
-from tests.conftest import rejected_with
+from tests.conftest import fingerprint, rejected_with
 from tests.test_edits import ADMIN
-from tests.test_imports import fingerprint
 from tests.test_organisation import CLUB, NEWCOMER, TODAY, write
 
 NINA = "nina.holt@havnhjem.example"  # NEWCOMER as the store keeps her address
