@@ -79,12 +79,12 @@ def _digest(table: sa.Table, duckdb: bool) -> sa.TextClause:
     return sa.text(f"SELECT count(*), md5(string_agg({line}, '|' ORDER BY {keys})) FROM \"{table.name}\"")
 
 
-def fingerprint(url: str) -> dict[str, tuple[int, str | None]]:
+def fingerprint(url: str) -> dict[str, tuple[object, ...]]:
     """Every table's rows as (number, digest): equal fingerprints mean an unchanged store."""
     duckdb = engine.is_duckdb(url)
     with engine.reading(engine.create(url)) as conn:
         return {
-            table.name: tuple(conn.execute(_digest(table, duckdb)).one())  # type: ignore[misc]
+            table.name: tuple(conn.execute(_digest(table, duckdb)).one())
             for table in schema.metadata.sorted_tables
         }
 
