@@ -130,6 +130,16 @@ def browser():
         yield launched
 
 
+@pytest.fixture(autouse=True)
+def _close_pages(request):
+    """After a test that used the shared Chromium, close the pages it opened: each open page is
+    a renderer and a live session on a Streamlit server, for the rest of the run."""
+    yield
+    if "browser" in request.fixturenames:
+        for context in request.getfixturevalue("browser").contexts:
+            context.close()
+
+
 @pytest.fixture(scope="session")
 def demo_duckdb_file(tmp_path_factory) -> Path:
     """The demo store, loaded once per run: the first of `make test`'s processes to need it loads
