@@ -1,5 +1,6 @@
 """One check per kind of record, case by case: every problem of a record at once, by field."""
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -150,6 +151,22 @@ def test_an_unknown_journey_phase_is_told_the_phases():
 )
 def test_action_problems(fields, expected):
     assert found(checks.action(fields, KNOWN)) == expected
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        ("planned", [("goal", "retired_reference")]),
+        (None, [("goal", "retired_reference")]),  # no status: a new action is planned
+        ("done", []),  # a done action records what was done, under the goal it served
+    ],
+)
+def test_an_open_action_is_not_put_under_a_retired_goal(status, expected):
+    known = replace(KNOWN, retired={"goals": frozenset({"O1"})})
+    assert (
+        found(checks.action({"goal": "O1", "title": "Open a second queue", "status": status}, known))
+        == expected
+    )
 
 
 @pytest.mark.parametrize(

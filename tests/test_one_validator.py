@@ -147,3 +147,13 @@ def test_a_retired_record_may_keep_naming_the_retired_department_it_already_name
     with engine.reading(engine.create(retired_club)) as conn:
         download = importing.export(conn, "people")
     assert set(imported(retired_club, "people", download.decode("utf-8-sig")).counts) == {"unchanged"}
+
+
+def test_an_open_action_under_a_retired_goal_is_refused_by_the_import_and_a_done_one_is_kept(demo_duckdb_url):
+    write(demo_duckdb_url, definitions.retire, table="goal", code="O1", today=TODAY)
+    header = "goal,title,owner,due,status\n"
+    [(row, column, key, text)] = refused(demo_duckdb_url, "actions", header + "O1,A new queue,,,planned\n")
+    assert (row, column, key) == (2, "goal", "retired_reference")
+    assert "restore it first" in text
+    done = imported(demo_duckdb_url, "actions", header + "O1,What was done before,,,done\n")
+    assert done.counts == {"inserted": 1}

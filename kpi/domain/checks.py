@@ -315,11 +315,13 @@ _CLOSED = frozenset(str(s) for s in ActionStatus if not s.is_open)
 
 def action(fields: Fields, known: Known) -> list[Problem]:
     """Everything wrong with an action: no goal or title, an unknown goal or owner, a status
-    that is not one of the plan's."""
+    that is not one of the plan's; an open action under a retired goal or owned by a deactivated
+    person (a done one keeps both: it records what was done)."""
     problems = _required(fields, ACTION_REQUIRED)
     problems += _known(fields, "goal", known.goals) + _known(fields, "owner", known.people, "unknown_person")
     status = fields.get("status")
-    if _empty(status) or str(status) not in _CLOSED:  # a done action keeps its owner, who may have left
+    if _empty(status) or str(status) not in _CLOSED:
+        problems += _retired(fields, "goal", known.retired.get("goals", frozenset()))
         problems += _retired(
             fields, "owner", known.retired.get("people", frozenset()), "deactivated_reference"
         )
