@@ -200,9 +200,9 @@ def pulled(rows: Sequence[Mapping[str, object]], unit: str) -> tuple[list[Pulled
 def _month(value: object, problems: list[Problem]) -> date | None:
     if isinstance(value, datetime | date):
         return months.first_of(value)
-    if isinstance(value, str):
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}(-\d{2}.*)?", value.strip()):
         try:
-            return months.parse(value[:7]) if re.fullmatch(r"\d{4}-\d{2}(-\d{2}.*)?", value) else None
+            return months.parse(value.strip()[:7])
         except ValueError:
             pass
     problems.append(Problem("source_not_a_month", "month", (("value", str(value)[:40]),)))
