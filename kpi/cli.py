@@ -217,7 +217,10 @@ def main(argv: list[str] | None = None) -> int:
     except CockpitError as error:
         print(words.said(error), file=sys.stderr)
         if any(found.file for found in error.problems):  # a file's problems: say that none of it went in
-            print(t("cli.import_rejected", count=len(words.grouped(error.problems))), file=sys.stderr)
+            from kpi.sources.failing import SourceFailed
+
+            key = "cli.pull_rejected" if isinstance(error, SourceFailed) else "cli.import_rejected"
+            print(t(key, count=len(words.grouped(error.problems))), file=sys.stderr)
         return exit_code(error)
     except OSError as error:  # a file that cannot be read or written (a full disk): one line
         print(t("cli.os_error", detail=_one_line(error)), file=sys.stderr)

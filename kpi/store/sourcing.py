@@ -1,7 +1,8 @@
 """KPI sources in the store: read them, and load a definitions file through the audited writer.
 
 A definitions file (kpi.files.source_file) is checked whole against the KPIs the store holds
-(kpi.domain.sources.check, every problem at once) and written in one transaction: each entry
+(kpi.domain.sources.check, every problem at once; a query that is not one SELECT too, by
+kpi.sources.statement) and written in one transaction: each entry
 inserts or replaces its KPI's source, an unchanged one is neither written nor audited, and a
 source the file does not name stays as it is. With `dry_run` the same runs and is rolled back.
 """
@@ -18,6 +19,7 @@ from kpi.domain import checks, sources
 from kpi.domain.sources import Source, SourceKind
 from kpi.files import source_file
 from kpi.files.tables import ImportRejected
+from kpi.sources import statement
 from kpi.store import engine, known
 from kpi.store import schema as s
 from kpi.store.writes import Writer
@@ -80,6 +82,10 @@ def _checked(entries: list[source_file.Entry], store: checks.Known, name: str) -
     for number, entry in enumerate(entries, start=1):
         fields = checks.spelled("kpi_source", entry, index)
         unfit = sources.check(fields, store)
+        kind, query = fields.get("kind"), fields.get("query")
+        if kind in (SourceKind.SQL, SourceKind.FILES) and isinstance(query, str) and query:
+            unread = statement.problem(query)  # said now, not first at the pull at night
+            unfit += [unread] if unread is not None else []
         problems += [replace(p, file=name, row=number) for p in unfit]
         if not unfit:
             found.append(sources.record(fields))
