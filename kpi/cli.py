@@ -194,7 +194,7 @@ def parser() -> argparse.ArgumentParser:
     pull = commands.add_parser(
         "pull", parents=[shared], help=t("cli.pull_help"), description=t("cli.pull_description")
     )
-    pull.add_argument("--month", metavar="YYYY-MM", required=True, help=t("cli.pull_month_help"))
+    pull.add_argument("--month", metavar="YYYY-MM", help=t("cli.month_help"))
     pull.add_argument("--kpi", metavar="CODE", help=t("cli.pull_kpi_help"))
     pull.add_argument("--dry-run", action="store_true", help=t("cli.pull_dry_run_help"))
     return root

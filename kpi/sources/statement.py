@@ -28,7 +28,7 @@ def problem(query: str) -> Problem | None:
         detail = " ".join(str(error).split())[:200]
         return Problem("source.unreadable_sql", "query", (("detail", detail),))
     if len(statements) != 1:
-        return Problem("source.not_one_select", "query", (("count", len(statements)),))
+        return Problem("source.not_one_select", "query", (("statements", len(statements)),))
     first = _LEADING.sub("", query, count=1).split(None, 1)
     opening = first[0].lower() if first else ""
     if statements[0].type != duckdb.StatementType.SELECT or not opening.startswith(_OPENINGS):
