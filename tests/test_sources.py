@@ -49,6 +49,7 @@ def _keys(fields: dict) -> list[tuple[str, str]]:
         ),
         ({"kpi": "FCR", "kind": "http", "query": "up"}, [("url", "required")]),
         ({"kpi": "FCR", "kind": "http", "url": "file:///etc", "query": "up"}, [("url", "bad_url")]),
+        ({"kpi": "FCR", "kind": "http", "url": "http://me:secret@prom", "query": "up"}, [("url", "bad_url")]),
         ({"kpi": "FCR", "kind": "files", "url": "http://x", "query": "SELECT 1"}, [("url", "source_no_url")]),
         ({"kpi": "FCR", "kind": "files", "query": "SELECT 1", "timeout": 0}, [("timeout", "bad_timeout")]),
         (

@@ -115,11 +115,11 @@ def _connection(fields: Fields, kind: SourceKind | None) -> list[Problem]:
 
 
 def _url(fields: Fields, kind: SourceKind | None) -> list[Problem]:
-    url = fields.get("url")
+    url = fields.get("url")  # no user:password@ in it: the URL is stored, and shown as the source
     if kind is SourceKind.HTTP:
         if _empty(url):
             return [Problem("required", "url")]
-        if not isinstance(url, str) or not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", url):
+        if not isinstance(url, str) or not re.fullmatch(r"https?://[^\s/?#@]+(/[^\s?#]*)?", url):
             return [Problem("bad_url", "url", (("value", url),))]
         return []
     return [] if _empty(url) else [Problem("source_no_url", "url")]
