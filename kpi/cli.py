@@ -185,6 +185,18 @@ def parser() -> argparse.ArgumentParser:
     correct.add_argument("--kpi", metavar="CODE", required=True, help=t("cli.kpi_help"))
     correct.add_argument("--month", metavar="YYYY-MM", required=True, help=t("cli.delete_month_help"))
     correct.add_argument("--value", required=True, help=t("cli.correct_value_help"))
+    defined = commands.add_parser(
+        "sources", parents=[shared], help=t("cli.sources_help"), description=t("cli.sources_description")
+    )
+    defined.add_argument("--file", type=Path, help=t("cli.sources_file_help"))
+    defined.add_argument("--dry-run", action="store_true", help=t("cli.dry_run_help"))
+    defined.add_argument("--export", action="store_true", help=t("cli.sources_export_help"))
+    pull = commands.add_parser(
+        "pull", parents=[shared], help=t("cli.pull_help"), description=t("cli.pull_description")
+    )
+    pull.add_argument("--month", metavar="YYYY-MM", help=t("cli.month_help"))
+    pull.add_argument("--kpi", metavar="CODE", help=t("cli.pull_kpi_help"))
+    pull.add_argument("--dry-run", action="store_true", help=t("cli.pull_dry_run_help"))
     return root
 
 
@@ -205,7 +217,10 @@ def main(argv: list[str] | None = None) -> int:
     except CockpitError as error:
         print(words.said(error), file=sys.stderr)
         if any(found.file for found in error.problems):  # a file's problems: say that none of it went in
-            print(t("cli.import_rejected", count=len(words.grouped(error.problems))), file=sys.stderr)
+            from kpi.sources.failing import SourceFailed
+
+            key = "cli.pull_rejected" if isinstance(error, SourceFailed) else "cli.import_rejected"
+            print(t(key, count=len(words.grouped(error.problems))), file=sys.stderr)
         return exit_code(error)
     except OSError as error:  # a file that cannot be read or written (a full disk): one line
         print(t("cli.os_error", detail=_one_line(error)), file=sys.stderr)
@@ -256,6 +271,8 @@ def _run(argv: list[str]) -> int:
         "export": _export,
         "delete": _delete,
         "correct": _correct,
+        "sources": _sources,
+        "pull": _pull,
     }[args.command]
     return handler(args, store)
 
@@ -474,4 +491,61 @@ def _status(args: argparse.Namespace, store: sa.Engine) -> int:
         print(json.dumps(shape, ensure_ascii=False, indent=2))
     else:
         print_report(result, forecasts, exceptions)
+    return EXIT_OK
+
+
+def _definer(args: argparse.Namespace, store: sa.Engine) -> Person:
+    """Who acts, when they may define KPIs (and so their sources and values)."""
+    from kpi.store import engine
+
+    with engine.reading(store) as conn:
+        viewer = _viewer(args, conn)
+    if not access.may_define(viewer):
+        raise Denied(Problem("edit.denied_define"))
+    return viewer
+
+
+def _sources(args: argparse.Namespace, store: sa.Engine) -> int:
+    """Load a definitions file (`--file`), print them as one (`--export`), or list them."""
+    from kpi.store import engine, sourcing
+
+    if args.file is None:
+        with engine.reading(store) as conn:
+            found = sourcing.read(conn)
+            text = sourcing.export(conn)
+        if args.export:
+            print(text, end="")
+        elif not found:
+            print(t("cli.no_sources"))
+        for source in [] if args.export else found:
+            where = source.connection or source.url or ""
+            query = " ".join(source.query.split())
+            print(f"{source.kpi}\t{source.kind}\t{where}\t{source.timeout:g} s\t{query[:70]}")
+        return EXIT_OK
+    if not args.file.is_file():
+        raise NotFound(Problem("cli.no_file", "file", (("file", args.file),)))
+    viewer = _definer(args, store)
+    counts = sourcing.load(store, args.file.read_bytes(), args.file.name, viewer.email, dry_run=args.dry_run)
+    summary = t("cli.sources_loaded", **{k: counts[k] for k in ("inserted", "updated", "unchanged")})
+    print(summary + (" " + t("cli.dry_run_done") if args.dry_run else ""))
+    return EXIT_OK
+
+
+def _pull(args: argparse.Namespace, store: sa.Engine) -> int:
+    """Run the month's sources and write their values (all or nothing)."""
+    from kpi.store import engine, pulling
+
+    month = _month(args.month)
+    viewer = _definer(args, store)
+    with engine.reading(store) as conn:
+        kpi = _known(conn, "kpi", args.kpi, "--kpi") if args.kpi is not None else None
+    done = pulling.pull(store, month, viewer.email, kpi=kpi, dry_run=args.dry_run)
+    for line in done.lines:
+        value = fmt.number(line.value, 2) if line.value is not None else ""
+        before = fmt.number(line.before, 2) if line.before is not None else ""
+        outcome = t(f"cli.pull_{line.outcome}", value=value, before=before)
+        print(f"{line.kpi}\t{outcome}\t{line.source}")
+    counts = {o: done.count(o) for o in ("inserted", "updated", "unchanged", "missing")}
+    summary = t("cli.pull_summary", month=months.key(month), count=len(done.lines), **counts)
+    print(summary + (" " + t("cli.dry_run_done") if args.dry_run else ""))
     return EXIT_OK

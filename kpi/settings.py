@@ -12,10 +12,12 @@ from __future__ import annotations
 import math
 import os
 import re
+import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from pathlib import Path
 
 from kpi.domain import bounds, months
 from kpi.domain.errors import BadSetting, Problem
@@ -187,3 +189,28 @@ def current() -> Settings:
 def forget() -> None:
     """Read the environment again next time (tests that change it)."""
     current.cache_clear()
+
+
+SOURCE_PREFIX = "KPI_SOURCE_"
+"""A KPI source's connection `warehouse` is the variable `KPI_SOURCE_WAREHOUSE`."""
+SECRETS = Path(".streamlit/secrets.toml")
+"""Where Streamlit keeps secrets; a connection may also be `warehouse = "…"` under `[sources]`."""
+
+
+def source_connection(
+    name: str, environ: Mapping[str, str] | None = None, secrets: Path = SECRETS
+) -> str | None:
+    """The URL (or token) a source's connection names: the environment variable
+    `KPI_SOURCE_<NAME>` first, else `[sources]` in the secrets file; None when neither has it.
+    Read when a source runs, never stored: the store holds the name only."""
+    environ = os.environ if environ is None else environ
+    found = environ.get(SOURCE_PREFIX + name.upper(), "").strip()
+    if found:
+        return found
+    try:
+        with secrets.open("rb") as file:
+            table = tomllib.load(file).get("sources", {})
+    except (OSError, tomllib.TOMLDecodeError):
+        return None
+    value = table.get(name) if isinstance(table, dict) else None
+    return value.strip() or None if isinstance(value, str) else None

@@ -51,7 +51,9 @@ def test_init_without_demo_creates_an_empty_store(tmp_path, capsys):
         assert table_counts(conn)["kpi"] == 0
 
 
-@pytest.mark.parametrize("command", [[], ["init"], ["status"], ["delete"], ["correct"]])
+@pytest.mark.parametrize(
+    "command", [[], ["init"], ["status"], ["delete"], ["correct"], ["sources"], ["pull"]]
+)
 def test_every_command_has_help(command):
     result = run(*command, "--help")
     assert result.returncode == 0

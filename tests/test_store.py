@@ -171,7 +171,7 @@ def test_the_pinned_duckdb_dialect_reflects_tables(tmp_path):
     store = engine.create(f"duckdb:///{tmp_path / 'r.duckdb'}")
     setup.ensure(store)
     columns = {c["name"] for c in sa.inspect(store).get_columns("measurement")}
-    assert columns == {"kpi", "month", "value", "note", "source", "loaded_at"}
+    assert columns == {"kpi", "month", "value", "note", "source", "loaded_at", "numerator", "denominator"}
     assert store.dialect.driver == "duckdb_sqlalchemy" or "duckdb" in store.dialect.name
 
 
@@ -193,7 +193,13 @@ def test_a_version_1_store_is_upgraded_in_place_keeping_its_data(empty_url):
     setup.ensure(store)
     with engine.writing(store) as conn:  # make it look like a store written by release 0.1 (schema 1)
         conn.exec_driver_sql("DROP TABLE response_month")  # v4
-        added = [*schema.MIGRATIONS[7], *reversed(schema.MIGRATIONS[3]), *reversed(schema.MIGRATIONS[2])]
+        conn.exec_driver_sql("DROP TABLE kpi_source")  # v9
+        added = [
+            *reversed(schema.MIGRATIONS[9]),
+            *schema.MIGRATIONS[7],
+            *reversed(schema.MIGRATIONS[3]),
+            *reversed(schema.MIGRATIONS[2]),
+        ]
         for statement in added:
             table, column = statement.split()[2], statement.split()[5]
             conn.exec_driver_sql(f"ALTER TABLE {table} DROP COLUMN {column}")
@@ -222,6 +228,8 @@ def test_a_version_1_store_is_upgraded_in_place_keeping_its_data(empty_url):
         assert "snapshot" in {c["name"] for c in sa.inspect(conn).get_columns("month_close")}
         assert {c["name"] for c in sa.inspect(conn).get_columns("kpi")} >= {"benchmark", "retired_at"}
         assert "retired_at" in {c["name"] for c in sa.inspect(conn).get_columns("person")}  # v7
+        measured = {c["name"] for c in sa.inspect(conn).get_columns("measurement")}
+        assert measured >= {"numerator", "denominator"} and sa.inspect(conn).has_table("kpi_source")  # v9
         assert [d.name for d in queries.departments(conn, EVERYTHING)] == ["Customer service"]
         nps = queries.month_values(
             conn, EVERYTHING, date(2026, 10, 1), date(2026, 10, 1)

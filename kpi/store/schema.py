@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from kpi.domain import cx
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 """Bump when a table changes, and add the step from the previous version to MIGRATIONS."""
 
 metadata = sa.MetaData()
@@ -99,6 +99,8 @@ measurement = sa.Table(
     sa.Column("note", sa.String, nullable=False),
     sa.Column("source", sa.String, nullable=False),
     sa.Column("loaded_at", sa.DateTime, nullable=False),
+    sa.Column("numerator", sa.Float),  # v9: a ratio's parts, when its source gives them
+    sa.Column("denominator", sa.Float),  # v9
 )
 
 response_id = sa.Sequence("response_id_seq")
@@ -225,6 +227,19 @@ month_reopen = sa.Table(
 """v8: each time an administrator reopened a closed month: why, and the close it undid (the
 close's snapshot stays in the audit). Packs of a month reopened say so (kpi.store.closing)."""
 
+kpi_source = sa.Table(
+    "kpi_source",
+    metadata,
+    sa.Column("kpi", sa.String, primary_key=True),
+    sa.Column("kind", sa.String, nullable=False),
+    sa.Column("connection", sa.String),
+    sa.Column("query", sa.String, nullable=False),
+    sa.Column("url", sa.String),
+    sa.Column("timeout", sa.Float, nullable=False),
+)
+"""v9: where a KPI's monthly values come from (kpi.domain.sources): one source per KPI. A
+connection is a name only; its URL and credentials stay in the environment or the secrets."""
+
 translation = sa.Table(
     "translation",
     metadata,
@@ -292,6 +307,10 @@ MIGRATIONS: dict[int, list[str | sa.TextClause | tuple[str, str]]] = {
         # a store `init --demo` made (it alone records `demo_end`) is the demo store
         "INSERT INTO meta (key, value) SELECT 'demo', 'yes' FROM meta WHERE key = 'demo_end' "
         "AND NOT EXISTS (SELECT 1 FROM meta WHERE key = 'demo')",
+    ],
+    9: [  # kpi_source is new (`create_all`); a pulled ratio keeps its parts
+        "ALTER TABLE measurement ADD COLUMN numerator FLOAT",
+        "ALTER TABLE measurement ADD COLUMN denominator FLOAT",
     ],
 }
 """`version → SQL statements` that take a store from version-1 to version: plain SQL that DuckDB

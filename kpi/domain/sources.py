@@ -1,0 +1,246 @@
+"""Where a KPI's monthly values come from when nobody types them in: its source.
+
+Pure. A `Source` says how to ask for a KPI's values (a read-only SQL query against a database
+named by its connection, a query over files DuckDB reads, or an HTTP endpoint in Prometheus's
+`query_range` shape), never a credential: a connection is a name, resolved where it runs
+(kpi.settings). `check` says everything wrong with a source's fields before it is stored, the
+same whether it comes from a definitions file or, later, a form; `pulled` says everything wrong
+with what a source returned before any of it is written.
+
+Rules decided once:
+- One source per KPI, and never for a survey KPI (its values come from its answers).
+- A timeout between `MIN_TIMEOUT` and `MAX_TIMEOUT` seconds (`DEFAULT_TIMEOUT` when empty): a
+  source that hangs must never hold a pull (or the store) for long.
+- What a source returns: rows of a month and a value, and optionally a numerator and a
+  denominator. A month appears at most once. A value is a number within the KPI's unit and the
+  cockpit's bounds. Where a numerator and denominator are given, the denominator is more than
+  zero, and the value, when also given, is their ratio on the KPI's scale (`RATIO_SCALE`);
+  without a value, the ratio is the value.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from enum import StrEnum
+
+from kpi.domain import bounds, months
+from kpi.domain.checks import Fields, Known, _known, _one_of, _reachable, _required
+from kpi.domain.errors import Problem
+
+
+class SourceKind(StrEnum):
+    SQL = "sql"
+    """A SELECT against an external database (any SQLAlchemy URL), named by its connection."""
+    FILES = "files"
+    """A SELECT over CSV, Parquet or JSON files that DuckDB reads (`read_csv('data/*.csv')`)."""
+    HTTP = "http"
+    """A PromQL query against a Prometheus-compatible `query_range` endpoint."""
+
+    @property
+    def needs_connection(self) -> bool:
+        return self is SourceKind.SQL
+
+    @property
+    def is_select(self) -> bool:
+        """Whether its query is SQL, checked to be one SELECT before it runs."""
+        return self in (SourceKind.SQL, SourceKind.FILES)
+
+
+MIN_TIMEOUT, MAX_TIMEOUT, DEFAULT_TIMEOUT = 1.0, 600.0, 30.0
+"""Seconds a source may take, and what it gets when none is given."""
+CONNECTION_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,39}")
+"""A connection's name: its environment variable is `KPI_SOURCE_<NAME>` (upper case)."""
+QUERY_LIMIT = 20_000
+"""The most characters a query may hold."""
+RATIO_SCALE = {"%": 100.0, "per1000": 1000.0}
+"""How a ratio numerator / denominator becomes the KPI's value: a share in % is × 100."""
+SOURCE_FIELDS = ("kpi", "kind", "connection", "query", "url", "timeout")
+
+
+@dataclass(frozen=True)
+class Source:
+    """A KPI's source as stored (table `kpi_source`)."""
+
+    kpi: str
+    kind: SourceKind
+    query: str
+    """SQL for `sql` and `files`, PromQL for `http`."""
+    connection: str | None = None
+    """The name of the connection (`sql`; for `http`, an optional bearer token's name)."""
+    url: str | None = None
+    """`http` only: the Prometheus server, such as `http://prometheus:9090`."""
+    timeout: float = DEFAULT_TIMEOUT
+
+    @property
+    def label(self) -> str:
+        """How a pull names the source in `measurement.source`: `pull:sql:warehouse`."""
+        where = self.connection if self.kind is SourceKind.SQL else self.url or ""
+        return f"pull:{self.kind}:{where}" if where else f"pull:{self.kind}"
+
+
+def check(fields: Fields, known: Known) -> list[Problem]:
+    """Everything wrong with a source's fields: what is missing, an unknown or survey KPI, a kind
+    the cockpit does not run, a connection name that cannot be an environment variable, an URL
+    that is not http(s), a timeout out of bounds."""
+    problems = _required(fields, ("kpi", "kind")) + _known(fields, "kpi", known.kpis)
+    kpi = known.kpis.get(str(fields.get("kpi")))
+    if kpi is not None and kpi.aggregation.is_survey:
+        problems.append(Problem("source_survey_kpi", "kpi", (("kpi", fields["kpi"]),)))
+    problems += _one_of(fields, "kind", [str(k) for k in SourceKind])
+    kind = SourceKind(str(fields["kind"])) if str(fields.get("kind")) in set(SourceKind) else None
+    problems += _required(fields, ("query",)) if kind is not None else []
+    query = fields.get("query")
+    if isinstance(query, str) and len(query) > QUERY_LIMIT:
+        problems.append(Problem("too_long", "query", (("length", len(query)), ("limit", QUERY_LIMIT))))
+    problems += _connection(fields, kind)
+    problems += _url(fields, kind)
+    return problems + _timeout(fields) + bounds.text_problems({"kpi": fields.get("kpi")})
+
+
+def _connection(fields: Fields, kind: SourceKind | None) -> list[Problem]:
+    connection = fields.get("connection")
+    if kind is not None and kind.needs_connection and _empty(connection):
+        return [Problem("required", "connection")]
+    if _empty(connection):
+        return []
+    if kind is SourceKind.FILES:
+        return [Problem("source_no_connection", "connection")]
+    if not isinstance(connection, str) or not CONNECTION_NAME.fullmatch(connection):
+        return [Problem("bad_connection", "connection", (("value", connection),))]
+    return []
+
+
+def _url(fields: Fields, kind: SourceKind | None) -> list[Problem]:
+    url = fields.get("url")  # no user:password@ in it: the URL is stored, and shown as the source
+    if kind is SourceKind.HTTP:
+        if _empty(url):
+            return [Problem("required", "url")]
+        if not isinstance(url, str) or not re.fullmatch(r"https?://[^\s/?#@]+(/[^\s?#]*)?", url):
+            return [Problem("bad_url", "url", (("value", url),))]
+        return []
+    return [] if _empty(url) else [Problem("source_no_url", "url")]
+
+
+def _timeout(fields: Fields) -> list[Problem]:
+    timeout = fields.get("timeout")
+    if timeout is None:
+        return []
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float):
+        return [Problem("not_a_number", "timeout", (("value", timeout),))]
+    if not MIN_TIMEOUT <= timeout <= MAX_TIMEOUT:
+        return [Problem("bad_timeout", "timeout", (("low", MIN_TIMEOUT), ("high", MAX_TIMEOUT)))]
+    return []
+
+
+def _empty(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def record(fields: Fields) -> Source:
+    """The `Source` of fields `check` found nothing wrong with."""
+    text = {name: fields.get(name) for name in ("connection", "url")}
+    timeout = fields.get("timeout")
+    return Source(
+        kpi=str(fields["kpi"]),
+        kind=SourceKind(str(fields["kind"])),
+        query=str(fields["query"]).strip(),
+        connection=str(text["connection"]).strip() if not _empty(text["connection"]) else None,
+        url=str(text["url"]).strip().rstrip("/") if not _empty(text["url"]) else None,
+        timeout=float(timeout) if isinstance(timeout, int | float) else DEFAULT_TIMEOUT,
+    )
+
+
+# --- what a source returned --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Pulled:
+    """One month's value as a source returned it, checked."""
+
+    month: date
+    value: float
+    numerator: float | None = None
+    denominator: float | None = None
+
+
+RESULT_COLUMNS = ("month", "value", "numerator", "denominator")
+
+
+def pulled(rows: Sequence[Mapping[str, object]], unit: str) -> tuple[list[Pulled], list[Problem]]:
+    """What a source returned (rows with `RESULT_COLUMNS`, `value` optional where a numerator and
+    a denominator are given) as checked months, and every problem: a month that is not one or
+    appears twice, text for a number, a value the unit cannot reach, an inconsistent ratio. Every
+    row is checked, whichever month it is of; whether the month asked for lies in the cockpit's
+    window is the measurement's check. A problem's `row` is the result's row, counted from 1."""
+    found: list[Pulled] = []
+    problems: list[Problem] = []
+    first_row: dict[date, int] = {}
+    for number, row in enumerate(rows, start=1):
+        row_problems: list[Problem] = []
+        month = _month(row.get("month"), row_problems)
+        numbers = {name: _number(row.get(name), name, row_problems) for name in RESULT_COLUMNS[1:]}
+        if month is not None:
+            if month in first_row:
+                params = (("month", months.key(month)), ("first", first_row[month]))
+                row_problems.append(Problem("source_month_twice", "month", params))
+            first_row.setdefault(month, number)
+        value = _ratio(numbers, unit, row_problems)
+        if value is not None:
+            row_problems += _reachable({"value": value}, "value", unit)
+        if not row_problems and month is not None and value is not None:
+            found.append(Pulled(month, value, numbers["numerator"], numbers["denominator"]))
+        problems += [replace(p, row=number) for p in row_problems]
+    return found, problems
+
+
+def _month(value: object, problems: list[Problem]) -> date | None:
+    if isinstance(value, datetime | date):
+        return months.first_of(value)
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}(-\d{2}.*)?", value.strip()):
+        try:
+            return months.parse(value.strip()[:7])
+        except ValueError:
+            pass
+    problems.append(Problem("source_not_a_month", "month", (("value", str(value)[:40]),)))
+    return None
+
+
+def _number(value: object, name: str, problems: list[Problem]) -> float | None:
+    if value is None:
+        return None
+    # a Decimal (PostgreSQL's numeric) or a NumPy number is a number too: it has a ratio
+    if isinstance(value, bool) or not hasattr(value, "as_integer_ratio"):
+        problems.append(Problem("source_not_a_number", name, (("value", str(value)[:40]),)))
+        return None
+    number = float(value)  # type: ignore[arg-type]
+    problem = bounds.number_problem(number, name)
+    if problem is not None:
+        problems.append(problem)
+        return None
+    return number
+
+
+def _ratio(numbers: Mapping[str, float | None], unit: str, problems: list[Problem]) -> float | None:
+    """The value, from the ratio where a numerator and denominator are given (and checked
+    against the value when that is given too)."""
+    value, top, bottom = numbers["value"], numbers["numerator"], numbers["denominator"]
+    if (top is None) != (bottom is None):
+        problems.append(Problem("source_half_ratio", "numerator" if top is None else "denominator"))
+        return None
+    if top is None or bottom is None:
+        if value is None and not problems:
+            problems.append(Problem("required", "value"))
+        return value
+    if bottom <= 0:
+        problems.append(Problem("source_denominator", "denominator", (("value", bottom),)))
+        return None
+    ratio = top / bottom * RATIO_SCALE.get(unit, 1.0)
+    if value is not None and not math.isclose(value, ratio, rel_tol=1e-6, abs_tol=1e-9):
+        params = (("value", value), ("ratio", round(ratio, 6)))
+        problems.append(Problem("source_ratio_mismatch", "value", params))
+        return None
+    return ratio

@@ -1,0 +1,39 @@
+"""A KPI's values from files: one SELECT that DuckDB runs over CSV, Parquet or JSON files.
+
+The query names its files itself, with globs if it likes (`read_parquet('exports/*.parquet')`,
+relative paths from where the command runs). It runs in a DuckDB database of its own, in
+memory, that holds nothing else, never in the store; a timer interrupts it at the timeout.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+
+import duckdb
+
+from kpi.domain.sources import Source
+from kpi.sources import cursor
+from kpi.sources.failing import failed, one_line
+
+
+def run(source: Source, month: date, secret: str | None) -> list[dict[str, object]]:
+    """Every row the query returns (it may return other months than `month`)."""
+    interrupted = threading.Event()
+    connection = duckdb.connect(":memory:")
+
+    def interrupt() -> None:
+        interrupted.set()
+        connection.interrupt()
+
+    timer = threading.Timer(source.timeout, interrupt)
+    try:
+        timer.start()
+        return cursor.rows(connection, source.query)
+    except duckdb.Error as error:
+        if interrupted.is_set():
+            raise failed("timeout", seconds=source.timeout) from None
+        raise failed("query_failed", detail=one_line(error)) from None
+    finally:
+        timer.cancel()
+        connection.close()

@@ -1,0 +1,83 @@
+"""A KPI's values from an HTTP endpoint in Prometheus's `query_range` shape.
+
+The source's URL is the server (`http://prometheus:9090`, or the whole endpoint ending in
+`/api/v1/query_range`); its query is PromQL. The month asked for is requested from its first
+second to its last at `STEP_SECONDS`, and the month's value is the mean of the samples returned:
+an average over the month. For another figure, say it in PromQL (a monthly total, for instance,
+as `sum_over_time(…[1h])`, whose hourly samples then average to the mean per hour). The query
+must return one series (aggregate with `sum(…)` or `avg(…)`); none means no value for the month.
+A connection, when given, names a bearer token. The timeout covers connecting and each read.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+from datetime import UTC, date, datetime
+
+from kpi.domain import months
+from kpi.domain.sources import Source
+from kpi.sources.failing import failed, one_line
+
+ENDPOINT = "/api/v1/query_range"
+STEP_SECONDS = 3600
+MAX_BYTES = 10_000_000
+"""A month of hourly samples is some 30 kB; more than this is not a KPI's answer."""
+
+
+def run(source: Source, month: date, secret: str | None) -> list[dict[str, object]]:
+    """The month's value (one row) or nothing when the query returned no series."""
+    url = str(source.url)
+    if not url.endswith(ENDPOINT):
+        url += ENDPOINT
+    start = datetime(month.year, month.month, 1, tzinfo=UTC).timestamp()
+    end = datetime(*months.add(month, 1).timetuple()[:3], tzinfo=UTC).timestamp() - 1
+    query = {"query": source.query, "start": f"{start:.0f}", "end": f"{end:.0f}", "step": str(STEP_SECONDS)}
+    request = urllib.request.Request(f"{url}?{urllib.parse.urlencode(query)}")
+    if secret is not None:
+        request.add_header("Authorization", f"Bearer {secret}")
+    try:
+        with urllib.request.urlopen(request, timeout=source.timeout) as response:
+            body = response.read(MAX_BYTES + 1)
+    except TimeoutError:
+        raise failed("timeout", seconds=source.timeout) from None
+    except urllib.error.HTTPError as error:
+        raise failed("http_status", status=error.code, reason=error.reason) from None
+    except (urllib.error.URLError, OSError) as error:
+        if isinstance(getattr(error, "reason", None), TimeoutError):
+            raise failed("timeout", seconds=source.timeout) from None
+        raise failed("query_failed", detail=one_line(error)) from None
+    return _month_value(body, month)
+
+
+def _month_value(body: bytes, month: date) -> list[dict[str, object]]:
+    """The mean of the one series' samples; a sample that is not a number stays text, so the
+    check of what sources return (kpi.domain.sources.pulled) names it."""
+    try:
+        answer = json.loads(body) if len(body) <= MAX_BYTES else {}
+        series = answer["data"]["result"] if answer["status"] == "success" else None
+        samples = [value for _, value in series[0]["values"]] if series else []
+    except (ValueError, TypeError, KeyError, IndexError):
+        raise failed("not_prometheus") from None
+    if series is None:
+        raise failed("not_prometheus")
+    if len(series) > 1:
+        raise failed("many_series", count=len(series))
+    if not samples:
+        return []
+    try:
+        numbers = [float(sample) for sample in samples]
+    except (TypeError, ValueError):
+        text = next(s for s in samples if not _is_number(s))
+        return [{"month": month, "value": str(text)}]
+    return [{"month": month, "value": sum(numbers) / len(numbers)}]
+
+
+def _is_number(sample: object) -> bool:
+    try:
+        float(sample)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
+    return True

@@ -1,0 +1,42 @@
+"""Running a KPI's source: the one way in for every kind, and what a failed run says.
+
+`run` takes a checked `Source`, the month asked for and the secret its connection names (read by
+the caller from kpi.settings, never stored) and returns the rows the source gave, as column name
+→ value, unchecked: `kpi.domain.sources.pulled` checks them. Whatever goes wrong (a query that is
+not one SELECT, a timeout, a database or server that fails) is a `SourceFailed` carrying one
+problem. A new kind plugs in by adding its runner to `RUNNERS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from kpi.domain.errors import Problem
+from kpi.domain.sources import Source, SourceKind
+from kpi.sources import files, http, sql, statement
+from kpi.sources.failing import MAX_ROWS, SourceFailed
+
+Rows = list[dict[str, object]]
+Runner = Callable[[Source, date, "str | None"], Rows]
+"""A kind's runner: the source, the month asked for, its connection's secret → the rows."""
+
+RUNNERS: dict[SourceKind, Runner] = {
+    SourceKind.SQL: sql.run,
+    SourceKind.FILES: files.run,
+    SourceKind.HTTP: http.run,
+}
+
+
+def run(source: Source, month: date, secret: str | None) -> Rows:
+    """The rows `source` gives for `month` (a query may give other months too)."""
+    if source.kind.is_select:
+        found = statement.problem(source.query)
+        if found is not None:
+            raise SourceFailed(found)
+    if source.connection is not None and secret is None:
+        raise SourceFailed(Problem("source.no_connection", "connection", (("name", source.connection),)))
+    rows = RUNNERS[source.kind](source, month, secret)
+    if len(rows) > MAX_ROWS:
+        raise SourceFailed(Problem("source.too_many_rows", "", (("count", len(rows)), ("limit", MAX_ROWS))))
+    return rows

@@ -1,0 +1,155 @@
+"""`pull`: a month's values from the KPIs' sources, written whole or not at all.
+
+Every source runs first, outside any hold on the store (a slow source must not keep others out
+of a DuckDB file), and what each returns is checked (kpi.domain.sources.pulled, then the same
+check as a typed or imported value, kpi.domain.checks.measurement). Any failure or bad value
+refuses the whole pull with every problem, each naming its KPI and source: nothing is written.
+Otherwise the month's values go in one transaction through the audited writer, `source` saying
+which source gave each (`pull:sql:warehouse`). A value equal to the stored one is neither
+written nor audited, so pulling a month twice changes nothing the second time; a process killed
+half-way leaves nothing, since the transaction never committed. A source that gives nothing for
+the month is reported as missing, not as a failure: its numbers may simply not be in yet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from kpi import settings
+from kpi.domain import checks, sources
+from kpi.domain.errors import Problem
+from kpi.domain.sources import Pulled, Source
+from kpi.sources import running
+from kpi.sources.failing import SourceFailed
+from kpi.store import engine, known, sourcing
+from kpi.store import schema as s
+from kpi.store.writes import Writer, _same
+
+Secrets = Callable[[str], str | None]
+"""A connection's name → its URL or token (`settings.source_connection`)."""
+
+
+@dataclass(frozen=True)
+class Line:
+    """One KPI's outcome: `inserted`, `updated`, `unchanged` or `missing` (no value given)."""
+
+    kpi: str
+    source: str
+    outcome: str
+    value: float | None = None
+    before: float | None = None
+
+
+@dataclass
+class Outcome:
+    month: date
+    lines: list[Line] = field(default_factory=list)
+
+    def count(self, outcome: str) -> int:
+        return sum(line.outcome == outcome for line in self.lines)
+
+
+def pull(
+    store: Engine,
+    month: date,
+    who: str,
+    *,
+    kpi: str | None = None,
+    dry_run: bool = False,
+    secrets: Secrets = settings.source_connection,
+) -> Outcome:
+    """Run the month's sources (all active KPIs', or `kpi`'s) and write their values; raises
+    SourceFailed naming every failed source and bad value (nothing written)."""
+    with engine.reading(store) as conn:
+        chosen, seen = sourcing.active(conn, kpi), known.read(conn)
+    if kpi is not None and not chosen:
+        raise SourceFailed(Problem("source.none_for_kpi", "--kpi", (("kpi", kpi),)))
+    values, problems = _run_all(chosen, month, seen, secrets)
+    if problems:
+        raise SourceFailed(problems)
+    context = engine.reading(store) if dry_run else engine.writing(store)
+    with context as conn:
+        transaction = conn.begin() if dry_run else None
+        try:
+            outcome = _write(conn, month, who, chosen, values)
+        finally:
+            if transaction is not None:
+                transaction.rollback()
+    return outcome
+
+
+def _run_all(
+    chosen: list[Source], month: date, seen: checks.Known, secrets: Secrets
+) -> tuple[dict[str, Pulled], list[Problem]]:
+    """Each source's value for `month`, and every problem of every source, each problem's
+    "file" being the KPI and its source, so it reads `FCR (pull:sql:warehouse), row 2 …`."""
+    values: dict[str, Pulled] = {}
+    problems: list[Problem] = []
+    for source in chosen:
+        where = f"{source.kpi} ({source.label})"
+        secret = secrets(source.connection) if source.connection is not None else None
+        try:
+            rows = running.run(source, month, secret)
+        except SourceFailed as failed:
+            problems += [replace(p, file=where, row=0) for p in failed.problems]
+            continue
+        stored = seen.kpis.get(source.kpi)
+        unit = stored.unit if stored is not None else ""
+        found, unfit = sources.pulled(rows, unit)
+        problems += [replace(p, file=where) for p in unfit]
+        for pulled in found:
+            if pulled.month == month:
+                fields = {"kpi": source.kpi, "month": month, "value": pulled.value}
+                problems += [replace(p, file=where) for p in checks.measurement(fields, seen)]
+                values[source.kpi] = pulled
+    return values, problems
+
+
+def _write(
+    conn: sa.Connection, month: date, who: str, chosen: list[Source], values: dict[str, Pulled]
+) -> Outcome:
+    table, now = s.measurement, datetime.now()
+    stored = {
+        r.kpi: r
+        for r in conn.execute(
+            sa.select(table).where(table.c.month == month, table.c.kpi.in_(list(values) or [""]))
+        )
+    }
+    outcome, rows = Outcome(month), []
+    for source in chosen:
+        pulled, before = values.get(source.kpi), stored.get(source.kpi)
+        if pulled is None:
+            outcome.lines.append(Line(source.kpi, source.label, "missing"))
+            continue
+        row = {
+            "kpi": source.kpi,
+            "month": month,
+            "value": pulled.value,
+            "numerator": pulled.numerator,
+            "denominator": pulled.denominator,
+            "note": before.note if before is not None else "",
+            "source": source.label,
+            "loaded_at": now,
+        }
+        rows.append(row)
+        outcome.lines.append(
+            Line(source.kpi, source.label, _change(before, row), pulled.value, _value(before))
+        )
+    Writer(conn, who).upsert_many(table, rows, volatile=("loaded_at", "source"))
+    return outcome
+
+
+def _change(before: sa.Row | None, row: dict[str, object]) -> str:
+    if before is None:
+        return "inserted"
+    same = all(_same(getattr(before, name), row[name]) for name in ("value", "numerator", "denominator"))
+    return "unchanged" if same else "updated"
+
+
+def _value(before: sa.Row | None) -> float | None:
+    return float(before.value) if before is not None else None

@@ -1,0 +1,99 @@
+"""KPI sources in the store: read them, and load a definitions file through the audited writer.
+
+A definitions file (kpi.files.source_file) is checked whole against the KPIs the store holds
+(kpi.domain.sources.check, every problem at once; a query that is not one SELECT too, by
+kpi.sources.statement) and written in one transaction: each entry
+inserts or replaces its KPI's source, an unchanged one is neither written nor audited, and a
+source the file does not name stays as it is. With `dry_run` the same runs and is rolled back.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import replace
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from kpi.domain import checks, sources
+from kpi.domain.sources import Source, SourceKind
+from kpi.files import source_file
+from kpi.files.tables import ImportRejected
+from kpi.sources import statement
+from kpi.store import engine, known
+from kpi.store import schema as s
+from kpi.store.writes import Writer
+
+
+def read(conn: sa.Connection, kpi: str | None = None) -> list[Source]:
+    """Every KPI's source (or `kpi`'s), by KPI code; sources of retired KPIs too."""
+    table = s.kpi_source
+    stmt = sa.select(table).order_by(table.c.kpi)
+    if kpi is not None:
+        stmt = stmt.where(table.c.kpi == kpi)
+    return [
+        Source(r.kpi, SourceKind(r.kind), r.query, r.connection, r.url, r.timeout) for r in conn.execute(stmt)
+    ]
+
+
+def active(conn: sa.Connection, kpi: str | None = None) -> list[Source]:
+    """The sources of KPIs that are not retired (or `kpi`'s, retired or not)."""
+    if kpi is not None:
+        return read(conn, kpi)
+    retired = set(conn.execute(sa.select(s.kpi.c.code).where(s.kpi.c.retired_at.is_not(None))).scalars())
+    return [source for source in read(conn) if source.kpi not in retired]
+
+
+def load(store: Engine, data: bytes, name: str, who: str, *, dry_run: bool = False) -> Counter[str]:
+    """Load a definitions file; returns how many sources were `inserted`, `updated`, `unchanged`.
+    ImportRejected (nothing written) names every problem, with the file and the entry."""
+    entries = source_file.read(data, name)
+    with engine.reading(store) as conn:
+        checked = _checked(entries, known.read(conn), name)
+    context = engine.reading(store) if dry_run else engine.writing(store)
+    with context as conn:
+        transaction = conn.begin() if dry_run else None
+        try:
+            checked = _checked(entries, known.read(conn), name)  # a KPI retired or removed since
+            writer = Writer(conn, who)
+            rows = [
+                {
+                    "kpi": x.kpi,
+                    "kind": str(x.kind),
+                    "connection": x.connection,
+                    "query": x.query,
+                    "url": x.url,
+                    "timeout": x.timeout,
+                }
+                for x in checked
+            ]
+            writer.upsert_many(s.kpi_source, rows)
+        finally:
+            if transaction is not None:
+                transaction.rollback()
+    return Counter(writer.tally.counts.get(s.kpi_source.name, {}))
+
+
+def _checked(entries: list[source_file.Entry], store: checks.Known, name: str) -> list[Source]:
+    """The entries as sources, their KPIs spelled as the store spells them; every problem of
+    every entry refuses the file."""
+    index = checks.spellings(store)
+    problems, found = [], []
+    for number, entry in enumerate(entries, start=1):
+        fields = checks.spelled("kpi_source", entry, index)
+        unfit = sources.check(fields, store)
+        kind, query = fields.get("kind"), fields.get("query")
+        if kind in (SourceKind.SQL, SourceKind.FILES) and isinstance(query, str) and query:
+            unread = statement.problem(query)  # said now, not first at the pull at night
+            unfit += [unread] if unread is not None else []
+        problems += [replace(p, file=name, row=number) for p in unfit]
+        if not unfit:
+            found.append(sources.record(fields))
+    if problems:
+        raise ImportRejected(problems)
+    return found
+
+
+def export(conn: sa.Connection) -> str:
+    """Every stored source as a definitions file."""
+    return source_file.write(read(conn))

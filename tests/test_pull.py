@@ -1,0 +1,242 @@
+"""`python -m kpi pull`: a month's values from every kind of source, against real parts (the
+test PostgreSQL, CSV and Parquet files, a Prometheus-shaped server on 127.0.0.1), written whole
+and audited, or, when any source fails or returns a bad value, not at all."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from kpi import cli
+from kpi.store import engine, schema, sourcing
+from tests import feeds
+from tests.conftest import ROOT, fingerprint
+
+
+@dataclass
+class Fed:
+    """The real parts the sources read, running, and a definitions file naming them."""
+
+    prometheus: feeds.Prometheus
+    files: dict[str, Path]
+    definitions: str
+
+
+def definitions(files: dict[str, Path], prometheus_url: str) -> str:
+    return f"""
+[[source]]
+kpi = "CS_FCR"
+kind = "sql"
+connection = "warehouse"
+query = "SELECT month, resolved AS numerator, contacts AS denominator FROM monthly"
+
+[[source]]
+kpi = "CS_WAIT"
+kind = "files"
+query = "SELECT month, wait AS value FROM read_csv('{files["csv"]}')"
+
+[[source]]
+kpi = "CS_AHT"
+kind = "files"
+query = "SELECT month, wait * 10 AS value FROM '{files["parquet"]}'"
+
+[[source]]
+kpi = "IT_UPTIME"
+kind = "http"
+url = "{prometheus_url}"
+query = "avg(up) * 100"
+timeout = 5
+"""
+
+
+@pytest.fixture
+def fed(pg_server, tmp_path, monkeypatch):
+    files = feeds.write_files(tmp_path / "exports")
+    with (
+        feeds.figures_database(pg_server) as figures,
+        feeds.Prometheus({"avg(up) * 100": [["99.5", "99.7"]]}) as prometheus,
+    ):
+        monkeypatch.setenv("KPI_SOURCE_WAREHOUSE", figures)
+        yield Fed(prometheus, files, definitions(files, prometheus.url))
+
+
+def _define(url: str, text: str) -> None:
+    sourcing.load(engine.create(url), text.encode(), "sources.toml", "test")
+
+
+def _stored(url: str, month: str) -> dict[str, tuple]:
+    table = schema.measurement
+    with engine.reading(engine.create(url)) as conn:
+        rows = conn.execute(
+            sa.select(
+                table.c.kpi, table.c.value, table.c.numerator, table.c.denominator, table.c.source
+            ).where(table.c.month == sa.func.cast(f"{month}-01", sa.Date), table.c.source.like("pull:%"))
+        )
+        return {r.kpi: (round(r.value, 4), r.numerator, r.denominator, r.source) for r in rows}
+
+
+def _audit_rows(url: str) -> int:
+    with engine.reading(engine.create(url)) as conn:
+        return conn.execute(sa.select(sa.func.count()).select_from(schema.audit)).scalar_one()
+
+
+def test_a_pull_writes_every_kind_of_source_once(demo_url, fed, capsys):
+    _define(demo_url, fed.definitions)
+    before = fingerprint(demo_url)
+    assert cli.main(["--db", demo_url, "pull", "--month", "2026-11", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "CS_FCR\t80.00 (new)\tpull:sql:warehouse" in out and "4 new" in out and "dry run" in out
+    assert fingerprint(demo_url) == before
+
+    assert cli.main(["--db", demo_url, "pull", "--month", "2026-11"]) == 0
+    assert _stored(demo_url, "2026-11") == {
+        "CS_FCR": (80.0, 640.0, 800.0, "pull:sql:warehouse"),
+        "CS_WAIT": (35.0, None, None, "pull:files"),
+        "CS_AHT": (350.0, None, None, "pull:files"),
+        "IT_UPTIME": (99.6, None, None, f"pull:http:{fed.prometheus.url}"),
+    }
+    capsys.readouterr()
+    written, audited = fingerprint(demo_url), _audit_rows(demo_url)
+    assert cli.main(["--db", demo_url, "pull", "--month", "2026-11"]) == 0  # the second time: nothing
+    assert "0 new, 0 replaced, 4 unchanged" in capsys.readouterr().out
+    assert _audit_rows(demo_url) == audited and fingerprint(demo_url) == written
+
+
+def test_a_pull_replaces_a_months_typed_value_and_says_so(demo_duckdb_url, fed, capsys):
+    _define(demo_duckdb_url, fed.definitions)
+    assert cli.main(["--db", demo_duckdb_url, "pull", "--month", "2026-10", "--kpi", "cs_fcr"]) == 0
+    out = capsys.readouterr().out
+    assert "CS_FCR\t75.00 (replaces" in out and "1 source, 0 new, 1 replaced" in out
+    assert _stored(demo_duckdb_url, "2026-10") == {"CS_FCR": (75.0, 900.0, 1200.0, "pull:sql:warehouse")}
+
+
+def test_a_month_a_source_has_no_value_for_is_missing_not_failed(demo_duckdb_url, fed, capsys):
+    _define(demo_duckdb_url, fed.definitions)
+    assert cli.main(["--db", demo_duckdb_url, "pull", "--month", "2026-08", "--kpi", "CS_WAIT"]) == 0
+    assert "no value for the month yet" in capsys.readouterr().out
+
+
+BAD = """
+[[source]]
+kpi = "CS_WAIT"
+kind = "files"
+query = "SELECT '2026-11' AS month, 'n/a' AS value"
+
+[[source]]
+kpi = "CS_FCR"
+kind = "sql"
+connection = "warehouse"
+query = "SELECT month, wait AS value FROM monthly UNION ALL SELECT month, wait FROM monthly"
+
+[[source]]
+kpi = "IT_UPTIME"
+kind = "http"
+url = "{silent}"
+query = "up"
+timeout = 1
+"""
+
+
+def test_a_pull_with_any_bad_source_writes_nothing_and_names_each(demo_url, fed, capsys):
+    with feeds.silent_server() as silent:
+        _define(demo_url, fed.definitions)
+        _define(demo_url, BAD.format(silent=silent))  # three of the four replaced
+        with engine.writing(engine.create(demo_url)) as conn:  # a query the definitions file would refuse
+            conn.execute(
+                schema.kpi_source.update()
+                .where(schema.kpi_source.c.kpi == "CS_AHT")
+                .values(query="DELETE FROM t")
+            )
+        before = fingerprint(demo_url)
+        assert cli.main(["--db", demo_url, "pull", "--month", "2026-11"]) == 1
+    err = capsys.readouterr().err
+    assert "CS_WAIT (pull:files), row 1, column value: “n/a” is not a number" in err
+    assert "CS_FCR (pull:sql:warehouse), row 4, column month: 2026-09 comes again (first in row 1)" in err
+    assert f"IT_UPTIME (pull:http:{silent}): no answer within its timeout of 1 s" in err
+    assert "CS_AHT (pull:files): the query is a DELETE statement" in err
+    assert "Nothing was written: fix the 6 problems above" in err
+    assert "Traceback" not in err
+    assert fingerprint(demo_url) == before
+
+
+def test_a_kpi_without_a_source_or_unknown(demo_duckdb_url, fed, capsys):
+    _define(demo_duckdb_url, fed.definitions)
+    assert cli.main(["--db", demo_duckdb_url, "pull", "--month", "2026-11", "--kpi", "NPS"]) == 1
+    assert "NPS has no source" in capsys.readouterr().err
+    assert cli.main(["--db", demo_duckdb_url, "pull", "--month", "2026-11", "--kpi", "NOPE"]) == 2
+
+
+FILES_ONLY = """
+[[source]]
+kpi = "CS_WAIT"
+kind = "files"
+query = "SELECT month, wait AS value FROM read_csv('{csv}')"
+"""
+
+
+def _pull_killed_at(url: str, step: str) -> list[str]:
+    """Pull in a child that reports each step of its write; SIGKILL it at `step`."""
+    child = subprocess.Popen(
+        [sys.executable, "-m", "tests.killable_pull", "--db", url, "pull", "--month", "2026-11"],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    reached: list[str] = []
+    try:
+        for line in child.stdout:  # blocks until the child reports a step or ends
+            if line.startswith("step "):
+                reached.append(line.removeprefix("step ").strip())
+                if reached[-1] == step:
+                    child.kill()
+                    break
+                child.stdin.write("\n")
+                child.stdin.flush()
+    finally:
+        child.kill()
+        child.communicate()
+    return reached
+
+
+@pytest.mark.parametrize("step", ["values written", "committing"])
+def test_a_pull_killed_half_way_leaves_nothing(demo_duckdb_url, tmp_path, step):
+    files = feeds.write_files(tmp_path / "exports")
+    _define(demo_duckdb_url, FILES_ONLY.format(csv=files["csv"]))
+    before = fingerprint(demo_duckdb_url)
+    assert _pull_killed_at(demo_duckdb_url, step)[-1] == step
+    assert fingerprint(demo_duckdb_url) == before
+
+
+def test_a_pull_on_a_busy_store_exits_3(demo_duckdb_url, tmp_path):
+    files = feeds.write_files(tmp_path / "exports")
+    _define(demo_duckdb_url, FILES_ONLY.format(csv=files["csv"]))
+    hold = (
+        "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True); time.sleep(60)"
+    )
+    holder = subprocess.Popen(
+        [sys.executable, "-c", hold, demo_duckdb_url.removeprefix("duckdb:///")],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        result = subprocess.run(
+            [sys.executable, "-m", "kpi", "--db", demo_duckdb_url, "pull", "--month", "2026-11"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "KPI_BUSY_WAIT": "1"},
+        )
+    finally:
+        holder.kill()
+        holder.wait()
+    assert result.returncode == 3, result.stderr
+    assert "busy" in result.stderr and "Traceback" not in result.stderr

@@ -1,0 +1,287 @@
+"""KPI sources: the check of their definitions, the check of what they return, one SELECT only,
+each kind's runner against real parts (the test PostgreSQL, files, an HTTP server), connections
+by name, and the definitions file through the command line."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+
+from kpi import cli, settings
+from kpi.domain import sources
+from kpi.domain.checks import Known, KnownKpi
+from kpi.domain.model import Aggregation
+from kpi.domain.sources import Source, SourceKind
+from kpi.sources import running, statement
+from kpi.sources.failing import SourceFailed
+from kpi.store import engine, schema, sourcing
+from tests import feeds
+from tests.conftest import fingerprint, said
+
+KNOWN = Known(kpis={"FCR": KnownKpi("%", Aggregation.MEAN), "NPS": KnownKpi("nps", Aggregation.NPS)})
+OCTOBER = date(2026, 10, 1)
+
+
+def _keys(fields: dict) -> list[tuple[str, str]]:
+    return [(p.field, p.key) for p in sources.check(fields, KNOWN)]
+
+
+@pytest.mark.parametrize(
+    "fields, expected",
+    [
+        ({"kpi": "FCR", "kind": "sql", "connection": "warehouse", "query": "SELECT 1"}, []),
+        ({"kpi": "FCR", "kind": "files", "query": "SELECT 1"}, []),
+        ({"kpi": "FCR", "kind": "http", "url": "http://prom:9090", "query": "up", "timeout": 5}, []),
+        ({"kpi": "NOPE", "kind": "files", "query": "SELECT 1"}, [("kpi", "unknown_reference")]),
+        ({"kpi": "NPS", "kind": "files", "query": "SELECT 1"}, [("kpi", "source_survey_kpi")]),
+        ({"kpi": "FCR", "kind": "ftp", "query": "x"}, [("kind", "not_one_of")]),
+        ({"kpi": "FCR", "kind": "sql", "query": "SELECT 1"}, [("connection", "required")]),
+        (
+            {"kpi": "FCR", "kind": "sql", "connection": "my-db", "query": "SELECT 1"},
+            [("connection", "bad_connection")],
+        ),
+        (
+            {"kpi": "FCR", "kind": "files", "connection": "x", "query": "SELECT 1"},
+            [("connection", "source_no_connection")],
+        ),
+        ({"kpi": "FCR", "kind": "http", "query": "up"}, [("url", "required")]),
+        ({"kpi": "FCR", "kind": "http", "url": "file:///etc", "query": "up"}, [("url", "bad_url")]),
+        ({"kpi": "FCR", "kind": "http", "url": "http://me:secret@prom", "query": "up"}, [("url", "bad_url")]),
+        ({"kpi": "FCR", "kind": "files", "url": "http://x", "query": "SELECT 1"}, [("url", "source_no_url")]),
+        ({"kpi": "FCR", "kind": "files", "query": "SELECT 1", "timeout": 0}, [("timeout", "bad_timeout")]),
+        (
+            {"kpi": "FCR", "kind": "files", "query": "SELECT 1", "timeout": "soon"},
+            [("timeout", "not_a_number")],
+        ),
+    ],
+)
+def test_a_source_definition_is_checked(fields, expected):
+    assert _keys(fields) == expected
+
+
+def test_every_problem_of_a_source_at_once():
+    found = _keys({"kpi": "NPS", "kind": "sql", "connection": "1st", "url": "http://x", "timeout": 601})
+    assert found == [
+        ("kpi", "source_survey_kpi"),
+        ("query", "required"),
+        ("connection", "bad_connection"),
+        ("url", "source_no_url"),
+        ("timeout", "bad_timeout"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "rows, expected",
+    [
+        ([{"month": "2026-10", "value": 71.5}], []),
+        ([{"month": date(2026, 10, 1), "value": Decimal("71.5")}], []),
+        ([{"month": "2026-10", "value": "71,5"}], [(1, "value", "source_not_a_number")]),
+        ([{"month": "oct", "value": 1.0}], [(1, "month", "source_not_a_month")]),
+        (
+            [{"month": "2026-10", "value": 1.0}, {"month": "2026-10-01", "value": 2.0}],
+            [(2, "month", "source_month_twice")],
+        ),
+        ([{"month": "2026-10", "value": 101.0}], [(1, "value", "out_of_range")]),
+        ([{"month": "2026-10", "numerator": 3, "denominator": 4}], []),
+        ([{"month": "2026-10", "value": 75.0, "numerator": 3, "denominator": 4}], []),
+        (
+            [{"month": "2026-10", "value": 70.0, "numerator": 3, "denominator": 4}],
+            [(1, "value", "source_ratio_mismatch")],
+        ),
+        ([{"month": "2026-10", "numerator": 3}], [(1, "denominator", "source_half_ratio")]),
+        (
+            [{"month": "2026-10", "numerator": 3, "denominator": 0}],
+            [(1, "denominator", "source_denominator")],
+        ),
+        ([{"month": "2026-10"}], [(1, "value", "required")]),
+    ],
+)
+def test_what_a_source_returns_is_checked(rows, expected):
+    found, problems = sources.pulled(rows, "%")
+    assert [(p.row, p.field, p.key) for p in problems] == expected
+    assert len(found) == len(rows) - len({p.row for p in problems})  # a row with a problem is not taken
+
+
+def test_a_ratio_becomes_the_value_on_the_kpis_scale():
+    found, _ = sources.pulled([{"month": "2026-10", "numerator": 3, "denominator": 4}], "%")
+    assert found == [sources.Pulled(OCTOBER, 75.0, 3.0, 4.0)]
+
+
+@pytest.mark.parametrize(
+    "query, key",
+    [
+        ("SELECT month, value FROM t", None),
+        ("-- monthly\nWITH x AS (SELECT 1 AS v) SELECT * FROM x", None),
+        ("SELECT 1; SELECT 2", "source.not_one_select"),
+        ("SELECT 1; DROP TABLE t", "source.not_one_select"),
+        ("DELETE FROM t", "source.not_select"),
+        ("COPY t TO '/tmp/out.csv'", "source.not_select"),
+        ("PRAGMA version", "source.not_select"),
+        ("SELECT * FROM t FOR UPDATE", "source.unreadable_sql"),
+        ("", "source.not_one_select"),
+    ],
+)
+def test_only_one_select_is_accepted(query, key):
+    found = statement.problem(query)
+    assert (found.key if found else None) == key
+
+
+# --- each kind against real parts -----------------------------------------------------------------
+
+
+def test_sql_reads_the_figures_of_a_postgresql_database(pg_server):
+    with feeds.figures_database(pg_server) as url:
+        source = Source(
+            "FCR",
+            SourceKind.SQL,
+            "SELECT month, resolved AS numerator, contacts AS denominator FROM monthly",
+            "w",
+        )
+        rows = running.run(source, OCTOBER, url)
+        found, problems = sources.pulled(rows, "%")
+    assert problems == []
+    assert [(p.month, p.value) for p in found][1] == (OCTOBER, 75.0)
+
+
+def test_sql_runs_read_only_and_stops_at_its_timeout(pg_server):
+    with feeds.figures_database(pg_server) as url:
+        writes = Source("FCR", SourceKind.SQL, "SELECT nextval('counter') AS value", "w")
+        with pytest.raises(SourceFailed, match="query_failed") as caught:
+            running.run(writes, OCTOBER, url)
+        assert "read-only transaction" in said(caught.value)
+        slow = Source(
+            "FCR", SourceKind.SQL, "SELECT pg_sleep(30), month, 1 AS value FROM monthly", "w", timeout=1
+        )
+        with pytest.raises(SourceFailed, match="timeout"):
+            running.run(slow, OCTOBER, url)
+        with sa.create_engine(url).connect() as conn:  # the sequence was never advanced
+            assert conn.exec_driver_sql("SELECT last_value, is_called FROM counter").one() == (1, False)
+
+
+def test_files_read_csv_globs_and_parquet(tmp_path):
+    paths = feeds.write_files(tmp_path / "exports")
+    csv = Source("AHT", SourceKind.FILES, f"SELECT month, wait AS value FROM read_csv('{paths['csv']}')")
+    parquet = Source(
+        "FCR",
+        SourceKind.FILES,
+        f"SELECT month, resolved AS numerator, contacts AS denominator FROM '{paths['parquet']}'",
+    )
+    from_csv, _ = sources.pulled(running.run(csv, OCTOBER, None), "s")
+    from_parquet, _ = sources.pulled(running.run(parquet, OCTOBER, None), "%")
+    assert [p.value for p in from_csv] == [41.5, 38.25, 35.0]
+    assert [p.value for p in from_parquet] == [70.0, 75.0, 80.0]
+
+
+def test_files_stop_at_their_timeout():
+    endless = Source(
+        "FCR", SourceKind.FILES, "SELECT count(*) AS value FROM range(1000000) a, range(1000000) b", timeout=1
+    )
+    with pytest.raises(SourceFailed, match="timeout"):
+        running.run(endless, OCTOBER, None)
+
+
+def test_http_averages_the_months_samples_of_one_series():
+    with feeds.Prometheus({"avg(up)": [["99", "97"]], "two": [["1"], ["2"]], "text": [["1", "n/a"]]}) as prom:
+        rows = running.run(Source("UP", SourceKind.HTTP, "avg(up)", url=prom.url), OCTOBER, "token")
+        assert rows == [{"month": OCTOBER, "value": 98.0}]
+        assert prom.asked[0]["start"] == "1790812800" and prom.asked[0]["step"] == "3600"  # 2026-10-01 UTC
+        with pytest.raises(SourceFailed, match="many_series"):
+            running.run(Source("UP", SourceKind.HTTP, "two", url=prom.url), OCTOBER, None)
+        text = running.run(Source("UP", SourceKind.HTTP, "text", url=prom.url), OCTOBER, None)
+        assert sources.pulled(text, "%")[1][0].key == "source_not_a_number"
+        with pytest.raises(SourceFailed, match="http_status"):
+            running.run(Source("UP", SourceKind.HTTP, "unknown", url=prom.url), OCTOBER, None)
+
+
+def test_http_stops_at_its_timeout():
+    with feeds.silent_server() as url, pytest.raises(SourceFailed, match="timeout"):
+        running.run(Source("UP", SourceKind.HTTP, "up", url=url, timeout=1), OCTOBER, None)
+
+
+def test_a_connection_is_found_by_name_in_the_environment_or_the_secrets(tmp_path):
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text('[sources]\nwarehouse = "postgresql+psycopg://reader@db/dw"\n', encoding="utf-8")
+    assert settings.source_connection("warehouse", {}, secrets) == "postgresql+psycopg://reader@db/dw"
+    environ = {"KPI_SOURCE_WAREHOUSE": "duckdb:///dw.duckdb"}
+    assert settings.source_connection("warehouse", environ, secrets) == "duckdb:///dw.duckdb"
+    assert settings.source_connection("other", {}, secrets) is None
+    with pytest.raises(SourceFailed, match="no_connection"):
+        running.run(Source("FCR", SourceKind.SQL, "SELECT 1 AS value", "other"), OCTOBER, None)
+
+
+# --- the definitions file -------------------------------------------------------------------------
+
+DEFINITIONS = """
+[[source]]
+kpi = "cs_fcr"
+kind = "sql"
+connection = "warehouse"
+query = '''
+SELECT month, resolved AS numerator, contacts AS denominator FROM monthly
+'''
+
+[[source]]
+kpi = "CS_WAIT"
+kind = "files"
+query = "SELECT month, wait AS value FROM read_csv('exports/*.csv')"
+timeout = 10
+"""
+
+
+def test_a_definitions_file_loads_lists_and_exports(demo_url, tmp_path, capsys):
+    path = tmp_path / "sources.toml"
+    path.write_text(DEFINITIONS, encoding="utf-8")
+    before = fingerprint(demo_url)
+    assert cli.main(["--db", demo_url, "sources", "--file", str(path), "--dry-run"]) == 0
+    assert "2 new" in capsys.readouterr().out and fingerprint(demo_url) == before
+    assert cli.main(["--db", demo_url, "sources", "--file", str(path)]) == 0
+    with engine.reading(engine.create(demo_url)) as conn:
+        stored = sourcing.read(conn)
+        audited = conn.execute(
+            sa.select(sa.func.count()).where(schema.audit.c.table_name == "kpi_source")
+        ).scalar()
+    assert [(x.kpi, x.kind, x.connection, x.timeout) for x in stored] == [
+        ("CS_FCR", "sql", "warehouse", 30.0),
+        ("CS_WAIT", "files", None, 10.0),
+    ]
+    assert audited == 2
+    capsys.readouterr()
+    assert cli.main(["--db", demo_url, "sources"]) == 0
+    assert "CS_FCR\tsql\twarehouse" in capsys.readouterr().out
+    assert cli.main(["--db", demo_url, "sources", "--export"]) == 0
+    path.write_text(capsys.readouterr().out, encoding="utf-8")
+    again = fingerprint(demo_url)
+    assert cli.main(["--db", demo_url, "sources", "--file", str(path)]) == 0
+    assert "0 new, 0 replaced, 2 unchanged" in capsys.readouterr().out
+    assert fingerprint(demo_url) == again
+
+
+def test_a_bad_definitions_file_is_refused_whole_with_every_problem(demo_duckdb_url, tmp_path, capsys):
+    path = tmp_path / "sources.toml"
+    path.write_text(
+        DEFINITIONS
+        + '\n[[source]]\nkpi = "NPS"\nkind = "sql"\nconnection = "my db"\nquery = "SELECT 1"\ncolour = "red"\n'
+        + '\n[[source]]\nkpi = "CS_FCR"\nkind = "http"\nquery = "up"\ntimeout = 0\n',
+        encoding="utf-8",
+    )
+    before = fingerprint(demo_duckdb_url)
+    assert cli.main(["--db", demo_duckdb_url, "sources", "--file", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "sources.toml, row 3, column colour: not a field of a source" in err
+    assert "sources.toml, row 4, column kpi: this KPI has a source already (entry 1)" in err
+    assert fingerprint(demo_duckdb_url) == before
+    path.write_text(
+        '[[source]]\nkpi = "NPS"\nkind = "sql"\nconnection = "my db"\nquery = "SELECT 1"\n'
+        '\n[[source]]\nkpi = "CS_FCR"\nkind = "http"\nquery = "up"\ntimeout = 0\n',
+        encoding="utf-8",
+    )
+    assert cli.main(["--db", demo_duckdb_url, "sources", "--file", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "row 1, column kpi: NPS is a survey KPI" in err
+    assert "row 1, column connection: “my db” is not a connection name" in err
+    assert "row 2, column url: required" in err
+    assert "row 2, column timeout: the timeout is from 1 to 600 seconds" in err
+    assert fingerprint(demo_duckdb_url) == before
