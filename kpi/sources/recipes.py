@@ -96,7 +96,8 @@ class Compliance:
 def _run(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any], files: Sequence[str]) -> list[Any]:
     try:
         return con.execute(sql, params).fetchall()
-    except duckdb.Error as error:  # a file that reads wrongly past DuckDB's first look
+    except (duckdb.IOException, duckdb.InvalidInputException, duckdb.ConversionException) as error:
+        # a file that reads wrongly past DuckDB's first look (JSON whose types change late)
         detail = str(error).splitlines()[0]
         raise Refused(Problem("recipe.unreadable", "", (("detail", detail),), file=files[0])) from None
 
@@ -288,7 +289,7 @@ def _funnel(
         params: dict[str, Any] = {**basket.params, "began": list(began), "done": list(done)}
         sql = f"""
             WITH sessions AS (
-              SELECT {events.quoted(session_key)} AS session, min(at) AS started,
+              SELECT {events.quoted(session_key)} AS session, min("at") AS started,
                      bool_or(list_contains($began, event)) AS began,
                      bool_or(list_contains($done, event)) AS done
               FROM ({basket.sql}) GROUP BY 1)
@@ -338,10 +339,10 @@ def _probe_counts(
             windows = events.table(con, maintenance, WINDOWS, parameter="windows")
             planned, params = windows.sql, {**params, **windows.params}
         sql = f"""
-            SELECT CAST(date_trunc('month', p.at) AS DATE), count(*) FILTER (WHERE p.up), count(*)
+            SELECT CAST(date_trunc('month', p."at") AS DATE), count(*) FILTER (WHERE p.up), count(*)
             FROM ({seen.sql}) p
-            WHERE {_window("p.at", month, params)}
-              AND NOT EXISTS (SELECT 1 FROM ({planned}) w WHERE p.at >= w."start" AND p.at < w."end")
+            WHERE {_window('p."at"', month, params)}
+              AND NOT EXISTS (SELECT 1 FROM ({planned}) w WHERE p."at" >= w."start" AND p."at" < w."end")
             GROUP BY 1 ORDER BY 1"""
         return _run(con, sql, params, seen.files)
 
