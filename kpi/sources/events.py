@@ -126,8 +126,9 @@ def table(
         if missing:
             params = (("columns", ", ".join(missing)), ("found", ", ".join(have)))
             raise Refused(Problem("recipe.missing_columns", "", params, file=file))
-    types = _columns(con, reader, files)
-    relation = f"{reader}($files{_OPTIONS[reader]}, union_by_name = true, filename = true)"
+    types = have if len(files) == 1 else _columns(con, reader, files)
+    several = ", union_by_name = true" if len(files) > 1 else ""  # it slows even one file down
+    relation = f"{reader}($files{_OPTIONS[reader]}{several}, filename = true)"
     read = {name: _typed(name, holds, types[name.lower()]) for name, holds in needs.items()}
     _check(con, files, relation, needs, read)
     select = ", ".join(f"{expr} AS {quoted(name)}" for name, (expr, _) in read.items())
@@ -139,9 +140,11 @@ def _typed(name: str, holds: Holds, kind: str) -> tuple[str, bool]:
     """The SQL reading column `name` as what it holds, and whether a value may fail to read."""
     column, kind = quoted(name), kind.upper()
     if holds is Holds.TEXT:
-        return f"CAST({column} AS VARCHAR)", False
+        return (column if kind == "VARCHAR" else f"CAST({column} AS VARCHAR)"), False
     if holds is Holds.UP:
         return (column, False) if kind == "BOOLEAN" else (f"TRY_CAST({column} AS BOOLEAN)", True)
+    if kind == "TIMESTAMP":  # as it is, so DuckDB can skip the parts of a file outside a month
+        return column, False
     if kind.startswith(("TIMESTAMP", "DATE")):
         return f"CAST({column} AS TIMESTAMP)", False
     return f"CAST(TRY_CAST(CAST({column} AS VARCHAR) AS TIMESTAMPTZ) AS TIMESTAMP)", True
@@ -154,12 +157,17 @@ def _check(
     needs: Mapping[str, Holds],
     read: Mapping[str, tuple[str, bool]],
 ) -> None:
-    """One scan for the first value of each column that does not read as what it must hold (and
-    the first empty one where a value must be); refused with the first found, naming its file."""
+    """One scan counting, per column, the values that do not read as what it must hold (and the
+    empty ones where a value must be); refused with the first such value, naming its file."""
     tests: list[tuple[str, str, str]] = []  # (column, problem key, condition)
+    counted = _parquet_nulls(con, files) if relation.startswith("read_parquet") else {}
     for name, (expr, may_fail) in read.items():
         raw, text = quoted(name), f"trim(CAST({quoted(name)} AS VARCHAR))"
-        if needs[name] in (Holds.TIME, Holds.UP):
+        if needs[name] in (Holds.TIME, Holds.UP) and not may_fail and name.lower() in counted:
+            if counted[name.lower()]:
+                params = (("column", name), ("value", ""))
+                raise Refused(Problem("recipe.empty", name, params, file=counted[name.lower()]))
+        elif needs[name] in (Holds.TIME, Holds.UP):
             empty = f"{raw} IS NULL OR {text} = ''" if may_fail else f"{raw} IS NULL"
             tests.append((name, "recipe.empty", empty))
         if may_fail:
@@ -167,14 +175,23 @@ def _check(
             tests.append((name, key, f"{raw} IS NOT NULL AND {text} <> '' AND {expr} IS NULL"))
     if not tests:
         return
-    parts = [
-        f"first(filename) FILTER (WHERE {condition}), first(CAST({quoted(name)} AS VARCHAR)) FILTER (WHERE {condition})"
-        for name, _, condition in tests
-    ]
-    found = con.execute(f"SELECT {', '.join(parts)} FROM {relation}", {"files": list(files)}).fetchone()
-    if found is None:  # an aggregate without GROUP BY returns one row; nothing to name otherwise
-        return
-    for index, (name, key, _) in enumerate(tests):
-        file, value = found[2 * index], found[2 * index + 1]
-        if file is not None:
+    bound = {"files": list(files)}
+    counts = ", ".join(f"count(*) FILTER (WHERE {condition})" for _, _, condition in tests)
+    found = con.execute(f"SELECT {counts} FROM {relation.replace(', filename = true', '')}", bound).fetchone()
+    for (name, key, condition), count in zip(tests, found or (), strict=True):
+        if count:  # only now read which file holds it: the file name costs a string per row
+            sql = (
+                f"SELECT filename, CAST({quoted(name)} AS VARCHAR) FROM {relation} WHERE {condition} LIMIT 1"
+            )
+            file, value = con.execute(sql, bound).fetchall()[0]
             raise Refused(Problem(key, name, (("column", name), ("value", value or "")), file=file))
+
+
+def _parquet_nulls(con: duckdb.DuckDBPyConnection, files: Sequence[str]) -> dict[str, str]:
+    """Each column (lower case) whose null count every Parquet file keeps → the first file with a
+    null in it ('' for none): read from the files' metadata instead of a scan of the column."""
+    sql = """SELECT lower(path_in_schema), bool_and(stats_null_count IS NOT NULL),
+                    min(file_name) FILTER (WHERE stats_null_count > 0)
+             FROM parquet_metadata($files) GROUP BY 1"""
+    rows = con.execute(sql, {"files": list(files)}).fetchall()
+    return {name: first or "" for name, kept, first in rows if kept}

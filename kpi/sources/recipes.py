@@ -113,12 +113,42 @@ def _window(column: str, month: date | None, params: dict[str, Any]) -> str:
 # --- call records --------------------------------------------------------------------------------
 
 
+COUNTS = {
+    "within": "count(*) FILTER (WHERE answer_wait <= to_seconds($within))",
+    "counted": "count(*) FILTER (WHERE answer_wait IS NOT NULL OR abandon_wait > to_seconds($short))",
+    "abandoned": "count(*) FILTER (WHERE abandon_wait > to_seconds($short))",
+    "waited": "coalesce(sum(epoch(answer_wait)), 0)",
+    "answered": "count(answer_wait)",
+}
+"""What the call recipes count, by name: answered within `$within` seconds; counted calls
+(answered, or abandoned after the short-abandon cut-off `$short`); abandoned after it; total
+answer wait in seconds; answered calls."""
+
+CALL_SQL = """
+WITH timed AS (
+  SELECT {period} AS period, {group} AS grp, answered_at - offered_at AS answer_wait,
+         CASE WHEN answered_at IS NULL THEN abandoned_at - offered_at END AS abandon_wait
+  FROM ({table}) WHERE {where}
+)
+SELECT period, grp, {counts},
+       count(*) FILTER (WHERE answer_wait < INTERVAL 0 SECOND OR abandon_wait < INTERVAL 0 SECOND)
+FROM timed GROUP BY ALL ORDER BY ALL
+"""
+
+
 def _call_counts(
-    files: Files, *, by: str, month: date | None, queue: str | None, within_s: float, short_abandon_s: float
-) -> list[tuple[date, str | None, int, int, int, float, int]]:
-    """Per `by` (month, or day) and queue (when asked): answered within `within_s`, counted calls
-    (answered, or abandoned after `short_abandon_s`), abandoned after it, total answer wait in
-    seconds, answered calls. Refused when a call was answered or abandoned before it was offered."""
+    files: Files,
+    counts: Sequence[str],
+    *,
+    day: bool = False,
+    by_queue: bool = False,
+    month: date | None = None,
+    queue: str | None = None,
+    within_s: float = 0,
+    short_abandon_s: float = 0,
+) -> list[tuple[Any, ...]]:
+    """Per month (or `day`) and queue (when `by_queue`): period, queue or None, and `counts`
+    (names of `COUNTS`). Refused when a call was answered or abandoned before it was offered."""
     with events.new_connection() as con:
         calls = events.table(con, files, CALLS)
         params: dict[str, Any] = {**calls.params, "within": within_s, "short": short_abandon_s}
@@ -126,36 +156,20 @@ def _call_counts(
         if queue is not None:
             where += " AND queue = $queue"
             params["queue"] = queue
-        grouped = "queue" if by.endswith("queue") else "NULL"
-        period = "day" if by.startswith("day") else "month"
-        rows = _run(
-            con,
-            CALL_SQL.format(table=calls.sql, where=where, period=period, group=grouped),
-            params,
-            calls.files,
+        period = "CAST(date_trunc('{}', offered_at) AS DATE)".format("day" if day else "month")
+        if month is not None and not day:
+            period = "CAST($first AS DATE)"  # one month asked for: no need to work it out per call
+        sql = CALL_SQL.format(
+            table=calls.sql,
+            where=where,
+            period=period,
+            group="queue" if by_queue else "NULL",
+            counts=", ".join(COUNTS[name] for name in counts),
         )
+        rows = _run(con, sql, {k: v for k, v in params.items() if f"${k}" in sql}, calls.files)
         if any(row[-1] for row in rows):
             _refuse_backwards(con, calls)
     return [row[:-1] for row in rows]
-
-
-CALL_SQL = """
-WITH calls AS ({table}),
-timed AS (
-  SELECT CAST(date_trunc('{period}', offered_at) AS DATE) AS period, {group} AS grp,
-         epoch(answered_at - offered_at) AS answer_s,
-         CASE WHEN answered_at IS NULL THEN epoch(abandoned_at - offered_at) END AS abandon_s
-  FROM calls WHERE {where}
-)
-SELECT period, grp,
-       count(*) FILTER (WHERE answer_s <= $within) AS within,
-       count(*) FILTER (WHERE answer_s IS NOT NULL OR abandon_s > $short) AS counted,
-       count(*) FILTER (WHERE abandon_s > $short) AS abandoned,
-       coalesce(sum(answer_s), 0) AS waited,
-       count(answer_s) AS answered,
-       count(*) FILTER (WHERE answer_s < 0 OR abandon_s < 0) AS backwards
-FROM timed GROUP BY ALL ORDER BY ALL
-"""
 
 
 def _refuse_backwards(con: duckdb.DuckDBPyConnection, calls: events.Table) -> None:
@@ -166,10 +180,6 @@ def _refuse_backwards(con: duckdb.DuckDBPyConnection, calls: events.Table) -> No
     raise Refused(
         Problem("recipe.before_offered", column, (("column", column), ("offered", offered)), file=file)
     )
-
-
-def _by(by_queue: bool) -> str:
-    return "month_queue" if by_queue else "month"
 
 
 def service_level(
@@ -184,11 +194,16 @@ def service_level(
     """% of counted calls answered within `within_s`: answered within ÷ (answered + abandoned
     after `short_abandon_s`)."""
     counts = _call_counts(
-        files, by=_by(by_queue), month=month, queue=queue, within_s=within_s, short_abandon_s=short_abandon_s
+        files,
+        ("within", "counted"),
+        by_queue=by_queue,
+        month=month,
+        queue=queue,
+        within_s=within_s,
+        short_abandon_s=short_abandon_s,
     )
     return [
-        _measured("service_level", m, g, Ratio(within, counted, PERCENT))
-        for m, g, within, counted, *_ in counts
+        _measured("service_level", m, g, Ratio(within, counted, PERCENT)) for m, g, within, counted in counts
     ]
 
 
@@ -202,11 +217,14 @@ def abandonment(
 ) -> list[Measured]:
     """% of counted calls abandoned: abandoned after `short_abandon_s` ÷ (answered + those)."""
     counts = _call_counts(
-        files, by=_by(by_queue), month=month, queue=queue, within_s=0, short_abandon_s=short_abandon_s
+        files,
+        ("abandoned", "counted"),
+        by_queue=by_queue,
+        month=month,
+        queue=queue,
+        short_abandon_s=short_abandon_s,
     )
-    return [
-        _measured("abandonment", m, g, Ratio(gone, counted, PERCENT)) for m, g, _, counted, gone, *_ in counts
-    ]
+    return [_measured("abandonment", m, g, Ratio(gone, counted, PERCENT)) for m, g, gone, counted in counts]
 
 
 def mean_wait(
@@ -214,8 +232,8 @@ def mean_wait(
 ) -> list[Measured]:
     """Mean seconds from offered to answered, over answered calls (abandoned calls have no
     answer wait): total wait ÷ answered calls."""
-    counts = _call_counts(files, by=_by(by_queue), month=month, queue=queue, within_s=0, short_abandon_s=0)
-    return [_measured("mean_wait", m, g, Ratio(waited, answered)) for m, g, *_, waited, answered in counts]
+    counts = _call_counts(files, ("waited", "answered"), by_queue=by_queue, month=month, queue=queue)
+    return [_measured("mean_wait", m, g, Ratio(waited, answered)) for m, g, waited, answered in counts]
 
 
 def wait_percentile(
@@ -257,10 +275,16 @@ def compliance(
     share of counted calls (of `queue`, or all) answered within `within_s`, as service level
     counts them, and the month's worst day."""
     days = _call_counts(
-        files, by="day", month=month, queue=queue, within_s=within_s, short_abandon_s=short_abandon_s
+        files,
+        ("within", "counted"),
+        day=True,
+        month=month,
+        queue=queue,
+        within_s=within_s,
+        short_abandon_s=short_abandon_s,
     )
     per_month: dict[date, list[tuple[date, Ratio]]] = {}
-    for day, _, within, counted, *_ in days:
+    for day, _, within, counted in days:
         per_month.setdefault(months.first_of(day), []).append((day, Ratio(within, counted, PERCENT)))
     found = []
     for first, shares in sorted(per_month.items()):
