@@ -398,3 +398,17 @@ def test_a_refusal_in_words_names_file_and_column(tmp_path, language, expected):
         said = words.problem(found)
     assert said.startswith(str(tmp_path / expected.split(":")[0]))
     assert expected.split(": ", 1)[1] in said
+
+
+def test_an_empty_time_in_a_parquet_file_is_named_from_its_null_count(tmp_path):
+    kept = _write_calls_parquet(tmp_path / "a.parquet", CALLS[:2])
+    holey = tmp_path / "b.parquet"
+    pq.write_table(
+        pa.table({"queue": ["invoice"], "offered_at": pa.array([None], pa.timestamp("s"))})
+        .append_column("answered_at", pa.array([None], pa.timestamp("s")))
+        .append_column("abandoned_at", pa.array([None], pa.timestamp("s"))),
+        holey,
+    )
+    found = _refusal(lambda: recipes.service_level(str(tmp_path / "*.parquet")))
+    assert (found.key, found.field, found.file) == ("recipe.empty", "offered_at", str(holey))
+    assert recipes.service_level(kept)[0].ratio == Ratio(2, 2, PERCENT)  # 10 s and 20 s, both within 20 s

@@ -1,6 +1,6 @@
 """A measure kept as numerator and denominator, so periods and groups combine as a ratio of sums.
 
-A service level of 90 % on 1,000 calls and 50 % on 10 calls is 89.6 % together (906 of 1,010),
+A service level of 90 % on 1,000 calls and 50 % on 10 calls is 89.6 % together (905 of 1,010),
 not the 70 % an average of the two shares says. Anything measured as "so many of so many" (a
 share of calls, of baskets, of probes) or "so much per so many" (seconds of wait per answered
 call) keeps both parts; combining months, queues or departments adds the parts and divides once.
