@@ -412,3 +412,15 @@ def test_an_empty_time_in_a_parquet_file_is_named_from_its_null_count(tmp_path):
     found = _refusal(lambda: recipes.service_level(str(tmp_path / "*.parquet")))
     assert (found.key, found.field, found.file) == ("recipe.empty", "offered_at", str(holey))
     assert recipes.service_level(kept)[0].ratio == Ratio(2, 2, PERCENT)  # 10 s and 20 s, both within 20 s
+
+
+def test_a_maintenance_window_that_ends_before_it_starts_is_named(uptime, tmp_path):
+    probes, _ = uptime
+    windows = tmp_path / "backwards.csv"
+    windows.write_text("start,end\n2026-10-01 00:07:00,2026-10-01 00:05:00\n", encoding="utf-8")
+    found = _refusal(lambda: recipes.availability(probes, windows))
+    assert (found.key, found.file, dict(found.params)["start"]) == (
+        "recipe.window_backwards",
+        str(windows),
+        "2026-10-01 00:07:00",
+    )

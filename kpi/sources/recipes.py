@@ -9,8 +9,10 @@ and a parameter with that default; the README ("Measures from raw events") says 
 plain words, and `tests/test_recipes.py` checks each recipe against numbers worked out by hand.
 
 A row's month is the month of its offered time (calls), of its session's first event (baskets)
-or of the probe (uptime), read time-zone naive (`kpi.sources.events`). `RECIPES` names every
-recipe that gives a month's value, for a source that runs one by name.
+or of the probe (uptime), read time-zone naive (`kpi.sources.events`). Every recipe takes
+`month` (that month only; every month in the files without it); the call recipes also take
+`queue` (that queue only) and `by_queue` (a row per queue). `RECIPES` names every recipe that
+gives a month's value, for a source that runs one by name.
 """
 
 from __future__ import annotations
@@ -168,15 +170,19 @@ def _call_counts(
         )
         rows = _run(con, sql, {k: v for k, v in params.items() if f"${k}" in sql}, calls.files)
         if any(row[-1] for row in rows):
-            _refuse_backwards(con, calls)
+            _refuse_backwards(con, calls, where, params)
     return [row[:-1] for row in rows]
 
 
-def _refuse_backwards(con: duckdb.DuckDBPyConnection, calls: events.Table) -> None:
+def _refuse_backwards(
+    con: duckdb.DuckDBPyConnection, calls: events.Table, where: str, params: dict[str, Any]
+) -> None:
+    """Refused, naming the first call (of those asked for) answered or abandoned before it was offered."""
     sql = f"""SELECT source_file, CASE WHEN answered_at < offered_at THEN 'answered_at' ELSE 'abandoned_at' END,
                      CAST(offered_at AS VARCHAR)
-              FROM ({calls.sql}) WHERE answered_at < offered_at OR abandoned_at < offered_at LIMIT 1"""
-    file, column, offered = _run(con, sql, dict(calls.params), calls.files)[0]
+              FROM ({calls.sql}) WHERE ({where}) AND (answered_at < offered_at OR abandoned_at < offered_at) LIMIT 1"""
+    bound = {k: v for k, v in params.items() if f"${k}" in sql}
+    file, column, offered = _run(con, sql, bound, calls.files)[0]
     raise Refused(
         Problem("recipe.before_offered", column, (("column", column), ("offered", offered)), file=file)
     )
@@ -361,6 +367,7 @@ def _probe_counts(
         planned = 'SELECT NULL::TIMESTAMP AS "start", NULL::TIMESTAMP AS "end" WHERE FALSE'
         if maintenance is not None:
             windows = events.table(con, maintenance, WINDOWS, parameter="windows")
+            _refuse_empty_windows(con, windows)
             planned, params = windows.sql, {**params, **windows.params}
         sql = f"""
             SELECT CAST(date_trunc('month', p."at") AS DATE), count(*) FILTER (WHERE p.up), count(*)
@@ -369,6 +376,15 @@ def _probe_counts(
               AND NOT EXISTS (SELECT 1 FROM ({planned}) w WHERE p."at" >= w."start" AND p."at" < w."end")
             GROUP BY 1 ORDER BY 1"""
         return _run(con, sql, params, seen.files)
+
+
+def _refuse_empty_windows(con: duckdb.DuckDBPyConnection, windows: events.Table) -> None:
+    """Refused, naming the first maintenance window that ends where or before it starts (it would
+    leave nothing out, silently)."""
+    sql = f"""SELECT source_file, CAST("start" AS VARCHAR), CAST("end" AS VARCHAR)
+              FROM ({windows.sql}) WHERE "end" <= "start" LIMIT 1"""
+    for file, start, end in _run(con, sql, dict(windows.params), windows.files):
+        raise Refused(Problem("recipe.window_backwards", "end", (("start", start), ("end", end)), file=file))
 
 
 def availability(
