@@ -424,3 +424,14 @@ def test_a_maintenance_window_that_ends_before_it_starts_is_named(uptime, tmp_pa
         str(windows),
         "2026-10-01 00:07:00",
     )
+
+
+def test_times_are_read_as_written_and_an_offset_is_turned_into_utc(tmp_path):
+    path = tmp_path / "zones.csv"
+    path.write_text(
+        "queue,offered_at,answered_at,abandoned_at\n"
+        "invoice,2026-11-01 00:30:00,2026-11-01 00:30:10,\n"  # no zone: as written, November
+        "invoice,2026-11-01 00:30:00+02:00,2026-11-01 00:31:00+02:00,\n",  # 31 Oct 22:30 UTC: October
+        encoding="utf-8",
+    )
+    assert [(m.month, m.ratio) for m in recipes.mean_wait(path)] == [(OCT, Ratio(60, 1)), (NOV, Ratio(10, 1))]
