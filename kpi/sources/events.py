@@ -1,0 +1,197 @@
+"""Raw event files as one table DuckDB reads: the format, the glob, the columns and their values checked.
+
+A recipe (`kpi.sources.recipes`) names the columns it needs and what each holds (a time, text,
+up/down); `table` finds the files, checks every file has those columns and every value reads
+as what it should be, and returns the SQL of a table of exactly those columns, typed. Paths
+never enter SQL text: the file list is the prepared parameter `$files`. Every problem names the
+file and column and says what to do (`Problem` keys under `recipe.` in the catalogues).
+
+Times are time-zone naive: a time without a zone is taken as written (the call centre's local
+time, say); one with a UTC offset (`+02:00`, or a Parquet timestamp with a zone) is turned into
+UTC. Keep one convention per source.
+"""
+
+from __future__ import annotations
+
+import glob
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+import duckdb
+
+from kpi.domain.errors import Problem, Refused
+
+READERS = {
+    ".csv": "read_csv",
+    ".tsv": "read_csv",
+    ".txt": "read_csv",
+    ".parquet": "read_parquet",
+    ".json": "read_json",
+    ".jsonl": "read_json",
+    ".ndjson": "read_json",
+}
+"""The DuckDB reader of each file ending. CSV is read as text and each column then checked, so a
+bad value late in a file is named instead of failing DuckDB's guess of the column's type."""
+_OPTIONS = {"read_csv": ", all_varchar = true", "read_parquet": "", "read_json": ""}
+
+
+class Holds(StrEnum):
+    """What a column must hold."""
+
+    TIME = "time"
+    """A date and time (YYYY-MM-DD HH:MM:SS, a date, or a typed timestamp) in every row."""
+    TIME_OR_EMPTY = "time_or_empty"
+    """A date and time, or nothing (a call not answered has no answer time)."""
+    TEXT = "text"
+    UP = "up"
+    """Up or down in every row: true/false, 1/0, yes/no, t/f (or a typed boolean)."""
+
+
+@dataclass(frozen=True)
+class Table:
+    """Files DuckDB reads as one table: `sql` selects the columns asked for, typed, and the file
+    each row came from (`source_file`); bind `params` when running it."""
+
+    files: tuple[str, ...]
+    sql: str
+    params: dict[str, list[str]]
+
+
+def new_connection() -> duckdb.DuckDBPyConnection:
+    """A private in-memory DuckDB, in UTC, for one recipe run."""
+    con = duckdb.connect(":memory:")
+    con.execute("SET TimeZone = 'UTC'")
+    return con
+
+
+def quoted(name: str) -> str:
+    """A column name as a SQL identifier (double quotes, inner ones doubled)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def matching(source: str | Path | Sequence[str | Path]) -> tuple[str, ...]:
+    """The files a path, a glob (`calls/2026-*.parquet`, `**` for sub-folders) or a list of them
+    names, in name order; a path or glob that names none is refused."""
+    patterns = [source] if isinstance(source, str | Path) else list(source)
+    found: list[str] = []
+    for pattern in map(str, patterns):
+        files = sorted(glob.glob(pattern, recursive=True)) if glob.has_magic(pattern) else [pattern]
+        files = [f for f in files if Path(f).is_file()]
+        if not files:
+            raise Refused(Problem("recipe.no_files", file=pattern))
+        found += files
+    if not found:
+        raise Refused(Problem("recipe.no_files", file=""))
+    return tuple(found)
+
+
+def _reader(files: Sequence[str]) -> str:
+    readers = {READERS.get(Path(f).suffix.lower()) for f in files}
+    unknown = [f for f in files if Path(f).suffix.lower() not in READERS]
+    if unknown:
+        params = (("formats", ", ".join(sorted(READERS))),)
+        raise Refused(Problem("recipe.unknown_format", "", params, file=unknown[0]))
+    if len(readers) > 1:
+        raise Refused(Problem("recipe.mixed_formats", file=files[0]))
+    return str(readers.pop())
+
+
+def _columns(con: duckdb.DuckDBPyConnection, reader: str, files: Sequence[str]) -> dict[str, str]:
+    """Each column's name (lower case) → its DuckDB type, for the files read together."""
+    sql = f"DESCRIBE SELECT * FROM {reader}($files{_OPTIONS[reader]}, union_by_name = true)"
+    return {name.lower(): kind for name, kind, *_ in con.execute(sql, {"files": list(files)}).fetchall()}
+
+
+def table(
+    con: duckdb.DuckDBPyConnection,
+    source: str | Path | Sequence[str | Path],
+    needs: Mapping[str, Holds],
+    parameter: str = "files",
+) -> Table:
+    """The table of `source`'s files with the columns `needs`, each read as what it holds; the
+    file list is bound as `$parameter` (two tables in one query need two names).
+    Refused, naming file and column, when a file cannot be read, lacks one of the columns, or
+    holds a value that is not what its column must hold (an empty one where a value must be)."""
+    files = matching(source)
+    reader = _reader(files)
+    for file in files:
+        try:
+            have = _columns(con, reader, [file])
+        except duckdb.Error as error:
+            detail = str(error).splitlines()[0]
+            raise Refused(Problem("recipe.unreadable", "", (("detail", detail),), file=file)) from None
+        missing = [name for name in needs if name.lower() not in have]
+        if missing:
+            params = (("columns", ", ".join(missing)), ("found", ", ".join(have)))
+            raise Refused(Problem("recipe.missing_columns", "", params, file=file))
+    types = have if len(files) == 1 else _columns(con, reader, files)
+    several = ", union_by_name = true" if len(files) > 1 else ""  # it slows even one file down
+    relation = f"{reader}($files{_OPTIONS[reader]}{several}, filename = true)"
+    read = {name: _typed(name, holds, types[name.lower()]) for name, holds in needs.items()}
+    _check(con, files, relation, needs, read)
+    select = ", ".join(f"{expr} AS {quoted(name)}" for name, (expr, _) in read.items())
+    own = relation.replace("$files", f"${parameter}")
+    return Table(files, f"SELECT {select}, filename AS source_file FROM {own}", {parameter: list(files)})
+
+
+def _typed(name: str, holds: Holds, kind: str) -> tuple[str, bool]:
+    """The SQL reading column `name` as what it holds, and whether a value may fail to read."""
+    column, kind = quoted(name), kind.upper()
+    if holds is Holds.TEXT:
+        return (column if kind == "VARCHAR" else f"CAST({column} AS VARCHAR)"), False
+    if holds is Holds.UP:
+        return (column, False) if kind == "BOOLEAN" else (f"TRY_CAST({column} AS BOOLEAN)", True)
+    if kind == "TIMESTAMP":  # as it is, so DuckDB can skip the parts of a file outside a month
+        return column, False
+    if kind.startswith(("TIMESTAMP", "DATE")):
+        return f"CAST({column} AS TIMESTAMP)", False
+    return f"CAST(TRY_CAST(CAST({column} AS VARCHAR) AS TIMESTAMPTZ) AS TIMESTAMP)", True
+
+
+def _check(
+    con: duckdb.DuckDBPyConnection,
+    files: Sequence[str],
+    relation: str,
+    needs: Mapping[str, Holds],
+    read: Mapping[str, tuple[str, bool]],
+) -> None:
+    """One scan counting, per column, the values that do not read as what it must hold (and the
+    empty ones where a value must be); refused with the first such value, naming its file."""
+    tests: list[tuple[str, str, str]] = []  # (column, problem key, condition)
+    counted = _parquet_nulls(con, files) if relation.startswith("read_parquet") else {}
+    for name, (expr, may_fail) in read.items():
+        raw, text = quoted(name), f"trim(CAST({quoted(name)} AS VARCHAR))"
+        if needs[name] in (Holds.TIME, Holds.UP) and not may_fail and name.lower() in counted:
+            if counted[name.lower()]:
+                params = (("column", name), ("value", ""))
+                raise Refused(Problem("recipe.empty", name, params, file=counted[name.lower()]))
+        elif needs[name] in (Holds.TIME, Holds.UP):
+            empty = f"{raw} IS NULL OR {text} = ''" if may_fail else f"{raw} IS NULL"
+            tests.append((name, "recipe.empty", empty))
+        if may_fail:
+            key = "recipe.not_up_down" if needs[name] is Holds.UP else "recipe.not_a_time"
+            tests.append((name, key, f"{raw} IS NOT NULL AND {text} <> '' AND {expr} IS NULL"))
+    if not tests:
+        return
+    bound = {"files": list(files)}
+    counts = ", ".join(f"count(*) FILTER (WHERE {condition})" for _, _, condition in tests)
+    found = con.execute(f"SELECT {counts} FROM {relation.replace(', filename = true', '')}", bound).fetchone()
+    for (name, key, condition), count in zip(tests, found or (), strict=True):
+        if count:  # only now read which file holds it: the file name costs a string per row
+            sql = (
+                f"SELECT filename, CAST({quoted(name)} AS VARCHAR) FROM {relation} WHERE {condition} LIMIT 1"
+            )
+            file, value = con.execute(sql, bound).fetchall()[0]
+            raise Refused(Problem(key, name, (("column", name), ("value", value or "")), file=file))
+
+
+def _parquet_nulls(con: duckdb.DuckDBPyConnection, files: Sequence[str]) -> dict[str, str]:
+    """Each column (lower case) whose null count every Parquet file keeps → the first file with a
+    null in it ('' for none): read from the files' metadata instead of a scan of the column."""
+    sql = """SELECT lower(path_in_schema), bool_and(stats_null_count IS NOT NULL),
+                    min(file_name) FILTER (WHERE stats_null_count > 0)
+             FROM parquet_metadata($files) GROUP BY 1"""
+    rows = con.execute(sql, {"files": list(files)}).fetchall()
+    return {name: first or "" for name, kept, first in rows if kept}

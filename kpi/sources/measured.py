@@ -1,0 +1,73 @@
+"""What a recipe returns, and the few steps every recipe shares (`kpi.sources.recipes`).
+
+A `Measured` is one month's value of a measure with the numerator and denominator behind it
+(`kpi.domain.ratios.Ratio`); a `Compliance` is a service priority's month with its worst day.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from kpi.domain import months
+from kpi.domain.errors import Problem, Refused
+from kpi.domain.ratios import Ratio
+
+Files = str | Path | Sequence[str | Path]
+"""A file, a glob (`calls/2026-*.parquet`) or a list of them."""
+
+
+@dataclass(frozen=True, slots=True)
+class Measured:
+    """One month's value of a measure (of one queue, when `group` is set)."""
+
+    measure: str
+    month: date
+    group: str | None
+    value: float | None
+    """None when nothing was counted."""
+    ratio: Ratio | None
+    """The numerator and denominator behind `value`; None for a percentile, which cannot be
+    combined: compute it again over the grouping wanted."""
+
+
+@dataclass(frozen=True, slots=True)
+class Compliance:
+    """A service priority's month: the share of calls kept to the promise, and its worst day."""
+
+    month: date
+    share: Ratio
+    worst_day: date | None
+    """The day with the lowest share (the earliest of equals); None without counted calls."""
+    worst: Ratio | None
+
+    def meets(self, at_least_percent: float) -> bool | None:
+        """Whether the month's share reaches `at_least_percent` (None without counted calls)."""
+        value = self.share.value
+        return None if value is None else value >= at_least_percent
+
+
+def run(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any], files: Sequence[str]) -> list[Any]:
+    try:
+        return con.execute(sql, params).fetchall()
+    except (duckdb.IOException, duckdb.InvalidInputException, duckdb.ConversionException) as error:
+        # a file that reads wrongly past DuckDB's first look (JSON whose types change late)
+        detail = str(error).splitlines()[0]
+        raise Refused(Problem("recipe.unreadable", "", (("detail", detail),), file=files[0])) from None
+
+
+def window(column: str, month: date | None, params: dict[str, Any]) -> str:
+    """The condition keeping rows of `month` only (all rows without one)."""
+    if month is None:
+        return "TRUE"
+    params.update(first=months.first_of(month), after=months.add(months.first_of(month), 1))
+    return f"{column} >= $first AND {column} < $after"
+
+
+def measured(measure: str, month: date, group: str | None, ratio: Ratio) -> Measured:
+    return Measured(measure, month, group, ratio.value, ratio)
