@@ -509,6 +509,7 @@ def _sources(args: argparse.Namespace, store: sa.Engine) -> int:
     """Load a definitions file (`--file`), print them as one (`--export`), or list them."""
     from kpi.store import engine, sourcing
 
+    viewer = _definer(args, store)  # a source's query names other departments' tables and KPIs
     if args.file is None:
         with engine.reading(store) as conn:
             found = sourcing.read(conn)
@@ -524,7 +525,6 @@ def _sources(args: argparse.Namespace, store: sa.Engine) -> int:
         return EXIT_OK
     if not args.file.is_file():
         raise NotFound(Problem("cli.no_file", "file", (("file", args.file),)))
-    viewer = _definer(args, store)
     counts = sourcing.load(store, args.file.read_bytes(), args.file.name, viewer.email, dry_run=args.dry_run)
     summary = t("cli.sources_loaded", **{k: counts[k] for k in ("inserted", "updated", "unchanged")})
     print(summary + (" " + t("cli.dry_run_done") if args.dry_run else ""))

@@ -275,6 +275,26 @@ def test_status_json_for_each_head_names_only_their_department(demo_duckdb_url, 
     assert capsys.readouterr().err.replace("NO_SUCH", "‹code›") == refusal
 
 
+@pytest.mark.parametrize("who", ["head-CS", "head-IT", "executive"])
+@pytest.mark.parametrize(
+    "command", [["sources"], ["sources", "--export"], ["pull", "--month", "2026-10", "--dry-run"]]
+)
+def test_sources_and_pulls_are_for_administrators_only(demo_duckdb_url, who, command, capsys):
+    """A source's query names tables and KPIs of every department: listing, exporting or running
+    them is administration, refused to everyone else before anything is read."""
+    from kpi.store import sourcing
+
+    sources = 'kpi = "CS_WAIT"\nkind = "files"\nquery = "SELECT 1 AS secret_query_text"\n'
+    sourcing.load(
+        engine.create(demo_duckdb_url), f"[[source]]\n{sources}".encode(), "s.toml", "test", dry_run=False
+    )
+    assert cli.main(["--db", demo_duckdb_url, "--as", VIEWERS[who], *command]) == cli.EXIT_REJECTED
+    said = capsys.readouterr()
+    assert "secret_query_text" not in said.out + said.err and "CS_WAIT" not in said.out + said.err
+    assert cli.main(["--db", demo_duckdb_url, "--as", VIEWERS["admin"], "sources"]) == cli.EXIT_OK
+    assert "secret_query_text" in capsys.readouterr().out  # the administrator sees it: the test has teeth
+
+
 def _impostors() -> dict[str, list[str]]:
     """Identity headers that must sign nobody in (header mode): look-alikes of real addresses
     (a Kelvin sign for k, a Cyrillic а, a full-width letter, a zero-width space) and a request
