@@ -95,6 +95,9 @@ def _pick(codes: list[str], key: str) -> None:
         st.session_state["goal"] = codes[picked[0]]
 
 
+WIDE_GOAL_WIDTH = 320
+"""Pixels for a goal's title on a screen: the demo's titles fit three levels deep, and the whole
+table but a long process verdict fits a 1440-pixel screen."""
 PHONE_GOAL_WIDTH = 164
 """Pixels for a goal's title on a phone: with the status and value beside it, the phone's
 table fits a 390-pixel screen without a sideways scroll."""
@@ -114,15 +117,16 @@ def tree(rows: Sequence[tuple[int, month_rows.GoalRow]], kpis: Mapping[str, mont
         st.dataframe(
             styled,
             hide_index=True,
+            # The level shows as the indent (and is the filter above), so the screen's table
+            # leaves its column out and the whole table fits 1440 pixels.
+            column_order=[column for column in frame.columns if column != t("cascade.col_level")],
             column_config={
-                t("cascade.col_goal"): st.column_config.TextColumn(width="large"),
-                # In pixels: "small" (75) cut "Operational" to "Operationa", and the automatic width
-                # cut "2,000 ms" and "✓ På sporet" in a long tree
-                t("cascade.col_level"): st.column_config.TextColumn(width=100),
+                t("cascade.col_goal"): st.column_config.TextColumn(width=WIDE_GOAL_WIDTH),
+                # In pixels: the automatic width cut "2,000 ms" and "✓ På sporet" in a long tree
                 t("cascade.col_value"): st.column_config.TextColumn(width=80),
                 t("cascade.col_target"): st.column_config.TextColumn(width=80),
                 t("cascade.col_rollup"): st.column_config.TextColumn(width=105),
-                t("cascade.col_warning"): st.column_config.TextColumn(width="medium"),
+                t("cascade.col_warning"): st.column_config.TextColumn(width=160),
             },
             on_select=functools.partial(_pick, list(frame.index), "cascade.tree"),
             selection_mode="single-row",
