@@ -399,18 +399,20 @@ GRIDS = """() => [...document.querySelectorAll('[data-testid="stDataFrame"]')]
 """The tables on screen: how wide, and how far each scrolls sideways."""
 
 
-def test_a_phone_gets_a_cascade_table_it_can_read(server, browser):
-    """At 390 pixels the whole cascade table showed the goal column only (its width pushed the
-    status, value and target off the screen): a phone now gets a table of goal, status and
-    value that fits without a sideways scroll, and a screen keeps the whole table."""
-    page = open_page(browser, f"{server}/goal_cascade?month=2026-10", 1440)
+@pytest.mark.parametrize("path", ["goal_cascade", "smart_goals"])
+def test_a_phone_gets_tables_it_can_read(server, browser, path):
+    """At 390 pixels the goal cascade's table showed the goal column only and the SMART table
+    the goal and its level (their widths pushed the rest off the screen): a phone now gets a
+    table of its own (goal, status and value; goal and the five checks) that fits without a
+    sideways scroll, and a screen keeps the whole table."""
+    page = open_page(browser, f"{server}/{path}?month=2026-10", 1440)
     found = {}
     for width in (1440, 390):
         page.set_viewport_size({"width": width, "height": 900})
         page.wait_for_function("(width) => window.innerWidth === width", arg=width)
         page.wait_for_function(f"() => ({GRIDS})().length === 1")
         found[width] = page.evaluate(GRIDS)[0]
-        page.screenshot(path=str(SHOTS / f"cascade-table-{width}.png"))
+        page.screenshot(path=str(SHOTS / f"{path}-table-{width}.png"))
     page.close()
     assert found[1440]["width"] > 900
     assert found[390]["width"] < 390
