@@ -390,3 +390,30 @@ def test_the_values_of_a_row_of_cards_stand_on_one_line(server, browser, path):
         assert cut == [], (width, cut)  # a phone once squeezed the name blocks to nothing
         for tops in rows:
             assert max(tops) - min(tops) <= 1, (width, tops)
+
+
+GRIDS = """() => [...document.querySelectorAll('[data-testid="stDataFrame"]')]
+    .filter((grid) => grid.getBoundingClientRect().width > 0)
+    .map((grid) => { const s = grid.querySelector('.dvn-scroller');
+                     return {width: grid.getBoundingClientRect().width, scroll: s.scrollWidth - s.clientWidth}; })"""
+"""The tables on screen: how wide, and how far each scrolls sideways."""
+
+
+@pytest.mark.parametrize("path", ["goal_cascade", "smart_goals"])
+def test_a_phone_gets_tables_it_can_read(server, browser, path):
+    """At 390 pixels the goal cascade's table showed the goal column only and the SMART table
+    the goal and its level (their widths pushed the rest off the screen): a phone now gets a
+    table of its own (goal, status and value; goal and the five checks) that fits without a
+    sideways scroll, and a screen keeps the whole table."""
+    page = open_page(browser, f"{server}/{path}?month=2026-10", 1440)
+    found = {}
+    for width in (1440, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.wait_for_function("(width) => window.innerWidth === width", arg=width)
+        page.wait_for_function(f"() => ({GRIDS})().length === 1")
+        found[width] = page.evaluate(GRIDS)[0]
+        page.screenshot(path=str(SHOTS / f"{path}-table-{width}.png"))
+    page.close()
+    assert found[1440]["width"] > 900
+    assert found[390]["width"] < 390
+    assert found[390]["scroll"] <= 0, found[390]

@@ -94,6 +94,23 @@ def card_style() -> None:
     st.html(CLAMP_STYLE)
 
 
+SCREEN_STYLE = """<style>
+[class*="st-key-phone-"] { display: none !important; }
+@media (max-width: 640px) {  /* where Streamlit stacks columns */
+  [class*="st-key-wide-"] { display: none !important; }
+  [class*="st-key-phone-"] { display: flex !important; }
+}
+</style>"""
+"""Containers keyed `wide-…` show on a screen and those keyed `phone-…` on a phone, so a page
+can give a phone its own shape of a table instead of one column and a sideways scroll.
+Constant CSS, never people's text."""
+
+
+def screen_style() -> None:
+    """Once per page that has `wide-`/`phone-` containers: the style that shows one of them."""
+    st.html(SCREEN_STYLE)
+
+
 def clamped(text: str, key: str, tooltip: str) -> None:
     """`text` (Markdown, already escaped) held to two lines of room; the help tooltip starts
     with it whole, for a name that is cut short."""

@@ -88,38 +88,68 @@ def _process_colour(row: month_rows.GoalRow, kpis: Mapping[str, month_rows.KpiRo
     return (special or looks or [palette.KPI_LOOKS[palette.KpiStatus.NO_DATA]])[0].colour
 
 
-def _pick(codes: list[str]) -> None:
+def _pick(codes: list[str], key: str) -> None:
     """Selecting a row in the tree opens that goal (the `goal` picker and URL follow)."""
-    picked = st.session_state["cascade.tree"].selection.rows
+    picked = st.session_state[key].selection.rows
     if picked and picked[0] < len(codes):
         st.session_state["goal"] = codes[picked[0]]
 
 
+WIDE_GOAL_WIDTH = 320
+"""Pixels for a goal's title on a screen: the demo's titles fit three levels deep, and the whole
+table but a long process verdict fits a 1440-pixel screen."""
+PHONE_GOAL_WIDTH = 164
+"""Pixels for a goal's title on a phone: with the status and value beside it, the phone's
+table fits a 390-pixel screen without a sideways scroll."""
+
+
 def tree(rows: Sequence[tuple[int, month_rows.GoalRow]], kpis: Mapping[str, month_rows.KpiRow]) -> None:
-    """Show the tree as a table; clicking a row opens the goal below."""
+    """Show the tree as a table; clicking a row opens the goal below. A phone gets the goal,
+    its status and value only (the whole table there showed nothing but the titles)."""
     if not rows:
         st.info(t("cascade.no_goals"))
         return
     frame = tree_table(rows, kpis)
-    st.dataframe(
-        _styled(frame, rows, kpis),
-        hide_index=True,
-        column_config={
-            t("cascade.col_goal"): st.column_config.TextColumn(width="large"),
-            # In pixels: "small" (75) cut "Operational" to "Operationa", and the automatic width
-            # cut "2,000 ms" and "✓ På sporet" in a long tree
-            t("cascade.col_level"): st.column_config.TextColumn(width=100),
-            t("cascade.col_value"): st.column_config.TextColumn(width=80),
-            t("cascade.col_target"): st.column_config.TextColumn(width=80),
-            t("cascade.col_rollup"): st.column_config.TextColumn(width=105),
-            t("cascade.col_warning"): st.column_config.TextColumn(width="medium"),
-        },
-        on_select=functools.partial(_pick, list(frame.index)),
-        selection_mode="single-row",
-        key="cascade.tree",
-        height=min(38 + 35 * len(frame), 640),
-        width="stretch",
-    )
+    styled = _styled(frame, rows, kpis)
+    height = min(38 + 35 * len(frame), 640)
+    widgets.screen_style()
+    with st.container(key="wide-cascade"):
+        st.dataframe(
+            styled,
+            hide_index=True,
+            # The level shows as the indent (and is the filter above), so the screen's table
+            # leaves its column out and the whole table fits 1440 pixels.
+            column_order=[column for column in frame.columns if column != t("cascade.col_level")],
+            column_config={
+                t("cascade.col_goal"): st.column_config.TextColumn(width=WIDE_GOAL_WIDTH),
+                # In pixels: the automatic width cut "2,000 ms" and "✓ På sporet" in a long tree
+                t("cascade.col_value"): st.column_config.TextColumn(width=80),
+                t("cascade.col_target"): st.column_config.TextColumn(width=80),
+                t("cascade.col_rollup"): st.column_config.TextColumn(width=105),
+                t("cascade.col_warning"): st.column_config.TextColumn(width=160),
+            },
+            on_select=functools.partial(_pick, list(frame.index), "cascade.tree"),
+            selection_mode="single-row",
+            key="cascade.tree",
+            height=height,
+            width="stretch",
+        )
+    with st.container(key="phone-cascade"):
+        st.dataframe(
+            styled,
+            hide_index=True,
+            column_order=[t("cascade.col_goal"), t("cascade.col_status"), t("cascade.col_value")],
+            column_config={
+                t("cascade.col_goal"): st.column_config.TextColumn(width=PHONE_GOAL_WIDTH),
+                t("cascade.col_status"): st.column_config.TextColumn(width=88),
+                t("cascade.col_value"): st.column_config.TextColumn(width=70),
+            },
+            on_select=functools.partial(_pick, list(frame.index), "cascade.tree_phone"),
+            selection_mode="single-row",
+            key="cascade.tree_phone",
+            height=height,
+            width="stretch",
+        )
 
 
 def detail(

@@ -59,6 +59,10 @@ def summary(pairs: Sequence[tuple[Goal, smart.Assessment]]) -> None:
         )
 
 
+PHONE_GOAL_WIDTH, PHONE_CHECK_WIDTH = 200, 30
+"""Pixels of the phone's SMART table: a goal's title and five checks fit a 390-pixel screen."""
+
+
 def table(pairs: Sequence[tuple[Goal, smart.Assessment]], people: dict[str, Person]) -> None:
     records = []
     for goal, assessment in pairs:
@@ -79,12 +83,25 @@ def table(pairs: Sequence[tuple[Goal, smart.Assessment]], people: dict[str, Pers
             return [""] * len(column)
         return [f"color: {(PASSED if v == PASS else FAILED).colour}; font-weight: 700" for v in column]
 
-    st.dataframe(
-        widgets.coloured(frame, colour),
-        hide_index=True,
-        width="stretch",
-        height=min(38 + 35 * len(frame), 520),
-    )
+    styled, height = widgets.coloured(frame, colour), min(38 + 35 * len(frame), 520)
+    widgets.screen_style()
+    with st.container(key="wide-smart"):
+        st.dataframe(styled, hide_index=True, width="stretch", height=height)
+    with st.container(key="phone-smart"):
+        # A phone gets the goal and a column per check under its initial (S, M, A, R, T in both
+        # languages), the whole name in the column's help: the whole table showed two columns.
+        title = t("smart_page.col_goal")
+        config = {title: st.column_config.TextColumn(width=PHONE_GOAL_WIDTH)}
+        for check in checks:
+            config[check] = st.column_config.TextColumn(check[0], width=PHONE_CHECK_WIDTH, help=check)
+        st.dataframe(
+            styled,
+            hide_index=True,
+            width="stretch",
+            height=height,
+            column_order=[title, *checks],
+            column_config=config,
+        )
 
 
 def to_fix(ctx: Context, pairs: Sequence[tuple[Goal, smart.Assessment]], people: dict[str, Person]) -> None:
