@@ -132,7 +132,8 @@ def _call(query: str) -> ast.Call | None:
     call = tree.body
     if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Name) or call.args:
         return None
-    if any(keyword.arg is None for keyword in call.keywords):  # **choices
+    names = [keyword.arg for keyword in call.keywords]
+    if None in names or len(set(names)) < len(names):  # **choices, or a choice given twice
         return None
     return call
 
