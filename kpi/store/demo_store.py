@@ -1,4 +1,4 @@
-"""`init --demo`: the demo company into a store, seven of its KPIs pulled from raw events.
+"""`init --demo`: the demo company into a store, six of its KPIs pulled from raw events.
 
 The company's records go in through `seeding.load_company` in one transaction, with the recipe
 sources of the KPIs whose values come from events (kpi.demo.events) and without those KPIs'
