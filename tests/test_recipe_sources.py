@@ -7,6 +7,9 @@ pull changing nothing, a bad file refusing the pull with the file named."""
 from __future__ import annotations
 
 import inspect
+import threading
+from collections import Counter
+from datetime import date
 from pathlib import Path
 
 import pyarrow as pa
@@ -19,7 +22,9 @@ from kpi.domain.checks import Known, KnownKpi
 from kpi.domain.errors import CockpitError
 from kpi.domain.model import Aggregation
 from kpi.domain.sources import Source, SourceKind
-from kpi.sources import recipes
+from kpi.sources import recipes, running
+from kpi.sources.failing import SourceFailed
+from kpi.store import engine, sourcing
 from kpi.text import i18n, words
 from tests.conftest import fingerprint
 from tests.test_pull import _audit_rows, _define, _stored
@@ -147,6 +152,24 @@ def test_a_recipe_sources_label_names_its_recipe():
     assert source.label == "pull:recipe:service_level"
 
 
+def test_a_recipe_that_takes_longer_than_its_timeout_is_refused(monkeypatch):
+    released = threading.Event()
+
+    def stuck(files, **choices):
+        released.wait(60)  # until the test lets it go: no fixed sleep
+        return []
+
+    monkeypatch.setitem(recipes.RECIPES, "service_level", stuck)
+    source = Source("SL", SourceKind.RECIPE, "service_level()", url="calls.parquet", timeout=1)
+    try:
+        with pytest.raises(SourceFailed) as caught:
+            running.run(source, date(2026, 11, 1), None)
+    finally:
+        released.set()
+    assert [p.key for p in caught.value.problems] == ["source.timeout"]
+    assert "no answer within its timeout of 1 s" in words.said(caught.value)
+
+
 # --- pulls through recipe sources, on both backends ---------------------------------------------
 
 NOVEMBER = "2026-11"
@@ -248,6 +271,16 @@ def test_a_pull_through_recipe_sources_writes_the_ratio_once(demo_url, tmp_path,
     assert cli.main(["--db", demo_url, "pull", "--month", NOVEMBER]) == 0  # the second time: nothing
     assert "0 new, 0 replaced, 5 unchanged" in capsys.readouterr().out
     assert _audit_rows(demo_url) == audited and fingerprint(demo_url) == written
+
+
+def test_recipe_sources_export_as_the_file_that_loads_them_unchanged(demo_duckdb_url, tmp_path):
+    calls, (probes, windows) = _calls(tmp_path), _probes(tmp_path)
+    _define(demo_duckdb_url, _definitions(calls, probes, windows))
+    store = engine.create(demo_duckdb_url)
+    with engine.reading(store) as conn:
+        exported = sourcing.export(conn)
+    assert 'kind = "recipe"' in exported
+    assert sourcing.load(store, exported.encode(), "sources.toml", "test") == Counter(unchanged=5)
 
 
 def test_a_recipe_source_over_a_bad_file_refuses_the_pull_naming_the_file(demo_duckdb_url, tmp_path, capsys):

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import duckdb
 
-from kpi.domain import recipe_query
+from kpi.domain import recipe_query, sources
 from kpi.domain.errors import Refused
 from kpi.domain.sources import Source
 from kpi.sources import recipes
@@ -50,7 +50,7 @@ def _run(source: Source, month: date | None) -> list[dict[str, object]]:
     if parsed is None:
         raise SourceFailed(problems)
     choices: dict[str, object] = dict(parsed.choices)
-    for name in ("maintenance",):
+    for name in sources.RECIPE_FILES:  # files as the recipe takes them: a list
         if isinstance(choices.get(name), str):
             choices[name] = recipe_query.files(str(choices[name]))
     files = recipe_query.files(source.url or "")
