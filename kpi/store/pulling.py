@@ -5,10 +5,11 @@ of a DuckDB file), and what each returns is checked (kpi.domain.sources.pulled, 
 check as a typed or imported value, kpi.domain.checks.measurement). Any failure or bad value
 refuses the whole pull with every problem, each naming its KPI and source: nothing is written.
 Otherwise the month's values go in one transaction through the audited writer, `source` saying
-which source gave each (`pull:sql:warehouse`). A value equal to the stored one is neither
-written nor audited, so pulling a month twice changes nothing the second time; a process killed
-half-way leaves nothing, since the transaction never committed. A source that gives nothing for
-the month is reported as missing, not as a failure: its numbers may simply not be in yet.
+which source gave each (`pull:sql:warehouse`, `pull:recipe:service_level`). A value equal to the
+stored one is neither written nor audited, so pulling a month twice changes nothing the second
+time; a process killed half-way leaves nothing, since the transaction never committed. A source
+that gives nothing for the month is reported as missing, not as a failure: its numbers may
+simply not be in yet. `pull_months` does the same for several months at once (a backfill).
 """
 
 from __future__ import annotations
