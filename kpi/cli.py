@@ -291,7 +291,7 @@ def _viewer(args: argparse.Namespace, conn: sa.Connection) -> Person:
 
 def _init(args: argparse.Namespace, store: sa.Engine) -> int:
     from kpi.demo.generate import generate
-    from kpi.store import engine, seeding, setup
+    from kpi.store import demo_store, setup
 
     version = setup.ensure(store)
     print(t("cli.store_ready", url=store.url.render_as_string(hide_password=True), version=version))
@@ -300,12 +300,7 @@ def _init(args: argparse.Namespace, store: sa.Engine) -> int:
         return EXIT_OK
     end = _month(args.demo_end)
     company = generate(end)
-    with engine.writing(store) as conn:
-        writer = seeding.load_company(conn, company, who="demo")
-        setup.set_meta(conn, "demo_end", months.key(end))
-    counts = writer.tally.counts
-    total = {o: sum(c.get(o, 0) for c in counts.values()) for o in ("inserted", "updated", "unchanged")}
-    total["inserted"] += sum(c.get("replaced", 0) for c in counts.values())
+    total = demo_store.load(store, store.url.render_as_string(hide_password=False), company)
     print(
         t(
             "cli.demo_loaded",
@@ -317,7 +312,7 @@ def _init(args: argparse.Namespace, store: sa.Engine) -> int:
             answers=len(company.responses),
         )
     )
-    print(t("cli.demo_changes", **total))
+    print(t("cli.demo_changes", **{o: total[o] for o in demo_store.OUTCOMES}))
     return EXIT_OK
 
 

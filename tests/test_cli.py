@@ -6,8 +6,10 @@ import subprocess
 import sys
 
 import pytest
+import sqlalchemy as sa
 
 from kpi import cli
+from kpi.demo import events
 from kpi.demo.generate import load_spec
 from kpi.domain.access import EVERYTHING
 from kpi.domain.model import LOW_CONFIDENCE_N, Direction, KpiStatus
@@ -41,6 +43,21 @@ def test_init_demo_twice_leaves_the_store_unchanged(tmp_path):
     spec = load_spec()  # the demo company's definition: every KPI and goal of it is loaded
     assert counts["kpi"] == len(spec["kpis"]) and counts["goal"] == len(spec["goals"])
     assert counts["response"] > 100_000
+    assert counts["measurement"] == 36 * sum(
+        k["aggregation"] not in ("nps", "csat", "ces") for k in spec["kpis"]
+    )
+    # six KPIs come from raw events beside the store, pulled through their recipe sources
+    assert sorted(p.name for p in (tmp_path / "x.duckdb.events").iterdir()) == sorted(events.FILES.values())
+    with engine.reading(engine.create(db)) as conn:
+        kinds = dict(conn.execute(sa.select(schema.kpi_source.c.kpi, schema.kpi_source.c.kind)).all())
+        m = schema.measurement
+        pulled = conn.execute(
+            sa.select(m.c.kpi, sa.func.count(), sa.func.count(m.c.denominator))
+            .where(m.c.source.like("pull:recipe:%"))
+            .group_by(m.c.kpi)
+        ).all()
+    assert kinds == dict.fromkeys(events.SOURCED, "recipe")
+    assert sorted(pulled) == sorted((kpi, 36, 36) for kpi in events.SOURCED)
 
 
 def test_init_without_demo_creates_an_empty_store(tmp_path, capsys):

@@ -118,7 +118,7 @@ def _measured_value(spec: dict, level: float, rng: random.Random) -> float:
     value = level + rng.gauss(0.0, float(spec.get("noise", 0.0)))
     if spec["unit"] == "%":
         value = min(max(value, 0.0), 100.0)
-    if spec["unit"] == "count":
+    if spec["unit"] == "count" or spec.get("whole"):  # counted things, or minutes of probes
         return float(max(round(value), 0))
     return round(max(value, 0.0), 3)
 

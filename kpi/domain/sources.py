@@ -1,9 +1,9 @@
 """Where a KPI's monthly values come from when nobody types them in: its source.
 
 Pure. A `Source` says how to ask for a KPI's values (a read-only SQL query against a database
-named by its connection, a query over files DuckDB reads, or an HTTP endpoint in Prometheus's
-`query_range` shape), never a credential: a connection is a name, resolved where it runs
-(kpi.settings). `check` says everything wrong with a source's fields before it is stored, the
+named by its connection, a query over files DuckDB reads, an HTTP endpoint in Prometheus's
+`query_range` shape, or a recipe computing a CX measure from raw event files), never a
+credential: a connection is a name, resolved where it runs (kpi.settings). `check` says everything wrong with a source's fields before it is stored, the
 same whether it comes from a definitions file or, later, a form; `pulled` says everything wrong
 with what a source returned before any of it is written.
 
@@ -22,12 +22,12 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
 
-from kpi.domain import bounds, months
+from kpi.domain import bounds, months, recipe_query
 from kpi.domain.checks import Fields, Known, _known, _one_of, _reachable, _required
 from kpi.domain.errors import Problem
 
@@ -39,6 +39,9 @@ class SourceKind(StrEnum):
     """A SELECT over CSV, Parquet or JSON files that DuckDB reads (`read_csv('data/*.csv')`)."""
     HTTP = "http"
     """A PromQL query against a Prometheus-compatible `query_range` endpoint."""
+    RECIPE = "recipe"
+    """A CX measure computed from raw event files by a recipe (kpi.domain.recipe_query): the
+    query names the recipe and its choices, the URL the event files."""
 
     @property
     def needs_connection(self) -> bool:
@@ -68,24 +71,33 @@ class Source:
     kpi: str
     kind: SourceKind
     query: str
-    """SQL for `sql` and `files`, PromQL for `http`."""
+    """SQL for `sql` and `files`, PromQL for `http`, `recipe(choice=value, …)` for `recipe`."""
     connection: str | None = None
     """The name of the connection (`sql`; for `http`, an optional bearer token's name)."""
     url: str | None = None
-    """`http` only: the Prometheus server, such as `http://prometheus:9090`."""
+    """`http`: the Prometheus server, such as `http://prometheus:9090`; `recipe`: the event
+    files, a path or a glob (several separated by `;`), relative ones read from the folder the
+    command runs in."""
     timeout: float = DEFAULT_TIMEOUT
 
     @property
     def label(self) -> str:
         """How a pull names the source in `measurement.source`: `pull:sql:warehouse`."""
         where = self.connection if self.kind is SourceKind.SQL else self.url or ""
+        if self.kind is SourceKind.RECIPE:  # the recipe's name: its files are in the audit's row
+            where = self.query.split("(", 1)[0].strip()
         return f"pull:{self.kind}:{where}" if where else f"pull:{self.kind}"
 
 
-def check(fields: Fields, known: Known) -> list[Problem]:
+Found = Callable[[str], bool]
+"""Whether a path or glob names at least one file (kpi.sources.recipe_source.found)."""
+
+
+def check(fields: Fields, known: Known, *, found: Found | None = None) -> list[Problem]:
     """Everything wrong with a source's fields: what is missing, an unknown or survey KPI, a kind
     the cockpit does not run, a connection name that cannot be an environment variable, an URL
-    that is not http(s), a timeout out of bounds."""
+    that is not http(s), a timeout out of bounds; for a recipe, its query's problems, a unit
+    other than the KPI's and (given `found`) event files that are not there."""
     problems = _required(fields, ("kpi", "kind")) + _known(fields, "kpi", known.kpis)
     kpi = known.kpis.get(str(fields.get("kpi")))
     if kpi is not None and kpi.aggregation.is_survey:
@@ -98,6 +110,8 @@ def check(fields: Fields, known: Known) -> list[Problem]:
         problems.append(Problem("too_long", "query", (("length", len(query)), ("limit", QUERY_LIMIT))))
     problems += _connection(fields, kind)
     problems += _url(fields, kind)
+    if kind is SourceKind.RECIPE:
+        problems += _recipe(fields, known, found)
     return problems + _timeout(fields) + bounds.text_problems({"kpi": fields.get("kpi")})
 
 
@@ -107,7 +121,7 @@ def _connection(fields: Fields, kind: SourceKind | None) -> list[Problem]:
         return [Problem("required", "connection")]
     if _empty(connection):
         return []
-    if kind is SourceKind.FILES:
+    if kind in (SourceKind.FILES, SourceKind.RECIPE):
         return [Problem("source_no_connection", "connection")]
     if not isinstance(connection, str) or not CONNECTION_NAME.fullmatch(connection):
         return [Problem("bad_connection", "connection", (("value", connection),))]
@@ -122,7 +136,42 @@ def _url(fields: Fields, kind: SourceKind | None) -> list[Problem]:
         if not isinstance(url, str) or not re.fullmatch(r"https?://[^\s/?#@]+(/[^\s?#]*)?", url):
             return [Problem("bad_url", "url", (("value", url),))]
         return []
+    if kind is SourceKind.RECIPE:
+        return [Problem("required", "url")] if _empty(url) else []
     return [] if _empty(url) else [Problem("source_no_url", "url")]
+
+
+def _recipe(fields: Fields, known: Known, found: Found | None) -> list[Problem]:
+    """A recipe query's problems, a unit other than the KPI's, files that are not there."""
+    query, url = fields.get("query"), fields.get("url")
+    if not isinstance(query, str) or not query.strip() or len(query) > QUERY_LIMIT:
+        return []
+    parsed, problems = recipe_query.parse(query)
+    kpi = known.kpis.get(str(fields.get("kpi")))
+    if parsed is not None and kpi is not None and kpi.unit != parsed.unit:
+        params = (
+            ("recipe", parsed.recipe),
+            ("gives", parsed.unit),
+            ("kpi", fields["kpi"]),
+            ("unit", kpi.unit),
+        )
+        problems.append(Problem("recipe_unit", "query", params))
+    if found is None:
+        return problems
+    wanted = [("url", p) for p in recipe_query.files(url)] if isinstance(url, str) else []
+    for name, value in parsed.choices if parsed is not None else ():
+        if name in RECIPE_FILES and isinstance(value, str):
+            wanted += [("query", p) for p in recipe_query.files(value)]
+    return problems + [Problem("no_files", field, (("value", p),)) for field, p in wanted if not found(p)]
+
+
+RECIPE_FILES = frozenset(
+    name
+    for recipe in recipe_query.RECIPES.values()
+    for name, expects in recipe.choices.items()
+    if expects is recipe_query.Expects.FILES
+)
+"""The choices that name files (checked to be there like the source's own)."""
 
 
 def _timeout(fields: Fields) -> list[Problem]:

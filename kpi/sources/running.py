@@ -14,7 +14,7 @@ from datetime import date
 
 from kpi.domain.errors import Problem
 from kpi.domain.sources import Source, SourceKind
-from kpi.sources import files, http, sql, statement
+from kpi.sources import files, http, recipe_source, sql, statement
 from kpi.sources.failing import MAX_ROWS, SourceFailed
 
 Rows = list[dict[str, object]]
@@ -25,7 +25,12 @@ RUNNERS: dict[SourceKind, Runner] = {
     SourceKind.SQL: sql.run,
     SourceKind.FILES: files.run,
     SourceKind.HTTP: http.run,
+    SourceKind.RECIPE: recipe_source.run,
 }
+EVERY_MONTH: dict[SourceKind, Callable[[Source, str | None], Rows]] = {
+    SourceKind.RECIPE: recipe_source.run_every_month,
+}
+"""The kinds that can give every month they hold in one run (a backfill runs them once)."""
 
 
 def run(source: Source, month: date, secret: str | None) -> Rows:
@@ -36,7 +41,15 @@ def run(source: Source, month: date, secret: str | None) -> Rows:
             raise SourceFailed(found)
     if source.connection is not None and secret is None:
         raise SourceFailed(Problem("source.no_connection", "connection", (("name", source.connection),)))
-    rows = RUNNERS[source.kind](source, month, secret)
+    return _capped(RUNNERS[source.kind](source, month, secret))
+
+
+def every_month(source: Source, secret: str | None) -> Rows:
+    """The rows of every month `source` holds, for a kind of `EVERY_MONTH`."""
+    return _capped(EVERY_MONTH[source.kind](source, secret))
+
+
+def _capped(rows: Rows) -> Rows:
     if len(rows) > MAX_ROWS:
         raise SourceFailed(Problem("source.too_many_rows", "", (("count", len(rows)), ("limit", MAX_ROWS))))
     return rows

@@ -5,15 +5,16 @@ of a DuckDB file), and what each returns is checked (kpi.domain.sources.pulled, 
 check as a typed or imported value, kpi.domain.checks.measurement). Any failure or bad value
 refuses the whole pull with every problem, each naming its KPI and source: nothing is written.
 Otherwise the month's values go in one transaction through the audited writer, `source` saying
-which source gave each (`pull:sql:warehouse`). A value equal to the stored one is neither
-written nor audited, so pulling a month twice changes nothing the second time; a process killed
-half-way leaves nothing, since the transaction never committed. A source that gives nothing for
-the month is reported as missing, not as a failure: its numbers may simply not be in yet.
+which source gave each (`pull:sql:warehouse`, `pull:recipe:service_level`). A value equal to the
+stored one is neither written nor audited, so pulling a month twice changes nothing the second
+time; a process killed half-way leaves nothing, since the transaction never committed. A source
+that gives nothing for the month is reported as missing, not as a failure: its numbers may
+simply not be in yet. `pull_months` does the same for several months at once (a backfill).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
@@ -65,48 +66,71 @@ def pull(
 ) -> Outcome:
     """Run the month's sources (all active KPIs', or `kpi`'s) and write their values; raises
     SourceFailed naming every failed source and bad value (nothing written)."""
+    return pull_months(store, [month], who, kpi=kpi, dry_run=dry_run, secrets=secrets)[0]
+
+
+def pull_months(
+    store: Engine,
+    wanted: Sequence[date],
+    who: str,
+    *,
+    kpi: str | None = None,
+    dry_run: bool = False,
+    secrets: Secrets = settings.source_connection,
+) -> list[Outcome]:
+    """`pull` for several months (a backfill, such as `init --demo`'s history), all written in
+    one transaction or none. A kind that can give every month at once (a recipe) runs once."""
     with engine.reading(store) as conn:
         chosen, seen = sourcing.active(conn, kpi), known.read(conn)
     if kpi is not None and not chosen:
         raise SourceFailed(Problem("source.none_for_kpi", "--kpi", (("kpi", kpi),)))
-    values, problems = _run_all(chosen, month, seen, secrets)
+    values, problems = _run_all(chosen, wanted, seen, secrets)
     if problems:
         raise SourceFailed(problems)
     context = engine.reading(store) if dry_run else engine.writing(store)
     with context as conn:
         transaction = conn.begin() if dry_run else None
         try:
-            outcome = _write(conn, month, who, chosen, values)
+            outcomes = [_write(conn, month, who, chosen, values.get(month, {})) for month in wanted]
         finally:
             if transaction is not None:
                 transaction.rollback()
-    return outcome
+    return outcomes
 
 
 def _run_all(
-    chosen: list[Source], month: date, seen: checks.Known, secrets: Secrets
-) -> tuple[dict[str, Pulled], list[Problem]]:
-    """Each source's value for `month`, and every problem of every source, each problem's
-    "file" being the KPI and its source, so it reads `FCR (pull:sql:warehouse), row 2 …`."""
-    values: dict[str, Pulled] = {}
+    chosen: list[Source], wanted: Sequence[date], seen: checks.Known, secrets: Secrets
+) -> tuple[dict[date, dict[str, Pulled]], list[Problem]]:
+    """Each source's value for each month `wanted`, and every problem of every source, each
+    problem's "file" being the KPI and its source, so it reads `FCR (pull:sql:warehouse), row 2 …`."""
+    values: dict[date, dict[str, Pulled]] = {}
     problems: list[Problem] = []
     for source in chosen:
         where = f"{source.kpi} ({source.label})"
         secret = secrets(source.connection) if source.connection is not None else None
-        try:
-            rows = running.run(source, month, secret)
-        except SourceFailed as failed:
-            problems += [replace(p, file=where, row=0) for p in failed.problems]
-            continue
-        stored = seen.kpis.get(source.kpi)
-        unit = stored.unit if stored is not None else ""
-        found, unfit = sources.pulled(rows, unit)
-        problems += [replace(p, file=where) for p in unfit]
-        for pulled in found:
-            if pulled.month == month:
-                fields = {"kpi": source.kpi, "month": month, "value": pulled.value}
-                problems += [replace(p, file=where) for p in checks.measurement(fields, seen)]
-                values[source.kpi] = pulled
+        once = len(wanted) > 1 and source.kind in running.EVERY_MONTH
+        asks: list[date | None] = [None] if once else list(wanted)
+        for asked in asks:
+            try:
+                rows = (
+                    running.every_month(source, secret)
+                    if asked is None
+                    else running.run(source, asked, secret)
+                )
+            except SourceFailed as failed:
+                # a recipe names the event file at fault: kept after the KPI and its source
+                problems += [
+                    replace(p, file=f"{where}, {p.file}" if p.file else where, row=0) for p in failed.problems
+                ]
+                break
+            stored = seen.kpis.get(source.kpi)
+            found, unfit = sources.pulled(rows, stored.unit if stored is not None else "")
+            problems += [replace(p, file=where) for p in unfit]
+            for pulled in found:
+                if pulled.month == asked or (asked is None and pulled.month in wanted):
+                    fields = {"kpi": source.kpi, "month": pulled.month, "value": pulled.value}
+                    problems += [replace(p, file=where) for p in checks.measurement(fields, seen)]
+                    values.setdefault(pulled.month, {})[source.kpi] = pulled
     return values, problems
 
 

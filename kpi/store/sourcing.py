@@ -2,7 +2,8 @@
 
 A definitions file (kpi.files.source_file) is checked whole against the KPIs the store holds
 (kpi.domain.sources.check, every problem at once; a query that is not one SELECT too, by
-kpi.sources.statement) and written in one transaction: each entry
+kpi.sources.statement; a recipe source's event files that are not there, by
+kpi.sources.recipe_source.found) and written in one transaction: each entry
 inserts or replaces its KPI's source, an unchanged one is neither written nor audited, and a
 source the file does not name stays as it is. With `dry_run` the same runs and is rolled back.
 """
@@ -19,7 +20,7 @@ from kpi.domain import checks, sources
 from kpi.domain.sources import Source, SourceKind
 from kpi.files import source_file
 from kpi.files.tables import ImportRejected
-from kpi.sources import statement
+from kpi.sources import recipe_source, statement
 from kpi.store import engine, known
 from kpi.store import schema as s
 from kpi.store.writes import Writer
@@ -81,7 +82,7 @@ def _checked(entries: list[source_file.Entry], store: checks.Known, name: str) -
     problems, found = [], []
     for number, entry in enumerate(entries, start=1):
         fields = checks.spelled("kpi_source", entry, index)
-        unfit = sources.check(fields, store)
+        unfit = sources.check(fields, store, found=recipe_source.found)
         kind, query = fields.get("kind"), fields.get("query")
         if kind in (SourceKind.SQL, SourceKind.FILES) and isinstance(query, str) and query:
             unread = statement.problem(query)  # said now, not first at the pull at night

@@ -1,0 +1,90 @@
+"""A KPI's values from raw events: the recipe its source names, run over the source's files.
+
+The source's query is `recipe(choice=value, …)` (kpi.domain.recipe_query), its `url` the event
+files: a path or a glob, several separated by `;`. A relative path is read from the folder the
+command runs in, as a `files` source's query reads its files (a cron line or a systemd unit sets
+that folder: see the README). The recipe runs for the month asked for only and gives its value
+with the numerator and denominator behind it, so the store keeps what months and departments
+need to combine as a ratio of sums. A month with nothing counted gives no row: "no value yet".
+
+A recipe runs in DuckDB in memory on a worker thread; at the timeout the pull is refused and the
+thread, which holds nothing of the store, is left to finish on its own.
+"""
+
+from __future__ import annotations
+
+import glob
+import threading
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from kpi.domain import recipe_query, sources
+from kpi.domain.errors import Refused
+from kpi.domain.sources import Source
+from kpi.sources import recipes
+from kpi.sources.failing import SourceFailed, failed, one_line
+from kpi.sources.measured import Measured
+
+
+def found(pattern: str) -> bool:
+    """Whether a path or glob names at least one file (relative: from the working folder)."""
+    names = glob.glob(pattern, recursive=True) if glob.has_magic(pattern) else [pattern]
+    return any(Path(name).is_file() for name in names)
+
+
+def run(source: Source, month: date, secret: str | None) -> list[dict[str, object]]:
+    """The month's row (none when the events hold nothing counted for it)."""
+    return _run(source, month)
+
+
+def run_every_month(source: Source, secret: str | None) -> list[dict[str, object]]:
+    """A row for every month the events hold (a backfill's one run)."""
+    return _run(source, None)
+
+
+def _run(source: Source, month: date | None) -> list[dict[str, object]]:
+    parsed, problems = recipe_query.parse(source.query)
+    if parsed is None:
+        raise SourceFailed(problems)
+    choices: dict[str, object] = dict(parsed.choices)
+    for name in sources.RECIPE_FILES:  # files as the recipe takes them: a list
+        if isinstance(choices.get(name), str):
+            choices[name] = recipe_query.files(str(choices[name]))
+    files = recipe_query.files(source.url or "")
+    measured = _within(source.timeout, lambda: recipes.RECIPES[parsed.recipe](files, month=month, **choices))
+    return [_row(m) for m in measured if m.value is not None]
+
+
+def _row(measured: Measured) -> dict[str, object]:
+    row: dict[str, object] = {"month": measured.month, "value": measured.value}
+    if measured.ratio is not None and measured.ratio.denominator > 0:
+        row.update(numerator=measured.ratio.numerator, denominator=measured.ratio.denominator)
+    return row
+
+
+def _within(seconds: float, work: Callable[[], list[Measured]]) -> list[Measured]:
+    """`work()`'s result, or SourceFailed at the timeout or when the recipe refuses the files."""
+    outcome: dict[str, object] = {}
+
+    def target() -> None:
+        try:
+            outcome["result"] = work()
+        except Exception as error:  # handed to the caller's thread below
+            outcome["error"] = error
+
+    worker = threading.Thread(target=target, name="recipe source", daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if worker.is_alive():
+        raise failed("timeout", seconds=seconds)
+    error = outcome.get("error")
+    if isinstance(error, Refused):
+        raise SourceFailed(error.problems)
+    if isinstance(error, ValueError | OSError | duckdb.Error):
+        raise failed("query_failed", detail=one_line(error))
+    if isinstance(error, BaseException):
+        raise error
+    return outcome["result"]  # type: ignore[return-value]
