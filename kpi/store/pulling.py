@@ -26,7 +26,7 @@ from kpi.domain.errors import Problem
 from kpi.domain.sources import Pulled, Source
 from kpi.sources import running
 from kpi.sources.failing import SourceFailed
-from kpi.store import engine, known, sourcing
+from kpi.store import engine, known, priority_pulling, sourcing
 from kpi.store import schema as s
 from kpi.store.writes import Writer, _same
 
@@ -49,6 +49,7 @@ class Line:
 class Outcome:
     month: date
     lines: list[Line] = field(default_factory=list)
+    """A line per KPI source, then one per service priority measured over call records."""
 
     def count(self, outcome: str) -> int:
         return sum(line.outcome == outcome for line in self.lines)
@@ -67,16 +68,19 @@ def pull(
     SourceFailed naming every failed source and bad value (nothing written)."""
     with engine.reading(store) as conn:
         chosen, seen = sourcing.active(conn, kpi), known.read(conn)
-    if kpi is not None and not chosen:
+        kept = priority_pulling.chosen(conn, kpi)  # service priorities measured over call records
+    if kpi is not None and not chosen and not kept:
         raise SourceFailed(Problem("source.none_for_kpi", "--kpi", (("kpi", kpi),)))
     values, problems = _run_all(chosen, month, seen, secrets)
-    if problems:
-        raise SourceFailed(problems)
+    counted, unfit = priority_pulling.measure(kept, month)
+    if problems or unfit:
+        raise SourceFailed(problems + unfit)
     context = engine.reading(store) if dry_run else engine.writing(store)
     with context as conn:
         transaction = conn.begin() if dry_run else None
         try:
             outcome = _write(conn, month, who, chosen, values)
+            outcome.lines += [Line(*said) for said in priority_pulling.write(conn, month, who, kept, counted)]
         finally:
             if transaction is not None:
                 transaction.rollback()
