@@ -102,20 +102,28 @@ def _priorities(tables: object, name: str, problems: list[Problem]) -> dict[str,
     seen: dict[str, str] = {}
     allowed = ", ".join(EVENT_FIELDS[1:])
     for code, table in tables.items():
-        where = f"{name} [priorities.{code}]"
+        table_at = where(name, code)
         if not isinstance(table, dict):
-            problems.append(Problem("source_file.not_priorities", "", file=where))
+            problems.append(Problem("source_file.not_priorities", "", file=table_at))
             continue
         first = seen.setdefault(identity.code_key(code), code)
         if first != code:
-            problems.append(Problem("source_file.priority_twice", "", (("first", first),), where))
+            problems.append(Problem("source_file.priority_twice", "", (("first", first),), table_at))
         problems += [
-            Problem("source_file.unknown_priority_field", key, (("allowed", allowed),), where)
+            Problem(
+                "source_file.unknown_priority_field", key, (("allowed", allowed),), where(name, code, key)
+            )
             for key in table
             if key not in EVENT_FIELDS[1:]
         ]
         found[code] = {key: _value(value) for key, value in table.items() if key in EVENT_FIELDS[1:]}
     return found
+
+
+def where(name: str, code: str, key: str = "") -> str:
+    """Where in the file a priority's problem lies, as the file writes it: `sources.toml
+    [priorities.SP1] within_s` (a key's name, not its label: that is what to look for)."""
+    return f"{name} [priorities.{code}]" + (f" {key}" if key else "")
 
 
 def _value(value: object) -> object:

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from kpi.domain import checks, priority_events
 from kpi.domain.errors import Problem
 from kpi.domain.model import EventMeasure, EventMonth, ServicePriority
+from kpi.files import source_file
 from kpi.store import schema as s
 from kpi.store.writes import Writer
 
@@ -57,13 +58,13 @@ def checked(
     entries: Mapping[str, Mapping[str, object]], known: checks.Known, name: str
 ) -> tuple[dict[str, EventMeasure], list[Problem]]:
     """The file's `[priorities.CODE]` tables as event measures, codes spelled as the store spells
-    them, and every problem, each naming the file and the table."""
+    them, and every problem, each naming the file, the table and the key."""
     index = checks.spellings(known)
     found, problems = {}, []
     for code, entry in entries.items():
         fields = checks.spelled("priority_measure", {**entry, "priority": code}, index)
         unfit = priority_events.check(fields, known)
-        problems += [replace(p, file=f"{name} [priorities.{code}]") for p in unfit]
+        problems += [replace(p, file=source_file.where(name, code, p.field)) for p in unfit]
         if not unfit:
             found[str(fields["priority"])] = priority_events.record(fields)
     return found, problems
