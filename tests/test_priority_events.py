@@ -425,3 +425,49 @@ def test_one_call_is_counted_in_the_singular(tmp_path):
             phrases.event_words(every, one)
             == "100.0\u00a0% of the 1 call answered within 90\u00a0s (needs 80.0\u00a0%)"
         )
+
+
+# --- the service priority editor ------------------------------------------------------------------
+
+SP1_FORM = {
+    "code": "SP1",
+    "text": "Invoice callers wait at most 90 seconds",
+    "kpi": "CS_INVOICE_WAIT",
+    "threshold": "90",
+    "comparison": "<=",
+}
+
+
+def test_the_editor_sets_changes_and_clears_the_measure_with_the_same_check(demo_duckdb_url):
+    from kpi.domain.validate import Rejected
+    from kpi.store import definitions
+
+    store = engine.create(demo_duckdb_url)
+    with engine.reading(store) as conn:
+        admin = queries.person(conn, "sofie.dahl@havnhjem.example")
+    events = {"files": "calls/*.csv", "queue": "invoice", "within_s": "90", "share": "80"}
+    with engine.writing(store) as conn:
+        assert definitions.save_priority(conn, admin, {**SP1_FORM, **events}, is_new=False) == "updated"
+    with engine.writing(store) as conn:
+        assert definitions.save_priority(conn, admin, {**SP1_FORM, **events}, is_new=False) == "unchanged"
+    with engine.reading(store) as conn:
+        assert conn.execute(sa.select(schema.priority_measure)).all() == [
+            ("SP1", "calls/*.csv", "invoice", 90, 80)
+        ]
+    with pytest.raises(Rejected) as refused, engine.writing(store) as conn:
+        definitions.save_priority(
+            conn,
+            admin,
+            {**SP1_FORM, "threshold": "x", "files": "", "within_s": "0", "share": "8O"},
+            is_new=False,
+        )
+    assert {(p.key, p.field) for p in refused.value.problems} == {
+        ("not_a_number", "threshold"),
+        ("required", "files"),
+        ("event_bad_within", "within_s"),
+        ("not_a_number", "share"),
+    }
+    with engine.writing(store) as conn:  # the four left empty: judged by the KPI again
+        assert definitions.save_priority(conn, admin, SP1_FORM, is_new=False) == "updated"
+    with engine.reading(store) as conn:
+        assert conn.execute(sa.select(schema.priority_measure)).all() == []
