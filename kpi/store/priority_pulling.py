@@ -116,5 +116,6 @@ def write(
         same = all(_same(getattr(before, name), row[name]) for name in FIELDS)
         was = 100.0 * before.answered_within / before.counted if before.counted else None
         lines.append((item.code, item.label, "unchanged" if same else "updated", share, was))
-    Writer(conn, who).upsert_many(table, written, volatile=("loaded_at", "source"))
+    if written:  # no batch at all without a count: a pull of KPI sources only writes as before
+        Writer(conn, who).upsert_many(table, written, volatile=("loaded_at", "source"))
     return lines
