@@ -471,3 +471,30 @@ def test_the_editor_sets_changes_and_clears_the_measure_with_the_same_check(demo
         assert definitions.save_priority(conn, admin, SP1_FORM, is_new=False) == "updated"
     with engine.reading(store) as conn:
         assert conn.execute(sa.select(schema.priority_measure)).all() == []
+
+
+def test_the_data_page_editor_saves_the_measure_and_shows_it_again(app, app_url):
+    at = app(month="2026-10", **{"as": "sofie.dahl@havnhjem.example"}).run()
+    at.switch_page("pages/data.py").run()
+    at.selectbox(key="data.priority").set_value("SP1").run()
+    form = "data.priority.SP1"
+
+    def field(label):
+        return next(w for w in at.text_input if w.label == label and w.proto.form_id == form)
+
+    assert (field("Call records").value, field("Share needed (%)").value) == ("", "")
+    field("Call records").input("exports/calls/*.parquet")
+    field("Queue").input("invoice")
+    field("Answered within (s)").input("90")
+    field("Share needed (%)").input("80.5")
+    next(b for b in at.get("form_submit_button") if b.proto.form_id == form).click().run()
+    assert not at.exception
+    with engine.reading(engine.create(app_url)) as conn:
+        stored = conn.execute(sa.select(schema.priority_measure)).all()
+    assert stored == [("SP1", "exports/calls/*.parquet", "invoice", 90.0, 80.5)]
+    at.selectbox(key="data.priority").set_value("SP2").run()
+    at.selectbox(key="data.priority").set_value("SP1").run()
+    assert (field("Call records").value, field("Share needed (%)").value) == (
+        "exports/calls/*.parquet",
+        "80.5",
+    )
