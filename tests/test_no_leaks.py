@@ -12,7 +12,7 @@ line and the cached loaders are held to the same rule.
 """
 
 import json
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -63,6 +63,31 @@ def _add_nobody(url: str) -> None:
         conn.execute(sa.insert(schema.person).values(**nobody))
         goal = schema.goal
         conn.execute(sa.update(goal).where(goal.c.code == OWNED_ELSEWHERE).values(owner=OWNER))
+        _measure_by_events(conn)
+
+
+MEASURED_QUEUE = "invoice-escalations"
+"""Customer service's invoice priority (SP1) measured over call records, broken in the month:
+its queue and files are customer service's words, and must show nowhere else."""
+
+
+def _measure_by_events(conn: sa.Connection) -> None:
+    """SP1 measured over call records, with the month as a pull would have counted it (issue 18)."""
+    conn.execute(
+        sa.insert(schema.priority_measure).values(
+            priority="SP1", files="exports/cs-calls/*.parquet", queue=MEASURED_QUEUE, within_s=90, share=80
+        )
+    )
+    month = {"answered_within": 613, "counted": 971, "worst_day": MONTH.replace(day=14), "worst_share": 41.5}
+    conn.execute(
+        sa.insert(schema.priority_month).values(
+            priority="SP1",
+            month=MONTH,
+            source="pull:calls:exports/cs-calls/*.parquet",
+            loaded_at=datetime.now(),
+            **month,
+        )
+    )
 
 
 def readable(person) -> frozenset[str] | None:
@@ -171,6 +196,8 @@ def test_every_page_and_slide_shows_a_viewer_nothing_of_other_departments(app, a
     assert [name for name in kpi_names if name not in everything] == []  # the pages did show their own
     reads_everything = who in ("executive", "admin")
     assert bool(secrets.words) is bool(secrets.numbers) is not reads_everything  # a test with teeth
+    if who in ("head-CS", "executive"):  # the priority measured over call records is said in words
+        assert f"in the {MEASURED_QUEUE} queue answered within" in everything
 
 
 def _kpi_names(url: str) -> set[str]:

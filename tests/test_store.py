@@ -194,6 +194,8 @@ def test_a_version_1_store_is_upgraded_in_place_keeping_its_data(empty_url):
     with engine.writing(store) as conn:  # make it look like a store written by release 0.1 (schema 1)
         conn.exec_driver_sql("DROP TABLE response_month")  # v4
         conn.exec_driver_sql("DROP TABLE kpi_source")  # v9
+        conn.exec_driver_sql("DROP TABLE priority_measure")  # v10
+        conn.exec_driver_sql("DROP TABLE priority_month")  # v10
         added = [
             *reversed(schema.MIGRATIONS[9]),
             *schema.MIGRATIONS[7],
@@ -230,6 +232,8 @@ def test_a_version_1_store_is_upgraded_in_place_keeping_its_data(empty_url):
         assert "retired_at" in {c["name"] for c in sa.inspect(conn).get_columns("person")}  # v7
         measured = {c["name"] for c in sa.inspect(conn).get_columns("measurement")}
         assert measured >= {"numerator", "denominator"} and sa.inspect(conn).has_table("kpi_source")  # v9
+        assert all(sa.inspect(conn).has_table(name) for name in ("priority_measure", "priority_month"))  # v10
+        assert queries.service_priorities(conn, EVERYTHING) == []  # the new tables read
         assert [d.name for d in queries.departments(conn, EVERYTHING)] == ["Customer service"]
         nps = queries.month_values(
             conn, EVERYTHING, date(2026, 10, 1), date(2026, 10, 1)

@@ -181,6 +181,7 @@ class Holdings:
         names += [a.title for a in queries.actions(conn, EVERYTHING, "en") if a.goal in followed]
         texts = [k.definition for k in seen_kpis] + [g.description for g in goals + sighted]
         texts += [p.text for p in priorities]
+        texts += [text for p in priorities if p.events for text in (p.events.files, p.events.queue or "")]
         texts += [c.text for c in comments if c.kpi in kpi_codes or c.goal in goal_codes | owned]
         words = [normalise(w).strip() for w in names] + [
             normalise(w).strip() for w in texts if len(w.strip()) >= LONG_ENOUGH

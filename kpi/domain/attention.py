@@ -15,7 +15,15 @@ from datetime import date
 from enum import StrEnum
 
 from kpi.domain import months, priorities, signals, status
-from kpi.domain.model import Action, Commentary, GoalStatus, KpiStatus, ServicePriority
+from kpi.domain.model import (
+    Action,
+    Commentary,
+    EventMeasure,
+    EventMonth,
+    GoalStatus,
+    KpiStatus,
+    ServicePriority,
+)
 from kpi.domain.month_rows import GoalRow, KpiRow
 from kpi.domain.outlook import overdue
 from kpi.domain.priorities import Compliance
@@ -74,6 +82,11 @@ class Item:
     level_depth: int = _KPI_DEPTH
     detail: str = ""
     """A kind-specific extra: the mismatch kind, the action's due date (ISO), the signal rules."""
+    events: EventMeasure | None = None
+    """A broken priority judged over call records: what it promised (then `value` and `target`
+    are the share met and the share needed, in %)."""
+    event: EventMonth | None = None
+    """… and the month's counts and worst day."""
 
 
 @dataclass(frozen=True)
@@ -168,6 +181,10 @@ def _priority_items(facts: _Facts, compliance: Sequence[Compliance]) -> list[Ite
         if result.is_met_now is not False or row is None:
             continue
         goal = facts.kpi_goal.get(row.kpi.code)
+        events = result.priority.events if result.event is not None else None
+        value, target, unit = result.value, result.priority.threshold, row.kpi.unit
+        if result.event is not None and events is not None:  # judged over call records
+            value, target, unit = result.event.share, events.share, "%"
         out.append(
             Item(
                 Kind.BROKEN_PRIORITY,
@@ -175,13 +192,15 @@ def _priority_items(facts: _Facts, compliance: Sequence[Compliance]) -> list[Ite
                 result.priority.text,
                 goal.goal.code if goal else None,
                 row.kpi.department,
-                result.value,
-                result.priority.threshold,
-                row.kpi.unit,
+                value,
+                target,
+                unit,
                 goal.goal.owner if goal else None,
                 months.add(facts.report.month, 1 - result.broken_run),
                 ("kpi", row.kpi.code) in facts.explained,
-                detail=result.priority.comparison,
+                detail=">=" if events is not None else result.priority.comparison,
+                events=events,
+                event=result.event,
             )
         )
     return out

@@ -107,7 +107,13 @@ _OWN = {
 }
 """The kinds of record whose `code` is one of these codes."""
 _PARENTS = {"departments": "departments", "goals": "goals"}
-_REFERENCES = {"department": "departments", "kpi": "kpis", "goal": "goals", "promise": "promises"}
+_REFERENCES = {
+    "department": "departments",
+    "kpi": "kpis",
+    "goal": "goals",
+    "promise": "promises",
+    "priority": "priorities",
+}
 """Fields that name a code of another record, by their name."""
 
 

@@ -230,6 +230,41 @@ class Response:
 
 
 @dataclass(frozen=True, slots=True)
+class EventMeasure:
+    """How a service priority is measured over raw call records instead of its KPI's monthly
+    value (kpi.domain.priority_events): the calls of `queue` (all, without one) in `files`
+    answered within `within_s` seconds must be at least `share` % of the counted calls."""
+
+    files: str
+    """A call-record file, or a glob (`calls/*.parquet`)."""
+    within_s: float
+    share: float
+    """The share in % that must be met."""
+    queue: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EventMonth:
+    """One month of a service priority measured over call records, as a pull stored it: the
+    calls answered within the promise (`within`) of the calls counted (`counted`, the recipe's
+    rule: answered, or abandoned after the short-abandon cut-off), and the month's worst day."""
+
+    month: date
+    within: float
+    counted: float
+    worst_day: date | None
+    worst_share: float | None
+    """The worst day's share in %."""
+    source: str = ""
+    loaded_at: datetime | None = None
+
+    @property
+    def share(self) -> float | None:
+        """The month's share in % (None without counted calls)."""
+        return 100.0 * self.within / self.counted if self.counted else None
+
+
+@dataclass(frozen=True, slots=True)
 class ServicePriority:
     code: str
     text: str
@@ -238,6 +273,10 @@ class ServicePriority:
     comparison: str
     """`<=` or `>=`: how a month's KPI value must compare with the threshold."""
     retired_at: date | None = None
+    events: EventMeasure | None = None
+    """When set, a month with an event measure (`measured`) is judged by it, not by the KPI."""
+    measured: tuple[EventMonth, ...] = ()
+    """The months pulled over call records (table `priority_month`), oldest first."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,14 +10,15 @@ definition from reports and keeps its data.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
 
-from kpi.domain import access, checks, identity, validate
+from kpi.domain import access, checks, identity, priority_events, validate
 from kpi.domain.errors import Denied, NotFound, Problem
-from kpi.domain.model import DEFAULT_TOLERANCE, DEFAULT_WEIGHT, Person
+from kpi.domain.model import DEFAULT_TOLERANCE, DEFAULT_WEIGHT, EventMeasure, Person
 from kpi.domain.validate import Rejected
 from kpi.files import tables
 from kpi.store import known
@@ -208,8 +209,41 @@ def save_priority(conn: sa.Connection, viewer: Person, values: Mapping[str, obje
         "comparison": form.text("comparison") or None,
     }
     form.check(checks.service_priority, row, stored)
+    measure = _event_measure(form, str(row["code"]), stored)
     form.finish()
-    return Writer(conn, viewer.email).upsert(s.service_priority, row)
+    writer = Writer(conn, viewer.email)
+    outcome = writer.upsert(s.service_priority, row)
+    if measure is not None:  # measured over call records (kpi.domain.priority_events)
+        fields = {"files": measure.files, "queue": measure.queue, "within_s": measure.within_s}
+        changed = writer.upsert(
+            s.priority_measure, {"priority": row["code"], **fields, "share": measure.share}
+        )
+    else:  # all four left empty: judged by its KPI's value again
+        changed = "updated" if writer.delete(s.priority_measure, {"priority": row["code"]}) else "unchanged"
+    return outcome if outcome != "unchanged" or changed == "unchanged" else "updated"  # the priority changed
+
+
+EVENT_FIELDS = ("files", "queue", "within_s", "share")
+"""The service priority editor's optional fields of a measure over call records."""
+
+
+def _event_measure(form: _Form, code: str, stored: checks.Known) -> EventMeasure | None:
+    """The priority's measure over call records as the form gives it, checked by the one check
+    the definitions file uses too; None when its fields are all empty."""
+    if not any(str(form.values.get(name) or "").strip() for name in EVENT_FIELDS):
+        return None
+    fields: dict[str, object] = {
+        "priority": code,
+        "files": form.text("files") or None,
+        "queue": form.text("queue") or None,
+        "within_s": form.number("within_s"),
+        "share": form.number("share"),
+    }
+    known_now = replace(stored, priorities=stored.priorities | {code})  # a new priority is known
+    unreadable = {p.field for p in form.problems}
+    unfit = [p for p in priority_events.check(fields, known_now) if p.field not in unreadable]
+    form.problems += unfit
+    return priority_events.record(fields) if not unfit and not unreadable & set(EVENT_FIELDS) else None
 
 
 RETIRABLE = {"goal": s.goal, "kpi": s.kpi, "promise": s.promise, "service_priority": s.service_priority}

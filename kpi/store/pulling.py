@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -27,7 +28,7 @@ from kpi.domain.errors import Problem
 from kpi.domain.sources import Pulled, Source
 from kpi.sources import running
 from kpi.sources.failing import SourceFailed
-from kpi.store import engine, known, sourcing
+from kpi.store import engine, known, priority_pulling, sourcing
 from kpi.store import schema as s
 from kpi.store.writes import Writer, _same
 
@@ -50,6 +51,7 @@ class Line:
 class Outcome:
     month: date
     lines: list[Line] = field(default_factory=list)
+    """A line per KPI source, then one per service priority measured over call records."""
 
     def count(self, outcome: str) -> int:
         return sum(line.outcome == outcome for line in self.lines)
@@ -82,16 +84,26 @@ def pull_months(
     one transaction or none. A kind that can give every month at once (a recipe) runs once."""
     with engine.reading(store) as conn:
         chosen, seen = sourcing.active(conn, kpi), known.read(conn)
-    if kpi is not None and not chosen:
+        kept = priority_pulling.chosen(conn, kpi)  # service priorities measured over call records
+    if kpi is not None and not chosen and not kept:
         raise SourceFailed(Problem("source.none_for_kpi", "--kpi", (("kpi", kpi),)))
     values, problems = _run_all(chosen, wanted, seen, secrets)
+    counted: dict[date, dict[str, dict[str, Any]]] = {}
+    for month in wanted:  # service priorities measured over call records, a month at a time
+        counted[month], unfit = priority_pulling.measure(kept, month)
+        problems += unfit
     if problems:
         raise SourceFailed(problems)
     context = engine.reading(store) if dry_run else engine.writing(store)
     with context as conn:
         transaction = conn.begin() if dry_run else None
         try:
-            outcomes = [_write(conn, month, who, chosen, values.get(month, {})) for month in wanted]
+            outcomes = []
+            for month in wanted:
+                outcome = _write(conn, month, who, chosen, values.get(month, {}))
+                said = priority_pulling.write(conn, month, who, kept, counted[month])
+                outcome.lines += [Line(*line) for line in said]
+                outcomes.append(outcome)
         finally:
             if transaction is not None:
                 transaction.rollback()

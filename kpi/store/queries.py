@@ -30,7 +30,7 @@ from kpi.domain.model import (
     Role,
     ServicePriority,
 )
-from kpi.store import engine
+from kpi.store import engine, priority_events
 from kpi.store import schema as s
 
 
@@ -438,12 +438,13 @@ def service_priorities(
         )
         .order_by(sp.c.code)
     )
-    return [
+    found = [
         ServicePriority(
             r.code, texts.get((r.code, "text"), r.text), r.kpi, r.threshold, r.comparison, r.retired_at
         )
         for r in conn.execute(stmt)
     ]
+    return priority_events.attach(conn, found)  # measured over call records: for these codes only
 
 
 def _audit_filter(

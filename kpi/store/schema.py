@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from kpi.domain import cx
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 """Bump when a table changes, and add the step from the previous version to MIGRATIONS."""
 
 metadata = sa.MetaData()
@@ -240,6 +240,34 @@ kpi_source = sa.Table(
 """v9: where a KPI's monthly values come from (kpi.domain.sources): one source per KPI. A
 connection is a name only; its URL and credentials stay in the environment or the secrets."""
 
+priority_measure = sa.Table(
+    "priority_measure",
+    metadata,
+    sa.Column("priority", sa.String, primary_key=True),
+    sa.Column("files", sa.String, nullable=False),
+    sa.Column("queue", sa.String),
+    sa.Column("within_s", sa.Float, nullable=False),
+    sa.Column("share", sa.Float, nullable=False),
+)
+"""v10: a service priority measured over raw call records (kpi.domain.priority_events): which
+files, which queue, answered within how many seconds, and the share in % that must be met."""
+
+priority_month = sa.Table(
+    "priority_month",
+    metadata,
+    sa.Column("priority", sa.String, primary_key=True),
+    sa.Column("month", sa.Date, primary_key=True),
+    sa.Column("answered_within", sa.Float, nullable=False),
+    sa.Column("counted", sa.Float, nullable=False),
+    sa.Column("worst_day", sa.Date),
+    sa.Column("worst_share", sa.Float),
+    sa.Column("source", sa.String, nullable=False),
+    sa.Column("loaded_at", sa.DateTime, nullable=False),
+)
+"""v10: a month of a priority measured over call records, as `pull` counted it (kpi.store.
+priority_pulling): calls answered within the promise of the calls counted, and the worst day.
+Numerator and denominator both, so months and queues combine as a ratio of sums."""
+
 translation = sa.Table(
     "translation",
     metadata,
@@ -312,6 +340,7 @@ MIGRATIONS: dict[int, list[str | sa.TextClause | tuple[str, str]]] = {
         "ALTER TABLE measurement ADD COLUMN numerator FLOAT",
         "ALTER TABLE measurement ADD COLUMN denominator FLOAT",
     ],
+    10: [],  # priority_measure and priority_month are new (`create_all`)
 }
 """`version → SQL statements` that take a store from version-1 to version: plain SQL that DuckDB
 and PostgreSQL both accept (a `TextClause` where it binds values), or `(dialect, SQL)` for one of

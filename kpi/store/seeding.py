@@ -43,7 +43,7 @@ def load_company(conn: sa.Connection, company: Company, who: str) -> Writer:
     writer.upsert_many(s.promise, _rows(company.promises))
     writer.upsert_many(s.kpi, _rows(company.kpis))
     writer.upsert_many(s.goal, _rows(company.goals))
-    writer.upsert_many(s.service_priority, _rows(company.service_priorities))
+    writer.upsert_many(s.service_priority, _rows(company.service_priorities, drop=("events", "measured")))
     now = datetime.now()
     measurements = _rows(company.measurements)
     for row in measurements:

@@ -17,11 +17,13 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from kpi.domain import checks, sources
+from kpi.domain.errors import Problem
+from kpi.domain.model import EventMeasure
 from kpi.domain.sources import Source, SourceKind
 from kpi.files import source_file
 from kpi.files.tables import ImportRejected
 from kpi.sources import recipe_source, statement
-from kpi.store import engine, known
+from kpi.store import engine, known, priority_events
 from kpi.store import schema as s
 from kpi.store.writes import Writer
 
@@ -46,17 +48,19 @@ def active(conn: sa.Connection, kpi: str | None = None) -> list[Source]:
 
 
 def load(store: Engine, data: bytes, name: str, who: str, *, dry_run: bool = False) -> Counter[str]:
-    """Load a definitions file; returns how many sources were `inserted`, `updated`, `unchanged`.
-    ImportRejected (nothing written) names every problem, with the file and the entry."""
-    entries = source_file.read(data, name)
+    """Load a definitions file; returns how many sources and event-measured priorities were
+    `inserted`, `updated`, `unchanged`. ImportRejected (nothing written) names every problem,
+    with the file and the entry."""
+    document = source_file.read_all(data, name)
     with engine.reading(store) as conn:
-        checked = _checked(entries, known.read(conn), name)
+        checked, measures = _checked_all(document, known.read(conn), name)
     context = engine.reading(store) if dry_run else engine.writing(store)
     with context as conn:
         transaction = conn.begin() if dry_run else None
         try:
-            checked = _checked(entries, known.read(conn), name)  # a KPI retired or removed since
+            checked, measures = _checked_all(document, known.read(conn), name)  # a KPI removed since
             writer = Writer(conn, who)
+            priority_events.write(writer, measures)
             rows = [
                 {
                     "kpi": x.kpi,
@@ -72,7 +76,23 @@ def load(store: Engine, data: bytes, name: str, who: str, *, dry_run: bool = Fal
         finally:
             if transaction is not None:
                 transaction.rollback()
-    return Counter(writer.tally.counts.get(s.kpi_source.name, {}))
+    counts = Counter(writer.tally.counts.get(s.kpi_source.name, {}))
+    return counts + Counter(writer.tally.counts.get(s.priority_measure.name, {}))
+
+
+def _checked_all(
+    document: source_file.Definitions, store: checks.Known, name: str
+) -> tuple[list[Source], dict[str, EventMeasure]]:
+    """The file's sources and event measures; every problem of either refuses the file."""
+    problems: list[Problem] = []
+    try:
+        found = _checked(document.sources, store, name)
+    except ImportRejected as rejected:
+        found, problems = [], list(rejected.problems)
+    measures, unfit = priority_events.checked(document.priorities, store, name)
+    if problems or unfit:
+        raise ImportRejected(problems + unfit)
+    return found, measures
 
 
 def _checked(entries: list[source_file.Entry], store: checks.Known, name: str) -> list[Source]:
@@ -96,5 +116,5 @@ def _checked(entries: list[source_file.Entry], store: checks.Known, name: str) -
 
 
 def export(conn: sa.Connection) -> str:
-    """Every stored source as a definitions file."""
-    return source_file.write(read(conn))
+    """Every stored source and event-measured priority as a definitions file."""
+    return source_file.write(read(conn), priority_events.read(conn))

@@ -318,6 +318,21 @@ def priority_editor(ctx: Context, defs: data.Definitions) -> None:
             "threshold": st.text_input(
                 t("field.threshold"), _plain(priority.threshold if priority else None)
             ),
+            **_event_fields(priority),
         }
         saved = st.form_submit_button(t("forms.save"), type="primary")
     _submit(ctx, saved, values, priority, definitions.save_priority, "service_priority", key)
+
+
+def _event_fields(priority: ServicePriority | None) -> dict[str, str]:
+    """The optional measure over call records (kpi.domain.priority_events): all empty, the
+    priority is judged by its KPI's monthly value."""
+    events = priority.events if priority else None
+    st.caption(t("definitions.priority_events"))
+    files, queue, within, share = st.columns([3, 1, 1, 1])
+    return {
+        "files": files.text_input(t("field.files"), events.files if events else ""),
+        "queue": queue.text_input(t("field.queue"), events.queue or "" if events else ""),
+        "within_s": within.text_input(t("field.within_s"), _plain(events.within_s if events else None)),
+        "share": share.text_input(t("field.share"), _plain(events.share if events else None)),
+    }

@@ -150,7 +150,11 @@ def service_priorities(results: Sequence[priorities.Compliance], kpis: dict[str,
             else:  # broken, with the Overview's icon for a broken priority
                 verdict = widgets.attention_badge("broken_priority", t("departments.not_met"))
             text = plain.markdown(result.priority.text)
-            st.markdown(f"**{text}**  \n{verdict} {fmt.value(result.value, kpi.unit)}")
+            events, event = result.priority.events, result.event
+            shown = fmt.value(event.share, "%") if event else fmt.value(result.value, kpi.unit)
+            st.markdown(f"**{text}**  \n{verdict} {shown}")
+            if events is not None and event is not None:  # judged over call records: say so in words
+                st.caption(plain.markdown(phrases.event_words(events, event)))
             if result.share is not None:
                 st.progress(
                     result.share, text=t("departments.met_months", met=result.met, count=result.measured)

@@ -1,0 +1,79 @@
+"""Service priorities measured over call records, in the store: their definitions (table
+`priority_measure`) and the months a pull counted (table `priority_month`).
+
+A definition comes from the definitions file's `[priorities.CODE]` tables (loaded with the KPI
+sources, all or nothing: kpi.store.sourcing) or the service priority editor, checked by the one
+validator, kpi.domain.priority_events.check. The months are written by `pull`
+(kpi.store.priority_pulling) and read with the priorities (kpi.store.queries.service_priorities),
+so every screen and pack judges a month the same way (kpi.domain.priorities).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
+
+import sqlalchemy as sa
+
+from kpi.domain import checks, priority_events
+from kpi.domain.errors import Problem
+from kpi.domain.model import EventMeasure, EventMonth, ServicePriority
+from kpi.files import source_file
+from kpi.store import schema as s
+from kpi.store.writes import Writer
+
+
+def read(conn: sa.Connection, codes: Iterable[str] | None = None) -> dict[str, EventMeasure]:
+    """`priority code → EventMeasure` of every priority measured over events (or of `codes`)."""
+    table = s.priority_measure
+    stmt = sa.select(table).order_by(table.c.priority)
+    if codes is not None:
+        stmt = stmt.where(table.c.priority.in_(list(codes) or [""]))
+    return {r.priority: EventMeasure(r.files, r.within_s, r.share, r.queue) for r in conn.execute(stmt)}
+
+
+def months(conn: sa.Connection, codes: Iterable[str]) -> dict[str, tuple[EventMonth, ...]]:
+    """`priority code → its pulled months`, oldest first, for `codes`."""
+    table = s.priority_month
+    stmt = sa.select(table).where(table.c.priority.in_(list(codes) or [""])).order_by(table.c.month)
+    found: dict[str, list[EventMonth]] = {}
+    for r in conn.execute(stmt):
+        found.setdefault(r.priority, []).append(
+            EventMonth(
+                r.month, r.answered_within, r.counted, r.worst_day, r.worst_share, r.source, r.loaded_at
+            )
+        )
+    return {code: tuple(rows) for code, rows in found.items()}
+
+
+def attach(conn: sa.Connection, found: Sequence[ServicePriority]) -> list[ServicePriority]:
+    """The priorities with their event measure and pulled months (read for these codes only, so
+    a scope that limits the priorities limits these too)."""
+    codes = [p.code for p in found]
+    measures, pulled = read(conn, codes), months(conn, codes)
+    return [replace(p, events=measures.get(p.code), measured=pulled.get(p.code, ())) for p in found]
+
+
+def checked(
+    entries: Mapping[str, Mapping[str, object]], known: checks.Known, name: str
+) -> tuple[dict[str, EventMeasure], list[Problem]]:
+    """The file's `[priorities.CODE]` tables as event measures, codes spelled as the store spells
+    them, and every problem, each naming the file, the table and the key."""
+    index = checks.spellings(known)
+    found, problems = {}, []
+    for code, entry in entries.items():
+        fields = checks.spelled("priority_measure", {**entry, "priority": code}, index)
+        unfit = priority_events.check(fields, known)
+        problems += [replace(p, file=source_file.where(name, code, p.field)) for p in unfit]
+        if not unfit:
+            found[str(fields["priority"])] = priority_events.record(fields)
+    return found, problems
+
+
+def write(writer: Writer, measures: Mapping[str, EventMeasure]) -> None:
+    """Insert or replace each priority's event measure (an unchanged one is not audited)."""
+    rows = [
+        {"priority": code, "files": m.files, "queue": m.queue, "within_s": m.within_s, "share": m.share}
+        for code, m in measures.items()
+    ]
+    writer.upsert_many(s.priority_measure, rows)
