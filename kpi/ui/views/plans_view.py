@@ -1,5 +1,5 @@
-"""The Data page's "Targets and signals" tab: a KPI's month targets, its recorded process changes
-and the store's signal rules.
+"""The Data page's "Targets and signals" tab: a KPI's month targets, its recorded process changes,
+the store's signal rules and the days after a month's end by which its values are due.
 
 What an administrator types is handed to the store as typed (kpi.store.plans, kpi.store.rules),
 which checks it as the `targets` and `changes` imports are checked and audits every write. The
@@ -22,12 +22,13 @@ from kpi.ui.frame import Context
 ACTIONS = ("record", "remove")
 
 
-def panel(ctx: Context, kpis: Sequence[Kpi], chosen: signals.RuleSet) -> None:
+def panel(ctx: Context, kpis: Sequence[Kpi], chosen: signals.RuleSet, late_days: int) -> None:
     st.caption(t("plans.intro"))
     names = {k.code: f"{k.code} — {k.name}" for k in kpis}
     target_form(ctx, names)
     change_form(ctx, names)
     rule_form(ctx, chosen)
+    late_form(ctx, late_days)
 
 
 def target_form(ctx: Context, names: dict[str, str]) -> None:
@@ -92,3 +93,16 @@ def rule_form(ctx: Context, chosen: signals.RuleSet) -> None:
         ruleset = signals.RuleSet(frozenset(signals.Rule(r) for r in picked), int(shift), int(trend))
         if forms.write(ctx, rules.write, chosen=ruleset):
             st.rerun()
+
+
+def late_form(ctx: Context, days: int) -> None:
+    """The grace days, typed as text: the store checks them (`lateness.check_days`) and says
+    what a refused value must be."""
+    st.subheader(t("plans.late_title"))
+    with st.form("data.plans.late"):
+        typed = st.text_input(
+            t("field.late_days"), str(days), help=t("plans.late_help"), key="data.plans.late.days"
+        )
+        submitted = st.form_submit_button(t("forms.save"), type="primary")
+    if submitted and forms.write(ctx, rules.write_late_days, days=typed):
+        st.rerun()
