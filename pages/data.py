@@ -68,12 +68,7 @@ with goals_tab:
 with kpis_tab:
     definitions_view.kpi_editor(ctx, defs)
 with plans_tab:
-    plans_view.panel(
-        ctx,
-        [k for k in defs["kpis"] if k.retired_at is None],
-        data.signal_rules(ctx.url),
-        data.late_days(ctx.url),
-    )
+    plans_view.panel(ctx, [k for k in defs["kpis"] if k.retired_at is None], data.signal_rules(ctx.url))
 with promises_tab:
     definitions_view.promise_editor(ctx, defs)
 with priorities_tab:

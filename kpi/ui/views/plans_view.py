@@ -16,19 +16,19 @@ from kpi.domain import signals
 from kpi.domain.model import Kpi
 from kpi.store import plans, rules
 from kpi.text.i18n import t
-from kpi.ui import forms
+from kpi.ui import data, forms
 from kpi.ui.frame import Context
 
 ACTIONS = ("record", "remove")
 
 
-def panel(ctx: Context, kpis: Sequence[Kpi], chosen: signals.RuleSet, late_days: int) -> None:
+def panel(ctx: Context, kpis: Sequence[Kpi], chosen: signals.RuleSet) -> None:
     st.caption(t("plans.intro"))
     names = {k.code: f"{k.code} — {k.name}" for k in kpis}
     target_form(ctx, names)
     change_form(ctx, names)
     rule_form(ctx, chosen)
-    late_form(ctx, late_days)
+    late_form(ctx, data.late_days(ctx.url))
 
 
 def target_form(ctx: Context, names: dict[str, str]) -> None:
