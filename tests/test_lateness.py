@@ -198,3 +198,23 @@ def test_a_month_value_carries_its_answers_to_the_words():
             == "Survey answers (n = 410)"
         )
         assert origin_words(None, None) == ""
+
+
+def _readme_store_settings() -> dict[str, str]:
+    """The README's table of store settings: name → its default column."""
+    from tests.conftest import ROOT
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = text.split("| store setting |", 1)[1].split("\n\n", 1)[0]
+    rows = [line.split("|")[1:-1] for line in table.splitlines() if line.startswith("| `")]
+    return {cells[0].strip().strip("`"): cells[2] for cells in rows}
+
+
+def test_the_readme_documents_every_store_setting_with_its_default():
+    from kpi.domain import signals
+
+    documented = _readme_store_settings()
+    assert set(documented) == {rules.RULES, rules.SHIFT_RUN, rules.TREND_RUN, lateness.SETTING}
+    assert f"`{lateness.DEFAULT_DAYS}`" in documented[lateness.SETTING]
+    assert f"`{signals.DEFAULT_RULES.shift_run}`" in documented[rules.SHIFT_RUN]
+    assert f"`{signals.DEFAULT_RULES.trend_run}`" in documented[rules.TREND_RUN]
