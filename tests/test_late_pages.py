@@ -175,3 +175,15 @@ def test_the_audit_shows_where_each_measurement_came_from(late_url, open_app):
     at.multiselect(key="data.audit.tables").set_value(["measurement"]).run()
     frame = at.dataframe[-1].value
     assert list(frame["Where from"]) == ["Pulled from the database connection warehouse, 3 Nov 2026 14:02"]
+
+
+def test_a_goals_detail_flags_its_late_value_and_says_where_a_value_came_from(late_url, open_app):
+    _grace(late_url, 0)
+    at = open_app("pages/goal_cascade.py", ADMIN)
+    at.selectbox(key="goal").set_value("S2").run()
+    assert not at.exception
+    assert "-badge[◴ Late]" in _markdown(at)
+    at.selectbox(key="goal").set_value("S1").run()
+    assert "-badge[◴ Late]" not in _markdown(at)
+    captions = " ".join(str(c.value) for c in at.caption)
+    assert "From import file Q3 \\*final\\*.xlsx, loaded " in captions

@@ -46,9 +46,15 @@ def status_badges(status: KpiStatus | GoalStatus, late: int | None, due: date, m
     if late is None:
         badge(status)
         return
-    flag = attention_badge("late", t("widget.late"))
-    tip = t("widget.late_help", count=late, month=fmt.month_long(month), due=fmt.day(due))
+    flag, tip = late_badge(late, due, month)
     st.markdown(f"{badge_markdown(status)} {flag}", help=tip)
+
+
+def late_badge(late: int, due: date, month: date) -> tuple[str, str]:
+    """The "late" badge as inline Markdown, and its tooltip: by when `month`'s value was due and
+    how many days late it is."""
+    tip = t("widget.late_help", count=late, month=fmt.month_long(month), due=fmt.day(due))
+    return attention_badge("late", t("widget.late")), tip
 
 
 @dataclass(frozen=True)
