@@ -39,9 +39,9 @@ if chosen in month_report.goals:
     promises = {p.code: p for p in data.promises(ctx.url, ctx.language)}
     history = data.history(ctx.url, ctx.scope, months.add(ctx.month, -cascade_view.TREND_MONTHS), ctx.month)
     row = month_report.goals[chosen]
-    cascade_view.detail(
-        row, month_report, history.get(row.kpi.code, []) if row.kpi else [], people, promises, ctx.scope
-    )
+    facts = data.card_facts(ctx.url, ctx.scope, ctx.month, ctx.language)
+    points = history.get(row.kpi.code, []) if row.kpi else []
+    cascade_view.detail(row, month_report, points, people, promises, ctx.scope, facts)
     actions = data.actions(ctx.url, ctx.scope, ctx.language)
     comments = data.commentary(ctx.url, ctx.scope, ctx.month, ctx.month, ctx.language)
     unit = row.kpi.unit if row.kpi else "count"

@@ -22,11 +22,11 @@ from streamlit.testing.v1 import AppTest
 
 from kpi import cli
 from kpi.demo.generate import load_spec
-from kpi.domain import access
+from kpi.domain import access, attention, months
 from kpi.domain.access import EVERYTHING
 from kpi.domain.model import Role
 from kpi.output import pdf_pack, pptx_pack
-from kpi.store import decks, engine, importing, queries, schema
+from kpi.store import decks, engine, importing, monthly, queries, schema
 from kpi.text.i18n import t
 from kpi.ui import data
 from tests import visible
@@ -300,6 +300,43 @@ def test_status_json_for_each_head_names_only_their_department(demo_duckdb_url, 
     refusal = capsys.readouterr().err.replace(other, "‹code›")
     assert cli.main([*common, "--department", "NO_SUCH"]) == cli.EXIT_USAGE  # told alike: nothing learnt
     assert capsys.readouterr().err.replace("NO_SUCH", "‹code›") == refusal
+
+
+@pytest.mark.parametrize("who", [kind for kind in VIEWERS if kind.startswith("head-")] + ["owner-elsewhere"])
+def test_late_values_and_where_values_came_from_stay_in_the_viewers_departments(demo_duckdb_url, who):
+    """Every measured value of the month is removed, so every department has late values: a head
+    learns of their own department's only, from the cards' loaders, the exception list and the
+    deck alike; where a value came from is told for their own KPIs only."""
+    _add_nobody(demo_duckdb_url)
+    head = _person(demo_duckdb_url, VIEWERS[who])
+    st.cache_data.clear()
+    scope = data.scope(demo_duckdb_url, head)
+    origins = data.origins(demo_duckdb_url, scope, months.add(MONTH, -1))
+    store = engine.create(demo_duckdb_url)
+    with engine.writing(store) as conn:
+        conn.execute(sa.delete(schema.measurement).where(schema.measurement.c.month == MONTH))
+    today = months.add(MONTH, 3)
+    late = data.late(demo_duckdb_url, scope, MONTH, "en", today)
+    with engine.reading(store) as conn:
+        kpis = {k.code: k.department for k in queries.kpis(conn, EVERYTHING)}
+        built = monthly.month_report(conn, scope, MONTH, "en")
+        items = monthly.attention(conn, scope, built, "en", today)
+        everyone = monthly.late(conn, monthly.month_report(conn, EVERYTHING, MONTH, "en"), today)
+        slides = decks.slides(conn, scope, MONTH, "en", today)
+    allowed = {code for code, department in kpis.items() if scope.allows(department) or code in scope.kpis}
+    late_items = {i.code for i in items if i.kind is attention.Kind.LATE}
+    assert late and set(late) <= allowed and late_items == set(late)
+    assert origins and set(origins) <= allowed
+    assert set(everyone) - allowed  # other departments' values are late too: a test with teeth
+    names = {k.code: k.name for k in queries_kpis(demo_duckdb_url)}
+    shown = " ".join(f"{ln.label} {ln.value}" for sl in slides if sl.kind == "exceptions" for ln in sl.lines)
+    assert [names[c] for c in set(everyone) - allowed if names[c] in shown] == []
+    st.cache_data.clear()
+
+
+def queries_kpis(url: str):
+    with engine.reading(engine.create(url)) as conn:
+        return queries.kpis(conn, EVERYTHING, "en")
 
 
 @pytest.mark.parametrize("who", ["head-CS", "head-IT", "executive"])

@@ -38,6 +38,10 @@ class Kind(StrEnum):
     MISSED = "missed"
     OFF_TRACK = "off_track"
     MISMATCH = "mismatch"
+    LATE = "late"
+    """A KPI whose value for the month is overdue (`lateness`): below everything red, since a
+    missing number is no evidence of harm to customers; above the signals and goals at risk, since
+    the month cannot be read on that KPI at all until the number is in (`detail`: days late)."""
     CONCERN = "concern"
     AT_RISK = "at_risk"
     LATE_ACTION = "late_action"
@@ -152,10 +156,12 @@ def items(
     actions: Sequence[Action],
     comments: Sequence[Commentary] = (),
     compliance: Sequence[Compliance] = (),
+    late: Mapping[str, int] | None = None,
 ) -> list[Item]:
-    """Every exception of the month, most severe first (`_severity`)."""
+    """Every exception of the month, most severe first (`_severity`); `late` is `kpi code → days
+    late` (`lateness.late_kpis`) of the KPIs whose missing value is overdue."""
     facts = _Facts(report, _explained(comments, report.month), _kpi_goals(report))
-    out = _priority_items(facts, compliance) + _kpi_items(facts) + _goal_items(facts)
+    out = _priority_items(facts, compliance) + _kpi_items(facts, late or {}) + _goal_items(facts)
     out += _action_items(facts, actions)
     listed = {(i.kind, i.code) for i in out}
     for kind, code in needs_commentary(report, comments):
@@ -206,13 +212,16 @@ def _priority_items(facts: _Facts, compliance: Sequence[Compliance]) -> list[Ite
     return out
 
 
-def _kpi_items(facts: _Facts) -> list[Item]:
+def _kpi_items(facts: _Facts, late: Mapping[str, int]) -> list[Item]:
     month, out = facts.report.month, []
     for row in facts.report.kpis.values():
         if row.status is KpiStatus.RED:
             out.append(facts.kpi_item(Kind.RED_KPI, row, row.since(month), _rules(row)))
         elif row.new_signal is signals.Variation.CONCERN:
             out.append(facts.kpi_item(Kind.CONCERN, row, month, _rules(row)))
+        elif row.value is None and row.kpi.code in late:
+            days = str(late[row.kpi.code])
+            out.append(facts.kpi_item(Kind.LATE, row, row.missing_since(month), detail=days))
         elif row.value is None:
             out.append(facts.kpi_item(Kind.NO_DATA, row, row.missing_since(month)))
     return out

@@ -313,3 +313,14 @@ class MonthValue:
     @property
     def is_low_confidence(self) -> bool:
         return self.n is not None and self.n < LOW_CONFIDENCE_N
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a KPI's measured value for a month came from, and when it was loaded: the store's
+    `measurement.source` (an import file's name, `correction`, `pull:<kind>[:<where>]`, `demo`)."""
+
+    kpi: str
+    month: date
+    source: str
+    loaded_at: datetime

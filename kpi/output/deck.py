@@ -7,8 +7,8 @@ handout always show the same slides: title, the strategic status, one slide per 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from kpi.domain import attention, cascade, month_rows, months, outlook, report, signals
@@ -110,6 +110,8 @@ class Meeting:
     """(when, by whom, why) each time the month was reopened after a close: the title slide says so."""
     served: frozenset[str] = frozenset()
     """Goals the viewer reads only because theirs serve them (line of sight): no slides of their own."""
+    late: Mapping[str, int] = field(default_factory=dict)
+    """`kpi code → days late` of the KPIs whose value is overdue (`lateness.late_kpis`)."""
 
     @property
     def tops(self) -> list[cascade.Node]:
@@ -238,7 +240,7 @@ def _exception_lines(meeting: Meeting, actions: Sequence[Action], owners: dict[s
     who owns it, since when, whether it has been explained; its kind is the line's flag."""
     built = meeting.month_report
     found = attention.items(
-        built, actions, meeting.commentary, attention.compliance(built, meeting.priorities)
+        built, actions, meeting.commentary, attention.compliance(built, meeting.priorities), meeting.late
     )
     lines = []
     for item in found:

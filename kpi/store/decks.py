@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from kpi.domain.access import Scope
 from kpi.output import deck
-from kpi.store import closing, queries
+from kpi.store import closing, monthly, queries
 from kpi.store import company as company_settings
 from kpi.text import fmt
 from kpi.text.i18n import t
@@ -28,8 +28,11 @@ def brand(conn: sa.Connection, month: date) -> deck.Brand:
     return deck.Brand(footer, title, company.colour, company.logo)
 
 
-def slides(conn: sa.Connection, scope: Scope, month: date, language: str) -> list[deck.Slide]:
-    """The deck of `month` (from its close if closed), limited to `scope`, in `language`."""
+def slides(
+    conn: sa.Connection, scope: Scope, month: date, language: str, today: date | None = None
+) -> list[deck.Slide]:
+    """The deck of `month` (from its close if closed), limited to `scope`, in `language`; its
+    attention slide names the values late on `today` (the calendar's today when not given)."""
     meeting = closing.meeting_month(conn, scope, month, language)
     owners = {p.email: p.name for p in queries.people(conn)}
     source = deck.Meeting(
@@ -41,6 +44,7 @@ def slides(conn: sa.Connection, scope: Scope, month: date, language: str) -> lis
         queries.service_priorities(conn, scope, language),
         [(r.at, r.by, r.reason) for r in meeting.reopened],
         scope.served,
+        monthly.late(conn, meeting.report, today),
     )
     return deck.build(
         source,

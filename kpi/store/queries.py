@@ -25,6 +25,7 @@ from kpi.domain.model import (
     Kpi,
     Level,
     MonthValue,
+    Origin,
     Person,
     Promise,
     Role,
@@ -247,6 +248,19 @@ def month_values(
     )
     values = [MonthValue(kpi, month, value) for kpi, month, value in measured]
     return values + _survey_values(conn, scope, _months(s.response_month.c.month, first, last, only))
+
+
+def origins(conn: sa.Connection, scope: Scope, month: date) -> dict[str, Origin]:
+    """Where each measured value of `month` of the KPIs in scope came from and when it was
+    loaded: `kpi code → Origin` (survey KPIs' values come from their answers, not from here)."""
+    m = s.measurement
+    rows = _tuples(
+        conn,
+        sa.select(m.c.kpi, m.c.month, m.c.source, m.c.loaded_at).where(
+            m.c.kpi.in_(_scoped_kpis(scope)), m.c.month == month
+        ),
+    )
+    return {kpi: Origin(kpi, when, source, loaded_at) for kpi, when, source, loaded_at in rows}
 
 
 def report_values(

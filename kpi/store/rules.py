@@ -1,12 +1,13 @@
-"""The signal rules a store uses (kpi.domain.signals): which rules, and how long a shift or a trend
-must run. Kept in the store's `setting` table, so every page, slide, pack and the command line of
-one store read a month the same way; a missing setting means the NHS default."""
+"""The rules a store reads its months by: the signal rules (kpi.domain.signals: which rules, and
+how long a shift or a trend must run) and the grace days after which a missing value is late
+(kpi.domain.lateness). Kept in the store's `setting` table, so every page, slide, pack and the
+command line of one store read a month the same way; a missing setting means the default."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 
-from kpi.domain import access, signals
+from kpi.domain import access, lateness, signals
 from kpi.domain.errors import Denied, Problem, Refused
 from kpi.domain.model import Person
 from kpi.store import schema as s
@@ -52,3 +53,20 @@ def write(conn: sa.Connection, viewer: Person, chosen: signals.RuleSet) -> None:
     }
     for name, value in values.items():
         writer.upsert(s.setting, {"name": name, "value": value})
+
+
+def late_days(conn: sa.Connection) -> int:
+    """Days after a month's end by which its values are due (`lateness.DEFAULT_DAYS` when unset)."""
+    found = conn.execute(sa.select(s.setting.c.value).where(s.setting.c.name == lateness.SETTING)).scalar()
+    days, problems = lateness.check_days(found) if found is not None else (None, [])
+    return lateness.DEFAULT_DAYS if days is None or problems else days
+
+
+def write_late_days(conn: sa.Connection, viewer: Person, days: object) -> None:
+    """Set the grace days as typed (administrators; checked by `lateness.check_days`; audited)."""
+    if not access.may_define(viewer):
+        raise Denied(Problem("edit.denied_define"))
+    chosen, problems = lateness.check_days(days)
+    if problems:
+        raise Refused(problems)
+    Writer(conn, viewer.email).upsert(s.setting, {"name": lateness.SETTING, "value": str(chosen)})

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
-from babel.dates import format_date
+from babel.dates import format_date, format_time
 from babel.numbers import format_decimal, get_decimal_symbol
 
 from kpi.domain.model import UNIT_RANGES
@@ -134,6 +134,13 @@ def month_long(day: date) -> str:
 def day(when: date) -> str:
     """A calendar date in the reader's format: `23 Nov 2026` / `23. nov. 2026`."""
     return format_date(when, "medium", locale=i18n.babel_locale())
+
+
+def moment(when: datetime) -> str:
+    """A date and the time of day to the minute, in the reader's format: `3 Nov 2026 14:02` /
+    `3. nov. 2026 14.02`."""
+    locale = i18n.babel_locale()
+    return f"{format_date(when, 'medium', locale=locale)} {format_time(when, 'short', locale=locale)}"
 
 
 def decimal_symbol() -> str:

@@ -83,6 +83,7 @@ ATTENTION_LOOKS: dict[str, Look] = {
     "missed": Look(VIOLET, "violet", "⊘"),
     "off_track": Look(RED, "red", "✕"),
     "mismatch": Look(RED, "red", "≠"),
+    "late": Look(ORANGE, "orange", "◴"),
     "concern": Look(ORANGE, "orange", "▼"),
     "at_risk": Look(ORANGE, "orange", "!"),
     "late_action": Look(ORANGE, "orange", "◷"),

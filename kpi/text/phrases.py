@@ -68,6 +68,8 @@ def attention_facts(item: Item, owners: Mapping[str, str]) -> tuple[str, str, st
     target = fmt.value(item.target, item.unit) if item.unit and item.target is not None else "–"
     if item.detail and item.kind == "late_action":
         target = t("attention.due", due=fmt.day(date.fromisoformat(item.detail)))
+    if item.detail and item.kind == "late":  # no value yet: how late it is, beside the target
+        value = t("attention.days_late", count=int(item.detail))
     parts = [
         t("attention.owner", name=owners.get(item.owner, item.owner))
         if item.owner

@@ -7,9 +7,10 @@ so the app, the command line, the packs and the JSON say the same thing the same
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
 from kpi.domain import industry
@@ -179,3 +180,50 @@ def kpi_help(kpi: Kpi) -> str:
     """The KPI's definition, followed by its benchmark where one is published."""
     line = benchmark_line(kpi)
     return f"{kpi.definition}\n\n{line}" if line else kpi.definition
+
+
+def origin(source: str, loaded_at: datetime | None, n: int | None = None) -> str:
+    """Where a month's value came from and when it was loaded, in the reader's language, as
+    plain text (a file name is what a person typed: escape it before Markdown). `source` is the
+    store's `measurement.source`: an import file's name, `correction`, `pull:<kind>[:<where>]`
+    or `demo`; a survey KPI's value comes from `n` answers instead."""
+    if n is not None:
+        return t("origin.survey", n=fmt.number(n))
+    when = fmt.moment(loaded_at) if loaded_at is not None else "–"
+    kind, _, where = source.partition(":")
+    if source == "correction":
+        return t("origin.correction", when=when)
+    if source == "demo":
+        return t("origin.demo", when=when)
+    if kind == "pull":
+        kind, _, where = where.partition(":")
+        if kind == "sql" and where:
+            return t("origin.pull_sql", connection=where, when=when)
+        if kind == "http" and where:
+            return t("origin.pull_http", url=where, when=when)
+        if kind == "files":
+            return t("origin.pull_files", when=when)
+        return t("origin.pull_other", kind=kind, when=when)
+    if source:
+        return t("origin.imported", file=source, when=when)
+    return t("origin.loaded", when=when)
+
+
+def audit_origin(table_name: str, after: str | None) -> str:
+    """Where a measurement written by an audited change came from (`origin`), read off the audit
+    row's `after` (JSON); empty for other tables, deletions and changes that kept the source."""
+    if table_name != "measurement" or not after:
+        return ""
+    try:
+        row = json.loads(after)
+    except ValueError:
+        return ""
+    source = row.get("source") if isinstance(row, dict) else None
+    if not isinstance(source, str):
+        return ""
+    loaded = row.get("loaded_at")
+    try:
+        when = datetime.fromisoformat(loaded) if isinstance(loaded, str) else None
+    except ValueError:
+        when = None
+    return origin(source, when)

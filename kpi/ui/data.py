@@ -12,7 +12,7 @@ from typing import TypedDict
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from kpi.domain import access, report, signals
+from kpi.domain import access, lateness, report, signals
 from kpi.domain import attention as attention_
 from kpi.domain.access import EVERYTHING, Scope
 from kpi.domain.model import (
@@ -22,6 +22,7 @@ from kpi.domain.model import (
     Goal,
     Kpi,
     MonthValue,
+    Origin,
     Person,
     Promise,
     ServicePriority,
@@ -31,6 +32,7 @@ from kpi.files import spreadsheet
 from kpi.output import deck as deck_
 from kpi.store import company as company_settings
 from kpi.store import engine, monthly, queries, rules, setup
+from kpi.ui import widgets
 
 TTL = 60
 
@@ -106,11 +108,21 @@ def month_report(url: str, scope: Scope, month: date, language: str) -> report.M
 
 
 @shared
-def attention(url: str, scope: Scope, month: date, language: str) -> list[attention_.Item]:
-    """The month's one exception list (`monthly.attention`), as every page shows it."""
+def attention(url: str, scope: Scope, month: date, language: str, today: date) -> list[attention_.Item]:
+    """The month's one exception list (`monthly.attention`) as every page shows it, its late
+    values as of `today` (a key, so a list read yesterday is not served today)."""
     built = month_report(url, scope, month, language)
     with engine.reading(_engine(url)) as conn:
-        return monthly.attention(conn, scope, built, language)
+        return monthly.attention(conn, scope, built, language, today)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def late(url: str, scope: Scope, month: date, language: str, today: date) -> dict[str, int]:
+    """`kpi code → days late` of the KPIs in `scope` whose value of `month` is overdue on
+    `today` (`monthly.late`), for the cards' badges."""
+    built = month_report(url, scope, month, language)
+    with engine.reading(_engine(url)) as conn:
+        return monthly.late(conn, built, today)
 
 
 @shared
@@ -122,6 +134,24 @@ def history(url: str, scope: Scope, first: date, last: date) -> dict[str, list[M
     for v in sorted(values, key=lambda v: v.month):
         out.setdefault(v.kpi, []).append(v)
     return out
+
+
+def card_facts(url: str, scope: Scope, month: date, language: str) -> widgets.CardFacts:
+    """What the cards of `scope`'s KPIs say besides the report: which values are late today,
+    when they were due, and where each value came from."""
+    today = date.today()
+    return widgets.CardFacts(
+        late(url, scope, month, language, today),
+        lateness.due(month, late_days(url)),
+        origins(url, scope, month),
+    )
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def origins(url: str, scope: Scope, month: date) -> dict[str, Origin]:
+    """Where each KPI's value of `month` came from and when it was loaded (`queries.origins`)."""
+    with engine.reading(_engine(url)) as conn:
+        return queries.origins(conn, scope, month)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
@@ -145,7 +175,7 @@ def commentary(url: str, scope: Scope, first: date, last: date, language: str) -
 def refresh() -> None:
     """Drop cached data so the next run reads the store afresh."""
     st.cache_data.clear()
-    for loader in (month_report, history, smart_assessments, deck):
+    for loader in (month_report, attention, history, smart_assessments, deck):
         loader.clear()
 
 
@@ -187,6 +217,13 @@ def signal_rules(url: str) -> signals.RuleSet:
     """The store's signal rules (`kpi.store.rules`), for the Data page's form."""
     with engine.reading(_engine(url)) as conn:
         return rules.read(conn)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def late_days(url: str) -> int:
+    """Days after a month's end by which its values are due (`kpi.store.rules.late_days`)."""
+    with engine.reading(_engine(url)) as conn:
+        return rules.late_days(conn)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

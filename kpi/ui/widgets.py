@@ -7,7 +7,8 @@ reaches Markdown only through `kpi.text.plain`, so it shows as typed.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -15,7 +16,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from kpi.domain import months, outlook
-from kpi.domain.model import Action, Commentary, GoalStatus, Kpi, KpiStatus, MonthValue, Person
+from kpi.domain.model import Action, Commentary, GoalStatus, Kpi, KpiStatus, MonthValue, Origin, Person
 from kpi.domain.month_rows import GoalRow
 from kpi.domain.signals import Reading
 from kpi.text import fmt, palette, phrases, plain, words
@@ -37,6 +38,53 @@ def badge_markdown(status: KpiStatus | GoalStatus) -> str:
     """The badge as inline Markdown, for use inside sentences and table-like rows."""
     look = palette.look(status)
     return f":{look.streamlit}-badge[{palette.label(status)}]"
+
+
+def status_badges(status: KpiStatus | GoalStatus, late: int | None, due: date, month: date) -> None:
+    """The status badge, and beside it a "late" badge when the month's value is `late` days
+    overdue (it was due by `due`), its tooltip saying by when and how late."""
+    if late is None:
+        badge(status)
+        return
+    flag, tip = late_badge(late, due, month)
+    st.markdown(f"{badge_markdown(status)} {flag}", help=tip)
+
+
+def late_badge(late: int, due: date, month: date) -> tuple[str, str]:
+    """The "late" badge as inline Markdown, and its tooltip: by when `month`'s value was due and
+    how many days late it is."""
+    tip = t("widget.late_help", count=late, month=fmt.month_long(month), due=fmt.day(due))
+    return attention_badge("late", t("widget.late")), tip
+
+
+@dataclass(frozen=True)
+class CardFacts:
+    """What cards say besides the report: `kpi code → days late` of the overdue values, the
+    day they were due, and where each value came from (`kpi code → Origin`)."""
+
+    late: Mapping[str, int] = field(default_factory=dict)
+    due: date | None = None
+    origins: Mapping[str, Origin] = field(default_factory=dict)
+
+    def late_for(self, code: str) -> tuple[int, date] | None:
+        days = self.late.get(code)
+        return (days, self.due) if days is not None and self.due is not None else None
+
+    def origin_for(self, code: str, value: MonthValue | None) -> str:
+        return origin_words(value, self.origins.get(code))
+
+
+NO_CARD_FACTS = CardFacts()
+
+
+def origin_words(value: MonthValue | None, origin: Origin | None) -> str:
+    """Where the month's value came from and when it was loaded (`words.origin`), as plain text;
+    empty without a value."""
+    if value is None:
+        return ""
+    if value.n is not None:
+        return words.origin("", None, value.n)
+    return words.origin(origin.source, origin.loaded_at) if origin is not None else ""
 
 
 def attention_badge(kind: str, word: str) -> str:
@@ -119,7 +167,13 @@ def clamped(text: str, key: str, tooltip: str) -> None:
 
 
 def kpi_metric(
-    kpi: Kpi, value: float | None, change: float | None, month: date, points: Sequence[float], key: str
+    kpi: Kpi,
+    value: float | None,
+    change: float | None,
+    month: date,
+    points: Sequence[float],
+    key: str,
+    origin: str = "",
 ) -> None:
     """A KPI's value with its change since last month and a sparkline, under its full name.
 
@@ -127,9 +181,11 @@ def kpi_metric(
     cut off with "…" on a card a quarter of the page wide, and a name that wraps on one card and
     not on the next would put their values on different lines. The metric keeps the name as its
     hidden label, so screen readers still hear it. `key` tells the card from others on the page.
+    The tooltip ends with where the value came from (`origin`, plain text: a file name is typed).
     """
     name = plain.markdown(kpi.name)
-    clamped(f"**{name}**", key, f"**{name}**\n\n{kpi_help(kpi)}")
+    tip = [f"**{name}**", kpi_help(kpi), f"*{plain.markdown(origin)}*" if origin else ""]
+    clamped(f"**{name}**", key, "\n\n".join(part for part in tip if part))
     st.metric(
         plain.markdown(kpi.name),
         fmt.value(value, kpi.unit),
@@ -156,14 +212,17 @@ def goal_tile(
     month: date,
     comments: Sequence[Commentary] = (),
     reading: Reading | None = None,
+    late: tuple[int, date] | None = None,
+    origin: str = "",
 ) -> None:
     """A headline tile: the goal, its status and its KPI's process verdicts, the KPI's value with
-    trend, delta and target."""
+    trend, delta and target; `late` (days late, due by) flags a KPI whose value is overdue, and
+    `origin` says where the value came from."""
     kpi = row.kpi
     with st.container(border=True):
         title = plain.markdown(row.goal.title)
         clamped(f"**{title}**", f"goal-{row.goal.code}", title)
-        badge(row.status)
+        status_badges(row.status, late[0] if late else None, late[1] if late else month, month)
         why = phrases.goal_reason(row, month)
         if kpi is None:
             st.caption(why or t("widget.no_kpi"))
@@ -173,7 +232,7 @@ def goal_tile(
         value = row.value.value if row.value else None
         # what varies in height (process verdicts, a reason) goes below the value, so the values
         # of a row of tiles stand on one line
-        kpi_metric(kpi, value, delta, month, [p.value for p in points[-13:]], f"tile-{row.goal.code}")
+        kpi_metric(kpi, value, delta, month, [p.value for p in points[-13:]], f"tile-{row.goal.code}", origin)
         process = phrases.process_verdict(reading)
         if process:
             st.markdown(process, help=t("departments.process_help"))

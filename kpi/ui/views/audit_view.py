@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from kpi.store import schema
+from kpi.text import words
 from kpi.text.i18n import t
 from kpi.ui import data
 from kpi.ui.frame import Context
@@ -44,6 +45,11 @@ def log(ctx: Context, people: dict) -> None:
     rows, total = data.audit(ctx.url, *filters, SHOWN_ROWS)
     st.caption(t("audit.count", count=total, shown=len(rows)))
     shown = pd.DataFrame(rows, columns=["at", "who", "table_name", "key", "before", "after"])
+    origins = [
+        words.audit_origin(name, after)
+        for name, after in zip(shown["table_name"], shown["after"], strict=True)
+    ]
+    shown.insert(4, "origin", origins)  # plain text in a table: never Markdown
     shown["table_name"] = [t(f"audit.table_{name}") for name in shown["table_name"]]
     shown[["before", "after"]] = shown[["before", "after"]].fillna("–")  # a new row has no before
     shown = shown.rename(columns={c: t(f"audit.col_{c}") for c in shown.columns})

@@ -159,11 +159,18 @@ def detail(
     people: dict[str, Person],
     promises: dict[str, Promise],
     scope: Scope,
+    facts: widgets.CardFacts = widgets.NO_CARD_FACTS,
 ) -> None:
-    """Everything about one goal: status, trend, facts, children."""
+    """Everything about one goal: status (and whether its KPI's value is late), trend, facts
+    (with where the value came from), children."""
     st.subheader(plain.markdown(row.goal.title))
+    code = row.kpi.code if row.kpi else ""
+    late = facts.late_for(code)
     with st.container(horizontal=True):
         widgets.badge(row.status)
+        if late is not None:
+            flag, tip = widgets.late_badge(*late, month_report.month)
+            st.markdown(flag, help=tip, width="content")
         if row.node.children:
             st.badge(
                 t("cascade.rollup_badge", status=palette.label(row.rollup)),
@@ -182,11 +189,14 @@ def detail(
             icon=":material/report:",
         )
     forecast = outlook.forecast(row, history, month_report.month)
-    chart, facts = st.columns([3, 2])
+    chart, column = st.columns([3, 2])
     with chart:
         _trend(row, history, forecast, scope, kpi_row, month_report.month)
-    with facts:
+    with column:
         _facts(row, month_report.month, history, forecast, people, promises)
+        origin = facts.origin_for(code, row.value)
+        if origin:
+            st.caption(plain.markdown(origin))
     _children(row, month_report)
 
 

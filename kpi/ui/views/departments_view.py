@@ -42,7 +42,9 @@ def kpi_cards(
     month_report: report.MonthReport,
     history: dict[str, list[MonthValue]],
     comments: Sequence[Commentary] = (),
+    facts: widgets.CardFacts = widgets.NO_CARD_FACTS,
 ) -> None:
+    """A card per KPI by journey phase; `facts` flag a late value and say where each came from."""
     widgets.card_style()
     for phase, rows in by_phase(list(month_report.kpis.values())):
         st.markdown(f"#### {phase_title(phase)}")
@@ -51,17 +53,21 @@ def kpi_cards(
                 st.columns(CARDS_PER_ROW), rows[start : start + CARDS_PER_ROW], strict=False
             ):
                 with column:
-                    _card(row, history.get(row.kpi.code, []), month_report.month)
+                    _card(row, history.get(row.kpi.code, []), month_report.month, facts)
                     widgets.say([c for c in comments if c.kpi == row.kpi.code])
 
 
-def _card(row: month_rows.KpiRow, points: Sequence[MonthValue], month: date) -> None:
+def _card(
+    row: month_rows.KpiRow, points: Sequence[MonthValue], month: date, facts: widgets.CardFacts
+) -> None:
     kpi = row.kpi
     with st.container(border=True):
-        widgets.badge(row.status)
+        late = facts.late_for(kpi.code)
+        widgets.status_badges(row.status, late[0] if late else None, late[1] if late else month, month)
         value = row.value.value if row.value else None
         points_shown = [p.value for p in points[-13:]]
-        widgets.kpi_metric(kpi, value, row.delta_previous, month, points_shown, f"card-{kpi.code}")
+        origin = facts.origin_for(kpi.code, row.value)
+        widgets.kpi_metric(kpi, value, row.delta_previous, month, points_shown, f"card-{kpi.code}", origin)
         verdict = phrases.process_verdict(row.reading)  # below the value: one or two lines of badges
         if verdict:
             st.markdown(verdict, help=t("departments.process_help"))

@@ -21,9 +21,11 @@ def headline(
     history: dict[str, list[MonthValue]],
     comments: Sequence[Commentary] = (),
     served: frozenset[str] = frozenset(),
+    facts: widgets.CardFacts = widgets.NO_CARD_FACTS,
 ) -> None:
     """One tile per top goal of the viewer's own (the strategic goals, for an executive; below
-    the goals it only `served`, line of sight, for a department head)."""
+    the goals it only `served`, line of sight, for a department head); `facts` flag a late value
+    and say where each value came from."""
     rows = [month_report.goals[node.goal.code] for node in cascade.own_tops(month_report.roots, served)]
     if not rows:
         st.info(t("overview.no_goals"))
@@ -36,7 +38,9 @@ def headline(
                 points = history.get(row.kpi.code, []) if row.kpi else []
                 kpi_row = month_report.kpis.get(row.kpi.code) if row.kpi else None
                 reading = kpi_row.reading if kpi_row else None
-                widgets.goal_tile(row, points, month_report.month, comments, reading)
+                code = row.kpi.code if row.kpi else ""
+                late, origin = facts.late_for(code), facts.origin_for(code, row.value)
+                widgets.goal_tile(row, points, month_report.month, comments, reading, late, origin)
 
 
 def attention_summary(items: Sequence[attention.Item]) -> None:

@@ -1,5 +1,5 @@
-"""The Data page's "Targets and signals" tab: a KPI's month targets, its recorded process changes
-and the store's signal rules.
+"""The Data page's "Targets and signals" tab: a KPI's month targets, its recorded process changes,
+the store's signal rules and the days after a month's end by which its values are due.
 
 What an administrator types is handed to the store as typed (kpi.store.plans, kpi.store.rules),
 which checks it as the `targets` and `changes` imports are checked and audits every write. The
@@ -16,7 +16,7 @@ from kpi.domain import signals
 from kpi.domain.model import Kpi
 from kpi.store import plans, rules
 from kpi.text.i18n import t
-from kpi.ui import forms
+from kpi.ui import data, forms
 from kpi.ui.frame import Context
 
 ACTIONS = ("record", "remove")
@@ -28,6 +28,7 @@ def panel(ctx: Context, kpis: Sequence[Kpi], chosen: signals.RuleSet) -> None:
     target_form(ctx, names)
     change_form(ctx, names)
     rule_form(ctx, chosen)
+    late_form(ctx, data.late_days(ctx.url))
 
 
 def target_form(ctx: Context, names: dict[str, str]) -> None:
@@ -92,3 +93,16 @@ def rule_form(ctx: Context, chosen: signals.RuleSet) -> None:
         ruleset = signals.RuleSet(frozenset(signals.Rule(r) for r in picked), int(shift), int(trend))
         if forms.write(ctx, rules.write, chosen=ruleset):
             st.rerun()
+
+
+def late_form(ctx: Context, days: int) -> None:
+    """The grace days, typed as text: the store checks them (`lateness.check_days`) and says
+    what a refused value must be."""
+    st.subheader(t("plans.late_title"))
+    with st.form("data.plans.late"):
+        typed = st.text_input(
+            t("field.late_days"), str(days), help=t("plans.late_help"), key="data.plans.late.days"
+        )
+        submitted = st.form_submit_button(t("forms.save"), type="primary")
+    if submitted and forms.write(ctx, rules.write_late_days, days=typed):
+        st.rerun()
