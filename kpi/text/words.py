@@ -203,6 +203,8 @@ def origin(source: str, loaded_at: datetime | None, n: int | None = None) -> str
             return t("origin.pull_http", url=where, when=when)
         if kind == "files":
             return t("origin.pull_files", when=when)
+        if kind == "recipe" and where:
+            return t("origin.pull_recipe", recipe=where, when=when)
         return t("origin.pull_other", kind=kind, when=when)
     if source:
         return t("origin.imported", file=source, when=when)
