@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -23,6 +24,7 @@ from sqlalchemy.engine import Engine
 from kpi import settings
 from kpi.domain import checks, sources
 from kpi.domain.errors import Problem
+from kpi.domain.model import Person
 from kpi.domain.sources import Pulled, Source
 from kpi.sources import running
 from kpi.sources.failing import SourceFailed
@@ -32,6 +34,8 @@ from kpi.store.writes import Writer, _same
 
 Secrets = Callable[[str], str | None]
 """A connection's name → its URL or token (`settings.source_connection`)."""
+Progress = Callable[[int, int, Source], None]
+"""Told before each source runs: how many ran already, how many there are, which runs now."""
 
 
 @dataclass(frozen=True)
@@ -62,16 +66,20 @@ def pull(
     kpi: str | None = None,
     dry_run: bool = False,
     secrets: Secrets = settings.source_connection,
+    progress: Progress | None = None,
+    trial: Source | None = None,
 ) -> Outcome:
     """Run the month's sources (all active KPIs', or `kpi`'s) and write their values; raises
-    SourceFailed naming every failed source and bad value (nothing written)."""
+    SourceFailed naming every failed source and bad value (nothing written). A `trial` source
+    (one not stored yet, from the KPI editor's "Try it") runs instead, always as a dry run."""
     with engine.reading(store) as conn:
-        chosen, seen = sourcing.active(conn, kpi), known.read(conn)
+        chosen, seen = ([trial] if trial is not None else sourcing.active(conn, kpi)), known.read(conn)
     if kpi is not None and not chosen:
         raise SourceFailed(Problem("source.none_for_kpi", "--kpi", (("kpi", kpi),)))
-    values, problems = _run_all(chosen, month, seen, secrets)
+    values, problems = _run_all(chosen, month, seen, secrets, progress)
     if problems:
         raise SourceFailed(problems)
+    dry_run = dry_run or trial is not None
     context = engine.reading(store) if dry_run else engine.writing(store)
     with context as conn:
         transaction = conn.begin() if dry_run else None
@@ -83,14 +91,23 @@ def pull(
     return outcome
 
 
+def pull_as(store: Engine, viewer: Person, month: date, **options: Any) -> Outcome:
+    """`pull` for a person (the Data page's "Pull now", the editor's "Try it"): administrators
+    only, refused before any source runs or is read."""
+    sourcing.require_definer(viewer)
+    return pull(store, month, viewer.email, **options)
+
+
 def _run_all(
-    chosen: list[Source], month: date, seen: checks.Known, secrets: Secrets
+    chosen: list[Source], month: date, seen: checks.Known, secrets: Secrets, progress: Progress | None = None
 ) -> tuple[dict[str, Pulled], list[Problem]]:
     """Each source's value for `month`, and every problem of every source, each problem's
     "file" being the KPI and its source, so it reads `FCR (pull:sql:warehouse), row 2 …`."""
     values: dict[str, Pulled] = {}
     problems: list[Problem] = []
-    for source in chosen:
+    for number, source in enumerate(chosen):
+        if progress is not None:
+            progress(number, len(chosen), source)
         where = f"{source.kpi} ({source.label})"
         secret = secrets(source.connection) if source.connection is not None else None
         try:
