@@ -36,12 +36,7 @@ bring_in, organisation, strategy, audit_tab = st.tabs(
 )
 with bring_in:
     import_tab, pull_tab, close_tab, correct_tab = st.tabs(
-        [
-            t("definitions.tab_import"),
-            t("definitions.tab_pull"),
-            t("definitions.tab_close"),
-            t("definitions.tab_correct"),
-        ]
+        [t(f"definitions.tab_{name}") for name in ("import", "pull", "close", "correct")]
     )
 with organisation:
     company_tab, departments_tab, people_tab = st.tabs(
@@ -74,9 +69,7 @@ with people_tab:
 with goals_tab:
     definitions_view.goal_editor(ctx, defs, people)
 with kpis_tab:
-    kpi = definitions_view.kpi_editor(ctx, defs)
-    if kpi is not None:
-        sources_view.source_editor(ctx, kpi, data.sources(ctx.url).get(kpi.code))
+    sources_view.kpi_and_source(ctx, defs)
 with plans_tab:
     plans_view.panel(ctx, [k for k in defs["kpis"] if k.retired_at is None], data.signal_rules(ctx.url))
 with promises_tab:

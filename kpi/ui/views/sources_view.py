@@ -25,9 +25,17 @@ from kpi.text import fmt, plain, words
 from kpi.text.i18n import t
 from kpi.ui import data, forms, notices
 from kpi.ui.frame import Context
+from kpi.ui.views import definitions_view
 
 _PREVIEW = "data.pull.preview"
 """The dry run's month, KPI and outcome, kept until "Write" or another choice."""
+
+
+def kpi_and_source(ctx: Context, defs: data.Definitions) -> None:
+    """The KPIs tab: the KPI form, and under a stored KPI's form its source's."""
+    kpi = definitions_view.kpi_editor(ctx, defs)
+    if kpi is not None:
+        source_editor(ctx, kpi, data.sources(ctx.url).get(kpi.code))
 
 
 def source_editor(ctx: Context, kpi: Kpi, current: Source | None) -> None:
@@ -54,14 +62,14 @@ def source_editor(ctx: Context, kpi: Kpi, current: Source | None) -> None:
                     t("field.connection"),
                     (current.connection or "") if current else "",
                     key=f"{key}.connection",
-                    placeholder="warehouse",
+                    placeholder=t("source_form.connection_placeholder"),
                     help=t("source_form.connection_help"),
                 ),
                 "url": st.text_input(
                     t("field.url"),
                     (current.url or "") if current else "",
                     key=f"{key}.url",
-                    placeholder="http://prometheus:9090",
+                    placeholder=t("source_form.url_placeholder"),
                     help=t("source_form.url_help"),
                 ),
                 "timeout": st.text_input(
