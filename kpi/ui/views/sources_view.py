@@ -206,8 +206,8 @@ def _table(outcome: pulling.Outcome, names: dict[str, Kpi]) -> None:
     rows = [
         {
             t("pull.col_kpi"): f"{line.kpi} — {names[line.kpi].name}" if line.kpi in names else line.kpi,
-            t("pull.col_source"): line.source,
             t("pull.col_outcome"): _outcome(line, names[line.kpi].unit if line.kpi in names else ""),
+            t("pull.col_source"): line.source,  # last: on a phone the value is what must show
         }
         for line in outcome.lines
     ]
