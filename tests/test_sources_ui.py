@@ -286,3 +286,17 @@ def test_a_kpis_file_without_source_columns_leaves_sources_alone(demo_url, tmp_p
     summary = importing.run(engine.create(demo_url), "kpis", body.encode(), "kpis.csv", "test")
     assert summary.sources == {} and summary.counts == {"updated": 1}
     assert stored_sources(demo_url) == sources
+
+
+def test_every_source_kind_has_a_name_in_every_language():
+    """The form offers every `SourceKind` (a kind added later appears by itself): each needs words."""
+    from kpi.domain.sources import SourceKind
+    from kpi.text import i18n
+
+    missing = [
+        (language, str(kind))
+        for language in i18n.languages()
+        for kind in SourceKind
+        if f"source_form.kind_{kind}" not in i18n.catalogue(language)
+    ]
+    assert missing == []
