@@ -211,7 +211,10 @@ def _table(outcome: pulling.Outcome, names: dict[str, Kpi]) -> None:
         }
         for line in outcome.lines
     ]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    kpi_column = st.column_config.TextColumn(width="medium")  # a long name leaves the value in sight
+    st.dataframe(
+        pd.DataFrame(rows), hide_index=True, width="stretch", column_config={t("pull.col_kpi"): kpi_column}
+    )
 
 
 def _summary(outcome: pulling.Outcome) -> str:
