@@ -13,6 +13,7 @@ from kpi.ui.views import (
     import_view,
     organisation_view,
     plans_view,
+    sources_view,
 )
 
 ctx = frame.sidebar("data")
@@ -34,8 +35,8 @@ bring_in, organisation, strategy, audit_tab = st.tabs(
     ]
 )
 with bring_in:
-    import_tab, close_tab, correct_tab = st.tabs(
-        [t("definitions.tab_import"), t("definitions.tab_close"), t("definitions.tab_correct")]
+    import_tab, pull_tab, close_tab, correct_tab = st.tabs(
+        [t(f"definitions.tab_{name}") for name in ("import", "pull", "close", "correct")]
     )
 with organisation:
     company_tab, departments_tab, people_tab = st.tabs(
@@ -53,6 +54,8 @@ with strategy:
     )
 with import_tab:
     import_view.panel(ctx)
+with pull_tab:
+    sources_view.pull_panel(ctx, defs["kpis"])
 with close_tab:
     closing_view.panel(ctx, people)
 with correct_tab:
@@ -66,7 +69,7 @@ with people_tab:
 with goals_tab:
     definitions_view.goal_editor(ctx, defs, people)
 with kpis_tab:
-    definitions_view.kpi_editor(ctx, defs)
+    sources_view.kpi_and_source(ctx, defs)
 with plans_tab:
     plans_view.panel(ctx, [k for k in defs["kpis"] if k.retired_at is None], data.signal_rules(ctx.url))
 with promises_tab:

@@ -404,8 +404,11 @@ def test_a_lookalike_or_doubled_identity_sees_nothing_on_any_page(app, app_url, 
     assert secrets.words and secrets.numbers  # a test with teeth
 
 
-ADMINISTRATION = ("data.department", "data.person")
-"""What the keys of the administration editors' widgets start with (kpi.ui.views.organisation_view)."""
+ADMINISTRATION = ("data.department", "data.person", "data.source", "data.pull")
+"""What the keys of the administration editors' widgets start with (kpi.ui.views.organisation_view,
+and the KPI sources' form and "Pull now", kpi.ui.views.sources_view)."""
+SOURCE_QUERY = "SELECT 1 AS secret_source_query"
+"""A KPI source's query: it names other departments' tables, so only an administrator sees it."""
 
 
 def _editor_keys(at) -> list[str]:
@@ -416,7 +419,7 @@ def _editor_keys(at) -> list[str]:
 def _administer_as(url: str, person) -> list[str]:
     """Every change the administration editors make, tried as `person`: the store's answers."""
     from kpi.domain.errors import Denied
-    from kpi.store import organisation
+    from kpi.store import organisation, pulling, sourcing
 
     club = {"code": "CLUB", "name": "Club", "parent": "CS"}
     own = {"email": person.email, "name": person.name, "role": "admin", "department": ""}
@@ -426,6 +429,8 @@ def _administer_as(url: str, person) -> list[str]:
         (organisation.save_person, {"values": own, "is_new": False}),
         (organisation.retire_department, {"code": "MKT", "today": MONTH}),
         (organisation.retire_person, {"email": VIEWERS["admin"], "today": MONTH}),
+        (sourcing.save, {"kpi": "CS_WAIT", "values": {"kind": "files", "query": "SELECT 2"}}),
+        (sourcing.remove, {"kpi": "CS_WAIT"}),
     ]
     answers = []
     for change, arguments in changes:
@@ -435,14 +440,26 @@ def _administer_as(url: str, person) -> list[str]:
             answers.append("written")
         except Denied:
             answers.append("denied")
+    for dry_run in (True, False):  # "Pull now": refused before any source runs
+        try:
+            pulling.pull_as(engine.create(url), person, MONTH, dry_run=dry_run)
+            answers.append("pulled")
+        except Denied:
+            answers.append("denied")
     return answers
 
 
 def test_the_administration_editors_show_no_one_but_an_admin_anything(app, app_url):
     """A department head, an executive and a person heading nothing find no Departments or People
     editor, neither in their menu nor behind a bookmark, see nothing of another department there,
-    and the store refuses each of the editors' changes to them, writing nothing."""
+    and the store refuses each of the editors' changes to them, writing nothing. The same holds
+    for the KPI sources' form and "Pull now": no one but an admin sees a source's query, saves or
+    removes a source, or pulls."""
+    from kpi.store import sourcing
+
     _add_nobody(app_url)
+    entry = f'[[source]]\nkpi = "CS_WAIT"\nkind = "files"\nquery = "{SOURCE_QUERY}"\n'
+    sourcing.load(engine.create(app_url), entry.encode(), "sources.toml", "test")
     with engine.reading(engine.create(app_url)) as conn:
         before = table_counts(conn)
     for who, email in VIEWERS.items():
@@ -459,6 +476,7 @@ def test_the_administration_editors_show_no_one_but_an_admin_anything(app, app_u
         alone.run()
         assert not alone.exception and [i.value for i in alone.info] == [t("frame.page_denied")], who
         assert _editor_keys(alone) == [] and secrets.found_in(visible.in_app(alone)) == [], who
+        assert "secret_source_query" not in visible.in_app(alone).text + visible.in_app(at).text, who
         assert set(_administer_as(app_url, person)) == {"denied"}, who
     with engine.reading(engine.create(app_url)) as conn:
         assert table_counts(conn) == before
@@ -466,3 +484,8 @@ def test_the_administration_editors_show_no_one_but_an_admin_anything(app, app_u
     admin.switch_page("pages/data.py").run()
     _, secrets, _ = _what_may_not_be_seen(app_url, VIEWERS["head-CS"])
     assert _editor_keys(admin) and secrets.found_in(visible.in_app(admin))  # a test with teeth
+    admin.selectbox(key="data.kpi").set_value("CS_WAIT").run()
+    assert "secret_source_query" in visible.in_app(admin).text  # the admin sees the source
+    assert {"data.source.CS_WAIT.query", "data.pull.dry"} <= {
+        str(w.key) for w in (*admin.text_area, *admin.button)
+    }

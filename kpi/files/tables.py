@@ -300,6 +300,11 @@ KINDS: dict[
         Column("tolerance", _share),
         Column("journey_phase", _choice("journey_phase")),
         Column("definition", _text),
+        Column("source_kind", _text),
+        Column("source_connection", _text),
+        Column("source_query", _text),
+        Column("source_url", _text),
+        Column("source_timeout", _number),
     ],
     "priorities": [
         Column("code", _code, True),
@@ -357,6 +362,10 @@ KINDS: dict[
     ],
 }
 """Each kind's columns, in the order files list them (product.md §7)."""
+
+SOURCE_COLUMNS = {f"source_{name}": name for name in ("kind", "connection", "query", "url", "timeout")}
+"""A KPIs file's optional source columns → the fields of the KPI's source (what they must be is
+kpi.domain.sources.check; the KPI is the row's code). All empty: the row leaves the source as it is."""
 
 KEYS = {
     "departments": ("code",),

@@ -138,8 +138,9 @@ GOAL_FIELDS = (
     "promise",
 )
 """The goal form's fields: a goals file's columns but `accepted` (the owner's own act)."""
-KPI_FIELDS = tuple(column.name for column in tables.KINDS["kpis"])
-"""The KPI form's fields, read as a KPIs file's columns are (its benchmark is read apart)."""
+KPI_FIELDS = tuple(c.name for c in tables.KINDS["kpis"] if c.name not in tables.SOURCE_COLUMNS)
+"""The KPI form's fields, read as a KPIs file's columns are (its benchmark is read apart; its
+source has a form of its own, kpi.store.sourcing.save)."""
 
 
 def save_goal(

@@ -2,7 +2,9 @@
 
 `run` parses (kpi.files.tables), checks every reference against the store and the file together,
 and writes inside one transaction through the audited `Writer`: a file lands whole or not at
-all, and a process killed half-way leaves nothing of it. With `dry_run` it does all of that and
+all, and a process killed half-way leaves nothing of it. A KPIs file's optional `source_*`
+columns give a KPI its source, checked and written as the KPI editor and the definitions file
+do it (kpi.store.sourcing); a row whose source columns are all empty leaves its source alone. With `dry_run` it does all of that and
 rolls back, which gives an exact preview (new, replaced, unchanged rows). `export` writes the
 same formats back out, so export → import changes nothing.
 """
@@ -20,10 +22,13 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from kpi.domain import checks, months
-from kpi.domain.model import DEFAULT_TOLERANCE, DEFAULT_WEIGHT, ActionStatus, Level, Role
+from kpi.domain import sources as source_rules
+from kpi.domain.errors import Problem
+from kpi.domain.model import DEFAULT_TOLERANCE, DEFAULT_WEIGHT, ActionStatus, Aggregation, Level, Role
+from kpi.domain.sources import Source
 from kpi.files import spreadsheet
-from kpi.files.tables import KINDS, ImportRejected, Parsed, parse
-from kpi.store import bulk_answers, column_check, engine, known
+from kpi.files.tables import KINDS, SOURCE_COLUMNS, ImportRejected, Parsed, parse
+from kpi.store import bulk_answers, column_check, engine, known, sourcing
 from kpi.store import schema as s
 from kpi.store.writes import Writer
 from kpi.text.i18n import t
@@ -57,15 +62,19 @@ class Summary:
     rows: int
     counts: dict[str, int] = field(default_factory=dict)
     """`inserted`, `updated`, `replaced`, `unchanged` rows."""
+    sources: dict[str, int] = field(default_factory=dict)
+    """A KPIs file's sources: `inserted`, `updated`, `unchanged`."""
 
     def text(self) -> str:
-        return t(
+        said = t(
             "import.summary",
             count=self.rows,
             inserted=self.counts.get("inserted", 0),
             updated=self.counts.get("updated", 0) + self.counts.get("replaced", 0),
             unchanged=self.counts.get("unchanged", 0),
         )
+        changed = {k: self.sources.get(k, 0) for k in ("inserted", "updated")}
+        return said + (" " + t("import.sources_summary", **changed) if any(changed.values()) else "")
 
 
 _CHECKS = {
@@ -108,7 +117,8 @@ def _check(parsed: Parsed, seen: _Seen) -> None:
 
     def problems(row: dict) -> list:
         before = stored.get(row.get(key), {})
-        return checks.confirmed_by_store(check({**before, **row}, within), row, before)
+        found = checks.confirmed_by_store(check({**before, **row}, within), row, before)
+        return found + (_source_problems({**before, **row}, within) if parsed.kind == "kpis" else [])
 
     for index, row in enumerate(parsed.rows):
         for problem in problems(row):
@@ -118,6 +128,38 @@ def _check(parsed: Parsed, seen: _Seen) -> None:
         for problem in problems(row):
             if problem.field not in unread:
                 parsed.problems.append(replace(problem, file=parsed.file, row=line))
+
+
+def _source_fields(row: dict) -> dict[str, object] | None:
+    """The source a KPIs file's row gives its KPI, as a source's fields; None when it gives none."""
+    fields = {name: row.get(column) for column, name in SOURCE_COLUMNS.items()}
+    if all(value is None for value in fields.values()):
+        return None
+    return {"kpi": row.get("code"), **fields}
+
+
+def _source_problems(row: dict, within: checks.Known) -> list[Problem]:
+    """What is wrong with the source of a KPIs file's row (the row as it will be stored), by the
+    same rules as a definitions file's entry (`sourcing.problems_of`), named by its column. The
+    row's KPI may be new, or change its kind, in this very file: it is checked as the file has it."""
+    fields = _source_fields(row)
+    if fields is None:
+        return []
+    kpis = dict(within.kpis)
+    if row.get("aggregation") in set(Aggregation):  # else the row's own check names it
+        kpis[str(row.get("code"))] = checks.KnownKpi(str(row.get("unit")), Aggregation(row["aggregation"]))
+    column = {name: f"source_{name}" for name in SOURCE_COLUMNS.values()} | {"kpi": "source_kind"}
+    found = sourcing.problems_of(fields, replace(within, kpis=kpis))
+    # the KPI's own code is the row's check's to name; a survey KPI's source is its source_kind's
+    found = [p for p in found if p.field != "kpi" or p.key == "source_survey_kpi"]
+    return [replace(p, field=column.get(p.field, p.field)) for p in found]
+
+
+def _file_sources(parsed: Parsed) -> tuple[Parsed, list[Source]]:
+    """A KPIs file's rows without their source columns, and the sources they give."""
+    given = [fields for row in parsed.rows if (fields := _source_fields(row)) is not None]
+    rows = [{k: v for k, v in row.items() if k not in SOURCE_COLUMNS} for row in parsed.rows]
+    return replace(parsed, rows=rows), [source_rules.record(fields) for fields in given]
 
 
 def _spell(parsed: Parsed, index: checks.Spellings) -> None:
@@ -185,6 +227,9 @@ def _store_rows(kind: str, parsed: Parsed, existing: set) -> list[dict]:
 
 def _apply(conn: sa.Connection, parsed: Parsed, who: str) -> Writer:
     writer, kind, table = Writer(conn, who), parsed.kind, TABLES[parsed.kind]
+    given: list[Source] = []
+    if kind == "kpis":
+        parsed, given = _file_sources(parsed)
     if kind == "responses":
         groups: dict[tuple[str, date], list[dict]] = defaultdict(list)
         for row in _store_rows(kind, parsed, set()):
@@ -216,6 +261,7 @@ def _apply(conn: sa.Connection, parsed: Parsed, who: str) -> Writer:
                 {**{c: current[r[key]][c] for c in missing}, **r} if r[key] in current else r for r in rows
             ]
         writer.upsert_many(table, rows)
+        sourcing.write(writer, given)  # after the KPIs: a new KPI's source names it
     return writer
 
 
@@ -263,10 +309,10 @@ def run(
     if progress:
         progress(1.0)
     counts: dict[str, int] = defaultdict(int)
-    for outcomes in writer.tally.counts.values():
+    for table, outcomes in writer.tally.counts.items():
         for outcome, amount in outcomes.items():
-            counts[outcome] += amount
-    return Summary(kind, rows, dict(counts))
+            counts[outcome] += amount if table != s.kpi_source.name else 0
+    return Summary(kind, rows, dict(counts), dict(writer.tally.counts.get(s.kpi_source.name, {})))
 
 
 def _checked(
@@ -314,8 +360,12 @@ def export(conn: sa.Connection, kind: str) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
+    defined = {x.kpi: x for x in sourcing.read(conn)} if kind == "kpis" else {}
     for row in conn.execute(stmt.order_by(*table.primary_key.columns)).mappings():
         values = {**row, "accepted": row.get("accepted_at")} if kind == "goals" else dict(row)
+        if row.get("code") in defined:
+            source = defined[row["code"]]
+            values |= {column: getattr(source, name) for column, name in SOURCE_COLUMNS.items()}
         writer.writerow([spreadsheet.neutral(_export_cell(name, values.get(name))) for name in columns])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 

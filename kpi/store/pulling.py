@@ -25,6 +25,7 @@ from sqlalchemy.engine import Engine
 from kpi import settings
 from kpi.domain import checks, sources
 from kpi.domain.errors import Problem
+from kpi.domain.model import Person
 from kpi.domain.sources import Pulled, Source
 from kpi.sources import running
 from kpi.sources.failing import SourceFailed
@@ -34,6 +35,8 @@ from kpi.store.writes import Writer, _same
 
 Secrets = Callable[[str], str | None]
 """A connection's name → its URL or token (`settings.source_connection`)."""
+Progress = Callable[[int, int, Source], None]
+"""Told before each source runs: how many ran already, how many there are, which runs now."""
 
 
 @dataclass(frozen=True)
@@ -65,10 +68,15 @@ def pull(
     kpi: str | None = None,
     dry_run: bool = False,
     secrets: Secrets = settings.source_connection,
+    progress: Progress | None = None,
+    trial: Source | None = None,
 ) -> Outcome:
     """Run the month's sources (all active KPIs', or `kpi`'s) and write their values; raises
-    SourceFailed naming every failed source and bad value (nothing written)."""
-    return pull_months(store, [month], who, kpi=kpi, dry_run=dry_run, secrets=secrets)[0]
+    SourceFailed naming every failed source and bad value (nothing written). A `trial` source
+    (one not stored yet, from the KPI editor's "Try it") runs instead, always as a dry run."""
+    return pull_months(
+        store, [month], who, kpi=kpi, dry_run=dry_run, secrets=secrets, progress=progress, trial=trial
+    )[0]
 
 
 def pull_months(
@@ -79,21 +87,25 @@ def pull_months(
     kpi: str | None = None,
     dry_run: bool = False,
     secrets: Secrets = settings.source_connection,
+    progress: Progress | None = None,
+    trial: Source | None = None,
 ) -> list[Outcome]:
     """`pull` for several months (a backfill, such as `init --demo`'s history), all written in
     one transaction or none. A kind that can give every month at once (a recipe) runs once."""
     with engine.reading(store) as conn:
-        chosen, seen = sourcing.active(conn, kpi), known.read(conn)
-        kept = priority_pulling.chosen(conn, kpi)  # service priorities measured over call records
+        chosen, seen = ([trial] if trial is not None else sourcing.active(conn, kpi)), known.read(conn)
+        # service priorities measured over call records (none for a trial of one KPI's source)
+        kept = priority_pulling.chosen(conn, kpi) if trial is None else []
     if kpi is not None and not chosen and not kept:
         raise SourceFailed(Problem("source.none_for_kpi", "--kpi", (("kpi", kpi),)))
-    values, problems = _run_all(chosen, wanted, seen, secrets)
+    values, problems = _run_all(chosen, wanted, seen, secrets, progress)
     counted: dict[date, dict[str, dict[str, Any]]] = {}
-    for month in wanted:  # service priorities measured over call records, a month at a time
+    for month in wanted:  # a month at a time
         counted[month], unfit = priority_pulling.measure(kept, month)
         problems += unfit
     if problems:
         raise SourceFailed(problems)
+    dry_run = dry_run or trial is not None
     context = engine.reading(store) if dry_run else engine.writing(store)
     with context as conn:
         transaction = conn.begin() if dry_run else None
@@ -110,14 +122,27 @@ def pull_months(
     return outcomes
 
 
+def pull_as(store: Engine, viewer: Person, month: date, **options: Any) -> Outcome:
+    """`pull` for a person (the Data page's "Pull now", the editor's "Try it"): administrators
+    only, refused before any source runs or is read."""
+    sourcing.require_definer(viewer)
+    return pull(store, month, viewer.email, **options)
+
+
 def _run_all(
-    chosen: list[Source], wanted: Sequence[date], seen: checks.Known, secrets: Secrets
+    chosen: list[Source],
+    wanted: Sequence[date],
+    seen: checks.Known,
+    secrets: Secrets,
+    progress: Progress | None = None,
 ) -> tuple[dict[date, dict[str, Pulled]], list[Problem]]:
     """Each source's value for each month `wanted`, and every problem of every source, each
     problem's "file" being the KPI and its source, so it reads `FCR (pull:sql:warehouse), row 2 …`."""
     values: dict[date, dict[str, Pulled]] = {}
     problems: list[Problem] = []
-    for source in chosen:
+    for number, source in enumerate(chosen):
+        if progress is not None:
+            progress(number, len(chosen), source)
         where = f"{source.kpi} ({source.label})"
         secret = secrets(source.connection) if source.connection is not None else None
         once = len(wanted) > 1 and source.kind in running.EVERY_MONTH

@@ -6,6 +6,10 @@ kpi.sources.statement; a recipe source's event files that are not there, by
 kpi.sources.recipe_source.found) and written in one transaction: each entry
 inserts or replaces its KPI's source, an unchanged one is neither written nor audited, and a
 source the file does not name stays as it is. With `dry_run` the same runs and is rolled back.
+
+The KPI editor (`save`, `remove`) and the KPI import file (kpi.store.importing, its `source_*`
+columns) check a source with the same `problems` and write it with the same `write`: one set of
+rules, one way in, whichever door a source comes through.
 """
 
 from __future__ import annotations
@@ -16,10 +20,11 @@ from dataclasses import replace
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from kpi.domain import checks, sources
-from kpi.domain.errors import Problem
-from kpi.domain.model import EventMeasure
+from kpi.domain import access, checks, sources, validate
+from kpi.domain.errors import Denied, Problem
+from kpi.domain.model import EventMeasure, Person
 from kpi.domain.sources import Source, SourceKind
+from kpi.domain.validate import Rejected
 from kpi.files import source_file
 from kpi.files.tables import ImportRejected
 from kpi.sources import recipe_source, statement
@@ -61,18 +66,7 @@ def load(store: Engine, data: bytes, name: str, who: str, *, dry_run: bool = Fal
             checked, measures = _checked_all(document, known.read(conn), name)  # a KPI removed since
             writer = Writer(conn, who)
             priority_events.write(writer, measures)
-            rows = [
-                {
-                    "kpi": x.kpi,
-                    "kind": str(x.kind),
-                    "connection": x.connection,
-                    "query": x.query,
-                    "url": x.url,
-                    "timeout": x.timeout,
-                }
-                for x in checked
-            ]
-            writer.upsert_many(s.kpi_source, rows)
+            write(writer, checked)
         finally:
             if transaction is not None:
                 transaction.rollback()
@@ -102,17 +96,95 @@ def _checked(entries: list[source_file.Entry], store: checks.Known, name: str) -
     problems, found = [], []
     for number, entry in enumerate(entries, start=1):
         fields = checks.spelled("kpi_source", entry, index)
-        unfit = sources.check(fields, store, found=recipe_source.found)
-        kind, query = fields.get("kind"), fields.get("query")
-        if kind in (SourceKind.SQL, SourceKind.FILES) and isinstance(query, str) and query:
-            unread = statement.problem(query)  # said now, not first at the pull at night
-            unfit += [unread] if unread is not None else []
+        unfit = problems_of(fields, store)
         problems += [replace(p, file=name, row=number) for p in unfit]
         if not unfit:
             found.append(sources.record(fields))
     if problems:
         raise ImportRejected(problems)
     return found
+
+
+def problems_of(fields: checks.Fields, store: checks.Known) -> list[Problem]:
+    """Everything wrong with a source's fields (`sources.check`), and a query that is not one
+    SELECT (said when it is defined, not first at the pull at night)."""
+    unfit = sources.check(fields, store, found=recipe_source.found)
+    kind, query = fields.get("kind"), fields.get("query")
+    if kind in (SourceKind.SQL, SourceKind.FILES) and isinstance(query, str) and query.strip():
+        unread = statement.problem(query)
+        unfit += [unread] if unread is not None else []
+    return unfit
+
+
+def write(writer: Writer, checked: list[Source]) -> None:
+    """Insert or replace each KPI's source, audited; an unchanged one is not written."""
+    rows = [
+        {
+            "kpi": x.kpi,
+            "kind": str(x.kind),
+            "connection": x.connection,
+            "query": x.query,
+            "url": x.url,
+            "timeout": x.timeout,
+        }
+        for x in checked
+    ]
+    writer.upsert_many(s.kpi_source, rows)
+
+
+def require_definer(viewer: Person) -> None:
+    """Sources are administration: a query names other departments' tables and KPIs."""
+    if not access.may_define(viewer):
+        raise Denied(Problem("edit.denied_define"))
+
+
+FORM_FIELDS = ("kind", "connection", "query", "url", "timeout")
+"""What the KPI editor's source form holds (the KPI is the one being edited)."""
+
+
+def typed(values: checks.Fields, kpi: str, decimal: str = ".") -> tuple[dict[str, object], list[Problem]]:
+    """A form's source fields as `sources.check` reads them: texts trimmed (empty is none), the
+    timeout read as a typed number (`12,5` with a decimal comma); and the timeout's problem."""
+    fields: dict[str, object] = {"kpi": kpi}
+    for name in FORM_FIELDS:
+        value = values.get(name)
+        fields[name] = value.strip() or None if isinstance(value, str) else value
+    try:
+        fields["timeout"] = validate.number(fields["timeout"], "timeout", decimal=decimal)
+    except Rejected as rejected:
+        fields.pop("timeout")
+        return fields, list(rejected.problems)
+    return fields, []
+
+
+def checked(
+    conn: sa.Connection, viewer: Person, kpi: str, values: checks.Fields, decimal: str = "."
+) -> Source:
+    """The editor's source for `kpi`, or Rejected with every problem (nothing written)."""
+    require_definer(viewer)
+    fields, unread = typed(values, kpi, decimal)
+    stored = known.read(conn)
+    fields = checks.spelled("kpi_source", fields, checks.spellings(stored))
+    unfit = unread + problems_of(fields, stored)
+    if unfit:
+        raise Rejected(unfit)
+    return sources.record(fields)
+
+
+def save(conn: sa.Connection, viewer: Person, kpi: str, values: checks.Fields, decimal: str = ".") -> str:
+    """Give `kpi` the source typed in the KPI editor, or change it: checked as a definitions
+    file's entry is, written through the audited writer. Returns `inserted`, `updated` or
+    `unchanged`."""
+    writer = Writer(conn, viewer.email)
+    write(writer, [checked(conn, viewer, kpi, values, decimal)])
+    counts = writer.tally.counts.get(s.kpi_source.name, {})
+    return next(iter(counts), "unchanged")
+
+
+def remove(conn: sa.Connection, viewer: Person, kpi: str) -> bool:
+    """Take `kpi`'s source away (its values stay; the audit keeps the whole source)."""
+    require_definer(viewer)
+    return Writer(conn, viewer.email).delete(s.kpi_source, {"kpi": kpi})
 
 
 def export(conn: sa.Connection) -> str:

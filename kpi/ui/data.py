@@ -28,6 +28,7 @@ from kpi.domain.model import (
     ServicePriority,
 )
 from kpi.domain.smart import Assessment
+from kpi.domain.sources import Source
 from kpi.files import spreadsheet
 from kpi.output import deck as deck_
 from kpi.store import company as company_settings
@@ -237,6 +238,16 @@ def definitions(url: str, language: str) -> Definitions:
             "priorities": queries.service_priorities(conn, EVERYTHING, None, include_retired=True),
             "departments": queries.departments(conn, EVERYTHING, language),
         }
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def sources(url: str) -> dict[str, Source]:
+    """Every KPI's source by KPI code, for the KPI editor and "Pull now" (admins only: no scope;
+    a query names other departments' tables and KPIs)."""
+    from kpi.store import sourcing
+
+    with engine.reading(_engine(url)) as conn:
+        return {source.kpi: source for source in sourcing.read(conn)}
 
 
 class Organisation(TypedDict):

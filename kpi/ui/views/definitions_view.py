@@ -22,6 +22,7 @@ from kpi.domain.model import (
     Aggregation,
     Direction,
     JourneyPhase,
+    Kpi,
     Level,
     Person,
     Promise,
@@ -206,7 +207,8 @@ def goal_editor(ctx: Context, defs: data.Definitions, people: dict[str, Person])
     _submit(ctx, saved, values, goal, definitions.save_goal, "goal", key, confirm_future=far)
 
 
-def kpi_editor(ctx: Context, defs: data.Definitions) -> None:
+def kpi_editor(ctx: Context, defs: data.Definitions) -> Kpi | None:
+    """The KPI form; returns the KPI chosen (None: a new one), whose source the page shows next."""
     kpi = _choose("kpi", defs["kpis"], lambda k: k.name)
     key = f"data.kpi.{kpi.code if kpi else 'new'}"
     departments = {d.code: d.name for d in defs["departments"]}
@@ -276,6 +278,7 @@ def kpi_editor(ctx: Context, defs: data.Definitions) -> None:
             }
         saved = st.form_submit_button(t("forms.save"), type="primary")
     _submit(ctx, saved, values, kpi, definitions.save_kpi, "kpi", key)
+    return kpi
 
 
 def _code_and_text(item: Promise | ServicePriority | None) -> dict[str, str]:
