@@ -5,6 +5,7 @@ calls, sessions and minutes), so every status of the last year is the same eithe
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -15,7 +16,7 @@ from kpi.demo.generate import generate
 from kpi.domain import months, report, sources
 from kpi.domain.model import KpiStatus, Measurement
 from kpi.domain.sources import Source, SourceKind
-from kpi.sources import recipe_source, recipes
+from kpi.sources import calls, recipe_source, recipes
 from tests.conftest import DEMO_END
 from tests.test_demo import _values, context
 
@@ -111,6 +112,25 @@ def test_the_invoice_queue_is_in_the_call_records_for_the_service_priority(folde
     queues = dict(duckdb.sql(f"SELECT queue, count(*) FROM read_parquet('{path}') GROUP BY 1").fetchall())
     assert set(queues) == {"invoice", *events.QUEUES}
     assert queues["invoice"] > 0.2 * sum(queues.values())
+
+
+def test_october_2026_breaks_the_invoice_promise_by_its_calls_though_their_mean_keeps_it(folder):
+    """The demo measures "invoice callers wait at most 90 seconds" over its call records, 80 % of
+    them within 90 s (issue 18's point): in October 2026 the answered invoice calls' mean wait is
+    under 90 s, yet fewer than 80 % of the counted calls (answered, or abandoned after 5 s) were
+    answered within it. Worked out here in plain SQL over the file, then by the recipe."""
+    measure = events.priority_measures(folder)[events.PRIORITY_MEASURED]
+    assert (measure.queue, measure.within_s, measure.share) == ("invoice", 90.0, 80.0)
+    wait = "epoch(answered_at) - epoch(offered_at)"
+    mean, within, counted = duckdb.sql(
+        f"""SELECT avg({wait}), count(*) FILTER (WHERE {wait} <= 90),
+                   count(*) FILTER (WHERE answered_at IS NOT NULL OR epoch(abandoned_at) - epoch(offered_at) > 5)
+            FROM read_parquet('{measure.files}')
+            WHERE queue = 'invoice' AND offered_at >= '2026-10-01' AND offered_at < '2026-11-01'"""
+    ).fetchone()
+    assert mean <= 90 and 100 * within / counted < 80, (mean, within, counted)
+    [found] = calls.compliance(measure.files, within_s=90, queue="invoice", month=date(2026, 10, 1))
+    assert (found.share.numerator, found.share.denominator) == (within, counted)
 
 
 def test_the_events_folder_is_beside_a_duckdb_store_and_named_for_a_server(tmp_path, monkeypatch):

@@ -45,6 +45,7 @@ import sqlalchemy as sa
 
 from kpi.demo.generate import DEFAULT_SEED, Company
 from kpi.domain import months
+from kpi.domain.model import EventMeasure
 
 CALLS_A_MONTH = 2400
 INVOICE_SHARE = 0.25
@@ -87,6 +88,19 @@ def sources(where: Path) -> list[dict[str, object]]:
         {"kpi": kpi, "kind": "recipe", "connection": None, "query": query, "url": url, "timeout": 60.0}
         for kpi, (query, url) in chosen.items()
     ]
+
+
+PRIORITY_MEASURED = "SP1"
+"""The service priority the demo measures over its call records: "Invoice callers wait at most
+90 seconds", 80 % of them within it. Its KPI, the invoice queue's mean wait, meets 90 s in
+some months in which a fifth of the callers waited longer (October 2026: a mean of 85 s, 78 %
+within 90 s); the events tell."""
+
+
+def priority_measures(where: Path) -> dict[str, EventMeasure]:
+    """The demo's service priority measured over the call records in `where`."""
+    calls = str(where / FILES["calls"])
+    return {PRIORITY_MEASURED: EventMeasure(files=calls, within_s=90.0, share=80.0, queue="invoice")}
 
 
 SOURCED = ("CS_WAIT", "CS_INVOICE_WAIT", "CS_SL", "CS_ABANDON", "ECOM_ABANDON", "IT_DOWNTIME")

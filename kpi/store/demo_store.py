@@ -3,7 +3,8 @@
 The company's records go in through `seeding.load_company` in one transaction, with the recipe
 sources of the KPIs whose values come from events (kpi.demo.events) and without those KPIs'
 drawn values; then the events are written beside the store and every month of the history is
-pulled in one go (kpi.store.pulling.pull_months), as a company backfilling its sources would. So those values carry
+pulled in one go (kpi.store.pulling.pull_months), as a company backfilling its sources would;
+the invoice service priority is measured over the same call records (`events.priority_measures`). So those values carry
 `pull:recipe:<recipe>` as their source and the numerator and denominator behind them, and a
 second `init --demo` changes nothing: the same seed writes the same events, whose pull finds
 every value unchanged.
@@ -20,7 +21,7 @@ from sqlalchemy.engine import Engine
 from kpi.demo import events
 from kpi.demo.generate import Company
 from kpi.domain import months
-from kpi.store import engine, pulling, seeding, setup
+from kpi.store import engine, priority_events, pulling, seeding, setup
 from kpi.store import schema as s
 
 OUTCOMES = ("inserted", "updated", "unchanged")
@@ -36,6 +37,7 @@ def load(store: Engine, url: str, company: Company, who: str = "demo") -> Counte
     with engine.writing(store) as conn:
         writer = seeding.load_company(conn, typed, who)
         writer.upsert_many(s.kpi_source, events.sources(where))
+        priority_events.write(writer, events.priority_measures(where))
         setup.set_meta(conn, "demo_end", months.key(company.end))
     total: Counter[str] = Counter()
     for counts in writer.tally.counts.values():
