@@ -560,6 +560,7 @@ def test_the_data_page_groups_its_tabs_so_a_phone_sees_every_group(app):
     assert labels == [
         "Data in",
         "Import",
+        "Pull now",
         "Close the month",
         "Correct or delete",
         "Organisation",
