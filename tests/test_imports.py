@@ -7,8 +7,10 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import tomllib
 from datetime import date
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -243,6 +245,57 @@ def test_an_import_waits_for_a_busy_store_or_says_so(small_url, tmp_path):
         assert "Traceback" not in result.stderr
         if expected == 3:
             assert "busy" in result.stderr
+
+
+def test_an_import_goes_before_pages_that_keep_the_store_open_in_turns(small_url):
+    """Two readers in this process, each opening the store as the other still holds it (as four
+    people browsing on a loaded machine did), kept the file open all the time: an import waited
+    its whole wait and was refused as busy. A write that waits now keeps a marker fresh beside
+    the file and readers let it in first (kpi.store.engine)."""
+    store, stop, read = engine.create(small_url), threading.Event(), threading.Semaphore(0)
+    reads, busy = [0, 0], [0, 0]
+
+    def browse(number: int) -> None:
+        while not stop.is_set():
+            try:
+                with engine.reading(store, wait=30) as conn:  # a page's queries
+                    conn.exec_driver_sql("SELECT sum(range) FROM range(2000000)").scalar_one()
+                    reads[number] += 1
+                    read.release()
+            except engine.StoreBusy:
+                busy[number] += 1
+
+    readers = [threading.Thread(target=browse, args=(number,)) for number in (0, 1)]
+    for reader in readers:
+        reader.start()
+    try:
+        for _ in range(20):  # both are reading, again and again
+            assert read.acquire(timeout=60)
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "kpi",
+                "--db",
+                small_url,
+                "import",
+                "measurements",
+                str(SAMPLES / "measurements.csv"),
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "KPI_BUSY_WAIT": "8"},
+        )
+        for _ in range(4):  # and read again once it is done
+            assert read.acquire(timeout=60)
+    finally:
+        stop.set()
+        for reader in readers:
+            reader.join()
+    assert result.returncode == 0, result.stderr
+    assert busy == [0, 0] and all(reads)
+    assert not Path(f"{small_url.removeprefix('duckdb:///')}.writer-waiting").exists()
 
 
 MID_WRITE = ("answers written", "committing")

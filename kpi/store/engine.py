@@ -4,10 +4,17 @@ DuckDB lets one process hold a database file at a time. The app therefore opens 
 unit of work (NullPool) instead of keeping it open, and every unit of work retries for a bounded
 time (the `KPI_BUSY_WAIT` setting) when another process (an import from the command line) holds
 the lock. When the wait runs out, `StoreBusy` says so; the command line turns it into exit code 3.
+
+A writer goes first: while a write waits for the file it keeps a marker beside it fresh
+(`<file>.writer-waiting`), and a reader that finds a fresh marker waits (within its own wait)
+before it opens the file. Without that, four people browsing on a loaded machine kept the file
+open in turns, unit after overlapping unit, and an import waited out its whole wait and was
+refused as busy. A marker left by a writer that died goes stale within `INTENT_FRESH_S`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -92,31 +99,86 @@ def _safe(url: str) -> str:
         return url.split("@")[-1] if "@" in url else url
 
 
+INTENT_FRESH_S = 2.0
+"""Seconds a writer's marker counts after it was last touched (a waiting writer touches it at
+least every half second)."""
+
+
+def _intent(engine: Engine) -> Path | None:
+    """The marker a waiting writer keeps beside a DuckDB file (none for a server or memory)."""
+    database = engine.url.database
+    if not is_duckdb(engine) or not database or database == ":memory:":
+        return None
+    return Path(f"{database}.writer-waiting")
+
+
+def _writer_waits(marker: Path) -> bool:
+    try:
+        return time.time() - marker.stat().st_mtime < INTENT_FRESH_S
+    except OSError:  # no marker
+        return False
+
+
+def _yield_to_writer(marker: Path | None, deadline: float) -> None:
+    """Wait while another unit of work waits to write, until it is in or `deadline`."""
+    delay = 0.05
+    while marker is not None and _writer_waits(marker) and time.monotonic() < deadline:
+        time.sleep(delay)
+        delay = min(delay * 2, 0.25)
+
+
+def _announce(marker: Path | None) -> None:
+    """A write is waiting for the file: readers let it in first."""
+    if marker is not None:
+        with contextlib.suppress(OSError):  # a folder it cannot write: it waits as a reader would
+            marker.touch()
+
+
+def _withdraw(marker: Path | None) -> None:
+    if marker is not None:
+        with contextlib.suppress(OSError):
+            marker.unlink(missing_ok=True)
+
+
 def _is_lock_error(error: Exception) -> bool:
     return any(marker in str(error) for marker in _LOCK_MARKERS)
 
 
 @contextmanager
 def _with_retry(
-    open_unit: Callable[[], AbstractContextManager[sa.Connection]], wait: float | None
+    open_unit: Callable[[], AbstractContextManager[sa.Connection]],
+    wait: float | None,
+    marker: Path | None = None,
+    *,
+    writes: bool = False,
 ) -> Iterator[sa.Connection]:
+    """Open a unit of work, retrying while the file is held; a write keeps `marker` fresh while
+    it waits, and a read first waits for a write that waits."""
     deadline = time.monotonic() + (settings.current().busy_wait if wait is None else wait)
+    if not writes:
+        _yield_to_writer(marker, deadline)
     delay = 0.05
-    while True:
-        try:
-            unit = open_unit()
-            conn = unit.__enter__()
-        except sa.exc.DBAPIError as error:
-            if not _is_lock_error(error) or time.monotonic() >= deadline:
-                if _is_lock_error(error):
-                    raise StoreBusy(Problem("store.busy", "", (("detail", str(error.orig)),))) from error
-                raise StoreUnavailable(
-                    Problem("store.unreachable", "", (("detail", _detail(error)),))
-                ) from None
-            time.sleep(delay)
-            delay = min(delay * 2, 0.5)
-            continue
-        break
+    try:
+        while True:
+            try:
+                unit = open_unit()
+                conn = unit.__enter__()
+            except sa.exc.DBAPIError as error:
+                if not _is_lock_error(error) or time.monotonic() >= deadline:
+                    if _is_lock_error(error):
+                        raise StoreBusy(Problem("store.busy", "", (("detail", str(error.orig)),))) from error
+                    raise StoreUnavailable(
+                        Problem("store.unreachable", "", (("detail", _detail(error)),))
+                    ) from None
+                if writes:
+                    _announce(marker)
+                time.sleep(delay)
+                delay = min(delay * 2, 0.5)
+                continue
+            break
+    finally:
+        if writes:
+            _withdraw(marker)
     try:
         yield conn
     except BaseException as error:
@@ -129,14 +191,14 @@ def _with_retry(
 @contextmanager
 def reading(engine: Engine, wait: float | None = None) -> Iterator[sa.Connection]:
     """A connection for reads, waiting up to `wait` seconds (else the setting) for a busy DuckDB file."""
-    with _with_retry(engine.connect, wait) as conn:
+    with _with_retry(engine.connect, wait, _intent(engine)) as conn:
         yield conn
 
 
 @contextmanager
 def writing(engine: Engine, wait: float | None = None) -> Iterator[sa.Connection]:
     """One transaction: committed whole when the block ends, rolled back on any error."""
-    with _with_retry(engine.begin, wait) as conn:
+    with _with_retry(engine.begin, wait, _intent(engine), writes=True) as conn:
         yield conn
     if is_duckdb(engine):
         # Fold the write-ahead log into the file so a later reader opens it quickly.
