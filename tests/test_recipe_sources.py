@@ -58,6 +58,9 @@ def _keys(change: dict, found=lambda path: True) -> list[tuple[str, str]]:
         ({"query": "__import__('os').system('x')"}, [("query", "recipe_syntax")]),
         ({"query": "service_level(**{'within_s': 1})"}, [("query", "recipe_syntax")]),
         ({"query": "service_level(within_s=1, within_s=2)"}, [("query", "recipe_syntax")]),
+        # nesting that exhausted Python's parser (RecursionError, then MemoryError): refused, not a crash
+        ({"query": "service_level(queue=" + "-" * 1900 + "1)"}, [("query", "recipe_text")]),
+        ({"query": "service_level(queue=" + "-" * 5000 + "1)"}, [("query", "recipe_syntax")]),
         ({"query": "nps(within_s=20)"}, [("query", "unknown_recipe")]),
         ({"query": "service_level(month='2026-10')"}, [("query", "recipe_choice")]),  # the pull's
         ({"query": "service_level(by_queue=True)"}, [("query", "recipe_choice")]),

@@ -56,6 +56,13 @@ def _keys(fields: dict) -> list[tuple[str, str]]:
             {"kpi": "FCR", "kind": "files", "query": "SELECT 1", "timeout": "soon"},
             [("timeout", "not_a_number")],
         ),
+        # a definitions file may hold a list or a number where text belongs: said, not a TypeError
+        # (a list as the KPI was unhashable) nor stored as "['SELECT 1']" to fail at night
+        (
+            {"kpi": ["FCR"], "kind": "files", "query": ["SELECT 1"]},
+            [("kpi", "source_not_text"), ("query", "source_not_text")],
+        ),
+        ({"kpi": "FCR", "kind": "recipe", "query": "mean_wait()", "url": 5}, [("url", "source_not_text")]),
     ],
 )
 def test_a_source_definition_is_checked(fields, expected):

@@ -116,18 +116,25 @@ def parse(query: str) -> tuple[RecipeQuery | None, list[Problem]]:
             continue
         value = _value(keyword.value, expects)
         if value is None:
-            text = _short(ast.unparse(keyword.value))
+            text = _written(keyword.value)
             problems.append(Problem(f"recipe_{expects}", "query", (("name", choice), ("value", text))))
             continue
         choices.append((choice, value))
     return (None, problems) if problems else (RecipeQuery(name, tuple(choices)), [])
 
 
+RECIPE_QUERY_LIMIT = 2_000
+"""The most characters a recipe and its choices may take (the longest real one is under 200):
+a longer text is not parsed at all, so no nesting can exhaust the parser."""
+
+
 def _call(query: str) -> ast.Call | None:
     """The query as `name(keyword=literal, …)`, or None when it is anything else."""
+    if len(query) > RECIPE_QUERY_LIMIT:
+        return None
     try:
         tree = ast.parse(query.strip(), mode="eval")
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):  # deep nesting: not a recipe
         return None
     call = tree.body
     if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Name) or call.args:
@@ -166,6 +173,14 @@ def _number(value: object, expects: Expects) -> float | None:
     high = 100.0 if expects is Expects.PERCENTILE else MAX_SECONDS
     low_ok = value > 0 if expects is Expects.INTERVAL else value >= 0
     return float(value) if low_ok and value <= high else None
+
+
+def _written(node: ast.expr) -> str:
+    """A choice's value as written, for a problem's words (deep nesting: its start only)."""
+    try:
+        return _short(ast.unparse(node))
+    except (RecursionError, MemoryError):
+        return "…"
 
 
 def _short(text: str) -> str:

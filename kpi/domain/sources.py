@@ -97,7 +97,15 @@ def check(fields: Fields, known: Known, *, found: Found | None = None) -> list[P
     """Everything wrong with a source's fields: what is missing, an unknown or survey KPI, a kind
     the cockpit does not run, a connection name that cannot be an environment variable, an URL
     that is not http(s), a timeout out of bounds; for a recipe, its query's problems, a unit
-    other than the KPI's and (given `found`) event files that are not there."""
+    other than the KPI's and (given `found`) event files that are not there. A field that is
+    not text where text belongs (a list or number in a definitions file) is said alone."""
+    typed = [
+        Problem("source_not_text", name, (("value", _shown(fields[name])),))
+        for name in TEXT_FIELDS
+        if fields.get(name) is not None and not isinstance(fields[name], str)
+    ]
+    if typed:
+        return typed
     problems = _required(fields, ("kpi", "kind")) + _known(fields, "kpi", known.kpis)
     kpi = known.kpis.get(str(fields.get("kpi")))
     if kpi is not None and kpi.aggregation.is_survey:
@@ -113,6 +121,16 @@ def check(fields: Fields, known: Known, *, found: Found | None = None) -> list[P
     if kind is SourceKind.RECIPE:
         problems += _recipe(fields, known, found)
     return problems + _timeout(fields) + bounds.text_problems({"kpi": fields.get("kpi")})
+
+
+TEXT_FIELDS = ("kpi", "kind", "connection", "query", "url")
+"""The fields of a source that are text (the timeout is a number)."""
+
+
+def _shown(value: object) -> str:
+    """A value that is not text, as a problem shows it (its start only)."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 def _connection(fields: Fields, kind: SourceKind | None) -> list[Problem]:

@@ -114,7 +114,7 @@ def _intent(engine: Engine) -> Path | None:
 
 def _writer_waits(marker: Path) -> bool:
     try:
-        return time.time() - marker.stat().st_mtime < INTENT_FRESH_S
+        return 0 <= time.time() - marker.stat().st_mtime < INTENT_FRESH_S  # one from the future: stale
     except OSError:  # no marker
         return False
 
@@ -157,7 +157,7 @@ def _with_retry(
     deadline = time.monotonic() + (settings.current().busy_wait if wait is None else wait)
     if not writes:
         _yield_to_writer(marker, deadline)
-    delay = 0.05
+    delay, announced = 0.05, False
     try:
         while True:
             try:
@@ -172,12 +172,13 @@ def _with_retry(
                     ) from None
                 if writes:
                     _announce(marker)
+                    announced = True
                 time.sleep(delay)
                 delay = min(delay * 2, 0.5)
                 continue
             break
     finally:
-        if writes:
+        if announced:  # a write that never waited leaves another's marker alone
             _withdraw(marker)
     try:
         yield conn
