@@ -542,5 +542,7 @@ def _pull(args: argparse.Namespace, store: sa.Engine) -> int:
         print(f"{line.kpi}\t{outcome}\t{line.source}")
     counts = {o: done.count(o) for o in ("inserted", "updated", "unchanged", "missing")}
     summary = t("cli.pull_summary", month=months.key(month), count=len(done.lines), **counts)
+    kept = done.count("kept")
+    summary += " " + t("cli.pull_kept_note", count=kept) if kept else ""
     print(summary + (" " + t("cli.dry_run_done") if args.dry_run else ""))
     return EXIT_OK

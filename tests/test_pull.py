@@ -116,6 +116,32 @@ def test_a_pull_replaces_a_months_typed_value_and_says_so(demo_duckdb_url, fed, 
     assert _stored(demo_duckdb_url, "2026-10") == {"CS_FCR": (75.0, 900.0, 1200.0, "pull:sql:warehouse")}
 
 
+def test_a_pull_keeps_a_value_corrected_by_hand(demo_duckdb_url, fed, capsys):
+    """A lead corrects October's first-contact resolution; the nightly pull (days 1-7 from cron)
+    used to put the source's figure back over it. The correction stays, its line says so, and
+    a corrected ratio no longer keeps the parts of the pulled one."""
+    _define(demo_duckdb_url, fed.definitions)
+    pull = ["--db", demo_duckdb_url, "pull", "--month", "2026-10", "--kpi", "CS_FCR"]
+    assert cli.main(pull) == 0  # 75 % = 900 / 1,200 from the warehouse
+    fixed = ["--db", demo_duckdb_url, "correct", "--kpi", "CS_FCR", "--month", "2026-10", "--value", "73"]
+    assert cli.main(fixed) == 0
+    capsys.readouterr()
+    written, audited = fingerprint(demo_duckdb_url), _audit_rows(demo_duckdb_url)
+    assert cli.main(pull) == 0
+    out = capsys.readouterr().out
+    assert "CS_FCR\t73.00 kept: corrected by hand (the source says 75.00)" in out
+    assert "1 value corrected by hand was kept" in out
+    assert fingerprint(demo_duckdb_url) == written and _audit_rows(demo_duckdb_url) == audited
+    with engine.reading(engine.create(demo_duckdb_url)) as conn:
+        table = schema.measurement
+        row = conn.execute(
+            sa.select(table.c.value, table.c.numerator, table.c.denominator, table.c.source).where(
+                table.c.kpi == "CS_FCR", table.c.month == sa.func.cast("2026-10-01", sa.Date)
+            )
+        ).one()
+    assert tuple(row) == (73.0, None, None, "correction")
+
+
 def test_a_month_a_source_has_no_value_for_is_missing_not_failed(demo_duckdb_url, fed, capsys):
     _define(demo_duckdb_url, fed.definitions)
     assert cli.main(["--db", demo_duckdb_url, "pull", "--month", "2026-08", "--kpi", "CS_WAIT"]) == 0

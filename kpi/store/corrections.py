@@ -31,6 +31,10 @@ class Deleted:
     answers: int
 
 
+CORRECTED = "correction"
+"""A value's source once corrected by hand: a pull keeps it (kpi.store.pulling)."""
+
+
 def _check_admin(viewer: Person) -> None:
     if not access.may_define(viewer):
         raise Denied(Problem("edit.denied_define"))
@@ -100,5 +104,7 @@ def correct(conn: sa.Connection, viewer: Person, kpi: str, month: date, value: o
         raise Refused(problems)
     if number == current["value"]:
         return "unchanged"
-    row = {"kpi": kpi, "month": month, "value": number, "source": "correction", "loaded_at": datetime.now()}
+    # a corrected ratio's parts no longer make its value: they go
+    row = {"kpi": kpi, "month": month, "value": number, "numerator": None, "denominator": None}
+    row |= {"source": CORRECTED, "loaded_at": datetime.now()}
     return Writer(conn, viewer.email).upsert(m, row)

@@ -31,6 +31,7 @@ from kpi.sources import running
 from kpi.sources.failing import SourceFailed
 from kpi.store import engine, known, priority_pulling, sourcing
 from kpi.store import schema as s
+from kpi.store.corrections import CORRECTED
 from kpi.store.writes import Writer, _same
 
 Secrets = Callable[[str], str | None]
@@ -41,7 +42,8 @@ Progress = Callable[[int, int, Source], None]
 
 @dataclass(frozen=True)
 class Line:
-    """One KPI's outcome: `inserted`, `updated`, `unchanged` or `missing` (no value given)."""
+    """One KPI's outcome: `inserted`, `updated`, `unchanged`, `missing` (no value given) or
+    `kept` (the stored value was corrected by hand and differs: it stays)."""
 
     kpi: str
     source: str
@@ -197,10 +199,13 @@ def _write(
             "source": source.label,
             "loaded_at": now,
         }
+        change = _change(before, row)
+        if change == "updated" and before is not None and before.source == CORRECTED:
+            # a value corrected by hand stays: a nightly pull must not undo a person's correction
+            outcome.lines.append(Line(source.kpi, source.label, "kept", pulled.value, _value(before)))
+            continue
         rows.append(row)
-        outcome.lines.append(
-            Line(source.kpi, source.label, _change(before, row), pulled.value, _value(before))
-        )
+        outcome.lines.append(Line(source.kpi, source.label, change, pulled.value, _value(before)))
     Writer(conn, who).upsert_many(table, rows, volatile=("loaded_at", "source"))
     return outcome
 

@@ -219,4 +219,6 @@ def _table(outcome: pulling.Outcome, names: dict[str, Kpi]) -> None:
 
 def _summary(outcome: pulling.Outcome) -> str:
     counts = {o: outcome.count(o) for o in ("inserted", "updated", "unchanged", "missing")}
-    return t("cli.pull_summary", month=fmt.month_long(outcome.month), count=len(outcome.lines), **counts)
+    said = t("cli.pull_summary", month=fmt.month_long(outcome.month), count=len(outcome.lines), **counts)
+    kept = outcome.count("kept")
+    return said + (" " + t("cli.pull_kept_note", count=kept) if kept else "")
