@@ -15,6 +15,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+import sqlalchemy as sa
 
 from kpi import cli
 from kpi.domain import recipe_query, sources
@@ -24,7 +25,7 @@ from kpi.domain.model import Aggregation
 from kpi.domain.sources import Source, SourceKind
 from kpi.sources import recipes, running
 from kpi.sources.failing import SourceFailed
-from kpi.store import engine, sourcing
+from kpi.store import engine, schema, sourcing
 from kpi.text import i18n, words
 from tests.conftest import fingerprint
 from tests.test_pull import _audit_rows, _define, _stored
@@ -274,6 +275,20 @@ def test_a_pull_through_recipe_sources_writes_the_ratio_once(demo_url, tmp_path,
     assert cli.main(["--db", demo_url, "pull", "--month", NOVEMBER]) == 0  # the second time: nothing
     assert "0 new, 0 replaced, 5 unchanged" in capsys.readouterr().out
     assert _audit_rows(demo_url) == audited and fingerprint(demo_url) == written
+
+
+def test_a_source_whose_kpi_changed_since_is_refused_at_the_pull(demo_url, tmp_path, capsys):
+    """A source is checked when it is defined, and again before it runs: CS_SL's unit changed
+    to seconds after its service-level recipe was defined would have written 42.86 % as 42.86 s."""
+    calls, (probes, windows) = _calls(tmp_path), _probes(tmp_path)
+    _define(demo_url, _definitions(calls, probes, windows))
+    with engine.writing(engine.create(demo_url)) as conn:
+        conn.execute(sa.update(schema.kpi).where(schema.kpi.c.code == "CS_SL").values(unit="s"))
+    before = fingerprint(demo_url)
+    assert cli.main(["--db", demo_url, "pull", "--month", NOVEMBER]) == 1
+    err = capsys.readouterr().err
+    assert "CS_SL (pull:recipe:service_level)" in err and "service_level gives a value in %" in err, err
+    assert fingerprint(demo_url) == before
 
 
 def test_recipe_sources_export_as_the_file_that_loads_them_unchanged(demo_duckdb_url, tmp_path):

@@ -207,6 +207,18 @@ def _empty(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def fields(source: Source) -> dict[str, object]:
+    """A stored source as the fields `check` reads (to check it again before it runs)."""
+    return {
+        "kpi": source.kpi,
+        "kind": str(source.kind),
+        "connection": source.connection,
+        "query": source.query,
+        "url": source.url,
+        "timeout": source.timeout,
+    }
+
+
 def record(fields: Fields) -> Source:
     """The `Source` of fields `check` found nothing wrong with."""
     text = {name: fields.get(name) for name in ("connection", "url")}

@@ -146,6 +146,11 @@ def _run_all(
         if progress is not None:
             progress(number, len(chosen), source)
         where = f"{source.kpi} ({source.label})"
+        # checked again: its KPI may have changed since (a unit a recipe does not give, a survey)
+        unfit = sources.check(sources.fields(source), seen)
+        if unfit:
+            problems += [replace(p, file=where, row=0) for p in unfit]
+            continue
         secret = secrets(source.connection) if source.connection is not None else None
         once = len(wanted) > 1 and source.kind in running.EVERY_MONTH
         asks: list[date | None] = [None] if once else list(wanted)
