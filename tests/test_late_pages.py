@@ -136,7 +136,7 @@ def test_with_60_grace_days_nothing_is_late_yet(late_url, open_app):
 def test_a_cards_help_says_where_its_value_came_from(late_url, open_app):
     at = open_app("pages/overview.py", ADMIN)
     helps = _helps(at)
-    assert "*From import file Q3 \\*final\\*.xlsx, loaded " in helps  # escaped: a person typed the name
+    assert "From import file Q3 \\*final\\*.xlsx, loaded " in helps  # escaped: a person typed the name
 
 
 def test_a_head_sees_only_their_own_late_values(late_url, open_app):

@@ -187,6 +187,7 @@ def test_the_audit_says_where_a_measurement_came_from():
         assert words.audit_origin("measurement", after) == "Pulled from source files, 3 Nov 2026 14:02"
         assert words.audit_origin("measurement", '{"value": 54.0}') == ""  # the source did not change
         assert words.audit_origin("measurement", None) == ""  # a deletion
+        assert words.audit_origin("measurement", float("nan")) == ""  # … as a table's column holds it
         assert words.audit_origin("goal", '{"source": "x"}') == ""
         assert words.audit_origin("measurement", "{not json") == ""
 

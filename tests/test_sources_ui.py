@@ -121,7 +121,10 @@ def test_an_invalid_source_shows_every_problem_and_saves_nothing(app, app_url):
     press(at, "Save")
     said = " ".join(e.value for e in at.error)
     assert "Connection" in said and "my warehouse" in said  # not a name an environment variable can have
-    assert "URL" in said and "only an http source has a URL" in said
+    assert (
+        "URL" in said
+        and "only an http source (its server) or a recipe source (its event files) has a URL" in said
+    )
     assert "“soon” is not a number" in said
     assert "the query is a DELETE statement" in said  # the one-SELECT rule, as in the file
     with engine.reading(engine.create(app_url)) as conn:

@@ -337,8 +337,8 @@ MIGRATIONS: dict[int, list[str | sa.TextClause | tuple[str, str]]] = {
         "AND NOT EXISTS (SELECT 1 FROM meta WHERE key = 'demo')",
     ],
     9: [  # kpi_source is new (`create_all`); a pulled ratio keeps its parts
-        "ALTER TABLE measurement ADD COLUMN numerator FLOAT",
-        "ALTER TABLE measurement ADD COLUMN denominator FLOAT",
+        "ALTER TABLE measurement ADD COLUMN IF NOT EXISTS numerator FLOAT",
+        "ALTER TABLE measurement ADD COLUMN IF NOT EXISTS denominator FLOAT",
     ],
     10: [],  # priority_measure and priority_month are new (`create_all`)
 }

@@ -213,8 +213,9 @@ def origin(source: str, loaded_at: datetime | None, n: int | None = None) -> str
 
 def audit_origin(table_name: str, after: str | None) -> str:
     """Where a measurement written by an audited change came from (`origin`), read off the audit
-    row's `after` (JSON); empty for other tables, deletions and changes that kept the source."""
-    if table_name != "measurement" or not after:
+    row's `after` (JSON); empty for other tables, deletions and changes that kept the source.
+    A deletion's empty `after` may arrive as a float NaN from a table's column: also empty."""
+    if table_name != "measurement" or not isinstance(after, str) or not after:
         return ""
     try:
         row = json.loads(after)

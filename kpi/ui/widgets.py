@@ -184,7 +184,7 @@ def kpi_metric(
     The tooltip ends with where the value came from (`origin`, plain text: a file name is typed).
     """
     name = plain.markdown(kpi.name)
-    tip = [f"**{name}**", kpi_help(kpi), f"*{plain.markdown(origin)}*" if origin else ""]
+    tip = [f"**{name}**", kpi_help(kpi), plain.markdown(origin) if origin else ""]
     clamped(f"**{name}**", key, "\n\n".join(part for part in tip if part))
     st.metric(
         plain.markdown(kpi.name),
