@@ -40,6 +40,8 @@ class Settings:
     first_month: date
     """The earliest month a value, answer, goal or action may be of (kpi.domain.bounds)."""
     months_ahead: int
+    source_folders: tuple[str, ...]
+    """The folders files and recipe sources may read (kpi.sources.confine)."""
     """How many months after the current one a month or date may lie."""
 
 
@@ -90,6 +92,18 @@ def _month(text: str) -> date:
     if month.year < 1900:
         raise ValueError(text)
     return month
+
+
+SOURCE_FOLDERS = ("data", "exports")
+"""Where files and recipe sources may read by default: the store's folder (the demo's events lie
+beside it) and `exports/`, both relative to where the app or pull runs."""
+
+
+def _folders(text: str) -> tuple[str, ...]:
+    folders = tuple(part.strip() for part in text.split(os.pathsep) if part.strip())
+    if not folders:
+        raise ValueError(text)
+    return folders
 
 
 def _months_ahead(text: str) -> int:
@@ -144,6 +158,14 @@ SETTINGS = (
         months.key(bounds.FIRST_MONTH),
         "The earliest month (YYYY-MM) a value, survey answer, goal or action may be of.",
         _month,
+    ),
+    Setting(
+        "KPI_SOURCE_FOLDERS",
+        "source_folders",
+        os.pathsep.join(SOURCE_FOLDERS),
+        "The folders files and recipe sources may read (separated by :, relative ones from where the app or pull runs); nothing else, no network.",
+        _folders,
+        lambda: "data:exports:/srv/cx/exports",
     ),
     Setting(
         "KPI_MONTHS_AHEAD",

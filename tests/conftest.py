@@ -27,6 +27,7 @@ from kpi import settings
 from kpi.demo.generate import generate
 from kpi.domain.errors import CockpitError
 from kpi.domain.validate import Rejected
+from kpi.sources import confine
 from kpi.store import engine, schema, seeding, setup
 from kpi.text import i18n, words
 from tests.pg import Server
@@ -102,6 +103,23 @@ def _english_by_default():
     """Each test starts in English unless it says otherwise."""
     with i18n.use("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _source_folders(tmp_path_factory, monkeypatch):
+    """Sources read the files the tests write: the run's temporary folder is one of the folders
+    they may read (KPI_SOURCE_FOLDERS for pulls and the commands the tests start; the context
+    for a runner a test calls itself), beside the defaults."""
+    run_folder = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        run_folder = run_folder.parent
+    folders = (str(run_folder), *settings.SOURCE_FOLDERS)
+    monkeypatch.setenv("KPI_SOURCE_FOLDERS", os.pathsep.join(folders))
+    settings.forget()
+    token = confine.FOLDERS.set(folders)
+    yield
+    confine.FOLDERS.reset(token)
+    settings.forget()
 
 
 @pytest.fixture(scope="session")

@@ -25,6 +25,7 @@ BAD = [
     ("KPI_FIRST_MONTH", "2000-13", "YYYY-MM"),
     ("KPI_MONTHS_AHEAD", "1e9", "from 1 to 1200"),
     ("KPI_MONTHS_AHEAD", "0", "from 1 to 1200"),
+    ("KPI_SOURCE_FOLDERS", "::", "data:exports:/srv/cx/exports"),
 ]
 
 
@@ -37,6 +38,7 @@ def test_nothing_set_means_the_defaults():
         busy_wait=15.0,
         first_month=date(2000, 1, 1),
         months_ahead=24,
+        source_folders=("data", "exports"),
     )
 
 

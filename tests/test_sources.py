@@ -15,7 +15,7 @@ from kpi.domain import sources
 from kpi.domain.checks import Known, KnownKpi
 from kpi.domain.model import Aggregation
 from kpi.domain.sources import Source, SourceKind
-from kpi.sources import running, statement
+from kpi.sources import confine, running, statement
 from kpi.sources.failing import SourceFailed
 from kpi.store import engine, schema, sourcing
 from tests import feeds
@@ -180,6 +180,53 @@ def test_files_read_csv_globs_and_parquet(tmp_path):
     from_parquet, _ = sources.pulled(running.run(parquet, OCTOBER, None), "%")
     assert [p.value for p in from_csv] == [41.5, 38.25, 35.0]
     assert [p.value for p in from_parquet] == [70.0, 75.0, 80.0]
+
+
+SECRET = 'warehouse = "postgresql://kpi:S3cretPw@db/figures"'
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        # the review's read: the secrets file's text as the value, said back by "not a number"
+        "SELECT '2026-10' AS month, content AS value FROM read_text('{secrets}')",
+        "SELECT '2026-10' AS month, CAST(content AS DOUBLE) AS value FROM read_text('{secrets}')",
+        "SELECT * FROM read_csv('{allowed}/../secrets/secrets.toml')",  # out by way of ..
+        "SELECT * FROM read_csv('http://127.0.0.1:9/figures.csv')",  # another server
+    ],
+)
+def test_a_files_source_reads_its_folders_and_nothing_else(tmp_path, query):
+    """A files query is typed by an administrator and DuckDB reads what it names: the secrets
+    that hold the connections' passwords were one read_text away, shown back in the problem
+    that said the value was no number. It may read the KPI_SOURCE_FOLDERS folders only."""
+    allowed, secrets = tmp_path / "allowed", tmp_path / "secrets" / "secrets.toml"
+    allowed.mkdir()
+    secrets.parent.mkdir()
+    secrets.write_text(f"[sources]\n{SECRET}\n")
+    (allowed / "figures.csv").write_text("month,value\n2026-10,41.5\n")
+    source = Source("AHT", SourceKind.FILES, query.format(secrets=secrets, allowed=allowed))
+    token = confine.FOLDERS.set((str(allowed),))
+    try:
+        ok = Source("AHT", SourceKind.FILES, f"SELECT * FROM read_csv('{allowed}/*.csv')")
+        assert running.run(ok, OCTOBER, None) == [{"month": "2026-10", "value": 41.5}]
+        with pytest.raises(SourceFailed) as caught:
+            running.run(source, OCTOBER, None)
+    finally:
+        confine.FOLDERS.reset(token)
+    told = said(caught.value)
+    assert "S3cretPw" not in told and "postgresql" not in told, told
+
+
+def test_a_files_source_that_no_caller_allowed_a_folder_reads_nothing(tmp_path):
+    (tmp_path / "figures.csv").write_text("month,value\n2026-10,41.5\n")
+    source = Source("AHT", SourceKind.FILES, f"SELECT * FROM read_csv('{tmp_path}/figures.csv')")
+    token = confine.FOLDERS.set(None)  # default deny: no folder at all
+    try:
+        with pytest.raises(SourceFailed) as caught:
+            running.run(source, OCTOBER, None)
+    finally:
+        confine.FOLDERS.reset(token)
+    assert "KPI_SOURCE_FOLDERS" in said(caught.value)
 
 
 def test_files_stop_at_their_timeout():

@@ -22,6 +22,7 @@ from pathlib import Path
 import duckdb
 
 from kpi.domain.errors import Problem, Refused
+from kpi.sources import confine
 
 READERS = {
     ".csv": "read_csv",
@@ -60,10 +61,11 @@ class Table:
 
 
 def new_connection() -> duckdb.DuckDBPyConnection:
-    """A private in-memory DuckDB, in UTC, for one recipe run."""
-    con = duckdb.connect(":memory:")
+    """A private in-memory DuckDB, in UTC, for one recipe run; held to the source folders when
+    the recipe runs for a source (kpi.sources.confine)."""
+    con = confine.connect()
     con.execute("SET TimeZone = 'UTC'")
-    return con
+    return confine.confine(con, confine.FOLDERS.get())
 
 
 def quoted(name: str) -> str:

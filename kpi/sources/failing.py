@@ -21,3 +21,8 @@ def one_line(error: BaseException) -> str:
     """A driver's error as one short line: what the database or server said."""
     text = str(getattr(error, "orig", None) or error)
     return " ".join(text.split())[:300]
+
+
+def outside(folders: tuple[str, ...] | None) -> SourceFailed:
+    """A source asked for a file outside the folders it may read, or for the network."""
+    return failed("outside_folders", folders=", ".join(folders or ()) or "–")

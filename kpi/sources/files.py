@@ -2,7 +2,9 @@
 
 The query names its files itself, with globs if it likes (`read_parquet('exports/*.parquet')`,
 relative paths from where the command runs). It runs in a DuckDB database of its own, in
-memory, that holds nothing else, never in the store; a timer interrupts it at the timeout.
+memory, that holds nothing else, never in the store; a timer interrupts it at the timeout. It
+may read the folders its caller allows only (`kpi.sources.confine.FOLDERS`; a pull sets the
+`KPI_SOURCE_FOLDERS` setting's), and none when its caller allows none.
 """
 
 from __future__ import annotations
@@ -13,14 +15,15 @@ from datetime import date
 import duckdb
 
 from kpi.domain.sources import Source
-from kpi.sources import cursor
-from kpi.sources.failing import failed, one_line
+from kpi.sources import confine, cursor
+from kpi.sources.failing import failed, one_line, outside
 
 
 def run(source: Source, month: date, secret: str | None) -> list[dict[str, object]]:
     """Every row the query returns (it may return other months than `month`)."""
     interrupted = threading.Event()
-    connection = duckdb.connect(":memory:")
+    folders = confine.FOLDERS.get() or ()  # none set: no folder at all (default deny)
+    connection = confine.confine(confine.connect(), folders)
 
     def interrupt() -> None:
         interrupted.set()
@@ -33,6 +36,8 @@ def run(source: Source, month: date, secret: str | None) -> list[dict[str, objec
     except duckdb.Error as error:
         if interrupted.is_set():
             raise failed("timeout", seconds=source.timeout) from None
+        if confine.is_outside(error):
+            raise outside(folders) from None
         raise failed("query_failed", detail=one_line(error)) from None
     finally:
         timer.cancel()

@@ -17,6 +17,8 @@ import duckdb
 from kpi.domain import months
 from kpi.domain.errors import Problem, Refused
 from kpi.domain.ratios import Ratio
+from kpi.sources import confine
+from kpi.sources.failing import outside
 
 Files = str | Path | Sequence[str | Path]
 """A file, a glob (`calls/2026-*.parquet`) or a list of them."""
@@ -55,6 +57,8 @@ class Compliance:
 def run(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any], files: Sequence[str]) -> list[Any]:
     try:
         return con.execute(sql, params).fetchall()
+    except duckdb.PermissionException:  # a source's files outside the folders it may read
+        raise outside(confine.FOLDERS.get()) from None
     except (duckdb.IOException, duckdb.InvalidInputException, duckdb.ConversionException) as error:
         # a file that reads wrongly past DuckDB's first look (JSON whose types change late)
         detail = str(error).splitlines()[0]

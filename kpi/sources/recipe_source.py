@@ -24,8 +24,8 @@ import duckdb
 from kpi.domain import recipe_query, sources
 from kpi.domain.errors import Refused
 from kpi.domain.sources import Source
-from kpi.sources import recipes
-from kpi.sources.failing import SourceFailed, failed, one_line
+from kpi.sources import confine, recipes
+from kpi.sources.failing import SourceFailed, failed, one_line, outside
 from kpi.sources.measured import Measured
 
 
@@ -54,7 +54,8 @@ def _run(source: Source, month: date | None) -> list[dict[str, object]]:
         if isinstance(choices.get(name), str):
             choices[name] = recipe_query.files(str(choices[name]))
     files = recipe_query.files(source.url or "")
-    measured = _within(source.timeout, lambda: recipes.RECIPES[parsed.recipe](files, month=month, **choices))
+    recipe = recipes.RECIPES[parsed.recipe]
+    measured = _within(source.timeout, lambda: recipe(files, month=month, **choices))
     return [_row(m) for m in measured if m.value is not None]
 
 
@@ -69,7 +70,10 @@ def _within(seconds: float, work: Callable[[], list[Measured]]) -> list[Measured
     """`work()`'s result, or SourceFailed at the timeout or when the recipe refuses the files."""
     outcome: dict[str, object] = {}
 
+    folders = confine.FOLDERS.get() or ()  # a source's recipe: the caller's folders, else none
+
     def target() -> None:
+        confine.FOLDERS.set(folders)  # a new thread starts without the caller's context
         try:
             outcome["result"] = work()
         except Exception as error:  # handed to the caller's thread below
@@ -83,6 +87,8 @@ def _within(seconds: float, work: Callable[[], list[Measured]]) -> list[Measured
     error = outcome.get("error")
     if isinstance(error, Refused):
         raise SourceFailed(error.problems)
+    if isinstance(error, BaseException) and confine.is_outside(error):
+        raise outside(folders)
     if isinstance(error, ValueError | OSError | duckdb.Error):
         raise failed("query_failed", detail=one_line(error))
     if isinstance(error, BaseException):
