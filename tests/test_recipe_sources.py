@@ -23,7 +23,7 @@ from kpi.domain.checks import Known, KnownKpi
 from kpi.domain.errors import CockpitError
 from kpi.domain.model import Aggregation
 from kpi.domain.sources import Source, SourceKind
-from kpi.sources import recipes, running
+from kpi.sources import confine, recipes, running
 from kpi.sources.failing import SourceFailed
 from kpi.store import engine, schema, sourcing
 from kpi.text import i18n, words
@@ -275,6 +275,25 @@ def test_a_pull_through_recipe_sources_writes_the_ratio_once(demo_url, tmp_path,
     assert cli.main(["--db", demo_url, "pull", "--month", NOVEMBER]) == 0  # the second time: nothing
     assert "0 new, 0 replaced, 5 unchanged" in capsys.readouterr().out
     assert _audit_rows(demo_url) == audited and fingerprint(demo_url) == written
+
+
+def test_a_recipe_source_reads_its_folders_and_nothing_else(tmp_path):
+    """A recipe's event files are named by an administrator too: outside the KPI_SOURCE_FOLDERS
+    folders the recipe reads nothing (a cell of any file could come back in a problem)."""
+    inside, outside = tmp_path / "exports", tmp_path / "elsewhere"
+    inside.mkdir()
+    outside.mkdir()
+    source = Source("CS_SL", SourceKind.RECIPE, "service_level(within_s=20)", url=str(_calls(outside)))
+    token = confine.FOLDERS.set((str(inside),))
+    try:
+        with pytest.raises(SourceFailed) as caught:
+            running.run(source, date(2026, 11, 1), None)
+        moved = Source("CS_SL", SourceKind.RECIPE, "service_level(within_s=20)", url=str(_calls(inside)))
+        [row] = running.run(moved, date(2026, 11, 1), None)
+    finally:
+        confine.FOLDERS.reset(token)
+    assert "KPI_SOURCE_FOLDERS" in words.said(caught.value)
+    assert (row["numerator"], row["denominator"]) == (3.0, 7.0)  # as the pull test works it out
 
 
 def test_a_source_whose_kpi_changed_since_is_refused_at_the_pull(demo_url, tmp_path, capsys):

@@ -23,6 +23,7 @@ import duckdb
 
 from kpi.domain.errors import Problem, Refused
 from kpi.sources import confine
+from kpi.sources.failing import outside
 
 READERS = {
     ".csv": "read_csv",
@@ -121,6 +122,8 @@ def table(
     for file in files:
         try:
             have = _columns(con, reader, [file])
+        except duckdb.PermissionException:  # outside the folders a source may read
+            raise outside(confine.FOLDERS.get()) from None
         except duckdb.Error as error:
             detail = str(error).splitlines()[0]
             raise Refused(Problem("recipe.unreadable", "", (("detail", detail),), file=file)) from None
