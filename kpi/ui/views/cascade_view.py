@@ -114,42 +114,45 @@ def tree(rows: Sequence[tuple[int, month_rows.GoalRow]], kpis: Mapping[str, mont
     height = min(38 + 35 * len(frame), 640)
     widgets.screen_style()
     with st.container(key="wide-cascade"):
-        st.dataframe(
-            styled,
-            hide_index=True,
-            # The level shows as the indent (and is the filter above), so the screen's table
-            # leaves its column out and the whole table fits 1440 pixels.
-            column_order=[column for column in frame.columns if column != t("cascade.col_level")],
-            column_config={
-                t("cascade.col_goal"): st.column_config.TextColumn(width=WIDE_GOAL_WIDTH),
-                # In pixels: the automatic width cut "2,000 ms" and "✓ På sporet" in a long tree
-                t("cascade.col_value"): st.column_config.TextColumn(width=80),
-                t("cascade.col_target"): st.column_config.TextColumn(width=80),
-                t("cascade.col_rollup"): st.column_config.TextColumn(width=105),
-                t("cascade.col_warning"): st.column_config.TextColumn(width=160),
-            },
-            on_select=functools.partial(_pick, list(frame.index), "cascade.tree"),
-            selection_mode="single-row",
-            key="cascade.tree",
-            height=height,
-            width="stretch",
-        )
+        # The level shows as the indent (and is the filter above), so the screen's table
+        # leaves its column out and the whole table fits 1440 pixels.
+        wide = [column for column in frame.columns if column != t("cascade.col_level")]
+        widths = {
+            t("cascade.col_goal"): WIDE_GOAL_WIDTH,
+            # In pixels: the automatic width cut "2,000 ms" and "✓ På sporet" in a long tree
+            t("cascade.col_value"): 80,
+            t("cascade.col_target"): 80,
+            t("cascade.col_rollup"): 105,
+            t("cascade.col_warning"): 160,
+        }
+        _grid(styled, list(frame.index), "cascade.tree", wide, widths, height)
     with st.container(key="phone-cascade"):
-        st.dataframe(
-            styled,
-            hide_index=True,
-            column_order=[t("cascade.col_goal"), t("cascade.col_status"), t("cascade.col_value")],
-            column_config={
-                t("cascade.col_goal"): st.column_config.TextColumn(width=PHONE_GOAL_WIDTH),
-                t("cascade.col_status"): st.column_config.TextColumn(width=88),
-                t("cascade.col_value"): st.column_config.TextColumn(width=70),
-            },
-            on_select=functools.partial(_pick, list(frame.index), "cascade.tree_phone"),
-            selection_mode="single-row",
-            key="cascade.tree_phone",
-            height=height,
-            width="stretch",
-        )
+        narrow = [t("cascade.col_goal"), t("cascade.col_status"), t("cascade.col_value")]
+        widths = dict(zip(narrow, (PHONE_GOAL_WIDTH, 88, 70), strict=True))
+        _grid(styled, list(frame.index), "cascade.tree_phone", narrow, widths, height)
+
+
+def _grid(
+    styled: pd.DataFrame | Styler,
+    codes: list[str],
+    key: str,
+    order: list[str],
+    widths: dict[str, int],
+    height: int,
+) -> None:
+    """One shape of the tree's table (`order`'s columns at `widths` pixels); clicking a row opens
+    that goal (`_pick`)."""
+    st.dataframe(
+        styled,
+        hide_index=True,
+        column_order=order,
+        column_config={column: st.column_config.TextColumn(width=width) for column, width in widths.items()},
+        on_select=functools.partial(_pick, codes, key),
+        selection_mode="single-row",
+        key=key,
+        height=height,
+        width="stretch",
+    )
 
 
 def detail(
