@@ -13,13 +13,21 @@ import pytest
 
 from kpi.demo import events
 from kpi.demo.generate import generate
-from kpi.domain import months, report, sources
-from kpi.domain.model import KpiStatus, Measurement
+from kpi.domain import months, outlook, report, sources
+from kpi.domain.model import Aggregation, KpiStatus, Measurement, MonthValue
 from kpi.domain.sources import Source, SourceKind
-from kpi.sources import calls, recipe_source, recipes
+from kpi.sources import calls, confine, recipe_source, recipes
 from tests.conftest import DEMO_END
 from tests.test_demo import _values, context
 
+UNITS = {
+    "CS_WAIT": "s",
+    "CS_INVOICE_WAIT": "s",
+    "CS_SL": "%",
+    "CS_ABANDON": "%",
+    "ECOM_ABANDON": "%",
+    "IT_DOWNTIME": "min",
+}
 CLOSE = {  # how near the drawn value each measure lands, and why
     "CS_WAIT": 1e-3,  # waits are µs: the mean is exact
     "CS_INVOICE_WAIT": 1e-3,
@@ -44,14 +52,18 @@ def folder(company, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def pulled(folder) -> dict[str, dict]:
-    """Every month's value of each demo recipe source, as `pull` computes and checks it."""
+    """Every month's value of each demo recipe source, as `pull` computes and checks it (reading
+    the events' folder: a module's fixture starts before each test's folders are set)."""
     found = {}
-    for row in events.sources(folder):
-        source = Source(str(row["kpi"]), SourceKind.RECIPE, str(row["query"]), url=str(row["url"]))
-        unit = "min" if source.kpi == "IT_DOWNTIME" else "s" if "WAIT" in source.kpi else "%"
-        values, problems = sources.pulled(recipe_source.run_every_month(source, None), unit)
-        assert problems == []
-        found[source.kpi] = {v.month: v for v in values}
+    token = confine.FOLDERS.set((str(folder),))
+    try:
+        for row in events.sources(folder):
+            source = Source(str(row["kpi"]), SourceKind.RECIPE, str(row["query"]), url=str(row["url"]))
+            values, problems = sources.pulled(recipe_source.run_every_month(source, None), UNITS[source.kpi])
+            assert problems == []
+            found[source.kpi] = {v.month: v for v in values}
+    finally:
+        confine.FOLDERS.reset(token)
     return found
 
 
@@ -77,6 +89,33 @@ def test_the_pulled_values_are_the_drawn_ones(company, pulled):
     assert all(
         v.numerator is not None and v.denominator for by_month in pulled.values() for v in by_month.values()
     )
+
+
+def test_the_year_to_date_of_the_pulled_values_is_their_ratio_of_sums(company, pulled):
+    """January to October 2026 of each pulled KPI as the goal detail shows it: the shares and
+    mean waits are all the months' numerators over all their denominators (calls answered in
+    time ÷ calls counted × 100; seconds waited ÷ calls answered), the downtime the minutes added
+    up. The months answer different numbers of calls, so the mean wait so far is not the
+    average of the monthly means."""
+    kpis = {k.code: k for k in company.kpis}
+    so_far = {
+        code: [
+            MonthValue(code, v.month, v.value, numerator=v.numerator, denominator=v.denominator)
+            for v in by_month.values()
+            if v.month.year == DEMO_END.year
+        ]
+        for code, by_month in pulled.items()
+    }
+    for code, values in so_far.items():
+        assert len(values) == DEMO_END.month, code
+        top, bottom = sum(v.numerator for v in values), sum(v.denominator for v in values)
+        by_hand = {"%": 100 * top / bottom, "s": top / bottom, "min": sum(v.value for v in values)}
+        assert kpis[code].aggregation is (Aggregation.SUM if code == "IT_DOWNTIME" else Aggregation.MEAN)
+        ytd = outlook.year_to_date(values, DEMO_END, kpis[code])
+        assert ytd == pytest.approx(by_hand[UNITS[code]], rel=1e-12), code
+    waits = so_far["CS_WAIT"]
+    average = sum(v.value for v in waits) / len(waits)
+    assert abs(outlook.year_to_date(waits, DEMO_END, kpis["CS_WAIT"]) - average) > 0.1
 
 
 def test_every_status_of_the_last_year_is_the_same_with_the_pulled_values(company, pulled):

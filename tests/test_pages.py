@@ -223,6 +223,41 @@ def test_goal_detail_shows_the_year_to_date_by_aggregation(app, app_url):
     assert f"Total in 2026 so far: {fmt.value(sum(minutes), 'min')}" in texts(at)
 
 
+def test_a_pulled_share_shows_its_year_to_date_as_a_ratio_of_sums(app, app_url, tmp_path):
+    """O3's service level pulled with its parts: Jan 45 of 50 calls (90 %), Feb 10 of 100 (10 %),
+    Mar-Oct 70 of 100 each (70 %). So far this year 615 of 950 calls, 64.7 %; the average of the
+    ten shares, 66.0 %, is what the goal detail said before."""
+    from kpi.store import engine, monthly, pulling, queries, sourcing
+
+    parts = {1: (45, 50), 2: (10, 100), **dict.fromkeys(range(3, 11), (70, 100))}
+    calls = tmp_path / "service_level.csv"
+    lines = [f"2026-{m:02d},{top},{bottom}" for m, (top, bottom) in parts.items()]
+    calls.write_text("\n".join(["month,answered_in_time,counted", *lines]) + "\n")
+    store = engine.create(app_url)
+    query = f"SELECT month, answered_in_time AS numerator, counted AS denominator FROM read_csv('{calls}')"
+    sourcing.load(
+        store, f'[[source]]\nkpi = "CS_SL"\nkind = "files"\nquery = "{query}"\n'.encode(), "s.toml", "t"
+    )
+    pulling.pull_months(store, [date(2026, m, 1) for m in parts], "test", kpi="CS_SL")
+    with engine.reading(store) as conn:  # the parts as both queries read them
+        read = queries.month_values(conn, EVERYTHING, date(2026, 1, 1), date(2026, 10, 1))
+        reported = monthly.report_values(conn, EVERYTHING, date(2026, 10, 1))
+    for values in (read, reported):
+        got = {
+            v.month.month: (v.numerator, v.denominator)
+            for v in values
+            if v.kpi == "CS_SL" and v.month.year == 2026
+        }
+        assert got == parts
+
+    at = app(month="2026-10", goal="O3").run()
+    at.switch_page(CASCADE).run()
+    assert not at.exception
+    page = texts(at)
+    assert f"2026 so far: {fmt.value(100 * 615 / 950, '%')}" in page
+    assert fmt.value(100 * 615 / 950, "%") != fmt.value(66.0, "%")  # the two rules read apart
+
+
 def test_a_goal_moving_away_from_its_target_says_so(app, app_url):
     """August 2026: the webshop's incident put O9 far behind its start; no "-426 % of the way"."""
     at = app(month="2026-08", goal="O9").run()

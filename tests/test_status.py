@@ -178,10 +178,11 @@ def test_change_is_better(change, direction, expected):
     assert status.change_is_better(change, direction) is expected
 
 
-def mv(month, value, n=None):
+def mv(month, value, n=None, parts=None, kpi="K"):
     from kpi.domain.model import MonthValue
 
-    return MonthValue("K", date(2026, month, 1), value, n)
+    top, bottom = parts or (None, None)
+    return MonthValue(kpi, date(2026, month, 1), value, n, numerator=top, denominator=bottom)
 
 
 @pytest.mark.parametrize(
@@ -200,5 +201,51 @@ def mv(month, value, n=None):
 def test_period_value(values, aggregation, expected):
     from kpi.domain.model import Aggregation
 
-    result = status.period_value(values, Aggregation(aggregation))
+    result = status.period_value(values, Aggregation(aggregation), "count")
     assert result == (pytest.approx(expected) if expected is not None else None)
+
+
+# 45 of 50 calls answered in time (90 %) and 10 of 100 (10 %): 55 of 150 together
+NINETY, TEN = mv(1, 90, parts=(45, 50)), mv(2, 10, parts=(10, 100))
+
+
+@pytest.mark.parametrize(
+    ("values", "aggregation", "unit", "expected"),
+    [
+        ([NINETY, TEN], "mean", "%", 100 * 55 / 150),  # 36.7 %, not the 50 % of an average
+        ([TEN, NINETY], "mean", "%", 100 * 55 / 150),  # whatever the order
+        ([NINETY, mv(2, 10)], "mean", "%", 50),  # a month without its parts: averaged as before
+        ([NINETY, mv(2, 10, parts=(10, None))], "mean", "%", 50),  # half a ratio is none
+        ([mv(1, 0.9, parts=(45, 50)), mv(2, 0.1, parts=(10, 100))], "mean", "%", 0.5),  # parts ≠ value
+        ([mv(1, 60, parts=(3000, 50)), mv(2, 100, parts=(1000, 10))], "mean", "s", 4000 / 60),  # s per call
+        ([mv(1, 900, parts=(45, 50)), mv(2, 100, parts=(10, 100))], "mean", "per1000", 1000 * 55 / 150),
+        ([NINETY], "mean", "%", 90),  # one month is its own ratio
+        ([mv(1, 40, parts=(40, 1)), mv(2, 300, parts=(300, 1))], "sum", "min", 340),  # minutes still add up
+        ([NINETY, TEN], "last", "%", 10),  # the aggregation chosen stays chosen
+        ([NINETY, TEN], "min", "%", 10),
+        ([NINETY, TEN], "max", "%", 90),
+    ],
+)
+def test_an_averaged_ratio_is_a_ratio_of_sums(values, aggregation, unit, expected):
+    from kpi.domain.model import Aggregation
+
+    assert status.period_value(values, Aggregation(aggregation), unit) == pytest.approx(expected)
+
+
+def test_the_year_to_date_is_this_years_months_of_this_kpi():
+    from dataclasses import replace
+
+    from kpi.domain import outlook
+    from kpi.domain.model import Aggregation, Kpi
+
+    share = Kpi("K", "Answered in time", "CS", "%", Direction.HIGHER, Aggregation.MEAN, 80.0)
+    last_december = replace(mv(12, 10, parts=(1, 10)), month=date(2025, 12, 1))
+    values = [
+        last_december,
+        NINETY,
+        TEN,
+        mv(3, 50, parts=(500, 1000), kpi="OTHER"),
+        mv(11, 20, parts=(2, 10)),
+    ]
+    assert outlook.year_to_date(values, date(2026, 2, 1), share) == pytest.approx(100 * 55 / 150)
+    assert outlook.year_to_date(values, date(2026, 1, 1), share) == pytest.approx(90)

@@ -302,13 +302,17 @@ class Commentary:
 
 @dataclass(frozen=True, slots=True)
 class MonthValue:
-    """A KPI's value for one month; survey KPIs also carry their sample size and margin."""
+    """A KPI's value for one month; survey KPIs also carry their sample size and margin, and a
+    value pulled as a ratio (a share of calls, seconds per answered call) its numerator and
+    denominator, so a period combines as a ratio of sums (`status.period_value`)."""
 
     kpi: str
     month: date
     value: float
     n: int | None = None
     margin: float | None = None
+    numerator: float | None = None
+    denominator: float | None = None
 
     @property
     def is_low_confidence(self) -> bool:

@@ -47,6 +47,8 @@ def promise_kept(report: MonthReport, promise: str) -> tuple[int, int]:
 
 
 def year_to_date(values: Sequence[MonthValue], month: date, kpi: Kpi) -> float | None:
-    """The KPI's value from January to `month` of that year, by its aggregation."""
+    """The KPI's value from January to `month` of that year, by its aggregation (a ratio of
+    sums where every month keeps its numerator and denominator: `status.period_value`)."""
     first = date(month.year, 1, 1)
-    return status.period_value([v for v in values if first <= v.month <= month], kpi.aggregation)
+    months_so_far = [v for v in values if first <= v.month <= month and v.kpi == kpi.code]
+    return status.period_value(months_so_far, kpi.aggregation, kpi.unit)

@@ -10,11 +10,22 @@ the whole grouping instead (`kpi.sources.recipes`).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 PERCENT = 100.0
 """The scale of a share shown in per cent."""
+UNIT_SCALES = {"%": PERCENT, "per1000": 1000.0}
+"""A KPI's unit → the scale its ratios are shown on (a share in % is × 100); any other unit is
+shown as the ratio itself (seconds of wait per answered call: scale 1)."""
+AGREEMENT = 1e-6
+"""How closely (relative) a value must equal its ratio to be the ratio: float noise, no more."""
+
+
+def scale_of(unit: str) -> float:
+    """The scale a numerator ÷ denominator is shown on for a KPI in `unit`."""
+    return UNIT_SCALES.get(unit, 1.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +43,11 @@ class Ratio:
         if self.denominator == 0:
             return None
         return self.scale * self.numerator / self.denominator
+
+    def agrees_with(self, value: float) -> bool:
+        """Whether `value` is this ratio (to float noise): its parts are what it was made from."""
+        own = self.value
+        return own is not None and math.isclose(value, own, rel_tol=AGREEMENT, abs_tol=1e-9)
 
     def __add__(self, other: Ratio) -> Ratio:
         if other.scale != self.scale:

@@ -14,20 +14,19 @@ Rules decided once:
 - What a source returns: rows of a month and a value, and optionally a numerator and a
   denominator. A month appears at most once. A value is a number within the KPI's unit and the
   cockpit's bounds. Where a numerator and denominator are given, the denominator is more than
-  zero, and the value, when also given, is their ratio on the KPI's scale (`RATIO_SCALE`);
+  zero, and the value, when also given, is their ratio on the KPI's scale (`ratios.scale_of`);
   without a value, the ratio is the value.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
 
-from kpi.domain import bounds, months, recipe_query
+from kpi.domain import bounds, months, ratios, recipe_query
 from kpi.domain.checks import Fields, Known, _known, _one_of, _reachable, _required
 from kpi.domain.errors import Problem
 
@@ -59,8 +58,6 @@ CONNECTION_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,39}")
 """A connection's name: its environment variable is `KPI_SOURCE_<NAME>` (upper case)."""
 QUERY_LIMIT = 20_000
 """The most characters a query may hold."""
-RATIO_SCALE = {"%": 100.0, "per1000": 1000.0}
-"""How a ratio numerator / denominator becomes the KPI's value: a share in % is × 100."""
 SOURCE_FIELDS = ("kpi", "kind", "connection", "query", "url", "timeout")
 
 
@@ -317,9 +314,10 @@ def _ratio(numbers: Mapping[str, float | None], unit: str, problems: list[Proble
     if bottom <= 0:
         problems.append(Problem("source_denominator", "denominator", (("value", bottom),)))
         return None
-    ratio = top / bottom * RATIO_SCALE.get(unit, 1.0)
-    if value is not None and not math.isclose(value, ratio, rel_tol=1e-6, abs_tol=1e-9):
-        params = (("value", value), ("ratio", round(ratio, 6)))
+    ratio = ratios.Ratio(top, bottom, ratios.scale_of(unit))
+    made = top / bottom * ratio.scale  # the denominator is more than 0: always a value
+    if value is not None and not ratio.agrees_with(value):
+        params = (("value", value), ("ratio", round(made, 6)))
         problems.append(Problem("source_ratio_mismatch", "value", params))
         return None
-    return ratio
+    return made

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import date
 from statistics import median
 
-from kpi.domain import months
+from kpi.domain import months, ratios
 from kpi.domain.model import Aggregation, Direction, GoalStatus, KpiStatus, MonthValue
 
 ON_TRACK_SLACK = 0.05
@@ -131,12 +131,21 @@ def change_is_better(change: float, direction: Direction) -> bool | None:
     return change > 0 if direction is Direction.HIGHER else change < 0
 
 
-def period_value(values: Sequence[MonthValue], aggregation: Aggregation) -> float | None:
+def period_value(values: Sequence[MonthValue], aggregation: Aggregation, unit: str) -> float | None:
     """One value for several months (a year to date, a quarter) by the KPI's aggregation.
 
     `mean`, `sum`, `min`, `max` as named; `last` is the newest month's value. Survey KPIs are
     pooled: the mean of the monthly scores weighted by their answers, which equals the score of
     all the period's answers together (NPS, CSAT and CES are means of per-answer scores).
+
+    An averaged KPI whose every month keeps the numerator and denominator it was made from (a
+    pulled share of calls, seconds of wait per answered call) is their ratio of sums instead,
+    shown on the `unit`'s scale (× 100 for %): 45 of 50 calls (90 %) and 10 of 100 (10 %) are
+    55 of 150, 36.7 %, not the 50 % an average of the two shares says. One month without its
+    parts (typed, imported, corrected by hand) or with parts its value does not equal, and the
+    period is averaged as before: a ratio of some months' sums would leave the others out. Other
+    aggregations keep their own rule (a summed KPI adds its months, `min`, `max` and `last` pick
+    one month as chosen).
     """
     if not values:
         return None
@@ -154,4 +163,19 @@ def period_value(values: Sequence[MonthValue], aggregation: Aggregation) -> floa
         return max(numbers)
     if aggregation is Aggregation.LAST:
         return numbers[-1]
-    return sum(numbers) / len(numbers)
+    pooled = _ratio_of_sums(ordered, ratios.scale_of(unit))
+    return pooled if pooled is not None else sum(numbers) / len(numbers)
+
+
+def _ratio_of_sums(values: Sequence[MonthValue], scale: float) -> float | None:
+    """sum(numerators) ÷ sum(denominators) × `scale`, when every month has parts that make its
+    value; None otherwise."""
+    parts = []
+    for v in values:
+        if v.numerator is None or v.denominator is None:
+            return None
+        part = ratios.Ratio(v.numerator, v.denominator, scale)
+        if not part.agrees_with(v.value):
+            return None
+        parts.append(part)
+    return ratios.combined(parts, scale).value

@@ -238,15 +238,19 @@ def month_values(
     conn: sa.Connection, scope: Scope, first: date, last: date, *, only: Collection[date] | None = None
 ) -> list[MonthValue]:
     """Every KPI's value for each month from `first` to `last` (or only the months in `only`):
-    measurements as loaded, survey KPIs from their answer counts (with n and margin)."""
+    measurements as loaded (with a pulled ratio's numerator and denominator), survey KPIs from
+    their answer counts (with n and margin)."""
     m = s.measurement
     measured = _tuples(
         conn,
-        sa.select(m.c.kpi, m.c.month, m.c.value).where(
+        sa.select(m.c.kpi, m.c.month, m.c.value, m.c.numerator, m.c.denominator).where(
             m.c.kpi.in_(_scoped_kpis(scope)), _months(m.c.month, first, last, only)
         ),
     )
-    values = [MonthValue(kpi, month, value) for kpi, month, value in measured]
+    values = [
+        MonthValue(kpi, month, value, numerator=top, denominator=bottom)
+        for kpi, month, value, top, bottom in measured
+    ]
     return values + _survey_values(conn, scope, _months(s.response_month.c.month, first, last, only))
 
 
@@ -269,7 +273,8 @@ def report_values(
     """Every KPI's values a month's report reads, in one query: each month from `first` to
     `last`, and the `baseline_months` months from the KPI's latest process change on or before
     `last` (from its first month when none is recorded), on which its limits are locked.
-    Measurements as loaded, survey KPIs from their answer counts (with n and margin)."""
+    Measurements as loaded (with a pulled ratio's numerator and denominator), survey KPIs from
+    their answer counts (with n and margin)."""
     m, r, k, pc = s.measurement, s.response_month, s.kpi, s.process_change
     firsts = sa.union_all(sa.select(m.c.kpi, m.c.month), sa.select(r.c.kpi, r.c.month)).subquery("months")
     opened = sa.select(firsts.c.kpi, sa.func.min(firsts.c.month).label("start")).group_by(firsts.c.kpi)
@@ -289,24 +294,26 @@ def report_values(
 
     none = sa.null()
     measured = (
-        sa.select(m.c.kpi, m.c.month, m.c.value, sa.cast(none, sa.String),
+        sa.select(m.c.kpi, m.c.month, m.c.value, m.c.numerator, m.c.denominator, sa.cast(none, sa.String),
                   *(sa.cast(none, sa.Integer) for _ in range(4)), *(sa.cast(none, sa.Float) for _ in range(2)))
         .join(starts, starts.c.kpi == m.c.kpi)
         .where(m.c.kpi.in_(_scoped_kpis(scope)), wanted(m.c.month))
     )  # fmt: skip
     surveyed = (
         sa.select(
-            r.c.kpi, r.c.month, sa.cast(none, sa.Float), k.c.aggregation, r.c.n, r.c.promoters,
-            r.c.detractors, r.c.satisfied, r.c.total, r.c.total_sq,
+            r.c.kpi, r.c.month, *(sa.cast(none, sa.Float) for _ in range(3)), k.c.aggregation, r.c.n,
+            r.c.promoters, r.c.detractors, r.c.satisfied, r.c.total, r.c.total_sq,
         )
         .join(k, k.c.code == r.c.kpi)
         .join(starts, starts.c.kpi == r.c.kpi)
         .where(_kpi_in_scope(k, scope), k.c.retired_at.is_(None), _SURVEY_KINDS, wanted(r.c.month))
     )  # fmt: skip
     out = []
-    for kpi, month, value, aggregation, *counts in _tuples(conn, sa.union_all(measured, surveyed)):
+    for kpi, month, value, top, bottom, aggregation, *counts in _tuples(
+        conn, sa.union_all(measured, surveyed)
+    ):
         if aggregation is None:
-            out.append(MonthValue(kpi, month, value))
+            out.append(MonthValue(kpi, month, value, numerator=top, denominator=bottom))
             continue
         survey = cx.score(_AGGREGATIONS[aggregation], cx.SurveyCounts(*counts))
         if survey.value is not None:
