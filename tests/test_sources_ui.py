@@ -162,7 +162,7 @@ def test_try_it_names_why_a_source_fails(app, app_url, tmp_path):
     at = fill(source_form(app), kind="files", query=query_of(path))
     press(at, "Try it")
     said = " ".join(e.value for e in at.error).replace("\\", "")  # as read: without Markdown's escapes
-    assert "CS_WAIT (pull:files), row 2, column value: “n/a” is not a number" in said, said
+    assert "CS_WAIT (pull:files), row 2, column value: “n/a” (text) is not a number" in said, said
     assert "Nothing was written" in said
 
 
@@ -186,7 +186,7 @@ def test_pull_now_shows_a_dry_run_then_writes_once(app, app_url, tmp_path):
     at.button(key="data.pull.dry").click().run()
     assert not at.exception, at.exception
     table = next(d.value for d in at.dataframe if "Source" in d.value.columns)
-    assert list(table["Source"]) == ["pull:files"] and table["Value"][0].startswith("42\xa0s (")
+    assert list(table["Source"]) == ["Pulled from source files"] and table["Value"][0].startswith("42\xa0s (")
     assert "What a pull would write" in texts(at)
     assert fingerprint(app_url) == before  # a dry run writes nothing
 
@@ -210,7 +210,7 @@ def test_pull_now_with_a_failing_source_names_it_and_writes_nothing(app, app_url
     at = pull_tab(app)
     at.button(key="data.pull.dry").click().run()
     said = " ".join(e.value for e in at.error).replace("\\", "")  # as read: without Markdown's escapes
-    assert "CS_SL (pull:files), row 2, column value: “n/a” is not a number" in said, said
+    assert "CS_SL (pull:files), row 2, column value: “n/a” (text) is not a number" in said, said
     assert "Nothing was written" in said
     assert not [b for b in at.button if b.key == "data.pull.write"]
     assert fingerprint(app_url) == before
