@@ -245,13 +245,18 @@ def test_a_kpis_file_gives_kpis_sources_checked_as_everywhere(demo_url, tmp_path
     assert again.sources == {"unchanged": 1} and "Sources" not in again.text()
 
 
-def test_a_kpis_file_with_bad_sources_is_refused_with_row_column_and_hint(demo_url):
+def test_a_kpis_file_with_bad_sources_is_refused_with_row_column_and_hint(demo_url, monkeypatch):
+    monkeypatch.setenv("KPI_SOURCE_WAREHOUSE", "postgresql+psycopg://kpi:S3cretPw@db/dw")
     body = (
         HEADER
         + kpi_row("CS_WAIT", "mean", "ftp", "", "SELECT 1")  # row 2: an unknown kind
         + kpi_row("NPS", "nps", "files", "", "SELECT 1")  # row 3: a survey KPI
         + kpi_row("CS_SL", "mean", "sql", "", "SELECT 1")  # row 4: sql without a connection
         + kpi_row("CS_ABANDON", "mean", "files", "", "DELETE FROM x", "", "900")  # row 5
+        + kpi_row(
+            "CS_AHT", "mean", "http", "warehouse", "up", "https://prom:9090"
+        )  # row 6: a database as a token
+        + kpi_row("CS_FCR", "mean", "http", "", "up", "http://prom:9090")  # row 7: fine without a token
     )
     before = fingerprint(demo_url)
     with pytest.raises(ImportRejected) as refused:
@@ -263,7 +268,9 @@ def test_a_kpis_file_with_bad_sources_is_refused_with_row_column_and_hint(demo_u
         (4, "source_connection", "required"),
         (5, "source_query", "source.not_select"),
         (5, "source_timeout", "bad_timeout"),
+        (6, "source_connection", "source_connection_as_token"),
     }, found
+    assert not [p for p in refused.value.problems if p.row == 7]
     assert all(p.file == "kpis.csv" for p in refused.value.problems)
     assert fingerprint(demo_url) == before
 
