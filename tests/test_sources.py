@@ -14,8 +14,9 @@ from kpi import cli, settings
 from kpi.domain import sources
 from kpi.domain.checks import Known, KnownKpi
 from kpi.domain.errors import Refused
-from kpi.domain.model import Aggregation
+from kpi.domain.model import Aggregation, Person, Role
 from kpi.domain.sources import Secret, Source, SourceKind
+from kpi.domain.validate import Rejected
 from kpi.sources import confine, running, statement
 from kpi.sources.failing import SourceFailed, one_line
 from kpi.store import engine, schema, sourcing
@@ -453,3 +454,30 @@ def test_a_bad_definitions_file_is_refused_whole_with_every_problem(demo_duckdb_
     assert "row 2, column url: required" in err
     assert "row 2, column timeout: the timeout is from 1 to 600 seconds" in err
     assert fingerprint(demo_duckdb_url) == before
+
+
+def test_the_editor_form_refuses_a_database_as_a_token_and_a_token_over_plain_http(
+    demo_duckdb_url, monkeypatch
+):
+    """The KPI editor's source form goes through the same check as the definitions file."""
+    monkeypatch.setenv("KPI_SOURCE_WAREHOUSE", "postgresql+psycopg://kpi:S3cretPw@db/dw")
+    monkeypatch.setenv("KPI_TOKEN_PROM", "t0ken")
+    admin = Person("anne.holm@havnhjem.example", "Anne Holm", Role.ADMIN, "MGMT")
+    typed = {"kind": "http", "query": "avg(up) * 100", "timeout": "20"}
+    with engine.reading(engine.create(demo_duckdb_url)) as conn:
+        with pytest.raises(Rejected) as caught:
+            sourcing.checked(
+                conn, admin, "IT_UPTIME", {**typed, "connection": "warehouse", "url": "https://p:9090"}
+            )
+        assert [(p.field, p.key) for p in caught.value.problems] == [
+            ("connection", "source_connection_as_token")
+        ]
+        with pytest.raises(Rejected) as caught:
+            sourcing.checked(
+                conn, admin, "IT_UPTIME", {**typed, "connection": "prom", "url": "http://p:9090"}
+            )
+        assert [(p.field, p.key) for p in caught.value.problems] == [("url", "source_token_plain_http")]
+        fine = sourcing.checked(
+            conn, admin, "IT_UPTIME", {**typed, "connection": "prom", "url": "https://p:9090"}
+        )
+    assert (fine.connection, fine.url) == ("prom", "https://p:9090")
