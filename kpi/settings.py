@@ -21,6 +21,7 @@ from pathlib import Path
 
 from kpi.domain import bounds, months
 from kpi.domain.errors import BadSetting, Problem
+from kpi.domain.sources import Secret
 from kpi.text import i18n
 
 AUTH_MODES = ("auto", "oidc", "header", "demo")
@@ -213,26 +214,31 @@ def forget() -> None:
     current.cache_clear()
 
 
-SOURCE_PREFIX = "KPI_SOURCE_"
-"""A KPI source's connection `warehouse` is the variable `KPI_SOURCE_WAREHOUSE`."""
 SECRETS = Path(".streamlit/secrets.toml")
-"""Where Streamlit keeps secrets; a connection may also be `warehouse = "…"` under `[sources]`."""
+"""Where Streamlit keeps secrets: a source's secret may also be `name = "…"` in its table there."""
 
 
-def source_connection(
-    name: str, environ: Mapping[str, str] | None = None, secrets: Path = SECRETS
+def source_secret(
+    secret: Secret, name: str, environ: Mapping[str, str] | None = None, secrets: Path = SECRETS
 ) -> str | None:
-    """The URL (or token) a source's connection names: the environment variable
-    `KPI_SOURCE_<NAME>` first, else `[sources]` in the secrets file; None when neither has it.
-    Read when a source runs, never stored: the store holds the name only."""
+    """The secret a source's connection names, looked up where its kind is kept
+    (kpi.domain.sources.Secret: a database's URL in `KPI_SOURCE_<NAME>` or `[sources]`, a bearer
+    token in `KPI_TOKEN_<NAME>` or `[tokens]`): the environment variable first, else the table in
+    the secrets file; None when neither has it. Read when a source runs (and when one is
+    defined, to say a token is missing), never stored: the store holds the name only."""
     environ = os.environ if environ is None else environ
-    found = environ.get(SOURCE_PREFIX + name.upper(), "").strip()
+    found = environ.get(secret.variable(name), "").strip()
     if found:
         return found
     try:
         with secrets.open("rb") as file:
-            table = tomllib.load(file).get("sources", {})
+            table = tomllib.load(file).get(secret.table, {})
     except (OSError, tomllib.TOMLDecodeError):
         return None
     value = table.get(name) if isinstance(table, dict) else None
     return value.strip() or None if isinstance(value, str) else None
+
+
+def has_secret(secret: Secret, name: str) -> bool:
+    """Whether `source_secret` finds `name` (the check of a source's fields asks)."""
+    return source_secret(secret, name) is not None

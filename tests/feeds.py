@@ -61,11 +61,15 @@ def write_files(folder: Path) -> dict[str, Path]:
 
 class Prometheus:
     """`/api/v1/query_range` on 127.0.0.1: each query answers with its series (`answers`), every
-    sample of the month asked for; what was asked is kept in `asked`."""
+    sample of the month asked for; what was asked is kept in `asked`, the Authorization header
+    each request carried (None without) in `authorization`. With `redirect` set, every request
+    is answered 302, pointing to that server with the same path."""
 
     def __init__(self, answers: dict[str, list[list[str]]]) -> None:
         self.answers = answers
         self.asked: list[dict[str, str]] = []
+        self.authorization: list[str | None] = []
+        self.redirect: str | None = None
         owner = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -73,6 +77,12 @@ class Prometheus:
                 url = urlparse(self.path)
                 asked = {k: v[0] for k, v in parse_qs(url.query).items()}
                 owner.asked.append(asked)
+                owner.authorization.append(self.headers.get("Authorization"))
+                if owner.redirect is not None:
+                    self.send_response(302)
+                    self.send_header("Location", owner.redirect + self.path)
+                    self.end_headers()
+                    return
                 if url.path != "/api/v1/query_range" or asked.get("query") not in owner.answers:
                     self.send_response(400)
                     self.end_headers()

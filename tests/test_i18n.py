@@ -154,6 +154,27 @@ def _bare_maal(danish):
     ]
 
 
+README_SECTION = re.compile(r"(?:section|afsnittet) “([^”]+)”")
+"""How a message points into README.md: `section “Importing data”` (`afsnittet “…”` in Danish:
+the README is written in English, so its headings are named as it writes them)."""
+
+
+@pytest.mark.parametrize("language", i18n.languages())
+def test_every_readme_section_a_message_names_is_a_readme_heading(language):
+    headings = {
+        line.lstrip("#").strip()
+        for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+        if line.startswith("#")
+    }
+    catalogue = i18n.catalogue(language)
+    texts = [text for text in catalogue.values() if isinstance(text, str) and "README" in text]
+    named = [name for text in texts for name in README_SECTION.findall(text)]
+    assert "Getting numbers in automatically" in named  # the pull's "no sources" message, for one
+    assert [name for name in named if name not in headings] == []
+    # a message that points to the README names its section as above, or none at all
+    assert [text for text in texts if re.search(r"README(\.md)?[ ,]*\(?[A-Z][a-z]", text)] == []
+
+
 def test_danish_says_maalvaerdi_for_target():
     """ "Mål" served for both goal and target; a target is a "målværdi"."""
     danish = i18n.catalogue("da")

@@ -160,6 +160,8 @@ LOADED = datetime(2026, 11, 3, 14, 2, 37)
          "Hentet fra http://prom:9090, 3. nov. 2026 14.02"),
         ("pull:recipe:service_level", "Computed from raw events by the recipe service_level, 3 Nov 2026 14:02",
          "Beregnet ud fra rå hændelser med opskriften service_level, 3. nov. 2026 14.02"),
+        ("pull:calls:exports/calls-*.parquet", "Counted over the call records exports/calls-*.parquet, 3 Nov 2026 14:02",
+         "Talt over opkaldsposterne exports/calls-*.parquet, 3. nov. 2026 14.02"),
         ("pull:later", "Pulled from a later source, 3 Nov 2026 14:02",
          "Hentet fra en later-kilde, 3. nov. 2026 14.02"),
         ("demo", "Generated for the demo company, 3 Nov 2026 14:02",
@@ -172,6 +174,25 @@ def test_where_a_value_came_from_in_words(source, english, danish):
         assert words.origin(source, LOADED) == english
     with i18n.use("da"):
         assert words.origin(source, LOADED) == danish
+
+
+@pytest.mark.parametrize(
+    "label, english, danish",
+    [
+        ("pull:files", "Pulled from source files", "Hentet fra kildefiler"),
+        ("pull:recipe:service_level", "Computed from raw events by the recipe service_level",
+         "Beregnet ud fra rå hændelser med opskriften service_level"),
+        ("pull:calls:data/calls.parquet", "Counted over the call records data/calls.parquet",
+         "Talt over opkaldsposterne data/calls.parquet"),
+    ],
+)  # fmt: skip
+def test_a_pull_line_names_its_source_in_words(label, english, danish):
+    """The Data page's Pull table says where each value comes from as the KPI's help does, not
+    as the label the store keeps (`pull:recipe:service_level`)."""
+    with i18n.use("en"):
+        assert words.source_said(label) == english
+    with i18n.use("da"):
+        assert words.source_said(label) == danish
 
 
 def test_a_survey_value_comes_from_its_answers():

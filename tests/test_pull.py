@@ -182,7 +182,7 @@ def test_a_pull_with_any_bad_source_writes_nothing_and_names_each(demo_url, fed,
         before = fingerprint(demo_url)
         assert cli.main(["--db", demo_url, "pull", "--month", "2026-11"]) == 1
     err = capsys.readouterr().err
-    assert "CS_WAIT (pull:files), row 1, column value: “n/a” is not a number" in err
+    assert "CS_WAIT (pull:files), row 1, column value: “n/a” (text) is not a number" in err
     assert "CS_FCR (pull:sql:warehouse), row 4, column month: 2026-09 comes again (first in row 1)" in err
     assert f"IT_UPTIME (pull:http:{silent}): no answer within its timeout of 1 s" in err
     assert "CS_AHT (pull:files): the query is a DELETE statement" in err
@@ -266,3 +266,53 @@ def test_a_pull_on_a_busy_store_exits_3(demo_duckdb_url, tmp_path):
         holder.wait()
     assert result.returncode == 3, result.stderr
     assert "busy" in result.stderr and "Traceback" not in result.stderr
+
+
+TOKENED = """
+[[source]]
+kpi = "IT_UPTIME"
+kind = "http"
+url = "{url}"
+connection = "{token}"
+query = "avg(up) * 100"
+timeout = 5
+"""
+
+
+def test_a_redirecting_endpoint_is_refused_and_nothing_is_written(demo_url, fed, monkeypatch, capsys):
+    """The server a source names answers with a redirect elsewhere: the pull refuses it, names
+    where it pointed, writes nothing, and the token never reaches the other server."""
+    monkeypatch.setenv("KPI_TOKEN_PROM", "t0ken")
+    with feeds.Prometheus({}) as mover:
+        _define(demo_url, TOKENED.format(url=mover.url, token="prom"))
+        mover.redirect = fed.prometheus.url
+        before = fingerprint(demo_url)
+        assert cli.main(["--db", demo_url, "pull", "--month", "2026-11"]) == 1
+    err = capsys.readouterr().err
+    assert f"IT_UPTIME (pull:http:{mover.url}): the endpoint redirected (302) to {fed.prometheus.url}/" in err
+    assert mover.authorization == ["Bearer t0ken"] and fed.prometheus.authorization == []
+    assert fingerprint(demo_url) == before
+
+
+def test_a_database_connection_is_never_sent_as_a_token(demo_duckdb_url, fed, tmp_path, capsys):
+    """`warehouse` holds a database URL with its password (KPI_SOURCE_WAREHOUSE): named as an
+    http source's token, the definitions file is refused, and a source stored before that rule
+    (written past the check) is refused by the pull before anything is sent."""
+    path = tmp_path / "sources.toml"
+    path.write_text(TOKENED.format(url=fed.prometheus.url, token="warehouse"), encoding="utf-8")
+    before = fingerprint(demo_duckdb_url)
+    assert cli.main(["--db", demo_duckdb_url, "sources", "--file", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "column connection: warehouse is a database connection, not a token" in err
+    assert fingerprint(demo_duckdb_url) == before
+    _define(demo_duckdb_url, fed.definitions)
+    with engine.writing(engine.create(demo_duckdb_url)) as conn:
+        conn.execute(
+            schema.kpi_source.update()
+            .where(schema.kpi_source.c.kpi == "IT_UPTIME")
+            .values(connection="warehouse")
+        )
+    before = fingerprint(demo_duckdb_url)
+    assert cli.main(["--db", demo_duckdb_url, "pull", "--month", "2026-11"]) == 1
+    assert "IT_UPTIME (pull:http:" in (err := capsys.readouterr().err) and "is a database connection" in err
+    assert fed.prometheus.asked == [] and fingerprint(demo_duckdb_url) == before

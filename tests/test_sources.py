@@ -13,11 +13,14 @@ import sqlalchemy as sa
 from kpi import cli, settings
 from kpi.domain import sources
 from kpi.domain.checks import Known, KnownKpi
-from kpi.domain.model import Aggregation
-from kpi.domain.sources import Source, SourceKind
+from kpi.domain.errors import Refused
+from kpi.domain.model import Aggregation, Person, Role
+from kpi.domain.sources import Secret, Source, SourceKind
+from kpi.domain.validate import Rejected
 from kpi.sources import confine, running, statement
-from kpi.sources.failing import SourceFailed
+from kpi.sources.failing import SourceFailed, one_line
 from kpi.store import engine, schema, sourcing
+from kpi.text import i18n, words
 from tests import feeds
 from tests.conftest import fingerprint, said
 
@@ -255,15 +258,127 @@ def test_http_stops_at_its_timeout():
         running.run(Source("UP", SourceKind.HTTP, "up", url=url, timeout=1), OCTOBER, None)
 
 
-def test_a_connection_is_found_by_name_in_the_environment_or_the_secrets(tmp_path):
+def test_a_connection_and_a_token_are_found_by_name_each_in_its_own_place(tmp_path):
     secrets = tmp_path / "secrets.toml"
-    secrets.write_text('[sources]\nwarehouse = "postgresql+psycopg://reader@db/dw"\n', encoding="utf-8")
-    assert settings.source_connection("warehouse", {}, secrets) == "postgresql+psycopg://reader@db/dw"
-    environ = {"KPI_SOURCE_WAREHOUSE": "duckdb:///dw.duckdb"}
-    assert settings.source_connection("warehouse", environ, secrets) == "duckdb:///dw.duckdb"
-    assert settings.source_connection("other", {}, secrets) is None
-    with pytest.raises(SourceFailed, match="no_connection"):
+    secrets.write_text(
+        '[sources]\nwarehouse = "postgresql+psycopg://reader:S3cretPw@db/dw"\n[tokens]\nprom = "t0ken"\n',
+        encoding="utf-8",
+    )
+    connection, token = Secret.CONNECTION, Secret.TOKEN
+    assert (
+        settings.source_secret(connection, "warehouse", {}, secrets)
+        == "postgresql+psycopg://reader:S3cretPw@db/dw"
+    )
+    assert settings.source_secret(token, "prom", {}, secrets) == "t0ken"
+    environ = {"KPI_SOURCE_WAREHOUSE": "duckdb:///dw.duckdb", "KPI_TOKEN_PROM": "from-env"}
+    assert settings.source_secret(connection, "warehouse", environ, secrets) == "duckdb:///dw.duckdb"
+    assert settings.source_secret(token, "prom", environ, secrets) == "from-env"
+    # a database's URL is never read as a token, nor a token as a database's URL
+    assert settings.source_secret(token, "warehouse", environ, secrets) is None
+    assert settings.source_secret(connection, "prom", environ, secrets) is None
+    assert settings.source_secret(connection, "other", {}, secrets) is None
+    with pytest.raises(SourceFailed, match="no_connection") as caught:
         running.run(Source("FCR", SourceKind.SQL, "SELECT 1 AS value", "other"), OCTOBER, None)
+    assert "set the environment variable KPI_SOURCE_OTHER or other under [sources]" in said(caught.value)
+    with pytest.raises(SourceFailed, match="no_token") as caught:
+        running.run(Source("UP", SourceKind.HTTP, "up", "warehouse", url="https://prom:9090"), OCTOBER, None)
+    assert "set the environment variable KPI_TOKEN_WAREHOUSE or warehouse under [tokens]" in said(
+        caught.value
+    )
+
+
+def _defined(secret: Secret, name: str) -> bool:
+    return (secret, name) in {(Secret.CONNECTION, "warehouse"), (Secret.TOKEN, "prom")}
+
+
+@pytest.mark.parametrize(
+    "connection, url, expected",
+    [
+        ("prom", "https://prom:9090", []),
+        (None, "http://prom:9090", []),  # no token: plain http is fine
+        ("prom", "http://127.0.0.1:9090", []),  # this machine
+        ("prom", "http://localhost:9090", []),
+        ("prom", "http://[::1]:9090", []),
+        ("prom", "http://prom:9090", [("url", "source_token_plain_http")]),
+        ("prom", "http://127.0.0.1.evil.example", [("url", "source_token_plain_http")]),
+        ("warehouse", "https://prom:9090", [("connection", "source_connection_as_token")]),
+        ("nothing", "https://prom:9090", [("connection", "source_no_token")]),
+    ],
+)
+def test_an_http_source_sends_a_token_only_over_https_or_to_this_machine(connection, url, expected):
+    fields = {"kpi": "FCR", "kind": "http", "query": "up", "url": url, "connection": connection}
+    assert [(p.field, p.key) for p in sources.check(fields, KNOWN, defined=_defined)] == expected
+
+
+def test_a_database_connection_named_as_a_token_is_refused_with_a_hint():
+    fields = {
+        "kpi": "FCR",
+        "kind": "http",
+        "query": "up",
+        "url": "https://prom:9090",
+        "connection": "warehouse",
+    }
+    [problem] = sources.check(fields, KNOWN, defined=_defined)
+    told = said(Refused(problem))
+    assert "warehouse is a database connection, not a token" in told
+    assert "KPI_TOKEN_WAREHOUSE or under [tokens]" in told
+
+
+def test_the_runner_refuses_a_token_over_plain_http_before_connecting():
+    """No network: the host does not exist, so anything but the refusal would be a failure to
+    connect (`query_failed`), not this problem."""
+    source = Source("UP", SourceKind.HTTP, "up", "prom", url="http://prometheus.invalid:9090")
+    with pytest.raises(SourceFailed) as caught:
+        running.run(source, OCTOBER, "t0ken")
+    assert [p.key for p in caught.value.problems] == ["source_token_plain_http"]
+    assert "travel unencrypted to prometheus.invalid" in said(caught.value)
+
+
+def test_a_redirect_is_refused_and_the_token_goes_nowhere_else():
+    with feeds.Prometheus({"avg(up)": [["99"]]}) as target, feeds.Prometheus({}) as mover:
+        mover.redirect = target.url
+        source = Source("UP", SourceKind.HTTP, "avg(up)", "prom", url=mover.url)
+        with pytest.raises(SourceFailed) as caught:
+            running.run(source, OCTOBER, "t0ken")
+        assert mover.authorization == ["Bearer t0ken"]
+        assert target.asked == [] and target.authorization == []  # never asked, so never told
+    told = said(caught.value)
+    assert [p.key for p in caught.value.problems] == ["source.redirected"]
+    assert f"the endpoint redirected (302) to {target.url}/api/v1/query_range;" in told
+    assert "give the final address" in told and "query=" not in told  # without its query
+
+
+def test_a_returned_non_number_is_shown_as_a_short_excerpt_with_its_type():
+    """What a source returned may be anything a database holds: a problem names the column and
+    the type, and shows one line of at most 20 characters of it."""
+    long = "warehouse = postgresql://kpi:S3cretPw@db\nsecond line"
+    _, problems = sources.pulled([{"month": "2026-10", "value": long, "numerator": True}], "%")
+    value = next(p for p in problems if p.field == "value")
+    assert dict(value.params)["value"] == "warehouse = postgres…"
+    with i18n.use("en"):
+        told = words.problem(value)
+    assert (
+        told
+        == "Value: “warehouse = postgres…” (text) is not a number: return a number (cast it in the query)."
+    )
+    assert "S3cretPw" not in told
+    flag = next(p for p in problems if p.field == "numerator")
+    with i18n.use("da"):
+        assert "“True” (sand eller falsk) er ikke et tal" in words.problem(flag)
+
+
+def test_a_drivers_error_shows_only_a_short_excerpt_of_each_quoted_value():
+    """DuckDB and PostgreSQL quote the value that did not fit in their errors: each quoted part is
+    cut to 20 characters, the whole kept to one line of at most 200."""
+    duckdb_said = (
+        "Conversion Error: Could not convert string 'Customer note: call back after 5' to DOUBLE\n LINE 1"
+    )
+    assert one_line(ValueError(duckdb_said)) == (
+        "Conversion Error: Could not convert string 'Customer note: call…' to DOUBLE LINE 1"
+    )
+    postgres_said = 'invalid input syntax for type double precision: "4111 1111 1111 1111 exp 12/29"'
+    assert one_line(ValueError(postgres_said)).endswith(': "4111 1111 1111 1111…"')
+    assert one_line(ValueError("x" * 1000)) == "x" * 200 + "…"
 
 
 # --- the definitions file -------------------------------------------------------------------------
@@ -339,3 +454,30 @@ def test_a_bad_definitions_file_is_refused_whole_with_every_problem(demo_duckdb_
     assert "row 2, column url: required" in err
     assert "row 2, column timeout: the timeout is from 1 to 600 seconds" in err
     assert fingerprint(demo_duckdb_url) == before
+
+
+def test_the_editor_form_refuses_a_database_as_a_token_and_a_token_over_plain_http(
+    demo_duckdb_url, monkeypatch
+):
+    """The KPI editor's source form goes through the same check as the definitions file."""
+    monkeypatch.setenv("KPI_SOURCE_WAREHOUSE", "postgresql+psycopg://kpi:S3cretPw@db/dw")
+    monkeypatch.setenv("KPI_TOKEN_PROM", "t0ken")
+    admin = Person("anne.holm@havnhjem.example", "Anne Holm", Role.ADMIN, "MGMT")
+    typed = {"kind": "http", "query": "avg(up) * 100", "timeout": "20"}
+    with engine.reading(engine.create(demo_duckdb_url)) as conn:
+        with pytest.raises(Rejected) as caught:
+            sourcing.checked(
+                conn, admin, "IT_UPTIME", {**typed, "connection": "warehouse", "url": "https://p:9090"}
+            )
+        assert [(p.field, p.key) for p in caught.value.problems] == [
+            ("connection", "source_connection_as_token")
+        ]
+        with pytest.raises(Rejected) as caught:
+            sourcing.checked(
+                conn, admin, "IT_UPTIME", {**typed, "connection": "prom", "url": "http://p:9090"}
+            )
+        assert [(p.field, p.key) for p in caught.value.problems] == [("url", "source_token_plain_http")]
+        fine = sourcing.checked(
+            conn, admin, "IT_UPTIME", {**typed, "connection": "prom", "url": "https://p:9090"}
+        )
+    assert (fine.connection, fine.url) == ("prom", "https://p:9090")

@@ -162,7 +162,7 @@ def test_try_it_names_why_a_source_fails(app, app_url, tmp_path):
     at = fill(source_form(app), kind="files", query=query_of(path))
     press(at, "Try it")
     said = " ".join(e.value for e in at.error).replace("\\", "")  # as read: without Markdown's escapes
-    assert "CS_WAIT (pull:files), row 2, column value: “n/a” is not a number" in said, said
+    assert "CS_WAIT (pull:files), row 2, column value: “n/a” (text) is not a number" in said, said
     assert "Nothing was written" in said
 
 
@@ -186,7 +186,7 @@ def test_pull_now_shows_a_dry_run_then_writes_once(app, app_url, tmp_path):
     at.button(key="data.pull.dry").click().run()
     assert not at.exception, at.exception
     table = next(d.value for d in at.dataframe if "Source" in d.value.columns)
-    assert list(table["Source"]) == ["pull:files"] and table["Value"][0].startswith("42\xa0s (")
+    assert list(table["Source"]) == ["Pulled from source files"] and table["Value"][0].startswith("42\xa0s (")
     assert "What a pull would write" in texts(at)
     assert fingerprint(app_url) == before  # a dry run writes nothing
 
@@ -210,7 +210,7 @@ def test_pull_now_with_a_failing_source_names_it_and_writes_nothing(app, app_url
     at = pull_tab(app)
     at.button(key="data.pull.dry").click().run()
     said = " ".join(e.value for e in at.error).replace("\\", "")  # as read: without Markdown's escapes
-    assert "CS_SL (pull:files), row 2, column value: “n/a” is not a number" in said, said
+    assert "CS_SL (pull:files), row 2, column value: “n/a” (text) is not a number" in said, said
     assert "Nothing was written" in said
     assert not [b for b in at.button if b.key == "data.pull.write"]
     assert fingerprint(app_url) == before
@@ -245,13 +245,18 @@ def test_a_kpis_file_gives_kpis_sources_checked_as_everywhere(demo_url, tmp_path
     assert again.sources == {"unchanged": 1} and "Sources" not in again.text()
 
 
-def test_a_kpis_file_with_bad_sources_is_refused_with_row_column_and_hint(demo_url):
+def test_a_kpis_file_with_bad_sources_is_refused_with_row_column_and_hint(demo_url, monkeypatch):
+    monkeypatch.setenv("KPI_SOURCE_WAREHOUSE", "postgresql+psycopg://kpi:S3cretPw@db/dw")
     body = (
         HEADER
         + kpi_row("CS_WAIT", "mean", "ftp", "", "SELECT 1")  # row 2: an unknown kind
         + kpi_row("NPS", "nps", "files", "", "SELECT 1")  # row 3: a survey KPI
         + kpi_row("CS_SL", "mean", "sql", "", "SELECT 1")  # row 4: sql without a connection
         + kpi_row("CS_ABANDON", "mean", "files", "", "DELETE FROM x", "", "900")  # row 5
+        + kpi_row(
+            "CS_AHT", "mean", "http", "warehouse", "up", "https://prom:9090"
+        )  # row 6: a database as a token
+        + kpi_row("CS_FCR", "mean", "http", "", "up", "http://prom:9090")  # row 7: fine without a token
     )
     before = fingerprint(demo_url)
     with pytest.raises(ImportRejected) as refused:
@@ -263,7 +268,9 @@ def test_a_kpis_file_with_bad_sources_is_refused_with_row_column_and_hint(demo_u
         (4, "source_connection", "required"),
         (5, "source_query", "source.not_select"),
         (5, "source_timeout", "bad_timeout"),
+        (6, "source_connection", "source_connection_as_token"),
     }, found
+    assert not [p for p in refused.value.problems if p.row == 7]
     assert all(p.file == "kpis.csv" for p in refused.value.problems)
     assert fingerprint(demo_url) == before
 

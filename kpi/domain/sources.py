@@ -9,6 +9,9 @@ with what a source returned before any of it is written.
 
 Rules decided once:
 - One source per KPI, and never for a survey KPI (its values come from its answers).
+- A connection names a secret kept where its kind's are (`Secret`): a database's URL for `sql`,
+  a bearer token for `http`, never the one for the other. A token goes over https, or plain
+  http to this machine only (`LOOPBACK`).
 - A timeout between `MIN_TIMEOUT` and `MAX_TIMEOUT` seconds (`DEFAULT_TIMEOUT` when empty): a
   source that hangs must never hold a pull (or the store) for long.
 - What a source returns: rows of a month and a value, and optionally a numerator and a
@@ -25,10 +28,32 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
+from urllib.parse import urlsplit
 
 from kpi.domain import bounds, months, ratios, recipe_query
 from kpi.domain.checks import Fields, Known, _known, _one_of, _reachable, _required
 from kpi.domain.errors import Problem
+
+
+class Secret(StrEnum):
+    """What a source's connection names, each kind in a place of its own: a database's URL (its
+    password in it) is never read where a bearer token is, so an http source can never send it to
+    the server its URL names. The one home of the naming rule (kpi.settings reads by it)."""
+
+    CONNECTION = "connection"
+    """A database's SQLAlchemy URL: `KPI_SOURCE_<NAME>`, or `name = "…"` under `[sources]`."""
+    TOKEN = "token"
+    """A bearer token for http sources: `KPI_TOKEN_<NAME>`, or `name = "…"` under `[tokens]`."""
+
+    def variable(self, name: str) -> str:
+        """The environment variable that holds the secret `name`: `KPI_TOKEN_PROMETHEUS`."""
+        prefix = "KPI_SOURCE_" if self is Secret.CONNECTION else "KPI_TOKEN_"
+        return prefix + name.upper()
+
+    @property
+    def table(self) -> str:
+        """The table of `.streamlit/secrets.toml` that holds it by name."""
+        return "sources" if self is Secret.CONNECTION else "tokens"
 
 
 class SourceKind(StrEnum):
@@ -47,6 +72,11 @@ class SourceKind(StrEnum):
         return self is SourceKind.SQL
 
     @property
+    def secret(self) -> Secret | None:
+        """What its connection names, if it may have one."""
+        return {SourceKind.SQL: Secret.CONNECTION, SourceKind.HTTP: Secret.TOKEN}.get(self)
+
+    @property
     def is_select(self) -> bool:
         """Whether its query is SQL, checked to be one SELECT before it runs."""
         return self in (SourceKind.SQL, SourceKind.FILES)
@@ -55,7 +85,9 @@ class SourceKind(StrEnum):
 MIN_TIMEOUT, MAX_TIMEOUT, DEFAULT_TIMEOUT = 1.0, 600.0, 30.0
 """Seconds a source may take, and what it gets when none is given."""
 CONNECTION_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,39}")
-"""A connection's name: its environment variable is `KPI_SOURCE_<NAME>` (upper case)."""
+"""A connection's name, the name of its secret (`Secret.variable`, `Secret.table`)."""
+LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
+"""The hosts a bearer token may be sent to over plain http: this machine only."""
 QUERY_LIMIT = 20_000
 """The most characters a query may hold."""
 SOURCE_FIELDS = ("kpi", "kind", "connection", "query", "url", "timeout")
@@ -70,7 +102,7 @@ class Source:
     query: str
     """SQL for `sql` and `files`, PromQL for `http`, `recipe(choice=value, …)` for `recipe`."""
     connection: str | None = None
-    """The name of the connection (`sql`; for `http`, an optional bearer token's name)."""
+    """The name of its secret (`kind.secret`): `sql`'s connection, `http`'s optional bearer token."""
     url: str | None = None
     """`http`: the Prometheus server, such as `http://prometheus:9090`; `recipe`: the event
     files, a path or a glob (several separated by `;`), relative ones read from the folder the
@@ -88,14 +120,20 @@ class Source:
 
 Found = Callable[[str], bool]
 """Whether a path or glob names at least one file (kpi.sources.recipe_source.found)."""
+Defined = Callable[[Secret, str], bool]
+"""Whether a secret of that kind is set under that name (kpi.settings.has_secret)."""
 
 
-def check(fields: Fields, known: Known, *, found: Found | None = None) -> list[Problem]:
+def check(
+    fields: Fields, known: Known, *, found: Found | None = None, defined: Defined | None = None
+) -> list[Problem]:
     """Everything wrong with a source's fields: what is missing, an unknown or survey KPI, a kind
     the cockpit does not run, a connection name that cannot be an environment variable, an URL
-    that is not http(s), a timeout out of bounds; for a recipe, its query's problems, a unit
-    other than the KPI's and (given `found`) event files that are not there. A field that is
-    not text where text belongs (a list or number in a definitions file) is said alone."""
+    that is not http(s), a bearer token for plain http to another machine, a timeout out of
+    bounds; for a recipe, its query's problems, a unit other than the KPI's and (given `found`)
+    event files that are not there; (given `defined`) an http source's token that is not set as
+    a token. A field that is not text where text belongs (a list or number in a definitions
+    file) is said alone."""
     typed = [
         Problem("source_not_text", name, (("value", _shown(fields[name])),))
         for name in TEXT_FIELDS
@@ -113,7 +151,7 @@ def check(fields: Fields, known: Known, *, found: Found | None = None) -> list[P
     query = fields.get("query")
     if isinstance(query, str) and len(query) > QUERY_LIMIT:
         problems.append(Problem("too_long", "query", (("length", len(query)), ("limit", QUERY_LIMIT))))
-    problems += _connection(fields, kind)
+    problems += _connection(fields, kind, defined)
     problems += _url(fields, kind)
     if kind is SourceKind.RECIPE:
         problems += _recipe(fields, known, found)
@@ -130,7 +168,7 @@ def _shown(value: object) -> str:
     return text if len(text) <= 40 else text[:39] + "…"
 
 
-def _connection(fields: Fields, kind: SourceKind | None) -> list[Problem]:
+def _connection(fields: Fields, kind: SourceKind | None, defined: Defined | None) -> list[Problem]:
     connection = fields.get("connection")
     if kind is not None and kind.needs_connection and _empty(connection):
         return [Problem("required", "connection")]
@@ -140,7 +178,24 @@ def _connection(fields: Fields, kind: SourceKind | None) -> list[Problem]:
         return [Problem("source_no_connection", "connection")]
     if not isinstance(connection, str) or not CONNECTION_NAME.fullmatch(connection):
         return [Problem("bad_connection", "connection", (("value", connection),))]
+    token = Secret.TOKEN
+    if kind is SourceKind.HTTP and defined is not None and not defined(token, connection):
+        # a database's name is said as such: the fix is to set a token, never to reuse its URL
+        key = "source_connection_as_token" if defined(Secret.CONNECTION, connection) else "source_no_token"
+        params = (("name", connection), ("variable", token.variable(connection)), ("table", token.table))
+        return [Problem(key, "connection", params)]
     return []
+
+
+def bearer_problem(url: str, connection: str | None) -> Problem | None:
+    """A bearer token asked to go over plain http to another machine, where anyone on the way
+    reads it: refused (https, or this machine, `LOOPBACK`)."""
+    if connection is None or not connection.strip():
+        return None
+    parts = urlsplit(url)
+    if parts.scheme != "http" or (parts.hostname or "") in LOOPBACK:
+        return None
+    return Problem("source_token_plain_http", "url", (("host", parts.hostname or url),))
 
 
 def _url(fields: Fields, kind: SourceKind | None) -> list[Problem]:
@@ -150,7 +205,9 @@ def _url(fields: Fields, kind: SourceKind | None) -> list[Problem]:
             return [Problem("required", "url")]
         if not isinstance(url, str) or not re.fullmatch(r"https?://[^\s/?#@]+(/[^\s?#]*)?", url):
             return [Problem("bad_url", "url", (("value", url),))]
-        return []
+        connection = fields.get("connection")
+        found = bearer_problem(url, connection if isinstance(connection, str) else None)
+        return [found] if found is not None else []
     if kind is SourceKind.RECIPE:
         return [Problem("required", "url")] if _empty(url) else []
     return [] if _empty(url) else [Problem("source_no_url", "url")]
@@ -244,6 +301,33 @@ class Pulled:
 
 
 RESULT_COLUMNS = ("month", "value", "numerator", "denominator")
+EXCERPT = 20
+"""The most characters of a returned value a problem shows: enough to recognise it, too few to
+carry a database's contents (or a secret a query got hold of) out in a message."""
+
+
+class ValueKind(StrEnum):
+    """What a returned value that is not a number is, as a problem says it (`value_kind.<kind>`)."""
+
+    TEXT = "text"
+    DATE = "date"
+    BOOLEAN = "boolean"
+    OTHER = "other"
+
+    @classmethod
+    def of(cls, value: object) -> ValueKind:
+        if isinstance(value, bool):
+            return cls.BOOLEAN
+        if isinstance(value, str):
+            return cls.TEXT
+        return cls.DATE if isinstance(value, date | datetime) else cls.OTHER
+
+
+def excerpt(text: object, limit: int = EXCERPT) -> str:
+    """`text` as a problem may show what a source or a server said: one line, its first `limit`
+    characters and an ellipsis when there was more."""
+    line = " ".join(str(text).split())
+    return line if len(line) <= limit else line[:limit].rstrip() + "…"
 
 
 def pulled(rows: Sequence[Mapping[str, object]], unit: str) -> tuple[list[Pulled], list[Problem]]:
@@ -281,7 +365,7 @@ def _month(value: object, problems: list[Problem]) -> date | None:
             return months.parse(value.strip()[:7])
         except ValueError:
             pass
-    problems.append(Problem("source_not_a_month", "month", (("value", str(value)[:40]),)))
+    problems.append(Problem("source_not_a_month", "month", (("value", excerpt(value)),)))
     return None
 
 
@@ -290,7 +374,8 @@ def _number(value: object, name: str, problems: list[Problem]) -> float | None:
         return None
     # a Decimal (PostgreSQL's numeric) or a NumPy number is a number too: it has a ratio
     if isinstance(value, bool) or not hasattr(value, "as_integer_ratio"):
-        problems.append(Problem("source_not_a_number", name, (("value", str(value)[:40]),)))
+        params = (("value", excerpt(value)), ("type", ValueKind.of(value)))
+        problems.append(Problem("source_not_a_number", name, params))
         return None
     number = float(value)  # type: ignore[arg-type]
     problem = bounds.number_problem(number, name)

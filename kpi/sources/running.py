@@ -1,7 +1,7 @@
 """Running a KPI's source: the one way in for every kind, and what a failed run says.
 
 `run` takes a checked `Source`, the month asked for and the secret its connection names (read by
-the caller from kpi.settings, never stored) and returns the rows the source gave, as column name
+the caller from kpi.settings where the source's kind keeps it, `Secret`, never stored) and returns the rows the source gave, as column name
 → value, unchecked: `kpi.domain.sources.pulled` checks them. Whatever goes wrong (a query that is
 not one SELECT, a timeout, a database or server that fails) is a `SourceFailed` carrying one
 problem. A new kind plugs in by adding its runner to `RUNNERS`.
@@ -39,8 +39,10 @@ def run(source: Source, month: date, secret: str | None) -> Rows:
         found = statement.problem(source.query)
         if found is not None:
             raise SourceFailed(found)
-    if source.connection is not None and secret is None:
-        raise SourceFailed(Problem("source.no_connection", "connection", (("name", source.connection),)))
+    kind = source.kind.secret
+    if source.connection is not None and kind is not None and secret is None:
+        params = (("name", source.connection), ("variable", kind.variable(source.connection)))
+        raise SourceFailed(Problem(f"source.no_{kind}", "connection", (*params, ("table", kind.table))))
     return _capped(RUNNERS[source.kind](source, month, secret))
 
 

@@ -26,7 +26,7 @@ from kpi import settings
 from kpi.domain import checks, sources
 from kpi.domain.errors import Problem
 from kpi.domain.model import Person
-from kpi.domain.sources import Pulled, Source
+from kpi.domain.sources import Pulled, Secret, Source
 from kpi.sources import confine, running
 from kpi.sources.failing import SourceFailed
 from kpi.store import engine, known, priority_pulling, sourcing
@@ -34,8 +34,8 @@ from kpi.store import schema as s
 from kpi.store.corrections import CORRECTED
 from kpi.store.writes import Writer, _same
 
-Secrets = Callable[[str], str | None]
-"""A connection's name → its URL or token (`settings.source_connection`)."""
+Secrets = Callable[[Secret, str], str | None]
+"""A source's secret, by its kind and name → a database's URL or a token (`settings.source_secret`)."""
 Progress = Callable[[int, int, Source], None]
 """Told before each source runs: how many ran already, how many there are, which runs now."""
 
@@ -69,7 +69,7 @@ def pull(
     *,
     kpi: str | None = None,
     dry_run: bool = False,
-    secrets: Secrets = settings.source_connection,
+    secrets: Secrets = settings.source_secret,
     progress: Progress | None = None,
     trial: Source | None = None,
 ) -> Outcome:
@@ -88,7 +88,7 @@ def pull_months(
     *,
     kpi: str | None = None,
     dry_run: bool = False,
-    secrets: Secrets = settings.source_connection,
+    secrets: Secrets = settings.source_secret,
     progress: Progress | None = None,
     trial: Source | None = None,
 ) -> list[Outcome]:
@@ -151,11 +151,14 @@ def _run_all(
             progress(number, len(chosen), source)
         where = f"{source.kpi} ({source.label})"
         # checked again: its KPI may have changed since (a unit a recipe does not give, a survey)
-        unfit = sources.check(sources.fields(source), seen)
+        unfit = sources.check(
+            sources.fields(source), seen, defined=lambda *named: secrets(*named) is not None
+        )
         if unfit:
             problems += [replace(p, file=where, row=0) for p in unfit]
             continue
-        secret = secrets(source.connection) if source.connection is not None else None
+        kind = source.kind.secret
+        secret = secrets(kind, source.connection) if kind is not None and source.connection else None
         once = len(wanted) > 1 and source.kind in running.EVERY_MONTH
         asks: list[date | None] = [None] if once else list(wanted)
         for asked in asks:

@@ -3,7 +3,8 @@
 A definitions file (kpi.files.source_file) is checked whole against the KPIs the store holds
 (kpi.domain.sources.check, every problem at once; a query that is not one SELECT too, by
 kpi.sources.statement; a recipe source's event files that are not there, by
-kpi.sources.recipe_source.found) and written in one transaction: each entry
+kpi.sources.recipe_source.found; an http source's token that is not set as a token, by
+kpi.settings.has_secret) and written in one transaction: each entry
 inserts or replaces its KPI's source, an unchanged one is neither written nor audited, and a
 source the file does not name stays as it is. With `dry_run` the same runs and is rolled back.
 
@@ -20,6 +21,7 @@ from dataclasses import replace
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from kpi import settings
 from kpi.domain import access, checks, sources, validate
 from kpi.domain.errors import Denied, Problem
 from kpi.domain.model import EventMeasure, Person
@@ -107,8 +109,9 @@ def _checked(entries: list[source_file.Entry], store: checks.Known, name: str) -
 
 def problems_of(fields: checks.Fields, store: checks.Known) -> list[Problem]:
     """Everything wrong with a source's fields (`sources.check`), and a query that is not one
-    SELECT (said when it is defined, not first at the pull at night)."""
-    unfit = sources.check(fields, store, found=recipe_source.found)
+    SELECT (said when it is defined, not first at the pull at night); a token looked up where
+    this runs, as the pull will."""
+    unfit = sources.check(fields, store, found=recipe_source.found, defined=settings.has_secret)
     kind, query = fields.get("kind"), fields.get("query")
     if kind in (SourceKind.SQL, SourceKind.FILES) and isinstance(query, str) and query.strip():
         unread = statement.problem(query)

@@ -17,6 +17,7 @@ from kpi.domain import industry
 from kpi.domain.errors import CockpitError, Problem
 from kpi.domain.model import Kpi, Level
 from kpi.domain.smart import Assessment, Reason
+from kpi.domain.sources import ValueKind
 from kpi.text import fmt
 from kpi.text.i18n import t
 
@@ -31,6 +32,8 @@ def _word(value: object) -> object:
     writes it (`0,05` in Danish), with the decimals it has; anything else as it is."""
     if isinstance(value, Level):
         return t(f"level.{value}")
+    if isinstance(value, ValueKind):
+        return t(f"value_kind.{value}")
     if isinstance(value, StrEnum):
         return str(value)
     if isinstance(value, float):
@@ -183,32 +186,35 @@ def kpi_help(kpi: Kpi) -> str:
 
 
 def origin(source: str, loaded_at: datetime | None, n: int | None = None) -> str:
-    """Where a month's value came from and when it was loaded, in the reader's language, as
-    plain text (a file name is what a person typed: escape it before Markdown). `source` is the
-    store's `measurement.source`: an import file's name, `correction`, `pull:<kind>[:<where>]`
-    or `demo`; a survey KPI's value comes from `n` answers instead."""
+    """Where a month's value came from (`source_said`) and when it was loaded, in the reader's
+    language, as plain text (a file name is what a person typed: escape it before Markdown); a
+    survey KPI's value comes from `n` answers instead."""
     if n is not None:
         return t("origin.survey", n=fmt.number(n))
     when = fmt.moment(loaded_at) if loaded_at is not None else "–"
+    if not source:
+        return t("origin.loaded", when=when)
+    imported = source not in ("correction", "demo") and not source.startswith("pull:")
+    return t("origin.imported_at" if imported else "origin.at", what=source_said(source), when=when)
+
+
+def source_said(source: str) -> str:
+    """Where a value came from, in the reader's language, as plain text: `source` is the store's
+    `measurement.source` (a pull's line says the same): an import file's name, `correction`,
+    `demo`, or `pull:<kind>[:<where>]`, where <kind> is a source's kind (`pull:sql:warehouse`)
+    or `calls`, a service priority counted over call records (`pull:calls:<files>`)."""
+    if source in ("correction", "demo"):
+        return t(f"origin.{source}")
     kind, _, where = source.partition(":")
-    if source == "correction":
-        return t("origin.correction", when=when)
-    if source == "demo":
-        return t("origin.demo", when=when)
-    if kind == "pull":
-        kind, _, where = where.partition(":")
-        if kind == "sql" and where:
-            return t("origin.pull_sql", connection=where, when=when)
-        if kind == "http" and where:
-            return t("origin.pull_http", url=where, when=when)
-        if kind == "files":
-            return t("origin.pull_files", when=when)
-        if kind == "recipe" and where:
-            return t("origin.pull_recipe", recipe=where, when=when)
-        return t("origin.pull_other", kind=kind, when=when)
-    if source:
-        return t("origin.imported", file=source, when=when)
-    return t("origin.loaded", when=when)
+    if kind != "pull":
+        return t("origin.imported", file=source)
+    kind, _, where = where.partition(":")
+    named = {"sql": "connection", "http": "url", "recipe": "recipe", "calls": "files"}
+    if kind in named and where:
+        return t(f"origin.pull_{kind}", **{named[kind]: where})
+    if kind == "files":
+        return t("origin.pull_files")
+    return t("origin.pull_other", kind=kind)
 
 
 def audit_origin(table_name: str, after: str | None) -> str:

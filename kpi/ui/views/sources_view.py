@@ -207,7 +207,7 @@ def _table(outcome: pulling.Outcome, names: dict[str, Kpi]) -> None:
         {
             t("pull.col_kpi"): f"{line.kpi} — {names[line.kpi].name}" if line.kpi in names else line.kpi,
             t("pull.col_outcome"): _outcome(line, names[line.kpi].unit if line.kpi in names else ""),
-            t("pull.col_source"): line.source,  # last: on a phone the value is what must show
+            t("pull.col_source"): words.source_said(line.source),  # last: on a phone the value must show
         }
         for line in outcome.lines
     ]
