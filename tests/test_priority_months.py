@@ -113,6 +113,28 @@ def test_the_editor_forgets_the_counted_months_when_the_queue_changes_or_the_mea
     assert _deleted_months(url) == ["SP1|2026-10-01", "SP1|2026-10-01"]
 
 
+def test_a_measure_changed_while_the_pull_counts_is_refused_not_written_back(
+    demo_duckdb_url, tmp_path, monkeypatch, capsys
+):
+    url, files = demo_duckdb_url, write_csv(tmp_path / "calls")
+    at_90 = sp1_definitions(files)
+    _define(url, at_90)
+    measure = priority_pulling.measure
+
+    def then_changed(priorities, month):
+        counted = measure(priorities, month)  # counted at 90 s …
+        _define(url, at_90.replace("within_s = 90", "within_s = 120"))  # … and an editor saves 120 s
+        return counted
+
+    monkeypatch.setattr(priority_pulling, "measure", then_changed)
+    capsys.readouterr()
+    assert cli.main(["--db", url, "pull", "--month", "2026-10"]) == 1
+    err = capsys.readouterr().err
+    assert f"SP1 (pull:calls:{files}): its call records, queue or seconds changed while the pull" in err
+    assert "Nothing was written" in err and "Traceback" not in err
+    assert _months(url) == []
+
+
 # --- #8: a count that fails is a named problem -------------------------------------------------------
 
 

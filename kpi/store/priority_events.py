@@ -90,7 +90,7 @@ def write(writer: Writer, measures: Mapping[str, EventMeasure]) -> None:
     # a new measure too: a month left without one (an older store kept them) was counted by another
     forget(
         writer,
-        [code for code, m in measures.items() if code not in before or _counted(before[code]) != _counted(m)],
+        [code for code, m in measures.items() if not counted_alike(before.get(code), m)],
     )
     rows = [
         {"priority": code, "files": m.files, "queue": m.queue, "within_s": m.within_s, "share": m.share}
@@ -115,5 +115,7 @@ def forget(writer: Writer, codes: Sequence[str]) -> None:
         writer.delete(table, {"priority": code, "month": month})
 
 
-def _counted(measure: EventMeasure) -> tuple[object, ...]:
-    return tuple(getattr(measure, name) for name in COUNTED_BY)
+def counted_alike(stored: EventMeasure | None, measure: EventMeasure) -> bool:
+    """Whether a month counted under `stored` is a count under `measure` too (same files, queue
+    and seconds)."""
+    return stored is not None and all(getattr(stored, n) == getattr(measure, n) for n in COUNTED_BY)

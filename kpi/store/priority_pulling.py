@@ -104,8 +104,20 @@ Said = tuple[str, str, str, float | None, float | None]
 def write(
     conn: sa.Connection, month: date, who: str, priorities: list[Chosen], rows: dict[str, dict[str, Any]]
 ) -> list[Said]:
-    """Write the months counted (inside the pull's transaction); a line per priority."""
+    """Write the months counted (inside the pull's transaction); a line per priority. Refused
+    when a priority's measure changed while the pull counted (an editor's save in between): its
+    months were forgotten, and a count under the old measure must not come back."""
     table, now = s.priority_month, datetime.now()
+    measures = priority_events.read(conn, list(rows))
+    changed = [
+        i
+        for i in priorities
+        if i.code in rows and not priority_events.counted_alike(measures.get(i.code), i.measure)
+    ]
+    if changed:
+        raise SourceFailed(
+            [Problem("source.measure_changed", "", file=f"{i.code} ({i.label})") for i in changed]
+        )
     stored = {
         r.priority: r
         for r in conn.execute(
