@@ -17,8 +17,8 @@ from kpi.domain import months
 from kpi.domain.errors import Problem, Refused
 from kpi.domain.ratios import PERCENT, Ratio, combined
 from kpi.sources import events
-from kpi.sources.events import Holds
-from kpi.sources.measured import Compliance, Files, Measured, measured, run, window
+from kpi.sources.events import Holds, run
+from kpi.sources.measured import Compliance, Files, Measured, measured, window
 
 SERVICE_LEVEL_S = 20.0
 """Service level counts calls answered within 20 s (a wait of at most 20 s): the 80/20 habit."""

@@ -14,6 +14,7 @@ called from code (the tests of the recipes, the bench) are not a source and run 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from contextvars import ContextVar
 
@@ -22,14 +23,27 @@ import duckdb
 FOLDERS: ContextVar[tuple[str, ...] | None] = ContextVar("source_folders", default=None)
 """The folders the recipe running on this thread may read (None: a call from code, unconfined)."""
 
+MEMORY_LIMIT = "1GiB"
+"""The most memory the DuckDB of one source or recipe run may hold (by default DuckDB takes up to
+80 % of the machine's): a pull runs in the app's process too, which must keep room for the people
+using it. Past it DuckDB spills to a temporary file or fails, and the pull is refused, saying so."""
+THREADS = min(4, os.cpu_count() or 1)
+"""The threads the DuckDB of one source or recipe run may use (by default DuckDB takes every
+core): four at most, and no more than the machine has."""
+
 CONFIG: dict[str, str | bool | int | float | list[str]] = {
     "autoinstall_known_extensions": False,
     "autoload_known_extensions": False,
+    "memory_limit": MEMORY_LIMIT,
+    "threads": THREADS,
 }
+"""How every DuckDB a source or recipe runs in starts (files sources, recipe sources, a service
+priority's count over call records, the recipes called from code): the one home of its limits."""
 
 
 def connect() -> duckdb.DuckDBPyConnection:
-    """A private in-memory DuckDB that loads no extension by itself."""
+    """A private in-memory DuckDB that loads no extension by itself, held to `MEMORY_LIMIT` and
+    `THREADS`."""
     return duckdb.connect(":memory:", config=CONFIG)
 
 

@@ -14,10 +14,12 @@ UTC. Keep one convention per source.
 from __future__ import annotations
 
 import glob
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -67,6 +69,31 @@ def new_connection() -> duckdb.DuckDBPyConnection:
     con = confine.connect()
     con.execute("SET TimeZone = 'UTC'")
     return confine.confine(con, confine.FOLDERS.get())
+
+
+def run(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any], files: Sequence[str]) -> list[Any]:
+    """The rows of `sql` over event files; refused, naming the file, when one of them reads
+    wrongly past DuckDB's first look (a CSV row with a column too many, JSON whose types change
+    late, a Parquet file cut short)."""
+    try:
+        return con.execute(sql, params).fetchall()
+    except duckdb.PermissionException:  # a source's files outside the folders it may read
+        raise outside(confine.FOLDERS.get()) from None
+    except (duckdb.IOException, duckdb.InvalidInputException, duckdb.ConversionException) as error:
+        raise unreadable(error, files) from None
+
+
+_FILE_SAID = re.compile(r"^\s*file = (.+?)\s*$", re.MULTILINE)
+"""How DuckDB names the CSV file a row of which it could not read."""
+
+
+def unreadable(error: duckdb.Error, files: Sequence[str]) -> Refused:
+    """DuckDB's failure to read the files as `recipe.unreadable`, naming the file DuckDB names,
+    else the only one (of several, none: the caller names them all)."""
+    named = _FILE_SAID.search(str(error))
+    file = named.group(1) if named else files[0] if len(files) == 1 else ""
+    detail = str(error).splitlines()[0]
+    return Refused(Problem("recipe.unreadable", "", (("detail", detail),), file=file))
 
 
 def quoted(name: str) -> str:
@@ -182,13 +209,13 @@ def _check(
         return
     bound = {"files": list(files)}
     counts = ", ".join(f"count(*) FILTER (WHERE {condition})" for _, _, condition in tests)
-    found = con.execute(f"SELECT {counts} FROM {relation.replace(', filename = true', '')}", bound).fetchone()
+    (found,) = run(con, f"SELECT {counts} FROM {relation.replace(', filename = true', '')}", bound, files)
     for (name, key, condition), count in zip(tests, found or (), strict=True):
         if count:  # only now read which file holds it: the file name costs a string per row
             sql = (
                 f"SELECT filename, CAST({quoted(name)} AS VARCHAR) FROM {relation} WHERE {condition} LIMIT 1"
             )
-            file, value = con.execute(sql, bound).fetchall()[0]
+            file, value = run(con, sql, bound, files)[0]
             raise Refused(Problem(key, name, (("column", name), ("value", value or "")), file=file))
 
 
@@ -198,5 +225,5 @@ def _parquet_nulls(con: duckdb.DuckDBPyConnection, files: Sequence[str]) -> dict
     sql = """SELECT lower(path_in_schema), bool_and(stats_null_count IS NOT NULL),
                     min(file_name) FILTER (WHERE stats_null_count > 0)
              FROM parquet_metadata($files) GROUP BY 1"""
-    rows = con.execute(sql, {"files": list(files)}).fetchall()
+    rows = run(con, sql, {"files": list(files)}, files)
     return {name: first or "" for name, kept, first in rows if kept}

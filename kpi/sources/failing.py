@@ -1,11 +1,21 @@
-"""What a source's run says when it fails, shared by every kind's runner."""
+"""What a source's run says when it fails, shared by every kind's runner; and `within`, which
+runs DuckDB work over event files (a recipe source, a service priority's count) with a timeout,
+every failure of it said as a `SourceFailed`."""
 
 from __future__ import annotations
 
 import re
+import threading
+from collections.abc import Callable
+from typing import TypeVar
+
+import duckdb
 
 from kpi.domain.errors import Problem, Refused
 from kpi.domain.sources import excerpt
+from kpi.sources import confine
+
+T = TypeVar("T")
 
 MAX_ROWS = 10_000
 """More rows than this is not a KPI's months but a query that forgot to group them."""
@@ -37,3 +47,36 @@ def one_line(error: BaseException) -> str:
 def outside(folders: tuple[str, ...] | None) -> SourceFailed:
     """A source asked for a file outside the folders it may read, or for the network."""
     return failed("outside_folders", folders=", ".join(folders or ()) or "–")
+
+
+def within(seconds: float, work: Callable[[], T], *, timeout: str = "timeout") -> T:
+    """`work()`'s result, run on a worker thread; SourceFailed at the timeout (`source.<timeout>`),
+    when the work refuses its files (their problems), reads outside the folders it may, or DuckDB
+    or the file system fails (`source.query_failed`). The worker holds nothing of the store: at
+    the timeout it is left to finish on its own."""
+    outcome: dict[str, object] = {}
+
+    folders = confine.FOLDERS.get() or ()  # the caller's folders, else none (default deny)
+
+    def target() -> None:
+        confine.FOLDERS.set(folders)  # a new thread starts without the caller's context
+        try:
+            outcome["result"] = work()
+        except Exception as error:  # handed to the caller's thread below
+            outcome["error"] = error
+
+    worker = threading.Thread(target=target, name="event files", daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if worker.is_alive():
+        raise failed(timeout, seconds=seconds)
+    error = outcome.get("error")
+    if isinstance(error, Refused):
+        raise SourceFailed(error.problems)
+    if isinstance(error, BaseException) and confine.is_outside(error):
+        raise outside(folders)
+    if isinstance(error, ValueError | OSError | duckdb.Error):
+        raise failed("query_failed", detail=one_line(error))
+    if isinstance(error, BaseException):
+        raise error
+    return outcome["result"]  # type: ignore[return-value]

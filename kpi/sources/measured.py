@@ -12,13 +12,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import duckdb
-
 from kpi.domain import months
-from kpi.domain.errors import Problem, Refused
 from kpi.domain.ratios import Ratio
-from kpi.sources import confine
-from kpi.sources.failing import outside
 
 Files = str | Path | Sequence[str | Path]
 """A file, a glob (`calls/2026-*.parquet`) or a list of them."""
@@ -52,17 +47,6 @@ class Compliance:
         """Whether the month's share reaches `at_least_percent` (None without counted calls)."""
         value = self.share.value
         return None if value is None else value >= at_least_percent
-
-
-def run(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any], files: Sequence[str]) -> list[Any]:
-    try:
-        return con.execute(sql, params).fetchall()
-    except duckdb.PermissionException:  # a source's files outside the folders it may read
-        raise outside(confine.FOLDERS.get()) from None
-    except (duckdb.IOException, duckdb.InvalidInputException, duckdb.ConversionException) as error:
-        # a file that reads wrongly past DuckDB's first look (JSON whose types change late)
-        detail = str(error).splitlines()[0]
-        raise Refused(Problem("recipe.unreadable", "", (("detail", detail),), file=files[0])) from None
 
 
 def window(column: str, month: date | None, params: dict[str, Any]) -> str:

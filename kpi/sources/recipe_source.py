@@ -7,25 +7,21 @@ that folder: see the README). The recipe runs for the month asked for only and g
 with the numerator and denominator behind it, so the store keeps what months and departments
 need to combine as a ratio of sums. A month with nothing counted gives no row: "no value yet".
 
-A recipe runs in DuckDB in memory on a worker thread; at the timeout the pull is refused and the
-thread, which holds nothing of the store, is left to finish on its own.
+A recipe runs in DuckDB in memory on a worker thread (kpi.sources.failing.within, shared with a
+service priority's count); at the timeout the pull is refused and the thread, which holds
+nothing of the store, is left to finish on its own.
 """
 
 from __future__ import annotations
 
 import glob
-import threading
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-import duckdb
-
 from kpi.domain import recipe_query, sources
-from kpi.domain.errors import Refused
 from kpi.domain.sources import Source
-from kpi.sources import confine, recipes
-from kpi.sources.failing import SourceFailed, failed, one_line, outside
+from kpi.sources import recipes
+from kpi.sources.failing import SourceFailed, within
 from kpi.sources.measured import Measured
 
 
@@ -55,7 +51,7 @@ def _run(source: Source, month: date | None) -> list[dict[str, object]]:
             choices[name] = recipe_query.files(str(choices[name]))
     files = recipe_query.files(source.url or "")
     recipe = recipes.RECIPES[parsed.recipe]
-    measured = _within(source.timeout, lambda: recipe(files, month=month, **choices))
+    measured = within(source.timeout, lambda: recipe(files, month=month, **choices))
     return [_row(m) for m in measured if m.value is not None]
 
 
@@ -64,33 +60,3 @@ def _row(measured: Measured) -> dict[str, object]:
     if measured.ratio is not None and measured.ratio.denominator > 0:
         row.update(numerator=measured.ratio.numerator, denominator=measured.ratio.denominator)
     return row
-
-
-def _within(seconds: float, work: Callable[[], list[Measured]]) -> list[Measured]:
-    """`work()`'s result, or SourceFailed at the timeout or when the recipe refuses the files."""
-    outcome: dict[str, object] = {}
-
-    folders = confine.FOLDERS.get() or ()  # a source's recipe: the caller's folders, else none
-
-    def target() -> None:
-        confine.FOLDERS.set(folders)  # a new thread starts without the caller's context
-        try:
-            outcome["result"] = work()
-        except Exception as error:  # handed to the caller's thread below
-            outcome["error"] = error
-
-    worker = threading.Thread(target=target, name="recipe source", daemon=True)
-    worker.start()
-    worker.join(seconds)
-    if worker.is_alive():
-        raise failed("timeout", seconds=seconds)
-    error = outcome.get("error")
-    if isinstance(error, Refused):
-        raise SourceFailed(error.problems)
-    if isinstance(error, BaseException) and confine.is_outside(error):
-        raise outside(folders)
-    if isinstance(error, ValueError | OSError | duckdb.Error):
-        raise failed("query_failed", detail=one_line(error))
-    if isinstance(error, BaseException):
-        raise error
-    return outcome["result"]  # type: ignore[return-value]

@@ -37,8 +37,8 @@ from kpi.sources.calls import (
     service_level,
     wait_percentile,
 )
-from kpi.sources.events import Holds
-from kpi.sources.measured import Compliance, Files, Measured, measured, run, window
+from kpi.sources.events import Holds, run
+from kpi.sources.measured import Compliance, Files, Measured, measured, window
 
 __all__ = [
     "BASKET_EVENTS",

@@ -22,6 +22,7 @@ from kpi.domain.model import DEFAULT_TOLERANCE, DEFAULT_WEIGHT, EventMeasure, Pe
 from kpi.domain.validate import Rejected
 from kpi.files import tables
 from kpi.store import known
+from kpi.store import priority_events as event_measures
 from kpi.store import schema as s
 from kpi.store.writes import Writer
 from kpi.text import fmt
@@ -215,13 +216,11 @@ def save_priority(conn: sa.Connection, viewer: Person, values: Mapping[str, obje
     writer = Writer(conn, viewer.email)
     outcome = writer.upsert(s.service_priority, row)
     if measure is not None:  # measured over call records (kpi.domain.priority_events)
-        fields = {"files": measure.files, "queue": measure.queue, "within_s": measure.within_s}
-        changed = writer.upsert(
-            s.priority_measure, {"priority": row["code"], **fields, "share": measure.share}
-        )
+        event_measures.write(writer, {str(row["code"]): measure})
+        changed = any(writer.tally.get(s.priority_measure.name, o) for o in ("inserted", "updated"))
     else:  # all four left empty: judged by its KPI's value again
-        changed = "updated" if writer.delete(s.priority_measure, {"priority": row["code"]}) else "unchanged"
-    return outcome if outcome != "unchanged" or changed == "unchanged" else "updated"  # the priority changed
+        changed = event_measures.remove(writer, str(row["code"]))
+    return "updated" if outcome == "unchanged" and changed else outcome  # the priority changed
 
 
 EVENT_FIELDS = ("files", "queue", "within_s", "share")

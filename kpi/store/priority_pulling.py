@@ -4,7 +4,9 @@ Each active priority with an event measure (kpi.store.priority_events) runs the 
 recipe (kpi.sources.calls.compliance) for the month over its call files: the calls of its queue
 answered within the promise, of the calls the recipe counts (answered, or abandoned after the
 short-abandon cut-off), and the month's worst day. The recipes run with the KPI sources, before
-the store is held; any that fails refuses the whole pull, naming the priority and the reason.
+the store is held, the way a recipe source runs (a timeout, DuckDB held to its memory and
+threads: kpi.sources.failing.within, kpi.sources.confine); any that fails, times out or cannot
+read its files refuses the whole pull, naming the priority, the file and the reason.
 Otherwise the months are written in the pull's one transaction through the audited writer: a
 month counted as before is neither written nor audited, so a second pull changes nothing.
 """
@@ -13,20 +15,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from functools import partial
 from typing import Any
 
 import sqlalchemy as sa
 
-from kpi.domain.errors import Problem, Refused
+from kpi.domain.errors import Problem
 from kpi.domain.model import EventMeasure
 from kpi.domain.ratios import Ratio
 from kpi.sources import calls
+from kpi.sources.failing import SourceFailed, within
 from kpi.store import priority_events
 from kpi.store import schema as s
 from kpi.store.writes import Writer, _same
 
 FIELDS = ("answered_within", "counted", "worst_day", "worst_share")
 """What a pulled month holds besides its source and load time."""
+COUNT_TIMEOUT_S = 120.0
+"""How long one priority's count of one month may take before the pull is refused. A priority
+has no timeout of its own (a KPI source has, 30 s unless set): two minutes count several
+million calls."""
 
 
 @dataclass(frozen=True)
@@ -57,14 +65,17 @@ def chosen(conn: sa.Connection, kpi: str | None = None) -> list[Chosen]:
 
 def measure(priorities: list[Chosen], month: date) -> tuple[dict[str, dict[str, Any]], list[Problem]]:
     """Each priority's row for `month` (none where no call was counted), and every problem, its
-    "file" naming the priority and the file or source (`INVOICE_90 (calls/10.csv), column …`)."""
+    "file" naming the priority and the file or source (`INVOICE_90 (calls/10.csv), column …`).
+    Each count runs as a recipe source's recipe does (kpi.sources.failing.within): on a worker
+    thread, stopped waiting for at `COUNT_TIMEOUT_S`, whatever fails said as a problem."""
     rows: dict[str, dict[str, Any]] = {}
     problems: list[Problem] = []
     for item in priorities:
         m = item.measure
+        count = partial(calls.compliance, m.files, within_s=m.within_s, queue=m.queue, month=month)
         try:
-            found = calls.compliance(m.files, within_s=m.within_s, queue=m.queue, month=month)
-        except Refused as refused:
+            found = within(COUNT_TIMEOUT_S, count, timeout="count_timeout")
+        except SourceFailed as refused:
             problems += [replace(p, file=f"{item.code} ({p.file or item.label})") for p in refused.problems]
             continue
         for result in found:
@@ -93,8 +104,20 @@ Said = tuple[str, str, str, float | None, float | None]
 def write(
     conn: sa.Connection, month: date, who: str, priorities: list[Chosen], rows: dict[str, dict[str, Any]]
 ) -> list[Said]:
-    """Write the months counted (inside the pull's transaction); a line per priority."""
+    """Write the months counted (inside the pull's transaction); a line per priority. Refused
+    when a priority's measure changed while the pull counted (an editor's save in between): its
+    months were forgotten, and a count under the old measure must not come back."""
     table, now = s.priority_month, datetime.now()
+    measures = priority_events.read(conn, list(rows))
+    changed = [
+        i
+        for i in priorities
+        if i.code in rows and not priority_events.counted_alike(measures.get(i.code), i.measure)
+    ]
+    if changed:
+        raise SourceFailed(
+            [Problem("source.measure_changed", "", file=f"{i.code} ({i.label})") for i in changed]
+        )
     stored = {
         r.priority: r
         for r in conn.execute(

@@ -9,7 +9,8 @@ which source gave each (`pull:sql:warehouse`, `pull:recipe:service_level`). A va
 stored one is neither written nor audited, so pulling a month twice changes nothing the second
 time; a process killed half-way leaves nothing, since the transaction never committed. A source
 that gives nothing for the month is reported as missing, not as a failure: its numbers may
-simply not be in yet. `pull_months` does the same for several months at once (a backfill).
+simply not be in yet. `pull_months` does the same for several months at once (a backfill), and
+`pull_within` inside a transaction its caller holds (`init --demo`).
 """
 
 from __future__ import annotations
@@ -92,39 +93,83 @@ def pull_months(
     progress: Progress | None = None,
     trial: Source | None = None,
 ) -> list[Outcome]:
-    """`pull` for several months (a backfill, such as `init --demo`'s history), all written in
-    one transaction or none. A kind that can give every month at once (a recipe) runs once."""
+    """`pull` for several months (a backfill), all written in one transaction or none. A kind that
+    can give every month at once (a recipe) runs once."""
     with engine.reading(store) as conn:
-        chosen, seen = ([trial] if trial is not None else sourcing.active(conn, kpi)), known.read(conn)
-        # service priorities measured over call records (none for a trial of one KPI's source)
-        kept = priority_pulling.chosen(conn, kpi) if trial is None else []
-    if kpi is not None and not chosen and not kept:
-        raise SourceFailed(Problem("source.none_for_kpi", "--kpi", (("kpi", kpi),)))
-    folders = confine.FOLDERS.set(settings.current().source_folders)  # what files they may read
-    try:
-        values, problems = _run_all(chosen, wanted, seen, secrets, progress)
-        counted: dict[date, dict[str, dict[str, Any]]] = {}
-        for month in wanted:  # a month at a time
-            counted[month], unfit = priority_pulling.measure(kept, month)
-            problems += unfit
-    finally:
-        confine.FOLDERS.reset(folders)
-    if problems:
-        raise SourceFailed(problems)
+        plan = _plan(conn, kpi, trial)
+    ran = _ran(plan, wanted, secrets, progress)
     dry_run = dry_run or trial is not None
     context = engine.reading(store) if dry_run else engine.writing(store)
     with context as conn:
         transaction = conn.begin() if dry_run else None
         try:
-            outcomes = []
-            for month in wanted:
-                outcome = _write(conn, month, who, chosen, values.get(month, {}))
-                said = priority_pulling.write(conn, month, who, kept, counted[month])
-                outcome.lines += [Line(*line) for line in said]
-                outcomes.append(outcome)
+            return _written(conn, plan, ran, who)
         finally:
             if transaction is not None:
                 transaction.rollback()
+
+
+def pull_within(conn: sa.Connection, wanted: Sequence[date], who: str) -> list[Outcome]:
+    """`pull_months` of every active source and priority inside the caller's open transaction,
+    which then holds the store while the sources run: for a store being set up (`init --demo`:
+    the company and its pulled history land together or not at all), not for a nightly pull."""
+    plan = _plan(conn, None, None)
+    return _written(conn, plan, _ran(plan, wanted, settings.source_connection, None), who)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What a pull runs: the sources, what the store knows to check their values against, and
+    the service priorities measured over call records."""
+
+    chosen: list[Source]
+    seen: checks.Known
+    kept: list[priority_pulling.Chosen]
+
+
+@dataclass(frozen=True)
+class _Ran:
+    """What the sources and priorities gave, by month."""
+
+    wanted: Sequence[date]
+    values: dict[date, dict[str, Pulled]]
+    counted: dict[date, dict[str, dict[str, Any]]]
+
+
+def _plan(conn: sa.Connection, kpi: str | None, trial: Source | None) -> _Plan:
+    chosen = [trial] if trial is not None else sourcing.active(conn, kpi)
+    # service priorities measured over call records (none for a trial of one KPI's source)
+    kept = priority_pulling.chosen(conn, kpi) if trial is None else []
+    if kpi is not None and not chosen and not kept:
+        raise SourceFailed(Problem("source.none_for_kpi", "--kpi", (("kpi", kpi),)))
+    return _Plan(chosen, known.read(conn), kept)
+
+
+def _ran(plan: _Plan, wanted: Sequence[date], secrets: Secrets, progress: Progress | None) -> _Ran:
+    """Run every source and count every priority, reading only the folders the setting allows;
+    SourceFailed with every problem of them all."""
+    folders = confine.FOLDERS.set(settings.current().source_folders)  # what files they may read
+    try:
+        values, problems = _run_all(plan.chosen, wanted, plan.seen, secrets, progress)
+        counted: dict[date, dict[str, dict[str, Any]]] = {}
+        for month in wanted:  # a month at a time
+            counted[month], unfit = priority_pulling.measure(plan.kept, month)
+            problems += unfit
+    finally:
+        confine.FOLDERS.reset(folders)
+    if problems:
+        raise SourceFailed(problems)
+    return _Ran(wanted, values, counted)
+
+
+def _written(conn: sa.Connection, plan: _Plan, ran: _Ran, who: str) -> list[Outcome]:
+    """Write what ran, month by month, through the audited writer (the caller's transaction)."""
+    outcomes = []
+    for month in ran.wanted:
+        outcome = _write(conn, month, who, plan.chosen, ran.values.get(month, {}))
+        said = priority_pulling.write(conn, month, who, plan.kept, ran.counted[month])
+        outcome.lines += [Line(*line) for line in said]
+        outcomes.append(outcome)
     return outcomes
 
 

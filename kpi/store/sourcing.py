@@ -65,15 +65,22 @@ def load(store: Engine, data: bytes, name: str, who: str, *, dry_run: bool = Fal
     with context as conn:
         transaction = conn.begin() if dry_run else None
         try:
-            checked, measures = _checked_all(document, known.read(conn), name)  # a KPI removed since
             writer = Writer(conn, who)
-            priority_events.write(writer, measures)
-            write(writer, checked)
+            define(writer, document, name)  # checked again: a KPI removed since
         finally:
             if transaction is not None:
                 transaction.rollback()
     counts = Counter(writer.tally.counts.get(s.kpi_source.name, {}))
     return counts + Counter(writer.tally.counts.get(s.priority_measure.name, {}))
+
+
+def define(writer: Writer, document: source_file.Definitions, name: str) -> None:
+    """Check a definitions file's sources and event measures against what the store holds now and
+    write them in the writer's transaction; ImportRejected (nothing written) names every problem.
+    `init --demo` defines the demo's sources this way too."""
+    checked, measures = _checked_all(document, known.read(writer.conn), name)
+    priority_events.write(writer, measures)
+    write(writer, checked)
 
 
 def _checked_all(
