@@ -114,7 +114,7 @@ def pull_within(conn: sa.Connection, wanted: Sequence[date], who: str) -> list[O
     which then holds the store while the sources run: for a store being set up (`init --demo`:
     the company and its pulled history land together or not at all), not for a nightly pull."""
     plan = _plan(conn, None, None)
-    return _written(conn, plan, _ran(plan, wanted, settings.source_connection, None), who)
+    return _written(conn, plan, _ran(plan, wanted, settings.source_secret, None), who)
 
 
 @dataclass(frozen=True)
