@@ -247,6 +247,32 @@ def test_a_version_1_store_is_upgraded_in_place_keeping_its_data(empty_url):
         assert conn.exec_driver_sql("SELECT count(*) FROM response").scalar() == 3
 
 
+def test_a_ratios_parts_written_by_an_earlier_step_9_keep_every_digit_after_the_upgrade(empty_url):
+    """Step 9 once added numerator and denominator as FLOAT, 4 bytes on DuckDB: a pulled wait of
+    225600.123456 s came back as 225600.125, so each pull saw a change. Step 11 widens them."""
+    store = engine.create(empty_url)
+    setup.ensure(store)
+    with engine.writing(store) as conn:
+        for column in ("numerator", "denominator"):
+            conn.exec_driver_sql(f"ALTER TABLE measurement DROP COLUMN {column}")
+            conn.exec_driver_sql(f"ALTER TABLE measurement ADD COLUMN {column} FLOAT")
+        setup.set_meta(conn, "schema_version", "10")
+    assert setup.ensure(store) == schema.SCHEMA_VERSION
+    with engine.writing(store) as conn:
+        conn.exec_driver_sql("INSERT INTO department (code, name) VALUES ('CS', 'Customer service')")
+        conn.exec_driver_sql(
+            "INSERT INTO kpi (code, name, department, unit, direction, aggregation, tolerance, definition) "
+            "VALUES ('CS_WAIT', 'Wait', 'CS', 's', 'lower', 'mean', 0.1, '')"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO measurement (kpi, month, value, note, source, loaded_at, numerator, denominator) "
+            "VALUES ('CS_WAIT', '2026-10-01', 93.6, '', 'pull:recipe:mean_wait', '2026-11-02', 225600.123456, 2410.5)"
+        )
+    with engine.reading(store) as conn:
+        parts = conn.exec_driver_sql("SELECT numerator, denominator FROM measurement").one()
+    assert tuple(parts) == (225600.123456, 2410.5)
+
+
 def test_the_answer_summary_always_equals_the_answers(demo_url):
     from kpi.store import importing
 

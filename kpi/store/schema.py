@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from kpi.domain import cx
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 """Bump when a table changes, and add the step from the previous version to MIGRATIONS."""
 
 metadata = sa.MetaData()
@@ -337,10 +337,14 @@ MIGRATIONS: dict[int, list[str | sa.TextClause | tuple[str, str]]] = {
         "AND NOT EXISTS (SELECT 1 FROM meta WHERE key = 'demo')",
     ],
     9: [  # kpi_source is new (`create_all`); a pulled ratio keeps its parts
-        "ALTER TABLE measurement ADD COLUMN IF NOT EXISTS numerator FLOAT",
-        "ALTER TABLE measurement ADD COLUMN IF NOT EXISTS denominator FLOAT",
+        "ALTER TABLE measurement ADD COLUMN IF NOT EXISTS numerator DOUBLE PRECISION",
+        "ALTER TABLE measurement ADD COLUMN IF NOT EXISTS denominator DOUBLE PRECISION",
     ],
     10: [],  # priority_measure and priority_month are new (`create_all`)
+    11: [  # step 9 once wrote FLOAT, which is 4 bytes on DuckDB (225600.123456 kept as 225600.125)
+        ("duckdb", "ALTER TABLE measurement ALTER COLUMN numerator TYPE DOUBLE"),
+        ("duckdb", "ALTER TABLE measurement ALTER COLUMN denominator TYPE DOUBLE"),
+    ],
 }
 """`version → SQL statements` that take a store from version-1 to version: plain SQL that DuckDB
 and PostgreSQL both accept (a `TextClause` where it binds values), or `(dialect, SQL)` for one of
