@@ -19,9 +19,9 @@ from kpi import cli
 from kpi.demo.generate import generate
 from kpi.domain.access import EVERYTHING
 from kpi.files.tables import KINDS, ImportRejected
-from kpi.store import engine, importing, queries, schema, seeding, setup
+from kpi.store import engine, importing, queries, schema
 from kpi.text import words
-from tests.conftest import DEMO_END, ROOT, fingerprint, table_counts
+from tests.conftest import DEMO_END, ROOT, fingerprint, load_company, table_counts
 from tests.killing import killed_at
 
 CORPUS = ROOT / "tests" / "import_corpus"
@@ -34,10 +34,7 @@ ORDER = list(KINDS)
 def small_demo_file(tmp_path_factory):
     """The demo company with three months of history and few answers: quick to checksum."""
     path = tmp_path_factory.mktemp("small") / "small.duckdb"
-    store = engine.create(f"duckdb:///{path}")
-    setup.ensure(store)
-    with engine.writing(store) as conn:
-        seeding.load_company(conn, generate(DEMO_END, history=3, answers_factor=0.05), who="demo")
+    load_company(f"duckdb:///{path}", generate(DEMO_END, history=3, answers_factor=0.05), who="demo")
     return path
 
 
