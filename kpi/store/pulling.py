@@ -62,23 +62,11 @@ class Outcome:
         return sum(line.outcome == outcome for line in self.lines)
 
 
-def pull(
-    store: Engine,
-    month: date,
-    who: str,
-    *,
-    kpi: str | None = None,
-    dry_run: bool = False,
-    secrets: Secrets = settings.source_connection,
-    progress: Progress | None = None,
-    trial: Source | None = None,
-) -> Outcome:
+def pull(store: Engine, month: date, who: str, **options: Any) -> Outcome:
     """Run the month's sources (all active KPIs', or `kpi`'s) and write their values; raises
-    SourceFailed naming every failed source and bad value (nothing written). A `trial` source
-    (one not stored yet, from the KPI editor's "Try it") runs instead, always as a dry run."""
-    return pull_months(
-        store, [month], who, kpi=kpi, dry_run=dry_run, secrets=secrets, progress=progress, trial=trial
-    )[0]
+    SourceFailed naming every failed source and bad value (nothing written). `options` are those
+    of `pull_months`: `kpi`, `dry_run`, `secrets`, `progress` and `trial`."""
+    return pull_months(store, [month], who, **options)[0]
 
 
 def pull_months(
@@ -93,7 +81,9 @@ def pull_months(
     trial: Source | None = None,
 ) -> list[Outcome]:
     """`pull` for several months (a backfill, such as `init --demo`'s history), all written in
-    one transaction or none. A kind that can give every month at once (a recipe) runs once."""
+    one transaction or none. A kind that can give every month at once (a recipe) runs once. A
+    `trial` source (one not stored yet, from the KPI editor's "Try it") runs instead of the
+    stored ones, always as a dry run."""
     with engine.reading(store) as conn:
         chosen, seen = ([trial] if trial is not None else sourcing.active(conn, kpi)), known.read(conn)
         # service priorities measured over call records (none for a trial of one KPI's source)
