@@ -101,20 +101,13 @@ def pull_months(
         confine.FOLDERS.reset(folders)
     if problems:
         raise SourceFailed(problems)
-    dry_run = dry_run or trial is not None
-    context = engine.reading(store) if dry_run else engine.writing(store)
-    with context as conn:
-        transaction = conn.begin() if dry_run else None
-        try:
-            outcomes = []
-            for month in wanted:
-                outcome = _write(conn, month, who, chosen, values.get(month, {}))
-                said = priority_pulling.write(conn, month, who, kept, counted[month])
-                outcome.lines += [Line(*line) for line in said]
-                outcomes.append(outcome)
-        finally:
-            if transaction is not None:
-                transaction.rollback()
+    outcomes = []
+    with engine.writing_or_dry_run(store, dry_run or trial is not None) as conn:
+        for month in wanted:
+            outcome = _write(conn, month, who, chosen, values.get(month, {}))
+            said = priority_pulling.write(conn, month, who, kept, counted[month])
+            outcome.lines += [Line(*line) for line in said]
+            outcomes.append(outcome)
     return outcomes
 
 

@@ -59,17 +59,11 @@ def load(store: Engine, data: bytes, name: str, who: str, *, dry_run: bool = Fal
     document = source_file.read_all(data, name)
     with engine.reading(store) as conn:
         checked, measures = _checked_all(document, known.read(conn), name)
-    context = engine.reading(store) if dry_run else engine.writing(store)
-    with context as conn:
-        transaction = conn.begin() if dry_run else None
-        try:
-            checked, measures = _checked_all(document, known.read(conn), name)  # a KPI removed since
-            writer = Writer(conn, who)
-            priority_events.write(writer, measures)
-            write(writer, checked)
-        finally:
-            if transaction is not None:
-                transaction.rollback()
+    with engine.writing_or_dry_run(store, dry_run) as conn:
+        checked, measures = _checked_all(document, known.read(conn), name)  # a KPI removed since
+        writer = Writer(conn, who)
+        priority_events.write(writer, measures)
+        write(writer, checked)
     counts = Counter(writer.tally.counts.get(s.kpi_source.name, {}))
     return counts + Counter(writer.tally.counts.get(s.priority_measure.name, {}))
 
