@@ -29,6 +29,7 @@ from kpi import cli
 from kpi.store import bulk_answers, importing, writes
 
 ROOT = Path(__file__).resolve().parents[1]
+"""The repository, as tests.conftest.ROOT: not imported from there, which the child would then load."""
 
 
 @dataclass(frozen=True)
