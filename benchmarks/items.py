@@ -51,27 +51,26 @@ def _best(run, repeat: int = 3) -> float:
     return _best_of_each([run], repeat)[0]
 
 
-def _best_of_each(runs: list, repeat: int) -> list[float]:
-    """Each run's best time of `repeat`, taking turns (a, b, c, a, b, c, …) so that a slow spell
-    of a shared machine falls on ours and the references alike."""
+def _times_of_each(runs: list, repeat: int) -> list[list[float]]:
+    """Each run's `repeat` times, taking turns (a, b, c, a, b, c, …) so that a slow spell of a
+    shared machine falls on ours and the references alike."""
     times: list[list[float]] = [[] for _ in runs]
     for _ in range(repeat):
         for run, taken in zip(runs, times, strict=True):
             started = time.perf_counter()
             run()
             taken.append(time.perf_counter() - started)
-    return [min(taken) for taken in times]
+    return times
+
+
+def _best_of_each(runs: list, repeat: int) -> list[float]:
+    """Each run's best time of `repeat`, taking turns (`_times_of_each`)."""
+    return [min(taken) for taken in _times_of_each(runs, repeat)]
 
 
 def _median_of_each(runs: list, repeat: int) -> list[float]:
-    """Each run's median time of `repeat`, taking turns as `_best_of_each` does."""
-    times: list[list[float]] = [[] for _ in runs]
-    for _ in range(repeat):
-        for run, taken in zip(runs, times, strict=True):
-            started = time.perf_counter()
-            run()
-            taken.append(time.perf_counter() - started)
-    return [statistics.median(taken) for taken in times]
+    """Each run's median time of `repeat`, taking turns (`_times_of_each`)."""
+    return [statistics.median(taken) for taken in _times_of_each(runs, repeat)]
 
 
 def build_company(folder: Path, *, quick: bool) -> Engine:

@@ -24,7 +24,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from kpi import settings
-from kpi.demo.generate import generate
+from kpi.demo.generate import Company, generate
 from kpi.domain.errors import CockpitError
 from kpi.domain.validate import Rejected
 from kpi.sources import confine
@@ -91,11 +91,17 @@ def fingerprint(url: str) -> dict[str, tuple[object, ...]]:
 
 
 def load_demo(url: str) -> None:
+    load_company(url, generate(DEMO_END), who="demo")
+
+
+def load_company(url: str, company: Company, who: str = "test") -> str:
+    """Make a store at `url` holding `company` (a hand-made one, or the demo's); its URL."""
     store = engine.create(url)
     setup.ensure(store)
     with engine.writing(store) as conn:
-        seeding.load_company(conn, generate(DEMO_END), who="demo")
+        seeding.load_company(conn, company, who=who)
     store.dispose()
+    return url
 
 
 @pytest.fixture(autouse=True)

@@ -1,7 +1,6 @@
 """`python -m kpi`: init, status, exit codes, help, language."""
 
 import json
-import os
 import subprocess
 import sys
 
@@ -17,6 +16,7 @@ from kpi.domain.status import kpi_status
 from kpi.output import cli_table
 from kpi.store import engine, queries, schema
 from tests.conftest import ROOT, table_counts
+from tests.holding import run_on_held_store
 from tests.test_serialize import GOAL_KEYS, KPI_KEYS
 
 MONTH = "2026-10"
@@ -241,25 +241,6 @@ def test_argparse_still_takes_its_words_from_the_function_we_stand_in_for():
 def test_a_busy_store_exits_3(tmp_path):
     path = tmp_path / "busy.duckdb"
     assert cli.main(["--db", f"duckdb:///{path}", "init"]) == 0
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            f"import duckdb,time; c=duckdb.connect({str(path)!r}); print('held', flush=True); time.sleep(60)",
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "held"
-        result = subprocess.run(
-            [sys.executable, "-m", "kpi", "--db", f"duckdb:///{path}", "status", "--month", MONTH],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            env={**os.environ, "KPI_BUSY_WAIT": "1"},
-        )
-        assert result.returncode == 3
-        assert "busy" in result.stderr and "Traceback" not in result.stderr
-    finally:
-        holder.kill()
+    result = run_on_held_store(path, ["--db", f"duckdb:///{path}", "status", "--month", MONTH])
+    assert result.returncode == 3
+    assert "busy" in result.stderr and "Traceback" not in result.stderr

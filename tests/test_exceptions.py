@@ -8,9 +8,8 @@ from datetime import date
 import pytest
 import streamlit as st
 from pptx import Presentation
-from streamlit.testing.v1 import AppTest
 
-from kpi import cli, settings
+from kpi import cli
 from kpi.demo.generate import Company
 from kpi.domain import report
 from kpi.domain.access import EVERYTHING
@@ -27,9 +26,9 @@ from kpi.domain.model import (
     ServicePriority,
 )
 from kpi.output import deck, pptx_pack
-from kpi.store import decks, engine, monthly, seeding, setup
+from kpi.store import decks, engine, monthly
 from kpi.text import i18n
-from tests.conftest import APP_TIMEOUT, ROOT, point_app_at
+from tests.conftest import forget_app, load_company, new_app, point_app_at
 
 OCTOBER = date(2026, 10, 1)
 CALLS = "Answered within a minute"
@@ -63,12 +62,7 @@ def _company() -> Company:
 
 @pytest.fixture
 def quiet_url(tmp_path):
-    url = f"duckdb:///{tmp_path / 'quiet.duckdb'}"
-    store = engine.create(url)
-    setup.ensure(store)
-    with engine.writing(store) as conn:
-        seeding.load_company(conn, _company(), who="test")
-    return url
+    return load_company(f"duckdb:///{tmp_path / 'quiet.duckdb'}", _company())
 
 
 def test_the_store_is_as_described(quiet_url):
@@ -120,26 +114,15 @@ def test_the_present_attention_slide_and_the_pptx_list_both(quiet_url):
 
 
 def test_the_overview_lists_both(quiet_url, monkeypatch):
-    monkeypatch.setenv("KPI_DATABASE_URL", quiet_url)
-    monkeypatch.setenv("KPI_AUTH_MODE", "demo")
-    settings.forget()
-    from streamlit import config
-
-    config.set_option("runner.enforceSerializableSessionState", False)
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    point_app_at(monkeypatch, quiet_url)
     try:
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APP_TIMEOUT)
-        at.query_params["month"] = "2026-10"
-        at.run()
+        at = new_app(month="2026-10").run()
         assert not at.exception
         shown = "\n".join(str(e.value) for e in at.markdown)
         assert PROMISE in shown and WAIT in shown
         assert "Nothing needs attention" not in "\n".join(str(e.value) for e in at.success)
     finally:
-        st.cache_data.clear()
-        st.cache_resource.clear()
-        settings.forget()
+        forget_app()
 
 
 BROKEN = {"en": "⚠ Service priority broken", "da": "⚠ Serviceprioritet brudt"}
@@ -195,9 +178,7 @@ def test_the_present_attention_slide_badges_a_broken_priority_as_the_overview_do
 
 def _overview_and_slide(language: str, number: int) -> tuple[str, list[str]]:
     """The Overview's Markdown, then that of the Present page's slide `number`."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APP_TIMEOUT)
-    at.query_params.update(month="2026-10", lang=language)
-    at.run()
+    at = new_app(month="2026-10", lang=language).run()
     overview = "\n".join(str(e.value) for e in at.markdown)
     at.query_params["slide"] = str(number)
     at.switch_page("pages/present.py").run()

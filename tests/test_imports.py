@@ -19,9 +19,10 @@ from kpi import cli
 from kpi.demo.generate import generate
 from kpi.domain.access import EVERYTHING
 from kpi.files.tables import KINDS, ImportRejected
-from kpi.store import engine, importing, queries, schema, seeding, setup
+from kpi.store import engine, importing, queries, schema
 from kpi.text import words
-from tests.conftest import DEMO_END, ROOT, fingerprint, table_counts
+from tests.conftest import DEMO_END, ROOT, fingerprint, load_company, table_counts
+from tests.killing import killed_at
 
 CORPUS = ROOT / "tests" / "import_corpus"
 SAMPLES = ROOT / "data" / "samples"
@@ -33,10 +34,7 @@ ORDER = list(KINDS)
 def small_demo_file(tmp_path_factory):
     """The demo company with three months of history and few answers: quick to checksum."""
     path = tmp_path_factory.mktemp("small") / "small.duckdb"
-    store = engine.create(f"duckdb:///{path}")
-    setup.ensure(store)
-    with engine.writing(store) as conn:
-        seeding.load_company(conn, generate(DEMO_END, history=3, answers_factor=0.05), who="demo")
+    load_company(f"duckdb:///{path}", generate(DEMO_END, history=3, answers_factor=0.05), who="demo")
     return path
 
 
@@ -299,36 +297,7 @@ def test_an_import_goes_before_pages_that_keep_the_store_open_in_turns(small_url
 
 
 MID_WRITE = ("answers written", "committing")
-"""Steps of tests/killable_import.py inside the import's transaction: rows written, not committed."""
-
-
-def _import_killed_at(url: str, path, step: str) -> tuple[list[str], int | None, str]:
-    """Import `path` in a child that reports each step of its write; let it go on at every
-    step before `step` and SIGKILL it at `step`. Returns the steps it reached, its exit code
-    (negative: the signal that ended it) and what it said on stderr."""
-    child = subprocess.Popen(
-        [sys.executable, "-m", "tests.killable_import", "--db", url, "import", "responses", str(path)],
-        cwd=ROOT,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    reached: list[str] = []
-    try:
-        for line in child.stdout:  # blocks until the child reports a step or ends
-            if not line.startswith("step "):
-                continue
-            reached.append(line.removeprefix("step ").strip())
-            if reached[-1] == step:
-                child.kill()
-                break
-            child.stdin.write("\n")
-            child.stdin.flush()
-    finally:
-        child.kill()  # a no-op when it has ended; never leave a child holding the store
-        _, err = child.communicate()
-    return reached, child.returncode, err
+"""Steps of an import (tests/killing.py) inside its transaction: rows written, not committed."""
 
 
 def _outcome(url: str, before: dict, whole: dict[str, int]) -> str:
@@ -359,10 +328,10 @@ def test_an_import_killed_midway_leaves_all_or_nothing(small_url, tmp_path):
     whole = {"response": len(lines) - 1, "response_month": 2, "audit": 2}  # two months, audited each
     kills = []
     for step in ("answers written", "committing", "committed"):
-        reached, code, err = _import_killed_at(small_url, big, step)
-        assert reached and reached[-1] == step, (step, reached, err)
+        killed = killed_at(["--db", small_url, "import", "responses", str(big)], step)
+        assert killed.reached and killed.reached[-1] == step, (step, killed)
         outcome = _outcome(small_url, before, whole)
-        landed_mid_write = code == -signal.SIGKILL and reached[-1] in MID_WRITE
+        landed_mid_write = killed.code == -signal.SIGKILL and killed.reached[-1] in MID_WRITE
         kills.append((step, landed_mid_write, outcome))
     assert any(landed for _, landed, _ in kills), kills
     assert all(outcome in ("nothing", "all") for _, _, outcome in kills), kills

@@ -27,10 +27,10 @@ from kpi.domain.model import (
     Person,
     Role,
 )
-from kpi.store import engine, monthly, rules, seeding, setup
+from kpi.store import engine, monthly, rules
 from kpi.store import schema as s
 from kpi.store.writes import Writer
-from tests.conftest import APP_TIMEOUT, ROOT, forget_app, point_app_at
+from tests.conftest import forget_app, load_company, new_app, point_app_at
 
 MONTH = months.last_complete(date.today())
 ADMIN = Person("admin@late.example", "Ada Min", Role.ADMIN, "MGMT")
@@ -71,12 +71,7 @@ def _company() -> Company:
 
 @pytest.fixture
 def late_url(tmp_path):
-    url = f"duckdb:///{tmp_path / 'late.duckdb'}"
-    store = engine.create(url)
-    setup.ensure(store)
-    with engine.writing(store) as conn:
-        seeding.load_company(conn, _company(), who="test")
-    return url
+    return load_company(f"duckdb:///{tmp_path / 'late.duckdb'}", _company())
 
 
 def _grace(url: str, days: int) -> None:
@@ -91,10 +86,7 @@ def open_app(late_url, monkeypatch):
     def run(page: str, who: Person) -> AppTest:
         st.cache_data.clear()
         st.cache_resource.clear()
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APP_TIMEOUT)
-        at.query_params["month"] = f"{MONTH:%Y-%m}"
-        at.query_params["as"] = who.email
-        at.run()
+        at = new_app(month=f"{MONTH:%Y-%m}", **{"as": who.email}).run()
         if page != "pages/overview.py":
             at.switch_page(page).run()
         assert not at.exception, at.exception

@@ -15,8 +15,6 @@ not counted), and a sales call on the 14th waits 300 s (another queue). By hand:
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -34,7 +32,8 @@ from kpi.domain.model import EventMeasure, EventMonth
 from kpi.sources import calls as call_recipes
 from kpi.store import decks, engine, monthly, queries, schema, sourcing
 from kpi.text import i18n, phrases, words
-from tests.conftest import ROOT, fingerprint
+from tests.conftest import fingerprint
+from tests.killing import killed_at
 
 OCT = date(2026, 10, 1)
 
@@ -354,28 +353,9 @@ query = "SELECT month, wait AS value FROM read_csv('{good}')"
 def test_a_pull_killed_after_counting_the_priority_leaves_nothing(demo_duckdb_url, tmp_path):
     _define(demo_duckdb_url, definitions(write_csv(tmp_path / "calls")))
     before = fingerprint(demo_duckdb_url)
-    child = subprocess.Popen(
-        [sys.executable, "-m", "tests.killable_pull", "--db", demo_duckdb_url, "pull", "--month", "2026-10"],
-        cwd=ROOT,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    written = 0
-    try:
-        for line in child.stdout:  # the KPI values' batch (none here), then the priority months'
-            if line.strip() == "step values written":
-                written += 1
-                if written == 2:
-                    child.kill()
-                    break
-                child.stdin.write("\n")
-                child.stdin.flush()
-    finally:
-        child.kill()
-        child.communicate()
-    assert written == 2
+    # the KPI values' batch (none here), then the priority months': killed after the second
+    killed = killed_at(["--db", demo_duckdb_url, "pull", "--month", "2026-10"], "values written", times=2)
+    assert killed.reached == ["values written", "values written"], killed
     assert fingerprint(demo_duckdb_url) == before
 
 

@@ -4,9 +4,6 @@ and audited, or, when any source fails or returns a bad value, not at all."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +13,9 @@ import sqlalchemy as sa
 from kpi import cli
 from kpi.store import engine, schema, sourcing
 from tests import feeds
-from tests.conftest import ROOT, fingerprint
+from tests.conftest import fingerprint
+from tests.holding import run_on_held_store
+from tests.killing import killed_at
 
 
 @dataclass
@@ -206,64 +205,21 @@ query = "SELECT month, wait AS value FROM read_csv('{csv}')"
 """
 
 
-def _pull_killed_at(url: str, step: str) -> list[str]:
-    """Pull in a child that reports each step of its write; SIGKILL it at `step`."""
-    child = subprocess.Popen(
-        [sys.executable, "-m", "tests.killable_pull", "--db", url, "pull", "--month", "2026-11"],
-        cwd=ROOT,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    reached: list[str] = []
-    try:
-        for line in child.stdout:  # blocks until the child reports a step or ends
-            if line.startswith("step "):
-                reached.append(line.removeprefix("step ").strip())
-                if reached[-1] == step:
-                    child.kill()
-                    break
-                child.stdin.write("\n")
-                child.stdin.flush()
-    finally:
-        child.kill()
-        child.communicate()
-    return reached
-
-
 @pytest.mark.parametrize("step", ["values written", "committing"])
 def test_a_pull_killed_half_way_leaves_nothing(demo_duckdb_url, tmp_path, step):
     files = feeds.write_files(tmp_path / "exports")
     _define(demo_duckdb_url, FILES_ONLY.format(csv=files["csv"]))
     before = fingerprint(demo_duckdb_url)
-    assert _pull_killed_at(demo_duckdb_url, step)[-1] == step
+    killed = killed_at(["--db", demo_duckdb_url, "pull", "--month", "2026-11"], step)
+    assert killed.reached[-1] == step, killed
     assert fingerprint(demo_duckdb_url) == before
 
 
 def test_a_pull_on_a_busy_store_exits_3(demo_duckdb_url, tmp_path):
     files = feeds.write_files(tmp_path / "exports")
     _define(demo_duckdb_url, FILES_ONLY.format(csv=files["csv"]))
-    hold = (
-        "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True); time.sleep(60)"
-    )
-    holder = subprocess.Popen(
-        [sys.executable, "-c", hold, demo_duckdb_url.removeprefix("duckdb:///")],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "held"
-        result = subprocess.run(
-            [sys.executable, "-m", "kpi", "--db", demo_duckdb_url, "pull", "--month", "2026-11"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            env={**os.environ, "KPI_BUSY_WAIT": "1"},
-        )
-    finally:
-        holder.kill()
-        holder.wait()
+    path = demo_duckdb_url.removeprefix("duckdb:///")
+    result = run_on_held_store(path, ["--db", demo_duckdb_url, "pull", "--month", "2026-11"])
     assert result.returncode == 3, result.stderr
     assert "busy" in result.stderr and "Traceback" not in result.stderr
 

@@ -18,7 +18,7 @@ from kpi.domain.errors import Problem, Refused
 from kpi.domain.ratios import PERCENT, Ratio, combined
 from kpi.sources import events
 from kpi.sources.events import Holds, run
-from kpi.sources.measured import Compliance, Files, Measured, measured, window
+from kpi.sources.measured import Compliance, Files, Measured, month_of, ratios, window
 
 SERVICE_LEVEL_S = 20.0
 """Service level counts calls answered within 20 s (a wait of at most 20 s): the 80/20 habit."""
@@ -61,6 +61,24 @@ FROM timed GROUP BY ALL ORDER BY ALL
 """
 
 
+def _calls(
+    con: duckdb.DuckDBPyConnection,
+    files: Files,
+    month: date | None,
+    queue: str | None,
+    params: dict[str, Any],
+) -> tuple[events.Table, str]:
+    """The call records in `files`, and the condition keeping those of `month` and `queue` (all
+    months, all queues where None); what the two need bound is added to `params`."""
+    calls = events.table(con, files, CALLS)
+    params.update(calls.params)
+    where = window("offered_at", month, params)
+    if queue is not None:
+        where += " AND queue = $queue"
+        params["queue"] = queue
+    return calls, where
+
+
 def _call_counts(
     files: Files,
     counts: Sequence[str],
@@ -75,13 +93,9 @@ def _call_counts(
     """Per month (or `day`) and queue (when `by_queue`): period, queue or None, and `counts`
     (names of `COUNTS`). Refused when a call was answered or abandoned before it was offered."""
     with events.new_connection() as con:
-        calls = events.table(con, files, CALLS)
-        params: dict[str, Any] = {**calls.params, "within": within_s, "short": short_abandon_s}
-        where = window("offered_at", month, params)
-        if queue is not None:
-            where += " AND queue = $queue"
-            params["queue"] = queue
-        period = "CAST(date_trunc('{}', offered_at) AS DATE)".format("day" if day else "month")
+        params: dict[str, Any] = {"within": within_s, "short": short_abandon_s}
+        calls, where = _calls(con, files, month, queue, params)
+        period = "CAST(date_trunc('day', offered_at) AS DATE)" if day else month_of("offered_at")
         if month is not None and not day:
             period = "CAST($first AS DATE)"  # one month asked for: no need to work it out per call
         sql = CALL_SQL.format(
@@ -111,6 +125,16 @@ def _refuse_backwards(
     )
 
 
+def _answered_within(
+    files: Files, within_s: float, short_abandon_s: float, **grouping: Any
+) -> list[tuple[Any, ...]]:
+    """Calls answered within `within_s` and counted calls, per period of `grouping` (the keyword
+    arguments of `_call_counts`): what service level and a priority's compliance both count."""
+    return _call_counts(
+        files, ("within", "counted"), within_s=within_s, short_abandon_s=short_abandon_s, **grouping
+    )
+
+
 def service_level(
     files: Files,
     *,
@@ -122,18 +146,8 @@ def service_level(
 ) -> list[Measured]:
     """% of counted calls answered within `within_s`: answered within ÷ (answered + abandoned
     after `short_abandon_s`)."""
-    counts = _call_counts(
-        files,
-        ("within", "counted"),
-        by_queue=by_queue,
-        month=month,
-        queue=queue,
-        within_s=within_s,
-        short_abandon_s=short_abandon_s,
-    )
-    return [
-        measured("service_level", m, g, Ratio(within, counted, PERCENT)) for m, g, within, counted in counts
-    ]
+    counts = _answered_within(files, within_s, short_abandon_s, by_queue=by_queue, month=month, queue=queue)
+    return ratios("service_level", counts, PERCENT)
 
 
 def abandonment(
@@ -153,7 +167,7 @@ def abandonment(
         queue=queue,
         short_abandon_s=short_abandon_s,
     )
-    return [measured("abandonment", m, g, Ratio(gone, counted, PERCENT)) for m, g, gone, counted in counts]
+    return ratios("abandonment", counts, PERCENT)
 
 
 def mean_wait(
@@ -162,7 +176,7 @@ def mean_wait(
     """Mean seconds from offered to answered, over answered calls (abandoned calls have no
     answer wait): total wait ÷ answered calls."""
     counts = _call_counts(files, ("waited", "answered"), by_queue=by_queue, month=month, queue=queue)
-    return [measured("mean_wait", m, g, Ratio(waited, answered)) for m, g, waited, answered in counts]
+    return ratios("mean_wait", counts)
 
 
 def wait_percentile(
@@ -179,13 +193,10 @@ def wait_percentile(
     if not 0 <= percentile <= 100:
         raise ValueError(f"a percentile lies between 0 and 100, not {percentile}")
     with events.new_connection() as con:
-        calls = events.table(con, files, CALLS)
-        params: dict[str, Any] = {**calls.params, "share": percentile / 100}
-        where = window("offered_at", month, params) + " AND answered_at IS NOT NULL"
-        if queue is not None:
-            where += " AND queue = $queue"
-            params["queue"] = queue
-        sql = f"""SELECT CAST(date_trunc('month', offered_at) AS DATE), {"queue" if by_queue else "NULL"},
+        params: dict[str, Any] = {"share": percentile / 100}
+        calls, where = _calls(con, files, month, queue, params)
+        where += " AND answered_at IS NOT NULL"
+        sql = f"""SELECT {month_of("offered_at")}, {"queue" if by_queue else "NULL"},
                          quantile_cont(epoch(answered_at - offered_at), $share)
                   FROM ({calls.sql}) WHERE {where} GROUP BY ALL ORDER BY ALL"""
         rows = run(con, sql, params, calls.files)
@@ -203,15 +214,7 @@ def compliance(
     """A service priority over raw calls ("invoice calls answered within 90 s"): per month the
     share of counted calls (of `queue`, or all) answered within `within_s`, as service level
     counts them, and the month's worst day."""
-    days = _call_counts(
-        files,
-        ("within", "counted"),
-        day=True,
-        month=month,
-        queue=queue,
-        within_s=within_s,
-        short_abandon_s=short_abandon_s,
-    )
+    days = _answered_within(files, within_s, short_abandon_s, day=True, month=month, queue=queue)
     per_month: dict[date, list[tuple[date, Ratio]]] = {}
     for day, _, within, counted in days:
         per_month.setdefault(months.first_of(day), []).append((day, Ratio(within, counted, PERCENT)))

@@ -6,7 +6,7 @@ A `Measured` is one month's value of a measure with the numerator and denominato
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -57,5 +57,16 @@ def window(column: str, month: date | None, params: dict[str, Any]) -> str:
     return f"{column} >= $first AND {column} < $after"
 
 
-def measured(measure: str, month: date, group: str | None, ratio: Ratio) -> Measured:
-    return Measured(measure, month, group, ratio.value, ratio)
+def month_of(column: str) -> str:
+    """SQL: the month of the time in `column`, as the DATE of its first day (a row's month)."""
+    return f"CAST(date_trunc('month', {column}) AS DATE)"
+
+
+def ratios(measure: str, counted: Iterable[Sequence[Any]], scale: float = 1.0) -> list[Measured]:
+    """One `Measured` per counted row — month, group (or None), numerator, denominator — as
+    every recipe that counts ends: the value is `scale` × numerator ÷ denominator, both kept."""
+    found = []
+    for month, group, numerator, denominator in counted:
+        ratio = Ratio(numerator, denominator, scale)
+        found.append(Measured(measure, month, group, ratio.value, ratio))
+    return found

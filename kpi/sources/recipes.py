@@ -24,7 +24,7 @@ from typing import Any
 import duckdb
 
 from kpi.domain.errors import Problem, Refused
-from kpi.domain.ratios import PERCENT, Ratio
+from kpi.domain.ratios import PERCENT
 from kpi.sources import events
 from kpi.sources.calls import (
     CALLS,
@@ -38,7 +38,7 @@ from kpi.sources.calls import (
     wait_percentile,
 )
 from kpi.sources.events import Holds, run
-from kpi.sources.measured import Compliance, Files, Measured, measured, window
+from kpi.sources.measured import Compliance, Files, Measured, month_of, ratios, window
 
 __all__ = [
     "BASKET_EVENTS",
@@ -103,11 +103,10 @@ def _funnel(
                      bool_or(list_contains($began, event)) AS began,
                      bool_or(list_contains($done, event)) AS done
               FROM ({basket.sql}) GROUP BY 1)
-            SELECT CAST(date_trunc('month', started) AS DATE), count(*) FILTER (WHERE began AND NOT done),
+            SELECT {month_of("started")}, NULL, count(*) FILTER (WHERE began AND NOT done),
                    count(*) FILTER (WHERE began)
             FROM sessions WHERE {window("started", month, params)} GROUP BY 1 ORDER BY 1"""
-        rows = run(con, sql, params, basket.files)
-    return [measured(measure, m, None, Ratio(left, begun, PERCENT)) for m, left, begun in rows]
+        return ratios(measure, run(con, sql, params, basket.files), PERCENT)
 
 
 def abandoned_baskets(
@@ -139,8 +138,8 @@ def checkout_abandonment(
 
 def _probe_counts(
     probes: Files, maintenance: Files | None, month: date | None
-) -> list[tuple[date, int, int]]:
-    """Per month: probes up and probes counted, those inside a maintenance window left out."""
+) -> list[tuple[date, None, int, int]]:
+    """Per month: no group, probes up and probes counted, those inside a maintenance window left out."""
     with events.new_connection() as con:
         seen = events.table(con, probes, PROBES)
         params: dict[str, Any] = dict(seen.params)
@@ -150,7 +149,7 @@ def _probe_counts(
             _refuse_empty_windows(con, windows)
             planned, params = windows.sql, {**params, **windows.params}
         sql = f"""
-            SELECT CAST(date_trunc('month', p."at") AS DATE), count(*) FILTER (WHERE p.up), count(*)
+            SELECT {month_of('p."at"')}, NULL, count(*) FILTER (WHERE p.up), count(*)
             FROM (SELECT * FROM ({seen.sql}) WHERE {window('"at"', month, params)}) p
               ANTI JOIN ({planned}) w ON p."at" >= w."start" AND p."at" < w."end"
             GROUP BY 1 ORDER BY 1"""  # an anti join, not NOT EXISTS: a range join, not a loop per probe
@@ -170,10 +169,7 @@ def availability(
     probes: Files, maintenance: Files | None = None, *, month: date | None = None
 ) -> list[Measured]:
     """% of probes up, outside planned maintenance: up probes ÷ probes counted."""
-    return [
-        measured("availability", m, None, Ratio(up, counted, PERCENT))
-        for m, up, counted in _probe_counts(probes, maintenance, month)
-    ]
+    return ratios("availability", _probe_counts(probes, maintenance, month), PERCENT)
 
 
 def unplanned_downtime(
@@ -186,10 +182,11 @@ def unplanned_downtime(
     """Minutes down outside planned maintenance: down probes × `interval_s` ÷ 60. A sum, kept
     as minutes over months (1 each), so months combine as minutes a month; the numerator is the
     total."""
-    return [
-        measured("unplanned_downtime", m, None, Ratio((counted - up) * interval_s / 60, 1))
-        for m, up, counted in _probe_counts(probes, maintenance, month)
+    down = [
+        (m, g, (counted - up) * interval_s / 60, 1)
+        for m, g, up, counted in _probe_counts(probes, maintenance, month)
     ]
+    return ratios("unplanned_downtime", down)
 
 
 RECIPES: dict[str, Callable[..., list[Measured]]] = {

@@ -207,6 +207,22 @@ def writing(engine: Engine, wait: float | None = None) -> Iterator[sa.Connection
             conn.exec_driver_sql("CHECKPOINT")
 
 
+@contextmanager
+def writing_or_dry_run(engine: Engine, dry_run: bool) -> Iterator[sa.Connection]:
+    """`writing`, or for a dry run a connection for reads whose statements all run in one
+    transaction rolled back when the block ends: the same work, nothing kept."""
+    if not dry_run:
+        with writing(engine) as conn:
+            yield conn
+        return
+    with reading(engine) as conn:
+        transaction = conn.begin()
+        try:
+            yield conn
+        finally:
+            transaction.rollback()
+
+
 def duckdb_driver(conn: sa.Connection) -> ConnectionWrapper:
     """DuckDB's own connection under `conn`, as the dialect wraps it (it keeps its bookkeeping)."""
     from duckdb_sqlalchemy import ConnectionWrapper

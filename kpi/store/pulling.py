@@ -63,23 +63,11 @@ class Outcome:
         return sum(line.outcome == outcome for line in self.lines)
 
 
-def pull(
-    store: Engine,
-    month: date,
-    who: str,
-    *,
-    kpi: str | None = None,
-    dry_run: bool = False,
-    secrets: Secrets = settings.source_secret,
-    progress: Progress | None = None,
-    trial: Source | None = None,
-) -> Outcome:
+def pull(store: Engine, month: date, who: str, **options: Any) -> Outcome:
     """Run the month's sources (all active KPIs', or `kpi`'s) and write their values; raises
-    SourceFailed naming every failed source and bad value (nothing written). A `trial` source
-    (one not stored yet, from the KPI editor's "Try it") runs instead, always as a dry run."""
-    return pull_months(
-        store, [month], who, kpi=kpi, dry_run=dry_run, secrets=secrets, progress=progress, trial=trial
-    )[0]
+    SourceFailed naming every failed source and bad value (nothing written). `options` are those
+    of `pull_months`: `kpi`, `dry_run`, `secrets`, `progress` and `trial`."""
+    return pull_months(store, [month], who, **options)[0]
 
 
 def pull_months(
@@ -93,20 +81,15 @@ def pull_months(
     progress: Progress | None = None,
     trial: Source | None = None,
 ) -> list[Outcome]:
-    """`pull` for several months (a backfill), all written in one transaction or none. A kind that
-    can give every month at once (a recipe) runs once."""
+    """`pull` for several months (a backfill, such as `init --demo`'s history), all written in
+    one transaction or none. A kind that can give every month at once (a recipe) runs once. A
+    `trial` source (one not stored yet, from the KPI editor's "Try it") runs instead of the
+    stored ones, always as a dry run."""
     with engine.reading(store) as conn:
         plan = _plan(conn, kpi, trial)
     ran = _ran(plan, wanted, secrets, progress)
-    dry_run = dry_run or trial is not None
-    context = engine.reading(store) if dry_run else engine.writing(store)
-    with context as conn:
-        transaction = conn.begin() if dry_run else None
-        try:
-            return _written(conn, plan, ran, who)
-        finally:
-            if transaction is not None:
-                transaction.rollback()
+    with engine.writing_or_dry_run(store, dry_run or trial is not None) as conn:
+        return _written(conn, plan, ran, who)
 
 
 def pull_within(conn: sa.Connection, wanted: Sequence[date], who: str) -> list[Outcome]:

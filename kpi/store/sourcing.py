@@ -61,15 +61,9 @@ def load(store: Engine, data: bytes, name: str, who: str, *, dry_run: bool = Fal
     document = source_file.read_all(data, name)
     with engine.reading(store) as conn:
         checked, measures = _checked_all(document, known.read(conn), name)
-    context = engine.reading(store) if dry_run else engine.writing(store)
-    with context as conn:
-        transaction = conn.begin() if dry_run else None
-        try:
-            writer = Writer(conn, who)
-            define(writer, document, name)  # checked again: a KPI removed since
-        finally:
-            if transaction is not None:
-                transaction.rollback()
+    with engine.writing_or_dry_run(store, dry_run) as conn:
+        writer = Writer(conn, who)
+        define(writer, document, name)  # checked again: a KPI removed since
     counts = Counter(writer.tally.counts.get(s.kpi_source.name, {}))
     return counts + Counter(writer.tally.counts.get(s.priority_measure.name, {}))
 

@@ -1,0 +1,33 @@
+"""A command run while another process holds the DuckDB store file open (as a long import, or a
+second copy of the app, would): for the tests that prove it waits a moment, then says the store
+is busy and exits 3."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+HOLD = "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True); time.sleep(60)"
+
+
+def run_on_held_store(path: str | Path, args: Sequence[str]) -> subprocess.CompletedProcess[str]:
+    """`python -m kpi args`, waiting at most 1 s for the store, while another process holds the
+    DuckDB file at `path` open (it lets go once the command has ended)."""
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(path)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        return subprocess.run(
+            [sys.executable, "-m", "kpi", *args],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "KPI_BUSY_WAIT": "1"},
+        )
+    finally:
+        holder.kill()
+        holder.wait()
