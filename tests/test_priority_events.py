@@ -34,7 +34,7 @@ from kpi.domain.model import EventMeasure, EventMonth
 from kpi.sources import calls as call_recipes
 from kpi.store import decks, engine, monthly, queries, schema, sourcing
 from kpi.text import i18n, phrases, words
-from tests.conftest import ROOT, fingerprint
+from tests.conftest import ROOT, as_admin, fingerprint
 
 OCT = date(2026, 10, 1)
 
@@ -110,7 +110,7 @@ share = 80
 
 
 def _define(url: str, text: str) -> None:
-    sourcing.load(engine.create(url), text.encode(), "sources.toml", "test")
+    sourcing.load(engine.create(url), text.encode(), "sources.toml", as_admin())
 
 
 def _months(url: str) -> list[tuple]:

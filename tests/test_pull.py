@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from kpi import cli
 from kpi.store import engine, schema, sourcing
 from tests import feeds
-from tests.conftest import ROOT, fingerprint
+from tests.conftest import ROOT, as_admin, fingerprint
 
 
 @dataclass
@@ -67,7 +67,7 @@ def fed(pg_server, tmp_path, monkeypatch):
 
 
 def _define(url: str, text: str) -> None:
-    sourcing.load(engine.create(url), text.encode(), "sources.toml", "test")
+    sourcing.load(engine.create(url), text.encode(), "sources.toml", as_admin())
 
 
 def _stored(url: str, month: str) -> dict[str, tuple]:

@@ -24,7 +24,7 @@ from sqlalchemy.engine import Engine
 from kpi.domain import checks, months
 from kpi.domain import sources as source_rules
 from kpi.domain.errors import Problem
-from kpi.domain.model import DEFAULT_TOLERANCE, DEFAULT_WEIGHT, ActionStatus, Aggregation, Level, Role
+from kpi.domain.model import DEFAULT_TOLERANCE, DEFAULT_WEIGHT, ActionStatus, Aggregation, Level, Person, Role
 from kpi.domain.sources import Source
 from kpi.files import spreadsheet
 from kpi.files.tables import KINDS, SOURCE_COLUMNS, ImportRejected, Parsed, parse
@@ -270,20 +270,23 @@ def run(
     kind: str,
     data: bytes,
     name: str,
-    who: str,
+    viewer: Person,
     *,
     dry_run: bool = False,
     progress: Callable[[float], None] | None = None,
     confirm_future: bool = False,
 ) -> Summary:
-    """Import one file of `kind`; raises ImportRejected (nothing written) or returns what changed.
-    Months more than a year ahead are refused unless `confirm_future` (kpi.domain.bounds).
+    """Import one file of `kind` as `viewer`; raises ImportRejected (nothing written) or returns
+    what changed. Months more than a year ahead are refused unless `confirm_future`
+    (kpi.domain.bounds). An import changes data and, through a KPIs file's `source_*` columns,
+    sources: administrators only, refused (Denied) before the file is read.
 
     The file is read and checked before the store is locked: what the check needs of the store
     is read first, in a moment, and a refused file never holds the store while it is checked.
     Only a file without problems takes the store for writing, and is checked again there only
     if the store changed meanwhile. Survey answers go column-wise where DuckDB reads the file
     (kpi.store.bulk_answers); everything else is read cell by cell."""
+    sourcing.require_definer(viewer)
     staged = bulk_answers.stage(data, name) if kind == "responses" else None
     try:
         with engine.reading(store) as conn:
@@ -297,9 +300,9 @@ def run(
                 if now != seen:  # the store changed since the check: check again, holding it
                     checked = _checked(kind, data, name, staged, now, progress)
                 if isinstance(checked, Parsed):
-                    writer, rows = _apply(conn, checked, who), len(checked.rows)
+                    writer, rows = _apply(conn, checked, viewer.email), len(checked.rows)
                 else:
-                    writer, rows = bulk_answers.write(conn, checked, who, progress), checked.rows
+                    writer, rows = bulk_answers.write(conn, checked, viewer.email, progress), checked.rows
             finally:
                 if transaction is not None:
                     transaction.rollback()

@@ -52,10 +52,12 @@ def active(conn: sa.Connection, kpi: str | None = None) -> list[Source]:
     return [source for source in read(conn) if source.kpi not in retired]
 
 
-def load(store: Engine, data: bytes, name: str, who: str, *, dry_run: bool = False) -> Counter[str]:
-    """Load a definitions file; returns how many sources and event-measured priorities were
-    `inserted`, `updated`, `unchanged`. ImportRejected (nothing written) names every problem,
-    with the file and the entry."""
+def load(store: Engine, data: bytes, name: str, viewer: Person, *, dry_run: bool = False) -> Counter[str]:
+    """Load a definitions file as `viewer`; returns how many sources and event-measured
+    priorities were `inserted`, `updated`, `unchanged`. ImportRejected (nothing written) names
+    every problem, with the file and the entry; Denied (nothing read) when `viewer` may not
+    define sources."""
+    require_definer(viewer)
     document = source_file.read_all(data, name)
     with engine.reading(store) as conn:
         checked, measures = _checked_all(document, known.read(conn), name)
@@ -64,7 +66,7 @@ def load(store: Engine, data: bytes, name: str, who: str, *, dry_run: bool = Fal
         transaction = conn.begin() if dry_run else None
         try:
             checked, measures = _checked_all(document, known.read(conn), name)  # a KPI removed since
-            writer = Writer(conn, who)
+            writer = Writer(conn, viewer.email)
             priority_events.write(writer, measures)
             write(writer, checked)
         finally:
