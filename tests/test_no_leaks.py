@@ -460,7 +460,7 @@ def _administer_as(url: str, person) -> list[str]:
         (organisation.save_person, {"values": own, "is_new": False}),
         (organisation.retire_department, {"code": "MKT", "today": MONTH}),
         (organisation.retire_person, {"email": VIEWERS["admin"], "today": MONTH}),
-        (sourcing.save, {"kpi": "CS_WAIT", "values": {"kind": "files", "query": "SELECT 2"}}),
+        (sourcing.save, {"kpi": "CS_WAIT", "values": {"kind": "files", "query": "SELECT 2"}, "found": bool}),
         (sourcing.remove, {"kpi": "CS_WAIT"}),
     ]
     answers = []
