@@ -218,3 +218,16 @@ def test_a_kpis_file_refuses_an_edit_that_breaks_the_stored_source_and_takes_a_n
     changed = f'{header}CS_SL,Service level,CS,s,lower,mean,recipe,"mean_wait()",{pattern}\n'
     summary = importing.run(engine.create(demo_url), "kpis", changed.encode(), "kpis.csv", as_admin())
     assert summary.counts == {"updated": 1} and summary.sources == {"updated": 1}
+
+
+def test_the_kpi_form_on_the_data_page_shows_the_refusal_and_saves_nothing(app, app_url, tmp_path):
+    _with_recipe_source(app_url, tmp_path / "calls")
+    before = fingerprint(app_url)
+    at = source_form(app, "CS_SL")
+    at.selectbox(key="data.kpi.CS_SL.unit").set_value("s")
+    [button] = [b for b in at.get("form_submit_button") if b.proto.form_id == "data.kpi.CS_SL"]
+    button.click().run()
+    assert not at.exception, at.exception
+    said = " ".join(e.value for e in at.error)
+    assert "pull:recipe:service" in said and "remove or change the source first" in said, said
+    assert fingerprint(app_url) == before

@@ -3,13 +3,16 @@
 A definitions file (kpi.files.source_file) is checked whole against the KPIs the store holds
 (kpi.domain.sources.check, every problem at once; a query that is not one SELECT too, by
 kpi.sources.statement; a recipe source's event files that are not there, looked up by
-kpi.sources.recipe_source.looked_up before the store is opened) and written in one transaction: each entry
-inserts or replaces its KPI's source, an unchanged one is neither written nor audited, and a
-source the file does not name stays as it is. With `dry_run` the same runs and is rolled back.
+kpi.sources.recipe_source.looked_up before the store is opened) and written in one transaction:
+each entry inserts or replaces its KPI's source, an unchanged one is neither written nor audited,
+and a source the file does not name stays as it is. With `dry_run` the same runs and is rolled
+back. Only an administrator loads one (`require_definer`, checked here, whatever the door).
 
 The KPI editor (`save`, `remove`) and the KPI import file (kpi.store.importing, its `source_*`
-columns) check a source with the same `problems` and write it with the same `write`: one set of
-rules, one way in, whichever door a source comes through.
+columns) check a source with the same `problems_of` and write it with the same `write`: one set
+of rules, one way in, whichever door a source comes through. The other way round, a KPI edit
+(kpi.store.definitions.save_kpi, a KPIs file's row) must keep fitting the KPI's stored source
+(kpi.domain.sources.unfit_edit).
 """
 
 from __future__ import annotations
