@@ -26,6 +26,7 @@ from streamlit.testing.v1 import AppTest
 from kpi import settings
 from kpi.demo.generate import Company, generate
 from kpi.domain.errors import CockpitError
+from kpi.domain.model import Person, Role
 from kpi.domain.validate import Rejected
 from kpi.sources import confine
 from kpi.store import engine, schema, seeding, setup
@@ -39,6 +40,12 @@ take minutes, and a run that ends sooner goes on at once."""
 DEMO_END = date(2026, 10, 1)
 """Tests pin the demo's last month, so its numbers never depend on the day they run."""
 BACKENDS = ["duckdb", "postgresql"]
+
+
+def as_admin(email: str = "test") -> Person:
+    """An administrator acting as `email`: who imports a file or loads a definitions file (the
+    store refuses anyone else, kpi.store.importing.run and kpi.store.sourcing.load)."""
+    return Person(email, email, Role.ADMIN)
 
 
 def said(error: CockpitError) -> str:

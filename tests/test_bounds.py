@@ -18,7 +18,7 @@ from kpi.files.tables import ImportRejected
 from kpi.store import definitions, engine, importing, queries
 from kpi.store import schema as s
 from kpi.text import fmt
-from tests.conftest import ROOT, rejected_with, table_counts
+from tests.conftest import ROOT, as_admin, rejected_with, table_counts
 from tests.test_checks import GOAL, KNOWN
 
 TODAY = date(2026, 11, 30)
@@ -122,7 +122,7 @@ def test_a_store_with_a_value_at_9999_12_or_2062_10_cannot_be_created_any_more(d
     with engine.reading(store) as conn:
         before = table_counts(conn)
     with pytest.raises(ImportRejected) as caught:
-        importing.run(store, kind, content, f"{kind}.csv", "test")
+        importing.run(store, kind, content, f"{kind}.csv", as_admin())
     assert {p.key for p in caught.value.problems} <= {"outside_window", "too_large"}, caught.value
     with engine.reading(store) as conn:
         assert table_counts(conn) == before
@@ -137,11 +137,11 @@ def test_an_import_with_a_deadline_far_ahead_lands_only_when_confirmed(demo_url)
     first[header.split(",").index("deadline")] = deadline.isoformat()
     content = _csv(header, ",".join(first))
     with rejected_with("more than 12 months ahead", ImportRejected):
-        importing.run(store, "goals", content, "goals.csv", "test")
-    assert importing.run(store, "goals", content, "goals.csv", "test", confirm_future=True).counts == {
+        importing.run(store, "goals", content, "goals.csv", as_admin())
+    assert importing.run(store, "goals", content, "goals.csv", as_admin(), confirm_future=True).counts == {
         "updated": 1
     }
-    assert importing.run(store, "goals", content, "goals.csv", "test").counts == {"unchanged": 1}
+    assert importing.run(store, "goals", content, "goals.csv", as_admin()).counts == {"unchanged": 1}
 
 
 def test_the_goal_form_keeps_the_same_bounds(demo_url):

@@ -10,6 +10,7 @@ from openpyxl import Workbook
 
 from kpi.store import bulk_answers, engine, importing
 from kpi.store import schema as s
+from tests.conftest import as_admin
 
 HEADER = "kpi,date,score,segment,touchpoint\n"
 PLAIN = {
@@ -103,9 +104,9 @@ def test_plain_files_go_column_wise_and_land_exactly_what_the_exact_importer_lan
     assert staged is not None
     staged.close()
     fast_url, exact_url = demo_twins
-    fast = importing.run(engine.create(fast_url), "responses", data, "answers.csv", "bulk-test")
+    fast = importing.run(engine.create(fast_url), "responses", data, "answers.csv", as_admin("bulk-test"))
     monkeypatch.setattr(bulk_answers, "stage", lambda data, name: None)
-    exact = importing.run(engine.create(exact_url), "responses", data, "answers.csv", "bulk-test")
+    exact = importing.run(engine.create(exact_url), "responses", data, "answers.csv", as_admin("bulk-test"))
     assert (fast.rows, fast.counts) == (exact.rows, exact.counts)
     assert_same_answers(fast_url, exact_url)
 
@@ -127,13 +128,13 @@ def test_an_excel_workbook_goes_to_the_exact_importer():
 def test_importing_the_same_answers_again_changes_nothing_and_a_dry_run_writes_nothing(demo_url):
     store = engine.create(demo_url)
     data = PLAIN["two KPIs, several months"].encode()
-    preview = importing.run(store, "responses", data, "answers.csv", "bulk-test", dry_run=True)
+    preview = importing.run(store, "responses", data, "answers.csv", as_admin("bulk-test"), dry_run=True)
     before = _answers(demo_url)
     assert before["audit"] == []
-    first = importing.run(store, "responses", data, "answers.csv", "bulk-test")
+    first = importing.run(store, "responses", data, "answers.csv", as_admin("bulk-test"))
     assert first.counts == preview.counts and first.counts["replaced"] > 0
     landed = _answers(demo_url)
-    again = importing.run(store, "responses", data, "answers.csv", "bulk-test")
+    again = importing.run(store, "responses", data, "answers.csv", as_admin("bulk-test"))
     assert again.counts == {"unchanged": again.rows}
     assert _answers(demo_url) == landed
     (key, was, now), *_ = landed["audit"]
@@ -143,16 +144,18 @@ def test_importing_the_same_answers_again_changes_nothing_and_a_dry_run_writes_n
 def test_one_changed_answer_replaces_only_its_month(demo_url):
     store = engine.create(demo_url)
     rows = [f"NPS,2026-11-{d:02d},{d % 11},web,\n" for d in range(1, 11)] + ["NPS,2026-09-01,5,web,\n"]
-    importing.run(store, "responses", (HEADER + "".join(rows)).encode(), "a.csv", "bulk-test")
+    importing.run(store, "responses", (HEADER + "".join(rows)).encode(), "a.csv", as_admin("bulk-test"))
     rows[0] = "NPS,2026-11-01,10,web,\n"
-    summary = importing.run(store, "responses", (HEADER + "".join(rows)).encode(), "b.csv", "bulk-test")
+    summary = importing.run(
+        store, "responses", (HEADER + "".join(rows)).encode(), "b.csv", as_admin("bulk-test")
+    )
     assert summary.counts == {"replaced": 10, "unchanged": 1}
 
 
 def test_a_neutralised_segment_lands_as_it_was_typed(demo_url):
     """A segment a download wrote as `'-none-` (for spreadsheets) is stored as `-none-`."""
     data = (HEADER + "NPS,2026-11-02,10,'-none-,web\n").encode()
-    importing.run(engine.create(demo_url), "responses", data, "answers.csv", "bulk-test")
+    importing.run(engine.create(demo_url), "responses", data, "answers.csv", as_admin("bulk-test"))
     with engine.reading(engine.create(demo_url)) as conn:
         segments = set(
             conn.execute(sa.select(s.response.c.segment).where(s.response.c.touchpoint == "web")).scalars()

@@ -15,7 +15,7 @@ from kpi.files.tables import ImportRejected
 from kpi.store import bulk_answers, column_check, engine, importing
 from kpi.store import schema as s
 from kpi.text import words
-from tests.conftest import table_counts
+from tests.conftest import as_admin, table_counts
 
 HEADER = "kpi,date,score,segment,touchpoint"
 GOOD_ROWS = 300
@@ -90,7 +90,7 @@ def _answers(url: str) -> dict:
 
 def _refused(url: str, data: bytes) -> tuple:
     with pytest.raises(ImportRejected) as caught:
-        importing.run(engine.create(url), "responses", data, "answers.csv", "test")
+        importing.run(engine.create(url), "responses", data, "answers.csv", as_admin())
     return caught.value.problems
 
 
@@ -178,7 +178,9 @@ def test_an_accepted_answers_file_still_goes_column_wise_and_is_checked_before_t
 
     monkeypatch.setattr(importing, "_parsed", no_cell_by_cell)
     with _watching_the_store(monkeypatch) as state:
-        summary = importing.run(engine.create(demo_duckdb_url), "responses", _file({}), "answers.csv", "test")
+        summary = importing.run(
+            engine.create(demo_duckdb_url), "responses", _file({}), "answers.csv", as_admin()
+        )
     assert summary.rows == GOOD_ROWS and state["writes"] == 1
 
 

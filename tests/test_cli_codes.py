@@ -7,7 +7,7 @@ import pytest
 
 from kpi import cli
 from kpi.store import engine, importing, queries
-from tests.conftest import table_counts
+from tests.conftest import as_admin, table_counts
 
 MONTH = "2026-10"
 HEAD = "camilla.berg@havnhjem.example"  # heads CS
@@ -121,8 +121,10 @@ def test_codes_keep_their_spelling_and_every_later_mention_finds_them(demo_duckd
         "measurements": "kpi,month,value\nKS_VENT,2026-10,42\n",
     }
     for kind, text in files.items():
-        importing.run(store, kind, text.encode(), f"{kind}.csv", "test")
-    again = importing.run(store, "departments", b"code,name\nKUNDESERVICE,Kundeservice\n", "d.csv", "test")
+        importing.run(store, kind, text.encode(), f"{kind}.csv", as_admin())
+    again = importing.run(
+        store, "departments", b"code,name\nKUNDESERVICE,Kundeservice\n", "d.csv", as_admin()
+    )
     assert again.counts == {"unchanged": 1}  # the same department, not a second one
     code, data, err = status(demo_duckdb_url, capsys, "--department", "kundeservice")
     assert code == 0, err

@@ -28,7 +28,7 @@ def test_a_closed_month_keeps_its_numbers_and_marks_revisions(demo_url):
         closing.close(conn, ADMIN, OCTOBER)
     audit = last_audit(demo_url)
     assert audit["table_name"] == "month_close" and audit["who"] == ADMIN.email
-    importing.run(store, "measurements", b"kpi;month;value\nCS_WAIT;2026-10;99\n", "late.csv", ADMIN.email)
+    importing.run(store, "measurements", b"kpi;month;value\nCS_WAIT;2026-10;99\n", "late.csv", ADMIN)
     with engine.writing(
         store
     ) as conn:  # a later change of the goal's target does not move the meeting either

@@ -14,7 +14,7 @@ from kpi.domain.validate import Rejected
 from kpi.files.tables import ImportRejected
 from kpi.store import definitions, engine, importing, monthly, queries, schema
 from kpi.text import words
-from tests.conftest import rejected_with, table_counts
+from tests.conftest import as_admin, rejected_with, table_counts
 from tests.test_edits import ADMIN, CS_HEAD, counts, last_audit
 
 O1 = {  # the demo's "Callers wait at most a minute on average", as the form sends it
@@ -238,7 +238,7 @@ def test_an_import_of_kpis_cannot_change_a_survey_kpis_kind_either(demo_url):
     writer.writerows({**r, "aggregation": "mean"} if r["code"] == "NPS" else r for r in rows)
     changed = out.getvalue().splitlines()
     with pytest.raises(ImportRejected) as caught:
-        importing.run(store, "kpis", "\n".join(changed).encode(), "kpis.csv", "test")
+        importing.run(store, "kpis", "\n".join(changed).encode(), "kpis.csv", as_admin())
     said_by_import = [words.problem(p) for p in caught.value.problems]
     assert len(said_by_import) == 1 and "NPS scale" in said_by_import[0]
     with rejected_with("survey answers on the NPS scale"), engine.writing(store) as conn:

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from kpi.domain import errors
 from kpi.domain.model import Person, Role
 from kpi.store import edits, engine, schema
-from tests.conftest import rejected_with, table_counts
+from tests.conftest import as_admin, rejected_with, table_counts
 
 CS_HEAD = Person("camilla.berg@havnhjem.example", "Camilla Berg", Role.DEPARTMENT_HEAD, "CS")
 IT_HEAD = Person("henrik.juul@havnhjem.example", "Henrik Juul", Role.DEPARTMENT_HEAD, "IT")
@@ -180,7 +180,7 @@ def test_a_formula_typed_as_an_action_title_is_neutral_in_the_download_and_comes
         data = importing.export(conn, "actions")
     assert f"'{typed}".encode() in data.replace(b'""', b'"')
     assert b",=HYPERLINK" not in data and b',"=HYPERLINK' not in data
-    assert importing.run(store, "actions", data, "actions.csv", "test").counts == {
+    assert importing.run(store, "actions", data, "actions.csv", as_admin()).counts == {
         "unchanged": data.count(b"\n") - 1
     }
     with engine.reading(store) as conn:

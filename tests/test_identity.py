@@ -9,7 +9,7 @@ from kpi.domain.access import EVERYTHING
 from kpi.files.tables import ImportRejected
 from kpi.store import engine, importing, queries
 from kpi.store import schema as s
-from tests.conftest import table_counts
+from tests.conftest import as_admin, table_counts
 
 METTE = "mette.kjaer@havnhjem.example"
 KELVIN = "\u212a"  # KELVIN SIGN, which lower() turned into k
@@ -70,7 +70,7 @@ def test_a_lookalike_identity_or_code_cannot_overwrite_another(demo_url, kind, c
         before = table_counts(conn)
         mette = queries.person(conn, METTE)
     with pytest.raises(ImportRejected) as caught:
-        importing.run(store, kind, content, f"{kind}.csv", "test")
+        importing.run(store, kind, content, f"{kind}.csv", as_admin())
     assert [p.key for p in caught.value.problems] == ["lookalike"], caught.value
     with engine.reading(store) as conn:
         assert table_counts(conn) == before
@@ -79,9 +79,9 @@ def test_a_lookalike_identity_or_code_cannot_overwrite_another(demo_url, kind, c
 
 def test_danish_letters_are_allowed_in_codes(demo_url):
     store = engine.create(demo_url)
-    importing.run(store, "departments", "code,name,parent\nkøb,Indkøb,\n".encode(), "d.csv", "test")
+    importing.run(store, "departments", "code,name,parent\nkøb,Indkøb,\n".encode(), "d.csv", as_admin())
     kpis = "code,name,department,unit,direction,aggregation\nKØB_TID,Leveringstid,KØB,days,lower,mean\n"
-    importing.run(store, "kpis", kpis.encode(), "k.csv", "test")
+    importing.run(store, "kpis", kpis.encode(), "k.csv", as_admin())
     with engine.reading(store) as conn:  # a code keeps its spelling; `KØB` names it all the same
         assert "køb" in {d.code for d in queries.departments(conn, EVERYTHING)}
         assert ("KØB_TID", "køb") in {(k.code, k.department) for k in queries.kpis(conn, EVERYTHING)}
@@ -90,7 +90,7 @@ def test_danish_letters_are_allowed_in_codes(demo_url):
 def test_an_email_in_another_case_is_the_same_person(demo_url):
     store = engine.create(demo_url)
     importing.run(
-        store, "people", _people("Mette.KJAER@havnhjem.example,Mette Kjær,executive,"), "p.csv", "t"
+        store, "people", _people("Mette.KJAER@havnhjem.example,Mette Kjær,executive,"), "p.csv", as_admin("t")
     )
     with engine.reading(store) as conn:
         emails = [e for e in conn.execute(s.person.select()).mappings() if e["email"].startswith("mette")]

@@ -13,7 +13,7 @@ from kpi.files import tables
 from kpi.files.tables import KINDS, ImportRejected
 from kpi.store import definitions, engine, importing, queries
 from kpi.text import words
-from tests.conftest import ROOT, fingerprint
+from tests.conftest import ROOT, as_admin, fingerprint
 from tests.test_edits import ADMIN
 from tests.test_imports import small_demo_file, small_url  # noqa: F401 - fixtures
 
@@ -43,7 +43,7 @@ def test_every_problem_of_a_file_is_reported_in_one_run_and_nothing_is_written(s
     before = fingerprint(small_url)
     data = (CORPUS / case["file"]).read_bytes()
     with pytest.raises(ImportRejected) as caught:
-        importing.run(engine.create(small_url), case["kind"], data, case["file"], "test")
+        importing.run(engine.create(small_url), case["kind"], data, case["file"], as_admin())
     found = sorted((p.row, p.field, p.key) for p in caught.value.problems)
     assert found == expected(case), [words.problem(p) for p in caught.value.problems]
     assert all(p.file == case["file"] for p in caught.value.problems)
@@ -115,7 +115,7 @@ def test_every_unit_and_its_words_are_listed_in_the_readme_and_in_the_error(unit
 def test_a_journey_phase_outside_the_list_is_refused_naming_the_list(small_url):  # noqa: F811
     data = b"code,name,department,unit,direction,aggregation,journey_phase\nK9,K,CS,%,higher,mean,loyalty\n"
     with pytest.raises(ImportRejected) as caught:
-        importing.run(engine.create(small_url), "kpis", data, "k.csv", "test")
+        importing.run(engine.create(small_url), "kpis", data, "k.csv", as_admin())
     (problem,) = caught.value.problems
     assert (problem.row, problem.field, problem.key) == (2, "journey_phase", "not_one_of")
     assert "awareness, evaluation, purchase, delivery, after_sales" in words.problem(problem)
@@ -125,7 +125,7 @@ def test_a_kpi_in_danish_words_lands_with_the_stored_values_and_its_phase_shows(
     store = engine.create(small_url)
     data = "code;name;department;unit;direction;aggregation;target;tolerance;journey_phase\n"
     data += "cs_callback;Tilbageringning;cs;sek;lavere;gennemsnit;90;0,1;Efter købet\n"
-    assert importing.run(store, "kpis", data.encode(), "k.csv", "test").counts == {"inserted": 1}
+    assert importing.run(store, "kpis", data.encode(), "k.csv", as_admin()).counts == {"inserted": 1}
     with engine.reading(store) as conn:
         kpi = next(k for k in queries.kpis(conn, queries.Scope(None)) if k.code == "cs_callback")
     assert (kpi.department, kpi.unit, kpi.direction, kpi.aggregation) == ("CS", "s", "lower", "mean")
@@ -158,10 +158,12 @@ def test_a_tolerance_hint_leads_to_a_tolerance_that_is_accepted(small_url):  # n
     head = b"code,name,department,unit,direction,aggregation,tolerance\n"
     for typed in (b"5%", b"5"):
         with pytest.raises(ImportRejected) as caught:
-            importing.run(store, "kpis", head + b"K9,K,CS,%,higher,mean," + typed + b"\n", "k.csv", "test")
+            importing.run(
+                store, "kpis", head + b"K9,K,CS,%,higher,mean," + typed + b"\n", "k.csv", as_admin()
+            )
         hint = words.problem(caught.value.problems[0])
         assert hint.endswith("write 0.05.") or hint.endswith("write 0.05"), hint
-    accepted = importing.run(store, "kpis", head + b"K9,K,CS,%,higher,mean,0.05\n", "k.csv", "test")
+    accepted = importing.run(store, "kpis", head + b"K9,K,CS,%,higher,mean,0.05\n", "k.csv", as_admin())
     assert accepted.counts == {"inserted": 1}
 
 

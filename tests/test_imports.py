@@ -21,7 +21,7 @@ from kpi.domain.access import EVERYTHING
 from kpi.files.tables import KINDS, ImportRejected
 from kpi.store import engine, importing, queries, schema
 from kpi.text import words
-from tests.conftest import DEMO_END, ROOT, fingerprint, load_company, table_counts
+from tests.conftest import DEMO_END, ROOT, as_admin, fingerprint, load_company, table_counts
 from tests.killing import killed_at
 
 CORPUS = ROOT / "tests" / "import_corpus"
@@ -51,7 +51,7 @@ def test_every_bad_file_is_rejected_precisely_and_writes_nothing(small_url, case
     before = fingerprint(small_url)
     data = (CORPUS / case["file"]).read_bytes()
     with pytest.raises(ImportRejected) as caught:
-        importing.run(engine.create(small_url), case["kind"], data, case["file"], "test")
+        importing.run(engine.create(small_url), case["kind"], data, case["file"], as_admin())
     problems = caught.value.problems
     matching = [p for p in problems if case["contains"] in words.problem(p)]
     assert matching, [words.problem(p) for p in problems]
@@ -71,7 +71,7 @@ def test_bad_files_write_nothing_on_postgresql_either(demo_pg_template, pg_serve
     with engine.reading(engine.create(url)) as conn:
         before = table_counts(conn)
     with pytest.raises(ImportRejected):
-        importing.run(engine.create(url), case["kind"], (CORPUS / name).read_bytes(), name, "test")
+        importing.run(engine.create(url), case["kind"], (CORPUS / name).read_bytes(), name, as_admin())
     with engine.reading(engine.create(url)) as conn:
         assert table_counts(conn) == before
 
@@ -79,7 +79,7 @@ def test_bad_files_write_nothing_on_postgresql_either(demo_pg_template, pg_serve
 def test_all_problems_of_a_file_are_reported_at_once(small_url):
     data = b"kpi,month,value\nCS_WAIT,2026-13,80\nCS_SL,2026-11,high\nNOPE,2026-11,\n"
     with pytest.raises(ImportRejected) as caught:
-        importing.run(engine.create(small_url), "measurements", data, "many.csv", "test")
+        importing.run(engine.create(small_url), "measurements", data, "many.csv", as_admin())
     expected = [(2, "month"), (3, "value"), (4, "kpi"), (4, "value")]  # row 4: unknown KPI, no value
     assert [(p.row, p.field) for p in caught.value.problems] == expected
 
@@ -90,7 +90,7 @@ def test_the_samples_import_in_order(demo_url):
     for kind in ORDER:
         for path in sorted(SAMPLES.glob(f"{kind}.*")):
             summaries[path.name] = importing.run(
-                store, kind, path.read_bytes(), path.name, "sofie.dahl@havnhjem.example"
+                store, kind, path.read_bytes(), path.name, as_admin("sofie.dahl@havnhjem.example")
             )
     assert summaries["kpis.csv"].counts == {"inserted": 2}
     assert summaries["goals.csv"].counts == {"inserted": 2}
@@ -118,11 +118,11 @@ def test_the_samples_import_in_order(demo_url):
 def test_month_targets_and_process_changes_import_audited_and_checked_like_any_kind(small_url):
     store = engine.create(small_url)
     data = b"kpi;month;target\nCS_WAIT;2026-12;110,5\nIT_DOWNTIME;2026-12;60\n"
-    assert importing.run(store, "targets", data, "t.csv", "a@x").counts == {"inserted": 2}
-    assert importing.run(store, "targets", data, "t.csv", "a@x").counts == {"unchanged": 2}
+    assert importing.run(store, "targets", data, "t.csv", as_admin("a@x")).counts == {"inserted": 2}
+    assert importing.run(store, "targets", data, "t.csv", as_admin("a@x")).counts == {"unchanged": 2}
     changed = b"kpi,month,note\nCS_WAIT,2026-11,New phone system\n"
-    assert importing.run(store, "changes", changed, "c.csv", "b@x").counts == {"inserted": 1}
-    assert importing.run(store, "changes", changed, "c.csv", "c@x").counts == {"unchanged": 1}
+    assert importing.run(store, "changes", changed, "c.csv", as_admin("b@x")).counts == {"inserted": 1}
+    assert importing.run(store, "changes", changed, "c.csv", as_admin("c@x")).counts == {"unchanged": 1}
     with engine.reading(store) as conn:
         assert queries.month_targets(conn, EVERYTHING, date(2026, 12, 1), date(2026, 12, 1)) == {
             "CS_WAIT": {date(2026, 12, 1): 110.5},
@@ -138,7 +138,7 @@ def test_month_targets_and_process_changes_import_audited_and_checked_like_any_k
     assert sorted(audited) == [("kpi_target", "a@x"), ("kpi_target", "a@x"), ("process_change", "b@x")]
     bad = b"kpi,month,target\nNOPE,2026-12,5\nCS_SL,2026-12,120\nCS_SL,2026-13,70\n"
     with pytest.raises(ImportRejected) as caught:
-        importing.run(store, "targets", bad, "bad.csv", "a@x")
+        importing.run(store, "targets", bad, "bad.csv", as_admin("a@x"))
     found = [(p.row, p.field, p.key) for p in caught.value.problems]
     assert found == [
         (2, "kpi", "unknown_reference"),
@@ -149,9 +149,11 @@ def test_month_targets_and_process_changes_import_audited_and_checked_like_any_k
 
 def test_reimporting_a_month_replaces_it_and_the_audit_keeps_both(small_url):
     store = engine.create(small_url)
-    importing.run(store, "measurements", b"kpi;month;value\nCS_WAIT;2026-10;70,5\n", "first.csv", "a@x")
+    importing.run(
+        store, "measurements", b"kpi;month;value\nCS_WAIT;2026-10;70,5\n", "first.csv", as_admin("a@x")
+    )
     summary = importing.run(
-        store, "measurements", b"kpi;month;value\nCS_WAIT;2026-10;66\n", "again.csv", "b@x"
+        store, "measurements", b"kpi;month;value\nCS_WAIT;2026-10;66\n", "again.csv", as_admin("b@x")
     )
     assert summary.counts == {"updated": 1}
     with engine.reading(store) as conn:
@@ -163,12 +165,12 @@ def test_reimporting_a_month_replaces_it_and_the_audit_keeps_both(small_url):
 def test_export_then_import_changes_nothing(small_url):
     store = engine.create(small_url)
     for kind in ("targets", "changes"):  # the small demo has none: give the round trip some
-        importing.run(store, kind, (SAMPLES / f"{kind}.csv").read_bytes(), f"{kind}.csv", "test")
+        importing.run(store, kind, (SAMPLES / f"{kind}.csv").read_bytes(), f"{kind}.csv", as_admin())
     before = fingerprint(small_url)
     for kind in ORDER:
         with engine.reading(store) as conn:
             data = importing.export(conn, kind)
-        summary = importing.run(store, kind, data, f"{kind}.csv", "test")
+        summary = importing.run(store, kind, data, f"{kind}.csv", as_admin())
         assert set(summary.counts) == {"unchanged"}, (kind, summary.counts)
     assert fingerprint(small_url) == before
 
@@ -180,7 +182,7 @@ def test_a_dry_run_tells_what_would_change_and_writes_nothing(small_url):
         "measurements",
         (SAMPLES / "measurements.csv").read_bytes(),
         "measurements.csv",
-        "test",
+        as_admin(),
         dry_run=True,
     )
     assert summary.counts == {"inserted": 5}
@@ -375,6 +377,6 @@ def test_a_download_is_safe_in_a_spreadsheet_and_imports_back_unchanged(small_ur
     risky = [c for c in cells if c.startswith(("=", "+", "-", "@", "\t", "\r"))]
     assert not [c for c in risky if not c.lstrip("+-").replace(".", "").isdigit()], risky
     assert {f"'{title}" for title in HOSTILE} <= set(cells)
-    summary = importing.run(store, "goals", data, "goals.csv", "test")
+    summary = importing.run(store, "goals", data, "goals.csv", as_admin())
     assert set(summary.counts) == {"unchanged"}
     assert fingerprint(small_url) == before

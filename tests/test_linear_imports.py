@@ -13,6 +13,7 @@ from kpi.domain import validate
 from kpi.domain.access import EVERYTHING
 from kpi.store import engine, importing, queries
 from kpi.store import schema as s
+from tests.conftest import as_admin
 
 
 @contextmanager
@@ -48,7 +49,7 @@ def test_importing_ten_times_the_actions_takes_the_same_statements(demo_url):
                 "actions",
                 actions_file(rows, goals).replace(b"Action", f"A{rows}".encode()),
                 "a.csv",
-                "t",
+                as_admin("t"),
             )
         assert summary.counts == {"inserted": rows}
         counts.append(len(counted))
@@ -58,9 +59,9 @@ def test_importing_ten_times_the_actions_takes_the_same_statements(demo_url):
 def test_a_new_action_is_audited_with_the_key_the_store_gave_it(demo_url):
     store = engine.create(demo_url)
     _, goals = _company(demo_url)
-    importing.run(store, "actions", actions_file(3, goals), "a.csv", "t")
+    importing.run(store, "actions", actions_file(3, goals), "a.csv", as_admin("t"))
     changed = actions_file(3, goals).replace(b"planned", b"doing")
-    assert importing.run(store, "actions", changed, "a.csv", "t").counts == {"updated": 3}
+    assert importing.run(store, "actions", changed, "a.csv", as_admin("t")).counts == {"updated": 3}
     with engine.reading(store) as conn:
         a, audit = s.action, s.audit
         ids = dict(conn.execute(sa.select(a.c.title, a.c.id).where(a.c.title.like("Action number %"))).all())
@@ -89,7 +90,7 @@ def test_the_goal_tree_is_checked_without_copying_it_per_row(demo_duckdb_url, mo
 
     monkeypatch.setattr(validate, "goal_tree", watched)
     summary = importing.run(
-        engine.create(demo_duckdb_url), "goals", goals_file(500, kpis), "g.csv", "t", dry_run=True
+        engine.create(demo_duckdb_url), "goals", goals_file(500, kpis), "g.csv", as_admin("t"), dry_run=True
     )
     assert summary.counts == {"inserted": 500} and len(trees) == 500
     assert len(set(trees)) == 1  # one tree for the whole file
@@ -101,8 +102,8 @@ def test_a_goals_file_lands_the_same_batched_as_row_by_row(demo_url, rows):
     store = engine.create(demo_url)
     kpis, _ = _company(demo_url)
     data = goals_file(rows, kpis)
-    assert importing.run(store, "goals", data, "g.csv", "t").counts == {"inserted": rows}
-    assert importing.run(store, "goals", data, "g.csv", "t").counts == {"unchanged": rows}
+    assert importing.run(store, "goals", data, "g.csv", as_admin("t")).counts == {"inserted": rows}
+    assert importing.run(store, "goals", data, "g.csv", as_admin("t")).counts == {"unchanged": rows}
     with engine.reading(store) as conn:
         audit = s.audit
         keys = (

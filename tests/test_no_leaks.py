@@ -24,13 +24,14 @@ from kpi import cli
 from kpi.demo.generate import load_spec
 from kpi.domain import access, attention, months
 from kpi.domain.access import EVERYTHING
+from kpi.domain.errors import Denied
 from kpi.domain.model import Role
 from kpi.output import pdf_pack, pptx_pack
 from kpi.store import decks, engine, importing, monthly, queries, schema
 from kpi.text.i18n import t
 from kpi.ui import data
 from tests import visible
-from tests.conftest import APP_TIMEOUT, DEMO_END, ROOT, table_counts
+from tests.conftest import APP_TIMEOUT, DEMO_END, ROOT, as_admin, fingerprint, table_counts
 
 PAGES = sorted(path.relative_to(ROOT).as_posix() for path in (ROOT / "pages").glob("*.py"))
 MONTH = DEMO_END
@@ -57,7 +58,7 @@ def _add_nobody(url: str) -> None:
     a department, so that row is written as a store made before the rule may hold it."""
     people = f"email,name,role,department\n{OWNER},Olga Owner,department_head,MKT\n".encode()
     store = engine.create(url)
-    importing.run(store, "people", people, "people.csv", "test")
+    importing.run(store, "people", people, "people.csv", as_admin())
     with engine.writing(store) as conn:
         nobody = {"email": NOBODY, "name": "No One", "role": "department_head", "department": None}
         conn.execute(sa.insert(schema.person).values(**nobody))
@@ -350,13 +351,43 @@ def test_sources_and_pulls_are_for_administrators_only(demo_duckdb_url, who, com
 
     sources = 'kpi = "CS_WAIT"\nkind = "files"\nquery = "SELECT 1 AS secret_query_text"\n'
     sourcing.load(
-        engine.create(demo_duckdb_url), f"[[source]]\n{sources}".encode(), "s.toml", "test", dry_run=False
+        engine.create(demo_duckdb_url),
+        f"[[source]]\n{sources}".encode(),
+        "s.toml",
+        as_admin(),
+        dry_run=False,
     )
     assert cli.main(["--db", demo_duckdb_url, "--as", VIEWERS[who], *command]) == cli.EXIT_REJECTED
     said = capsys.readouterr()
     assert "secret_query_text" not in said.out + said.err and "CS_WAIT" not in said.out + said.err
     assert cli.main(["--db", demo_duckdb_url, "--as", VIEWERS["admin"], "sources"]) == cli.EXIT_OK
     assert "secret_query_text" in capsys.readouterr().out  # the administrator sees it: the test has teeth
+
+
+@pytest.mark.parametrize("who", ["head-CS", "executive"])
+def test_the_store_refuses_sources_from_anyone_but_an_administrator(demo_url, who):
+    """The data layer, not only the page or the command line, refuses a KPIs file with `source_*`
+    columns and a definitions file from anyone but an administrator (a query names other
+    departments' tables): Denied before anything is read, nothing written. The administrator's
+    same files land: the test has teeth."""
+    from kpi.store import sourcing
+
+    query = "SELECT 1 AS secret_query_text"
+    header = "code,name,department,unit,direction,aggregation,source_kind,source_query\n"
+    kpis = f"{header}CS_WAIT,Wait,CS,s,lower,mean,files,{query}\n"
+    definitions = '[[source]]\nkpi = "CS_WAIT"\nkind = "files"\nquery = "SELECT 2 AS secret_query_text"\n'
+    store, person, before = engine.create(demo_url), _person(demo_url, VIEWERS[who]), fingerprint(demo_url)
+    assert person is not None and person.role is not Role.ADMIN
+    with pytest.raises(Denied):
+        importing.run(store, "kpis", kpis.encode(), "kpis.csv", person)
+    with pytest.raises(Denied):
+        importing.run(store, "kpis", kpis.encode(), "kpis.csv", person, dry_run=True)
+    with pytest.raises(Denied):
+        sourcing.load(store, definitions.encode(), "sources.toml", person)
+    assert fingerprint(demo_url) == before
+    boss = _person(demo_url, VIEWERS["admin"])
+    assert importing.run(store, "kpis", kpis.encode(), "kpis.csv", boss).sources == {"inserted": 1}
+    assert sourcing.load(store, definitions.encode(), "sources.toml", boss)["updated"] == 1
 
 
 def _impostors() -> dict[str, list[str]]:
@@ -429,7 +460,7 @@ def _administer_as(url: str, person) -> list[str]:
         (organisation.save_person, {"values": own, "is_new": False}),
         (organisation.retire_department, {"code": "MKT", "today": MONTH}),
         (organisation.retire_person, {"email": VIEWERS["admin"], "today": MONTH}),
-        (sourcing.save, {"kpi": "CS_WAIT", "values": {"kind": "files", "query": "SELECT 2"}}),
+        (sourcing.save, {"kpi": "CS_WAIT", "values": {"kind": "files", "query": "SELECT 2"}, "found": bool}),
         (sourcing.remove, {"kpi": "CS_WAIT"}),
     ]
     answers = []
@@ -459,7 +490,7 @@ def test_the_administration_editors_show_no_one_but_an_admin_anything(app, app_u
 
     _add_nobody(app_url)
     entry = f'[[source]]\nkpi = "CS_WAIT"\nkind = "files"\nquery = "{SOURCE_QUERY}"\n'
-    sourcing.load(engine.create(app_url), entry.encode(), "sources.toml", "test")
+    sourcing.load(engine.create(app_url), entry.encode(), "sources.toml", as_admin())
     with engine.reading(engine.create(app_url)) as conn:
         before = table_counts(conn)
     for who, email in VIEWERS.items():

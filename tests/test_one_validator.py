@@ -9,7 +9,7 @@ from kpi.domain.validate import Rejected
 from kpi.files.tables import ImportRejected
 from kpi.store import definitions, engine, importing, organisation
 from kpi.text import words
-from tests.conftest import fingerprint, rejected_with
+from tests.conftest import as_admin, fingerprint, rejected_with
 from tests.test_edits import ADMIN
 from tests.test_organisation import CLUB, NEWCOMER, TODAY, write
 
@@ -20,13 +20,13 @@ def refused(url, kind, text):
     """Every problem of an import of `text` as (row, column, key, message), the store unchanged."""
     before = fingerprint(url)
     with pytest.raises(ImportRejected) as caught:
-        importing.run(engine.create(url), kind, text.encode(), f"{kind}.csv", "test")
+        importing.run(engine.create(url), kind, text.encode(), f"{kind}.csv", as_admin())
     assert fingerprint(url) == before
     return sorted((p.row, p.field, p.key, words.problem(p)) for p in caught.value.problems)
 
 
 def imported(url, kind, text):
-    return importing.run(engine.create(url), kind, text.encode(), f"{kind}.csv", "test")
+    return importing.run(engine.create(url), kind, text.encode(), f"{kind}.csv", as_admin())
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from kpi.domain.access import EVERYTHING
 from kpi.store import decks, engine, queries, schema
 from kpi.text import fmt, i18n
-from tests.conftest import APP_TIMEOUT, ROOT, table_counts
+from tests.conftest import APP_TIMEOUT, ROOT, as_admin, table_counts
 from tests.test_pages import texts
 
 SMART = "pages/smart_goals.py"
@@ -329,7 +329,9 @@ def test_present_shows_a_closed_month_with_its_revisions(app, app_url):
         wait = next(v for v in queries.month_values(conn, EVERYTHING, OCTOBER, OCTOBER) if v.kpi == "CS_WAIT")
     with engine.writing(store) as conn:
         closing.close(conn, edits_admin(), OCTOBER)
-    importing.run(store, "measurements", b"kpi;month;value\nCS_WAIT;2026-10;99\n", "late.csv", ADMIN)
+    importing.run(
+        store, "measurements", b"kpi;month;value\nCS_WAIT;2026-10;99\n", "late.csv", as_admin(ADMIN)
+    )
     at = open_page(app, PRESENT)
     assert "Numbers as closed on" in texts(at)
     jump = [s for s in at.selectbox if s.key == "present.jump.0"][0]

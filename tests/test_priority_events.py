@@ -32,7 +32,7 @@ from kpi.domain.model import EventMeasure, EventMonth
 from kpi.sources import calls as call_recipes
 from kpi.store import decks, engine, monthly, queries, schema, sourcing
 from kpi.text import i18n, phrases, words
-from tests.conftest import fingerprint
+from tests.conftest import as_admin, fingerprint
 from tests.killing import killed_at
 
 OCT = date(2026, 10, 1)
@@ -109,7 +109,7 @@ share = 80
 
 
 def _define(url: str, text: str) -> None:
-    sourcing.load(engine.create(url), text.encode(), "sources.toml", "test")
+    sourcing.load(engine.create(url), text.encode(), "sources.toml", as_admin())
 
 
 def _months(url: str) -> list[tuple]:

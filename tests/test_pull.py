@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from kpi import cli
 from kpi.store import engine, schema, sourcing
 from tests import feeds
-from tests.conftest import fingerprint
+from tests.conftest import as_admin, fingerprint
 from tests.holding import run_on_held_store
 from tests.killing import killed_at
 
@@ -66,7 +66,7 @@ def fed(pg_server, tmp_path, monkeypatch):
 
 
 def _define(url: str, text: str) -> None:
-    sourcing.load(engine.create(url), text.encode(), "sources.toml", "test")
+    sourcing.load(engine.create(url), text.encode(), "sources.toml", as_admin())
 
 
 def _stored(url: str, month: str) -> dict[str, tuple]:

@@ -27,7 +27,7 @@ from kpi.sources import confine, recipes, running
 from kpi.sources.failing import SourceFailed
 from kpi.store import engine, schema, sourcing
 from kpi.text import i18n, words
-from tests.conftest import fingerprint
+from tests.conftest import as_admin, fingerprint
 from tests.test_pull import _audit_rows, _define, _stored
 
 KNOWN = Known(
@@ -317,7 +317,7 @@ def test_recipe_sources_export_as_the_file_that_loads_them_unchanged(demo_duckdb
     with engine.reading(store) as conn:
         exported = sourcing.export(conn)
     assert 'kind = "recipe"' in exported
-    assert sourcing.load(store, exported.encode(), "sources.toml", "test") == Counter(unchanged=5)
+    assert sourcing.load(store, exported.encode(), "sources.toml", as_admin()) == Counter(unchanged=5)
 
 
 def test_a_recipe_source_over_a_bad_file_refuses_the_pull_naming_the_file(demo_duckdb_url, tmp_path, capsys):

@@ -13,6 +13,7 @@ from kpi.domain.validate import Rejected
 from kpi.files import tables
 from kpi.files.tables import KINDS, ImportRejected
 from kpi.store import definitions, edits, engine, importing, queries
+from tests.conftest import as_admin
 from tests.test_edits import ADMIN
 
 BAD_GOAL = {
@@ -57,7 +58,7 @@ def as_file(kind, values):
 
 def through_import(url, kind, values):
     with pytest.raises(ImportRejected) as caught:
-        importing.run(engine.create(url), kind, as_file(kind, values), f"{kind}.csv", "test")
+        importing.run(engine.create(url), kind, as_file(kind, values), f"{kind}.csv", as_admin())
     return sorted((p.field, p.key, p.params) for p in caught.value.problems)
 
 
@@ -127,7 +128,7 @@ def test_a_goal_without_a_weight_gets_the_default_and_zero_is_never_made_one(dem
         "deadline": "",
         "weight": "",
     }
-    importing.run(store, "goals", as_file("goals", good), "goals.csv", "test")
+    importing.run(store, "goals", as_file("goals", good), "goals.csv", as_admin())
     with engine.writing(store) as conn:
         definitions.save_goal(conn, ADMIN, {**good, "code": "O41"}, is_new=True)
     with engine.reading(store) as conn:
@@ -146,7 +147,7 @@ def test_a_goal_without_a_weight_gets_the_default_and_zero_is_never_made_one(dem
 def test_a_kpi_without_a_tolerance_gets_the_default_both_ways(demo_duckdb_url):
     store = engine.create(demo_duckdb_url)
     good = {**BAD_KPI, "department": "CS", "target": "95", "tolerance": "", "journey_phase": "after_sales"}
-    importing.run(store, "kpis", as_file("kpis", good), "kpis.csv", "test")
+    importing.run(store, "kpis", as_file("kpis", good), "kpis.csv", as_admin())
     with engine.writing(store) as conn:
         definitions.save_kpi(conn, ADMIN, {**good, "code": "CS_CALLBACKS_2"}, is_new=True)
     with engine.reading(store) as conn:
@@ -159,10 +160,10 @@ def test_the_import_reads_the_survey_scale_from_the_model(demo_duckdb_url, monke
     answers = b"kpi,date,score\nCES,2026-12-02,8\n"  # a month without answers yet
     store = engine.create(demo_duckdb_url)
     with pytest.raises(ImportRejected) as caught:
-        importing.run(store, "responses", answers, "ces.csv", "test")
+        importing.run(store, "responses", answers, "ces.csv", as_admin())
     assert [(p.field, p.key) for p in caught.value.problems] == [("score", "off_scale")]
     monkeypatch.setitem(model.SURVEY_SCALES, Aggregation.CES, (1, 10))  # were CES asked on 1-10
-    assert importing.run(store, "responses", answers, "ces.csv", "test").counts == {"inserted": 1}
+    assert importing.run(store, "responses", answers, "ces.csv", as_admin()).counts == {"inserted": 1}
 
 
 def test_an_action_is_refused_alike_in_the_app_and_in_a_file(demo_duckdb_url):

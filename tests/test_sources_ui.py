@@ -17,7 +17,7 @@ from kpi.domain import months
 from kpi.files.tables import ImportRejected
 from kpi.store import engine, importing, sourcing
 from kpi.store import schema as s
-from tests.conftest import fingerprint, table_counts
+from tests.conftest import as_admin, fingerprint, table_counts
 from tests.test_pages import texts
 from tests.test_pages_admin import ADMIN, DATA, open_page
 
@@ -171,7 +171,7 @@ def test_try_it_names_why_a_source_fails(app, app_url, tmp_path):
 
 def define(url: str, path: Path, kpi: str = "CS_WAIT") -> None:
     entry = f'[[source]]\nkpi = "{kpi}"\nkind = "files"\nquery = "{query_of(path)}"\n'
-    sourcing.load(engine.create(url), entry.encode(), "sources.toml", "test")
+    sourcing.load(engine.create(url), entry.encode(), "sources.toml", as_admin())
 
 
 def pull_tab(app):
@@ -236,12 +236,12 @@ def kpi_row(code: str, aggregation: str = "mean", *source: str) -> str:
 def test_a_kpis_file_gives_kpis_sources_checked_as_everywhere(demo_url, tmp_path):
     query = query_of(figures(tmp_path))
     body = HEADER + kpi_row("CS_WAIT", "mean", "files", "", query, "", "20") + kpi_row("NEW_ONE", "mean")
-    summary = importing.run(engine.create(demo_url), "kpis", body.encode(), "kpis.csv", "test")
+    summary = importing.run(engine.create(demo_url), "kpis", body.encode(), "kpis.csv", as_admin())
     assert summary.sources == {"inserted": 1}
     assert "Sources: 1 new, 0 replaced." in summary.text()
     assert stored_sources(demo_url) == {"CS_WAIT": ("files", None, query, None, 20.0)}
 
-    again = importing.run(engine.create(demo_url), "kpis", body.encode(), "kpis.csv", "test")
+    again = importing.run(engine.create(demo_url), "kpis", body.encode(), "kpis.csv", as_admin())
     assert again.sources == {"unchanged": 1} and "Sources" not in again.text()
 
 
@@ -260,7 +260,7 @@ def test_a_kpis_file_with_bad_sources_is_refused_with_row_column_and_hint(demo_u
     )
     before = fingerprint(demo_url)
     with pytest.raises(ImportRejected) as refused:
-        importing.run(engine.create(demo_url), "kpis", body.encode(), "kpis.csv", "test")
+        importing.run(engine.create(demo_url), "kpis", body.encode(), "kpis.csv", as_admin())
     found = {(p.row, p.field, p.key) for p in refused.value.problems}
     assert found >= {
         (2, "source_kind", "not_one_of"),
@@ -283,7 +283,7 @@ def test_kpis_export_carries_sources_and_reimports_unchanged(demo_url, tmp_path)
     assert header.endswith("source_kind,source_connection,source_query,source_url,source_timeout")
     assert "read_csv" in exported.decode("utf-8-sig")
     before = fingerprint(demo_url)
-    summary = importing.run(engine.create(demo_url), "kpis", exported, "kpis.csv", "test")
+    summary = importing.run(engine.create(demo_url), "kpis", exported, "kpis.csv", as_admin())
     assert summary.counts.get("inserted", 0) == summary.counts.get("updated", 0) == 0
     assert summary.sources == {"unchanged": 1}
     assert fingerprint(demo_url) == before
@@ -293,7 +293,7 @@ def test_a_kpis_file_without_source_columns_leaves_sources_alone(demo_url, tmp_p
     define(demo_url, figures(tmp_path))
     sources = stored_sources(demo_url)
     body = "code,name,department,unit,direction,aggregation\nCS_WAIT,Wait,CS,s,lower,mean\n"
-    summary = importing.run(engine.create(demo_url), "kpis", body.encode(), "kpis.csv", "test")
+    summary = importing.run(engine.create(demo_url), "kpis", body.encode(), "kpis.csv", as_admin())
     assert summary.sources == {} and summary.counts == {"updated": 1}
     assert stored_sources(demo_url) == sources
 

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from kpi.domain.access import EVERYTHING, NOTHING, Scope
 from kpi.store import engine, queries, schema, setup
 from kpi.store.writes import Writer
-from tests.conftest import rejected_with, table_counts
+from tests.conftest import as_admin, rejected_with, table_counts
 
 
 def test_schema_is_created_on_an_empty_store(empty_url):
@@ -278,7 +278,11 @@ def test_the_answer_summary_always_equals_the_answers(demo_url):
 
     store = engine.create(demo_url)
     importing.run(
-        store, "responses", b"kpi,date,score\nNPS,2026-10-02,10\nNPS,2026-10-03,2\n", "oct.csv", "test"
+        store,
+        "responses",
+        b"kpi,date,score\nNPS,2026-10-02,10\nNPS,2026-10-03,2\n",
+        "oct.csv",
+        as_admin(),
     )
     fresh = (
         "SELECT kpi, CAST(date_trunc('month', date) AS DATE) AS month, count(*) AS n, "

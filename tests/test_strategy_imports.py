@@ -9,7 +9,7 @@ import pytest
 from kpi.domain.validate import Rejected
 from kpi.files.tables import KINDS, ImportRejected
 from kpi.store import definitions, engine, importing, queries
-from tests.conftest import table_counts
+from tests.conftest import as_admin, table_counts
 from tests.test_edits import ADMIN
 from tests.test_same_checks import through_import
 
@@ -33,7 +33,7 @@ def test_a_download_imports_back_changing_nothing(demo_url, kind):
     store = engine.create(demo_url)
     before = snapshot(store)
     data = download(store, kind)
-    summary = importing.run(store, kind, data, f"{kind}.csv", ADMIN.email)
+    summary = importing.run(store, kind, data, f"{kind}.csv", ADMIN)
     assert summary.counts == {"unchanged": summary.rows} and summary.rows >= 3
     assert snapshot(store) == before  # not a row, not an audit line
     assert download(store, kind) == data
@@ -52,7 +52,7 @@ def test_a_formula_in_a_promise_is_neutral_in_the_download_and_comes_back_as_typ
         definitions.save_promise(conn, ADMIN, {"code": "P9", "text": typed}, is_new=True)
     data = download(store, "promises")
     assert b"'=HYPERLINK" in data
-    assert importing.run(store, "promises", data, "promises.csv", "test").counts.get("updated", 0) == 0
+    assert importing.run(store, "promises", data, "promises.csv", as_admin()).counts.get("updated", 0) == 0
     with engine.reading(store) as conn:
         assert {p.code: p.text for p in queries.promises(conn)}["P9"] == typed
 
@@ -63,7 +63,7 @@ def test_a_retired_promise_stays_out_of_the_download_and_retired(demo_duckdb_url
         definitions.retire(conn, ADMIN, "promise", "P3", date(2026, 11, 2))
     data = download(store, "promises")
     assert b"P3" not in data
-    importing.run(store, "promises", data, "promises.csv", "test")
+    importing.run(store, "promises", data, "promises.csv", as_admin())
     with engine.reading(store) as conn:
         assert "P3" not in {p.code for p in queries.promises(conn)}
 
@@ -83,7 +83,7 @@ def test_a_bad_priorities_file_names_every_problem_and_changes_nothing(demo_url)
     store = engine.create(demo_url)
     before = snapshot(store)
     with pytest.raises(ImportRejected) as caught:
-        importing.run(store, "priorities", BAD_PRIORITIES.encode(), "priorities.csv", ADMIN.email)
+        importing.run(store, "priorities", BAD_PRIORITIES.encode(), "priorities.csv", ADMIN)
     found = [(p.row, p.field, p.key) for p in caught.value.problems]
     assert found == [
         (2, "kpi", "unknown_reference"),
@@ -102,7 +102,7 @@ def test_a_bad_promises_file_names_every_problem_and_changes_nothing(demo_duckdb
     before = snapshot(store)
     data = b"code,text\nP1,\nP 5,Fair prices\nP6,Clear bills\nP6,Clear bills again\n"
     with pytest.raises(ImportRejected) as caught:
-        importing.run(store, "promises", data, "promises.csv", "test")
+        importing.run(store, "promises", data, "promises.csv", as_admin())
     found = [(p.row, p.field, p.key) for p in caught.value.problems]
     assert found == [
         (2, "text", "import.required"),

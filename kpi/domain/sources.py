@@ -33,6 +33,7 @@ from urllib.parse import urlsplit
 from kpi.domain import bounds, months, ratios, recipe_query
 from kpi.domain.checks import Fields, Known, _known, _one_of, _reachable, _required
 from kpi.domain.errors import Problem
+from kpi.domain.model import Aggregation
 
 
 class Secret(StrEnum):
@@ -144,7 +145,7 @@ def check(
     problems = _required(fields, ("kpi", "kind")) + _known(fields, "kpi", known.kpis)
     kpi = known.kpis.get(str(fields.get("kpi")))
     if kpi is not None and kpi.aggregation.is_survey:
-        problems.append(Problem("source_survey_kpi", "kpi", (("kpi", fields["kpi"]),)))
+        problems.append(_survey(str(fields["kpi"])))
     problems += _one_of(fields, "kind", [str(k) for k in SourceKind])
     kind = SourceKind(str(fields["kind"])) if str(fields.get("kind")) in set(SourceKind) else None
     problems += _required(fields, ("query",)) if kind is not None else []
@@ -221,20 +222,72 @@ def _recipe(fields: Fields, known: Known, found: Found | None) -> list[Problem]:
     parsed, problems = recipe_query.parse(query)
     kpi = known.kpis.get(str(fields.get("kpi")))
     if parsed is not None and kpi is not None and kpi.unit != parsed.unit:
-        params = (
-            ("recipe", parsed.recipe),
-            ("gives", parsed.unit),
-            ("kpi", fields["kpi"]),
-            ("unit", kpi.unit),
-        )
-        problems.append(Problem("recipe_unit", "query", params))
+        problems.append(_unit(parsed, str(fields["kpi"]), kpi.unit))
     if found is None:
         return problems
+    wanted = _named(url, parsed)
+    return problems + [Problem("no_files", field, (("value", p),)) for field, p in wanted if not found(p)]
+
+
+def _survey(kpi: str) -> Problem:
+    """A survey KPI's values come from its answers: it has no source."""
+    return Problem("source_survey_kpi", "kpi", (("kpi", kpi),))
+
+
+def _unit(parsed: recipe_query.RecipeQuery, kpi: str, unit: str) -> Problem:
+    """A recipe gives its value in its own unit: the KPI's must be the same."""
+    return Problem(
+        "recipe_unit",
+        "query",
+        (("recipe", parsed.recipe), ("gives", parsed.unit), ("kpi", kpi), ("unit", unit)),
+    )
+
+
+EDIT_BREAKS = {
+    "source_survey_kpi": ("aggregation", "source_kpi_survey"),
+    "recipe_unit": ("unit", "source_kpi_unit"),
+}
+"""What `check` asks of a source's KPI (`_survey`, `_unit`), said where the KPI is edited: the
+KPI's field an edit changes, and the problem that names the source and says to change it first."""
+
+
+def unfit_edit(source: Source, row: Fields) -> list[Problem]:
+    """What a KPI as an edit would store it (`row`: its `unit` and `aggregation`, from the KPI
+    editor or a KPIs file) breaks in its stored `source`, by the rules `check` holds a source's
+    KPI to (a survey KPI has no source; a recipe gives the KPI's unit): each said as the field the
+    edit changes, naming the source, with the hint to remove or change the source first. Nothing
+    when the row's unit or aggregation cannot be read (its own check says so)."""
+    unit, aggregation = row.get("unit"), row.get("aggregation")
+    if not isinstance(unit, str) or str(aggregation) not in set(Aggregation):
+        return []
+    found = [_survey(source.kpi)] if Aggregation(str(aggregation)).is_survey else []
+    parsed, _ = recipe_query.parse(source.query) if source.kind is SourceKind.RECIPE else (None, [])
+    if parsed is not None and parsed.unit != unit:
+        found.append(_unit(parsed, source.kpi, unit))
+    named = (("source", source.label),)  # the problem's own params name the KPI
+    return [Problem(EDIT_BREAKS[p.key][1], EDIT_BREAKS[p.key][0], named + p.params) for p in found]
+
+
+def named_files(fields: Fields) -> list[tuple[str, str]]:
+    """The event files a recipe source's fields name, as `(field, path or glob)`: its URL's and
+    its file choices' (none for another kind, or a query that cannot be read). All `check` needs
+    of the file system: a caller looks these up before it takes the store for writing
+    (kpi.sources.recipe_source.looked_up), so a glob never walks a folder while the store waits."""
+    query = fields.get("query")
+    if fields.get("kind") != SourceKind.RECIPE or not isinstance(query, str):
+        return []
+    if not query.strip() or len(query) > QUERY_LIMIT:  # as `check` reads it: no files asked for
+        return []
+    parsed, _ = recipe_query.parse(query)
+    return _named(fields.get("url"), parsed)
+
+
+def _named(url: object, parsed: recipe_query.RecipeQuery | None) -> list[tuple[str, str]]:
     wanted = [("url", p) for p in recipe_query.files(url)] if isinstance(url, str) else []
     for name, value in parsed.choices if parsed is not None else ():
         if name in RECIPE_FILES and isinstance(value, str):
             wanted += [("query", p) for p in recipe_query.files(value)]
-    return problems + [Problem("no_files", field, (("value", p),)) for field, p in wanted if not found(p)]
+    return wanted
 
 
 RECIPE_FILES = frozenset(

@@ -15,11 +15,13 @@ nothing of the store, is left to finish on its own.
 from __future__ import annotations
 
 import glob
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
 from kpi.domain import recipe_query, sources
-from kpi.domain.sources import Source
+from kpi.domain.checks import Fields
+from kpi.domain.sources import Found, Source
 from kpi.sources import recipes
 from kpi.sources.failing import SourceFailed, within
 from kpi.sources.measured import Measured
@@ -29,6 +31,15 @@ def found(pattern: str) -> bool:
     """Whether a path or glob names at least one file (relative: from the working folder)."""
     names = glob.glob(pattern, recursive=True) if glob.has_magic(pattern) else [pattern]
     return any(Path(name).is_file() for name in names)
+
+
+def looked_up(every: Iterable[Fields]) -> Found:
+    """Whether each file the sources' fields name is there (`sources.named_files`), looked up
+    now, once each: what `sources.check` needs of the file system, asked before the store is
+    taken for writing, so the writing transaction only reads the answers. A path it was not
+    asked about counts as not there (refused, never looked up late)."""
+    there = {pattern for fields in every for _, pattern in sources.named_files(fields) if found(pattern)}
+    return there.__contains__
 
 
 def run(source: Source, month: date, secret: str | None) -> list[dict[str, object]]:

@@ -16,12 +16,12 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from kpi.domain import access, checks, identity, priority_events, validate
+from kpi.domain import access, checks, identity, priority_events, sources, validate
 from kpi.domain.errors import Denied, NotFound, Problem
 from kpi.domain.model import DEFAULT_TOLERANCE, DEFAULT_WEIGHT, EventMeasure, Person
 from kpi.domain.validate import Rejected
 from kpi.files import tables
-from kpi.store import known
+from kpi.store import known, sourcing
 from kpi.store import priority_events as event_measures
 from kpi.store import schema as s
 from kpi.store.writes import Writer
@@ -173,7 +173,8 @@ def save_goal(
 
 
 def save_kpi(conn: sa.Connection, viewer: Person, values: Mapping[str, object], *, is_new: bool) -> str:
-    """Create or change a KPI, checked as an imported KPI is (`checks.kpi`)."""
+    """Create or change a KPI, checked as an imported KPI is (`checks.kpi`; and, when it has a
+    source, refused where the change breaks the source: `sources.unfit_edit`)."""
     _check_admin(viewer)
     form, stored = _Form(values), known.read(conn)
     row = checks.spelled("kpis", form.read("kpis", KPI_FIELDS), checks.spellings(stored))
@@ -183,6 +184,8 @@ def save_kpi(conn: sa.Connection, viewer: Person, values: Mapping[str, object], 
     row["benchmark"] = form.text("benchmark") or None
     current = conn.execute(sa.select(s.kpi).where(s.kpi.c.code == row["code"])).mappings().first()
     form.check(checks.kpi, row, stored, dict(current) if current is not None else {})
+    for source in sourcing.read(conn, str(row["code"])):  # its source must still fit, as in a KPIs file
+        form.problems += sources.unfit_edit(source, row)
     form.finish()
     if row["tolerance"] is None:
         row["tolerance"] = DEFAULT_TOLERANCE

@@ -24,10 +24,11 @@ from sqlalchemy.engine import Engine
 from kpi.domain import checks, months
 from kpi.domain import sources as source_rules
 from kpi.domain.errors import Problem
-from kpi.domain.model import DEFAULT_TOLERANCE, DEFAULT_WEIGHT, ActionStatus, Aggregation, Level, Role
-from kpi.domain.sources import Source
+from kpi.domain.model import DEFAULT_TOLERANCE, DEFAULT_WEIGHT, ActionStatus, Aggregation, Level, Person, Role
+from kpi.domain.sources import Found, Source
 from kpi.files import spreadsheet
 from kpi.files.tables import KINDS, SOURCE_COLUMNS, ImportRejected, Parsed, parse
+from kpi.sources import recipe_source
 from kpi.store import bulk_answers, column_check, engine, known, sourcing
 from kpi.store import schema as s
 from kpi.store.writes import Writer
@@ -100,16 +101,20 @@ class _Seen:
 
     known: checks.Known
     stored: dict[object, dict[str, object]]
+    sources: dict[str, Source]
+    """A KPIs file's: the stored sources, which its rows' KPIs must keep fitting."""
 
 
 def _seen(conn: sa.Connection, kind: str, confirm_future: bool) -> _Seen:
-    return _Seen(known.read(conn, confirm_future=confirm_future), _stored(conn, kind))
+    defined = {x.kpi: x for x in sourcing.read(conn)} if kind == "kpis" else {}
+    return _Seen(known.read(conn, confirm_future=confirm_future), _stored(conn, kind), defined)
 
 
-def _check(parsed: Parsed, seen: _Seen) -> None:
+def _check(parsed: Parsed, seen: _Seen, found: Found) -> None:
     """Every row through its kind's check, against the store and the file together. A row of a
     file that leaves columns out is checked as it will be stored: its new values over its old.
-    A far-ahead month the store already holds for the row needs no new confirmation."""
+    A far-ahead month the store already holds for the row needs no new confirmation. A KPIs
+    file's recipe sources' event files are as `found` (looked up before the store was opened)."""
     check, stored = _CHECKS[parsed.kind], seen.stored
     key = "email" if parsed.kind == "people" else "code"
     _spell(parsed, checks.spellings(seen.known))
@@ -117,8 +122,12 @@ def _check(parsed: Parsed, seen: _Seen) -> None:
 
     def problems(row: dict) -> list:
         before = stored.get(row.get(key), {})
-        found = checks.confirmed_by_store(check({**before, **row}, within), row, before)
-        return found + (_source_problems({**before, **row}, within) if parsed.kind == "kpis" else [])
+        unfit = checks.confirmed_by_store(check({**before, **row}, within), row, before)
+        if parsed.kind != "kpis":
+            return unfit
+        return unfit + _source_problems(
+            {**before, **row}, within, found, seen.sources.get(str(row.get("code")))
+        )
 
     for index, row in enumerate(parsed.rows):
         for problem in problems(row):
@@ -138,21 +147,33 @@ def _source_fields(row: dict) -> dict[str, object] | None:
     return {"kpi": row.get("code"), **fields}
 
 
-def _source_problems(row: dict, within: checks.Known) -> list[Problem]:
+def _source_problems(row: dict, within: checks.Known, found: Found, stored: Source | None) -> list[Problem]:
     """What is wrong with the source of a KPIs file's row (the row as it will be stored), by the
     same rules as a definitions file's entry (`sourcing.problems_of`), named by its column. The
-    row's KPI may be new, or change its kind, in this very file: it is checked as the file has it."""
+    row's KPI may be new, or change its kind, in this very file: it is checked as the file has it.
+    A row that gives no source keeps its `stored` one: the KPI as the row has it must still fit
+    it (`sources.unfit_edit`, as in the KPI editor)."""
     fields = _source_fields(row)
     if fields is None:
-        return []
+        return source_rules.unfit_edit(stored, row) if stored is not None else []
     kpis = dict(within.kpis)
     if row.get("aggregation") in set(Aggregation):  # else the row's own check names it
         kpis[str(row.get("code"))] = checks.KnownKpi(str(row.get("unit")), Aggregation(row["aggregation"]))
     column = {name: f"source_{name}" for name in SOURCE_COLUMNS.values()} | {"kpi": "source_kind"}
-    found = sourcing.problems_of(fields, replace(within, kpis=kpis))
+    unfit = sourcing.problems_of(fields, replace(within, kpis=kpis), found)
     # the KPI's own code is the row's check's to name; a survey KPI's source is its source_kind's
-    found = [p for p in found if p.field != "kpi" or p.key == "source_survey_kpi"]
-    return [replace(p, field=column.get(p.field, p.field)) for p in found]
+    unfit = [p for p in unfit if p.field != "kpi" or p.key == "source_survey_kpi"]
+    return [replace(p, field=column.get(p.field, p.field)) for p in unfit]
+
+
+def _event_files(kind: str, data: bytes, name: str) -> Found:
+    """Whether the event files a KPIs file's recipe sources name are there, looked up before the
+    store is opened: the check, also the one inside the writing transaction, reads the answers."""
+    if kind != "kpis":
+        return recipe_source.looked_up([])
+    parsed = parse(kind, data, name)  # a KPIs file is small: read twice rather than kept
+    rows = [*parsed.rows, *(row for _, row in parsed.unreadable)]
+    return recipe_source.looked_up(fields for row in rows if (fields := _source_fields(row)) is not None)
 
 
 def _file_sources(parsed: Parsed) -> tuple[Parsed, list[Source]]:
@@ -270,36 +291,40 @@ def run(
     kind: str,
     data: bytes,
     name: str,
-    who: str,
+    viewer: Person,
     *,
     dry_run: bool = False,
     progress: Callable[[float], None] | None = None,
     confirm_future: bool = False,
 ) -> Summary:
-    """Import one file of `kind`; raises ImportRejected (nothing written) or returns what changed.
-    Months more than a year ahead are refused unless `confirm_future` (kpi.domain.bounds).
+    """Import one file of `kind` as `viewer`; raises ImportRejected (nothing written) or returns
+    what changed. Months more than a year ahead are refused unless `confirm_future`
+    (kpi.domain.bounds). An import changes data and, through a KPIs file's `source_*` columns,
+    sources: administrators only, refused (Denied) before the file is read.
 
     The file is read and checked before the store is locked: what the check needs of the store
     is read first, in a moment, and a refused file never holds the store while it is checked.
     Only a file without problems takes the store for writing, and is checked again there only
     if the store changed meanwhile. Survey answers go column-wise where DuckDB reads the file
     (kpi.store.bulk_answers); everything else is read cell by cell."""
+    sourcing.require_definer(viewer)
+    found = _event_files(kind, data, name)  # the file system, before the store
     staged = bulk_answers.stage(data, name) if kind == "responses" else None
     try:
         with engine.reading(store) as conn:
             seen = _seen(conn, kind, confirm_future)
-        checked = _checked(kind, data, name, staged, seen, progress)
+        checked = _checked(kind, data, name, staged, seen, progress, found)
         context = engine.reading(store) if dry_run else engine.writing(store)
         with context as conn:
             transaction = conn.begin() if dry_run else None
             try:
                 now = _seen(conn, kind, confirm_future)
                 if now != seen:  # the store changed since the check: check again, holding it
-                    checked = _checked(kind, data, name, staged, now, progress)
+                    checked = _checked(kind, data, name, staged, now, progress, found)
                 if isinstance(checked, Parsed):
-                    writer, rows = _apply(conn, checked, who), len(checked.rows)
+                    writer, rows = _apply(conn, checked, viewer.email), len(checked.rows)
                 else:
-                    writer, rows = bulk_answers.write(conn, checked, who, progress), checked.rows
+                    writer, rows = bulk_answers.write(conn, checked, viewer.email, progress), checked.rows
             finally:
                 if transaction is not None:
                     transaction.rollback()
@@ -322,6 +347,7 @@ def _checked(
     staged: bulk_answers.Staged | None,
     seen: _Seen,
     progress: Callable[[float], None] | None,
+    found: Found,
 ) -> Parsed | bulk_answers.Staged:
     """The file read and checked against `seen`, ready to write; ImportRejected names every
     problem. Answers DuckDB could read are checked a distinct value at a time (the same reading
@@ -334,7 +360,7 @@ def _checked(
         bulk_answers.prepare(staged, column_check.values(read, seen.known))
         return staged
     parsed = _parsed(kind, data, name, progress)
-    _check(parsed, seen)
+    _check(parsed, seen, found)
     if parsed.problems:
         raise ImportRejected(sorted(parsed.problems, key=lambda p: (p.row, p.field)))
     return parsed

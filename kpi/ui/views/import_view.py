@@ -47,7 +47,7 @@ def _run(
             kind,
             content,
             name,
-            ctx.viewer.email,
+            ctx.viewer,
             dry_run=dry_run,
             progress=progress,
             confirm_future=confirm_future,

@@ -93,8 +93,12 @@ def source_editor(ctx: Context, kpi: Kpi, current: Source | None) -> None:
         with buttons:
             saved = st.form_submit_button(t("forms.save"), type="primary")
             tried = st.form_submit_button(t("source_form.try"), icon=":material/science:")
-    if saved and forms.write(ctx, sourcing.save, kpi=kpi.code, values=values, decimal=fmt.decimal_symbol()):
-        st.rerun()
+    if saved:
+        found = sourcing.looked_up(values)  # the file system, before the store is taken for writing
+        if forms.write(
+            ctx, sourcing.save, kpi=kpi.code, values=values, decimal=fmt.decimal_symbol(), found=found
+        ):
+            st.rerun()
     if tried:
         _try(ctx, kpi, values)
     if current is None:
@@ -114,8 +118,9 @@ def _try(ctx: Context, kpi: Kpi, values: dict[str, str]) -> None:
     month = months.last_complete(date.today())
     store = data.store()
     try:
+        found = sourcing.looked_up(values)
         with engine.reading(store) as conn:
-            trial = sourcing.checked(conn, ctx.viewer, kpi.code, values, fmt.decimal_symbol())
+            trial = sourcing.checked(conn, ctx.viewer, kpi.code, values, fmt.decimal_symbol(), found=found)
         with st.spinner(t("source_form.trying", month=fmt.month_long(month))):
             done = pulling.pull_as(store, ctx.viewer, month, trial=trial)
     except SourceFailed as failed:
