@@ -467,17 +467,29 @@ def test_the_editor_form_refuses_a_database_as_a_token_and_a_token_over_plain_ht
     with engine.reading(engine.create(demo_duckdb_url)) as conn:
         with pytest.raises(Rejected) as caught:
             sourcing.checked(
-                conn, admin, "IT_UPTIME", {**typed, "connection": "warehouse", "url": "https://p:9090"}
+                conn,
+                admin,
+                "IT_UPTIME",
+                {**typed, "connection": "warehouse", "url": "https://p:9090"},
+                found=set().__contains__,
             )
         assert [(p.field, p.key) for p in caught.value.problems] == [
             ("connection", "source_connection_as_token")
         ]
         with pytest.raises(Rejected) as caught:
             sourcing.checked(
-                conn, admin, "IT_UPTIME", {**typed, "connection": "prom", "url": "http://p:9090"}
+                conn,
+                admin,
+                "IT_UPTIME",
+                {**typed, "connection": "prom", "url": "http://p:9090"},
+                found=set().__contains__,
             )
         assert [(p.field, p.key) for p in caught.value.problems] == [("url", "source_token_plain_http")]
         fine = sourcing.checked(
-            conn, admin, "IT_UPTIME", {**typed, "connection": "prom", "url": "https://p:9090"}
+            conn,
+            admin,
+            "IT_UPTIME",
+            {**typed, "connection": "prom", "url": "https://p:9090"},
+            found=set().__contains__,
         )
     assert (fine.connection, fine.url) == ("prom", "https://p:9090")
