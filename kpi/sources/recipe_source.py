@@ -7,12 +7,14 @@ that folder: see the README). The recipe runs for the month asked for only and g
 with the numerator and denominator behind it, so the store keeps what months and departments
 need to combine as a ratio of sums. A month with nothing counted gives no row: "no value yet".
 
-A recipe runs in DuckDB in memory on a worker thread; at the timeout the pull is refused and the
+A recipe runs in DuckDB in memory on a worker thread, with its caller's folders and time zone
+(kpi.sources.confine, kpi.sources.zone); at the timeout the pull is refused and the
 thread, which holds nothing of the store, is left to finish on its own.
 """
 
 from __future__ import annotations
 
+import contextvars
 import glob
 import threading
 from collections.abc import Callable
@@ -71,15 +73,16 @@ def _within(seconds: float, work: Callable[[], list[Measured]]) -> list[Measured
     outcome: dict[str, object] = {}
 
     folders = confine.FOLDERS.get() or ()  # a source's recipe: the caller's folders, else none
+    context = contextvars.copy_context()  # a new thread starts without the caller's context
 
     def target() -> None:
-        confine.FOLDERS.set(folders)  # a new thread starts without the caller's context
+        confine.FOLDERS.set(folders)
         try:
             outcome["result"] = work()
         except Exception as error:  # handed to the caller's thread below
             outcome["error"] = error
 
-    worker = threading.Thread(target=target, name="recipe source", daemon=True)
+    worker = threading.Thread(target=context.run, args=(target,), name="recipe source", daemon=True)
     worker.start()
     worker.join(seconds)
     if worker.is_alive():

@@ -9,7 +9,7 @@ or in `kpi.sources.calls` for the call recipes) and a parameter with that defaul
 plain words, and `tests/test_recipes.py` checks each recipe against numbers worked out by hand.
 
 A row's month is the month of its offered time (calls), of its session's first event (baskets)
-or of the probe (uptime), read time-zone naive (`kpi.sources.events`). Every recipe takes
+or of the probe (uptime), in the company's time zone (`kpi.sources.events`). Every recipe takes
 `month` (that month only; every month in the files without it); the call recipes also take
 `queue` (that queue only) and `by_queue` (a row per queue). `RECIPES` names every recipe that
 gives a month's value, for a source that runs one by name.
@@ -160,7 +160,7 @@ def _probe_counts(
 def _refuse_empty_windows(con: duckdb.DuckDBPyConnection, windows: events.Table) -> None:
     """Refused, naming the first maintenance window that ends where or before it starts (it would
     leave nothing out, silently)."""
-    sql = f"""SELECT source_file, CAST("start" AS VARCHAR), CAST("end" AS VARCHAR)
+    sql = f"""SELECT source_file, {events.shown('"start"')}, {events.shown('"end"')}
               FROM ({windows.sql}) WHERE "end" <= "start" LIMIT 1"""
     for file, start, end in run(con, sql, dict(windows.params), windows.files):
         raise Refused(Problem("recipe.window_backwards", "end", (("start", start), ("end", end)), file=file))

@@ -27,7 +27,7 @@ from kpi.domain import checks, sources
 from kpi.domain.errors import Problem
 from kpi.domain.model import Person
 from kpi.domain.sources import Pulled, Source
-from kpi.sources import confine, running
+from kpi.sources import confine, running, zone
 from kpi.sources.failing import SourceFailed
 from kpi.store import engine, known, priority_pulling, sourcing
 from kpi.store import schema as s
@@ -102,11 +102,12 @@ def pull_months(
         raise SourceFailed(Problem("source.none_for_kpi", "--kpi", (("kpi", kpi),)))
     folders = confine.FOLDERS.set(settings.current().source_folders)  # what files they may read
     try:
-        values, problems = _run_all(chosen, wanted, seen, secrets, progress)
-        counted: dict[date, dict[str, dict[str, Any]]] = {}
-        for month in wanted:  # a month at a time
-            counted[month], unfit = priority_pulling.measure(kept, month)
-            problems += unfit
+        with zone.within(settings.current().time_zone):  # whose months and days they count
+            values, problems = _run_all(chosen, wanted, seen, secrets, progress)
+            counted: dict[date, dict[str, dict[str, Any]]] = {}
+            for month in wanted:  # a month at a time
+                counted[month], unfit = priority_pulling.measure(kept, month)
+                problems += unfit
     finally:
         confine.FOLDERS.reset(folders)
     if problems:
