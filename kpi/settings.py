@@ -117,7 +117,10 @@ def _months_ahead(text: str) -> int:
 
 
 def _zone(text: str) -> str:
-    """An IANA time zone name as the system's time zone database spells it (`Europe/Copenhagen`)."""
+    """An IANA time zone name (`Europe/Copenhagen`), one the time zone database holds; not
+    `localtime`, the machine's own zone, which is what the setting is there to replace."""
+    if text.lower() == "localtime":
+        raise ValueError(text)
     try:
         return ZoneInfo(text).key
     except (ValueError, ZoneInfoNotFoundError):  # a malformed name, or one the database lacks

@@ -30,6 +30,7 @@ BAD = [
     ("KPI_TIME_ZONE", "Europe/Kopenhagen", "Europe/Copenhagen"),
     ("KPI_TIME_ZONE", "CEST+2", "the IANA name of a time zone"),
     ("KPI_TIME_ZONE", "../../etc/passwd", "the IANA name of a time zone"),
+    ("KPI_TIME_ZONE", "localtime", "Europe/Copenhagen"),  # the machine's zone: what it replaces
 ]
 
 

@@ -369,3 +369,15 @@ def test_a_bad_definitions_file_is_refused_whole_with_every_problem(demo_duckdb_
     assert "row 2, column url: required" in err
     assert "row 2, column timeout: the timeout is from 1 to 600 seconds" in err
     assert fingerprint(demo_duckdb_url) == before
+
+
+def test_a_files_query_cuts_months_at_the_company_s_midnight():
+    """A files source's DuckDB counts in the company's zone: 31 October 23:30 UTC truncates to
+    November in Copenhagen, to October in UTC."""
+    query = (
+        "SELECT CAST(date_trunc('month', TIMESTAMPTZ '2026-10-31 23:30:00+00') AS DATE) AS month, 1 AS value"
+    )
+    source = Source("FCR", SourceKind.FILES, query)
+    with zone.within("Europe/Copenhagen"):
+        assert running.run(source, OCTOBER, None)[0]["month"] == date(2026, 11, 1)
+    assert running.run(source, OCTOBER, None)[0]["month"] == OCTOBER

@@ -3,9 +3,10 @@
 The query names its files itself, with globs if it likes (`read_parquet('exports/*.parquet')`,
 relative paths from where the command runs). It runs in a DuckDB database of its own, in
 memory, that holds nothing else, never in the store, in the company's time zone (a query's
-`date_trunc('month', …)` of a time with an offset cuts at the company's midnight); a timer interrupts it at the timeout. It
-may read the folders its caller allows only (`kpi.sources.confine.FOLDERS`; a pull sets the
-`KPI_SOURCE_FOLDERS` setting's), and none when its caller allows none.
+`date_trunc('month', …)` of a time with an offset cuts at the company's midnight); a timer
+interrupts it at the timeout. It may read the folders its caller allows only
+(`kpi.sources.confine.FOLDERS`; a pull sets the `KPI_SOURCE_FOLDERS` setting's), and none when
+its caller allows none.
 """
 
 from __future__ import annotations

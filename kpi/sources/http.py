@@ -3,8 +3,9 @@
 The source's URL is the server (`http://prometheus:9090`, or the whole endpoint ending in
 `/api/v1/query_range`); its query is PromQL. The month asked for is requested from its first
 second to its last in the company's time zone (kpi.sources.zone) at `STEP_SECONDS`, and the
-month's value is the mean of the samples returned: an average over the month. For another figure, say it in PromQL (a monthly total, for instance,
-as `sum_over_time(…[1h])`, whose hourly samples then average to the mean per hour). The query
+month's value is the mean of the samples returned: an average over the month. For another
+figure, say it in PromQL (a monthly total, for instance, as `sum_over_time(…[1h])`, whose
+hourly samples then average to the mean per hour). The query
 must return one series (aggregate with `sum(…)` or `avg(…)`); none means no value for the month.
 A connection, when given, names a bearer token. The timeout covers connecting and each read.
 """
