@@ -16,7 +16,7 @@ from kpi.demo.generate import generate
 from kpi.domain import months, report, sources
 from kpi.domain.model import KpiStatus, Measurement
 from kpi.domain.sources import Source, SourceKind
-from kpi.sources import calls, recipe_source, recipes
+from kpi.sources import calls, confine, recipe_source, recipes
 from tests.conftest import DEMO_END
 from tests.test_demo import _values, context
 
@@ -46,12 +46,17 @@ def folder(company, tmp_path_factory) -> Path:
 def pulled(folder) -> dict[str, dict]:
     """Every month's value of each demo recipe source, as `pull` computes and checks it."""
     found = {}
-    for row in events.sources(folder):
-        source = Source(str(row["kpi"]), SourceKind.RECIPE, str(row["query"]), url=str(row["url"]))
-        unit = "min" if source.kpi == "IT_DOWNTIME" else "s" if "WAIT" in source.kpi else "%"
-        values, problems = sources.pulled(recipe_source.run_every_month(source, None), unit)
-        assert problems == []
-        found[source.kpi] = {v.month: v for v in values}
+    # a module's fixture runs before each test's folders are set (conftest): allow the events' own
+    token = confine.FOLDERS.set((str(folder),))
+    try:
+        for row in events.sources(folder):
+            source = Source(str(row["kpi"]), SourceKind.RECIPE, str(row["query"]), url=str(row["url"]))
+            unit = "min" if source.kpi == "IT_DOWNTIME" else "s" if "WAIT" in source.kpi else "%"
+            values, problems = sources.pulled(recipe_source.run_every_month(source, None), unit)
+            assert problems == []
+            found[source.kpi] = {v.month: v for v in values}
+    finally:
+        confine.FOLDERS.reset(token)
     return found
 
 

@@ -148,13 +148,24 @@ def _probe_counts(
         if maintenance is not None:
             windows = events.table(con, maintenance, WINDOWS, parameter="windows")
             _refuse_empty_windows(con, windows)
-            planned, params = windows.sql, {**params, **windows.params}
+            # the windows' times in the type of the probes' (a local time or an instant): the same
+            # type on both sides keeps this a range join, not a time zone conversion per probe
+            kind = _type_of(con, seen, "at")
+            planned = f'SELECT CAST("start" AS {kind}) AS "start", CAST("end" AS {kind}) AS "end" FROM ({windows.sql})'
+            params = {**params, **windows.params}
         sql = f"""
             SELECT CAST(date_trunc('month', p."at") AS DATE), count(*) FILTER (WHERE p.up), count(*)
             FROM (SELECT * FROM ({seen.sql}) WHERE {window('"at"', month, params)}) p
               ANTI JOIN ({planned}) w ON p."at" >= w."start" AND p."at" < w."end"
             GROUP BY 1 ORDER BY 1"""  # an anti join, not NOT EXISTS: a range join, not a loop per probe
         return run(con, sql, params, seen.files)
+
+
+def _type_of(con: duckdb.DuckDBPyConnection, table: events.Table, column: str) -> str:
+    """The DuckDB type of a time column of `table`, as read: TIMESTAMP or TIMESTAMPTZ."""
+    described = con.execute(f"DESCRIBE {table.sql}", table.params).fetchall()
+    kind = next(str(row[1]) for row in described if row[0] == column)
+    return "TIMESTAMPTZ" if kind == "TIMESTAMP WITH TIME ZONE" else "TIMESTAMP"
 
 
 def _refuse_empty_windows(con: duckdb.DuckDBPyConnection, windows: events.Table) -> None:
