@@ -15,9 +15,10 @@ import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, tzinfo
 from functools import cache
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kpi.domain import bounds, months
 from kpi.domain.errors import BadSetting, Problem
@@ -41,9 +42,11 @@ class Settings:
     first_month: date
     """The earliest month a value, answer, goal or action may be of (kpi.domain.bounds)."""
     months_ahead: int
+    """How many months after the current one a month or date may lie."""
     source_folders: tuple[str, ...]
     """The folders files and recipe sources may read (kpi.sources.confine)."""
-    """How many months after the current one a month or date may lie."""
+    time_zone: str
+    """The company's time zone (an IANA name): its today, and the months and days sources count in."""
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,17 @@ def _months_ahead(text: str) -> int:
     return count
 
 
+def _zone(text: str) -> str:
+    """An IANA time zone name (`Europe/Copenhagen`), one the time zone database holds; not
+    `localtime`, the machine's own zone, which is what the setting is there to replace."""
+    if text.lower() == "localtime":
+        raise ValueError(text)
+    try:
+        return ZoneInfo(text).key
+    except (ValueError, ZoneInfoNotFoundError):  # a malformed name, or one the database lacks
+        raise ValueError(text) from None
+
+
 SETTINGS = (
     Setting(
         "KPI_DATABASE_URL",
@@ -175,15 +189,29 @@ SETTINGS = (
         "How many months after the current one a month or date may lie; more than 12 ahead must be confirmed.",
         _months_ahead,
     ),
+    Setting(
+        "KPI_TIME_ZONE",
+        "time_zone",
+        "UTC",
+        "The company's time zone (IANA name): its today, when a month's values are late, and the months and days values from events and HTTP sources are counted in.",
+        _zone,
+        lambda: "UTC, Europe/Copenhagen, America/New_York",
+    ),
 )
 
 
-def window(today: date | None = None, *, confirmed: bool = False) -> bounds.Window:
-    """The months a month or date may lie in, by the settings, around `today` (default: today)."""
+def today(clock: Callable[[tzinfo], datetime] | None = None) -> date:
+    """The company's today: the date now in `KPI_TIME_ZONE`, whatever the machine's own zone.
+    Each "today" that is the company's (the last complete month, late values, a retirement's
+    date) is this one; `clock` (the zone → now there) is `datetime.now` but in tests."""
+    return (clock or datetime.now)(ZoneInfo(current().time_zone)).date()
+
+
+def window(on: date | None = None, *, confirmed: bool = False) -> bounds.Window:
+    """The months a month or date may lie in, by the settings, around the day `on` (default:
+    the company's today)."""
     chosen = current()
-    return bounds.Window.around(
-        today or date.today(), chosen.first_month, chosen.months_ahead, confirmed=confirmed
-    )
+    return bounds.Window.around(on or today(), chosen.first_month, chosen.months_ahead, confirmed=confirmed)
 
 
 def load(environ: Mapping[str, str]) -> Settings:

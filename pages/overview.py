@@ -1,7 +1,5 @@
 """Overview: the month at a glance, read top to bottom as a story."""
 
-from datetime import date
-
 import streamlit as st
 
 from kpi.domain import months
@@ -19,7 +17,7 @@ month_report = data.month_report(ctx.url, ctx.scope, ctx.month, ctx.language)
 history = data.history(ctx.url, ctx.scope, months.add(ctx.month, -12), ctx.month)
 
 comments = data.commentary(ctx.url, ctx.scope, ctx.month, ctx.month, ctx.language)
-items = data.attention(ctx.url, ctx.scope, ctx.month, ctx.language, date.today())
+items = data.attention(ctx.url, ctx.scope, ctx.month, ctx.language, ctx.today)
 facts = data.card_facts(ctx.url, ctx.scope, ctx.month, ctx.language)
 overview_view.attention_summary(items)
 overview_view.headline(month_report, history, comments, ctx.scope.served, facts)

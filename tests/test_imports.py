@@ -9,13 +9,13 @@ import subprocess
 import sys
 import threading
 import tomllib
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
-from kpi import cli
+from kpi import cli, settings
 from kpi.demo.generate import generate
 from kpi.domain.access import EVERYTHING
 from kpi.files.tables import KINDS, ImportRejected
@@ -380,3 +380,32 @@ def test_a_download_is_safe_in_a_spreadsheet_and_imports_back_unchanged(small_ur
     summary = importing.run(store, "goals", data, "goals.csv", as_admin())
     assert set(summary.counts) == {"unchanged"}
     assert fingerprint(small_url) == before
+
+
+class _Clock(datetime):
+    """`datetime` whose `now(zone)` is 30 November 2026 23:30 UTC there (1 December in Copenhagen)."""
+
+    @classmethod
+    def now(cls, tz=None):
+        return datetime(2026, 11, 30, 23, 30, tzinfo=UTC).astimezone(tz)
+
+
+@pytest.mark.parametrize("zone, day", [("UTC", date(2026, 11, 30)), ("Europe/Copenhagen", date(2026, 12, 1))])
+def test_a_goal_accepted_yes_is_accepted_on_the_company_s_today(small_url, monkeypatch, zone, day):
+    monkeypatch.setenv("KPI_TIME_ZONE", zone)
+    monkeypatch.setattr(settings, "datetime", _Clock)
+    settings.forget()
+    store = engine.create(small_url)
+    with engine.reading(store) as conn:
+        rows = list(csv.DictReader(io.StringIO(importing.export(conn, "goals").decode("utf-8-sig"))))
+    rows[0]["accepted"] = "yes"
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows[:1])
+    importing.run(store, "goals", buffer.getvalue().encode(), "goals.csv", "test")
+    with engine.reading(store) as conn:
+        accepted = conn.execute(
+            sa.select(schema.goal.c.accepted_at).where(schema.goal.c.code == rows[0]["code"])
+        ).scalar_one()
+    assert accepted == day

@@ -6,13 +6,15 @@ The store is made for the last complete month of the real calendar, so the test 
 of its own: 0 grace days make a missing value late on any day after the month (by at least a
 day), 60 make it not late yet on any day of the month after (which has at most 31)."""
 
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from kpi import settings
 from kpi.demo.generate import Company
 from kpi.domain import months
 from kpi.domain.access import EVERYTHING
@@ -32,7 +34,7 @@ from kpi.store import schema as s
 from kpi.store.writes import Writer
 from tests.conftest import forget_app, load_company, new_app, point_app_at
 
-MONTH = months.last_complete(date.today())
+MONTH = months.last_complete(settings.today())
 ADMIN = Person("admin@late.example", "Ada Min", Role.ADMIN, "MGMT")
 HEAD = Person("cs@late.example", "Carl Sand", Role.DEPARTMENT_HEAD, "CS")
 IT_HEAD = Person("it@late.example", "Ina Tang", Role.DEPARTMENT_HEAD, "IT")
@@ -110,7 +112,7 @@ def test_with_no_grace_days_the_missing_value_is_late_on_its_tile_and_in_attenti
     shown = _markdown(at)
     assert "-badge[◴ Late]" in shown  # the tile's badge, beside its status
     assert "-badge[◴ Value late]" in shown and WAIT in shown and UPTIME in shown
-    late_days = (date.today() - months.end_of(MONTH)).days
+    late_days = (settings.today() - months.end_of(MONTH)).days
     day_word = "day" if late_days == 1 else "days"
     assert f"{late_days} {day_word} late (target" in shown  # in the attention list
     assert f"{late_days} {day_word} late." in _helps(at)  # the badge's tooltip
@@ -142,6 +144,41 @@ def test_a_head_sees_only_their_own_late_values(late_url, open_app):
     with engine.reading(engine.create(late_url)) as conn:  # IT's value is late too: a test with teeth
         built = monthly.month_report(conn, EVERYTHING, MONTH)
         assert set(monthly.late(conn, built)) == {"WAIT", "UP"}
+
+
+# 00:30 in Copenhagen on the day after this month's values were due (with no grace days): still
+# the day they were due in UTC (22:30 or 23:30), the first day they are late in Copenhagen
+FIRST_LATE = datetime.combine(
+    months.end_of(MONTH) + timedelta(days=1), time(0, 30), ZoneInfo("Europe/Copenhagen")
+)
+
+
+class _Clock(datetime):
+    """`datetime` whose `now(zone)` is `FIRST_LATE` there, whatever the machine's clock says."""
+
+    @classmethod
+    def now(cls, tz=None):
+        return FIRST_LATE.astimezone(tz)
+
+
+@pytest.mark.parametrize("zone, late", [("UTC", set()), ("Europe/Copenhagen", {"WAIT", "UP"})])
+def test_a_value_is_late_by_the_company_s_calendar(late_url, monkeypatch, zone, late):
+    _grace(late_url, 0)
+    monkeypatch.setenv("KPI_TIME_ZONE", zone)
+    monkeypatch.setattr(settings, "datetime", _Clock)
+    settings.forget()
+    with engine.reading(engine.create(late_url)) as conn:
+        built = monthly.month_report(conn, EVERYTHING, MONTH)
+        assert set(monthly.late(conn, built)) == late
+
+
+def test_the_cards_are_late_by_the_company_s_calendar(late_url, open_app, monkeypatch):
+    _grace(late_url, 0)
+    monkeypatch.setenv("KPI_TIME_ZONE", "Europe/Copenhagen")
+    monkeypatch.setattr(settings, "datetime", _Clock)
+    settings.forget()
+    at = open_app("pages/overview.py", ADMIN)
+    assert "-badge[◴ Late]" in _markdown(at) and "1 day late." in _helps(at)
 
 
 def test_an_admin_sets_the_grace_days_on_the_data_page_and_a_bad_value_is_refused(late_url, open_app):

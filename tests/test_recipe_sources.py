@@ -23,7 +23,7 @@ from kpi.domain.checks import Known, KnownKpi
 from kpi.domain.errors import CockpitError
 from kpi.domain.model import Aggregation
 from kpi.domain.sources import Source, SourceKind
-from kpi.sources import confine, recipes, running
+from kpi.sources import confine, recipes, running, zone
 from kpi.sources.failing import SourceFailed
 from kpi.store import engine, schema, sourcing
 from kpi.text import i18n, words
@@ -357,3 +357,20 @@ query = "service_level(within='20')"
     assert "row 2" in err and "service_level has no choice “within”" in err
     assert f"no file matches “{tmp_path}/missing/*.parquet”" in err
     assert fingerprint(demo_duckdb_url) == before
+
+
+@pytest.mark.parametrize(
+    "name, month", [("UTC", date(2026, 10, 1)), ("Europe/Copenhagen", date(2026, 11, 1))]
+)
+def test_a_recipe_source_counts_in_the_zone_of_its_caller(tmp_path, name, month):
+    """The recipe runs on a thread of its own: the caller's time zone goes with it, as its folders
+    do. 31 October 23:30 UTC is November's in Copenhagen."""
+    calls = tmp_path / "calls.csv"
+    calls.write_text(
+        "queue,offered_at,answered_at,abandoned_at\ninvoice,2026-10-31T23:30:00Z,2026-10-31T23:30:40Z,\n",
+        encoding="utf-8",
+    )
+    source = Source("WAIT", SourceKind.RECIPE, "mean_wait()", url=str(calls))
+    with zone.within(name):
+        found = {m: running.run(source, m, None) for m in (date(2026, 10, 1), date(2026, 11, 1))}
+    assert {m: [row["value"] for row in rows] for m, rows in found.items() if rows} == {month: [40.0]}

@@ -4,11 +4,12 @@ import ast
 import os
 import subprocess
 import sys
-from datetime import date
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from kpi import settings
+from kpi import cli, settings
 from kpi.domain.errors import BadSetting
 from kpi.text import words
 from tests.conftest import ROOT
@@ -26,6 +27,10 @@ BAD = [
     ("KPI_MONTHS_AHEAD", "1e9", "from 1 to 1200"),
     ("KPI_MONTHS_AHEAD", "0", "from 1 to 1200"),
     ("KPI_SOURCE_FOLDERS", "::", "data:exports:/srv/cx/exports"),
+    ("KPI_TIME_ZONE", "Europe/Kopenhagen", "Europe/Copenhagen"),
+    ("KPI_TIME_ZONE", "CEST+2", "the IANA name of a time zone"),
+    ("KPI_TIME_ZONE", "../../etc/passwd", "the IANA name of a time zone"),
+    ("KPI_TIME_ZONE", "localtime", "Europe/Copenhagen"),  # the machine's zone: what it replaces
 ]
 
 
@@ -39,6 +44,7 @@ def test_nothing_set_means_the_defaults():
         first_month=date(2000, 1, 1),
         months_ahead=24,
         source_folders=("data", "exports"),
+        time_zone="UTC",
     )
 
 
@@ -62,6 +68,59 @@ def test_every_bad_setting_is_reported_at_once():
     with pytest.raises(BadSetting) as caught:
         settings.load({"KPI_BUSY_WAIT": "soon", "KPI_LANGUAGE": "klingon"})
     assert [p.field for p in caught.value.problems] == ["KPI_LANGUAGE", "KPI_BUSY_WAIT"]
+
+
+def test_a_time_zone_is_read_by_its_iana_name():
+    assert settings.load({"KPI_TIME_ZONE": " Europe/Copenhagen "}).time_zone == "Europe/Copenhagen"
+
+
+# 23:30 UTC on 31 October 2026 is 00:30 on 1 November in Copenhagen, 19:30 on 31 October in New York
+NOW = datetime(2026, 10, 31, 23, 30, tzinfo=UTC)
+OCT = date(2026, 10, 1)
+
+
+def _clock(zone):
+    """`datetime.now(zone)` at `NOW`, whatever the machine's own zone."""
+    assert isinstance(zone, ZoneInfo)
+    return NOW.astimezone(zone)
+
+
+@pytest.mark.parametrize(
+    "zone, today",
+    [
+        ("", date(2026, 10, 31)),  # unset: UTC
+        ("Europe/Copenhagen", date(2026, 11, 1)),
+        ("America/New_York", date(2026, 10, 31)),
+    ],
+)
+def test_today_is_the_company_s_today_in_its_time_zone(monkeypatch, zone, today):
+    settings.forget()
+    try:
+        monkeypatch.setenv("KPI_TIME_ZONE", zone)
+        assert settings.today(_clock) == today
+        assert settings.window().first == settings.window(settings.today()).first  # its default day
+    finally:
+        settings.forget()
+
+
+class _Clock(datetime):
+    """`datetime` whose `now(zone)` is `NOW` there: the machine's clock stopped at `NOW`."""
+
+    @classmethod
+    def now(cls, tz=None):
+        return NOW.astimezone(tz)
+
+
+@pytest.mark.parametrize("zone, last_complete", [("UTC", date(2026, 9, 1)), ("Europe/Copenhagen", OCT)])
+def test_a_command_s_month_is_the_last_complete_one_in_the_company_s_zone(monkeypatch, zone, last_complete):
+    """At 00:30 on 1 November in Copenhagen, October is complete; in UTC it is still 31 October."""
+    settings.forget()
+    try:
+        monkeypatch.setenv("KPI_TIME_ZONE", zone)
+        monkeypatch.setattr(settings, "datetime", _Clock)
+        assert cli._month(None) == last_complete
+    finally:
+        settings.forget()
 
 
 def test_settings_are_read_once(monkeypatch):

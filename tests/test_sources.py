@@ -4,6 +4,7 @@ by name, and the definitions file through the command line."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -17,7 +18,7 @@ from kpi.domain.errors import Refused
 from kpi.domain.model import Aggregation, Person, Role
 from kpi.domain.sources import Secret, Source, SourceKind
 from kpi.domain.validate import Rejected
-from kpi.sources import confine, running, statement
+from kpi.sources import confine, running, statement, zone
 from kpi.sources.failing import SourceFailed, one_line
 from kpi.store import engine, schema, sourcing
 from kpi.text import i18n, words
@@ -251,6 +252,35 @@ def test_http_averages_the_months_samples_of_one_series():
         assert sources.pulled(text, "%")[1][0].key == "source_not_a_number"
         with pytest.raises(SourceFailed, match="http_status"):
             running.run(Source("UP", SourceKind.HTTP, "unknown", url=prom.url), OCTOBER, None)
+
+
+# October 2026 in Copenhagen: 1 October 00:00 CEST (+02:00) to 31 October 23:59:59 CET (+01:00)
+COPENHAGEN_OCTOBER = (str(1790812800 - 2 * 3600), str(1790812800 + 31 * 86400 - 3600 - 1))
+
+
+def test_http_asks_for_the_month_from_its_first_to_its_last_second_in_the_company_s_zone():
+    source = Source("UP", SourceKind.HTTP, "avg(up)", url="")
+    with feeds.Prometheus({"avg(up)": [["99"]]}) as prom:
+        source = replace(source, url=prom.url)
+        running.run(source, OCTOBER, None)  # UTC unless told: 1 October 00:00 to 31 October 23:59:59
+        with zone.within("Europe/Copenhagen"):
+            running.run(source, OCTOBER, None)
+    asked = [(a["start"], a["end"]) for a in prom.asked]
+    assert asked == [("1790812800", str(1790812800 + 31 * 86400 - 1)), COPENHAGEN_OCTOBER]
+
+
+def test_a_pull_asks_in_the_time_zone_of_the_setting(demo_duckdb_url, monkeypatch, capsys):
+    """`KPI_TIME_ZONE` reaches the source through the pull, its one way in."""
+    monkeypatch.setenv("KPI_TIME_ZONE", "Europe/Copenhagen")
+    settings.forget()
+    with feeds.Prometheus({"avg(up) * 100": [["99.5"]]}) as prom:
+        text = f'[[source]]\nkpi = "IT_UPTIME"\nkind = "http"\nurl = "{prom.url}"\nquery = "avg(up) * 100"\n'
+        sourcing.load(engine.create(demo_duckdb_url), text.encode(), "sources.toml", "test")
+        code = cli.main(
+            ["--db", demo_duckdb_url, "pull", "--month", "2026-10", "--kpi", "IT_UPTIME", "--dry-run"]
+        )
+    assert code == 0, capsys.readouterr()
+    assert [(a["start"], a["end"]) for a in prom.asked] == [COPENHAGEN_OCTOBER]
 
 
 def test_http_stops_at_its_timeout():
@@ -493,3 +523,15 @@ def test_the_editor_form_refuses_a_database_as_a_token_and_a_token_over_plain_ht
             found=set().__contains__,
         )
     assert (fine.connection, fine.url) == ("prom", "https://p:9090")
+
+
+def test_a_files_query_cuts_months_at_the_company_s_midnight():
+    """A files source's DuckDB counts in the company's zone: 31 October 23:30 UTC truncates to
+    November in Copenhagen, to October in UTC."""
+    query = (
+        "SELECT CAST(date_trunc('month', TIMESTAMPTZ '2026-10-31 23:30:00+00') AS DATE) AS month, 1 AS value"
+    )
+    source = Source("FCR", SourceKind.FILES, query)
+    with zone.within("Europe/Copenhagen"):
+        assert running.run(source, OCTOBER, None)[0]["month"] == date(2026, 11, 1)
+    assert running.run(source, OCTOBER, None)[0]["month"] == OCTOBER

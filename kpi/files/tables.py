@@ -262,10 +262,15 @@ def _share(value: str, label: str, decimal: str = ".") -> float | None:
     return validate.number(value, label, decimal=decimal)
 
 
-def _accepted(value: str, label: str, decimal: str = ".") -> date | None:
-    """A date, or yes/ja/true (accepted, date unknown: the import's day counts)."""
+ACCEPTED_UNDATED = True
+"""A goal's `accepted` read as yes/ja/true: accepted, on a day the file does not say. The import
+dates it with the company's today (kpi.store.importing; the files layer keeps no calendar)."""
+
+
+def _accepted(value: str, label: str, decimal: str = ".") -> date | bool | None:
+    """A date, or yes/ja/true (`ACCEPTED_UNDATED`: the import's day counts)."""
     if value.strip().lower() in ("yes", "ja", "true", "x", "1"):
-        return date.today()
+        return ACCEPTED_UNDATED
     if value.strip().lower() in ("no", "nej", "false", "0"):
         return None
     return validate.day(value, label)

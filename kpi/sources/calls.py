@@ -2,7 +2,8 @@
 compliance of a service priority with the month's worst day (see `kpi.sources.recipes`).
 
 Call records hold one row per call: `queue`, `offered_at`, and `answered_at` or `abandoned_at`.
-A call's month (and day) is that of its offered time.
+A call's month (and day) is that of its offered time, in the company's time zone
+(`kpi.sources.events`).
 """
 
 from __future__ import annotations
@@ -116,7 +117,7 @@ def _refuse_backwards(
 ) -> None:
     """Refused, naming the first call (of those asked for) answered or abandoned before it was offered."""
     sql = f"""SELECT source_file, CASE WHEN answered_at < offered_at THEN 'answered_at' ELSE 'abandoned_at' END,
-                     CAST(offered_at AS VARCHAR)
+                     {events.shown("offered_at")}
               FROM ({calls.sql}) WHERE ({where}) AND (answered_at < offered_at OR abandoned_at < offered_at) LIMIT 1"""
     bound = {k: v for k, v in params.items() if f"${k}" in sql}
     file, column, offered = run(con, sql, bound, calls.files)[0]

@@ -6,9 +6,16 @@ as what it should be, and returns the SQL of a table of exactly those columns, t
 never enter SQL text: the file list is the prepared parameter `$files`. Every problem names the
 file and column and says what to do (`Problem` keys under `recipe.` in the catalogues).
 
-Times are time-zone naive: a time without a zone is taken as written (the call centre's local
-time, say); one with a UTC offset (`+02:00`, or a Parquet timestamp with a zone) is turned into
-UTC. Keep one convention per source.
+Times are the company's (kpi.sources.zone, the `KPI_TIME_ZONE` setting), and so are the months
+and days they fall in. A time without an offset (`2026-11-01 00:30:00`, or a Parquet timestamp
+without a zone) is the company's local time, as written. A time with one (`+01:00`, `Z`, or a
+Parquet timestamp with a zone) is an instant, counted in the month and day it falls in in the
+company's zone: `2026-11-01T00:30:00+01:00` is November's in Copenhagen and October's in UTC.
+The time between two instants is the time that passed, across a change to or from summer time
+too; between two local times as written, it is the difference of the clock readings (an hour
+off across the change), so give times with offsets where that matters. A local time that does
+not exist (02:30 on the morning the clocks go forward) is read an hour later. Keep one
+convention per source.
 """
 
 from __future__ import annotations
@@ -24,7 +31,7 @@ from typing import Any
 import duckdb
 
 from kpi.domain.errors import Problem, Refused
-from kpi.sources import confine
+from kpi.sources import confine, zone
 from kpi.sources.failing import outside
 
 READERS = {
@@ -64,11 +71,15 @@ class Table:
 
 
 def new_connection() -> duckdb.DuckDBPyConnection:
-    """A private in-memory DuckDB, in UTC, for one recipe run; held to the source folders when
-    the recipe runs for a source (kpi.sources.confine)."""
-    con = confine.connect()
-    con.execute("SET TimeZone = 'UTC'")
-    return confine.confine(con, confine.FOLDERS.get())
+    """A private in-memory DuckDB, in the company's time zone, for one recipe run; held to the
+    source folders when the recipe runs for a source (kpi.sources.confine)."""
+    return confine.confine(zone.counting(confine.connect()), confine.FOLDERS.get())
+
+
+def shown(column: str) -> str:
+    """The SQL showing a time column's value as the company's local time, `YYYY-MM-DD HH:MM:SS`
+    (an instant without its offset), for a message."""
+    return f"strftime({column}, '%Y-%m-%d %H:%M:%S')"
 
 
 def run(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any], files: Sequence[str]) -> list[Any]:
@@ -175,11 +186,12 @@ def _typed(name: str, holds: Holds, kind: str) -> tuple[str, bool]:
         return (column if kind == "VARCHAR" else f"CAST({column} AS VARCHAR)"), False
     if holds is Holds.UP:
         return (column, False) if kind == "BOOLEAN" else (f"TRY_CAST({column} AS BOOLEAN)", True)
-    if kind == "TIMESTAMP":  # as it is, so DuckDB can skip the parts of a file outside a month
-        return column, False
-    if kind.startswith(("TIMESTAMP", "DATE")):
+    if kind in ("TIMESTAMP", "TIMESTAMP WITH TIME ZONE"):  # as it is, so DuckDB can skip the
+        return column, False  # parts of a file outside a month: local time, or an instant
+    if kind.startswith(("TIMESTAMP", "DATE")):  # other precisions, and dates: local times
         return f"CAST({column} AS TIMESTAMP)", False
-    return f"CAST(TRY_CAST(CAST({column} AS VARCHAR) AS TIMESTAMPTZ) AS TIMESTAMP)", True
+    # text: an instant, with its offset, or else in the company's zone (the connection's)
+    return f"TRY_CAST(CAST({column} AS VARCHAR) AS TIMESTAMPTZ)", True
 
 
 def _check(

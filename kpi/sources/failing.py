@@ -4,6 +4,7 @@ every failure of it said as a `SourceFailed`."""
 
 from __future__ import annotations
 
+import contextvars
 import re
 import threading
 from collections.abc import Callable
@@ -57,15 +58,16 @@ def within(seconds: float, work: Callable[[], T], *, timeout: str = "timeout") -
     outcome: dict[str, object] = {}
 
     folders = confine.FOLDERS.get() or ()  # the caller's folders, else none (default deny)
+    context = contextvars.copy_context()  # a new thread starts without the caller's (time zone)
 
     def target() -> None:
-        confine.FOLDERS.set(folders)  # a new thread starts without the caller's context
+        confine.FOLDERS.set(folders)
         try:
             outcome["result"] = work()
         except Exception as error:  # handed to the caller's thread below
             outcome["error"] = error
 
-    worker = threading.Thread(target=target, name="event files", daemon=True)
+    worker = threading.Thread(target=context.run, args=(target,), name="event files", daemon=True)
     worker.start()
     worker.join(seconds)
     if worker.is_alive():

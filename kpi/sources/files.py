@@ -2,9 +2,11 @@
 
 The query names its files itself, with globs if it likes (`read_parquet('exports/*.parquet')`,
 relative paths from where the command runs). It runs in a DuckDB database of its own, in
-memory, that holds nothing else, never in the store; a timer interrupts it at the timeout. It
-may read the folders its caller allows only (`kpi.sources.confine.FOLDERS`; a pull sets the
-`KPI_SOURCE_FOLDERS` setting's), and none when its caller allows none.
+memory, that holds nothing else, never in the store, in the company's time zone (a query's
+`date_trunc('month', …)` of a time with an offset cuts at the company's midnight); a timer
+interrupts it at the timeout. It may read the folders its caller allows only
+(`kpi.sources.confine.FOLDERS`; a pull sets the `KPI_SOURCE_FOLDERS` setting's), and none when
+its caller allows none.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from datetime import date
 import duckdb
 
 from kpi.domain.sources import Source
-from kpi.sources import confine, cursor
+from kpi.sources import confine, cursor, zone
 from kpi.sources.failing import failed, one_line, outside
 
 
@@ -23,7 +25,7 @@ def run(source: Source, month: date, secret: str | None) -> list[dict[str, objec
     """Every row the query returns (it may return other months than `month`)."""
     interrupted = threading.Event()
     folders = confine.FOLDERS.get() or ()  # none set: no folder at all (default deny)
-    connection = confine.confine(confine.connect(), folders)
+    connection = confine.confine(zone.counting(confine.connect()), folders)
 
     def interrupt() -> None:
         interrupted.set()

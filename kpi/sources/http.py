@@ -2,9 +2,10 @@
 
 The source's URL is the server (`http://prometheus:9090`, or the whole endpoint ending in
 `/api/v1/query_range`); its query is PromQL. The month asked for is requested from its first
-second to its last at `STEP_SECONDS`, and the month's value is the mean of the samples returned:
-an average over the month. For another figure, say it in PromQL (a monthly total, for instance,
-as `sum_over_time(…[1h])`, whose hourly samples then average to the mean per hour). The query
+second to its last in the company's time zone (kpi.sources.zone) at `STEP_SECONDS`, and the
+month's value is the mean of the samples returned: an average over the month. For another
+figure, say it in PromQL (a monthly total, for instance, as `sum_over_time(…[1h])`, whose
+hourly samples then average to the mean per hour). The query
 must return one series (aggregate with `sum(…)` or `avg(…)`); none means no value for the month.
 A connection, when given, names a bearer token (kpi.domain.sources.Secret.TOKEN, never a
 database's URL). It is sent to the source's URL only: a redirect is refused (urllib would carry
@@ -18,12 +19,12 @@ import json
 import urllib.error
 import urllib.parse
 import urllib.request
-from datetime import UTC, date, datetime
+from datetime import date
 from http.client import HTTPMessage
 from typing import IO
 
-from kpi.domain import months
 from kpi.domain.sources import Source, bearer_problem, excerpt
+from kpi.sources import zone
 from kpi.sources.failing import SourceFailed, failed, one_line
 
 ENDPOINT = "/api/v1/query_range"
@@ -39,9 +40,8 @@ def run(source: Source, month: date, secret: str | None) -> list[dict[str, objec
     url = str(source.url)
     if not url.endswith(ENDPOINT):
         url += ENDPOINT
-    start = datetime(month.year, month.month, 1, tzinfo=UTC).timestamp()
-    end = datetime(*months.add(month, 1).timetuple()[:3], tzinfo=UTC).timestamp() - 1
-    query = {"query": source.query, "start": f"{start:.0f}", "end": f"{end:.0f}", "step": str(STEP_SECONDS)}
+    start, end = zone.month_seconds(month)
+    query = {"query": source.query, "start": str(start), "end": str(end), "step": str(STEP_SECONDS)}
     request = urllib.request.Request(f"{url}?{urllib.parse.urlencode(query)}")
     if secret is not None:
         exposed = bearer_problem(url, source.connection)

@@ -8,8 +8,9 @@ with the numerator and denominator behind it, so the store keeps what months and
 need to combine as a ratio of sums. A month with nothing counted gives no row: "no value yet".
 
 A recipe runs in DuckDB in memory on a worker thread (kpi.sources.failing.within, shared with a
-service priority's count); at the timeout the pull is refused and the thread, which holds
-nothing of the store, is left to finish on its own.
+service priority's count), with its caller's folders and time zone (kpi.sources.confine,
+kpi.sources.zone); at the timeout the pull is refused and the thread, which holds nothing of the
+store, is left to finish on its own.
 """
 
 from __future__ import annotations

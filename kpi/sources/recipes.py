@@ -9,7 +9,7 @@ or in `kpi.sources.calls` for the call recipes) and a parameter with that defaul
 plain words, and `tests/test_recipes.py` checks each recipe against numbers worked out by hand.
 
 A row's month is the month of its offered time (calls), of its session's first event (baskets)
-or of the probe (uptime), read time-zone naive (`kpi.sources.events`). Every recipe takes
+or of the probe (uptime), in the company's time zone (`kpi.sources.events`). Every recipe takes
 `month` (that month only; every month in the files without it); the call recipes also take
 `queue` (that queue only) and `by_queue` (a row per queue). `RECIPES` names every recipe that
 gives a month's value, for a source that runs one by name.
@@ -147,7 +147,11 @@ def _probe_counts(
         if maintenance is not None:
             windows = events.table(con, maintenance, WINDOWS, parameter="windows")
             _refuse_empty_windows(con, windows)
-            planned, params = windows.sql, {**params, **windows.params}
+            # the windows' times in the type of the probes' (a local time or an instant): the same
+            # type on both sides keeps this a range join, not a time zone conversion per probe
+            kind = _type_of(con, seen, "at")
+            planned = f'SELECT CAST("start" AS {kind}) AS "start", CAST("end" AS {kind}) AS "end" FROM ({windows.sql})'
+            params = {**params, **windows.params}
         sql = f"""
             SELECT {month_of('p."at"')}, NULL, count(*) FILTER (WHERE p.up), count(*)
             FROM (SELECT * FROM ({seen.sql}) WHERE {window('"at"', month, params)}) p
@@ -156,10 +160,17 @@ def _probe_counts(
         return run(con, sql, params, seen.files)
 
 
+def _type_of(con: duckdb.DuckDBPyConnection, table: events.Table, column: str) -> str:
+    """The DuckDB type of a time column of `table`, as read: TIMESTAMP or TIMESTAMPTZ."""
+    described = con.execute(f"DESCRIBE {table.sql}", table.params).fetchall()
+    kind = next(str(row[1]) for row in described if row[0] == column)
+    return "TIMESTAMPTZ" if kind == "TIMESTAMP WITH TIME ZONE" else "TIMESTAMP"
+
+
 def _refuse_empty_windows(con: duckdb.DuckDBPyConnection, windows: events.Table) -> None:
     """Refused, naming the first maintenance window that ends where or before it starts (it would
     leave nothing out, silently)."""
-    sql = f"""SELECT source_file, CAST("start" AS VARCHAR), CAST("end" AS VARCHAR)
+    sql = f"""SELECT source_file, {events.shown('"start"')}, {events.shown('"end"')}
               FROM ({windows.sql}) WHERE "end" <= "start" LIMIT 1"""
     for file, start, end in run(con, sql, dict(windows.params), windows.files):
         raise Refused(Problem("recipe.window_backwards", "end", (("start", start), ("end", end)), file=file))

@@ -32,7 +32,8 @@ def slides(
     conn: sa.Connection, scope: Scope, month: date, language: str, today: date | None = None
 ) -> list[deck.Slide]:
     """The deck of `month` (from its close if closed), limited to `scope`, in `language`; its
-    attention slide names the values late on `today` (the calendar's today when not given)."""
+    attention slide names the values late on `today` (the company's today, `settings.today`, when
+    not given)."""
     meeting = closing.meeting_month(conn, scope, month, language)
     owners = {p.email: p.name for p in queries.people(conn)}
     source = deck.Meeting(

@@ -21,13 +21,14 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from kpi import settings
 from kpi.domain import checks, months
 from kpi.domain import sources as source_rules
 from kpi.domain.errors import Problem
 from kpi.domain.model import DEFAULT_TOLERANCE, DEFAULT_WEIGHT, ActionStatus, Aggregation, Level, Person, Role
 from kpi.domain.sources import Found, Source
 from kpi.files import spreadsheet
-from kpi.files.tables import KINDS, SOURCE_COLUMNS, ImportRejected, Parsed, parse
+from kpi.files.tables import ACCEPTED_UNDATED, KINDS, SOURCE_COLUMNS, ImportRejected, Parsed, parse
 from kpi.sources import recipe_source
 from kpi.store import bulk_answers, column_check, engine, known, sourcing
 from kpi.store import schema as s
@@ -372,6 +373,10 @@ def _parsed(kind: str, data: bytes, name: str, progress: Callable[[float], None]
     parsed = parse(kind, data, name, progress)
     if parsed.problems and not parsed.rows and not parsed.unreadable:
         raise ImportRejected(parsed.problems)
+    if kind == "goals":  # "accepted: yes" is accepted today, the company's (kpi.settings)
+        for row in parsed.rows:
+            if row.get("accepted") is ACCEPTED_UNDATED:
+                row["accepted"] = settings.today()
     return parsed
 
 

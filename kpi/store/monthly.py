@@ -6,6 +6,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from kpi import settings
 from kpi.domain import attention as attention_
 from kpi.domain import lateness, month_rows, months, outlook, report, signals, smart, status
 from kpi.domain.access import Scope
@@ -51,7 +52,7 @@ def attention(
     today: date | None = None,
 ) -> list[attention_.Item]:
     """The month's one exception list (`attention.items`) for a report built for `scope`, its
-    late values as of `today` (the calendar's today when not given)."""
+    late values as of `today` (the company's today, `settings.today`, when not given)."""
     month = built.month
     kept = attention_.compliance(built, queries.service_priorities(conn, scope, language))
     comments = queries.commentary(conn, scope, month, month, language)
@@ -61,9 +62,9 @@ def attention(
 
 def late(conn: sa.Connection, built: report.MonthReport, today: date | None = None) -> dict[str, int]:
     """`kpi code → days late` of the report's KPIs whose value is overdue on `today` (the
-    calendar's today when not given), by the store's grace days (`rules.late_days`). The report
+    company's today, `settings.today`, when not given), by the store's grace days (`rules.late_days`). The report
     was built for a scope, so a department head learns only of their own KPIs."""
-    return lateness.late_kpis(built, today or date.today(), rules.late_days(conn))
+    return lateness.late_kpis(built, today or settings.today(), rules.late_days(conn))
 
 
 def forecasts(conn: sa.Connection, scope: Scope, built: report.MonthReport) -> dict[str, float | None]:

@@ -28,7 +28,7 @@ from kpi.domain import checks, sources
 from kpi.domain.errors import Problem
 from kpi.domain.model import Person
 from kpi.domain.sources import Pulled, Secret, Source
-from kpi.sources import confine, running
+from kpi.sources import confine, running, zone
 from kpi.sources.failing import SourceFailed
 from kpi.store import engine, known, priority_pulling, sourcing
 from kpi.store import schema as s
@@ -133,11 +133,12 @@ def _ran(plan: _Plan, wanted: Sequence[date], secrets: Secrets, progress: Progre
     SourceFailed with every problem of them all."""
     folders = confine.FOLDERS.set(settings.current().source_folders)  # what files they may read
     try:
-        values, problems = _run_all(plan.chosen, wanted, plan.seen, secrets, progress)
-        counted: dict[date, dict[str, dict[str, Any]]] = {}
-        for month in wanted:  # a month at a time
-            counted[month], unfit = priority_pulling.measure(plan.kept, month)
-            problems += unfit
+        with zone.within(settings.current().time_zone):  # whose months and days they count
+            values, problems = _run_all(plan.chosen, wanted, plan.seen, secrets, progress)
+            counted: dict[date, dict[str, dict[str, Any]]] = {}
+            for month in wanted:  # a month at a time
+                counted[month], unfit = priority_pulling.measure(plan.kept, month)
+                problems += unfit
     finally:
         confine.FOLDERS.reset(folders)
     if problems:

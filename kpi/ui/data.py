@@ -12,6 +12,7 @@ from typing import TypedDict
 import streamlit as st
 from sqlalchemy.engine import Engine
 
+from kpi import settings
 from kpi.domain import access, lateness, report, signals
 from kpi.domain import attention as attention_
 from kpi.domain.access import EVERYTHING, Scope
@@ -140,7 +141,7 @@ def history(url: str, scope: Scope, first: date, last: date) -> dict[str, list[M
 def card_facts(url: str, scope: Scope, month: date, language: str) -> widgets.CardFacts:
     """What the cards of `scope`'s KPIs say besides the report: which values are late today,
     when they were due, and where each value came from."""
-    today = date.today()
+    today = settings.today()
     return widgets.CardFacts(
         late(url, scope, month, language, today),
         lateness.due(month, late_days(url)),

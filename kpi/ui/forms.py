@@ -8,12 +8,12 @@ cached data so every page shows the change.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date
 from typing import Concatenate, ParamSpec
 
 import sqlalchemy as sa
 import streamlit as st
 
+from kpi import settings
 from kpi.domain import access
 from kpi.domain.errors import CockpitError
 from kpi.domain.model import Action, ActionStatus, Goal, Kpi, Person
@@ -168,5 +168,5 @@ def accept(ctx: Context, goal: Goal, key: str) -> None:
         st.caption(t("forms.not_accepted"))
         return
     clicked = st.button(t("forms.accept"), key=f"{key}.accept.{goal.code}", icon=":material/handshake:")
-    if clicked and write(ctx, edits.accept_goal, code=goal.code, today=date.today()):
+    if clicked and write(ctx, edits.accept_goal, code=goal.code, today=settings.today()):
         st.rerun()

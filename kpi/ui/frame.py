@@ -56,6 +56,8 @@ class Context:
     scope: Scope
     month: date
     language: str
+    today: date
+    """The company's today (`settings.today`), one for the whole run of a page."""
 
 
 NO_SIGN_IN = "none"
@@ -243,8 +245,9 @@ def sidebar(page: str) -> Context:
         st.error(t("frame.demo_not_demo_store"), icon=":material/warning:")
     if not data.people(url):
         _first_run()
-    window = settings.window()  # never a month after the current one, nor before the window
-    span = data.data_months(url, window.first, months.first_of(date.today()))
+    today = settings.today()
+    window = settings.window(today)  # never a month after the current one, nor before the window
+    span = data.data_months(url, window.first, months.first_of(today))
     month = _month_picker(*span) if span else None
     _language_picker()
     person = viewer(url)
@@ -274,5 +277,5 @@ def sidebar(page: str) -> Context:
     if month is None and page != "data":
         _no_values_yet(url, person)
     # the Data page of a store without values yet works on the last complete month
-    chosen = month or months.last_complete(date.today())
-    return Context(url, person, data.scope(url, person), chosen, language)
+    chosen = month or months.last_complete(today)
+    return Context(url, person, data.scope(url, person), chosen, language, today)

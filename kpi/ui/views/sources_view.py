@@ -15,6 +15,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from kpi import settings
 from kpi.domain import months
 from kpi.domain.errors import CockpitError
 from kpi.domain.model import Kpi
@@ -115,7 +116,7 @@ def source_editor(ctx: Context, kpi: Kpi, current: Source | None) -> None:
 
 def _try(ctx: Context, kpi: Kpi, values: dict[str, str]) -> None:
     """Run the typed source for the last complete month and say what it would write."""
-    month = months.last_complete(date.today())
+    month = months.last_complete(settings.today())
     store = data.store()
     try:
         found = sourcing.looked_up(values)
@@ -158,8 +159,9 @@ def pull_panel(ctx: Context, kpis: list[Kpi]) -> None:
         return
     names = {k.code: k for k in kpis}
     st.caption(t("pull.intro", count=len(defined)))
-    last = months.last_complete(date.today())
-    choices = list(reversed(months.between(months.add(last, -11), months.first_of(date.today()))))
+    today = settings.today()
+    last = months.last_complete(today)
+    choices = list(reversed(months.between(months.add(last, -11), months.first_of(today))))
     left, right = st.columns(2)
     month = left.selectbox(
         t("pull.month"), choices, index=choices.index(last), key="data.pull.month", format_func=fmt.month_long
