@@ -403,7 +403,7 @@ def test_a_goal_accepted_yes_is_accepted_on_the_company_s_today(small_url, monke
     writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
     writer.writeheader()
     writer.writerows(rows[:1])
-    importing.run(store, "goals", buffer.getvalue().encode(), "goals.csv", "test")
+    importing.run(store, "goals", buffer.getvalue().encode(), "goals.csv", as_admin())
     with engine.reading(store) as conn:
         accepted = conn.execute(
             sa.select(schema.goal.c.accepted_at).where(schema.goal.c.code == rows[0]["code"])

@@ -23,7 +23,7 @@ from kpi.sources.failing import SourceFailed, one_line
 from kpi.store import engine, schema, sourcing
 from kpi.text import i18n, words
 from tests import feeds
-from tests.conftest import fingerprint, said
+from tests.conftest import as_admin, fingerprint, said
 
 KNOWN = Known(kpis={"FCR": KnownKpi("%", Aggregation.MEAN), "NPS": KnownKpi("nps", Aggregation.NPS)})
 OCTOBER = date(2026, 10, 1)
@@ -275,7 +275,7 @@ def test_a_pull_asks_in_the_time_zone_of_the_setting(demo_duckdb_url, monkeypatc
     settings.forget()
     with feeds.Prometheus({"avg(up) * 100": [["99.5"]]}) as prom:
         text = f'[[source]]\nkpi = "IT_UPTIME"\nkind = "http"\nurl = "{prom.url}"\nquery = "avg(up) * 100"\n'
-        sourcing.load(engine.create(demo_duckdb_url), text.encode(), "sources.toml", "test")
+        sourcing.load(engine.create(demo_duckdb_url), text.encode(), "sources.toml", as_admin())
         code = cli.main(
             ["--db", demo_duckdb_url, "pull", "--month", "2026-10", "--kpi", "IT_UPTIME", "--dry-run"]
         )
