@@ -9,6 +9,7 @@ from streamlit.proto.LabelVisibility_pb2 import LabelVisibility
 from kpi.domain.access import EVERYTHING
 from kpi.text import fmt, plain
 from kpi.ui.views import overview_view
+from tests.conftest import as_admin
 
 CASCADE = "pages/goal_cascade.py"
 OCTOBER = date(2026, 10, 1)
@@ -236,7 +237,7 @@ def test_a_pulled_share_shows_its_year_to_date_as_a_ratio_of_sums(app, app_url, 
     store = engine.create(app_url)
     query = f"SELECT month, answered_in_time AS numerator, counted AS denominator FROM read_csv('{calls}')"
     sourcing.load(
-        store, f'[[source]]\nkpi = "CS_SL"\nkind = "files"\nquery = "{query}"\n'.encode(), "s.toml", "t"
+        store, f'[[source]]\nkpi = "CS_SL"\nkind = "files"\nquery = "{query}"\n'.encode(), "s.toml", as_admin()
     )
     pulling.pull_months(store, [date(2026, m, 1) for m in parts], "test", kpi="CS_SL")
     with engine.reading(store) as conn:  # the parts as both queries read them
