@@ -237,7 +237,10 @@ def test_a_pulled_share_shows_its_year_to_date_as_a_ratio_of_sums(app, app_url, 
     store = engine.create(app_url)
     query = f"SELECT month, answered_in_time AS numerator, counted AS denominator FROM read_csv('{calls}')"
     sourcing.load(
-        store, f'[[source]]\nkpi = "CS_SL"\nkind = "files"\nquery = "{query}"\n'.encode(), "s.toml", as_admin()
+        store,
+        f'[[source]]\nkpi = "CS_SL"\nkind = "files"\nquery = "{query}"\n'.encode(),
+        "s.toml",
+        as_admin(),
     )
     pulling.pull_months(store, [date(2026, m, 1) for m in parts], "test", kpi="CS_SL")
     with engine.reading(store) as conn:  # the parts as both queries read them
