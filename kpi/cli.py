@@ -27,6 +27,8 @@ from kpi.text.i18n import t
 if TYPE_CHECKING:  # the store (SQLAlchemy) loads only for real work, not for `--help`
     import sqlalchemy as sa
 
+    from kpi.store.pulling import Outcome
+
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
 EXIT_CODES = ((BadSetting, EXIT_USAGE), (Usage, EXIT_USAGE), (Busy, EXIT_BUSY))
 """The errors with an exit code of their own; every other `CockpitError` exits 1."""
@@ -195,6 +197,7 @@ def parser() -> argparse.ArgumentParser:
         "pull", parents=[shared], help=t("cli.pull_help"), description=t("cli.pull_description")
     )
     pull.add_argument("--month", metavar="YYYY-MM", help=t("cli.month_help"))
+    pull.add_argument("--from", dest="first", metavar="YYYY-MM", help=t("cli.pull_from_help"))
     pull.add_argument("--kpi", metavar="CODE", help=t("cli.pull_kpi_help"))
     pull.add_argument("--dry-run", action="store_true", help=t("cli.pull_dry_run_help"))
     return root
@@ -525,22 +528,37 @@ def _sources(args: argparse.Namespace, store: sa.Engine) -> int:
 
 
 def _pull(args: argparse.Namespace, store: sa.Engine) -> int:
-    """Run the month's sources and write their values (all or nothing)."""
+    """Run the month's sources (or every month's `--from` a month on: a backfill) and write their
+    values, all or nothing."""
     from kpi.store import engine, pulling
 
     month = _month(args.month)
+    first = _month(args.first) if args.first is not None else month
+    if first > month:
+        raise Usage(
+            Problem(
+                "cli.pull_from_after", "--from", (("first", months.key(first)), ("month", months.key(month)))
+            )
+        )
     viewer = _definer(args, store)
     with engine.reading(store) as conn:
         kpi = _known(conn, "kpi", args.kpi, "--kpi") if args.kpi is not None else None
-    done = pulling.pull(store, month, viewer.email, kpi=kpi, dry_run=args.dry_run)
+    wanted = months.between(first, month)
+    for done in pulling.pull_months(store, wanted, viewer.email, kpi=kpi, dry_run=args.dry_run):
+        _said_pulled(done, args.dry_run, several=len(wanted) > 1)
+    return EXIT_OK
+
+
+def _said_pulled(done: Outcome, dry_run: bool, *, several: bool) -> None:
+    """A month's pull: a line per source and priority (the month first when several were
+    pulled), then its summary."""
     for line in done.lines:
         value = fmt.number(line.value, 2) if line.value is not None else ""
         before = fmt.number(line.before, 2) if line.before is not None else ""
         outcome = t(f"cli.pull_{line.outcome}", value=value, before=before)
-        print(f"{line.kpi}\t{outcome}\t{line.source}")
+        print("\t".join([months.key(done.month)] * several + [line.kpi, outcome, line.source]))
     counts = {o: done.count(o) for o in ("inserted", "updated", "unchanged", "missing")}
-    summary = t("cli.pull_summary", month=months.key(month), count=len(done.lines), **counts)
+    summary = t("cli.pull_summary", month=months.key(done.month), count=len(done.lines), **counts)
     kept = done.count("kept")
     summary += " " + t("cli.pull_kept_note", count=kept) if kept else ""
-    print(summary + (" " + t("cli.dry_run_done") if args.dry_run else ""))
-    return EXIT_OK
+    print(summary + (" " + t("cli.dry_run_done") if dry_run else ""))

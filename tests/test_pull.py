@@ -115,6 +115,28 @@ def test_a_pull_replaces_a_months_typed_value_and_says_so(demo_duckdb_url, fed, 
     assert _stored(demo_duckdb_url, "2026-10") == {"CS_FCR": (75.0, 900.0, 1200.0, "pull:sql:warehouse")}
 
 
+def test_a_pull_from_a_month_backfills_every_month_up_to_the_one_named_in_one_go(
+    demo_duckdb_url, fed, capsys
+):
+    """`--from` pulls each month from it to `--month` (a backfill, or a recount after a priority's
+    measure changed), one transaction; a `--from` after the month is a usage error."""
+    _define(demo_duckdb_url, fed.definitions)
+    before = fingerprint(demo_duckdb_url)
+    code = cli.main(
+        ["--db", demo_duckdb_url, "pull", "--from", "2026-11", "--month", "2026-10", "--kpi", "CS_FCR"]
+    )
+    assert code == 2 and "--from 2026-11 is after the month pulled, 2026-10" in capsys.readouterr().err
+    assert fingerprint(demo_duckdb_url) == before
+
+    args = ["--db", demo_duckdb_url, "pull", "--from", "2026-10", "--month", "2026-11", "--kpi", "CS_FCR"]
+    assert cli.main(args) == 0
+    out = capsys.readouterr().out
+    assert "2026-10\tCS_FCR\t75.00 (replaces" in out and "2026-11\tCS_FCR\t80.00 (new)" in out
+    assert "2026-10: 1 source, 0 new, 1 replaced" in out and "2026-11: 1 source, 1 new" in out
+    assert _stored(demo_duckdb_url, "2026-10")["CS_FCR"] == (75.0, 900.0, 1200.0, "pull:sql:warehouse")
+    assert _stored(demo_duckdb_url, "2026-11")["CS_FCR"] == (80.0, 640.0, 800.0, "pull:sql:warehouse")
+
+
 def test_a_pull_keeps_a_value_corrected_by_hand(demo_duckdb_url, fed, capsys):
     """A lead corrects October's first-contact resolution; the nightly pull (days 1-7 from cron)
     used to put the source's figure back over it. The correction stays, its line says so, and
