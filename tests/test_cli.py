@@ -1,13 +1,14 @@
 """`python -m kpi`: init, status, exit codes, help, language."""
 
 import json
+import os
 import subprocess
 import sys
 
 import pytest
 import sqlalchemy as sa
 
-from kpi import cli
+from kpi import cli, settings
 from kpi.demo import events
 from kpi.demo.generate import load_spec
 from kpi.domain.access import EVERYTHING
@@ -29,7 +30,10 @@ def run(*args, db=None):
     )
 
 
-def test_init_demo_twice_leaves_the_store_unchanged(tmp_path):
+def test_init_demo_twice_leaves_the_store_unchanged(tmp_path, monkeypatch):
+    """Also where the store lies outside the source folders (a store in /tmp): the demo's own
+    events beside it are read, by `init --demo` and by a later `pull`."""
+    monkeypatch.setenv("KPI_SOURCE_FOLDERS", os.pathsep.join(settings.SOURCE_FOLDERS))
     db = f"duckdb:///{tmp_path / 'x.duckdb'}"
     first = run("init", "--demo", "--demo-end", MONTH, db=db)
     assert first.returncode == 0, first.stderr
@@ -58,6 +62,9 @@ def test_init_demo_twice_leaves_the_store_unchanged(tmp_path):
         ).all()
     assert kinds == dict.fromkeys(events.SOURCED, "recipe")
     assert sorted(pulled) == sorted((kpi, 36, 36) for kpi in events.SOURCED)
+    again = run("pull", "--month", MONTH, db=db)
+    assert again.returncode == 0, again.stderr
+    assert f"{MONTH}: 7 sources, 0 new, 0 replaced, 7 unchanged" in again.stdout
 
 
 def test_init_without_demo_creates_an_empty_store(tmp_path, capsys):

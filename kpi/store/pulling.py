@@ -24,13 +24,14 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from kpi import settings
+from kpi.demo import events
 from kpi.domain import checks, sources
 from kpi.domain.errors import Problem
 from kpi.domain.model import Person
 from kpi.domain.sources import Pulled, Secret, Source
 from kpi.sources import confine, running, zone
 from kpi.sources.failing import SourceFailed
-from kpi.store import engine, known, priority_pulling, sourcing
+from kpi.store import company, engine, known, priority_pulling, sourcing
 from kpi.store import schema as s
 from kpi.store.corrections import CORRECTED
 from kpi.store.writes import Writer, _same
@@ -108,6 +109,8 @@ class _Plan:
     chosen: list[Source]
     seen: checks.Known
     kept: list[priority_pulling.Chosen]
+    folders: tuple[str, ...]
+    """What files they may read: the setting's folders, and the demo store's own events."""
 
 
 @dataclass(frozen=True)
@@ -125,13 +128,22 @@ def _plan(conn: sa.Connection, kpi: str | None, trial: Source | None) -> _Plan:
     kept = priority_pulling.chosen(conn, kpi) if trial is None else []
     if kpi is not None and not chosen and not kept:
         raise SourceFailed(Problem("source.none_for_kpi", "--kpi", (("kpi", kpi),)))
-    return _Plan(chosen, known.read(conn), kept)
+    return _Plan(chosen, known.read(conn), kept, _folders(conn))
+
+
+def _folders(conn: sa.Connection) -> tuple[str, ...]:
+    """The folders the setting lets sources read; for the demo store, also the folder its events
+    were written to beside it (`init --demo`: `<store>.duckdb.events/`, wherever the store is)."""
+    allowed = settings.current().source_folders
+    if not company.is_demo(conn):
+        return allowed
+    return (*allowed, str(events.folder(conn.engine.url.render_as_string(hide_password=False))))
 
 
 def _ran(plan: _Plan, wanted: Sequence[date], secrets: Secrets, progress: Progress | None) -> _Ran:
-    """Run every source and count every priority, reading only the folders the setting allows;
-    SourceFailed with every problem of them all."""
-    folders = confine.FOLDERS.set(settings.current().source_folders)  # what files they may read
+    """Run every source and count every priority, reading only the plan's folders; SourceFailed
+    with every problem of them all."""
+    folders = confine.FOLDERS.set(plan.folders)  # what files they may read
     try:
         with zone.within(settings.current().time_zone):  # whose months and days they count
             values, problems = _run_all(plan.chosen, wanted, plan.seen, secrets, progress)
