@@ -310,3 +310,16 @@ def test_every_source_kind_has_a_name_in_every_language():
         if f"source_form.kind_{kind}" not in i18n.catalogue(language)
     ]
     assert missing == []
+
+
+def test_a_priority_counted_over_calls_is_named_by_its_promise_with_its_share_in_percent():
+    """The Pull table's line for a service priority (SP1) says its promise, as typed, and the
+    share of calls that kept it in %, as a KPI's line says its name and value with its unit."""
+    from kpi.store.pulling import Line
+    from kpi.ui.views import sources_view
+
+    promise = "Invoice callers wait at most 90 s [link](http://x)"
+    assert sources_view._named("SP1", {}, {"SP1": promise}) == f"SP1 — {promise}"
+    assert sources_view._named("XX", {}, {}) == "XX"
+    line = Line("SP1", "pull:calls:calls.parquet", "unchanged", 74.46, 74.46)
+    assert sources_view._outcome(line, "%") == "74.5\xa0% (unchanged)"

@@ -158,6 +158,7 @@ def pull_panel(ctx: Context, kpis: list[Kpi]) -> None:
         st.info(t("pull.none"), icon=":material/info:")
         return
     names = {k.code: k for k in kpis}
+    promises = {p.code: p.text for p in data.service_priorities(ctx.url, ctx.scope, ctx.language)}
     st.caption(t("pull.intro", count=len(defined)))
     today = settings.today()
     last = months.last_complete(today)
@@ -180,14 +181,14 @@ def pull_panel(ctx: Context, kpis: list[Kpi]) -> None:
     if preview is None or preview[:2] != (month, kpi) or preview[2] is None:
         return
     outcome: pulling.Outcome = preview[2]
-    _table(outcome, names)
+    _table(outcome, names, promises)
     st.info(t("pull.would", summary=_summary(outcome)), icon=":material/preview:")
     if st.button(t("pull.write", month=fmt.month_long(month)), type="primary", key="data.pull.write"):
         done = _run(ctx, month, kpi, dry_run=False)
         st.session_state.pop(_PREVIEW, None)
         if done is not None:
             data.refresh()
-            _table(done, names)
+            _table(done, names, promises)
             st.success(t("pull.done", summary=_summary(done)), icon=":material/check_circle:")
 
 
@@ -209,11 +210,13 @@ def _run(ctx: Context, month: date, kpi: str | None, *, dry_run: bool) -> pullin
     return None
 
 
-def _table(outcome: pulling.Outcome, names: dict[str, Kpi]) -> None:
+def _table(outcome: pulling.Outcome, names: dict[str, Kpi], promises: dict[str, str]) -> None:
+    """A line per KPI, then per service priority counted over call records: its promise, and the
+    share of calls that kept it."""
     rows = [
         {
-            t("pull.col_kpi"): f"{line.kpi} — {names[line.kpi].name}" if line.kpi in names else line.kpi,
-            t("pull.col_outcome"): _outcome(line, names[line.kpi].unit if line.kpi in names else ""),
+            t("pull.col_kpi"): _named(line.kpi, names, promises),
+            t("pull.col_outcome"): _outcome(line, names[line.kpi].unit if line.kpi in names else "%"),
             t("pull.col_source"): words.source_said(line.source),  # last: on a phone the value must show
         }
         for line in outcome.lines
@@ -222,6 +225,13 @@ def _table(outcome: pulling.Outcome, names: dict[str, Kpi]) -> None:
     st.dataframe(
         pd.DataFrame(rows), hide_index=True, width="stretch", column_config={t("pull.col_kpi"): kpi_column}
     )
+
+
+def _named(code: str, names: dict[str, Kpi], promises: dict[str, str]) -> str:
+    """A KPI's code and name, or a service priority's code and promise (as typed: plain text)."""
+    if code in names:
+        return f"{code} — {names[code].name}"
+    return f"{code} — {promises[code]}" if code in promises else code
 
 
 def _summary(outcome: pulling.Outcome) -> str:
