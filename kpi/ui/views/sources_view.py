@@ -157,7 +157,8 @@ def pull_panel(ctx: Context, kpis: list[Kpi]) -> None:
     if not defined:
         st.info(t("pull.none"), icon=":material/info:")
         return
-    names = {k.code: k for k in kpis}
+    shown = data.kpis(ctx.url, ctx.scope, ctx.language)  # names in the reader's language
+    names = {k.code: k for k in kpis} | {k.code: k for k in shown}
     promises = {p.code: p.text for p in data.service_priorities(ctx.url, ctx.scope, ctx.language)}
     st.caption(t("pull.intro", count=len(defined)))
     today = settings.today()
