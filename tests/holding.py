@@ -12,13 +12,16 @@ from pathlib import Path
 
 from tests.conftest import ROOT
 
-HOLD = "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True); time.sleep(60)"
+HOLD = "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('held', flush=True); sys.stdin.read()"
+"""Holds the file open until its standard input is closed: as long as the command runs, however long."""
 
 
 def run_on_held_store(path: str | Path, args: Sequence[str]) -> subprocess.CompletedProcess[str]:
     """`python -m kpi args`, waiting at most 1 s for the store, while another process holds the
     DuckDB file at `path` open (it lets go once the command has ended)."""
-    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(path)], stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
         return subprocess.run(
@@ -29,5 +32,6 @@ def run_on_held_store(path: str | Path, args: Sequence[str]) -> subprocess.Compl
             env={**os.environ, "KPI_BUSY_WAIT": "1"},
         )
     finally:
-        holder.kill()
+        assert holder.stdin is not None
+        holder.stdin.close()  # lets go of the store
         holder.wait()

@@ -69,6 +69,13 @@ def _define(url: str, text: str) -> None:
     sourcing.load(engine.create(url), text.encode(), "sources.toml", as_admin())
 
 
+def _stored_past_the_check(url: str, kpi: str, **values: str) -> None:
+    """Change a stored source behind the check's back, as an older release or a hand in the
+    database might have: the pull must refuse it."""
+    with engine.writing(engine.create(url)) as conn:
+        conn.execute(schema.kpi_source.update().where(schema.kpi_source.c.kpi == kpi).values(**values))
+
+
 def _stored(url: str, month: str) -> dict[str, tuple]:
     table = schema.measurement
     with engine.reading(engine.create(url)) as conn:
@@ -194,12 +201,7 @@ def test_a_pull_with_any_bad_source_writes_nothing_and_names_each(demo_url, fed,
     with feeds.silent_server() as silent:
         _define(demo_url, fed.definitions)
         _define(demo_url, BAD.format(silent=silent))  # three of the four replaced
-        with engine.writing(engine.create(demo_url)) as conn:  # a query the definitions file would refuse
-            conn.execute(
-                schema.kpi_source.update()
-                .where(schema.kpi_source.c.kpi == "CS_AHT")
-                .values(query="DELETE FROM t")
-            )
+        _stored_past_the_check(demo_url, "CS_AHT", query="DELETE FROM t")  # the file would refuse it
         before = fingerprint(demo_url)
         assert cli.main(["--db", demo_url, "pull", "--month", "2026-11"]) == 1
     err = capsys.readouterr().err
@@ -284,12 +286,7 @@ def test_a_database_connection_is_never_sent_as_a_token(demo_duckdb_url, fed, tm
     assert "column connection: warehouse is a database connection, not a token" in err
     assert fingerprint(demo_duckdb_url) == before
     _define(demo_duckdb_url, fed.definitions)
-    with engine.writing(engine.create(demo_duckdb_url)) as conn:
-        conn.execute(
-            schema.kpi_source.update()
-            .where(schema.kpi_source.c.kpi == "IT_UPTIME")
-            .values(connection="warehouse")
-        )
+    _stored_past_the_check(demo_duckdb_url, "IT_UPTIME", connection="warehouse")
     before = fingerprint(demo_duckdb_url)
     assert cli.main(["--db", demo_duckdb_url, "pull", "--month", "2026-11"]) == 1
     assert "IT_UPTIME (pull:http:" in (err := capsys.readouterr().err) and "is a database connection" in err

@@ -495,33 +495,20 @@ def test_the_editor_form_refuses_a_database_as_a_token_and_a_token_over_plain_ht
     admin = Person("anne.holm@havnhjem.example", "Anne Holm", Role.ADMIN, "MGMT")
     typed = {"kind": "http", "query": "avg(up) * 100", "timeout": "20"}
     with engine.reading(engine.create(demo_duckdb_url)) as conn:
+
+        def checked(connection: str, url: str) -> Source:
+            fields = {**typed, "connection": connection, "url": url}
+            return sourcing.checked(conn, admin, "IT_UPTIME", fields, found=set().__contains__)
+
         with pytest.raises(Rejected) as caught:
-            sourcing.checked(
-                conn,
-                admin,
-                "IT_UPTIME",
-                {**typed, "connection": "warehouse", "url": "https://p:9090"},
-                found=set().__contains__,
-            )
+            checked("warehouse", "https://p:9090")
         assert [(p.field, p.key) for p in caught.value.problems] == [
             ("connection", "source_connection_as_token")
         ]
         with pytest.raises(Rejected) as caught:
-            sourcing.checked(
-                conn,
-                admin,
-                "IT_UPTIME",
-                {**typed, "connection": "prom", "url": "http://p:9090"},
-                found=set().__contains__,
-            )
+            checked("prom", "http://p:9090")
         assert [(p.field, p.key) for p in caught.value.problems] == [("url", "source_token_plain_http")]
-        fine = sourcing.checked(
-            conn,
-            admin,
-            "IT_UPTIME",
-            {**typed, "connection": "prom", "url": "https://p:9090"},
-            found=set().__contains__,
-        )
+        fine = checked("prom", "https://p:9090")
     assert (fine.connection, fine.url) == ("prom", "https://p:9090")
 
 
