@@ -13,7 +13,6 @@ from typing import Concatenate, ParamSpec
 import sqlalchemy as sa
 import streamlit as st
 
-from kpi import settings
 from kpi.domain import access
 from kpi.domain.errors import CockpitError
 from kpi.domain.model import Action, ActionStatus, Goal, Kpi, Person
@@ -168,5 +167,5 @@ def accept(ctx: Context, goal: Goal, key: str) -> None:
         st.caption(t("forms.not_accepted"))
         return
     clicked = st.button(t("forms.accept"), key=f"{key}.accept.{goal.code}", icon=":material/handshake:")
-    if clicked and write(ctx, edits.accept_goal, code=goal.code, today=settings.today()):
+    if clicked and write(ctx, edits.accept_goal, code=goal.code, today=ctx.today):
         st.rerun()

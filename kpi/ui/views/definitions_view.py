@@ -13,7 +13,6 @@ from typing import Protocol, TypeVar
 
 import streamlit as st
 
-from kpi import settings
 from kpi.domain import industry, months
 from kpi.domain.model import (
     COMPARISONS,
@@ -105,7 +104,7 @@ def _retire_button(ctx: Context, table: str, item: _Defined | None, key: str) ->
     label = t("definitions.restore") if retired else t("definitions.retire")
     icon = ":material/unarchive:" if retired else ":material/archive:"
     if st.button(label, key=f"{key}.retire", icon=icon, help=t("definitions.retire_help")):
-        today = None if retired else settings.today()
+        today = None if retired else ctx.today
         if forms.write(ctx, definitions.retire, table=table, code=item.code, today=today):
             st.rerun()
 

@@ -12,7 +12,6 @@ from collections.abc import Callable, Sequence
 
 import streamlit as st
 
-from kpi import settings
 from kpi.domain import identity
 from kpi.domain.model import Department, Person, Role
 from kpi.store import organisation
@@ -80,7 +79,7 @@ def _retire_button(
     label = t(restore_word) if retired else t(retire_word)
     icon = ":material/unarchive:" if retired else ":material/archive:"
     clicked = st.button(label, key=f"{key}.retire", icon=icon, help=t(help_word))
-    if clicked and forms.write(ctx, retire, today=None if retired else settings.today(), **which):
+    if clicked and forms.write(ctx, retire, today=None if retired else ctx.today, **which):
         st.rerun()
 
 

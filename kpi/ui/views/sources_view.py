@@ -15,7 +15,6 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from kpi import settings
 from kpi.domain import months
 from kpi.domain.errors import CockpitError
 from kpi.domain.model import Kpi
@@ -116,7 +115,7 @@ def source_editor(ctx: Context, kpi: Kpi, current: Source | None) -> None:
 
 def _try(ctx: Context, kpi: Kpi, values: dict[str, str]) -> None:
     """Run the typed source for the last complete month and say what it would write."""
-    month = months.last_complete(settings.today())
+    month = months.last_complete(ctx.today)
     store = data.store()
     try:
         found = sourcing.looked_up(values)
@@ -161,7 +160,7 @@ def pull_panel(ctx: Context, kpis: list[Kpi]) -> None:
     names = {k.code: k for k in kpis} | {k.code: k for k in shown}
     promises = {p.code: p.text for p in data.service_priorities(ctx.url, ctx.scope, ctx.language)}
     st.caption(t("pull.intro", count=len(defined)))
-    today = settings.today()
+    today = ctx.today
     last = months.last_complete(today)
     choices = list(reversed(months.between(months.add(last, -11), months.first_of(today))))
     left, right = st.columns(2)
