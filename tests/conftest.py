@@ -4,6 +4,12 @@ The demo company is generated and loaded once per backend (DuckDB: once per run,
 processes of `pytest -n`; PostgreSQL: once per process, on its server), then copied for each test
 that needs it (a file copy for DuckDB, a template database for PostgreSQL), so tests can write
 freely without paying for a fresh load.
+
+A test marked `reads_only` gets the process's one shared copy instead, and the app under test
+keeps its caches warm between such tests: most page tests only read, and a private copy with
+cold caches each cost them seconds. Whether they really only read is checked, not trusted: at
+the end of each module that used the shared copy its fingerprint must be what it was when it was
+made, or the module fails and the next one gets a fresh copy.
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ from kpi.sources import confine
 from kpi.store import engine, schema, seeding, setup
 from kpi.text import i18n, words
 from tests.pg import Server
+from tests.sharing import shared_copies_changed, shared_copy
 
 ROOT = Path(__file__).resolve().parents[1]
 APP_TIMEOUT = 180
@@ -69,32 +76,6 @@ def table_counts(conn: sa.Connection) -> dict[str, int]:
         table.name: conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
         for table in schema.metadata.sorted_tables
     }
-
-
-def _digest(table: sa.Table, duckdb: bool) -> sa.TextClause:
-    """A table's rows as their number and one digest of them all, worked out by the database
-    (the demo's 200,000 answers fetched into Python took seconds a time). DuckDB sums its own
-    hash of each row; PostgreSQL joins the rows in key order, each value written with its
-    length first and NULL apart from the text 'null', and takes the MD5 of that."""
-    names = [f'"{column.name}"' for column in table.columns]
-    if duckdb:
-        return sa.text(f'SELECT count(*), CAST(sum(hash({", ".join(names)})) AS VARCHAR) FROM "{table.name}"')
-    line = " || ':' || ".join(
-        f"CASE WHEN {name} IS NULL THEN 'null' ELSE length(CAST({name} AS VARCHAR)) || ' ' || CAST({name} AS VARCHAR) END"
-        for name in names
-    )
-    keys = ", ".join(f'"{column.name}"' for column in table.primary_key.columns) or ", ".join(names)
-    return sa.text(f"SELECT count(*), md5(string_agg({line}, '|' ORDER BY {keys})) FROM \"{table.name}\"")
-
-
-def fingerprint(url: str) -> dict[str, tuple[object, ...]]:
-    """Every table's rows as (number, digest): equal fingerprints mean an unchanged store."""
-    duckdb = engine.is_duckdb(url)
-    with engine.reading(engine.create(url)) as conn:
-        return {
-            table.name: tuple(conn.execute(_digest(table, duckdb)).one())
-            for table in schema.metadata.sorted_tables
-        }
 
 
 def load_demo(url: str) -> None:
@@ -224,8 +205,33 @@ def empty_url(request, tmp_path) -> str:
     return _fresh_database(request)
 
 
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "reads_only: the test reads the demo store and never writes it, so it shares the process's "
+        "copy and the app's warm caches (checked at the end of the module)",
+    )
+
+
+def reads_only(request) -> bool:
+    return request.node.get_closest_marker("reads_only") is not None
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _shared_copy_unchanged(request):
+    """Fail the module if one of its `reads_only` tests wrote to the shared copy."""
+    yield
+    if changed := shared_copies_changed():
+        pytest.fail(
+            f"a reads_only test of {request.module.__name__} wrote to the shared demo store ({', '.join(changed)})"
+        )
+
+
 def _demo_copy(request) -> str:
-    """A private copy of the demo store on the backend the fixture is parametrised with."""
+    """A private copy of the demo store on the backend the fixture is parametrised with, or the
+    shared one for a test marked `reads_only`."""
+    if reads_only(request):
+        return shared_copy(request, request.param)
     if request.param == "duckdb":
         return request.getfixturevalue("demo_duckdb_url")
     return _fresh_database(request, request.getfixturevalue("demo_pg_template"))
@@ -254,9 +260,10 @@ def app_url(request) -> str:
     return _demo_copy(request)
 
 
-def point_app_at(monkeypatch, url: str, **environ: str) -> None:
+def point_app_at(monkeypatch, url: str, warm: bool = False, **environ: str) -> None:
     """Make the app under test read `url` in demo mode (and any other settings in `environ`),
-    with its settings read afresh and its caches empty."""
+    with its settings read afresh and its caches empty (kept when `warm`: a shared store that
+    nobody writes, whose every cached read is keyed by its URL and the viewer's scope)."""
     monkeypatch.setenv("KPI_DATABASE_URL", url)
     monkeypatch.setenv("KPI_AUTH_MODE", "demo")
     for name, value in environ.items():
@@ -267,8 +274,9 @@ def point_app_at(monkeypatch, url: str, **environ: str) -> None:
 
     config.set_option("runner.enforceSerializableSessionState", False)
     config.set_option("client.showErrorDetails", "full")  # tests must see what broke
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    if not warm:
+        st.cache_data.clear()
+        st.cache_resource.clear()
 
 
 def new_app(user: dict[str, object] | None = None, **query: str) -> AppTest:
@@ -290,10 +298,14 @@ def forget_app() -> None:
 
 
 @pytest.fixture
-def app(app_url, monkeypatch):
-    point_app_at(monkeypatch, app_url)
+def app(app_url, monkeypatch, request):
+    warm = reads_only(request)
+    point_app_at(monkeypatch, app_url, warm=warm)
     yield new_app
-    forget_app()
+    if warm:
+        settings.forget()
+    else:
+        forget_app()
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -51,6 +51,7 @@ def _secrets(url: str) -> visible.Secrets:
         return visible.Secrets.of(conn, frozenset())  # nothing is anybody's without a sign-in
 
 
+@pytest.mark.reads_only
 @pytest.mark.parametrize("mode", ["", "auto"])
 def test_without_sign_in_no_page_serves_data(app_url, monkeypatch, mode):
     at = _app(app_url, monkeypatch, KPI_AUTH_MODE=mode).run()
@@ -69,6 +70,7 @@ def test_without_sign_in_no_page_serves_data(app_url, monkeypatch, mode):
     assert secrets.words and secrets.numbers  # a test with teeth
 
 
+@pytest.mark.reads_only
 def test_make_run_serves_the_demo_store_in_demo_mode(app_url, monkeypatch):
     prerequisites, _ = _target("run")
     assert "data/kpi.duckdb" in prerequisites

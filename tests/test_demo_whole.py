@@ -15,7 +15,8 @@ from kpi.domain.errors import Problem, Refused
 from kpi.sources import recipes
 from kpi.sources.failing import SourceFailed
 from kpi.store import demo_store, engine, setup
-from tests.conftest import DEMO_END, fingerprint, said, table_counts
+from tests.conftest import DEMO_END, said, table_counts
+from tests.sharing import fingerprint
 
 COMPANY_TABLES = ("department", "person", "kpi", "goal", "service_priority", "measurement", "response")
 

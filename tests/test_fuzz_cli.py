@@ -45,7 +45,8 @@ from openpyxl import Workbook
 
 from kpi import cli
 from kpi.files import tables
-from tests.conftest import ROOT, fingerprint
+from tests.conftest import ROOT
+from tests.sharing import fingerprint
 from tests.test_files_robust import INSERTS
 
 SAMPLES = ROOT / "data" / "samples"

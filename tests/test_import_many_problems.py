@@ -13,7 +13,8 @@ from kpi.files import tables
 from kpi.files.tables import KINDS, ImportRejected
 from kpi.store import definitions, engine, importing, queries
 from kpi.text import words
-from tests.conftest import ROOT, as_admin, fingerprint
+from tests.conftest import ROOT, as_admin
+from tests.sharing import fingerprint
 from tests.test_edits import ADMIN
 from tests.test_imports import small_demo_file, small_url  # noqa: F401 - fixtures
 

@@ -21,8 +21,9 @@ from kpi.domain.access import EVERYTHING
 from kpi.files.tables import KINDS, ImportRejected
 from kpi.store import engine, importing, queries, schema
 from kpi.text import words
-from tests.conftest import DEMO_END, ROOT, as_admin, fingerprint, load_company, table_counts
+from tests.conftest import DEMO_END, ROOT, as_admin, load_company, table_counts
 from tests.killing import killed_at
+from tests.sharing import fingerprint
 
 CORPUS = ROOT / "tests" / "import_corpus"
 SAMPLES = ROOT / "data" / "samples"

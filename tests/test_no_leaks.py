@@ -31,7 +31,8 @@ from kpi.store import decks, engine, importing, monthly, queries, schema
 from kpi.text.i18n import t
 from kpi.ui import data
 from tests import visible
-from tests.conftest import APP_TIMEOUT, DEMO_END, ROOT, as_admin, fingerprint, table_counts
+from tests.conftest import APP_TIMEOUT, DEMO_END, ROOT, as_admin, table_counts
+from tests.sharing import fingerprint
 
 PAGES = sorted(path.relative_to(ROOT).as_posix() for path in (ROOT / "pages").glob("*.py"))
 MONTH = DEMO_END

@@ -9,7 +9,8 @@ from kpi.domain.validate import Rejected
 from kpi.files.tables import ImportRejected
 from kpi.store import definitions, engine, importing, organisation
 from kpi.text import words
-from tests.conftest import as_admin, fingerprint, rejected_with
+from tests.conftest import as_admin, rejected_with
+from tests.sharing import fingerprint
 from tests.test_edits import ADMIN
 from tests.test_organisation import CLUB, NEWCOMER, TODAY, write
 

@@ -1,9 +1,11 @@
-"""Every page through Streamlit's AppTest, on a private copy of the demo store."""
+"""Every page through Streamlit's AppTest on the demo store: the shared copy for tests that only
+read (reads_only), a private copy for the few that write or count what a cold cache computes."""
 
 import json
 import re
 from datetime import date
 
+import pytest
 from streamlit.proto.LabelVisibility_pb2 import LabelVisibility
 
 from kpi.domain.access import EVERYTHING
@@ -43,6 +45,7 @@ def badges(at):
     return [m.group(1) for e in at.markdown for m in re.finditer(r":\w+-badge\[([^\]]*)\]", e.value)]
 
 
+@pytest.mark.reads_only
 def test_overview_shows_every_strategic_goal_with_status(app, app_url):
     at = app(month="2026-10").run()
     assert not at.exception
@@ -65,12 +68,14 @@ def test_overview_shows_every_strategic_goal_with_status(app, app_url):
     assert "Forecast at deadline: " in page  # worked out from the trend values the tiles draw
 
 
+@pytest.mark.reads_only
 def test_overview_flags_green_parts_red_whole(app):
     at = app(month="2026-10").run()
     lines = [e.value for e in at.markdown if "Customers find us effortless to deal with" in e.value]
     assert any("≠ Green parts, red whole]" in line for line in lines)  # in the one exception list
 
 
+@pytest.mark.reads_only
 def test_overview_puts_attention_above_changes_and_folds_flips_that_are_no_signal(app, app_url):
     at = app(month="2026-08").run()  # the outage month: downtime is a signal, other flips are noise
     assert not at.exception
@@ -101,6 +106,7 @@ def test_overview_puts_attention_above_changes_and_folds_flips_that_are_no_signa
         assert not any(line.startswith(f"{line[:2]}{plain.markdown(row)}: ") for line in shown)
 
 
+@pytest.mark.reads_only
 def test_overview_follows_the_month(app):
     at = app(month="2026-10").run()
     at.selectbox(key="month").set_value("2026-08").run()
@@ -108,6 +114,7 @@ def test_overview_follows_the_month(app):
     assert at.title[0].value == "Overview — August 2026"
 
 
+@pytest.mark.reads_only
 def test_overview_in_danish(app):
     at = app(month="2026-10", lang="da").run()
     assert not at.exception
@@ -118,6 +125,7 @@ def test_overview_in_danish(app):
     assert "Net Promoter Score, alle kunder" in {m.label for m in at.metric}
 
 
+@pytest.mark.reads_only
 def test_a_department_head_sees_only_their_goals(app):
     at = app(month="2026-10").run()
     at.selectbox(key="as").set_value("camilla.berg@havnhjem.example").run()
@@ -128,6 +136,7 @@ def test_a_department_head_sees_only_their_goals(app):
     assert "Abandoned baskets" not in page and "Server downtime" not in page
 
 
+@pytest.mark.reads_only
 def test_an_unknown_viewer_sees_no_data(app, monkeypatch):
     monkeypatch.setenv("KPI_AUTH_MODE", "header")
     at = app(month="2026-10").run()
@@ -135,6 +144,7 @@ def test_an_unknown_viewer_sees_no_data(app, monkeypatch):
     assert not at.metric and "not signed in" in texts(at)
 
 
+@pytest.mark.reads_only
 def test_cascade_lists_the_tree_and_opens_a_goal(app, app_url):
     at = app(month="2026-10").run()
     at.switch_page(CASCADE).run()
@@ -155,6 +165,7 @@ def test_cascade_lists_the_tree_and_opens_a_goal(app, app_url):
     assert "Every touchpoint measures better" in page  # its commentary
 
 
+@pytest.mark.reads_only
 def test_process_verdicts_stand_beside_the_status_on_tiles_and_in_the_cascade_table(app, app_url):
     from kpi.text import phrases
 
@@ -176,6 +187,7 @@ def test_process_verdicts_stand_beside_the_status_on_tiles_and_in_the_cascade_ta
     assert process == expected and any(expected.values())
 
 
+@pytest.mark.reads_only
 def test_cascade_filters_by_department_and_level(app):
     at = app(month="2026-10").run()
     at.switch_page(CASCADE).run()
@@ -189,12 +201,14 @@ def test_cascade_filters_by_department_and_level(app):
     assert set(operational["Level"]) == {"Operational"}
 
 
+@pytest.mark.reads_only
 def test_the_month_is_always_in_the_url(app):
     at = app().run()
     assert not at.exception
     assert at.query_params["month"] == "2026-10"
 
 
+@pytest.mark.reads_only
 def test_tiles_say_how_far_from_target(app):
     at = app(month="2026-10").run()
     captions = "\n".join(c.value for c in at.caption)
@@ -202,6 +216,7 @@ def test_tiles_say_how_far_from_target(app):
     assert "Same month last year:" in captions
 
 
+@pytest.mark.reads_only
 def test_goal_detail_shows_the_year_to_date_by_aggregation(app, app_url):
     from datetime import date
 
@@ -262,6 +277,7 @@ def test_a_pulled_share_shows_its_year_to_date_as_a_ratio_of_sums(app, app_url, 
     assert fmt.value(100 * 615 / 950, "%") != fmt.value(66.0, "%")  # the two rules read apart
 
 
+@pytest.mark.reads_only
 def test_a_goal_moving_away_from_its_target_says_so(app, app_url):
     """August 2026: the webshop's incident put O9 far behind its start; no "-426 % of the way"."""
     at = app(month="2026-08", goal="O9").run()
@@ -291,6 +307,7 @@ def invoice_callers(url):
     return priorities.compliance(invoice, values, OCTOBER)
 
 
+@pytest.mark.reads_only
 def test_departments_page_for_an_executive(app, app_url):
     at = app(month="2026-10").run()
     at.switch_page(DEPARTMENTS).run()
@@ -311,6 +328,7 @@ def test_departments_page_for_an_executive(app, app_url):
     assert not at.get("form")  # executives read; they do not write here
 
 
+@pytest.mark.reads_only
 def test_kpi_cards_show_the_whole_name_on_a_line_that_wraps(app):
     """A card a quarter of the page wide cut a metric's label off ("Custome…"): the name is a
     line of Markdown of its own, and the metric's label is hidden."""
@@ -323,6 +341,7 @@ def test_kpi_cards_show_the_whole_name_on_a_line_that_wraps(app):
     assert {m.proto.label_visibility.value for m in at.metric} == {LabelVisibility.COLLAPSED}
 
 
+@pytest.mark.reads_only
 def test_the_trends_heading_says_the_months_shown(app, app_url):
     """A month early in the data has a few months of trends behind it, not the 24 asked for."""
     from kpi.domain import months
@@ -365,6 +384,7 @@ def test_streamlit_keeps_legacy_pages_mode_where_the_frame_turns_it_off(tmp_path
         PagesManager.uses_pages_directory = saved
 
 
+@pytest.mark.reads_only
 def test_departments_follow_the_url(app):
     at = app(month="2026-10").run()
     at.switch_page(DEPARTMENTS)
@@ -395,6 +415,7 @@ def test_a_head_writes_commentary_that_shows_as_plain_text(app, app_url):
     assert any(c.author == "camilla.berg@havnhjem.example" and "Queue callback" in c.text for c in comments)
 
 
+@pytest.mark.reads_only
 def test_oidc_mode_asks_signed_out_people_to_sign_in(app, monkeypatch):
     monkeypatch.setenv("KPI_AUTH_MODE", "oidc")
     at = app(month="2026-10")
@@ -405,6 +426,7 @@ def test_oidc_mode_asks_signed_out_people_to_sign_in(app, monkeypatch):
     assert [b.label for b in at.button] == ["Sign in"]
 
 
+@pytest.mark.reads_only
 def test_oidc_mode_lets_a_known_person_in_with_their_scope(app, monkeypatch):
     monkeypatch.setenv("KPI_AUTH_MODE", "oidc")
     at = app(month="2026-10")
@@ -416,6 +438,7 @@ def test_oidc_mode_lets_a_known_person_in_with_their_scope(app, monkeypatch):
     assert "Sign out" in [b.label for b in at.button]
 
 
+@pytest.mark.reads_only
 def test_oidc_mode_turns_away_an_unknown_account(app, monkeypatch):
     monkeypatch.setenv("KPI_AUTH_MODE", "oidc")
     at = app(month="2026-10")
@@ -424,6 +447,7 @@ def test_oidc_mode_turns_away_an_unknown_account(app, monkeypatch):
     assert "not signed in as a known user" in texts(at) and not at.metric
 
 
+@pytest.mark.reads_only
 def test_no_page_changes_the_results_every_session_shares(app, app_url):
     """The month's report and the SMART assessments are cached once and handed to every session
     as the same objects (kpi.ui.data.shared); a page that changed them would change them for
@@ -478,6 +502,7 @@ def test_the_departments_page_makes_each_trend_once_and_no_page_changes_it(app, 
     assert all(figure.to_json() == before for figure, before in made)
 
 
+@pytest.mark.reads_only
 def test_a_kept_figure_belongs_to_one_scope_and_language(app):
     from datetime import date
 

@@ -33,6 +33,7 @@ def smart_verdicts(url):
         return monthly.smart_assessments(conn, EVERYTHING, date(2026, 10, 1))
 
 
+@pytest.mark.reads_only
 def test_smart_page_puts_the_weak_goals_first_and_explains_them(app, app_url):
     at = open_page(app, SMART)
     table = at.dataframe[0].value
@@ -53,6 +54,7 @@ def test_smart_page_puts_the_weak_goals_first_and_explains_them(app, app_url):
     assert "beyond the best level published (90.0\xa0%, Call Centre Helper" in page
 
 
+@pytest.mark.reads_only
 def test_smart_page_filters_to_failing_goals_of_a_department(app, app_url):
     at = open_page(app, SMART)
     at.toggle(key="smart.failing").set_value(True).run()
@@ -83,6 +85,7 @@ def test_an_owner_accepts_a_goal_and_the_tick_and_audit_follow(app, app_url):
     assert audit["after"] == f'{{"accepted_at": "{date.today().isoformat()}"}}'
 
 
+@pytest.mark.reads_only
 def test_the_data_page_is_for_administrators_only(app, app_url):
     at = app(month="2026-10").run()  # an executive: not in the navigation
     with pytest.raises(ValueError, match="Could not find a navigation page"):
@@ -141,6 +144,7 @@ def test_a_dane_saving_a_goal_unchanged_keeps_its_decimals(app, app_url):
         assert next(g for g in queries.goals(conn, EVERYTHING) if g.code == "O1").target == 1.234
 
 
+@pytest.mark.reads_only
 def test_invalid_edits_explain_themselves_and_change_nothing(app, app_url):
     def snapshot():
         with engine.reading(engine.create(app_url)) as conn:
@@ -157,6 +161,7 @@ def test_invalid_edits_explain_themselves_and_change_nothing(app, app_url):
     assert snapshot() == before
 
 
+@pytest.mark.reads_only
 def test_the_audit_log_filters_and_downloads(app):
     at = open_page(app, DATA, **{"as": ADMIN})
     at.multiselect(key="data.audit.tables").set_value(["goal"]).run()
@@ -167,6 +172,7 @@ def test_the_audit_log_filters_and_downloads(app):
     assert len(download) == 1 and download[0].proto.label == "Download as CSV"
 
 
+@pytest.mark.reads_only
 def test_a_parent_loop_in_the_editor_is_refused(app, app_url):
     at = open_page(app, DATA, **{"as": ADMIN})
     at.selectbox(key="data.goal").set_value("T8").run()
@@ -182,6 +188,7 @@ def kpi_helps(at):
     return {e.value.strip("*"): e.proto.help for e in at.markdown if e.proto.help}
 
 
+@pytest.mark.reads_only
 def test_kpi_help_cites_the_benchmark_source(app):
     at = open_page(app, "pages/departments.py", department="CS")
     helps = kpi_helps(at)
@@ -227,6 +234,7 @@ def test_importing_a_danish_file_previews_then_confirms(app, app_url):
     assert {v.kpi: v.value for v in values}["CS_WAIT"] == 88.5
 
 
+@pytest.mark.reads_only
 def test_a_bad_upload_lists_every_problem_and_writes_nothing(app, app_url):
     with engine.reading(engine.create(app_url)) as conn:
         before = table_counts(conn)
@@ -241,6 +249,7 @@ def test_a_bad_upload_lists_every_problem_and_writes_nothing(app, app_url):
         assert table_counts(conn) == before
 
 
+@pytest.mark.reads_only
 def test_the_same_problem_in_many_rows_is_one_line_of_the_problem_table(app):
     at = import_tab(app, "measurements")
     rows = "".join(f"nps_old,2026-{month:02d},5\n" for month in range(1, 11))
@@ -252,6 +261,7 @@ def test_the_same_problem_in_many_rows_is_one_line_of_the_problem_table(app):
     assert problems["Problem"][0] == "“nps_old” is not known in the cockpit: import or create it first."
 
 
+@pytest.mark.reads_only
 def test_a_file_of_another_kind_gets_a_hint(app):
     at = import_tab(app, "departments")
     at.file_uploader(key="data.import.file.departments").upload(
@@ -263,6 +273,7 @@ def test_a_file_of_another_kind_gets_a_hint(app):
 PRESENT = "pages/present.py"
 
 
+@pytest.mark.reads_only
 def test_present_steps_through_the_deck_with_the_slide_in_the_url(app, app_url):
     with engine.reading(engine.create(app_url)) as conn:
         count = len(decks.slides(conn, EVERYTHING, OCTOBER, "en"))  # the attention list takes two slides
@@ -299,6 +310,7 @@ def edits_admin():
     return Person(ADMIN, "Sofie Dahl", Role.ADMIN, "MGMT")
 
 
+@pytest.mark.reads_only
 def test_a_heads_presentation_holds_only_their_department(app):
     at = open_page(app, PRESENT, **{"as": "camilla.berg@havnhjem.example"})
     options = [o for o in at.selectbox if o.key and o.key.startswith("present.jump")][0].options
@@ -306,12 +318,14 @@ def test_a_heads_presentation_holds_only_their_department(app):
     assert not any("IT operations" in o or "More customers recommend us" in o for o in options)
 
 
+@pytest.mark.reads_only
 def test_the_departments_page_asks_for_explanations(app):
     at = open_page(app, "pages/departments.py", department="CS", **{"as": "camilla.berg@havnhjem.example"})
     warnings = " ".join(w.value for w in at.warning)
     assert "no explanation yet" in warnings
 
 
+@pytest.mark.reads_only
 def test_numbers_carry_their_commentary_as_plain_text(app):
     at = app(month="2026-10").run()
     assert any("NPS keeps climbing" in e.value for e in at.text)  # beside the strategic tile
@@ -389,6 +403,7 @@ ENGLISH = [
         "pages/data.py",
     ],
 )
+@pytest.mark.reads_only
 def test_every_page_speaks_danish(app, page):
     from kpi.text import i18n
 
@@ -420,6 +435,7 @@ def check_danish(app, page):
         ), page
 
 
+@pytest.mark.reads_only
 def test_import_file_downloads_reuse_the_apps_engine(app_url, monkeypatch):
     """A download is built on click; it must use the engine the app keeps, not open a new one
     (and its connection pool) every time."""
@@ -451,6 +467,7 @@ def test_no_screen_opens_an_engine_of_its_own():
     assert makers == ["kpi/ui/data.py:_engine"]
 
 
+@pytest.mark.reads_only
 def test_the_audit_download_holds_every_matching_change(app_url):
     import csv
     import io
@@ -553,6 +570,7 @@ def test_a_damaged_file_uploaded_on_the_data_page_is_a_named_problem_not_streaml
         assert table_counts(conn) == before
 
 
+@pytest.mark.reads_only
 def test_the_data_page_groups_its_tabs_so_a_phone_sees_every_group(app):
     """Twelve tabs in a row overflow a wide screen and show four on a phone: four groups, each
     with its own tabs, and every editor still drawn. In Danish, a new KPI is "Ny KPI" (common

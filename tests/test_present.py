@@ -30,6 +30,7 @@ def test_slide_index(requested, count, expected):
 @pytest.mark.parametrize(
     "slide, first", [("²", True), ("1e3", True), ("%F0%9F%98%80", True), ("9" * 400, False)]
 )
+@pytest.mark.reads_only
 def test_a_strange_slide_address_opens_the_first_or_last_slide(app, slide, first):
     at = app(month="2026-10", slide=slide).run()
     at.switch_page(PRESENT).run()
@@ -37,6 +38,7 @@ def test_a_strange_slide_address_opens_the_first_or_last_slide(app, slide, first
     assert (at.query_params["slide"] == "1") is first
 
 
+@pytest.mark.reads_only
 def test_the_powerpoint_pack_is_made_on_request_and_offered(app):
     at = app(month="2026-10").run()
     at.switch_page(PRESENT).run()

@@ -32,8 +32,9 @@ from kpi.domain.model import EventMeasure, EventMonth
 from kpi.sources import calls as call_recipes
 from kpi.store import decks, engine, monthly, queries, schema, sourcing
 from kpi.text import i18n, phrases, words
-from tests.conftest import as_admin, fingerprint
+from tests.conftest import as_admin
 from tests.killing import killed_at
+from tests.sharing import fingerprint
 
 OCT = date(2026, 10, 1)
 

@@ -28,7 +28,7 @@ from kpi.sources import calls, confine, events
 from kpi.sources.failing import SourceFailed
 from kpi.store import definitions, engine, priority_pulling, pulling, queries, schema
 from kpi.text import words
-from tests.conftest import fingerprint
+from tests.sharing import fingerprint
 from tests.test_priority_events import (
     OCT,
     SP1_FORM,

@@ -13,9 +13,10 @@ import sqlalchemy as sa
 from kpi import cli
 from kpi.store import engine, schema, sourcing
 from tests import feeds
-from tests.conftest import as_admin, fingerprint
+from tests.conftest import as_admin
 from tests.holding import run_on_held_store
 from tests.killing import killed_at
+from tests.sharing import fingerprint
 
 
 @dataclass

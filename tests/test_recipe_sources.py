@@ -27,7 +27,8 @@ from kpi.sources import confine, recipes, running, zone
 from kpi.sources.failing import SourceFailed
 from kpi.store import engine, schema, sourcing
 from kpi.text import i18n, words
-from tests.conftest import as_admin, fingerprint
+from tests.conftest import as_admin
+from tests.sharing import fingerprint
 from tests.test_pull import _audit_rows, _define, _stored
 
 KNOWN = Known(

@@ -25,7 +25,8 @@ from kpi.sources import recipe_source
 from kpi.store import definitions, engine, importing, sourcing
 from kpi.store import schema as s
 from kpi.text import i18n, words
-from tests.conftest import as_admin, fingerprint
+from tests.conftest import as_admin
+from tests.sharing import fingerprint
 from tests.test_definitions import _kpi_form
 from tests.test_edits import ADMIN
 from tests.test_sources_ui import fill, press, source_form, stored_sources

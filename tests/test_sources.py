@@ -23,7 +23,8 @@ from kpi.sources.failing import SourceFailed, one_line
 from kpi.store import engine, schema, sourcing
 from kpi.text import i18n, words
 from tests import feeds
-from tests.conftest import as_admin, fingerprint, said
+from tests.conftest import as_admin, said
+from tests.sharing import fingerprint
 
 KNOWN = Known(kpis={"FCR": KnownKpi("%", Aggregation.MEAN), "NPS": KnownKpi("nps", Aggregation.NPS)})
 OCTOBER = date(2026, 10, 1)

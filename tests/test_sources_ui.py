@@ -17,7 +17,8 @@ from kpi.domain import months
 from kpi.files.tables import ImportRejected
 from kpi.store import engine, importing, sourcing
 from kpi.store import schema as s
-from tests.conftest import as_admin, fingerprint, table_counts
+from tests.conftest import as_admin, table_counts
+from tests.sharing import fingerprint
 from tests.test_pages import texts
 from tests.test_pages_admin import ADMIN, DATA, open_page
 

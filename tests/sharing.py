@@ -1,0 +1,80 @@
+"""The demo store copy that `reads_only` tests share (tests/conftest.py), and the fingerprint
+that proves they left it as it was made.
+
+Its state lives here, not in conftest: pytest loads conftest as `conftest` while tests import
+`tests.conftest`, two module objects that would each keep a registry of their own.
+"""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+
+import sqlalchemy as sa
+import streamlit as st
+
+from kpi.store import engine, schema
+
+
+def _digest(table: sa.Table, duckdb: bool) -> sa.TextClause:
+    """A table's rows as their number and one digest of them all, worked out by the database
+    (the demo's 200,000 answers fetched into Python took seconds a time). DuckDB sums its own
+    hash of each row; PostgreSQL joins the rows in key order, each value written with its
+    length first and NULL apart from the text 'null', and takes the MD5 of that."""
+    names = [f'"{column.name}"' for column in table.columns]
+    if duckdb:
+        return sa.text(f'SELECT count(*), CAST(sum(hash({", ".join(names)})) AS VARCHAR) FROM "{table.name}"')
+    line = " || ':' || ".join(
+        f"CASE WHEN {name} IS NULL THEN 'null' ELSE length(CAST({name} AS VARCHAR)) || ' ' || CAST({name} AS VARCHAR) END"
+        for name in names
+    )
+    keys = ", ".join(f'"{column.name}"' for column in table.primary_key.columns) or ", ".join(names)
+    return sa.text(f"SELECT count(*), md5(string_agg({line}, '|' ORDER BY {keys})) FROM \"{table.name}\"")
+
+
+def fingerprint(url: str) -> dict[str, tuple[object, ...]]:
+    """Every table's rows as (number, digest): equal fingerprints mean an unchanged store."""
+    duckdb = engine.is_duckdb(url)
+    with engine.reading(engine.create(url)) as conn:
+        return {
+            table.name: tuple(conn.execute(_digest(table, duckdb)).one())
+            for table in schema.metadata.sorted_tables
+        }
+
+
+_SHARED: dict[str, tuple[str, dict[str, tuple[object, ...]]]] = {}
+"""The process's read-only copy of the demo per backend: its URL and its fingerprint when made."""
+_SHARED_USED: set[str] = set()
+"""The backends whose shared copy the current module used."""
+
+
+def shared_copy(request, backend: str) -> str:
+    """The process's shared copy of the demo on `backend`, made at first use."""
+    if backend not in _SHARED:
+        if backend == "duckdb":
+            path = request.getfixturevalue("tmp_path_factory").mktemp("shared") / "store.duckdb"
+            shutil.copy(request.getfixturevalue("demo_duckdb_file"), path)
+            url = f"duckdb:///{path}"
+        else:
+            template = request.getfixturevalue("demo_pg_template")
+            url = request.getfixturevalue("pg_server").create_database(
+                "s_" + uuid.uuid4().hex[:12], template=template
+            )
+        _SHARED[backend] = (url, fingerprint(url))
+    _SHARED_USED.add(backend)
+    return _SHARED[backend][0]
+
+
+def shared_copies_changed() -> list[str]:
+    """The backends whose shared copy was written to since it was made (each is dropped, so the
+    next `reads_only` test gets a fresh copy and the app's caches start empty)."""
+    changed = [
+        b for b in sorted(_SHARED_USED & _SHARED.keys()) if fingerprint(_SHARED[b][0]) != _SHARED[b][1]
+    ]
+    for backend in changed:
+        del _SHARED[backend]
+    if changed:
+        st.cache_data.clear()
+        st.cache_resource.clear()
+    _SHARED_USED.clear()
+    return changed
