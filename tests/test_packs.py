@@ -270,3 +270,17 @@ def test_both_packs_can_be_downloaded_at_once(app, monkeypatch):
     assert not at.exception, at.exception
     labels = sorted(b.proto.label for b in at.get("download_button"))
     assert labels == sorted(present_view.t(f"present.download_{k}") for k in ("pptx", "pdf"))
+
+
+def test_an_attention_item_without_a_unit_still_shows_its_value_and_target():
+    """A goal measured by no KPI: its value and target are numbers all the same (the pack's
+    attention table showed two empty columns)."""
+    from kpi.domain.attention import Item, Kind
+    from kpi.text import phrases
+
+    with i18n.use("en"):
+        _, value, target, _ = phrases.attention_facts(
+            Item(Kind.OFF_TRACK, "G1", "Goal", value=3.0, target=5.0), {}
+        )
+        _, missing, _, _ = phrases.attention_facts(Item(Kind.NO_DATA, "K1", "KPI", unit="%"), {})
+    assert (value, target, missing) == ("3", "5", "–")

@@ -64,8 +64,9 @@ def attention_facts(item: Item, owners: Mapping[str, str]) -> tuple[str, str, st
     """(kind, value, target, note) of an exception, in the reader's language: the note says who
     owns it, since when it has been so and whether it has been explained this month."""
     kind = t(f"mismatch.{item.detail}") if item.kind == "mismatch" else t(f"attention.{item.kind}")
-    value = fmt.value(item.value, item.unit) if item.unit else "–"
-    target = fmt.value(item.target, item.unit) if item.unit and item.target is not None else "–"
+    unit = item.unit or "count"  # a goal without a KPI still has a value and a target to show
+    value = fmt.value(item.value, unit) if item.value is not None else "–"
+    target = fmt.value(item.target, unit) if item.target is not None else "–"
     if item.detail and item.kind == "late_action":
         target = t("attention.due", due=fmt.day(date.fromisoformat(item.detail)))
     if item.detail and item.kind == "late":  # no value yet: how late it is, beside the target
