@@ -36,7 +36,7 @@ def all_text(path):
             if shape.has_chart and shape.chart.has_title:
                 texts.append(shape.chart.chart_title.text_frame.text)
                 texts += [str(c) for c in shape.chart.plots[0].categories]
-    return "\n".join(texts)
+    return "\n".join(texts).replace("\xa0", " ")  # as read: a status is held on one line by no-break spaces
 
 
 def titles(path):
@@ -76,7 +76,10 @@ def test_the_strategic_slide_agrees_with_status_json(demo_duckdb_url, tmp_path, 
     slide = Presentation(str(path)).slides[1]
     table = next(s for s in slide.shapes if s.has_table).table
     rows = {
-        r.cells[0].text: (r.cells[1].text, *(p.text.strip() for p in r.cells[3].text_frame.paragraphs))
+        r.cells[0].text: (
+            r.cells[1].text,
+            *(p.text.replace("\xa0", " ").strip() for p in r.cells[3].text_frame.paragraphs),
+        )
         for r in list(table.rows)[1:]
     }
     kpis = {k["code"]: k for k in status["kpis"]}

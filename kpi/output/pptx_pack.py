@@ -480,23 +480,25 @@ def _logo(slide: PptxSlide, logo: bytes, left: float, top: float, size: tuple[fl
 
 
 def _title(slide: PptxSlide, item: Slide, brand: Brand, accent: RGBColor) -> None:
-    """The slide's title in the company's colour, with the logo in the corner beyond its end."""
+    """The slide's title in the company's colour, with the logo in the corner beyond its end. The
+    title is the slide's first shape (what a reader of the file takes for its title)."""
     room = SLIDE_WIDTH - 2 * MARGIN
-    if brand.logo:
-        size = logo_size(brand.logo, LOGO_HEIGHT, LOGO_WIDTH)
-        _logo(slide, brand.logo, SLIDE_WIDTH - MARGIN - size[0], 0.3, size)
-        room -= size[0] + 0.3
+    logo = logo_size(brand.logo, LOGO_HEIGHT, LOGO_WIDTH) if brand.logo else None
+    if logo is not None:
+        room -= logo[0] + 0.3
     size_pt = 30 if measure.width(item.title, 30, bold=True) <= room else 24
     _text(slide, (MARGIN, 0.25, room, 0.9), item.title, size_pt, accent, bold=True)
+    if brand.logo and logo is not None:
+        _logo(slide, brand.logo, SLIDE_WIDTH - MARGIN - logo[0], 0.3, logo)
 
 
 def _cover(slide: PptxSlide, item: Slide, brand: Brand, accent: RGBColor) -> None:
-    _band(slide, accent, (0, 0, 0.35, 7.5))
-    if brand.logo:
-        _logo(slide, brand.logo, 0.9, 0.7, logo_size(brand.logo, 1.2, 4.0))
     _text(slide, (0.9, 2.2, 11.5, 1.9), item.title, 44, accent, bold=True)
     _text(slide, (0.9, 4.2, 11.5, 0.8), item.subtitle, 28, INK)
     _text(slide, (0.9, 5.1, 11.5, 1.6), "\n".join(item.notes), 16, MUTED)
+    _band(slide, accent, (0, 0, 0.35, 7.5))
+    if brand.logo:
+        _logo(slide, brand.logo, 0.9, 0.7, logo_size(brand.logo, 1.2, 4.0))
 
 
 def _header(slide: PptxSlide, item: Slide) -> float:
@@ -544,8 +546,8 @@ def _draw(slide: PptxSlide, item: Slide, brand: Brand) -> None:
     if item.kind == "title":
         _cover(slide, item, brand, accent)
         return
-    _band(slide, accent, (0, 0, SLIDE_WIDTH, 0.1))
     _title(slide, item, brand, accent)
+    _band(slide, accent, (0, 0, SLIDE_WIDTH, 0.1))
     top = _header(slide, item)
     bottom = _commentary(slide, item)
     width = SLIDE_WIDTH - 2 * MARGIN
