@@ -78,7 +78,7 @@ def _lines() -> list[deck.Line]:
             "+0.4 pts",
             why="✕ Off target: 6.2 % against 5.1 %.",
         ),
-        deck.Line("Wait", "85 s", "90 s (2026 target)", KpiStatus.GREEN, "", why=""),
+        deck.Line("Kundeoplevelsesmåler wait", "85 s", "90 s (2026 target)", KpiStatus.GREEN, "", why=""),
         deck.Line(
             "Invoice callers",
             "78.0 %",
@@ -141,7 +141,9 @@ def test_every_slide_has_speaker_notes_with_the_reasons_and_the_commentary():
     goal = notes[1]
     assert "✕ Off track: 1.8 % against the goal of 1.5 %." in goal  # the slide's own status
     assert "Abandoned calls: ✕ Off target: 6.2 % against 5.1 %." in goal  # each line's
-    assert "Wait: ✓ On target: 85 s against 90 s (2026 target)." in goal  # worded when not given
+    assert (
+        "Kundeoplevelsesmåler wait: ✓ On target: 85 s against 90 s (2026 target)." in goal
+    )  # worded when not given
     assert "Churn rose after the price change." in goal  # the commentary
     assert (
         "Invoice callers: ⚠ Service priority broken: 78.0 % against 80.0 %. owner: Camilla Berg." in notes[3]
@@ -174,6 +176,16 @@ def test_no_status_wraps_and_tables_end_above_the_footer():
             assert measure.width(text, size, bold=True) <= room, (number, text)
             checked += 1
     assert checked == 2 + 4 + 2
+
+
+def test_no_name_is_broken_inside_a_word():
+    _, pack = _made_deck()
+    for number, table in _tables(pack):
+        room = table.columns[0].width / 914400 - 2 * pptx_pack.CELL_X
+        for row in list(table.rows)[1:]:
+            run = row.cells[0].text_frame.paragraphs[0].runs[0]
+            longest = max(run.text.split(), key=lambda word: measure.width(word, run.font.size.pt))
+            assert measure.width(longest, run.font.size.pt) <= room, (number, longest)
 
 
 def test_tables_and_charts_end_above_the_footer():

@@ -66,6 +66,12 @@ def lines(text: str, room: float, size: float, *, bold: bool = False) -> int:
     return count
 
 
+def longest_word(texts: Sequence[str], size: float, *, bold: bool = False) -> float:
+    """The width in inches of the widest single word of `texts`: a column narrower than it would
+    break that word in two."""
+    return max((width(word, size, bold=bold) for text in texts for word in text.split()), default=0.0)
+
+
 def height(count: int, size: float) -> float:
     """The height in inches of `count` lines at `size` points."""
     return count * size * LINE_HEIGHT / POINTS_PER_INCH

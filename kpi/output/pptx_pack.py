@@ -211,10 +211,23 @@ def _fit(lines: Sequence[Line], layout: str, width: float, room: float) -> _Fit:
             extra = _verdict_lines(line, widths, columns, size)
             heights.append(_row_height(cells, widths, size, columns, extra))
         fit = _Fit(size, widths, heights)
-        narrowest = min((w for w, c in zip(widths, columns, strict=True) if c.weight), default=MIN_WEIGHTED)
-        if sum(heights) <= room and narrowest >= MIN_WEIGHTED:
+        if sum(heights) <= room and _words_fit(columns, rows, widths, size):
             break
     return _stretched(fit, room)
+
+
+def _words_fit(
+    columns: Sequence[_Column], rows: Sequence[Sequence[str]], widths: Sequence[float], size: float
+) -> bool:
+    """Whether every column sized by weight is at least `MIN_WEIGHTED` wide and holds its
+    longest word whole ("Webshopkundern / e" is no way to read a name)."""
+    for index, (column, wide) in enumerate(zip(columns, widths, strict=True)):
+        if not column.weight:
+            continue
+        longest = measure.longest_word([r[index] for r in rows], _size(column, size))
+        if wide < MIN_WEIGHTED or longest > wide - 2 * CELL_X:
+            return False
+    return True
 
 
 def _stretched(fit: _Fit, room: float) -> _Fit:
