@@ -395,25 +395,63 @@ def import_goals_and_actions(folder: Path, store: Engine, *, quick: bool) -> lis
     return results
 
 
+def deck_build(folder: Path, store: Engine, *, quick: bool) -> dict:
+    """The whole month's deck for an executive (every slide, as the Present page builds it once per
+    month, scope and language) against the month's status report alone, which it is built from."""
+
+    def ours() -> None:
+        with engine.reading(store) as conn:
+            decks.slides(conn, EVERYTHING, MONTH, "en")
+
+    def report() -> None:
+        _status(store)
+
+    ours_s, reference_s = _best_of_each([ours, report], 3)
+    return _item("deck_build", ours_s, "the month's status report alone (kpi.store.monthly)", reference_s)
+
+
+def _pack_slides(store: Engine) -> tuple[list, object]:
+    with engine.reading(store) as conn:
+        return decks.slides(conn, EVERYTHING, MONTH, "en")[:30], decks.brand(conn, MONTH)
+
+
+def _plain_pptx() -> bytes:
+    deck = Presentation()
+    for number in range(30):
+        slide = deck.slides.add_slide(deck.slide_layouts[6])
+        box = slide.shapes.add_textbox(Inches(1), Inches(1), Inches(8), Inches(1)).text_frame
+        box.text = f"Slide {number}"
+        box.paragraphs[0].runs[0].font.size = Pt(32)
+    out = io.BytesIO()
+    deck.save(out)
+    return out.getvalue()
+
+
 def pptx_30_slides(folder: Path, store: Engine, *, quick: bool) -> dict:
     from kpi.output import pptx_pack
 
-    with engine.reading(store) as conn:
-        slides = decks.slides(conn, EVERYTHING, MONTH, "en")[:30]
+    slides, brand = _pack_slides(store)
 
     def ours() -> None:
-        pptx_pack.render(slides, "CX Cockpit")
+        pptx_pack.render(slides, brand)  # type: ignore[arg-type]
 
-    def plain() -> None:
-        deck = Presentation()
-        for number in range(30):
-            slide = deck.slides.add_slide(deck.slide_layouts[6])
-            box = slide.shapes.add_textbox(Inches(1), Inches(1), Inches(8), Inches(1)).text_frame
-            box.text = f"Slide {number}"
-            box.paragraphs[0].runs[0].font.size = Pt(32)
-        deck.save(io.BytesIO())
+    return _item("pptx_30_slides", _best(ours), "python-pptx: 30 slides of plain text", _best(_plain_pptx))
 
-    return _item("pptx_30_slides", _best(ours), "python-pptx: 30 slides of plain text", _best(plain))
+
+def pdf_30_slides(folder: Path, store: Engine, *, quick: bool) -> list[dict]:
+    """The 30-slide pack as PDF (LibreOffice) against LibreOffice converting 30 slides of plain
+    text; nothing when LibreOffice is not installed."""
+    from kpi.output import pdf_pack, pptx_pack
+
+    if pdf_pack.soffice() is None:
+        print("pdf_30_slides: skipped, LibreOffice is not installed", flush=True)
+        return []
+    slides, brand = _pack_slides(store)
+    pack, plain = pptx_pack.render(slides, brand), _plain_pptx()  # type: ignore[arg-type]
+    ours_s, reference_s = _best_of_each(
+        [lambda: pdf_pack.from_pptx(pack), lambda: pdf_pack.from_pptx(plain)], 2
+    )
+    return [_item("pdf_30_slides", ours_s, "LibreOffice: 30 slides of plain text to PDF", reference_s)]
 
 
 def app_peak_memory(folder: Path, store: Engine, *, quick: bool) -> dict:

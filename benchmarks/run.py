@@ -20,7 +20,11 @@ years of monthly values, 5 million survey answers) in a temporary DuckDB store, 
 - service_level_vs_sql: one month of 1 million call records (Parquet) through the service-level
   recipe (kpi.sources.recipes) against DuckDB reading the same file with a hand-written query;
   the median of nine turns each, the two checked to agree first;
+- deck_build: the whole month's deck for an executive (kpi.store.decks) against the month's
+  status report it is built from;
 - pptx_30_slides: a 30-slide pack against python-pptx writing 30 slides of plain text;
+- pdf_30_slides: the same pack as PDF (LibreOffice) against LibreOffice converting the 30 slides
+  of plain text (left out without LibreOffice);
 - app_peak_memory_mb: the peak memory of a `streamlit run` process that served every page.
 
 Prints a table and writes benchmarks/results.json:
@@ -67,7 +71,9 @@ def main() -> int:
             items.import_refused_one_bad_cell,
             items.import_goals_and_actions,
             items.service_level_vs_sql,
+            items.deck_build,
             items.pptx_30_slides,
+            items.pdf_30_slides,
             items.app_peak_memory,
         ):
             produced = measure(folder, store, quick=args.quick)

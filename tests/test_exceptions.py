@@ -133,7 +133,9 @@ def _pptx_rows(slides, kind):
     pack = Presentation(io.BytesIO(pptx_pack.render(slides, "Quiet Ltd")))
     index = next(i for i, s in enumerate(slides) if s.kind == kind)
     return [
-        [cell.text for cell in row.cells]
+        [
+            cell.text.replace("\xa0", " ") for cell in row.cells
+        ]  # a status is held on one line by no-break spaces
         for shape in pack.slides[index].shapes
         if shape.has_table
         for row in shape.table.rows

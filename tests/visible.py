@@ -106,10 +106,12 @@ def in_app(at) -> Seen:
 
 
 def in_pptx(data: bytes) -> Seen:
-    """Every text of a pack (titles, boxes, table cells, chart titles and categories) and the
-    values its charts plot."""
+    """Every text of a pack (titles, boxes, table cells, chart titles and categories, speaker
+    notes) and the values its charts plot."""
     seen = Seen()
     for slide in Presentation(io.BytesIO(data)).slides:
+        if slide.has_notes_slide:
+            seen.add(slide.notes_slide.notes_text_frame.text)
         for shape in slide.shapes:
             if shape.has_text_frame:
                 seen.add(shape.text_frame.text)

@@ -9,14 +9,15 @@ Titles name KPIs people typed, so they go through kpi.text.plain: Plotly would r
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 import plotly.graph_objects as go
 
 from kpi.domain import months
-from kpi.domain.model import within_unit
+from kpi.domain.model import UNIT_RANGES, within_unit
 from kpi.text import fmt, plain
 from kpi.text.i18n import t
 from kpi.text.palette import SERIES, VARIATION_LOOKS
@@ -24,6 +25,59 @@ from kpi.text.palette import SERIES, VARIATION_LOOKS
 MAX_MONTH_TICKS = 5
 """Month labels on an axis: enough to orient, few enough to never overlap on a half-width chart."""
 FONT = "Source Sans Pro, Segoe UI, Helvetica, Arial, sans-serif"
+
+
+ZERO_SHARE = 1 / 3
+"""A value axis starts at zero when the lowest point shown is at most this share of the highest:
+the empty space below then takes at most a third of the chart, and the movement still shows."""
+PAD_SHARE = 0.1
+"""Otherwise the axis spans what is shown, padded by this share of its span at each end."""
+ZERO_UNITS = frozenset({"count"})
+"""Units whose axis always starts at zero: a count of complaints or incidents is read against none."""
+AXIS_STEPS = 5
+"""About this many gridlines: the step is the nicest of 1, 2, 2.5 and 5 (times a power of ten)."""
+
+
+@dataclass(frozen=True)
+class Axis:
+    """Where a trend chart's value axis starts and ends, and its gridline step."""
+
+    low: float
+    high: float
+    step: float
+
+
+def value_axis(shown: Iterable[float | None], unit: str) -> Axis | None:
+    """The value axis of every trend chart (the app's and the packs'), in one place, so a flat
+    line is never a flattened trend: churn moving from 1.5 % to 1.9 % drawn from 0 looks still.
+
+    `shown` is everything drawn: the values, the targets and the process limits. The axis starts
+    at zero only for a unit that must show zero (`ZERO_UNITS`) or when the lowest point is within
+    `ZERO_SHARE` of the highest; otherwise it spans what is shown, padded by `PAD_SHARE` of the
+    span at each end (a flat series: by a tenth of its level), and never reaches past what the
+    unit can take (`UNIT_RANGES`: no axis below 0 minutes or past 100 %). Both ends are rounded
+    outwards to a whole gridline step. None when nothing is shown."""
+    points = [v for v in shown if v is not None and math.isfinite(v)]
+    if not points:
+        return None
+    low, high = min(points), max(points)
+    floor, ceiling = UNIT_RANGES.get(unit, (-math.inf, math.inf))
+    if low >= 0 and (unit in ZERO_UNITS or low <= ZERO_SHARE * high):
+        start, end = 0.0, high + PAD_SHARE * high
+    else:
+        pad = PAD_SHARE * ((high - low) or abs(high) or 1.0)
+        start, end = low - pad, high + pad
+    step = _nice_step((end - start) / AXIS_STEPS)
+    start = max(math.floor(start / step) * step, floor)
+    end = min(math.ceil(end / step) * step, ceiling)
+    if end <= start:  # a value at the unit's very edge (100 %): keep one step of room inside
+        start, end = max(end - step, floor), min(start + step, ceiling)
+    return Axis(round(start, 10), round(end, 10), step)
+
+
+def _nice_step(rough: float) -> float:
+    power = 10 ** math.floor(math.log10(rough)) if rough > 0 else 1.0
+    return next((m * power for m in (1, 2, 2.5, 5) if m * power >= rough), 10 * power)
 
 
 @dataclass(frozen=True)
@@ -215,4 +269,17 @@ def trend(points: Sequence[tuple[date, float]], spec: TrendSpec, height: int = 3
     _month_axis(fig, first_x, last_x)
     unit_label = t(f"chart.unit.{spec.unit}")
     fig.update_yaxes(title={"text": unit_label, "font": {"size": 12}}, gridcolor="#ECECEC", zeroline=False)
+    axis = value_axis(_drawn(ys, spec), spec.unit)
+    if axis is not None:
+        fig.update_yaxes(range=[axis.low, axis.high], dtick=axis.step)
     return fig
+
+
+def _drawn(values: Sequence[float], spec: TrendSpec) -> list[float | None]:
+    """Every level a trend chart draws, for its value axis."""
+    levels: list[float | None] = [*values, spec.target, spec.baseline, *(v for _, v in spec.targets)]
+    if spec.forecast is not None:
+        levels.append(spec.forecast[1])
+    if spec.limits is not None:
+        levels += [within_unit(edge, spec.unit) for edge in spec.limits]
+    return levels

@@ -65,6 +65,9 @@ class Line:
     flag: Flag | None = None
     """On the attention slide, the exception's kind in place of a status: a broken service
     priority is broken, not off target, so it reads as the Overview names it."""
+    why: str = ""
+    """Why the line has its status, in plain sentences (`phrases.kpi_why`, `phrases.goal_why`):
+    the packs' speaker notes say it."""
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,8 @@ class Slide:
     big: str = ""
     reading: signals.Reading | None = None
     """The process verdicts of the slide's KPI, beside its status."""
+    why: str = ""
+    """Why the slide's own status is what it is (a goal slide's goal), for the speaker notes."""
 
 
 @dataclass(frozen=True)
@@ -171,6 +176,7 @@ def _status_slide(meeting: Meeting) -> Slide:
                 row.status,
                 note,
                 previous.reading if previous else None,
+                why=phrases.goal_why(row, meeting.month_report.month),
             )
         )
     return Slide("status", t("deck.status_title"), lines=tuple(lines))
@@ -196,6 +202,7 @@ def _goal_slide(meeting: Meeting, row: month_rows.GoalRow) -> Slide:
                 fmt.value(crow.goal.target, cunit),
                 crow.status,
                 reading=_reading(meeting, crow),
+                why=phrases.goal_why(crow, meeting.month_report.month),
             )
         )
     chart = None
@@ -232,6 +239,7 @@ def _goal_slide(meeting: Meeting, row: month_rows.GoalRow) -> Slide:
         row.status,
         _value(row, unit),
         _reading(meeting, row),
+        phrases.goal_why(row, meeting.month_report.month),
     )
 
 
@@ -263,7 +271,8 @@ def _department_slides(meeting: Meeting, department: Department) -> list[Slide]:
             else ""
         )
         target = phrases.labelled_target(row.target, unit, meeting.month_report.month)
-        lines.append(Line(row.kpi.name, _value(row, unit), target, row.status, note, row.reading))
+        why = phrases.kpi_why(row, meeting.month_report.month)
+        lines.append(Line(row.kpi.name, _value(row, unit), target, row.status, note, row.reading, why=why))
     if not lines:
         return []
     codes = {

@@ -1,42 +1,74 @@
 """The deck as a PowerPoint file: large type, status in colour, icon and word, native charts.
 
-Charts are native PowerPoint line charts (actual and target), so a presenter can restyle them.
-Text comes from the deck as plain text; nothing is interpreted as markup.
+Every slide wears the company (kpi.store.company through `deck.Brand`): a band and the titles in
+its colour, its logo in the top right corner (the title's room ends before it), and a footer
+with the company, the month and the slide's number. Tables and type are sized from what they
+hold (kpi.output.measure): a table fills the slide's room and never runs into the footer, and a
+status never wraps (its column is as wide as the longest status word of the language, its
+words joined by no-break spaces). Charts are native PowerPoint line charts, so a presenter can
+restyle them; their value axis follows the one rule of every trend chart (`charts.value_axis`).
+Each slide's speaker notes say why each status is what it is and hold the commentary
+(kpi.output.speaker). Text comes from the deck as plain text; nothing is read as markup.
 """
 
 from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import cast
 
+from PIL import Image
 from pptx import Presentation
 from pptx.chart.data import ChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_MARKER_STYLE
 from pptx.enum.dml import MSO_LINE_DASH_STYLE
-from pptx.enum.text import PP_ALIGN
+from pptx.enum.shapes import MSO_SHAPE
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.oxml.ns import qn
 from pptx.shapes.graphfrm import GraphicFrame
 from pptx.slide import Slide as PptxSlide
 from pptx.table import _Cell
 from pptx.text.text import TextFrame, _Paragraph
-from pptx.util import Emu, Inches, Length, Pt
+from pptx.util import Inches, Pt
 
-from kpi.domain.model import within_unit
+from kpi.domain.attention import Kind
+from kpi.domain.cascade import Mismatch
+from kpi.domain.model import GoalStatus, KpiStatus, within_unit
 from kpi.domain.signals import Reading
-from kpi.output.deck import DEFAULT_COLOUR, Brand, Line, Series, Slide
+from kpi.output import measure
+from kpi.output.charts import value_axis
+from kpi.output.deck import Brand, Line, Series, Slide
+from kpi.output.speaker import notes as speaker_notes
 from kpi.text import fmt, palette, phrases
 from kpi.text.i18n import t
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
-INK, MUTED, ACCENT = (
+SLIDE_WIDTH, MARGIN, FOOTER_TOP, CONTENT_BOTTOM = 13.333, 0.5, 7.02, 6.85
+"""In inches: the slide, its side margins, the footer's top and where content must end above it."""
+INK, MUTED, WHITE, STRIPE = (
     RGBColor(0x26, 0x27, 0x30),
     RGBColor(0x6B, 0x6B, 0x6B),
-    RGBColor.from_string(DEFAULT_COLOUR[1:]),
+    RGBColor(0xFF, 0xFF, 0xFF),
+    RGBColor(0xF4, 0xF6, 0xF8),
 )
 VERDICTS = ("improvement", "concern")
 """The verdicts whose months a chart rings, each in its colour from `palette.VARIATION_LOOKS`."""
-FONT = "Calibri"
+FONT = "Arial"
+"""On every PowerPoint machine; LibreOffice draws it with Liberation Sans, exactly as wide, so the
+PDF's lines break where the PPTX's do (kpi.output.measure)."""
+SIZES = (18, 16, 15, 14, 13, 12, 11, 10)
+"""Type sizes a table may take, largest first: the largest whose rows fit the slide's room."""
+CELL_X, CELL_Y = 0.1, 0.05
+"""A table cell's inner margins (inches), left and right, top and bottom."""
+MIN_WEIGHTED = 1.7
+"""The narrowest (inches) a column sized by weight may be: a smaller type size is tried first."""
+ROW_MOST = 1.0
+"""A row is stretched towards this height (inches) while the room allows: a short table fills the
+slide instead of leaving its lower two thirds empty."""
+LOGO_HEIGHT, LOGO_WIDTH = 0.65, 1.8
+"""The most room (inches) a logo takes in a content slide's top right corner."""
 
 
 def _rgb(hex_colour: str) -> RGBColor:
@@ -45,164 +77,359 @@ def _rgb(hex_colour: str) -> RGBColor:
 
 def _text(
     slide: PptxSlide,
-    left: Length,
-    top: Length,
-    width: Length,
-    height: Length,
+    box: tuple[float, float, float, float],
     text: str,
-    size: int,
+    size: float,
     colour: RGBColor = INK,
     bold: bool = False,
     align: PP_ALIGN = PP_ALIGN.LEFT,
 ) -> TextFrame:
-    box = slide.shapes.add_textbox(left, top, width, height)
-    frame = box.text_frame
+    left, top, width, height = (Inches(v) for v in box)
+    frame = slide.shapes.add_textbox(left, top, width, height).text_frame
     frame.word_wrap = True
     for index, part in enumerate(text.split("\n")):
         paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
         paragraph.alignment = align
-        run = paragraph.add_run()
-        run.text = part
-        run.font.size, run.font.bold, run.font.name = Pt(size), bold, FONT
-        run.font.color.rgb = colour
+        _run(paragraph, part, size, colour, bold)
     return frame
 
 
-def _verdicts(paragraph: _Paragraph, reading: Reading | None, size: int) -> None:
-    """The process verdicts as runs of their own, each in its colour with its icon and word."""
-    for look, word in phrases.verdict_looks(reading):
-        run = paragraph.add_run()
-        run.text = f"   {look.icon} {word}"
-        run.font.size, run.font.bold, run.font.name = Pt(size), True, FONT
-        run.font.color.rgb = _rgb(look.colour)
+def _run(paragraph: _Paragraph, text: str, size: float, colour: RGBColor, bold: bool = False) -> None:
+    run = paragraph.add_run()
+    run.text = text
+    run.font.size, run.font.bold, run.font.name = Pt(size), bold, FONT
+    run.font.color.rgb = colour
 
 
-_COLUMNS = {  # (header key, share of the width, field of the line)
-    "wide": [
-        ("deck.col_what", 0.34, "label"),
-        ("deck.col_value", 0.12, "value"),
-        ("deck.col_target", 0.12, "target"),
-        ("deck.col_status", 0.16, "status"),
-        ("deck.col_note", 0.26, "note"),
-    ],
-    "narrow": [
-        ("deck.col_what", 0.52, "label"),
-        ("deck.col_value", 0.22, "value"),
-        ("deck.col_status", 0.26, "status"),
-    ],
-    "actions": [
-        ("deck.col_what", 0.40, "label"),
-        ("deck.col_owner", 0.18, "value"),
-        ("deck.col_due", 0.16, "target"),
-        ("deck.col_note", 0.26, "note"),
-    ],
+def _verdicts(paragraph: _Paragraph, reading: Reading | None, size: float) -> None:
+    """The process verdicts as runs of their own, each in its colour with its icon and word, kept
+    whole: a line breaks only between two verdicts."""
+    for index, (look, word) in enumerate(phrases.verdict_looks(reading)):
+        _run(
+            paragraph,
+            ("   " if index else "") + measure.unbroken(f"{look.icon} {word}"),
+            size,
+            _rgb(look.colour),
+            True,
+        )
+
+
+def _verdict_words(reading: Reading | None) -> list[str]:
+    return [measure.unbroken(f"{look.icon} {word}") for look, word in phrases.verdict_looks(reading)]
+
+
+@dataclass(frozen=True)
+class _Column:
+    header: str
+    field: str
+    weight: float = 0.0
+    """A share of the room the measured columns leave; 0 for a column as wide as its texts."""
+    cap: float = 0.0
+    """The widest (inches) a measured column grows; 0 for no cap."""
+
+
+_COLUMNS = {
+    "wide": (
+        _Column("deck.col_what", "label", 4),
+        _Column("deck.col_value", "value", cap=1.8),
+        _Column("deck.col_target", "target", cap=2.3),
+        _Column("deck.col_status", "status"),
+        _Column("deck.col_note", "note", 5),
+    ),
+    "narrow": (
+        _Column("deck.col_what", "label", 1),
+        _Column("deck.col_value", "value", cap=1.5),
+        _Column("deck.col_status", "status"),
+    ),
+    "actions": (
+        _Column("deck.col_what", "label", 5),
+        _Column("deck.col_owner", "value", cap=2.5),
+        _Column("deck.col_due", "target", cap=2.0),
+        _Column("deck.col_note", "note", 3),
+    ),
 }
+
+
+def status_words(lines: Sequence[Line]) -> list[str]:
+    """Every word the table's status column can hold in the reader's language, held on one line:
+    every status of a KPI or of a goal (whichever the table lists), or on the attention slide
+    every kind of exception. The column is as wide as the longest, so no status wraps and the
+    column keeps its width from slide to slide."""
+    words: list[str] = []
+    if any(line.flag is not None for line in lines):
+        words += [
+            palette.attention_label(str(k), t(f"attention.{k}")) for k in Kind if k is not Kind.MISMATCH
+        ]
+        words += [palette.attention_label(str(Kind.MISMATCH), t(f"mismatch.{m}")) for m in Mismatch]
+    if any(isinstance(line.status, KpiStatus) for line in lines):
+        words += [palette.label(s) for s in KpiStatus]
+    if any(isinstance(line.status, GoalStatus) for line in lines):
+        words += [palette.label(s) for s in GoalStatus]
+    return [measure.unbroken(w) for w in words]
+
+
+def target_parts(target: str) -> tuple[str, str]:
+    """A month target and what it is (`92 s (2026 target, phased)`) as two lines: the number in
+    the row's type, what it is below in smaller type, so the number never wraps."""
+    number, _, kind = target.partition(" (")
+    return (number, f"({kind}") if kind.endswith(")") else (target, "")
+
+
+@dataclass(frozen=True)
+class _Fit:
+    size: float
+    widths: list[float]
+    heights: list[float]
+
+
+def _cells(line: Line, columns: Sequence[_Column]) -> list[str]:
+    """The texts of a row as measured: a status on one line, a target's number above its kind."""
+    out = []
+    for column in columns:
+        text = str(getattr(line, column.field) or "")
+        if column.field == "status":
+            text = _status(line)[0]
+        elif column.field == "target" and column.header == "deck.col_target":
+            text = "\n".join(p for p in target_parts(text) if p)
+        out.append(text)
+    return out
+
+
+def _fit(lines: Sequence[Line], layout: str, width: float, room: float) -> _Fit:
+    """The largest type size at which the table's rows fit `room` inches, its column widths and
+    its row heights (header first)."""
+    columns = _COLUMNS[layout]
+    rows = [_cells(line, columns) for line in lines]
+    headers = [t(c.header) for c in columns]
+    statuses = status_words(lines)
+    verdicts = [w for line in lines for w in _verdict_words(line.reading)]
+    fit = _Fit(SIZES[-1], [], [])
+    for size in SIZES:
+        widths = _widths(columns, rows, headers, statuses, verdicts, size, width)
+        heights = [_row_height(headers, widths, size, bold=True)]
+        for cells, line in zip(rows, lines, strict=True):
+            extra = _verdict_lines(line, widths, columns, size)
+            heights.append(_row_height(cells, widths, size, columns, extra))
+        fit = _Fit(size, widths, heights)
+        if sum(heights) <= room and _words_fit(columns, rows, widths, size):
+            break
+    return _stretched(fit, room)
+
+
+def _words_fit(
+    columns: Sequence[_Column], rows: Sequence[Sequence[str]], widths: Sequence[float], size: float
+) -> bool:
+    """Whether every column sized by weight is at least `MIN_WEIGHTED` wide and holds its
+    longest word whole ("Webshopkundern / e" is no way to read a name)."""
+    for index, (column, wide) in enumerate(zip(columns, widths, strict=True)):
+        if not column.weight:
+            continue
+        longest = measure.longest_word([r[index] for r in rows], _size(column, size))
+        if wide < MIN_WEIGHTED or longest > wide - 2 * CELL_X:
+            return False
+    return True
+
+
+def _stretched(fit: _Fit, room: float) -> _Fit:
+    """The rows (not the header) taller, up to `ROW_MOST`, where the room has height to spare."""
+    spare = room - sum(fit.heights)
+    body = fit.heights[1:]
+    if spare <= 0 or not body:
+        return fit
+    grown = [max(h, min(ROW_MOST, h + spare / len(body))) for h in body]
+    return _Fit(fit.size, fit.widths, [fit.heights[0], *grown])
+
+
+def _widths(
+    columns: Sequence[_Column],
+    rows: Sequence[Sequence[str]],
+    headers: Sequence[str],
+    statuses: Sequence[str],
+    verdicts: Sequence[str],
+    size: float,
+    width: float,
+) -> list[float]:
+    room = 2 * CELL_X + 0.05
+    measured: list[float] = []
+    for index, column in enumerate(columns):
+        if column.weight:
+            measured.append(0.0)
+            continue
+        if column.field == "status":
+            wide = max(
+                measure.widest(statuses, size, bold=True), measure.widest(verdicts, size - 3, bold=True)
+            )
+        else:
+            wide = measure.widest([part for r in rows for part in r[index].split("\n")], _size(column, size))
+        wide = max(wide, measure.width(headers[index], size, bold=True)) + room
+        measured.append(min(wide, column.cap) if column.cap else wide)
+    left = max(width - sum(measured), 0.0)
+    weights = sum(c.weight for c in columns)
+    return [w if not c.weight else left * c.weight / weights for w, c in zip(measured, columns, strict=True)]
+
+
+def _size(column: _Column, size: float) -> float:
+    return size - 2 if column.field == "note" else size
+
+
+def _row_height(
+    cells: Sequence[str],
+    widths: Sequence[float],
+    size: float,
+    columns: Sequence[_Column] | None = None,
+    extra: Sequence[float] = (),
+    bold: bool = False,
+) -> float:
+    tallest = 0.0
+    for index, (text, wide) in enumerate(zip(cells, widths, strict=True)):
+        at = _size(columns[index], size) if columns else size
+        first, _, rest = text.partition("\n")  # a target's kind, below its number, is smaller
+        tall = measure.height(measure.lines(first, wide - 2 * CELL_X, at, bold=bold), at)
+        if rest:
+            tall += measure.height(measure.lines(rest, wide - 2 * CELL_X, at - 3), at - 3)
+        tallest = max(tallest, tall + (extra[index] if extra else 0.0))
+    return tallest + 2 * CELL_Y + 0.04
+
+
+def _verdict_lines(
+    line: Line, widths: Sequence[float], columns: Sequence[_Column], size: float
+) -> list[float]:
+    """The height the process verdicts add under a status, per column."""
+    words = " ".join(_verdict_words(line.reading))
+    return [
+        measure.height(measure.lines(words, w - 2 * CELL_X, size - 3, bold=True), size - 3)
+        if c.field == "status" and words
+        else 0.0
+        for c, w in zip(columns, widths, strict=True)
+    ]
 
 
 def _table(
     slide: PptxSlide,
     lines: Sequence[Line],
-    left: Length,
-    top: Length,
-    width: Length,
-    layout: str = "wide",
-    accent: RGBColor = ACCENT,
+    box: tuple[float, float, float, float],
+    layout: str,
+    accent: RGBColor,
 ) -> None:
+    left, top, width, room = box
     columns = _COLUMNS[layout]
-    row_height = Inches(0.42)
+    fit = _fit(lines, layout, width, room)
     shape = slide.shapes.add_table(
-        len(lines) + 1, len(columns), left, top, width, Emu(row_height * (len(lines) + 1))
+        len(lines) + 1, len(columns), Inches(left), Inches(top), Inches(width), Inches(sum(fit.heights))
     )
     table = shape.table
-    for index, (header, share, _) in enumerate(columns):
-        table.columns[index].width = int(width * share)
-        _cell(table.cell(0, index), t(header), 14, RGBColor(0xFF, 0xFF, 0xFF), bold=True, fill=accent)
+    for index, wide in enumerate(fit.widths):
+        table.columns[index].width = Inches(wide)
+    for number, tall in enumerate(fit.heights):
+        table.rows[number].height = Inches(tall)
+    for index, column in enumerate(columns):
+        _cell(table.cell(0, index), t(column.header), fit.size, WHITE, bold=True, fill=accent)
     for number, line in enumerate(lines, start=1):
-        for index, (_, _, name) in enumerate(columns):
-            value = getattr(line, name)
-            is_status = name == "status"
-            text, colour = _status(line) if is_status else ("" if value is None else str(value), INK)
+        fill = STRIPE if number % 2 == 0 else WHITE
+        for index, column in enumerate(columns):
             cell = table.cell(number, index)
-            _cell(
-                cell,
-                text,
-                12 if name == "note" else 14,
-                colour,
-                bold=is_status,
-                fill=RGBColor(0xF4, 0xF6, 0xF8) if number % 2 == 0 else RGBColor(0xFF, 0xFF, 0xFF),
-            )
-            if is_status and line.reading is not None:
-                _verdicts(cell.text_frame.add_paragraph(), line.reading, 11)
+            if column.field == "status":
+                text, colour = _status(line)
+                _cell(cell, text, fit.size, colour, bold=True, fill=fill)
+                if line.reading is not None:
+                    _verdicts(cell.text_frame.add_paragraph(), line.reading, fit.size - 3)
+                continue
+            text = str(getattr(line, column.field) or "")
+            if column.header == "deck.col_target":
+                level, kind = target_parts(text)
+                _cell(cell, level, fit.size, INK, fill=fill)
+                if kind:
+                    _run(cell.text_frame.add_paragraph(), kind, fit.size - 3, MUTED)
+                continue
+            _cell(cell, text, _size(column, fit.size), INK, fill=fill)
 
 
 def _status(line: Line) -> tuple[str, RGBColor]:
-    """The status cell's text and colour: the line's status, or on the attention slide its kind
-    (`deck.Flag`), as the Overview shows them."""
+    """The status cell's text (on one line) and colour: the line's status, or on the attention
+    slide its kind (`deck.Flag`), as the Overview shows them."""
     if line.flag is not None:
         look = palette.attention_look(line.flag.kind)
-        return palette.attention_label(line.flag.kind, line.flag.word), _rgb(look.colour)
+        return measure.unbroken(palette.attention_label(line.flag.kind, line.flag.word)), _rgb(look.colour)
     if line.status is None:
         return "", INK
-    return palette.label(line.status), _rgb(palette.look(line.status).colour)
+    return measure.unbroken(palette.label(line.status)), _rgb(palette.look(line.status).colour)
 
 
 def _cell(
-    cell: _Cell, text: str, size: int, colour: RGBColor, bold: bool = False, fill: RGBColor | None = None
+    cell: _Cell, text: str, size: float, colour: RGBColor, bold: bool = False, fill: RGBColor | None = None
 ) -> None:
     cell.text = ""
-    paragraph = cell.text_frame.paragraphs[0]
-    run = paragraph.add_run()
-    run.text = text
-    run.font.size, run.font.bold, run.font.name = Pt(size), bold, FONT
-    run.font.color.rgb = colour
+    cell.vertical_anchor = MSO_ANCHOR.MIDDLE
+    cell.margin_left = cell.margin_right = Inches(CELL_X)
+    cell.margin_top = cell.margin_bottom = Inches(CELL_Y)
+    _run(cell.text_frame.paragraphs[0], text, size, colour, bold)
     if fill is not None:
         cell.fill.solid()
         cell.fill.fore_color.rgb = fill
 
 
-def _chart(
-    slide: PptxSlide,
-    series: Series,
-    left: Length,
-    top: Length,
-    width: Length,
-    height: Length,
-) -> None:
+def chart_title(series: Series) -> str:
+    """A chart's title: the KPI's name alone. Its unit names the value axis, so a unit that says
+    its range ("NPS (−100 to +100)") is never wrapped in a second pair of brackets."""
+    return series.title
+
+
+def _chart(slide: PptxSlide, series: Series, box: tuple[float, float, float, float]) -> None:
     if not series.points:
         return
     data = ChartData(number_format="0.0")  # CategoryChartData by the name add_chart is typed with
     data.categories = [fmt.month(m) for m, _ in series.points]
     data.add_series(t("chart.actual"), [round(v, 2) for _, v in series.points])
+    levels: list[float | None] = [v for _, v in series.points]
     if series.target is not None:
         data.add_series(t("chart.target"), [series.target] * len(series.points))
+        levels.append(series.target)
     if series.limits is not None:
         for edge in series.limits:  # held within the unit: no limit below 0 minutes or past 100 %
-            data.add_series(
-                t("chart.limits"), [round(within_unit(edge, series.unit), 2)] * len(series.points)
-            )
+            level = round(within_unit(edge, series.unit), 2)
+            data.add_series(t("chart.limits"), [level] * len(series.points))
+            levels.append(level)
     ringed = [key for key in VERDICTS if any(verdict == key for _, verdict in series.signals)]
     for key in ringed:
         months = {m for m, verdict in series.signals if verdict == key}
         data.add_series(
             t(f"chart.ring.{key}"), [round(v, 2) if m in months else None for m, v in series.points]
         )
+    left, top, width, height = (Inches(v) for v in box)
     # python-pptx annotates add_chart as returning the Chart; it returns the frame that holds it
     frame = cast(GraphicFrame, slide.shapes.add_chart(XL_CHART_TYPE.LINE, left, top, width, height, data))
     chart = frame.chart
+    chart.font.name, chart.font.size = FONT, Pt(12)
     chart.has_legend = True
     chart.legend.position = XL_LEGEND_POSITION.BOTTOM
     chart.legend.include_in_layout = False
-    chart.legend.font.size = Pt(12)
     chart.has_title = True
-    chart.chart_title.text_frame.text = f"{series.title} ({t(f'chart.unit.{series.unit}')})"
-    chart.chart_title.text_frame.paragraphs[0].runs[0].font.size = Pt(14)
-    chart.category_axis.tick_labels.font.size = Pt(11)
-    chart.value_axis.tick_labels.font.size = Pt(11)
-    actual = chart.plots[0].series[0]
+    chart.chart_title.text_frame.text = chart_title(series)
+    chart.chart_title.text_frame.paragraphs[0].runs[0].font.size = Pt(16)
+    _value_axis(chart, series.unit, levels)
+    _series_looks(chart, series, ringed)
+
+
+def _value_axis(chart: object, unit: str, levels: Sequence[float | None]) -> None:
+    """The value axis by the one rule of every trend chart (`charts.value_axis`), titled with
+    the unit."""
+    axis = chart.value_axis  # type: ignore[attr-defined]
+    found = value_axis(levels, unit)
+    if found is not None:
+        axis.minimum_scale, axis.maximum_scale, axis.major_unit = found.low, found.high, found.step
+        axis.tick_labels.number_format = "0" if float(found.step).is_integer() else "0.0#"
+        axis.tick_labels.number_format_is_linked = False
+    axis.has_title = True
+    axis.axis_title.text_frame.text = t(f"chart.unit.{unit}")
+    axis.axis_title.text_frame.paragraphs[0].runs[0].font.size = Pt(12)
+
+
+def _series_looks(chart: object, series: Series, ringed: Sequence[str]) -> None:
+    drawn = list(chart.plots[0].series)  # type: ignore[attr-defined]
+    actual = drawn[0]
     # the palette's line, not the company's colour: a brand in blue or orange would hide the rings
     actual.format.line.color.rgb, actual.format.line.width = _rgb(palette.SERIES["actual"]), Pt(3)
     actual.smooth = False
-    drawn = list(chart.plots[0].series)
     index = 1
     if series.target is not None:
         target = drawn[index]
@@ -215,6 +442,7 @@ def _chart(
             edge.format.line.color.rgb, edge.format.line.width = MUTED, Pt(1)
             edge.format.line.dash_style = MSO_LINE_DASH_STYLE.ROUND_DOT
             edge.smooth = False
+        _hide_legend_entry(chart, index + 1)  # the two limits are one thing: named once
         index += 2
     for key, marks in zip(ringed, drawn[index:], strict=True):  # signal months: rings, no line
         marks.format.line.fill.background()
@@ -225,14 +453,27 @@ def _chart(
         marks.marker.format.line.color.rgb, marks.marker.format.line.width = colour, Pt(2.5)
 
 
+def _hide_legend_entry(chart: object, index: int) -> None:
+    legend = chart.legend._element  # type: ignore[attr-defined]
+    entry = legend.makeelement(qn("c:legendEntry"), {})
+    entry.append(entry.makeelement(qn("c:idx"), {"val": str(index)}))
+    entry.append(entry.makeelement(qn("c:delete"), {"val": "1"}))
+    legend.insert(1, entry)  # after c:legendPos, as the schema orders them
+
+
+def _band(slide: PptxSlide, accent: RGBColor, box: tuple[float, float, float, float]) -> None:
+    left, top, width, height = (Inches(v) for v in box)
+    shape = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, left, top, width, height)
+    shape.fill.solid()
+    shape.fill.fore_color.rgb = accent
+    shape.line.fill.background()
+
+
 def _footer(slide: PptxSlide, text: str, number: int, total: int) -> None:
-    _text(slide, Inches(0.5), Inches(7.0), Inches(9), Inches(0.35), text, 10, MUTED)
+    _text(slide, (MARGIN, FOOTER_TOP, 10.0, 0.35), text, 10, MUTED)
     _text(
         slide,
-        Inches(11.3),
-        Inches(7.0),
-        Inches(1.5),
-        Inches(0.35),
+        (SLIDE_WIDTH - MARGIN - 1.5, FOOTER_TOP, 1.5, 0.35),
         f"{number} / {total}",
         10,
         MUTED,
@@ -240,47 +481,100 @@ def _footer(slide: PptxSlide, text: str, number: int, total: int) -> None:
     )
 
 
-def _logo(slide: PptxSlide, logo: bytes, left: Length, top: Length, height: Length) -> None:
-    slide.shapes.add_picture(io.BytesIO(logo), left, top, height=height)
+def logo_size(logo: bytes, height: float, width: float) -> tuple[float, float]:
+    """(width, height) in inches of the logo fitted into `width` × `height`, its shape kept."""
+    with Image.open(io.BytesIO(logo)) as image:
+        aspect = image.width / image.height
+    return (height * aspect, height) if height * aspect <= width else (width, width / aspect)
+
+
+def _logo(slide: PptxSlide, logo: bytes, left: float, top: float, size: tuple[float, float]) -> None:
+    slide.shapes.add_picture(io.BytesIO(logo), Inches(left), Inches(top), Inches(size[0]), Inches(size[1]))
+
+
+def _title(slide: PptxSlide, item: Slide, brand: Brand, accent: RGBColor) -> None:
+    """The slide's title in the company's colour, with the logo in the corner beyond its end. The
+    title is the slide's first shape (what a reader of the file takes for its title)."""
+    room = SLIDE_WIDTH - 2 * MARGIN
+    logo = logo_size(brand.logo, LOGO_HEIGHT, LOGO_WIDTH) if brand.logo else None
+    if logo is not None:
+        room -= logo[0] + 0.3
+    size_pt = 30 if measure.width(item.title, 30, bold=True) <= room else 24
+    _text(slide, (MARGIN, 0.25, room, 0.9), item.title, size_pt, accent, bold=True)
+    if brand.logo and logo is not None:
+        _logo(slide, brand.logo, SLIDE_WIDTH - MARGIN - logo[0], 0.3, logo)
+
+
+def _cover(slide: PptxSlide, item: Slide, brand: Brand, accent: RGBColor) -> None:
+    _text(slide, (0.9, 2.2, 11.5, 1.9), item.title, 44, accent, bold=True)
+    _text(slide, (0.9, 4.2, 11.5, 0.8), item.subtitle, 28, INK)
+    _text(slide, (0.9, 5.1, 11.5, 1.6), "\n".join(item.notes), 16, MUTED)
+    _band(slide, accent, (0, 0, 0.35, 7.5))
+    if brand.logo:
+        _logo(slide, brand.logo, 0.9, 0.7, logo_size(brand.logo, 1.2, 4.0))
+
+
+def _header(slide: PptxSlide, item: Slide) -> float:
+    """The slide's own status, value and target under its title, then its process verdicts; the
+    top of what follows (inches)."""
+    if not (item.subtitle or item.big):
+        return 1.3
+    status = f"{measure.unbroken(palette.label(item.status))}   " if item.status else ""
+    colour = _rgb(palette.look(item.status).colour) if item.status else INK
+    frame = _text(
+        slide,
+        (MARGIN, 1.2, SLIDE_WIDTH - 2 * MARGIN, 0.9),
+        f"{status}{item.big}   {item.subtitle}".strip(),
+        20,
+        colour,
+        bold=True,
+    )
+    if not phrases.verdict_looks(item.reading):
+        return 1.85
+    _verdicts(frame.add_paragraph(), item.reading, 16)
+    return 2.2
+
+
+def _commentary(slide: PptxSlide, item: Slide) -> float:
+    """The month's commentary along the slide's foot (in full in the speaker notes); the bottom
+    of the room left above it (inches)."""
+    if not item.notes:
+        return CONTENT_BOTTOM
+    width = SLIDE_WIDTH - 2 * MARGIN
+    text = "\n".join(item.notes)
+    for size in (14, 12, 11):
+        count = measure.lines(text, width - 0.2, size)
+        if count <= 4:
+            break
+    tall = measure.height(min(count, 4), size) + 0.15
+    if count > 4:  # the rest is in the speaker notes
+        text = text[: int(len(text) * 4 / count) - 1].rstrip() + "…"
+    top = CONTENT_BOTTOM - tall
+    _text(slide, (MARGIN, top, width, tall), text, size, MUTED)
+    return top - 0.1
 
 
 def _draw(slide: PptxSlide, item: Slide, brand: Brand) -> None:
     accent = _rgb(brand.colour)
     if item.kind == "title":
-        if brand.logo:
-            _logo(slide, brand.logo, Inches(0.8), Inches(0.6), Inches(1.0))
-        _text(slide, Inches(0.8), Inches(1.8), Inches(11.7), Inches(2.2), item.title, 44, accent, bold=True)
-        _text(slide, Inches(0.8), Inches(4.2), Inches(11.7), Inches(0.8), item.subtitle, 28, INK)
-        _text(slide, Inches(0.8), Inches(5.0), Inches(11.7), Inches(1.2), "\n".join(item.notes), 16, MUTED)
+        _cover(slide, item, brand, accent)
         return
-    _text(slide, Inches(0.5), Inches(0.35), Inches(12.3), Inches(0.9), item.title, 32, accent, bold=True)
-    top = Inches(1.25)
-    if item.subtitle or item.big:
-        status = f"{palette.label(item.status)}   " if item.status else ""
-        header = _text(
-            slide,
-            Inches(0.5),
-            top,
-            Inches(12.3),
-            Inches(0.6),
-            f"{status}{item.big}   {item.subtitle}".strip(),
-            22,
-            _rgb(palette.look(item.status).colour) if item.status else INK,
-            bold=True,
-        )
-        _verdicts(header.paragraphs[0], item.reading, 18)
-        top = Inches(1.95)
+    _title(slide, item, brand, accent)
+    _band(slide, accent, (0, 0, SLIDE_WIDTH, 0.1))
+    top = _header(slide, item)
+    bottom = _commentary(slide, item)
+    width = SLIDE_WIDTH - 2 * MARGIN
     if item.chart is not None:
-        _chart(slide, item.chart, Inches(0.5), top, Inches(6.6), Inches(3.9))
+        chart_width = 6.9 if item.lines else width
+        _chart(slide, item.chart, (MARGIN, top, chart_width, bottom - top))
         if item.lines:
-            _table(slide, item.lines, Inches(7.3), top, Inches(5.5), "narrow", accent)
+            right = MARGIN + chart_width + 0.25
+            _table(
+                slide, item.lines, (right, top, SLIDE_WIDTH - MARGIN - right, bottom - top), "narrow", accent
+            )
     elif item.lines:
         layout = "actions" if item.kind == "actions" else "wide"
-        _table(slide, item.lines, Inches(0.5), top, Inches(12.3), layout, accent)
-    if item.notes:
-        _text(
-            slide, Inches(0.5), Inches(6.0), Inches(12.3), Inches(0.9), "\n".join(item.notes)[:600], 13, MUTED
-        )
+        _table(slide, item.lines, (MARGIN, top, width, bottom - top), layout, accent)
 
 
 def render(slides: Sequence[Slide], look: str | Brand) -> bytes:
@@ -293,6 +587,7 @@ def render(slides: Sequence[Slide], look: str | Brand) -> bytes:
     for number, item in enumerate(slides, start=1):
         slide = deck.slides.add_slide(blank)
         _draw(slide, item, brand)
+        slide.notes_slide.notes_text_frame.text = speaker_notes(item)
         if item.kind != "title":
             _footer(slide, brand.footer, number, len(slides))
     buffer = io.BytesIO()

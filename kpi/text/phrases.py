@@ -7,8 +7,8 @@ from datetime import date
 
 from kpi.domain import status, verdicts
 from kpi.domain.attention import Item
-from kpi.domain.model import Direction, EventMeasure, EventMonth
-from kpi.domain.month_rows import GoalRow
+from kpi.domain.model import Direction, EventMeasure, EventMonth, KpiStatus
+from kpi.domain.month_rows import GoalRow, KpiRow
 from kpi.domain.signals import Reading
 from kpi.domain.targets import MonthTarget
 from kpi.text import fmt, palette
@@ -64,8 +64,9 @@ def attention_facts(item: Item, owners: Mapping[str, str]) -> tuple[str, str, st
     """(kind, value, target, note) of an exception, in the reader's language: the note says who
     owns it, since when it has been so and whether it has been explained this month."""
     kind = t(f"mismatch.{item.detail}") if item.kind == "mismatch" else t(f"attention.{item.kind}")
-    value = fmt.value(item.value, item.unit) if item.unit else "–"
-    target = fmt.value(item.target, item.unit) if item.unit and item.target is not None else "–"
+    unit = item.unit or "count"  # a goal without a KPI still has a value and a target to show
+    value = fmt.value(item.value, unit) if item.value is not None else "–"
+    target = fmt.value(item.target, unit) if item.target is not None else "–"
     if item.detail and item.kind == "late_action":
         target = t("attention.due", due=fmt.day(date.fromisoformat(item.detail)))
     if item.detail and item.kind == "late":  # no value yet: how late it is, beside the target
@@ -148,3 +149,59 @@ def goal_pace(row: GoalRow, month: date) -> str:
         deadline=fmt.month(row.goal.deadline),
         now=fmt.value(level, unit),
     )
+
+
+def kpi_why(row: KpiRow, month: date) -> str:
+    """Why a KPI has its status this month, in one plain sentence for a presenter's notes: `✕ Off
+    target: 6.2 % against 5.1 % (2026 target, phased), 1.1 pts short of target, more than its
+    tolerance of 5 %. Process: ▼ Concern · ○ Consistently failing.`"""
+    unit = row.kpi.unit
+    value = row.value.value if row.value else None
+    said = palette.label(row.status)
+    if value is None or row.target is None:
+        why = t("speaker.kpi_no_data", status=said)
+    else:
+        gap = versus_target(value - row.target.value, unit, row.kpi.direction)
+        facts = {
+            "status": said,
+            "value": fmt.value(value, unit),
+            "target": labelled_target(row.target, unit, month),
+            "gap": gap,
+            "tolerance": fmt.value(100 * row.kpi.tolerance, "%"),
+        }
+        key = {KpiStatus.GREEN: "kpi_met", KpiStatus.AMBER: "kpi_close"}.get(row.status, "kpi_missed")
+        why = t(f"speaker.{key}", **facts)
+    process = process_words(row.reading)
+    return f"{why} {t('speaker.process', verdicts=process)}" if process else why
+
+
+def goal_why(row: GoalRow, month: date) -> str:
+    """Why a goal has its status this month, in plain sentences for a presenter's notes: its value
+    against its target and deadline, then where its status is tempered or differs from its KPI's,
+    its pace and whether its parts and its whole disagree."""
+    unit = row.kpi.unit if row.kpi else "count"
+    said = palette.label(row.status)
+    if row.value is None:
+        parts = [t("speaker.goal_no_data", status=said)]
+    else:
+        deadline = fmt.day(row.goal.deadline) if row.goal.deadline else t("widget.no_deadline")
+        parts = [
+            t(
+                "speaker.goal",
+                status=said,
+                value=fmt.value(row.value.value, unit),
+                target=fmt.value(row.goal.target, unit),
+                deadline=deadline,
+            )
+        ]
+    reason = goal_reason(row, month) or goal_pace(row, month)
+    if reason:
+        parts.append(t("speaker.sentence", text=_capital(reason.rstrip("."))))
+    if row.mismatch:
+        parts.append(t("speaker.sentence", text=t(f"mismatch.{row.mismatch}")))
+    return " ".join(parts)
+
+
+def _capital(text: str) -> str:
+    """`on pace for …` as the start of a sentence."""
+    return text[:1].upper() + text[1:]

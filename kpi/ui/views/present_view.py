@@ -7,6 +7,7 @@ every other text reaches Markdown through kpi.text.plain, never as Markdown or H
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from contextlib import nullcontext
 from datetime import date
@@ -113,18 +114,27 @@ _PACKS = {
 
 
 def packs(slides: Sequence[deck.Slide], brand: deck.Brand, month: date) -> None:
-    """Buttons that make the PPTX or PDF pack on request (making one takes a moment), then offer it."""
+    """Buttons that make the PPTX or PDF pack on request (making one takes a moment), then offer
+    it. A pack once made is kept for this deck (the session's, keyed by what the slides say), so
+    making the other one keeps the first one's download in place: both can be had at once."""
+    made: dict[str, bytes] = st.session_state.setdefault("present.packs", {})
+    deck_key = hashlib.sha256(repr((month, brand.footer, tuple(slides))).encode()).hexdigest()
     columns = dict(zip(_PACKS, st.columns(len(_PACKS)), strict=True))
     for kind, column in columns.items():
-        if not column.button(t(f"present.prepare_{kind}"), key=f"present.{kind}"):
-            continue
-        with column, st.spinner(t("present.making_pdf")) if kind == "pdf" else nullcontext():
-            try:
-                content = pptx_pack.render(slides, brand)
-                content = pdf_pack.from_pptx(content) if kind == "pdf" else content
-            except pdf_pack.PdfUnavailable as unavailable:
-                notices.show(unavailable, column)
+        content = made.get(f"{deck_key}.{kind}")
+        if content is None:
+            if not column.button(t(f"present.prepare_{kind}"), key=f"present.{kind}"):
                 continue
+            with column, st.spinner(t("present.making_pdf")) if kind == "pdf" else nullcontext():
+                try:
+                    content = pptx_pack.render(slides, brand)
+                    content = pdf_pack.from_pptx(content) if kind == "pdf" else content
+                except pdf_pack.PdfUnavailable as unavailable:
+                    notices.show(unavailable, column)
+                    continue
+            if not any(k.startswith(deck_key) for k in made):
+                made.clear()  # one deck's packs at a time: another month's or viewer's go
+            made[f"{deck_key}.{kind}"] = content
         mime, icon = _PACKS[kind]
         column.download_button(
             t(f"present.download_{kind}"),

@@ -1,0 +1,42 @@
+"""A slide's speaker notes: what the presenter says beside what the room sees.
+
+The notes carry, for everything the slide shows, why its status is what it is (the deck's
+`why`, worded by kpi.text.phrases from the status rules), then the month's commentary on it, in
+the reader's language. Plain text: people's words are never read as markup.
+"""
+
+from __future__ import annotations
+
+from kpi.output.deck import Line, Slide
+from kpi.text import palette
+from kpi.text.i18n import t
+
+
+def notes(slide: Slide) -> str:
+    """The speaker notes of `slide`, as plain text."""
+    if slide.kind == "title":
+        return "\n".join((slide.subtitle, *slide.notes)).strip()
+    blocks: list[list[str]] = []
+    if slide.why:
+        blocks.append([t("speaker.heading_slide"), slide.why])
+    reasons = [t("speaker.item", label=line.label, why=_why(line, slide.kind)) for line in slide.lines]
+    if reasons:
+        blocks.append([t("speaker.heading_reasons"), *reasons])
+    if slide.notes:
+        blocks.append([t("speaker.heading_commentary"), *slide.notes])
+    return "\n\n".join("\n".join(block) for block in blocks) or t("speaker.nothing")
+
+
+def _why(line: Line, kind: str) -> str:
+    if line.why:
+        return line.why
+    if kind == "actions":
+        return t("speaker.action", who=line.value, due=line.target, state=line.note)
+    if line.flag is not None:
+        said = palette.attention_label(line.flag.kind, line.flag.word)
+    elif line.status is not None:
+        said = palette.label(line.status)
+    else:
+        said = ""
+    facts = t("speaker.line", status=said, value=line.value or "–", target=line.target or "–")
+    return f"{facts} {t('speaker.line_note', text=line.note)}" if line.note else facts

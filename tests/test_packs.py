@@ -1,0 +1,298 @@
+"""The packs as a reader gets them: speaker notes, status words on one line, chart titles and
+axes that show the movement, filled attention rows, the company's look, and both downloads."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PIL import ImageFont
+from pptx import Presentation
+
+from kpi.domain.model import GoalStatus, KpiStatus
+from kpi.output import charts, deck, measure, pdf_pack, pptx_pack
+from kpi.store import decks, engine
+from kpi.text import i18n, palette
+from kpi.ui.views import present_view
+
+FONTS = Path("/usr/share/fonts/truetype")
+MONTHS = [date(2025, m, 1) for m in range(1, 13)]
+
+
+@pytest.mark.parametrize(
+    "shown, unit, expected",
+    [
+        ([1.5, 1.9, 1.8, 1.6], "%", (1.4, 2.0)),  # churn: padded, not from 0, so it moves
+        ([38, 300, 44], "min", (0, 400)),  # the outage: lowest within a third of the highest
+        ([14, 10, 12], "count", (0, 20)),  # a count always shows zero
+        ([5.0, 5.4, 4.9], "ces", (4.8, 5.6)),
+        ([99.5, 99.9, 100.0], "%", (99.4, 100.0)),  # never past what the unit can reach
+        ([-20, 10, 30], "nps", (-40, 40)),
+        ([85, 85], "%", (75, 95)),  # a flat line: padded by a tenth of its level
+        ([2107, 2016, None], "ms", (2000, 2125)),
+        ([], "%", None),
+    ],
+)
+def test_the_value_axis_rule(shown, unit, expected):
+    axis = charts.value_axis(shown, unit)
+    assert (axis.low, axis.high) == expected if axis else expected is None
+    if axis:
+        assert axis.low <= min(v for v in shown if v is not None) <= max(v for v in shown if v) <= axis.high
+        steps = (axis.high - axis.low) / axis.step
+        assert abs(steps - round(steps)) < 1e-9 and 2 <= round(steps) <= 10
+
+
+def test_the_apps_trend_chart_takes_the_same_axis():
+    points = list(zip(MONTHS, [1.5, 1.6, 1.9, 1.8, 1.7, 1.6, 1.8, 1.9, 1.7, 1.6, 1.8, 1.7], strict=True))
+    figure = charts.trend(points, charts.TrendSpec("Churn", "%", target=1.5))
+    assert list(figure.layout.yaxis.range) == [1.4, 2.0]
+
+
+@pytest.mark.parametrize("language", ["en", "da"])
+def test_the_width_estimate_is_never_narrower_than_the_font(language):
+    """The columns are set from `measure.width`; Liberation Sans is what draws the packs' Arial."""
+    found = {p.name: p for p in FONTS.rglob("LiberationSans-*.ttf")}
+    assert {"LiberationSans-Regular.ttf", "LiberationSans-Bold.ttf"} <= set(found), "fonts-liberation"
+    with i18n.use(language):
+        words = pptx_pack.status_words(_lines()) + [palette.label(s) for s in (*KpiStatus, *GoalStatus)]
+        words += ["Customer Effort Score (kundeindsats)", "85,7 % (målværdi 2026, fordelt på måneder)"]
+    for name, bold in (("LiberationSans-Regular.ttf", False), ("LiberationSans-Bold.ttf", True)):
+        font = ImageFont.truetype(str(found[name]), 1000)
+        for word in words:
+            drawn = (
+                font.getlength(word.replace(measure.NO_BREAK, " ").lstrip("✓✕!★⊘–⚠≠◴▼◷✎ ")) / 1000 * 14 / 72
+            )
+            assert drawn <= measure.width(word, 14, bold=bold) <= drawn * 1.5 + 0.3, word
+
+
+def _lines() -> list[deck.Line]:
+    return [
+        deck.Line(
+            "Abandoned calls",
+            "6.2 %",
+            "5.1 % (2026 target, phased)",
+            KpiStatus.RED,
+            "+0.4 pts",
+            why="✕ Off target: 6.2 % against 5.1 %.",
+        ),
+        deck.Line("Kundeoplevelsesmåler wait", "85 s", "90 s (2026 target)", KpiStatus.GREEN, "", why=""),
+        deck.Line(
+            "Invoice callers",
+            "78.0 %",
+            "80.0 %",
+            None,
+            "owner: Camilla Berg",
+            flag=deck.Flag("broken_priority", "Service priority broken"),
+        ),
+        deck.Line(
+            "Customers find us effortless",
+            "5.0 / 7",
+            "5.4 / 7",
+            None,
+            "",
+            flag=deck.Flag("mismatch", "Green parts, red whole"),
+        ),
+    ]
+
+
+def _made_deck() -> tuple[list[deck.Slide], bytes]:
+    churn = deck.Series(
+        "Churn", "%", tuple(zip(MONTHS, [1.5, 1.9, 1.8, 1.6] * 3, strict=True)), 1.5, (1.3, 2.1)
+    )
+    nps = deck.Series("Net Promoter Score (NPS)", "nps", tuple(zip(MONTHS, range(20, 32), strict=True)), 40.0)
+    lines = _lines()
+    slides = [
+        deck.Slide(
+            "title", "Customer experience — October 2026", "Havn & Hjem A/S", notes=("Live numbers.",)
+        ),
+        deck.Slide(
+            "goal",
+            "Fewer customers leave",
+            "Target 1.5 % by 31 Dec 2027",
+            tuple(lines[:2]),
+            churn,
+            ("Churn rose after the price change.",),
+            GoalStatus.OFF_TRACK,
+            "1.8 %",
+            why="✕ Off track: 1.8 % against the goal of 1.5 %.",
+        ),
+        deck.Slide("goal", "More customers recommend us", chart=nps),
+        deck.Slide("exceptions", "Needs attention", lines=tuple(lines)),
+        deck.Slide("department", "Customer service", lines=tuple(lines[:2])),
+        deck.Slide(
+            "actions",
+            "Actions due",
+            lines=(deck.Line("Hire agents", "Camilla Berg", "31 Dec 2026", None, "In progress"),),
+        ),
+    ]
+    logo = (Path(__file__).parent.parent / "docs" / "overview.png").read_bytes()
+    brand = deck.Brand("CX Cockpit · Havn & Hjem A/S · October 2026", "Havn & Hjem", "#7A1F5C", logo)
+    with i18n.use("en"):
+        return slides, pptx_pack.render(slides, brand)
+
+
+def test_every_slide_has_speaker_notes_with_the_reasons_and_the_commentary():
+    slides, pack = _made_deck()
+    notes = [s.notes_slide.notes_text_frame.text for s in Presentation(io.BytesIO(pack)).slides]
+    assert all(n.strip() for n in notes)
+    goal = notes[1]
+    assert "✕ Off track: 1.8 % against the goal of 1.5 %." in goal  # the slide's own status
+    assert "Abandoned calls: ✕ Off target: 6.2 % against 5.1 %." in goal  # each line's
+    assert (
+        "Kundeoplevelsesmåler wait: ✓ On target: 85 s against 90 s (2026 target)." in goal
+    )  # worded when not given
+    assert "Churn rose after the price change." in goal  # the commentary
+    assert (
+        "Invoice callers: ⚠ Service priority broken: 78.0 % against 80.0 %. owner: Camilla Berg." in notes[3]
+    )
+    assert "Hire agents: Camilla Berg, due 31 Dec 2026: In progress." in notes[5]
+    assert notes[2] == "Nothing on this slide needs explaining."
+
+
+def _tables(pack: bytes):
+    for number, slide in enumerate(Presentation(io.BytesIO(pack)).slides):
+        for shape in slide.shapes:
+            if shape.has_table:
+                yield number, shape.table
+
+
+def test_no_status_wraps_and_tables_end_above_the_footer():
+    _, pack = _made_deck()
+    checked = 0
+    for number, table in _tables(pack):
+        headers = [c.text for c in table.rows[0].cells]
+        assert sum(r.height for r in table.rows) > 0
+        if "Status" not in headers:
+            continue
+        column = headers.index("Status")
+        room = table.columns[column].width / 914400 - 2 * pptx_pack.CELL_X
+        for row in list(table.rows)[1:]:
+            paragraph = row.cells[column].text_frame.paragraphs[0]
+            text, size = paragraph.runs[0].text, paragraph.runs[0].font.size.pt
+            assert text and " " not in text, text  # held together by no-break spaces
+            assert measure.width(text, size, bold=True) <= room, (number, text)
+            checked += 1
+    assert checked == 2 + 4 + 2
+
+
+def test_no_name_is_broken_inside_a_word():
+    _, pack = _made_deck()
+    for number, table in _tables(pack):
+        room = table.columns[0].width / 914400 - 2 * pptx_pack.CELL_X
+        for row in list(table.rows)[1:]:
+            run = row.cells[0].text_frame.paragraphs[0].runs[0]
+            longest = max(run.text.split(), key=lambda word: measure.width(word, run.font.size.pt))
+            assert measure.width(longest, run.font.size.pt) <= room, (number, longest)
+
+
+def test_tables_and_charts_end_above_the_footer():
+    _, pack = _made_deck()
+    for slide in list(Presentation(io.BytesIO(pack)).slides)[1:]:
+        for shape in slide.shapes:
+            if shape.has_table:
+                bottom = shape.top + sum(r.height for r in shape.table.rows)
+            elif shape.has_chart:
+                bottom = shape.top + shape.height
+            else:
+                continue
+            assert bottom / 914400 <= pptx_pack.CONTENT_BOTTOM + 1e-6
+
+
+def test_chart_titles_have_one_pair_of_brackets_and_the_axis_shows_the_movement():
+    _, pack = _made_deck()
+    charts_seen = [s.chart for s in Presentation(io.BytesIO(pack)).slides for s in s.shapes if s.has_chart]
+    titles = [c.chart_title.text_frame.text for c in charts_seen]
+    assert titles == ["Churn", "Net Promoter Score (NPS)"]
+    for title in titles:
+        assert re.fullmatch(r"[^()]*(\([^()]*\))?[^()]*", title), title
+    churn, nps = charts_seen
+    assert churn.value_axis.minimum_scale == 1.2 and churn.value_axis.maximum_scale == 2.2
+    assert churn.value_axis.axis_title.text_frame.text == "Percent"
+    assert nps.value_axis.axis_title.text_frame.text == "NPS (−100 to +100)"
+
+
+def test_attention_rows_carry_their_value_and_target():
+    slides, pack = _made_deck()
+    attention = dict(_tables(pack))[3]
+    for line, row in zip(slides[3].lines, list(attention.rows)[1:], strict=True):
+        value, target = row.cells[1].text, row.cells[2].text
+        assert value == line.value and target.replace("\n", " ") == line.target
+
+
+def test_every_slide_wears_the_company():
+    _, pack = _made_deck()
+    slides = list(Presentation(io.BytesIO(pack)).slides)
+    for number, slide in enumerate(slides[1:], start=2):
+        texts = [s.text_frame.text for s in slide.shapes if s.has_text_frame]
+        assert "CX Cockpit · Havn & Hjem A/S · October 2026" in texts
+        assert f"{number} / {len(slides)}" in texts
+        pictures = [s for s in slide.shapes if s.shape_type == 13]
+        title = next(
+            s for s in slide.shapes if s.has_text_frame and s.text_frame.text == slides_titles(number)
+        )
+        assert len(pictures) == 1 and pictures[0].left >= title.left + title.width  # the logo beside
+        colour = title.text_frame.paragraphs[0].runs[0].font.color.rgb
+        assert str(colour) == "7A1F5C"
+
+
+def slides_titles(number: int) -> str:
+    return [
+        "",
+        "Customer experience — October 2026",
+        "Fewer customers leave",
+        "More customers recommend us",
+        "Needs attention",
+        "Customer service",
+        "Actions due",
+    ][number]
+
+
+@pytest.mark.parametrize("language", ["en", "da"])
+def test_the_demo_packs_notes_explain_each_status(demo_url, language):
+    with engine.reading(engine.create(demo_url)) as conn, i18n.use(language):
+        slides = decks.slides(conn, decks_scope(), date(2026, 10, 1), language)
+        brand = decks.brand(conn, date(2026, 10, 1))
+        pack = Presentation(io.BytesIO(pptx_pack.render(slides, brand)))
+    notes = [s.notes_slide.notes_text_frame.text for s in pack.slides]
+    gap = {"en": "short of target", "da": "fra målværdien"}[language]
+    department = next(i for i, s in enumerate(slides) if s.kind == "department")
+    assert gap in notes[department]
+    for index, slide in enumerate(slides):
+        for line in slide.lines:
+            assert line.label in notes[index]
+        for comment in slide.notes:
+            assert comment in notes[index]
+
+
+def decks_scope():
+    from kpi.domain.access import EVERYTHING
+
+    return EVERYTHING
+
+
+def test_both_packs_can_be_downloaded_at_once(app, monkeypatch):
+    monkeypatch.setattr(pdf_pack, "from_pptx", lambda pptx: b"%PDF-1.4 " + pptx[:4])
+    at = app(month="2026-10").run()
+    at.switch_page("pages/present.py").run()
+    [b for b in at.button if b.key == "present.pptx"][0].click().run()
+    [b for b in at.button if b.key == "present.pdf"][0].click().run()
+    assert not at.exception, at.exception
+    labels = sorted(b.proto.label for b in at.get("download_button"))
+    assert labels == sorted(present_view.t(f"present.download_{k}") for k in ("pptx", "pdf"))
+
+
+def test_an_attention_item_without_a_unit_still_shows_its_value_and_target():
+    """A goal measured by no KPI: its value and target are numbers all the same (the pack's
+    attention table showed two empty columns)."""
+    from kpi.domain.attention import Item, Kind
+    from kpi.text import phrases
+
+    with i18n.use("en"):
+        _, value, target, _ = phrases.attention_facts(
+            Item(Kind.OFF_TRACK, "G1", "Goal", value=3.0, target=5.0), {}
+        )
+        _, missing, _, _ = phrases.attention_facts(Item(Kind.NO_DATA, "K1", "KPI", unit="%"), {})
+    assert (value, target, missing) == ("3", "5", "–")
