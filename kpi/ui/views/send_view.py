@@ -19,6 +19,7 @@ from kpi.ui.frame import Context
 
 _PLAN = "data.send.plan"
 """The preview of the sidebar's month, kept until it is sent or the month changes."""
+ROW_PX = 35
 
 
 def _server() -> None:
@@ -39,15 +40,20 @@ def _plan_table(outcome: sending.Outcome) -> None:
     rows = [
         {
             t("send_tab.col_name"): p.letter.name,
-            t("send_tab.col_email"): p.letter.to,
             t("send_tab.col_state"): t("send_tab.state_already" if p.already else "send_tab.state_new"),
+            t("send_tab.col_email"): p.letter.to,
             t("send_tab.col_slides"): len(p.slides),
             t("send_tab.col_items"): p.items,
             t("send_tab.col_owed"): p.owed,
         }
         for p in outcome.planned
     ]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=_height(len(rows)))
+
+
+def _height(rows: int) -> int:
+    """Pixels that show every row without an inner scrollbar (Streamlit's rows are 35 px)."""
+    return ROW_PX * (rows + 1) + 3
 
 
 def _sent(outcome: sending.Outcome, month: str) -> None:
@@ -64,7 +70,7 @@ def _month_panel(ctx: Context, month: str) -> None:
         st.info(t("send_tab.not_closed", month=month), icon=":material/lock_open:")
         return
     st.markdown(t("send_tab.explain", month=month))
-    left, right = st.columns(2)
+    left, right, _ = st.columns([1, 1, 1])
     preview = left.button(t("send_tab.preview"), icon=":material/preview:", key="data.send.preview")
     send = right.button(
         t("send_tab.send", month=month), type="primary", icon=":material/send:", key="data.send.send"
@@ -117,14 +123,14 @@ def _failures() -> None:
     st.subheader(t("send_tab.failures"))
     rows = [
         {
-            t("send_tab.col_kind"): t(f"send_tab.kind_{d.kind}"),
             t("send_tab.col_recipient"): d.recipient,
-            t("send_tab.col_at"): fmt.moment(d.at),
             t("send_tab.col_detail"): d.detail,
+            t("send_tab.col_kind"): t(f"send_tab.kind_{d.kind}"),
+            t("send_tab.col_at"): fmt.moment(d.at),
         }
         for d in failed
     ]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=_height(len(rows)))
 
 
 def panel(ctx: Context) -> None:
