@@ -151,7 +151,7 @@ def _late_kpi(url: str, department: str) -> tuple[str, str]:
     """A KPI of `department` measured by a goal that has an owner: (code, name)."""
     with engine.reading(engine.create(url)) as conn:
         goals = [g for g in queries.goals(conn, EVERYTHING, "en") if g.department == department and g.owner]
-        kpis = {k.code: k for k in queries.kpis(conn, EVERYTHING, "en") if not k.is_survey}
+        kpis = {k.code: k for k in queries.kpis(conn, EVERYTHING, "en") if not k.aggregation.is_survey}
     code = next(g.kpi for g in goals if g.kpi in kpis)
     return code, kpis[code].name
 
