@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from kpi.delivery import mail
 from kpi.domain import access, attention, months
 from kpi.domain.errors import Denied, Problem, Refused, Unavailable
-from kpi.domain.model import Person, Role
+from kpi.domain.model import GoalStatus, Person, Role
 from kpi.domain.report import MonthReport
 from kpi.output import deck, pptx_pack
 from kpi.store import closing, decks, deliveries, engine, monthly, queries
@@ -107,10 +107,12 @@ def owed(person: Person, built: MonthReport, comments: Sequence) -> list[str]:
 
 
 def _paragraph(built: MonthReport, closed_at: str, found: int) -> str:
-    goals: dict[str, int] = {}
-    for row in built.goals.values():
-        goals[str(row.status)] = goals.get(str(row.status), 0) + 1
-    counted = " · ".join(f"{t(f'status.goal.{s}')} {n}" for s, n in goals.items())
+    statuses = [row.status for row in built.goals.values()]
+    counted = " · ".join(  # in the statuses' own order, achieved first
+        f"{t(f'status.goal.{status}')} {statuses.count(status)}"
+        for status in GoalStatus
+        if status in statuses
+    )
     measured = [r for r in built.kpis.values() if r.value is not None]
     green = sum(1 for r in measured if str(r.status) == "green")
     return t(

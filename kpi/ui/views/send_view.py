@@ -5,6 +5,8 @@ shown as plain text (table cells)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import streamlit as st
 
@@ -112,6 +114,20 @@ def _alerts_panel(ctx: Context, month: str) -> None:
         st.warning(t("send_tab.alerts_skipped", count=len(outcome.skipped)), icon=":material/mail_lock:")
     if outcome.failed:
         st.error(t("send_tab.failed", count=len(outcome.failed)), icon=":material/error:")
+
+
+def after_write(ctx: Context, month: date) -> None:
+    """After an import or a pull committed its values: `month`'s alerts, where a mail server or a
+    webhook is configured (as the command line does); a failure is said, and the Send tab names it."""
+    store = data.store()
+    with engine.reading(store) as conn:
+        if not alerts.configured(conn):
+            return
+    outcome = alerts.deliver(store, ctx.viewer.email, alerts.prepare(store, month, ctx.language, ctx.today))
+    if outcome.sent:
+        st.caption(t("send_tab.alerts_sent", count=len(outcome.sent)))
+    if outcome.failed:
+        st.error(t("send_tab.alerts_failed", count=len(outcome.failed)), icon=":material/error:")
 
 
 def _failures() -> None:
