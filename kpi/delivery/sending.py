@@ -115,7 +115,7 @@ def _paragraph(built: MonthReport, closed_at: str, found: int) -> str:
     )
     measured = [r for r in built.kpis.values() if r.value is not None]
     green = sum(1 for r in measured if str(r.status) == "green")
-    return t(
+    said = t(
         "delivery.paragraph",
         month=fmt.month_long(built.month),
         closed=closed_at,
@@ -124,6 +124,7 @@ def _paragraph(built: MonthReport, closed_at: str, found: int) -> str:
         kpis=len(built.kpis),
         items=found,
     )
+    return said[:1].upper() + said[1:]  # a sentence starts with a capital, also "oktober 2026 …"
 
 
 def _body(person: Person, built: MonthReport, closed_at: str, found: list, mine: list, due: list[str]) -> str:
