@@ -89,7 +89,7 @@ def send(letter: Letter) -> str:
             if chosen.smtp_user:
                 server.login(chosen.smtp_user, settings.smtp_password() or "")
             server.send_message(message(letter, chosen.smtp_from))
-    except (smtplib.SMTPException, OSError) as error:
+    except (smtplib.SMTPException, OSError, ValueError) as error:  # ValueError: a header it cannot write
         return one_line(error)
     return ""
 
