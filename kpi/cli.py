@@ -200,6 +200,16 @@ def parser() -> argparse.ArgumentParser:
     pull.add_argument("--from", dest="first", metavar="YYYY-MM", help=t("cli.pull_from_help"))
     pull.add_argument("--kpi", metavar="CODE", help=t("cli.pull_kpi_help"))
     pull.add_argument("--dry-run", action="store_true", help=t("cli.pull_dry_run_help"))
+    send = commands.add_parser(
+        "send", parents=[shared], help=t("cli.send_help"), description=t("cli.send_description")
+    )
+    send.add_argument("--month", metavar="YYYY-MM", required=True, help=t("cli.month_help"))
+    send.add_argument("--dry-run", action="store_true", help=t("cli.send_dry_run_help"))
+    alerts = commands.add_parser(
+        "alerts", parents=[shared], help=t("cli.alerts_help"), description=t("cli.alerts_description")
+    )
+    alerts.add_argument("--month", metavar="YYYY-MM", help=t("cli.month_help"))
+    alerts.add_argument("--dry-run", action="store_true", help=t("cli.send_dry_run_help"))
     return root
 
 
@@ -276,6 +286,8 @@ def _run(argv: list[str]) -> int:
         "correct": _correct,
         "sources": _sources,
         "pull": _pull,
+        "send": _send,
+        "alerts": _alerts,
     }[args.command]
     return handler(args, store)
 
@@ -368,7 +380,9 @@ def _import(args: argparse.Namespace, store: sa.Engine) -> int:
         confirm_future=args.confirm_future,
     )
     print(summary.text() + (" " + t("cli.dry_run_done") if args.dry_run else ""))
-    return EXIT_OK
+    if args.dry_run:
+        return EXIT_OK
+    return _alert(store, viewer, months.last_complete(settings.today()), dry_run=False, after=True)
 
 
 def _scope(args: argparse.Namespace, conn: sa.Connection) -> access.Scope:
@@ -546,7 +560,70 @@ def _pull(args: argparse.Namespace, store: sa.Engine) -> int:
     wanted = months.between(first, month)
     for done in pulling.pull_months(store, wanted, viewer.email, kpi=kpi, dry_run=args.dry_run):
         _said_pulled(done, args.dry_run, several=len(wanted) > 1)
-    return EXIT_OK
+    return EXIT_OK if args.dry_run else _alert(store, viewer, month, dry_run=False, after=True)
+
+
+def _send(args: argparse.Namespace, store: sa.Engine) -> int:
+    """Mail the closed month to each person as they may see it, with their pack; again, only to
+    those who have not had it. A letter refused is named, the rest still go, and the exit is 1."""
+    from kpi.delivery import sending
+    from kpi.store import engine
+
+    month = _month(args.month)
+    with engine.reading(store) as conn:
+        viewer = _viewer(args, conn)
+    outcome = sending.prepare(store, viewer, month, i18n.current())
+    for one in outcome.planned:
+        state = (
+            t("cli.send_already") if one.already else t("cli.send_would" if args.dry_run else "cli.send_to")
+        )
+        counts = t("cli.send_counts", slides=len(one.slides), items=one.items, owed=one.owed)
+        print("\t".join([one.letter.to, state, counts]))
+    if args.dry_run:
+        print(t("cli.send_dry_run", count=sum(1 for p in outcome.planned if not p.already)))
+        return EXIT_OK
+    sending.deliver(store, viewer, outcome)
+    for email, why in outcome.failed.items():
+        print(t("cli.send_failed", email=email, detail=why), file=sys.stderr)
+    print(t("cli.send_summary", sent=len(outcome.sent), failed=len(outcome.failed), month=months.key(month)))
+    return EXIT_REJECTED if outcome.failed else EXIT_OK
+
+
+def _alerts(args: argparse.Namespace, store: sa.Engine) -> int:
+    from kpi.store import engine
+
+    month = _month(args.month)
+    with engine.reading(store) as conn:
+        viewer = _viewer(args, conn)
+    return _alert(store, viewer, month, dry_run=args.dry_run)
+
+
+def _alert(store: sa.Engine, viewer: Person, month: date, *, dry_run: bool, after: bool = False) -> int:
+    """The alerts of `month` (`alerts`, or `after` a pull or an import, then only where a mail
+    server or a webhook is configured): each recipient's digest of new states; a failed one is
+    named and the exit is 1."""
+    from kpi.delivery import alerts
+    from kpi.store import engine
+
+    if not access.may_define(viewer):
+        raise Denied(Problem("edit.denied_define"))
+    if after:
+        with engine.reading(store) as conn:
+            if not alerts.configured(conn):
+                return EXIT_OK
+    outcome = alerts.prepare(store, month, i18n.current())
+    for digest in outcome.digests:
+        print("\t".join([digest.recipient, t("cli.alerts_states", count=len(digest.items))]))
+    if dry_run:
+        return EXIT_OK
+    alerts.deliver(store, viewer.email, outcome)
+    if outcome.skipped:
+        print(t("cli.alerts_no_mail", count=len(outcome.skipped)))
+    for recipient, why in outcome.failed.items():
+        print(t("cli.send_failed", email=recipient, detail=why), file=sys.stderr)
+    if outcome.digests:
+        print(t("cli.alerts_summary", sent=len(outcome.sent), failed=len(outcome.failed)))
+    return EXIT_REJECTED if outcome.failed else EXIT_OK
 
 
 def _said_pulled(done: Outcome, dry_run: bool, *, several: bool) -> None:

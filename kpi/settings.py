@@ -47,6 +47,15 @@ class Settings:
     """The folders files and recipe sources may read (kpi.sources.confine)."""
     time_zone: str
     """The company's time zone (an IANA name): its today, and the months and days sources count in."""
+    smtp_host: str = ""
+    """The mail server `send` and alerts hand their mail to; empty: no mail is sent."""
+    smtp_port: int = 587
+    smtp_user: str = ""
+    """Who signs in to the mail server (its password is a secret, `smtp_password`); empty: nobody."""
+    smtp_from: str = ""
+    """The sender of every mail."""
+    smtp_starttls: bool = True
+    """Whether the connection is encrypted with STARTTLS before anything is sent."""
 
 
 @dataclass(frozen=True)
@@ -61,6 +70,9 @@ class Setting:
     """The text → the value; raises ValueError for a text it cannot use."""
     accepted: Callable[[], str] = lambda: ""
     """What the message lists as accepted, where a list says it best."""
+    secret: str = ""
+    """Its key in the `[smtp]` table of `.streamlit/secrets.toml`, read when the environment
+    variable is unset (the mail settings only)."""
 
 
 def _store_url(text: str) -> str:
@@ -126,6 +138,29 @@ def _zone(text: str) -> str:
         return ZoneInfo(text).key
     except (ValueError, ZoneInfoNotFoundError):  # a malformed name, or one the database lacks
         raise ValueError(text) from None
+
+
+def _port(text: str) -> int:
+    port = int(text)
+    if not 1 <= port <= 65535:
+        raise ValueError(text)
+    return port
+
+
+def _address_or_host(text: str) -> str:
+    """A host name or mail address: one word, no spaces or control characters."""
+    if any(c.isspace() or not c.isprintable() for c in text) or len(text) > 254:
+        raise ValueError(text)
+    return text
+
+
+YES, NO = ("yes", "true", "1", "on", "ja"), ("no", "false", "0", "off", "nej")
+
+
+def _yes_no(text: str) -> bool:
+    if text.lower() not in YES + NO:
+        raise ValueError(text)
+    return text.lower() in YES
 
 
 SETTINGS = (
@@ -197,6 +232,47 @@ SETTINGS = (
         _zone,
         lambda: "UTC, Europe/Copenhagen, America/New_York",
     ),
+    Setting(
+        "KPI_SMTP_HOST",
+        "smtp_host",
+        "",
+        "The mail server that send and alerts hand their mail to (or host in [smtp] of .streamlit/secrets.toml); empty: no mail is sent.",
+        _address_or_host,
+        secret="host",
+    ),
+    Setting(
+        "KPI_SMTP_PORT",
+        "smtp_port",
+        "587",
+        "The mail server's port (or port in [smtp]).",
+        _port,
+        secret="port",
+    ),
+    Setting(
+        "KPI_SMTP_USER",
+        "smtp_user",
+        "",
+        "Who signs in to the mail server (or user in [smtp]); its password is KPI_SMTP_PASSWORD or password in [smtp]; empty: no sign-in.",
+        _address_or_host,
+        secret="user",
+    ),
+    Setting(
+        "KPI_SMTP_FROM",
+        "smtp_from",
+        "",
+        "The sender of every mail (or from in [smtp]); needed to send.",
+        _address_or_host,
+        secret="from",
+    ),
+    Setting(
+        "KPI_SMTP_STARTTLS",
+        "smtp_starttls",
+        "yes",
+        "Whether mail is encrypted with STARTTLS before it is sent (or starttls in [smtp]): yes or no.",
+        _yes_no,
+        lambda: "yes, no",
+        secret="starttls",
+    ),
 )
 
 
@@ -214,13 +290,19 @@ def window(on: date | None = None, *, confirmed: bool = False) -> bounds.Window:
     return bounds.Window.around(on or today(), chosen.first_month, chosen.months_ahead, confirmed=confirmed)
 
 
-def load(environ: Mapping[str, str]) -> Settings:
-    """The settings in `environ` (an unset or empty variable takes its default); every unusable
-    value is one problem of the `BadSetting` raised."""
+def load(environ: Mapping[str, str], smtp: Mapping[str, object] | None = None) -> Settings:
+    """The settings in `environ` (an unset or empty variable takes its default, or for a mail
+    setting its key in `smtp`, the secrets file's `[smtp]` table); every unusable value is one
+    problem of the `BadSetting` raised."""
     values: dict[str, object] = {}
     problems = []
     for setting in SETTINGS:
-        text = environ.get(setting.name, "").strip() or setting.default
+        kept = (smtp or {}).get(setting.secret) if setting.secret else None
+        text = environ.get(setting.name, "").strip() or str(kept if kept is not None else "").strip()
+        text = text or setting.default
+        if not text and not setting.default:  # an empty mail setting is unset: nothing to check
+            values[setting.attribute] = ""
+            continue
         try:
             values[setting.attribute] = setting.read(text)
         except ValueError:
@@ -233,8 +315,9 @@ def load(environ: Mapping[str, str]) -> Settings:
 
 @cache
 def current() -> Settings:
-    """The process's settings, read from its environment the first time they are needed."""
-    return load(os.environ)
+    """The process's settings, read from its environment (and the secrets file's `[smtp]` table)
+    the first time they are needed."""
+    return load(os.environ, _secrets_table("smtp"))
 
 
 def forget() -> None:
@@ -265,6 +348,36 @@ def source_secret(
         return None
     value = table.get(name) if isinstance(table, dict) else None
     return value.strip() or None if isinstance(value, str) else None
+
+
+def _secrets_table(name: str, secrets: Path = SECRETS) -> dict[str, object]:
+    """A table of the secrets file; empty when the file or the table is missing or unreadable."""
+    try:
+        with secrets.open("rb") as file:
+            table = tomllib.load(file).get(name, {})
+    except (OSError, tomllib.TOMLDecodeError):
+        return {}
+    return table if isinstance(table, dict) else {}
+
+
+def smtp_password(environ: Mapping[str, str] | None = None, secrets: Path = SECRETS) -> str | None:
+    """The mail server's password: `KPI_SMTP_PASSWORD`, else `password` in `[smtp]` of the
+    secrets file; None when neither has it. Read when mail is sent, never kept or shown."""
+    environ = os.environ if environ is None else environ
+    found = environ.get("KPI_SMTP_PASSWORD", "").strip()
+    kept = _secrets_table("smtp", secrets).get("password")
+    return found or (kept.strip() if isinstance(kept, str) else "") or None
+
+
+def webhook_url(name: str, environ: Mapping[str, str] | None = None, secrets: Path = SECRETS) -> str | None:
+    """The incoming webhook named `name` (a department's code: that department's alerts go to
+    it): `KPI_WEBHOOK_<NAME>`, else `NAME = "…"` in `[webhooks]` of the secrets file; None when
+    neither has it. A webhook's URL is a secret (whoever has it may post to the channel)."""
+    environ = os.environ if environ is None else environ
+    found = environ.get(f"KPI_WEBHOOK_{name.upper()}", "").strip()
+    table = _secrets_table("webhooks", secrets)
+    kept = next((v for k, v in table.items() if k.upper() == name.upper() and isinstance(v, str)), "")
+    return found or kept.strip() or None
 
 
 def has_secret(secret: Secret, name: str) -> bool:

@@ -13,6 +13,7 @@ from kpi.ui.views import (
     import_view,
     organisation_view,
     plans_view,
+    send_view,
     sources_view,
 )
 
@@ -35,8 +36,8 @@ bring_in, organisation, strategy, audit_tab = st.tabs(
     ]
 )
 with bring_in:
-    import_tab, pull_tab, close_tab, correct_tab = st.tabs(
-        [t(f"definitions.tab_{name}") for name in ("import", "pull", "close", "correct")]
+    import_tab, pull_tab, close_tab, send_tab, correct_tab = st.tabs(
+        [t(f"definitions.tab_{name}") for name in ("import", "pull", "close", "send", "correct")]
     )
 with organisation:
     company_tab, departments_tab, people_tab = st.tabs(
@@ -44,13 +45,7 @@ with organisation:
     )
 with strategy:
     goals_tab, kpis_tab, plans_tab, promises_tab, priorities_tab = st.tabs(
-        [
-            t("definitions.tab_goals"),
-            t("definitions.tab_kpis"),
-            t("definitions.tab_plans"),
-            t("definitions.tab_promises"),
-            t("definitions.tab_priorities"),
-        ]
+        [t(f"definitions.tab_{name}") for name in ("goals", "kpis", "plans", "promises", "priorities")]
     )
 with import_tab:
     import_view.panel(ctx)
@@ -58,6 +53,8 @@ with pull_tab:
     sources_view.pull_panel(ctx, defs["kpis"])
 with close_tab:
     closing_view.panel(ctx, people)
+with send_tab:
+    send_view.panel(ctx)
 with correct_tab:
     corrections_view.panel(ctx)
 with company_tab:

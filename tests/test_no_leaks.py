@@ -8,7 +8,8 @@ and every head reads the goals their goals serve, line of sight, and nothing mor
 department names, actions, comments, service priorities and the values of their KPIs) is read
 from the store (tests/visible.py), and everything the page, slide or pack shows is searched for
 it: texts, labels, the options of pickers, help texts, table cells and chart data. The command
-line and the cached loaders are held to the same rule.
+line, the cached loaders, every mail `send` and alerts send (its text and attached pack) and
+every department's webhook post are held to the same rule.
 """
 
 import json
@@ -20,17 +21,18 @@ import sqlalchemy as sa
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from kpi import cli
+from kpi import cli, settings
+from kpi.delivery import alerts, sending
 from kpi.demo.generate import load_spec
 from kpi.domain import access, attention, months
 from kpi.domain.access import EVERYTHING
 from kpi.domain.errors import Denied
 from kpi.domain.model import Role
 from kpi.output import pdf_pack, pptx_pack
-from kpi.store import decks, engine, importing, monthly, queries, schema
+from kpi.store import closing, corrections, decks, engine, importing, monthly, queries, schema
 from kpi.text.i18n import t
 from kpi.ui import data
-from tests import visible
+from tests import postbox, visible
 from tests.conftest import APP_TIMEOUT, DEMO_END, ROOT, as_admin, table_counts
 from tests.sharing import fingerprint
 
@@ -521,3 +523,73 @@ def test_the_administration_editors_show_no_one_but_an_admin_anything(app, app_u
     assert {"data.source.CS_WAIT.query", "data.pull.dry"} <= {
         str(w.key) for w in (*admin.text_area, *admin.button)
     }
+
+
+def _mail_seen(server: postbox.Mailserver, email: str) -> visible.Seen:
+    """Everything the mails to `email` hold: subject, text and every attached pack."""
+    seen = visible.Seen()
+    for received in server.to(email):
+        seen.add(str(received.message["Subject"]))
+        seen.add(received.body)
+        for _, pack in received.attachments:
+            opened = visible.in_pptx(pack)
+            seen.texts += opened.texts
+            seen.numbers |= opened.numbers
+    return seen
+
+
+@pytest.fixture(scope="module")
+def delivered(demo_duckdb_file, tmp_path_factory) -> dict[str, tuple[visible.Secrets, visible.Seen]]:
+    """The closed month sent to everyone and the alerts sent to every owner and every department's
+    webhook, through a real SMTP server and webhook receiver on 127.0.0.1, with what each viewer
+    (`who`) or department's webhook (`webhook-CODE`) must not see. After the close every October
+    value and answer is taken back, so every department has alerts (its values are late)."""
+    store = tmp_path_factory.mktemp("send") / "store.duckdb"
+    store.write_bytes(Path(demo_duckdb_file).read_bytes())
+    url = f"duckdb:///{store}"
+    _add_nobody(url)
+    with engine.writing(engine.create(url)) as conn:
+        closing.close(conn, as_admin(), MONTH)
+        corrections.delete(conn, as_admin(), MONTH, None)
+        corrections.delete(conn, as_admin(), MONTH, None, answers=True)
+        codes = [d.code for d in queries.departments(conn, EVERYTHING, "en")]
+    with pytest.MonkeyPatch.context() as patch, postbox.mailserver() as server, postbox.webhooks() as hooks:
+        postbox.use(patch, server, **{code: f"{hooks.url}/{n}" for n, code in enumerate(codes)})
+        sending.deliver(
+            engine.create(url), as_admin(), sending.prepare(engine.create(url), as_admin(), MONTH, "en")
+        )
+        alerted = alerts.prepare(engine.create(url), MONTH, "en", date(2026, 11, 20))
+        alerts.deliver(engine.create(url), "test", alerted)
+    settings.forget()
+    assert not alerted.failed and len(hooks.posts) == len(codes)  # every department has alerts
+    out = {
+        who: (_what_may_not_be_seen(url, email)[1], _mail_seen(server, email))
+        for who, email in VIEWERS.items()
+    }
+    with engine.reading(engine.create(url)) as conn:
+        for n, code in enumerate(codes):
+            seen = visible.Seen()
+            for body in hooks.to(f"/{n}"):
+                seen.add(body["text"])
+            out[f"webhook-{code}"] = (visible.Secrets.of(conn, frozenset({code})), seen)
+    return out
+
+
+@pytest.mark.parametrize("who", VIEWERS)
+def test_no_mail_or_pack_sent_holds_anything_of_other_departments(delivered, who):
+    secrets, seen = delivered[who]
+    assert secrets.found_in(seen) == [], who
+    if who == "nobody":  # default deny: nothing to read, no mail
+        assert seen.texts == []
+    else:
+        assert "October 2026 was closed on" in seen.text and "Attached: the month's pack" in seen.text
+
+
+WEBHOOKS = [f"webhook-{d['code']}" for d in load_spec()["departments"]]
+
+
+@pytest.mark.parametrize("hook", WEBHOOKS)
+def test_a_department_s_webhook_gets_its_own_alerts_only(delivered, hook):
+    secrets, seen = delivered[hook]
+    assert "Value late" in seen.text  # its values were taken back: it was told
+    assert secrets.found_in(seen) == [], hook

@@ -582,6 +582,7 @@ def test_the_data_page_groups_its_tabs_so_a_phone_sees_every_group(app):
         "Import",
         "Pull now",
         "Close the month",
+        "Send",
         "Correct or delete",
         "Organisation",
         "Company",

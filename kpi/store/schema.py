@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from kpi.domain import cx
 
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 """Bump when a table changes, and add the step from the previous version to MIGRATIONS."""
 
 metadata = sa.MetaData()
@@ -279,6 +279,21 @@ translation = sa.Table(
 )
 """Texts of KPIs, goals, promises … in further languages; the base row holds the main one."""
 
+delivery = sa.Table(
+    "delivery",
+    metadata,
+    sa.Column("kind", sa.String, primary_key=True),
+    sa.Column("item", sa.String, primary_key=True),
+    sa.Column("recipient", sa.String, primary_key=True),
+    sa.Column("status", sa.String, nullable=False),
+    sa.Column("at", sa.DateTime, nullable=False),
+    sa.Column("detail", sa.String, nullable=False),
+)
+"""v12: what was delivered to whom (kpi.delivery): `send` a closed month (`item` its YYYY-MM) to a
+person, an alert of a state (`item` the state's key) to a person or a webhook (`webhook:CODE`).
+`status` is `sent` or `failed` (`detail` says why): a month or state is sent once per recipient,
+and a failed one is tried again the next time."""
+
 audit_id = sa.Sequence("audit_id_seq")
 audit = sa.Table(
     "audit",
@@ -345,6 +360,7 @@ MIGRATIONS: dict[int, list[str | sa.TextClause | tuple[str, str]]] = {
         ("duckdb", "ALTER TABLE measurement ALTER COLUMN numerator TYPE DOUBLE"),
         ("duckdb", "ALTER TABLE measurement ALTER COLUMN denominator TYPE DOUBLE"),
     ],
+    12: [],  # delivery is new (`create_all`)
 }
 """`version → SQL statements` that take a store from version-1 to version: plain SQL that DuckDB
 and PostgreSQL both accept (a `TextClause` where it binds values), or `(dialect, SQL)` for one of

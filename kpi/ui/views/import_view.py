@@ -12,6 +12,7 @@ import functools
 import pandas as pd
 import streamlit as st
 
+from kpi.domain import months
 from kpi.domain.errors import CockpitError
 from kpi.files.tables import KINDS, ImportRejected, guess_kind, read_table
 from kpi.store import importing
@@ -19,6 +20,7 @@ from kpi.text import plain, words
 from kpi.text.i18n import t
 from kpi.ui import data, notices
 from kpi.ui.frame import Context
+from kpi.ui.views import send_view
 
 KIND_ORDER = tuple(KINDS)
 """In the order a company's data goes in."""
@@ -119,6 +121,7 @@ def panel(ctx: Context) -> None:
                 if done is not None:
                     data.refresh()
                     st.success(t("imports.done", summary=done.text()), icon=":material/check_circle:")
+                    send_view.after_write(ctx, months.last_complete(ctx.today))
     st.divider()
     st.markdown(f"**{t('imports.downloads')}**")
     row = st.container(horizontal=True, wrap=True)

@@ -25,7 +25,7 @@ from kpi.text import fmt, plain, words
 from kpi.text.i18n import t
 from kpi.ui import data, forms, notices
 from kpi.ui.frame import Context
-from kpi.ui.views import definitions_view
+from kpi.ui.views import definitions_view, send_view
 
 _PREVIEW = "data.pull.preview"
 """The dry run's month, KPI and outcome, kept until "Write" or another choice."""
@@ -190,6 +190,7 @@ def pull_panel(ctx: Context, kpis: list[Kpi]) -> None:
             data.refresh()
             _table(done, names, promises)
             st.success(t("pull.done", summary=_summary(done)), icon=":material/check_circle:")
+            send_view.after_write(ctx, month)
 
 
 def _run(ctx: Context, month: date, kpi: str | None, *, dry_run: bool) -> pulling.Outcome | None:

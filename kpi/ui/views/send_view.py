@@ -1,0 +1,157 @@
+"""The Data page's "Send" tab (administrators): the closed month mailed to each reader with their
+pack, previewed first (a dry run) and then sent; the alerts sent now; and every delivery that
+failed, with why, until a later attempt succeeds. Names, addresses and a server's answer are
+shown as plain text (table cells)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from kpi import settings
+from kpi.delivery import alerts, mail, sending
+from kpi.domain.errors import CockpitError
+from kpi.store import deliveries, engine
+from kpi.text import fmt, plain
+from kpi.text.i18n import t
+from kpi.ui import data, notices
+from kpi.ui.frame import Context
+
+_PLAN = "data.send.plan"
+"""The preview of the sidebar's month, kept until it is sent or the month changes."""
+ROW_PX = 35
+
+
+def _server() -> None:
+    chosen = settings.current()
+    if mail.missing() is None:
+        where = t(
+            "send_tab.mail_server",
+            host=plain.markdown(chosen.smtp_host),
+            port=chosen.smtp_port,
+            sender=plain.markdown(chosen.smtp_from),
+        )
+        st.caption(where)
+    else:
+        st.warning(t("send_tab.no_mail"), icon=":material/mail_lock:")
+
+
+def _plan_table(outcome: sending.Outcome) -> None:
+    rows = [
+        {
+            t("send_tab.col_name"): p.letter.name,
+            t("send_tab.col_state"): t("send_tab.state_already" if p.already else "send_tab.state_new"),
+            t("send_tab.col_email"): p.letter.to,
+            t("send_tab.col_slides"): len(p.slides),
+            t("send_tab.col_items"): p.items,
+            t("send_tab.col_owed"): p.owed,
+        }
+        for p in outcome.planned
+    ]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=_height(len(rows)))
+
+
+def _height(rows: int) -> int:
+    """Pixels that show every row without an inner scrollbar (Streamlit's rows are 35 px)."""
+    return ROW_PX * (rows + 1) + 3
+
+
+def _sent(outcome: sending.Outcome, month: str) -> None:
+    if outcome.failed:
+        st.error(t("send_tab.failed", count=len(outcome.failed)), icon=":material/error:")
+    if outcome.sent:
+        st.success(t("send_tab.sent", count=len(outcome.sent)), icon=":material/mark_email_read:")
+    elif not outcome.failed:
+        st.info(t("send_tab.nothing_new", month=month), icon=":material/done_all:")
+
+
+def _month_panel(ctx: Context, month: str) -> None:
+    if data.closed_month(ctx.url, ctx.month) is None:
+        st.info(t("send_tab.not_closed", month=month), icon=":material/lock_open:")
+        return
+    st.markdown(t("send_tab.explain", month=month))
+    left, right, _ = st.columns([1, 1, 1])
+    preview = left.button(t("send_tab.preview"), icon=":material/preview:", key="data.send.preview")
+    send = right.button(
+        t("send_tab.send", month=month), type="primary", icon=":material/send:", key="data.send.send"
+    )
+    try:
+        if preview or send:
+            with st.spinner():
+                st.session_state[_PLAN] = sending.prepare(data.store(), ctx.viewer, ctx.month, ctx.language)
+        kept = st.session_state.get(_PLAN)
+        if kept is None or kept.month != ctx.month:
+            return
+        if send:
+            with st.spinner():
+                sending.deliver(data.store(), ctx.viewer, kept)
+            st.session_state.pop(_PLAN, None)
+            _sent(kept, month)
+            return
+        st.caption(t("send_tab.planned", count=sum(1 for p in kept.planned if not p.already)))
+        _plan_table(kept)
+    except CockpitError as refusal:
+        notices.show(refusal)
+
+
+def _alerts_panel(ctx: Context, month: str) -> None:
+    st.subheader(t("send_tab.alerts_title"))
+    st.caption(t("send_tab.alerts_explain", month=month))
+    if not st.button(
+        t("send_tab.alerts_button", month=month), icon=":material/notifications:", key="data.send.alerts"
+    ):
+        return
+    with st.spinner():
+        outcome = alerts.prepare(data.store(), ctx.month, ctx.language, ctx.today)
+        alerts.deliver(data.store(), ctx.viewer.email, outcome)
+    if not outcome.digests:
+        st.info(t("send_tab.alerts_none"), icon=":material/done_all:")
+    if outcome.sent:
+        st.success(t("send_tab.alerts_sent", count=len(outcome.sent)), icon=":material/notifications_active:")
+    if outcome.skipped:
+        st.warning(t("send_tab.alerts_skipped", count=len(outcome.skipped)), icon=":material/mail_lock:")
+    if outcome.failed:
+        st.error(t("send_tab.failed", count=len(outcome.failed)), icon=":material/error:")
+
+
+def after_write(ctx: Context, month: date) -> None:
+    """After an import or a pull committed its values: `month`'s alerts, where a mail server or a
+    webhook is configured (as the command line does); a failure is said, and the Send tab names it."""
+    store = data.store()
+    with engine.reading(store) as conn:
+        if not alerts.configured(conn):
+            return
+    outcome = alerts.deliver(store, ctx.viewer.email, alerts.prepare(store, month, ctx.language, ctx.today))
+    if outcome.sent:
+        st.caption(t("send_tab.alerts_sent", count=len(outcome.sent)))
+    if outcome.failed:
+        st.error(t("send_tab.alerts_failed", count=len(outcome.failed)), icon=":material/error:")
+
+
+def _failures() -> None:
+    """Every delivery whose last attempt failed: what, to whom, when and why (the server's words)."""
+    with engine.reading(data.store()) as conn:
+        failed = [d for d in deliveries.log(conn) if d.status == deliveries.FAILED]
+    if not failed:
+        return
+    st.subheader(t("send_tab.failures"))
+    rows = [
+        {
+            t("send_tab.col_recipient"): d.recipient,
+            t("send_tab.col_detail"): d.detail,
+            t("send_tab.col_kind"): t(f"send_tab.kind_{d.kind}"),
+            t("send_tab.col_at"): fmt.moment(d.at),
+        }
+        for d in failed
+    ]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=_height(len(rows)))
+
+
+def panel(ctx: Context) -> None:
+    month = fmt.month_long(ctx.month)
+    _server()
+    _month_panel(ctx, month)
+    _failures()
+    _alerts_panel(ctx, month)
