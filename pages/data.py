@@ -45,13 +45,7 @@ with organisation:
     )
 with strategy:
     goals_tab, kpis_tab, plans_tab, promises_tab, priorities_tab = st.tabs(
-        [
-            t("definitions.tab_goals"),
-            t("definitions.tab_kpis"),
-            t("definitions.tab_plans"),
-            t("definitions.tab_promises"),
-            t("definitions.tab_priorities"),
-        ]
+        [t(f"definitions.tab_{name}") for name in ("goals", "kpis", "plans", "promises", "priorities")]
     )
 with import_tab:
     import_view.panel(ctx)

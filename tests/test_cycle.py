@@ -7,6 +7,8 @@ from datetime import date
 
 import pytest
 import sqlalchemy as sa
+import streamlit as st
+from streamlit.testing.v1 import AppTest
 
 from kpi import cli
 from kpi.demo.generate import Company
@@ -31,7 +33,7 @@ from kpi.store import cycle as calendars
 from kpi.store import engine, importing, monthly, owing, queries, rules
 from kpi.store import schema as s
 from kpi.text import i18n, words
-from tests.conftest import as_admin, load_company
+from tests.conftest import as_admin, forget_app, load_company, new_app, point_app_at
 
 OCTOBER = date(2026, 10, 1)
 ADMIN = Person("admin@owed.example", "Ada Min", Role.ADMIN, "MGMT")
@@ -393,3 +395,63 @@ def test_the_calendar_command_sets_a_month_keeping_the_dates_not_given_and_lists
     with engine.reading(engine.create(owed_url)) as conn:
         assert rules.late_days(conn) == lateness.DEFAULT_DAYS
         assert calendars.read(conn, OCTOBER).meeting == date(2026, 11, 20)
+
+
+# --- the pages ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def owed_app(tmp_path, monkeypatch):
+    url = load_company(f"duckdb:///{tmp_path / 'owed.duckdb'}", _company())
+    point_app_at(monkeypatch, url)
+
+    def run(page: str, who: Person, language: str = "en") -> AppTest:
+        st.cache_data.clear()
+        st.cache_resource.clear()
+        at = new_app(month="2026-10", lang=language, **{"as": who.email}).run()
+        if page != "pages/overview.py":
+            at.switch_page(page).run()
+        assert not at.exception, at.exception
+        return at
+
+    yield url, run
+    forget_app()
+
+
+def _frames(at: AppTest) -> str:
+    return " ".join(str(frame.value.to_dict()) for frame in at.dataframe)
+
+
+def test_the_overview_shows_the_calendar_and_the_viewers_own_items_first(owed_app):
+    _, run = owed_app
+    at = run("pages/overview.py", IT_HEAD)
+    captions = " ".join(str(c.value) for c in at.caption)
+    assert "values due 10 Nov 2026 · commentary due 13 Nov 2026 · month closed 13 Nov 2026" in captions
+    owed_box = next(e for e in at.expander if "Who still owes what for October 2026" in e.label)
+    assert owed_box.label.endswith(": 3 items")
+    shown = " ".join(str(m.value) for m in at.markdown)
+    assert "You owe 3 items" in shown
+    frames = _frames(at)
+    assert "Close stale tickets" in frames and "Shop up" in frames and "Few open tickets" in frames
+    assert "Wait on the phone" not in frames and "Short waits" not in frames  # Service's, not theirs
+    at = run("pages/overview.py", CEO, "da")
+    danish = " ".join(str(m.value) for m in at.markdown)
+    assert "Du skylder 1 punkt" in danish and "**Service** · 3 punkter" in danish
+
+
+def test_an_administrator_sets_the_calendar_on_the_data_page_and_a_refusal_names_the_field(owed_app):
+    url, run = owed_app
+    at = run("pages/data.py", ADMIN)
+    prefix = "data.calendar.2026-10."
+    assert at.date_input(key=prefix + "meeting").value == date(2026, 11, 16)  # the default rule
+    at.date_input(key=prefix + "meeting").set_value(date(2026, 11, 12))
+    [b for b in at.get("form_submit_button") if b.proto.form_id == "data.calendar"][0].click().run()
+    errors = " ".join(str(e.value) for e in at.error)
+    assert "Meeting: 12 Nov 2026 comes before the month is closed (13 Nov 2026)" in errors
+    at.date_input(key=prefix + "meeting").set_value(date(2026, 11, 18))
+    [b for b in at.get("form_submit_button") if b.proto.form_id == "data.calendar"][0].click().run()
+    assert not at.error
+    with engine.reading(engine.create(url)) as conn:
+        assert calendars.read(conn, OCTOBER).meeting == date(2026, 11, 18)
+        assert calendars.read(conn, OCTOBER).is_set
+    assert "October 2026's dates were set by an administrator." in " ".join(str(i.value) for i in at.info)
