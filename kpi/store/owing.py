@@ -10,7 +10,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from kpi import settings
-from kpi.domain import owed
+from kpi.domain import owed, report
 from kpi.domain.access import Scope
 from kpi.store import cycle, monthly, queries
 
@@ -20,7 +20,18 @@ def owed_items(
 ) -> list[owed.Item]:
     """Who still owes what for `month` as of `today` (the company's today when not given), read
     within `scope` (default deny: the empty scope owes nothing it may see)."""
-    built = monthly.month_report(conn, scope, month, language)
+    return owed_in(conn, scope, monthly.month_report(conn, scope, month, language), language, today)
+
+
+def owed_in(
+    conn: sa.Connection,
+    scope: Scope,
+    built: report.MonthReport,
+    language: str | None = None,
+    today: date | None = None,
+) -> list[owed.Item]:
+    """`owed_items` for a month report already built for `scope` (a page's cached one)."""
+    month = built.month
     comments = queries.commentary(conn, scope, month, month, language)
     actions = queries.actions(conn, scope, language)
     calendar, people = cycle.read(conn, month), queries.people(conn)

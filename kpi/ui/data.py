@@ -241,8 +241,9 @@ def calendars_around(url: str, first: date, last: date) -> list[cycle.Calendar]:
 @shared
 def owed(url: str, scope: Scope, month: date, language: str, today: date) -> list[owed_.Item]:
     """Who still owes what for `month` as of `today`, within `scope` (`kpi.store.owing`)."""
+    built = month_report(url, scope, month, language)
     with engine.reading(_engine(url)) as conn:
-        return owing.owed_items(conn, scope, month, language, today)
+        return owing.owed_in(conn, scope, built, language, today)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

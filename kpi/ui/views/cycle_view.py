@@ -61,11 +61,11 @@ def _table(items: Sequence[owed.Item], names: Mapping[str, str], key: str, *, wi
     viewer's own table leaves out who owes it."""
     rows = []
     for i in items:
-        row = {
-            t("cycle.col_state"): ("⚠ " + t("cycle.overdue")) if i.overdue else t("cycle.not_yet"),
-            t("cycle.col_due"): fmt.day(i.due),
-            t("cycle.col_what"): t(f"cycle.kind_{i.kind}"),
+        row = {  # what it is about first: on a phone the table scrolls sideways after it
             t("cycle.col_subject"): i.subject,
+            t("cycle.col_what"): t(f"cycle.kind_{i.kind}"),
+            t("cycle.col_due"): fmt.day(i.due),
+            t("cycle.col_state"): ("⚠ " + t("cycle.overdue")) if i.overdue else t("cycle.not_yet"),
         }
         if with_who:
             row[t("cycle.col_who")] = names.get(i.email, i.email) if i.email else t("cycle.nobody")
