@@ -418,10 +418,6 @@ def owed_app(tmp_path, monkeypatch):
     forget_app()
 
 
-def _frames(at: AppTest) -> str:
-    return " ".join(str(frame.value.to_dict()) for frame in at.dataframe)
-
-
 def test_the_overview_shows_the_calendar_and_the_viewers_own_items_first(owed_app):
     _, run = owed_app
     at = run("pages/overview.py", IT_HEAD)
@@ -431,12 +427,16 @@ def test_the_overview_shows_the_calendar_and_the_viewers_own_items_first(owed_ap
     assert owed_box.label.endswith(": 3 items")
     shown = " ".join(str(m.value) for m in at.markdown)
     assert "You owe 3 items" in shown
-    frames = _frames(at)
-    assert "Close stale tickets" in frames and "Shop up" in frames and "Few open tickets" in frames
-    assert "Wait on the phone" not in frames and "Short waits" not in frames  # Service's, not theirs
+    assert "**Close stale tickets** · Action to finish · due 30 Oct 2026" in shown
+    assert "**Shop up** · Value missing" in shown and "**Few open tickets** · Goal to accept" in shown
+    assert "Wait on the phone" not in shown and "Short waits" not in shown  # Service's, not theirs
     at = run("pages/overview.py", CEO, "da")
     danish = " ".join(str(m.value) for m in at.markdown)
     assert "Du skylder 1 punkt" in danish and "**Service** · 3 punkter" in danish
+    assert (
+        ":orange-badge[⚠ Forsinket] **Hire two agents** · Handling at gøre færdig · senest 15. okt. 2026 · Carl Sand"
+        in danish
+    )
 
 
 def test_an_administrator_sets_the_calendar_on_the_data_page_and_a_refusal_names_the_field(owed_app):

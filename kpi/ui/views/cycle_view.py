@@ -48,29 +48,31 @@ def owed_section(
         st.caption(t("cycle.owed_intro", count=late))
         if mine:
             st.markdown(f"**{t('cycle.owed_yours', count=len(mine))}**")
-            _table(mine, names, "overview.owed.mine", with_who=False)
+            _table(mine, names, with_who=False)
         rest = [i for i in found if i.email != email]
         for department, items in owed.by_department(rest).items():
             name = departments.get(department or "", department or t("cycle.no_department"))
             st.markdown(f"**{plain.markdown(name)}** · {t('cycle.items', count=len(items))}")
-            _table(items, names, f"overview.owed.{department}")
+            _table(items, names)
 
 
-def _table(items: Sequence[owed.Item], names: Mapping[str, str], key: str, *, with_who: bool = True) -> None:
-    """One row per item, as plain text cells (titles people typed are never Markdown here); the
-    viewer's own table leaves out who owes it."""
-    rows = []
+def _table(items: Sequence[owed.Item], names: Mapping[str, str], *, with_who: bool = True) -> None:
+    """One line per item, wrapping on a phone: overdue or open (icon and word), what it is about
+    (as typed, escaped), what is owed, by when and, but in the viewer's own list, who owes it."""
+    lines = []
     for i in items:
-        row = {  # what it is about first: on a phone the table scrolls sideways after it
-            t("cycle.col_subject"): i.subject,
-            t("cycle.col_what"): t(f"cycle.kind_{i.kind}"),
-            t("cycle.col_due"): fmt.day(i.due),
-            t("cycle.col_state"): ("⚠ " + t("cycle.overdue")) if i.overdue else t("cycle.not_yet"),
-        }
+        state = (
+            f":orange-badge[⚠ {t('cycle.overdue')}]" if i.overdue else f":gray-badge[{t('cycle.not_yet')}]"
+        )
+        parts = [
+            f"{state} **{plain.markdown(i.subject)}**",
+            t(f"cycle.kind_{i.kind}"),
+            t("cycle.due_on", date=fmt.day(i.due)),
+        ]
         if with_who:
-            row[t("cycle.col_who")] = names.get(i.email, i.email) if i.email else t("cycle.nobody")
-        rows.append(row)
-    st.dataframe(rows, hide_index=True, width="stretch", key=key)
+            parts.append(plain.markdown(names.get(i.email, i.email)) if i.email else t("cycle.nobody"))
+        lines.append("- " + " · ".join(parts))
+    st.markdown("\n".join(lines))
 
 
 def editor(ctx: Context) -> None:
