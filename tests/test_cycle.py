@@ -427,14 +427,14 @@ def test_the_overview_shows_the_calendar_and_the_viewers_own_items_first(owed_ap
     assert owed_box.label.endswith(": 3 items")
     shown = " ".join(str(m.value) for m in at.markdown)
     assert "You owe 3 items" in shown
-    assert "**Close stale tickets** · Action to finish · due 30 Oct 2026" in shown
+    assert "**Close stale tickets** · Action to finish · due 30\u00a0Oct\u00a02026" in shown
     assert "**Shop up** · Value missing" in shown and "**Few open tickets** · Goal to accept" in shown
     assert "Wait on the phone" not in shown and "Short waits" not in shown  # Service's, not theirs
     at = run("pages/overview.py", CEO, "da")
     danish = " ".join(str(m.value) for m in at.markdown)
     assert "Du skylder 1 punkt" in danish and "**Service** · 3 punkter" in danish
     assert (
-        ":orange-badge[⚠ Forsinket] **Hire two agents** · Handling at gøre færdig · senest 15. okt. 2026 · Carl Sand"
+        ":orange-badge[⚠ Forsinket] **Hire two agents** · Handling at gøre færdig · senest 15.\u00a0okt.\u00a02026 · Carl Sand"
         in danish
     )
 

@@ -58,7 +58,8 @@ def owed_section(
 
 def _table(items: Sequence[owed.Item], names: Mapping[str, str], *, with_who: bool = True) -> None:
     """One line per item, wrapping on a phone: overdue or open (icon and word), what it is about
-    (as typed, escaped), what is owed, by when and, but in the viewer's own list, who owes it."""
+    (as typed, escaped), what is owed, by when (a date never broken across lines) and, but in
+    the viewer's own list, who owes it."""
     lines = []
     for i in items:
         state = (
@@ -67,7 +68,7 @@ def _table(items: Sequence[owed.Item], names: Mapping[str, str], *, with_who: bo
         parts = [
             f"{state} **{plain.markdown(i.subject)}**",
             t(f"cycle.kind_{i.kind}"),
-            t("cycle.due_on", date=fmt.day(i.due)),
+            t("cycle.due_on", date=fmt.day(i.due).replace(" ", "\u00a0")),
         ]
         if with_who:
             parts.append(plain.markdown(names.get(i.email, i.email)) if i.email else t("cycle.nobody"))
