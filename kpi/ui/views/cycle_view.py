@@ -45,7 +45,7 @@ def owed_section(
             st.success(t("cycle.owed_none", month=month_label), icon=":material/check_circle:")
             return
         late = sum(1 for i in found if i.overdue)
-        st.caption(t("cycle.owed_intro", count=late))
+        st.caption(t("cycle.owed_intro", count=late) if late else t("cycle.owed_intro_none"))
         if mine:
             st.markdown(f"**{t('cycle.owed_yours', count=len(mine))}**")
             _table(mine, names, with_who=False)
