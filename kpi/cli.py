@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kpi import settings
-from kpi.domain import access, identity, months, validate
+from kpi.domain import access, cycle, identity, months, validate
 from kpi.domain.errors import BadSetting, Busy, CockpitError, Denied, NotFound, Problem, Unavailable, Usage
 from kpi.domain.model import Person, Role
 from kpi.files import tables
@@ -34,6 +34,9 @@ EXIT_CODES = ((BadSetting, EXIT_USAGE), (Usage, EXIT_USAGE), (Busy, EXIT_BUSY))
 """The errors with an exit code of their own; every other `CockpitError` exits 1."""
 IMPORT_KINDS = tuple(tables.KINDS)
 """In the order a company's data goes in (`tables.KINDS`)."""
+CALENDAR_AROUND = (-1, 3)
+"""`calendar` without `--month` lists the months from one before the last complete month to
+three after it: the cycle just run and the ones being planned."""
 OPERATOR = Person("operator@localhost", "operator", Role.ADMIN, None)
 """Who the command line acts as without `--as`: whoever can open the store file has it all."""
 
@@ -210,6 +213,19 @@ def parser() -> argparse.ArgumentParser:
     )
     alerts.add_argument("--month", metavar="YYYY-MM", help=t("cli.month_help"))
     alerts.add_argument("--dry-run", action="store_true", help=t("cli.send_dry_run_help"))
+    calendar = commands.add_parser(
+        "calendar", parents=[shared], help=t("cli.calendar_help"), description=t("cli.calendar_description")
+    )
+    calendar.add_argument("--month", metavar="YYYY-MM", help=t("cli.calendar_month_help"))
+    for name in cycle.DATES:
+        option = "--" + name.replace("_", "-")
+        calendar.add_argument(option, dest=name, metavar="YYYY-MM-DD", help=t(f"cli.calendar_{name}_help"))
+    owed = commands.add_parser(
+        "owed", parents=[shared], help=t("cli.owed_help"), description=t("cli.owed_help")
+    )
+    owed.add_argument("--month", metavar="YYYY-MM", help=t("cli.month_help"))
+    owed.add_argument("--department", metavar="CODE", help=t("cli.department_help"))
+    owed.add_argument("--json", action="store_true", help=t("cli.owed_json_help"))
     return root
 
 
@@ -288,6 +304,8 @@ def _run(argv: list[str]) -> int:
         "pull": _pull,
         "send": _send,
         "alerts": _alerts,
+        "calendar": _calendar,
+        "owed": _owed,
     }[args.command]
     return handler(args, store)
 
@@ -639,3 +657,56 @@ def _said_pulled(done: Outcome, dry_run: bool, *, several: bool) -> None:
     kept = done.count("kept")
     summary += " " + t("cli.pull_kept_note", count=kept) if kept else ""
     print(summary + (" " + t("cli.dry_run_done") if dry_run else ""))
+
+
+def _calendar(args: argparse.Namespace, store: sa.Engine) -> int:
+    """List the months' calendars, or set one month's dates (administrators): dates not given
+    keep the month's calendar as it is (set, or by the default rule); the whole is checked."""
+    from kpi.output import owed_text
+    from kpi.store import cycle as calendars
+    from kpi.store import engine
+
+    given = {name: getattr(args, name) for name in cycle.DATES if getattr(args, name) is not None}
+    if not given:
+        last = months.last_complete(settings.today())
+        first, until = (months.add(last, n) for n in CALENDAR_AROUND)
+        if args.month is not None:
+            first = until = _month(args.month)
+        with engine.reading(store) as conn:
+            for calendar in calendars.listing(conn, first, until):
+                print(owed_text.calendar_line(calendar))
+        return EXIT_OK
+    if args.month is None:
+        raise Usage(Problem("cli.calendar_needs_month", "--month"))
+    month = _month(args.month)
+    with engine.writing(store) as conn:
+        viewer = _viewer(args, conn)
+        now = calendars.read(conn, month)
+        typed = {name: now.due(name).isoformat() for name in cycle.DATES} | given
+        outcome = calendars.write(conn, viewer, {"month": months.key(month), **typed})
+        done = calendars.read(conn, month)
+    print(t(f"cli.calendar_{outcome}", month=fmt.month_long(month)))
+    print(owed_text.calendar_line(done))
+    return EXIT_OK
+
+
+def _owed(args: argparse.Namespace, store: sa.Engine) -> int:
+    """Who still owes what for the month, as the viewer may see it (`--as`, `--department`)."""
+    from kpi.output import owed_text
+    from kpi.store import cycle as calendars
+    from kpi.store import engine, owing, queries
+
+    month, today = _month(args.month), settings.today()
+    with engine.reading(store) as conn:
+        scope = _scope(args, conn)
+        found = owing.owed_items(conn, scope, month, i18n.current(), today)
+        calendar = calendars.read(conn, month)
+        names = {p.email: p.name for p in queries.people(conn, include_retired=True)}
+    if args.json:
+        print(json.dumps(owed_text.as_dict(month, today, calendar, found), ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print(owed_text.calendar_line(calendar))
+    print(t("cli.owed_count", month=fmt.month_long(month), count=len(found)))
+    for line in owed_text.lines(found, names):
+        print(line)
+    return EXIT_OK

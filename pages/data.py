@@ -9,6 +9,7 @@ from kpi.ui.views import (
     closing_view,
     company_view,
     corrections_view,
+    cycle_view,
     definitions_view,
     import_view,
     organisation_view,
@@ -36,8 +37,8 @@ bring_in, organisation, strategy, audit_tab = st.tabs(
     ]
 )
 with bring_in:
-    import_tab, pull_tab, close_tab, send_tab, correct_tab = st.tabs(
-        [t(f"definitions.tab_{name}") for name in ("import", "pull", "close", "send", "correct")]
+    import_tab, pull_tab, close_tab, send_tab, correct_tab, calendar_tab = st.tabs(
+        [t(f"definitions.tab_{name}") for name in ("import", "pull", "close", "send", "correct", "calendar")]
     )
 with organisation:
     company_tab, departments_tab, people_tab = st.tabs(
@@ -57,6 +58,8 @@ with send_tab:
     send_view.panel(ctx)
 with correct_tab:
     corrections_view.panel(ctx)
+with calendar_tab:
+    cycle_view.editor(ctx)
 with company_tab:
     company_view.editor(ctx)
 with departments_tab:

@@ -6,11 +6,12 @@ from kpi.domain import months
 from kpi.text import fmt
 from kpi.text.i18n import t
 from kpi.ui import data, firstrun, frame
-from kpi.ui.views import overview_view
+from kpi.ui.views import cycle_view, overview_view
 
 ctx = frame.sidebar("overview")
 st.title(t("overview.title", month=fmt.month_long(ctx.month)))
 st.caption(t("overview.intro"))
+cycle_view.calendar_line(data.calendar(ctx.url, ctx.month))
 firstrun.remaining(ctx.url, ctx.viewer)  # an administrator whose company is not all in yet
 
 month_report = data.month_report(ctx.url, ctx.scope, ctx.month, ctx.language)
@@ -24,5 +25,8 @@ overview_view.headline(month_report, history, comments, ctx.scope.served, facts)
 overview_view.summary(month_report)
 owners = {p.email: p.name for p in data.people(ctx.url)}
 overview_view.exceptions(items, owners)
+departments = {d.code: d.name for d in data.departments(ctx.url, ctx.scope, ctx.language)}
+owed = data.owed(ctx.url, ctx.scope, ctx.month, ctx.language, ctx.today)
+cycle_view.owed_section(owed, ctx.viewer.email, owners, departments, fmt.month_long(ctx.month))
 overview_view.changes(month_report)
 overview_view.promises(month_report, data.promises(ctx.url, ctx.language))

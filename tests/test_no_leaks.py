@@ -29,7 +29,7 @@ from kpi.domain.access import EVERYTHING
 from kpi.domain.errors import Denied
 from kpi.domain.model import Role
 from kpi.output import pdf_pack, pptx_pack
-from kpi.store import closing, corrections, decks, engine, importing, monthly, queries, schema
+from kpi.store import closing, corrections, decks, engine, importing, monthly, owing, queries, schema
 from kpi.text.i18n import t
 from kpi.ui import data
 from tests import postbox, visible
@@ -593,3 +593,31 @@ def test_a_department_s_webhook_gets_its_own_alerts_only(delivered, hook):
     secrets, seen = delivered[hook]
     assert "Value late" in seen.text  # its values were taken back: it was told
     assert secrets.found_in(seen) == [], hook
+
+
+@pytest.mark.parametrize("who", [kind for kind in VIEWERS if kind.startswith("head-")] + ["owner-elsewhere"])
+def test_who_owes_what_tells_a_head_only_of_their_own_departments(demo_duckdb_url, who, capsys):
+    """Every measured value of the month is removed, so every department owes values: the owed
+    list a head reads (the Overview's loader and `owed --json`, text and JSON alike) holds their
+    departments' items and those of goals they own elsewhere, and names nothing else."""
+    _add_nobody(demo_duckdb_url)
+    head = _person(demo_duckdb_url, VIEWERS[who])
+    scope, secrets, _ = _what_may_not_be_seen(demo_duckdb_url, head.email)
+    store = engine.create(demo_duckdb_url)
+    with engine.writing(store) as conn:
+        conn.execute(sa.delete(schema.measurement).where(schema.measurement.c.month == MONTH))
+    st.cache_data.clear()
+    today = months.add(MONTH, 3)
+    found = data.owed(demo_duckdb_url, data.scope(demo_duckdb_url, head), MONTH, "en", today)
+    with engine.reading(store) as conn:
+        everyone = owing.owed_items(conn, EVERYTHING, MONTH, "en", today)
+    assert found and all(scope.allows(i.department) or i.goal in scope.owned for i in found)
+    assert {i.department for i in everyone} - (scope.departments or set())  # a test with teeth
+    month = f"{MONTH:%Y-%m}"
+    for extra in ([], ["--json"]):
+        assert cli.main(["--db", demo_duckdb_url, "--as", head.email, "owed", "--month", month, *extra]) == 0
+        seen = visible.Seen()
+        seen.add(capsys.readouterr().out)
+        assert secrets.found_in(seen) == [], (who, extra)
+    data.owed.clear()
+    st.cache_data.clear()

@@ -143,7 +143,8 @@ def _explained(comments: Sequence[Commentary], month: date) -> frozenset[tuple[s
     return frozenset(found | {("goal", c.goal) for c in comments if c.goal and c.month == month})
 
 
-def _kpi_goals(report: MonthReport) -> dict[str, GoalRow]:
+def kpi_goals(report: MonthReport) -> dict[str, GoalRow]:
+    """The most strategic goal measured by each KPI of the report: its owner owns the KPI's items."""
     out: dict[str, GoalRow] = {}
     for row in sorted(report.goals.values(), key=lambda r: (r.goal.level.depth, r.goal.code)):
         if row.kpi is not None:
@@ -160,7 +161,7 @@ def items(
 ) -> list[Item]:
     """Every exception of the month, most severe first (`_severity`); `late` is `kpi code → days
     late` (`lateness.late_kpis`) of the KPIs whose missing value is overdue."""
-    facts = _Facts(report, _explained(comments, report.month), _kpi_goals(report))
+    facts = _Facts(report, _explained(comments, report.month), kpi_goals(report))
     out = _priority_items(facts, compliance) + _kpi_items(facts, late or {}) + _goal_items(facts)
     out += _action_items(facts, actions)
     listed = {(i.kind, i.code) for i in out}

@@ -365,6 +365,13 @@ KINDS: dict[
         Column("due", _deadline),
         Column("status", _choice("status")),
     ],
+    "calendar": [
+        Column("month", _month, True),
+        Column("data_due", _day, True),
+        Column("commentary_due", _day, True),
+        Column("close", _day, True),
+        Column("meeting", _day, True),
+    ],
 }
 """Each kind's columns, in the order files list them (product.md §7)."""
 
@@ -384,6 +391,7 @@ KEYS = {
     "changes": ("kpi", "month"),
     "responses": (),
     "actions": ("goal", "title"),
+    "calendar": ("month",),
 }
 """Columns whose values must be unique within one file."""
 

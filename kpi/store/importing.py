@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from kpi import settings
-from kpi.domain import checks, months
+from kpi.domain import checks, cycle, months
 from kpi.domain import sources as source_rules
 from kpi.domain.errors import Problem
 from kpi.domain.model import DEFAULT_TOLERANCE, DEFAULT_WEIGHT, ActionStatus, Aggregation, Level, Person, Role
@@ -47,6 +47,7 @@ TABLES = {
     "changes": s.process_change,
     "responses": s.response,
     "actions": s.action,
+    "calendar": s.month_calendar,
 }
 _DEFAULTS: dict[str, dict[str, object]] = {
     "kpis": {"tolerance": DEFAULT_TOLERANCE, "definition": ""},
@@ -91,6 +92,7 @@ _CHECKS = {
     "changes": checks.process_change,
     "responses": checks.answer,
     "actions": checks.action,
+    "calendar": cycle.check_row,
 }
 """The check of each kind of file's rows: the same as the forms' (kpi.domain.checks)."""
 

@@ -11,7 +11,7 @@ from kpi.domain import attention as attention_
 from kpi.domain import lateness, month_rows, months, outlook, report, signals, smart, status
 from kpi.domain.access import Scope
 from kpi.domain.model import MonthValue
-from kpi.store import queries, rules
+from kpi.store import cycle, queries, rules
 
 
 def month_report(
@@ -62,9 +62,11 @@ def attention(
 
 def late(conn: sa.Connection, built: report.MonthReport, today: date | None = None) -> dict[str, int]:
     """`kpi code → days late` of the report's KPIs whose value is overdue on `today` (the
-    company's today, `settings.today`, when not given), by the store's grace days (`rules.late_days`). The report
+    company's today, `settings.today`, when not given): due on the month calendar's data due date
+    (`cycle.read`: by default the store's grace days after the month's end). The report
     was built for a scope, so a department head learns only of their own KPIs."""
-    return lateness.late_kpis(built, today or settings.today(), rules.late_days(conn))
+    days = (cycle.read(conn, built.month).data_due - months.end_of(built.month)).days
+    return lateness.late_kpis(built, today or settings.today(), days)
 
 
 def forecasts(conn: sa.Connection, scope: Scope, built: report.MonthReport) -> dict[str, float | None]:

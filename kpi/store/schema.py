@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from kpi.domain import cx
 
-SCHEMA_VERSION = 12
+SCHEMA_VERSION = 13
 """Bump when a table changes, and add the step from the previous version to MIGRATIONS."""
 
 metadata = sa.MetaData()
@@ -227,6 +227,18 @@ month_reopen = sa.Table(
 """v8: each time an administrator reopened a closed month: why, and the close it undid (the
 close's snapshot stays in the audit). Packs of a month reopened say so (kpi.store.closing)."""
 
+month_calendar = sa.Table(
+    "month_calendar",
+    metadata,
+    sa.Column("month", sa.Date, primary_key=True),
+    sa.Column("data_due", sa.Date, nullable=False),
+    sa.Column("commentary_due", sa.Date, nullable=False),
+    sa.Column("close", sa.Date, nullable=False),
+    sa.Column("meeting", sa.Date, nullable=False),
+)
+"""v12: a month's reporting calendar as an administrator set it (kpi.domain.cycle); a month
+without a row follows the default rule there."""
+
 kpi_source = sa.Table(
     "kpi_source",
     metadata,
@@ -361,6 +373,7 @@ MIGRATIONS: dict[int, list[str | sa.TextClause | tuple[str, str]]] = {
         ("duckdb", "ALTER TABLE measurement ALTER COLUMN denominator TYPE DOUBLE"),
     ],
     12: [],  # delivery is new (`create_all`)
+    13: [],  # month_calendar is new (`create_all`)
 }
 """`version → SQL statements` that take a store from version-1 to version: plain SQL that DuckDB
 and PostgreSQL both accept (a `TextClause` where it binds values), or `(dialect, SQL)` for one of

@@ -13,8 +13,9 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from kpi import settings
-from kpi.domain import access, lateness, report, signals
+from kpi.domain import access, cycle, report, signals
 from kpi.domain import attention as attention_
+from kpi.domain import owed as owed_
 from kpi.domain.access import EVERYTHING, Scope
 from kpi.domain.model import (
     Action,
@@ -33,7 +34,8 @@ from kpi.domain.sources import Source
 from kpi.files import spreadsheet
 from kpi.output import deck as deck_
 from kpi.store import company as company_settings
-from kpi.store import engine, monthly, queries, rules, setup
+from kpi.store import cycle as calendars
+from kpi.store import engine, monthly, owing, queries, rules, setup
 from kpi.ui import widgets
 
 TTL = 60
@@ -144,7 +146,7 @@ def card_facts(url: str, scope: Scope, month: date, language: str) -> widgets.Ca
     today = settings.today()
     return widgets.CardFacts(
         late(url, scope, month, language, today),
-        lateness.due(month, late_days(url)),
+        calendar(url, month).data_due,
         origins(url, scope, month),
     )
 
@@ -177,7 +179,7 @@ def commentary(url: str, scope: Scope, first: date, last: date, language: str) -
 def refresh() -> None:
     """Drop cached data so the next run reads the store afresh."""
     st.cache_data.clear()
-    for loader in (month_report, attention, history, smart_assessments, deck):
+    for loader in (month_report, attention, history, smart_assessments, deck, owed):
         loader.clear()
 
 
@@ -219,6 +221,29 @@ def signal_rules(url: str) -> signals.RuleSet:
     """The store's signal rules (`kpi.store.rules`), for the Data page's form."""
     with engine.reading(_engine(url)) as conn:
         return rules.read(conn)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def calendar(url: str, month: date) -> cycle.Calendar:
+    """The month's reporting calendar, set by an administrator or by the default rule (the
+    same for every viewer: dates, nothing of any department)."""
+    with engine.reading(_engine(url)) as conn:
+        return calendars.read(conn, month)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def calendars_around(url: str, first: date, last: date) -> list[cycle.Calendar]:
+    """Every month's calendar from `first` to `last` (`kpi.store.cycle.listing`)."""
+    with engine.reading(_engine(url)) as conn:
+        return calendars.listing(conn, first, last)
+
+
+@shared
+def owed(url: str, scope: Scope, month: date, language: str, today: date) -> list[owed_.Item]:
+    """Who still owes what for `month` as of `today`, within `scope` (`kpi.store.owing`)."""
+    built = month_report(url, scope, month, language)
+    with engine.reading(_engine(url)) as conn:
+        return owing.owed_in(conn, scope, built, language, today)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

@@ -1,0 +1,156 @@
+"""Who still owes what for a month: values missing, commentary owed, goals awaiting acceptance and
+actions overdue, each with the person who owes it, their department, its due date from the
+month's calendar (`kpi.domain.cycle`) and whether it is overdue.
+
+Pure: built from a month report made for the viewer's scope, the month's commentary and actions,
+the calendar, the people and "today". The Overview's section, `python -m kpi owed` and the
+reminders read the same records, so they can never disagree. Who owes an item:
+- a KPI's value or word: the owner of the most strategic goal the KPI measures (the owner the
+  attention list names, `attention.kpi_goals`), else the head of the KPI's department;
+- a goal's word or acceptance: the goal's owner (acceptance is owed by an owner only: a goal
+  without one is the SMART page's business, not a reminder's), else the department's head;
+- an action: its owner, else its goal's owner, else the department's head.
+A value is due on the calendar's data due date, a word on its commentary due date, an
+acceptance by the meeting (where the goals are presented), an action on its own due date. An
+item is overdue from the day after it was due. Only items of the viewer's departments, and of
+goals they own elsewhere, are kept: a department head learns nothing of other departments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from kpi.domain import attention, outlook
+from kpi.domain.access import Scope
+from kpi.domain.cycle import Calendar
+from kpi.domain.model import Action, Commentary, Person, Role
+from kpi.domain.report import MonthReport
+
+
+class Kind(StrEnum):
+    """What is owed, in the order a month needs it."""
+
+    VALUE = "value"
+    COMMENTARY = "commentary"
+    ACCEPTANCE = "acceptance"
+    ACTION = "action"
+
+
+@dataclass(frozen=True)
+class Item:
+    """One thing a person still owes for the month."""
+
+    kind: Kind
+    email: str | None
+    """Who owes it (None: nobody is named, the department has no head)."""
+    department: str | None
+    code: str
+    """The KPI or goal code, or the action's id."""
+    subject: str
+    """The KPI's name, the goal's title or the action's title, in the reader's language."""
+    due: date
+    overdue: bool
+    goal: str | None = None
+    """The goal to open (the KPI's most strategic goal, the action's goal)."""
+
+
+def _heads(people: Iterable[Person]) -> dict[str, str]:
+    """`department → e-mail` of its head (the first by e-mail where there are several)."""
+    out: dict[str, str] = {}
+    for person in sorted(people, key=lambda p: p.email):
+        if person.role is Role.DEPARTMENT_HEAD and person.department and person.retired_at is None:
+            out.setdefault(person.department, person.email)
+    return out
+
+
+def items(
+    built: MonthReport,
+    comments: Sequence[Commentary],
+    actions: Sequence[Action],
+    calendar: Calendar,
+    people: Sequence[Person],
+    scope: Scope,
+    today: date,
+) -> list[Item]:
+    """Everything owed for the report's month as of `today`, in the viewer's `scope`: overdue
+    first, then by due date, kind and subject."""
+    heads, by_kpi = _heads(people), attention.kpi_goals(built)
+
+    def owner(*candidates: str | None) -> str | None:
+        return next((c for c in candidates if c), None)
+
+    def item(
+        kind: Kind,
+        email: str | None,
+        department: str | None,
+        code: str,
+        subject: str,
+        due: date,
+        goal: str | None,
+    ) -> Item:
+        return Item(kind, email, department, code, subject, due, today > due, goal)
+
+    out: list[Item] = []
+    for row in built.missing():
+        if row.kpi.retired_at is not None:
+            continue
+        top = by_kpi.get(row.kpi.code)
+        email = owner(top.goal.owner if top else None, heads.get(row.kpi.department))
+        goal = top.goal.code if top else None
+        out.append(
+            item(Kind.VALUE, email, row.kpi.department, row.kpi.code, row.kpi.name, calendar.data_due, goal)
+        )
+    for what, code in attention.needs_commentary(built, comments):
+        if what == "kpi":
+            kpi = built.kpis[code].kpi
+            top = by_kpi.get(code)
+            email = owner(top.goal.owner if top else None, heads.get(kpi.department))
+            goal = top.goal.code if top else None
+            out.append(
+                item(Kind.COMMENTARY, email, kpi.department, code, kpi.name, calendar.commentary_due, goal)
+            )
+        else:
+            g = built.goals[code].goal
+            email = owner(g.owner, heads.get(g.department or ""))
+            out.append(
+                item(Kind.COMMENTARY, email, g.department, code, g.title, calendar.commentary_due, code)
+            )
+    for goal_row in built.goals.values():
+        g = goal_row.goal
+        if g.owner and g.accepted_at is None and g.retired_at is None:
+            out.append(
+                item(Kind.ACCEPTANCE, g.owner, g.department, g.code, g.title, calendar.meeting, g.code)
+            )
+    goals = built.goals
+    for action in outlook.overdue([a for a in actions if a.goal in goals], built.month):
+        g = goals[action.goal].goal
+        email = owner(action.owner, g.owner, heads.get(g.department or ""))
+        due = action.due or calendar.meeting
+        out.append(item(Kind.ACTION, email, g.department, str(action.id), action.title, due, g.code))
+    kept = [i for i in out if scope.allows(i.department) or (i.goal is not None and i.goal in scope.owned)]
+    order = list(Kind)
+    return sorted(kept, key=lambda i: (not i.overdue, i.due, order.index(i.kind), i.subject))
+
+
+def mine_first(found: Sequence[Item], email: str) -> list[Item]:
+    """`found` with the items `email` owes first, each part in its order."""
+    return [i for i in found if i.email == email] + [i for i in found if i.email != email]
+
+
+def by_person(found: Iterable[Item]) -> dict[str | None, list[Item]]:
+    """The items per person who owes them (None: nobody named), in their order."""
+    out: dict[str | None, list[Item]] = {}
+    for i in found:
+        out.setdefault(i.email, []).append(i)
+    return out
+
+
+def by_department(found: Iterable[Item]) -> dict[str | None, list[Item]]:
+    """The items per department, in their order."""
+    out: dict[str | None, list[Item]] = {}
+    for i in found:
+        out.setdefault(i.department, []).append(i)
+    return out

@@ -1,0 +1,126 @@
+"""The reporting cycle on the pages: the month's dates in one line (Overview), who still owes
+what (Overview, the viewer's own items first, then per department and person), and the Data
+page's calendar editor for administrators."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import streamlit as st
+
+from kpi.domain import cycle, months, owed
+from kpi.store import cycle as calendars
+from kpi.text import fmt, plain
+from kpi.text.i18n import t
+from kpi.ui import data, forms
+from kpi.ui.frame import Context
+
+AROUND = (-2, 3)
+"""The editor lists the months from two before the sidebar's month to three after it."""
+
+
+def _dates(calendar: cycle.Calendar) -> dict[str, str]:
+    return {name: fmt.day(calendar.due(name)) for name in cycle.DATES}
+
+
+def calendar_line(calendar: cycle.Calendar) -> None:
+    """The month's four dates in one line, read-only: everyone plans by them."""
+    st.caption(t("cycle.line", **_dates(calendar)), help=t("cycle.line_help"))
+
+
+def owed_section(
+    found: Sequence[owed.Item],
+    email: str,
+    names: Mapping[str, str],
+    departments: Mapping[str, str],
+    month_label: str,
+) -> None:
+    """Who still owes what for the month: the viewer's own items first (open), then everyone
+    else's in scope, per department, each with who owes it, its due date and whether it is
+    overdue."""
+    mine = [i for i in found if i.email == email]
+    title = t("cycle.owed_title", month=month_label, count=len(found))
+    with st.expander(title, icon=":material/assignment_late:", expanded=bool(mine)):
+        if not found:
+            st.success(t("cycle.owed_none", month=month_label), icon=":material/check_circle:")
+            return
+        late = sum(1 for i in found if i.overdue)
+        st.caption(t("cycle.owed_intro", count=late) if late else t("cycle.owed_intro_none"))
+        if mine:
+            st.markdown(f"**{t('cycle.owed_yours', count=len(mine))}**")
+            _table(mine, names, with_who=False)
+        rest = [i for i in found if i.email != email]
+        for department, items in owed.by_department(rest).items():
+            name = departments.get(department or "", department or t("cycle.no_department"))
+            st.markdown(f"**{plain.markdown(name)}** · {t('cycle.items', count=len(items))}")
+            _table(items, names)
+
+
+def _table(items: Sequence[owed.Item], names: Mapping[str, str], *, with_who: bool = True) -> None:
+    """One line per item, wrapping on a phone: overdue or open (icon and word), what it is about
+    (as typed, escaped), what is owed, by when (a date never broken across lines) and, but in
+    the viewer's own list, who owes it."""
+    lines = []
+    for i in items:
+        state = (
+            f":orange-badge[⚠ {t('cycle.overdue')}]" if i.overdue else f":gray-badge[{t('cycle.not_yet')}]"
+        )
+        parts = [
+            f"{state} **{plain.markdown(i.subject)}**",
+            t(f"cycle.kind_{i.kind}"),
+            t("cycle.due_on", date=fmt.day(i.due).replace(" ", "\u00a0")),
+        ]
+        if with_who:
+            parts.append(plain.markdown(names.get(i.email, i.email)) if i.email else t("cycle.nobody"))
+        lines.append("- " + " · ".join(parts))
+    st.markdown("\n".join(lines))
+
+
+def editor(ctx: Context) -> None:
+    """The Data page's calendar tab: the sidebar month's four dates (prefilled with what holds
+    now, set or by the default rule), checked by the store as a whole (`cycle.check`), then the
+    months around it."""
+    month = fmt.month_long(ctx.month)
+    current = data.calendar(ctx.url, ctx.month)
+    st.caption(
+        t(
+            "cycle.rule",
+            days=data.late_days(ctx.url),
+            commentary=cycle.COMMENTARY_DAYS,
+            meeting=cycle.MEETING_DAYS,
+        )
+    )
+    note = "cycle.set_note" if current.is_set else "cycle.default_note"
+    st.info(t(note, month=month), icon=":material/event:")
+    keys = {name: f"data.calendar.{months.key(ctx.month)}.{name}" for name in cycle.DATES}
+    with st.form("data.calendar"):
+        st.markdown(f"**{t('cycle.editor_title', month=month)}**")
+        columns = st.columns(len(cycle.DATES))
+        typed = {}
+        for column, name in zip(columns, cycle.DATES, strict=True):
+            with column:
+                typed[name] = st.date_input(
+                    t(f"field.{name}"),
+                    current.due(name),
+                    format=t("cycle.date_format"),
+                    help=t(f"cycle.{name}_help"),
+                    key=keys[name],
+                )
+        submitted = st.form_submit_button(t("forms.save"), type="primary")
+    if submitted and forms.write(ctx, calendars.write, typed={"month": ctx.month, **typed}):
+        st.rerun()
+    _around(ctx)
+
+
+def _around(ctx: Context) -> None:
+    first, last = (months.add(ctx.month, n) for n in AROUND)
+    rows = [
+        {
+            t("field.month"): fmt.month_long(c.month),
+            **{t(f"field.{name}"): day for name, day in _dates(c).items()},
+            t("cycle.col_how"): t("cycle.is_set") if c.is_set else t("cycle.is_default"),
+        }
+        for c in data.calendars_around(ctx.url, first, last)
+    ]
+    st.markdown(f"**{t('cycle.around')}**")
+    st.dataframe(rows, hide_index=True, width="stretch", key="data.calendar.around")
