@@ -584,6 +584,7 @@ def test_the_data_page_groups_its_tabs_so_a_phone_sees_every_group(app):
         "Close the month",
         "Send",
         "Correct or delete",
+        "Reporting calendar",
         "Organisation",
         "Company",
         "Departments",
