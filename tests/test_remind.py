@@ -14,11 +14,11 @@ import sqlalchemy as sa
 
 from kpi import cli, settings
 from kpi.domain import owed
-from kpi.store import engine
+from kpi.store import corrections, engine
 from kpi.store import schema as s
 from tests import postbox
-from tests.conftest import forget_app, load_company, new_app, point_app_at
-from tests.test_cycle import ADMIN, CEO, CS_HEAD, EVERY_ITEM, IT_HEAD, TODAY, _company
+from tests.conftest import as_admin, forget_app, load_company, new_app, point_app_at
+from tests.test_cycle import ADMIN, CEO, CS_HEAD, EVERY_ITEM, IT_HEAD, OCTOBER, TODAY, _company
 
 MONTH = "2026-10"
 
@@ -48,11 +48,11 @@ def clock(monkeypatch):
     return on
 
 
-def _expected(day: date) -> dict[str, list[tuple[str, str, bool]]]:
+def _expected(day: date, extra: list | None = None) -> dict[str, list[tuple[str, str, bool]]]:
     """Per person, the (kind, subject, overdue) of the items a reminder on `day` names: the rule
     (overdue, or due within REMIND_DAYS days) applied to the store's own inputs (EVERY_ITEM)."""
     out: dict[str, list[tuple[str, str, bool]]] = {}
-    for kind, email, _, subject, due, _ in EVERY_ITEM:
+    for kind, email, _, subject, due, _ in EVERY_ITEM + (extra or []):
         overdue = day > due
         if overdue or due <= day + timedelta(days=owed.REMIND_DAYS):
             out.setdefault(email, []).append((kind, subject, overdue))
@@ -65,7 +65,7 @@ KINDS = {
     "acceptance": "Goal to accept",
     "action": "Action to finish",
 }
-SUBJECTS = {subject for _, _, _, subject, _, _ in EVERY_ITEM}
+SUBJECTS = {subject for _, _, _, subject, _, _ in EVERY_ITEM} | {"Open tickets"}
 
 
 def _check(body: str, items: list[tuple[str, str, bool]]) -> None:
@@ -114,12 +114,21 @@ def test_each_person_gets_what_they_owe_once_a_day_and_again_the_next(owed_url, 
     out = capsys.readouterr().out
     assert "Reminders for 2026-10 on 2026-11-12: 0 sent, 0 failed." in out and "already sent" in out
 
+    with engine.writing(engine.create(owed_url)) as conn:  # a new item the same day: only it is named
+        corrections.delete(conn, as_admin(), OCTOBER, "TICKETS")
+    assert cli.main(["--db", owed_url, "remind", "--month", MONTH]) == cli.EXIT_OK
+    [fresh] = mailserver.received[len(expected) :]
+    assert fresh.to == IT_HEAD.email
+    _check(fresh.body, [("value", "Open tickets", True)])
+    expected[IT_HEAD.email].append(("value", "Open tickets", True))
+    sent_today = len(mailserver.received)
+
     tomorrow = TODAY + timedelta(days=1)
     clock(tomorrow)
-    again = _expected(tomorrow)
+    again = _expected(tomorrow, [("value", IT_HEAD.email, "IT", "Open tickets", date(2026, 11, 10), True)])
     assert ("acceptance", "Short waits", False) in again[CS_HEAD.email]  # due 16 Nov: now within reach
     assert cli.main(["--db", owed_url, "remind", "--month", MONTH]) == cli.EXIT_OK
-    later = mailserver.received[len(expected) :]
+    later = mailserver.received[sent_today:]
     assert sorted(r.to for r in later) == sorted(again)
     for received in later:
         _check(received.body, again[received.to])

@@ -4,7 +4,8 @@ What is owed is `kpi.store.owing.owed_items`, read with the person's own scope, 
 Overview's "who still owes what" shows them (a department head's mail holds only their
 department); which of it a reminder names is `kpi.domain.owed.to_remind` (overdue, or due within
 `owed.REMIND_DAYS` days). Each person who owes something gets one mail listing their items with
-due dates, the overdue ones marked. The delivery log keeps (person, item, day): an item is
+due dates, the overdue ones marked; an item that turns up later the same day goes in a mail of
+its own, naming only what was not named that day. The delivery log keeps (person, item, day): an item is
 reminded at most once a day, so a second run the same day sends nothing new and the next day
 reminds again while it is still owed. "Today" is the company's today (`settings.today`), the same
 the calendar's overdue uses. A refused mail is named and the others still go; each result is
@@ -40,8 +41,8 @@ def key(month: date, item: owed.Item, today: date) -> str:
 
 @dataclass(frozen=True)
 class Planned:
-    """One person's reminder: the letter and the owed items it names that were not reminded of
-    today yet (empty: everything already reminded of today, nothing to send)."""
+    """One person's reminder: every item a reminder would name today (`items`) and those not
+    reminded of today yet (`new`, what the letter lists; empty: nothing to send)."""
 
     letter: mail.Letter
     items: list[owed.Item]
@@ -93,7 +94,7 @@ def plan(conn: sa.Connection, month: date, language: str, today: date) -> list[P
         keys = [key(month, i, today) for i in items]
         reminded = {item for item, who in deliveries.sent(conn, KIND, keys) if who == person.email}
         new = [i for i, k in zip(items, keys, strict=True) if k not in reminded]
-        body = _body(person, month, calendar, items)
+        body = _body(person, month, calendar, new or items)  # an item named once a day at most
         out.append(Planned(mail.Letter(person.email, person.name, subject, body), items, new))
     return out
 
