@@ -190,5 +190,20 @@ def test_the_send_tab_previews_and_sends_the_reminders(owed_url, mailserver, clo
         assert len(mailserver.received) == 3
         at.button(key="data.remind.send").click().run()
         assert "Everyone has been reminded today: nothing new to send." in [m.value for m in at.info]
+
+        clock(TODAY + timedelta(days=1))  # the next day: Carl's server refuses, the others go
+        mailserver.handler.refuse.add(CS_HEAD.email)
+        at.button(key="data.remind.send").click().run()
+        assert not at.exception, at.exception
+        assert "Reminders sent to 2 people." in [m.value for m in at.success]
+        failures = next(d.value for d in at.dataframe if "Why" in d.value.columns)
+        assert list(failures["To"]) == [CS_HEAD.email]  # one line for the mail, not one per item
+        assert list(failures["Why"]) == ["550 5.1.1 mailbox unavailable"]
+
+        clock(TODAY + timedelta(days=2))  # a day on, it goes: the failure is made good
+        mailserver.handler.refuse.clear()
+        at.button(key="data.remind.send").click().run()
+        assert not at.exception, at.exception
+        assert not any("Why" in d.value.columns for d in at.dataframe)
     finally:
         forget_app()

@@ -185,10 +185,28 @@ def after_write(ctx: Context, month: date) -> None:
         st.error(t("send_tab.alerts_failed", count=len(outcome.failed)), icon=":material/error:")
 
 
+def _still_failed(log: list[deliveries.Delivery]) -> list[deliveries.Delivery]:
+    """The failed deliveries of `log` (newest first) not made good since: a reminder is logged
+    per item and day, so one counts only while the person's latest reminder failed."""
+    latest: dict[str, deliveries.Delivery] = {}
+    for d in log:
+        if d.kind == reminding.KIND:
+            latest.setdefault(d.recipient, d)
+    return [
+        d
+        for d in log
+        if d.status == deliveries.FAILED
+        and (
+            d.kind != reminding.KIND
+            or (latest[d.recipient].status == d.status and latest[d.recipient].at == d.at)
+        )
+    ]
+
+
 def _failures() -> None:
     """Every delivery whose last attempt failed: what, to whom, when and why (the server's words)."""
     with engine.reading(data.store()) as conn:
-        failed = [d for d in deliveries.log(conn) if d.status == deliveries.FAILED]
+        failed = _still_failed(deliveries.log(conn))
     if not failed:
         return
     st.subheader(t("send_tab.failures"))
@@ -201,6 +219,7 @@ def _failures() -> None:
         }
         for d in failed
     ]
+    rows = [row for n, row in enumerate(rows) if row not in rows[:n]]  # one line per mail, not per item
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=_height(len(rows)))
 
 
