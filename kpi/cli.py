@@ -20,6 +20,7 @@ from kpi import settings
 from kpi.domain import access, cycle, identity, months, validate
 from kpi.domain.errors import BadSetting, Busy, CockpitError, Denied, NotFound, Problem, Unavailable, Usage
 from kpi.domain.model import Person, Role
+from kpi.domain.owed import REMIND_DAYS
 from kpi.files import tables
 from kpi.text import fmt, i18n, words
 from kpi.text.i18n import t
@@ -208,6 +209,14 @@ def parser() -> argparse.ArgumentParser:
     )
     send.add_argument("--month", metavar="YYYY-MM", required=True, help=t("cli.month_help"))
     send.add_argument("--dry-run", action="store_true", help=t("cli.send_dry_run_help"))
+    remind = commands.add_parser(
+        "remind",
+        parents=[shared],
+        help=t("cli.remind_help"),
+        description=t("cli.remind_description", days=REMIND_DAYS),
+    )
+    remind.add_argument("--month", metavar="YYYY-MM", help=t("cli.month_help"))
+    remind.add_argument("--dry-run", action="store_true", help=t("cli.send_dry_run_help"))
     alerts = commands.add_parser(
         "alerts", parents=[shared], help=t("cli.alerts_help"), description=t("cli.alerts_description")
     )
@@ -303,6 +312,7 @@ def _run(argv: list[str]) -> int:
         "sources": _sources,
         "pull": _pull,
         "send": _send,
+        "remind": _remind,
         "alerts": _alerts,
         "calendar": _calendar,
         "owed": _owed,
@@ -604,6 +614,41 @@ def _send(args: argparse.Namespace, store: sa.Engine) -> int:
     for email, why in outcome.failed.items():
         print(t("cli.send_failed", email=email, detail=why), file=sys.stderr)
     print(t("cli.send_summary", sent=len(outcome.sent), failed=len(outcome.failed), month=months.key(month)))
+    return EXIT_REJECTED if outcome.failed else EXIT_OK
+
+
+def _remind(args: argparse.Namespace, store: sa.Engine) -> int:
+    """Mail each person what they still owe for the month (the last complete one unless
+    `--month`) on the company's today, each item at most once a day. A letter refused is named,
+    the rest still go, and the exit is 1."""
+    from kpi.delivery import reminding
+    from kpi.store import engine
+
+    month = _month(args.month)
+    with engine.reading(store) as conn:
+        viewer = _viewer(args, conn)
+    outcome = reminding.prepare(store, viewer, month, i18n.current(), settings.today())
+    for one in outcome.planned:
+        state = (
+            t("cli.send_already") if one.already else t("cli.send_would" if args.dry_run else "cli.send_to")
+        )
+        print(
+            "\t".join([one.letter.to, state, t("cli.remind_counts", count=len(one.items), new=len(one.new))])
+        )
+    if args.dry_run:
+        print(t("cli.remind_dry_run", count=sum(1 for p in outcome.planned if not p.already)))
+        return EXIT_OK
+    reminding.deliver(store, viewer, outcome)
+    for email, why in outcome.failed.items():
+        print(t("cli.send_failed", email=email, detail=why), file=sys.stderr)
+    summary = t(
+        "cli.remind_summary",
+        month=months.key(month),
+        day=outcome.today.isoformat(),
+        sent=len(outcome.sent),
+        failed=len(outcome.failed),
+    )
+    print(summary)
     return EXIT_REJECTED if outcome.failed else EXIT_OK
 
 

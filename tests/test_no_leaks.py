@@ -22,7 +22,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from kpi import cli, settings
-from kpi.delivery import alerts, sending
+from kpi.delivery import alerts, reminding, sending
 from kpi.demo.generate import load_spec
 from kpi.domain import access, attention, months
 from kpi.domain.access import EVERYTHING
@@ -621,3 +621,39 @@ def test_who_owes_what_tells_a_head_only_of_their_own_departments(demo_duckdb_ur
         assert secrets.found_in(seen) == [], (who, extra)
     data.owed.clear()
     st.cache_data.clear()
+
+
+@pytest.fixture(scope="module")
+def reminded(demo_duckdb_file, tmp_path_factory) -> dict[str, tuple[visible.Secrets, visible.Seen]]:
+    """Every reminder of what is owed for the month, through a real SMTP server on 127.0.0.1,
+    with what each viewer (`who`) must not see. Every value of the month is taken back and the
+    day is three months on, so every department owes values and every item is overdue."""
+    store = tmp_path_factory.mktemp("remind") / "store.duckdb"
+    store.write_bytes(Path(demo_duckdb_file).read_bytes())
+    url = f"duckdb:///{store}"
+    _add_nobody(url)
+    with engine.writing(engine.create(url)) as conn:
+        corrections.delete(conn, as_admin(), MONTH, None)
+    with pytest.MonkeyPatch.context() as patch, postbox.mailserver() as server:
+        postbox.use(patch, server)
+        done = reminding.deliver(
+            engine.create(url),
+            as_admin(),
+            reminding.prepare(engine.create(url), as_admin(), MONTH, "en", months.add(MONTH, 3)),
+        )
+    settings.forget()
+    assert not done.failed
+    heads = [email for who, email in VIEWERS.items() if who.startswith("head-")]
+    assert sum(1 for email in heads if server.to(email)) == len(heads)  # a test with teeth: every head owes
+    return {
+        who: (_what_may_not_be_seen(url, email)[1], _mail_seen(server, email))
+        for who, email in VIEWERS.items()
+    }
+
+
+@pytest.mark.parametrize("who", VIEWERS)
+def test_no_reminder_holds_anything_of_other_departments(reminded, who):
+    secrets, seen = reminded[who]
+    assert secrets.found_in(seen) == [], who
+    if who == "nobody":  # default deny: owes nothing it may see, no mail
+        assert seen.texts == []

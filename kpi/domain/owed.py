@@ -135,6 +135,16 @@ def items(
     return sorted(kept, key=lambda i: (not i.overdue, i.due, order.index(i.kind), i.subject))
 
 
+REMIND_DAYS = 3
+"""How many days before its due date an item is first reminded of (`python -m kpi remind`)."""
+
+
+def to_remind(found: Iterable[Item], today: date, days: int = REMIND_DAYS) -> list[Item]:
+    """The items a reminder names on `today`: those overdue and those due within the next `days`
+    days (due on or before today + `days`), in their order. The one home of the reminders' rule."""
+    return [i for i in found if i.overdue or (i.due - today).days <= days]
+
+
 def mine_first(found: Sequence[Item], email: str) -> list[Item]:
     """`found` with the items `email` owes first, each part in its order."""
     return [i for i in found if i.email == email] + [i for i in found if i.email != email]

@@ -11,7 +11,8 @@ import pandas as pd
 import streamlit as st
 
 from kpi import settings
-from kpi.delivery import alerts, mail, sending
+from kpi.delivery import alerts, mail, reminding, sending
+from kpi.domain import owed
 from kpi.domain.errors import CockpitError
 from kpi.store import deliveries, engine
 from kpi.text import fmt, plain
@@ -19,6 +20,8 @@ from kpi.text.i18n import t
 from kpi.ui import data, notices
 from kpi.ui.frame import Context
 
+_REMINDERS = "data.send.reminders"
+"""The preview of the reminders, kept until they are sent or the month or day changes."""
 _PLAN = "data.send.plan"
 """The preview of the sidebar's month, kept until it is sent or the month changes."""
 ROW_PX = 35
@@ -116,6 +119,58 @@ def _alerts_panel(ctx: Context, month: str) -> None:
         st.error(t("send_tab.failed", count=len(outcome.failed)), icon=":material/error:")
 
 
+def _reminders_table(outcome: reminding.Outcome) -> None:
+    rows = [
+        {
+            t("send_tab.col_name"): p.letter.name,
+            t("send_tab.col_state"): t("send_tab.state_already" if p.already else "send_tab.state_new"),
+            t("send_tab.col_email"): p.letter.to,
+            t("send_tab.col_reminded"): len(p.items),
+            t("send_tab.col_new"): len(p.new),
+        }
+        for p in outcome.planned
+    ]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=_height(len(rows)))
+
+
+def _remind_panel(ctx: Context, month: str) -> None:
+    """What each person still owes for the sidebar's month, previewed and then mailed."""
+    st.subheader(t("send_tab.remind_title"))
+    st.markdown(t("send_tab.remind_explain", month=month, days=owed.REMIND_DAYS))
+    left, right, _ = st.columns([1, 1, 1])
+    preview = left.button(t("send_tab.remind_preview"), icon=":material/preview:", key="data.remind.preview")
+    send = right.button(t("send_tab.remind_send"), icon=":material/alarm:", key="data.remind.send")
+    try:
+        if preview or send:
+            with st.spinner():
+                st.session_state[_REMINDERS] = reminding.prepare(
+                    data.store(), ctx.viewer, ctx.month, ctx.language, ctx.today
+                )
+        kept = st.session_state.get(_REMINDERS)
+        if kept is None or (kept.month, kept.today) != (ctx.month, ctx.today):
+            return
+        if send:
+            with st.spinner():
+                reminding.deliver(data.store(), ctx.viewer, kept)
+            st.session_state.pop(_REMINDERS, None)
+            if kept.failed:
+                st.error(t("send_tab.failed", count=len(kept.failed)), icon=":material/error:")
+            if kept.sent:
+                st.success(t("send_tab.remind_sent", count=len(kept.sent)), icon=":material/mark_email_read:")
+            elif not kept.failed:
+                st.info(t("send_tab.remind_nothing_new"), icon=":material/done_all:")
+            return
+        if not kept.planned:
+            st.info(
+                t("send_tab.remind_nobody", month=month, days=owed.REMIND_DAYS), icon=":material/done_all:"
+            )
+            return
+        st.caption(t("send_tab.remind_planned", count=sum(1 for p in kept.planned if not p.already)))
+        _reminders_table(kept)
+    except CockpitError as refusal:
+        notices.show(refusal)
+
+
 def after_write(ctx: Context, month: date) -> None:
     """After an import or a pull committed its values: `month`'s alerts, where a mail server or a
     webhook is configured (as the command line does); a failure is said, and the Send tab names it."""
@@ -130,10 +185,28 @@ def after_write(ctx: Context, month: date) -> None:
         st.error(t("send_tab.alerts_failed", count=len(outcome.failed)), icon=":material/error:")
 
 
+def _still_failed(log: list[deliveries.Delivery]) -> list[deliveries.Delivery]:
+    """The failed deliveries of `log` (newest first) not made good since: a reminder is logged
+    per item and day, so one counts only while the person's latest reminder failed."""
+    latest: dict[str, deliveries.Delivery] = {}
+    for d in log:
+        if d.kind == reminding.KIND:
+            latest.setdefault(d.recipient, d)
+    return [
+        d
+        for d in log
+        if d.status == deliveries.FAILED
+        and (
+            d.kind != reminding.KIND
+            or (latest[d.recipient].status == d.status and latest[d.recipient].at == d.at)
+        )
+    ]
+
+
 def _failures() -> None:
     """Every delivery whose last attempt failed: what, to whom, when and why (the server's words)."""
     with engine.reading(data.store()) as conn:
-        failed = [d for d in deliveries.log(conn) if d.status == deliveries.FAILED]
+        failed = _still_failed(deliveries.log(conn))
     if not failed:
         return
     st.subheader(t("send_tab.failures"))
@@ -146,6 +219,7 @@ def _failures() -> None:
         }
         for d in failed
     ]
+    rows = [row for n, row in enumerate(rows) if row not in rows[:n]]  # one line per mail, not per item
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=_height(len(rows)))
 
 
@@ -153,5 +227,6 @@ def panel(ctx: Context) -> None:
     month = fmt.month_long(ctx.month)
     _server()
     _month_panel(ctx, month)
+    _remind_panel(ctx, month)
     _failures()
     _alerts_panel(ctx, month)
