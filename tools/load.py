@@ -1,10 +1,19 @@
 """Load: many people using one app process at once.
 
     python tools/load.py [--sessions 25] [--seconds 120] [--client socket|browser]   (make load)
+    python tools/load.py --burst 20 [--rounds 3] [--client socket|browser]
 
-Starts `streamlit run` on 127.0.0.1 with a copy of the demo store, then keeps N sessions busy
-for the given time, each moving between pages and months as a different person of the demo
-company (the executives and the department heads, in turn):
+Starts `streamlit run` on 127.0.0.1 with a copy of the demo store, then either
+
+- keeps N sessions busy for the given time (sustained), each moving between pages and months as
+  a different person of the demo company (the executives and the department heads, in turn), or
+- `--burst N`: the start of a management meeting. N new sessions open the Overview within one
+  second (evenly spread over it), each as one person; a round ends when every one has its page,
+  and the next round starts then. The first round comes right after the app answers its health
+  check, the worst case of people arriving at a freshly started app; the report gives each
+  round's p50, p95 and slowest.
+
+Each session talks to the app as:
 
 - `socket` (the default): each session is one Streamlit websocket client, as the browser keeps
   one, sending what a click sends (the page and the URL's month) and timing until the app says
@@ -35,6 +44,7 @@ import websockets
 from playwright.async_api import async_playwright
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from websockets.typing import Origin, Subprotocol
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -85,14 +95,21 @@ async def _browser_session(
     await context.close()
 
 
+def _connect(base: str) -> websockets.connect:
+    """A websocket to the app's stream, as a browser tab opens it."""
+    address = base.replace("http://", "ws://") + "/_stcore/stream"
+    return websockets.connect(
+        address, subprotocols=[Subprotocol("streamlit")], origin=Origin(base), max_size=None
+    )
+
+
 async def _socket_session(
     base: str, stop_at: float, seed: int, person: str, timings: list, errors: list
 ) -> None:
     """One person's session over one websocket, as a browser tab keeps it."""
     rng = random.Random(seed)
-    address = base.replace("http://", "ws://") + "/_stcore/stream"
     try:
-        async with websockets.connect(address, subprotocols=["streamlit"], origin=base, max_size=None) as ws:
+        async with _connect(base) as ws:
             while time.monotonic() < stop_at:
                 path, query = _step(rng, person)
                 ask = BackMsg()
@@ -125,6 +142,77 @@ async def _until_finished(ws: websockets.ClientConnection) -> str | None:
             return problem
 
 
+async def _arrive(base: str, delay: float, person: str, timings: list, errors: list) -> None:
+    """One person opening the Overview `delay` seconds into a burst: a new websocket, one page."""
+    await asyncio.sleep(delay)
+    started = time.perf_counter()
+    try:
+        async with _connect(base) as ws:
+            ask = BackMsg()
+            ask.rerun_script.page_name = ""
+            ask.rerun_script.query_string = f"as={person}"
+            await ws.send(ask.SerializeToString())
+            problem = await asyncio.wait_for(_until_finished(ws), ANSWER_SECONDS)
+            if problem:
+                errors.append(f"{problem} for {person}")
+            timings.append(time.perf_counter() - started)
+    except Exception as error:
+        errors.append(f"{person}: {type(error).__name__}: {error}")
+
+
+async def _arrive_in_browser(
+    browser: object, base: str, delay: float, person: str, timings: list, errors: list
+) -> None:
+    await asyncio.sleep(delay)
+    context = await browser.new_context(viewport={"width": 1280, "height": 800})  # type: ignore[attr-defined]
+    page = await context.new_page()
+    started = time.perf_counter()
+    try:
+        await page.goto(f"{base}/?as={person}", timeout=ANSWER_SECONDS * 1000)
+        await page.wait_for_function(SETTLED, timeout=ANSWER_SECONDS * 1000)
+        if await page.query_selector("[data-testid='stException']"):
+            errors.append(f"exception for {person}")
+        timings.append(time.perf_counter() - started)
+    except Exception as error:
+        errors.append(f"{person}: {type(error).__name__}")
+    await context.close()
+
+
+async def _burst(
+    base: str, people: list[str], sessions: int, rounds: int, client: str
+) -> list[tuple[list, list]]:
+    """`rounds` bursts of `sessions` arrivals within one second; (timings, errors) per round."""
+    who = [people[i % len(people)] for i in range(sessions)]
+    results = []
+    async with async_playwright() as p:
+        browser = None
+        if client == "browser":
+            browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for _ in range(rounds):
+            timings: list[float] = []
+            errors: list[str] = []
+            if browser is None:
+                arrivals = (_arrive(base, i / sessions, who[i], timings, errors) for i in range(sessions))
+            else:
+                arrivals = (
+                    _arrive_in_browser(browser, base, i / sessions, who[i], timings, errors)
+                    for i in range(sessions)
+                )
+            await asyncio.gather(*arrivals)
+            results.append((timings, errors))
+        if browser is not None:
+            await browser.close()
+    return results
+
+
+def _spread(timings: list[float]) -> tuple[float, float, float]:
+    """p50, p95 and the slowest, in seconds."""
+    if not timings:
+        return float("nan"), float("nan"), float("nan")
+    ordered = sorted(timings)
+    return statistics.median(ordered), ordered[int(0.95 * (len(ordered) - 1))], ordered[-1]
+
+
 async def _drive(
     base: str, people: list[str], sessions: int, seconds: float, client: str
 ) -> tuple[list, list]:
@@ -151,6 +239,10 @@ def main() -> int:
     parser.add_argument("--sessions", type=int, default=25)
     parser.add_argument("--seconds", type=float, default=120)
     parser.add_argument("--client", choices=["socket", "browser"], default="socket")
+    parser.add_argument(
+        "--burst", type=int, metavar="N", help="N sessions open the Overview within one second"
+    )
+    parser.add_argument("--rounds", type=int, default=3, help="bursts one after another (with --burst)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="kpi-load-") as folder:
         store = engine.create(f"duckdb:///{folder}/store.duckdb")
@@ -161,14 +253,17 @@ def main() -> int:
         people = [p.email for p in company.people if p.role in (Role.EXECUTIVE, Role.DEPARTMENT_HEAD)]
         with serve.app(str(store.url)) as running:
             before = _memory_mb(running.pid)
-            timings, errors = asyncio.run(
-                _drive(running.base, people, args.sessions, args.seconds, args.client)
-            )
+            if args.burst:
+                rounds = asyncio.run(_burst(running.base, people, args.burst, args.rounds, args.client))
+            else:
+                timings, errors = asyncio.run(
+                    _drive(running.base, people, args.sessions, args.seconds, args.client)
+                )
             after = _memory_mb(running.pid)
         shutil.rmtree(folder, ignore_errors=True)
-    timings.sort()
-    p50 = statistics.median(timings) if timings else float("nan")
-    p95 = timings[int(0.95 * (len(timings) - 1))] if timings else float("nan")
+    if args.burst:
+        return _report_bursts(args.client, args.burst, rounds, before, after)
+    p50, p95, _slowest = _spread(timings)
     print(
         f"{args.client} sessions {args.sessions}, {args.seconds:.0f} s: "
         f"{len(timings)} page updates, {len(errors)} errors"
@@ -178,6 +273,23 @@ def main() -> int:
     for error in errors[:10]:
         print(f"  error: {error}")
     return 1 if errors else 0
+
+
+def _report_bursts(
+    client: str, sessions: int, rounds: list[tuple[list, list]], before: float, after: float
+) -> int:
+    print(f"{client} burst: {sessions} sessions open the Overview within one second, {len(rounds)} rounds")
+    for number, (timings, errors) in enumerate(rounds, 1):
+        p50, p95, slowest = _spread(timings)
+        first = " (right after start)" if number == 1 else ""
+        print(
+            f"round {number}{first}: {len(timings)} pages, {len(errors)} errors, "
+            f"p50 {p50:.2f} s, p95 {p95:.2f} s, slowest {slowest:.2f} s"
+        )
+        for error in errors[:5]:
+            print(f"  error: {error}")
+    print(f"app memory {before:.0f} MB before, {after:.0f} MB after")
+    return 1 if any(errors for _timings, errors in rounds) else 0
 
 
 if __name__ == "__main__":
