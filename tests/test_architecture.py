@@ -76,6 +76,7 @@ PLANTED = [
 ]
 
 
+@pytest.mark.xdist_group("planted")  # one process copies the code and checks the copy once
 @pytest.mark.parametrize("path, line", PLANTED)
 def test_a_planted_wrong_import_is_caught(copy_of_the_code, path, line):
     target = copy_of_the_code / path

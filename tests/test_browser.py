@@ -28,8 +28,10 @@ from tools.screenshot import CHROMIUM, CHROMIUM_ARGS, SETTLE_MS, fit_to_content,
 from tools.serve import app as serve_app
 
 pytestmark = pytest.mark.xdist_group("browser")
-"""With `make test` running tests in two processes, the browser tests share one: a Streamlit
-server and a Chromium each are as much as this machine gives one process at a time."""
+"""With `make test` running tests in two processes, this module's tests share one, its Streamlit
+server and its Chromium. The journeys and the busy import are groups of their own
+(`browser-journeys`, `browser-busy`), so the two processes can each run browser tests rather
+than one running all of them in turn while the other runs everything else."""
 SHOTS = ROOT / "screenshots" / "browser"
 OCTOBER = date(2026, 10, 1)
 expect.set_options(timeout=SETTLE_MS)  # a busy machine may take a while; a missing text still fails

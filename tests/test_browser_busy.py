@@ -33,7 +33,9 @@ from tests.test_browser import SHOTS, STORES, serve
 from tools.load import PAGES
 from tools.screenshot import CHROMIUM, CHROMIUM_ARGS, IDLE, SETTLE_MS
 
-pytestmark = pytest.mark.xdist_group("browser")
+pytestmark = pytest.mark.xdist_group("browser-busy")
+"""A group of its own, apart from the other browser tests: it starts its own server and Chromium,
+so under `make test` it runs in one process while the other runs the rest of the browser tests."""
 ANSWERS = 2_000_000
 SESSIONS = 4
 FIRST_DAY = months.add(DEMO_END, -11)

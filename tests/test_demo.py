@@ -12,6 +12,10 @@ from kpi.domain.signals import Rule, Variation
 from kpi.text import words
 from tests.conftest import DEMO_END
 
+pytestmark = pytest.mark.xdist_group("demo")
+"""Under `pytest -n` one process runs this module, so the demo company is generated once
+(`company`), not once in each process."""
+
 
 @pytest.fixture(scope="module")
 def company():

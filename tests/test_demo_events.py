@@ -20,6 +20,10 @@ from kpi.sources import calls, confine, recipe_source, recipes
 from tests.conftest import DEMO_END
 from tests.test_demo import _values, context
 
+pytestmark = pytest.mark.xdist_group("demo-events")
+"""Under `pytest -n` one process runs this module, so the demo's events are written and every
+month of them pulled once (`folder`, `pulled`), not once in each process."""
+
 UNITS = {
     "CS_WAIT": "s",
     "CS_INVOICE_WAIT": "s",

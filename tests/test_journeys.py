@@ -17,9 +17,10 @@ from kpi.store import decks, engine
 from tests.test_browser import SHOTS, fit_to_content, main, open_page, settle
 from tools.screenshot import SETTLE_MS
 
-pytestmark = pytest.mark.xdist_group("browser")
-"""With `make test` running tests in two processes, the browser tests share one: a Streamlit
-server and a Chromium each are as much as this machine gives one process at a time."""
+pytestmark = pytest.mark.xdist_group("browser-journeys")
+"""With `make test` running tests in two processes, this module's tests share one, its Streamlit
+server and its Chromium; the other browser modules are groups of their own, so both processes run
+browser tests at the start of the run instead of one process running them all in turn."""
 
 ROLES = {
     "admin": "sofie.dahl@havnhjem.example",

@@ -575,6 +575,7 @@ def delivered(demo_duckdb_file, tmp_path_factory) -> dict[str, tuple[visible.Sec
     return out
 
 
+@pytest.mark.xdist_group("sent")  # one process sends the month and the alerts once (`delivered`)
 @pytest.mark.parametrize("who", VIEWERS)
 def test_no_mail_or_pack_sent_holds_anything_of_other_departments(delivered, who):
     secrets, seen = delivered[who]
@@ -588,6 +589,7 @@ def test_no_mail_or_pack_sent_holds_anything_of_other_departments(delivered, who
 WEBHOOKS = [f"webhook-{d['code']}" for d in load_spec()["departments"]]
 
 
+@pytest.mark.xdist_group("sent")
 @pytest.mark.parametrize("hook", WEBHOOKS)
 def test_a_department_s_webhook_gets_its_own_alerts_only(delivered, hook):
     secrets, seen = delivered[hook]
@@ -651,6 +653,7 @@ def reminded(demo_duckdb_file, tmp_path_factory) -> dict[str, tuple[visible.Secr
     }
 
 
+@pytest.mark.xdist_group("reminded")  # one process sends every reminder once (`reminded`)
 @pytest.mark.parametrize("who", VIEWERS)
 def test_no_reminder_holds_anything_of_other_departments(reminded, who):
     secrets, seen = reminded[who]

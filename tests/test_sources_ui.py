@@ -141,6 +141,7 @@ def test_a_query_of_two_statements_and_a_missing_connection_are_refused(app, app
     assert stored_sources(app_url) == {}
 
 
+@pytest.mark.reads_only
 def test_a_survey_kpi_is_offered_no_source(app):
     at = source_form(app, "NPS")
     assert "values come from its answers, so it has no source" in " ".join(c.value for c in at.caption)
@@ -217,6 +218,7 @@ def test_pull_now_with_a_failing_source_names_it_and_writes_nothing(app, app_url
     assert fingerprint(app_url) == before
 
 
+@pytest.mark.reads_only
 def test_pull_now_says_when_no_kpi_has_a_source(app):
     at = pull_tab(app)
     assert "No KPI has a source yet" in " ".join(i.value for i in at.info)
