@@ -36,16 +36,20 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from kpi.demo.generate import Company, generate
 from tools import serve
 
 COOKIE = "cockpit_process"
 """The sticky-session cookie HAProxy sets: the name of the process that serves the browser."""
 HEALTH_SECONDS = 60
+DEMO_END = date(2026, 10, 1)
+"""The demo company's last month without `--database`: the month `make load` and the tests use."""
 
 
 def haproxy() -> str:
@@ -185,12 +189,10 @@ def cluster(
 
 
 @contextmanager
-def demo_store() -> Iterator[str]:
-    """A throw-away PostgreSQL server holding the demo company, until the block ends; its URL."""
-    from kpi.demo.generate import generate
+def postgres_store(company: Company) -> Iterator[str]:
+    """A throw-away PostgreSQL server (tests/pg.py) holding `company`, until the block ends; its URL."""
     from kpi.store import engine, seeding, setup
     from tests.pg import Server
-    from tools.load import END
 
     server = Server()
     try:
@@ -198,7 +200,7 @@ def demo_store() -> Iterator[str]:
         store = engine.create(url)
         setup.ensure(store)
         with engine.writing(store) as conn:
-            seeding.load_company(conn, generate(END), who="demo")
+            seeding.load_company(conn, company, who="demo")
         store.dispose()
         yield url
     finally:
@@ -222,7 +224,7 @@ def main() -> int:
     if not args.database:
         print("starting a throw-away PostgreSQL server with the demo company …", flush=True)
     with (
-        nullcontext(args.database) if args.database else demo_store() as url,
+        nullcontext(args.database) if args.database else postgres_store(generate(DEMO_END)) as url,
         cluster(url, args.processes, args.port, **settings) as running,
     ):
         print(running.config)
