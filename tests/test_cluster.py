@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 
 from kpi.store import engine
 from kpi.store import schema as s
+from tests.conftest import ROOT
 from tests.test_browser import SHOTS, main
 from tools import cluster
 from tools.screenshot import SETTLE_MS, settle
@@ -129,4 +130,9 @@ def test_a_process_killed_mid_session_loses_nothing_and_its_people_reconnect(bro
     comment(head, after)  # the session goes on working on its new process
     assert stored(deployment, after) == 1
     head.screenshot(path=str(SHOTS / "cluster-after-kill.png"), full_page=True)
-    deployment.start(killed)  # back for whatever runs next
+
+
+def test_the_readme_shows_the_configuration_the_cluster_runs():
+    """The Deployment section's HAProxy configuration is the one tools/cluster.py writes."""
+    shown = cluster.haproxy_config(80, [("app1", 8501), ("app2", 8502)], address="*")
+    assert shown in (ROOT / "README.md").read_text(encoding="utf-8")

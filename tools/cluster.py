@@ -59,8 +59,10 @@ def haproxy() -> str:
     return found
 
 
-def haproxy_config(port: int, apps: Sequence[tuple[str, int]], stats_socket: Path | None = None) -> str:
-    """HAProxy's configuration: one address on `port` in front of `apps` (name, port) on 127.0.0.1."""
+def haproxy_config(
+    port: int, apps: Sequence[tuple[str, int]], stats_socket: Path | None = None, address: str = "127.0.0.1"
+) -> str:
+    """HAProxy's configuration: `address`:`port` in front of `apps` (name, port) on 127.0.0.1."""
     servers = "\n".join(
         f"    server {name} 127.0.0.1:{app_port} cookie {name} check inter 500ms fall 2 rise 2"
         for name, app_port in apps
@@ -83,7 +85,7 @@ defaults
     timeout check 2s
 
 frontend cockpit
-    bind 127.0.0.1:{port}
+    bind {address}:{port}
     default_backend app
 
 backend app

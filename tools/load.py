@@ -103,7 +103,11 @@ def _connect(base: str) -> websockets.connect:
     """A websocket to the app's stream, as a browser tab opens it."""
     address = base.replace("http://", "ws://") + "/_stcore/stream"
     return websockets.connect(
-        address, subprotocols=[Subprotocol("streamlit")], origin=Origin(base), max_size=None
+        address,
+        subprotocols=[Subprotocol("streamlit")],
+        origin=Origin(base),
+        max_size=None,
+        open_timeout=ANSWER_SECONDS,  # as a browser waits for a busy server: an error is no answer within a minute
     )
 
 
@@ -112,10 +116,12 @@ async def _socket_session(
 ) -> None:
     """One person's session over one websocket, as a browser tab keeps it."""
     rng = random.Random(seed)
+    waiting = "while connecting"
     try:
         async with _connect(base) as ws:
             while time.monotonic() < stop_at:
                 path, query = _step(rng, person)
+                waiting = f"waiting for {path or 'overview'} {query}"
                 ask = BackMsg()
                 ask.rerun_script.page_name = path
                 ask.rerun_script.query_string = query
@@ -126,7 +132,7 @@ async def _socket_session(
                     errors.append(f"{problem} on {path or 'overview'} {query}")
                 timings.append(time.perf_counter() - started)
     except Exception as error:
-        errors.append(f"session {seed}: {type(error).__name__}: {error}")
+        errors.append(f"session {seed}, {waiting}: {type(error).__name__}: {error}")
 
 
 async def _until_finished(ws: websockets.ClientConnection) -> str | None:
