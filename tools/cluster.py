@@ -118,6 +118,7 @@ class Cluster:
     apps: dict[str, App]
     settings: dict[str, str] = field(default_factory=dict)
     stats_socket: Path | None = None
+    logs: Path | None = None
 
     def kill(self, name: str) -> None:
         """SIGKILL one process, as a crash or the OOM killer would end it: no clean shutdown."""
@@ -130,7 +131,8 @@ class Cluster:
         app = self.apps[name]
         if app.process.poll() is None:
             return
-        app.process = serve.start(self.store_url, app.port, **self.settings)
+        log = self.logs / f"{name}.log" if self.logs else None
+        app.process = serve.start(self.store_url, app.port, log, **self.settings)
         serve.wait_healthy(app.base, app.process, HEALTH_SECONDS)
         self.wait_for_state(name, "UP")
 
@@ -156,27 +158,33 @@ class Cluster:
 
 @contextmanager
 def cluster(
-    store_url: str, processes: int = 2, port: int | None = None, **settings: str
+    store_url: str, processes: int = 2, port: int | None = None, logs: Path | None = None, **settings: str
 ) -> Iterator[Cluster]:
     """`processes` app processes on `store_url` (PostgreSQL) behind HAProxy on `port` (a free
     one when not given), all healthy through the proxy, until the block ends; then everything
-    it started is stopped."""
+    it started is stopped. What the processes and the proxy print is kept in `logs` when given
+    (appN.log, haproxy.log)."""
     folder = Path(tempfile.mkdtemp(prefix="kpi-cluster-"))
+    logs = logs or folder
+    logs.mkdir(parents=True, exist_ok=True)
     apps: dict[str, App] = {}
     proxy: subprocess.Popen[bytes] | None = None
     try:
         for number in range(1, processes + 1):
             app_port = serve.free_port()
-            apps[f"app{number}"] = App(f"app{number}", app_port, serve.start(store_url, app_port, **settings))
+            name = f"app{number}"
+            apps[name] = App(
+                name, app_port, serve.start(store_url, app_port, logs / f"{name}.log", **settings)
+            )
         for app in apps.values():
             serve.wait_healthy(app.base, app.process, HEALTH_SECONDS)
         port = port or serve.free_port()
         stats = folder / "haproxy.sock"
         config = haproxy_config(port, [(a.name, a.port) for a in apps.values()], stats)
         (folder / "haproxy.cfg").write_text(config)
-        with open(folder / "haproxy.log", "wb") as log:
+        with open(logs / "haproxy.log", "wb") as log:
             proxy = subprocess.Popen([haproxy(), "-db", "-f", str(folder / "haproxy.cfg")], stderr=log)
-        running = Cluster(f"http://127.0.0.1:{port}", store_url, config, apps, dict(settings), stats)
+        running = Cluster(f"http://127.0.0.1:{port}", store_url, config, apps, dict(settings), stats, logs)
         serve.wait_healthy(running.base, proxy, HEALTH_SECONDS)
         for name in apps:
             running.wait_for_state(name, "UP")

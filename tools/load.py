@@ -63,6 +63,8 @@ from tools.screenshot import CHROMIUM, CHROMIUM_ARGS
 PAGES = ["", "goal_cascade?goal=S2", "smart_goals", "departments?department=CS", "present?slide=3"]
 END = date(2026, 10, 1)
 ANSWER_SECONDS = 60
+SHOWN = {"STREAMLIT_CLIENT_SHOW_ERROR_DETAILS": "full"}
+"""A page that fails tells the load what failed and where (people are shown no details)."""
 SETTLED = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]') && !!document.querySelector('[data-testid=\"stMain\"] h1')"
 
 
@@ -147,7 +149,8 @@ async def _until_finished(ws: websockets.ClientConnection) -> str | None:
         elif kind == "delta" and message.delta.WhichOneof("type") == "new_element":
             if message.delta.new_element.WhichOneof("type") == "exception":
                 shown = message.delta.new_element.exception
-                problem = f"exception {shown.type}: {shown.message[:200]}"
+                where = shown.stack_trace[-1].strip() if shown.stack_trace else ""
+                problem = f"exception {shown.type}: {shown.message[:200]} {where[:200]}"
         elif kind == "script_finished":
             return problem
 
@@ -260,10 +263,15 @@ def main() -> int:
         metavar="K",
         help="K app processes on PostgreSQL behind HAProxy (tools/cluster.py) instead of one on DuckDB",
     )
+    parser.add_argument(
+        "--logs",
+        type=Path,
+        help="with --processes: keep what the app processes and the proxy print in this folder",
+    )
     args = parser.parse_args()
     company = generate(END)
     people = [p.email for p in company.people if p.role in (Role.EXECUTIVE, Role.DEPARTMENT_HEAD)]
-    with _serving(company, args.processes) as (base, pids):
+    with _serving(company, args.processes, args.logs) as (base, pids):
         before = [_memory_mb(pid) for pid in pids]
         if args.burst:
             rounds = asyncio.run(_burst(base, people, args.burst, args.rounds, args.client))
@@ -287,11 +295,14 @@ def main() -> int:
 
 
 @contextmanager
-def _serving(company: Company, processes: int) -> Iterator[tuple[str, list[int]]]:
+def _serving(company: Company, processes: int, logs: Path | None) -> Iterator[tuple[str, list[int]]]:
     """The app with `company`, healthy, until the block ends: its address and process ids. One
     process on a DuckDB copy, or `processes` on PostgreSQL behind the proxy."""
     if processes:
-        with cluster.postgres_store(company) as url, cluster.cluster(url, processes) as running:
+        with (
+            cluster.postgres_store(company) as url,
+            cluster.cluster(url, processes, logs=logs, **SHOWN) as running,
+        ):
             yield running.base, [app.process.pid for app in running.apps.values()]
         return
     with tempfile.TemporaryDirectory(prefix="kpi-load-") as folder:
@@ -299,7 +310,7 @@ def _serving(company: Company, processes: int) -> Iterator[tuple[str, list[int]]
         setup.ensure(store)
         with engine.writing(store) as conn:
             seeding.load_company(conn, company, who="load")
-        with serve.app(str(store.url)) as running:
+        with serve.app(str(store.url), **SHOWN) as running:
             yield running.base, [running.pid]
 
 

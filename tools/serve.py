@@ -34,10 +34,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start(store_url: str, port: int, **settings: str) -> subprocess.Popen[bytes]:
+def start(store_url: str, port: int, log: Path | None = None, **settings: str) -> subprocess.Popen[bytes]:
     """`streamlit run app.py` on 127.0.0.1:`port` over `store_url` (demo sign-in unless `settings`
-    say otherwise), not yet healthy: `wait_healthy` waits for it."""
+    say otherwise), not yet healthy: `wait_healthy` waits for it. What it prints goes to `log`
+    (appended) when given."""
     env = {**os.environ, "KPI_DATABASE_URL": store_url, "KPI_AUTH_MODE": "demo", **settings}
+    output = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 (the child holds it)
     return subprocess.Popen(
         [
             sys.executable,
@@ -52,8 +54,8 @@ def start(store_url: str, port: int, **settings: str) -> subprocess.Popen[bytes]
         ],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=output,
+        stderr=output,
     )
 
 
