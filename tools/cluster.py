@@ -82,7 +82,7 @@ defaults
     timeout tunnel 1h                    # the websocket Streamlit keeps open
     timeout http-request 10s
     timeout queue 30s
-    timeout check 2s
+    timeout check 10s                    # a busy process answers late; a dead one refuses at once
 
 frontend cockpit
     bind {address}:{port}
