@@ -92,10 +92,11 @@ class StaleRead(AssertionError):
 
 
 @pytest.mark.xfail(
-    strict=True,
+    strict=False,  # the CEO's cached read lasts 60 s: on a slow machine it may expire before the next click
     raises=StaleRead,
     reason="until data-version caches (issue 21 point 1, branch s12version): another process keeps its "
-    "cached reads for 60 s, so the write shows there only after a minute or Refresh data",
+    "cached reads for 60 s, so the write shows there only after a minute or Refresh data. "
+    "Remove this mark when s12version is merged",
 )
 def test_a_write_through_one_process_shows_on_the_other_at_the_next_click(browser, deployment):
     ceo, head = two_people(browser, deployment)
