@@ -10,7 +10,7 @@ PORT   ?= 8501
 SUDO   := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint check-architecture system-deps demo bench fuzz load clean
+.PHONY: run test lint check-architecture system-deps demo bench fuzz load cluster clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,7 +35,7 @@ run: $(VENV)/.run-deps data/kpi.duckdb
 demo: $(VENV)/.run-deps
 	$(BIN)/python -m kpi init --demo
 
-# Debian packages the tests use: a real browser and a real PostgreSQL server.
+# Debian packages the tests use: a real browser, a real PostgreSQL server and a real proxy.
 system-deps:
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-dejavu-core; }
@@ -43,6 +43,8 @@ system-deps:
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libreoffice-impress; }
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql; }
+	@command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq haproxy; }
 
 lint: $(VENV)/.dev-deps
 	$(BIN)/ruff format --check .
@@ -66,8 +68,13 @@ fuzz: $(VENV)/.dev-deps
 		$(BIN)/python -m pytest -q -s -p no:cacheprovider tests/test_fuzz_cli.py
 	cat fuzz.json
 
+# make load ARGS="--processes 2 --sessions 50": through HAProxy to two processes on PostgreSQL
 load: $(VENV)/.dev-deps system-deps
-	$(BIN)/python tools/load.py
+	$(BIN)/python tools/load.py $(ARGS)
+
+# Two app processes on a throw-away PostgreSQL with the demo, behind HAProxy on http://127.0.0.1:8600
+cluster: $(VENV)/.dev-deps system-deps
+	$(BIN)/python tools/cluster.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache screenshots

@@ -1,9 +1,12 @@
-"""Load: many people using one app process at once.
+"""Load: many people using the app at once, on one process or several behind a proxy.
 
     python tools/load.py [--sessions 25] [--seconds 120] [--client socket|browser]   (make load)
     python tools/load.py --burst 20 [--rounds 3] [--client socket|browser]
+    python tools/load.py --processes 2 --sessions 50 [--seconds 120]
 
-Starts `streamlit run` on 127.0.0.1 with a copy of the demo store, then either
+Starts `streamlit run` on 127.0.0.1 with a copy of the demo store (DuckDB); with `--processes K`,
+K app processes on a throw-away PostgreSQL server holding the demo company, behind HAProxy with
+sticky sessions (tools/cluster.py), and every session goes through the proxy. Then either
 
 - keeps N sessions busy for the given time (sustained), each moving between pages and months as
   a different person of the demo company (the executives and the department heads, in turn), or
@@ -23,7 +26,7 @@ Each session talks to the app as:
 
 Reports errors (an exception on the page, a page the app does not know, or no answer within a
 minute), the p50 and p95 time from asking for a page to seeing it complete, and the app's
-memory before and after. Traffic goes only to the app on the loopback address; every loop is
+memory before and after (each process's). Traffic goes only to the app on the loopback address; every loop is
 bounded in time.
 """
 
@@ -32,11 +35,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
-import shutil
 import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -49,16 +53,18 @@ from websockets.typing import Origin, Subprotocol
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kpi.demo.generate import generate
+from kpi.demo.generate import Company, generate
 from kpi.domain import months
 from kpi.domain.model import Role
 from kpi.store import engine, seeding, setup
-from tools import serve
+from tools import cluster, serve
 from tools.screenshot import CHROMIUM, CHROMIUM_ARGS
 
 PAGES = ["", "goal_cascade?goal=S2", "smart_goals", "departments?department=CS", "present?slide=3"]
 END = date(2026, 10, 1)
 ANSWER_SECONDS = 60
+SHOWN = {"STREAMLIT_CLIENT_SHOW_ERROR_DETAILS": "full"}
+"""A page that fails tells the load what failed and where (people are shown no details)."""
 SETTLED = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]') && !!document.querySelector('[data-testid=\"stMain\"] h1')"
 
 
@@ -99,7 +105,11 @@ def _connect(base: str) -> websockets.connect:
     """A websocket to the app's stream, as a browser tab opens it."""
     address = base.replace("http://", "ws://") + "/_stcore/stream"
     return websockets.connect(
-        address, subprotocols=[Subprotocol("streamlit")], origin=Origin(base), max_size=None
+        address,
+        subprotocols=[Subprotocol("streamlit")],
+        origin=Origin(base),
+        max_size=None,
+        open_timeout=ANSWER_SECONDS,  # as a browser waits for a busy server: an error is no answer within a minute
     )
 
 
@@ -108,10 +118,12 @@ async def _socket_session(
 ) -> None:
     """One person's session over one websocket, as a browser tab keeps it."""
     rng = random.Random(seed)
+    waiting = "while connecting"
     try:
         async with _connect(base) as ws:
             while time.monotonic() < stop_at:
                 path, query = _step(rng, person)
+                waiting = f"waiting for {path or 'overview'} {query}"
                 ask = BackMsg()
                 ask.rerun_script.page_name = path
                 ask.rerun_script.query_string = query
@@ -122,7 +134,7 @@ async def _socket_session(
                     errors.append(f"{problem} on {path or 'overview'} {query}")
                 timings.append(time.perf_counter() - started)
     except Exception as error:
-        errors.append(f"session {seed}: {type(error).__name__}: {error}")
+        errors.append(f"session {seed}, {waiting}: {type(error).__name__}: {error}")
 
 
 async def _until_finished(ws: websockets.ClientConnection) -> str | None:
@@ -137,7 +149,8 @@ async def _until_finished(ws: websockets.ClientConnection) -> str | None:
         elif kind == "delta" and message.delta.WhichOneof("type") == "new_element":
             if message.delta.new_element.WhichOneof("type") == "exception":
                 shown = message.delta.new_element.exception
-                problem = f"exception {shown.type}: {shown.message[:200]}"
+                where = shown.stack_trace[-1].strip() if shown.stack_trace else ""
+                problem = f"exception {shown.type}: {shown.message[:200]} {where[:200]}"
         elif kind == "script_finished":
             return problem
 
@@ -243,42 +256,70 @@ def main() -> int:
         "--burst", type=int, metavar="N", help="N sessions open the Overview within one second"
     )
     parser.add_argument("--rounds", type=int, default=3, help="bursts one after another (with --burst)")
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=0,
+        metavar="K",
+        help="K app processes on PostgreSQL behind HAProxy (tools/cluster.py) instead of one on DuckDB",
+    )
+    parser.add_argument(
+        "--logs",
+        type=Path,
+        help="with --processes: keep what the app processes and the proxy print in this folder",
+    )
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="kpi-load-") as folder:
-        store = engine.create(f"duckdb:///{folder}/store.duckdb")
-        setup.ensure(store)
-        company = generate(END)
-        with engine.writing(store) as conn:
-            seeding.load_company(conn, company, who="load")
-        people = [p.email for p in company.people if p.role in (Role.EXECUTIVE, Role.DEPARTMENT_HEAD)]
-        with serve.app(str(store.url)) as running:
-            before = _memory_mb(running.pid)
-            if args.burst:
-                rounds = asyncio.run(_burst(running.base, people, args.burst, args.rounds, args.client))
-            else:
-                timings, errors = asyncio.run(
-                    _drive(running.base, people, args.sessions, args.seconds, args.client)
-                )
-            after = _memory_mb(running.pid)
-        shutil.rmtree(folder, ignore_errors=True)
+    company = generate(END)
+    people = [p.email for p in company.people if p.role in (Role.EXECUTIVE, Role.DEPARTMENT_HEAD)]
+    with _serving(company, args.processes, args.logs) as (base, pids):
+        before = [_memory_mb(pid) for pid in pids]
+        if args.burst:
+            rounds = asyncio.run(_burst(base, people, args.burst, args.rounds, args.client))
+        else:
+            timings, errors = asyncio.run(_drive(base, people, args.sessions, args.seconds, args.client))
+        after = [_memory_mb(pid) for pid in pids]
+    where = f"{args.processes} processes on PostgreSQL behind HAProxy" if args.processes else "one process"
+    memory = ", ".join(f"{b:.0f} MB before, {a:.0f} MB after" for b, a in zip(before, after, strict=True))
     if args.burst:
-        return _report_bursts(args.client, args.burst, rounds, before, after)
+        return _report_bursts(args.client, args.burst, rounds, where, memory)
     p50, p95, _slowest = _spread(timings)
     print(
-        f"{args.client} sessions {args.sessions}, {args.seconds:.0f} s: "
+        f"{args.client} sessions {args.sessions}, {args.seconds:.0f} s, {where}: "
         f"{len(timings)} page updates, {len(errors)} errors"
     )
     print(f"page update p50 {p50:.2f} s, p95 {p95:.2f} s")
-    print(f"app memory {before:.0f} MB before, {after:.0f} MB after")
+    print(f"app memory {memory}")
     for error in errors[:10]:
         print(f"  error: {error}")
     return 1 if errors else 0
 
 
+@contextmanager
+def _serving(company: Company, processes: int, logs: Path | None) -> Iterator[tuple[str, list[int]]]:
+    """The app with `company`, healthy, until the block ends: its address and process ids. One
+    process on a DuckDB copy, or `processes` on PostgreSQL behind the proxy."""
+    if processes:
+        with (
+            cluster.postgres_store(company) as url,
+            cluster.cluster(url, processes, logs=logs, **SHOWN) as running,
+        ):
+            yield running.base, [app.process.pid for app in running.apps.values()]
+        return
+    with tempfile.TemporaryDirectory(prefix="kpi-load-") as folder:
+        store = engine.create(f"duckdb:///{folder}/store.duckdb")
+        setup.ensure(store)
+        with engine.writing(store) as conn:
+            seeding.load_company(conn, company, who="load")
+        with serve.app(str(store.url), **SHOWN) as running:
+            yield running.base, [running.pid]
+
+
 def _report_bursts(
-    client: str, sessions: int, rounds: list[tuple[list, list]], before: float, after: float
+    client: str, sessions: int, rounds: list[tuple[list, list]], where: str, memory: str
 ) -> int:
-    print(f"{client} burst: {sessions} sessions open the Overview within one second, {len(rounds)} rounds")
+    print(
+        f"{client} burst, {where}: {sessions} sessions open the Overview within one second, {len(rounds)} rounds"
+    )
     for number, (timings, errors) in enumerate(rounds, 1):
         p50, p95, slowest = _spread(timings)
         first = " (right after start)" if number == 1 else ""
@@ -288,7 +329,7 @@ def _report_bursts(
         )
         for error in errors[:5]:
             print(f"  error: {error}")
-    print(f"app memory {before:.0f} MB before, {after:.0f} MB after")
+    print(f"app memory {memory}")
     return 1 if any(errors for _timings, errors in rounds) else 0
 
 

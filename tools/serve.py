@@ -34,12 +34,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@contextmanager
-def app(store_url: str, **settings: str) -> Iterator[Running]:
-    """The app on `store_url` (demo sign-in unless `settings` say otherwise), healthy, until the block ends."""
-    port = free_port()
+def start(store_url: str, port: int, log: Path | None = None, **settings: str) -> subprocess.Popen[bytes]:
+    """`streamlit run app.py` on 127.0.0.1:`port` over `store_url` (demo sign-in unless `settings`
+    say otherwise), not yet healthy: `wait_healthy` waits for it. What it prints goes to `log`
+    (appended) when given."""
     env = {**os.environ, "KPI_DATABASE_URL": store_url, "KPI_AUTH_MODE": "demo", **settings}
-    process = subprocess.Popen(
+    output = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 (the child holds it)
+    return subprocess.Popen(
         [
             sys.executable,
             "-m",
@@ -53,22 +54,50 @@ def app(store_url: str, **settings: str) -> Iterator[Running]:
         ],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=output,
+        stderr=output,
     )
+
+
+def wait_healthy(
+    base: str, process: subprocess.Popen[bytes] | None = None, seconds: float = START_SECONDS
+) -> None:
+    """Until `base`'s health endpoint answers `ok` (the app's own, or a proxy's in front of it);
+    fails after `seconds`, or at once when `process` has ended."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
+                if response.read() == b"ok":
+                    return
+        except OSError:
+            pass
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(
+                f"the app at {base} ended with code {process.returncode} before it was healthy"
+            )
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{base} did not answer its health check")
+        time.sleep(0.25)
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@contextmanager
+def app(store_url: str, **settings: str) -> Iterator[Running]:
+    """The app on `store_url` (demo sign-in unless `settings` say otherwise), healthy, until the block ends."""
+    port = free_port()
+    process = start(store_url, port, **settings)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + START_SECONDS
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
-                    if response.read() == b"ok":
-                        break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError("the app did not answer its health check") from None
-                time.sleep(0.25)
+        wait_healthy(base, process)
         yield Running(base, process.pid)
     finally:
-        process.terminate()
-        process.wait(timeout=30)
+        stop(process)

@@ -1,0 +1,139 @@
+"""Past one process: two app processes on one PostgreSQL store behind HAProxy (tools/cluster.py),
+as people meet them: Chromium through the proxy, two people at once.
+
+Sticky sessions send each browser to one process for as long as it lives; what one person writes
+is in PostgreSQL for everyone; a process killed mid-session (SIGKILL, no clean shutdown) loses
+nothing, and its people's browsers reconnect through the proxy to the other process and get their
+page. Every wait is for a condition.
+"""
+
+import uuid
+
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import expect
+
+from kpi.store import engine
+from kpi.store import schema as s
+from tests.conftest import ROOT
+from tests.test_browser import SHOTS, main
+from tools import cluster
+from tools.screenshot import SETTLE_MS, settle
+
+pytestmark = pytest.mark.xdist_group("browser")
+"""A cluster is two Streamlit servers, a proxy and Chromium: one browser test at a time."""
+CEO = "mette.kjaer@havnhjem.example"
+HEAD = "camilla.berg@havnhjem.example"
+"""The head of Customer service, who may comment on its numbers."""
+PAGE = "departments?month=2026-10&department=CS"
+RECONNECTED = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    return app !== null && app.dataset.testConnectionState !== "CONNECTED";
+}"""
+
+
+@pytest.fixture(scope="module")
+def deployment(pg_server, demo_pg_template):
+    """Two app processes on a copy of the demo store in PostgreSQL, behind HAProxy."""
+    name = "cluster_" + uuid.uuid4().hex[:8]
+    url = pg_server.create_database(name, template=demo_pg_template)
+    try:
+        with cluster.cluster(url, 2, STREAMLIT_CLIENT_SHOW_ERROR_DETAILS="full") as running:
+            yield running
+    finally:
+        pg_server.drop_database(name)
+
+
+def visit(browser, deployment, person):
+    """A browser of its own (its own cookies) opening the Customer service page as `person`."""
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    context.set_default_timeout(SETTLE_MS)
+    page = context.new_page()
+    page.goto(f"{deployment.base}/{PAGE}&as={person}")
+    settle(page)
+    expect(main(page)).to_contain_text("Customer service — October 2026")
+    return page
+
+
+def process_of(page):
+    """The process the proxy sends this browser to: its sticky-session cookie."""
+    return next(c["value"] for c in page.context.cookies() if c["name"] == cluster.COOKIE)
+
+
+def comment(page, text):
+    """Write the month's commentary on the first number the form offers, and see it saved."""
+    area = page.get_by_role("textbox", name="Why did it move, and what are we doing about it?")
+    if not area.is_visible():  # the form opens by itself when a number owes a word
+        page.get_by_text("Write the commentary for October 2026").click()
+    area.fill(text)
+    page.locator("[data-testid='stForm']").filter(has=area).get_by_role("button", name="Save").click()
+    expect(main(page)).to_contain_text(text)
+    settle(page)
+
+
+def stored(deployment, text):
+    """How many commentary rows in PostgreSQL say `text`."""
+    with engine.reading(engine.create(deployment.store_url)) as conn:
+        return conn.execute(
+            sa.select(sa.func.count()).select_from(s.commentary).where(s.commentary.c.text == text)
+        ).scalar_one()
+
+
+def two_people(browser, deployment):
+    """The CEO and the head of Customer service, each in a browser of their own, on different processes."""
+    ceo = visit(browser, deployment, CEO)
+    head = visit(browser, deployment, HEAD)
+    assert {process_of(ceo), process_of(head)} == set(deployment.apps)  # new browsers are spread
+    return ceo, head
+
+
+class StaleRead(AssertionError):
+    """The one failure expected until data-version caches land; any other fails the test."""
+
+
+@pytest.mark.xfail(
+    strict=False,  # the CEO's cached read lasts 60 s: on a slow machine it may expire before the next click
+    raises=StaleRead,
+    reason="until data-version caches (issue 21 point 1, branch s12version): another process keeps its "
+    "cached reads for 60 s, so the write shows there only after a minute or Refresh data. "
+    "Remove this mark when s12version is merged",
+)
+def test_a_write_through_one_process_shows_on_the_other_at_the_next_click(browser, deployment):
+    ceo, head = two_people(browser, deployment)
+    text = f"Wait times up after the phone outage {uuid.uuid4().hex[:6]}"
+    assert text not in main(ceo).inner_text()  # the CEO's process has read the month's commentary
+    comment(head, text)
+    assert stored(deployment, text) == 1
+    ceo.goto(f"{deployment.base}/{PAGE}&as={CEO}")  # the CEO's next click, on the other process
+    settle(ceo)
+    if text not in main(ceo).inner_text():  # depends on s12version: fails while reads are cached 60 s
+        raise StaleRead("the other process showed its cached commentary")
+
+
+def test_a_process_killed_mid_session_loses_nothing_and_its_people_reconnect(browser, deployment):
+    ceo, head = two_people(browser, deployment)
+    text = f"Queue grew with the new tariff {uuid.uuid4().hex[:6]}"
+    comment(head, text)
+    assert stored(deployment, text) == 1
+    ceo.get_by_role("button", name="Refresh data").click()  # today's way to see another process's write
+    expect(main(ceo)).to_contain_text(text)
+
+    killed, survivor = process_of(head), process_of(ceo)
+    deployment.kill(killed)
+    head.wait_for_function(RECONNECTED, timeout=SETTLE_MS)  # the browser noticed its server went away
+    settle(head)  # and is connected again, its page drawn: by the survivor, the only one left
+    assert process_of(head) == survivor  # the proxy moved the browser's sticky session
+    expect(main(head)).to_contain_text("Customer service — October 2026")
+    expect(main(head)).to_contain_text(text)  # what was written before the kill is there
+    assert stored(deployment, text) == 1
+
+    after = f"Written after the move {uuid.uuid4().hex[:6]}"
+    comment(head, after)  # the session goes on working on its new process
+    assert stored(deployment, after) == 1
+    head.screenshot(path=str(SHOTS / "cluster-after-kill.png"), full_page=True)
+
+
+def test_the_readme_shows_the_configuration_the_cluster_runs():
+    """The Deployment section's HAProxy configuration is the one tools/cluster.py writes."""
+    shown = cluster.haproxy_config(80, [("app1", 8501), ("app2", 8502)], address="*")
+    assert shown in (ROOT / "README.md").read_text(encoding="utf-8")
