@@ -11,6 +11,7 @@ from kpi.ui.views import (
     corrections_view,
     cycle_view,
     definitions_view,
+    events_view,
     import_view,
     organisation_view,
     plans_view,
@@ -45,8 +46,11 @@ with organisation:
         [t("definitions.tab_company"), t("organisation.tab_departments"), t("organisation.tab_people")]
     )
 with strategy:
-    goals_tab, kpis_tab, plans_tab, promises_tab, priorities_tab = st.tabs(
-        [t(f"definitions.tab_{name}") for name in ("goals", "kpis", "plans", "promises", "priorities")]
+    goals_tab, kpis_tab, plans_tab, promises_tab, priorities_tab, events_tab = st.tabs(
+        [
+            t(f"definitions.tab_{name}")
+            for name in ("goals", "kpis", "plans", "promises", "priorities", "events")
+        ]
     )
 with import_tab:
     import_view.panel(ctx)
@@ -76,5 +80,7 @@ with promises_tab:
     definitions_view.promise_editor(ctx, defs)
 with priorities_tab:
     definitions_view.priority_editor(ctx, defs)
+with events_tab:
+    events_view.editor(ctx, defs["kpis"], defs["departments"])
 with audit_tab:
     audit_view.log(ctx, people)

@@ -148,6 +148,28 @@ def set_action_status(
     return Writer(conn, viewer.email).upsert(s.action, row)
 
 
+def set_initiative(conn: sa.Connection, viewer: Person, action_id: int, values: dict) -> str:
+    """Make an action an initiative, or change it: its go-live day, the KPI it should move and
+    which way, as typed (`2026-03-01`, a KPI code, `lower`/`lavere`); all three empty make it a
+    plain action again. Read as an actions file's columns are and checked as an imported action
+    is (`checks.action`: all three or none, a known KPI, a day in the window); audited."""
+    a, g = s.action, s.goal
+    found = (
+        conn.execute(sa.select(a, g.c.department).join(g, g.c.code == a.c.goal).where(a.c.id == action_id))
+        .mappings()
+        .first()
+    )
+    if found is None:
+        raise NotFound(Problem("edit.unknown_action", "action", (("id", action_id),)))
+    if not access.may_plan(viewer, found["department"]):
+        raise Denied(Problem("edit.denied"))
+    typed = {name: values.get(name) for name in checks.INITIATIVE_FIELDS}
+    read, unread = tables.read("actions", typed)
+    row = {k: v for k, v in found.items() if k != "department"} | read
+    _check_action(conn, row, unread)
+    return Writer(conn, viewer.email).upsert(s.action, {"id": action_id, **read})
+
+
 def accept_goal(conn: sa.Connection, viewer: Person, code: str, today: date) -> str:
     """The owner accepts the goal (the A in SMART): who and when go to the audit."""
     row = _goal(conn, code)
