@@ -27,15 +27,9 @@ defs = data.definitions(ctx.url, ctx.language)
 people = {p.email: p for p in data.people(ctx.url)}
 org = data.organisation(ctx.url)
 
-# Twelve tabs in a row overflow even a wide screen and leave four in sight on a phone: grouped in
-# four, each group's own tabs below it (every tab still drawn, so nothing waits for a click).
+# Many tabs in a row overflow a wide screen, a phone shows four: grouped in four (all drawn at once).
 bring_in, organisation, strategy, audit_tab = st.tabs(
-    [
-        t("definitions.group_data"),
-        t("definitions.group_organisation"),
-        t("definitions.group_strategy"),
-        t("definitions.tab_audit"),
-    ]
+    [t(f"definitions.{k}") for k in ("group_data", "group_organisation", "group_strategy", "tab_audit")]
 )
 with bring_in:
     import_tab, pull_tab, close_tab, send_tab, correct_tab, calendar_tab = st.tabs(

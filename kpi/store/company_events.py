@@ -28,7 +28,7 @@ def read(conn: sa.Connection, scope: Scope, language: str | None = None) -> list
     titled in `language` where a translation is kept."""
     e, k = s.company_event, s.kpi
     texts = queries.translations(conn, "company_event", language)
-    departments = dict(conn.execute(sa.select(k.c.code, k.c.department)).tuples().all())
+    departments = {r.code: r.department for r in conn.execute(sa.select(k.c.code, k.c.department))}
     out = []
     for r in conn.execute(sa.select(e).order_by(e.c.start, e.c.id)):
         codes = company_events.kpi_codes(r.kpis)

@@ -404,14 +404,14 @@ def export(conn: sa.Connection, kind: str) -> bytes:
         if row.get("code") in defined:
             source = defined[row["code"]]
             values |= {column: getattr(source, name) for column, name in SOURCE_COLUMNS.items()}
-        writer.writerow([spreadsheet.neutral(_export_cell(name, values.get(name))) for name in columns])
+        writer.writerow([spreadsheet.neutral(_export_cell(name, values.get(name), kind)) for name in columns])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def _export_cell(name: str, value: object) -> str:
+def _export_cell(name: str, value: object, kind: str = "") -> str:
     if value is None:
         return ""
-    if name in ("month", "start") and isinstance(value, date):
+    if (name == "month" or (name == "start" and kind != "events")) and isinstance(value, date):
         return months.key(value)
     if isinstance(value, date):
         return value.strftime("%Y-%m-%d")
