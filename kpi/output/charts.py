@@ -188,10 +188,12 @@ def short_label(title: str, limit: int = BAND_LABEL) -> str:
     return cut.rstrip(" :,;-") + "…"
 
 
-def _event_bands(fig: go.Figure, bands: Sequence[Band]) -> None:
+def _event_bands(fig: go.Figure, bands: Sequence[Band], span: tuple[date, date]) -> None:
     """Each event as a faint shaded stretch over the months it touches (half a month either side
-    of their points), behind the lines, labelled at its top left; the hover names it in full."""
-    for band in bands:
+    of their points), behind the lines, labelled at its top: from its left edge, or, in the right
+    half of the chart, up to its right edge, so the label stays inside the chart."""
+    middle = span[0] + (span[1] - span[0]) / 2
+    for number, band in enumerate(bands):
         x0 = date.fromordinal(band.first.toordinal() - 15)
         x1 = date.fromordinal(band.last.toordinal() + 15)
         fig.add_vrect(
@@ -202,8 +204,10 @@ def _event_bands(fig: go.Figure, bands: Sequence[Band]) -> None:
             layer="below",
             name=plain.chart(band.label),
             annotation_text=plain.chart(short_label(band.label)),
-            annotation_position="top left",
+            annotation_position="top right" if band.first > middle else "top left",
             annotation_font={"size": 11, "color": SERIES["event"]},
+            annotation_yshift=-14
+            * (number % 2),  # neighbouring labels on two lines, never on top of each other
         )
 
 
@@ -287,7 +291,7 @@ def trend(points: Sequence[tuple[date, float]], spec: TrendSpec, height: int = 3
         hovertemplate="%{customdata}<extra></extra>",
     )
     _signal_points(fig, dict(points), spec)
-    _event_bands(fig, spec.bands)
+    _event_bands(fig, spec.bands, (first_x, last_x))
     if spec.forecast and xs:
         fig.add_scatter(
             x=[xs[-1], spec.forecast[0]],

@@ -273,7 +273,7 @@ def _tile_caption(row: GoalRow, points: Sequence[MonthValue], month: date) -> No
 
 
 def initiative_line(action: Action, verdict: Verdict) -> str:
-    """`📈 Launch the one-page checkout, live 1 Nov 2025: improvement signal after 2 months` as
+    """`Launch the one-page checkout, live 1 Nov 2025. Did it work: improvement signal after 2 months` as
     Markdown (the title as typed, escaped)."""
     live = t("initiative.live", day=fmt.day(action.go_live)) if action.go_live else ""
     return t(

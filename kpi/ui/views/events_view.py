@@ -42,7 +42,9 @@ def table(events: Sequence[CompanyEvent], kpis: dict[str, str], departments: dic
             t("happening.column_title"): e.title,
             t("happening.column_kind"): t(f"happening.kind.{e.kind}"),
             t("happening.column_when"): phrases.event_period(e),
-            t("happening.column_days"): f"{fmt.day(e.start)} – {fmt.day(e.end)}",
+            t("happening.column_days"): fmt.day(e.start)
+            if e.end == e.start
+            else f"{fmt.day(e.start)} – {fmt.day(e.end)}",
             t("happening.column_scope"): scope_words(e, kpis, departments),
         }
         for e in events
@@ -55,7 +57,7 @@ def editor(ctx: Context, kpis: Sequence[Kpi], departments: Sequence[Department])
     events = data.company_events(ctx.url, ctx.scope, ctx.language)
     kpi_names = {k.code: f"{k.code} — {k.name}" for k in kpis}
     department_names = {d.code: d.name for d in departments}
-    table(events, kpi_names, department_names)
+    table(events, {k.code: k.name for k in kpis}, department_names)
     by_id = {e.id: e for e in events}
     chosen = st.selectbox(
         t("happening.pick"),
