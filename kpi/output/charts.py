@@ -190,8 +190,9 @@ def short_label(title: str, limit: int = BAND_LABEL) -> str:
 
 def _event_bands(fig: go.Figure, bands: Sequence[Band], span: tuple[date, date]) -> None:
     """Each event as a faint shaded stretch over the months it touches (half a month either side
-    of their points), behind the lines, labelled at its top: from its left edge, or, in the right
-    half of the chart, up to its right edge, so the label stays inside the chart."""
+    of their points), behind the lines, labelled at its top (each label a line below the one
+    before): from its left edge, or, in the right half of the chart, up to its right edge, so the
+    label stays inside the chart."""
     middle = span[0] + (span[1] - span[0]) / 2
     for number, band in enumerate(bands):
         x0 = date.fromordinal(band.first.toordinal() - 15)
