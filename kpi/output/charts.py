@@ -23,6 +23,8 @@ from kpi.text import fmt, plain
 from kpi.text.i18n import t
 from kpi.text.palette import SERIES, VARIATION_LOOKS
 
+LABEL_LINE = 14
+"""Pixels between two event labels: each band's label a line below the one before."""
 BAND_LABEL = 28
 """An event band's label is cut to this many characters (the hover names it in full)."""
 MAX_MONTH_TICKS = 5
@@ -207,8 +209,7 @@ def _event_bands(fig: go.Figure, bands: Sequence[Band], span: tuple[date, date])
             annotation_text=plain.chart(short_label(band.label)),
             annotation_position="top right" if band.first > middle else "top left",
             annotation_font={"size": 11, "color": SERIES["event"]},
-            annotation_yshift=-14
-            * (number % 2),  # neighbouring labels on two lines, never on top of each other
+            annotation_yshift=-LABEL_LINE * number,  # each label on its own line, never over another
         )
 
 
