@@ -87,11 +87,9 @@ def editor(ctx: Context, kpis: Sequence[Kpi], departments: Sequence[Department])
             ),
             "department": st.selectbox(
                 t("happening.department"),
-                [None, *department_names],
-                index=(
-                    [None, *department_names].index(event.department) if event and event.department else 0
-                ),
-                format_func=lambda c: t("happening.scope_all") if c is None else department_names[c],
+                ["", *department_names],  # "": everyone (a value, so the picker is never empty)
+                index=(["", *department_names].index(event.department) if event and event.department else 0),
+                format_func=lambda c: department_names.get(c, t("happening.scope_all")),
             ),
             "kpis": st.multiselect(
                 t("happening.kpis"),
@@ -99,6 +97,7 @@ def editor(ctx: Context, kpis: Sequence[Kpi], departments: Sequence[Department])
                 default=[c for c in event.kpis if c in kpi_names] if event else [],
                 format_func=kpi_names.__getitem__,
                 help=t("happening.kpis_help"),
+                placeholder=t("happening.kpis_placeholder"),
             ),
         }
         save, remove = st.columns(2)

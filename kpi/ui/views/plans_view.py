@@ -52,7 +52,7 @@ def initiative_form(ctx: Context, names: dict[str, str]) -> None:
         key="data.plans.initiative.id",
     )
     action = by_id[picked]
-    directions = [None, *(str(d) for d in Direction)]
+    directions = ["", *(str(d) for d in Direction)]  # "": not an initiative (never an empty picker)
     with st.form(f"data.plans.initiative.{picked}"):
         values = {
             "go_live": st.text_input(
@@ -62,15 +62,15 @@ def initiative_form(ctx: Context, names: dict[str, str]) -> None:
             ),
             "kpi": st.selectbox(
                 t("field.kpi"),
-                [None, *names],
-                index=[None, *names].index(action.kpi) if action.kpi in names else 0,
-                format_func=lambda c: "–" if c is None else names[c],
+                ["", *names],
+                index=["", *names].index(action.kpi) if action.kpi in names else 0,
+                format_func=lambda c: names.get(c, "–"),
             ),
             "direction": st.selectbox(
                 t("initiative.direction"),
                 directions,
                 index=directions.index(str(action.direction)) if action.direction else 0,
-                format_func=lambda d: "–" if d is None else t(f"initiative.direction_{d}"),
+                format_func=lambda d: t(f"initiative.direction_{d}") if d else "–",
             ),
         }
         submitted = st.form_submit_button(t("forms.save"), type="primary")
