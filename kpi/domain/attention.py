@@ -220,6 +220,7 @@ def _priority_items(facts: _Facts, compliance: Sequence[Compliance]) -> list[Ite
                 detail=">=" if events is not None else result.priority.comparison,
                 events=events,
                 event=result.event,
+                during=facts.during(row.kpi.code, row.kpi.department),
             )
         )
     return out
