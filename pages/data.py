@@ -11,6 +11,7 @@ from kpi.ui.views import (
     corrections_view,
     cycle_view,
     definitions_view,
+    events_view,
     import_view,
     organisation_view,
     plans_view,
@@ -26,15 +27,9 @@ defs = data.definitions(ctx.url, ctx.language)
 people = {p.email: p for p in data.people(ctx.url)}
 org = data.organisation(ctx.url)
 
-# Twelve tabs in a row overflow even a wide screen and leave four in sight on a phone: grouped in
-# four, each group's own tabs below it (every tab still drawn, so nothing waits for a click).
+# Many tabs in a row overflow a wide screen, a phone shows four: grouped in four (all drawn at once).
 bring_in, organisation, strategy, audit_tab = st.tabs(
-    [
-        t("definitions.group_data"),
-        t("definitions.group_organisation"),
-        t("definitions.group_strategy"),
-        t("definitions.tab_audit"),
-    ]
+    [t(f"definitions.{k}") for k in ("group_data", "group_organisation", "group_strategy", "tab_audit")]
 )
 with bring_in:
     import_tab, pull_tab, close_tab, send_tab, correct_tab, calendar_tab = st.tabs(
@@ -45,8 +40,11 @@ with organisation:
         [t("definitions.tab_company"), t("organisation.tab_departments"), t("organisation.tab_people")]
     )
 with strategy:
-    goals_tab, kpis_tab, plans_tab, promises_tab, priorities_tab = st.tabs(
-        [t(f"definitions.tab_{name}") for name in ("goals", "kpis", "plans", "promises", "priorities")]
+    goals_tab, kpis_tab, plans_tab, promises_tab, priorities_tab, events_tab = st.tabs(
+        [
+            t(f"definitions.tab_{name}")
+            for name in ("goals", "kpis", "plans", "promises", "priorities", "events")
+        ]
     )
 with import_tab:
     import_view.panel(ctx)
@@ -76,5 +74,7 @@ with promises_tab:
     definitions_view.promise_editor(ctx, defs)
 with priorities_tab:
     definitions_view.priority_editor(ctx, defs)
+with events_tab:
+    events_view.editor(ctx, defs["kpis"], defs["departments"])
 with audit_tab:
     audit_view.log(ctx, people)

@@ -35,7 +35,8 @@ facts = data.card_facts(ctx.url, scope, ctx.month, ctx.language)
 departments_view.kpi_cards(month_report, history, comments, facts)
 
 st.subheader(t("departments.trends", count=departments_view.months_shown(history)))
-departments_view.trends(month_report, history, scope)
+events = data.company_events(ctx.url, scope, ctx.language)
+departments_view.trends(month_report, history, scope, events)
 
 goals_col, priorities_col = st.columns(2)
 with goals_col:
@@ -57,7 +58,8 @@ actions_col, comments_col = st.columns(2)
 with actions_col:
     st.subheader(t("departments.actions"))
     actions = data.actions(ctx.url, scope, ctx.language)
-    widgets.action_list(actions, people, ctx.month, {g.code: g.title for g in goals})
+    verdicts = data.initiative_verdicts(ctx.url, scope, ctx.month, ctx.language)
+    widgets.action_list(actions, people, ctx.month, {g.code: g.title for g in goals}, verdicts)
     forms.new_action(ctx, goals, list(people.values()), key="departments")
     forms.action_status(ctx, actions, goals, key="departments", people=list(people.values()))
 with comments_col:

@@ -41,12 +41,15 @@ if chosen in month_report.goals:
     row = month_report.goals[chosen]
     facts = data.card_facts(ctx.url, ctx.scope, ctx.month, ctx.language)
     points = history.get(row.kpi.code, []) if row.kpi else []
-    cascade_view.detail(row, month_report, points, people, promises, ctx.scope, facts)
     actions = data.actions(ctx.url, ctx.scope, ctx.language)
+    verdicts = data.initiative_verdicts(ctx.url, ctx.scope, ctx.month, ctx.language)
+    events = data.company_events(ctx.url, ctx.scope, ctx.language)
+    judged = [(a, verdicts[a.id]) for a in actions if a.id in verdicts]
+    cascade_view.detail(row, month_report, points, people, promises, ctx.scope, facts, events, judged)
     comments = data.commentary(ctx.url, ctx.scope, ctx.month, ctx.month, ctx.language)
     unit = row.kpi.unit if row.kpi else "count"
     cascade_view.target_history(data.target_history(ctx.url, ctx.scope, row.goal.code), unit, people)
-    cascade_view.actions_and_comments(row, ctx.month, actions, comments, people)
+    cascade_view.actions_and_comments(row, ctx.month, actions, comments, people, verdicts)
     forms.accept(ctx, row.goal, key="cascade")
     forms.commentary(ctx, [row.kpi] if row.kpi else [], [row.goal], key="cascade")
     forms.new_action(ctx, [row.goal], list(people.values()), key="cascade")

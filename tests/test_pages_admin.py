@@ -595,6 +595,7 @@ def test_the_data_page_groups_its_tabs_so_a_phone_sees_every_group(app):
         "Targets and signals",
         "Customer promises",
         "Service priorities",
+        "Events",
         "Audit log",
     ]
     with i18n.use("da"):  # AppTest formats the pickers' labels in the test's own thread

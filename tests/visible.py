@@ -25,7 +25,7 @@ from pptx import Presentation
 from pypdf import PdfReader
 
 from kpi.domain.access import EVERYTHING
-from kpi.store import queries
+from kpi.store import company_events, queries
 from kpi.text import i18n
 
 LONG_ENOUGH = 12
@@ -181,6 +181,13 @@ class Holdings:
         names = [k.name for k in seen_kpis] + [g.title for g in goals + sighted]
         names += [d.name for d in queries.departments(conn, EVERYTHING, "en") if ours(d.code)]
         names += [a.title for a in queries.actions(conn, EVERYTHING, "en") if a.goal in followed]
+        for event in company_events.read(
+            conn, EVERYTHING, "en"
+        ):  # everyone's, their department's, their KPIs'
+            if (not event.kpis and (event.department is None or ours(event.department))) or (
+                set(event.kpis) & (kpi_codes | sight_kpis)
+            ):
+                names.append(event.title)
         texts = [k.definition for k in seen_kpis] + [g.description for g in goals + sighted]
         texts += [p.text for p in priorities]
         texts += [text for p in priorities if p.events for text in (p.events.files, p.events.queue or "")]

@@ -24,7 +24,7 @@ from kpi.domain.errors import Denied, Problem, Refused, Unavailable
 from kpi.domain.model import GoalStatus, Person, Role
 from kpi.domain.report import MonthReport
 from kpi.output import deck, pptx_pack
-from kpi.store import closing, decks, deliveries, engine, monthly, queries
+from kpi.store import closing, company_events, decks, deliveries, engine, monthly, queries
 from kpi.store import company as company_settings
 from kpi.text import fmt, phrases
 from kpi.text.i18n import t
@@ -171,6 +171,7 @@ def plan(conn: sa.Connection, month: date, language: str, today: date | None = N
             meeting.commentary,
             attention.compliance(built, queries.service_priorities(conn, scope, language)),
             monthly.late(conn, built, today),
+            company_events.read(conn, scope, language),
         )
         mine = [i for i in found if _theirs(person, i.department, i.owner)]
         due = owed(person, built, meeting.commentary)

@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from kpi.domain import months
+from kpi.domain.company_events import CompanyEvent, EventKind
 from kpi.domain.model import (
     DEFAULT_TOLERANCE,
     DEFAULT_WEIGHT,
@@ -78,6 +79,8 @@ class Company:
     commentary: list[Commentary] = field(default_factory=list)
     process_changes: list[ProcessChange] = field(default_factory=list)
     translations: list[Translation] = field(default_factory=list)
+    events: list[CompanyEvent] = field(default_factory=list)
+    """What happened to the company (kpi.domain.company_events), from company.toml's `[[events]]`."""
 
 
 def load_spec() -> dict:
@@ -193,7 +196,7 @@ def _history(
             month = _month_offset(company.end, offset)
             rng = random.Random(f"{seed}:{code}:{months.key(month)}")
             level = _level(spec, offset, strategy_start) + _season(spec, month)
-            level += sum(e["changes"].get(spec["code"], 0.0) for e in events if e["month"] == offset)
+            level += sum(e.get("changes", {}).get(spec["code"], 0.0) for e in events if e["month"] == offset)
             if Aggregation(spec["aggregation"]).is_survey:
                 company.responses.extend(_answers(code, spec, month, level, rng, answers_factor))
             else:
@@ -255,7 +258,24 @@ def generate(
         _strategy_change(company, spec, item)
     _goals(company, spec, scale)
     _priorities_actions_commentary(company, spec)
+    _events(company, spec)
     return company
+
+
+def _events(company: Company, spec: dict) -> None:
+    """Each `[[events]]` entry as a company event: from its `day` of its month for `days` days,
+    scoped to the KPIs it changes (or its `kpis`, or its `department`, or everyone)."""
+    for number, item in enumerate(spec.get("events", []), start=1):
+        month = _month_offset(company.end, int(item["month"]))
+        start = month.replace(day=int(item.get("day", 1)))
+        end = date.fromordinal(start.toordinal() + int(item.get("days", 1)) - 1)
+        kpis = tuple(item.get("kpis", item.get("changes", {})))
+        company.events.append(
+            CompanyEvent(
+                number, item["name"], EventKind(item["kind"]), start, end, item.get("department"), kpis
+            )
+        )
+        _translate(company, "company_event", str(number), item, {"name": "title"})
 
 
 def _goals(company: Company, spec: dict, scale: int) -> None:
@@ -307,8 +327,20 @@ def _priorities_actions_commentary(company: Company, spec: dict) -> None:
         _translate(company, "service_priority", item["code"], item, {"text": "text"})
     for number, item in enumerate(spec["actions"], start=1):
         due = months.end_of(_month_offset(company.end, item["due"]))
+        live = _month_offset(company.end, item["go_live"]) if "go_live" in item else None
+        direction = Direction(item["direction"]) if "direction" in item else None
         company.actions.append(
-            Action(number, item["goal"], item["title"], item["owner"], due, ActionStatus(item["status"]))
+            Action(
+                number,
+                item["goal"],
+                item["title"],
+                item["owner"],
+                due,
+                ActionStatus(item["status"]),
+                live,
+                item.get("kpi"),
+                direction,
+            )
         )
         _translate(company, "action", str(number), item, {"title": "title"})
     for number, item in enumerate(spec["commentary"], start=1):

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from kpi.domain import months, priorities, signals, status
+from kpi.domain import company_events, months, priorities, signals, status
+from kpi.domain.company_events import CompanyEvent
 from kpi.domain.model import (
     Action,
     Commentary,
@@ -91,6 +92,9 @@ class Item:
     are the share met and the share needed, in %)."""
     event: EventMonth | None = None
     """… and the month's counts and worst day."""
+    during: tuple[CompanyEvent, ...] = ()
+    """Company events bearing on its KPI that touch the month: what the item may be due to
+    ("during IT incident: payment platform outage (Sep 2026)")."""
 
 
 @dataclass(frozen=True)
@@ -99,6 +103,10 @@ class _Facts:
     explained: frozenset[tuple[str, str]]
     kpi_goal: Mapping[str, GoalRow]
     """The most strategic goal measured by each KPI."""
+    events: Sequence[CompanyEvent] = ()
+
+    def during(self, kpi: str, department: str | None) -> tuple[CompanyEvent, ...]:
+        return company_events.during(self.events, kpi, department, self.report.month)
 
     def kpi_item(self, kind: Kind, row: KpiRow, since: date | None, detail: str = "") -> Item:
         code, goal = row.kpi.code, self.kpi_goal.get(row.kpi.code)
@@ -115,6 +123,7 @@ class _Facts:
             since,
             ("kpi", code) in self.explained,
             detail=detail,
+            during=self.during(code, row.kpi.department),
         )
 
     def goal_item(self, kind: Kind, row: GoalRow, since: date | None, detail: str = "") -> Item:
@@ -135,6 +144,7 @@ class _Facts:
             or (row.kpi is not None and ("kpi", row.kpi.code) in self.explained),
             g.level.depth,
             detail,
+            during=self.during(row.kpi.code, row.kpi.department) if row.kpi else (),
         )
 
 
@@ -158,10 +168,12 @@ def items(
     comments: Sequence[Commentary] = (),
     compliance: Sequence[Compliance] = (),
     late: Mapping[str, int] | None = None,
+    events: Sequence[CompanyEvent] = (),
 ) -> list[Item]:
     """Every exception of the month, most severe first (`_severity`); `late` is `kpi code → days
-    late` (`lateness.late_kpis`) of the KPIs whose missing value is overdue."""
-    facts = _Facts(report, _explained(comments, report.month), kpi_goals(report))
+    late` (`lateness.late_kpis`) of the KPIs whose missing value is overdue; `events` the company
+    events in scope, so an item in a month an event touches names it (`Item.during`)."""
+    facts = _Facts(report, _explained(comments, report.month), kpi_goals(report), events)
     out = _priority_items(facts, compliance) + _kpi_items(facts, late or {}) + _goal_items(facts)
     out += _action_items(facts, actions)
     listed = {(i.kind, i.code) for i in out}
@@ -208,6 +220,7 @@ def _priority_items(facts: _Facts, compliance: Sequence[Compliance]) -> list[Ite
                 detail=">=" if events is not None else result.priority.comparison,
                 events=events,
                 event=result.event,
+                during=facts.during(row.kpi.code, row.kpi.department),
             )
         )
     return out

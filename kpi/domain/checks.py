@@ -29,7 +29,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from kpi.domain import bounds, identity, industry, validate
+from kpi.domain import bounds, company_events, identity, industry, validate
 from kpi.domain.errors import Problem
 from kpi.domain.model import (
     COMPARISONS,
@@ -331,8 +331,28 @@ def action(fields: Fields, known: Known) -> list[Problem]:
         problems += _retired(
             fields, "owner", known.retired.get("people", frozenset()), "deactivated_reference"
         )
-    problems += _within(fields, ("due",), known.window) + bounds.text_problems(fields)
-    return problems + _one_of(fields, "status", [str(s) for s in ActionStatus])
+    problems += _within(fields, ("due", "go_live"), known.window) + bounds.text_problems(fields)
+    problems += _one_of(fields, "direction", [str(d) for d in Direction])
+    return problems + _one_of(fields, "status", [str(s) for s in ActionStatus]) + _initiative(fields, known)
+
+
+INITIATIVE_FIELDS = ("go_live", "kpi", "direction")
+"""An action is an initiative when it names all three: when it went live, the KPI it should
+move and which way (kpi.domain.initiatives judges it); one or two of them alone say nothing."""
+
+
+def _initiative(fields: Fields, known: Known) -> list[Problem]:
+    given = [name for name in INITIATIVE_FIELDS if not _empty(fields.get(name))]
+    problems = _known(fields, "kpi", known.kpis)
+    if given and len(given) < len(INITIATIVE_FIELDS):
+        missing = [name for name in INITIATIVE_FIELDS if name not in given]
+        problems += [Problem("initiative_incomplete", name) for name in missing]
+    return problems
+
+
+def event(fields: Fields, known: Known) -> list[Problem]:
+    """Everything wrong with a company event (`company_events.check`), against what the store knows."""
+    return company_events.check(fields, known.kpis, known.departments, known.window)
 
 
 def measurement(fields: Fields, known: Known) -> list[Problem]:

@@ -287,6 +287,13 @@ class Action:
     owner: str | None
     due: date | None
     status: ActionStatus
+    go_live: date | None = None
+    """An initiative's: the day it went (or goes) live; with `kpi` and `direction`, its effect
+    is judged against the KPI's limits from before (kpi.domain.initiatives)."""
+    kpi: str | None = None
+    """The KPI the initiative should move."""
+    direction: Direction | None = None
+    """Which way it should move it."""
 
 
 @dataclass(frozen=True, slots=True)

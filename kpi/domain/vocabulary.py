@@ -18,6 +18,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 
+from kpi.domain.company_events import EventKind
 from kpi.domain.model import (
     COMPARISONS,
     UNIT_RANGES,
@@ -38,6 +39,7 @@ VALUES: dict[str, tuple[str, ...]] = {
     "journey_phase": tuple(str(p) for p in JourneyPhase),
     "unit": tuple(UNIT_RANGES),
     "comparison": COMPARISONS,
+    "event_kind": tuple(str(k) for k in EventKind),
 }
 """Every enumerated field and the values the store holds for it, in their order."""
 
@@ -83,6 +85,13 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
     "comparison": {
         "<=": ("at most", "max", "maximum", "≤", "=<", "højst", "maks", "maksimalt", "under"),
         ">=": ("at least", "min", "minimum", "≥", "=>", "mindst", "minimalt", "over"),
+    },
+    "event_kind": {
+        "outage": ("incident", "it incident", "downtime", "nedbrud", "driftsforstyrrelse", "hændelse i it"),
+        "campaign": ("marketing", "promotion", "kampagne", "tilbud"),
+        "price_change": ("price", "prices", "pricing", "prisændring", "pris", "priser"),
+        "go_live": ("go live", "launch", "release", "lancering", "idriftsættelse", "go-live"),
+        "other": ("andet", "anden", "øvrig"),
     },
     "unit": {
         "%": ("percent", "per cent", "pct", "procent", "share", "andel"),

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from kpi.domain import checks, identity, months, validate, vocabulary
+from kpi.domain import checks, company_events, identity, months, validate, vocabulary
 from kpi.domain.errors import Problem, Refused
 from kpi.files import spreadsheet
 from kpi.text import terms
@@ -236,6 +236,13 @@ def _choice(field: str) -> Callable[[str, str, str], str | None]:
     return read
 
 
+def _codes(value: str, label: str, decimal: str = ".") -> str | None:
+    """Codes separated by commas (`IT_DOWNTIME, ECOM_CONV`), each read as `_code` reads one,
+    kept as one text (`company_events.KPI_SEPARATOR`)."""
+    found = [_code(code, label) for code in company_events.kpi_codes(value)]
+    return company_events.KPI_SEPARATOR.join(c for c in found if c) or None
+
+
 def _number(value: str, label: str, decimal: str = ".") -> float | None:
     return validate.number(value, label, decimal=decimal)
 
@@ -364,6 +371,17 @@ KINDS: dict[
         Column("owner", _email),
         Column("due", _deadline),
         Column("status", _choice("status")),
+        Column("go_live", _day),
+        Column("kpi", _code),
+        Column("direction", _choice("direction")),
+    ],
+    "events": [
+        Column("title", _text, True),
+        Column("kind", _choice("event_kind"), True),
+        Column("start", _day, True),
+        Column("end", _day),
+        Column("department", _code),
+        Column("kpis", _codes),
     ],
     "calendar": [
         Column("month", _month, True),
@@ -392,6 +410,7 @@ KEYS = {
     "responses": (),
     "actions": ("goal", "title"),
     "calendar": ("month",),
+    "events": ("title", "start"),
 }
 """Columns whose values must be unique within one file."""
 

@@ -17,11 +17,16 @@ from datetime import date
 import plotly.graph_objects as go
 
 from kpi.domain import months
+from kpi.domain.company_events import Band
 from kpi.domain.model import UNIT_RANGES, within_unit
 from kpi.text import fmt, plain
 from kpi.text.i18n import t
 from kpi.text.palette import SERIES, VARIATION_LOOKS
 
+LABEL_LINE = 14
+"""Pixels between two event labels: each band's label a line below the one before."""
+BAND_LABEL = 28
+"""An event band's label is cut to this many characters (the hover names it in full)."""
 MAX_MONTH_TICKS = 5
 """Month labels on an axis: enough to orient, few enough to never overlap on a half-width chart."""
 FONT = "Source Sans Pro, Segoe UI, Helvetica, Arial, sans-serif"
@@ -100,6 +105,9 @@ class TrendSpec:
     one colour per verdict (`palette.VARIATION_LOOKS`)."""
     targets: tuple[tuple[date, float], ...] = ()
     """The month targets (phased or explicit), drawn as the target line instead of one level."""
+    bands: tuple[Band, ...] = ()
+    """Company events bearing on the KPI (`company_events.bands`): each shades the months it
+    touches, with a short label."""
 
 
 def _separators() -> str:
@@ -172,6 +180,37 @@ def _limits_band(fig: go.Figure, span: tuple[date, date], limits: tuple[float, f
         customdata=[f"{fmt.value(lower, unit)} – {fmt.value(upper, unit)}"] * 2,
         hovertemplate="%{customdata}<extra></extra>",
     )
+
+
+def short_label(title: str, limit: int = BAND_LABEL) -> str:
+    """An event's title for a band's label: cut at a word with an ellipsis when too long."""
+    if len(title) <= limit:
+        return title
+    cut = title[: limit - 1].rsplit(" ", 1)[0] if " " in title[: limit - 1] else title[: limit - 1]
+    return cut.rstrip(" :,;-") + "…"
+
+
+def _event_bands(fig: go.Figure, bands: Sequence[Band], span: tuple[date, date]) -> None:
+    """Each event as a faint shaded stretch over the months it touches (half a month either side
+    of their points), behind the lines, labelled at its top (each label a line below the one
+    before): from its left edge, or, in the right half of the chart, up to its right edge, so the
+    label stays inside the chart."""
+    middle = span[0] + (span[1] - span[0]) / 2
+    for number, band in enumerate(bands):
+        x0 = date.fromordinal(band.first.toordinal() - 15)
+        x1 = date.fromordinal(band.last.toordinal() + 15)
+        fig.add_vrect(
+            x0=x0,
+            x1=x1,
+            fillcolor=SERIES["event_band"],
+            line_width=0,
+            layer="below",
+            name=plain.chart(band.label),
+            annotation_text=plain.chart(short_label(band.label)),
+            annotation_position="top right" if band.first > middle else "top left",
+            annotation_font={"size": 11, "color": SERIES["event"]},
+            annotation_yshift=-LABEL_LINE * number,  # each label on its own line, never over another
+        )
 
 
 def _signal_points(fig: go.Figure, values: dict[date, float], spec: TrendSpec) -> None:
@@ -254,6 +293,7 @@ def trend(points: Sequence[tuple[date, float]], spec: TrendSpec, height: int = 3
         hovertemplate="%{customdata}<extra></extra>",
     )
     _signal_points(fig, dict(points), spec)
+    _event_bands(fig, spec.bands, (first_x, last_x))
     if spec.forecast and xs:
         fig.add_scatter(
             x=[xs[-1], spec.forecast[0]],

@@ -11,7 +11,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from kpi.domain import attention, cascade, month_rows, months, outlook, report, signals
+from kpi.domain import attention, cascade, company_events, month_rows, months, outlook, report, signals
+from kpi.domain.company_events import Band, CompanyEvent
+from kpi.domain.initiatives import Verdict
 from kpi.domain.model import (
     Action,
     Commentary,
@@ -81,6 +83,8 @@ class Series:
     signals: tuple[tuple[date, str], ...] = ()
     """(month, `improvement` or `concern`) of months in which a signal rule fired, ringed in the
     verdict's colour."""
+    bands: tuple[Band, ...] = ()
+    """Company events bearing on the KPI, over the months shown (`company_events.bands`)."""
 
 
 @dataclass(frozen=True)
@@ -117,6 +121,10 @@ class Meeting:
     """Goals the viewer reads only because theirs serve them (line of sight): no slides of their own."""
     late: Mapping[str, int] = field(default_factory=dict)
     """`kpi code → days late` of the KPIs whose value is overdue (`lateness.late_kpis`)."""
+    events: Sequence[CompanyEvent] = ()
+    """The company events in scope: bands on the charts, and named by the items they touch."""
+    verdicts: Mapping[int, Verdict] = field(default_factory=dict)
+    """`action id → verdict` of the initiatives live by the month (kpi.domain.initiatives)."""
 
     @property
     def tops(self) -> list[cascade.Node]:
@@ -221,6 +229,7 @@ def _goal_slide(meeting: Meeting, row: month_rows.GoalRow) -> Slide:
             row.goal.target,
             limits,
             tuple((m, str(verdict)) for m, verdict in marked if m in shown),
+            company_events.bands(meeting.events, kpi.code, kpi.department, sorted(shown)),
         )
     notes = _notes(meeting, kpi.code if kpi else None, row.goal.code)
     revision = _revision(meeting, kpi.code, unit) if kpi else ""
@@ -248,7 +257,12 @@ def _exception_lines(meeting: Meeting, actions: Sequence[Action], owners: dict[s
     who owns it, since when, whether it has been explained; its kind is the line's flag."""
     built = meeting.month_report
     found = attention.items(
-        built, actions, meeting.commentary, attention.compliance(built, meeting.priorities), meeting.late
+        built,
+        actions,
+        meeting.commentary,
+        attention.compliance(built, meeting.priorities),
+        meeting.late,
+        meeting.events,
     )
     lines = []
     for item in found:
@@ -288,21 +302,32 @@ def _department_slides(meeting: Meeting, department: Department) -> list[Slide]:
 
 
 def _action_lines(meeting: Meeting, actions: Sequence[Action], owners: dict[str, str]) -> list[Line]:
+    """The open actions due within `ACTIONS_AHEAD_MONTHS`, then every initiative live by the month
+    whatever its status, each with its verdict (kpi.domain.initiatives) where there is one."""
     month = meeting.month_report.month
     horizon = months.end_of(months.add(month, ACTIONS_AHEAD_MONTHS))
     visible = set(meeting.month_report.goals)
     due = [a for a in actions if a.goal in visible and a.due and a.due <= horizon and a.status.is_open]
     late = {a.id for a in outlook.overdue(due, month)}
-    return [
+    lines = [
         Line(
             a.title,
             owners.get(a.owner or "", "–"),
             fmt.day(a.due) if a.due else "–",
             None,
-            f"{t(f'action.{a.status}')}" + (f" · {t('cascade.late')}" if a.id in late else ""),
+            f"{t(f'action.{a.status}')}"
+            + (f" · {t('cascade.late')}" if a.id in late else "")
+            + (f" · {phrases.verdict_words(meeting.verdicts[a.id])}" if a.id in meeting.verdicts else ""),
         )
         for a in sorted(due, key=lambda a: a.due or month)
     ]
+    listed = {a.id for a in due}
+    for a in actions:
+        if a.id in meeting.verdicts and a.id not in listed and a.goal in visible and a.go_live:
+            live = t("initiative.live", day=fmt.day(a.go_live))
+            note = f"{t(f'action.{a.status}')} · {phrases.verdict_words(meeting.verdicts[a.id])}"
+            lines.append(Line(a.title, owners.get(a.owner or "", "–"), live, None, note))
+    return lines
 
 
 def build(

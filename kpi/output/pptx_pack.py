@@ -38,7 +38,7 @@ from kpi.domain.cascade import Mismatch
 from kpi.domain.model import GoalStatus, KpiStatus, within_unit
 from kpi.domain.signals import Reading
 from kpi.output import measure
-from kpi.output.charts import value_axis
+from kpi.output.charts import short_label, value_axis
 from kpi.output.deck import Brand, Line, Series, Slide
 from kpi.output.speaker import notes as speaker_notes
 from kpi.text import fmt, palette, phrases
@@ -395,10 +395,20 @@ def _chart(slide: PptxSlide, series: Series, box: tuple[float, float, float, flo
         data.add_series(
             t(f"chart.ring.{key}"), [round(v, 2) if m in months else None for m, v in series.points]
         )
+    axis = value_axis(levels, series.unit)
+    banded = [b for b in series.bands if axis is not None]
+    for band in banded:  # the band's months at the top of the axis: drawn as shaded columns
+        high = axis.high if axis is not None else 0.0
+        data.add_series(
+            short_label(band.label),
+            [high if band.first <= m <= band.last else None for m, _ in series.points],
+        )
     left, top, width, height = (Inches(v) for v in box)
     # python-pptx annotates add_chart as returning the Chart; it returns the frame that holds it
     frame = cast(GraphicFrame, slide.shapes.add_chart(XL_CHART_TYPE.LINE, left, top, width, height, data))
     chart = frame.chart
+    if banded:
+        _as_bands(chart, len(banded))
     chart.font.name, chart.font.size = FONT, Pt(12)
     chart.has_legend = True
     chart.legend.position = XL_LEGEND_POSITION.BOTTOM
@@ -408,6 +418,48 @@ def _chart(slide: PptxSlide, series: Series, box: tuple[float, float, float, flo
     chart.chart_title.text_frame.paragraphs[0].runs[0].font.size = Pt(16)
     _value_axis(chart, series.unit, levels)
     _series_looks(chart, series, ringed)
+
+
+def _as_bands(chart: object, count: int) -> None:
+    """The last `count` series of the line chart moved into a column chart on the same axes,
+    behind the lines: each event's months as a faint full-height column, without gaps, so a band
+    shades the months the event touches (named in the legend). Still a native, editable chart."""
+    plot_area = chart._chartSpace.chart.plotArea  # type: ignore[attr-defined]
+    line = plot_area.find(qn("c:lineChart"))
+    moved = line.findall(qn("c:ser"))[-count:]
+    bar = line.makeelement(qn("c:barChart"), {})
+    for tag, value in (("c:barDir", "col"), ("c:grouping", "clustered"), ("c:varyColors", "0")):
+        bar.append(bar.makeelement(qn(tag), {"val": value}))
+    for ser in moved:
+        line.remove(ser)
+        for tag in ("c:marker", "c:smooth"):  # a column series has neither
+            for found in ser.findall(qn(tag)):
+                ser.remove(found)
+        _band_fill(ser)
+        bar.append(ser)
+    bar.append(bar.makeelement(qn("c:gapWidth"), {"val": "0"}))
+    bar.append(bar.makeelement(qn("c:overlap"), {"val": "100"}))
+    for axis_id in line.findall(qn("c:axId")):
+        bar.append(bar.makeelement(qn("c:axId"), {"val": axis_id.get("val")}))
+    line.addprevious(bar)  # drawn first: behind the lines
+
+
+def _band_fill(ser: object) -> None:
+    """A band column's fill: the event colour, mostly transparent, and no outline."""
+    colour = palette.SERIES["event"].lstrip("#")
+    old = ser.find(qn("c:spPr"))  # type: ignore[attr-defined]
+    if old is not None:
+        ser.remove(old)  # type: ignore[attr-defined]
+    sp = ser.makeelement(qn("c:spPr"), {})  # type: ignore[attr-defined]
+    fill = sp.makeelement(qn("a:solidFill"), {})
+    rgb = fill.makeelement(qn("a:srgbClr"), {"val": colour})
+    rgb.append(rgb.makeelement(qn("a:alpha"), {"val": "18000"}))
+    fill.append(rgb)
+    sp.append(fill)
+    outline = sp.makeelement(qn("a:ln"), {})
+    outline.append(outline.makeelement(qn("a:noFill"), {}))
+    sp.append(outline)
+    ser.find(qn("c:tx")).addnext(sp)  # type: ignore[attr-defined]
 
 
 def _value_axis(chart: object, unit: str, levels: Sequence[float | None]) -> None:
@@ -425,7 +477,8 @@ def _value_axis(chart: object, unit: str, levels: Sequence[float | None]) -> Non
 
 
 def _series_looks(chart: object, series: Series, ringed: Sequence[str]) -> None:
-    drawn = list(chart.plots[0].series)  # type: ignore[attr-defined]
+    lines = [p for p in chart.plots if p._element.tag == qn("c:lineChart")]  # type: ignore[attr-defined]
+    drawn = list(lines[0].series)  # the event bands, if any, are a column plot of their own
     actual = drawn[0]
     # the palette's line, not the company's colour: a brand in blue or orange would hide the rings
     actual.format.line.color.rgb, actual.format.line.width = _rgb(palette.SERIES["actual"]), Pt(3)

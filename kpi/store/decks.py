@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from kpi.domain.access import Scope
 from kpi.output import deck
-from kpi.store import closing, monthly, queries
+from kpi.store import closing, company_events, initiatives, monthly, queries
 from kpi.store import company as company_settings
 from kpi.text import fmt
 from kpi.text.i18n import t
@@ -36,6 +36,7 @@ def slides(
     not given)."""
     meeting = closing.meeting_month(conn, scope, month, language)
     owners = {p.email: p.name for p in queries.people(conn)}
+    actions = queries.actions(conn, scope, language)
     source = deck.Meeting(
         meeting.report,
         meeting.commentary,
@@ -46,11 +47,13 @@ def slides(
         [(r.at, r.by, r.reason) for r in meeting.reopened],
         scope.served,
         monthly.late(conn, meeting.report, today),
+        company_events.read(conn, scope, language),
+        initiatives.verdicts(conn, scope, month, actions),
     )
     return deck.build(
         source,
         company_settings.read(conn).title(t("app.title")),
         queries.departments(conn, scope, language),
-        queries.actions(conn, scope, language),
+        actions,
         owners,
     )

@@ -119,15 +119,8 @@ def add_action(
     return int(Writer(conn, viewer.email).insert(s.action, values))
 
 
-def set_action_status(
-    conn: sa.Connection,
-    viewer: Person,
-    action_id: int,
-    status: str,
-    owner: str | None = None,
-    due: date | None = None,
-) -> str:
-    """Move an action along (planned → doing → done, or dropped), and change who and by when."""
+def _planned_action(conn: sa.Connection, viewer: Person, action_id: int) -> sa.RowMapping:
+    """The stored action with its goal's department, when `viewer` may plan there."""
     a, g = s.action, s.goal
     found = (
         conn.execute(sa.select(a, g.c.department).join(g, g.c.code == a.c.goal).where(a.c.id == action_id))
@@ -138,6 +131,19 @@ def set_action_status(
         raise NotFound(Problem("edit.unknown_action", "action", (("id", action_id),)))
     if not access.may_plan(viewer, found["department"]):
         raise Denied(Problem("edit.denied"))
+    return found
+
+
+def set_action_status(
+    conn: sa.Connection,
+    viewer: Person,
+    action_id: int,
+    status: str,
+    owner: str | None = None,
+    due: date | None = None,
+) -> str:
+    """Move an action along (planned → doing → done, or dropped), and change who and by when."""
+    found = _planned_action(conn, viewer, action_id)
     values, unread = _read_action({**found, "status": status, "owner": owner or found["owner"]})
     _check_action(conn, values, unread)
     row: dict = {"id": action_id, "status": values["status"]}
@@ -146,6 +152,19 @@ def set_action_status(
     if due is not None:
         row["due"] = due
     return Writer(conn, viewer.email).upsert(s.action, row)
+
+
+def set_initiative(conn: sa.Connection, viewer: Person, action_id: int, values: dict) -> str:
+    """Make an action an initiative, or change it: its go-live day, the KPI it should move and
+    which way, as typed (`2026-03-01`, a KPI code, `lower`/`lavere`); all three empty make it a
+    plain action again. Read as an actions file's columns are and checked as an imported action
+    is (`checks.action`: all three or none, a known KPI, a day in the window); audited."""
+    found = _planned_action(conn, viewer, action_id)
+    typed = {name: values.get(name) for name in checks.INITIATIVE_FIELDS}
+    read, unread = tables.read("actions", typed)
+    row = {k: v for k, v in found.items() if k != "department"} | read
+    _check_action(conn, row, unread)
+    return Writer(conn, viewer.email).upsert(s.action, {"id": action_id, **read})
 
 
 def accept_goal(conn: sa.Connection, viewer: Person, code: str, today: date) -> str:

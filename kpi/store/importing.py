@@ -48,6 +48,7 @@ TABLES = {
     "responses": s.response,
     "actions": s.action,
     "calendar": s.month_calendar,
+    "events": s.company_event,
 }
 _DEFAULTS: dict[str, dict[str, object]] = {
     "kpis": {"tolerance": DEFAULT_TOLERANCE, "definition": ""},
@@ -93,6 +94,7 @@ _CHECKS = {
     "responses": checks.answer,
     "actions": checks.action,
     "calendar": cycle.check_row,
+    "events": checks.event,
 }
 """The check of each kind of file's rows: the same as the forms' (kpi.domain.checks)."""
 
@@ -264,6 +266,9 @@ def _apply(conn: sa.Connection, parsed: Parsed, who: str) -> Writer:
             {**r, "status": r.get("status") or ActionStatus.PLANNED} for r in _store_rows(kind, parsed, set())
         ]
         writer.upsert_many(table, rows, match=("goal", "title"))
+    elif kind == "events":  # a one-day event ends the day it starts
+        rows = [{**r, "end": r.get("end") or r["start"]} for r in _store_rows(kind, parsed, set())]
+        writer.upsert_many(table, rows, match=("title", "start"))
     elif kind == "measurements":
         now = datetime.now()
         rows = [{**r, "source": parsed.file, "loaded_at": now} for r in _store_rows(kind, parsed, set())]
@@ -399,14 +404,14 @@ def export(conn: sa.Connection, kind: str) -> bytes:
         if row.get("code") in defined:
             source = defined[row["code"]]
             values |= {column: getattr(source, name) for column, name in SOURCE_COLUMNS.items()}
-        writer.writerow([spreadsheet.neutral(_export_cell(name, values.get(name))) for name in columns])
+        writer.writerow([spreadsheet.neutral(_export_cell(name, values.get(name), kind)) for name in columns])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def _export_cell(name: str, value: object) -> str:
+def _export_cell(name: str, value: object, kind: str = "") -> str:
     if value is None:
         return ""
-    if name in ("month", "start") and isinstance(value, date):
+    if (name == "month" or (name == "start" and kind != "events")) and isinstance(value, date):
         return months.key(value)
     if isinstance(value, date):
         return value.strftime("%Y-%m-%d")

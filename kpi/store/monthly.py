@@ -11,7 +11,7 @@ from kpi.domain import attention as attention_
 from kpi.domain import lateness, month_rows, months, outlook, report, signals, smart, status
 from kpi.domain.access import Scope
 from kpi.domain.model import MonthValue
-from kpi.store import cycle, queries, rules
+from kpi.store import company_events, cycle, queries, rules
 
 
 def month_report(
@@ -57,7 +57,8 @@ def attention(
     kept = attention_.compliance(built, queries.service_priorities(conn, scope, language))
     comments = queries.commentary(conn, scope, month, month, language)
     overdue = late(conn, built, today)
-    return attention_.items(built, queries.actions(conn, scope, language), comments, kept, overdue)
+    events = company_events.read(conn, scope, language)
+    return attention_.items(built, queries.actions(conn, scope, language), comments, kept, overdue, events)
 
 
 def late(conn: sa.Connection, built: report.MonthReport, today: date | None = None) -> dict[str, int]:

@@ -90,6 +90,11 @@ def _texts(conn: sa.Connection, table: str, language: str | None) -> dict[tuple[
     return {(r.key, r.field): r.text for r in rows}
 
 
+def translations(conn: sa.Connection, table: str, language: str | None) -> dict[tuple[str, str], str]:
+    """`(key, field) → text` of a table's rows in `language` (none without one)."""
+    return _texts(conn, table, language)
+
+
 def _active(column: sa.ColumnElement, include_retired: bool) -> sa.ColumnElement[bool]:
     return sa.true() if include_retired else column.is_(None)
 
@@ -418,7 +423,17 @@ def actions(conn: sa.Connection, scope: Scope, language: str | None = None) -> l
         sa.select(a).join(g, g.c.code == a.c.goal).where(_goal_followed(g, scope)).order_by(a.c.due, a.c.id)
     )
     return [
-        Action(r.id, r.goal, texts.get((str(r.id), "title"), r.title), r.owner, r.due, ActionStatus(r.status))
+        Action(
+            r.id,
+            r.goal,
+            texts.get((str(r.id), "title"), r.title),
+            r.owner,
+            r.due,
+            ActionStatus(r.status),
+            r.go_live,
+            r.kpi,
+            Direction(r.direction) if r.direction else None,
+        )
         for r in conn.execute(stmt)
     ]
 

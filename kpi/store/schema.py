@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from kpi.domain import cx
 
-SCHEMA_VERSION = 13
+SCHEMA_VERSION = 15
 """Bump when a table changes, and add the step from the previous version to MIGRATIONS."""
 
 metadata = sa.MetaData()
@@ -157,7 +157,28 @@ action = sa.Table(
     sa.Column("owner", sa.String),
     sa.Column("due", sa.Date),
     sa.Column("status", sa.String, nullable=False),
+    sa.Column("go_live", sa.Date),  # v15: an initiative's go-live, the KPI it should move, which way
+    sa.Column("kpi", sa.String),
+    sa.Column("direction", sa.String),
 )
+
+company_event_id = sa.Sequence("company_event_id_seq")
+company_event = sa.Table(
+    "company_event",
+    metadata,
+    sa.Column(
+        "id", sa.BigInteger, company_event_id, server_default=company_event_id.next_value(), primary_key=True
+    ),
+    sa.Column("title", sa.String, nullable=False),
+    sa.Column("kind", sa.String, nullable=False),
+    sa.Column("start", sa.Date, nullable=False),
+    sa.Column("end", sa.Date, nullable=False),
+    sa.Column("department", sa.String),
+    sa.Column("kpis", sa.String),
+)
+"""v15: what happened to the company (kpi.domain.company_events: an outage, a campaign, a price
+change, a go-live), from `start` to `end`, for everyone (no department, no KPIs), one department
+or some KPIs (`kpis`: codes joined by commas). Not the raw events KPIs are counted from."""
 
 commentary_id = sa.Sequence("commentary_id_seq")
 commentary = sa.Table(
@@ -374,6 +395,12 @@ MIGRATIONS: dict[int, list[str | sa.TextClause | tuple[str, str]]] = {
     ],
     12: [],  # delivery is new (`create_all`)
     13: [],  # month_calendar is new (`create_all`)
+    14: [],  # reserved for s12words (response.respondent, response.comment): the lead merges it here
+    15: [  # company_event is new (`create_all`); an action may be an initiative with a go-live
+        "ALTER TABLE action ADD COLUMN IF NOT EXISTS go_live DATE",
+        "ALTER TABLE action ADD COLUMN IF NOT EXISTS kpi VARCHAR",
+        "ALTER TABLE action ADD COLUMN IF NOT EXISTS direction VARCHAR",
+    ],
 }
 """`version → SQL statements` that take a store from version-1 to version: plain SQL that DuckDB
 and PostgreSQL both accept (a `TextClause` where it binds values), or `(dialect, SQL)` for one of

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from kpi.demo.generate import Company
 from kpi.domain import months
+from kpi.domain.company_events import KPI_SEPARATOR
 from kpi.store import company as company_settings
 from kpi.store import schema as s
 from kpi.store import setup
@@ -90,6 +91,9 @@ def _load_actions_and_commentary(writer: Writer, company: Company) -> dict[tuple
             "owner": action.owner,
             "due": action.due,
             "status": str(action.status),
+            "go_live": action.go_live,
+            "kpi": action.kpi,
+            "direction": str(action.direction) if action.direction else None,
         }
         writer.upsert(s.action, row, match=("goal", "title"))
         found = writer.conn.execute(
@@ -110,4 +114,19 @@ def _load_actions_and_commentary(writer: Writer, company: Company) -> dict[tuple
         c = s.commentary
         found = writer.conn.execute(sa.select(c.c.id).where(*[c.c[k] == row[k] for k in match])).scalar_one()
         ids[("commentary", str(comment.id))] = str(found)
+    for event in company.events:
+        row = {
+            "title": event.title,
+            "kind": str(event.kind),
+            "start": event.start,
+            "end": event.end,
+            "department": event.department,
+            "kpis": KPI_SEPARATOR.join(event.kpis) or None,
+        }
+        writer.upsert(s.company_event, row, match=("title", "start"))
+        e = s.company_event
+        found = writer.conn.execute(
+            sa.select(e.c.id).where(e.c.title == event.title, e.c.start == event.start)
+        ).scalar_one()
+        ids[("company_event", str(event.id))] = str(found)
     return ids

@@ -7,6 +7,8 @@ from datetime import date
 
 from kpi.domain import status, verdicts
 from kpi.domain.attention import Item
+from kpi.domain.company_events import CompanyEvent
+from kpi.domain.initiatives import MIN_AFTER, Outcome, Verdict
 from kpi.domain.model import Direction, EventMeasure, EventMonth, KpiStatus
 from kpi.domain.month_rows import GoalRow, KpiRow
 from kpi.domain.signals import Reading
@@ -81,7 +83,30 @@ def attention_facts(item: Item, owners: Mapping[str, str]) -> tuple[str, str, st
     parts.append(t("attention.commented" if item.commented else "attention.not_commented"))
     if item.events is not None and item.event is not None:
         parts.insert(0, event_words(item.events, item.event))
+    parts[:0] = [during(event) for event in item.during]
     return kind, value, target, " · ".join(parts)
+
+
+def during(event: CompanyEvent) -> str:
+    """`during IT incident: payment platform outage (Sep 2026)`: what a signal in an event's
+    month may be due to. Plain text (the title is as a person typed it)."""
+    return t("happening.during", title=event.title, when=event_period(event))
+
+
+def event_period(event: CompanyEvent) -> str:
+    """The months an event touches: `Sep 2026`, or `Sep – Oct 2026` / `Dec 2025 – Jan 2026`."""
+    first, last = fmt.month(event.first_month), fmt.month(event.last_month)
+    return first if first == last else f"{first} – {last}"
+
+
+def verdict_words(verdict: Verdict) -> str:
+    """An initiative's verdict in words (kpi.domain.initiatives): `Improvement signal after 2
+    months`, `No signal yet (4 points)`, `Concern`, or that there are too few points to tell."""
+    if verdict.outcome is Outcome.IMPROVEMENT:
+        return t("initiative.improvement", count=verdict.after or verdict.points)
+    if verdict.outcome is Outcome.TOO_FEW:
+        return t("initiative.too_few", count=verdict.points, needed=MIN_AFTER)
+    return t(f"initiative.{verdict.outcome}", count=verdict.points)
 
 
 def event_words(measure: EventMeasure, event: EventMonth) -> str:

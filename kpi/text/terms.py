@@ -22,6 +22,7 @@ LABELS: dict[str, str] = {
     "direction": "definitions.direction_{}",
     "aggregation": "definitions.aggregation_{}",
     "comparison": "definitions.{}",
+    "event_kind": "happening.kind.{}",
 }
 """Where each enumerated field's labels live in a catalogue (`{}` is the value, or its name in
 `NAMES` where the value is not a word)."""

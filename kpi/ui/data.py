@@ -17,6 +17,8 @@ from kpi.domain import access, cycle, report, signals
 from kpi.domain import attention as attention_
 from kpi.domain import owed as owed_
 from kpi.domain.access import EVERYTHING, Scope
+from kpi.domain.company_events import CompanyEvent
+from kpi.domain.initiatives import Verdict
 from kpi.domain.model import (
     Action,
     Commentary,
@@ -34,8 +36,9 @@ from kpi.domain.sources import Source
 from kpi.files import spreadsheet
 from kpi.output import deck as deck_
 from kpi.store import company as company_settings
+from kpi.store import company_events as events_store
 from kpi.store import cycle as calendars
-from kpi.store import engine, monthly, owing, queries, rules, setup
+from kpi.store import engine, initiatives, monthly, owing, queries, rules, setup
 from kpi.ui import widgets
 
 TTL = 60
@@ -118,6 +121,20 @@ def attention(url: str, scope: Scope, month: date, language: str, today: date) -
     built = month_report(url, scope, month, language)
     with engine.reading(_engine(url)) as conn:
         return monthly.attention(conn, scope, built, language, today)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def company_events(url: str, scope: Scope, language: str) -> list[CompanyEvent]:
+    """The company events `scope` may read (kpi.store.company_events), oldest first."""
+    with engine.reading(_engine(url)) as conn:
+        return events_store.read(conn, scope, language)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def initiative_verdicts(url: str, scope: Scope, month: date, language: str) -> dict[int, Verdict]:
+    """`action id → verdict in month` of the initiatives in `scope` (kpi.store.initiatives)."""
+    with engine.reading(_engine(url)) as conn:
+        return initiatives.verdicts(conn, scope, month, queries.actions(conn, scope, language))
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

@@ -16,6 +16,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from kpi.domain import months, outlook
+from kpi.domain.initiatives import Verdict
 from kpi.domain.model import Action, Commentary, GoalStatus, Kpi, KpiStatus, MonthValue, Origin, Person
 from kpi.domain.month_rows import GoalRow
 from kpi.domain.signals import Reading
@@ -271,10 +272,27 @@ def _tile_caption(row: GoalRow, points: Sequence[MonthValue], month: date) -> No
     st.caption("  \n".join(parts))
 
 
+def initiative_line(action: Action, verdict: Verdict) -> str:
+    """`Launch the one-page checkout, live 1 Nov 2025. Did it work: improvement signal after 2 months` as
+    Markdown (the title as typed, escaped)."""
+    live = t("initiative.live", day=fmt.day(action.go_live)) if action.go_live else ""
+    return t(
+        "initiative.line",
+        title=plain.markdown(action.title),
+        live=live,
+        verdict=phrases.verdict_words(verdict),
+    )
+
+
 def action_list(
-    items: Sequence[Action], people: dict[str, Person], month: date, goal_titles: dict[str, str] | None = None
+    items: Sequence[Action],
+    people: dict[str, Person],
+    month: date,
+    goal_titles: dict[str, str] | None = None,
+    verdicts: Mapping[int, Verdict] | None = None,
 ) -> None:
-    """Actions as "what (goal) — who, by when · status", overdue ones flagged in words."""
+    """Actions as "what (goal) — who, by when · status", overdue ones flagged in words, and an
+    initiative's verdict (kpi.domain.initiatives) after it."""
     if not items:
         st.caption(t("cascade.no_actions"))
     late = {a.id for a in outlook.overdue(items, month)}
@@ -283,8 +301,10 @@ def action_list(
         goal = f" ({plain.markdown(goal_titles.get(a.goal, a.goal))})" if goal_titles is not None else ""
         flag = f" · :red[{t('cascade.late')}]" if a.id in late else ""
         due = fmt.day(a.due) if a.due else "–"
+        judged = (verdicts or {}).get(a.id)
+        verdict = f"  \n{t('initiative.verdict', verdict=phrases.verdict_words(judged))}" if judged else ""
         st.markdown(
-            f"- **{plain.markdown(a.title)}**{goal} — {owner}, {due} · {t(f'action.{a.status}')}{flag}"
+            f"- **{plain.markdown(a.title)}**{goal} — {owner}, {due} · {t(f'action.{a.status}')}{flag}{verdict}"
         )
 
 

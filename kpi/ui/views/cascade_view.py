@@ -10,8 +10,10 @@ import pandas as pd
 import streamlit as st
 from pandas.io.formats.style import Styler
 
-from kpi.domain import cascade, month_rows, months, outlook, report
+from kpi.domain import cascade, company_events, month_rows, months, outlook, report
 from kpi.domain.access import Scope
+from kpi.domain.company_events import CompanyEvent
+from kpi.domain.initiatives import Verdict
 from kpi.domain.model import Action, Aggregation, Commentary, Level, MonthValue, Person, Promise
 from kpi.output import charts
 from kpi.text import fmt, palette, phrases, plain
@@ -163,9 +165,12 @@ def detail(
     promises: dict[str, Promise],
     scope: Scope,
     facts: widgets.CardFacts = widgets.NO_CARD_FACTS,
+    events: Sequence[CompanyEvent] = (),
+    initiatives: Sequence[tuple[Action, Verdict]] = (),
 ) -> None:
-    """Everything about one goal: status (and whether its KPI's value is late), trend, facts
-    (with where the value came from), children."""
+    """Everything about one goal: status (and whether its KPI's value is late), trend (with the
+    company events bearing on its KPI as bands), facts (with where the value came from and the
+    verdicts of the initiatives meant to move its KPI), children."""
     st.subheader(plain.markdown(row.goal.title))
     code = row.kpi.code if row.kpi else ""
     late = facts.late_for(code)
@@ -194,12 +199,15 @@ def detail(
     forecast = outlook.forecast(row, history, month_report.month)
     chart, column = st.columns([3, 2])
     with chart:
-        _trend(row, history, forecast, scope, kpi_row, month_report.month)
+        _trend(row, history, forecast, scope, kpi_row, month_report.month, events)
     with column:
         _facts(row, month_report.month, history, forecast, people, promises)
         origin = facts.origin_for(code, row.value)
         if origin:
             st.caption(plain.markdown(origin))
+        for action, judged in initiatives:
+            if action.kpi == code:
+                st.markdown(widgets.initiative_line(action, judged))
     _children(row, month_report)
 
 
@@ -210,6 +218,7 @@ def _trend(
     scope: Scope,
     kpi_row: month_rows.KpiRow | None,
     month: date,
+    events: Sequence[CompanyEvent] = (),
 ) -> None:
     kpi = row.kpi
     if kpi is None:
@@ -230,6 +239,7 @@ def _trend(
         forecast=at_deadline,
         limits=limits,
         signals=marked,
+        bands=company_events.bands(events, kpi.code, kpi.department, [m for m, _ in points]),
     )
     st.plotly_chart(figures.trend(scope, points, spec), width="stretch", key=f"cascade.trend.{row.goal.code}")
 
@@ -293,11 +303,12 @@ def actions_and_comments(
     actions: Sequence[Action],
     comments: Sequence[Commentary],
     people: dict[str, Person],
+    verdicts: Mapping[int, Verdict] | None = None,
 ) -> None:
     left, right = st.columns(2)
     with left:
         st.markdown(f"**{t('cascade.actions')}**")
-        widgets.action_list([a for a in actions if a.goal == row.goal.code], people, month)
+        widgets.action_list([a for a in actions if a.goal == row.goal.code], people, month, None, verdicts)
     with right:
         st.markdown(f"**{t('cascade.commentary')}**")
         kpi_code = row.kpi.code if row.kpi else None

@@ -8,8 +8,9 @@ from datetime import date
 
 import streamlit as st
 
-from kpi.domain import month_rows, months, priorities, report
+from kpi.domain import company_events, month_rows, months, priorities, report
 from kpi.domain.access import Scope
+from kpi.domain.company_events import CompanyEvent
 from kpi.domain.model import Commentary, JourneyPhase, Kpi, MonthValue
 from kpi.output import charts
 from kpi.text import fmt, palette, phrases, plain
@@ -85,28 +86,42 @@ def months_shown(history: dict[str, list[MonthValue]]) -> int:
     return months.diff(min(shown), max(shown)) + 1 if shown else 0
 
 
-def trends(month_report: report.MonthReport, history: dict[str, list[MonthValue]], scope: Scope) -> None:
+def trends(
+    month_report: report.MonthReport,
+    history: dict[str, list[MonthValue]],
+    scope: Scope,
+    events: Sequence[CompanyEvent] = (),
+) -> None:
     groups = by_phase(list(month_report.kpis.values()))
     for tab, (_phase, rows) in zip(st.tabs([phase_title(p) for p, _ in groups]), groups, strict=True):
         with tab:
             for start in range(0, len(rows), 2):
                 for column, row in zip(st.columns(2), rows[start : start + 2], strict=False):
                     with column:
-                        _trend(row, history.get(row.kpi.code, []), scope, month_report.month)
+                        _trend(row, history.get(row.kpi.code, []), scope, month_report.month, events)
 
 
-def _trend(row: month_rows.KpiRow, points: Sequence[MonthValue], scope: Scope, month: date) -> None:
+def _trend(
+    row: month_rows.KpiRow,
+    points: Sequence[MonthValue],
+    scope: Scope,
+    month: date,
+    events: Sequence[CompanyEvent] = (),
+) -> None:
     st.plotly_chart(
         figures.trend(
-            scope, [(p.month, p.value) for p in points], trend_spec(row, points, month), height=300
+            scope, [(p.month, p.value) for p in points], trend_spec(row, points, month, events), height=300
         ),
         width="stretch",
         key=f"departments.trend.{row.kpi.code}",
     )
 
 
-def trend_spec(row: month_rows.KpiRow, points: Sequence[MonthValue], month: date) -> charts.TrendSpec:
-    """A KPI's trend: its month targets, tolerance, process limits and signals."""
+def trend_spec(
+    row: month_rows.KpiRow, points: Sequence[MonthValue], month: date, events: Sequence[CompanyEvent] = ()
+) -> charts.TrendSpec:
+    """A KPI's trend: its month targets, tolerance, process limits, signals and the company
+    events bearing on it (bands over the months they touch)."""
     kpi = row.kpi
     limits, marked = row.chart_marks(month)
     targets = [(p.month, row.target_at(p.month)) for p in points]
@@ -119,6 +134,7 @@ def trend_spec(row: month_rows.KpiRow, points: Sequence[MonthValue], month: date
         limits=limits,
         signals=marked,
         targets=tuple((m, target.value) for m, target in targets if target is not None),
+        bands=company_events.bands(events, kpi.code, kpi.department, [p.month for p in points]),
     )
 
 

@@ -12,11 +12,11 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from kpi.domain import signals
-from kpi.domain.model import Kpi
-from kpi.store import plans, rules
+from kpi.domain import initiatives, signals
+from kpi.domain.model import Direction, Kpi
+from kpi.store import edits, plans, rules
 from kpi.text.i18n import t
-from kpi.ui import data, forms
+from kpi.ui import data, forms, widgets
 from kpi.ui.frame import Context
 
 ACTIONS = ("record", "remove")
@@ -29,6 +29,53 @@ def panel(ctx: Context, kpis: Sequence[Kpi], chosen: signals.RuleSet) -> None:
     change_form(ctx, names)
     rule_form(ctx, chosen)
     late_form(ctx, data.late_days(ctx.url))
+    initiative_form(ctx, names)
+
+
+def initiative_form(ctx: Context, names: dict[str, str]) -> None:
+    """An action as an initiative: its go-live day, the KPI it should move and which way; the
+    verdict of each initiative in the month (kpi.domain.initiatives) above the form."""
+    st.subheader(t("initiative.title"))
+    st.caption(t("initiative.help", months=initiatives.MIN_AFTER))
+    actions = data.actions(ctx.url, ctx.scope, ctx.language)
+    verdicts = data.initiative_verdicts(ctx.url, ctx.scope, ctx.month, ctx.language)
+    for action in actions:
+        if action.id in verdicts:
+            st.markdown(widgets.initiative_line(action, verdicts[action.id]))
+    if not actions:
+        return
+    by_id = {a.id: a for a in actions}
+    picked = st.selectbox(
+        t("initiative.action"),
+        list(by_id),
+        format_func=lambda i: by_id[i].title,
+        key="data.plans.initiative.id",
+    )
+    action = by_id[picked]
+    directions = ["", *(str(d) for d in Direction)]  # "": not an initiative (never an empty picker)
+    with st.form(f"data.plans.initiative.{picked}"):
+        values = {
+            "go_live": st.text_input(
+                t("initiative.go_live"),
+                action.go_live.isoformat() if action.go_live else "",
+                placeholder="2026-03-01",
+            ),
+            "kpi": st.selectbox(
+                t("field.kpi"),
+                ["", *names],
+                index=["", *names].index(action.kpi) if action.kpi in names else 0,
+                format_func=lambda c: names.get(c, "–"),
+            ),
+            "direction": st.selectbox(
+                t("initiative.direction"),
+                directions,
+                index=directions.index(str(action.direction)) if action.direction else 0,
+                format_func=lambda d: t(f"initiative.direction_{d}") if d else "–",
+            ),
+        }
+        submitted = st.form_submit_button(t("forms.save"), type="primary")
+    if submitted and forms.write(ctx, edits.set_initiative, picked, values):
+        st.rerun()
 
 
 def target_form(ctx: Context, names: dict[str, str]) -> None:

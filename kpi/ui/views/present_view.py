@@ -52,6 +52,7 @@ def _chart(series: deck.Series, scope: Scope) -> None:
         target=series.target,
         limits=series.limits,
         signals=series.signals,
+        bands=series.bands,
     )
     st.plotly_chart(
         figures.trend(scope, series.points, spec, height=420), width="stretch", key="present.chart"

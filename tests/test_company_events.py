@@ -1,0 +1,272 @@
+"""Company events (issue 20, point 6): one validator for import and form, both stores, audited
+writes, bands on the affected charts only (app and PPTX), attention items that name the event,
+and what a department head may read of them."""
+
+import io
+from dataclasses import replace
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+from pptx import Presentation
+from pptx.oxml.ns import qn
+
+from kpi.domain import access, attention, bounds, company_events, months
+from kpi.domain.company_events import Band, CompanyEvent, EventKind, EventScope
+from kpi.domain.errors import Denied, Refused
+from kpi.domain.model import Person, Role
+from kpi.files import tables
+from kpi.output import charts, deck, pptx_pack
+from kpi.store import company_events as events_store
+from kpi.store import engine, importing, monthly, queries, schema, setup
+from kpi.text import phrases
+from kpi.ui.views import departments_view
+from tests.conftest import DEMO_END, as_admin
+
+KPIS = {"IT_DOWNTIME", "CS_WAIT", "ECOM_CONV"}
+DEPARTMENTS = {"IT", "CS", "ECOM"}
+WINDOW = bounds.Window.around(date(2026, 10, 1))
+OUTAGE = "IT incident: payment platform outage"
+CAMPAIGN = "Spring campaign: free delivery on all orders"
+CS_HEAD = Person("camilla.berg@havnhjem.example", "Camilla Berg", Role.DEPARTMENT_HEAD, "CS")
+MKT_HEAD_DEPARTMENT = "MKT"
+
+
+def _problems(**fields):
+    found = company_events.check(fields, KPIS, DEPARTMENTS, WINDOW)
+    return sorted((p.key, p.field) for p in found)
+
+
+GOOD = {"title": "Price change", "kind": "price_change", "start": date(2026, 3, 1), "end": date(2026, 3, 1)}
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({}, []),
+        ({"kpis": "IT_DOWNTIME,CS_WAIT"}, []),
+        ({"department": "CS"}, []),
+        ({"end": date(2026, 2, 27)}, [("event_end_before_start", "end")]),
+        ({"kind": "party"}, [("not_one_of", "kind")]),
+        ({"kind": None, "title": " "}, [("required", "kind"), ("required", "title")]),
+        ({"start": None}, [("required", "start")]),
+        ({"department": "HR"}, [("unknown_reference", "department")]),
+        ({"kpis": "IT_DOWNTIME,NOPE"}, [("unknown_reference", "kpis")]),
+        ({"kpis": "CS_WAIT", "department": "CS"}, [("event_one_scope", "kpis")]),
+        (
+            {"start": date(1900, 1, 1), "end": date(1900, 1, 2)},
+            [("outside_window", "end"), ("outside_window", "start")],
+        ),
+        ({"title": "x" * 5000}, [("too_long", "title")]),
+    ],
+)
+def test_one_check_names_every_problem_of_an_event(fields, expected):
+    assert _problems(**{**GOOD, **fields}) == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "kind"),
+    [
+        ("Outage", "outage"),
+        ("nedbrud", "outage"),
+        ("Kampagne", "campaign"),
+        ("Prisændring", "price_change"),
+        ("go-live", "go_live"),
+        ("Andet", "other"),
+    ],
+)
+def test_an_events_file_says_its_kind_in_english_or_danish(typed, kind):
+    read, problems = tables.read("events", {"kind": typed})
+    assert problems == [] and read["kind"] == kind
+
+
+def test_the_form_and_the_import_are_held_to_the_same_check(demo_duckdb_url):
+    store = engine.create(demo_duckdb_url)
+    bad = b"title,kind,start,end,department,kpis\nOops,outage,2026-09-10,2026-09-01,CS,CS_WAIT\n"
+    with pytest.raises(tables.ImportRejected) as refused:
+        importing.run(store, "events", bad, "events.csv", as_admin())
+    from_file = sorted((p.key, p.field) for p in refused.value.problems)
+    with pytest.raises(Refused) as by_form, engine.writing(store) as conn:
+        values = {"title": "Oops", "kind": "outage", "start": "2026-09-10", "end": "2026-09-01"}
+        events_store.save(conn, as_admin(), {**values, "department": "CS", "kpis": ["CS_WAIT"]})
+    assert sorted((p.key, p.field) for p in by_form.value.problems) == from_file
+    assert from_file == [("event_end_before_start", "end"), ("event_one_scope", "kpis")]
+
+
+def test_an_events_file_round_trips_on_both_stores_and_is_audited(demo_url):
+    store = engine.create(demo_url)
+    data = (
+        "title,kind,start,end,department,kpis\n"
+        "New prices,Prisændring,2026-04-01,,,\n"
+        "Chat bot go-live,go_live,2026-05-04,2026-05-04,,CS_WAIT\n"
+        "Phone system down,outage,2026-06-10,2026-06-11,CS,\n"
+    ).encode()
+    summary = importing.run(store, "events", data, "events.csv", as_admin("sofie.dahl@havnhjem.example"))
+    assert summary.counts == {"inserted": 3}
+    with engine.reading(store) as conn:
+        exported = importing.export(conn, "events")
+        audits = (
+            conn.execute(sa.select(schema.audit.c.who).where(schema.audit.c.table_name == "company_event"))
+            .scalars()
+            .all()
+        )
+        stored = {e.title: e for e in events_store.read(conn, access.EVERYTHING)}
+    assert audits.count("sofie.dahl@havnhjem.example") == 3
+    assert stored["New prices"].end == date(2026, 4, 1) and stored["New prices"].scope is EventScope.ALL
+    assert stored["Chat bot go-live"].kpis == ("CS_WAIT",)
+    assert stored["Phone system down"].scope is EventScope.DEPARTMENT
+    again = importing.run(store, "events", exported, "events.csv", as_admin())
+    assert again.counts.get("inserted", 0) == 0 and again.counts.get("updated", 0) == 0
+
+
+def test_the_form_saves_changes_and_removes_an_event_audited_and_only_for_administrators(demo_url):
+    store = engine.create(demo_url)
+    typed = {
+        "title": "Black Week",
+        "kind": "campaign",
+        "start": "2026-11-23",
+        "end": "30.11.2026",
+        "department": "ECOM",
+        "kpis": [],
+    }
+    with pytest.raises(Denied), engine.writing(store) as conn:
+        events_store.save(conn, CS_HEAD, typed)
+    with engine.writing(store) as conn:
+        assert events_store.save(conn, as_admin(), typed) == "inserted"
+    with engine.reading(store) as conn:
+        made = next(e for e in events_store.read(conn, access.EVERYTHING) if e.title == "Black Week")
+    assert made.end == date(2026, 11, 30) and made.kind is EventKind.CAMPAIGN
+    with engine.writing(store) as conn:
+        assert (
+            events_store.save(conn, as_admin(), {**typed, "title": "Black Week 2026"}, made.id) == "updated"
+        )
+        assert events_store.remove(conn, as_admin(), made.id) == "deleted"
+    with engine.reading(store) as conn:
+        trail = conn.execute(
+            sa.select(schema.audit.c.before, schema.audit.c.after)
+            .where(schema.audit.c.table_name == "company_event", schema.audit.c.key == str(made.id))
+            .order_by(schema.audit.c.id)
+        ).all()
+        assert all(e.id != made.id for e in events_store.read(conn, access.EVERYTHING))
+    assert [(before is None, after is None) for before, after in trail] == [
+        (True, False),
+        (False, False),
+        (False, True),
+    ]
+
+
+def test_the_demo_stores_its_events_with_real_dates_and_the_kpis_they_change(demo_duckdb_url):
+    with engine.reading(engine.create(demo_duckdb_url)) as conn:
+        events = {e.title: e for e in events_store.read(conn, access.EVERYTHING)}
+    outage = events[OUTAGE]
+    assert outage.kind is EventKind.OUTAGE and outage.first_month == months.add(DEMO_END, -2)
+    assert "IT_DOWNTIME" in outage.kpis and outage.start <= outage.end
+    assert events[CAMPAIGN].department == "ECOM"
+
+
+def test_a_department_head_reads_only_events_for_everyone_their_department_or_their_kpis(demo_duckdb_url):
+    store = engine.create(demo_duckdb_url)
+    importing.run(
+        store, "events", b"title,kind,start\nNew logo for everyone,other,2026-02-02\n", "e.csv", as_admin()
+    )
+    with engine.reading(store) as conn:
+        scope = access.scope_for(CS_HEAD, queries.goal_links(conn))
+        seen = {e.title: e for e in events_store.read(conn, scope)}
+        nobody = events_store.read(conn, access.NOTHING)
+    assert CAMPAIGN not in seen  # e-commerce's
+    assert "New logo for everyone" in seen
+    assert set(seen[OUTAGE].kpis) == {"CS_WAIT", "CS_ABANDON"}  # only the KPIs they read are named
+    assert nobody == []
+
+
+def test_a_chart_shades_the_months_an_event_touches_with_its_label():
+    event = CompanyEvent(
+        1, "Outage", EventKind.OUTAGE, date(2026, 8, 30), date(2026, 9, 2), kpis=("IT_DOWNTIME",)
+    )
+    shown = [date(2026, m, 1) for m in range(1, 11)]
+    bands = company_events.bands([event], "IT_DOWNTIME", "IT", shown)
+    assert bands == (Band(date(2026, 8, 1), date(2026, 9, 1), "Outage", "outage"),)
+    assert company_events.bands([event], "CS_WAIT", "CS", shown) == ()
+    fig = charts.trend([(m, 10.0) for m in shown], charts.TrendSpec("Downtime", "min", bands=bands))
+    rects = [s for s in fig.layout.shapes if s.type == "rect"]
+    assert len(rects) == 1 and rects[0].x0 < date(2026, 8, 1) < date(2026, 9, 1) < rects[0].x1
+    assert [a.text for a in fig.layout.annotations] == ["Outage"]
+
+
+def test_only_the_affected_kpis_charts_carry_the_demo_outage_band(demo_duckdb_url):
+    store = engine.create(demo_duckdb_url)
+    with engine.reading(store) as conn:
+        built = monthly.month_report(conn, access.EVERYTHING, DEMO_END, "en")
+        events = events_store.read(conn, access.EVERYTHING, "en")
+        values = queries.month_values(conn, access.EVERYTHING, months.add(DEMO_END, -23), DEMO_END)
+    banded = {}
+    for code, row in built.kpis.items():
+        points = sorted((v for v in values if v.kpi == code), key=lambda v: v.month)
+        fig = charts.trend(
+            [(p.month, p.value) for p in points], departments_view.trend_spec(row, points, DEMO_END, events)
+        )
+        banded[code] = {a.text for a in fig.layout.annotations}
+    outage = charts.short_label(OUTAGE)
+    assert outage in banded["IT_DOWNTIME"]
+    hit = {code for code, labels in banded.items() if outage in labels}
+    assert hit == set(next(e for e in events if e.title == OUTAGE).kpis)
+    assert outage not in banded["NPS"]
+
+
+def test_the_pptx_chart_shades_the_event_as_columns_behind_the_lines():
+    points = tuple((date(2026, m, 1), 30.0 + m) for m in range(1, 11))
+    band = Band(date(2026, 8, 1), date(2026, 9, 1), "IT incident: payment platform outage", "outage")
+    series = deck.Series("Downtime", "min", points, 40.0, bands=(band,))
+    slide = deck.Slide("goal", "Webshop stays up", chart=series)
+    shown = Presentation(io.BytesIO(pptx_pack.render([slide], deck.Brand("footer"))))
+    charts_found = [s.chart for s in shown.slides[0].shapes if s.has_chart]
+    plot_area = charts_found[0]._chartSpace.chart.plotArea
+    bars = plot_area.findall(qn("c:barChart"))
+    assert len(bars) == 1 and plot_area.index(bars[0]) < plot_area.index(plot_area.find(qn("c:lineChart")))
+    names = [t.text for t in bars[0].iter(qn("c:v"))]
+    assert charts.short_label(band.label) in names
+    values = [p for p in charts_found[0].plots if p._element.tag == qn("c:barChart")][0].series[0].values
+    assert [v is not None for v in values] == [m in (8, 9) for m in range(1, 11)]
+
+
+def test_a_signal_during_an_event_names_it_on_the_attention_list(demo_duckdb_url):
+    month = months.add(DEMO_END, -2)
+    with engine.reading(engine.create(demo_duckdb_url)) as conn:
+        built = monthly.month_report(conn, access.EVERYTHING, month, "en")
+        items = monthly.attention(conn, access.EVERYTHING, built, "en", date(2026, 12, 1))
+    downtime = next(
+        i
+        for i in items
+        if i.code == "IT_DOWNTIME" and i.kind in (attention.Kind.RED_KPI, attention.Kind.CONCERN)
+    )
+    assert [e.title for e in downtime.during] == [OUTAGE]
+    _, _, _, note = phrases.attention_facts(downtime, {})
+    assert note.startswith(f"during {OUTAGE} ({month:%b %Y})")
+    unaffected = [i for i in items if i.code == "NPS"]
+    assert all(i.during == () for i in unaffected)
+
+
+def test_a_store_at_schema_13_gains_events_and_initiatives_keeping_its_actions(empty_url):
+    store = engine.create(empty_url)
+    setup.ensure(store)
+    with engine.writing(store) as conn:
+        conn.exec_driver_sql("DROP TABLE company_event")
+        for column in ("go_live", "kpi", "direction"):
+            conn.exec_driver_sql(f"ALTER TABLE action DROP COLUMN {column}")
+        setup.set_meta(conn, "schema_version", "13")
+        conn.exec_driver_sql("INSERT INTO action (goal, title, status) VALUES ('S1', 'Kept', 'planned')")
+    assert setup.ensure(store) == schema.SCHEMA_VERSION == 15
+    with engine.reading(store) as conn:
+        assert sa.inspect(conn).has_table("company_event")
+        assert {"go_live", "kpi", "direction"} <= {c["name"] for c in sa.inspect(conn).get_columns("action")}
+        assert conn.exec_driver_sql("SELECT title FROM action").scalars().all() == ["Kept"]
+        assert events_store.read(conn, access.EVERYTHING) == []
+
+
+def test_an_event_touches_the_months_of_its_days():
+    event = CompanyEvent(1, "x", EventKind.OTHER, date(2026, 1, 31), date(2026, 2, 1))
+    assert [event.touches(date(2026, m, 1)) for m in (1, 2, 3)] == [True, True, False]
+    assert replace(event, department="CS").affects("ANY", "CS") and not replace(
+        event, department="CS"
+    ).affects("ANY", "IT")
+    assert phrases.event_period(event) == "Jan 2026 – Feb 2026"
