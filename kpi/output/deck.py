@@ -1,17 +1,21 @@
 """The meeting deck: which slides there are and what each says, in the reader's language.
 
 Pure. The Present page and the PPTX/PDF packs both draw this deck, so the screen and the
-handout always show the same slides: title, the strategic status, one slide per strategic goal
-(its trend and sub-goals), what needs attention, one slide per department, and the actions due.
-"""
+handout always show the same slides, in the meeting's order: the title; the month in one slide;
+the viewer's goals (titled for what they are: "Strategic goals" only over strategic ones), then
+one slide per top goal (its trend and sub-goals); what needs attention, with values and
+targets; the service priorities kept or broken; the departments, the executive board first
+(`cascade.board`), each KPI with its small trend; and the actions due. Every list is cut to
+what one 16:9 screen holds (`slide.paginate`)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
 
-from kpi.domain import attention, cascade, month_rows, months, outlook, priorities, signals
-from kpi.domain.model import Action, Department, GoalStatus, KpiStatus, Level
+from kpi.domain import attention, cascade, month_rows, months, outlook, signals
+from kpi.domain.model import Action, Department, Level
+from kpi.output import month_slides
 from kpi.output.slide import (
     DEFAULT_COLOUR,
     NOTE_ROWS,
@@ -27,7 +31,7 @@ from kpi.output.slide import (
     page_title,
     paginate,
 )
-from kpi.text import fmt, palette, phrases
+from kpi.text import fmt, phrases
 from kpi.text.i18n import t
 
 __all__ = [
@@ -204,64 +208,6 @@ def _exception_lines(found: Sequence[attention.Item], owners: dict[str, str]) ->
     return lines
 
 
-def _counted(statuses: Sequence[KpiStatus] | Sequence[GoalStatus]) -> str:
-    """`✓ On track 5 · ! At risk 3`: how many of each status, in the statuses' own order."""
-    counts: dict[KpiStatus | GoalStatus, int] = {}
-    for status in statuses:
-        counts[status] = counts.get(status, 0) + 1
-    kpi = any(isinstance(status, KpiStatus) for status in counts)
-    order: list[KpiStatus | GoalStatus] = [*KpiStatus] if kpi else [*GoalStatus]
-    return " · ".join(f"{palette.label(s)} {counts[s]}" for s in order if s in counts)
-
-
-def _kinds(found: Sequence[attention.Item]) -> str:
-    """`⚠ Service priority broken 4 · ✕ Off target 14`: the exception list by kind, most severe first."""
-    counts: dict[str, int] = {}
-    for item in found:
-        word = t(f"mismatch.{item.detail}") if item.kind == "mismatch" else t(f"attention.{item.kind}")
-        label = palette.attention_label(str(item.kind), word)
-        counts[label] = counts.get(label, 0) + 1
-    return " · ".join(f"{label} {count}" for label, count in counts.items())
-
-
-def _of(part: int, whole: int) -> str:
-    return t("deck.of", part=fmt.number(part), whole=fmt.number(whole))
-
-
-def _month_slide(meeting: Meeting, found: Sequence[attention.Item], actions: Sequence[Action]) -> Slide:
-    """The month in one slide: goals on track, KPIs on target, what needs attention, service
-    priorities kept, values late and actions overdue, each counted, for what the viewer sees."""
-    built = meeting.month_report
-    goals = [row.status for row in built.goals.values()]
-    kpis = [row.status for row in built.kpis.values()]
-    measured = [s for s in goals if s is not GoalStatus.NO_DATA]
-    lines = [
-        Line(
-            t("deck.month_goals"),
-            _of(sum(s in GREEN_GOALS for s in goals), len(measured)),
-            note=_counted(goals),
-        ),
-        Line(
-            t("deck.month_kpis"),
-            _of(kpis.count(KpiStatus.GREEN), len([s for s in kpis if s is not KpiStatus.NO_DATA])),
-            note=_counted(kpis),
-        ),
-        Line(t("deck.exceptions_title"), fmt.number(len(found)), note=_kinds(found)),
-    ]
-    kept = [c.is_met_now for c in attention.compliance(built, meeting.priorities)]
-    if kept:
-        judged = [k for k in kept if k is not None]
-        broken = t("deck.month_broken", count=judged.count(False))
-        lines.append(Line(t("deck.month_priorities"), _of(judged.count(True), len(judged)), note=broken))
-    lines.append(Line(t("deck.month_late"), fmt.number(len(meeting.late))))
-    open_actions = [a for a in actions if a.goal in built.goals and a.status.is_open]
-    lines.append(Line(t("deck.month_overdue"), fmt.number(len(outlook.overdue(open_actions, built.month)))))
-    return Slide("month", t("deck.month_title", month=fmt.month_long(built.month)), lines=tuple(lines))
-
-
-GREEN_GOALS = (GoalStatus.ACHIEVED, GoalStatus.ON_TRACK)
-
-
 def _department_slides(meeting: Meeting, department: Department) -> list[Slide]:
     lines = []
     for row in meeting.month_report.kpis.values():
@@ -306,50 +252,6 @@ def trend(row: month_rows.KpiRow, month: date) -> tuple[float, ...]:
     return tuple(v.value for m, v in sorted(row.series.items()) if since <= m <= month)
 
 
-COMPARISONS = {"<=": "≤", ">=": "≥"}
-
-
-def _priority_line(result: priorities.Compliance, unit: str) -> Line:
-    """A service priority's month: kept or broken (never on or off target), the measured value
-    against the promise, its worst day where call records were counted, and its last 12 months."""
-    priority, event = result.priority, result.event
-    if event is not None and priority.events is not None:
-        value = fmt.value(event.share, "%")
-        target = f"≥ {fmt.value(priority.events.share, '%')}"
-        why = phrases.event_words(priority.events, event)
-    else:
-        value = fmt.value(result.value, unit)
-        target = f"{COMPARISONS.get(priority.comparison, priority.comparison)} {fmt.value(priority.threshold, unit)}"
-        why = ""
-    if result.is_met_now is None:
-        flag = Flag("no_data", t("departments.no_value"))
-    else:
-        flag = Flag(
-            *(
-                ("kept_priority", t("deck.kept"))
-                if result.is_met_now
-                else ("broken_priority", t("deck.broken"))
-            )
-        )
-    notes = []
-    if event is not None and event.worst_day is not None and event.worst_share is not None:
-        notes.append(
-            t("deck.worst_day", day=fmt.day(event.worst_day), share=fmt.value(event.worst_share, "%"))
-        )
-    if result.measured:
-        notes.append(t("departments.met_months", met=result.met, count=result.measured))
-    return Line(priority.text, value, target, None, " · ".join(notes), flag=flag, why=why)
-
-
-def _priority_lines(meeting: Meeting) -> list[Line]:
-    """The service priorities of the viewer's KPIs, broken first, then unjudged, then kept."""
-    built = meeting.month_report
-    results = attention.compliance(built, meeting.priorities)
-    order = {False: 0, None: 1, True: 2}
-    ordered = sorted(results, key=lambda r: order[r.is_met_now])
-    return [_priority_line(r, built.kpis[r.priority.kpi].kpi.unit) for r in ordered]
-
-
 def _action_lines(meeting: Meeting, actions: Sequence[Action], owners: dict[str, str]) -> list[Line]:
     month = meeting.month_report.month
     horizon = months.end_of(months.add(month, ACTIONS_AHEAD_MONTHS))
@@ -386,12 +288,12 @@ def build(
         Slide("title", t("deck.title", month=fmt.month_long(month)), company, notes=(closed, *reopened))
     ]
     found = _attention(meeting, actions)
-    slides.append(_month_slide(meeting, found, actions))
+    slides.append(month_slides.month(meeting, found, actions))
     slides += _status_slides(meeting)
     for node in meeting.tops:
         slides += _goal_slides(meeting, meeting.month_report.goals[node.goal.code])
     slides += _paged("exceptions", t("deck.exceptions_title"), _exception_lines(found, owners))
-    kept = _priority_lines(meeting)
+    kept = month_slides.priority_lines(meeting)
     if kept:
         slides += _paged("priorities", t("deck.priorities_title"), kept)
     for department in board_first(departments, meeting):

@@ -116,7 +116,9 @@ def _line(line: deck.Line, number: int, *, kind: str, narrow: bool) -> None:
         if narrow:  # beside a chart: the name, then value, status and target below it
             st.markdown(f"**{plain.markdown(line.label)}**")
             target = t("present.target", target=plain.markdown(line.target)) if line.target else ""
-            st.markdown(" · ".join(p for p in (f"**{plain.markdown(line.value)}**", _flag(line), target) if p))
+            st.markdown(
+                " · ".join(p for p in (f"**{plain.markdown(line.value)}**", _flag(line), target) if p)
+            )
             return
         spread = [3.3, 1.4, 1.4, 3.9, 3.2] if line.trend else [3.3, 1.4, 0.01, 3.9, 3.2]
         name, value, trend, status, note = st.columns(spread, vertical_alignment="center")
