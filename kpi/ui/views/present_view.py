@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import streamlit as st
-import streamlit.components.v1 as components
 
 from kpi.domain.access import Scope
 from kpi.output import charts, deck, pdf_pack, pptx_pack, sparkline
@@ -31,6 +30,7 @@ body.present-full [data-testid="stMainBlockContainer"] { padding-top: 1rem !impo
 body.present-full [data-testid="stSidebar"], body.present-full [data-testid="stHeader"],
 body.present-full [data-testid="stSidebarCollapsedControl"], body.present-full [data-testid="stToolbar"],
 body.present-full [data-testid="stDecoration"] { display: none !important; }
+.st-key-present-keys { position: absolute; width: 1px; height: 1px; overflow: hidden; }
 .st-key-present-cover { padding: 14vh 0 0 2rem; border-left: 0.6rem solid #1F4E79; }
 .st-key-present-cover h1 { font-size: 3rem !important; }
 .st-key-present-cover [data-testid="stText"] { font-size: 1.2rem; color: #555; }
@@ -101,7 +101,8 @@ browser test that times the next slide."""
 def keys() -> None:
     """The slide's style and the keys, once per run of the page."""
     st.html(STYLE)
-    components.html(KEYS, height=0)
+    with st.container(key="present-keys"):
+        st.iframe(KEYS, height=1)
 
 
 def _flag(line: deck.Line) -> str:
@@ -157,7 +158,7 @@ def _chart(series: deck.Series, scope: Scope) -> None:
 def _notes(notes: Sequence[str]) -> None:
     for number, note in enumerate(notes):
         with st.container(key=f"present-note-{number}"):
-            st.text(t("widget.comment", text=note))
+            st.text(note)
 
 
 def render(slide: deck.Slide, scope: Scope, closed: str = "") -> None:
