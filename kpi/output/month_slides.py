@@ -5,6 +5,7 @@ the service priorities kept or broken. Pure, like kpi.output.deck, which orders 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from kpi.domain import attention, outlook, priorities
 from kpi.domain.model import Action, GoalStatus, KpiStatus
@@ -65,7 +66,8 @@ def month(meeting: Meeting, found: Sequence[attention.Item], actions: Sequence[A
     lines.append(Line(t("deck.month_late"), fmt.number(len(meeting.late))))
     open_actions = [a for a in actions if a.goal in built.goals and a.status.is_open]
     lines.append(Line(t("deck.month_overdue"), fmt.number(len(outlook.overdue(open_actions, built.month)))))
-    return Slide("month", t("deck.month_title", month=fmt.month_long(built.month)), lines=tuple(lines))
+    said = tuple(replace(ln, why=" · ".join(p for p in (ln.value, ln.note) if p)) for ln in lines)
+    return Slide("month", t("deck.month_title", month=fmt.month_long(built.month)), lines=said)
 
 
 GREEN_GOALS = (GoalStatus.ACHIEVED, GoalStatus.ON_TRACK)

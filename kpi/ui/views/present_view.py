@@ -121,6 +121,12 @@ def _line(line: deck.Line, number: int, *, kind: str, narrow: bool) -> None:
                 " · ".join(p for p in (f"**{plain.markdown(line.value)}**", _flag(line), target) if p)
             )
             return
+        if kind == "month":  # counts: the name, the count and what it is made of, wide
+            name, value, note = st.columns([3.3, 1.6, 7.3], vertical_alignment="center")
+            name.markdown(f"**{plain.markdown(line.label)}**")
+            value.markdown(f"### {plain.markdown(line.value)}")
+            note.markdown(plain.markdown(line.note))
+            return
         spread = [3.3, 1.4, 1.4, 3.9, 3.2] if line.trend else [3.3, 1.4, 0.01, 3.9, 3.2]
         name, value, trend, status, note = st.columns(spread, vertical_alignment="center")
         name.markdown(f"**{plain.markdown(line.label)}**")
