@@ -218,7 +218,7 @@ def toolbar(slides: Sequence[deck.Slide], index: int) -> tuple[int, st.delta_gen
     """Back, where we are, next, a jump to any slide, full screen, and the room for the handouts:
     the slide the buttons or the jump chose, and that room."""
     back, position, forward, pick, full, handouts = st.columns(
-        [1.2, 0.8, 1.2, 4, 1.4, 1.6], vertical_alignment="center"
+        [1.2, 0.8, 1.2, 3.6, 1.5, 1.9], vertical_alignment="center"
     )
     if back.button(
         t("present.previous"), icon=":material/arrow_back:", disabled=index == 0, key="present.back"
