@@ -37,7 +37,6 @@ body.present-full [data-testid="stDecoration"] { display: none !important; }
 .st-key-present-slide h1 { font-size: 2.1rem; padding: 0.2rem 0 0.4rem 0; }
 .st-key-present-slide h3 { font-size: 1.5rem; padding: 0; }
 .st-key-present-slide p { font-size: 1.15rem; margin-bottom: 0; }
-[class*="st-key-present-row-odd"] { background: rgba(49, 51, 63, 0.04); border-radius: 0.4rem; }
 [class*="st-key-present-clamp"] p {
   display: -webkit-box; -webkit-box-orient: vertical; -webkit-line-clamp: 3; overflow: hidden;
   font-size: 1rem !important; line-height: 1.4;
@@ -112,8 +111,7 @@ def _flag(line: deck.Line) -> str:
 
 
 def _line(line: deck.Line, number: int, *, kind: str, narrow: bool) -> None:
-    band = "odd" if number % 2 else "even"  # every other row on a faint band, to read across
-    with st.container(key=f"present-row-{band}-{number}", gap="small"):
+    with st.container(key=f"present-row-{number}", gap="small"):
         if narrow:  # beside a chart: the name, then value, status and target below it
             st.markdown(f"**{plain.markdown(line.label)}**")
             target = t("present.target", target=plain.markdown(line.target)) if line.target else ""
