@@ -89,3 +89,32 @@ def test_a_goal_whose_parent_is_out_of_scope_becomes_a_root():
 def test_codes_sort_naturally():
     goals = [g(code, Level.OPERATIONAL) for code in ("O10", "O2", "O1")]
     assert [r.goal.code for r in cascade.build(goals, {})] == ["O1", "O2", "O10"]
+
+
+def owned(code, level, department):
+    return Goal(code, level, code, "K", department)
+
+
+@pytest.mark.parametrize(
+    "goals, expected",
+    [
+        (
+            [
+                owned("S1", Level.STRATEGIC, "MGMT"),
+                owned("S2", Level.STRATEGIC, "MGMT"),
+                owned("S3", Level.STRATEGIC, "CS"),
+            ],
+            "MGMT",
+        ),
+        # tactical and operational goals do not make a board, however many
+        (
+            [owned("S1", Level.STRATEGIC, "MGMT")] + [owned(f"T{n}", Level.TACTICAL, "CS") for n in range(5)],
+            "MGMT",
+        ),
+        ([owned("S1", Level.STRATEGIC, "MGMT"), owned("S2", Level.STRATEGIC, "IT")], "IT"),  # a tie: by code
+        ([owned("T1", Level.TACTICAL, "CS")], None),
+        ([], None),
+    ],
+)
+def test_the_board_is_the_department_owning_most_strategic_goals(goals, expected):
+    assert cascade.board(goals) == expected

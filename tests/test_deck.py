@@ -5,8 +5,18 @@ from datetime import date, datetime
 
 import pytest
 
-from kpi.domain import attention, report
-from kpi.domain.model import ActionStatus, Aggregation, Direction, GoalStatus, Kpi, MonthValue
+from kpi.domain import attention, cascade, report
+from kpi.domain.model import (
+    ActionStatus,
+    Aggregation,
+    Direction,
+    EventMeasure,
+    EventMonth,
+    GoalStatus,
+    Kpi,
+    MonthValue,
+    ServicePriority,
+)
 from kpi.output import deck
 from kpi.text import fmt, phrases
 from kpi.text.i18n import t
@@ -28,15 +38,46 @@ def build(*, comments=(), revised=None, closed_at=None, kpis=None, values=None, 
 def test_the_slides_follow_the_meeting_s_order():
     assert [(s.kind, s.title) for s in build()] == [
         ("title", "Customer experience — October 2026"),
+        ("month", "The month at a glance: October 2026"),
         ("status", "Strategic goals"),
         ("goal", "Customers recommend us"),
         ("goal", "The shop stays up"),
-        ("exceptions", "Needs attention"),
+        ("exceptions", "Needs attention (1/2)"),
+        ("exceptions", "Needs attention (2/2)"),
+        # the board first: Board and Platform team own a strategic goal each, a tie goes by code
+        ("department", "Platform team"),
         ("department", "Board"),
-        ("department", "Service desk"),
-        ("department", "Platform team"),  # Campaigns has no KPI, so no slide
+        ("department", "Service desk"),  # Campaigns has no KPI, so no slide
         ("actions", "Actions due"),
     ]
+
+
+def test_the_department_owning_most_strategic_goals_opens_the_departments():
+    goals = [*handmade.GOALS, replace(handmade.GOALS[0], code="S3", title="Customers stay")]
+    month_report = report.build(OCTOBER, handmade.KPIS, goals, handmade.VALUES)
+    meeting = deck.Meeting(month_report, [], handmade.VALUES, {})
+    slides = deck.build(meeting, COMPANY, handmade.DEPARTMENTS, handmade.ACTIONS, handmade.OWNERS)
+    assert [s.title for s in slides if s.kind == "department"] == ["Board", "Service desk", "Platform team"]
+
+
+def test_the_month_in_one_slide_counts_what_the_viewer_sees():
+    month = next(s for s in build() if s.kind == "month")
+    month_report = report.build(OCTOBER, handmade.KPIS, handmade.GOALS, handmade.VALUES)
+    found = attention.items(month_report, handmade.ACTIONS, [])
+    green = [r for r in month_report.goals.values() if r.status.is_green]
+    measured = [r for r in month_report.goals.values() if r.status is not GoalStatus.NO_DATA]
+    lines = {ln.label: ln for ln in month.lines}
+    assert list(lines) == [
+        "Goals on track",
+        "KPIs on target",
+        "Needs attention",
+        "KPIs whose value is late",
+        "Actions overdue",
+    ]
+    assert lines["Goals on track"].value == f"{len(green)} of {len(measured)}"
+    assert lines["Needs attention"].value == str(len(found))
+    assert lines["Actions overdue"].value == "1"  # the CDN action, due in September
+    assert "✕ Off track 1" in lines["Goals on track"].note
 
 
 @pytest.mark.parametrize(
@@ -52,7 +93,7 @@ def test_the_title_slide_says_whether_the_numbers_are_closed(closed_at, note):
 
 
 def test_the_status_slide_has_one_line_per_strategic_goal():
-    status = build()[1]
+    status = next(s for s in build() if s.kind == "status")
     line = status.lines[0]
     assert [ln.label for ln in status.lines] == ["Customers recommend us", "The shop stays up"]
     assert (line.value, line.target, line.status) == (
@@ -68,7 +109,7 @@ def test_a_goal_slide_shows_its_sub_goals_its_trend_and_what_was_said():
         handmade.comment(1, "Prices went up in October", goal="S1"),
         handmade.comment(2, "Rota", kpi="WAIT"),
     ]
-    slide = build(comments=comments)[2]
+    slide = next(s for s in build(comments=comments) if s.kind == "goal")
     assert (slide.status, slide.big) == (GoalStatus.OFF_TRACK, fmt.value(22, "nps"))
     assert [ln.label for ln in slide.lines] == ["E-mails answered within a day"]
     assert slide.chart == deck.Series("Recommend score", "nps", ((date(2026, 9, 1), 25), (OCTOBER, 22)), 40)
@@ -101,10 +142,12 @@ def test_a_value_revised_after_the_close_is_said_where_the_number_stands(revised
 
 
 def test_the_exceptions_slide_shows_the_one_exception_list_in_its_order():
-    exceptions = next(s for s in build() if s.kind == "exceptions")
+    slides = [s for s in build() if s.kind == "exceptions"]
+    assert [s.title for s in slides] == ["Needs attention (1/2)", "Needs attention (2/2)"]
+    exceptions = deck.Slide("exceptions", "all", lines=tuple(ln for s in slides for ln in s.lines))
     month_report = report.build(OCTOBER, handmade.KPIS, handmade.GOALS, handmade.VALUES)
     expected = attention.items(month_report, handmade.ACTIONS, [])
-    assert len(exceptions.lines) == len(expected)
+    assert len(slides[0].lines) == deck.ROWS_PER_SLIDE and len(exceptions.lines) == len(expected)
     for line, item in zip(exceptions.lines, expected, strict=True):
         assert line.label == item.subject and line.flag and line.flag.kind == item.kind
     assert [(ln.label, ln.flag) for ln in exceptions.lines[:4]] == [
@@ -124,16 +167,23 @@ def test_the_exceptions_slide_shows_the_one_exception_list_in_its_order():
     assert (red.value, red.target) == (fmt.value(22, "nps"), fmt.value(40, "nps"))
 
 
-def test_a_long_department_goes_on_as_many_slides_as_it_needs_and_its_comments_once():
+def test_a_long_department_goes_on_as_many_slides_as_it_needs_and_its_comments_after_its_numbers():
     extra = [
         Kpi(f"CS{n}", f"Service measure {n}", "CS", "%", Direction.HIGHER, Aggregation.MEAN, target=90)
-        for n in range(deck.LINES_PER_SLIDE)
+        for n in range(deck.ROWS_PER_SLIDE)
     ]
     slides = build(kpis=handmade.KPIS + extra, comments=[handmade.comment(1, "Busy month", kpi="WAIT")])
     service = [s for s in slides if s.kind == "department" and s.title.startswith("Service desk")]
-    assert [s.title for s in service] == ["Service desk", "Service desk (continued)"]
-    assert [len(s.lines) for s in service] == [deck.LINES_PER_SLIDE, 2]
-    assert [s.notes for s in service] == [("Busy month",), ()]
+    assert [s.title for s in service] == ["Service desk (1/2)", "Service desk (2/2)"]
+    assert [len(s.lines) for s in service] == [deck.ROWS_PER_SLIDE, 2]
+    assert [s.notes for s in service] == [(), ("Busy month",)]
+
+
+def test_a_department_line_carries_its_kpi_s_trend():
+    service = next(s for s in build() if s.title == "Service desk")
+    wait = next(ln for ln in service.lines if ln.label == "Wait on the phone")
+    expected = [v.value for v in sorted(handmade.VALUES, key=lambda v: v.month) if v.kpi == "WAIT"]
+    assert list(wait.trend) == expected[-deck.TREND_MONTHS :] and len(wait.trend) >= 2
 
 
 @pytest.mark.parametrize(
@@ -156,6 +206,106 @@ def test_the_actions_slide_holds_open_actions_due_within_two_months(due, status,
 
 def test_a_month_with_no_values_still_makes_every_slide():
     slides = build(values=[MonthValue("NPS", date(2025, 1, 1), 10)], actions=[])
-    assert [s.kind for s in slides][:2] == ["title", "status"]
-    assert {ln.status for ln in slides[1].lines} == {GoalStatus.NO_DATA}
+    assert [s.kind for s in slides][:3] == ["title", "month", "status"]
+    assert {ln.status for ln in slides[2].lines} == {GoalStatus.NO_DATA}
     assert next(s for s in slides if s.kind == "actions").lines == ()
+
+
+def lines(count):
+    return [deck.Line(f"line {n}") for n in range(count)]
+
+
+@pytest.mark.parametrize(
+    ("count", "notes", "chart", "shape"),
+    [
+        (0, 0, False, [(0, 0)]),  # nothing still makes a slide that says so
+        (6, 0, False, [(6, 0)]),
+        (7, 0, False, [(6, 0), (1, 0)]),
+        (13, 0, False, [(6, 0), (6, 0), (1, 0)]),
+        (4, 2, False, [(4, 2)]),  # a comment is a row
+        (5, 3, False, [(5, 1), (0, 2)]),  # comments follow the lines, onto the next slide
+        (4, 2, True, [(4, 2)]),  # beside a chart: four lines, two comments under it
+        (5, 3, True, [(4, 2), (1, 1)]),
+        (0, 0, True, [(0, 0)]),
+    ],
+)
+def test_a_list_goes_on_as_many_slides_as_a_screen_holds(count, notes, chart, shape):
+    pages = deck.paginate(lines(count), [f"note {n}" for n in range(notes)], chart=chart)
+    assert [(len(rows), len(said)) for rows, said in pages] == shape
+    assert [ln for rows, _ in pages for ln in rows] == lines(count)  # every line once, in order
+
+
+def test_a_list_on_several_slides_numbers_them():
+    titles = [s.title for s in deck._paged("exceptions", "Needs attention", lines(13))]
+    assert titles == ["Needs attention (1/3)", "Needs attention (2/3)", "Needs attention (3/3)"]
+    assert [s.title for s in deck._paged("exceptions", "Needs attention", lines(2))] == ["Needs attention"]
+
+
+@pytest.mark.parametrize(
+    ("codes", "title"),
+    [
+        (["S1", "S2"], "Strategic goals"),
+        (["T1"], "Your tactical goals"),
+        (["O1", "O2"], "Your operational goals"),
+        (["T1", "O2"], "Your goals"),
+        ([], "Strategic goals"),
+    ],
+)
+def test_the_goals_slide_is_titled_for_what_it_lists(codes, title):
+    """A department head's own goals are never called strategic when they are not."""
+    goals = [g for g in handmade.GOALS if g.code in codes]
+    roots = [n for n in cascade.build(goals, {}) if n.goal.code in codes]
+    assert deck.goals_title(roots) == title
+
+
+def test_a_department_head_s_goals_slide_says_whose_they_are():
+    month_report = report.build(
+        OCTOBER, handmade.KPIS, [g for g in handmade.GOALS if g.department == "CS"], handmade.VALUES
+    )
+    slides = deck.build(
+        deck.Meeting(month_report, [], handmade.VALUES, {}), COMPANY, handmade.DEPARTMENTS[1:2], [], {}
+    )
+    assert next(s.title for s in slides if s.kind == "status") == "Your tactical goals"
+
+
+WAIT_PROMISE = ServicePriority("P_WAIT", "Callers wait at most 50 seconds", "WAIT", 50.0, "<=")
+MAIL_PROMISE = ServicePriority("P_MAIL", "E-mails answered within 30 hours", "MAIL", 30.0, "<=")
+
+
+def test_the_service_priorities_slide_says_kept_or_broken_against_the_promise():
+    month_report = report.build(OCTOBER, handmade.KPIS, handmade.GOALS, handmade.VALUES)
+    meeting = deck.Meeting(month_report, [], handmade.VALUES, {}, priorities=[MAIL_PROMISE, WAIT_PROMISE])
+    slides = deck.build(meeting, COMPANY, handmade.DEPARTMENTS, [], {})
+    kinds = [s.kind for s in slides]
+    assert kinds.index("exceptions") < kinds.index("priorities") < kinds.index("department")
+    slide = next(s for s in slides if s.kind == "priorities")
+    wait = month_report.kpis["WAIT"].value.value
+    mail = month_report.kpis["MAIL"].value.value
+    assert wait > 50 and mail <= 30  # the promise on the phone is broken this month, the e-mail one kept
+    assert [(ln.label, ln.value, ln.target, ln.flag) for ln in slide.lines] == [
+        (
+            "Callers wait at most 50 seconds",
+            fmt.value(wait, "s"),
+            f"≤ {fmt.value(50, 's')}",
+            deck.Flag("broken_priority", "Broken"),
+        ),
+        (
+            "E-mails answered within 30 hours",
+            fmt.value(mail, "h"),
+            f"≤ {fmt.value(30, 'h')}",
+            deck.Flag("kept_priority", "Kept"),
+        ),
+    ]  # broken first
+    assert slide.lines[0].note.startswith("Met in 0 of the last")
+
+
+def test_a_worst_day_is_named_where_calls_were_counted():
+    measured = EventMonth(OCTOBER, within=720, counted=1000, worst_day=date(2026, 10, 5), worst_share=57.7)
+    promise = replace(WAIT_PROMISE, events=EventMeasure("calls/*.csv", 50, 80), measured=(measured,))
+    month_report = report.build(OCTOBER, handmade.KPIS, handmade.GOALS, handmade.VALUES)
+    meeting = deck.Meeting(month_report, [], handmade.VALUES, {}, priorities=[promise])
+    line = next(
+        s for s in deck.build(meeting, COMPANY, handmade.DEPARTMENTS, [], {}) if s.kind == "priorities"
+    ).lines[0]
+    assert (line.value, line.target) == (fmt.value(72, "%"), f"≥ {fmt.value(80, '%')}")
+    assert line.note.startswith(f"worst day {fmt.day(date(2026, 10, 5))}: {fmt.value(57.7, '%')}")

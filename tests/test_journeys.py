@@ -35,7 +35,7 @@ PAGES = {  # path and query of a deep link, or None to go there by the sidebar â
     "smart_goals": (None, False),
     "departments": (None, True),
     "data": (None, False),
-    "present": ("present?slide=3", True),
+    "present": ("present?slide=4", True),  # the first strategic goal, with its trend
 }
 """In the order a tab visits them. The deep links are opened by address, as a bookmark is (for a
 department head, a goal and a slide of their own); the other pages through the sidebar, which
@@ -126,7 +126,7 @@ def test_the_main_journeys(server, browser, august_deck):
         expect(main(page)).to_contain_text(slide.title)
         settle(page)  # until the run ends, the last slide's stale buttons stand beside the new ones
 
-    page.get_by_role("button", name="Make the PowerPoint pack").click()
+    page.get_by_role("button", name="Handouts").click()  # the packs, in one place beside the buttons
     download_button = page.get_by_role("button", name="Download PPTX")
     expect(download_button).to_be_visible()
     with page.expect_download() as download:

@@ -30,6 +30,7 @@ from kpi.domain.errors import Denied
 from kpi.domain.model import Role
 from kpi.output import pdf_pack, pptx_pack
 from kpi.store import closing, corrections, decks, engine, importing, monthly, owing, queries, schema
+from kpi.text import fmt
 from kpi.text.i18n import t
 from kpi.ui import data
 from tests import postbox, visible
@@ -202,6 +203,9 @@ def test_every_page_and_slide_shows_a_viewer_nothing_of_other_departments(app, a
     assert bool(secrets.words) is bool(secrets.numbers) is not reads_everything  # a test with teeth
     if who in ("head-CS", "executive"):  # the priority measured over call records is said in words
         assert f"in the {MEASURED_QUEUE} queue answered within" in everything
+    if who == "head-CS":  # the slides that count and judge were read too, for a department head
+        month = t("deck.month_title", month=fmt.month_long(MONTH))
+        assert month in everything and t("deck.priorities_title") in everything
 
 
 def _kpi_names(url: str) -> set[str]:

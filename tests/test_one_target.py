@@ -85,9 +85,8 @@ def _overview(at, shown: Shown) -> None:
 def _slide(at, shown: Shown, number: int) -> None:
     label = None
     for kind, text in _in_order(at):
-        if kind == "markdown" and text.startswith("#### "):
-            label = text.removeprefix("#### ")
-            label = label.split(": ", 1)[1] if ": " in label else label  # `Off target: Abandoned baskets`
+        if kind == "markdown" and text.startswith("**") and text.endswith("**") and text.count("**") == 2:
+            label = text[2:-2]  # a line's name, in bold on its own
         elif kind == "markdown" and label and (found := re.search(r"target (.+?)(?: · |  \n|$)", text)):
             shown.add(label, found[1], f"present slide {number}", markdown=True)
             label = None

@@ -17,6 +17,7 @@ from kpi.output import charts, deck, measure, pdf_pack, pptx_pack
 from kpi.store import decks, engine
 from kpi.text import i18n, palette
 from kpi.ui.views import present_view
+from tests.test_present import handouts
 
 FONTS = Path("/usr/share/fonts/truetype")
 MONTHS = [date(2025, m, 1) for m in range(1, 13)]
@@ -275,13 +276,15 @@ def decks_scope():
 
 def test_both_packs_can_be_downloaded_at_once(app, monkeypatch):
     monkeypatch.setattr(pdf_pack, "from_pptx", lambda pptx: b"%PDF-1.4 " + pptx[:4])
+    offered = handouts(monkeypatch)
     at = app(month="2026-10").run()
     at.switch_page("pages/present.py").run()
-    [b for b in at.button if b.key == "present.pptx"][0].click().run()
-    [b for b in at.button if b.key == "present.pdf"][0].click().run()
     assert not at.exception, at.exception
     labels = sorted(b.proto.label for b in at.get("download_button"))
     assert labels == sorted(present_view.t(f"present.download_{k}") for k in ("pptx", "pdf"))
+    pptx = offered["present.pptx"]()
+    assert offered["present.pdf"]() == b"%PDF-1.4 " + pptx[:4]  # the PDF is the PPTX, converted
+    assert len(Presentation(io.BytesIO(pptx)).slides) > 1
 
 
 def test_an_attention_item_without_a_unit_still_shows_its_value_and_target():

@@ -1,10 +1,34 @@
-"""The Present page's address and pack buttons."""
+"""The Present page's address, keys and handouts."""
+
+import io
+from datetime import date
 
 import pytest
+import streamlit as st
+from pptx import Presentation
 
+from kpi.domain.access import EVERYTHING
+from kpi.output import pptx_pack
+from kpi.store import decks, engine
+from kpi.text import i18n
+from kpi.text.i18n import t
 from kpi.ui.views import present_view
 
 PRESENT = "pages/present.py"
+
+
+def handouts(monkeypatch) -> dict:
+    """`key → what makes the pack` of each download button the page offers, as it is offered:
+    AppTest keeps the download itself out of reach, and a pack is made only when asked for."""
+    offered: dict = {}
+    button = st.download_button
+
+    def offer(*args, **kwargs):
+        offered[kwargs["key"]] = args[1]
+        return button(*args, **kwargs)
+
+    monkeypatch.setattr(st, "download_button", offer)
+    return offered
 
 
 @pytest.mark.parametrize(
@@ -39,10 +63,27 @@ def test_a_strange_slide_address_opens_the_first_or_last_slide(app, slide, first
 
 
 @pytest.mark.reads_only
-def test_the_powerpoint_pack_is_made_on_request_and_offered(app):
+def test_the_handouts_are_offered_in_one_place_and_made_only_when_asked(app, monkeypatch):
+    made = []
+    monkeypatch.setattr(pptx_pack, "render", lambda *args: made.append(args) or b"pack")
     at = app(month="2026-10").run()
     at.switch_page(PRESENT).run()
-    assert not list(at.get("download_button"))  # nothing is made before it is asked for
-    [b for b in at.button if b.key == "present.pptx"][0].click().run()
-    assert not at.exception, at.exception
-    assert [b for b in at.get("download_button") if b.proto.label == present_view.t("present.download_pptx")]
+    for _ in range(2):  # on the next slide as on the first: the same two buttons, once each
+        assert not at.exception, at.exception
+        offered = [b.proto.label for b in at.get("download_button")]
+        assert offered == [t("present.download_pptx"), t("present.download_pdf")]
+        at.button(key="present.next").click().run()
+    assert made == []  # nothing is made before it is asked for
+
+
+def test_a_handout_is_made_in_the_deck_s_language_when_asked(demo_duckdb_url):
+    with engine.reading(engine.create(demo_duckdb_url)) as conn, i18n.use("da"):
+        slides = decks.slides(conn, EVERYTHING, date(2026, 10, 1), "da")
+        brand = decks.brand(conn, date(2026, 10, 1))
+    make = present_view._maker(slides, brand, "pptx", "da")
+    with i18n.use("en"):  # the button is pressed in a thread of its own: the deck's language holds
+        pack = Presentation(io.BytesIO(make()))
+    assert [s.shapes[0].text_frame.text for s in pack.slides] == [s.title for s in slides]
+    assert "Hvad" in [
+        c.text for s in pack.slides for sh in s.shapes if sh.has_table for c in sh.table.rows[0].cells
+    ]

@@ -12,7 +12,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from kpi.domain.model import Goal, GoalStatus
+from kpi.domain.model import Goal, GoalStatus, Level
 
 _SCORE = {
     GoalStatus.ACHIEVED: 1.0,
@@ -134,3 +134,16 @@ def flatten(roots: Sequence[Node]) -> list[tuple[int, Node]]:
     for root in roots:
         visit(root, 0)
     return out
+
+
+def board(goals: Sequence[Goal]) -> str | None:
+    """The department that acts as the executive board: the one owning the most strategic goals
+    (the store marks no board). A tie goes to the department listed first in code order; no
+    strategic goal, no board. Its slides open the departments in the meeting."""
+    owned: dict[str, int] = {}
+    for goal in goals:
+        if goal.level is Level.STRATEGIC and goal.department:
+            owned[goal.department] = owned.get(goal.department, 0) + 1
+    if not owned:
+        return None
+    return min(owned, key=lambda code: (-owned[code], _natural(code)))

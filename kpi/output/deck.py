@@ -1,135 +1,56 @@
 """The meeting deck: which slides there are and what each says, in the reader's language.
 
 Pure. The Present page and the PPTX/PDF packs both draw this deck, so the screen and the
-handout always show the same slides: title, the strategic status, one slide per strategic goal
-(its trend and sub-goals), what needs attention, one slide per department, and the actions due.
-"""
+handout always show the same slides, in the meeting's order: the title; the month in one slide;
+the viewer's goals (titled for what they are: "Strategic goals" only over strategic ones), then
+one slide per top goal (its trend and sub-goals); what needs attention, with values and
+targets; the service priorities kept or broken; the departments, the executive board first
+(`cascade.board`), each KPI with its small trend; and the actions due. Every list is cut to
+what one 16:9 screen holds (`slide.paginate`)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from collections.abc import Sequence
+from datetime import date
 
-from kpi.domain import attention, cascade, company_events, month_rows, months, outlook, report, signals
-from kpi.domain.company_events import Band, CompanyEvent
-from kpi.domain.initiatives import Verdict
-from kpi.domain.model import (
-    Action,
-    Commentary,
-    Department,
-    GoalStatus,
-    KpiStatus,
-    MonthValue,
-    ServicePriority,
+from kpi.domain import attention, cascade, company_events, month_rows, months, outlook, signals
+from kpi.domain.model import Action, Department, Level
+from kpi.output import month_slides
+from kpi.output.slide import (
+    DEFAULT_COLOUR,
+    NOTE_ROWS,
+    ROWS_BESIDE_CHART,
+    ROWS_PER_SLIDE,
+    TREND_MONTHS,
+    Brand,
+    Flag,
+    Line,
+    Meeting,
+    Series,
+    Slide,
+    page_title,
+    paginate,
 )
 from kpi.text import fmt, phrases
 from kpi.text.i18n import t
 
-LINES_PER_SLIDE = 10
+__all__ = [
+    "DEFAULT_COLOUR",
+    "NOTE_ROWS",
+    "ROWS_BESIDE_CHART",
+    "ROWS_PER_SLIDE",
+    "TREND_MONTHS",
+    "Brand",
+    "Flag",
+    "Line",
+    "Meeting",
+    "Series",
+    "Slide",
+    "build",
+    "paginate",
+]
+
 ACTIONS_AHEAD_MONTHS = 2
-
-
-DEFAULT_COLOUR = "#1F4E79"
-"""The packs' accent colour until a company chooses its own (kpi.store.company)."""
-
-
-@dataclass(frozen=True)
-class Brand:
-    """What makes a pack the company's: its title (with the company's name), the footer line on
-    every slide, and the company's colour and logo (kpi.store.company)."""
-
-    footer: str
-    title: str = ""
-    """The file's title (PowerPoint's document properties); the footer when empty."""
-    colour: str = DEFAULT_COLOUR
-    logo: bytes | None = None
-
-
-@dataclass(frozen=True)
-class Flag:
-    """An exception's kind (`attention.Kind`) and its word, drawn as the Overview draws it: the
-    kind's colour and icon (`palette.attention_look`) with the word."""
-
-    kind: str
-    word: str
-
-
-@dataclass(frozen=True)
-class Line:
-    label: str
-    value: str = ""
-    target: str = ""
-    status: KpiStatus | GoalStatus | None = None
-    note: str = ""
-    reading: signals.Reading | None = None
-    """The process verdicts of the line's KPI (`phrases.verdict_looks`), shown beside its status."""
-    flag: Flag | None = None
-    """On the attention slide, the exception's kind in place of a status: a broken service
-    priority is broken, not off target, so it reads as the Overview names it."""
-    why: str = ""
-    """Why the line has its status, in plain sentences (`phrases.kpi_why`, `phrases.goal_why`):
-    the packs' speaker notes say it."""
-
-
-@dataclass(frozen=True)
-class Series:
-    title: str
-    unit: str
-    points: tuple[tuple[date, float], ...]
-    target: float | None
-    limits: tuple[float, float] | None = None
-    """(lower, upper) natural process limits of the KPI, drawn as their own lines."""
-    signals: tuple[tuple[date, str], ...] = ()
-    """(month, `improvement` or `concern`) of months in which a signal rule fired, ringed in the
-    verdict's colour."""
-    bands: tuple[Band, ...] = ()
-    """Company events bearing on the KPI, over the months shown (`company_events.bands`)."""
-
-
-@dataclass(frozen=True)
-class Slide:
-    kind: str
-    title: str
-    subtitle: str = ""
-    lines: tuple[Line, ...] = ()
-    chart: Series | None = None
-    notes: tuple[str, ...] = ()
-    """Plain text (commentary, revisions): never Markdown or HTML."""
-    status: KpiStatus | GoalStatus | None = None
-    big: str = ""
-    reading: signals.Reading | None = None
-    """The process verdicts of the slide's KPI, beside its status."""
-    why: str = ""
-    """Why the slide's own status is what it is (a goal slide's goal), for the speaker notes."""
-
-
-@dataclass(frozen=True)
-class Meeting:
-    """What a deck is built from (kpi.store.closing.MeetingMonth, or the same from elsewhere)."""
-
-    month_report: report.MonthReport
-    commentary: Sequence[Commentary]
-    values: Sequence[MonthValue]
-    revised: dict[str, tuple[float | None, float | None]]
-    closed_at: datetime | None = None
-    priorities: Sequence[ServicePriority] = ()
-    """The service priorities in scope: a broken one is on the attention slide."""
-    reopened: Sequence[tuple[datetime, str, str]] = ()
-    """(when, by whom, why) each time the month was reopened after a close: the title slide says so."""
-    served: frozenset[str] = frozenset()
-    """Goals the viewer reads only because theirs serve them (line of sight): no slides of their own."""
-    late: Mapping[str, int] = field(default_factory=dict)
-    """`kpi code → days late` of the KPIs whose value is overdue (`lateness.late_kpis`)."""
-    events: Sequence[CompanyEvent] = ()
-    """The company events in scope: bands on the charts, and named by the items they touch."""
-    verdicts: Mapping[int, Verdict] = field(default_factory=dict)
-    """`action id → verdict` of the initiatives live by the month (kpi.domain.initiatives)."""
-
-    @property
-    def tops(self) -> list[cascade.Node]:
-        """The viewer's own top goals, each with a slide (kpi.domain.cascade.own_tops)."""
-        return cascade.own_tops(self.month_report.roots, self.served)
 
 
 def _value(row: month_rows.KpiRow | month_rows.GoalRow | None, unit: str) -> str:
@@ -147,17 +68,28 @@ def _notes(meeting: Meeting, kpi: str | None = None, goal: str | None = None) ->
     return tuple(c.text for c in meeting.commentary if (kpi and c.kpi == kpi) or (goal and c.goal == goal))
 
 
-def _paged(kind: str, title: str, lines: list[Line]) -> list[Slide]:
-    if not lines:
-        return [Slide(kind, title, lines=())]
-    pages = [lines[i : i + LINES_PER_SLIDE] for i in range(0, len(lines), LINES_PER_SLIDE)]
+def _paged(kind: str, title: str, lines: Sequence[Line], notes: Sequence[str] = ()) -> list[Slide]:
+    """A list of lines (then comments) on as many slides as fit (`slide.paginate`)."""
+    pages = paginate(lines, notes)
     return [
-        Slide(kind, title if n == 0 else t("deck.continued", title=title), lines=tuple(page))
-        for n, page in enumerate(pages)
+        Slide(kind, page_title(title, n, len(pages)), lines=rows, notes=said)
+        for n, (rows, said) in enumerate(pages, start=1)
     ]
 
 
-def _status_slide(meeting: Meeting) -> Slide:
+def goals_title(tops: Sequence[cascade.Node]) -> str:
+    """The goals slide's title, true for what it lists: "Strategic goals" only over strategic
+    goals; a department head's own goals of one level are "Your tactical goals" (or operational),
+    of several levels "Your goals"."""
+    levels = {node.goal.level for node in tops}
+    if levels <= {Level.STRATEGIC}:
+        return t("deck.status_title")
+    if len(levels) == 1:
+        return t(f"deck.status_{levels.pop()}")
+    return t("deck.status_own")
+
+
+def _status_slides(meeting: Meeting) -> list[Slide]:
     lines = []
     for node in meeting.tops:
         row = meeting.month_report.goals[node.goal.code]
@@ -187,7 +119,7 @@ def _status_slide(meeting: Meeting) -> Slide:
                 why=phrases.goal_why(row, meeting.month_report.month),
             )
         )
-    return Slide("status", t("deck.status_title"), lines=tuple(lines))
+    return _paged("status", goals_title(meeting.tops), lines)
 
 
 def _reading(meeting: Meeting, row: month_rows.GoalRow) -> signals.Reading | None:
@@ -196,7 +128,7 @@ def _reading(meeting: Meeting, row: month_rows.GoalRow) -> signals.Reading | Non
     return kpi_row.reading if kpi_row else None
 
 
-def _goal_slide(meeting: Meeting, row: month_rows.GoalRow) -> Slide:
+def _goal_slides(meeting: Meeting, row: month_rows.GoalRow) -> list[Slide]:
     kpi = row.kpi
     unit = kpi.unit if kpi else "count"
     lines = []
@@ -238,25 +170,31 @@ def _goal_slide(meeting: Meeting, row: month_rows.GoalRow) -> Slide:
         target=fmt.value(row.goal.target, unit),
         deadline=fmt.day(row.goal.deadline) if row.goal.deadline else t("widget.no_deadline"),
     )
-    return Slide(
-        "goal",
-        row.goal.title,
-        subtitle,
-        tuple(lines),
-        chart,
-        notes + ((revision,) if revision else ()),
-        row.status,
-        _value(row, unit),
-        _reading(meeting, row),
-        phrases.goal_why(row, meeting.month_report.month),
-    )
+    pages = paginate(lines, ((revision,) if revision else ()) + notes, chart=chart is not None)
+    first, *rest = pages
+    slides = [
+        Slide(
+            "goal",
+            page_title(row.goal.title, 1, len(pages)),
+            subtitle,
+            first[0],
+            chart,
+            first[1],
+            row.status,
+            _value(row, unit),
+            _reading(meeting, row),
+            phrases.goal_why(row, meeting.month_report.month),
+        )
+    ]
+    for number, (rows, said) in enumerate(rest, start=2):
+        slides.append(Slide("goal", page_title(row.goal.title, number, len(pages)), lines=rows, notes=said))
+    return slides
 
 
-def _exception_lines(meeting: Meeting, actions: Sequence[Action], owners: dict[str, str]) -> list[Line]:
-    """The month's one exception list (`attention.items`), a line each: what, value, target, and
-    who owns it, since when, whether it has been explained; its kind is the line's flag."""
+def _attention(meeting: Meeting, actions: Sequence[Action]) -> list[attention.Item]:
+    """The month's one exception list (`attention.items`)."""
     built = meeting.month_report
-    found = attention.items(
+    return attention.items(
         built,
         actions,
         meeting.commentary,
@@ -264,6 +202,11 @@ def _exception_lines(meeting: Meeting, actions: Sequence[Action], owners: dict[s
         meeting.late,
         meeting.events,
     )
+
+
+def _exception_lines(found: Sequence[attention.Item], owners: dict[str, str]) -> list[Line]:
+    """The exception list, a line each: what, value, target, and who owns it, since when,
+    whether it has been explained; its kind is the line's flag."""
     lines = []
     for item in found:
         kind, value, target, note = phrases.attention_facts(item, owners)
@@ -286,7 +229,18 @@ def _department_slides(meeting: Meeting, department: Department) -> list[Slide]:
         )
         target = phrases.labelled_target(row.target, unit, meeting.month_report.month)
         why = phrases.kpi_why(row, meeting.month_report.month)
-        lines.append(Line(row.kpi.name, _value(row, unit), target, row.status, note, row.reading, why=why))
+        lines.append(
+            Line(
+                row.kpi.name,
+                _value(row, unit),
+                target,
+                row.status,
+                note,
+                row.reading,
+                why=why,
+                trend=trend(row, meeting.month_report.month),
+            )
+        )
     if not lines:
         return []
     codes = {
@@ -294,11 +248,14 @@ def _department_slides(meeting: Meeting, department: Department) -> list[Slide]:
     }
     goals = {g for g, r in meeting.month_report.goals.items() if r.goal.department == department.code}
     notes = tuple(c.text for c in meeting.commentary if c.kpi in codes or c.goal in goals)
-    slides = _paged("department", department.name, lines)
-    return [
-        Slide(s.kind, s.title, s.subtitle, s.lines, s.chart, notes if n == 0 else ())
-        for n, s in enumerate(slides)
-    ]
+    return _paged("department", department.name, lines, notes)
+
+
+def trend(row: month_rows.KpiRow, month: date) -> tuple[float, ...]:
+    """The KPI's values of the `TREND_MONTHS` months up to `month`, oldest first (months without
+    a value left out): what a department slide's small trend draws."""
+    since = months.add(month, 1 - TREND_MONTHS)
+    return tuple(v.value for m, v in sorted(row.series.items()) if since <= m <= month)
 
 
 def _action_lines(meeting: Meeting, actions: Sequence[Action], owners: dict[str, str]) -> list[Line]:
@@ -347,11 +304,23 @@ def build(
     slides = [
         Slide("title", t("deck.title", month=fmt.month_long(month)), company, notes=(closed, *reopened))
     ]
-    slides.append(_status_slide(meeting))
+    found = _attention(meeting, actions)
+    slides.append(month_slides.month(meeting, found, actions))
+    slides += _status_slides(meeting)
     for node in meeting.tops:
-        slides.append(_goal_slide(meeting, meeting.month_report.goals[node.goal.code]))
-    slides += _paged("exceptions", t("deck.exceptions_title"), _exception_lines(meeting, actions, owners))
-    for department in departments:
+        slides += _goal_slides(meeting, meeting.month_report.goals[node.goal.code])
+    slides += _paged("exceptions", t("deck.exceptions_title"), _exception_lines(found, owners))
+    kept = month_slides.priority_lines(meeting)
+    if kept:
+        slides += _paged("priorities", t("deck.priorities_title"), kept)
+    for department in board_first(departments, meeting):
         slides += _department_slides(meeting, department)
     slides += _paged("actions", t("deck.actions_title"), _action_lines(meeting, actions, owners))
     return slides
+
+
+def board_first(departments: Sequence[Department], meeting: Meeting) -> list[Department]:
+    """The departments in the meeting's order: the executive board (`cascade.board`) first, then
+    the rest as listed."""
+    board = cascade.board([row.goal for row in meeting.month_report.goals.values()])
+    return sorted(departments, key=lambda d: d.code != board)

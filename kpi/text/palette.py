@@ -81,6 +81,7 @@ def label(status: KpiStatus | GoalStatus) -> str:
 
 ATTENTION_LOOKS: dict[str, Look] = {
     "broken_priority": Look(RED, "red", "⚠"),
+    "kept_priority": Look(GREEN, "green", "✓"),
     "red_kpi": Look(RED, "red", "✕"),
     "missed": Look(VIOLET, "violet", "⊘"),
     "off_track": Look(RED, "red", "✕"),
@@ -94,7 +95,8 @@ ATTENTION_LOOKS: dict[str, Look] = {
 }
 """Each kind of exception (`attention.Kind`) as a colour and an icon; the word is
 `attention.<kind>`. A broken service priority has its own icon: a priority is kept or broken, not
-on or off target. Every icon is one the fonts of a plain Linux machine draw (DejaVu Sans; a test
+on or off target, and a kept one (`kept_priority`, no exception) reads so on the service
+priorities slide. Every icon is one the fonts of a plain Linux machine draw (DejaVu Sans; a test
 asks fontconfig), so no chip shows an empty box: ⌛ was one, at 390 px in Chromium."""
 
 VARIATION_LOOKS: dict[str, Look] = {

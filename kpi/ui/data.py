@@ -356,12 +356,16 @@ def target_history(url: str, scope: Scope, goal: str) -> list:
 
 
 @shared
-def deck(url: str, scope: Scope, month: date, language: str) -> tuple[list, deck_.Brand]:
-    """The meeting deck and what makes its pack the company's (title, footer, logo), for `scope`."""
+def deck(
+    url: str, scope: Scope, month: date, language: str, today: date | None = None
+) -> tuple[list, deck_.Brand]:
+    """The meeting deck and what makes its pack the company's (title, footer, logo), for `scope`:
+    built once per month, scope, language and day (its attention slide names the values late on
+    `today`, the company's today when None), so stepping through the slides only draws them."""
     from kpi.store import decks
 
     with engine.reading(_engine(url)) as conn:
-        return decks.slides(conn, scope, month, language), decks.brand(conn, month)
+        return decks.slides(conn, scope, month, language, today), decks.brand(conn, month)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

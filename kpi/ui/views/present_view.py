@@ -1,48 +1,149 @@
-"""The Present page: one slide of the meeting deck at a time, in large type.
+"""The Present page: one slide of the meeting deck at a time, sized to a 16:9 screen.
 
-The slides are kpi.output.deck's, the same the PPTX and PDF packs hold. A slide's texts are plain
-(titles, names and commentary people typed among them): commentary is shown with st.text, and
-every other text reaches Markdown through kpi.text.plain, never as Markdown or HTML.
+The slides are kpi.output.deck's, the same the PPTX and PDF packs hold, and already cut to what
+fits one screen (kpi.output.slide.paginate). A slide's texts are plain (titles, names and
+commentary people typed among them): commentary is shown with st.text, and every other text
+reaches Markdown through kpi.text.plain, never as Markdown or HTML.
+
+The keys (→, PageDown, space: next; ←, PageUp: back; F: full screen, Esc leaves it) click the
+page's own buttons, so the slide number stays in the address; they do nothing while a person
+types in a field. The script and style are constants: no text of a person's reaches them.
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Sequence
-from contextlib import nullcontext
-from datetime import date
+from collections.abc import Callable, Sequence
 
 import streamlit as st
 
 from kpi.domain.access import Scope
-from kpi.output import charts, deck, pdf_pack, pptx_pack
-from kpi.text import palette, phrases, plain
+from kpi.output import charts, deck, pdf_pack, pptx_pack, sparkline
+from kpi.text import i18n, palette, phrases, plain
 from kpi.text.i18n import t
-from kpi.ui import figures, notices, widgets
+from kpi.ui import figures, widgets
+
+CHART_HEIGHT = 330
+
+STYLE = """<style>
+[data-testid="stMainBlockContainer"] { padding-top: 3.6rem !important; padding-bottom: 0.5rem !important; }
+body.present-full [data-testid="stMainBlockContainer"] { padding-top: 1rem !important; }
+body.present-full [data-testid="stSidebar"], body.present-full [data-testid="stHeader"],
+body.present-full [data-testid="stSidebarCollapsedControl"], body.present-full [data-testid="stToolbar"],
+body.present-full [data-testid="stDecoration"] { display: none !important; }
+.st-key-present-keys { position: absolute; width: 1px; height: 1px; overflow: hidden; }
+.st-key-present-cover { padding: 14vh 0 0 2rem; border-left: 0.6rem solid #1F4E79; }
+.st-key-present-cover h1 { font-size: 3rem !important; }
+.st-key-present-cover [data-testid="stText"] { font-size: 1.2rem; color: #555; }
+.st-key-present-slide h1 { font-size: 2.1rem; padding: 0.2rem 0 0.4rem 0; }
+.st-key-present-slide h3 { font-size: 1.5rem; padding: 0; }
+.st-key-present-slide p { font-size: 1.15rem; margin-bottom: 0; }
+[class*="st-key-present-clamp"] p {
+  display: -webkit-box; -webkit-box-orient: vertical; -webkit-line-clamp: 3; overflow: hidden;
+  font-size: 1rem !important; line-height: 1.4;
+}
+[class*="st-key-present-note"] [data-testid="stText"] {
+  display: -webkit-box; -webkit-box-orient: vertical; -webkit-line-clamp: 2; overflow: hidden;
+  font-size: 1.05rem; white-space: normal;
+}
+</style>"""
+"""The slide's room: less padding than a page (Streamlit keeps 10 rem under it), tighter type;
+in full screen the sidebar and header go. A comment takes two lines at most (the pack's speaker
+notes hold it whole)."""
+
+KEYS = """<script>
+(() => {
+  const win = window.parent, doc = win.document;
+  if (doc.getElementById("present-keys")) return;
+  const code = doc.createElement("script");
+  code.id = "present-keys";
+  code.textContent = `
+    (() => {
+      const click = (key) => {
+        const button = document.querySelector(".st-key-" + key + " button");
+        if (button && !button.disabled) { window.presentPressed = performance.now(); button.click(); }
+      };
+      const full = (on) => {
+        document.body.classList.toggle("present-full", on);
+        const root = document.documentElement;
+        if (on && !document.fullscreenElement && root.requestFullscreen) root.requestFullscreen().catch(() => {});
+        if (!on && document.fullscreenElement) document.exitFullscreen().catch(() => {});
+      };
+      document.addEventListener("fullscreenchange", () => {
+        if (!document.fullscreenElement) document.body.classList.remove("present-full");
+      });
+      document.addEventListener("click", (event) => {
+        if (event.target.closest && event.target.closest(".st-key-present-full button"))
+          full(!document.body.classList.contains("present-full"));
+      }, true);
+      document.addEventListener("keydown", (event) => {
+        if (!document.querySelector(".st-key-present-next")) return;
+        const where = event.target, tag = (where && where.tagName || "").toLowerCase();
+        if (["input", "textarea", "select"].includes(tag) || (where && where.isContentEditable)) return;
+        if (event.altKey || event.ctrlKey || event.metaKey) return;
+        const keys = {ArrowRight: "next", PageDown: "next", " ": "next", ArrowLeft: "back", PageUp: "back"};
+        if (keys[event.key]) click("present-" + keys[event.key]);
+        else if (event.key === "f" || event.key === "F") full(!document.body.classList.contains("present-full"));
+        else if (event.key === "Escape") full(false);
+        else return;
+        event.preventDefault();
+        event.stopPropagation();
+      }, true);
+    })();`;
+  doc.head.appendChild(code);
+})();
+</script>"""
+"""Put once into the app's own page (not the component's frame, which Streamlit may replace):
+the keys and the full-screen switch. `presentPressed` keeps when a key was pressed, for the
+browser test that times the next slide."""
 
 
-def _line(line: deck.Line, *, actions: bool) -> None:
-    with st.container(border=True):
-        left, middle, right = st.columns(
-            [4, 3, 3], vertical_alignment="center"
-        )  # room for "78,5 %" on one line
-        left.markdown(f"#### {plain.markdown(line.label)}")
-        note = plain.markdown(line.note)
-        if actions:
-            middle.markdown(f"#### {plain.markdown(line.value)}")
-            right.markdown(f"**{plain.markdown(line.target)}**  \n{note}")
+def keys() -> None:
+    """The slide's style and the keys, once per run of the page."""
+    st.html(STYLE)
+    with st.container(key="present-keys"):
+        st.iframe(KEYS, height=1)
+
+
+def _flag(line: deck.Line) -> str:
+    if line.flag is not None:
+        return widgets.attention_badge(line.flag.kind, line.flag.word)
+    return widgets.badge_markdown(line.status) if line.status else ""
+
+
+def _line(line: deck.Line, number: int, *, kind: str, narrow: bool) -> None:
+    with st.container(key=f"present-row-{number}", gap="small"):
+        if narrow:  # beside a chart: the name, then value, status and target below it
+            st.markdown(f"**{plain.markdown(line.label)}**")
+            target = t("present.target", target=plain.markdown(line.target)) if line.target else ""
+            st.markdown(
+                " · ".join(p for p in (f"**{plain.markdown(line.value)}**", _flag(line), target) if p)
+            )
             return
-        middle.markdown(f"### {plain.markdown(line.value)}" if line.value else "")
-        status = widgets.badge_markdown(line.status) if line.status else ""
-        if line.flag is not None:
-            status = widgets.attention_badge(line.flag.kind, line.flag.word)
-        target = t("present.target", target=plain.markdown(line.target)) if line.target else ""
-        process = phrases.process_verdict(line.reading)
-        right.markdown(
-            " · ".join(p for p in (status, target) if p)
-            + (f"  \n{process}" if process else "")
-            + (f"  \n{note}" if note else "")
-        )
+        if kind == "month":  # counts: the name, the count and what it is made of, wide
+            name, value, note = st.columns([3.3, 1.6, 7.3], vertical_alignment="center")
+            name.markdown(f"**{plain.markdown(line.label)}**")
+            value.markdown(f"### {plain.markdown(line.value)}")
+            note.markdown(plain.markdown(line.note))
+            return
+        spread = [3.3, 1.4, 1.4, 3.9, 3.2] if line.trend else [3.3, 1.4, 0.01, 3.9, 3.2]
+        name, value, trend, status, note = st.columns(spread, vertical_alignment="center")
+        name.markdown(f"**{plain.markdown(line.label)}**")
+        if kind == "actions":  # the value is who owns it
+            value.markdown(f"**{plain.markdown(line.value)}**")
+        else:
+            value.markdown(f"### {plain.markdown(line.value)}" if line.value else "")
+        if line.trend:
+            colour = palette.look(line.status).colour if line.status else palette.GRAY
+            trend.image(sparkline.svg(line.trend, colour))
+        if kind == "actions":
+            status.markdown(f"**{plain.markdown(line.target)}**")
+        else:
+            target = t("present.target", target=plain.markdown(line.target)) if line.target else ""
+            first = " · ".join(p for p in (_flag(line), target) if p)
+            process = phrases.process_verdict(line.reading)
+            status.markdown("  \n".join(p for p in (first, process) if p))
+        with note.container(key=f"present-clamp-{number}"):
+            st.markdown(plain.markdown(line.note))
 
 
 def _chart(series: deck.Series, scope: Scope) -> None:
@@ -55,41 +156,48 @@ def _chart(series: deck.Series, scope: Scope) -> None:
         bands=series.bands,
     )
     st.plotly_chart(
-        figures.trend(scope, series.points, spec, height=420), width="stretch", key="present.chart"
+        figures.trend(scope, series.points, spec, height=CHART_HEIGHT), width="stretch", key="present.chart"
     )
 
 
-def render(slide: deck.Slide, scope: Scope) -> None:
-    if slide.kind == "title":
-        st.markdown(f"# {plain.markdown(slide.title)}")
-        st.markdown(f"## {plain.markdown(slide.subtitle)}")
-        for note in slide.notes:
+def _notes(notes: Sequence[str]) -> None:
+    for number, note in enumerate(notes):
+        with st.container(key=f"present-note-{number}"):
             st.text(note)
-        return
-    st.markdown(f"# {plain.markdown(slide.title)}")
-    if slide.status is not None:
-        big, subtitle = plain.markdown(slide.big), plain.markdown(slide.subtitle)
-        st.markdown(f"## {widgets.badge_markdown(slide.status)} {big} · {subtitle}")
-        process = phrases.process_verdict(slide.reading)
-        if process:
-            st.markdown(process, help=t("departments.process_help"))
-    if slide.chart is not None:
-        chart, lines = st.columns([3, 2])
-        with chart:
-            _chart(slide.chart, scope)
-        with lines:
-            for line in slide.lines:
-                _line(line, actions=False)
-    else:
-        for line in slide.lines:
-            _line(line, actions=slide.kind == "actions")
-        if not slide.lines:
-            st.info(t("present.nothing"), icon=":material/check_circle:")
-    if slide.notes:
-        st.markdown(f"**{t('deck.commentary')}**")
-        for note in slide.notes:
-            with st.container(border=True):
-                st.text(note)
+
+
+def render(slide: deck.Slide, scope: Scope, closed: str = "") -> None:
+    """One slide; `closed` says when and by whom the month was closed, on the title slide in
+    place of the deck's shorter word for it."""
+    with st.container(key="present-slide", gap="small"):
+        if slide.kind == "title":
+            with st.container(key="present-cover"):
+                st.markdown(f"# {plain.markdown(slide.title)}")
+                st.markdown(f"## {plain.markdown(slide.subtitle)}")
+                for number, note in enumerate(slide.notes):
+                    st.text(closed if closed and number == 0 else note)
+            return
+        st.markdown(f"# {plain.markdown(slide.title)}")
+        if slide.status is not None:
+            big, subtitle = plain.markdown(slide.big), plain.markdown(slide.subtitle)
+            process = phrases.process_verdict(slide.reading)
+            st.markdown(
+                f"### {widgets.badge_markdown(slide.status)} {big} · {subtitle}"
+                + (f"  \n{process}" if process else "")
+            )
+        if slide.chart is not None:
+            chart, lines = st.columns([3, 2])
+            with chart:
+                _chart(slide.chart, scope)
+            with lines:
+                for number, line in enumerate(slide.lines):
+                    _line(line, number, kind=slide.kind, narrow=True)
+        else:
+            for number, line in enumerate(slide.lines):
+                _line(line, number, kind=slide.kind, narrow=False)
+            if not slide.lines and not slide.notes:
+                st.info(t("present.nothing"), icon=":material/check_circle:")
+        _notes(slide.notes)
 
 
 def label(slides: Sequence[deck.Slide], index: int) -> str:
@@ -105,6 +213,36 @@ def slide_index(requested: str, count: int) -> int:
     return min(max(number - 1, 0), max(count - 1, 0))
 
 
+def toolbar(slides: Sequence[deck.Slide], index: int) -> tuple[int, st.delta_generator.DeltaGenerator]:
+    """Back, where we are, next, a jump to any slide, full screen, and the room for the handouts:
+    the slide the buttons or the jump chose, and that room."""
+    back, position, forward, pick, full, handouts = st.columns(
+        [1.2, 0.8, 1.2, 3.6, 1.5, 1.9], vertical_alignment="center"
+    )
+    if back.button(
+        t("present.previous"), icon=":material/arrow_back:", disabled=index == 0, key="present.back"
+    ):
+        index -= 1
+    if forward.button(
+        t("present.next"),
+        icon=":material/arrow_forward:",
+        disabled=index == len(slides) - 1,
+        key="present.next",
+    ):
+        index += 1
+    index = pick.selectbox(
+        t("present.jump"),
+        range(len(slides)),
+        index=index,
+        key=f"present.jump.{index}",
+        format_func=lambda i: label(slides, i),
+        label_visibility="collapsed",
+    )
+    position.markdown(f"**{index + 1} / {len(slides)}**")
+    full.button(t("present.full"), icon=":material/fullscreen:", key="present.full", help=t("present.keys"))
+    return index, handouts
+
+
 _PACKS = {
     "pptx": (
         "application/vnd.openxmlformats-officedocument.presentationml.presentation",
@@ -114,34 +252,36 @@ _PACKS = {
 }
 
 
-def packs(slides: Sequence[deck.Slide], brand: deck.Brand, month: date) -> None:
-    """Buttons that make the PPTX or PDF pack on request (making one takes a moment), then offer
-    it. A pack once made is kept for this deck (the session's, keyed by what the slides say), so
-    making the other one keeps the first one's download in place: both can be had at once."""
-    made: dict[str, bytes] = st.session_state.setdefault("present.packs", {})
-    deck_key = hashlib.sha256(repr((month, brand.footer, tuple(slides))).encode()).hexdigest()
-    columns = dict(zip(_PACKS, st.columns(len(_PACKS)), strict=True))
-    for kind, column in columns.items():
-        content = made.get(f"{deck_key}.{kind}")
-        if content is None:
-            if not column.button(t(f"present.prepare_{kind}"), key=f"present.{kind}"):
+def _maker(slides: Sequence[deck.Slide], brand: deck.Brand, kind: str, language: str) -> Callable[[], bytes]:
+    """What makes the pack when its button is pressed (not before), in the deck's language."""
+
+    def make() -> bytes:
+        with i18n.use(language):
+            pack = pptx_pack.render(list(slides), brand)
+            return pdf_pack.from_pptx(pack) if kind == "pdf" else pack
+
+    return make
+
+
+def packs(
+    room: st.delta_generator.DeltaGenerator, slides: Sequence[deck.Slide], brand: deck.Brand, name: str
+) -> None:
+    """The handouts in one place, a popover beside the slide buttons: the PPTX and the PDF side by
+    side, each made when its button is pressed, so getting one never takes the other away."""
+    language = i18n.current()
+    with room.popover(t("present.handouts"), icon=":material/download:", width="stretch"):
+        st.caption(t("present.handouts_help"))
+        for kind, (mime, icon) in _PACKS.items():
+            if kind == "pdf" and not pdf_pack.soffice():
+                st.caption(t("export.no_libreoffice"))
                 continue
-            with column, st.spinner(t("present.making_pdf")) if kind == "pdf" else nullcontext():
-                try:
-                    content = pptx_pack.render(slides, brand)
-                    content = pdf_pack.from_pptx(content) if kind == "pdf" else content
-                except pdf_pack.PdfUnavailable as unavailable:
-                    notices.show(unavailable, column)
-                    continue
-            if not any(k.startswith(deck_key) for k in made):
-                made.clear()  # one deck's packs at a time: another month's or viewer's go
-            made[f"{deck_key}.{kind}"] = content
-        mime, icon = _PACKS[kind]
-        column.download_button(
-            t(f"present.download_{kind}"),
-            content,
-            file_name=f"cx-{month:%Y-%m}.{kind}",
-            mime=mime,
-            icon=icon,
-            key=f"present.{kind}.download",
-        )
+            st.download_button(
+                t(f"present.download_{kind}"),
+                _maker(slides, brand, kind, language),
+                file_name=f"{name}.{kind}",
+                mime=mime,
+                icon=icon,
+                key=f"present.{kind}",
+                on_click="ignore",
+                width="stretch",
+            )

@@ -1,0 +1,155 @@
+"""What a meeting slide is made of, and how many rows one holds so it fits a 16:9 screen.
+
+Pure. kpi.output.deck fills these for a month; the Present page, the PPTX and the PDF draw them.
+The pagination rule lives here, once: a slide holds `ROWS_PER_SLIDE` rows (a line or a comment
+each); a slide with a chart holds `ROWS_BESIDE_CHART` lines beside it and `NOTE_ROWS` comments
+under it. What does not fit goes on to the next slide, titled "… (2/3)", so no slide scrolls on
+a 1280×720 screen and no pack slide runs into its footer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from kpi.domain import cascade, report, signals
+from kpi.domain.company_events import Band, CompanyEvent
+from kpi.domain.initiatives import Verdict
+from kpi.domain.model import Commentary, GoalStatus, KpiStatus, MonthValue, ServicePriority
+from kpi.text.i18n import t
+
+ROWS_PER_SLIDE = 6
+ROWS_BESIDE_CHART = 4
+NOTE_ROWS = 2
+TREND_MONTHS = 13
+
+DEFAULT_COLOUR = "#1F4E79"
+"""The packs' accent colour until a company chooses its own (kpi.store.company)."""
+
+
+@dataclass(frozen=True)
+class Brand:
+    """What makes a pack the company's: its title (with the company's name), the footer line on
+    every slide, and the company's colour and logo (kpi.store.company)."""
+
+    footer: str
+    title: str = ""
+    """The file's title (PowerPoint's document properties); the footer when empty."""
+    colour: str = DEFAULT_COLOUR
+    logo: bytes | None = None
+
+
+@dataclass(frozen=True)
+class Flag:
+    """An exception's kind (`attention.Kind`) and its word, drawn as the Overview draws it: the
+    kind's colour and icon (`palette.attention_look`) with the word."""
+
+    kind: str
+    word: str
+
+
+@dataclass(frozen=True)
+class Line:
+    label: str
+    value: str = ""
+    target: str = ""
+    status: KpiStatus | GoalStatus | None = None
+    note: str = ""
+    reading: signals.Reading | None = None
+    """The process verdicts of the line's KPI (`phrases.verdict_looks`), shown beside its status."""
+    flag: Flag | None = None
+    """On the attention slide, the exception's kind in place of a status: a broken service
+    priority is broken, not off target, so it reads as the Overview names it."""
+    why: str = ""
+    """Why the line has its status, in plain sentences (`phrases.kpi_why`, `phrases.goal_why`):
+    the packs' speaker notes say it."""
+    trend: tuple[float, ...] = ()
+    """The KPI's values of the last `TREND_MONTHS` months, oldest first: a department slide's
+    small trend beside each line (empty where none is drawn)."""
+
+
+@dataclass(frozen=True)
+class Series:
+    title: str
+    unit: str
+    points: tuple[tuple[date, float], ...]
+    target: float | None
+    limits: tuple[float, float] | None = None
+    """(lower, upper) natural process limits of the KPI, drawn as their own lines."""
+    signals: tuple[tuple[date, str], ...] = ()
+    """(month, `improvement` or `concern`) of months in which a signal rule fired, ringed in the
+    verdict's colour."""
+    bands: tuple[Band, ...] = ()
+    """Company events bearing on the KPI, over the months shown (`company_events.bands`)."""
+
+
+@dataclass(frozen=True)
+class Slide:
+    kind: str
+    title: str
+    subtitle: str = ""
+    lines: tuple[Line, ...] = ()
+    chart: Series | None = None
+    notes: tuple[str, ...] = ()
+    """Plain text (commentary, revisions): never Markdown or HTML."""
+    status: KpiStatus | GoalStatus | None = None
+    big: str = ""
+    reading: signals.Reading | None = None
+    """The process verdicts of the slide's KPI, beside its status."""
+    why: str = ""
+    """Why the slide's own status is what it is (a goal slide's goal), for the speaker notes."""
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """What a deck is built from (kpi.store.closing.MeetingMonth, or the same from elsewhere)."""
+
+    month_report: report.MonthReport
+    commentary: Sequence[Commentary]
+    values: Sequence[MonthValue]
+    revised: dict[str, tuple[float | None, float | None]]
+    closed_at: datetime | None = None
+    priorities: Sequence[ServicePriority] = ()
+    """The service priorities in scope: a broken one is on the attention slide."""
+    reopened: Sequence[tuple[datetime, str, str]] = ()
+    """(when, by whom, why) each time the month was reopened after a close: the title slide says so."""
+    served: frozenset[str] = frozenset()
+    """Goals the viewer reads only because theirs serve them (line of sight): no slides of their own."""
+    late: Mapping[str, int] = field(default_factory=dict)
+    """`kpi code → days late` of the KPIs whose value is overdue (`lateness.late_kpis`)."""
+    events: Sequence[CompanyEvent] = ()
+    """The company events in scope: bands on the charts, and named by the items they touch."""
+    verdicts: Mapping[int, Verdict] = field(default_factory=dict)
+    """`action id → verdict` of the initiatives live by the month (kpi.domain.initiatives)."""
+
+    @property
+    def tops(self) -> list[cascade.Node]:
+        """The viewer's own top goals, each with a slide (kpi.domain.cascade.own_tops)."""
+        return cascade.own_tops(self.month_report.roots, self.served)
+
+
+Page = tuple[tuple[Line, ...], tuple[str, ...]]
+"""One slide's share of a list: its lines and its comments."""
+
+
+def paginate(lines: Sequence[Line], notes: Sequence[str] = (), *, chart: bool = False) -> list[Page]:
+    """`lines` then `notes` (comments) over as many slides as they need, in order: each slide
+    `ROWS_PER_SLIDE` rows; the first slide of a chart `ROWS_BESIDE_CHART` lines beside it and up
+    to `NOTE_ROWS` comments under it. Nothing at all still makes one (empty) slide."""
+    lines, notes = list(lines), list(notes)
+    pages: list[Page] = []
+    if chart:
+        pages.append((tuple(lines[:ROWS_BESIDE_CHART]), tuple(notes[:NOTE_ROWS])))
+        lines, notes = lines[ROWS_BESIDE_CHART:], notes[NOTE_ROWS:]
+    while lines or notes or not pages:
+        taken = lines[:ROWS_PER_SLIDE]
+        said = notes[: ROWS_PER_SLIDE - len(taken)]
+        pages.append((tuple(taken), tuple(said)))
+        lines, notes = lines[len(taken) :], notes[len(said) :]
+    return pages
+
+
+def page_title(title: str, number: int, count: int) -> str:
+    """`title`, or `title (2/3)` on a list that takes `count` slides."""
+    return title if count == 1 else t("deck.page", title=title, page=number, pages=count)

@@ -1,0 +1,142 @@
+"""The Present page in a real browser, as a presenter drives it: with the keyboard, on a 16:9 screen.
+
+Every slide of the demo deck, for an executive and a department head, in English and Danish,
+must fit 1280×720 and 1440×900 without a scrollbar; the keys move through the deck and back;
+F switches to full screen and Esc leaves it. The time from a key press to the next slide's title
+on the screen is measured and printed, never asserted (a busy machine is slow, not wrong).
+Screenshots of every slide at 1280×720 go to screenshots/browser/present/.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from datetime import date
+
+import pytest
+
+from kpi.domain import access
+from kpi.store import decks, engine, queries
+from kpi.text import i18n
+from tests.test_browser import SHOTS, main
+from tools.screenshot import SETTLE_MS, settle
+
+pytestmark = pytest.mark.xdist_group("browser")
+"""With `make test` running tests in two processes, the browser tests share one."""
+
+OCTOBER = date(2026, 10, 1)
+VIEWERS = {"executive": "mette.kjaer@havnhjem.example", "department_head": "camilla.berg@havnhjem.example"}
+SCREENS = [(1280, 720), (1440, 900)]
+FORWARD = ["ArrowRight", "PageDown", " "]
+"""The keys that go on, taken in turn so each is used."""
+
+OVERFLOW = """() => {
+    const page = document.scrollingElement;
+    const main = document.querySelector('[data-testid="stMain"]');
+    const block = document.querySelector('[data-testid="stMainBlockContainer"]');
+    return {
+        page: page.scrollHeight - page.clientHeight,
+        main: main.scrollHeight - main.clientHeight,
+        block: block.getBoundingClientRect().bottom - window.innerHeight,
+        wide: page.scrollWidth - page.clientWidth,
+    };
+}"""
+"""How far the page, Streamlit's scrolling main section and the slide's block reach past the
+screen (0 or less: no scrollbar)."""
+
+TITLE = """(title) => {
+    const heading = document.querySelector('[data-testid="stMain"] h1');
+    return heading !== null && heading.innerText.trim() === title;
+}"""
+
+REFLOWED = """() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))"""
+
+
+def titles(demo_duckdb_file, who: str, language: str) -> list[str]:
+    """The deck's slide titles for `who`, as the store builds them."""
+    with engine.reading(engine.create(f"duckdb:///{demo_duckdb_file}")) as conn, i18n.use(language):
+        person = next(p for p in queries.people(conn) if p.email == VIEWERS[who])
+        scope = access.scope_for(person, queries.goal_links(conn))
+        return [slide.title for slide in decks.slides(conn, scope, OCTOBER, language)]
+
+
+def fits(page, where: str) -> None:
+    page.evaluate(REFLOWED)
+    reach = page.evaluate(OVERFLOW)
+    assert max(reach.values()) <= 0, (where, reach)
+
+
+@pytest.mark.parametrize("language", ["en", "da"])
+@pytest.mark.parametrize("who", VIEWERS)
+def test_the_keys_walk_a_deck_whose_every_slide_fits_the_screen(
+    server, browser, demo_duckdb_file, capsys, who, language
+):
+    expected = titles(demo_duckdb_file, who, language)
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.set_default_timeout(SETTLE_MS)
+    page.goto(f"{server}/present?month=2026-10&slide=1&lang={language}&as={VIEWERS[who]}")
+    page.wait_for_function(TITLE, arg=expected[0])
+    settle(page)
+    folder = SHOTS / "present"
+    folder.mkdir(parents=True, exist_ok=True)
+    waits = []
+    for number, title in enumerate(expected, start=1):
+        assert f"slide={number}" in page.url
+        for width, height in SCREENS:
+            page.set_viewport_size({"width": width, "height": height})
+            fits(page, f"slide {number} “{title}” at {width}×{height}")
+        page.set_viewport_size({"width": 1280, "height": 720})
+        page.evaluate(REFLOWED)
+        page.screenshot(path=str(folder / f"{who}-{language}-{number:02d}.png"))
+        if number == len(expected):
+            break
+        started = time.perf_counter()
+        page.keyboard.press(FORWARD[number % len(FORWARD)])
+        page.wait_for_function(TITLE, arg=expected[number], polling="raf")
+        waits.append(time.perf_counter() - started)
+        settle(page)
+    for key, back in (("ArrowLeft", 2), ("PageUp", 3)):
+        page.keyboard.press(key)
+        page.wait_for_function(TITLE, arg=expected[len(expected) - back])
+        settle(page)
+    assert f"slide={len(expected) - 2}" in page.url
+    with capsys.disabled():  # said whatever pytest captures: the times are for people to read
+        sys.stdout.write(
+            f"\n{who}, {language}: key → next slide in {statistics.median(waits):.2f} s median, "
+            f"{max(waits):.2f} s at most, over {len(waits)} steps: "
+            + " ".join(f"{w:.2f}" for w in waits)
+            + "\n"
+        )
+    page.close()
+
+
+def test_full_screen_hides_the_app_around_the_slide_and_keys_wait_while_typing(server, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.set_default_timeout(SETTLE_MS)
+    page.goto(f"{server}/present?month=2026-10&slide=2")
+    settle(page)
+    header = page.locator("[data-testid='stHeader']")
+    assert header.is_visible()
+    page.keyboard.press("f")
+    page.wait_for_function("() => document.body.classList.contains('present-full')")
+    assert not header.is_visible()
+    fits(page, "full screen")
+    page.keyboard.press("Escape")
+    page.wait_for_function("() => !document.body.classList.contains('present-full')")
+    assert header.is_visible()
+    page.get_by_role("button", name="Full screen").click()  # the button does what F does
+    page.wait_for_function("() => document.body.classList.contains('present-full')")
+    page.keyboard.press("Escape")
+    page.wait_for_function("() => !document.body.classList.contains('present-full')")
+    settle(page)
+
+    jump = main(page).get_by_role("combobox")  # typing in a field: the keys are the field's
+    jump.click()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Escape")
+    page.keyboard.type("f ")
+    settle(page)
+    assert "slide=2" in page.url
+    assert not page.evaluate("() => document.body.classList.contains('present-full')")
+    page.close()
