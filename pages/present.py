@@ -9,7 +9,7 @@ from kpi.ui.views import present_view
 
 st.set_page_config(initial_sidebar_state="collapsed")
 ctx = frame.sidebar("present")
-slides, brand = data.deck(ctx.url, ctx.scope, ctx.month, ctx.language)
+slides, brand = data.deck(ctx.url, ctx.scope, ctx.month, ctx.language, ctx.today)
 closed = data.closed_month(ctx.url, ctx.month)
 
 index = present_view.slide_index(st.query_params.get("slide", "1"), len(slides))
