@@ -13,9 +13,11 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
+from kpi import settings
+from kpi.domain import months
 from kpi.domain.access import EVERYTHING
-from kpi.store import data_version, engine, schema
-from kpi.text import fmt
+from kpi.store import data_version, decks, engine, schema
+from kpi.text import fmt, i18n
 from kpi.ui import data
 from tests.conftest import ROOT, point_app_at
 
@@ -177,3 +179,20 @@ def test_warming_builds_what_the_overview_asks_for(app, app_url):
     assert not at.exception
     assert at.title[0].value.startswith("Overview")
     assert calls() == counted
+
+
+def test_warming_words_what_it_builds_in_the_language_of_its_key(demo_url, monkeypatch):
+    """The warm-up runs outside any page: what the loaders word themselves (the deck's titles)
+    is in the company's language, the one in the key, whatever the thread's language was."""
+    point_app_at(monkeypatch, demo_url, KPI_LANGUAGE="da")
+    data.warm(demo_url)  # this test runs in English
+    today = settings.today()
+    window = settings.window(today)
+    span = data.data_months(demo_url, window.first, months.first_of(today))
+    assert span is not None
+    counted = calls()
+    slides, _ = data.deck(demo_url, EVERYTHING, span[1], "da", today)
+    assert calls() == counted  # the warm-up's
+    with i18n.use("da"), engine.reading(engine.create(demo_url)) as conn:
+        expected = decks.slides(conn, EVERYTHING, span[1], "da", today)
+    assert [s.title for s in slides] == [s.title for s in expected]

@@ -64,6 +64,7 @@ from kpi.store import (
 )
 from kpi.store import company as company_settings
 from kpi.store import cycle as calendars
+from kpi.text import i18n
 from kpi.text.i18n import t
 from kpi.ui import widgets
 
@@ -483,7 +484,7 @@ def deck(url: str, scope: Scope, month: date, language: str, today: date) -> tup
     """The meeting deck and what makes its pack the company's (title, footer, logo), for `scope`,
     as of `today` (a key: a deck read yesterday is not served today)."""
     with engine.reading(_engine(url)) as conn:
-        return decks.slides(conn, scope, month, language), decks.brand(conn, month)
+        return decks.slides(conn, scope, month, language, today), decks.brand(conn, month)
 
 
 @cached
@@ -512,30 +513,35 @@ def warm(url: str) -> None:
     everyone's scope, the latest month with values and the company's language, as those pages
     ask for it, so the first person to open them after a start or a write waits for nothing."""
     token = _held.set({})  # one version for the whole warm-up, read once
+    language = settings.current().language
     try:
-        language = settings.current().language
-        today = settings.today()
-        window = settings.window(today)
-        for person in people(url):  # everyone's scope: the first page of each needs theirs
-            scope(url, person)
-        is_demo(url)
-        span = data_months(url, window.first, months.first_of(today))
-        if span is None:
-            return
-        month, everyone = span[1], EVERYTHING
-        calendar(url, month)
-        month_report(url, everyone, month, language)
-        history(url, everyone, months.add(month, -12), month)
-        commentary(url, everyone, month, month, language)
-        attention(url, everyone, month, language, today)
-        card_facts(url, everyone, month, language)
-        departments(url, everyone, language)
-        owed(url, everyone, month, language, today)
-        promises(url, language)
-        smart_assessments(url, everyone, month)
-        deck(url, everyone, month, language, today)
+        with i18n.use(language):  # what the loaders word themselves, in the language of their key
+            _warm(url, language)
     finally:
         _held.reset(token)
+
+
+def _warm(url: str, language: str) -> None:
+    today = settings.today()
+    window = settings.window(today)
+    for person in people(url):  # everyone's scope: the first page of each needs theirs
+        scope(url, person)
+    is_demo(url)
+    span = data_months(url, window.first, months.first_of(today))
+    if span is None:
+        return
+    month, everyone = span[1], EVERYTHING
+    calendar(url, month)
+    month_report(url, everyone, month, language)
+    history(url, everyone, months.add(month, -12), month)
+    commentary(url, everyone, month, month, language)
+    attention(url, everyone, month, language, today)
+    card_facts(url, everyone, month, language)
+    departments(url, everyone, language)
+    owed(url, everyone, month, language, today)
+    promises(url, language)
+    smart_assessments(url, everyone, month)
+    deck(url, everyone, month, language, today)
 
 
 def _warming() -> None:
