@@ -8,7 +8,7 @@ startup.load()  # before the imports below: the first sessions after a start wou
 
 from kpi.domain import access  # noqa: E402
 from kpi.text.i18n import t  # noqa: E402
-from kpi.ui import frame, notices  # noqa: E402
+from kpi.ui import data, frame, notices  # noqa: E402
 
 st.set_page_config(page_title="CX Cockpit", page_icon=":material/monitoring:", layout="wide")
 frame.enter_app()
@@ -22,12 +22,15 @@ PAGES = [  # (name in kpi.domain.access.PAGES, section, title, icon)
     ("data", "nav.admin", "nav.data", ":material/database:"),
 ]
 
-with notices.guarded():  # a bad setting, a busy store, a refusal: a message, never a traceback
-    frame.apply_language()
-    viewer = frame.current_viewer()
-    sections: dict[str, list] = {}
-    for name, section, title, icon in PAGES:
-        if name == "overview" or access.may_open(viewer, name):  # the Overview also says "not signed in"
-            page = st.Page(f"pages/{name}.py", title=t(title), icon=icon, default=name == "overview")
-            sections.setdefault(t(section), []).append(page)
-    st.navigation(sections).run()
+try:
+    with notices.guarded():  # a bad setting, a busy store, a refusal: a message, never a traceback
+        frame.apply_language()
+        viewer = frame.current_viewer()
+        sections: dict[str, list] = {}
+        for name, section, title, icon in PAGES:
+            if name == "overview" or access.may_open(viewer, name):  # the Overview also says "not signed in"
+                page = st.Page(f"pages/{name}.py", title=t(title), icon=icon, default=name == "overview")
+                sections.setdefault(t(section), []).append(page)
+        st.navigation(sections).run()
+finally:  # also when the page stopped or asked for a rerun
+    data.after_run()  # the first run of a served app starts warming the first pages

@@ -30,7 +30,7 @@ from kpi.domain.access import EVERYTHING
 from kpi.domain.model import Person, Role
 from kpi.files.tables import ImportRejected
 from kpi.sources import recipes
-from kpi.store import decks, engine, importing, monthly, queries, seeding, setup
+from kpi.store import data_version, decks, engine, importing, monthly, queries, seeding, setup
 
 ROOT = Path(__file__).resolve().parents[1]
 MONTH = date(2026, 10, 1)
@@ -241,6 +241,24 @@ def pages(folder: Path, store: Engine, *, quick: bool) -> list[dict]:
         results.append(_item(f"page_{name}_cold", float(cold), None, None))
         results.append(_item(f"page_{name}_warm", float(warm), None, None))
     return results
+
+
+def data_version_read(folder: Path, store: Engine, *, quick: bool) -> dict:
+    """What each run of a page pays to know whether the data changed: the store's data version
+    as `kpi.store.data_version.current` reads it from a DuckDB file nobody wrote since (it only
+    looks at the file), against opening the file and reading the row, as on every run when the
+    file did change (and as a read on PostgreSQL, without the opening)."""
+    database = _path(store)
+    while data_version.Watch.look(database) is None:  # the file must have settled (a second)
+        time.sleep(0.2)
+    data_version.current(store)  # remembered with the file's look
+
+    def opened() -> None:
+        with engine.reading(store) as conn:
+            data_version.read(conn)
+
+    ours, reference = _median_of_each([lambda: data_version.current(store), opened], 21)
+    return _item("data_version_per_run", ours, "opening the DuckDB file and reading the row", reference)
 
 
 def _answers_store(folder: Path, name: str) -> Engine:

@@ -13,6 +13,8 @@ years of monthly values, 5 million survey answers) in a temporary DuckDB store, 
   statuses, roll-up and warnings (benchmarks/pandas_status.py, checked to agree with ours);
 - status_vs_pandas_values: the same against plain pandas computing only the month values;
 - page_<page>_warm / _cold: each page's server-side run in AppTest, first and cached;
+- data_version_per_run: what a page's run pays to learn the store's data version (the file
+  unchanged: a look at it) against opening the DuckDB file and reading the row;
 - import_vs_read_csv: 1 million survey answers through the full import against DuckDB's read_csv;
 - import_refused_one_bad_cell: the same million answers with one score off its scale, refused
   (every problem named, nothing written), against the good file accepted; `held_s` is how long
@@ -67,6 +69,7 @@ def main() -> int:
             items.status_vs_sql_floor,
             items.status_vs_pandas,
             items.pages,
+            items.data_version_read,
             items.import_vs_read_csv,
             items.import_refused_one_bad_cell,
             items.import_goals_and_actions,

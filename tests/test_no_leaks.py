@@ -215,7 +215,7 @@ def _kpi_names(url: str) -> set[str]:
 
 def _pack(url: str, scope: access.Scope) -> bytes:
     """The PowerPoint pack the Present page hands this viewer."""
-    slides, brand = data.deck(url, scope, MONTH, "en")
+    slides, brand = data.deck(url, scope, MONTH, "en", date.today())
     return pptx_pack.render(slides, brand)
 
 

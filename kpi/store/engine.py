@@ -15,6 +15,7 @@ refused as busy. A marker left by a writer that died goes stale within `INTENT_F
 from __future__ import annotations
 
 import contextlib
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -27,6 +28,7 @@ from sqlalchemy.pool import NullPool
 
 from kpi import settings
 from kpi.domain.errors import Busy, Problem, Unavailable, Usage
+from kpi.store import data_version
 
 _LOCK_MARKERS = ("Could not set lock", "Conflicting lock", "Unique file handle conflict")
 """Errors that mean "the file is held right now": another process's lock, or, within this
@@ -196,15 +198,42 @@ def reading(engine: Engine, wait: float | None = None) -> Iterator[sa.Connection
         yield conn
 
 
+_FILE_WRITERS: dict[str, threading.RLock] = {}
+_FILE_WRITERS_LOCK = threading.Lock()
+
+
+def _one_writer(engine: Engine) -> threading.RLock | None:
+    """The lock that lets one write of this process at a time into a DuckDB file (every write
+    changes the data version's row, and DuckDB refuses two transactions that change one row)."""
+    if not is_duckdb(engine):
+        return None
+    with _FILE_WRITERS_LOCK:
+        return _FILE_WRITERS.setdefault(str(engine.url.database), threading.RLock())
+
+
 @contextmanager
-def writing(engine: Engine, wait: float | None = None) -> Iterator[sa.Connection]:
-    """One transaction: committed whole when the block ends, rolled back on any error."""
-    with _with_retry(engine.begin, wait, _intent(engine), writes=True) as conn:
-        yield conn
-    if is_duckdb(engine):
-        # Fold the write-ahead log into the file so a later reader opens it quickly.
-        with _with_retry(engine.connect, wait) as conn:
-            conn.exec_driver_sql("CHECKPOINT")
+def writing(engine: Engine, wait: float | None = None, *, bump: bool = True) -> Iterator[sa.Connection]:
+    """One transaction: committed whole when the block ends, rolled back on any error. Its last
+    statement raises the store's data version (`kpi.store.data_version`), so everything cached
+    before it is read afresh; only `setup.ensure` writes without (it bumps when it changed the
+    schema)."""
+    lock = _one_writer(engine)
+    deadline = settings.current().busy_wait if wait is None else wait
+    if lock is not None and not lock.acquire(timeout=max(deadline, 0.001)):
+        raise StoreBusy(Problem("store.busy", "", (("detail", "another write of this process"),)))
+    try:
+        with _with_retry(engine.begin, wait, _intent(engine), writes=True) as conn:
+            yield conn
+            if bump:
+                data_version.bump(conn)
+        if is_duckdb(engine):
+            # Fold the write-ahead log into the file so a later reader opens it quickly (still
+            # alone: DuckDB refuses a checkpoint while another write is open).
+            with _with_retry(engine.connect, wait) as conn:
+                conn.exec_driver_sql("CHECKPOINT")
+    finally:
+        if lock is not None:
+            lock.release()
 
 
 @contextmanager

@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from kpi.domain.errors import Problem, Unavailable
+from kpi.store import data_version, schema
 from kpi.store import engine as store_engine
-from kpi.store import schema
 
 
 class SchemaTooNew(Unavailable):
@@ -34,7 +34,7 @@ def version(conn: sa.Connection) -> int | None:
 
 def ensure(engine: Engine) -> int:
     """Create or upgrade the schema; returns the version the store is at afterwards."""
-    with store_engine.writing(engine) as conn:
+    with store_engine.writing(engine, bump=False) as conn:  # an app's start alone changes no data
         current = version(conn)
         if current is not None and current > schema.SCHEMA_VERSION:
             raise SchemaTooNew(
@@ -52,6 +52,9 @@ def ensure(engine: Engine) -> int:
                 else:
                     conn.exec_driver_sql(statement)
         _set_meta(conn, "schema_version", str(schema.SCHEMA_VERSION))
+        data_version.ensure_row(conn)
+        if current != schema.SCHEMA_VERSION:  # made or upgraded: what was read before is gone
+            data_version.bump(conn)
     return schema.SCHEMA_VERSION
 
 

@@ -1,19 +1,35 @@
 """Cached loaders for pages. Every filter is an argument, the scope always among them:
-`st.cache_data` is shared by all users, so a scope outside the key could leak one department's
-numbers to another. Entries live for `TTL`, so data loaded by the command line shows up within
-a minute (or at once with the page's refresh).
+the caches are shared by all users, so a scope outside the key could leak one department's
+numbers to another. `url` is the first argument of every loader.
+
+Entries last until the data changes, not for a time: every key also holds the store's data
+version (`kpi.store.data_version`), which every write raises in its own transaction. A run reads
+the version once (`version`, one cheap read, none at all on a DuckDB file nobody wrote since),
+so a write by any process shows at the next click everywhere, and while nothing changed nothing
+is computed again. After a write of its own a page calls `changed()`, so the same run reads the
+new version. When a process first sees a new version it drops the entries of older ones (they
+can never be asked for again) and warms the first pages' data in the background (`warm`); each
+loader also keeps at most `KEPT` (or `SHARED_KEPT`) entries, the least recently used going
+first, so many viewers and months cannot pile up without bound.
 """
 
 from __future__ import annotations
 
+import functools
+import inspect
+import logging
+import threading
+from collections.abc import Callable
+from contextvars import ContextVar
 from datetime import date
-from typing import TypedDict
+from typing import Any, Generic, ParamSpec, TypedDict, TypeVar
 
 import streamlit as st
 from sqlalchemy.engine import Engine
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from kpi import settings
-from kpi.domain import access, cycle, report, signals
+from kpi.domain import access, cycle, months, report, signals
 from kpi.domain import attention as attention_
 from kpi.domain import owed as owed_
 from kpi.domain.access import EVERYTHING, Scope
@@ -35,20 +51,89 @@ from kpi.domain.smart import Assessment
 from kpi.domain.sources import Source
 from kpi.files import spreadsheet
 from kpi.output import deck as deck_
+from kpi.store import (
+    closing,
+    data_version,
+    decks,
+    engine,
+    importing,
+    initiatives,
+    monthly,
+    owing,
+    queries,
+    rules,
+    setup,
+    sourcing,
+)
 from kpi.store import company as company_settings
 from kpi.store import company_events as events_store
 from kpi.store import cycle as calendars
-from kpi.store import engine, initiatives, monthly, owing, queries, rules, setup
+from kpi.text import i18n
+from kpi.text.i18n import t
 from kpi.ui import widgets
 
-TTL = 60
+KEPT = 256
+"""Entries a loader of small results keeps at most (its arguments: viewer scopes, months,
+languages), the least recently used going first."""
+SHARED_KEPT = 24
+"""Entries a loader of big results keeps at most: a month's report of a large company is some
+megabytes, and a meeting asks for about as many scopes as there are departments."""
 
-shared = st.cache_resource(ttl=TTL, show_spinner=False)
-"""For the big read-only results (a month's report, its SMART assessments, trend values, the
-deck): `st.cache_data` copies a result out of its cache by unpickling it on every run, which for
-a large company cost more than the page itself; these are kept once and handed out as they are.
-Nothing may change them: pages and views only read (tests/test_pages.py checks a report after
-every page has read it)."""
+_LOG = logging.getLogger(__name__)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class Loader(Generic[P, R]):
+    """A loader keyed by the data version: called as the function it wraps."""
+
+    def __init__(self, function: Callable[P, R], kept: Any) -> None:
+        self._signature = inspect.signature(function)
+        self._kept = kept
+        self.calls = 0
+        """How often the loader's body ran in this process (tests count recomputations)."""
+        functools.update_wrapper(self, function)
+
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
+        bound = self._signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        url, *rest = bound.args
+        return self._kept(url, version(url), *rest)
+
+    def clear(self) -> None:
+        self._kept.clear()
+
+
+def _keyed(function: Callable[..., Any], cache: Callable[[Callable[..., Any]], Any]) -> Loader:
+    loader: Loader
+
+    def by_version(url: str, version: int, *args: Any) -> Any:  # the version is only a key
+        loader.calls += 1
+        return function(url, *args)
+
+    by_version.__module__ = function.__module__
+    by_version.__qualname__ = function.__qualname__  # Streamlit tells caches apart by this
+    loader = Loader(function, cache(by_version))
+    _LOADERS.append(loader)
+    return loader
+
+
+_LOADERS: list[Loader] = []
+
+
+def cached(function: Callable[P, R]) -> Loader[P, R]:
+    """For small results: each run gets its own copy (`st.cache_data`), keyed by the data version."""
+    return _keyed(function, st.cache_data(max_entries=KEPT, show_spinner=False))
+
+
+def shared(function: Callable[P, R]) -> Loader[P, R]:
+    """For the big read-only results (a month's report, its SMART assessments, trend values, the
+    deck): `st.cache_data` copies a result out of its cache by unpickling it on every run, which
+    for a large company cost more than the page itself; these are kept once and handed out as
+    they are, keyed by the data version. Nothing may change them: pages and views only read
+    (tests/test_pages.py checks a report after every page has read it)."""
+    return _keyed(function, st.cache_resource(max_entries=SHARED_KEPT, show_spinner=False))
 
 
 @st.cache_resource(show_spinner=False)
@@ -67,42 +152,110 @@ def forget_store() -> None:
     _engine.clear()
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+_run = threading.local()
+"""This thread's current run and the versions it read: (the run's cursors, {url: version})."""
+_held: ContextVar[dict[str, int] | None] = ContextVar("held", default=None)
+"""The versions a warm-up holds to (it runs outside any page's run)."""
+_seen: dict[str, int] = {}
+_seen_lock = threading.Lock()
+
+
+def version(url: str) -> int:
+    """The store's data version as this run sees it: read once per run (a page's run, or a
+    warm-up), then the same for every loader of the run, so a page is drawn from one version."""
+    held = _held.get()
+    if held is not None:
+        if url not in held:
+            held[url] = _read(url)
+        return held[url]
+    ctx = get_script_run_ctx(suppress_warning=True)
+    if ctx is None:  # outside a page (a test calling a loader): every call reads
+        return _read(url)
+    memo: tuple[object, dict[str, int]] | None = getattr(_run, "memo", None)
+    if memo is None or memo[0] is not ctx.cursors:  # Streamlit gives each run new cursors
+        memo = (ctx.cursors, {})
+        _run.memo = memo
+    read = memo[1]
+    if url not in read:
+        read[url] = _read(url)
+    return read[url]
+
+
+def _read(url: str) -> int:
+    """Read the version; the first time this process sees a new one, drop what older ones
+    cached and warm the first pages again."""
+    found = data_version.current(_engine(url))
+    with _seen_lock:
+        before = _seen.get(url)
+        _seen[url] = found
+    if before is not None and before != found:
+        for loader in _LOADERS:
+            loader.clear()
+        warm_later(url)
+    return found
+
+
+def changed() -> None:
+    """After a write by this run: the rest of the run, and every later one, reads afresh."""
+    memo = getattr(_run, "memo", None)
+    if memo is not None:
+        memo[1].clear()
+    held = _held.get()
+    if held is not None:
+        held.clear()
+
+
+def refresh() -> None:
+    """Drop every cached result so the next read goes to the store (the sidebar's *Refresh
+    data*, a retry after the store was unreachable)."""
+    st.cache_data.clear()
+    for loader in _LOADERS:
+        loader.clear()
+    changed()
+
+
+@cached
 def data_months(url: str, first: date, last: date) -> tuple[date, date] | None:
     """The first and last month with values from `first` to `last` (the month picker's span)."""
     with engine.reading(_engine(url)) as conn:
         return queries.data_months(conn, first, last)
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@cached
 def company(url: str) -> company_settings.Company:
     """The company's name, logo and colour (kpi.store.company)."""
     with engine.reading(_engine(url)) as conn:
         return company_settings.read(conn)
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@cached
 def setup_progress(url: str) -> dict[str, int]:
     """How many rows each setup step has (kpi.store.company.progress)."""
     with engine.reading(_engine(url)) as conn:
         return company_settings.progress(conn)
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@cached
 def is_demo(url: str) -> bool:
     """Whether the store holds the generated demo company."""
     with engine.reading(_engine(url)) as conn:
         return company_settings.is_demo(conn)
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@cached
 def scope(url: str, viewer: Person) -> Scope:
     """What `viewer` may read: their departments, and the goals they own or serve elsewhere."""
+    return access.scope_for(viewer, goal_links(url))
+
+
+@shared
+def goal_links(url: str) -> list[access.GoalLink]:
+    """The goal tree as scopes are worked out from it (one read serves every viewer's scope)."""
     with engine.reading(_engine(url)) as conn:
-        return access.scope_for(viewer, queries.goal_links(conn))
+        return queries.goal_links(conn)
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@cached
 def people(url: str) -> list[Person]:
     with engine.reading(_engine(url)) as conn:
         return queries.people(conn)
@@ -123,21 +276,21 @@ def attention(url: str, scope: Scope, month: date, language: str, today: date) -
         return monthly.attention(conn, scope, built, language, today)
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@cached
 def company_events(url: str, scope: Scope, language: str) -> list[CompanyEvent]:
     """The company events `scope` may read (kpi.store.company_events), oldest first."""
     with engine.reading(_engine(url)) as conn:
         return events_store.read(conn, scope, language)
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@cached
 def initiative_verdicts(url: str, scope: Scope, month: date, language: str) -> dict[int, Verdict]:
     """`action id → verdict in month` of the initiatives in `scope` (kpi.store.initiatives)."""
     with engine.reading(_engine(url)) as conn:
         return initiatives.verdicts(conn, scope, month, queries.actions(conn, scope, language))
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@cached
 def late(url: str, scope: Scope, month: date, language: str, today: date) -> dict[str, int]:
     """`kpi code → days late` of the KPIs in `scope` whose value of `month` is overdue on
     `today` (`monthly.late`), for the cards' badges."""
@@ -168,51 +321,44 @@ def card_facts(url: str, scope: Scope, month: date, language: str) -> widgets.Ca
     )
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@cached
 def origins(url: str, scope: Scope, month: date) -> dict[str, Origin]:
     """Where each KPI's value of `month` came from and when it was loaded (`queries.origins`)."""
     with engine.reading(_engine(url)) as conn:
         return queries.origins(conn, scope, month)
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@cached
 def promises(url: str, language: str) -> list[Promise]:
     with engine.reading(_engine(url)) as conn:
         return queries.promises(conn, language)
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@cached
 def actions(url: str, scope: Scope, language: str) -> list[Action]:
     with engine.reading(_engine(url)) as conn:
         return queries.actions(conn, scope, language)
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@cached
 def commentary(url: str, scope: Scope, first: date, last: date, language: str) -> list[Commentary]:
     with engine.reading(_engine(url)) as conn:
         return queries.commentary(conn, scope, first, last, language)
 
 
-def refresh() -> None:
-    """Drop cached data so the next run reads the store afresh."""
-    st.cache_data.clear()
-    for loader in (month_report, attention, history, smart_assessments, deck, owed):
-        loader.clear()
-
-
-@st.cache_data(ttl=TTL, show_spinner=False)
+@cached
 def departments(url: str, scope: Scope, language: str) -> list[Department]:
     with engine.reading(_engine(url)) as conn:
         return queries.departments(conn, scope, language)
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@cached
 def kpis(url: str, scope: Scope, language: str) -> list[Kpi]:
     with engine.reading(_engine(url)) as conn:
         return queries.kpis(conn, scope, language)
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@cached
 def service_priorities(url: str, scope: Scope, language: str) -> list[ServicePriority]:
     with engine.reading(_engine(url)) as conn:
         return queries.service_priorities(conn, scope, language)
@@ -233,14 +379,14 @@ class Definitions(TypedDict):
     departments: list[Department]
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@cached
 def signal_rules(url: str) -> signals.RuleSet:
     """The store's signal rules (`kpi.store.rules`), for the Data page's form."""
     with engine.reading(_engine(url)) as conn:
         return rules.read(conn)
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@cached
 def calendar(url: str, month: date) -> cycle.Calendar:
     """The month's reporting calendar, set by an administrator or by the default rule (the
     same for every viewer: dates, nothing of any department)."""
@@ -248,7 +394,7 @@ def calendar(url: str, month: date) -> cycle.Calendar:
         return calendars.read(conn, month)
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@cached
 def calendars_around(url: str, first: date, last: date) -> list[cycle.Calendar]:
     """Every month's calendar from `first` to `last` (`kpi.store.cycle.listing`)."""
     with engine.reading(_engine(url)) as conn:
@@ -263,14 +409,14 @@ def owed(url: str, scope: Scope, month: date, language: str, today: date) -> lis
         return owing.owed_in(conn, scope, built, language, today)
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@cached
 def late_days(url: str) -> int:
     """Days after a month's end by which its values are due (`kpi.store.rules.late_days`)."""
     with engine.reading(_engine(url)) as conn:
         return rules.late_days(conn)
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@cached
 def definitions(url: str, language: str) -> Definitions:
     """Everything an administrator edits, retired items included (admins only: no scope)."""
     with engine.reading(_engine(url)) as conn:
@@ -283,12 +429,10 @@ def definitions(url: str, language: str) -> Definitions:
         }
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@cached
 def sources(url: str) -> dict[str, Source]:
     """Every KPI's source by KPI code, for the KPI editor and "Pull now" (admins only: no scope;
     a query names other departments' tables and KPIs)."""
-    from kpi.store import sourcing
-
     with engine.reading(_engine(url)) as conn:
         return {source.kpi: source for source in sourcing.read(conn)}
 
@@ -298,7 +442,7 @@ class Organisation(TypedDict):
     people: list[Person]
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@cached
 def organisation(url: str) -> Organisation:
     """Every department and person, retired ones included, with their stored names (an editor
     must not save a translation as the name), for the administration editors (admins only: no
@@ -310,7 +454,7 @@ def organisation(url: str) -> Organisation:
         }
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@cached
 def audit(
     url: str,
     tables: tuple[str, ...],
@@ -329,8 +473,6 @@ def audit(
 def import_file(url: str, kind: str) -> bytes:
     """The store's `kind` rows as an import file, built when its download is clicked, through
     the one engine the app keeps (a new engine per click would leave its pool behind)."""
-    from kpi.store import importing
-
     with engine.reading(_engine(url)) as conn:
         return importing.export(conn, kind)
 
@@ -348,7 +490,7 @@ def audit_csv(
     return frame.to_csv(index=False).encode("utf-8-sig")
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@cached
 def target_history(url: str, scope: Scope, goal: str) -> list:
     with engine.reading(_engine(url)) as conn:
         visible = {g.code for g in queries.goals(conn, scope)}
@@ -356,32 +498,118 @@ def target_history(url: str, scope: Scope, goal: str) -> list:
 
 
 @shared
-def deck(
-    url: str, scope: Scope, month: date, language: str, today: date | None = None
-) -> tuple[list, deck_.Brand]:
+def deck(url: str, scope: Scope, month: date, language: str, today: date) -> tuple[list, deck_.Brand]:
     """The meeting deck and what makes its pack the company's (title, footer, logo), for `scope`:
-    built once per month, scope, language and day (its attention slide names the values late on
-    `today`, the company's today when None), so stepping through the slides only draws them."""
-    from kpi.store import decks
-
+    built once per month, scope, language, day and data version (its attention slide names the
+    values late on `today`, a key: a deck read yesterday is not served today), so stepping
+    through the slides only draws them."""
     with engine.reading(_engine(url)) as conn:
         return decks.slides(conn, scope, month, language, today), decks.brand(conn, month)
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@cached
 def reopenings(url: str, month: date) -> list[tuple]:
     """(when, by whom, why) each time `month` was reopened, oldest first."""
-    from kpi.store import closing
-
     with engine.reading(_engine(url)) as conn:
         return [(r.at, r.by, r.reason) for r in closing.reopenings(conn, month)]
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@cached
 def closed_month(url: str, month: date) -> tuple | None:
     """(closed at, closed by) when `month` is closed."""
-    from kpi.store import closing
-
     with engine.reading(_engine(url)) as conn:
         row = closing.closed(conn, month)
     return (row.closed_at, row.closed_by) if row else None
+
+
+_warm_lock = threading.Lock()
+_warm_wanted: set[str] = set()
+_warm_running = False
+_first_run_done = False
+
+
+def warm(url: str) -> None:
+    """Build the data of the Overview and the other first pages (Present's deck, SMART) for
+    everyone's scope, the latest month with values and the company's language, as those pages
+    ask for it, so the first person to open them after a start or a write waits for nothing."""
+    token = _held.set({})  # one version for the whole warm-up, read once
+    language = settings.current().language
+    try:
+        with i18n.use(language):  # what the loaders word themselves, in the language of their key
+            _warm(url, language)
+    finally:
+        _held.reset(token)
+
+
+def _warm(url: str, language: str) -> None:
+    today = settings.today()
+    window = settings.window(today)
+    for person in people(url):  # everyone's scope: the first page of each needs theirs
+        scope(url, person)
+    is_demo(url)
+    span = data_months(url, window.first, months.first_of(today))
+    if span is None:
+        return
+    month, everyone = span[1], EVERYTHING
+    calendar(url, month)
+    month_report(url, everyone, month, language)
+    history(url, everyone, months.add(month, -12), month)
+    commentary(url, everyone, month, month, language)
+    attention(url, everyone, month, language, today)
+    card_facts(url, everyone, month, language)
+    departments(url, everyone, language)
+    owed(url, everyone, month, language, today)
+    promises(url, language)
+    smart_assessments(url, everyone, month)
+    deck(url, everyone, month, language, today)
+
+
+def _warming() -> None:
+    global _warm_running
+    while True:
+        with _warm_lock:
+            if not _warm_wanted:
+                _warm_running = False
+                return
+            url = _warm_wanted.pop()
+        try:
+            warm(url)
+        except Exception:  # a warm-up only saves time: a page reads for itself what it lacks
+            _LOG.warning(t("data.warm_failed"), exc_info=True)
+
+
+def warm_later(url: str) -> None:
+    """Warm `url` on a thread of its own, once the process serves pages (not in tests of the
+    app, where a background thread would race with what a test counts) and only after a first
+    run has imported what the pages need (a thread importing modules while sessions import them
+    handed a session a partly initialised module)."""
+    global _warm_running
+    if not (_first_run_done and _served()):
+        return
+    with _warm_lock:
+        _warm_wanted.add(url)
+        if _warm_running:
+            return
+        _warm_running = True
+    threading.Thread(target=_warming, daemon=True).start()
+
+
+def _served() -> bool:
+    """Whether a Streamlit server runs this process (AppTest puts a stand-in in its place)."""
+    from streamlit.runtime import Runtime
+
+    return Runtime.exists() and type(Runtime.instance()) is Runtime
+
+
+def after_run() -> None:
+    """Called when a run of the app's script ends: the first one, in a served app, starts the
+    warm-up of the store's first pages."""
+    global _first_run_done
+    if _first_run_done:
+        return
+    _first_run_done = True
+    try:
+        url = engine.resolve_url()
+    except Exception:  # a setting that does not read: the page already said so
+        return
+    warm_later(url)

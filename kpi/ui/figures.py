@@ -3,7 +3,8 @@
 Plotly runs every property of a figure through its validators: about 7 ms for a trend with
 target, band and forecast, most of a page that shows several (the Departments page draws one per
 KPI). A figure is a pure function of its points, its spec and the language, so `trend` keeps each
-one in `st.cache_resource`, with the viewer's scope in the key like every cache here, and hands
+one in `st.cache_resource`, with the viewer's scope in the key like every cache here (no data
+version: a figure depends on nothing but its arguments), and hands
 the same object to every run that asks. `st.plotly_chart` only reads it, and no page may change
 it: tests/test_pages.py checks the kept figures after every page has drawn them.
 """
@@ -19,7 +20,6 @@ import streamlit as st
 from kpi.domain.access import Scope
 from kpi.output import charts
 from kpi.text import i18n
-from kpi.ui.data import TTL
 
 FIGURES_KEPT = 500
 """Figures kept at most (a trend is some tens of kilobytes), the least recently used go first."""
@@ -32,7 +32,7 @@ def trend(
     return _trend(scope, tuple(points), spec, height, i18n.current())
 
 
-@st.cache_resource(ttl=TTL, max_entries=FIGURES_KEPT, show_spinner=False)
+@st.cache_resource(max_entries=FIGURES_KEPT, show_spinner=False)
 def _trend(
     scope: Scope, points: tuple[tuple[date, float], ...], spec: charts.TrendSpec, height: int, language: str
 ) -> go.Figure:

@@ -74,7 +74,7 @@ def start(signed_in: str | None) -> NoReturn:
         except CockpitError as refusal:
             notices.show(refusal)
         else:
-            data.refresh()
+            data.changed()
             st.rerun()
     st.stop()
 

@@ -33,14 +33,14 @@ def write(
     *args: P.args,
     **kwargs: P.kwargs,
 ) -> bool:
-    """Run one checked, audited change; show what was wrong (all of it) or confirm and refresh."""
+    """Run one checked, audited change; show what was wrong (all of it) or confirm (and read the new data)."""
     try:
         with engine.writing(data.store()) as conn:
             change(conn, ctx.viewer, *args, **kwargs)
     except CockpitError as refusal:
         notices.show(refusal)
         return False
-    data.refresh()
+    data.changed()  # the rest of this run, and every later one, reads the new data version
     st.session_state[_FLASH] = t("forms.saved")
     return True
 

@@ -25,10 +25,13 @@ def load() -> None:
     with _LOCK:
         if _done:
             return
+        import kpi.store
         import kpi.ui
 
         for module in ("sqlalchemy", "sqlalchemy.exc", "pandas", "plotly.graph_objects", "duckdb"):
             importlib.import_module(module)
-        for found in pkgutil.walk_packages(kpi.ui.__path__, "kpi.ui."):
-            importlib.import_module(found.name)
+        # the store's modules too: the warm-up (kpi.ui.data.warm) runs on a thread of its own
+        for package in (kpi.store, kpi.ui):
+            for found in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+                importlib.import_module(found.name)
         _done = True

@@ -119,7 +119,7 @@ def panel(ctx: Context) -> None:
             if st.button(confirm, type="primary", key="data.import.confirm"):
                 done = _run(ctx, kind, content, upload.name, dry_run=False, confirm_future=far)
                 if done is not None:
-                    data.refresh()
+                    data.changed()
                     st.success(t("imports.done", summary=done.text()), icon=":material/check_circle:")
                     send_view.after_write(ctx, months.last_complete(ctx.today))
     st.divider()

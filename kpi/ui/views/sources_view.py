@@ -187,7 +187,7 @@ def pull_panel(ctx: Context, kpis: list[Kpi]) -> None:
         done = _run(ctx, month, kpi, dry_run=False)
         st.session_state.pop(_PREVIEW, None)
         if done is not None:
-            data.refresh()
+            data.changed()
             _table(done, names, promises)
             st.success(t("pull.done", summary=_summary(done)), icon=":material/check_circle:")
             send_view.after_write(ctx, month)
