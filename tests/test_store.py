@@ -275,8 +275,8 @@ def test_a_version_13_store_gains_respondent_and_comment_keeping_its_answers(emp
     importing.run(
         store,
         "responses",
-        "kpi,date,score,segment,touchpoint,respondent,comment\n"
-        "NPS,2026-10-02,2,private,invoice,R1,Fakturaen var forkert.\n".encode(),
+        b"kpi,date,score,segment,touchpoint,respondent,comment\n"
+        b"NPS,2026-10-02,2,private,invoice,R1,Fakturaen var forkert.\n",
         "oct.csv",
         as_admin(),
     )
