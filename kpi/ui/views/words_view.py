@@ -133,7 +133,7 @@ def _worst_per_touchpoint(ctx: Context, wanted: Filter, aggregation: Aggregation
     labelled = [(survey.touchpoint(tp), n) for tp, n in counts]
     st.plotly_chart(
         word_charts.per_touchpoint(labelled, "", words.MIN_N),
-        use_container_width=True,
+        width="stretch",
         config={"displayModeBar": False, "staticPlot": True},
         key="words.chart",
     )
