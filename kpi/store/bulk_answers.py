@@ -32,7 +32,7 @@ import duckdb
 import pyarrow as pa
 import sqlalchemy as sa
 
-from kpi.domain import cx, months
+from kpi.domain import bounds, cx, months
 from kpi.files import tables
 from kpi.store import schema as s
 from kpi.store.writes import Writer, arrow_rows, bulk_insert_arrow
@@ -40,7 +40,26 @@ from kpi.store.writes import Writer, arrow_rows, bulk_insert_arrow
 FIELDS = ("kpi", "date", "score", "segment", "touchpoint", "respondent", "comment")
 _TEXT = ("segment", "touchpoint", "respondent", "comment")
 _OPTIONAL = ("respondent", "comment")
-"""Kept as NULL when empty (a segment or touchpoint left empty is kept as '')."""
+"""Kept as NULL when empty (a segment or touchpoint left empty is kept as ''). Nearly every
+respondent and many comments are distinct: only the cells the exact importer might read as
+other than written, or refuse (`_unplain`), go through it one by one; the rest are taken as
+written, which is what the exact importer makes of them."""
+_SPACE = "[" + "".join(f"\\x{{{c:x}}}" for c in range(0x110000) if chr(c).isspace()) + "]"
+"""The characters Python's `str.strip` takes off a cell's ends, as a regular-expression class."""
+
+
+def _unplain(column: str, name: str) -> str:
+    """SQL: whether a cell of free text `name` is one the exact importer might read as other than
+    written (space at an end, a download's `'` in front) or refuse (too long, an `@`, a tab or
+    a line break): those go through it one by one."""
+    limit = bounds.TEXT_LIMITS[name]
+    return (
+        f"({column} = '' OR length({column}) > {limit} OR regexp_matches({column}, $edge) "
+        f"OR starts_with({column}, chr(39)) OR contains({column}, '@') OR contains({column}, chr(9)) "
+        f"OR contains({column}, chr(10)) OR contains({column}, chr(13)))"
+    )
+
+
 ARROW_BATCH = 122_880
 """Rows per Arrow batch handed to the store: DuckDB's row group, so the insert runs in parallel."""
 _BLANK_LINE = re.compile(rb"\n\r?\n")
@@ -149,8 +168,15 @@ def _read(staged: Staged, path: str, width: int, numbers: pa.Table | None) -> bo
         db.unregister("numbers")
     else:
         return False
+    free = {i: name for name, i in staged.positions.items() if name in _OPTIONAL}
+    edge = {"edge": f"^{_SPACE}|{_SPACE}$"}
     for i in range(width):
-        staged.distinct[i] = db.execute(f"SELECT c{i}, min(row) FROM cells GROUP BY c{i}").fetchall()
+        if i in free:  # only the cells that need the exact importer's reading (`_unplain`)
+            staged.distinct[i] = db.execute(
+                f"SELECT c{i}, min(row) FROM cells WHERE {_unplain(f'c{i}', free[i])} GROUP BY c{i}", edge
+            ).fetchall()
+        else:
+            staged.distinct[i] = db.execute(f"SELECT c{i}, min(row) FROM cells GROUP BY c{i}").fetchall()
     if (
         not count
         or max(len(raw) for values in staged.distinct.values() for raw, _ in values) >= tables.FIELD_LIMIT
@@ -185,6 +211,10 @@ def prepare(staged: Staged, values: dict[str, pa.Table]) -> None:
             continue
         db.register(f"v_{name}", pairs)
         registered.append(f"v_{name}")
+        if name in _OPTIONAL:  # only the cells read one by one are in `pairs`; the others as written
+            joins.append(f"LEFT JOIN v_{name} ON v_{name}.raw = {column}")
+            picked[name] = f"CASE WHEN v_{name}.raw IS NULL THEN nullif({column}, '') ELSE v_{name}.value END"
+            continue
         joins.append(f"JOIN v_{name} ON v_{name}.raw = {column}")
         picked[name] = (
             f"coalesce(v_{name}.value, '')" if name in ("segment", "touchpoint") else f"v_{name}.value"
