@@ -16,6 +16,8 @@ years of monthly values, 5 million survey answers) in a temporary DuckDB store, 
 - data_version_per_run: what a page's run pays to learn the store's data version (the file
   unchanged: a look at it) against opening the DuckDB file and reading the row;
 - import_vs_read_csv: 1 million survey answers through the full import against DuckDB's read_csv;
+- import_with_words: the same million answers each naming its respondent, a fifth with a
+  comment of its own, against the file without those two columns (ratio: what they cost);
 - import_refused_one_bad_cell: the same million answers with one score off its scale, refused
   (every problem named, nothing written), against the good file accepted; `held_s` is how long
   the import held the store;
@@ -71,6 +73,7 @@ def main() -> int:
             items.pages,
             items.data_version_read,
             items.import_vs_read_csv,
+            items.import_with_words,
             items.import_refused_one_bad_cell,
             items.import_goals_and_actions,
             items.service_level_vs_sql,

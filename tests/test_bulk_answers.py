@@ -34,6 +34,13 @@ PLAIN = {
     "a line separator after a touchpoint": HEADER + "NPS,2026-11-02,10,private,web\u2028\n",
     "a row of empty cells": HEADER + "NPS,2026-11-02,10,,\n,,,,\n \t, ,,,\nNPS,2026-11-03,9,,\n",
     "a code in another case": HEADER + "cs_csat,2026-11-02,4,,\n",
+    "respondents and comments, some read cell by cell": "kpi,date,score,segment,touchpoint,respondent,comment\n"
+    + "NPS,2026-11-02,3,private,invoice,R1,Fakturaen var forkert\n"
+    + "NPS,2026-11-03,9,private,webshop, R2 ,\u00a0Nem betaling\u00a0\n"
+    + "NPS,2026-11-04,7,,,,'=1+1 skrev jeg\n"
+    + "NPS,2026-11-05,8,,,R4,Skriv til mig på kunde@example.dk\tnu\n"
+    + "NPS,2026-11-06,2,,,R5,\n"
+    + "CS_CSAT,2026-11-06,2,,,R5,Ventede længe\n",
 }
 """Files DuckDB reads as Python's csv does: read, checked and written a column at a time."""
 NOT_READ_BY_DUCKDB = {

@@ -87,17 +87,6 @@ def two_people(browser, deployment):
     return ceo, head
 
 
-class StaleRead(AssertionError):
-    """The one failure expected until data-version caches land; any other fails the test."""
-
-
-@pytest.mark.xfail(
-    strict=False,  # the CEO's cached read lasts 60 s: on a slow machine it may expire before the next click
-    raises=StaleRead,
-    reason="until data-version caches (issue 21 point 1, branch s12version): another process keeps its "
-    "cached reads for 60 s, so the write shows there only after a minute or Refresh data. "
-    "Remove this mark when s12version is merged",
-)
 def test_a_write_through_one_process_shows_on_the_other_at_the_next_click(browser, deployment):
     ceo, head = two_people(browser, deployment)
     text = f"Wait times up after the phone outage {uuid.uuid4().hex[:6]}"
@@ -106,8 +95,7 @@ def test_a_write_through_one_process_shows_on_the_other_at_the_next_click(browse
     assert stored(deployment, text) == 1
     ceo.goto(f"{deployment.base}/{PAGE}&as={CEO}")  # the CEO's next click, on the other process
     settle(ceo)
-    if text not in main(ceo).inner_text():  # depends on s12version: fails while reads are cached 60 s
-        raise StaleRead("the other process showed its cached commentary")
+    assert text in main(ceo).inner_text()  # its cache is keyed by the data version the write raised
 
 
 def test_a_process_killed_mid_session_loses_nothing_and_its_people_reconnect(browser, deployment):
@@ -115,7 +103,7 @@ def test_a_process_killed_mid_session_loses_nothing_and_its_people_reconnect(bro
     text = f"Queue grew with the new tariff {uuid.uuid4().hex[:6]}"
     comment(head, text)
     assert stored(deployment, text) == 1
-    ceo.get_by_role("button", name="Refresh data").click()  # today's way to see another process's write
+    ceo.goto(f"{deployment.base}/{PAGE}&as={CEO}")  # the next click shows the other process's write
     expect(main(ceo)).to_contain_text(text)
 
     killed, survivor = process_of(head), process_of(ceo)

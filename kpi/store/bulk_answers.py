@@ -32,12 +32,34 @@ import duckdb
 import pyarrow as pa
 import sqlalchemy as sa
 
-from kpi.domain import cx, months
+from kpi.domain import bounds, cx, months
 from kpi.files import tables
 from kpi.store import schema as s
 from kpi.store.writes import Writer, arrow_rows, bulk_insert_arrow
 
-FIELDS = ("kpi", "date", "score", "segment", "touchpoint")
+FIELDS = ("kpi", "date", "score", "segment", "touchpoint", "respondent", "comment")
+_TEXT = ("segment", "touchpoint", "respondent", "comment")
+_OPTIONAL = ("respondent", "comment")
+"""Kept as NULL when empty (a segment or touchpoint left empty is kept as ''). Nearly every
+respondent and many comments are distinct: only the cells the exact importer might read as
+other than written, or refuse (`_unplain`), go through it one by one; the rest are taken as
+written, which is what the exact importer makes of them."""
+_SPACE = "[" + "".join(f"\\x{{{c:x}}}" for c in range(0x110000) if chr(c).isspace()) + "]"
+"""The characters Python's `str.strip` takes off a cell's ends, as a regular-expression class."""
+
+
+def _unplain(column: str, name: str) -> str:
+    """SQL: whether a cell of free text `name` is one the exact importer might read as other than
+    written (space at an end, a download's `'` in front) or refuse (too long, an `@`, a tab or
+    a line break): those go through it one by one."""
+    limit = bounds.TEXT_LIMITS[name]
+    return (
+        f"({column} = '' OR length({column}) > {limit} OR regexp_matches({column}, $edge) "
+        f"OR starts_with({column}, chr(39)) OR contains({column}, '@') OR contains({column}, chr(9)) "
+        f"OR contains({column}, chr(10)) OR contains({column}, chr(13)))"
+    )
+
+
 ARROW_BATCH = 122_880
 """Rows per Arrow batch handed to the store: DuckDB's row group, so the insert runs in parallel."""
 _BLANK_LINE = re.compile(rb"\n\r?\n")
@@ -60,7 +82,7 @@ class Staged:
     """A file's cells in table `cells` of `db`: `row` (as a spreadsheet numbers it) and the raw
     text of each column (`c0`, `c1`, … in the header's order, '' for an empty cell); view
     `filled` leaves out the rows that hold nothing. Once checked, `prepare` puts the answers in
-    table `answers` (kpi, date, month, score, segment, touchpoint)."""
+    table `answers` (kpi, date, month, score, segment, touchpoint, respondent, comment)."""
 
     db: duckdb.DuckDBPyConnection
     file: str
@@ -146,8 +168,15 @@ def _read(staged: Staged, path: str, width: int, numbers: pa.Table | None) -> bo
         db.unregister("numbers")
     else:
         return False
+    free = {i: name for name, i in staged.positions.items() if name in _OPTIONAL}
+    edge = {"edge": f"^{_SPACE}|{_SPACE}$"}
     for i in range(width):
-        staged.distinct[i] = db.execute(f"SELECT c{i}, min(row) FROM cells GROUP BY c{i}").fetchall()
+        if i in free:  # only the cells that need the exact importer's reading (`_unplain`)
+            staged.distinct[i] = db.execute(
+                f"SELECT c{i}, min(row) FROM cells WHERE {_unplain(f'c{i}', free[i])} GROUP BY c{i}", edge
+            ).fetchall()
+        else:
+            staged.distinct[i] = db.execute(f"SELECT c{i}, min(row) FROM cells GROUP BY c{i}").fetchall()
     if (
         not count
         or max(len(raw) for values in staged.distinct.values() for raw, _ in values) >= tables.FIELD_LIMIT
@@ -173,16 +202,19 @@ def prepare(staged: Staged, values: dict[str, pa.Table]) -> None:
     db, joins, picked, registered = staged.db, [], {}, []
     for name in FIELDS:
         if name not in staged.positions:
-            picked[name] = "''"
+            picked[name] = "CAST(NULL AS VARCHAR)" if name in _OPTIONAL else "''"
             continue
         column, pairs = f"filled.c{staged.positions[name]}", values[name]
-        if _as_written(
-            pairs, text=name in ("segment", "touchpoint")
-        ):  # each value is its cell as written: no join needed
-            picked[name] = f"CAST({column} AS {_SQL_TYPES.get(name, 'VARCHAR')})"
+        if _as_written(pairs, text=name in _TEXT):  # each value is its cell as written: no join needed
+            cast = f"CAST({column} AS {_SQL_TYPES.get(name, 'VARCHAR')})"
+            picked[name] = f"nullif({cast}, '')" if name in _OPTIONAL else cast
             continue
         db.register(f"v_{name}", pairs)
         registered.append(f"v_{name}")
+        if name in _OPTIONAL:  # only the cells read one by one are in `pairs`; the others as written
+            joins.append(f"LEFT JOIN v_{name} ON v_{name}.raw = {column}")
+            picked[name] = f"CASE WHEN v_{name}.raw IS NULL THEN nullif({column}, '') ELSE v_{name}.value END"
+            continue
         joins.append(f"JOIN v_{name} ON v_{name}.raw = {column}")
         picked[name] = (
             f"coalesce(v_{name}.value, '')" if name in ("segment", "touchpoint") else f"v_{name}.value"
@@ -190,7 +222,8 @@ def prepare(staged: Staged, values: dict[str, pa.Table]) -> None:
     db.execute(
         "CREATE OR REPLACE TABLE answers AS SELECT {kpi} AS kpi, {date} AS date, "
         "CAST(date_trunc('month', {date}) AS DATE) AS month, CAST({score} AS INTEGER) AS score, "
-        "{segment} AS segment, {touchpoint} AS touchpoint FROM filled ".format(**picked)
+        "{segment} AS segment, {touchpoint} AS touchpoint, {respondent} AS respondent, "
+        "{comment} AS comment FROM filled ".format(**picked)
         + " ".join(joins)
     )
     for view in registered:
@@ -276,7 +309,7 @@ def _keys(keys: list[tuple[str, date]]) -> pa.Table:
 
 
 def _answers(staged: Staged, keys: list[tuple[str, date]], *, everything: bool) -> pa.Table:
-    columns = "kpi, date, score, segment, touchpoint"
+    columns = ", ".join(FIELDS)
     if everything:
         return staged.db.execute(f"SELECT {columns} FROM answers").to_arrow_table(ARROW_BATCH)
     staged.db.register("wanted", _keys(keys))
@@ -306,13 +339,15 @@ def _unchanged(conn: sa.Connection, staged: Staged, keys: list[tuple[str, date]]
     db.register("wanted", _keys(keys))
     try:
         differing = db.execute(
-            "WITH mine AS (SELECT kpi, month, date, score, segment, touchpoint, count(*) AS n FROM answers "
-            "  SEMI JOIN wanted USING (kpi, month) GROUP BY ALL), "
+            "WITH mine AS (SELECT kpi, month, date, score, segment, touchpoint, "
+            "  coalesce(respondent, chr(0)) AS respondent, coalesce(comment, chr(0)) AS comment, "
+            "  count(*) AS n FROM answers SEMI JOIN wanted USING (kpi, month) GROUP BY ALL), "
             "theirs AS (SELECT * FROM (SELECT kpi, CAST(date_trunc('month', date) AS DATE) AS month, date, "
-            "  CAST(score AS INTEGER) AS score, segment, touchpoint, count(*) AS n FROM stored GROUP BY ALL) "
+            "  CAST(score AS INTEGER) AS score, segment, touchpoint, coalesce(respondent, chr(0)) AS respondent, "
+            "  coalesce(comment, chr(0)) AS comment, count(*) AS n FROM stored GROUP BY ALL) "
             "  SEMI JOIN wanted USING (kpi, month)) "
-            "SELECT DISTINCT kpi, month "
-            "FROM mine FULL OUTER JOIN theirs USING (kpi, month, date, score, segment, touchpoint) "
+            "SELECT DISTINCT kpi, month FROM mine FULL OUTER JOIN theirs "
+            "  USING (kpi, month, date, score, segment, touchpoint, respondent, comment) "
             "WHERE mine.n IS DISTINCT FROM theirs.n"
         ).fetchall()
     finally:

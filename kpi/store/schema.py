@@ -113,6 +113,8 @@ response = sa.Table(
     sa.Column("score", sa.SmallInteger, nullable=False),
     sa.Column("segment", sa.String, nullable=False),
     sa.Column("touchpoint", sa.String, nullable=False),
+    sa.Column("respondent", sa.String),  # v14: answers of one respondent in one month belong together
+    sa.Column("comment", sa.String),  # v14: the customer's own words, plain text
     sa.PrimaryKeyConstraint("id").ddl_if(dialect="postgresql"),
 )
 sa.Index("response_kpi_date", response.c.kpi, response.c.date).ddl_if(dialect="postgresql")
@@ -395,7 +397,10 @@ MIGRATIONS: dict[int, list[str | sa.TextClause | tuple[str, str]]] = {
     ],
     12: [],  # delivery is new (`create_all`)
     13: [],  # month_calendar is new (`create_all`)
-    14: [],  # reserved for s12words (response.respondent, response.comment): the lead merges it here
+    14: [  # an answer's respondent and comment (both optional)
+        "ALTER TABLE response ADD COLUMN IF NOT EXISTS respondent VARCHAR",
+        "ALTER TABLE response ADD COLUMN IF NOT EXISTS comment VARCHAR",
+    ],
     15: [  # company_event is new (`create_all`); an action may be an initiative with a go-live
         "ALTER TABLE action ADD COLUMN IF NOT EXISTS go_live DATE",
         "ALTER TABLE action ADD COLUMN IF NOT EXISTS kpi VARCHAR",
