@@ -165,7 +165,7 @@ def test_the_parts_add_up_to_the_change(aggregation, before_segments, now_segmen
         now = _random_counts(rng, now_segments, aggregation)
         split = samples.split(aggregation, before, now)
         _exact(split)
-        whole_before = cx.score(aggregation, samples._summed(before.values())).value
+        whole_before = cx.score(aggregation, samples.summed(before.values())).value
         assert split.before == pytest.approx(whole_before)
         for part in split.parts:
             if part.segment not in before or part.segment not in now:
@@ -223,3 +223,19 @@ def test_ranks_skip_low_n_cells():
     }
     assert samples.ranked(values, higher_is_better=True) == {"webshop": 1, "phone": 2}
     assert samples.ranked(values, higher_is_better=False) == {"phone": 1, "webshop": 2}
+
+
+def test_cells_rank_the_readable_groups_and_grey_the_rest():
+    now = {"private": csat_counts(200, 170), "business": csat_counts(40, 38), "chat": csat_counts(10, 10)}
+    before = {"private": csat_counts(180, 160), "business": csat_counts(35, 30), "store": csat_counts(50, 40)}
+    found = samples.cells(Aggregation.CSAT, now, before, higher_is_better=True)
+    assert [(c.group, c.rank) for c in found] == [
+        ("business", 1),
+        ("private", 2),
+        ("chat", None),
+        ("store", None),
+    ]
+    by_group = {c.group: c for c in found}
+    assert by_group["chat"].change is None and not by_group["chat"].is_enough  # new, and too few
+    assert by_group["store"].value.n == 0 and by_group["store"].before.value == pytest.approx(80.0)
+    assert by_group["private"].change.difference == pytest.approx(85.0 - 160 / 1.8)

@@ -222,8 +222,8 @@ def split(
     n1 = sum(c.n for c in now.values())
     if n0 == 0 or n1 == 0:
         return None
-    whole0 = _score(aggregation, _summed(before.values()))
-    whole1 = _score(aggregation, _summed(now.values()))
+    whole0 = _score(aggregation, summed(before.values()))
+    whole1 = _score(aggregation, summed(now.values()))
     assert whole0 is not None and whole1 is not None  # both months have answers
     centre = (whole0 + whole1) / 2
     parts = []
@@ -247,7 +247,8 @@ def _score(aggregation: Aggregation, counts: cx.SurveyCounts) -> float | None:
     return cx.score(aggregation, counts).value
 
 
-def _summed(counts: Iterable[cx.SurveyCounts]) -> cx.SurveyCounts:
+def summed(counts: Iterable[cx.SurveyCounts]) -> cx.SurveyCounts:
+    """The counts of all groups together: the whole month's answers."""
     items = list(counts)
     return cx.SurveyCounts(
         sum(c.n for c in items),
@@ -265,3 +266,43 @@ def ranked(values: Mapping[str, cx.SurveyValue], higher_is_better: bool) -> dict
     read = [(g, v.value) for g, v in values.items() if v.value is not None and is_enough(v.n)]
     read.sort(key=lambda gv: (-gv[1] if higher_is_better else gv[1], gv[0]))
     return {g: i for i, (g, _v) in enumerate(read, start=1)}
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One group (a segment or touchpoint) in the month: its score, the month it is compared
+    with, the change and its test, and its rank (None when it has too few answers to rank)."""
+
+    group: str
+    value: cx.SurveyValue
+    before: cx.SurveyValue | None
+    change: Change | None
+    rank: int | None
+
+    @property
+    def is_enough(self) -> bool:
+        return is_enough(self.value.n)
+
+
+def cells(
+    aggregation: Aggregation,
+    now: Mapping[str, cx.SurveyCounts],
+    before: Mapping[str, cx.SurveyCounts],
+    higher_is_better: bool,
+) -> list[Cell]:
+    """Every group answered in either month, the ranked ones first (best first), then those
+    with too few answers (greyed where shown), by name."""
+    empty = cx.SurveyCounts(0)
+    values = {g: cx.score(aggregation, now.get(g, empty)) for g in set(now) | set(before)}
+    ranks = ranked(values, higher_is_better)
+    out = [
+        Cell(
+            group,
+            value,
+            cx.score(aggregation, before[group]) if group in before else None,
+            compare(aggregation, now[group], before[group]) if group in now and group in before else None,
+            ranks.get(group),
+        )
+        for group, value in values.items()
+    ]
+    return sorted(out, key=lambda c: (c.rank is None, c.rank or 0, c.group))

@@ -17,6 +17,7 @@ from kpi.domain import access, cycle, report, signals
 from kpi.domain import attention as attention_
 from kpi.domain import owed as owed_
 from kpi.domain.access import EVERYTHING, Scope
+from kpi.domain.cx import SurveyCounts
 from kpi.domain.model import (
     Action,
     Commentary,
@@ -35,7 +36,7 @@ from kpi.files import spreadsheet
 from kpi.output import deck as deck_
 from kpi.store import company as company_settings
 from kpi.store import cycle as calendars
-from kpi.store import engine, monthly, owing, queries, rules, setup
+from kpi.store import engine, monthly, owing, queries, rules, segments, setup
 from kpi.ui import widgets
 
 TTL = 60
@@ -364,3 +365,13 @@ def closed_month(url: str, month: date) -> tuple | None:
     with engine.reading(_engine(url)) as conn:
         row = closing.closed(conn, month)
     return (row.closed_at, row.closed_by) if row else None
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def segment_counts(
+    url: str, scope: Scope, kpi: str, first: date, last: date, by: str
+) -> dict[date, dict[str, SurveyCounts]]:
+    """A survey KPI's answers counted per month and segment or touchpoint (`segments.counts`):
+    `month → group → counts`; nothing for a KPI beyond the scope's own departments."""
+    with engine.reading(_engine(url)) as conn:
+        return segments.counts(conn, scope, [kpi], first, last, segments.By(by)).get(kpi, {})
