@@ -41,7 +41,8 @@ if chosen in month_report.goals:
     row = month_report.goals[chosen]
     facts = data.card_facts(ctx.url, ctx.scope, ctx.month, ctx.language)
     points = history.get(row.kpi.code, []) if row.kpi else []
-    cascade_view.detail(row, month_report, points, people, promises, ctx.scope, facts)
+    split = data.splits(ctx.url, ctx.scope, ctx.month).get(row.kpi.code) if row.kpi else None
+    cascade_view.detail(row, month_report, points, people, promises, ctx.scope, facts, split)
     actions = data.actions(ctx.url, ctx.scope, ctx.language)
     comments = data.commentary(ctx.url, ctx.scope, ctx.month, ctx.month, ctx.language)
     unit = row.kpi.unit if row.kpi else "count"

@@ -15,7 +15,7 @@ from enum import StrEnum
 
 import sqlalchemy as sa
 
-from kpi.domain import cx, months
+from kpi.domain import cx, months, samples
 from kpi.domain.access import Scope
 from kpi.domain.model import Aggregation
 from kpi.store import queries
@@ -92,3 +92,18 @@ def counts(
 def _count_where(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
     """Answers meeting `condition`: a sum of ones, which both databases read alike."""
     return sa.func.sum(sa.case((condition, 1), else_=0))
+
+
+def splits(conn: sa.Connection, scope: Scope, month: date) -> dict[str, samples.Split]:
+    """Each survey KPI of the scope's own departments with answers in `month` and the month
+    before: its change split into mix and rate by segment (`samples.split`), `kpi code → Split`.
+    One grouped read for all of them."""
+    surveys = {k.code: k for k in queries.kpis(conn, Scope(scope.departments)) if k.aggregation.is_survey}
+    before = months.add(month, -1)
+    found = counts(conn, scope, surveys, before, month)
+    out = {}
+    for code, by_month in found.items():
+        split = samples.split(surveys[code].aggregation, by_month.get(before, {}), by_month.get(month, {}))
+        if split is not None:
+            out[code] = split
+    return out

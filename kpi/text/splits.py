@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from kpi.domain import months
 from kpi.domain.samples import Split
 from kpi.text import fmt, i18n
 from kpi.text.i18n import t
@@ -42,3 +45,9 @@ def line(split: Split, unit: str) -> str:
         return words
     named = t("split.largest", group=group_name(largest.segment), part=part(largest.total, unit))
     return f"{words} ({named})"
+
+
+def since(split: Split, unit: str, month: date) -> str:
+    """`Since Sept 2026: −4.1 pts: mix −0.6, rate −3.5 (Business −3.0)`: a survey KPI's change
+    from the month before `month`, for a goal's detail and the attention list."""
+    return t("split.since", month=fmt.month(months.add(month, -1)), line=line(split, unit))

@@ -30,6 +30,7 @@ from kpi.domain.model import (
     Promise,
     ServicePriority,
 )
+from kpi.domain.samples import Split
 from kpi.domain.smart import Assessment
 from kpi.domain.sources import Source
 from kpi.files import spreadsheet
@@ -375,3 +376,11 @@ def segment_counts(
     `month → group → counts`; nothing for a KPI beyond the scope's own departments."""
     with engine.reading(_engine(url)) as conn:
         return segments.counts(conn, scope, [kpi], first, last, segments.By(by)).get(kpi, {})
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def splits(url: str, scope: Scope, month: date) -> dict[str, Split]:
+    """Each survey KPI's change from last month split into mix and rate by segment
+    (`segments.splits`), for the attention list and a goal's detail."""
+    with engine.reading(_engine(url)) as conn:
+        return segments.splits(conn, scope, month)
