@@ -66,6 +66,7 @@ def main() -> int:
         for measure in (
             items.status_vs_sql_floor,
             items.status_vs_pandas,
+            items.segments_vs_sql,
             items.pages,
             items.import_vs_read_csv,
             items.import_refused_one_bad_cell,

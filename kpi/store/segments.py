@@ -52,7 +52,6 @@ def counts(
     r, k = s.response, s.kpi
     month = sa.cast(sa.func.date_trunc("month", r.c.date), sa.Date).label("month")
     group = r.c[str(by)]
-    score = sa.cast(r.c.score, sa.Float)
     surveys = sa.select(k.c.code).where(
         k.c.code.in_(queries.kpis_in_scope(Scope(scope.departments))),
         k.c.aggregation.in_([a.value for a in Aggregation if a.is_survey]),
@@ -63,11 +62,11 @@ def counts(
             month,
             group,
             sa.func.count(),
-            _count_where(r.c.score >= cx.PROMOTER_MIN),
-            _count_where(r.c.score <= cx.DETRACTOR_MAX),
-            _count_where(r.c.score >= cx.SATISFIED_MIN),
-            sa.func.sum(score),
-            sa.func.sum(score * score),
+            sa.func.count().filter(r.c.score >= cx.PROMOTER_MIN),
+            sa.func.count().filter(r.c.score <= cx.DETRACTOR_MAX),
+            sa.func.count().filter(r.c.score >= cx.SATISFIED_MIN),
+            sa.func.sum(r.c.score),
+            sa.func.sum(r.c.score * r.c.score),
         )
         .where(
             r.c.kpi.in_(sorted(kpis)),
@@ -87,11 +86,6 @@ def counts(
             int(n), int(promoters), int(detractors), int(satisfied), float(total), float(total_sq)
         )
     return out
-
-
-def _count_where(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
-    """Answers meeting `condition`: a sum of ones, which both databases read alike."""
-    return sa.func.sum(sa.case((condition, 1), else_=0))
 
 
 def splits(conn: sa.Connection, scope: Scope, month: date) -> dict[str, samples.Split]:
