@@ -6,6 +6,7 @@ moved (mix and rate), and each group over the last 13 months. Cells with fewer t
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
@@ -56,8 +57,9 @@ def render(ctx: Context) -> None:
     if not now_counts:
         st.info(t("segments.no_answers", kpi=plain.markdown(kpi.name), month=fmt.month_long(ctx.month)))
         return
-    month_table(kpi, by, now_counts, then_counts, ctx.month, then)
-    split_table(kpi, by, now_counts, then_counts, ctx.month, then)
+    sliced = Slice(kpi, by, now_counts, then_counts, ctx.month, then)
+    month_table(sliced)
+    split_table(sliced)
     over_time(kpi, by, counts, [months.add(ctx.month, -i) for i in range(MONTHS - 1, -1, -1)])
 
 
@@ -93,22 +95,28 @@ def _by_word(by: By) -> str:
     return t(f"segments.by_{by}").lower()
 
 
-def month_table(
-    kpi: Kpi,
-    by: By,
-    now: Mapping[str, cx.SurveyCounts],
-    then: Mapping[str, cx.SurveyCounts],
-    month: date,
-    before: date,
-) -> None:
+@dataclass(frozen=True)
+class Slice:
+    """A survey KPI's answers by group in the month and in the month it is compared with."""
+
+    kpi: Kpi
+    by: By
+    now: Mapping[str, cx.SurveyCounts]
+    then: Mapping[str, cx.SurveyCounts]
+    month: date
+    before: date
+
+
+def month_table(sliced: Slice) -> None:
     """The month by group: rank, score, margin, answers, the month compared with, the change and
     its verdict; all answers first, then the ranked groups best first, then the greyed ones."""
-    st.subheader(t("segments.month_heading", month=fmt.month_long(month), by=_by_word(by)))
+    kpi, now, then = sliced.kpi, sliced.now, sliced.then
+    st.subheader(t("segments.month_heading", month=fmt.month_long(sliced.month), by=_by_word(sliced.by)))
     st.caption(t("segments.month_caption", min_n=samples.MIN_N))
     higher = kpi.direction == "higher"
     whole = samples.cells(kpi.aggregation, {ALL: samples.summed(now.values())}, _whole(then), higher)
     rows = whole + samples.cells(kpi.aggregation, now, then, higher)
-    frame = pd.DataFrame.from_records([_month_row(cell, kpi, fmt.month(before)) for cell in rows])
+    frame = pd.DataFrame.from_records([_month_row(cell, kpi, fmt.month(sliced.before)) for cell in rows])
     looks = [_verdict_look(cell, higher) for cell in rows]
 
     def style(column: pd.Series) -> list[str]:
@@ -155,47 +163,41 @@ def _verdict_look(cell: samples.Cell, higher_is_better: bool) -> str:
     return BETTER if (cell.change.difference > 0) == higher_is_better else WORSE
 
 
-def split_table(
-    kpi: Kpi,
-    by: By,
-    now: Mapping[str, cx.SurveyCounts],
-    then: Mapping[str, cx.SurveyCounts],
-    month: date,
-    before: date,
-) -> None:
-    """Why the whole score moved from `before` to `month`: the line, then each group's shares,
-    scores, mix and rate; the parts add up to the change."""
-    st.subheader(t("segments.split_heading", before=fmt.month(before), now=fmt.month(month)))
-    split = samples.split(kpi.aggregation, then, now)
+def split_table(sliced: Slice) -> None:
+    """Why the whole score moved from the month compared with to the month: the line, then each
+    group's shares, scores, mix and rate; the parts add up to the change."""
+    kpi = sliced.kpi
+    st.subheader(t("segments.split_heading", before=fmt.month(sliced.before), now=fmt.month(sliced.month)))
+    split = samples.split(kpi.aggregation, sliced.then, sliced.now)
     if split is None:
         st.caption(t("segments.no_split"))
         return
     st.markdown(f"**{plain.markdown(splits.line(split, kpi.unit))}**")
-    st.caption(t("segments.split_caption", by=_by_word(by)))
+    st.caption(t("segments.split_caption", by=_by_word(sliced.by)))
     unit = kpi.unit
+    parts = sorted(split.parts, key=lambda p: (not p.is_enough, -abs(p.total), p.segment))
     records = [
         {
             t("segments.col_group"): splits.group_name(p.segment),
-            t(
-                "segments.col_share"
-            ): f"{fmt.value(100 * p.share_before, '%')} → {fmt.value(100 * p.share_now, '%')}",
-            t("segments.col_scores"): f"{fmt.value(p.score_before, unit)} → {fmt.value(p.score_now, unit)}",
+            t("segments.col_share"): _from_to(100 * p.share_before, 100 * p.share_now, "%"),
+            t("segments.col_scores"): _from_to(p.score_before, p.score_now, unit),
             t("segments.col_mix"): splits.part(p.mix, unit),
             t("segments.col_rate"): splits.part(p.rate, unit),
             t("segments.col_part"): splits.part(p.total, unit),
         }
-        for p in sorted(split.parts, key=lambda p: (not p.is_enough, -abs(p.total), p.segment))
+        for p in parts
     ]
-    low = [
-        not p.is_enough
-        for p in sorted(split.parts, key=lambda p: (not p.is_enough, -abs(p.total), p.segment))
-    ]
+    low = [not p.is_enough for p in parts]
     frame = pd.DataFrame.from_records(records)
     st.dataframe(
         widgets.coloured(frame, lambda column: [LOW if grey else "" for grey in low]),
         hide_index=True,
         width="stretch",
     )
+
+
+def _from_to(before: float | None, now: float | None, unit: str) -> str:
+    return f"{fmt.value(before, unit)} → {fmt.value(now, unit)}"
 
 
 def over_time(kpi: Kpi, by: By, counts: Counts, shown: list[date]) -> None:
