@@ -696,9 +696,9 @@ def test_every_survey_kpi_a_head_may_slice_shows_nothing_of_other_departments(ap
     at.switch_page("pages/why.py").run()
     assert not at.exception
     seen = [visible.in_app(at)]
-    pickers = [s for s in at.selectbox if s.key == "why.segments.kpi"]
+    pickers = [s for s in at.selectbox if s.key == "kpi"]
     for index in range(len(pickers[0].options) if pickers else 0):
-        at.selectbox(key="why.segments.kpi").select_index(index).run()
+        at.selectbox(key="kpi").select_index(index).run()
         for by, against in (("touchpoint", "last_year"), ("segment", "last_month")):
             at.segmented_control(key="why.segments.by").set_value(by).run()
             at.segmented_control(key="why.segments.against").set_value(against).run()

@@ -40,7 +40,7 @@ def _open(app, email):
 def test_the_cx_director_reads_nps_by_segment_with_n_margin_and_verdicts(app, app_url):
     at = _open(app, CX_DIRECTOR)
     assert at.title[0].value == "Why it moved · October 2026"
-    picker = at.selectbox(key="why.segments.kpi")
+    picker = at.selectbox(key="kpi")
     assert picker.value == "NPS"  # the company's NPS first
     assert len(picker.options) == len(_survey_kpis(app_url, CX_DIRECTOR)) == 9
     counts = _counts(app_url, "NPS")
@@ -79,7 +79,7 @@ def test_touchpoints_and_a_year_before(app, app_url):
 def test_business_nps_is_greyed_below_min_n_and_never_ranked(app, app_url):
     """The demo's business NPS has about 24 answers a month: every cell too few to read."""
     at = _open(app, CX_DIRECTOR)
-    at.selectbox(key="why.segments.kpi").set_value("NPS_B2B").run()
+    at.selectbox(key="kpi").set_value("NPS_B2B").run()
     counts = _counts(app_url, "NPS_B2B")
     assert all(c.n < samples.MIN_N for c in counts[OCTOBER].values())
     table = at.dataframe[0].value
@@ -91,7 +91,7 @@ def test_a_department_head_picks_only_their_own_survey_kpis(app, app_url):
     at = _open(app, CS_HEAD)
     own = _survey_kpis(app_url, CS_HEAD)
     assert [k.code for k in own] == ["CS_CSAT"]
-    assert at.selectbox(key="why.segments.kpi").options == [k.name for k in own]
+    assert at.selectbox(key="kpi").options == [k.name for k in own]
     it = _open(app, IT_HEAD)
     assert [i.value for i in it.info] == ["No survey KPIs of your departments to slice."]
 
@@ -117,3 +117,13 @@ def test_the_goal_detail_and_the_attention_list_say_why_a_survey_score_moved(app
     lines = [m.value for m in at.markdown if "Since Sept" in m.value]
     advice = plain.markdown(splits.since(found["ADV_CSAT"], "%", OCTOBER))
     assert [line for line in lines if advice in line and "Advice leads to" in line]  # its goal's item
+
+
+def test_a_bookmark_names_the_kpi_and_another_departments_kpi_is_not_opened(app):
+    at = app(month="2026-10", kpi="NPS_B2B", **{"as": CX_DIRECTOR}).run()
+    at.switch_page(WHY).run()
+    assert at.selectbox(key="kpi").value == "NPS_B2B"
+    head = app(month="2026-10", kpi="NPS", **{"as": CS_HEAD}).run()
+    head.switch_page(WHY).run()
+    assert not head.exception
+    assert head.selectbox(key="kpi").value == "CS_CSAT"  # their own, not the company's NPS

@@ -17,7 +17,7 @@ from kpi.domain.model import Aggregation, Kpi
 from kpi.store.segments import By
 from kpi.text import fmt, palette, plain, splits
 from kpi.text.i18n import t
-from kpi.ui import data, widgets
+from kpi.ui import data, urlstate, widgets
 from kpi.ui.frame import Context
 
 MONTHS = 13
@@ -71,8 +71,13 @@ def _answered(kpi: Kpi, ctx: Context) -> bool:
 
 def _controls(ctx: Context, kpis: Mapping[str, Kpi]) -> tuple[Kpi, By, int]:
     kpi_col, by_col, against_col = st.columns([3, 2, 2], vertical_alignment="bottom")
-    code = kpi_col.selectbox(
-        t("segments.kpi"), list(kpis), key="why.segments.kpi", format_func=lambda c: kpis[c].name
+    code = urlstate.selectbox(  # in the URL: `/why?kpi=NPS_B2B` opens on it
+        t("segments.kpi"),
+        list(kpis),
+        key="kpi",
+        default=next(iter(kpis)),
+        format_func=lambda c: kpis[c].name,
+        where=kpi_col,
     )
     by = by_col.segmented_control(
         t("segments.by"),
