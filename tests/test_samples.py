@@ -43,6 +43,8 @@ def ces_counts(n, mean, variance):
         # below MIN_N answers the change is never called significant, however large
         (Aggregation.CSAT, csat_counts(20, 20), csat_counts(20, 0), 100.0, 6.32456, 0.0, False),
         (Aggregation.NPS, nps_counts(29, 29, 0), nps_counts(300, 0, 300), 200.0, math.inf, 0.0, False),
+        # the same score from other counts (5 of 23 against 5 of 23 net): exactly no change
+        (Aggregation.NPS, nps_counts(23, 8, 3), nps_counts(23, 10, 5), 0.0, 0.0, 1.0, False),
         # neither month varies and nothing changed: no change
         (Aggregation.NPS, nps_counts(40, 40, 0), nps_counts(50, 50, 0), 0.0, 0.0, 1.0, False),
     ],
@@ -53,6 +55,8 @@ def test_a_change_is_significant_by_the_test_of_its_kind(
     change = samples.compare(aggregation, now, before)
     assert change is not None
     assert change.difference == pytest.approx(difference)
+    if difference == 0:
+        assert change.difference == 0.0  # exactly, not a rounding error shown as "+0.00"
     assert change.statistic == pytest.approx(statistic, abs=1e-4)
     assert change.p_value == pytest.approx(p_value, abs=1e-4)
     assert change.significant is significant

@@ -80,16 +80,24 @@ def _nps_test(now: cx.SurveyCounts, before: cx.SurveyCounts) -> tuple[float, flo
         p, d = c.promoters / c.n, c.detractors / c.n
         return p - d, p + d - (p - d) ** 2
 
-    m1, v1 = mean_and_variance(now)
-    m0, v0 = mean_and_variance(before)
-    return 100 * (m1 - m0), 100 * math.sqrt(v1 / now.n + v0 / before.n), None
+    _, v1 = mean_and_variance(now)
+    _, v0 = mean_and_variance(before)
+    difference = _exact_difference(
+        now.promoters - now.detractors, now.n, before.promoters - before.detractors, before.n
+    )
+    return 100 * difference, 100 * math.sqrt(v1 / now.n + v0 / before.n), None
+
+
+def _exact_difference(top1: float, n1: int, top0: float, n0: int) -> float:
+    """top1/n1 − top0/n0 over one denominator, so equal scores from different counts (8 − 3 of
+    23 against 10 − 5 of 23) differ by exactly 0, not by a rounding error shown as "+0.00"."""
+    return (top1 * n0 - top0 * n1) / (n1 * n0)
 
 
 def _csat_test(now: cx.SurveyCounts, before: cx.SurveyCounts) -> tuple[float, float, float | None]:
-    p1, p0 = now.satisfied / now.n, before.satisfied / before.n
     pooled = (now.satisfied + before.satisfied) / (now.n + before.n)
     se = math.sqrt(pooled * (1 - pooled) * (1 / now.n + 1 / before.n))
-    return 100 * (p1 - p0), 100 * se, None
+    return 100 * _exact_difference(now.satisfied, now.n, before.satisfied, before.n), 100 * se, None
 
 
 def _ces_test(now: cx.SurveyCounts, before: cx.SurveyCounts) -> tuple[float, float, float | None]:
@@ -98,14 +106,15 @@ def _ces_test(now: cx.SurveyCounts, before: cx.SurveyCounts) -> tuple[float, flo
         variance = max(c.total_sq - c.n * mean * mean, 0.0) / (c.n - 1) if c.n > 1 else 0.0
         return mean, variance / c.n
 
-    m1, a = mean_and_spread(now)
-    m0, b = mean_and_spread(before)
+    _, a = mean_and_spread(now)
+    _, b = mean_and_spread(before)
+    difference = _exact_difference(now.total, now.n, before.total, before.n)
     if a + b == 0:
-        return m1 - m0, 0.0, None
+        return difference, 0.0, None
     df = (a + b) ** 2 / (
         (a * a / (now.n - 1) if now.n > 1 else 0.0) + (b * b / (before.n - 1) if before.n > 1 else 0.0)
     )
-    return m1 - m0, math.sqrt(a + b), df
+    return difference, math.sqrt(a + b), df
 
 
 _TESTS = {Aggregation.NPS: _nps_test, Aggregation.CSAT: _csat_test, Aggregation.CES: _ces_test}
