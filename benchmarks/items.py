@@ -31,7 +31,18 @@ from kpi.domain.access import EVERYTHING
 from kpi.domain.model import Person, Role
 from kpi.files.tables import ImportRejected
 from kpi.sources import recipes
-from kpi.store import data_version, decks, engine, importing, monthly, queries, schema, seeding, setup
+from kpi.store import (
+    data_version,
+    decks,
+    engine,
+    importing,
+    monthly,
+    queries,
+    schema,
+    seeding,
+    segments,
+    setup,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 MONTH = date(2026, 10, 1)
@@ -590,3 +601,43 @@ def service_level_vs_sql(folder: Path, store: Engine, *, quick: bool) -> dict:
         f"DuckDB over the same Parquet file, a hand-written query: one month of {rows:,} calls",
         reference_s,
     )
+
+
+SEGMENT_SQL = """
+SELECT kpi, CAST(date_trunc('month', date) AS DATE) AS month, segment, count(*),
+       count(*) FILTER (WHERE score >= 9), count(*) FILTER (WHERE score <= 6),
+       count(*) FILTER (WHERE score >= 4), sum(score), sum(score * score)
+FROM response
+WHERE kpi IN (SELECT unnest($kpis)) AND date >= $first AND date < $next
+GROUP BY ALL
+"""
+"""The counts `segments.counts` reads, written by hand for DuckDB alone: the floor of slicing."""
+SEGMENT_REPEAT = 7
+
+
+def segments_vs_sql(folder: Path, store: Engine, *, quick: bool) -> list[dict]:
+    """Slicing survey answers by segment (issue 20) against the same counts by one hand-written
+    DuckDB query: one survey KPI over the 13 months the Why it moved tab reads, then every survey
+    KPI over the whole history (every answer of the store, 5 million), each with opening the
+    store, as the app and the floor both do."""
+    with engine.reading(store) as conn:
+        surveys = sorted(k.code for k in queries.kpis(conn, EVERYTHING) if k.aggregation.is_survey)
+        total = conn.execute(sa.select(sa.func.count()).select_from(schema.response)).scalar_one()
+    first_ever = months.add(MONTH, 1 - (24 if quick else HISTORY))
+    out = []
+    for name, kpis, first in (
+        ("segments_one_kpi_13_months", ["NPS"], months.add(MONTH, -12)),
+        ("segments_every_answer", surveys, first_ever),
+    ):
+        params = {"kpis": kpis, "first": first, "next": months.add(MONTH, 1)}
+
+        def ours(kpis: list[str] = kpis, first: date = first) -> None:
+            with engine.reading(store) as conn:
+                segments.counts(conn, EVERYTHING, kpis, first, MONTH, segments.By.SEGMENT)
+
+        mine, floor = _best_of_each(
+            [ours, lambda params=params: _query(store, SEGMENT_SQL, params)], SEGMENT_REPEAT
+        )
+        what = f"one DuckDB query counting the same answers by KPI, month and segment ({total:,} answers in the store)"
+        out.append(_item(name, mine, what, floor))
+    return out

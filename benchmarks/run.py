@@ -70,6 +70,7 @@ def main() -> int:
         for measure in (
             items.status_vs_sql_floor,
             items.status_vs_pandas,
+            items.segments_vs_sql,
             items.pages,
             items.data_version_read,
             items.import_vs_read_csv,

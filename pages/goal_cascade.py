@@ -45,7 +45,8 @@ if chosen in month_report.goals:
     verdicts = data.initiative_verdicts(ctx.url, ctx.scope, ctx.month, ctx.language)
     events = data.company_events(ctx.url, ctx.scope, ctx.language)
     judged = [(a, verdicts[a.id]) for a in actions if a.id in verdicts]
-    cascade_view.detail(row, month_report, points, people, promises, ctx.scope, facts, events, judged)
+    split = data.splits(ctx.url, ctx.scope, ctx.month).get(row.kpi.code) if row.kpi else None
+    cascade_view.detail(row, month_report, points, people, promises, ctx.scope, facts, events, judged, split)
     comments = data.commentary(ctx.url, ctx.scope, ctx.month, ctx.month, ctx.language)
     unit = row.kpi.unit if row.kpi else "count"
     cascade_view.target_history(data.target_history(ctx.url, ctx.scope, row.goal.code), unit, people)

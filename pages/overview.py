@@ -24,7 +24,8 @@ overview_view.attention_summary(items)
 overview_view.headline(month_report, history, comments, ctx.scope.served, facts)
 overview_view.summary(month_report)
 owners = {p.email: p.name for p in data.people(ctx.url)}
-overview_view.exceptions(items, owners)
+moves = overview_view.moves(items, month_report, data.splits(ctx.url, ctx.scope, ctx.month))
+overview_view.exceptions(items, owners, moves)
 departments = {d.code: d.name for d in data.departments(ctx.url, ctx.scope, ctx.language)}
 owed = data.owed(ctx.url, ctx.scope, ctx.month, ctx.language, ctx.today)
 cycle_view.owed_section(owed, ctx.viewer.email, owners, departments, fmt.month_long(ctx.month))

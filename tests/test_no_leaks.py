@@ -690,3 +690,51 @@ def test_no_reminder_holds_anything_of_other_departments(reminded, who):
     assert secrets.found_in(seen) == [], who
     if who == "nobody":  # default deny: owes nothing it may see, no mail
         assert seen.texts == []
+
+
+SURVEY_SLICES = [kind for kind in VIEWERS if kind.startswith("head-")] + [
+    "owner-elsewhere",
+    "nobody",
+    "executive",
+]
+
+
+@pytest.mark.parametrize("who", SURVEY_SLICES)
+def test_answers_by_segment_and_their_split_stay_in_the_viewers_departments(demo_duckdb_url, who):
+    """The answers sliced by segment or touchpoint (issue 20) and the mix/rate split are read for
+    the survey KPIs of the viewer's own departments only: a goal read by line of sight beyond them
+    shows its KPI's value, never its answers."""
+    _add_nobody(demo_duckdb_url)
+    st.cache_data.clear()
+    scope = data.scope(demo_duckdb_url, _person(demo_duckdb_url, VIEWERS[who]))
+    surveys = {k.code: k.department for k in queries_kpis(demo_duckdb_url) if k.aggregation.is_survey}
+    own = {code for code, department in surveys.items() if scope.allows(department)}
+    first = months.add(MONTH, -12)
+    for code in surveys:
+        for by in ("segment", "touchpoint"):
+            found = data.segment_counts(demo_duckdb_url, scope, code, first, MONTH, by)
+            assert bool(found) is (code in own), (code, by)
+    assert set(data.splits(demo_duckdb_url, scope, MONTH)) == own
+    assert (who == "executive") is (own == set(surveys))  # a test with teeth: others' answers exist
+    st.cache_data.clear()
+
+
+@pytest.mark.parametrize("who", [kind for kind in VIEWERS if kind.startswith("head-")] + ["owner-elsewhere"])
+def test_every_survey_kpi_a_head_may_slice_shows_nothing_of_other_departments(app, app_url, who):
+    """Why it moved, every KPI in the head's picker, by segment and by touchpoint, against last
+    month and last year: nothing of other departments."""
+    _add_nobody(app_url)
+    _, secrets, _ = _what_may_not_be_seen(app_url, VIEWERS[who])
+    at = app(month=f"{MONTH:%Y-%m}", **{"as": VIEWERS[who]}).run()
+    at.switch_page("pages/why.py").run()
+    assert not at.exception
+    seen = [visible.in_app(at)]
+    pickers = [s for s in at.selectbox if s.key == "kpi"]
+    for index in range(len(pickers[0].options) if pickers else 0):
+        at.selectbox(key="kpi").select_index(index).run()
+        for by, against in (("touchpoint", "last_year"), ("segment", "last_month")):
+            at.segmented_control(key="why.segments.by").set_value(by).run()
+            at.segmented_control(key="why.segments.against").set_value(against).run()
+            assert not at.exception
+            seen.append(visible.in_app(at))
+    assert [found for s in seen if (found := secrets.found_in(s))] == []

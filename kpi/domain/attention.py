@@ -22,6 +22,7 @@ from kpi.domain.model import (
     EventMeasure,
     EventMonth,
     GoalStatus,
+    Kpi,
     KpiStatus,
     ServicePriority,
 )
@@ -316,3 +317,14 @@ def _kpi_owes(row: KpiRow) -> bool:
     if row.status is not KpiStatus.RED or reading is None:
         return False
     return reading.assurance is signals.Assurance.FAILING or reading.variation is signals.Variation.CONCERN
+
+
+def survey_kpi(item: Item, report: MonthReport) -> Kpi | None:
+    """The survey KPI an item is about (its own, or its goal's KPI), if any: where a survey
+    score's change can be split into mix and rate (`samples.split`)."""
+    if item.goal == item.code and item.code in report.goals:
+        kpi = report.goals[item.code].kpi
+    else:
+        row = report.kpis.get(item.code)
+        kpi = row.kpi if row else None
+    return kpi if kpi is not None and kpi.aggregation.is_survey else None

@@ -13,7 +13,7 @@ Each kind's groups run from the worst to the best (`GROUPS`), so the first is th
 from __future__ import annotations
 
 from kpi.domain import cx
-from kpi.domain.model import SURVEY_SCALES, Aggregation
+from kpi.domain.model import LOW_CONFIDENCE_N, SURVEY_SCALES, Aggregation
 
 GROUPS: dict[Aggregation, tuple[str, str, str]] = {
     Aggregation.NPS: ("detractors", "passives", "promoters"),
@@ -24,8 +24,8 @@ GROUPS: dict[Aggregation, tuple[str, str, str]] = {
 
 _CES_NEUTRAL = 4
 
-MIN_N = 30
-"""Fewer comments than this in a touchpoint's bar is too few to compare: the bar is greyed (the
+MIN_N = LOW_CONFIDENCE_N
+"""The one threshold of too few answers (kpi.domain.model, as kpi.domain.samples uses it): fewer comments than this in a touchpoint's bar is too few to compare: the bar is greyed (the
 bars are never ranked; they keep the touchpoints' order)."""
 
 

@@ -553,3 +553,9 @@ def target_history(conn: sa.Connection, goal: str) -> list[tuple[datetime, str, 
             before = json.loads(r.before) if r.before else {}
             out.append((r.at, r.who, before.get("target"), after["target"]))
     return out
+
+
+def kpis_in_scope(scope: Scope) -> sa.Select:
+    """The codes of the current KPIs `scope` reads, as a subquery for reads kept in other modules
+    (`kpi.store.segments`): one home for what a scope lets through."""
+    return _scoped_kpis(scope)

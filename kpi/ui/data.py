@@ -34,6 +34,7 @@ from kpi.domain import attention as attention_
 from kpi.domain import owed as owed_
 from kpi.domain.access import EVERYTHING, Scope
 from kpi.domain.company_events import CompanyEvent
+from kpi.domain.cx import SurveyCounts
 from kpi.domain.initiatives import Verdict
 from kpi.domain.model import (
     Action,
@@ -47,6 +48,7 @@ from kpi.domain.model import (
     Promise,
     ServicePriority,
 )
+from kpi.domain.samples import Split
 from kpi.domain.smart import Assessment
 from kpi.domain.sources import Source
 from kpi.files import spreadsheet
@@ -62,6 +64,7 @@ from kpi.store import (
     owing,
     queries,
     rules,
+    segments,
     setup,
     sourcing,
 )
@@ -520,6 +523,24 @@ def closed_month(url: str, month: date) -> tuple | None:
     with engine.reading(_engine(url)) as conn:
         row = closing.closed(conn, month)
     return (row.closed_at, row.closed_by) if row else None
+
+
+@cached
+def segment_counts(
+    url: str, scope: Scope, kpi: str, first: date, last: date, by: str
+) -> dict[date, dict[str, SurveyCounts]]:
+    """A survey KPI's answers counted per month and segment or touchpoint (`segments.counts`):
+    `month → group → counts`; nothing for a KPI beyond the scope's own departments."""
+    with engine.reading(_engine(url)) as conn:
+        return segments.counts(conn, scope, [kpi], first, last, segments.By(by)).get(kpi, {})
+
+
+@cached
+def splits(url: str, scope: Scope, month: date) -> dict[str, Split]:
+    """Each survey KPI's change from last month split into mix and rate by segment
+    (`segments.splits`), for the attention list and a goal's detail."""
+    with engine.reading(_engine(url)) as conn:
+        return segments.splits(conn, scope, month)
 
 
 _warm_lock = threading.Lock()

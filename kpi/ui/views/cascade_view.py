@@ -10,13 +10,13 @@ import pandas as pd
 import streamlit as st
 from pandas.io.formats.style import Styler
 
-from kpi.domain import cascade, company_events, month_rows, months, outlook, report
+from kpi.domain import cascade, company_events, month_rows, months, outlook, report, samples
 from kpi.domain.access import Scope
 from kpi.domain.company_events import CompanyEvent
 from kpi.domain.initiatives import Verdict
 from kpi.domain.model import Action, Aggregation, Commentary, Level, MonthValue, Person, Promise
 from kpi.output import charts
-from kpi.text import fmt, palette, phrases, plain
+from kpi.text import fmt, palette, phrases, plain, splits
 from kpi.text.i18n import t
 from kpi.ui import figures, widgets
 
@@ -167,10 +167,12 @@ def detail(
     facts: widgets.CardFacts = widgets.NO_CARD_FACTS,
     events: Sequence[CompanyEvent] = (),
     initiatives: Sequence[tuple[Action, Verdict]] = (),
+    split: samples.Split | None = None,
 ) -> None:
     """Everything about one goal: status (and whether its KPI's value is late), trend (with the
-    company events bearing on its KPI as bands), facts (with where the value came from and the
-    verdicts of the initiatives meant to move its KPI), children."""
+    company events bearing on its KPI as bands), facts (with where the value came from, the
+    verdicts of the initiatives meant to move its KPI and, for a survey KPI, why it moved:
+    `split`), children."""
     st.subheader(plain.markdown(row.goal.title))
     code = row.kpi.code if row.kpi else ""
     late = facts.late_for(code)
@@ -202,6 +204,9 @@ def detail(
         _trend(row, history, forecast, scope, kpi_row, month_report.month, events)
     with column:
         _facts(row, month_report.month, history, forecast, people, promises)
+        if split is not None and row.kpi is not None:
+            st.markdown(plain.markdown(splits.since(split, row.kpi.unit, month_report.month)))
+            st.caption(t("cascade.split_help"))
         origin = facts.origin_for(code, row.value)
         if origin:
             st.caption(plain.markdown(origin))

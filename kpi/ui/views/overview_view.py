@@ -6,9 +6,9 @@ from collections.abc import Mapping, Sequence
 
 import streamlit as st
 
-from kpi.domain import attention, cascade, month_rows, outlook, report
+from kpi.domain import attention, cascade, month_rows, outlook, report, samples
 from kpi.domain.model import Commentary, GoalStatus, KpiStatus, Level, MonthValue, Promise
-from kpi.text import fmt, palette, phrases, plain
+from kpi.text import fmt, palette, phrases, plain, splits
 from kpi.text.i18n import t
 from kpi.ui import widgets
 
@@ -142,24 +142,43 @@ def _flip_line(month_report: report.MonthReport, flip: report.Flip) -> str:
     )
 
 
-def exceptions(items: Sequence[attention.Item], owners: Mapping[str, str]) -> None:
+def exceptions(
+    items: Sequence[attention.Item],
+    owners: Mapping[str, str],
+    moves: Mapping[tuple[str, str], str] | None = None,
+) -> None:
     """The month's one exception list: what, value, target, owner, since when, explained or not,
-    and where to look; the most severe first."""
+    where to look, and for a survey KPI why its score moved (`moves`); the most severe first."""
     st.subheader(t("overview.exceptions"))
     if not items:
         st.success(t("overview.no_exceptions"), icon=":material/check_circle:")
         return
+    moved = moves or {}
     for item in items[:LIST_LIMIT]:
-        _item_row(item, owners)
+        _item_row(item, owners, moved.get((item.kind, item.code)))
     if len(items) > LIST_LIMIT:
         with st.expander(t("overview.more_items", count=len(items) - LIST_LIMIT)):
             for item in items[LIST_LIMIT:]:
-                _item_row(item, owners)
+                _item_row(item, owners, moved.get((item.kind, item.code)))
 
 
-def _item_row(item: attention.Item, owners: Mapping[str, str]) -> None:
+def moves(
+    items: Sequence[attention.Item], month_report: report.MonthReport, found: Mapping[str, samples.Split]
+) -> dict[tuple[str, str], str]:
+    """`(kind, code) → "Since Sept 2026: −4.1 pts: mix −0.6, rate −3.5 (Business −3.0)"` for the
+    items about a survey KPI whose change splits (`found`: `data.splits`)."""
+    out = {}
+    for item in items:
+        kpi = attention.survey_kpi(item, month_report)
+        if kpi is not None and kpi.code in found:
+            out[(str(item.kind), item.code)] = splits.since(found[kpi.code], kpi.unit, month_report.month)
+    return out
+
+
+def _item_row(item: attention.Item, owners: Mapping[str, str], move: str | None = None) -> None:
     text, link = st.columns([5, 1], vertical_alignment="center")
-    text.markdown(_item_text(item, owners))
+    words = _item_text(item, owners)
+    text.markdown(f"{words}  \n{plain.markdown(move)}" if move else words)
     with link:
         if item.goal:
             widgets.goal_link(item.goal, t("overview.open_goal"))

@@ -1,0 +1,56 @@
+"""A survey score's change in words: its mix/rate split in one line (`−4.1 pts: mix −0.6, rate −3.5
+(Business −3.0)`), and the names of the segments and touchpoints answers carry."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from kpi.domain import months
+from kpi.domain.samples import Split
+from kpi.text import fmt, i18n
+from kpi.text.i18n import t
+
+
+def group_name(code: str) -> str:
+    """A segment or touchpoint as people call it: the catalogue's word for the codes the product
+    knows (`private` → "Private", "Privat"; `customer_service` → "Customer service"), else the
+    code as the answers spell it (plain text: escape it where Markdown shows it)."""
+    for kind in ("segment", "touchpoint"):
+        key = f"{kind}.{code}"
+        if key in i18n.messages(i18n.FALLBACK):
+            return t(key)
+    return code
+
+
+def part_decimals(unit: str) -> int:
+    """Decimals of a part of a change: one more than the unit's own for NPS and CES (a part of
+    +1 NPS point is often a fraction), the unit's own for shares (already tenths of a point)."""
+    return max(fmt.UNITS[unit].decimals, 1) + (1 if unit == "ces" else 0)
+
+
+def part(amount: float, unit: str) -> str:
+    """A part of a change, signed, without its unit (the line's total carries it)."""
+    return fmt.number(amount, part_decimals(unit), is_signed=True)
+
+
+def line(split: Split, unit: str) -> str:
+    """`−4.1 pts: mix −0.6, rate −3.5 (Business −3.0)`: the change, its mix and rate parts, and
+    the segment that moved it most among those with enough answers in both months."""
+    extra = part_decimals(unit) - fmt.UNITS[unit].decimals
+    words = t(
+        "split.line",
+        total=fmt.delta(split.total, unit, extra_decimals=extra),
+        mix=part(split.mix, unit),
+        rate=part(split.rate, unit),
+    )
+    largest = split.largest()
+    if largest is None:
+        return words
+    named = t("split.largest", group=group_name(largest.segment), part=part(largest.total, unit))
+    return f"{words} ({named})"
+
+
+def since(split: Split, unit: str, month: date) -> str:
+    """`Since Sept 2026: −4.1 pts: mix −0.6, rate −3.5 (Business −3.0)`: a survey KPI's change
+    from the month before `month`, for a goal's detail and the attention list."""
+    return t("split.since", month=fmt.month(months.add(month, -1)), line=line(split, unit))

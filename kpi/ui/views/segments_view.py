@@ -1,0 +1,246 @@
+"""The "Segments and touchpoints" tab of Why it moved: a survey KPI's score by segment or
+touchpoint for the month (n, margin, change and whether it is significant), why the whole score
+moved (mix and rate), and each group over the last 13 months. Cells with fewer than
+`samples.MIN_N` answers are greyed and never ranked (kpi.domain.samples holds every rule)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from kpi.domain import attention, cx, months, samples
+from kpi.domain.model import Aggregation, Kpi
+from kpi.store.segments import By
+from kpi.text import fmt, palette, plain, splits
+from kpi.text.i18n import t
+from kpi.ui import data, urlstate, widgets
+from kpi.ui.frame import Context
+
+MONTHS = 13
+"""Months of the over-time table: a year and the month, so the same month last year is in it."""
+AGAINST = {"last_month": -1, "last_year": -12}
+"""What the month is compared with, as months back."""
+ALL = "\x00all"
+"""The row of all answers together (no group is named so)."""
+LOW = f"color: {palette.GRAY}; background-color: #EFEFEF; font-style: italic"
+BETTER = f"color: {palette.BLUE}; font-weight: 600"
+WORSE = f"color: {palette.ORANGE}; font-weight: 600"
+
+KINDS = [Aggregation.NPS, Aggregation.CSAT, Aggregation.CES]
+"""The order of the KPI picker: loyalty first, then satisfaction, then effort; within each, the
+KPIs of the most strategic goals first (the company's NPS before a department's)."""
+
+Counts = Mapping[date, Mapping[str, cx.SurveyCounts]]
+
+
+def render(ctx: Context) -> None:
+    """The whole tab for the viewer's scope and month."""
+    found = [k for k in data.kpis(ctx.url, ctx.scope, ctx.language) if _answered(k, ctx)]
+    goals = attention.kpi_goals(data.month_report(ctx.url, ctx.scope, ctx.month, ctx.language))
+    depth = {code: row.goal.level.depth for code, row in goals.items()}
+    kpis = {
+        k.code: k
+        for k in sorted(found, key=lambda k: (KINDS.index(k.aggregation), depth.get(k.code, 9), k.name))
+    }
+    if not kpis:
+        st.info(t("segments.no_surveys"), icon=":material/info:")
+        return
+    kpi, by, back = _controls(ctx, kpis)
+    first = months.add(ctx.month, 1 - MONTHS)
+    counts = data.segment_counts(ctx.url, ctx.scope, kpi.code, first, ctx.month, str(by))
+    then = months.add(ctx.month, back)
+    now_counts, then_counts = counts.get(ctx.month, {}), counts.get(then, {})
+    if not now_counts:
+        st.info(t("segments.no_answers", kpi=plain.markdown(kpi.name), month=fmt.month_long(ctx.month)))
+        return
+    sliced = Slice(kpi, by, now_counts, then_counts, ctx.month, then)
+    month_table(sliced)
+    split_table(sliced)
+    over_time(kpi, by, counts, [months.add(ctx.month, -i) for i in range(MONTHS - 1, -1, -1)])
+
+
+def _answered(kpi: Kpi, ctx: Context) -> bool:
+    """Survey KPIs of the viewer's own departments: a KPI read by line of sight shows its value
+    elsewhere, never its answers (kpi.store.segments reads the same way)."""
+    return kpi.aggregation.is_survey and ctx.scope.allows(kpi.department)
+
+
+def _controls(ctx: Context, kpis: Mapping[str, Kpi]) -> tuple[Kpi, By, int]:
+    kpi_col, by_col, against_col = st.columns([3, 2, 2], vertical_alignment="bottom")
+    code = urlstate.selectbox(  # in the URL: `/why?kpi=NPS_B2B` opens on it
+        t("segments.kpi"),
+        list(kpis),
+        key="kpi",
+        default=next(iter(kpis)),
+        format_func=lambda c: kpis[c].name,
+        where=kpi_col,
+    )
+    by = by_col.segmented_control(
+        t("segments.by"),
+        [str(b) for b in By],
+        default=str(By.SEGMENT),
+        key="why.segments.by",
+        format_func=lambda b: t(f"segments.by_{b}"),
+    )
+    against = against_col.segmented_control(
+        t("segments.against"),
+        list(AGAINST),
+        default="last_month",
+        key="why.segments.against",
+        format_func=lambda a: t(f"segments.{a}"),
+    )
+    return kpis[code or next(iter(kpis))], By(by or By.SEGMENT), AGAINST[against or "last_month"]
+
+
+def _by_word(by: By) -> str:
+    return t(f"segments.by_{by}").lower()
+
+
+@dataclass(frozen=True)
+class Slice:
+    """A survey KPI's answers by group in the month and in the month it is compared with."""
+
+    kpi: Kpi
+    by: By
+    now: Mapping[str, cx.SurveyCounts]
+    then: Mapping[str, cx.SurveyCounts]
+    month: date
+    before: date
+
+
+def month_table(sliced: Slice) -> None:
+    """The month by group: rank, score, margin, answers, the month compared with, the change and
+    its verdict; all answers first, then the ranked groups best first, then the greyed ones."""
+    kpi, now, then = sliced.kpi, sliced.now, sliced.then
+    st.subheader(t("segments.month_heading", month=fmt.month_long(sliced.month), by=_by_word(sliced.by)))
+    st.caption(t("segments.month_caption", min_n=samples.MIN_N))
+    higher = kpi.direction == "higher"
+    whole = samples.cells(kpi.aggregation, {ALL: samples.summed(now.values())}, _whole(then), higher)
+    rows = whole + samples.cells(kpi.aggregation, now, then, higher)
+    frame = pd.DataFrame.from_records([_month_row(cell, kpi, fmt.month(sliced.before)) for cell in rows])
+    looks = [_verdict_look(cell, higher) for cell in rows]
+
+    def style(column: pd.Series) -> list[str]:
+        if column.name == t("segments.col_verdict"):
+            return looks
+        return [LOW if not cell.is_enough else "" for cell in rows]
+
+    st.dataframe(widgets.coloured(frame, style), hide_index=True, width="stretch")
+
+
+def _whole(counts: Mapping[str, cx.SurveyCounts]) -> dict[str, cx.SurveyCounts]:
+    return {ALL: samples.summed(counts.values())} if counts else {}
+
+
+def _month_row(cell: samples.Cell, kpi: Kpi, then_label: str) -> dict[str, str]:
+    """One group's month, the columns a phone shows first on the left."""
+    unit = kpi.unit
+    value, before = cell.value, cell.before
+    name = t("segments.all_answers") if cell.group == ALL else splits.group_name(cell.group)
+    return {
+        t("segments.col_group"): f"{cell.rank}. {name}" if cell.rank and cell.group != ALL else name,
+        t("segments.col_score"): fmt.value(value.value, unit),
+        t("segments.col_change"): fmt.delta(cell.change.difference, unit) if cell.change else "–",
+        t("segments.col_verdict"): _verdict(cell),
+        t("segments.col_margin"): fmt.number(value.margin, 1) if value.margin is not None else "–",
+        t("segments.col_n"): fmt.number(value.n),
+        then_label: fmt.value(before.value if before else None, unit),
+    }
+
+
+def _verdict(cell: samples.Cell) -> str:
+    if cell.before is None or cell.before.n == 0:
+        return t("segments.new_group")
+    if cell.change is None or not (cell.is_enough and samples.is_enough(cell.before.n)):
+        return t("segments.too_few")
+    if not cell.change.significant:
+        return t("segments.not_significant")
+    return t("segments.significant_up" if cell.change.difference > 0 else "segments.significant_down")
+
+
+def _verdict_look(cell: samples.Cell, higher_is_better: bool) -> str:
+    if cell.change is None or not cell.change.significant:
+        return "" if cell.is_enough else LOW
+    return BETTER if (cell.change.difference > 0) == higher_is_better else WORSE
+
+
+def split_table(sliced: Slice) -> None:
+    """Why the whole score moved from the month compared with to the month: the line, then each
+    group's shares, scores, mix and rate; the parts add up to the change."""
+    kpi = sliced.kpi
+    st.subheader(t("segments.split_heading", before=fmt.month(sliced.before), now=fmt.month(sliced.month)))
+    split = samples.split(kpi.aggregation, sliced.then, sliced.now)
+    if split is None:
+        st.caption(t("segments.no_split"))
+        return
+    st.markdown(f"**{plain.markdown(splits.line(split, kpi.unit))}**")
+    st.caption(t("segments.split_caption", by=_by_word(sliced.by)))
+    unit = kpi.unit
+    parts = sorted(split.parts, key=lambda p: (not p.is_enough, -abs(p.total), p.segment))
+    records = [
+        {
+            t("segments.col_group"): splits.group_name(p.segment),
+            t("segments.col_share"): _from_to(100 * p.share_before, 100 * p.share_now, "%"),
+            t("segments.col_scores"): _from_to(p.score_before, p.score_now, unit),
+            t("segments.col_mix"): splits.part(p.mix, unit),
+            t("segments.col_rate"): splits.part(p.rate, unit),
+            t("segments.col_part"): splits.part(p.total, unit),
+        }
+        for p in parts
+    ]
+    low = [not p.is_enough for p in parts]
+    frame = pd.DataFrame.from_records(records)
+    st.dataframe(
+        widgets.coloured(frame, lambda column: [LOW if grey else "" for grey in low]),
+        hide_index=True,
+        width="stretch",
+    )
+
+
+def _from_to(before: float | None, now: float | None, unit: str) -> str:
+    return f"{fmt.value(before, unit)} → {fmt.value(now, unit)}"
+
+
+def over_time(kpi: Kpi, by: By, counts: Counts, shown: list[date]) -> None:
+    """Each group's score, margin and answers month by month; cells under `MIN_N` greyed."""
+    st.subheader(t("segments.time_heading", by=t(f"segments.by_{by}"), count=len(shown)))
+    st.caption(t("segments.time_caption", min_n=samples.MIN_N))
+    groups = sorted({g for m in shown for g in counts.get(m, {})}, key=splits.group_name)
+    rows: list[tuple[str, dict[date, cx.SurveyCounts]]] = [
+        (ALL, {m: samples.summed(counts[m].values()) for m in shown if counts.get(m)})
+    ]
+    rows += [(g, {m: counts[m][g] for m in shown if g in counts.get(m, {})}) for g in groups]
+    labels = [fmt.month(m) for m in shown]
+    records, grey = [], []
+    for group, by_month in rows:
+        values = {m: cx.score(kpi.aggregation, c) for m, c in by_month.items()}
+        name = t("segments.all_answers") if group == ALL else splits.group_name(group)
+        records.append(
+            {t("segments.col_group"): name}
+            | {label: _cell(values.get(m), kpi.unit) for m, label in zip(shown, labels, strict=True)}
+        )
+        grey.append([m in values and not samples.is_enough(values[m].n) for m in shown])
+    frame = pd.DataFrame.from_records(records)
+
+    def style(column: pd.Series) -> list[str]:
+        if column.name not in labels:
+            return [""] * len(column)
+        at = labels.index(str(column.name))
+        return [LOW if row[at] else "" for row in grey]
+
+    st.dataframe(
+        widgets.coloured(frame, style),
+        hide_index=True,
+        width="stretch",
+    )
+
+
+def _cell(value: cx.SurveyValue | None, unit: str) -> str:
+    if value is None or value.value is None:
+        return t("segments.cell_empty")
+    margin = fmt.number(value.margin, 1) if value.margin is not None else "–"
+    return t("segments.cell", score=fmt.value(value.value, unit), margin=margin, n=fmt.number(value.n))

@@ -1,0 +1,129 @@
+"""Why it moved, the Segments and touchpoints tab, and the mix/rate line on a goal's detail and the
+attention list, through AppTest on the demo store: what they show is what the store's answers
+give by the rules of kpi.domain.samples, worked out here from the store, not typed in."""
+
+from datetime import date
+
+import pytest
+
+from kpi.domain import access, cx, months, samples
+from kpi.domain.access import EVERYTHING
+from kpi.store import engine, queries, segments
+from kpi.text import fmt, plain, splits
+
+WHY = "pages/why.py"
+OCTOBER = date(2026, 10, 1)
+CX_DIRECTOR = "jonas.lund@havnhjem.example"
+CS_HEAD = "camilla.berg@havnhjem.example"
+IT_HEAD = "henrik.juul@havnhjem.example"
+
+pytestmark = pytest.mark.reads_only
+
+
+def _counts(url, kpi, by=segments.By.SEGMENT, scope=EVERYTHING):
+    with engine.reading(engine.create(url)) as conn:
+        return segments.counts(conn, scope, [kpi], months.add(OCTOBER, -12), OCTOBER, by).get(kpi, {})
+
+
+def _scope(url, email):
+    with engine.reading(engine.create(url)) as conn:
+        return access.scope_for(queries.person(conn, email), queries.goal_links(conn))
+
+
+def _open(app, email):
+    at = app(month="2026-10", **{"as": email}).run()
+    at.switch_page(WHY).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_the_cx_director_reads_nps_by_segment_with_n_margin_and_verdicts(app, app_url):
+    at = _open(app, CX_DIRECTOR)
+    assert at.title[0].value == "Why it moved · October 2026"
+    picker = at.selectbox(key="kpi")
+    assert picker.value == "NPS"  # the company's NPS first
+    assert len(picker.options) == len(_survey_kpis(app_url, CX_DIRECTOR)) == 9
+    counts = _counts(app_url, "NPS")
+    now, then = counts[OCTOBER], counts[months.add(OCTOBER, -1)]
+    table = at.dataframe[0].value
+    whole = cx.nps(samples.summed(now.values()))
+    first = table.iloc[0]
+    assert first["Group"] == "All answers"
+    assert first["Score"] == fmt.value(whole.value, "nps")
+    assert first["Answers"] == fmt.number(whole.n)
+    assert first["± 95\u00a0%"] == fmt.number(whole.margin, 1)
+    cells = samples.cells(samples.Aggregation.NPS, now, then, higher_is_better=True)
+    assert list(table["Group"][1:]) == [
+        f"{c.rank}. {splits.group_name(c.group)}" if c.rank else splits.group_name(c.group) for c in cells
+    ]
+    verdicts = set(table["Significant?"])
+    assert verdicts <= {"▲ Significant rise", "▼ Significant fall", "~ Not significant", "Too few answers"}
+    split = samples.split(samples.Aggregation.NPS, then, now)
+    assert f"**{plain.markdown(splits.line(split, 'nps'))}**" in [m.value for m in at.markdown]
+
+
+def test_touchpoints_and_a_year_before(app, app_url):
+    at = _open(app, CX_DIRECTOR)
+    at.segmented_control(key="why.segments.by").set_value("touchpoint").run()
+    at.segmented_control(key="why.segments.against").set_value("last_year").run()
+    assert not at.exception
+    counts = _counts(app_url, "NPS", segments.By.TOUCHPOINT)
+    table = at.dataframe[0].value
+    assert fmt.month(months.add(OCTOBER, -12)) in table.columns  # the month it is compared with
+    shown = {g.split(". ", 1)[-1] for g in table["Group"][1:]}
+    assert shown == {splits.group_name(g) for g in counts[OCTOBER]}
+    over_time = at.dataframe[-1].value
+    assert len(over_time.columns) == 1 + 13 and len(over_time) == 1 + len(shown)
+
+
+def test_business_nps_is_greyed_below_min_n_and_never_ranked(app, app_url):
+    """The demo's business NPS has about 24 answers a month: every cell too few to read."""
+    at = _open(app, CX_DIRECTOR)
+    at.selectbox(key="kpi").set_value("NPS_B2B").run()
+    counts = _counts(app_url, "NPS_B2B")
+    assert all(c.n < samples.MIN_N for c in counts[OCTOBER].values())
+    table = at.dataframe[0].value
+    assert not any(g[0].isdigit() for g in table["Group"])  # nothing numbered
+    assert set(table["Significant?"]) <= {"Too few answers", "No answers then"}
+
+
+def test_a_department_head_picks_only_their_own_survey_kpis(app, app_url):
+    at = _open(app, CS_HEAD)
+    own = _survey_kpis(app_url, CS_HEAD)
+    assert [k.code for k in own] == ["CS_CSAT"]
+    assert at.selectbox(key="kpi").options == [k.name for k in own]
+    it = _open(app, IT_HEAD)
+    assert [i.value for i in it.info] == ["No survey KPIs of your departments to slice."]
+
+
+def _survey_kpis(url, email):
+    scope = _scope(url, email)
+    with engine.reading(engine.create(url)) as conn:
+        return [
+            k
+            for k in queries.kpis(conn, scope, "en")
+            if k.aggregation.is_survey and scope.allows(k.department)
+        ]
+
+
+def test_the_goal_detail_and_the_attention_list_say_why_a_survey_score_moved(app, app_url):
+    with engine.reading(engine.create(app_url)) as conn:
+        found = segments.splits(conn, EVERYTHING, OCTOBER)
+    assert {"NPS", "CES", "ADV_CSAT"} <= set(found)
+    at = app(month="2026-10", goal="S1").run()
+    at.switch_page("pages/goal_cascade.py").run()
+    assert plain.markdown(splits.since(found["NPS"], "nps", OCTOBER)) in [m.value for m in at.markdown]
+    at.switch_page("pages/overview.py").run()
+    lines = [m.value for m in at.markdown if "Since Sept" in m.value]
+    advice = plain.markdown(splits.since(found["ADV_CSAT"], "%", OCTOBER))
+    assert [line for line in lines if advice in line and "Advice leads to" in line]  # its goal's item
+
+
+def test_a_bookmark_names_the_kpi_and_another_departments_kpi_is_not_opened(app):
+    at = app(month="2026-10", kpi="NPS_B2B", **{"as": CX_DIRECTOR}).run()
+    at.switch_page(WHY).run()
+    assert at.selectbox(key="kpi").value == "NPS_B2B"
+    head = app(month="2026-10", kpi="NPS", **{"as": CS_HEAD}).run()
+    head.switch_page(WHY).run()
+    assert not head.exception
+    assert head.selectbox(key="kpi").value == "CS_CSAT"  # their own, not the company's NPS
