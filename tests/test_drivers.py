@@ -155,14 +155,16 @@ def test_the_intervals_are_as_wide_as_the_estimates_vary(n, resamples):
     assert np.all((ratio > 0.7) & (ratio < 1.4)), ratio
 
 
-def test_the_groups_add_up_to_every_respondent():
+@pytest.mark.parametrize("n", [12_345, 13_000, 700])
+def test_the_groups_add_up_to_every_respondent(n):
     rng = np.random.default_rng(3)
-    x, y = _ratings(rng, 12_345, 3, 1.0), rng.normal(size=12_345)
-    augmented = drivers._augmented(x, y)
-    groups = drivers._block_moments(augmented, 1000, rng)
-    assert groups.shape == (1000, 5, 5)
-    assert sorted(set(groups[:, 0, 0])) == [12.0, 13.0]
-    assert groups.sum(axis=0) == pytest.approx(drivers.moments(augmented[:-1, 1:]), rel=1e-12, abs=1e-6)
+    x, y = _ratings(rng, n, 3, 1.0), rng.normal(size=n)
+    groups, means = drivers._group_moments(x, y, 1000, rng)
+    assert means == pytest.approx([*x.mean(axis=0), y.mean()])
+    assert groups.shape == (min(n, 1000), 5, 5)
+    assert sorted(set(groups[:, 0, 0])) == sorted({n // 1000 or 1, -(-n // 1000)})
+    centred = np.column_stack([x, y]) - means
+    assert groups.sum(axis=0) == pytest.approx(drivers.moments(centred), rel=1e-12, abs=1e-6)
 
 
 def test_shares_add_up_to_r2_and_ranks_follow_importance():

@@ -181,43 +181,46 @@ def importances(ratings: Array, outcome: Array) -> tuple[float, Array]:
     return float(r2[-1]), shapley(r2)
 
 
-def _augmented(ratings: Array, outcome: Array) -> Array:
-    """(n+1, p+1): a column of ones, then the ratings and the outcome less their means; the
-    last row is all zeros (the padding row `_block_moments` points at)."""
+def _group_moments(
+    ratings: Array, outcome: Array, blocks: int, rng: np.random.Generator
+) -> tuple[Array, Array]:
+    """(G, p+1, p+1): the moments of each random group of respondents, with the ratings and the
+    outcome less their means (centring first keeps the sums of squares small, so no digits are
+    lost when the resamples subtract the means again); and the means (p)."""
     n, k = ratings.shape
-    augmented = np.zeros((n + 1, k + 2))
-    augmented[:n, 0] = 1.0
-    augmented[:n, 1:-1] = ratings
-    augmented[:n, -1] = outcome
-    # Centring first keeps the sums of squares small, so no digits are lost when the
-    # resamples subtract the means again.
-    augmented[:n, 1:] -= augmented[:n, 1:].mean(axis=0)
-    return augmented
-
-
-def _block_moments(augmented: Array, blocks: int, rng: np.random.Generator) -> Array:
-    """(G, p+1, p+1): the moments of each random group of respondents."""
-    n = augmented.shape[0] - 1
+    means = np.append(ratings.mean(axis=0), outcome.mean())
     if n <= blocks:
-        rows = augmented[:n]
-        return rows[:, :, None] * rows[:, None, :]
+        rows = np.column_stack([np.ones(n), ratings, outcome])
+        rows[:, 1:] -= means
+        return rows[:, :, None] * rows[:, None, :], means
     per_block = -(-n // blocks)
-    # The respondents in a random order fill the groups' places; the last place of the last
-    # `short` groups points at the zero row, so the groups differ in size by at most one.
+    # The respondents in a random order fill the groups' places (group g, place i); the last
+    # place of the last `short` groups stays empty (all zeros, counting for nothing), so the
+    # groups differ in size by at most one.
     short = per_block * blocks - n
     places = np.ones((blocks, per_block), dtype=bool)
     places[blocks - short :, -1] = False
-    order = np.full(blocks * per_block, n, dtype=np.intp)
+    order = np.zeros(blocks * per_block, dtype=np.intp)
     order[places.ravel()] = rng.permutation(n)
-    grouped = np.take(augmented, order, axis=0).reshape(blocks, per_block, -1)
+    grouped = np.empty((blocks, per_block, k + 2))
+    grouped[..., 0] = places
+    np.subtract(
+        np.take(ratings, order, axis=0).reshape(blocks, per_block, k), means[:-1], out=grouped[..., 1:-1]
+    )
+    np.subtract(np.take(outcome, order).reshape(blocks, per_block), means[-1], out=grouped[..., -1])
+    grouped[~places] = 0.0
     group_moments: Array = np.matmul(grouped.transpose(0, 2, 1), grouped)
-    return group_moments
+    return group_moments, means
 
 
 def _resampled(groups: Array, resamples: int, rng: np.random.Generator) -> Array:
     """(resamples, k): the Shapley importances of resamples of the groups, drawn with replacement."""
     count, side = groups.shape[0], groups.shape[-1]
-    draws = rng.multinomial(count, np.full(count, 1.0 / count), size=resamples).astype(np.float64)
+    # How often each group is drawn in each resample (multinomial counts, from uniform draws).
+    picks = rng.integers(0, count, size=(resamples, count)) + count * np.arange(resamples)[:, None]
+    draws = (
+        np.bincount(picks.ravel(), minlength=resamples * count).reshape(resamples, count).astype(np.float64)
+    )
     stats = (draws @ groups.reshape(count, side * side)).reshape(resamples, side, side)
     return shapley(subset_r2(correlations(stats)))
 
@@ -232,7 +235,8 @@ def bootstrap(
 ) -> Array:
     """(resamples, k): the Shapley importances of each resample (see the module's note)."""
     rng = np.random.default_rng(seed)
-    return _resampled(_block_moments(_augmented(ratings, outcome), blocks, rng), resamples, rng)
+    groups, _ = _group_moments(ratings, outcome, blocks, rng)
+    return _resampled(groups, resamples, rng)
 
 
 def interval(resampled: Array, level: float = LEVEL) -> tuple[Array, Array]:
@@ -266,17 +270,17 @@ def analyse(
     against `outcome` (n). Respondents missing a rating or the outcome are left out."""
     if not 1 <= len(touchpoints) <= MAX_DRIVERS or ratings.shape[1] != len(touchpoints):
         raise ValueError(f"between 1 and {MAX_DRIVERS} touchpoints, one column each")
-    complete = ~np.isnan(ratings).any(axis=1) & ~np.isnan(outcome)
-    x, y = ratings[complete], outcome[complete]
+    complete = ~(np.isnan(ratings).any(axis=1) | np.isnan(outcome))
+    x, y = (ratings, outcome) if complete.all() else (ratings[complete], outcome[complete])
     n = int(x.shape[0])
     if n < MIN_N:
         return Analysis(n, None, ())
     rng = np.random.default_rng(seed)
-    groups = _block_moments(_augmented(x, y), BLOCKS, rng)
+    groups, means = _group_moments(x, y, BLOCKS, rng)
     r2_all = subset_r2(correlations(groups.sum(axis=0)))
     r2, point = float(r2_all[-1]), shapley(r2_all)
     low, high = interval(_resampled(groups, resamples, rng))
-    performance = x.mean(axis=0)
+    performance = means[:-1]
     order = sorted(range(len(touchpoints)), key=lambda j: (-point[j], touchpoints[j]))
     mean_importance, mean_performance = r2 / len(touchpoints), float(performance.mean())
     drivers = tuple(
