@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import pytest
@@ -250,3 +251,42 @@ def test_quadrants(importance, performance, expected):
 def test_too_few_or_too_many_touchpoints_are_refused(k):
     with pytest.raises(ValueError, match="touchpoints"):
         drivers.analyse(tuple(f"t{j}" for j in range(k)), np.ones((200, k)), np.ones(200))
+
+
+@dataclass(frozen=True)
+class _Respondent:
+    segment: str
+    outcome: int
+    ratings: dict[str, int]
+
+
+def test_slices_analyse_everyone_and_each_segment_over_the_touchpoints_rated():
+    rng = np.random.default_rng(12)
+    weights = {"private": (1.0, 0.2, 0.4), "business": (0.1, 1.0, 0.4)}
+    people = []
+    for segment, count in (("private", 600), ("business", 300), ("", 50)):
+        x = _ratings(rng, count, 3, 0.8).astype(int)
+        w = np.array(weights.get(segment, (0.5, 0.5, 0.5)))
+        y = np.clip(np.round(x @ w + rng.normal(size=count)), 0, 10).astype(int)
+        for row, score in zip(x, y, strict=True):
+            rated = dict(zip(("delivery", "webshop", "invoice"), map(int, row), strict=True))
+            if rng.random() < 0.1:
+                del rated["invoice"]
+            people.append(_Respondent(segment, int(score), rated))
+    found = drivers.slices(people, resamples=100)
+    assert found.touchpoints == ("delivery", "invoice", "webshop")
+    assert [name for name, _ in found.segments] == ["business", "private"]
+    complete = [p for p in people if len(p.ratings) == 3]
+    assert found.everyone.n == len(complete)
+    segments = dict(found.segments)
+    assert segments["private"].n == sum(p.segment == "private" for p in complete)
+    assert segments["private"].drivers[0].touchpoint == "delivery"
+    assert segments["business"].drivers[0].touchpoint == "webshop"
+    for analysis in (found.everyone, *segments.values()):
+        assert sum(d.share for d in analysis.drivers) == pytest.approx(1.0)
+        assert all(d.share_low <= d.share <= d.share_high for d in analysis.drivers)
+
+
+def test_slices_of_nobody_are_empty():
+    found = drivers.slices([])
+    assert found.touchpoints == () and found.everyone.n == 0 and not found.everyone.is_enough

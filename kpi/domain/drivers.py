@@ -25,9 +25,11 @@ respondent per group it is the ordinary bootstrap of respondents.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -75,6 +77,9 @@ class Driver:
     """The bootstrap percentile interval of `importance`."""
     share: float
     """`importance` / R²: its part of what the ratings explain, 0 to 1."""
+    share_low: float
+    share_high: float
+    """The bootstrap percentile interval of `share` (each resample's importances over their sum)."""
     performance: float
     """The mean rating of the touchpoint among the slice's respondents."""
     quadrant: Quadrant
@@ -239,6 +244,13 @@ def bootstrap(
     return _resampled(groups, resamples, rng)
 
 
+def _shares(resampled: Array) -> Array:
+    """Each resample's importances as shares of their sum (its R²); 0 where it explains nothing."""
+    total = resampled.sum(axis=-1, keepdims=True)
+    shares: Array = np.divide(resampled, total, out=np.zeros_like(resampled), where=total > 0)
+    return shares
+
+
 def interval(resampled: Array, level: float = LEVEL) -> tuple[Array, Array]:
     """The percentile interval of each column of `resampled`."""
     tail = (1.0 - level) / 2.0
@@ -279,7 +291,9 @@ def analyse(
     groups, means = _group_moments(x, y, BLOCKS, rng)
     r2_all = subset_r2(correlations(groups.sum(axis=0)))
     r2, point = float(r2_all[-1]), shapley(r2_all)
-    low, high = interval(_resampled(groups, resamples, rng))
+    resampled = _resampled(groups, resamples, rng)
+    low, high = interval(resampled)
+    share_low, share_high = interval(_shares(resampled))
     performance = means[:-1]
     order = sorted(range(len(touchpoints)), key=lambda j: (-point[j], touchpoints[j]))
     mean_importance, mean_performance = r2 / len(touchpoints), float(performance.mean())
@@ -290,6 +304,8 @@ def analyse(
             low=float(low[j]),
             high=float(high[j]),
             share=float(point[j] / r2) if r2 > 0 else 0.0,
+            share_low=float(share_low[j]),
+            share_high=float(share_high[j]),
             performance=float(performance[j]),
             quadrant=quadrant(float(point[j]), float(performance[j]), mean_importance, mean_performance),
             rank=rank,
@@ -297,3 +313,62 @@ def analyse(
         for rank, j in enumerate(order, start=1)
     )
     return Analysis(n, r2, drivers)
+
+
+class Answered(Protocol):
+    """What the analysis reads of a respondent (kpi.domain.respondents.Respondent)."""
+
+    @property
+    def segment(self) -> str: ...
+    @property
+    def outcome(self) -> int: ...
+    @property
+    def ratings(self) -> Mapping[str, int]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Slices:
+    """The driver analysis of all respondents and of each segment."""
+
+    touchpoints: tuple[str, ...]
+    everyone: Analysis
+    segments: tuple[tuple[str, Analysis], ...]
+    """(segment, its analysis) by segment name; respondents without a segment count only in `everyone`."""
+
+
+def slices(
+    respondents: Sequence[Answered], *, resamples: int = BOOTSTRAP_B, seed: int = BOOTSTRAP_SEED
+) -> Slices:
+    """The analysis of `respondents` overall and per segment, over the touchpoints they rated (the
+    `MAX_DRIVERS` rated most often, when there are more), in the order of their names."""
+    rated: dict[str, int] = {}
+    for person in respondents:
+        for touchpoint in person.ratings:
+            rated[touchpoint] = rated.get(touchpoint, 0) + 1
+    touchpoints = tuple(sorted(sorted(rated, key=lambda tp: (-rated[tp], tp))[:MAX_DRIVERS]))
+    if not touchpoints:
+        return Slices((), Analysis(0, None, ()), ())
+    ratings = np.array(
+        [[person.ratings.get(tp, np.nan) for tp in touchpoints] for person in respondents], dtype=np.float64
+    )
+    outcome = np.array([person.outcome for person in respondents], dtype=np.float64)
+    segment = np.array([person.segment for person in respondents])
+    everyone = analyse(touchpoints, ratings, outcome, resamples=resamples, seed=seed)
+    named = sorted({person.segment for person in respondents} - {""})
+    return Slices(
+        touchpoints,
+        everyone,
+        tuple(
+            (
+                name,
+                analyse(
+                    touchpoints,
+                    ratings[segment == name],
+                    outcome[segment == name],
+                    resamples=resamples,
+                    seed=seed,
+                ),
+            )
+            for name in named
+        ),
+    )
