@@ -197,6 +197,7 @@ def test_a_version_1_store_is_upgraded_in_place_keeping_its_data(empty_url):
         conn.exec_driver_sql("DROP TABLE priority_measure")  # v10
         conn.exec_driver_sql("DROP TABLE priority_month")  # v10
         added = [
+            *reversed(schema.MIGRATIONS[14]),
             *reversed(schema.MIGRATIONS[9]),
             *schema.MIGRATIONS[7],
             *reversed(schema.MIGRATIONS[3]),
@@ -245,6 +246,50 @@ def test_a_version_1_store_is_upgraded_in_place_keeping_its_data(empty_url):
             keys = "SELECT count(*) FROM duckdb_constraints() WHERE table_name = 'response'"
             assert conn.exec_driver_sql(keys + " AND constraint_type = 'PRIMARY KEY'").scalar() == 0
         assert conn.exec_driver_sql("SELECT count(*) FROM response").scalar() == 3
+        kept = "SELECT count(*) FROM response WHERE respondent IS NULL AND comment IS NULL"
+        assert conn.exec_driver_sql(kept).scalar() == 3  # v14: the new columns are empty for old answers
+
+
+def test_a_version_13_store_gains_respondent_and_comment_keeping_its_answers(empty_url):
+    """Step 14: an answer may name its respondent and carry a comment; answers stored before keep
+    every cell, and an import after the upgrade writes both."""
+    from kpi.store import importing
+
+    store = engine.create(empty_url)
+    setup.ensure(store)
+    with engine.writing(store) as conn:
+        for statement in reversed(schema.MIGRATIONS[14]):
+            words = statement.replace(" IF NOT EXISTS", "").split()
+            conn.exec_driver_sql(f"ALTER TABLE {words[2]} DROP COLUMN {words[5]}")
+        setup.set_meta(conn, "schema_version", "13")
+        conn.exec_driver_sql("INSERT INTO department (code, name) VALUES ('CS', 'Customer service')")
+        conn.exec_driver_sql(
+            "INSERT INTO kpi (code, name, department, unit, direction, aggregation, tolerance, definition) "
+            "VALUES ('NPS', 'NPS', 'CS', 'nps', 'higher', 'nps', 0.1, '')"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO response (kpi, date, score, segment, touchpoint) VALUES "
+            "('NPS', '2026-09-03', 10, 'private', 'webshop'), ('NPS', '2026-09-09', 3, '', '')"
+        )
+    assert setup.ensure(store) == schema.SCHEMA_VERSION
+    importing.run(
+        store,
+        "responses",
+        b"kpi,date,score,segment,touchpoint,respondent,comment\n"
+        b"NPS,2026-10-02,2,private,invoice,R1,Fakturaen var forkert.\n",
+        "oct.csv",
+        as_admin(),
+    )
+    with engine.reading(store) as conn:
+        assert {"respondent", "comment"} <= {c["name"] for c in sa.inspect(conn).get_columns("response")}
+        rows = conn.exec_driver_sql(
+            "SELECT date, score, segment, touchpoint, respondent, comment FROM response ORDER BY date"
+        ).all()
+    assert [tuple(r) for r in rows] == [
+        (date(2026, 9, 3), 10, "private", "webshop", None, None),
+        (date(2026, 9, 9), 3, "", "", None, None),
+        (date(2026, 10, 2), 2, "private", "invoice", "R1", "Fakturaen var forkert."),
+    ]
 
 
 def test_a_ratios_parts_written_by_an_earlier_step_9_keep_every_digit_after_the_upgrade(empty_url):

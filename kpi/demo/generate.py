@@ -8,13 +8,15 @@ its KPIs and goals) to make the large companies the benchmark needs.
 
 from __future__ import annotations
 
+import math
 import random
 import tomllib
-from dataclasses import dataclass, field
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from kpi.domain import months
+from kpi.domain import months, words
 from kpi.domain.model import (
     DEFAULT_TOLERANCE,
     DEFAULT_WEIGHT,
@@ -37,10 +39,12 @@ from kpi.domain.model import (
 )
 
 COMPANY_FILE = Path(__file__).with_name("company.toml")
+COMMENTS_FILE = Path(__file__).with_name("comments.toml")
+"""The bank of customers' own words the demo's comments are picked from."""
 DEFAULT_SEED = 2026
 _SEASON = {12: 1.0, 11: 0.6, 1: 0.3}
 """How much of a KPI's Christmas effect each month carries (the peak is December)."""
-_TOUCHPOINTS = ("phone", "chat", "webshop", "store", "delivery")
+_TOUCHPOINTS = ("delivery", "customer_service", "webshop", "invoice", "returns")
 _SEGMENTS = ("private", "business")
 
 
@@ -156,16 +160,24 @@ def _answers(
     last_day = months.end_of(month).day
     scorer = _SCORERS[spec["aggregation"]]
     segment_default = "business" if code.startswith("NPS_B2B") else None
+    fixed = spec.get("touchpoint")
     return [
         Response(
             kpi=code,
             date=date(month.year, month.month, rng.randint(1, last_day)),
             score=scorer(level, rng),
             segment=segment_default or rng.choices(_SEGMENTS, (85, 15))[0],
-            touchpoint=rng.choice(_TOUCHPOINTS),
+            touchpoint=_touchpoint(fixed, rng),
         )
         for _ in range(count)
     ]
+
+
+def _touchpoint(fixed: str | None, rng: random.Random) -> str:
+    """The answer's touchpoint: the KPI's own, if it has one; the draw is made either way, so
+    every later number of the month stays as it was."""
+    drawn = rng.choice(_TOUCHPOINTS)
+    return fixed or drawn
 
 
 def _kpi_record(code: str, department: str, spec: dict) -> Kpi:
@@ -188,6 +200,8 @@ def _history(
     company: Company, spec: dict, events: list[dict], history: int, seed: int, answers_factor: float
 ) -> None:
     strategy_start = int(spec["_strategy_start"])
+    if "rates" in spec:  # the ratings of another KPI's respondents (`_respondents`)
+        return
     for code, _department in spec["_copies"]:
         for offset in range(-(history - 1), 1):
             month = _month_offset(company.end, offset)
@@ -203,7 +217,7 @@ def _history(
 
 def _strategy_change(company: Company, spec: dict, item: dict) -> None:
     """A process change where the strategy starts moving the KPI (see company.toml)."""
-    if "from" in item or item["base"] == item["now"]:
+    if "from" in item or item.get("base") == item.get("now"):
         return
     month = _month_offset(company.end, int(spec["strategy_start"]))
     for code, _ in item["_copies"]:
@@ -253,9 +267,103 @@ def generate(
             _translate(company, "kpi", code, item, {"name": "name", "definition": "definition"})
         _history(company, item, spec.get("events", []), history, seed, answers_factor)
         _strategy_change(company, spec, item)
+    _respondents(company, spec, history, seed)
+    _comments(company, spec, seed)
     _goals(company, spec, scale)
     _priorities_actions_commentary(company, spec)
     return company
+
+
+def _respondents(company: Company, spec: dict, history: int, seed: int) -> None:
+    """Respondents whose touchpoint ratings drive their NPS, by the model documented at
+    [respondents] in company.toml: a share of each month's NPS answers gets a respondent, their
+    ratings (answers to the rating KPI) and, in the order of their index, the month's NPS scores."""
+    model = spec["respondents"]
+    outcome = next(k for k in spec["kpis"] if k["code"] == model["outcome"])
+    touchpoints, weights = model["touchpoints"], model["weights"]
+    loading, noise, share, skip = (float(model[k]) for k in ("mood", "noise", "share", "skip"))
+    by_month: dict[date, list[int]] = defaultdict(list)
+    for index, answer in enumerate(company.responses):
+        if answer.kpi == outcome["code"]:
+            by_month[months.first_of(answer.date)].append(index)
+    span = float(outcome["now"]) - float(outcome["base"])
+    for month, indices in sorted(by_month.items()):
+        rng = random.Random(f"{seed}:{model['rating']}:{months.key(month)}")
+        offset = months.diff(company.end, month)
+        progress = (_level(outcome, offset, int(spec["strategy_start"])) - float(outcome["base"])) / span
+        chosen = [i for i in indices if rng.random() < share]
+        people = []
+        for number, index in enumerate(chosen, start=1):
+            answer = company.responses[index]
+            mood = rng.gauss(0.0, 1.0)
+            ratings = {
+                tp: min(
+                    max(
+                        round(
+                            float(tp_spec["mean"])
+                            + float(tp_spec["drift"]) * progress
+                            + loading * mood
+                            + math.sqrt(1 - loading**2) * rng.gauss(0.0, 1.0)
+                        ),
+                        1,
+                    ),
+                    5,
+                )
+                for tp, tp_spec in touchpoints.items()
+            }
+            tilt = weights[answer.segment]
+            drive = sum(float(tilt[tp]) * r for tp, r in ratings.items()) + noise * rng.gauss(0.0, 1.0)
+            rated = {tp: r for tp, r in ratings.items() if rng.random() >= skip}
+            people.append((drive, index, f"HH-{month:%Y%m}-{number:04d}", ratings, rated))
+        scores = sorted(company.responses[index].score for _, index, *_ in people)
+        for score, (_, index, respondent, ratings, rated) in zip(
+            scores, sorted(people, key=lambda p: (p[0], p[1])), strict=True
+        ):
+            answer = company.responses[index]
+            tilt = weights[answer.segment]
+            pick = max if score >= 9 else min
+            mattered = pick(
+                ratings, key=lambda tp: (ratings[tp], float(tilt[tp]) * (1 if score >= 9 else -1))
+            )
+            company.responses[index] = replace(
+                answer, score=score, touchpoint=mattered, respondent=respondent
+            )
+            company.responses.extend(
+                Response(model["rating"], answer.date, r, answer.segment, tp, respondent)
+                for tp, r in rated.items()
+            )
+
+
+def _comments(company: Company, spec: dict, seed: int) -> None:
+    """Comments on a share of the survey answers, each a sentence of the bank (comments.toml)
+    picked by the answer's touchpoint, sentiment and language ([comments] in company.toml)."""
+    with COMMENTS_FILE.open("rb") as handle:
+        bank = tomllib.load(handle)
+    chances = spec["comments"]
+    kinds = {k.code: _sentiments(k.aggregation) for k in company.kpis if k.aggregation.is_survey}
+    rating = spec["respondents"]["rating"]
+    groups: dict[tuple[str, date], list[int]] = defaultdict(list)
+    for index, answer in enumerate(company.responses):
+        if answer.kpi != rating:  # a rating's words are in its respondent's NPS comment
+            groups[(answer.kpi, months.first_of(answer.date))].append(index)
+    for (kpi, month), indices in sorted(groups.items()):
+        rng = random.Random(f"{seed}:{kpi}:{months.key(month)}:comments")
+        for index in indices:
+            answer = company.responses[index]
+            sentiment = kinds[kpi][answer.score]
+            if rng.random() >= float(chances[sentiment]) or answer.touchpoint not in bank:
+                continue
+            language = "da" if rng.random() < float(chances["danish"]) else "en"
+            text = rng.choice(bank[answer.touchpoint][sentiment][language])
+            company.responses[index] = replace(answer, comment=text)
+
+
+def _sentiments(aggregation: Aggregation) -> dict[int, str]:
+    """Each score's sentiment, negative, mixed or positive, by its score group (kpi.domain.words)."""
+    low, high = SURVEY_SCALES[aggregation]
+    said = ("negative", "mixed", "positive")
+    groups = words.GROUPS[aggregation]
+    return {s: said[groups.index(words.score_group(aggregation, s))] for s in range(low, high + 1)}
 
 
 def _goals(company: Company, spec: dict, scale: int) -> None:

@@ -37,6 +37,7 @@ MAX_DIGITS = 28
 beyond what decimal arithmetic keeps exactly)."""
 
 TITLE, TEXT, LABEL, CODE, EMAIL = 200, 4000, 100, 32, 254
+RESPONDENT, COMMENT = 64, 2000
 TEXT_LIMITS: dict[str, int] = {
     "code": CODE,
     "parent": CODE,
@@ -50,13 +51,16 @@ TEXT_LIMITS: dict[str, int] = {
     "title": TITLE,
     "segment": LABEL,
     "touchpoint": LABEL,
+    "respondent": RESPONDENT,
+    "comment": COMMENT,
     "description": TEXT,
     "definition": TEXT,
     "note": TEXT,
     "text": TEXT,
 }
 """The most characters each text field may hold: codes 32, e-mail addresses 254 (RFC 5321),
-names and titles 200, segments and touchpoints 100, descriptions, definitions, notes, promises and
+names and titles 200, segments and touchpoints 100, a survey answer's respondent 64 and its
+comment 2,000, descriptions, definitions, notes, promises and
 commentary 4,000."""
 
 

@@ -364,7 +364,8 @@ def process_change(fields: Fields, known: Known) -> list[Problem]:
 
 def answer(fields: Fields, known: Known) -> list[Problem]:
     """Everything wrong with a survey answer: an unknown KPI or one that is not a survey KPI, a
-    score off its scale, a date outside the window, a text too long (`ANSWER_RULES`, in order)."""
+    score off its scale, a date outside the window, a text too long, a respondent that is not an
+    id on one line (`ANSWER_RULES`, in order)."""
     return [found for _, rule in ANSWER_RULES for found in rule(fields, known)]
 
 
@@ -404,6 +405,33 @@ def _text_of(name: str) -> Check:
     return rule
 
 
+def _answer_respondent(fields: Fields, known: Known) -> list[Problem]:
+    """A respondent is the survey tool's id of one customer's answers in a month: at most
+    `bounds.RESPONDENT` characters on one line, and not an e-mail address (it would name the
+    customer on every screen that groups their answers)."""
+    value = fields.get("respondent")
+    if not isinstance(value, str):
+        return []
+    problems = []
+    if len(value) > bounds.RESPONDENT:
+        params = (("length", len(value)), ("limit", bounds.RESPONDENT))
+        problems.append(Problem("respondent_too_long", "respondent", params))
+    if any(c in value for c in "\n\r\t"):
+        problems.append(Problem("respondent_one_line", "respondent"))
+    if "@" in value:
+        problems.append(Problem("respondent_email", "respondent", (("value", value[:80]),)))
+    return problems
+
+
+def _answer_comment(fields: Fields, known: Known) -> list[Problem]:
+    """A comment holds at most `bounds.COMMENT` characters (what a survey's free-text box takes)."""
+    value = fields.get("comment")
+    if isinstance(value, str) and len(value) > bounds.COMMENT:
+        params = (("length", len(value)), ("limit", bounds.COMMENT))
+        return [Problem("comment_too_long", "comment", params)]
+    return []
+
+
 Rule = tuple[tuple[str, ...], Check]
 """A part of a kind's check and the fields it reads: a problem it finds depends on those alone."""
 
@@ -413,6 +441,8 @@ ANSWER_RULES: tuple[Rule, ...] = (
     (("kpi", "score"), _answer_score),
     (("segment",), _text_of("segment")),
     (("touchpoint",), _text_of("touchpoint")),
+    (("respondent",), _answer_respondent),
+    (("comment",), _answer_comment),
 )
 """The survey answer's check (`answer`) in parts, each with the fields it reads. The cell-by-cell
 import runs them all on each row; the column-wise one (kpi.store.bulk_answers) runs each once

@@ -227,6 +227,10 @@ class Response:
     score: int
     segment: str = ""
     touchpoint: str = ""
+    respondent: str | None = None
+    """Answers with the same respondent in the same month are one customer's (their NPS and ratings)."""
+    comment: str | None = None
+    """The customer's own words, plain text."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -140,6 +140,14 @@ def day(text: object, field: str, *, required: bool = False, month_end: bool = F
     raise Rejected([Problem(key, field, (("value", raw),))])
 
 
+def comment(text: object) -> str | None:
+    """A survey answer's comment, the customer's own words: kept exactly as written (it is shown
+    only as plain text), except that line ends become `\\n` and the ends are trimmed; empty → None.
+    Its limit and hints are the answer's check (`kpi.domain.checks.ANSWER_RULES`)."""
+    raw = _raw(text).replace("\r\n", "\n").replace("\r", "\n")
+    return raw or None
+
+
 def goal_tree(
     code: str, level: Level, parent: str | None, goals: Mapping[str, tuple[Level, str | None]]
 ) -> list[Problem]:

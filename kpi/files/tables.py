@@ -196,6 +196,11 @@ def _text(value: str, label: str, decimal: str = ".") -> str | None:
     return value or None
 
 
+def _comment(value: str, label: str, decimal: str = ".") -> str | None:
+    """A customer's own words (`validate.comment`): kept as written, line ends made one kind."""
+    return validate.comment(value)
+
+
 def _lookalikes(value: str, label: str) -> None:
     chars = identity.lookalikes(value)
     if chars:
@@ -357,6 +362,8 @@ KINDS: dict[
         Column("score", _integer, True),
         Column("segment", _text),
         Column("touchpoint", _text),
+        Column("respondent", _text),
+        Column("comment", _comment),
     ],
     "actions": [
         Column("goal", _code, True),

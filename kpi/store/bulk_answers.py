@@ -37,7 +37,10 @@ from kpi.files import tables
 from kpi.store import schema as s
 from kpi.store.writes import Writer, arrow_rows, bulk_insert_arrow
 
-FIELDS = ("kpi", "date", "score", "segment", "touchpoint")
+FIELDS = ("kpi", "date", "score", "segment", "touchpoint", "respondent", "comment")
+_TEXT = ("segment", "touchpoint", "respondent", "comment")
+_OPTIONAL = ("respondent", "comment")
+"""Kept as NULL when empty (a segment or touchpoint left empty is kept as '')."""
 ARROW_BATCH = 122_880
 """Rows per Arrow batch handed to the store: DuckDB's row group, so the insert runs in parallel."""
 _BLANK_LINE = re.compile(rb"\n\r?\n")
@@ -60,7 +63,7 @@ class Staged:
     """A file's cells in table `cells` of `db`: `row` (as a spreadsheet numbers it) and the raw
     text of each column (`c0`, `c1`, … in the header's order, '' for an empty cell); view
     `filled` leaves out the rows that hold nothing. Once checked, `prepare` puts the answers in
-    table `answers` (kpi, date, month, score, segment, touchpoint)."""
+    table `answers` (kpi, date, month, score, segment, touchpoint, respondent, comment)."""
 
     db: duckdb.DuckDBPyConnection
     file: str
@@ -173,13 +176,12 @@ def prepare(staged: Staged, values: dict[str, pa.Table]) -> None:
     db, joins, picked, registered = staged.db, [], {}, []
     for name in FIELDS:
         if name not in staged.positions:
-            picked[name] = "''"
+            picked[name] = "CAST(NULL AS VARCHAR)" if name in _OPTIONAL else "''"
             continue
         column, pairs = f"filled.c{staged.positions[name]}", values[name]
-        if _as_written(
-            pairs, text=name in ("segment", "touchpoint")
-        ):  # each value is its cell as written: no join needed
-            picked[name] = f"CAST({column} AS {_SQL_TYPES.get(name, 'VARCHAR')})"
+        if _as_written(pairs, text=name in _TEXT):  # each value is its cell as written: no join needed
+            cast = f"CAST({column} AS {_SQL_TYPES.get(name, 'VARCHAR')})"
+            picked[name] = f"nullif({cast}, '')" if name in _OPTIONAL else cast
             continue
         db.register(f"v_{name}", pairs)
         registered.append(f"v_{name}")
@@ -190,7 +192,8 @@ def prepare(staged: Staged, values: dict[str, pa.Table]) -> None:
     db.execute(
         "CREATE OR REPLACE TABLE answers AS SELECT {kpi} AS kpi, {date} AS date, "
         "CAST(date_trunc('month', {date}) AS DATE) AS month, CAST({score} AS INTEGER) AS score, "
-        "{segment} AS segment, {touchpoint} AS touchpoint FROM filled ".format(**picked)
+        "{segment} AS segment, {touchpoint} AS touchpoint, {respondent} AS respondent, "
+        "{comment} AS comment FROM filled ".format(**picked)
         + " ".join(joins)
     )
     for view in registered:
@@ -276,7 +279,7 @@ def _keys(keys: list[tuple[str, date]]) -> pa.Table:
 
 
 def _answers(staged: Staged, keys: list[tuple[str, date]], *, everything: bool) -> pa.Table:
-    columns = "kpi, date, score, segment, touchpoint"
+    columns = ", ".join(FIELDS)
     if everything:
         return staged.db.execute(f"SELECT {columns} FROM answers").to_arrow_table(ARROW_BATCH)
     staged.db.register("wanted", _keys(keys))
@@ -306,13 +309,15 @@ def _unchanged(conn: sa.Connection, staged: Staged, keys: list[tuple[str, date]]
     db.register("wanted", _keys(keys))
     try:
         differing = db.execute(
-            "WITH mine AS (SELECT kpi, month, date, score, segment, touchpoint, count(*) AS n FROM answers "
-            "  SEMI JOIN wanted USING (kpi, month) GROUP BY ALL), "
+            "WITH mine AS (SELECT kpi, month, date, score, segment, touchpoint, "
+            "  coalesce(respondent, chr(0)) AS respondent, coalesce(comment, chr(0)) AS comment, "
+            "  count(*) AS n FROM answers SEMI JOIN wanted USING (kpi, month) GROUP BY ALL), "
             "theirs AS (SELECT * FROM (SELECT kpi, CAST(date_trunc('month', date) AS DATE) AS month, date, "
-            "  CAST(score AS INTEGER) AS score, segment, touchpoint, count(*) AS n FROM stored GROUP BY ALL) "
+            "  CAST(score AS INTEGER) AS score, segment, touchpoint, coalesce(respondent, chr(0)) AS respondent, "
+            "  coalesce(comment, chr(0)) AS comment, count(*) AS n FROM stored GROUP BY ALL) "
             "  SEMI JOIN wanted USING (kpi, month)) "
-            "SELECT DISTINCT kpi, month "
-            "FROM mine FULL OUTER JOIN theirs USING (kpi, month, date, score, segment, touchpoint) "
+            "SELECT DISTINCT kpi, month FROM mine FULL OUTER JOIN theirs "
+            "  USING (kpi, month, date, score, segment, touchpoint, respondent, comment) "
             "WHERE mine.n IS DISTINCT FROM theirs.n"
         ).fetchall()
     finally:

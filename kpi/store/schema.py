@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from kpi.domain import cx
 
-SCHEMA_VERSION = 13
+SCHEMA_VERSION = 14
 """Bump when a table changes, and add the step from the previous version to MIGRATIONS."""
 
 metadata = sa.MetaData()
@@ -113,6 +113,8 @@ response = sa.Table(
     sa.Column("score", sa.SmallInteger, nullable=False),
     sa.Column("segment", sa.String, nullable=False),
     sa.Column("touchpoint", sa.String, nullable=False),
+    sa.Column("respondent", sa.String),  # v14: answers of one respondent in one month belong together
+    sa.Column("comment", sa.String),  # v14: the customer's own words, plain text
     sa.PrimaryKeyConstraint("id").ddl_if(dialect="postgresql"),
 )
 sa.Index("response_kpi_date", response.c.kpi, response.c.date).ddl_if(dialect="postgresql")
@@ -374,6 +376,10 @@ MIGRATIONS: dict[int, list[str | sa.TextClause | tuple[str, str]]] = {
     ],
     12: [],  # delivery is new (`create_all`)
     13: [],  # month_calendar is new (`create_all`)
+    14: [  # an answer's respondent and comment (both optional)
+        "ALTER TABLE response ADD COLUMN IF NOT EXISTS respondent VARCHAR",
+        "ALTER TABLE response ADD COLUMN IF NOT EXISTS comment VARCHAR",
+    ],
 }
 """`version → SQL statements` that take a store from version-1 to version: plain SQL that DuckDB
 and PostgreSQL both accept (a `TextClause` where it binds values), or `(dialect, SQL)` for one of

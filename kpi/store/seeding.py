@@ -72,7 +72,14 @@ def load_company(conn: sa.Connection, company: Company, who: str) -> Writer:
 def _load_responses(writer: Writer, company: Company) -> None:
     grouped: dict[tuple[str, date], list[dict]] = defaultdict(list)
     for a in company.responses:
-        row = {"date": a.date, "score": a.score, "segment": a.segment, "touchpoint": a.touchpoint}
+        row = {
+            "date": a.date,
+            "score": a.score,
+            "segment": a.segment,
+            "touchpoint": a.touchpoint,
+            "respondent": a.respondent,
+            "comment": a.comment,
+        }
         grouped[(a.kpi, a.date.replace(day=1))].append(row)
     writer.replace_responses(grouped)
 

@@ -217,14 +217,14 @@ class Writer:
         if not groups:
             return
         table = schema.response
-        fields = ("date", "score", "segment", "touchpoint")
+        fields = ANSWER_FIELDS
         old = self._existing_answers(groups.keys(), fields)
         inserts: list[dict[str, object]] = []
         audits: list[dict[str, object]] = []
         now = datetime.now()
         for (kpi, month), rows in sorted(groups.items()):
-            new = sorted(tuple(r[f] for f in fields) for r in rows)
-            before = sorted(old.get((kpi, month), []))
+            new = sorted((tuple(r.get(f) for f in fields) for r in rows), key=_answer_order)
+            before = sorted(old.get((kpi, month), []), key=_answer_order)
             if before == new:
                 self.tally.add(table.name, "unchanged", len(new))
                 continue
@@ -287,6 +287,15 @@ class Writer:
                 if month in wanted:
                     found.setdefault((kpi, month), []).append(tuple(row))
         return found
+
+
+ANSWER_FIELDS = ("date", "score", "segment", "touchpoint", "respondent", "comment")
+"""An answer's cells besides its KPI, as `replace_responses` compares and writes them."""
+
+
+def _answer_order(answer: tuple) -> tuple:
+    """A sort key for answers whose respondent or comment may be None (None first)."""
+    return tuple((value is not None, value if value is not None else "") for value in answer)
 
 
 def _next_month(month: date) -> date:
