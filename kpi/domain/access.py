@@ -118,6 +118,7 @@ PAGES: dict[str, frozenset[Role]] = {
     "smart_goals": frozenset(Role),
     "data": frozenset({Role.ADMIN}),
     "present": frozenset(Role),
+    "why": frozenset(Role),
 }
 """Which roles see which page in the navigation (and may open it)."""
 

@@ -17,6 +17,7 @@ from kpi.domain import access, cycle, report, signals
 from kpi.domain import attention as attention_
 from kpi.domain import owed as owed_
 from kpi.domain.access import EVERYTHING, Scope
+from kpi.domain.drivers import Slices
 from kpi.domain.model import (
     Action,
     Commentary,
@@ -35,6 +36,7 @@ from kpi.files import spreadsheet
 from kpi.output import deck as deck_
 from kpi.store import company as company_settings
 from kpi.store import cycle as calendars
+from kpi.store import drivers as drivers_
 from kpi.store import engine, monthly, owing, queries, rules, setup
 from kpi.ui import widgets
 
@@ -364,3 +366,17 @@ def closed_month(url: str, month: date) -> tuple | None:
     with engine.reading(_engine(url)) as conn:
         row = closing.closed(conn, month)
     return (row.closed_at, row.closed_by) if row else None
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def driver_pairs(url: str, scope: Scope, first: date, last: date, language: str) -> list[drivers_.Pair]:
+    """The outcome KPIs in scope whose respondents rated touchpoints in the months (kpi.store.drivers)."""
+    with engine.reading(_engine(url)) as conn:
+        return drivers_.pairs(conn, scope, first, last, language)
+
+
+@shared
+def driver_analysis(url: str, scope: Scope, outcome: str, rating: str, first: date, last: date) -> Slices:
+    """The driver analysis of `outcome` by the ratings on `rating`, everyone and each segment."""
+    with engine.reading(_engine(url)) as conn:
+        return drivers_.analysis(conn, scope, outcome, rating, first, last)

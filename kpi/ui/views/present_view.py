@@ -72,6 +72,8 @@ def render(slide: deck.Slide, scope: Scope) -> None:
         process = phrases.process_verdict(slide.reading)
         if process:
             st.markdown(process, help=t("departments.process_help"))
+    elif slide.subtitle:
+        st.markdown(f"### {plain.markdown(slide.subtitle)}")
     if slide.chart is not None:
         chart, lines = st.columns([3, 2])
         with chart:

@@ -1,0 +1,17 @@
+"""Why it moved: what lies under the survey scores, one tab per way of looking."""
+
+import streamlit as st
+
+from kpi.text import fmt
+from kpi.text.i18n import t
+from kpi.ui import frame
+from kpi.ui.views import drivers_view
+
+TABS = [("why.tab_drivers", drivers_view.render)]  # (title, view) of each tab
+
+ctx = frame.sidebar("why")
+st.title(t("why.title", month=fmt.month_long(ctx.month)))
+st.caption(t("why.intro"))
+for tab, (_title, render) in zip(st.tabs([t(title) for title, _ in TABS]), TABS, strict=True):
+    with tab:
+        render(ctx)
