@@ -42,12 +42,20 @@ def importance_performance(analysis: Analysis, title: str, height: int = 420) ->
     equal_share = 100 / len(drivers)
     x_low, x_high = _x_range(ratings)
     y_high = max(100 * d.share_high for d in drivers) * 1.15 + 2
-    for text, x, anchor in (
-        (driver_words.quadrant(Quadrant.FIX_FIRST), x_low, "left"),
-        (driver_words.quadrant(Quadrant.STRENGTH), x_high, "right"),
+    for where, x, y, anchor, vertical in (
+        (Quadrant.FIX_FIRST, x_low, y_high, "left", "top"),
+        (Quadrant.STRENGTH, x_high, y_high, "right", "top"),
+        (Quadrant.LOW_PRIORITY, x_low, 0, "left", "bottom"),
+        (Quadrant.OVERSERVED, x_high, 0, "right", "bottom"),
     ):
         fig.add_annotation(
-            x=x, y=y_high, text=text, showarrow=False, xanchor=anchor, yanchor="top", font={"color": GRAY}
+            x=x,
+            y=y,
+            text=driver_words.quadrant(where),
+            showarrow=False,
+            xanchor=anchor,
+            yanchor=vertical,
+            font={"color": RED if where is Quadrant.FIX_FIRST else GRAY},
         )
     fig.add_shape(
         type="rect", x0=x_low, x1=average_rating, y0=equal_share, y1=y_high, line_width=0,
@@ -66,7 +74,7 @@ def importance_performance(analysis: Analysis, title: str, height: int = 420) ->
             y=[share],
             mode="markers+text",
             text=[plain.chart(label)],
-            textposition="top center",
+            textposition="middle right" if driver.performance < (x_low + x_high) / 2 else "middle left",
             marker={"size": 13, "color": QUADRANT_COLOURS[driver.quadrant]},
             error_y={
                 "type": "data",

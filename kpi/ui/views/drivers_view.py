@@ -52,7 +52,8 @@ def _by_segment(found: Slices, groups: list[tuple[str, Analysis]]) -> None:
     st.subheader(t("drivers.by_segment"))
     st.caption(t("drivers.by_segment_caption", needed=drivers.MIN_N))
     rows = []
-    for touchpoint in found.touchpoints:
+    order = [d.touchpoint for d in found.everyone.drivers] or list(found.touchpoints)
+    for touchpoint in order:
         row = {t("drivers.col_touchpoint"): driver_words.name(touchpoint)}
         for name, analysis in groups:
             driver = next((d for d in analysis.drivers if d.touchpoint == touchpoint), None)
