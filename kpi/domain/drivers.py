@@ -17,8 +17,9 @@ The bootstrap interval of each importance is the percentile interval of `BOOTSTR
 resamples with the seed `BOOTSTRAP_SEED`. To stay fast for a million respondents the
 respondents are dealt at random into `BLOCKS` groups (each respondent its own group when there
 are fewer) and the sums and cross-products of each group are taken once; a resample draws
-`BLOCKS` groups with replacement and adds up their sums (the random-group method, Wolter 2007,
-"Introduction to Variance Estimation", ch. 2), one matrix product for all resamples. With one
+`BLOCKS` groups with replacement and adds up their sums, one matrix product for all resamples: a
+bootstrap of random groups (compare the random-group method, Wolter 2007, "Introduction to
+Variance Estimation", ch. 2). With one
 respondent per group it is the ordinary bootstrap of respondents.
 """
 
