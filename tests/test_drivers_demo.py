@@ -119,6 +119,20 @@ def test_the_pair_is_found_on_both_databases_and_only_in_scope(demo_url):
         nothing = driver_store.analysis(conn, head, MODEL["outcome"], MODEL["rating"], first, DEMO_END)
         assert nothing.touchpoints == () and nothing.everyone.n == 0
         assert driver_store.for_the_pack(conn, head, DEMO_END, "en") is None
+        # The department's own surveys, and only theirs: management's scope finds the pair, while
+        # line of sight to management's KPIs (a goal serving theirs) brings their values, never
+        # their answers.
+        board = access.Scope(frozenset({"MGMT"}))
+        assert [p.outcome for p in driver_store.pairs(conn, board, first, DEMO_END, "en")] == [
+            MODEL["outcome"]
+        ]
+        sight = access.Scope(frozenset({"CS"}), kpis=frozenset({MODEL["outcome"], MODEL["rating"]}))
+        assert driver_store.pairs(conn, sight, first, DEMO_END, "en") == []
+        assert (
+            driver_store.analysis(conn, sight, MODEL["outcome"], MODEL["rating"], first, DEMO_END).everyone.n
+            == 0
+        )
+        assert driver_store.pairs(conn, access.NOTHING, first, DEMO_END, "en") == []
 
 
 @DUCKDB_ONLY
