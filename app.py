@@ -17,7 +17,7 @@ PAGES = [  # (name in kpi.domain.access.PAGES, section, title, icon)
     ("overview", "nav.leadership", "nav.overview", ":material/dashboard:"),
     ("goal_cascade", "nav.leadership", "nav.cascade", ":material/account_tree:"),
     ("smart_goals", "nav.leadership", "nav.smart", ":material/task_alt:"),
-    ("why", "nav.leadership", "nav.why", ":material/query_stats:"),
+    ("why", "nav.leadership", "nav.why", ":material/manage_search:"),
     ("departments", "nav.departments_section", "nav.departments", ":material/groups:"),
     ("present", "nav.meeting", "nav.present", ":material/co_present:"),
     ("data", "nav.admin", "nav.data", ":material/database:"),

@@ -10,7 +10,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -19,6 +19,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
+import sqlalchemy as sa
 from pptx import Presentation
 from pptx.util import Inches, Pt
 from sqlalchemy.engine import Engine
@@ -30,7 +31,7 @@ from kpi.domain.access import EVERYTHING
 from kpi.domain.model import Person, Role
 from kpi.files.tables import ImportRejected
 from kpi.sources import recipes
-from kpi.store import decks, engine, importing, monthly, queries, seeding, setup
+from kpi.store import decks, engine, importing, monthly, queries, schema, seeding, setup
 
 ROOT = Path(__file__).resolve().parents[1]
 MONTH = date(2026, 10, 1)
@@ -80,6 +81,9 @@ def build_company(folder: Path, *, quick: bool) -> Engine:
     scale, history, answers = (3, 24, 200_000) if quick else (SCALE, HISTORY, ANSWERS)
     spec = load_spec()
     per_month = sum(k.get("answers", 0) * (1 if k["department"] == "MGMT" else scale) for k in spec["kpis"])
+    rated = spec["respondents"]  # each respondent's touchpoint ratings are answers too
+    outcome = next(k for k in spec["kpis"] if k["code"] == rated["outcome"])
+    per_month += outcome["answers"] * rated["share"] * len(rated["touchpoints"]) * (1 - rated["skip"])
     company = generate(MONTH, scale=scale, history=history, answers_factor=answers / (per_month * history))
     store = engine.create(f"duckdb:///{folder / 'company.duckdb'}")
     setup.ensure(store)
@@ -251,17 +255,21 @@ def _answers_store(folder: Path, name: str) -> Engine:
     return small
 
 
-def answers_file(path: Path, rows: int, bad_row: int | None = None) -> bytes:
+_SAID = ("Pakken kom for sent", "Fin service i butikken", "Fakturaen var forkert", "Nem betaling")
+
+
+def answers_file(path: Path, rows: int, bad_row: int | None = None, *, words: bool = False) -> bytes:
     """`rows` NPS answers over 25 years; with `bad_row`, that spreadsheet row's score is 11
-    (off the 0-10 scale)."""
+    (off the 0-10 scale). With `words`, each answer names its respondent (one per answer) and
+    every fifth carries a comment of its own (no two alike, as customers write them)."""
     rng = random.Random(2026)
     with path.open("w", encoding="utf-8") as out:
-        out.write("kpi,date,score,segment,touchpoint\n")
+        out.write("kpi,date,score,segment,touchpoint" + (",respondent,comment\n" if words else "\n"))
         for i in range(rows):
             score = 11 if i + 2 == bad_row else rng.randint(0, 10)
-            out.write(
-                f"NPS,{2000 + i // 40_000}-{1 + (i // 3_000) % 12:02d}-{1 + i % 28:02d},{score},private,web\n"
-            )
+            day = f"{2000 + i // 40_000}-{1 + (i // 3_000) % 12:02d}-{1 + i % 28:02d}"
+            said = f",R{i:07d},{_SAID[i % 4]} (svar {i})" if i % 5 == 0 else f",R{i:07d},"
+            out.write(f"NPS,{day},{score},private,web" + (said if words else "") + "\n")
     return path.read_bytes()
 
 
@@ -279,6 +287,28 @@ def import_vs_read_csv(folder: Path, store: Engine, *, quick: bool) -> dict:
     reference_s = time.perf_counter() - started
     reference.close()
     return _item("import_vs_read_csv", ours, f"DuckDB read_csv of {rows:,} rows into a table", reference_s)
+
+
+def import_with_words(folder: Path, store: Engine, *, quick: bool) -> dict:
+    """A million answers each naming its respondent, a fifth with a comment, through the full
+    import, against the same answers without the two columns (issue 20)."""
+    rows = 100_000 if quick else 1_000_000
+    plain, said = folder / "plain.csv", folder / "words.csv"
+    data = {"plain": answers_file(plain, rows), "words": answers_file(said, rows, words=True)}
+    stores = {name: _answers_store(folder, f"{name}.duckdb") for name in data}
+
+    def run(name: str) -> Callable[[], None]:
+        def once() -> None:
+            with engine.writing(stores[name]) as conn:  # each turn starts from a store without them
+                conn.execute(sa.delete(schema.response).where(schema.response.c.kpi == "NPS"))
+                conn.execute(sa.delete(schema.response_month).where(schema.response_month.c.kpi == "NPS"))
+            importing.run(stores[name], "responses", data[name], f"{name}.csv", BENCH_ADMIN)
+
+        return once
+
+    ours, reference_s = _median_of_each([run("words"), run("plain")], 3)
+    reference = f"the same {rows:,} answers without respondent and comment"
+    return _item("import_with_words", ours, reference, reference_s)
 
 
 @contextmanager

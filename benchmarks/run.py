@@ -14,6 +14,8 @@ years of monthly values, 5 million survey answers) in a temporary DuckDB store, 
 - status_vs_pandas_values: the same against plain pandas computing only the month values;
 - page_<page>_warm / _cold: each page's server-side run in AppTest, first and cached;
 - import_vs_read_csv: 1 million survey answers through the full import against DuckDB's read_csv;
+- import_with_words: the same million answers each naming its respondent, a fifth with a
+  comment of its own, against the file without those two columns (ratio: what they cost);
 - import_refused_one_bad_cell: the same million answers with one score off its scale, refused
   (every problem named, nothing written), against the good file accepted; `held_s` is how long
   the import held the store;
@@ -77,6 +79,7 @@ def main() -> int:
             items.status_vs_pandas,
             items.pages,
             items.import_vs_read_csv,
+            items.import_with_words,
             items.import_refused_one_bad_cell,
             items.import_goals_and_actions,
             items.service_level_vs_sql,

@@ -1,17 +1,19 @@
-"""Why it moved: what lies under the survey scores, one tab per way of looking."""
+"""Why it moved: one tab per part of the answer. Each tab is one view (kpi/ui/views)."""
 
 import streamlit as st
 
 from kpi.text import fmt
 from kpi.text.i18n import t
 from kpi.ui import frame
-from kpi.ui.views import drivers_view
+from kpi.ui.views import drivers_view, words_view
 
-TABS = [("why.tab_drivers", drivers_view.render)]  # (title, view) of each tab
+TABS = [  # (title, view) in the order the tabs show
+    ("why.tab_drivers", drivers_view.render),
+    ("why.tab_words", words_view.render),
+]
 
 ctx = frame.sidebar("why")
 st.title(t("why.title", month=fmt.month_long(ctx.month)))
-st.caption(t("why.intro"))
-for tab, (_title, render) in zip(st.tabs([t(title) for title, _ in TABS]), TABS, strict=True):
+for tab, (_, render) in zip(st.tabs([t(title) for title, _ in TABS]), TABS, strict=True):
     with tab:
         render(ctx)

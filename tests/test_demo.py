@@ -298,3 +298,54 @@ def test_scale_multiplies_departments_kpis_and_goals():
     assert len(big.kpis) == mgmt + 3 * (len(small.kpis) - mgmt)
     codes = {g.code for g in big.goals}
     assert all(g.parent is None or g.parent in codes for g in big.goals)
+
+
+def test_respondents_ratings_drive_their_nps_by_the_documented_weights(company):
+    """Issue 20: NPS respondents rate five touchpoints; per segment, a least-squares fit of their
+    NPS on their ratings over the last year ranks the touchpoints as the documented weights do."""
+    import numpy as np
+
+    model = load_spec()["respondents"]
+    since = months.add(DEMO_END, -11)
+    nps, segment, ratings = {}, {}, {}
+    for r in company.responses:
+        if r.respondent and r.date >= since:
+            if r.kpi == model["outcome"]:
+                nps[r.respondent], segment[r.respondent] = r.score, (r.segment, r.date)
+            else:
+                assert r.kpi == model["rating"]
+                ratings.setdefault(r.respondent, {})[r.touchpoint] = (r.score, r.segment, r.date)
+    assert set(ratings) <= set(nps) and all(
+        len(r.respondent) <= 64 for r in company.responses if r.respondent
+    )
+    for who, rated in ratings.items():  # a respondent's ratings are given with their NPS answer
+        assert {(s, d) for _, s, d in rated.values()} == {segment[who]}
+    touchpoints = list(model["touchpoints"])
+    for name, weights in model["weights"].items():
+        whole = [w for w in nps if segment[w][0] == name and len(ratings.get(w, {})) == len(touchpoints)]
+        x = np.array([[1.0] + [ratings[w][tp][0] for tp in touchpoints] for w in whole])
+        fitted = np.linalg.lstsq(x, np.array([nps[w] for w in whole], dtype=float), rcond=None)[0][1:]
+        by_fit = [tp for _, tp in sorted(zip(fitted, touchpoints, strict=True), reverse=True)]
+        assert by_fit == sorted(touchpoints, key=lambda tp: -weights[tp]), name
+
+
+def test_a_fifth_of_the_respondents_comment_in_words_from_the_bank(company):
+    import tomllib
+
+    from kpi.demo.generate import COMMENTS_FILE
+
+    with COMMENTS_FILE.open("rb") as handle:
+        bank = {
+            text
+            for tp in tomllib.load(handle).values()
+            for said in tp.values()
+            for texts in said.values()
+            for text in texts
+        }
+    outcome = load_spec()["respondents"]["outcome"]
+    respondents = [r for r in company.responses if r.kpi == outcome and r.respondent]
+    share = sum(1 for r in respondents if r.comment) / len(respondents)
+    assert 0.15 <= share <= 0.25
+    assert {r.comment for r in company.responses if r.comment} <= bank
+    commented = {r.kpi for r in company.responses if r.comment}
+    assert {"NPS", "CS_CSAT", "LOG_NPS", "ECOM_CES"} <= commented and "TP_SAT" not in commented

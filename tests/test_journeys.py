@@ -32,6 +32,7 @@ PAGES = {  # path and query of a deep link, or None to go there by the sidebar �
     "goal_cascade": ("goal_cascade?goal=S1", True),
     "overview": (None, False),
     "smart_goals": (None, False),
+    "why": (None, False),
     "departments": (None, True),
     "data": (None, False),
     "present": ("present?slide=3", True),
@@ -43,12 +44,14 @@ with the sidebar shut, so it comes last."""
 HEADINGS = {  # what a page's title says once the sidebar switched to it (the month carried over)
     "overview": "Overview — October 2026",
     "smart_goals": "SMART goals — October 2026",
+    "why": "Why it moved — October 2026",
     "departments": re.compile(r"^.+ — October 2026$"),  # the department's own name
     "data": "Data",
 }
 NAV_TITLES = {
     "overview": "Overview",
     "smart_goals": "SMART goals",
+    "why": "Why it moved",
     "departments": "Departments",
     "data": "Data",
 }

@@ -68,6 +68,29 @@ def _add_nobody(url: str) -> None:
         goal = schema.goal
         conn.execute(sa.update(goal).where(goal.c.code == OWNED_ELSEWHERE).values(owner=OWNER))
         _measure_by_events(conn)
+        _plant_comments(conn)
+
+
+def planted(kpi: str) -> str:
+    """The comment planted on `kpi`'s newest answer of the month: words no other KPI's answers hold."""
+    return f"Only the answers to {kpi} hold these words"
+
+
+def _plant_comments(conn: sa.Connection) -> None:
+    """A comment of its own on each survey KPI's newest answer of the month (the first a reader of
+    its words sees), so that one department's customers' words are told from another's; the
+    demo's comments come from one bank and repeat across departments."""
+    r, k = schema.response, schema.kpi
+    survey = conn.execute(sa.select(k.c.code).where(k.c.aggregation.in_(["nps", "csat", "ces"]))).scalars()
+    for code in sorted(survey):
+        newest = (
+            sa.select(r.c.id)
+            .where(r.c.kpi == code, r.c.date >= MONTH, r.c.date < months.add(MONTH, 1))
+            .order_by(r.c.date.desc(), r.c.id.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
+        conn.execute(sa.update(r).where(r.c.id == newest).values(comment=planted(code)))
 
 
 MEASURED_QUEUE = "invoice-escalations"
@@ -202,6 +225,9 @@ def test_every_page_and_slide_shows_a_viewer_nothing_of_other_departments(app, a
     assert bool(secrets.words) is bool(secrets.numbers) is not reads_everything  # a test with teeth
     if who in ("head-CS", "executive"):  # the priority measured over call records is said in words
         assert f"in the {MEASURED_QUEUE} queue answered within" in everything
+    first_read = {"head-CS": "CS_CSAT", "head-LOG": "LOG_NPS", "head-ECOM": "ECOM_CES", "executive": "NPS"}
+    if who in first_read:  # the Why page showed the viewer's own customers' words (and no one else's)
+        assert planted(first_read[who]) in everything
 
 
 def _kpi_names(url: str) -> set[str]:

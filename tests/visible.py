@@ -25,7 +25,7 @@ from pptx import Presentation
 from pypdf import PdfReader
 
 from kpi.domain.access import EVERYTHING
-from kpi.store import queries
+from kpi.store import queries, schema
 from kpi.text import i18n
 
 LONG_ENOUGH = 12
@@ -140,6 +140,13 @@ def _is_distinctive(value: float) -> bool:
     return round(value, 1) != value
 
 
+def _answer_comments(conn: sa.Connection, kpis: set[str]) -> list[str]:
+    """The customers' comments on the answers to `kpis` (each distinct text once)."""
+    r = schema.response
+    stmt = sa.select(r.c.comment).where(r.c.kpi.in_(sorted(kpis)), r.c.comment.is_not(None)).distinct()
+    return [str(text) for text in conn.execute(stmt).scalars()]
+
+
 @dataclass(frozen=True)
 class Holdings:
     """What the store holds for some departments: the words that name their things and the
@@ -185,6 +192,7 @@ class Holdings:
         texts += [p.text for p in priorities]
         texts += [text for p in priorities if p.events for text in (p.events.files, p.events.queue or "")]
         texts += [c.text for c in comments if c.kpi in kpi_codes or c.goal in goal_codes | owned]
+        texts += _answer_comments(conn, kpi_codes)  # answers: their KPI's department only, never sighted
         words = [normalise(w).strip() for w in names] + [
             normalise(w).strip() for w in texts if len(w.strip()) >= LONG_ENOUGH
         ]

@@ -20,7 +20,7 @@ def _segment_ranks(driver: Driver, segments: tuple[tuple[str, Analysis], ...]) -
     for segment, analysis in segments:
         rank = next((d.rank for d in analysis.drivers if d.touchpoint == driver.touchpoint), None)
         if rank is not None:
-            ranks.append(t("drivers.rank_in", segment=driver_words.name(segment), rank=rank))
+            ranks.append(t("drivers.rank_in", segment=driver_words.segment(segment), rank=rank))
     return " · ".join(ranks)
 
 

@@ -26,7 +26,7 @@ from kpi.store import engine
 from kpi.store import schema as s
 from kpi.store.queries import _tuples
 
-PAGE_SIZE = 25
+PAGE_SIZE = 10
 """Comments shown per page of the "customers' own words" view."""
 
 
@@ -204,13 +204,14 @@ def choices(store: Engine, scope: Scope, kpi: str, first: date, last: date) -> d
 
 
 def commented_kpis(store: Engine, scope: Scope) -> list[str]:
-    """The survey KPIs in scope whose answers hold at least one comment, by code."""
+    """The survey KPIs in scope whose answers hold a comment, the most commented first."""
     r = s.response
+    count = sa.func.count()
     stmt = (
-        sa.select(r.c.kpi)
+        sa.select(r.c.kpi, count)
         .where(r.c.kpi.in_(_kpis_in_scope(scope)), r.c.comment.is_not(None))
-        .distinct()
-        .order_by(r.c.kpi)
+        .group_by(r.c.kpi)
+        .order_by(count.desc(), r.c.kpi)
     )
     with engine.reading(store) as conn:
-        return [str(code) for code in conn.execute(stmt).scalars()]
+        return [str(code) for code, _ in conn.execute(stmt)]

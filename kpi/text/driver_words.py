@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from kpi.domain.drivers import Analysis, Driver, Quadrant
-from kpi.text import fmt, i18n
+from kpi.text import fmt, survey
 from kpi.text.i18n import t
 
 QUADRANT_ICONS = {
@@ -19,11 +19,15 @@ QUADRANT_ICONS = {
 
 
 def name(code: str) -> str:
-    """A segment or touchpoint as people call it (`customer_service` → "Customer service",
-    "Kundeservice"); a code the catalogue does not know as the answers spell it (plain text:
+    """A touchpoint as people call it (`customer_service` → "Customer service", "Kundeservice";
+    kpi.text.survey); a code the catalogue does not know as the answers spell it (plain text:
     escape it where Markdown shows it)."""
-    key = f"group.{code}"
-    return t(key) if key in i18n.messages(i18n.FALLBACK) else code
+    return survey.touchpoint(code)
+
+
+def segment(code: str) -> str:
+    """A segment as people call it (`business` → "Business", "Erhverv"; kpi.text.survey)."""
+    return survey.segment(code)
 
 
 def percent(share: float) -> str:

@@ -28,7 +28,7 @@ def _groups(found: Slices) -> list[tuple[str, Analysis]]:
     """All customers first, then each segment, with their names."""
     return [
         (t("drivers.everyone"), found.everyone),
-        *((driver_words.name(code), analysis) for code, analysis in found.segments),
+        *((driver_words.segment(code), analysis) for code, analysis in found.segments),
     ]
 
 
