@@ -188,7 +188,7 @@ def test_the_drivers_tab_for_the_cx_director_and_a_head(app):
     at.segmented_control(key="why.drivers.group").set_value(1).run()  # the first segment
     assert not at.exception
     spec = json.loads(_charts(at.tabs[0])[0].proto.spec)
-    assert spec["layout"]["title"]["text"] == "What matters most and scores worst · Business"
+    assert spec["layout"]["title"]["text"] == "Business"
     head = app(month=f"{DEMO_END:%Y-%m}", **{"as": HEAD_CS}).run()
     head.switch_page("pages/why.py").run()
     assert not head.exception

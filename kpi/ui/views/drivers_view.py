@@ -82,9 +82,9 @@ def _slice(analysis: Analysis, name: str, pair: Pair, period: str) -> None:
             )
         )
     )
-    title = f"{t('drivers.chart_title')} · {name}"
+    st.subheader(t("drivers.chart_title"))  # a heading wraps on a phone, a chart's title would not
     st.plotly_chart(
-        driver_chart.importance_performance(analysis, title), width="stretch", key="why.drivers.chart"
+        driver_chart.importance_performance(analysis, name), width="stretch", key="why.drivers.chart"
     )
     st.caption(plain.markdown(t("drivers.ratings_from", rating=pair.rating_name)))
     _table(analysis)
