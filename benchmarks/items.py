@@ -641,3 +641,50 @@ def segments_vs_sql(folder: Path, store: Engine, *, quick: bool) -> list[dict]:
         what = f"one DuckDB query counting the same answers by KPI, month and segment ({total:,} answers in the store)"
         out.append(_item(name, mine, what, floor))
     return out
+
+
+DRIVER_WEIGHTS = {"private": (0.9, 0.6, 0.3, 0.2, 0.1), "business": (0.3, 0.5, 0.2, 0.9, 0.1)}
+"""Weights of the five touchpoint ratings in the benchmark's simulated NPS, per segment."""
+
+
+def driver_respondents(rows: int, seed: int = 1) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """`rows` respondents: five touchpoint ratings 1-5 that share a customer's mood, an NPS score
+    0-10 they drive by `DRIVER_WEIGHTS`, and the segment (0 private, 1 business), half each."""
+    rng = np.random.default_rng(seed)
+    segment = rng.integers(0, 2, size=rows)
+    ratings = np.clip(
+        np.round(3.6 + 0.8 * rng.normal(size=(rows, 1)) + 0.9 * rng.normal(size=(rows, 5))), 1, 5
+    )
+    weights = np.array(list(DRIVER_WEIGHTS.values()))[segment]
+    score = 1.0 + (ratings * weights).sum(axis=1) + 1.5 * rng.normal(size=rows)
+    return ratings, np.clip(np.round(score), 0, 10), segment
+
+
+def drivers_1m(folder: Path, store: Engine, *, quick: bool) -> list[dict]:
+    """The driver analysis (Shapley shares of R² with 1,000 bootstrap resamples) of 1 million
+    respondents rating 5 touchpoints, against one least-squares fit of the NPS on all five
+    ratings (numpy); then as the Drivers tab makes it, all respondents and each segment."""
+    from kpi.domain import drivers
+
+    rows = 100_000 if quick else 1_000_000
+    ratings, score, segment = driver_respondents(rows)
+    touchpoints = ("delivery", "customer_service", "webshop", "invoice", "returns")
+    chosen = [segment == code for code in (0, 1)]
+
+    def everyone() -> None:
+        drivers.analyse(touchpoints, ratings, score)
+
+    def by_segment() -> None:
+        everyone()
+        for rows_of in chosen:
+            drivers.analyse(touchpoints, ratings[rows_of], score[rows_of])
+
+    def one_fit() -> None:
+        np.linalg.lstsq(np.column_stack([np.ones(rows), ratings]), score, rcond=None)
+
+    everyone_s, by_segment_s, reference_s = _best_of_each([everyone, by_segment, one_fit], 3)
+    reference = f"numpy least squares, one fit of NPS on 5 ratings, {rows:,} respondents"
+    return [
+        _item("drivers_1m", everyone_s, reference, reference_s),
+        _item("drivers_1m_by_segment", by_segment_s, reference, reference_s),
+    ]

@@ -29,7 +29,14 @@ years of monthly values, 5 million survey answers) in a temporary DuckDB store, 
 - pptx_30_slides: a 30-slide pack against python-pptx writing 30 slides of plain text;
 - pdf_30_slides: the same pack as PDF (LibreOffice) against LibreOffice converting the 30 slides
   of plain text (left out without LibreOffice);
-- app_peak_memory_mb: the peak memory of a `streamlit run` process that served every page.
+- app_peak_memory_mb: the peak memory of a `streamlit run` process that served every page;
+- drivers_1m: the driver analysis (kpi.domain.drivers) of 1 million respondents rating 5
+  touchpoints with 1,000 bootstrap resamples, against one least-squares fit of the NPS on the
+  five ratings; drivers_1m_by_segment: the same for all of them and each of two segments, as
+  the Drivers tab makes it.
+
+`--only NAME` runs one item (its function's name in benchmarks/items.py); the large company is
+built only for the items that read it.
 
 Prints a table and writes benchmarks/results.json:
 {"date", "machine", "items": [{"name", "ours_s", "reference", "reference_s", "ratio"}]}.
@@ -51,6 +58,9 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks import items
 
+STORELESS = {items.drivers_1m}
+"""Items that do not read the large company."""
+
 
 def _machine() -> str:
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
@@ -60,14 +70,13 @@ def _machine() -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a small company, to try the benchmark out")
+    parser.add_argument("--only", metavar="NAME", help="run only this item (e.g. drivers_1m)")
     args = parser.parse_args()
     results = []
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="kpi-bench-") as tmp:
         folder = Path(tmp)
-        store = items.build_company(folder, quick=args.quick)
-        print(f"company built in {time.perf_counter() - started:.0f} s", flush=True)
-        for measure in (
+        measures = [
             items.status_vs_sql_floor,
             items.status_vs_pandas,
             items.segments_vs_sql,
@@ -82,7 +91,17 @@ def main() -> int:
             items.pptx_30_slides,
             items.pdf_30_slides,
             items.app_peak_memory,
-        ):
+            items.drivers_1m,
+        ]
+        if args.only:
+            measures = [m for m in measures if m.__name__ == args.only]
+            if not measures:
+                parser.error(f"no item {args.only}")
+        store = None
+        if any(m not in STORELESS for m in measures):
+            store = items.build_company(folder, quick=args.quick)
+            print(f"company built in {time.perf_counter() - started:.0f} s", flush=True)
+        for measure in measures:
             produced = measure(folder, store, quick=args.quick)
             for item in produced if isinstance(produced, list) else [produced]:
                 results.append(item)
@@ -94,6 +113,9 @@ def main() -> int:
                     f"{item['name']:<28}{item['ours_s']:>10}{reference}{ratio}  {item['reference'] or ''}",
                     flush=True,
                 )
+    if args.only:
+        print(f"done in {time.perf_counter() - started:.0f} s; one item, results.json left as it was")
+        return 0
     result = {"date": date.today().isoformat(), "machine": _machine(), "items": results}
     (ROOT / "benchmarks" / "results.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(f"done in {time.perf_counter() - started:.0f} s; written to benchmarks/results.json")

@@ -5,10 +5,11 @@ import streamlit as st
 from kpi.text import fmt
 from kpi.text.i18n import t
 from kpi.ui import frame
-from kpi.ui.views import segments_view, words_view
+from kpi.ui.views import drivers_view, segments_view, words_view
 
 TABS = [  # (title, view) in the order the tabs show
     ("why.tab_segments", segments_view.render),
+    ("why.tab_drivers", drivers_view.render),
     ("why.tab_words", words_view.render),
 ]
 

@@ -39,7 +39,7 @@ def _open(app, email):
 
 def test_the_cx_director_reads_nps_by_segment_with_n_margin_and_verdicts(app, app_url):
     at = _open(app, CX_DIRECTOR)
-    assert at.title[0].value == "Why it moved · October 2026"
+    assert at.title[0].value == "Why it moved — October 2026"
     picker = at.selectbox(key="kpi")
     assert picker.value == "NPS"  # the company's NPS first
     assert len(picker.options) == len(_survey_kpis(app_url, CX_DIRECTOR)) == 9

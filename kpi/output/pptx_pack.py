@@ -147,6 +147,11 @@ _COLUMNS = {
         _Column("deck.col_due", "target", cap=2.0),
         _Column("deck.col_note", "note", 3),
     ),
+    "drivers": (
+        _Column("deck.col_touchpoint", "label", 2),
+        _Column("deck.col_importance", "value", cap=3.2),
+        _Column("deck.col_reading", "note", 5),
+    ),
 }
 
 
@@ -626,7 +631,7 @@ def _draw(slide: PptxSlide, item: Slide, brand: Brand) -> None:
                 slide, item.lines, (right, top, SLIDE_WIDTH - MARGIN - right, bottom - top), "narrow", accent
             )
     elif item.lines:
-        layout = "actions" if item.kind == "actions" else "wide"
+        layout = item.kind if item.kind in ("actions", "drivers") else "wide"
         _table(slide, item.lines, (MARGIN, top, width, bottom - top), layout, accent)
 
 

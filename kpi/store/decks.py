@@ -7,8 +7,8 @@ from datetime import date
 import sqlalchemy as sa
 
 from kpi.domain.access import Scope
-from kpi.output import deck
-from kpi.store import closing, company_events, initiatives, monthly, queries
+from kpi.output import deck, driver_slide
+from kpi.store import closing, company_events, drivers, initiatives, monthly, queries
 from kpi.store import company as company_settings
 from kpi.text import fmt
 from kpi.text.i18n import t
@@ -50,10 +50,24 @@ def slides(
         company_events.read(conn, scope, language),
         initiatives.verdicts(conn, scope, month, actions),
     )
-    return deck.build(
+    built = deck.build(
         source,
         company_settings.read(conn).title(t("app.title")),
         queries.departments(conn, scope, language),
         actions,
         owners,
     )
+    return _with_drivers(conn, built, scope, month, language)
+
+
+def _with_drivers(
+    conn: sa.Connection, built: list[deck.Slide], scope: Scope, month: date, language: str
+) -> list[deck.Slide]:
+    """The deck with the driver analysis's slide after what needs attention, when the reader's
+    scope holds a survey whose respondents rated touchpoints (kpi.store.drivers)."""
+    found = drivers.for_the_pack(conn, scope, month, language)
+    extra = driver_slide.slide(found[1], found[0].outcome_name, found[2], month) if found else None
+    if extra is None:
+        return built
+    after = max((i for i, s in enumerate(built) if s.kind == "exceptions"), default=len(built) - 1)
+    return [*built[: after + 1], extra, *built[after + 1 :]]

@@ -41,6 +41,14 @@ def _kpis_in_scope(scope: Scope) -> sa.Select:
 def rows(
     store: Engine, scope: Scope, outcome_kpi: str, rating_kpi: str, first: date, last: date
 ) -> list[Respondent]:
+    """`read` in a connection of its own."""
+    with engine.reading(store) as conn:
+        return read(conn, scope, outcome_kpi, rating_kpi, first, last)
+
+
+def read(
+    conn: sa.Connection, scope: Scope, outcome_kpi: str, rating_kpi: str, first: date, last: date
+) -> list[Respondent]:
     """Each respondent who answered `outcome_kpi` in the months `first`..`last` (both included):
     their segment, outcome score and ratings per touchpoint on `rating_kpi` in the same month
     (a touchpoint they did not rate is missing), ordered by month and respondent. Nothing when
@@ -72,8 +80,7 @@ def rows(
     )
     found: dict[tuple[date, str], Respondent] = {}
     first_answer: dict[tuple[date, str], tuple[date, int]] = {}
-    with engine.reading(store) as conn:
-        result = _tuples(conn, stmt)
+    result = _tuples(conn, stmt)
     for respondent, day, segment, score, touchpoint, rating in result:
         key = (months.first_of(day), respondent)
         if key not in found:

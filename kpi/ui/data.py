@@ -35,6 +35,7 @@ from kpi.domain import owed as owed_
 from kpi.domain.access import EVERYTHING, Scope
 from kpi.domain.company_events import CompanyEvent
 from kpi.domain.cx import SurveyCounts
+from kpi.domain.drivers import Slices
 from kpi.domain.initiatives import Verdict
 from kpi.domain.model import (
     Action,
@@ -71,6 +72,7 @@ from kpi.store import (
 from kpi.store import company as company_settings
 from kpi.store import company_events as events_store
 from kpi.store import cycle as calendars
+from kpi.store import drivers as drivers_
 from kpi.text import i18n
 from kpi.text.i18n import t
 from kpi.ui import widgets
@@ -541,6 +543,20 @@ def splits(url: str, scope: Scope, month: date) -> dict[str, Split]:
     (`segments.splits`), for the attention list and a goal's detail."""
     with engine.reading(_engine(url)) as conn:
         return segments.splits(conn, scope, month)
+
+
+@cached
+def driver_pairs(url: str, scope: Scope, first: date, last: date, language: str) -> list[drivers_.Pair]:
+    """The outcome KPIs in scope whose respondents rated touchpoints in the months (kpi.store.drivers)."""
+    with engine.reading(_engine(url)) as conn:
+        return drivers_.pairs(conn, scope, first, last, language)
+
+
+@shared
+def driver_analysis(url: str, scope: Scope, outcome: str, rating: str, first: date, last: date) -> Slices:
+    """The driver analysis of `outcome` by the ratings on `rating`, everyone and each segment."""
+    with engine.reading(_engine(url)) as conn:
+        return drivers_.analysis(conn, scope, outcome, rating, first, last)
 
 
 _warm_lock = threading.Lock()

@@ -1,0 +1,55 @@
+"""The driver analysis drawn and worded: the importance × performance chart, its quadrants, and
+the words of the tab and the slide in English and Danish."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from kpi.domain import drivers
+from kpi.domain.drivers import Quadrant
+from kpi.output import driver_chart
+from kpi.text import driver_words, i18n
+from kpi.text.palette import RED
+
+
+def _analysis() -> drivers.Analysis:
+    rng = np.random.default_rng(4)
+    mood = rng.normal(size=(2000, 1))
+    x = np.clip(np.round(3.3 + 0.7 * mood + rng.normal(size=(2000, 4)) + [0.6, -0.6, 0.3, 0.0]), 1, 5)
+    y = x @ np.array([0.2, 1.0, 0.6, 0.1]) + rng.normal(size=2000)
+    return drivers.analyse(("delivery", "invoice", "<b>web</b>shop", "returns"), x, y, resamples=200)
+
+
+def test_each_touchpoint_is_a_point_with_its_interval_and_the_fix_first_quadrant_is_named():
+    analysis = _analysis()
+    fig = driver_chart.importance_performance(analysis, "What matters")
+    points = {trace.text[0]: trace for trace in fig.data}
+    assert len(points) == 4
+    invoice = next(d for d in analysis.drivers if d.touchpoint == "invoice")
+    assert invoice.quadrant is Quadrant.FIX_FIRST  # the heaviest weight on the worst-rated touchpoint
+    trace = points["▲ Invoice"]
+    assert trace.marker.color == RED
+    assert trace.x[0] == pytest.approx(invoice.performance) and trace.y[0] == pytest.approx(
+        100 * invoice.share
+    )
+    assert trace.y[0] + trace.error_y.array[0] == pytest.approx(100 * invoice.share_high)
+    assert trace.y[0] - trace.error_y.arrayminus[0] == pytest.approx(100 * invoice.share_low)
+    words = {a.text for a in fig.layout.annotations}
+    assert {"▲ Fix first", "● Strength", "○ Low priority", "◇ Matters less"} == words
+    assert any("&lt;b&gt;web&lt;/b&gt;shop" in label for label in points)  # a typed code stays text
+
+
+@pytest.mark.parametrize(
+    "language, share, interval, rating, quadrant",
+    [("en", "38 %", "32–44 %", "3.4", "▲ Fix first"), ("da", "38 %", "32–44 %", "3,4", "▲ Ret først")],
+)
+def test_the_words_in_each_language(language, share, interval, rating, quadrant):
+    driver = drivers.Driver("invoice", 0.19, 0.16, 0.22, 0.381, 0.321, 0.439, 3.42, Quadrant.FIX_FIRST, 1)
+    with i18n.use(language):
+        assert driver_words.share(driver) == share.replace(" ", "\u00a0")
+        assert driver_words.share_interval(driver) == interval.replace(" ", "\u00a0")
+        assert driver_words.rating(driver) == rating
+        assert driver_words.quadrant(driver.quadrant) == quadrant
+        assert driver_words.name("invoice") == {"en": "Invoice", "da": "Faktura"}[language]
+        assert driver_words.name("kiosk") == "kiosk"  # a code the catalogue does not know, as it is

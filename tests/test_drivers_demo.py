@@ -1,0 +1,231 @@
+"""The driver analysis on the demo company: it recovers the generating weights' order for both
+segments with intervals that hold the true importances; its store reads on both databases and in
+scope; the Drivers tab of Why it moved; the pack's one slide."""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import date
+from io import BytesIO
+
+import numpy as np
+import pytest
+from pptx import Presentation
+
+from kpi.demo.generate import _level, load_spec
+from kpi.domain import access, drivers, months
+from kpi.domain.access import EVERYTHING
+from kpi.domain.respondents import Respondent
+from kpi.output import driver_slide, pptx_pack
+from kpi.store import decks, engine, queries, respondents
+from kpi.store import drivers as driver_store
+from kpi.text import driver_words
+from kpi.text.i18n import t
+from tests.conftest import DEMO_END
+
+MODEL = load_spec()["respondents"]
+TOUCHPOINTS = tuple(sorted(MODEL["touchpoints"]))
+FIRST = months.add(DEMO_END, -11)
+CX_DIRECTOR = "jonas.lund@havnhjem.example"
+HEAD_CS = "camilla.berg@havnhjem.example"
+DUCKDB_ONLY = pytest.mark.parametrize("demo_url", ["duckdb"], indirect=True)
+
+
+def _scope(conn, email: str) -> access.Scope:
+    return access.scope_for(queries.person(conn, email), queries.goal_links(conn))
+
+
+def _people(url: str) -> list[Respondent]:
+    with engine.reading(engine.create(url)) as conn:
+        return respondents.read(conn, EVERYTHING, MODEL["outcome"], MODEL["rating"], FIRST, DEMO_END)
+
+
+def _true_shares(people: list[Respondent], per_month: int = 100_000) -> dict[str, dict[str, float]]:
+    """Each segment's true importance shares: the documented generating model ([respondents] in
+    kpi/demo/company.toml, kpi/demo/generate.py `_respondents`) simulated with `per_month`
+    respondents in each month of the window, every rating given. Each month's NPS scores are the
+    demo's own for that month, handed out by the rank of the drive index as the generator does."""
+    spec = load_spec()
+    outcome = next(k for k in spec["kpis"] if k["code"] == MODEL["outcome"])
+    rng = np.random.default_rng(20)
+    loading, noise = float(MODEL["mood"]), float(MODEL["noise"])
+    means = np.array([float(MODEL["touchpoints"][tp]["mean"]) for tp in TOUCHPOINTS])
+    drift = np.array([float(MODEL["touchpoints"][tp]["drift"]) for tp in TOUCHPOINTS])
+    weights = {name: np.array([float(w[tp]) for tp in TOUCHPOINTS]) for name, w in MODEL["weights"].items()}
+    span = float(outcome["now"]) - float(outcome["base"])
+    ratings, scores, segments = [], [], []
+    for month in months.between(FIRST, DEMO_END):
+        mine = [p for p in people if p.month == month]
+        handed = np.sort([p.outcome for p in mine])
+        business = np.mean([p.segment == "business" for p in mine])
+        level = _level(outcome, months.diff(DEMO_END, month), int(spec["strategy_start"]))
+        progress = (level - float(outcome["base"])) / span
+        segment = np.where(rng.random(per_month) < business, "business", "private")
+        mood = rng.normal(size=(per_month, 1))
+        own = rng.normal(size=(per_month, len(TOUCHPOINTS)))
+        rated = np.clip(
+            np.round(means + drift * progress + loading * mood + math.sqrt(1 - loading**2) * own), 1, 5
+        )
+        tilt = np.where((segment == "business")[:, None], weights["business"], weights["private"])
+        drive = (rated * tilt).sum(axis=1) + noise * rng.normal(size=per_month)
+        rank = np.argsort(np.argsort(drive, kind="stable"), kind="stable")
+        ratings.append(rated)
+        scores.append(handed[rank * len(handed) // per_month].astype(np.float64))
+        segments.append(segment)
+    x, y, segment = np.vstack(ratings), np.concatenate(scores), np.concatenate(segments)
+    truth = {}
+    for name in MODEL["weights"]:
+        r2, importance = drivers.importances(x[segment == name], y[segment == name])
+        truth[name] = dict(zip(TOUCHPOINTS, importance / r2, strict=True))
+    return truth
+
+
+@DUCKDB_ONLY
+@pytest.mark.reads_only
+def test_the_demo_drivers_recover_the_weights_order_with_intervals_holding_the_truth(demo_url):
+    people = _people(demo_url)
+    found = drivers.slices(people)
+    assert found.touchpoints == TOUCHPOINTS
+    truth = _true_shares(people)
+    segments = dict(found.segments)
+    assert sorted(segments) == sorted(MODEL["weights"])
+    for name, weights in MODEL["weights"].items():
+        analysis = segments[name]
+        assert analysis.is_enough, (name, analysis.n)
+        by_weight = sorted(TOUCHPOINTS, key=lambda tp: -weights[tp])
+        assert [d.touchpoint for d in analysis.drivers] == by_weight, name
+        held = {
+            d.touchpoint: d.share_low <= truth[name][d.touchpoint] <= d.share_high for d in analysis.drivers
+        }
+        assert all(held.values()), (name, held, truth[name])
+    # The truth has teeth: the segments' true orders differ, and each follows its weights.
+    for name, weights in MODEL["weights"].items():
+        assert sorted(TOUCHPOINTS, key=lambda tp: -truth[name][tp]) == sorted(
+            TOUCHPOINTS, key=lambda tp: -weights[tp]
+        )
+
+
+@pytest.mark.reads_only
+def test_the_pair_is_found_on_both_databases_and_only_in_scope(demo_url):
+    first = months.add(DEMO_END, -2)
+    with engine.reading(engine.create(demo_url)) as conn:
+        found = driver_store.pairs(conn, _scope(conn, CX_DIRECTOR), first, DEMO_END, "en")
+        assert [(p.outcome, p.rating) for p in found] == [(MODEL["outcome"], MODEL["rating"])]
+        analysis = driver_store.analysis(conn, EVERYTHING, MODEL["outcome"], MODEL["rating"], first, DEMO_END)
+        assert found[0].respondents >= analysis.everyone.n >= drivers.MIN_N
+        head = _scope(conn, HEAD_CS)
+        assert driver_store.pairs(conn, head, first, DEMO_END, "en") == []
+        nothing = driver_store.analysis(conn, head, MODEL["outcome"], MODEL["rating"], first, DEMO_END)
+        assert nothing.touchpoints == () and nothing.everyone.n == 0
+        assert driver_store.for_the_pack(conn, head, DEMO_END, "en") is None
+        # The department's own surveys, and only theirs: management's scope finds the pair, while
+        # line of sight to management's KPIs (a goal serving theirs) brings their values, never
+        # their answers.
+        board = access.Scope(frozenset({"MGMT"}))
+        assert [p.outcome for p in driver_store.pairs(conn, board, first, DEMO_END, "en")] == [
+            MODEL["outcome"]
+        ]
+        sight = access.Scope(frozenset({"CS"}), kpis=frozenset({MODEL["outcome"], MODEL["rating"]}))
+        assert driver_store.pairs(conn, sight, first, DEMO_END, "en") == []
+        assert (
+            driver_store.analysis(conn, sight, MODEL["outcome"], MODEL["rating"], first, DEMO_END).everyone.n
+            == 0
+        )
+        assert driver_store.pairs(conn, access.NOTHING, first, DEMO_END, "en") == []
+
+
+@DUCKDB_ONLY
+@pytest.mark.reads_only
+def test_the_pack_has_one_drivers_slide_after_what_needs_attention(demo_url):
+    with engine.reading(engine.create(demo_url)) as conn:
+        slides = decks.slides(conn, _scope(conn, CX_DIRECTOR), DEMO_END, "en")
+        heads = decks.slides(conn, _scope(conn, HEAD_CS), DEMO_END, "en")
+    kinds = [s.kind for s in slides]
+    assert kinds.count(driver_slide.KIND) == 1
+    at = kinds.index(driver_slide.KIND)
+    assert kinds[at - 1] == "exceptions" and "exceptions" not in kinds[at:]
+    slide = slides[at]
+    assert slide.title == "What drives Net Promoter Score, all customers"
+    with engine.reading(engine.create(demo_url)) as conn:
+        found = driver_store.for_the_pack(conn, EVERYTHING, DEMO_END, "en")
+    assert found is not None
+    ranked = [driver_words.name(d.touchpoint) for d in found[1].everyone.drivers]
+    assert [line.label for line in slide.lines] == ranked and len(ranked) == len(TOUCHPOINTS)
+    assert all("Business #" in line.note and "Private #" in line.note for line in slide.lines)
+    assert driver_slide.KIND not in [s.kind for s in heads]
+    pack = pptx_pack.render(slides, "footer")
+    texts = [
+        shape.table.cell(row, 0).text
+        for page in Presentation(BytesIO(pack)).slides
+        for shape in page.shapes
+        if shape.has_table
+        for row in range(len(shape.table.rows))
+    ]
+    assert {line.label for line in slide.lines} <= set(texts)
+
+
+def _why(at) -> str:
+    return " ".join(
+        [m.value for m in at.markdown] + [i.value for i in at.info] + [c.value for c in at.caption]
+    )
+
+
+@pytest.mark.parametrize("app_url", ["duckdb"], indirect=True)
+@pytest.mark.reads_only
+def test_the_drivers_tab_for_the_cx_director_and_a_head(app):
+    at = app(month=f"{DEMO_END:%Y-%m}", **{"as": CX_DIRECTOR}).run()
+    at.switch_page("pages/why.py").run()
+    assert not at.exception
+    assert [tab.label for tab in at.tabs][0] == t("why.tab_drivers")
+    drivers_tab = at.tabs[0]
+    shown = _why(drivers_tab)
+    assert "customers rated every touchpoint in Aug 2026 – Oct 2026" in shown
+    assert len(_charts(drivers_tab)) == 1
+    table = drivers_tab.dataframe[0].value
+    assert list(table["Rank"]) == [1, 2, 3, 4, 5]
+    assert sorted(table["Touchpoint"]) == sorted(driver_words.name(tp) for tp in TOUCHPOINTS)
+    at.segmented_control(key="why.drivers.group").set_value(1).run()  # the first segment
+    assert not at.exception
+    spec = json.loads(_charts(at.tabs[0])[0].proto.spec)
+    assert spec["layout"]["title"]["text"] == "Business"
+    head = app(month=f"{DEMO_END:%Y-%m}", **{"as": HEAD_CS}).run()
+    head.switch_page("pages/why.py").run()
+    assert not head.exception
+    assert [i.value for i in head.tabs[0].info] == [t("drivers.nothing")]
+    assert not _charts(head.tabs[0]) and not head.tabs[0].dataframe
+
+
+def _charts(where) -> list:
+    return [chart for chart in where.get("plotly_chart") if "why.drivers.chart" in chart.proto.id]
+
+
+@pytest.mark.parametrize("app_url", ["duckdb"], indirect=True)
+@pytest.mark.reads_only
+def test_too_few_answers_say_so_and_rank_nothing(app, monkeypatch):
+    from kpi.ui import data
+
+    few = drivers.Slices(TOUCHPOINTS, drivers.Analysis(57, None, ()), ())
+    monkeypatch.setattr(data, "driver_analysis", lambda *args: few)
+    at = app(month=f"{DEMO_END:%Y-%m}", **{"as": CX_DIRECTOR}).run()
+    at.switch_page("pages/why.py").run()
+    assert not at.exception
+    assert [i.value for i in at.tabs[0].info] == [
+        f"Not enough answers: 57 customers among All customers rated every touchpoint; "
+        f"the analysis needs at least {drivers.MIN_N}."
+    ]
+    assert not _charts(at.tabs[0]) and not at.tabs[0].dataframe
+
+
+def test_the_slide_says_not_enough_answers_below_the_minimum():
+    few = drivers.Slices(("delivery",), drivers.Analysis(drivers.MIN_N - 1, None, ()), ())
+    slide = driver_slide.slide(few, "NPS", date(2026, 8, 1), date(2026, 10, 1))
+    assert slide is not None and slide.kind == driver_slide.KIND
+    assert [line.label for line in slide.lines] == [
+        f"Not enough answers: {drivers.MIN_N - 1} customers among All customers rated every touchpoint; "
+        f"the analysis needs at least {drivers.MIN_N}."
+    ]
+    assert (
+        driver_slide.slide(drivers.Slices((), drivers.Analysis(0, None, ()), ()), "NPS", DEMO_END, DEMO_END)
+        is None
+    )
