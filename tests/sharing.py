@@ -78,3 +78,13 @@ def shared_copies_changed() -> list[str]:
         st.cache_resource.clear()
     _SHARED_USED.clear()
     return changed
+
+
+def why_tab(title: str) -> int:
+    """The place of the tab titled by catalogue key `title` on the Why page, read from the page's
+    own list of tabs (pages/why.py), so a test finds its tab wherever the page puts it."""
+    import re
+    from pathlib import Path
+
+    page = (Path(__file__).resolve().parents[1] / "pages" / "why.py").read_text()
+    return re.findall(r'\("(why\.tab_\w+)"', page).index(title)

@@ -23,6 +23,7 @@ from kpi.store import drivers as driver_store
 from kpi.text import driver_words
 from kpi.text.i18n import t
 from tests.conftest import DEMO_END
+from tests.sharing import why_tab
 
 MODEL = load_spec()["respondents"]
 TOUCHPOINTS = tuple(sorted(MODEL["touchpoints"]))
@@ -30,6 +31,9 @@ FIRST = months.add(DEMO_END, -11)
 CX_DIRECTOR = "jonas.lund@havnhjem.example"
 HEAD_CS = "camilla.berg@havnhjem.example"
 DUCKDB_ONLY = pytest.mark.parametrize("demo_url", ["duckdb"], indirect=True)
+
+DRIVERS_TAB = why_tab("why.tab_drivers")
+"""The Drivers tab's place on the Why page (its tabs in order: pages/why.py)."""
 
 
 def _scope(conn, email: str) -> access.Scope:
@@ -177,8 +181,8 @@ def test_the_drivers_tab_for_the_cx_director_and_a_head(app):
     at = app(month=f"{DEMO_END:%Y-%m}", **{"as": CX_DIRECTOR}).run()
     at.switch_page("pages/why.py").run()
     assert not at.exception
-    assert [tab.label for tab in at.tabs][0] == t("why.tab_drivers")
-    drivers_tab = at.tabs[0]
+    assert at.tabs[DRIVERS_TAB].label == t("why.tab_drivers")
+    drivers_tab = at.tabs[DRIVERS_TAB]
     shown = _why(drivers_tab)
     assert "customers rated every touchpoint in Aug 2026 – Oct 2026" in shown
     assert len(_charts(drivers_tab)) == 1
@@ -187,13 +191,13 @@ def test_the_drivers_tab_for_the_cx_director_and_a_head(app):
     assert sorted(table["Touchpoint"]) == sorted(driver_words.name(tp) for tp in TOUCHPOINTS)
     at.segmented_control(key="why.drivers.group").set_value(1).run()  # the first segment
     assert not at.exception
-    spec = json.loads(_charts(at.tabs[0])[0].proto.spec)
+    spec = json.loads(_charts(at.tabs[DRIVERS_TAB])[0].proto.spec)
     assert spec["layout"]["title"]["text"] == "Business"
     head = app(month=f"{DEMO_END:%Y-%m}", **{"as": HEAD_CS}).run()
     head.switch_page("pages/why.py").run()
     assert not head.exception
-    assert [i.value for i in head.tabs[0].info] == [t("drivers.nothing")]
-    assert not _charts(head.tabs[0]) and not head.tabs[0].dataframe
+    assert [i.value for i in head.tabs[DRIVERS_TAB].info] == [t("drivers.nothing")]
+    assert not _charts(head.tabs[DRIVERS_TAB]) and not head.tabs[DRIVERS_TAB].dataframe
 
 
 def _charts(where) -> list:
@@ -210,11 +214,11 @@ def test_too_few_answers_say_so_and_rank_nothing(app, monkeypatch):
     at = app(month=f"{DEMO_END:%Y-%m}", **{"as": CX_DIRECTOR}).run()
     at.switch_page("pages/why.py").run()
     assert not at.exception
-    assert [i.value for i in at.tabs[0].info] == [
+    assert [i.value for i in at.tabs[DRIVERS_TAB].info] == [
         f"Not enough answers: 57 customers among All customers rated every touchpoint; "
         f"the analysis needs at least {drivers.MIN_N}."
     ]
-    assert not _charts(at.tabs[0]) and not at.tabs[0].dataframe
+    assert not _charts(at.tabs[DRIVERS_TAB]) and not at.tabs[DRIVERS_TAB].dataframe
 
 
 def test_the_slide_says_not_enough_answers_below_the_minimum():

@@ -4,6 +4,7 @@ counts the store keeps (`response_month`), and a department head reads only thei
 import pytest
 import sqlalchemy as sa
 
+from kpi.demo import generate
 from kpi.domain import access, cx, months
 from kpi.domain.access import EVERYTHING, NOTHING
 from kpi.domain.model import Person, Role
@@ -38,11 +39,7 @@ def test_groups_add_up_to_the_months_counts(demo_url, by):
             assert sum(c.total_sq for c in groups.values()) == pytest.approx(row.total_sq)
             assert all(isinstance(c, cx.SurveyCounts) and c.n > 0 for c in groups.values())
     groups = {g for by_month in found.values() for m in by_month.values() for g in m}
-    assert groups == (
-        {"private", "business"}
-        if by is segments.By.SEGMENT
-        else {"phone", "chat", "webshop", "store", "delivery"}
-    )
+    assert groups == ({"private", "business"} if by is segments.By.SEGMENT else set(generate._TOUCHPOINTS))
 
 
 def test_only_the_months_asked_for(demo_url):
