@@ -60,12 +60,12 @@ def looks(monkeypatch) -> Looks:
     seen, writing, found = Looks(), engine.writing, recipe_source.found
 
     @contextmanager
-    def watched(store: sa.Engine, wait: float | None = None) -> Iterator[sa.Connection]:
+    def watched(store: sa.Engine, wait: float | None = None, *, bump: bool = True) -> Iterator[sa.Connection]:
         for name in seen.meanwhile:  # a KPI renamed in between: the import checks again, holding it
             with writing(store) as other:
                 other.execute(sa.update(s.kpi).where(s.kpi.c.code == "CS_SL").values(name=name))
         seen.meanwhile.clear()
-        with writing(store, wait) as conn:
+        with writing(store, wait, bump=bump) as conn:
             seen.holding += 1
             try:
                 yield conn
