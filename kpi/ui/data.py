@@ -593,6 +593,7 @@ def _warm(url: str, language: str) -> None:
     history(url, everyone, months.add(month, -12), month)
     commentary(url, everyone, month, month, language)
     attention(url, everyone, month, language, today)
+    splits(url, everyone, month)  # the survey items' mix and rate
     card_facts(url, everyone, month, language)
     departments(url, everyone, language)
     owed(url, everyone, month, language, today)
