@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import math
 import random
 import statistics
 import sys
@@ -222,7 +223,8 @@ def _spread(timings: list[float]) -> tuple[float, float, float]:
     if not timings:
         return float("nan"), float("nan"), float("nan")
     ordered = sorted(timings)
-    return statistics.median(ordered), ordered[int(0.95 * (len(ordered) - 1))], ordered[-1]
+    p95 = ordered[math.ceil(0.95 * len(ordered)) - 1]  # nearest rank: never below the median
+    return statistics.median(ordered), p95, ordered[-1]
 
 
 async def _drive(
