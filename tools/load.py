@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import math
 import random
 import statistics
 import sys
@@ -89,16 +90,22 @@ async def _browser_session(
     page = await context.new_page()
     while time.monotonic() < stop_at:
         path, query = _step(rng, person)
-        started = time.perf_counter()
-        try:
-            await page.goto(f"{base}/{path}?{query}", timeout=ANSWER_SECONDS * 1000)
-            await page.wait_for_function(SETTLED, timeout=ANSWER_SECONDS * 1000)
-            if await page.query_selector("[data-testid='stException']"):
-                errors.append(f"exception on {path} {query}")
-            timings.append(time.perf_counter() - started)
-        except Exception as error:
-            errors.append(f"{path} {query}: {type(error).__name__}")
+        await _load(page, f"{base}/{path}?{query}", f"{path} {query}", timings, errors)
     await context.close()
+
+
+async def _load(page: object, url: str, what: str, timings: list, errors: list) -> None:
+    """Open `url` in a browser tab and time it until the page is done; an exception on it, or
+    no page within a minute, is an error about `what`."""
+    started = time.perf_counter()
+    try:
+        await page.goto(url, timeout=ANSWER_SECONDS * 1000)  # type: ignore[attr-defined]
+        await page.wait_for_function(SETTLED, timeout=ANSWER_SECONDS * 1000)  # type: ignore[attr-defined]
+        if await page.query_selector("[data-testid='stException']"):  # type: ignore[attr-defined]
+            errors.append(f"exception on {what}")
+        timings.append(time.perf_counter() - started)
+    except Exception as error:
+        errors.append(f"{what}: {type(error).__name__}")
 
 
 def _connect(base: str) -> websockets.connect:
@@ -124,17 +131,24 @@ async def _socket_session(
             while time.monotonic() < stop_at:
                 path, query = _step(rng, person)
                 waiting = f"waiting for {path or 'overview'} {query}"
-                ask = BackMsg()
-                ask.rerun_script.page_name = path
-                ask.rerun_script.query_string = query
-                started = time.perf_counter()
-                await ws.send(ask.SerializeToString())
-                problem = await asyncio.wait_for(_until_finished(ws), ANSWER_SECONDS)
-                if problem:
-                    errors.append(f"{problem} on {path or 'overview'} {query}")
-                timings.append(time.perf_counter() - started)
+                await _ask(ws, path, query, timings, errors, time.perf_counter())
     except Exception as error:
         errors.append(f"session {seed}, {waiting}: {type(error).__name__}: {error}")
+
+
+async def _ask(
+    ws: websockets.ClientConnection, path: str, query: str, timings: list, errors: list, started: float
+) -> None:
+    """Ask for a page as a click does and wait until its run finishes, timed from `started`; an
+    exception on the page is an error."""
+    ask = BackMsg()
+    ask.rerun_script.page_name = path
+    ask.rerun_script.query_string = query
+    await ws.send(ask.SerializeToString())
+    problem = await asyncio.wait_for(_until_finished(ws), ANSWER_SECONDS)
+    if problem:
+        errors.append(f"{problem} on {path or 'overview'} {query}")
+    timings.append(time.perf_counter() - started)
 
 
 async def _until_finished(ws: websockets.ClientConnection) -> str | None:
@@ -158,17 +172,10 @@ async def _until_finished(ws: websockets.ClientConnection) -> str | None:
 async def _arrive(base: str, delay: float, person: str, timings: list, errors: list) -> None:
     """One person opening the Overview `delay` seconds into a burst: a new websocket, one page."""
     await asyncio.sleep(delay)
-    started = time.perf_counter()
+    started = time.perf_counter()  # the connection is part of arriving
     try:
         async with _connect(base) as ws:
-            ask = BackMsg()
-            ask.rerun_script.page_name = ""
-            ask.rerun_script.query_string = f"as={person}"
-            await ws.send(ask.SerializeToString())
-            problem = await asyncio.wait_for(_until_finished(ws), ANSWER_SECONDS)
-            if problem:
-                errors.append(f"{problem} for {person}")
-            timings.append(time.perf_counter() - started)
+            await _ask(ws, "", f"as={person}", timings, errors, started)
     except Exception as error:
         errors.append(f"{person}: {type(error).__name__}: {error}")
 
@@ -178,16 +185,9 @@ async def _arrive_in_browser(
 ) -> None:
     await asyncio.sleep(delay)
     context = await browser.new_context(viewport={"width": 1280, "height": 800})  # type: ignore[attr-defined]
-    page = await context.new_page()
-    started = time.perf_counter()
-    try:
-        await page.goto(f"{base}/?as={person}", timeout=ANSWER_SECONDS * 1000)
-        await page.wait_for_function(SETTLED, timeout=ANSWER_SECONDS * 1000)
-        if await page.query_selector("[data-testid='stException']"):
-            errors.append(f"exception for {person}")
-        timings.append(time.perf_counter() - started)
-    except Exception as error:
-        errors.append(f"{person}: {type(error).__name__}")
+    await _load(
+        await context.new_page(), f"{base}/?as={person}", f"the overview for {person}", timings, errors
+    )
     await context.close()
 
 
@@ -223,7 +223,8 @@ def _spread(timings: list[float]) -> tuple[float, float, float]:
     if not timings:
         return float("nan"), float("nan"), float("nan")
     ordered = sorted(timings)
-    return statistics.median(ordered), ordered[int(0.95 * (len(ordered) - 1))], ordered[-1]
+    p95 = ordered[math.ceil(0.95 * len(ordered)) - 1]  # nearest rank: never below the median
+    return statistics.median(ordered), p95, ordered[-1]
 
 
 async def _drive(

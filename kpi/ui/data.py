@@ -64,6 +64,7 @@ from kpi.store import (
     monthly,
     owing,
     queries,
+    respondents,
     rules,
     segments,
     setup,
@@ -73,6 +74,7 @@ from kpi.store import company as company_settings
 from kpi.store import company_events as events_store
 from kpi.store import cycle as calendars
 from kpi.store import drivers as drivers_
+from kpi.store.respondents import Comment, Filter
 from kpi.text import i18n
 from kpi.text.i18n import t
 from kpi.ui import widgets
@@ -525,6 +527,30 @@ def closed_month(url: str, month: date) -> tuple | None:
     with engine.reading(_engine(url)) as conn:
         row = closing.closed(conn, month)
     return (row.closed_at, row.closed_by) if row else None
+
+
+@cached
+def commented_kpis(url: str, scope: Scope) -> list[str]:
+    """The survey KPIs in scope whose answers hold a comment, the most commented first."""
+    return respondents.commented_kpis(_engine(url), scope)
+
+
+@cached
+def comment_choices(url: str, scope: Scope, kpi: str, first: date, last: date) -> dict[str, list[str]]:
+    """The segments and touchpoints the KPI's commented answers name in the months."""
+    return respondents.choices(_engine(url), scope, kpi, first, last)
+
+
+@cached
+def comments(url: str, scope: Scope, wanted: Filter, page: int) -> tuple[int, list[Comment]]:
+    """How many comments `wanted` finds in scope, and those of `page` (kpi.store.respondents)."""
+    return respondents.comments(_engine(url), scope, wanted, page)
+
+
+@cached
+def comments_per_touchpoint(url: str, scope: Scope, wanted: Filter) -> list[tuple[str, int]]:
+    """The number of comments `wanted` finds per touchpoint, in the touchpoints' order."""
+    return respondents.per_touchpoint(_engine(url), scope, wanted)
 
 
 @cached

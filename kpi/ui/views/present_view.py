@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 import streamlit as st
 
 from kpi.domain.access import Scope
-from kpi.output import charts, deck, driver_slide, pdf_pack, pptx_pack, sparkline
+from kpi.output import charts, deck, pdf_pack, pptx_pack, sparkline
 from kpi.text import i18n, palette, phrases, plain
 from kpi.text.i18n import t
 from kpi.ui import figures, widgets
@@ -185,7 +185,7 @@ def render(slide: deck.Slide, scope: Scope, closed: str = "") -> None:
                 f"### {widgets.badge_markdown(slide.status)} {big} · {subtitle}"
                 + (f"  \n{process}" if process else "")
             )
-        elif slide.subtitle and slide.kind == driver_slide.KIND:  # its months and respondents
+        elif slide.subtitle:  # a slide without a status of its own (the drivers': months, respondents)
             st.markdown(f"### {plain.markdown(slide.subtitle)}")
         if slide.chart is not None:
             chart, lines = st.columns([3, 2])

@@ -11,12 +11,9 @@ summarised or generated: what is shown is what customers typed.
 
 from __future__ import annotations
 
-from datetime import date
-
 import streamlit as st
 
 from kpi.domain import checks, months, words
-from kpi.domain.access import Scope
 from kpi.domain.model import Aggregation, Kpi
 from kpi.output import word_charts
 from kpi.store import respondents
@@ -33,31 +30,11 @@ _PAGE = "words.page"
 _ALL = ""
 
 
-@data.cached
-def _commented(url: str, scope: Scope) -> list[str]:
-    return respondents.commented_kpis(data.store(), scope)
-
-
-@data.cached
-def _choices(url: str, scope: Scope, kpi: str, first: date, last: date) -> dict[str, list[str]]:
-    return respondents.choices(data.store(), scope, kpi, first, last)
-
-
-@data.cached
-def _page(url: str, scope: Scope, wanted: Filter, page: int) -> tuple[int, list[Comment]]:
-    return respondents.comments(data.store(), scope, wanted, page)
-
-
-@data.cached
-def _per_touchpoint(url: str, scope: Scope, wanted: Filter) -> list[tuple[str, int]]:
-    return respondents.per_touchpoint(data.store(), scope, wanted)
-
-
 def render(ctx: Context) -> None:
     """The tab: filters, the worst group's comments per touchpoint, then the comments."""
     st.caption(t("words.intro"))
     kpis = {k.code: k for k in data.kpis(ctx.url, ctx.scope, ctx.language)}
-    codes = [code for code in _commented(ctx.url, ctx.scope) if code in kpis]  # most commented first
+    codes = [code for code in data.commented_kpis(ctx.url, ctx.scope) if code in kpis]  # most commented first
     if not codes:
         st.info(t("words.none"))
         return
@@ -87,7 +64,7 @@ def _filters(ctx: Context, kpis: dict[str, Kpi], codes: list[str]) -> tuple[Filt
         key=f"words.group.{aggregation}",
         format_func=lambda g: survey.group(aggregation, g) if g else t("words.all_groups"),
     )
-    found = _choices(ctx.url, ctx.scope, code, first, ctx.month)
+    found = data.comment_choices(ctx.url, ctx.scope, code, first, ctx.month)
     second_row = st.columns([2, 2, 3], vertical_alignment="bottom")
     segment = second_row[0].selectbox(
         t("words.segment"),
@@ -120,7 +97,7 @@ def _worst_per_touchpoint(ctx: Context, wanted: Filter, aggregation: Aggregation
     """The comments per touchpoint in the KPI's worst group, whatever group and touchpoint are
     picked (the other filters hold): where the unhappy customers' words point."""
     worst = words.GROUPS[aggregation][0]
-    counts = _per_touchpoint(
+    counts = data.comments_per_touchpoint(
         ctx.url,
         ctx.scope,
         Filter(wanted.kpi, wanted.first, wanted.last, wanted.segment, None, worst, wanted.search),
@@ -149,11 +126,11 @@ def _comments(ctx: Context, wanted: Filter, aggregation: Aggregation) -> None:
         st.session_state[f"{_PAGE}.for"] = signature
         st.session_state[_PAGE] = 0
     page = int(st.session_state.get(_PAGE, 0))
-    total, shown = _page(ctx.url, ctx.scope, wanted, page)
+    total, shown = data.comments(ctx.url, ctx.scope, wanted, page)
     pages = max(-(-total // respondents.PAGE_SIZE), 1)
     if page >= pages:
         page = st.session_state[_PAGE] = pages - 1
-        total, shown = _page(ctx.url, ctx.scope, wanted, page)
+        total, shown = data.comments(ctx.url, ctx.scope, wanted, page)
     st.subheader(t("words.comments", count=total))
     if not shown:
         st.caption(t("words.no_comments"))
