@@ -169,25 +169,70 @@ def test_a_deep_link_as_the_first_request_gets_the_whole_app(demo_duckdb_file, t
 
 @pytest.fixture(scope="module")
 def proxied(demo_duckdb_file, tmp_path_factory):
-    """The app behind a (simulated) trusted proxy that sets X-Forwarded-Email."""
+    """The app in header mode, reached directly: whoever connects names themselves in
+    X-Forwarded-Email (what a trusted proxy in front of it would set)."""
     with serve(demo_duckdb_file, tmp_path_factory.mktemp("header"), KPI_AUTH_MODE="header") as base:
         yield base
 
 
-def open_as(browser, url, email):
-    context = browser.new_context(
-        viewport={"width": 1440, "height": 900}, extra_http_headers={"X-Forwarded-Email": email}
+SIGNED_IN = "sso_email"
+"""The cookie the test's sign-in proxy reads the e-mail from (a stand-in for an SSO session)."""
+
+
+@pytest.fixture(scope="module")
+def signed_in(proxied, tmp_path_factory):
+    """A real proxy (HAProxy) in front of the header-mode app, as a deployment has one: it drops
+    any X-Forwarded-Email the browser sends and sets it from the sign-in cookie, on the page and on
+    the websocket alike. (Chromium sends a context's extra headers on page requests but not on
+    the websocket's handshake, so a header set by the browser alone never reaches the app.)"""
+    from tools import cluster
+    from tools import serve as serve_tools
+
+    folder = tmp_path_factory.mktemp("sso")
+    port = serve_tools.free_port()
+    config = folder / "haproxy.cfg"
+    config.write_text(
+        f"""defaults
+    mode http
+    timeout connect 5s
+    timeout client 1h
+    timeout server 1h
+    timeout tunnel 1h
+
+frontend sso
+    bind 127.0.0.1:{port}
+    http-request del-header X-Forwarded-Email
+    http-request set-header X-Forwarded-Email %[req.cook({SIGNED_IN})] if {{ req.cook({SIGNED_IN}) -m found }}
+    default_backend app
+
+backend app
+    server app {proxied.removeprefix("http://")}
+"""
     )
+    with open(folder / "haproxy.log", "wb") as log:
+        proxy = subprocess.Popen([cluster.haproxy(), "-db", "-f", str(config)], stderr=log)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        serve_tools.wait_healthy(base, proxy)  # the app's health, through the proxy
+        yield base
+    finally:
+        serve_tools.stop(proxy)
+
+
+def open_as(browser, base, path, email):
+    """`path` on the app through the sign-in proxy, signed in as `email`."""
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    context.add_cookies([{"name": SIGNED_IN, "value": email, "url": base}])
     context.set_default_timeout(SETTLE_MS)
     page = context.new_page()
-    page.goto(url)
+    page.goto(base + path)
     settle(page)
     return page
 
 
-def test_header_mode_shows_a_department_head_only_their_department(proxied, browser, catalogue):
+def test_header_mode_shows_a_department_head_only_their_department(signed_in, browser, catalogue):
     page = open_as(
-        browser, f"{proxied}/departments?month=2026-10&department=CS", "henrik.juul@havnhjem.example"
+        browser, signed_in, "/departments?month=2026-10&department=CS", "henrik.juul@havnhjem.example"
     )
     expect(main(page)).to_contain_text("IT operations — October 2026")
     own = [k.name for k in catalogue if k.department == "IT"]
@@ -203,8 +248,8 @@ def test_header_mode_shows_a_department_head_only_their_department(proxied, brow
     page.screenshot(path=str(SHOTS / "header-it-head.png"), full_page=True)
 
 
-def test_header_mode_shows_an_unknown_email_no_data(proxied, browser, october):
-    page = open_as(browser, f"{proxied}/?month=2026-10", "stranger@example.com")
+def test_header_mode_shows_an_unknown_email_no_data(signed_in, browser, october):
+    page = open_as(browser, signed_in, "/?month=2026-10", "stranger@example.com")
     expect(main(page)).to_contain_text("not signed in as a known user")
     settle(page)
     body = main(page).inner_text()
