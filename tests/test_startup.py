@@ -101,3 +101,41 @@ def test_after_load_the_warm_up_and_a_first_engine_import_nothing_more(demo_duck
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout.strip().splitlines()[-1]) == []
+
+
+def test_a_half_built_module_from_another_thread_is_imported_again_and_logged_with_every_stack_once(
+    monkeypatch, caplog
+):
+    """A race `load` cannot prevent (a thread it does not start) costs a second try, not a
+    page: the first failure is logged with every thread's stack, a later one without."""
+    from kpi.ui import startup
+
+    tries: list[int] = []
+
+    def racing() -> None:
+        tries.append(len(tries))
+        if len(tries) < 3:
+            raise ImportError("cannot import name 'X' from partially initialized module 'sqlalchemy.engine'")
+
+    monkeypatch.setattr(startup, "_done", False)
+    monkeypatch.setattr(startup, "_dumped", False)
+    monkeypatch.setattr(startup, "_import_all", racing)
+    with caplog.at_level("WARNING", logger="kpi.ui.startup"):
+        startup.load()
+    assert startup._done and len(tries) == 3
+    first, second = (r.getMessage() for r in caplog.records)
+    assert "partially initialized" in str(caplog.records[0].exc_info[1])
+    assert "Thread MainThread" in first and "Thread " not in second
+
+
+def test_an_import_that_fails_for_another_reason_is_not_tried_again(monkeypatch):
+    from kpi.ui import startup
+
+    def missing() -> None:
+        raise ImportError("No module named 'nothing'")
+
+    monkeypatch.setattr(startup, "_done", False)
+    monkeypatch.setattr(startup, "_import_all", missing)
+    with pytest.raises(ImportError, match="nothing"):
+        startup.load()
+    assert not startup._done
