@@ -39,8 +39,8 @@ def _digest(table: sa.Table, duckdb: bool) -> sa.TextClause:
 
 def fingerprint(url: str) -> dict[str, tuple[object, ...]]:
     """Every table's rows as (number, digest): equal fingerprints mean an unchanged store. The
-    data version (`meta.data_version`) is left out: it counts write transactions, and a write
-    that changed no row still raises it (kpi.store.data_version), so it says nothing of content."""
+    data version (`meta.data_version`) is left out: it counts the writes that changed rows
+    (kpi.store.data_version), not what they hold, and the tests that use this compare content."""
     duckdb = engine.is_duckdb(url)
     with engine.reading(engine.create(url)) as conn:
         return {

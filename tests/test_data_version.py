@@ -1,5 +1,6 @@
-"""The data version (kpi/store/data_version.py): every write raises it in its own transaction, a
-failed or rehearsed one does not, and the app's caches (kpi/ui/data.py) hold until it changes:
+"""The data version (kpi/store/data_version.py): every write that changes a row raises it in its
+own transaction, a failed, rehearsed or idle one (a pull or import of what the store already
+holds) does not, and the app's caches (kpi/ui/data.py) hold until it changes:
 a run reads it once, nothing is computed again while it stays, and a write by another process
 shows at the next run. On DuckDB and PostgreSQL."""
 
@@ -16,10 +17,11 @@ import sqlalchemy as sa
 from kpi import settings
 from kpi.domain import months
 from kpi.domain.access import EVERYTHING
-from kpi.store import data_version, decks, engine, schema
+from kpi.files.tables import ImportRejected
+from kpi.store import data_version, decks, engine, importing, schema
 from kpi.text import fmt, i18n
 from kpi.ui import data
-from tests.conftest import ROOT, point_app_at
+from tests.conftest import ROOT, as_admin, point_app_at
 
 MONTH = date(2026, 10, 1)
 ADMIN = "sofie.dahl@havnhjem.example"
@@ -86,12 +88,56 @@ def test_the_bump_is_the_last_statement_of_the_write_s_own_transaction(demo_url)
     sa.event.listen(store, "before_cursor_execute", executed)
     sa.event.listen(store, "commit", lambda conn: seen.append((id(conn), "COMMIT", None)))
     with engine.writing(store) as conn:
-        conn.execute(schema.meta.update().where(schema.meta.c.key == "nothing").values(value="x"))
+        conn.execute(schema.meta.insert().values(key="test.last", value="x"))
         writer = id(conn)
     mine = [(statement, str(parameters)) for who, statement, parameters in seen if who == writer]
-    assert "nothing" in mine[-3][1]  # the write's own statement
+    assert "test.last" in mine[-3][1]  # the write's own statement
     assert mine[-2][0].startswith("UPDATE meta SET value=CAST(") and data_version.KEY in mine[-2][1]
     assert mine[-1][0] == "COMMIT"
+
+
+def test_a_write_that_changes_no_row_leaves_the_version(demo_url):
+    """Statements that match nothing, or a delete of what is not there, change no row: no bump."""
+    store = engine.create(demo_url)
+    before = version_of(demo_url)
+    with engine.writing(store) as conn:
+        conn.execute(schema.meta.update().where(schema.meta.c.key == "nothing").values(value="x"))
+        conn.execute(schema.setting.delete().where(schema.setting.c.name == "nothing"))
+    assert version_of(demo_url) == before
+    with engine.writing(store) as conn:
+        conn.execute(schema.meta.insert().values(key="test.changed", value="x"))
+    assert version_of(demo_url) == before + 1
+
+
+def test_a_pull_or_import_that_changes_nothing_leaves_the_version_and_a_changed_value_raises_it(
+    demo_url, tmp_path
+):
+    """The nightly pull of values the store already holds, or a file imported twice, changes no
+    row (nothing written, nothing audited): every page's cache still holds. A changed value
+    raises the version once; a refused file leaves it."""
+    store = engine.create(demo_url)
+    before = version_of(demo_url)
+    pulled = cli(demo_url, "pull", "--month", "2026-10")  # as cron runs it, alerts and all
+    assert pulled.returncode == 0, pulled.stderr
+    assert "0 new, 0 replaced" in pulled.stdout
+    assert version_of(demo_url) == before
+    with engine.reading(store) as conn:
+        m = schema.measurement
+        stored = conn.execute(
+            sa.select(m.c.value).where(m.c.kpi == "CS_WAIT", m.c.month == MONTH)
+        ).scalar_one()
+    same = f"kpi,month,value\nCS_WAIT,2026-10,{stored}\n".encode()
+    importing.run(store, "measurements", same, "measurements.csv", as_admin())
+    assert version_of(demo_url) == before
+    changed = f"kpi,month,value\nCS_WAIT,2026-10,{stored + 1}\n".encode()
+    summary = importing.run(store, "measurements", changed, "measurements.csv", as_admin())
+    assert summary.counts.get("updated") == 1
+    assert version_of(demo_url) == before + 1
+    importing.run(store, "measurements", changed, "measurements.csv", as_admin())
+    assert version_of(demo_url) == before + 1
+    with pytest.raises(ImportRejected):
+        importing.run(store, "measurements", b"kpi,month,value\nCS_WAIT,2026-10,x\n", "bad.csv", as_admin())
+    assert version_of(demo_url) == before + 1
 
 
 def test_writes_at_the_same_time_each_raise_the_version(demo_url):

@@ -1,10 +1,22 @@
-"""The store's data version: one number that every write raises in its own transaction.
+"""The store's data version: one number that every write that changes a row raises in its own
+transaction.
 
 `engine.writing` calls `bump` as the last statement of every write transaction (imports, forms,
-pulls, closing and reopening, the calendar, deliveries, the demo), so no writer can forget it,
-and a write that fails or is rolled back (a rehearsal) leaves it as it was. The app keys every
-cached read by it (kpi.ui.data): a run reads it once, and what was cached under the same number
-is still true. It lives in `meta` (key `data_version`), so it needs no schema step.
+pulls, closing and reopening, the calendar, deliveries, the demo) that changed a row, so no
+writer can forget it, and a write that fails or is rolled back (a rehearsal) leaves it as it
+was. What changed is counted by the database itself: the rows each INSERT, UPDATE or DELETE of
+the transaction reports (`engine._count_changed_rows`), plus the rows written past SQLAlchemy
+(`engine.rows_changed`, the bulk inserts). A write that changed nothing (the nightly pull of
+values the store already holds, a file imported twice, a form saved as it was) leaves the
+number, so every cache still holds: the audited `Writer` compares before it writes and writes
+neither an unchanged value nor its audit row, and no table is left out of the count (the
+audit log only grows with a change, and nothing of a pull that changed nothing is stored). A
+statement that rewrites a row with the values it had still counts (the database says it
+matched a row): a needless recompute, never a stale page.
+
+The app keys every cached read by the number (kpi.ui.data): a run reads it once, and what was
+cached under the same number is still true. It lives in `meta` (key `data_version`), so it
+needs no schema step.
 
 On PostgreSQL the UPDATE of the one row also orders concurrent writers: the second waits for
 the first to commit and then raises the number the first left, so the numbers follow the order

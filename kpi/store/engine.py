@@ -15,6 +15,7 @@ refused as busy. A marker left by a writer that died goes stale within `INTENT_F
 from __future__ import annotations
 
 import contextlib
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -211,11 +212,44 @@ def _one_writer(engine: Engine) -> threading.RLock | None:
         return _FILE_WRITERS.setdefault(str(engine.url.database), threading.RLock())
 
 
+_CHANGED = "kpi.rows_changed"
+"""Where a write's connection counts the rows its statements changed (its `info`)."""
+_CHANGES = re.compile(r"\s*(INSERT|UPDATE|DELETE|MERGE|TRUNCATE|COPY|CREATE|ALTER|DROP)\b", re.IGNORECASE)
+
+
+@sa.event.listens_for(Engine, "after_cursor_execute")
+def _count_changed_rows(
+    conn: sa.Connection,
+    cursor: object,
+    statement: str,
+    parameters: object,
+    context: object,
+    executemany: bool,
+) -> None:
+    """Inside `writing`, add the rows a statement inserted, updated or deleted (one when the
+    driver cannot tell how many: a change is never missed)."""
+    counted = conn.info.get(_CHANGED)
+    if counted is None or not _CHANGES.match(statement):
+        return
+    rows = getattr(cursor, "rowcount", -1)
+    conn.info[_CHANGED] = counted + (rows if isinstance(rows, int) and rows >= 0 else 1)
+
+
+def rows_changed(conn: sa.Connection, rows: int) -> None:
+    """Count rows written past SQLAlchemy (straight through the driver: DuckDB's Arrow insert,
+    PostgreSQL's COPY) as changed by the write `conn` belongs to."""
+    counted = conn.info.get(_CHANGED)
+    if counted is not None:
+        conn.info[_CHANGED] = counted + rows
+
+
 @contextmanager
 def writing(engine: Engine, wait: float | None = None, *, bump: bool = True) -> Iterator[sa.Connection]:
-    """One transaction: committed whole when the block ends, rolled back on any error. Its last
-    statement raises the store's data version (`kpi.store.data_version`), so everything cached
-    before it is read afresh; only `setup.ensure` writes without (it bumps when it changed the
+    """One transaction: committed whole when the block ends, rolled back on any error. When its
+    statements changed any row, its last statement raises the store's data version
+    (`kpi.store.data_version`), so everything cached before it is read afresh; a write that
+    changed nothing (a pull or an import of what the store already holds) leaves it, and what
+    was cached still holds. Only `setup.ensure` writes without (it bumps when it changed the
     schema)."""
     lock = _one_writer(engine)
     deadline = settings.current().busy_wait if wait is None else wait
@@ -223,10 +257,15 @@ def writing(engine: Engine, wait: float | None = None, *, bump: bool = True) -> 
         raise StoreBusy(Problem("store.busy", "", (("detail", "another write of this process"),)))
     try:
         with _with_retry(engine.begin, wait, _intent(engine), writes=True) as conn:
-            yield conn
-            if bump:
-                data_version.bump(conn)
-        if is_duckdb(engine):
+            conn.info[_CHANGED] = 0
+            try:
+                yield conn
+                changed = conn.info[_CHANGED]
+                if bump and changed:
+                    data_version.bump(conn)
+            finally:  # a pooled connection (PostgreSQL) keeps its `info` for the next unit of work
+                conn.info.pop(_CHANGED, None)
+        if changed and is_duckdb(engine):
             # Fold the write-ahead log into the file so a later reader opens it quickly (still
             # alone: DuckDB refuses a checkpoint while another write is open).
             with _with_retry(engine.connect, wait) as conn:

@@ -341,6 +341,7 @@ def bulk_insert_arrow(conn: sa.Connection, table: sa.Table, rows: pa.Table) -> N
             raw.execute(f"INSERT INTO {table.name} ({names}) SELECT {names} FROM bulk_rows")
         finally:
             raw.unregister("bulk_rows")
+        engine.rows_changed(conn, rows.num_rows)  # past SQLAlchemy: counted here
         return
     values = [rows.column(name).to_pylist() for name in columns]
     if conn.dialect.name == "postgresql":
@@ -350,6 +351,7 @@ def bulk_insert_arrow(conn: sa.Connection, table: sa.Table, rows: pa.Table) -> N
         ):
             for row in zip(*values, strict=True):
                 copy.write_row(row)
+        engine.rows_changed(conn, rows.num_rows)
         return
     conn.execute(table.insert(), [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)])
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import functools
 import inspect
-import logging
 import threading
 from collections.abc import Callable
 from contextvars import ContextVar
@@ -77,7 +76,7 @@ from kpi.store import drivers as drivers_
 from kpi.store.respondents import Comment, Filter
 from kpi.text import i18n
 from kpi.text.i18n import t
-from kpi.ui import widgets
+from kpi.ui import startup, widgets
 
 KEPT = 256
 """Entries a loader of small results keeps at most (its arguments: viewer scopes, months,
@@ -86,7 +85,6 @@ SHARED_KEPT = 24
 """Entries a loader of big results keeps at most: a month's report of a large company is some
 megabytes, and a meeting asks for about as many scopes as there are departments."""
 
-_LOG = logging.getLogger(__name__)
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -639,7 +637,7 @@ def _warming() -> None:
         try:
             warm(url)
         except Exception:  # a warm-up only saves time: a page reads for itself what it lacks
-            _LOG.warning(t("data.warm_failed"), exc_info=True)
+            startup.log_failure(t("store.warm_failed"))
 
 
 def warm_later(url: str) -> None:
@@ -655,7 +653,7 @@ def warm_later(url: str) -> None:
         if _warm_running:
             return
         _warm_running = True
-    threading.Thread(target=_warming, daemon=True).start()
+    startup.in_background(_warming, lambda: t("store.warm_failed"))  # after the imports: see there
 
 
 def _served() -> bool:

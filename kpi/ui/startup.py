@@ -1,37 +1,123 @@
-"""Importing the app's modules once per process, before several sessions race to do it.
+"""Importing the app's modules once per process, before several threads race to do it.
 
-Streamlit runs each session's script in its own thread. Right after the server starts, several
-first runs can reach `import sqlalchemy` (or a page's view modules) at the same moment, and
-Python then hands one thread a module another thread is still initialising: the page fails
-with "partially initialized module". `load()` does every import under one lock, so the first
-run imports and the others wait for it. This module itself imports nothing heavy.
+Streamlit runs each session's script in a thread of its own, and the app runs its warm-up
+(kpi.ui.data.warm) on another. Python's import locks are per module: a thread that enters a
+package (`sqlalchemy`) while another has entered one of its submodules directly
+(`sqlalchemy.engine`, whose parent it finds already begun) can each wait for the other; Python
+then breaks the deadlock by handing one of them the other's module half-built, and that thread
+fails with "partially initialized module". Right after a start a first run failed so inside
+this `load`, and a thread importing the app's modules beside a running `load` fails so every
+time (tests/test_startup.py). So every import that pages or the warm-up make happens here,
+under one lock, once:
+
+- the libraries, and what the first engine would import later (the dialects and drivers of
+  both stores: `create_engine` loads them on first use, in whichever thread comes first);
+- every module of kpi.store and kpi.ui (the pages' views and loaders and what they use);
+- a thread the app starts (`in_background`) calls `load` before its work, so it waits for a
+  first run's imports instead of making them alongside.
+
+Should a thread this module cannot stop (a library's, Streamlit's) still race with `load`,
+`load` tries again (the half-built module is dropped when its import fails) and logs the first
+such failure with every thread's stack, once, for whoever reads the server's log: never a
+person's page. This module itself imports nothing heavy.
 """
 
 from __future__ import annotations
 
 import importlib
+import logging
 import pkgutil
+import sys
 import threading
+import traceback
+from collections.abc import Callable
 
 _LOCK = threading.Lock()
 _done = False
+_dumped = False
+_DUMP_LOCK = threading.Lock()
+_LOG = logging.getLogger(__name__)
+
+LIBRARIES = (
+    "sqlalchemy",
+    "sqlalchemy.exc",
+    "pandas",
+    "plotly.graph_objects",
+    "plotly.io",
+    "duckdb",
+    # loaded by the first `create_engine` of a store's kind, not by importing SQLAlchemy
+    "duckdb_sqlalchemy",
+    "sqlalchemy.dialects.postgresql.psycopg",
+    "psycopg",
+)
+PACKAGES = ("kpi.store", "kpi.ui")
+ATTEMPTS = 3
+"""How often `load` imports again after another thread handed it a half-built module."""
 
 
 def load() -> None:
-    """Import every module the pages use, once per process; later calls return at once."""
+    """Import every module the pages and the warm-up use, once per process; later calls return
+    at once, and a call while another thread loads waits for it."""
     global _done
     if _done:
         return
     with _LOCK:
         if _done:
             return
-        import kpi.store
-        import kpi.ui
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                _import_all()
+            except (ImportError, AttributeError) as error:
+                if "partially initialized module" not in str(error) or attempt == ATTEMPTS:
+                    raise
+                from kpi.text.i18n import t  # only now: this module imports nothing heavy
 
-        for module in ("sqlalchemy", "sqlalchemy.exc", "pandas", "plotly.graph_objects", "duckdb"):
-            importlib.import_module(module)
-        # the store's modules too: the warm-up (kpi.ui.data.warm) runs on a thread of its own
-        for package in (kpi.store, kpi.ui):
-            for found in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
-                importlib.import_module(found.name)
+                log_failure(t("store.imports_raced", attempt=attempt, attempts=ATTEMPTS))
+            else:
+                break
         _done = True
+
+
+def _import_all() -> None:
+    for name in LIBRARIES:
+        importlib.import_module(name)
+    for name in PACKAGES:
+        package = importlib.import_module(name)
+        for found in pkgutil.walk_packages(package.__path__, f"{name}."):
+            importlib.import_module(found.name)
+
+
+def in_background(work: Callable[[], None], failed: Callable[[], str]) -> threading.Thread:
+    """Run `work` on a daemon thread of its own, after `load` (a thread started before a first
+    run's imports are done waits for them rather than importing alongside). A failure is logged
+    (`log_failure`, worded by `failed`), never raised into a page."""
+
+    def run() -> None:
+        try:
+            load()
+            work()
+        except Exception:
+            log_failure(failed())
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread
+
+
+def log_failure(message: str) -> None:
+    """Log the exception being handled with `message`; the first time in this process with
+    every thread's stack as well (an import race shows only in what the other threads did)."""
+    global _dumped
+    with _DUMP_LOCK:
+        first, _dumped = not _dumped, True
+    stacks = f"\n{_stacks()}" if first else ""
+    _LOG.warning("%s%s", message, stacks, exc_info=True)
+
+
+def _stacks() -> str:
+    """Every thread's stack, as `faulthandler` prints them, but into the log."""
+    names = {thread.ident: thread.name for thread in threading.enumerate()}
+    return "\n".join(
+        f"Thread {names.get(ident, '?')} ({ident}):\n" + "".join(traceback.format_stack(frame))
+        for ident, frame in sys._current_frames().items()
+    )

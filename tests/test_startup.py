@@ -1,0 +1,141 @@
+"""Start-up imports (kpi/ui/startup.py): a thread the app starts beside a first run never imports
+alongside it, and once `load` is done the warm-up and the first engines import nothing of the
+libraries or the app. Each case runs in a fresh interpreter, where nothing is imported yet."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from tests.conftest import ROOT
+
+RACE = textwrap.dedent(
+    """
+    import json, logging, sys, threading
+
+    from kpi.ui import startup
+
+    failures = []
+
+    class Kept(logging.Handler):
+        def emit(self, record):
+            failures.append(record.getMessage()[:300] + " " + str(record.exc_info and record.exc_info[1]))
+
+    logging.getLogger("kpi.ui.startup").addHandler(Kept())
+    go, done = threading.Barrier(2), threading.Event()
+    order = []
+
+    def first_run():  # what app.py does first in a session's thread
+        go.wait()
+        try:
+            startup.load()
+            from kpi.ui import data, frame, notices  # noqa: F401
+        except Exception as error:
+            failures.append(f"first run: {error!r}")
+
+    def warming():  # what the warm-up's thread needs: the loaders and an engine of each kind
+        order.append(startup._done)
+        from kpi.store import engine
+        from kpi.ui import data  # noqa: F401
+
+        engine.create("duckdb:///:memory:")
+        engine.create("postgresql://nobody@127.0.0.1:1/none")
+        done.set()
+
+    first = threading.Thread(target=first_run)
+    first.start()
+    go.wait()
+    startup.in_background(warming, lambda: "warm-up failed")
+    first.join()
+    finished = done.wait(120)
+    print(json.dumps({"failures": failures, "after_load": order, "finished": finished}))
+    """
+)
+
+
+@pytest.mark.parametrize("attempt", range(3))
+def test_a_background_thread_started_with_a_first_run_waits_for_its_imports(attempt):
+    """A thread importing the app's modules while `load` runs fails every time ("partially
+    initialized module 'pandas'"): the app's own threads wait for `load` instead."""
+    done = subprocess.run([sys.executable, "-c", RACE], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    said = json.loads(done.stdout.strip().splitlines()[-1])
+    assert said == {"failures": [], "after_load": [True], "finished": True}
+
+
+AFTER_LOAD = textwrap.dedent(
+    """
+    import json, sys
+
+    from kpi.ui import startup
+
+    startup.load()
+    before = set(sys.modules)
+    from kpi.store import engine
+    from kpi.ui import data
+
+    engine.create("postgresql://nobody@127.0.0.1:1/none")  # makes no connection
+    data.warm(sys.argv[1])
+    watched = ("sqlalchemy", "duckdb", "psycopg", "pandas", "plotly", "pyarrow", "kpi")
+    late = sorted(name for name in set(sys.modules) - before if name.split(".")[0] in watched)
+    print(json.dumps(late))
+    """
+)
+
+
+def test_after_load_the_warm_up_and_a_first_engine_import_nothing_more(demo_duckdb_url):
+    """What a thread of the app does after start-up (the warm-up, a store's first engine) finds
+    every module it needs imported: no import of its own that could race with a session's."""
+    done = subprocess.run(
+        [sys.executable, "-c", AFTER_LOAD, demo_duckdb_url],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "KPI_DATABASE_URL": demo_duckdb_url},
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == []
+
+
+def test_a_half_built_module_from_another_thread_is_imported_again_and_logged_with_every_stack_once(
+    monkeypatch, caplog
+):
+    """A race `load` cannot prevent (a thread it does not start) costs a second try, not a
+    page: the first failure is logged with every thread's stack, a later one without."""
+    from kpi.ui import startup
+
+    tries: list[int] = []
+
+    def racing() -> None:
+        tries.append(len(tries))
+        if len(tries) < 3:
+            raise ImportError("cannot import name 'X' from partially initialized module 'sqlalchemy.engine'")
+
+    monkeypatch.setattr(startup, "_done", False)
+    monkeypatch.setattr(startup, "_dumped", False)
+    monkeypatch.setattr(startup, "_import_all", racing)
+    with caplog.at_level("WARNING", logger="kpi.ui.startup"):
+        startup.load()
+    assert startup._done and len(tries) == 3
+    first, second = (r.getMessage() for r in caplog.records)
+    assert "partially initialized" in str(caplog.records[0].exc_info[1])
+    assert "Thread MainThread" in first and "Thread " not in second
+
+
+def test_an_import_that_fails_for_another_reason_is_not_tried_again(monkeypatch):
+    from kpi.ui import startup
+
+    def missing() -> None:
+        raise ImportError("No module named 'nothing'")
+
+    monkeypatch.setattr(startup, "_done", False)
+    monkeypatch.setattr(startup, "_import_all", missing)
+    with pytest.raises(ImportError, match="nothing"):
+        startup.load()
+    assert not startup._done
