@@ -53,3 +53,46 @@ def test_the_words_in_each_language(language, share, interval, rating, quadrant)
         assert driver_words.quadrant(driver.quadrant) == quadrant
         assert driver_words.name("invoice") == {"en": "Invoice", "da": "Faktura"}[language]
         assert driver_words.name("kiosk") == "kiosk"  # a code the catalogue does not know, as it is
+
+
+def _driver(touchpoint: str, share: float, rating: float, quadrant: Quadrant, rank: int) -> drivers.Driver:
+    return drivers.Driver(
+        touchpoint, share / 2, share / 2 - 0.02, share / 2 + 0.02, share, share - 0.04, share + 0.04,
+        rating, quadrant, rank,
+    )  # fmt: skip
+
+
+def test_a_label_never_covers_a_neighbours_point():
+    """The demo's November: customer service and webshop lie close together, so webshop's label
+    goes to the right, where no point is, instead of across customer service's point."""
+    found = drivers.Analysis(
+        1379,
+        0.53,
+        (
+            _driver("delivery", 0.33, 3.90, Quadrant.STRENGTH, 1),
+            _driver("customer_service", 0.24, 3.68, Quadrant.STRENGTH, 2),
+            _driver("webshop", 0.225, 3.78, Quadrant.STRENGTH, 3),
+            _driver("returns", 0.11, 3.38, Quadrant.LOW_PRIORITY, 4),
+            _driver("invoice", 0.10, 2.97, Quadrant.LOW_PRIORITY, 5),
+        ),
+    )
+    fig = driver_chart.importance_performance(found, "All customers")
+    places = {trace.text[0].split(" ", 1)[1]: trace.textposition for trace in fig.data}
+    assert places == {
+        "Delivery": "middle left",
+        "Customer service": "middle left",
+        "Webshop": "middle right",
+        "Returns": "middle right",
+        "Invoice": "middle right",
+    }
+    crowded = drivers.Analysis(  # close neighbours on both sides: above and below instead
+        500,
+        0.4,
+        (
+            _driver("delivery", 0.34, 3.50, Quadrant.STRENGTH, 1),
+            _driver("webshop", 0.33, 3.60, Quadrant.STRENGTH, 2),
+            _driver("invoice", 0.33, 3.40, Quadrant.FIX_FIRST, 3),
+        ),
+    )
+    places = [t.textposition for t in driver_chart.importance_performance(crowded, "").data]
+    assert places[0] == "top center"

@@ -13,7 +13,10 @@ from playwright.sync_api import expect
 from pptx import Presentation
 
 from kpi.domain.access import EVERYTHING
-from kpi.store import decks, engine
+from kpi.store import decks, engine, respondents
+from kpi.store import drivers as driver_store
+from kpi.text import fmt, i18n
+from kpi.text.i18n import t
 from tests.test_browser import SHOTS, fit_to_content, main, open_page, settle
 from tools.screenshot import SETTLE_MS
 
@@ -140,3 +143,89 @@ def test_the_main_journeys(server, browser, august_deck):
     settle(page)
     fit_to_content(page, 1440)
     page.screenshot(path=str(SHOTS / "journey-present.png"), full_page=True)
+
+
+OCTOBER = date(2026, 10, 1)
+CX_DIRECTOR = "jonas.lund@havnhjem.example"
+IT_HEAD = "henrik.juul@havnhjem.example"
+"""The head of IT operations: no survey in the department, so nothing under any tab of Why."""
+WHY_TABS = ("why.tab_segments", "why.tab_drivers", "why.tab_words")
+
+
+@pytest.fixture(scope="module")
+def why_facts(demo_duckdb_file):
+    """What the Why page must show the CX director in October, per language, from the store: the
+    heading of the Segments tab's month table, the Drivers tab's count of respondents, and the newest
+    comment the Customers' own words tab lists first."""
+    first = date(2026, 8, 1)  # the tabs' default window: the last three months
+    store = engine.create(f"duckdb:///{demo_duckdb_file}")
+    with engine.reading(store) as conn:
+        pair = driver_store.pairs(conn, EVERYTHING, first, OCTOBER, "en")[0]
+        analysis = driver_store.analysis(conn, pair.reach, pair.outcome, pair.rating, first, OCTOBER)
+    commented = respondents.commented_kpis(store, EVERYTHING)[0]
+    newest = respondents.comments(store, EVERYTHING, respondents.Filter(commented, first, OCTOBER))[1][0]
+    facts = {}
+    for language in ("en", "da"):
+        with i18n.use(language):
+            facts[language] = {
+                "segments": t(  # the month's scores by segment, of the company's NPS (the first)
+                    "segments.month_heading",
+                    month=fmt.month_long(OCTOBER),
+                    by=t("segments.by_segment").lower(),
+                ),
+                "drivers": fmt.number(analysis.everyone.n),
+                "words": newest.text,
+            }
+    return facts
+
+
+def _tab(page, language: str, key: str):
+    """Open the Why page's tab titled by catalogue key `key`; the panel it shows."""
+    with i18n.use(language):
+        title = t(key)
+    page.get_by_role("tab", name=title).click()
+    panel = page.get_by_role("tabpanel")  # only the open tab's panel is shown
+    expect(panel).to_have_count(1)
+    return panel
+
+
+@pytest.mark.parametrize("language", ["en", "da"])
+def test_the_why_page_journey(server, browser, why_facts, language):
+    """The CX director reads each tab of Why it moved: the segments of NPS, the drivers chart, a
+    customer's own words; the head of IT, whose department has no survey, is told so on each."""
+    facts = why_facts[language]
+    page = open_page(browser, f"{server}/why?month=2026-10&as={CX_DIRECTOR}&lang={language}")
+    with i18n.use(language):
+        heading = t("why.title", month=fmt.month_long(OCTOBER))
+        chart_title = t("drivers.chart_title")
+    expect(main(page).locator("h1").first).to_have_text(heading)
+    panel = _tab(page, language, "why.tab_segments")
+    expect(panel).to_contain_text(facts["segments"])
+    panel = _tab(page, language, "why.tab_drivers")
+    expect(panel).to_contain_text(chart_title)
+    expect(panel).to_contain_text(facts["drivers"])
+    expect(panel.locator(".js-plotly-plot").first).to_be_visible()
+    panel = _tab(page, language, "why.tab_words")
+    expect(panel).to_contain_text(facts["words"])
+    settle(page)
+    assert not page.query_selector("[data-testid='stException']")
+    fit_to_content(page, 1440)
+    page.screenshot(path=str(SHOTS / f"why-words-{language}.png"), full_page=True)
+    page.close()
+
+    page = open_page(browser, f"{server}/why?month=2026-10&as={IT_HEAD}&lang={language}")
+    expect(main(page).locator("h1").first).to_have_text(heading)
+    with i18n.use(language):
+        nothing = {
+            "why.tab_segments": t("segments.no_surveys"),
+            "why.tab_drivers": t("drivers.nothing"),
+            "why.tab_words": t("words.none"),
+        }
+    for key in WHY_TABS:
+        panel = _tab(page, language, key)
+        expect(panel).to_contain_text(nothing[key])
+        expect(panel.locator(".js-plotly-plot")).to_have_count(0)
+    assert not page.query_selector("[data-testid='stException']")
+    body = main(page).inner_text()
+    assert "Traceback" not in body and "encountered an error" not in body
+    page.close()

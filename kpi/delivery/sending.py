@@ -24,7 +24,7 @@ from kpi.domain.errors import Denied, Problem, Refused, Unavailable
 from kpi.domain.model import GoalStatus, Person, Role
 from kpi.domain.report import MonthReport
 from kpi.output import deck, pptx_pack
-from kpi.store import closing, company_events, decks, deliveries, engine, monthly, queries
+from kpi.store import closing, company_events, decks, deliveries, drivers, engine, monthly, queries
 from kpi.store import company as company_settings
 from kpi.text import fmt, phrases
 from kpi.text.i18n import t
@@ -157,12 +157,13 @@ def plan(conn: sa.Connection, month: date, language: str, today: date | None = N
     brand = decks.brand(conn, month)
     company = company_settings.read(conn).title(t("app.title"))
     already = {r for _, r in deliveries.sent(conn, KIND, [months.key(month)])}
+    analyses = drivers.Memo()  # a close made before closes kept the analysis: one per pair, not per person
     out = []
     for person in queries.people(conn):
         scope = access.scope_for(person, links)
         if not _sees_anything(scope):
             continue
-        slides = decks.slides(conn, scope, month, language, today)
+        slides = decks.slides(conn, scope, month, language, today, analyses)
         meeting = closing.meeting_month(conn, scope, month, language)
         built = meeting.report
         found = attention.items(

@@ -1,7 +1,8 @@
 """A closed month, frozen: what the meeting saw, kept exactly.
 
 Closing a month stores the inputs of its report (the KPI and goal records in every language,
-thirteen months of values, the month's commentary) as JSON. The report is rebuilt from them by
+thirteen months of values, the month's commentary, and the pack's driver analysis: see
+kpi.domain.pack_drivers) as JSON. The report is rebuilt from them by
 the same rules, so every number, target and status is as it was at the close, while changes
 made afterwards are found by comparing the frozen values with the live ones.
 Pure: JSON in, records out.
@@ -15,7 +16,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import Any
 
-from kpi.domain import signals
+from kpi.domain import pack_drivers, signals
 from kpi.domain.access import Scope
 from kpi.domain.errors import Problem, Unavailable
 from kpi.domain.model import Aggregation, Commentary, Direction, Goal, Kpi, Level, MonthValue
@@ -115,11 +116,15 @@ def freeze(
     values: Sequence[MonthValue],
     by_language: Mapping[str, Texts],
     context: Context = NO_CONTEXT,
+    drivers: pack_drivers.Kept | None = None,
 ) -> str:
     """The snapshot as JSON; `by_language` maps a language to its (kpis, goals, commentary);
-    `context` holds the month targets, process changes and rules the report was built with."""
+    `context` holds the month targets, process changes and rules the report was built with;
+    `drivers` the pack's driver analysis (left out when not given)."""
+    kept = {} if drivers is None else {"drivers": pack_drivers.to_json(drivers)}
     return json.dumps(
         {
+            **kept,
             "format": FORMAT,
             "month": month.isoformat(),
             "context": _context_json(context),
@@ -142,10 +147,13 @@ class Frozen:
     values: list[MonthValue]
     commentary: list[Commentary]
     context: Context = NO_CONTEXT
+    drivers: pack_drivers.Kept | None = None
+    """The pack's driver analysis as closed; None in a snapshot made before closes kept it."""
 
 
 def thaw(text: str, language: str, scope: Scope) -> Frozen:
-    """The month as closed, in `language` (else the first stored), limited to `scope`.
+    """The month as closed, in `language` (else the first stored), limited to `scope` (but for
+    the driver analysis, kept whole: kpi.store.drivers picks what the reader's scope may see).
 
     A snapshot in another format (written by a newer release) is refused, not guessed at."""
     data = json.loads(text)
@@ -162,7 +170,8 @@ def thaw(text: str, language: str, scope: Scope) -> Frozen:
     values = [v for v in map(_value, data["values"]) if v.kpi in visible]
     comments = [c for c in map(_comment, texts["commentary"]) if c.kpi in home or c.goal in followed]
     context = _context(data, visible)
-    return Frozen(date.fromisoformat(data["month"]), kpis, goals, values, comments, context)
+    drivers = pack_drivers.from_json(data["drivers"]) if "drivers" in data else None
+    return Frozen(date.fromisoformat(data["month"]), kpis, goals, values, comments, context, drivers)
 
 
 def revisions(frozen: Frozen, live: Sequence[MonthValue]) -> dict[str, tuple[float | None, float | None]]:

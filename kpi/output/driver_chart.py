@@ -33,6 +33,48 @@ def _x_range(ratings: list[float]) -> tuple[float, float]:
     return round(low - pad, 1), round(high + pad, 1)
 
 
+LABEL_CHARACTERS = 45
+"""About how many characters of a label fit across the chart (narrower on a phone, wider on a
+screen): how far a label reaches, to keep it off a neighbour's point."""
+NEAR = 0.08
+"""Points closer in height than this part of the axis share a line a label would cross."""
+
+
+def _label_positions(
+    points: list[tuple[float, float, str]], x_low: float, x_high: float, y_high: float
+) -> list[str]:
+    """Where each point's label goes (`points`: rating, share in %, label): on the side facing the
+    middle of the chart, or the other side when a neighbour's point lies under the label there,
+    or above or below the point when both sides are taken."""
+
+    def reach(label: str) -> float:
+        return (x_high - x_low) * min(1.0, len(label) / LABEL_CHARACTERS)
+
+    def near(i: int, j: int, direction: int) -> bool:
+        """Whether point j lies under point i's label put on side `direction` (0: either)."""
+        x, y, label = points[i]
+        ox, oy, _ = points[j]
+        ahead = (ox - x) * direction if direction else abs(ox - x)
+        return j != i and abs(oy - y) < NEAR * y_high and 0 <= ahead <= reach(label)
+
+    def free(i: int, direction: int) -> bool:
+        x, _, label = points[i]
+        end = x + direction * reach(label)
+        return x_low <= end <= x_high and not any(near(i, j, direction) for j in range(len(points)))
+
+    middle = (x_low + x_high) / 2
+    found = []
+    for i, (x, y, _) in enumerate(points):
+        first = 1 if x < middle else -1
+        side = next((d for d in (first, -first) if free(i, d)), None)
+        if side is not None:
+            found.append("middle right" if side == 1 else "middle left")
+        else:  # crowded on both sides: the higher of close points takes the top, the others the bottom
+            higher = all(points[j][1] <= y for j in range(len(points)) if near(i, j, 0))
+            found.append("top center" if higher else "bottom center")
+    return found
+
+
 def importance_performance(analysis: Analysis, title: str, height: int = 420) -> go.Figure:
     """The chart of one slice (`analysis` must have drivers: enough answers)."""
     fig = go.Figure()
@@ -66,15 +108,21 @@ def importance_performance(analysis: Analysis, title: str, height: int = 420) ->
         {"x0": average_rating, "x1": average_rating, "y0": 0, "y1": y_high},
     ):
         fig.add_shape(type="line", line={"color": SERIES["limits"], "dash": "dot", "width": 1}, **shape)
-    for driver in drivers:
-        label = f"{driver_words.QUADRANT_ICONS[driver.quadrant]} {driver_words.name(driver.touchpoint)}"
+    labels = [f"{driver_words.QUADRANT_ICONS[d.quadrant]} {driver_words.name(d.touchpoint)}" for d in drivers]
+    places = _label_positions(
+        [(d.performance, 100 * d.share, label) for d, label in zip(drivers, labels, strict=True)],
+        x_low,
+        x_high,
+        y_high,
+    )
+    for driver, label, place in zip(drivers, labels, places, strict=True):
         share = 100 * driver.share
         fig.add_scatter(
             x=[driver.performance],
             y=[share],
             mode="markers+text",
             text=[plain.chart(label)],
-            textposition="middle right" if driver.performance < (x_low + x_high) / 2 else "middle left",
+            textposition=place,
             marker={"size": 13, "color": QUADRANT_COLOURS[driver.quadrant]},
             error_y={
                 "type": "data",

@@ -1,8 +1,8 @@
 """Closing a month for the management meeting, and reading a month as the meeting sees it.
 
 An administrator closes a month once its data is in: the snapshot (kpi.domain.snapshot) freezes it,
-and meeting mode and exports read the snapshot from then on. Values changed later show as
-"revised after close", with the closed and the current value. Closing is audited like every
+the pack's driver analysis included, and meeting mode and exports read the snapshot from then on.
+Values changed later show as "revised after close", with the closed and the current value. Closing is audited like every
 write; a second close is refused with the first one's date. An administrator may reopen a
 closed month, with a reason: the close is undone (its snapshot stays in the audit), the reopening
 is kept (`month_reopen`), and the month's deck and packs say it was reopened, also after it is
@@ -16,11 +16,11 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 
-from kpi.domain import access, months, report, snapshot
+from kpi.domain import access, months, pack_drivers, report, snapshot
 from kpi.domain.access import EVERYTHING, Scope
 from kpi.domain.errors import Denied, Problem, Refused
 from kpi.domain.model import Commentary, MonthValue, Person
-from kpi.store import monthly, queries
+from kpi.store import drivers, monthly, queries
 from kpi.store import schema as s
 from kpi.store.writes import Writer
 from kpi.text import i18n
@@ -52,6 +52,9 @@ class MeetingMonth:
     closed_by: str | None = None
     revised: dict[str, tuple[float | None, float | None]] = field(default_factory=dict)
     reopened: list[Reopening] = field(default_factory=list)
+    drivers: pack_drivers.Kept | None = None
+    """What the close kept of the pack's driver analysis (None when open, or closed before
+    closes kept it: the pack then analyses the live answers)."""
 
     @property
     def is_closed(self) -> bool:
@@ -88,7 +91,13 @@ def close(conn: sa.Connection, viewer: Person, month: date) -> datetime:
             "month": month,
             "closed_at": now,
             "closed_by": viewer.email,
-            "snapshot": snapshot.freeze(month, values, by_language, monthly.context(conn, EVERYTHING, month)),
+            "snapshot": snapshot.freeze(
+                month,
+                values,
+                by_language,
+                monthly.context(conn, EVERYTHING, month),
+                drivers.kept_at_close(conn, month),
+            ),
         },
     )
     return now
@@ -162,4 +171,5 @@ def meeting_month(conn: sa.Connection, scope: Scope, month: date, language: str)
         closed_by=row.closed_by,
         revised=snapshot.revisions(frozen, live),
         reopened=reopenings(conn, month),
+        drivers=frozen.drivers,
     )

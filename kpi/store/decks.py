@@ -29,11 +29,17 @@ def brand(conn: sa.Connection, month: date) -> deck.Brand:
 
 
 def slides(
-    conn: sa.Connection, scope: Scope, month: date, language: str, today: date | None = None
+    conn: sa.Connection,
+    scope: Scope,
+    month: date,
+    language: str,
+    today: date | None = None,
+    analyse: drivers.Analyse = drivers.analysis,
 ) -> list[deck.Slide]:
     """The deck of `month` (from its close if closed), limited to `scope`, in `language`; its
     attention slide names the values late on `today` (the company's today, `settings.today`, when
-    not given)."""
+    not given). An open month's driver slide gets its analysis from `analyse` (a run's
+    `drivers.Memo` or the app's cache, so readers of the same pair share one)."""
     meeting = closing.meeting_month(conn, scope, month, language)
     owners = {p.email: p.name for p in queries.people(conn)}
     actions = queries.actions(conn, scope, language)
@@ -57,15 +63,27 @@ def slides(
         actions,
         owners,
     )
-    return _with_drivers(conn, built, scope, month, language)
+    return _with_drivers(conn, built, scope, meeting, language, analyse)
 
 
 def _with_drivers(
-    conn: sa.Connection, built: list[deck.Slide], scope: Scope, month: date, language: str
+    conn: sa.Connection,
+    built: list[deck.Slide],
+    scope: Scope,
+    meeting: closing.MeetingMonth,
+    language: str,
+    analyse: drivers.Analyse,
 ) -> list[deck.Slide]:
     """The deck with the driver analysis's slide after what needs attention, when the reader's
-    scope holds a survey whose respondents rated touchpoints (kpi.store.drivers)."""
-    found = drivers.for_the_pack(conn, scope, month, language)
+    scope holds a survey whose respondents rated touchpoints (kpi.store.drivers): of a closed
+    month as its close kept it, of an open one (or one closed before closes kept it) from the
+    live answers."""
+    month = meeting.report.month
+    if meeting.is_closed and meeting.drivers is not None:
+        kpis = [row.kpi for row in meeting.report.kpis.values()]
+        found = drivers.from_the_close(meeting.drivers, kpis, scope)
+    else:
+        found = drivers.for_the_pack(conn, scope, month, language, analyse)
     extra = driver_slide.slide(found[1], found[0].outcome_name, found[2], month) if found else None
     if extra is None:
         return built

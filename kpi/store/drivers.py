@@ -7,18 +7,27 @@ average). A pair is an outcome and a rating KPI whose answers share respondents 
 month. Answers are read only of KPIs in the scope's departments (`kpi.store.respondents`: a goal
 owned elsewhere never brings its KPI's answers), so a department head sees no other
 department's drivers. Every value is a bound parameter.
+
+Which pair a reader's slide shows is the rule of kpi.domain.pack_drivers, on the live answers of
+an open month (`for_the_pack`) and on what the close kept of a closed one (`kept_at_close` when
+closing, `from_the_close` for the pack). The analysis of a pair reads only the answers of its two
+KPIs, so every reader whose scope holds both gets the same result: it is asked for with the
+pair's `reach` (the departments of its two KPIs) as its scope, which a run's `Memo` or the app's
+cache (kpi.ui.data) keys it by, so one send run or one data version analyses a pair once.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
 
-from kpi.domain import drivers, months
-from kpi.domain.access import Scope
-from kpi.domain.model import Aggregation
+from kpi.domain import drivers, months, pack_drivers
+from kpi.domain.access import EVERYTHING, Scope
+from kpi.domain.model import Aggregation, Kpi
+from kpi.domain.pack_drivers import Shared
 from kpi.store import queries, respondents
 from kpi.store import schema as s
 
@@ -39,6 +48,16 @@ class Pair:
     rating_name: str
     respondents: int
     """Respondents who answered both in the same month, in the months."""
+    reach: Scope = EVERYTHING
+    """The departments whose answers its analysis reads: its two KPIs' (everything when either
+    has none). The scope its analysis is asked for with, and cached by."""
+
+
+Found = tuple[Pair, drivers.Slices, date]
+"""What the pack's slide shows: the pair, its analysis and the window's first month."""
+
+Analyse = Callable[[sa.Connection, Scope, str, str, date, date], drivers.Slices]
+"""How the pack gets a pair's analysis: `analysis`, a run's `Memo`, or the app's cached loader."""
 
 
 def _window(first: date, last: date) -> tuple[date, date]:
@@ -69,18 +88,21 @@ def _answers_per_respondent(
     return {str(kpi): float(n) for kpi, n in conn.execute(stmt)}
 
 
-def pairs(conn: sa.Connection, scope: Scope, first: date, last: date, language: str) -> list[Pair]:
-    """The outcome KPIs in `scope` with a rating KPI in `scope` whose answers share respondents
-    in the months `first`..`last`: NPS KPIs first, then by respondents; each with the rating
-    KPI that shares the most."""
-    surveys = {
+def _surveys(kpis: Sequence[Kpi], scope: Scope) -> dict[str, Kpi]:
+    """The survey KPIs of `scope`'s own departments (line of sight brings no answers)."""
+    return {
         k.code: k
-        for k in queries.kpis(conn, scope, language)
+        for k in kpis
         if k.aggregation.is_survey and (scope.departments is None or k.department in scope.departments)
     }
-    if not surveys:
+
+
+def shared(conn: sa.Connection, kpis: list[str], first: date, last: date) -> list[Shared]:
+    """Every outcome KPI of `kpis` with every rating KPI of `kpis` whose answers share
+    respondents in the months `first`..`last`, and how many they share."""
+    if not kpis:
         return []
-    ratio = _answers_per_respondent(conn, sorted(surveys), first, last)
+    ratio = _answers_per_respondent(conn, kpis, first, last)
     outcomes = sorted(code for code, n in ratio.items() if n < RATINGS_PER_RESPONDENT)
     ratings = sorted(code for code, n in ratio.items() if n >= RATINGS_PER_RESPONDENT)
     if not outcomes or not ratings:
@@ -104,18 +126,39 @@ def pairs(conn: sa.Connection, scope: Scope, first: date, last: date, language: 
         )
         .where(o.c.kpi.in_(outcomes), o.c.respondent.is_not(None), o.c.date >= start, o.c.date < end)
         .group_by(o.c.kpi, r.c.kpi)
+        .order_by(o.c.kpi, r.c.kpi)
     )
-    best: dict[str, tuple[int, str]] = {}
-    for outcome, rating, shared in conn.execute(stmt):
-        if (int(shared), rating) > best.get(outcome, (0, "")):
-            best[outcome] = (int(shared), str(rating))
-    found = [
-        Pair(code, surveys[code].name, rating, surveys[rating].name, shared)
-        for code, (shared, rating) in best.items()
+    return [Shared(str(outcome), str(rating), int(n)) for outcome, rating, n in conn.execute(stmt)]
+
+
+def _reach(*kpis: Kpi) -> Scope:
+    departments = {k.department for k in kpis}
+    if any(d is None for d in departments):
+        return EVERYTHING
+    return Scope(frozenset(d for d in departments if d is not None))
+
+
+def _pairs(found: Sequence[Shared], surveys: Mapping[str, Kpi]) -> list[Pair]:
+    is_nps = {code: k.aggregation is Aggregation.NPS for code, k in surveys.items()}
+    return [
+        Pair(
+            p.outcome,
+            surveys[p.outcome].name,
+            p.rating,
+            surveys[p.rating].name,
+            p.respondents,
+            _reach(surveys[p.outcome], surveys[p.rating]),
+        )
+        for p in pack_drivers.choose(found, is_nps)
     ]
-    return sorted(
-        found, key=lambda p: (surveys[p.outcome].aggregation is not Aggregation.NPS, -p.respondents)
-    )
+
+
+def pairs(conn: sa.Connection, scope: Scope, first: date, last: date, language: str) -> list[Pair]:
+    """The outcome KPIs in `scope` with a rating KPI in `scope` whose answers share respondents
+    in the months `first`..`last`: NPS KPIs first, then by respondents; each with the rating
+    KPI that shares the most."""
+    surveys = _surveys(queries.kpis(conn, scope, language), scope)
+    return _pairs(shared(conn, sorted(surveys), first, last), surveys)
 
 
 def analysis(
@@ -126,14 +169,62 @@ def analysis(
     return drivers.slices(respondents.read(conn, scope, outcome, rating, first, last))
 
 
+class Memo:
+    """The analyses of one run (a send run's packs, one per recipient): each pair and window
+    analysed once per scope it is asked with, which for the pack is the pair's `reach`, so
+    every reader whose scope holds the pair shares one. It holds for the run's one view of the
+    store only (a run reads in one transaction); `computed` counts the analyses it ran."""
+
+    def __init__(self) -> None:
+        self._kept: dict[tuple[Scope, str, str, date, date], drivers.Slices] = {}
+        self.computed = 0
+
+    def __call__(
+        self, conn: sa.Connection, scope: Scope, outcome: str, rating: str, first: date, last: date
+    ) -> drivers.Slices:
+        key = (scope, outcome, rating, first, last)
+        if key not in self._kept:
+            self.computed += 1
+            self._kept[key] = analysis(conn, scope, outcome, rating, first, last)
+        return self._kept[key]
+
+
+def window(month: date) -> date:
+    """The first month of the pack's window ending with `month` (`WINDOW_MONTHS` months)."""
+    return months.add(months.first_of(month), -(WINDOW_MONTHS - 1))
+
+
 def for_the_pack(
-    conn: sa.Connection, scope: Scope, month: date, language: str
-) -> tuple[Pair, drivers.Slices, date] | None:
+    conn: sa.Connection, scope: Scope, month: date, language: str, analyse: Analyse = analysis
+) -> Found | None:
     """The pair the pack's slide shows (the first of `pairs` over the `WINDOW_MONTHS` months to
-    `month`), its analysis and the window's first month; None when there is no pair in scope."""
-    first = months.add(months.first_of(month), -(WINDOW_MONTHS - 1))
+    `month`), its analysis (by `analyse`, asked with the pair's `reach`) and the window's first
+    month; None when there is no pair in scope."""
+    first = window(month)
     found = pairs(conn, scope, first, month, language)
     if not found:
         return None
     pair = found[0]
-    return pair, analysis(conn, scope, pair.outcome, pair.rating, first, month), first
+    return pair, analyse(conn, pair.reach, pair.outcome, pair.rating, first, month), first
+
+
+def kept_at_close(conn: sa.Connection, month: date) -> pack_drivers.Kept:
+    """What closing `month` keeps of the pack's driver analysis: every pair of all survey KPIs in
+    the pack's window and the analysis of each (any reader's slide is one of them)."""
+    first = window(month)
+    surveys = _surveys(queries.kpis(conn, EVERYTHING), EVERYTHING)
+    found = shared(conn, sorted(surveys), first, month)
+    analyses = {
+        (p.outcome, p.rating): analysis(conn, EVERYTHING, p.outcome, p.rating, first, month) for p in found
+    }
+    return pack_drivers.Kept(first, tuple(found), analyses)
+
+
+def from_the_close(kept: pack_drivers.Kept, kpis: Sequence[Kpi], scope: Scope) -> Found | None:
+    """The pack's slide of a closed month as its close kept it: the pair `scope` finds among the
+    closed month's KPI records `kpis` (in the reader's language), and its analysis."""
+    found = _pairs(kept.shared, _surveys(kpis, scope))
+    if not found:
+        return None
+    pair = found[0]
+    return pair, kept.analyses[(pair.outcome, pair.rating)], kept.first

@@ -507,9 +507,14 @@ def deck(url: str, scope: Scope, month: date, language: str, today: date) -> tup
     """The meeting deck and what makes its pack the company's (title, footer, logo), for `scope`:
     built once per month, scope, language, day and data version (its attention slide names the
     values late on `today`, a key: a deck read yesterday is not served today), so stepping
-    through the slides only draws them."""
+    through the slides only draws them. Its driver analysis is `driver_analysis`'s, asked with
+    the pair's reach: every scope holding the pair (and the Why page) shares one."""
+
+    def analyse(conn: object, reach: Scope, outcome: str, rating: str, first: date, last: date) -> Slices:
+        return driver_analysis(url, reach, outcome, rating, first, last)
+
     with engine.reading(_engine(url)) as conn:
-        return decks.slides(conn, scope, month, language, today), decks.brand(conn, month)
+        return decks.slides(conn, scope, month, language, today, analyse), decks.brand(conn, month)
 
 
 @cached
@@ -578,7 +583,8 @@ def driver_pairs(url: str, scope: Scope, first: date, last: date, language: str)
 
 @shared
 def driver_analysis(url: str, scope: Scope, outcome: str, rating: str, first: date, last: date) -> Slices:
-    """The driver analysis of `outcome` by the ratings on `rating`, everyone and each segment."""
+    """The driver analysis of `outcome` by the ratings on `rating`, everyone and each segment;
+    asked with a pair's `reach` (kpi.store.drivers.Pair) by the Why page and the deck alike."""
     with engine.reading(_engine(url)) as conn:
         return drivers_.analysis(conn, scope, outcome, rating, first, last)
 

@@ -112,7 +112,7 @@ def render(ctx: Context) -> None:
         format_func=lambda p: p.outcome_name,
         help=t("drivers.outcome_help"),
     )
-    found = data.driver_analysis(ctx.url, ctx.scope, pair.outcome, pair.rating, first, last)
+    found = data.driver_analysis(ctx.url, pair.reach, pair.outcome, pair.rating, first, last)
     groups = _groups(found)
     chosen = st.segmented_control(
         t("drivers.group"),
