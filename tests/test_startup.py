@@ -139,3 +139,28 @@ def test_an_import_that_fails_for_another_reason_is_not_tried_again(monkeypatch)
     with pytest.raises(ImportError, match="nothing"):
         startup.load()
     assert not startup._done
+
+
+def test_a_warm_up_whose_imports_failed_lets_the_next_write_warm_again(monkeypatch):
+    """The warm-up marks itself running until its queue is empty; when its thread cannot even
+    import (`load` fails), it is marked stopped again, or no later write would warm anything."""
+    from kpi.ui import data, startup
+
+    def missing() -> None:
+        raise ImportError("No module named 'nothing'")
+
+    monkeypatch.setattr(startup, "_done", False)
+    monkeypatch.setattr(startup, "_import_all", missing)
+    monkeypatch.setattr(data, "_first_run_done", True)
+    monkeypatch.setattr(data, "_served", lambda: True)
+    monkeypatch.setattr(data, "_warm_running", False)
+    monkeypatch.setattr(data, "_warm_wanted", set())
+    started = []
+    real = startup.in_background
+    monkeypatch.setattr(startup, "in_background", lambda *a: started.append(real(*a)) or started[-1])
+    data.warm_later("duckdb:///:memory:")
+    started[0].join(60)
+    assert not started[0].is_alive() and data._warm_running is False
+    data.warm_later("duckdb:///:memory:")  # a later write starts a warm-up again
+    started[-1].join(60)
+    assert len(started) == 2

@@ -659,7 +659,14 @@ def warm_later(url: str) -> None:
         if _warm_running:
             return
         _warm_running = True
-    startup.in_background(_warming, lambda: t("store.warm_failed"))  # after the imports: see there
+    # after the imports (see there); a failed start-up import frees the warm-up for the next write
+    startup.in_background(_warming, lambda: t("store.warm_failed"), _warming_failed)
+
+
+def _warming_failed() -> None:
+    global _warm_running
+    with _warm_lock:
+        _warm_running = False
 
 
 def _served() -> bool:

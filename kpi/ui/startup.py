@@ -87,10 +87,13 @@ def _import_all() -> None:
             importlib.import_module(found.name)
 
 
-def in_background(work: Callable[[], None], failed: Callable[[], str]) -> threading.Thread:
+def in_background(
+    work: Callable[[], None], failed: Callable[[], str], undo: Callable[[], None] | None = None
+) -> threading.Thread:
     """Run `work` on a daemon thread of its own, after `load` (a thread started before a first
     run's imports are done waits for them rather than importing alongside). A failure is logged
-    (`log_failure`, worded by `failed`), never raised into a page."""
+    (`log_failure`, worded by `failed`), never raised into a page, and then `undo` runs (what
+    `work` would have settled had it ended)."""
 
     def run() -> None:
         try:
@@ -98,6 +101,8 @@ def in_background(work: Callable[[], None], failed: Callable[[], str]) -> thread
             work()
         except Exception:
             log_failure(failed())
+            if undo is not None:
+                undo()
 
     thread = threading.Thread(target=run, daemon=True)
     thread.start()
