@@ -33,7 +33,12 @@ years of monthly values, 5 million survey answers) in a temporary DuckDB store, 
 - drivers_1m: the driver analysis (kpi.domain.drivers) of 1 million respondents rating 5
   touchpoints with 1,000 bootstrap resamples, against one least-squares fit of the NPS on the
   five ratings; drivers_1m_by_segment: the same for all of them and each of two segments, as
-  the Drivers tab makes it.
+  the Drivers tab makes it;
+- felt_first_page, felt_clicks, felt_cold_large (benchmarks/felt.py): what one person waits for
+  in Chromium. The app started on a fresh copy of the demo store, process start to the Overview
+  drawn; the demo's CEO clicking every sidebar page and ten Present slides by key (median and
+  maximum of click to drawn); each page's first visit on a freshly started large company. Each
+  against a bare Streamlit script of two pages started, opened and clicked the same way.
 
 `--only NAME` runs one item (its function's name in benchmarks/items.py); the large company is
 built only for the items that read it.
@@ -56,10 +61,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks import items
+from benchmarks import felt, items
 
-STORELESS = {items.drivers_1m}
-"""Items that do not read the large company."""
+STORELESS = {items.drivers_1m, felt.felt_first_page, felt.felt_clicks}
+"""Items that do not read the large company (the felt items load the demo of their own)."""
 
 
 def _machine() -> str:
@@ -92,6 +97,9 @@ def main() -> int:
             items.pdf_30_slides,
             items.app_peak_memory,
             items.drivers_1m,
+            felt.felt_first_page,
+            felt.felt_clicks,
+            felt.felt_cold_large,
         ]
         if args.only:
             measures = [m for m in measures if m.__name__ == args.only]
