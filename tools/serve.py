@@ -34,10 +34,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start(store_url: str, port: int, log: Path | None = None, **settings: str) -> subprocess.Popen[bytes]:
+def start(
+    store_url: str, port: int, log: Path | None = None, script: Path = ROOT / "app.py", **settings: str
+) -> subprocess.Popen[bytes]:
     """`streamlit run app.py` on 127.0.0.1:`port` over `store_url` (demo sign-in unless `settings`
     say otherwise), not yet healthy: `wait_healthy` waits for it. What it prints goes to `log`
-    (appended) when given."""
+    (appended) when given. `script` runs another Streamlit script in the app's place (the
+    benchmark's bare reference page)."""
     env = {**os.environ, "KPI_DATABASE_URL": store_url, "KPI_AUTH_MODE": "demo", **settings}
     output = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 (the child holds it)
     return subprocess.Popen(
@@ -46,7 +49,7 @@ def start(store_url: str, port: int, log: Path | None = None, **settings: str) -
             "-m",
             "streamlit",
             "run",
-            "app.py",
+            str(script),
             "--server.port",
             str(port),
             "--server.address",
@@ -60,10 +63,13 @@ def start(store_url: str, port: int, log: Path | None = None, **settings: str) -
 
 
 def wait_healthy(
-    base: str, process: subprocess.Popen[bytes] | None = None, seconds: float = START_SECONDS
+    base: str,
+    process: subprocess.Popen[bytes] | None = None,
+    seconds: float = START_SECONDS,
+    every: float = 0.25,
 ) -> None:
-    """Until `base`'s health endpoint answers `ok` (the app's own, or a proxy's in front of it);
-    fails after `seconds`, or at once when `process` has ended."""
+    """Until `base`'s health endpoint answers `ok` (the app's own, or a proxy's in front of it),
+    asking every `every` seconds; fails after `seconds`, or at once when `process` has ended."""
     deadline = time.monotonic() + seconds
     while True:
         try:
@@ -78,7 +84,7 @@ def wait_healthy(
             )
         if time.monotonic() > deadline:
             raise RuntimeError(f"{base} did not answer its health check")
-        time.sleep(0.25)
+        time.sleep(every)
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
