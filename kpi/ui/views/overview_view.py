@@ -176,10 +176,11 @@ def moves(
 
 
 def _item_row(item: attention.Item, owners: Mapping[str, str], move: str | None = None) -> None:
-    text, link = st.columns([5, 1], vertical_alignment="center")
+    """The item's words, and at their right a link to where to look: one horizontal container
+    (one block sent, where two columns were three)."""
     words = _item_text(item, owners)
-    text.markdown(f"{words}  \n{plain.markdown(move)}" if move else words)
-    with link:
+    with st.container(horizontal=True, vertical_alignment="center", wrap=False):
+        st.markdown(f"{words}  \n{plain.markdown(move)}" if move else words, width="stretch")
         if item.goal:
             widgets.goal_link(item.goal, t("overview.open_goal"))
         elif item.department:
