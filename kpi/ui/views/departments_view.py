@@ -66,7 +66,7 @@ def _card(
         late = facts.late_for(kpi.code)
         widgets.status_badges(row.status, late[0] if late else None, late[1] if late else month, month)
         value = row.value.value if row.value else None
-        points_shown = [p.value for p in points[-13:]]
+        points_shown = points[-widgets.TREND_MONTHS :]
         origin = facts.origin_for(kpi.code, row.value)
         widgets.kpi_metric(kpi, value, row.delta_previous, month, points_shown, f"card-{kpi.code}", origin)
         verdict = phrases.process_verdict(row.reading)  # below the value: one or two lines of badges
