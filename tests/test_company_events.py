@@ -257,6 +257,11 @@ def test_the_overview_tiles_shade_the_outage_on_the_kpis_it_hit_and_name_it(app,
     assert outage.first_month == outage.last_month  # a one-month outage: its band names that month
     with i18n.use("en"):
         assert all(c.endswith(f"{plain.markdown(OUTAGE)} · {fmt.month(outage.start)}") for c in named)
+    at.switch_page("pages/departments.py").run()  # the department's cards shade it the same way
+    assert not at.exception
+    cards = [names[m.label] for m in at.metric]
+    named = [c.value for c in at.caption if plain.markdown(OUTAGE) in c.value]
+    assert len(named) == len([code for code in cards if code in outage.kpis]) > 0
 
 
 def test_the_pptx_chart_shades_the_event_as_columns_behind_the_lines():
