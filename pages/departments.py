@@ -32,10 +32,10 @@ month_report = data.month_report(ctx.url, scope, ctx.month, ctx.language)
 history = data.history(ctx.url, scope, months.add(ctx.month, -departments_view.TREND_MONTHS), ctx.month)
 comments = data.commentary(ctx.url, scope, ctx.month, ctx.month, ctx.language)
 facts = data.card_facts(ctx.url, scope, ctx.month, ctx.language)
-departments_view.kpi_cards(month_report, history, comments, facts)
+events = data.company_events(ctx.url, scope, ctx.language)
+departments_view.kpi_cards(month_report, history, comments, facts, events)
 
 st.subheader(t("departments.trends", count=departments_view.months_shown(history)))
-events = data.company_events(ctx.url, scope, ctx.language)
 departments_view.trends(month_report, history, scope, events)
 
 goals_col, priorities_col = st.columns(2)

@@ -21,7 +21,8 @@ comments = data.commentary(ctx.url, ctx.scope, ctx.month, ctx.month, ctx.languag
 items = data.attention(ctx.url, ctx.scope, ctx.month, ctx.language, ctx.today)
 facts = data.card_facts(ctx.url, ctx.scope, ctx.month, ctx.language)
 overview_view.attention_summary(items)
-overview_view.headline(month_report, history, comments, ctx.scope.served, facts)
+events = data.company_events(ctx.url, ctx.scope, ctx.language)
+overview_view.headline(month_report, history, comments, ctx.scope.served, facts, events)
 overview_view.summary(month_report)
 owners = {p.email: p.name for p in data.people(ctx.url)}
 moves = overview_view.moves(items, month_report, data.splits(ctx.url, ctx.scope, ctx.month))

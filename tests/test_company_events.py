@@ -5,6 +5,7 @@ and what a department head may read of them."""
 import io
 from dataclasses import replace
 from datetime import date
+from xml.etree import ElementTree
 
 import pytest
 import sqlalchemy as sa
@@ -14,12 +15,13 @@ from pptx.oxml.ns import qn
 from kpi.domain import access, attention, bounds, company_events, months
 from kpi.domain.company_events import Band, CompanyEvent, EventKind, EventScope
 from kpi.domain.errors import Denied, Refused
-from kpi.domain.model import Person, Role
+from kpi.domain.model import MonthValue, Person, Role
 from kpi.files import tables
-from kpi.output import charts, deck, pptx_pack
+from kpi.output import charts, deck, pptx_pack, sparkline
 from kpi.store import company_events as events_store
 from kpi.store import engine, importing, monthly, queries, schema, setup
-from kpi.text import phrases
+from kpi.text import fmt, i18n, phrases, plain
+from kpi.ui import widgets
 from kpi.ui.views import departments_view
 from tests.conftest import DEMO_END, as_admin
 
@@ -211,6 +213,55 @@ def test_only_the_affected_kpis_charts_carry_the_demo_outage_band(demo_duckdb_ur
     hit = {code for code, labels in banded.items() if outage in labels}
     assert hit == set(next(e for e in events if e.title == OUTAGE).kpis)
     assert outage not in banded["NPS"]
+
+
+def test_a_card_sparkline_shades_the_points_an_event_covers_and_carries_no_text():
+    line = sparkline.banded([1.0, 2.0, 3.0, 4.0, 5.0], "#4D4D4D", [sparkline.Shade(3, 4)])
+    drawn = ElementTree.fromstring(line)  # well-formed: it is shown as an image
+    rects = drawn.findall("{http://www.w3.org/2000/svg}rect")
+    step = (sparkline.BANDED_WIDTH - 2 * sparkline.PAD) / 4
+    assert len(rects) == 1
+    left = float(rects[0].get("x", ""))
+    assert left == pytest.approx(sparkline.PAD + 3 * step - step / 2, abs=0.1)  # half a month before
+    assert left + float(rects[0].get("width", "")) == pytest.approx(sparkline.BANDED_WIDTH, abs=0.1)
+    assert "".join(drawn.itertext()) == ""  # what a band stands for is said beside it, as plain text
+    assert "<rect" not in sparkline.banded([1.0, 2.0], "#4D4D4D", [sparkline.Shade(5, 7)])  # off the line
+    assert sparkline.banded([1.0], "#4D4D4D", [sparkline.Shade(0, 0)]) == ""
+
+
+def test_a_tile_names_the_events_its_trend_shades_with_their_months():
+    points = [MonthValue("IT_DOWNTIME", date(2026, m, 1), 10.0) for m in range(1, 11)]
+    bands = (
+        Band(date(2026, 8, 1), date(2026, 9, 1), "Outage <b>", "outage"),
+        Band(date(2025, 3, 1), date(2025, 3, 1), "Long ago", "other"),  # before the line: left out
+    )
+    with i18n.use("en"):
+        shades, named = widgets.spark_shades(bands, points)
+    assert shades == [sparkline.Shade(7, 8)]
+    assert named == ["Outage <b> · Aug 2026–Sept 2026"]  # escaped where it is shown (plain.markdown)
+
+
+@pytest.mark.reads_only
+def test_the_overview_tiles_shade_the_outage_on_the_kpis_it_hit_and_name_it(app, app_url):
+    at = app(month="2026-10").run()
+    assert not at.exception and not [c for c in at.caption if plain.markdown(OUTAGE) in c.value]
+    at.selectbox(key="as").set_value("henrik.juul@havnhjem.example").run()  # IT's head
+    assert not at.exception
+    with engine.reading(engine.create(app_url)) as conn:
+        names = {k.name: k.code for k in queries.kpis(conn, access.EVERYTHING, "en")}
+        outage = next(e for e in events_store.read(conn, access.EVERYTHING, "en") if e.title == OUTAGE)
+    tiles = [names[m.label] for m in at.metric]
+    named = [c.value for c in at.caption if plain.markdown(OUTAGE) in c.value]
+    assert tiles and len(at.get("image")) == len(tiles)  # every tile draws its trend
+    assert len(named) == len([code for code in tiles if code in outage.kpis]) > 0
+    assert outage.first_month == outage.last_month  # a one-month outage: its band names that month
+    with i18n.use("en"):
+        assert all(c.endswith(f"{plain.markdown(OUTAGE)} · {fmt.month(outage.start)}") for c in named)
+    at.switch_page("pages/departments.py").run()  # the department's cards shade it the same way
+    assert not at.exception
+    cards = [names[m.label] for m in at.metric]
+    named = [c.value for c in at.caption if plain.markdown(OUTAGE) in c.value]
+    assert len(named) == len([code for code in cards if code in outage.kpis]) > 0
 
 
 def test_the_pptx_chart_shades_the_event_as_columns_behind_the_lines():

@@ -16,10 +16,12 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from kpi.domain import months, outlook
+from kpi.domain.company_events import Band
 from kpi.domain.initiatives import Verdict
 from kpi.domain.model import Action, Commentary, GoalStatus, Kpi, KpiStatus, MonthValue, Origin, Person
 from kpi.domain.month_rows import GoalRow
 from kpi.domain.signals import Reading
+from kpi.output import sparkline
 from kpi.text import fmt, palette, phrases, plain, words
 from kpi.text.i18n import t
 
@@ -27,6 +29,8 @@ if TYPE_CHECKING:  # pages that show no table need not load pandas
     import pandas as pd
     from pandas.io.formats.style import Styler
 
+TREND_MONTHS = 13
+"""Months a card's or tile's trend shows: the month and the twelve before it."""
 CASCADE_PAGE = "pages/goal_cascade.py"
 DEPARTMENTS_PAGE = "pages/departments.py"
 
@@ -172,9 +176,10 @@ def kpi_metric(
     value: float | None,
     change: float | None,
     month: date,
-    points: Sequence[float],
+    points: Sequence[MonthValue],
     key: str,
     origin: str = "",
+    bands: Sequence[Band] = (),
 ) -> None:
     """A KPI's value with its change since last month and a sparkline, under its full name.
 
@@ -183,6 +188,10 @@ def kpi_metric(
     not on the next would put their values on different lines. The metric keeps the name as its
     hidden label, so screen readers still hear it. `key` tells the card from others on the page.
     The tooltip ends with where the value came from (`origin`, plain text: a file name is typed).
+    The sparkline (`points`, in the trend charts' neutral line colour) is an SVG image of a few hundred bytes, not a chart the
+    browser must load a charting library for. It shades the months of the company events bearing
+    on the KPI (`bands`, kpi.domain.company_events), and a line under it names each event and its
+    months in the band's colour: an image carries no tooltip of its own, and a printed page none.
     """
     name = plain.markdown(kpi.name)
     tip = [f"**{name}**", kpi_help(kpi), plain.markdown(origin) if origin else ""]
@@ -194,9 +203,31 @@ def kpi_metric(
         delta_color="normal" if kpi.direction == "higher" else "inverse",
         delta_description=t("widget.vs_month", month=fmt.month(months.add(month, -1))),
         label_visibility="collapsed",
-        chart_data=list(points),
-        chart_type="line",
     )
+    shades, named = spark_shades(bands, points)
+    line = sparkline.banded([p.value for p in points], palette.SERIES["actual"], shades)
+    if line:
+        st.image(line, width="stretch")
+    if named:
+        st.caption("  \n".join(f":violet[▮] {plain.markdown(words)}" for words in named))
+
+
+def spark_shades(
+    bands: Sequence[Band], points: Sequence[MonthValue]
+) -> tuple[list[sparkline.Shade], list[str]]:
+    """Each band over the points of the months it covers, and what it stands for: the event and
+    its months (`Payment platform outage · Sep 2026`, plain text); a band over none of them is
+    left out."""
+    shades, named = [], []
+    for band in bands:
+        covered = [n for n, p in enumerate(points) if band.first <= p.month <= band.last]
+        if covered:
+            shades.append(sparkline.Shade(covered[0], covered[-1]))
+            first, last = fmt.month(band.first), fmt.month(band.last)
+            named.append(
+                t("widget.event_band", event=band.label, months=first if first == last else f"{first}–{last}")
+            )
+    return shades, named
 
 
 def say(comments: Sequence[Commentary]) -> None:
@@ -215,10 +246,12 @@ def goal_tile(
     reading: Reading | None = None,
     late: tuple[int, date] | None = None,
     origin: str = "",
+    bands: Sequence[Band] = (),
 ) -> None:
     """A headline tile: the goal, its status and its KPI's process verdicts, the KPI's value with
-    trend, delta and target; `late` (days late, due by) flags a KPI whose value is overdue, and
-    `origin` says where the value came from."""
+    trend (its months of company events shaded: `bands`), delta and target; `late`
+    (days late, due by) flags a KPI whose value is overdue, and `origin` says where the value
+    came from."""
     kpi = row.kpi
     with st.container(border=True):
         title = plain.markdown(row.goal.title)
@@ -233,7 +266,8 @@ def goal_tile(
         value = row.value.value if row.value else None
         # what varies in height (process verdicts, a reason) goes below the value, so the values
         # of a row of tiles stand on one line
-        kpi_metric(kpi, value, delta, month, [p.value for p in points[-13:]], f"tile-{row.goal.code}", origin)
+        shown = points[-TREND_MONTHS:]
+        kpi_metric(kpi, value, delta, month, shown, f"tile-{row.goal.code}", origin, bands)
         process = phrases.process_verdict(reading)
         if process:
             st.markdown(process, help=t("departments.process_help"))

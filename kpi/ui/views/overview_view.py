@@ -6,7 +6,8 @@ from collections.abc import Mapping, Sequence
 
 import streamlit as st
 
-from kpi.domain import attention, cascade, month_rows, outlook, report, samples
+from kpi.domain import attention, cascade, company_events, month_rows, outlook, report, samples
+from kpi.domain.company_events import CompanyEvent
 from kpi.domain.model import Commentary, GoalStatus, KpiStatus, Level, MonthValue, Promise
 from kpi.text import fmt, palette, phrases, plain, splits
 from kpi.text.i18n import t
@@ -22,10 +23,12 @@ def headline(
     comments: Sequence[Commentary] = (),
     served: frozenset[str] = frozenset(),
     facts: widgets.CardFacts = widgets.NO_CARD_FACTS,
+    events: Sequence[CompanyEvent] = (),
 ) -> None:
     """One tile per top goal of the viewer's own (the strategic goals, for an executive; below
     the goals it only `served`, line of sight, for a department head); `facts` flag a late value
-    and say where each value came from."""
+    and say where each value came from; each tile's trend shades the months of the company
+    `events` bearing on its KPI."""
     rows = [month_report.goals[node.goal.code] for node in cascade.own_tops(month_report.roots, served)]
     if not rows:
         st.info(t("overview.no_goals"))
@@ -40,7 +43,9 @@ def headline(
                 reading = kpi_row.reading if kpi_row else None
                 code = row.kpi.code if row.kpi else ""
                 late, origin = facts.late_for(code), facts.origin_for(code, row.value)
-                widgets.goal_tile(row, points, month_report.month, comments, reading, late, origin)
+                shown = [p.month for p in points[-widgets.TREND_MONTHS :]]
+                bands = company_events.bands(events, code, row.kpi.department, shown) if row.kpi else ()
+                widgets.goal_tile(row, points, month_report.month, comments, reading, late, origin, bands)
 
 
 def attention_summary(items: Sequence[attention.Item]) -> None:
@@ -176,10 +181,11 @@ def moves(
 
 
 def _item_row(item: attention.Item, owners: Mapping[str, str], move: str | None = None) -> None:
-    text, link = st.columns([5, 1], vertical_alignment="center")
+    """The item's words, and at their right a link to where to look: one horizontal container
+    (one block sent, where two columns were three)."""
     words = _item_text(item, owners)
-    text.markdown(f"{words}  \n{plain.markdown(move)}" if move else words)
-    with link:
+    with st.container(horizontal=True, vertical_alignment="center", wrap=False):
+        st.markdown(f"{words}  \n{plain.markdown(move)}" if move else words, width="stretch")
         if item.goal:
             widgets.goal_link(item.goal, t("overview.open_goal"))
         elif item.department:
