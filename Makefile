@@ -54,8 +54,12 @@ lint: $(VENV)/.dev-deps
 check-architecture: $(VENV)/.dev-deps
 	$(BIN)/lint-imports
 
+# The run starts many Python processes (two workers, `python -m kpi`, Streamlit servers): with
+# PYTHONDONTWRITEBYTECODE cleared each reads the compiled modules and rewritten tests the first
+# one left in __pycache__, where the environment says not to write them (this machine's does,
+# and every process compiled kpi, Streamlit's pages and the tests afresh).
 test: system-deps lint check-architecture
-	$(BIN)/python -m pytest -q -n 2 --dist loadgroup --durations=25
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -q -n 2 --dist loadgroup --durations=25
 
 bench: $(VENV)/.dev-deps
 	$(BIN)/python benchmarks/run.py
