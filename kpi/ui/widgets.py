@@ -200,7 +200,9 @@ def kpi_metric(
         plain.markdown(kpi.name),
         fmt.value(value, kpi.unit),
         delta=fmt.delta(change, kpi.unit) if change is not None else None,
-        delta_color="normal" if kpi.direction == "higher" else "inverse",
+        # no change is neither good nor bad: grey, without an arrow
+        delta_color="off" if change == 0 else "normal" if kpi.direction == "higher" else "inverse",
+        delta_arrow="off" if change == 0 else "auto",
         delta_description=t("widget.vs_month", month=fmt.month(months.add(month, -1))),
         label_visibility="collapsed",
     )
