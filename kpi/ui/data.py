@@ -625,6 +625,7 @@ def _warm(url: str, language: str) -> None:
     attention(url, everyone, month, language, today)
     splits(url, everyone, month)  # the survey items' mix and rate
     card_facts(url, everyone, month, language)
+    company_events(url, everyone, language)  # the bands on the tiles' sparklines
     departments(url, everyone, language)
     owed(url, everyone, month, language, today)
     promises(url, language)
