@@ -288,45 +288,34 @@ def felt_clicks(folder: Path, store: Engine | None, *, quick: bool) -> list[dict
             page, _ = open_first(browser, f"{base}/")
             floor = [click(page, _links(page)[n % 2].click)[1] for n in range(1, len(clicks) + 1)]
             page.close()
+    return [
+        *_median_and_max("felt_clicks", clicks, floor),
+        *_median_and_max("felt_clicks_again", again, floor),
+    ]
+
+
+def _median_and_max(name: str, clicks: list[Click], floor: list[float]) -> list[dict]:
+    """`name`_median and `name`_max of `clicks`, each against the same of the reference's `floor`."""
     median, most = spread([c.seconds for c in clicks])
     floor_median, floor_most = spread(floor)
-    slowest = max(clicks, key=lambda c: c.seconds)
     reference = "clicks between the two pages of a bare Streamlit script, as many"
-    each = {c.what: round(c.seconds, 3) for c in clicks}
     return [
         _felt(
-            "felt_clicks_median",
+            f"{name}_median",
             median,
             reference + " (median)",
             floor_median,
             target_s=0.15,
             clicks=len(clicks),
-            each_s=each,
+            each_s={c.what: round(c.seconds, 3) for c in clicks},
         ),
         _felt(
-            "felt_clicks_max",
+            f"{name}_max",
             most,
             reference + " (maximum)",
             floor_most,
             target_s=0.5,
-            slowest=slowest.what,
-        ),
-        _felt(
-            "felt_clicks_again_median",
-            spread([c.seconds for c in again])[0],
-            reference + " (median)",
-            floor_median,
-            target_s=0.15,
-            clicks=len(again),
-            each_s={c.what: round(c.seconds, 3) for c in again},
-        ),
-        _felt(
-            "felt_clicks_again_max",
-            spread([c.seconds for c in again])[1],
-            reference + " (maximum)",
-            floor_most,
-            target_s=0.5,
-            slowest=max(again, key=lambda c: c.seconds).what,
+            slowest=max(clicks, key=lambda c: c.seconds).what,
         ),
     ]
 
