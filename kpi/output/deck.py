@@ -21,7 +21,6 @@ from kpi.output.slide import (
     NOTE_ROWS,
     ROWS_BESIDE_CHART,
     ROWS_PER_SLIDE,
-    TREND_MONTHS,
     Brand,
     Flag,
     Line,
@@ -31,6 +30,7 @@ from kpi.output.slide import (
     page_title,
     paginate,
 )
+from kpi.output.sparkline import MONTHS as TREND_MONTHS
 from kpi.text import fmt, phrases
 from kpi.text.i18n import t
 

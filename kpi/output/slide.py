@@ -22,7 +22,6 @@ from kpi.text.i18n import t
 ROWS_PER_SLIDE = 6
 ROWS_BESIDE_CHART = 4
 NOTE_ROWS = 2
-TREND_MONTHS = 13
 
 DEFAULT_COLOUR = "#1F4E79"
 """The packs' accent colour until a company chooses its own (kpi.store.company)."""
@@ -65,7 +64,7 @@ class Line:
     """Why the line has its status, in plain sentences (`phrases.kpi_why`, `phrases.goal_why`):
     the packs' speaker notes say it."""
     trend: tuple[float, ...] = ()
-    """The KPI's values of the last `TREND_MONTHS` months, oldest first: a department slide's
+    """The KPI's values of the last `sparkline.MONTHS` months, oldest first: a department slide's
     small trend beside each line (empty where none is drawn)."""
 
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from kpi.text.palette import SERIES
 
+MONTHS = 13
+"""Months a small trend shows, on a slide, a card or a tile: the month and the twelve before it."""
 WIDTH, HEIGHT, PAD = 160, 40, 4
 BANDED_WIDTH, BANDED_HEIGHT = 240, 48
 """A card's line: drawn in this box, shown as wide as its card (the height following)."""

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from kpi.domain import months, outlook
-from kpi.domain.company_events import Band
+from kpi.domain import company_events, months, outlook
+from kpi.domain.company_events import Band, CompanyEvent
 from kpi.domain.initiatives import Verdict
 from kpi.domain.model import Action, Commentary, GoalStatus, Kpi, KpiStatus, MonthValue, Origin, Person
 from kpi.domain.month_rows import GoalRow
@@ -29,8 +29,6 @@ if TYPE_CHECKING:  # pages that show no table need not load pandas
     import pandas as pd
     from pandas.io.formats.style import Styler
 
-TREND_MONTHS = 13
-"""Months a card's or tile's trend shows: the month and the twelve before it."""
 CASCADE_PAGE = "pages/goal_cascade.py"
 DEPARTMENTS_PAGE = "pages/departments.py"
 
@@ -179,7 +177,7 @@ def kpi_metric(
     points: Sequence[MonthValue],
     key: str,
     origin: str = "",
-    bands: Sequence[Band] = (),
+    events: Sequence[CompanyEvent] = (),
 ) -> None:
     """A KPI's value with its change since last month and a sparkline, under its full name.
 
@@ -188,10 +186,11 @@ def kpi_metric(
     not on the next would put their values on different lines. The metric keeps the name as its
     hidden label, so screen readers still hear it. `key` tells the card from others on the page.
     The tooltip ends with where the value came from (`origin`, plain text: a file name is typed).
-    The sparkline (`points`, in the trend charts' neutral line colour) is an SVG image of a few hundred bytes, not a chart the
-    browser must load a charting library for. It shades the months of the company events bearing
-    on the KPI (`bands`, kpi.domain.company_events), and a line under it names each event and its
-    months in the band's colour: an image carries no tooltip of its own, and a printed page none.
+    The sparkline (the last `sparkline.MONTHS` of `points`, in the trend charts' neutral line
+    colour) is an SVG image of a few hundred bytes, not a chart the browser must load a charting
+    library for. It shades the months of the company `events` bearing on the KPI
+    (kpi.domain.company_events), and a line under it names each event and its months in the
+    band's colour: an image carries no tooltip of its own, and a printed page none.
     """
     name = plain.markdown(kpi.name)
     tip = [f"**{name}**", kpi_help(kpi), plain.markdown(origin) if origin else ""]
@@ -206,8 +205,10 @@ def kpi_metric(
         delta_description=t("widget.vs_month", month=fmt.month(months.add(month, -1))),
         label_visibility="collapsed",
     )
-    shades, named = spark_shades(bands, points)
-    line = sparkline.banded([p.value for p in points], palette.SERIES["actual"], shades)
+    shown = points[-sparkline.MONTHS :]
+    bands = company_events.bands(events, kpi.code, kpi.department, [p.month for p in shown])
+    shades, named = spark_shades(bands, shown)
+    line = sparkline.banded([p.value for p in shown], palette.SERIES["actual"], shades)
     if line:
         st.image(line, width="stretch")
     if named:
@@ -248,10 +249,10 @@ def goal_tile(
     reading: Reading | None = None,
     late: tuple[int, date] | None = None,
     origin: str = "",
-    bands: Sequence[Band] = (),
+    events: Sequence[CompanyEvent] = (),
 ) -> None:
     """A headline tile: the goal, its status and its KPI's process verdicts, the KPI's value with
-    trend (its months of company events shaded: `bands`), delta and target; `late`
+    trend (its months of the company `events` shaded), delta and target; `late`
     (days late, due by) flags a KPI whose value is overdue, and `origin` says where the value
     came from."""
     kpi = row.kpi
@@ -268,8 +269,7 @@ def goal_tile(
         value = row.value.value if row.value else None
         # what varies in height (process verdicts, a reason) goes below the value, so the values
         # of a row of tiles stand on one line
-        shown = points[-TREND_MONTHS:]
-        kpi_metric(kpi, value, delta, month, shown, f"tile-{row.goal.code}", origin, bands)
+        kpi_metric(kpi, value, delta, month, points, f"tile-{row.goal.code}", origin, events)
         process = phrases.process_verdict(reading)
         if process:
             st.markdown(process, help=t("departments.process_help"))

@@ -72,11 +72,9 @@ def _card(
         late = facts.late_for(kpi.code)
         widgets.status_badges(row.status, late[0] if late else None, late[1] if late else month, month)
         value = row.value.value if row.value else None
-        points_shown = points[-widgets.TREND_MONTHS :]
         origin = facts.origin_for(kpi.code, row.value)
-        bands = company_events.bands(events, kpi.code, kpi.department, [p.month for p in points_shown])
         key = f"card-{kpi.code}"
-        widgets.kpi_metric(kpi, value, row.delta_previous, month, points_shown, key, origin, bands)
+        widgets.kpi_metric(kpi, value, row.delta_previous, month, points, key, origin, events)
         verdict = phrases.process_verdict(row.reading)  # below the value: one or two lines of badges
         if verdict:
             st.markdown(verdict, help=t("departments.process_help"))

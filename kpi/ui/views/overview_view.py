@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 
 import streamlit as st
 
-from kpi.domain import attention, cascade, company_events, month_rows, outlook, report, samples
+from kpi.domain import attention, cascade, month_rows, outlook, report, samples
 from kpi.domain.company_events import CompanyEvent
 from kpi.domain.model import Commentary, GoalStatus, KpiStatus, Level, MonthValue, Promise
 from kpi.text import fmt, palette, phrases, plain, splits
@@ -43,9 +43,7 @@ def headline(
                 reading = kpi_row.reading if kpi_row else None
                 code = row.kpi.code if row.kpi else ""
                 late, origin = facts.late_for(code), facts.origin_for(code, row.value)
-                shown = [p.month for p in points[-widgets.TREND_MONTHS :]]
-                bands = company_events.bands(events, code, row.kpi.department, shown) if row.kpi else ()
-                widgets.goal_tile(row, points, month_report.month, comments, reading, late, origin, bands)
+                widgets.goal_tile(row, points, month_report.month, comments, reading, late, origin, events)
 
 
 def attention_summary(items: Sequence[attention.Item]) -> None:
