@@ -40,7 +40,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -141,22 +141,33 @@ async def _ask(
 ) -> None:
     """Ask for a page as a click does and wait until its run finishes, timed from `started`; an
     exception on the page is an error."""
-    ask = BackMsg()
-    ask.rerun_script.page_name = path
-    ask.rerun_script.query_string = query
-    await ws.send(ask.SerializeToString())
+    await _rerun(ws, path, query)
     problem = await asyncio.wait_for(_until_finished(ws), ANSWER_SECONDS)
     if problem:
         errors.append(f"{problem} on {path or 'overview'} {query}")
     timings.append(time.perf_counter() - started)
 
 
-async def _until_finished(ws: websockets.ClientConnection) -> str | None:
-    """Read the app's messages until its run finishes; what went wrong, if anything."""
+async def _rerun(ws: websockets.ClientConnection, path: str, query: str) -> None:
+    """Ask the app to run page `path` ("" for the main page) with `query`, as a click does."""
+    ask = BackMsg()
+    ask.rerun_script.page_name = path
+    ask.rerun_script.query_string = query
+    await ws.send(ask.SerializeToString())
+
+
+async def _until_finished(
+    ws: websockets.ClientConnection, seen: Callable[[ForwardMsg, int], None] | None = None
+) -> str | None:
+    """Read the app's messages until its run finishes (each handed to `seen` with its size in
+    bytes, when given); what went wrong, if anything."""
     problem = None
     while True:
         message = ForwardMsg()
-        message.ParseFromString(await ws.recv())
+        raw = await ws.recv()
+        message.ParseFromString(raw)
+        if seen is not None:
+            seen(message, len(raw))
         kind = message.WhichOneof("type")
         if kind == "page_not_found":
             problem = "page not found"

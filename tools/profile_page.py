@@ -38,7 +38,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from streamlit import config
-from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.local_script_runner import LocalScriptRunner
@@ -139,25 +138,21 @@ def cpu_seconds(pid: int | None) -> float:
 
 def over_the_wire(args: argparse.Namespace) -> int:
     """Time `--runs` new sessions opening the page on the app at `--url`, one after another."""
-    from tools.load import _connect
+    from tools.load import _connect, _rerun, _until_finished
 
     async def one() -> tuple[float, int, Counter[str]]:
         query = "&".join([f"month={args.month}", f"as={args.viewer}", *args.query])
+        kinds, sizes = Counter[str](), []
+
+        def seen(message: ForwardMsg, size: int) -> None:
+            kinds[kind_of(message)] += 1
+            sizes.append(size)
+
         async with _connect(args.url) as ws:
-            ask = BackMsg()
-            ask.rerun_script.page_name = "" if args.page == "overview" else args.page
-            ask.rerun_script.query_string = query
             started = time.perf_counter()
-            await ws.send(ask.SerializeToString())
-            received, kinds = 0, Counter[str]()
-            while True:
-                raw = await asyncio.wait_for(ws.recv(), 60)
-                received += len(raw)
-                message = ForwardMsg()
-                message.ParseFromString(raw)
-                kinds[kind_of(message)] += 1
-                if message.WhichOneof("type") == "script_finished":
-                    return time.perf_counter() - started, received, kinds
+            await _rerun(ws, "" if args.page == "overview" else args.page, query)
+            await asyncio.wait_for(_until_finished(ws, seen), 60)
+            return time.perf_counter() - started, sum(sizes), kinds
 
     async def runs() -> tuple[list[tuple[float, int, Counter[str]]], float]:
         await one()  # the first may fill caches
