@@ -152,7 +152,7 @@ def test_a_warm_up_whose_imports_failed_lets_the_next_write_warm_again(monkeypat
     monkeypatch.setattr(startup, "_done", False)
     monkeypatch.setattr(startup, "_import_all", missing)
     monkeypatch.setattr(data, "_first_run_done", True)
-    monkeypatch.setattr(data, "_served", lambda: True)
+    monkeypatch.setattr(data, "served", lambda: True)
     monkeypatch.setattr(data, "_warm_running", False)
     monkeypatch.setattr(data, "_warm_wanted", set())
     started = []

@@ -653,7 +653,7 @@ def warm_later(url: str) -> None:
     run has imported what the pages need (a thread importing modules while sessions import them
     handed a session a partly initialised module)."""
     global _warm_running
-    if not (_first_run_done and _served()):
+    if not (_first_run_done and served()):
         return
     with _warm_lock:
         _warm_wanted.add(url)
@@ -670,11 +670,20 @@ def _warming_failed() -> None:
         _warm_running = False
 
 
-def _served() -> bool:
+def served() -> bool:
     """Whether a Streamlit server runs this process (AppTest puts a stand-in in its place)."""
     from streamlit.runtime import Runtime
 
     return Runtime.exists() and type(Runtime.instance()) is Runtime
+
+
+def warm_at_start() -> None:
+    """Warm the store's first pages on this thread, right after the process started, before
+    anyone opens a page (the launcher, kpi.ui.launch, once the imports are done and Streamlit's
+    runtime exists); from then on a new version warms again as after a first run."""
+    global _first_run_done
+    _first_run_done = True
+    warm(engine.resolve_url())
 
 
 def after_run() -> None:

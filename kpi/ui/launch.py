@@ -1,0 +1,110 @@
+"""Start the app so its work is done before anyone arrives: `python -m kpi.ui.launch [options]`
+in place of `streamlit run app.py [options]`, with the same options (`--server.port 8501` …).
+
+`streamlit run` has no start-up hook: a process it starts does nothing of the app's until a
+first person opens a page, and that person then waits for every import of the app and for the
+Overview's data computed cold (issue 21: 5.8 s after a health check that answered at 0.8 s).
+The launcher does that work when the process starts:
+
+1. it imports what the pages and the warm-up use (`startup.load`), before the server listens,
+   on this thread alone, so nothing can import alongside it. So the health check answers once
+   the process can draw a page, not while the first person who arrives would wait seconds for
+   the imports: a load balancer sends nobody to a process that is still importing, and a
+   process whose imports fail never reports healthy.
+2. it warms the first pages' data (`data.warm_at_start`) on a thread of its own, once
+   Streamlit's runtime has started (the caches live in it; from then on the health check
+   answers), so the warm-up neither delays the health check (issue 21) nor competes with the
+   server's start for the interpreter (it did: the health check answered 2.7 s later). Its time
+   depends on the store (seconds on a large company, a minute on an unreachable server); a page
+   asked for meanwhile waits for the same entries rather than computing them twice.
+3. it hands over to Streamlit's own command line, `streamlit run app.py` with the options it was
+   given, so the server is exactly the one `streamlit run` starts.
+
+`streamlit run app.py` still works as before: the first run imports, and the warm-up starts
+when that run ends (`data.after_run`).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+import time
+from pathlib import Path
+
+APP = Path(__file__).resolve().parents[2] / "app.py"
+RUNTIME_SECONDS = 120.0
+"""How long the warm-up waits for Streamlit's runtime to start before it gives up (the server
+failed to start)."""
+RUNTIME_EVERY = 0.02
+"""How often it looks: Streamlit tells nobody when its runtime has started, so the thread asks."""
+NO_RUNTIME = "No runtime found, using MemoryCacheStorageManager"
+"""What `st.cache_data` logs for every loader imported before Streamlit's runtime exists: it only
+checks the loader's settings then (against a stand-in storage that accepts ours); the loader's
+cache is made at its first call, in the runtime's storage (the warm-up waits for the runtime)."""
+
+warmed = threading.Event()
+"""Set when the start's warm-up has ended (or given up): tests wait on it."""
+
+
+def main(options: list[str] | None = None) -> None:
+    """Import, start the warm-up, then serve `app.py` with `options` (as `streamlit run` takes
+    them) until the server stops."""
+    from kpi.ui import startup
+
+    checks = logging.getLogger("streamlit.runtime.caching.cache_data_api")
+    quiet = _Without(NO_RUNTIME)
+    checks.addFilter(quiet)
+    try:
+        startup.load()
+    finally:
+        checks.removeFilter(quiet)
+    threading.Thread(target=_warm_when_served, name="kpi-warm-at-start", daemon=True).start()
+    from streamlit.web import cli
+
+    given = sys.argv[1:] if options is None else options
+    cli.main(["run", str(APP), *given], prog_name="streamlit")
+
+
+def _warm_when_served() -> None:
+    from kpi.text.i18n import t
+    from kpi.ui import data, startup
+
+    try:
+        deadline = time.monotonic() + RUNTIME_SECONDS
+        while not _started():
+            if time.monotonic() > deadline:
+                return
+            time.sleep(RUNTIME_EVERY)
+        data.warm_at_start()
+    except Exception:  # a warm-up only saves time: a page reads for itself what it lacks
+        startup.log_failure(t("store.warm_failed"))
+    finally:
+        warmed.set()
+
+
+def _started() -> bool:
+    """Whether Streamlit's runtime has started (its health check's own condition)."""
+    from streamlit.runtime import Runtime, RuntimeState
+
+    from kpi.ui import data
+
+    running = {RuntimeState.NO_SESSIONS_CONNECTED, RuntimeState.ONE_OR_MORE_SESSIONS_CONNECTED}
+    return data.served() and Runtime.instance().state in running
+
+
+class _Without(logging.Filter):
+    """Drops the records whose message starts with `start`."""
+
+    def __init__(self, start: str) -> None:
+        super().__init__()
+        self._start = start
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith(self._start)
+
+
+if __name__ == "__main__":  # run as `-m`, this file is `__main__`: `warmed` lives in the module
+    from kpi.ui import launch
+
+    launch.main()

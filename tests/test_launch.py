@@ -1,0 +1,155 @@
+"""The launcher (kpi/ui/launch.py): a served app warms its first pages before anyone arrives, so
+the first person's Overview computes nothing; `streamlit run app.py` still works, warming after
+its first run. Each case serves the app in a process of its own (a fresh interpreter) on a copy
+of the demo store; what its loaders computed is counted inside it (`Loader.calls`) and printed
+when a condition holds, never after a time."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import queue
+import subprocess
+import sys
+import textwrap
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+from tools import serve
+from tools.load import _connect, _rerun, _until_finished
+
+CEO = "mette.kjaer@havnhjem.example"
+SECONDS = 180
+OVERVIEW = ("month_report", "history", "attention", "commentary", "splits", "late", "origins")
+"""Loaders the Overview asks for (kpi.ui.data)."""
+
+SERVED = textwrap.dedent(
+    """
+    import json, sys, threading
+
+    from kpi.ui import data, launch
+
+    finished = threading.Event()
+    after_run = data.after_run
+
+    def say(phase):
+        calls = {loader.__name__: loader.calls for loader in data._LOADERS}
+        print(json.dumps({"phase": phase, "calls": calls}), flush=True)
+
+    def counted_after_run():  # app.py calls this as each run ends: count before it warms
+        if not finished.is_set():
+            say("first run")
+        after_run()
+        finished.set()
+
+    data.after_run = counted_after_run
+
+    def until(condition):
+        while not condition():
+            threading.Event().wait(0.02)
+
+    def watch():
+        if sys.argv[1] == "launcher":
+            launch.warmed.wait()
+            say("warmed")
+        else:
+            until(launch._started)
+            say("started")
+        finished.wait()
+        until(lambda: not data._warm_running)
+        say("quiet")
+
+    threading.Thread(target=watch, daemon=True).start()
+    options = ["--server.port", sys.argv[2], "--server.address", "127.0.0.1"]
+    if sys.argv[1] == "launcher":
+        launch.main(options)
+    else:
+        from streamlit.web import cli
+
+        cli.main(["run", str(launch.APP), *options], prog_name="streamlit")
+    """
+)
+
+
+@contextmanager
+def served(store: Path, how: str) -> Iterator[tuple[str, queue.Queue]]:
+    """The app on `store`, started by the launcher (`how="launcher"`) or by `streamlit run`, with
+    the phases its watcher prints in a queue."""
+    port = serve.free_port()
+    env = {**os.environ, "KPI_DATABASE_URL": f"duckdb:///{store}", "KPI_AUTH_MODE": "demo"}
+    process = subprocess.Popen(
+        [sys.executable, "-c", SERVED, how, str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    said: queue.Queue = queue.Queue()
+
+    def read() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            if line.startswith("{"):
+                said.put(json.loads(line))
+
+    threading.Thread(target=read, daemon=True).start()
+    base = f"http://127.0.0.1:{port}"
+    try:
+        serve.wait_healthy(base, process, SECONDS)
+        yield base, said
+    finally:
+        serve.stop(process)
+
+
+def next_phase(said: queue.Queue, phase: str) -> dict[str, int]:
+    found = said.get(timeout=SECONDS)
+    assert found["phase"] == phase
+    return found["calls"]
+
+
+def open_overview(base: str) -> None:
+    """One person opens the Overview, as a browser tab does: a websocket, one run."""
+
+    async def once() -> str | None:
+        async with _connect(base) as ws:
+            await _rerun(ws, "", f"as={CEO}")
+            return await asyncio.wait_for(_until_finished(ws), SECONDS)
+
+    assert asyncio.run(once()) is None
+
+
+@pytest.fixture
+def store(demo_duckdb_file, tmp_path) -> Path:
+    copy = tmp_path / "demo.duckdb"
+    copy.write_bytes(demo_duckdb_file.read_bytes())
+    return copy
+
+
+def test_the_launcher_warms_the_first_page_before_anyone_opens_it(store):
+    with served(store, "launcher") as (base, said):
+        warmed = next_phase(said, "warmed")  # printed with no session ever opened
+        assert all(warmed[name] == 1 for name in OVERVIEW), warmed
+        assert warmed["deck"] == 1  # Present's first slide too
+        open_overview(base)
+        first = next_phase(said, "first run")
+        next_phase(said, "quiet")
+    assert first == warmed  # the first person's Overview computed nothing
+
+
+def test_streamlit_run_still_serves_and_warms_after_the_first_run(store):
+    with served(store, "streamlit run") as (base, said):
+        started = next_phase(said, "started")
+        assert not any(started.values()), started  # nothing before a first run
+        open_overview(base)
+        first = next_phase(said, "first run")
+        assert first["month_report"] == 1 and first["deck"] == 0  # the Overview read for itself
+        quiet = next_phase(said, "quiet")
+    assert quiet["deck"] == 1  # then the warm-up built the rest
+    assert all(quiet[name] == 1 for name in OVERVIEW), quiet  # and not the Overview again
