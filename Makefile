@@ -30,7 +30,7 @@ data/kpi.duckdb: | $(VENV)/.run-deps
 # Demo mode (no sign-in, "view as") is asked for here, for the demo store only: without a
 # KPI_AUTH_MODE the app is closed (see README, Sign-in).
 run: $(VENV)/.run-deps data/kpi.duckdb
-	KPI_AUTH_MODE=demo $(BIN)/streamlit run app.py --server.port $(PORT)
+	KPI_AUTH_MODE=demo $(BIN)/python -m kpi.ui.launch --server.port $(PORT)
 
 demo: $(VENV)/.run-deps
 	$(BIN)/python -m kpi init --demo

@@ -129,8 +129,9 @@ def hello_script(folder: Path) -> Path:
 
 @contextmanager
 def started(store_url: str, script: Path = serve.ROOT / "app.py") -> Iterator[tuple[str, float]]:
-    """`script` served by `streamlit run` until the block ends: its address and the
-    `time.perf_counter()` at which the process was started."""
+    """`script` served until the block ends (the app by its launcher, another script by
+    `streamlit run`: tools/serve.py): its address and the `time.perf_counter()` at which the
+    process was started."""
     port = serve.free_port()
     base = f"http://127.0.0.1:{port}"
     at = time.perf_counter()

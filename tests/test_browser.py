@@ -47,7 +47,7 @@ def _free_port():
 
 @contextmanager
 def serve(demo_duckdb_file, folder, **settings):
-    """`streamlit run app.py` on a copy of the demo store, until the block ends."""
+    """The app (its launcher, as `make run` starts it) on a copy of the demo store, until the block ends."""
     store = folder / "store.duckdb"
     store.write_bytes(Path(demo_duckdb_file).read_bytes())
     shown = {"STREAMLIT_CLIENT_SHOW_ERROR_DETAILS": "full", **settings}  # a failure says what broke

@@ -33,9 +33,9 @@ def _target(name: str) -> tuple[list[str], list[str]]:
 
 
 def make_run_environment() -> dict[str, str]:
-    """The settings `make run` gives the app: the NAME=value words before `streamlit run`."""
+    """The settings `make run` gives the app: the NAME=value words before its launcher."""
     _, recipe = _target("run")
-    words = shlex.split(next(line for line in recipe if "streamlit run app.py" in line))
+    words = shlex.split(next(line for line in recipe if "-m kpi.ui.launch" in line))
     return dict(word.split("=", 1) for word in words[: words.index(next(w for w in words if "=" not in w))])
 
 

@@ -2,9 +2,9 @@
 
     python tools/cluster.py [--processes 2] [--port 8600] [--database URL]      (make cluster)
 
-Starts N `streamlit run app.py` processes on free loopback ports, all on the same PostgreSQL
-store (`KPI_DATABASE_URL`), and Debian's HAProxy in front of them on one address, with the
-configuration `haproxy_config` writes (the README shows it):
+Starts N app processes (`python -m kpi.ui.launch`, by tools/serve.py) on free loopback ports,
+all on the same PostgreSQL store (`KPI_DATABASE_URL`), and Debian's HAProxy in front of them on
+one address, with the configuration `haproxy_config` writes (the README shows it):
 
 - sticky sessions: the first answer to a browser sets a cookie naming the process that served
   it, and every later request of that browser (the page, the websocket Streamlit keeps open, the

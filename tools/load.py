@@ -4,8 +4,8 @@
     python tools/load.py --burst 20 [--rounds 3] [--client socket|browser]
     python tools/load.py --processes 2 --sessions 50 [--seconds 120]
 
-Starts `streamlit run` on 127.0.0.1 with a copy of the demo store (DuckDB); with `--processes K`,
-K app processes on a throw-away PostgreSQL server holding the demo company, behind HAProxy with
+Starts the app (`python -m kpi.ui.launch`) on 127.0.0.1 with a copy of the demo store (DuckDB);
+with `--processes K`, K app processes on a throw-away PostgreSQL server holding the demo company, behind HAProxy with
 sticky sessions (tools/cluster.py), and every session goes through the proxy. Then either
 
 - keeps N sessions busy for the given time (sustained), each moving between pages and months as

@@ -1,4 +1,5 @@
-"""Run the app with `streamlit run` on a free loopback port for as long as a block lasts.
+"""Run the app on a free loopback port for as long as a block lasts, started as `make run` starts
+it (the launcher, `python -m kpi.ui.launch`: imports and warm-up when the process starts).
 
 Shared by the browser tests, the benchmark and the load script, so they start and stop the
 app the same way: wait for the health endpoint, then hand over the address and process.
@@ -37,24 +38,15 @@ def free_port() -> int:
 def start(
     store_url: str, port: int, log: Path | None = None, script: Path = ROOT / "app.py", **settings: str
 ) -> subprocess.Popen[bytes]:
-    """`streamlit run app.py` on 127.0.0.1:`port` over `store_url` (demo sign-in unless `settings`
-    say otherwise), not yet healthy: `wait_healthy` waits for it. What it prints goes to `log`
-    (appended) when given. `script` runs another Streamlit script in the app's place (the
-    benchmark's bare reference page)."""
+    """The app on 127.0.0.1:`port` over `store_url` (demo sign-in unless `settings` say
+    otherwise), started by its launcher, not yet healthy: `wait_healthy` waits for it. What it
+    prints goes to `log` (appended) when given. `script` runs another Streamlit script with
+    `streamlit run` in the app's place (the benchmark's bare reference page)."""
     env = {**os.environ, "KPI_DATABASE_URL": store_url, "KPI_AUTH_MODE": "demo", **settings}
     output = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 (the child holds it)
+    how = ["kpi.ui.launch"] if script == ROOT / "app.py" else ["streamlit", "run", str(script)]
     return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(script),
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-        ],
+        [sys.executable, "-m", *how, "--server.port", str(port), "--server.address", "127.0.0.1"],
         cwd=ROOT,
         env=env,
         stdout=output,
