@@ -688,7 +688,7 @@ def warm_at_start() -> None:
 
 def after_run() -> None:
     """Called when a run of the app's script ends: the first one, in a served app, starts the
-    warm-up of the store's first pages."""
+    warm-up of the store's first pages (unless the launcher, kpi.ui.launch, already did)."""
     global _first_run_done
     if _first_run_done:
         return

@@ -8,7 +8,9 @@ then breaks the deadlock by handing one of them the other's module half-built, a
 fails with "partially initialized module". Right after a start a first run failed so inside
 this `load`, and a thread importing the app's modules beside a running `load` fails so every
 time (tests/test_startup.py). So every import that pages or the warm-up make happens here,
-under one lock, once:
+under one lock, once (the launcher, kpi.ui.launch, calls `load` before the server starts, so in
+an app started by it no run waits for the imports; under `streamlit run app.py` the first run
+makes them):
 
 - the libraries, and what the first engine would import later (the dialects and drivers of
   both stores: `create_engine` loads them on first use, in whichever thread comes first);
