@@ -136,7 +136,7 @@ def _paged_part(key: str, items: Sequence[T], draw: Callable[[Sequence[T]], None
     draw(items[:shown])
     if shown >= len(items):
         return
-    st.caption(t("widget.shown_of", shown=fmt.number(shown), count=fmt.number(len(items))))
+    st.caption(t("widget.shown_of", shown=fmt.number(shown), total=fmt.number(len(items))))
     st.button(
         t("widget.show_more", count=min(page, len(items) - shown)),
         key=f"{key}.more",
