@@ -257,3 +257,15 @@ def test_a_run_that_computed_gives_freed_memory_back_and_one_on_warm_caches_does
     at.run()  # the same page again: everything from the caches
     assert not at.exception
     assert len(trims) == 1
+
+
+def test_warming_builds_what_the_data_page_and_the_cascade_read_of_everyone(app, app_url):
+    """After `warm` an administrator's Data page computes none of the definitions, the people
+    and departments, the actions or their verdicts (the large company's slowest reads there)."""
+    data.warm(app_url)
+    counted = calls()
+    at = app(**{"as": "sofie.dahl@havnhjem.example"}).run()  # the latest month, the company's language
+    at.switch_page("pages/data.py").run()
+    assert not at.exception, at.exception
+    warmed = ["definitions", "organisation", "actions", "initiative_verdicts"]
+    assert {name: calls()[name] for name in warmed} == {name: counted[name] for name in warmed}
