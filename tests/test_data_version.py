@@ -244,21 +244,6 @@ def test_warming_words_what_it_builds_in_the_language_of_its_key(demo_url, monke
     assert [s.title for s in slides] == [s.title for s in expected]
 
 
-def test_a_run_that_computed_gives_freed_memory_back_and_one_on_warm_caches_does_not(app, monkeypatch):
-    """`kpi.ui.memory.trim` after a run whose loaders computed (a burst on a large company left
-    every session thread's freed memory with the C library), not after one served from the caches."""
-    from kpi.ui import memory
-
-    trims: list[int] = []
-    monkeypatch.setattr(memory, "trim", lambda: trims.append(sum(calls().values())))
-    at = app(month="2026-10").run()  # the Overview, cold caches
-    assert not at.exception
-    assert trims == [sum(calls().values())]
-    at.run()  # the same page again: everything from the caches
-    assert not at.exception
-    assert len(trims) == 1
-
-
 def test_warming_builds_what_the_data_page_and_the_cascade_read_of_everyone(app, app_url):
     """After `warm` an administrator's Data page computes none of the definitions, the people
     and departments, the actions or their verdicts (the large company's slowest reads there)."""

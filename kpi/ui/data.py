@@ -76,7 +76,7 @@ from kpi.store import drivers as drivers_
 from kpi.store.respondents import Comment, Filter
 from kpi.text import i18n
 from kpi.text.i18n import t
-from kpi.ui import memory, startup, widgets
+from kpi.ui import startup, widgets
 
 KEPT = 256
 """Entries a loader of small results keeps at most (its arguments: viewer scopes, months,
@@ -650,7 +650,6 @@ def _warming() -> None:
             warm(url)
         except Exception:  # a warm-up only saves time: a page reads for itself what it lacks
             startup.log_failure(t("store.warm_failed"))
-        memory.trim()  # what building the caches freed (`kpi.ui.memory`)
 
 
 def warm_later(url: str) -> None:
@@ -683,19 +682,10 @@ def _served() -> bool:
     return Runtime.exists() and type(Runtime.instance()) is Runtime
 
 
-_calls_trimmed = 0
-"""The loaders' calls (`Loader.calls`, summed) when memory was last trimmed."""
-
-
 def after_run() -> None:
-    """Called when a run of the app's script ends: after a run that computed something (a
-    loader's body ran), the memory it freed goes back to the system (`kpi.ui.memory`); the
-    first run, in a served app, starts the warm-up of the store's first pages."""
-    global _first_run_done, _calls_trimmed
-    calls = sum(loader.calls for loader in _LOADERS)
-    if calls != _calls_trimmed:  # a run on warm caches computes nothing and frees little
-        _calls_trimmed = calls
-        memory.trim()
+    """Called when a run of the app's script ends: the first one, in a served app, starts the
+    warm-up of the store's first pages."""
+    global _first_run_done
     if _first_run_done:
         return
     _first_run_done = True
