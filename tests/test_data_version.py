@@ -242,3 +242,15 @@ def test_warming_words_what_it_builds_in_the_language_of_its_key(demo_url, monke
     with i18n.use("da"), engine.reading(engine.create(demo_url)) as conn:
         expected = decks.slides(conn, EVERYTHING, span[1], "da", today)
     assert [s.title for s in slides] == [s.title for s in expected]
+
+
+def test_warming_builds_what_the_data_page_and_the_cascade_read_of_everyone(app, app_url):
+    """After `warm` an administrator's Data page computes none of the definitions, the people
+    and departments, the actions or their verdicts (the large company's slowest reads there)."""
+    data.warm(app_url)
+    counted = calls()
+    at = app(**{"as": "sofie.dahl@havnhjem.example"}).run()  # the latest month, the company's language
+    at.switch_page("pages/data.py").run()
+    assert not at.exception, at.exception
+    warmed = ["definitions", "organisation", "actions", "initiative_verdicts"]
+    assert {name: calls()[name] for name in warmed} == {name: counted[name] for name in warmed}

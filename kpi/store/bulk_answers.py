@@ -21,6 +21,7 @@ store as one Arrow scan and PostgreSQL through COPY, inside the import's transac
 from __future__ import annotations
 
 import csv
+import functools
 import os
 import re
 import tempfile
@@ -44,8 +45,14 @@ _OPTIONAL = ("respondent", "comment")
 respondent and many comments are distinct: only the cells the exact importer might read as
 other than written, or refuse (`_unplain`), go through it one by one; the rest are taken as
 written, which is what the exact importer makes of them."""
-_SPACE = "[" + "".join(f"\\x{{{c:x}}}" for c in range(0x110000) if chr(c).isspace()) + "]"
-"""The characters Python's `str.strip` takes off a cell's ends, as a regular-expression class."""
+
+
+@functools.cache
+def _space() -> str:
+    """The characters Python's `str.strip` takes off a cell's ends, as a regular-expression class:
+    worked out at the first import of answers, not when the app starts (a walk over every code
+    point, a tenth of a second of every start)."""
+    return "[" + "".join(f"\\x{{{c:x}}}" for c in range(0x110000) if chr(c).isspace()) + "]"
 
 
 def _unplain(column: str, name: str) -> str:
@@ -169,7 +176,7 @@ def _read(staged: Staged, path: str, width: int, numbers: pa.Table | None) -> bo
     else:
         return False
     free = {i: name for name, i in staged.positions.items() if name in _OPTIONAL}
-    edge = {"edge": f"^{_SPACE}|{_SPACE}$"}
+    edge = {"edge": f"^{_space()}|{_space()}$"}
     for i in range(width):
         if i in free:  # only the cells that need the exact importer's reading (`_unplain`)
             staged.distinct[i] = db.execute(

@@ -596,9 +596,10 @@ _first_run_done = False
 
 
 def warm(url: str) -> None:
-    """Build the data of the Overview and the other first pages (Present's deck, SMART) for
-    everyone's scope, the latest month with values and the company's language, as those pages
-    ask for it, so the first person to open them after a start or a write waits for nothing."""
+    """Build the data of the Overview and the other first pages (Present's deck, SMART, the
+    cascade's actions, the Data page's definitions) for everyone's scope, the latest month with
+    values and the company's language, as those pages ask for it, so the first person to open
+    them after a start or a write waits for nothing."""
     token = _held.set({})  # one version for the whole warm-up, read once
     language = settings.current().language
     try:
@@ -631,6 +632,10 @@ def _warm(url: str, language: str) -> None:
     promises(url, language)
     smart_assessments(url, everyone, month)
     deck(url, everyone, month, language, today)
+    actions(url, everyone, language)  # the goal cascade's detail and the Data page's plans
+    initiative_verdicts(url, everyone, month, language)
+    definitions(url, language)  # the Data page (administrators): some megabytes at most
+    organisation(url)
 
 
 def _warming() -> None:

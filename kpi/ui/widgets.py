@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
@@ -31,6 +31,7 @@ if TYPE_CHECKING:  # pages that show no table need not load pandas
 
 CASCADE_PAGE = "pages/goal_cascade.py"
 DEPARTMENTS_PAGE = "pages/departments.py"
+T = TypeVar("T")
 
 
 def badge(status: KpiStatus | GoalStatus) -> None:
@@ -110,6 +111,42 @@ def goal_link(code: str, label: str) -> None:
 
 def department_link(code: str, label: str) -> None:
     st.page_link(DEPARTMENTS_PAGE, label=label, query_params={"department": code}, icon=":material/groups:")
+
+
+PAGE_ROWS = 50
+"""Rows of a long list drawn at first, and drawn more at each *Show more*: every list of the
+demo fits in one page, so it is drawn whole; a large company's (a thousand attention items,
+hundreds of departments owing values) would be thousands of elements, each its own message
+the browser lays out, so the rest waits for a click."""
+
+
+def paged(key: str, items: Sequence[T], draw: Callable[[Sequence[T]], None], page: int = PAGE_ROWS) -> None:
+    """Draw `items` by `draw`, the first `page` of them, then a *Show more* button that draws
+    `page` more: every item is reachable, and a click reruns only this list (a fragment). The
+    number shown is kept under `key` for the session."""
+    if len(items) <= page:  # the common case: no fragment, no button
+        draw(items)
+        return
+    _paged_part(key, items, draw, page)
+
+
+@st.fragment
+def _paged_part(key: str, items: Sequence[T], draw: Callable[[Sequence[T]], None], page: int) -> None:
+    shown = min(st.session_state.get(key, page), len(items))
+    draw(items[:shown])
+    if shown >= len(items):
+        return
+    st.caption(t("widget.shown_of", shown=fmt.number(shown), total=fmt.number(len(items))))
+    st.button(
+        t("widget.show_more", count=min(page, len(items) - shown)),
+        key=f"{key}.more",
+        on_click=_show,
+        args=(key, shown + page),  # set before the fragment's rerun draws the list again
+    )
+
+
+def _show(key: str, count: int) -> None:
+    st.session_state[key] = count
 
 
 def kpi_help(kpi: Kpi) -> str:

@@ -12,7 +12,7 @@ from kpi.domain import cycle, months, owed
 from kpi.store import cycle as calendars
 from kpi.text import fmt, plain
 from kpi.text.i18n import t
-from kpi.ui import data, forms
+from kpi.ui import data, forms, widgets
 from kpi.ui.frame import Context
 
 AROUND = (-2, 3)
@@ -50,10 +50,14 @@ def owed_section(
             st.markdown(f"**{t('cycle.owed_yours', count=len(mine))}**")
             _table(mine, names, with_who=False)
         rest = [i for i in found if i.email != email]
-        for department, items in owed.by_department(rest).items():
-            name = departments.get(department or "", department or t("cycle.no_department"))
-            st.markdown(f"**{plain.markdown(name)}** · {t('cycle.items', count=len(items))}")
-            _table(items, names)
+
+        def groups(shown: Sequence[tuple[str | None, list[owed.Item]]]) -> None:
+            for department, items in shown:
+                name = departments.get(department or "", department or t("cycle.no_department"))
+                st.markdown(f"**{plain.markdown(name)}** · {t('cycle.items', count=len(items))}")
+                _table(items, names)
+
+        widgets.paged("overview.owed", list(owed.by_department(rest).items()), groups)
 
 
 def _table(items: Sequence[owed.Item], names: Mapping[str, str], *, with_who: bool = True) -> None:

@@ -95,7 +95,11 @@ def changes(month_report: report.MonthReport) -> None:
     if others:
         with st.expander(t("overview.other_changes", count=len(others))):
             st.caption(t("overview.other_changes_help"))
-            _flip_columns(month_report, others, limit=len(others))
+            widgets.paged(
+                "overview.other_changes",
+                others,
+                lambda shown: _flip_columns(month_report, shown, limit=len(shown)),
+            )
 
 
 def _signal_line(row: month_rows.KpiRow) -> str:
@@ -157,12 +161,15 @@ def exceptions(
         st.success(t("overview.no_exceptions"), icon=":material/check_circle:")
         return
     moved = moves or {}
-    for item in items[:LIST_LIMIT]:
-        _item_row(item, owners, moved.get((item.kind, item.code)))
+
+    def rows(shown: Sequence[attention.Item]) -> None:
+        for item in shown:
+            _item_row(item, owners, moved.get((item.kind, item.code)))
+
+    rows(items[:LIST_LIMIT])
     if len(items) > LIST_LIMIT:
         with st.expander(t("overview.more_items", count=len(items) - LIST_LIMIT)):
-            for item in items[LIST_LIMIT:]:
-                _item_row(item, owners, moved.get((item.kind, item.code)))
+            widgets.paged("overview.more_items", items[LIST_LIMIT:], rows)
 
 
 def moves(
