@@ -95,3 +95,18 @@ def why_tab(title: str) -> int:
 
     page = (Path(__file__).resolve().parents[1] / "pages" / "why.py").read_text()
     return re.findall(r'\("(why\.tab_\w+)"', page).index(title)
+
+
+WHY_TABS = ("why.tab_segments", "why.tab_drivers", "why.tab_words")
+"""Every tab of the Why page by catalogue key (`why_tab` finds each one's place)."""
+WHY_TAB_KEY = "why.tab"
+"""The widget key of the Why page's tabs (pages/why.py): only the open tab runs and is drawn."""
+
+
+def open_why_tab(at, title: str):
+    """Open the Why page's tab titled by catalogue key `title` (in the language of `t` now), as a
+    click on it does, and run the page: the AppTest, with that tab drawn and no other."""
+    from kpi.text.i18n import t
+
+    at.session_state[WHY_TAB_KEY] = t(title)
+    return at.run()

@@ -23,7 +23,7 @@ from kpi.store import drivers as driver_store
 from kpi.text import driver_words
 from kpi.text.i18n import t
 from tests.conftest import DEMO_END
-from tests.sharing import why_tab
+from tests.sharing import open_why_tab, why_tab
 
 MODEL = load_spec()["respondents"]
 TOUCHPOINTS = tuple(sorted(MODEL["touchpoints"]))
@@ -180,6 +180,7 @@ def _why(at) -> str:
 def test_the_drivers_tab_for_the_cx_director_and_a_head(app):
     at = app(month=f"{DEMO_END:%Y-%m}", **{"as": CX_DIRECTOR}).run()
     at.switch_page("pages/why.py").run()
+    open_why_tab(at, "why.tab_drivers")
     assert not at.exception
     assert at.tabs[DRIVERS_TAB].label == t("why.tab_drivers")
     drivers_tab = at.tabs[DRIVERS_TAB]
@@ -195,6 +196,7 @@ def test_the_drivers_tab_for_the_cx_director_and_a_head(app):
     assert spec["layout"]["title"]["text"] == "Business"
     head = app(month=f"{DEMO_END:%Y-%m}", **{"as": HEAD_CS}).run()
     head.switch_page("pages/why.py").run()
+    open_why_tab(head, "why.tab_drivers")
     assert not head.exception
     assert [i.value for i in head.tabs[DRIVERS_TAB].info] == [t("drivers.nothing")]
     assert not _charts(head.tabs[DRIVERS_TAB]) and not head.tabs[DRIVERS_TAB].dataframe
@@ -213,6 +215,7 @@ def test_too_few_answers_say_so_and_rank_nothing(app, monkeypatch):
     monkeypatch.setattr(data, "driver_analysis", lambda *args: few)
     at = app(month=f"{DEMO_END:%Y-%m}", **{"as": CX_DIRECTOR}).run()
     at.switch_page("pages/why.py").run()
+    open_why_tab(at, "why.tab_drivers")
     assert not at.exception
     assert [i.value for i in at.tabs[DRIVERS_TAB].info] == [
         f"Not enough answers: 57 customers among All customers rated every touchpoint; "

@@ -321,8 +321,14 @@ def test_departments_page_for_an_executive(app, app_url):
     assert "Invoice callers wait at most 90 seconds" in page
     met = invoice_callers(app_url)
     assert f"Met in {met.met} of the last {met.measured} months" in page
-    charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
-    assert len(charts) == len(service)  # one trend per KPI of the department
+    picker = at.pills(key="departments.trend_kpi")
+    assert sorted(picker.options) == sorted(row.kpi.name for row in service)  # every KPI, one at a time
+    charts = []
+    for code in [row.kpi.code for row in service]:
+        at.pills(key="departments.trend_kpi").set_value(code).run()
+        assert not at.exception and len(at.get("plotly_chart")) == 1
+        charts.append(json.loads(at.get("plotly_chart")[0].proto.spec))
+    assert [c["layout"]["title"]["text"] for c in charts] == [row.kpi.name for row in service]
     assert all("Month target" in [d.get("name") for d in c["data"]] for c in charts)  # phased, per month
     assert any("Process limits" in [d.get("name") for d in c["data"]] for c in charts)
     assert not at.get("form")  # executives read; they do not write here
@@ -475,7 +481,7 @@ def test_no_page_changes_the_results_every_session_shares(app, app_url):
     assert contents() == before
 
 
-def test_the_departments_page_makes_each_trend_once_and_no_page_changes_it(app, monkeypatch):
+def test_the_departments_page_makes_each_trend_once_and_no_page_changes_it(app, app_url, monkeypatch):
     """Trend figures are kept and shared (kpi.ui.figures): a rerun draws them from the cache,
     and what a page draws must not change a figure another session will be handed."""
     from kpi.output import charts
@@ -491,10 +497,15 @@ def test_the_departments_page_makes_each_trend_once_and_no_page_changes_it(app, 
     monkeypatch.setattr(charts, "trend", recording)
     at = app(month="2026-10", **{"as": "sofie.dahl@havnhjem.example"}).run()
     at.switch_page("pages/departments.py").run()
-    drawn = len(at.get("plotly_chart"))
-    assert drawn >= 3 and len(made) == drawn
+    names = at.pills(key="departments.trend_kpi").options  # the viewer's own department's KPIs
+    codes = {row.kpi.name: row.kpi.code for row in month_report(app_url).kpis.values()}
+    assert len(names) >= 3 and len(at.get("plotly_chart")) == 1 and len(made) == 1
+    for name in names[1:]:  # each KPI's trend picked in turn
+        at.pills(key="departments.trend_kpi").set_value(codes[name]).run()
+    drawn = len(names)
+    assert not at.exception and len(made) == drawn
     at.run()  # a rerun, as after a click on the page
-    assert not at.exception and len(at.get("plotly_chart")) == drawn and len(made) == drawn
+    assert not at.exception and len(at.get("plotly_chart")) == 1 and len(made) == drawn
     at.switch_page(CASCADE).run()
     at.selectbox(key="goal").set_value("S2").run()
     at.switch_page("pages/departments.py").run()

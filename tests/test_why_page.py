@@ -10,7 +10,7 @@ from kpi.domain import access, cx, months, samples
 from kpi.domain.access import EVERYTHING
 from kpi.store import engine, queries, segments
 from kpi.text import fmt, plain, splits
-from tests.sharing import why_tab
+from tests.sharing import WHY_TABS, open_why_tab, why_tab
 
 WHY = "pages/why.py"
 OCTOBER = date(2026, 10, 1)
@@ -131,3 +131,17 @@ def test_a_bookmark_names_the_kpi_and_another_departments_kpi_is_not_opened(app)
     head.switch_page(WHY).run()
     assert not head.exception
     assert head.selectbox(key="kpi").value == "CS_CSAT"  # their own, not the company's NPS
+
+
+def test_only_the_open_tab_runs_and_each_opens_on_its_own(app):
+    """The Why page draws the open tab alone (its tables and chart are most of what a browser
+    draws on a click onto it); opening another draws that one and nothing of the first."""
+    at = _open(app, CX_DIRECTOR)
+    drawn = {tab: len(at.tabs[why_tab(tab)].children) for tab in WHY_TABS}
+    assert drawn["why.tab_segments"] > 0 and drawn["why.tab_drivers"] == drawn["why.tab_words"] == 0
+    assert at.tabs[SEGMENTS_TAB].dataframe and not at.get("plotly_chart")
+    for tab in WHY_TABS[1:]:
+        open_why_tab(at, tab)
+        assert not at.exception, (tab, at.exception)
+        assert [name for name in WHY_TABS if at.tabs[why_tab(name)].children] == [tab]
+    assert at.get("plotly_chart")  # the words tab's chart of comments per touchpoint

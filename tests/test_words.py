@@ -25,6 +25,7 @@ from kpi.store import schema as s
 from kpi.store.respondents import Filter
 from kpi.text import words as said
 from tests.conftest import as_admin, forget_app, new_app, point_app_at
+from tests.sharing import open_why_tab
 
 HEADER = "kpi,date,score,segment,touchpoint,respondent,comment\n"
 
@@ -294,7 +295,7 @@ def page(small_url, monkeypatch):
     def opened(who: str) -> AppTest:
         at = new_app(month="2026-11", **{"as": who}).run()
         at.switch_page("pages/why.py").run()
-        return at
+        return open_why_tab(at, "why.tab_words")
 
     yield opened
     forget_app()

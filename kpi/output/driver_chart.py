@@ -13,7 +13,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from kpi.domain.drivers import Analysis, Quadrant
-from kpi.output.charts import base_layout
+from kpi.output.charts import base_layout, figure
 from kpi.text import driver_words, plain
 from kpi.text.i18n import t
 from kpi.text.palette import BLUE, GRAY, RED, SERIES
@@ -77,7 +77,7 @@ def _label_positions(
 
 def importance_performance(analysis: Analysis, title: str, height: int = 420) -> go.Figure:
     """The chart of one slice (`analysis` must have drivers: enough answers)."""
-    fig = go.Figure()
+    fig = figure()
     drivers = analysis.drivers
     ratings = [d.performance for d in drivers]
     average_rating = sum(ratings) / len(ratings)

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
-from kpi.output.charts import base_layout
+from kpi.output.charts import base_layout, figure
 from kpi.text import fmt, plain
 from kpi.text.palette import GRAY, SERIES
 
@@ -23,7 +23,7 @@ def per_touchpoint(counts: Sequence[tuple[str, int]], title: str, min_n: int) ->
     labels = [plain.chart(label) for label, _ in counts]
     values = [n for _, n in counts]
     colours = [SERIES["actual"] if n >= min_n else "rgba(107,107,107,0.35)" for n in values]
-    fig = go.Figure(
+    fig = figure(
         go.Bar(
             x=values,
             y=labels,
