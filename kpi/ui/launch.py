@@ -39,6 +39,8 @@ RUNTIME_SECONDS = 120.0
 failed to start)."""
 RUNTIME_EVERY = 0.02
 """How often it looks: Streamlit tells nobody when its runtime has started, so the thread asks."""
+THREAD = "kpi-warm-at-start"
+"""The warm-up thread's name, as a stack dump in the server's log shows it."""
 NO_RUNTIME = "No runtime found, using MemoryCacheStorageManager"
 """What `st.cache_data` logs for every loader imported before Streamlit's runtime exists: it only
 checks the loader's settings then (against a stand-in storage that accepts ours); the loader's
@@ -61,7 +63,7 @@ def main(options: list[str] | None = None) -> None:
     finally:
         checks.removeFilter(quiet)
     _find_module_files()
-    threading.Thread(target=_warm_when_served, name="kpi-warm-at-start", daemon=True).start()
+    threading.Thread(target=_warm_when_served, name=THREAD, daemon=True).start()
     from streamlit.web import cli
 
     given = sys.argv[1:] if options is None else options
