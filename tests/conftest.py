@@ -1,7 +1,7 @@
 """Shared fixtures: demo stores on DuckDB and PostgreSQL, and Streamlit's AppTest.
 
-The demo company is generated and loaded once per backend (DuckDB: once per run, shared by the
-processes of `pytest -n`; PostgreSQL: once per process, on its server), then copied for each test
+The demo company is generated and loaded once per backend and run (shared by the processes of
+`pytest -n`: DuckDB as a file, PostgreSQL as a template database on the run's one server), then copied for each test
 that needs it (a file copy for DuckDB, a template database for PostgreSQL), so tests can write
 freely without paying for a fresh load.
 
@@ -15,6 +15,7 @@ made, or the module fails and the next one gets a fresh copy.
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import re
 import shutil
@@ -104,10 +105,7 @@ def _source_folders(tmp_path_factory, monkeypatch):
     """Sources read the files the tests write: the run's temporary folder is one of the folders
     they may read (KPI_SOURCE_FOLDERS for pulls and the commands the tests start; the context
     for a runner a test calls itself), beside the defaults."""
-    run_folder = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        run_folder = run_folder.parent
-    folders = (str(run_folder), *settings.SOURCE_FOLDERS)
+    folders = (str(_run_folder(tmp_path_factory)), *settings.SOURCE_FOLDERS)
     monkeypatch.setenv("KPI_SOURCE_FOLDERS", os.pathsep.join(folders))
     settings.forget()
     token = confine.FOLDERS.set(folders)
@@ -116,11 +114,53 @@ def _source_folders(tmp_path_factory, monkeypatch):
     settings.forget()
 
 
+def _run_folder(tmp_path_factory) -> Path:
+    """The folder the whole run shares: with `pytest -n`, the one above each process's own."""
+    folder = tmp_path_factory.getbasetemp()
+    return folder.parent if os.environ.get("PYTEST_XDIST_WORKER") else folder
+
+
+@contextmanager
+def _run_lock(folder: Path, name: str) -> Iterator[None]:
+    """Only one of the run's processes at a time in the block (the others wait)."""
+    with open(folder / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+PG_ADDRESS = "pg-server.json"
+"""In the run's folder: where the run's PostgreSQL server listens, for every process to attach."""
+
+
 @pytest.fixture(scope="session")
-def pg_server():
-    server = Server()
+def pg_server(tmp_path_factory):
+    """The run's one PostgreSQL server. Alone, the process starts and stops it; with `pytest -n`,
+    the first process to need it starts it and the others attach (every database a test makes has
+    a name of its own), and the controller stops it when the run ends (pytest_sessionfinish)."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        server = Server()
+        yield server
+        server.stop()
+        return
+    folder = _run_folder(tmp_path_factory)
+    with _run_lock(folder, "pg-server"):
+        address = folder / PG_ADDRESS
+        if address.exists():
+            server = Server(attach=json.loads(address.read_text()))
+        else:
+            server = Server()
+            address.write_text(json.dumps(server.address()))
     yield server
-    server.stop()
+
+
+def pytest_sessionfinish(session):
+    """The controller of a `pytest -n` run stops the PostgreSQL server its processes shared."""
+    if hasattr(session.config, "workerinput") or not hasattr(session.config, "_tmp_path_factory"):
+        return
+    address = session.config._tmp_path_factory.getbasetemp() / PG_ADDRESS
+    if address.exists():
+        Server(attach=json.loads(address.read_text())).stop()
+        address.unlink()
 
 
 @pytest.fixture(scope="session")
@@ -157,12 +197,9 @@ def demo_duckdb_file(tmp_path_factory) -> Path:
     """The demo store, loaded once per run: the first of `make test`'s processes to need it loads
     it into the run's shared folder while the others wait, then each takes a copy of its own (a
     DuckDB file is held by one process at a time, and tests open this one to read it)."""
-    run_folder = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):  # basetemp is then the worker's folder in the run's
-        run_folder = run_folder.parent
+    run_folder = _run_folder(tmp_path_factory)
     loaded = run_folder / "demo-loaded.duckdb"
-    with open(run_folder / "demo-loaded.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with _run_lock(run_folder, "demo-loaded"):
         if not loaded.exists():
             partial = run_folder / "demo-loading.duckdb"
             for left in (partial, Path(f"{partial}.wal")):  # by a process that failed to load it
@@ -175,9 +212,15 @@ def demo_duckdb_file(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def demo_pg_template(pg_server) -> str:
-    url = pg_server.create_database("demo_template")
-    load_demo(url)
+def demo_pg_template(pg_server, tmp_path_factory) -> str:
+    """The demo store as a template database on the run's PostgreSQL server, loaded once per run
+    by the first process to need it while the others wait (like `demo_duckdb_file`)."""
+    run_folder = _run_folder(tmp_path_factory)
+    with _run_lock(run_folder, "demo-template"):
+        loaded = run_folder / "demo-template.loaded"
+        if not loaded.exists():
+            load_demo(pg_server.create_database("demo_template"))
+            loaded.write_text(str(pg_server.port))
     return "demo_template"
 
 

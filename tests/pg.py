@@ -1,6 +1,7 @@
 """A throw-away PostgreSQL server for the test run, on 127.0.0.1 and a free port.
 
-Started once per pytest session from Debian's server binaries; `initdb` refuses to run as root,
+Started once per test run from Debian's server binaries (with `pytest -n`, by the first process
+that needs it; the others attach to it, tests/conftest.py); `initdb` refuses to run as root,
 so as root it runs as the `postgres` user. Each test store is a database of its own, dropped when
 its test ends. The cluster lives in memory (/dev/shm) where there is one: hundreds of database
 copies written to and deleted from a busy disk cost minutes, in memory a fraction of a second.
@@ -38,7 +39,13 @@ def _as_server_user(cmd: list[str]) -> list[str]:
 
 
 class Server:
-    def __init__(self) -> None:
+    def __init__(self, attach: dict[str, object] | None = None) -> None:
+        """Start a server, or with `attach` (what `address` gave) use one another process started."""
+        if attach is not None:
+            self.root, self.port = Path(str(attach["root"])), int(str(attach["port"]))
+            self.data = self.root / "data"
+            self._wait()
+            return
         memory = Path("/dev/shm")
         self.root = Path(tempfile.mkdtemp(prefix="kpi-pg-", dir=memory if memory.is_dir() else None))
         self.port = _free_port()
@@ -51,7 +58,7 @@ class Server:
             capture_output=True,
         )
         options = (
-            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300"
+            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=500"
         )
         subprocess.run(
             _as_server_user(
@@ -62,6 +69,10 @@ class Server:
         )
         self.data = data
         self._wait()
+
+    def address(self) -> dict[str, object]:
+        """Where the server is, for another process to attach to it (`Server(attach=...)`)."""
+        return {"root": str(self.root), "port": self.port}
 
     def url(self, database: str) -> str:
         return f"postgresql+psycopg://kpi@127.0.0.1:{self.port}/{database}"

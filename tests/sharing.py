@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import uuid
+from collections.abc import Callable
 
 import sqlalchemy as sa
 import streamlit as st
@@ -18,23 +19,16 @@ from kpi.store import engine, schema
 
 def _digest(table: sa.Table, duckdb: bool) -> sa.TextClause:
     """A table's rows as their number and one digest of them all, worked out by the database
-    (the demo's 200,000 answers fetched into Python took seconds a time). DuckDB sums its own
-    hash of each row; PostgreSQL joins the rows in key order, each value written with its
-    length first and NULL apart from the text 'null', and takes the MD5 of that."""
-    names = [f'"{column.name}"' for column in table.columns]
+    (the demo's 300,000 answers fetched into Python took seconds a time): the sum of a 64-bit
+    hash of each row, which needs no order. DuckDB hashes the row's values itself (NULL told
+    from an empty text); PostgreSQL takes the first 64 bits of the MD5 of the row as text (NULL
+    written as nothing, an empty text as ""), summed exactly as a numeric."""
+    names = ", ".join(f'"{column.name}"' for column in table.columns)
     where = " WHERE key <> 'data_version'" if table is schema.meta else ""
     if duckdb:
-        return sa.text(
-            f'SELECT count(*), CAST(sum(hash({", ".join(names)})) AS VARCHAR) FROM "{table.name}"{where}'
-        )
-    line = " || ':' || ".join(
-        f"CASE WHEN {name} IS NULL THEN 'null' ELSE length(CAST({name} AS VARCHAR)) || ' ' || CAST({name} AS VARCHAR) END"
-        for name in names
-    )
-    keys = ", ".join(f'"{column.name}"' for column in table.primary_key.columns) or ", ".join(names)
-    return sa.text(
-        f"SELECT count(*), md5(string_agg({line}, '|' ORDER BY {keys})) FROM \"{table.name}\"{where}"
-    )
+        return sa.text(f'SELECT count(*), CAST(sum(hash({names})) AS VARCHAR) FROM "{table.name}"{where}')
+    row_hash = f"CAST(CAST('x' || substr(md5(CAST(ROW({names}) AS TEXT)), 1, 16) AS bit(64)) AS bigint)"
+    return sa.text(f'SELECT count(*), CAST(sum({row_hash}) AS VARCHAR) FROM "{table.name}"{where}')
 
 
 def fingerprint(url: str) -> dict[str, tuple[object, ...]]:
@@ -50,14 +44,22 @@ def fingerprint(url: str) -> dict[str, tuple[object, ...]]:
 
 
 _SHARED: dict[str, tuple[str, dict[str, tuple[object, ...]]]] = {}
-"""The process's read-only copy of the demo per backend: its URL and its fingerprint when made."""
+"""The process's read-only copies of the demo, by backend (and by what was added to them, for a
+module's own variant): each one's URL and its fingerprint when made."""
 _SHARED_USED: set[str] = set()
-"""The backends whose shared copy the current module used."""
+"""The shared copies the current module used."""
 
 
-def shared_copy(request, backend: str) -> str:
-    """The process's shared copy of the demo on `backend`, made at first use."""
-    if backend not in _SHARED:
+def shared_copy(
+    request, backend: str, prepare: Callable[[str], object] | None = None, variant: str = ""
+) -> str:
+    """The process's shared copy of the demo on `backend`, made at first use. A module whose
+    tests all read the demo with the same additions (people, comments) names them `variant` and
+    passes `prepare`, which writes them to the fresh copy before it is fingerprinted: its
+    reads_only tests then share one copy (and the app's warm caches) instead of each writing the
+    additions to a private copy."""
+    key = f"{backend}+{variant}" if variant else backend
+    if key not in _SHARED:
         if backend == "duckdb":
             path = request.getfixturevalue("tmp_path_factory").mktemp("shared") / "store.duckdb"
             shutil.copy(request.getfixturevalue("demo_duckdb_file"), path)
@@ -67,14 +69,16 @@ def shared_copy(request, backend: str) -> str:
             url = request.getfixturevalue("pg_server").create_database(
                 "s_" + uuid.uuid4().hex[:12], template=template
             )
-        _SHARED[backend] = (url, fingerprint(url))
-    _SHARED_USED.add(backend)
-    return _SHARED[backend][0]
+        if prepare is not None:
+            prepare(url)
+        _SHARED[key] = (url, fingerprint(url))
+    _SHARED_USED.add(key)
+    return _SHARED[key][0]
 
 
 def shared_copies_changed() -> list[str]:
-    """The backends whose shared copy was written to since it was made (each is dropped, so the
-    next `reads_only` test gets a fresh copy and the app's caches start empty)."""
+    """The shared copies written to since they were made (each is dropped, so the next
+    `reads_only` test gets a fresh copy and the app's caches start empty)."""
     changed = [
         b for b in sorted(_SHARED_USED & _SHARED.keys()) if fingerprint(_SHARED[b][0]) != _SHARED[b][1]
     ]

@@ -29,9 +29,10 @@ from tools.serve import app as serve_app
 
 pytestmark = pytest.mark.xdist_group("browser")
 """With `make test` running tests in two processes, this module's tests share one, its Streamlit
-server and its Chromium. The journeys and the busy import are groups of their own
-(`browser-journeys`, `browser-busy`), so the two processes can each run browser tests rather
-than one running all of them in turn while the other runs everything else."""
+server and its Chromium. The journeys, the busy import, Present and the cluster are groups of
+their own (`browser-journeys`, `browser-busy`, `browser-present`, `cluster`), so the two
+processes can each run browser tests rather than one running all of them in turn while the
+other runs everything else."""
 SHOTS = ROOT / "screenshots" / "browser"
 OCTOBER = date(2026, 10, 1)
 expect.set_options(timeout=SETTLE_MS)  # a busy machine may take a while; a missing text still fails

@@ -22,8 +22,9 @@ from kpi.text import i18n
 from tests.test_browser import SHOTS, main
 from tools.screenshot import SETTLE_MS, settle
 
-pytestmark = pytest.mark.xdist_group("browser")
-"""With `make test` running tests in two processes, the browser tests share one."""
+pytestmark = pytest.mark.xdist_group("browser-present")
+"""With `make test` running tests in two processes, this module's tests run in one, with its
+Streamlit server and its Chromium, as a group of its own (see tests/test_browser.py)."""
 
 OCTOBER = date(2026, 10, 1)
 VIEWERS = {"executive": "mette.kjaer@havnhjem.example", "department_head": "camilla.berg@havnhjem.example"}

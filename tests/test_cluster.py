@@ -20,8 +20,10 @@ from tests.test_browser import SHOTS, main
 from tools import cluster
 from tools.screenshot import SETTLE_MS, settle
 
-pytestmark = pytest.mark.xdist_group("browser")
-"""A cluster is two Streamlit servers, a proxy and Chromium: one browser test at a time."""
+pytestmark = pytest.mark.xdist_group("cluster")
+"""A cluster is two Streamlit servers, a proxy and Chromium: its tests run in one process, one at
+a time, and as a group of their own, so the other process of `make test` can run them while this
+one runs the other browser tests (the browser groups were one long queue in one process)."""
 CEO = "mette.kjaer@havnhjem.example"
 HEAD = "camilla.berg@havnhjem.example"
 """The head of Customer service, who may comment on its numbers."""

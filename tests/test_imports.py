@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import tomllib
+import uuid
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -67,7 +68,9 @@ def test_every_bad_file_is_rejected_precisely_and_writes_nothing(small_url, case
 
 @pytest.mark.parametrize("name", ["goals_parent_loop.csv", "nps_score_11.csv", "text_in_number.csv"])
 def test_bad_files_write_nothing_on_postgresql_either(demo_pg_template, pg_server, name):
-    url = pg_server.create_database("imp_" + name.split(".")[0], template=demo_pg_template)
+    url = pg_server.create_database(
+        f"imp_{name.split('.')[0]}_{uuid.uuid4().hex[:8]}", template=demo_pg_template
+    )
     case = next(c for c in CASES if c["file"] == name)
     with engine.reading(engine.create(url)) as conn:
         before = table_counts(conn)

@@ -34,8 +34,17 @@ from kpi.text import fmt
 from kpi.text.i18n import t
 from kpi.ui import data
 from tests import postbox, visible
-from tests.conftest import APP_TIMEOUT, DEMO_END, ROOT, as_admin, table_counts
-from tests.sharing import WHY_TABS, fingerprint, open_why_tab
+from tests.conftest import (
+    APP_TIMEOUT,
+    BACKENDS,
+    DEMO_END,
+    ROOT,
+    _demo_copy,
+    as_admin,
+    reads_only,
+    table_counts,
+)
+from tests.sharing import WHY_TABS, fingerprint, open_why_tab, shared_copy
 
 PAGES = sorted(path.relative_to(ROOT).as_posix() for path in (ROOT / "pages").glob("*.py"))
 MONTH = DEMO_END
@@ -70,6 +79,27 @@ def _add_nobody(url: str) -> None:
         conn.execute(sa.update(goal).where(goal.c.code == OWNED_ELSEWHERE).values(owner=OWNER))
         _measure_by_events(conn)
         _plant_comments(conn)
+
+
+def _viewed(request) -> str:
+    """The store a test of this module reads on the backend it is parametrised with: for a test
+    marked `reads_only`, the process's one copy of the demo with `_add_nobody`'s additions (made
+    once, its fingerprint checked unchanged at the end of the module, the app's caches warm
+    between its tests: every cached read is keyed by the store and the viewer's scope, so one
+    viewer's warm reads are never another's); for any other test, a private copy of the demo."""
+    if reads_only(request):
+        return shared_copy(request, request.param, prepare=_add_nobody, variant="no-leaks")
+    return _demo_copy(request)
+
+
+@pytest.fixture(params=BACKENDS)
+def app_url(request) -> str:
+    return _viewed(request)
+
+
+@pytest.fixture(params=BACKENDS)
+def demo_url(request) -> str:
+    return _viewed(request)
 
 
 def planted(kpi: str) -> str:
@@ -219,9 +249,9 @@ def _pages_seen(at, person, query: dict, slides: int) -> dict[str, visible.Seen]
     return seen
 
 
+@pytest.mark.reads_only
 @pytest.mark.parametrize("who", VIEWERS)
 def test_every_page_and_slide_shows_a_viewer_nothing_of_other_departments(app, app_url, who):
-    _add_nobody(app_url)
     scope, secrets, own = _what_may_not_be_seen(app_url, VIEWERS[who])
     query = {"month": f"{MONTH:%Y-%m}", "as": VIEWERS[who]}
     at = app(**query).run()
@@ -254,11 +284,10 @@ def _pack(url: str, scope: access.Scope) -> bytes:
     return pptx_pack.render(slides, brand)
 
 
+@pytest.mark.reads_only
 @pytest.mark.parametrize("who", VIEWERS)
 def test_the_powerpoint_pack_holds_nothing_of_other_departments(demo_url, who):
-    _add_nobody(demo_url)
     scope, secrets, own = _what_may_not_be_seen(demo_url, VIEWERS[who])
-    st.cache_data.clear()
     seen = visible.in_pptx(_pack(demo_url, scope))
     assert secrets.found_in(seen) == [], who
     departments = own.words & _department_names(demo_url)
@@ -299,6 +328,7 @@ def test_the_pdf_pack_holds_nothing_of_other_departments(pdf_packs, who):
     assert secrets.found_in(seen) == [], who
 
 
+@pytest.mark.reads_only
 def test_a_bookmark_to_another_department_shows_ones_own(app, app_url):
     head = VIEWERS["head-CS"]
     _, secrets, own = _what_may_not_be_seen(app_url, head)
@@ -451,6 +481,7 @@ def _impostors() -> dict[str, list[str]]:
 IMPOSTORS = _impostors()
 
 
+@pytest.mark.reads_only
 @pytest.mark.parametrize("who", IMPOSTORS)
 def test_a_lookalike_or_doubled_identity_sees_nothing_on_any_page(app, app_url, monkeypatch, who):
     from kpi import settings
@@ -728,11 +759,11 @@ def test_answers_by_segment_and_their_split_stay_in_the_viewers_departments(demo
     st.cache_data.clear()
 
 
+@pytest.mark.reads_only
 @pytest.mark.parametrize("who", [kind for kind in VIEWERS if kind.startswith("head-")] + ["owner-elsewhere"])
 def test_every_survey_kpi_a_head_may_slice_shows_nothing_of_other_departments(app, app_url, who):
     """Why it moved, every KPI in the head's picker, by segment and by touchpoint, against last
     month and last year: nothing of other departments."""
-    _add_nobody(app_url)
     _, secrets, _ = _what_may_not_be_seen(app_url, VIEWERS[who])
     at = app(month=f"{MONTH:%Y-%m}", **{"as": VIEWERS[who]}).run()
     at.switch_page("pages/why.py").run()
