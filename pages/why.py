@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from kpi.text import fmt, i18n
+from kpi.text import fmt
 from kpi.text.i18n import t
-from kpi.ui import frame
+from kpi.ui import frame, widgets
 from kpi.ui.frame import Context
 from kpi.ui.views import drivers_view, segments_view, words_view
 
@@ -15,17 +15,15 @@ TABS = [  # (title, view) in the order the tabs show
 ]
 
 
-@st.fragment
+@widgets.fragment
 def _open_tab(ctx: Context) -> None:
     """Only the open tab runs and is drawn (its tables and chart are most of what the browser
-    draws); opening another reruns this fragment, not the page, so the reader's language is set
-    again here (a fragment's own run does not pass through frame.sidebar)."""
-    with i18n.use(ctx.language):
-        tabs = st.tabs([t(title) for title, _ in TABS], key="why.tab", on_change="rerun")
-        for tab, (_title, render) in zip(tabs, TABS, strict=True):
-            if tab.open:
-                with tab:
-                    render(ctx)
+    draws); opening another reruns this fragment, not the page."""
+    tabs = st.tabs([t(title) for title, _ in TABS], key="why.tab", on_change="rerun")
+    for tab, (_title, render) in zip(tabs, TABS, strict=True):
+        if tab.open:
+            with tab:
+                render(ctx)
 
 
 ctx = frame.sidebar("why")

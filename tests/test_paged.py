@@ -5,6 +5,9 @@ one page is drawn whole, with no button."""
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.conftest import ROOT
+from tools import serve
+
 
 def listing(count, page):
     """A list of `count` numbered rows, paged by `page`, each row drawn as a text."""
@@ -49,3 +52,49 @@ def test_a_long_list_shows_a_page_and_every_row_is_reached_by_show_more():
     button.click().run()
     assert shown(at) == [f"{n:04}" for n in range(23)]  # every row, in order, once
     assert not more(at) and not at.caption
+
+
+DANISH_LIST = """
+import streamlit as st
+
+from kpi.text import i18n
+from kpi.text.i18n import t
+from kpi.ui import widgets
+
+i18n.set_language("da")  # as frame.sidebar sets it for a page's run; a fragment's own run skips it
+
+
+def rows(shown):
+    for row in shown:
+        st.text(t("widget.shown_of", shown=row, total=7))
+
+
+widgets.paged("test.rows", list(range(7)), rows, page=3)
+"""
+ROWS = "[data-testid=stText]"
+
+
+@pytest.mark.xdist_group("browser")
+def test_show_more_keeps_the_readers_language(browser, tmp_path):
+    """In a browser, where *Show more* reruns the list alone (AppTest runs the whole script on
+    every click, so it cannot tell)."""
+    script = tmp_path / "danish_list.py"
+    script.write_text(DANISH_LIST)
+    port = serve.free_port()
+    base = f"http://127.0.0.1:{port}"
+    process = serve.start(
+        f"duckdb:///{tmp_path / 'unused.duckdb'}", port, script=script, PYTHONPATH=str(ROOT)
+    )
+    try:
+        serve.wait_healthy(base, process)
+        page = browser.new_page()
+        page.goto(base)
+        page.get_by_role("button", name="Vis 3 mere").click()
+        page.wait_for_function(
+            f"() => document.querySelectorAll('{ROWS}').length >= 6 && !document.querySelector('[data-stale=true]')"
+        )
+        assert page.locator(ROWS).all_inner_texts() == [f"{n} af 7 vist" for n in range(6)]
+        assert page.get_by_role("button", name="Vis én mere").count() == 1
+        page.close()
+    finally:
+        serve.stop(process)

@@ -7,10 +7,11 @@ reaches Markdown only through `kpi.text.plain`, so it shows as typed.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
@@ -22,7 +23,7 @@ from kpi.domain.model import Action, Commentary, GoalStatus, Kpi, KpiStatus, Mon
 from kpi.domain.month_rows import GoalRow
 from kpi.domain.signals import Reading
 from kpi.output import sparkline
-from kpi.text import fmt, palette, phrases, plain, words
+from kpi.text import fmt, i18n, palette, phrases, plain, words
 from kpi.text.i18n import t
 
 if TYPE_CHECKING:  # pages that show no table need not load pandas
@@ -113,6 +114,29 @@ def department_link(code: str, label: str) -> None:
     st.page_link(DEPARTMENTS_PAGE, label=label, query_params={"department": code}, icon=":material/groups:")
 
 
+P = ParamSpec("P")
+
+
+def fragment(body: Callable[P, None]) -> Callable[P, None]:
+    """`st.fragment` in the reader's language. A click inside a fragment reruns it alone, and
+    that run does not pass through frame.sidebar, which sets the language for a page's run: it
+    would draw in English. So the language of the run that drew the fragment goes with its
+    arguments, which Streamlit keeps for the fragment's own runs, and each run draws in it."""
+
+    @functools.wraps(body)  # Streamlit tells fragments apart by their function's name
+    def in_language(language: str, *args: P.args, **kwargs: P.kwargs) -> None:
+        with i18n.use(language):
+            body(*args, **kwargs)
+
+    run: Callable[Concatenate[str, P], None] = st.fragment(in_language)
+
+    @functools.wraps(body)
+    def call(*args: P.args, **kwargs: P.kwargs) -> None:
+        run(i18n.current(), *args, **kwargs)
+
+    return call
+
+
 PAGE_ROWS = 50
 """Rows of a long list drawn at first, and drawn more at each *Show more*: every list of the
 demo fits in one page, so it is drawn whole; a large company's (a thousand attention items,
@@ -130,7 +154,7 @@ def paged(key: str, items: Sequence[T], draw: Callable[[Sequence[T]], None], pag
     _paged_part(key, items, draw, page)
 
 
-@st.fragment
+@fragment
 def _paged_part(key: str, items: Sequence[T], draw: Callable[[Sequence[T]], None], page: int) -> None:
     shown = min(st.session_state.get(key, page), len(items))
     draw(items[:shown])

@@ -13,7 +13,7 @@ from kpi.domain.access import Scope
 from kpi.domain.company_events import CompanyEvent
 from kpi.domain.model import Commentary, JourneyPhase, Kpi, MonthValue
 from kpi.output import charts
-from kpi.text import fmt, i18n, palette, phrases, plain
+from kpi.text import fmt, palette, phrases, plain
 from kpi.text.i18n import t
 from kpi.ui import figures, widgets
 
@@ -102,34 +102,30 @@ def trends(
     first one to begin with). Every card already draws its KPI's sparkline; eight full Plotly
     charts at once made a click onto this page cost over a second in the browser (Plotly's
     drawing, README "Speed"), and one costs an eighth of it. The picker and its chart are a
-    fragment: picking another KPI reruns them alone, not the page, in the reader's language
-    (a fragment's own run does not pass through frame.sidebar, which sets it)."""
+    fragment (`widgets.fragment`): picking another KPI reruns them alone, not the page."""
     rows = [row for _phase, group in by_phase(list(month_report.kpis.values())) for row in group]
     if rows:
-        by_code = {row.kpi.code: row for row in rows}
-        _chosen_trend(by_code, history, scope, month_report.month, events, i18n.current())
+        _chosen_trend({row.kpi.code: row for row in rows}, history, scope, month_report.month, events)
 
 
-@st.fragment
+@widgets.fragment
 def _chosen_trend(
     rows: dict[str, month_rows.KpiRow],
     history: dict[str, list[MonthValue]],
     scope: Scope,
     month: date,
     events: Sequence[CompanyEvent],
-    language: str,
 ) -> None:
-    with i18n.use(language):
-        code = st.pills(
-            t("departments.trend_of"),
-            list(rows),
-            default=next(iter(rows)),
-            required=True,
-            format_func=lambda c: plain.markdown(rows[c].kpi.name),  # a label reads Markdown
-            key="departments.trend_kpi",
-        )
-        row = rows[code if code in rows else next(iter(rows))]
-        _trend(row, history.get(row.kpi.code, []), scope, month, events)
+    code = st.pills(
+        t("departments.trend_of"),
+        list(rows),
+        default=next(iter(rows)),
+        required=True,
+        format_func=lambda c: plain.markdown(rows[c].kpi.name),  # a label reads Markdown
+        key="departments.trend_kpi",
+    )
+    row = rows[code if code in rows else next(iter(rows))]
+    _trend(row, history.get(row.kpi.code, []), scope, month, events)
 
 
 def _trend(
