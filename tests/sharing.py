@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import shutil
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import sqlalchemy as sa
 import streamlit as st
@@ -17,18 +17,25 @@ import streamlit as st
 from kpi.store import engine, schema
 
 
-def _digest(table: sa.Table, duckdb: bool) -> sa.TextClause:
-    """A table's rows as their number and one digest of them all, worked out by the database
-    (the demo's 300,000 answers fetched into Python took seconds a time): the sum of a 64-bit
-    hash of each row, which needs no order. DuckDB hashes the row's values itself (NULL told
-    from an empty text); PostgreSQL takes the first 64 bits of the MD5 of the row as text (NULL
-    written as nothing, an empty text as ""), summed exactly as a numeric."""
-    names = ", ".join(f'"{column.name}"' for column in table.columns)
-    where = " WHERE key <> 'data_version'" if table is schema.meta else ""
+def rows_digest(table: str, columns: Sequence[str], duckdb: bool, where: str = "") -> sa.TextClause:
+    """The rows of `table` (`columns` of them) as their number and one digest of them all, worked
+    out by the database (the demo's 300,000 answers fetched into Python took seconds a time): the
+    sum of a 64-bit hash of each row, which needs no order. DuckDB hashes the row's values itself
+    (NULL told from an empty text); PostgreSQL takes the first 64 bits of the MD5 of the row as
+    text (NULL written as nothing, an empty text as ""), summed exactly as a numeric. A missing
+    row, one more, or one changed cell changes it."""
+    names = ", ".join(f'"{column}"' for column in columns)
     if duckdb:
-        return sa.text(f'SELECT count(*), CAST(sum(hash({names})) AS VARCHAR) FROM "{table.name}"{where}')
-    row_hash = f"CAST(CAST('x' || substr(md5(CAST(ROW({names}) AS TEXT)), 1, 16) AS bit(64)) AS bigint)"
-    return sa.text(f'SELECT count(*), CAST(sum({row_hash}) AS VARCHAR) FROM "{table.name}"{where}')
+        row_hash = f"hash({names})"
+    else:
+        row_hash = f"CAST(CAST('x' || substr(md5(CAST(ROW({names}) AS TEXT)), 1, 16) AS bit(64)) AS bigint)"
+    return sa.text(f'SELECT count(*), CAST(sum({row_hash}) AS VARCHAR) FROM "{table}"{where}')
+
+
+def _digest(table: sa.Table, duckdb: bool) -> sa.TextClause:
+    """A table's `rows_digest`, without the data version (which every write moves)."""
+    where = " WHERE key <> 'data_version'" if table is schema.meta else ""
+    return rows_digest(table.name, [column.name for column in table.columns], duckdb, where)
 
 
 def fingerprint(url: str) -> dict[str, tuple[object, ...]]:

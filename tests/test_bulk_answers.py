@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from kpi.store import bulk_answers, engine, importing
 from kpi.store import schema as s
 from tests.conftest import as_admin
+from tests.sharing import rows_digest
 
 HEADER = "kpi,date,score,segment,touchpoint\n"
 PLAIN = {
@@ -63,20 +64,6 @@ def _bytes(name: str, text: str | None) -> bytes:
     return _latin1() if text is None else text.encode("utf-8")
 
 
-def _answer_rows(url: str) -> sa.TextClause:
-    """Every answer the store holds, as their number and one digest of them all, worked out by the
-    store: the sum of a 64-bit hash of each answer's fields (DuckDB's `hash` of the fields, NULL
-    told from an empty text; on PostgreSQL the first 64 bits of the MD5 of the row as text, where
-    NULL is written as nothing and an empty text as ""). A missing answer, one more, or one changed
-    cell (an empty segment against none too) changes it. The sum needs no order: the digest of
-    the answers sorted and joined into one text cost two seconds a look on the demo's 300,000."""
-    fields = ", ".join(bulk_answers.FIELDS)
-    if engine.is_duckdb(url):
-        return sa.text(f"SELECT count(*), CAST(sum(hash({fields})) AS VARCHAR) FROM response")
-    row_hash = f"CAST(CAST('x' || substr(md5(CAST(ROW({fields}) AS TEXT)), 1, 16) AS bit(64)) AS bigint)"
-    return sa.text(f"SELECT count(*), CAST(sum({row_hash}) AS VARCHAR) FROM response")
-
-
 def _answers(url: str, every_row: bool = False) -> dict:
     """The answers (their number and digest, or with `every_row` the sorted list), the month
     summary and the import's audit rows."""
@@ -86,7 +73,9 @@ def _answers(url: str, every_row: bool = False) -> dict:
                 tuple(r) for r in conn.execute(sa.select(*(s.response.c[f] for f in bulk_answers.FIELDS)))
             )
         else:
-            answers = tuple(conn.execute(_answer_rows(url)).one())
+            answers = tuple(
+                conn.execute(rows_digest("response", bulk_answers.FIELDS, engine.is_duckdb(url))).one()
+            )
         summary = sorted(tuple(r) for r in conn.execute(sa.select(s.response_month)))
         audits = sorted(
             (r.key, r.before, r.after)
