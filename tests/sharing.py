@@ -98,18 +98,24 @@ def shared_copies_changed() -> list[str]:
     return changed
 
 
-def why_tab(title: str) -> int:
-    """The place of the tab titled by catalogue key `title` on the Why page, read from the page's
-    own list of tabs (pages/why.py), so a test finds its tab wherever the page puts it."""
+def _why_tabs() -> tuple[str, ...]:
     import re
     from pathlib import Path
 
     page = (Path(__file__).resolve().parents[1] / "pages" / "why.py").read_text()
-    return re.findall(r'\("(why\.tab_\w+)"', page).index(title)
+    return tuple(re.findall(r'\("(why\.tab_\w+)"', page))
 
 
-WHY_TABS = ("why.tab_segments", "why.tab_drivers", "why.tab_words")
-"""Every tab of the Why page by catalogue key (`why_tab` finds each one's place)."""
+WHY_TABS = _why_tabs()
+"""Every tab of the Why page by catalogue key, in the page's order, read from the page's own list
+of tabs (pages/why.py), so a test finds each tab wherever the page puts it, and a new one too."""
+
+
+def why_tab(title: str) -> int:
+    """The place of the tab titled by catalogue key `title` on the Why page (`WHY_TABS`)."""
+    return WHY_TABS.index(title)
+
+
 WHY_TAB_KEY = "why.tab"
 """The widget key of the Why page's tabs (pages/why.py): only the open tab runs and is drawn."""
 

@@ -17,6 +17,7 @@ from kpi.store import decks, engine, respondents
 from kpi.store import drivers as driver_store
 from kpi.text import fmt, i18n
 from kpi.text.i18n import t
+from tests.sharing import WHY_TABS
 from tests.test_browser import SHOTS, fit_to_content, main, open_page, settle
 from tools.screenshot import SETTLE_MS
 
@@ -149,7 +150,6 @@ OCTOBER = date(2026, 10, 1)
 CX_DIRECTOR = "jonas.lund@havnhjem.example"
 IT_HEAD = "henrik.juul@havnhjem.example"
 """The head of IT operations: no survey in the department, so nothing under any tab of Why."""
-WHY_TABS = ("why.tab_segments", "why.tab_drivers", "why.tab_words")
 
 
 @pytest.fixture(scope="module")
