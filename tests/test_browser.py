@@ -441,10 +441,11 @@ def test_the_values_of_a_row_of_cards_stand_on_one_line(server, browser, path):
 
 
 GRIDS = """() => [...document.querySelectorAll('[data-testid="stDataFrame"]')]
-    .filter((grid) => grid.getBoundingClientRect().width > 0)
+    .filter((grid) => grid.getBoundingClientRect().width > 0 && grid.querySelector('.dvn-scroller'))
     .map((grid) => { const s = grid.querySelector('.dvn-scroller');
                      return {width: grid.getBoundingClientRect().width, scroll: s.scrollWidth - s.clientWidth}; })"""
-"""The tables on screen: how wide, and how far each scrolls sideways."""
+"""The tables on screen, each once its scrolling area is drawn (a grid being drawn again after the
+window changed width has none for a moment): how wide, and how far each scrolls sideways."""
 
 
 @pytest.mark.parametrize("path", ["goal_cascade", "smart_goals"])
