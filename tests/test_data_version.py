@@ -91,9 +91,16 @@ def test_the_bump_is_the_last_statement_of_the_write_s_own_transaction(demo_url)
         conn.execute(schema.meta.insert().values(key="test.last", value="x"))
         writer = id(conn)
     mine = [(statement, str(parameters)) for who, statement, parameters in seen if who == writer]
-    assert "test.last" in mine[-3][1]  # the write's own statement
-    assert mine[-2][0].startswith("UPDATE meta SET value=CAST(") and data_version.KEY in mine[-2][1]
-    assert mine[-1][0] == "COMMIT"
+    commit = [statement for statement, _ in mine].index("COMMIT")
+    assert "test.last" in mine[commit - 2][1]  # the write's own statement
+    assert (
+        mine[commit - 1][0].startswith("UPDATE meta SET value=CAST(")
+        and data_version.KEY in mine[commit - 1][1]
+    )
+    after = [statement for statement, _ in mine[commit + 1 :]]
+    assert after == (
+        ["CHECKPOINT"] if engine.is_duckdb(store) else []
+    )  # DuckDB folds its log on the same opening
 
 
 def test_a_write_that_changes_no_row_leaves_the_version(demo_url):

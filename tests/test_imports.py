@@ -302,6 +302,20 @@ def test_an_import_goes_before_pages_that_keep_the_store_open_in_turns(small_url
     assert not Path(f"{small_url.removeprefix('duckdb:///')}.writer-waiting").exists()
 
 
+def test_a_write_opens_the_file_once_from_its_first_statement_to_its_checkpoint(small_url):
+    """A write and the checkpoint after it use one opening of the DuckDB file. When the
+    checkpoint opened the file again, readers browsing in turns took it in between, and an
+    import that had committed waited out its wait and was reported busy, "nothing was saved"."""
+    store, opened = engine.create(small_url), []
+    sa.event.listen(store, "connect", lambda *_: opened.append("open"))
+    with engine.writing(store) as conn:
+        conn.exec_driver_sql("CREATE TABLE probe (x INTEGER)")
+        conn.exec_driver_sql("INSERT INTO probe VALUES (1), (2)")
+    assert opened == ["open"]
+    with engine.reading(store) as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM probe").scalar_one() == 2
+
+
 MID_WRITE = ("answers written", "committing")
 """Steps of an import (tests/killing.py) inside its transaction: rows written, not committed."""
 

@@ -256,23 +256,31 @@ def writing(engine: Engine, wait: float | None = None, *, bump: bool = True) -> 
     if lock is not None and not lock.acquire(timeout=max(deadline, 0.001)):
         raise StoreBusy(Problem("store.busy", "", (("detail", "another write of this process"),)))
     try:
-        with _with_retry(engine.begin, wait, _intent(engine), writes=True) as conn:
+        with _with_retry(engine.connect, wait, _intent(engine), writes=True) as conn:
             conn.info[_CHANGED] = 0
             try:
-                yield conn
-                changed = conn.info[_CHANGED]
-                if bump and changed:
-                    data_version.bump(conn)
+                with conn.begin():
+                    yield conn
+                    changed = conn.info[_CHANGED]
+                    if bump and changed:
+                        data_version.bump(conn)
             finally:  # a pooled connection (PostgreSQL) keeps its `info` for the next unit of work
                 conn.info.pop(_CHANGED, None)
-        if changed and is_duckdb(engine):
-            # Fold the write-ahead log into the file so a later reader opens it quickly (still
-            # alone: DuckDB refuses a checkpoint while another write is open).
-            with _with_retry(engine.connect, wait) as conn:
-                conn.exec_driver_sql("CHECKPOINT")
+            if changed and is_duckdb(engine):
+                _checkpoint(conn)
     finally:
         if lock is not None:
             lock.release()
+
+
+def _checkpoint(conn: sa.Connection) -> None:
+    """Fold the write-ahead log into the file so a later reader opens it quickly, on the write's
+    own connection: the file is never let go between the commit and the checkpoint (opening it
+    again let browsing readers take it in turns, and a committed import was then reported busy
+    with "nothing was saved"). Still alone: this process's one-writer lock is held. The write is
+    committed, so a checkpoint DuckDB refuses is left to DuckDB's own later one."""
+    with contextlib.suppress(sa.exc.DBAPIError):
+        conn.exec_driver_sql("CHECKPOINT")
 
 
 @contextmanager
