@@ -3,7 +3,6 @@ hold, texts of a sane length; the same in imports and forms; and a store that al
 absurd value keeps its pages and can be cleaned."""
 
 import subprocess
-import sys
 from datetime import date, datetime
 
 import pytest
@@ -18,7 +17,8 @@ from kpi.files.tables import ImportRejected
 from kpi.store import definitions, engine, importing, queries
 from kpi.store import schema as s
 from kpi.text import fmt
-from tests.conftest import ROOT, as_admin, rejected_with, table_counts
+from tests.commands import in_a_process, in_process
+from tests.conftest import as_admin, rejected_with, table_counts
 from tests.test_checks import GOAL, KNOWN
 
 TODAY = date(2026, 11, 30)
@@ -228,13 +228,8 @@ def test_a_store_that_already_has_a_value_at_9999_12_keeps_its_pages(app, app_ur
 
 
 def _cli(url: str, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "kpi", "--db", url, *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    """The command line's `main`, in this process (tests/commands.py)."""
+    return in_process("--db", url, *args)
 
 
 def test_a_store_that_already_has_a_value_at_9999_12_is_cleaned_from_the_cli(demo_url):
@@ -291,8 +286,12 @@ def test_a_value_is_corrected_from_the_cli_and_audited(demo_url):
 
 
 def test_only_an_administrator_deletes(demo_url):
-    done = _cli(demo_url, "--as", "camilla.berg@havnhjem.example", "delete", "--month", "2026-09")
+    """`python -m kpi` itself, in a process of its own: refused with exit 1 and one line."""
+    done = in_a_process(
+        "--db", demo_url, "--as", "camilla.berg@havnhjem.example", "delete", "--month", "2026-09"
+    )
     assert done.returncode == 1 and "Only administrators" in done.stderr
+    assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
 
 
 @pytest.mark.parametrize("month", ["9999-12", "0001-01", "2062-10", "2026-13", "26-10"])

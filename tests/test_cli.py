@@ -2,8 +2,6 @@
 
 import json
 import os
-import subprocess
-import sys
 
 import pytest
 import sqlalchemy as sa
@@ -16,7 +14,8 @@ from kpi.domain.model import LOW_CONFIDENCE_N, Direction, KpiStatus
 from kpi.domain.status import kpi_status
 from kpi.output import cli_table
 from kpi.store import engine, queries, schema
-from tests.conftest import ROOT, table_counts
+from tests.commands import in_a_process, in_process
+from tests.conftest import table_counts
 from tests.holding import run_on_held_store
 from tests.test_serialize import GOAL_KEYS, KPI_KEYS
 
@@ -24,10 +23,8 @@ MONTH = "2026-10"
 
 
 def run(*args, db=None):
-    argv = (["--db", db] if db else []) + list(args)
-    return subprocess.run(
-        [sys.executable, "-m", "kpi", *argv], cwd=ROOT, capture_output=True, text=True, timeout=300
-    )
+    """`python -m kpi` in a process of its own: the entry point itself."""
+    return in_a_process(*(["--db", db] if db else []), *args)
 
 
 def test_init_demo_twice_leaves_the_store_unchanged(tmp_path, monkeypatch):
@@ -35,7 +32,7 @@ def test_init_demo_twice_leaves_the_store_unchanged(tmp_path, monkeypatch):
     events beside it are read, by `init --demo` and by a later `pull`."""
     monkeypatch.setenv("KPI_SOURCE_FOLDERS", os.pathsep.join(settings.SOURCE_FOLDERS))
     db = f"duckdb:///{tmp_path / 'x.duckdb'}"
-    first = run("init", "--demo", "--demo-end", MONTH, db=db)
+    first = in_process("--db", db, "init", "--demo", "--demo-end", MONTH)  # the second: a process of its own
     assert first.returncode == 0, first.stderr
     with engine.reading(engine.create(db)) as conn:
         counts = table_counts(conn)
@@ -62,7 +59,7 @@ def test_init_demo_twice_leaves_the_store_unchanged(tmp_path, monkeypatch):
         ).all()
     assert kinds == dict.fromkeys(events.SOURCED, "recipe")
     assert sorted(pulled) == sorted((kpi, 36, 36) for kpi in events.SOURCED)
-    again = run("pull", "--month", MONTH, db=db)
+    again = in_process("--db", db, "pull", "--month", MONTH)
     assert again.returncode == 0, again.stderr
     assert f"{MONTH}: 7 sources, 0 new, 0 replaced, 7 unchanged" in again.stdout
 
@@ -79,14 +76,24 @@ def test_init_without_demo_creates_an_empty_store(tmp_path, capsys):
     "command", [[], ["init"], ["status"], ["delete"], ["correct"], ["sources"], ["pull"]]
 )
 def test_every_command_has_help(command):
-    result = run(*command, "--help")
-    assert result.returncode == 0
+    result = in_process(*command, "--help")
+    assert result.returncode == 0 and result.stderr == ""
     assert "usage: python -m kpi" in result.stdout
 
 
+def test_help_and_usage_errors_through_the_entry_point():
+    """`python -m kpi` itself: help exits 0, a usage error 2 with argparse's words and no traceback."""
+    helped = run("--help")
+    assert helped.returncode == 0 and "usage: python -m kpi" in helped.stdout and helped.stderr == ""
+    unknown = run("frobnicate")
+    assert unknown.returncode == 2 and "usage: python -m kpi" in unknown.stderr
+    assert "Traceback" not in unknown.stderr
+
+
 def test_usage_errors_exit_2():
-    assert run("frobnicate").returncode == 2
-    assert run("status", "--json", "--bogus").returncode == 2
+    for argv in (["frobnicate"], ["status", "--json", "--bogus"]):
+        refused = in_process(*argv)
+        assert refused.returncode == 2 and "Traceback" not in refused.stderr, argv
 
 
 def test_a_malformed_month_exits_2(demo_duckdb_url, capsys):

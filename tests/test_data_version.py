@@ -7,7 +7,6 @@ shows at the next run. On DuckDB and PostgreSQL."""
 from __future__ import annotations
 
 import subprocess
-import sys
 import threading
 from datetime import date
 
@@ -21,7 +20,8 @@ from kpi.files.tables import ImportRejected
 from kpi.store import data_version, decks, engine, importing, schema
 from kpi.text import fmt, i18n
 from kpi.ui import data
-from tests.conftest import ROOT, as_admin, point_app_at
+from tests.commands import in_a_process, in_process
+from tests.conftest import as_admin, point_app_at
 
 MONTH = date(2026, 10, 1)
 ADMIN = "sofie.dahl@havnhjem.example"
@@ -33,14 +33,15 @@ def version_of(url: str) -> int:
 
 
 def cli(url: str, *args: str) -> subprocess.CompletedProcess:
-    """`python -m kpi` in a process of its own, as an administrator."""
-    return subprocess.run(
-        [sys.executable, "-m", "kpi", "--db", url, *args, "--as", ADMIN],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    """The command line's `main` as an administrator, in this process (tests/commands.py): the
+    version lives in the store, so who writes it matters not; a write by another process is
+    `test_a_write_by_another_process_shows_at_the_next_read_and_nothing_recomputes_meanwhile`'s."""
+    return in_process("--db", url, *args, "--as", ADMIN)
+
+
+def cli_elsewhere(url: str, *args: str) -> subprocess.CompletedProcess:
+    """`python -m kpi` in a process of its own, as an administrator: a write by another process."""
+    return in_a_process("--db", url, *args, "--as", ADMIN)
 
 
 def calls() -> dict[str, int]:
@@ -181,7 +182,7 @@ def test_a_write_by_another_process_shows_at_the_next_read_and_nothing_recompute
     assert data.calendar(demo_url, MONTH) == first
     assert data.month_report(demo_url, EVERYTHING, MONTH, "en") is report
     assert calls() == counted  # the same version: nothing computed again
-    done = cli(demo_url, "calendar", "--month", "2026-10", "--meeting", "2026-11-20")
+    done = cli_elsewhere(demo_url, "calendar", "--month", "2026-10", "--meeting", "2026-11-20")
     assert done.returncode == 0, done.stderr
     assert data.calendar(demo_url, MONTH).meeting == date(2026, 11, 20)
     assert data.month_report(demo_url, EVERYTHING, MONTH, "en") is not report
@@ -205,7 +206,7 @@ def test_a_run_reads_the_version_once_and_the_next_run_recomputes_nothing(app, a
     assert not at.exception
     assert len(reads) == read + 1  # once per run, however many loaders ask
     assert calls() == counted
-    done = cli(app_url, "calendar", "--month", "2026-10", "--meeting", "2026-11-20")
+    done = cli_elsewhere(app_url, "calendar", "--month", "2026-10", "--meeting", "2026-11-20")
     assert done.returncode == 0, done.stderr
     at.run()
     meeting = fmt.day(date(2026, 11, 20))

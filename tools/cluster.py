@@ -47,7 +47,8 @@ from tools import serve
 
 COOKIE = "cockpit_process"
 """The sticky-session cookie HAProxy sets: the name of the process that serves the browser."""
-HEALTH_SECONDS = 60
+HEALTH_SECONDS = serve.START_SECONDS
+"""How long an app process or the proxy may take to answer its health check (tools/serve.py)."""
 DEMO_END = date(2026, 10, 1)
 """The demo company's last month without `--database`: the month `make load` and the tests use."""
 

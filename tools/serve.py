@@ -19,7 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-START_SECONDS = 60
+START_SECONDS = 180
+"""How long a start may take before the wait for its health check gives up: long, as the launcher
+imports everything before the server listens, which at a load average of 25 on 2 cores took over a
+minute (the journeys' shared server failed its 60 s on 2026-12-02); a start that answers sooner goes
+on at once, and a process that ends fails the wait at once."""
 
 
 @dataclass(frozen=True)
