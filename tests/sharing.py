@@ -127,3 +127,17 @@ def open_why_tab(at, title: str):
 
     at.session_state[WHY_TAB_KEY] = t(title)
     return at.run()
+
+
+def open_data_tab(at, title: str):
+    """Open the Data page's tab titled by catalogue key `title` (in the language of `t` now), and
+    its group, as clicks on them do, and run the page: the AppTest, with that tab drawn and no
+    other (kpi.ui.views.data_view: only the open tab runs and is drawn)."""
+    from kpi.text.i18n import t
+    from kpi.ui.views import data_view
+
+    group, tabs = next((g, tabs) for g, tabs in data_view.GROUPS if title in [name for name, _ in tabs])
+    at.session_state[data_view.GROUP_KEY] = t(group)
+    if len(tabs) > 1:
+        at.session_state[data_view.tab_key(group)] = t(title)
+    return at.run()

@@ -157,3 +157,13 @@ def test_the_readme_code_map_names_folders_that_exist():
         assert (ROOT / name).is_dir() or inside_kpi.is_dir(), name
     for package in LAYER_PACKAGES:
         assert package.split(".")[1] + "/" in folders or package.split(".")[1] + ".py" in named, package
+
+
+def test_the_app_loads_the_file_libraries_only_when_a_file_is_made_or_read():
+    """What an app process holds for its life: python-pptx (with lxml and Pillow), openpyxl and
+    psycopg are some 25 MB and load when a pack is made, a workbook is read or the store is
+    PostgreSQL, not with the pages' code (issue 21: an app serving the large company ≤ 300 MB)."""
+    loaded = _loaded_after_import(_in("kpi.ui"))
+    assert "kpi.ui.views.present_view" in loaded and "kpi.delivery.sending" in loaded  # a test with teeth
+    assert not {m for m in loaded if m.split(".")[0] in {"pptx", "openpyxl", "psycopg", "lxml"}}
+    assert "PIL.Image" not in loaded and "kpi.output.pptx_pack" not in loaded

@@ -19,6 +19,7 @@ from kpi.store import schema as s
 from kpi.text import fmt
 from tests.commands import in_a_process, in_process
 from tests.conftest import as_admin, rejected_with, table_counts
+from tests.sharing import open_data_tab
 from tests.test_checks import GOAL, KNOWN
 
 TODAY = date(2026, 11, 30)
@@ -305,7 +306,7 @@ def test_an_administrator_deletes_a_stray_value_on_the_data_page(app, app_url):
     _write_strays(app_url)
     admin = next(p.email for p in _people(app_url) if p.role is Role.ADMIN)
     at = app(month="2026-10", **{"as": admin}).run()
-    at.switch_page("pages/data.py").run()
+    open_data_tab(at.switch_page("pages/data.py"), "definitions.tab_correct")
     assert not at.exception
     at.text_input(key="data.correct.kpi").input("cs_wait")
     at.text_input(key="data.correct.month").input("9999-12")

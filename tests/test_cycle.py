@@ -34,6 +34,7 @@ from kpi.store import engine, importing, monthly, owing, queries, rules
 from kpi.store import schema as s
 from kpi.text import i18n, words
 from tests.conftest import as_admin, forget_app, load_company, new_app, point_app_at
+from tests.sharing import open_data_tab
 
 OCTOBER = date(2026, 10, 1)
 ADMIN = Person("admin@owed.example", "Ada Min", Role.ADMIN, "MGMT")
@@ -441,7 +442,7 @@ def test_the_overview_shows_the_calendar_and_the_viewers_own_items_first(owed_ap
 
 def test_an_administrator_sets_the_calendar_on_the_data_page_and_a_refusal_names_the_field(owed_app):
     url, run = owed_app
-    at = run("pages/data.py", ADMIN)
+    at = open_data_tab(run("pages/data.py", ADMIN), "definitions.tab_calendar")
     prefix = "data.calendar.2026-10."
     assert at.date_input(key=prefix + "meeting").value == date(2026, 11, 16)  # the default rule
     at.date_input(key=prefix + "meeting").set_value(date(2026, 11, 12))

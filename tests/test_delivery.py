@@ -20,6 +20,7 @@ from kpi.domain.access import EVERYTHING
 from kpi.store import corrections, decks, engine, queries, schema
 from tests import postbox
 from tests.conftest import as_admin
+from tests.sharing import open_data_tab
 from tests.test_pages import texts
 
 MONTH = "2026-10"
@@ -116,7 +117,7 @@ def test_a_refused_mail_is_named_the_rest_go_and_the_data_page_shows_it(app, app
     readers = _readers(app_url)
     assert sorted(r.to for r in mailserver.received) == sorted(set(readers) - {refused})
     at = app(month=MONTH, **{"as": ADMIN}).run()
-    at.switch_page("pages/data.py").run()
+    open_data_tab(at.switch_page("pages/data.py"), "definitions.tab_send")
     assert not at.exception, at.exception
     failures = next(d.value for d in at.dataframe if "Why" in d.value.columns)
     assert list(failures["To"]) == [refused] and "550" in failures["Why"][0]
@@ -135,7 +136,7 @@ def test_the_send_tab_previews_and_sends(app, app_url, mailserver):
 
         closing.close(conn, as_admin(), OCTOBER)
     at = app(month=MONTH, **{"as": ADMIN}).run()
-    at.switch_page("pages/data.py").run()
+    open_data_tab(at.switch_page("pages/data.py"), "definitions.tab_send")
     at.button(key="data.send.preview").click().run()
     assert not at.exception, at.exception
     plan = next(d.value for d in at.dataframe if "Comments owed" in d.value.columns)

@@ -33,6 +33,7 @@ from kpi.store import engine, monthly, rules
 from kpi.store import schema as s
 from kpi.store.writes import Writer
 from tests.conftest import forget_app, load_company, new_app, point_app_at
+from tests.sharing import open_data_tab
 
 MONTH = months.last_complete(settings.today())
 ADMIN = Person("admin@late.example", "Ada Min", Role.ADMIN, "MGMT")
@@ -182,7 +183,7 @@ def test_the_cards_are_late_by_the_company_s_calendar(late_url, open_app, monkey
 
 
 def test_an_admin_sets_the_grace_days_on_the_data_page_and_a_bad_value_is_refused(late_url, open_app):
-    at = open_app("pages/data.py", ADMIN)
+    at = open_data_tab(open_app("pages/data.py", ADMIN), "definitions.tab_plans")
     at.text_input(key="data.plans.late.days").input("ninety")
     [b for b in at.get("form_submit_button") if b.proto.form_id == "data.plans.late"][0].click().run()
     errors = " ".join(e.value for e in at.error)
@@ -200,7 +201,7 @@ def test_the_audit_shows_where_each_measurement_came_from(late_url, open_app):
         row = {"kpi": "CALLS", "month": MONTH, "value": 86.0, "note": "", "source": "pull:sql:warehouse",
                "loaded_at": datetime(2026, 11, 3, 14, 2, 37)}  # fmt: skip
         Writer(conn, "pull").upsert_many(s.measurement, [row], volatile=("loaded_at", "source"))
-    at = open_app("pages/data.py", ADMIN)
+    at = open_data_tab(open_app("pages/data.py", ADMIN), "definitions.tab_audit")
     at.multiselect(key="data.audit.tables").set_value(["measurement"]).run()
     frame = at.dataframe[-1].value
     assert list(frame["Where from"]) == ["Pulled from the database connection warehouse, 3 Nov 2026 14:02"]

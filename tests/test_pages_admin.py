@@ -10,6 +10,7 @@ from kpi.domain.access import EVERYTHING
 from kpi.store import decks, engine, queries, schema
 from kpi.text import fmt, i18n
 from tests.conftest import APP_TIMEOUT, ROOT, as_admin, table_counts
+from tests.sharing import open_data_tab
 from tests.test_pages import texts
 
 SMART = "pages/smart_goals.py"
@@ -100,7 +101,7 @@ def test_the_data_page_is_for_administrators_only(app, app_url):
 
 
 def edit_goal(app, code):
-    at = open_page(app, DATA, **{"as": ADMIN})
+    at = open_data_tab(open_page(app, DATA, **{"as": ADMIN}), "definitions.tab_goals")
     at.selectbox(key="data.goal").set_value(code).run()
     return at
 
@@ -135,7 +136,7 @@ def test_a_dane_saving_a_goal_unchanged_keeps_its_decimals(app, app_url):
     target_field(at).input("1.234")
     save(at)
     with i18n.use("da"):  # AppTest formats the fields in the test's own thread
-        danish = open_page(app, DATA, **{"as": ADMIN, "lang": "da"})
+        danish = open_data_tab(open_page(app, DATA, **{"as": ADMIN, "lang": "da"}), "definitions.tab_goals")
         danish.selectbox(key="data.goal").set_value("O1").run()
         field = [w for w in danish.text_input if w.proto.form_id == "data.goal.O1" and w.value == "1,234"]
         assert field, [w.value for w in danish.text_input]
@@ -163,7 +164,7 @@ def test_invalid_edits_explain_themselves_and_change_nothing(app, app_url):
 
 @pytest.mark.reads_only
 def test_the_audit_log_filters_and_downloads(app):
-    at = open_page(app, DATA, **{"as": ADMIN})
+    at = open_data_tab(open_page(app, DATA, **{"as": ADMIN}), "definitions.tab_audit")
     at.multiselect(key="data.audit.tables").set_value(["goal"]).run()
     assert not at.exception
     frame = at.dataframe[-1].value
@@ -174,7 +175,7 @@ def test_the_audit_log_filters_and_downloads(app):
 
 @pytest.mark.reads_only
 def test_a_parent_loop_in_the_editor_is_refused(app, app_url):
-    at = open_page(app, DATA, **{"as": ADMIN})
+    at = open_data_tab(open_page(app, DATA, **{"as": ADMIN}), "definitions.tab_goals")
     at.selectbox(key="data.goal").set_value("T8").run()
     [w for w in at.selectbox if w.key == "data.goal.T8.parent"][0].set_value("O1")  # its own sub-goal
     [b for b in at.get("form_submit_button") if b.proto.form_id == "data.goal.T8"][0].click().run()
@@ -360,7 +361,7 @@ def test_present_shows_a_closed_month_with_its_revisions(app, app_url):
 
 
 def test_an_admin_closes_the_month_on_the_data_page(app, app_url):
-    at = open_page(app, DATA, **{"as": ADMIN})
+    at = open_data_tab(open_page(app, DATA, **{"as": ADMIN}), "definitions.tab_close")
     [b for b in at.button if b.key == "data.close"][0].click().run()
     assert not at.exception
     assert "October 2026 was closed on" in " ".join(s.value for s in at.success)
@@ -500,7 +501,7 @@ def test_an_admin_sets_month_targets_process_changes_and_rules_on_the_data_page(
             return context.targets.get("CS_WAIT", {}), plans.changes(conn, "CS_WAIT"), rules.read(conn)
 
     targets, changes, _ = stored()
-    at = open_page(app, DATA, **{"as": ADMIN})
+    at = open_data_tab(open_page(app, DATA, **{"as": ADMIN}), "definitions.tab_plans")
     at.selectbox(key="data.plans.target.kpi").set_value("CS_WAIT")
     at.text_input(key="data.plans.target.month").input("2026-12")
     at.text_input(key="data.plans.target.value").input("sixty")
@@ -574,35 +575,25 @@ def test_a_damaged_file_uploaded_on_the_data_page_is_a_named_problem_not_streaml
         assert table_counts(conn) == before
 
 
+DATA_IN = ["Import", "Pull now", "Close the month", "Send", "Correct or delete", "Reporting calendar"]
+STRATEGY = ["Goals", "KPIs", "Targets and signals", "Customer promises", "Service priorities", "Events"]
+
+
 @pytest.mark.reads_only
 def test_the_data_page_groups_its_tabs_so_a_phone_sees_every_group(app):
     """Twelve tabs in a row overflow a wide screen and show four on a phone: four groups, each
-    with its own tabs, and every editor still drawn. In Danish, a new KPI is "Ny KPI" (common
-    gender), a new goal "Nyt mål"."""
+    with its own tabs, and every editor drawn once its tab is open. In Danish, a new KPI is "Ny
+    KPI" (common gender), a new goal "Nyt mål"."""
+    groups = ["Data in", "Organisation", "Strategy", "Audit log"]
     at = open_page(app, DATA, **{"as": ADMIN})
-    labels = [tab.label for tab in at.tabs]  # in the page's order: a group, then its own tabs
-    assert labels == [
-        "Data in",
-        "Import",
-        "Pull now",
-        "Close the month",
-        "Send",
-        "Correct or delete",
-        "Reporting calendar",
-        "Organisation",
-        "Company",
-        "Departments",
-        "People",
-        "Strategy",
-        "Goals",
-        "KPIs",
-        "Targets and signals",
-        "Customer promises",
-        "Service priorities",
-        "Events",
-        "Audit log",
-    ]
+    seen = [tab.label for tab in at.tabs]  # the groups, the open group's own tabs inside the first
+    assert seen == [groups[0], *DATA_IN, *groups[1:]]
+    at = open_data_tab(at, "definitions.tab_goals")
+    assert [tab.label for tab in at.tabs] == [*groups[:3], *STRATEGY, groups[3]]
+    at = open_data_tab(at, "definitions.tab_company")
+    assert [tab.label for tab in at.tabs] == [*groups[:2], "Company", "Departments", "People", *groups[2:]]
     with i18n.use("da"):  # AppTest formats the pickers' labels in the test's own thread
-        danish = open_page(app, DATA, **{"as": ADMIN, "lang": "da"})
+        danish = open_data_tab(open_page(app, DATA, **{"as": ADMIN, "lang": "da"}), "definitions.tab_kpis")
         assert danish.selectbox(key="data.kpi").options[0] == "Ny KPI …"
+        danish = open_data_tab(danish, "definitions.tab_goals")
         assert danish.selectbox(key="data.goal").options[0] == "Nyt mål …"

@@ -34,7 +34,7 @@ from kpi.store import decks, engine, monthly, queries, schema, sourcing
 from kpi.text import i18n, phrases, words
 from tests.conftest import as_admin
 from tests.killing import killed_at
-from tests.sharing import fingerprint
+from tests.sharing import fingerprint, open_data_tab
 
 OCT = date(2026, 10, 1)
 
@@ -456,7 +456,7 @@ def test_the_editor_sets_changes_and_clears_the_measure_with_the_same_check(demo
 
 def test_the_data_page_editor_saves_the_measure_and_shows_it_again(app, app_url):
     at = app(month="2026-10", **{"as": "sofie.dahl@havnhjem.example"}).run()
-    at.switch_page("pages/data.py").run()
+    open_data_tab(at.switch_page("pages/data.py"), "definitions.tab_priorities")
     at.selectbox(key="data.priority").set_value("SP1").run()
     form = "data.priority.SP1"
 

@@ -18,6 +18,7 @@ from kpi.store import corrections, engine
 from kpi.store import schema as s
 from tests import postbox
 from tests.conftest import as_admin, forget_app, load_company, new_app, point_app_at
+from tests.sharing import open_data_tab
 from tests.test_cycle import ADMIN, CEO, CS_HEAD, EVERY_ITEM, IT_HEAD, OCTOBER, TODAY, _company
 
 MONTH = "2026-10"
@@ -178,7 +179,7 @@ def test_the_send_tab_previews_and_sends_the_reminders(owed_url, mailserver, clo
     postbox.use(monkeypatch, mailserver)
     try:
         at = new_app(month=MONTH, **{"as": ADMIN.email}).run()
-        at.switch_page("pages/data.py").run()
+        open_data_tab(at.switch_page("pages/data.py"), "definitions.tab_send")
         at.button(key="data.remind.preview").click().run()
         assert not at.exception, at.exception
         plan = next(d.value for d in at.dataframe if "New today" in d.value.columns)

@@ -16,6 +16,7 @@ from kpi.domain.errors import Denied, Refused
 from kpi.store import closing, decks, engine
 from kpi.store import schema as s
 from tests.conftest import rejected_with, table_counts
+from tests.sharing import open_data_tab
 from tests.test_edits import ADMIN, CS_HEAD
 from tests.test_pages import texts
 from tests.test_pages_admin import open_page
@@ -93,7 +94,9 @@ def _reopen_button(at):
 def test_reopen_on_the_data_page(app, app_url):
     with engine.writing(engine.create(app_url)) as conn:
         closing.close(conn, ADMIN, OCTOBER)
-    at = open_page(app, "pages/data.py", **{"as": "sofie.dahl@havnhjem.example"})
+    at = open_data_tab(
+        open_page(app, "pages/data.py", **{"as": "sofie.dahl@havnhjem.example"}), "definitions.tab_close"
+    )
     assert "October 2026 was closed on" in texts(at)
     _reopen_button(at).click().run()
     assert "Reason for reopening: required, but empty." in [e.value for e in at.error]

@@ -23,7 +23,7 @@ from kpi.domain import access, attention, months
 from kpi.domain.errors import Denied, Problem, Refused, Unavailable
 from kpi.domain.model import GoalStatus, Person, Role
 from kpi.domain.report import MonthReport
-from kpi.output import deck, pptx_pack
+from kpi.output import deck
 from kpi.store import closing, company_events, decks, deliveries, drivers, engine, monthly, queries
 from kpi.store import company as company_settings
 from kpi.text import fmt, phrases
@@ -50,6 +50,8 @@ class Planned:
     """Sent before: not sent again."""
 
     def with_pack(self) -> mail.Letter:
+        from kpi.output import pptx_pack  # python-pptx, lxml and Pillow (13 MB) only when a pack is drawn
+
         pack = pptx_pack.render(list(self.slides), self.brand)
         return replace(self.letter, attachment=(pack_name(self.letter.subject), pack))
 

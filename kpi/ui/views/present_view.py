@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 import streamlit as st
 
 from kpi.domain.access import Scope
-from kpi.output import charts, deck, pdf_pack, pptx_pack, sparkline
+from kpi.output import charts, deck, pdf_pack, sparkline
 from kpi.text import i18n, palette, phrases, plain
 from kpi.text.i18n import t
 from kpi.ui import figures, widgets
@@ -258,6 +258,8 @@ def _maker(slides: Sequence[deck.Slide], brand: deck.Brand, kind: str, language:
     """What makes the pack when its button is pressed (not before), in the deck's language."""
 
     def make() -> bytes:
+        from kpi.output import pptx_pack  # python-pptx, lxml and Pillow (13 MB) only when a pack is made
+
         with i18n.use(language):
             pack = pptx_pack.render(list(slides), brand)
             return pdf_pack.from_pptx(pack) if kind == "pdf" else pack
