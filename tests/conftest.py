@@ -15,6 +15,7 @@ made, or the module fails and the next one gets a fresh copy.
 from __future__ import annotations
 
 import fcntl
+import functools
 import json
 import os
 import re
@@ -79,8 +80,16 @@ def table_counts(conn: sa.Connection) -> dict[str, int]:
     }
 
 
+@functools.cache
+def demo_company() -> Company:
+    """The demo company up to DEMO_END, generated once per process (2.7 s a time): `generate` is
+    deterministic (tests/test_demo.py, same seed same numbers), and nothing changes a Company once
+    made (a changed one is a `dataclasses.replace` copy)."""
+    return generate(DEMO_END)
+
+
 def load_demo(url: str) -> None:
-    load_company(url, generate(DEMO_END), who="demo")
+    load_company(url, demo_company(), who="demo")
 
 
 def load_company(url: str, company: Company, who: str = "test") -> str:

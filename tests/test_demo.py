@@ -10,16 +10,17 @@ from kpi.domain import attention, month_rows, months, report, status
 from kpi.domain.model import Aggregation, GoalStatus, KpiStatus, Level
 from kpi.domain.signals import Rule, Variation
 from kpi.text import words
-from tests.conftest import DEMO_END
+from tests.conftest import DEMO_END, demo_company
 
 pytestmark = pytest.mark.xdist_group("demo")
 """Under `pytest -n` one process runs this module, so the demo company is generated once
-(`company`), not once in each process."""
+(`company`, the process's one tests.conftest.demo_company, which loading the demo uses too), not
+once in each process."""
 
 
 @pytest.fixture(scope="module")
 def company():
-    return generate(DEMO_END)
+    return demo_company()
 
 
 @pytest.fixture(scope="module")

@@ -183,7 +183,9 @@ def _png() -> bytes:
 def test_the_company_tab_sets_the_packs_name_logo_and_colour(app, app_url):
     from kpi.store import decks, engine
 
-    at = app(month="2026-10", **{"as": "sofie.dahl@havnhjem.example"}).run()
+    at = app(
+        month="2026-10", **{"as": "sofie.dahl@havnhjem.example"}
+    )  # opened at its own address, as a link opens it
     at.switch_page(firstrun.DATA_PAGE).run()
     assert at.text_input(key="data.company.company_name").value == "Havn & Hjem A/S"
     at.text_input(key="data.company.company_name").input("  ")

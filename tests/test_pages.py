@@ -146,7 +146,7 @@ def test_an_unknown_viewer_sees_no_data(app, monkeypatch):
 
 @pytest.mark.reads_only
 def test_cascade_lists_the_tree_and_opens_a_goal(app, app_url):
-    at = app(month="2026-10").run()
+    at = app(month="2026-10")  # opened at its own address, as a link opens it
     at.switch_page(CASCADE).run()
     assert not at.exception
     assert at.title[0].value == "Goal cascade — October 2026"
@@ -189,7 +189,7 @@ def test_process_verdicts_stand_beside_the_status_on_tiles_and_in_the_cascade_ta
 
 @pytest.mark.reads_only
 def test_cascade_filters_by_department_and_level(app):
-    at = app(month="2026-10").run()
+    at = app(month="2026-10")  # opened at its own address, as a link opens it
     at.switch_page(CASCADE).run()
     at.selectbox(key="department").set_value("CS").run()
     assert not at.exception
@@ -223,7 +223,7 @@ def test_goal_detail_shows_the_year_to_date_by_aggregation(app, app_url):
     from kpi.domain.access import EVERYTHING
     from kpi.store import engine, queries
 
-    at = app(month="2026-10").run()
+    at = app(month="2026-10")  # opened at its own address, as a link opens it
     at.switch_page(CASCADE)
     at.query_params["goal"] = "O9"  # as a link from the Overview would
     at.run()
@@ -269,7 +269,7 @@ def test_a_pulled_share_shows_its_year_to_date_as_a_ratio_of_sums(app, app_url, 
         }
         assert got == parts
 
-    at = app(month="2026-10", goal="O3").run()
+    at = app(month="2026-10", goal="O3")  # opened at its own address, as a link opens it
     at.switch_page(CASCADE).run()
     assert not at.exception
     page = texts(at)
@@ -280,7 +280,7 @@ def test_a_pulled_share_shows_its_year_to_date_as_a_ratio_of_sums(app, app_url, 
 @pytest.mark.reads_only
 def test_a_goal_moving_away_from_its_target_says_so(app, app_url):
     """August 2026: the webshop's incident put O9 far behind its start; no "-426 % of the way"."""
-    at = app(month="2026-08", goal="O9").run()
+    at = app(month="2026-08", goal="O9")  # opened at its own address, as a link opens it
     at.switch_page(CASCADE).run()
     assert not at.exception
     page = texts(at)
@@ -309,7 +309,7 @@ def invoice_callers(url):
 
 @pytest.mark.reads_only
 def test_departments_page_for_an_executive(app, app_url):
-    at = app(month="2026-10").run()
+    at = app(month="2026-10")  # opened at its own address, as a link opens it
     at.switch_page(DEPARTMENTS).run()
     assert not at.exception
     at.selectbox(key="department").set_value("CS").run()
@@ -338,7 +338,7 @@ def test_departments_page_for_an_executive(app, app_url):
 def test_kpi_cards_show_the_whole_name_on_a_line_that_wraps(app):
     """A card a quarter of the page wide cut a metric's label off ("Custome…"): the name is a
     line of Markdown of its own, and the metric's label is hidden."""
-    at = app(month="2026-10", department="CS").run()
+    at = app(month="2026-10", department="CS")  # opened at its own address, as a link opens it
     at.switch_page(DEPARTMENTS).run()
     assert not at.exception
     names = {m.label for m in at.metric}
@@ -357,11 +357,11 @@ def test_the_trends_heading_says_the_months_shown(app, app_url):
         first = min(
             v.month for v in queries.month_values(conn, EVERYTHING, date(2000, 1, 1), date(2026, 10, 1))
         )
-    at = app(month=months.key(months.add(first, 5)), department="CS").run()
+    at = app(month=months.key(months.add(first, 5)), department="CS")
     at.switch_page(DEPARTMENTS).run()
     assert not at.exception
     assert "Trends, the last 6 months" in [s.value for s in at.subheader]
-    at = app(month="2026-10", department="CS").run()
+    at = app(month="2026-10", department="CS")  # opened at its own address, as a link opens it
     at.switch_page(DEPARTMENTS).run()
     assert "Trends, the last 25 months" in [s.value for s in at.subheader]  # October back to October
 
@@ -392,7 +392,7 @@ def test_streamlit_keeps_legacy_pages_mode_where_the_frame_turns_it_off(tmp_path
 
 @pytest.mark.reads_only
 def test_departments_follow_the_url(app):
-    at = app(month="2026-10").run()
+    at = app(month="2026-10")  # opened at its own address, as a link opens it
     at.switch_page(DEPARTMENTS)
     at.query_params["department"] = "IT"
     at.run()
@@ -401,7 +401,7 @@ def test_departments_follow_the_url(app):
 
 
 def test_a_head_writes_commentary_that_shows_as_plain_text(app, app_url):
-    at = app(month="2026-10", **{"as": "camilla.berg@havnhjem.example"}).run()
+    at = app(month="2026-10", **{"as": "camilla.berg@havnhjem.example"})
     at.switch_page(DEPARTMENTS).run()
     assert len(at.get("form")) == 3  # commentary, new action, action status
     form_area = at.text_area[0]
@@ -495,7 +495,7 @@ def test_the_departments_page_makes_each_trend_once_and_no_page_changes_it(app, 
         return figure
 
     monkeypatch.setattr(charts, "trend", recording)
-    at = app(month="2026-10", **{"as": "sofie.dahl@havnhjem.example"}).run()
+    at = app(month="2026-10", **{"as": "sofie.dahl@havnhjem.example"})
     at.switch_page("pages/departments.py").run()
     names = at.pills(key="departments.trend_kpi").options  # the viewer's own department's KPIs
     codes = {row.kpi.name: row.kpi.code for row in month_report(app_url).kpis.values()}

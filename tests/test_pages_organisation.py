@@ -3,6 +3,8 @@ typed, change, deactivate, and what that does to signing in."""
 
 from datetime import date
 
+import pytest
+
 from kpi.domain.access import EVERYTHING
 from kpi.store import engine, queries
 from kpi.text.i18n import t
@@ -103,6 +105,7 @@ def test_a_deactivated_person_signs_in_as_nobody(app, app_url, monkeypatch):
     assert not at.exception and [i.value for i in at.info] == [t("frame.unknown_viewer")]
 
 
+@pytest.mark.reads_only
 def test_a_person_who_still_owns_goals_is_not_deactivated(app, app_url):
     at = open_page(app, DATA, **{"as": ADMIN})
     head = "camilla.berg@havnhjem.example"

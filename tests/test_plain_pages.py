@@ -24,9 +24,11 @@ from kpi.store import company as company_settings
 from kpi.store import engine
 from kpi.store import schema as s
 from kpi.text import plain
-from tests.conftest import ROOT
+from tests.conftest import ROOT, reads_only
+from tests.sharing import shared_copy
 from tests.test_exports import all_text, export
 
+pytestmark = pytest.mark.reads_only  # every test reads the one hostile copy; checked at the end
 ADMIN = "sofie.dahl@havnhjem.example"
 HEAD = "camilla.berg@havnhjem.example"  # heads Customer service: sees the commentary form
 HOSTILE = (
@@ -65,10 +67,8 @@ def hostile_text(kind: str, key: str) -> str:
     return f"# {kind} {key} {HOSTILE}"
 
 
-@pytest.fixture(params=["duckdb"])
-def app_url(request) -> str:
-    """The demo store, with every text people type made hostile (and no translations)."""
-    url = request.getfixturevalue("demo_duckdb_url")
+def make_hostile(url: str) -> None:
+    """Make every text people type in the store at `url` hostile (and drop the translations)."""
     store = engine.create(url)
     with engine.writing(store) as conn:
         for table, column, key in [
@@ -89,6 +89,17 @@ def app_url(request) -> str:
         named = s.setting.c.name == company_settings.NAME
         conn.execute(sa.update(s.setting).where(named).values(value=hostile_text("company", "Havnhjem")))
     store.dispose()
+
+
+@pytest.fixture(params=["duckdb"])
+def app_url(request) -> str:
+    """The demo store, with every text people type made hostile (and no translations). Every
+    test here only reads it (`reads_only`, checked at the module's end), so they share the
+    process's one hostile copy and the app's warm caches instead of each making its own."""
+    if reads_only(request):
+        return shared_copy(request, "duckdb", prepare=make_hostile, variant="hostile")
+    url = request.getfixturevalue("demo_duckdb_url")
+    make_hostile(url)
     return url
 
 
@@ -143,7 +154,7 @@ def check_page(at, where: str) -> str:
 
 
 def open_page(app, page: str, viewer: str = ADMIN):
-    at = app(month="2026-10", **{"as": viewer}).run()
+    at = app(month="2026-10", **{"as": viewer})  # opened at its own address, as a link opens it
     at.switch_page(f"pages/{page}.py")
     for key, value in PAGE_QUERIES.get(page, {}).items():
         at.query_params[key] = value

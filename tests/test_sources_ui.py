@@ -114,6 +114,7 @@ def test_an_admin_gives_a_kpi_a_source_changes_it_and_removes_it(app, app_url, t
     assert key == "CS_WAIT" and "read_csv" in before and after is None  # the audit keeps the source
 
 
+@pytest.mark.reads_only
 def test_an_invalid_source_shows_every_problem_and_saves_nothing(app, app_url):
     with engine.reading(engine.create(app_url)) as conn:
         before = table_counts(conn)
@@ -132,6 +133,7 @@ def test_an_invalid_source_shows_every_problem_and_saves_nothing(app, app_url):
         assert table_counts(conn) == before
 
 
+@pytest.mark.reads_only
 def test_a_query_of_two_statements_and_a_missing_connection_are_refused(app, app_url):
     at = source_form(app)
     fill(at, kind="sql", query="SELECT 1; SELECT 2")
@@ -149,6 +151,7 @@ def test_a_survey_kpi_is_offered_no_source(app):
     assert not [w for w in widgets if str(w.key).startswith("data.source.")]
 
 
+@pytest.mark.reads_only
 def test_try_it_says_what_the_typed_source_would_write_and_writes_nothing(app, app_url, tmp_path):
     path = figures(tmp_path, "42")
     before = fingerprint(app_url)
@@ -159,6 +162,7 @@ def test_try_it_says_what_the_typed_source_would_write_and_writes_nothing(app, a
     assert fingerprint(app_url) == before  # neither the source nor the value
 
 
+@pytest.mark.reads_only
 def test_try_it_names_why_a_source_fails(app, app_url, tmp_path):
     path = figures(tmp_path, "n/a")
     at = fill(source_form(app), kind="files", query=query_of(path))
