@@ -8,9 +8,9 @@ browser fetching, compiling and running Plotly (issue 21). The Overview draws no
 checkbox, text area or frame, so a page that does pays for its code on its first visit.
 
 `offer()` puts a small script into the sidebar of every page (hidden, once per tab, constant
-text, never people's): once the page is drawn and Streamlit has stopped running, in the
-browser's idle time, it imports those chunks one after another, each only while no run is in
-progress, so it never delays the page it starts from. A module is loaded once per page, by its
+text, never people's): once the page is drawn and has stayed quiet for `READING_MS` (a person
+reads it), in the browser's idle time, it imports those chunks one after another, each only
+after such a quiet moment, so it neither delays the page it starts from nor a quick next click. A module is loaded once per page, by its
 address: when a later page draws such an element, Streamlit's own import finds it already
 loaded. Which chunks: `CHUNKS`, the element kinds our pages draw and the Overview does not
 (found by listing what Chromium fetched on each page's first visit); their file names carry a
@@ -33,6 +33,12 @@ CHUNKS = ("DataFrame", "PlotlyChart", "Checkbox", "TextArea", "IFrame")
 the order they are fetched: tables (Goal cascade, SMART goals, *Why it moved*, Data), charts
 (Departments, Present, a goal's detail), checkboxes (SMART goals), text areas (Departments'
 notes) and frames (Present)."""
+READING_MS = 1000
+"""How long a page must have been drawn and quiet before each chunk is fetched: a person reads
+it then. Plotly's module runs for about 0.4 s in the browser's one thread, and a click made while
+it runs waits; fetched the moment a page was drawn, it slowed the next click of a benchmark that
+clicks at once (SMART goals 5-6.7 s against 0.7-1.5 s without, load 17-27) instead of the click
+onto Departments it was meant to spare."""
 KEY = "prefetch-code"
 """The hidden container in the sidebar that holds the script."""
 STATIC = Path(st.__file__).parent / "static" / "static" / "js"
@@ -53,9 +59,12 @@ SCRIPT = """<style>.st-key-%(key)s { display: none !important; }</style>
   };
   const idle = (then) => window.requestIdleCallback
     ? window.requestIdleCallback(then, {timeout: 2000}) : window.setTimeout(then, 200);
+  let since = null;  // since when the page has been quiet: a reader is reading it
   const next = (n) => {
     if (n >= files.length) return;
-    if (!quiet()) { window.setTimeout(() => next(n), 250); return; }
+    const now = performance.now();
+    since = quiet() ? (since ?? now) : null;
+    if (since === null || now - since < %(reading)d) { window.setTimeout(() => next(n), 250); return; }
     idle(() => import(new URL(files[n], index.src).href)
       .catch(() => undefined)  // only time is lost: the page loads it itself when it needs it
       .finally(() => next(n + 1)));
@@ -82,6 +91,6 @@ def offer() -> None:
     idle time (the browser runs it once per tab)."""
     if not files():
         return
-    body = SCRIPT % {"key": KEY, "files": json.dumps(list(files()))}
+    body = SCRIPT % {"key": KEY, "files": json.dumps(list(files())), "reading": READING_MS}
     with st.sidebar.container(key=KEY):
         st.html(body, unsafe_allow_javascript=True)
