@@ -23,6 +23,7 @@ PAGES = [  # (name in kpi.domain.access.PAGES, section, title, icon)
     ("data", "nav.admin", "nav.data", ":material/database:"),
 ]
 
+data.before_run()  # paired with after_run below: the warm-up leaves people's runs the process
 try:
     with notices.guarded():  # a bad setting, a busy store, a refusal: a message, never a traceback
         frame.apply_language()

@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import inspect
 import threading
+import time
 from collections.abc import Callable
 from contextvars import ContextVar
 from datetime import date
@@ -630,12 +631,53 @@ def _warm(url: str, language: str) -> None:
     departments(url, everyone, language)
     owed(url, everyone, month, language, today)
     promises(url, language)
-    smart_assessments(url, everyone, month)
-    deck(url, everyone, month, language, today)
-    actions(url, everyone, language)  # the goal cascade's detail and the Data page's plans
-    initiative_verdicts(url, everyone, month, language)
-    definitions(url, language)  # the Data page (administrators): some megabytes at most
-    organisation(url)
+    # the Overview's reads are done: the rest waits for a gap between people's runs, so a first
+    # page opened meanwhile does not share the interpreter with the deck (`_after_people`)
+    later: tuple[Callable[[], object], ...] = (
+        lambda: smart_assessments(url, everyone, month),
+        lambda: deck(url, everyone, month, language, today),
+        lambda: actions(url, everyone, language),  # the goal cascade's detail, the Data page's plans
+        lambda: initiative_verdicts(url, everyone, month, language),
+        lambda: definitions(url, language),  # the Data page (administrators): some megabytes at most
+        lambda: organisation(url),
+    )
+    for step in later:
+        _after_people()
+        step()
+
+
+QUIET = 1.0
+"""Seconds after a page's run ends that the warm-up's later steps still leave to people: the
+browser is drawing that page then, and asks this process for the code of its elements."""
+YIELD_AT_MOST = 10.0
+"""How long one later step of the warm-up waits for people at most: on a busy process it goes
+on anyway (the pages compute what they ask for themselves meanwhile, as without a warm-up)."""
+_runs = threading.Condition()
+_runs_now = 0
+_last_run_ended = -QUIET
+
+
+def _after_people() -> None:
+    """Wait until no page's run is in progress and none ended in the last `QUIET` seconds, at
+    most `YIELD_AT_MOST`. The warm-up and a page's run share one interpreter (Python's lock):
+    a step of the warm-up started during a person's run or its drawing slows both; waiting
+    between steps gives the person the process."""
+    deadline = time.monotonic() + YIELD_AT_MOST
+    with _runs:
+        while True:
+            now = time.monotonic()
+            free_at = now if _runs_now == 0 else deadline  # a run's end wakes this wait
+            free_at = max(free_at, _last_run_ended + QUIET)
+            if free_at <= now or now >= deadline:
+                return
+            _runs.wait(min(free_at, deadline) - now)
+
+
+def before_run() -> None:
+    """Called when a run of the app's script starts (app.py), paired with `after_run`."""
+    global _runs_now
+    with _runs:
+        _runs_now += 1
 
 
 def _warming() -> None:
@@ -694,7 +736,11 @@ def warm_at_start() -> None:
 def after_run() -> None:
     """Called when a run of the app's script ends: the first one, in a served app, starts the
     warm-up of the store's first pages (unless the launcher, kpi.ui.launch, already did)."""
-    global _first_run_done
+    global _first_run_done, _runs_now, _last_run_ended
+    with _runs:
+        _runs_now = max(_runs_now - 1, 0)
+        _last_run_ended = time.monotonic()
+        _runs.notify_all()
     if _first_run_done:
         return
     _first_run_done = True

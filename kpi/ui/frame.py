@@ -29,7 +29,7 @@ from kpi.domain.model import Person, Role
 from kpi.store import engine
 from kpi.text import fmt, i18n, plain
 from kpi.text.i18n import t
-from kpi.ui import data, firstrun, urlstate
+from kpi.ui import data, firstrun, prefetch, urlstate
 
 _IN_APP = "_frame.app"
 
@@ -274,6 +274,7 @@ def sidebar(page: str) -> Context:
     )
     if mode() == "oidc":
         st.sidebar.button(t("frame.sign_out"), on_click=st.logout, icon=":material/logout:")
+    prefetch.offer()  # the later pages' browser code, fetched while this one is read
     if month is None and page != "data":
         _no_values_yet(url, person)
     # the Data page of a store without values yet works on the last complete month

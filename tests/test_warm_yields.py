@@ -1,0 +1,104 @@
+"""The warm-up gives way to people (kpi.ui.data): it builds the Overview's reads first, then
+waits, before each of its later steps (the deck, SMART, the cascade's and the Data page's
+reads), until no page's run is in progress. Proved by where the warm-up's thread stands and
+what its loaders computed while a run is held open, never by a time."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from kpi.ui import data
+from tests.conftest import point_app_at
+
+OVERVIEW = (
+    "month_report",
+    "history",
+    "attention",
+    "commentary",
+    "splits",
+    "late",
+    "origins",
+    "owed",
+    "promises",
+)
+LATER = ("smart_assessments", "deck", "actions", "initiative_verdicts", "definitions", "organisation")
+FOREVER = 600.0
+"""Longer than any test: a wait that ends proves its condition, not a bound."""
+
+
+def computed(names: tuple[str, ...]) -> dict[str, int]:
+    return {loader.__name__: loader.calls for loader in data._LOADERS if loader.__name__ in names}
+
+
+def until(condition: Callable[[], bool]) -> None:
+    deadline = threading.Event()
+    for _ in range(int(FOREVER / 0.02)):
+        if condition():
+            return
+        deadline.wait(0.02)
+    raise AssertionError("the condition never held")
+
+
+def waiting_for_people(thread: threading.Thread) -> bool:
+    """Whether `thread` stands in `data._after_people`."""
+    frame = sys._current_frames().get(thread.ident or -1)
+    while frame is not None:
+        if frame.f_code is data._after_people.__code__:
+            return True
+        frame = frame.f_back
+    return False
+
+
+@pytest.fixture
+def store(demo_duckdb_url, monkeypatch) -> Iterator[str]:
+    point_app_at(monkeypatch, demo_duckdb_url)
+    monkeypatch.setattr(data, "YIELD_AT_MOST", FOREVER)
+    monkeypatch.setattr(data, "_runs_now", 0)
+    yield demo_duckdb_url
+
+
+def test_the_warm_up_builds_the_overview_then_waits_for_a_run_in_progress(store, monkeypatch):
+    monkeypatch.setattr(data, "QUIET", 0.0)  # the run's end alone frees it: no time in this test
+    before = computed(OVERVIEW + LATER)
+    data.before_run()  # a person's page is running
+    warming = threading.Thread(target=data.warm, args=(store,), daemon=True)
+    warming.start()
+    until(lambda: waiting_for_people(warming))
+    now = computed(OVERVIEW + LATER)
+    assert all(now[name] == before[name] + 1 for name in OVERVIEW), "the Overview's reads come first"
+    assert all(now[name] == before[name] for name in LATER), "nothing later while the run goes on"
+    monkeypatch.setattr(data, "_first_run_done", True)  # `after_run` starts no warm-up of its own
+    data.after_run()  # the run ended
+    warming.join(FOREVER)
+    assert not warming.is_alive()
+    assert computed(LATER) == {name: before[name] + 1 for name in LATER}
+
+
+def test_the_later_steps_leave_a_page_just_drawn_its_quiet_moment(store, monkeypatch):
+    """A run that ended less than `QUIET` seconds ago still holds the later steps back."""
+    monkeypatch.setattr(data, "QUIET", FOREVER)
+    monkeypatch.setattr(data, "_first_run_done", True)
+    data.before_run()
+    data.after_run()  # a page's run just ended: its browser draws it now
+    warming = threading.Thread(target=data.warm, args=(store,), daemon=True)
+    before = computed(LATER)
+    warming.start()
+    until(lambda: waiting_for_people(warming))
+    assert computed(LATER) == before
+    monkeypatch.setattr(data, "QUIET", 0.0)
+    with data._runs:
+        data._runs.notify_all()  # as the next run's end would
+    warming.join(FOREVER)
+    assert not warming.is_alive()
+    assert computed(LATER) == {name: before[name] + 1 for name in LATER}
+
+
+def test_nobody_running_lets_the_warm_up_go_straight_through(store, monkeypatch):
+    monkeypatch.setattr(data, "_last_run_ended", -data.QUIET)
+    before = computed(LATER)
+    data.warm(store)  # on this thread: it would never return if it waited for nobody
+    assert computed(LATER) == {name: before[name] + 1 for name in LATER}
