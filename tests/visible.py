@@ -140,11 +140,48 @@ def _is_distinctive(value: float) -> bool:
     return round(value, 1) != value
 
 
-def _answer_comments(conn: sa.Connection, kpis: set[str]) -> list[str]:
-    """The customers' comments on the answers to `kpis` (each distinct text once)."""
-    r = schema.response
-    stmt = sa.select(r.c.comment).where(r.c.kpi.in_(sorted(kpis)), r.c.comment.is_not(None)).distinct()
-    return [str(text) for text in conn.execute(stmt).scalars()]
+@dataclass(frozen=True)
+class Company:
+    """Everything `Holdings` and `Secrets` sort by department, read once for the whole company
+    (every query with EVERYTHING, retired things included): one read serves every viewer of a
+    store that does not change in between."""
+
+    goals: list
+    kpis: list
+    priorities: list
+    comments: list
+    departments: list
+    actions: list
+    events: list
+    values: list
+    answer_comments: dict[str, frozenset[str]]
+    """Each KPI's customers' comments on its answers (each distinct text once)."""
+    shared: tuple[str, ...]
+    """What anyone may see (normalised): people's names, promises and the app's own words."""
+
+    @classmethod
+    def read(cls, conn: sa.Connection) -> Company:
+        first, last = queries.data_months(conn, date(1, 1, 1), date(9999, 12, 1)) or (date.min, date.min)
+        r = schema.response
+        said = conn.execute(sa.select(r.c.kpi, r.c.comment).where(r.c.comment.is_not(None)).distinct())
+        answer_comments: dict[str, set[str]] = {}
+        for kpi, text in said:
+            answer_comments.setdefault(kpi, set()).add(str(text))
+        shared = [normalise(p.name) for p in queries.people(conn)]
+        shared += [normalise(p.text) for p in queries.promises(conn, "en", include_retired=True)]
+        shared += [normalise(m) for m in i18n.catalogue("en").values()]
+        return cls(
+            goals=queries.goals(conn, EVERYTHING, "en", include_retired=True),
+            kpis=queries.kpis(conn, EVERYTHING, "en", include_retired=True),
+            priorities=queries.service_priorities(conn, EVERYTHING, "en", include_retired=True),
+            comments=queries.commentary(conn, EVERYTHING, first, last, "en"),
+            departments=queries.departments(conn, EVERYTHING, "en"),
+            actions=queries.actions(conn, EVERYTHING, "en"),
+            events=company_events.read(conn, EVERYTHING, "en"),
+            values=queries.month_values(conn, EVERYTHING, first, last),
+            answer_comments={kpi: frozenset(texts) for kpi, texts in answer_comments.items()},
+            shared=tuple(shared),
+        )
 
 
 @dataclass(frozen=True)
@@ -164,6 +201,16 @@ class Holdings:
         owned: frozenset[str] = frozenset(),
         served: frozenset[str] = frozenset(),
     ) -> Holdings:
+        return cls.within(Company.read(conn), departments, owned, served)
+
+    @classmethod
+    def within(
+        cls,
+        company: Company,
+        departments: frozenset[str] | None,
+        owned: frozenset[str] = frozenset(),
+        served: frozenset[str] = frozenset(),
+    ) -> Holdings:
         """`departments=None` is the whole company. Over the store's whole history, retired
         things included: a page may draw any month (trends reach two years back). `owned` are
         goals elsewhere the viewer owns (read in full: the goal, its KPI, actions and comments),
@@ -172,25 +219,20 @@ class Holdings:
         def ours(department: str | None) -> bool:
             return departments is None or department in departments
 
-        every_goal = queries.goals(conn, EVERYTHING, "en", include_retired=True)
+        every_goal = company.goals
         goals = [g for g in every_goal if ours(g.department)]
         followed = {g.code for g in goals} | owned  # their actions and comments are read too
         sighted = [g for g in every_goal if g.code in owned | served]
         sight_kpis = {g.kpi for g in sighted if g.kpi}
-        every_kpi = queries.kpis(conn, EVERYTHING, "en", include_retired=True)
+        every_kpi = company.kpis
         kpis = [k for k in every_kpi if ours(k.department)]
         kpi_codes, goal_codes = {k.code for k in kpis}, {g.code for g in goals}
-        every_priority = queries.service_priorities(conn, EVERYTHING, "en", include_retired=True)
-        priorities = [p for p in every_priority if p.kpi in kpi_codes]
-        first, last = queries.data_months(conn, date(1, 1, 1), date(9999, 12, 1)) or (date.min, date.min)
-        comments = queries.commentary(conn, EVERYTHING, first, last, "en")
+        priorities = [p for p in company.priorities if p.kpi in kpi_codes]
         seen_kpis = kpis + [k for k in every_kpi if k.code in sight_kpis and k.code not in kpi_codes]
         names = [k.name for k in seen_kpis] + [g.title for g in goals + sighted]
-        names += [d.name for d in queries.departments(conn, EVERYTHING, "en") if ours(d.code)]
-        names += [a.title for a in queries.actions(conn, EVERYTHING, "en") if a.goal in followed]
-        for event in company_events.read(
-            conn, EVERYTHING, "en"
-        ):  # everyone's, their department's, their KPIs'
+        names += [d.name for d in company.departments if ours(d.code)]
+        names += [a.title for a in company.actions if a.goal in followed]
+        for event in company.events:  # everyone's, their department's, their KPIs'
             if (not event.kpis and (event.department is None or ours(event.department))) or (
                 set(event.kpis) & (kpi_codes | sight_kpis)
             ):
@@ -198,13 +240,13 @@ class Holdings:
         texts = [k.definition for k in seen_kpis] + [g.description for g in goals + sighted]
         texts += [p.text for p in priorities]
         texts += [text for p in priorities if p.events for text in (p.events.files, p.events.queue or "")]
-        texts += [c.text for c in comments if c.kpi in kpi_codes or c.goal in goal_codes | owned]
-        texts += _answer_comments(conn, kpi_codes)  # answers: their KPI's department only, never sighted
+        texts += [c.text for c in company.comments if c.kpi in kpi_codes or c.goal in goal_codes | owned]
+        # answers: their KPI's department only, never sighted
+        texts += sorted({text for kpi in kpi_codes for text in company.answer_comments.get(kpi, ())})
         words = [normalise(w).strip() for w in names] + [
             normalise(w).strip() for w in texts if len(w.strip()) >= LONG_ENOUGH
         ]
-        values = queries.month_values(conn, EVERYTHING, first, last)
-        numbers = [v.value for v in values if v.kpi in kpi_codes | sight_kpis]
+        numbers = [v.value for v in company.values if v.kpi in kpi_codes | sight_kpis]
         numbers += [k.target for k in seen_kpis] + [p.threshold for p in priorities]
         numbers += [n for g in goals + sighted for n in (g.baseline, g.target)]
         distinctive = frozenset(n for n in numbers if n is not None and _is_distinctive(n))
@@ -224,15 +266,22 @@ class Secrets:
         owned: frozenset[str] = frozenset(),
         served: frozenset[str] = frozenset(),
     ) -> Secrets:
+        return cls.within(Company.read(conn), departments, owned, served)
+
+    @classmethod
+    def within(
+        cls,
+        company: Company,
+        departments: frozenset[str] | None,
+        owned: frozenset[str] = frozenset(),
+        served: frozenset[str] = frozenset(),
+    ) -> Secrets:
         """Everything the store holds that lies outside `departments` (and the goals `owned` and
-        `served` there, see `Holdings.of`), less what the viewer may see anyway (a foreign name
-        inside one of their own, a person's name, a promise, a word of the app's)."""
-        every, mine = Holdings.of(conn, None), Holdings.of(conn, departments, owned, served)
-        shared = [normalise(p.name) for p in queries.people(conn)]
-        shared += [normalise(p.text) for p in queries.promises(conn, "en", include_retired=True)]
-        shared += [normalise(m) for m in i18n.catalogue("en").values()]
-        allowed = [*mine.words, *shared]
-        words = sorted(w for w in every.words - mine.words if not any(w in a for a in allowed))
+        `served` there, see `Holdings.within`), less what the viewer may see anyway (a foreign
+        name inside one of their own, a person's name, a promise, a word of the app's)."""
+        every, mine = Holdings.within(company, None), Holdings.within(company, departments, owned, served)
+        allowed = "\0".join([*mine.words, *company.shared])  # a word inside any one of them
+        words = sorted(w for w in every.words - mine.words if w not in allowed)
         return cls(tuple(words), every.numbers - mine.numbers)
 
     def found_in(self, seen: Seen) -> list[str]:
