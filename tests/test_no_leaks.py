@@ -674,9 +674,9 @@ def test_the_administration_editors_show_no_one_but_an_admin_anything(app, app_u
         assert table_counts(conn) == before
     admin = app(month=f"{MONTH:%Y-%m}", **{"as": VIEWERS["admin"]}).run()
     open_data_tab(admin.switch_page("pages/data.py"), "definitions.tab_kpis")
+    admin.selectbox(key="data.kpi").set_value("CS_WAIT").run()
     _, secrets, _ = hidden[VIEWERS["head-CS"]]
     assert _editor_keys(admin) and secrets.found_in(visible.in_app(admin))  # a test with teeth
-    admin.selectbox(key="data.kpi").set_value("CS_WAIT").run()
     assert "secret_source_query" in visible.in_app(admin).text  # the admin sees the source
     assert "data.source.CS_WAIT.query" in {str(w.key) for w in admin.text_area}
     open_data_tab(admin, "definitions.tab_pull")

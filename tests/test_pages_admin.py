@@ -25,11 +25,17 @@ test_importing_a_danish_file_previews_then_confirms; a second backend here would
 code to the same refusal."""
 
 
-def open_page(app, page, **query):
+def open_page(app, page, tab: str | None = None, **query):
     """`page` opened from its own address, as a link to it opens it: the Overview, the app's
-    first page, is not drawn first (with cold caches it cost a second a test for nothing)."""
+    first page, is not drawn first (with cold caches it cost a second a test for nothing). On the
+    Data page, `tab` (a catalogue key) is the tab opened, as a click on it opens it (the page
+    draws its open tab alone)."""
     at = app(month="2026-10", **query)
-    at.switch_page(page).run()
+    at.switch_page(page)
+    if tab is None:
+        at.run()
+    else:
+        open_data_tab(at, tab)
     assert not at.exception, at.exception
     return at
 
@@ -109,7 +115,7 @@ def test_the_data_page_is_for_administrators_only(app, app_url):
 
 
 def edit_goal(app, code):
-    at = open_data_tab(open_page(app, DATA, **{"as": ADMIN}), "definitions.tab_goals")
+    at = open_page(app, DATA, "definitions.tab_goals", **{"as": ADMIN})
     at.selectbox(key="data.goal").set_value(code).run()
     return at
 
@@ -144,7 +150,7 @@ def test_a_dane_saving_a_goal_unchanged_keeps_its_decimals(app, app_url):
     target_field(at).input("1.234")
     save(at)
     with i18n.use("da"):  # AppTest formats the fields in the test's own thread
-        danish = open_data_tab(open_page(app, DATA, **{"as": ADMIN, "lang": "da"}), "definitions.tab_goals")
+        danish = open_page(app, DATA, "definitions.tab_goals", **{"as": ADMIN, "lang": "da"})
         danish.selectbox(key="data.goal").set_value("O1").run()
         field = [w for w in danish.text_input if w.proto.form_id == "data.goal.O1" and w.value == "1,234"]
         assert field, [w.value for w in danish.text_input]
@@ -172,7 +178,7 @@ def test_invalid_edits_explain_themselves_and_change_nothing(app, app_url):
 
 @pytest.mark.reads_only
 def test_the_audit_log_filters_and_downloads(app):
-    at = open_data_tab(open_page(app, DATA, **{"as": ADMIN}), "definitions.tab_audit")
+    at = open_page(app, DATA, "definitions.tab_audit", **{"as": ADMIN})
     at.multiselect(key="data.audit.tables").set_value(["goal"]).run()
     assert not at.exception
     frame = at.dataframe[-1].value
@@ -183,7 +189,7 @@ def test_the_audit_log_filters_and_downloads(app):
 
 @pytest.mark.reads_only
 def test_a_parent_loop_in_the_editor_is_refused(app, app_url):
-    at = open_data_tab(open_page(app, DATA, **{"as": ADMIN}), "definitions.tab_goals")
+    at = open_page(app, DATA, "definitions.tab_goals", **{"as": ADMIN})
     at.selectbox(key="data.goal").set_value("T8").run()
     [w for w in at.selectbox if w.key == "data.goal.T8.parent"][0].set_value("O1")  # its own sub-goal
     [b for b in at.get("form_submit_button") if b.proto.form_id == "data.goal.T8"][0].click().run()
@@ -370,7 +376,7 @@ def test_present_shows_a_closed_month_with_its_revisions(app, app_url):
 
 
 def test_an_admin_closes_the_month_on_the_data_page(app, app_url):
-    at = open_data_tab(open_page(app, DATA, **{"as": ADMIN}), "definitions.tab_close")
+    at = open_page(app, DATA, "definitions.tab_close", **{"as": ADMIN})
     [b for b in at.button if b.key == "data.close"][0].click().run()
     assert not at.exception
     assert "October 2026 was closed on" in " ".join(s.value for s in at.success)
@@ -510,7 +516,7 @@ def test_an_admin_sets_month_targets_process_changes_and_rules_on_the_data_page(
             return context.targets.get("CS_WAIT", {}), plans.changes(conn, "CS_WAIT"), rules.read(conn)
 
     targets, changes, _ = stored()
-    at = open_data_tab(open_page(app, DATA, **{"as": ADMIN}), "definitions.tab_plans")
+    at = open_page(app, DATA, "definitions.tab_plans", **{"as": ADMIN})
     at.selectbox(key="data.plans.target.kpi").set_value("CS_WAIT")
     at.text_input(key="data.plans.target.month").input("2026-12")
     at.text_input(key="data.plans.target.value").input("sixty")
@@ -604,7 +610,7 @@ def test_the_data_page_groups_its_tabs_so_a_phone_sees_every_group(app):
     at = open_data_tab(at, "definitions.tab_company")
     assert [tab.label for tab in at.tabs] == [*groups[:2], "Company", "Departments", "People", *groups[2:]]
     with i18n.use("da"):  # AppTest formats the pickers' labels in the test's own thread
-        danish = open_data_tab(open_page(app, DATA, **{"as": ADMIN, "lang": "da"}), "definitions.tab_kpis")
+        danish = open_page(app, DATA, "definitions.tab_kpis", **{"as": ADMIN, "lang": "da"})
         assert danish.selectbox(key="data.kpi").options[0] == "Ny KPI …"
         danish = open_data_tab(danish, "definitions.tab_goals")
         assert danish.selectbox(key="data.goal").options[0] == "Nyt mål …"

@@ -21,7 +21,7 @@ def errors(at):
 
 
 def test_a_refused_department_keeps_what_was_typed_and_names_every_problem(app, app_url):
-    at = open_page(app, DATA, **{"as": ADMIN})
+    at = open_page(app, DATA, "organisation.tab_departments", **{"as": ADMIN})
     at.text_input(key="data.department.new.code").input("kunde klub")
     at.selectbox(key="data.department.new.parent").set_value("CS")
     submit(at, "data.department.new")
@@ -45,7 +45,7 @@ def test_a_refused_department_keeps_what_was_typed_and_names_every_problem(app, 
 
 
 def test_a_department_is_retired_and_restored_from_its_tab(app, app_url):
-    at = open_page(app, DATA, **{"as": ADMIN})
+    at = open_page(app, DATA, "organisation.tab_departments", **{"as": ADMIN})
     at.selectbox(key="data.department").set_value("CS").run()
     at.button(key="data.department.CS.retire").click().run()
     assert "Move or retire its" in errors(at)  # CS still has KPIs, goals and people
@@ -65,7 +65,7 @@ def test_a_department_is_retired_and_restored_from_its_tab(app, app_url):
 
 
 def test_a_person_is_added_moved_and_deactivated_and_then_signs_in_as_nobody(app, app_url):
-    at = open_page(app, DATA, **{"as": ADMIN})
+    at = open_page(app, DATA, "organisation.tab_people", **{"as": ADMIN})
     at.selectbox(key="data.person").set_value("").run()
     at.text_input(key="data.person.new.email").input("Nina.Holt@havnhjem.example")
     at.text_input(key="data.person.new.name").input("Nina Holt")
@@ -107,7 +107,7 @@ def test_a_deactivated_person_signs_in_as_nobody(app, app_url, monkeypatch):
 
 @pytest.mark.reads_only
 def test_a_person_who_still_owns_goals_is_not_deactivated(app, app_url):
-    at = open_page(app, DATA, **{"as": ADMIN})
+    at = open_page(app, DATA, "organisation.tab_people", **{"as": ADMIN})
     head = "camilla.berg@havnhjem.example"
     at.selectbox(key="data.person").set_value(head).run()
     at.button(key=f"data.person.{head}.retire").click().run()

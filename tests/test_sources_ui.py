@@ -62,7 +62,7 @@ def stored_value(url: str, kpi: str, month: date) -> tuple | None:
 
 
 def source_form(app, code: str = "CS_WAIT"):
-    at = open_page(app, DATA, **{"as": ADMIN})
+    at = open_page(app, DATA, "definitions.tab_kpis", **{"as": ADMIN})
     at.selectbox(key="data.kpi").set_value(code).run()
     assert not at.exception, at.exception
     return at
@@ -181,7 +181,7 @@ def define(url: str, path: Path, kpi: str = "CS_WAIT") -> None:
 
 
 def pull_tab(app):
-    return open_page(app, DATA, **{"as": ADMIN})
+    return open_page(app, DATA, "definitions.tab_pull", **{"as": ADMIN})
 
 
 def test_pull_now_shows_a_dry_run_then_writes_once(app, app_url, tmp_path):
