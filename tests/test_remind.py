@@ -208,3 +208,21 @@ def test_the_send_tab_previews_and_sends_the_reminders(owed_url, mailserver, clo
         assert not any("Why" in d.value.columns for d in at.dataframe)
     finally:
         forget_app()
+
+
+def test_a_reminder_made_good_within_the_second_of_its_failure_is_no_longer_shown_failed():
+    """The log keeps whole seconds: a failure one day and its success the next, logged within
+    one second (as a test's clock or a quick retry does), must leave no failure, in either
+    order the store returns them."""
+    from datetime import datetime
+
+    from kpi.delivery import reminding
+    from kpi.store.deliveries import FAILED, SENT, Delivery
+    from kpi.ui.views.send_view import _still_failed
+
+    at = datetime(2026, 11, 14, 9, 30, 5)
+    failed = Delivery(reminding.KIND, "2026-10:value:CS_WAIT:2026-11-13", CS_HEAD.email, FAILED, at, "550")
+    sent = Delivery(reminding.KIND, "2026-10:value:CS_WAIT:2026-11-14", CS_HEAD.email, SENT, at, "")
+    assert _still_failed([failed, sent]) == [] and _still_failed([sent, failed]) == []
+    later = Delivery(reminding.KIND, "2026-10:value:CS_WAIT:2026-11-15", CS_HEAD.email, FAILED, at, "550")
+    assert _still_failed([later, sent, failed]) == [later]  # failing again the day after: shown

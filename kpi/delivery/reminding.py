@@ -39,6 +39,11 @@ def key(month: date, item: owed.Item, today: date) -> str:
     return f"{months.key(month)}:{item.kind}:{item.code}:{today.isoformat()}"
 
 
+def reminded_on(logged: str) -> str:
+    """The day (ISO) a delivery log's item of `key` was reminded on."""
+    return logged.rpartition(":")[2]
+
+
 @dataclass(frozen=True)
 class Planned:
     """One person's reminder: every item a reminder would name today (`items`) and those not

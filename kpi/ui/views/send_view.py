@@ -5,7 +5,7 @@ shown as plain text (table cells)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pandas as pd
 import streamlit as st
@@ -186,21 +186,23 @@ def after_write(ctx: Context, month: date) -> None:
 
 
 def _still_failed(log: list[deliveries.Delivery]) -> list[deliveries.Delivery]:
-    """The failed deliveries of `log` (newest first) not made good since: a reminder is logged
-    per item and day, so one counts only while the person's latest reminder failed."""
-    latest: dict[str, deliveries.Delivery] = {}
+    """The failed deliveries of `log` not made good since: a reminder is logged per item and
+    day, so one counts only while the person's latest reminder failed. Latest by the time it
+    was logged, then by the day it was for: the log keeps whole seconds, and a reminder made
+    good within the second of its failure is still made good."""
+    latest: dict[str, tuple[datetime, str]] = {}
     for d in log:
         if d.kind == reminding.KIND:
-            latest.setdefault(d.recipient, d)
+            latest[d.recipient] = max(latest.get(d.recipient, _when(d)), _when(d))
     return [
         d
         for d in log
-        if d.status == deliveries.FAILED
-        and (
-            d.kind != reminding.KIND
-            or (latest[d.recipient].status == d.status and latest[d.recipient].at == d.at)
-        )
+        if d.status == deliveries.FAILED and (d.kind != reminding.KIND or _when(d) == latest[d.recipient])
     ]
+
+
+def _when(d: deliveries.Delivery) -> tuple[datetime, str]:
+    return d.at, reminding.reminded_on(d.item)
 
 
 def _failures() -> None:
