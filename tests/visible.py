@@ -194,16 +194,6 @@ class Holdings:
     numbers: frozenset[float]
 
     @classmethod
-    def of(
-        cls,
-        conn: sa.Connection,
-        departments: frozenset[str] | None,
-        owned: frozenset[str] = frozenset(),
-        served: frozenset[str] = frozenset(),
-    ) -> Holdings:
-        return cls.within(Company.read(conn), departments, owned, served)
-
-    @classmethod
     def within(
         cls,
         company: Company,
