@@ -3,11 +3,10 @@
 import streamlit as st
 
 from kpi.text.i18n import t
-from kpi.ui import forms, frame
+from kpi.ui import frame
 from kpi.ui.views import data_view
 
 ctx = frame.sidebar("data")
-forms.flash()
 st.title(t("definitions.title"))
 st.caption(t("definitions.intro"))
 data_view.render(ctx)

@@ -9,7 +9,6 @@ from kpi.ui import data, forms, frame, urlstate, widgets
 from kpi.ui.views import departments_view
 
 ctx = frame.sidebar("departments")
-forms.flash()
 visible = {d.code: d.name for d in data.departments(ctx.url, ctx.scope, ctx.language)}
 if not visible:
     frame.deny(t("departments.none_visible"))

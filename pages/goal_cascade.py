@@ -9,7 +9,6 @@ from kpi.ui import data, forms, frame, urlstate, widgets
 from kpi.ui.views import cascade_view
 
 ctx = frame.sidebar("goal_cascade")
-forms.flash()
 st.title(t("cascade.title", month=fmt.month_long(ctx.month)))
 month_report = data.month_report(ctx.url, ctx.scope, ctx.month, ctx.language)
 departments = {d.code: d.name for d in data.departments(ctx.url, ctx.scope, ctx.language)}

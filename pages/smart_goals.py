@@ -4,11 +4,10 @@ import streamlit as st
 
 from kpi.text import fmt
 from kpi.text.i18n import t
-from kpi.ui import data, forms, frame, widgets
+from kpi.ui import data, frame, widgets
 from kpi.ui.views import smart_view
 
 ctx = frame.sidebar("smart_goals")
-forms.flash()
 st.title(t("smart_page.title", month=fmt.month_long(ctx.month)))
 st.caption(t("smart_page.intro"))
 

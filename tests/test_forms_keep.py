@@ -1,4 +1,4 @@
-"""A refused form keeps what the person typed; a saved one starts empty again."""
+"""A refused form keeps what the person typed; a saved one starts empty again and says "Saved."."""
 
 from __future__ import annotations
 
@@ -29,9 +29,13 @@ def test_the_add_action_form_keeps_a_refused_title_and_empties_after_saving(app,
     at.text_input(key="departments.action.title").input(title)
     _save(at)
     assert any("too long" in e.value for e in at.error)
+    assert not at.toast  # a refusal is no success
     assert at.text_input(key="departments.action.title").value == title  # not wiped
     assert _actions(app_url) == before
     at.text_input(key="departments.action.title").input(title[:60].strip())
     _save(at)
     assert not at.error and _actions(app_url) == before + 1
     assert at.text_input(key="departments.action.title").value == ""
+    assert [toast.value for toast in at.toast] == ["Saved."]  # on the rerun that shows the change
+    at.run()
+    assert not at.toast  # once

@@ -22,8 +22,6 @@ from kpi.text.i18n import t
 from kpi.ui import data, notices
 from kpi.ui.frame import Context
 
-_FLASH = "forms.flash"
-
 P = ParamSpec("P")
 
 
@@ -41,15 +39,8 @@ def write(
         notices.show(refusal)
         return False
     data.changed()  # the rest of this run, and every later one, reads the new data version
-    st.session_state[_FLASH] = t("forms.saved")
+    notices.saved()  # "Saved." on the rerun that shows the change (kpi.ui.frame)
     return True
-
-
-def flash() -> None:
-    """Confirm the last save once, after the rerun that shows it."""
-    message = st.session_state.pop(_FLASH, None)
-    if message:
-        st.toast(message, icon=":material/check_circle:")
 
 
 def commentary(

@@ -29,7 +29,7 @@ from kpi.domain.model import Person, Role
 from kpi.store import engine
 from kpi.text import fmt, i18n, plain
 from kpi.text.i18n import t
-from kpi.ui import data, firstrun, prefetch, urlstate
+from kpi.ui import data, firstrun, notices, prefetch, urlstate
 
 _IN_APP = "_frame.app"
 
@@ -274,6 +274,7 @@ def sidebar(page: str) -> Context:
     )
     if mode() == "oidc":
         st.sidebar.button(t("frame.sign_out"), on_click=st.logout, icon=":material/logout:")
+    notices.confirm()  # "Saved." after the form that wrote reran the page
     prefetch.offer()  # the later pages' browser code, fetched while this one is read
     if month is None and page != "data":
         _no_values_yet(url, person)

@@ -26,6 +26,8 @@ ICONS = {
     BadSetting: ":material/settings_alert:",
 }
 REFUSED_ICON = ":material/block:"
+_SAVED = "notices.saved"
+"""The session key of a confirmation owed: a save reruns the page, and the rerun shows it."""
 
 
 def icon(error: CockpitError) -> str:
@@ -40,6 +42,18 @@ def show(error: CockpitError, where: DeltaGenerator | None = None) -> None:
         st.error(text, icon=icon(error))
     else:
         where.error(text, icon=icon(error))
+
+
+def saved() -> None:
+    """Confirm a change on the run that shows it (the form that wrote it reruns the page)."""
+    st.session_state[_SAVED] = t("forms.saved")
+
+
+def confirm() -> None:
+    """Show a confirmation owed, once: every page's frame calls this."""
+    message = st.session_state.pop(_SAVED, None)
+    if message:
+        st.toast(message, icon=":material/check_circle:")
 
 
 @contextmanager
