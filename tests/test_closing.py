@@ -9,7 +9,7 @@ from kpi import cli
 from kpi.domain import snapshot
 from kpi.domain.access import EVERYTHING, Scope
 from kpi.domain.errors import Denied, Refused, Unavailable
-from kpi.store import closing, engine, importing, queries
+from kpi.store import closing, decks, engine, importing, monthly, queries
 from tests.conftest import rejected_with
 from tests.test_edits import ADMIN, CS_HEAD, last_audit
 
@@ -81,3 +81,30 @@ def test_a_snapshot_of_an_unknown_format_is_refused_not_misread():
     newer = json.dumps(json.loads(frozen) | {"format": snapshot.FORMAT + 1})
     with rejected_with(r"snapshot format 2, which this release cannot read.*upgrade CX Cockpit", Unavailable):
         snapshot.thaw(newer, "en", EVERYTHING)
+
+
+@pytest.mark.parametrize("scope", [EVERYTHING, Scope(frozenset({"CS"}))], ids=["everything", "CS"])
+def test_a_deck_from_the_app_s_kept_report_equals_the_deck_built_from_the_store(demo_url, scope):
+    """The Present page hands the deck its cached month report (`live_report`) instead of building
+    it again; the slides are the ones a pack builds from the store, and a closed month reads its
+    close, never the live report."""
+    store = engine.create(demo_url)
+    asked = []
+
+    def kept():
+        asked.append(1)
+        with engine.reading(store) as conn:
+            return monthly.month_report(conn, scope, OCTOBER, "en")
+
+    with engine.reading(store) as conn:
+        assert decks.slides(conn, scope, OCTOBER, "en", OCTOBER, live_report=kept) == decks.slides(
+            conn, scope, OCTOBER, "en", OCTOBER
+        )
+    assert asked == [1]
+    with engine.writing(store) as conn:
+        closing.close(conn, ADMIN, OCTOBER)
+    with engine.reading(store) as conn:
+        assert decks.slides(conn, scope, OCTOBER, "en", OCTOBER, live_report=kept) == decks.slides(
+            conn, scope, OCTOBER, "en", OCTOBER
+        )
+    assert asked == [1]

@@ -214,11 +214,13 @@ def _exception_lines(found: Sequence[attention.Item], owners: dict[str, str]) ->
     return lines
 
 
-def _department_slides(meeting: Meeting, department: Department) -> list[Slide]:
+def _department_slides(
+    meeting: Meeting, department: Department, rows: Sequence[month_rows.KpiRow], goals: set[str]
+) -> list[Slide]:
+    """A department's slides: its KPIs (`rows`, in the report's order) and the month's notes on
+    them and on its `goals`."""
     lines = []
-    for row in meeting.month_report.kpis.values():
-        if row.kpi.department != department.code:
-            continue
+    for row in rows:
         unit = row.kpi.unit
         note = _revision(meeting, row.kpi.code, unit) or (
             phrases.change(
@@ -243,10 +245,7 @@ def _department_slides(meeting: Meeting, department: Department) -> list[Slide]:
         )
     if not lines:
         return []
-    codes = {
-        row.kpi.code for row in meeting.month_report.kpis.values() if row.kpi.department == department.code
-    }
-    goals = {g for g, r in meeting.month_report.goals.items() if r.goal.department == department.code}
+    codes = {row.kpi.code for row in rows}
     notes = tuple(c.text for c in meeting.commentary if c.kpi in codes or c.goal in goals)
     return _paged("department", department.name, lines, notes)
 
@@ -313,8 +312,16 @@ def build(
     kept = month_slides.priority_lines(meeting)
     if kept:
         slides += _paged("priorities", t("deck.priorities_title"), kept)
+    rows: dict[str, list[month_rows.KpiRow]] = {}  # each department's KPIs and goals, sorted out once
+    for row in meeting.month_report.kpis.values():
+        rows.setdefault(row.kpi.department, []).append(row)
+    goals: dict[str | None, set[str]] = {}
+    for code, goal_row in meeting.month_report.goals.items():
+        goals.setdefault(goal_row.goal.department, set()).add(code)
     for department in board_first(departments, meeting):
-        slides += _department_slides(meeting, department)
+        slides += _department_slides(
+            meeting, department, rows.get(department.code, []), goals.get(department.code, set())
+        )
     slides += _paged("actions", t("deck.actions_title"), _action_lines(meeting, actions, owners))
     return slides
 

@@ -11,6 +11,7 @@ closed again.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -145,19 +146,31 @@ def reopenings(conn: sa.Connection, month: date) -> list[Reopening]:
     return [Reopening(x.reopened_at, x.reopened_by, x.reason, x.closed_at, x.closed_by) for x in rows]
 
 
-def meeting_month(conn: sa.Connection, scope: Scope, month: date, language: str) -> MeetingMonth:
-    """The closed month from its snapshot (with revisions marked), or the live month if open."""
+def meeting_month(
+    conn: sa.Connection,
+    scope: Scope,
+    month: date,
+    language: str,
+    live_report: Callable[[], report.MonthReport] | None = None,
+) -> MeetingMonth:
+    """The closed month from its snapshot (with revisions marked), or the live month if open:
+    its report from `live_report` when the caller keeps one (the app's cached `month_report`,
+    built from the same values for the same scope and language), else built here."""
     row = closed(conn, month)
     if row is None or not row.snapshot:
-        live = monthly.report_values(conn, scope, month)
-        built = report.build(
-            month,
-            queries.kpis(conn, scope, language),
-            queries.goals(conn, scope, language),
-            live,
-            monthly.context(conn, scope, month),
-            scope.goals,  # seen without all their sub-goals
-        )
+        if live_report is not None:
+            built = live_report()  # its rows hold every value it was built from
+            live = [v for kpi_row in built.kpis.values() for v in kpi_row.series.values()]
+        else:
+            live = monthly.report_values(conn, scope, month)
+            built = report.build(
+                month,
+                queries.kpis(conn, scope, language),
+                queries.goals(conn, scope, language),
+                live,
+                monthly.context(conn, scope, month),
+                scope.goals,  # seen without all their sub-goals
+            )
         comments = queries.commentary(conn, scope, month, month, language)
         return MeetingMonth(built, comments, live, reopened=reopenings(conn, month))
     frozen = snapshot.thaw(row.snapshot, language, scope)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import sqlalchemy as sa
 
 from kpi.domain.access import Scope
+from kpi.domain.report import MonthReport
 from kpi.output import deck, driver_slide
 from kpi.store import closing, company_events, drivers, initiatives, monthly, queries
 from kpi.store import company as company_settings
@@ -35,12 +37,14 @@ def slides(
     language: str,
     today: date | None = None,
     analyse: drivers.Analyse = drivers.analysis,
+    live_report: Callable[[], MonthReport] | None = None,
 ) -> list[deck.Slide]:
     """The deck of `month` (from its close if closed), limited to `scope`, in `language`; its
     attention slide names the values late on `today` (the company's today, `settings.today`, when
     not given). An open month's driver slide gets its analysis from `analyse` (a run's
-    `drivers.Memo` or the app's cache, so readers of the same pair share one)."""
-    meeting = closing.meeting_month(conn, scope, month, language)
+    `drivers.Memo` or the app's cache, so readers of the same pair share one); an open month's
+    report from `live_report` when the caller keeps one (`closing.meeting_month`)."""
+    meeting = closing.meeting_month(conn, scope, month, language, live_report)
     owners = {p.email: p.name for p in queries.people(conn)}
     actions = queries.actions(conn, scope, language)
     source = deck.Meeting(

@@ -514,8 +514,12 @@ def deck(url: str, scope: Scope, month: date, language: str, today: date) -> tup
     def analyse(conn: object, reach: Scope, outcome: str, rating: str, first: date, last: date) -> Slices:
         return driver_analysis(url, reach, outcome, rating, first, last)
 
+    def live_report() -> report.MonthReport:  # an open month's: the one the other pages read
+        return month_report(url, scope, month, language)
+
     with engine.reading(_engine(url)) as conn:
-        return decks.slides(conn, scope, month, language, today, analyse), decks.brand(conn, month)
+        slides = decks.slides(conn, scope, month, language, today, analyse, live_report)
+        return slides, decks.brand(conn, month)
 
 
 @cached
