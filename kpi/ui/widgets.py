@@ -29,6 +29,7 @@ from kpi.text.i18n import t
 if TYPE_CHECKING:  # pages that show no table need not load pandas
     import pandas as pd
     from pandas.io.formats.style import Styler
+    from streamlit.elements.lib.mutable_tab_container import TabContainer
 
 CASCADE_PAGE = "pages/goal_cascade.py"
 DEPARTMENTS_PAGE = "pages/departments.py"
@@ -429,6 +430,26 @@ thousands of rows, and every status already reads as an icon and a word."""
 def coloured(frame: pd.DataFrame, colour: Callable[[pd.Series], list[str]]) -> pd.DataFrame | Styler:
     """`frame` with `colour` applied per column, or as it is when it is too long to style."""
     return frame if len(frame) > STYLE_LIMIT else frame.style.apply(colour, axis=0)
+
+
+def tabs(titles: Sequence[str], key: str) -> Sequence[TabContainer]:
+    """A row of tabs titled by the catalogue keys `titles`; opening one reruns the page, so only
+    the open tab (`.open`) need run and be drawn. Streamlit keeps the open tab by its label, which
+    changes with the language: it is kept by its catalogue key too, and a label of the language
+    left behind is replaced by the same tab's label in the new one, so the tab stays open."""
+    labels = [t(title) for title in titles]
+    opened = f"{key}.opened"
+    kept = st.session_state.get(opened)
+    current = st.session_state.get(key)
+    if current in labels:  # set anew: new labels make new tabs, which would open the first
+        st.session_state[key] = current
+    elif kept in titles:
+        st.session_state[key] = labels[titles.index(kept)]
+    shown = st.tabs(labels, key=key, on_change="rerun")
+    for title, tab in zip(titles, shown, strict=True):
+        if tab.open:
+            st.session_state[opened] = title
+    return shown
 
 
 ALL = ""

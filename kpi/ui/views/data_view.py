@@ -4,11 +4,8 @@ and goals; drawn at once, every tab's elements were most of what the browser lai
 
 from collections.abc import Callable
 
-import streamlit as st
-
 from kpi.domain.model import Person
-from kpi.text.i18n import t
-from kpi.ui import data
+from kpi.ui import data, widgets
 from kpi.ui.frame import Context
 from kpi.ui.views import (
     audit_view,
@@ -104,7 +101,7 @@ def tab_key(group: str) -> str:
 def render(ctx: Context) -> None:
     """Many tabs in a row overflow a wide screen, a phone shows four: so four groups, each a row
     of tabs. Opening a tab reruns the page, which draws that tab alone (`.open`)."""
-    groups = st.tabs([t(group) for group, _ in GROUPS], key=GROUP_KEY, on_change="rerun")
+    groups = widgets.tabs([group for group, _ in GROUPS], GROUP_KEY)
     for container, (group, tabs) in zip(groups, GROUPS, strict=True):
         if not container.open:
             continue
@@ -112,7 +109,7 @@ def render(ctx: Context) -> None:
             if len(tabs) == 1:
                 tabs[0][1](ctx)
                 continue
-            inner = st.tabs([t(title) for title, _ in tabs], key=tab_key(group), on_change="rerun")
+            inner = widgets.tabs([title for title, _ in tabs], tab_key(group))
             for tab, (_title, draw) in zip(inner, tabs, strict=True):
                 if tab.open:
                     with tab:
