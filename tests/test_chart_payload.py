@@ -63,7 +63,16 @@ def test_the_trend_keeps_its_traces_colours_and_labels_on_our_template():
     assert by_name[t("chart.tolerance")].fillcolor == palette.SERIES["band"]
     assert by_name[t("chart.ring.concern")].marker.line.color == palette.VARIATION_LOOKS["concern"].colour
     assert fig.layout.font.family == charts.FONT and fig.layout.plot_bgcolor == "white"
-    assert fig.layout.title.text == "Wait" and fig.layout.yaxis.title.text == t("chart.unit.s")
+    assert fig.layout.yaxis.title.text == t("chart.unit.s")
+    # the title heads the legend, above the plot: a phone's rows of legend cover no label
+    assert fig.layout.legend.title.text == "Wait" and not fig.layout.title.text
+    assert fig.layout.legend.yanchor == "bottom" and fig.layout.legend.y > 1
+
+
+def test_a_trend_s_title_shows_tags_as_text():
+    spec = charts.TrendSpec(title="<b>Wait</b> & $x$", unit="s", target=None)
+    fig = charts.trend([(date(2026, 9, 1), 80.0), (date(2026, 10, 1), 79.0)], spec)
+    assert fig.layout.legend.title.text == "&lt;b&gt;Wait&lt;/b&gt; &amp; &#36;x&#36;"
 
 
 def test_the_word_bars_keep_their_colours_on_our_template():

@@ -328,7 +328,7 @@ def test_departments_page_for_an_executive(app, app_url):
         at.pills(key="departments.trend_kpi").set_value(code).run()
         assert not at.exception and len(at.get("plotly_chart")) == 1
         charts.append(json.loads(at.get("plotly_chart")[0].proto.spec))
-    assert [c["layout"]["title"]["text"] for c in charts] == [row.kpi.name for row in service]
+    assert [c["layout"]["legend"]["title"]["text"] for c in charts] == [row.kpi.name for row in service]
     assert all("Month target" in [d.get("name") for d in c["data"]] for c in charts)  # phased, per month
     assert any("Process limits" in [d.get("name") for d in c["data"]] for c in charts)
     assert not at.get("form")  # executives read; they do not write here

@@ -31,6 +31,8 @@ BAND_LABEL = 28
 MAX_MONTH_TICKS = 5
 """Month labels on an axis: enough to orient, few enough to never overlap on a half-width chart."""
 FONT = "Source Sans Pro, Segoe UI, Helvetica, Arial, sans-serif"
+INK = "#262730"
+"""The colour of a chart's words: Streamlit's own text colour."""
 TEMPLATE = go.layout.Template(layout={"colorway": [SERIES["actual"], SERIES["other"]]})
 """Every chart's Plotly template, instead of the default one Streamlit installs (`streamlit`:
 colour scales and trace styles for a dozen kinds of chart we never draw, about 3.6 KB of a
@@ -131,7 +133,9 @@ def _month_axis(fig: go.Figure, first: date, last: date) -> None:
     fig.update_xaxes(
         tickvals=ticks, ticktext=[_two_lines(fmt.month(m)) for m in ticks], tickangle=0, showgrid=False
     )
-    fig.update_layout(legend={"yanchor": "top", "y": -0.32})  # its top below both lines of the labels
+    fig.update_layout(
+        legend={"yanchor": "bottom", "y": 1.02}
+    )  # above the plot: rows of it on a phone never cover the labels
 
 
 def _two_lines(label: str) -> str:
@@ -154,7 +158,7 @@ def base_layout(fig: go.Figure, title: str, height: int) -> go.Figure:
         title={"text": plain.chart(title), "x": 0, "xanchor": "left", "font": {"size": 16}},
         height=height,
         margin={"l": 10, "r": 10, "t": 48, "b": 10},
-        font={"family": FONT, "size": 13, "color": "#262730"},
+        font={"family": FONT, "size": 13, "color": INK},
         separators=_separators(),
         plot_bgcolor="white",
         paper_bgcolor="white",
@@ -320,8 +324,20 @@ def trend(points: Sequence[tuple[date, float]], spec: TrendSpec, height: int = 3
             customdata=[fmt.value(ys[-1], spec.unit), fmt.value(spec.forecast[1], spec.unit)],
             hovertemplate="%{customdata}<extra></extra>",
         )
-    base_layout(fig, spec.title, height)
+    base_layout(fig, "", height)
     _month_axis(fig, first_x, last_x)
+    # the title heads the legend, both above the plot: the rows of a legend on a phone (390 px)
+    # cover neither the title nor the month labels, as a legend below the labels or beside the title did
+    fig.update_layout(
+        legend={
+            "title": {
+                "text": plain.chart(spec.title),
+                "side": "top",
+                "font": {"size": 16, "color": INK},
+            }
+        },
+        margin={"t": 10},
+    )
     unit_label = t(f"chart.unit.{spec.unit}")
     fig.update_yaxes(title={"text": unit_label, "font": {"size": 12}}, gridcolor="#ECECEC", zeroline=False)
     axis = value_axis(_drawn(ys, spec), spec.unit)

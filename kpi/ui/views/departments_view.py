@@ -171,16 +171,17 @@ def goals(month_report: report.MonthReport) -> None:
         st.caption(t("departments.no_goals"))
     for row in rows:
         unit = row.kpi.unit if row.kpi else "count"
-        text, link = st.columns([5, 1], vertical_alignment="center")
         value = fmt.value(row.value.value if row.value else None, unit)
-        text.markdown(
-            f"{widgets.badge_markdown(row.status)} **{plain.markdown(row.goal.title)}** — {value} "
-            f"({t('departments.goal_target', target=fmt.value(row.goal.target, unit))})"
-        )
         why = phrases.goal_reason(row, month_report.month)
-        if why:
-            text.caption(why)
-        with link:
+        # the words take what the link leaves: a column of a fixed share cut "Open" to "Ope"
+        with st.container(horizontal=True, vertical_alignment="center", wrap=False):
+            with st.container(width="stretch", gap=None):
+                st.markdown(
+                    f"{widgets.badge_markdown(row.status)} **{plain.markdown(row.goal.title)}** — {value} "
+                    f"({t('departments.goal_target', target=fmt.value(row.goal.target, unit))})"
+                )
+                if why:
+                    st.caption(why)
             widgets.goal_link(row.goal.code, t("overview.open_goal"))
 
 

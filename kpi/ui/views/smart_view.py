@@ -113,10 +113,12 @@ def to_fix(ctx: Context, pairs: Sequence[tuple[Goal, smart.Assessment]], people:
         st.caption(t("smart_page.more", shown=FIX_LIMIT, count=len(failing)))
     for goal, assessment in failing[:FIX_LIMIT]:
         with st.container(border=True):
-            head, link = st.columns([5, 1], vertical_alignment="center")
             owner = plain.markdown(people[goal.owner].name) if goal.owner in people else t("cascade.no_owner")
-            head.markdown(f"**{plain.markdown(goal.title)}** · {t(f'level.{goal.level}')} · {owner}")
-            with link:
+            with st.container(horizontal=True, vertical_alignment="center", wrap=False):
+                st.markdown(
+                    f"**{plain.markdown(goal.title)}** · {t(f'level.{goal.level}')} · {owner}",
+                    width="stretch",
+                )
                 widgets.goal_link(goal.code, t("overview.open_goal"))
             for criterion, check in assessment.checks.items():
                 for reason in check.reasons:
