@@ -19,7 +19,7 @@ TABS = [  # (title, view) in the order the tabs show
 def _open_tab(ctx: Context) -> None:
     """Only the open tab runs and is drawn (its tables and chart are most of what the browser
     draws); opening another reruns this fragment, not the page."""
-    tabs = widgets.tabs([title for title, _ in TABS], "why.tab")
+    tabs = widgets.tabs([title for title, _ in TABS], key="why.tab")
     for tab, (_title, render) in zip(tabs, TABS, strict=True):
         if tab.open:
             with tab:

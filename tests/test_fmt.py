@@ -48,6 +48,8 @@ def test_value(language, amount, unit, expected):
         (-0.03, "%", "-0.03\xa0pts"),  # a real change never reads as zero
         (0.02, "ces", "+0.02"),  # the scale is not a unit of change
         (-12, "s", "-12\xa0s"),
+        (-0.004, "ces", "+0.0"),  # too small to show at two decimals: no change, not "+0.00"
+        (0.001, "%", "+0.0\xa0pts"),
     ],
 )
 def test_delta(amount, unit, expected):
@@ -82,6 +84,11 @@ def test_changes_are_judged_by_direction():
     assert phrases.change(-12, "s", Direction.LOWER, since) == "-12\xa0s, better than Sept 2026"
     assert phrases.change(-1.5, "%", Direction.HIGHER, since) == "-1.5\xa0pts, worse than Sept 2026"
     assert phrases.change(0, "nps", Direction.HIGHER, since) == "unchanged since Sept 2026"
+    # a change that rounds to nothing is neither better nor worse (the deck said "+0.00, worse")
+    assert phrases.change(-0.004, "ces", Direction.HIGHER, since) == "unchanged since Sept 2026"
+    assert phrases.change(-0.01, "ces", Direction.HIGHER, since) == "-0.01, worse than Sept 2026"
+    assert not fmt.shows_change(0.004, "ces") and fmt.shows_change(0.006, "ces")
+    assert not fmt.shows_change(None, "s") and not fmt.shows_change(float("nan"), "s")
     with i18n.use("da"):
         assert phrases.change(-12, "s", Direction.LOWER, since) == "-12\xa0sek., bedre end sep. 2026"
 

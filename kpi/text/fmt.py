@@ -122,14 +122,30 @@ def _decimals(amount: float, unit: str) -> int:
     return UNITS[unit].decimals
 
 
+def _delta_decimals(amount: float, unit: str, extra_decimals: int = 0) -> int:
+    """The decimals `delta` shows `amount` with: up to two, so that a real change does not read
+    as +0.0; a change too small to show at two is shown with the unit's own, as no change."""
+    own = UNITS[unit].decimals + extra_decimals
+    decimals = own
+    while amount and _half_up(amount, decimals) == 0 and decimals < 2:
+        decimals += 1
+    return decimals if _half_up(amount, decimals) != 0 else own
+
+
+def shows_change(amount: float | None, unit: str) -> bool:
+    """Whether `delta` shows `amount` as a change: one that rounds to nothing is no change to a
+    reader, so it is neither better nor worse (no "+0.00, worse")."""
+    if amount is None or not math.isfinite(amount):
+        return False
+    return _half_up(amount, _delta_decimals(amount, unit)) != 0
+
+
 def delta(amount: float | None, unit: str, extra_decimals: int = 0) -> str:
     """A change in the unit's own terms: `+2.1 pts` for rates (points, not percent)."""
     if amount is None or not math.isfinite(amount):
         return "–"
     style = UNITS[unit]
-    decimals = style.decimals + extra_decimals
-    while amount and _half_up(amount, decimals) == 0 and decimals < 2:
-        decimals += 1  # a real change must not read as +0.0
+    decimals = _delta_decimals(amount, unit, extra_decimals)
     text = number(amount, decimals, is_signed=True)
     if unit in ("%", "nps"):
         return text + suffix("unit.points")  # rates and NPS change in points, not percent

@@ -21,7 +21,7 @@ def change(delta: float | None, unit: str, direction: Direction, since: date) ->
     """`+1.2 pts, better than Sep 2026`; an en dash when there is nothing to compare."""
     if delta is None:
         return "–"
-    judged = status.change_is_better(round(delta, 6), direction)
+    judged = status.change_is_better(round(delta, 6), direction) if fmt.shows_change(delta, unit) else None
     if judged is None:
         return t("phrase.unchanged", month=fmt.month(since))
     word = t("change.better" if judged else "change.worse")

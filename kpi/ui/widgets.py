@@ -257,13 +257,14 @@ def kpi_metric(
     name = plain.markdown(kpi.name)
     tip = [f"**{name}**", kpi_help(kpi), plain.markdown(origin) if origin else ""]
     clamped(f"**{name}**", key, "\n\n".join(part for part in tip if part))
+    moved = fmt.shows_change(change, kpi.unit)
     st.metric(
         plain.markdown(kpi.name),
         fmt.value(value, kpi.unit),
         delta=fmt.delta(change, kpi.unit) if change is not None else None,
-        # no change is neither good nor bad: grey, without an arrow
-        delta_color="off" if change == 0 else "normal" if kpi.direction == "higher" else "inverse",
-        delta_arrow="off" if change == 0 else "auto",
+        # no change (or one too small to show) is neither good nor bad: grey, without an arrow
+        delta_color="off" if not moved else "normal" if kpi.direction == "higher" else "inverse",
+        delta_arrow="off" if not moved else "auto",
         delta_description=t("widget.vs_month", month=fmt.month(months.add(month, -1))),
         label_visibility="collapsed",
     )
@@ -432,7 +433,7 @@ def coloured(frame: pd.DataFrame, colour: Callable[[pd.Series], list[str]]) -> p
     return frame if len(frame) > STYLE_LIMIT else frame.style.apply(colour, axis=0)
 
 
-def tabs(titles: Sequence[str], key: str) -> Sequence[TabContainer]:
+def tabs(titles: Sequence[str], *, key: str) -> Sequence[TabContainer]:
     """A row of tabs titled by the catalogue keys `titles`; opening one reruns the page, so only
     the open tab (`.open`) need run and be drawn. Streamlit keeps the open tab by its label, which
     changes with the language: it is kept by its catalogue key too, and a label of the language

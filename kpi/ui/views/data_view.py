@@ -101,7 +101,7 @@ def tab_key(group: str) -> str:
 def render(ctx: Context) -> None:
     """Many tabs in a row overflow a wide screen, a phone shows four: so four groups, each a row
     of tabs. Opening a tab reruns the page, which draws that tab alone (`.open`)."""
-    groups = widgets.tabs([group for group, _ in GROUPS], GROUP_KEY)
+    groups = widgets.tabs([group for group, _ in GROUPS], key=GROUP_KEY)
     for container, (group, tabs) in zip(groups, GROUPS, strict=True):
         if not container.open:
             continue
@@ -109,7 +109,7 @@ def render(ctx: Context) -> None:
             if len(tabs) == 1:
                 tabs[0][1](ctx)
                 continue
-            inner = widgets.tabs([title for title, _ in tabs], tab_key(group))
+            inner = widgets.tabs([title for title, _ in tabs], key=tab_key(group))
             for tab, (_title, draw) in zip(inner, tabs, strict=True):
                 if tab.open:
                     with tab:
