@@ -141,3 +141,25 @@ def test_full_screen_hides_the_app_around_the_slide_and_keys_wait_while_typing(s
     assert "slide=2" in page.url
     assert not page.evaluate("() => document.body.classList.contains('present-full')")
     page.close()
+
+
+@pytest.mark.parametrize("language", ["en", "da"])
+def test_on_a_phone_back_and_next_stand_side_by_side_above_the_slide(server, browser, language):
+    """At 390 px the toolbar wraps rather than stacking its six parts one a row: back, where we
+    are and next share the first row, and the slide's title is on the first screen."""
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.set_default_timeout(SETTLE_MS)
+    page.goto(f"{server}/present?month=2026-10&slide=2&lang={language}")
+    settle(page)
+    with i18n.use(language):
+        back, forward = (
+            main(page).get_by_role("button", name=i18n.t(name)).bounding_box()
+            for name in ("present.previous", "present.next")
+        )
+    assert back is not None and forward is not None
+    assert abs(back["y"] - forward["y"]) < 2 and back["x"] + back["width"] <= forward["x"]  # one row
+    title = main(page).locator("h1").first.bounding_box()
+    assert title is not None and title["y"] + title["height"] <= 844 / 2  # in the first half-screen
+    fits_wide = page.evaluate(OVERFLOW)["wide"]
+    assert fits_wide <= 0, fits_wide  # nothing runs past the phone's width
+    page.close()

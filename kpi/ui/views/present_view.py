@@ -217,32 +217,38 @@ def slide_index(requested: str, count: int) -> int:
 
 def toolbar(slides: Sequence[deck.Slide], index: int) -> tuple[int, st.delta_generator.DeltaGenerator]:
     """Back, where we are, next, a jump to any slide, full screen, and the room for the handouts:
-    the slide the buttons or the jump chose, and that room."""
-    back, position, forward, pick, full, handouts = st.columns(
-        [1.2, 0.8, 1.2, 3.6, 1.5, 1.9], vertical_alignment="center"
-    )
-    if back.button(
-        t("present.previous"), icon=":material/arrow_back:", disabled=index == 0, key="present.back"
-    ):
-        index -= 1
-    if forward.button(
-        t("present.next"),
-        icon=":material/arrow_forward:",
-        disabled=index == len(slides) - 1,
-        key="present.next",
-    ):
-        index += 1
-    index = pick.selectbox(
-        t("present.jump"),
-        range(len(slides)),
-        index=index,
-        key=f"present.jump.{index}",
-        format_func=lambda i: label(slides, i),
-        label_visibility="collapsed",
-    )
-    position.markdown(f"**{index + 1} / {len(slides)}**")
-    full.button(t("present.full"), icon=":material/fullscreen:", key="present.full", help=t("present.keys"))
+    the slide the buttons or the jump chose, and that room. One row that wraps: on a phone, back,
+    where we are and next stay side by side above the jump (columns stacked all six, one a row,
+    and pushed the slide below the first screen)."""
+    with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+        back = st.button(
+            t("present.previous"), icon=":material/arrow_back:", disabled=index == 0, key="present.back"
+        )
+        position = st.empty()
+        forward = st.button(
+            t("present.next"),
+            icon=":material/arrow_forward:",
+            disabled=index == len(slides) - 1,
+            key="present.next",
+        )
+        index += int(forward) - int(back)
+        index = st.selectbox(
+            t("present.jump"),
+            range(len(slides)),
+            index=index,
+            key=f"present.jump.{index}",
+            format_func=lambda i: label(slides, i),
+            label_visibility="collapsed",
+            width=JUMP_WIDTH,
+        )
+        position.markdown(f"**{index + 1} / {len(slides)}**", width="content")
+        st.button(t("present.full"), icon=":material/fullscreen:", key="present.full", help=t("present.keys"))
+        handouts = st.container(width="content")
     return index, handouts
+
+
+JUMP_WIDTH = 320
+"""Pixels of the jump to a slide: room for a slide's title, and on a phone a row of its own."""
 
 
 _PACKS = {
@@ -273,7 +279,7 @@ def packs(
     """The handouts in one place, a popover beside the slide buttons: the PPTX and the PDF side by
     side, each made when its button is pressed, so getting one never takes the other away."""
     language = i18n.current()
-    with room.popover(t("present.handouts"), icon=":material/download:", width="stretch"):
+    with room.popover(t("present.handouts"), icon=":material/download:"):
         st.caption(t("present.handouts_help"))
         for kind, (mime, icon) in _PACKS.items():
             if kind == "pdf" and not pdf_pack.soffice():
