@@ -48,7 +48,10 @@ def test_the_words_in_each_language(language, share, interval, rating, quadrant)
     driver = drivers.Driver("invoice", 0.19, 0.16, 0.22, 0.381, 0.321, 0.439, 3.42, Quadrant.FIX_FIRST, 1)
     with i18n.use(language):
         assert driver_words.share(driver) == share.replace(" ", "\u00a0")
-        assert driver_words.share_interval(driver) == interval.replace(" ", "\u00a0")
+        # the range breaks at neither its dash nor its unit
+        assert driver_words.share_interval(driver) == interval.replace(" ", "\u00a0").replace(
+            "–", "\u2060–\u2060"
+        )
         assert driver_words.rating(driver) == rating
         assert driver_words.quadrant(driver.quadrant) == quadrant
         assert driver_words.name("invoice") == {"en": "Invoice", "da": "Faktura"}[language]

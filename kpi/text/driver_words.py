@@ -43,7 +43,7 @@ def share(driver: Driver) -> str:
 def share_interval(driver: Driver) -> str:
     """`32–44 %`: the 95 % bootstrap interval of that part."""
     low, high = fmt.number(100 * driver.share_low, 0), fmt.number(100 * driver.share_high, 0)
-    return f"{low}–{high}{fmt.suffix('unit.percent')}"
+    return fmt.span(low, high) + fmt.suffix("unit.percent")
 
 
 def rating(driver: Driver) -> str:

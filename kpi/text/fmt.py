@@ -23,6 +23,8 @@ from kpi.text import i18n
 from kpi.text.i18n import t
 
 NO_BREAK = "\u00a0"
+JOIN = "\u2060"
+"""The word joiner: no line break here, and nothing shown (around a range's dash)."""
 """Joins a number and its unit (U+00A0: every font the packs and browsers use has it)."""
 
 
@@ -104,6 +106,12 @@ def value(amount: float | None, unit: str) -> str:
         return number(amount, 0) + suffix("unit.day" if abs(whole) == 1 else "unit.days")
     text = number(amount, decimals, is_signed=style.is_signed)
     return text + (suffix(style.suffix_key) if style.suffix_key else "")
+
+
+def span(low: str, high: str) -> str:
+    """`31–41`: a range that never breaks at its dash (a slide's narrow column put "31–" on one
+    line and "41 %" on the next)."""
+    return f"{low}{JOIN}–{JOIN}{high}"
 
 
 def suffix(key: str) -> str:
