@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 import streamlit as st
 
 from kpi.domain.access import Scope
-from kpi.output import charts, deck, pdf_pack, sparkline
+from kpi.output import charts, deck, driver_slide, pdf_pack, sparkline
 from kpi.text import i18n, palette, phrases, plain
 from kpi.text.i18n import t
 from kpi.ui import figures, widgets
@@ -110,6 +110,11 @@ def _flag(line: deck.Line) -> str:
     return widgets.badge_markdown(line.status) if line.status else ""
 
 
+WIDE_VALUES = {"month": [3.3, 1.6, 7.3], driver_slide.KIND: [3.0, 3.4, 5.8]}
+"""The columns of slides whose lines have no trend or status: the month's counts, and a driver's
+importance with its interval (five columns left "36 %" over "(31–41 %)" and a gap of empty ones)."""
+
+
 def _line(line: deck.Line, number: int, *, kind: str, narrow: bool) -> None:
     with st.container(key=f"present-row-{number}", gap="small"):
         if narrow:  # beside a chart: the name, then value, status and target below it
@@ -119,8 +124,8 @@ def _line(line: deck.Line, number: int, *, kind: str, narrow: bool) -> None:
                 " · ".join(p for p in (f"**{plain.markdown(line.value)}**", _flag(line), target) if p)
             )
             return
-        if kind == "month":  # counts: the name, the count and what it is made of, wide
-            name, value, note = st.columns([3.3, 1.6, 7.3], vertical_alignment="center")
+        if kind in WIDE_VALUES:  # the name, the value and what it is made of: no trend, no status
+            name, value, note = st.columns(WIDE_VALUES[kind], vertical_alignment="center")
             name.markdown(f"**{plain.markdown(line.label)}**")
             value.markdown(f"### {plain.markdown(line.value)}")
             note.markdown(plain.markdown(line.note))
