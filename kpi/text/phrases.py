@@ -155,7 +155,7 @@ def process_words(reading: Reading | None) -> str:
 
 def goal_reason(row: GoalRow, month: date) -> str:
     """Why the goal's status is what it is, where it is tempered or differs from its KPI's; with
-    the goal's pace value labelled as such ("on pace for +40 by Nov 2027: +36 now")."""
+    the goal's pace value labelled as such ("+40 by Nov 2027 (the path is at +36 this month)")."""
     if row.reason is None:
         return ""
     unit = row.kpi.unit if row.kpi else "count"
@@ -163,7 +163,7 @@ def goal_reason(row: GoalRow, month: date) -> str:
 
 
 def goal_pace(row: GoalRow, month: date) -> str:
-    """`on pace for 1.5 % by Dec 2027: 1.6 % now`: where the goal's trajectory stands."""
+    """`1.5 % by Dec 2027 (the path is at 1.6 % this month)`: where the goal's path stands."""
     level = verdicts.on_pace(row.goal, month)
     if level is None or row.goal.deadline is None:
         return ""
@@ -219,7 +219,8 @@ def goal_why(row: GoalRow, month: date) -> str:
                 deadline=deadline,
             )
         ]
-    reason = goal_reason(row, month) or goal_pace(row, month)
+    pace = goal_pace(row, month)
+    reason = goal_reason(row, month) or (t("reason.path", pace=pace) if pace else "")
     if reason:
         parts.append(t("speaker.sentence", text=_capital(reason.rstrip("."))))
     if row.mismatch:
@@ -228,5 +229,5 @@ def goal_why(row: GoalRow, month: date) -> str:
 
 
 def _capital(text: str) -> str:
-    """`on pace for …` as the start of a sentence."""
+    """A reason as the start of a sentence."""
     return text[:1].upper() + text[1:]
