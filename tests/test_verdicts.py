@@ -65,6 +65,18 @@ def test_a_goal_without_a_deadline_says_it_has_no_pace():
     )
 
 
+def test_a_goal_with_a_value_but_no_baseline_says_what_is_missing():
+    """No baseline, no progress: "no data" beside the KPI's value would not say why."""
+    unmeasured = Goal("G", Level.OPERATIONAL, "Better website", "W", "WEB", target=3.2,
+                      start=date(2026, 1, 1), deadline=date(2027, 3, 31))  # fmt: skip
+    assert verdicts.goal_status(unmeasured, Direction.LOWER, value(3.9), OCTOBER) == (
+        GoalStatus.NO_DATA,
+        Reason.NO_BASELINE,
+    )
+    assert verdicts.goal_status(unmeasured, Direction.LOWER, None, OCTOBER) == (GoalStatus.NO_DATA, None)
+    assert verdicts.goal_status(unmeasured, Direction.LOWER, value(3.0), OCTOBER)[0] is GoalStatus.ACHIEVED
+
+
 @pytest.mark.parametrize(
     ("goal", "kpi", "expected"),
     [

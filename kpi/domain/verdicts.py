@@ -35,6 +35,8 @@ class Reason(StrEnum):
     """The goal's target is met this month, but the process meets it by chance or not at all."""
     NO_DEADLINE = "no_deadline"
     """Without a start and a deadline the goal has no pace to be judged by."""
+    NO_BASELINE = "no_baseline"
+    """The KPI has a value, but the goal no baseline to measure its progress from."""
     PACE_AHEAD = "pace_ahead"
     """The goal keeps pace with its trajectory while the KPI misses the month's target."""
     TARGET_BEYOND = "target_beyond"
@@ -91,6 +93,13 @@ def goal_status(
             return GoalStatus.ON_TRACK, Reason.NOT_ASSURED
     if found is not GoalStatus.NO_DATA and (goal.start is None or goal.deadline is None):
         return found, Reason.NO_DEADLINE
+    if (
+        found is GoalStatus.NO_DATA
+        and value is not None
+        and goal.target is not None
+        and goal.baseline is None
+    ):
+        return found, Reason.NO_BASELINE  # "no data" beside a value would not say what is missing
     return found, None
 
 
