@@ -423,7 +423,7 @@ def test_the_overview_shows_the_calendar_and_the_viewers_own_items_first(owed_ap
     _, run = owed_app
     at = run("pages/overview.py", IT_HEAD)
     captions = " ".join(str(c.value) for c in at.caption)
-    assert "values due 10 Nov 2026 · commentary due 13 Nov 2026 · month closed 13 Nov 2026" in captions
+    assert "values due 10 Nov 2026 · commentary due 13 Nov 2026 · month closes 13 Nov 2026" in captions
     owed_box = next(e for e in at.expander if "Who still owes what for October 2026" in e.label)
     assert owed_box.label.endswith(": 3 items")
     shown = " ".join(str(m.value) for m in at.markdown)
