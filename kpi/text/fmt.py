@@ -21,10 +21,9 @@ from babel.numbers import NumberPattern, get_decimal_symbol, parse_pattern
 from kpi.domain.model import UNIT_RANGES
 from kpi.text import i18n
 from kpi.text.i18n import t
+from kpi.text.plain import WORD_JOINER
 
 NO_BREAK = "\u00a0"
-JOIN = "\u2060"
-"""The word joiner: no line break here, and nothing shown (around a range's dash)."""
 """Joins a number and its unit (U+00A0: every font the packs and browsers use has it)."""
 
 
@@ -111,7 +110,7 @@ def value(amount: float | None, unit: str) -> str:
 def span(low: str, high: str) -> str:
     """`31–41`: a range that never breaks at its dash (a slide's narrow column put "31–" on one
     line and "41 %" on the next)."""
-    return f"{low}{JOIN}–{JOIN}{high}"
+    return f"{low}{WORD_JOINER}–{WORD_JOINER}{high}"  # no line break here, and nothing shown
 
 
 def suffix(key: str) -> str:
