@@ -133,9 +133,6 @@ def _month_axis(fig: go.Figure, first: date, last: date) -> None:
     fig.update_xaxes(
         tickvals=ticks, ticktext=[_two_lines(fmt.month(m)) for m in ticks], tickangle=0, showgrid=False
     )
-    fig.update_layout(
-        legend={"yanchor": "bottom", "y": 1.02}
-    )  # above the plot: rows of it on a phone never cover the labels
 
 
 def _two_lines(label: str) -> str:
@@ -330,11 +327,13 @@ def trend(points: Sequence[tuple[date, float]], spec: TrendSpec, height: int = 3
     # cover neither the title nor the month labels, as a legend below the labels or beside the title did
     fig.update_layout(
         legend={
+            "yanchor": "bottom",
+            "y": 1.02,
             "title": {
                 "text": plain.chart(spec.title),
                 "side": "top",
                 "font": {"size": 16, "color": INK},
-            }
+            },
         },
         margin={"t": 10},
     )

@@ -219,8 +219,9 @@ def goal_why(row: GoalRow, month: date) -> str:
                 deadline=deadline,
             )
         ]
-    pace = goal_pace(row, month)
-    reason = goal_reason(row, month) or (t("reason.path", pace=pace) if pace else "")
+    reason = goal_reason(row, month)  # with the pace in it, where the goal has a reason
+    if not reason and (pace := goal_pace(row, month)):
+        reason = t("reason.path", pace=pace)
     if reason:
         parts.append(t("speaker.sentence", text=_capital(reason.rstrip("."))))
     if row.mismatch:
