@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 import tomllib
 import uuid
 from datetime import UTC, date, datetime
@@ -22,7 +23,7 @@ from kpi.domain.access import EVERYTHING
 from kpi.files.tables import KINDS, ImportRejected
 from kpi.store import engine, importing, queries, schema
 from kpi.text import words
-from tests.conftest import DEMO_END, ROOT, as_admin, load_company, table_counts
+from tests.conftest import APP_TIMEOUT, DEMO_END, ROOT, as_admin, load_company, table_counts
 from tests.killing import killed_at
 from tests.sharing import fingerprint
 
@@ -254,8 +255,9 @@ def test_an_import_waits_for_a_busy_store_or_says_so(small_url, tmp_path):
 def test_an_import_goes_before_pages_that_keep_the_store_open_in_turns(small_url):
     """Two readers in this process, each opening the store as the other still holds it (as four
     people browsing on a loaded machine did), kept the file open all the time: an import waited
-    its whole wait and was refused as busy. A write that waits now keeps a marker fresh beside
-    the file and readers let it in first (kpi.store.engine)."""
+    its whole wait and was refused as busy. A unit of work that waits (the import reads first,
+    then writes) now keeps a marker fresh beside the file and readers let it in first
+    (kpi.store.engine)."""
     store, stop, read = engine.create(small_url), threading.Event(), threading.Semaphore(0)
     reads, busy = [0, 0], [0, 0]
 
@@ -299,7 +301,38 @@ def test_an_import_goes_before_pages_that_keep_the_store_open_in_turns(small_url
             reader.join()
     assert result.returncode == 0, result.stderr
     assert busy == [0, 0] and all(reads)
-    assert not Path(f"{small_url.removeprefix('duckdb:///')}.writer-waiting").exists()
+    assert not Path(f"{small_url.removeprefix('duckdb:///')}.waiting").exists()
+
+
+def test_a_read_locked_out_by_another_process_says_so_beside_the_file_until_it_is_in(small_url):
+    """The import's first step is a read: one that waited without a word was refused as busy
+    on a loaded machine while this process's pages kept the file open in turns."""
+    path = small_url.removeprefix("duckdb:///")
+    marker = Path(f"{path}.waiting")
+    hold = "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('held', flush=True); sys.stdin.read()"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", hold, path], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    got_in = threading.Event()
+
+    def read() -> None:
+        with engine.reading(engine.create(small_url), wait=APP_TIMEOUT) as conn:
+            conn.exec_driver_sql("SELECT 1").scalar_one()
+            got_in.set()
+
+    reader = threading.Thread(target=read)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        reader.start()
+        deadline = time.monotonic() + APP_TIMEOUT
+        while not marker.exists() and time.monotonic() < deadline:  # the read announces its wait
+            time.sleep(0.01)
+        assert marker.exists() and not got_in.is_set()
+    finally:
+        holder.stdin.close()  # the other process lets go
+        holder.wait()
+    reader.join()
+    assert got_in.is_set() and not marker.exists()  # in, and its marker withdrawn
 
 
 def test_a_write_opens_the_file_once_from_its_first_statement_to_its_checkpoint(small_url):

@@ -5,11 +5,13 @@ unit of work (NullPool) instead of keeping it open, and every unit of work retri
 time (the `KPI_BUSY_WAIT` setting) when another process (an import from the command line) holds
 the lock. When the wait runs out, `StoreBusy` says so; the command line turns it into exit code 3.
 
-A writer goes first: while a write waits for the file it keeps a marker beside it fresh
-(`<file>.writer-waiting`), and a reader that finds a fresh marker waits (within its own wait)
-before it opens the file. Without that, four people browsing on a loaded machine kept the file
-open in turns, unit after overlapping unit, and an import waited out its whole wait and was
-refused as busy. A marker left by a writer that died goes stale within `INTENT_FRESH_S`.
+Whoever is locked out goes next: while a unit of work waits for a file another process holds,
+it keeps a marker beside the file fresh (`<file>.waiting`), and a unit that finds a fresh marker
+waits (within its own wait) before it opens the file. Without that, four people browsing on a
+loaded machine kept the file open in turns, unit after overlapping unit, and an import waited out
+its whole wait and was refused as busy. Reads wait their turn as writes do: an import first reads
+what its check needs, and a read that never got in was refused as busy alike. A marker left by a
+process that died goes stale within `INTENT_FRESH_S`.
 """
 
 from __future__ import annotations
@@ -103,35 +105,35 @@ def _safe(url: str) -> str:
 
 
 INTENT_FRESH_S = 2.0
-"""Seconds a writer's marker counts after it was last touched (a waiting writer touches it at
-least every half second)."""
+"""Seconds a waiting unit's marker counts after it was last touched (a unit that waits touches
+it at least every half second)."""
 
 
 def _intent(engine: Engine) -> Path | None:
-    """The marker a waiting writer keeps beside a DuckDB file (none for a server or memory)."""
+    """The marker a unit waiting for a DuckDB file keeps beside it (none for a server or memory)."""
     database = engine.url.database
     if not is_duckdb(engine) or not database or database == ":memory:":
         return None
-    return Path(f"{database}.writer-waiting")
+    return Path(f"{database}.waiting")
 
 
-def _writer_waits(marker: Path) -> bool:
+def _someone_waits(marker: Path) -> bool:
     try:
         return 0 <= time.time() - marker.stat().st_mtime < INTENT_FRESH_S  # one from the future: stale
     except OSError:  # no marker
         return False
 
 
-def _yield_to_writer(marker: Path | None, deadline: float) -> None:
-    """Wait while another unit of work waits to write, until it is in or `deadline`."""
+def _yield_to_waiting(marker: Path | None, deadline: float) -> None:
+    """Wait while a unit of work locked out by this file's holder waits, until it is in or `deadline`."""
     delay = 0.05
-    while marker is not None and _writer_waits(marker) and time.monotonic() < deadline:
+    while marker is not None and _someone_waits(marker) and time.monotonic() < deadline:
         time.sleep(delay)
         delay = min(delay * 2, 0.25)
 
 
 def _announce(marker: Path | None) -> None:
-    """A write is waiting for the file: readers let it in first."""
+    """A unit of work is locked out of the file: those about to open it let it in first."""
     if marker is not None:
         with contextlib.suppress(OSError):  # a folder it cannot write: it waits as a reader would
             marker.touch()
@@ -155,11 +157,12 @@ def _with_retry(
     *,
     writes: bool = False,
 ) -> Iterator[sa.Connection]:
-    """Open a unit of work, retrying while the file is held; a write keeps `marker` fresh while
-    it waits, and a read first waits for a write that waits."""
+    """Open a unit of work, retrying while the file is held and keeping `marker` fresh while it
+    waits; a read first waits for a unit that waits (a write does not: it holds the file longer,
+    and readers of its own process could not get in before it anyway)."""
     deadline = time.monotonic() + (settings.current().busy_wait if wait is None else wait)
     if not writes:
-        _yield_to_writer(marker, deadline)
+        _yield_to_waiting(marker, deadline)
     delay, announced = 0.05, False
     try:
         while True:
@@ -173,15 +176,14 @@ def _with_retry(
                     raise StoreUnavailable(
                         Problem("store.unreachable", "", (("detail", _detail(error)),))
                     ) from None
-                if writes:
-                    _announce(marker)
-                    announced = True
+                _announce(marker)
+                announced = True
                 time.sleep(delay)
                 delay = min(delay * 2, 0.5)
                 continue
             break
     finally:
-        if announced:  # a write that never waited leaves another's marker alone
+        if announced:  # a unit that never waited leaves another's marker alone
             _withdraw(marker)
     try:
         yield conn
