@@ -29,7 +29,6 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 import streamlit as st
-from streamlit.components.v2 import manifest_scanner
 from streamlit.testing.v1 import AppTest
 
 from kpi import settings
@@ -40,6 +39,7 @@ from kpi.domain.validate import Rejected
 from kpi.sources import confine
 from kpi.store import engine, schema, seeding, setup
 from kpi.text import i18n, words
+from tests import harness
 from tests.pg import Server
 from tests.sharing import shared_copies_changed, shared_copy
 
@@ -51,11 +51,7 @@ DEMO_END = date(2026, 10, 1)
 """Tests pin the demo's last month, so its numbers never depend on the day they run."""
 BACKENDS = ["duckdb", "postgresql"]
 
-manifest_scanner.scan_component_manifests = functools.cache(manifest_scanner.scan_component_manifests)
-"""Every new AppTest asks Streamlit to find the installed packages' components, reading the
-metadata of every package in the environment: about a quarter of a second of CPU each time, and
-the suite makes thousands. What is installed does not change during a run, so each process reads
-it once (tests/test_harness.py fails if Streamlit stops finding components this way)."""
+harness.install()  # AppTest with less CPU (tests/harness.py)
 
 
 def as_admin(email: str = "test") -> Person:
