@@ -12,6 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from kpi import cli, settings
+from kpi.delivery import mail
 from kpi.domain import sources
 from kpi.domain.checks import Known, KnownKpi
 from kpi.domain.errors import Refused
@@ -523,3 +524,23 @@ def test_a_files_query_cuts_months_at_the_company_s_midnight():
     with zone.within("Europe/Copenhagen"):
         assert running.run(source, OCTOBER, None)[0]["month"] == date(2026, 11, 1)
     assert running.run(source, OCTOBER, None)[0]["month"] == OCTOBER
+
+
+@pytest.mark.parametrize(
+    ("url", "safe"),
+    [
+        ("https://metrics.example/api", True),
+        ("https://", False),  # no host to trust
+        ("http://localhost:8080/hook", True),
+        ("http://127.0.0.1/hook", True),
+        ("http://[::1]:9090/", True),
+        ("http://127.0.0.1.evil.example/hook", False),
+        ("http://prom:9090", False),
+        ("ftp://files.example/x", False),
+        ("", False),
+    ],
+)
+def test_what_travels_safely_is_https_or_plain_http_to_this_machine(url, safe):
+    """One rule for a source's token and a department's webhook (kpi.delivery.mail)."""
+    assert sources.travels_safely(url) is safe
+    assert (mail.webhook_problem(url) == "") is safe

@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 
 from kpi import settings
 from kpi.domain.errors import Problem
-from kpi.domain.sources import LOOPBACK
+from kpi.domain.sources import travels_safely
 
 TIMEOUT_S = 30.0
 """Seconds a mail server or webhook may take to answer."""
@@ -96,11 +96,9 @@ def send(letter: Letter) -> str:
 
 def webhook_problem(url: str) -> str:
     """Why `url` may not be posted to ("" when it may): https, or plain http to this machine."""
+    if travels_safely(url):
+        return ""
     parts = urlsplit(url)
-    if parts.scheme == "https" and parts.hostname:
-        return ""
-    if parts.scheme == "http" and (parts.hostname or "") in LOOPBACK:
-        return ""
     return f"not https: {parts.scheme or '?'}://{parts.hostname or ''}"
 
 

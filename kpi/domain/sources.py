@@ -188,13 +188,22 @@ def _connection(fields: Fields, kind: SourceKind | None, defined: Defined | None
     return []
 
 
+def travels_safely(url: str) -> bool:
+    """Whether what is sent to `url` is read by no one on the way: https to a named host, or
+    plain http to this machine (`LOOPBACK`). A source's token and a department's webhook alike."""
+    parts = urlsplit(url)
+    if parts.scheme == "https":
+        return bool(parts.hostname)
+    return parts.scheme == "http" and (parts.hostname or "") in LOOPBACK
+
+
 def bearer_problem(url: str, connection: str | None) -> Problem | None:
     """A bearer token asked to go over plain http to another machine, where anyone on the way
-    reads it: refused (https, or this machine, `LOOPBACK`)."""
+    reads it: refused (`travels_safely`)."""
     if connection is None or not connection.strip():
         return None
     parts = urlsplit(url)
-    if parts.scheme != "http" or (parts.hostname or "") in LOOPBACK:
+    if parts.scheme != "http" or travels_safely(url):
         return None
     return Problem("source_token_plain_http", "url", (("host", parts.hostname or url),))
 
