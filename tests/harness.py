@@ -9,29 +9,25 @@ Streamlit stops working the way they assume (then the saving would silently end,
   reads it once.
 - An AppTest run waits for its script thread by waking every millisecond, and each wake takes
   the interpreter's lock from the script it waits for: about a tenth of the CPU of a page run.
-  The wait here wakes every `POLL_S` instead, with the same timeout and the same error.
+  The wait here joins the script thread instead (it ends once the run has stopped), with the
+  same timeout and the same error.
 """
 
 from __future__ import annotations
 
 import functools
-import time
 
 from streamlit.components.v2 import manifest_scanner
 from streamlit.testing.v1 import local_script_runner
 
-POLL_S = 0.005
-"""How often a wait for an AppTest run looks whether the script has stopped."""
-
 
 def wait_for_run(runner: local_script_runner.LocalScriptRunner, timeout: float = 3) -> None:
-    """Streamlit's `require_widgets_deltas`, looking less often: return when the script run
-    stopped; after `timeout` seconds stop it and say so."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if runner.script_stopped():
-            return
-        time.sleep(POLL_S)
+    """Streamlit's `require_widgets_deltas` without the polling: return when the script run
+    stopped (its thread has ended); after `timeout` seconds stop it and say so."""
+    if runner._script_thread is not None:  # started by LocalScriptRunner.run just before
+        runner._script_thread.join(timeout)
+    if runner.script_stopped():
+        return
     runner.request_stop()
     runner.join()
     raise RuntimeError(f"AppTest script run timed out after {timeout}(s)")

@@ -32,9 +32,10 @@ def test_every_new_apptest_asks_the_scanner_the_harness_reads_once(monkeypatch):
 
 def test_an_apptest_run_waits_through_the_harness_until_its_script_stopped(monkeypatch):
     assert local_script_runner.require_widgets_deltas is harness.wait_for_run
-    assert "require_widgets_deltas(self, timeout)" in inspect.getsource(
-        local_script_runner.LocalScriptRunner.run
-    )
+    run = inspect.getsource(local_script_runner.LocalScriptRunner.run)
+    assert (
+        "self.start()" in run and "require_widgets_deltas(self, timeout)" in run
+    )  # the thread, then the wait
     waited = []
 
     def waiting(runner, timeout=3):
@@ -47,7 +48,7 @@ def test_an_apptest_run_waits_through_the_harness_until_its_script_stopped(monke
 
 
 def test_a_run_that_outlasts_its_timeout_is_stopped_and_said():
-    forever = "import time\nimport streamlit as st\nwhile True:\n    st.empty()\n    time.sleep(0.01)"
+    forever = "import streamlit as st\nwhile True:\n    st.empty()"
     at = AppTest.from_string(forever, default_timeout=0.3)  # st.empty(): where a stop can land
     with pytest.raises(RuntimeError, match="timed out after 0.3"):
         at.run()

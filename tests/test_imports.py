@@ -8,7 +8,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 import tomllib
 import uuid
 from datetime import UTC, date, datetime
@@ -304,9 +303,16 @@ def test_an_import_goes_before_pages_that_keep_the_store_open_in_turns(small_url
     assert not Path(f"{small_url.removeprefix('duckdb:///')}.waiting").exists()
 
 
-def test_a_read_locked_out_by_another_process_says_so_beside_the_file_until_it_is_in(small_url):
+def test_a_read_locked_out_by_another_process_says_so_beside_the_file_until_it_is_in(small_url, monkeypatch):
     """The import's first step is a read: one that waited without a word was refused as busy
     on a loaded machine while this process's pages kept the file open in turns."""
+    announced, announce = threading.Event(), engine._announce
+
+    def announcing(marker: Path | None) -> None:
+        announce(marker)
+        announced.set()
+
+    monkeypatch.setattr(engine, "_announce", announcing)
     path = small_url.removeprefix("duckdb:///")
     marker = Path(f"{path}.waiting")
     hold = "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('held', flush=True); sys.stdin.read()"
@@ -324,9 +330,7 @@ def test_a_read_locked_out_by_another_process_says_so_beside_the_file_until_it_i
     try:
         assert holder.stdout.readline().strip() == "held"
         reader.start()
-        deadline = time.monotonic() + APP_TIMEOUT
-        while not marker.exists() and time.monotonic() < deadline:  # the read announces its wait
-            time.sleep(0.01)
+        assert announced.wait(APP_TIMEOUT)  # the read was locked out and said so
         assert marker.exists() and not got_in.is_set()
     finally:
         holder.stdin.close()  # the other process lets go
