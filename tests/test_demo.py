@@ -1,10 +1,12 @@
 """The demo company: deterministic, the right size, and telling the story it promises."""
 
+import random
 from dataclasses import replace
 from datetime import date
 
 import pytest
 
+from kpi.demo import generate as generating
 from kpi.demo.generate import generate, load_spec
 from kpi.domain import attention, month_rows, months, report, status
 from kpi.domain.model import Aggregation, GoalStatus, KpiStatus, Level
@@ -66,6 +68,23 @@ def test_same_seed_same_numbers(company):
     again = generate(DEMO_END)
     assert again.measurements == company.measurements
     assert again.responses == company.responses
+
+
+@pytest.mark.parametrize(
+    ("population", "weights"),
+    [
+        ((9, 10), (6, 4)),
+        (tuple(range(7)), (1, 1, 2, 3, 5, 8, 10)),
+        (("private", "business"), (85, 15)),
+        ((1,), (3,)),
+    ],
+)
+def test_a_draw_picks_what_random_choices_picks_and_uses_the_generator_alike(population, weights):
+    odds = generating._odds(population, weights)
+    ours, theirs = random.Random("draws"), random.Random("draws")
+    for _ in range(2_000):
+        assert generating._draw(ours, odds) == theirs.choices(population, weights)[0]
+    assert ours.random() == theirs.random()  # the same state after: every later draw agrees too
 
 
 def test_a_different_seed_gives_different_numbers(company):

@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from kpi.domain.access import EVERYTHING, NOTHING, Scope
-from kpi.store import engine, queries, schema, setup
+from kpi.store import engine, queries, schema, setup, writes
 from kpi.store.writes import Writer
 from tests.conftest import as_admin, rejected_with, table_counts
 
@@ -342,3 +342,23 @@ def test_the_answer_summary_always_equals_the_answers(demo_url):
     assert [r for r in kept if r[0] == "NPS" and r[1] == date(2026, 10, 1)][0][
         2
     ] == 2  # the month was replaced
+
+
+def test_answers_sort_cell_by_cell_left_to_right_with_an_empty_cell_first():
+    day, later = date(2026, 10, 1), date(2026, 10, 2)
+    answers = [
+        (later, 1, None, "web", None, None),
+        (day, 9, "private", "web", "R2", "good"),
+        (day, 9, "private", "web", "R2", None),
+        (day, 9, "business", "web", None, "fine"),
+        (day, 9, None, "web", "R1", None),
+        (day, 3, "private", None, None, None),
+    ]
+    assert sorted(answers, key=writes._answer_order) == [
+        (day, 3, "private", None, None, None),
+        (day, 9, None, "web", "R1", None),
+        (day, 9, "business", "web", None, "fine"),
+        (day, 9, "private", "web", "R2", None),
+        (day, 9, "private", "web", "R2", "good"),
+        (later, 1, None, "web", None, None),
+    ]

@@ -8,6 +8,7 @@ written nor audited, which is what makes loading the same data twice a no-op.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -219,11 +220,11 @@ class Writer:
         table = schema.response
         fields = ANSWER_FIELDS
         old = self._existing_answers(groups.keys(), fields)
-        inserts: list[dict[str, object]] = []
+        inserts: dict[str, list[object]] = {name: [] for name in ("kpi", *fields)}
         audits: list[dict[str, object]] = []
         now = datetime.now()
         for (kpi, month), rows in sorted(groups.items()):
-            new = sorted((tuple(r.get(f) for f in fields) for r in rows), key=_answer_order)
+            new = sorted([tuple(map(r.get, fields)) for r in rows], key=_answer_order)
             before = sorted(old.get((kpi, month), []), key=_answer_order)
             if before == new:
                 self.tally.add(table.name, "unchanged", len(new))
@@ -234,9 +235,13 @@ class Writer:
                         table.c.kpi == kpi, table.c.date >= month, table.c.date < _next_month(month)
                     )
                 )
-            inserts.extend(dict(zip(fields, r, strict=True), kpi=kpi) for r in new)
+            inserts["kpi"].extend([kpi] * len(new))
+            for name, cells in zip(
+                fields, zip(*new, strict=True) if new else [()] * len(fields), strict=True
+            ):
+                inserts[name].extend(cells)
             audits.append(self.answers_replaced(now, kpi, month, len(before), len(new)))
-        bulk_insert(self.conn, table, inserts)
+        bulk_insert_columns(self.conn, table, inserts)
         if audits:
             self.conn.execute(schema.audit.insert(), audits)
         self._summarise(groups)
@@ -256,18 +261,18 @@ class Writer:
             self.conn.execute(summary.delete().where(summary.c.kpi == kpi, summary.c.month == month))
         rows = []
         for (kpi, month), answers in groups.items():
-            scores = [int(a["score"]) for a in answers]
+            scores = Counter([int(a["score"]) for a in answers])  # a scale has a dozen scores at most
             if scores:
                 rows.append(
                     {
                         "kpi": kpi,
                         "month": month,
-                        "n": len(scores),
-                        "promoters": sum(s >= cx.PROMOTER_MIN for s in scores),
-                        "detractors": sum(s <= cx.DETRACTOR_MAX for s in scores),
-                        "satisfied": sum(s >= cx.SATISFIED_MIN for s in scores),
-                        "total": float(sum(scores)),
-                        "total_sq": float(sum(s * s for s in scores)),
+                        "n": scores.total(),
+                        "promoters": sum(n for s, n in scores.items() if s >= cx.PROMOTER_MIN),
+                        "detractors": sum(n for s, n in scores.items() if s <= cx.DETRACTOR_MAX),
+                        "satisfied": sum(n for s, n in scores.items() if s >= cx.SATISFIED_MIN),
+                        "total": float(sum(s * n for s, n in scores.items())),
+                        "total_sq": float(sum(s * s * n for s, n in scores.items())),
                     }
                 )
         bulk_insert(self.conn, summary, rows)
@@ -294,8 +299,10 @@ ANSWER_FIELDS = ("date", "score", "segment", "touchpoint", "respondent", "commen
 
 
 def _answer_order(answer: tuple) -> tuple:
-    """A sort key for answers whose respondent or comment may be None (None first)."""
-    return tuple((value is not None, value if value is not None else "") for value in answer)
+    """A sort key for answers whose respondent or comment may be None (None first): each cell
+    as a flag and a value, side by side in one flat tuple (which compares as fast again as a
+    tuple of pairs, in the same order)."""
+    return tuple([part for value in answer for part in ((False, "") if value is None else (True, value))])
 
 
 def _next_month(month: date) -> date:
@@ -308,10 +315,18 @@ def bulk_insert(conn: sa.Connection, table: sa.Table, rows: Sequence[Mapping[str
     declaration, not guessed from the values."""
     if rows:
         names = set().union(*(row.keys() for row in rows))
-        columns = [c for c in table.columns if c.name in names]
-        arrow_schema = pa.schema([(c.name, _ARROW_TYPES.get(type(c.type), pa.string())) for c in columns])
-        data = {c.name: [row.get(c.name) for row in rows] for c in columns}
-        bulk_insert_arrow(conn, table, pa.table(data, schema=arrow_schema))
+        bulk_insert_columns(conn, table, {name: [row.get(name) for row in rows] for name in names})
+
+
+def bulk_insert_columns(
+    conn: sa.Connection, table: sa.Table, columns: Mapping[str, Sequence[object]]
+) -> None:
+    """`bulk_insert` for rows held as columns (name → one value per row, all as long), typed by
+    the table's declaration."""
+    declared = [c for c in table.columns if c.name in columns]
+    arrow_schema = pa.schema([(c.name, _ARROW_TYPES.get(type(c.type), pa.string())) for c in declared])
+    data = {c.name: columns[c.name] for c in declared}
+    bulk_insert_arrow(conn, table, pa.table(data, schema=arrow_schema))
 
 
 _ARROW_TYPES: dict[type, pa.DataType] = {
