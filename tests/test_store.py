@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from kpi.domain.access import EVERYTHING, NOTHING, Scope
 from kpi.store import engine, queries, schema, setup, writes
 from kpi.store.writes import Writer
-from tests.conftest import as_admin, rejected_with, table_counts
+from tests.conftest import DEMO_END, as_admin, rejected_with, table_counts
 
 
 def test_schema_is_created_on_an_empty_store(empty_url):
@@ -362,3 +362,17 @@ def test_answers_sort_cell_by_cell_left_to_right_with_an_empty_cell_first():
         (day, 9, "private", "web", "R2", "good"),
         (later, 1, None, "web", None, None),
     ]
+
+
+def test_month_values_read_share_one_text_per_kpi_and_one_date_per_month(demo_duckdb_url):
+    """They stay in the caches by the ten thousand: a text and a date per row would be a quarter
+    of a large company's month report."""
+    with engine.reading(engine.create(demo_duckdb_url)) as conn:
+        reads = [
+            queries.report_values(conn, EVERYTHING, date(2025, 1, 1), DEMO_END, 20),
+            queries.month_values(conn, EVERYTHING, date(2025, 11, 1), DEMO_END),
+        ]
+    for values in reads:
+        assert len(values) > 400
+        assert len({id(v.kpi) for v in values}) == len({v.kpi for v in values})
+        assert len({id(v.month) for v in values}) == len({v.month for v in values})
