@@ -235,11 +235,10 @@ class Writer:
                         table.c.kpi == kpi, table.c.date >= month, table.c.date < _next_month(month)
                     )
                 )
-            inserts["kpi"].extend([kpi] * len(new))
-            for name, cells in zip(
-                fields, zip(*new, strict=True) if new else [()] * len(fields), strict=True
-            ):
-                inserts[name].extend(cells)
+            if new:
+                inserts["kpi"].extend([kpi] * len(new))
+                for name, cells in zip(fields, zip(*new, strict=True), strict=True):
+                    inserts[name].extend(cells)
             audits.append(self.answers_replaced(now, kpi, month, len(before), len(new)))
         bulk_insert_columns(self.conn, table, inserts)
         if audits:
@@ -315,7 +314,8 @@ def bulk_insert(conn: sa.Connection, table: sa.Table, rows: Sequence[Mapping[str
     declaration, not guessed from the values."""
     if rows:
         names = set().union(*(row.keys() for row in rows))
-        bulk_insert_columns(conn, table, {name: [row.get(name) for row in rows] for name in names})
+        declared = [c.name for c in table.columns if c.name in names]
+        bulk_insert_columns(conn, table, {name: [row.get(name) for row in rows] for name in declared})
 
 
 def bulk_insert_columns(
