@@ -200,8 +200,7 @@ def _close_pages(request):
     a renderer and a live session on a Streamlit server, for the rest of the run."""
     yield
     if "browser" in request.fixturenames:
-        for context in request.getfixturevalue("browser").contexts:
-            context.close()
+        request.getfixturevalue("browser").close_pages()
 
 
 @pytest.fixture(scope="session")
