@@ -60,10 +60,9 @@ def serve(demo_duckdb_file, folder, **settings):
 class Tabs:
     """A Chromium whose tabs share one browsing context, as a person's tabs share one profile:
     the app's scripts and styles, fetched and compiled by the first tab, come from the context's
-    cache for every later one (a page of the Overview cost Chromium about 4.5 s of CPU in a new
-    context of its own, about 3.1 s in the shared one). Nothing of a test is left for the next:
-    each tab has its own Streamlit session, and pages are closed after every test. A test that
-    needs a browsing context of its own (other request headers) asks for one."""
+    cache for every later one (what that saves Chromium: README, Tests). Nothing of a test is
+    left for the next: each tab has its own Streamlit session, and pages are closed after every
+    test. A test that needs a browsing context of its own (other request headers) asks for one."""
 
     def __init__(self, browser: Browser):
         self.browser = browser
