@@ -141,3 +141,21 @@ def open_data_tab(at, title: str):
     if len(tabs) > 1:
         at.session_state[data_view.tab_key(group)] = t(title)
     return at.run()
+
+
+def open_folds(at):
+    """Open every section of the page drawn that only draws its content while it is open
+    (kpi.ui.widgets.folded), as clicks on them do, and run the page again, until none is closed:
+    the AppTest, with all of its content drawn."""
+    from kpi.ui import widgets
+
+    for _ in range(5):  # a section opened may hold another; none does today
+        closed = [
+            k for k, is_open in at.session_state.items() if k.startswith(widgets.FOLD_KEY) and not is_open
+        ]
+        if not closed:
+            return at
+        for key in closed:
+            at.session_state[key] = True
+        at.run()
+    raise AssertionError("folded sections kept appearing")

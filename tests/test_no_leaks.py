@@ -44,7 +44,7 @@ from tests.conftest import (
     reads_only,
     table_counts,
 )
-from tests.sharing import WHY_TABS, fingerprint, open_data_tab, open_why_tab, shared_copy
+from tests.sharing import WHY_TABS, fingerprint, open_data_tab, open_folds, open_why_tab, shared_copy
 
 PAGES = sorted(path.relative_to(ROOT).as_posix() for path in (ROOT / "pages").glob("*.py"))
 MONTH = DEMO_END
@@ -270,7 +270,7 @@ def _page_seen(at, page: str, person, query: dict) -> visible.Seen:
     """What `page` shows: through the navigation when the viewer's menu has it, else as a
     bookmark straight to the page's script (which must then refuse)."""
     if access.may_open(person, Path(page).stem):
-        at.switch_page(page).run()
+        open_folds(at.switch_page(page).run())  # what a closed section holds is read too
         assert not at.exception, (page, at.exception)
         if page != "pages/why.py":
             return visible.in_app(at)

@@ -1,6 +1,7 @@
 """Long lists are paged (kpi.ui.widgets.paged): a large company's thousand attention items are
 not a thousand elements at once, yet every item is reachable by *Show more*; a list that fits in
-one page is drawn whole, with no button."""
+one page is drawn whole, with no button. A folded section (kpi.ui.widgets.folded) sends nothing
+of what it holds until it is opened."""
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -54,6 +55,38 @@ def test_a_long_list_shows_a_page_and_every_row_is_reached_by_show_more():
     assert not more(at) and not at.caption
 
 
+def fold(expanded):
+    """A folded section holding a list of three rows, and a line above it."""
+    import streamlit as st
+
+    from kpi.ui import widgets
+
+    st.caption("above")
+    widgets.folded(
+        "test.fold", "Three rows", lambda: [st.text(f"row {n:04}") for n in range(3)], expanded=expanded
+    )
+
+
+def test_a_folded_section_sends_its_content_only_while_open():
+    at = AppTest.from_function(fold, args=(False,), default_timeout=30).run()
+    assert not at.exception, at.exception
+    (section,) = at.expander
+    assert section.label == "Three rows" and shown(at) == [] and [c.value for c in at.caption] == ["above"]
+    assert at.session_state["fold-test.fold"] is False
+    at.session_state["fold-test.fold"] = True  # as a click on it does
+    at.run()
+    assert shown(at) == ["0000", "0001", "0002"]
+    at.session_state["fold-test.fold"] = False  # closed again: its content goes
+    at.run()
+    assert shown(at) == []
+
+
+def test_a_folded_section_asked_open_is_drawn_at_once():
+    at = AppTest.from_function(fold, args=(True,), default_timeout=30).run()
+    assert not at.exception, at.exception
+    assert shown(at) == ["0000", "0001", "0002"]
+
+
 DANISH_LIST = """
 import streamlit as st
 
@@ -95,6 +128,54 @@ def test_show_more_keeps_the_readers_language(browser, tmp_path):
         )
         assert page.locator(ROWS).all_inner_texts() == [f"{n} af 7 vist" for n in range(6)]
         assert page.get_by_role("button", name="Vis én mere").count() == 1
+        page.close()
+    finally:
+        serve.stop(process)
+
+
+DANISH_FOLD = """
+import streamlit as st
+
+from kpi.text import i18n
+from kpi.text.i18n import t
+from kpi.ui import widgets
+
+i18n.set_language("da")
+
+
+def rows(shown):
+    for row in shown:
+        st.text(t("widget.shown_of", shown=row, total=7))
+
+
+st.caption("above")
+widgets.folded("test.fold", t("overview.more_items", count=7), lambda: widgets.paged("test.rows", list(range(7)), rows, page=3))
+"""
+
+
+@pytest.mark.xdist_group("browser")
+def test_opening_a_folded_section_draws_its_list_in_the_readers_language(browser, tmp_path):
+    """In a browser, opening the section reruns it alone, and *Show more* inside it the list alone
+    (a fragment in a fragment): both in the reader's language."""
+    script = tmp_path / "danish_fold.py"
+    script.write_text(DANISH_FOLD)
+    port = serve.free_port()
+    base = f"http://127.0.0.1:{port}"
+    process = serve.start(
+        f"duckdb:///{tmp_path / 'unused.duckdb'}", port, script=script, PYTHONPATH=str(ROOT)
+    )
+    try:
+        serve.wait_healthy(base, process)
+        page = browser.new_page()
+        page.goto(base)
+        page.get_by_text("above").wait_for()
+        assert page.locator(ROWS).count() == 0  # closed: nothing of the list was sent
+        page.get_by_text("7 punkter mere").click()
+        page.get_by_role("button", name="Vis 3 mere").click()
+        page.wait_for_function(
+            f"() => document.querySelectorAll('{ROWS}').length >= 6 && !document.querySelector('[data-stale=true]')"
+        )
+        assert page.locator(ROWS).all_inner_texts() == [f"{n} af 7 vist" for n in range(6)]
         page.close()
     finally:
         serve.stop(process)

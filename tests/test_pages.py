@@ -12,6 +12,7 @@ from kpi.domain.access import EVERYTHING
 from kpi.text import fmt, plain
 from kpi.ui.views import overview_view
 from tests.conftest import as_admin
+from tests.sharing import open_folds
 
 CASCADE = "pages/goal_cascade.py"
 OCTOBER = date(2026, 10, 1)
@@ -94,6 +95,10 @@ def test_overview_puts_attention_above_changes_and_folds_flips_that_are_no_signa
     assert noise and len(noise) < len(flips)  # the demo month has both kinds
     folded = [e for e in at.expander if e.label.endswith("other status changes")]
     assert [e.label for e in folded] == [f"{len(noise)} other status changes"]
+    assert len(folded[0].children) == 0  # closed, it sent nothing of what it holds
+    open_folds(at)
+    assert not at.exception
+    folded = [e for e in at.expander if e.label.endswith("other status changes")]
     inside = {x.value for e in folded for x in e.markdown}
     flip_lines = [m.value for m in at.markdown if m.value[:2] in ("▲ ", "▼ ")]
     assert len([line for line in flip_lines if line in inside]) == len(noise)

@@ -174,6 +174,31 @@ def _show(key: str, count: int) -> None:
     st.session_state[key] = count
 
 
+FOLD_KEY = "fold-"
+"""Key prefix of the sections `folded` draws only while they are open (the tests that read a
+whole page open them all by it)."""
+
+
+def folded(
+    key: str, label: str, draw: Callable[[], None], *, expanded: bool = False, icon: str | None = None
+) -> None:
+    """An expander whose content is made and sent only while it is open: a closed one costs the
+    page one element instead of its whole content, which the browser would otherwise build and
+    lay out unseen (a large company's Overview sent 279 text elements, most of them in its three
+    closed lists, and the browser spent 1.4 s of script on them). Opening it runs `draw` alone
+    (a fragment), not the page; whether it is open is kept under `FOLD_KEY + key` for the
+    session."""
+    _folded_part(FOLD_KEY + key, label, draw, expanded, icon)
+
+
+@fragment
+def _folded_part(key: str, label: str, draw: Callable[[], None], expanded: bool, icon: str | None) -> None:
+    box = st.expander(label, expanded=expanded, key=key, icon=icon, on_change="rerun")
+    if box.open:
+        with box:
+            draw()
+
+
 def kpi_help(kpi: Kpi) -> str:
     """The KPI's help text as Markdown: its definition and benchmark, each shown as written."""
     return "\n\n".join(plain.markdown(part) for part in words.kpi_help(kpi).split("\n\n"))

@@ -40,7 +40,8 @@ def owed_section(
     overdue."""
     mine = [i for i in found if i.email == email]
     title = t("cycle.owed_title", month=month_label, count=len(found))
-    with st.expander(title, icon=":material/assignment_late:", expanded=bool(mine)):
+
+    def content() -> None:
         if not found:
             st.success(t("cycle.owed_none", month=month_label), icon=":material/check_circle:")
             return
@@ -58,6 +59,8 @@ def owed_section(
                 _table(items, names)
 
         widgets.paged("overview.owed", list(owed.by_department(rest).items()), groups)
+
+    widgets.folded("overview.owed", title, content, expanded=bool(mine), icon=":material/assignment_late:")
 
 
 def _table(items: Sequence[owed.Item], names: Mapping[str, str], *, with_who: bool = True) -> None:

@@ -93,13 +93,18 @@ def changes(month_report: report.MonthReport) -> None:
     if signalled:
         _flip_columns(month_report, signalled)
     if others:
-        with st.expander(t("overview.other_changes", count=len(others))):
+
+        def other_changes() -> None:
             st.caption(t("overview.other_changes_help"))
             widgets.paged(
                 "overview.other_changes",
                 others,
                 lambda shown: _flip_columns(month_report, shown, limit=len(shown)),
             )
+
+        widgets.folded(
+            "overview.other_changes", t("overview.other_changes", count=len(others)), other_changes
+        )
 
 
 def _signal_line(row: month_rows.KpiRow) -> str:
@@ -168,8 +173,11 @@ def exceptions(
 
     rows(items[:LIST_LIMIT])
     if len(items) > LIST_LIMIT:
-        with st.expander(t("overview.more_items", count=len(items) - LIST_LIMIT)):
-            widgets.paged("overview.more_items", items[LIST_LIMIT:], rows)
+        widgets.folded(
+            "overview.more_items",
+            t("overview.more_items", count=len(items) - LIST_LIMIT),
+            lambda: widgets.paged("overview.more_items", items[LIST_LIMIT:], rows),
+        )
 
 
 def moves(
