@@ -163,3 +163,36 @@ def test_on_a_phone_back_and_next_stand_side_by_side_above_the_slide(server, bro
     fits_wide = page.evaluate(OVERFLOW)["wide"]
     assert fits_wide <= 0, fits_wide  # nothing runs past the phone's width
     page.close()
+
+
+def test_a_slide_click_reruns_the_slide_alone(server, browser, demo_duckdb_file):
+    """Next reruns the toolbar and the slide (a fragment, present_view.meeting): the server sends
+    the new slide and nothing of the sidebar or the page around it, so the browser redraws
+    only the slide."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    expected = titles(demo_duckdb_file, "executive", "en")
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.set_default_timeout(SETTLE_MS)
+    received: list[bytes] = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda frame: received.append(frame)))
+    page.goto(f"{server}/present?month=2026-10&slide=1&as={VIEWERS['executive']}")
+    page.wait_for_function(TITLE, arg=expected[0])
+    settle(page)
+    first = [ForwardMsg.FromString(frame) for frame in received if isinstance(frame, bytes)]
+    assert any(
+        m.HasField("delta") and m.metadata.delta_path[0] == 1 for m in first
+    )  # the page drew its sidebar
+    received.clear()
+    page.get_by_role("button", name="Next").click()
+    page.wait_for_function(TITLE, arg=expected[1])
+    settle(page)
+    deltas = [
+        m for m in (ForwardMsg.FromString(f) for f in received if isinstance(f, bytes)) if m.HasField("delta")
+    ]
+    assert deltas and {m.metadata.delta_path[0] for m in deltas} == {0}  # the main area only
+    assert not any(
+        m.HasField("navigation") for m in (ForwardMsg.FromString(f) for f in received if isinstance(f, bytes))
+    )
+    assert "slide=2" in page.url
+    page.close()

@@ -20,7 +20,7 @@ from kpi.domain.access import Scope
 from kpi.output import charts, deck, driver_slide, pdf_pack, sparkline
 from kpi.text import i18n, palette, phrases, plain
 from kpi.text.i18n import t
-from kpi.ui import figures, widgets
+from kpi.ui import figures, notices, widgets
 
 CHART_HEIGHT = 330
 
@@ -205,6 +205,28 @@ def render(slide: deck.Slide, scope: Scope, closed: str = "") -> None:
             if not slide.lines and not slide.notes:
                 st.info(t("present.nothing"), icon=":material/check_circle:")
         _notes(slide.notes)
+
+
+Meeting = tuple[list[deck.Slide], deck.Brand, str]
+"""What `meeting` draws: the deck, what makes its pack the company's, and when and by whom the
+month was closed (empty while it is open)."""
+
+
+@widgets.fragment
+def meeting(read: Callable[[], Meeting], scope: Scope, name: str) -> None:
+    """The toolbar, the handouts (`name` their file name) and the slide the address asks for.
+    A click on the toolbar (or a key, which clicks it) reruns this alone, not the page: the
+    sidebar and the page's frame are neither made again nor sent, and the browser redraws only
+    the slide. The deck is read again at every click (`read`: cached by the data version), so a
+    write shows at the next slide; what the store refuses (busy, unreachable) is said, as on a
+    page (notices.guarded)."""
+    with notices.guarded():
+        slides, brand, closed = read()
+        index = slide_index(st.query_params.get("slide", "1"), len(slides))
+        index, handouts = toolbar(slides, index)
+        st.query_params["slide"] = str(index + 1)
+        packs(handouts, slides, brand, name)
+        render(slides[index], scope, closed)
 
 
 def label(slides: Sequence[deck.Slide], index: int) -> str:
