@@ -144,7 +144,7 @@ def _grid(
 ) -> None:
     """One shape of the tree's table (`order`'s columns at `widths` pixels); clicking a row opens
     that goal (`_pick`)."""
-    st.dataframe(
+    widgets.dataframe(
         styled,
         hide_index=True,
         column_order=order,

@@ -129,7 +129,7 @@ def month_table(sliced: Slice) -> None:
             return looks
         return [LOW if not cell.is_enough else "" for cell in rows]
 
-    st.dataframe(widgets.coloured(frame, style), hide_index=True, width="stretch")
+    widgets.dataframe(widgets.coloured(frame, style), hide_index=True, width="stretch")
 
 
 def _whole(counts: Mapping[str, cx.SurveyCounts]) -> dict[str, cx.SurveyCounts]:
@@ -194,7 +194,7 @@ def split_table(sliced: Slice) -> None:
     ]
     low = [not p.is_enough for p in parts]
     frame = pd.DataFrame.from_records(records)
-    st.dataframe(
+    widgets.dataframe(
         widgets.coloured(frame, lambda column: [LOW if grey else "" for grey in low]),
         hide_index=True,
         width="stretch",
@@ -232,7 +232,7 @@ def over_time(kpi: Kpi, by: By, counts: Counts, shown: list[date]) -> None:
         at = labels.index(str(column.name))
         return [LOW if row[at] else "" for row in grey]
 
-    st.dataframe(
+    widgets.dataframe(
         widgets.coloured(frame, style),
         hide_index=True,
         width="stretch",

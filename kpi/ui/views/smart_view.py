@@ -86,7 +86,7 @@ def table(pairs: Sequence[tuple[Goal, smart.Assessment]], people: dict[str, Pers
     styled, height = widgets.coloured(frame, colour), min(38 + 35 * len(frame), 520)
     widgets.screen_style()
     with st.container(key="wide-smart"):
-        st.dataframe(styled, hide_index=True, width="stretch", height=height)
+        widgets.dataframe(styled, hide_index=True, width="stretch", height=height)
     with st.container(key="phone-smart"):
         # A phone gets the goal and a column per check under its initial (S, M, A, R, T in both
         # languages), the whole name in the column's help: the whole table showed two columns.
@@ -94,7 +94,7 @@ def table(pairs: Sequence[tuple[Goal, smart.Assessment]], people: dict[str, Pers
         config = {title: st.column_config.TextColumn(width=PHONE_GOAL_WIDTH)}
         for check in checks:
             config[check] = st.column_config.TextColumn(check[0], width=PHONE_CHECK_WIDTH, help=check)
-        st.dataframe(
+        widgets.dataframe(
             styled,
             hide_index=True,
             width="stretch",
