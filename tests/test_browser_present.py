@@ -195,4 +195,7 @@ def test_a_slide_click_reruns_the_slide_alone(server, browser, demo_duckdb_file)
         m.HasField("navigation") for m in (ForwardMsg.FromString(f) for f in received if isinstance(f, bytes))
     )
     assert "slide=2" in page.url
+    assert page.get_by_role("button", name="Previous").is_enabled()  # so ← goes back from here
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_function(TITLE, arg=expected[0])
     page.close()

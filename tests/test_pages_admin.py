@@ -300,6 +300,7 @@ def test_present_steps_through_the_deck_with_the_slide_in_the_url(app, app_url):
     for number, heading in shown:
         [b for b in at.button if b.key == "present.next"][0].click().run()
         assert at.query_params["slide"] == number and heading in [m.value for m in at.markdown]
+        assert not at.button(key="present.back").disabled  # drawn for the slide shown, not the one left
     [b for b in at.button if b.key == "present.back"][0].click().run()
     assert at.query_params["slide"] == "3"
 

@@ -223,8 +223,8 @@ def meeting(read: Callable[[], Meeting], scope: Scope, name: str) -> None:
     with notices.guarded():
         slides, brand, closed = read()
         index = slide_index(st.query_params.get("slide", "1"), len(slides))
-        index, handouts = toolbar(slides, index)
-        st.query_params["slide"] = str(index + 1)
+        st.query_params["slide"] = str(index + 1)  # an address asking beyond the deck shows where it is
+        handouts = toolbar(slides, index)
         packs(handouts, slides, brand, name)
         render(slides[index], scope, closed)
 
@@ -242,36 +242,55 @@ def slide_index(requested: str, count: int) -> int:
     return min(max(number - 1, 0), max(count - 1, 0))
 
 
-def toolbar(slides: Sequence[deck.Slide], index: int) -> tuple[int, st.delta_generator.DeltaGenerator]:
-    """Back, where we are, next, a jump to any slide, full screen, and the room for the handouts:
-    the slide the buttons or the jump chose, and that room. One row that wraps: on a phone, back,
-    where we are and next stay side by side above the jump (columns stacked all six, one a row,
-    and pushed the slide below the first screen)."""
+def toolbar(slides: Sequence[deck.Slide], index: int) -> st.delta_generator.DeltaGenerator:
+    """Back, where we are, next, a jump to any slide, full screen, and the room for the handouts.
+    A move is made by the button's or the jump's callback, before the run that draws the slide
+    (`_go`), so the buttons are drawn for the slide shown: Back was still disabled on the second
+    slide after Next from the first, and ← did nothing there. One row that wraps: on a phone,
+    back, where we are and next stay side by side above the jump (columns stacked all six, one a
+    row, and pushed the slide below the first screen)."""
+    count = len(slides)
     with st.container(horizontal=True, vertical_alignment="center", gap="small"):
-        back = st.button(
-            t("present.previous"), icon=":material/arrow_back:", disabled=index == 0, key="present.back"
+        st.button(
+            t("present.previous"),
+            icon=":material/arrow_back:",
+            disabled=index == 0,
+            key="present.back",
+            on_click=_go,
+            args=(index - 1, count),
         )
-        position = st.empty()
-        forward = st.button(
+        st.markdown(f"**{index + 1} / {count}**", width="content")
+        st.button(
             t("present.next"),
             icon=":material/arrow_forward:",
-            disabled=index == len(slides) - 1,
+            disabled=index == count - 1,
             key="present.next",
+            on_click=_go,
+            args=(index + 1, count),
         )
-        index += int(forward) - int(back)
-        index = st.selectbox(
+        jump = f"present.jump.{index}"
+        st.selectbox(
             t("present.jump"),
-            range(len(slides)),
+            range(count),
             index=index,
-            key=f"present.jump.{index}",
+            key=jump,
             format_func=lambda i: label(slides, i),
             label_visibility="collapsed",
             width=JUMP_WIDTH,
+            on_change=_jump,
+            args=(jump, count),
         )
-        position.markdown(f"**{index + 1} / {len(slides)}**", width="content")
         st.button(t("present.full"), icon=":material/fullscreen:", key="present.full", help=t("present.keys"))
-        handouts = st.container(width="content")
-    return index, handouts
+        return st.container(width="content")
+
+
+def _go(index: int, count: int) -> None:
+    """Show slide `index` (0-based, kept within the deck): its number goes into the address."""
+    st.query_params["slide"] = str(min(max(index, 0), count - 1) + 1)
+
+
+def _jump(key: str, count: int) -> None:
+    _go(st.session_state[key], count)
 
 
 JUMP_WIDTH = 320
