@@ -3,6 +3,8 @@ not a thousand elements at once, yet every item is reachable by *Show more*; a l
 one page is drawn whole, with no button. A folded section (kpi.ui.widgets.folded) sends nothing
 of what it holds until it is opened."""
 
+from contextlib import contextmanager
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -107,30 +109,40 @@ widgets.paged("test.rows", list(range(7)), rows, page=3)
 ROWS = "[data-testid=stText]"
 
 
-@pytest.mark.xdist_group("browser")
-def test_show_more_keeps_the_readers_language(browser, tmp_path):
-    """In a browser, where *Show more* reruns the list alone (AppTest runs the whole script on
-    every click, so it cannot tell)."""
-    script = tmp_path / "danish_list.py"
-    script.write_text(DANISH_LIST)
+@contextmanager
+def served(browser, tmp_path, script: str):
+    """`script` served by Streamlit, and a tab of `browser` opened on it."""
+    path = tmp_path / "script.py"
+    path.write_text(script)
     port = serve.free_port()
     base = f"http://127.0.0.1:{port}"
-    process = serve.start(
-        f"duckdb:///{tmp_path / 'unused.duckdb'}", port, script=script, PYTHONPATH=str(ROOT)
-    )
+    process = serve.start(f"duckdb:///{tmp_path / 'unused.duckdb'}", port, script=path, PYTHONPATH=str(ROOT))
     try:
         serve.wait_healthy(base, process)
         page = browser.new_page()
         page.goto(base)
-        page.get_by_role("button", name="Vis 3 mere").click()
-        page.wait_for_function(
-            f"() => document.querySelectorAll('{ROWS}').length >= 6 && !document.querySelector('[data-stale=true]')"
-        )
-        assert page.locator(ROWS).all_inner_texts() == [f"{n} af 7 vist" for n in range(6)]
-        assert page.get_by_role("button", name="Vis én mere").count() == 1
+        yield page
         page.close()
     finally:
         serve.stop(process)
+
+
+def six_rows_in_danish(page) -> None:
+    """Wait for six rows, then check they are the list's first six, worded in Danish."""
+    page.wait_for_function(
+        f"() => document.querySelectorAll('{ROWS}').length >= 6 && !document.querySelector('[data-stale=true]')"
+    )
+    assert page.locator(ROWS).all_inner_texts() == [f"{n} af 7 vist" for n in range(6)]
+
+
+@pytest.mark.xdist_group("browser")
+def test_show_more_keeps_the_readers_language(browser, tmp_path):
+    """In a browser, where *Show more* reruns the list alone (AppTest runs the whole script on
+    every click, so it cannot tell)."""
+    with served(browser, tmp_path, DANISH_LIST) as page:
+        page.get_by_role("button", name="Vis 3 mere").click()
+        six_rows_in_danish(page)
+        assert page.get_by_role("button", name="Vis én mere").count() == 1
 
 
 DANISH_FOLD = """
@@ -157,25 +169,9 @@ widgets.folded("test.fold", t("overview.more_items", count=7), lambda: widgets.p
 def test_opening_a_folded_section_draws_its_list_in_the_readers_language(browser, tmp_path):
     """In a browser, opening the section reruns it alone, and *Show more* inside it the list alone
     (a fragment in a fragment): both in the reader's language."""
-    script = tmp_path / "danish_fold.py"
-    script.write_text(DANISH_FOLD)
-    port = serve.free_port()
-    base = f"http://127.0.0.1:{port}"
-    process = serve.start(
-        f"duckdb:///{tmp_path / 'unused.duckdb'}", port, script=script, PYTHONPATH=str(ROOT)
-    )
-    try:
-        serve.wait_healthy(base, process)
-        page = browser.new_page()
-        page.goto(base)
+    with served(browser, tmp_path, DANISH_FOLD) as page:
         page.get_by_text("above").wait_for()
         assert page.locator(ROWS).count() == 0  # closed: nothing of the list was sent
         page.get_by_text("7 punkter mere").click()
         page.get_by_role("button", name="Vis 3 mere").click()
-        page.wait_for_function(
-            f"() => document.querySelectorAll('{ROWS}').length >= 6 && !document.querySelector('[data-stale=true]')"
-        )
-        assert page.locator(ROWS).all_inner_texts() == [f"{n} af 7 vist" for n in range(6)]
-        page.close()
-    finally:
-        serve.stop(process)
+        six_rows_in_danish(page)
