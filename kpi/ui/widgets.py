@@ -186,8 +186,8 @@ def folded(
     page one element instead of its whole content, which the browser would otherwise build and
     lay out unseen (a large company's Overview sent 279 text elements, most of them in its three
     closed lists, and the browser spent 1.4 s of script on them). Opening it runs `draw` alone
-    (a fragment), not the page; whether it is open is kept under `FOLD_KEY + key` for the
-    session."""
+    (a fragment), not the page, so it shows what the page's run read, the rows its label
+    counts; whether it is open is kept under `FOLD_KEY + key` for the session."""
     _folded_part(FOLD_KEY + key, label, draw, expanded, icon)
 
 
