@@ -128,6 +128,16 @@ def served(browser, tmp_path, script: str):
         serve.stop(process)
 
 
+def click_once_drawn(page, name: str) -> None:
+    """Click the button `name` once the run that drew it has ended: a click made while that run
+    was still going was lost once in ten to twenty tries under load (Streamlit's race, the
+    folded section's run and the list's rerun)."""
+    button = page.get_by_role("button", name=name)
+    button.wait_for()
+    settle(page)
+    button.click()
+
+
 def six_rows_in_danish(page) -> None:
     """Wait for six rows, then check they are the list's first six, worded in Danish."""
     page.wait_for_function(
@@ -141,10 +151,7 @@ def test_show_more_keeps_the_readers_language(browser, tmp_path):
     """In a browser, where *Show more* reruns the list alone (AppTest runs the whole script on
     every click, so it cannot tell)."""
     with served(browser, tmp_path, DANISH_LIST) as page:
-        more = page.get_by_role("button", name="Vis 3 mere")
-        more.wait_for()
-        settle(page)  # the page's run has ended (see the next test)
-        more.click()
+        click_once_drawn(page, "Vis 3 mere")
         six_rows_in_danish(page)
         assert page.get_by_role("button", name="Vis én mere").count() == 1
 
@@ -177,8 +184,5 @@ def test_opening_a_folded_section_draws_its_list_in_the_readers_language(browser
         page.get_by_text("above").wait_for()
         assert page.locator(ROWS).count() == 0  # closed: nothing of the list was sent
         page.get_by_text("7 punkter mere").click()
-        more = page.get_by_role("button", name="Vis 3 mere")
-        more.wait_for()  # drawn by the section's run, which may still be going on: let it end
-        settle(page)  # (a click while it runs was lost once in twenty under load: Streamlit's race)
-        more.click()
+        click_once_drawn(page, "Vis 3 mere")
         six_rows_in_danish(page)
