@@ -77,7 +77,7 @@ from kpi.store import drivers as drivers_
 from kpi.store.respondents import Comment, Filter
 from kpi.text import i18n
 from kpi.text.i18n import t
-from kpi.ui import startup, widgets
+from kpi.ui import keys, startup, widgets
 
 KEPT = 256
 """Entries a loader of small results keeps at most (its arguments: viewer scopes, months,
@@ -104,8 +104,8 @@ class Loader(Generic[P, R]):
     def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
         bound = self._signature.bind(*args, **kwargs)
         bound.apply_defaults()
-        url, *rest = bound.args
-        return self._kept(url, version(url), *rest)
+        call = bound.args
+        return self._kept(key=keys.of(version(call[0]), *call), _call=call)
 
     def clear(self) -> None:
         self._kept.clear()
@@ -114,9 +114,9 @@ class Loader(Generic[P, R]):
 def _keyed(function: Callable[..., Any], cache: Callable[[Callable[..., Any]], Any]) -> Loader:
     loader: Loader
 
-    def by_version(url: str, version: int, *args: Any) -> Any:  # the version is only a key
+    def by_version(key: str, _call: tuple) -> Any:  # `key`: the data version and `_call` (kpi.ui.keys)
         loader.calls += 1
-        return function(url, *args)
+        return function(*_call)
 
     by_version.__module__ = function.__module__
     by_version.__qualname__ = function.__qualname__  # Streamlit tells caches apart by this

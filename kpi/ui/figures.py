@@ -20,6 +20,7 @@ import streamlit as st
 from kpi.domain.access import Scope
 from kpi.output import charts
 from kpi.text import i18n
+from kpi.ui import keys
 
 FIGURES_KEPT = 500
 """Figures kept at most (a trend is some tens of kilobytes), the least recently used go first."""
@@ -29,12 +30,12 @@ def trend(
     scope: Scope, points: Sequence[tuple[date, float]], spec: charts.TrendSpec, height: int = 340
 ) -> go.Figure:
     """`charts.trend` in the current language, made once for the same scope and inputs."""
-    return _trend(scope, tuple(points), spec, height, i18n.current())
+    made = (scope, tuple(points), spec, height, i18n.current())
+    return _trend(key=keys.of(*made), _made=made)
 
 
 @st.cache_resource(max_entries=FIGURES_KEPT, show_spinner=False)
-def _trend(
-    scope: Scope, points: tuple[tuple[date, float], ...], spec: charts.TrendSpec, height: int, language: str
-) -> go.Figure:
+def _trend(key: str, _made: tuple) -> go.Figure:  # `key` is `_made` as one string (kpi.ui.keys)
+    _scope, points, spec, height, language = _made
     with i18n.use(language):
         return charts.trend(points, spec, height)
