@@ -13,7 +13,7 @@ visible = {d.code: d.name for d in data.departments(ctx.url, ctx.scope, ctx.lang
 if not visible:
     frame.deny(t("departments.none_visible"))
 heading = st.empty()  # the title names the department chosen just below it
-own = ctx.viewer.department if ctx.viewer.department in visible else next(iter(visible))
+own = departments_view.first_shown(ctx.viewer.department, list(visible))
 code = urlstate.selectbox(
     t("departments.choose"),
     list(visible),

@@ -235,6 +235,19 @@ def test_warming_builds_what_the_overview_asks_for(app, app_url):
     assert calls() == counted
 
 
+def test_warming_builds_the_departments_page_the_executives_open_first(app, app_url):
+    """After `warm` the Departments page as the demo's two executives first see it (their own
+    department, management) computes nothing."""
+    data.warm(app_url)
+    counted = calls()
+    for viewer in ("mette.kjaer@havnhjem.example", "jonas.lund@havnhjem.example"):
+        at = app(**{"as": viewer}).run()
+        at.switch_page("pages/departments.py").run()
+        assert not at.exception, at.exception
+        assert at.selectbox(key="department").value == "MGMT"
+    assert calls() == counted
+
+
 def test_warming_words_what_it_builds_in_the_language_of_its_key(demo_url, monkeypatch):
     """The warm-up runs outside any page: what the loaders word themselves (the deck's titles)
     is in the company's language, the one in the key, whatever the thread's language was."""

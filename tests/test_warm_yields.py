@@ -26,8 +26,16 @@ OVERVIEW = (
     "promises",
 )
 LATER = ("smart_assessments", "deck", "actions", "initiative_verdicts", "definitions", "organisation")
+DEPARTMENT_PAGE = ("actions", "initiative_verdicts")
+"""Of `LATER`'s loaders, those the Departments page of management (where the demo's executives
+open it) asks for again, for that department's scope."""
 FOREVER = 600.0
 """Longer than any test: a wait that ends proves its condition, not a bound."""
+
+
+def after_later_steps(before: dict[str, int]) -> dict[str, int]:
+    """What the later steps compute: each of `LATER` once, and management's Departments page."""
+    return {name: before[name] + 1 + (name in DEPARTMENT_PAGE) for name in LATER}
 
 
 def computed(names: tuple[str, ...]) -> dict[str, int]:
@@ -75,7 +83,7 @@ def test_the_warm_up_builds_the_overview_then_waits_for_a_run_in_progress(store,
     data.after_run()  # the run ended
     warming.join(FOREVER)
     assert not warming.is_alive()
-    assert computed(LATER) == {name: before[name] + 1 for name in LATER}
+    assert computed(LATER) == after_later_steps(before)
 
 
 def test_the_later_steps_leave_a_page_just_drawn_its_quiet_moment(store, monkeypatch):
@@ -94,11 +102,11 @@ def test_the_later_steps_leave_a_page_just_drawn_its_quiet_moment(store, monkeyp
         data._runs.notify_all()  # as the next run's end would
     warming.join(FOREVER)
     assert not warming.is_alive()
-    assert computed(LATER) == {name: before[name] + 1 for name in LATER}
+    assert computed(LATER) == after_later_steps(before)
 
 
 def test_nobody_running_lets_the_warm_up_go_straight_through(store, monkeypatch):
     monkeypatch.setattr(data, "_last_run_ended", -data.QUIET)
     before = computed(LATER)
     data.warm(store)  # on this thread: it would never return if it waited for nobody
-    assert computed(LATER) == {name: before[name] + 1 for name in LATER}
+    assert computed(LATER) == after_later_steps(before)

@@ -642,12 +642,52 @@ def _warm(url: str, language: str) -> None:
         lambda: deck(url, everyone, month, language, today),
         lambda: actions(url, everyone, language),  # the goal cascade's detail, the Data page's plans
         lambda: initiative_verdicts(url, everyone, month, language),
+        *(
+            functools.partial(_department_page, url, code, month, language)
+            for code in _departments_first_shown(url, language)
+        ),
         lambda: definitions(url, language),  # the Data page (administrators): some megabytes at most
         lambda: organisation(url),
     )
     for step in later:
         _after_people()
         step()
+
+
+WARMED_DEPARTMENTS = 4
+"""Departments whose page the warm-up builds at most: those the executives open it on."""
+
+
+def _departments_first_shown(url: str, language: str) -> list[str]:
+    """The departments the Departments page opens on for those who read every department (the
+    CEO and the CX director: their own, else the first), the first `WARMED_DEPARTMENTS` of them.
+    A department head's page opens on the same department's scope, so theirs is warm too."""
+    from kpi.ui.views import departments_view  # the page's own rule, kept with the page
+
+    visible = [d.code for d in departments(url, EVERYTHING, language)]
+    shown = {
+        departments_view.first_shown(person.department, visible)
+        for person in people(url)
+        if person.retired_at is None and scope(url, person) == EVERYTHING
+    }
+    return sorted(shown)[:WARMED_DEPARTMENTS] if visible else []
+
+
+def _department_page(url: str, code: str, month: date, language: str) -> None:
+    """What the Departments page reads for department `code` in `month` (tests/test_data_version.py
+    checks the page then computes nothing)."""
+    from kpi.ui.views import departments_view
+
+    scoped = access.department_scope(EVERYTHING, code)
+    month_report(url, scoped, month, language)
+    history(url, scoped, months.add(month, -departments_view.TREND_MONTHS), month)
+    commentary(url, scoped, month, month, language)
+    card_facts(url, scoped, month, language)
+    company_events(url, scoped, language)
+    service_priorities(url, scoped, language)
+    kpis(url, scoped, language)
+    actions(url, scoped, language)
+    initiative_verdicts(url, scoped, month, language)
 
 
 QUIET = 1.0

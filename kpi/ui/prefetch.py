@@ -28,11 +28,11 @@ from pathlib import Path
 
 import streamlit as st
 
-CHUNKS = ("DataFrame", "PlotlyChart", "Checkbox", "TextArea", "IFrame")
+CHUNKS = ("DataFrame", "ButtonGroup", "PlotlyChart", "Checkbox", "TextArea", "IFrame")
 """Streamlit's lazily loaded element code our later pages need and the Overview does not, in
-the order they are fetched: tables (Goal cascade, SMART goals, *Why it moved*, Data), charts
-(Departments, Present, a goal's detail), checkboxes (SMART goals), text areas (Departments'
-notes) and frames (Present)."""
+the order they are fetched: tables (Goal cascade, SMART goals, *Why it moved*, Data), pills
+(the Goal cascade's view, the Departments trend's KPI), charts (Departments, Present, a goal's
+detail), checkboxes (SMART goals), text areas (Departments' notes) and frames (Present)."""
 READING_MS = 1000
 """How long a page must have been drawn and quiet before each chunk is fetched: a person reads
 it then. Plotly's module runs for about 0.4 s in the browser's one thread, and a click made while

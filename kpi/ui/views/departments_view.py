@@ -23,6 +23,12 @@ CARDS_PER_ROW = 4
 TREND_MONTHS = 24
 
 
+def first_shown(own: str | None, visible: Sequence[str]) -> str:
+    """The department the page opens on: the viewer's own when they may see it, else the first
+    they may (`visible` is never empty here: the page turns away a viewer who sees none)."""
+    return own if own is not None and own in visible else visible[0]
+
+
 def by_phase(rows: Sequence[month_rows.KpiRow]) -> list[tuple[str | None, list[month_rows.KpiRow]]]:
     """KPI rows grouped by customer-journey phase, in the journey's order."""
     groups = [(phase, [r for r in rows if _phase(r) == phase]) for phase in PHASES]
