@@ -665,12 +665,14 @@ def _departments_first_shown(url: str, language: str) -> list[str]:
     from kpi.ui.views import departments_view  # the page's own rule, kept with the page
 
     visible = [d.code for d in departments(url, EVERYTHING, language)]
+    if not visible:  # a company set up without departments yet: no page to open on
+        return []
     shown = {
         departments_view.first_shown(person.department, visible)
         for person in people(url)
         if person.retired_at is None and scope(url, person) == EVERYTHING
     }
-    return sorted(shown)[:WARMED_DEPARTMENTS] if visible else []
+    return sorted(shown)[:WARMED_DEPARTMENTS]
 
 
 def _department_page(url: str, code: str, month: date, language: str) -> None:
