@@ -105,6 +105,27 @@ def test_the_demo_checkout_initiative_earns_its_improvement_at_the_expected_mont
     assert all(v.outcome is Outcome.IMPROVEMENT for m, v in seen.items() if m >= first)
 
 
+def test_a_verdict_reads_only_the_values_of_the_initiatives_kpis(demo_url, monkeypatch):
+    """Judging the initiatives reads the months of their own KPIs, not every KPI's (on a large
+    company every KPI's twenty months were most of the deck's time): the verdicts are those
+    read from every value."""
+    asked = []
+    every = queries.month_values
+
+    def unfiltered(conn, scope, first, last, *, only=None, kpis=None):
+        asked.append(kpis)
+        return every(conn, scope, first, last, only=only)
+
+    with engine.reading(engine.create(demo_url)) as conn:
+        actions = queries.actions(conn, access.EVERYTHING)
+        narrow = initiatives_store.verdicts(conn, access.EVERYTHING, DEMO_END, actions)
+        monkeypatch.setattr(queries, "month_values", unfiltered)
+        wide = initiatives_store.verdicts(conn, access.EVERYTHING, DEMO_END, actions)
+    live = {a.kpi for a in actions if initiatives_store.is_initiative(a)}
+    assert asked == [live] and "ECOM_ABANDON" in live
+    assert narrow and narrow == wide
+
+
 def test_the_pack_lists_the_initiative_with_its_verdict(demo_duckdb_url):
     with engine.reading(engine.create(demo_duckdb_url)) as conn:
         slides = decks.slides(conn, access.EVERYTHING, DEMO_END, "en")

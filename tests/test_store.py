@@ -132,6 +132,37 @@ def test_scope_filters_every_department_read(demo_url):
         assert all(queries.person(conn, p.email) for p in queries.people(conn))
 
 
+def test_a_read_of_some_kpis_holds_exactly_their_values_in_scope(demo_url):
+    """`month_values(..., kpis=)` (the SMART check reads only the goals' KPIs, an initiative's
+    verdict only its own): measured and survey KPIs alike, and never beyond the scope."""
+    first, last = date(2025, 11, 1), DEMO_END
+    wanted = {"NPS", "CS_WAIT", "IT_DOWNTIME", "NO_SUCH_KPI"}
+    with engine.reading(engine.create(demo_url)) as conn:
+        every = queries.month_values(conn, EVERYTHING, first, last)
+        some = queries.month_values(conn, EVERYTHING, first, last, kpis=wanted)
+        cs_only = queries.month_values(conn, Scope(frozenset({"CS"})), first, last, kpis=wanted)
+        assert queries.month_values(conn, EVERYTHING, first, last, kpis=set()) == []
+    assert {v.kpi for v in some} == {"NPS", "CS_WAIT", "IT_DOWNTIME"}
+    assert sorted(some, key=_order) == sorted((v for v in every if v.kpi in wanted), key=_order)
+    assert {v.kpi for v in cs_only} == {"CS_WAIT"}
+
+
+def _order(value):
+    return value.kpi, value.month
+
+
+def test_rows_read_a_few_at_a_time_are_every_row(demo_url, monkeypatch):
+    """DuckDB's rows are made `ROWS_AT_ONCE` at a time as a read goes through them (memory):
+    a step far smaller than the read loses, doubles and reorders nothing."""
+    first, last = date(2024, 1, 1), DEMO_END
+    with engine.reading(engine.create(demo_url)) as conn:
+        at_once = queries.month_values(conn, EVERYTHING, first, last)
+        monkeypatch.setattr(queries, "ROWS_AT_ONCE", 7)
+        in_steps = queries.month_values(conn, EVERYTHING, first, last)
+    assert len(at_once) > 1000
+    assert in_steps == at_once
+
+
 def test_survey_values_are_computed_from_answers(demo_url):
     with engine.reading(engine.create(demo_url)) as conn:
         values = {

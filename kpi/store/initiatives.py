@@ -34,7 +34,8 @@ def verdicts(
         return {}
     first = months.add(min(months.first_of(a.go_live) for a in live if a.go_live), -HISTORY)
     series: dict[str, list[signals.Point]] = {}
-    for v in queries.month_values(conn, scope, first, month):
+    judged = {a.kpi for a in live if a.kpi}  # the KPIs of the live initiatives: not every KPI's months
+    for v in queries.month_values(conn, scope, first, month, kpis=judged):
         series.setdefault(v.kpi, []).append(signals.Point(v.month, v.value, signals.standard_error(v.margin)))
     chosen = rules.read(conn)
     out = {}

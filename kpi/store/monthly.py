@@ -93,7 +93,11 @@ def smart_assessments(conn: sa.Connection, scope: Scope, month: date) -> dict:
     Goals are judged on their own text (the base text stored in the goal), never on a
     translation: whether a title says enough is a fact about the goal, the same in every
     language it is read in."""
-    values = queries.month_values(conn, scope, months.add(month, -SMART_HISTORY_MONTHS), month)
+    goals = queries.goals(conn, scope)
+    measured_by = {g.kpi for g in goals if g.kpi}  # a KPI no goal names is not read
+    values = queries.month_values(
+        conn, scope, months.add(month, -SMART_HISTORY_MONTHS), month, kpis=measured_by
+    )
     kpis = {k.code: k for k in queries.kpis(conn, scope)}
     names = {p.email: p.name for p in queries.people(conn)}
     by_kpi: dict[str, list] = {}
@@ -103,5 +107,5 @@ def smart_assessments(conn: sa.Connection, scope: Scope, month: date) -> dict:
         g.code: smart.assess(
             g, kpis.get(g.kpi or ""), by_kpi.get(g.kpi or "", []), month, names.get(g.owner or "")
         )
-        for g in queries.goals(conn, scope)
+        for g in goals
     }
