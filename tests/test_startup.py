@@ -164,3 +164,31 @@ def test_a_warm_up_whose_imports_failed_lets_the_next_write_warm_again(monkeypat
     data.warm_later("duckdb:///:memory:")  # a later write starts a warm-up again
     started[-1].join(60)
     assert len(started) == 2
+
+
+ARROW_POOL = textwrap.dedent(
+    """
+    import json
+
+    import pyarrow
+
+    from kpi.ui import startup
+
+    own = pyarrow.default_memory_pool().backend_name
+    startup.load()
+    table = pyarrow.table({"value": [float(n) for n in range(10_000)]})  # as Streamlit makes one
+    print(json.dumps([own, pyarrow.default_memory_pool().backend_name, pyarrow.system_memory_pool().bytes_allocated()]))
+    """
+)
+
+
+def test_after_load_arrow_allocates_from_malloc_as_python_and_duckdb_do():
+    """Arrow's own pool (mimalloc) kept what a large company's first tables needed, megabytes of
+    the process's peak; after `load` the tables Streamlit makes come from malloc."""
+    done = subprocess.run(
+        [sys.executable, "-c", ARROW_POOL], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    own, after, allocated = json.loads(done.stdout.strip().splitlines()[-1])
+    assert own != "system" and after == "system"
+    assert allocated >= 10_000 * 8  # the table's values live in the system pool
