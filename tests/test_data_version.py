@@ -248,6 +248,26 @@ def test_warming_builds_the_departments_page_the_executives_open_first(app, app_
     assert calls() == counted
 
 
+def test_warming_a_company_with_an_administrator_and_no_departments_yet_warms_no_departments_page(
+    empty_url, monkeypatch
+):
+    """Right after the first run's form (a company and its administrator, nothing else) the
+    executives' Departments page has no department to open on: the warm-up builds none and
+    fails on nothing (it read the first of no departments: IndexError)."""
+    from kpi.store import company, setup
+
+    point_app_at(monkeypatch, empty_url)
+    store = engine.create(empty_url)
+    setup.ensure(store)
+    with engine.writing(store) as conn:
+        company.start(conn, "ada@example.com", "Ada Admin", "Ada's Shop", None, company.DEFAULT_COLOUR)
+    people = data.people(empty_url)
+    assert [p.email for p in people] == ["ada@example.com"]
+    assert data.scope(empty_url, people[0]) == EVERYTHING
+    assert data._departments_first_shown(empty_url, "en") == []
+    data.warm(empty_url)  # no values either: it ends early, and raises nothing
+
+
 def test_warming_words_what_it_builds_in_the_language_of_its_key(demo_url, monkeypatch):
     """The warm-up runs outside any page: what the loaders word themselves (the deck's titles)
     is in the company's language, the one in the key, whatever the thread's language was."""
