@@ -168,22 +168,6 @@ def test_the_groups_add_up_to_every_respondent(n):
     assert groups.sum(axis=0) == pytest.approx(drivers.moments(centred), rel=1e-12, abs=1e-6)
 
 
-@pytest.mark.parametrize("resamples", [1000, 250, 7])
-def test_resamples_drawn_in_steps_are_those_drawn_at_once(resamples, monkeypatch):
-    """The resamples are drawn `RESAMPLES_AT_ONCE` at a time (memory): the same numbers in the
-    same order as one draw of them all, so the importances agree to the last digit, whatever
-    the step and however many resamples there are."""
-    rng = np.random.default_rng(11)
-    x = _ratings(rng, 1500, 4, 1.0)
-    y = x @ np.array([0.5, 1.0, 0.2, 0.7]) + rng.normal(size=1500)
-    results = []
-    for step in (resamples, 100, 3):
-        monkeypatch.setattr(drivers, "RESAMPLES_AT_ONCE", step)
-        results.append(drivers.bootstrap(x, y, resamples=resamples, seed=5))
-    assert results[0].shape == (resamples, 4)
-    assert all(np.array_equal(results[0], other) for other in results[1:])
-
-
 def test_shares_add_up_to_r2_and_ranks_follow_importance():
     rng = np.random.default_rng(7)
     x = _ratings(rng, 3000, 4, 1.0)

@@ -219,22 +219,14 @@ def _group_moments(
     return group_moments, means
 
 
-RESAMPLES_AT_ONCE = 100
-"""Resamples drawn per step of `_resampled`: drawn at once, the picks of a thousand resamples of
-a thousand groups were three arrays of 8 MB each beside the counts made from them. The steps
-draw the same numbers in the same order as one draw of all (NumPy's generator fills row after
-row), so the counts, and the result, are the same to the last digit."""
-
-
 def _resampled(groups: Array, resamples: int, rng: np.random.Generator) -> Array:
     """(resamples, k): the Shapley importances of resamples of the groups, drawn with replacement."""
     count, side = groups.shape[0], groups.shape[-1]
     # How often each group is drawn in each resample (multinomial counts, from uniform draws).
-    draws = np.empty((resamples, count))
-    for start in range(0, resamples, RESAMPLES_AT_ONCE):
-        size = min(RESAMPLES_AT_ONCE, resamples - start)
-        picks = rng.integers(0, count, size=(size, count)) + count * np.arange(size)[:, None]
-        draws[start : start + size] = np.bincount(picks.ravel(), minlength=size * count).reshape(size, count)
+    picks = rng.integers(0, count, size=(resamples, count)) + count * np.arange(resamples)[:, None]
+    draws = (
+        np.bincount(picks.ravel(), minlength=resamples * count).reshape(resamples, count).astype(np.float64)
+    )
     stats = (draws @ groups.reshape(count, side * side)).reshape(resamples, side, side)
     return shapley(subset_r2(correlations(stats)))
 
