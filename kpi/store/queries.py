@@ -46,8 +46,8 @@ def _tuples(conn: sa.Connection, stmt: sa.Select | sa.CompoundSelect) -> Iterato
     The query runs at once; its rows are made `ROWS_AT_ONCE` at a time as the caller reads them.
     Made all at once, the 47,000 rows of a large company's month report were 16 MB of tuples,
     texts and dates alive beside the values built from them, and Python could give little of
-    it back, as the values kept were spread among them: the report's read held 30 MB where 8
-    would do (issue 21, peak memory)."""
+    it back, as the values kept were spread among them: the process kept 30 MB after that
+    read, 21 MB when its rows are made this way (issue 21, peak memory)."""
     if conn.dialect.name != "duckdb":
         return (tuple(row) for row in conn.execute(stmt))
     return _fetched(engine.on_duckdb_driver(conn, stmt))
@@ -55,7 +55,8 @@ def _tuples(conn: sa.Connection, stmt: sa.Select | sa.CompoundSelect) -> Iterato
 
 ROWS_AT_ONCE = 2048
 """Rows fetched from DuckDB per step of `_tuples`: few enough that a step's tuples reuse the
-memory of the step before, many enough that fetching costs nothing next to reading them."""
+memory of the step before, many enough that the steps cost nothing to speak of (the large
+company's report values took 0.32 s this way against 0.39 s made at once)."""
 
 
 def _fetched(result: duckdb.DuckDBPyConnection) -> Iterator[tuple]:
