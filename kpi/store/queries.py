@@ -360,11 +360,10 @@ def report_values(
     )  # fmt: skip
     out: list[MonthValue] = []
     add = out.append
-    codes: dict[str, str] = {}  # `_Shared`, inlined: this loop runs once per value, 47,000 times
-    days: dict[date, date] = {}
+    shared = _Shared()
     for row in _tuples(conn, sa.union_all(measured, surveyed)):
         code, day, value, top, bottom, aggregation = row[:6]
-        kpi, month = codes.setdefault(code, code), days.setdefault(day, day)
+        kpi, month = shared(code, day)
         if aggregation is None:
             add(MonthValue(kpi, month, value, None, None, top, bottom))
             continue
