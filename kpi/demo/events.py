@@ -40,7 +40,6 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.parquet as pq
 import sqlalchemy as sa
 
 from kpi.demo.generate import DEFAULT_SEED, Company
@@ -153,6 +152,8 @@ def _write_calls(path: Path, history: Sequence[date], drawn: dict[str, dict[date
 
 def _parquet(table: pa.Table, path: Path) -> None:
     """Written small: times as deltas (a probe a minute takes next to nothing), zstd."""
+    import pyarrow.parquet as pq  # only here: 5 MB that a process serving pages never needs
+
     times = [name for name in table.column_names if pa.types.is_timestamp(table.schema.field(name).type)]
     texts = [name for name in table.column_names if name not in times and name != "up"]
     pq.write_table(

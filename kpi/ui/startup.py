@@ -12,8 +12,8 @@ under one lock, once (the launcher, kpi.ui.launch, calls `load` before the serve
 an app started by it no run waits for the imports; under `streamlit run app.py` the first run
 makes them):
 
-- the libraries, and what the first engine would import later (the dialects and drivers of
-  both stores: `create_engine` loads them on first use, in whichever thread comes first);
+- the libraries, and what the first engine would import later (the dialect and driver of the
+  store's kind: `create_engine` loads them on first use, in whichever thread comes first);
 - every module of kpi.store and kpi.ui (the pages' views and loaders and what they use);
 - a thread the app starts (`in_background`) calls `load` before its work, so it waits for a
   first run's imports instead of making them alongside.
@@ -48,11 +48,15 @@ LIBRARIES = (
     "plotly.graph_objects",
     "plotly.io",
     "duckdb",
-    # loaded by the first `create_engine` of a store's kind, not by importing SQLAlchemy
-    "duckdb_sqlalchemy",
-    "sqlalchemy.dialects.postgresql.psycopg",
-    "psycopg",
 )
+DRIVERS = {
+    "duckdb": ("duckdb_sqlalchemy",),
+    "postgresql": ("sqlalchemy.dialects.postgresql.psycopg", "psycopg"),
+}
+"""What the first `create_engine` of a store's kind loads (not importing SQLAlchemy): `load`
+imports those of the configured store, both when the setting does not read. psycopg alone holds
+8.5 MB that a process serving a DuckDB store never uses (issue 21, peak memory); a PostgreSQL
+source pulled into a DuckDB store loads it when first asked."""
 PACKAGES = ("kpi.store", "kpi.ui")
 ATTEMPTS = 3
 """How often `load` imports again after another thread handed it a half-built module."""
@@ -84,11 +88,25 @@ def load() -> None:
 def _import_all() -> None:
     for name in LIBRARIES:
         importlib.import_module(name)
+    for name in drivers():
+        importlib.import_module(name)
     _arrow_on_malloc()
     for name in PACKAGES:
         package = importlib.import_module(name)
         for found in pkgutil.walk_packages(package.__path__, f"{name}."):
             importlib.import_module(found.name)
+
+
+def drivers() -> tuple[str, ...]:
+    """The driver modules of the store this process serves (`DRIVERS`), every kind's when its
+    setting does not read (the page says why; the imports are then no concern of it)."""
+    from kpi.store import engine  # imports SQLAlchemy: only once `LIBRARIES` are loaded
+
+    try:
+        kind = "duckdb" if engine.is_duckdb(engine.resolve_url()) else "postgresql"
+    except Exception:
+        return tuple(name for names in DRIVERS.values() for name in names)
+    return DRIVERS[kind]
 
 
 def _arrow_on_malloc() -> None:
