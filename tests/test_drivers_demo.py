@@ -236,3 +236,53 @@ def test_the_slide_says_not_enough_answers_below_the_minimum():
         driver_slide.slide(drivers.Slices((), drivers.Analysis(0, None, ()), ()), "NPS", DEMO_END, DEMO_END)
         is None
     )
+
+
+@DUCKDB_ONLY
+def test_the_decks_search_for_a_pair_has_closed_its_connection_before_the_analysis_draws(
+    demo_url, monkeypatch
+):
+    """DuckDB gives back what a query held only when the store's last connection closes: the
+    app's deck searches for its pair and analyses it each in a connection of its own, none
+    other open, before it opens the deck's (the search held 12 MB of the large company's
+    process beside the analysis's samples: issue 21, peak memory). The slide is the same."""
+    import contextlib
+
+    import streamlit as st
+
+    from kpi.ui import data
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    opened: list[str] = []
+    seen: dict[str, int] = {}
+    reading = engine.reading
+
+    @contextlib.contextmanager
+    def counted(store, wait=None):
+        opened.append("open")
+        try:
+            with reading(store, wait) as conn:
+                yield conn
+        finally:
+            opened.remove("open")
+
+    def watched(name, real):
+        def call(*args, **kwargs):
+            seen[name] = len(opened)
+            return real(*args, **kwargs)
+
+        return call
+
+    monkeypatch.setattr(engine, "reading", counted)
+    monkeypatch.setattr(driver_store, "pairs", watched("pairs", driver_store.pairs))
+    monkeypatch.setattr(driver_store, "analysis", watched("analysis", driver_store.analysis))
+    slides, _ = data.deck(demo_url, EVERYTHING, DEMO_END, "en", DEMO_END)
+    assert seen == {"pairs": 1, "analysis": 1}
+    monkeypatch.undo()
+    with engine.reading(engine.create(demo_url)) as conn:
+        expected = decks.slides(conn, EVERYTHING, DEMO_END, "en", DEMO_END)
+    shown = [s for s in slides if s.kind == driver_slide.KIND]
+    assert len(shown) == 1 and shown == [s for s in expected if s.kind == driver_slide.KIND]
+    st.cache_data.clear()
+    st.cache_resource.clear()

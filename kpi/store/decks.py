@@ -38,12 +38,14 @@ def slides(
     today: date | None = None,
     analyse: drivers.Analyse = drivers.analysis,
     live_report: Callable[[], MonthReport] | None = None,
+    live_drivers: Callable[[], drivers.Found | None] | None = None,
 ) -> list[deck.Slide]:
     """The deck of `month` (from its close if closed), limited to `scope`, in `language`; its
     attention slide names the values late on `today` (the company's today, `settings.today`, when
     not given). An open month's driver slide gets its analysis from `analyse` (a run's
     `drivers.Memo` or the app's cache, so readers of the same pair share one); an open month's
-    report from `live_report` when the caller keeps one (`closing.meeting_month`)."""
+    report from `live_report` and its driver slide's pair and analysis from `live_drivers` when
+    the caller keeps them (`closing.meeting_month`, `drivers.for_the_pack`)."""
     meeting = closing.meeting_month(conn, scope, month, language, live_report)
     owners = {p.email: p.name for p in queries.people(conn)}
     actions = queries.actions(conn, scope, language)
@@ -67,7 +69,7 @@ def slides(
         actions,
         owners,
     )
-    return _with_drivers(conn, built, scope, meeting, language, analyse)
+    return _with_drivers(conn, built, scope, meeting, language, analyse, live_drivers)
 
 
 def _with_drivers(
@@ -77,6 +79,7 @@ def _with_drivers(
     meeting: closing.MeetingMonth,
     language: str,
     analyse: drivers.Analyse,
+    live_drivers: Callable[[], drivers.Found | None] | None,
 ) -> list[deck.Slide]:
     """The deck with the driver analysis's slide after what needs attention, when the reader's
     scope holds a survey whose respondents rated touchpoints (kpi.store.drivers): of a closed
@@ -86,6 +89,8 @@ def _with_drivers(
     if meeting.is_closed and meeting.drivers is not None:
         kpis = [row.kpi for row in meeting.report.kpis.values()]
         found = drivers.from_the_close(meeting.drivers, kpis, scope)
+    elif live_drivers is not None:
+        found = live_drivers()
     else:
         found = drivers.for_the_pack(conn, scope, month, language, analyse)
     extra = driver_slide.slide(found[1], found[0].outcome_name, found[2], month) if found else None

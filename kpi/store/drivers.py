@@ -201,11 +201,19 @@ def for_the_pack(
     `month`), its analysis (by `analyse`, asked with the pair's `reach`) and the window's first
     month; None when there is no pair in scope."""
     first = window(month)
-    found = pairs(conn, scope, first, month, language)
+    return chosen(
+        pairs(conn, scope, first, month, language),
+        first,
+        lambda pair: analyse(conn, pair.reach, pair.outcome, pair.rating, first, month),
+    )
+
+
+def chosen(found: Sequence[Pair], first: date, analysed: Callable[[Pair], drivers.Slices]) -> Found | None:
+    """What the pack's slide shows of `found` (`pairs`, from the window's `first` month): its first
+    pair and that pair's analysis; None without a pair."""
     if not found:
         return None
-    pair = found[0]
-    return pair, analyse(conn, pair.reach, pair.outcome, pair.rating, first, month), first
+    return found[0], analysed(found[0]), first
 
 
 def kept_at_close(conn: sa.Connection, month: date) -> pack_drivers.Kept:

@@ -511,14 +511,18 @@ def deck(url: str, scope: Scope, month: date, language: str, today: date) -> tup
     through the slides only draws them. Its driver analysis is `driver_analysis`'s, asked with
     the pair's reach: every scope holding the pair (and the Why page) shares one."""
 
-    def analyse(conn: object, reach: Scope, outcome: str, rating: str, first: date, last: date) -> Slices:
-        return driver_analysis(url, reach, outcome, rating, first, last)
-
     def live_report() -> report.MonthReport:  # an open month's: the one the other pages read
         return month_report(url, scope, month, language)
 
+    def live_drivers() -> drivers_.Found | None:
+        return pack_drivers(url, scope, month, language)
+
+    if closed_month(url, month) is None:
+        live_drivers()  # before the deck's connection opens (see `pack_drivers`)
     with engine.reading(_engine(url)) as conn:
-        slides = decks.slides(conn, scope, month, language, today, analyse, live_report)
+        slides = decks.slides(
+            conn, scope, month, language, today, live_report=live_report, live_drivers=live_drivers
+        )
         return slides, decks.brand(conn, month)
 
 
@@ -584,6 +588,21 @@ def driver_pairs(url: str, scope: Scope, first: date, last: date, language: str)
     """The outcome KPIs in scope whose respondents rated touchpoints in the months (kpi.store.drivers)."""
     with engine.reading(_engine(url)) as conn:
         return drivers_.pairs(conn, scope, first, last, language)
+
+
+def pack_drivers(url: str, scope: Scope, month: date, language: str) -> drivers_.Found | None:
+    """The pair an open month's deck shows and its analysis (`drivers.for_the_pack`), from
+    `driver_pairs` and `driver_analysis`, each reading in a connection of its own and cached. The
+    deck asks for them before it opens its own connection: DuckDB gives back what a query held
+    only when the store's last connection closes (the search for respondents shared among the
+    large company's 5 million answers held 12 MB), so the search has given it back before the
+    analysis draws its samples (issue 21, peak memory)."""
+    first = drivers_.window(month)
+    return drivers_.chosen(
+        driver_pairs(url, scope, first, month, language),
+        first,
+        lambda pair: driver_analysis(url, pair.reach, pair.outcome, pair.rating, first, month),
+    )
 
 
 @shared
