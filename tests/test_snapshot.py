@@ -27,7 +27,7 @@ DANISH = (
 
 def revised(kpi, month, value):
     """The live values with one changed."""
-    return [replace(v, value=value) if (v.kpi, v.month) == (kpi, month) else v for v in VALUES]
+    return [v._replace(value=value) if (v.kpi, v.month) == (kpi, month) else v for v in VALUES]
 
 
 @pytest.fixture

@@ -233,13 +233,11 @@ def test_an_averaged_ratio_is_a_ratio_of_sums(values, aggregation, unit, expecte
 
 
 def test_the_year_to_date_is_this_years_months_of_this_kpi():
-    from dataclasses import replace
-
     from kpi.domain import outlook
     from kpi.domain.model import Aggregation, Kpi
 
     share = Kpi("K", "Answered in time", "CS", "%", Direction.HIGHER, Aggregation.MEAN, 80.0)
-    last_december = replace(mv(12, 10, parts=(1, 10)), month=date(2025, 12, 1))
+    last_december = mv(12, 10, parts=(1, 10))._replace(month=date(2025, 12, 1))
     values = [
         last_december,
         NINETY,

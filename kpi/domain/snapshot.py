@@ -41,7 +41,10 @@ def _encode(value: object) -> object:
 def _records(
     items: Sequence[Kpi] | Sequence[Goal] | Sequence[MonthValue] | Sequence[Commentary],
 ) -> list[Row]:
-    return [{k: _encode(v) for k, v in asdict(item).items()} for item in items]
+    return [
+        {k: _encode(v) for k, v in (item._asdict() if isinstance(item, MonthValue) else asdict(item)).items()}
+        for item in items
+    ]
 
 
 def _date(text: str | None) -> date | None:
