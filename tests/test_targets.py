@@ -71,3 +71,27 @@ def test_the_december_peak_is_within_its_phased_target():
     target = targets.month_target(date(2026, 12, 1), annual, LAST_YEAR, Aggregation.MEAN, "s")
     assert december <= target.value  # lower is better: met
     assert december > annual  # against the flat annual target it would have failed
+
+
+@pytest.mark.parametrize(
+    ("aggregation", "unit", "low"),
+    [
+        (Aggregation.SUM, "count", 0),
+        (Aggregation.MEAN, "s", 1),
+        (Aggregation.NPS, "nps", -100),
+        (Aggregation.SUM, "nps", -50),
+    ],
+)
+def test_a_months_target_is_its_month_of_the_phased_year(aggregation, unit, low):
+    """A report works out only the month it asks for (`month_target`); it is always that month of
+    the twelve `phased` gives, on every scale and rule (a sum, a ratio, a distance)."""
+    import random
+
+    rng = random.Random(7)
+    for _ in range(50):
+        profile = {m: rng.uniform(low, 200) for m in range(1, 13)}
+        year = {date(2025, m, 1): v for m, v in profile.items()}
+        whole = targets.phased(1_000, profile, aggregation, unit)
+        for m in range(1, 13):
+            found = targets.month_target(date(2026, m, 1), 1_000, year, aggregation, unit)
+            assert found is not None and found.value == whole[m]

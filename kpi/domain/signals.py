@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from statistics import median
+from typing import NamedTuple
 
 from kpi.domain import months
 from kpi.domain.model import Direction
@@ -81,9 +82,9 @@ class RuleSet:
 DEFAULT_RULES = RuleSet()
 
 
-@dataclass(frozen=True, slots=True)
-class Point:
-    """One month of a KPI: its value and, for survey KPIs, the value's standard error."""
+class Point(NamedTuple):
+    """One month of a KPI: its value and, for survey KPIs, the value's standard error. A named
+    tuple, as `MonthValue`: a report makes one for each of its 47,000 values."""
 
     month: date
     value: float
@@ -184,6 +185,8 @@ def baseline(points: Sequence[Point], start: date | None = None) -> Baseline | N
 
 def latest_change(changes: Sequence[date], month: date) -> date | None:
     """The latest process change on or before `month`, if any."""
+    if not changes:  # most KPIs: asked for each of them, twice, in every report
+        return None
     return max((c for c in changes if c <= month), default=None)
 
 
@@ -341,13 +344,12 @@ class Reader:
         return _reading(tail, base, month, self.direction, target, rules)
 
 
-def _fired_last(tail: Sequence[Point], base: Baseline, rules: RuleSet) -> list[Signal]:
-    """The signals `fired` finds in the last month of `tail`, worked out for that month alone
-    (a report reads thousands of KPIs; tests check both agree)."""
+def _fired_last(tail: Sequence[Point], base: Baseline, rules: RuleSet, limits: Limits) -> list[Signal]:
+    """The signals `fired` finds in the last month of `tail` (whose `limits` they are), worked
+    out for that month alone (a report reads thousands of KPIs; tests check both agree)."""
     last = tail[-1]
     month, chosen = last.month, rules.rules
     found: list[Signal] = []
-    limits = base.limits(last)
     if Rule.OUTSIDE in chosen and (last.value > limits.upper or last.value < limits.lower):
         found.append(Signal(month, Rule.OUTSIDE, _side(last.value, limits.centre)))
     side = _side(last.value, base.centre)
@@ -368,7 +370,9 @@ def _fired_last(tail: Sequence[Point], base: Baseline, rules: RuleSet) -> list[S
         beyond = [_beyond(p, base) for p in tail[-3:]]
         if beyond[-1] and beyond.count(beyond[-1]) >= 2:
             found.append(Signal(month, Rule.TWO_OF_THREE, beyond[-1]))
-    return sorted(found, key=lambda s: s.rule)
+    if len(found) > 1:
+        found.sort(key=lambda s: s.rule)
+    return found
 
 
 def _beyond(point: Point, base: Baseline) -> int:
@@ -387,8 +391,8 @@ def _reading(
 ) -> Reading:
     """The reading of `month`, the last of `tail`: a rule that fires in it fires within the last
     `max(shift_run, trend_run, 3)` months, so only those are checked."""
-    now = _fired_last(tail, base, rules)
     limits = base.limits(tail[-1])
+    now = _fired_last(tail, base, rules, limits)
     moved = any(s.rule in _SUSTAINED for s in now)  # as `Reading.moved`
     return Reading(
         limits, tuple(now), variation(now, direction), None if moved else assurance(limits, target, direction)

@@ -54,13 +54,22 @@ def phased(
     by calendar month; flat (a twelfth each for summed KPIs) when the profile is not a whole year."""
     if sorted(profile) != list(range(1, 13)):
         return dict.fromkeys(range(1, 13), annual / 12 if aggregation is Aggregation.SUM else annual)
+    return {m: _phase(annual, profile, aggregation, unit, m) for m in profile}
+
+
+def _phase(
+    annual: float, profile: Mapping[int, float], aggregation: Aggregation, unit: str, month: int
+) -> float:
+    """The target of calendar `month` phased by a whole year's `profile` (`phased`'s rules): a
+    report asks for one month of each KPI, so only that month is worked out."""
+    value = profile[month]
     total = math.fsum(profile.values())  # exact: the same whatever order the months come in
     if aggregation is Aggregation.SUM and total > 0 and all(v >= 0 for v in profile.values()):
-        return {m: annual * v / total for m, v in profile.items()}
+        return annual * value / total
     average = total / 12
     if _is_ratio_scale(unit, profile):
-        return {m: annual * v / average for m, v in profile.items()}
-    return {m: annual + v - average for m, v in profile.items()}
+        return annual * value / average
+    return annual + value - average
 
 
 def month_target(
@@ -77,9 +86,10 @@ def month_target(
         return MonthTarget(explicit[month], TargetKind.EXPLICIT)
     if annual is None:
         return None
-    year_before = {m.month: v for m, v in last_year.items() if m.year == month.year - 1}
-    if len(year_before) < 12:
+    year = month.year - 1
+    year_before = {m.month: v for m, v in last_year.items() if m.year == year}
+    if len(year_before) < 12:  # (twelve months of one year: each calendar month once)
         flat = annual / 12 if aggregation is Aggregation.SUM else annual
         return MonthTarget(flat, TargetKind.ANNUAL)
     kind = TargetKind.ANNUAL if len(set(year_before.values())) == 1 else TargetKind.PHASED
-    return MonthTarget(phased(annual, year_before, aggregation, unit)[month.month], kind)
+    return MonthTarget(_phase(annual, year_before, aggregation, unit, month.month), kind)
