@@ -76,8 +76,11 @@ AFTER_LOAD = textwrap.dedent(
 
     startup.load()
     before = set(sys.modules)
+    from kpi import settings
     from kpi.store import engine
     from kpi.ui import data
+
+    kept = settings.current.cache_info().currsize  # read later, once Streamlit set the secrets' entries
 
     url = sys.argv[1]
     engine.create(url)  # makes no connection
@@ -85,7 +88,7 @@ AFTER_LOAD = textwrap.dedent(
         data.warm(url)
     watched = ("sqlalchemy", "duckdb", "psycopg", "pandas", "plotly", "pyarrow", "kpi")
     late = sorted(name for name in set(sys.modules) - before if name.split(".")[0] in watched)
-    print(json.dumps({"late": late, "psycopg": "psycopg" in before, "parquet": "pyarrow.parquet" in before}))
+    print(json.dumps({"late": late, "psycopg": "psycopg" in before, "parquet": "pyarrow.parquet" in before, "kept": kept}))
     """
 )
 
@@ -107,13 +110,15 @@ def test_after_load_the_warm_up_and_a_first_engine_import_nothing_more(demo_duck
     """What a thread of the app does after start-up (the warm-up, a store's first engine) finds
     every module it needs imported: no import of its own that could race with a session's. A
     process serving a DuckDB store holds no PostgreSQL driver and no Parquet writer (the demo's
-    event files are written before a server starts): 14 MB it would never use."""
-    assert _after_load(demo_duckdb_url) == {"late": [], "psycopg": False, "parquet": False}
+    event files are written before a server starts): 14 MB it would never use. Choosing the
+    driver keeps no settings: the launcher loads before Streamlit puts the secrets file's
+    entries into the environment, and the process's settings are read after that."""
+    assert _after_load(demo_duckdb_url) == {"late": [], "psycopg": False, "parquet": False, "kept": 0}
 
 
 def test_a_process_serving_postgresql_has_its_driver_before_any_thread_asks():
     said = _after_load("postgresql://nobody@127.0.0.1:1/none")
-    assert said["late"] == [] and said["psycopg"] is True
+    assert said["late"] == [] and said["psycopg"] is True and said["kept"] == 0
 
 
 def test_a_half_built_module_from_another_thread_is_imported_again_and_logged_with_every_stack_once(

@@ -29,6 +29,7 @@ from __future__ import annotations
 import gc
 import importlib
 import logging
+import os
 import pkgutil
 import sys
 import threading
@@ -113,11 +114,16 @@ def _out_of_the_collectors_sight() -> None:
 
 def drivers() -> tuple[str, ...]:
     """The driver modules of the store this process serves (`DRIVERS`), every kind's when its
-    setting does not read (the page says why; the imports are then no concern of it)."""
+    setting does not read (the page says why; the imports are then no concern of it). Read from
+    the environment as it is now, without keeping the settings: the launcher loads before
+    Streamlit starts and copies the secrets file's top-level entries into the environment, and
+    the process's settings (`settings.current`) must be read after that. A store named only
+    there gets its driver from its first engine, as before start-up loaded drivers."""
+    from kpi import settings
     from kpi.store import engine  # imports SQLAlchemy: only once `LIBRARIES` are loaded
 
     try:
-        kind = "duckdb" if engine.is_duckdb(engine.resolve_url()) else "postgresql"
+        kind = "duckdb" if engine.is_duckdb(settings.load(os.environ).database_url) else "postgresql"
     except Exception:
         return tuple(name for names in DRIVERS.values() for name in names)
     return DRIVERS[kind]
