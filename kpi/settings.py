@@ -320,6 +320,13 @@ def current() -> Settings:
     return load(os.environ, _secrets_table("smtp"))
 
 
+def as_now() -> Settings:
+    """The settings in the environment as it is now, not kept (`current` reads them once, for the
+    process's life): for what is decided before Streamlit has copied the secrets file's top-level
+    entries into the environment (kpi.ui.startup, the store's driver)."""
+    return load(os.environ)
+
+
 def forget() -> None:
     """Read the environment again next time (tests that change it)."""
     current.cache_clear()

@@ -29,7 +29,6 @@ from __future__ import annotations
 import gc
 import importlib
 import logging
-import os
 import pkgutil
 import sys
 import threading
@@ -123,7 +122,7 @@ def drivers() -> tuple[str, ...]:
     from kpi.store import engine  # imports SQLAlchemy: only once `LIBRARIES` are loaded
 
     try:
-        kind = "duckdb" if engine.is_duckdb(settings.load(os.environ).database_url) else "postgresql"
+        kind = "duckdb" if engine.is_duckdb(settings.as_now().database_url) else "postgresql"
     except Exception:
         return tuple(name for names in DRIVERS.values() for name in names)
     return DRIVERS[kind]
