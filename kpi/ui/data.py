@@ -514,6 +514,7 @@ def deck(url: str, scope: Scope, month: date, language: str, today: date) -> tup
     def live_report() -> report.MonthReport:  # an open month's: the one the other pages read
         return month_report(url, scope, month, language)
 
+    @functools.cache  # asked for once: ahead of the deck's connection, then by the deck
     def live_drivers() -> drivers_.Found | None:
         return pack_drivers(url, scope, month, language)
 
