@@ -7,8 +7,9 @@ translation, else in the base language. Values are bound parameters, never forma
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Sequence
 from datetime import date, datetime, timedelta
+from sys import intern
 
 import duckdb
 import sqlalchemy as sa
@@ -60,8 +61,21 @@ company's report values took 0.32 s this way against 0.39 s made at once)."""
 
 
 def _fetched(result: duckdb.DuckDBPyConnection) -> Iterator[tuple]:
-    while rows := result.fetchmany(ROWS_AT_ONCE):
+    for rows in _steps(result):
         yield from rows
+
+
+def _batches(conn: sa.Connection, stmt: sa.Select | sa.CompoundSelect) -> Iterator[Sequence[tuple]]:
+    """`_tuples`, a step of rows at a time: for a read of tens of thousands of rows made into
+    values by one comprehension per step (no call per row)."""
+    if conn.dialect.name != "duckdb":
+        return conn.execute(stmt).tuples().partitions(ROWS_AT_ONCE)
+    return _steps(engine.on_duckdb_driver(conn, stmt))
+
+
+def _steps(result: duckdb.DuckDBPyConnection) -> Iterator[list[tuple]]:
+    while rows := result.fetchmany(ROWS_AT_ONCE):
+        yield rows
 
 
 class _Shared:
@@ -359,17 +373,22 @@ def report_values(
         .where(_kpi_in_scope(k, scope), k.c.retired_at.is_(None), _SURVEY_KINDS, wanted(r.c.month))
     )  # fmt: skip
     out: list[MonthValue] = []
-    add = out.append
-    shared = _Shared()
-    for row in _tuples(conn, sa.union_all(measured, surveyed)):
-        code, day, value, top, bottom, aggregation = row[:6]
-        kpi, month = shared(code, day)
-        if aggregation is None:
-            add(MonthValue(kpi, month, value, None, None, top, bottom))
-            continue
-        survey = cx.score(_AGGREGATIONS[aggregation], cx.SurveyCounts(*row[6:]))
-        if survey.value is not None:
-            add(MonthValue(kpi, month, survey.value, survey.n, survey.margin))
+    days: dict[date, date] = {}
+    day = days.setdefault
+    for rows in _batches(conn, sa.union_all(measured, surveyed)):
+        # one comprehension per step: a call per row was a third of the read (47,000 rows)
+        out += [
+            MonthValue(intern(r[0]), day(r[1], r[1]), r[2], None, None, r[3], r[4])
+            for r in rows
+            if r[5] is None
+        ]
+        for r in rows:
+            if r[5] is not None:
+                survey = cx.score(_AGGREGATIONS[r[5]], cx.SurveyCounts(*r[6:]))
+                if survey.value is not None:
+                    out.append(
+                        MonthValue(intern(r[0]), day(r[1], r[1]), survey.value, survey.n, survey.margin)
+                    )
     return out
 
 
