@@ -378,16 +378,17 @@ def report_values(
     for rows in _batches(conn, sa.union_all(measured, surveyed)):
         # one comprehension per step: a call per row was a third of the read (47,000 rows)
         out += [
-            MonthValue(intern(r[0]), day(r[1], r[1]), r[2], None, None, r[3], r[4])
-            for r in rows
-            if r[5] is None
+            MonthValue(intern(row[0]), day(row[1], row[1]), row[2], None, None, row[3], row[4])
+            for row in rows
+            if row[5] is None
         ]
-        for r in rows:
-            if r[5] is not None:
-                survey = cx.score(_AGGREGATIONS[r[5]], cx.SurveyCounts(*r[6:]))
+        for row in rows:
+            if row[5] is not None:
+                code, month, aggregation, counts = row[0], row[1], row[5], row[6:]
+                survey = cx.score(_AGGREGATIONS[aggregation], cx.SurveyCounts(*counts))
                 if survey.value is not None:
                     out.append(
-                        MonthValue(intern(r[0]), day(r[1], r[1]), survey.value, survey.n, survey.margin)
+                        MonthValue(intern(code), day(month, month), survey.value, survey.n, survey.margin)
                     )
     return out
 
