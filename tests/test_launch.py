@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from kpi.store.engine import LINGER_S
 from tests.conftest import ROOT
 from tools import serve
 from tools.load import _connect, _rerun, _until_finished
@@ -39,6 +40,7 @@ SERVED = textwrap.dedent(
     """
     import json, sys, threading
 
+    from kpi.store import engine
     from kpi.ui import data, launch
 
     finished = threading.Event()
@@ -46,6 +48,7 @@ SERVED = textwrap.dedent(
 
     def say(phase):
         calls = {loader.__name__: loader.calls for loader in data._LOADERS}
+        calls["linger_s"] = engine._linger  # the store's file kept open between units of work
         print(json.dumps({"phase": phase, "calls": calls}), flush=True)
 
     def counted_after_run():  # app.py calls this as each run ends: count before it warms
@@ -144,6 +147,7 @@ def test_the_launcher_warms_the_first_page_before_anyone_opens_it(store):
         warmed = next_phase(said, "warmed")  # printed with no session ever opened
         assert {name: warmed[name] for name in OVERVIEW} == WARMED, warmed
         assert warmed["deck"] == 1  # Present's first slide too
+        assert warmed["linger_s"] == LINGER_S
         open_overview(base)
         first = next_phase(said, "first run")
         next_phase(said, "quiet")
@@ -159,4 +163,5 @@ def test_streamlit_run_still_serves_and_warms_after_the_first_run(store):
         assert first["month_report"] == 1 and first["deck"] == 0  # the Overview read for itself
         quiet = next_phase(said, "quiet")
     assert quiet["deck"] == 1  # then the warm-up built the rest
+    assert quiet["linger_s"] == 0  # only the launcher keeps the file open between units
     assert {name: quiet[name] for name in OVERVIEW} == WARMED, quiet  # and not the Overview again

@@ -63,6 +63,9 @@ def main(options: list[str] | None = None) -> None:
     finally:
         checks.removeFilter(quiet)
     _find_module_files()
+    from kpi.store import engine
+
+    engine.linger_between_units()
     threading.Thread(target=_warm_when_served, name=THREAD, daemon=True).start()
     from streamlit.web import cli
 

@@ -1,0 +1,159 @@
+"""The app process keeps a DuckDB file open a moment between units of work
+(`engine.linger_between_units`, turned on by the launcher): the next unit does not start DuckDB
+afresh, and another process still gets the file when it asks for it. Whether two units shared one
+open database is seen in DuckDB itself: a global setting made in one unit lives only as long as
+the database stays open."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from kpi.store import engine
+from tests.conftest import APP_TIMEOUT, ROOT
+
+SAMPLE = ROOT / "data" / "samples" / "measurements.csv"
+
+
+@pytest.fixture
+def lingering() -> Iterator[None]:
+    """Linger as the launcher turns it on, for this test only."""
+    engine.linger_between_units()
+    try:
+        yield
+    finally:
+        engine.linger_between_units(0.0)
+        with engine._KEEPERS_LOCK:
+            keepers = list(engine._KEEPERS.values())
+            engine._KEEPERS.clear()
+        for keeper in keepers:
+            keeper.idle_let_go()
+
+
+def _mark(store: sa.Engine) -> None:
+    with engine.reading(store) as conn:
+        conn.exec_driver_sql("SET GLOBAL default_order = 'DESC'")
+
+
+def _marked(store: sa.Engine) -> bool:
+    with engine.reading(store) as conn:
+        return str(conn.exec_driver_sql("SELECT current_setting('default_order')").scalar()).upper() == "DESC"
+
+
+def _held(store: sa.Engine) -> bool:
+    keeper = engine._keeper(store)
+    return keeper is not None and keeper.held is not None
+
+
+def _until(condition, seconds: float = APP_TIMEOUT) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        threading.Event().wait(0.01)
+    return True
+
+
+def test_without_linger_each_unit_opens_the_database_afresh(demo_duckdb_url):
+    """As the command line and the tests work: no file is kept."""
+    store = engine.create(demo_duckdb_url)
+    _mark(store)
+    assert engine._keeper(store) is None
+    assert not _marked(store)
+
+
+def test_units_one_after_another_share_one_open_database_until_it_is_let_go(demo_duckdb_url, lingering):
+    store = engine.create(demo_duckdb_url)
+    _mark(store)
+    assert _held(store)
+    assert _marked(store)  # the second unit found the database the first one left open
+    assert _until(lambda: not _held(store))  # let go once no unit has used it for the linger
+    assert not _marked(store)
+
+
+def test_a_file_with_much_read_into_memory_is_let_go_at_once(demo_duckdb_url, lingering, monkeypatch):
+    """What DuckDB read stays in the process until the file's last connection closes (a large
+    company's driver search: 29 MB): past `KEEP_AT_MOST` it is not kept for the next unit."""
+    monkeypatch.setattr(engine, "KEEP_AT_MOST", 0)
+    store = engine.create(demo_duckdb_url)
+    with engine.reading(store) as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM measurement").scalar()
+    assert not _held(store)
+
+
+def test_a_file_another_process_waits_for_is_let_go_at_once(demo_duckdb_url, lingering):
+    """Its marker beside the file says so (engine's docstring): a unit of work of this process
+    yields to it and lets the file go, however long the linger."""
+    engine.linger_between_units(APP_TIMEOUT)
+    store = engine.create(demo_duckdb_url)
+    _mark(store)
+    assert _held(store)
+    Path(f"{store.url.database}.waiting").touch()
+    with engine.reading(store, wait=0.05) as conn:
+        conn.exec_driver_sql("SELECT 1").scalar_one()
+    assert not _held(store)
+
+
+def test_another_process_gets_the_file_within_the_linger(demo_duckdb_url, lingering):
+    """An import from the command line while the app has just read: it waits its turn, briefly."""
+    url = demo_duckdb_url
+    _mark(engine.create(url))
+    assert _held(engine.create(url))
+    result = subprocess.run(
+        [sys.executable, "-m", "kpi", "--db", url, "import", "measurements", str(SAMPLE)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "KPI_BUSY_WAIT": "8"},
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_an_import_goes_before_pages_that_read_again_and_again_while_the_file_lingers(
+    demo_duckdb_url, lingering
+):
+    """As `test_imports.test_an_import_goes_before_pages_that_keep_the_store_open_in_turns`, with
+    the file kept between the readers' units: the waiting import's marker makes them let it go."""
+    url = demo_duckdb_url
+    store, stop, read = engine.create(url), threading.Event(), threading.Semaphore(0)
+    reads, busy = [0, 0], [0, 0]
+
+    def browse(number: int) -> None:
+        while not stop.is_set():
+            try:
+                with engine.reading(store, wait=30) as conn:
+                    conn.exec_driver_sql("SELECT count(*) FROM kpi").scalar_one()
+                    reads[number] += 1
+                    read.release()
+            except engine.StoreBusy:
+                busy[number] += 1
+
+    readers = [threading.Thread(target=browse, args=(number,)) for number in (0, 1)]
+    for reader in readers:
+        reader.start()
+    try:
+        for _ in range(20):
+            assert read.acquire(timeout=60)
+        result = subprocess.run(
+            [sys.executable, "-m", "kpi", "--db", url, "import", "measurements", str(SAMPLE)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "KPI_BUSY_WAIT": "8"},
+        )
+        for _ in range(4):
+            assert read.acquire(timeout=60)
+    finally:
+        stop.set()
+        for reader in readers:
+            reader.join()
+    assert result.returncode == 0, result.stderr
+    assert busy == [0, 0] and all(reads)
