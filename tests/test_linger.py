@@ -89,6 +89,18 @@ def test_a_file_with_much_read_into_memory_is_let_go_at_once(demo_duckdb_url, li
     assert not _held(store)
 
 
+def test_a_write_while_the_file_is_kept_still_folds_its_log_into_the_file(demo_duckdb_url, lingering):
+    """A write checkpoints as it ends (`engine._checkpoint`), so the next process to open the file
+    replays no log: the kept connection holds no transaction that would stop it."""
+    store = engine.create(demo_duckdb_url)
+    for _ in range(2):
+        _mark(store)
+        with engine.writing(store) as conn:
+            conn.exec_driver_sql("UPDATE meta SET value = value WHERE key = 'data_version'")
+        assert _held(store)
+        assert not Path(f"{store.url.database}.wal").exists()
+
+
 def test_a_file_another_process_waits_for_is_let_go_at_once(demo_duckdb_url, lingering):
     """Its marker beside the file says so (engine's docstring): a unit of work of this process
     yields to it and lets the file go, however long the linger."""
@@ -99,6 +111,17 @@ def test_a_file_another_process_waits_for_is_let_go_at_once(demo_duckdb_url, lin
     Path(f"{store.url.database}.waiting").touch()
     with engine.reading(store, wait=0.05) as conn:
         conn.exec_driver_sql("SELECT 1").scalar_one()
+    assert not _held(store)
+
+
+def test_a_keeper_that_cannot_ask_duckdb_lets_the_file_go_and_the_unit_is_unharmed(
+    demo_duckdb_url, lingering, monkeypatch
+):
+    """Keeping the file is only a saving: whatever fails in it, the page's read still works."""
+    monkeypatch.setattr(engine, "_DUCKDB_MEMORY", "SELECT no_such_column FROM duckdb_memory()")
+    store = engine.create(demo_duckdb_url)
+    with engine.reading(store) as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM kpi").scalar()
     assert not _held(store)
 
 

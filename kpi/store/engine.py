@@ -1,7 +1,8 @@
 """Opening the store: which URL, how to connect, and what to do when DuckDB's file is busy.
 
 DuckDB lets one process hold a database file at a time. The app therefore opens the file per
-unit of work (NullPool) instead of keeping it open, and every unit of work retries for a bounded
+unit of work (NullPool; the app process keeps it open between units that follow each other,
+`linger_between_units`) instead of keeping it open, and every unit of work retries for a bounded
 time (the `KPI_BUSY_WAIT` setting) when another process (an import from the command line) holds
 the lock. When the wait runs out, `StoreBusy` says so; the command line turns it into exit code 3.
 
@@ -161,6 +162,7 @@ KEEP_AT_MOST = 4 * 1024 * 1024
 """Bytes of DuckDB's own memory (`duckdb_memory()`) past which a file is let go at once after
 its last unit of work, not kept for the next: what it read is given back."""
 
+_DUCKDB_MEMORY = "SELECT sum(memory_usage_bytes) FROM duckdb_memory()"
 _linger = 0.0
 _KEEPERS: dict[str, _Keeper] = {}
 _KEEPERS_LOCK = threading.Lock()
@@ -216,7 +218,7 @@ class _Keeper:
         """The unit's connection is open: a second one to the same database costs nothing."""
         with self.lock:
             if self.held is None:
-                with contextlib.suppress(sa.exc.DBAPIError):
+                with contextlib.suppress(Exception):  # only a saving: the unit works without it
                     self.held = self.engine.raw_connection()
 
     def leave(self) -> None:
@@ -239,11 +241,10 @@ class _Keeper:
         if self.held is None:
             return False
         try:
-            cursor = self.held.cursor()
-            cursor.execute("SELECT sum(memory_usage_bytes) FROM duckdb_memory()")
-            found = cursor.fetchone()
-            cursor.close()
-        except sa.exc.DBAPIError:
+            # on DuckDB's own connection, read to the end: a result left open is a transaction
+            # left open, and a write's CHECKPOINT refuses to run beside one
+            found = self.held.driver_connection.execute(_DUCKDB_MEMORY).fetchall()[0]  # type: ignore[union-attr]
+        except Exception:  # only a saving: whatever fails, the file is let go as before
             return True
         return bool(found and found[0] and found[0] > KEEP_AT_MOST)
 
@@ -264,7 +265,7 @@ class _Keeper:
             self.timer.cancel()
             self.timer = None
         if held is not None:
-            with contextlib.suppress(sa.exc.DBAPIError):
+            with contextlib.suppress(Exception):  # the file is let go however closing went
                 held.close()
 
 
