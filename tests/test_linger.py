@@ -7,6 +7,7 @@ the database stays open."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -14,11 +15,13 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import duckdb
 import pytest
 import sqlalchemy as sa
 
-from kpi.store import engine
+from kpi.store import data_version, engine
 from tests.conftest import APP_TIMEOUT, ROOT
+from tests.holding import HOLD
 
 SAMPLE = ROOT / "data" / "samples" / "measurements.csv"
 
@@ -123,6 +126,58 @@ def test_a_keeper_that_cannot_ask_duckdb_lets_the_file_go_and_the_unit_is_unharm
     with engine.reading(store) as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM kpi").scalar()
     assert not _held(store)
+
+
+def test_an_idle_kept_file_is_let_go_as_soon_as_another_process_waits_for_it(demo_duckdb_url, lingering):
+    """Nobody of this process opens a unit meanwhile: the keeper itself looks for the marker."""
+    engine.linger_between_units(APP_TIMEOUT)
+    store = engine.create(demo_duckdb_url)
+    _mark(store)
+    assert _held(store)
+    Path(f"{store.url.database}.waiting").touch()
+    assert _until(lambda: not _held(store), 10)
+
+
+def test_a_unit_that_never_got_in_leaves_nothing_kept(demo_duckdb_url, lingering):
+    """Another process holds the file; the read is refused as busy, and this process keeps no
+    count of it (a count left at one would keep the file until the process ends)."""
+    store = engine.create(demo_duckdb_url)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(store.url.database)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        with pytest.raises(engine.StoreBusy), engine.reading(store, wait=0.1):
+            pass
+    finally:
+        assert holder.stdin is not None
+        holder.stdin.close()
+        holder.wait()
+    keeper = engine._keeper(store)
+    assert keeper is not None and keeper.units == 0 and keeper.held is None
+    _mark(store)  # and the next read gets in, and is kept
+    assert _held(store)
+
+
+def test_a_store_file_replaced_while_kept_is_read_anew(demo_duckdb_url, tmp_path, lingering):
+    """A copy moved into the store's place (a restore): DuckDB hands a new connection the
+    database it already has open under that name, so the kept one is let go first."""
+    engine.linger_between_units(APP_TIMEOUT)
+    store = engine.create(demo_duckdb_url)
+    _mark(store)
+    assert _held(store)
+    copy = tmp_path / "restored.duckdb"
+    shutil.copy(store.url.database, copy)
+    restored = duckdb.connect(str(copy))
+    restored.execute("UPDATE meta SET value = '4711' WHERE key = 'data_version'")
+    restored.close()
+    os.replace(copy, str(store.url.database))
+    with engine.reading(store) as conn:
+        assert data_version.read(conn) == 4711
+    assert not _marked(store)
 
 
 def test_another_process_gets_the_file_within_the_linger(demo_duckdb_url, lingering):

@@ -162,6 +162,9 @@ KEEP_AT_MOST = 4 * 1024 * 1024
 """Bytes of DuckDB's own memory (`duckdb_memory()`) past which a file is let go at once after
 its last unit of work, not kept for the next: what it read is given back."""
 
+LOOK_EVERY_S = 0.05
+"""How often a kept file that nobody of this process uses looks for a unit of another process
+waiting for it (its marker)."""
 _DUCKDB_MEMORY = "SELECT sum(memory_usage_bytes) FROM duckdb_memory()"
 _linger = 0.0
 _KEEPERS: dict[str, _Keeper] = {}
@@ -178,8 +181,9 @@ def linger_between_units(seconds: float = LINGER_S) -> None:
     another, each a few milliseconds of work: the demo's warm-up opened 37 in 1.9 s, and opening
     and closing were 0.9 s of it. Held between units, the file is opened once per burst of work.
     Another process still gets in: a unit locked out keeps its marker fresh (the module's
-    docstring), and a file nobody of this process uses is let go at once when a marker is
-    fresh, else within `seconds`."""
+    docstring), and the file is let go as the last unit ends when a marker is fresh, else within
+    `LOOK_EVERY_S` of one turning up, else after `seconds`. A file replaced meanwhile (another
+    moved into its place) is let go before the next unit, so that unit opens the new one."""
     global _linger
     _linger = seconds
 
@@ -188,10 +192,11 @@ def _keeper(engine: Engine) -> _Keeper | None:
     database = engine.url.database
     if _linger <= 0 or not is_duckdb(engine) or not database or database == ":memory:":
         return None
+    path = str(Path(database).resolve())  # one keeper however the URL spells the file
     with _KEEPERS_LOCK:
-        found = _KEEPERS.get(database)
+        found = _KEEPERS.get(path)
         if found is None:
-            found = _KEEPERS[database] = _Keeper(engine, _linger)
+            found = _KEEPERS[path] = _Keeper(engine, _linger)
         return found
 
 
@@ -201,24 +206,31 @@ class _Keeper:
 
     def __init__(self, engine: Engine, linger: float) -> None:
         self.engine, self.linger, self.marker = engine, linger, _intent(engine)
+        self.path = Path(str(engine.url.database))
         self.lock = threading.Lock()
         self.units = 0
         self.held: sa.PoolProxiedConnection | None = None
+        self.file: tuple[int, int] | None = None
+        self.until = 0.0
         self.timer: threading.Timer | None = None
 
     def enter(self) -> None:
-        """A unit of work is about to open the file."""
+        """A unit of work is about to open the file: a file replaced since it was kept (a copy
+        moved into its place) is let go first, or DuckDB would hand the unit the old one."""
         with self.lock:
             self.units += 1
             if self.timer is not None:
                 self.timer.cancel()
                 self.timer = None
+            if self.units == 1 and self.held is not None and self._replaced():
+                self._close()
 
     def opened(self) -> None:
         """The unit's connection is open: a second one to the same database costs nothing."""
         with self.lock:
             if self.held is None:
                 with contextlib.suppress(Exception):  # only a saving: the unit works without it
+                    self.file = _identity(self.path)
                     self.held = self.engine.raw_connection()
 
     def leave(self) -> None:
@@ -228,12 +240,35 @@ class _Keeper:
             self.units -= 1
             if self.units or self.held is None:
                 return
-            if (self.marker is not None and _someone_waits(self.marker)) or self._holds_much():
+            if self._waited_for() or self._holds_much():
                 self._close()
                 return
-            self.timer = threading.Timer(self.linger, self.expire)
-            self.timer.daemon = True
+            self.until = time.monotonic() + self.linger
+            self._look_again()
+
+    def _look_again(self) -> None:
+        """Look at the marker again in a moment, and let the file go when the linger is over."""
+        self.timer = threading.Timer(min(LOOK_EVERY_S, max(self.until - time.monotonic(), 0.0)), self.expire)
+        self.timer.daemon = True
+        try:
             self.timer.start()
+        except RuntimeError:  # no thread to be had (the interpreter ending): let go now
+            self._close()
+
+    def expire(self) -> None:
+        with self.lock:
+            if self.timer is not threading.current_thread() or self.units or self.held is None:
+                return  # a look overtaken by a unit of work (which set its own)
+            if self._waited_for() or time.monotonic() >= self.until or self._replaced():
+                self._close()
+            else:
+                self._look_again()
+
+    def _waited_for(self) -> bool:
+        return self.marker is not None and _someone_waits(self.marker)
+
+    def _replaced(self) -> bool:
+        return _identity(self.path) != self.file
 
     def _holds_much(self) -> bool:
         """DuckDB keeps what its units read until the file's last connection closes (a large
@@ -254,11 +289,6 @@ class _Keeper:
             if not self.units:
                 self._close()
 
-    def expire(self) -> None:
-        with self.lock:
-            if not self.units:
-                self._close()
-
     def _close(self) -> None:
         held, self.held = self.held, None
         if self.timer is not None:
@@ -267,6 +297,15 @@ class _Keeper:
         if held is not None:
             with contextlib.suppress(Exception):  # the file is let go however closing went
                 held.close()
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """The file's device and inode: another file moved into its place has others."""
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
 
 
 @atexit.register
