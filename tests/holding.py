@@ -7,9 +7,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
+from kpi.store import engine
 from tests.conftest import ROOT
 
 HOLD = "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('held', flush=True); sys.stdin.read()"
@@ -35,3 +37,20 @@ def run_on_held_store(path: str | Path, args: Sequence[str]) -> subprocess.Compl
         assert holder.stdin is not None
         holder.stdin.close()  # lets go of the store
         holder.wait()
+
+
+@contextmanager
+def kept_open(seconds: float = engine.LINGER_S) -> Iterator[None]:
+    """This process keeps DuckDB files open `seconds` between units of work, as the app's
+    launcher has it (`engine.linger_between_units`), until the block ends: then every kept file
+    is let go and nothing is kept any more."""
+    engine.linger_between_units(seconds)
+    try:
+        yield
+    finally:
+        engine.linger_between_units(0.0)
+        with engine._KEEPERS_LOCK:
+            keepers = list(engine._KEEPERS.values())
+            engine._KEEPERS.clear()
+        for keeper in keepers:
+            keeper.idle_let_go()

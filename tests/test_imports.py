@@ -23,6 +23,7 @@ from kpi.files.tables import KINDS, ImportRejected
 from kpi.store import engine, importing, queries, schema
 from kpi.text import words
 from tests.conftest import APP_TIMEOUT, DEMO_END, ROOT, as_admin, load_company, table_counts
+from tests.holding import kept_open
 from tests.killing import killed_at
 from tests.sharing import fingerprint
 
@@ -251,12 +252,18 @@ def test_an_import_waits_for_a_busy_store_or_says_so(small_url, tmp_path):
             assert "busy" in result.stderr
 
 
-def test_an_import_goes_before_pages_that_keep_the_store_open_in_turns(small_url):
+@pytest.mark.parametrize("linger", [0.0, engine.LINGER_S], ids=["closed between units", "kept between units"])
+def test_an_import_goes_before_pages_that_keep_the_store_open_in_turns(small_url, linger):
     """Two readers in this process, each opening the store as the other still holds it (as four
     people browsing on a loaded machine did), kept the file open all the time: an import waited
     its whole wait and was refused as busy. A unit of work that waits (the import reads first,
     then writes) now keeps a marker fresh beside the file and readers let it in first
-    (kpi.store.engine)."""
+    (kpi.store.engine); so does the file the app keeps open between units (tests/test_linger.py)."""
+    with kept_open(linger):
+        _import_beside_busy_readers(small_url)
+
+
+def _import_beside_busy_readers(small_url: str) -> None:
     store, stop, read = engine.create(small_url), threading.Event(), threading.Semaphore(0)
     reads, busy = [0, 0], [0, 0]
 

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 
 from kpi.store import data_version, engine
 from tests.conftest import APP_TIMEOUT, ROOT
-from tests.holding import HOLD
+from tests.holding import HOLD, kept_open
 
 SAMPLE = ROOT / "data" / "samples" / "measurements.csv"
 
@@ -29,16 +29,8 @@ SAMPLE = ROOT / "data" / "samples" / "measurements.csv"
 @pytest.fixture
 def lingering() -> Iterator[None]:
     """Linger as the launcher turns it on, for this test only."""
-    engine.linger_between_units()
-    try:
+    with kept_open():
         yield
-    finally:
-        engine.linger_between_units(0.0)
-        with engine._KEEPERS_LOCK:
-            keepers = list(engine._KEEPERS.values())
-            engine._KEEPERS.clear()
-        for keeper in keepers:
-            keeper.idle_let_go()
 
 
 def _mark(store: sa.Engine) -> None:
@@ -181,7 +173,8 @@ def test_a_store_file_replaced_while_kept_is_read_anew(demo_duckdb_url, tmp_path
 
 
 def test_another_process_gets_the_file_within_the_linger(demo_duckdb_url, lingering):
-    """An import from the command line while the app has just read: it waits its turn, briefly."""
+    """An import from the command line while the app has just read: it waits its turn, briefly
+    (with readers busy all the while: `test_imports.test_an_import_goes_before_pages_that_keep_the_store_open_in_turns`)."""
     url = demo_duckdb_url
     _mark(engine.create(url))
     assert _held(engine.create(url))
@@ -193,45 +186,3 @@ def test_another_process_gets_the_file_within_the_linger(demo_duckdb_url, linger
         env={**os.environ, "KPI_BUSY_WAIT": "8"},
     )
     assert result.returncode == 0, result.stderr
-
-
-def test_an_import_goes_before_pages_that_read_again_and_again_while_the_file_lingers(
-    demo_duckdb_url, lingering
-):
-    """As `test_imports.test_an_import_goes_before_pages_that_keep_the_store_open_in_turns`, with
-    the file kept between the readers' units: the waiting import's marker makes them let it go."""
-    url = demo_duckdb_url
-    store, stop, read = engine.create(url), threading.Event(), threading.Semaphore(0)
-    reads, busy = [0, 0], [0, 0]
-
-    def browse(number: int) -> None:
-        while not stop.is_set():
-            try:
-                with engine.reading(store, wait=30) as conn:
-                    conn.exec_driver_sql("SELECT count(*) FROM kpi").scalar_one()
-                    reads[number] += 1
-                    read.release()
-            except engine.StoreBusy:
-                busy[number] += 1
-
-    readers = [threading.Thread(target=browse, args=(number,)) for number in (0, 1)]
-    for reader in readers:
-        reader.start()
-    try:
-        for _ in range(20):
-            assert read.acquire(timeout=60)
-        result = subprocess.run(
-            [sys.executable, "-m", "kpi", "--db", url, "import", "measurements", str(SAMPLE)],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            env={**os.environ, "KPI_BUSY_WAIT": "8"},
-        )
-        for _ in range(4):
-            assert read.acquire(timeout=60)
-    finally:
-        stop.set()
-        for reader in readers:
-            reader.join()
-    assert result.returncode == 0, result.stderr
-    assert busy == [0, 0] and all(reads)
