@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import functools
 import re
 import threading
 import time
@@ -126,13 +127,11 @@ def _someone_waits(marker: Path) -> bool:
         return False
 
 
-def _yield_to_waiting(marker: Path | None, deadline: float, keeper: _Keeper | None = None) -> None:
+def _yield_to_waiting(marker: Path | None, deadline: float) -> None:
     """Wait while a unit of work locked out by this file's holder waits, until it is in or
-    `deadline`; the file this process keeps open between units (`keeper`) is let go meanwhile."""
+    `deadline` (a file this process keeps between units sees the marker itself: `_Keeper`)."""
     delay = 0.05
     while marker is not None and _someone_waits(marker) and time.monotonic() < deadline:
-        if keeper is not None:
-            keeper.idle_let_go()
         time.sleep(delay)
         delay = min(delay * 2, 0.25)
 
@@ -192,21 +191,26 @@ def _keeper(engine: Engine) -> _Keeper | None:
     database = engine.url.database
     if _linger <= 0 or not is_duckdb(engine) or not database or database == ":memory:":
         return None
-    path = str(Path(database).resolve())  # one keeper however the URL spells the file
+    path = _resolved(database)  # one keeper however the URL spells the file
     with _KEEPERS_LOCK:
         found = _KEEPERS.get(path)
         if found is None:
-            found = _KEEPERS[path] = _Keeper(engine, _linger)
+            found = _KEEPERS[path] = _Keeper(engine, _linger, Path(path))
         return found
+
+
+@functools.cache
+def _resolved(database: str) -> str:
+    """The file `database` names, resolved once per spelling: every unit of work asks."""
+    return str(Path(database).resolve())
 
 
 class _Keeper:
     """Holds one connection to a DuckDB file while this process's units of work use it, and
     `linger` seconds after the last one ended (`linger_between_units`)."""
 
-    def __init__(self, engine: Engine, linger: float) -> None:
-        self.engine, self.linger, self.marker = engine, linger, _intent(engine)
-        self.path = Path(str(engine.url.database))
+    def __init__(self, engine: Engine, linger: float, path: Path) -> None:
+        self.engine, self.linger, self.path, self.marker = engine, linger, path, _intent(engine)
         self.lock = threading.Lock()
         self.units = 0
         self.held: sa.PoolProxiedConnection | None = None
@@ -284,7 +288,7 @@ class _Keeper:
         return bool(found and found[0] and found[0] > KEEP_AT_MOST)
 
     def idle_let_go(self) -> None:
-        """Let the file go now if no unit of this process uses it (another process waits)."""
+        """Let the file go now if no unit of this process uses it (the process ends)."""
         with self.lock:
             if not self.units:
                 self._close()
@@ -330,7 +334,7 @@ def _with_retry(
     and readers of its own process could not get in before it anyway)."""
     deadline = time.monotonic() + (settings.current().busy_wait if wait is None else wait)
     if not writes:
-        _yield_to_waiting(marker, deadline, keeper)
+        _yield_to_waiting(marker, deadline)
     if keeper is not None:
         keeper.enter()
     try:
