@@ -8,17 +8,20 @@ the version once (`version`, one cheap read, none at all on a DuckDB file nobody
 so a write by any process shows at the next click everywhere, and while nothing changed nothing
 is computed again. After a write of its own a page calls `changed()`, so the same run reads the
 new version. When a process first sees a new version it drops the entries of older ones (they
-can never be asked for again) and warms the first pages' data in the background (`warm`); each
-loader also keeps at most `KEPT` (or `SHARED_KEPT`) entries, the least recently used going
-first, so many viewers and months cannot pile up without bound.
+can never be asked for again) and warms the first pages' data in the background (`warm`). A loader
+of small results keeps at most `KEPT` entries, and the big shared results (`shared`) hold at most
+`SHARED_ROWS` rows together, the least recently used going first in both, so many viewers and
+months cannot pile up without bound.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import inspect
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from contextvars import ContextVar
 from datetime import date
@@ -82,9 +85,17 @@ from kpi.ui import keys, startup, widgets
 KEPT = 256
 """Entries a loader of small results keeps at most (its arguments: viewer scopes, months,
 languages), the least recently used going first."""
-SHARED_KEPT = 24
-"""Entries a loader of big results keeps at most: a month's report of a large company is some
-megabytes, and a meeting asks for about as many scopes as there are departments."""
+SHARED_ROWS = 25_000
+"""Rows (`_rows`) the big shared results hold at most together, the least recently used result
+going first. A row of a report, a deck, an assessment or a KPI's trend takes 1-10 KB in memory,
+about 3.3 KB on average (tracemalloc, the demo and the large company alike), so this is some
+80 MB at most. What a result holds grows with its scope's KPIs: the demo's whole year (twelve
+months, every person's scope, what each page shares: 6,788 rows) fits four times, and a large
+company's (2,020 KPIs) whole-company month is some 9,000 rows, so about three of its months stay.
+A bound counted in results cannot do both: the earlier 24 results per loader let a large
+company's whole-company reports alone take 340 MB, while the demo's eight scopes built theirs
+again and again once people looked at more than three months (tests/test_shared_rows.py,
+README "Benchmark and load")."""
 
 
 P = ParamSpec("P")
@@ -94,9 +105,10 @@ R = TypeVar("R")
 class Loader(Generic[P, R]):
     """A loader keyed by the data version: called as the function it wraps."""
 
-    def __init__(self, function: Callable[P, R], kept: Any) -> None:
+    def __init__(self, function: Callable[P, R], kept: Any, ledger: _Ledger | None) -> None:
         self._signature = inspect.signature(function)
         self._kept = kept
+        self._ledger = ledger
         self.calls = 0
         """How often the loader's body ran in this process (tests count recomputations)."""
         functools.update_wrapper(self, function)
@@ -105,22 +117,107 @@ class Loader(Generic[P, R]):
         bound = self._signature.bind(*args, **kwargs)
         bound.apply_defaults()
         call = bound.args
-        return self._kept(key=keys.of(version(call[0]), *call), _call=call)
+        key = keys.of(version(call[0]), *call)
+        value = self._kept(key=key, _call=call)
+        if self._ledger is not None:
+            built = _built_here()
+            if built and built[-1] == key:  # built by this call (a loader it called took its own)
+                built.pop()
+                self._ledger.built(self, key, value)
+            else:
+                self._ledger.used(self, key)
+        return value
 
     def clear(self) -> None:
         self._kept.clear()
+        if self._ledger is not None:
+            self._ledger.forget(self)
+
+    def drop(self, key: str) -> None:
+        """Drop the result kept under `key` (the ledger's choice)."""
+        self._kept.clear(key=key, _call=())  # `_call` is not part of the hash
 
 
-def _keyed(function: Callable[..., Any], cache: Callable[[Callable[..., Any]], Any]) -> Loader:
+class _Ledger:
+    """The rows each shared result holds, least recently used first, so that together they stay
+    within `budget`: the oldest results are dropped from their caches when a new one would pass it
+    (the newest always stays). A result enters once it is in its cache, so a result dropped is
+    one that was kept; one cleared meanwhile (a new version) is dropped again, which costs nothing."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self._lock = threading.Lock()
+        self._rows: OrderedDict[tuple[Loader, str], int] = OrderedDict()
+        self.total = 0
+
+    def built(self, loader: Loader, key: str, value: object) -> None:
+        rows = _rows(value)
+        dropped = []
+        with self._lock:
+            self.total += rows - self._rows.pop((loader, key), 0)
+            self._rows[(loader, key)] = rows
+            while self.total > self.budget and len(self._rows) > 1:
+                oldest, held = self._rows.popitem(last=False)
+                self.total -= held
+                dropped.append(oldest)
+        for old_loader, old_key in dropped:
+            old_loader.drop(old_key)
+
+    def used(self, loader: Loader, key: str) -> None:
+        with self._lock:
+            if (loader, key) in self._rows:
+                self._rows.move_to_end((loader, key))
+
+    def forget(self, loader: Loader) -> None:
+        with self._lock:
+            for entry in [e for e in self._rows if e[0] is loader]:
+                self.total -= self._rows.pop(entry)
+
+
+def _rows(value: object) -> int:
+    """How many rows a result holds, counted without walking into them: the items of a list, a
+    dict or a set; of a dataclass, the items of its collections (a report's KPIs, goals and
+    cascade roots); of a tuple, its parts' (a deck's slides); at least one."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        held = (getattr(value, f.name) for f in dataclasses.fields(value))
+        return max(1, sum(len(part) for part in held if isinstance(part, _COLLECTIONS)))
+    if isinstance(value, tuple):
+        return max(1, sum(_rows(part) for part in value))
+    return max(1, len(value)) if isinstance(value, _COLLECTIONS) else 1
+
+
+_COLLECTIONS = (list, dict, set, frozenset)
+_building = threading.local()
+"""This thread's results just built and not yet taken by their loader's call (`Loader.__call__`)."""
+
+
+def _built_here() -> list[str]:
+    if not hasattr(_building, "keys"):
+        _building.keys = []
+    built: list[str] = _building.keys
+    return built
+
+
+_SHARED_LEDGER = _Ledger(SHARED_ROWS)
+
+
+def _keyed(
+    function: Callable[..., Any],
+    cache: Callable[[Callable[..., Any]], Any],
+    ledger: _Ledger | None = None,
+) -> Loader:
     loader: Loader
 
     def by_version(key: str, _call: tuple) -> Any:  # `key`: the data version and `_call` (kpi.ui.keys)
         loader.calls += 1
-        return function(*_call)
+        value = function(*_call)
+        if ledger is not None:
+            _built_here().append(key)
+        return value
 
     by_version.__module__ = function.__module__
     by_version.__qualname__ = function.__qualname__  # Streamlit tells caches apart by this
-    loader = Loader(function, cache(by_version))
+    loader = Loader(function, cache(by_version), ledger)
     _LOADERS.append(loader)
     return loader
 
@@ -139,7 +236,7 @@ def shared(function: Callable[P, R]) -> Loader[P, R]:
     for a large company cost more than the page itself; these are kept once and handed out as
     they are, keyed by the data version. Nothing may change them: pages and views only read
     (tests/test_pages.py checks a report after every page has read it)."""
-    return _keyed(function, st.cache_resource(max_entries=SHARED_KEPT, show_spinner=False))
+    return _keyed(function, st.cache_resource(show_spinner=False), _SHARED_LEDGER)
 
 
 @st.cache_resource(show_spinner=False)

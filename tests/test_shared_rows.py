@@ -1,0 +1,118 @@
+"""The big shared results (kpi/ui/data.py, `shared`) stay within `SHARED_ROWS` rows together, the
+least recently used going first, and the demo's whole year of every person's pages fits: under
+`make load`, where people ask for any of twelve months, a bound of 24 results per loader built
+the demo's reports again and again."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from kpi.domain import months
+from kpi.domain.access import EVERYTHING
+from kpi.domain.report import MonthReport
+from kpi.ui import data
+from tests.conftest import point_app_at
+
+MONTH = date(2026, 10, 1)
+TODAY = date(2026, 11, 30)
+
+
+@pytest.fixture
+def empty(demo_url, monkeypatch):
+    """The demo's store with every cache empty and the ledger at nought."""
+    point_app_at(monkeypatch, demo_url)
+    data.refresh()
+    assert data._SHARED_LEDGER.total == 0
+    yield demo_url
+    data.refresh()
+
+
+def kept() -> dict[str, int]:
+    """Rows in the ledger per loader."""
+    out: dict[str, int] = {}
+    for (loader, _key), rows in data._SHARED_LEDGER._rows.items():
+        out[loader.__name__] = out.get(loader.__name__, 0) + rows
+    return out
+
+
+def a_month(url: str, scope, month: date) -> None:
+    """The shared reads of every page of `scope` in `month`."""
+    data.month_report(url, scope, month, "en")
+    data.attention(url, scope, month, "en", TODAY)
+    data.history(url, scope, months.add(month, -12), month)
+    data.smart_assessments(url, scope, month)
+    data.owed(url, scope, month, "en", TODAY)
+    data.deck(url, scope, month, "en", TODAY)
+
+
+@pytest.mark.parametrize("demo_url", ["duckdb"], indirect=True)
+def test_the_least_recently_used_result_goes_first_when_the_rows_would_pass_the_bound(empty, monkeypatch):
+    url = empty
+    october = data.month_report(url, EVERYTHING, MONTH, "en")
+    rows = data._rows(october)
+    assert rows == len(october.kpis) + len(october.goals) + len(october.roots) > 50
+    monkeypatch.setattr(data._SHARED_LEDGER, "budget", 2 * rows + rows // 2)  # two reports fit
+    september = data.month_report(url, EVERYTHING, date(2026, 9, 1), "en")
+    assert data.month_report(url, EVERYTHING, MONTH, "en") is october  # used: September is older
+    data.month_report(url, EVERYTHING, date(2026, 8, 1), "en")
+    assert data._SHARED_LEDGER.total <= data._SHARED_LEDGER.budget
+    built = data.month_report.calls
+    assert data.month_report(url, EVERYTHING, MONTH, "en") is october
+    assert data.month_report.calls == built  # kept
+    assert data.month_report(url, EVERYTHING, date(2026, 9, 1), "en") is not september
+    assert data.month_report.calls == built + 1  # dropped, built again
+
+
+@pytest.mark.parametrize("demo_url", ["duckdb"], indirect=True)
+def test_the_newest_result_stays_even_alone_over_the_bound(empty, monkeypatch):
+    url = empty
+    monkeypatch.setattr(data._SHARED_LEDGER, "budget", 1)
+    report = data.month_report(url, EVERYTHING, MONTH, "en")
+    assert data.month_report(url, EVERYTHING, MONTH, "en") is report
+    assert list(kept()) == ["month_report"]
+
+
+@pytest.mark.parametrize("demo_url", ["duckdb"], indirect=True)
+def test_a_result_built_inside_another_is_counted_once_each(empty):
+    """The deck reads the month's report through its own loader: both are in the ledger, each
+    with its own rows."""
+    url = empty
+    slides, _brand = data.deck(url, EVERYTHING, MONTH, "en", TODAY)
+    report = data.month_report(url, EVERYTHING, MONTH, "en")
+    counted = kept()
+    assert counted["deck"] == len(slides) + 1  # the slides and the brand
+    assert counted["month_report"] == data._rows(report)
+    assert data._SHARED_LEDGER.total == sum(counted.values())
+
+
+@pytest.mark.parametrize("demo_url", ["duckdb"], indirect=True)
+def test_a_new_version_empties_the_ledger_with_the_caches(empty):
+    url = empty
+    data.month_report(url, EVERYTHING, MONTH, "en")
+    assert data._SHARED_LEDGER.total > 0
+    data.refresh()
+    assert data._SHARED_LEDGER.total == 0 and not kept()
+
+
+@pytest.mark.parametrize("demo_url", ["duckdb"], indirect=True)
+def test_the_demo_s_whole_year_of_every_scope_fits(empty):
+    """Every page's shared reads of the whole company in one month (the biggest scope), as if
+    each person's scope were as big, times twelve months and every person's scope, is within the
+    bound (the real year of the eight scopes: 6,788 rows)."""
+    url = empty
+    a_month(url, EVERYTHING, MONTH)
+    whole = data._SHARED_LEDGER.total
+    assert set(kept()) >= {"month_report", "attention", "history", "smart_assessments", "owed", "deck"}
+    scopes = {data.scope(url, person) for person in data.people(url)}
+    assert len(scopes) >= 8
+    assert whole * 12 * len(scopes) <= data.SHARED_ROWS
+
+
+def test_rows_count_what_a_result_holds_without_walking_into_it():
+    report = MonthReport(MONTH, kpis=dict.fromkeys("abc"), goals=dict.fromkeys("de"), roots=[])
+    assert data._rows(report) == 5
+    assert data._rows(([1, 2, 3, 4], "brand")) == 5  # a deck: its slides, and its brand as one
+    assert data._rows({"k": [1, 2, 3]}) == 1  # a KPI's values are one row
+    assert data._rows([]) == 1 and data._rows(None) == 1
