@@ -142,6 +142,29 @@ def test_a_department_head_sees_only_their_goals(app):
 
 
 @pytest.mark.reads_only
+@pytest.mark.parametrize("viewer", ["mette.kjaer@havnhjem.example", "camilla.berg@havnhjem.example"])
+def test_links_into_the_cascade_and_departments_name_the_app_s_own_pages(app, viewer):
+    """Every page's links (kpi.ui.widgets: one page object per process, shared by the sessions)
+    carry the address and page hash the navigation registered in this session, and their item."""
+    at = app(month="2026-10", **{"as": viewer}).run()
+    seen = set()
+    for page in (None, "pages/smart_goals.py", "pages/departments.py"):
+        if page:
+            at.switch_page(page).run()
+        assert not at.exception
+        links = [link.proto for link in at.get("page_link")]
+        assert links, page
+        for link in links:
+            assert link.page in {"goal_cascade", "departments"}
+            registered = at._registered_pages[link.page_script_hash]  # what this session's navigation made
+            assert registered["url_pathname"] == link.page
+            assert registered["script_path"].endswith(f"/pages/{link.page}.py")
+            assert re.fullmatch(r"(goal|department)=\w+", link.query_string)
+            seen.add(link.page)
+    assert "goal_cascade" in seen
+
+
+@pytest.mark.reads_only
 def test_an_unknown_viewer_sees_no_data(app, monkeypatch):
     monkeypatch.setenv("KPI_AUTH_MODE", "header")
     at = app(month="2026-10").run()

@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # pages that show no table need not load pandas
     import pandas as pd
     from pandas.io.formats.style import Styler
     from streamlit.elements.lib.mutable_tab_container import TabContainer
+    from streamlit.navigation.page import StreamlitPage
 
 CASCADE_PAGE = "pages/goal_cascade.py"
 DEPARTMENTS_PAGE = "pages/departments.py"
@@ -108,11 +109,26 @@ def survey_note(value: MonthValue | None) -> str:
 
 
 def goal_link(code: str, label: str) -> None:
-    st.page_link(CASCADE_PAGE, label=label, query_params={"goal": code}, icon=":material/account_tree:")
+    st.page_link(
+        _page(CASCADE_PAGE), label=label, query_params={"goal": code}, icon=":material/account_tree:"
+    )
 
 
 def department_link(code: str, label: str) -> None:
-    st.page_link(DEPARTMENTS_PAGE, label=label, query_params={"department": code}, icon=":material/groups:")
+    st.page_link(
+        _page(DEPARTMENTS_PAGE), label=label, query_params={"department": code}, icon=":material/groups:"
+    )
+
+
+@functools.cache
+def _page(path: str) -> StreamlitPage:
+    """The page at `path` (relative to app.py) as a page object, made once per process. Given a
+    path, `st.page_link` resolves it on the disk and compares it with every page of the app on
+    each call: 0.7 ms a link, and under load a wait for Python's lock after each of the
+    file-system calls (the Overview's exceptions list has a link per item). Given the page it
+    takes the page's address; it only reads the object, so every session may share it (unlike
+    the pages handed to `st.navigation`, which mark the one to run)."""
+    return st.Page(path)
 
 
 P = ParamSpec("P")
