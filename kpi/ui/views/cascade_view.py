@@ -112,7 +112,6 @@ def tree(rows: Sequence[tuple[int, month_rows.GoalRow]], kpis: Mapping[str, mont
         st.info(t("cascade.no_goals"))
         return
     frame = tree_table(rows, kpis)
-    styled = _styled(frame, rows, kpis)
     height = min(38 + 35 * len(frame), 640)
     widgets.screen_style()
     with st.container(key="wide-cascade"):
@@ -127,27 +126,22 @@ def tree(rows: Sequence[tuple[int, month_rows.GoalRow]], kpis: Mapping[str, mont
             t("cascade.col_rollup"): 105,
             t("cascade.col_warning"): 160,
         }
-        _grid(styled, list(frame.index), "cascade.tree", wide, widths, height)
+        _grid(_styled(frame[wide], rows, kpis), list(frame.index), "cascade.tree", widths, height)
     with st.container(key="phone-cascade"):
         narrow = [t("cascade.col_goal"), t("cascade.col_status"), t("cascade.col_value")]
         widths = dict(zip(narrow, (PHONE_GOAL_WIDTH, 88, 70), strict=True))
-        _grid(styled, list(frame.index), "cascade.tree_phone", narrow, widths, height)
+        _grid(_styled(frame[narrow], rows, kpis), list(frame.index), "cascade.tree_phone", widths, height)
 
 
 def _grid(
-    styled: pd.DataFrame | Styler,
-    codes: list[str],
-    key: str,
-    order: list[str],
-    widths: dict[str, int],
-    height: int,
+    styled: pd.DataFrame | Styler, codes: list[str], key: str, widths: dict[str, int], height: int
 ) -> None:
-    """One shape of the tree's table (`order`'s columns at `widths` pixels); clicking a row opens
-    that goal (`_pick`)."""
+    """One shape of the tree's table: the columns of `styled`, the only ones it holds (pandas'
+    styling and Streamlit's copy of it cost by the cell, so a column left out is not styled to be
+    hidden), some at `widths` pixels; clicking a row opens that goal (`_pick`)."""
     widgets.dataframe(
         styled,
         hide_index=True,
-        column_order=order,
         column_config={column: st.column_config.TextColumn(width=width) for column, width in widths.items()},
         on_select=functools.partial(_pick, codes, key),
         selection_mode="single-row",

@@ -83,23 +83,23 @@ def table(pairs: Sequence[tuple[Goal, smart.Assessment]], people: dict[str, Pers
             return [""] * len(column)
         return [f"color: {(PASSED if v == PASS else FAILED).colour}; font-weight: 700" for v in column]
 
-    styled, height = widgets.coloured(frame, colour), min(38 + 35 * len(frame), 520)
+    height = min(38 + 35 * len(frame), 520)
     widgets.screen_style()
     with st.container(key="wide-smart"):
-        widgets.dataframe(styled, hide_index=True, width="stretch", height=height)
+        widgets.dataframe(widgets.coloured(frame, colour), hide_index=True, width="stretch", height=height)
     with st.container(key="phone-smart"):
         # A phone gets the goal and a column per check under its initial (S, M, A, R, T in both
         # languages), the whole name in the column's help: the whole table showed two columns.
+        # Only those columns are styled (pandas' styling costs by the cell).
         title = t("smart_page.col_goal")
         config = {title: st.column_config.TextColumn(width=PHONE_GOAL_WIDTH)}
         for check in checks:
             config[check] = st.column_config.TextColumn(check[0], width=PHONE_CHECK_WIDTH, help=check)
         widgets.dataframe(
-            styled,
+            widgets.coloured(frame[[title, *checks]], colour),
             hide_index=True,
             width="stretch",
             height=height,
-            column_order=[title, *checks],
             column_config=config,
         )
 
