@@ -164,6 +164,27 @@ def test_links_into_the_cascade_and_departments_name_the_app_s_own_pages(app, vi
     assert "goal_cascade" in seen
 
 
+def test_a_link_asked_for_outside_a_page_s_run_keeps_its_path_and_no_page_object():
+    """A page object needs a page's run (it learns there where the app lives); one made outside
+    would be kept half made for the whole process."""
+    from kpi.ui import widgets
+
+    made = widgets._made_page.cache_info().currsize
+    assert widgets._page(widgets.CASCADE_PAGE) == widgets.CASCADE_PAGE
+    assert widgets._made_page.cache_info().currsize == made
+
+
+@pytest.mark.reads_only
+def test_smart_goals_filtered_to_no_goal_shows_an_empty_table(app):
+    """Every strategic goal is management's: the customer service's strategic goals are none."""
+    at = app(month="2026-10").run()
+    at.switch_page("pages/smart_goals.py").run()
+    at.segmented_control(key="smart.level").set_value("strategic").run()
+    at.selectbox(key="department").set_value("CS").run()
+    assert not at.exception
+    assert [len(frame.value) for frame in at.dataframe] == [0, 0]  # the screen's and the phone's
+
+
 @pytest.mark.reads_only
 def test_an_unknown_viewer_sees_no_data(app, monkeypatch):
     monkeypatch.setenv("KPI_AUTH_MODE", "header")

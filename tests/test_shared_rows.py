@@ -12,7 +12,9 @@ import pytest
 from kpi.domain import months
 from kpi.domain.access import EVERYTHING
 from kpi.domain.report import MonthReport
+from kpi.output.slide import Brand
 from kpi.ui import data
+from tests.commands import in_process
 from tests.conftest import point_app_at
 
 MONTH = date(2026, 10, 1)
@@ -88,12 +90,24 @@ def test_a_result_built_inside_another_is_counted_once_each(empty):
 
 
 @pytest.mark.parametrize("demo_url", ["duckdb"], indirect=True)
-def test_a_new_version_empties_the_ledger_with_the_caches(empty):
+def test_refreshing_empties_the_ledger_with_the_caches(empty):
     url = empty
     data.month_report(url, EVERYTHING, MONTH, "en")
     assert data._SHARED_LEDGER.total > 0
     data.refresh()
     assert data._SHARED_LEDGER.total == 0 and not kept()
+
+
+@pytest.mark.parametrize("demo_url", ["duckdb"], indirect=True)
+def test_a_write_leaves_only_the_new_version_s_results_in_the_ledger(empty):
+    url = empty
+    data.month_report(url, EVERYTHING, MONTH, "en")
+    data.deck(url, EVERYTHING, MONTH, "en", TODAY)
+    written = in_process("--db", url, "calendar", "--month", "2026-10", "--meeting", "2026-11-20")
+    assert written.returncode == 0, written.stderr
+    report = data.month_report(url, EVERYTHING, MONTH, "en")  # reads the new version: drops the old
+    assert kept() == {"month_report": data._rows(report)}
+    assert data._SHARED_LEDGER.total == data._rows(report)
 
 
 @pytest.mark.parametrize("demo_url", ["duckdb"], indirect=True)
@@ -115,4 +129,6 @@ def test_rows_count_what_a_result_holds_without_walking_into_it():
     assert data._rows(report) == 5
     assert data._rows(([1, 2, 3, 4], "brand")) == 5  # a deck: its slides, and its brand as one
     assert data._rows({"k": [1, 2, 3]}) == 1  # a KPI's values are one row
+    logo = bytes(100 * data.ROW_BYTES)
+    assert data._rows(([1, 2], Brand("footer", logo=logo))) == 2 + 100  # a logo as the rows it fills
     assert data._rows([]) == 1 and data._rows(None) == 1

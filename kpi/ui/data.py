@@ -88,7 +88,7 @@ languages), the least recently used going first."""
 SHARED_ROWS = 25_000
 """Rows (`_rows`) the big shared results hold at most together, the least recently used result
 going first. A row of a report, a deck, an assessment or a KPI's trend takes 1-10 KB in memory,
-about 3.3 KB on average (tracemalloc, the demo and the large company alike), so this is some
+`ROW_BYTES` on average (tracemalloc, the demo and the large company alike), so this is some
 80 MB at most. What a result holds grows with its scope's KPIs: the demo's whole year (twelve
 months, every person's scope, what each page shares: 6,788 rows) fits four times, and a large
 company's (2,020 KPIs) whole-company month is some 9,000 rows, so about three of its months stay.
@@ -121,7 +121,7 @@ class Loader(Generic[P, R]):
         value = self._kept(key=key, _call=call)
         if self._ledger is not None:
             built = _built_here()
-            if built and built[-1] == key:  # built by this call (a loader it called took its own)
+            if built and built[-1] == (self, key):  # built by this call (a loader it called took its own)
                 built.pop()
                 self._ledger.built(self, key, value)
             else:
@@ -129,9 +129,9 @@ class Loader(Generic[P, R]):
         return value
 
     def clear(self) -> None:
-        self._kept.clear()
-        if self._ledger is not None:
+        if self._ledger is not None:  # first: a result stored meanwhile must not leave the ledger
             self._ledger.forget(self)
+        self._kept.clear()
 
     def drop(self, key: str) -> None:
         """Drop the result kept under `key` (the ledger's choice)."""
@@ -177,24 +177,33 @@ class _Ledger:
 def _rows(value: object) -> int:
     """How many rows a result holds, counted without walking into them: the items of a list, a
     dict or a set; of a dataclass, the items of its collections (a report's KPIs, goals and
-    cascade roots); of a tuple, its parts' (a deck's slides); at least one."""
+    cascade roots); of a tuple, its parts' (a deck's slides and its brand); bytes (a deck's logo,
+    up to 300 kB) as the rows of `ROW_BYTES` they would fill; at least one."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        held = (getattr(value, f.name) for f in dataclasses.fields(value))
-        return max(1, sum(len(part) for part in held if isinstance(part, _COLLECTIONS)))
+        held = [getattr(value, f.name) for f in dataclasses.fields(value)]
+        return max(1, sum(_size(part) for part in held))
     if isinstance(value, tuple):
         return max(1, sum(_rows(part) for part in value))
-    return max(1, len(value)) if isinstance(value, _COLLECTIONS) else 1
+    return max(1, _size(value))
 
 
+def _size(part: object) -> int:
+    if isinstance(part, bytes):
+        return len(part) // ROW_BYTES
+    return len(part) if isinstance(part, _COLLECTIONS) else 0
+
+
+ROW_BYTES = 3_300
+"""What a row of a shared result takes in memory on average (tracemalloc: `SHARED_ROWS`)."""
 _COLLECTIONS = (list, dict, set, frozenset)
 _building = threading.local()
 """This thread's results just built and not yet taken by their loader's call (`Loader.__call__`)."""
 
 
-def _built_here() -> list[str]:
+def _built_here() -> list[tuple[Loader, str]]:
     if not hasattr(_building, "keys"):
         _building.keys = []
-    built: list[str] = _building.keys
+    built: list[tuple[Loader, str]] = _building.keys
     return built
 
 
@@ -212,7 +221,7 @@ def _keyed(
         loader.calls += 1
         value = function(*_call)
         if ledger is not None:
-            _built_here().append(key)
+            _built_here().append((loader, key))
         return value
 
     by_version.__module__ = function.__module__

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from kpi.domain import company_events, months, outlook
 from kpi.domain.company_events import Band, CompanyEvent
@@ -120,14 +121,21 @@ def department_link(code: str, label: str) -> None:
     )
 
 
-@functools.cache
-def _page(path: str) -> StreamlitPage:
+def _page(path: str) -> StreamlitPage | str:
     """The page at `path` (relative to app.py) as a page object, made once per process. Given a
     path, `st.page_link` resolves it on the disk and compares it with every page of the app on
     each call: 0.7 ms a link, and under load a wait for Python's lock after each of the
     file-system calls (the Overview's exceptions list has a link per item). Given the page it
     takes the page's address; it only reads the object, so every session may share it (unlike
-    the pages handed to `st.navigation`, which mark the one to run)."""
+    the pages handed to `st.navigation`, which mark the one to run). Outside a page's run the
+    path itself (a page object needs the run to know where the app lives)."""
+    if get_script_run_ctx(suppress_warning=True) is None:
+        return path
+    return _made_page(path)
+
+
+@functools.cache
+def _made_page(path: str) -> StreamlitPage:
     return st.Page(path)
 
 

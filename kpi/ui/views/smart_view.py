@@ -96,7 +96,7 @@ def table(pairs: Sequence[tuple[Goal, smart.Assessment]], people: dict[str, Pers
         for check in checks:
             config[check] = st.column_config.TextColumn(check[0], width=PHONE_CHECK_WIDTH, help=check)
         widgets.dataframe(
-            widgets.coloured(frame[[title, *checks]], colour),
+            widgets.coloured(frame.reindex(columns=[title, *checks]), colour),  # none when no goal
             hide_index=True,
             width="stretch",
             height=height,
