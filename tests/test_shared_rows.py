@@ -124,6 +124,25 @@ def test_the_demo_s_whole_year_of_every_scope_fits(empty):
     assert whole * 12 * len(scopes) <= data.SHARED_ROWS
 
 
+@pytest.mark.parametrize("viewer", ["mette.kjaer@havnhjem.example", "camilla.berg@havnhjem.example"])
+def test_the_app_s_exception_and_owed_lists_are_the_command_line_s(empty, viewer):
+    """`data.attention` and `data.owed` are made from the app's cached reads, not read in a unit
+    of their own: the same items as `kpi.store.monthly.attention` and `kpi.store.owing` read."""
+    from kpi.store import engine, monthly, owing, queries
+
+    url = empty
+    with engine.reading(engine.create(url)) as conn:
+        person = queries.person(conn, viewer)
+        assert person is not None
+        scope = data.scope(url, person)
+        for month in (MONTH, date(2026, 7, 1)):
+            built = monthly.month_report(conn, scope, month, "en")
+            listed = monthly.attention(conn, scope, built, "en", TODAY)
+            owed = owing.owed_in(conn, scope, built, "en", TODAY)
+            assert listed and data.attention(url, scope, month, "en", TODAY) == listed
+            assert data.owed(url, scope, month, "en", TODAY) == owed
+
+
 def test_rows_count_what_a_result_holds_without_walking_into_it():
     report = MonthReport(MONTH, kpis=dict.fromkeys("abc"), goals=dict.fromkeys("de"), roots=[])
     assert data._rows(report) == 5

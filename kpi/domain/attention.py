@@ -278,6 +278,21 @@ def _action_items(facts: _Facts, actions: Sequence[Action]) -> list[Item]:
     return out
 
 
+def of_month(
+    report: MonthReport,
+    priorities: Sequence[ServicePriority],
+    actions: Sequence[Action],
+    comments: Sequence[Commentary],
+    late: Mapping[str, int],
+    events: Sequence[CompanyEvent],
+) -> list[Item]:
+    """The month's one exception list from what it reads within one scope: the service
+    priorities, actions, the month's commentary, the late values and the company events
+    (`kpi.store.monthly.attention` reads them from the store; the app takes them from its caches,
+    which its other pages fill)."""
+    return items(report, actions, comments, compliance(report, priorities), late, events)
+
+
 def compliance(report: MonthReport, kept: Sequence[ServicePriority]) -> list[Compliance]:
     """How each service priority on a KPI of the report fared in its month, from the values the
     report read (a year and more)."""

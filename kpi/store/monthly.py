@@ -54,11 +54,14 @@ def attention(
     """The month's one exception list (`attention.items`) for a report built for `scope`, its
     late values as of `today` (the company's today, `settings.today`, when not given)."""
     month = built.month
-    kept = attention_.compliance(built, queries.service_priorities(conn, scope, language))
-    comments = queries.commentary(conn, scope, month, month, language)
-    overdue = late(conn, built, today)
-    events = company_events.read(conn, scope, language)
-    return attention_.items(built, queries.actions(conn, scope, language), comments, kept, overdue, events)
+    return attention_.of_month(
+        built,
+        queries.service_priorities(conn, scope, language),
+        queries.actions(conn, scope, language),
+        queries.commentary(conn, scope, month, month, language),
+        late(conn, built, today),
+        company_events.read(conn, scope, language),
+    )
 
 
 def late(conn: sa.Connection, built: report.MonthReport, today: date | None = None) -> dict[str, int]:

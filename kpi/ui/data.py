@@ -65,7 +65,6 @@ from kpi.store import (
     importing,
     initiatives,
     monthly,
-    owing,
     queries,
     respondents,
     rules,
@@ -382,10 +381,20 @@ def month_report(url: str, scope: Scope, month: date, language: str) -> report.M
 @shared
 def attention(url: str, scope: Scope, month: date, language: str, today: date) -> list[attention_.Item]:
     """The month's one exception list (`monthly.attention`) as every page shows it, its late
-    values as of `today` (a key, so a list read yesterday is not served today)."""
+    values as of `today` (a key, so a list read yesterday is not served today). Made from this
+    module's loaders of what it reads, not a unit of work of its own: the Overview, the cascade
+    and the cards ask for the same commentary, actions, events and late values, so the first
+    visit of a scope's month reads each once (tests/test_shared_rows.py checks it is the
+    command line's list)."""
     built = month_report(url, scope, month, language)
-    with engine.reading(_engine(url)) as conn:
-        return monthly.attention(conn, scope, built, language, today)
+    return attention_.of_month(
+        built,
+        service_priorities(url, scope, language),
+        actions(url, scope, language),
+        commentary(url, scope, month, month, language),
+        late(url, scope, month, language, today),
+        company_events(url, scope, language),
+    )
 
 
 @cached
@@ -515,10 +524,13 @@ def calendars_around(url: str, first: date, last: date) -> list[cycle.Calendar]:
 
 @shared
 def owed(url: str, scope: Scope, month: date, language: str, today: date) -> list[owed_.Item]:
-    """Who still owes what for `month` as of `today`, within `scope` (`kpi.store.owing`)."""
+    """Who still owes what for `month` as of `today`, within `scope` (`kpi.store.owing`), from
+    this module's loaders of what it reads, as `attention`."""
     built = month_report(url, scope, month, language)
-    with engine.reading(_engine(url)) as conn:
-        return owing.owed_in(conn, scope, built, language, today)
+    comments = commentary(url, scope, month, month, language)
+    return owed_.items(
+        built, comments, actions(url, scope, language), calendar(url, month), people(url), scope, today
+    )
 
 
 @cached
