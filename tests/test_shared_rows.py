@@ -143,6 +143,47 @@ def test_the_app_s_exception_and_owed_lists_are_the_command_line_s(empty, viewer
             assert data.owed(url, scope, month, "en", TODAY) == owed
 
 
+@pytest.mark.parametrize("language", ["en", "da"])
+def test_the_app_s_deck_is_the_command_line_s_open_reopened_and_closed(empty, language):
+    """`data.deck` is made from the app's cached reads (`decks.made`), not read in a unit of its
+    own: the same slides and brand as `decks.slides` and `decks.brand` read, for a department
+    head and the whole company, of a month never closed, of one closed, reopened and closed
+    again (the close's numbers and drivers, the reopening on the title) and while reopened."""
+    from kpi.store import closing, decks, engine, queries
+    from kpi.text import i18n
+    from tests.test_edits import ADMIN
+
+    url = empty
+    store = engine.create(url)
+
+    def both(scope, month: date) -> None:
+        with i18n.use(language), engine.reading(store) as conn:
+            expected = decks.slides(conn, scope, month, language, TODAY), decks.brand(conn, month)
+            app = data.deck(url, scope, month, language, TODAY)
+        assert app == expected
+        assert len(app[0]) > 5
+
+    with engine.reading(store) as conn:
+        head = queries.person(conn, "camilla.berg@havnhjem.example")
+    assert head is not None
+    scopes = [EVERYTHING, data.scope(url, head)]
+    for scope in scopes:
+        both(scope, MONTH)
+    with engine.writing(store) as conn:
+        closing.close(conn, ADMIN, MONTH)
+    with engine.writing(store) as conn:
+        closing.reopen(conn, ADMIN, MONTH, "Counted twice")
+    for scope in scopes:
+        both(scope, MONTH)  # open again, and the title says it was reopened
+    assert any(
+        "Counted twice" in note for note in data.deck(url, EVERYTHING, MONTH, language, TODAY)[0][0].notes
+    )
+    with engine.writing(store) as conn:
+        closing.close(conn, ADMIN, MONTH)
+    for scope in scopes:
+        both(scope, MONTH)
+
+
 def test_rows_count_what_a_result_holds_without_walking_into_it():
     report = MonthReport(MONTH, kpis=dict.fromkeys("abc"), goals=dict.fromkeys("de"), roots=[])
     assert data._rows(report) == 5

@@ -146,6 +146,15 @@ def reopenings(conn: sa.Connection, month: date) -> list[Reopening]:
     return [Reopening(x.reopened_at, x.reopened_by, x.reason, x.closed_at, x.closed_by) for x in rows]
 
 
+def open_month(
+    built: report.MonthReport, commentary: list[Commentary], reopened: list[Reopening]
+) -> MeetingMonth:
+    """An open month as a meeting shows it, from its live report (whose rows hold every value it
+    was built from), its commentary and its reopenings."""
+    live = [v for kpi_row in built.kpis.values() for v in kpi_row.series.values()]
+    return MeetingMonth(built, commentary, live, reopened=reopened)
+
+
 def meeting_month(
     conn: sa.Connection,
     scope: Scope,
@@ -158,20 +167,18 @@ def meeting_month(
     built from the same values for the same scope and language), else built here."""
     row = closed(conn, month)
     if row is None or not row.snapshot:
-        if live_report is not None:
-            built = live_report()  # its rows hold every value it was built from
-            live = [v for kpi_row in built.kpis.values() for v in kpi_row.series.values()]
-        else:
-            live = monthly.report_values(conn, scope, month)
-            built = report.build(
-                month,
-                queries.kpis(conn, scope, language),
-                queries.goals(conn, scope, language),
-                live,
-                monthly.context(conn, scope, month),
-                scope.goals,  # seen without all their sub-goals
-            )
         comments = queries.commentary(conn, scope, month, month, language)
+        if live_report is not None:
+            return open_month(live_report(), comments, reopenings(conn, month))
+        live = monthly.report_values(conn, scope, month)
+        built = report.build(
+            month,
+            queries.kpis(conn, scope, language),
+            queries.goals(conn, scope, language),
+            live,
+            monthly.context(conn, scope, month),
+            scope.goals,  # seen without all their sub-goals
+        )
         return MeetingMonth(built, comments, live, reopened=reopenings(conn, month))
     frozen = snapshot.thaw(row.snapshot, language, scope)
     built = report.build(month, frozen.kpis, frozen.goals, frozen.values, frozen.context, scope.goals)

@@ -3,23 +3,66 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
 
+from kpi.domain import cycle
 from kpi.domain.access import Scope
+from kpi.domain.company_events import CompanyEvent
+from kpi.domain.initiatives import Verdict
+from kpi.domain.model import Action, Department, Person, ServicePriority
 from kpi.domain.report import MonthReport
 from kpi.output import deck, driver_slide
 from kpi.store import closing, company_events, drivers, initiatives, monthly, queries
 from kpi.store import company as company_settings
+from kpi.store import cycle as calendars
 from kpi.text import fmt
 from kpi.text.i18n import t
 
 
+@dataclass(frozen=True)
+class Reads:
+    """What a month's deck shows besides the month itself (`closing.MeetingMonth`), each a read
+    of its own: `read` takes them from a connection; the app hands the ones it keeps for its other
+    pages (kpi.ui.data), so a scope's deck of another month reads none of them again."""
+
+    people: list[Person]
+    actions: list[Action]
+    priorities: list[ServicePriority]
+    events: list[CompanyEvent]
+    departments: list[Department]
+    company: company_settings.Company
+    calendar: cycle.Calendar
+    """The month's: its values are late after its data due date."""
+    verdicts: dict[int, Verdict]
+    """The month's verdicts of the initiatives among `actions`."""
+
+
+def reads(conn: sa.Connection, scope: Scope, month: date, language: str) -> Reads:
+    """What `month`'s deck reads for `scope`, in `language`, besides the month itself."""
+    actions = queries.actions(conn, scope, language)
+    return Reads(
+        queries.people(conn),
+        actions,
+        queries.service_priorities(conn, scope, language),
+        company_events.read(conn, scope, language),
+        queries.departments(conn, scope, language),
+        company_settings.read(conn),
+        calendars.read(conn, month),
+        initiatives.verdicts(conn, scope, month, actions),
+    )
+
+
 def brand(conn: sa.Connection, month: date) -> deck.Brand:
-    """What makes `month`'s pack the company's: its name in the title and footer, its logo and
+    """What makes `month`'s pack the company's (`branded`), as the store holds it."""
+    return branded(company_settings.read(conn), month)
+
+
+def branded(company: company_settings.Company, month: date) -> deck.Brand:
+    """What makes `month`'s pack `company`'s: its name in the title and footer, its logo and
     colour (kpi.store.company). A store without a name yet says only the product's."""
-    company = company_settings.read(conn)
     when = fmt.month_long(month)
     if company.name is None:
         footer = t("deck.footer_unnamed", month=when)
@@ -38,48 +81,61 @@ def slides(
     today: date | None = None,
     analyse: drivers.Analyse = drivers.analysis,
     live_report: Callable[[], MonthReport] | None = None,
-    live_drivers: Callable[[], drivers.Found | None] | None = None,
 ) -> list[deck.Slide]:
     """The deck of `month` (from its close if closed), limited to `scope`, in `language`; its
     attention slide names the values late on `today` (the company's today, `settings.today`, when
     not given). An open month's driver slide gets its analysis from `analyse` (a run's
     `drivers.Memo` or the app's cache, so readers of the same pair share one); an open month's
-    report from `live_report` and its driver slide's pair and analysis from `live_drivers` when
-    the caller keeps them (`closing.meeting_month`, `drivers.for_the_pack`)."""
+    report from `live_report` when the caller keeps one (`closing.meeting_month`)."""
     meeting = closing.meeting_month(conn, scope, month, language, live_report)
-    owners = {p.email: p.name for p in queries.people(conn)}
-    actions = queries.actions(conn, scope, language)
+    return made(
+        meeting,
+        reads(conn, scope, month, language),
+        scope,
+        today,
+        lambda: drivers.for_the_pack(conn, scope, month, language, analyse),
+    )
+
+
+def made(
+    meeting: closing.MeetingMonth,
+    shown: Reads,
+    scope: Scope,
+    today: date | None,
+    live_drivers: Callable[[], drivers.Found | None],
+) -> list[deck.Slide]:
+    """The deck of `meeting`'s month for `scope` from what it reads (`Reads`): its attention slide
+    names the values late on `today` (the company's today when not given), and its driver slide
+    shows what the close kept, or else `live_drivers` (the pair and analysis of the live
+    answers, `drivers.for_the_pack`), asked only then."""
     source = deck.Meeting(
         meeting.report,
         meeting.commentary,
         meeting.values,
         meeting.revised,
         meeting.closed_at,
-        queries.service_priorities(conn, scope, language),
+        shown.priorities,
         [(r.at, r.by, r.reason) for r in meeting.reopened],
         scope.served,
-        monthly.late(conn, meeting.report, today),
-        company_events.read(conn, scope, language),
-        initiatives.verdicts(conn, scope, month, actions),
+        monthly.late_on(meeting.report, shown.calendar, today),
+        shown.events,
+        shown.verdicts,
     )
     built = deck.build(
         source,
-        company_settings.read(conn).title(t("app.title")),
-        queries.departments(conn, scope, language),
-        actions,
-        owners,
+        shown.company.title(t("app.title")),
+        shown.departments,
+        shown.actions,
+        {p.email: p.name for p in shown.people},
     )
-    return _with_drivers(conn, built, scope, meeting, language, analyse, live_drivers)
+    return _with_drivers(built, scope, meeting, live_drivers)
 
 
 def _with_drivers(
-    conn: sa.Connection,
     built: list[deck.Slide],
     scope: Scope,
     meeting: closing.MeetingMonth,
-    language: str,
-    analyse: drivers.Analyse,
-    live_drivers: Callable[[], drivers.Found | None] | None,
+    live_drivers: Callable[[], drivers.Found | None],
 ) -> list[deck.Slide]:
     """The deck with the driver analysis's slide after what needs attention, when the reader's
     scope holds a survey whose respondents rated touchpoints (kpi.store.drivers): of a closed
@@ -89,10 +145,8 @@ def _with_drivers(
     if meeting.is_closed and meeting.drivers is not None:
         kpis = [row.kpi for row in meeting.report.kpis.values()]
         found = drivers.from_the_close(meeting.drivers, kpis, scope)
-    elif live_drivers is not None:
-        found = live_drivers()
     else:
-        found = drivers.for_the_pack(conn, scope, month, language, analyse)
+        found = live_drivers()
     extra = driver_slide.slide(found[1], found[0].outcome_name, found[2], month) if found else None
     if extra is None:
         return built

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from kpi import settings
 from kpi.domain import attention as attention_
+from kpi.domain import cycle as domain_cycle
 from kpi.domain import lateness, month_rows, months, outlook, report, signals, smart, status
 from kpi.domain.access import Scope
 from kpi.domain.model import MonthValue
@@ -69,7 +70,14 @@ def late(conn: sa.Connection, built: report.MonthReport, today: date | None = No
     company's today, `settings.today`, when not given): due on the month calendar's data due date
     (`cycle.read`: by default the store's grace days after the month's end). The report
     was built for a scope, so a department head learns only of their own KPIs."""
-    days = (cycle.read(conn, built.month).data_due - months.end_of(built.month)).days
+    return late_on(built, cycle.read(conn, built.month), today)
+
+
+def late_on(
+    built: report.MonthReport, calendar: domain_cycle.Calendar, today: date | None = None
+) -> dict[str, int]:
+    """`late` with the month's `calendar` at hand (the app keeps it for every page)."""
+    days = (calendar.data_due - months.end_of(built.month)).days
     return lateness.late_kpis(built, today or settings.today(), days)
 
 

@@ -415,9 +415,7 @@ def initiative_verdicts(url: str, scope: Scope, month: date, language: str) -> d
 def late(url: str, scope: Scope, month: date, language: str, today: date) -> dict[str, int]:
     """`kpi code → days late` of the KPIs in `scope` whose value of `month` is overdue on
     `today` (`monthly.late`), for the cards' badges."""
-    built = month_report(url, scope, month, language)
-    with engine.reading(_engine(url)) as conn:
-        return monthly.late(conn, built, today)
+    return monthly.late_on(month_report(url, scope, month, language), calendar(url, month), today)
 
 
 @shared
@@ -626,30 +624,39 @@ def deck(url: str, scope: Scope, month: date, language: str, today: date) -> tup
     """The meeting deck and what makes its pack the company's (title, footer, logo), for `scope`:
     built once per month, scope, language, day and data version (its attention slide names the
     values late on `today`, a key: a deck read yesterday is not served today), so stepping
-    through the slides only draws them. Its driver analysis is `driver_analysis`'s, asked with
-    the pair's reach: every scope holding the pair (and the Why page) shares one."""
-
-    def live_report() -> report.MonthReport:  # an open month's: the one the other pages read
-        return month_report(url, scope, month, language)
-
-    @functools.cache  # asked for once: ahead of the deck's connection, then by the deck
-    def live_drivers() -> drivers_.Found | None:
-        return pack_drivers(url, scope, month, language)
-
+    through the slides only draws them. Made from this module's loaders of what it reads
+    (`decks.made`), as `attention`: an open month's report, commentary and reopenings, and the
+    scope's people, actions, priorities, events and departments, which other pages and months
+    ask for too; only a closed month is read from its close. Its driver analysis is
+    `driver_analysis`'s, asked with the pair's reach: every scope holding the pair (and the Why
+    page) shares one."""
+    shown = decks.Reads(
+        people(url),
+        actions(url, scope, language),
+        service_priorities(url, scope, language),
+        company_events(url, scope, language),
+        departments(url, scope, language),
+        company(url),
+        calendar(url, month),
+        initiative_verdicts(url, scope, month, language),
+    )
     if closed_month(url, month) is None:
-        live_drivers()  # before the deck's connection opens (see `pack_drivers`)
-    with engine.reading(_engine(url)) as conn:
-        slides = decks.slides(
-            conn, scope, month, language, today, live_report=live_report, live_drivers=live_drivers
+        built = month_report(url, scope, month, language)
+        meeting = closing.open_month(
+            built, commentary(url, scope, month, month, language), reopenings(url, month)
         )
-        return slides, decks.brand(conn, month)
+    else:
+        with engine.reading(_engine(url)) as conn:
+            meeting = closing.meeting_month(conn, scope, month, language)
+    live = functools.partial(pack_drivers, url, scope, month, language)
+    return decks.made(meeting, shown, scope, today, live), decks.branded(shown.company, month)
 
 
 @cached
-def reopenings(url: str, month: date) -> list[tuple]:
-    """(when, by whom, why) each time `month` was reopened, oldest first."""
+def reopenings(url: str, month: date) -> list[closing.Reopening]:
+    """Each time `month` was reopened (when, by whom, why), oldest first."""
     with engine.reading(_engine(url)) as conn:
-        return [(r.at, r.by, r.reason) for r in closing.reopenings(conn, month)]
+        return closing.reopenings(conn, month)
 
 
 @cached
@@ -712,7 +719,7 @@ def driver_pairs(url: str, scope: Scope, first: date, last: date, language: str)
 def pack_drivers(url: str, scope: Scope, month: date, language: str) -> drivers_.Found | None:
     """The pair an open month's deck shows and its analysis (`drivers.for_the_pack`), from
     `driver_pairs` and `driver_analysis`, each reading in a connection of its own and cached. The
-    deck asks for them before it opens its own connection: DuckDB gives back what a query held
+    deck asks for them outside any connection of its own: DuckDB gives back what a query held
     only when the store's last connection closes (the search for respondents shared among the
     large company's 5 million answers held 12 MB), so the search has given it back before the
     analysis draws its samples (issue 21, peak memory)."""

@@ -17,9 +17,9 @@ def _name(people: dict, email: str) -> str:
 
 
 def _history(ctx: Context, people: dict) -> None:
-    for when, who, reason in data.reopenings(ctx.url, ctx.month):
-        st.caption(t("close_tab.reopened", when=fmt.day(when.date()), who=_name(people, who)))
-        st.text(reason)  # typed by a person: plain text
+    for reopened in data.reopenings(ctx.url, ctx.month):
+        st.caption(t("close_tab.reopened", when=fmt.day(reopened.at.date()), who=_name(people, reopened.by)))
+        st.text(reopened.reason)  # typed by a person: plain text
 
 
 def _reopen_form(ctx: Context, month: str) -> None:
