@@ -41,9 +41,8 @@ _LOCK_MARKERS = ("Could not set lock", "Conflicting lock", "Unique file handle c
 process, a unit of work opening the file while another is still closing it."""
 
 if TYPE_CHECKING:  # each driver loads with its dialect: a store of the other kind never imports it
-    import duckdb
     import psycopg
-    from duckdb_sqlalchemy import ConnectionWrapper
+    from duckdb_sqlalchemy import ConnectionWrapper, CursorWrapper
     from psycopg.rows import TupleRow
 
 
@@ -509,10 +508,15 @@ def psycopg_driver(conn: sa.Connection) -> psycopg.Connection[TupleRow]:
     return raw
 
 
-def on_duckdb_driver(conn: sa.Connection, stmt: sa.Select | sa.CompoundSelect) -> duckdb.DuckDBPyConnection:
-    """Run `stmt` on DuckDB's own connection underneath `conn` and return DuckDB's result, for
-    reads wanted as plain tuples or Arrow columns rather than SQLAlchemy's row objects. The
-    statement is still SQLAlchemy's and its values bound parameters."""
-    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
-    params = [compiled.params[key] for key in compiled.positiontup or []]
-    return duckdb_driver(conn).execute(str(compiled), params)
+def on_duckdb_driver(conn: sa.Connection, stmt: sa.Select | sa.CompoundSelect) -> CursorWrapper:
+    """Run `stmt` as every statement runs and hand back DuckDB's cursor underneath, for reads
+    wanted as plain tuples (`fetchmany`) or Arrow columns (`to_arrow_table`) rather than
+    SQLAlchemy's row objects. SQLAlchemy compiles a statement once and keeps it for the next
+    with other values: compiled anew at each call (as this did), compiling the demo's reports,
+    assessments and trends of every scope and month took 1.7 s against DuckDB's 3.1 s of work."""
+    from duckdb_sqlalchemy import CursorWrapper
+
+    cursor = conn.execute(stmt).cursor
+    if not isinstance(cursor, CursorWrapper):
+        raise TypeError(f"not a DuckDB connection: {conn.dialect.name}")
+    return cursor

@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 from collections.abc import Collection, Iterator, Sequence
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
-import duckdb
 import sqlalchemy as sa
 
 from kpi.domain import cx, identity, months
@@ -34,6 +34,9 @@ from kpi.domain.model import (
 )
 from kpi.store import engine, priority_events
 from kpi.store import schema as s
+
+if TYPE_CHECKING:  # DuckDB's driver loads with its dialect
+    from duckdb_sqlalchemy import CursorWrapper
 
 
 def _tuples(conn: sa.Connection, stmt: sa.Select | sa.CompoundSelect) -> Iterator[tuple]:
@@ -59,7 +62,7 @@ memory of the step before, many enough that the steps cost nothing to speak of (
 company's report values took 0.32 s this way against 0.39 s made at once)."""
 
 
-def _fetched(result: duckdb.DuckDBPyConnection) -> Iterator[tuple]:
+def _fetched(result: CursorWrapper) -> Iterator[tuple]:
     for rows in _steps(result):
         yield from rows
 
@@ -72,7 +75,7 @@ def _batches(conn: sa.Connection, stmt: sa.Select | sa.CompoundSelect) -> Iterat
     return _steps(engine.on_duckdb_driver(conn, stmt))
 
 
-def _steps(result: duckdb.DuckDBPyConnection) -> Iterator[list[tuple]]:
+def _steps(result: CursorWrapper) -> Iterator[list[tuple]]:
     while rows := result.fetchmany(ROWS_AT_ONCE):
         yield rows
 
