@@ -9,7 +9,8 @@ import pytest
 from streamlit.proto.LabelVisibility_pb2 import LabelVisibility
 
 from kpi.domain.access import EVERYTHING
-from kpi.text import fmt, plain
+from kpi.domain.model import GoalStatus
+from kpi.text import fmt, palette, plain
 from kpi.ui.views import overview_view
 from tests.conftest import as_admin
 from tests.sharing import open_folds
@@ -228,12 +229,19 @@ def test_process_verdicts_stand_beside_the_status_on_tiles_and_in_the_cascade_ta
     assert any(verdicts) and all(v in shown for v in verdicts if v)  # icon, word and colour
     at.switch_page(CASCADE).run()
     table = at.dataframe[0].value
-    process = dict(zip(table.index, table["Process"], strict=True))
+    process = {code: list(labels) for code, labels in zip(table.index, table["Process"], strict=True)}
     expected = {
-        code: phrases.process_words(readings[row.kpi.code]) if row.kpi else ""
+        code: [f"{look.icon} {word}" for look, word in phrases.verdict_looks(readings[row.kpi.code])]
+        if row.kpi
+        else []
         for code, row in report.goals.items()
     }
     assert process == expected and any(expected.values())
+    statuses = {code: list(labels) for code, labels in zip(table.index, table["Status"], strict=True)}
+    assert statuses == {code: [palette.label(row.status)] for code, row in report.goals.items()}
+    config = json.loads(at.dataframe[0].proto.columns)  # each label in its status's colour
+    colours = {o["value"]: o["color"] for o in config["Status"]["type_config"]["options"]}
+    assert colours[palette.label(GoalStatus.OFF_TRACK)] == palette.RED
 
 
 @pytest.mark.reads_only

@@ -5,16 +5,16 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping, Sequence
 from datetime import date
+from typing import Any
 
 import pandas as pd
 import streamlit as st
-from pandas.io.formats.style import Styler
 
 from kpi.domain import cascade, company_events, month_rows, months, outlook, report, samples
 from kpi.domain.access import Scope
 from kpi.domain.company_events import CompanyEvent
 from kpi.domain.initiatives import Verdict
-from kpi.domain.model import Action, Aggregation, Commentary, Level, MonthValue, Person, Promise
+from kpi.domain.model import Action, Aggregation, Commentary, GoalStatus, Level, MonthValue, Person, Promise
 from kpi.output import charts
 from kpi.text import fmt, palette, phrases, plain, splits
 from kpi.text.i18n import t
@@ -42,7 +42,8 @@ def tree_table(
     rows: Sequence[tuple[int, month_rows.GoalRow]], kpis: Mapping[str, month_rows.KpiRow] | None = None
 ) -> pd.DataFrame:
     """The cascade as a table a CEO can read: indented titles, values with units, statuses and
-    the process verdicts of each goal's KPI (`kpis`, the month report's KPI rows)."""
+    the process verdicts of each goal's KPI (`kpis`, the month report's KPI rows). The statuses
+    and the verdicts are lists of labels (`widgets.labels`), drawn as chips in their colours."""
     records = []
     for depth, row in rows:
         kpi_row = (kpis or {}).get(row.kpi.code) if row.kpi else None
@@ -53,41 +54,36 @@ def tree_table(
                 "code": row.goal.code,
                 t("cascade.col_goal"): "\u2003" * depth + ("└ " if depth else "") + row.goal.title,
                 t("cascade.col_level"): t(f"level.{row.goal.level}"),
-                t("cascade.col_status"): palette.label(row.status),
+                t("cascade.col_status"): [palette.label(row.status)],
                 t("cascade.col_value"): fmt.value(row.value.value if row.value else None, unit),
                 t("cascade.col_target"): fmt.value(row.goal.target, unit),
-                t("cascade.col_rollup"): palette.label(row.rollup) if row.node.children else "",
+                t("cascade.col_rollup"): [palette.label(row.rollup)] if row.node.children else [],
                 t("cascade.col_warning"): flag,
-                t("cascade.col_process"): phrases.process_words(kpi_row.reading if kpi_row else None),
+                t("cascade.col_process"): [
+                    f"{look.icon} {word}"
+                    for look, word in phrases.verdict_looks(kpi_row.reading if kpi_row else None)
+                ],
             }
         )
     return pd.DataFrame.from_records(records).set_index("code") if records else pd.DataFrame()
 
 
-def _styled(
-    frame: pd.DataFrame, rows: Sequence[tuple[int, month_rows.GoalRow]], kpis: Mapping[str, month_rows.KpiRow]
-) -> pd.DataFrame | Styler:
-    colours = {
-        t("cascade.col_status"): {row.goal.code: palette.look(row.status).colour for _, row in rows},
-        t("cascade.col_process"): {row.goal.code: _process_colour(row, kpis) for _, row in rows},
+def _labels() -> dict[str, Any]:
+    """The labels each column of them may hold, in the current language, and their looks
+    (palette): every goal status (the goal's own and its sub-goals'), every process verdict."""
+    statuses = {palette.label(status): palette.look(status) for status in GoalStatus}
+    verdicts = {
+        f"{look.icon} {word}": look
+        for look, word in [
+            *((look, t(f"signal.variation.{name}")) for name, look in palette.VARIATION_LOOKS.items()),
+            *((look, t(f"signal.assurance.{name}")) for name, look in palette.ASSURANCE_LOOKS.items()),
+        ]
     }
-
-    def colour(column: pd.Series) -> list[str]:
-        if column.name not in colours:
-            return [""] * len(column)
-        return [f"color: {colours[str(column.name)][code]}; font-weight: 600" for code in column.index]
-
-    return widgets.coloured(frame, colour)
-
-
-def _process_colour(row: month_rows.GoalRow, kpis: Mapping[str, month_rows.KpiRow]) -> str:
-    """The colour of a goal's process verdicts in the table, one per cell: a special cause's
-    (blue improvement, orange concern), else the assurance's."""
-    kpi_row = kpis.get(row.kpi.code) if row.kpi else None
-    reading = kpi_row.reading if kpi_row else None
-    looks = [look for look, _ in phrases.verdict_looks(reading)]
-    special = [look for look in looks if look.streamlit != "gray"]
-    return (special or looks or [palette.KPI_LOOKS[palette.KpiStatus.NO_DATA]])[0].colour
+    return {
+        t("cascade.col_status"): statuses,
+        t("cascade.col_rollup"): statuses,
+        t("cascade.col_process"): verdicts,
+    }
 
 
 def _pick(codes: list[str], key: str) -> None:
@@ -126,23 +122,26 @@ def tree(rows: Sequence[tuple[int, month_rows.GoalRow]], kpis: Mapping[str, mont
             t("cascade.col_rollup"): 105,
             t("cascade.col_warning"): 160,
         }
-        _grid(_styled(frame[wide], rows, kpis), list(frame.index), "cascade.tree", widths, height)
+        _grid(frame[wide], list(frame.index), "cascade.tree", widths, height)
     with st.container(key="phone-cascade"):
         narrow = [t("cascade.col_goal"), t("cascade.col_status"), t("cascade.col_value")]
         widths = dict(zip(narrow, (PHONE_GOAL_WIDTH, 88, 70), strict=True))
-        _grid(_styled(frame[narrow], rows, kpis), list(frame.index), "cascade.tree_phone", widths, height)
+        _grid(frame[narrow], list(frame.index), "cascade.tree_phone", widths, height)
 
 
-def _grid(
-    styled: pd.DataFrame | Styler, codes: list[str], key: str, widths: dict[str, int], height: int
-) -> None:
-    """One shape of the tree's table: the columns of `styled`, the only ones it holds (pandas'
-    styling and Streamlit's copy of it cost by the cell, so a column left out is not styled to be
-    hidden), some at `widths` pixels; clicking a row opens that goal (`_pick`)."""
+def _grid(frame: pd.DataFrame, codes: list[str], key: str, widths: dict[str, int], height: int) -> None:
+    """One shape of the tree's table: the columns of `frame`, some at `widths` pixels, statuses
+    and verdicts as coloured labels; clicking a row opens that goal (`_pick`)."""
+    config: dict[str, Any] = {
+        column: st.column_config.TextColumn(width=width) for column, width in widths.items()
+    }
+    for column, looks in _labels().items():
+        if column in frame.columns:
+            config[column] = widgets.labels(looks, width=widths.get(column))
     widgets.dataframe(
-        styled,
+        frame,
         hide_index=True,
-        column_config={column: st.column_config.TextColumn(width=width) for column, width in widths.items()},
+        column_config=config,
         on_select=functools.partial(_pick, codes, key),
         selection_mode="single-row",
         key=key,

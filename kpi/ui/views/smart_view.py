@@ -66,37 +66,32 @@ PHONE_GOAL_WIDTH, PHONE_CHECK_WIDTH = 200, 30
 def table(pairs: Sequence[tuple[Goal, smart.Assessment]], people: dict[str, Person]) -> None:
     records = []
     for goal, assessment in pairs:
-        record = {
+        record: dict[str, str | list[str]] = {
             t("smart_page.col_goal"): goal.title,
             t("smart_page.col_level"): t(f"level.{goal.level}"),
             t("smart_page.col_owner"): people[goal.owner].name if goal.owner in people else "–",
         }
         for criterion in smart.Criterion:
-            record[t(f"smart.{criterion}")] = PASS if assessment.checks[criterion].passed else FAIL
+            record[t(f"smart.{criterion}")] = [PASS if assessment.checks[criterion].passed else FAIL]
         record[t("smart_page.col_score")] = f"{assessment.score}/{len(smart.Criterion)}"
         records.append(record)
     frame = pd.DataFrame.from_records(records)
     checks = [t(f"smart.{c}") for c in smart.Criterion]
-
-    def colour(column: pd.Series) -> list[str]:
-        if column.name not in checks:
-            return [""] * len(column)
-        return [f"color: {(PASSED if v == PASS else FAILED).colour}; font-weight: 700" for v in column]
-
+    looks = {PASS: PASSED, FAIL: FAILED}
     height = min(38 + 35 * len(frame), 520)
     widgets.screen_style()
     with st.container(key="wide-smart"):
-        widgets.dataframe(widgets.coloured(frame, colour), hide_index=True, width="stretch", height=height)
+        config = {check: widgets.labels(looks) for check in checks}
+        widgets.dataframe(frame, hide_index=True, width="stretch", height=height, column_config=config)
     with st.container(key="phone-smart"):
         # A phone gets the goal and a column per check under its initial (S, M, A, R, T in both
         # languages), the whole name in the column's help: the whole table showed two columns.
-        # Only those columns are styled (pandas' styling costs by the cell).
         title = t("smart_page.col_goal")
         config = {title: st.column_config.TextColumn(width=PHONE_GOAL_WIDTH)}
         for check in checks:
-            config[check] = st.column_config.TextColumn(check[0], width=PHONE_CHECK_WIDTH, help=check)
+            config[check] = widgets.labels(looks, label=check[0], width=PHONE_CHECK_WIDTH, help=check)
         widgets.dataframe(
-            widgets.coloured(frame.reindex(columns=[title, *checks]), colour),  # none when no goal
+            frame.reindex(columns=[title, *checks]),  # none when no goal
             hide_index=True,
             width="stretch",
             height=height,
