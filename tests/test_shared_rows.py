@@ -127,7 +127,8 @@ def test_the_demo_s_whole_year_of_every_scope_fits(empty):
 @pytest.mark.parametrize("viewer", ["mette.kjaer@havnhjem.example", "camilla.berg@havnhjem.example"])
 def test_the_app_s_exception_and_owed_lists_are_the_command_line_s(empty, viewer):
     """`data.attention` and `data.owed` are made from the app's cached reads, not read in a unit
-    of their own: the same items as `kpi.store.monthly.attention` and `kpi.store.owing` read."""
+    of their own, and `data.month_report` from the cached KPIs, goals and rules: the same report
+    and items as `kpi.store.monthly` and `kpi.store.owing` read."""
     from kpi.store import engine, monthly, owing, queries
 
     url = empty
@@ -137,6 +138,7 @@ def test_the_app_s_exception_and_owed_lists_are_the_command_line_s(empty, viewer
         scope = data.scope(url, person)
         for month in (MONTH, date(2026, 7, 1)):
             built = monthly.month_report(conn, scope, month, "en")
+            assert data.month_report(url, scope, month, "en") == built  # its KPIs, goals, rules cached
             listed = monthly.attention(conn, scope, built, "en", TODAY)
             owed = owing.owed_in(conn, scope, built, "en", TODAY)
             assert listed and data.attention(url, scope, month, "en", TODAY) == listed

@@ -11,7 +11,7 @@ from kpi.domain import attention as attention_
 from kpi.domain import cycle as domain_cycle
 from kpi.domain import lateness, month_rows, months, outlook, report, signals, smart, status
 from kpi.domain.access import Scope
-from kpi.domain.model import MonthValue
+from kpi.domain.model import Goal, Kpi, MonthValue
 from kpi.store import company_events, cycle, queries, rules
 
 
@@ -19,13 +19,33 @@ def month_report(
     conn: sa.Connection, scope: Scope, month: date, language: str | None = None
 ) -> report.MonthReport:
     """Every KPI and goal in `scope` with its status for `month`."""
-    values = report_values(conn, scope, month)
-    return report.build(
+    return built_from(
+        conn,
+        scope,
         month,
         queries.kpis(conn, scope, language),
         queries.goals(conn, scope, language),
+        rules.read(conn),
+    )
+
+
+def built_from(
+    conn: sa.Connection,
+    scope: Scope,
+    month: date,
+    kpis: list[Kpi],
+    goals: list[Goal],
+    chosen: signals.RuleSet,
+) -> report.MonthReport:
+    """`month_report` with the scope's KPIs and goals and the signal rules at hand, the same for
+    every month (the app keeps them: a scope's other months read only their values)."""
+    values = report_values(conn, scope, month)
+    return report.build(
+        month,
+        kpis,
+        goals,
         values,
-        context(conn, scope, month),
+        context(conn, scope, month, chosen),
         scope.goals,  # goals beyond the departments: seen without all their sub-goals
     )
 
@@ -36,12 +56,15 @@ def report_values(conn: sa.Connection, scope: Scope, month: date) -> list[MonthV
     return queries.report_values(conn, scope, month_rows.history_start(month), month, signals.BASELINE_POINTS)
 
 
-def context(conn: sa.Connection, scope: Scope, month: date) -> month_rows.Context:
-    """The explicit targets, process changes and rules a month's report needs besides values."""
+def context(
+    conn: sa.Connection, scope: Scope, month: date, chosen: signals.RuleSet | None = None
+) -> month_rows.Context:
+    """The explicit targets, process changes and rules (`chosen`, else the store's) a month's
+    report needs besides values."""
     return month_rows.Context(
         queries.month_targets(conn, scope, month_rows.history_start(month), month),
         queries.process_changes(conn, scope, month),
-        rules.read(conn),
+        rules.read(conn) if chosen is None else chosen,
     )
 
 

@@ -374,8 +374,12 @@ def people(url: str) -> list[Person]:
 
 @shared
 def month_report(url: str, scope: Scope, month: date, language: str) -> report.MonthReport:
+    """`monthly.month_report` with the scope's KPIs and goals and the signal rules from this
+    module's loaders: the same for every month, so a scope's other months read only their values
+    (a test checks it is the command line's report)."""
+    known = kpis(url, scope, language), goals(url, scope, language), signal_rules(url)
     with engine.reading(_engine(url)) as conn:
-        return monthly.month_report(conn, scope, month, language)
+        return monthly.built_from(conn, scope, month, *known)
 
 
 @shared
@@ -475,6 +479,12 @@ def departments(url: str, scope: Scope, language: str) -> list[Department]:
 def kpis(url: str, scope: Scope, language: str) -> list[Kpi]:
     with engine.reading(_engine(url)) as conn:
         return queries.kpis(conn, scope, language)
+
+
+@cached
+def goals(url: str, scope: Scope, language: str) -> list[Goal]:
+    with engine.reading(_engine(url)) as conn:
+        return queries.goals(conn, scope, language)
 
 
 @cached
