@@ -222,7 +222,7 @@ def test_a_form_saved_in_the_app_raises_the_version_and_shows_in_the_same_run(ap
     assert not at.exception
     assert version_of(app_url) == before + 1
     row = at.dataframe[0].value.set_index("Goal").loc["Fewer customers complain about campaigns"]
-    assert row["Accepted"] == "✓"
+    assert list(row["Accepted"]) == ["✓"]
 
 
 def test_warming_builds_what_the_overview_asks_for(app, app_url):

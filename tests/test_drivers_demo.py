@@ -244,7 +244,8 @@ def test_the_decks_search_for_a_pair_has_closed_its_connection_before_the_analys
 ):
     """DuckDB gives back what a query held only when the store's last connection closes: the
     app's deck searches for its pair and analyses it each in a connection of its own, none
-    other open, before it opens the deck's (the search held 12 MB of the large company's
+    other open (an open month's deck opens none of its own; a closed month's asks after its
+    close is read) (the search held 12 MB of the large company's
     process beside the analysis's samples: issue 21, peak memory). The slide is the same."""
     import contextlib
 

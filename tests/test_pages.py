@@ -245,6 +245,30 @@ def test_process_verdicts_stand_beside_the_status_on_tiles_and_in_the_cascade_ta
 
 
 @pytest.mark.reads_only
+@pytest.mark.parametrize("language", ["en", "da"])
+def test_every_label_of_a_chip_column_is_among_its_options(app, language):
+    """A label missing from its column's options would show as a chip without its colour: every
+    label the cascade's and SMART goals' tables show, on screens and phones, in both languages, is
+    among its column's options (`widgets.labels`)."""
+    for page in (CASCADE, "pages/smart_goals.py"):
+        at = app(month="2026-10", lang=language)
+        at.switch_page(page).run()
+        assert not at.exception
+        assert len(at.dataframe) == 2  # the screen's table and the phone's
+        for table in at.dataframe:
+            config = json.loads(table.proto.columns)
+            chips = {
+                name: {option["value"] for option in column["type_config"]["options"]}
+                for name, column in config.items()
+                if (column.get("type_config") or {}).get("type") == "multiselect"
+            }
+            assert chips
+            for name, options in chips.items():
+                shown = {label for cell in table.value[name] for label in cell}
+                assert shown and shown <= options, (page, name, shown - options)
+
+
+@pytest.mark.reads_only
 def test_cascade_filters_by_department_and_level(app, app_url):
     levels = {row.goal.title: row.goal.level for row in month_report(app_url).goals.values()}
     at = app(month="2026-10")  # opened at its own address, as a link opens it

@@ -11,7 +11,6 @@ closed again.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -160,16 +159,12 @@ def meeting_month(
     scope: Scope,
     month: date,
     language: str,
-    live_report: Callable[[], report.MonthReport] | None = None,
 ) -> MeetingMonth:
-    """The closed month from its snapshot (with revisions marked), or the live month if open:
-    its report from `live_report` when the caller keeps one (the app's cached `month_report`,
-    built from the same values for the same scope and language), else built here."""
+    """The closed month from its snapshot (with revisions marked), or the live month if open (the
+    app makes an open month from its cached reads: `open_month`)."""
     row = closed(conn, month)
     if row is None or not row.snapshot:
         comments = queries.commentary(conn, scope, month, month, language)
-        if live_report is not None:
-            return open_month(live_report(), comments, reopenings(conn, month))
         live = monthly.report_values(conn, scope, month)
         built = report.build(
             month,

@@ -13,7 +13,6 @@ from kpi.domain.access import Scope
 from kpi.domain.company_events import CompanyEvent
 from kpi.domain.initiatives import Verdict
 from kpi.domain.model import Action, Department, Person, ServicePriority
-from kpi.domain.report import MonthReport
 from kpi.output import deck, driver_slide
 from kpi.store import closing, company_events, drivers, initiatives, monthly, queries
 from kpi.store import company as company_settings
@@ -25,7 +24,7 @@ from kpi.text.i18n import t
 @dataclass(frozen=True)
 class Reads:
     """What a month's deck shows besides the month itself (`closing.MeetingMonth`), each a read
-    of its own: `read` takes them from a connection; the app hands the ones it keeps for its other
+    of its own: `reads` takes them from a connection; the app hands the ones it keeps for its other
     pages (kpi.ui.data), so a scope's deck of another month reads none of them again."""
 
     people: list[Person]
@@ -80,14 +79,13 @@ def slides(
     language: str,
     today: date | None = None,
     analyse: drivers.Analyse = drivers.analysis,
-    live_report: Callable[[], MonthReport] | None = None,
 ) -> list[deck.Slide]:
-    """The deck of `month` (from its close if closed), limited to `scope`, in `language`; its
+    """The deck of `month` (from its close if closed), limited to `scope`, in `language`, read from
+    the store (packs, the command line; the app makes it from its cached reads, `made`): its
     attention slide names the values late on `today` (the company's today, `settings.today`, when
     not given). An open month's driver slide gets its analysis from `analyse` (a run's
-    `drivers.Memo` or the app's cache, so readers of the same pair share one); an open month's
-    report from `live_report` when the caller keeps one (`closing.meeting_month`)."""
-    meeting = closing.meeting_month(conn, scope, month, language, live_report)
+    `drivers.Memo`, so readers of the same pair share one)."""
+    meeting = closing.meeting_month(conn, scope, month, language)
     return made(
         meeting,
         reads(conn, scope, month, language),

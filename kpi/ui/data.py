@@ -510,7 +510,7 @@ class Definitions(TypedDict):
 
 @cached
 def signal_rules(url: str) -> signals.RuleSet:
-    """The store's signal rules (`kpi.store.rules`), for the Data page's form."""
+    """The store's signal rules (`kpi.store.rules`), for the Data page's form and the month reports."""
     with engine.reading(_engine(url)) as conn:
         return rules.read(conn)
 
@@ -636,7 +636,7 @@ def deck(url: str, scope: Scope, month: date, language: str, today: date) -> tup
     values late on `today`, a key: a deck read yesterday is not served today), so stepping
     through the slides only draws them. Made from this module's loaders of what it reads
     (`decks.made`), as `attention`: an open month's report, commentary and reopenings, and the
-    scope's people, actions, priorities, events and departments, which other pages and months
+    people, the scope's actions, priorities, events and departments, which other pages and months
     ask for too; only a closed month is read from its close. Its driver analysis is
     `driver_analysis`'s, asked with the pair's reach: every scope holding the pair (and the Why
     page) shares one."""
