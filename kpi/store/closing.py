@@ -163,18 +163,11 @@ def meeting_month(
     """The closed month from its snapshot (with revisions marked), or the live month if open (the
     app makes an open month from its cached reads: `open_month`)."""
     row = closed(conn, month)
-    if row is None or not row.snapshot:
-        comments = queries.commentary(conn, scope, month, month, language)
-        live = monthly.report_values(conn, scope, month)
-        built = report.build(
-            month,
-            queries.kpis(conn, scope, language),
-            queries.goals(conn, scope, language),
-            live,
-            monthly.context(conn, scope, month),
-            scope.goals,  # seen without all their sub-goals
+    if row is None or not row.snapshot:  # open: the same month as the app makes from its cached reads
+        built = monthly.month_report(conn, scope, month, language)
+        return open_month(
+            built, queries.commentary(conn, scope, month, month, language), reopenings(conn, month)
         )
-        return MeetingMonth(built, comments, live, reopened=reopenings(conn, month))
     frozen = snapshot.thaw(row.snapshot, language, scope)
     built = report.build(month, frozen.kpis, frozen.goals, frozen.values, frozen.context, scope.goals)
     live = queries.month_values(conn, scope, month, month)

@@ -148,9 +148,25 @@ def process_verdict(reading: Reading | None) -> str:
     return " ".join(f":{look.streamlit}-badge[{look.icon} {word}]" for look, word in verdict_looks(reading))
 
 
+def verdict_labels(reading: Reading | None) -> list[str]:
+    """The process verdicts as labels, `▲ Improvement`: icon and word, for tables' chips."""
+    return [f"{look.icon} {word}" for look, word in verdict_looks(reading)]
+
+
+def every_verdict_label() -> dict[str, palette.Look]:
+    """Every label `verdict_labels` may give, in the current language, and its look."""
+    return {
+        f"{look.icon} {word}": look
+        for look, word in [
+            *((look, t(f"signal.variation.{name}")) for name, look in palette.VARIATION_LOOKS.items()),
+            *((look, t(f"signal.assurance.{name}")) for name, look in palette.ASSURANCE_LOOKS.items()),
+        ]
+    }
+
+
 def process_words(reading: Reading | None) -> str:
-    """The process verdicts as plain words with their icons, for texts and tables."""
-    return " · ".join(f"{look.icon} {word}" for look, word in verdict_looks(reading))
+    """The process verdicts as plain words with their icons, for texts."""
+    return " · ".join(verdict_labels(reading))
 
 
 def goal_reason(row: GoalRow, month: date) -> str:

@@ -59,10 +59,7 @@ def tree_table(
                 t("cascade.col_target"): fmt.value(row.goal.target, unit),
                 t("cascade.col_rollup"): [palette.label(row.rollup)] if row.node.children else [],
                 t("cascade.col_warning"): flag,
-                t("cascade.col_process"): [
-                    f"{look.icon} {word}"
-                    for look, word in phrases.verdict_looks(kpi_row.reading if kpi_row else None)
-                ],
+                t("cascade.col_process"): phrases.verdict_labels(kpi_row.reading if kpi_row else None),
             }
         )
     return pd.DataFrame.from_records(records).set_index("code") if records else pd.DataFrame()
@@ -72,17 +69,10 @@ def _labels() -> dict[str, Any]:
     """The labels each column of them may hold, in the current language, and their looks
     (palette): every goal status (the goal's own and its sub-goals'), every process verdict."""
     statuses = {palette.label(status): palette.look(status) for status in GoalStatus}
-    verdicts = {
-        f"{look.icon} {word}": look
-        for look, word in [
-            *((look, t(f"signal.variation.{name}")) for name, look in palette.VARIATION_LOOKS.items()),
-            *((look, t(f"signal.assurance.{name}")) for name, look in palette.ASSURANCE_LOOKS.items()),
-        ]
-    }
     return {
         t("cascade.col_status"): statuses,
         t("cascade.col_rollup"): statuses,
-        t("cascade.col_process"): verdicts,
+        t("cascade.col_process"): phrases.every_verdict_label(),
     }
 
 
