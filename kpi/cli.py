@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kpi import settings
+from kpi import collector, settings
 from kpi.domain import access, cycle, identity, months, validate
 from kpi.domain.errors import BadSetting, Busy, CockpitError, Denied, NotFound, Problem, Unavailable, Usage
 from kpi.domain.model import Person, Role
@@ -249,6 +249,7 @@ def _pre_language(argv: list[str]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    collector.tune()
     _pre_language(argv)
     try:
         return _run(argv)

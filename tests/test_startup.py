@@ -12,6 +12,7 @@ import textwrap
 
 import pytest
 
+from kpi import collector
 from tests.conftest import ROOT
 
 RACE = textwrap.dedent(
@@ -223,7 +224,9 @@ FROZEN = textwrap.dedent(
 
     made_later = {"later": [1]}  # a run's objects stay in the collector's sight
     tracked = {id(o) for o in gc.get_objects()}
-    print(json.dumps([gc.get_freeze_count(), id(monthly.month_report) in tracked, id(made_later) in tracked]))
+    print(json.dumps([
+        gc.get_freeze_count(), id(monthly.month_report) in tracked, id(made_later) in tracked, gc.get_threshold()
+    ]))
     """
 )
 
@@ -236,5 +239,6 @@ def test_after_load_what_the_imports_made_is_out_of_the_collectors_sight():
         [sys.executable, "-c", FROZEN], cwd=ROOT, capture_output=True, text=True, timeout=300
     )
     assert done.returncode == 0, done.stderr
-    frozen, function_tracked, later_tracked = json.loads(done.stdout.strip().splitlines()[-1])
+    frozen, function_tracked, later_tracked, thresholds = json.loads(done.stdout.strip().splitlines()[-1])
     assert frozen > 100_000 and not function_tracked and later_tracked
+    assert thresholds[0] == collector.YOUNG  # the app's process collects as `kpi.collector` says
