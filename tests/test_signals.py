@@ -238,6 +238,27 @@ def test_read_looks_at_the_whole_history_even_though_it_checks_only_the_tail():
             assert reading.signals == tuple(s for s in sg.fired(upto, sg.baseline(upto)) if s.month == month)
 
 
+def test_the_last_month_alone_agrees_with_every_month_for_ties_flat_steps_and_any_rule_set():
+    """`read` checks only the last months, by the extremes of a run; on values that often sit on
+    the centre line or repeat (whole numbers near it), with survey errors, any subset of the rules
+    and any run lengths, its signals are those `fired` finds for that month over the whole series."""
+    rng = random.Random(2612)
+    for _ in range(400):
+        values = [rng.choice([48, 49, 50, 50, 51, 52]) + rng.choice([0, 0, 0, 6, -6]) for _ in range(30)]
+        errors = [rng.choice([0.5, 1.0, 2.0]) for _ in values] if rng.random() < 0.3 else None
+        rules = RuleSet(
+            frozenset(r for r in Rule if rng.random() < 0.7), rng.randint(2, 9), rng.randint(2, 9)
+        )
+        points = series(values, errors)
+        for i in range(sg.MIN_POINTS, len(points)):
+            upto = points[: i + 1]
+            reading = sg.read(points, points[i].month, Direction.HIGHER, None, rules=rules)
+            expected = tuple(
+                s for s in sg.fired(upto, sg.baseline(upto), rules) if s.month == points[i].month
+            )
+            assert reading.signals == expected, (values[: i + 1], rules)
+
+
 def test_no_assurance_while_a_shift_says_the_process_has_moved():
     values = ROUTINE + [sum(ROUTINE) / 20 - 1] * 7  # seven months just below the centre: a shift
     reading = sg.read(series(values), months.add(START, len(values) - 1), Direction.LOWER, target=55)

@@ -206,6 +206,11 @@ def _year(series: Mapping[date, MonthValue], year: int) -> dict[date, float]:
     return {m: v.value for m, v in series.items() if m.year == year}
 
 
+def _calendar_year(series: Mapping[date, MonthValue], year: int) -> dict[int, float]:
+    """The values of `year` by calendar month (what a target is phased by)."""
+    return {m.month: v.value for m, v in series.items() if m.year == year}
+
+
 def _target(
     kpi: Kpi, last_year: Mapping[date, float], month: date, explicit: Mapping[date, float]
 ) -> MonthTarget | None:
@@ -235,10 +240,12 @@ def kpi_row(kpi: Kpi, values: ValueIndex, month: date, last: date, context: Cont
     series = values.get(kpi.code, _NO_VALUES)
     explicit = context.targets.get(kpi.code, _NO_TARGETS)
     now, previous = series.get(month), series.get(last)
-    profile = _year(series, month.year - 1)
-    target = _target(kpi, profile, month, explicit)
-    before = profile if last.year == month.year else _year(series, last.year - 1)
-    previous_target = _target(kpi, before, last, explicit)
+    annual = annual_target(kpi)
+    profile = _NO_PROFILE if annual is None else _calendar_year(series, month.year - 1)
+    target = targets.by_year_before(month, annual, profile, kpi.aggregation, kpi.unit, explicit)
+    if annual is not None and last.year != month.year:
+        profile = _calendar_year(series, last.year - 1)
+    previous_target = targets.by_year_before(last, annual, profile, kpi.aggregation, kpi.unit, explicit)
     reading = previous_reading = None
     if now is not None and len(series) >= signals.MIN_POINTS:
         changes = context.changes.get(kpi.code, ())
@@ -276,3 +283,4 @@ def goal_status(
 
 _NO_VALUES: dict[date, MonthValue] = {}
 _NO_TARGETS: dict[date, float] = {}
+_NO_PROFILE: dict[int, float] = {}

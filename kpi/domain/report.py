@@ -110,7 +110,10 @@ def build(
     index: ValueIndex = {}
     for v in values:
         if v.month <= month:
-            index.setdefault(v.kpi, {})[v.month] = v
+            kept = index.get(v.kpi)
+            if kept is None:  # not `setdefault`: that makes a dict for each of 47,000 values
+                kept = index[v.kpi] = {}
+            kept[v.month] = v
     by_code = {k.code: k for k in kpis}
     last = months.add(month, -1)
     report = MonthReport(month, {k.code: kpi_row(k, index, month, last, context) for k in kpis})

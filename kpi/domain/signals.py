@@ -28,6 +28,7 @@ Pure: numbers in, verdicts out.
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -346,26 +347,24 @@ class Reader:
 
 def _fired_last(tail: Sequence[Point], base: Baseline, rules: RuleSet, limits: Limits) -> list[Signal]:
     """The signals `fired` finds in the last month of `tail` (whose `limits` they are), worked
-    out for that month alone (a report reads thousands of KPIs; tests check both agree)."""
+    out for that month alone (a report reads thousands of KPIs; tests check both agree). Values
+    are finite (the store keeps no other), so a run on one side is its extreme on that side."""
     last = tail[-1]
-    month, chosen = last.month, rules.rules
+    value, month, chosen, centre = last.value, last.month, rules.rules, base.centre
     found: list[Signal] = []
-    if Rule.OUTSIDE in chosen and (last.value > limits.upper or last.value < limits.lower):
-        found.append(Signal(month, Rule.OUTSIDE, _side(last.value, limits.centre)))
-    side = _side(last.value, base.centre)
-    run = tail[-rules.shift_run :]
-    if (
-        Rule.SHIFT in chosen
-        and side
-        and len(run) == rules.shift_run
-        and all(_side(p.value, base.centre) == side for p in run)
-    ):
-        found.append(Signal(month, Rule.SHIFT, side))
-    if Rule.TREND in chosen and len(tail) >= rules.trend_run:
-        run = tail[-rules.trend_run :]
-        steps = {_side(b.value, a.value) for a, b in zip(run, run[1:], strict=False)}
-        if len(steps) == 1 and 0 not in steps:
-            found.append(Signal(month, Rule.TREND, steps.pop()))
+    if Rule.OUTSIDE in chosen and (value > limits.upper or value < limits.lower):
+        found.append(Signal(month, Rule.OUTSIDE, _side(value, limits.centre)))
+    side = _side(value, centre)
+    if Rule.SHIFT in chosen and side and 0 < rules.shift_run <= len(tail):
+        run = [p.value for p in tail[-rules.shift_run :]]
+        if (min(run) > centre) if side > 0 else (max(run) < centre):
+            found.append(Signal(month, Rule.SHIFT, side))
+    if Rule.TREND in chosen and 1 < rules.trend_run <= len(tail):  # a trend is one step or more
+        run = [p.value for p in tail[-rules.trend_run :]]
+        if all(map(operator.lt, run, run[1:])):
+            found.append(Signal(month, Rule.TREND, 1))
+        elif all(map(operator.gt, run, run[1:])):
+            found.append(Signal(month, Rule.TREND, -1))
     if Rule.TWO_OF_THREE in chosen and len(tail) >= 3:
         beyond = [_beyond(p, base) for p in tail[-3:]]
         if beyond[-1] and beyond.count(beyond[-1]) >= 2:

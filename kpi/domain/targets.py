@@ -82,12 +82,25 @@ def month_target(
 ) -> MonthTarget | None:
     """The target of `month`: explicit, else phased from `annual` by the twelve months of the
     year before `month`'s year (`last_year` may hold any months; only those are read)."""
+    year = month.year - 1
+    year_before = {m.month: v for m, v in last_year.items() if m.year == year}
+    return by_year_before(month, annual, year_before, aggregation, unit, explicit)
+
+
+def by_year_before(
+    month: date,
+    annual: float | None,
+    year_before: Mapping[int, float],
+    aggregation: Aggregation,
+    unit: str,
+    explicit: Mapping[date, float] | None = None,
+) -> MonthTarget | None:
+    """`month_target` with the year before `month`'s year given by calendar month: a report
+    works that year out once for a KPI's month and last month."""
     if explicit and month in explicit:
         return MonthTarget(explicit[month], TargetKind.EXPLICIT)
     if annual is None:
         return None
-    year = month.year - 1
-    year_before = {m.month: v for m, v in last_year.items() if m.year == year}
     if len(year_before) < 12:  # (twelve months of one year: each calendar month once)
         flat = annual / 12 if aggregation is Aggregation.SUM else annual
         return MonthTarget(flat, TargetKind.ANNUAL)
