@@ -71,7 +71,7 @@ def _batches(conn: sa.Connection, stmt: sa.Select | sa.CompoundSelect) -> Iterat
     """`_tuples`, a step of rows at a time: for a read of tens of thousands of rows made into
     values by one comprehension per step (no call per row)."""
     if conn.dialect.name != "duckdb":
-        return conn.execute(stmt).tuples().partitions(ROWS_AT_ONCE)
+        return conn.execute(stmt).partitions(ROWS_AT_ONCE)  # rows are tuples to the reader
     return _steps(engine.on_duckdb_driver(conn, stmt))
 
 
