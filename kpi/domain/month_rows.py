@@ -199,22 +199,13 @@ def kpi_target(
     kpi: Kpi, series: Mapping[date, MonthValue], month: date, explicit: Mapping[date, float]
 ) -> MonthTarget | None:
     """The KPI's target in `month` (`targets.month_target`), phased by the year before's values."""
-    return _target(kpi, _year(series, month.year - 1), month, explicit)
-
-
-def _year(series: Mapping[date, MonthValue], year: int) -> dict[date, float]:
-    return {m: v.value for m, v in series.items() if m.year == year}
+    year_before = _calendar_year(series, month.year - 1)
+    return targets.by_year_before(month, annual_target(kpi), year_before, kpi.aggregation, kpi.unit, explicit)
 
 
 def _calendar_year(series: Mapping[date, MonthValue], year: int) -> dict[int, float]:
     """The values of `year` by calendar month (what a target is phased by)."""
     return {m.month: v.value for m, v in series.items() if m.year == year}
-
-
-def _target(
-    kpi: Kpi, last_year: Mapping[date, float], month: date, explicit: Mapping[date, float]
-) -> MonthTarget | None:
-    return targets.month_target(month, annual_target(kpi), last_year, kpi.aggregation, kpi.unit, explicit)
 
 
 def _kpi_status(kpi: Kpi, value: MonthValue | None, target: MonthTarget | None) -> KpiStatus:
