@@ -152,3 +152,26 @@ def test_a_status_streak_starts_where_the_status_last_changed():
     ]
     first = max(m for m in range(1, 11) if m == 1 or statuses[m - 2] != statuses[m - 1])
     assert row.since(OCTOBER) == date(2026, first, 1)
+
+
+def test_in_january_last_month_is_judged_by_decembers_target_phased_by_its_own_year_before():
+    """January's last month is December of the year before, whose target is phased by the year
+    before that: with 2024 and 2025 shaped differently, December 2025's target follows 2024's
+    December and January 2026's follows 2025's January, as `target_at` says for any month."""
+    january, december = date(2026, 1, 1), date(2025, 12, 1)
+    older = {m: 50 + 30 * (m == 12) for m in range(1, 13)}  # 2024: a December peak
+    newer = {m: 50 + 40 * (m == 1) for m in range(1, 13)}  # 2025: a January peak
+    values = [*_year("WAIT", older, 2024), *_year("WAIT", newer, 2025), MonthValue("WAIT", january, 70.0)]
+    row = report.build(january, [WAIT], [], values).kpis["WAIT"]
+    assert row.previous_target == row.target_at(december)
+    assert row.target == row.target_at(january)
+    assert row.previous_target.value == pytest.approx(60 * 80 / (sum(older.values()) / 12))
+    assert row.target.value == pytest.approx(60 * 90 / (sum(newer.values()) / 12))
+    assert str(row.previous_status) == str(status.kpi_status(50.0, row.previous_target.value, WAIT.direction, 0.1))
+    untargeted = replace(WAIT, target=None)  # no annual target: only the months set one by hand
+    explicit = {december: 55.0, january: 65.0}
+    context = month_rows.Context(targets={"WAIT": explicit})
+    row = report.build(january, [untargeted], [], values, context).kpis["WAIT"]
+    assert (row.previous_target.value, str(row.previous_target.kind)) == (55.0, "explicit")
+    assert (row.target.value, str(row.target.kind)) == (65.0, "explicit")
+    assert row.previous_target == row.target_at(december) and row.target_at(date(2025, 11, 1)) is None

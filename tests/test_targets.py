@@ -4,13 +4,12 @@ from datetime import date
 
 import pytest
 
-from kpi.domain import targets
-from kpi.domain.model import Aggregation
-from kpi.domain.targets import TargetKind
+from kpi.domain import month_rows, targets
+from kpi.domain.model import Aggregation, Direction, Kpi, MonthValue
+from kpi.domain.targets import MonthTarget, TargetKind
 
 SEASON = {1: 80, 2: 75, 3: 70, 4: 70, 5: 65, 6: 60, 7: 60, 8: 65, 9: 70, 10: 80, 11: 100, 12: 125}
-"""Last year's monthly waiting time, seconds: a quiet summer and a December peak."""
-LAST_YEAR = {date(2025, m, 1): v for m, v in SEASON.items()}
+"""Last year's monthly waiting time by calendar month, seconds: a quiet summer and a December peak."""
 
 
 def test_sum_kpis_keep_the_annual_total():
@@ -39,28 +38,47 @@ def test_a_year_with_a_gap_is_not_phased():
 
 
 @pytest.mark.parametrize(
-    "month, explicit, last_year, expected",
+    "month, explicit, year_before, expected",
     [
-        (date(2026, 12, 1), {date(2026, 12, 1): 99.0}, LAST_YEAR, (99.0, TargetKind.EXPLICIT)),
-        (date(2026, 12, 1), None, LAST_YEAR, (72 * 125 / (sum(SEASON.values()) / 12), TargetKind.PHASED)),
+        (date(2026, 12, 1), {date(2026, 12, 1): 99.0}, SEASON, (99.0, TargetKind.EXPLICIT)),
+        (date(2026, 12, 1), None, SEASON, (72 * 125 / (sum(SEASON.values()) / 12), TargetKind.PHASED)),
         (date(2026, 12, 1), None, {}, (72, TargetKind.ANNUAL)),  # no history
-        (date(2027, 12, 1), None, LAST_YEAR, (72, TargetKind.ANNUAL)),  # last year is 2026: none
-        (date(2026, 3, 1), None, dict.fromkeys(LAST_YEAR, 70.0), (72, TargetKind.ANNUAL)),  # flat
+        (
+            date(2026, 12, 1),
+            None,
+            {m: v for m, v in SEASON.items() if m != 7},
+            (72, TargetKind.ANNUAL),
+        ),  # a gap
+        (date(2026, 3, 1), None, dict.fromkeys(SEASON, 70.0), (72, TargetKind.ANNUAL)),  # flat
     ],
 )
-def test_month_target(month, explicit, last_year, expected):
-    found = targets.month_target(month, 72, last_year, Aggregation.MEAN, "s", explicit)
+def test_month_target(month, explicit, year_before, expected):
+    found = targets.by_year_before(month, 72, year_before, Aggregation.MEAN, "s", explicit)
     assert (found.value, found.kind) == (pytest.approx(expected[0]), expected[1])
 
 
-@pytest.mark.parametrize("last_year", [{}, {date(2025, m, 1): 1000.0 for m in range(1, 13)}])
-def test_a_summed_kpi_without_a_profile_gets_a_twelfth_of_its_annual_target(last_year):
-    found = targets.month_target(date(2026, 12, 1), 12_000, last_year, Aggregation.SUM, "count")
+def test_a_month_is_phased_by_the_calendar_year_before_its_own():
+    """The year a month's target is phased by is the calendar year before the month's (a KPI's
+    `kpi_target`): December 2026 by 2025, December 2027 by 2026, which has no values here."""
+    kpi = Kpi("WAIT", "Wait", "CS", "s", Direction.LOWER, Aggregation.MEAN, target=72.0)
+    series = {date(2025, m, 1): MonthValue("WAIT", date(2025, m, 1), v) for m, v in SEASON.items()}
+    phased = month_rows.kpi_target(kpi, series, date(2026, 12, 1), {})
+    assert (phased.value, phased.kind) == (
+        pytest.approx(72 * 125 / (sum(SEASON.values()) / 12)),
+        TargetKind.PHASED,
+    )
+    assert month_rows.kpi_target(kpi, series, date(2027, 12, 1), {}) == MonthTarget(72.0, TargetKind.ANNUAL)
+    assert month_rows.kpi_target(kpi, series, date(2025, 12, 1), {}) == MonthTarget(72.0, TargetKind.ANNUAL)
+
+
+@pytest.mark.parametrize("year_before", [{}, dict.fromkeys(range(1, 13), 1000.0)])
+def test_a_summed_kpi_without_a_profile_gets_a_twelfth_of_its_annual_target(year_before):
+    found = targets.by_year_before(date(2026, 12, 1), 12_000, year_before, Aggregation.SUM, "count")
     assert found.value == pytest.approx(1_000) and found.kind is TargetKind.ANNUAL
 
 
 def test_no_annual_target_and_no_explicit_one_is_no_target():
-    assert targets.month_target(date(2026, 1, 1), None, LAST_YEAR, Aggregation.MEAN, "s") is None
+    assert targets.by_year_before(date(2026, 1, 1), None, SEASON, Aggregation.MEAN, "s") is None
 
 
 def test_the_december_peak_is_within_its_phased_target():
@@ -68,7 +86,7 @@ def test_the_december_peak_is_within_its_phased_target():
     flat target would call red."""
     annual = 70.0  # this year's ambition: 70 s on average, below last year's 76.7 s
     december = 125 * annual / (sum(SEASON.values()) / 12) * 0.98  # 2 % better than the profile
-    target = targets.month_target(date(2026, 12, 1), annual, LAST_YEAR, Aggregation.MEAN, "s")
+    target = targets.by_year_before(date(2026, 12, 1), annual, SEASON, Aggregation.MEAN, "s")
     assert december <= target.value  # lower is better: met
     assert december > annual  # against the flat annual target it would have failed
 
@@ -83,15 +101,14 @@ def test_the_december_peak_is_within_its_phased_target():
     ],
 )
 def test_a_months_target_is_its_month_of_the_phased_year(aggregation, unit, low):
-    """A report works out only the month it asks for (`month_target`); it is always that month of
+    """A report works out only the month it asks for (`by_year_before`); it is always that month of
     the twelve `phased` gives, on every scale and rule (a sum, a ratio, a distance)."""
     import random
 
     rng = random.Random(7)
     for _ in range(50):
         profile = {m: rng.uniform(low, 200) for m in range(1, 13)}
-        year = {date(2025, m, 1): v for m, v in profile.items()}
         whole = targets.phased(1_000, profile, aggregation, unit)
         for m in range(1, 13):
-            found = targets.month_target(date(2026, m, 1), 1_000, year, aggregation, unit)
+            found = targets.by_year_before(date(2026, m, 1), 1_000, profile, aggregation, unit)
             assert found is not None and found.value == whole[m]

@@ -55,7 +55,7 @@ class KpiRow:
     status: KpiStatus
     previous_status: KpiStatus
     target: MonthTarget | None = None
-    """The month's target (`targets.month_target`): the one every page, slide and file shows."""
+    """The month's target (`targets.by_year_before`): the one every page, slide and file shows."""
     previous_target: MonthTarget | None = None
     reading: signals.Reading | None = None
     """The month as a process behaviour chart reads it; None with too short a history."""
@@ -198,7 +198,7 @@ def annual_target(kpi: Kpi) -> float | None:
 def kpi_target(
     kpi: Kpi, series: Mapping[date, MonthValue], month: date, explicit: Mapping[date, float]
 ) -> MonthTarget | None:
-    """The KPI's target in `month` (`targets.month_target`), phased by the year before's values."""
+    """The KPI's target in `month` (`targets.by_year_before`), phased by the year before's values."""
     year_before = _calendar_year(series, month.year - 1)
     return targets.by_year_before(month, annual_target(kpi), year_before, kpi.aggregation, kpi.unit, explicit)
 

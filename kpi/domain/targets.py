@@ -72,21 +72,6 @@ def _phase(
     return annual + value - average
 
 
-def month_target(
-    month: date,
-    annual: float | None,
-    last_year: Mapping[date, float],
-    aggregation: Aggregation,
-    unit: str,
-    explicit: Mapping[date, float] | None = None,
-) -> MonthTarget | None:
-    """The target of `month`: explicit, else phased from `annual` by the twelve months of the
-    year before `month`'s year (`last_year` may hold any months; only those are read)."""
-    year = month.year - 1
-    year_before = {m.month: v for m, v in last_year.items() if m.year == year}
-    return by_year_before(month, annual, year_before, aggregation, unit, explicit)
-
-
 def by_year_before(
     month: date,
     annual: float | None,
@@ -95,8 +80,9 @@ def by_year_before(
     unit: str,
     explicit: Mapping[date, float] | None = None,
 ) -> MonthTarget | None:
-    """`month_target` with the year before `month`'s year given by calendar month: a report
-    works that year out once for a KPI's month and last month."""
+    """The target of `month`: explicit, else phased from `annual` by `year_before`, the values
+    of the year before `month`'s year by calendar month (a report works that year out once for a
+    KPI's month and last month); annual when that year is not whole or is flat."""
     if explicit and month in explicit:
         return MonthTarget(explicit[month], TargetKind.EXPLICIT)
     if annual is None:
