@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import fcntl
 import functools
+import gc
 import json
 import os
 import re
@@ -103,6 +104,16 @@ def load_company(url: str, company: Company, who: str = "test") -> str:
         seeding.load_company(conn, company, who=who)
     store.dispose()
     return url
+
+
+@pytest.fixture(autouse=True)
+def _collector_as_found():
+    """The app and the command line set the garbage collector for their process
+    (`kpi.collector.tune`); a test that runs them in this process leaves the worker's settings
+    as it found them, so no test runs under another's."""
+    before = gc.get_threshold()
+    yield
+    gc.set_threshold(*before)
 
 
 @pytest.fixture(autouse=True)

@@ -219,26 +219,42 @@ FROZEN = textwrap.dedent(
 
     from kpi.ui import startup
 
+    python_own = gc.get_threshold()
     startup.load()
     from kpi.store import monthly
 
     made_later = {"later": [1]}  # a run's objects stay in the collector's sight
     tracked = {id(o) for o in gc.get_objects()}
     print(json.dumps([
-        gc.get_freeze_count(), id(monthly.month_report) in tracked, id(made_later) in tracked, gc.get_threshold()
+        gc.get_freeze_count(), id(monthly.month_report) in tracked, id(made_later) in tracked,
+        [python_own, gc.get_threshold()],
     ]))
     """
 )
 
 
-def test_after_load_what_the_imports_made_is_out_of_the_collectors_sight():
-    """A full collection walks every object the collector tracks; the imports' 160,000 objects
-    live as long as the process, so `load` freezes them (a full collection over them alone took
-    70 ms, and a large company's first pages set off several)."""
+@pytest.fixture(scope="module")
+def loaded() -> list:
+    """What the collector knows in a process right after `startup.load` (one process for the
+    module's tests): frozen objects, whether an import's function and a later object are
+    tracked, and the thresholds before and after."""
     done = subprocess.run(
         [sys.executable, "-c", FROZEN], cwd=ROOT, capture_output=True, text=True, timeout=300
     )
     assert done.returncode == 0, done.stderr
-    frozen, function_tracked, later_tracked, thresholds = json.loads(done.stdout.strip().splitlines()[-1])
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_after_load_what_the_imports_made_is_out_of_the_collectors_sight(loaded):
+    """A full collection walks every object the collector tracks; the imports' 160,000 objects
+    live as long as the process, so `load` freezes them (a full collection over them alone took
+    70 ms, and a large company's first pages set off several)."""
+    frozen, function_tracked, later_tracked, _thresholds = loaded
     assert frozen > 100_000 and not function_tracked and later_tracked
-    assert thresholds[0] == collector.YOUNG  # the app's process collects as `kpi.collector` says
+
+
+def test_the_apps_process_collects_as_the_collector_module_says(loaded):
+    """`load` sets the collector in the app's process as `kpi.collector.tune` says: the youngest
+    generation's threshold, the older generations' left as Python's."""
+    python_own, after = loaded[3]
+    assert after == [collector.YOUNG, *python_own[1:]] and python_own[0] != collector.YOUNG
