@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -81,6 +81,33 @@ class RuleSet:
 
 
 DEFAULT_RULES = RuleSet()
+
+RUN_RANGE = (5, 9)
+"""Shortest and longest run a store may set for a shift or a trend."""
+
+
+def stored_rules(rules: Iterable[object] | None, shift_run: object, trend_run: object) -> RuleSet:
+    """A rule set as kept (a store's settings, a closed month's snapshot), read as it was checked
+    when written: unknown rules are left out, and a run that is not a whole number in `RUN_RANGE`
+    (a hand-edited setting) is the default's, so a page reads the month as it would have."""
+    chosen = (
+        DEFAULT_RULES.rules
+        if rules is None
+        else frozenset(Rule(str(r)) for r in rules if str(r) in _RULE_NAMES)
+    )
+    return RuleSet(chosen, _run(shift_run, DEFAULT_RULES.shift_run), _run(trend_run, DEFAULT_RULES.trend_run))
+
+
+_RULE_NAMES = frozenset(str(r) for r in Rule)
+
+
+def _run(kept: object, default: int) -> int:
+    low, high = RUN_RANGE
+    try:
+        run = int(str(kept).strip())
+    except ValueError:
+        return default
+    return run if low <= run <= high else default
 
 
 class Point(NamedTuple):

@@ -108,9 +108,7 @@ def _context(data: Mapping[str, Any], visible: set[str]) -> Context:
             if k in visible
         },
         {k: [date.fromisoformat(m) for m in ms] for k, ms in kept["changes"].items() if k in visible},
-        signals.RuleSet(
-            frozenset(signals.Rule(r) for r in rules["rules"]), rules["shift_run"], rules["trend_run"]
-        ),
+        signals.stored_rules(rules.get("rules"), rules.get("shift_run"), rules.get("trend_run")),
     )
 
 

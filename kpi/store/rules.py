@@ -16,24 +16,14 @@ from kpi.store.writes import Writer
 RULES = "signal_rules"
 SHIFT_RUN = "signal_shift_run"
 TREND_RUN = "signal_trend_run"
-RUN_RANGE = (5, 9)
-"""Shortest and longest run a store may set for a shift or a trend."""
 
 
 def read(conn: sa.Connection) -> signals.RuleSet:
-    """The store's rule set (the default for whatever is not set)."""
+    """The store's rule set (the default for whatever is not set or not as `write` keeps it)."""
     found = dict(conn.execute(sa.select(s.setting.c.name, s.setting.c.value)).all())
-    default = signals.DEFAULT_RULES
     chosen = found.get(RULES)
-    rules = (
-        frozenset(signals.Rule(r) for r in chosen.split(",") if r in {str(x) for x in signals.Rule})
-        if chosen is not None
-        else default.rules
-    )
-    return signals.RuleSet(
-        rules,
-        int(found.get(SHIFT_RUN, default.shift_run)),
-        int(found.get(TREND_RUN, default.trend_run)),
+    return signals.stored_rules(
+        None if chosen is None else chosen.split(","), found.get(SHIFT_RUN), found.get(TREND_RUN)
     )
 
 
@@ -41,7 +31,7 @@ def write(conn: sa.Connection, viewer: Person, chosen: signals.RuleSet) -> None:
     """Set the store's rule set (administrators; audited like every write)."""
     if not access.may_define(viewer):
         raise Denied(Problem("edit.denied_define"))
-    low, high = RUN_RANGE
+    low, high = signals.RUN_RANGE
     for name, run in (("shift_run", chosen.shift_run), ("trend_run", chosen.trend_run)):
         if not low <= run <= high:
             raise Refused(Problem("run_range", name, (("low", low), ("high", high))))

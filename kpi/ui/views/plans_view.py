@@ -120,7 +120,7 @@ def change_form(ctx: Context, names: dict[str, str]) -> None:
 
 def rule_form(ctx: Context, chosen: signals.RuleSet) -> None:
     st.subheader(t("plans.rules_title"))
-    low, high = rules.RUN_RANGE
+    low, high = signals.RUN_RANGE
     with st.form("data.plans.rules"):
         picked = st.multiselect(
             t("plans.rules"),
