@@ -84,7 +84,9 @@ def main() -> int:
         help="run only these items (e.g. drivers_1m or felt_first_page,felt_clicks)",
     )
     args = parser.parse_args()
-    collector.tune()  # as the app and the command line run: the in-process items measure their code
+    # as the app and the command line run, for every in-process item: what is measured and the
+    # references it is measured against (the SQL floor, pandas) alike
+    collector.tune()
     results = []
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="kpi-bench-") as tmp:

@@ -1,17 +1,17 @@
 """How this program's processes set Python's garbage collector: one home for the app, the
 command line and the benchmark, which measures what they run.
 
-Python's cyclic collector looks at the youngest objects every 700 new container objects and
+This describes the generational collector of CPython 3.11-3.13 (3.14's incremental collector
+takes other thresholds). It looks at the youngest objects every 700 new container objects and
 moves every survivor a generation up; once the survivors make up a quarter of the oldest
 generation, a full collection walks all of it. Building a large company's month report makes
-some 200,000 objects that live until the report is done (47,000 month values, their points and
+some 200,000 objects that live until the report is done (its month values, their points and
 rows), so at 700 most of them survive a young collection only because the build is still
-running, climb to the oldest generation, and set off full collections over the app's caches:
-a quarter of the status's time (issue 21: 365-390 ms against 280-313 ms with `YOUNG`, taking
-turns in one process), and 7-9 % of the app's CPU under `make load` (56 full collections in
-two minutes, about 0.13 s each, each on some person's click). A young collection every `YOUNG` new objects finds most of
-them already gone. Garbage without cycles is freed at once as before (reference counting);
-cyclic garbage waits for at most `YOUNG` more objects.
+running, climb to the oldest generation, and set off full collections over the app's caches,
+each on some person's click. A young collection every `YOUNG` new objects finds most of them
+already gone. Garbage without cycles is freed at once as before (reference counting); cyclic
+garbage waits for at most `YOUNG` more objects. What it saved, measured, is in the README
+(*The collector set for a server*).
 """
 
 from __future__ import annotations

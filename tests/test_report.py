@@ -167,7 +167,9 @@ def test_in_january_last_month_is_judged_by_decembers_target_phased_by_its_own_y
     assert row.target == row.target_at(january)
     assert row.previous_target.value == pytest.approx(60 * 80 / (sum(older.values()) / 12))
     assert row.target.value == pytest.approx(60 * 90 / (sum(newer.values()) / 12))
-    assert str(row.previous_status) == str(status.kpi_status(50.0, row.previous_target.value, WAIT.direction, 0.1))
+    assert str(row.previous_status) == str(
+        status.kpi_status(50.0, row.previous_target.value, WAIT.direction, 0.1)
+    )
     untargeted = replace(WAIT, target=None)  # no annual target: only the months set one by hand
     explicit = {december: 55.0, january: 65.0}
     context = month_rows.Context(targets={"WAIT": explicit})
