@@ -495,8 +495,10 @@ def test_a_phone_gets_tables_it_can_read(server, browser, path):
     for width in (1440, 390):
         page.set_viewport_size({"width": width, "height": 900})
         page.wait_for_function("(width) => window.innerWidth === width", arg=width)
-        page.wait_for_function(f"() => ({GRIDS})().length === 1")
-        found[width] = page.evaluate(GRIDS)[0]
+        drawn = page.wait_for_function(
+            f"() => {{ const grids = ({GRIDS})(); return grids.length === 1 && grids; }}"
+        )
+        found[width] = drawn.json_value()[0]
         page.screenshot(path=str(SHOTS / f"{path}-table-{width}.png"))
     page.close()
     assert found[1440]["width"] > 900

@@ -95,7 +95,8 @@ def test_the_late_item_says_how_many_days_late_in_both_languages():
 
 @pytest.mark.parametrize(
     "typed, expected", [("0", 0), ("10", 10), (" 60 ", 60), (25, 25), ("61", None), ("-1", None),
-                        ("ten", None), ("1.5", None), ("", None), (None, None), (True, None), ("٣", None)]
+                        ("ten", None), ("1.5", None), ("", None), (None, None), (True, None), ("٣", None),
+                        (12.0, 12), (12.5, None), ("+7", None), ("1_0", None)]
 )  # fmt: skip
 def test_the_grace_days_are_a_whole_number_from_0_to_60(typed, expected):
     days, problems = lateness.check_days(typed)
@@ -224,21 +225,27 @@ def test_a_month_value_carries_its_answers_to_the_words():
         assert origin_words(None, None) == ""
 
 
-def _readme_store_settings() -> dict[str, str]:
-    """The README's table of store settings: name → its default column."""
+def _readme_store_settings() -> dict[str, tuple[str, str]]:
+    """The README's table of store settings: name → what it holds, its default."""
     from tests.conftest import ROOT
 
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     table = text.split("| store setting |", 1)[1].split("\n\n", 1)[0]
     rows = [line.split("|")[1:-1] for line in table.splitlines() if line.startswith("| `")]
-    return {cells[0].strip().strip("`"): cells[2] for cells in rows}
+    return {cells[0].strip().strip("`"): (cells[1], cells[2]) for cells in rows}
 
 
-def test_the_readme_documents_every_store_setting_with_its_default():
+def test_the_readme_documents_every_store_setting_with_its_range_and_default():
     from kpi.domain import signals
 
     documented = _readme_store_settings()
     assert set(documented) == {rules.RULES, rules.SHIFT_RUN, rules.TREND_RUN, lateness.SETTING}
-    assert f"`{lateness.DEFAULT_DAYS}`" in documented[lateness.SETTING]
-    assert f"`{signals.DEFAULT_RULES.shift_run}`" in documented[rules.SHIFT_RUN]
-    assert f"`{signals.DEFAULT_RULES.trend_run}`" in documented[rules.TREND_RUN]
+    assert f"`{lateness.DEFAULT_DAYS}`" in documented[lateness.SETTING][1]
+    assert f"`{signals.DEFAULT_RULES.shift_run}`" in documented[rules.SHIFT_RUN][1]
+    assert f"`{signals.DEFAULT_RULES.trend_run}`" in documented[rules.TREND_RUN][1]
+    for name, (low, high) in (
+        (rules.SHIFT_RUN, signals.RUN_RANGE),
+        (rules.TREND_RUN, signals.RUN_RANGE),
+        (lateness.SETTING, lateness.DAYS_RANGE),
+    ):
+        assert f"({low}–{high})" in documented[name][0], name  # the range the checks keep to

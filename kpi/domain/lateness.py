@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from kpi.domain import months
+from kpi.domain import months, validate
 from kpi.domain.errors import Problem
 from kpi.domain.report import MonthReport
 
@@ -56,11 +56,7 @@ def check_days(value: object) -> tuple[int | None, list[Problem]]:
     problem saying what it must be. The one check of the setting, for the form and the store."""
     low, high = DAYS_RANGE
     text = str(value).strip() if value is not None else ""
-    number: int | None = None
-    if isinstance(value, int) and not isinstance(value, bool):
-        number = value
-    elif text.isascii() and text.isdigit():
-        number = int(text)
+    number = validate.whole_number(value)
     if number is None or not low <= number <= high:
         params = (("value", text), ("low", low), ("high", high), ("default", DEFAULT_DAYS))
         return None, [Problem("late_days", SETTING, params)]

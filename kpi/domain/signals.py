@@ -29,14 +29,15 @@ from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from statistics import median
 from typing import NamedTuple
 
-from kpi.domain import months
+from kpi.domain import months, validate
+from kpi.domain.errors import Problem
 from kpi.domain.model import Direction
 
 D2 = 1.128
@@ -84,30 +85,35 @@ DEFAULT_RULES = RuleSet()
 
 RUN_RANGE = (5, 9)
 """Shortest and longest run a store may set for a shift or a trend."""
-
-
-def stored_rules(rules: Iterable[object] | None, shift_run: object, trend_run: object) -> RuleSet:
-    """A rule set as kept (a store's settings, a closed month's snapshot), read as it was checked
-    when written: unknown rules are left out, and a run that is not a whole number in `RUN_RANGE`
-    (a hand-edited setting) is the default's, so a page reads the month as it would have."""
-    chosen = (
-        DEFAULT_RULES.rules
-        if rules is None
-        else frozenset(Rule(str(r)) for r in rules if str(r) in _RULE_NAMES)
-    )
-    return RuleSet(chosen, _run(shift_run, DEFAULT_RULES.shift_run), _run(trend_run, DEFAULT_RULES.trend_run))
-
-
 _RULE_NAMES = frozenset(str(r) for r in Rule)
 
 
-def _run(kept: object, default: int) -> int:
+def check_run(name: str, value: object) -> tuple[int | None, list[Problem]]:
+    """A shift's or a trend's run (`name`: `shift_run`, `trend_run`) as a whole number within
+    `RUN_RANGE`, or the problem saying what it must be: the one check of the setting, for the
+    form's save and the store's read alike."""
     low, high = RUN_RANGE
-    try:
-        run = int(str(kept).strip())
-    except ValueError:
-        return default
-    return run if low <= run <= high else default
+    run = validate.whole_number(value)
+    if run is None or not low <= run <= high:
+        return None, [Problem("run_range", name, (("low", low), ("high", high)))]
+    return run, []
+
+
+def stored_rules(rules: object, shift_run: object, trend_run: object) -> RuleSet:
+    """A rule set as kept (a store's settings, a closed month's snapshot), read by the checks it
+    was saved by: rules not known are left out (a list of none is every rule switched off; no
+    list at all is the default's), and a run `check_run` refuses (a hand-edited setting) is the
+    default's, so a page reads the month as the form could have set it, never raises."""
+    chosen = DEFAULT_RULES.rules
+    if isinstance(rules, (list, tuple, set, frozenset)):
+        chosen = frozenset(Rule(r) for r in rules if isinstance(r, str) and r in _RULE_NAMES)
+    shift, _ = check_run("shift_run", shift_run)
+    trend, _ = check_run("trend_run", trend_run)
+    return RuleSet(
+        chosen,
+        DEFAULT_RULES.shift_run if shift is None else shift,
+        DEFAULT_RULES.trend_run if trend is None else trend,
+    )
 
 
 class Point(NamedTuple):

@@ -100,7 +100,8 @@ def _context(data: Mapping[str, Any], visible: set[str]) -> Context:
     if "context" not in data:
         return NO_CONTEXT
     kept = data["context"]
-    rules = kept["rules"]
+    rules = kept.get("rules")
+    rules = rules if isinstance(rules, Mapping) else {}
     return Context(
         {
             k: {date.fromisoformat(m): v for m, v in by.items()}

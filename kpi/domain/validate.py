@@ -108,6 +108,19 @@ def _raw(text: object) -> str:
     return "" if text is None else str(text).strip()
 
 
+def whole_number(value: object) -> int | None:
+    """A setting's whole number as typed or kept (`"7"`, `7`; a JSON `7.0` too), else None: plain
+    ASCII digits only, so `"+7"`, `"7_0"` or another script's digits are not one."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    text = str(value).strip() if isinstance(value, str) else ""
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
 def month(text: object, field: str, *, required: bool = False) -> date | None:
     """`2026-10`, `10.2026` or a day of the month (`2026-10-15`, `15.10.2026`) → its month."""
     if isinstance(text, date):

@@ -31,10 +31,12 @@ def write(conn: sa.Connection, viewer: Person, chosen: signals.RuleSet) -> None:
     """Set the store's rule set (administrators; audited like every write)."""
     if not access.may_define(viewer):
         raise Denied(Problem("edit.denied_define"))
-    low, high = signals.RUN_RANGE
-    for name, run in (("shift_run", chosen.shift_run), ("trend_run", chosen.trend_run)):
-        if not low <= run <= high:
-            raise Refused(Problem("run_range", name, (("low", low), ("high", high))))
+    problems = [
+        *signals.check_run("shift_run", chosen.shift_run)[1],
+        *signals.check_run("trend_run", chosen.trend_run)[1],
+    ]
+    if problems:
+        raise Refused(problems)
     writer = Writer(conn, viewer.email)
     values = {
         RULES: ",".join(sorted(str(r) for r in chosen.rules)),
