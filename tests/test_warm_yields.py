@@ -1,17 +1,20 @@
 """The warm-up gives way to people (kpi.ui.data): it builds the Overview's reads first, then
 waits, before each of its later steps (the deck, SMART, the cascade's and the Data page's
-reads), until no page's run is in progress. Proved by where the warm-up's thread stands and
+reads), until no page's run is in progress and no browser is loading the app. Proved by where the warm-up's thread stands and
 what its loaders computed while a run is held open, never by a time."""
 
 from __future__ import annotations
 
+import asyncio
 import sys
 import threading
 from collections.abc import Callable, Iterator
+from unittest import mock
 
 import pytest
+from streamlit.web.server.starlette import starlette_app
 
-from kpi.ui import data
+from kpi.ui import data, launch
 from tests.conftest import point_app_at
 
 OVERVIEW = (
@@ -114,3 +117,58 @@ def test_nobody_running_lets_the_warm_up_go_straight_through(store, monkeypatch)
     data.warm(store)  # on this thread: it would never return if it waited for nobody
     before["actions"] += 1  # the Overview's
     assert computed(AFTER) == after_later_steps(before)
+
+
+def asked(app: launch.Arrivals, path: str) -> None:
+    """`app` asked for `path` over HTTP, on an event loop of its own (a thread's: a browser test
+    before may have left one running on this one)."""
+    request = threading.Thread(
+        target=asyncio.run, args=(app({"type": "http", "path": path}, mock.Mock(), mock.Mock()),)
+    )
+    request.start()
+    request.join(FOREVER)
+
+
+def test_a_browser_loading_the_app_holds_the_later_steps_back(store, monkeypatch):
+    """A person who opens the app loads its code for about a second before a first run: a request
+    through the launcher's `Arrivals` holds the later steps back for `QUIET`, as a run's end
+    does; a load balancer's health check is nobody, and every request goes on to the server."""
+    monkeypatch.setattr(data, "QUIET", FOREVER)
+    monkeypatch.setattr(data, "_last_run_ended", -FOREVER)
+    monkeypatch.setattr(data, "_last_arrival", -FOREVER)
+    monkeypatch.setattr(data, "_first_run_done", True)
+    served: list[str] = []
+
+    async def server(scope, receive, send) -> None:
+        served.append(scope["path"])
+
+    arrivals = launch.Arrivals(server)
+    asked(arrivals, "/_stcore/health")
+    assert data._last_arrival == -FOREVER  # nobody came
+    asked(arrivals, "/static/js/index.js")
+    assert served == ["/_stcore/health", "/static/js/index.js"]
+    warming = threading.Thread(target=data.warm, args=(store,), daemon=True)
+    before = computed(AFTER)
+    warming.start()
+    until(lambda: waiting_for_people(warming) or not warming.is_alive())
+    assert warming.is_alive(), "the warm-up went through while a browser was loading the app"
+    assert computed(LATER) == {name: before[name] for name in LATER}
+    before["actions"] += 1  # the Overview's
+    monkeypatch.setattr(data, "QUIET", 0.0)
+    with data._runs:
+        data._runs.notify_all()
+    warming.join(FOREVER)
+    assert not warming.is_alive()
+    assert computed(AFTER) == after_later_steps(before)
+
+
+def test_the_launcher_puts_arrivals_in_front_of_streamlits_own_middleware(monkeypatch):
+    """The server Streamlit builds (its app factory, as `streamlit run` calls it) has `Arrivals`
+    first, once however often the launcher asks, and Streamlit's own middleware after it."""
+    own = starlette_app.create_streamlit_middleware
+    monkeypatch.setattr(starlette_app, "create_streamlit_middleware", own)  # as it was, after the test
+    launch.watch_arrivals()
+    launch.watch_arrivals()
+    built = starlette_app.create_starlette_app(mock.MagicMock())
+    kinds = [m.cls for m in built.user_middleware]
+    assert kinds == [launch.Arrivals, *(m.cls for m in own())]

@@ -18,7 +18,10 @@ The launcher does that work when the process starts:
    depends on the store (seconds on a large company, a minute on an unreachable server); a page
    asked for meanwhile waits for the same entries rather than computing them twice.
 3. it hands over to Streamlit's own command line, `streamlit run app.py` with the options it was
-   given, so the server is exactly the one `streamlit run` starts.
+   given, so the server is exactly the one `streamlit run` starts, but for one middleware in
+   front of Streamlit's own (`Arrivals`): it tells the warm-up that a browser asked for
+   something, so the warm-up's later steps leave a person who opens the app the process while
+   their browser loads its code, as they leave a page's run (`data.arrived`).
 
 `streamlit run app.py` still works as before: the first run imports, and the warm-up starts
 when that run ends (`data.after_run`).
@@ -32,6 +35,10 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from starlette.types import ASGIApp, Receive, Scope, Send
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 RUNTIME_SECONDS = 120.0
@@ -66,6 +73,7 @@ def main(options: list[str] | None = None) -> None:
     from kpi.store import engine
 
     engine.linger_between_units()
+    watch_arrivals()
     threading.Thread(target=_warm_when_served, name=THREAD, daemon=True).start()
     from streamlit.web import cli
 
@@ -119,6 +127,43 @@ class _Without(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         return not record.getMessage().startswith(self._start)
+
+
+def watch_arrivals() -> None:
+    """Put `Arrivals` in front of the middleware of the server Streamlit is about to build (its
+    own list, `create_streamlit_middleware`, which its app factory asks for; once per process)."""
+    from starlette.middleware import Middleware
+    from streamlit.web.server.starlette import starlette_app
+
+    own = starlette_app.create_streamlit_middleware
+    if getattr(own, "watches_arrivals", False):
+        return
+
+    def with_arrivals() -> list[Middleware]:
+        return [Middleware(Arrivals), *own()]
+
+    with_arrivals.watches_arrivals = True  # type: ignore[attr-defined]
+    starlette_app.create_streamlit_middleware = with_arrivals
+
+
+class Arrivals:
+    """ASGI middleware: every request but a health check (a load balancer's, twice a second)
+    tells the warm-up that a person is here (`data.arrived`), then goes on as it came."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        from kpi.ui import data
+
+        self.app = app
+        self.arrived = data.arrived
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket") and not scope["path"].endswith(HEALTH):
+            self.arrived()
+        await self.app(scope, receive, send)
+
+
+HEALTH = "/_stcore/health"
+"""Streamlit's health check, the one request that is no person's."""
 
 
 if __name__ == "__main__":  # run as `-m`, this file is `__main__`: `warmed` lives in the module
