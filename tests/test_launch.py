@@ -49,6 +49,7 @@ SERVED = textwrap.dedent(
     def say(phase):
         calls = {loader.__name__: loader.calls for loader in data._LOADERS}
         calls["linger_s"] = engine._linger  # the store's file kept open between units of work
+        calls["arrived"] = data._last_arrival != -data.QUIET  # a browser's request seen (launch.Arrivals)
         print(json.dumps({"phase": phase, "calls": calls}), flush=True)
 
     def counted_after_run():  # app.py calls this as each run ends: count before it warms
@@ -148,9 +149,11 @@ def test_the_launcher_warms_the_first_page_before_anyone_opens_it(store):
         assert {name: warmed[name] for name in OVERVIEW} == WARMED, warmed
         assert warmed["deck"] == 1  # Present's first slide too
         assert warmed["linger_s"] == LINGER_S
+        assert not warmed["arrived"]  # the health checks are nobody
         open_overview(base)
         first = next_phase(said, "first run")
         next_phase(said, "quiet")
+    assert first.pop("arrived") and not warmed.pop("arrived")  # the session's socket went through Arrivals
     assert first == warmed  # the first person's Overview computed nothing
 
 
@@ -164,4 +167,5 @@ def test_streamlit_run_still_serves_and_warms_after_the_first_run(store):
         quiet = next_phase(said, "quiet")
     assert quiet["deck"] == 1  # then the warm-up built the rest
     assert quiet["linger_s"] == 0  # only the launcher keeps the file open between units
+    assert not quiet["arrived"]  # nor watches browsers arrive: `streamlit run` has no Arrivals
     assert {name: quiet[name] for name in OVERVIEW} == WARMED, quiet  # and not the Overview again

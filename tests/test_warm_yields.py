@@ -1,7 +1,8 @@
 """The warm-up gives way to people (kpi.ui.data): it builds the Overview's reads first, then
 waits, before each of its later steps (the deck, SMART, the cascade's and the Data page's
-reads), until no page's run is in progress and no browser is loading the app. Proved by where the warm-up's thread stands and
-what its loaders computed while a run is held open, never by a time."""
+reads), until no page's run is in progress and no browser is loading the app. Proved by where
+the warm-up's thread stands and what its loaders computed while a run is held open, never by
+a time."""
 
 from __future__ import annotations
 
@@ -71,6 +72,7 @@ def store(demo_duckdb_url, monkeypatch) -> Iterator[str]:
     point_app_at(monkeypatch, demo_duckdb_url)
     monkeypatch.setattr(data, "YIELD_AT_MOST", FOREVER)
     monkeypatch.setattr(data, "_runs_now", 0)
+    monkeypatch.setattr(data, "_last_arrival", -FOREVER)  # no browser came
     yield demo_duckdb_url
 
 
@@ -135,7 +137,6 @@ def test_a_browser_loading_the_app_holds_the_later_steps_back(store, monkeypatch
     does; a load balancer's health check is nobody, and every request goes on to the server."""
     monkeypatch.setattr(data, "QUIET", FOREVER)
     monkeypatch.setattr(data, "_last_run_ended", -FOREVER)
-    monkeypatch.setattr(data, "_last_arrival", -FOREVER)
     monkeypatch.setattr(data, "_first_run_done", True)
     served: list[str] = []
 
@@ -143,10 +144,11 @@ def test_a_browser_loading_the_app_holds_the_later_steps_back(store, monkeypatch
         served.append(scope["path"])
 
     arrivals = launch.Arrivals(server)
-    asked(arrivals, "/_stcore/health")
-    assert data._last_arrival == -FOREVER  # nobody came
+    for nobody in launch.NOBODY:
+        asked(arrivals, nobody)
+    assert data._last_arrival == -FOREVER  # a load balancer's checks, a monitor's scrape: nobody came
     asked(arrivals, "/static/js/index.js")
-    assert served == ["/_stcore/health", "/static/js/index.js"]
+    assert served == [*launch.NOBODY, "/static/js/index.js"]
     warming = threading.Thread(target=data.warm, args=(store,), daemon=True)
     before = computed(AFTER)
     warming.start()

@@ -147,8 +147,9 @@ def watch_arrivals() -> None:
 
 
 class Arrivals:
-    """ASGI middleware: every request but a health check (a load balancer's, twice a second)
-    tells the warm-up that a person is here (`data.arrived`), then goes on as it came."""
+    """ASGI middleware: every request but a health check or a metrics scrape (`NOBODY`: a load
+    balancer's check comes twice a second) tells the warm-up that a person is here
+    (`data.arrived`), then goes on as it came."""
 
     def __init__(self, app: ASGIApp) -> None:
         from kpi.ui import data
@@ -157,13 +158,15 @@ class Arrivals:
         self.arrived = data.arrived
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] in ("http", "websocket") and not scope["path"].endswith(HEALTH):
+        if scope["type"] in ("http", "websocket") and not scope["path"].endswith(NOBODY):
             self.arrived()
         await self.app(scope, receive, send)
 
 
-HEALTH = "/_stcore/health"
-"""Streamlit's health check, the one request that is no person's."""
+NOBODY = ("/_stcore/health", "/_stcore/script-health-check", "/_stcore/metrics")
+"""Streamlit's health checks and metrics: what a load balancer or a monitor asks for, no person
+(a load balancer that checks another address, say `/`, would hold the warm-up's later steps back
+for their 10 s each)."""
 
 
 if __name__ == "__main__":  # run as `-m`, this file is `__main__`: `warmed` lives in the module
