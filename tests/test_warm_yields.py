@@ -93,24 +93,32 @@ def test_the_warm_up_builds_the_overview_then_waits_for_a_run_in_progress(store,
     assert computed(AFTER) == after_later_steps(now)
 
 
+def held_back_until_quiet(store: str, monkeypatch) -> None:
+    """With `QUIET` set to forever and something just seen (a run's end, a browser's request):
+    the warm-up builds the Overview, then waits with nothing later built; once `QUIET` is 0 and
+    the wait is woken (as the next run's end would), it builds the later steps."""
+    warming = threading.Thread(target=data.warm, args=(store,), daemon=True)
+    before = computed(AFTER)
+    warming.start()
+    until(lambda: waiting_for_people(warming) or not warming.is_alive())
+    assert warming.is_alive(), "the warm-up went straight through"
+    assert computed(LATER) == {name: before[name] for name in LATER}
+    before["actions"] += 1  # the Overview's
+    monkeypatch.setattr(data, "QUIET", 0.0)
+    with data._runs:
+        data._runs.notify_all()
+    warming.join(FOREVER)
+    assert not warming.is_alive()
+    assert computed(AFTER) == after_later_steps(before)
+
+
 def test_the_later_steps_leave_a_page_just_drawn_its_quiet_moment(store, monkeypatch):
     """A run that ended less than `QUIET` seconds ago still holds the later steps back."""
     monkeypatch.setattr(data, "QUIET", FOREVER)
     monkeypatch.setattr(data, "_first_run_done", True)
     data.before_run()
     data.after_run()  # a page's run just ended: its browser draws it now
-    warming = threading.Thread(target=data.warm, args=(store,), daemon=True)
-    before = computed(AFTER)
-    warming.start()
-    until(lambda: waiting_for_people(warming))
-    assert computed(LATER) == {name: before[name] for name in LATER}
-    before["actions"] += 1  # the Overview's
-    monkeypatch.setattr(data, "QUIET", 0.0)
-    with data._runs:
-        data._runs.notify_all()  # as the next run's end would
-    warming.join(FOREVER)
-    assert not warming.is_alive()
-    assert computed(AFTER) == after_later_steps(before)
+    held_back_until_quiet(store, monkeypatch)
 
 
 def test_nobody_running_lets_the_warm_up_go_straight_through(store, monkeypatch):
@@ -149,19 +157,7 @@ def test_a_browser_loading_the_app_holds_the_later_steps_back(store, monkeypatch
     assert data._last_arrival == -FOREVER  # a load balancer's checks, a monitor's scrape: nobody came
     asked(arrivals, "/static/js/index.js")
     assert served == [*launch.NOBODY, "/static/js/index.js"]
-    warming = threading.Thread(target=data.warm, args=(store,), daemon=True)
-    before = computed(AFTER)
-    warming.start()
-    until(lambda: waiting_for_people(warming) or not warming.is_alive())
-    assert warming.is_alive(), "the warm-up went through while a browser was loading the app"
-    assert computed(LATER) == {name: before[name] for name in LATER}
-    before["actions"] += 1  # the Overview's
-    monkeypatch.setattr(data, "QUIET", 0.0)
-    with data._runs:
-        data._runs.notify_all()
-    warming.join(FOREVER)
-    assert not warming.is_alive()
-    assert computed(AFTER) == after_later_steps(before)
+    held_back_until_quiet(store, monkeypatch)
 
 
 def test_the_launcher_puts_arrivals_in_front_of_streamlits_own_middleware(monkeypatch):

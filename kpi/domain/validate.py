@@ -117,7 +117,7 @@ def whole_number(value: object) -> int | None:
         return value
     if isinstance(value, float):
         return int(value) if value.is_integer() else None
-    text = str(value).strip() if isinstance(value, str) else ""
+    text = value.strip() if isinstance(value, str) else ""
     return int(text) if text.isascii() and text.isdigit() else None
 
 
