@@ -269,6 +269,36 @@ def test_every_label_of_a_chip_column_is_among_its_options(app, language):
 
 
 @pytest.mark.reads_only
+@pytest.mark.parametrize("language", ["en", "da"])
+def test_a_goal_its_sub_goals_disagree_with_has_the_mismatch_chip_beside_their_status(app, app_url, language):
+    """The cascade's screen table has no column of its own for the mismatch warning (it pushed
+    the process verdicts off a 1440-pixel screen): the goals whose parts and whole disagree,
+    and only they, have the red `≠` chip after their sub-goals' status, and the column's help
+    says what it means in the reader's language."""
+    from kpi.text.i18n import t, use
+    from kpi.ui.views import cascade_view
+
+    report = month_report(app_url)
+    at = app(month="2026-10", lang=language)
+    at.switch_page(CASCADE).run()
+    assert not at.exception
+    with use(language):
+        rollup, help_text = t("cascade.col_rollup"), t("cascade.rollup_help", mark=cascade_view.MISMATCH)
+        kept = t("cascade.col_status"), t("cascade.col_value"), t("cascade.col_process"), rollup
+    table = at.dataframe[0].value
+    marked = {
+        code for code, cell in zip(table.index, table[rollup], strict=True) if cascade_view.MISMATCH in cell
+    }
+    assert marked == {code for code, row in report.goals.items() if row.mismatch} and marked
+    assert all(list(cell)[0] != cascade_view.MISMATCH for cell in table[rollup] if len(cell))  # status first
+    assert set(kept) <= set(table.columns) and not {"Warning", "Advarsel"} & set(table.columns)
+    config = json.loads(at.dataframe[0].proto.columns)[rollup]
+    assert config["help"] == help_text and cascade_view.MISMATCH in help_text
+    colours = {o["value"]: o["color"] for o in config["type_config"]["options"]}
+    assert colours[cascade_view.MISMATCH] == palette.RED
+
+
+@pytest.mark.reads_only
 def test_cascade_filters_by_department_and_level(app, app_url):
     levels = {row.goal.title: row.goal.level for row in month_report(app_url).goals.values()}
     at = app(month="2026-10")  # opened at its own address, as a link opens it

@@ -43,12 +43,14 @@ def tree_table(
 ) -> pd.DataFrame:
     """The cascade as a table a CEO can read: indented titles, values with units, statuses and
     the process verdicts of each goal's KPI (`kpis`, the month report's KPI rows). The statuses
-    and the verdicts are lists of labels (`widgets.labels`), drawn as chips in their colours."""
+    and the verdicts are lists of labels (`widgets.labels`), drawn as chips in their colours; a
+    goal whose sub-goals disagree with it (green parts, red whole, or the reverse) has the
+    `MISMATCH` chip beside its sub-goals' status, which the column's help explains and the
+    goal's detail names in words."""
     records = []
     for depth, row in rows:
         kpi_row = (kpis or {}).get(row.kpi.code) if row.kpi else None
         unit = row.kpi.unit if row.kpi else "count"
-        flag = t(f"mismatch.{row.mismatch}") if row.mismatch else ""
         records.append(
             {
                 "code": row.goal.code,
@@ -57,8 +59,11 @@ def tree_table(
                 t("cascade.col_status"): [palette.label(row.status)],
                 t("cascade.col_value"): fmt.value(row.value.value if row.value else None, unit),
                 t("cascade.col_target"): fmt.value(row.goal.target, unit),
-                t("cascade.col_rollup"): [palette.label(row.rollup)] if row.node.children else [],
-                t("cascade.col_warning"): flag,
+                t("cascade.col_rollup"): (
+                    [palette.label(row.rollup), *([MISMATCH] if row.mismatch else [])]
+                    if row.node.children
+                    else []
+                ),
                 t("cascade.col_process"): phrases.verdict_labels(kpi_row.reading if kpi_row else None),
             }
         )
@@ -71,7 +76,7 @@ def _labels() -> dict[str, Any]:
     statuses = {palette.label(status): palette.look(status) for status in GoalStatus}
     return {
         t("cascade.col_status"): statuses,
-        t("cascade.col_rollup"): statuses,
+        t("cascade.col_rollup"): {**statuses, MISMATCH: palette.attention_look("mismatch")},
         t("cascade.col_process"): phrases.every_verdict_label(),
     }
 
@@ -83,9 +88,15 @@ def _pick(codes: list[str], key: str) -> None:
         st.session_state["goal"] = codes[picked[0]]
 
 
+MISMATCH = palette.attention_look("mismatch").icon
+"""The chip beside the sub-goals' status of a goal they disagree with: the icon of a mismatch
+on the Overview's list of what needs attention, in its colour. In words, as a column of its
+own, it took 160 pixels, mostly empty, and pushed the process verdicts off a 1440-pixel screen."""
 WIDE_GOAL_WIDTH = 320
 """Pixels for a goal's title on a screen: the demo's titles fit three levels deep, and the whole
-table but a long process verdict fits a 1440-pixel screen."""
+table fits a 1440-pixel screen, two process verdicts and all."""
+ROLLUP_WIDTH = 140
+"""Pixels for the sub-goals' status and the `MISMATCH` chip beside it, in both languages."""
 PHONE_GOAL_WIDTH = 164
 """Pixels for a goal's title on a phone: with the status and value beside it, the phone's
 table fits a 390-pixel screen without a sideways scroll."""
@@ -109,8 +120,7 @@ def tree(rows: Sequence[tuple[int, month_rows.GoalRow]], kpis: Mapping[str, mont
             # In pixels: the automatic width cut "2,000 ms" and "✓ På sporet" in a long tree
             t("cascade.col_value"): 80,
             t("cascade.col_target"): 80,
-            t("cascade.col_rollup"): 105,
-            t("cascade.col_warning"): 160,
+            t("cascade.col_rollup"): ROLLUP_WIDTH,
         }
         _grid(frame[wide], list(frame.index), "cascade.tree", widths, height)
     with st.container(key="phone-cascade"):
@@ -125,9 +135,10 @@ def _grid(frame: pd.DataFrame, codes: list[str], key: str, widths: dict[str, int
     config: dict[str, Any] = {
         column: st.column_config.TextColumn(width=width) for column, width in widths.items()
     }
+    helps = {t("cascade.col_rollup"): t("cascade.rollup_help", mark=MISMATCH)}
     for column, looks in _labels().items():
         if column in frame.columns:
-            config[column] = widgets.labels(looks, width=widths.get(column))
+            config[column] = widgets.labels(looks, width=widths.get(column), help=helps.get(column))
     widgets.dataframe(
         frame,
         hide_index=True,
