@@ -1,6 +1,6 @@
 """The felt figures: what one person waits for in Chromium, against a bare Streamlit page.
 
-Three items of `make bench` (issue 21, point 5), each measured against a reference in the same
+Four items of `make bench` (issue 21, point 5), each measured against a reference in the same
 run, the same Chromium and the same way of timing:
 
 - felt_first_page: the app started on a fresh copy of the demo store, from the process start to
@@ -16,6 +16,11 @@ run, the same Chromium and the same way of timing:
   app's code loaded yet), the person reading each page for `READ_S` before the next click, as a
   CEO does (the robot above clicks the moment a page is drawn, so work the browser does in a
   reader's idle time, `kpi/ui/prefetch.py`, lands on its next click instead).
+- felt_first_page_remote: the Overview opened over a slower network (`REMOTE`, Chromium's own
+  emulation), in a browser that has nothing cached, through HAProxy with the README's
+  configuration in front of one app process on the demo; the reference is the same proxy passing
+  Streamlit's code on uncompressed, as Streamlit's own server sends it. With the bytes each
+  moved. Left out where HAProxy is not installed (`make load` and `make test` install it).
 - felt_cold_large: on the large company, a freshly started app: the Overview opened by its
   address, then every other page's first visit by a click in the sidebar; against the bare
   script opened and its second page's first visit.
@@ -285,6 +290,71 @@ def felt_first_page(folder: Path, store: Engine | None, *, quick: bool) -> dict:
         turns_s=[round(t, 3) for t, _ in ours],
         reference_turns_s=[round(t, 3) for t, _ in floor],
     )
+
+
+REMOTE = {"offline": False, "latency": 40, "downloadThroughput": 10e6 / 8, "uploadThroughput": 5e6 / 8}
+"""A person away from the server: 10 Mbit/s down, 5 up, 40 ms before each answer begins
+(Chromium's network emulation, in bytes per second): an office line to a hosted cockpit, or a
+phone's good 4G."""
+TRANSFERRED = """() => performance.getEntriesByType("navigation")
+    .concat(performance.getEntriesByType("resource"))
+    .reduce((sum, entry) => sum + entry.transferSize, 0)"""
+"""The bytes the page moved over the network so far, headers included (its own count)."""
+
+
+def felt_first_page_remote(folder: Path, store: Engine | None, *, quick: bool) -> list[dict]:
+    """The Overview over `REMOTE` through HAProxy (tools/cluster.py's configuration, one app
+    process on a copy of the demo), in a new browser context each time (nothing cached), the
+    server already warm: median of `TURNS` openings, taking turns with the same proxy that
+    does not compress; nothing without HAProxy."""
+    from tools import cluster
+
+    try:
+        cluster.haproxy()
+    except RuntimeError:
+        print("felt_first_page_remote: skipped, HAProxy is not installed", flush=True)
+        return []
+    fresh = folder / "remote.duckdb"
+    shutil.copy(demo_store(folder), fresh)
+    turns: dict[bool, list[tuple[float, int]]] = {True: [], False: []}
+    with chromium() as browser:
+        for _turn in range(1 if quick else TURNS):
+            for compress in (True, False):
+                with cluster.cluster(f"duckdb:///{fresh}", 1, compress=compress) as running:
+                    url = f"{running.base}/?as={DEMO_VIEWER}"
+                    _remote_first(browser, url)  # the server's first page, not the person's
+                    turns[compress].append(_remote_first(browser, url))
+    fresh.unlink()
+    ours, _ = spread([t for t, _ in turns[True]])
+    reference, _ = spread([t for t, _ in turns[False]])
+    return [
+        _felt(
+            "felt_first_page_remote",
+            ours,
+            "the same proxy passing Streamlit's code on uncompressed",
+            reference,
+            network="10 Mbit/s down, 5 up, 40 ms",
+            megabytes=round(statistics.median(b for _, b in turns[True]) / 1e6, 2),
+            reference_megabytes=round(statistics.median(b for _, b in turns[False]) / 1e6, 2),
+            turns_s=[round(t, 3) for t, _ in turns[True]],
+            reference_turns_s=[round(t, 3) for t, _ in turns[False]],
+        )
+    ]
+
+
+def _remote_first(browser: Browser, url: str) -> tuple[float, int]:
+    """`url` opened over `REMOTE` in a new browser context: seconds to drawn, bytes moved."""
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    try:
+        page = context.new_page()
+        page.set_default_timeout(WAIT_MS)
+        network = context.new_cdp_session(page)
+        network.send("Network.enable")
+        network.send("Network.emulateNetworkConditions", REMOTE)
+        page.goto(url, timeout=WAIT_MS)
+        return drawn(page)["at"] / 1000, page.evaluate(TRANSFERRED)
+    finally:
+        context.close()
 
 
 def felt_clicks(folder: Path, store: Engine | None, *, quick: bool) -> list[dict]:

@@ -7,6 +7,8 @@ nothing, and its people's browsers reconnect through the proxy to the other proc
 page. Every wait is for a condition.
 """
 
+import gzip
+import urllib.request
 import uuid
 
 import pytest
@@ -15,6 +17,7 @@ from playwright.sync_api import expect
 
 from kpi.store import engine
 from kpi.store import schema as s
+from kpi.ui.prefetch import STATIC
 from tests.conftest import ROOT
 from tests.test_browser import SHOTS, main
 from tools import cluster
@@ -135,6 +138,30 @@ def test_a_process_killed_mid_session_loses_nothing_and_its_people_reconnect(bro
     comment(head, after)  # the session goes on working on its new process
     assert stored(deployment, after) == 1
     head.screenshot(path=str(SHOTS / "cluster-after-kill.png"), full_page=True)
+
+
+def test_the_proxy_compresses_the_code_a_browser_loads(deployment):
+    """Streamlit's own server sends its code uncompressed, even to a browser that accepts gzip;
+    through the proxy such a browser gets it compressed, the same bytes once unpacked and still
+    kept for a year, and one that does not accept gzip gets it as it is."""
+    index = next(STATIC.glob("index.*.js"))
+    path = f"/static/js/{index.name}"
+
+    def fetch(base, encodings):
+        request = urllib.request.Request(
+            base + path, headers={"Accept-Encoding": encodings} if encodings else {}
+        )
+        with urllib.request.urlopen(request, timeout=60) as answer:
+            return answer.headers, answer.read()
+
+    app = next(a for a in deployment.apps.values() if a.process.poll() is None)  # one may have been killed
+    direct, _ = fetch(f"http://127.0.0.1:{app.port}", "gzip, deflate, br")
+    assert direct.get("Content-Encoding") is None
+    headers, body = fetch(deployment.base, "gzip, deflate, br")
+    assert headers["Content-Encoding"] == "gzip" and "immutable" in headers["Cache-Control"]
+    assert gzip.decompress(body) == index.read_bytes() and len(body) < index.stat().st_size / 2
+    headers, body = fetch(deployment.base, "")
+    assert headers.get("Content-Encoding") is None and body == index.read_bytes()
 
 
 def test_the_readme_shows_the_configuration_the_cluster_runs():
