@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from kpi.store import engine
 from kpi.store import schema as s
+from tests.sharing import open_folds
 from tests.test_pages_admin import open_page
 
 HEAD = "camilla.berg@havnhjem.example"
@@ -24,7 +25,7 @@ def _actions(url: str) -> int:
 
 def test_the_add_action_form_keeps_a_refused_title_and_empties_after_saving(app, app_url):
     before = _actions(app_url)
-    at = open_page(app, "pages/departments.py", **{"as": HEAD})
+    at = open_folds(open_page(app, "pages/departments.py", **{"as": HEAD}))
     title = "Call back every customer who waited more than five minutes " * 5  # over 200 characters
     at.text_input(key="departments.action.title").input(title)
     _save(at)

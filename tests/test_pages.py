@@ -515,6 +515,9 @@ def test_departments_follow_the_url(app):
 def test_a_head_writes_commentary_that_shows_as_plain_text(app, app_url):
     at = app(month="2026-10", **{"as": "camilla.berg@havnhjem.example"})
     at.switch_page(DEPARTMENTS).run()
+    # each form in a fold of its own, made only while open: the commentary a number owes opens by itself
+    assert [b.proto.form_id for b in at.get("form_submit_button")] == ["departments.comment"]
+    open_folds(at)
     assert len(at.get("form")) == 3  # commentary, new action, action status
     form_area = at.text_area[0]
     form_area.input("<script>alert(1)</script> Queue callback works.")
