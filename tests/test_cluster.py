@@ -133,6 +133,12 @@ def test_a_process_killed_mid_session_loses_nothing_and_its_people_reconnect(bro
     expect(main(head)).to_contain_text("Customer service — October 2026")
     expect(listed(head, text)).to_be_visible()  # what was written before the kill is there
     assert stored(deployment, text) == 1
+    # The page is as the dead process drew it, its fragments unknown to the new session, which
+    # would drop their reruns (`launch.rerun_lost_fragments`): picking the trend's KPI still works.
+    other = main(head).get_by_role("radiogroup", name="Trend of").get_by_role("radio").nth(1)
+    name = other.inner_text().strip()
+    other.click()
+    expect(main(head).locator(".legendtitletext")).to_have_text([name])  # its chart alone, the last one gone
 
     after = f"Written after the move {uuid.uuid4().hex[:6]}"
     comment(head, after)  # the session goes on working on its new process

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
+from unittest import mock
 
 import pytest
 
@@ -169,3 +170,30 @@ def test_streamlit_run_still_serves_and_warms_after_the_first_run(store):
     assert quiet["linger_s"] == 0  # only the launcher keeps the file open between units
     assert not quiet["arrived"]  # nor watches browsers arrive: `streamlit run` has no Arrivals
     assert {name: quiet[name] for name in OVERVIEW} == WARMED, quiet  # and not the Overview again
+
+
+@pytest.mark.parametrize("held", [True, False])
+def test_a_rerun_of_a_fragment_the_session_does_not_hold_runs_the_whole_page(monkeypatch, held):
+    """`launch.rerun_lost_fragments`: Streamlit's session is asked to rerun a fragment; one it
+    holds reruns as asked, one it does not (a browser moved to a new process after its own died)
+    runs the whole page with the same widget states instead of being dropped; the patch goes in
+    once however often the launcher asks, and the browser's own request is left as it came."""
+    from streamlit.proto.ClientState_pb2 import ClientState
+    from streamlit.runtime.app_session import AppSession
+
+    from kpi.ui import launch
+
+    asked: list[ClientState | None] = []
+    monkeypatch.setattr(AppSession, "request_rerun", lambda session, state: asked.append(state))
+    launch.rerun_lost_fragments()
+    launch.rerun_lost_fragments()
+    session = mock.MagicMock()
+    session.has_fragment.side_effect = lambda fragment: held and fragment == "fold"
+    sent = ClientState(fragment_id="fold", page_script_hash="departments", query_string="month=2026-10")
+    AppSession.request_rerun(session, sent)
+    AppSession.request_rerun(session, None)  # a rerun with the session's last state, as Streamlit asks
+    assert len(asked) == 2 and asked[1] is None
+    ran = asked[0]
+    assert ran is not None and ran.fragment_id == ("fold" if held else "")
+    assert (ran.page_script_hash, ran.query_string) == ("departments", "month=2026-10")
+    assert sent.fragment_id == "fold"  # the browser's message is not changed

@@ -21,7 +21,9 @@ The launcher does that work when the process starts:
    given, so the server is exactly the one `streamlit run` starts, but for one middleware in
    front of Streamlit's own (`Arrivals`): it tells the warm-up that a browser asked for
    something, so the warm-up's later steps leave a person who opens the app the process while
-   their browser loads its code, as they leave a page's run (`data.arrived`).
+   their browser loads its code, as they leave a page's run (`data.arrived`); and a session
+   runs the whole page for a fragment it does not hold (`rerun_lost_fragments`: a browser
+   moved to a new process after its own died).
 
 `streamlit run app.py` still works as before: the first run imports, and the warm-up starts
 when that run ends (`data.after_run`).
@@ -74,6 +76,7 @@ def main(options: list[str] | None = None) -> None:
 
     engine.linger_between_units()
     watch_arrivals()
+    rerun_lost_fragments()
     threading.Thread(target=_warm_when_served, name=THREAD, daemon=True).start()
     from streamlit.web import cli
 
@@ -144,6 +147,40 @@ def watch_arrivals() -> None:
 
     with_arrivals.watches_arrivals = True  # type: ignore[attr-defined]
     starlette_app.create_streamlit_middleware = with_arrivals
+
+
+def rerun_lost_fragments() -> None:
+    """A browser's rerun of a fragment its session does not hold runs the whole page instead of
+    being dropped (once per process; Streamlit's `AppSession.request_rerun`, pinned 1.67).
+
+    A browser whose app process died, or was replaced by a new version, reconnects by itself to
+    a new session, which runs nothing until asked: the page stays as the old process drew it, and
+    every fragment on it (a fold, the Departments trend's KPI) is unknown to the new session,
+    which drops its reruns ("The fragment with id … does not exist anymore"): a fold opened
+    empty until the person clicked something else (tests/test_cluster.py). Run as the whole
+    page, with the widget states the browser sent, the click does what it asked for, and the
+    session holds the page's fragments from then on."""
+    from streamlit.proto.ClientState_pb2 import ClientState
+    from streamlit.runtime.app_session import AppSession
+
+    own = AppSession.request_rerun
+    if getattr(own, "reruns_lost_fragments", False):
+        return
+
+    def request_rerun(session: AppSession, client_state: ClientState | None) -> None:
+        if (
+            client_state is not None
+            and client_state.fragment_id
+            and not session.has_fragment(client_state.fragment_id)
+        ):
+            whole = ClientState()
+            whole.CopyFrom(client_state)
+            whole.fragment_id = ""
+            client_state = whole
+        own(session, client_state)
+
+    request_rerun.reruns_lost_fragments = True  # type: ignore[attr-defined]
+    AppSession.request_rerun = request_rerun  # type: ignore[method-assign, assignment]
 
 
 class Arrivals:
