@@ -4,10 +4,11 @@ They only appear for people who may write (kpi.domain.access), and the store che
 (kpi.store.edits). A refusal shows as a message and writes nothing; a success refreshes the
 cached data so every page shows the change.
 
-Each form sits in a fold whose fields are made only while it is open (`widgets.folded_form`):
-closed, the three of the Departments page are three elements instead of some thirty (text areas,
-date pickers, selectboxes), and a click onto the page drew in 0.47 s instead of 0.58 s (median of
-9 each, taking turns, README "Speed"). Opening one reruns the page, as sending it does.
+Each form sits in a fold whose fields are made only while it is open (`widgets.folded`): closed,
+the three of the Departments page are three elements instead of some thirty (text areas, date
+pickers, selectboxes), and a click onto the page drew in 0.51 s instead of 0.64 s (median of 9
+each, taking turns, README "Speed"). Opening or sending one reruns its fold alone; a saved change
+reruns the page, which reads it back.
 """
 
 from __future__ import annotations
@@ -79,7 +80,7 @@ def commentary(
 
     # open by itself while a number owes a word: a fold of its own then, so one closed by hand
     # before still opens when a number comes to owe one
-    widgets.folded_form(
+    widgets.folded(
         f"{key}.comment.{'owed' if prompted else 'free'}",
         t("forms.comment_title", month=fmt.month_long(ctx.month)),
         form,
@@ -118,7 +119,7 @@ def new_action(ctx: Context, goals: Sequence[Goal], people: Sequence[Person], ke
             st.rerun()
 
     # a refused form stays open with what was typed: the fold keeps its state for the session
-    widgets.folded_form(f"{key}.action", t("forms.action_title"), form, icon=":material/add_task:")
+    widgets.folded(f"{key}.action", t("forms.action_title"), form, icon=":material/add_task:")
 
 
 def action_status(
@@ -164,7 +165,7 @@ def action_status(
         ):
             st.rerun()
 
-    widgets.folded_form(
+    widgets.folded(
         f"{key}.status", t("forms.status_title"), form, icon=":material/published_with_changes:"
     )
 

@@ -216,22 +216,6 @@ def folded(
     _folded_part(FOLD_KEY + key, label, draw, expanded, icon)
 
 
-def folded_form(
-    key: str, label: str, draw: Callable[[], None], *, expanded: bool = False, icon: str | None = None
-) -> None:
-    """As `folded`, a fold whose content is made only while it is open, but opening, closing and
-    sending what it holds rerun the page rather than the fold alone: for forms. A browser whose
-    app process died reconnects to another one, whose new session drops every rerun of a fragment
-    the browser asks for until the page is loaded again (Streamlit logs "The fragment with id …
-    does not exist anymore"): a form in a fragment could then be neither opened nor sent
-    (tests/test_cluster.py writes after such a move). Its open state is kept under
-    `FOLD_KEY + key` too."""
-    box = st.expander(label, expanded=expanded, key=FOLD_KEY + key, icon=icon, on_change="rerun")
-    if box.open:
-        with box:
-            draw()
-
-
 @fragment
 def _folded_part(key: str, label: str, draw: Callable[[], None], expanded: bool, icon: str | None) -> None:
     box = st.expander(label, expanded=expanded, key=key, icon=icon, on_change="rerun")
