@@ -165,9 +165,7 @@ def action_status(
         ):
             st.rerun()
 
-    widgets.folded(
-        f"{key}.status", t("forms.status_title"), form, icon=":material/published_with_changes:"
-    )
+    widgets.folded(f"{key}.status", t("forms.status_title"), form, icon=":material/published_with_changes:")
 
 
 def accept(ctx: Context, goal: Goal, key: str) -> None:
