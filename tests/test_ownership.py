@@ -17,6 +17,7 @@ from kpi.domain.access import GoalLink, Scope
 from kpi.domain.model import GoalStatus, Person, Role
 from kpi.store import closing, edits, engine, queries
 from kpi.store import schema as s
+from tests.sharing import open_folds
 from tests.test_edits import ADMIN, CS_HEAD, IT_HEAD
 from tests.test_pages import texts
 
@@ -94,6 +95,7 @@ def test_the_owner_accepts_and_comments_on_their_goal_in_the_app(app, app_url):
     with engine.reading(engine.create(app_url)) as conn:
         accepted = conn.execute(sa.select(s.goal.c.accepted_at).where(s.goal.c.code == "T2")).scalar()
     assert accepted == date.today()
+    open_folds(at)  # the commentary form is made when its fold opens
     picker = [b for b in at.selectbox if b.label == "About"][0]  # on her goal, not its KPI
     assert picker.options == ["Customer cases are solved right the first time"]
 
