@@ -60,7 +60,7 @@ def test_the_cx_director_reads_nps_by_segment_with_n_margin_and_verdicts(app, ap
     assert list(table["Group"][1:]) == [
         f"{c.rank}. {splits.group_name(c.group)}" if c.rank else splits.group_name(c.group) for c in cells
     ]
-    verdicts = set(table["Significant?"])
+    verdicts = {chip for chips in table["Significant?"] for chip in chips}  # each cell a coloured chip
     assert verdicts <= {"▲ Significant rise", "▼ Significant fall", "~ Not significant", "Too few answers"}
     split = samples.split(samples.Aggregation.NPS, then, now)
     assert f"**{plain.markdown(splits.line(split, 'nps'))}**" in [m.value for m in at.markdown]
@@ -80,7 +80,7 @@ def test_touchpoints_and_a_year_before(app, app_url):
     assert len(over_time.columns) == 1 + 13 and len(over_time) == 1 + len(shown)
 
 
-def test_business_nps_is_greyed_below_min_n_and_never_ranked(app, app_url):
+def test_business_nps_is_bracketed_below_min_n_and_never_ranked(app, app_url):
     """The demo's business NPS has about 24 answers a month: every cell too few to read."""
     at = _open(app, CX_DIRECTOR)
     at.selectbox(key="kpi").set_value("NPS_B2B").run()
@@ -88,7 +88,45 @@ def test_business_nps_is_greyed_below_min_n_and_never_ranked(app, app_url):
     assert all(c.n < samples.MIN_N for c in counts[OCTOBER].values())
     table = at.dataframe[0].value
     assert not any(g[0].isdigit() for g in table["Group"])  # nothing numbered
-    assert set(table["Significant?"]) <= {"Too few answers", "No answers then"}
+    assert {chip for chips in table["Significant?"] for chip in chips} <= {
+        "Too few answers",
+        "No answers then",
+    }
+    # every figure read from too few answers stands in brackets: here the whole's too
+    whole = cx.nps(samples.summed(counts[OCTOBER].values()))
+    assert whole.n < samples.MIN_N
+    assert list(table["Score"]) == [
+        f"({fmt.value(cx.nps(c).value, 'nps')})" for c in _shown_counts(table, counts)
+    ]
+    over_time = at.tabs[SEGMENTS_TAB].dataframe[-1].value
+    october = over_time[fmt.month(OCTOBER)]
+    assert (
+        october[0]
+        == f"({fmt.value(whole.value, 'nps')} ±{fmt.number(whole.margin, 1)} · n\u00a0{fmt.number(whole.n)})"
+    )
+    assert all(cell == "–" or cell.startswith("(") and cell.endswith(")") for cell in october[1:])
+
+
+def _shown_counts(table, counts):
+    """The answers behind each row of the month table: all of them first, then each group's."""
+    now = counts[OCTOBER]
+    names = {splits.group_name(g): c for g, c in now.items()}
+    return [samples.summed(now.values())] + [names[g.split(". ", 1)[-1]] for g in table["Group"][1:]]
+
+
+def test_a_figure_from_enough_answers_is_not_bracketed(app, app_url):
+    """The company's NPS has enough answers in its big segments: their scores are bare, and a
+    segment below `MIN_N` (if any) is the only one in brackets."""
+    at = _open(app, CX_DIRECTOR)
+    now = _counts(app_url, "NPS")[OCTOBER]
+    table = at.dataframe[0].value
+    by_name = {
+        g.split(". ", 1)[-1]: score for g, score in zip(table["Group"][1:], table["Score"][1:], strict=True)
+    }
+    for group, counts in now.items():
+        value = cx.nps(counts)
+        shown = fmt.value(value.value, "nps")
+        assert by_name[splits.group_name(group)] == (shown if samples.is_enough(counts.n) else f"({shown})")
 
 
 def test_a_department_head_picks_only_their_own_survey_kpis(app, app_url):

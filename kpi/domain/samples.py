@@ -3,7 +3,7 @@ why the whole score moved.
 
 Pure. The store counts answers per group (a segment or a touchpoint) and month
 (`cx.SurveyCounts`); these rules say
-- which cells hold too few answers to be read (`MIN_N`: greyed, never ranked, their change never
+- which cells hold too few answers to be read (`MIN_N`: shown in brackets, never ranked, their change never
   called significant);
 - whether a cell's change against an earlier month is significant (`compare`): a two-sided test
   at `LEVEL` that uses both months' sample sizes, one per kind of score:
@@ -30,7 +30,7 @@ from kpi.domain.model import LOW_CONFIDENCE_N, Aggregation
 
 MIN_N = LOW_CONFIDENCE_N
 """Answers a cell (a segment or touchpoint in a month) needs to be read: below it a cell is
-greyed, never ranked, and its change is never called significant. The same threshold as a survey
+shown in brackets, never ranked, and its change is never called significant. The same threshold as a survey
 value's low-confidence flag, so a number is never read in one place and doubted in another."""
 LEVEL = 0.05
 """A change is significant when its two-sided p-value is below this: a 5 % chance of calling a
@@ -300,7 +300,7 @@ def cells(
     higher_is_better: bool,
 ) -> list[Cell]:
     """Every group answered in either month, the ranked ones first (best first), then those
-    with too few answers (greyed where shown), by name."""
+    with too few answers (in brackets where shown), by name."""
     empty = cx.SurveyCounts(0)
     values = {g: cx.score(aggregation, now.get(g, empty)) for g in set(now) | set(before)}
     ranks = ranked(values, higher_is_better)

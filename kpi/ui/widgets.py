@@ -29,7 +29,6 @@ from kpi.text.i18n import t
 
 if TYPE_CHECKING:  # pages that show no table need not load pandas
     import pandas as pd
-    from pandas.io.formats.style import Styler
     from streamlit.elements.lib.column_types import ColumnConfig
     from streamlit.elements.lib.mutable_tab_container import TabContainer
     from streamlit.navigation.page import StreamlitPage
@@ -485,21 +484,11 @@ def labels(looks: Mapping[str, palette.Look], **options: Any) -> ColumnConfig:
     )
 
 
-STYLE_LIMIT = 300
-"""Tables longer than this are shown without status colours: pandas' styling is slow on
-thousands of rows, and every status already reads as an icon and a word."""
-
-
-def coloured(frame: pd.DataFrame, colour: Callable[[pd.Series], list[str]]) -> pd.DataFrame | Styler:
-    """`frame` with `colour` applied per column, or as it is when it is too long to style."""
-    return frame if len(frame) > STYLE_LIMIT else frame.style.apply(colour, axis=0)
-
-
-def dataframe(data: pd.DataFrame | Styler, **options: Any) -> object:
-    """`st.dataframe` for a table `coloured` may have styled. Streamlit writes every styled
+def dataframe(data: pd.DataFrame, **options: Any) -> object:
+    """`st.dataframe` in pandas' Python string storage. Streamlit wrote every styled
     cell's text into a copy of the frame, a column at a time, and each such write into pandas'
-    default strings (Arrow-backed) copies the column; in pandas' Python string storage it does
-    not: the SMART goals page's run 0.058 -> 0.047 s of CPU on the demo, and a tenth of the app's
+    default strings (Arrow-backed) copies the column; in Python string storage it did not (no
+    table is styled now: the Why page's were the last): the SMART goals page's run 0.058 -> 0.047 s of CPU on the demo, and a tenth of the app's
     CPU under `make load` was those writes."""
     import pandas as pd
 
