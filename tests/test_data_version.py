@@ -17,9 +17,10 @@ from kpi import settings
 from kpi.domain import months
 from kpi.domain.access import EVERYTHING
 from kpi.files.tables import ImportRejected
+from kpi.output import charts
 from kpi.store import data_version, decks, engine, importing, schema
 from kpi.text import fmt, i18n
-from kpi.ui import data
+from kpi.ui import data, figures
 from tests.commands import in_a_process, in_process
 from tests.conftest import as_admin, point_app_at
 
@@ -235,17 +236,24 @@ def test_warming_builds_what_the_overview_asks_for(app, app_url):
     assert calls() == counted
 
 
-def test_warming_builds_the_departments_page_the_executives_open_first(app, app_url):
+def test_warming_builds_the_departments_page_the_executives_open_first(app, app_url, monkeypatch):
     """After `warm` the Departments page as the demo's two executives first see it (their own
-    department, management) computes nothing."""
+    department, management) computes nothing, not even the trend chart it opens on."""
+    figures._trend.clear()  # no figure kept from an earlier test
+    made = []
+    trend = charts.trend
+    monkeypatch.setattr(charts, "trend", lambda *args: made.append(args) or trend(*args))
     data.warm(app_url)
-    counted = calls()
+    counted, warmed = calls(), len(made)
+    assert warmed >= 1
     for viewer in ("mette.kjaer@havnhjem.example", "jonas.lund@havnhjem.example"):
         at = app(**{"as": viewer}).run()
         at.switch_page("pages/departments.py").run()
         assert not at.exception, at.exception
         assert at.selectbox(key="department").value == "MGMT"
+        assert len(at.get("plotly_chart")) == 1
     assert calls() == counted
+    assert len(made) == warmed
 
 
 def test_warming_a_company_with_an_administrator_and_no_departments_yet_warms_no_departments_page(

@@ -836,15 +836,17 @@ def _department_page(url: str, code: str, month: date, language: str) -> None:
     from kpi.ui.views import departments_view
 
     scoped = access.department_scope(EVERYTHING, code)
-    month_report(url, scoped, month, language)
-    history(url, scoped, months.add(month, -departments_view.TREND_MONTHS), month)
+    report = month_report(url, scoped, month, language)
+    trends = history(url, scoped, months.add(month, -departments_view.TREND_MONTHS), month)
     commentary(url, scoped, month, month, language)
     card_facts(url, scoped, month, language)
-    company_events(url, scoped, language)
+    events = company_events(url, scoped, language)
     service_priorities(url, scoped, language)
     kpis(url, scoped, language)
     actions(url, scoped, language)
     initiative_verdicts(url, scoped, month, language)
+    for first in departments_view.trend_rows(report)[:1]:  # the trend chart the page opens on
+        departments_view.trend_figure(first, trends.get(first.kpi.code, []), scoped, month, events)
 
 
 QUIET = 1.0

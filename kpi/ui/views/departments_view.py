@@ -5,8 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 import streamlit as st
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
 
 from kpi.domain import company_events, month_rows, months, priorities, report
 from kpi.domain.access import Scope
@@ -109,9 +113,14 @@ def trends(
     charts at once made a click onto this page cost over a second in the browser (Plotly's
     drawing, README "Speed"), and one costs an eighth of it. The picker and its chart are a
     fragment (`widgets.fragment`): picking another KPI reruns them alone, not the page."""
-    rows = [row for _phase, group in by_phase(list(month_report.kpis.values())) for row in group]
+    rows = trend_rows(month_report)
     if rows:
         _chosen_trend({row.kpi.code: row for row in rows}, history, scope, month_report.month, events)
+
+
+def trend_rows(month_report: report.MonthReport) -> list[month_rows.KpiRow]:
+    """The KPIs the trend picker offers, in the cards' order: the first is the one shown first."""
+    return [row for _phase, group in by_phase(list(month_report.kpis.values())) for row in group]
 
 
 @widgets.fragment
@@ -131,23 +140,27 @@ def _chosen_trend(
         key="departments.trend_kpi",
     )
     row = rows[code if code in rows else next(iter(rows))]
-    _trend(row, history.get(row.kpi.code, []), scope, month, events)
+    st.plotly_chart(
+        trend_figure(row, history.get(row.kpi.code, []), scope, month, events),
+        width="stretch",
+        key=f"departments.trend.{row.kpi.code}",
+    )
 
 
-def _trend(
+TREND_HEIGHT = 300
+
+
+def trend_figure(
     row: month_rows.KpiRow,
     points: Sequence[MonthValue],
     scope: Scope,
     month: date,
     events: Sequence[CompanyEvent] = (),
-) -> None:
-    st.plotly_chart(
-        figures.trend(
-            scope, [(p.month, p.value) for p in points], trend_spec(row, points, month, events), height=300
-        ),
-        width="stretch",
-        key=f"departments.trend.{row.kpi.code}",
-    )
+) -> go.Figure:
+    """The KPI's trend chart, made once for the same inputs (`figures.trend`): the warm-up makes
+    the first one of the departments it warms (kpi.ui.data), so the page's first visit finds it."""
+    spec = trend_spec(row, points, month, events)
+    return figures.trend(scope, [(p.month, p.value) for p in points], spec, height=TREND_HEIGHT)
 
 
 def trend_spec(
