@@ -92,11 +92,19 @@ MISMATCH = palette.attention_look("mismatch").icon
 """The chip beside the sub-goals' status of a goal they disagree with: the icon of a mismatch
 on the Overview's list of what needs attention, in its colour. In words, as a column of its
 own, it took 160 pixels, mostly empty, and pushed the process verdicts off a 1440-pixel screen."""
-WIDE_GOAL_WIDTH = 320
-"""Pixels for a goal's title on a screen: the demo's titles fit three levels deep, and the whole
-table fits a 1440-pixel screen, two process verdicts and all."""
-ROLLUP_WIDTH = 140
+WIDE_GOAL_WIDTH = 310
+"""Pixels for a goal's title on a screen. With the other widths below the table takes about 970
+of the 980 pixels a 1440-pixel screen leaves it beside the sidebar, so both of a KPI's process
+verdicts show whole in either language (in Danish with its shorter assurance words, "Aldrig i
+mål"); the demo's titles fit three levels deep but for the longest one in each language, cut by a
+word (whole in the goal's detail below). With the columns' automatic widths the process column
+got about 130 pixels and cut every second verdict."""
+ROLLUP_WIDTH = 125
 """Pixels for the sub-goals' status and the `MISMATCH` chip beside it, in both languages."""
+STATUS_WIDTH = 100
+"""Pixels for a goal's status chip: the longest, "✓ På sporet", with room to spare."""
+PROCESS_WIDTH = 250
+"""Pixels for a KPI's two process verdicts: "~ Almindelig variation" and "○ Aldrig i mål"."""
 PHONE_GOAL_WIDTH = 164
 """Pixels for a goal's title on a phone: with the status and value beside it, the phone's
 table fits a 390-pixel screen without a sideways scroll."""
@@ -121,6 +129,8 @@ def tree(rows: Sequence[tuple[int, month_rows.GoalRow]], kpis: Mapping[str, mont
             t("cascade.col_value"): 80,
             t("cascade.col_target"): 80,
             t("cascade.col_rollup"): ROLLUP_WIDTH,
+            t("cascade.col_status"): STATUS_WIDTH,
+            t("cascade.col_process"): PROCESS_WIDTH,
         }
         _grid(frame[wide], list(frame.index), "cascade.tree", widths, height)
     with st.container(key="phone-cascade"):
