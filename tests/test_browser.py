@@ -172,7 +172,7 @@ def test_open_a_goal_from_the_overview(server, browser, demo_duckdb_file, octobe
     expect(main(page)).to_contain_text("Goal cascade — October 2026")
     expect(page).to_have_url(re.compile(f"goal={first.goal}"))
     expect(main(page)).to_contain_text(october.goals[first.goal].goal.title)  # the item's goal, opened
-    expect(page.locator(".js-plotly-plot").first).to_be_visible()
+    expect(page.locator("[data-testid='stEChartsChart'] canvas").first).to_be_visible()
     settle(page)
     fit_to_content(page, 1440)
     page.screenshot(path=str(SHOTS / "cascade.png"), full_page=True)
@@ -192,7 +192,7 @@ def test_a_deep_link_as_the_first_request_gets_the_whole_app(demo_duckdb_file, t
         page = open_page(browser, f"{fresh}/goal_cascade?month=2026-08&goal=O9")
         expect(main(page)).to_contain_text("Goal cascade — August 2026")
         expect(main(page)).to_contain_text("The webshop stays up for customers")
-        expect(page.locator(".js-plotly-plot").first).to_be_visible()
+        expect(page.locator("[data-testid='stEChartsChart'] canvas").first).to_be_visible()
         navigation = page.locator("[data-testid='stSidebarNav']")
         expect(navigation).to_contain_text("Goal cascade")
         expect(navigation).to_contain_text("Overview")
@@ -271,7 +271,7 @@ def test_header_mode_shows_a_department_head_only_their_department(signed_in, br
     own = [k.name for k in catalogue if k.department == "IT"]
     for name in own:
         expect(main(page)).to_contain_text(name)
-    expect(page.locator(".js-plotly-plot").first).to_be_visible()
+    expect(page.locator("[data-testid='stEChartsChart'] canvas").first).to_be_visible()
     settle(page)
     body = main(page).inner_text()
     foreign = [k.name for k in catalogue if k.department != "IT" and not any(k.name in o for o in own)]

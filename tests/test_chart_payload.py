@@ -1,6 +1,7 @@
-"""Every chart we make rides on our own small Plotly template (kpi.output.charts.TEMPLATE), not
+"""Every Plotly chart we make rides on our own small template (kpi.output.charts.TEMPLATE), not
 the default one Streamlit installs, so a chart sends the browser its points and looks, not the
 colour scales of a dozen kinds of chart we never draw; and it keeps every trace, colour and label.
+A trend is an ECharts option (plain JSON): it keeps its lines, colours and labels too.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import streamlit.elements.plotly_chart  # noqa: F401  (installs Streamlit's defa
 
 from kpi.domain import months
 from kpi.output import charts, driver_chart, word_charts
-from kpi.text import palette
+from kpi.text import fmt, palette
 from kpi.text.i18n import t
 from tests.test_driver_chart import _analysis
 
@@ -31,15 +32,18 @@ SPEC = charts.TrendSpec(
 )
 
 
+def _trend() -> charts.Chart:
+    return charts.trend(list(zip(MONTHS, [50.0 + n for n in range(12)], strict=True)), SPEC)
+
+
 def _figures() -> dict:
     return {
-        "trend": charts.trend(list(zip(MONTHS, [50.0 + n for n in range(12)], strict=True)), SPEC),
         "drivers": driver_chart.importance_performance(_analysis(), "What matters"),
         "words": word_charts.per_touchpoint([("Delivery", 40), ("Invoice", 3)], "Comments", 10),
     }
 
 
-@pytest.mark.parametrize("kind", ["trend", "drivers", "words"])
+@pytest.mark.parametrize("kind", ["drivers", "words"])
 def test_a_chart_carries_our_template_and_not_the_default_one(kind):
     assert pio.templates.default == "streamlit"  # what a figure would get without ours
     sent = json.loads(_figures()[kind].to_json())
@@ -47,35 +51,76 @@ def test_a_chart_carries_our_template_and_not_the_default_one(kind):
     assert "data" not in sent["layout"]["template"]  # no per-trace styles for charts we never draw
 
 
-def test_a_trend_sends_less_than_half_of_what_it_did_on_the_default_template():
-    ours = _figures()["trend"]
-    on_default = json.loads(ours.to_json())
-    on_default["layout"]["template"] = pio.templates[pio.templates.default].to_plotly_json()
-    assert len(ours.to_json()) < len(json.dumps(on_default)) / 2
+def test_a_trend_is_plain_json_of_some_kilobytes():
+    sent = json.dumps(_trend(), allow_nan=False)  # what st.echarts_chart sends: no Plotly objects
+    assert len(sent) < 8_000
 
 
-def test_the_trend_keeps_its_traces_colours_and_labels_on_our_template():
-    fig = _figures()["trend"]
-    by_name = {trace.name: trace for trace in fig.data if trace.name}
-    assert {t("chart.actual"), t("chart.target"), t("chart.tolerance"), t("chart.limits")} <= set(by_name)
-    assert by_name[t("chart.actual")].line.color == palette.SERIES["actual"]
-    assert by_name[t("chart.target")].line.color == palette.SERIES["target"]
-    assert by_name[t("chart.tolerance")].fillcolor == palette.SERIES["band"]
-    assert by_name[t("chart.ring.concern")].marker.line.color == palette.VARIATION_LOOKS["concern"].colour
-    assert fig.layout.font.family == charts.FONT and fig.layout.plot_bgcolor == "white"
-    assert fig.layout.yaxis.title.text == t("chart.unit.s")
-    # the title heads the legend, above the plot: a phone's rows of legend cover no label
-    assert fig.layout.legend.title.text == "Wait" and not fig.layout.title.text
-    assert fig.layout.legend.yanchor == "bottom" and fig.layout.legend.y > 1
+def series(chart: charts.Chart, name: str) -> dict:
+    """The series of a trend named `name`."""
+    return next(s for s in chart["series"] if s["name"] == name)
 
 
-def test_a_trend_s_title_shows_tags_as_text():
+def test_the_trend_keeps_its_lines_colours_and_labels():
+    chart = _trend()
+    names = {s["name"] for s in chart["series"]}
+    assert {t("chart.actual"), t("chart.target"), t("chart.tolerance"), t("chart.limits")} <= names
+    assert series(chart, t("chart.actual"))["lineStyle"]["color"] == palette.SERIES["actual"]
+    assert series(chart, t("chart.target"))["lineStyle"]["color"] == palette.SERIES["target"]
+    assert series(chart, t("chart.tolerance"))["markArea"]["itemStyle"]["color"] == palette.SERIES["band"]
+    ring = series(chart, t("chart.ring.concern"))["itemStyle"]
+    assert ring["borderColor"] == ring["color"] == palette.VARIATION_LOOKS["concern"].colour
+    assert chart["textStyle"]["fontFamily"] == charts.FONT and chart["animation"] is False
+    assert chart["yAxis"]["name"] == t("chart.unit.s")
+    # the title heads the legend, both above the plot: a phone's rows of legend cover no label
+    assert chart["title"]["text"] == "Wait" and chart["legend"]["top"] > chart["title"]["top"]
+    assert chart["grid"]["top"] > chart["legend"]["top"] and chart["legend"]["type"] == "scroll"
+    legend = [entry["name"] for entry in chart["legend"]["data"]]
+    assert "ticks" not in legend and t("chart.actual") in legend
+
+
+def test_a_trend_s_title_is_text_as_typed():
+    """ECharts draws a title on its canvas as text: tags and dollars show as typed."""
     spec = charts.TrendSpec(title="<b>Wait</b> & $x$", unit="s", target=None)
-    fig = charts.trend([(date(2026, 9, 1), 80.0), (date(2026, 10, 1), 79.0)], spec)
-    assert fig.layout.legend.title.text == "&lt;b&gt;Wait&lt;/b&gt; &amp; &#36;x&#36;"
+    chart = charts.trend([(date(2026, 9, 1), 80.0), (date(2026, 10, 1), 79.0)], spec)
+    assert chart["title"]["text"] == "<b>Wait</b> & $x$"
 
 
 def test_the_word_bars_keep_their_colours_on_our_template():
     bars = _figures()["words"].data[0]
     assert list(bars.marker.color) == [palette.SERIES["actual"], "rgba(107,107,107,0.35)"]
     assert list(bars.y) == ["Delivery", "Invoice"]
+
+
+def test_typed_words_reach_the_chart_as_text_and_no_hover_has_a_template():
+    """What people typed (a KPI's name, an event's title) goes in as typed: ECharts draws titles,
+    legends and labels as text and escapes what its default hover names (tried in Chromium:
+    `<img onerror>` in a series name shows as those characters, runs nothing). A label is also
+    a template of ECharts' own, so its braces become brackets."""
+    from kpi.domain.company_events import Band
+
+    typed = '<img src=x onerror="alert(1)"> {a|b} {@[2]}'
+    spec = charts.TrendSpec(typed, "s", bands=(Band(MONTHS[3], MONTHS[4], typed, "outage"),))
+    chart = charts.trend(list(zip(MONTHS, [50.0 + n for n in range(12)], strict=True)), spec)
+    band = next(s for s in chart["series"] if s["type"] == "bar")
+    assert chart["title"]["text"] == band["name"] == typed
+    assert "{" not in band["label"]["formatter"] and band["label"]["formatter"].startswith("<img")
+    assert all("formatter" not in s.get("tooltip", {}) for s in [chart, *chart["series"]])
+    assert band["data"][0]["value"][2] == "Feb 2026 – Mar 2026"  # the hover's value: the months it touches
+
+
+@pytest.mark.parametrize("language, shown", [("en", ["1.4", "1.5", "2.0"]), ("da", ["1,4", "1,5", "2,0"])])
+def test_the_value_axis_is_labelled_in_the_reader_s_language(language, shown):
+    from kpi.text import i18n
+
+    points = list(zip(MONTHS, [1.5, 1.6, 1.9, 1.8, 1.7, 1.6, 1.8, 1.9, 1.7, 1.6, 1.8, 1.7], strict=True))
+    with i18n.use(language):
+        chart = charts.trend(points, charts.TrendSpec("Churn", "%", target=1.5))
+        actual = series(chart, t("chart.actual"))
+        written = fmt.value(1.5, "%")
+    labels = [text for _, _, text in series(chart, "ticks")["data"]]
+    assert chart["yAxis"]["axisLabel"]["show"] is False  # ECharts' own would say 1.5 in Danish too
+    assert [labels[0], labels[1], labels[-1]] == shown and len(labels) == 7
+    assert (
+        actual["data"][0][2] == written == ("1.5\u00a0%" if language == "en" else "1,5\u00a0%")
+    )  # with its unit

@@ -181,6 +181,15 @@ def test_a_department_head_reads_only_events_for_everyone_their_department_or_th
     assert nobody == []
 
 
+def _labels(chart: dict) -> set[str]:
+    """The event labels a trend draws: one per band, on its first month."""
+    return {
+        s["label"]["formatter"]
+        for s in chart["series"]
+        if s["type"] == "bar" and [item for item in s["data"] if item["label"]["show"]]
+    }
+
+
 def test_a_chart_shades_the_months_an_event_touches_with_its_label():
     event = CompanyEvent(
         1, "Outage", EventKind.OUTAGE, date(2026, 8, 30), date(2026, 9, 2), kpis=("IT_DOWNTIME",)
@@ -189,10 +198,19 @@ def test_a_chart_shades_the_months_an_event_touches_with_its_label():
     bands = company_events.bands([event], "IT_DOWNTIME", "IT", shown)
     assert bands == (Band(date(2026, 8, 1), date(2026, 9, 1), "Outage", "outage"),)
     assert company_events.bands([event], "CS_WAIT", "CS", shown) == ()
-    fig = charts.trend([(m, 10.0) for m in shown], charts.TrendSpec("Downtime", "min", bands=bands))
-    rects = [s for s in fig.layout.shapes if s.type == "rect"]
-    assert len(rects) == 1 and rects[0].x0 < date(2026, 8, 1) < date(2026, 9, 1) < rects[0].x1
-    assert [a.text for a in fig.layout.annotations] == ["Outage"]
+    chart = charts.trend([(m, 10.0) for m in shown], charts.TrendSpec("Downtime", "min", bands=bands))
+    shaded = [s for s in chart["series"] if s["type"] == "bar"]
+    assert len(shaded) == 1 and [item["value"][0] for item in shaded[0]["data"]] == [
+        7,
+        8,
+    ]  # August, September
+    assert (
+        shaded[0]["barWidth"] == "100%"
+    )  # each month's column whole: the band spans the months around the points
+    assert _labels(chart) == {"Outage"}
+    # in the chart's right half the label ends at the band's right edge, inside the chart
+    assert [item["label"]["show"] for item in shaded[0]["data"]] == [False, True]
+    assert shaded[0]["label"]["position"] == "insideTopRight"
 
 
 def test_only_the_affected_kpis_charts_carry_the_demo_outage_band(demo_duckdb_url):
@@ -204,10 +222,10 @@ def test_only_the_affected_kpis_charts_carry_the_demo_outage_band(demo_duckdb_ur
     banded = {}
     for code, row in built.kpis.items():
         points = sorted((v for v in values if v.kpi == code), key=lambda v: v.month)
-        fig = charts.trend(
+        chart = charts.trend(
             [(p.month, p.value) for p in points], departments_view.trend_spec(row, points, DEMO_END, events)
         )
-        banded[code] = {a.text for a in fig.layout.annotations}
+        banded[code] = _labels(chart)
     outage = charts.short_label(OUTAGE)
     assert outage in banded["IT_DOWNTIME"]
     hit = {code for code, labels in banded.items() if outage in labels}

@@ -251,7 +251,7 @@ def test_warming_builds_the_departments_page_the_executives_open_first(app, app_
         at.switch_page("pages/departments.py").run()
         assert not at.exception, at.exception
         assert at.selectbox(key="department").value == "MGMT"
-        assert len(at.get("plotly_chart")) == 1
+        assert len(at.get("echarts_chart")) == 1
     assert calls() == counted
     assert len(made) == warmed
 

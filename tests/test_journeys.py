@@ -84,7 +84,7 @@ def test_every_page_loads_for_every_role(server, browser, role):
             page.goto(f"{server}/{path}&month=2026-10&as={ROLES[role]}")
         settle(page)
         if has_chart:
-            expect(page.locator(".js-plotly-plot").first).to_be_visible()
+            expect(page.locator("[data-testid='stEChartsChart'] canvas").first).to_be_visible()
             settle(page)
         assert not page.query_selector("[data-testid='stException']"), (role, name)
         body = main(page).inner_text()
@@ -122,7 +122,7 @@ def test_the_main_journeys(server, browser, august_deck):
     expect(main(page)).to_contain_text("IT operations — August 2026")
     expect(main(page)).to_contain_text("Server downtime")
     expect(page).to_have_url(re.compile("department=IT"))
-    expect(page.locator(".js-plotly-plot").first).to_be_visible()
+    expect(page.locator("[data-testid='stEChartsChart'] canvas").first).to_be_visible()
 
     page.get_by_role("link", name="Present").click()
     expect(main(page)).to_contain_text(august_deck[0].title)

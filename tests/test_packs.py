@@ -48,8 +48,8 @@ def test_the_value_axis_rule(shown, unit, expected):
 
 def test_the_apps_trend_chart_takes_the_same_axis():
     points = list(zip(MONTHS, [1.5, 1.6, 1.9, 1.8, 1.7, 1.6, 1.8, 1.9, 1.7, 1.6, 1.8, 1.7], strict=True))
-    figure = charts.trend(points, charts.TrendSpec("Churn", "%", target=1.5))
-    assert list(figure.layout.yaxis.range) == [1.4, 2.0]
+    chart = charts.trend(points, charts.TrendSpec("Churn", "%", target=1.5))
+    assert (chart["yAxis"]["min"], chart["yAxis"]["max"]) == (1.4, 2.0)
 
 
 @pytest.mark.parametrize("language", ["en", "da"])

@@ -140,7 +140,9 @@ def check_page(at, where: str) -> str:
     assert not at.exception, (where, at.exception)
     shown = []
     for kind, field, text in nodes_with_text(at):
-        if kind == "plotly_chart" and field == "spec":
+        if kind == "echarts_chart" and field == "spec":
+            shown.append(echarts_text(json.loads(text), where))
+        elif kind == "plotly_chart" and field == "spec":
             title = json.loads(text)["layout"].get("title", {}).get("text", "")
             assert "<" not in title, (where, title)
             shown.append(html.unescape(title))
@@ -151,6 +153,16 @@ def check_page(at, where: str) -> str:
             assert HOSTILE in seen(text), (where, kind, field, text)
             shown.append(seen(text))
     return "\n".join(shown)
+
+
+def echarts_text(chart: dict, where: str) -> str:
+    """What a trend shows as text (its title, legend and labels, drawn on a canvas as typed); no
+    hover has a template of its own, so ECharts' default hover escapes what it names."""
+    tooltips = [chart.get("tooltip", {}), *(s.get("tooltip", {}) for s in chart["series"])]
+    assert all("formatter" not in tip for tip in tooltips), where
+    labels = [s["label"]["formatter"] for s in chart["series"] if s["type"] == "bar"]
+    assert all("{" not in label for label in labels), (where, labels)  # no placeholder of ECharts'
+    return "\n".join([chart["title"]["text"], *(s["name"] for s in chart["series"]), *labels])
 
 
 def open_page(app, page: str, viewer: str = ADMIN):

@@ -1,5 +1,5 @@
 """Charts draw a KPI's process limits as a band of their own and ring the months that signal, in
-the app (Plotly) and in the PowerPoint pack's native charts."""
+the app (ECharts) and in the PowerPoint pack's native charts."""
 
 import io
 from datetime import date
@@ -9,8 +9,9 @@ from pptx import Presentation
 
 from kpi.domain import months
 from kpi.output import charts, deck, pptx_pack
-from kpi.text import palette
+from kpi.text import fmt, palette
 from kpi.text.i18n import t
+from tests.test_chart_payload import series as named
 
 MONTHS = [months.add(date(2025, 11, 1), i) for i in range(12)]
 VALUES = [50.0, 52, 49, 51, 50, 53, 48, 50, 51, 49, 52, 80]
@@ -27,18 +28,20 @@ def test_the_app_chart_draws_limits_apart_from_the_tolerance_band_and_rings_sign
         signals=((MONTHS[-1], "concern"),),
         targets=tuple((m, 60.0 + (m.month == 12) * 15) for m in MONTHS),
     )
-    fig = charts.trend(list(zip(MONTHS, VALUES, strict=True)), spec)
-    names = [trace.name for trace in fig.data]
-    assert t("chart.limits") in names and t("chart.tolerance") in names
-    band = next(trace for trace in fig.data if trace.name == t("chart.limits"))
-    tolerance = next(trace for trace in fig.data if trace.name == t("chart.tolerance"))
-    assert band.fillcolor != tolerance.fillcolor and list(band.y) == [42.0, 42.0]
-    ring = next(trace for trace in fig.data if trace.name == t("chart.ring.concern"))
-    assert list(ring.x) == [MONTHS[-1]] and list(ring.y) == [80]
-    assert ring.marker.color == ring.marker.line.color == palette.VARIATION_LOOKS["concern"].colour
-    assert t("chart.ring.concern") in ring.hovertemplate or t("chart.ring.concern") in ring.customdata[0]
-    target = next(trace for trace in fig.data if trace.name == t("chart.month_target"))
-    assert max(target.y) == 75.0  # December's phased target, not one flat level
+    chart = charts.trend(list(zip(MONTHS, VALUES, strict=True)), spec)
+    band, tolerance = named(chart, t("chart.limits")), named(chart, t("chart.tolerance"))
+    assert band["markArea"]["itemStyle"]["color"] != tolerance["markArea"]["itemStyle"]["color"]
+    assert band["markArea"]["data"] == [[{"yAxis": 42.0}, {"yAxis": 58.0}]]
+    assert [edge["yAxis"] for edge in band["markLine"]["data"]] == [42.0, 58.0]
+    ring = named(chart, t("chart.ring.concern"))
+    assert ring["data"] == [[len(MONTHS) - 1, 80, fmt.value(80, "s")]]  # the last month, its value as written
+    assert (
+        ring["itemStyle"]["color"]
+        == ring["itemStyle"]["borderColor"]
+        == palette.VARIATION_LOOKS["concern"].colour
+    )
+    target = named(chart, t("chart.month_target"))
+    assert max(v for _, v, _ in target["data"]) == 75.0  # December's phased target, not one flat level
 
 
 def test_the_pack_chart_carries_the_limits_and_the_signal_months():
@@ -80,8 +83,10 @@ def test_each_verdict_rings_in_its_one_colour_whatever_else_the_chart_draws(extr
         limits=(45.0, 56.0) if extra_lines > 2 else None,
         signals=marked,
     )
-    fig = charts.trend(list(series.points), spec)
-    rings = {trace.name: trace.marker.color for trace in fig.data if trace.marker.symbol == "circle-open"}
+    chart = charts.trend(list(series.points), spec)
+    rings = {
+        s["name"]: s["itemStyle"]["borderColor"] for s in chart["series"] if s.get("symbol") == "emptyCircle"
+    }
     expected = {
         t(f"chart.ring.{key}"): palette.VARIATION_LOOKS[key].colour for key in ("improvement", "concern")
     }
@@ -99,10 +104,8 @@ def test_each_verdict_rings_in_its_one_colour_whatever_else_the_chart_draws(extr
 ])  # fmt: skip
 def test_the_limit_band_stays_within_what_the_unit_can_reach(unit, limits, drawn):
     spec = charts.TrendSpec("x", unit, limits=limits)
-    fig = charts.trend(list(zip(MONTHS, VALUES, strict=True)), spec)
-    edges = sorted(
-        trace.y[0] for trace in fig.data if trace.line.dash == "dot" and trace.name != t("chart.baseline")
-    )
+    chart = charts.trend(list(zip(MONTHS, VALUES, strict=True)), spec)
+    edges = sorted(edge["yAxis"] for edge in named(chart, t("chart.limits"))["markLine"]["data"])
     assert edges == drawn
     series = deck.Series("x", unit, tuple(zip(MONTHS, VALUES, strict=True)), None, limits)
     pack = Presentation(io.BytesIO(pptx_pack.render([deck.Slide("goal", "x", chart=series)], "x")))
@@ -116,11 +119,12 @@ def test_month_labels_stand_over_their_year_so_a_phone_wide_chart_has_room(langu
     from kpi.text import i18n
 
     with i18n.use(language):
-        fig = charts.trend(list(zip(MONTHS, VALUES, strict=True)), charts.TrendSpec("x", "min"))
-    labels = list(fig.layout.xaxis.ticktext)
-    assert 2 <= len(labels) <= charts.MAX_MONTH_TICKS
+        chart = charts.trend(list(zip(MONTHS, VALUES, strict=True)), charts.TrendSpec("x", "min"))
+    shown = chart["xAxis"]["axisLabel"]["customValues"]
+    labels = [chart["xAxis"]["data"][n] for n in shown]
+    assert 2 <= len(labels) <= charts.MAX_MONTH_TICKS and shown[-1] == len(MONTHS) - 1  # the newest labelled
     for label in labels:
-        month, year = label.split("<br>")
+        month, year = label.split("\n")
         assert year.isdigit() and len(year) == 4 and len(month) <= 5, label
 
 
@@ -155,12 +159,15 @@ def test_a_ring_can_be_told_from_the_line_it_sits_on(verdict):
 
 def test_the_legend_and_the_hover_say_what_a_ring_means():
     spec = charts.TrendSpec("Downtime", "min", signals=((MONTHS[2], "improvement"),))
-    fig = charts.trend(list(zip(MONTHS, VALUES, strict=True)), spec)
-    ring = next(trace for trace in fig.data if trace.marker.symbol == "circle-open")
-    line = next(trace for trace in fig.data if trace.name == t("chart.actual"))
-    assert ring.name == t("chart.ring.improvement") == "Signal: improvement"
-    assert ring.customdata[0].endswith("· Signal: improvement") and ring.hoverinfo != "skip"
-    assert line.line.color == palette.SERIES["actual"] != ring.marker.color
+    chart = charts.trend(list(zip(MONTHS, VALUES, strict=True)), spec)
+    ring = next(s for s in chart["series"] if s.get("symbol") == "emptyCircle")
+    line = named(chart, t("chart.actual"))
+    assert ring["name"] == t("chart.ring.improvement") == "Signal: improvement"
+    assert ring["name"] in [entry["name"] for entry in chart["legend"]["data"]]
+    assert (
+        ring["encode"]["tooltip"] == 2 and "tooltip" not in ring
+    )  # the hover names the series and its value
+    assert line["lineStyle"]["color"] == palette.SERIES["actual"] != ring["itemStyle"]["color"]
 
 
 def test_the_pack_draws_the_line_in_the_palette_grey_whatever_the_company_colour():

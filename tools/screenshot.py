@@ -4,7 +4,7 @@
 
 Uses Debian's chromium through Playwright (no browser download). Waits for conditions, never a
 number of seconds: Streamlit connected and done running the script, nothing left over from an
-earlier run, and every Plotly chart drawn. The browser tests share these waits.
+earlier run, and every chart drawn (Plotly's and ECharts'). The browser tests share these waits.
 """
 
 from __future__ import annotations
@@ -37,7 +37,8 @@ IDLE = """() => {
         && document.querySelector('[data-stale="true"]') === null
         && document.querySelector('[data-testid="stSkeleton"]') === null
         && document.querySelector('[data-testid="stMain"] [data-testid="stElementContainer"]') !== null
-        && [...document.querySelectorAll(".js-plotly-plot")].every((chart) => chart.querySelector(".main-svg"));
+        && [...document.querySelectorAll(".js-plotly-plot")].every((chart) => chart.querySelector(".main-svg"))
+        && [...document.querySelectorAll("[data-testid='stEChartsChart']")].every((chart) => chart.querySelector("canvas"));
 }"""
 """Streamlit is connected, has run the script to the end (its own `data-test-script-state`),
 shows nothing left over from an earlier run, has drawn the page, holds no placeholder for an

@@ -1,10 +1,18 @@
-"""Plotly figures: data in, figure out. No Streamlit, no store; one palette (kpi.text.palette).
+"""Charts: data in, chart out. No Streamlit, no store; one palette (kpi.text.palette).
 
-Trend charts follow one grammar: the actual values as a solid grey line with markers, the target as
-a green dashed line, the tolerance as a light green band, the baseline dotted, the forecast to the
-deadline as a lighter dashed continuation, and months where a signal rule fired ringed in their
-verdict's colour. Month labels and number separators follow the reader's language.
-Titles name KPIs people typed, so they go through kpi.text.plain: Plotly would read tags in them.
+Trend charts are ECharts options (`trend`, drawn by `st.echarts_chart`): Streamlit's code for
+them is a quarter of Plotly's (1.2 against 4.7 MB), which a page's first chart waits for in the
+browser. They follow one grammar: the actual values as a solid grey line with markers, the target
+as a green dashed line, the tolerance as a light green band, the process limits as a grey band with
+dotted edges, the baseline dotted, the forecast to the deadline as a lighter dashed continuation,
+months where a signal rule fired ringed in their verdict's colour, and company events as shaded
+months. Month names, numbers and units follow the reader's language (`fmt`). ECharts draws titles,
+legends and labels as text and escapes what its own hover shows, so what people typed (a KPI's
+name, an event's title) goes in as typed; no hover here is given a template of its own.
+
+The drivers' and the comments' charts (`driver_chart`, `word_charts`) are still Plotly figures,
+on our own small template (`figure`, `base_layout`): their titles go through kpi.text.plain,
+since Plotly would read tags in them.
 """
 
 from __future__ import annotations
@@ -13,6 +21,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import plotly.graph_objects as go
 from plotly.basedatatypes import BaseTraceType
@@ -126,22 +135,6 @@ def _separators() -> str:
     return sample[5] + sample[1]
 
 
-def _month_axis(fig: go.Figure, first: date, last: date) -> None:
-    span = months.between(first, last)
-    step = max(1, -(-len(span) // MAX_MONTH_TICKS))
-    ticks = span[::-step][::-1]  # count back from the newest month, so it is always labelled
-    fig.update_xaxes(
-        tickvals=ticks, ticktext=[_two_lines(fmt.month(m)) for m in ticks], tickangle=0, showgrid=False
-    )
-
-
-def _two_lines(label: str) -> str:
-    """`Dec 2024` as the month over its year: five labels then fit under a phone-wide chart (390
-    px) without running into each other."""
-    month, _, year = label.rpartition(" ")
-    return f"{month}<br>{year}" if month else label
-
-
 def figure(*data: BaseTraceType) -> go.Figure:
     """A new figure on our own small template (`TEMPLATE`), never Plotly's default."""
     return go.Figure(data=list(data), layout={"template": TEMPLATE})
@@ -164,40 +157,6 @@ def base_layout(fig: go.Figure, title: str, height: int) -> go.Figure:
     )
 
 
-def _reference_line(
-    fig: go.Figure, span: tuple[date, date], level: float, unit: str, label_key: str, series: str, dash: str
-) -> None:
-    """A horizontal line across the chart (target, baseline) that names its value on hover."""
-    fig.add_scatter(
-        x=list(span),
-        y=[level, level],
-        mode="lines",
-        name=t(label_key),
-        line={"color": SERIES[series], "dash": dash, "width": 1.5},
-        hovertemplate=fmt.value(level, unit) + "<extra></extra>",
-    )
-
-
-def _limits_band(fig: go.Figure, span: tuple[date, date], limits: tuple[float, float], unit: str) -> None:
-    """The natural process limits: dotted grey edges around a faint grey band (the tolerance band
-    is green and hugs the target; this one says what the process itself produces), held within
-    what the unit can reach (no band below 0 minutes or beyond 100 %)."""
-    lower, upper = (within_unit(edge, unit) for edge in limits)
-    edge = {"color": SERIES["limits"], "dash": "dot", "width": 1}
-    fig.add_scatter(x=list(span), y=[upper] * 2, mode="lines", line=edge, hoverinfo="skip", showlegend=False)
-    fig.add_scatter(
-        x=list(span),
-        y=[lower] * 2,
-        mode="lines",
-        line=edge,
-        fill="tonexty",
-        fillcolor=SERIES["limits_band"],
-        name=t("chart.limits"),
-        customdata=[f"{fmt.value(lower, unit)} – {fmt.value(upper, unit)}"] * 2,
-        hovertemplate="%{customdata}<extra></extra>",
-    )
-
-
 def short_label(title: str, limit: int = BAND_LABEL) -> str:
     """An event's title for a band's label: cut at a word with an ellipsis when too long."""
     if len(title) <= limit:
@@ -206,143 +165,309 @@ def short_label(title: str, limit: int = BAND_LABEL) -> str:
     return cut.rstrip(" :,;-") + "…"
 
 
-def _event_bands(fig: go.Figure, bands: Sequence[Band], span: tuple[date, date]) -> None:
-    """Each event as a faint shaded stretch over the months it touches (half a month either side
-    of their points), behind the lines, labelled at its top (each label a line below the one
-    before): from its left edge, or, in the right half of the chart, up to its right edge, so the
-    label stays inside the chart."""
-    middle = span[0] + (span[1] - span[0]) / 2
+def _event_bands(bands: Sequence[Band], at: dict[date, int], axis: Axis | None) -> list[Chart]:
+    """Each event as a faint shaded stretch over the months it touches (a column as wide as a
+    month around each of their points), behind the lines, labelled at its top (each label a line
+    below the one before): from its left edge, or, in the right half of the chart, up to its
+    right edge, so the label stays inside the chart; the hover names the event in full, and its months, in each of them.
+    Its label is text ECharts reads as a template: braces, which would start a placeholder,
+    become brackets."""
+    if axis is None:
+        return []
+    shaded: list[Chart] = []
     for number, band in enumerate(bands):
-        x0 = date.fromordinal(band.first.toordinal() - 15)
-        x1 = date.fromordinal(band.last.toordinal() + 15)
-        fig.add_vrect(
-            x0=x0,
-            x1=x1,
-            fillcolor=SERIES["event_band"],
-            line_width=0,
-            layer="below",
-            name=plain.chart(band.label),
-            annotation_text=plain.chart(short_label(band.label)),
-            annotation_position="top right" if band.first > middle else "top left",
-            annotation_font={"size": 11, "color": SERIES["event"]},
-            annotation_yshift=-LABEL_LINE * number,  # each label on its own line, never over another
+        touched = [n for m, n in at.items() if band.first <= m <= band.last]
+        if not touched:
+            continue
+        right = touched[0] > (len(at) - 1) / 2
+        labelled = touched[-1] if right else touched[0]
+        when = (
+            fmt.month(band.first)
+            if band.first == band.last
+            else f"{fmt.month(band.first)} – {fmt.month(band.last)}"
         )
+        shaded.append(
+            {
+                "type": "bar",
+                "name": band.label,
+                "legend": False,
+                # one month of a band carries its label: the first, or in the chart's right half the
+                # last, the label then ending at the band's right edge, inside the chart
+                "data": [{"value": [n, axis.high, when], "label": {"show": n == labelled}} for n in touched],
+                **HOVER,
+                "barWidth": "100%",
+                "barGap": "-100%",
+                "color": SERIES["event_band"],
+                "itemStyle": {"color": SERIES["event_band"]},
+                "emphasis": {"disabled": True},
+                "label": {
+                    "show": True,
+                    "position": "insideTopRight" if right else "insideTopLeft",
+                    "offset": [0, LABEL_LINE * number],
+                    "formatter": short_label(band.label).replace("{", "(").replace("}", ")"),
+                    "fontSize": 11,
+                    "color": SERIES["event"],
+                },
+                "labelLayout": {"hideOverlap": False},
+                "z": 0,
+            }
+        )
+    return shaded
 
 
-def _signal_points(fig: go.Figure, values: dict[date, float], spec: TrendSpec) -> None:
+def _signal_points(values: dict[date, float], spec: TrendSpec, at: dict[date, int]) -> list[Chart]:
     """Months where a rule fired, ringed in the verdict's colour: blue for an improvement, orange
-    for a concern. The legend and the hover say what a ring means ("Signal: improvement"). An open
-    marker takes its stroke from the marker's colour, so both are set (left unset, each chart
-    would ring in whatever colour Plotly's cycle had reached)."""
+    for a concern. The legend and the hover say what a ring means ("Signal: improvement")."""
+    rings = []
     for key in ("improvement", "concern"):
         colour = VARIATION_LOOKS[key].colour
-        marked = [m for m, verdict in spec.signals if verdict == key and m in values]
+        marked = [m for m, verdict in spec.signals if verdict == key and m in values and m in at]
         if marked:
-            meaning = t(f"chart.ring.{key}")
-            fig.add_scatter(
-                x=marked,
-                y=[values[m] for m in marked],
-                mode="markers",
-                name=meaning,
-                marker={
-                    "size": 13,
-                    "symbol": "circle-open",
+            rings.append(
+                {
+                    "type": "scatter",
+                    "name": t(f"chart.ring.{key}"),
+                    "data": _points([(at[m], values[m]) for m in marked], spec.unit),
+                    **HOVER,
+                    "symbol": "emptyCircle",
+                    "symbolSize": 13,
                     "color": colour,
-                    "line": {"width": 2.5, "color": colour},
-                },
-                customdata=[f"{fmt.value(values[m], spec.unit)} · {meaning}" for m in marked],
-                hovertemplate="%{customdata}<extra></extra>",
+                    "itemStyle": {"color": colour, "borderColor": colour, "borderWidth": 2.5},
+                    "z": 4,
+                }
             )
+    return rings
 
 
-def trend(points: Sequence[tuple[date, float]], spec: TrendSpec, height: int = 340) -> go.Figure:
-    """A KPI's monthly values with target, tolerance band, baseline and forecast."""
-    fig = figure()
+Chart = dict[str, Any]
+"""An ECharts option, as `st.echarts_chart` draws it: plain JSON-shaped data."""
+TICK_FONT = 12
+LABEL_CHAR = 7
+"""About how many pixels a character of a tick label takes at `TICK_FONT`: the left margin holds
+the longest value label (ECharts sizes its margin by its own labels, which we replace)."""
+LEGEND_ROW = 28
+TITLE_ROW = 26
+
+
+def trend(points: Sequence[tuple[date, float]], spec: TrendSpec) -> Chart:
+    """A KPI's monthly values with target, tolerance band, baseline and forecast, as an ECharts
+    option. The months are a category axis of the reader's month names; the value axis spans
+    `value_axis`, its labels written by `fmt` (ECharts would write 4.8 in Danish too); the hover
+    names each line's value at the month with its unit, as `fmt.value` writes it."""
     xs = [m for m, _ in points]
     ys = [v for _, v in points]
     last_x = max([*xs, spec.forecast[0]] if spec.forecast else xs or [date.today()])
     first_x = min(xs) if xs else last_x
+    span = months.between(first_x, last_x)
+    at = {m: n for n, m in enumerate(span)}
+    axis = value_axis(_drawn(ys, spec), spec.unit)
+    series: list[Chart] = []
     if spec.target is not None and spec.tolerance > 0:
         edge = spec.target - spec.tolerance * abs(spec.target) * (1 if spec.is_higher_better else -1)
-        fig.add_scatter(
-            x=[first_x, last_x],
-            y=[spec.target] * 2,
-            mode="lines",
-            line={"width": 0},
-            hoverinfo="skip",
-            showlegend=False,
-        )
-        fig.add_scatter(
-            x=[first_x, last_x],
-            y=[edge] * 2,
-            mode="lines",
-            line={"width": 0},
-            fill="tonexty",
-            fillcolor=SERIES["band"],
-            name=t("chart.tolerance"),
-            hoverinfo="skip",
-        )
+        series.append(_band(t("chart.tolerance"), (spec.target, edge), SERIES["band"], BAND_KEYS["band"]))
     if spec.limits is not None:
-        _limits_band(fig, (first_x, last_x), spec.limits, spec.unit)
+        lower, upper = (within_unit(edge, spec.unit) for edge in spec.limits)
+        series.append(
+            _band(
+                t("chart.limits"),
+                (lower, upper),
+                SERIES["limits_band"],
+                BAND_KEYS["limits_band"],
+                SERIES["limits"],
+            )
+        )
     if spec.baseline is not None:
-        _reference_line(fig, (first_x, last_x), spec.baseline, spec.unit, "chart.baseline", "baseline", "dot")
+        series.append(_level(t("chart.baseline"), spec.baseline, len(span), spec.unit, "baseline", "dotted"))
     if spec.targets:
-        fig.add_scatter(
-            x=[m for m, _ in spec.targets],
-            y=[v for _, v in spec.targets],
-            mode="lines",
-            name=t("chart.month_target"),
-            line={"color": SERIES["target"], "dash": "dash", "width": 1.5, "shape": "hvh"},
-            customdata=[fmt.value(v, spec.unit) for _, v in spec.targets],
-            hovertemplate="%{customdata}<extra></extra>",
+        shown = [(at[m], v) for m, v in spec.targets if m in at]
+        series.append(
+            _line(t("chart.month_target"), shown, spec.unit, SERIES["target"], dash="dashed", step=True)
         )
     elif spec.target is not None:
-        _reference_line(fig, (first_x, last_x), spec.target, spec.unit, "chart.target", "target", "dash")
-    fig.add_scatter(
-        x=xs,
-        y=ys,
-        mode="lines+markers",
-        name=t("chart.actual"),
-        line={"color": SERIES["actual"], "width": 2.5},
-        marker={"size": 5},
-        customdata=[fmt.value(v, spec.unit) for v in ys],
-        hovertemplate="%{customdata}<extra></extra>",
+        series.append(_level(t("chart.target"), spec.target, len(span), spec.unit, "target", "dashed"))
+    series.append(
+        _line(t("chart.actual"), [(at[m], v) for m, v in points], spec.unit, SERIES["actual"], width=2.5)
     )
-    _signal_points(fig, dict(points), spec)
-    _event_bands(fig, spec.bands, (first_x, last_x))
+    series += _signal_points(dict(points), spec, at)
     if spec.forecast and xs:
-        fig.add_scatter(
-            x=[xs[-1], spec.forecast[0]],
-            y=[ys[-1], spec.forecast[1]],
-            mode="lines+markers",
-            name=t("chart.forecast"),
-            line={"color": SERIES["forecast"], "dash": "dash", "width": 2},
-            marker={"size": [0, 7]},
-            customdata=[fmt.value(ys[-1], spec.unit), fmt.value(spec.forecast[1], spec.unit)],
-            hovertemplate="%{customdata}<extra></extra>",
-        )
-    base_layout(fig, "", height)
-    _month_axis(fig, first_x, last_x)
-    # the title heads the legend, both above the plot: the rows of a legend on a phone (390 px)
-    # cover neither the title nor the month labels, as a legend below the labels or beside the title did
-    fig.update_layout(
-        legend={
-            "yanchor": "bottom",
-            "y": 1.02,
-            "title": {
-                "text": plain.chart(spec.title),
-                "side": "top",
-                "font": {"size": 16, "color": INK},
-            },
+        ahead = [(at[xs[-1]], ys[-1]), (at[spec.forecast[0]], spec.forecast[1])]
+        forecast = _line(t("chart.forecast"), ahead, spec.unit, SERIES["forecast"], dash="dashed", width=2)
+        series.append({**forecast, "showSymbol": True, "symbolSize": [0, 7]})
+    series += _event_bands(spec.bands, at, axis)
+    ticks = _value_ticks(axis)
+    series.append(_tick_labels(ticks))
+    left = 16 + LABEL_CHAR * max((len(text) for _, text in ticks), default=1)
+    legend = [
+        {"name": s["name"], "icon": "rect"} if "markArea" in s else {"name": s["name"]}
+        for s in series
+        if s.get("legend", True)
+    ]
+    return {
+        "animation": False,
+        "textStyle": {"fontFamily": FONT, "fontSize": 13, "color": INK},
+        "title": {
+            "text": spec.title,
+            "left": 0,
+            "top": 0,
+            "textStyle": {"fontSize": 16, "fontWeight": "normal", "color": INK},
         },
-        margin={"t": 10},
+        "legend": {
+            "type": "scroll",
+            "top": TITLE_ROW,
+            "left": 0,
+            "data": legend,
+            "textStyle": {"fontSize": 12},
+        },
+        "grid": {"left": left, "right": 16, "top": TITLE_ROW + LEGEND_ROW + 22, "bottom": 44},
+        "tooltip": {"trigger": "axis", "confine": True},
+        "xAxis": {
+            "type": "category",
+            "data": [_two_lines(fmt.month(m)) for m in span],
+            "boundaryGap": False,
+            "axisTick": {"show": False},
+            "axisLabel": {"customValues": _month_ticks(len(span)), "fontSize": TICK_FONT, "color": INK},
+            "axisLine": {"lineStyle": {"color": "#BBBBBB"}},
+        },
+        "yAxis": {
+            "type": "value",
+            "name": t(f"chart.unit.{spec.unit}"),
+            "nameTextStyle": {"fontSize": 12, "align": "left"},
+            "nameGap": 10,
+            "axisLabel": {"show": False},
+            "splitLine": {"lineStyle": {"color": "#ECECEC"}},
+            **({"min": axis.low, "max": axis.high, "interval": axis.step} if axis else {"scale": True}),
+        },
+        "series": [{k: v for k, v in s.items() if k != "legend"} for s in series],
+    }
+
+
+def _two_lines(label: str) -> str:
+    """`Dec 2024` as the month over its year: five labels then fit under a phone-wide chart (390
+    px) without running into each other."""
+    month, _, year = label.rpartition(" ")
+    return f"{month}\n{year}" if month else label
+
+
+def _month_ticks(count: int) -> list[int]:
+    """Which months are labelled: at most `MAX_MONTH_TICKS`, counted back from the newest, so it
+    is always labelled."""
+    step = max(1, -(-count // MAX_MONTH_TICKS))
+    return list(range(count - 1, -1, -step))[::-1]
+
+
+def _points(shown: Sequence[tuple[int, float]], unit: str) -> list[list[object]]:
+    """Each point as ECharts reads it here: month index, value, and the value as the hover shows it."""
+    return [[n, v, fmt.value(v, unit)] for n, v in shown]
+
+
+HOVER = {
+    "dimensions": ["month", "value", {"name": "shown", "type": "ordinal"}],
+    "encode": {"x": 0, "y": 1, "tooltip": 2},
+}
+"""A series' points carry their value written by `fmt.value`: the hover shows that, not ECharts'
+own number."""
+
+
+def _line(
+    name: str,
+    shown: Sequence[tuple[int, float]],
+    unit: str,
+    colour: str,
+    *,
+    dash: str = "solid",
+    width: float = 1.5,
+    step: bool = False,
+) -> Chart:
+    line: Chart = {
+        "type": "line",
+        "name": name,
+        "data": _points(shown, unit),
+        **HOVER,
+        "color": colour,
+        "lineStyle": {"color": colour, "type": dash, "width": width},
+        "symbol": "circle",
+        "symbolSize": 5,
+        "showSymbol": dash == "solid",
+        "z": 3,
+    }
+    if step:
+        line["step"] = "middle"
+    return line
+
+
+def _level(name: str, level: float, count: int, unit: str, series: str, dash: str) -> Chart:
+    """A horizontal line across the chart (target, baseline) that names its value on hover."""
+    return _line(name, [(n, level) for n in range(count)], unit, SERIES[series], dash=dash)
+
+
+BAND_KEYS = {"band": "rgba(0,121,92,0.35)", "limits_band": "rgba(107,107,107,0.3)"}
+"""A band's swatch in the legend: its fill, strong enough to be seen as a small square."""
+
+
+def _band(name: str, edges: tuple[float, float], fill: str, swatch: str, edge: str | None = None) -> Chart:
+    """A band across the chart between two levels, named in the legend: the tolerance (green,
+    hugging the target) or the natural process limits (grey with dotted edges: what the process
+    itself produces)."""
+    low, high = sorted(edges)
+    band: Chart = {
+        "type": "line",
+        "name": name,
+        "data": [],
+        "color": swatch,
+        "silent": True,
+        "markArea": {
+            "silent": True,
+            "itemStyle": {"color": fill},
+            "data": [[{"yAxis": low}, {"yAxis": high}]],
+        },
+        "z": 1,
+    }
+    if edge is not None:
+        band["markLine"] = {
+            "silent": True,
+            "symbol": "none",
+            "label": {"show": False},
+            "lineStyle": {"color": edge, "type": "dotted", "width": 1},
+            "data": [{"yAxis": low}, {"yAxis": high}],
+        }
+    return band
+
+
+def _value_ticks(axis: Axis | None) -> list[tuple[float, str]]:
+    """The value axis's gridlines and their labels, written in the reader's language."""
+    if axis is None:
+        return []
+    decimals = max(0, -math.floor(math.log10(axis.step) + 1e-9)) + (
+        1 if str(axis.step).rstrip("0").endswith("25") else 0
     )
-    unit_label = t(f"chart.unit.{spec.unit}")
-    fig.update_yaxes(title={"text": unit_label, "font": {"size": 12}}, gridcolor="#ECECEC", zeroline=False)
-    axis = value_axis(_drawn(ys, spec), spec.unit)
-    if axis is not None:
-        fig.update_yaxes(range=[axis.low, axis.high], dtick=axis.step)
-    return fig
+    count = round((axis.high - axis.low) / axis.step)
+    return [
+        (round(axis.low + n * axis.step, 10), fmt.number(axis.low + n * axis.step, decimals))
+        for n in range(count + 1)
+    ]
+
+
+def _tick_labels(ticks: Sequence[tuple[float, str]]) -> Chart:
+    """The value axis's labels as text at the chart's left edge (ECharts' own labels cannot be
+    written in Danish without code in the browser)."""
+    return {
+        "type": "scatter",
+        "name": "ticks",
+        "legend": False,
+        "data": [[0, level, text] for level, text in ticks],
+        "symbolSize": 0,
+        "silent": True,
+        "tooltip": {"show": False},
+        "label": {
+            "show": True,
+            "position": "left",
+            "distance": 8,
+            "formatter": "{@[2]}",
+            "fontSize": TICK_FONT,
+            "color": INK,
+        },
+        "z": 0,
+    }
 
 
 def _drawn(values: Sequence[float], spec: TrendSpec) -> list[float | None]:

@@ -100,34 +100,6 @@ def _import_all() -> None:
         package = importlib.import_module(name)
         for found in pkgutil.walk_packages(package.__path__, f"{name}."):
             importlib.import_module(found.name)
-    _a_trend_made()
-
-
-def _a_trend_made() -> None:
-    """Make one trend chart with everything a trend may show, and drop it: Plotly imports the
-    classes of a figure's parts (its layout's axes, fonts, legend, a line's style) only when a
-    figure first uses them, and the warm-up makes the trend each warmed Departments page opens
-    on (kpi.ui.data), on a thread of its own. Made here, those imports are done before any
-    thread runs; a page's first chart no longer makes them either."""
-    from datetime import date
-
-    from kpi.domain.company_events import Band
-    from kpi.output import charts
-
-    months = [date(2026, 1, 1), date(2026, 2, 1), date(2026, 3, 1)]
-    spec = charts.TrendSpec(
-        title="-",
-        unit="%",
-        target=50.0,
-        tolerance=0.05,
-        baseline=40.0,
-        forecast=(date(2026, 6, 1), 55.0),
-        limits=(30.0, 60.0),
-        signals=((months[1], "improvement"), (months[2], "concern")),
-        targets=tuple((m, 50.0) for m in months),
-        bands=(Band(months[0], months[1], "-", "outage"),),
-    )
-    charts.trend([(m, 45.0 + n) for n, m in enumerate(months)], spec, 300)
 
 
 def _out_of_the_collectors_sight() -> None:

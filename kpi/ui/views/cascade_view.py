@@ -21,6 +21,8 @@ from kpi.text.i18n import t
 from kpi.ui import figures, widgets
 
 TREND_MONTHS = 24
+TREND_HEIGHT = 340
+"""A goal's trend chart, in pixels."""
 
 
 def visible_rows(
@@ -250,7 +252,7 @@ def _trend(
         signals=marked,
         bands=company_events.bands(events, kpi.code, kpi.department, [m for m, _ in points]),
     )
-    st.plotly_chart(figures.trend(scope, points, spec), width="stretch", key=f"cascade.trend.{row.goal.code}")
+    figures.draw(figures.trend(scope, points, spec), TREND_HEIGHT, f"cascade.trend.{row.goal.code}")
 
 
 def _facts(

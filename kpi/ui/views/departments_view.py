@@ -5,12 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING
 
 import streamlit as st
-
-if TYPE_CHECKING:
-    import plotly.graph_objects as go
 
 from kpi.domain import company_events, month_rows, months, priorities, report
 from kpi.domain.access import Scope
@@ -109,9 +105,9 @@ def trends(
     events: Sequence[CompanyEvent] = (),
 ) -> None:
     """One KPI's trend at a time, picked among the department's KPIs (in the cards' order, the
-    first one to begin with). Every card already draws its KPI's sparkline; eight full Plotly
-    charts at once made a click onto this page cost over a second in the browser (Plotly's
-    drawing, README "Speed"), and one costs an eighth of it. The picker and its chart are a
+    first one to begin with). Every card already draws its KPI's sparkline; eight full charts
+    at once (then Plotly's) made a click onto this page cost over a second in the browser, and
+    one costs an eighth of it. The picker and its chart are a
     fragment (`widgets.fragment`): picking another KPI reruns them alone, not the page."""
     rows = trend_rows(month_report)
     if rows:
@@ -140,10 +136,10 @@ def _chosen_trend(
         key="departments.trend_kpi",
     )
     row = rows[code if code in rows else next(iter(rows))]
-    st.plotly_chart(
+    figures.draw(
         trend_figure(row, history.get(row.kpi.code, []), scope, month, events),
-        width="stretch",
-        key=f"departments.trend.{row.kpi.code}",
+        TREND_HEIGHT,
+        f"departments.trend.{row.kpi.code}",
     )
 
 
@@ -156,11 +152,11 @@ def trend_figure(
     scope: Scope,
     month: date,
     events: Sequence[CompanyEvent] = (),
-) -> go.Figure:
+) -> charts.Chart:
     """The KPI's trend chart, made once for the same inputs (`figures.trend`): the warm-up makes
     the first one of the departments it warms (kpi.ui.data), so the page's first visit finds it."""
     spec = trend_spec(row, points, month, events)
-    return figures.trend(scope, [(p.month, p.value) for p in points], spec, height=TREND_HEIGHT)
+    return figures.trend(scope, [(p.month, p.value) for p in points], spec)
 
 
 def trend_spec(

@@ -160,9 +160,7 @@ def _chart(series: deck.Series, scope: Scope) -> None:
         signals=series.signals,
         bands=series.bands,
     )
-    st.plotly_chart(
-        figures.trend(scope, series.points, spec, height=CHART_HEIGHT), width="stretch", key="present.chart"
-    )
+    figures.draw(figures.trend(scope, series.points, spec), CHART_HEIGHT, "present.chart")
 
 
 def _notes(notes: Sequence[str]) -> None:
