@@ -27,9 +27,7 @@ def _app(main: str = "<h1>Overview — November 2026</h1>", script: str = "notRu
         (_app(script="running"), "", False),
         (_app(extra='<div data-stale="true"><p>the last page</p></div>'), "", False),
         (_app(extra='<div data-testid="stSkeleton"></div>'), "", False),
-        (_app(extra='<div class="js-plotly-plot"></div>'), "", False),  # a chart not yet drawn
-        (_app(extra='<div class="js-plotly-plot"><svg class="main-svg"></svg></div>'), "", True),
-        (_app(extra='<div data-testid="stEChartsChart"></div>'), "", False),  # a trend not yet drawn
+        (_app(extra='<div data-testid="stEChartsChart"></div>'), "", False),  # a chart not yet drawn
         (_app(extra='<div data-testid="stEChartsChart"><canvas></canvas></div>'), "", True),
         (_app(main="<p>no heading yet</p>"), "", False),
         (_app().replace("CONNECTED", "DISCONNECTED_FOREVER"), "", False),

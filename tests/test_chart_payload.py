@@ -1,21 +1,16 @@
-"""Every Plotly chart we make rides on our own small template (kpi.output.charts.TEMPLATE), not
-the default one Streamlit installs, so a chart sends the browser its points and looks, not the
-colour scales of a dozen kinds of chart we never draw; and it keeps every trace, colour and label.
-A trend is an ECharts option (plain JSON): it keeps its lines, colours and labels too.
-"""
+"""Every chart is an ECharts option (plain JSON, some kilobytes): it keeps its lines, colours and
+labels, writes numbers in the reader's language and takes what people typed as text."""
 
 from __future__ import annotations
 
 import json
 from datetime import date
 
-import plotly.io as pio
 import pytest
-import streamlit.elements.plotly_chart  # noqa: F401  (installs Streamlit's default template, as the app does)
 
 from kpi.domain import months
 from kpi.output import charts, driver_chart, word_charts
-from kpi.text import fmt, palette
+from kpi.text import fmt, i18n, palette
 from kpi.text.i18n import t
 from tests.test_driver_chart import _analysis
 
@@ -36,24 +31,15 @@ def _trend() -> charts.Chart:
     return charts.trend(list(zip(MONTHS, [50.0 + n for n in range(12)], strict=True)), SPEC)
 
 
-def _figures() -> dict:
-    return {
-        "drivers": driver_chart.importance_performance(_analysis(), "What matters"),
-        "words": word_charts.per_touchpoint([("Delivery", 40), ("Invoice", 3)], "Comments", 10),
-    }
-
-
-@pytest.mark.parametrize("kind", ["drivers", "words"])
-def test_a_chart_carries_our_template_and_not_the_default_one(kind):
-    assert pio.templates.default == "streamlit"  # what a figure would get without ours
-    sent = json.loads(_figures()[kind].to_json())
-    assert sent["layout"]["template"] == charts.TEMPLATE.to_plotly_json()
-    assert "data" not in sent["layout"]["template"]  # no per-trace styles for charts we never draw
-
-
-def test_a_trend_is_plain_json_of_some_kilobytes():
-    sent = json.dumps(_trend(), allow_nan=False)  # what st.echarts_chart sends: no Plotly objects
-    assert len(sent) < 8_000
+@pytest.mark.parametrize("kind", ["trend", "drivers", "words"])
+def test_a_chart_is_plain_json_of_some_kilobytes(kind):
+    made = {
+        "trend": _trend,
+        "drivers": lambda: driver_chart.importance_performance(_analysis(), "What matters"),
+        "words": lambda: word_charts.per_touchpoint([("Delivery", 40), ("Invoice", 3)], "Comments", 10),
+    }[kind]()
+    sent = json.dumps(made, allow_nan=False)  # what st.echarts_chart sends: no objects of a library
+    assert len(sent) < 8_000 and made["animation"] is False and made["textStyle"]["fontFamily"] == charts.FONT
 
 
 def series(chart: charts.Chart, name: str) -> dict:
@@ -86,10 +72,13 @@ def test_a_trend_s_title_is_text_as_typed():
     assert chart["title"]["text"] == "<b>Wait</b> & $x$"
 
 
-def test_the_word_bars_keep_their_colours_on_our_template():
-    bars = _figures()["words"].data[0]
-    assert list(bars.marker.color) == [palette.SERIES["actual"], "rgba(107,107,107,0.35)"]
-    assert list(bars.y) == ["Delivery", "Invoice"]
+def test_the_word_bars_keep_their_order_colours_and_numbers():
+    with i18n.use("da"):
+        chart = word_charts.per_touchpoint([("Delivery", 1240), ("Invoice", 3)], "", 10)
+    bars = chart["series"][0]["data"]
+    assert chart["yAxis"]["data"] == ["Delivery", "Invoice"] and chart["yAxis"]["inverse"] is True  # as given
+    assert [bar["itemStyle"]["color"] for bar in bars] == [palette.SERIES["actual"], word_charts.FEW]
+    assert [bar["label"]["formatter"] for bar in bars] == ["1.240", "3"]  # the Danish thousands point
 
 
 def test_typed_words_reach_the_chart_as_text_and_no_hover_has_a_template():
@@ -111,7 +100,6 @@ def test_typed_words_reach_the_chart_as_text_and_no_hover_has_a_template():
 
 @pytest.mark.parametrize("language, shown", [("en", ["1.4", "1.5", "2.0"]), ("da", ["1,4", "1,5", "2,0"])])
 def test_the_value_axis_is_labelled_in_the_reader_s_language(language, shown):
-    from kpi.text import i18n
 
     points = list(zip(MONTHS, [1.5, 1.6, 1.9, 1.8, 1.7, 1.6, 1.8, 1.9, 1.7, 1.6, 1.8, 1.7], strict=True))
     with i18n.use(language):

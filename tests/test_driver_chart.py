@@ -21,23 +21,44 @@ def _analysis() -> drivers.Analysis:
     return drivers.analyse(("delivery", "invoice", "<b>web</b>shop", "returns"), x, y, resamples=200)
 
 
+def _points(chart: dict) -> dict[str, dict]:
+    """Each touchpoint's point by its label."""
+    return {s["name"]: s for s in chart["series"] if s.get("encode", {}).get("tooltip") == 2}
+
+
 def test_each_touchpoint_is_a_point_with_its_interval_and_the_fix_first_quadrant_is_named():
     analysis = _analysis()
-    fig = driver_chart.importance_performance(analysis, "What matters")
-    points = {trace.text[0]: trace for trace in fig.data}
+    chart = driver_chart.importance_performance(analysis, "What matters")
+    points = _points(chart)
     assert len(points) == 4
     invoice = next(d for d in analysis.drivers if d.touchpoint == "invoice")
     assert invoice.quadrant is Quadrant.FIX_FIRST  # the heaviest weight on the worst-rated touchpoint
-    trace = points["▲ Invoice"]
-    assert trace.marker.color == RED
-    assert trace.x[0] == pytest.approx(invoice.performance) and trace.y[0] == pytest.approx(
-        100 * invoice.share
+    point = points["▲ Invoice"]
+    assert point["itemStyle"]["color"] == RED
+    rating, share, hover = point["data"][0]
+    assert rating == pytest.approx(invoice.performance) and share == pytest.approx(100 * invoice.share)
+    assert hover.startswith("Invoice: ") and "▲ Fix first" in hover  # the hover's sentence
+    whisker = next(s for s in chart["series"] if s["name"] == "▲ Invoice ·")
+    assert [y for _, y in whisker["data"]] == pytest.approx(
+        [100 * invoice.share_low, 100 * invoice.share_high]
     )
-    assert trace.y[0] + trace.error_y.array[0] == pytest.approx(100 * invoice.share_high)
-    assert trace.y[0] - trace.error_y.arrayminus[0] == pytest.approx(100 * invoice.share_low)
-    words = {a.text for a in fig.layout.annotations}
+    areas = chart["series"][0]["markArea"]["data"]
+    words = {area[0]["label"]["formatter"] for area in areas}
     assert {"▲ Fix first", "● Strength", "○ Low priority", "◇ Matters less"} == words
-    assert any("&lt;b&gt;web&lt;/b&gt;shop" in label for label in points)  # a typed code stays text
+    assert any("<b>web</b>shop" in label for label in points)  # a typed code, drawn as text
+
+
+def test_the_axes_are_labelled_in_the_reader_s_language():
+    with i18n.use("da"):
+        chart = driver_chart.importance_performance(_analysis(), "Alle kunder")
+    ticks = {
+        s["name"]: [text for _, _, text in s["data"]]
+        for s in chart["series"]
+        if s["name"].startswith("ticks")
+    }
+    assert any("," in text for text in ticks["ticks-x"]) and all("." not in text for text in ticks["ticks-x"])
+    assert all(text.endswith("\u00a0%") for text in ticks["ticks"])
+    assert chart["xAxis"]["axisLabel"]["show"] is False and chart["yAxis"]["axisLabel"]["show"] is False
 
 
 @pytest.mark.parametrize(
@@ -79,14 +100,14 @@ def test_a_label_never_covers_a_neighbours_point():
             _driver("invoice", 0.10, 2.97, Quadrant.LOW_PRIORITY, 5),
         ),
     )
-    fig = driver_chart.importance_performance(found, "All customers")
-    places = {trace.text[0].split(" ", 1)[1]: trace.textposition for trace in fig.data}
+    chart = driver_chart.importance_performance(found, "All customers")
+    places = {name.split(" ", 1)[1]: point["label"]["position"] for name, point in _points(chart).items()}
     assert places == {
-        "Delivery": "middle left",
-        "Customer service": "middle left",
-        "Webshop": "middle right",
-        "Returns": "middle right",
-        "Invoice": "middle right",
+        "Delivery": "left",
+        "Customer service": "left",
+        "Webshop": "right",
+        "Returns": "right",
+        "Invoice": "right",
     }
     crowded = drivers.Analysis(  # close neighbours on both sides: above and below instead
         500,
@@ -97,5 +118,7 @@ def test_a_label_never_covers_a_neighbours_point():
             _driver("invoice", 0.33, 3.40, Quadrant.FIX_FIRST, 3),
         ),
     )
-    places = [t.textposition for t in driver_chart.importance_performance(crowded, "").data]
-    assert places[0] == "top center"
+    places = [
+        p["label"]["position"] for p in _points(driver_chart.importance_performance(crowded, "")).values()
+    ]
+    assert places[0] == "top"

@@ -193,7 +193,7 @@ def test_the_drivers_tab_for_the_cx_director_and_a_head(app):
     at.segmented_control(key="why.drivers.group").set_value(1).run()  # the first segment
     assert not at.exception
     spec = json.loads(_charts(at.tabs[DRIVERS_TAB])[0].proto.spec)
-    assert spec["layout"]["title"]["text"] == "Business"
+    assert spec["title"]["text"] == "Business"
     head = app(month=f"{DEMO_END:%Y-%m}", **{"as": HEAD_CS}).run()
     head.switch_page("pages/why.py").run()
     open_why_tab(head, "why.tab_drivers")
@@ -203,7 +203,7 @@ def test_the_drivers_tab_for_the_cx_director_and_a_head(app):
 
 
 def _charts(where) -> list:
-    return [chart for chart in where.get("plotly_chart") if "why.drivers.chart" in chart.proto.id]
+    return [chart for chart in where.get("echarts_chart") if "why.drivers.chart" in chart.proto.id]
 
 
 @pytest.mark.parametrize("app_url", ["duckdb"], indirect=True)

@@ -204,7 +204,7 @@ def test_the_why_page_journey(server, browser, why_facts, language):
     panel = _tab(page, language, "why.tab_drivers")
     expect(panel).to_contain_text(chart_title)
     expect(panel).to_contain_text(facts["drivers"])
-    expect(panel.locator(".js-plotly-plot").first).to_be_visible()
+    expect(panel.locator("[data-testid='stEChartsChart'] canvas").first).to_be_visible()
     panel = _tab(page, language, "why.tab_words")
     expect(panel).to_contain_text(facts["words"])
     settle(page)
@@ -224,7 +224,7 @@ def test_the_why_page_journey(server, browser, why_facts, language):
     for key in WHY_TABS:
         panel = _tab(page, language, key)
         expect(panel).to_contain_text(nothing[key])
-        expect(panel.locator(".js-plotly-plot")).to_have_count(0)
+        expect(panel.locator("[data-testid='stEChartsChart']")).to_have_count(0)
     assert not page.query_selector("[data-testid='stException']")
     body = main(page).inner_text()
     assert "Traceback" not in body and "encountered an error" not in body

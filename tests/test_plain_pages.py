@@ -142,10 +142,6 @@ def check_page(at, where: str) -> str:
     for kind, field, text in nodes_with_text(at):
         if kind == "echarts_chart" and field == "spec":
             shown.append(echarts_text(json.loads(text), where))
-        elif kind == "plotly_chart" and field == "spec":
-            title = json.loads(text)["layout"].get("title", {}).get("text", "")
-            assert "<" not in title, (where, title)
-            shown.append(html.unescape(title))
         elif kind in PLAIN_TYPES or field not in MARKDOWN_FIELDS:
             shown.append(text)
         elif "evil" in text:
@@ -160,9 +156,9 @@ def echarts_text(chart: dict, where: str) -> str:
     hover has a template of its own, so ECharts' default hover escapes what it names."""
     tooltips = [chart.get("tooltip", {}), *(s.get("tooltip", {}) for s in chart["series"])]
     assert all("formatter" not in tip for tip in tooltips), where
-    labels = [s["label"]["formatter"] for s in chart["series"] if s["type"] == "bar"]
-    assert all("{" not in label for label in labels), (where, labels)  # no placeholder of ECharts'
-    return "\n".join([chart["title"]["text"], *(s["name"] for s in chart["series"]), *labels])
+    labels = [s["label"]["formatter"] for s in chart["series"] if "formatter" in s.get("label", {})]
+    assert all("{" not in label for label in labels if label != "{@[2]}"), (where, labels)  # no placeholder
+    return "\n".join([chart["title"]["text"], *(s.get("name", "") for s in chart["series"]), *labels])
 
 
 def open_page(app, page: str, viewer: str = ADMIN):

@@ -177,9 +177,9 @@ def test_only_the_open_tab_runs_and_each_opens_on_its_own(app):
     at = _open(app, CX_DIRECTOR)
     drawn = {tab: len(at.tabs[why_tab(tab)].children) for tab in WHY_TABS}
     assert drawn["why.tab_segments"] > 0 and drawn["why.tab_drivers"] == drawn["why.tab_words"] == 0
-    assert at.tabs[SEGMENTS_TAB].dataframe and not at.get("plotly_chart")
+    assert at.tabs[SEGMENTS_TAB].dataframe and not at.get("echarts_chart")
     for tab in WHY_TABS[1:]:
         open_why_tab(at, tab)
         assert not at.exception, (tab, at.exception)
         assert [name for name in WHY_TABS if at.tabs[why_tab(name)].children] == [tab]
-    assert at.get("plotly_chart")  # the words tab's chart of comments per touchpoint
+    assert at.get("echarts_chart")  # the words tab's chart of comments per touchpoint

@@ -78,7 +78,7 @@ LocalScriptRunner._run_script_thread = _watched(LocalScriptRunner._run_script_th
 
 
 def kind_of(message: ForwardMsg) -> str:
-    """`element:plotly_chart`, `block`, `script_finished` …: what a message carries."""
+    """`element:echarts_chart`, `block`, `script_finished` …: what a message carries."""
     kind = message.WhichOneof("type")
     if kind != "delta":
         return kind or "?"

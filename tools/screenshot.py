@@ -4,7 +4,7 @@
 
 Uses Debian's chromium through Playwright (no browser download). Waits for conditions, never a
 number of seconds: Streamlit connected and done running the script, nothing left over from an
-earlier run, and every chart drawn (Plotly's and ECharts'). The browser tests share these waits.
+earlier run, and every chart drawn. The browser tests share these waits.
 """
 
 from __future__ import annotations
@@ -37,7 +37,6 @@ IDLE = """() => {
         && document.querySelector('[data-stale="true"]') === null
         && document.querySelector('[data-testid="stSkeleton"]') === null
         && document.querySelector('[data-testid="stMain"] [data-testid="stElementContainer"]') !== null
-        && [...document.querySelectorAll(".js-plotly-plot")].every((chart) => chart.querySelector(".main-svg"))
         && [...document.querySelectorAll("[data-testid='stEChartsChart']")].every((chart) => chart.querySelector("canvas"));
 }"""
 """Streamlit is connected, has run the script to the end (its own `data-test-script-state`),
@@ -47,7 +46,7 @@ every chart has drawn."""
 
 STATE = """() => {
     const app = document.querySelector('[data-testid="stApp"]');
-    const charts = [...document.querySelectorAll(".js-plotly-plot")];
+    const charts = [...document.querySelectorAll("[data-testid='stEChartsChart']")];
     return {
         connection: app && app.dataset.testConnectionState,
         script: app && app.dataset.testScriptState,
@@ -55,7 +54,7 @@ STATE = """() => {
         stale: document.querySelectorAll('[data-stale="true"]').length,
         skeletons: document.querySelectorAll('[data-testid="stSkeleton"]').length,
         drawn: document.querySelector('[data-testid="stMain"] [data-testid="stElementContainer"]') !== null,
-        charts: `${charts.filter((chart) => chart.querySelector(".main-svg")).length}/${charts.length}`,
+        charts: `${charts.filter((chart) => chart.querySelector("canvas")).length}/${charts.length}`,
     };
 }"""
 """Each of IDLE's conditions as it stands, for the message when a page does not settle."""

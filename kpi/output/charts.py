@@ -1,8 +1,8 @@
 """Charts: data in, chart out. No Streamlit, no store; one palette (kpi.text.palette).
 
-Trend charts are ECharts options (`trend`, drawn by `st.echarts_chart`): Streamlit's code for
-them is a quarter of Plotly's (1.2 against 4.7 MB), which a page's first chart waits for in the
-browser. They follow one grammar: the actual values as a solid grey line with markers, the target
+Every chart is an ECharts option, drawn by `st.echarts_chart` (they were Plotly figures):
+Streamlit's code for them is a quarter of Plotly's (1.2 against 4.7 MB), which a page's first
+chart waits for in the browser, and the app no longer imports Plotly at all. They follow one grammar: the actual values as a solid grey line with markers, the target
 as a green dashed line, the tolerance as a light green band, the process limits as a grey band with
 dotted edges, the baseline dotted, the forecast to the deadline as a lighter dashed continuation,
 months where a signal rule fired ringed in their verdict's colour, and company events as shaded
@@ -10,9 +10,8 @@ months. Month names, numbers and units follow the reader's language (`fmt`). ECh
 legends and labels as text and escapes what its own hover shows, so what people typed (a KPI's
 name, an event's title) goes in as typed; no hover here is given a template of its own.
 
-The drivers' and the comments' charts (`driver_chart`, `word_charts`) are still Plotly figures,
-on our own small template (`figure`, `base_layout`): their titles go through kpi.text.plain,
-since Plotly would read tags in them.
+The drivers' and the comments' charts (`driver_chart`, `word_charts`) are ECharts options too, on
+the same fonts and ink.
 """
 
 from __future__ import annotations
@@ -21,15 +20,13 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
-
-import plotly.graph_objects as go
-from plotly.basedatatypes import BaseTraceType
 
 from kpi.domain import months
 from kpi.domain.company_events import Band
 from kpi.domain.model import UNIT_RANGES, within_unit
-from kpi.text import fmt, plain
+from kpi.text import fmt
 from kpi.text.i18n import t
 from kpi.text.palette import SERIES, VARIATION_LOOKS
 
@@ -42,13 +39,6 @@ MAX_MONTH_TICKS = 5
 FONT = "Source Sans Pro, Segoe UI, Helvetica, Arial, sans-serif"
 INK = "#262730"
 """The colour of a chart's words: Streamlit's own text colour."""
-TEMPLATE = go.layout.Template(layout={"colorway": [SERIES["actual"], SERIES["other"]]})
-"""Every chart's Plotly template, instead of the default one Streamlit installs (`streamlit`:
-colour scales and trace styles for a dozen kinds of chart we never draw, about 3.6 KB of a
-trend's 5 KB of JSON, sent with every chart and read by Plotly in the browser for each). Our
-charts set every colour, font and margin themselves (`base_layout`); the browser still lays
-Streamlit's theme (fonts, axis and hover colours) under what they set, as it did under the
-default template. The colorway is only a fallback: a trace left without a colour is neutral."""
 
 
 ZERO_SHARE = 1 / 3
@@ -129,32 +119,10 @@ class TrendSpec:
     touches, with a short label."""
 
 
-def _separators() -> str:
-    """Plotly's decimal and thousands separators for the current language."""
-    sample = fmt.number(1234.5, 1)
-    return sample[5] + sample[1]
-
-
-def figure(*data: BaseTraceType) -> go.Figure:
-    """A new figure on our own small template (`TEMPLATE`), never Plotly's default."""
-    return go.Figure(data=list(data), layout={"template": TEMPLATE})
-
-
-def base_layout(fig: go.Figure, title: str, height: int) -> go.Figure:
-    """Size, fonts and colours of every chart, on our own template; `title` is plain text, shown
-    as it is."""
-    return fig.update_layout(
-        template=TEMPLATE,
-        title={"text": plain.chart(title), "x": 0, "xanchor": "left", "font": {"size": 16}},
-        height=height,
-        margin={"l": 10, "r": 10, "t": 48, "b": 10},
-        font={"family": FONT, "size": 13, "color": INK},
-        separators=_separators(),
-        plot_bgcolor="white",
-        paper_bgcolor="white",
-        hovermode="x unified",
-        legend={"orientation": "h", "y": -0.15, "x": 0},
-    )
+def label_text(words: str) -> str:
+    """`words` for a label: ECharts reads braces in a label as a placeholder, so they become
+    brackets; the rest is drawn as text."""
+    return words.replace("{", "(").replace("}", ")")
 
 
 def short_label(title: str, limit: int = BAND_LABEL) -> str:
@@ -204,7 +172,7 @@ def _event_bands(bands: Sequence[Band], at: dict[date, int], axis: Axis | None) 
                     "show": True,
                     "position": "insideTopRight" if right else "insideTopLeft",
                     "offset": [0, LABEL_LINE * number],
-                    "formatter": short_label(band.label).replace("{", "(").replace("}", ")"),
+                    "formatter": label_text(short_label(band.label)),
                     "fontSize": 11,
                     "color": SERIES["event"],
                 },
@@ -295,7 +263,7 @@ def trend(points: Sequence[tuple[date, float]], spec: TrendSpec) -> Chart:
         series.append({**forecast, "showSymbol": True, "symbolSize": [0, 7]})
     series += _event_bands(spec.bands, at, axis)
     ticks = _value_ticks(axis)
-    series.append(_tick_labels(ticks))
+    series.append(tick_labels(ticks))
     left = 16 + LABEL_CHAR * max((len(text) for _, text in ticks), default=1)
     legend = [
         {"name": s["name"], "icon": "rect"} if "markArea" in s else {"name": s["name"]}
@@ -435,32 +403,41 @@ def _band(name: str, edges: tuple[float, float], fill: str, swatch: str, edge: s
 
 def _value_ticks(axis: Axis | None) -> list[tuple[float, str]]:
     """The value axis's gridlines and their labels, written in the reader's language."""
-    if axis is None:
-        return []
-    decimals = max(0, -math.floor(math.log10(axis.step) + 1e-9)) + (
-        1 if str(axis.step).rstrip("0").endswith("25") else 0
-    )
-    count = round((axis.high - axis.low) / axis.step)
-    return [
-        (round(axis.low + n * axis.step, 10), fmt.number(axis.low + n * axis.step, decimals))
-        for n in range(count + 1)
-    ]
+    return axis_ticks(axis.low, axis.high, axis.step) if axis else []
 
 
-def _tick_labels(ticks: Sequence[tuple[float, str]]) -> Chart:
-    """The value axis's labels as text at the chart's left edge (ECharts' own labels cannot be
-    written in Danish without code in the browser)."""
+def axis_ticks(low: float, high: float, step: float, suffix: str = "") -> list[tuple[float, str]]:
+    """Each whole `step` from `low` to `high` and its label, written by `fmt` with as many
+    decimals as the step has (2.5 → one), then `suffix`."""
+    decimals = max(0, -int(Decimal(repr(step)).normalize().as_tuple().exponent))
+    first, last = math.ceil(low / step - 1e-9), math.floor(high / step + 1e-9)
+    return [(round(n * step, 10), fmt.number(n * step, decimals) + suffix) for n in range(first, last + 1)]
+
+
+def nice_step(low: float, high: float) -> float:
+    """A gridline step for an axis from `low` to `high`: about `AXIS_STEPS` lines."""
+    return _nice_step((high - low) / AXIS_STEPS)
+
+
+def tick_labels(
+    ticks: Sequence[tuple[float, str]], *, left_at: float = 0, below_at: float | None = None
+) -> Chart:
+    """An axis's labels as text beside its gridlines: ECharts' own labels cannot be written in
+    Danish without code in the browser. The value axis's labels stand left of `left_at` (the
+    first category: 0); with `below_at`, they are the horizontal axis's, below that level. Their
+    axis shows no labels of its own (`axisLabel: {show: False}`)."""
+    across = below_at is not None
     return {
         "type": "scatter",
-        "name": "ticks",
+        "name": "ticks-x" if across else "ticks",
         "legend": False,
-        "data": [[0, level, text] for level, text in ticks],
+        "data": [[value, below_at, text] if across else [left_at, value, text] for value, text in ticks],
         "symbolSize": 0,
         "silent": True,
         "tooltip": {"show": False},
         "label": {
             "show": True,
-            "position": "left",
+            "position": "bottom" if across else "left",
             "distance": 8,
             "formatter": "{@[2]}",
             "fontSize": TICK_FONT,

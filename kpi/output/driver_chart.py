@@ -5,16 +5,15 @@ ratings explain of the outcome (importance), with its 95 % interval as a whisker
 across marks the average importance (each touchpoint's equal share) and one up the touchpoints'
 average rating: the top left quadrant, important and rated worst, is where to fix first. A
 point's colour follows its quadrant and its label carries the quadrant's sign, so colour is never
-the only signal.
+the only signal. An ECharts option (kpi.output.charts): names and numbers drawn as text, the
+axes labelled by `fmt` in the reader's language, the hover a point's sentence.
 """
 
 from __future__ import annotations
 
-import plotly.graph_objects as go
-
 from kpi.domain.drivers import Analysis, Quadrant
-from kpi.output.charts import base_layout, figure
-from kpi.text import driver_words, plain
+from kpi.output.charts import FONT, INK, Chart, axis_ticks, label_text, nice_step, tick_labels
+from kpi.text import driver_words
 from kpi.text.i18n import t
 from kpi.text.palette import BLUE, GRAY, RED, SERIES
 
@@ -43,9 +42,10 @@ NEAR = 0.08
 def _label_positions(
     points: list[tuple[float, float, str]], x_low: float, x_high: float, y_high: float
 ) -> list[str]:
-    """Where each point's label goes (`points`: rating, share in %, label): on the side facing the
-    middle of the chart, or the other side when a neighbour's point lies under the label there,
-    or above or below the point when both sides are taken."""
+    """Where each point's label goes (`points`: rating, share in %, label), as ECharts names the
+    place: on the side facing the middle of the chart (`right`, `left`), or the other side when a
+    neighbour's point lies under the label there, or above or below the point (`top`, `bottom`)
+    when both sides are taken."""
 
     def reach(label: str) -> float:
         return (x_high - x_low) * min(1.0, len(label) / LABEL_CHARACTERS)
@@ -68,46 +68,73 @@ def _label_positions(
         first = 1 if x < middle else -1
         side = next((d for d in (first, -first) if free(i, d)), None)
         if side is not None:
-            found.append("middle right" if side == 1 else "middle left")
+            found.append("right" if side == 1 else "left")
         else:  # crowded on both sides: the higher of close points takes the top, the others the bottom
             higher = all(points[j][1] <= y for j in range(len(points)) if near(i, j, 0))
-            found.append("top center" if higher else "bottom center")
+            found.append("top" if higher else "bottom")
     return found
 
 
-def importance_performance(analysis: Analysis, title: str, height: int = 420) -> go.Figure:
+FIX_FIRST_FILL = "rgba(200,16,46,0.06)"
+"""The fix-first quadrant's faint red."""
+CORNERS = {
+    Quadrant.FIX_FIRST: "insideTopLeft",
+    Quadrant.STRENGTH: "insideTopRight",
+    Quadrant.LOW_PRIORITY: "insideBottomLeft",
+    Quadrant.OVERSERVED: "insideBottomRight",
+}
+"""Where each quadrant's name stands: in the chart's corner of its quadrant."""
+
+
+def importance_performance(analysis: Analysis, title: str) -> Chart:
     """The chart of one slice (`analysis` must have drivers: enough answers)."""
-    fig = figure()
     drivers = analysis.drivers
     ratings = [d.performance for d in drivers]
     average_rating = sum(ratings) / len(ratings)
     equal_share = 100 / len(drivers)
     x_low, x_high = _x_range(ratings)
     y_high = max(100 * d.share_high for d in drivers) * 1.15 + 2
-    for where, x, y, anchor, vertical in (
-        (Quadrant.FIX_FIRST, x_low, y_high, "left", "top"),
-        (Quadrant.STRENGTH, x_high, y_high, "right", "top"),
-        (Quadrant.LOW_PRIORITY, x_low, 0, "left", "bottom"),
-        (Quadrant.OVERSERVED, x_high, 0, "right", "bottom"),
-    ):
-        fig.add_annotation(
-            x=x,
-            y=y,
-            text=driver_words.quadrant(where),
-            showarrow=False,
-            xanchor=anchor,
-            yanchor=vertical,
-            font={"color": RED if where is Quadrant.FIX_FIRST else GRAY},
-        )
-    fig.add_shape(
-        type="rect", x0=x_low, x1=average_rating, y0=equal_share, y1=y_high, line_width=0,
-        fillcolor="rgba(200,16,46,0.06)", layer="below",
-    )  # fmt: skip
-    for shape in (
-        {"x0": x_low, "x1": x_high, "y0": equal_share, "y1": equal_share},
-        {"x0": average_rating, "x1": average_rating, "y0": 0, "y1": y_high},
-    ):
-        fig.add_shape(type="line", line={"color": SERIES["limits"], "dash": "dot", "width": 1}, **shape)
+    areas = {
+        Quadrant.FIX_FIRST: ((x_low, equal_share), (average_rating, y_high)),
+        Quadrant.STRENGTH: ((average_rating, equal_share), (x_high, y_high)),
+        Quadrant.LOW_PRIORITY: ((x_low, 0.0), (average_rating, equal_share)),
+        Quadrant.OVERSERVED: ((average_rating, 0.0), (x_high, equal_share)),
+    }
+    quadrants: Chart = {
+        "type": "scatter",
+        "name": "quadrants",
+        "data": [],
+        "silent": True,
+        "markArea": {
+            "silent": True,
+            "data": [
+                [
+                    {
+                        "coord": list(low),
+                        "itemStyle": {
+                            "color": FIX_FIRST_FILL if where is Quadrant.FIX_FIRST else "rgba(0,0,0,0)"
+                        },
+                        "label": {
+                            "show": True,
+                            "position": CORNERS[where],
+                            "formatter": label_text(driver_words.quadrant(where)),
+                            "color": RED if where is Quadrant.FIX_FIRST else GRAY,
+                            "fontSize": 13,
+                        },
+                    },
+                    {"coord": list(high)},
+                ]
+                for where, (low, high) in areas.items()
+            ],
+        },
+        "markLine": {
+            "silent": True,
+            "symbol": "none",
+            "label": {"show": False},
+            "lineStyle": {"color": SERIES["limits"], "type": "dotted", "width": 1},
+            "data": [{"xAxis": average_rating}, {"yAxis": equal_share}],
+        },
+    }
     labels = [f"{driver_words.QUADRANT_ICONS[d.quadrant]} {driver_words.name(d.touchpoint)}" for d in drivers]
     places = _label_positions(
         [(d.performance, 100 * d.share, label) for d, label in zip(drivers, labels, strict=True)],
@@ -115,42 +142,90 @@ def importance_performance(analysis: Analysis, title: str, height: int = 420) ->
         x_high,
         y_high,
     )
+    points: list[Chart] = []
     for driver, label, place in zip(drivers, labels, places, strict=True):
-        share = 100 * driver.share
-        fig.add_scatter(
-            x=[driver.performance],
-            y=[share],
-            mode="markers+text",
-            text=[plain.chart(label)],
-            textposition=place,
-            marker={"size": 13, "color": QUADRANT_COLOURS[driver.quadrant]},
-            error_y={
-                "type": "data",
-                "symmetric": False,
-                "array": [100 * driver.share_high - share],
-                "arrayminus": [share - 100 * driver.share_low],
-                "color": QUADRANT_COLOURS[driver.quadrant],
-                "thickness": 1.5,
-            },
-            hovertemplate=plain.chart(
-                t(
-                    "drivers.hover",
-                    touchpoint=driver_words.name(driver.touchpoint),
-                    share=driver_words.share(driver),
-                    interval=driver_words.share_interval(driver),
-                    rating=driver_words.rating(driver),
-                    quadrant=driver_words.quadrant(driver.quadrant),
-                )
-            )
-            + "<extra></extra>",
-            showlegend=False,
+        colour = QUADRANT_COLOURS[driver.quadrant]
+        points.append(  # the 95 % interval, a whisker with a cap at each end
+            {
+                "type": "line",
+                "name": f"{label} ·",
+                "data": [
+                    [driver.performance, 100 * driver.share_low],
+                    [driver.performance, 100 * driver.share_high],
+                ],
+                "symbol": "rect",
+                "symbolSize": [8, 1.5],
+                "lineStyle": {"color": colour, "width": 1.5},
+                "itemStyle": {"color": colour},
+                "silent": True,
+                "tooltip": {"show": False},
+                "z": 2,
+            }
         )
-    base_layout(fig, title, height)
-    fig.update_layout(hovermode="closest", margin={"l": 10, "r": 10, "t": 48, "b": 48})
-    fig.update_xaxes(
-        title_text=t("drivers.axis_rating"), range=[x_low, x_high], showgrid=False, zeroline=False
-    )
-    fig.update_yaxes(
-        title_text=t("drivers.axis_importance"), range=[0, y_high], ticksuffix=" %", gridcolor="#EEEEEE"
-    )
-    return fig
+        hover = t(
+            "drivers.hover",
+            touchpoint=driver_words.name(driver.touchpoint),
+            share=driver_words.share(driver),
+            interval=driver_words.share_interval(driver),
+            rating=driver_words.rating(driver),
+            quadrant=driver_words.quadrant(driver.quadrant),
+        )
+        points.append(
+            {
+                "type": "scatter",
+                "name": label,
+                "dimensions": ["rating", "share", {"name": "said", "type": "ordinal"}],
+                "encode": {"x": 0, "y": 1, "tooltip": 2},
+                "data": [[driver.performance, 100 * driver.share, hover]],
+                "symbolSize": 13,
+                "itemStyle": {"color": colour},
+                "label": {
+                    "show": True,
+                    "position": place,
+                    "formatter": label_text(label),
+                    "color": INK,
+                    "fontSize": 13,
+                },
+                "z": 3,
+            }
+        )
+    x_ticks = axis_ticks(x_low, x_high, nice_step(x_low, x_high))
+    y_ticks = axis_ticks(0, y_high, nice_step(0, y_high), "\u00a0%")
+    left = 16 + 7 * max(len(text) for _, text in y_ticks)
+    return {
+        "animation": False,
+        "textStyle": {"fontFamily": FONT, "fontSize": 13, "color": INK},
+        "title": {
+            "text": title,
+            "left": 0,
+            "textStyle": {"fontSize": 16, "fontWeight": "normal", "color": INK},
+        },
+        "tooltip": {"trigger": "item", "confine": True},
+        "grid": {"left": left, "right": 16, "top": 64, "bottom": 56},
+        "xAxis": {
+            "type": "value",
+            "min": x_low,
+            "max": x_high,
+            "name": t("drivers.axis_rating"),
+            "nameLocation": "middle",
+            "nameGap": 34,
+            "splitLine": {"show": False},
+            "axisLabel": {"show": False},
+            "axisTick": {"show": False},
+        },
+        "yAxis": {
+            "type": "value",
+            "min": 0,
+            "max": y_high,
+            "name": t("drivers.axis_importance"),
+            "nameTextStyle": {"align": "left", "fontSize": 12},
+            "splitLine": {"lineStyle": {"color": "#EEEEEE"}},
+            "axisLabel": {"show": False},
+        },
+        "series": [
+            quadrants,
+            *points,
+            tick_labels(y_ticks, left_at=x_low),
+            tick_labels(x_ticks, below_at=0),
+        ],
+    }

@@ -1,41 +1,66 @@
 """The "customers' own words" chart: comments per touchpoint, as bars with their numbers.
 
-Data in, figure out. The bars keep the order they are given (the touchpoints' order, never
-ranked by count); a bar with fewer than `min_n` comments is greyed, too few to compare.
+Data in, chart out (an ECharts option, as kpi.output.charts). The bars keep the order they are
+given (the touchpoints' order, never ranked by count); a bar with fewer than `min_n` comments is
+greyed, too few to compare. Names and numbers are drawn as text; nothing hovers.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-import plotly.graph_objects as go
-
-from kpi.output.charts import base_layout, figure
-from kpi.text import fmt, plain
-from kpi.text.palette import GRAY, SERIES
+from kpi.output.charts import FONT, INK, Chart
+from kpi.text import fmt
+from kpi.text.palette import SERIES
 
 BAR_HEIGHT = 34
 """Pixels per bar: five touchpoints make a small chart, also on a phone."""
+FEW = "rgba(107,107,107,0.35)"
+"""A bar of too few comments to compare: the actual values' grey, faint."""
 
 
-def per_touchpoint(counts: Sequence[tuple[str, int]], title: str, min_n: int) -> go.Figure:
-    """Horizontal bars, one per (label, count), the count written at each bar's end."""
-    labels = [plain.chart(label) for label, _ in counts]
+def height(bars: int) -> int:
+    """The chart's height in pixels for so many bars."""
+    return 40 + BAR_HEIGHT * max(bars, 1)
+
+
+def per_touchpoint(counts: Sequence[tuple[str, int]], title: str, min_n: int) -> Chart:
+    """Horizontal bars, one per (label, count), top to bottom, the count written at each bar's end."""
     values = [n for _, n in counts]
-    colours = [SERIES["actual"] if n >= min_n else "rgba(107,107,107,0.35)" for n in values]
-    fig = figure(
-        go.Bar(
-            x=values,
-            y=labels,
-            orientation="h",
-            marker={"color": colours, "line": {"color": GRAY, "width": 0}},
-            text=[fmt.number(n) for n in values],
-            textposition="outside",
-            cliponaxis=False,
-            hoverinfo="skip",
-        )
-    )
-    base_layout(fig, title, height=60 + BAR_HEIGHT * max(len(counts), 1))
-    fig.update_yaxes(autorange="reversed", showgrid=False, ticksuffix="  ")
-    fig.update_xaxes(visible=False, range=[0, max(values, default=1) * 1.25 or 1])
-    return fig.update_layout(margin={"l": 10, "r": 30, "t": 40, "b": 10}, hovermode=False, showlegend=False)
+    return {
+        "animation": False,
+        "textStyle": {"fontFamily": FONT, "fontSize": 13, "color": INK},
+        "title": {
+            "text": title,
+            "left": 0,
+            "textStyle": {"fontSize": 16, "fontWeight": "normal", "color": INK},
+        },
+        "tooltip": {"show": False},
+        "grid": {"left": 8, "right": 48, "top": 36 if title else 8, "bottom": 8, "containLabel": True},
+        "xAxis": {"type": "value", "show": False, "min": 0, "max": max(values, default=1) * 1.25 or 1},
+        "yAxis": {
+            "type": "category",
+            "inverse": True,  # the first touchpoint on top
+            "data": [label for label, _ in counts],
+            "axisTick": {"show": False},
+            "axisLine": {"show": False},
+            "axisLabel": {"color": INK, "fontSize": 13},
+        },
+        "series": [
+            {
+                "type": "bar",
+                "name": title,
+                "silent": True,
+                "barWidth": "60%",
+                "data": [
+                    {
+                        "value": n,
+                        "itemStyle": {"color": SERIES["actual"] if n >= min_n else FEW},
+                        "label": {"formatter": fmt.number(n)},
+                    }
+                    for n in values
+                ],
+                "label": {"show": True, "position": "right", "color": INK, "fontSize": 13},
+            }
+        ],
+    }

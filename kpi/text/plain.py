@@ -1,10 +1,11 @@
 """People's words shown exactly as they typed them, wherever a screen would read markup.
 
 Streamlit renders titles, captions, alerts and most labels as Markdown (GitHub's flavour plus
-its own colours, badges, icons, emoji shortcodes and LaTeX between dollar signs), and Plotly reads
-a subset of HTML in chart titles. A goal title, a name or a comment is data, not markup: a
-department head who types `[Bonus](https://…)` or `<b>` must not put a link or bold type on the
-CEO's screen. `markdown()` makes a text safe inside Markdown, `chart()` inside a Plotly title.
+its own colours, badges, icons, emoji shortcodes and LaTeX between dollar signs). A goal title, a
+name or a comment is data, not markup: a department head who types `[Bonus](https://…)` or `<b>`
+must not put a link or bold type on the CEO's screen. `markdown()` makes a text safe inside
+Markdown. Charts (ECharts) draw their words as text; a chart's label is a template of its own
+(`kpi.output.charts.label_text`).
 Messages from the catalogues stay Markdown; only what a person typed or imported goes through
 here, on its own or as a message's parameter. Plain outputs (`st.text`, tables, the options of a
 select box, PPTX, JSON, the command line) need nothing.
@@ -17,7 +18,6 @@ text; the eye sees the same characters.
 
 from __future__ import annotations
 
-import html
 import re
 
 WORD_JOINER = "\u2060"
@@ -50,8 +50,3 @@ def _escape_line_start(found: re.Match[str]) -> str:
     if found.group(1):
         return "\\" + found.group(1)
     return f"{found.group(2)}\\{found.group(3)}"
-
-
-def chart(text: str) -> str:
-    """`text` as a Plotly title shows it: no tags (`<b>`, `<br>`, `<a href>`) and no LaTeX."""
-    return html.escape(text, quote=False).replace("$", "&#36;")

@@ -4,8 +4,8 @@ Streamlit's frontend loads the code of most kinds of element only when a page fi
 (a lazily loaded chunk of its JavaScript), so the first click onto a page with an element the
 tab has not drawn yet waits for that code. Plotly's is a 4.7 MB script: the session's first
 click onto Departments (one trend chart) took 2.0 s on a quiet machine, 1.6 s of it the
-browser fetching, compiling and running Plotly (issue 21); trends are ECharts now (1.2 MB),
-Plotly only the drivers' and comments' charts of *Why it moved*. The Overview draws no chart, grid,
+browser fetching, compiling and running Plotly (issue 21); the charts are ECharts now, whose
+code is 1.2 MB. The Overview draws no chart, grid,
 checkbox, text area or frame, so a page that does pays for its code on its first visit.
 
 `offer()` puts a small script into the sidebar of every page (hidden, once per tab, constant
@@ -29,16 +29,16 @@ from pathlib import Path
 
 import streamlit as st
 
-CHUNKS = ("DataFrame", "ButtonGroup", "EChartsChart", "Checkbox", "TextArea", "IFrame", "PlotlyChart")
+CHUNKS = ("DataFrame", "ButtonGroup", "EChartsChart", "Checkbox", "TextArea", "IFrame")
 """Streamlit's lazily loaded element code our later pages need and the Overview does not, in
 the order they are fetched: tables (Goal cascade, SMART goals, *Why it moved*, Data), pills
-(the Goal cascade's view, the Departments trend's KPI), trend charts (Departments, Present, a
-goal's detail), checkboxes (SMART goals), text areas (Departments' notes), frames (Present), and
-last Plotly, the drivers' and the comments' charts on two tabs of *Why it moved*."""
+(the Goal cascade's view, the Departments trend's KPI), charts (Departments, Present, a goal's
+detail, two tabs of *Why it moved*), checkboxes (SMART goals), text areas (Departments' notes)
+and frames (Present)."""
 READING_MS = 1000
 """How long a page must have been drawn and quiet before each chunk is fetched: a person reads
-it then. Plotly's module runs for about 0.4 s in the browser's one thread, and a click made while
-it runs waits; fetched the moment a page was drawn, it slowed the next click of a benchmark that
+it then. A module runs in the browser's one thread (Plotly's, when the charts were Plotly's, for
+about 0.4 s), and a click made while it runs waits; fetched the moment a page was drawn, it slowed the next click of a benchmark that
 clicks at once (SMART goals 5-6.7 s against 0.7-1.5 s without, load 17-27) instead of the click
 onto Departments it was meant to spare."""
 KEY = "prefetch-code"

@@ -48,8 +48,6 @@ LIBRARIES = (
     "sqlalchemy",
     "sqlalchemy.exc",
     "pandas",
-    "plotly.graph_objects",
-    "plotly.io",
     "duckdb",
 )
 DRIVERS = {

@@ -22,6 +22,8 @@ from kpi.ui.frame import Context
 
 WINDOWS = (3, 6, 12)
 """How many months, ending with the month picked, the analysis may span."""
+CHART_HEIGHT = 420
+"""The importance × performance chart, in pixels."""
 
 
 def _groups(found: Slices) -> list[tuple[str, Analysis]]:
@@ -83,8 +85,8 @@ def _slice(analysis: Analysis, name: str, pair: Pair, period: str) -> None:
         )
     )
     st.subheader(t("drivers.chart_title"))  # a heading wraps on a phone, a chart's title would not
-    st.plotly_chart(
-        driver_chart.importance_performance(analysis, name), width="stretch", key="why.drivers.chart"
+    st.echarts_chart(
+        driver_chart.importance_performance(analysis, name), height=CHART_HEIGHT, key="why.drivers.chart"
     )
     st.caption(plain.markdown(t("drivers.ratings_from", rating=pair.rating_name)))
     _table(analysis)

@@ -108,10 +108,9 @@ def _worst_per_touchpoint(ctx: Context, wanted: Filter, aggregation: Aggregation
         st.caption(t("words.no_comments"))
         return
     labelled = [(survey.touchpoint(tp), n) for tp, n in counts]
-    st.plotly_chart(
+    st.echarts_chart(
         word_charts.per_touchpoint(labelled, "", words.MIN_N),
-        width="stretch",
-        config={"displayModeBar": False, "staticPlot": True},
+        height=word_charts.height(len(labelled)),
         key="words.chart",
     )
     numbers = " · ".join(f"{plain.markdown(name)} {fmt.number(n)}" for name, n in labelled)
