@@ -217,6 +217,21 @@ LEGEND_ROW = 28
 TITLE_ROW = 26
 
 
+def framed(title: str) -> Chart:
+    """What every chart shares: our fonts and ink, no animation (a chart is read, not watched, and
+    drawn at once), and its title at the top left, as typed."""
+    return {
+        "animation": False,
+        "textStyle": {"fontFamily": FONT, "fontSize": 13, "color": INK},
+        "title": {
+            "text": title,
+            "left": 0,
+            "top": 0,
+            "textStyle": {"fontSize": 16, "fontWeight": "normal", "color": INK},
+        },
+    }
+
+
 def trend(points: Sequence[tuple[date, float]], spec: TrendSpec) -> Chart:
     """A KPI's monthly values with target, tolerance band, baseline and forecast, as an ECharts
     option. The months are a category axis of the reader's month names; the value axis spans
@@ -271,14 +286,7 @@ def trend(points: Sequence[tuple[date, float]], spec: TrendSpec) -> Chart:
         if s.get("legend", True)
     ]
     return {
-        "animation": False,
-        "textStyle": {"fontFamily": FONT, "fontSize": 13, "color": INK},
-        "title": {
-            "text": spec.title,
-            "left": 0,
-            "top": 0,
-            "textStyle": {"fontSize": 16, "fontWeight": "normal", "color": INK},
-        },
+        **framed(spec.title),
         "legend": {
             "type": "scroll",
             "top": TITLE_ROW,

@@ -12,7 +12,7 @@ axes labelled by `fmt` in the reader's language, the hover a point's sentence.
 from __future__ import annotations
 
 from kpi.domain.drivers import Analysis, Quadrant
-from kpi.output.charts import FONT, INK, Chart, axis_ticks, label_text, nice_step, tick_labels
+from kpi.output.charts import INK, Chart, axis_ticks, framed, label_text, nice_step, tick_labels
 from kpi.text import driver_words
 from kpi.text.i18n import t
 from kpi.text.palette import BLUE, GRAY, RED, SERIES
@@ -193,13 +193,7 @@ def importance_performance(analysis: Analysis, title: str) -> Chart:
     y_ticks = axis_ticks(0, y_high, nice_step(0, y_high), "\u00a0%")
     left = 16 + 7 * max(len(text) for _, text in y_ticks)
     return {
-        "animation": False,
-        "textStyle": {"fontFamily": FONT, "fontSize": 13, "color": INK},
-        "title": {
-            "text": title,
-            "left": 0,
-            "textStyle": {"fontSize": 16, "fontWeight": "normal", "color": INK},
-        },
+        **framed(title),
         "tooltip": {"trigger": "item", "confine": True},
         "grid": {"left": left, "right": 16, "top": 64, "bottom": 56},
         "xAxis": {

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from kpi.output.charts import FONT, INK, Chart
+from kpi.output.charts import INK, Chart, framed
 from kpi.text import fmt
 from kpi.text.palette import SERIES
 
@@ -28,13 +28,7 @@ def per_touchpoint(counts: Sequence[tuple[str, int]], title: str, min_n: int) ->
     """Horizontal bars, one per (label, count), top to bottom, the count written at each bar's end."""
     values = [n for _, n in counts]
     return {
-        "animation": False,
-        "textStyle": {"fontFamily": FONT, "fontSize": 13, "color": INK},
-        "title": {
-            "text": title,
-            "left": 0,
-            "textStyle": {"fontSize": 16, "fontWeight": "normal", "color": INK},
-        },
+        **framed(title),
         "tooltip": {"show": False},
         "grid": {"left": 8, "right": 48, "top": 36 if title else 8, "bottom": 8, "containLabel": True},
         "xAxis": {"type": "value", "show": False, "min": 0, "max": max(values, default=1) * 1.25 or 1},
