@@ -435,12 +435,14 @@ def test_departments_page_for_an_executive(app, app_url):
     assert f"Met in {met.met} of the last {met.measured} months" in page
     picker = at.pills(key="departments.trend_kpi")
     assert sorted(picker.options) == sorted(row.kpi.name for row in service)  # every KPI, one at a time
-    charts = []
+    charts, named = [], []
     for code in [row.kpi.code for row in service]:
         at.pills(key="departments.trend_kpi").set_value(code).run()
         assert not at.exception and len(at.get("echarts_chart")) == 1
         charts.append(json.loads(at.get("echarts_chart")[0].proto.spec))
+        named.append(at.get("echarts_chart")[0].proto.alt)  # a screen reader's name for the chart
     assert [c["title"]["text"] for c in charts] == [row.kpi.name for row in service]
+    assert named == [row.kpi.name for row in service]
     assert all("Month target" in [s["name"] for s in c["series"]] for c in charts)  # phased, per month
     assert any("Process limits" in [s["name"] for s in c["series"]] for c in charts)
     assert not at.get("form")  # executives read; they do not write here

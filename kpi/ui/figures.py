@@ -36,6 +36,8 @@ def _trend(key: str, _made: tuple) -> charts.Chart:  # `key` is `_made` as one s
         return charts.trend(points, spec)
 
 
-def draw(chart: charts.Chart, height: int, key: str) -> None:
-    """A trend on the page, as wide as its column."""
-    st.echarts_chart(chart, height=height, key=key)
+def draw(chart: charts.Chart, height: int, key: str, alt: str = "") -> None:
+    """A chart on the page, as wide as its column. Its accessible name (what a screen reader
+    says of it, `role="img"`) is `alt`, or else its title."""
+    name = (alt or chart["title"]["text"]).strip()
+    st.echarts_chart(chart, height=height, key=key, alt=name or None)

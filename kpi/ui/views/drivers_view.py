@@ -17,7 +17,7 @@ from kpi.output import driver_chart
 from kpi.store.drivers import Pair
 from kpi.text import driver_words, fmt, plain
 from kpi.text.i18n import t
-from kpi.ui import data
+from kpi.ui import data, figures
 from kpi.ui.frame import Context
 
 WINDOWS = (3, 6, 12)
@@ -85,8 +85,11 @@ def _slice(analysis: Analysis, name: str, pair: Pair, period: str) -> None:
         )
     )
     st.subheader(t("drivers.chart_title"))  # a heading wraps on a phone, a chart's title would not
-    st.echarts_chart(
-        driver_chart.importance_performance(analysis, name), height=CHART_HEIGHT, key="why.drivers.chart"
+    figures.draw(
+        driver_chart.importance_performance(analysis, name),
+        CHART_HEIGHT,
+        "why.drivers.chart",
+        f"{t('drivers.chart_title')}: {name}",
     )
     st.caption(plain.markdown(t("drivers.ratings_from", rating=pair.rating_name)))
     _table(analysis)

@@ -20,7 +20,7 @@ from kpi.store import respondents
 from kpi.store.respondents import Comment, Filter
 from kpi.text import fmt, plain, survey
 from kpi.text.i18n import t
-from kpi.ui import data
+from kpi.ui import data, figures
 from kpi.ui.frame import Context
 
 PERIODS = {"quarter": 3, "month": 1, "year": 12}
@@ -108,10 +108,11 @@ def _worst_per_touchpoint(ctx: Context, wanted: Filter, aggregation: Aggregation
         st.caption(t("words.no_comments"))
         return
     labelled = [(survey.touchpoint(tp), n) for tp, n in counts]
-    st.echarts_chart(
+    figures.draw(
         word_charts.per_touchpoint(labelled, "", words.MIN_N),
-        height=word_charts.height(len(labelled)),
-        key="words.chart",
+        word_charts.height(len(labelled)),
+        "words.chart",
+        t("words.per_touchpoint", group=label),
     )
     numbers = " · ".join(f"{plain.markdown(name)} {fmt.number(n)}" for name, n in labelled)
     st.caption(numbers)
