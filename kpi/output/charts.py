@@ -2,9 +2,10 @@
 
 Every chart is an ECharts option, drawn by `st.echarts_chart` (they were Plotly figures):
 Streamlit's code for them is a quarter of Plotly's (1.2 against 4.7 MB), which a page's first
-chart waits for in the browser, and the app no longer imports Plotly at all. They follow one grammar: the actual values as a solid grey line with markers, the target
-as a green dashed line, the tolerance as a light green band, the process limits as a grey band with
-dotted edges, the baseline dotted, the forecast to the deadline as a lighter dashed continuation,
+chart waits for in the browser, and the app no longer imports Plotly at all. Trends follow one
+grammar: the actual values as a solid grey line with markers, the target as a green dashed line,
+the tolerance as a light green band, the process limits as a grey band with dotted edges, the
+baseline dotted, the forecast to the deadline as a lighter dashed continuation,
 months where a signal rule fired ringed in their verdict's colour, and company events as shaded
 months. Month names, numbers and units follow the reader's language (`fmt`). ECharts draws titles,
 legends and labels as text and escapes what its own hover shows, so what people typed (a KPI's
@@ -137,9 +138,9 @@ def _event_bands(bands: Sequence[Band], at: dict[date, int], axis: Axis | None) 
     """Each event as a faint shaded stretch over the months it touches (a column as wide as a
     month around each of their points), behind the lines, labelled at its top (each label a line
     below the one before): from its left edge, or, in the right half of the chart, up to its
-    right edge, so the label stays inside the chart; the hover names the event in full, and its months, in each of them.
-    Its label is text ECharts reads as a template: braces, which would start a placeholder,
-    become brackets."""
+    right edge, so the label stays inside the chart; the hover names the event in full, and its
+    months, in each of them. Its label is text ECharts reads as a template: braces, which would
+    start a placeholder, become brackets. Not in the legend."""
     if axis is None:
         return []
     shaded: list[Chart] = []
@@ -158,7 +159,6 @@ def _event_bands(bands: Sequence[Band], at: dict[date, int], axis: Axis | None) 
             {
                 "type": "bar",
                 "name": band.label,
-                "legend": False,
                 # one month of a band carries its label: the first, or in the chart's right half the
                 # last, the label then ending at the band's right edge, inside the chart
                 "data": [{"value": [n, axis.high, when], "label": {"show": n == labelled}} for n in touched],
@@ -211,8 +211,7 @@ Chart = dict[str, Any]
 """An ECharts option, as `st.echarts_chart` draws it: plain JSON-shaped data."""
 TICK_FONT = 12
 LABEL_CHAR = 7
-"""About how many pixels a character of a tick label takes at `TICK_FONT`: the left margin holds
-the longest value label (ECharts sizes its margin by its own labels, which we replace)."""
+"""About how many pixels a character of a tick label takes at `TICK_FONT` (`label_room`)."""
 LEGEND_ROW = 28
 TITLE_ROW = 26
 
@@ -276,15 +275,9 @@ def trend(points: Sequence[tuple[date, float]], spec: TrendSpec) -> Chart:
         ahead = [(at[xs[-1]], ys[-1]), (at[spec.forecast[0]], spec.forecast[1])]
         forecast = _line(t("chart.forecast"), ahead, spec.unit, SERIES["forecast"], dash="dashed", width=2)
         series.append({**forecast, "showSymbol": True, "symbolSize": [0, 7]})
-    series += _event_bands(spec.bands, at, axis)
+    legend = [{"name": s["name"], "icon": "rect"} if "markArea" in s else {"name": s["name"]} for s in series]
     ticks = _value_ticks(axis)
-    series.append(tick_labels(ticks))
-    left = 16 + LABEL_CHAR * max((len(text) for _, text in ticks), default=1)
-    legend = [
-        {"name": s["name"], "icon": "rect"} if "markArea" in s else {"name": s["name"]}
-        for s in series
-        if s.get("legend", True)
-    ]
+    series += [*_event_bands(spec.bands, at, axis), tick_labels(ticks)]  # neither in the legend
     return {
         **framed(spec.title),
         "legend": {
@@ -294,7 +287,7 @@ def trend(points: Sequence[tuple[date, float]], spec: TrendSpec) -> Chart:
             "data": legend,
             "textStyle": {"fontSize": 12},
         },
-        "grid": {"left": left, "right": 16, "top": TITLE_ROW + LEGEND_ROW + 22, "bottom": 44},
+        "grid": {"left": label_room(ticks), "right": 16, "top": TITLE_ROW + LEGEND_ROW + 22, "bottom": 44},
         "tooltip": {"trigger": "axis", "confine": True},
         "xAxis": {
             "type": "category",
@@ -313,7 +306,7 @@ def trend(points: Sequence[tuple[date, float]], spec: TrendSpec) -> Chart:
             "splitLine": {"lineStyle": {"color": "#ECECEC"}},
             **({"min": axis.low, "max": axis.high, "interval": axis.step} if axis else {"scale": True}),
         },
-        "series": [{k: v for k, v in s.items() if k != "legend"} for s in series],
+        "series": series,
     }
 
 
@@ -422,6 +415,12 @@ def axis_ticks(low: float, high: float, step: float, suffix: str = "") -> list[t
     return [(round(n * step, 10), fmt.number(n * step, decimals) + suffix) for n in range(first, last + 1)]
 
 
+def label_room(ticks: Sequence[tuple[float, str]]) -> int:
+    """Pixels left of the plot for the value axis's labels (`tick_labels`): ECharts sizes its
+    margin by its own labels, which ours replace."""
+    return 16 + LABEL_CHAR * max((len(text) for _, text in ticks), default=1)
+
+
 def nice_step(low: float, high: float) -> float:
     """A gridline step for an axis from `low` to `high`: about `AXIS_STEPS` lines."""
     return _nice_step((high - low) / AXIS_STEPS)
@@ -438,7 +437,6 @@ def tick_labels(
     return {
         "type": "scatter",
         "name": "ticks-x" if across else "ticks",
-        "legend": False,
         "data": [[value, below_at, text] if across else [left_at, value, text] for value, text in ticks],
         "symbolSize": 0,
         "silent": True,

@@ -12,7 +12,16 @@ axes labelled by `fmt` in the reader's language, the hover a point's sentence.
 from __future__ import annotations
 
 from kpi.domain.drivers import Analysis, Quadrant
-from kpi.output.charts import INK, Chart, axis_ticks, framed, label_text, nice_step, tick_labels
+from kpi.output.charts import (
+    INK,
+    Chart,
+    axis_ticks,
+    framed,
+    label_room,
+    label_text,
+    nice_step,
+    tick_labels,
+)
 from kpi.text import driver_words
 from kpi.text.i18n import t
 from kpi.text.palette import BLUE, GRAY, RED, SERIES
@@ -191,11 +200,10 @@ def importance_performance(analysis: Analysis, title: str) -> Chart:
         )
     x_ticks = axis_ticks(x_low, x_high, nice_step(x_low, x_high))
     y_ticks = axis_ticks(0, y_high, nice_step(0, y_high), "\u00a0%")
-    left = 16 + 7 * max(len(text) for _, text in y_ticks)
     return {
         **framed(title),
         "tooltip": {"trigger": "item", "confine": True},
-        "grid": {"left": left, "right": 16, "top": 64, "bottom": 56},
+        "grid": {"left": label_room(y_ticks), "right": 16, "top": 64, "bottom": 56},
         "xAxis": {
             "type": "value",
             "min": x_low,
