@@ -142,3 +142,40 @@ def test_a_number_shown_for_editing_is_read_back_unchanged(language, amount):
     with i18n.use(language):
         typed = fmt.editable(amount)
         assert validate.number(typed, "target", decimal=fmt.decimal_symbol()) == amount
+
+
+def _as_babel_writes(amount: float, decimals: int, is_signed: bool) -> str:
+    """`fmt.number` as it was: Babel's pattern applied to the number rounded half up."""
+    from decimal import Decimal, localcontext
+
+    from babel import Locale
+    from babel.numbers import parse_pattern
+
+    exact = Decimal(repr(amount))
+    with localcontext() as context:
+        context.prec = max(context.prec, exact.adjusted() + decimals + 2)
+        rounded = exact.quantize(Decimal(1).scaleb(-decimals), rounding="ROUND_HALF_UP")
+        if rounded == 0:
+            rounded = Decimal(0)
+        pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+        found = parse_pattern(f"+{pattern};-{pattern}" if is_signed else pattern)
+        return found.apply(rounded, Locale.parse(i18n.babel_locale()))
+
+
+@pytest.mark.parametrize("language", ["en", "da"])
+def test_numbers_are_written_as_babel_writes_them(language):
+    """`fmt.number` writes digits and the locale's symbols itself (a deck writes 20,000 numbers):
+    the same text as Babel's pattern, for every size, sign, half and precision."""
+    import random
+
+    picked = random.Random(21)
+    amounts = [0.0, -0.0, 0.5, -0.5, 2.5, -2.5, 0.05, -0.004, 0.0049, 999.95, -999.95, 1e-9, 1e15]
+    amounts += [1e308, -1.7e308, 123456789012345678901234567890.5, 2**53 + 1, -(10**20)]
+    amounts += [picked.uniform(-1, 1) * 10 ** picked.randint(-4, 16) for _ in range(3000)]
+    amounts += [round(picked.uniform(-10_000, 10_000), picked.randint(0, 3)) for _ in range(2000)]
+    with i18n.use(language):
+        for amount in amounts:
+            for decimals in (0, 1, 2, 3):
+                for is_signed in (False, True):
+                    expected = _as_babel_writes(amount, decimals, is_signed)
+                    assert fmt.number(amount, decimals, is_signed=is_signed) == expected, (amount, decimals)

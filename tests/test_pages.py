@@ -100,8 +100,12 @@ def test_overview_puts_attention_above_changes_and_folds_flips_that_are_no_signa
     open_folds(at)
     assert not at.exception
     folded = [e for e in at.expander if e.label.endswith("other status changes")]
-    inside = {x.value for e in folded for x in e.markdown}
-    flip_lines = [m.value for m in at.markdown if m.value[:2] in ("▲ ", "▼ ")]
+
+    def lines(elements) -> list[str]:  # a column's heading and its lines are one element
+        return [line for e in elements for line in e.value.split("  \n") if line[:2] in ("▲ ", "▼ ")]
+
+    inside = set(lines(x for e in folded for x in e.markdown))
+    flip_lines = lines(at.markdown)
     assert len([line for line in flip_lines if line in inside]) == len(noise)
     shown = [line for line in flip_lines if line not in inside]
     signalled = [f for f in flips if report.is_signal(f)]

@@ -12,11 +12,11 @@ import functools
 import math
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import ROUND_HALF_UP, Decimal, getcontext, localcontext
 
 from babel import Locale
 from babel.dates import format_date, format_time
-from babel.numbers import NumberPattern, get_decimal_symbol, parse_pattern
+from babel.numbers import get_decimal_symbol
 
 from kpi.domain.model import UNIT_RANGES
 from kpi.text import i18n
@@ -54,24 +54,34 @@ store rejects other units, so formatting never guesses; a unit without a style f
 
 def number(value: float, decimals: int = 0, *, is_signed: bool = False) -> str:
     """A locale-formatted number with a fixed number of decimals; an en dash for one that is not
-    finite (the checks keep such numbers out, but a page must not break on a store that has one)."""
+    finite (the checks keep such numbers out, but a page must not break on a store that has one).
+    Written as Babel's pattern `#,##0.0…` (`+…;-…` when signed) writes it, with the locale's
+    symbols (tests/test_fmt.py compares the two), without Babel's general machinery per number:
+    a large company's deck writes some 20,000 numbers, and Babel took half of its build."""
     if not math.isfinite(value):
         return "–"
-    exact = Decimal(repr(value))
-    with localcontext() as context:  # the precision the number needs: the default 28 digits cannot hold 1e308
-        context.prec = max(context.prec, exact.adjusted() + decimals + 2)
-        rounded = _half_up(value, decimals)
-        if rounded == 0:
-            rounded = Decimal(0)  # no "-0"
-        return _pattern(decimals, is_signed).apply(rounded, _locale())
+    rounded = _half_up(value, decimals)
+    signs = _signs(i18n.babel_locale())
+    digits = format(rounded.copy_abs(), f",.{decimals}f").translate(signs.table)  # no "-0": abs
+    if rounded < 0:
+        return signs.minus + digits
+    return signs.plus + digits if is_signed else digits
+
+
+@dataclass(frozen=True)
+class _Signs:
+    table: dict[int, str]
+    """Python's `,` and `.` → the locale's group and decimal symbols."""
+    minus: str
+    plus: str
 
 
 @functools.cache
-def _pattern(decimals: int, is_signed: bool) -> NumberPattern:
-    """A number's Babel pattern, parsed once (`format_decimal` parsed it, and the locale, at every
-    call: a large company's deck writes some 20,000 numbers)."""
-    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return parse_pattern(f"+{pattern};-{pattern}" if is_signed else pattern)
+def _signs(name: str) -> _Signs:
+    """The number symbols of the Babel locale `name`, looked up once."""
+    symbols = _parsed(name).number_symbols["latn"]
+    table = str.maketrans({",": symbols["group"], ".": symbols["decimal"]})
+    return _Signs(table, symbols["minusSign"], symbols["plusSign"])
 
 
 def _locale() -> Locale:
@@ -84,13 +94,21 @@ def _parsed(name: str) -> Locale:
     return Locale.parse(name)
 
 
+@functools.cache
+def _quantum(decimals: int) -> Decimal:
+    return Decimal(1).scaleb(-decimals)
+
+
 def _half_up(value: float, decimals: int) -> Decimal:
     """Round as people do (2.5 → 3), not as Python's `round` does (2.5 → 2), with the precision
-    the number needs."""
+    the number needs (the default 28 digits cannot hold 1e308)."""
     exact = Decimal(repr(value))
+    needed = exact.adjusted() + decimals + 2
+    if needed <= getcontext().prec:  # nearly every number: no context of its own to make
+        return exact.quantize(_quantum(decimals), rounding=ROUND_HALF_UP)
     with localcontext() as context:
-        context.prec = max(context.prec, exact.adjusted() + decimals + 2)
-        return exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+        context.prec = needed
+        return exact.quantize(_quantum(decimals), rounding=ROUND_HALF_UP)
 
 
 def value(amount: float | None, unit: str) -> str:
@@ -163,17 +181,24 @@ def delta(amount: float | None, unit: str, extra_decimals: int = 0) -> str:
 
 def month(day: date) -> str:
     """`Oct 2026` / `okt. 2026`: the month labels on every axis and heading."""
-    return format_date(day, "MMM y", locale=_locale())
+    return _date(day, "MMM y", i18n.babel_locale())
 
 
 def month_long(day: date) -> str:
     """`October 2026` / `oktober 2026`."""
-    return format_date(day, "MMMM y", locale=_locale())
+    return _date(day, "MMMM y", i18n.babel_locale())
 
 
 def day(when: date) -> str:
     """A calendar date in the reader's format: `23 Nov 2026` / `23. nov. 2026`."""
-    return format_date(when, "medium", locale=_locale())
+    return _date(when, "medium", i18n.babel_locale())
+
+
+@functools.lru_cache(maxsize=4096)
+def _date(when: date, pattern: str, name: str) -> str:
+    """A date written by Babel, remembered: a page or deck writes the same months and due dates
+    thousands of times (a large company's deck 8,000)."""
+    return format_date(when, pattern, locale=_parsed(name))
 
 
 def moment(when: datetime) -> str:

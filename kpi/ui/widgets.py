@@ -385,13 +385,13 @@ def goal_tile(
         process = phrases.process_verdict(reading)
         if process:
             st.markdown(process, help=t("departments.process_help"))
-        if why:
-            st.caption(why)
-        _tile_caption(row, points, month)
+        _tile_caption(row, points, month, why)
         say([c for c in comments if c.goal == row.goal.code or (c.kpi and c.kpi == kpi.code)])
 
 
-def _tile_caption(row: GoalRow, points: Sequence[MonthValue], month: date) -> None:
+def _tile_caption(row: GoalRow, points: Sequence[MonthValue], month: date, why: str = "") -> None:
+    """The tile's small print, one element (the browser pays per element): `why` (the status's
+    reason) as a paragraph of its own, then target, gap, forecast, a year ago, the survey's base."""
     kpi = row.kpi
     assert kpi is not None
     parts = []
@@ -417,7 +417,7 @@ def _tile_caption(row: GoalRow, points: Sequence[MonthValue], month: date) -> No
     note = survey_note(row.value)
     if note:
         parts.append(note)
-    st.caption("  \n".join(parts))
+    st.caption("\n\n".join(filter(None, [why, "  \n".join(parts)])))
 
 
 def initiative_line(action: Action, verdict: Verdict) -> str:
@@ -444,6 +444,7 @@ def action_list(
     if not items:
         st.caption(t("cascade.no_actions"))
     late = {a.id for a in outlook.overdue(items, month)}
+    lines = []
     for a in items:
         owner = plain.markdown(people[a.owner].name) if a.owner in people else "–"
         goal = f" ({plain.markdown(goal_titles.get(a.goal, a.goal))})" if goal_titles is not None else ""
@@ -451,9 +452,11 @@ def action_list(
         due = fmt.day(a.due) if a.due else "–"
         judged = (verdicts or {}).get(a.id)
         verdict = f"  \n{t('initiative.verdict', verdict=phrases.verdict_words(judged))}" if judged else ""
-        st.markdown(
+        lines.append(
             f"- **{plain.markdown(a.title)}**{goal} — {owner}, {due} · {t(f'action.{a.status}')}{flag}{verdict}"
         )
+    if lines:  # one list, one element: the browser pays per element
+        st.markdown("\n".join(lines))
 
 
 def comment_list(

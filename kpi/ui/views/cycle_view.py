@@ -48,25 +48,29 @@ def owed_section(
         late = sum(1 for i in found if i.overdue)
         st.caption(t("cycle.owed_intro", count=late) if late else t("cycle.owed_intro_none"))
         if mine:
-            st.markdown(f"**{t('cycle.owed_yours', count=len(mine))}**")
-            _table(mine, names, with_who=False)
+            st.markdown(
+                f"**{t('cycle.owed_yours', count=len(mine))}**\n\n{_table(mine, names, with_who=False)}"
+            )
         rest = [i for i in found if i.email != email]
 
         def groups(shown: Sequence[tuple[str | None, list[owed.Item]]]) -> None:
+            parts = []
             for department, items in shown:
                 name = departments.get(department or "", department or t("cycle.no_department"))
-                st.markdown(f"**{plain.markdown(name)}** · {t('cycle.items', count=len(items))}")
-                _table(items, names)
+                heading = f"**{plain.markdown(name)}** · {t('cycle.items', count=len(items))}"
+                parts.append(f"{heading}\n\n{_table(items, names)}")
+            if parts:  # one element for every group shown: the browser pays per element
+                st.markdown("\n\n".join(parts))
 
         widgets.paged("overview.owed", list(owed.by_department(rest).items()), groups)
 
     widgets.folded("overview.owed", title, content, expanded=bool(mine), icon=":material/assignment_late:")
 
 
-def _table(items: Sequence[owed.Item], names: Mapping[str, str], *, with_who: bool = True) -> None:
-    """One line per item, wrapping on a phone: overdue or open (icon and word), what it is about
-    (as typed, escaped), what is owed, by when (a date never broken across lines) and, but in
-    the viewer's own list, who owes it."""
+def _table(items: Sequence[owed.Item], names: Mapping[str, str], *, with_who: bool = True) -> str:
+    """A Markdown list, one line per item, wrapping on a phone: overdue or open (icon and word),
+    what it is about (as typed, escaped), what is owed, by when (a date never broken across
+    lines) and, but in the viewer's own list, who owes it."""
     lines = []
     for i in items:
         state = (
@@ -80,7 +84,7 @@ def _table(items: Sequence[owed.Item], names: Mapping[str, str], *, with_who: bo
         if with_who:
             parts.append(plain.markdown(names.get(i.email, i.email)) if i.email else t("cycle.nobody"))
         lines.append("- " + " · ".join(parts))
-    st.markdown("\n".join(lines))
+    return "\n".join(lines)
 
 
 def editor(ctx: Context) -> None:

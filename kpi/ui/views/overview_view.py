@@ -86,10 +86,8 @@ def changes(month_report: report.MonthReport) -> None:
     news = month_report.signals()
     if not news and not signalled:
         st.caption(t("overview.no_signals"))
-    if news:
-        st.markdown(f"**{t('overview.new_signals')}**")
-        for row in news[:LIST_LIMIT]:
-            st.markdown(_signal_line(row))
+    if news:  # a heading and its lines in one element: the browser pays per element
+        st.markdown("  \n".join([f"**{t('overview.new_signals')}**", *map(_signal_line, news[:LIST_LIMIT])]))
     if signalled:
         _flip_columns(month_report, signalled)
     if others:
@@ -127,14 +125,13 @@ def _flip_columns(
         (better, True, "overview.turned_better"),
     ):
         with column:
-            st.markdown(f"**{t(heading)}**")
             shown = [f for f in flips if f.is_better == is_better]
+            lines = [_flip_line(month_report, flip) for flip in shown[:limit]]
+            st.markdown("  \n".join([f"**{t(heading)}**", *lines]))  # one element, as the signals
             if not shown:
                 st.caption(t("overview.none"))
             if len(shown) > limit:
                 st.caption(t("overview.more", count=len(shown) - limit))
-            for flip in shown[:limit]:
-                st.markdown(_flip_line(month_report, flip))
 
 
 def _flip_line(month_report: report.MonthReport, flip: report.Flip) -> str:
