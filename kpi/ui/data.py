@@ -94,7 +94,7 @@ company's (2,020 KPIs) whole-company month is some 9,000 rows, so about three of
 A bound counted in results cannot do both: the earlier 24 results per loader let a large
 company's whole-company reports alone take 340 MB, while the demo's eight scopes built theirs
 again and again once people looked at more than three months (tests/test_shared_rows.py,
-README "Benchmark and load")."""
+docs/performance.md)."""
 
 
 P = ParamSpec("P")

@@ -4,7 +4,7 @@
 scope, a person, a trend's spec) is first copied into a dict, a `date` or a frozenset goes
 through a dozen type tests before pickling's `__reduce__`, and each positional argument's name
 is looked up with `inspect.signature`. A warm Departments run spent a quarter of its time there
-(py-spy over thirty warm runs, README "Benchmark and load"). `of` turns the arguments into one string, exact
+(py-spy over thirty warm runs, docs/performance.md). `of` turns the arguments into one string, exact
 for the kinds the cached functions take; a scope's part is made once per scope (they are few and
 in every call). The cached functions take that string as `key` and the arguments themselves under
 a name Streamlit leaves out of the hash (one that starts with "_"), both by keyword.

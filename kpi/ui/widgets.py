@@ -481,7 +481,7 @@ def labels(looks: Mapping[str, palette.Look], **options: Any) -> ColumnConfig:
     (`[label]`, none for an empty cell): Streamlit draws them as coloured chips from the column's
     config, with no styling of the cells. Styled with pandas instead, a 36-row table took 14-19 ms
     of CPU to draw against 2 ms, and the goal cascade's and SMART goals' tables were a quarter of
-    the app's CPU under `make load` (README, "Benchmark and load")."""
+    the app's CPU under `make load` (docs/performance.md)."""
     return st.column_config.MultiselectColumn(
         options=list(looks), color=[look.colour for look in looks.values()], **options
     )
