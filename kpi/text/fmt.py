@@ -12,7 +12,7 @@ import functools
 import math
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal, getcontext, localcontext
+from decimal import ROUND_HALF_UP, Context, Decimal, getcontext
 
 from babel import Locale
 from babel.dates import format_date, format_time
@@ -104,11 +104,8 @@ def _half_up(value: float, decimals: int) -> Decimal:
     the number needs (the default 28 digits cannot hold 1e308)."""
     exact = Decimal(repr(value))
     needed = exact.adjusted() + decimals + 2
-    if needed <= getcontext().prec:  # nearly every number: no context of its own to make
-        return exact.quantize(_quantum(decimals), rounding=ROUND_HALF_UP)
-    with localcontext() as context:
-        context.prec = needed
-        return exact.quantize(_quantum(decimals), rounding=ROUND_HALF_UP)
+    wider = Context(prec=needed) if needed > getcontext().prec else None  # nearly every number: None
+    return exact.quantize(_quantum(decimals), rounding=ROUND_HALF_UP, context=wider)
 
 
 def value(amount: float | None, unit: str) -> str:
