@@ -10,6 +10,7 @@ import asyncio
 import json
 import os
 import queue
+import socket
 import subprocess
 import sys
 import textwrap
@@ -197,3 +198,49 @@ def test_a_rerun_of_a_fragment_the_session_does_not_hold_runs_the_whole_page(mon
     assert ran is not None and ran.fragment_id == ("fold" if held else "")
     assert (ran.page_script_hash, ran.query_string) == ("departments", "month=2026-10")
     assert sent.fragment_id == "fold"  # the browser's message is not changed
+
+
+def _accepted_nodelay(bind) -> int:
+    """TCP_NODELAY of a connection asyncio accepts on a socket `bind` made, as uvicorn serves
+    Streamlit's (`loop.create_server(sock=…)`)."""
+
+    async def accept() -> int:
+        loop = asyncio.get_running_loop()
+        accepted: asyncio.Future[int] = loop.create_future()
+
+        class Server(asyncio.Protocol):
+            def connection_made(self, transport: asyncio.BaseTransport) -> None:
+                made = transport.get_extra_info("socket")
+                accepted.set_result(made.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+                transport.close()
+
+        server = await loop.create_server(Server, sock=bind("127.0.0.1", 0, 8))
+        port = server.sockets[0].getsockname()[1]
+        _reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        try:
+            return await asyncio.wait_for(accepted, SECONDS)
+        finally:
+            writer.close()
+            server.close()
+            await server.wait_closed()
+
+    return asyncio.run(accept())
+
+
+def test_connections_the_server_accepts_send_at_once(monkeypatch):
+    """`launch.send_at_once`: a connection accepted on the socket Streamlit binds itself leaves
+    Nagle's algorithm on (every small response and websocket message after another waited 40 ms
+    for the browser's acknowledgement); on the launcher's socket it is off. The patch goes in
+    once however often the launcher asks."""
+    from streamlit.web.server.starlette import starlette_server
+
+    from kpi.ui import launch
+
+    own = starlette_server._bind_socket
+    monkeypatch.setattr(starlette_server, "_bind_socket", own)  # undone after the test
+    assert _accepted_nodelay(own) == 0  # Streamlit's own: fix `send_at_once` when this changes
+    launch.send_at_once()
+    launch.send_at_once()
+    patched = starlette_server._bind_socket
+    assert patched is not own and getattr(patched, "sends_at_once", False)
+    assert _accepted_nodelay(patched) != 0

@@ -65,7 +65,10 @@ def _plural_tables(table: dict, prefix: str = "") -> dict[str, dict[str, str]]:
     return found
 
 
+@cache
 def _load(language: str) -> dict[str, Any]:
+    """One language's catalogue file as TOML reads it, read once (its texts and its counted
+    messages are both made from it)."""
     with (LOCALES_DIR / f"{language}.toml").open("rb") as handle:
         return tomllib.load(handle)
 
@@ -110,7 +113,7 @@ def languages() -> tuple[str, ...]:
 
 def reload() -> None:
     """Read the catalogues afresh (tests that write a language of their own)."""
-    for cached in (catalogue, plurals, plural_rule, languages):
+    for cached in (_load, catalogue, plurals, plural_rule, languages):
         cached.cache_clear()
 
 

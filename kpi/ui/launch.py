@@ -23,7 +23,8 @@ The launcher does that work when the process starts:
    something, so the warm-up's later steps leave a person who opens the app the process while
    their browser loads its code, as they leave a page's run (`data.arrived`); and a session
    runs the whole page for a fragment it does not hold (`rerun_lost_fragments`: a browser
-   moved to a new process after its own died).
+   moved to a new process after its own died); and the connections it accepts send what they
+   write at once (`send_at_once`: Streamlit's own socket left each small response waiting 40 ms).
 
 `streamlit run app.py` still works as before: the first run imports, and the warm-up starts
 when that run ends (`data.after_run`).
@@ -33,6 +34,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+import socket
 import sys
 import threading
 import time
@@ -75,6 +77,7 @@ def main(options: list[str] | None = None) -> None:
     from kpi.store import engine
 
     engine.linger_between_units()
+    send_at_once()
     watch_arrivals()
     rerun_lost_fragments()
     threading.Thread(target=_warm_when_served, name=THREAD, daemon=True).start()
@@ -130,6 +133,36 @@ class _Without(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         return not record.getMessage().startswith(self._start)
+
+
+def send_at_once() -> None:
+    """Have every connection the server accepts send what it writes at once (`TCP_NODELAY`), as
+    asyncio's own listening sockets do (once per process; Streamlit's `_bind_socket`, pinned
+    1.67).
+
+    Streamlit binds its listening socket itself, made without naming the protocol, so the
+    connections accepted from it say protocol 0 and asyncio, which switches Nagle's algorithm
+    off only for a socket that says TCP, leaves it on. A response written in two parts (the
+    headers, then a small body) then waits for the browser's delayed acknowledgement of the
+    first: 40 ms for each of the ~60 small files of Streamlit's code a browser fetches over a
+    kept-alive connection, and for a websocket message sent right after another (issue 21;
+    `curl` of a 124-byte file twice on one connection: 6 ms, then 46 ms). The same socket,
+    taken over as a TCP socket, fixes both (tests/test_launch.py)."""
+    from streamlit.web.server.starlette import starlette_server
+
+    own = starlette_server._bind_socket
+    if getattr(own, "sends_at_once", False):
+        return
+
+    def bind(address: str, port: int, backlog: int) -> socket.socket:
+        made = own(address, port, backlog)
+        tcp = socket.socket(made.family, made.type, socket.IPPROTO_TCP, fileno=made.detach())
+        tcp.setblocking(False)
+        tcp.set_inheritable(True)
+        return tcp
+
+    bind.sends_at_once = True  # type: ignore[attr-defined]
+    starlette_server._bind_socket = bind
 
 
 def watch_arrivals() -> None:

@@ -84,6 +84,9 @@ def load() -> None:
                 log_failure(t("store.imports_raced", attempt=attempt, attempts=ATTEMPTS))
             else:
                 break
+        from kpi.text import fmt  # only now: after the libraries it imports
+
+        fmt.read_ahead()  # every language's texts: a first page would read them otherwise
         _out_of_the_collectors_sight()
         _done = True
 
