@@ -224,7 +224,8 @@ def _accepted_nodelay(bind) -> int:
             server.close()
             await server.wait_closed()
 
-    return asyncio.run(accept())
+    with ThreadPoolExecutor(1) as thread:  # a loop of its own, whatever this thread runs
+        return thread.submit(asyncio.run, accept()).result()
 
 
 def test_connections_the_server_accepts_send_at_once(monkeypatch):
