@@ -21,6 +21,11 @@ FETCHED = """(names) => {
     return names.map((name) => loaded.filter((file) => file === name).length);
 }"""
 """How often the tab fetched each of `names` (file names in Streamlit's static folder)."""
+PRELOADED = """(names) => {
+    const links = [...document.querySelectorAll('link[rel="modulepreload"]')];
+    return names.every((name) => links.some((link) => link.href.endsWith("/static/js/" + name)));
+}"""
+"""Whether the page asks the browser to preload each of `names`."""
 
 
 def test_each_chunk_is_one_file_of_the_installed_streamlit():
@@ -34,6 +39,7 @@ def test_each_chunk_is_one_file_of_the_installed_streamlit():
 def test_the_overview_fetches_the_later_pages_code_and_departments_uses_it(server, browser):
     page = open_page(browser, f"{server}/")
     names = list(prefetch.files())
+    page.wait_for_function(PRELOADED, arg=names)  # asked for at once, before any reading time
     page.wait_for_function(f"(names) => ({FETCHED})(names).every((n) => n === 1)", arg=names)
     assert page.locator("[data-testid='stEChartsChart']").count() == 0, "the Overview itself draws no chart"
     assert page.locator("[data-testid='stDataFrame']").count() == 0, "nor a table"

@@ -9,11 +9,18 @@ code is 1.2 MB. The Overview draws no chart, grid,
 checkbox, text area or frame, so a page that does pays for its code on its first visit.
 
 `offer()` puts a small script into the sidebar of every page (hidden, once per tab, constant
-text, never people's): once the page is drawn and has stayed quiet for `READING_MS` (a person
-reads it), in the browser's idle time, it imports those chunks one after another, each only
-after such a quiet moment, so it neither delays the page it starts from nor a quick next click. A module is loaded once per page, by its
-address: when a later page draws such an element, Streamlit's own import finds it already
-loaded. Which chunks: `CHUNKS`, the element kinds our pages draw and the Overview does not
+text, never people's). It works in two steps:
+
+1. The moment the first page is drawn, it asks for those chunks as `<link rel="modulepreload">`:
+   the browser fetches and compiles them beside the page's own thread and runs none of them,
+   so a quick next click is not held up (a robot clicking each page the moment it is drawn:
+   Departments' first visit 555-574 → 478-500 ms, the other pages unchanged; three runs each).
+2. Once the page has stayed quiet for `READING_MS` (a person reads it), in the browser's idle
+   time, it imports them one after another, each only after such a quiet moment, so it
+   neither delays the page it starts from nor a quick next click: their code has run too.
+
+A module is loaded once per page, by its address: when a later page draws such an element,
+Streamlit's own import finds it already loaded. Which chunks: `CHUNKS`, the element kinds our pages draw and the Overview does not
 (found by listing what Chromium fetched on each page's first visit); their file names carry a
 hash of Streamlit's build, so they are looked up in the installed Streamlit's static folder. A
 Streamlit release that renames them only stops the prefetch (tests/test_prefetch.py fails,
@@ -61,13 +68,22 @@ SCRIPT = """<style>.st-key-%(key)s { display: none !important; }</style>
   };
   const idle = (then) => window.requestIdleCallback
     ? window.requestIdleCallback(then, {timeout: 2000}) : window.setTimeout(then, 200);
+  const address = (file) => new URL(file, index.src).href;
+  const preload = () => files.forEach((file) => {  // fetched and compiled, not run
+    const link = document.createElement("link");
+    link.rel = "modulepreload";
+    link.href = address(file);
+    document.head.appendChild(link);
+  });
   let since = null;  // since when the page has been quiet: a reader is reading it
+  let preloaded = false;
   const next = (n) => {
     if (n >= files.length) return;
     const now = performance.now();
     since = quiet() ? (since ?? now) : null;
+    if (since !== null && !preloaded) { preloaded = true; preload(); }
     if (since === null || now - since < %(reading)d) { window.setTimeout(() => next(n), 250); return; }
-    idle(() => import(new URL(files[n], index.src).href)
+    idle(() => import(address(files[n]))
       .catch(() => undefined)  // only time is lost: the page loads it itself when it needs it
       .finally(() => next(n + 1)));
   };
