@@ -42,6 +42,8 @@ SERVED = textwrap.dedent(
     """
     import json, sys, threading
 
+    from streamlit.web.server.starlette import starlette_server
+
     from kpi.store import engine
     from kpi.ui import data, launch
 
@@ -52,6 +54,7 @@ SERVED = textwrap.dedent(
         calls = {loader.__name__: loader.calls for loader in data._LOADERS}
         calls["linger_s"] = engine._linger  # the store's file kept open between units of work
         calls["arrived"] = data._last_arrival != -data.QUIET  # a browser's request seen (launch.Arrivals)
+        calls["sends_at_once"] = getattr(starlette_server._bind_socket, "sends_at_once", False)
         print(json.dumps({"phase": phase, "calls": calls}), flush=True)
 
     def counted_after_run():  # app.py calls this as each run ends: count before it warms
@@ -152,6 +155,7 @@ def test_the_launcher_warms_the_first_page_before_anyone_opens_it(store):
         assert warmed["deck"] == 1  # Present's first slide too
         assert warmed["linger_s"] == LINGER_S
         assert not warmed["arrived"]  # the health checks are nobody
+        assert warmed["sends_at_once"]  # the server listens on the launcher's socket
         open_overview(base)
         first = next_phase(said, "first run")
         next_phase(said, "quiet")
@@ -162,7 +166,7 @@ def test_the_launcher_warms_the_first_page_before_anyone_opens_it(store):
 def test_streamlit_run_still_serves_and_warms_after_the_first_run(store):
     with served(store, "streamlit run") as (base, said):
         started = next_phase(said, "started")
-        assert not any(started.values()), started  # nothing before a first run
+        assert not any(started.values()), started  # nothing before a first run, Streamlit's own socket
         open_overview(base)
         first = next_phase(said, "first run")
         assert first["month_report"] == 1 and first["deck"] == 0  # the Overview read for itself
