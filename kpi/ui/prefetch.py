@@ -5,8 +5,8 @@ Streamlit's frontend loads the code of most kinds of element only when a page fi
 tab has not drawn yet waits for that code. Plotly's is a 4.7 MB script: the session's first
 click onto Departments (one trend chart) took 2.0 s on a quiet machine, 1.6 s of it the
 browser fetching, compiling and running Plotly (issue 21); the charts are ECharts now, whose
-code is 1.2 MB. The Overview draws no chart, grid,
-checkbox, text area or frame, so a page that does pays for its code on its first visit.
+code is 1.2 MB. The Overview draws no chart, grid, checkbox, text area or frame, so a page
+that does pays for its code on its first visit.
 
 `offer()` puts a small script into the sidebar of every page (hidden, once per tab, constant
 text, never people's). It works in two steps:
@@ -20,11 +20,11 @@ text, never people's). It works in two steps:
    neither delays the page it starts from nor a quick next click: their code has run too.
 
 A module is loaded once per page, by its address: when a later page draws such an element,
-Streamlit's own import finds it already loaded. Which chunks: `CHUNKS`, the element kinds our pages draw and the Overview does not
-(found by listing what Chromium fetched on each page's first visit); their file names carry a
-hash of Streamlit's build, so they are looked up in the installed Streamlit's static folder. A
-Streamlit release that renames them only stops the prefetch (tests/test_prefetch.py fails,
-so someone updates `CHUNKS`).
+Streamlit's own import finds it already loaded. Which chunks: `CHUNKS`, the element kinds our
+pages draw and the Overview does not (found by listing what Chromium fetched on each page's
+first visit); their file names carry a hash of Streamlit's build, so they are looked up in the
+installed Streamlit's static folder. A Streamlit release that renames them only stops the
+prefetch (tests/test_prefetch.py fails, so someone updates `CHUNKS`).
 """
 
 from __future__ import annotations
