@@ -184,7 +184,7 @@ def test_numbers_are_written_as_babel_writes_them(language):
 READ_AHEAD = """
 import pickle, tomllib
 from datetime import date, datetime
-from babel import localedata
+from babel import core, localedata
 from kpi.text import fmt, i18n
 
 fmt.read_ahead()
@@ -193,7 +193,7 @@ def refused(*args, **kwargs):
     raise AssertionError("read after read_ahead")
 
 tomllib.load = tomllib.loads = refused  # the catalogues
-localedata.pickle = type("NoPickle", (), {"load": staticmethod(refused)})  # Babel's locale data
+localedata.pickle = core.pickle = type("NoPickle", (), {"load": staticmethod(refused)})  # Babel's data
 for language in i18n.languages():
     with i18n.use(language):
         i18n.t("smart_page.failing", count=2), i18n.t("smart_page.failing", count=1)

@@ -44,6 +44,7 @@ def test_the_overview_fetches_the_later_pages_code_and_departments_uses_it(serve
     assert page.locator("[data-testid='stEChartsChart']").count() == 0, "the Overview itself draws no chart"
     assert page.locator("[data-testid='stDataFrame']").count() == 0, "nor a table"
     assert not page.locator(f".st-key-{prefetch.KEY}").is_visible(), "the script takes no room"
+    page.wait_for_function("(count) => window.kpiPrefetchRan === count", arg=len(names))  # and ran
     page.locator("[data-testid='stSidebarNav'] a", has_text="Departments").click()
     expect(main(page).locator("[data-testid='stEChartsChart'] canvas").first).to_be_visible()
     settle(page)

@@ -212,10 +212,10 @@ def decimal_symbol() -> str:
 
 def read_ahead() -> None:
     """Read every language's texts, plural rules and the locale data Babel loads at its first
-    use (number symbols, month names, date and time patterns), once per process. Otherwise
-    the first page a process draws reads them: a profile of a just-started demo's first run
-    found 0.3 s of its 0.7 s there (TOML 0.19 s, Babel's pickled data 0.13 s; taken while
-    another process ran, so slower than quiet; issue 21). The app's start-up calls it."""
+    use (number symbols, month names, date and time patterns). Otherwise the first page a
+    process draws reads them: a profile of a just-started demo's first run found 0.3 s of its
+    0.7 s there (TOML 0.19 s, Babel's pickled data 0.13 s; taken while another process ran, so
+    slower than quiet; issue 21). The app's start-up calls it, once per process."""
     sample = datetime(2026, 1, 31, 12, 0)
     for language in i18n.languages():
         with i18n.use(language):

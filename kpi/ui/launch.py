@@ -156,7 +156,13 @@ def send_at_once() -> None:
 
     def bind(address: str, port: int, backlog: int) -> socket.socket:
         made = own(address, port, backlog)
-        tcp = socket.socket(made.family, made.type, socket.IPPROTO_TCP, fileno=made.detach())
+        family, kind = made.family, made.type
+        fd = made.detach()
+        try:
+            tcp = socket.socket(family, kind, socket.IPPROTO_TCP, fileno=fd)
+        except BaseException:
+            socket.close(fd)
+            raise
         tcp.setblocking(False)
         tcp.set_inheritable(True)
         return tcp
