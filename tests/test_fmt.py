@@ -182,7 +182,7 @@ def test_numbers_are_written_as_babel_writes_them(language):
 
 
 READ_AHEAD = """
-import pickle, tomllib
+import tomllib
 from datetime import date, datetime
 from babel import core, localedata
 from kpi.text import fmt, i18n
@@ -207,7 +207,7 @@ print("read nothing")
 def test_read_ahead_leaves_a_first_page_nothing_to_read():
     """`fmt.read_ahead` (the app's start-up calls it): in a fresh interpreter, after it, writing
     texts, counted texts, numbers, months, dates and moments in every language reads no catalogue
-    and no Babel locale data: a first page read 0.4 s of them in its first run."""
+    and no Babel locale data: a first page read 0.3 s of them in its first run."""
     import subprocess
     import sys
 

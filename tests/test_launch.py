@@ -15,10 +15,11 @@ import subprocess
 import sys
 import textwrap
 import threading
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, TypeVar
 from unittest import mock
 
 import pytest
@@ -29,6 +30,7 @@ from tools import serve
 from tools.load import _connect, _rerun, _until_finished
 
 CEO = "mette.kjaer@havnhjem.example"
+T = TypeVar("T")
 SECONDS = 180
 OVERVIEW = ("month_report", "history", "attention", "commentary", "splits", "late", "origins")
 """Loaders the Overview asks for (kpi.ui.data)."""
@@ -137,8 +139,14 @@ def open_overview(base: str) -> None:
             await _rerun(ws, "", f"as={CEO}")
             return await asyncio.wait_for(_until_finished(ws), SECONDS)
 
-    with ThreadPoolExecutor(1) as pool:  # a loop of its own: a browser test may have left one running here
-        assert pool.submit(asyncio.run, once()).result() is None
+    assert on_a_loop_of_its_own(once()) is None
+
+
+def on_a_loop_of_its_own(work: Coroutine[Any, Any, T]) -> T:
+    """`work` run to its end on a new event loop in a thread of its own: a test before may have
+    left one running on this thread."""
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, work).result()
 
 
 @pytest.fixture
@@ -228,8 +236,7 @@ def _accepted_nodelay(bind) -> int:
             server.close()
             await server.wait_closed()
 
-    with ThreadPoolExecutor(1) as thread:  # a loop of its own, whatever this thread runs
-        return thread.submit(asyncio.run, accept()).result()
+    return on_a_loop_of_its_own(accept())
 
 
 def test_connections_the_server_accepts_send_at_once(monkeypatch):
