@@ -88,6 +88,43 @@ def _workbook(rows) -> bytes:
     return out.getvalue()
 
 
+def _formatted(rows, formats: dict[str, str]) -> bytes:
+    """A workbook of `rows` whose cells named in `formats` (`C2`) carry that number format."""
+    book = Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    for where, number_format in formats.items():
+        sheet[where].number_format = number_format
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_a_number_formatted_as_a_percentage_is_read_as_the_sheet_shows_it():
+    """A director's sheet showed "94.3%" for 0.943 and the import landed 0.9 %: the cell reads as
+    the sheet shows it, so it is refused like a percent sign typed into a CSV file, with the
+    number to write; a percent sign written as text beside the number is only text."""
+    rows = [["kpi", "month", "value"], ["LOG_ONTIME", "2026-10", 0.943], ["CS_WAIT", "2026-10", 71]]
+    (problem,) = problems_of(_formatted(rows, {"C2": "0.0%"}), name="values.xlsx")
+    assert (problem.file, problem.row, problem.field, problem.key) == (
+        "values.xlsx",
+        2,
+        "value",
+        "percent_sign",
+    )
+    assert "94.3 %" in words.message(problem) and "write 94.3" in words.message(problem)
+    text = tables.parse("measurements", _formatted(rows, {"C2": '0.0" %"', "C3": "0%"}), "v.xlsx")
+    assert [row["value"] for row in text.rows] == [0.943]  # C2 a literal sign; C3 shows 7100 %
+    assert [p.key for p in text.problems] == ["percent_sign"] and "7100 %" in words.message(text.problems[0])
+    kpis = [
+        ["code", "name", "department", "unit", "direction", "aggregation", "tolerance"],
+        ["LOG_ONTIME", "On time", "LOG", "%", "higher", "mean", 0.05],
+    ]
+    (share,) = problems_of(_formatted(kpis, {"G2": "0%"}), "kpis", "kpis.xlsx")
+    assert share.key == "share_percent" and "write 0.05" in words.message(share)
+
+
 def _rewrite_member(data: bytes, member: str, change) -> bytes:
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()

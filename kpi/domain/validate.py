@@ -43,7 +43,9 @@ def number(text: object, field: str, *, required: bool = False, decimal: str | N
     if isinstance(text, int | float):
         return _held(float(text), field)
     if "%" in raw:
-        raise Rejected([Problem("percent_sign", field, (("value", raw),))])
+        raise Rejected(
+            [Problem("percent_sign", field, (("value", raw), ("number", raw.replace("%", "").strip())))]
+        )
     if bounds.digits(raw) > bounds.MAX_DIGITS:
         raise Rejected([Problem("too_precise", field, (("value", raw[:40]), ("digits", bounds.MAX_DIGITS)))])
     cleaned = raw.replace("\u00a0", " ")

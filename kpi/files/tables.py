@@ -17,6 +17,7 @@ import zipfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
+from decimal import Decimal
 
 from kpi.domain import checks, company_events, identity, months, validate, vocabulary
 from kpi.domain.errors import Problem, Refused
@@ -141,7 +142,8 @@ def _read_xlsx(data: bytes, name: str) -> tuple[list[str], list[list[str]]]:
             sheet = book.worksheets[0]
             sheet.reset_dimensions()  # read every row there is, not what <dimension> claims
             table = [
-                [spreadsheet.restore(_cell_text(c)) for c in row] for row in sheet.iter_rows(values_only=True)
+                [spreadsheet.restore(_cell_text(c.value, getattr(c, "number_format", None))) for c in row]
+                for row in sheet.iter_rows()
             ]
         finally:
             book.close()
@@ -171,9 +173,25 @@ def _check_workbook_size(data: bytes, name: str) -> None:
         raise ImportRejected(Problem("import.xlsx_too_big", "", (("megabytes", megabytes),), file=name))
 
 
-def _cell_text(value: object) -> str:
+_LITERAL = re.compile(r'"[^"]*"|\\.')
+"""The parts of a number format written as text (`0" %"`, `0\\%`): shown as they are."""
+
+
+def _is_percentage(number_format: str | None) -> bool:
+    """Whether a cell's number format shows its number times 100 with a percent sign (`0.0%`),
+    not a percent sign written as text beside it (`0" %"`)."""
+    return "%" in _LITERAL.sub("", number_format or "")
+
+
+def _cell_text(value: object, number_format: str | None = None) -> str:
+    """A workbook's cell as the text its reader sees. A number formatted as a percentage is what
+    the sheet shows, `94.3 %` for 0.943, so it meets the same check as a percent sign typed into
+    a CSV file, whose message says which number to write (never 0.943 read as 0.9 %)."""
     if value is None:
         return ""
+    if isinstance(value, int | float) and not isinstance(value, bool) and _is_percentage(number_format):
+        shown = (Decimal(repr(value)) * 100).normalize()
+        return f"{shown:f} %"
     if isinstance(value, date):
         return value.strftime("%Y-%m-%d")
     if isinstance(value, float) and value.is_integer():
