@@ -21,6 +21,17 @@ def test_every_catalogue_has_every_english_key(language):
     assert set(i18n.plurals(language)) == set(i18n.plurals("en")), "counted in one language, not the other"
 
 
+SAME_WORDS = [("attention.red_kpi", "status.kpi.red")]
+"""Keys that name one thing in two places: a KPI off its target is called the same on its card,
+in the attention list and in the pack (Danish had "Uden for" in one, "Langt fra" in the other)."""
+
+
+@pytest.mark.parametrize("language", i18n.languages())
+def test_one_thing_has_one_name(language):
+    catalogue = i18n.catalogue(language)
+    assert [(a, b) for a, b in SAME_WORDS if catalogue[a] != catalogue[b]] == []
+
+
 def _placeholders(text):
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
