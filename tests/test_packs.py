@@ -299,3 +299,16 @@ def test_an_attention_item_without_a_unit_still_shows_its_value_and_target():
         )
         _, missing, _, _ = phrases.attention_facts(Item(Kind.NO_DATA, "K1", "KPI", unit="%"), {})
     assert (value, target, missing) == ("3", "5", "–")
+
+
+@pytest.mark.parametrize("language", ["en", "da"])
+def test_a_slide_with_nothing_to_list_says_so_as_the_present_page_does(language):
+    """The pack's "Actions due" with no action due was a title over an empty slide, where the
+    Present page says there is nothing this month; a slide with commentary shows that instead."""
+    with i18n.use(language):
+        empty = deck.Slide("actions", i18n.t("deck.actions_title"))
+        said = deck.Slide("actions", i18n.t("deck.actions_title"), notes=("Two actions closed early.",))
+        shown = Presentation(io.BytesIO(pptx_pack.render([empty, said], "Havnhjem"))).slides
+        nothing = i18n.t("present.nothing")
+    texts = [[shape.text_frame.text for shape in slide.shapes if shape.has_text_frame] for slide in shown]
+    assert nothing in texts[0] and nothing not in texts[1]

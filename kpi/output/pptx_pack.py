@@ -633,6 +633,8 @@ def _draw(slide: PptxSlide, item: Slide, brand: Brand) -> None:
     elif item.lines:
         layout = item.kind if item.kind in ("actions", "drivers") else "wide"
         _table(slide, item.lines, (MARGIN, top, width, bottom - top), layout, accent)
+    elif not item.notes:  # as the Present page says it: a slide left blank looks like a fault
+        _text(slide, (MARGIN, top, width, 0.6), t("present.nothing"), 18, MUTED)
 
 
 def render(slides: Sequence[Slide], look: str | Brand) -> bytes:
