@@ -312,3 +312,16 @@ def test_a_slide_with_nothing_to_list_says_so_as_the_present_page_does(language)
         nothing = i18n.t("present.nothing")
     texts = [[shape.text_frame.text for shape in slide.shapes if shape.has_text_frame] for slide in shown]
     assert nothing in texts[0] and nothing not in texts[1]
+
+
+def test_an_attention_item_close_to_its_target_shows_how_close():
+    """2.49 against 2.5 read "2.5 % · target 2.5 %" beside "Close": the item shows the decimals
+    that tell them apart, and a goal's or KPI's line in the deck does the same (`fmt.apart`)."""
+    from kpi.domain.attention import Item, Kind
+    from kpi.text import phrases
+
+    with i18n.use("en"):
+        _, value, target, _ = phrases.attention_facts(
+            Item(Kind.RED_KPI, "WEB_CONV", "Web conversion", value=2.49, target=2.5, unit="%"), {}
+        )
+    assert (value, target) == ("2.49\xa0%", "2.50\xa0%")

@@ -53,8 +53,9 @@ __all__ = [
 ACTIONS_AHEAD_MONTHS = 2
 
 
-def _value(row: month_rows.KpiRow | month_rows.GoalRow | None, unit: str) -> str:
-    return fmt.value(row.value.value if row is not None and row.value else None, unit)
+def _goal_pair(row: month_rows.GoalRow, unit: str) -> tuple[str, str]:
+    """A goal's value and target, as many decimals as tell them apart (`fmt.apart`)."""
+    return fmt.apart(row.value.value if row.value else None, row.goal.target, unit)
 
 
 def _revision(meeting: Meeting, code: str, unit: str) -> str:
@@ -111,8 +112,7 @@ def _status_slides(meeting: Meeting) -> list[Slide]:
         lines.append(
             Line(
                 row.goal.title,
-                _value(row, unit),
-                fmt.value(row.goal.target, unit),
+                *_goal_pair(row, unit),
                 row.status,
                 note,
                 previous.reading if previous else None,
@@ -138,8 +138,7 @@ def _goal_slides(meeting: Meeting, row: month_rows.GoalRow) -> list[Slide]:
         lines.append(
             Line(
                 crow.goal.title,
-                _value(crow, cunit),
-                fmt.value(crow.goal.target, cunit),
+                *_goal_pair(crow, cunit),
                 crow.status,
                 reading=_reading(meeting, crow),
                 why=phrases.goal_why(crow, meeting.month_report.month),
@@ -165,9 +164,10 @@ def _goal_slides(meeting: Meeting, row: month_rows.GoalRow) -> list[Slide]:
         )
     notes = _notes(meeting, kpi.code if kpi else None, row.goal.code)
     revision = _revision(meeting, kpi.code, unit) if kpi else ""
+    big, aim = _goal_pair(row, unit)
     subtitle = t(
         "deck.goal_subtitle",
-        target=fmt.value(row.goal.target, unit),
+        target=aim,
         deadline=fmt.day(row.goal.deadline) if row.goal.deadline else t("widget.no_deadline"),
     )
     pages = paginate(lines, ((revision,) if revision else ()) + notes, chart=chart is not None)
@@ -181,7 +181,7 @@ def _goal_slides(meeting: Meeting, row: month_rows.GoalRow) -> list[Slide]:
             chart,
             first[1],
             row.status,
-            _value(row, unit),
+            big,
             _reading(meeting, row),
             phrases.goal_why(row, meeting.month_report.month),
         )
@@ -229,12 +229,13 @@ def _department_slides(
             if row.delta_previous is not None
             else ""
         )
-        target = phrases.labelled_target(row.target, unit, meeting.month_report.month)
+        value = row.value.value if row.value else None
+        target = phrases.labelled_target(row.target, unit, meeting.month_report.month, value)
         why = phrases.kpi_why(row, meeting.month_report.month)
         lines.append(
             Line(
                 row.kpi.name,
-                _value(row, unit),
+                fmt.apart(value, row.target.value if row.target else None, unit)[0],
                 target,
                 row.status,
                 note,

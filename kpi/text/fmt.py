@@ -108,18 +108,32 @@ def _half_up(value: float, decimals: int) -> Decimal:
     return exact.quantize(_quantum(decimals), rounding=ROUND_HALF_UP, context=wider)
 
 
-def value(amount: float | None, unit: str) -> str:
+def value(amount: float | None, unit: str, extra_decimals: int = 0) -> str:
     """`70.2 %`, `+46`, `83 s`; an en dash for a missing value."""
     if amount is None or not math.isfinite(amount):
         return "–"
     style = UNITS[unit]
-    decimals = _decimals(amount, unit)
+    decimals = _decimals(amount, unit) + extra_decimals
     if unit == "days" and _half_up(amount, decimals) == _half_up(amount, 0):
         # whole days read as people say them: "1 day", "3 days" ("1,0 dage" reads as a machine's)
         whole = _half_up(amount, 0)
         return number(amount, 0) + suffix("unit.day" if abs(whole) == 1 else "unit.days")
     text = number(amount, decimals, is_signed=style.is_signed)
     return text + (suffix(style.suffix_key) if style.suffix_key else "")
+
+
+def apart(amount: float | None, target: float | None, unit: str) -> tuple[str, str]:
+    """A value and its target as `value` writes them, with up to two more decimals where they
+    would read the same and are not: 2.49 against a target of 2.5 read "2.5 %" twice beside a
+    status saying it is close, and a reader could not see why."""
+    shown, aim = value(amount, unit), value(target, unit)
+    if shown != aim or amount is None or target is None or amount == target:
+        return shown, aim
+    for extra in (1, 2):
+        more = value(amount, unit, extra), value(target, unit, extra)
+        if more[0] != more[1]:
+            return more
+    return shown, aim
 
 
 def span(low: str, high: str) -> str:

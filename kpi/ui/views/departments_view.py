@@ -80,11 +80,12 @@ def _card(
         value = row.value.value if row.value else None
         origin = facts.origin_for(kpi.code, row.value)
         key = f"card-{kpi.code}"
-        widgets.kpi_metric(kpi, value, row.delta_previous, month, points, key, origin, events)
+        target = row.target.value if row.target else None
+        widgets.kpi_metric(kpi, value, row.delta_previous, month, points, key, origin, events, target)
         verdict = phrases.process_verdict(row.reading)  # below the value: one or two lines of badges
         if verdict:
             st.markdown(verdict, help=t("departments.process_help"))
-        lines = [t("departments.target", target=phrases.labelled_target(row.target, kpi.unit, month))]
+        lines = [t("departments.target", target=phrases.labelled_target(row.target, kpi.unit, month, value))]
         note = widgets.survey_note(row.value)
         if note:
             lines.append(note)
