@@ -593,6 +593,34 @@ def test_a_damaged_file_uploaded_on_the_data_page_is_a_named_problem_not_streaml
         assert table_counts(conn) == before
 
 
+@pytest.mark.reads_only
+@pytest.mark.parametrize(
+    ("name", "data", "hint"),
+    [
+        ("dup.csv", b"kpi,month,value,value\nCS_WAIT,2026-10,50,60\n", "appears twice"),
+        ("blank.csv", b"kpi,month,value,,\nCS_WAIT,2026-10,50,,\n", "#4"),
+        ("blank.xlsx", None, "#2"),
+    ],
+)
+@ON_DUCKDB
+def test_a_header_with_a_name_twice_or_an_empty_one_is_a_named_problem_not_streamlits_error(
+    app, app_url, name, data, hint
+):
+    """The preview made a table of the header as it came, and a table refuses two columns of one
+    name: the Data page showed Streamlit's error (adversarial review, 2026-12-05)."""
+    from tests.test_files_robust import _workbook
+
+    data = data or _workbook([["kpi", None, "month", "value"], ["CS_WAIT", None, "2026-10", 50]])
+    at = import_tab(app, "measurements")
+    at.file_uploader(key="data.import.file.measurements").upload(name, data, "application/octet-stream").run()
+    assert not at.exception, at.exception
+    preview = at.dataframe[0].value
+    assert len(set(preview.columns)) == len(preview.columns)
+    problems = next(d.value for d in at.dataframe if "Problem" in d.value.columns)
+    assert any(hint in text for text in problems["Problem"]), problems
+    assert not [b for b in at.button if b.key == "data.import.confirm"]
+
+
 DATA_IN = ["Import", "Pull now", "Close the month", "Send", "Correct or delete", "Reporting calendar"]
 STRATEGY = ["Goals", "KPIs", "Targets and signals", "Customer promises", "Service priorities", "Events"]
 

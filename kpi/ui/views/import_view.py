@@ -79,6 +79,20 @@ def _problems(rejected: ImportRejected, guess: str | None = None) -> None:
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=min(38 + 35 * len(rows), 420))
 
 
+def preview_columns(header: list[str]) -> list[str]:
+    """The preview's column names: each as the file has it, an empty one "–", and one the file
+    names again numbered (`value (2)`): a table needs them unique, and the import below says what
+    is wrong with the header (a duplicate or empty header made the page fail)."""
+    names: list[str] = []
+    for raw in header:
+        name, count = raw or "–", 1
+        while name in names:
+            count += 1
+            name = f"{raw or '–'} ({count})"
+        names.append(name)
+    return names
+
+
 def _preview(content: bytes, name: str) -> str | None:
     """Show the file's first rows; returns the kind its header looks like."""
     try:
@@ -87,7 +101,7 @@ def _preview(content: bytes, name: str) -> str | None:
         return None  # the import below says why
     frame = pd.DataFrame(
         [row[: len(header)] + [""] * (len(header) - len(row)) for row in body[:PREVIEW_ROWS]],
-        columns=[h or "–" for h in header],
+        columns=preview_columns(header),
     )
     st.caption(t("imports.preview", shown=min(len(body), PREVIEW_ROWS), count=len(body)))
     st.dataframe(frame, hide_index=True, width="stretch")
