@@ -14,10 +14,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from kpi import collector, settings
-from kpi.domain import access, cycle, identity, months, validate
+from kpi.domain import access, bounds, cycle, identity, months, validate
 from kpi.domain.errors import BadSetting, Busy, CockpitError, Denied, NotFound, Problem, Unavailable, Usage
 from kpi.domain.model import Person, Role
 from kpi.domain.owed import REMIND_DAYS
@@ -247,10 +247,34 @@ def _pre_language(argv: list[str]) -> None:
             i18n.set_language(arg.split("=", 1)[1].lower())
 
 
+class _Shown:
+    """A terminal stream that writes text without control characters (`bounds.CONTROL`): what
+    the store held before they were refused never reaches a terminal or a cron log as an escape
+    sequence (an event's title with ESC [2J cleared the screen of whoever ran `status`)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return self._stream.write(bounds.without_controls(text))
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._stream, name)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     collector.tune()
     _pre_language(argv)
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _Shown(out), _Shown(err)
+    try:
+        return _main(argv)
+    finally:
+        sys.stdout, sys.stderr = out, err
+
+
+def _main(argv: list[str]) -> int:
     try:
         return _run(argv)
     except CockpitError as error:

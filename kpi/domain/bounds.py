@@ -11,12 +11,14 @@ import row and form to these limits, and the pages never trust the store to keep
 - **Numbers** are finite, below `CEILING` in size (times and counts: a trillion seconds is
   31,000 years), and written with at most `MAX_DIGITS` significant digits; each unit's own range
   (a share 0-100, NPS -100 to 100) is `model.UNIT_RANGES`.
-- **Texts** have a maximum length per field (`TEXT_LIMITS`).
+- **Texts** have a maximum length per field (`TEXT_LIMITS`) and hold no control character
+  (`CONTROL`).
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
@@ -122,11 +124,39 @@ def digits(text: str) -> int:
     return len("".join(c for c in text if c.isdigit()).lstrip("0")) or 1
 
 
+CONTROL = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff\ud800-\udfff]"
+)
+"""Characters no text may hold: control characters but the tab and line ends (invisible; a pack,
+which is XML, cannot hold most of them, and one event's title with U+0001 broke every pack; on a
+terminal an escape sequence clears the screen), the bidirectional overrides and isolates (a
+title with U+202E turned the page's own text after it backwards) and the non-characters. Text
+from any other script is welcome: its own direction needs none of these."""
+
+
 def text_problems(fields: Mapping[str, object]) -> list[Problem]:
-    """Texts longer than their field's limit (`TEXT_LIMITS`)."""
+    """Texts longer than their field's limit (`TEXT_LIMITS`) or holding a `CONTROL` character."""
     problems = []
     for name, value in fields.items():
         limit = TEXT_LIMITS.get(name)
         if limit is not None and isinstance(value, str) and len(value) > limit:
             problems.append(Problem("too_long", name, (("length", len(value)), ("limit", limit))))
+    return problems + control_problems(fields)
+
+
+def control_problems(fields: Mapping[str, object]) -> list[Problem]:
+    """A problem for each text holding a `CONTROL` character, naming the first (`U+0001`) and
+    where it stands, since it cannot be seen."""
+    problems = []
+    for name, value in fields.items():
+        found = CONTROL.search(value) if isinstance(value, str) else None
+        if found is not None:
+            params = (("char", f"U+{ord(found.group()):04X}"), ("position", found.start() + 1))
+            problems.append(Problem("control_char", name, params))
     return problems
+
+
+def without_controls(text: str) -> str:
+    """`text` without its `CONTROL` characters: for what the store held before they were refused,
+    on its way into a pack or onto a terminal."""
+    return CONTROL.sub("", text)

@@ -440,7 +440,7 @@ def _answer_respondent(fields: Fields, known: Known) -> list[Problem]:
         problems.append(Problem("respondent_one_line", "respondent"))
     if "@" in value:
         problems.append(Problem("respondent_email", "respondent", (("value", value[:80]),)))
-    return problems
+    return problems + bounds.control_problems({"respondent": value})
 
 
 def _answer_comment(fields: Fields, known: Known) -> list[Problem]:
@@ -449,7 +449,7 @@ def _answer_comment(fields: Fields, known: Known) -> list[Problem]:
     if isinstance(value, str) and len(value) > bounds.COMMENT:
         params = (("length", len(value)), ("limit", bounds.COMMENT))
         return [Problem("comment_too_long", "comment", params)]
-    return []
+    return bounds.control_problems({"comment": value})
 
 
 Rule = tuple[tuple[str, ...], Check]

@@ -13,10 +13,11 @@ Each slide's speaker notes say why each status is what it is and hold the commen
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import cast
+from typing import TypeVar, cast
 
 from PIL import Image
 from pptx import Presentation
@@ -33,6 +34,7 @@ from pptx.table import _Cell
 from pptx.text.text import TextFrame, _Paragraph
 from pptx.util import Inches, Pt
 
+from kpi.domain import bounds
 from kpi.domain.attention import Kind
 from kpi.domain.cascade import Mismatch
 from kpi.domain.model import GoalStatus, KpiStatus, within_unit
@@ -637,9 +639,29 @@ def _draw(slide: PptxSlide, item: Slide, brand: Brand) -> None:
         _text(slide, (MARGIN, top, width, 0.6), t("present.nothing"), 18, MUTED)
 
 
+T = TypeVar("T")
+
+
+def printable(value: T) -> T:
+    """`value` (a slide, a brand, or what they hold) with every text free of control characters
+    (`bounds.without_controls`): a pack is XML, which holds none of them, and one event's title
+    with U+0001 that the store kept from before they were refused broke every pack."""
+    if type(value) is str:
+        return cast(T, bounds.without_controls(cast(str, value)))
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changed = {f.name: printable(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init}
+        return cast(T, dataclasses.replace(value, **changed))
+    if isinstance(value, tuple) and hasattr(value, "_fields"):  # a named tuple
+        return cast(T, type(value)(*(printable(item) for item in value)))
+    if isinstance(value, tuple | list):
+        return cast(T, type(value)(printable(item) for item in value))
+    return value
+
+
 def render(slides: Sequence[Slide], look: str | Brand) -> bytes:
     """The whole deck as .pptx bytes; `look` is the company's `Brand`, or just a footer line."""
-    brand = look if isinstance(look, Brand) else Brand(look)
+    brand = printable(look if isinstance(look, Brand) else Brand(look))
+    slides = printable(list(slides))
     deck = Presentation()
     deck.slide_width, deck.slide_height = WIDTH, HEIGHT
     deck.core_properties.title = brand.title or brand.footer

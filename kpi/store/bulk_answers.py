@@ -55,15 +55,23 @@ def _space() -> str:
     return "[" + "".join(f"\\x{{{c:x}}}" for c in range(0x110000) if chr(c).isspace()) + "]"
 
 
+def _control() -> str:
+    """`bounds.CONTROL` as a class DuckDB's expressions read (`\\x{202a}`); without the
+    surrogates, which no UTF-8 text holds."""
+    pattern = bounds.CONTROL.pattern.replace(r"\ud800-\udfff", "")
+    return re.sub(r"\\[xu]([0-9a-f]{2,4})", r"\\x{\1}", pattern)
+
+
 def _unplain(column: str, name: str) -> str:
     """SQL: whether a cell of free text `name` is one the exact importer might read as other than
     written (space at an end, a download's `'` in front) or refuse (too long, an `@`, a tab or
-    a line break): those go through it one by one."""
+    a line break, a control character): those go through it one by one."""
     limit = bounds.TEXT_LIMITS[name]
     return (
         f"({column} = '' OR length({column}) > {limit} OR regexp_matches({column}, $edge) "
         f"OR starts_with({column}, chr(39)) OR contains({column}, '@') OR contains({column}, chr(9)) "
-        f"OR contains({column}, chr(10)) OR contains({column}, chr(13)))"
+        f"OR contains({column}, chr(10)) OR contains({column}, chr(13)) "
+        f"OR regexp_matches({column}, $control))"
     )
 
 
@@ -176,7 +184,7 @@ def _read(staged: Staged, path: str, width: int, numbers: pa.Table | None) -> bo
     else:
         return False
     free = {i: name for name, i in staged.positions.items() if name in _OPTIONAL}
-    edge = {"edge": f"^{_space()}|{_space()}$"}
+    edge = {"edge": f"^{_space()}|{_space()}$", "control": _control()}
     for i in range(width):
         if i in free:  # only the cells that need the exact importer's reading (`_unplain`)
             staged.distinct[i] = db.execute(
