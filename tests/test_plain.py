@@ -111,3 +111,8 @@ def test_addresses_emoji_icons_and_directives_stay_text(typed):
 @given(st.text(alphabet=string.printable + "æøåÆØÅ–é€«»", min_size=1).filter(lambda text: text.split()))
 def test_any_text_shows_as_typed(typed):
     shows_as_typed(typed)
+
+
+def test_a_control_character_kept_from_before_the_check_is_left_out():
+    """A title with U+202E turned the page's own text after it backwards."""
+    assert plain.markdown("Ring \u202ekunden\x01 op") == "Ring kunden op"

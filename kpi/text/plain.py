@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import re
 
+from kpi.domain import bounds
+
 WORD_JOINER = "\u2060"
 
 _MARKUP = re.compile(r"([\\`*_\[\]<>#|~$]|:(?=[A-Za-z]))")
@@ -41,7 +43,8 @@ def markdown(text: str) -> str:
     Line breaks and runs of spaces become one space (Markdown would collapse them on screen
     anyway, and a blank line would end the sentence the text stands in).
     """
-    one_line = _AFTER_PARSING.sub(WORD_JOINER, _SPACES.sub(" ", text).strip(" "))
+    spaced = bounds.without_controls(_SPACES.sub(" ", text)).strip(" ")  # one kept from before the check
+    one_line = _AFTER_PARSING.sub(WORD_JOINER, spaced)
     escaped = _ENTITY.sub(r"\\&", _MARKUP.sub(r"\\\1", one_line))
     return _LINE_START.sub(_escape_line_start, escaped)
 
