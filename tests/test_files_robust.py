@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
+from kpi.domain import bounds
 from kpi.domain.errors import Problem
 from kpi.files import tables
 from kpi.files.tables import ImportRejected
@@ -76,6 +77,17 @@ def test_a_bom_followed_by_latin1_is_a_named_problem():
     ] + "kpi,month,value\nKØB,2026-10,3\n".encode("latin-1")
     (problem,) = problems_of(data)
     assert problem.row == 2 and "UTF-8" in words.message(problem)
+
+
+def test_a_file_excel_wrote_on_windows_keeps_its_euro_and_quotation_marks():
+    """Windows-1252's €, “ ” and – were read as Latin-1's invisible control characters and kept."""
+    data = "kpi,month,value,note\nCS_WAIT,2026-10,71,Café € “quoted” – æøå\n".encode("cp1252")
+    (row,) = tables.parse("measurements", data, "win.csv").rows
+    assert row["note"] == "Café € “quoted” – æøå"
+    latin = b"kpi,month,value,note\nCS_WAIT,2026-10,71,K\xf8b \x81\n"  # a byte Windows-1252 lacks
+    (kept,) = tables.parse("measurements", latin, "old.csv").rows
+    assert kept["note"] == "Køb \x81"  # read as Latin-1, and named by the measurements' check:
+    assert [(p.field, p.key) for p in bounds.text_problems(kept)] == [("note", "control_char")]
 
 
 def _workbook(rows) -> bytes:

@@ -42,8 +42,10 @@ class ImportRejected(Refused):
 
 
 def _decode(data: bytes, name: str) -> str:
-    """The file's text: UTF-8 (with or without a byte-order mark), else Latin-1, which older
-    Danish systems export (æ, ø, å survive). A file that announces UTF-8 with a byte-order mark
+    """The file's text: UTF-8 (with or without a byte-order mark), else Windows-1252, what Excel
+    on Windows writes as "CSV", else Latin-1, which older Danish systems export (æ, ø, å are the
+    same bytes in both; Windows-1252 also has €, “ ” and –, where Latin-1 reads invisible control
+    characters, which the check then names). A file that announces UTF-8 with a byte-order mark
     but is not UTF-8 is refused, naming the row of the first bad byte."""
     if data.startswith(b"\xef\xbb\xbf"):
         try:
@@ -54,7 +56,11 @@ def _decode(data: bytes, name: str) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        return data.decode("latin-1")  # Danish exports from older systems: æ, ø, å survive
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:  # five bytes Windows-1252 leaves out
+        return data.decode("latin-1")
 
 
 def delimiter_of(first_line: str) -> str:
