@@ -203,7 +203,22 @@ def test_a_webhook_is_https_or_this_machine_and_never_follows_a_redirect():
     assert mail.post("ftp://hooks.example.com/x", "hi").startswith("not https")
     with postbox.webhooks() as hooks:
         assert mail.post(f"{hooks.url}/ok", "hello") == ""
-        assert hooks.to("/ok") == [{"text": "hello"}]
+        assert hooks.to("/ok") == [{"text": "hello", "mrkdwn": False}]
+
+
+def test_a_webhook_gets_what_people_typed_as_text_not_as_chat_markup():
+    """A priority's text `<!channel> <https://evil.example/login|Sign in again> *URGENT*
+    [x](https://evil.example)` went out as Slack's @channel, a disguised link and Markdown."""
+    typed = "<!channel> <https://evil.example/login|Sign in again> *URGENT* [x](https://evil.example) A&B"
+    with postbox.webhooks() as hooks:
+        assert mail.post(f"{hooks.url}/cs", f"- Service priority broken: {typed}") == ""
+        (sent,) = hooks.to("/cs")
+    text = sent["text"]
+    assert sent["mrkdwn"] is False and "<" not in text and ">" not in text
+    assert "&lt;!channel&gt;" in text and "A&amp;B" in text
+    assert "](" not in text and "*URGENT*" not in text  # no link and no emphasis forms
+    shown = text.replace("\u2060", "").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    assert shown == f"- Service priority broken: {typed}"  # what a chat shows: the text as typed
 
 
 def test_a_redirecting_webhook_is_a_failure_not_followed():

@@ -3,7 +3,7 @@
 Mail goes through the standard library's `smtplib` to the server the settings name
 (`KPI_SMTP_*` or `[smtp]` in `.streamlit/secrets.toml`), one connection per letter, so a letter
 the server refuses is named and the others still go. A webhook gets a plain JSON POST,
-`{"text": …}`, which Teams and Slack incoming webhooks both accept. Its URL is a secret named by
+`{"text": …}` (as plain text: `chat_text`), which Teams and Slack incoming webhooks both accept. Its URL is a secret named by
 the department it serves; like an HTTP source it must be https (plain http only to this
 machine), and a redirect is refused rather than followed, so the text goes where it was meant to
 and nowhere else. Nothing here raises for a refused delivery: each send returns "" or why it
@@ -13,6 +13,7 @@ failed, in one line.
 from __future__ import annotations
 
 import json
+import re
 import smtplib
 import ssl
 import urllib.error
@@ -120,12 +121,27 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
 _OPENER = urllib.request.build_opener(_NoRedirects)
 
 
+_CHAT_MARKUP = re.compile(r"([\[\]*`~])")
+"""What a chat's Markdown reads as a link (`[label](address)`), emphasis or code."""
+
+
+def chat_text(text: str) -> str:
+    """`text` as a chat shows it, character for character: Slack reads `&`, `<!channel>` and
+    `<address|label>` as markup, so they are written as entities, and a word joiner after each
+    character Teams' or Slack's Markdown would read (`[Sign in](https://…)`, `*URGENT*`) leaves
+    it a character. (An action titled `<!channel> <https://evil.example|Sign in again>` went out
+    as an @channel and a disguised link.)"""
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _CHAT_MARKUP.sub("\\1\u2060", escaped)
+
+
 def post(url: str, text: str) -> str:
-    """POST `{"text": text}` to the webhook at `url`: "" when it answered 2xx, else why not."""
+    """POST `{"text": text}` to the webhook at `url` as plain text (`chat_text`, and Slack's
+    formatting off): "" when it answered 2xx, else why not."""
     refused = webhook_problem(url)
     if refused:
         return refused
-    body = json.dumps({"text": text}, ensure_ascii=False).encode()
+    body = json.dumps({"text": chat_text(text), "mrkdwn": False}, ensure_ascii=False).encode()
     request = urllib.request.Request(
         url, data=body, method="POST", headers={"Content-Type": "application/json; charset=utf-8"}
     )
