@@ -445,8 +445,8 @@ def action_list(
 ) -> None:
     """Actions as "what (goal) — who, by when · status", overdue ones flagged in words, and an
     initiative's verdict (kpi.domain.initiatives) after it."""
-    if not items:
-        st.caption(t("cascade.no_actions"))
+    if not items:  # a department's list (with its goals' titles) is about all of its goals
+        st.caption(t("cascade.no_actions" if goal_titles is None else "departments.no_actions"))
     late = {a.id for a in outlook.overdue(items, month)}
     lines = []
     for a in items:
