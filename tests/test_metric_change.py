@@ -27,21 +27,3 @@ def test_a_change_that_rounds_to_nothing_is_grey_and_has_no_arrow(change, moved)
     assert (colour, arrow) == (
         ("GREEN" if change > 0 else "RED", "UP" if change > 0 else "DOWN") if moved else ("GRAY", "NONE")
     )
-
-
-def no_actions(goal_titles):
-    from datetime import date
-
-    from kpi.ui import widgets
-
-    widgets.action_list([], {}, date(2026, 10, 1), goal_titles)
-
-
-@pytest.mark.parametrize(
-    ("goal_titles", "said"),
-    [(None, "No actions on this goal."), ({"O1": "Answer fast"}, "No actions on the department's goals.")],
-)
-def test_an_empty_action_list_says_whose_actions_there_are_none_of(goal_titles, said):
-    """Departments' list said "No actions on this goal." of a department with two goals."""
-    at = AppTest.from_function(no_actions, args=(goal_titles,), default_timeout=30).run()
-    assert [c.value for c in at.caption] == [said]
