@@ -325,3 +325,21 @@ def test_an_attention_item_close_to_its_target_shows_how_close():
             Item(Kind.RED_KPI, "WEB_CONV", "Web conversion", value=2.49, target=2.5, unit="%"), {}
         )
     assert (value, target) == ("2.49\xa0%", "2.50\xa0%")
+
+
+@pytest.mark.parametrize("language", ["en", "da"])
+def test_the_month_at_a_glance_has_no_empty_columns_and_its_counts_do_not_wrap(language):
+    """Its rows have counts and notes but no target or status: two empty columns had squeezed
+    the notes until "✕ Langt fra / målværdi 3" wrapped inside a count (a new user's Danish PDF)."""
+    from kpi.domain.model import KpiStatus
+    from kpi.output import month_slides
+
+    with i18n.use(language):
+        counted = month_slides._counted([KpiStatus.GREEN, KpiStatus.AMBER, KpiStatus.RED, KpiStatus.RED])
+        line = deck.Line(i18n.t("deck.month_kpis"), "1 / 4", note=counted)
+        glance = deck.Slide("month", i18n.t("deck.month_title", month="November 2026"), lines=(line,))
+        (table,) = (t for _, t in _tables(pptx_pack.render([glance], "Havnhjem")))
+        headers = [c.text for c in table.rows[0].cells]
+        expected = [i18n.t(k) for k in ("deck.col_what", "deck.col_value", "deck.col_note")]
+    assert headers == expected
+    assert all(" " not in part for part in counted.split(" · ")), counted  # no-break spaces within

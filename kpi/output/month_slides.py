@@ -9,19 +9,21 @@ from dataclasses import replace
 
 from kpi.domain import attention, outlook, priorities
 from kpi.domain.model import Action, GoalStatus, KpiStatus
+from kpi.output import measure
 from kpi.output.slide import Flag, Line, Meeting, Slide
 from kpi.text import fmt, palette, phrases
 from kpi.text.i18n import t
 
 
 def _counted(statuses: Sequence[KpiStatus] | Sequence[GoalStatus]) -> str:
-    """`✓ On track 5 · ! At risk 3`: how many of each status, in the statuses' own order."""
+    """`✓ On track 5 · ! At risk 3`: how many of each status, in the statuses' own order, each
+    count kept on one line with its status (a line breaks only at a " · ")."""
     counts: dict[KpiStatus | GoalStatus, int] = {}
     for status in statuses:
         counts[status] = counts.get(status, 0) + 1
     kpi = any(isinstance(status, KpiStatus) for status in counts)
     order: list[KpiStatus | GoalStatus] = [*KpiStatus] if kpi else [*GoalStatus]
-    return " · ".join(f"{palette.label(s)} {counts[s]}" for s in order if s in counts)
+    return " · ".join(measure.unbroken(f"{palette.label(s)} {counts[s]}") for s in order if s in counts)
 
 
 def _kinds(found: Sequence[attention.Item]) -> str:
@@ -31,7 +33,7 @@ def _kinds(found: Sequence[attention.Item]) -> str:
         word = t(f"mismatch.{item.detail}") if item.kind == "mismatch" else t(f"attention.{item.kind}")
         label = palette.attention_label(str(item.kind), word)
         counts[label] = counts.get(label, 0) + 1
-    return " · ".join(f"{label} {count}" for label, count in counts.items())
+    return " · ".join(measure.unbroken(f"{label} {count}") for label, count in counts.items())
 
 
 def _of(part: int, whole: int) -> str:

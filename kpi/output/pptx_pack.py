@@ -202,10 +202,24 @@ def _cells(line: Line, columns: Sequence[_Column]) -> list[str]:
     return out
 
 
-def _fit(lines: Sequence[Line], layout: str, width: float, room: float) -> _Fit:
+def used_columns(lines: Sequence[Line], layout: str) -> tuple[_Column, ...]:
+    """The layout's columns that some line fills: the month at a glance has counts and notes but
+    no target or status, and two empty columns had squeezed its notes until their status words
+    wrapped."""
+
+    def used(column: _Column) -> bool:
+        if column.field == "label":
+            return True
+        if column.field == "status":
+            return any(line.status is not None or line.flag is not None or line.reading for line in lines)
+        return any(getattr(line, column.field) for line in lines)
+
+    return tuple(column for column in _COLUMNS[layout] if used(column))
+
+
+def _fit(lines: Sequence[Line], columns: Sequence[_Column], width: float, room: float) -> _Fit:
     """The largest type size at which the table's rows fit `room` inches, its column widths and
     its row heights (header first)."""
-    columns = _COLUMNS[layout]
     rows = [_cells(line, columns) for line in lines]
     headers = [t(c.header) for c in columns]
     statuses = status_words(lines)
@@ -319,8 +333,8 @@ def _table(
     accent: RGBColor,
 ) -> None:
     left, top, width, room = box
-    columns = _COLUMNS[layout]
-    fit = _fit(lines, layout, width, room)
+    columns = used_columns(lines, layout)
+    fit = _fit(lines, columns, width, room)
     shape = slide.shapes.add_table(
         len(lines) + 1, len(columns), Inches(left), Inches(top), Inches(width), Inches(sum(fit.heights))
     )
