@@ -199,3 +199,32 @@ def test_a_slide_click_reruns_the_slide_alone(server, browser, demo_duckdb_file)
     page.keyboard.press("ArrowLeft")
     page.wait_for_function(TITLE, arg=expected[0])
     page.close()
+
+
+BROKEN_WORDS = """() => {
+    const broken = [];
+    for (const heading of document.querySelectorAll('[class*="st-key-present-"] h1, [class*="st-key-present-"] h2')) {
+        const walker = document.createTreeWalker(heading, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            for (const found of node.textContent.matchAll(/\\S+/g)) {
+                const range = document.createRange();
+                range.setStart(node, found.index);
+                range.setEnd(node, found.index + found[0].length);
+                if (range.getClientRects().length > 1) broken.push(found[0]);
+            }
+        }
+    }
+    return broken;
+}"""
+
+
+@pytest.mark.parametrize("slide", [1, 3])
+def test_on_a_phone_no_title_breaks_inside_a_word(server, browser, slide):
+    """The Danish cover's title read "Kundeoplevels / e — november 2026" on a 390-pixel phone."""
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.set_default_timeout(SETTLE_MS)
+    page.goto(f"{server}/present?month=2026-10&slide={slide}&lang=da&as={VIEWERS['executive']}")
+    page.wait_for_selector('[class*="st-key-present-"] h1')
+    settle(page)
+    assert page.evaluate(BROKEN_WORDS) == []
+    page.close()

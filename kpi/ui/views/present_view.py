@@ -32,9 +32,11 @@ body.present-full [data-testid="stSidebarCollapsedControl"], body.present-full [
 body.present-full [data-testid="stDecoration"] { display: none !important; }
 .st-key-present-keys { position: absolute; width: 1px; height: 1px; overflow: hidden; }
 .st-key-present-cover { padding: 14vh 0 0 2rem; border-left: 0.6rem solid #1F4E79; }
-.st-key-present-cover h1 { font-size: 3rem !important; }
+.st-key-present-cover h1 { font-size: min(3rem, 8vw) !important; }
+.st-key-present-cover h2 { font-size: min(2.25rem, 6vw) !important; }
+@media (max-width: 640px) { .st-key-present-cover { padding: 6vh 0 0 1rem; } }
 .st-key-present-cover [data-testid="stText"] { font-size: 1.2rem; color: #555; }
-.st-key-present-slide h1 { font-size: 2.1rem; padding: 0.2rem 0 0.4rem 0; }
+.st-key-present-slide h1 { font-size: min(2.1rem, 7vw); padding: 0.2rem 0 0.4rem 0; }
 .st-key-present-slide h3 { font-size: 1.5rem; padding: 0; }
 .st-key-present-slide p { font-size: 1.15rem; margin-bottom: 0; }
 [class*="st-key-present-clamp"] p {
@@ -48,7 +50,8 @@ body.present-full [data-testid="stDecoration"] { display: none !important; }
 </style>"""
 """The slide's room: less padding than a page (Streamlit keeps 10 rem under it), tighter type;
 in full screen the sidebar and header go. A comment takes two lines at most (the pack's speaker
-notes hold it whole)."""
+notes hold it whole). Titles shrink with a phone's width, so a long Danish word
+("Kundeoplevelse") is not broken inside."""
 
 KEYS = """<script>
 (() => {
