@@ -315,8 +315,8 @@ def test_a_slide_with_nothing_to_list_says_so_as_the_present_page_does(language)
 
 
 def test_an_attention_item_close_to_its_target_shows_how_close():
-    """2.49 against 2.5 read "2.5 % · target 2.5 %" beside "Close": the item shows the decimals
-    that tell them apart, and a goal's or KPI's line in the deck does the same (`fmt.apart`)."""
+    """2.49 against 2.5 read "2.5 % · target 2.5 %" beside "Close": the item's value shows the
+    decimals that tell it from its target, as a goal's or KPI's line in the deck does (`fmt.beside`)."""
     from kpi.domain.attention import Item, Kind
     from kpi.text import phrases
 
@@ -324,7 +324,7 @@ def test_an_attention_item_close_to_its_target_shows_how_close():
         _, value, target, _ = phrases.attention_facts(
             Item(Kind.RED_KPI, "WEB_CONV", "Web conversion", value=2.49, target=2.5, unit="%"), {}
         )
-    assert (value, target) == ("2.49\xa0%", "2.50\xa0%")
+    assert (value, target) == ("2.49\xa0%", "2.5\xa0%")
 
 
 @pytest.mark.parametrize("language", ["en", "da"])

@@ -54,8 +54,9 @@ ACTIONS_AHEAD_MONTHS = 2
 
 
 def _goal_pair(row: month_rows.GoalRow, unit: str) -> tuple[str, str]:
-    """A goal's value and target, as many decimals as tell them apart (`fmt.apart`)."""
-    return fmt.apart(row.value.value if row.value else None, row.goal.target, unit)
+    """A goal's value (with the decimals that tell it from its target, `fmt.beside`) and target."""
+    value = row.value.value if row.value else None
+    return fmt.beside(value, row.goal.target, unit), fmt.value(row.goal.target, unit)
 
 
 def _revision(meeting: Meeting, code: str, unit: str) -> str:
@@ -230,12 +231,12 @@ def _department_slides(
             else ""
         )
         value = row.value.value if row.value else None
-        target = phrases.labelled_target(row.target, unit, meeting.month_report.month, value)
+        target = phrases.labelled_target(row.target, unit, meeting.month_report.month)
         why = phrases.kpi_why(row, meeting.month_report.month)
         lines.append(
             Line(
                 row.kpi.name,
-                fmt.apart(value, row.target.value if row.target else None, unit)[0],
+                fmt.beside(value, row.target.value if row.target else None, unit),
                 target,
                 row.status,
                 note,

@@ -122,18 +122,21 @@ def value(amount: float | None, unit: str, extra_decimals: int = 0) -> str:
     return text + (suffix(style.suffix_key) if style.suffix_key else "")
 
 
-def apart(amount: float | None, target: float | None, unit: str) -> tuple[str, str]:
-    """A value and its target as `value` writes them, with up to two more decimals where they
-    would read the same and are not: 2.49 against a target of 2.5 read "2.5 %" twice beside a
-    status saying it is close, and a reader could not see why."""
-    shown, aim = value(amount, unit), value(target, unit)
-    if shown != aim or amount is None or target is None or amount == target:
-        return shown, aim
+def beside(amount: float | None, target: float | None, unit: str) -> str:
+    """A value as `value` writes it beside its target (written as `value` writes it, the one way a
+    target reads everywhere), with up to two more decimals where it would read as the target and
+    is not: 2.49 against a target of 2.5 read "2.5 %" twice beside a status saying it is close,
+    and a reader could not see why; now "2.49 %" beside "2.5 %"."""
+    shown = value(amount, unit)
+    if amount is None or target is None or amount == target or shown != value(target, unit):
+        return shown
+    if not (math.isfinite(amount) and math.isfinite(target)):
+        return shown
+    aim = _half_up(target, _decimals(target, unit))
     for extra in (1, 2):
-        more = value(amount, unit, extra), value(target, unit, extra)
-        if more[0] != more[1]:
-            return more
-    return shown, aim
+        if _half_up(amount, _decimals(amount, unit) + extra) != aim:
+            return value(amount, unit, extra)
+    return shown
 
 
 def span(low: str, high: str) -> str:

@@ -55,13 +55,11 @@ def target_kind(target: MonthTarget | None, month: date) -> str:
     return t(f"phrase.target_{target.kind}", year=month.year, month=fmt.month(month))
 
 
-def labelled_target(target: MonthTarget | None, unit: str, month: date, beside: float | None = None) -> str:
-    """The month target with what it is: `92 s (2026 target, phased)`; an en dash without one.
-    Shown `beside` a value, as many decimals as tell the two apart (`fmt.apart`)."""
+def labelled_target(target: MonthTarget | None, unit: str, month: date) -> str:
+    """The month target with what it is: `92 s (2026 target, phased)`; an en dash without one."""
     if target is None:
         return "–"
-    shown = fmt.apart(beside, target.value, unit)[1]
-    return t("phrase.target_labelled", value=shown, kind=target_kind(target, month))
+    return t("phrase.target_labelled", value=fmt.value(target.value, unit), kind=target_kind(target, month))
 
 
 def attention_facts(item: Item, owners: Mapping[str, str]) -> tuple[str, str, str, str]:
@@ -69,7 +67,8 @@ def attention_facts(item: Item, owners: Mapping[str, str]) -> tuple[str, str, st
     owns it, since when it has been so and whether it has been explained this month."""
     kind = t(f"mismatch.{item.detail}") if item.kind == "mismatch" else t(f"attention.{item.kind}")
     unit = item.unit or "count"  # a goal without a KPI still has a value and a target to show
-    value, target = fmt.apart(item.value, item.target, unit)
+    value = fmt.beside(item.value, item.target, unit)
+    target = fmt.value(item.target, unit)
     if item.detail and item.kind == "late_action":
         target = t("attention.due", due=fmt.day(date.fromisoformat(item.detail)))
     if item.detail and item.kind == "late":  # no value yet: how late it is, beside the target
@@ -206,8 +205,8 @@ def kpi_why(row: KpiRow, month: date) -> str:
         gap = versus_target(value - row.target.value, unit, row.kpi.direction)
         facts = {
             "status": said,
-            "value": fmt.apart(value, row.target.value, unit)[0],
-            "target": labelled_target(row.target, unit, month, value),
+            "value": fmt.beside(value, row.target.value, unit),
+            "target": labelled_target(row.target, unit, month),
             "gap": gap,
             "tolerance": fmt.value(100 * row.kpi.tolerance, "%"),
         }

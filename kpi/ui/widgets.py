@@ -292,7 +292,7 @@ def kpi_metric(
     target: float | None = None,
 ) -> None:
     """A KPI's value with its change since last month and a sparkline, under its full name; shown
-    beside a `target`, with as many decimals as tell the two apart (`fmt.apart`).
+    beside a `target`, with the decimals that tell it from the target (`fmt.beside`).
 
     The name stands on its own, in two lines of room (`clamped`): `st.metric`'s label is one line,
     cut off with "…" on a card a quarter of the page wide, and a name that wraps on one card and
@@ -311,7 +311,7 @@ def kpi_metric(
     moved = fmt.shows_change(change, kpi.unit)
     st.metric(
         plain.markdown(kpi.name),
-        fmt.apart(value, target, kpi.unit)[0],
+        fmt.beside(value, target, kpi.unit),
         delta=fmt.delta(change, kpi.unit) if change is not None else None,
         # no change (or one too small to show) is neither good nor bad: grey, without an arrow
         delta_color="off" if not moved else "normal" if kpi.direction == "higher" else "inverse",
@@ -399,9 +399,7 @@ def _tile_caption(row: GoalRow, points: Sequence[MonthValue], month: date, why: 
     parts = []
     if row.goal.target is not None:
         deadline = fmt.day(row.goal.deadline) if row.goal.deadline else t("widget.no_deadline")
-        value = row.value.value if row.value else None
-        target = fmt.apart(value, row.goal.target, kpi.unit)[1]
-        parts.append(t("widget.target_by", target=target, deadline=deadline))
+        parts.append(t("widget.target_by", target=fmt.value(row.goal.target, kpi.unit), deadline=deadline))
     if row.value and row.goal.target is not None:
         gap = row.value.value - row.goal.target
         parts.append(t("widget.vs_target", gap=phrases.versus_target(gap, kpi.unit, kpi.direction)))

@@ -85,7 +85,7 @@ def _card(
         verdict = phrases.process_verdict(row.reading)  # below the value: one or two lines of badges
         if verdict:
             st.markdown(verdict, help=t("departments.process_help"))
-        lines = [t("departments.target", target=phrases.labelled_target(row.target, kpi.unit, month, value))]
+        lines = [t("departments.target", target=phrases.labelled_target(row.target, kpi.unit, month))]
         note = widgets.survey_note(row.value)
         if note:
             lines.append(note)
