@@ -509,7 +509,7 @@ def _plain(fields: Fields, name: str) -> list[Problem]:
     """An identity or code written with look-alike characters (`identity.lookalikes`)."""
     value = fields.get(name)
     chars = identity.lookalikes(value) if isinstance(value, str) else ""
-    return [Problem("lookalike", name, (("value", value), ("chars", chars)))] if chars else []
+    return [Problem("lookalike", name, (("value", value), ("chars", identity.named(chars))))] if chars else []
 
 
 def _one_of(fields: Fields, name: str, allowed: Sequence[str]) -> list[Problem]:

@@ -58,6 +58,19 @@ def lookalikes(text: str) -> str:
     return "".join(found)
 
 
+def named(chars: str) -> str:
+    """Look-alike characters as a message names them: each with its code point, an invisible one
+    by its code point alone (`“ｃ” U+FF43, U+200B`): a hint that quoted a zero-width space
+    showed nothing."""
+    return ", ".join(
+        f"U+{ord(c):04X}" if unicodedata.category(c) in INVISIBLE else f"“{c}” U+{ord(c):04X}" for c in chars
+    )
+
+
+INVISIBLE = ("Cf", "Cc", "Zs", "Zl", "Zp", "Mn")
+"""Unicode's categories of characters that show as nothing or as a space (or only on another)."""
+
+
 def _looks_alike(char: str) -> bool:
     if char.isascii():
         return False
@@ -65,7 +78,7 @@ def _looks_alike(char: str) -> bool:
         return False
     if char in HOMOGLYPHS:
         return True
-    if unicodedata.category(char) in ("Cf", "Cc", "Zs", "Zl", "Zp", "Mn"):
+    if unicodedata.category(char) in INVISIBLE:
         return True  # invisible: a zero-width space, a joiner, a combining mark
     forms = (unicodedata.normalize("NFKD", char), char.upper(), char.lower(), char.casefold())
     return any(c.isascii() and c.isprintable() for form in forms for c in form)

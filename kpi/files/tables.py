@@ -228,7 +228,9 @@ def _comment(value: str, label: str, decimal: str = ".") -> str | None:
 def _lookalikes(value: str, label: str) -> None:
     chars = identity.lookalikes(value)
     if chars:
-        raise validate.Rejected([Problem("lookalike", label, (("value", value), ("chars", chars)))])
+        raise validate.Rejected(
+            [Problem("lookalike", label, (("value", value), ("chars", identity.named(chars))))]
+        )
 
 
 def _code(value: str, label: str, decimal: str = ".") -> str | None:

@@ -82,7 +82,9 @@ class _Form:
         code = identity.match(typed, existing) or identity.spelling(typed)
         if identity.lookalikes(typed):
             chars = identity.lookalikes(typed)
-            self.problems.append(Problem("lookalike", "code", (("value", typed), ("chars", chars))))
+            self.problems.append(
+                Problem("lookalike", "code", (("value", typed), ("chars", identity.named(chars))))
+            )
         elif code and not checks.is_code(code):
             self.problems.append(Problem("bad_code", "code", (("value", code),)))
         self._taken(code, existing, is_new)
