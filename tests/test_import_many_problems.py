@@ -113,6 +113,26 @@ def test_every_unit_and_its_words_are_listed_in_the_readme_and_in_the_error(unit
     assert unit in dict(caught.value.problems[0].params)["allowed"]
 
 
+@pytest.mark.parametrize(
+    ("field", "named"),
+    [
+        ("role", "role"),
+        ("level", "level"),
+        ("direction", "direction"),
+        ("aggregation", "aggregation"),
+        ("status", "status (an action's)"),
+        ("journey_phase", "journey_phase"),
+        ("event_kind", "kind (an event's)"),
+    ],
+)
+def test_every_word_a_file_may_hold_is_listed_in_the_readme(field, named):
+    """A new user had to read kpi/domain/model.py for the aggregations the import table requires."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    line = next(line for line in readme.splitlines() if line.strip().startswith(f"| {named} |"))
+    listed = line.split("|")[2].split("(")[0]
+    assert [w.strip().strip("`") for w in listed.split(",")] == list(vocabulary.VALUES[field])
+
+
 def test_a_journey_phase_outside_the_list_is_refused_naming_the_list(small_url):  # noqa: F811
     data = b"code,name,department,unit,direction,aggregation,journey_phase\nK9,K,CS,%,higher,mean,loyalty\n"
     with pytest.raises(ImportRejected) as caught:
