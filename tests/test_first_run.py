@@ -210,3 +210,21 @@ def test_the_company_tab_sets_the_packs_name_logo_and_colour(app, app_url):
     cover = Presentation(io.BytesIO(pptx_pack.render(slides, brand))).slides[0]
     assert [shape.shape_type for shape in cover.shapes].count(MSO_SHAPE_TYPE.PICTURE) == 1
     assert "Havn & Hjem Group" in " ".join(x.text_frame.text for x in cover.shapes if x.has_text_frame)
+
+
+def test_the_danish_checklist_names_roles_in_words_the_import_accepts():
+    """The Danish checklist listed the roles only as English codes, though Danish words are read."""
+    from kpi.files import tables
+    from kpi.text import i18n
+
+    said = i18n.catalogue("da")["firstrun.step_people"]
+    danish = said.split("rolle (", 1)[1].split(";", 1)[0]  # "administrator, direktion, … eller præsentator"
+    named = [w.strip() for w in danish.replace(" eller ", ", ").split(",")]
+    role = next(c for c in tables.KINDS["people"] if c.name == "role")
+    assert {str(role.read(word, "role", ".")) for word in named} == {
+        "admin",
+        "executive",
+        "department_head",
+        "presenter",
+    }
+    assert "direktion" in named and "afdelingsleder" in named
