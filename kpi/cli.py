@@ -267,7 +267,8 @@ def main(argv: list[str] | None = None) -> int:
     collector.tune()
     _pre_language(argv)
     out, err = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = _Shown(out), _Shown(err)
+    # JSON is for programs, and escapes the control characters a terminal would act on itself
+    sys.stdout, sys.stderr = (out if "--json" in argv else _Shown(out)), _Shown(err)
     try:
         return _main(argv)
     finally:

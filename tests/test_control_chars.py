@@ -128,3 +128,43 @@ def test_the_pack_and_status_of_a_store_holding_such_an_event_work_and_print_non
     assert cli.main(["--db", demo_duckdb_url, "status", *month]) in (0, 1)
     printed = capsys.readouterr()
     assert "Evsohvt[2J" in printed.out and not bounds.CONTROL.search(printed.out + printed.err)
+
+
+def test_process_change_notes_commentary_and_a_reopening_reason_are_checked_too(demo_duckdb_url):
+    """Three writers had their own length checks and no control check (review, 2026-12-05)."""
+    from kpi.domain.errors import Refused
+    from kpi.store import closing, edits
+
+    problems = _import(demo_duckdb_url, "changes", "kpi,month,note\nCS_WAIT,2026-10,New\x01 process\n")
+    assert [(p.row, p.field, p.key) for p in problems] == [(2, "note", "control_char")]
+    store = engine.create(demo_duckdb_url)
+    with engine.writing(store) as conn, pytest.raises(Refused) as commentary:
+        edits.add_commentary(
+            conn, as_admin(), month=date(2026, 10, 1), text="Ring \u202ekunden", kpi="CS_WAIT"
+        )
+    assert [p.key for p in commentary.value.problems] == ["control_char"]
+    with engine.writing(store) as conn, pytest.raises(Refused) as reason:
+        closing.reopen(conn, as_admin(), date(2026, 10, 1), "Fixed\x01")
+    assert "control_char" in [p.key for p in reason.value.problems]
+
+
+def test_a_code_with_a_control_character_names_it_by_its_code_point():
+    from kpi.files import tables
+
+    parsed = tables.parse("departments", b"code,name\nIT\x01,IT\n", "departments.csv")
+    assert [(p.field, p.key) for p in parsed.problems] == [("code", "control_char")]
+    assert "U+0001" in words.message(parsed.problems[0])
+
+
+def test_a_list_over_two_slides_keeps_its_columns():
+    """Columns no line fills are left out, decided over every slide of the kind: a second page
+    whose actions have no note kept the Note column of the first."""
+    first = Slide(
+        "actions", "Actions due (1/2)", lines=(Line("Hire", "Camilla", "31 Dec 2026", None, "late"),)
+    )
+    second = Slide("actions", "Actions due (2/2)", lines=(Line("Train", "Lars", "31 Jan 2027", None, ""),))
+    slides = Presentation(io.BytesIO(pptx_pack.render([first, second], "Havnhjem"))).slides
+    headers = [
+        [c.text for c in s.table.rows[0].cells] for slide in slides for s in slide.shapes if s.has_table
+    ]
+    assert len(headers) == 2 and headers[0] == headers[1] and len(headers[0]) == 4

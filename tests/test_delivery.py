@@ -219,6 +219,7 @@ def test_a_webhook_gets_what_people_typed_as_text_not_as_chat_markup():
     assert sent["mrkdwn"] is False and "<" not in text and ">" not in text
     assert "&lt;!channel&gt;" in text and "A&amp;B" in text
     assert "](" not in text and "*URGENT*" not in text  # no link and no emphasis forms
+    assert mail.chat_text("App_Pool_01\x01") == "App_\u2060Pool_\u206001"  # Teams' italics, a kept control
     shown = text.replace("\u2060", "").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
     assert shown == f"- Service priority broken: {typed}"  # what a chat shows: the text as typed
 

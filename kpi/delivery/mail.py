@@ -26,6 +26,7 @@ from typing import IO
 from urllib.parse import urlsplit
 
 from kpi import settings
+from kpi.domain import bounds
 from kpi.domain.errors import Problem
 from kpi.domain.sources import travels_safely
 
@@ -58,7 +59,7 @@ def message(letter: Letter, sender: str) -> EmailMessage:
     mail["From"] = sender
     mail["To"] = formataddr((letter.name, letter.to))
     mail["Subject"] = letter.subject
-    mail.set_content(letter.body)
+    mail.set_content(bounds.without_controls(letter.body))  # what a store kept from before the check
     if letter.attachment is not None:
         filename, content = letter.attachment
         maintype, subtype = PPTX.split("/")
@@ -121,17 +122,18 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
 _OPENER = urllib.request.build_opener(_NoRedirects)
 
 
-_CHAT_MARKUP = re.compile(r"([\[\]*`~])")
+_CHAT_MARKUP = re.compile(r"([\[\]*_`~])")
 """What a chat's Markdown reads as a link (`[label](address)`), emphasis or code."""
 
 
 def chat_text(text: str) -> str:
     """`text` as a chat shows it, character for character: Slack reads `&`, `<!channel>` and
     `<address|label>` as markup, so they are written as entities, and a word joiner after each
-    character Teams' or Slack's Markdown would read (`[Sign in](https://…)`, `*URGENT*`) leaves
+    character Teams' or Slack's Markdown would read (`[Sign in](https://…)`, `*URGENT*`, `_x_`) leaves
     it a character. (An action titled `<!channel> <https://evil.example|Sign in again>` went out
     as an @channel and a disguised link.)"""
-    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    plain = bounds.without_controls(text)  # what a store kept from before the check
+    escaped = plain.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _CHAT_MARKUP.sub("\\1\u2060", escaped)
 
 

@@ -125,12 +125,13 @@ def digits(text: str) -> int:
 
 
 CONTROL = re.compile(
-    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff\ud800-\udfff]"
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufdd0-\ufdef\ufffe\uffff\ud800-\udfff]"
 )
 """Characters no text may hold: control characters but the tab and line ends (invisible; a pack,
 which is XML, cannot hold most of them, and one event's title with U+0001 broke every pack; on a
 terminal an escape sequence clears the screen), the bidirectional overrides and isolates (a
-title with U+202E turned the page's own text after it backwards) and the non-characters. Text
+title with U+202E turned the page's own text after it backwards), the basic plane's
+non-characters (U+FDD0-U+FDEF, U+FFFE, U+FFFF) and lone surrogates. Text
 from any other script is welcome: its own direction needs none of these."""
 
 

@@ -378,8 +378,11 @@ def month_target(fields: Fields, known: Known) -> list[Problem]:
 
 
 def process_change(fields: Fields, known: Known) -> list[Problem]:
-    """Everything wrong with a recorded process change: no KPI or month, an unknown KPI."""
-    return _required(fields, CHANGE_REQUIRED) + _known(fields, "kpi", known.kpis)
+    """Everything wrong with a recorded process change: no KPI or month, an unknown KPI, a note
+    too long or holding a control character."""
+    return (
+        _required(fields, CHANGE_REQUIRED) + _known(fields, "kpi", known.kpis) + bounds.text_problems(fields)
+    )
 
 
 def answer(fields: Fields, known: Known) -> list[Problem]:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
-from kpi.domain import checks, company_events, identity, months, validate, vocabulary
+from kpi.domain import bounds, checks, company_events, identity, months, validate, vocabulary
 from kpi.domain.errors import Problem, Refused
 from kpi.files import spreadsheet
 from kpi.text import terms
@@ -196,7 +196,9 @@ def _cell_text(value: object, number_format: str | None = None) -> str:
     if value is None:
         return ""
     if isinstance(value, int | float) and not isinstance(value, bool) and _is_percentage(number_format):
-        shown = (Decimal(repr(value)) * 100).normalize()
+        shown = (
+            (Decimal(repr(value)) * 100).quantize(Decimal("0.000001")).normalize()
+        )  # not 30.000000000000004
         return f"{shown:f} %"
     if isinstance(value, date):
         return value.strftime("%Y-%m-%d")
@@ -237,6 +239,9 @@ def _code(value: str, label: str, decimal: str = ".") -> str | None:
     """A code as it was spelled (`identity.spelling`; the import matches it to the store's spelling
     without regard to case), refused with look-alike characters."""
     _lookalikes(value, label)
+    control = bounds.control_problems({label: value})
+    if control:  # named by its code point: quoted, it shows as nothing
+        raise validate.Rejected(control)
     if value and not checks.is_code(value):
         raise validate.Rejected([Problem("bad_code", label, (("value", value),))])
     return identity.spelling(value) or None

@@ -50,8 +50,9 @@ def print_report(
     rows = []
     for row in report.kpis.values():
         k = row.kpi
-        value = fmt.value(row.value.value if row.value else None, k.unit)
-        target = fmt.value(row.target.value if row.target else None, k.unit)
+        target_value = row.target.value if row.target else None
+        value = fmt.beside(row.value.value if row.value else None, target_value, k.unit)
+        target = fmt.value(target_value, k.unit)
         rows.append(
             [
                 k.name,
@@ -82,7 +83,7 @@ def _goal_cells(depth: int, row: GoalRow, forecasts: Mapping[str, float | None])
     flag = {"green_parts_red_whole": t("cli.flag_gprw"), "red_parts_green_whole": t("cli.flag_rpgw")}
     return [
         "  " * depth + row.goal.title,
-        fmt.value(row.value.value if row.value else None, unit),
+        fmt.beside(row.value.value if row.value else None, row.goal.target, unit),
         fmt.value(row.goal.target, unit),
         t(f"status.goal.{row.status}"),
         t(f"status.goal.{row.rollup}") if row.node.children else "",

@@ -331,9 +331,12 @@ def _table(
     box: tuple[float, float, float, float],
     layout: str,
     accent: RGBColor,
+    kin: Sequence[Line] = (),
 ) -> None:
+    """The table of `lines`, with the columns some line of its `kin` fills (the lines of every
+    slide of its kind: a list over two slides keeps its columns and their widths)."""
     left, top, width, room = box
-    columns = used_columns(lines, layout)
+    columns = used_columns([*lines, *kin], layout)
     fit = _fit(lines, columns, width, room)
     shape = slide.shapes.add_table(
         len(lines) + 1, len(columns), Inches(left), Inches(top), Inches(width), Inches(sum(fit.heights))
@@ -628,7 +631,7 @@ def _commentary(slide: PptxSlide, item: Slide) -> float:
     return top - 0.1
 
 
-def _draw(slide: PptxSlide, item: Slide, brand: Brand) -> None:
+def _draw(slide: PptxSlide, item: Slide, brand: Brand, kin: Sequence[Line] = ()) -> None:
     accent = _rgb(brand.colour)
     if item.kind == "title":
         _cover(slide, item, brand, accent)
@@ -643,12 +646,11 @@ def _draw(slide: PptxSlide, item: Slide, brand: Brand) -> None:
         _chart(slide, item.chart, (MARGIN, top, chart_width, bottom - top))
         if item.lines:
             right = MARGIN + chart_width + 0.25
-            _table(
-                slide, item.lines, (right, top, SLIDE_WIDTH - MARGIN - right, bottom - top), "narrow", accent
-            )
+            box = (right, top, SLIDE_WIDTH - MARGIN - right, bottom - top)
+            _table(slide, item.lines, box, "narrow", accent, kin)
     elif item.lines:
         layout = item.kind if item.kind in ("actions", "drivers") else "wide"
-        _table(slide, item.lines, (MARGIN, top, width, bottom - top), layout, accent)
+        _table(slide, item.lines, (MARGIN, top, width, bottom - top), layout, accent, kin)
     elif not item.notes:  # as the Present page says it: a slide left blank looks like a fault
         _text(slide, (MARGIN, top, width, 0.6), t("present.nothing"), 18, MUTED)
 
@@ -680,9 +682,12 @@ def render(slides: Sequence[Slide], look: str | Brand) -> bytes:
     deck.slide_width, deck.slide_height = WIDTH, HEIGHT
     deck.core_properties.title = brand.title or brand.footer
     blank = deck.slide_layouts[6]
+    kin: dict[str, list[Line]] = {}
+    for item in slides:
+        kin.setdefault(item.kind, []).extend(item.lines)
     for number, item in enumerate(slides, start=1):
         slide = deck.slides.add_slide(blank)
-        _draw(slide, item, brand)
+        _draw(slide, item, brand, kin[item.kind])
         slide.notes_slide.notes_text_frame.text = speaker_notes(item)
         if item.kind != "title":
             _footer(slide, brand.footer, number, len(slides))

@@ -12,7 +12,8 @@ paths to the same answers and the same problems.
 
 It takes CSV files DuckDB reads exactly as Python's `csv` module does: UTF-8, no quotation
 marks, line ends of one kind, every row as wide as the header. Any other file (a workbook,
-Latin-1, quotes, a ragged row) is read cell by cell, still before the store is locked.
+Windows-1252 or Latin-1, quotes, a ragged row) is read cell by cell, still before the store is
+locked.
 
 The answers are staged in a private in-memory DuckDB whatever the store is; they reach a DuckDB
 store as one Arrow scan and PostgreSQL through COPY, inside the import's transaction.
@@ -127,7 +128,9 @@ def stage(data: bytes, name: str) -> Staged | None:
     try:
         first = data.partition(b"\n")[0].decode("utf-8").removesuffix("\r")
         if not data.isascii():
-            data.decode("utf-8")  # DuckDB and Python must agree the file is UTF-8 (else: Latin-1)
+            data.decode(
+                "utf-8"
+            )  # DuckDB and Python must agree the file is UTF-8 (else: Windows-1252 or Latin-1)
     except UnicodeDecodeError:
         return None
     if len(first.splitlines()) != 1:

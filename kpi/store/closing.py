@@ -16,7 +16,7 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 
-from kpi.domain import access, months, pack_drivers, report, snapshot
+from kpi.domain import access, bounds, months, pack_drivers, report, snapshot
 from kpi.domain.access import EVERYTHING, Scope
 from kpi.domain.errors import Denied, Problem, Refused
 from kpi.domain.model import Commentary, MonthValue, Person
@@ -115,6 +115,7 @@ def reopen(conn: sa.Connection, viewer: Person, month: date, reason: str) -> dat
         problems.append(
             Problem("too_long", "closing.reason", (("length", len(reason)), ("limit", REASON_LIMIT)))
         )
+    problems += bounds.control_problems({"closing.reason": reason})
     row = closed(conn, month)
     if row is None:
         problems.append(Problem("closing.not_closed", "month", (("month", months.key(month)),)))

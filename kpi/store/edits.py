@@ -43,6 +43,9 @@ def _text(text: str, field: str) -> str:
         raise Refused(Problem("edit.empty", field))
     if len(cleaned) > MAX_TEXT:
         raise Refused(Problem("edit.too_long", field, (("limit", MAX_TEXT),)))
+    control = bounds.control_problems({field: cleaned})
+    if control:
+        raise Refused(control)
     return cleaned
 
 

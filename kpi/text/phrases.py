@@ -230,7 +230,7 @@ def goal_why(row: GoalRow, month: date) -> str:
             t(
                 "speaker.goal",
                 status=said,
-                value=fmt.value(row.value.value, unit),
+                value=fmt.beside(row.value.value, row.goal.target, unit),
                 target=fmt.value(row.goal.target, unit),
                 deadline=deadline,
             )

@@ -59,7 +59,9 @@ def tree_table(
                 t("cascade.col_goal"): "\u2003" * depth + ("└ " if depth else "") + row.goal.title,
                 t("cascade.col_level"): t(f"level.{row.goal.level}"),
                 t("cascade.col_status"): [palette.label(row.status)],
-                t("cascade.col_value"): fmt.value(row.value.value if row.value else None, unit),
+                t("cascade.col_value"): fmt.beside(
+                    row.value.value if row.value else None, row.goal.target, unit
+                ),
                 t("cascade.col_target"): fmt.value(row.goal.target, unit),
                 t("cascade.col_rollup"): (
                     [palette.label(row.rollup), *([MISMATCH] if row.mismatch else [])]
@@ -267,7 +269,7 @@ def _facts(
     unit = kpi.unit if kpi else "count"
     owner = plain.markdown(people[g.owner].name) if g.owner in people else t("cascade.no_owner")
     lines = [
-        t("cascade.fact_value", value=fmt.value(row.value.value if row.value else None, unit)),
+        t("cascade.fact_value", value=fmt.beside(row.value.value if row.value else None, g.target, unit)),
         t(
             "cascade.fact_goal",
             baseline=fmt.value(g.baseline, unit),

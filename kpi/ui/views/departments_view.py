@@ -187,7 +187,7 @@ def goals(month_report: report.MonthReport) -> None:
         st.caption(t("departments.no_goals"))
     for row in rows:
         unit = row.kpi.unit if row.kpi else "count"
-        value = fmt.value(row.value.value if row.value else None, unit)
+        value = fmt.beside(row.value.value if row.value else None, row.goal.target, unit)
         why = phrases.goal_reason(row, month_report.month)
         # the words take what the link leaves: a column of a fixed share cut "Open" to "Ope"
         with st.container(horizontal=True, vertical_alignment="center", wrap=False):
