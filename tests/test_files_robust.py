@@ -79,6 +79,20 @@ def test_a_bom_followed_by_latin1_is_a_named_problem():
     assert problem.row == 2 and "UTF-8" in words.message(problem)
 
 
+def test_a_utf16_file_is_told_to_be_saved_as_utf8():
+    """Excel's "Unicode text" is UTF-16: it was called binary data."""
+    (problem,) = problems_of("kpi\tmonth\tvalue\nCS_WAIT\t2026-10\t71\n".encode("utf-16"))
+    assert problem.key == "import.utf16" and "CSV UTF-8" in words.message(problem)
+
+
+def test_a_huge_number_in_a_workbook_is_too_large_as_written():
+    """A cell of 1e308 was named by its 309 digits as "more than 28 significant digits"."""
+    (problem,) = problems_of(
+        _workbook([["kpi", "month", "value"], ["CS_WAIT", "2026-10", 1e308]]), name="b.xlsx"
+    )
+    assert problem.key == "too_large"
+
+
 def test_a_file_excel_wrote_on_windows_keeps_its_euro_and_quotation_marks():
     """Windows-1252's €, “ ” and – were read as Latin-1's invisible control characters and kept."""
     data = "kpi,month,value,note\nCS_WAIT,2026-10,71,Café € “quoted” – æøå\n".encode("cp1252")

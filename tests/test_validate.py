@@ -28,6 +28,8 @@ from tests.conftest import rejected_with, said
         ("1.234.567,5", 1234567.5),
         ("1,234,567.5", 1234567.5),
         ("99,91", 99.91),
+        ("1.23457E+11", 123457000000.0),  # how Excel writes a large number into a CSV
+        ("2,5e-3", 0.0025),
         ("", None),
         ("  ", None),
         (None, None),
@@ -49,6 +51,8 @@ def test_number(text, expected):
         ("--1", "not_a_number"),
         ("1.234.5", "not_a_number"),
         ("1,23,456", "not_a_number"),
+        ("٥٠", "not_a_number"),  # digits of other scripts (Python's \d reads them)
+        ("１２", "not_a_number"),
     ],
 )
 def test_not_numbers(text, key):
@@ -56,6 +60,24 @@ def test_not_numbers(text, key):
         validate.number(text, "Target")
     assert caught.value.problems[0].key == key
     assert "Target" in said(caught.value) and str(text).strip() in said(caught.value)
+
+
+def test_1e308_is_a_number_too_large_not_no_number():
+    with pytest.raises(validate.Rejected) as caught:
+        validate.number("1e308", "Target")
+    assert caught.value.problems[0].key == "too_large"
+
+
+def test_minus_zero_is_zero():
+    assert str(validate.number("-0", "Target")) == "0.0"
+
+
+def test_months_and_days_are_written_with_plain_digits():
+    for typed in ("٢٠٢٦-١٠", "２０２６-１０"):
+        with pytest.raises(validate.Rejected):
+            validate.month(typed, "month")
+    with pytest.raises(validate.Rejected):
+        validate.day("٢٠٢٦-١٠-٠١", "date")
 
 
 def test_required_number():

@@ -14,13 +14,16 @@ from kpi.domain import bounds, months
 from kpi.domain.errors import Problem, Refused
 from kpi.domain.model import Level
 
-_PLAIN = re.compile(r"^[+-]?(\d+([.,]\d+)?|[.,]\d+)$")
+_PLAIN = re.compile(r"^[+-]?(\d+([.,]\d+)?|[.,]\d+)$", re.ASCII)
 _GROUPED = {  # thousands separator → pattern of a grouped number with the other as decimal
-    ".": re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$"),
-    ",": re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$"),
-    " ": re.compile(r"^[+-]?\d{1,3}( \d{3})+([.,]\d+)?$"),
+    ".": re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$", re.ASCII),
+    ",": re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$", re.ASCII),
+    " ": re.compile(r"^[+-]?\d{1,3}( \d{3})+([.,]\d+)?$", re.ASCII),
 }
-_AMBIGUOUS = re.compile(r"^[+-]?\d{1,3}[.,]\d{3}$")
+_EXPONENT = re.compile(r"^[+-]?\d+([.,]\d+)?[eE][+-]?\d{1,3}$", re.ASCII)
+"""`1.23457E+11`: how Excel writes a large number into a CSV file (and `1e308`, which is then
+too large rather than no number)."""
+_AMBIGUOUS = re.compile(r"^[+-]?\d{1,3}[.,]\d{3}$", re.ASCII)
 """`1.234` and `1,234`: a thousand in one convention, a little over one in the other."""
 
 
@@ -53,17 +56,18 @@ def number(text: object, field: str, *, required: bool = False, decimal: str | N
         if pattern.match(cleaned) and not (_AMBIGUOUS.match(cleaned) and decimal in (None, thousands)):
             cleaned = cleaned.replace(thousands, "")
             return _held(float(cleaned.replace(",", ".")), field)
-    if _PLAIN.match(cleaned):
+    if _PLAIN.match(cleaned) or _EXPONENT.match(cleaned):
         return _held(float(cleaned.replace(",", ".")), field)
     raise Rejected([Problem("not_a_number", field, (("value", raw),))])
 
 
 def _held(value: float, field: str) -> float:
-    """`value`, when the cockpit can hold it (`bounds.number_problem`: finite, not far too large)."""
+    """`value`, when the cockpit can hold it (`bounds.number_problem`: finite, not far too large);
+    -0 as 0."""
     problem = bounds.number_problem(value, field)
     if problem is not None:
         raise Rejected([problem])
-    return value
+    return value + 0.0
 
 
 def decimal_of(cells: list[str], delimiter: str = ",") -> str:
@@ -80,9 +84,9 @@ def decimal_of(cells: list[str], delimiter: str = ",") -> str:
     return "," if delimiter == ";" else "."
 
 
-_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$|^(\d{1,2})[./-](\d{4})$")
+_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$|^(\d{1,2})[./-](\d{4})$", re.ASCII)
 """A month alone: `2026-10`, or `10.2026`, `10/2026` as Danish spreadsheets write it."""
-_DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$|^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$")
+_DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$|^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$", re.ASCII)
 """A day: `2026-10-31`, or `31.10.2026`, `31/10/2026`, `31-10-2026` (day first, as in Denmark)."""
 
 

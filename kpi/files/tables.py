@@ -73,6 +73,8 @@ def read_table(data: bytes, name: str) -> tuple[list[str], list[list[str]], str]
         raise ImportRejected(Problem("import.empty", file=name))
     if data[:4] == b"PK\x03\x04":
         return (*_read_xlsx(data, name), ",")
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # Excel's "Unicode text": UTF-16, tab-separated
+        raise ImportRejected(Problem("import.utf16", file=name))
     if b"\x00" in data[:4096]:
         raise ImportRejected(Problem("import.not_text", file=name))
     text = _decode(data, name)
@@ -202,8 +204,10 @@ def _cell_text(value: object, number_format: str | None = None) -> str:
         return f"{shown:f} %"
     if isinstance(value, date):
         return value.strftime("%Y-%m-%d")
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
+    if isinstance(value, float):
+        return repr(value)  # 1e+308 as written, not its 309 digits
     return str(value).strip()
 
 
