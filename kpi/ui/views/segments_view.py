@@ -211,7 +211,11 @@ def _from_to(before: float | None, now: float | None, unit: str) -> str:
 
 
 def over_time(kpi: Kpi, by: By, counts: Counts, shown: list[date]) -> None:
-    """Each group's score, margin and answers month by month; cells under `MIN_N` in brackets."""
+    """Each group's score, margin and answers month by month; cells under `MIN_N` in brackets.
+    The months before the first with answers are left out (a company that began asking in
+    January showed two columns of dashes first, on a phone all it saw)."""
+    first = next((n for n, m in enumerate(shown) if counts.get(m)), max(len(shown) - 1, 0))
+    shown = shown[first:]
     st.subheader(t("segments.time_heading", by=t(f"segments.by_{by}"), count=len(shown)))
     st.caption(t("segments.time_caption", min_n=samples.MIN_N))
     groups = sorted({g for m in shown for g in counts.get(m, {})}, key=splits.group_name)
