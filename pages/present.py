@@ -19,5 +19,5 @@ def read() -> present_view.Meeting:
     return slides, brand, said
 
 
-present_view.meeting(read, ctx.scope, f"cx-{ctx.month:%Y-%m}")
+present_view.meeting(read, ctx.scope)
 present_view.keys()

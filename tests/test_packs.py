@@ -343,3 +343,23 @@ def test_the_month_at_a_glance_has_no_empty_columns_and_its_counts_do_not_wrap(l
         expected = [i18n.t(k) for k in ("deck.col_what", "deck.col_value", "deck.col_note")]
     assert headers == expected
     assert all(" " not in part for part in counted.split(" · ")), counted  # no-break spaces within
+
+
+def test_the_downloaded_pack_is_named_after_the_company_and_month(app, monkeypatch):
+    """The app's pack was `cx-2026-10.pptx`, whoever's it was; the mailed one carried the company."""
+    import streamlit as st
+
+    names: list[str] = []
+    button = st.download_button
+
+    def offer(*args, **kwargs):
+        names.append(kwargs["file_name"])
+        return button(*args, **kwargs)
+
+    monkeypatch.setattr(st, "download_button", offer)
+    monkeypatch.setattr(pdf_pack, "soffice", lambda: "soffice")
+    at = app(month="2026-10").run()
+    at.switch_page("pages/present.py").run()
+    assert not at.exception, at.exception
+    stem = "Havn-Hjem-A-S-Customer-experience-October-2026"
+    assert sorted(names) == [f"{stem}.pdf", f"{stem}.pptx"]

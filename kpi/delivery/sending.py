@@ -23,7 +23,7 @@ from kpi.domain import access, attention, months
 from kpi.domain.errors import Denied, Problem, Refused, Unavailable
 from kpi.domain.model import GoalStatus, Person, Role
 from kpi.domain.report import MonthReport
-from kpi.output import deck
+from kpi.output import deck, slide
 from kpi.store import closing, company_events, decks, deliveries, drivers, engine, monthly, queries
 from kpi.store import company as company_settings
 from kpi.text import fmt, phrases
@@ -66,10 +66,9 @@ class Outcome:
 
 
 def pack_name(subject: str) -> str:
-    """The attachment's file name from the mail's subject: letters and digits, runs of anything
-    else one dash (`Havn-Hjem-A-S-October-2026.pptx`)."""
-    words = "".join(c if c.isalnum() else " " for c in subject).split()
-    return f"{'-'.join(words)[:80] or 'pack'}.pptx"
+    """The attachment's file name from the mail's subject (`slide.file_name`:
+    `Havn-Hjem-A-S-October-2026.pptx`)."""
+    return slide.file_name(subject, "pptx")
 
 
 def _sees_anything(scope: access.Scope) -> bool:

@@ -38,6 +38,19 @@ class Brand:
     colour: str = DEFAULT_COLOUR
     logo: bytes | None = None
 
+    def file_name(self, kind: str) -> str:
+        """The pack's file name, from its title: letters and digits, runs of anything else one
+        dash (`Havn-Hjem-A-S-Customer-experience-November-2026.pptx`), the mailed pack's and the
+        downloaded one's alike (the app's download was `cx-2026-11.pptx`, whoever's it was)."""
+        return file_name(self.title or self.footer, kind)
+
+
+def file_name(title: str, kind: str) -> str:
+    """`title` as a file name of `kind`: letters and digits, runs of anything else one dash, at
+    most 80 characters before the kind."""
+    words = "".join(c if c.isalnum() else " " for c in title).split()
+    return f"{'-'.join(words)[:80] or 'pack'}.{kind}"
+
 
 @dataclass(frozen=True)
 class Flag:

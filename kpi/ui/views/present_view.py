@@ -214,8 +214,8 @@ month was closed (empty while it is open)."""
 
 
 @widgets.fragment
-def meeting(read: Callable[[], Meeting], scope: Scope, name: str) -> None:
-    """The toolbar, the handouts (`name` their file name) and the slide the address asks for.
+def meeting(read: Callable[[], Meeting], scope: Scope) -> None:
+    """The toolbar, the handouts (named by the pack's title) and the slide the address asks for.
     A click on the toolbar (or a key, which clicks it) reruns this alone, not the page: the
     sidebar and the page's frame are neither made again nor sent, and the browser redraws only
     the slide. The deck is read again at every click (`read`: cached by the data version), so a
@@ -226,7 +226,7 @@ def meeting(read: Callable[[], Meeting], scope: Scope, name: str) -> None:
         index = slide_index(st.query_params.get("slide", "1"), len(slides))
         st.query_params["slide"] = str(index + 1)  # an address asking beyond the deck shows where it is
         handouts = toolbar(slides, index)
-        packs(handouts, slides, brand, name)
+        packs(handouts, slides, brand)
         render(slides[index], scope, closed)
 
 
@@ -320,9 +320,7 @@ def _maker(slides: Sequence[deck.Slide], brand: deck.Brand, kind: str, language:
     return make
 
 
-def packs(
-    room: st.delta_generator.DeltaGenerator, slides: Sequence[deck.Slide], brand: deck.Brand, name: str
-) -> None:
+def packs(room: st.delta_generator.DeltaGenerator, slides: Sequence[deck.Slide], brand: deck.Brand) -> None:
     """The handouts in one place, a popover beside the slide buttons: the PPTX and the PDF side by
     side, each made when its button is pressed, so getting one never takes the other away."""
     language = i18n.current()
@@ -335,7 +333,7 @@ def packs(
             st.download_button(
                 t(f"present.download_{kind}"),
                 _maker(slides, brand, kind, language),
-                file_name=f"{name}.{kind}",
+                file_name=brand.file_name(kind),
                 mime=mime,
                 icon=icon,
                 key=f"present.{kind}",
