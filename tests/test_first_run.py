@@ -96,6 +96,9 @@ def test_the_app_builds_a_company_from_an_empty_store(empty_app, monkeypatch):
     at = empty_app().run()
     assert not at.exception, at.exception
     assert at.title[0].value == "Welcome to CX Cockpit" and not at.metric
+    _submit(at, "firstrun.start")  # nothing typed: every problem, in the form's order
+    said = " ".join(e.value for e in at.error)
+    assert -1 < said.find("Company") < said.find("Your name"), said
     at.text_input(key="firstrun.company_name").input(COMPANY)
     _submit(at, "firstrun.start")  # no name for the administrator: refused, and nothing lost
     assert "Your name: required, but empty." in [e.value for e in at.error]

@@ -137,7 +137,7 @@ def start(
     if has_people(conn):
         raise Denied(Problem("company.has_people"))
     email, name = email.strip(), name.strip()
-    wrong = _person_problems(email, name) + problems(company, logo, colour)
+    wrong = problems(company, logo, colour) + _person_problems(email, name)  # in the form's order
     if wrong:
         raise Rejected(wrong)
     person = Person(identity.email_key(email), name, Role.ADMIN, None)
