@@ -3,11 +3,11 @@
 Mail goes through the standard library's `smtplib` to the server the settings name
 (`KPI_SMTP_*` or `[smtp]` in `.streamlit/secrets.toml`), one connection per letter, so a letter
 the server refuses is named and the others still go. A webhook gets a plain JSON POST,
-`{"text": …}` (as plain text: `chat_text`), which Teams and Slack incoming webhooks both accept. Its URL is a secret named by
-the department it serves; like an HTTP source it must be https (plain http only to this
-machine), and a redirect is refused rather than followed, so the text goes where it was meant to
-and nowhere else. Nothing here raises for a refused delivery: each send returns "" or why it
-failed, in one line.
+`{"text": …}` (as plain text: `chat_text`), which Teams and Slack incoming webhooks both
+accept. Its URL is a secret named by the department it serves; like an HTTP source it must be
+https (plain http only to this machine), and a redirect is refused rather than followed, so
+the text goes where it was meant to and nowhere else. Nothing here raises for a refused
+delivery: each send returns "" or why it failed, in one line.
 """
 
 from __future__ import annotations
@@ -129,8 +129,8 @@ _CHAT_MARKUP = re.compile(r"([\[\]*_`~])")
 def chat_text(text: str) -> str:
     """`text` as a chat shows it, character for character: Slack reads `&`, `<!channel>` and
     `<address|label>` as markup, so they are written as entities, and a word joiner after each
-    character Teams' or Slack's Markdown would read (`[Sign in](https://…)`, `*URGENT*`, `_x_`) leaves
-    it a character. (An action titled `<!channel> <https://evil.example|Sign in again>` went out
+    character Teams' or Slack's Markdown would read (`[Sign in](https://…)`, `*URGENT*`, `_x_`)
+    leaves it a character. (An action titled `<!channel> <https://evil.example|Sign in again>` went out
     as an @channel and a disguised link.)"""
     plain = bounds.without_controls(text)  # what a store kept from before the check
     escaped = plain.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

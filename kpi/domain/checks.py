@@ -509,10 +509,17 @@ def _code(fields: Fields) -> list[Problem]:
 
 
 def _plain(fields: Fields, name: str) -> list[Problem]:
-    """An identity or code written with look-alike characters (`identity.lookalikes`)."""
-    value = fields.get(name)
+    """An identity or code written with look-alike characters (`lookalike`)."""
+    return lookalike(fields.get(name), name)
+
+
+def lookalike(value: object, field: str) -> list[Problem]:
+    """The problem of `value` written with look-alike characters (`identity.lookalikes`, each
+    named by `identity.named`): the one shape of it for files, forms and definitions."""
     chars = identity.lookalikes(value) if isinstance(value, str) else ""
-    return [Problem("lookalike", name, (("value", value), ("chars", identity.named(chars))))] if chars else []
+    return (
+        [Problem("lookalike", field, (("value", value), ("chars", identity.named(chars))))] if chars else []
+    )
 
 
 def _one_of(fields: Fields, name: str, allowed: Sequence[str]) -> list[Problem]:

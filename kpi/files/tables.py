@@ -198,9 +198,8 @@ def _cell_text(value: object, number_format: str | None = None) -> str:
     if value is None:
         return ""
     if isinstance(value, int | float) and not isinstance(value, bool) and _is_percentage(number_format):
-        shown = (
-            (Decimal(repr(value)) * 100).quantize(Decimal("0.000001")).normalize()
-        )  # not 30.000000000000004
+        # six decimals at most: 0.1 + 0.2 shows as 30 %, not 30.000000000000004 %
+        shown = (Decimal(repr(value)) * 100).quantize(Decimal("0.000001")).normalize()
         return f"{shown:f} %"
     if isinstance(value, date):
         return value.strftime("%Y-%m-%d")
@@ -232,11 +231,9 @@ def _comment(value: str, label: str, decimal: str = ".") -> str | None:
 
 
 def _lookalikes(value: str, label: str) -> None:
-    chars = identity.lookalikes(value)
-    if chars:
-        raise validate.Rejected(
-            [Problem("lookalike", label, (("value", value), ("chars", identity.named(chars))))]
-        )
+    found = checks.lookalike(value, label)
+    if found:
+        raise validate.Rejected(found)
 
 
 def _code(value: str, label: str, decimal: str = ".") -> str | None:

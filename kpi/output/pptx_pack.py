@@ -331,12 +331,13 @@ def _table(
     box: tuple[float, float, float, float],
     layout: str,
     accent: RGBColor,
-    kin: Sequence[Line] = (),
+    kin: Sequence[Line],
 ) -> None:
     """The table of `lines`, with the columns some line of its `kin` fills (the lines of every
-    slide of its kind: a list over two slides keeps its columns and their widths)."""
+    slide of its kind, these among them: a list over two slides keeps its columns and their
+    widths)."""
     left, top, width, room = box
-    columns = used_columns([*lines, *kin], layout)
+    columns = used_columns(kin, layout)
     fit = _fit(lines, columns, width, room)
     shape = slide.shapes.add_table(
         len(lines) + 1, len(columns), Inches(left), Inches(top), Inches(width), Inches(sum(fit.heights))
@@ -631,7 +632,7 @@ def _commentary(slide: PptxSlide, item: Slide) -> float:
     return top - 0.1
 
 
-def _draw(slide: PptxSlide, item: Slide, brand: Brand, kin: Sequence[Line] = ()) -> None:
+def _draw(slide: PptxSlide, item: Slide, brand: Brand, kin: Sequence[Line]) -> None:
     accent = _rgb(brand.colour)
     if item.kind == "title":
         _cover(slide, item, brand, accent)

@@ -128,9 +128,8 @@ def stage(data: bytes, name: str) -> Staged | None:
     try:
         first = data.partition(b"\n")[0].decode("utf-8").removesuffix("\r")
         if not data.isascii():
-            data.decode(
-                "utf-8"
-            )  # DuckDB and Python must agree the file is UTF-8 (else: Windows-1252 or Latin-1)
+            # DuckDB and Python must agree the file is UTF-8 (else: Windows-1252 or Latin-1)
+            data.decode("utf-8")
     except UnicodeDecodeError:
         return None
     if len(first.splitlines()) != 1:

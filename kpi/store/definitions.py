@@ -80,11 +80,9 @@ class _Form:
     def code(self, existing: set[str], is_new: bool) -> str:
         typed = self.text("code", required=True)
         code = identity.match(typed, existing) or identity.spelling(typed)
-        if identity.lookalikes(typed):
-            chars = identity.lookalikes(typed)
-            self.problems.append(
-                Problem("lookalike", "code", (("value", typed), ("chars", identity.named(chars))))
-            )
+        lookalike = checks.lookalike(typed, "code")
+        if lookalike:
+            self.problems += lookalike
         elif code and not checks.is_code(code):
             self.problems.append(Problem("bad_code", "code", (("value", code),)))
         self._taken(code, existing, is_new)
