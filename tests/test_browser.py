@@ -484,12 +484,31 @@ area, then for a frame or two a 52-pixel one that scrolls 304 pixels (CI caught 
 and only then the frame's width."""
 
 
-@pytest.mark.parametrize("path", ["goal_cascade", "smart_goals"])
-def test_a_phone_gets_tables_it_can_read(server, browser, path):
-    """At 390 pixels the goal cascade's table showed the goal column only and the SMART table
-    the goal and its level (their widths pushed the rest off the screen): a phone now gets a
-    table of its own (goal, status and value; goal and the five checks) that fits without a
-    sideways scroll, and a screen keeps the whole table."""
+def test_a_phone_gets_the_cascade_as_a_list_that_fits(server, browser, october):
+    """At 390 pixels the cascade's table showed a fifth of each goal's title and left its target
+    off the screen: a phone gets the tree as a list, every goal's line inside the screen, and no
+    table; a screen keeps the table and shows no list."""
+    page = open_page(browser, f"{server}/goal_cascade?month=2026-10", 1440)
+    items = page.locator(".st-key-phone-cascade li")
+    grid = page.locator(".st-key-wide-cascade [data-testid='stDataFrame']")
+    expect(grid).to_be_visible()
+    expect(items.first).to_be_hidden()
+    page.set_viewport_size({"width": 390, "height": 900})
+    expect(items.first).to_be_visible()
+    expect(grid).to_be_hidden()
+    page.screenshot(path=str(SHOTS / "goal_cascade-list-390.png"), full_page=True)
+    edges = items.evaluate_all("(items) => items.map((item) => item.getBoundingClientRect().right)")
+    wide = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    page.close()
+    assert len(edges) == len(october.goals) and max(edges) <= 390, edges
+    assert wide <= 0, wide
+
+
+def test_a_phone_gets_tables_it_can_read(server, browser):
+    """At 390 pixels the SMART table showed the goal and its level (their widths pushed the rest
+    off the screen): a phone now gets a table of its own (the goal and the five checks) that fits
+    without a sideways scroll, and a screen keeps the whole table."""
+    path = "smart_goals"
     page = open_page(browser, f"{server}/{path}?month=2026-10", 1440)
     found = {}
     for width in (1440, 390):

@@ -19,12 +19,12 @@ CASCADE = "pages/goal_cascade.py"
 OCTOBER = date(2026, 10, 1)
 
 
-def month_report(url, scope=EVERYTHING, month=OCTOBER):
+def month_report(url, scope=EVERYTHING, month=OCTOBER, language="en"):
     """The month's report as the store works it out: what a page must show, not figures typed in."""
     from kpi.store import engine, monthly
 
     with engine.reading(engine.create(url)) as conn:
-        return monthly.month_report(conn, scope, month, "en")
+        return monthly.month_report(conn, scope, month, language)
 
 
 def shown(row):
@@ -258,7 +258,8 @@ def test_every_label_of_a_chip_column_is_among_its_options(app, language):
         at = app(month="2026-10", lang=language)
         at.switch_page(page).run()
         assert not at.exception
-        assert len(at.dataframe) == 2  # the screen's table and the phone's
+        # the screen's table and, on SMART goals, the phone's (the cascade's phone has a list)
+        assert len(at.dataframe) == (1 if page == CASCADE else 2)
         for table in at.dataframe:
             config = json.loads(table.proto.columns)
             chips = {
@@ -300,6 +301,49 @@ def test_a_goal_its_sub_goals_disagree_with_has_the_mismatch_chip_beside_their_s
     assert config["help"] == help_text and cascade_view.MISMATCH in help_text
     colours = {o["value"]: o["color"] for o in config["type_config"]["options"]}
     assert colours[cascade_view.MISMATCH] == palette.RED
+
+
+@pytest.mark.reads_only
+@pytest.mark.parametrize("language", ["en", "da"])
+def test_a_phone_gets_the_cascade_as_a_list_of_whole_goals(app, app_url, language):
+    """On a 390-pixel phone the cascade's table showed a fifth of each title and no target: a
+    phone gets the tree as nested lists instead, every goal once, in tree order, with its status,
+    its whole title, its value and its target, a sub-goal indented under its goal."""
+    from kpi.domain import cascade
+    from kpi.text.i18n import t, use
+    from kpi.ui import widgets
+
+    at = app(month="2026-10", lang=language)
+    at.switch_page(CASCADE).run()
+    assert not at.exception
+    with use(language):
+        report = month_report(app_url, language=language)
+        rows = [(depth, report.goals[node.goal.code]) for depth, node in cascade.flatten(report.roots)]
+        expected = [f"{'    ' * depth}- {widgets.goal_line(row)}" for depth, row in rows]
+        target = t("departments.goal_target", target="")
+        labels = [palette.label(row.status) for _, row in rows]
+    listed = [m.value for m in at.markdown if m.value.startswith("- ")]
+    assert listed == ["\n".join(expected)]
+    assert len(rows) == len(report.goals) == 36 and {depth for depth, _ in rows} == {0, 1, 2}
+    lines = listed[0].splitlines()
+    for (_, row), label, line in zip(rows, labels, lines, strict=True):
+        assert f"**{plain.markdown(row.goal.title)}**" in line and f"({target}" in line and label in line
+
+
+@pytest.mark.reads_only
+def test_a_phone_list_nests_a_goal_at_most_one_level_below_the_one_before(app_url):
+    """A filter leaves out goals' parents: the operational goals alone are one flat list (nested
+    eight spaces deep under nothing, Markdown showed them as code), and past `PHONE_LIMIT` goals
+    the list stops."""
+    from kpi.ui.views import cascade_view
+
+    report = month_report(app_url)
+    operational = cascade_view.visible_rows(report, None, "operational")
+    assert operational and {depth for depth, _ in operational} == {2}
+    assert all(line.startswith("- ") for line in cascade_view.phone_list(operational).splitlines())
+    every = cascade_view.visible_rows(report, None, None)
+    longer = every * (cascade_view.PHONE_LIMIT // len(every) + 1)
+    assert len(cascade_view.phone_list(longer).splitlines()) == cascade_view.PHONE_LIMIT
 
 
 @pytest.mark.reads_only

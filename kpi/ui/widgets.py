@@ -48,6 +48,16 @@ def badge_markdown(status: KpiStatus | GoalStatus) -> str:
     return f":{look.streamlit}-badge[{palette.label(status)}]"
 
 
+def goal_line(row: GoalRow) -> str:
+    """A goal as one line of Markdown, as Departments and the cascade on a phone list it: its
+    status badge, its title, its value (with the decimals that tell it from its target) and its
+    target."""
+    unit = row.kpi.unit if row.kpi else "count"
+    value = fmt.beside(row.value.value if row.value else None, row.goal.target, unit)
+    target = t("departments.goal_target", target=fmt.value(row.goal.target, unit))
+    return f"{badge_markdown(row.status)} **{plain.markdown(row.goal.title)}** — {value} ({target})"
+
+
 def status_badges(status: KpiStatus | GoalStatus, late: int | None, due: date, month: date) -> None:
     """The status badge, and beside it a "late" badge when the month's value is `late` days
     overdue (it was due by `due`), its tooltip saying by when and how late."""

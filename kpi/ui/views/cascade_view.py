@@ -109,14 +109,16 @@ STATUS_WIDTH = 100
 """Pixels for a goal's status chip: the longest, "✓ På sporet", with room to spare."""
 PROCESS_WIDTH = 250
 """Pixels for a KPI's two process verdicts: "~ Almindelig variation" and "○ Aldrig i mål"."""
-PHONE_GOAL_WIDTH = 164
-"""Pixels for a goal's title on a phone: with the status and value beside it, the phone's
-table fits a 390-pixel screen without a sideways scroll."""
+PHONE_LIMIT = 60
+"""Goals the phone's list shows at most: the demo's 36 whole; a large company's thousands would be
+a page no thumb gets to the end of, so past this the list names how many it left out and how to
+see them (the filters above)."""
 
 
 def tree(rows: Sequence[tuple[int, month_rows.GoalRow]], kpis: Mapping[str, month_rows.KpiRow]) -> None:
-    """Show the tree as a table; clicking a row opens the goal below. A phone gets the goal,
-    its status and value only (the whole table there showed nothing but the titles)."""
+    """Show the tree as a table; clicking a row opens the goal below. A phone gets the tree as
+    a list (`phone_list`): a table there showed a fifth of each title and left the target off
+    the screen."""
     if not rows:
         st.info(t("cascade.no_goals"))
         return
@@ -137,10 +139,27 @@ def tree(rows: Sequence[tuple[int, month_rows.GoalRow]], kpis: Mapping[str, mont
             t("cascade.col_process"): PROCESS_WIDTH,
         }
         _grid(frame[wide], list(frame.index), "cascade.tree", widths, height)
-    with st.container(key="phone-cascade"):
-        narrow = [t("cascade.col_goal"), t("cascade.col_status"), t("cascade.col_value")]
-        widths = dict(zip(narrow, (PHONE_GOAL_WIDTH, 88, 70), strict=True))
-        _grid(frame[narrow], list(frame.index), "cascade.tree_phone", widths, height)
+    with st.container(key="phone-cascade", gap="small"):
+        st.markdown(phone_list(rows))
+        if len(rows) > PHONE_LIMIT:
+            st.caption(t("cascade.phone_more", shown=PHONE_LIMIT, count=len(rows)))
+        st.caption(t("cascade.phone_pick"))
+
+
+def phone_list(rows: Sequence[tuple[int, month_rows.GoalRow]]) -> str:
+    """The tree as nested Markdown lists, each goal one item (`widgets.goal_line`: status, the
+    whole title, value and target), the first `PHONE_LIMIT`. A filter can leave out a goal's
+    parents, so a goal nests under those of them that are listed (`above`, the depths of the
+    goals above it still open): one level at a time, as a list nests (indented further,
+    Markdown reads it as code)."""
+    lines: list[str] = []
+    above: list[int] = []
+    for depth, row in rows[:PHONE_LIMIT]:
+        while above and above[-1] >= depth:
+            above.pop()
+        lines.append(f"{'    ' * len(above)}- {widgets.goal_line(row)}")
+        above.append(depth)
+    return "\n".join(lines)
 
 
 def _grid(frame: pd.DataFrame, codes: list[str], key: str, widths: dict[str, int], height: int) -> None:

@@ -186,16 +186,11 @@ def goals(month_report: report.MonthReport) -> None:
     if not rows:
         st.caption(t("departments.no_goals"))
     for row in rows:
-        unit = row.kpi.unit if row.kpi else "count"
-        value = fmt.beside(row.value.value if row.value else None, row.goal.target, unit)
         why = phrases.goal_reason(row, month_report.month)
         # the words take what the link leaves: a column of a fixed share cut "Open" to "Ope"
         with st.container(horizontal=True, vertical_alignment="center", wrap=False):
             with st.container(width="stretch", gap=None):
-                st.markdown(
-                    f"{widgets.badge_markdown(row.status)} **{plain.markdown(row.goal.title)}** — {value} "
-                    f"({t('departments.goal_target', target=fmt.value(row.goal.target, unit))})"
-                )
+                st.markdown(widgets.goal_line(row))
                 if why:
                     st.caption(why)
             widgets.goal_link(row.goal.code, t("overview.open_goal"))
