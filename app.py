@@ -30,9 +30,19 @@ try:
         viewer = frame.current_viewer()
         sections: dict[str, list] = {}
         for name, section, title, icon in PAGES:
-            if name == "overview" or access.may_open(viewer, name):  # the Overview also says "not signed in"
-                page = st.Page(f"pages/{name}.py", title=t(title), icon=icon, default=name == "overview")
-                sections.setdefault(t(section), []).append(page)
+            # A page the viewer may not open is left out of the menu but kept at its address, so
+            # a link to it is refused by the page, in the viewer's language (the Overview also
+            # says "not signed in"); unregistered, Streamlit said in English that the page did
+            # not exist and ran the Overview.
+            opens = name == "overview" or access.may_open(viewer, name)
+            page = st.Page(
+                f"pages/{name}.py",
+                title=t(title),
+                icon=icon,
+                default=name == "overview",
+                visibility="visible" if opens else "hidden",
+            )
+            sections.setdefault(t(section) if opens else t(PAGES[0][1]), []).append(page)
         st.navigation(sections).run()
 finally:  # also when the page stopped or asked for a rerun
     data.after_run()  # the first run of a served app starts warming the first pages

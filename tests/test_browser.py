@@ -200,6 +200,25 @@ def test_a_deep_link_as_the_first_request_gets_the_whole_app(demo_duckdb_file, t
         assert "app" not in navigation.inner_text().split()
 
 
+def test_a_link_to_a_page_outside_the_viewers_role_is_refused_in_their_language(server, browser):
+    """A department head opening a link to the Data page met Streamlit's own "Page not found"
+    dialog, in English, saying the page did not exist, and the Overview ran behind it: the page is
+    kept at its address but out of the menu, and it refuses in the viewer's language, with a way
+    back to the Overview."""
+    page = open_page(browser, f"{server}/data?month=2026-10&lang=da&as=ida.krogh@havnhjem.example", 390)
+    expect(main(page)).to_contain_text("Denne side hører ikke til din rolle i cockpittet.")
+    expect(page.get_by_role("dialog")).to_have_count(0)
+    expect(page.get_by_text("Page not found")).to_have_count(0)
+    page.screenshot(path=str(SHOTS / "data-refused-da-390.png"))
+    page.set_viewport_size({"width": 1440, "height": 900})
+    navigation = page.locator("[data-testid='stSidebarNav']")
+    expect(navigation).to_contain_text("Afdelinger")
+    assert not {"Data", "Administration"} & set(navigation.inner_text().split()), navigation.inner_text()
+    main(page).get_by_role("link", name="Gå til overblikket").click()
+    expect(main(page)).to_contain_text("Overblik — oktober 2026")
+    page.close()
+
+
 @pytest.fixture(scope="module")
 def proxied(demo_duckdb_file, tmp_path_factory):
     """The app in header mode, reached directly: whoever connects names themselves in

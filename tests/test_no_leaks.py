@@ -660,8 +660,9 @@ def test_the_administration_editors_show_no_one_but_an_admin_anything(app, app_u
         person = _person(app_url, email)
         _, secrets, _ = hidden[email]
         at = app(month=f"{MONTH:%Y-%m}", **{"as": email}).run()
-        with pytest.raises(ValueError, match="Could not find a navigation page"):
-            at.switch_page("pages/data.py")  # not in their menu
+        at.switch_page("pages/data.py").run()  # out of their menu, at its address refused
+        assert not at.exception and [i.value for i in at.info] == [t("frame.page_denied")], who
+        assert _editor_keys(at) == [] and secrets.found_in(visible.in_app(at)) == [], who
         alone = AppTest.from_file(str(ROOT / "pages" / "data.py"), default_timeout=APP_TIMEOUT)
         alone.query_params["month"] = f"{MONTH:%Y-%m}"
         alone.query_params["as"] = email

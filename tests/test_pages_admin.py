@@ -102,9 +102,11 @@ def test_an_owner_accepts_a_goal_and_the_tick_and_audit_follow(app, app_url):
 
 @pytest.mark.reads_only
 def test_the_data_page_is_for_administrators_only(app, app_url):
-    at = app(month="2026-10").run()  # an executive: not in the navigation
-    with pytest.raises(ValueError, match="Could not find a navigation page"):
-        at.switch_page(DATA)
+    at = app(month="2026-10").run()  # an executive: out of the menu, at its address refused
+    at.switch_page(DATA).run()
+    refusal = "This page is not part of your role in the cockpit."
+    assert not at.exception and [i.value for i in at.info] == [refusal]
+    assert not at.get("form") and [link.label for link in at.get("page_link")] == ["Go to the Overview"]
     admin = app(month="2026-10", **{"as": ADMIN}).run()
     admin.switch_page(DATA).run()
     assert admin.title[0].value == "Data"

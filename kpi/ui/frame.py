@@ -29,7 +29,7 @@ from kpi.domain.model import Person, Role
 from kpi.store import engine
 from kpi.text import fmt, i18n, plain
 from kpi.text.i18n import t
-from kpi.ui import data, firstrun, notices, prefetch, urlstate
+from kpi.ui import data, firstrun, notices, prefetch, urlstate, widgets
 
 _IN_APP = "_frame.app"
 
@@ -189,10 +189,13 @@ def _view_as(url: str, current: Person | None) -> None:
     )
 
 
-def deny(message: str) -> NoReturn:
-    """Stop the page politely: a message, no data."""
+def deny(message: str, *, home: bool = False) -> NoReturn:
+    """Stop the page politely: a message, no data; with `home`, a link to the Overview (a page
+    outside the viewer's role is opened by a link someone sent, and a phone's menu is folded)."""
     st.title(t("app.title"))
     st.info(message, icon=":material/lock:")
+    if home and st.session_state.get(_IN_APP):  # a page run alone has no Overview to link to
+        widgets.overview_link(t("frame.to_overview"))
     if mode() == "oidc" and not st.user.is_logged_in:
         st.button(t("frame.sign_in"), on_click=st.login, type="primary", icon=":material/login:")
     elif mode() == "oidc":
@@ -262,7 +265,7 @@ def sidebar(page: str) -> Context:
             deny(t("frame.ambiguous_viewer"))
         deny(t("frame.sign_in_needed") if signed_out else t("frame.unknown_viewer"))
     if not access.may_open(person, page):
-        deny(t("frame.page_denied"))
+        deny(t("frame.page_denied"), home=True)
     name = plain.markdown(person.name)
     st.sidebar.caption(t("frame.signed_in_as", name=name, role=t("role." + person.role)))
     st.sidebar.button(

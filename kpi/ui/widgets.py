@@ -33,6 +33,7 @@ if TYPE_CHECKING:  # pages that show no table need not load pandas
     from streamlit.elements.lib.mutable_tab_container import TabContainer
     from streamlit.navigation.page import StreamlitPage
 
+OVERVIEW_PAGE = "pages/overview.py"
 CASCADE_PAGE = "pages/goal_cascade.py"
 DEPARTMENTS_PAGE = "pages/departments.py"
 T = TypeVar("T")
@@ -123,6 +124,10 @@ def goal_link(code: str, label: str) -> None:
     st.page_link(
         _page(CASCADE_PAGE), label=label, query_params={"goal": code}, icon=":material/account_tree:"
     )
+
+
+def overview_link(label: str) -> None:
+    st.page_link(_page(OVERVIEW_PAGE), label=label, icon=":material/dashboard:")
 
 
 def department_link(code: str, label: str) -> None:
