@@ -219,6 +219,36 @@ def test_a_link_to_a_page_outside_the_viewers_role_is_refused_in_their_language(
     page.close()
 
 
+UPLOADER_WORDS = """() => [...document.querySelectorAll('[data-testid="stFileUploaderDropzone"]')].map((zone) => {
+    const shown = (element) => ({size: getComputedStyle(element).fontSize,
+                                 after: getComputedStyle(element, '::after').content});
+    return {button: shown(zone.querySelector('button p')),
+            limit: shown(zone.querySelector('[data-testid="stFileUploaderDropzoneInstructions"] span'))};
+})"""
+"""What each file uploader's button and limit show: Streamlit's own words (at font size 0) and
+ours after them."""
+
+
+@pytest.mark.parametrize(
+    ("language", "button", "limit"),
+    [
+        ("da", "Vælg fil", "Højst 200\u00a0MB pr. fil · CSV, TXT, XLSX"),
+        ("en", "Choose file", "At most 200\u00a0MB a file · CSV, TXT, XLSX"),
+    ],
+)
+def test_the_file_uploader_speaks_the_page_s_language(server, browser, language, button, limit):
+    """Streamlit's uploader says "Upload" and "200MB per file • CSV, TXT, XLSX" in English on a
+    Danish page: its words are hidden and the page's shown in their place."""
+    page = open_page(browser, f"{server}/data?month=2026-10&lang={language}&as=sofie.dahl@havnhjem.example")
+    expect(page.locator("[data-testid='stFileUploaderDropzone']")).to_be_visible()
+    zones = page.evaluate(UPLOADER_WORDS)
+    page.screenshot(path=str(SHOTS / f"uploader-{language}.png"))
+    page.close()
+    assert zones == [
+        {"button": {"size": "0px", "after": f'"{button}"'}, "limit": {"size": "0px", "after": f'"{limit}"'}}
+    ], zones
+
+
 @pytest.fixture(scope="module")
 def proxied(demo_duckdb_file, tmp_path_factory):
     """The app in header mode, reached directly: whoever connects names themselves in

@@ -116,3 +116,15 @@ def test_any_text_shows_as_typed(typed):
 def test_a_control_character_kept_from_before_the_check_is_left_out():
     """A title with U+202E turned the page's own text after it backwards."""
     assert plain.markdown("Ring \u202ekunden\x01 op") == "Ring kunden op"
+
+
+def test_a_css_string_holds_its_words_and_nothing_can_end_it():
+    """The uploader's words go into a style element as CSS strings (`widgets.css_string`): a
+    quote, a backslash, a line end or `</style>` in them would end the string or the element."""
+    from kpi.ui.widgets import css_string
+
+    text = 'Højst 200\u00a0MB · "CSV"\\ </style><script>x</script>\nnæste'
+    quoted = css_string(text)
+    inner = quoted[1:-1]
+    assert quoted[0] == quoted[-1] == '"' and not set('"<>\n') & set(inner)
+    assert re.sub(r"\\([0-9a-f]+) ", lambda m: chr(int(m.group(1), 16)), inner) == text

@@ -18,7 +18,7 @@ from kpi.domain.model import Person, Role
 from kpi.files.tables import KINDS
 from kpi.store import company, engine
 from kpi.text.i18n import t
-from kpi.ui import data, notices
+from kpi.ui import data, notices, widgets
 
 DATA_PAGE = "pages/data.py"
 LOGO_TYPES = ["png", "jpg", "jpeg"]
@@ -34,12 +34,12 @@ def company_fields(prefix: str, name: str, colour: str) -> tuple[str, bytes | No
     Company tab's (keys `<prefix>.company_name`, `.logo`, `.colour`), shown with `name` and `colour`.
     Returns what was typed, the uploaded logo's bytes (None without one) and the colour."""
     typed = st.text_input(t("company.name"), value=name, key=f"{prefix}.company_name", max_chars=200)
-    logo = st.file_uploader(
+    logo = widgets.file_uploader(
         t("company.logo"),
-        type=LOGO_TYPES,
-        key=f"{prefix}.logo",
-        help=t("company.logo_help"),
-        max_upload_size=1,  # MB; the store takes 300 kB (kpi.store.company.LOGO_MAX_BYTES)
+        LOGO_TYPES,
+        f"{prefix}.logo",
+        tip=t("company.logo_help"),
+        max_mb=1,  # the store takes 300 kB (kpi.store.company.LOGO_MAX_BYTES)
     )
     chosen = st.color_picker(
         t("company.colour"), colour, key=f"{prefix}.colour", help=t("company.colour_help")

@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # pages that show no table need not load pandas
     from streamlit.elements.lib.column_types import ColumnConfig
     from streamlit.elements.lib.mutable_tab_container import TabContainer
     from streamlit.navigation.page import StreamlitPage
+    from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 OVERVIEW_PAGE = "pages/overview.py"
 CASCADE_PAGE = "pages/goal_cascade.py"
@@ -286,6 +287,37 @@ Constant CSS, never people's text."""
 def screen_style() -> None:
     """Once per page that has `wide-`/`phone-` containers: the style that shows one of them."""
     st.html(SCREEN_STYLE)
+
+
+UPLOAD_STYLE = """<style>
+.st-key-{box} [data-testid="stFileUploaderDropzone"] button p {{ font-size: 0; }}
+.st-key-{box} [data-testid="stFileUploaderDropzone"] button p::after {{ content: {button}; font-size: 0.875rem; }}
+.st-key-{box} [data-testid="stFileUploaderDropzoneInstructions"] span {{ font-size: 0; }}
+.st-key-{box} [data-testid="stFileUploaderDropzoneInstructions"] span::after {{ content: {limit}; font-size: 0.875rem; }}
+</style>"""
+"""The file uploader's own words (Streamlit writes "Upload" and "200MB per file • CSV" in
+English whatever the page's language) hidden and ours shown in their place. Its words come from
+the translations, as CSS strings (`css_string`), never from people's text."""
+
+
+def css_string(text: str) -> str:
+    """`text` as a quoted CSS string: every character but letters, digits and spaces escaped by
+    its code point, so nothing in it can end the string or the style element."""
+    return '"' + "".join(c if c.isalnum() or c == " " else f"\\{ord(c):x} " for c in text) + '"'
+
+
+def file_uploader(
+    label: str, types: Sequence[str], key: str, tip: str | None = None, max_mb: int | None = None
+) -> UploadedFile | None:
+    """Streamlit's file uploader for files of `types` (extensions) of at most `max_mb`
+    megabytes (the server's limit when None), with the help `tip`; its button and limit in the
+    reader's language."""
+    box = "upload-" + "".join(c if c.isalnum() else "-" for c in key)
+    size = max_mb or int(st.get_option("server.maxUploadSize"))
+    limit = t("upload.limit", size=fmt.number(size), types=", ".join(kind.upper() for kind in types))
+    with st.container(key=box, gap=None):
+        st.html(UPLOAD_STYLE.format(box=box, button=css_string(t("upload.button")), limit=css_string(limit)))
+        return st.file_uploader(label, type=list(types), key=key, help=tip, max_upload_size=max_mb)
 
 
 def clamped(text: str, key: str, tooltip: str) -> None:

@@ -18,7 +18,7 @@ from kpi.files.tables import KINDS, ImportRejected, guess_kind, read_table
 from kpi.store import importing
 from kpi.text import plain, words
 from kpi.text.i18n import t
-from kpi.ui import data, notices
+from kpi.ui import data, notices, widgets
 from kpi.ui.frame import Context
 from kpi.ui.views import send_view
 
@@ -116,11 +116,8 @@ def panel(ctx: Context) -> None:
         format_func=lambda k: t(f"imports.kind_{k}"),
     )
     st.caption(t("imports.columns", columns=", ".join(c.name for c in KINDS[kind])))
-    upload = st.file_uploader(
-        t("imports.file"),
-        type=["csv", "txt", "xlsx"],
-        key=f"data.import.file.{kind}",
-        help=t("imports.file_help"),
+    upload = widgets.file_uploader(
+        t("imports.file"), ["csv", "txt", "xlsx"], f"data.import.file.{kind}", tip=t("imports.file_help")
     )
     far = st.checkbox(t("imports.confirm_future"), key="data.import.confirm_future")
     if upload is not None:
