@@ -343,3 +343,43 @@ def test_the_command_line_help_speaks_danish():
         [sys.executable, "-m", "kpi", "--lang", "da", "frobnicate"], cwd=ROOT, capture_output=True, text=True
     )
     assert bad.returncode == 2 and "fejl: argument" in bad.stderr and "ugyldigt valg" in bad.stderr
+
+
+def _named_keys(path):
+    """The keys `t(…)` is called with in `path`: each literal key, and each f-string key's part
+    before its first placeholder (`audit.table_` of `t(f"audit.table_{name}")`)."""
+    whole, prefixes = [], []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not (isinstance(node, ast.Call) and getattr(node.func, "id", "") == "t" and node.args):
+            continue
+        first = node.args[0]
+        where = f"{path.relative_to(ROOT)}:{node.lineno}"
+        if isinstance(first, ast.Constant) and isinstance(first.value, str):
+            whole.append((where, first.value))
+        elif isinstance(first, ast.JoinedStr) and isinstance(first.values[0], ast.Constant):
+            prefixes.append((where, first.values[0].value))
+    return whole, prefixes
+
+
+def test_every_key_the_code_names_is_in_the_catalogue():
+    """A key missing from every catalogue is shown as the key itself: the audit log's "What"
+    read `audit.table_priority_month` for ten of its tables."""
+    known = set(i18n.catalogue("en")) | set(i18n.plurals("en"))
+    whole, prefixes = [], []
+    for path in [*CHECKED, *sorted((ROOT / "kpi" / "text").glob("*.py"))]:
+        found = _named_keys(path)
+        whole += found[0]
+        prefixes += found[1]
+    assert len(whole) > 500 and len(prefixes) > 50
+    assert [(where, key) for where, key in whole if key not in known] == []
+    assert [(where, key) for where, key in prefixes if not any(k.startswith(key) for k in known)] == []
+
+
+@pytest.mark.parametrize("language", i18n.languages())
+def test_every_table_of_the_audit_log_has_a_name(language):
+    from kpi.ui.views.audit_view import TABLES
+
+    with i18n.use(language):
+        names = {table: t(f"audit.table_{table}") for table in TABLES}
+    assert {table for table, name in names.items() if name == f"audit.table_{table}"} == set()
+    assert len(set(names.values())) == len(TABLES)  # no two read alike

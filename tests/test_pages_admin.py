@@ -144,6 +144,16 @@ def test_an_admin_changes_a_target_and_the_audit_and_history_keep_both(app, app_
     at.query_params["goal"] = "O1"
     at.run()
     assert "target changed from 60\xa0s to **56\xa0s** by Sofie Dahl" in texts(at)
+    log = open_page(app, DATA, "definitions.tab_audit", **{"as": ADMIN})
+    log.text_input(key="data.audit.key").input("O1").run()
+    frame = log.dataframe[-1].value
+    changed = [
+        (who, change)
+        for who, what, change in zip(frame["Who"], frame["What"], frame["Change"], strict=True)
+        if what == "Goals"
+    ]
+    assert changed and changed[0][1].startswith("target: 60 → 55.5"), changed  # the newest first
+    assert changed[0][0] == "Sofie Dahl"  # by name, as the filter names people
 
 
 def test_a_dane_saving_a_goal_unchanged_keeps_its_decimals(app, app_url):

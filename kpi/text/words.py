@@ -219,6 +219,75 @@ def source_said(source: str) -> str:
     return t("origin.pull_other", kind=kind)
 
 
+AUDIT_BOOKKEEPING = frozenset({"loaded_at"})
+"""Fields an audited row keeps for the store's own bookkeeping: left out of the change."""
+AUDIT_FIRST = ("value", "target", "title", "name", "status", "role")
+"""Fields a change names first, when it has them (the rest follow in the alphabet's order): a
+corrected value's `value`, not its `denominator`, is what a cut line must still show."""
+AUDIT_VALUE_CHARS = 40
+AUDIT_CHANGE_CHARS = 200
+"""A value and a whole change in the audit log's table at most this long, cut with "…" (the
+download holds them whole)."""
+
+
+def audit_change(before: object, after: object, key: str = "") -> str:
+    """What an audited write changed, in a line: the fields that differ, `target: 90 → 92`; for a
+    new row or a deleted one, its fields (`New: value 66.2 · note …`) but those the row's `key`
+    names already (`CS_WAIT|2026-10-01`: the KPI and the month). Read off the audit row's JSON; a
+    value that is not JSON (or a NaN from a table's column) counts as none."""
+    old, new = _audit_row(before), _audit_row(after)
+    if old and new:
+        parts = [
+            f"{name}: {_audit_value(old.get(name))} → {_audit_value(new.get(name))}"
+            for name in _audit_order(old.keys() | new.keys())
+            if old.get(name) != new.get(name)
+        ]
+        line = "; ".join(parts) if parts else t("audit.unchanged")
+    elif old or new:
+        row, named = old or new, set(key.split("|"))
+        fields = " · ".join(
+            f"{name} {_audit_value(row[name])}"
+            for name in _audit_order(row.keys())
+            if row[name] not in (None, "") and str(row[name]) not in named
+        )
+        line = f"{t('audit.created' if new else 'audit.deleted')}: {fields}"
+    else:
+        return ""
+    return _cut(line, AUDIT_CHANGE_CHARS)
+
+
+def _audit_order(names: Iterable[str]) -> list[str]:
+    """`names` without the bookkeeping, `AUDIT_FIRST` first, then in the alphabet's order."""
+    kept = [name for name in names if name not in AUDIT_BOOKKEEPING]
+    first = [name for name in AUDIT_FIRST if name in kept]
+    return first + sorted(name for name in kept if name not in AUDIT_FIRST)
+
+
+def _audit_row(text: object) -> dict[str, object]:
+    if not isinstance(text, str) or not text:
+        return {}
+    try:
+        row = json.loads(text)
+    except ValueError:
+        return {}
+    return row if isinstance(row, dict) else {}
+
+
+def _audit_value(value: object) -> str:
+    """A field's value as the reader's language writes it: a number with its decimals (up to
+    four), a text as it is."""
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        decimals = len(f"{value:.4f}".rstrip("0").partition(".")[2])
+        return fmt.number(value, decimals)
+    return _cut(value if isinstance(value, str) else json.dumps(value, ensure_ascii=False), AUDIT_VALUE_CHARS)
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def audit_origin(table_name: str, after: str | None) -> str:
     """Where a measurement written by an audited change came from (`origin`), read off the audit
     row's `after` (JSON); empty for other tables, deletions and changes that kept the source.

@@ -49,9 +49,19 @@ def log(ctx: Context, people: dict) -> None:
         words.audit_origin(name, after)
         for name, after in zip(shown["table_name"], shown["after"], strict=True)
     ]
-    shown.insert(4, "origin", origins)  # plain text in a table: never Markdown
+    # what changed in a line, read in place of the before and after (JSON, wider than the page;
+    # the download holds them whole); plain text in a table, never Markdown
+    changes = [
+        words.audit_change(b, a, k)
+        for b, a, k in zip(shown["before"], shown["after"], shown["key"], strict=True)
+    ]
+    shown = shown.drop(columns=["before", "after"])
+    # who by name, as the filter above names them (an address was cut to "sofie.da…"); the
+    # command line's and the sources' names as written
+    shown["who"] = [people[who].name if who in people else who for who in shown["who"]]
+    shown.insert(4, "change", changes)
+    shown.insert(5, "origin", origins)
     shown["table_name"] = [t(f"audit.table_{name}") for name in shown["table_name"]]
-    shown[["before", "after"]] = shown[["before", "after"]].fillna("–")  # a new row has no before
     shown = shown.rename(columns={c: t(f"audit.col_{c}") for c in shown.columns})
     st.dataframe(shown, hide_index=True, width="stretch", height=420)
     st.download_button(
