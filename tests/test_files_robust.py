@@ -127,6 +127,42 @@ def _formatted(rows, formats: dict[str, str]) -> bytes:
     return out.getvalue()
 
 
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"kpi,month,value,,\nCS_WAIT,2026-10,70,,\n",
+        b"kpi;month;value;;\r\nCS_WAIT;2026-10;70;;\r\n",
+        b"kpi,month,value,,\nCS_WAIT,2026-10,70\n",  # the header's tail alone
+        _workbook([["kpi", "month", "value", None, None], ["CS_WAIT", "2026-10", 70, None, None]]),
+    ],
+)
+def test_empty_columns_after_the_last_are_left_out_in_a_csv_file_as_in_a_workbook(data):
+    """Excel writes separators for cells once filled or formatted (`kpi,month,value,,`): a
+    workbook's were left out and a CSV file's refused as unknown columns "#4", "#5"."""
+    parsed = tables.parse("measurements", data, "f.xlsx" if data[:2] == b"PK" else "f.csv")
+    assert parsed.problems == [] and [row["value"] for row in parsed.rows] == [70]
+
+
+@pytest.mark.parametrize(
+    ("data", "named"),
+    [
+        (b"kpi,month,value,,\nCS_WAIT,2026-10,70,x,\n", ("#4",)),
+        (_workbook([["kpi", "month", "value", None], ["CS_WAIT", "2026-10", 70, "x"]]), ("#4",)),
+        (_workbook([["kpi", None, "month", "value"], ["CS_WAIT", None, "2026-10", 70]]), ("#2",)),
+    ],
+)
+def test_a_column_with_values_but_no_header_is_named_in_a_csv_file_as_in_a_workbook(data, named):
+    """A workbook's values under no header were dropped without a word, a CSV file's refused."""
+    (problem,) = problems_of(data, "measurements", "f.xlsx" if data[:2] == b"PK" else "f.csv")
+    assert problem.key == "import.unknown_columns" and problem.params[0] == ("columns", named)
+
+
+def test_a_value_beyond_an_empty_tail_is_still_a_row_split_wrongly():
+    data = b"kpi,month,value,\nCS_WAIT,2026-10,70,,,5\n"
+    (problem,) = problems_of(data, "measurements")
+    assert problem.key == "import.ragged_row" and problem.params[2] == ("extra", ("5",))
+
+
 def test_a_number_formatted_as_a_percentage_is_read_as_the_sheet_shows_it():
     """A director's sheet showed "94.3%" for 0.943 and the import landed 0.9 %: the cell reads as
     the sheet shows it, so it is refused like a percent sign typed into a CSV file, with the

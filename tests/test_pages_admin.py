@@ -610,7 +610,7 @@ def test_a_damaged_file_uploaded_on_the_data_page_is_a_named_problem_not_streaml
     ("name", "data", "hint"),
     [
         ("dup.csv", b"kpi,month,value,value\nCS_WAIT,2026-10,50,60\n", "appears twice"),
-        ("blank.csv", b"kpi,month,value,,\nCS_WAIT,2026-10,50,,\n", "#4"),
+        ("blank.csv", b"kpi,month,value,,\nCS_WAIT,2026-10,50,x,\n", "#4"),  # an empty tail is left out
         ("blank.xlsx", None, "#2"),
     ],
 )

@@ -85,7 +85,24 @@ def read_table(data: bytes, name: str) -> tuple[list[str], list[list[str]], str]
         table.pop()
     if not table:
         raise ImportRejected(Problem("import.empty", file=name))
-    return table[0], table[1:], delimiter
+    return (*_without_empty_tail(table[0], table[1:]), delimiter)
+
+
+def _without_empty_tail(header: list[str], body: list[list[str]]) -> tuple[list[str], list[list[str]]]:
+    """The table without its last columns that have no header and no value in any row, which
+    Excel writes for cells once filled or formatted (`code,name,parent,,`), in a CSV file as in a
+    workbook. A column with a value but no header stays, to be named as an unknown column; cells
+    of a row beyond the header stay, to be named as a row split wrongly."""
+    width = len(header)
+    while (
+        width
+        and not header[width - 1].strip()
+        and not any(len(row) >= width and row[width - 1].strip() for row in body)
+    ):
+        width -= 1
+    if width == len(header):
+        return header, body
+    return header[:width], [row[:width] + row[len(header) :] for row in body]
 
 
 def _csv_rows(text: str, delimiter: str, name: str) -> list[list[str]]:
@@ -163,10 +180,7 @@ def _read_xlsx(data: bytes, name: str) -> tuple[list[str], list[list[str]]]:
         raise ImportRejected(Problem("import.empty", file=name))
     width = max(len(row) for row in table)
     table = [row + [""] * (width - len(row)) for row in table]
-    header = table[0]
-    while header and not header[-1]:  # trailing empty header cells of a formatted sheet
-        header = header[:-1]
-    return header, [row[: len(header)] for row in table[1:]]
+    return _without_empty_tail(table[0], table[1:])
 
 
 def _check_workbook_size(data: bytes, name: str) -> None:
