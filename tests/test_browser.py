@@ -249,6 +249,44 @@ def test_the_file_uploader_speaks_the_page_s_language(server, browser, language,
     ], zones
 
 
+HINT = """(field) => { const hint = field.closest('[data-testid]:has([data-testid="InputInstructions"])')
+                                   .querySelector('[data-testid="InputInstructions"]');
+    return [...hint.children].map((part) => [getComputedStyle(part).fontSize,
+                                             getComputedStyle(part, '::after').content]); }"""
+"""The parts of the typing hint under a field: each part's font size and what its style writes
+after it (Streamlit's English at size 0, the page's words after it; the character count as it
+is)."""
+
+
+def test_the_typing_hints_under_fields_speak_the_page_s_language(server, browser):
+    """Streamlit writes "Press Ctrl+Enter to submit form" and "Press Enter to apply" in English
+    under a field being typed in, on a Danish page too."""
+    head = "ida.krogh@havnhjem.example"
+    page = open_page(browser, f"{server}/departments?month=2026-10&lang=da&as={head}")
+    fold = (
+        main(page)
+        .locator("[data-testid='stExpander'] summary")
+        .filter(has_text="Skriv kommentaren for oktober 2026")
+    )
+    fold.click()  # open by itself only while a number owes a word: none of hers does in October
+    area = main(page).locator("[data-testid='stForm'] textarea").first
+    area.click()
+    area.press_sequentially("Godt")
+    expect(main(page).locator("[data-testid='InputInstructions']").first).to_be_visible()
+    in_form = area.evaluate(HINT)
+    page.close()
+    page = open_page(browser, f"{server}/data?month=2026-10&lang=da&as=sofie.dahl@havnhjem.example")
+    main(page).get_by_role("tab", name="Revisionslog").click()
+    key = main(page).get_by_label("Nøglen indeholder")
+    key.click()
+    key.press_sequentially("O1")
+    expect(main(page).locator("[data-testid='InputInstructions']").first).to_be_visible()
+    alone = key.evaluate(HINT)
+    page.close()
+    assert in_form == [["0px", '"Tryk Ctrl+Enter for at sende formularen"'], ["12px", "none"]], in_form
+    assert alone[0] == ["0px", '"Tryk Enter for at anvende"'], alone
+
+
 @pytest.fixture(scope="module")
 def proxied(demo_duckdb_file, tmp_path_factory):
     """The app in header mode, reached directly: whoever connects names themselves in

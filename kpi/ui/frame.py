@@ -241,6 +241,7 @@ def sidebar(page: str) -> Context:
         st.session_state[_IN_APP + ".retried"] = True
         st.rerun()  # a page run without app.py (see above): run again, once, through app.py
     language = apply_language()
+    widgets.input_words()
     if mode() == NO_SIGN_IN:  # closed by default: nobody is anybody, so nothing is served
         deny(t("frame.no_sign_in"))
     url = engine.resolve_url()

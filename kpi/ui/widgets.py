@@ -306,6 +306,29 @@ def css_string(text: str) -> str:
     return '"' + "".join(c if c.isalnum() or c == " " else f"\\{ord(c):x} " for c in text) + '"'
 
 
+INPUT_STYLE = """<style>
+[data-testid="InputInstructions"] > span:first-child {{ font-size: 0; }}
+[data-testid="InputInstructions"] > span:first-child::after {{ content: {apply}; font-size: 0.75rem; }}
+[data-testid="stForm"] [data-testid="InputInstructions"] > span:first-child::after {{ content: {submit}; }}
+[data-testid="stTextArea"] [data-testid="InputInstructions"] > span:first-child::after {{ content: {lines_apply}; }}
+[data-testid="stForm"] [data-testid="stTextArea"] [data-testid="InputInstructions"] > span:first-child::after {{ content: {lines_submit}; }}
+</style>"""
+"""The hint under a text field being typed in (Streamlit's "Press Enter to submit form", in
+English whatever the page's language) in the reader's language: its first part, before the
+character count, is the hint in every field the app has (Streamlit leaves it out only in a form
+whose first button is disabled or that Enter may not submit, and the app has neither). Ctrl+Enter
+in a text area is true on a Mac too (Streamlit takes ⌘ or Ctrl)."""
+
+
+def input_words() -> None:
+    """Once per page, in the sidebar: the style that writes the typing hints in the reader's
+    language (`INPUT_STYLE`)."""
+    words = {
+        name: css_string(t(f"inputs.{name}")) for name in ("apply", "submit", "lines_apply", "lines_submit")
+    }
+    st.sidebar.html(INPUT_STYLE.format(**words))
+
+
 def file_uploader(
     label: str, types: Sequence[str], key: str, tip: str | None = None, max_mb: int | None = None
 ) -> UploadedFile | None:
