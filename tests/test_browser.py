@@ -260,7 +260,7 @@ is)."""
 
 def test_the_typing_hints_under_fields_speak_the_page_s_language(server, browser):
     """Streamlit writes "Press Ctrl+Enter to submit form" and "Press Enter to apply" in English
-    under a field being typed in, on a Danish page too."""
+    under a field being typed in, and "No results" in a picker, on a Danish page too."""
     head = "ida.krogh@havnhjem.example"
     page = open_page(browser, f"{server}/departments?month=2026-10&lang=da&as={head}")
     fold = (
@@ -282,9 +282,15 @@ def test_the_typing_hints_under_fields_speak_the_page_s_language(server, browser
     key.press_sequentially("O1")
     expect(main(page).locator("[data-testid='InputInstructions']").first).to_be_visible()
     alone = key.evaluate(HINT)
+    main(page).get_by_label("Hvad").click()  # a picker given a word none of its choices hold
+    page.keyboard.type("zzz")
+    empty = page.locator("[role='listbox'][data-empty='true'] [role='option'] > span")
+    expect(empty).to_be_visible()
+    nothing = empty.evaluate("(s) => [getComputedStyle(s).fontSize, getComputedStyle(s, '::after').content]")
     page.close()
     assert in_form == [["0px", '"Tryk Ctrl+Enter for at sende formularen"'], ["12px", "none"]], in_form
     assert alone[0] == ["0px", '"Tryk Enter for at anvende"'], alone
+    assert nothing == ["0px", '"Ingen resultater"'], nothing
 
 
 @pytest.fixture(scope="module")

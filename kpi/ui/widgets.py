@@ -312,19 +312,23 @@ INPUT_STYLE = """<style>
 [data-testid="stForm"] [data-testid="InputInstructions"] > span:first-child::after {{ content: {submit}; }}
 [data-testid="stTextArea"] [data-testid="InputInstructions"] > span:first-child::after {{ content: {lines_apply}; }}
 [data-testid="stForm"] [data-testid="stTextArea"] [data-testid="InputInstructions"] > span:first-child::after {{ content: {lines_submit}; }}
+[role="listbox"][data-empty="true"] [role="option"] > span {{ font-size: 0; }}
+[role="listbox"][data-empty="true"] [role="option"] > span::after {{ content: {no_results}; font-size: 0.875rem; }}
 </style>"""
 """The hint under a text field being typed in (Streamlit's "Press Enter to submit form", in
 English whatever the page's language) in the reader's language: its first part, before the
 character count, is the hint in every field the app has (Streamlit leaves it out only in a form
 whose first button is disabled or that Enter may not submit, and the app has neither). Ctrl+Enter
-in a text area is true on a Mac too (Streamlit takes ⌘ or Ctrl)."""
+in a text area is true on a Mac too (Streamlit takes ⌘ or Ctrl). Also a picker's "No results"
+when what was typed into it matches no choice."""
 
 
 def input_words() -> None:
-    """Once per page, in the sidebar: the style that writes the typing hints in the reader's
-    language (`INPUT_STYLE`)."""
+    """Once per page, in the sidebar: the style that writes the typing hints and an empty
+    picker's words in the reader's language (`INPUT_STYLE`)."""
     words = {
-        name: css_string(t(f"inputs.{name}")) for name in ("apply", "submit", "lines_apply", "lines_submit")
+        name: css_string(t(f"inputs.{name}"))
+        for name in ("apply", "submit", "lines_apply", "lines_submit", "no_results")
     }
     st.sidebar.html(INPUT_STYLE.format(**words))
 
