@@ -42,6 +42,7 @@ try:
                 default=name == "overview",
                 visibility="visible" if opens else "hidden",
             )
+            # in the first section: a section of hidden pages alone would show its heading empty
             sections.setdefault(t(section) if opens else t(PAGES[0][1]), []).append(page)
         st.navigation(sections).run()
 finally:  # also when the page stopped or asked for a rerun

@@ -22,7 +22,7 @@ level = right.segmented_control(
     format_func=lambda lvl: t(f"level.{lvl}"),
 )
 rows = cascade_view.visible_rows(month_report, department, level)
-cascade_view.tree(rows, month_report.kpis)
+cascade_view.tree(rows, month_report.kpis, month_report.goals)
 
 codes = [row.goal.code for _, row in rows]
 titles = {row.goal.code: row.goal.title for _, row in rows}

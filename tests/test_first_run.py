@@ -18,7 +18,7 @@ from kpi import cli
 from kpi.domain import months
 from kpi.domain.access import EVERYTHING
 from kpi.output import pptx_pack
-from kpi.ui import firstrun
+from kpi.ui import firstrun, widgets
 from tests.conftest import forget_app, new_app, point_app_at
 from tests.sharing import open_data_tab
 from tests.test_pages import texts
@@ -96,6 +96,10 @@ def test_the_app_builds_a_company_from_an_empty_store(empty_app, monkeypatch):
     at = empty_app().run()
     assert not at.exception, at.exception
     assert at.title[0].value == "Welcome to CX Cockpit" and not at.metric
+    # the logo's limit is the store's 300 kB, in the page's words (Streamlit's own said "1MB")
+    styles = " ".join(h.proto.body for h in at.get("html"))
+    assert widgets.css_string("At most 300\u00a0kB a file · PNG, JPG, JPEG") in styles
+    assert at.file_uploader(key="firstrun.logo").proto.max_upload_size_mb == 1
     _submit(at, "firstrun.start")  # nothing typed: every problem, in the form's order
     said = " ".join(e.value for e in at.error)
     assert -1 < said.find("Company") < said.find("Your name"), said

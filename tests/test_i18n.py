@@ -362,8 +362,10 @@ def _named_keys(path):
 
 
 def test_every_key_the_code_names_is_in_the_catalogue():
-    """A key missing from every catalogue is shown as the key itself: the audit log's "What"
-    read `audit.table_priority_month` for ten of its tables."""
+    """A key missing from every catalogue is shown as the key itself. A literal key must be in
+    the catalogue, and an f-string key's fixed start must begin some key; which values an
+    f-string key takes is for the tests of its own (the audit log's "What" read
+    `audit.table_priority_month` for ten of its tables: `test_every_table_of_the_audit_log_has_a_name`)."""
     known = set(i18n.catalogue("en")) | set(i18n.plurals("en"))
     whole, prefixes = [], []
     for path in [*CHECKED, *sorted((ROOT / "kpi" / "text").glob("*.py"))]:
@@ -383,3 +385,18 @@ def test_every_table_of_the_audit_log_has_a_name(language):
         names = {table: t(f"audit.table_{table}") for table in TABLES}
     assert {table for table, name in names.items() if name == f"audit.table_{table}"} == set()
     assert len(set(names.values())) == len(TABLES)  # no two read alike
+
+
+def test_every_field_s_typing_hint_is_the_one_the_style_rewrites():
+    """`widgets.INPUT_STYLE` writes the page's words over the first part of the hint under a
+    field: that part is Streamlit's "Press Enter…" only while no form refuses Enter and no picker
+    caps its choices (then Streamlit writes a count or a cap there, which the style would
+    overwrite with a wrong hint)."""
+    code = [*sorted((ROOT / "pages").glob("*.py")), *sorted((ROOT / "kpi" / "ui").rglob("*.py"))]
+    found = [
+        f"{path.relative_to(ROOT)}: {word}"
+        for path in code
+        for word in ("enter_to_submit", "max_selections")
+        if word in path.read_text(encoding="utf-8")
+    ]
+    assert found == []

@@ -331,19 +331,52 @@ def test_a_phone_gets_the_cascade_as_a_list_of_whole_goals(app, app_url, languag
 
 
 @pytest.mark.reads_only
-def test_a_phone_list_nests_a_goal_at_most_one_level_below_the_one_before(app_url):
+def test_a_phone_list_nests_each_goal_under_the_nearest_ancestor_it_lists(app_url):
     """A filter leaves out goals' parents: the operational goals alone are one flat list (nested
-    eight spaces deep under nothing, Markdown showed them as code), and past `PHONE_LIMIT` goals
-    the list stops."""
+    eight spaces deep under nothing, Markdown showed them as code); a department's goal whose
+    parent is left out nested, by depth alone, under a sibling of that parent (Credit's O20
+    under T4). Under every filter, a goal nests one level under the nearest goal it serves that
+    is listed above it, or starts a list; past `PHONE_LIMIT` goals the list stops."""
     from kpi.ui.views import cascade_view
 
     report = month_report(app_url)
+    parents = {code: row.goal.parent for code, row in report.goals.items()}
+
+    def served(code):
+        up = []
+        while parents.get(code):
+            code = parents[code]
+            up.append(code)
+        return up
+
+    departments = {row.goal.department for row in report.goals.values()}
+    filters = [
+        (d, lvl) for d in [None, *departments] for lvl in [None, "strategic", "tactical", "operational"]
+    ]
+    nested = 0
+    for department, level in filters:
+        rows = cascade_view.visible_rows(report, department, level)
+        lines = cascade_view.phone_list(rows, report.goals).splitlines()
+        assert len(lines) == len(rows)
+        for n, ((_, row), line) in enumerate(zip(rows, lines, strict=True)):
+            indent = (len(line) - len(line.lstrip(" "))) // 4
+            listed = [r.goal.code for _, r in rows[:n]]
+            shown = next((c for c in served(row.goal.code) if c in listed), None)
+            if shown is None:
+                assert indent == 0, (department, level, row.goal.code)
+                continue
+            # one level under the line of the nearest ancestor listed
+            above = (len(lines[listed.index(shown)]) - len(lines[listed.index(shown)].lstrip(" "))) // 4
+            assert indent == above + 1, (department, level, row.goal.code, shown)
+            nested += 1
+    assert nested > 30  # the full tree nests; filters keep some
     operational = cascade_view.visible_rows(report, None, "operational")
-    assert operational and {depth for depth, _ in operational} == {2}
-    assert all(line.startswith("- ") for line in cascade_view.phone_list(operational).splitlines())
+    assert all(
+        line.startswith("- ") for line in cascade_view.phone_list(operational, report.goals).splitlines()
+    )
     every = cascade_view.visible_rows(report, None, None)
     longer = every * (cascade_view.PHONE_LIMIT // len(every) + 1)
-    assert len(cascade_view.phone_list(longer).splitlines()) == cascade_view.PHONE_LIMIT
+    assert len(cascade_view.phone_list(longer, report.goals).splitlines()) == cascade_view.PHONE_LIMIT
 
 
 @pytest.mark.reads_only

@@ -152,7 +152,7 @@ def test_an_admin_changes_a_target_and_the_audit_and_history_keep_both(app, app_
         for who, what, change in zip(frame["Who"], frame["What"], frame["Change"], strict=True)
         if what == "Goals"
     ]
-    assert changed and changed[0][1].startswith("target: 60 → 55.5"), changed  # the newest first
+    assert changed and changed[0][1].startswith("Target: 60 → 55.5"), changed  # the newest first
     assert changed[0][0] == "Sofie Dahl"  # by name, as the filter names people
 
 

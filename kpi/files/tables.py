@@ -91,8 +91,9 @@ def read_table(data: bytes, name: str) -> tuple[list[str], list[list[str]], str]
 def _without_empty_tail(header: list[str], body: list[list[str]]) -> tuple[list[str], list[list[str]]]:
     """The table without its last columns that have no header and no value in any row, which
     Excel writes for cells once filled or formatted (`code,name,parent,,`), in a CSV file as in a
-    workbook. A column with a value but no header stays, to be named as an unknown column; cells
-    of a row beyond the header stay, to be named as a row split wrongly."""
+    workbook. A column with a value but no header stays, to be named as an unknown column. The
+    rows stay as they are (cells are read by their column's place): what is beyond the header
+    is still named as a row split wrongly, counted as the file has it."""
     width = len(header)
     while (
         width
@@ -100,9 +101,7 @@ def _without_empty_tail(header: list[str], body: list[list[str]]) -> tuple[list[
         and not any(len(row) >= width and row[width - 1].strip() for row in body)
     ):
         width -= 1
-    if width == len(header):
-        return header, body
-    return header[:width], [row[:width] + row[len(header) :] for row in body]
+    return header[:width], body
 
 
 def _csv_rows(text: str, delimiter: str, name: str) -> list[list[str]]:

@@ -7,21 +7,17 @@ from collections.abc import Mapping, Sequence
 from kpi.domain.attention import Item
 from kpi.domain.month_rows import GoalRow
 from kpi.domain.report import MonthReport
-from kpi.text import fmt, phrases
+from kpi.text import fmt, phrases, words
 from kpi.text.i18n import t
 
 NAME_WIDTH = 50
 """The most characters a KPI name or goal title takes; a longer one ends in "…"."""
 
 
-def _fit(cell: str, width: int) -> str:
-    return cell if len(cell) <= width else cell[: width - 1] + "…"
-
-
 def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
     """Aligned lines: the first column (names) at most NAME_WIDTH wide, the others as wide as
     their widest cell, so a status or a value is never cut in any language."""
-    lines = [[_fit(cells[0], NAME_WIDTH), *cells[1:]] for cells in (header, *rows)]
+    lines = [[words.cut(cells[0], NAME_WIDTH), *cells[1:]] for cells in (header, *rows)]
     widths = [max(len(cells[i]) for cells in lines) for i in range(len(header))]
     return ["  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip() for cells in lines]
 

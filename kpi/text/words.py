@@ -8,7 +8,8 @@ so the app, the command line, the packs and the JSON say the same thing the same
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -220,7 +221,8 @@ def source_said(source: str) -> str:
 
 
 AUDIT_BOOKKEEPING = frozenset({"loaded_at"})
-"""Fields an audited row keeps for the store's own bookkeeping: left out of the change."""
+"""Fields an audited row keeps for the store's own bookkeeping (when a value was loaded, which the
+audit row's own time says): left out of the change."""
 AUDIT_FIRST = ("value", "target", "title", "name", "status", "role")
 """Fields a change names first, when it has them (the rest follow in the alphabet's order): a
 corrected value's `value`, not its `denominator`, is what a cut line must still show."""
@@ -228,32 +230,34 @@ AUDIT_VALUE_CHARS = 40
 AUDIT_CHANGE_CHARS = 200
 """A value and a whole change in the audit log's table at most this long, cut with "…" (the
 download holds them whole)."""
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?")
 
 
-def audit_change(before: object, after: object, key: str = "") -> str:
-    """What an audited write changed, in a line: the fields that differ, `target: 90 → 92`; for a
-    new row or a deleted one, its fields (`New: value 66.2 · note …`) but those the row's `key`
-    names already (`CS_WAIT|2026-10-01`: the KPI and the month). Read off the audit row's JSON; a
-    value that is not JSON (or a NaN from a table's column) counts as none."""
+def audit_change(before: object, after: object, keys: Collection[str] = ()) -> str:
+    """What an audited write changed, in a line, in the reader's language: the fields that differ
+    (`Target: 60 → 55.5`); for a new row or a deleted one, its fields but its table's `keys`,
+    which the row's key names (`New: Value 95 · …`). Read off the audit row's JSON; a value that
+    is not JSON (or a NaN from a table's column) counts as none."""
     old, new = _audit_row(before), _audit_row(after)
     if old and new:
         parts = [
-            f"{name}: {_audit_value(old.get(name))} → {_audit_value(new.get(name))}"
+            f"{_audit_field(name)}: {_audit_value(old.get(name))} → {_audit_value(new.get(name))}"
             for name in _audit_order(old.keys() | new.keys())
             if old.get(name) != new.get(name)
         ]
         line = "; ".join(parts) if parts else t("audit.unchanged")
     elif old or new:
-        row, named = old or new, set(key.split("|"))
+        row = old or new
         fields = " · ".join(
-            f"{name} {_audit_value(row[name])}"
+            f"{_audit_field(name)} {_audit_value(row[name])}"
             for name in _audit_order(row.keys())
-            if row[name] not in (None, "") and str(row[name]) not in named
+            if row[name] not in (None, "") and name not in keys
         )
         line = f"{t('audit.created' if new else 'audit.deleted')}: {fields}"
     else:
         return ""
-    return _cut(line, AUDIT_CHANGE_CHARS)
+    return cut(line, AUDIT_CHANGE_CHARS)
 
 
 def _audit_order(names: Iterable[str]) -> list[str]:
@@ -264,6 +268,7 @@ def _audit_order(names: Iterable[str]) -> list[str]:
 
 
 def _audit_row(text: object) -> dict[str, object]:
+    """An audit row's JSON `before` or `after` as a mapping; empty for none or not JSON."""
     if not isinstance(text, str) or not text:
         return {}
     try:
@@ -273,18 +278,35 @@ def _audit_row(text: object) -> dict[str, object]:
     return row if isinstance(row, dict) else {}
 
 
+def _audit_field(name: str) -> str:
+    """A stored column's name for people: the form's and the import's name for the field
+    (`field.<name>`), else the audit log's own (`audit.field_<name>`), else as stored."""
+    label = _label(name)
+    if label != name:
+        return label
+    key = f"audit.field_{name}"
+    text = t(key)
+    return name if text == key else text
+
+
 def _audit_value(value: object) -> str:
-    """A field's value as the reader's language writes it: a number with its decimals (up to
-    four), a text as it is."""
+    """A stored value as the reader's language writes it: a number as `_word` writes one, a date
+    and a moment as pages do, yes or no; a text as it is, cut at `AUDIT_VALUE_CHARS`."""
     if value is None or value == "":
         return "–"
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        decimals = len(f"{value:.4f}".rstrip("0").partition(".")[2])
-        return fmt.number(value, decimals)
-    return _cut(value if isinstance(value, str) else json.dumps(value, ensure_ascii=False), AUDIT_VALUE_CHARS)
+    if isinstance(value, bool):
+        return t("audit.yes" if value else "audit.no")
+    if isinstance(value, int | float):
+        return str(_word(float(value)))
+    if isinstance(value, str) and _ISO_DAY.fullmatch(value):
+        return fmt.day(date.fromisoformat(value))
+    if isinstance(value, str) and _ISO_MOMENT.fullmatch(value):
+        return fmt.moment(datetime.fromisoformat(value))
+    return cut(value if isinstance(value, str) else json.dumps(value, ensure_ascii=False), AUDIT_VALUE_CHARS)
 
 
-def _cut(text: str, limit: int) -> str:
+def cut(text: str, limit: int) -> str:
+    """`text` at most `limit` characters, a longer one cut with "…"."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -292,13 +314,10 @@ def audit_origin(table_name: str, after: str | None) -> str:
     """Where a measurement written by an audited change came from (`origin`), read off the audit
     row's `after` (JSON); empty for other tables, deletions and changes that kept the source.
     A deletion's empty `after` may arrive as a float NaN from a table's column: also empty."""
-    if table_name != "measurement" or not isinstance(after, str) or not after:
+    if table_name != "measurement":
         return ""
-    try:
-        row = json.loads(after)
-    except ValueError:
-        return ""
-    source = row.get("source") if isinstance(row, dict) else None
+    row = _audit_row(after)
+    source = row.get("source")
     if not isinstance(source, str):
         return ""
     loaded = row.get("loaded_at")

@@ -39,7 +39,7 @@ def company_fields(prefix: str, name: str, colour: str) -> tuple[str, bytes | No
         LOGO_TYPES,
         f"{prefix}.logo",
         tip=t("company.logo_help"),
-        max_mb=1,  # the store takes 300 kB (kpi.store.company.LOGO_MAX_BYTES)
+        limit_bytes=company.LOGO_MAX_BYTES,
     )
     chosen = st.color_picker(
         t("company.colour"), colour, key=f"{prefix}.colour", help=t("company.colour_help")

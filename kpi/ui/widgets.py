@@ -8,6 +8,7 @@ reaches Markdown only through `kpi.text.plain`, so it shows as typed.
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -334,17 +335,25 @@ def input_words() -> None:
 
 
 def file_uploader(
-    label: str, types: Sequence[str], key: str, tip: str | None = None, max_mb: int | None = None
+    label: str, types: Sequence[str], key: str, tip: str | None = None, limit_bytes: int | None = None
 ) -> UploadedFile | None:
-    """Streamlit's file uploader for files of `types` (extensions) of at most `max_mb`
-    megabytes (the server's limit when None), with the help `tip`; its button and limit in the
-    reader's language."""
+    """Streamlit's file uploader for files of `types` (extensions) of at most `limit_bytes` (the
+    server's limit when None), with the help `tip`; its button and limit in the reader's language
+    (a limit under a megabyte in kB: the logo's 300 kB, where Streamlit could only say 1MB)."""
     box = "upload-" + "".join(c if c.isalnum() else "-" for c in key)
-    size = max_mb or int(st.get_option("server.maxUploadSize"))
-    limit = t("upload.limit", size=fmt.number(size), types=", ".join(kind.upper() for kind in types))
+    megabytes = (
+        math.ceil(limit_bytes / 1_000_000) if limit_bytes else int(st.get_option("server.maxUploadSize"))
+    )
+    if limit_bytes and limit_bytes < 1_000_000:
+        size = f"{fmt.number(limit_bytes / 1000)}\u00a0kB"
+    else:
+        size = f"{fmt.number(limit_bytes / 1_000_000 if limit_bytes else megabytes)}\u00a0MB"
+    limit = t("upload.limit", size=size, types=", ".join(kind.upper() for kind in types))
     with st.container(key=box, gap=None):
         st.html(UPLOAD_STYLE.format(box=box, button=css_string(t("upload.button")), limit=css_string(limit)))
-        return st.file_uploader(label, type=list(types), key=key, help=tip, max_upload_size=max_mb)
+        return st.file_uploader(
+            label, type=list(types), key=key, help=tip, max_upload_size=megabytes if limit_bytes else None
+        )
 
 
 def clamped(text: str, key: str, tooltip: str) -> None:

@@ -16,6 +16,11 @@ from kpi.ui.frame import Context
 
 SHOWN_ROWS = 500
 TABLES = [table.name for table in schema.metadata.sorted_tables if table.name not in ("audit", "meta")]
+KEYS = {
+    table.name: frozenset(c.name for c in table.primary_key.columns)
+    for table in schema.metadata.sorted_tables
+}
+"""Each table's key columns: an audit row's key names them, so its change leaves them out."""
 
 
 def log(ctx: Context, people: dict) -> None:
@@ -52,8 +57,8 @@ def log(ctx: Context, people: dict) -> None:
     # what changed in a line, read in place of the before and after (JSON, wider than the page;
     # the download holds them whole); plain text in a table, never Markdown
     changes = [
-        words.audit_change(b, a, k)
-        for b, a, k in zip(shown["before"], shown["after"], shown["key"], strict=True)
+        words.audit_change(before, after, KEYS.get(name, ()))
+        for name, before, after in zip(shown["table_name"], shown["before"], shown["after"], strict=True)
     ]
     shown = shown.drop(columns=["before", "after"])
     # who by name, as the filter above names them (an address was cut to "sofie.da…"); the

@@ -115,10 +115,14 @@ a page no thumb gets to the end of, so past this the list names how many it left
 see them (the filters above)."""
 
 
-def tree(rows: Sequence[tuple[int, month_rows.GoalRow]], kpis: Mapping[str, month_rows.KpiRow]) -> None:
+def tree(
+    rows: Sequence[tuple[int, month_rows.GoalRow]],
+    kpis: Mapping[str, month_rows.KpiRow],
+    goals: Mapping[str, month_rows.GoalRow],
+) -> None:
     """Show the tree as a table; clicking a row opens the goal below. A phone gets the tree as
-    a list (`phone_list`): a table there showed a fifth of each title and left the target off
-    the screen."""
+    a list (`phone_list`, nested by `goals`, every goal the viewer reads): a table there showed a
+    fifth of each title and left the target off the screen."""
     if not rows:
         st.info(t("cascade.no_goals"))
         return
@@ -140,26 +144,40 @@ def tree(rows: Sequence[tuple[int, month_rows.GoalRow]], kpis: Mapping[str, mont
         }
         _grid(frame[wide], list(frame.index), "cascade.tree", widths, height)
     with st.container(key="phone-cascade", gap="small"):
-        st.markdown(phone_list(rows))
+        st.markdown(phone_list(rows, goals))
         if len(rows) > PHONE_LIMIT:
             st.caption(t("cascade.phone_more", shown=PHONE_LIMIT, count=len(rows)))
         st.caption(t("cascade.phone_pick"))
 
 
-def phone_list(rows: Sequence[tuple[int, month_rows.GoalRow]]) -> str:
+def phone_list(
+    rows: Sequence[tuple[int, month_rows.GoalRow]], goals: Mapping[str, month_rows.GoalRow]
+) -> str:
     """The tree as nested Markdown lists, each goal one item (`widgets.goal_line`: status, the
     whole title, value and target), the first `PHONE_LIMIT`. A filter can leave out a goal's
-    parents, so a goal nests under those of them that are listed (`above`, the depths of the
-    goals above it still open): one level at a time, as a list nests (indented further,
-    Markdown reads it as code)."""
+    parents, so a goal nests under the nearest of its ancestors (`goals`' parents) that is
+    listed above it, and a goal none of whose ancestors is listed starts a list of its own: by
+    depth alone, a department's goal whose parent was left out nested under a sibling of that
+    parent. A list nests one level at a time (indented further, Markdown reads it as code)."""
     lines: list[str] = []
-    above: list[int] = []
-    for depth, row in rows[:PHONE_LIMIT]:
-        while above and above[-1] >= depth:
-            above.pop()
-        lines.append(f"{'    ' * len(above)}- {widgets.goal_line(row)}")
-        above.append(depth)
+    listed: list[str] = []  # the codes of the listed goals the next may nest under, outermost first
+    for _, row in rows[:PHONE_LIMIT]:
+        above = _ancestors(row.goal.code, goals)
+        while listed and listed[-1] not in above:
+            listed.pop()
+        lines.append(f"{'    ' * len(listed)}- {widgets.goal_line(row)}")
+        listed.append(row.goal.code)
     return "\n".join(lines)
+
+
+def _ancestors(code: str, goals: Mapping[str, month_rows.GoalRow]) -> set[str]:
+    """The codes of the goals `code` serves, up the tree as far as `goals` reach."""
+    found: set[str] = set()
+    parent = goals[code].goal.parent if code in goals else None
+    while parent is not None and parent not in found:
+        found.add(parent)
+        parent = goals[parent].goal.parent if parent in goals else None
+    return found
 
 
 def _grid(frame: pd.DataFrame, codes: list[str], key: str, widths: dict[str, int], height: int) -> None:
