@@ -1,10 +1,13 @@
 """Meeting packs: the PPTX holds the deck, the PDF the same pages, each scoped to the viewer."""
 
+import io
 import json
 import re
+import zipfile
 from datetime import date
 
 from pptx import Presentation
+from pypdf import PdfReader
 
 from kpi import cli
 from kpi.domain.access import EVERYTHING
@@ -131,13 +134,21 @@ def test_a_department_heads_pack_names_no_other_department(demo_duckdb_url, tmp_
 
 
 def test_the_pdf_has_the_same_pages_and_opens_in_a_real_office_suite(demo_duckdb_url, tmp_path):
+    """In Danish: LibreOffice wrote a Danish pack's chart axes with decimal points (`5.2`), by its
+    own locale, and python-pptx's template marked every text of the pack as English."""
     assert pdf_pack.soffice(), "LibreOffice is missing: make test installs it (Debian: libreoffice-impress)"
-    pptx = export(demo_duckdb_url, tmp_path)
-    pdf = export(demo_duckdb_url, tmp_path, fmt_="pdf").read_bytes()
+    pptx = export(demo_duckdb_url, tmp_path, "--lang", "da")
+    pdf = export(demo_duckdb_url, tmp_path, "--lang", "da", fmt_="pdf").read_bytes()
     assert pdf.startswith(b"%PDF")
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
-    slides, _ = october(demo_duckdb_url)
+    slides, _ = october(demo_duckdb_url, "da")
     assert pages == len(Presentation(str(pptx)).slides) == len(slides)
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    ticks = re.findall(r"(?m)^\d[.,]\d$", text)  # an axis's decimal ticks, each on a line of its own
+    assert ticks and all("," in tick for tick in ticks), ticks
+    with zipfile.ZipFile(pptx) as package:
+        xml = " ".join(package.read(name).decode() for name in package.namelist() if name.endswith(".xml"))
+    assert set(re.findall(r'\blang="([^"]+)"', xml)) == {"da-DK"}
 
 
 def test_a_closed_month_stays_as_closed_in_the_pack(demo_duckdb_url, tmp_path):

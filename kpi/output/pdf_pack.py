@@ -7,6 +7,7 @@ PPTX pack works regardless.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import tempfile
@@ -14,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from kpi.domain.errors import Problem, Unavailable
+from kpi.text import i18n
 
 TIMEOUT_SECONDS = 180
 
@@ -32,7 +34,9 @@ def from_pptx(pptx: bytes) -> bytes:
 
 def convert(packs: Sequence[bytes]) -> list[bytes]:
     """Each PPTX pack as PDF, in order, by one LibreOffice run (its start costs more than a
-    conversion)."""
+    conversion), in the current language's locale: LibreOffice writes a chart's numbers by its
+    own locale, not the pack's (a Danish pack's axes read `5.2`), and takes it from `LC_ALL`
+    (its own locale data: the machine need not have the locale installed)."""
     program = soffice()
     if program is None:
         raise PdfUnavailable(Problem("export.no_libreoffice"))
@@ -44,7 +48,10 @@ def convert(packs: Sequence[bytes]) -> list[bytes]:
         command = [program, f"-env:UserInstallation=file://{profile}", "--headless"]
         command += ["--convert-to", "pdf", "--outdir", folder, *map(str, sources)]
         try:
-            result = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_SECONDS)
+            environment = {**os.environ, "LC_ALL": f"{i18n.babel_locale()}.UTF-8"}
+            result = subprocess.run(
+                command, capture_output=True, text=True, timeout=TIMEOUT_SECONDS, env=environment
+            )
         except subprocess.TimeoutExpired:
             raise PdfUnavailable(Problem("export.pdf_timeout", "", (("seconds", TIMEOUT_SECONDS),))) from None
         targets = [source.with_suffix(".pdf") for source in sources]

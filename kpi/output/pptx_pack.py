@@ -28,6 +28,7 @@ from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
+from pptx.presentation import Presentation as PresentationType
 from pptx.shapes.graphfrm import GraphicFrame
 from pptx.slide import Slide as PptxSlide
 from pptx.table import _Cell
@@ -43,7 +44,7 @@ from kpi.output import measure
 from kpi.output.charts import short_label, value_axis
 from kpi.output.deck import Brand, Line, Series, Slide
 from kpi.output.speaker import notes as speaker_notes
-from kpi.text import fmt, palette, phrases
+from kpi.text import fmt, i18n, palette, phrases
 from kpi.text.i18n import t
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
@@ -675,6 +676,21 @@ def printable(value: T) -> T:
     return value
 
 
+def _tag_language(deck: PresentationType, tag: str) -> None:
+    """Every text and chart of the deck marked as written in `tag` (`da-DK`): python-pptx's
+    template marks them `en-US`, so a Danish pack's charts showed decimal points in LibreOffice's
+    PDF (`5.2` on the axis) and PowerPoint underlined every Danish word as misspelt."""
+    for part in deck.part.package.iter_parts():
+        element = getattr(part, "_element", None)
+        if element is None:
+            continue
+        for node in element.iter():
+            if node.get("lang") is not None:
+                node.set("lang", tag)
+            elif node.tag == qn("c:lang"):
+                node.set("val", tag)
+
+
 def render(slides: Sequence[Slide], look: str | Brand) -> bytes:
     """The whole deck as .pptx bytes; `look` is the company's `Brand`, or just a footer line."""
     brand = printable(look if isinstance(look, Brand) else Brand(look))
@@ -692,6 +708,7 @@ def render(slides: Sequence[Slide], look: str | Brand) -> bytes:
         slide.notes_slide.notes_text_frame.text = speaker_notes(item)
         if item.kind != "title":
             _footer(slide, brand.footer, number, len(slides))
+    _tag_language(deck, i18n.babel_locale().replace("_", "-"))
     buffer = io.BytesIO()
     deck.save(buffer)
     return buffer.getvalue()
