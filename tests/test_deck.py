@@ -116,6 +116,29 @@ def test_a_goal_slide_shows_its_sub_goals_its_trend_and_what_was_said():
     assert slide.notes == ("Prices went up in October",)
 
 
+@pytest.mark.parametrize(
+    ("language", "deadline", "said"),
+    [
+        ("en", date(2026, 12, 31), "Target +40 by 31 Dec 2026"),
+        ("en", None, "Target +40 with no deadline"),
+        ("da", None, "Målværdi +40 uden frist"),
+    ],
+)
+def test_a_goal_slide_says_by_when_or_that_there_is_no_deadline(language, deadline, said):
+    """A goal without a deadline read "Target 90 % by no deadline" (and "senest ingen frist")."""
+    from kpi.text.i18n import use
+
+    goals = [replace(g, deadline=deadline) if g.code == "S1" else g for g in handmade.GOALS]
+    with use(language):
+        month_report = report.build(OCTOBER, handmade.KPIS, goals, handmade.VALUES)
+        meeting = deck.Meeting(month_report, [], handmade.VALUES, {}, None)
+        slides = deck.build(meeting, COMPANY, handmade.DEPARTMENTS, handmade.ACTIONS, handmade.OWNERS)
+        notes = phrases.goal_why(month_report.goals["S1"], OCTOBER)
+    slide = next(s for s in slides if s.kind == "goal")
+    assert slide.subtitle == said
+    assert said.split(" ", 2)[2] in notes  # the presenter's notes say it alike
+
+
 def revised_note(before, after, unit):
     return t("deck.revised", before=fmt.value(before, unit), after=fmt.value(after, unit))
 

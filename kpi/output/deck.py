@@ -166,11 +166,7 @@ def _goal_slides(meeting: Meeting, row: month_rows.GoalRow) -> list[Slide]:
     notes = _notes(meeting, kpi.code if kpi else None, row.goal.code)
     revision = _revision(meeting, kpi.code, unit) if kpi else ""
     big, aim = _goal_pair(row, unit)
-    subtitle = t(
-        "deck.goal_subtitle",
-        target=aim,
-        deadline=fmt.day(row.goal.deadline) if row.goal.deadline else t("widget.no_deadline"),
-    )
+    subtitle = t("deck.goal_subtitle", target=aim, by=phrases.by_deadline(row.goal.deadline))
     pages = paginate(lines, ((revision,) if revision else ()) + notes, chart=chart is not None)
     first, *rest = pages
     slides = [

@@ -55,6 +55,12 @@ def target_kind(target: MonthTarget | None, month: date) -> str:
     return t(f"phrase.target_{target.kind}", year=month.year, month=fmt.month(month))
 
 
+def by_deadline(deadline: date | None) -> str:
+    """When a goal's target is due, as the end of a phrase: `by 31 Dec 2027`, `with no deadline`
+    (a goal without one read "Target 90 % by no deadline")."""
+    return t("phrase.by_deadline", deadline=fmt.day(deadline)) if deadline else t("phrase.no_deadline")
+
+
 def labelled_target(target: MonthTarget | None, unit: str, month: date) -> str:
     """The month target with what it is: `92 s (2026 target, phased)`; an en dash without one."""
     if target is None:
@@ -225,14 +231,13 @@ def goal_why(row: GoalRow, month: date) -> str:
     if row.value is None:
         parts = [t("speaker.goal_no_data", status=said)]
     else:
-        deadline = fmt.day(row.goal.deadline) if row.goal.deadline else t("widget.no_deadline")
         parts = [
             t(
                 "speaker.goal",
                 status=said,
                 value=fmt.beside(row.value.value, row.goal.target, unit),
                 target=fmt.value(row.goal.target, unit),
-                deadline=deadline,
+                by=by_deadline(row.goal.deadline),
             )
         ]
     reason = goal_reason(row, month)  # with the pace in it, where the goal has a reason

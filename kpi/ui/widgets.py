@@ -481,8 +481,8 @@ def _tile_caption(row: GoalRow, points: Sequence[MonthValue], month: date, why: 
     assert kpi is not None
     parts = []
     if row.goal.target is not None:
-        deadline = fmt.day(row.goal.deadline) if row.goal.deadline else t("widget.no_deadline")
-        parts.append(t("widget.target_by", target=fmt.value(row.goal.target, kpi.unit), deadline=deadline))
+        by = phrases.by_deadline(row.goal.deadline)
+        parts.append(t("widget.target_by", target=fmt.value(row.goal.target, kpi.unit), by=by))
     if row.value and row.goal.target is not None:
         gap = row.value.value - row.goal.target
         parts.append(t("widget.vs_target", gap=phrases.versus_target(gap, kpi.unit, kpi.direction)))

@@ -311,7 +311,7 @@ def _facts(
             "cascade.fact_goal",
             baseline=fmt.value(g.baseline, unit),
             target=fmt.value(g.target, unit),
-            deadline=fmt.day(g.deadline) if g.deadline else t("widget.no_deadline"),
+            by=phrases.by_deadline(g.deadline),
         ),
     ]
     pace = row.pace(month)
