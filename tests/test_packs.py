@@ -266,6 +266,8 @@ def test_the_demo_packs_notes_explain_each_status(demo_url, language):
             assert line.label in notes[index]
         for comment in slide.notes:
             assert comment in notes[index]
+    # one full stop after a unit written with one ("24,0 t.", "69 sek."): it read "24,0 t.."
+    assert not [n for n in notes if re.search(r"[^.]\.\.(\s|$)", n)]
 
 
 def decks_scope():

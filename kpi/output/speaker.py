@@ -7,6 +7,8 @@ the reader's language. Plain text: people's words are never read as markup.
 
 from __future__ import annotations
 
+import re
+
 from kpi.output.deck import Line, Slide
 from kpi.text import palette
 from kpi.text.i18n import t
@@ -31,12 +33,21 @@ def _why(line: Line, kind: str) -> str:
     if line.why:
         return line.why
     if kind == "actions":
-        return t("speaker.action", who=line.value, due=line.target, state=line.note)
+        return _stopped(t("speaker.action", who=line.value, due=line.target, state=line.note))
     if line.flag is not None:
         said = palette.attention_label(line.flag.kind, line.flag.word)
     elif line.status is not None:
         said = palette.label(line.status)
     else:
         said = ""
-    facts = t("speaker.line", status=said, value=line.value or "–", target=line.target or "–")
-    return f"{facts} {t('speaker.line_note', text=line.note)}" if line.note else facts
+    facts = _stopped(t("speaker.line", status=said, value=line.value or "–", target=line.target or "–"))
+    return f"{facts} {_stopped(t('speaker.line_note', text=line.note))}" if line.note else facts
+
+
+_DOUBLED = re.compile(r"([.!?…])\.$")
+
+
+def _stopped(sentence: str) -> str:
+    """`sentence` with one full stop: a sentence ending in a unit written with one (`24,0 t.`,
+    `69 sek.`) or a note that ends in its own read `24,0 t..`."""
+    return _DOUBLED.sub(r"\1", sentence)
