@@ -268,6 +268,10 @@ def test_the_demo_packs_notes_explain_each_status(demo_url, language):
             assert comment in notes[index]
     # one full stop after a unit written with one ("24,0 t.", "69 sek."): it read "24,0 t.."
     assert not [n for n in notes if re.search(r"[^.]\.\.(\s|$)", n)]
+    # an initiative live since a day is not due by it: the notes read "due live 1 Nov 2025"
+    live = {"en": "due live", "da": "frist i drift"}[language]
+    assert not [n for n in notes if live in n]
+    assert [n for n in notes if re.search({"en": r", live \d", "da": r", i drift \d"}[language], n)]
 
 
 def decks_scope():

@@ -280,7 +280,10 @@ def _action_lines(meeting: Meeting, actions: Sequence[Action], owners: dict[str,
         if a.id in meeting.verdicts and a.id not in listed and a.goal in visible and a.go_live:
             live = t("initiative.live", day=fmt.day(a.go_live))
             note = f"{t(f'action.{a.status}')} · {phrases.verdict_words(meeting.verdicts[a.id])}"
-            lines.append(Line(a.title, owners.get(a.owner or "", "–"), live, None, note))
+            owner = owners.get(a.owner or "", "–")
+            # live since, not due by: the notes say so (they read "due live 1 Nov 2025")
+            why = t("speaker.initiative", who=owner, live=live, state=note)
+            lines.append(Line(a.title, owner, live, None, note, why=why))
     return lines
 
 
