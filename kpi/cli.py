@@ -493,7 +493,7 @@ def _close(args: argparse.Namespace, store: sa.Engine) -> int:
     month = _month(args.month)
     with engine.writing(store) as conn:
         when = closing.close(conn, _viewer(args, conn), month)
-    print(t("cli.closed", month=fmt.month_long(month), when=when.strftime("%Y-%m-%d %H:%M")))
+    print(t("cli.closed", month=fmt.month_long(month), when=fmt.moment(when)))
     return EXIT_OK
 
 
@@ -503,7 +503,7 @@ def _reopen(args: argparse.Namespace, store: sa.Engine) -> int:
     month = _any_month(args.month)  # any month: a closed one may lie outside today's window
     with engine.writing(store) as conn:
         when = closing.reopen(conn, _viewer(args, conn), month, args.reason)
-    print(t("cli.reopened", month=fmt.month_long(month), when=when.strftime("%Y-%m-%d %H:%M")))
+    print(t("cli.reopened", month=fmt.month_long(month), when=fmt.moment(when)))
     return EXIT_OK
 
 

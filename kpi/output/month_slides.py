@@ -101,10 +101,8 @@ def _priority_line(result: priorities.Compliance, unit: str) -> Line:
             )
         )
     notes = []
-    if event is not None and event.worst_day is not None and event.worst_share is not None:
-        notes.append(
-            t("deck.worst_day", day=fmt.day(event.worst_day), share=fmt.value(event.worst_share, "%"))
-        )
+    if event is not None and (worst := phrases.worst_day(event)):
+        notes.append(worst)
     if result.measured:
         notes.append(t("departments.met_months", met=result.met, count=result.measured))
     return Line(priority.text, value, target, None, " · ".join(notes), flag=flag, why=why)

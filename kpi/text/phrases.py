@@ -130,10 +130,15 @@ def event_words(measure: EventMeasure, event: EventMonth) -> str:
         words = t("events.share_queue", queue=measure.queue, **facts)
     else:
         words = t("events.share_all", **facts)
-    if event.worst_day is not None and event.worst_share is not None:
-        worst = t("events.worst_day", day=fmt.day(event.worst_day), share=fmt.value(event.worst_share, "%"))
-        words = f"{words}; {worst}"
-    return words
+    worst = worst_day(event)
+    return f"{words}; {worst}" if worst else words
+
+
+def worst_day(event: EventMonth) -> str:
+    """A counted month's worst day and its share, `worst day 14 Oct 2026: 51 %`; empty without."""
+    if event.worst_day is None or event.worst_share is None:
+        return ""
+    return t("events.worst_day", day=fmt.day(event.worst_day), share=fmt.value(event.worst_share, "%"))
 
 
 def verdict_looks(reading: Reading | None) -> list[tuple[palette.Look, str]]:
