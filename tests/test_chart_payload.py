@@ -91,9 +91,9 @@ def test_typed_words_reach_the_chart_as_text_and_no_hover_has_a_template():
     typed = '<img src=x onerror="alert(1)"> {a|b} {@[2]}'
     spec = charts.TrendSpec(typed, "s", bands=(Band(MONTHS[3], MONTHS[4], typed, "outage"),))
     chart = charts.trend(list(zip(MONTHS, [50.0 + n for n in range(12)], strict=True)), spec)
-    band = next(s for s in chart["series"] if s["type"] == "bar")
-    assert chart["title"]["text"] == band["name"] == typed
-    assert "{" not in band["label"]["formatter"] and band["label"]["formatter"].startswith("<img")
+    band, label = (s for s in chart["series"] if s["type"] == "bar")  # the band, its label in front
+    assert chart["title"]["text"] == band["name"] == label["name"] == typed
+    assert "{" not in label["label"]["formatter"] and label["label"]["formatter"].startswith("<img")
     assert all("formatter" not in s.get("tooltip", {}) for s in [chart, *chart["series"]])
     assert band["data"][0]["value"][2] == "Feb 2026 – Mar 2026"  # the hover's value: the months it touches
 

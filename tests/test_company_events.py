@@ -182,11 +182,12 @@ def test_a_department_head_reads_only_events_for_everyone_their_department_or_th
 
 
 def _labels(chart: dict) -> set[str]:
-    """The event labels a trend draws: one per band, on its first month."""
+    """The event labels a trend draws: one per band, each a series of its own in front of the
+    lines, shown on one month of the band."""
     return {
         s["label"]["formatter"]
         for s in chart["series"]
-        if s["type"] == "bar" and [item for item in s["data"] if item["label"]["show"]]
+        if s["type"] == "bar" and [item for item in s["data"] if item.get("label", {}).get("show")]
     }
 
 
@@ -199,18 +200,15 @@ def test_a_chart_shades_the_months_an_event_touches_with_its_label():
     assert bands == (Band(date(2026, 8, 1), date(2026, 9, 1), "Outage", "outage"),)
     assert company_events.bands([event], "CS_WAIT", "CS", shown) == ()
     chart = charts.trend([(m, 10.0) for m in shown], charts.TrendSpec("Downtime", "min", bands=bands))
-    shaded = [s for s in chart["series"] if s["type"] == "bar"]
-    assert len(shaded) == 1 and [item["value"][0] for item in shaded[0]["data"]] == [
-        7,
-        8,
-    ]  # August, September
-    assert (
-        shaded[0]["barWidth"] == "100%"
-    )  # each month's column whole: the band spans the months around the points
+    shaded, label = [s for s in chart["series"] if s["type"] == "bar"]
+    assert [item["value"][0] for item in shaded["data"]] == [7, 8]  # August, September
+    # each month's column whole: the band spans the months around the points
+    assert shaded["barWidth"] == "100%" and shaded["z"] < 3  # behind the lines
     assert _labels(chart) == {"Outage"}
-    # in the chart's right half the label ends at the band's right edge, inside the chart
-    assert [item["label"]["show"] for item in shaded[0]["data"]] == [False, True]
-    assert shaded[0]["label"]["position"] == "insideTopRight"
+    # in the chart's right half the label ends at the band's right edge, inside the chart; in
+    # front of the lines (behind them, a target line struck it through), and silent
+    assert [item["value"][0] for item in label["data"]] == [8]
+    assert label["label"]["position"] == "insideTopRight" and label["z"] > 4 and label["silent"]
 
 
 def test_only_the_affected_kpis_charts_carry_the_demo_outage_band(demo_duckdb_url):
@@ -339,3 +337,14 @@ def test_an_event_touches_the_months_of_its_days():
         event, department="CS"
     ).affects("ANY", "IT")
     assert phrases.event_period(event) == "Jan 2026 – Feb 2026"
+
+
+def test_the_labels_of_several_events_stand_each_a_line_below_the_one_before():
+    """Three events' labels stood on one line, over each other: a label's own offset is undone
+    by the series' label layout, so the layout moves each down a line."""
+    shown = [date(2026, m, 1) for m in range(1, 11)]
+    bands = tuple(Band(date(2026, m, 1), date(2026, m, 1), f"Event {m}", "other") for m in (3, 5, 8))
+    chart = charts.trend([(m, 10.0) for m in shown], charts.TrendSpec("Downtime", "min", bands=bands))
+    labels = [s for s in chart["series"] if s["type"] == "bar" and s.get("silent")]
+    assert [s["labelLayout"]["dy"] for s in labels] == [0, charts.LABEL_LINE, 2 * charts.LABEL_LINE]
+    assert all("offset" not in s["label"] for s in labels)

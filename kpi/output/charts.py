@@ -136,14 +136,17 @@ def short_label(title: str, limit: int = BAND_LABEL) -> str:
 
 def _event_bands(bands: Sequence[Band], at: dict[date, int], axis: Axis | None) -> list[Chart]:
     """Each event as a faint shaded stretch over the months it touches (a column as wide as a
-    month around each of their points), behind the lines, labelled at its top (each label a line
-    below the one before): from its left edge, or, in the right half of the chart, up to its
-    right edge, so the label stays inside the chart; the hover names the event in full, and its
-    months, in each of them. Its label is text ECharts reads as a template: braces, which would
-    start a placeholder, become brackets. Not in the legend."""
+    month around each of their points), behind the lines, and its label at its top, in front of
+    the lines (a series of its own: a series' labels are drawn at its depth, and behind the lines
+    a target line struck through them), each label a line below the one before: from the band's
+    left edge, or, in the right half of the chart, up to its right edge, so the label stays
+    inside the chart. The hover names the event in full, and its months, in each of them. Its
+    label is text ECharts reads as a template: braces, which would start a placeholder, become
+    brackets. Not in the legend."""
     if axis is None:
         return []
     shaded: list[Chart] = []
+    labels: list[Chart] = []
     for number, band in enumerate(bands):
         touched = [n for m, n in at.items() if band.first <= m <= band.last]
         if not touched:
@@ -155,32 +158,43 @@ def _event_bands(bands: Sequence[Band], at: dict[date, int], axis: Axis | None) 
             if band.first == band.last
             else f"{fmt.month(band.first)} – {fmt.month(band.last)}"
         )
+        column = {"type": "bar", "name": band.label, "barWidth": "100%", "barGap": "-100%"}
         shaded.append(
             {
-                "type": "bar",
-                "name": band.label,
-                # one month of a band carries its label: the first, or in the chart's right half the
-                # last, the label then ending at the band's right edge, inside the chart
-                "data": [{"value": [n, axis.high, when], "label": {"show": n == labelled}} for n in touched],
+                **column,
+                "data": [{"value": [n, axis.high, when]} for n in touched],
                 **HOVER,
-                "barWidth": "100%",
-                "barGap": "-100%",
                 "color": SERIES["event_band"],
                 "itemStyle": {"color": SERIES["event_band"]},
                 "emphasis": {"disabled": True},
-                "label": {
-                    "show": True,
-                    "position": "insideTopRight" if right else "insideTopLeft",
-                    "offset": [0, LABEL_LINE * number],
-                    "formatter": label_text(short_label(band.label)),
-                    "fontSize": 11,
-                    "color": SERIES["event"],
-                },
-                "labelLayout": {"hideOverlap": False},
                 "z": 0,
             }
         )
-    return shaded
+        labels.append(
+            {
+                **column,
+                # one month of a band carries its label: the first, or in the chart's right half the
+                # last, the label then ending at the band's right edge, inside the chart
+                "data": [{"value": [labelled, axis.high], "label": {"show": True}}],
+                "itemStyle": {"color": "rgba(0, 0, 0, 0)"},
+                "silent": True,
+                "tooltip": {"show": False},
+                "label": {
+                    "show": True,
+                    "position": "insideTopRight" if right else "insideTopLeft",
+                    "formatter": label_text(short_label(band.label)),
+                    "fontSize": 11,
+                    "color": SERIES["event"],
+                    "backgroundColor": "rgba(255, 255, 255, 0.7)",
+                    "padding": [1, 3],
+                },
+                # a line below the one before: a label's own `offset` is undone where a series
+                # has a `labelLayout` (the demo checkout KPI's three labels stood on one line)
+                "labelLayout": {"hideOverlap": False, "dy": LABEL_LINE * number},
+                "z": 5,  # above the lines (3) and the signal rings (4)
+            }
+        )
+    return shaded + labels
 
 
 def _signal_points(values: dict[date, float], spec: TrendSpec, at: dict[date, int]) -> list[Chart]:
