@@ -7,7 +7,6 @@ PPTX pack works regardless.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import tempfile
@@ -32,11 +31,21 @@ def from_pptx(pptx: bytes) -> bytes:
     return convert([pptx])[0]
 
 
+SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" \
+xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Setup/L10N"><prop oor:name="ooSetupSystemLocale" oor:op="fuse">\
+<value>%s</value></prop></item>
+</oor:items>
+"""
+"""The private profile's one setting: LibreOffice's locale (its *Locale setting*), which writes a
+chart's numbers (its own locale data: the machine need not have the locale installed)."""
+
+
 def convert(packs: Sequence[bytes]) -> list[bytes]:
     """Each PPTX pack as PDF, in order, by one LibreOffice run (its start costs more than a
     conversion), in the current language's locale: LibreOffice writes a chart's numbers by its
-    own locale, not the pack's (a Danish pack's axes read `5.2`), and takes it from `LC_ALL`
-    (its own locale data: the machine need not have the locale installed)."""
+    own locale, not the pack's (a Danish pack's axes read `5.2` on a machine in English)."""
     program = soffice()
     if program is None:
         raise PdfUnavailable(Problem("export.no_libreoffice"))
@@ -45,13 +54,13 @@ def convert(packs: Sequence[bytes]) -> list[bytes]:
         for source, pptx in zip(sources, packs, strict=True):
             source.write_bytes(pptx)
         profile = Path(folder) / "profile"  # a private profile: no clash with a running LibreOffice
+        (profile / "user").mkdir(parents=True)
+        locale = i18n.babel_locale().replace("_", "-")
+        (profile / "user" / "registrymodifications.xcu").write_text(SETTINGS % locale, encoding="utf-8")
         command = [program, f"-env:UserInstallation=file://{profile}", "--headless"]
         command += ["--convert-to", "pdf", "--outdir", folder, *map(str, sources)]
         try:
-            environment = {**os.environ, "LC_ALL": f"{i18n.babel_locale()}.UTF-8"}
-            result = subprocess.run(
-                command, capture_output=True, text=True, timeout=TIMEOUT_SECONDS, env=environment
-            )
+            result = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_SECONDS)
         except subprocess.TimeoutExpired:
             raise PdfUnavailable(Problem("export.pdf_timeout", "", (("seconds", TIMEOUT_SECONDS),))) from None
         targets = [source.with_suffix(".pdf") for source in sources]
