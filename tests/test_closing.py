@@ -10,6 +10,7 @@ from kpi.domain import snapshot
 from kpi.domain.access import EVERYTHING, Scope
 from kpi.domain.errors import Denied, Refused, Unavailable
 from kpi.store import closing, decks, engine, importing, monthly, queries
+from kpi.text import fmt
 from tests.conftest import rejected_with
 from tests.test_edits import ADMIN, CS_HEAD, last_audit
 
@@ -62,8 +63,9 @@ def test_closing_is_for_admins_once_and_needs_data(demo_duckdb_url):
     with rejected_with("2027-03 has no values", Refused), engine.writing(store) as conn:
         closing.close(conn, ADMIN, date(2027, 3, 1))
     with engine.writing(store) as conn:
-        closing.close(conn, ADMIN, OCTOBER)
-    with rejected_with("2026-10 was closed on", Refused), engine.writing(store) as conn:
+        when = closing.close(conn, ADMIN, OCTOBER)
+    # when, in the reader's format, as the close itself said it (it read 2026-11-03 14:02)
+    with rejected_with(f"2026-10 was closed on {fmt.moment(when)}", Refused), engine.writing(store) as conn:
         closing.close(conn, ADMIN, OCTOBER)
 
 

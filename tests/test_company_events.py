@@ -341,9 +341,11 @@ def test_an_event_touches_the_months_of_its_days():
 
 def test_the_labels_of_several_events_stand_each_a_line_below_the_one_before():
     """Three events' labels stood on one line, over each other: a label's own offset is undone
-    by the series' label layout, so the layout moves each down a line."""
+    by the series' label layout, so the layout moves each down a line (a line for each label
+    drawn: an event none of whose months is shown leaves no empty line)."""
     shown = [date(2026, m, 1) for m in range(1, 11)]
-    bands = tuple(Band(date(2026, m, 1), date(2026, m, 1), f"Event {m}", "other") for m in (3, 5, 8))
+    before = Band(date(2025, 1, 1), date(2025, 2, 1), "Long ago", "other")  # no month of it shown
+    bands = (before, *(Band(date(2026, m, 1), date(2026, m, 1), f"Event {m}", "other") for m in (3, 5, 8)))
     chart = charts.trend([(m, 10.0) for m in shown], charts.TrendSpec("Downtime", "min", bands=bands))
     labels = [s for s in chart["series"] if s["type"] == "bar" and s.get("silent")]
     assert [s["labelLayout"]["dy"] for s in labels] == [0, charts.LABEL_LINE, 2 * charts.LABEL_LINE]

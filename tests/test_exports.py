@@ -149,6 +149,8 @@ def test_the_pdf_has_the_same_pages_and_opens_in_a_real_office_suite(demo_duckdb
     with zipfile.ZipFile(pptx) as package:
         xml = " ".join(package.read(name).decode() for name in package.namelist() if name.endswith(".xml"))
     assert set(re.findall(r'\blang="([^"]+)"', xml)) == {"da-DK"}
+    runs = re.findall(r"<a:(?:r|fld)\b[^>]*>(?:<a:rPr\b[^>]*>)?", xml)  # each run and what opens it
+    assert len(runs) > 500 and [run for run in runs if 'lang="da-DK"' not in run] == []
 
 
 def test_a_closed_month_stays_as_closed_in_the_pack(demo_duckdb_url, tmp_path):

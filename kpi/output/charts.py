@@ -147,7 +147,7 @@ def _event_bands(bands: Sequence[Band], at: dict[date, int], axis: Axis | None) 
         return []
     shaded: list[Chart] = []
     labels: list[Chart] = []
-    for number, band in enumerate(bands):
+    for band in bands:
         touched = [n for m, n in at.items() if band.first <= m <= band.last]
         if not touched:
             continue
@@ -190,7 +190,7 @@ def _event_bands(bands: Sequence[Band], at: dict[date, int], axis: Axis | None) 
                 },
                 # a line below the one before: a label's own `offset` is undone where a series
                 # has a `labelLayout` (the demo checkout KPI's three labels stood on one line)
-                "labelLayout": {"hideOverlap": False, "dy": LABEL_LINE * number},
+                "labelLayout": {"hideOverlap": False, "dy": LABEL_LINE * len(labels)},
                 "z": 5,  # above the lines (3) and the signal rings (4)
             }
         )

@@ -28,6 +28,7 @@ from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
+from pptx.oxml.xmlchemy import OxmlElement
 from pptx.presentation import Presentation as PresentationType
 from pptx.shapes.graphfrm import GraphicFrame
 from pptx.slide import Slide as PptxSlide
@@ -677,18 +678,21 @@ def printable(value: T) -> T:
 
 
 def _tag_language(deck: PresentationType, tag: str) -> None:
-    """Every text and chart of the deck marked as written in `tag` (`da-DK`): python-pptx's
-    template marks them `en-US`, so a Danish pack's charts showed decimal points in LibreOffice's
-    PDF (`5.2` on the axis) and PowerPoint underlined every Danish word as misspelt."""
+    """Every text of the deck marked as written in `tag` (`da-DK`), each run and paragraph end
+    as well as the template's defaults: the template marks its defaults `en-US` and python-pptx
+    writes runs with no language, which PowerPoint then reads in its editing language (every
+    Danish word underlined as misspelt on an English one)."""
+    deck.core_properties.language = tag
     for part in deck.part.package.iter_parts():
         element = getattr(part, "_element", None)
         if element is None:
             continue
+        for run in [*element.iter(qn("a:r")), *element.iter(qn("a:fld"))]:
+            if run.find(qn("a:rPr")) is None:
+                run.insert(0, OxmlElement("a:rPr"))  # a run's properties come first in it
         for node in element.iter():
-            if node.get("lang") is not None:
+            if node.tag in (qn("a:rPr"), qn("a:endParaRPr"), qn("a:defRPr")) or node.get("lang") is not None:
                 node.set("lang", tag)
-            elif node.tag == qn("c:lang"):
-                node.set("val", tag)
 
 
 def render(slides: Sequence[Slide], look: str | Brand) -> bytes:

@@ -31,7 +31,7 @@ def notes(slide: Slide) -> str:
 
 def _why(line: Line, kind: str) -> str:
     if line.why:
-        return line.why
+        return _stopped(line.why)
     if kind == "actions":
         return _stopped(t("speaker.action", who=line.value, due=line.target, state=line.note))
     if line.flag is not None:

@@ -71,7 +71,7 @@ def close(conn: sa.Connection, viewer: Person, month: date) -> datetime:
         raise Denied(Problem("edit.denied_define"))
     already = closed(conn, month)
     if already is not None:
-        when = already.closed_at.strftime("%Y-%m-%d %H:%M")
+        when = already.closed_at  # written in the reader's format (`words`)
         raise Refused(Problem("closing.already", "month", (("month", months.key(month)), ("when", when))))
     values = monthly.report_values(conn, EVERYTHING, month)
     if not any(v.month == month for v in values):

@@ -39,7 +39,9 @@ def _word(value: object) -> object:
         return str(value)
     if isinstance(value, float):
         return fmt.number(value, len(f"{value:f}".rstrip("0").partition(".")[2]))
-    if isinstance(value, date) and not isinstance(value, datetime):
+    if isinstance(value, datetime):
+        return fmt.moment(value)
+    if isinstance(value, date):
         return fmt.day(value)
     if isinstance(value, tuple):
         return _names(value)
