@@ -79,8 +79,7 @@ def _goal_cells(depth: int, row: GoalRow, forecasts: Mapping[str, float | None])
     flag = {"green_parts_red_whole": t("cli.flag_gprw"), "red_parts_green_whole": t("cli.flag_rpgw")}
     return [
         "  " * depth + row.goal.title,
-        fmt.beside(row.value.value if row.value else None, row.goal.target, unit),
-        fmt.value(row.goal.target, unit),
+        *phrases.goal_figures(row),
         t(f"status.goal.{row.status}"),
         t(f"status.goal.{row.rollup}") if row.node.children else "",
         fmt.value(forecasts.get(row.goal.code), unit),

@@ -53,12 +53,6 @@ __all__ = [
 ACTIONS_AHEAD_MONTHS = 2
 
 
-def _goal_pair(row: month_rows.GoalRow, unit: str) -> tuple[str, str]:
-    """A goal's value (with the decimals that tell it from its target, `fmt.beside`) and target."""
-    value = row.value.value if row.value else None
-    return fmt.beside(value, row.goal.target, unit), fmt.value(row.goal.target, unit)
-
-
 def _revision(meeting: Meeting, code: str, unit: str) -> str:
     if code not in meeting.revised:
         return ""
@@ -113,7 +107,7 @@ def _status_slides(meeting: Meeting) -> list[Slide]:
         lines.append(
             Line(
                 row.goal.title,
-                *_goal_pair(row, unit),
+                *phrases.goal_figures(row),
                 row.status,
                 note,
                 previous.reading if previous else None,
@@ -135,11 +129,10 @@ def _goal_slides(meeting: Meeting, row: month_rows.GoalRow) -> list[Slide]:
     lines = []
     for child in row.node.children:
         crow = meeting.month_report.goals[child.goal.code]
-        cunit = crow.kpi.unit if crow.kpi else "count"
         lines.append(
             Line(
                 crow.goal.title,
-                *_goal_pair(crow, cunit),
+                *phrases.goal_figures(crow),
                 crow.status,
                 reading=_reading(meeting, crow),
                 why=phrases.goal_why(crow, meeting.month_report.month),
@@ -165,7 +158,7 @@ def _goal_slides(meeting: Meeting, row: month_rows.GoalRow) -> list[Slide]:
         )
     notes = _notes(meeting, kpi.code if kpi else None, row.goal.code)
     revision = _revision(meeting, kpi.code, unit) if kpi else ""
-    big, aim = _goal_pair(row, unit)
+    big, aim = phrases.goal_figures(row)
     subtitle = t("deck.goal_subtitle", target=aim, by=phrases.by_deadline(row.goal.deadline))
     pages = paginate(lines, ((revision,) if revision else ()) + notes, chart=chart is not None)
     first, *rest = pages

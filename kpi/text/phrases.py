@@ -55,6 +55,15 @@ def target_kind(target: MonthTarget | None, month: date) -> str:
     return t(f"phrase.target_{target.kind}", year=month.year, month=fmt.month(month))
 
 
+def goal_figures(row: GoalRow) -> tuple[str, str]:
+    """A goal's value as it stands beside its target (with the decimals that tell them apart,
+    `fmt.beside`) and its target, in its KPI's unit (a goal without a KPI counts): how tables,
+    lines, slides and notes show a goal."""
+    unit = row.kpi.unit if row.kpi else "count"
+    value = row.value.value if row.value else None
+    return fmt.beside(value, row.goal.target, unit), fmt.value(row.goal.target, unit)
+
+
 def by_deadline(deadline: date | None) -> str:
     """When a goal's target is due, as the end of a phrase: `by 31 Dec 2027`, `with no deadline`
     (a goal without one read "Target 90 % by no deadline")."""
@@ -231,19 +240,13 @@ def goal_why(row: GoalRow, month: date) -> str:
     """Why a goal has its status this month, in plain sentences for a presenter's notes: its value
     against its target and deadline, then where its status is tempered or differs from its KPI's,
     its pace and whether its parts and its whole disagree."""
-    unit = row.kpi.unit if row.kpi else "count"
     said = palette.label(row.status)
     if row.value is None:
         parts = [t("speaker.goal_no_data", status=said)]
     else:
+        value, target = goal_figures(row)
         parts = [
-            t(
-                "speaker.goal",
-                status=said,
-                value=fmt.beside(row.value.value, row.goal.target, unit),
-                target=fmt.value(row.goal.target, unit),
-                by=by_deadline(row.goal.deadline),
-            )
+            t("speaker.goal", status=said, value=value, target=target, by=by_deadline(row.goal.deadline))
         ]
     reason = goal_reason(row, month)  # with the pace in it, where the goal has a reason
     if not reason and (pace := goal_pace(row, month)):

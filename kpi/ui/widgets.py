@@ -55,10 +55,9 @@ def goal_line(row: GoalRow) -> str:
     """A goal as one line of Markdown, as Departments and the cascade on a phone list it: its
     status badge, its title, its value (with the decimals that tell it from its target) and its
     target."""
-    unit = row.kpi.unit if row.kpi else "count"
-    value = fmt.beside(row.value.value if row.value else None, row.goal.target, unit)
-    target = t("departments.goal_target", target=fmt.value(row.goal.target, unit))
-    return f"{badge_markdown(row.status)} **{plain.markdown(row.goal.title)}** — {value} ({target})"
+    value, target = phrases.goal_figures(row)
+    aim = t("departments.goal_target", target=target)
+    return f"{badge_markdown(row.status)} **{plain.markdown(row.goal.title)}** — {value} ({aim})"
 
 
 def status_badges(status: KpiStatus | GoalStatus, late: int | None, due: date, month: date) -> None:

@@ -52,17 +52,15 @@ def tree_table(
     records = []
     for depth, row in rows:
         kpi_row = (kpis or {}).get(row.kpi.code) if row.kpi else None
-        unit = row.kpi.unit if row.kpi else "count"
+        value, target = phrases.goal_figures(row)
         records.append(
             {
                 "code": row.goal.code,
                 t("cascade.col_goal"): "\u2003" * depth + ("└ " if depth else "") + row.goal.title,
                 t("cascade.col_level"): t(f"level.{row.goal.level}"),
                 t("cascade.col_status"): [palette.label(row.status)],
-                t("cascade.col_value"): fmt.beside(
-                    row.value.value if row.value else None, row.goal.target, unit
-                ),
-                t("cascade.col_target"): fmt.value(row.goal.target, unit),
+                t("cascade.col_value"): value,
+                t("cascade.col_target"): target,
                 t("cascade.col_rollup"): (
                     [palette.label(row.rollup), *([MISMATCH] if row.mismatch else [])]
                     if row.node.children
@@ -306,7 +304,7 @@ def _facts(
     unit = kpi.unit if kpi else "count"
     owner = plain.markdown(people[g.owner].name) if g.owner in people else t("cascade.no_owner")
     lines = [
-        t("cascade.fact_value", value=fmt.beside(row.value.value if row.value else None, g.target, unit)),
+        t("cascade.fact_value", value=phrases.goal_figures(row)[0]),
         t(
             "cascade.fact_goal",
             baseline=fmt.value(g.baseline, unit),
