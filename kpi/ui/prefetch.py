@@ -47,9 +47,10 @@ and frames (Present)."""
 READING_MS = 1000
 """How long a page must have been drawn and quiet before each chunk is imported (run; the
 preload only fetches and compiles): a person reads it then. A module runs in the browser's one
-thread (Plotly's, when the charts were Plotly's, for about 0.4 s), and a click made while it runs waits; imported the moment a page was drawn, it
-slowed the next click of a benchmark that clicks at once (SMART goals 5-6.7 s against 0.7-1.5 s
-without, load 17-27) instead of the click onto Departments it was meant to spare."""
+thread (Plotly's, when the charts were Plotly's, for about 0.4 s), and a click made while it
+runs waits; imported the moment a page was drawn, it slowed the next click of a benchmark that
+clicks at once (SMART goals 5-6.7 s against 0.7-1.5 s without, load 17-27) instead of the click
+onto Departments it was meant to spare."""
 KEY = "prefetch-code"
 """The hidden container in the sidebar that holds the script."""
 STATIC = Path(st.__file__).parent / "static" / "static" / "js"

@@ -340,19 +340,17 @@ def file_uploader(
     server's limit when None), with the help `tip`; its button and limit in the reader's language
     (a limit under a megabyte in kB: the logo's 300 kB, where Streamlit could only say 1MB)."""
     box = "upload-" + "".join(c if c.isalnum() else "-" for c in key)
-    megabytes = (
-        math.ceil(limit_bytes / 1_000_000) if limit_bytes else int(st.get_option("server.maxUploadSize"))
-    )
-    if limit_bytes and limit_bytes < 1_000_000:
-        size = f"{fmt.number(limit_bytes / 1000)}\u00a0kB"
+    allowed = limit_bytes or int(st.get_option("server.maxUploadSize")) * 1_000_000
+    if allowed < 1_000_000:
+        size = f"{fmt.number(allowed / 1000)}\u00a0kB"
     else:
-        size = f"{fmt.number(limit_bytes / 1_000_000 if limit_bytes else megabytes)}\u00a0MB"
+        size = f"{fmt.number(allowed / 1_000_000)}\u00a0MB"
     limit = t("upload.limit", size=size, types=", ".join(kind.upper() for kind in types))
+    # Streamlit's own limit is in whole megabytes: the server's, or the one that holds `limit_bytes`
+    megabytes = math.ceil(limit_bytes / 1_000_000) if limit_bytes else None
     with st.container(key=box, gap=None):
         st.html(UPLOAD_STYLE.format(box=box, button=css_string(t("upload.button")), limit=css_string(limit)))
-        return st.file_uploader(
-            label, type=list(types), key=key, help=tip, max_upload_size=megabytes if limit_bytes else None
-        )
+        return st.file_uploader(label, type=list(types), key=key, help=tip, max_upload_size=megabytes)
 
 
 def clamped(text: str, key: str, tooltip: str) -> None:

@@ -24,6 +24,10 @@ KEYS = {
 
 
 def log(ctx: Context, people: dict) -> None:
+    def named(who: str) -> str:
+        """A writer by name, as people know them; the command line's and the sources' as written."""
+        return people[who].name if who in people else who
+
     left, middle, right, search = st.columns(4)
     tables = left.multiselect(
         t("audit.tables"),
@@ -36,7 +40,7 @@ def log(ctx: Context, people: dict) -> None:
         t("audit.who"),
         ["", "demo", *people],
         key="data.audit.who",
-        format_func=lambda e: people[e].name if e in people else (e or t("audit.anyone")),
+        format_func=lambda e: named(e) or t("audit.anyone"),
     )
     period = right.date_input(
         t("audit.period"),
@@ -61,9 +65,7 @@ def log(ctx: Context, people: dict) -> None:
         for name, before, after in zip(shown["table_name"], shown["before"], shown["after"], strict=True)
     ]
     shown = shown.drop(columns=["before", "after"])
-    # who by name, as the filter above names them (an address was cut to "sofie.da…"); the
-    # command line's and the sources' names as written
-    shown["who"] = [people[who].name if who in people else who for who in shown["who"]]
+    shown["who"] = [named(who) for who in shown["who"]]  # as the filter above (an address was cut)
     shown.insert(4, "change", changes)
     shown.insert(5, "origin", origins)
     shown["table_name"] = [t(f"audit.table_{name}") for name in shown["table_name"]]
