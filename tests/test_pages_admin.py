@@ -1,5 +1,6 @@
 """The SMART page and the Data page through AppTest: filters, accepting, editing, the audit."""
 
+import re
 from datetime import date
 
 import pytest
@@ -195,6 +196,10 @@ def test_the_audit_log_filters_and_downloads(app):
     assert not at.exception
     frame = at.dataframe[-1].value
     assert set(frame["What"]) == {"Goals"}
+    # when, in the reader's format as the send log's (it was ISO, `2026-11-03 14:02:33.123`)
+    assert all(re.fullmatch(r"\d{1,2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}", when) for when in frame["When"]), (
+        frame["When"]
+    )
     download = [b for b in at.get("download_button") if b.key == "data.audit.download"]
     assert len(download) == 1 and download[0].proto.label == "Download as CSV"
 

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from kpi.store import schema
-from kpi.text import words
+from kpi.text import fmt, words
 from kpi.text.i18n import t
 from kpi.ui import data
 from kpi.ui.frame import Context
@@ -66,6 +66,9 @@ def log(ctx: Context, people: dict) -> None:
     ]
     shown = shown.drop(columns=["before", "after"])
     shown["who"] = [named(who) for who in shown["who"]]  # as the filter above (an address was cut)
+    shown["at"] = [
+        fmt.moment(at) for at in shown["at"]
+    ]  # the reader's format, as the send log's (newest first)
     shown.insert(4, "change", changes)
     shown.insert(5, "origin", origins)
     shown["table_name"] = [t(f"audit.table_{name}") for name in shown["table_name"]]
