@@ -135,6 +135,9 @@ def _formatted(rows, formats: dict[str, str]) -> bytes:
         b"kpi,month,value,,\nCS_WAIT,2026-10,70\n",  # the header's tail alone
         _workbook([["kpi", "month", "value", None, None], ["CS_WAIT", "2026-10", 70, None, None]]),
     ],
+    # named, not shown: a workbook's bytes hold the second it was saved, and two workers that
+    # collected the suite across a second's turn named the case apart (xdist stopped the run)
+    ids=["csv", "csv with semicolons", "only the header's tail", "workbook"],
 )
 def test_empty_columns_after_the_last_are_left_out_in_a_csv_file_as_in_a_workbook(data):
     """Excel writes separators for cells once filled or formatted (`kpi,month,value,,`): a
@@ -150,6 +153,7 @@ def test_empty_columns_after_the_last_are_left_out_in_a_csv_file_as_in_a_workboo
         (_workbook([["kpi", "month", "value", None], ["CS_WAIT", "2026-10", 70, "x"]]), ("#4",)),
         (_workbook([["kpi", None, "month", "value"], ["CS_WAIT", None, "2026-10", 70]]), ("#2",)),
     ],
+    ids=["csv", "workbook, after the last", "workbook, in between"],  # named: as above
 )
 def test_a_column_with_values_but_no_header_is_named_in_a_csv_file_as_in_a_workbook(data, named):
     """A workbook's values under no header were dropped without a word, a CSV file's refused."""
