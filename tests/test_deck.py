@@ -18,7 +18,7 @@ from kpi.domain.model import (
     ServicePriority,
 )
 from kpi.output import deck
-from kpi.text import fmt, phrases
+from kpi.text import fmt, i18n, phrases
 from kpi.text.i18n import t
 from tests import handmade
 from tests.handmade import OCTOBER, SEPTEMBER
@@ -225,6 +225,16 @@ def test_the_actions_slide_holds_open_actions_due_within_two_months(due, status,
     assert [(ln.label, ln.value, ln.note) for ln in actions.lines] == (
         [("Put images on a CDN", "Ina Tang", note)] if listed else []
     )
+
+
+@pytest.mark.parametrize("language", ["en", "da"])
+def test_an_action_s_date_holds_together_in_its_narrow_column(language):
+    """The date is one word on a slide: a PDF broke it inside its cell ("1. nov. / 2025")."""
+    action = replace(handmade.ACTIONS[0], due=date(2026, 11, 1), status=ActionStatus.PLANNED)
+    with i18n.use(language):
+        actions = next(s for s in build(actions=[action]) if s.kind == "actions")
+        day = fmt.day(date(2026, 11, 1))
+    assert [ln.target for ln in actions.lines] == [day.replace(" ", "\u00a0")]
 
 
 def test_a_month_with_no_values_still_makes_every_slide():

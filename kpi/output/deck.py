@@ -15,7 +15,7 @@ from datetime import date
 
 from kpi.domain import attention, cascade, company_events, month_rows, months, outlook, signals
 from kpi.domain.model import Action, Department, Level
-from kpi.output import month_slides
+from kpi.output import measure, month_slides
 from kpi.output.slide import (
     DEFAULT_COLOUR,
     NOTE_ROWS,
@@ -260,7 +260,7 @@ def _action_lines(meeting: Meeting, actions: Sequence[Action], owners: dict[str,
         Line(
             a.title,
             owners.get(a.owner or "", "–"),
-            fmt.day(a.due) if a.due else "–",
+            measure.unbroken(fmt.day(a.due)) if a.due else "–",  # a date whole (not "1 Nov / 2025")
             None,
             f"{t(f'action.{a.status}')}"
             + (f" · {t('cascade.late')}" if a.id in late else "")
@@ -271,7 +271,7 @@ def _action_lines(meeting: Meeting, actions: Sequence[Action], owners: dict[str,
     listed = {a.id for a in due}
     for a in actions:
         if a.id in meeting.verdicts and a.id not in listed and a.goal in visible and a.go_live:
-            live = t("initiative.live", day=fmt.day(a.go_live))
+            live = t("initiative.live", day=measure.unbroken(fmt.day(a.go_live)))
             note = f"{t(f'action.{a.status}')} · {phrases.verdict_words(meeting.verdicts[a.id])}"
             owner = owners.get(a.owner or "", "–")
             # live since, not due by: the notes say so (they read "due live 1 Nov 2025")
