@@ -271,6 +271,10 @@ def empty_url(request, tmp_path) -> str:
 
 
 def pytest_configure(config):
+    # as the app's launcher has it: a DuckDB file stays open between units of work that follow
+    # each other (AppTest's page runs, a test's reads) rather than started afresh for each, 12-15
+    # ms a time and a tenth of a worker's time; `not_kept` for a test of a process without
+    engine.linger_between_units()
     config.addinivalue_line(
         "markers",
         "reads_only: the test reads the demo store and never writes it, so it shares the process's "
@@ -285,6 +289,15 @@ def pytest_collection_modifyitems(items):
     timed = [item.nodeid for item in items if "PK\\x03\\x04" in item.nodeid]
     if timed:
         raise pytest.UsageError(f"name these cases with ids=, not by their bytes: {[t[:120] for t in timed]}")
+
+
+@pytest.fixture
+def not_kept() -> Iterator[None]:
+    """No DuckDB file kept open between units of work in this test, as the command line runs."""
+    from tests.holding import kept_open  # it imports this module
+
+    with kept_open(0.0):
+        yield
 
 
 def reads_only(request) -> bool:

@@ -41,16 +41,24 @@ def run_on_held_store(path: str | Path, args: Sequence[str]) -> subprocess.Compl
 
 @contextmanager
 def kept_open(seconds: float = engine.LINGER_S) -> Iterator[None]:
-    """This process keeps DuckDB files open `seconds` between units of work, as the app's
-    launcher has it (`engine.linger_between_units`), until the block ends: then every kept file
-    is let go and nothing is kept any more."""
+    """This process keeps DuckDB files open `seconds` between units of work (`0.0`: keeps none,
+    as the command line), until the block ends; every file kept before the block and in it is
+    let go at its start and its end. The tests keep them as the app's launcher does
+    (tests/conftest.py), so a test of a process that keeps nothing, or of one that opens the file
+    with DuckDB's own `connect` (another configuration: refused beside a kept one), says so."""
+    before = engine._linger
+    _let_go()
     engine.linger_between_units(seconds)
     try:
         yield
     finally:
-        engine.linger_between_units(0.0)
-        with engine._KEEPERS_LOCK:
-            keepers = list(engine._KEEPERS.values())
-            engine._KEEPERS.clear()
-        for keeper in keepers:
-            keeper.idle_let_go()
+        engine.linger_between_units(before)
+        _let_go()
+
+
+def _let_go() -> None:
+    with engine._KEEPERS_LOCK:
+        keepers = list(engine._KEEPERS.values())
+        engine._KEEPERS.clear()
+    for keeper in keepers:
+        keeper.idle_let_go()

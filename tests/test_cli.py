@@ -252,7 +252,7 @@ def test_argparse_still_takes_its_words_from_the_function_we_stand_in_for():
     assert argparse._ is gettext.gettext
 
 
-def test_a_busy_store_exits_3(tmp_path):
+def test_a_busy_store_exits_3(tmp_path, not_kept):  # `init` in this process, as its own
     path = tmp_path / "busy.duckdb"
     assert cli.main(["--db", f"duckdb:///{path}", "init"]) == 0
     result = run_on_held_store(path, ["--db", f"duckdb:///{path}", "status", "--month", MONTH])

@@ -346,7 +346,7 @@ def test_a_read_locked_out_by_another_process_says_so_beside_the_file_until_it_i
     assert got_in.is_set() and not marker.exists()  # in, and its marker withdrawn
 
 
-def test_a_write_opens_the_file_once_from_its_first_statement_to_its_checkpoint(small_url):
+def test_a_write_opens_the_file_once_from_its_first_statement_to_its_checkpoint(small_url, not_kept):
     """A write and the checkpoint after it use one opening of the DuckDB file. When the
     checkpoint opened the file again, readers browsing in turns took it in between, and an
     import that had committed waited out its wait and was reported busy, "nothing was saved"."""

@@ -57,8 +57,8 @@ def _until(condition, seconds: float = APP_TIMEOUT) -> bool:
     return True
 
 
-def test_without_linger_each_unit_opens_the_database_afresh(demo_duckdb_url):
-    """As the command line and the tests work: no file is kept."""
+def test_without_linger_each_unit_opens_the_database_afresh(demo_duckdb_url, not_kept):
+    """As the command line works: no file is kept."""
     store = engine.create(demo_duckdb_url)
     _mark(store)
     assert engine._keeper(store) is None
