@@ -98,6 +98,27 @@ def test_typed_words_reach_the_chart_as_text_and_no_hover_has_a_template():
     assert band["data"][0]["value"][2] == "Feb 2026 – Mar 2026"  # the hover's value: the months it touches
 
 
+@pytest.mark.parametrize(
+    ("start", "step"),
+    [(-30.0, 1.0), (-15.0, 3.0), (40.0, 1.0)],
+    ids=["all below 0", "0 inside", "all above 0"],
+)
+def test_an_event_band_fills_the_chart_s_height_whatever_side_of_0_its_values_lie(start, step):
+    """A band's columns stand on 0: to the top alone, an NPS below 0 all year had its band drawn
+    above the chart (tried in Chromium: nothing shaded), and one from −15 to +18 half of it."""
+    from kpi.domain.company_events import Band
+
+    values = [start + step * n for n in range(12)]
+    spec = charts.TrendSpec("NPS", "nps", bands=(Band(MONTHS[3], MONTHS[5], "Outage", "outage"),))
+    chart = charts.trend(list(zip(MONTHS, values, strict=True)), spec)
+    band = next(s for s in chart["series"] if s["type"] == "bar")
+    low, high = chart["yAxis"]["min"], chart["yAxis"]["max"]
+    ends = sorted({item["value"][1] for item in band["data"]})
+    covered = (min(0.0, *ends), max(0.0, *ends))  # each column from 0 to its end
+    assert covered[0] <= low and covered[1] >= high, (covered, low, high)
+    assert {item["value"][0] for item in band["data"]} == {3, 4, 5}  # the months it touches
+
+
 @pytest.mark.parametrize("language, shown", [("en", ["1.4", "1.5", "2.0"]), ("da", ["1,4", "1,5", "2,0"])])
 def test_the_value_axis_is_labelled_in_the_reader_s_language(language, shown):
 

@@ -10,6 +10,7 @@ from xml.etree import ElementTree
 import pytest
 import sqlalchemy as sa
 from pptx import Presentation
+from pptx.enum.chart import XL_AXIS_CROSSES
 from pptx.oxml.ns import qn
 
 from kpi.domain import access, attention, bounds, company_events, months
@@ -294,6 +295,21 @@ def test_the_pptx_chart_shades_the_event_as_columns_behind_the_lines():
     assert charts.short_label(band.label) in names
     values = [p for p in charts_found[0].plots if p._element.tag == qn("c:barChart")][0].series[0].values
     assert [v is not None for v in values] == [m in (8, 9) for m in range(1, 11)]
+
+
+@pytest.mark.parametrize("start", [-30.0, -15.0, 40.0], ids=["all below 0", "0 inside", "all above 0"])
+def test_the_pptx_chart_stands_its_months_and_columns_at_the_bottom_whatever_side_of_0(start):
+    """Office and LibreOffice put the months, and stand a column, where the value axis crosses 0:
+    an NPS below 0 all year had its months along the top and no band shaded (LibreOffice's PDF
+    looked at), one from −15 to +18 its months across the middle and its band above 0 only."""
+    points = tuple((date(2026, m, 1), start + 3 * m) for m in range(1, 11))
+    band = Band(date(2026, 4, 1), date(2026, 6, 1), "Outage", "outage")
+    slide = deck.Slide("goal", "NPS", chart=deck.Series("NPS", "nps", points, None, bands=(band,)))
+    shown = Presentation(io.BytesIO(pptx_pack.render([slide], deck.Brand("footer"))))
+    chart = next(s.chart for s in shown.slides[0].shapes if s.has_chart)
+    assert chart.value_axis.crosses == XL_AXIS_CROSSES.MINIMUM
+    bars = next(p for p in chart.plots if p._element.tag == qn("c:barChart")).series[0].values
+    assert {v for v in bars if v is not None} == {chart.value_axis.maximum_scale}  # from the bottom up
 
 
 def test_a_signal_during_an_event_names_it_on_the_attention_list(demo_duckdb_url):

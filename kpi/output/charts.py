@@ -162,7 +162,7 @@ def _event_bands(bands: Sequence[Band], at: dict[date, int], axis: Axis | None) 
         shaded.append(
             {
                 **column,
-                "data": [{"value": [n, axis.high, when]} for n in touched],
+                "data": [{"value": [n, end, when]} for n in touched for end in _bar_ends(axis)],
                 **HOVER,
                 "color": SERIES["event_band"],
                 "itemStyle": {"color": SERIES["event_band"]},
@@ -195,6 +195,17 @@ def _event_bands(bands: Sequence[Band], at: dict[date, int], axis: Axis | None) 
             }
         )
     return shaded + labels
+
+
+def _bar_ends(axis: Axis) -> tuple[float, ...]:
+    """Where a column that fills the chart's height ends: a bar stands on 0, so from 0 to the
+    axis' end away from it, or to both ends when 0 lies inside (an NPS from −20 to +30; a column
+    to the top alone shaded nothing of a chart whose values were all below 0)."""
+    if axis.low >= 0:
+        return (axis.high,)
+    if axis.high <= 0:
+        return (axis.low,)
+    return (axis.high, axis.low)
 
 
 def _signal_points(values: dict[date, float], spec: TrendSpec, at: dict[date, int]) -> list[Chart]:

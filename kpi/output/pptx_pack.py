@@ -23,7 +23,7 @@ from PIL import Image
 from pptx import Presentation
 from pptx.chart.data import ChartData
 from pptx.dml.color import RGBColor
-from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_MARKER_STYLE
+from pptx.enum.chart import XL_AXIS_CROSSES, XL_CHART_TYPE, XL_LEGEND_POSITION, XL_MARKER_STYLE
 from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
@@ -496,6 +496,10 @@ def _value_axis(chart: object, unit: str, levels: Sequence[float | None]) -> Non
     found = value_axis(levels, unit)
     if found is not None:
         axis.minimum_scale, axis.maximum_scale, axis.major_unit = found.low, found.high, found.step
+        # the months along the bottom, and an event's columns standing there, whatever side of 0
+        # the values lie (at 0, an NPS of −15 to +18 had its months across the middle and its
+        # bands shaded above 0 only; one below 0 all year had them at the top and no band)
+        axis.crosses = XL_AXIS_CROSSES.MINIMUM
         axis.tick_labels.number_format = "0" if float(found.step).is_integer() else "0.0#"
         axis.tick_labels.number_format_is_linked = False
     axis.has_title = True
