@@ -98,16 +98,6 @@ def test_the_examples_that_read_wrong_now_read_right():
         assert "ret de 2 problemer ovenfor" in t("cli.import_rejected", count=2)
 
 
-@pytest.mark.parametrize(
-    ("language", "shown"), [("en", "1,870 changes match"), ("da", "1.870 ændringer passer")]
-)
-def test_a_count_of_thousands_is_written_with_the_language_s_grouping(language, shown):
-    """The audit log said "1870 changes match" beside figures written "1,870" everywhere else."""
-    with i18n.use(language):
-        assert t("audit.count", count=1870, shown=500).startswith(shown)
-        assert t("audit.count", count=999, shown=500).startswith("999 ")
-
-
 def test_a_counted_message_needs_its_count():
     with pytest.raises(TypeError, match="count"):
         t("forms.explain", names="NPS")

@@ -161,19 +161,13 @@ def use(language: str) -> Iterator[None]:
 def t(key: str, **params: object) -> str:
     """The message `key` in the current language, with `{name}` placeholders filled in.
 
-    A counted message takes its form from `count` (`t("forms.explain", count=1, …)`), and a count
-    of a thousand or more is written with the language's grouping (`1,870` / `1.870`). A key
+    A counted message takes its form from `count` (`t("forms.explain", count=1, …)`). A key
     missing from the current catalogue falls back to English; a key missing everywhere is shown
     as the key itself, so a gap is visible rather than fatal (tests forbid gaps).
     """
     text = _message(current(), key, params) or _message(FALLBACK, key, params)
     if text is None:
         return key
-    count = params.get("count")
-    if isinstance(count, int) and abs(count) >= 1000:  # a count is read as one: "1,870" / "1.870"
-        from kpi.text import fmt  # it reads this module
-
-        params = {**params, "count": fmt.number(count)}
     return text.format(**params) if params else text
 
 
