@@ -52,7 +52,7 @@ def log(ctx: Context, people: dict) -> None:
     first, last = (period[0], period[-1]) if isinstance(period, tuple) and period else (None, None)
     filters = (tuple(tables), who or None, first, last, key or None)
     rows, total = data.audit(ctx.url, *filters, SHOWN_ROWS)
-    st.caption(t("audit.count", count=total, shown=len(rows)))
+    st.caption(t("audit.count", count=total, number=fmt.number(total), shown=fmt.number(len(rows))))
     shown = pd.DataFrame(rows, columns=["at", "who", "table_name", "key", "before", "after"])
     origins = [
         words.audit_origin(name, after)
