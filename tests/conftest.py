@@ -226,7 +226,10 @@ def demo_duckdb_file(tmp_path_factory) -> Path:
             partial = run_folder / "demo-loading.duckdb"
             for left in (partial, Path(f"{partial}.wal")):  # by a process that failed to load it
                 left.unlink(missing_ok=True)
-            load_demo(f"duckdb:///{partial}")
+            from tests.holding import kept_open  # it imports this module
+
+            with kept_open(0.0):  # let go before the others copy it: no close may write to it then
+                load_demo(f"duckdb:///{partial}")
             partial.rename(loaded)
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
     shutil.copy(loaded, path)

@@ -111,12 +111,15 @@ def test_an_event_band_fills_the_chart_s_height_whatever_side_of_0_its_values_li
     values = [start + step * n for n in range(12)]
     spec = charts.TrendSpec("NPS", "nps", bands=(Band(MONTHS[3], MONTHS[5], "Outage", "outage"),))
     chart = charts.trend(list(zip(MONTHS, values, strict=True)), spec)
-    band = next(s for s in chart["series"] if s["type"] == "bar")
+    columns = [s for s in chart["series"] if s["type"] == "bar" and "labelLayout" not in s]  # not its label
     low, high = chart["yAxis"]["min"], chart["yAxis"]["max"]
-    ends = sorted({item["value"][1] for item in band["data"]})
+    points = [item["value"] if isinstance(item, dict) else item for s in columns for item in s["data"]]
+    ends = sorted({point[1] for point in points})
     covered = (min(0.0, *ends), max(0.0, *ends))  # each column from 0 to its end
     assert covered[0] <= low and covered[1] >= high, (covered, low, high)
-    assert {item["value"][0] for item in band["data"]} == {3, 4, 5}  # the months it touches
+    assert {point[0] for point in points} == {3, 4, 5}  # the months it touches
+    hovered = [s for s in columns if s.get("tooltip", {}).get("show", True)]
+    assert len(hovered) == 1 and len(hovered[0]["data"]) == 3  # the hover names it once a month
 
 
 @pytest.mark.parametrize("language, shown", [("en", ["1.4", "1.5", "2.0"]), ("da", ["1,4", "1,5", "2,0"])])

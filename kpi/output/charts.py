@@ -159,17 +159,27 @@ def _event_bands(bands: Sequence[Band], at: dict[date, int], axis: Axis | None) 
             else f"{fmt.month(band.first)} – {fmt.month(band.last)}"
         )
         column = {"type": "bar", "name": band.label, "barWidth": "100%", "barGap": "-100%"}
+        shade = {"color": SERIES["event_band"], "itemStyle": {"color": SERIES["event_band"]}, "z": 0}
+        up, *down = _bar_ends(axis)
         shaded.append(
             {
                 **column,
-                "data": [{"value": [n, end, when]} for n in touched for end in _bar_ends(axis)],
+                "data": [{"value": [n, up, when]} for n in touched],
                 **HOVER,
-                "color": SERIES["event_band"],
-                "itemStyle": {"color": SERIES["event_band"]},
+                **shade,
                 "emphasis": {"disabled": True},
-                "z": 0,
             }
         )
+        for end in down:  # below 0 too: a column of its own that the hover leaves out (named once)
+            shaded.append(
+                {
+                    **column,
+                    "data": [[n, end] for n in touched],
+                    **shade,
+                    "silent": True,
+                    "tooltip": {"show": False},
+                }
+            )
         labels.append(
             {
                 **column,
