@@ -664,3 +664,28 @@ def test_the_data_page_groups_its_tabs_so_a_phone_sees_every_group(app):
         assert danish.selectbox(key="data.kpi").options[0] == "Ny KPI …"
         danish = open_data_tab(danish, "definitions.tab_goals")
         assert danish.selectbox(key="data.goal").options[0] == "Nyt mål …"
+
+
+@pytest.mark.parametrize(
+    ("language", "said"), [("en", "**1,200 of 1,500** goals"), ("da", "**1.200 af 1.500** mål")]
+)
+def test_a_large_company_s_smart_summary_writes_its_counts_as_numbers(language, said):
+    """A company of thousands of goals read "**1200 of 1500** goals pass all five checks"."""
+
+    def page(language: str) -> None:
+        from kpi.domain import smart
+        from kpi.text import i18n
+        from kpi.ui.views import smart_view
+
+        ok = {c: smart.Check(c) for c in smart.Criterion}
+        vague = {
+            **ok,
+            smart.Criterion.SPECIFIC: smart.Check(smart.Criterion.SPECIFIC, (smart.Reason("no_kpi"),)),
+        }
+        pairs = [(None, smart.Assessment(f"G{n}", ok if n < 1200 else vague)) for n in range(1500)]
+        with i18n.use(language):
+            smart_view.summary(pairs)
+
+    at = AppTest.from_function(page, args=(language,), default_timeout=APP_TIMEOUT).run()
+    assert not at.exception
+    assert any(m.value.startswith(said) for m in at.markdown), [m.value for m in at.markdown]

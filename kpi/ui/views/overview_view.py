@@ -223,6 +223,14 @@ def promises(month_report: report.MonthReport, all_promises: Sequence[Promise]) 
         shown = True
         with st.container(border=True):
             st.markdown(f"**«{plain.markdown(promise.text)}»**")
-            st.progress(green / measured, text=t("overview.promise_kept", green=green, count=measured))
+            st.progress(
+                green / measured,
+                text=t(
+                    "overview.promise_kept",
+                    green=fmt.number(green),
+                    count=measured,
+                    number=fmt.number(measured),
+                ),
+            )
     if not shown:
         st.caption(t("overview.no_promises"))

@@ -10,7 +10,7 @@ import streamlit as st
 from kpi.domain import access, smart
 from kpi.domain.model import Goal, KpiStatus, Person
 from kpi.domain.report import MonthReport
-from kpi.text import palette, plain, words
+from kpi.text import fmt, palette, plain, words
 from kpi.text.i18n import t
 from kpi.ui import forms, widgets
 from kpi.ui.frame import Context
@@ -48,7 +48,7 @@ def rows(
 def summary(pairs: Sequence[tuple[Goal, smart.Assessment]]) -> None:
     total = len(pairs)
     smart_count = sum(a.score == len(smart.Criterion) for _, a in pairs)
-    st.markdown(t("smart_page.summary", smart=smart_count, count=total))
+    st.markdown(t("smart_page.summary", smart=fmt.number(smart_count), count=total, number=fmt.number(total)))
     for column, criterion in zip(st.columns(len(smart.Criterion)), smart.Criterion, strict=True):
         failing = sum(not a.checks[criterion].passed for _, a in pairs)
         column.metric(
