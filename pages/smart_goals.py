@@ -19,7 +19,9 @@ owners = {
     g.owner: people[g.owner].name for g in (r.goal for r in month_report.goals.values()) if g.owner in people
 }
 
-level_col, department_col, owner_col, failing_col = st.columns([3, 2, 2, 2], vertical_alignment="bottom")
+# three filters a row and the switch below them: with a fourth column the levels lost
+# "Operationelt" past the column's edge at 1280 pixels, and the switch's words were cut
+level_col, department_col, owner_col = st.columns([3, 2, 2], vertical_alignment="bottom")
 with level_col:
     level = st.segmented_control(
         t("cascade.level"),
@@ -34,7 +36,7 @@ owner = owner_col.selectbox(
     key="smart.owner",
     format_func=lambda e: owners.get(e, t("smart_page.all_owners")),
 )
-failing_only = failing_col.toggle(t("smart_page.failing_only"), key="smart.failing")
+failing_only = st.toggle(t("smart_page.failing_only"), key="smart.failing")
 
 pairs = smart_view.rows(
     month_report,

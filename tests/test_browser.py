@@ -591,6 +591,13 @@ def test_a_phone_gets_the_cascade_as_a_list_that_fits(server, browser, october):
     assert wide <= 0, wide
 
 
+BUTTONS_PAST_COLUMN = """() => [...document.querySelectorAll('[data-testid="stColumn"] button')]
+    .filter((button) => button.getBoundingClientRect().right
+        > button.closest('[data-testid="stColumn"]').getBoundingClientRect().right + 1)
+    .map((button) => button.innerText)"""
+"""The buttons of a row of filters that reach past their column's edge (drawn cut off)."""
+
+
 def test_a_phone_gets_tables_it_can_read(server, browser):
     """At 390 pixels the SMART table showed the goal and its level (their widths pushed the rest
     off the screen): a phone now gets a table of its own (the goal and the five checks) that fits
@@ -606,7 +613,12 @@ def test_a_phone_gets_tables_it_can_read(server, browser):
         )
         found[width] = drawn.json_value()[0]
         page.screenshot(path=str(SHOTS / f"{path}-table-{width}.png"))
+    # the filters above it: a fourth column cut the levels' last button off ("Operational") at 1280
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.wait_for_function("() => window.innerWidth === 1280")
+    cut = page.evaluate(BUTTONS_PAST_COLUMN)
     page.close()
     assert found[1440]["width"] > 900
     assert found[390]["width"] < 390
     assert found[390]["scroll"] <= 0, found[390]
+    assert cut == [], cut
