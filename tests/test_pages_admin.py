@@ -53,6 +53,10 @@ def smart_verdicts(url):
 def test_smart_page_puts_the_weak_goals_first_and_explains_them(app, app_url):
     at = open_page(app, SMART)
     table = at.dataframe[0].value
+    # the goal, its score and its checks before who and what level: at 1280 pixels the score and
+    # the last check stood past the table's edge
+    checks = ["Specific", "Measurable", "Accepted", "Realistic", "Time-bound"]
+    assert list(table.columns) == ["Goal", "Score", *checks, "Level", "Owner"]
     assert list(table["Goal"][:5]) == [
         "Better marketing collaboration",
         "Improve the website",

@@ -66,14 +66,16 @@ PHONE_GOAL_WIDTH, PHONE_CHECK_WIDTH = 200, 30
 def table(pairs: Sequence[tuple[Goal, smart.Assessment]], people: dict[str, Person]) -> None:
     records = []
     for goal, assessment in pairs:
+        # the goal, its score and its checks first, who and what level after: at 1280 pixels the
+        # score and the last check stood past the table's right edge, behind a sideways scroll
         record: dict[str, str | list[str]] = {
             t("smart_page.col_goal"): goal.title,
-            t("smart_page.col_level"): t(f"level.{goal.level}"),
-            t("smart_page.col_owner"): people[goal.owner].name if goal.owner in people else "–",
+            t("smart_page.col_score"): f"{assessment.score}/{len(smart.Criterion)}",
         }
         for criterion in smart.Criterion:
             record[t(f"smart.{criterion}")] = [PASS if assessment.checks[criterion].passed else FAIL]
-        record[t("smart_page.col_score")] = f"{assessment.score}/{len(smart.Criterion)}"
+        record[t("smart_page.col_level")] = t(f"level.{goal.level}")
+        record[t("smart_page.col_owner")] = people[goal.owner].name if goal.owner in people else "–"
         records.append(record)
     frame = pd.DataFrame.from_records(records)
     checks = [t(f"smart.{c}") for c in smart.Criterion]
