@@ -55,8 +55,8 @@ def convert(packs: Sequence[bytes]) -> list[bytes]:
             source.write_bytes(pptx)
         profile = Path(folder) / "profile"  # a private profile: no clash with a running LibreOffice
         (profile / "user").mkdir(parents=True)
-        locale = i18n.babel_locale().replace("_", "-")
-        (profile / "user" / "registrymodifications.xcu").write_text(SETTINGS % locale, encoding="utf-8")
+        registry = SETTINGS % i18n.language_tag()
+        (profile / "user" / "registrymodifications.xcu").write_text(registry, encoding="utf-8")
         command = [program, f"-env:UserInstallation=file://{profile}", "--headless"]
         command += ["--convert-to", "pdf", "--outdir", folder, *map(str, sources)]
         try:

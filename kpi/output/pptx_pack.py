@@ -716,7 +716,7 @@ def render(slides: Sequence[Slide], look: str | Brand) -> bytes:
         slide.notes_slide.notes_text_frame.text = speaker_notes(item)
         if item.kind != "title":
             _footer(slide, brand.footer, number, len(slides))
-    _tag_language(deck, i18n.babel_locale().replace("_", "-"))
+    _tag_language(deck, i18n.language_tag())
     buffer = io.BytesIO()
     deck.save(buffer)
     return buffer.getvalue()

@@ -127,6 +127,12 @@ def babel_locale(language: str | None = None) -> str:
     return catalogue(language or current())["meta.locale"]
 
 
+def language_tag(language: str | None = None) -> str:
+    """The locale of `language` as documents tag their text (`da-DK`): the packs' runs, and the
+    locale LibreOffice writes a PDF's chart numbers in."""
+    return babel_locale(language).replace("_", "-")
+
+
 def default_language() -> str:
     """The language of a run that has not chosen one."""
     return _default

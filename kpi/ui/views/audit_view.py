@@ -66,9 +66,8 @@ def log(ctx: Context, people: dict) -> None:
     ]
     shown = shown.drop(columns=["before", "after"])
     shown["who"] = [named(who) for who in shown["who"]]  # as the filter above (an address was cut)
-    shown["at"] = [
-        fmt.moment(at) for at in shown["at"]
-    ]  # the reader's format, as the send log's (newest first)
+    # when, in the reader's format as the send log's (the rows come newest first)
+    shown["at"] = [fmt.moment(at) for at in shown["at"]]
     shown.insert(4, "change", changes)
     shown.insert(5, "origin", origins)
     shown["table_name"] = [t(f"audit.table_{name}") for name in shown["table_name"]]

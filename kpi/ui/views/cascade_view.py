@@ -303,12 +303,13 @@ def _facts(
     g, kpi = row.goal, row.kpi
     unit = kpi.unit if kpi else "count"
     owner = plain.markdown(people[g.owner].name) if g.owner in people else t("cascade.no_owner")
+    value, target = phrases.goal_figures(row)
     lines = [
-        t("cascade.fact_value", value=phrases.goal_figures(row)[0]),
+        t("cascade.fact_value", value=value),
         t(
             "cascade.fact_goal",
             baseline=fmt.value(g.baseline, unit),
-            target=fmt.value(g.target, unit),
+            target=target,
             by=phrases.by_deadline(g.deadline),
         ),
     ]
