@@ -598,13 +598,23 @@ BUTTONS_PAST_COLUMN = """() => [...document.querySelectorAll('[data-testid="stCo
 """The buttons of a row of filters that reach past their column's edge (drawn cut off)."""
 
 
+CARDS_A_ROW = """() => { const rows = {};
+    for (const card of document.querySelectorAll('[class*="st-key-pairs-"] [data-testid="stColumn"]')) {
+        const box = card.getBoundingClientRect();
+        (rows[Math.round(box.top)] = rows[Math.round(box.top)] || []).push(Math.round(box.right));
+    }
+    return Object.keys(rows).sort((a, b) => a - b).map((top) => rows[top]); }"""
+"""Cards kept in pairs on a phone: the right edge of each card, row by row."""
+
+
 def test_a_phone_gets_tables_it_can_read(server, browser):
     """At 390 pixels the SMART table showed the goal and its level (their widths pushed the rest
     off the screen): a phone now gets a table of its own (the goal and the five checks) that fits
-    without a sideways scroll, and a screen keeps the whole table."""
+    without a sideways scroll, and a screen keeps the whole table. The five counts above it stood
+    one a row on a phone, a whole screen of them: two a row now, inside the screen."""
     path = "smart_goals"
     page = open_page(browser, f"{server}/{path}?month=2026-10", 1440)
-    found = {}
+    found, cards = {}, {}
     for width in (1440, 390):
         page.set_viewport_size({"width": width, "height": 900})
         page.wait_for_function("(width) => window.innerWidth === width", arg=width)
@@ -612,6 +622,7 @@ def test_a_phone_gets_tables_it_can_read(server, browser):
             f"() => {{ const grids = ({GRIDS})(); return grids.length === 1 && grids; }}"
         )
         found[width] = drawn.json_value()[0]
+        cards[width] = page.evaluate(CARDS_A_ROW)
         page.screenshot(path=str(SHOTS / f"{path}-table-{width}.png"))
     # the filters above it: a fourth column cut the levels' last button off ("Operational") at 1280
     page.set_viewport_size({"width": 1280, "height": 720})
@@ -622,3 +633,6 @@ def test_a_phone_gets_tables_it_can_read(server, browser):
     assert found[390]["width"] < 390
     assert found[390]["scroll"] <= 0, found[390]
     assert cut == [], cut
+    assert [len(row) for row in cards[1440]] == [5], cards
+    assert [len(row) for row in cards[390]] == [2, 2, 1], cards
+    assert max(edge for row in cards[390] for edge in row) <= 390, cards

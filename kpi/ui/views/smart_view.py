@@ -49,7 +49,8 @@ def summary(pairs: Sequence[tuple[Goal, smart.Assessment]]) -> None:
     total = len(pairs)
     smart_count = sum(a.score == len(smart.Criterion) for _, a in pairs)
     st.markdown(t("smart_page.summary", smart=fmt.number(smart_count), count=total, number=fmt.number(total)))
-    for column, criterion in zip(st.columns(len(smart.Criterion)), smart.Criterion, strict=True):
+    cards = widgets.in_pairs("smart-checks").columns(len(smart.Criterion))  # on a phone two a row
+    for column, criterion in zip(cards, smart.Criterion, strict=True):
         failing = sum(not a.checks[criterion].passed for _, a in pairs)
         column.metric(
             t(f"smart.{criterion}"),
