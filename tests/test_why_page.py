@@ -76,8 +76,16 @@ def test_touchpoints_and_a_year_before(app, app_url):
     assert fmt.month(months.add(OCTOBER, -12)) in table.columns  # the month it is compared with
     shown = {g.split(". ", 1)[-1] for g in table["Group"][1:]}
     assert shown == {splits.group_name(g) for g in counts[OCTOBER]}
-    over_time = at.tabs[SEGMENTS_TAB].dataframe[-1].value
+    over_time, phone = (frame.value for frame in at.tabs[SEGMENTS_TAB].dataframe[-2:])
     assert len(over_time.columns) == 1 + 13 and len(over_time) == 1 + len(shown)
+    # the groups in the month table's order (they stood by name), all answers first
+    ranked = [g.split(". ", 1)[-1] for g in table["Group"]]
+    assert list(over_time["Group"]) == ranked
+    # a phone gets the months as rows, the latest first, and the groups as columns in that order
+    assert list(phone.columns) == ["Month", *ranked]
+    assert list(phone["Month"]) == [fmt.month(months.add(OCTOBER, -n)) for n in range(13)]
+    latest = over_time[fmt.month(OCTOBER)][0]  # "+32 ±4.0 · n 1,424": the phone leaves out the answers
+    assert phone["All answers"][0] == latest.split(" · ")[0]
 
 
 def test_business_nps_is_bracketed_below_min_n_and_never_ranked(app, app_url):
@@ -98,7 +106,7 @@ def test_business_nps_is_bracketed_below_min_n_and_never_ranked(app, app_url):
     assert list(table["Score"]) == [
         f"({fmt.value(cx.nps(c).value, 'nps')})" for c in _shown_counts(table, counts)
     ]
-    over_time = at.tabs[SEGMENTS_TAB].dataframe[-1].value
+    over_time = at.tabs[SEGMENTS_TAB].dataframe[-2].value
     october = over_time[fmt.month(OCTOBER)]
     assert (
         october[0]

@@ -9,7 +9,7 @@ after it."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -61,9 +61,9 @@ def render(ctx: Context) -> None:
         st.info(t("segments.no_answers", kpi=plain.markdown(kpi.name), month=fmt.month_long(ctx.month)))
         return
     sliced = Slice(kpi, by, now_counts, then_counts, ctx.month, then)
-    month_table(sliced)
+    order = month_table(sliced)
     split_table(sliced)
-    over_time(kpi, by, counts, [months.add(ctx.month, -i) for i in range(MONTHS - 1, -1, -1)])
+    over_time(kpi, by, counts, [months.add(ctx.month, -i) for i in range(MONTHS - 1, -1, -1)], order)
 
 
 def _answered(kpi: Kpi, ctx: Context) -> bool:
@@ -115,9 +115,10 @@ class Slice:
     before: date
 
 
-def month_table(sliced: Slice) -> None:
+def month_table(sliced: Slice) -> list[str]:
     """The month by group: rank, score, margin, answers, the month compared with, the change and
-    its verdict; all answers first, then the ranked groups best first, then the bracketed ones."""
+    its verdict; all answers first, then the ranked groups best first, then the bracketed ones.
+    Returns the groups in that order."""
     kpi, now, then = sliced.kpi, sliced.now, sliced.then
     st.subheader(t("segments.month_heading", month=fmt.month_long(sliced.month), by=_by_word(sliced.by)))
     st.caption(t("segments.month_caption", min_n=samples.MIN_N))
@@ -128,6 +129,7 @@ def month_table(sliced: Slice) -> None:
     verdict = t("segments.col_verdict")
     config = {verdict: widgets.labels(verdict_looks(higher))}
     widgets.dataframe(frame, hide_index=True, width="stretch", column_config=config)
+    return [cell.group for cell in rows if cell.group != ALL]
 
 
 def verdict_looks(higher_is_better: bool) -> dict[str, palette.Look]:
@@ -210,34 +212,76 @@ def _from_to(before: float | None, now: float | None, unit: str) -> str:
     return f"{fmt.value(before, unit)} → {fmt.value(now, unit)}"
 
 
-def over_time(kpi: Kpi, by: By, counts: Counts, shown: list[date]) -> None:
+def over_time(kpi: Kpi, by: By, counts: Counts, shown: list[date], order: Sequence[str]) -> None:
     """Each group's score, margin and answers month by month; cells under `MIN_N` in brackets.
-    The months before the first with answers are left out (a company that began asking in
-    January showed two columns of dashes first, on a phone all it saw)."""
+    The groups stand in `order` (the month table's, so the page ranks them one way), any other
+    after by name. The months before the first with answers are left out (a company that began
+    asking in January showed two columns of dashes first, on a phone all it saw). The latest
+    month comes first: oldest first, a screen of 1280 pixels showed the six oldest months and a
+    phone the three oldest, the month the page is about behind a sideways scroll. A phone gets
+    the months as rows and the groups as columns, a cell score and margin."""
     first = next((n for n, m in enumerate(shown) if counts.get(m)), max(len(shown) - 1, 0))
     shown = shown[first:]
     st.subheader(t("segments.time_heading", by=t(f"segments.by_{by}"), count=len(shown)))
-    st.caption(t("segments.time_caption", min_n=samples.MIN_N))
-    groups = sorted({g for m in shown for g in counts.get(m, {})}, key=splits.group_name)
+    answered = {g for m in shown for g in counts.get(m, {})}
+    groups = [g for g in order if g in answered]
+    groups += sorted(answered - set(groups), key=splits.group_name)
     rows: list[tuple[str, dict[date, cx.SurveyCounts]]] = [
         (ALL, {m: samples.summed(counts[m].values()) for m in shown if counts.get(m)})
     ]
     rows += [(g, {m: counts[m][g] for m in shown if g in counts.get(m, {})}) for g in groups]
-    labels = [fmt.month(m) for m in shown]
-    records = []
-    for group, by_month in rows:
-        values = {m: cx.score(kpi.aggregation, c) for m, c in by_month.items()}
-        name = t("segments.all_answers") if group == ALL else splits.group_name(group)
-        records.append(
-            {t("segments.col_group"): name}
-            | {label: _cell(values.get(m), kpi.unit) for m, label in zip(shown, labels, strict=True)}
+    scores = [
+        (
+            t("segments.all_answers") if group == ALL else splits.group_name(group),
+            {m: cx.score(kpi.aggregation, c) for m, c in by_month.items()},
         )
-    widgets.dataframe(pd.DataFrame.from_records(records), hide_index=True, width="stretch")
+        for group, by_month in rows
+    ]
+    group_word, month_word = t("segments.col_group"), t("segments.col_month")
+    widgets.screen_style()
+    with st.container(key="wide-over-time"):
+        st.caption(t("segments.time_caption", min_n=samples.MIN_N))
+        records = [
+            {group_word: name} | {fmt.month(m): _cell(values.get(m), kpi.unit) for m in reversed(shown)}
+            for name, values in scores
+        ]
+        widgets.dataframe(pd.DataFrame.from_records(records), hide_index=True, width="stretch")
+    with st.container(key="phone-over-time"):
+        st.caption(t("segments.time_caption_phone", min_n=samples.MIN_N))
+        headings = _distinct([name for name, _ in scores], taken={month_word})
+        records = [
+            {month_word: fmt.month(m)}
+            | {
+                heading: _cell(values.get(m), kpi.unit, phone=True)
+                for heading, (_, values) in zip(headings, scores, strict=True)
+            }
+            for m in reversed(shown)
+        ]
+        widgets.dataframe(pd.DataFrame.from_records(records), hide_index=True, width="stretch")
 
 
-def _cell(value: cx.SurveyValue | None, unit: str) -> str:
+def _distinct(names: Sequence[str], taken: set[str]) -> list[str]:
+    """Column headings for `names`, a repeated one (two segment codes read alike, or one called
+    like the month column) numbered so no column takes another's place."""
+    out = []
+    for name in names:
+        heading, n = name, 2
+        while heading in taken:
+            heading, n = f"{name} ({n})", n + 1
+        taken.add(heading)
+        out.append(heading)
+    return out
+
+
+def _cell(value: cx.SurveyValue | None, unit: str, *, phone: bool = False) -> str:
+    """Score ± margin · answers (a phone's cell leaves the answers out), in brackets under `MIN_N`."""
     if value is None or value.value is None:
         return t("segments.cell_empty")
     margin = fmt.number(value.margin, 1) if value.margin is not None else "–"
-    cell = t("segments.cell", score=fmt.value(value.value, unit), margin=margin, n=fmt.number(value.n))
+    score = fmt.value(value.value, unit)
+    cell = (
+        t("segments.cell_phone", score=score, margin=margin)
+        if phone
+        else (t("segments.cell", score=score, margin=margin, n=fmt.number(value.n)))
+    )
     return bracketed(cell, not samples.is_enough(value.n))
