@@ -16,6 +16,10 @@ run, the same Chromium and the same way of timing:
   app's code loaded yet), the person reading each page for `READ_S` before the next click, as a
   CEO does (the robot above clicks the moment a page is drawn, so work the browser does in a
   reader's idle time, `kpi/ui/prefetch.py`, lands on its next click instead).
+- felt_first_page_returning: the same first page after start, from the health check's first
+  answer, opened by a browser that has opened the cockpit before (a CEO's browser holds
+  Streamlit's code from last month: its files are sent as immutable, and Chromium keeps their
+  compiled code beside them); against the bare script opened the same way.
 - felt_first_page_remote: the Overview opened over a slower network (`REMOTE`, Chromium's own
   emulation), in a browser that has nothing cached, through HAProxy with the README's
   configuration in front of one app process on the demo; the reference is the same proxy passing
@@ -143,11 +147,13 @@ def hello_script(folder: Path) -> Path:
 
 
 @contextmanager
-def started(store_url: str, script: Path = serve.ROOT / "app.py") -> Iterator[tuple[str, float]]:
+def started(
+    store_url: str, script: Path = serve.ROOT / "app.py", port: int | None = None
+) -> Iterator[tuple[str, float]]:
     """`script` served until the block ends (the app by its launcher, another script by
-    `streamlit run`: tools/serve.py): its address and the `time.perf_counter()` at which the
-    process was started."""
-    port = serve.free_port()
+    `streamlit run`: tools/serve.py), on `port` or a free one: its address and the
+    `time.perf_counter()` at which the process was started."""
+    port = port or serve.free_port()
     base = f"http://127.0.0.1:{port}"
     at = time.perf_counter()
     process = serve.start(store_url, port, script=script)
@@ -289,6 +295,55 @@ def felt_first_page(folder: Path, store: Engine | None, *, quick: bool) -> dict:
         reference_waited_after_healthy_s=round(floor_after_healthy, 3),
         turns_s=[round(t, 3) for t, _ in ours],
         reference_turns_s=[round(t, 3) for t, _ in floor],
+    )
+
+
+def felt_first_page_returning(folder: Path, store: Engine | None, *, quick: bool) -> dict:
+    """The first page after start for a person who has opened the cockpit before: the same
+    start and wait as `felt_first_page`, the page opened in a browser profile that has opened
+    it twice before (its disk cache and the compiled code Chromium keeps beside it, as a CEO's
+    browser has them from last month), on the same address; taking turns with the bare script
+    opened the same way. Median of `TURNS` starts each, after one start that fills the cache."""
+    demo, hello = demo_store(folder), hello_script(folder)
+    runs = {"ours": (serve.ROOT / "app.py", f"as={DEMO_VIEWER}"), "bare": (hello, "")}
+    ports = {name: serve.free_port() for name in runs}
+    waited: dict[str, list[float]] = {name: [] for name in runs}
+    with sync_playwright() as p:
+        profile = p.chromium.launch_persistent_context(
+            str(folder / "returning-profile"),
+            executable_path=CHROMIUM,
+            args=CHROMIUM_ARGS,
+            viewport={"width": 1440, "height": 900},
+        )
+        try:
+            for turn in range(1 + (1 if quick else TURNS)):  # turn 0 fills the cache
+                for name, (script, query) in runs.items():
+                    fresh = folder / f"returning-{name}.duckdb"
+                    shutil.copy(demo, fresh)
+                    with started(f"duckdb:///{fresh}", script, ports[name]) as (base, _at):
+                        healthy = time.perf_counter()
+                        for _visit in range(2 if turn == 0 else 1):
+                            page = profile.new_page()
+                            page.set_default_timeout(WAIT_MS)
+                            page.goto(f"{base}/?{query}", timeout=WAIT_MS)
+                            drawn(page)
+                            done = time.perf_counter()
+                            page.close()
+                    fresh.unlink()
+                    if turn:
+                        waited[name].append(done - healthy)
+        finally:
+            profile.close()
+    ours, _ = spread(waited["ours"])
+    reference, _ = spread(waited["bare"])
+    return _felt(
+        "felt_first_page_returning",
+        ours,
+        "the bare script opened the same way by a browser that had opened it before",
+        reference,
+        target_s=1.5,
+        turns_s=[round(t, 3) for t in waited["ours"]],
+        reference_turns_s=[round(t, 3) for t in waited["bare"]],
     )
 
 
