@@ -133,6 +133,15 @@ def test_overview_in_danish(app):
     assert "Flere kunder anbefaler os" in page
     assert "✓ På sporet" in badges(at)
     assert "Net Promoter Score, alle kunder" in {m.label for m in at.metric}
+    # a promise is quoted as Danish quotes (it stood «…», Norwegian, beside commentary's »…«)
+    assert "**»Vi gør det, vi har lovet, når vi har lovet det«**" in page
+
+
+@pytest.mark.reads_only
+def test_promises_are_quoted_in_english_marks(app):
+    lines = texts(app(month="2026-10").run()).splitlines()
+    quoted = [line for line in lines if line.startswith("**“") and line.endswith("”**")]
+    assert quoted and not [line for line in lines if "«" in line or "»" in line]
 
 
 @pytest.mark.reads_only

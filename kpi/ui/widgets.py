@@ -453,7 +453,7 @@ def say(comments: Sequence[Commentary]) -> None:
     """The explanations of a number, beside it: plain text, never Markdown or HTML."""
     for comment in comments:
         st.text(
-            t("widget.comment", text=comment.text)
+            t("widget.quote", text=comment.text)
         )  # quoted: every font has the marks, not every one an emoji
 
 

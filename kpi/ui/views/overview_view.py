@@ -222,7 +222,7 @@ def promises(month_report: report.MonthReport, all_promises: Sequence[Promise]) 
             continue
         shown = True
         with st.container(border=True):
-            st.markdown(f"**«{plain.markdown(promise.text)}»**")
+            st.markdown(f"**{t('widget.quote', text=plain.markdown(promise.text))}**")  # the language's marks
             st.progress(
                 green / measured,
                 text=t(
