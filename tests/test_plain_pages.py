@@ -229,3 +229,34 @@ def test_an_uploaded_file_name_shows_as_typed(app):
     confirm = next(b for b in at.button if b.key == "data.import.confirm")
     assert markup_in(confirm.label) == [] and HOSTILE in seen(confirm.label)
     check_page(at, "data, a file uploaded")
+
+
+def numbered_lists(at) -> list[str]:
+    """The texts of the page a Markdown renderer would draw as a numbered list."""
+    return [
+        text
+        for kind, field, text in nodes_with_text(at)
+        if kind not in PLAIN_TYPES
+        and field in MARKDOWN_FIELDS
+        and any(token.type == "ordered_list_open" for token in COMMONMARK.parse(text))
+    ]
+
+
+@pytest.mark.parametrize("page", sorted(p.stem for p in (ROOT / "pages").glob("*.py")))
+def test_no_line_reads_as_a_numbered_list_in_danish(app, page):
+    """A Danish date begins with its day and a full stop ("30. nov. 2026 · score 10"): at the
+    start of a text shown as Markdown it was a numbered list's first item, "30." drawn apart in
+    the margin (the customers' own words, each comment under its date). Every page and every tab
+    of *Why it moved*, in Danish."""
+    from kpi.text import i18n
+    from tests.sharing import open_why_tab
+
+    at = app(month="2026-10", lang="da", **{"as": ADMIN})
+    at.switch_page(f"pages/{page}.py")
+    opened = [at.run()]
+    if page == "why":
+        with i18n.use("da"):
+            opened += [open_why_tab(at, title) for title in ("why.tab_drivers", "why.tab_words")]
+    for shown in opened:
+        assert not shown.exception, (page, shown.exception)
+        assert numbered_lists(shown) == [], page

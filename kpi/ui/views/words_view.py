@@ -154,7 +154,7 @@ def _comment(comment: Comment, aggregation: Aggregation) -> None:
         words.score_group(aggregation, comment.score) if checks.on_scale(aggregation, comment.score) else None
     )
     parts = [
-        fmt.day(comment.date),
+        plain.markdown(fmt.day(comment.date)),  # "30. nov." first in a line would be a numbered list
         t("words.score", score=comment.score),
         *([survey.group(aggregation, group, scores=False)] if group else []),
         plain.markdown(survey.segment(comment.segment)),
