@@ -21,6 +21,7 @@ import pandas as pd
 from kpi.domain import cascade, cx, months, status, verdicts
 from kpi.domain.model import UNIT_RANGES, GoalStatus, KpiStatus, Level
 from kpi.domain.month_rows import GoalRow
+from kpi.domain.precision import as_written
 from kpi.domain.report import MonthReport
 
 _GOOD = [str(s) for s in (GoalStatus.ACHIEVED, GoalStatus.ON_TRACK)]
@@ -63,6 +64,12 @@ def months_read(month: date) -> list[date]:
     return months.between(date(months.add(month, -1).year - 1, 1, 1), month)
 
 
+def within(value: float, unit: str) -> float:
+    """A worked-out target held within what its unit can reach and written to its precision."""
+    low, high = UNIT_RANGES[unit]
+    return as_written(min(max(value, low), high), unit)
+
+
 def _month_target(kpis: pd.DataFrame, by_kpi: pd.DataFrame, explicit: pd.DataFrame, month: date) -> pd.Series:
     """Every KPI's target in `month`: explicit, else its annual target phased by the year before's
     twelve months (summed KPIs keep the year's total of twelve monthly targets, others its
@@ -82,7 +89,15 @@ def _month_target(kpis: pd.DataFrame, by_kpi: pd.DataFrame, explicit: pd.DataFra
             [annual * own / total, annual * own / average],
             annual + own - average,
         )
-    target = pd.Series(np.where(full, phased, kpis["target"]), index=kpis.index)
+    # a phased target within its unit, to its written precision (kpi.domain.targets); a flat
+    # year phases nothing, and a target not phased stands as given
+    phase = full & (profile.nunique(axis=1) > 1)
+    given = kpis["target"]
+    worked = [
+        within(float(value), unit) if ok else kept
+        for value, unit, ok, kept in zip(phased, kpis["unit"], phase, given, strict=True)
+    ]
+    target = pd.Series(worked, index=kpis.index, dtype=float)
     chosen = explicit[explicit["month"] == pd.Timestamp(month)].set_index("kpi")["target"]
     return chosen.reindex(kpis.index).fillna(target)
 

@@ -41,7 +41,12 @@ def test_a_year_with_a_gap_is_not_phased():
     "month, explicit, year_before, expected",
     [
         (date(2026, 12, 1), {date(2026, 12, 1): 99.0}, SEASON, (99.0, TargetKind.EXPLICIT)),
-        (date(2026, 12, 1), None, SEASON, (72 * 125 / (sum(SEASON.values()) / 12), TargetKind.PHASED)),
+        (
+            date(2026, 12, 1),
+            None,
+            SEASON,
+            (117, TargetKind.PHASED),
+        ),  # 72 × 125 / 76.7 = 117.39: whole seconds
         (date(2026, 12, 1), None, {}, (72, TargetKind.ANNUAL)),  # no history
         (
             date(2026, 12, 1),
@@ -63,10 +68,7 @@ def test_a_month_is_phased_by_the_calendar_year_before_its_own():
     kpi = Kpi("WAIT", "Wait", "CS", "s", Direction.LOWER, Aggregation.MEAN, target=72.0)
     series = {date(2025, m, 1): MonthValue("WAIT", date(2025, m, 1), v) for m, v in SEASON.items()}
     phased = month_rows.kpi_target(kpi, series, date(2026, 12, 1), {})
-    assert (phased.value, phased.kind) == (
-        pytest.approx(72 * 125 / (sum(SEASON.values()) / 12)),
-        TargetKind.PHASED,
-    )
+    assert (phased.value, phased.kind) == (117, TargetKind.PHASED)  # 117.39 s, in whole seconds
     assert month_rows.kpi_target(kpi, series, date(2027, 12, 1), {}) == MonthTarget(72.0, TargetKind.ANNUAL)
     assert month_rows.kpi_target(kpi, series, date(2025, 12, 1), {}) == MonthTarget(72.0, TargetKind.ANNUAL)
 
@@ -111,4 +113,31 @@ def test_a_months_target_is_its_month_of_the_phased_year(aggregation, unit, low)
         whole = targets.phased(1_000, profile, aggregation, unit)
         for m in range(1, 13):
             found = targets.by_year_before(date(2026, m, 1), 1_000, profile, aggregation, unit)
-            assert found is not None and found.value == whole[m]
+            assert found is not None and found.value == targets.worked_out(whole[m], unit)
+
+
+def test_a_worked_out_target_is_given_as_its_values_are_written():
+    """A phased target stood at 82.6447 %, shown as 82.6 %: a value of 82.64 % read as above a
+    target it was below ("! Close · target 82.6 %"). The rules now judge by the target shown."""
+    profile = dict.fromkeys(range(1, 13), 80.0) | {12: 81.0}
+    found = targets.by_year_before(date(2026, 12, 1), 81.6, profile, Aggregation.MEAN, "%")
+    assert found == MonthTarget(82.5, TargetKind.PHASED)  # 81.6 × 81 / 80.083 = 82.535…
+    small = targets.by_year_before(date(2026, 12, 1), 0.35, profile, Aggregation.MEAN, "%")
+    assert small.value == 0.35  # 0.354…: two decimals below 1, not 0.4
+    assert targets.by_year_before(
+        date(2026, 12, 1), 81.6, profile, Aggregation.MEAN, "%", {date(2026, 12, 1): 82.6447}
+    ) == MonthTarget(82.6447, TargetKind.EXPLICIT)  # as given
+    assert (
+        targets.by_year_before(date(2026, 12, 1), 81.65, {}, Aggregation.MEAN, "%").value == 81.65
+    )  # the KPI's own
+
+
+@pytest.mark.parametrize(
+    "unit, annual, strong, expected",
+    [("%", 95.0, 130.0, 100.0), ("nps", 90.0, 60.0, 100.0), ("ces", 6.8, 4.0, 7.0)],
+)
+def test_a_phased_target_stays_within_what_its_unit_can_reach(unit, annual, strong, expected):
+    """A share's target phased by a strong December stood at 105.7 % (all personas saw it)."""
+    profile = dict.fromkeys(range(1, 13), 40.0 if unit != "ces" else 3.0) | {12: strong}
+    found = targets.by_year_before(date(2026, 12, 1), annual, profile, Aggregation.MEAN, unit)
+    assert found == MonthTarget(expected, TargetKind.PHASED)

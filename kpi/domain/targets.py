@@ -16,6 +16,12 @@ ran. The rules, in order:
 3. Otherwise (no full year behind it) the annual target holds in every month: as it is for
    averaged KPIs, a twelfth of it for summed ones.
 
+A phased target stays within what the unit can reach (a share's target phased by a strong
+month stood at 105.7 %) and is given to the precision its values are written with
+(`precision.as_written`: 82.6 %, not 82.6447 %), so the target the rules judge by is the one a
+reader sees. An explicit target and the KPI's own (a summed KPI's being a month's) stand as
+people gave them.
+
 Pure: numbers in, targets out.
 """
 
@@ -27,7 +33,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from kpi.domain.model import UNIT_RANGES, Aggregation
+from kpi.domain.model import UNIT_RANGES, Aggregation, within_unit
+from kpi.domain.precision import as_written
 
 
 class TargetKind(StrEnum):
@@ -51,7 +58,9 @@ def phased(
     annual: float, profile: Mapping[int, float], aggregation: Aggregation, unit: str
 ) -> dict[int, float]:
     """Twelve monthly targets (calendar month → target) from `annual` and last year's values
-    by calendar month; flat (a twelfth each for summed KPIs) when the profile is not a whole year."""
+    by calendar month, as phasing makes them (`by_year_before` gives a month's as worked out:
+    within the unit, to its precision); flat (a twelfth each for summed KPIs) when the profile
+    is not a whole year."""
     if sorted(profile) != list(range(1, 13)):
         return dict.fromkeys(range(1, 13), annual / 12 if aggregation is Aggregation.SUM else annual)
     return {m: _phase(annual, profile, aggregation, unit, m) for m in profile}
@@ -88,7 +97,15 @@ def by_year_before(
     if annual is None:
         return None
     if len(year_before) < 12:  # (twelve months of one year: each calendar month once)
-        flat = annual / 12 if aggregation is Aggregation.SUM else annual
+        flat = annual / 12 if aggregation is Aggregation.SUM else annual  # the KPI's own, as given
         return MonthTarget(flat, TargetKind.ANNUAL)
-    kind = TargetKind.ANNUAL if len(set(year_before.values())) == 1 else TargetKind.PHASED
-    return MonthTarget(_phase(annual, year_before, aggregation, unit, month.month), kind)
+    if len(set(year_before.values())) == 1:  # a flat year phases nothing: as without one
+        return by_year_before(month, annual, {}, aggregation, unit)
+    return MonthTarget(
+        worked_out(_phase(annual, year_before, aggregation, unit, month.month), unit), TargetKind.PHASED
+    )
+
+
+def worked_out(target: float, unit: str) -> float:
+    """A target the product worked out, as it is given: within the unit, to its written precision."""
+    return as_written(within_unit(target, unit), unit)

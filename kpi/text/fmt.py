@@ -12,13 +12,16 @@ import functools
 import math
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Context, Decimal, getcontext
+from decimal import Decimal
 
 from babel import Locale
 from babel.dates import format_date, format_time
 from babel.numbers import get_decimal_symbol
 
 from kpi.domain.model import UNIT_RANGES
+from kpi.domain.precision import UNIT_DECIMALS
+from kpi.domain.precision import decimals as _decimals
+from kpi.domain.precision import half_up as _half_up
 from kpi.text import i18n
 from kpi.text.i18n import t
 from kpi.text.plain import WORD_JOINER
@@ -30,24 +33,25 @@ NO_BREAK = "\u00a0"
 @dataclass(frozen=True)
 class UnitStyle:
     decimals: int
+    """As a rule (`precision.UNIT_DECIMALS`, where it lives); `precision.decimals` for a number."""
     suffix_key: str | None
     """Catalogue key of the unit's suffix (`unit.s` → ` s`); None for bare numbers."""
     is_signed: bool = False
 
 
-_STYLES: dict[str, UnitStyle] = {
-    "%": UnitStyle(1, "unit.percent"),
-    "s": UnitStyle(0, "unit.s"),
-    "min": UnitStyle(0, "unit.min"),
-    "h": UnitStyle(1, "unit.h"),
-    "days": UnitStyle(1, "unit.days"),
-    "ms": UnitStyle(0, "unit.ms"),
-    "nps": UnitStyle(0, None, is_signed=True),
-    "ces": UnitStyle(1, "unit.ces"),
-    "count": UnitStyle(0, None),
-    "per1000": UnitStyle(1, "unit.per1000"),
+_STYLES: dict[str, tuple[str | None, bool]] = {  # (suffix, signed)
+    "%": ("unit.percent", False),
+    "s": ("unit.s", False),
+    "min": ("unit.min", False),
+    "h": ("unit.h", False),
+    "days": ("unit.days", False),
+    "ms": ("unit.ms", False),
+    "nps": (None, True),
+    "ces": ("unit.ces", False),
+    "count": (None, False),
+    "per1000": ("unit.per1000", False),
 }
-UNITS: dict[str, UnitStyle] = {unit: _STYLES[unit] for unit in UNIT_RANGES}
+UNITS: dict[str, UnitStyle] = {unit: UnitStyle(UNIT_DECIMALS[unit], *_STYLES[unit]) for unit in UNIT_RANGES}
 """How each unit a KPI may have (`model.UNIT_RANGES`, where the list lives) is written. The
 store rejects other units, so formatting never guesses; a unit without a style fails here."""
 
@@ -94,20 +98,6 @@ def _parsed(name: str) -> Locale:
     return Locale.parse(name)
 
 
-@functools.cache
-def _quantum(decimals: int) -> Decimal:
-    return Decimal(1).scaleb(-decimals)
-
-
-def _half_up(value: float, decimals: int) -> Decimal:
-    """Round as people do (2.5 → 3), not as Python's `round` does (2.5 → 2), with the precision
-    the number needs (the default 28 digits cannot hold 1e308)."""
-    exact = Decimal(repr(value))
-    needed = exact.adjusted() + decimals + 2
-    wider = Context(prec=needed) if needed > getcontext().prec else None  # nearly every number: None
-    return exact.quantize(_quantum(decimals), rounding=ROUND_HALF_UP, context=wider)
-
-
 def value(amount: float | None, unit: str, extra_decimals: int = 0) -> str:
     """`70.2 %`, `+46`, `83 s`; an en dash for a missing value."""
     if amount is None or not math.isfinite(amount):
@@ -148,17 +138,6 @@ def span(low: str, high: str) -> str:
 def suffix(key: str) -> str:
     """A unit as written after a number (`unit.percent` → ` %`), its spaces no-break."""
     return t(key).replace(" ", NO_BREAK)
-
-
-def _decimals(amount: float, unit: str) -> int:
-    """The unit's precision; availability-style rates near 100 % get two decimals (99.91 %), and a
-    count that is not whole (a phased target of 0.7 incidents) one, so "1 (target 0.7)" does not
-    read as "1 (target 1)"."""
-    if unit == "%" and 99 <= abs(amount) < 100:
-        return 2
-    if unit == "count" and _half_up(amount, 1) != _half_up(amount, 0):
-        return 1
-    return UNITS[unit].decimals
 
 
 def _delta_decimals(amount: float, unit: str, extra_decimals: int = 0) -> int:
