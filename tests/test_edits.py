@@ -125,6 +125,18 @@ def test_an_action_changes_hands_and_date(demo_duckdb_url):
     )
 
 
+def test_a_new_due_date_is_checked_as_a_new_action_s_is(demo_duckdb_url):
+    """The form's date picker offers ten years: a due date in 2036 was saved unchecked, and every
+    later save of the action (and an import of its download) was then refused for it."""
+    store = engine.create(demo_duckdb_url)
+    with engine.writing(store) as conn:
+        new = edits.add_action(conn, CS_HEAD, goal="O1", title="Open a second queue", owner=None, due=None)
+    with rejected_with("outside the months", errors.Refused), engine.writing(store) as conn:
+        edits.set_action_status(conn, CS_HEAD, new, "doing", due=date(2036, 5, 31))
+    with engine.writing(store) as conn:  # nothing was written: the action moves on as before
+        assert edits.set_action_status(conn, CS_HEAD, new, "doing", due=date(2027, 1, 15)) == "updated"
+
+
 def test_an_admin_sets_and_removes_a_month_target_and_records_a_process_change(demo_url):
     from kpi.domain.access import EVERYTHING
     from kpi.store import monthly, plans

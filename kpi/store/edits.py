@@ -147,8 +147,9 @@ def set_action_status(
 ) -> str:
     """Move an action along (planned → doing → done, or dropped), and change who and by when."""
     found = _planned_action(conn, viewer, action_id)
-    values, unread = _read_action({**found, "status": status, "owner": owner or found["owner"]})
-    _check_action(conn, values, unread)
+    changed = {"status": status, "owner": owner or found["owner"]} | ({"due": due} if due is not None else {})
+    values, unread = _read_action({**found, **changed})
+    _check_action(conn, values, unread)  # the new due date too (it was written unchecked)
     row: dict = {"id": action_id, "status": values["status"]}
     if owner is not None:
         row["owner"] = values["owner"]
