@@ -248,6 +248,54 @@ def test_a_zip_bomb_is_refused_before_it_is_unpacked():
     assert "MB" in words.message(problem)
 
 
+def test_a_sheet_with_one_cell_at_its_far_corner_is_refused_without_filling_it_in():
+    """A 5 kB workbook with a cell at XFD1048576 asked for 17 billion cells and ran the reader
+    out of memory (an upload reads the file at once: the whole app's process)."""
+    book = Workbook()
+    sheet = book.active
+    for row in ROWS[:2]:
+        sheet.append(row)
+    sheet["XFD1048576"] = "x"
+    out = io.BytesIO()
+    book.save(out)
+    assert len(out.getvalue()) < 10_000
+    (problem,) = problems_of(out.getvalue(), name="far.xlsx")
+    assert problem.row == 0 and "16 million cells" in words.message(problem)
+
+
+def test_empty_cells_after_a_sheet_s_table_are_no_columns():
+    """Cells once filled or formatted after the table's last column give no empty columns."""
+    book = Workbook()
+    sheet = book.active
+    for row in ROWS:
+        sheet.append([*row, None, None])
+    sheet["F5"] = ""
+    out = io.BytesIO()
+    book.save(out)
+    header, body, _ = tables.read_table(out.getvalue(), "tail.xlsx")
+    assert header == ["kpi", "month", "value"] and len(body) == 12 and {len(row) for row in body} == {3}
+
+
+class _Counted(list):
+    """A row that counts how often its length is asked for."""
+
+    asked = 0
+
+    def __len__(self) -> int:
+        _Counted.asked += 1
+        return super().__len__()
+
+
+def test_a_header_of_many_empty_columns_is_read_in_linear_time():
+    """20,000 empty header cells (trailing commas) over 20,000 short rows took 28 s to read: each
+    empty column looked at every row. The rows are looked at once now. Counted, not timed."""
+    _Counted.asked = 0
+    body = [_Counted(["CS_WAIT", "2026-01", "5"]) for _ in range(2_000)]
+    header, rows = tables._without_empty_tail(["kpi", "month", "value", *[""] * 2_000], body)
+    assert header == ["kpi", "month", "value"] and rows is body
+    assert _Counted.asked <= 2 * len(body)  # was once per row and empty column: 4,000,000
+
+
 # --- the fuzzer ---------------------------------------------------------------------------------
 
 SAMPLE_FILES = {kind: (SAMPLES / f"{kind}.csv").read_bytes() for kind in KINDS}

@@ -31,6 +31,10 @@ XLSX_MAX_BYTES = 100_000_000
 """A workbook may unpack to 100 MB at most: a year of a large company's answers fits many times."""
 XLSX_MAX_RATIO = 200
 """…and by at most 200 times its size: real sheets compress 5 to 20 times, zip bombs thousands."""
+XLSX_MAX_CELLS = 16_000_000
+"""…and its first sheet may reach 16 million cells, from A1 to its last row and column with a
+value (a million answers of sixteen columns): a 5 kB workbook with one cell at XFD1048576 asked
+for 17 billion, and the reading ran out of memory."""
 
 
 class ImportRejected(Refused):
@@ -95,13 +99,18 @@ def _without_empty_tail(header: list[str], body: list[list[str]]) -> tuple[list[
     rows stay as they are (cells are read by their column's place): what is beyond the header
     is still named as a row split wrongly, counted as the file has it."""
     width = len(header)
-    while (
-        width
-        and not header[width - 1].strip()
-        and not any(len(row) >= width and row[width - 1].strip() for row in body)
-    ):
+    used = max((_last_filled(row) for row in body), default=0)  # once per row: a header of 20,000
+    while width and not header[width - 1].strip() and used < width:  # commas took 28 s a file
         width -= 1
     return header[:width], body
+
+
+def _last_filled(row: list[str]) -> int:
+    """How many of the row's cells run up to its last one with a value (0 for none)."""
+    width = len(row)
+    while width and not row[width - 1].strip():
+        width -= 1
+    return width
 
 
 def _csv_rows(text: str, delimiter: str, name: str) -> list[list[str]]:
@@ -165,21 +174,29 @@ def _read_xlsx(data: bytes, name: str) -> tuple[list[str], list[list[str]]]:
         try:
             sheet = book.worksheets[0]
             sheet.reset_dimensions()  # read every row there is, not what <dimension> claims
-            table = [
-                [spreadsheet.restore(_cell_text(c.value, getattr(c, "number_format", None))) for c in row]
-                for row in sheet.iter_rows()
-            ]
+            table = [_filled(row) for row in sheet.iter_rows()]  # a missing row comes as no cells
         finally:
             book.close()
     except Exception:  # a damaged workbook fails in zip, XML or openpyxl in many ways: all are one problem
         raise ImportRejected(Problem("import.bad_xlsx", file=name)) from None
-    while table and not any(table[-1]):
+    while table and not table[-1]:
         table.pop()
     if not table:
         raise ImportRejected(Problem("import.empty", file=name))
     width = max(len(row) for row in table)
+    if width * len(table) > XLSX_MAX_CELLS:  # before a cell is added: every row is made as wide
+        millions = XLSX_MAX_CELLS // 1_000_000
+        raise ImportRejected(Problem("import.xlsx_too_wide", "", (("millions", millions),), file=name))
     table = [row + [""] * (width - len(row)) for row in table]
     return _without_empty_tail(table[0], table[1:])
+
+
+def _filled(row: tuple) -> list[str]:
+    """A sheet's row as text, without its empty cells after the last one with a value."""
+    cells = [spreadsheet.restore(_cell_text(c.value, getattr(c, "number_format", None))) for c in row]
+    while cells and not cells[-1]:
+        cells.pop()
+    return cells
 
 
 def _check_workbook_size(data: bytes, name: str) -> None:
