@@ -41,6 +41,7 @@ from kpi.domain.attention import Kind
 from kpi.domain.cascade import Mismatch
 from kpi.domain.model import GoalStatus, KpiStatus, within_unit
 from kpi.domain.signals import Reading
+from kpi.output import logo as logo_check
 from kpi.output import measure
 from kpi.output.charts import short_label, value_axis
 from kpi.output.deck import Brand, Line, Series, Slide
@@ -567,7 +568,7 @@ def _footer(slide: PptxSlide, text: str, number: int, total: int) -> None:
 
 def logo_size(logo: bytes, height: float, width: float) -> tuple[float, float]:
     """(width, height) in inches of the logo fitted into `width` × `height`, its shape kept."""
-    with Image.open(io.BytesIO(logo)) as image:
+    with Image.open(io.BytesIO(logo)) as image:  # one `render` has checked (`logo_check.problem`)
         aspect = image.width / image.height
     return (height * aspect, height) if height * aspect <= width else (width, width / aspect)
 
@@ -702,6 +703,8 @@ def _tag_language(deck: PresentationType, tag: str) -> None:
 def render(slides: Sequence[Slide], look: str | Brand) -> bytes:
     """The whole deck as .pptx bytes; `look` is the company's `Brand`, or just a footer line."""
     brand = printable(look if isinstance(look, Brand) else Brand(look))
+    if brand.logo and logo_check.problem(brand.logo) is not None:  # kept from before logos were opened
+        brand = dataclasses.replace(brand, logo=None)  # the pack without it, not no pack
     slides = printable(list(slides))
     deck = Presentation()
     deck.slide_width, deck.slide_height = WIDTH, HEIGHT

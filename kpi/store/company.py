@@ -19,6 +19,7 @@ from kpi.domain.errors import Denied, Problem
 from kpi.domain.model import Person, Role
 from kpi.domain.validate import Rejected
 from kpi.output import deck
+from kpi.output import logo as logo_check
 from kpi.store import schema as s
 from kpi.store.writes import Writer
 
@@ -26,8 +27,6 @@ NAME, LOGO, COLOUR = "company.name", "company.logo", "company.colour"
 DEFAULT_COLOUR = deck.DEFAULT_COLOUR
 LOGO_MAX_BYTES = 300_000
 """A logo for a slide corner; a larger file is a photograph, not a logo."""
-_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
-"""PNG and JPEG: what PowerPoint shows everywhere (no SVG: python-pptx cannot place it)."""
 DEMO_MARK = "demo"
 """The `meta` key a store made from the generated demo company carries (kpi.store.seeding)."""
 STEPS = (
@@ -76,8 +75,10 @@ def problems(name: str, logo: bytes | None, colour: str) -> list[Problem]:
     if logo is not None and len(logo) > LOGO_MAX_BYTES:
         params = (("size", len(logo) // 1000), ("limit", LOGO_MAX_BYTES // 1000))
         found.append(Problem("company.logo_too_big", "company.logo", params))
-    elif logo is not None and not logo.startswith(_IMAGE_MAGIC):
-        found.append(Problem("company.logo_not_image", "company.logo"))
+    elif logo is not None:
+        wrong = logo_check.problem(logo)
+        if wrong is not None:
+            found.append(Problem(wrong[0], "company.logo", wrong[1]))
     return found
 
 
