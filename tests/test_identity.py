@@ -115,3 +115,59 @@ def test_as_in_another_case_is_the_person(demo_url, capsys):
         cli.main(["--db", demo_url, "--as", "Mette.Kjaer@HAVNHJEM.example", "status", "--month", "2026-10"])
         == 0
     )
+
+
+ADDRESSES_REFUSED = [
+    "a@b.example>,victim@x.example",  # taken, and `send` mailed the pack to both
+    "tab\t@x.example",  # taken, and mailed to tab@x.example
+    "evil@x.example\nbcc:z@x.example",
+    "two words@x.example",
+    '"quoted"@x.example',
+    "a@@x.example",
+    "a..b@x.example",
+    "a@x..example",
+    "a@-x.example",
+    "a@x.example.",
+    "nina at havnhjem",
+]
+
+
+@pytest.mark.parametrize(
+    "address", ["mette.kjaer@havnhjem.example", "søren.ø@firma.dk", "a+b@x.example", "x@y"]
+)
+def test_an_address_as_people_write_them_is_one(address):
+    assert identity.is_email(address)
+
+
+@pytest.mark.parametrize("address", ADDRESSES_REFUSED)
+def test_anything_but_one_address_is_refused_by_the_import_the_form_and_the_first_run(
+    address, demo_duckdb_url
+):
+    """One check (`identity.is_email`) for the people file, the people form and the first
+    administrator; found by an adversarial test: the check was "an @ and no space"."""
+    from kpi.domain.validate import Rejected
+    from kpi.store import company, organisation
+
+    assert not identity.is_email(address)
+    row = f'"{address}",Nina,presenter,\n'.encode()
+    with pytest.raises(ImportRejected) as refused:
+        importing.run(
+            engine.create(demo_duckdb_url),
+            "people",
+            b"email,name,role,department\n" + row,
+            "p.csv",
+            as_admin(),
+        )
+    assert [p.key for p in refused.value.problems] == ["bad_email"]
+    assert "bad_email" in [p.key for p in company._person_problems(address, "Nina")]
+    with pytest.raises(Rejected) as caught, engine.writing(engine.create(demo_duckdb_url)) as conn:
+        values = {"email": address, "name": "Nina", "role": "presenter"}
+        organisation.save_person(conn, as_admin("sofie.dahl@havnhjem.example"), values, is_new=True)
+    assert "bad_email" in [p.key for p in caught.value.problems]
+
+
+def test_a_stored_address_that_is_not_one_gets_no_mail():
+    from kpi.delivery import mail
+
+    letter = mail.Letter("a@b.example>,victim@x.example", "Nina", "The pack", "Hello")
+    assert mail.send(letter) == "not one e-mail address"  # before any server is asked

@@ -26,7 +26,7 @@ from typing import IO
 from urllib.parse import urlsplit
 
 from kpi import settings
-from kpi.domain import bounds
+from kpi.domain import bounds, identity
 from kpi.domain.errors import Problem
 from kpi.domain.sources import travels_safely
 
@@ -82,7 +82,11 @@ def one_line(error: BaseException | str) -> str:
 
 
 def send(letter: Letter) -> str:
-    """Hand `letter` to the mail server: "" when it took it, else why not (one line)."""
+    """Hand `letter` to the mail server: "" when it took it, else why not (one line). An address
+    that is not one e-mail address (a store kept from before they were checked) gets nothing:
+    `a@b.example>,victim@x.example` was sent to both."""
+    if not identity.is_email(letter.to):
+        return "not one e-mail address"
     chosen = settings.current()
     try:
         with smtplib.SMTP(chosen.smtp_host, chosen.smtp_port, timeout=TIMEOUT_S) as server:

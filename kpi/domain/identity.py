@@ -21,6 +21,7 @@ as `KØB` are fine.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
 
@@ -33,6 +34,21 @@ refused too, so `аnne.holm@…` with a Cyrillic а cannot stand beside Anne as 
 def email_key(text: str) -> str:
     """The form an e-mail address is stored and compared in."""
     return unicodedata.normalize("NFKC", text).strip().casefold()
+
+
+_ADDRESS = re.compile(
+    r"[\w!#$%&'*+/=?^`{|}~-]+(?:\.[\w!#$%&'*+/=?^`{|}~-]+)*"  # the name: no spaces, quotes or brackets
+    r"@(?:[^\W_](?:[\w-]{0,61}[^\W_])?)(?:\.[^\W_](?:[\w-]{0,61}[^\W_])?)*"  # the domain's labels
+)
+"""One e-mail address as people write them: a name of letters, digits and the signs an address
+may hold between dots, an @, and a domain of labels of letters, digits and inner hyphens (Danish
+letters are letters). No spaces, commas, angle brackets, quotes or line breaks: a person's
+address `a@b.example>,victim@x.example` was taken, and the monthly pack went to both."""
+
+
+def is_email(text: str) -> bool:
+    """Whether `text` is one e-mail address (`_ADDRESS`), at most 254 characters."""
+    return len(text) <= 254 and _ADDRESS.fullmatch(text) is not None
 
 
 def code_key(text: str) -> str:

@@ -281,7 +281,7 @@ def _code(value: str, label: str, decimal: str = ".") -> str | None:
 def _email(value: str, label: str, decimal: str = ".") -> str | None:
     """An e-mail address in its stored form (`identity.email_key`), refused with look-alikes."""
     _lookalikes(value, label)
-    if value and ("@" not in value or " " in value):
+    if value and not identity.is_email(value.strip()):
         raise validate.Rejected([Problem("bad_email", label, (("value", value),))])
     return identity.email_key(value) or None
 

@@ -118,7 +118,7 @@ ADMIN_FIELDS = {"name": "firstrun.admin_name", "email": "firstrun.admin_email"}
 def _person_problems(email: str, name: str) -> list[Problem]:
     fields = {"email": email, "name": name, "role": str(Role.ADMIN)}
     wrong = checks.person(fields, checks.Known())
-    if email and not identity.lookalikes(email) and ("@" not in email or " " in email):
+    if email and not identity.lookalikes(email) and not identity.is_email(email.strip()):
         wrong.append(Problem("bad_email", "email", (("value", email),)))
     return [replace(p, field=ADMIN_FIELDS.get(p.field, p.field)) for p in wrong]
 
