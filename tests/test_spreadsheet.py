@@ -41,3 +41,29 @@ def test_every_text_survives_the_round_trip(text):
 def test_no_neutral_cell_starts_a_formula(text):
     written = spreadsheet.neutral(text)
     assert not written.startswith(spreadsheet.TRIGGERS) or spreadsheet._NUMBER.match(written)
+
+
+@pytest.mark.parametrize(
+    "typed, written",
+    [
+        ("Ring op;=1+1;x", "Ring op;'=1+1;x"),  # a Danish Excel splits at `;`: `=1+1` was a cell
+        ("Tjek;=cmd|' /C calc'!A0;slut", "Tjek;'=cmd|' /C calc'!A0;slut"),
+        ("Ring kunden\r=1+1", "Ring kunden\r'=1+1"),  # a lone CR starts a new row there
+        ("two lines\n@SUM(A1)", "two lines\n'@SUM(A1)"),
+        ("\r=1", "'\r'=1"),
+        ("a;-3", "a;-3"),  # a number after a semicolon stays a number
+        ("a;'=b", "a;''=b"),
+        ("x;;y", "x;;y"),
+    ],
+)
+def test_what_follows_a_semicolon_or_a_line_break_is_neutral_too(typed, written):
+    assert spreadsheet.neutral(typed) == written
+    assert spreadsheet.restore(written) == typed
+
+
+@given(st.text(alphabet=st.sampled_from(["a", "1", "'", ";", "\r", "\n", "=", "-", "@", "\t", "+", " "])))
+def test_no_part_a_spreadsheet_could_split_off_starts_a_formula(text):
+    written = spreadsheet.neutral(text)
+    assert spreadsheet.restore(written) == text
+    for part in spreadsheet.BREAKS.split(written)[2::2]:
+        assert not part.startswith(spreadsheet.TRIGGERS) or spreadsheet._NUMBER.match(part), (text, written)

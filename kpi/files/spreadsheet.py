@@ -11,10 +11,17 @@ front of such cells (numbers such as `-3` stay numbers); every import passes cel
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 """A cell starting with one of these is a formula to a spreadsheet."""
 _NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
+BREAKS = re.compile(r"([;\r\n])")
+"""Where a spreadsheet may start a new cell inside one of ours: a `;` (Excel in Danish and other
+languages that write decimal commas splits a CSV at semicolons, whatever the quotation marks
+around a comma-separated cell say) and a line break (which then starts a new row). The text
+after each is neutralised as a cell's start is: `Ring op;=1+1;x` was downloaded as it was, and a
+Danish Excel made `=1+1` a cell of its own."""
 
 
 def _is_risky(text: str) -> bool:
@@ -23,11 +30,28 @@ def _is_risky(text: str) -> bool:
     return bare.startswith(TRIGGERS) and not _NUMBER.match(bare)
 
 
+def _after_breaks(text: str, change: Callable[[str], str]) -> str:
+    """`change` applied to the text after each break (`BREAKS`); the text before the first stays."""
+    if ";" not in text and "\r" not in text and "\n" not in text:  # nearly every cell
+        return text
+    parts = BREAKS.split(text)  # text, break, text, break, …
+    return "".join(part if n % 2 or n == 0 else change(part) for n, part in enumerate(parts))
+
+
+def _neutral(part: str) -> str:
+    return "'" + part if _is_risky(part) else part
+
+
+def _restore(part: str) -> str:
+    return part[1:] if part.startswith("'") and _is_risky(part[1:]) else part
+
+
 def neutral(text: str) -> str:
-    """`text` as a spreadsheet shows it without running it."""
-    return "'" + text if _is_risky(text) else text
+    """`text` as a spreadsheet shows it without running it: a `'` before it where it would be
+    run (a CR or tab first counts), and after each of its `BREAKS` where what follows would be."""
+    return _neutral(_after_breaks(text, _neutral))
 
 
 def restore(text: str) -> str:
-    """The text `neutral` was given: one leading `'` less, where `neutral` added one."""
-    return text[1:] if text.startswith("'") and _is_risky(text[1:]) else text
+    """The text `neutral` was given: one `'` less at each place where `neutral` added one."""
+    return _after_breaks(_restore(text), _restore)

@@ -396,7 +396,7 @@ def export(conn: sa.Connection, kind: str) -> bytes:
     if "retired_at" in table.c:
         stmt = stmt.where(table.c.retired_at.is_(None))
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer, lineterminator="\r\n")  # so a cell holding a lone CR is quoted too
     writer.writerow(columns)
     defined = {x.kpi: x for x in sourcing.read(conn)} if kind == "kpis" else {}
     for row in conn.execute(stmt.order_by(*table.primary_key.columns)).mappings():

@@ -619,7 +619,7 @@ def audit_csv(
         rows = queries.audit(conn, tables=list(tables), who=who, first=first, last=last, key=key)
     frame = pd.DataFrame(rows, columns=["at", "who", "table_name", "key", "before", "after"])
     frame = frame.map(lambda v: spreadsheet.neutral(v) if isinstance(v, str) else v)  # safe in Excel
-    return frame.to_csv(index=False).encode("utf-8-sig")
+    return frame.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")  # a lone CR quoted
 
 
 @cached
