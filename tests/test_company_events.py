@@ -122,6 +122,17 @@ def test_an_events_file_round_trips_on_both_stores_and_is_audited(demo_url):
     assert again.counts.get("inserted", 0) == 0 and again.counts.get("updated", 0) == 0
 
 
+def test_an_events_file_names_kpis_in_any_case_as_it_names_departments(demo_duckdb_url):
+    """`cs` was the department CS but `cs_wait` "not known": every code of a file is matched to
+    the store's spelling without regard to case (found by an adversarial test)."""
+    store = engine.create(demo_duckdb_url)
+    data = b'title,kind,start,kpis\nChat bot go-live,go_live,2026-05-04,"cs_wait, Ecom_Conv"\n'
+    assert importing.run(store, "events", data, "events.csv", as_admin()).counts == {"inserted": 1}
+    with engine.reading(store) as conn:
+        stored = {e.title: e for e in events_store.read(conn, access.EVERYTHING)}
+    assert stored["Chat bot go-live"].kpis == ("CS_WAIT", "ECOM_CONV")
+
+
 def test_the_form_saves_changes_and_removes_an_event_audited_and_only_for_administrators(demo_url):
     store = engine.create(demo_url)
     typed = {

@@ -142,6 +142,12 @@ def spelled(kind: str, fields: Fields, index: Spellings) -> dict[str, object]:
             target = _REFERENCES.get(name)
         if target is not None and isinstance(value, str):
             out[name] = index[target].get(identity.code_key(value), value)
+        elif name == "kpis" and kind == "events" and isinstance(value, str):
+            # an event's KPIs, one text of codes: each as the store spells it (`cs_wait` is
+            # CS_WAIT, as a department's code is matched; it was refused as not known)
+            codes = company_events.kpi_codes(value)
+            respelled = (index["kpis"].get(identity.code_key(code), code) for code in codes)
+            out[name] = company_events.KPI_SEPARATOR.join(respelled)
     return out
 
 
