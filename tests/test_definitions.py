@@ -243,3 +243,24 @@ def test_an_import_of_kpis_cannot_change_a_survey_kpis_kind_either(demo_url):
     assert len(said_by_import) == 1 and "NPS scale" in said_by_import[0]
     with rejected_with("survey answers on the NPS scale"), engine.writing(store) as conn:
         definitions.save_kpi(conn, ADMIN, {**_kpi_form(demo_url, "NPS"), "aggregation": "mean"}, is_new=False)
+
+
+def test_a_kpi_with_values_keeps_its_unit_by_the_editor_and_by_a_file(demo_duckdb_url):
+    """500 orders a month read as 500 on the 1-7 effort scale ("500.0 / 7 ✓ On target"), found
+    by an adversarial test: a KPI with values keeps its unit; one without may change it."""
+    store = engine.create(demo_duckdb_url)
+    with rejected_with("CS_WAIT already has values in s"), engine.writing(store) as conn:
+        definitions.save_kpi(
+            conn, ADMIN, {**_kpi_form(demo_duckdb_url, "CS_WAIT"), "unit": "min"}, is_new=False
+        )
+    header = "code,name,department,unit,direction,aggregation,target\n"
+    with pytest.raises(ImportRejected) as caught:
+        data = (header + "CS_WAIT,Wait,CS,ces,lower,mean,5\n").encode()
+        importing.run(store, "kpis", data, "kpis.csv", as_admin())
+    assert [p.key for p in caught.value.problems] == ["unit_kept"]
+    new = {"code": "NEW_K", "name": "New", "department": "CS", "unit": "count"}
+    with engine.writing(store) as conn:
+        definitions.save_kpi(conn, ADMIN, {**new, "direction": "higher", "aggregation": "sum"}, is_new=True)
+    with engine.writing(store) as conn:  # no values yet: its unit may change
+        form = {**_kpi_form(demo_duckdb_url, "NEW_K"), "unit": "%"}
+        assert definitions.save_kpi(conn, ADMIN, form, is_new=False) == "updated"

@@ -80,6 +80,8 @@ class Known:
     goals: Mapping[str, tuple[Level, str | None]] = field(default_factory=dict)
     """`code → (level, parent)` of every goal."""
     answered: frozenset[str] = frozenset()
+    measured: frozenset[str] = frozenset()
+    """KPIs with monthly values in the store (`answered`: with survey answers)."""
     """Survey KPIs that have answers: they keep their kind (see `kpi`)."""
     window: bounds.Window = field(default_factory=lambda: bounds.Window.around(date.today()))
     """The months a month or date may lie in (the store reads it from the settings)."""
@@ -283,7 +285,8 @@ def kpi(fields: Fields, known: Known) -> list[Problem]:
     problems += _one_of(fields, "benchmark", list(industry.BENCHMARKS))
     problems += _reachable(fields, "target", str(fields.get("unit")))
     problems += _tolerance(fields.get("tolerance"))
-    return problems + _survey_kind_kept(fields, known) + bounds.text_problems(fields)
+    problems += _survey_kind_kept(fields, known) + _unit_kept(fields, known)
+    return problems + bounds.text_problems(fields)
 
 
 def _no_retired(fields: Fields, known: Known) -> list[Problem]:
@@ -320,6 +323,19 @@ def _survey_kind_kept(fields: Fields, known: Known) -> list[Problem]:
             "survey_kind_kept", "aggregation", (("code", code), ("kind", str(stored.aggregation).upper()))
         )
     ]
+
+
+def _unit_kept(fields: Fields, known: Known) -> list[Problem]:
+    """A KPI with values keeps its unit: they were measured in it, and in another its history
+    would mean something else (500 orders a month read as 500 on the 1-7 effort scale, shown
+    "500.0 / 7 ✓ On target"; a count read as a share showed 99,999,999,999.5 %)."""
+    code, unit = str(fields.get("code") or ""), fields.get("unit")
+    stored = known.kpis.get(code)
+    if stored is None or _empty(unit) or unit == stored.unit:
+        return []
+    if code not in known.measured and code not in known.answered:
+        return []
+    return [Problem("unit_kept", "unit", (("code", code), ("unit", stored.unit)))]
 
 
 _CLOSED = frozenset(str(s) for s in ActionStatus if not s.is_open)

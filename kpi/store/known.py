@@ -40,6 +40,7 @@ def read(conn: sa.Connection, *, confirm_future: bool = False) -> Known:
         kpis={r.code: KnownKpi(r.unit, Aggregation(r.aggregation)) for r in kpis},
         goals={r.code: (Level(r.level), r.parent) for r in goals},
         answered=_codes(conn, s.response_month.c.kpi),
+        measured=frozenset(conn.execute(sa.select(s.measurement.c.kpi).distinct()).scalars()),
         window=settings.window(confirmed=confirm_future),
         retired={
             "departments": _retired(conn, d),
