@@ -94,12 +94,19 @@ def test_overview_puts_attention_above_changes_and_folds_flips_that_are_no_signa
     flips = report.flips()
     noise = [f for f in flips if not report.is_signal(f)]
     assert noise and len(noise) < len(flips)  # the demo month has both kinds
-    folded = [e for e in at.expander if e.label.endswith("other status changes")]
-    assert [e.label for e in folded] == [f"{len(noise)} other status changes"]
+    folded = [e for e in at.expander if "other status changes" in e.label]
+    worse = sum(not f.is_better for f in noise)
+    assert [e.label for e in folded] == [
+        f"{len(noise)} other status changes, within normal variation: {worse} worse, {len(noise) - worse} better"
+    ]
+    # an empty side of the signalled changes points there ("Nothing." read as a calm month)
+    empty = [c.value for c in at.caption if c.value == "Nothing beyond normal variation (below)."]
+    signalled = [f for f in flips if report.is_signal(f)]
+    assert len(empty) == (not any(f.is_better for f in signalled)) + all(f.is_better for f in signalled)
     assert len(folded[0].children) == 0  # closed, it sent nothing of what it holds
     open_folds(at)
     assert not at.exception
-    folded = [e for e in at.expander if e.label.endswith("other status changes")]
+    folded = [e for e in at.expander if "other status changes" in e.label]
 
     def lines(elements) -> list[str]:  # a column's heading and its lines are one element
         return [line for e in elements for line in e.value.split("  \n") if line[:2] in ("▲ ", "▼ ")]

@@ -88,8 +88,8 @@ def changes(month_report: report.MonthReport) -> None:
         st.caption(t("overview.no_signals"))
     if news:  # a heading and its lines in one element: the browser pays per element
         st.markdown("  \n".join([f"**{t('overview.new_signals')}**", *map(_signal_line, news[:LIST_LIMIT])]))
-    if signalled:
-        _flip_columns(month_report, signalled)
+    if signalled:  # an empty side says what the fold below holds: "Nothing." read as a calm month
+        _flip_columns(month_report, signalled, empty="overview.none_signalled" if others else "overview.none")
     if others:
 
         def other_changes() -> None:
@@ -100,9 +100,9 @@ def changes(month_report: report.MonthReport) -> None:
                 lambda shown: _flip_columns(month_report, shown, limit=len(shown)),
             )
 
-        widgets.folded(
-            "overview.other_changes", t("overview.other_changes", count=len(others)), other_changes
-        )
+        worse = sum(not f.is_better for f in others)
+        label = t("overview.other_changes", count=len(others), worse=worse, better=len(others) - worse)
+        widgets.folded("overview.other_changes", label, other_changes)
 
 
 def _signal_line(row: month_rows.KpiRow) -> str:
@@ -116,7 +116,10 @@ def _signal_line(row: month_rows.KpiRow) -> str:
 
 
 def _flip_columns(
-    month_report: report.MonthReport, flips: Sequence[report.Flip], limit: int | None = None
+    month_report: report.MonthReport,
+    flips: Sequence[report.Flip],
+    limit: int | None = None,
+    empty: str = "overview.none",
 ) -> None:
     limit = LIST_LIMIT if limit is None else limit
     worse, better = st.columns(2)
@@ -129,7 +132,7 @@ def _flip_columns(
             lines = [_flip_line(month_report, flip) for flip in shown[:limit]]
             st.markdown("  \n".join([f"**{t(heading)}**", *lines]))  # one element, as the signals
             if not shown:
-                st.caption(t("overview.none"))
+                st.caption(t(empty))
             if len(shown) > limit:
                 st.caption(t("overview.more", count=len(shown) - limit))
 
