@@ -186,12 +186,22 @@ def items(
     return sorted(out, key=_severity)
 
 
-def _severity(item: Item) -> tuple[int, int, int, str]:
+def _severity(item: Item) -> tuple[int, int, int, float, str]:
     """Red first (a broken promise to customers, then strategic before operational, goals before
-    KPIs), then the rest by kind."""
+    KPIs), then the rest by kind; within a kind the furthest from its target first (by its share
+    of the target), then by code. Never by name: a name is the reader's language, and the items
+    before the fold differed between English and Danish."""
     red = item.kind in RED_KINDS
     depth = -1 if item.kind is Kind.BROKEN_PRIORITY else item.level_depth
-    return (0 if red else 1, depth if red else 0, _ORDER.index(item.kind), item.subject)
+    return (0 if red else 1, depth if red else 0, _ORDER.index(item.kind), -_distance(item), item.code)
+
+
+def _distance(item: Item) -> float:
+    """How far the item's value lies from its target, as a share of the target (0 without both)."""
+    if item.value is None or item.target is None:
+        return 0.0
+    gap = abs(item.value - item.target)
+    return gap / abs(item.target) if item.target else gap
 
 
 def _priority_items(facts: _Facts, compliance: Sequence[Compliance]) -> list[Item]:
