@@ -145,3 +145,27 @@ def test_goals_seen_without_all_their_sub_goals_get_no_roll_up_or_warning(demo_d
             seen.goals[code].node.rollup is GoalStatus.NO_DATA and seen.goals[code].node.mismatch is None
         ), code
     assert seen.goals["T8"].node.rollup == whole.goals["T8"].node.rollup  # her own tree rolls up
+
+
+def test_a_goal_seen_by_line_of_sight_is_never_said_to_be_unexplained(demo_url):
+    """A head saw the CEO's strategic goal "not yet explained" when the CEO had explained it:
+    she does not read its commentary, so the list says nothing either way to her (new-user
+    trial). The CEO reads it as explained."""
+    from kpi.store import monthly
+    from kpi.text import i18n, phrases
+
+    with engine.writing(engine.create(demo_url)) as conn:
+        edits.add_commentary(conn, ADMIN, month=OCTOBER, text="S2: explained to the board", goal="S2")
+    with engine.reading(engine.create(demo_url)) as conn:
+        scope = _scope(conn, CS_HEAD)
+        hers = monthly.attention(conn, scope, monthly.month_report(conn, scope, OCTOBER, "en"), "en")
+        everyone = monthly.attention(
+            conn, access.EVERYTHING, monthly.month_report(conn, access.EVERYTHING, OCTOBER, "en"), "en"
+        )
+    sighted = [i for i in hers if i.goal in scope.served]
+    assert sighted and all(i.commented is None for i in sighted)
+    assert all(isinstance(i.commented, bool) for i in hers if i.goal not in scope.served)
+    assert [i.commented for i in everyone if i.goal == "S2" and i.kind == sighted[0].kind] != [None]
+    with i18n.use("en"):
+        note = phrases.attention_facts(sighted[0], {})[3]
+    assert "explained" not in note

@@ -84,7 +84,9 @@ class Item:
     since: date | None = None
     """The first month of the run of months it has been so (None where the cockpit keeps no
     such history: a roll-up's mismatch)."""
-    commented: bool = False
+    commented: bool | None = False
+    """Whether it was explained this month; None where the reader does not read its commentary
+    (a goal they see only because theirs serve it): "not yet explained" would not be true."""
     level_depth: int = _KPI_DEPTH
     detail: str = ""
     """A kind-specific extra: the mismatch kind, the action's due date (ISO), the signal rules."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import sqlalchemy as sa
@@ -78,7 +79,7 @@ def attention(
     """The month's one exception list (`attention.items`) for a report built for `scope`, its
     late values as of `today` (the company's today, `settings.today`, when not given)."""
     month = built.month
-    return attention_.of_month(
+    items = attention_.of_month(
         built,
         queries.service_priorities(conn, scope, language),
         queries.actions(conn, scope, language),
@@ -86,6 +87,20 @@ def attention(
         late(conn, built, today),
         company_events.read(conn, scope, language),
     )
+    return [
+        item if _reads_commentary(scope, built, item) else replace(item, commented=None) for item in items
+    ]
+
+
+def _reads_commentary(scope: Scope, built: report.MonthReport, item: attention_.Item) -> bool:
+    """Whether the reader reads the commentary of the item's goal (or KPI's department): a
+    department head sees the CEO's strategic goal by line of sight, not its explanation, and it
+    read "not yet explained" to her when it was explained."""
+    row = built.goals.get(item.goal) if item.goal else None
+    if row is not None:
+        return scope.follows(row.goal.code, row.goal.department)
+    kpi = built.kpis.get(item.code)
+    return kpi is None or scope.allows(kpi.kpi.department)
 
 
 def late(conn: sa.Connection, built: report.MonthReport, today: date | None = None) -> dict[str, int]:

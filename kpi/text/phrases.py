@@ -95,7 +95,8 @@ def attention_facts(item: Item, owners: Mapping[str, str]) -> tuple[str, str, st
     ]
     if item.since is not None:
         parts.append(t("attention.since", month=fmt.month(item.since)))
-    parts.append(t("attention.commented" if item.commented else "attention.not_commented"))
+    if item.commented is not None:  # None: the reader does not read its commentary
+        parts.append(t("attention.commented" if item.commented else "attention.not_commented"))
     if item.events is not None and item.event is not None:
         parts.insert(0, event_words(item.events, item.event))
     parts[:0] = [during(event) for event in item.during]
