@@ -456,3 +456,21 @@ def test_an_administrator_sets_the_calendar_on_the_data_page_and_a_refusal_names
         assert calendars.read(conn, OCTOBER).meeting == date(2026, 11, 18)
         assert calendars.read(conn, OCTOBER).is_set
     assert "October 2026's dates were set by an administrator." in " ".join(str(i.value) for i in at.info)
+
+
+@pytest.mark.parametrize("month", [date(2026, 8, 1), OCTOBER])
+def test_the_attention_list_and_who_owes_what_agree_on_words_and_owners(demo_duckdb_url, month):
+    """The Overview said "Callers wait at most a minute on average · explained" and, below it,
+    "Commentary owed · Camilla Berg" for the same goal (its KPI was explained, its goal not); and
+    "no owner" for a KPI whose department's head owed its word (new-user trial)."""
+    with engine.reading(engine.create(demo_duckdb_url)) as conn:
+        built = monthly.month_report(conn, EVERYTHING, month, "en")
+        items = monthly.attention(conn, EVERYTHING, built, "en", TODAY)
+        owes = owing.owed_in(conn, EVERYTHING, built, "en", TODAY)
+        heads = owed.heads(queries.people(conn))
+    explained = {i.goal for i in items if i.commented and i.goal == i.code}
+    owed_words = {i.code for i in owes if i.kind is owed.Kind.COMMENTARY}
+    assert explained and not explained & owed_words
+    for item in items:
+        department = built.goals[item.goal].goal.department if item.goal in built.goals else item.department
+        assert item.owner or not heads.get(department or ""), item

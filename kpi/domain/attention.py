@@ -334,7 +334,11 @@ def needs_commentary(report: MonthReport, comments: Sequence[Commentary]) -> lis
         )
     ]
     wanted += [("kpi", code) for code in kpis]
-    return [item for item in wanted if item not in explained]
+    # a goal whose KPI was explained is explained, as the attention list says (`_Facts`): the
+    # list said "explained" where who still owes what said "commentary owed"
+    kpi_of = {code: row.kpi.code for code, row in report.goals.items() if row.kpi is not None}
+    said = explained | {("goal", goal) for goal, kpi in kpi_of.items() if ("kpi", kpi) in explained}
+    return [item for item in wanted if item not in said]
 
 
 def _kpi_owes(row: KpiRow) -> bool:

@@ -57,7 +57,7 @@ class Item:
     """The goal to open (the KPI's most strategic goal, the action's goal)."""
 
 
-def _heads(people: Iterable[Person]) -> dict[str, str]:
+def heads(people: Iterable[Person]) -> dict[str, str]:
     """`department → e-mail` of its head (the first by e-mail where there are several)."""
     out: dict[str, str] = {}
     for person in sorted(people, key=lambda p: p.email):
@@ -77,7 +77,7 @@ def items(
 ) -> list[Item]:
     """Everything owed for the report's month as of `today`, in the viewer's `scope`: overdue
     first, then by due date, kind and subject."""
-    heads, by_kpi = _heads(people), attention.kpi_goals(built)
+    heads_of, by_kpi = heads(people), attention.kpi_goals(built)
 
     def owner(*candidates: str | None) -> str | None:
         return next((c for c in candidates if c), None)
@@ -98,7 +98,7 @@ def items(
         if row.kpi.retired_at is not None:
             continue
         top = by_kpi.get(row.kpi.code)
-        email = owner(top.goal.owner if top else None, heads.get(row.kpi.department))
+        email = owner(top.goal.owner if top else None, heads_of.get(row.kpi.department))
         goal = top.goal.code if top else None
         out.append(
             item(Kind.VALUE, email, row.kpi.department, row.kpi.code, row.kpi.name, calendar.data_due, goal)
@@ -107,14 +107,14 @@ def items(
         if what == "kpi":
             kpi = built.kpis[code].kpi
             top = by_kpi.get(code)
-            email = owner(top.goal.owner if top else None, heads.get(kpi.department))
+            email = owner(top.goal.owner if top else None, heads_of.get(kpi.department))
             goal = top.goal.code if top else None
             out.append(
                 item(Kind.COMMENTARY, email, kpi.department, code, kpi.name, calendar.commentary_due, goal)
             )
         else:
             g = built.goals[code].goal
-            email = owner(g.owner, heads.get(g.department or ""))
+            email = owner(g.owner, heads_of.get(g.department or ""))
             out.append(
                 item(Kind.COMMENTARY, email, g.department, code, g.title, calendar.commentary_due, code)
             )
@@ -127,7 +127,7 @@ def items(
     goals = built.goals
     for action in outlook.overdue([a for a in actions if a.goal in goals], built.month):
         g = goals[action.goal].goal
-        email = owner(action.owner, g.owner, heads.get(g.department or ""))
+        email = owner(action.owner, g.owner, heads_of.get(g.department or ""))
         due = action.due or calendar.meeting
         out.append(item(Kind.ACTION, email, g.department, str(action.id), action.title, due, g.code))
     kept = [i for i in out if scope.allows(i.department) or (i.goal is not None and i.goal in scope.owned)]

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from kpi import settings
 from kpi.domain import attention as attention_
 from kpi.domain import cycle as domain_cycle
-from kpi.domain import lateness, month_rows, months, outlook, report, signals, smart, status
+from kpi.domain import lateness, month_rows, months, outlook, owed, report, signals, smart, status
 from kpi.domain.access import Scope
 from kpi.domain.model import Goal, Kpi, MonthValue
 from kpi.store import company_events, cycle, queries, rules
@@ -87,9 +87,24 @@ def attention(
         late(conn, built, today),
         company_events.read(conn, scope, language),
     )
-    return [
+    items = [
         item if _reads_commentary(scope, built, item) else replace(item, commented=None) for item in items
     ]
+    head_of = owed.heads(queries.people(conn))
+    return [
+        item if item.owner else replace(item, owner=head_of.get(_department(built, item))) for item in items
+    ]
+
+
+def _department(built: report.MonthReport, item: attention_.Item) -> str:
+    """The department an item belongs to: its goal's, else its KPI's, else its own. Where nobody
+    owns the item's goal or KPI its department's head answers for it, as in who owes what (the
+    list said "no owner" where that said the head)."""
+    row = built.goals.get(item.goal) if item.goal else None
+    if row is not None and row.goal.department:
+        return row.goal.department
+    kpi = built.kpis.get(item.code)
+    return (kpi.kpi.department if kpi else item.department) or ""
 
 
 def _reads_commentary(scope: Scope, built: report.MonthReport, item: attention_.Item) -> bool:
