@@ -140,6 +140,8 @@ def test_overview_in_danish(app):
     assert "Flere kunder anbefaler os" in page
     assert "✓ På sporet" in badges(at)
     assert "Net Promoter Score, alle kunder" in {m.label for m in at.metric}
+    # the month compared with, without its year: "ift. okt. 2026" was cut off on a narrow card
+    assert {m.proto.delta_description for m in at.metric if m.proto.delta} == {"ift. sep."}
     # a promise is quoted as Danish quotes (it stood «…», Norwegian, beside commentary's »…«)
     assert "**»Vi gør det, vi har lovet, når vi har lovet det«**" in page
 

@@ -177,6 +177,11 @@ def month(day: date) -> str:
     return _date(day, "MMM y", i18n.babel_locale())
 
 
+def month_name(day: date) -> str:
+    """`Oct` / `okt.`: a month beside the month it is compared with, whose year the page says."""
+    return _date(day, "MMM", i18n.babel_locale())
+
+
 def month_long(day: date) -> str:
     """`October 2026` / `oktober 2026`."""
     return _date(day, "MMMM y", i18n.babel_locale())

@@ -418,7 +418,9 @@ def kpi_metric(
         # no change (or one too small to show) is neither good nor bad: grey, without an arrow
         delta_color="off" if not moved else "normal" if kpi.direction == "higher" else "inverse",
         delta_arrow="off" if not moved else "auto",
-        delta_description=t("widget.vs_month", month=fmt.month(months.add(month, -1))),
+        # the month alone: with its year, "ift. okt. 2026" beside "+1,7 point" was cut off on a
+        # card a quarter of a 1280-pixel page wide ("ift. okt. 2…")
+        delta_description=t("widget.vs_month", month=fmt.month_name(months.add(month, -1))),
         label_visibility="collapsed",
     )
     shown = points[-sparkline.MONTHS :]
