@@ -263,6 +263,29 @@ def test_a_sheet_with_one_cell_at_its_far_corner_is_refused_without_filling_it_i
     assert problem.row == 0 and "16 million cells" in words.message(problem)
 
 
+def test_a_sheet_of_rows_each_reaching_its_last_column_is_refused_as_it_is_read():
+    """A 20 kB workbook of 3,000 rows, each with one cell in column XFD, took 19 s and 438 MB
+    before the whole table was measured (openpyxl makes each row out to its last cell): the
+    cells are counted as they come, and the reading stops at 16 million (found by a review)."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append(ROWS[0])
+    for row in range(2, 1_100):
+        sheet.cell(row=row, column=16_384, value="x")
+    out = io.BytesIO()
+    book.save(out)
+    (problem,) = problems_of(out.getvalue(), name="wide.xlsx")
+    assert "16 million cells" in words.message(problem)
+
+
+def test_a_value_beyond_the_header_is_a_row_split_wrongly_even_with_an_empty_tail():
+    """A header with an empty tail and a row with a value beyond the header: the row is named
+    split wrongly, and the empty tail is no column (the tail's rewrite first kept it)."""
+    data = b"kpi,month,value,,\nCS_WAIT,2026-10,70,,,oops\n"
+    (problem,) = problems_of(data, "measurements")
+    assert problem.key == "import.ragged_row"
+
+
 def test_empty_cells_after_a_sheet_s_table_are_no_columns():
     """Cells once filled or formatted after the table's last column give no empty columns."""
     book = Workbook()

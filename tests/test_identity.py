@@ -133,8 +133,9 @@ ADDRESSES_REFUSED = [
 
 
 @pytest.mark.parametrize(
-    "address", ["mette.kjaer@havnhjem.example", "søren.ø@firma.dk", "a+b@x.example", "x@y"]
-)
+    "address",
+    ["mette.kjaer@havnhjem.example", "søren.ø@firma.dk", "ra\u030adhus@kommune.dk", "a+b@x.example", "x@y"],
+)  # the third pasted decomposed, as a Mac writes "rådhus": it is stored composed
 def test_an_address_as_people_write_them_is_one(address):
     assert identity.is_email(address)
 
@@ -170,4 +171,4 @@ def test_a_stored_address_that_is_not_one_gets_no_mail():
     from kpi.delivery import mail
 
     letter = mail.Letter("a@b.example>,victim@x.example", "Nina", "The pack", "Hello")
-    assert mail.send(letter) == "not one e-mail address"  # before any server is asked
+    assert mail.send(letter).startswith("the stored address is not one e-mail address")  # no server asked

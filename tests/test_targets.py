@@ -141,3 +141,13 @@ def test_a_phased_target_stays_within_what_its_unit_can_reach(unit, annual, stro
     profile = dict.fromkeys(range(1, 13), 40.0 if unit != "ces" else 3.0) | {12: strong}
     found = targets.by_year_before(date(2026, 12, 1), annual, profile, Aggregation.MEAN, unit)
     assert found == MonthTarget(expected, TargetKind.PHASED)
+
+
+@pytest.mark.parametrize("year_before", [{}, dict.fromkeys(range(1, 13), 700.0)])
+def test_a_summed_kpi_s_own_target_stands_exactly_as_given(year_before):
+    """A summed KPI's target is a month's; a twelfth of twelve of them came back 766.7000000000002
+    for 766.7, and a value of exactly 766.7 read "Close" (found by a review)."""
+    kpi = Kpi("ORDERS", "Orders", "SALES", "count", Direction.HIGHER, Aggregation.SUM, target=766.7)
+    series = {date(2025, m, 1): MonthValue("ORDERS", date(2025, m, 1), v) for m, v in year_before.items()}
+    found = month_rows.kpi_target(kpi, series, date(2026, 3, 1), {})
+    assert found == MonthTarget(766.7, TargetKind.ANNUAL)

@@ -29,6 +29,7 @@ from kpi import settings
 from kpi.domain import bounds, identity
 from kpi.domain.errors import Problem
 from kpi.domain.sources import travels_safely
+from kpi.text.i18n import t
 
 TIMEOUT_S = 30.0
 """Seconds a mail server or webhook may take to answer."""
@@ -86,7 +87,7 @@ def send(letter: Letter) -> str:
     that is not one e-mail address (a store kept from before they were checked) gets nothing:
     `a@b.example>,victim@x.example` was sent to both."""
     if not identity.is_email(letter.to):
-        return "not one e-mail address"
+        return t("delivery.not_an_address")
     chosen = settings.current()
     try:
         with smtplib.SMTP(chosen.smtp_host, chosen.smtp_port, timeout=TIMEOUT_S) as server:

@@ -80,9 +80,9 @@ class Known:
     goals: Mapping[str, tuple[Level, str | None]] = field(default_factory=dict)
     """`code → (level, parent)` of every goal."""
     answered: frozenset[str] = frozenset()
-    measured: frozenset[str] = frozenset()
-    """KPIs with monthly values in the store (`answered`: with survey answers)."""
     """Survey KPIs that have answers: they keep their kind (see `kpi`)."""
+    measured: frozenset[str] = frozenset()
+    """KPIs with monthly values in the store: they, and those `answered`, keep their unit."""
     window: bounds.Window = field(default_factory=lambda: bounds.Window.around(date.today()))
     """The months a month or date may lie in (the store reads it from the settings)."""
     retired: Mapping[str, frozenset[str]] = field(default_factory=dict)

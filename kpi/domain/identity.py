@@ -47,8 +47,11 @@ address `a@b.example>,victim@x.example` was taken, and the monthly pack went to 
 
 
 def is_email(text: str) -> bool:
-    """Whether `text` is one e-mail address (`_ADDRESS`), at most 254 characters."""
-    return len(text) <= 254 and _ADDRESS.fullmatch(text) is not None
+    """Whether `text` is one e-mail address (`_ADDRESS`, at most 254 characters) in the form it
+    is stored and mailed in (`email_key`): a Danish letter pasted decomposed (`a` and a ring)
+    is one, and `İnge@x.dk`, whose stored form holds a combining dot, is not."""
+    key = email_key(text)
+    return len(key) <= 254 and _ADDRESS.fullmatch(key) is not None
 
 
 def code_key(text: str) -> str:

@@ -200,7 +200,9 @@ def kpi_target(
 ) -> MonthTarget | None:
     """The KPI's target in `month` (`targets.by_year_before`), phased by the year before's values."""
     year_before = _calendar_year(series, month.year - 1)
-    return targets.by_year_before(month, annual_target(kpi), year_before, kpi.aggregation, kpi.unit, explicit)
+    return targets.by_year_before(
+        month, annual_target(kpi), year_before, kpi.aggregation, kpi.unit, explicit, own=kpi.target
+    )
 
 
 def _calendar_year(series: Mapping[date, MonthValue], year: int) -> dict[int, float]:
@@ -233,10 +235,14 @@ def kpi_row(kpi: Kpi, values: ValueIndex, month: date, last: date, context: Cont
     now, previous = series.get(month), series.get(last)
     annual = annual_target(kpi)
     profile = _NO_PROFILE if annual is None else _calendar_year(series, month.year - 1)
-    target = targets.by_year_before(month, annual, profile, kpi.aggregation, kpi.unit, explicit)
+    target = targets.by_year_before(
+        month, annual, profile, kpi.aggregation, kpi.unit, explicit, own=kpi.target
+    )
     if annual is not None and last.year != month.year:
         profile = _calendar_year(series, last.year - 1)
-    previous_target = targets.by_year_before(last, annual, profile, kpi.aggregation, kpi.unit, explicit)
+    previous_target = targets.by_year_before(
+        last, annual, profile, kpi.aggregation, kpi.unit, explicit, own=kpi.target
+    )
     reading = previous_reading = None
     if now is not None and len(series) >= signals.MIN_POINTS:
         changes = context.changes.get(kpi.code, ())

@@ -88,19 +88,22 @@ def by_year_before(
     aggregation: Aggregation,
     unit: str,
     explicit: Mapping[date, float] | None = None,
+    own: float | None = None,
 ) -> MonthTarget | None:
     """The target of `month`: explicit, else phased from `annual` by `year_before`, the values
     of the year before `month`'s year by calendar month (a report works that year out once for a
-    KPI's month and last month); annual when that year is not whole or is flat."""
+    KPI's month and last month); annual when that year is not whole or is flat: `own`, the KPI's
+    target as it was given, where known (a summed KPI's is a month's, and a twelfth of twelve of
+    them is not always the number given: 766.7 came back 766.7000000000002)."""
     if explicit and month in explicit:
         return MonthTarget(explicit[month], TargetKind.EXPLICIT)
     if annual is None:
         return None
     if len(year_before) < 12:  # (twelve months of one year: each calendar month once)
-        flat = annual / 12 if aggregation is Aggregation.SUM else annual  # the KPI's own, as given
-        return MonthTarget(flat, TargetKind.ANNUAL)
+        flat = annual / 12 if aggregation is Aggregation.SUM else annual
+        return MonthTarget(flat if own is None else own, TargetKind.ANNUAL)  # the KPI's own, as given
     if len(set(year_before.values())) == 1:  # a flat year phases nothing: as without one
-        return by_year_before(month, annual, {}, aggregation, unit)
+        return by_year_before(month, annual, {}, aggregation, unit, own=own)
     return MonthTarget(
         worked_out(_phase(annual, year_before, aggregation, unit, month.month), unit), TargetKind.PHASED
     )

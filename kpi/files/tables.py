@@ -99,15 +99,16 @@ def _without_empty_tail(header: list[str], body: list[list[str]]) -> tuple[list[
     rows stay as they are (cells are read by their column's place): what is beyond the header
     is still named as a row split wrongly, counted as the file has it."""
     width = len(header)
-    used = max((_last_filled(row) for row in body), default=0)  # once per row: a header of 20,000
-    while width and not header[width - 1].strip() and used < width:  # commas took 28 s a file
+    used = max((_last_filled(row, width) for row in body), default=0)  # once per row: a header of
+    while width and not header[width - 1].strip() and used < width:  # 20,000 commas took 28 s a file
         width -= 1
     return header[:width], body
 
 
-def _last_filled(row: list[str]) -> int:
-    """How many of the row's cells run up to its last one with a value (0 for none)."""
-    width = len(row)
+def _last_filled(row: list[str], within: int) -> int:
+    """How many of the row's first `within` cells run up to its last one with a value (0 for
+    none): a value beyond the header is a row split wrongly, not a column to keep."""
+    width = min(len(row), within)
     while width and not row[width - 1].strip():
         width -= 1
     return width
@@ -174,9 +175,16 @@ def _read_xlsx(data: bytes, name: str) -> tuple[list[str], list[list[str]]]:
         try:
             sheet = book.worksheets[0]
             sheet.reset_dimensions()  # read every row there is, not what <dimension> claims
-            table = [_filled(row) for row in sheet.iter_rows()]  # a missing row comes as no cells
+            table, cells = [], 0
+            for row in sheet.iter_rows():  # a missing row comes as no cells
+                cells += len(row)  # as openpyxl made it: out to the row's last cell
+                if cells > XLSX_MAX_CELLS:
+                    raise _TooWide
+                table.append(_filled(row))
         finally:
             book.close()
+    except _TooWide:
+        raise _too_wide(name) from None
     except Exception:  # a damaged workbook fails in zip, XML or openpyxl in many ways: all are one problem
         raise ImportRejected(Problem("import.bad_xlsx", file=name)) from None
     while table and not table[-1]:
@@ -185,15 +193,31 @@ def _read_xlsx(data: bytes, name: str) -> tuple[list[str], list[list[str]]]:
         raise ImportRejected(Problem("import.empty", file=name))
     width = max(len(row) for row in table)
     if width * len(table) > XLSX_MAX_CELLS:  # before a cell is added: every row is made as wide
-        millions = XLSX_MAX_CELLS // 1_000_000
-        raise ImportRejected(Problem("import.xlsx_too_wide", "", (("millions", millions),), file=name))
+        raise _too_wide(name)
     table = [row + [""] * (width - len(row)) for row in table]
     return _without_empty_tail(table[0], table[1:])
 
 
+class _TooWide(Exception):
+    """The sheet holds more than `XLSX_MAX_CELLS`: reading stops there."""
+
+
+def _too_wide(name: str) -> ImportRejected:
+    millions = XLSX_MAX_CELLS // 1_000_000
+    return ImportRejected(Problem("import.xlsx_too_wide", "", (("millions", millions),), file=name))
+
+
 def _filled(row: tuple) -> list[str]:
     """A sheet's row as text, without its empty cells after the last one with a value."""
-    cells = [spreadsheet.restore(_cell_text(c.value, getattr(c, "number_format", None))) for c in row]
+    last = len(row)
+    while last and row[last - 1].value is None:  # openpyxl's filling, out to the row's last cell
+        last -= 1
+    cells = [
+        spreadsheet.restore(_cell_text(c.value, getattr(c, "number_format", None)))
+        if c.value is not None
+        else ""
+        for c in row[:last]
+    ]
     while cells and not cells[-1]:
         cells.pop()
     return cells
@@ -281,7 +305,7 @@ def _code(value: str, label: str, decimal: str = ".") -> str | None:
 def _email(value: str, label: str, decimal: str = ".") -> str | None:
     """An e-mail address in its stored form (`identity.email_key`), refused with look-alikes."""
     _lookalikes(value, label)
-    if value and not identity.is_email(value.strip()):
+    if value and not identity.is_email(value):
         raise validate.Rejected([Problem("bad_email", label, (("value", value),))])
     return identity.email_key(value) or None
 

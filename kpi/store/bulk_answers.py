@@ -65,12 +65,14 @@ def _control() -> str:
 
 def _unplain(column: str, name: str) -> str:
     """SQL: whether a cell of free text `name` is one the exact importer might read as other than
-    written (space at an end, a download's `'` in front) or refuse (too long, an `@`, a tab or
-    a line break, a control character): those go through it one by one."""
+    written (space at an end, a download's `'` in front or after a `;`, `kpi.files.spreadsheet`)
+    or refuse (too long, an `@`, a tab or a line break, a control character): those go through
+    it one by one."""
     limit = bounds.TEXT_LIMITS[name]
     return (
         f"({column} = '' OR length({column}) > {limit} OR regexp_matches({column}, $edge) "
-        f"OR starts_with({column}, chr(39)) OR contains({column}, '@') OR contains({column}, chr(9)) "
+        f"OR starts_with({column}, chr(39)) OR contains({column}, ';') OR contains({column}, '@') "
+        f"OR contains({column}, chr(9)) "
         f"OR contains({column}, chr(10)) OR contains({column}, chr(13)) "
         f"OR regexp_matches({column}, $control))"
     )

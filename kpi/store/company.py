@@ -18,6 +18,7 @@ from kpi.domain import access, bounds, checks, identity
 from kpi.domain.errors import Denied, Problem
 from kpi.domain.model import Person, Role
 from kpi.domain.validate import Rejected
+from kpi.files import tables
 from kpi.output import deck
 from kpi.output import logo as logo_check
 from kpi.store import schema as s
@@ -116,10 +117,12 @@ ADMIN_FIELDS = {"name": "firstrun.admin_name", "email": "firstrun.admin_email"}
 
 
 def _person_problems(email: str, name: str) -> list[Problem]:
+    """The first administrator read and checked as a person of a people file is (`tables.read`
+    and `checks.person`: the one check of an e-mail address), named by the form's fields."""
     fields = {"email": email, "name": name, "role": str(Role.ADMIN)}
-    wrong = checks.person(fields, checks.Known())
-    if email and not identity.lookalikes(email) and not identity.is_email(email.strip()):
-        wrong.append(Problem("bad_email", "email", (("value", email),)))
+    read, wrong = tables.read("people", fields)
+    unread = {p.field for p in wrong}
+    wrong += [p for p in checks.person({**fields, **read}, checks.Known()) if p.field not in unread]
     return [replace(p, field=ADMIN_FIELDS.get(p.field, p.field)) for p in wrong]
 
 

@@ -87,35 +87,37 @@ def attention(
         late(conn, built, today),
         company_events.read(conn, scope, language),
     )
-    items = [
-        item if _reads_commentary(scope, built, item) else replace(item, commented=None) for item in items
-    ]
     head_of = owed.heads(queries.people(conn))
-    return [
-        item if item.owner else replace(item, owner=head_of.get(_department(built, item))) for item in items
-    ]
+    return [_as_read(scope, built, item, head_of) for item in items]
 
 
-def _department(built: report.MonthReport, item: attention_.Item) -> str:
-    """The department an item belongs to: its goal's, else its KPI's, else its own. Where nobody
-    owns the item's goal or KPI its department's head answers for it, as in who owes what (the
-    list said "no owner" where that said the head)."""
-    row = built.goals.get(item.goal) if item.goal else None
-    if row is not None and row.goal.department:
-        return row.goal.department
-    kpi = built.kpis.get(item.code)
-    return (kpi.kpi.department if kpi else item.department) or ""
-
-
-def _reads_commentary(scope: Scope, built: report.MonthReport, item: attention_.Item) -> bool:
-    """Whether the reader reads the commentary of the item's goal (or KPI's department): a
-    department head sees the CEO's strategic goal by line of sight, not its explanation, and it
-    read "not yet explained" to her when it was explained."""
-    row = built.goals.get(item.goal) if item.goal else None
-    if row is not None:
-        return scope.follows(row.goal.code, row.goal.department)
-    kpi = built.kpis.get(item.code)
-    return kpi is None or scope.allows(kpi.kpi.department)
+def _as_read(
+    scope: Scope, built: report.MonthReport, item: attention_.Item, head_of: dict[str, str]
+) -> attention_.Item:
+    """The item as the reader may be told it: nothing of an explanation they cannot read (a
+    department head saw the CEO's strategic goal "not yet explained" when it was explained), and
+    where nobody owns it, its department's head, as who still owes what names them (it said
+    "no owner" there)."""
+    goal = built.goals.get(item.code) if item.goal == item.code else None
+    kpi = built.kpis.get(item.code) if goal is None else None
+    if goal is not None:  # a goal's item: its own words and its KPI's explain it
+        measure = goal.kpi
+        department = goal.goal.department
+        reads = scope.follows(goal.goal.code, department) and (
+            measure is None or scope.allows(measure.department)
+        )
+    elif kpi is not None:  # a KPI's item: its words are its department's
+        department = kpi.kpi.department
+        reads = scope.allows(department)
+    else:  # an action (its goal's) or a service priority (its KPI's department): read in full
+        parent = built.goals.get(item.goal) if item.goal else None
+        department = parent.goal.department if parent is not None else item.department
+        reads = True
+    if not (item.commented or reads):
+        item = replace(item, commented=None)
+    if not item.owner:
+        item = replace(item, owner=head_of.get(department or ""))
+    return item
 
 
 def late(conn: sa.Connection, built: report.MonthReport, today: date | None = None) -> dict[str, int]:

@@ -89,7 +89,7 @@ def changes(month_report: report.MonthReport) -> None:
     if news:  # a heading and its lines in one element: the browser pays per element
         st.markdown("  \n".join([f"**{t('overview.new_signals')}**", *map(_signal_line, news[:LIST_LIMIT])]))
     if signalled:  # an empty side says what the fold below holds: "Nothing." read as a calm month
-        _flip_columns(month_report, signalled, empty="overview.none_signalled" if others else "overview.none")
+        _flip_columns(month_report, signalled, folded=others)
     if others:
 
         def other_changes() -> None:
@@ -119,7 +119,7 @@ def _flip_columns(
     month_report: report.MonthReport,
     flips: Sequence[report.Flip],
     limit: int | None = None,
-    empty: str = "overview.none",
+    folded: Sequence[report.Flip] = (),
 ) -> None:
     limit = LIST_LIMIT if limit is None else limit
     worse, better = st.columns(2)
@@ -131,8 +131,9 @@ def _flip_columns(
             shown = [f for f in flips if f.is_better == is_better]
             lines = [_flip_line(month_report, flip) for flip in shown[:limit]]
             st.markdown("  \n".join([f"**{t(heading)}**", *lines]))  # one element, as the signals
-            if not shown:
-                st.caption(t(empty))
+            if not shown:  # and when the fold holds some of this side: it says so
+                below = any(f.is_better == is_better for f in folded)
+                st.caption(t("overview.none_signalled" if below else "overview.none"))
             if len(shown) > limit:
                 st.caption(t("overview.more", count=len(shown) - limit))
 
