@@ -63,8 +63,8 @@ def test_a_late_value_ranks_below_everything_red_and_above_goals_at_risk():
     assert [(i.kind, i.code, i.detail) for i in items] == [
         (Kind.MISMATCH, "S1", "green_parts_red_whole"),
         (Kind.MISSED, "O3", ""),
+        (Kind.RED_KPI, "NPS", ""),  # the furthest from its target first
         (Kind.RED_KPI, "PAGE", ""),
-        (Kind.RED_KPI, "NPS", ""),
         (Kind.LATE, "DOWN", "5"),
         (Kind.AT_RISK, "O2", ""),
         (Kind.LATE_ACTION, "1", "2026-09-15"),

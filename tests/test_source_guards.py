@@ -164,7 +164,15 @@ def _with_recipe_source(url: str, folder: Path) -> str:
     return "pull:recipe:service_level"
 
 
+def _without_values(url: str, code: str) -> None:
+    """The KPI's monthly values gone: a KPI with values keeps its unit whatever its source says
+    (`checks._unit_kept`), and these tests are about what the source says."""
+    with engine.writing(engine.create(url)) as conn:
+        conn.execute(sa.delete(s.measurement).where(s.measurement.c.kpi == code))
+
+
 def test_the_kpi_editor_refuses_a_unit_its_recipe_source_does_not_give(demo_url, tmp_path):
+    _without_values(demo_url, "CS_SL")
     label = _with_recipe_source(demo_url, tmp_path / "calls")
     before, form = fingerprint(demo_url), _kpi_form(demo_url, "CS_SL")
     with pytest.raises(Rejected) as refused, engine.writing(engine.create(demo_url)) as conn:
@@ -200,6 +208,7 @@ def test_the_kpi_editor_refuses_a_survey_kind_for_a_kpi_with_a_source(demo_url, 
 def test_a_kpis_file_refuses_an_edit_that_breaks_the_stored_source_and_takes_a_new_one(demo_url, tmp_path):
     """Row by row, as the editor: a row that keeps CS_SL's source but changes its unit to seconds
     is refused (named, with the hint); the same row giving CS_SL a source in seconds lands."""
+    _without_values(demo_url, "CS_SL")
     label = _with_recipe_source(demo_url, tmp_path / "calls")
     header = "code,name,department,unit,direction,aggregation,source_kind,source_query,source_url\n"
     kept = f"{header}CS_SL,Service level,CS,s,lower,mean,,,\n"

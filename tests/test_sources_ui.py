@@ -263,7 +263,7 @@ def test_a_kpis_file_with_bad_sources_is_refused_with_row_column_and_hint(demo_u
         + kpi_row(
             "CS_AHT", "mean", "http", "warehouse", "up", "https://prom:9090"
         )  # row 6: a database as a token
-        + kpi_row("CS_FCR", "mean", "http", "", "up", "http://prom:9090")  # row 7: fine without a token
+        + kpi_row("CS_CHAT_WAIT", "mean", "http", "", "up", "http://prom:9090")  # row 7: fine without a token
     )
     before = fingerprint(demo_url)
     with pytest.raises(ImportRejected) as refused:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date
 
@@ -12,7 +13,7 @@ from kpi.domain import attention as attention_
 from kpi.domain import cycle as domain_cycle
 from kpi.domain import lateness, month_rows, months, outlook, owed, report, signals, smart, status
 from kpi.domain.access import Scope
-from kpi.domain.model import Goal, Kpi, MonthValue
+from kpi.domain.model import Goal, Kpi, MonthValue, Person
 from kpi.store import company_events, cycle, queries, rules
 
 
@@ -87,7 +88,15 @@ def attention(
         late(conn, built, today),
         company_events.read(conn, scope, language),
     )
-    head_of = owed.heads(queries.people(conn))
+    return for_reader(scope, built, items, queries.people(conn))
+
+
+def for_reader(
+    scope: Scope, built: report.MonthReport, items: Sequence[attention_.Item], people: Iterable[Person]
+) -> list[attention_.Item]:
+    """The month's items as `scope`'s reader is told them (`_as_read`), for every list: the
+    command line's, the pages', the alerts'."""
+    head_of = owed.heads(people)
     return [_as_read(scope, built, item, head_of) for item in items]
 
 

@@ -391,7 +391,7 @@ def attention(url: str, scope: Scope, month: date, language: str, today: date) -
     visit of a scope's month reads each once (tests/test_shared_rows.py checks it is the
     command line's list)."""
     built = month_report(url, scope, month, language)
-    return attention_.of_month(
+    items = attention_.of_month(
         built,
         service_priorities(url, scope, language),
         actions(url, scope, language),
@@ -399,6 +399,7 @@ def attention(url: str, scope: Scope, month: date, language: str, today: date) -
         late(url, scope, month, language, today),
         company_events(url, scope, language),
     )
+    return monthly.for_reader(scope, built, items, people(url))
 
 
 @cached
