@@ -249,7 +249,7 @@ def test_a_kpi_with_values_keeps_its_unit_by_the_editor_and_by_a_file(demo_duckd
     """500 orders a month read as 500 on the 1-7 effort scale ("500.0 / 7 ✓ On target"), found
     by an adversarial test: a KPI with values keeps its unit; one without may change it."""
     store = engine.create(demo_duckdb_url)
-    with rejected_with("CS_WAIT already has values in s"), engine.writing(store) as conn:
+    with rejected_with("CS_WAIT already has values in “s”"), engine.writing(store) as conn:
         definitions.save_kpi(
             conn, ADMIN, {**_kpi_form(demo_duckdb_url, "CS_WAIT"), "unit": "min"}, is_new=False
         )
