@@ -61,3 +61,33 @@ def test_a_pack_leaves_out_a_stored_logo_it_cannot_use(stored):
     assert not [
         shape for page in made.slides for shape in page.shapes if shape.shape_type == 13
     ]  # no picture
+
+
+def mpo() -> bytes:
+    """A JPEG holding two pictures, as phones and cameras write them (Pillow calls it MPO)."""
+    out = io.BytesIO()
+    first, second = Image.new("RGB", (40, 20), (11, 110, 79)), Image.new("RGB", (40, 20), (200, 0, 0))
+    first.save(out, format="MPO", save_all=True, append_images=[second])
+    return out.getvalue()
+
+
+def test_a_jpeg_of_several_pictures_is_taken_as_its_first_and_worn_by_the_packs(demo_duckdb_url):
+    """Refused as "not a PNG or JPEG" (found by a review): its first picture is kept as a JPEG."""
+    from kpi.store import engine
+    from tests.conftest import as_admin
+
+    data = mpo()
+    assert (
+        Image.open(io.BytesIO(data)).format == "MPO"
+        and company.problems("Havn & Hjem", data, "#7A1F5C") == []
+    )
+    store = engine.create(demo_duckdb_url)
+    with engine.writing(store) as conn:
+        company.write(conn, as_admin("sofie.dahl@havnhjem.example"), "Havn & Hjem", data, "#7A1F5C")
+    with engine.reading(store) as conn:
+        kept = company.read(conn).logo
+    assert kept is not None and Image.open(io.BytesIO(kept)).format == "JPEG"
+    brand = deck.Brand("CX Cockpit · Havn & Hjem A/S · October 2026", "Havn & Hjem", "#7A1F5C", data)
+    slide = deck.Slide("title", "Customer experience — October 2026", lines=())
+    made = Presentation(io.BytesIO(pptx_pack.render([slide], brand)))
+    assert [shape for page in made.slides for shape in page.shapes if shape.shape_type == 13]  # a picture

@@ -13,8 +13,10 @@ import io
 
 MAX_SIDE = 2000
 """Pixels a logo may have a side: a slide's corner shows it 0.6 inches high."""
-FORMATS = ("PNG", "JPEG")
-"""What PowerPoint shows everywhere (no SVG: python-pptx cannot place it)."""
+FORMATS = ("PNG", "JPEG", "MPO")
+"""What PowerPoint shows everywhere (no SVG: python-pptx cannot place it). An MPO is a JPEG a
+phone or camera wrote with more than one picture in it (Pillow names it apart): `as_stored`
+keeps its first picture as a plain JPEG, which python-pptx places."""
 
 
 def problem(data: bytes) -> tuple[str, tuple[tuple[str, object], ...]] | None:
@@ -35,3 +37,16 @@ def problem(data: bytes) -> tuple[str, tuple[tuple[str, object], ...]] | None:
     except Exception:  # Pillow fails on damaged images in many ways: all are one problem
         return "company.logo_not_image", ()
     return None
+
+
+def as_stored(data: bytes) -> bytes:
+    """The logo as the store keeps it: as given, or an MPO's first picture as a plain JPEG."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as image:
+        if image.format != "MPO":
+            return data
+        image.seek(0)
+        out = io.BytesIO()
+        image.convert("RGB").save(out, format="JPEG", quality=95)
+        return out.getvalue()

@@ -705,6 +705,8 @@ def render(slides: Sequence[Slide], look: str | Brand) -> bytes:
     brand = printable(look if isinstance(look, Brand) else Brand(look))
     if brand.logo and logo_check.problem(brand.logo) is not None:  # kept from before logos were opened
         brand = dataclasses.replace(brand, logo=None)  # the pack without it, not no pack
+    elif brand.logo:
+        brand = dataclasses.replace(brand, logo=logo_check.as_stored(brand.logo))  # an MPO's first picture
     slides = printable(list(slides))
     deck = Presentation()
     deck.slide_width, deck.slide_height = WIDTH, HEIGHT

@@ -103,7 +103,8 @@ def write(
     writer.upsert(s.setting, {"name": NAME, "value": name.strip()})
     writer.upsert(s.setting, {"name": COLOUR, "value": colour.upper()})
     if logo is not None:
-        writer.upsert(s.setting, {"name": LOGO, "value": base64.b64encode(logo).decode("ascii")})
+        stored = logo_check.as_stored(logo)
+        writer.upsert(s.setting, {"name": LOGO, "value": base64.b64encode(stored).decode("ascii")})
     elif drop_logo:
         writer.delete(s.setting, {"name": LOGO})
 
