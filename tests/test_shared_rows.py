@@ -145,6 +145,27 @@ def test_the_app_s_exception_and_owed_lists_are_the_command_line_s(empty, viewer
             assert data.owed(url, scope, month, "en", TODAY) == owed
 
 
+@pytest.mark.parametrize("viewer", ["mette.kjaer@havnhjem.example", "camilla.berg@havnhjem.example"])
+def test_the_pack_s_attention_slide_tells_the_items_as_the_pages_do(empty, viewer):
+    """The pack said "no owner" where the pages named the department's head, and "not yet
+    explained" to a head of a goal she sees only by line of sight: each line of the attention
+    slides is the pages' item in words (`phrases.attention_facts`)."""
+    from kpi.store import decks, engine, monthly, queries
+    from kpi.text import i18n, phrases
+
+    url = empty
+    with engine.reading(engine.create(url)) as conn, i18n.use("en"):
+        person = queries.person(conn, viewer)
+        assert person is not None
+        scope = data.scope(url, person)
+        built = monthly.month_report(conn, scope, MONTH, "en")
+        listed = monthly.attention(conn, scope, built, "en", TODAY)
+        owners = {p.email: p.name for p in queries.people(conn)}
+        slides = decks.slides(conn, scope, MONTH, "en", TODAY)
+    lines = [line for slide in slides if slide.kind == "exceptions" for line in slide.lines]
+    assert [line.note for line in lines] == [phrases.attention_facts(i, owners)[3] for i in listed]
+
+
 @pytest.mark.parametrize("language", ["en", "da"])
 def test_the_app_s_deck_is_the_command_line_s_open_reopened_and_closed(empty, language):
     """`data.deck` is made from the app's cached reads (`decks.made`), not read in a unit of its

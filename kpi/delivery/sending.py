@@ -160,7 +160,8 @@ def plan(conn: sa.Connection, month: date, language: str, today: date | None = N
     already = {r for _, r in deliveries.sent(conn, KIND, [months.key(month)])}
     analyses = drivers.Memo()  # a close made before closes kept the analysis: one per pair, not per person
     out = []
-    for person in queries.people(conn):
+    everyone = queries.people(conn)
+    for person in everyone:
         scope = access.scope_for(person, links)
         if not _sees_anything(scope):
             continue
@@ -175,6 +176,7 @@ def plan(conn: sa.Connection, month: date, language: str, today: date | None = N
             monthly.late(conn, built, today),
             company_events.read(conn, scope, language),
         )
+        found = monthly.for_reader(scope, built, found, everyone)  # as the pages and the pack tell them
         mine = [i for i in found if _theirs(person, i.department, i.owner)]
         due = owed(person, built, meeting.commentary)
         subject = t("delivery.subject", company=company, month=fmt.month_long(month))

@@ -10,11 +10,12 @@ the goal or department to open. Most severe first: nothing that is red anywhere 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
 from kpi.domain import company_events, months, priorities, signals, status
+from kpi.domain.access import Scope
 from kpi.domain.company_events import CompanyEvent
 from kpi.domain.model import (
     Action,
@@ -359,3 +360,35 @@ def survey_kpi(item: Item, report: MonthReport) -> Kpi | None:
         row = report.kpis.get(item.code)
         kpi = row.kpi if row else None
     return kpi if kpi is not None and kpi.aggregation.is_survey else None
+
+
+def as_told(items: Sequence[Item], report: MonthReport, scope: Scope, heads: Mapping[str, str]) -> list[Item]:
+    """The items as `scope`'s reader may be told them (`heads`: department → its head's e-mail):
+    nothing of an explanation they cannot read (a department head saw the CEO's strategic goal
+    "not yet explained" when it was explained), and where nobody owns one, its department's
+    head, as who still owes what names them (the list said "no owner" there). Every list tells
+    them so: the pages, the packs, the command line, the alerts."""
+    return [_as_told(item, report, scope, heads) for item in items]
+
+
+def _as_told(item: Item, report: MonthReport, scope: Scope, heads: Mapping[str, str]) -> Item:
+    goal = report.goals.get(item.code) if item.goal == item.code else None
+    kpi = report.kpis.get(item.code) if goal is None else None
+    if goal is not None:  # a goal's item: its own words and its KPI's explain it
+        measure = goal.kpi
+        department = goal.goal.department
+        reads = scope.follows(goal.goal.code, department) and (
+            measure is None or scope.allows(measure.department)
+        )
+    elif kpi is not None:  # a KPI's item: its words are its department's
+        department = kpi.kpi.department
+        reads = scope.allows(department)
+    else:  # an action (its goal's) or a service priority (its KPI's department): read in full
+        parent = report.goals.get(item.goal) if item.goal else None
+        department = parent.goal.department if parent is not None else item.department
+        reads = True
+    if not (item.commented or reads):
+        item = replace(item, commented=None)
+    if not item.owner:
+        item = replace(item, owner=heads.get(department or ""))
+    return item

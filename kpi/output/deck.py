@@ -184,7 +184,7 @@ def _goal_slides(meeting: Meeting, row: month_rows.GoalRow) -> list[Slide]:
 def _attention(meeting: Meeting, actions: Sequence[Action]) -> list[attention.Item]:
     """The month's one exception list (`attention.items`)."""
     built = meeting.month_report
-    return attention.items(
+    found = attention.items(
         built,
         actions,
         meeting.commentary,
@@ -192,6 +192,7 @@ def _attention(meeting: Meeting, actions: Sequence[Action]) -> list[attention.It
         meeting.late,
         meeting.events,
     )
+    return attention.as_told(found, built, meeting.scope, meeting.heads)  # as the pages tell them
 
 
 def _exception_lines(found: Sequence[attention.Item], owners: dict[str, str]) -> list[Line]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from kpi.domain import cascade, report, signals
+from kpi.domain.access import EVERYTHING, Scope
 from kpi.domain.company_events import Band, CompanyEvent
 from kpi.domain.initiatives import Verdict
 from kpi.domain.model import Commentary, GoalStatus, KpiStatus, MonthValue, ServicePriority
@@ -134,6 +135,10 @@ class Meeting:
     """The company events in scope: bands on the charts, and named by the items they touch."""
     verdicts: Mapping[int, Verdict] = field(default_factory=dict)
     """`action id → verdict` of the initiatives live by the month (kpi.domain.initiatives)."""
+    scope: Scope = EVERYTHING
+    """Whose deck it is: what needs attention is told as they may read it (`attention.as_told`)."""
+    heads: Mapping[str, str] = field(default_factory=dict)
+    """`department → its head's e-mail`: who answers for an item nobody owns."""
 
     @property
     def tops(self) -> list[cascade.Node]:

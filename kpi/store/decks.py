@@ -8,7 +8,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from kpi.domain import cycle
+from kpi.domain import cycle, owed
 from kpi.domain.access import Scope
 from kpi.domain.company_events import CompanyEvent
 from kpi.domain.initiatives import Verdict
@@ -118,6 +118,8 @@ def made(
         monthly.late_on(meeting.report, shown.calendar, today),
         shown.events,
         shown.verdicts,
+        scope,
+        owed.heads(shown.people),
     )
     built = deck.build(
         source,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 from datetime import date
 
 import sqlalchemy as sa
@@ -94,39 +93,9 @@ def attention(
 def for_reader(
     scope: Scope, built: report.MonthReport, items: Sequence[attention_.Item], people: Iterable[Person]
 ) -> list[attention_.Item]:
-    """The month's items as `scope`'s reader is told them (`_as_read`), for every list: the
-    command line's, the pages', the alerts'."""
-    head_of = owed.heads(people)
-    return [_as_read(scope, built, item, head_of) for item in items]
-
-
-def _as_read(
-    scope: Scope, built: report.MonthReport, item: attention_.Item, head_of: dict[str, str]
-) -> attention_.Item:
-    """The item as the reader may be told it: nothing of an explanation they cannot read (a
-    department head saw the CEO's strategic goal "not yet explained" when it was explained), and
-    where nobody owns it, its department's head, as who still owes what names them (it said
-    "no owner" there)."""
-    goal = built.goals.get(item.code) if item.goal == item.code else None
-    kpi = built.kpis.get(item.code) if goal is None else None
-    if goal is not None:  # a goal's item: its own words and its KPI's explain it
-        measure = goal.kpi
-        department = goal.goal.department
-        reads = scope.follows(goal.goal.code, department) and (
-            measure is None or scope.allows(measure.department)
-        )
-    elif kpi is not None:  # a KPI's item: its words are its department's
-        department = kpi.kpi.department
-        reads = scope.allows(department)
-    else:  # an action (its goal's) or a service priority (its KPI's department): read in full
-        parent = built.goals.get(item.goal) if item.goal else None
-        department = parent.goal.department if parent is not None else item.department
-        reads = True
-    if not (item.commented or reads):
-        item = replace(item, commented=None)
-    if not item.owner:
-        item = replace(item, owner=head_of.get(department or ""))
-    return item
+    """The month's items as `scope`'s reader is told them (`attention.as_told`), for every list:
+    the command line's, the pages', the alerts'; the packs' tell them the same way."""
+    return attention_.as_told(items, built, scope, owed.heads(people))
 
 
 def late(conn: sa.Connection, built: report.MonthReport, today: date | None = None) -> dict[str, int]:
