@@ -99,7 +99,11 @@ def test_the_app_builds_a_company_from_an_empty_store(empty_app, monkeypatch):
     # the logo's limit is the store's 300 kB, in the page's words (Streamlit's own said "1MB")
     styles = " ".join(h.proto.body for h in at.get("html"))
     assert widgets.css_string("At most 300\u00a0kB a file · PNG, JPG, JPEG") in styles
-    assert at.file_uploader(key="firstrun.logo").proto.max_upload_size_mb == 1
+    # Streamlit takes files up to the server's limit, so a larger logo meets the store's check
+    # and its words ("3,100 kB is too large for a logo"): held to 1 MB, a 3 MB logo was refused
+    # in the browser, in English, and the form saved the rest saying nothing of it
+    uploader = at.file_uploader(key="firstrun.logo")
+    assert uploader.proto.max_upload_size_mb in (0, 200), uploader.proto.max_upload_size_mb
     _submit(at, "firstrun.start")  # nothing typed: every problem, in the form's order
     said = " ".join(e.value for e in at.error)
     assert -1 < said.find("Company") < said.find("Your name"), said
