@@ -751,3 +751,31 @@ def test_a_kept_figure_belongs_to_one_scope_and_language(app):
     with i18n.use("da"):
         danish = figures.trend(EVERYTHING, points, spec)
     assert danish is not first and "Faktisk" in json.dumps(danish)
+
+
+def test_an_early_value_for_the_running_month_does_not_make_it_everyone_s_month(demo_duckdb_url, monkeypatch):
+    """One preliminary value for the month still running made it every page's month, its other
+    numbers not in yet (a day-one trial): the pages open on the last complete month, and the
+    running one stays a choice in the picker."""
+    from kpi import settings
+    from kpi.domain import months
+    from kpi.store import engine, importing
+    from tests.conftest import as_admin, forget_app, new_app, point_app_at
+
+    point_app_at(monkeypatch, demo_duckdb_url)
+    try:
+        before = new_app(**{"as": "mette.kjaer@havnhjem.example"}).run()
+        opened = months.parse(before.selectbox(key="month").value)
+        running = months.first_of(settings.today())
+        data = f"kpi,month,value\nCS_WAIT,{months.key(running)},61\n".encode()
+        importing.run(engine.create(demo_duckdb_url), "measurements", data, "early.csv", as_admin())
+        forget_app()
+        point_app_at(monkeypatch, demo_duckdb_url)
+        at = new_app(**{"as": "mette.kjaer@havnhjem.example"}).run()
+        assert not at.exception, at.exception
+        settled = min(months.last_complete(settings.today()), running)
+        assert months.parse(at.selectbox(key="month").value) == settled >= opened
+        assert fmt.month_long(running) in at.selectbox(key="month").options  # still a choice
+        assert at.title[0].value == f"Overview — {fmt.month_long(settled)}"
+    finally:
+        forget_app()

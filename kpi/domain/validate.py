@@ -116,7 +116,9 @@ def _raw(text: object) -> str:
 
 def whole_number(value: object) -> int | None:
     """A setting's whole number as typed or kept (`"7"`, `7`; a JSON `7.0` too), else None: plain
-    ASCII digits only, so `"+7"`, `"7_0"` or another script's digits are not one."""
+    ASCII digits only, so `"+7"`, `"7_0"` or another script's digits are not one, and at most
+    `WHOLE_DIGITS` of them (Python refuses to read more than 4,300: 5,000 nines typed into a
+    form, or into a page's address, broke the page)."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
@@ -124,7 +126,11 @@ def whole_number(value: object) -> int | None:
     if isinstance(value, float):
         return int(value) if value.is_integer() else None
     text = value.strip() if isinstance(value, str) else ""
-    return int(text) if text.isascii() and text.isdigit() else None
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= WHOLE_DIGITS else None
+
+
+WHOLE_DIGITS = 18
+"""The most digits a whole number typed as text may have: more than any setting or slide needs."""
 
 
 def month(text: object, field: str, *, required: bool = False) -> date | None:

@@ -149,13 +149,18 @@ def _person_label(person: Person) -> str:
     return f"{person.name} · {t('role.' + person.role)}"
 
 
-def _month_picker(first: date, last: date) -> date:
+def _month_picker(first: date, last: date, today: date) -> date:
+    """The month every page reads: any from the first with values to the last, the last complete
+    one (or the last with values, if earlier) to begin with. One early value for the running
+    month made it everyone's month, most of its numbers not in yet ("Ingen data" on the
+    strategic tiles), while the command line reads the last complete month (day-one trial)."""
     options = [months.key(m) for m in reversed(months.between(first, last))]
+    settled = min(last, months.last_complete(today))
     chosen = urlstate.selectbox(
         t("frame.month"),
         options,
         key="month",
-        default=options[0],
+        default=months.key(settled) if settled >= first else options[0],
         where=st.sidebar,
         format_func=lambda key: fmt.month_long(months.parse(key)),
         always_in_url=True,
@@ -252,7 +257,7 @@ def sidebar(page: str) -> Context:
     today = settings.today()
     window = settings.window(today)  # never a month after the current one, nor before the window
     span = data.data_months(url, window.first, months.first_of(today))
-    month = _month_picker(*span) if span else None
+    month = _month_picker(*span, today) if span else None
     _language_picker()
     person = viewer(url)
     if mode() == "demo":

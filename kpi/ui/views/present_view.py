@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 
 import streamlit as st
 
+from kpi.domain import validate
 from kpi.domain.access import Scope
 from kpi.output import charts, deck, driver_slide, pdf_pack, sparkline
 from kpi.text import i18n, palette, phrases, plain
@@ -238,8 +239,8 @@ def label(slides: Sequence[deck.Slide], index: int) -> str:
 
 def slide_index(requested: str, count: int) -> int:
     """The slide a `?slide=N` address asks for (1-based), kept within the deck; anything that is
-    not plain ASCII digits (`²`, `-1`, `x`) means the first slide."""
-    number = int(requested) if requested.isascii() and requested.isdigit() else 1
+    not a whole number (`validate.whole_number`: `²`, `-1`, `x`, 5,000 nines) means the first."""
+    number = validate.whole_number(requested) or 1
     return min(max(number - 1, 0), max(count - 1, 0))
 
 
