@@ -480,3 +480,23 @@ def test_a_goal_accepted_yes_is_accepted_on_the_company_s_today(small_url, monke
             sa.select(schema.goal.c.accepted_at).where(schema.goal.c.code == rows[0]["code"])
         ).scalar_one()
     assert accepted == day
+
+
+def test_a_survey_file_s_summary_names_the_months_whose_answers_it_replaces(demo_duckdb_url):
+    """Survey months are replaced whole; the preview said "1 row: … 1 replaced" of a file whose
+    one answer would take the place of November's 876 (adversarial test). It names them."""
+    from kpi.text import i18n
+
+    data = b"kpi,date,score\nCES,2026-10-04,5\nCES,2026-10-05,6\n"
+    summary = importing.run(
+        engine.create(demo_duckdb_url), "responses", data, "ces.csv", as_admin(), dry_run=True
+    )
+    ((kpi, month, before, after),) = summary.months_replaced
+    assert (kpi, month, after) == ("CES", date(2026, 10, 1), 2) and before > 100
+    with i18n.use("en"):
+        assert (
+            f"It replaces every answer of 1 survey month: CES Oct 2026, {before:,} answers by 2."
+            in summary.text()
+        )
+    with i18n.use("da"):
+        assert "Den erstatter alle svar i 1 spørgeskemamåned: CES okt. 2026" in summary.text()

@@ -33,6 +33,7 @@ from kpi.sources import recipe_source
 from kpi.store import bulk_answers, column_check, engine, known, sourcing
 from kpi.store import schema as s
 from kpi.store.writes import Writer
+from kpi.text import fmt
 from kpi.text.i18n import t
 
 TABLES = {
@@ -60,6 +61,10 @@ _DEFAULTS: dict[str, dict[str, object]] = {
 """Values for required store columns a file may leave empty."""
 
 
+MONTHS_NAMED = 5
+"""Survey months an import's summary names one by one; the rest it counts."""
+
+
 @dataclass
 class Summary:
     kind: str
@@ -68,6 +73,8 @@ class Summary:
     """`inserted`, `updated`, `replaced`, `unchanged` rows."""
     sources: dict[str, int] = field(default_factory=dict)
     """A KPIs file's sources: `inserted`, `updated`, `unchanged`."""
+    months_replaced: list[tuple[str, date, int, int]] = field(default_factory=list)
+    """(KPI, month, answers before, after) of each survey month the file replaces whole."""
 
     def text(self) -> str:
         said = t(
@@ -78,7 +85,25 @@ class Summary:
             unchanged=self.counts.get("unchanged", 0),
         )
         changed = {k: self.sources.get(k, 0) for k in ("inserted", "updated")}
-        return said + (" " + t("import.sources_summary", **changed) if any(changed.values()) else "")
+        said += " " + t("import.sources_summary", **changed) if any(changed.values()) else ""
+        return said + (" " + self._months_replaced() if self.months_replaced else "")
+
+    def _months_replaced(self) -> str:
+        """The survey months whose every answer the file replaces, with the counts: the preview
+        said "1 replaced" of a file whose one answer took the place of November's 876."""
+        shown = [
+            t(
+                "import.month_replaced",
+                kpi=kpi,
+                month=fmt.month(month),
+                before=fmt.number(before),
+                after=fmt.number(after),
+            )
+            for kpi, month, before, after in self.months_replaced[:MONTHS_NAMED]
+        ]
+        more = len(self.months_replaced) - len(shown)
+        listed = "; ".join(shown) + (t("import.and_more", count=more) if more else "")
+        return t("import.months_replaced", count=len(self.months_replaced), months=listed)
 
 
 _CHECKS = {
@@ -345,7 +370,8 @@ def run(
     for table, outcomes in writer.tally.counts.items():
         for outcome, amount in outcomes.items():
             counts[outcome] += amount if table != s.kpi_source.name else 0
-    return Summary(kind, rows, dict(counts), dict(writer.tally.counts.get(s.kpi_source.name, {})))
+    sources = dict(writer.tally.counts.get(s.kpi_source.name, {}))
+    return Summary(kind, rows, dict(counts), sources, list(writer.months_replaced))
 
 
 def _checked(

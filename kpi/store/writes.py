@@ -64,6 +64,8 @@ class Writer:
         self.conn = conn
         self.who = who
         self.tally = Tally()
+        self.months_replaced: list[tuple[str, date, int, int]] = []
+        """(KPI, month, answers before, after) of each survey month whose answers were replaced."""
 
     def _audit(self, table: sa.Table, key: str, before: Mapping | None, after: Mapping | None) -> None:
         self.conn.execute(
@@ -250,6 +252,8 @@ class Writer:
         one per month, with the counts (the answers themselves have no key to audit by)."""
         table = schema.response
         self.tally.add(table.name, "replaced" if before else "inserted", after)
+        if before:
+            self.months_replaced.append((kpi, month, before, after))
         was = {"answers": before} if before else None
         return self.audit_row(at, table, f"{kpi}|{month:%Y-%m}", was, {"answers": after})
 
