@@ -145,6 +145,15 @@ def test_goals_seen_without_all_their_sub_goals_get_no_roll_up_or_warning(demo_d
             seen.goals[code].node.rollup is GoalStatus.NO_DATA and seen.goals[code].node.mismatch is None
         ), code
     assert seen.goals["T8"].node.rollup == whole.goals["T8"].node.rollup  # her own tree rolls up
+    # nor is one shown: her cascade said "No data" beside S2's sub-goals (day-one trial)
+    assert [seen.goals[c].node.rolls_up for c in ("S2", "S3", "T8")] == [False, False, True]
+    assert whole.goals["S2"].node.rolls_up
+    from kpi.ui.views import cascade_view
+
+    rows = [(0, seen.goals["S2"]), (1, seen.goals["T8"])]
+    table = cascade_view.tree_table(rows, seen.kpis)
+    shown = list(table["Sub-goals"])
+    assert shown[0] == [] and shown[1]  # S2: nothing; T8: its sub-goals' status
 
 
 def test_a_goal_seen_by_line_of_sight_is_never_said_to_be_unexplained(demo_url):

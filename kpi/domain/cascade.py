@@ -38,6 +38,14 @@ class Node:
     children: list[Node] = field(default_factory=list)
     rollup: GoalStatus = GoalStatus.NO_DATA
     mismatch: Mismatch | None = None
+    partial: bool = False
+    """Seen with only some of its sub-goals (line of sight): no roll-up is known, so none is
+    shown (a head saw "No data" beside the sub-goals of a goal that had data)."""
+
+    @property
+    def rolls_up(self) -> bool:
+        """Whether it has a roll-up to show: sub-goals, all of them seen."""
+        return bool(self.children) and not self.partial
 
     @property
     def effective(self) -> GoalStatus:
@@ -101,6 +109,7 @@ def _settle(node: Node, partial: frozenset[str]) -> None:
     for child in node.children:
         _settle(child, partial)
     if node.goal.code in partial:
+        node.partial = True
         return
     node.rollup = rollup([(c.effective, c.goal.weight) for c in node.children])
     node.mismatch = mismatch(node.status, [c.effective for c in node.children])

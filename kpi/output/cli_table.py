@@ -81,7 +81,7 @@ def _goal_cells(depth: int, row: GoalRow, forecasts: Mapping[str, float | None])
         "  " * depth + row.goal.title,
         *phrases.goal_figures(row),
         t(f"status.goal.{row.status}"),
-        t(f"status.goal.{row.rollup}") if row.node.children else "",
+        t(f"status.goal.{row.rollup}") if row.node.rolls_up else "",
         fmt.value(forecasts.get(row.goal.code), unit),
         flag[row.mismatch] if row.mismatch else "",
     ]

@@ -63,7 +63,7 @@ def tree_table(
                 t("cascade.col_target"): target,
                 t("cascade.col_rollup"): (
                     [palette.label(row.rollup), *([MISMATCH] if row.mismatch else [])]
-                    if row.node.children
+                    if row.node.rolls_up
                     else []
                 ),
                 t("cascade.col_process"): phrases.verdict_labels(kpi_row.reading if kpi_row else None),
@@ -224,7 +224,7 @@ def detail(
         if late is not None:
             flag, tip = widgets.late_badge(*late, month_report.month)
             st.markdown(flag, help=tip, width="content")
-        if row.node.children:
+        if row.node.rolls_up:
             st.badge(
                 t("cascade.rollup_badge", status=palette.label(row.rollup)),
                 color=palette.look(row.rollup).streamlit,
