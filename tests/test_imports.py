@@ -500,3 +500,25 @@ def test_a_survey_file_s_summary_names_the_months_whose_answers_it_replaces(demo
         )
     with i18n.use("da"):
         assert "Den erstatter alle svar i 1 spørgeskemamåned: CES okt. 2026" in summary.text()
+
+
+@pytest.mark.parametrize("named", ["Kundeservice", "customer  Service"])
+def test_a_department_or_kpi_named_by_its_name_is_told_its_code(demo_duckdb_url, named):
+    """ "Kundeservice" was "not known: import or create it first" when the department had been
+    imported as CS (a day-one trial), and "Customer service" was refused for its space: each is
+    told the code to write, whatever language its name is in."""
+    from kpi.text import i18n
+
+    people = f"email,name,role,department\npeter@x.example,Peter,department_head,{named}\n".encode()
+    values = b"kpi,month,value\nwait time in CHAT,2026-10,50\n"
+    with pytest.raises(ImportRejected) as refused:
+        importing.run(engine.create(demo_duckdb_url), "people", people, "p.csv", as_admin(), dry_run=True)
+    ((key, params),) = [(p.key, dict(p.params)) for p in refused.value.problems]
+    assert (key, params["code"]) == ("named_not_coded", "CS")
+    with i18n.use("da"):
+        assert "er et navn; skriv dets kode, CS" in words.problem(refused.value.problems[0])
+    with pytest.raises(ImportRejected) as refused:
+        importing.run(
+            engine.create(demo_duckdb_url), "measurements", values, "v.csv", as_admin(), dry_run=True
+        )
+    assert [dict(p.params).get("code") for p in refused.value.problems] == ["CS_CHAT_WAIT"]

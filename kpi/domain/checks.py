@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from kpi.domain import bounds, company_events, identity, industry, validate
@@ -83,6 +83,9 @@ class Known:
     """Survey KPIs that have answers: they keep their kind (see `kpi`)."""
     measured: frozenset[str] = frozenset()
     """KPIs with monthly values in the store: they, and those `answered`, keep their unit."""
+    names: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    """`departments` and `kpis`: each one's name (`name_key`) → its code, to tell a file that
+    names one by its name which code to write."""
     window: bounds.Window = field(default_factory=lambda: bounds.Window.around(date.today()))
     """The months a month or date may lie in (the store reads it from the settings)."""
     retired: Mapping[str, frozenset[str]] = field(default_factory=dict)
@@ -189,7 +192,7 @@ def person(fields: Fields, known: Known) -> list[Problem]:
     would see nothing), the last administrator given another role."""
     problems = _required(fields, ("email", "name", "role")) + _one_of(fields, "role", [str(r) for r in Role])
     problems += _plain(fields, "email")
-    problems += _known(fields, "department", known.departments)
+    problems += _known(fields, "department", known.departments, named=known.names.get("departments"))
     problems += _retired(fields, "department", known.retired.get("departments", frozenset()))
     if fields.get("role") == Role.DEPARTMENT_HEAD and _empty(fields.get("department")):
         problems.append(Problem("head_needs_department", "department"))
@@ -241,7 +244,7 @@ def service_priority(fields: Fields, known: Known) -> list[Problem]:
     """Everything wrong with a service priority: what is missing, an unknown KPI, a comparison
     that is not `<=` or `>=`, a threshold the KPI's unit cannot reach."""
     problems = _required(fields, PRIORITY_REQUIRED) + _code(fields)
-    problems += _known(fields, "kpi", known.kpis)
+    problems += _known(fields, "kpi", known.kpis, named=known.names.get("kpis"))
     problems += _one_of(fields, "comparison", list(COMPARISONS))
     kpi = known.kpis.get(str(fields.get("kpi")))
     problems += _reachable(fields, "threshold", kpi.unit if kpi is not None else "")
@@ -254,7 +257,9 @@ def goal(fields: Fields, known: Known) -> list[Problem]:
     problems = _required(fields, GOAL_REQUIRED) + _code(fields)
     problems += _one_of(fields, "level", [str(level) for level in Level])
     problems += _tree(fields, known.goals)
-    problems += _known(fields, "kpi", known.kpis) + _known(fields, "department", known.departments)
+    problems += _known(fields, "kpi", known.kpis, named=known.names.get("kpis")) + _known(
+        fields, "department", known.departments, named=known.names.get("departments")
+    )
     problems += _known(fields, "owner", known.people, "unknown_person")
     problems += _known(fields, "promise", known.promises)
     problems += _no_retired(fields, known)
@@ -276,7 +281,7 @@ def kpi(fields: Fields, known: Known) -> list[Problem]:
     benchmark the cockpit does not know, a target its unit cannot reach, a tolerance that is not
     a share."""
     problems = _required(fields, KPI_REQUIRED) + _code(fields)
-    problems += _known(fields, "department", known.departments)
+    problems += _known(fields, "department", known.departments, named=known.names.get("departments"))
     problems += _retired(fields, "department", known.retired.get("departments", frozenset()))
     problems += _one_of(fields, "unit", list(UNIT_RANGES))
     problems += _one_of(fields, "direction", [str(d) for d in Direction])
@@ -365,7 +370,7 @@ move and which way (kpi.domain.initiatives judges it); one or two of them alone 
 
 def _initiative(fields: Fields, known: Known) -> list[Problem]:
     given = [name for name in INITIATIVE_FIELDS if not _empty(fields.get(name))]
-    problems = _known(fields, "kpi", known.kpis)
+    problems = _known(fields, "kpi", known.kpis, named=known.names.get("kpis"))
     if given and len(given) < len(INITIATIVE_FIELDS):
         missing = [name for name in INITIATIVE_FIELDS if name not in given]
         problems += [Problem("initiative_incomplete", name) for name in missing]
@@ -380,7 +385,9 @@ def event(fields: Fields, known: Known) -> list[Problem]:
 def measurement(fields: Fields, known: Known) -> list[Problem]:
     """Everything wrong with a month's value: an unknown KPI, a survey KPI (whose values come
     from its answers), a value its unit cannot reach."""
-    problems = _required(fields, MEASUREMENT_REQUIRED) + _known(fields, "kpi", known.kpis)
+    problems = _required(fields, MEASUREMENT_REQUIRED) + _known(
+        fields, "kpi", known.kpis, named=known.names.get("kpis")
+    )
     kpi = known.kpis.get(str(fields.get("kpi")))
     if kpi is not None and kpi.aggregation.is_survey:
         problems.append(Problem("survey_kpi", "kpi", (("kpi", fields["kpi"]),)))
@@ -392,7 +399,9 @@ def measurement(fields: Fields, known: Known) -> list[Problem]:
 def month_target(fields: Fields, known: Known) -> list[Problem]:
     """Everything wrong with a KPI's target for one month: an unknown KPI, a target its unit
     cannot reach."""
-    problems = _required(fields, TARGET_REQUIRED) + _known(fields, "kpi", known.kpis)
+    problems = _required(fields, TARGET_REQUIRED) + _known(
+        fields, "kpi", known.kpis, named=known.names.get("kpis")
+    )
     kpi = known.kpis.get(str(fields.get("kpi")))
     if kpi is not None:
         problems += _reachable(fields, "target", kpi.unit)
@@ -403,7 +412,9 @@ def process_change(fields: Fields, known: Known) -> list[Problem]:
     """Everything wrong with a recorded process change: no KPI or month, an unknown KPI, a note
     too long or holding a control character."""
     return (
-        _required(fields, CHANGE_REQUIRED) + _known(fields, "kpi", known.kpis) + bounds.text_problems(fields)
+        _required(fields, CHANGE_REQUIRED)
+        + _known(fields, "kpi", known.kpis, named=known.names.get("kpis"))
+        + bounds.text_problems(fields)
     )
 
 
@@ -415,7 +426,7 @@ def answer(fields: Fields, known: Known) -> list[Problem]:
 
 
 def _answer_kpi(fields: Fields, known: Known) -> list[Problem]:
-    problems = _required(fields, ("kpi",)) + _known(fields, "kpi", known.kpis)
+    problems = _required(fields, ("kpi",)) + _known(fields, "kpi", known.kpis, named=known.names.get("kpis"))
     kpi = known.kpis.get(str(fields.get("kpi")))
     if kpi is not None and not kpi.aggregation.is_survey:
         problems.append(Problem("not_survey_kpi", "kpi", (("kpi", fields["kpi"]),)))
@@ -552,12 +563,47 @@ def _one_of(fields: Fields, name: str, allowed: Sequence[str]) -> list[Problem]:
 
 
 def _known(
-    fields: Fields, name: str, codes: Collection[str], key: str = "unknown_reference"
+    fields: Fields,
+    name: str,
+    codes: Collection[str],
+    key: str = "unknown_reference",
+    named: Mapping[str, str] | None = None,
 ) -> list[Problem]:
+    """A code the store does not know; one that is the name of a record the store knows (`named`:
+    its name's `name_key` → its code) is told that record's code: "Kundeservice" was "not known:
+    import or create it first" when the department Kundeservice was imported, as KS."""
     value = fields.get(name)
     if _empty(value) or value in codes:
         return []
+    code = (named or {}).get(name_key(value)) if isinstance(value, str) else None
+    if code is not None:
+        return [Problem("named_not_coded", name, (("value", value), ("code", code)))]
     return [Problem(key, name, (("value", value),))]
+
+
+_NAMED = {"department": "departments", "kpi": "kpis"}
+"""The columns that name a record by its code, and the records' names they may be told of."""
+
+
+def named_instead(problem: Problem, known: Known) -> Problem:
+    """A code refused as not one (`bad_code`: "Customer service" holds a space) that is the name
+    of a record the store knows, told that record's code instead: the hint leads to a value
+    that is accepted."""
+    group = _NAMED.get(problem.field)
+    value = dict(problem.params).get("value")
+    if problem.key != "bad_code" or group is None or not isinstance(value, str):
+        return problem
+    code = known.names.get(group, {}).get(name_key(value))
+    return (
+        problem
+        if code is None
+        else replace(problem, key="named_not_coded", params=(("value", value), ("code", code)))
+    )
+
+
+def name_key(text: str) -> str:
+    """A name as names are matched to codes: case and runs of spaces aside."""
+    return " ".join(text.split()).casefold()
 
 
 def _numbers(fields: Fields, names: Sequence[str]) -> list[Problem]:

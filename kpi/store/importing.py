@@ -167,6 +167,7 @@ def _check(parsed: Parsed, seen: _Seen, found: Found) -> None:
         for problem in problems(row):
             if problem.field not in unread:
                 parsed.problems.append(replace(problem, file=parsed.file, row=line))
+    parsed.problems = [checks.named_instead(p, seen.known) for p in parsed.problems]
 
 
 def _source_fields(row: dict) -> dict[str, object] | None:

@@ -9,13 +9,22 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from kpi import settings
-from kpi.domain.checks import Known, KnownKpi
+from kpi.domain.checks import Known, KnownKpi, name_key
 from kpi.domain.model import Aggregation, Level, Role
 from kpi.store import schema as s
 
 
 def _codes(conn: sa.Connection, column: sa.Column) -> frozenset[str]:
     return frozenset(conn.execute(sa.select(column)).scalars())
+
+
+def _names(conn: sa.Connection, table: sa.Table) -> dict[str, str]:
+    """`name key → code` of a table's records (`checks.name_key`), by their name in every
+    language the store holds (a Danish file says "Kundeservice" of the department CS)."""
+    tr = s.translation
+    translated = sa.select(tr.c.key, tr.c.text).where(tr.c.table_name == table.name, tr.c.field == "name")
+    found = {name_key(r.text): r.key for r in conn.execute(translated)}
+    return found | {name_key(r.name): r.code for r in conn.execute(sa.select(table.c.code, table.c.name))}
 
 
 def _retired(conn: sa.Connection, table: sa.Table) -> frozenset[str]:
@@ -41,6 +50,10 @@ def read(conn: sa.Connection, *, confirm_future: bool = False) -> Known:
         goals={r.code: (Level(r.level), r.parent) for r in goals},
         answered=_codes(conn, s.response_month.c.kpi),
         measured=frozenset(conn.execute(sa.select(s.measurement.c.kpi).distinct()).scalars()),
+        names={
+            "departments": _names(conn, s.department),
+            "kpis": _names(conn, s.kpi),
+        },
         window=settings.window(confirmed=confirm_future),
         retired={
             "departments": _retired(conn, d),
