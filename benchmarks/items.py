@@ -395,9 +395,10 @@ def import_refused_one_bad_cell(folder: Path, store: Engine, *, quick: bool) -> 
     return item
 
 
-def goals_file(count: int, kpis: list[tuple[str, str]]) -> bytes:
+def goals_file(count: int, kpis: list[tuple[str, str, str]]) -> bytes:
     """`count` goals in a valid tree (one strategic goal to 9 tactical, one tactical to 10
-    operational), on the demo company's KPIs and departments."""
+    operational), on the demo company's KPIs (code, department, direction), each asking its KPI
+    to get better: from 50 to 60, or from 60 to 50 where lower is better."""
     lines = ["code,parent,level,title,description,kpi,department,baseline,target,start,deadline"]
     strategic = max(count // 100, 1)
     tactical = [f"BT{i}" for i in range(strategic * 9)]
@@ -408,10 +409,11 @@ def goals_file(count: int, kpis: list[tuple[str, str]]) -> bytes:
             code, parent, level = tactical[i - strategic], f"BS{(i - strategic) // 9}", "tactical"
         else:
             code, parent, level = f"BO{i}", tactical[(i - strategic) % len(tactical)], "operational"
-        kpi, department = kpis[i % len(kpis)]
+        kpi, department, direction = kpis[i % len(kpis)]
+        baseline, target = (60, 50) if direction == "lower" else (50, 60)
         lines.append(
             f"{code},{parent},{level},Customers get goal {i},Goal {i} for customers of the bench,"
-            f"{kpi},{department},50,60,2026-01,2027-06-30"
+            f"{kpi},{department},{baseline},{target},2026-01,2027-06-30"
         )
     return ("\n".join(lines) + "\n").encode()
 
@@ -434,7 +436,7 @@ def import_goals_and_actions(folder: Path, store: Engine, *, quick: bool) -> lis
     company = generate(MONTH, history=2, answers_factor=0.01)
     with engine.writing(small) as conn:
         seeding.load_company(conn, company, who="bench")
-    measured = [(k.code, k.department) for k in company.kpis if not k.aggregation.is_survey]
+    measured = [(k.code, k.department, str(k.direction)) for k in company.kpis if not k.aggregation.is_survey]
     results = []
     for name, kind, data in (
         (f"import_{goals // 1000}k_goals_dry_run", "goals", goals_file(goals, measured)),

@@ -17,7 +17,7 @@ KNOWN = Known(
     people=frozenset({"camilla.berg@havnhjem.example"}),
     promises=frozenset({"P3"}),
     kpis={
-        "CS_WAIT": KnownKpi("s", Aggregation.MEAN),
+        "CS_WAIT": KnownKpi("s", Aggregation.MEAN, "lower"),
         "CS_SL": KnownKpi("%", Aggregation.MEAN),
         "NPS": KnownKpi("nps", Aggregation.NPS),
         "CES": KnownKpi("ces", Aggregation.CES),
@@ -215,3 +215,20 @@ def test_a_number_in_a_problem_is_written_as_the_reader_writes_it():
     (problem,) = checks.kpi({**KPI, "target": 100.5}, KNOWN)
     with use("da"):
         assert "100,5" in words.problem(problem) and "(0 til 100)" in words.problem(problem)
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({"baseline": 60.0, "target": 140.0}, ["goal_worse_lower"]),  # a wait, better lower, to rise
+        ({"baseline": 60.0, "target": 60.0}, []),  # holding the line
+        ({"kpi": "NPS", "baseline": 40.0, "target": 30.0}, ["goal_worse_higher"]),
+        ({"kpi": "NPS", "baseline": 30.0, "target": 40.0}, []),
+        ({"baseline": None, "target": 140.0}, []),  # no baseline: nothing to compare
+    ],
+)
+def test_a_goal_that_asks_its_kpi_to_get_worse_is_refused(changes, expected):
+    """From 60 to 140 seconds of waiting was accepted and read "On track" at 96 (adversarial
+    test): the same check for a file and a form, naming both numbers and what to do."""
+    found = [p.key for p in checks.goal({**GOAL, **changes}, KNOWN) if p.key.startswith("goal_worse")]
+    assert found == expected

@@ -33,7 +33,11 @@ def statements(store):
 
 def _company(url):
     with engine.reading(engine.create(url)) as conn:
-        kpis = [(k.code, k.department) for k in queries.kpis(conn, EVERYTHING) if not k.aggregation.is_survey]
+        kpis = [
+            (k.code, k.department, str(k.direction))
+            for k in queries.kpis(conn, EVERYTHING)
+            if not k.aggregation.is_survey
+        ]
         goals = [g.code for g in queries.goals(conn, EVERYTHING)]
     return kpis, goals
 

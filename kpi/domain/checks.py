@@ -64,6 +64,7 @@ PRIORITY_REQUIRED = ("code", "text", "kpi", "threshold", "comparison")
 class KnownKpi:
     unit: str
     aggregation: Aggregation
+    direction: str = "higher"
 
 
 @dataclass(frozen=True)
@@ -266,6 +267,7 @@ def goal(fields: Fields, known: Known) -> list[Problem]:
     kpi = known.kpis.get(str(fields.get("kpi")))
     if kpi is not None:
         problems += _reachable(fields, "baseline", kpi.unit) + _reachable(fields, "target", kpi.unit)
+        problems += _the_right_way(fields, kpi)
     start, deadline = fields.get("start"), fields.get("deadline")
     if isinstance(start, date) and isinstance(deadline, date) and deadline <= start:
         problems.append(Problem("deadline_before_start", "deadline"))
@@ -274,6 +276,20 @@ def goal(fields: Fields, known: Known) -> list[Problem]:
         problems.append(Problem("weight_positive", "weight"))
     problems += _numbers(fields, ("weight",)) + _within(fields, ("start", "deadline"), known.window)
     return problems + bounds.text_problems(fields)
+
+
+def _the_right_way(fields: Fields, kpi: KnownKpi) -> list[Problem]:
+    """A goal whose target lies on the worse side of its baseline asks its KPI to get worse: a
+    waiting time from 60 to 140 seconds, better lower, was "On track" at 96 (an adversarial
+    test). Holding the line (the target its baseline) is a goal too."""
+    baseline, target = fields.get("baseline"), fields.get("target")
+    if not (isinstance(baseline, int | float) and isinstance(target, int | float)):
+        return []
+    worse = target < baseline if kpi.direction == Direction.HIGHER else target > baseline
+    if not worse:
+        return []
+    params = (("target", target), ("baseline", baseline), ("kpi", str(fields.get("kpi"))))
+    return [Problem(f"goal_worse_{kpi.direction}", "target", params)]
 
 
 def kpi(fields: Fields, known: Known) -> list[Problem]:

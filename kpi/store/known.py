@@ -37,7 +37,7 @@ def read(conn: sa.Connection, *, confirm_future: bool = False) -> Known:
     and kind) and goal (with its place in the tree) the store holds, which of them are retired,
     the active administrators, and the months the settings allow (far-ahead ones when the
     person confirmed them)."""
-    kpis = conn.execute(sa.select(s.kpi.c.code, s.kpi.c.unit, s.kpi.c.aggregation))
+    kpis = conn.execute(sa.select(s.kpi.c.code, s.kpi.c.unit, s.kpi.c.aggregation, s.kpi.c.direction))
     goals = conn.execute(sa.select(s.goal.c.code, s.goal.c.level, s.goal.c.parent))
     d, p = s.department, s.person
     admins = sa.select(p.c.email).where(p.c.role == str(Role.ADMIN), p.c.retired_at.is_(None))
@@ -46,7 +46,7 @@ def read(conn: sa.Connection, *, confirm_future: bool = False) -> Known:
         people=_codes(conn, s.person.c.email),
         promises=_codes(conn, s.promise.c.code),
         priorities=_codes(conn, s.service_priority.c.code),
-        kpis={r.code: KnownKpi(r.unit, Aggregation(r.aggregation)) for r in kpis},
+        kpis={r.code: KnownKpi(r.unit, Aggregation(r.aggregation), r.direction) for r in kpis},
         goals={r.code: (Level(r.level), r.parent) for r in goals},
         answered=_codes(conn, s.response_month.c.kpi),
         measured=frozenset(conn.execute(sa.select(s.measurement.c.kpi).distinct()).scalars()),
