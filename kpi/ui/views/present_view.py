@@ -239,8 +239,12 @@ def label(slides: Sequence[deck.Slide], index: int) -> str:
 
 def slide_index(requested: str, count: int) -> int:
     """The slide a `?slide=N` address asks for (1-based), kept within the deck; anything that is
-    not a whole number (`validate.whole_number`: `²`, `-1`, `x`, 5,000 nines) means the first."""
-    number = validate.whole_number(requested) or 1
+    not a whole number (`validate.whole_number`: `²`, `-1`, `x`) means the first, and digits too
+    many to be a number of slides (5,000 nines broke the page) the last."""
+    number = validate.whole_number(requested)
+    if number is None and requested.isascii() and requested.isdigit():
+        return max(count - 1, 0)
+    number = number or 1
     return min(max(number - 1, 0), max(count - 1, 0))
 
 
