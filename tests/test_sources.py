@@ -93,6 +93,8 @@ def test_every_problem_of_a_source_at_once():
         ([{"month": date(2026, 10, 1), "value": Decimal("71.5")}], []),
         ([{"month": "2026-10", "value": "71,5"}], [(1, "value", "source_not_a_number")]),
         ([{"month": "oct", "value": 1.0}], [(1, "month", "source_not_a_month")]),
+        ([{"month": None, "value": 1.0}], [(1, "month", "required")]),  # said "“None” is not a month"
+        ([{"month": " ", "value": 1.0}], [(1, "month", "required")]),
         (
             [{"month": "2026-10", "value": 1.0}, {"month": "2026-10-01", "value": 2.0}],
             [(2, "month", "source_month_twice")],

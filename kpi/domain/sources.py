@@ -420,6 +420,9 @@ def pulled(rows: Sequence[Mapping[str, object]], unit: str) -> tuple[list[Pulled
 
 
 def _month(value: object, problems: list[Problem]) -> date | None:
+    if value is None or (isinstance(value, str) and not value.strip()):  # was "“None” is not a month"
+        problems.append(Problem("required", "month"))
+        return None
     if isinstance(value, datetime | date):
         return months.first_of(value)
     if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}(-\d{2}.*)?", value.strip()):
