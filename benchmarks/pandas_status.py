@@ -18,10 +18,9 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from kpi.domain import cascade, cx, months, status, verdicts
+from kpi.domain import cascade, cx, months, status, targets, verdicts
 from kpi.domain.model import UNIT_RANGES, GoalStatus, KpiStatus, Level
 from kpi.domain.month_rows import GoalRow
-from kpi.domain.precision import as_written
 from kpi.domain.report import MonthReport
 
 _GOOD = [str(s) for s in (GoalStatus.ACHIEVED, GoalStatus.ON_TRACK)]
@@ -64,12 +63,6 @@ def months_read(month: date) -> list[date]:
     return months.between(date(months.add(month, -1).year - 1, 1, 1), month)
 
 
-def within(value: float, unit: str) -> float:
-    """A worked-out target held within what its unit can reach and written to its precision."""
-    low, high = UNIT_RANGES[unit]
-    return as_written(min(max(value, low), high), unit)
-
-
 def _month_target(kpis: pd.DataFrame, by_kpi: pd.DataFrame, explicit: pd.DataFrame, month: date) -> pd.Series:
     """Every KPI's target in `month`: explicit, else its annual target phased by the year before's
     twelve months (summed KPIs keep the year's total of twelve monthly targets, others its
@@ -94,7 +87,7 @@ def _month_target(kpis: pd.DataFrame, by_kpi: pd.DataFrame, explicit: pd.DataFra
     phase = full & (profile.nunique(axis=1) > 1)
     given = kpis["target"]
     worked = [
-        within(float(value), unit) if ok else kept
+        targets.worked_out(float(value), unit) if ok else kept
         for value, unit, ok, kept in zip(phased, kpis["unit"], phase, given, strict=True)
     ]
     target = pd.Series(worked, index=kpis.index, dtype=float)

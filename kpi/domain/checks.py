@@ -193,7 +193,7 @@ def person(fields: Fields, known: Known) -> list[Problem]:
     would see nothing), the last administrator given another role."""
     problems = _required(fields, ("email", "name", "role")) + _one_of(fields, "role", [str(r) for r in Role])
     problems += _plain(fields, "email")
-    problems += _known(fields, "department", known.departments, named=known.names.get("departments"))
+    problems += _known(fields, "department", known.departments, known=known)
     problems += _retired(fields, "department", known.retired.get("departments", frozenset()))
     if fields.get("role") == Role.DEPARTMENT_HEAD and _empty(fields.get("department")):
         problems.append(Problem("head_needs_department", "department"))
@@ -245,7 +245,7 @@ def service_priority(fields: Fields, known: Known) -> list[Problem]:
     """Everything wrong with a service priority: what is missing, an unknown KPI, a comparison
     that is not `<=` or `>=`, a threshold the KPI's unit cannot reach."""
     problems = _required(fields, PRIORITY_REQUIRED) + _code(fields)
-    problems += _known(fields, "kpi", known.kpis, named=known.names.get("kpis"))
+    problems += _known(fields, "kpi", known.kpis, known=known)
     problems += _one_of(fields, "comparison", list(COMPARISONS))
     kpi = known.kpis.get(str(fields.get("kpi")))
     problems += _reachable(fields, "threshold", kpi.unit if kpi is not None else "")
@@ -258,8 +258,8 @@ def goal(fields: Fields, known: Known) -> list[Problem]:
     problems = _required(fields, GOAL_REQUIRED) + _code(fields)
     problems += _one_of(fields, "level", [str(level) for level in Level])
     problems += _tree(fields, known.goals)
-    problems += _known(fields, "kpi", known.kpis, named=known.names.get("kpis")) + _known(
-        fields, "department", known.departments, named=known.names.get("departments")
+    problems += _known(fields, "kpi", known.kpis, known=known) + _known(
+        fields, "department", known.departments, known=known
     )
     problems += _known(fields, "owner", known.people, "unknown_person")
     problems += _known(fields, "promise", known.promises)
@@ -297,7 +297,7 @@ def kpi(fields: Fields, known: Known) -> list[Problem]:
     benchmark the cockpit does not know, a target its unit cannot reach, a tolerance that is not
     a share."""
     problems = _required(fields, KPI_REQUIRED) + _code(fields)
-    problems += _known(fields, "department", known.departments, named=known.names.get("departments"))
+    problems += _known(fields, "department", known.departments, known=known)
     problems += _retired(fields, "department", known.retired.get("departments", frozenset()))
     problems += _one_of(fields, "unit", list(UNIT_RANGES))
     problems += _one_of(fields, "direction", [str(d) for d in Direction])
@@ -386,7 +386,7 @@ move and which way (kpi.domain.initiatives judges it); one or two of them alone 
 
 def _initiative(fields: Fields, known: Known) -> list[Problem]:
     given = [name for name in INITIATIVE_FIELDS if not _empty(fields.get(name))]
-    problems = _known(fields, "kpi", known.kpis, named=known.names.get("kpis"))
+    problems = _known(fields, "kpi", known.kpis, known=known)
     if given and len(given) < len(INITIATIVE_FIELDS):
         missing = [name for name in INITIATIVE_FIELDS if name not in given]
         problems += [Problem("initiative_incomplete", name) for name in missing]
@@ -401,9 +401,7 @@ def event(fields: Fields, known: Known) -> list[Problem]:
 def measurement(fields: Fields, known: Known) -> list[Problem]:
     """Everything wrong with a month's value: an unknown KPI, a survey KPI (whose values come
     from its answers), a value its unit cannot reach."""
-    problems = _required(fields, MEASUREMENT_REQUIRED) + _known(
-        fields, "kpi", known.kpis, named=known.names.get("kpis")
-    )
+    problems = _required(fields, MEASUREMENT_REQUIRED) + _known(fields, "kpi", known.kpis, known=known)
     kpi = known.kpis.get(str(fields.get("kpi")))
     if kpi is not None and kpi.aggregation.is_survey:
         problems.append(Problem("survey_kpi", "kpi", (("kpi", fields["kpi"]),)))
@@ -415,9 +413,7 @@ def measurement(fields: Fields, known: Known) -> list[Problem]:
 def month_target(fields: Fields, known: Known) -> list[Problem]:
     """Everything wrong with a KPI's target for one month: an unknown KPI, a target its unit
     cannot reach."""
-    problems = _required(fields, TARGET_REQUIRED) + _known(
-        fields, "kpi", known.kpis, named=known.names.get("kpis")
-    )
+    problems = _required(fields, TARGET_REQUIRED) + _known(fields, "kpi", known.kpis, known=known)
     kpi = known.kpis.get(str(fields.get("kpi")))
     if kpi is not None:
         problems += _reachable(fields, "target", kpi.unit)
@@ -429,7 +425,7 @@ def process_change(fields: Fields, known: Known) -> list[Problem]:
     too long or holding a control character."""
     return (
         _required(fields, CHANGE_REQUIRED)
-        + _known(fields, "kpi", known.kpis, named=known.names.get("kpis"))
+        + _known(fields, "kpi", known.kpis, known=known)
         + bounds.text_problems(fields)
     )
 
@@ -442,7 +438,7 @@ def answer(fields: Fields, known: Known) -> list[Problem]:
 
 
 def _answer_kpi(fields: Fields, known: Known) -> list[Problem]:
-    problems = _required(fields, ("kpi",)) + _known(fields, "kpi", known.kpis, named=known.names.get("kpis"))
+    problems = _required(fields, ("kpi",)) + _known(fields, "kpi", known.kpis, known=known)
     kpi = known.kpis.get(str(fields.get("kpi")))
     if kpi is not None and not kpi.aggregation.is_survey:
         problems.append(Problem("not_survey_kpi", "kpi", (("kpi", fields["kpi"]),)))
@@ -583,15 +579,15 @@ def _known(
     name: str,
     codes: Collection[str],
     key: str = "unknown_reference",
-    named: Mapping[str, str] | None = None,
+    known: Known | None = None,
 ) -> list[Problem]:
-    """A code the store does not know; one that is the name of a record the store knows (`named`:
-    its name's `name_key` → its code) is told that record's code: "Kundeservice" was "not known:
-    import or create it first" when the department Kundeservice was imported, as KS."""
+    """A code the store does not know; one that is the name of a record `known` holds
+    (`_coded`) is told that record's code: "Kundeservice" was "not known: import or create it
+    first" when the department Kundeservice was imported, as KS."""
     value = fields.get(name)
     if _empty(value) or value in codes:
         return []
-    code = (named or {}).get(name_key(value)) if isinstance(value, str) else None
+    code = _coded(known, name, value) if known is not None else None
     if code is not None:
         return [Problem("named_not_coded", name, (("value", value), ("code", code)))]
     return [Problem(key, name, (("value", value),))]
@@ -605,16 +601,21 @@ def named_instead(problem: Problem, known: Known) -> Problem:
     """A code refused as not one (`bad_code`: "Customer service" holds a space) that is the name
     of a record the store knows, told that record's code instead: the hint leads to a value
     that is accepted."""
-    group = _NAMED.get(problem.field)
     value = dict(problem.params).get("value")
-    if problem.key != "bad_code" or group is None or not isinstance(value, str):
-        return problem
-    code = known.names.get(group, {}).get(name_key(value))
+    code = _coded(known, problem.field, value) if problem.key == "bad_code" else None
     return (
         problem
         if code is None
         else replace(problem, key="named_not_coded", params=(("value", value), ("code", code)))
     )
+
+
+def _coded(known: Known, field: str, value: object) -> str | None:
+    """The code of the record `value` names by its name, where `field` names one (`_NAMED`)."""
+    group = _NAMED.get(field)
+    if group is None or not isinstance(value, str):
+        return None
+    return known.names.get(group, {}).get(name_key(value))
 
 
 def name_key(text: str) -> str:
