@@ -21,6 +21,8 @@ KNOWN = Known(
         "CS_SL": KnownKpi("%", Aggregation.MEAN),
         "NPS": KnownKpi("nps", Aggregation.NPS),
         "CES": KnownKpi("ces", Aggregation.CES),
+        "IT_INCIDENTS": KnownKpi("count", Aggregation.SUM, "lower"),
+        "OPEN_CASES": KnownKpi("count", Aggregation.MEAN, "lower"),
     },
     goals={"S3": (Level.STRATEGIC, None), "T8": (Level.TACTICAL, "S3"), "O1": (Level.OPERATIONAL, "T8")},
 )
@@ -177,6 +179,10 @@ def test_an_open_action_is_not_put_under_a_retired_goal(status, expected):
         ({"kpi": "CS_WAIT", "month": date(2026, 11, 1), "value": -1.0}, [("value", "below_minimum")]),
         ({"kpi": "NPS", "month": date(2026, 11, 1), "value": 40.0}, [("kpi", "survey_kpi")]),
         ({"kpi": "NOPE", "month": None, "value": 1.0}, [("kpi", "unknown_reference"), ("month", "required")]),
+        ({"kpi": "IT_INCIDENTS", "month": date(2026, 11, 1), "value": 3.0}, []),
+        ({"kpi": "IT_INCIDENTS", "month": date(2026, 11, 1), "value": 1.5}, [("value", "count_whole")]),
+        ({"kpi": "IT_INCIDENTS", "month": date(2026, 11, 1), "value": -1.5}, [("value", "below_minimum")]),
+        ({"kpi": "OPEN_CASES", "month": date(2026, 11, 1), "value": 12.4}, []),  # a month's average
     ],
 )
 def test_measurement_problems(fields, expected):

@@ -475,6 +475,10 @@ def test_a_bad_definitions_file_is_refused_whole_with_every_problem(demo_duckdb_
     err = capsys.readouterr().err
     assert "sources.toml, row 3, column colour: not a field of a source" in err
     assert "sources.toml, row 4, column kpi: this KPI has a source already (entry 1)" in err
+    # what is wrong with the entries' fields is named in the same refusal, not after a fix
+    assert "sources.toml, row 3, column connection: “my db” is not a connection name" in err
+    assert "sources.toml, row 4, column timeout: the timeout is from 1 to 600 seconds" in err
+    assert err.index("row 3, column colour") < err.index("row 4, column kpi")
     assert fingerprint(demo_duckdb_url) == before
     path.write_text(
         '[[source]]\nkpi = "NPS"\nkind = "sql"\nconnection = "my db"\nquery = "SELECT 1"\n'

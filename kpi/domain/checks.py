@@ -406,8 +406,25 @@ def measurement(fields: Fields, known: Known) -> list[Problem]:
     if kpi is not None and kpi.aggregation.is_survey:
         problems.append(Problem("survey_kpi", "kpi", (("kpi", fields["kpi"]),)))
     elif kpi is not None:
-        problems += _reachable(fields, "value", kpi.unit)
+        problems += _reachable(fields, "value", kpi.unit) or _whole(fields, kpi)
     return problems + _within(fields, ("month",), known.window) + bounds.text_problems(fields)
+
+
+def _whole(fields: Fields, kpi: KnownKpi) -> list[Problem]:
+    """A month's count of things is a whole number: 1.5 incidents is a typo or a share. Only a
+    count that is the month's average (`mean`: open cases a day, 12.4) may have decimals."""
+    value = fields.get("value")
+    if kpi.unit != "count" or kpi.aggregation is Aggregation.MEAN or not isinstance(value, int | float):
+        return []
+    if float(value).is_integer():
+        return []
+    params = (
+        ("value", float(value)),
+        ("kpi", fields["kpi"]),
+        ("low", math.floor(value)),
+        ("high", math.ceil(value)),
+    )
+    return [Problem("count_whole", "value", params)]
 
 
 def month_target(fields: Fields, known: Known) -> list[Problem]:

@@ -16,10 +16,12 @@ and one `[priorities.CODE]` table per service priority measured over call record
     within_s = 90
     share = 80
 
-Pure (no store). `read_all` turns the file into each entry's fields, or refuses it whole with
-every problem: the file's syntax, an entry that is not a table, a field the file may not have, a
-KPI or priority named twice. What each entry's fields must be is kpi.domain.sources.check and
-kpi.domain.priority_events.check, run by the store against what it holds. A source's problem
+Pure (no store). `read_all` turns the file into each entry's fields and the file's own problems:
+an entry that is not a table, a field the file may not have, a KPI or priority named twice (a file
+that is not TOML, or whose sources are not a list of tables, it refuses at once). What each
+entry's fields must be is kpi.domain.sources.check and kpi.domain.priority_events.check, run by
+the store against what it holds, which then refuses the file with its problems and the file's
+together: every problem at once. A source's problem
 has the entry's number in the file (counted from 1) as its row; a priority's names its table.
 `write` is the inverse: the stored definitions as such a file, so export → load changes nothing.
 """
@@ -48,15 +50,14 @@ class Definitions:
     """Each `[[source]]` entry's fields, in the file's order."""
     priorities: dict[str, Entry]
     """Each `[priorities.CODE]` table's fields by its code."""
-
-
-def read(data: bytes, name: str) -> list[Entry]:
-    """Every `[[source]]` entry's fields; ImportRejected names every problem of the file."""
-    return read_all(data, name).sources
+    problems: tuple[Problem, ...] = ()
+    """The file's own problems (a field it may not have, a KPI named twice …); its entries are
+    still checked, so that a refusal names these and theirs together."""
 
 
 def read_all(data: bytes, name: str) -> Definitions:
-    """The file's sources and priorities; ImportRejected names every problem of the file."""
+    """The file's sources and priorities with the file's own problems; ImportRejected when it is
+    not TOML or its sources are not a list."""
     try:
         document = tomllib.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
@@ -71,12 +72,16 @@ def read_all(data: bytes, name: str) -> Definitions:
     entries = document.get("source", [])
     if not isinstance(entries, list):
         raise ImportRejected([*problems, Problem("source_file.not_entries", "", file=name)])
+    shapeless = [
+        Problem("source_file.not_entries", "", file=name, row=number)
+        for number, entry in enumerate(entries, start=1)
+        if not isinstance(entry, dict)
+    ]
+    if shapeless:  # its entries' numbers would not be the file's
+        raise ImportRejected([*problems, *shapeless])
     found: list[Entry] = []
     seen: dict[str, int] = {}
     for number, entry in enumerate(entries, start=1):
-        if not isinstance(entry, dict):
-            problems.append(Problem("source_file.not_entries", "", file=name, row=number))
-            continue
         problems += [
             Problem("source_file.unknown_field", key, (("allowed", ", ".join(SOURCE_FIELDS)),), name, number)
             for key in entry
@@ -88,9 +93,7 @@ def read_all(data: bytes, name: str) -> Definitions:
             if first != number:
                 problems.append(Problem("source_file.kpi_twice", "kpi", (("first", first),), name, number))
         found.append({key: _value(value) for key, value in entry.items() if key in SOURCE_FIELDS})
-    if problems:
-        raise ImportRejected(problems)
-    return Definitions(found, priorities)
+    return Definitions(found, priorities, tuple(problems))
 
 
 def _priorities(tables: object, name: str, problems: list[Problem]) -> dict[str, Entry]:

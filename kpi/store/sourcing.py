@@ -87,15 +87,16 @@ def define(writer: Writer, document: source_file.Definitions, name: str, found: 
 def _checked_all(
     document: source_file.Definitions, store: checks.Known, name: str, found: Found
 ) -> tuple[list[Source], dict[str, EventMeasure]]:
-    """The file's sources and event measures; every problem of either refuses the file."""
-    problems: list[Problem] = []
+    """The file's sources and event measures; every problem of the file, its sources or its
+    event measures refuses it, all named together (in the file's order)."""
+    problems: list[Problem] = list(document.problems)
     try:
         given = _checked(document.sources, store, name, found)
     except ImportRejected as rejected:
-        given, problems = [], list(rejected.problems)
+        given, problems = [], problems + list(rejected.problems)
     measures, unfit = priority_events.checked(document.priorities, store, name)
     if problems or unfit:
-        raise ImportRejected(problems + unfit)
+        raise ImportRejected(sorted(problems, key=lambda problem: problem.row) + unfit)
     return given, measures
 
 
