@@ -197,22 +197,27 @@ def readable(person) -> frozenset[str] | None:
     )
 
 
-def beyond(goals, person, departments: frozenset[str] | None) -> tuple[frozenset[str], frozenset[str]]:
-    """The goals outside `departments` that `person` owns, and those that any goal they read
-    serves up the tree (line of sight), as the product promises it (issue 16)."""
+def beyond(
+    company: visible.Company, person, departments: frozenset[str] | None
+) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """The goals outside `departments` that `person` owns, those they own an action of, and
+    those that any goal they read serves up the tree (line of sight), as the product promises it
+    (issue 16)."""
     if departments is None:
-        return frozenset(), frozenset()
+        return frozenset(), frozenset(), frozenset()
+    goals = company.goals
     parent = {g.code: g.parent for g in goals}
     elsewhere = {g.code for g in goals if g.department not in departments}
     owned = {g.code for g in goals if g.owner == person.email and g.code in elsewhere}
+    acting = {a.goal for a in company.actions if a.owner == person.email and a.goal in elsewhere} - owned
     served: set[str] = set()
-    for code in {g.code for g in goals} - elsewhere | owned:
+    for code in {g.code for g in goals} - elsewhere | owned | acting:
         up = parent.get(code)
         while up is not None:
             if up in elsewhere:
                 served.add(up)
             up = parent.get(up)
-    return frozenset(owned), frozenset(served - owned)
+    return frozenset(owned), frozenset(served - owned - acting), frozenset(acting)
 
 
 Hidden = tuple[access.Scope, visible.Secrets, visible.Holdings]
@@ -238,10 +243,10 @@ def _hidden_from(url: str, emails) -> dict[str, Hidden]:
         for email in emails:
             person = queries.person(conn, email)
             departments = readable(person)
-            owned, served = beyond(company.goals, person, departments)
+            owned, served, acting = beyond(company, person, departments)
             hidden[email] = (
                 access.scope_for(person, links),
-                visible.Secrets.within(company, departments, owned, served),
+                visible.Secrets.within(company, departments, owned, served, acting),
                 visible.Holdings.within(company, departments),
             )
         return hidden
@@ -769,7 +774,10 @@ def test_who_owes_what_tells_a_head_only_of_their_own_departments(owed_store, wh
     found = data.owed(demo_duckdb_url, data.scope(demo_duckdb_url, head), MONTH, "en", today)
     with engine.reading(store) as conn:
         everyone = owing.owed_items(conn, EVERYTHING, MONTH, "en", today)
-    assert found and all(scope.allows(i.department) or i.goal in scope.owned for i in found)
+    assert found and all(
+        scope.allows(i.department) or i.goal in scope.owned or (i.kind == "action" and i.goal in scope.acting)
+        for i in found
+    )
     assert {i.department for i in everyone} - (scope.departments or set())  # a test with teeth
     month = f"{MONTH:%Y-%m}"
     for extra in ([], ["--json"]):

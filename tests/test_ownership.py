@@ -54,6 +54,22 @@ def test_ownership_and_line_of_sight_widen_a_scope_by_goals_only(viewer, expecte
     assert access.scope_for(viewer, TREE) == expected
 
 
+def test_an_action_s_owner_reads_its_goal_s_actions_and_the_goal_in_line_of_sight():
+    """IT's head owns an action under the board's T2: T2's actions are read, T2 and what it
+    serves are in line of sight (their status), T2's commentary is not (`follows`)."""
+    tree = [*TREE[:3], GoalLink("T2", "S1", "BOARD", "cs@x", "FTR", frozenset({"it@x"})), *TREE[4:]]
+    scope = access.scope_for(Person("it@x", "It", Role.DEPARTMENT_HEAD, "IT"), tree)
+    assert scope.acting == {"T2"} and scope.owned == frozenset()
+    assert scope.goals == {"T2", "S1", "S2"} and scope.kpis == {"FTR", "NPS", "CHURN"}
+    assert scope.reads_actions("T2", "BOARD") and not scope.follows("T2", "BOARD")
+    assert not scope.reads_actions("S1", "BOARD")
+    # the owner of the goal itself reads it in full: owning an action of it adds nothing
+    owner = access.scope_for(
+        HEAD, [*TREE[:3], GoalLink("T2", "S1", "BOARD", "cs@x", "FTR", frozenset({"cs@x"}))]
+    )
+    assert owner.acting == frozenset() and owner.owned == {"T2"}
+
+
 def _scope(conn, person: Person) -> Scope:
     return access.scope_for(person, queries.goal_links(conn))
 
@@ -186,3 +202,25 @@ def test_a_goal_seen_by_line_of_sight_is_never_said_to_be_unexplained(demo_url):
     with i18n.use("en"):
         note = phrases.attention_facts(sighted[0], {})[3]
     assert "explained" not in note
+
+
+def test_an_action_owned_in_another_department_is_read_and_owed_by_its_owner(demo_duckdb_url, capsys):
+    """In the demo, Louise heads advisory (ADV) and owns the board's action on T6 ("Offer credit in
+    the advisory meeting"): she reads it, and is told when it is overdue; not T6's commentary."""
+    louise = "louise.vang@havnhjem.example"
+    store = engine.create(demo_duckdb_url)
+    with engine.writing(store) as conn:
+        conn.execute(sa.update(s.action).where(s.action.c.goal == "T6").values(due=date(2026, 10, 15)))
+        edits.add_commentary(conn, ADMIN, month=OCTOBER, text="T6: the board's own word", goal="T6")
+    with engine.reading(store) as conn:
+        scope = _scope(conn, queries.person(conn, louise))
+        actions = {a.title: a for a in queries.actions(conn, scope)}
+        comments = {c.text for c in queries.commentary(conn, scope, OCTOBER, OCTOBER)}
+    credit = actions["Offer credit in the advisory meeting"]
+    assert scope.acting == {"T6"} and credit.goal == "T6" and credit.owner == louise
+    assert "T6: the board's own word" not in comments
+    assert cli.main(["--db", demo_duckdb_url, "--as", louise, "owed", "--month", "2026-10", "--json"]) == 0
+    items = json.loads(capsys.readouterr().out)["items"]
+    assert [i["email"] for i in items if i["kind"] == "action" and i["code"] == str(credit.id)] == [louise]
+    assert {i["department"] for i in items} == {"ADV", "MGMT"}  # T6's action, nothing else of MGMT's
+    assert [i["kind"] for i in items if i["department"] == "MGMT"] == ["action"]

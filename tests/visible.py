@@ -200,11 +200,14 @@ class Holdings:
         departments: frozenset[str] | None,
         owned: frozenset[str] = frozenset(),
         served: frozenset[str] = frozenset(),
+        acting: frozenset[str] = frozenset(),
     ) -> Holdings:
         """`departments=None` is the whole company. Over the store's whole history, retired
         things included: a page may draw any month (trends reach two years back). `owned` are
         goals elsewhere the viewer owns (read in full: the goal, its KPI, actions and comments),
-        `served` the goals elsewhere theirs serve (line of sight: the goal and its KPI, no more)."""
+        `served` the goals elsewhere theirs serve (line of sight: the goal and its KPI, no more),
+        `acting` the goals elsewhere the viewer owns an action of (the goal, its KPI and its
+        actions, not its comments)."""
 
         def ours(department: str | None) -> bool:
             return departments is None or department in departments
@@ -212,7 +215,7 @@ class Holdings:
         every_goal = company.goals
         goals = [g for g in every_goal if ours(g.department)]
         followed = {g.code for g in goals} | owned  # their actions and comments are read too
-        sighted = [g for g in every_goal if g.code in owned | served]
+        sighted = [g for g in every_goal if g.code in owned | served | acting]
         sight_kpis = {g.kpi for g in sighted if g.kpi}
         every_kpi = company.kpis
         kpis = [k for k in every_kpi if ours(k.department)]
@@ -221,7 +224,7 @@ class Holdings:
         seen_kpis = kpis + [k for k in every_kpi if k.code in sight_kpis and k.code not in kpi_codes]
         names = [k.name for k in seen_kpis] + [g.title for g in goals + sighted]
         names += [d.name for d in company.departments if ours(d.code)]
-        names += [a.title for a in company.actions if a.goal in followed]
+        names += [a.title for a in company.actions if a.goal in followed | acting]
         for event in company.events:  # everyone's, their department's, their KPIs'
             if (not event.kpis and (event.department is None or ours(event.department))) or (
                 set(event.kpis) & (kpi_codes | sight_kpis)
@@ -255,8 +258,9 @@ class Secrets:
         departments: frozenset[str] | None,
         owned: frozenset[str] = frozenset(),
         served: frozenset[str] = frozenset(),
+        acting: frozenset[str] = frozenset(),
     ) -> Secrets:
-        return cls.within(Company.read(conn), departments, owned, served)
+        return cls.within(Company.read(conn), departments, owned, served, acting)
 
     @classmethod
     def within(
@@ -265,11 +269,13 @@ class Secrets:
         departments: frozenset[str] | None,
         owned: frozenset[str] = frozenset(),
         served: frozenset[str] = frozenset(),
+        acting: frozenset[str] = frozenset(),
     ) -> Secrets:
-        """Everything the store holds that lies outside `departments` (and the goals `owned` and
-        `served` there, see `Holdings.within`), less what the viewer may see anyway (a foreign
-        name inside one of their own, a person's name, a promise, a word of the app's)."""
-        every, mine = Holdings.within(company, None), Holdings.within(company, departments, owned, served)
+        """Everything the store holds that lies outside `departments` (and the goals `owned`,
+        `served` and `acting` there, see `Holdings.within`), less what the viewer may see anyway
+        (a foreign name inside one of their own, a person's name, a promise, a word of the app's)."""
+        every = Holdings.within(company, None)
+        mine = Holdings.within(company, departments, owned, served, acting)
         allowed = "\0".join([*mine.words, *company.shared])  # a word inside any one of them
         words = sorted(w for w in every.words - mine.words if w not in allowed)
         return cls(tuple(words), every.numbers - mine.numbers)

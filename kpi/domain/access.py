@@ -5,9 +5,11 @@ empty scope, which matches nothing. A `Scope` is frozen and hashable, so it is p
 cache key and one department's numbers can never be served to another from a cache.
 
 Ownership wins over department: whoever owns a goal in another department reads it in full (its
-KPI's values, its actions and commentary), so they can accept it and comment on it; and a goal
-in scope brings the goals it serves up the tree (line of sight: the goal and its KPI's values,
-for its status), and nothing else of their departments.
+KPI's values, its actions and commentary), so they can accept it and comment on it; whoever owns
+an action under a goal in another department reads that goal's actions (theirs among them: it is
+in their list of what they owe) and the goal in line of sight; and a goal in scope brings the
+goals it serves up the tree (line of sight: the goal and its KPI's values, for its status), and
+nothing else of their departments.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ class GoalLink:
     department: str | None
     owner: str | None
     kpi: str | None
+    actors: frozenset[str] = frozenset()
+    """Who owns an action under the goal (their e-mail addresses)."""
 
 
 @dataclass(frozen=True)
@@ -39,10 +43,13 @@ class Scope:
     """The KPIs of `goals`: their values make the goals' status."""
     owned: frozenset[str] = frozenset()
     """Of `goals`, the viewer's own: their actions and commentary are read too."""
+    acting: frozenset[str] = frozenset()
+    """Of `goals`, those elsewhere the viewer owns an action under (and owns not): their
+    actions are read, not their commentary."""
 
     @property
     def served(self) -> frozenset[str]:
-        """The goals read only because the viewer's goals serve them (line of sight)."""
+        """The goals read only because the viewer's goals or actions serve them (line of sight)."""
         return self.goals - self.owned
 
     def allows(self, department: str | None) -> bool:
@@ -59,6 +66,10 @@ class Scope:
     def follows(self, goal: str, department: str | None) -> bool:
         """Whether the goal's actions and commentary are read: its department's, or its owner."""
         return self.allows(department) or goal in self.owned
+
+    def reads_actions(self, goal: str, department: str | None) -> bool:
+        """Whether the goal's actions are read: followed, or the viewer owns one of them."""
+        return self.follows(goal, department) or goal in self.acting
 
 
 NOTHING = Scope(frozenset())
@@ -81,22 +92,22 @@ def scope_for(viewer: Person | None, links: Iterable[GoalLink] = ()) -> Scope:
     )
     tree = {link.code: link for link in links}
     home = Scope(departments)
-    owned = frozenset(
-        c for c, link in tree.items() if link.owner == viewer.email and not home.allows(link.department)
-    )
+    elsewhere = {c: link for c, link in tree.items() if not home.allows(link.department)}
+    owned = frozenset(c for c, link in elsewhere.items() if link.owner == viewer.email)
+    acting = frozenset(c for c, link in elsewhere.items() if viewer.email in link.actors) - owned
     served: set[str] = set()
     for code, link in tree.items():
-        if not (home.allows(link.department) or code in owned):
+        if not (home.allows(link.department) or code in owned or code in acting):
             continue
         parent = link.parent
         while parent in tree and parent not in served and not home.allows(tree[parent].department):
             served.add(parent)
             parent = tree[parent].parent
-    goals = owned | served
+    goals = owned | acting | served
     if not departments and not goals:
         return NOTHING
     kpis = frozenset(k for c in goals if (k := tree[c].kpi) is not None)
-    return Scope(departments, goals, kpis, owned)
+    return Scope(departments, goals, kpis, owned, acting)
 
 
 def department_scope(scope: Scope, department: str | None) -> Scope:

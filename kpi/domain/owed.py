@@ -130,7 +130,7 @@ def items(
         email = owner(action.owner, g.owner, heads_of.get(g.department or ""))
         due = action.due or calendar.meeting
         out.append(item(Kind.ACTION, email, g.department, str(action.id), action.title, due, g.code))
-    kept = [i for i in out if scope.allows(i.department) or (i.goal is not None and i.goal in scope.owned)]
+    kept = [i for i in out if scope.allows(i.department) or _beyond(i, scope)]
     order = list(Kind)
     return sorted(kept, key=lambda i: (not i.overdue, i.due, order.index(i.kind), i.subject))
 
@@ -164,3 +164,11 @@ def by_department(found: Iterable[Item]) -> dict[str | None, list[Item]]:
     for i in found:
         out.setdefault(i.department, []).append(i)
     return out
+
+
+def _beyond(item: Item, scope: Scope) -> bool:
+    """An item of another department the reader is told of: any of a goal they own, and an
+    action of a goal they own an action under."""
+    if item.goal is None:
+        return False
+    return item.goal in scope.owned or (item.kind is Kind.ACTION and item.goal in scope.acting)

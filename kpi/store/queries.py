@@ -119,13 +119,22 @@ def _goal_followed(g: sa.Table, scope: Scope) -> sa.ColumnElement[bool]:
     return _or_codes(_in_scope(g.c.department, scope), g.c.code, scope.owned)
 
 
+def _actions_read(g: sa.Table, scope: Scope) -> sa.ColumnElement[bool]:
+    """Goals whose actions the scope reads: those it follows, and those it owns an action of."""
+    return _or_codes(_in_scope(g.c.department, scope), g.c.code, scope.owned | scope.acting)
+
+
 def goal_links(conn: sa.Connection) -> list[GoalLink]:
-    """Every current goal's place, owner and KPI: what a viewer's scope is made from."""
-    g = s.goal
+    """Every current goal's place, owner, KPI and its actions' owners: what a viewer's scope is
+    made from."""
+    g, a = s.goal, s.action
+    actors: dict[str, set[str]] = {}
+    for goal, owner in conn.execute(sa.select(a.c.goal, a.c.owner).where(a.c.owner.is_not(None)).distinct()):
+        actors.setdefault(goal, set()).add(owner)
     rows = conn.execute(
         sa.select(g.c.code, g.c.parent, g.c.department, g.c.owner, g.c.kpi).where(g.c.retired_at.is_(None))
     )
-    return [GoalLink(*row) for row in rows]
+    return [GoalLink(*row, frozenset(actors.get(row.code, ()))) for row in rows]
 
 
 def _texts(conn: sa.Connection, table: str, language: str | None) -> dict[tuple[str, str], str]:
@@ -489,9 +498,7 @@ def data_months(conn: sa.Connection, first: date, last: date) -> tuple[date, dat
 def actions(conn: sa.Connection, scope: Scope, language: str | None = None) -> list[Action]:
     a, g = s.action, s.goal
     texts = _texts(conn, "action", language)
-    stmt = (
-        sa.select(a).join(g, g.c.code == a.c.goal).where(_goal_followed(g, scope)).order_by(a.c.due, a.c.id)
-    )
+    stmt = sa.select(a).join(g, g.c.code == a.c.goal).where(_actions_read(g, scope)).order_by(a.c.due, a.c.id)
     return [
         Action(
             r.id,
