@@ -502,6 +502,22 @@ def test_a_survey_file_s_summary_names_the_months_whose_answers_it_replaces(demo
         assert "Den erstatter alle svar i 1 spørgeskemamåned: CES okt. 2026" in summary.text()
 
 
+def test_an_owner_written_as_a_name_is_told_their_address(demo_duckdb_url):
+    """An actions file with "Louise Vang" as the owner was "not an e-mail address" (a day-one
+    trial): the person of that name is told, with the address to write; a name two people share,
+    or nobody's, keeps the plain refusal."""
+    from kpi.text import i18n
+
+    actions = b"goal,title,owner\nT6,Offer credit,louise  VANG\nT6,Call back,Nobody Known\n"
+    with pytest.raises(ImportRejected) as refused:
+        importing.run(engine.create(demo_duckdb_url), "actions", actions, "a.csv", as_admin(), dry_run=True)
+    found = [(p.row, p.key, dict(p.params).get("email")) for p in refused.value.problems]
+    assert found == [(2, "named_not_addressed", "louise.vang@havnhjem.example"), (3, "bad_email", None)]
+    with i18n.use("da"):
+        said = words.problem(refused.value.problems[0])
+    assert "“louise  VANG” er et navn; skriv personens e-mailadresse, louise.vang@havnhjem.example" in said
+
+
 @pytest.mark.parametrize("named", ["Kundeservice", "customer  Service"])
 def test_a_department_or_kpi_named_by_its_name_is_told_its_code(demo_duckdb_url, named):
     """ "Kundeservice" was "not known: import or create it first" when the department had been

@@ -86,7 +86,8 @@ class Known:
     """KPIs with monthly values in the store: they, and those `answered`, keep their unit."""
     names: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     """`departments` and `kpis`: each one's name (`name_key`) → its code, to tell a file that
-    names one by its name which code to write."""
+    names one by its name which code to write; `people`: each one's name → their e-mail address
+    (an owner written as a name)."""
     window: bounds.Window = field(default_factory=lambda: bounds.Window.around(date.today()))
     """The months a month or date may lie in (the store reads it from the settings)."""
     retired: Mapping[str, frozenset[str]] = field(default_factory=dict)
@@ -614,11 +615,20 @@ _NAMED = {"department": "departments", "kpi": "kpis"}
 """The columns that name a record by its code, and the records' names they may be told of."""
 
 
+_ADDRESSED = ("owner",)
+"""The columns that name a person by their e-mail address, where a person's name is told theirs."""
+
+
 def named_instead(problem: Problem, known: Known) -> Problem:
     """A code refused as not one (`bad_code`: "Customer service" holds a space) that is the name
-    of a record the store knows, told that record's code instead: the hint leads to a value
-    that is accepted."""
+    of a record the store knows, told that record's code instead; an owner refused as not an
+    e-mail address (`bad_email`: "Louise Vang") that is a person's name, told their address: the
+    hint leads to a value that is accepted."""
     value = dict(problem.params).get("value")
+    if problem.key == "bad_email" and problem.field in _ADDRESSED and isinstance(value, str):
+        email = known.names.get("people", {}).get(name_key(value))
+        if email is not None:
+            return replace(problem, key="named_not_addressed", params=(("value", value), ("email", email)))
     code = _coded(known, problem.field, value) if problem.key == "bad_code" else None
     return (
         problem

@@ -27,6 +27,19 @@ def _names(conn: sa.Connection, table: sa.Table) -> dict[str, str]:
     return found | {name_key(r.name): r.code for r in conn.execute(sa.select(table.c.code, table.c.name))}
 
 
+def _addresses(conn: sa.Connection) -> dict[str, str]:
+    """`name key → e-mail address` of the people the store holds, a name two people share left
+    out (neither address would be the one meant for sure)."""
+    found: dict[str, str] = {}
+    shared: set[str] = set()
+    for name, email in conn.execute(sa.select(s.person.c.name, s.person.c.email)):
+        key = name_key(name)
+        if key in found and found[key] != email:
+            shared.add(key)
+        found[key] = email
+    return {key: email for key, email in found.items() if key not in shared}
+
+
 def _retired(conn: sa.Connection, table: sa.Table) -> frozenset[str]:
     key = table.primary_key.columns.values()[0]
     return frozenset(conn.execute(sa.select(key).where(table.c.retired_at.is_not(None))).scalars())
@@ -53,6 +66,7 @@ def read(conn: sa.Connection, *, confirm_future: bool = False) -> Known:
         names={
             "departments": _names(conn, s.department),
             "kpis": _names(conn, s.kpi),
+            "people": _addresses(conn),
         },
         window=settings.window(confirmed=confirm_future),
         retired={
