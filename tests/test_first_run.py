@@ -10,6 +10,7 @@ import json
 from datetime import date
 
 import pytest
+from openpyxl import load_workbook
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from streamlit.testing.v1 import AppTest
@@ -17,7 +18,10 @@ from streamlit.testing.v1 import AppTest
 from kpi import cli
 from kpi.domain import months
 from kpi.domain.access import EVERYTHING
+from kpi.files import templates
+from kpi.files.tables import KINDS
 from kpi.output import pptx_pack
+from kpi.text import terms
 from kpi.ui import firstrun, widgets
 from tests.conftest import forget_app, new_app, point_app_at
 from tests.sharing import open_data_tab
@@ -62,10 +66,22 @@ ROWS = {  # one company, row by row under each template's header (in the templat
 
 
 def company_file(kind: str) -> bytes:
-    """The template of `kind` (as the app and `init` hand it out) with the company's rows under it."""
-    header = firstrun.template(kind)
-    assert header.decode().strip().split(",") == [c.name for c in firstrun.KINDS[kind]]
-    return header + "".join(",".join(row) + "\n" for row in ROWS[kind]).encode("utf-8")
+    """A CSV file of `kind` with the columns `init` lists, and the company's rows under them."""
+    header = ",".join(c.name for c in KINDS[kind]) + "\n"
+    return (header + "".join(",".join(row) + "\n" for row in ROWS[kind])).encode("utf-8")
+
+
+def company_workbook(template: bytes, kind: str) -> bytes:
+    """The template of `kind` as the app hands it out (a workbook) with the company's rows
+    typed under its header, as text, as a person types them into its text-formatted cells."""
+    book = load_workbook(io.BytesIO(template))
+    sheet = book.worksheets[0]
+    assert [c.value for c in sheet[1]] == [terms.column_label(kind, c.name, "en") for c in KINDS[kind]]
+    for row in ROWS[kind]:
+        sheet.append([cell or None for cell in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 def pack_title(content: bytes) -> tuple[str, str]:
@@ -133,8 +149,11 @@ def test_the_app_builds_a_company_from_an_empty_store(empty_app, monkeypatch):
     open_data_tab(at, "definitions.tab_import")
     for kind in ROWS:
         at.selectbox(key="data.import.kind").set_value(kind).run()
+        offers = [b.proto.id for b in at.get("download_button")]
+        assert any(f"data.import.template.{kind}" in offer for offer in offers), offers
+        template = templates.workbook(kind, "en")  # what that button hands out
         at.file_uploader(key=f"data.import.file.{kind}").upload(
-            f"{kind}.csv", company_file(kind), "text/csv"
+            f"{kind}.xlsx", company_workbook(template, kind), templates.MIME
         ).run()
         assert not at.exception and not at.error, (kind, [e.value for e in at.error])
         [b for b in at.button if b.key == "data.import.confirm"][0].click().run()

@@ -14,7 +14,7 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -310,6 +310,15 @@ def _email(value: str, label: str, decimal: str = ".") -> str | None:
     return identity.email_key(value) or None
 
 
+_CHOICES: dict[Callable[[str, str, str], object], str] = {}
+"""Each enumerated column's reading (`_choice`) → the enumeration it reads."""
+
+
+def choice_field(column: Column) -> str | None:
+    """The enumeration (`vocabulary.VALUES`) a column's values are one of, if it is one."""
+    return _CHOICES.get(column.read)
+
+
 def _choice(field: str) -> Callable[[str, str, str], str | None]:
     """A value of an enumeration (`kpi.domain.vocabulary`): the value itself, a synonym in English
     or Danish (`sek`, `højere`) or a catalogue's label (`Taktisk`), in any case."""
@@ -324,6 +333,7 @@ def _choice(field: str) -> Callable[[str, str, str], str | None]:
             )
         return found
 
+    _CHOICES[read] = field
     return read
 
 
@@ -519,6 +529,8 @@ class Parsed:
     unreadable: list[tuple[int, dict]] = field(default_factory=list)
     """(spreadsheet row, the cells that could be read) of rows with a cell that could not: checked
     too, so every problem of a row shows at once, not one round of corrections after another."""
+    written: dict[str, str] = field(default_factory=dict)
+    """Each column's header as the file writes it (`Kode` for `code`): problems name it so."""
 
     def add(self, index: int, found: Problem) -> None:
         """`found` (its field names the column) at the file's row of the parsed row `index`."""
@@ -530,14 +542,36 @@ def is_numeric(column: Column) -> bool:
     return column.read in (_number, _integer, _share)
 
 
+def column_of(kind: str, header: str) -> str | None:
+    """The column of `kind` a file's header names: its name (`code`, `journey_phase`) or its
+    label in any language the cockpit speaks (`Kode`, `Fase i kunderejsen`: the templates'
+    headers, `kpi.text.terms.column_label`), in any case and spacing."""
+    names = terms.column_names(kind, tuple(c.name for c in KINDS[kind]))
+    return names.get(vocabulary.fold(header.strip().lstrip("\ufeff")))
+
+
+def as_written(problems: Iterable[Problem], written: Mapping[str, str]) -> list[Problem]:
+    """`problems` with each column named by its header as the file writes it (`written`, column
+    name → header): a Danish file's problem is in column "Kode", not "code"."""
+    return [replace(p, field=written[p.field]) if p.field in written else p for p in problems]
+
+
+def written_headers(header: list[str], positions: Mapping[str, int]) -> dict[str, str]:
+    """Column name → its header as written, for the columns whose header is not their name."""
+    found = {name: header[index].strip().lstrip("\ufeff") for name, index in positions.items()}
+    return {name: text for name, text in found.items() if text != name}
+
+
 def header_columns(kind: str, header: list[str], name: str) -> tuple[dict[str, int], list[Problem]]:
+    """Each column's place in the file's header (`column_of`), and what is wrong with the header:
+    a column named twice, a header that names no column, a required column missing."""
     spec = {c.name: c for c in KINDS[kind]}
     positions, problems, unknown = {}, [], []
     for index, raw in enumerate(header):
-        label = raw.strip().lstrip("\ufeff").lower()
-        if label in spec and label not in positions:
+        label = column_of(kind, raw)
+        if label is not None and label not in positions:
             positions[label] = index
-        elif label in positions:
+        elif label is not None:
             problems.append(Problem("import.duplicate_column", raw, file=name, row=1))
         else:
             unknown.append(raw or f"#{index + 1}")
@@ -555,7 +589,7 @@ def parse(kind: str, data: bytes, name: str, progress: Callable[[float], None] |
     except for a file that cannot be read at all."""
     header, body, delimiter = read_table(data, name)
     positions, header_problems = header_columns(kind, header, name)
-    parsed = Parsed(kind, name, problems=header_problems)
+    parsed = Parsed(kind, name, problems=header_problems, written=written_headers(header, positions))
     if header_problems:
         return parsed
     if not body:
@@ -652,9 +686,9 @@ def _numbered(
 
 def guess_kind(header: list[str]) -> str | None:
     """The kind whose required columns a header has and whose columns it does not exceed."""
-    names = {h.strip().lstrip("\ufeff").lower() for h in header if h.strip()}
     for kind, columns in KINDS.items():
+        names = {column_of(kind, h) for h in header if h.strip()}
         required = {c.name for c in columns if c.required}
-        if required <= names <= {c.name for c in columns}:
+        if required <= names <= {c.name for c in columns}:  # None (a header it does not know) is in neither
             return kind
     return None

@@ -107,6 +107,8 @@ class Staged:
     delimiter: str
     positions: dict[str, int]
     """Each column's place in the header."""
+    written: dict[str, str] = field(default_factory=dict)
+    """Each column's header as the file writes it, where it is not the column's name."""
     distinct: dict[int, list[tuple[str, int]]] = field(default_factory=dict)
     """Each column's distinct raw cells, with the first row holding each."""
     rows: int = 0
@@ -145,7 +147,9 @@ def stage(data: bytes, name: str) -> Staged | None:
     with tempfile.NamedTemporaryFile(suffix=".csv", dir=memory, delete=False) as file:
         file.write(data)
     try:
-        staged = Staged(duckdb.connect(), name, delimiter, positions)
+        staged = Staged(
+            duckdb.connect(), name, delimiter, positions, tables.written_headers(header, positions)
+        )
         if _read(staged, file.name, len(header), _numbers(data)):
             return staged
         staged.close()

@@ -27,7 +27,7 @@ from kpi.domain import sources as source_rules
 from kpi.domain.errors import Problem
 from kpi.domain.model import DEFAULT_TOLERANCE, DEFAULT_WEIGHT, ActionStatus, Aggregation, Level, Person, Role
 from kpi.domain.sources import Found, Source
-from kpi.files import spreadsheet
+from kpi.files import spreadsheet, tables
 from kpi.files.tables import ACCEPTED_UNDATED, KINDS, SOURCE_COLUMNS, ImportRejected, Parsed, parse
 from kpi.sources import recipe_source
 from kpi.store import bulk_answers, column_check, engine, known, sourcing
@@ -391,13 +391,15 @@ def _checked(
         read = column_check.readings(staged)
         problems = column_check.problems(staged, read, seen.known)
         if problems:
-            raise ImportRejected(problems)
+            raise ImportRejected(tables.as_written(problems, staged.written))
         bulk_answers.prepare(staged, column_check.values(read, seen.known))
         return staged
     parsed = _parsed(kind, data, name, progress)
     _check(parsed, seen, found)
     if parsed.problems:
-        raise ImportRejected(sorted(parsed.problems, key=lambda p: (p.row, p.field)))
+        raise ImportRejected(
+            tables.as_written(sorted(parsed.problems, key=lambda p: (p.row, p.field)), parsed.written)
+        )
     return parsed
 
 
@@ -406,7 +408,7 @@ def _parsed(kind: str, data: bytes, name: str, progress: Callable[[float], None]
     rows); rows with unreadable cells go on to be checked, so the file's every problem shows."""
     parsed = parse(kind, data, name, progress)
     if parsed.problems and not parsed.rows and not parsed.unreadable:
-        raise ImportRejected(parsed.problems)
+        raise ImportRejected(tables.as_written(parsed.problems, parsed.written))
     if kind == "goals":  # "accepted: yes" is accepted today, the company's (kpi.settings)
         for row in parsed.rows:
             if row.get("accepted") is ACCEPTED_UNDATED:

@@ -52,3 +52,32 @@ def _index(field: str) -> dict[str, str]:
 def canonical(field: str, text: str) -> str | None:
     """The stored value `text` names in `field` (a value, a synonym or a catalogue's label)."""
     return _index(field).get(vocabulary.fold(text))
+
+
+def column_label(kind: str, name: str, language: str | None = None) -> str:
+    """The header a template of `kind` gives the column `name` in `language` (the reader's when
+    None): its kind's own (`column.<kind>.<name>`), else the field's (`field.<name>`), else the
+    name itself."""
+    texts = i18n.catalogue(language or i18n.current())
+    return texts.get(f"column.{kind}.{name}") or texts.get(f"field.{name}") or name
+
+
+@cache
+def column_names(kind: str, names: tuple[str, ...]) -> dict[str, str]:
+    """Every header (folded, `vocabulary.fold`) a file of `kind` may give each of its columns
+    `names` → the column's name: the name itself and its label in every language the cockpit
+    speaks (`column_label`), so a Danish file may head its columns "Kode", "Navn", "Afdeling". A
+    label two columns of the kind would share names neither."""
+    found: dict[str, set[str]] = {}
+    for language in i18n.languages():
+        for name in names:
+            found.setdefault(vocabulary.fold(column_label(kind, name, language)), set()).add(name)
+    labels = {header: next(iter(named)) for header, named in found.items() if len(named) == 1}
+    return labels | {vocabulary.fold(name): name for name in names}  # the names themselves win
+
+
+def label(field: str, value: str) -> str:
+    """The reader's word for a value of the enumerated `field` (`Taktisk` for `tactical`), the
+    value itself where the catalogue has none."""
+    key = LABELS[field].format(NAMES.get(value, value))
+    return i18n.catalogue(i18n.current()).get(key) or value

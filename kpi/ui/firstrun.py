@@ -12,21 +12,18 @@ from __future__ import annotations
 from typing import NoReturn
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from kpi.domain.errors import CockpitError
 from kpi.domain.model import Person, Role
-from kpi.files.tables import KINDS
+from kpi.files import templates
 from kpi.store import company, engine
+from kpi.text import i18n
 from kpi.text.i18n import t
 from kpi.ui import data, notices, widgets
 
 DATA_PAGE = "pages/data.py"
 LOGO_TYPES = ["png", "jpg", "jpeg"]
-
-
-def template(kind: str) -> bytes:
-    """An empty import file of `kind`: its header row, the columns in the order files list them."""
-    return (",".join(column.name for column in KINDS[kind]) + "\n").encode("utf-8")
 
 
 def company_fields(prefix: str, name: str, colour: str) -> tuple[str, bytes | None, str]:
@@ -94,16 +91,23 @@ def steps(url: str, viewer: Person, *, expanded: bool = True) -> None:
             text.markdown(
                 f"{icon} **{number}. {t(f'imports.kind_{kind}')}** · {mark}  \n{t(f'firstrun.step_{kind}')}"
             )
-            button.download_button(
-                t("firstrun.template"),
-                template(kind),
-                file_name=f"{kind}.csv",
-                mime="text/csv",
-                icon=":material/download:",
-                key=f"firstrun.template.{kind}",
-            )
+            template_button(button, kind, f"firstrun.template.{kind}")
         st.page_link(DATA_PAGE, label=t("firstrun.open_data"), icon=":material/upload_file:")
         st.caption(t("firstrun.command_line"))
+
+
+def template_button(place: DeltaGenerator, kind: str, key: str) -> None:
+    """The download of `kind`'s template (`kpi.files.templates`: a workbook in the reader's
+    language), made when it is asked for."""
+    place.download_button(
+        t("firstrun.template"),
+        templates.workbook(kind, i18n.current()),
+        file_name=f"{t(f'imports.kind_{kind}')}.xlsx",
+        mime=templates.MIME,
+        icon=":material/download:",
+        key=key,
+        help=t("firstrun.template_help"),
+    )
 
 
 def remaining(url: str, viewer: Person) -> None:

@@ -1,0 +1,76 @@
+"""The import templates the app hands out: a workbook in the reader's language that the import
+reads back, headers, list words and all (a comma-separated template opened in a Danish Excel was
+one column, and Danish column headers were refused)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from kpi import cli
+from kpi.files import templates
+from kpi.files.tables import KINDS, choice_field, guess_kind, header_columns, read_table
+from kpi.text import i18n, terms
+
+LANGUAGES = i18n.languages()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_a_template_s_header_is_read_back_as_its_kind_s_columns(kind, language):
+    data = templates.workbook(kind, language)
+    header, body, _ = read_table(data, f"{kind}.xlsx")
+    assert body == []
+    positions, problems = header_columns(kind, header, f"{kind}.xlsx")
+    assert problems == [] and list(positions) == [c.name for c in KINDS[kind]]
+    assert guess_kind(header) == kind
+    sheet = load_workbook(io.BytesIO(data)).worksheets[0]
+    bold = [c.font.b for c in sheet[1]]
+    assert bold == [c.required for c in KINDS[kind]]
+    lists = {
+        next(iter(v.sqref.ranges)).min_col: v.formula1.strip('"').split(",")
+        for v in sheet.data_validations.dataValidation
+    }
+    for number, column in enumerate(KINDS[kind], start=1):
+        field = choice_field(column)
+        if field is None:
+            assert number not in lists
+            continue
+        assert [terms.canonical(field, word) for word in lists[number]] == list(
+            terms.vocabulary.VALUES[field]
+        )
+
+
+def test_danish_templates_head_their_columns_in_danish():
+    with i18n.use("da"):
+        assert [terms.column_label("departments", c.name) for c in KINDS["departments"]] == [
+            "Kode",
+            "Navn",
+            "Overordnet afdeling",
+        ]
+    header = [c.value for c in load_workbook(io.BytesIO(templates.workbook("goals", "da"))).worksheets[0][1]]
+    assert header[:4] == ["Kode", "Overordnet mål", "Niveau", "Titel"]
+
+
+def test_a_danish_workbook_filled_in_danish_words_imports(demo_duckdb_url, tmp_path, capsys):
+    """A Danish template filled in as a Danish administrator would: Danish headers and list words,
+    a month typed into a text cell; a wrong cell is named by its Danish header."""
+    book = load_workbook(io.BytesIO(templates.workbook("kpis", "da")))
+    sheet = book.worksheets[0]
+    sheet.append(["NY_KPI", "Genkøb", "CS", "Procent", "Højere er bedre", "Gennemsnit af måneder", 40])
+    sheet.append(["NY_KPI2", "Klager", "Kundeservice", "Antal", "op", "Sum af måneder", 3])
+    path = tmp_path / "kpier.xlsx"
+    book.save(path)
+    db = ["--db", demo_duckdb_url, "--lang", "da", "--as", "sofie.dahl@havnhjem.example"]
+    assert cli.main([*db, "import", "kpis", str(path), "--dry-run"]) == 1
+    err = capsys.readouterr().err
+    assert "kpier.xlsx, række 3, kolonne Afdeling: “Kundeservice” er et navn; skriv dets kode, CS." in err
+    assert "kpier.xlsx, række 3, kolonne Retning: “op” er ikke en af" in err
+    assert "række 2" not in err
+    sheet.delete_rows(3)
+    book.save(path)
+    assert cli.main([*db, "import", "kpis", str(path)]) == 0, capsys.readouterr().err
+    assert cli.main(["--db", demo_duckdb_url, "status", "--json"]) == 0
+    assert "NY_KPI" in capsys.readouterr().out
