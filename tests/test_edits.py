@@ -94,6 +94,40 @@ def test_actions_elsewhere_and_bad_input_are_refused(demo_duckdb_url):
         edits.add_action(conn, CS_HEAD, goal="O1", title="x", owner=None, due=None, status="someday")
 
 
+def test_a_head_gives_actions_only_to_those_who_read_them_and_a_closed_one_widens_nothing(demo_duckdb_url):
+    """An adversarial test: a head gave an action of her goal to IT's head, who then read her
+    department's KPI, red items and goal tree on every page, pack and mail, even after it was
+    dropped. A head gives actions to those who read them already; an administrator to anyone
+    (who reads that goal's actions while it is open)."""
+    from kpi.domain import access
+    from kpi.store import queries
+
+    store = engine.create(demo_duckdb_url)
+    with (
+        rejected_with("Henrik Juul does not see this goal's actions", errors.Refused),
+        engine.writing(store) as conn,
+    ):
+        edits.add_action(conn, CS_HEAD, goal="O1", title="Fix the queue", owner=IT_HEAD.email, due=None)
+    with engine.writing(store) as conn:  # her own department, an executive: within reach
+        mine = edits.add_action(conn, CS_HEAD, goal="O1", title="Own it", owner=CS_HEAD.email, due=None)
+        edits.add_action(conn, CS_HEAD, goal="O1", title="Board's eye", owner=CEO.email, due=None)
+        with pytest.raises(errors.Refused):  # nor by handing one over
+            edits.set_action_status(conn, CS_HEAD, mine, "doing", owner=IT_HEAD.email)
+        given = edits.add_action(
+            conn, ADMIN, goal="O1", title="Queue software", owner=IT_HEAD.email, due=None
+        )
+        assert edits.set_action_status(conn, CS_HEAD, given, "doing") == "updated"  # an owner kept
+    with engine.reading(store) as conn:
+        scope = access.scope_for(IT_HEAD, queries.goal_links(conn))
+        assert "O1" in scope.acting and "Queue software" in {a.title for a in queries.actions(conn, scope)}
+    with engine.writing(store) as conn:
+        edits.set_action_status(conn, CS_HEAD, given, "dropped")
+    with engine.reading(store) as conn:
+        scope = access.scope_for(IT_HEAD, queries.goal_links(conn))
+        assert scope.acting == frozenset() and "O1" not in scope.goals
+        assert "Queue software" not in {a.title for a in queries.actions(conn, scope)}
+
+
 def test_only_the_owner_or_an_admin_accepts(demo_url):
     store = engine.create(demo_url)
     with pytest.raises(errors.Denied), engine.writing(store) as conn:

@@ -40,3 +40,22 @@ def test_the_add_action_form_keeps_a_refused_title_and_empties_after_saving(app,
     assert [toast.value for toast in at.toast] == ["Saved."]  # on the rerun that shows the change
     at.run()
     assert not at.toast  # once
+
+
+def test_a_head_s_action_owner_list_holds_only_those_who_read_the_action(app, app_url):
+    """The list offered the whole company, and a head could give an action to another department's
+    head (who then read her department's numbers): it offers her department's people, those who
+    read everything and the goals' owners."""
+    with engine.reading(engine.create(app_url)) as conn:
+        people = {r.email: (r.role, r.department) for r in conn.execute(sa.select(s.person))}
+    at = open_folds(open_page(app, "pages/departments.py", **{"as": HEAD}))
+    offered = at.selectbox(key="departments.action.owner").options
+    names = {r.name: email for email, r in _names(app_url).items()}
+    emails = {names[o] for o in offered}
+    assert emails and HEAD in emails and "henrik.juul@havnhjem.example" not in emails
+    assert all(people[e][0] != "department_head" or people[e][1] == "CS" for e in emails), emails
+
+
+def _names(url: str) -> dict:
+    with engine.reading(engine.create(url)) as conn:
+        return {r.email: r for r in conn.execute(sa.select(s.person.c.email, s.person.c.name))}

@@ -70,6 +70,21 @@ def test_an_action_s_owner_reads_its_goal_s_actions_and_the_goal_in_line_of_sigh
     assert owner.acting == frozenset() and owner.owned == {"T2"}
 
 
+@pytest.mark.parametrize(
+    ("viewer", "owner", "expected"),
+    [
+        (HEAD, Person("it@x", "It", Role.DEPARTMENT_HEAD, "IT"), False),  # another department's head
+        (HEAD, Person("cs2@x", "Cs2", Role.DEPARTMENT_HEAD, "CS"), True),  # a head of the goal's department
+        (HEAD, Person("ceo@x", "Ceo", Role.EXECUTIVE, None), True),  # reads everything
+        (HEAD, Person("own@x", "Own", Role.DEPARTMENT_HEAD, "IT"), True),  # the goal's owner
+        (Person("a@x", "A", Role.ADMIN, None), Person("it@x", "It", Role.DEPARTMENT_HEAD, "IT"), True),
+        (None, Person("ceo@x", "Ceo", Role.EXECUTIVE, None), False),
+    ],
+)
+def test_whom_an_action_may_be_given(viewer, owner, expected):
+    assert access.may_give_action(viewer, owner, "CS", "own@x") is expected
+
+
 def _scope(conn, person: Person) -> Scope:
     return access.scope_for(person, queries.goal_links(conn))
 

@@ -6,8 +6,9 @@ cache key and one department's numbers can never be served to another from a cac
 
 Ownership wins over department: whoever owns a goal in another department reads it in full (its
 KPI's values, its actions and commentary), so they can accept it and comment on it; whoever owns
-an action under a goal in another department reads that goal's actions (theirs among them: it is
-in their list of what they owe) and the goal in line of sight; and a goal in scope brings the
+an open action under a goal in another department (given by an administrator: a head gives
+actions only to those who read them already, `may_give_action`) reads that goal's actions (theirs
+among them: it is in their list of what they owe) and the goal in line of sight; and a goal in scope brings the
 goals it serves up the tree (line of sight: the goal and its KPI's values, for its status), and
 nothing else of their departments.
 """
@@ -30,7 +31,7 @@ class GoalLink:
     owner: str | None
     kpi: str | None
     actors: frozenset[str] = frozenset()
-    """Who owns an action under the goal (their e-mail addresses)."""
+    """Who owns an open action (planned or in progress) under the goal: their e-mail addresses."""
 
 
 @dataclass(frozen=True)
@@ -156,6 +157,20 @@ def may_comment(viewer: Person | None, department: str | None, owner: str | None
 def may_plan(viewer: Person | None, department: str | None) -> bool:
     """Add and update actions: admins, and the head of the goal's department."""
     return viewer is not None and (viewer.role is Role.ADMIN or _heads(viewer, department))
+
+
+def may_give_action(
+    viewer: Person | None, owner: Person, department: str | None, goal_owner: str | None
+) -> bool:
+    """Whom `viewer` may give an action of a goal in `department`: an administrator anyone (who
+    then reads the goal's actions, `Scope.acting`); a head only someone who reads them already
+    (an administrator, executive or presenter, a head of that department, the goal's owner), so
+    that a head's choice never shows their department's numbers to another department."""
+    if viewer is None:
+        return False
+    if viewer.role is Role.ADMIN:
+        return True
+    return owner.role in _READ_ALL or _heads(owner, department) or owner.email == goal_owner
 
 
 def may_accept(viewer: Person | None, owner: str | None) -> bool:

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from kpi.domain import access, bounds, checks
 from kpi.domain.errors import Denied, NotFound, Problem, Refused
-from kpi.domain.model import ActionStatus, Person
+from kpi.domain.model import ActionStatus, Person, Role
 from kpi.files import tables
 from kpi.store import known
 from kpi.store import schema as s
@@ -87,12 +87,33 @@ def _read_action(values: dict) -> tuple[dict, list[Problem]]:
     return {**values, **{k: v for k, v in read.items() if v is not None}}, problems
 
 
-def _check_action(conn: sa.Connection, values: dict, unread: list[Problem]) -> None:
-    """The action as it will be stored, checked as an imported action is (`checks.action`)."""
+def _check_action(
+    conn: sa.Connection, values: dict, unread: list[Problem], viewer: Person, given: bool = True
+) -> None:
+    """The action as it will be stored, checked as an imported action is (`checks.action`), and
+    its owner one `viewer` may give it to (`access.may_give_action`) when it is `given` now (a
+    new action, or another owner)."""
     fields = {p.field for p in unread}
     problems = unread + [p for p in checks.action(values, known.read(conn)) if p.field not in fields]
+    if given and values.get("owner") and "owner" not in {p.field for p in problems}:
+        problems += _beyond_reach(conn, viewer, str(values["owner"]), str(values["goal"]))
     if problems:
         raise Refused(problems)
+
+
+def _beyond_reach(conn: sa.Connection, viewer: Person, owner: str, goal: str) -> list[Problem]:
+    """The owner, when `viewer` may not give them an action of `goal`: they do not read it."""
+    p = s.person
+    found = conn.execute(
+        sa.select(p.c.email, p.c.name, p.c.role, p.c.department).where(p.c.email == owner)
+    ).first()
+    row = _goal(conn, goal)
+    if found is None:
+        return []  # an unknown owner is checks.action's
+    person = Person(found.email, found.name, Role(found.role), found.department)
+    if access.may_give_action(viewer, person, row.department, row.owner):
+        return []
+    return [Problem("edit.owner_out_of_reach", "owner", (("name", found.name),))]
 
 
 def add_action(
@@ -118,7 +139,7 @@ def add_action(
             "status": status,
         }
     )
-    _check_action(conn, values, unread)
+    _check_action(conn, values, unread, viewer)
     return int(Writer(conn, viewer.email).insert(s.action, values))
 
 
@@ -149,7 +170,8 @@ def set_action_status(
     found = _planned_action(conn, viewer, action_id)
     changed = {"status": status, "owner": owner or found["owner"]} | ({"due": due} if due is not None else {})
     values, unread = _read_action({**found, **changed})
-    _check_action(conn, values, unread)  # the new due date too (it was written unchecked)
+    given = values.get("owner") != found["owner"]  # an owner kept is not given again
+    _check_action(conn, values, unread, viewer, given)  # the new due date too (it was written unchecked)
     row: dict = {"id": action_id, "status": values["status"]}
     if owner is not None:
         row["owner"] = values["owner"]
@@ -167,7 +189,7 @@ def set_initiative(conn: sa.Connection, viewer: Person, action_id: int, values: 
     typed = {name: values.get(name) for name in checks.INITIATIVE_FIELDS}
     read, unread = tables.read("actions", typed)
     row = {k: v for k, v in found.items() if k != "department"} | read
-    _check_action(conn, row, unread)
+    _check_action(conn, row, unread, viewer, given=False)
     return Writer(conn, viewer.email).upsert(s.action, {"id": action_id, **read})
 
 

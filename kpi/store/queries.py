@@ -129,7 +129,9 @@ def goal_links(conn: sa.Connection) -> list[GoalLink]:
     made from."""
     g, a = s.goal, s.action
     actors: dict[str, set[str]] = {}
-    for goal, owner in conn.execute(sa.select(a.c.goal, a.c.owner).where(a.c.owner.is_not(None)).distinct()):
+    open_ = (str(ActionStatus.PLANNED), str(ActionStatus.DOING))  # a done or dropped action widens nothing
+    owners = sa.select(a.c.goal, a.c.owner).where(a.c.owner.is_not(None), a.c.status.in_(open_)).distinct()
+    for goal, owner in conn.execute(owners):
         actors.setdefault(goal, set()).add(owner)
     rows = conn.execute(
         sa.select(g.c.code, g.c.parent, g.c.department, g.c.owner, g.c.kpi).where(g.c.retired_at.is_(None))

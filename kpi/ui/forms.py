@@ -96,10 +96,11 @@ def _forget(*keys: str) -> None:
 
 
 def new_action(ctx: Context, goals: Sequence[Goal], people: Sequence[Person], key: str) -> None:
-    mine = {g.code: g.title for g in goals if access.may_plan(ctx.viewer, g.department)}
+    planned = [g for g in goals if access.may_plan(ctx.viewer, g.department)]
+    mine = {g.code: g.title for g in planned}
     if not mine:
         return
-    names = {p.email: p.name for p in people}
+    names = {p.email: p.name for p in _within_reach(ctx, people, planned)}
     me = list(names).index(ctx.viewer.email) if ctx.viewer.email in names else 0
     fields = tuple(f"{key}.action.{name}" for name in ("goal", "title", "owner", "due"))
 
@@ -130,7 +131,6 @@ def action_status(
     mine = {a.id: a for a in actions if access.may_plan(ctx.viewer, department.get(a.goal))}
     if not mine:
         return
-    names = {p.email: p.name for p in people}
 
     def form() -> None:
         chosen = st.selectbox(
@@ -140,6 +140,8 @@ def action_status(
             key=f"{key}.status.action",
         )
         action = mine[chosen]
+        served = [g for g in goals if g.code == action.goal]
+        names = {p.email: p.name for p in _within_reach(ctx, people, served, action.owner)}
         with st.form(f"{key}.status.{chosen}"):
             status = st.segmented_control(
                 t("forms.status_new"),
@@ -166,6 +168,18 @@ def action_status(
             st.rerun()
 
     widgets.folded(f"{key}.status", t("forms.status_title"), form, icon=":material/published_with_changes:")
+
+
+def _within_reach(
+    ctx: Context, people: Sequence[Person], goals: Sequence[Goal], kept: str | None = None
+) -> list[Person]:
+    """Those the viewer may give an action of one of `goals` (`access.may_give_action`: a head,
+    only those who read it already), and the owner an action has (`kept`) whoever they are."""
+    return [
+        p
+        for p in people
+        if p.email == kept or any(access.may_give_action(ctx.viewer, p, g.department, g.owner) for g in goals)
+    ]
 
 
 def accept(ctx: Context, goal: Goal, key: str) -> None:
