@@ -98,9 +98,9 @@ def test_the_strategic_slide_agrees_with_status_json(demo_duckdb_url, tmp_path, 
         "achieved": "★ Achieved",
     }
     process = {
-        "common_cause": "~ Common cause",
-        "improvement": "▲ Improvement",
-        "concern": "▼ Concern",
+        "common_cause": "~ Usual variation",
+        "improvement": "▲ Better than usual",
+        "concern": "▼ Worse than usual",
         "consistently_passing": "● Consistently passing",
         "hit_and_miss": "◐ Hit and miss",
         "consistently_failing": "○ Consistently failing",

@@ -89,3 +89,19 @@ def test_a_handout_is_made_in_the_deck_s_language_when_asked(demo_duckdb_url):
     assert "Hvad" in [
         c.text for s in pack.slides for sh in s.shapes if sh.has_table for c in sh.table.rows[0].cells
     ]
+
+
+def test_an_overdue_action_s_date_is_not_called_its_target():
+    """Slide 14 read "◷ Action overdue · target due 31 Oct 2026" (a presenter's trial)."""
+    from kpi.output import deck
+    from kpi.text.i18n import use
+    from kpi.ui.views import present_view
+
+    late = deck.Line(
+        "Templates for advice", "", "due 31 Oct 2026", flag=deck.Flag("late_action", "Action overdue")
+    )
+    red = deck.Line("Wait", "105 s", "90 s", flag=deck.Flag("red_kpi", "Off target"))
+    with use("en"):
+        assert present_view._target(late) == "due 31 Oct 2026"
+        assert present_view._target(red) == "target 90 s"
+        assert present_view._target(deck.Line("x")) == ""

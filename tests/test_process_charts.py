@@ -162,7 +162,7 @@ def test_the_legend_and_the_hover_say_what_a_ring_means():
     chart = charts.trend(list(zip(MONTHS, VALUES, strict=True)), spec)
     ring = next(s for s in chart["series"] if s.get("symbol") == "emptyCircle")
     line = named(chart, t("chart.actual"))
-    assert ring["name"] == t("chart.ring.improvement") == "Signal: improvement"
+    assert ring["name"] == t("chart.ring.improvement") == "Signal: better than usual"
     assert ring["name"] in [entry["name"] for entry in chart["legend"]["data"]]
     assert (
         ring["encode"]["tooltip"] == 2 and "tooltip" not in ring

@@ -383,10 +383,11 @@ def _as_told(item: Item, report: MonthReport, scope: Scope, heads: Mapping[str, 
     elif kpi is not None:  # a KPI's item: its words are its department's
         department = kpi.kpi.department
         reads = scope.allows(department)
-    else:  # an action (its goal's) or a service priority (its KPI's department): read in full
+    else:  # an action (its goal's words explain it) or a service priority (its KPI's department)
         parent = report.goals.get(item.goal) if item.goal else None
         department = parent.goal.department if parent is not None else item.department
-        reads = True
+        # an action's owner elsewhere reads the goal's actions, not its words (`Scope.acting`)
+        reads = parent is None or scope.follows(parent.goal.code, department)
     if not (item.commented or reads):
         item = replace(item, commented=None)
     if not item.owner:

@@ -164,13 +164,13 @@ def verdict_looks(reading: Reading | None) -> list[tuple[palette.Look, str]]:
 
 
 def process_verdict(reading: Reading | None) -> str:
-    """`▲ Improvement · ◐ Hit and miss` as badge Markdown: the process verdicts beside a status
+    """`▲ Better than usual · ◐ Hit and miss` as badge Markdown: the process verdicts beside a status
     (icon, word and colour; nothing when the history is too short to tell)."""
     return " ".join(f":{look.streamlit}-badge[{look.icon} {word}]" for look, word in verdict_looks(reading))
 
 
 def verdict_labels(reading: Reading | None) -> list[str]:
-    """The process verdicts as labels, `▲ Improvement`: icon and word, for tables' chips."""
+    """The process verdicts as labels, `▲ Better than usual`: icon and word, for tables' chips."""
     return [f"{look.icon} {word}" for look, word in verdict_looks(reading)]
 
 

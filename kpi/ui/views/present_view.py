@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 
 import streamlit as st
 
-from kpi.domain import validate
+from kpi.domain import attention, validate
 from kpi.domain.access import Scope
 from kpi.output import charts, deck, driver_slide, pdf_pack, sparkline
 from kpi.text import i18n, palette, phrases, plain
@@ -119,11 +119,21 @@ WIDE_VALUES = {"month": [3.3, 1.6, 7.3], driver_slide.KIND: [3.0, 3.4, 5.8]}
 importance with its interval (five columns left "36 %" over "(31–41 %)" and a gap of empty ones)."""
 
 
+def _target(line: deck.Line) -> str:
+    """`target 86.0 %` as the line's target reads; an overdue action's is its due date, said as
+    such ("due 31 Oct 2026", which read "target due 31 Oct 2026")."""
+    if not line.target:
+        return ""
+    if line.flag is not None and line.flag.kind == str(attention.Kind.LATE_ACTION):
+        return plain.markdown(line.target)
+    return t("present.target", target=plain.markdown(line.target))
+
+
 def _line(line: deck.Line, number: int, *, kind: str, narrow: bool) -> None:
     with st.container(key=f"present-row-{number}", gap="small"):
         if narrow:  # beside a chart: the name, then value, status and target below it
             st.markdown(f"**{plain.markdown(line.label)}**")
-            target = t("present.target", target=plain.markdown(line.target)) if line.target else ""
+            target = _target(line)
             st.markdown(
                 " · ".join(p for p in (f"**{plain.markdown(line.value)}**", _flag(line), target) if p)
             )
@@ -147,7 +157,7 @@ def _line(line: deck.Line, number: int, *, kind: str, narrow: bool) -> None:
         if kind == "actions":
             status.markdown(f"**{plain.markdown(line.target)}**")
         else:
-            target = t("present.target", target=plain.markdown(line.target)) if line.target else ""
+            target = _target(line)
             first = " · ".join(p for p in (_flag(line), target) if p)
             process = phrases.process_verdict(line.reading)
             status.markdown("  \n".join(p for p in (first, process) if p))
