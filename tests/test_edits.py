@@ -232,3 +232,26 @@ def test_a_formula_typed_as_an_action_title_is_neutral_in_the_download_and_comes
     with engine.reading(store) as conn:
         titles = set(conn.execute(sa.select(schema.action.c.title)).scalars())
     assert typed in titles and f"'{typed}" not in titles
+
+
+def test_a_closed_month_takes_no_new_commentary_and_owes_none(demo_duckdb_url):
+    """A head's comment written after the close showed on the Overview as "explained" while the
+    Present page and the pack said "not explained yet" (a presenter's trial): a closed month's
+    words stay as closed, and nobody is asked for one."""
+    from kpi import settings
+    from kpi.domain.access import EVERYTHING
+    from kpi.store import closing, owing
+
+    store = engine.create(demo_duckdb_url)
+    with engine.reading(store) as conn:
+        before = owing.owed_items(conn, EVERYTHING, MONTH, "en", settings.today())
+    assert any(item.kind == "commentary" for item in before)
+    with engine.writing(store) as conn:
+        closing.close(conn, ADMIN, MONTH)
+    with rejected_with("2026-10 is closed for the meeting", errors.Refused), engine.writing(store) as conn:
+        edits.add_commentary(conn, CS_HEAD, month=MONTH, kpi="CS_WAIT", text="Late word.")
+    with engine.writing(store) as conn:  # another month still takes them
+        edits.add_commentary(conn, CS_HEAD, month=date(2026, 11, 1), kpi="CS_WAIT", text="On time.")
+    with engine.reading(store) as conn:
+        after = owing.owed_items(conn, EVERYTHING, MONTH, "en", settings.today())
+    assert after == [item for item in before if item.kind != "commentary"]

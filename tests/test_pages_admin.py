@@ -402,7 +402,20 @@ def test_present_shows_a_closed_month_with_its_revisions(app, app_url):
 
 
 def test_an_admin_closes_the_month_on_the_data_page(app, app_url):
+    """What the close would leave out is said first (the demo's October owes comments), and the
+    close waits for "close it now anyway" (a trial closed a month with ten owed)."""
+    from kpi import settings
+    from kpi.store import owing
+
+    with engine.reading(engine.create(app_url)) as conn:
+        found = owing.owed_items(conn, EVERYTHING, date(2026, 10, 1), "en", settings.today())
+    words = sum(1 for item in found if item.kind == "commentary")
+    assert words > 1 and all(item.kind != "value" for item in found)
     at = open_page(app, DATA, "definitions.tab_close", **{"as": ADMIN})
+    warned = " ".join(w.value for w in at.warning)
+    assert f"Still owed for this month: {words} comments." in warned and "closes it on" not in warned
+    assert [b for b in at.button if b.key == "data.close"][0].disabled
+    at.checkbox(key="data.close.anyway").check().run()
     [b for b in at.button if b.key == "data.close"][0].click().run()
     assert not at.exception
     assert "October 2026 was closed on" in " ".join(s.value for s in at.success)

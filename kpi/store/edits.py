@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 
-from kpi.domain import access, bounds, checks
+from kpi.domain import access, bounds, checks, months
 from kpi.domain.errors import Denied, NotFound, Problem, Refused
 from kpi.domain.model import ActionStatus, Person, Role
 from kpi.files import tables
@@ -68,6 +68,10 @@ def add_commentary(
         allowed = access.may_comment(viewer, _kpi_department(conn, kpi or ""))
     if not allowed:
         raise Denied(Problem("edit.denied"))
+    if conn.execute(sa.select(s.month_close.c.month).where(s.month_close.c.month == month)).first():
+        # its packs and the Present page hold its words as closed: a word added now would show on
+        # the pages and not in the meeting (a presenter's trial)
+        raise Refused(Problem("closing.closed_words", "month", (("month", months.key(month)),)))
     values = {
         "kpi": kpi,
         "goal": goal,

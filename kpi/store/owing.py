@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from kpi import settings
 from kpi.domain import owed, report
 from kpi.domain.access import Scope
-from kpi.store import cycle, monthly, queries
+from kpi.store import closing, cycle, monthly, queries
 
 
 def owed_items(
@@ -35,4 +35,7 @@ def owed_in(
     comments = queries.commentary(conn, scope, month, month, language)
     actions = queries.actions(conn, scope, language)
     calendar, people = cycle.read(conn, month), queries.people(conn)
-    return owed.items(built, comments, actions, calendar, people, scope, today or settings.today())
+    found = owed.items(built, comments, actions, calendar, people, scope, today or settings.today())
+    if closing.closed(conn, month) is not None:  # its words are frozen: none can be given now
+        found = [item for item in found if item.kind is not owed.Kind.COMMENTARY]
+    return found

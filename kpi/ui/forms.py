@@ -60,6 +60,9 @@ def commentary(
     }
     if not subjects:
         return
+    if data.closed_month(ctx.url, ctx.month):  # its words are frozen with it (kpi.store.edits)
+        st.caption(t("forms.closed_words", month=fmt.month_long(ctx.month)))
+        return
     prompted = [f"{kind}:{code}" for kind, code in needed if f"{kind}:{code}" in subjects]
     if prompted:
         names = ", ".join(plain.markdown(subjects[s]) for s in prompted)
