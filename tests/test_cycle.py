@@ -3,7 +3,7 @@ shared by the form, the import and the command line, the store's audited writes)
 owes what, computed from a small store built here, within the viewer's scope, on both backends."""
 
 import json
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -197,7 +197,8 @@ def _company() -> Company:
             2, "S3", "Close stale tickets", None, date(2026, 10, 30), ActionStatus.PLANNED
         ),  # goal's owner
         Action(3, "S3", "Done already", IT_HEAD.email, date(2026, 10, 1), ActionStatus.DONE),
-        Action(4, "S1", "Later on", CEO.email, date(2026, 12, 1), ActionStatus.PLANNED),  # due after October
+        # due after October, and not yet today: the command line and the app read the real today
+        Action(4, "S1", "Later on", CEO.email, date.today() + timedelta(days=365), ActionStatus.PLANNED),
     ]
     return company
 
@@ -233,6 +234,18 @@ def test_who_owes_what_for_the_month_with_due_dates_from_the_calendar(owed_url):
     assert _shape(_owed(owed_url, EVERYTHING)) == EVERY_ITEM
     before = _owed(owed_url, EVERYTHING, date(2026, 11, 10))  # the values' last day on time
     assert [i.overdue for i in before if i.kind is owed.Kind.VALUE] == [False, False]
+
+
+def test_an_action_overdue_today_is_owed_though_it_was_not_late_at_the_month_s_end(owed_url):
+    """An action due on October's last day, still in progress on 12 November, was in nobody's
+    list for October (a presenter's trial): what is owed is as of today."""
+    store = engine.create(owed_url)
+    with engine.writing(store) as conn:
+        conn.execute(sa.update(s.action).where(s.action.c.id == 1).values(due=date(2026, 10, 31)))
+    late = [(i.subject, i.due, i.overdue) for i in _owed(owed_url, EVERYTHING) if i.kind is owed.Kind.ACTION]
+    assert ("Hire two agents", date(2026, 10, 31), True) in late
+    on_the_day = _owed(owed_url, EVERYTHING, date(2026, 10, 31))  # not before its day has passed
+    assert "Hire two agents" not in [i.subject for i in on_the_day if i.kind is owed.Kind.ACTION]
 
 
 def test_a_department_head_is_owed_and_owes_only_within_their_department(owed_url):

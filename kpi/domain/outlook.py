@@ -32,9 +32,14 @@ def forecast(row: GoalRow, series: Sequence[MonthValue], month: date) -> float |
 
 
 def overdue(actions: Sequence[Action], month: date) -> list[Action]:
-    """Actions still open after their due date, as seen at the end of `month`."""
-    end = months.end_of(month)
-    return [a for a in actions if a.status.is_open and a.due is not None and a.due < end]
+    """Actions still open after their due date, as seen at the end of `month` (one due on its
+    last day is not late yet then)."""
+    return overdue_on(actions, months.end_of(month))
+
+
+def overdue_on(actions: Sequence[Action], day: date) -> list[Action]:
+    """Actions still open whose due date lies before `day`."""
+    return [a for a in actions if a.status.is_open and a.due is not None and a.due < day]
 
 
 def promise_kept(report: MonthReport, promise: str) -> tuple[int, int]:

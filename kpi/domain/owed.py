@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from kpi.domain import attention, outlook
+from kpi.domain import attention, months, outlook
 from kpi.domain.access import Scope
 from kpi.domain.cycle import Calendar
 from kpi.domain.model import Action, Commentary, Person, Role
@@ -125,7 +125,11 @@ def items(
                 item(Kind.ACCEPTANCE, g.owner, g.department, g.code, g.title, calendar.meeting, g.code)
             )
     goals = built.goals
-    for action in outlook.overdue([a for a in actions if a.goal in goals], built.month):
+    # those due within the month, and those overdue today: an action due 30 November still in
+    # progress on 6 December was in nobody's list for November (seen at the month's end, it was
+    # not late yet)
+    until = max(months.end_of(built.month), today)
+    for action in outlook.overdue_on([a for a in actions if a.goal in goals], until):
         g = goals[action.goal].goal
         email = owner(action.owner, g.owner, heads_of.get(g.department or ""))
         due = action.due or calendar.meeting
