@@ -15,7 +15,12 @@ def read() -> present_view.Meeting:
     """The deck and whether the month is closed, read at every click (cached by the data version)."""
     slides, brand = data.deck(ctx.url, ctx.scope, ctx.month, ctx.language, ctx.today)
     closed = data.closed_month(ctx.url, ctx.month)
-    said = t("present.closed", when=fmt.day(closed[0].date()), who=closed[1]) if closed else ""
+    names = {person.email: person.name for person in data.people(ctx.url)}  # who closed it, by name
+    said = (
+        t("present.closed", when=fmt.day(closed[0].date()), who=names.get(closed[1], closed[1]))
+        if closed
+        else ""
+    )
     return slides, brand, said
 
 

@@ -26,11 +26,13 @@ from tests.handmade import OCTOBER, SEPTEMBER
 COMPANY = "Shop A/S"
 
 
-def build(*, comments=(), revised=None, closed_at=None, kpis=None, values=None, actions=None):
+def build(*, comments=(), revised=None, closed_at=None, kpis=None, values=None, actions=None, closed_by=None):
     kpis = handmade.KPIS if kpis is None else kpis
     values = handmade.VALUES if values is None else values
     month_report = report.build(OCTOBER, kpis, handmade.GOALS, values)
-    meeting = deck.Meeting(month_report, list(comments), values, revised or {}, closed_at)
+    meeting = deck.Meeting(
+        month_report, list(comments), values, revised or {}, closed_at, closed_by=closed_by
+    )
     actions = handmade.ACTIONS if actions is None else actions
     return deck.build(meeting, COMPANY, handmade.DEPARTMENTS, actions, handmade.OWNERS)
 
@@ -84,11 +86,13 @@ def test_the_month_in_one_slide_counts_what_the_viewer_sees():
     ("closed_at", "note"),
     [
         (None, "Live numbers: this month is not closed yet and may still change."),
-        (datetime(2026, 11, 3, 9, 0), "Numbers as closed for the meeting."),
+        (datetime(2026, 11, 3, 9, 0), "Numbers as closed for the meeting on 3 Nov 2026 by Ina Tang."),
     ],
 )
 def test_the_title_slide_says_whether_the_numbers_are_closed(closed_at, note):
-    title = build(closed_at=closed_at)[0]
+    """When and by whom, by name (the PPTX said "Numbers as closed for the meeting." and the
+    Present page the closer's e-mail address)."""
+    title = build(closed_at=closed_at, closed_by="it@example.com")[0]
     assert (title.subtitle, title.notes) == (COMPANY, (note,))
 
 

@@ -10,7 +10,7 @@ what one 16:9 screen holds (`slide.paginate`)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 from kpi.domain import attention, cascade, company_events, month_rows, months, outlook, signals
@@ -290,7 +290,11 @@ def build(
 ) -> list[Slide]:
     """Every slide of the month's meeting, for what the viewer may see."""
     month = meeting.month_report.month
-    closed = t("deck.closed") if meeting.closed_at else t("deck.live")
+    closed = (
+        t("deck.closed", when=fmt.day(meeting.closed_at.date()), who=_named(owners, meeting.closed_by))
+        if meeting.closed_at
+        else t("deck.live")
+    )
     reopened = tuple(
         t("deck.reopened", when=fmt.day(when.date()), who=owners.get(who, who), reason=reason)
         for when, who, reason in meeting.reopened
@@ -326,3 +330,8 @@ def board_first(departments: Sequence[Department], meeting: Meeting) -> list[Dep
     the rest as listed."""
     board = cascade.board([row.goal for row in meeting.month_report.goals.values()])
     return sorted(departments, key=lambda d: d.code != board)
+
+
+def _named(owners: Mapping[str, str], email: str | None) -> str:
+    """A person by their name (`owners`: e-mail → name), else as the store holds them."""
+    return owners.get(email, email) if email else "–"

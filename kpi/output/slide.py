@@ -139,6 +139,8 @@ class Meeting:
     """Whose deck it is: what needs attention is told as they may read it (`attention.as_told`)."""
     heads: Mapping[str, str] = field(default_factory=dict)
     """`department → its head's e-mail`: who answers for an item nobody owns."""
+    closed_by: str | None = None
+    """Who closed the month (their e-mail address): its title slide names them."""
 
     @property
     def tops(self) -> list[cascade.Node]:

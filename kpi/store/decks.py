@@ -120,6 +120,7 @@ def made(
         shown.verdicts,
         scope,
         owed.heads(shown.people),
+        meeting.closed_by,
     )
     built = deck.build(
         source,
