@@ -258,3 +258,17 @@ def test_mail_settings_come_from_the_environment_then_the_secrets_table():
         settings.load({"KPI_SMTP_PORT": "99999"})
     assert settings.webhook_url("cs", {"KPI_WEBHOOK_CS": " https://x.example/h "}) == "https://x.example/h"
     assert settings.smtp_password({"KPI_SMTP_PASSWORD": "pw"}) == "pw"
+
+
+@pytest.mark.parametrize("app_url", ["duckdb"], indirect=True)
+def test_without_a_mail_server_the_send_tab_previews_but_cannot_send(app, app_url):
+    """ "Send October 2026" stood enabled beside "No mail server is configured" (a trial)."""
+    with engine.writing(engine.create(app_url)) as conn:
+        from kpi.store import closing
+
+        closing.close(conn, as_admin(), OCTOBER)
+    at = app(month=MONTH, **{"as": ADMIN})
+    open_data_tab(at.switch_page("pages/data.py"), "definitions.tab_send")
+    assert not at.exception, at.exception
+    assert at.button(key="data.send.send").disabled and at.button(key="data.remind.send").disabled
+    assert not at.button(key="data.send.preview").disabled

@@ -78,7 +78,11 @@ def _month_panel(ctx: Context, month: str) -> None:
     left, right, _ = st.columns([1, 1, 1])
     preview = left.button(t("send_tab.preview"), icon=":material/preview:", key="data.send.preview")
     send = right.button(
-        t("send_tab.send", month=month), type="primary", icon=":material/send:", key="data.send.send"
+        t("send_tab.send", month=month),
+        type="primary",
+        icon=":material/send:",
+        key="data.send.send",
+        disabled=mail.missing() is not None,  # no mail server: the preview only (said above)
     )
     try:
         if preview or send:
@@ -139,7 +143,12 @@ def _remind_panel(ctx: Context, month: str) -> None:
     st.markdown(t("send_tab.remind_explain", month=month, days=owed.REMIND_DAYS))
     left, right, _ = st.columns([1, 1, 1])
     preview = left.button(t("send_tab.remind_preview"), icon=":material/preview:", key="data.remind.preview")
-    send = right.button(t("send_tab.remind_send"), icon=":material/alarm:", key="data.remind.send")
+    send = right.button(
+        t("send_tab.remind_send"),
+        icon=":material/alarm:",
+        key="data.remind.send",
+        disabled=mail.missing() is not None,
+    )
     try:
         if preview or send:
             with st.spinner():
