@@ -78,11 +78,23 @@ def test_a_new_language_is_one_file(tmp_path, monkeypatch):
 @pytest.mark.parametrize(
     ("language", "count", "expected"),
     [
-        ("en", 1, "1 number has news (a new signal, or red and out of its process's reach) and no"),
-        ("en", 2, "2 numbers have news (a new signal, or red and out of their process's reach) and no"),
-        ("en", 0, "0 numbers have news (a new signal, or red and out of their process's reach) and no"),
-        ("da", 1, "1 tal har nyt (et nyt signal, eller rødt og uden for processens rækkevidde)"),
-        ("da", 3, "3 tal har nyt (et nyt signal, eller røde og uden for processens rækkevidde)"),
+        (
+            "en",
+            1,
+            "1 number moved beyond the usual (a new signal, or red with its target out of reach) and has",
+        ),
+        (
+            "en",
+            2,
+            "2 numbers moved beyond the usual (a new signal, or red with their target out of reach) and",
+        ),
+        (
+            "en",
+            0,
+            "0 numbers moved beyond the usual (a new signal, or red with their target out of reach) and",
+        ),
+        ("da", 1, "1 tal har ændret sig ud over det normale (et nyt signal, eller rødt uden udsigt"),
+        ("da", 3, "3 tal har ændret sig ud over det normale (et nyt signal, eller røde uden udsigt"),
     ],
 )
 def test_a_count_picks_its_plural_form(language, count, expected):
