@@ -119,6 +119,16 @@ WIDE_VALUES = {"month": [3.3, 1.6, 7.3], driver_slide.KIND: [3.0, 3.4, 5.8]}
 importance with its interval (five columns left "36 %" over "(31–41 %)" and a gap of empty ones)."""
 
 
+HEADINGS = {driver_slide.KIND: ("deck.col_touchpoint", "deck.col_importance", "deck.col_reading")}
+"""The column headings of slides whose numbers need saying what they are: a driver's "33 %
+(29–38 %)" is its share of what the ratings explain (the packs' table heads it; the slide did not)."""
+
+
+def _headings(spread: list[float], keys: tuple[str, ...]) -> None:
+    for place, key in zip(st.columns(spread, vertical_alignment="bottom"), keys, strict=True):
+        place.caption(t(key))
+
+
 def _target(line: deck.Line) -> str:
     """`target 86.0 %` as the line's target reads; an overdue action's is its due date, said as
     such ("due 31 Oct 2026", which read "target due 31 Oct 2026")."""
@@ -212,6 +222,10 @@ def render(slide: deck.Slide, scope: Scope, closed: str = "") -> None:
                 for number, line in enumerate(slide.lines):
                     _line(line, number, kind=slide.kind, narrow=True)
         else:
+            if (
+                slide.kind == driver_slide.KIND and slide.lines
+            ):  # what its numbers are, as the packs head them
+                _headings(WIDE_VALUES[driver_slide.KIND], HEADINGS[driver_slide.KIND])
             for number, line in enumerate(slide.lines):
                 _line(line, number, kind=slide.kind, narrow=False)
             if not slide.lines and not slide.notes:
