@@ -161,3 +161,12 @@ def test_a_kpi_carries_its_process_reading_or_nulls_when_history_is_too_short():
     assert wait["assurance"] == "hit_and_miss"  # the target lies inside what the process produces
     nps = serialize.kpi_dict(built.kpis["NPS"])
     assert (nps["variation"], nps["assurance"], nps["limits"], nps["signals"]) == (None, None, None, [])
+
+
+def test_a_process_limit_stays_within_what_the_unit_can_reach():
+    """A downtime's lower limit read −15.99 minutes in `status --json` (the charts drew it at 0)."""
+    from kpi.domain import months, report
+
+    swinging = [MonthValue("WAIT", months.add(OCTOBER, -i), 2.0 + (i % 2) * 30) for i in range(0, 24)]
+    wait = serialize.kpi_dict(report.build(OCTOBER, handmade.KPIS, [], swinging).kpis["WAIT"])
+    assert wait["limits"]["lower"] == 0 and wait["limits"]["upper"] > wait["limits"]["centre"] > 0

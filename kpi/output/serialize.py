@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 
 from kpi.domain import months
 from kpi.domain.attention import Item
+from kpi.domain.model import within_unit
 from kpi.domain.month_rows import GoalRow, KpiRow
 from kpi.domain.report import MonthReport
 from kpi.domain.smart import Assessment, Criterion
@@ -38,18 +39,19 @@ def kpi_dict(row: KpiRow) -> dict:
 
 def reading_dict(row: KpiRow) -> dict:
     """The month as a process behaviour chart reads it: nulls (and no signals) when the KPI's
-    history since its latest process change is too short to tell."""
+    history since its latest process change is too short to tell. The limits are held within what
+    the unit can reach, as the charts draw them (a downtime's lower limit was −15.99 minutes)."""
     reading = row.reading
     if reading is None:
         return {"variation": None, "assurance": None, "limits": None, "signals": []}
-    limits = reading.limits
+    limits, unit = reading.limits, row.kpi.unit
     return {
         "variation": str(reading.variation),
         "assurance": str(reading.assurance) if reading.assurance else None,
         "limits": {
             "centre": _round(limits.centre),
-            "lower": _round(limits.lower),
-            "upper": _round(limits.upper),
+            "lower": _round(within_unit(limits.lower, unit)),
+            "upper": _round(within_unit(limits.upper, unit)),
         },
         "signals": sorted({str(s.rule) for s in reading.signals}),
     }
