@@ -123,7 +123,7 @@ def test_a_goal_slide_shows_its_sub_goals_its_trend_and_what_was_said():
 @pytest.mark.parametrize(
     ("language", "deadline", "said"),
     [
-        ("en", date(2026, 12, 31), "Target +40 by 31 Dec 2026"),
+        ("en", date(2026, 12, 31), "Target +40 by 31\u00a0Dec\u00a02026"),
         ("en", None, "Target +40 with no deadline"),
         ("da", None, "Målværdi +40 uden frist"),
     ],

@@ -199,6 +199,12 @@ def _date(when: date, pattern: str, name: str) -> str:
     return format_date(when, pattern, locale=_parsed(name))
 
 
+def day_unbroken(when: date) -> str:
+    """`day`, never broken across lines: a goal's "senest 31. / dec. 2027" broke after the day
+    on a phone. For what a person reads on a page or slide; files keep `day`'s plain spaces."""
+    return day(when).replace(" ", NO_BREAK)
+
+
 def moment(when: datetime) -> str:
     """A date and the time of day to the minute, in the reader's format: `3 Nov 2026 14:02` /
     `3. nov. 2026 14.02`."""

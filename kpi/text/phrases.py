@@ -67,7 +67,9 @@ def goal_figures(row: GoalRow) -> tuple[str, str]:
 def by_deadline(deadline: date | None) -> str:
     """When a goal's target is due, as the end of a phrase: `by 31 Dec 2027`, `with no deadline`
     (a goal without one read "Target 90 % by no deadline")."""
-    return t("phrase.by_deadline", deadline=fmt.day(deadline)) if deadline else t("phrase.no_deadline")
+    return (
+        t("phrase.by_deadline", deadline=fmt.day_unbroken(deadline)) if deadline else t("phrase.no_deadline")
+    )
 
 
 def labelled_target(target: MonthTarget | None, unit: str, month: date) -> str:

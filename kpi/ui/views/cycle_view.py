@@ -79,7 +79,7 @@ def _table(items: Sequence[owed.Item], names: Mapping[str, str], *, with_who: bo
         parts = [
             f"{state} **{plain.markdown(i.subject)}**",
             t(f"cycle.kind_{i.kind}"),
-            t("cycle.due_on", date=fmt.day(i.due).replace(" ", "\u00a0")),
+            t("cycle.due_on", date=fmt.day_unbroken(i.due)),
         ]
         if with_who:
             parts.append(plain.markdown(names.get(i.email, i.email)) if i.email else t("cycle.nobody"))
