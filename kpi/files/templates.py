@@ -15,11 +15,6 @@ from __future__ import annotations
 import io
 from functools import lru_cache
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
-
 from kpi.domain import vocabulary
 from kpi.files.tables import KINDS, Column, choice_field, is_numeric
 from kpi.text import i18n, terms
@@ -38,6 +33,12 @@ def workbook(kind: str, language: str) -> bytes:
 
 
 def _made(kind: str) -> bytes:
+    # openpyxl (with lxml) loads when a template is made, not with the pages' code (issue 21)
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None  # a new workbook has its one sheet

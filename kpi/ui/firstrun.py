@@ -9,6 +9,7 @@ import; `python -m kpi init` prints the same steps (kpi.store.company.STEPS).
 
 from __future__ import annotations
 
+import functools
 from typing import NoReturn
 
 import streamlit as st
@@ -98,10 +99,10 @@ def steps(url: str, viewer: Person, *, expanded: bool = True) -> None:
 
 def template_button(place: DeltaGenerator, kind: str, key: str) -> None:
     """The download of `kind`'s template (`kpi.files.templates`: a workbook in the reader's
-    language), made when it is asked for."""
+    language), made when it is asked for (openpyxl is not loaded to draw the page)."""
     place.download_button(
         t("firstrun.template"),
-        templates.workbook(kind, i18n.current()),
+        functools.partial(templates.workbook, kind, i18n.current()),
         file_name=f"{t(f'imports.kind_{kind}')}.xlsx",
         mime=templates.MIME,
         icon=":material/download:",
