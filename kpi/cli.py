@@ -488,11 +488,20 @@ def _write(out: Path, content: bytes) -> None:
 
 
 def _close(args: argparse.Namespace, store: sa.Engine) -> int:
-    from kpi.store import closing, engine
+    from kpi import settings
+    from kpi.domain import owed
+    from kpi.domain.access import EVERYTHING
+    from kpi.store import closing, cycle, engine, owing
+    from kpi.text import phrases
 
     month = _month(args.month)
     with engine.writing(store) as conn:
+        today = settings.today()
+        found = owing.owed_items(conn, EVERYTHING, month, i18n.current(), today)
+        left = owed.left_out(found, cycle.read(conn, month), today)  # as the Data page says it
         when = closing.close(conn, _viewer(args, conn), month)
+    if left:
+        print(phrases.left_out(left))
     print(t("cli.closed", month=fmt.month_long(month), when=fmt.moment(when)))
     return EXIT_OK
 

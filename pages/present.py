@@ -2,8 +2,6 @@
 
 import streamlit as st
 
-from kpi.text import fmt
-from kpi.text.i18n import t
 from kpi.ui import data, frame
 from kpi.ui.views import present_view
 
@@ -12,16 +10,8 @@ ctx = frame.sidebar("present")
 
 
 def read() -> present_view.Meeting:
-    """The deck and whether the month is closed, read at every click (cached by the data version)."""
-    slides, brand = data.deck(ctx.url, ctx.scope, ctx.month, ctx.language, ctx.today)
-    closed = data.closed_month(ctx.url, ctx.month)
-    names = {person.email: person.name for person in data.people(ctx.url)}  # who closed it, by name
-    said = (
-        t("present.closed", when=fmt.day(closed[0].date()), who=names.get(closed[1], closed[1]))
-        if closed
-        else ""
-    )
-    return slides, brand, said
+    """The deck, read at every click (cached by the data version)."""
+    return data.deck(ctx.url, ctx.scope, ctx.month, ctx.language, ctx.today)
 
 
 present_view.meeting(read, ctx.scope)

@@ -1,6 +1,7 @@
 """Closing a month: the meeting sees the month as it was closed; later changes show as revised."""
 
 import json
+import re
 from datetime import date
 
 import pytest
@@ -71,7 +72,11 @@ def test_closing_is_for_admins_once_and_needs_data(demo_duckdb_url):
 
 def test_close_from_the_command_line(demo_duckdb_url, capsys):
     assert cli.main(["--db", demo_duckdb_url, "close", "--month", "2026-10"]) == 0
-    assert "October 2026 is closed" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "October 2026 is closed" in out
+    assert re.search(r"^Still owed for this month: \d+ comments\.$", out, re.MULTILINE), (
+        out
+    )  # as the Data page says
     assert cli.main(["--db", demo_duckdb_url, "close", "--month", "2026-10"]) == 1
     assert "was closed on" in capsys.readouterr().err
     assert cli.main(["--db", demo_duckdb_url, "close"]) == 2

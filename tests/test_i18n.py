@@ -81,20 +81,20 @@ def test_a_new_language_is_one_file(tmp_path, monkeypatch):
         (
             "en",
             1,
-            "1 number moved beyond the usual (a new signal, or red with its target out of reach) and has",
+            "1 number needs a word (a new signal, or red with its target out of reach) and has",
         ),
         (
             "en",
             2,
-            "2 numbers moved beyond the usual (a new signal, or red with their target out of reach) and",
+            "2 numbers need a word (a new signal, or red with their target out of reach) and",
         ),
         (
             "en",
             0,
-            "0 numbers moved beyond the usual (a new signal, or red with their target out of reach) and",
+            "0 numbers need a word (a new signal, or red with their target out of reach) and",
         ),
-        ("da", 1, "1 tal har ændret sig ud over det normale (et nyt signal, eller rødt uden udsigt"),
-        ("da", 3, "3 tal har ændret sig ud over det normale (et nyt signal, eller røde uden udsigt"),
+        ("da", 1, "1 tal kræver en forklaring (et nyt signal, eller rødt uden udsigt"),
+        ("da", 3, "3 tal kræver en forklaring (et nyt signal, eller røde uden udsigt"),
     ],
 )
 def test_a_count_picks_its_plural_form(language, count, expected):

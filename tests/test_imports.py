@@ -516,6 +516,17 @@ def test_an_owner_written_as_a_name_is_told_their_address(demo_duckdb_url):
     with i18n.use("da"):
         said = words.problem(refused.value.problems[0])
     assert "“louise  VANG” er et navn; skriv personens e-mailadresse, louise.vang@havnhjem.example" in said
+    from kpi.store import known
+
+    store = engine.create(demo_duckdb_url)
+    with engine.writing(store) as conn:  # a deactivated person is not suggested (the file would be refused)
+        conn.execute(
+            sa.update(schema.person)
+            .where(schema.person.c.email.like("louise%"))
+            .values(retired_at=date.today())
+        )
+    with engine.reading(store) as conn:
+        assert "louise vang" not in known.read(conn).names["people"]
 
 
 @pytest.mark.parametrize("named", ["Kundeservice", "customer  Service"])

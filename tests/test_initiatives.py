@@ -76,7 +76,7 @@ def test_the_verdict_in_words():
         phrases.verdict_words(initiatives.Verdict(Outcome.TOO_FEW, 1)),
     ]
     assert said == [
-        "improvement signal after 2 months",
+        "better than usual after 2 months",
         "no signal yet (4 points)",
         "too early to tell (1 point since go-live; a verdict needs 3)",
     ]
@@ -131,7 +131,7 @@ def test_the_pack_lists_the_initiative_with_its_verdict(demo_duckdb_url):
         slides = decks.slides(conn, access.EVERYTHING, DEMO_END, "en")
     lines = [line for s in slides if s.kind == "actions" for line in s.lines]
     checkout = next(line for line in lines if line.label == CHECKOUT)
-    assert checkout.note.endswith("improvement signal after 2 months") and checkout.value
+    assert checkout.note.endswith("better than usual after 2 months") and checkout.value
     assert isinstance(slides[0], deck.Slide)
 
 

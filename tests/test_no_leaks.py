@@ -209,7 +209,11 @@ def beyond(
     parent = {g.code: g.parent for g in goals}
     elsewhere = {g.code for g in goals if g.department not in departments}
     owned = {g.code for g in goals if g.owner == person.email and g.code in elsewhere}
-    acting = {a.goal for a in company.actions if a.owner == person.email and a.goal in elsewhere} - owned
+    acting = {  # an open action's owner reads its goal's actions (a done or dropped one's, nothing)
+        a.goal
+        for a in company.actions
+        if a.owner == person.email and a.goal in elsewhere and a.status.is_open
+    } - owned
     served: set[str] = set()
     for code in {g.code for g in goals} - elsewhere | owned | acting:
         up = parent.get(code)

@@ -59,7 +59,7 @@ def test_the_width_estimate_is_never_narrower_than_the_font(language):
     assert {"LiberationSans-Regular.ttf", "LiberationSans-Bold.ttf"} <= set(found), "fonts-liberation"
     with i18n.use(language):
         words = pptx_pack.status_words(_lines()) + [palette.label(s) for s in (*KpiStatus, *GoalStatus)]
-        words += ["Customer Effort Score (kundeindsats)", "85,7 % (årsmål 2026, pr. måned)"]
+        words += ["Customer Effort Score (kundeindsats)", "85,7 % (2026-målværdi, pr. måned)"]
     for name, bold in (("LiberationSans-Regular.ttf", False), ("LiberationSans-Bold.ttf", True)):
         font = ImageFont.truetype(str(found[name]), 1000)
         for word in words:

@@ -388,7 +388,9 @@ def test_present_shows_a_closed_month_with_its_revisions(app, app_url):
         store, "measurements", b"kpi;month;value\nCS_WAIT;2026-10;99\n", "late.csv", as_admin(ADMIN)
     )
     at = open_page(app, PRESENT)
-    assert f"Numbers as closed on {fmt.day(date.today())} by Sofie Dahl." in texts(at)  # by name
+    assert f"Numbers as closed for the meeting on {fmt.day(date.today())} by Sofie Dahl." in texts(
+        at
+    )  # by name
     with engine.reading(store) as conn:  # the department's slide that holds the wait (it takes two)
         slides = decks.slides(conn, EVERYTHING, OCTOBER, "en")
         name = next(k.name for k in queries.kpis(conn, EVERYTHING) if k.code == "CS_WAIT")
@@ -415,7 +417,7 @@ def test_an_admin_closes_the_month_on_the_data_page(app, app_url):
     warned = " ".join(w.value for w in at.warning)
     assert f"Still owed for this month: {words} comments." in warned and "closes it on" not in warned
     assert [b for b in at.button if b.key == "data.close"][0].disabled
-    at.checkbox(key="data.close.anyway").check().run()
+    at.checkbox(key="data.close.anyway.2026-10").check().run()
     [b for b in at.button if b.key == "data.close"][0].click().run()
     assert not at.exception
     assert "October 2026 was closed on" in " ".join(s.value for s in at.success)

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from kpi import cli
 from kpi.files import templates
-from kpi.files.tables import KINDS, choice_field, guess_kind, header_columns, read_table
+from kpi.files.tables import KINDS, choice_field, guess_kind, header_columns, is_numeric, read_table
 from kpi.text import i18n, terms
 
 LANGUAGES = i18n.languages()
@@ -34,6 +34,8 @@ def test_a_template_s_header_is_read_back_as_its_kind_s_columns(kind, language):
         for v in sheet.data_validations.dataValidation
     }
     for number, column in enumerate(KINDS[kind], start=1):
+        letter = sheet.cell(row=1, column=number).column_letter  # typed text stays text: 2026-11 no date
+        assert (sheet.column_dimensions[letter].number_format == "@") is (not is_numeric(column))
         field = choice_field(column)
         if field is None:
             assert number not in lists

@@ -12,8 +12,10 @@ reminders read the same records, so they can never disagree. Who owes an item:
 - an action: its owner, else its goal's owner, else the department's head.
 A value is due on the calendar's data due date, a word on its commentary due date, an
 acceptance by the meeting (where the goals are presented), an action on its own due date. An
-item is overdue from the day after it was due. Only items of the viewer's departments, and of
-goals they own elsewhere, are kept: a department head learns nothing of other departments.
+item is overdue from the day after it was due. Only items of the viewer's departments, of
+goals they own elsewhere and of actions they own elsewhere (`Scope.acting`) are kept: a
+department head learns nothing else of other departments. An action is owed for a month when it
+is due by the month's end and still open, as of today (not only as of the month's end).
 """
 
 from __future__ import annotations
@@ -125,11 +127,13 @@ def items(
                 item(Kind.ACCEPTANCE, g.owner, g.department, g.code, g.title, calendar.meeting, g.code)
             )
     goals = built.goals
-    # those due within the month, and those overdue today: an action due 30 November still in
-    # progress on 6 December was in nobody's list for November (seen at the month's end, it was
-    # not late yet)
-    until = max(months.end_of(built.month), today)
-    for action in outlook.overdue_on([a for a in actions if a.goal in goals], until):
+    # due by the month's end and not done by today (or, the month still running, due before
+    # its end): an action due 30 November still in progress on 6 December was in nobody's list
+    # for November (seen at the month's end, it was not late yet); one due later is a later
+    # month's
+    end = months.end_of(built.month)
+    mine = [a for a in actions if a.goal in goals and a.due is not None and a.due <= end]
+    for action in outlook.overdue_on(mine, max(end, today)):
         g = goals[action.goal].goal
         email = owner(action.owner, g.owner, heads_of.get(g.department or ""))
         due = action.due or calendar.meeting
@@ -175,4 +179,34 @@ def _beyond(item: Item, scope: Scope) -> bool:
     action of a goal they own an action under."""
     if item.goal is None:
         return False
-    return item.goal in scope.owned or (item.kind is Kind.ACTION and item.goal in scope.acting)
+    return item.goal in scope.owned or (
+        item.kind is Kind.ACTION and scope.reads_actions(item.goal, item.department)
+    )
+
+
+FROZEN = (Kind.VALUE, Kind.COMMENTARY)
+"""What a close freezes of what is owed: a value or a word missing then is missing in the meeting
+and its packs (acceptances and actions go on after it)."""
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """What closing a month now would leave out: how many values and comments are still owed
+    (`FROZEN`, by kind, those with any), and whether the calendar's close day is still ahead."""
+
+    owed: tuple[tuple[Kind, int], ...]
+    close: date
+    data_due: date
+    early: bool
+
+    def __bool__(self) -> bool:
+        return bool(self.owed) or self.early
+
+
+def left_out(found: Iterable[Item], calendar: Calendar, today: date) -> LeftOut:
+    """`LeftOut` of a month whose owed items are `found` (read for everyone), as of `today` (a
+    trial closed November on 6 December, ten days before its planned close, with ten comments
+    owed, and nothing said so)."""
+    items = list(found)
+    counts = tuple((kind, n) for kind in FROZEN if (n := sum(1 for i in items if i.kind is kind)))
+    return LeftOut(counts, calendar.close, calendar.data_due, today < calendar.close)

@@ -15,7 +15,7 @@ from kpi.domain import access, bounds, checks, months
 from kpi.domain.errors import Denied, NotFound, Problem, Refused
 from kpi.domain.model import ActionStatus, Person, Role
 from kpi.files import tables
-from kpi.store import known
+from kpi.store import closing, known
 from kpi.store import schema as s
 from kpi.store.writes import Writer
 
@@ -68,7 +68,7 @@ def add_commentary(
         allowed = access.may_comment(viewer, _kpi_department(conn, kpi or ""))
     if not allowed:
         raise Denied(Problem("edit.denied"))
-    if conn.execute(sa.select(s.month_close.c.month).where(s.month_close.c.month == month)).first():
+    if closing.closed(conn, months.first_of(month)) is not None:
         # its packs and the Present page hold its words as closed: a word added now would show on
         # the pages and not in the meeting (a presenter's trial)
         raise Refused(Problem("closing.closed_words", "month", (("month", months.key(month)),)))
@@ -106,8 +106,9 @@ def _check_action(
 
 
 def _beyond_reach(conn: sa.Connection, viewer: Person, owner: str, goal: str) -> list[Problem]:
-    """The owner, when `viewer` may not give them an action of `goal`: they do not read it."""
-    p = s.person
+    """The owner, when `viewer` may not give them an action of `goal`: they do not read it (one
+    who owns an open action of it already does)."""
+    p, a = s.person, s.action
     found = conn.execute(
         sa.select(p.c.email, p.c.name, p.c.role, p.c.department).where(p.c.email == owner)
     ).first()
@@ -116,6 +117,10 @@ def _beyond_reach(conn: sa.Connection, viewer: Person, owner: str, goal: str) ->
         return []  # an unknown owner is checks.action's
     person = Person(found.email, found.name, Role(found.role), found.department)
     if access.may_give_action(viewer, person, row.department, row.owner):
+        return []
+    open_ = [str(status) for status in ActionStatus if status.is_open]
+    acting = sa.select(a.c.id).where(a.c.goal == row.code, a.c.owner == owner, a.c.status.in_(open_))
+    if conn.execute(acting).first() is not None:
         return []
     return [Problem("edit.owner_out_of_reach", "owner", (("name", found.name),))]
 
@@ -174,7 +179,10 @@ def set_action_status(
     found = _planned_action(conn, viewer, action_id)
     changed = {"status": status, "owner": owner or found["owner"]} | ({"due": due} if due is not None else {})
     values, unread = _read_action({**found, **changed})
-    given = values.get("owner") != found["owner"]  # an owner kept is not given again
+    # given when it changes hands, or is opened again (only an open action lets its owner read
+    # the goal's actions: a head reopened a done one whose owner was elsewhere, a review found)
+    reopened = not ActionStatus(found["status"]).is_open and ActionStatus(values["status"]).is_open
+    given = values.get("owner") != found["owner"] or reopened
     _check_action(conn, values, unread, viewer, given)  # the new due date too (it was written unchecked)
     row: dict = {"id": action_id, "status": values["status"]}
     if owner is not None:

@@ -28,16 +28,16 @@ def _names(conn: sa.Connection, table: sa.Table) -> dict[str, str]:
 
 
 def _addresses(conn: sa.Connection) -> dict[str, str]:
-    """`name key → e-mail address` of the people the store holds, a name two people share left
-    out (neither address would be the one meant for sure)."""
-    found: dict[str, str] = {}
-    shared: set[str] = set()
-    for name, email in conn.execute(sa.select(s.person.c.name, s.person.c.email)):
-        key = name_key(name)
-        if key in found and found[key] != email:
-            shared.add(key)
-        found[key] = email
-    return {key: email for key, email in found.items() if key not in shared}
+    """`name key → e-mail address` of the active people the store holds, a name two people share
+    (a deactivated one too) left out: neither address would be the one meant for sure."""
+    p = s.person
+    named: dict[str, set[str]] = {}
+    active: set[str] = set()
+    for name, email, retired in conn.execute(sa.select(p.c.name, p.c.email, p.c.retired_at)):
+        named.setdefault(name_key(name), set()).add(email)
+        if retired is None:
+            active.add(email)
+    return {key: next(iter(emails)) for key, emails in named.items() if len(emails) == 1 and emails <= active}
 
 
 def _retired(conn: sa.Connection, table: sa.Table) -> frozenset[str]:

@@ -129,7 +129,7 @@ def goal_links(conn: sa.Connection) -> list[GoalLink]:
     made from."""
     g, a = s.goal, s.action
     actors: dict[str, set[str]] = {}
-    open_ = (str(ActionStatus.PLANNED), str(ActionStatus.DOING))  # a done or dropped action widens nothing
+    open_ = [str(status) for status in ActionStatus if status.is_open]  # a done or dropped one widens nothing
     owners = sa.select(a.c.goal, a.c.owner).where(a.c.owner.is_not(None), a.c.status.in_(open_)).distinct()
     for goal, owner in conn.execute(owners):
         actors.setdefault(goal, set()).add(owner)

@@ -95,8 +95,11 @@ def _checked_all(
     except ImportRejected as rejected:
         given, problems = [], problems + list(rejected.problems)
     measures, unfit = priority_events.checked(document.priorities, store, name)
-    if problems or unfit:
-        raise ImportRejected(sorted(problems, key=lambda problem: problem.row) + unfit)
+    if problems or unfit:  # the sources' in the file's order, then each priority's together
+        ours = [p for p in problems if p.file == name]
+        raise ImportRejected(
+            [*sorted(ours, key=lambda p: p.row), *(p for p in problems if p.file != name), *unfit]
+        )
     return given, measures
 
 

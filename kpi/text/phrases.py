@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
-from kpi.domain import status, verdicts
+from kpi.domain import owed, status, verdicts
 from kpi.domain.attention import Item
 from kpi.domain.company_events import CompanyEvent
 from kpi.domain.initiatives import MIN_AFTER, Outcome, Verdict
@@ -264,3 +264,13 @@ def goal_why(row: GoalRow, month: date) -> str:
 def _capital(text: str) -> str:
     """A reason as the start of a sentence."""
     return text[:1].upper() + text[1:]
+
+
+def left_out(found: owed.LeftOut) -> str:
+    """What closing the month now would leave out, in words: "Still owed for this month: 10
+    comments. The reporting calendar closes it on 16 Dec 2026 (values due 10 Dec 2026)."."""
+    said = [t(f"close_tab.owed_{kind}", count=count) for kind, count in found.owed]
+    parts = [t("close_tab.still_owed", items=", ".join(said))] if said else []
+    if found.early:
+        parts.append(t("close_tab.planned", close=fmt.day(found.close), data_due=fmt.day(found.data_due)))
+    return " ".join(parts)

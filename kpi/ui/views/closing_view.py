@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kpi.domain import owed
+from kpi.domain import months, owed
 from kpi.domain.access import EVERYTHING
 from kpi.store import closing
-from kpi.text import fmt, plain
+from kpi.text import fmt, phrases, plain
 from kpi.text.i18n import t
 from kpi.ui import data, forms
 from kpi.ui.frame import Context
@@ -53,7 +53,8 @@ def panel(ctx: Context, people: dict) -> None:
     _history(ctx, people)
     st.markdown(t("close_tab.explain", month=month))
     early = _before_closing(ctx)
-    sure = st.checkbox(t("close_tab.anyway"), key="data.close.anyway") if early else True
+    anyway = f"data.close.anyway.{months.key(ctx.month)}"  # ticked for one month, not for the next
+    sure = st.checkbox(t("close_tab.anyway"), key=anyway) if early else True
     clicked = st.button(
         t("close_tab.button", month=month),
         type="primary",
@@ -65,27 +66,11 @@ def panel(ctx: Context, people: dict) -> None:
         st.rerun()
 
 
-FROZEN = (owed.Kind.VALUE, owed.Kind.COMMENTARY)
-"""What a close freezes of what is owed: a value or a word missing then is missing in the meeting
-(acceptances and actions go on after it)."""
-
-
 def _before_closing(ctx: Context) -> bool:
-    """What the close would leave out, said before the button: the month's values and commentary
-    still owed, and the calendar's close day where it is still ahead. True when there is any:
-    the close then asks to be confirmed (a trial closed November on 6 December, ten days before
-    its planned close, with ten comments owed, and nothing said so)."""
-    calendar = data.calendar(ctx.url, ctx.month)
+    """What the close would leave out (`owed.left_out`), said before the button; True when there
+    is any: the close then asks to be confirmed."""
     found = data.owed(ctx.url, EVERYTHING, ctx.month, ctx.language, ctx.today)
-    counts = {kind: sum(1 for item in found if item.kind is kind) for kind in FROZEN}
-    said = [t(f"close_tab.owed_{kind}", count=count) for kind, count in counts.items() if count]
-    early = ctx.today < calendar.close
-    if not said and not early:
-        return False
-    parts = [t("close_tab.still_owed", items=", ".join(said))] if said else []
-    if early:
-        parts.append(
-            t("close_tab.planned", close=fmt.day(calendar.close), data_due=fmt.day(calendar.data_due))
-        )
-    st.warning(" ".join(parts), icon=":material/pending_actions:")
-    return True
+    left = owed.left_out(found, data.calendar(ctx.url, ctx.month), ctx.today)
+    if left:
+        st.warning(phrases.left_out(left), icon=":material/pending_actions:")
+    return bool(left)

@@ -193,16 +193,15 @@ def _notes(notes: Sequence[str]) -> None:
             st.text(note)
 
 
-def render(slide: deck.Slide, scope: Scope, closed: str = "") -> None:
-    """One slide; `closed` says when and by whom the month was closed, on the title slide in
-    place of the deck's shorter word for it."""
+def render(slide: deck.Slide, scope: Scope) -> None:
+    """One slide (the title slide's notes say whether, when and by whom the month was closed)."""
     with st.container(key="present-slide", gap="small"):
         if slide.kind == "title":
             with st.container(key="present-cover"):
                 st.markdown(f"# {plain.markdown(slide.title)}")
                 st.markdown(f"## {plain.markdown(slide.subtitle)}")
-                for number, note in enumerate(slide.notes):
-                    st.text(closed if closed and number == 0 else note)
+                for note in slide.notes:
+                    st.text(note)
             return
         st.markdown(f"# {plain.markdown(slide.title)}")
         if slide.status is not None:
@@ -233,9 +232,8 @@ def render(slide: deck.Slide, scope: Scope, closed: str = "") -> None:
         _notes(slide.notes)
 
 
-Meeting = tuple[list[deck.Slide], deck.Brand, str]
-"""What `meeting` draws: the deck, what makes its pack the company's, and when and by whom the
-month was closed (empty while it is open)."""
+Meeting = tuple[list[deck.Slide], deck.Brand]
+"""What `meeting` draws: the deck and what makes its pack the company's."""
 
 
 @widgets.fragment
@@ -247,12 +245,12 @@ def meeting(read: Callable[[], Meeting], scope: Scope) -> None:
     write shows at the next slide; what the store refuses (busy, unreachable) is said, as on a
     page (notices.guarded)."""
     with notices.guarded():
-        slides, brand, closed = read()
+        slides, brand = read()
         index = slide_index(st.query_params.get("slide", "1"), len(slides))
         st.query_params["slide"] = str(index + 1)  # an address asking beyond the deck shows where it is
         handouts = toolbar(slides, index)
         packs(handouts, slides, brand)
-        render(slides[index], scope, closed)
+        render(slides[index], scope)
 
 
 def label(slides: Sequence[deck.Slide], index: int) -> str:
