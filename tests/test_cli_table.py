@@ -102,7 +102,7 @@ def test_the_table_speaks_the_reader_s_language(capsys):
         kpis, goals, headings = printed(capsys)
         assert headings == ["KPI'er — oktober 2026", "Mål — oktober 2026"]
         assert columns(kpis)[0] == ["KPI", "Værdi", "Målværdi", "Målværdien er", "Status"]
-        row = ["Answer to e-mail", fmt.value(26, "h"), fmt.value(24, "h"), "2026-målværdi", "Tæt på"]
+        row = ["Answer to e-mail", fmt.value(26, "h"), fmt.value(24, "h"), "målværdi for 2026", "Tæt på"]
         assert columns(kpis)[3] == row
         assert fmt.value(26, "h").startswith("26,0")
         assert columns(goals)[-1][:4] == [

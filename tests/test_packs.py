@@ -59,7 +59,7 @@ def test_the_width_estimate_is_never_narrower_than_the_font(language):
     assert {"LiberationSans-Regular.ttf", "LiberationSans-Bold.ttf"} <= set(found), "fonts-liberation"
     with i18n.use(language):
         words = pptx_pack.status_words(_lines()) + [palette.label(s) for s in (*KpiStatus, *GoalStatus)]
-        words += ["Customer Effort Score (kundeindsats)", "85,7 % (2026-målværdi, pr. måned)"]
+        words += ["Customer Effort Score (kundeindsats)", "85,7 % (målværdi for 2026, pr. måned)"]
     for name, bold in (("LiberationSans-Regular.ttf", False), ("LiberationSans-Bold.ttf", True)):
         font = ImageFont.truetype(str(found[name]), 1000)
         for word in words:
@@ -369,3 +369,13 @@ def test_the_downloaded_pack_is_named_after_the_company_and_month(app, monkeypat
     assert not at.exception, at.exception
     stem = "Havn-Hjem-A-S-Customer-experience-October-2026"
     assert sorted(names) == [f"{stem}.pdf", f"{stem}.pptx"]
+
+
+def test_a_goal_slide_s_table_gives_each_line_its_target():
+    """The pack's goal slides read "What | Value | Status" beside the chart, while the Present page
+    gives each sub-goal its target (a presenter's trial): the table has the target too."""
+    slides, pack = _made_deck()
+    goal = next(number for number, s in enumerate(slides) if s.kind == "goal")
+    [(_, table)] = [(n, tb) for n, tb in _tables(pack) if n == goal]
+    assert [table.cell(0, c).text for c in range(len(table.columns))] == ["What", "Value", "Target", "Status"]
+    assert table.cell(1, 2).text.startswith(slides[goal].lines[0].target.split(" (")[0])

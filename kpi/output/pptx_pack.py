@@ -141,9 +141,10 @@ _COLUMNS = {
         _Column("deck.col_status", "status"),
         _Column("deck.col_note", "note", 5),
     ),
-    "narrow": (
+    "narrow": (  # beside a goal's chart: its sub-goals, each with its own target (as the app shows)
         _Column("deck.col_what", "label", 1),
         _Column("deck.col_value", "value", cap=1.5),
+        _Column("deck.col_target", "target", cap=1.4),
         _Column("deck.col_status", "status"),
     ),
     "actions": (
