@@ -40,8 +40,9 @@ body.present-full [data-testid="stDecoration"] { display: none !important; }
 .st-key-present-slide h1 { font-size: min(2.1rem, 7vw); padding: 0.2rem 0 0.4rem 0; }
 .st-key-present-slide h3 { font-size: 1.5rem; padding: 0; }
 .st-key-present-slide p { font-size: 1.15rem; margin-bottom: 0; }
+[class*="st-key-present-row"] { padding-bottom: 0.5rem; }
 [class*="st-key-present-clamp"] p {
-  display: -webkit-box; -webkit-box-orient: vertical; -webkit-line-clamp: 3; overflow: hidden;
+  display: -webkit-box; -webkit-box-orient: vertical; -webkit-line-clamp: 4; overflow: hidden;
   font-size: 1rem !important; line-height: 1.4;
 }
 [class*="st-key-present-note"] [data-testid="stText"] {
@@ -154,7 +155,9 @@ def _line(line: deck.Line, number: int, *, kind: str, narrow: bool) -> None:
             value.markdown(f"### {plain.markdown(line.value)}")
             note.markdown(plain.markdown(line.note))
             return
-        spread = [3.3, 1.4, 1.4, 3.9, 3.2] if line.trend else [3.3, 1.4, 0.01, 3.9, 3.2]
+        # without a trend its room goes to the note, where why the status is what it is stands
+        # (three lines of 3.2 cut "measured against its path …" short on the strategic goals)
+        spread = [3.3, 1.4, 1.4, 3.9, 3.2] if line.trend else [3.3, 1.3, 0.01, 2.8, 4.2]
         name, value, trend, status, note = st.columns(spread, vertical_alignment="center")
         name.markdown(f"**{plain.markdown(line.label)}**")
         if kind == "actions":  # the value is who owns it
