@@ -272,3 +272,21 @@ def test_without_a_mail_server_the_send_tab_previews_but_cannot_send(app, app_ur
     assert not at.exception, at.exception
     assert at.button(key="data.send.send").disabled and at.button(key="data.remind.send").disabled
     assert not at.button(key="data.send.preview").disabled
+
+
+def test_a_reader_of_every_department_is_told_the_most_severe_of_the_rest(demo_duckdb_url):
+    """The CEO's mail named her own three items and none of the broken service priorities (a
+    presenter's trial): a reader of every department gets the most severe of the rest too; a
+    head's mail holds their own items only."""
+    from kpi.delivery import sending
+    from kpi.store import closing
+
+    store = engine.create(demo_duckdb_url)
+    with engine.writing(store) as conn:
+        closing.close(conn, as_admin(), OCTOBER)
+    with engine.reading(store) as conn:
+        letters = {p.letter.to: p.letter.body for p in sending.plan(conn, OCTOBER, "en")}
+    ceo, head = letters["mette.kjaer@havnhjem.example"], letters["camilla.berg@havnhjem.example"]
+    rest = ceo.split("The most severe of the rest (", 1)[1]
+    assert rest.splitlines()[1].startswith("- Service priority broken: ")  # the most severe first
+    assert "most severe of the rest" not in head

@@ -128,17 +128,31 @@ def _paragraph(built: MonthReport, closed_at: str, found: int) -> str:
     return said[:1].upper() + said[1:]  # a sentence starts with a capital, also "oktober 2026 …"
 
 
-def _body(person: Person, built: MonthReport, closed_at: str, found: list, mine: list, due: list[str]) -> str:
+def _items(items: Sequence, heading: str) -> list[str]:
+    """A heading and the first `LISTED` items, a line each (the rest counted: the pack has them)."""
+    lines = [heading]
+    for item in items[:LISTED]:
+        kind, value, target, _ = phrases.attention_facts(item, {})
+        lines.append(t("delivery.item", kind=kind, subject=item.subject, value=value, target=target))
+    if len(items) > LISTED:
+        lines.append(t("delivery.more_items", count=len(items) - LISTED))
+    return lines
+
+
+def _body(
+    person: Person, built: MonthReport, closed_at: str, found: list, mine: list, due: list[str], whole: bool
+) -> str:
+    """The mail's text; `whole` for a reader of every department (the CEO's mail named her own
+    three items and none of the three broken service priorities: it now names the most severe of
+    the rest too)."""
     lines = [t("delivery.greeting", name=person.name), "", _paragraph(built, closed_at, len(found)), ""]
     if mine:
-        lines.append(t("delivery.your_items", count=len(mine)))
-        for item in mine[:LISTED]:
-            kind, value, target, _ = phrases.attention_facts(item, {})
-            lines.append(t("delivery.item", kind=kind, subject=item.subject, value=value, target=target))
-        if len(mine) > LISTED:
-            lines.append(t("delivery.more_items", count=len(mine) - LISTED))
+        lines += _items(mine, t("delivery.your_items", count=len(mine)))
     else:
         lines.append(t("delivery.none_yours", items=len(found)))
+    rest = [item for item in found if item not in mine] if whole else []
+    if rest:
+        lines += ["", *_items(rest, t("delivery.most_severe", count=min(len(rest), LISTED), total=len(rest)))]
     lines.append("")
     if due:
         lines.append(t("delivery.owed", count=len(due)))
@@ -180,7 +194,7 @@ def plan(conn: sa.Connection, month: date, language: str, today: date | None = N
         mine = [i for i in found if _theirs(person, i.department, i.owner)]
         due = owed(person, built, meeting.commentary)
         subject = t("delivery.subject", company=company, month=fmt.month_long(month))
-        body = _body(person, built, closed_at, found, mine, due)
+        body = _body(person, built, closed_at, found, mine, due, scope.departments is None)
         body += "\n\n" + t("delivery.pack", count=len(slides))
         letter = mail.Letter(person.email, person.name, subject, body)
         out.append(Planned(letter, slides, brand, len(mine), len(due), person.email in already))
