@@ -11,7 +11,8 @@ from kpi.ui.views import cycle_view, overview_view
 ctx = frame.sidebar("overview")
 st.title(t("overview.title", month=fmt.month_long(ctx.month)))
 st.caption(t("overview.intro"))
-cycle_view.calendar_line(data.calendar(ctx.url, ctx.month))
+closed = data.closed_month(ctx.url, ctx.month)
+cycle_view.calendar_line(data.calendar(ctx.url, ctx.month), closed[0].date() if closed else None)
 firstrun.remaining(ctx.url, ctx.viewer)  # an administrator whose company is not all in yet
 
 month_report = data.month_report(ctx.url, ctx.scope, ctx.month, ctx.language)

@@ -32,7 +32,7 @@ from kpi.files.tables import ImportRejected
 from kpi.store import cycle as calendars
 from kpi.store import engine, importing, monthly, owing, queries, rules
 from kpi.store import schema as s
-from kpi.text import i18n, words
+from kpi.text import fmt, i18n, words
 from tests.conftest import as_admin, forget_app, load_company, new_app, point_app_at
 from tests.sharing import open_data_tab
 
@@ -457,6 +457,32 @@ def test_the_overview_shows_the_calendar_and_the_viewers_own_items_first(owed_ap
         ":orange-badge[⚠ Forsinket] **Hire two agents** · Handling skal afsluttes · senest 15.\u00a0okt.\u00a02026 · Carl Sand"
         in danish
     )
+
+
+def test_a_closed_month_s_overview_owes_no_commentary_and_says_when_it_was_closed(owed_app):
+    """An adversarial round: a closed November's Overview listed commentary owed (the command line
+    did not) and said "month closes 16 Dec" after it was closed on the 6th."""
+    from kpi import settings
+    from kpi.store import closing
+
+    url, run = owed_app
+
+    def owed_label(at) -> str:
+        return next(
+            e.label for e in at.expander if e.label.startswith("Who still owes what for October 2026")
+        )
+
+    store = engine.create(url)
+    with engine.reading(store) as conn:
+        before = owing.owed_items(conn, EVERYTHING, OCTOBER, "en", settings.today())
+    commentary = sum(1 for i in before if i.kind is owed.Kind.COMMENTARY)
+    assert commentary and owed_label(run("pages/overview.py", CEO)).endswith(f": {len(before)} items")
+    with engine.writing(store) as conn:
+        when = closing.close(conn, ADMIN, OCTOBER)
+    at = run("pages/overview.py", CEO)
+    captions = " ".join(str(c.value) for c in at.caption)
+    assert f"month closed {fmt.day(when.date())}" in captions and "month closes" not in captions
+    assert owed_label(at).endswith(f": {len(before) - commentary} items")
 
 
 def test_an_administrator_sets_the_calendar_on_the_data_page_and_a_refusal_names_the_field(owed_app):

@@ -290,3 +290,21 @@ def test_a_reader_of_every_department_is_told_the_most_severe_of_the_rest(demo_d
     rest = ceo.split("The most severe of the rest (", 1)[1]
     assert rest.splitlines()[1].startswith("- Service priority broken: ")  # the most severe first
     assert "most severe of the rest" not in head
+
+
+def test_an_overdue_action_in_a_mail_says_its_due_date_as_such():
+    """A closed month's mail read "Action overdue: Add a second payment provider: – (target due
+    31 Oct 2026)" (an adversarial round)."""
+    from kpi.domain import attention
+    from kpi.text import phrases
+    from kpi.text.i18n import use
+
+    late = attention.Item(attention.Kind.LATE_ACTION, "4", "Second provider", "O9", "IT", detail="2026-10-31")
+    with use("en"):
+        kind, value, target, _ = phrases.attention_facts(late, {})
+        assert phrases.numbers(late, value, target) == "due 31 Oct 2026"
+        red = attention.Item(
+            attention.Kind.RED_KPI, "CS_WAIT", "Wait", None, "CS", value=96.0, target=60.0, unit="s"
+        )
+        kind, value, target, _ = phrases.attention_facts(red, {})
+        assert phrases.numbers(red, value, target) == f"{value} (target {target})"

@@ -62,3 +62,12 @@ def test_a_head_s_action_owner_list_holds_only_those_who_read_the_action(app, ap
     at = open_folds(open_page(app, "pages/departments.py", **{"as": HEAD}))
     offered = set(at.selectbox(key="departments.action.owner").options)
     assert offered == within and "Henrik Juul" not in offered and head.name in offered
+    from kpi.store import edits
+    from tests.test_edits import ADMIN
+
+    with engine.writing(engine.create(app_url)) as conn:  # given one by an administrator, he reads them
+        edits.add_action(
+            conn, ADMIN, goal="O1", title="Queue software", owner="henrik.juul@havnhjem.example", due=None
+        )
+    at = open_folds(open_page(app, "pages/departments.py", **{"as": HEAD}))
+    assert set(at.selectbox(key="departments.action.owner").options) == within | {"Henrik Juul"}

@@ -239,3 +239,22 @@ def test_an_action_owned_in_another_department_is_read_and_owed_by_its_owner(dem
     assert [i["email"] for i in items if i["kind"] == "action" and i["code"] == str(credit.id)] == [louise]
     assert {i["department"] for i in items} == {"ADV", "MGMT"}  # T6's action, nothing else of MGMT's
     assert [i["kind"] for i in items if i["department"] == "MGMT"] == ["action"]
+
+
+def test_a_goal_read_for_ones_action_shows_its_actions_and_says_nothing_of_its_words(app, app_url):
+    """Henrik (IT) owns an action of customer service's O1: its detail lists the actions and
+    has no commentary section, not "No commentary for this month." where CS has commented (an
+    adversarial round); a goal read by line of sight shows neither."""
+    with engine.writing(engine.create(app_url)) as conn:
+        edits.add_action(conn, ADMIN, goal="O1", title="Queue software", owner=IT_HEAD.email, due=None)
+        edits.add_commentary(conn, CS_HEAD, month=OCTOBER, text="The callback works.", goal="O1")
+    at = app(month="2026-10", goal="O1", **{"as": IT_HEAD.email}).run()
+    at.switch_page("pages/goal_cascade.py").run()
+    assert not at.exception, at.exception
+    shown = texts(at)
+    assert "Queue software" in shown and "**Actions**" in shown
+    assert "**Commentary this month**" not in shown and "No commentary for this month." not in shown
+    at = app(month="2026-10", goal="T8", **{"as": IT_HEAD.email}).run()  # served by O1: line of sight
+    at.switch_page("pages/goal_cascade.py").run()
+    assert not at.exception, at.exception
+    assert "**Actions**" not in texts(at) and "No actions on this goal." not in texts(at)

@@ -76,3 +76,25 @@ def test_a_danish_workbook_filled_in_danish_words_imports(demo_duckdb_url, tmp_p
     assert cli.main([*db, "import", "kpis", str(path)]) == 0, capsys.readouterr().err
     assert cli.main(["--db", demo_duckdb_url, "status", "--json"]) == 0
     assert "NY_KPI" in capsys.readouterr().out
+
+
+def test_a_danish_file_s_header_problems_name_the_columns_as_its_template_does(
+    demo_duckdb_url, tmp_path, capsys
+):
+    """ "påkrævede kolonner mangler: level" beside a template headed "Niveau", and "kolonne
+    source_query" beside "kolonne Kildens forbindelse" (an adversarial round)."""
+    db = ["--db", demo_duckdb_url, "--lang", "da", "--as", "sofie.dahl@havnhjem.example"]
+    goals = tmp_path / "mål.csv"
+    goals.write_text("Kode;Titel;Ejer\nS9;Noget;mette.kjaer@havnhjem.example\n", encoding="utf-8")
+    assert cli.main([*db, "import", "goals", str(goals), "--dry-run"]) == 1
+    assert "påkrævede kolonner mangler: Niveau (level)" in capsys.readouterr().err
+    kpis = tmp_path / "kpier.csv"
+    kpis.write_text(
+        "Kode;Navn;Afdeling;Enhed;Retning;Aggregering;Kildetype;Kildens forbindelse\n"
+        "NYK;Ny;CS;procent;højere;gennemsnit;sql;\n",
+        encoding="utf-8",
+    )
+    assert cli.main([*db, "import", "kpis", str(kpis), "--dry-run"]) == 1
+    err = capsys.readouterr().err
+    assert "kolonne Kildens forbindelse" in err and "kolonne Kildens forespørgsel" in err, err
+    assert "source_" not in err

@@ -118,7 +118,11 @@ def text(company: str, month: date, digest: Digest) -> str:
         since = t("attention.since", month=fmt.month(item.since)) if item.since else ""
         lines.append(
             t(
-                "alerts.item", kind=kind, subject=item.subject, value=value, target=target, since=since
+                "alerts.item",
+                kind=kind,
+                subject=item.subject,
+                numbers=phrases.numbers(item, value, target),
+                since=since,
             ).rstrip()
         )
     return "\n".join(lines)

@@ -133,7 +133,9 @@ def _items(items: Sequence, heading: str) -> list[str]:
     lines = [heading]
     for item in items[:LISTED]:
         kind, value, target, _ = phrases.attention_facts(item, {})
-        lines.append(t("delivery.item", kind=kind, subject=item.subject, value=value, target=target))
+        lines.append(
+            t("delivery.item", kind=kind, subject=item.subject, numbers=phrases.numbers(item, value, target))
+        )
     if len(items) > LISTED:
         lines.append(t("delivery.more_items", count=len(items) - LISTED))
     return lines

@@ -76,9 +76,11 @@ def items(
     people: Sequence[Person],
     scope: Scope,
     today: date,
+    closed: bool = False,
 ) -> list[Item]:
     """Everything owed for the report's month as of `today`, in the viewer's `scope`: overdue
-    first, then by due date, kind and subject."""
+    first, then by due date, kind and subject. A `closed` month owes no commentary: its words
+    are frozen with it, and none can be given now."""
     heads_of, by_kpi = heads(people), attention.kpi_goals(built)
 
     def owner(*candidates: str | None) -> str | None:
@@ -105,7 +107,7 @@ def items(
         out.append(
             item(Kind.VALUE, email, row.kpi.department, row.kpi.code, row.kpi.name, calendar.data_due, goal)
         )
-    for what, code in attention.needs_commentary(built, comments):
+    for what, code in [] if closed else attention.needs_commentary(built, comments):
         if what == "kpi":
             kpi = built.kpis[code].kpi
             top = by_kpi.get(code)

@@ -550,10 +550,20 @@ def column_of(kind: str, header: str) -> str | None:
     return names.get(vocabulary.fold(header.strip().lstrip("\ufeff")))
 
 
-def as_written(problems: Iterable[Problem], written: Mapping[str, str]) -> list[Problem]:
+def as_written(problems: Iterable[Problem], written: Mapping[str, str], kind: str = "") -> list[Problem]:
     """`problems` with each column named by its header as the file writes it (`written`, column
-    name → header): a Danish file's problem is in column "Kode", not "code"."""
-    return [replace(p, field=written[p.field]) if p.field in written else p for p in problems]
+    name → header): a Danish file's problem is in column "Kode", not "code". A file that heads
+    its columns with labels has a column it lacks named by its label too (`source_query` stood
+    beside "Kildens forbindelse")."""
+    names = {c.name for c in KINDS[kind]} if kind and written else set()
+    return [
+        replace(p, field=written[p.field])
+        if p.field in written
+        else replace(p, field=terms.column_label(kind, p.field))
+        if p.field in names
+        else p
+        for p in problems
+    ]
 
 
 def written_headers(header: list[str], positions: Mapping[str, int]) -> dict[str, str]:
@@ -575,10 +585,13 @@ def header_columns(kind: str, header: list[str], name: str) -> tuple[dict[str, i
             problems.append(Problem("import.duplicate_column", raw, file=name, row=1))
         else:
             unknown.append(raw or f"#{index + 1}")
-    if unknown:
-        params = (("columns", tuple(unknown)), ("expected", ", ".join(spec)))
+    if unknown:  # the columns as the reader's template heads them, with their names (`Kode (code)`)
+        expected = ", ".join(terms.column_named(kind, column) for column in spec)
+        params = (("columns", tuple(unknown)), ("expected", expected))
         problems.append(Problem("import.unknown_columns", "", params, file=name, row=1))
-    missing = [c.name for c in KINDS[kind] if c.required and c.name not in positions]
+    missing = [
+        terms.column_named(kind, c.name) for c in KINDS[kind] if c.required and c.name not in positions
+    ]
     if missing:
         problems.append(Problem("import.missing_columns", "", (("columns", ", ".join(missing)),), name, 1))
     return positions, problems

@@ -391,14 +391,14 @@ def _checked(
         read = column_check.readings(staged)
         problems = column_check.problems(staged, read, seen.known)
         if problems:
-            raise ImportRejected(tables.as_written(problems, staged.written))
+            raise ImportRejected(tables.as_written(problems, staged.written, "responses"))
         bulk_answers.prepare(staged, column_check.values(read, seen.known))
         return staged
     parsed = _parsed(kind, data, name, progress)
     _check(parsed, seen, found)
     if parsed.problems:
         raise ImportRejected(
-            tables.as_written(sorted(parsed.problems, key=lambda p: (p.row, p.field)), parsed.written)
+            tables.as_written(sorted(parsed.problems, key=lambda p: (p.row, p.field)), parsed.written, kind)
         )
     return parsed
 
@@ -408,7 +408,7 @@ def _parsed(kind: str, data: bytes, name: str, progress: Callable[[float], None]
     rows); rows with unreadable cells go on to be checked, so the file's every problem shows."""
     parsed = parse(kind, data, name, progress)
     if parsed.problems and not parsed.rows and not parsed.unreadable:
-        raise ImportRejected(tables.as_written(parsed.problems, parsed.written))
+        raise ImportRejected(tables.as_written(parsed.problems, parsed.written, kind))
     if kind == "goals":  # "accepted: yes" is accepted today, the company's (kpi.settings)
         for row in parsed.rows:
             if row.get("accepted") is ACCEPTED_UNDATED:

@@ -35,7 +35,5 @@ def owed_in(
     comments = queries.commentary(conn, scope, month, month, language)
     actions = queries.actions(conn, scope, language)
     calendar, people = cycle.read(conn, month), queries.people(conn)
-    found = owed.items(built, comments, actions, calendar, people, scope, today or settings.today())
-    if closing.closed(conn, month) is not None:  # its words are frozen: none can be given now
-        found = [item for item in found if item.kind is not owed.Kind.COMMENTARY]
-    return found
+    closed = closing.closed(conn, month) is not None
+    return owed.items(built, comments, actions, calendar, people, scope, today or settings.today(), closed)

@@ -105,6 +105,14 @@ def attention_facts(item: Item, owners: Mapping[str, str]) -> tuple[str, str, st
     return kind, value, target, " · ".join(parts)
 
 
+def numbers(item: Item, value: str, target: str) -> str:
+    """An item's value and target as a line of text says them, `78.0 % (target 80.0 %)`; an
+    overdue action's date as such, `due 31 Oct 2026` (a mail read "– (target due 31 Oct 2026)")."""
+    if item.kind == "late_action":
+        return target
+    return t("overview.item_numbers", value=value, target=target)
+
+
 def during(event: CompanyEvent) -> str:
     """`during IT incident: payment platform outage (Sep 2026)`: what a signal in an event's
     month may be due to. Plain text (the title is as a person typed it)."""

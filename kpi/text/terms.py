@@ -81,3 +81,10 @@ def label(field: str, value: str) -> str:
     value itself where the catalogue has none."""
     key = LABELS[field].format(NAMES.get(value, value))
     return i18n.catalogue(i18n.current()).get(key) or value
+
+
+def column_named(kind: str, name: str) -> str:
+    """A column as the reader's template heads it, with its name where that differs ("Kode
+    (code)": an export writes the names, and the import takes either); "code" in English."""
+    label = column_label(kind, name)
+    return name if vocabulary.fold(label) == vocabulary.fold(name) else f"{label} ({name})"

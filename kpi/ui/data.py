@@ -537,8 +537,9 @@ def owed(url: str, scope: Scope, month: date, language: str, today: date) -> lis
     this module's loaders of what it reads, as `attention`."""
     built = month_report(url, scope, month, language)
     comments = commentary(url, scope, month, month, language)
+    done = closed_month(url, month) is not None  # a closed month owes no commentary
     return owed_.items(
-        built, comments, actions(url, scope, language), calendar(url, month), people(url), scope, today
+        built, comments, actions(url, scope, language), calendar(url, month), people(url), scope, today, done
     )
 
 

@@ -98,12 +98,14 @@ def _forget(*keys: str) -> None:
         st.session_state.pop(key, None)
 
 
-def new_action(ctx: Context, goals: Sequence[Goal], people: Sequence[Person], key: str) -> None:
+def new_action(
+    ctx: Context, goals: Sequence[Goal], people: Sequence[Person], key: str, actions: Sequence[Action] = ()
+) -> None:
     planned = [g for g in goals if access.may_plan(ctx.viewer, g.department)]
     mine = {g.code: g.title for g in planned}
     if not mine:
         return
-    names = {p.email: p.name for p in _within_reach(ctx, people, planned)}
+    names = {p.email: p.name for p in _within_reach(ctx, people, planned, actions=actions)}
     me = list(names).index(ctx.viewer.email) if ctx.viewer.email in names else 0
     fields = tuple(f"{key}.action.{name}" for name in ("goal", "title", "owner", "due"))
 
@@ -144,7 +146,7 @@ def action_status(
         )
         action = mine[chosen]
         served = [g for g in goals if g.code == action.goal]
-        names = {p.email: p.name for p in _within_reach(ctx, people, served, action.owner)}
+        names = {p.email: p.name for p in _within_reach(ctx, people, served, action.owner, actions)}
         with st.form(f"{key}.status.{chosen}"):
             status = st.segmented_control(
                 t("forms.status_new"),
@@ -174,14 +176,23 @@ def action_status(
 
 
 def _within_reach(
-    ctx: Context, people: Sequence[Person], goals: Sequence[Goal], kept: str | None = None
+    ctx: Context,
+    people: Sequence[Person],
+    goals: Sequence[Goal],
+    kept: str | None = None,
+    actions: Sequence[Action] = (),
 ) -> list[Person]:
     """Those the viewer may give an action of one of `goals` (`access.may_give_action`: a head,
-    only those who read it already), and the owner an action has (`kept`) whoever they are."""
+    only those who read it already, as `actions`' open ones' owners do), and the owner an action
+    has (`kept`) whoever they are: the store's rule (kpi.store.edits)."""
+    codes = {g.code for g in goals}
+    acting = {a.owner for a in actions if a.goal in codes and a.status.is_open and a.owner}
     return [
         p
         for p in people
-        if p.email == kept or any(access.may_give_action(ctx.viewer, p, g.department, g.owner) for g in goals)
+        if p.email == kept
+        or p.email in acting
+        or any(access.may_give_action(ctx.viewer, p, g.department, g.owner) for g in goals)
     ]
 
 

@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from kpi.domain import cascade, company_events, month_rows, months, outlook, report, samples
-from kpi.domain.access import Scope
+from kpi.domain.access import EVERYTHING, Scope
 from kpi.domain.company_events import CompanyEvent
 from kpi.domain.initiatives import Verdict
 from kpi.domain.model import Action, Aggregation, Commentary, GoalStatus, Level, MonthValue, Person, Promise
@@ -353,11 +353,19 @@ def actions_and_comments(
     comments: Sequence[Commentary],
     people: dict[str, Person],
     verdicts: Mapping[int, Verdict] | None = None,
+    scope: Scope = EVERYTHING,
 ) -> None:
+    """The goal's actions and the month's commentary on it, each only where `scope` reads it: a
+    goal read by line of sight, or for one's own action on it, said "No commentary for this
+    month" where its department had commented (an adversarial round)."""
+    code, department = row.goal.code, row.goal.department
     left, right = st.columns(2)
-    with left:
-        st.markdown(f"**{t('cascade.actions')}**")
-        widgets.action_list([a for a in actions if a.goal == row.goal.code], people, month, None, verdicts)
+    if scope.reads_actions(code, department):
+        with left:
+            st.markdown(f"**{t('cascade.actions')}**")
+            widgets.action_list([a for a in actions if a.goal == code], people, month, None, verdicts)
+    if not scope.follows(code, department):
+        return
     with right:
         st.markdown(f"**{t('cascade.commentary')}**")
         kpi_code = row.kpi.code if row.kpi else None

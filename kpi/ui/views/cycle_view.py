@@ -5,6 +5,7 @@ page's calendar editor for administrators."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date
 
 import streamlit as st
 
@@ -23,9 +24,15 @@ def _dates(calendar: cycle.Calendar) -> dict[str, str]:
     return {name: fmt.day(calendar.due(name)) for name in cycle.DATES}
 
 
-def calendar_line(calendar: cycle.Calendar) -> None:
-    """The month's four dates in one line, read-only: everyone plans by them."""
-    st.caption(t("cycle.line", **_dates(calendar)), help=t("cycle.line_help"))
+def calendar_line(calendar: cycle.Calendar, closed: date | None = None) -> None:
+    """The month's four dates in one line, read-only: everyone plans by them; a month `closed`
+    says the day it was closed instead of the day it was to be (it said "month closes 16 Dec"
+    after it was closed on the 6th)."""
+    dates = _dates(calendar)
+    if closed is None:
+        st.caption(t("cycle.line", **dates), help=t("cycle.line_help"))
+    else:
+        st.caption(t("cycle.line_closed", **dates | {"close": fmt.day(closed)}), help=t("cycle.line_help"))
 
 
 def owed_section(

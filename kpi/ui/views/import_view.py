@@ -12,7 +12,7 @@ import functools
 import pandas as pd
 import streamlit as st
 
-from kpi.domain import months, vocabulary
+from kpi.domain import months
 from kpi.domain.errors import CockpitError
 from kpi.files.tables import KINDS, ImportRejected, guess_kind, read_table
 from kpi.store import importing
@@ -108,13 +108,6 @@ def _preview(content: bytes, name: str) -> str | None:
     return guess_kind(header)
 
 
-def _named(kind: str, name: str) -> str:
-    """A column as the reader's template heads it, with its name where that differs ("Kode
-    (code)": an export writes the names, and the import takes either)."""
-    label = terms.column_label(kind, name)
-    return label if vocabulary.fold(label) == vocabulary.fold(name) else f"{label} ({name})"
-
-
 def panel(ctx: Context) -> None:
     kind = st.selectbox(
         t("imports.kind"),
@@ -123,7 +116,9 @@ def panel(ctx: Context) -> None:
         format_func=lambda k: t(f"imports.kind_{k}"),
     )
     text, button = st.columns([4, 1], vertical_alignment="center")
-    text.caption(t("imports.columns", columns=", ".join(_named(kind, c.name) for c in KINDS[kind])))
+    text.caption(
+        t("imports.columns", columns=", ".join(terms.column_named(kind, c.name) for c in KINDS[kind]))
+    )
     firstrun.template_button(button, kind, f"data.import.template.{kind}")
     upload = widgets.file_uploader(
         t("imports.file"), ["csv", "txt", "xlsx"], f"data.import.file.{kind}", tip=t("imports.file_help")
