@@ -68,7 +68,15 @@ def _keys(fields: dict) -> list[tuple[str, str]]:
             {"kpi": ["FCR"], "kind": "files", "query": ["SELECT 1"]},
             [("kpi", "source_not_text"), ("query", "source_not_text")],
         ),
-        ({"kpi": "FCR", "kind": "recipe", "query": "mean_wait()", "url": 5}, [("url", "source_not_text")]),
+        (  # a recipe of seconds for a share: said beside the URL that is not text
+            {"kpi": "FCR", "kind": "recipe", "query": "mean_wait()", "url": 5},
+            [("url", "source_not_text"), ("query", "recipe_unit")],
+        ),
+        # and the other fields are still checked: `kind = 5` hid a bad timeout and connection
+        (
+            {"kpi": "FCR", "kind": 5, "connection": "a b", "query": "SELECT 1", "timeout": 9999},
+            [("kind", "source_not_text"), ("connection", "bad_connection"), ("timeout", "bad_timeout")],
+        ),
     ],
 )
 def test_a_source_definition_is_checked(fields, expected):

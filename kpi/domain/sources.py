@@ -134,14 +134,20 @@ def check(
     bounds; for a recipe, its query's problems, a unit other than the KPI's and (given `found`)
     event files that are not there; (given `defined`) an http source's token that is not set as
     a token. A field that is not text where text belongs (a list or number in a definitions
-    file) is said alone."""
+    file) is said so, and the other fields are checked without it (`kind = 5` hid a bad timeout
+    and connection name: every problem at once)."""
     typed = [
         Problem("source_not_text", name, (("value", _shown(fields[name])),))
         for name in TEXT_FIELDS
         if fields.get(name) is not None and not isinstance(fields[name], str)
     ]
-    if typed:
-        return typed
+    untyped = {p.field for p in typed}
+    rest = {name: value for name, value in fields.items() if name not in untyped}
+    return typed + [p for p in _checked(rest, known, found, defined) if p.field not in untyped]
+
+
+def _checked(fields: Fields, known: Known, found: Found | None, defined: Defined | None) -> list[Problem]:
+    """`check` of fields that are text where text belongs."""
     problems = _required(fields, ("kpi", "kind")) + _known(fields, "kpi", known.kpis)
     kpi = known.kpis.get(str(fields.get("kpi")))
     if kpi is not None and kpi.aggregation.is_survey:
