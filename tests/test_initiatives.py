@@ -166,6 +166,11 @@ def test_an_initiative_is_set_by_form_audited_and_round_trips_through_the_action
         assert edits.set_initiative(conn, CS_HEAD, callback.id, typed) == "updated"
     with pytest.raises(Refused), engine.writing(store) as conn:
         edits.set_initiative(conn, CS_HEAD, callback.id, {**typed, "direction": ""})
+    # another department's KPI is refused as a code that does not exist is: no hint that it does
+    for other in ("MKT_COMPLAINTS", "NO_SUCH_KPI"):
+        with pytest.raises(Refused) as refused, engine.writing(store) as conn:
+            edits.set_initiative(conn, CS_HEAD, callback.id, {**typed, "kpi": other})
+        assert [(p.key, p.field) for p in refused.value.problems] == [("unknown_reference", "kpi")]
     with engine.reading(store) as conn:
         changed = next(a for a in queries.actions(conn, access.EVERYTHING) if a.id == callback.id)
         audit = conn.execute(

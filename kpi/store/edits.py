@@ -15,7 +15,7 @@ from kpi.domain import access, bounds, checks, months
 from kpi.domain.errors import Denied, NotFound, Problem, Refused
 from kpi.domain.model import ActionStatus, Person, Role
 from kpi.files import tables
-from kpi.store import closing, known
+from kpi.store import closing, known, queries
 from kpi.store import schema as s
 from kpi.store.writes import Writer
 
@@ -202,7 +202,17 @@ def set_initiative(conn: sa.Connection, viewer: Person, action_id: int, values: 
     read, unread = tables.read("actions", typed)
     row = {k: v for k, v in found.items() if k != "department"} | read
     _check_action(conn, row, unread, viewer, given=False)
+    kpi = read.get("kpi")
+    if kpi and not _readable_kpi(conn, viewer, str(kpi)):  # refused as an unknown code is: no hint it exists
+        raise Refused(Problem("unknown_reference", "kpi", (("value", kpi),)))
     return Writer(conn, viewer.email).upsert(s.action, {"id": action_id, **read})
+
+
+def _readable_kpi(conn: sa.Connection, viewer: Person, code: str) -> bool:
+    """Whether `viewer` reads the KPI `code` (an initiative names a KPI its planner reads: a head
+    could link another department's KPI and so learn that its code exists)."""
+    department = conn.execute(sa.select(s.kpi.c.department).where(s.kpi.c.code == code)).scalar()
+    return access.scope_for(viewer, queries.goal_links(conn)).sees_kpi(code, department)
 
 
 def accept_goal(conn: sa.Connection, viewer: Person, code: str, today: date) -> str:

@@ -40,7 +40,7 @@ body.present-full [data-testid="stDecoration"] { display: none !important; }
 .st-key-present-slide h1 { font-size: min(2.1rem, 7vw); padding: 0.2rem 0 0.4rem 0; }
 .st-key-present-slide h3 { font-size: 1.5rem; padding: 0; }
 .st-key-present-slide p { font-size: 1.15rem; margin-bottom: 0; }
-[class*="st-key-present-row"] { padding-bottom: 0.5rem; }
+[class*="st-key-present-row-airy"] { padding-bottom: 0.5rem; }
 [class*="st-key-present-clamp"] p {
   display: -webkit-box; -webkit-box-orient: vertical; -webkit-line-clamp: 4; overflow: hidden;
   font-size: 1rem !important; line-height: 1.4;
@@ -141,7 +141,8 @@ def _target(line: deck.Line) -> str:
 
 
 def _line(line: deck.Line, number: int, *, kind: str, narrow: bool) -> None:
-    with st.container(key=f"present-row-{number}", gap="small"):
+    airy = "airy-" if not line.trend else ""  # a row without a trend has room under its note
+    with st.container(key=f"present-row-{airy}{number}", gap="small"):
         if narrow:  # beside a chart: the name, then value, status and target below it
             st.markdown(f"**{plain.markdown(line.label)}**")
             target = _target(line)
