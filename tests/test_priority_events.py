@@ -188,7 +188,19 @@ def test_the_issues_month_is_broken_by_events_though_its_mean_keeps_it(tmp_path,
 # --- the definitions file ----------------------------------------------------------------------
 
 
-def test_the_definitions_file_loads_exports_and_reloads_unchanged(demo_duckdb_url, tmp_path, capsys):
+def _records_at(folder, monkeypatch, *names: str) -> None:
+    """Call records under `folder`, the working folder from now on: a priority's files are looked
+    up when it is defined (relative paths from the working folder), so they must be there."""
+    monkeypatch.chdir(folder)
+    for name in names:
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(b"")
+
+
+def test_the_definitions_file_loads_exports_and_reloads_unchanged(
+    demo_duckdb_url, tmp_path, capsys, monkeypatch
+):
+    _records_at(tmp_path, monkeypatch, "exports/calls/2026-10.parquet")
     source = tmp_path / "sources.toml"
     source.write_text(definitions("exports/calls/*.parquet"), encoding="utf-8")
     assert cli.main(["--db", demo_duckdb_url, "sources", "--file", str(source)]) == 0
@@ -267,6 +279,8 @@ share = 80
                 "sources.toml [priorities.SP1] share: 180 is not a share that can be met",
                 "sources.toml [priorities.SP9] priority: “SP9” is not known in the cockpit",
                 "sources.toml [priorities.SP9] within_s: “90 s” is not a number",
+                # the call records are looked up when defined, not first at the pull at night
+                "sources.toml [priorities.SP1] files: no file matches “calls/*.csv”",
                 "sources.toml, row 2, column kpi: “NOPE” is not known",  # the sources' check runs too
             ],
         ),
@@ -419,9 +433,13 @@ SP1_FORM = {
 }
 
 
-def test_the_editor_sets_changes_and_clears_the_measure_with_the_same_check(demo_duckdb_url):
+def test_the_editor_sets_changes_and_clears_the_measure_with_the_same_check(
+    demo_duckdb_url, tmp_path, monkeypatch
+):
     from kpi.domain.validate import Rejected
     from kpi.store import definitions
+
+    _records_at(tmp_path, monkeypatch, "calls/2026-10.csv")
 
     store = engine.create(demo_duckdb_url)
     with engine.reading(store) as conn:
@@ -448,13 +466,17 @@ def test_the_editor_sets_changes_and_clears_the_measure_with_the_same_check(demo
         ("event_bad_within", "within_s"),
         ("not_a_number", "share"),
     }
+    with pytest.raises(Rejected) as refused, engine.writing(store) as conn:  # no such records
+        definitions.save_priority(conn, admin, {**SP1_FORM, **events, "files": "kald/*.csv"}, is_new=False)
+    assert [(p.key, p.field) for p in refused.value.problems] == [("no_files", "files")]
     with engine.writing(store) as conn:  # the four left empty: judged by the KPI again
         assert definitions.save_priority(conn, admin, SP1_FORM, is_new=False) == "updated"
     with engine.reading(store) as conn:
         assert conn.execute(sa.select(schema.priority_measure)).all() == []
 
 
-def test_the_data_page_editor_saves_the_measure_and_shows_it_again(app, app_url):
+def test_the_data_page_editor_saves_the_measure_and_shows_it_again(app, app_url, tmp_path, monkeypatch):
+    _records_at(tmp_path, monkeypatch, "exports/calls/2026-10.parquet")
     at = app(month="2026-10", **{"as": "sofie.dahl@havnhjem.example"}).run()
     open_data_tab(at.switch_page("pages/data.py"), "definitions.tab_priorities")
     at.selectbox(key="data.priority").set_value("SP1").run()

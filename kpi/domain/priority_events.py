@@ -13,6 +13,7 @@ Rules decided once:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import cast
 
 from kpi.domain import bounds
@@ -29,9 +30,11 @@ FILES_LIMIT = 1000
 """The most characters `files` may hold."""
 
 
-def check(fields: Fields, known: Known) -> list[Problem]:
+def check(fields: Fields, known: Known, found: Callable[[str], bool] | None = None) -> list[Problem]:
     """Everything wrong with an event measure: what is missing, an unknown priority, files or a
-    queue that are not text, a wait or share that is not a number or out of its range."""
+    queue that are not text, a wait or share that is not a number or out of its range, and
+    (given `found`, whether a path or pattern names a file, looked up before the store is taken)
+    files that are not there: said when it is defined, not first at the pull at night."""
     problems = _required(fields, ("priority", "files", "within_s", "share"))
     problems += _known(fields, "priority", known.priorities)
     for name, limit in (("files", FILES_LIMIT), ("queue", bounds.LABEL)):
@@ -42,6 +45,9 @@ def check(fields: Fields, known: Known) -> list[Problem]:
             problems.append(Problem("too_long", name, (("length", len(value)), ("limit", limit))))
     problems += _number(fields, "within_s", MAX_WITHIN_S, "event_bad_within")
     problems += _number(fields, "share", 100.0, "event_bad_share")
+    files = fields.get("files")
+    if found is not None and isinstance(files, str) and files.strip() and not found(files):
+        problems.append(Problem("no_files", "files", (("value", files),)))
     return problems
 
 

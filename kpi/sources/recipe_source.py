@@ -34,12 +34,14 @@ def found(pattern: str) -> bool:
     return any(Path(name).is_file() for name in names)
 
 
-def looked_up(every: Iterable[Fields]) -> Found:
-    """Whether each file the sources' fields name is there (`sources.named_files`), looked up
-    now, once each: what `sources.check` needs of the file system, asked before the store is
-    taken for writing, so the writing transaction only reads the answers. A path it was not
-    asked about counts as not there (refused, never looked up late)."""
-    there = {pattern for fields in every for _, pattern in sources.named_files(fields) if found(pattern)}
+def looked_up(every: Iterable[Fields], patterns: Iterable[str] = ()) -> Found:
+    """Whether each file the sources' fields name is there (`sources.named_files`), and each of
+    `patterns` (a service priority's call records), looked up now, once each: what the checks
+    need of the file system, asked before the store is taken for writing, so the writing
+    transaction only reads the answers. A path it was not asked about counts as not there
+    (refused, never looked up late)."""
+    named = {pattern for fields in every for _, pattern in sources.named_files(fields)}
+    there = {pattern for pattern in named | set(patterns) if found(pattern)}
     return there.__contains__
 
 

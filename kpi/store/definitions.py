@@ -21,6 +21,7 @@ from kpi.domain.errors import Denied, NotFound, Problem
 from kpi.domain.model import DEFAULT_TOLERANCE, DEFAULT_WEIGHT, EventMeasure, Person
 from kpi.domain.validate import Rejected
 from kpi.files import tables
+from kpi.sources import recipe_source
 from kpi.store import known, sourcing
 from kpi.store import priority_events as event_measures
 from kpi.store import schema as s
@@ -244,7 +245,9 @@ def _event_measure(form: _Form, code: str, stored: checks.Known) -> EventMeasure
     }
     known_now = replace(stored, priorities=stored.priorities | {code})  # a new priority is known
     unreadable = {p.field for p in form.problems}
-    unfit = [p for p in priority_events.check(fields, known_now) if p.field not in unreadable]
+    files = fields["files"]
+    found = recipe_source.looked_up((), [files] if isinstance(files, str) else [])  # one glob
+    unfit = [p for p in priority_events.check(fields, known_now, found) if p.field not in unreadable]
     form.problems += unfit
     return priority_events.record(fields) if not unfit and not unreadable & set(EVENT_FIELDS) else None
 

@@ -24,7 +24,6 @@ from kpi.demo import events
 from kpi.demo.generate import Company
 from kpi.domain import months
 from kpi.files import source_file
-from kpi.sources import recipe_source
 from kpi.store import engine, pulling, seeding, setup, sourcing
 
 OUTCOMES = ("inserted", "updated", "unchanged")
@@ -42,7 +41,7 @@ def load(store: Engine, url: str, company: Company, who: str = "demo") -> Counte
     typed = replace(company, measurements=[m for m in company.measurements if m.kpi not in sourced])
     measures = {code: asdict(measure) for code, measure in events.priority_measures(where).items()}
     defined = source_file.Definitions(sources=events.sources(where), priorities=measures)
-    found = recipe_source.looked_up(defined.sources)  # the event files, before the store is held
+    found = sourcing.files_found(defined)  # the event files, before the store is held
     with engine.writing(store) as conn:
         writer = seeding.load_company(conn, typed, who)
         sourcing.define(writer, defined, DEFINED_IN, found)  # checked as every other source is

@@ -16,7 +16,7 @@ event count and is judged by its KPI's value, never by old counts against a new 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 
 import sqlalchemy as sa
@@ -61,15 +61,19 @@ def attach(conn: sa.Connection, found: Sequence[ServicePriority]) -> list[Servic
 
 
 def checked(
-    entries: Mapping[str, Mapping[str, object]], known: checks.Known, name: str
+    entries: Mapping[str, Mapping[str, object]],
+    known: checks.Known,
+    name: str,
+    there: Callable[[str], bool] | None = None,
 ) -> tuple[dict[str, EventMeasure], list[Problem]]:
     """The file's `[priorities.CODE]` tables as event measures, codes spelled as the store spells
-    them, and every problem, each naming the file, the table and the key."""
+    them, and every problem, each naming the file, the table and the key; `there` says whether
+    a path or pattern names a file (`recipe_source.looked_up`), when given."""
     index = checks.spellings(known)
     found, problems = {}, []
     for code, entry in entries.items():
         fields = checks.spelled("priority_measure", {**entry, "priority": code}, index)
-        unfit = priority_events.check(fields, known)
+        unfit = priority_events.check(fields, known, there)
         problems += [replace(p, file=source_file.where(name, code, p.field)) for p in unfit]
         if not unfit:
             found[str(fields["priority"])] = priority_events.record(fields)

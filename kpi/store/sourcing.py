@@ -64,7 +64,7 @@ def load(store: Engine, data: bytes, name: str, viewer: Person, *, dry_run: bool
     define sources."""
     require_definer(viewer)
     document = source_file.read_all(data, name)
-    found = recipe_source.looked_up(document.sources)  # the file system, before the store
+    found = files_found(document)  # the file system, before the store
     with engine.reading(store) as conn:
         _checked_all(document, known.read(conn), name, found)  # every problem, before writing
     with engine.writing_or_dry_run(store, dry_run) as conn:
@@ -84,6 +84,13 @@ def define(writer: Writer, document: source_file.Definitions, name: str, found: 
     write(writer, checked)
 
 
+def files_found(document: source_file.Definitions) -> Found:
+    """Whether each file a definitions file names is there: its recipes' event files and its
+    service priorities' call records (`recipe_source.looked_up`), before the store is taken."""
+    files = [entry.get("files") for entry in document.priorities.values()]
+    return recipe_source.looked_up(document.sources, [f for f in files if isinstance(f, str)])
+
+
 def _checked_all(
     document: source_file.Definitions, store: checks.Known, name: str, found: Found
 ) -> tuple[list[Source], dict[str, EventMeasure]]:
@@ -94,7 +101,7 @@ def _checked_all(
         given = _checked(document.sources, store, name, found)
     except ImportRejected as rejected:
         given, problems = [], problems + list(rejected.problems)
-    measures, unfit = priority_events.checked(document.priorities, store, name)
+    measures, unfit = priority_events.checked(document.priorities, store, name, found)
     if problems or unfit:  # the sources' in the file's order, then each priority's together
         ours = [p for p in problems if p.file == name]
         raise ImportRejected(
