@@ -264,3 +264,37 @@ def test_a_kpi_with_values_keeps_its_unit_by_the_editor_and_by_a_file(demo_duckd
     with engine.writing(store) as conn:  # no values yet: its unit may change
         form = {**_kpi_form(demo_duckdb_url, "NEW_K"), "unit": "%"}
         assert definitions.save_kpi(conn, ADMIN, form, is_new=False) == "updated"
+
+
+def test_a_count_with_months_that_are_not_whole_stays_a_mean(demo_duckdb_url):
+    """An adversarial round made a count of open cases a day (a mean, 2.5 in October) a summed
+    count: the month stood while a correction to it was refused. The aggregation stays."""
+    store = engine.create(demo_duckdb_url)
+    header = "code,name,department,unit,direction,aggregation\n"
+    importing.run(
+        store,
+        "kpis",
+        (header + "OPEN_CASES,Open cases a day,IT,count,lower,mean\n").encode(),
+        "k.csv",
+        as_admin(),
+    )
+    importing.run(store, "measurements", b"kpi,month,value\nOPEN_CASES,2026-10,2.5\n", "m.csv", as_admin())
+    with pytest.raises(ImportRejected) as caught:
+        importing.run(
+            store,
+            "kpis",
+            (header + "OPEN_CASES,Open cases a day,IT,count,lower,sum\n").encode(),
+            "k.csv",
+            as_admin(),
+        )
+    assert [(p.key, p.field) for p in caught.value.problems] == [("fractions_kept", "aggregation")]
+    with (
+        rejected_with("OPEN_CASES has months whose values are not whole numbers"),
+        engine.writing(store) as conn,
+    ):
+        definitions.save_kpi(
+            conn, ADMIN, {**_kpi_form(demo_duckdb_url, "OPEN_CASES"), "aggregation": "last"}, is_new=False
+        )
+    with engine.writing(store) as conn:  # the whole counts of the demo's incidents may be summed or not
+        form = {**_kpi_form(demo_duckdb_url, "IT_INCIDENTS"), "aggregation": "max"}
+        assert definitions.save_kpi(conn, ADMIN, form, is_new=False) == "updated"

@@ -84,6 +84,8 @@ class Known:
     """Survey KPIs that have answers: they keep their kind (see `kpi`)."""
     measured: frozenset[str] = frozenset()
     """KPIs with monthly values in the store: they, and those `answered`, keep their unit."""
+    fractional: frozenset[str] = frozenset()
+    """KPIs with a monthly value that is not a whole number: a count of them stays a mean."""
     names: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     """`departments` and `kpis`: each one's name (`name_key`) → its code, to tell a file that
     names one by its name which code to write; `people`: each one's name → their e-mail address
@@ -307,7 +309,7 @@ def kpi(fields: Fields, known: Known) -> list[Problem]:
     problems += _one_of(fields, "benchmark", list(industry.BENCHMARKS))
     problems += _reachable(fields, "target", str(fields.get("unit")))
     problems += _tolerance(fields.get("tolerance"))
-    problems += _survey_kind_kept(fields, known) + _unit_kept(fields, known)
+    problems += _survey_kind_kept(fields, known) + _unit_kept(fields, known) + _fractions_kept(fields, known)
     return problems + bounds.text_problems(fields)
 
 
@@ -345,6 +347,18 @@ def _survey_kind_kept(fields: Fields, known: Known) -> list[Problem]:
             "survey_kind_kept", "aggregation", (("code", code), ("kind", str(stored.aggregation).upper()))
         )
     ]
+
+
+def _fractions_kept(fields: Fields, known: Known) -> list[Problem]:
+    """A count with months that are not whole (a month's average, `mean`) keeps its aggregation:
+    summed, each of those months would be refused as a count (`_whole`), while the month itself
+    stood (an adversarial round changed one from mean to sum and kept 2.5 open cases)."""
+    code, unit, aggregation = str(fields.get("code") or ""), fields.get("unit"), fields.get("aggregation")
+    if unit != "count" or _empty(aggregation) or str(aggregation) == str(Aggregation.MEAN):
+        return []
+    if code not in known.fractional:
+        return []
+    return [Problem("fractions_kept", "aggregation", (("code", code),))]
 
 
 def _unit_kept(fields: Fields, known: Known) -> list[Problem]:

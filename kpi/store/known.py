@@ -40,6 +40,13 @@ def _addresses(conn: sa.Connection) -> dict[str, str]:
     return {key: next(iter(emails)) for key, emails in named.items() if len(emails) == 1 and emails <= active}
 
 
+def _fractional(conn: sa.Connection) -> frozenset[str]:
+    """KPIs with a monthly value that is not a whole number (`checks.Known.fractional`)."""
+    v = s.measurement.c.value
+    apart = sa.func.abs(v - sa.func.round(v)) > 1e-6
+    return frozenset(conn.execute(sa.select(s.measurement.c.kpi).where(apart).distinct()).scalars())
+
+
 def _retired(conn: sa.Connection, table: sa.Table) -> frozenset[str]:
     key = table.primary_key.columns.values()[0]
     return frozenset(conn.execute(sa.select(key).where(table.c.retired_at.is_not(None))).scalars())
@@ -63,6 +70,7 @@ def read(conn: sa.Connection, *, confirm_future: bool = False) -> Known:
         goals={r.code: (Level(r.level), r.parent) for r in goals},
         answered=_codes(conn, s.response_month.c.kpi),
         measured=frozenset(conn.execute(sa.select(s.measurement.c.kpi).distinct()).scalars()),
+        fractional=_fractional(conn),
         names={
             "departments": _names(conn, s.department),
             "kpis": _names(conn, s.kpi),
