@@ -495,10 +495,11 @@ def _close(args: argparse.Namespace, store: sa.Engine) -> int:
     from kpi.text import phrases
 
     month = _month(args.month)
-    with engine.writing(store) as conn:
-        today = settings.today()
+    today = settings.today()
+    with engine.reading(store) as conn:  # as the Data page says it; read before the store is held
         found = owing.owed_items(conn, EVERYTHING, month, i18n.current(), today)
-        left = owed.left_out(found, cycle.read(conn, month), today)  # as the Data page says it
+        left = owed.left_out(found, cycle.read(conn, month), today)
+    with engine.writing(store) as conn:
         when = closing.close(conn, _viewer(args, conn), month)
     if left:
         print(phrases.left_out(left))

@@ -425,13 +425,18 @@ def measurement(fields: Fields, known: Known) -> list[Problem]:
     return problems + _within(fields, ("month",), known.window) + bounds.text_problems(fields)
 
 
+WHOLE_NOISE = 1e-6
+"""How far from a whole number a count may lie and still be one: float noise, not a fraction (a
+month's value here and `Known.fractional` in the store)."""
+
+
 def _whole(fields: Fields, kpi: KnownKpi) -> list[Problem]:
     """A month's count of things is a whole number: 1.5 incidents is a typo or a share. Only a
     count that is the month's average (`mean`: open cases a day, 12.4) may have decimals."""
     value = fields.get("value")
     if kpi.unit != "count" or kpi.aggregation is Aggregation.MEAN or not isinstance(value, int | float):
         return []
-    if abs(value - round(value)) < 1e-6:  # a pulled 41.9999999 is 42 (float noise, not a fraction)
+    if abs(value - round(value)) < WHOLE_NOISE:  # a pulled 41.9999999 is 42
         return []
     params = (
         ("value", float(value)),

@@ -556,14 +556,13 @@ def as_written(problems: Iterable[Problem], written: Mapping[str, str], kind: st
     its columns with labels has a column it lacks named by its label too (`source_query` stood
     beside "Kildens forbindelse")."""
     names = {c.name for c in KINDS[kind]} if kind and written else set()
-    return [
-        replace(p, field=written[p.field])
-        if p.field in written
-        else replace(p, field=terms.column_label(kind, p.field))
-        if p.field in names
-        else p
-        for p in problems
-    ]
+
+    def column(field: str) -> str:
+        if field in written:
+            return written[field]
+        return terms.column_label(kind, field) if field in names else field
+
+    return [replace(p, field=column(p.field)) for p in problems]
 
 
 def written_headers(header: list[str], positions: Mapping[str, int]) -> dict[str, str]:

@@ -296,7 +296,7 @@ def build(
         else t("deck.live")
     )
     reopened = tuple(
-        t("deck.reopened", when=fmt.day(when.date()), who=owners.get(who, who), reason=reason)
+        t("deck.reopened", when=fmt.day(when.date()), who=_named(owners, who), reason=reason)
         for when, who, reason in meeting.reopened
     )
     slides = [

@@ -118,8 +118,7 @@ def _beyond_reach(conn: sa.Connection, viewer: Person, owner: str, goal: str) ->
     person = Person(found.email, found.name, Role(found.role), found.department)
     if access.may_give_action(viewer, person, row.department, row.owner):
         return []
-    open_ = [str(status) for status in ActionStatus if status.is_open]
-    acting = sa.select(a.c.id).where(a.c.goal == row.code, a.c.owner == owner, a.c.status.in_(open_))
+    acting = sa.select(a.c.id).where(a.c.goal == row.code, a.c.owner == owner, queries.is_open(a))
     if conn.execute(acting).first() is not None:
         return []
     return [Problem("edit.owner_out_of_reach", "owner", (("name", found.name),))]

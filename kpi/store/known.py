@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from kpi import settings
-from kpi.domain.checks import Known, KnownKpi, name_key
+from kpi.domain.checks import WHOLE_NOISE, Known, KnownKpi, name_key
 from kpi.domain.model import Aggregation, Level, Role
 from kpi.store import schema as s
 
@@ -40,11 +40,13 @@ def _addresses(conn: sa.Connection) -> dict[str, str]:
     return {key: next(iter(emails)) for key, emails in named.items() if len(emails) == 1 and emails <= active}
 
 
-def _fractional(conn: sa.Connection) -> frozenset[str]:
-    """KPIs with a monthly value that is not a whole number (`checks.Known.fractional`)."""
-    v = s.measurement.c.value
-    apart = sa.func.abs(v - sa.func.round(v)) > 1e-6
-    return frozenset(conn.execute(sa.select(s.measurement.c.kpi).where(apart).distinct()).scalars())
+def _measured(conn: sa.Connection) -> tuple[frozenset[str], frozenset[str]]:
+    """KPIs with monthly values, and those of them with a value that is not a whole number
+    (`checks.Known.measured`, `.fractional`): one pass over the values."""
+    m = s.measurement
+    apart = sa.func.max(sa.func.abs(m.c.value - sa.func.round(m.c.value)))
+    rows = conn.execute(sa.select(m.c.kpi, apart).group_by(m.c.kpi)).all()
+    return frozenset(r[0] for r in rows), frozenset(r[0] for r in rows if (r[1] or 0) >= WHOLE_NOISE)
 
 
 def _retired(conn: sa.Connection, table: sa.Table) -> frozenset[str]:
@@ -61,6 +63,7 @@ def read(conn: sa.Connection, *, confirm_future: bool = False) -> Known:
     goals = conn.execute(sa.select(s.goal.c.code, s.goal.c.level, s.goal.c.parent))
     d, p = s.department, s.person
     admins = sa.select(p.c.email).where(p.c.role == str(Role.ADMIN), p.c.retired_at.is_(None))
+    measured, fractional = _measured(conn)
     return Known(
         departments=_codes(conn, s.department.c.code),
         people=_codes(conn, s.person.c.email),
@@ -69,8 +72,8 @@ def read(conn: sa.Connection, *, confirm_future: bool = False) -> Known:
         kpis={r.code: KnownKpi(r.unit, Aggregation(r.aggregation), r.direction) for r in kpis},
         goals={r.code: (Level(r.level), r.parent) for r in goals},
         answered=_codes(conn, s.response_month.c.kpi),
-        measured=frozenset(conn.execute(sa.select(s.measurement.c.kpi).distinct()).scalars()),
-        fractional=_fractional(conn),
+        measured=measured,
+        fractional=fractional,
         names={
             "departments": _names(conn, s.department),
             "kpis": _names(conn, s.kpi),

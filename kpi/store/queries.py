@@ -124,13 +124,18 @@ def _actions_read(g: sa.Table, scope: Scope) -> sa.ColumnElement[bool]:
     return _or_codes(_in_scope(g.c.department, scope), g.c.code, scope.owned | scope.acting)
 
 
+def is_open(a: sa.Table) -> sa.ColumnElement[bool]:
+    """An action still to happen (`ActionStatus.is_open`): only such a one widens its owner's
+    scope (a done or dropped one widens nothing)."""
+    return a.c.status.in_([str(status) for status in ActionStatus if status.is_open])
+
+
 def goal_links(conn: sa.Connection) -> list[GoalLink]:
     """Every current goal's place, owner, KPI and its actions' owners: what a viewer's scope is
     made from."""
     g, a = s.goal, s.action
     actors: dict[str, set[str]] = {}
-    open_ = [str(status) for status in ActionStatus if status.is_open]  # a done or dropped one widens nothing
-    owners = sa.select(a.c.goal, a.c.owner).where(a.c.owner.is_not(None), a.c.status.in_(open_)).distinct()
+    owners = sa.select(a.c.goal, a.c.owner).where(a.c.owner.is_not(None), is_open(a)).distinct()
     for goal, owner in conn.execute(owners):
         actors.setdefault(goal, set()).add(owner)
     rows = conn.execute(
