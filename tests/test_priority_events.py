@@ -15,6 +15,7 @@ not counted), and a sales call on the 14th waits 300 s (another queue). By hand:
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -475,6 +476,31 @@ def test_the_editor_sets_changes_and_clears_the_measure_with_the_same_check(
         assert conn.execute(sa.select(schema.priority_measure)).all() == []
 
 
+def _glob_while_held(monkeypatch) -> list[bool]:
+    """Whether the store was held for writing at each lookup of call records from now on."""
+    from kpi.sources import recipe_source
+
+    held, looked = [False], []
+    real_writing, real_looked_up = engine.writing, recipe_source.looked_up
+
+    @contextlib.contextmanager
+    def writing(*args, **kwargs):
+        with real_writing(*args, **kwargs) as conn:
+            held[0] = True
+            try:
+                yield conn
+            finally:
+                held[0] = False
+
+    def looked_up(*args, **kwargs):
+        looked.append(held[0])
+        return real_looked_up(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "writing", writing)
+    monkeypatch.setattr(recipe_source, "looked_up", looked_up)
+    return looked
+
+
 def test_the_data_page_editor_saves_the_measure_and_shows_it_again(app, app_url, tmp_path, monkeypatch):
     _records_at(tmp_path, monkeypatch, "exports/calls/2026-10.parquet")
     at = app(month="2026-10", **{"as": "sofie.dahl@havnhjem.example"}).run()
@@ -490,8 +516,10 @@ def test_the_data_page_editor_saves_the_measure_and_shows_it_again(app, app_url,
     field("Queue").input("invoice")
     field("Answered within (s)").input("90")
     field("Share needed (%)").input("80.5")
+    held = _glob_while_held(monkeypatch)
     next(b for b in at.get("form_submit_button") if b.proto.form_id == form).click().run()
     assert not at.exception
+    assert held == [False]  # the pattern looked up once, before the store was taken for writing
     with engine.reading(engine.create(app_url)) as conn:
         stored = conn.execute(sa.select(schema.priority_measure)).all()
     assert stored == [("SP1", "exports/calls/*.parquet", "invoice", 90.0, 80.5)]

@@ -203,8 +203,17 @@ def save_promise(conn: sa.Connection, viewer: Person, values: Mapping[str, objec
     return Writer(conn, viewer.email).upsert(s.promise, row)
 
 
-def save_priority(conn: sa.Connection, viewer: Person, values: Mapping[str, object], *, is_new: bool) -> str:
-    """Create or change a service priority, checked as an imported one is (`checks.service_priority`)."""
+def save_priority(
+    conn: sa.Connection,
+    viewer: Person,
+    values: Mapping[str, object],
+    *,
+    is_new: bool,
+    found: sources.Found | None = None,
+) -> str:
+    """Create or change a service priority, checked as an imported one is (`checks.service_priority`).
+    `found` is what its call-record pattern names (`priority_files`), looked up before the store
+    was taken for writing; without it the pattern is looked up here."""
     _check_admin(viewer)
     form, stored = _Form(values), known.read(conn)
     row = {
@@ -215,7 +224,8 @@ def save_priority(conn: sa.Connection, viewer: Person, values: Mapping[str, obje
         "comparison": form.text("comparison") or None,
     }
     form.check(checks.service_priority, row, stored)
-    measure = _event_measure(form, str(row["code"]), stored)
+    found = priority_files(values) if found is None else found
+    measure = _event_measure(form, str(row["code"]), stored, found)
     form.finish()
     writer = Writer(conn, viewer.email)
     outcome = writer.upsert(s.service_priority, row)
@@ -231,7 +241,14 @@ EVENT_FIELDS = ("files", "queue", "within_s", "share")
 """The service priority editor's optional fields of a measure over call records."""
 
 
-def _event_measure(form: _Form, code: str, stored: checks.Known) -> EventMeasure | None:
+def priority_files(values: Mapping[str, object]) -> sources.Found:
+    """The call records a service priority form's pattern names: one glob of the file system,
+    run before the store is taken for writing, so a large folder never holds the store."""
+    files = str(values.get("files") or "").strip()
+    return recipe_source.looked_up((), [files] if files else [])
+
+
+def _event_measure(form: _Form, code: str, stored: checks.Known, found: sources.Found) -> EventMeasure | None:
     """The priority's measure over call records as the form gives it, checked by the one check
     the definitions file uses too; None when its fields are all empty."""
     if not any(str(form.values.get(name) or "").strip() for name in EVENT_FIELDS):
@@ -245,8 +262,6 @@ def _event_measure(form: _Form, code: str, stored: checks.Known) -> EventMeasure
     }
     known_now = replace(stored, priorities=stored.priorities | {code})  # a new priority is known
     unreadable = {p.field for p in form.problems}
-    files = fields["files"]
-    found = recipe_source.looked_up((), [files] if isinstance(files, str) else [])  # one glob
     unfit = [p for p in priority_events.check(fields, known_now, found) if p.field not in unreadable]
     form.problems += unfit
     return priority_events.record(fields) if not unfit and not unreadable & set(EVENT_FIELDS) else None

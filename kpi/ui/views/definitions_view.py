@@ -7,6 +7,7 @@ kpi.store.definitions, which checks everything, reports every problem at once an
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Protocol, TypeVar
@@ -324,7 +325,10 @@ def priority_editor(ctx: Context, defs: data.Definitions) -> None:
             **_event_fields(priority),
         }
         saved = st.form_submit_button(t("forms.save"), type="primary")
-    _submit(ctx, saved, values, priority, definitions.save_priority, "service_priority", key)
+    # the pattern's files are looked up before the store is taken for writing, not while it waits
+    found = definitions.priority_files(values) if saved else None
+    save = functools.partial(definitions.save_priority, found=found)
+    _submit(ctx, saved, values, priority, save, "service_priority", key)
 
 
 def _event_fields(priority: ServicePriority | None) -> dict[str, str]:
