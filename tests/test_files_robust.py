@@ -18,7 +18,7 @@ from kpi.domain import bounds
 from kpi.domain.errors import Problem
 from kpi.files import tables
 from kpi.files.tables import ImportRejected
-from kpi.text import words
+from kpi.text import i18n, words
 from tests.conftest import ROOT
 
 SAMPLES = ROOT / "data" / "samples"
@@ -284,6 +284,35 @@ def test_a_value_beyond_the_header_is_a_row_split_wrongly_even_with_an_empty_tai
     data = b"kpi,month,value,,\nCS_WAIT,2026-10,70,,,oops\n"
     (problem,) = problems_of(data, "measurements")
     assert problem.key == "import.ragged_row"
+
+
+def test_formulas_without_their_result_are_named_cell_by_cell():
+    """A workbook written by a program (here openpyxl) keeps its formulas without their results;
+    the import reads results, so each such cell read as empty (a value missing without a word
+    about why). Each is named with its row and column, and the way to a result."""
+    data = _workbook([ROWS[0], ["CS_WAIT", "2025-01", "=60+1"], ["CS_WAIT", "2025-02", '=IF(1=1,"",1)']])
+    problems = problems_of(data, name="sums.xlsx")
+    assert [(p.key, p.row, p.field) for p in problems] == [
+        ("import.formula_without_result", 2, "value"),
+        ("import.formula_without_result", 3, "value"),
+    ]
+    with i18n.use("da"):
+        said = words.problem(problems[0])
+    assert said.startswith("sums.xlsx, række 2, kolonne value:") and "LibreOffice" in said
+
+
+def test_formulas_with_their_result_kept_read_as_their_result():
+    """As Excel and LibreOffice save them: the result beside each formula, an empty text result
+    as an empty `<v>` of a text cell."""
+    data = _rewrite_member(
+        _workbook([ROWS[0], ["CS_WAIT", "2025-01", "=60+1"], ["CS_WAIT", "2025-02", '=IF(1=1,"",1)']]),
+        "xl/worksheets/sheet1.xml",
+        lambda xml: xml.replace(b'<c r="C2"><f>60+1</f><v></v>', b'<c r="C2"><f>60+1</f><v>61</v>').replace(
+            b'<c r="C3">', b'<c r="C3" t="str">'
+        ),
+    )
+    header, body, _ = tables.read_table(data, "kept.xlsx")
+    assert body == [["CS_WAIT", "2025-01", "61"], ["CS_WAIT", "2025-02", ""]]
 
 
 def test_empty_cells_after_a_sheet_s_table_are_no_columns():

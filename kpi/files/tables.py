@@ -174,6 +174,7 @@ def _read_xlsx(data: bytes, name: str) -> tuple[list[str], list[list[str]]]:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
             sheet = book.worksheets[0]
+            path = str(getattr(sheet, "_worksheet_path", ""))  # the sheet's part in the package
             sheet.reset_dimensions()  # read every row there is, not what <dimension> claims
             table, cells = [], 0
             for row in sheet.iter_rows():  # a missing row comes as no cells
@@ -191,6 +192,7 @@ def _read_xlsx(data: bytes, name: str) -> tuple[list[str], list[list[str]]]:
         table.pop()
     if not table:
         raise ImportRejected(Problem("import.empty", file=name))
+    _check_computed(data, name, path, table[0])
     width = max(len(row) for row in table)
     if width * len(table) > XLSX_MAX_CELLS:  # before a cell is added: every row is made as wide
         raise _too_wide(name)
@@ -221,6 +223,49 @@ def _filled(row: tuple) -> list[str]:
     while cells and not cells[-1]:
         cells.pop()
     return cells
+
+
+_CELL = re.compile(rb"<(?:\w+:)?c\b([^>/]*)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
+"""A cell in a sheet's XML: its attributes and what it holds."""
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+"""A formula's element (`<f>A1*2</f>`, `<f t="shared" si="0"/>`)."""
+_RESULT = re.compile(rb"<(?:\w+:)?v>\s*[^<\s]")
+"""A kept result (`<v>3</v>`; openpyxl writes `<v></v>` for one it did not compute)."""
+_PLACE = re.compile(rb'\br="([A-Z]{1,3})([0-9]{1,7})"')
+_TEXT_RESULT = re.compile(rb'\bt="(?:str|s|inlineStr)"')
+"""A formula whose result is text: an empty result (`=IF(A2="";"";A2)`) is kept as `<v></v>`."""
+
+
+def _check_computed(data: bytes, name: str, path: str, header: list[str]) -> None:
+    """Refuse a workbook whose formulas keep no result. Excel and LibreOffice save each formula's
+    result beside it; a program that writes workbooks (openpyxl, an export script) may not, and
+    the import reads results, so such a cell read as empty: a value missing, a title blank."""
+    with zipfile.ZipFile(io.BytesIO(data)) as book:
+        sheet = book.read(path.lstrip("/")) if path.lstrip("/") in book.namelist() else b""
+    if not _FORMULA.search(sheet):
+        return
+    bare = []
+    for found in _CELL.finditer(sheet):
+        attributes, inside = found.group(1), found.group(2) or b""
+        place = _PLACE.search(attributes)
+        if (
+            place
+            and _FORMULA.search(inside)
+            and not _RESULT.search(inside)
+            and not _TEXT_RESULT.search(attributes)
+        ):
+            bare.append((int(place.group(2)), place.group(1).decode()))
+    if bare:
+        from openpyxl.utils import column_index_from_string
+
+        def heading(letter: str) -> str:  # the column's heading, else its letter
+            index = column_index_from_string(letter) - 1
+            return (header[index] if index < len(header) else "") or letter
+
+        raise ImportRejected(
+            Problem("import.formula_without_result", heading(letter), file=name, row=row)
+            for row, letter in bare
+        )
 
 
 def _check_workbook_size(data: bytes, name: str) -> None:
