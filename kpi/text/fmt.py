@@ -212,6 +212,12 @@ def moment(when: datetime) -> str:
     return f"{format_date(when, 'medium', locale=locale)} {format_time(when, 'short', locale=locale)}"
 
 
+def date_pattern() -> str:
+    """How a date picker and a table's date column write a day in the reader's language, as
+    Streamlit takes it (a moment.js pattern): `2026-12-06` / `06.12.2026`."""
+    return t("widget.date_pattern")
+
+
 def decimal_symbol() -> str:
     """The decimal separator readers of the current language type (`,` in Danish)."""
     return get_decimal_symbol(_locale())

@@ -118,7 +118,7 @@ def new_action(
             owner = st.selectbox(
                 t("forms.action_owner"), list(names), format_func=lambda e: names[e], index=me, key=fields[2]
             )
-            due = st.date_input(t("forms.action_due"), value=None, format="DD.MM.YYYY", key=fields[3])
+            due = st.date_input(t("forms.action_due"), value=None, format=fmt.date_pattern(), key=fields[3])
             submitted = st.form_submit_button(t("forms.save"), type="primary")
         if submitted and write(ctx, edits.add_action, goal=goal, title=title, owner=owner, due=due):
             _forget(*fields)
@@ -160,7 +160,7 @@ def action_status(
                 format_func=lambda e: names.get(e, "–"),
                 index=([*names].index(action.owner) + 1) if action.owner in names else 0,
             )
-            due = st.date_input(t("forms.action_due"), value=action.due, format="DD.MM.YYYY")
+            due = st.date_input(t("forms.action_due"), value=action.due, format=fmt.date_pattern())
             submitted = st.form_submit_button(t("forms.save"), type="primary")
         if submitted and write(
             ctx,

@@ -46,7 +46,7 @@ def log(ctx: Context, people: dict) -> None:
         t("audit.period"),
         value=(date.today() - timedelta(days=90), date.today()),
         key="data.audit.period",
-        format="DD.MM.YYYY",
+        format=fmt.date_pattern(),
     )
     key = search.text_input(t("audit.key"), key="data.audit.key", placeholder=t("audit.key_placeholder"))
     first, last = (period[0], period[-1]) if isinstance(period, tuple) and period else (None, None)
@@ -66,13 +66,13 @@ def log(ctx: Context, people: dict) -> None:
     ]
     shown = shown.drop(columns=["before", "after"])
     shown["who"] = [named(who) for who in shown["who"]]  # as the filter above (an address was cut)
-    # when, in the reader's format as the send log's (the rows come newest first)
-    shown["at"] = [fmt.moment(at) for at in shown["at"]]
     shown.insert(4, "change", changes)
     shown.insert(5, "origin", origins)
     shown["table_name"] = [t(f"audit.table_{name}") for name in shown["table_name"]]
     shown = shown.rename(columns={c: t(f"audit.col_{c}") for c in shown.columns})
-    st.dataframe(shown, hide_index=True, width="stretch", height=420)
+    when = t("audit.col_at")  # a time, so that sorting by it sorts by time (the rows come newest first)
+    at = st.column_config.DatetimeColumn(when, format=f"{fmt.date_pattern()} HH:mm")
+    st.dataframe(shown, hide_index=True, width="stretch", height=420, column_config={when: at})
     st.download_button(
         t("audit.download"),
         functools.partial(data.audit_csv, ctx.url, *filters),

@@ -120,7 +120,7 @@ def editor(ctx: Context) -> None:
                 typed[name] = st.date_input(
                     t(f"field.{name}"),
                     current.due(name),
-                    format=t("cycle.date_format"),
+                    format=fmt.date_pattern(),
                     help=t(f"cycle.{name}_help"),
                     key=keys[name],
                 )
