@@ -49,7 +49,7 @@ if chosen in month_report.goals:
     comments = data.commentary(ctx.url, ctx.scope, ctx.month, ctx.month, ctx.language)
     unit = row.kpi.unit if row.kpi else "count"
     cascade_view.target_history(data.target_history(ctx.url, ctx.scope, row.goal.code), unit, people)
-    cascade_view.actions_and_comments(row, ctx.month, actions, comments, people, verdicts, ctx.scope)
+    cascade_view.actions_and_comments(row, ctx.today, actions, comments, people, verdicts, ctx.scope)
     forms.accept(ctx, row.goal, key="cascade")
     forms.commentary(ctx, [row.kpi] if row.kpi else [], [row.goal], key="cascade")
     forms.new_action(ctx, [row.goal], list(people.values()), key="cascade", actions=actions)

@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from kpi.domain import attention, months, report
+from kpi.domain import attention, months, outlook, report
 from kpi.domain.attention import Kind
 from kpi.domain.model import (
     Action,
@@ -75,19 +75,29 @@ def test_a_broken_service_priority_comes_first_with_its_threshold_and_how_long_i
 
 
 @pytest.mark.parametrize(
-    ("due", "status", "is_late"),
+    ("due", "status", "today", "is_late"),
     [
-        (date(2026, 10, 30), ActionStatus.PLANNED, True),  # due before the month is out
-        (date(2026, 10, 31), ActionStatus.DOING, False),  # due on its last day: not late yet
-        (date(2026, 9, 1), ActionStatus.DONE, False),
-        (date(2026, 9, 1), ActionStatus.DROPPED, False),
-        (None, ActionStatus.PLANNED, False),  # no due date, never late
+        (date(2026, 10, 30), ActionStatus.PLANNED, None, True),  # due before the month is out
+        (date(2026, 10, 31), ActionStatus.DOING, None, True),  # due on its last day, read after it
+        (date(2026, 10, 31), ActionStatus.DOING, date(2026, 10, 31), False),  # read on the day: not yet
+        (date(2026, 10, 31), ActionStatus.DOING, date(2026, 11, 1), True),  # from the day after
+        (date(2026, 10, 14), ActionStatus.DOING, date(2026, 10, 15), True),  # read in the month
+        (date(2026, 10, 20), ActionStatus.DOING, date(2026, 10, 15), False),  # …its date still ahead
+        (date(2026, 11, 2), ActionStatus.DOING, date(2026, 12, 6), False),  # due after it: November's
+        (date(2026, 9, 1), ActionStatus.DONE, None, False),
+        (date(2026, 9, 1), ActionStatus.DROPPED, None, False),
+        (None, ActionStatus.PLANNED, None, False),  # no due date, never late
     ],
 )
-def test_an_open_action_past_its_due_date_is_listed(due, status, is_late):
+def test_an_open_action_past_its_due_date_is_listed(due, status, today, is_late):
+    """Overdue in October's report: open, due by its end and before the day it is read (the
+    list said an action due on 30 November was not overdue on 6 December while the owed list,
+    the meeting's and the pack's lists said it was, each by its own rule)."""
     action = Action(9, "O1", "Call back every customer", None, due, status)
-    items = attention.items(handmade.month_report(), [action])
+    items = attention.items(handmade.month_report(), [action], today=today)
     assert any(i.kind is Kind.LATE_ACTION for i in items) is is_late
+    counted = outlook.overdue([action], handmade.month_report().month, today)
+    assert bool(counted) is is_late  # the month's count and the owed list judge by the same rule
 
 
 def test_an_action_of_a_goal_outside_the_report_is_not_listed():

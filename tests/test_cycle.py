@@ -243,8 +243,12 @@ def test_an_action_overdue_today_is_owed_though_it_was_not_late_at_the_month_s_e
         conn.execute(sa.update(s.action).where(s.action.c.id == 1).values(due=date(2026, 10, 31)))
     late = [(i.subject, i.due, i.overdue) for i in _owed(owed_url, EVERYTHING) if i.kind is owed.Kind.ACTION]
     assert ("Hire two agents", date(2026, 10, 31), True) in late
-    on_the_day = _owed(owed_url, EVERYTHING, date(2026, 10, 31))  # not before its day has passed
-    assert "Hire two agents" not in [i.subject for i in on_the_day if i.kind is owed.Kind.ACTION]
+    on_the_day = _owed(
+        owed_url, EVERYTHING, date(2026, 10, 31)
+    )  # owed, not overdue before its day has passed
+    assert ("Hire two agents", False) in [
+        (i.subject, i.overdue) for i in on_the_day if i.kind is owed.Kind.ACTION
+    ]
     # an action due after the month is a later month's, however late it is today (a review found
     # March listing actions due in October)
     later = _owed(owed_url, EVERYTHING, date(2027, 3, 1))
@@ -252,6 +256,41 @@ def test_an_action_overdue_today_is_owed_though_it_was_not_late_at_the_month_s_e
     with engine.reading(store) as conn:
         march = owing.owed_items(conn, EVERYTHING, date(2026, 3, 1), "en", date(2027, 3, 1))
     assert [i for i in march if i.kind is owed.Kind.ACTION] == []
+
+
+@pytest.mark.parametrize("today", [date(2026, 10, 31), date(2026, 11, 12)])
+def test_the_attention_list_the_month_slide_and_the_owed_list_count_the_same_overdue_actions(owed_url, today):
+    """One rule for an overdue action (`outlook.overdue`): the helper reading the pack found two
+    overdue actions on the Overview and the month's slide, three in the owed list, and the pack's
+    action list saying only "in progress" of the third."""
+    from kpi.store import decks
+
+    store = engine.create(owed_url)
+    with engine.writing(store) as conn:
+        conn.execute(sa.update(s.action).where(s.action.c.id == 1).values(due=date(2026, 10, 31)))
+    with engine.reading(store) as conn:
+        built = monthly.month_report(conn, EVERYTHING, OCTOBER, "en")
+        listed = {
+            i.code
+            for i in monthly.attention(conn, EVERYTHING, built, "en", today)
+            if i.kind.name == "LATE_ACTION"
+        }
+        slides = decks.slides(conn, EVERYTHING, OCTOBER, "en", today)
+    owed_late = {
+        i.code for i in _owed(owed_url, EVERYTHING, today) if i.kind is owed.Kind.ACTION and i.overdue
+    }
+    assert listed == owed_late and ("1" in listed) is (today > date(2026, 10, 31))
+    (month,) = [slide for slide in slides if slide.kind == "month"]
+    (counted,) = [line.value for line in month.lines if line.label == "Actions overdue"]
+    assert counted == str(len(listed))
+    marked = [
+        line.label
+        for slide in slides
+        if slide.kind == "actions"
+        for line in slide.lines
+        if "overdue" in line.note
+    ]
+    assert ("Hire two agents" in marked) is (today > date(2026, 10, 31))
 
 
 def test_a_department_head_is_owed_and_owes_only_within_their_department(owed_url):

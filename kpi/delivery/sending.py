@@ -191,6 +191,7 @@ def plan(conn: sa.Connection, month: date, language: str, today: date | None = N
             attention.compliance(built, queries.service_priorities(conn, scope, language)),
             monthly.late(conn, built, today),
             company_events.read(conn, scope, language),
+            today,
         )
         found = monthly.for_reader(scope, built, found, everyone)  # as the pages and the pack tell them
         mine = [i for i in found if _theirs(person, i.department, i.owner)]

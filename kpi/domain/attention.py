@@ -173,13 +173,15 @@ def items(
     compliance: Sequence[Compliance] = (),
     late: Mapping[str, int] | None = None,
     events: Sequence[CompanyEvent] = (),
+    today: date | None = None,
 ) -> list[Item]:
     """Every exception of the month, most severe first (`_severity`); `late` is `kpi code → days
     late` (`lateness.late_kpis`) of the KPIs whose missing value is overdue; `events` the company
-    events in scope, so an item in a month an event touches names it (`Item.during`)."""
+    events in scope, so an item in a month an event touches names it (`Item.during`); the
+    actions overdue as read on `today` (`outlook.overdue`: after the month when not given)."""
     facts = _Facts(report, _explained(comments, report.month), kpi_goals(report), events)
     out = _priority_items(facts, compliance) + _kpi_items(facts, late or {}) + _goal_items(facts)
-    out += _action_items(facts, actions)
+    out += _action_items(facts, actions, today)
     listed = {(i.kind, i.code) for i in out}
     for kind, code in needs_commentary(report, comments):
         if kind == "kpi" and not any(k in listed for k in ((Kind.RED_KPI, code), (Kind.CONCERN, code))):
@@ -269,10 +271,10 @@ def _goal_items(facts: _Facts) -> list[Item]:
     return out
 
 
-def _action_items(facts: _Facts, actions: Sequence[Action]) -> list[Item]:
+def _action_items(facts: _Facts, actions: Sequence[Action], today: date | None) -> list[Item]:
     goals = facts.report.goals
     out = []
-    for action in overdue([a for a in actions if a.goal in goals], facts.report.month):
+    for action in overdue([a for a in actions if a.goal in goals], facts.report.month, today):
         due = action.due or facts.report.month
         goal = goals[action.goal].goal
         out.append(
@@ -298,12 +300,13 @@ def of_month(
     comments: Sequence[Commentary],
     late: Mapping[str, int],
     events: Sequence[CompanyEvent],
+    today: date,
 ) -> list[Item]:
     """The month's one exception list from what it reads within one scope: the service
-    priorities, actions, the month's commentary, the late values and the company events
-    (`kpi.store.monthly.attention` reads them from the store; the app takes them from its caches,
-    which its other pages fill)."""
-    return items(report, actions, comments, compliance(report, priorities), late, events)
+    priorities, actions, the month's commentary, the late values and the company events, read
+    on `today` (`kpi.store.monthly.attention` reads them from the store; the app takes them from
+    its caches, which its other pages fill)."""
+    return items(report, actions, comments, compliance(report, priorities), late, events, today)
 
 
 def compliance(report: MonthReport, kept: Sequence[ServicePriority]) -> list[Compliance]:

@@ -7,7 +7,7 @@ Pure: records and month values in, numbers and records out.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 
 from kpi.domain import months, status
 from kpi.domain.model import UNIT_RANGES, Action, Kpi, KpiStatus, MonthValue
@@ -31,10 +31,15 @@ def forecast(row: GoalRow, series: Sequence[MonthValue], month: date) -> float |
     return status.forecast([(v.month, v.value) for v in recent], deadline, UNIT_RANGES[row.kpi.unit])
 
 
-def overdue(actions: Sequence[Action], month: date) -> list[Action]:
-    """Actions still open after their due date, as seen at the end of `month` (one due on its
-    last day is not late yet then)."""
-    return overdue_on(actions, months.end_of(month))
+def overdue(actions: Sequence[Action], month: date, today: date | None = None) -> list[Action]:
+    """The actions overdue in `month`'s report read on `today`: still open, due by the month's
+    end and before `today` (one due on 30 November is overdue for November from 1 December;
+    read in the middle of the month, those past their date so far). Without `today`, as read
+    after the month: every one due by its end. The attention list, the month's counts, the owed
+    lists and the mails all judge so (an action due on the month's last day was overdue in one
+    and "in progress" in the other)."""
+    after = months.end_of(month) + timedelta(days=1)
+    return overdue_on(actions, min(today, after) if today else after)
 
 
 def overdue_on(actions: Sequence[Action], day: date) -> list[Action]:

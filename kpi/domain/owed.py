@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from kpi.domain import attention, months, outlook
+from kpi.domain import attention, months
 from kpi.domain.access import Scope
 from kpi.domain.cycle import Calendar
 from kpi.domain.model import Action, Commentary, Person, Role
@@ -129,13 +129,11 @@ def items(
                 item(Kind.ACCEPTANCE, g.owner, g.department, g.code, g.title, calendar.meeting, g.code)
             )
     goals = built.goals
-    # due by the month's end and not done by today (or, the month still running, due before
-    # its end): an action due 30 November still in progress on 6 December was in nobody's list
-    # for November (seen at the month's end, it was not late yet); one due later is a later
-    # month's
+    # due by the month's end and not done: overdue from the day after its date, as the
+    # attention list counts it (`outlook.overdue`); one due later is a later month's
     end = months.end_of(built.month)
     mine = [a for a in actions if a.goal in goals and a.due is not None and a.due <= end]
-    for action in outlook.overdue_on(mine, max(end, today)):
+    for action in (a for a in mine if a.status.is_open):
         g = goals[action.goal].goal
         email = owner(action.owner, g.owner, heads_of.get(g.department or ""))
         due = action.due or calendar.meeting

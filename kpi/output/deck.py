@@ -11,7 +11,7 @@ what one 16:9 screen holds (`slide.paginate`)."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import date, timedelta
 
 from kpi.domain import attention, cascade, company_events, month_rows, months, outlook, signals
 from kpi.domain.model import Action, Department, Level
@@ -191,6 +191,7 @@ def _attention(meeting: Meeting, actions: Sequence[Action]) -> list[attention.It
         attention.compliance(built, meeting.priorities),
         meeting.late,
         meeting.events,
+        meeting.today,
     )
     return attention.as_told(found, built, meeting.scope, meeting.heads)  # as the pages tell them
 
@@ -256,7 +257,7 @@ def _action_lines(meeting: Meeting, actions: Sequence[Action], owners: dict[str,
     horizon = months.end_of(months.add(month, ACTIONS_AHEAD_MONTHS))
     visible = set(meeting.month_report.goals)
     due = [a for a in actions if a.goal in visible and a.due and a.due <= horizon and a.status.is_open]
-    late = {a.id for a in outlook.overdue(due, month)}
+    late = {a.id for a in outlook.overdue_on(due, meeting.today or months.end_of(month) + timedelta(days=1))}
     lines = [
         Line(
             a.title,

@@ -67,7 +67,12 @@ def month(meeting: Meeting, found: Sequence[attention.Item], actions: Sequence[A
         lines.append(Line(t("deck.month_priorities"), _of(judged.count(True), len(judged)), note=broken))
     lines.append(Line(t("deck.month_late"), fmt.number(len(meeting.late))))
     open_actions = [a for a in actions if a.goal in built.goals and a.status.is_open]
-    lines.append(Line(t("deck.month_overdue"), fmt.number(len(outlook.overdue(open_actions, built.month)))))
+    lines.append(
+        Line(
+            t("deck.month_overdue"),
+            fmt.number(len(outlook.overdue(open_actions, built.month, meeting.today))),
+        )
+    )
     said = tuple(replace(ln, why=" · ".join(p for p in (ln.value, ln.note) if p)) for ln in lines)
     return Slide("month", t("deck.month_title", month=fmt.month_long(built.month)), lines=said)
 

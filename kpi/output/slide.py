@@ -141,6 +141,9 @@ class Meeting:
     """`department → its head's e-mail`: who answers for an item nobody owns."""
     closed_by: str | None = None
     """Who closed the month (their e-mail address): its title slide names them."""
+    today: date | None = None
+    """The day the deck is read: the actions overdue on it (`outlook.overdue`; after the month
+    when not given)."""
 
     @property
     def tops(self) -> list[cascade.Node]:

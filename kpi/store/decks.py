@@ -8,6 +8,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from kpi import settings
 from kpi.domain import cycle, owed
 from kpi.domain.access import Scope
 from kpi.domain.company_events import CompanyEvent
@@ -121,6 +122,7 @@ def made(
         scope,
         owed.heads(shown.people),
         meeting.closed_by,
+        today or settings.today(),
     )
     built = deck.build(
         source,

@@ -77,8 +77,9 @@ def attention(
     today: date | None = None,
 ) -> list[attention_.Item]:
     """The month's one exception list (`attention.items`) for a report built for `scope`, its
-    late values as of `today` (the company's today, `settings.today`, when not given)."""
-    month = built.month
+    late values and overdue actions as of `today` (the company's today, `settings.today`, when
+    not given)."""
+    month, today = built.month, today or settings.today()
     items = attention_.of_month(
         built,
         queries.service_priorities(conn, scope, language),
@@ -86,6 +87,7 @@ def attention(
         queries.commentary(conn, scope, month, month, language),
         late(conn, built, today),
         company_events.read(conn, scope, language),
+        today,
     )
     return for_reader(scope, built, items, queries.people(conn))
 

@@ -385,7 +385,7 @@ def month_report(url: str, scope: Scope, month: date, language: str) -> report.M
 @shared
 def attention(url: str, scope: Scope, month: date, language: str, today: date) -> list[attention_.Item]:
     """The month's one exception list (`monthly.attention`) as every page shows it, its late
-    values as of `today` (a key, so a list read yesterday is not served today). Made from this
+    values and overdue actions as of `today` (a key, so a list read yesterday is not served today). Made from this
     module's loaders of what it reads, not a unit of work of its own: the Overview, the cascade
     and the cards ask for the same commentary, actions, events and late values, so the first
     visit of a scope's month reads each once (tests/test_shared_rows.py checks it is the
@@ -398,6 +398,7 @@ def attention(url: str, scope: Scope, month: date, language: str, today: date) -
         commentary(url, scope, month, month, language),
         late(url, scope, month, language, today),
         company_events(url, scope, language),
+        today,
     )
     return monthly.for_reader(scope, built, items, people(url))
 

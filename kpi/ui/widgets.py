@@ -541,15 +541,15 @@ def initiative_line(action: Action, verdict: Verdict) -> str:
 def action_list(
     items: Sequence[Action],
     people: dict[str, Person],
-    month: date,
+    today: date,
     goal_titles: dict[str, str] | None = None,
     verdicts: Mapping[int, Verdict] | None = None,
 ) -> None:
-    """Actions as "what (goal) — who, by when · status", overdue ones flagged in words, and an
-    initiative's verdict (kpi.domain.initiatives) after it."""
+    """Actions as "what (goal) — who, by when · status", those past their date on `today` flagged
+    in words, and an initiative's verdict (kpi.domain.initiatives) after it."""
     if not items:  # a department's list (with its goals' titles) is about all of its goals
         st.caption(t("cascade.no_actions" if goal_titles is None else "departments.no_actions"))
-    late = {a.id for a in outlook.overdue(items, month)}
+    late = {a.id for a in outlook.overdue_on(items, today)}
     lines = []
     for a in items:
         owner = plain.markdown(people[a.owner].name) if a.owner in people else "–"

@@ -348,7 +348,7 @@ def _children(row: month_rows.GoalRow, month_report: report.MonthReport) -> None
 
 def actions_and_comments(
     row: month_rows.GoalRow,
-    month: date,
+    today: date,
     actions: Sequence[Action],
     comments: Sequence[Commentary],
     people: dict[str, Person],
@@ -363,7 +363,7 @@ def actions_and_comments(
     if scope.reads_actions(code, department):
         with left:
             st.markdown(f"**{t('cascade.actions')}**")
-            widgets.action_list([a for a in actions if a.goal == code], people, month, None, verdicts)
+            widgets.action_list([a for a in actions if a.goal == code], people, today, None, verdicts)
     if not scope.follows(code, department):
         return
     with right:
