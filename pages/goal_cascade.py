@@ -34,6 +34,7 @@ chosen = urlstate.selectbox(
     placeholder=t("cascade.pick_prompt"),
 )
 if chosen in month_report.goals:
+    cascade_view.tree_after_on_phone()
     people = {p.email: p for p in data.people(ctx.url)}
     promises = {p.code: p for p in data.promises(ctx.url, ctx.language)}
     history = data.history(ctx.url, ctx.scope, months.add(ctx.month, -cascade_view.TREND_MONTHS), ctx.month)

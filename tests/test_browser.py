@@ -591,6 +591,26 @@ def test_a_phone_gets_the_cascade_as_a_list_that_fits(server, browser, october):
     assert wide <= 0, wide
 
 
+def test_a_goal_opened_on_a_phone_comes_before_the_tree(server, browser, october):
+    """The Overview's Open on a phone landed on the cascade's title with the goal's detail some
+    2,800 pixels down, under every goal of the tree: a chosen goal comes first there, the list
+    after it; a screen keeps the tree (its table) above the detail."""
+    title = october.goals["T1"].goal.title
+    tops = {}
+    for width in (390, 1440):
+        page = open_page(browser, f"{server}/goal_cascade?month=2026-10&goal=T1", width)
+        heading = page.get_by_role("heading", name=title, exact=True)
+        expect(heading).to_be_visible()
+        tree = ".st-key-phone-cascade" if width == 390 else ".st-key-wide-cascade"
+        tops[width] = page.evaluate(
+            "([tree, heading]) => [document.querySelector(tree).getBoundingClientRect().top, heading]",
+            [tree, heading.evaluate("(h) => h.getBoundingClientRect().top")],
+        )
+        page.close()
+    assert tops[390][1] < tops[390][0], tops  # the detail above the list
+    assert tops[1440][0] < tops[1440][1], tops  # the table above the detail
+
+
 BUTTONS_PAST_COLUMN = """() => [...document.querySelectorAll('[data-testid="stColumn"] button')]
     .filter((button) => button.getBoundingClientRect().right
         > button.closest('[data-testid="stColumn"]').getBoundingClientRect().right + 1)

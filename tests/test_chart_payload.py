@@ -60,9 +60,28 @@ def test_the_trend_keeps_its_lines_colours_and_labels():
     assert chart["yAxis"]["name"] == t("chart.unit.s")
     # the title heads the legend, both above the plot: a phone's rows of legend cover no label
     assert chart["title"]["text"] == "Wait" and chart["legend"]["top"] > chart["title"]["top"]
-    assert chart["grid"]["top"] > chart["legend"]["top"] and chart["legend"]["type"] == "scroll"
+    assert chart["grid"]["top"] > chart["legend"]["top"]
     legend = [entry["name"] for entry in chart["legend"]["data"]]
     assert "ticks" not in legend and t("chart.actual") in legend
+
+
+def test_a_trend_s_legend_wraps_whole_above_the_plot_however_narrow():
+    """Paged (`type: scroll`), a phone's legend showed a third of its entries, cut mid-word,
+    behind ◀ 1/4 ▶: it wraps, and the plot starts below its rows at every width (ECharts'
+    media queries, applied in order: the narrowest a chart meets comes last)."""
+    with i18n.use("da"):  # the longer words
+        chart = _trend()
+    names = [entry["name"] for entry in chart["legend"]["data"]]
+    assert "type" not in chart["legend"]  # plain: it wraps onto rows
+    widths = [m["query"]["maxWidth"] for m in chart["media"]]
+    assert widths == sorted(widths, reverse=True) and widths[-1] == charts.PHONE_CHART
+    tops = [chart["grid"]["top"], *(m["option"]["grid"]["top"] for m in chart["media"][:-1])]
+    assert tops == sorted(tops) and tops[-1] > tops[0]  # narrower, more rows
+    phone = chart["media"][-1]["option"]
+    rows = charts.legend_rows(names, charts.PHONE_ROOM, charts.PHONE_CHAR, charts.PHONE_ICON)
+    assert rows >= 2 and phone["grid"]["top"] >= chart["legend"]["top"] + rows * charts.PHONE_ROW
+    assert phone["legend"]["textStyle"]["fontSize"] < chart["legend"]["textStyle"]["fontSize"]
+    assert charts.legend_rows(["a" * 20] * 3, 200) == 3 and charts.legend_rows(["a"] * 3, 200) == 1
 
 
 def test_a_trend_s_title_is_text_as_typed():

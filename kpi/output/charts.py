@@ -316,13 +316,17 @@ def trend(points: Sequence[tuple[date, float]], spec: TrendSpec) -> Chart:
     return {
         **framed(spec.title),
         "legend": {
-            "type": "scroll",
             "top": TITLE_ROW,
             "left": 0,
             "data": legend,
             "textStyle": {"fontSize": 12},
         },
-        "grid": {"left": label_room(ticks), "right": 16, "top": TITLE_ROW + LEGEND_ROW + 22, "bottom": 44},
+        "grid": {
+            "left": label_room(ticks),
+            "right": 16,
+            "top": _plot_top(legend_rows([item["name"] for item in legend], LEGEND_WIDTHS[-1])),
+            "bottom": 44,
+        },
         "tooltip": {"trigger": "axis", "confine": True},
         "xAxis": {
             "type": "category",
@@ -342,7 +346,56 @@ def trend(points: Sequence[tuple[date, float]], spec: TrendSpec) -> Chart:
             **({"min": axis.low, "max": axis.high, "interval": axis.step} if axis else {"scale": True}),
         },
         "series": series,
+        "media": _legend_media([item["name"] for item in legend]),
     }
+
+
+LEGEND_WIDTHS = (560, 680, 800, 920, 1040, 1200)
+"""A trend's legend wraps onto rows of whole entries, and the plot starts below however many
+there are: for a chart up to each of these widths, as many as its entries need in the width
+before it (ECharts' `media`: the rows counted where they are most, no legend drawn over the
+plot). Paged, as it was, a phone showed a third of its entries, cut mid-word, behind ◀ 1/4 ▶."""
+LEGEND_CHAR = 5.3
+"""About how many pixels a character of a legend's entry takes at 12 pixels."""
+LEGEND_ICON = 40
+"""An entry's swatch (25 pixels), its gap to the text and the gap to the next entry."""
+PHONE_CHART = 440
+"""Up to this width (a phone's column, 320-400 pixels) the legend is smaller, its rows counted
+in `PHONE_ROOM` pixels."""
+PHONE_ROOM = 320
+PHONE_LEGEND = {"textStyle": {"fontSize": 11}, "itemWidth": 18, "itemGap": 6}
+PHONE_CHAR = 4.9
+PHONE_ICON = 30
+PHONE_ROW = 22
+
+
+def legend_rows(names: Sequence[str], room: int, char: float = LEGEND_CHAR, icon: float = LEGEND_ICON) -> int:
+    """How many rows a legend of `names` wraps onto in `room` pixels, entries kept whole."""
+    rows, used = 1, 0.0
+    for name in names:
+        width = icon + char * len(name)
+        if used and used + width > room:
+            rows, used = rows + 1, 0.0
+        used += width
+    return rows
+
+
+def _plot_top(rows: int, row: int = LEGEND_ROW) -> int:
+    return TITLE_ROW + row * rows + 22
+
+
+def _legend_media(names: Sequence[str]) -> list[Chart]:
+    """The plot's top for each width of `LEGEND_WIDTHS`, and a phone's smaller legend (ECharts'
+    `media`). Every query a chart's width meets applies, in their order: the widest first, so
+    the narrowest met has the last word."""
+    rooms = (PHONE_CHART, *LEGEND_WIDTHS[:-1])
+    screens = [
+        {"query": {"maxWidth": width}, "option": {"grid": {"top": _plot_top(legend_rows(names, room))}}}
+        for width, room in reversed(list(zip(LEGEND_WIDTHS, rooms, strict=True)))
+    ]
+    phone_rows = legend_rows(names, PHONE_ROOM, PHONE_CHAR, PHONE_ICON)
+    phone = {"legend": PHONE_LEGEND, "grid": {"top": _plot_top(phone_rows, PHONE_ROW)}}
+    return [*screens, {"query": {"maxWidth": PHONE_CHART}, "option": phone}]
 
 
 def _two_lines(label: str) -> str:

@@ -141,11 +141,28 @@ def tree(
             t("cascade.col_process"): PROCESS_WIDTH,
         }
         _grid(frame[wide], list(frame.index), "cascade.tree", widths, height)
+    with st.container(key="wide-cascade-pick"):
+        st.caption(t("cascade.wide_pick"))
     with st.container(key="phone-cascade", gap="small"):
         st.markdown(phone_list(rows, goals))
         if len(rows) > PHONE_LIMIT:
             st.caption(t("cascade.phone_more", shown=PHONE_LIMIT, count=len(rows)))
-        st.caption(t("cascade.phone_pick"))
+        st.caption(t("cascade.phone_pick", picker=t("cascade.choose_goal")))
+
+
+AFTER_ON_PHONE = """<style>
+@media (max-width: 640px) {
+  .st-key-phone-cascade, [data-testid="stLayoutWrapper"]:has(> .st-key-phone-cascade) { order: 1; }
+}
+</style>"""
+"""A goal chosen (from the Overview's Open, by its address): on a phone the tree's list goes
+after the goal's detail, which stood some 2,800 pixels down, under every goal of the tree.
+Constant CSS, never people's text."""
+
+
+def tree_after_on_phone() -> None:
+    """Once a goal is chosen: a phone shows its detail first and the tree's list after it."""
+    st.html(AFTER_ON_PHONE)
 
 
 def phone_list(

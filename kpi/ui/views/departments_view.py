@@ -144,7 +144,8 @@ def _chosen_trend(
     )
 
 
-TREND_HEIGHT = 300
+TREND_HEIGHT = 340
+"""As the goal detail's: on a phone the legend wraps onto three rows above the plot."""
 
 
 def trend_figure(
