@@ -156,6 +156,7 @@ def _goal_status(goals: pd.DataFrame, value: np.ndarray, month: date) -> np.ndar
     return np.select(
         [
             np.isnan(value) | target.isna(),
+            start.notna() & (start.dt.to_period("M").dt.to_timestamp() > pd.Timestamp(month)),  # not started
             _meets(value, target, goals["direction"]),
             deadline.notna() & (deadline.dt.to_period("M").dt.to_timestamp() < pd.Timestamp(month)),
             baseline.isna(),
@@ -165,7 +166,18 @@ def _goal_status(goals: pd.DataFrame, value: np.ndarray, month: date) -> np.ndar
             progress >= expected - status.ON_TRACK_SLACK,
             progress >= expected - status.AT_RISK_SLACK,
         ],
-        [NO_DATA, "achieved", "missed", NO_DATA, "off_track", "at_risk", "off_track", "on_track", "at_risk"],
+        [
+            NO_DATA,
+            NO_DATA,
+            "achieved",
+            "missed",
+            NO_DATA,
+            "off_track",
+            "at_risk",
+            "off_track",
+            "on_track",
+            "at_risk",
+        ],
         "off_track",
     )
 

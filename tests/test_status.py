@@ -84,9 +84,14 @@ def goal(
         (100, {"baseline": 140, "target": 60, "direction": L}, GoalStatus.ON_TRACK),
         (130, {"baseline": 140, "target": 60, "direction": L}, GoalStatus.OFF_TRACK),
         (55, {"baseline": 140, "target": 60, "direction": L}, GoalStatus.ACHIEVED),
-        # a month before the start: expected progress 0, so any move the right way is on track
-        (101, {"month": date(2025, 11, 1)}, GoalStatus.ON_TRACK),
-        (90, {"month": date(2025, 11, 1)}, GoalStatus.AT_RISK),  # 10 % worse than baseline
+        # a month before the start's: not judged yet (a goal starting in January 2026 read "off
+        # track since February 2025"), whatever the value, the target met included
+        (101, {"month": date(2025, 11, 1)}, GoalStatus.NO_DATA),
+        (90, {"month": date(2025, 11, 1)}, GoalStatus.NO_DATA),
+        (250, {"month": date(2025, 11, 1)}, GoalStatus.NO_DATA),
+        # the start's own month: judged on the month's share of the time (31 of 365 days)
+        (110, {"month": date(START.year, START.month, 1)}, GoalStatus.ON_TRACK),
+        (90, {"month": date(START.year, START.month, 1)}, GoalStatus.AT_RISK),  # 10 % worse than baseline
         # the deadline has passed without reaching the target
         (199, {"month": date(2027, 1, 1)}, GoalStatus.MISSED),
         # …but reaching it late still counts as achieved

@@ -65,6 +65,34 @@ def test_a_goal_without_a_deadline_says_it_has_no_pace():
     )
 
 
+def test_a_goal_is_judged_from_its_start_and_says_so_before_it():
+    """A goal starting in January 2026 read "off track since February 2025" and forecast a
+    value at its deadline a year before it began (a company's first day, its history imported
+    first): before its start's month it has no status, no forecast and says when it starts."""
+    from dataclasses import replace
+
+    from kpi.domain import outlook
+    from kpi.text import i18n, phrases
+    from tests import handmade
+
+    later = replace(GOAL, start=date(2026, 11, 15))
+    assert verdicts.goal_status(later, Direction.HIGHER, value(10.0), OCTOBER) == (
+        GoalStatus.NO_DATA,
+        Reason.NOT_STARTED,
+    )
+    assert verdicts.goal_status(later, Direction.HIGHER, value(45.0), OCTOBER)[0] is GoalStatus.NO_DATA
+    november = date(2026, 11, 1)
+    assert verdicts.goal_status(later, Direction.HIGHER, value(10.0), november)[0] is GoalStatus.OFF_TRACK
+    built = handmade.month_report()
+    row = next(r for r in built.goals.values() if r.goal.start and r.goal.deadline and r.kpi)
+    moved = replace(row, goal=replace(row.goal, start=date(2026, 12, 1)), reason=Reason.NOT_STARTED)
+    series = [MonthValue(row.kpi.code, date(2026, m, 1), 50.0 + m) for m in range(1, 11)]
+    assert outlook.forecast(row, series, OCTOBER) is not None
+    assert outlook.forecast(moved, series, OCTOBER) is None
+    with i18n.use("da"):
+        assert phrases.goal_reason(moved, OCTOBER) == "Ikke bedømt endnu: målet starter 1. dec. 2026."
+
+
 def test_a_goal_with_a_value_but_no_baseline_says_what_is_missing():
     """No baseline, no progress: "no data" beside the KPI's value would not say why."""
     unmeasured = Goal("G", Level.OPERATIONAL, "Better website", "W", "WEB", target=3.2,

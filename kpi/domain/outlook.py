@@ -24,6 +24,8 @@ def forecast(row: GoalRow, series: Sequence[MonthValue], month: date) -> float |
     deadline = row.goal.deadline
     if row.kpi is None or deadline is None or months.first_of(deadline) <= month:
         return None
+    if status.not_started(row.goal.start, month):
+        return None  # a goal not yet started has no path to forecast along
     window = set(status.forecast_window(month))
     recent = [v for v in series if v.month in window and v.kpi == row.kpi.code]
     if any(v.is_low_confidence for v in recent):

@@ -72,8 +72,10 @@ def goal_status(
     deadline: date | None,
     month: date,
 ) -> GoalStatus:
-    """The goal's status in `month` (see the README for the whole rule)."""
-    if value is None or target is None:
+    """The goal's status in `month` (see the README for the whole rule). A goal is judged from
+    its start's month: before it, no status (a goal starting in January 2026 read "off track
+    since February 2025")."""
+    if value is None or target is None or not_started(start, month):
         return GoalStatus.NO_DATA
     if meets(value, target, direction):
         return GoalStatus.ACHIEVED
@@ -92,6 +94,11 @@ def goal_status(
     if actual >= expected - AT_RISK_SLACK:
         return GoalStatus.AT_RISK
     return GoalStatus.OFF_TRACK
+
+
+def not_started(start: date | None, month: date) -> bool:
+    """Whether a goal starting on `start` has not started by `month`'s end."""
+    return start is not None and months.first_of(start) > month
 
 
 def forecast_window(month: date) -> list[date]:

@@ -35,6 +35,8 @@ class Reason(StrEnum):
     """The goal's target is met this month, but the process meets it by chance or not at all."""
     NO_DEADLINE = "no_deadline"
     """Without a start and a deadline the goal has no pace to be judged by."""
+    NOT_STARTED = "not_started"
+    """The goal starts after the month: it is judged from its start."""
     NO_BASELINE = "no_baseline"
     """The KPI has a value, but the goal no baseline to measure its progress from."""
     PACE_AHEAD = "pace_ahead"
@@ -81,6 +83,8 @@ def goal_status(
             month=month,
         )
 
+    if status.not_started(goal.start, month):
+        return GoalStatus.NO_DATA, Reason.NOT_STARTED
     found = judged(value.value if value else None)
     edges = _edges(value) if value else None
     if edges and found is GoalStatus.ACHIEVED and any(judged(e) is not found for e in edges):

@@ -206,7 +206,13 @@ def goal_reason(row: GoalRow, month: date) -> str:
     if row.reason is None:
         return ""
     unit = row.kpi.unit if row.kpi else "count"
-    return t(f"reason.{row.reason}", pace=goal_pace(row, month), target=fmt.value(row.goal.target, unit))
+    start = fmt.day(row.goal.start) if row.goal.start else ""
+    return t(
+        f"reason.{row.reason}",
+        pace=goal_pace(row, month),
+        target=fmt.value(row.goal.target, unit),
+        start=start,
+    )
 
 
 def goal_pace(row: GoalRow, month: date) -> str:
