@@ -105,6 +105,22 @@ def test_an_owner_accepts_a_goal_and_the_tick_and_audit_follow(app, app_url):
     assert audit["after"] == f'{{"accepted_at": "{date.today().isoformat()}"}}'
 
 
+def test_an_administrator_records_an_owner_s_acceptance_by_name(app, app_url):
+    """The administrator's button read "I accept this goal" on every goal, and clicking it on a
+    head's goal counted as the owner's acceptance with nothing on the page saying whose word it
+    was: it says whose acceptance is recorded, and the owner's own reads as before."""
+    owner = open_page(app, "pages/goal_cascade.py", **{"as": "ida.krogh@havnhjem.example", "goal": "O18"})
+    assert [b.label for b in owner.button if b.key == "cascade.accept.O18"] == ["I accept this goal"]
+    at = open_page(app, "pages/goal_cascade.py", **{"as": ADMIN, "goal": "O18"})
+    (button,) = [b for b in at.button if b.key == "cascade.accept.O18"]
+    assert button.label == "Record that Ida Krogh accepts this goal" and "audit log" in button.proto.help
+    button.click().run()
+    assert not at.exception
+    with engine.reading(engine.create(app_url)) as conn:
+        audit = conn.execute(sa.select(schema.audit).order_by(schema.audit.c.id.desc())).mappings().first()
+    assert audit["who"] == ADMIN and audit["key"] == "O18"
+
+
 @pytest.mark.reads_only
 def test_the_data_page_is_for_administrators_only(app, app_url):
     at = app(month="2026-10").run()  # an executive: out of the menu, at its address refused

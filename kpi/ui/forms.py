@@ -201,9 +201,15 @@ def accept(ctx: Context, goal: Goal, key: str) -> None:
     if goal.accepted_at is not None:
         st.caption(t("forms.accepted_on", date=fmt.day(goal.accepted_at)))
         return
-    if not access.may_accept(ctx.viewer, goal.owner):
+    if goal.owner is None or not access.may_accept(ctx.viewer, goal.owner):
         st.caption(t("forms.not_accepted"))
         return
-    clicked = st.button(t("forms.accept"), key=f"{key}.accept.{goal.code}", icon=":material/handshake:")
+    if ctx.viewer is not None and goal.owner == ctx.viewer.email:
+        label, help_ = t("forms.accept"), None
+    else:  # an administrator records the owner's word: the button says whose (it read "I accept")
+        owner = next((p.name for p in data.people(ctx.url) if p.email == goal.owner), goal.owner)
+        label = t("forms.accept_for", owner=plain.markdown(owner))  # a label reads Markdown
+        help_ = t("forms.accept_for_help")
+    clicked = st.button(label, key=f"{key}.accept.{goal.code}", icon=":material/handshake:", help=help_)
     if clicked and write(ctx, edits.accept_goal, code=goal.code, today=ctx.today):
         st.rerun()
