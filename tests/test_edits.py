@@ -94,6 +94,28 @@ def test_actions_elsewhere_and_bad_input_are_refused(demo_duckdb_url):
         edits.add_action(conn, CS_HEAD, goal="O1", title="x", owner=None, due=None, status="someday")
 
 
+def test_a_second_action_of_a_goal_under_the_same_title_is_refused_and_the_download_imports_back(demo_url):
+    """Saved twice, the action form made two identical actions, whose download the import then
+    refused ("appears again": a goal's actions are known by their titles in the file)."""
+    from kpi.store import importing
+
+    store = engine.create(demo_url)
+    with engine.writing(store) as conn:
+        edits.add_action(conn, CS_HEAD, goal="O1", title="Open a second queue", owner=None, due=None)
+    with pytest.raises(errors.Refused) as refused, engine.writing(store) as conn:
+        edits.add_action(conn, CS_HEAD, goal="O1", title=" open a SECOND queue", owner="nobody@x", due=None)
+    assert [(p.key, p.field) for p in refused.value.problems] == [
+        ("edit.duplicate_action", "title"),
+        ("unknown_person", "owner"),  # every problem at once
+    ]
+    with engine.writing(store) as conn:  # another goal's action may be called so
+        edits.add_action(conn, CS_HEAD, goal="O2", title="Open a second queue", owner=None, due=None)
+    with engine.reading(store) as conn:
+        data = importing.export(conn, "actions")
+    summary = importing.run(store, "actions", data, "actions.csv", as_admin())
+    assert set(summary.counts) == {"unchanged"}
+
+
 def test_a_head_gives_actions_only_to_those_who_read_them_and_a_closed_one_widens_nothing(demo_duckdb_url):
     """An adversarial test: a head gave an action of her goal to IT's head, who then read her
     department's KPI, red items and goal tree on every page, pack and mail, even after it was

@@ -229,6 +229,21 @@ def test_the_audit_log_filters_and_downloads(app, app_url):
     assert len(download) == 1 and download[0].proto.label == "Download as CSV"
 
 
+def test_a_new_definition_saved_opens_as_saved(app, app_url):
+    """After saving a new one, the editor stood on "New …" with the form still filled in, an
+    invitation to save it twice: it opens the one just saved."""
+    at = open_page(app, DATA, "definitions.tab_promises", **{"as": ADMIN})
+    form = "data.promise.new"
+    fields = [w for w in at.text_input if w.proto.form_id == form]
+    fields[0].input("p9")
+    fields[1].input("We answer every letter within a week")
+    next(b for b in at.get("form_submit_button") if b.proto.form_id == form).click().run()
+    assert not at.exception
+    assert at.selectbox(key="data.promise").value == "p9"
+    shown = [w.value for w in at.text_input if w.proto.form_id == "data.promise.p9"]
+    assert shown == ["p9", "We answer every letter within a week"]
+
+
 @pytest.mark.reads_only
 def test_a_parent_loop_in_the_editor_is_refused(app, app_url):
     at = open_page(app, DATA, "definitions.tab_goals", **{"as": ADMIN})

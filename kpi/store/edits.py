@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 
-from kpi.domain import access, bounds, checks, months
+from kpi.domain import access, bounds, checks, identity, months
 from kpi.domain.errors import Denied, NotFound, Problem, Refused
 from kpi.domain.model import ActionStatus, Person, Role
 from kpi.files import tables
@@ -147,8 +147,21 @@ def add_action(
             "status": status,
         }
     )
-    _check_action(conn, values, unread, viewer)
+    _check_action(conn, values, unread + _same_title(conn, values), viewer)
     return int(Writer(conn, viewer.email).insert(s.action, values))
+
+
+def _same_title(conn: sa.Connection, values: dict) -> list[Problem]:
+    """A new action titled as one the goal has already (compared as a file's rows are): a goal's
+    actions are known by their titles in the actions file, so a second one broke the round trip
+    (its download refused on import, "appears again")."""
+    title = values.get("title")
+    if not isinstance(title, str) or not title:
+        return []
+    stored = conn.execute(sa.select(s.action.c.title).where(s.action.c.goal == values["goal"])).scalars()
+    if all(identity.code_key(other) != identity.code_key(title) for other in stored):
+        return []
+    return [Problem("edit.duplicate_action", "title", (("title", title),))]
 
 
 def _planned_action(conn: sa.Connection, viewer: Person, action_id: int) -> sa.RowMapping:

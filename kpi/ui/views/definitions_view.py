@@ -14,7 +14,7 @@ from typing import Protocol, TypeVar
 
 import streamlit as st
 
-from kpi.domain import industry, months
+from kpi.domain import identity, industry, months
 from kpi.domain.model import (
     COMPARISONS,
     DEFAULT_TOLERANCE,
@@ -75,6 +75,9 @@ def _choose(kind: str, items: Sequence[D], label: Callable[[D], str]) -> D | Non
         retired = f" · {t('definitions.retired')}" if item.retired_at else ""
         return f"{code} — {label(item)}{retired}"
 
+    saved = st.session_state.pop(f"data.{kind}.saved", None)
+    if saved in by_code:  # a new one just saved: shown as saved, not the form still filled in
+        st.session_state[f"data.{kind}"] = saved
     code = st.selectbox(
         t("definitions.choose", kind=t(f"definitions.kind_{kind}")),
         options,
@@ -124,6 +127,9 @@ def _submit(
     if saved:
         values["code"] = values["code"] or (item.code if item else "")
         if forms.write(ctx, save, values=values, is_new=item is None, **options):
+            if item is None:  # the editor opens the new one next (`_choose`)
+                kind = key.split(".")[1]
+                st.session_state[f"data.{kind}.saved"] = identity.spelling(values["code"])
             st.rerun()
     _retire_button(ctx, table, item, key)
 
