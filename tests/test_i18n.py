@@ -32,6 +32,15 @@ def test_one_thing_has_one_name(language):
     assert [(a, b) for a, b in SAME_WORDS if catalogue[a] != catalogue[b]] == []
 
 
+@pytest.mark.parametrize("language", i18n.languages())
+def test_a_number_written_in_a_message_keeps_its_unit_on_its_line(language):
+    """ "94,3 % for 0,943" broke between the number and its percent sign on a phone: a number
+    the catalogue writes itself is joined to its unit by a no-break space."""
+    catalogue = i18n.catalogue(language)
+    broken = {key: text for key, text in catalogue.items() if re.search(r"\d (%|kB|MB)", text)}
+    assert broken == {}
+
+
 def _placeholders(text):
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 

@@ -11,6 +11,7 @@ import functools
 
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from kpi.domain import months
 from kpi.domain.errors import CockpitError
@@ -63,20 +64,50 @@ def _run(
     return None
 
 
+LISTED = 30
+"""How many of a refused file's problems are written out in full, each wrapping as long as its
+message needs; the rest follow in a table (the table cut every message at its column's edge,
+the way to a fix with it)."""
+
+
 def _problems(rejected: ImportRejected, guess: str | None = None) -> None:
     groups = words.grouped(rejected.problems)
-    st.error(t("imports.rejected", count=len(groups)), icon=":material/block:")
-    if guess:
-        st.info(t("imports.looks_like", kind=t(f"imports.kind_{guess}")), icon=":material/lightbulb:")
-    rows = [
-        {
-            t("imports.col_row"): words.rows_text(g.rows) if g.problem.row else "",
-            t("imports.col_column"): g.problem.field,
-            t("imports.col_problem"): words.message(g.problem),
-        }
-        for g in groups
-    ]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=min(38 + 35 * len(rows), 420))
+    if guess:  # the first fix is the kind chosen, not the file: its problems are folded
+        kind = t(f"imports.kind_{guess}")
+        st.error(t("imports.wrong_kind", kind=kind), icon=":material/block:")
+        where: DeltaGenerator = st.expander(t("imports.problems_anyway", count=len(groups)))
+    else:
+        st.error(t("imports.rejected", count=len(groups)), icon=":material/block:")
+        where = st.container()
+    with where:
+        st.markdown(
+            "\n".join(f"- {_where(g)}{plain.markdown(words.message(g.problem))}" for g in groups[:LISTED])
+        )
+        if len(groups) > LISTED:
+            st.caption(t("imports.more_problems", shown=LISTED, count=len(groups)))
+            rows = [
+                {
+                    t("imports.col_row"): words.rows_text(g.rows) if g.problem.row else "",
+                    t("imports.col_column"): g.problem.field,
+                    t("imports.col_problem"): words.message(g.problem),
+                }
+                for g in groups[LISTED:]
+            ]
+            st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=420)
+
+
+def _where(group: words.Grouped) -> str:
+    """`**Rows 2–4, column unit:** ` before a problem's message (Markdown, the column as the
+    file heads it, escaped); nothing for one about the whole file."""
+    found = group.problem
+    if not found.row:
+        return ""
+    rows = words.rows_text(group.rows)
+    if found.field:
+        said = t("imports.at_cell", count=len(group.rows), rows=rows, column=plain.markdown(found.field))
+    else:
+        said = t("imports.at_row", count=len(group.rows), rows=rows)
+    return f"**{said}:** "
 
 
 def preview_columns(header: list[str]) -> list[str]:
