@@ -344,6 +344,21 @@ def test_the_same_problem_in_many_rows_is_one_line_of_the_problem_table(app):
 
 
 @pytest.mark.reads_only
+def test_problems_past_the_first_ones_follow_in_a_table(app):
+    from kpi.ui.views import import_view
+
+    at = import_tab(app, "measurements")
+    rows = "".join(f"CS_WAIT,2026-{month:02d},x{n}{month}\n" for n in range(3) for month in range(1, 13))
+    at.file_uploader(key="data.import.file.measurements").upload(
+        "bad.csv", f"kpi,month,value\n{rows}".encode(), "text/csv"
+    ).run()
+    assert "Nothing can be imported yet: 36 problems." in " ".join(e.value for e in at.error)
+    assert len(problem_list(at)) == import_view.LISTED
+    rest = next(d.value for d in at.dataframe if "Problem" in d.value.columns)
+    assert len(rest) == 36 - import_view.LISTED and list(rest["Row"])[-1] == "37"
+
+
+@pytest.mark.reads_only
 @ON_DUCKDB
 def test_a_file_of_another_kind_gets_a_hint(app):
     at = import_tab(app, "departments")
