@@ -118,7 +118,7 @@ def test_every_problem_of_a_goal_is_found_at_once():
         ({"journey_phase": None}, []),
         ({"benchmark": "nps_world"}, [("benchmark", "not_one_of")]),
         ({"benchmark": "csat"}, []),
-        ({"department": "NOWHERE"}, [("department", "unknown_reference")]),
+        ({"department": "NOWHERE"}, [("department", "unknown_among")]),  # told the departments' codes
         ({"tolerance": 5.0}, [("tolerance", "tolerance_as_percent")]),  # 5 meant as 5 %: told 0.05
         ({"tolerance": 250.0}, [("tolerance", "tolerance_share")]),
         ({"tolerance": 0.0}, []),
@@ -208,11 +208,11 @@ def test_departments_and_people():
         ("parent", "own_parent")
     ]
     assert found(checks.department({"code": "X", "name": "X", "parent": "NOPE"}, KNOWN)) == [
-        ("parent", "unknown_reference")
+        ("parent", "unknown_among")
     ]
     person = {"email": "a@b.example", "name": "A", "role": "ceo", "department": "NOWHERE"}
     assert found(checks.person(person, KNOWN)) == [
-        ("department", "unknown_reference"),
+        ("department", "unknown_among"),
         ("role", "not_one_of"),
     ]
 

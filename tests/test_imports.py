@@ -502,6 +502,47 @@ def test_a_survey_file_s_summary_names_the_months_whose_answers_it_replaces(demo
         assert "Den erstatter alle svar i 1 spørgeskemamåned: CES okt. 2026" in summary.text()
 
 
+def test_a_code_or_address_close_to_one_known_is_asked_about_it(demo_duckdb_url):
+    """ "Kunde service", "Webshoppen" or an address a letter short were "not known: import or
+    create it first", or for the space "may only hold the letters A-Z…" (a day-one trial): a
+    value close to a code or name the store holds is asked whether it meant that one; a parent
+    named by the name the same file gives it is told its code; one close to nothing is told the
+    departments' codes (they are few)."""
+    from kpi.text import i18n
+
+    store = engine.create(demo_duckdb_url)
+    people = (
+        b"email,name,role,department\n"
+        b"a@x.example,A,department_head,Kunde service\n"  # a space: not a code at all
+        b"b@x.example,B,department_head,kundeservicen\n"
+        b"c@x.example,C,department_head,Butik Aarhus\n"
+    )
+    with pytest.raises(ImportRejected) as refused:
+        importing.run(store, "people", people, "p.csv", as_admin(), dry_run=True)
+    found = [(p.row, p.key, dict(p.params).get("code")) for p in refused.value.problems]
+    assert found == [(2, "unknown_near", "CS"), (3, "unknown_near", "CS"), (4, "unknown_among", None)]
+    among = dict(refused.value.problems[2].params)["codes"]
+    assert among == "ADV, CRED, CS, ECOM, IT, LOG, MGMT, MKT"  # the codes to choose from
+    with i18n.use("da"):
+        said = words.problem(refused.value.problems[0])
+    assert (
+        said
+        == "p.csv, række 2, kolonne department: “Kunde service” kendes ikke i cockpittet; mente du CS? Ellers skal det importeres eller oprettes først."
+    )
+    actions = b"goal,title,owner\nT6,Offer credit,louise.vang@havnhjem.exampel\n"
+    with pytest.raises(ImportRejected) as refused:
+        importing.run(store, "actions", actions, "a.csv", as_admin(), dry_run=True)
+    assert [(p.key, dict(p.params).get("code")) for p in refused.value.problems] == [
+        ("unknown_near", "louise.vang@havnhjem.example")
+    ]
+    departments = b"code,name,parent\nGRP,Koncernen,\nNORD,Region Nord,koncernen\n"
+    with pytest.raises(ImportRejected) as refused:
+        importing.run(store, "departments", departments, "d.csv", as_admin(), dry_run=True)
+    assert [(p.row, p.key, dict(p.params).get("code")) for p in refused.value.problems] == [
+        (3, "named_not_coded", "GRP")
+    ]
+
+
 def test_an_owner_written_as_a_name_is_told_their_address(demo_duckdb_url):
     """An actions file with "Louise Vang" as the owner was "not an e-mail address" (a day-one
     trial): the person of that name is told, with the address to write; a name two people share,
@@ -543,7 +584,7 @@ def test_a_department_or_kpi_named_by_its_name_is_told_its_code(demo_duckdb_url,
     ((key, params),) = [(p.key, dict(p.params)) for p in refused.value.problems]
     assert (key, params["code"]) == ("named_not_coded", "CS")
     with i18n.use("da"):
-        assert "er et navn; skriv dets kode, CS" in words.problem(refused.value.problems[0])
+        assert "er et navn; skriv koden, CS" in words.problem(refused.value.problems[0])
     with pytest.raises(ImportRejected) as refused:
         importing.run(
             engine.create(demo_duckdb_url), "measurements", values, "v.csv", as_admin(), dry_run=True

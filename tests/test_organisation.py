@@ -75,9 +75,11 @@ def test_every_problem_of_a_department_form_is_reported_at_once_and_nothing_writ
     assert found == [
         ("code", "bad_code"),
         ("name", "required"),
-        ("organisation.field_parent", "unknown_reference"),
+        ("organisation.field_parent", "unknown_among"),
     ]
-    with rejected_with("Parent department: “NOWHERE” is not known"):
+    with rejected_with(
+        "Parent department: “NOWHERE” is neither a code nor a name the cockpit knows; the codes are ADV, CRED"
+    ):
         write(
             demo_duckdb_url, organisation.save_department, values={**CLUB, "parent": "NOWHERE"}, is_new=True
         )
@@ -148,7 +150,7 @@ def test_every_problem_of_a_person_form_is_reported_at_once_and_nothing_written(
         write(demo_duckdb_url, organisation.save_person, values=bad, is_new=True)
     found = sorted((p.field, p.key) for p in caught.value.problems)
     assert found == [
-        ("department", "unknown_reference"),
+        ("department", "unknown_among"),
         ("email", "bad_email"),
         ("name", "required"),
         ("role", "not_one_of"),
@@ -169,7 +171,7 @@ def test_the_form_and_the_import_refuse_a_person_alike(demo_duckdb_url):
         write(demo_duckdb_url, organisation.save_person, values=bad, is_new=True)
     by_form = sorted((p.field, p.key, p.params) for p in caught.value.problems)
     assert through_import(demo_duckdb_url, "people", bad) == by_form
-    assert [key for _, key, _ in by_form] == ["unknown_reference", "not_one_of"]
+    assert [key for _, key, _ in by_form] == ["unknown_among", "not_one_of"]
 
 
 def test_the_last_administrator_stays_one_and_nobody_deactivates_themselves(demo_duckdb_url):

@@ -24,6 +24,7 @@ Rules decided once, for both ways in:
 
 from __future__ import annotations
 
+import difflib
 import math
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -181,7 +182,9 @@ def department(fields: Fields, known: Known) -> list[Problem]:
     """Everything wrong with a department: no code or name, an unknown or retired parent, itself
     as one, or a parent under itself (a loop)."""
     problems = (
-        _required(fields, ("code", "name")) + _code(fields) + _known(fields, "parent", known.departments)
+        _required(fields, ("code", "name"))
+        + _code(fields)
+        + _known(fields, "parent", known.departments, known=known, group="departments")
     )
     if not _empty(fields.get("parent")) and fields.get("parent") == fields.get("code"):
         problems.append(Problem("own_parent", "parent"))
@@ -264,7 +267,7 @@ def goal(fields: Fields, known: Known) -> list[Problem]:
     problems += _known(fields, "kpi", known.kpis, known=known) + _known(
         fields, "department", known.departments, known=known
     )
-    problems += _known(fields, "owner", known.people, "unknown_person")
+    problems += _known(fields, "owner", known.people, "unknown_person", known)
     problems += _known(fields, "promise", known.promises)
     problems += _no_retired(fields, known)
     kpi = known.kpis.get(str(fields.get("kpi")))
@@ -382,7 +385,9 @@ def action(fields: Fields, known: Known) -> list[Problem]:
     that is not one of the plan's; an open action under a retired goal or owned by a deactivated
     person (a done one keeps both: it records what was done)."""
     problems = _required(fields, ACTION_REQUIRED)
-    problems += _known(fields, "goal", known.goals) + _known(fields, "owner", known.people, "unknown_person")
+    problems += _known(fields, "goal", known.goals) + _known(
+        fields, "owner", known.people, "unknown_person", known
+    )
     status = fields.get("status")
     if _empty(status) or str(status) not in _CLOSED:
         problems += _retired(fields, "goal", known.retired.get("goals", frozenset()))
@@ -617,17 +622,52 @@ def _known(
     codes: Collection[str],
     key: str = "unknown_reference",
     known: Known | None = None,
+    group: str | None = None,
 ) -> list[Problem]:
     """A code the store does not know; one that is the name of a record `known` holds
     (`_coded`) is told that record's code: "Kundeservice" was "not known: import or create it
-    first" when the department Kundeservice was imported, as KS."""
+    first" when the department Kundeservice was imported, as KS. One close to a code or a name
+    it holds (a typo, a name shortened: "Webshoppen", "mette.kjar@…") is asked whether it meant
+    that one (`_nearest`). `group` names the records' names where `name` is not one of `_NAMED`
+    (a department's parent)."""
     value = fields.get(name)
     if _empty(value) or value in codes:
         return []
-    code = _coded(known, name, value) if known is not None else None
+    group = group or _NAMED.get(name) or ("people" if key == "unknown_person" else None)
+    code = _coded(known, name, value, group) if known is not None else None
     if code is not None:
         return [Problem("named_not_coded", name, (("value", value), ("code", code)))]
-    return [Problem(key, name, (("value", value),))]
+    near = _nearest(value, codes, known.names.get(group, {})) if known is not None and group else None
+    if near is not None:
+        return [Problem("unknown_near", name, (("value", value), ("code", near)))]
+    return [_among(name, value, codes, group) or Problem(key, name, (("value", value),))]
+
+
+AMONG = 20
+"""A company with at most this many departments is told them all when a file names none of them."""
+
+
+def _among(field: str, value: object, codes: Collection[str], group: str | None) -> Problem | None:
+    """A department none of whose codes or names is `value`, nor close to one: the codes to
+    choose from, where they are few ("Butik Aarhus" was told the letters a code may hold)."""
+    if group != "departments" or not codes or len(codes) > AMONG:
+        return None
+    return Problem("unknown_among", field, (("value", value), ("codes", ", ".join(sorted(codes)))))
+
+
+NEAR = 0.8
+"""How alike (difflib's ratio, 0 to 1) a value must be to a code or name to be offered as the
+one meant: "Kunde service" to Kundeservice 0.96, "Webshoppen" to Webshop 0.82, a letter missed
+in an e-mail address 0.98; "Butik Aarhus" to Butikker (0.5) is offered nothing."""
+
+
+def _nearest(value: object, codes: Collection[str], names: Mapping[str, str]) -> str | None:
+    """The code of the record whose code or name `value` is closest to, when close enough."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    candidates = {name_key(code): code for code in codes} | {k: c for k, c in names.items() if c in codes}
+    found = difflib.get_close_matches(name_key(value), list(candidates), n=1, cutoff=NEAR)
+    return candidates[found[0]] if found else None
 
 
 _NAMED = {"department": "departments", "kpi": "kpis"}
@@ -648,17 +688,24 @@ def named_instead(problem: Problem, known: Known) -> Problem:
         email = known.names.get("people", {}).get(name_key(value))
         if email is not None:
             return replace(problem, key="named_not_addressed", params=(("value", value), ("email", email)))
-    code = _coded(known, problem.field, value) if problem.key == "bad_code" else None
-    return (
-        problem
-        if code is None
-        else replace(problem, key="named_not_coded", params=(("value", value), ("code", code)))
-    )
+    if problem.key != "bad_code":
+        return problem
+    code = _coded(known, problem.field, value)
+    if code is not None:
+        return replace(problem, key="named_not_coded", params=(("value", value), ("code", code)))
+    group = _NAMED.get(problem.field)  # not a code, nor a name: one close to either ("Kunde service")
+    codes = {"departments": known.departments, "kpis": frozenset(known.kpis)}.get(group or "", frozenset())
+    near = _nearest(value, codes, known.names.get(group or "", {}))
+    if near is not None:
+        return replace(problem, key="unknown_near", params=(("value", value), ("code", near)))
+    among = _among(problem.field, value, codes, group)
+    return problem if among is None else replace(problem, key=among.key, params=among.params)
 
 
-def _coded(known: Known, field: str, value: object) -> str | None:
-    """The code of the record `value` names by its name, where `field` names one (`_NAMED`)."""
-    group = _NAMED.get(field)
+def _coded(known: Known, field: str, value: object, group: str | None = None) -> str | None:
+    """The code of the record `value` names by its name, where `field` names one (`_NAMED`, or
+    `group`)."""
+    group = group or _NAMED.get(field)
     if group is None or not isinstance(value, str):
         return None
     return known.names.get(group, {}).get(name_key(value))

@@ -242,10 +242,13 @@ def _with_file(store: checks.Known, parsed: Parsed) -> checks.Known:
     if parsed.kind == "departments":
         codes = {r["code"] for r in rows if "code" in r}
         parents = {r["code"]: r["parent"] for r in rows if "code" in r and "parent" in r}
+        # a parent named by the name the file gives it is told its code, as one the store holds
+        named = {checks.name_key(r["name"]): r["code"] for r in rows if r.get("code") and r.get("name")}
         return replace(
             store,
             departments=store.departments | codes,
             department_parents={**store.department_parents, **parents},
+            names={**store.names, "departments": {**store.names.get("departments", {}), **named}},
         )
     if parsed.kind == "people":
         roles = {r["email"]: r["role"] for r in rows if r.get("email") and r.get("role")}
