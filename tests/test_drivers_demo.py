@@ -304,6 +304,6 @@ def test_the_drivers_slide_on_present_heads_its_columns(app, demo_url):
     at_ = captions.index("Touchpoint")
     assert captions[at_ : at_ + 3] == [
         "Touchpoint",
-        "Importance (95 % interval)",
+        "Importance (95\xa0% interval)",
         "Rating, priority and rank by segment",
     ]

@@ -88,7 +88,9 @@ def test_actions_elsewhere_and_bad_input_are_refused(demo_duckdb_url):
     with rejected_with("Owner: “nobody@x” is not a person", errors.Refused), engine.writing(store) as conn:
         edits.add_action(conn, CS_HEAD, goal="O1", title="x", owner="nobody@x", due=None)
     with (
-        rejected_with("“someday” is not one of: planned, doing", errors.Refused),
+        rejected_with(
+            "“someday” is not one of: Planned, In progress \\(doing\\), Done, Dropped", errors.Refused
+        ),
         engine.writing(store) as conn,
     ):
         edits.add_action(conn, CS_HEAD, goal="O1", title="x", owner=None, due=None, status="someday")

@@ -131,10 +131,3 @@ def index(field: str, words: Mapping[str, str]) -> dict[str, str]:
         found.update({fold(word): value for word in synonyms})
     found.update({fold(value): value for value in VALUES[field]})  # the values themselves win
     return found
-
-
-def listing(field: str) -> str:
-    """The values of `field` for a message, each unit with the words it is also written as."""
-    if field != "unit":
-        return ", ".join(VALUES[field])
-    return "; ".join(f"{unit} ({', '.join(SYNONYMS['unit'][unit][:4])})" for unit in VALUES["unit"])

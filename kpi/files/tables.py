@@ -374,7 +374,7 @@ def _choice(field: str) -> Callable[[str, str, str], str | None]:
         found = terms.canonical(field, value)
         if found is None:
             raise validate.Rejected(
-                [Problem("not_one_of", label, (("value", value), ("allowed", vocabulary.listing(field))))]
+                [Problem("not_one_of", label, (("value", value), ("allowed", terms.listing(field))))]
             )
         return found
 

@@ -83,6 +83,21 @@ def label(field: str, value: str) -> str:
     return i18n.catalogue(i18n.current()).get(key) or value
 
 
+def listing(field: str) -> str:
+    """The values of the enumerated `field` for a message, in the reader's words as their
+    template's list offers them, each with its stored word where that differs: "Afdelingsleder
+    (department_head)", "Sekunder (s)" (a Danish message listed "admin, executive, …" and the
+    units' English synonyms beside a template that offered Danish words)."""
+    shown = []
+    for value in vocabulary.VALUES[field]:
+        word = label(field, value)
+        if vocabulary.fold(word) == vocabulary.fold(value):
+            shown.append(word)
+        else:  # "NPS (−100 to +100) / nps", not two brackets in a row
+            shown.append(f"{word} / {value}" if "(" in word else f"{word} ({value})")
+    return ", ".join(shown)
+
+
 def column_named(kind: str, name: str) -> str:
     """A column as the reader's template heads it, with its name where that differs ("Kode
     (code)": an export writes the names, and the import takes either); "code" in English."""
