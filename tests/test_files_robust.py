@@ -181,6 +181,8 @@ def test_a_number_formatted_as_a_percentage_is_read_as_the_sheet_shows_it():
         "percent_sign",
     )
     assert "94.3 %" in words.message(problem) and "write 94.3" in words.message(problem)
+    with i18n.use("da"):  # the number to write as a Dane writes it (it said "skriv 99.87" in Danish)
+        assert "skriv tallet alene, 94,3." in words.message(problem)
     (long,) = problems_of(
         _formatted([rows[0], ["LOG_ONTIME", "2026-10", 0.9433962264150944]], {"C2": "0.0%"})
     )

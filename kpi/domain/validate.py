@@ -45,9 +45,18 @@ def number(text: object, field: str, *, required: bool = False, decimal: str | N
         return None
     if isinstance(text, int | float):
         return _held(float(text), field)
-    if "%" in raw:
+    if "%" in raw:  # the number to write, as the reader writes numbers (a float, `kpi.text.words`)
+        bare = raw.replace("%", "").strip()
+        try:
+            shown: object = number(bare, field, decimal=decimal) if "%" not in bare else bare
+        except Rejected:
+            shown = bare
         raise Rejected(
-            [Problem("percent_sign", field, (("value", raw), ("number", raw.replace("%", "").strip())))]
+            [
+                Problem(
+                    "percent_sign", field, (("value", raw), ("number", shown if shown is not None else bare))
+                )
+            ]
         )
     if bounds.digits(raw) > bounds.MAX_DIGITS:
         raise Rejected([Problem("too_precise", field, (("value", raw[:40]), ("digits", bounds.MAX_DIGITS)))])
