@@ -72,8 +72,8 @@ def test_saving_unchanged_values_writes_nothing(demo_duckdb_url):
         ({"target": "sixty"}, "Target: “sixty” is not a number"),
         ({"target": "60 %"}, "percent sign"),
         ({"target": ""}, "Target: required"),
-        ({"parent": "O2"}, "Parent: O2 is Operational"),  # level skip (an operational parent)
-        ({"parent": "S1"}, "Parent: S1 is Strategic"),
+        ({"parent": "O2"}, "Parent: O2 is operational"),  # level skip (an operational parent)
+        ({"parent": "S1"}, "Parent: S1 is strategic"),
         ({"start": "May 2025"}, "Start month: “May 2025” is not a month"),
         ({"deadline": "2025-01-31"}, "the deadline must come after the start"),
         ({"kpi": "NOPE"}, "KPI: “NOPE” is not known in the cockpit"),

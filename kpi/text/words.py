@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from kpi.domain import industry
+from kpi.domain import industry, vocabulary
 from kpi.domain.errors import CockpitError, Problem
 from kpi.domain.model import Kpi, Level
 from kpi.domain.smart import Assessment, Reason
 from kpi.domain.sources import ValueKind
-from kpi.text import fmt
+from kpi.text import fmt, terms
 from kpi.text.i18n import t
 
 LEVEL_PARAMS = frozenset({"target", "best"})
@@ -31,8 +31,8 @@ NAMES_SHOWN = 5
 def _word(value: object) -> object:
     """An enumeration's word in the reader's language (a goal level), a number as the reader
     writes it (`0,05` in Danish), with the decimals it has; anything else as it is."""
-    if isinstance(value, Level):
-        return t(f"level.{value}")
+    if isinstance(value, Level):  # mid-sentence: "S1 is strategic", not "S1 is Strategic"
+        return t(f"level.{value}").lower()
     if isinstance(value, ValueKind):
         return t(f"value_kind.{value}")
     if isinstance(value, StrEnum):
@@ -244,7 +244,7 @@ def audit_change(before: object, after: object, keys: Collection[str] = ()) -> s
     old, new = _audit_row(before), _audit_row(after)
     if old and new:
         parts = [
-            f"{_audit_field(name)}: {_audit_value(old.get(name))} → {_audit_value(new.get(name))}"
+            f"{_audit_field(name)}: {_audit_value(old.get(name), name)} → {_audit_value(new.get(name), name)}"
             for name in _audit_order(old.keys() | new.keys())
             if old.get(name) != new.get(name)
         ]
@@ -252,7 +252,7 @@ def audit_change(before: object, after: object, keys: Collection[str] = ()) -> s
     elif old or new:
         row = old or new
         fields = " · ".join(
-            f"{_audit_field(name)} {_audit_value(row[name])}"
+            f"{_audit_field(name)} {_audit_value(row[name], name)}"
             for name in _audit_order(row.keys())
             if row[name] not in (None, "") and name not in keys
         )
@@ -291,11 +291,13 @@ def _audit_field(name: str) -> str:
     return name if text == key else text
 
 
-def _audit_value(value: object) -> str:
+def _audit_value(value: object, name: str = "") -> str:
     """A stored value as the reader's language writes it: a number as `_word` writes one, a date
     and a moment as pages do, yes or no; a text as it is, cut at `AUDIT_VALUE_CHARS`."""
     if value is None or value == "":
         return "–"
+    if isinstance(value, str) and value in vocabulary.VALUES.get(name, ()):
+        return terms.label(name, value)  # an action's status "Planlagt", not "planned"
     if isinstance(value, bool):
         return t("audit.yes" if value else "audit.no")
     if isinstance(value, int | float):

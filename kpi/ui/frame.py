@@ -273,7 +273,8 @@ def sidebar(page: str) -> Context:
     if not access.may_open(person, page):
         deny(t("frame.page_denied"), home=True)
     name = plain.markdown(person.name)
-    st.sidebar.caption(t("frame.signed_in_as", name=name, role=t("role." + person.role)))
+    said = "frame.viewing_as" if mode() == "demo" else "frame.signed_in_as"  # demo mode views as anyone
+    st.sidebar.caption(t(said, name=name, role=t("role." + person.role)))
     st.sidebar.button(
         t("frame.refresh"),
         on_click=data.refresh,
