@@ -671,7 +671,10 @@ def test_oidc_mode_turns_away_an_unknown_account(app, monkeypatch):
     at = app(month="2026-10")
     at.user = {"is_logged_in": True, "email": "stranger@example.com"}
     at.run()
-    assert "not signed in as a known user" in texts(at) and not at.metric
+    assert (
+        "signed in as stranger\u2060@example.com, whom the cockpit does not know" in texts(at)
+        and not at.metric
+    )
 
 
 @pytest.mark.reads_only

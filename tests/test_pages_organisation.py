@@ -92,6 +92,7 @@ def view_as(at):
 def test_a_deactivated_person_signs_in_as_nobody(app, app_url, monkeypatch):
     from kpi import settings
     from kpi.store import organisation
+    from kpi.text import plain
     from kpi.ui import frame
     from tests.test_edits import ADMIN as ADMIN_PERSON
 
@@ -102,7 +103,10 @@ def test_a_deactivated_person_signs_in_as_nobody(app, app_url, monkeypatch):
     settings.forget()
     monkeypatch.setattr(frame, "identity_headers", lambda: [peter])
     at = app(month="2026-10").run()
-    assert not at.exception and [i.value for i in at.info] == [t("frame.unknown_viewer")]
+    assert not at.exception and [i.value for i in at.info] == [
+        t("frame.unknown_email", email=plain.markdown(peter))
+    ]
+    assert [s.key for s in at.selectbox] == ["lang"]  # the language, not the months the store holds
 
 
 @pytest.mark.reads_only

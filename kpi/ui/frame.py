@@ -208,6 +208,17 @@ def deny(message: str, *, home: bool = False) -> NoReturn:
     st.stop()
 
 
+def _refuse_unknown() -> NoReturn:
+    """Nobody the store knows: signed out, named twice, or an address it does not hold, which
+    is named so that a typo in it (`@cykelhuset.dk` for `.com`) can be seen."""
+    if is_ambiguous():
+        deny(t("frame.ambiguous_viewer"))
+    if mode() == "oidc" and not st.user.is_logged_in:
+        deny(t("frame.sign_in_needed"))
+    email = signed_in_email()
+    deny(t("frame.unknown_email", email=plain.markdown(email)) if email else t("frame.unknown_viewer"))
+
+
 def current_viewer() -> Person | None:
     """Who is looking, for app.py's navigation (a store without people has no viewer)."""
     try:
@@ -254,22 +265,22 @@ def sidebar(page: str) -> Context:
         st.error(t("frame.demo_not_demo_store"), icon=":material/warning:")
     if not data.people(url):
         _first_run()
+    person = viewer(url)
+    if person is None and mode() != "demo":  # refused before anything of the store shows (its months)
+        _language_picker()
+        _refuse_unknown()
     today = settings.today()
     window = settings.window(today)  # never a month after the current one, nor before the window
     span = data.data_months(url, window.first, months.first_of(today))
     month = _month_picker(*span, today) if span else None
     _language_picker()
-    person = viewer(url)
     if mode() == "demo":
         if data.is_demo(url):  # elsewhere the page itself says it in red (above)
             st.sidebar.warning(t("frame.demo_banner"), icon=":material/visibility:")
         _view_as(url, person)
         person = viewer(url)
     if person is None:
-        signed_out = mode() == "oidc" and not st.user.is_logged_in
-        if is_ambiguous():
-            deny(t("frame.ambiguous_viewer"))
-        deny(t("frame.sign_in_needed") if signed_out else t("frame.unknown_viewer"))
+        _refuse_unknown()
     if not access.may_open(person, page):
         deny(t("frame.page_denied"), home=True)
     name = plain.markdown(person.name)
