@@ -113,7 +113,7 @@ def test_a_months_target_is_its_month_of_the_phased_year(aggregation, unit, low)
         whole = targets.phased(1_000, profile, aggregation, unit)
         for m in range(1, 13):
             found = targets.by_year_before(date(2026, m, 1), 1_000, profile, aggregation, unit)
-            assert found is not None and found.value == targets.worked_out(whole[m], unit)
+            assert found is not None and found.value == targets.worked_out(whole[m], unit, aggregation)
 
 
 def test_a_worked_out_target_is_given_as_its_values_are_written():
@@ -141,6 +141,19 @@ def test_a_phased_target_stays_within_what_its_unit_can_reach(unit, annual, stro
     profile = dict.fromkeys(range(1, 13), 40.0 if unit != "ces" else 3.0) | {12: strong}
     found = targets.by_year_before(date(2026, 12, 1), annual, profile, Aggregation.MEAN, unit)
     assert found == MonthTarget(expected, TargetKind.PHASED)
+
+
+def test_a_summed_count_s_phased_target_is_whole_from_ten_on():
+    """Bikes sold had a month's target of 1,002.4 (a day-one trial): a phased target of a summed
+    count is whole from `COUNT_WHOLE` on, keeps a decimal below it (0.7 incidents), and a count
+    averaged over the month (cases open a day) keeps its decimal."""
+    profile = {m: 100.0 + m for m in range(1, 13)}  # a year of 1,278
+    bikes = targets.by_year_before(date(2026, 11, 1), 12_000.0, profile, Aggregation.SUM, "count")
+    assert bikes is not None and bikes.value == 1_042.0  # 12,000 × 111 / 1,278 = 1,042.25…
+    incidents = targets.by_year_before(date(2026, 11, 1), 8.0, profile, Aggregation.SUM, "count")
+    assert incidents is not None and incidents.value == 0.7  # 8 × 111 / 1,278 = 0.69…
+    opened = targets.by_year_before(date(2026, 11, 1), 12.0, profile, Aggregation.MEAN, "count")
+    assert opened is not None and opened.value == 12.5  # 12 × 111 / 106.5 = 12.507…
 
 
 @pytest.mark.parametrize("year_before", [{}, dict.fromkeys(range(1, 13), 700.0)])

@@ -34,7 +34,7 @@ from datetime import date
 from enum import StrEnum
 
 from kpi.domain.model import UNIT_RANGES, Aggregation, within_unit
-from kpi.domain.precision import as_written
+from kpi.domain.precision import as_written, half_up
 
 
 class TargetKind(StrEnum):
@@ -105,10 +105,20 @@ def by_year_before(
     if len(set(year_before.values())) == 1:  # a flat year phases nothing: as without one
         return by_year_before(month, annual, {}, aggregation, unit, own=own)
     return MonthTarget(
-        worked_out(_phase(annual, year_before, aggregation, unit, month.month), unit), TargetKind.PHASED
+        worked_out(_phase(annual, year_before, aggregation, unit, month.month), unit, aggregation),
+        TargetKind.PHASED,
     )
 
 
-def worked_out(target: float, unit: str) -> float:
+COUNT_WHOLE = 10
+"""From this many, a phased target of a summed count is whole: things counted come whole (bikes
+sold read "target 1,002.4"); below it one decimal stays, so a target of 0.7 incidents does not
+read as 1 beside a value of 1. A count averaged over a month (cases open a day) keeps its decimal."""
+
+
+def worked_out(target: float, unit: str, aggregation: Aggregation | None = None) -> float:
     """A target the product worked out, as it is given: within the unit, to its written precision."""
-    return as_written(within_unit(target, unit), unit)
+    shown = as_written(within_unit(target, unit), unit)
+    if unit == "count" and aggregation is Aggregation.SUM and abs(shown) >= COUNT_WHOLE:
+        return float(half_up(shown, 0))
+    return shown
