@@ -131,9 +131,9 @@ def _flip_columns(
             shown = [f for f in flips if f.is_better == is_better]
             lines = [_flip_line(month_report, flip) for flip in shown[:limit]]
             st.markdown("  \n".join([f"**{t(heading)}**", *lines]))  # one element, as the signals
-            if not shown:  # and when the fold holds some of this side: it says so
-                below = any(f.is_better == is_better for f in folded)
-                st.caption(t("overview.none_signalled" if below else "overview.none"))
+            if not shown:  # and when the fold holds some of this side: it says how many
+                below = sum(f.is_better == is_better for f in folded)  # "nothing" hid 22 turned worse
+                st.caption(t("overview.none_signalled", count=below) if below else t("overview.none"))
             if len(shown) > limit:
                 st.caption(t("overview.more", count=len(shown) - limit))
 
