@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from kpi.domain import months
+from kpi.domain import attention, months
 from kpi.text import fmt
 from kpi.text.i18n import t
 from kpi.ui import data, forms, frame, urlstate, widgets
@@ -46,7 +46,11 @@ if chosen in month_report.goals:
     events = data.company_events(ctx.url, ctx.scope, ctx.language)
     judged = [(a, verdicts[a.id]) for a in actions if a.id in verdicts]
     split = data.splits(ctx.url, ctx.scope, ctx.month).get(row.kpi.code) if row.kpi else None
-    cascade_view.detail(row, month_report, points, people, promises, ctx.scope, facts, events, judged, split)
+    kept = attention.compliance(month_report, data.service_priorities(ctx.url, ctx.scope, ctx.language))
+    broken = [c for c in kept if row.kpi and c.priority.kpi == row.kpi.code and c.is_met_now is False]
+    cascade_view.detail(
+        row, month_report, points, people, promises, ctx.scope, facts, events, judged, split, broken
+    )
     comments = data.commentary(ctx.url, ctx.scope, ctx.month, ctx.month, ctx.language)
     unit = row.kpi.unit if row.kpi else "count"
     cascade_view.target_history(data.target_history(ctx.url, ctx.scope, row.goal.code), unit, people)

@@ -223,6 +223,30 @@ def test_an_unknown_viewer_sees_no_data(app, monkeypatch):
 
 
 @pytest.mark.reads_only
+def test_a_goal_whose_kpi_breaks_a_service_priority_says_so(app, app_url):
+    """ "On track" at 30.3 hours stood beside a broken promise of an answer within 24 hours, with
+    nothing on the goal to say so (a reviewer on a phone): the goal's detail names the broken
+    priority on its KPI; a goal on a KPI whose priorities hold names none."""
+    from kpi.domain import attention
+    from kpi.store import engine, monthly, queries
+
+    with engine.reading(engine.create(app_url)) as conn:
+        built = monthly.month_report(conn, EVERYTHING, date(2026, 10, 1), "en")
+        kept = attention.compliance(built, queries.service_priorities(conn, EVERYTHING, "en"))
+    broken = {c.priority.kpi: c.priority.text for c in kept if c.is_met_now is False}
+    on_broken = next(r.goal.code for r in built.goals.values() if r.kpi and r.kpi.code in broken)
+    elsewhere = next(r.goal.code for r in built.goals.values() if r.kpi and r.kpi.code not in broken)
+    at = app(month="2026-10", goal=on_broken)
+    at.switch_page(CASCADE).run()
+    kpi = built.goals[on_broken].kpi
+    assert kpi is not None
+    said = [w.value for w in at.warning if "Service priority broken" in w.value]
+    assert len(said) == 1 and broken[kpi.code] in said[0]
+    at.selectbox(key="goal").set_value(elsewhere).run()
+    assert not [w.value for w in at.warning if "Service priority broken" in w.value]
+
+
+@pytest.mark.reads_only
 def test_cascade_lists_the_tree_and_opens_a_goal(app, app_url):
     at = app(month="2026-10")  # opened at its own address, as a link opens it
     at.switch_page(CASCADE).run()

@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from kpi.domain import cascade, company_events, month_rows, months, outlook, report, samples
+from kpi.domain import cascade, company_events, month_rows, months, outlook, priorities, report, samples
 from kpi.domain.access import EVERYTHING, Scope
 from kpi.domain.company_events import CompanyEvent
 from kpi.domain.initiatives import Verdict
@@ -228,11 +228,12 @@ def detail(
     events: Sequence[CompanyEvent] = (),
     initiatives: Sequence[tuple[Action, Verdict]] = (),
     split: samples.Split | None = None,
+    broken: Sequence[priorities.Compliance] = (),
 ) -> None:
-    """Everything about one goal: status (and whether its KPI's value is late), trend (with the
-    company events bearing on its KPI as bands), facts (with where the value came from, the
-    verdicts of the initiatives meant to move its KPI and, for a survey KPI, why it moved:
-    `split`), children."""
+    """Everything about one goal: status (and whether its KPI's value is late, or a service
+    priority on it `broken` this month), trend (with the company events bearing on its KPI as
+    bands), facts (with where the value came from, the verdicts of the initiatives meant to
+    move its KPI and, for a survey KPI, why it moved: `split`), children."""
     st.subheader(plain.markdown(row.goal.title))
     code = row.kpi.code if row.kpi else ""
     late = facts.late_for(code)
@@ -258,6 +259,11 @@ def detail(
             f"**{t(f'mismatch.{row.mismatch}')}** — {t(f'mismatch.{row.mismatch}_help')}",
             icon=":material/report:",
         )
+    for result in broken:  # "on track" at 30.3 h beside a broken promise of 24 h read as a contradiction
+        kpi_unit = row.kpi.unit if row.kpi else "count"
+        shown = fmt.value(result.event.share, "%") if result.event else fmt.value(result.value, kpi_unit)
+        said = t("cascade.priority_broken", text=plain.markdown(result.priority.text), value=shown)
+        st.warning(said, icon=":material/warning:")
     forecast = outlook.forecast(row, history, month_report.month)
     chart, column = st.columns([3, 2])
     with chart:
