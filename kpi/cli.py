@@ -491,7 +491,7 @@ def _close(args: argparse.Namespace, store: sa.Engine) -> int:
     from kpi import settings
     from kpi.domain import owed
     from kpi.domain.access import EVERYTHING
-    from kpi.store import closing, cycle, engine, owing
+    from kpi.store import closing, cycle, engine, owing, queries
     from kpi.text import phrases
 
     month = _month(args.month)
@@ -499,10 +499,11 @@ def _close(args: argparse.Namespace, store: sa.Engine) -> int:
     with engine.reading(store) as conn:  # as the Data page says it; read before the store is held
         found = owing.owed_items(conn, EVERYTHING, month, i18n.current(), today)
         left = owed.left_out(found, cycle.read(conn, month), today)
+        names = {p.email: p.name for p in queries.people(conn)}
     with engine.writing(store) as conn:
         when = closing.close(conn, _viewer(args, conn), month)
     if left:
-        print(phrases.left_out(left))
+        print(phrases.left_out(left, names))
     print(t("cli.closed", month=fmt.month_long(month), when=fmt.moment(when)))
     return EXIT_OK
 

@@ -198,6 +198,8 @@ class LeftOut:
     close: date
     data_due: date
     early: bool
+    items: tuple[Item, ...] = ()
+    """The values and comments still owed, each with who owes it (the close named only how many)."""
 
     def __bool__(self) -> bool:
         return bool(self.owed) or self.early
@@ -209,4 +211,5 @@ def left_out(found: Iterable[Item], calendar: Calendar, today: date) -> LeftOut:
     owed, and nothing said so)."""
     items = list(found)
     counts = tuple((kind, n) for kind in FROZEN if (n := sum(1 for i in items if i.kind is kind)))
-    return LeftOut(counts, calendar.close, calendar.data_due, today < calendar.close)
+    frozen = tuple(i for i in items if i.kind in FROZEN)
+    return LeftOut(counts, calendar.close, calendar.data_due, today < calendar.close, frozen)

@@ -72,5 +72,6 @@ def _before_closing(ctx: Context) -> bool:
     found = data.owed(ctx.url, EVERYTHING, ctx.month, ctx.language, ctx.today)
     left = owed.left_out(found, data.calendar(ctx.url, ctx.month), ctx.today)
     if left:
-        st.warning(phrases.left_out(left), icon=":material/pending_actions:")
+        names = {p.email: p.name for p in data.people(ctx.url)}
+        st.warning(plain.markdown(phrases.left_out(left, names)), icon=":material/pending_actions:")
     return bool(left)
