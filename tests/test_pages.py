@@ -450,6 +450,25 @@ def test_the_month_is_always_in_the_url(app):
 
 
 @pytest.mark.reads_only
+@pytest.mark.parametrize(("count", "per_row"), [(1, 2), (2, 2), (3, 3), (4, 4), (9, 4)])
+def test_a_few_tiles_share_the_row_between_them(count, per_row):
+    """A head's two goals stood in the left half of a screen, titles cut, the right half empty."""
+    from kpi.ui.views import overview_view
+
+    assert overview_view.tiles_per_row(count) == per_row
+
+
+@pytest.mark.reads_only
+def test_a_head_s_two_tiles_fill_their_row(app):
+    at = app(month="2026-10", **{"as": "camilla.berg@havnhjem.example"}).run()
+    tiles = {  # a tile: its goal's title, then its status badge
+        c.markdown[0].value: c.weight
+        for c in at.columns
+        if len(c.markdown) > 1 and c.markdown[0].value.startswith("**") and "-badge[" in c.markdown[1].value
+    }
+    assert list(tiles.values()) == [0.5, 0.5]  # her two goals, half the row each
+
+
 def test_tiles_say_how_far_from_target(app):
     at = app(month="2026-10").run()
     captions = "\n".join(c.value for c in at.caption)

@@ -34,9 +34,10 @@ def headline(
         st.info(t("overview.no_goals"))
         return
     widgets.card_style()
-    for start in range(0, len(rows), TILES_PER_ROW):
-        columns = st.columns(TILES_PER_ROW)
-        for column, row in zip(columns, rows[start : start + TILES_PER_ROW], strict=False):
+    per_row = tiles_per_row(len(rows))
+    for start in range(0, len(rows), per_row):
+        columns = st.columns(per_row)
+        for column, row in zip(columns, rows[start : start + per_row], strict=False):
             with column:
                 points = history.get(row.kpi.code, []) if row.kpi else []
                 kpi_row = month_report.kpis.get(row.kpi.code) if row.kpi else None
@@ -44,6 +45,13 @@ def headline(
                 code = row.kpi.code if row.kpi else ""
                 late, origin = facts.late_for(code), facts.origin_for(code, row.value)
                 widgets.goal_tile(row, points, month_report.month, comments, reading, late, origin, events)
+
+
+def tiles_per_row(count: int) -> int:
+    """Tiles a row: `TILES_PER_ROW`, fewer when there are fewer tiles, never fewer than two (a
+    head's two goals stood in the left half of the screen, their titles cut, the right half
+    empty; one tile across the whole screen stretches its sparkline)."""
+    return min(TILES_PER_ROW, max(count, 2))
 
 
 def attention_summary(items: Sequence[attention.Item]) -> None:
