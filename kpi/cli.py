@@ -464,7 +464,7 @@ def _export(args: argparse.Namespace, store: sa.Engine) -> int:
     with engine.reading(store) as conn:
         scope = _scope(args, conn)
         slides = decks.slides(conn, scope, month, i18n.current())
-        brand = decks.brand(conn, month)
+        brand = decks.brand(conn, month, scope, i18n.current())
     content = pptx_pack.render(slides, brand)
     if args.format == "pdf":
         content = pdf_pack.from_pptx(content)

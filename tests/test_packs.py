@@ -372,6 +372,26 @@ def test_the_downloaded_pack_is_named_after_the_company_and_month(app, monkeypat
     assert not at.exception, at.exception
     stem = "Havn-Hjem-A-S-Customer-experience-October-2026"
     assert sorted(names) == [f"{stem}.pdf", f"{stem}.pptx"]
+    names.clear()  # a head's pack is hers, and says so (it had the company pack's name)
+    at = app(month="2026-10", **{"as": "camilla.berg@havnhjem.example"}).run()
+    at.switch_page("pages/present.py").run()
+    assert not at.exception, at.exception
+    stem = "Havn-Hjem-A-S-Customer-experience-Customer-service-October-2026"
+    assert sorted(names) == [f"{stem}.pdf", f"{stem}.pptx"]
+
+
+def test_a_head_s_pack_says_whose_part_it_is_in_its_title_and_footer(demo_duckdb_url):
+    from kpi.domain import access
+    from kpi.store import decks, engine, queries
+
+    with engine.reading(engine.create(demo_duckdb_url)) as conn:
+        head = queries.person(conn, "camilla.berg@havnhjem.example")
+        scope = access.scope_for(head, queries.goal_links(conn))
+        october = date(2026, 10, 1)
+        hers, whole = decks.brand(conn, october, scope, "en"), decks.brand(conn, october)
+    assert hers.title == "Havn & Hjem A/S · Customer experience · Customer service · October 2026"
+    assert hers.footer == "CX Cockpit · Havn & Hjem A/S · Customer service · October 2026"
+    assert whole.title == "Havn & Hjem A/S · Customer experience · October 2026"
 
 
 def test_a_goal_slide_s_table_gives_each_line_its_target():

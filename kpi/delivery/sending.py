@@ -171,7 +171,6 @@ def plan(conn: sa.Connection, month: date, language: str, today: date | None = N
         raise Refused(Problem("delivery.not_closed", "month", (("month", months.key(month)),)))
     closed_at = fmt.day(row.closed_at.date())
     links = queries.goal_links(conn)
-    brand = decks.brand(conn, month)
     company = company_settings.read(conn).title(t("app.title"))
     already = {r for _, r in deliveries.sent(conn, KIND, [months.key(month)])}
     analyses = drivers.Memo()  # a close made before closes kept the analysis: one per pair, not per person
@@ -200,6 +199,7 @@ def plan(conn: sa.Connection, month: date, language: str, today: date | None = N
         body = _body(person, built, closed_at, found, mine, due, scope.departments is None)
         body += "\n\n" + t("delivery.pack", count=len(slides))
         letter = mail.Letter(person.email, person.name, subject, body)
+        brand = decks.brand(conn, month, scope, language)  # whose pack it is: a head's says so
         out.append(Planned(letter, slides, brand, len(mine), len(due), person.email in already))
     return out
 

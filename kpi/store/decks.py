@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from kpi import settings
 from kpi.domain import cycle, owed
-from kpi.domain.access import Scope
+from kpi.domain.access import EVERYTHING, Scope
 from kpi.domain.company_events import CompanyEvent
 from kpi.domain.initiatives import Verdict
 from kpi.domain.model import Action, Department, Person, ServicePriority
@@ -55,21 +55,36 @@ def reads(conn: sa.Connection, scope: Scope, month: date, language: str) -> Read
     )
 
 
-def brand(conn: sa.Connection, month: date) -> deck.Brand:
-    """What makes `month`'s pack the company's (`branded`), as the store holds it."""
-    return branded(company_settings.read(conn), month)
+def brand(
+    conn: sa.Connection, month: date, scope: Scope = EVERYTHING, language: str | None = None
+) -> deck.Brand:
+    """What makes `month`'s pack the company's (`branded`) and `scope`'s, as the store holds it."""
+    return branded(
+        company_settings.read(conn), month, reader(scope, queries.departments(conn, scope, language))
+    )
 
 
-def branded(company: company_settings.Company, month: date) -> deck.Brand:
+def reader(scope: Scope, departments: Sequence[Department]) -> str | None:
+    """Whose pack a scope's is, for its title, footer and file name: a department head's
+    departments by name; None for a pack of the whole company."""
+    if scope.departments is None:
+        return None
+    return ", ".join(d.name for d in departments if d.code in scope.departments) or None
+
+
+def branded(company: company_settings.Company, month: date, part: str | None = None) -> deck.Brand:
     """What makes `month`'s pack `company`'s: its name in the title and footer, its logo and
-    colour (kpi.store.company). A store without a name yet says only the product's."""
+    colour (kpi.store.company), and whose part of it the pack is (`reader`: a head's pack had
+    the company pack's title and file name, nothing in it said "Customer service"). A store
+    without a name yet says only the product's."""
     when = fmt.month_long(month)
+    whose = f"{part} · {when}" if part else when
     if company.name is None:
-        footer = t("deck.footer_unnamed", month=when)
-        title = t("deck.pack_title_unnamed", month=when)
+        footer = t("deck.footer_unnamed", month=whose)
+        title = t("deck.pack_title_unnamed", month=whose)
     else:
-        footer = t("deck.footer", company=company.name, month=when)
-        title = t("deck.pack_title", company=company.name, month=when)
+        footer = t("deck.footer", company=company.name, month=whose)
+        title = t("deck.pack_title", company=company.name, month=whose)
     return deck.Brand(footer, title, company.colour, company.logo)
 
 

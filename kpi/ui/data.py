@@ -662,7 +662,8 @@ def deck(url: str, scope: Scope, month: date, language: str, today: date) -> tup
         with engine.reading(_engine(url)) as conn:
             meeting = closing.meeting_month(conn, scope, month, language)
     live = functools.partial(pack_drivers, url, scope, month, language)
-    return decks.made(meeting, shown, scope, today, live), decks.branded(shown.company, month)
+    made = decks.made(meeting, shown, scope, today, live)
+    return made, decks.branded(shown.company, month, decks.reader(scope, shown.departments))
 
 
 @cached
