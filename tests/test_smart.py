@@ -62,6 +62,7 @@ def test_a_well_formed_goal_passes_all_five():
     ("changes", "reasons"),
     [
         ({"description": ""}, ["no_description", "no_audience"]),  # the title names no customers either
+        ({"description": "Under 1½ minut i gennemsnit"}, ["short_description", "no_audience"]),  # four words
         (
             {
                 "title": "Improve website",

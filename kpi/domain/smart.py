@@ -89,8 +89,11 @@ def specific(goal: Goal) -> Check:
     reasons = []
     if goal.kpi is None:
         reasons.append(Reason("no_kpi"))
-    if len(_words(goal.description)) < MIN_DESCRIPTION_WORDS:
+    described = len(_words(goal.description))
+    if not described:
         reasons.append(Reason("no_description"))
+    elif described < MIN_DESCRIPTION_WORDS:  # "no description" of one of five words read as wrong
+        reasons.append(Reason("short_description", (("count", described), ("words", MIN_DESCRIPTION_WORDS))))
     if len(_words(goal.title)) < MIN_TITLE_WORDS:
         reasons.append(Reason("vague_title", (("words", MIN_TITLE_WORDS),)))
     words = _words(f"{goal.title} {goal.description}")
