@@ -391,14 +391,15 @@ def _next_steps(store: sa.Engine) -> None:
 
     with engine.reading(store) as conn:
         done, named = company.progress(conn), company.read(conn).name
-    if named and all(done.values()):
+    if named and all(company.is_done(k, n) for k, n in done.items()):
         return
     print(t("cli.next_steps"))
     state = t("firstrun.step_named", name=named) if named else t("firstrun.step_to_do")
     command = "python -m kpi company --name NAME [--logo FILE] [--colour #RRGGBB]"
     print(t("cli.step", number=1, what=t("cli.step_company"), state=state, command=command))
     for number, (kind, _) in enumerate(company.STEPS, start=2):
-        state = t("firstrun.step_done", count=done[kind]) if done[kind] else t("firstrun.step_to_do")
+        finished = company.is_done(kind, done[kind])
+        state = t("firstrun.step_done", count=done[kind]) if finished else t("firstrun.step_to_do")
         command = f"python -m kpi import {kind} {kind}.csv"
         print(t("cli.step", number=number, what=t(f"imports.kind_{kind}"), state=state, command=command))
         print("     " + t(f"firstrun.step_{kind}"))

@@ -133,7 +133,8 @@ def test_the_app_builds_a_company_from_an_empty_store(empty_app, monkeypatch):
     shown = texts(at)
     for number, kind in enumerate(("Departments", "People", "KPIs", "Goals", "Monthly values"), start=1):
         assert f"{number}. {kind}" in shown
-    assert "done: 1 in the store" in shown  # the administrator is the first person
+    # the administrator is the first person, not the step done ("done: 1" invited skipping it)
+    assert "○ **2. People** · to do: only its administrator so far" in shown and "done: 1" not in shown
 
     at.switch_page(firstrun.DATA_PAGE)
     told = []

@@ -153,6 +153,13 @@ def start(
     return person
 
 
+def is_done(step: str, count: int) -> bool:
+    """Whether a setup step has its data: any rows, but for people someone besides the one who
+    set the company up (right after the welcome the step read "done: 1", an invitation to skip
+    it, with only its administrator in)."""
+    return count > (1 if step == "people" else 0)
+
+
 def progress(conn: sa.Connection) -> dict[str, int]:
     """How many rows each setup step has (`STEPS`); survey answers count as monthly values."""
     counts = {

@@ -86,8 +86,9 @@ def steps(url: str, viewer: Person, *, expanded: bool = True) -> None:
         st.markdown(t("firstrun.steps_intro"))
         for number, (kind, _) in enumerate(company.STEPS, start=1):
             count = done[kind]
-            mark = t("firstrun.step_done", count=count) if count else t("firstrun.step_to_do")
-            icon = "✓" if count else "○"
+            finished = company.is_done(kind, count)
+            mark = t("firstrun.step_done", count=count) if finished else _to_do(kind, count)
+            icon = "✓" if finished else "○"
             text, button = st.columns([4, 1], vertical_alignment="center")
             text.markdown(
                 f"{icon} **{number}. {t(f'imports.kind_{kind}')}** · {mark}  \n{t(f'firstrun.step_{kind}')}"
@@ -95,6 +96,11 @@ def steps(url: str, viewer: Person, *, expanded: bool = True) -> None:
             template_button(button, kind, f"firstrun.template.{kind}")
         st.page_link(DATA_PAGE, label=t("firstrun.open_data"), icon=":material/upload_file:")
         st.caption(t("firstrun.command_line"))
+
+
+def _to_do(kind: str, count: int) -> str:
+    """A step still to do; people with only the administrator in say so."""
+    return t("firstrun.step_only_you") if kind == "people" and count else t("firstrun.step_to_do")
 
 
 def template_button(place: DeltaGenerator, kind: str, key: str) -> None:
@@ -113,5 +119,6 @@ def template_button(place: DeltaGenerator, kind: str, key: str) -> None:
 
 def remaining(url: str, viewer: Person) -> None:
     """The steps, folded away, while an administrator's company still misses one of them."""
-    if viewer.role is Role.ADMIN and not all(data.setup_progress(url).values()):
+    progress = data.setup_progress(url)
+    if viewer.role is Role.ADMIN and not all(company.is_done(k, n) for k, n in progress.items()):
         steps(url, viewer, expanded=False)
