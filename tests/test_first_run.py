@@ -131,8 +131,10 @@ def test_the_app_builds_a_company_from_an_empty_store(empty_app, monkeypatch):
     _submit(at, "firstrun.start")
     assert at.title[0].value == f"{COMPANY}: next steps"
     shown = texts(at)
-    for number, kind in enumerate(("Departments", "People", "KPIs", "Goals", "Monthly values"), start=1):
+    steps = ("Departments", "People", "KPIs", "Customer promises", "Goals", "Monthly values")
+    for number, kind in enumerate(steps, start=1):
         assert f"{number}. {kind}" in shown
+    assert "– **4. Customer promises** · optional: none yet" in shown  # offered, not owed
     # the administrator is the first person, not the step done ("done: 1" invited skipping it)
     assert "○ **2. People** · to do: only its administrator so far" in shown and "done: 1" not in shown
 

@@ -34,11 +34,15 @@ STEPS = (
     ("departments", s.department),
     ("people", s.person),
     ("kpis", s.kpi),
+    ("promises", s.promise),
     ("goals", s.goal),
     ("measurements", s.measurement),
 )
 """The setup, in the order its data goes in: each kind refers only to kinds before it. Survey
-answers may stand in for monthly values (see `progress`)."""
+answers may stand in for monthly values (see `progress`). Customer promises are `OPTIONAL`."""
+OPTIONAL = frozenset({"promises"})
+"""Steps a company may leave empty: a goal need not prove a promise (they were not among the
+steps at all, and the Overview then said no promise had measured KPIs)."""
 
 
 @dataclass(frozen=True)
@@ -157,7 +161,7 @@ def is_done(step: str, count: int) -> bool:
     """Whether a setup step has its data: any rows, but for people someone besides the one who
     set the company up (right after the welcome the step read "done: 1", an invitation to skip
     it, with only its administrator in)."""
-    return count > (1 if step == "people" else 0)
+    return step in OPTIONAL or count > (1 if step == "people" else 0)
 
 
 def progress(conn: sa.Connection) -> dict[str, int]:

@@ -86,9 +86,9 @@ def steps(url: str, viewer: Person, *, expanded: bool = True) -> None:
         st.markdown(t("firstrun.steps_intro"))
         for number, (kind, _) in enumerate(company.STEPS, start=1):
             count = done[kind]
-            finished = company.is_done(kind, count)
+            finished = company.is_done(kind, count) and (count or kind not in company.OPTIONAL)
             mark = t("firstrun.step_done", count=count) if finished else _to_do(kind, count)
-            icon = "✓" if finished else "○"
+            icon = "✓" if finished else "–" if kind in company.OPTIONAL else "○"
             text, button = st.columns([4, 1], vertical_alignment="center")
             text.markdown(
                 f"{icon} **{number}. {t(f'imports.kind_{kind}')}** · {mark}  \n{t(f'firstrun.step_{kind}')}"
@@ -100,6 +100,8 @@ def steps(url: str, viewer: Person, *, expanded: bool = True) -> None:
 
 def _to_do(kind: str, count: int) -> str:
     """A step still to do; people with only the administrator in say so."""
+    if kind in company.OPTIONAL:
+        return t("firstrun.step_optional")
     return t("firstrun.step_only_you") if kind == "people" and count else t("firstrun.step_to_do")
 
 
