@@ -75,9 +75,9 @@ def test_close_from_the_command_line(demo_duckdb_url, capsys):
     out = capsys.readouterr().out
     assert "October 2026 is closed" in out
     # as the Data page says, with whose they are and on what ("1 comment" named neither)
-    assert re.search(
-        r"^Still owed for this month: \d+ comments\. Owed: [^()]+ \([^()]+\);", out, re.MULTILINE
-    ), out
+    assert re.search(r"^Still owed for this month: \d+ comments\. Owed: [^:]+: [^;]+;", out, re.MULTILINE), (
+        out
+    )
     assert cli.main(["--db", demo_duckdb_url, "close", "--month", "2026-10"]) == 1
     assert "was closed on" in capsys.readouterr().err
     assert cli.main(["--db", demo_duckdb_url, "close"]) == 2

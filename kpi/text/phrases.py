@@ -286,16 +286,17 @@ LEFT_NAMED = 5
 
 def left_out(found: owed.LeftOut, names: Mapping[str, str] | None = None) -> str:
     """What closing the month now would leave out, in words: "Still owed for this month: 1
-    comment (Workshop time: Lars Holm). The reporting calendar closes it on 16 Dec 2026 (values
+    comment. Owed: Lars Holm: Workshop time. The reporting calendar closes it on 16 Dec 2026 (values
     due 10 Dec 2026)." Who owes each is named by `names` (e-mail → name), else by address; the
     first `LEFT_NAMED` of them (it said "1 comment", nobody knew whose or on what)."""
     said = [t(f"close_tab.owed_{kind}", count=count) for kind, count in found.owed]
     parts = [t("close_tab.still_owed", items=", ".join(said))] if said else []
     if found.items:
-        named = [
-            t("close_tab.owed_item", subject=i.subject, who=(names or {}).get(i.email or "", i.email or "–"))
-            for i in found.items[:LEFT_NAMED]
-        ]
+        by_whom: dict[str, list[str]] = {}  # who owes what: each person once, their items after
+        for item in found.items[:LEFT_NAMED]:
+            who = (names or {}).get(item.email or "", item.email or "–")
+            by_whom.setdefault(who, []).append(item.subject)
+        named = [t("close_tab.owed_item", who=who, subjects=", ".join(s)) for who, s in by_whom.items()]
         more = len(found.items) - LEFT_NAMED
         listed = "; ".join(named) + (" " + t("close_tab.owed_more", count=more) if more > 0 else "")
         parts.append(t("close_tab.owed_by", items=listed))
