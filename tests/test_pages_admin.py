@@ -504,7 +504,7 @@ ENGLISH = [
     "What changed",
     "Needs attention",
     "Goals behind",
-    "Customer promises kept",
+    "How well we keep our customer promises",
     "Strategic goals",
     "Department",
     "Previous",
