@@ -409,3 +409,29 @@ def test_workbooks_with_a_fuzzed_sheet_are_read_or_named(xml):
     """A sound archive around a damaged sheet: the XML parser's failures are named too."""
     data = _rewrite_member(WORKBOOK, "xl/worksheets/sheet1.xml", lambda _: xml)
     _read_or_named_problems("measurements", data, "m.xlsx")
+
+
+@pytest.mark.parametrize(
+    ("written", "read_as"),
+    [
+        ("ja", tables.ACCEPTED_UNDATED),
+        ("Yes", tables.ACCEPTED_UNDATED),
+        ("nej", None),
+        ("15.03.2026", "2026-03-15"),
+    ],
+)
+def test_a_goal_s_acceptance_is_a_yes_a_no_or_a_day(written, read_as):
+    row, problems = tables.read("goals", {"accepted": written}, file_columns=True)
+    assert (
+        problems == []
+        and (str(row["accepted"]) if read_as not in (None, tables.ACCEPTED_UNDATED) else row["accepted"])
+        == read_as
+    )
+
+
+def test_a_goal_s_acceptance_in_other_words_is_told_the_words_it_takes():
+    """ "måske" was told how to write a date, not that "ja" would do (a day-one trial)."""
+    _, (problem,) = tables.read("goals", {"accepted": "måske"}, file_columns=True)
+    with i18n.use("da"):
+        said = words.message(problem)
+    assert problem.key == "not_accepted_word" and "skriv ja (eller yes)" in said and "ÅÅÅÅ-MM-DD" in said

@@ -426,7 +426,10 @@ def _accepted(value: str, label: str, decimal: str = ".") -> date | bool | None:
         return ACCEPTED_UNDATED
     if value.strip().lower() in ("no", "nej", "false", "0"):
         return None
-    return validate.day(value, label)
+    try:
+        return validate.day(value, label)
+    except validate.Rejected:  # "måske" was told how to write a date, not that "ja" would do
+        raise validate.Rejected([Problem("not_accepted_word", label, (("value", value),))]) from None
 
 
 def _integer(value: str, label: str, decimal: str = ".") -> int | None:
