@@ -118,7 +118,7 @@ def test_every_problem_of_a_goal_is_found_at_once():
         ({"journey_phase": None}, []),
         ({"benchmark": "nps_world"}, [("benchmark", "not_one_of")]),
         ({"benchmark": "csat"}, []),
-        ({"department": "NOWHERE"}, [("department", "unknown_among")]),  # told the departments' codes
+        ({"department": "NOWHERE"}, [("department", "unknown_reference")]),
         ({"tolerance": 5.0}, [("tolerance", "tolerance_as_percent")]),  # 5 meant as 5 %: told 0.05
         ({"tolerance": 250.0}, [("tolerance", "tolerance_share")]),
         ({"tolerance": 0.0}, []),
@@ -136,8 +136,9 @@ def test_an_unknown_journey_phase_is_told_the_phases():
     (problem,) = checks.kpi({**KPI, "journey_phase": "checkout"}, KNOWN)
     with use("en"):
         text = words.problem(problem)
-    assert text == (
-        "Journey phase: “checkout” is not one of: awareness, evaluation, purchase, delivery, after_sales."
+    assert text == (  # the phases in the reader's words, as a file's cell is told them
+        "Journey phase: “checkout” is not one of: Awareness, Evaluation, Purchase, Delivery, "
+        "After sales and service (after_sales)."
     )
 
 
@@ -208,11 +209,15 @@ def test_departments_and_people():
         ("parent", "own_parent")
     ]
     assert found(checks.department({"code": "X", "name": "X", "parent": "NOPE"}, KNOWN)) == [
+        ("parent", "unknown_reference")
+    ]
+    hinted = replace(KNOWN, hints=True)  # an administrator's check is told the departments' codes
+    assert found(checks.department({"code": "X", "name": "X", "parent": "NOPE"}, hinted)) == [
         ("parent", "unknown_among")
     ]
     person = {"email": "a@b.example", "name": "A", "role": "ceo", "department": "NOWHERE"}
     assert found(checks.person(person, KNOWN)) == [
-        ("department", "unknown_among"),
+        ("department", "unknown_reference"),
         ("role", "not_one_of"),
     ]
 

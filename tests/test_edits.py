@@ -286,3 +286,25 @@ def test_a_closed_month_takes_no_new_commentary_and_owes_none(demo_duckdb_url):
     with engine.reading(store) as conn:
         after = owing.owed_items(conn, EVERYTHING, MONTH, "en", settings.today())
     assert after == [item for item in before if item.kind != "commentary"]
+
+
+def test_a_head_s_refusal_names_nothing_of_the_store_beyond_their_reach(demo_duckdb_url):
+    """A review found a head's action told "did you mean anders.bech@…?" of another department's
+    head, and an initiative "did you mean CS_ABANDON?" of another department's KPI: a refusal
+    names what the store holds only to an administrator (`Known.hints`)."""
+    store = engine.create(demo_duckdb_url)
+    with pytest.raises(errors.Refused) as refused, engine.writing(store) as conn:
+        edits.add_action(conn, IT_HEAD, goal="O9", title="x", owner="anders.bch@havnhjem.example", due=None)
+    (problem,) = refused.value.problems
+    assert problem.key == "unknown_person" and dict(problem.params) == {
+        "value": "anders.bch@havnhjem.example"
+    }
+    with engine.writing(store) as conn:
+        mine = edits.add_action(conn, IT_HEAD, goal="O9", title="Watch the servers", owner=None, due=None)
+    for typed in ("CS_ABANDN", "Abandoned calls"):  # a typo of another department's KPI, its name
+        with pytest.raises(errors.Refused) as refused, engine.writing(store) as conn:
+            edits.set_initiative(
+                conn, IT_HEAD, mine, {"go_live": "2026-10-01", "kpi": typed, "direction": "lower"}
+            )
+        told = [(p.key, dict(p.params)) for p in refused.value.problems if p.field == "kpi"]
+        assert told in ([("unknown_reference", {"value": typed})], [("bad_code", {"value": typed})]), told

@@ -89,7 +89,7 @@ def through_form(url, save, values):
             definitions.save_kpi,
             BAD_KPI,
             [
-                ("department", "unknown_reference"),
+                ("department", "unknown_among"),
                 ("journey_phase", "not_one_of"),
                 ("target", "out_of_range"),
                 ("tolerance", "tolerance_as_percent"),

@@ -26,11 +26,11 @@ from __future__ import annotations
 
 import difflib
 import math
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from kpi.domain import bounds, company_events, identity, industry, validate
+from kpi.domain import bounds, company_events, identity, industry, validate, vocabulary
 from kpi.domain.errors import Problem
 from kpi.domain.model import (
     COMPARISONS,
@@ -100,6 +100,10 @@ class Known:
     """`code → parent` of every department (with, on import, the file's), to find loops."""
     admins: frozenset[str] = frozenset()
     """The active administrators' e-mail addresses, as the store holds them."""
+    hints: bool = False
+    """Whether a refusal may name what the store holds (a code a name stands for, the one close
+    to a typo, the departments' codes): for an administrator's import or form, who reads it all;
+    never for a department head's (a head's action told them another department's KPI code)."""
     admins_kept: frozenset[str] | None = None
     """The active administrators once the rest of a file is in (None: `admins`): a file that
     promotes someone may demote the administrator before."""
@@ -610,9 +614,13 @@ def lookalike(value: object, field: str) -> list[Problem]:
 
 
 def _one_of(fields: Fields, name: str, allowed: Sequence[str]) -> list[Problem]:
+    """A value outside `allowed`; one of an enumeration (`vocabulary.VALUES`) names it as
+    `choices`, which the reader is told in their words (`kpi.text.words`), as a file's cell is."""
     value = fields.get(name)
     if _empty(value) or str(value) in allowed:
         return []
+    if name in vocabulary.VALUES and tuple(allowed) == tuple(vocabulary.VALUES[name]):
+        return [Problem("not_one_of", name, (("value", value), ("choices", name)))]
     return [Problem("not_one_of", name, (("value", value), ("allowed", ", ".join(allowed))))]
 
 
@@ -633,11 +641,13 @@ def _known(
     value = fields.get(name)
     if _empty(value) or value in codes:
         return []
+    if known is None or not known.hints:  # nothing of the store named to whom may not read it all
+        return [Problem(key, name, (("value", value),))]
     group = group or _NAMED.get(name) or ("people" if key == "unknown_person" else None)
-    code = _coded(known, name, value, group) if known is not None else None
+    code = _coded(known, name, value, group)
     if code is not None:
         return [Problem("named_not_coded", name, (("value", value), ("code", code)))]
-    near = _nearest(value, codes, known.names.get(group, {})) if known is not None and group else None
+    near = _nearest(value, codes, known.names.get(group, {})) if group else None
     if near is not None:
         return [Problem("unknown_near", name, (("value", value), ("code", near)))]
     return [_among(name, value, codes, group) or Problem(key, name, (("value", value),))]
@@ -678,12 +688,28 @@ _ADDRESSED = ("owner",)
 """The columns that name a person by their e-mail address, where a person's name is told theirs."""
 
 
+def all_named_instead(problems: Iterable[Problem], known: Known) -> list[Problem]:
+    """`named_instead` of each problem, worked out once per distinct problem: a file of a
+    million rows naming one unknown code asks for its nearest match once, not a million times."""
+    told: dict[tuple[str, str, tuple[tuple[str, object], ...]], Problem] = {}
+    out = []
+    for problem in problems:
+        same = (problem.key, problem.field, problem.params)
+        if same not in told:
+            told[same] = named_instead(problem, known)
+        found = told[same]
+        out.append(found if found is problem else replace(found, file=problem.file, row=problem.row))
+    return out
+
+
 def named_instead(problem: Problem, known: Known) -> Problem:
     """A code refused as not one (`bad_code`: "Customer service" holds a space) that is the name
     of a record the store knows, told that record's code instead; an owner refused as not an
     e-mail address (`bad_email`: "Louise Vang") that is a person's name, told their address: the
     hint leads to a value that is accepted."""
     value = dict(problem.params).get("value")
+    if not known.hints:
+        return problem
     if problem.key == "bad_email" and problem.field in _ADDRESSED and isinstance(value, str):
         email = known.names.get("people", {}).get(name_key(value))
         if email is not None:

@@ -373,9 +373,7 @@ def _choice(field: str) -> Callable[[str, str, str], str | None]:
             return None
         found = terms.canonical(field, value)
         if found is None:
-            raise validate.Rejected(
-                [Problem("not_one_of", label, (("value", value), ("allowed", terms.listing(field))))]
-            )
+            raise validate.Rejected([Problem("not_one_of", label, (("value", value), ("choices", field)))])
         return found
 
     _CHOICES[read] = field

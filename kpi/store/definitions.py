@@ -157,7 +157,7 @@ def save_goal(
     Checked as an imported goal is (`checks.goal`): a start or deadline more than a year ahead
     needs `confirm_future`, unless the goal already has it."""
     _check_admin(viewer)
-    form, stored = _Form(values), known.read(conn, confirm_future=confirm_future)
+    form, stored = _Form(values), known.read(conn, confirm_future=confirm_future, hints=True)
     row = checks.spelled("goals", form.read("goals", GOAL_FIELDS), checks.spellings(stored))
     row["code"] = form.read_code(row["code"], set(stored.goals), is_new)
     row["title"] = row["title"] or ""
@@ -177,7 +177,7 @@ def save_kpi(conn: sa.Connection, viewer: Person, values: Mapping[str, object], 
     """Create or change a KPI, checked as an imported KPI is (`checks.kpi`; and, when it has a
     source, refused where the change breaks the source: `sources.unfit_edit`)."""
     _check_admin(viewer)
-    form, stored = _Form(values), known.read(conn)
+    form, stored = _Form(values), known.read(conn, hints=True)
     row = checks.spelled("kpis", form.read("kpis", KPI_FIELDS), checks.spellings(stored))
     row["code"] = form.read_code(row["code"], set(stored.kpis), is_new)
     row["name"] = row["name"] or ""
@@ -196,7 +196,7 @@ def save_kpi(conn: sa.Connection, viewer: Person, values: Mapping[str, object], 
 def save_promise(conn: sa.Connection, viewer: Person, values: Mapping[str, object], *, is_new: bool) -> str:
     """Create or change a customer promise, checked as an imported one is (`checks.promise`)."""
     _check_admin(viewer)
-    form, stored = _Form(values), known.read(conn)
+    form, stored = _Form(values), known.read(conn, hints=True)
     row = {"code": form.code(_codes(conn, s.promise), is_new), "text": form.text("text")}
     form.check(checks.promise, row, stored)
     form.finish()
@@ -215,7 +215,7 @@ def save_priority(
     `found` is what its call-record pattern names (`priority_files`), looked up before the store
     was taken for writing; without it the pattern is looked up here."""
     _check_admin(viewer)
-    form, stored = _Form(values), known.read(conn)
+    form, stored = _Form(values), known.read(conn, hints=True)
     row = {
         "code": form.code(_codes(conn, s.service_priority), is_new),
         "text": form.text("text"),

@@ -137,7 +137,7 @@ class _Seen:
 
 def _seen(conn: sa.Connection, kind: str, confirm_future: bool) -> _Seen:
     defined = {x.kpi: x for x in sourcing.read(conn)} if kind == "kpis" else {}
-    return _Seen(known.read(conn, confirm_future=confirm_future), _stored(conn, kind), defined)
+    return _Seen(known.read(conn, confirm_future=confirm_future, hints=True), _stored(conn, kind), defined)
 
 
 def _check(parsed: Parsed, seen: _Seen, found: Found) -> None:
@@ -167,7 +167,7 @@ def _check(parsed: Parsed, seen: _Seen, found: Found) -> None:
         for problem in problems(row):
             if problem.field not in unread:
                 parsed.problems.append(replace(problem, file=parsed.file, row=line))
-    parsed.problems = [checks.named_instead(p, seen.known) for p in parsed.problems]
+    parsed.problems = checks.all_named_instead(parsed.problems, seen.known)
 
 
 def _source_fields(row: dict) -> dict[str, object] | None:
@@ -392,8 +392,10 @@ def _checked(
     and rules as a cell at a time, kpi.store.column_check)."""
     if staged is not None:
         read = column_check.readings(staged)
-        problems = column_check.problems(staged, read, seen.known)
-        if problems:
+        problems = [
+            checks.named_instead(p, seen.known) for p in column_check.problems(staged, read, seen.known)
+        ]
+        if problems:  # told as a cell at a time tells them (a name, or a code close to one)
             raise ImportRejected(tables.as_written(problems, staged.written, "responses"))
         bulk_answers.prepare(staged, column_check.values(read, seen.known))
         return staged

@@ -54,11 +54,12 @@ def _retired(conn: sa.Connection, table: sa.Table) -> frozenset[str]:
     return frozenset(conn.execute(sa.select(key).where(table.c.retired_at.is_not(None))).scalars())
 
 
-def read(conn: sa.Connection, *, confirm_future: bool = False) -> Known:
+def read(conn: sa.Connection, *, confirm_future: bool = False, hints: bool = False) -> Known:
     """Every department (with its parent), person, promise, service priority, KPI (with its unit
     and kind) and goal (with its place in the tree) the store holds, which of them are retired,
     the active administrators, and the months the settings allow (far-ahead ones when the
-    person confirmed them)."""
+    person confirmed them). With `hints` a refusal may name what the store holds
+    (`Known.hints`): only for a check an administrator asks for."""
     kpis = conn.execute(sa.select(s.kpi.c.code, s.kpi.c.unit, s.kpi.c.aggregation, s.kpi.c.direction))
     goals = conn.execute(sa.select(s.goal.c.code, s.goal.c.level, s.goal.c.parent))
     d, p = s.department, s.person
@@ -87,6 +88,7 @@ def read(conn: sa.Connection, *, confirm_future: bool = False) -> Known:
         },
         department_parents={r.code: r.parent for r in conn.execute(sa.select(d.c.code, d.c.parent))},
         admins=frozenset(conn.execute(admins).scalars()),
+        hints=hints,
     )
 
 

@@ -76,7 +76,7 @@ def save_department(
     (`checks.department`: a retired parent, a loop)."""
     _check_admin(viewer)
     problems: list[Problem] = []
-    stored = known.read(conn)
+    stored = known.read(conn, hints=True)  # administrators only
     row = _read("departments", values, problems, stored)
     before = _before(conn, s.department, row.get("code"))
     found = checks.confirmed_by_store(checks.department(row, stored), row, before)
@@ -90,7 +90,7 @@ def save_person(conn: sa.Connection, viewer: Person, values: Mapping[str, object
     (`checks.person`: a retired department, a head without one, the last administrator)."""
     _check_admin(viewer)
     problems: list[Problem] = []
-    stored = known.read(conn)
+    stored = known.read(conn, hints=True)  # administrators only
     row = _read("people", values, problems, stored)
     before = _before(conn, s.person, row.get("email"))
     found = checks.confirmed_by_store(checks.person(row, stored), row, before)

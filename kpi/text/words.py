@@ -66,7 +66,11 @@ def _label(field: str) -> str:
 def message(found: Problem) -> str:
     """What is wrong, in the reader's language, without where in a file it was found."""
     key = found.key if "." in found.key else f"problem.{found.key}"
-    text = t(key, field=_label(found.field), **{k: _word(v) for k, v in found.params})
+    params = dict(found.params)
+    said = {k: _word(v) for k, v in params.items() if k != "choices"}
+    if "choices" in params:  # an enumeration's values, in the reader's words (`terms.listing`)
+        said["allowed"] = terms.listing(str(params["choices"]))
+    text = t(key, field=_label(found.field), **said)
     if found.file and key.startswith("problem."):
         return text.split(": ", 1)[-1]  # "Field: …" reads twice where the column is named already
     return text
