@@ -116,6 +116,12 @@ def test_a_second_action_of_a_goal_under_the_same_title_is_refused_and_the_downl
         data = importing.export(conn, "actions")
     summary = importing.run(store, "actions", data, "actions.csv", as_admin())
     assert set(summary.counts) == {"unchanged"}
+    # a file naming it in other case changes that action, not a second one (a review)
+    shouted = b"goal,title,status\nO1,OPEN A SECOND QUEUE,doing\n"
+    assert importing.run(store, "actions", shouted, "a.csv", as_admin()).counts == {"updated": 1}
+    with engine.reading(store) as conn:
+        data = importing.export(conn, "actions")
+    assert set(importing.run(store, "actions", data, "actions.csv", as_admin()).counts) == {"unchanged"}
 
 
 def test_a_head_gives_actions_only_to_those_who_read_them_and_a_closed_one_widens_nothing(demo_duckdb_url):

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from kpi import settings
-from kpi.domain import checks, cycle, months
+from kpi.domain import checks, cycle, identity, months
 from kpi.domain import sources as source_rules
 from kpi.domain.errors import Problem
 from kpi.domain.model import DEFAULT_TOLERANCE, DEFAULT_WEIGHT, ActionStatus, Aggregation, Level, Person, Role
@@ -280,6 +280,17 @@ def _store_rows(kind: str, parsed: Parsed, existing: set) -> list[dict]:
     return out
 
 
+def _action_titles(conn: sa.Connection) -> dict[tuple[str, str], str]:
+    """`(goal, title as compared) → the title as stored` of every action: a file's row names an
+    action by its goal and title the way the form's duplicate check compares them
+    (`identity.code_key`), so "OFFER CALLBACK" changes "Offer callback" instead of adding a
+    second action whose download the import then refused (a review)."""
+    a = s.action
+    return {
+        (r.goal, identity.code_key(r.title)): r.title for r in conn.execute(sa.select(a.c.goal, a.c.title))
+    }
+
+
 def _apply(conn: sa.Connection, parsed: Parsed, who: str) -> Writer:
     writer, kind, table = Writer(conn, who), parsed.kind, TABLES[parsed.kind]
     given: list[Source] = []
@@ -291,8 +302,14 @@ def _apply(conn: sa.Connection, parsed: Parsed, who: str) -> Writer:
             groups[(row["kpi"], months.first_of(row["date"]))].append(row)
         writer.replace_responses(groups)
     elif kind == "actions":
+        stored = _action_titles(conn)
         rows = [
-            {**r, "status": r.get("status") or ActionStatus.PLANNED} for r in _store_rows(kind, parsed, set())
+            {
+                **r,
+                "title": stored.get((r["goal"], identity.code_key(r["title"])), r["title"]),
+                "status": r.get("status") or ActionStatus.PLANNED,
+            }
+            for r in _store_rows(kind, parsed, set())
         ]
         writer.upsert_many(table, rows, match=("goal", "title"))
     elif kind == "events":  # a one-day event ends the day it starts
