@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from kpi.domain import cascade, cx, months, status, targets, verdicts
-from kpi.domain.model import UNIT_RANGES, GoalStatus, KpiStatus, Level
+from kpi.domain.model import UNIT_RANGES, Aggregation, GoalStatus, KpiStatus, Level
 from kpi.domain.month_rows import GoalRow
 from kpi.domain.report import MonthReport
 
@@ -87,8 +87,10 @@ def _month_target(kpis: pd.DataFrame, by_kpi: pd.DataFrame, explicit: pd.DataFra
     phase = full & (profile.nunique(axis=1) > 1)
     given = kpis["target"]
     worked = [
-        targets.worked_out(float(value), unit) if ok else kept
-        for value, unit, ok, kept in zip(phased, kpis["unit"], phase, given, strict=True)
+        targets.worked_out(float(value), unit, Aggregation(aggregation)) if ok else kept
+        for value, unit, aggregation, ok, kept in zip(
+            phased, kpis["unit"], kpis["aggregation"], phase, given, strict=True
+        )
     ]
     target = pd.Series(worked, index=kpis.index, dtype=float)
     chosen = explicit[explicit["month"] == pd.Timestamp(month)].set_index("kpi")["target"]
