@@ -243,3 +243,27 @@ def test_a_goal_that_asks_its_kpi_to_get_worse_is_refused(changes, expected):
     test): the same check for a file and a form, naming both numbers and what to do."""
     found = [p.key for p in checks.goal({**GOAL, **changes}, KNOWN) if p.key.startswith("goal_worse")]
     assert found == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "told"),
+    [
+        ("Kunde service", ("unknown_near", "CS")),  # a name written apart
+        ("custmer service", ("unknown_near", "CS")),  # a letter missed
+        ("MGM", ("unknown_among", None)),  # too short to guess at: the codes to choose from
+        ("Old shop", ("unknown_among", None)),  # a retired department is neither offered nor listed
+    ],
+)
+def test_a_department_close_to_one_in_use_is_asked_about_it(typed, told):
+    hinted = replace(
+        KNOWN,
+        departments=KNOWN.departments | {"OLD"},
+        names={"departments": {"customer service": "CS", "kundeservice": "CS", "old shop x": "OLD"}},
+        retired={"departments": frozenset({"OLD"})},
+        hints=True,
+    )
+    person = {"email": "a@b.example", "name": "A", "role": "executive", "department": typed}
+    (problem,) = checks.person(person, hinted)
+    assert (problem.key, dict(problem.params).get("code")) == told
+    if problem.key == "unknown_among":
+        assert dict(problem.params)["codes"] == "CS, MGMT"

@@ -647,22 +647,31 @@ def _known(
     code = _coded(known, name, value, group)
     if code is not None:
         return [Problem("named_not_coded", name, (("value", value), ("code", code)))]
-    near = _nearest(value, codes, known.names.get(group, {})) if group else None
+    near = (
+        _nearest(value, codes, known.names.get(group, {}), known.retired.get(group or "", ()))
+        if group
+        else None
+    )
     if near is not None:
         return [Problem("unknown_near", name, (("value", value), ("code", near)))]
-    return [_among(name, value, codes, group) or Problem(key, name, (("value", value),))]
+    retired = known.retired.get(group or "", ())
+    return [_among(name, value, codes, group, retired) or Problem(key, name, (("value", value),))]
 
 
 AMONG = 20
 """A company with at most this many departments is told them all when a file names none of them."""
 
 
-def _among(field: str, value: object, codes: Collection[str], group: str | None) -> Problem | None:
+def _among(
+    field: str, value: object, codes: Collection[str], group: str | None, retired: Collection[str] = ()
+) -> Problem | None:
     """A department none of whose codes or names is `value`, nor close to one: the codes to
-    choose from, where they are few ("Butik Aarhus" was told the letters a code may hold)."""
-    if group != "departments" or not codes or len(codes) > AMONG:
+    choose from (those in use), where they are few ("Butik Aarhus" was told the letters a code
+    may hold)."""
+    active = sorted(code for code in codes if code not in retired)
+    if group != "departments" or not active or len(active) > AMONG:
         return None
-    return Problem("unknown_among", field, (("value", value), ("codes", ", ".join(sorted(codes)))))
+    return Problem("unknown_among", field, (("value", value), ("codes", ", ".join(active))))
 
 
 NEAR = 0.8
@@ -671,11 +680,21 @@ one meant: "Kunde service" to Kundeservice 0.96, "Webshoppen" to Webshop 0.82, a
 in an e-mail address 0.98; "Butik Aarhus" to Butikker (0.5) is offered nothing."""
 
 
-def _nearest(value: object, codes: Collection[str], names: Mapping[str, str]) -> str | None:
-    """The code of the record whose code or name `value` is closest to, when close enough."""
-    if not isinstance(value, str) or not value.strip():
+NEAR_SHORTEST = 4
+"""A value shorter than this is offered nothing: "CS" typed for a KPI was offered CES (0.8)."""
+
+
+def _nearest(
+    value: object, codes: Collection[str], names: Mapping[str, str], retired: Collection[str] = ()
+) -> str | None:
+    """The code of the record whose code or name `value` is closest to, when close enough; never
+    a retired one (the hint would lead to a refusal)."""
+    if not isinstance(value, str) or len(name_key(value)) < NEAR_SHORTEST:
         return None
-    candidates = {name_key(code): code for code in codes} | {k: c for k, c in names.items() if c in codes}
+    active = [code for code in codes if code not in retired]
+    candidates = {name_key(code): code for code in active} | {
+        k: c for k, c in names.items() if c in codes and c not in retired
+    }
     found = difflib.get_close_matches(name_key(value), list(candidates), n=1, cutoff=NEAR)
     return candidates[found[0]] if found else None
 
@@ -721,10 +740,10 @@ def named_instead(problem: Problem, known: Known) -> Problem:
         return replace(problem, key="named_not_coded", params=(("value", value), ("code", code)))
     group = _NAMED.get(problem.field)  # not a code, nor a name: one close to either ("Kunde service")
     codes = {"departments": known.departments, "kpis": frozenset(known.kpis)}.get(group or "", frozenset())
-    near = _nearest(value, codes, known.names.get(group or "", {}))
+    near = _nearest(value, codes, known.names.get(group or "", {}), known.retired.get(group or "", ()))
     if near is not None:
         return replace(problem, key="unknown_near", params=(("value", value), ("code", near)))
-    among = _among(problem.field, value, codes, group)
+    among = _among(problem.field, value, codes, group, known.retired.get(group or "", ()))
     return problem if among is None else replace(problem, key=among.key, params=among.params)
 
 
