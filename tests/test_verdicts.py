@@ -91,6 +91,11 @@ def test_a_goal_is_judged_from_its_start_and_says_so_before_it():
     assert outlook.forecast(moved, series, OCTOBER) is None
     with i18n.use("da"):
         assert phrases.goal_reason(moved, OCTOBER) == "Ikke bedømt endnu: målet starter 1. dec. 2026."
+    assert moved.pace(OCTOBER) is None and verdicts.on_pace(moved.goal, OCTOBER) is None  # no path yet
+    assert verdicts.on_pace(later, november) is not None  # judged in its start's month, from mid-month
+    assert verdicts.goal_status(replace(GOAL, start=None), Direction.HIGHER, value(30.0), OCTOBER)[1] is (
+        Reason.NO_DEADLINE
+    )  # no start: no pace, but judged
 
 
 def test_a_goal_with_a_value_but_no_baseline_says_what_is_missing():

@@ -175,6 +175,7 @@ class GoalRow:
             or g.target is None
             or g.start is None
             or g.deadline is None
+            or status.not_started(g.start, month)  # no pace before it starts: "not judged yet"
         ):
             return None
         made = status.progress(self.value.value, g.baseline, g.target)

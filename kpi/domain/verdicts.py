@@ -133,5 +133,7 @@ def on_pace(goal: Goal, month: date) -> float | None:
     elapsed × (target − baseline); None without baseline, target, start or deadline."""
     if goal.baseline is None or goal.target is None or goal.start is None or goal.deadline is None:
         return None
+    if status.not_started(goal.start, months.first_of(month)):
+        return None  # a goal not started has no path yet
     elapsed = status.expected_progress(goal.start, goal.deadline, months.first_of(month))
     return goal.baseline + elapsed * (goal.target - goal.baseline)
