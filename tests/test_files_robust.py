@@ -7,6 +7,7 @@ else.
 """
 
 import io
+import re
 import zipfile
 
 import pytest
@@ -301,6 +302,18 @@ def test_formulas_without_their_result_are_named_cell_by_cell():
     with i18n.use("da"):
         said = words.problem(problems[0])
     assert said.startswith("sums.xlsx, række 2, kolonne value:") and "LibreOffice" in said
+
+
+def test_formulas_without_their_result_in_cells_that_say_not_where_are_named_in_the_file():
+    """`r` is optional in a sheet's XML: a bare formula in a cell that does not say where it is
+    read as empty all the same (a review)."""
+    data = _rewrite_member(
+        _workbook([ROWS[0], ["CS_WAIT", "2025-01", "=60+1"]]),
+        "xl/worksheets/sheet1.xml",
+        lambda xml: re.sub(rb' r="[A-Z]+[0-9]+"', b"", xml),
+    )
+    (problem,) = problems_of(data, name="bare.xlsx")
+    assert (problem.key, problem.row) == ("import.formulas_without_result", 0)
 
 
 def test_formulas_with_their_result_kept_read_as_their_result():

@@ -129,8 +129,9 @@ def items(
                 item(Kind.ACCEPTANCE, g.owner, g.department, g.code, g.title, calendar.meeting, g.code)
             )
     goals = built.goals
-    # due by the month's end and not done: overdue from the day after its date, as the
-    # attention list counts it (`outlook.overdue`); one due later is a later month's
+    # every open action due by the month's end is owed for it (one due later is a later
+    # month's), overdue from the day after its date (`item`: today > due), which on any day
+    # marks the same actions `outlook.overdue` counts for the attention list
     end = months.end_of(built.month)
     mine = [a for a in actions if a.goal in goals and a.due is not None and a.due <= end]
     for action in (a for a in mine if a.status.is_open):

@@ -244,17 +244,18 @@ def _check_computed(data: bytes, name: str, path: str, header: list[str]) -> Non
         sheet = book.read(path.lstrip("/")) if path.lstrip("/") in book.namelist() else b""
     if not _FORMULA.search(sheet):
         return
-    bare = []
+    bare, unplaced = [], False
     for found in _CELL.finditer(sheet):
         attributes, inside = found.group(1), found.group(2) or b""
+        if not _FORMULA.search(inside) or _RESULT.search(inside) or _TEXT_RESULT.search(attributes):
+            continue
         place = _PLACE.search(attributes)
-        if (
-            place
-            and _FORMULA.search(inside)
-            and not _RESULT.search(inside)
-            and not _TEXT_RESULT.search(attributes)
-        ):
+        if place:
             bare.append((int(place.group(2)), place.group(1).decode()))
+        else:  # a cell may leave out where it is (`r` is optional): the file is named, not the cell
+            unplaced = True
+    if unplaced and not bare:
+        raise ImportRejected(Problem("import.formulas_without_result", "", file=name))
     if bare:
         from openpyxl.utils import column_index_from_string
 
