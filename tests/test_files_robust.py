@@ -448,3 +448,17 @@ def test_a_goal_s_acceptance_in_other_words_is_told_the_words_it_takes():
     with i18n.use("da"):
         said = words.message(problem)
     assert problem.key == "not_accepted_word" and "skriv ja (eller yes)" in said and "ÅÅÅÅ-MM-DD" in said
+
+
+def test_an_address_or_code_copied_from_a_page_s_hint_reads_as_written():
+    """A page writes a word joiner before an `@` and after a `_` (kpi.text.plain), so an
+    address a hint suggested, copied back into the file, came back unknown (a review)."""
+    from kpi.text import plain
+
+    def shown(text: str) -> str:  # as the page shows it: Markdown's escapes read, joiners kept
+        return plain.markdown(text).replace("\\", "")
+
+    copied = shown("louise.vang@havnhjem.example")
+    assert "\u2060" in copied
+    row, problems = tables.read("actions", {"goal": shown("CS_WAIT"), "owner": copied}, file_columns=True)
+    assert problems == [] and row == {"goal": "CS_WAIT", "owner": "louise.vang@havnhjem.example"}

@@ -23,6 +23,7 @@ from kpi.domain import bounds, checks, company_events, identity, months, validat
 from kpi.domain.errors import Problem, Refused
 from kpi.files import spreadsheet
 from kpi.text import terms
+from kpi.text.plain import WORD_JOINER
 
 FIELD_LIMIT = csv.field_size_limit()
 """The longest cell a CSV may hold (131,072 characters): far beyond any text the cockpit keeps,
@@ -543,6 +544,11 @@ KINDS: dict[
 }
 """Each kind's columns, in the order files list them (product.md §7)."""
 
+_NAMING = frozenset({_code, _email, _codes})
+"""The readers of codes and e-mail addresses: a value copied from a message on a page carries
+the invisible word joiner the page put before an `@` or after a `_` (`kpi.text.plain`), which
+would make the address a hint suggested unknown again (a review)."""
+
 SOURCE_COLUMNS = {f"source_{name}": name for name in ("kind", "connection", "query", "url", "timeout")}
 """A KPIs file's optional source columns → the fields of the KPI's source (what they must be is
 kpi.domain.sources.check; the KPI is the row's code). All empty: the row leaves the source as it is."""
@@ -696,6 +702,8 @@ def read(
             continue
         raw = values[column.name]
         text = raw.strip() if isinstance(raw, str) else raw
+        if isinstance(text, str) and column.read in _NAMING:  # copied from a hint the page wrote
+            text = text.replace(WORD_JOINER, "")
         if text is None or text == "":
             if column.required and file_columns:
                 problems.append(Problem("import.required", column.name))
