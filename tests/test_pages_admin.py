@@ -206,7 +206,7 @@ def test_invalid_edits_explain_themselves_and_change_nothing(app, app_url):
     save(at)
     errors = " ".join(e.value for e in at.error)
     assert "Target: “sixty” is not a number" in errors
-    assert "Parent: O2 is Operational" in errors
+    assert "Parent: O2 is operational" in errors
     assert snapshot() == before
 
 

@@ -181,7 +181,10 @@ def test_the_app_s_deck_is_the_command_line_s_open_reopened_and_closed(empty, la
 
     def both(scope, month: date) -> None:
         with i18n.use(language), engine.reading(store) as conn:
-            expected = decks.slides(conn, scope, month, language, TODAY), decks.brand(conn, month)
+            expected = (
+                decks.slides(conn, scope, month, language, TODAY),
+                decks.brand(conn, month, scope, language),
+            )
             app = data.deck(url, scope, month, language, TODAY)
         assert app == expected
         assert len(app[0]) > 5

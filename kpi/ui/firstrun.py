@@ -121,6 +121,7 @@ def template_button(place: DeltaGenerator, kind: str, key: str) -> None:
 
 def remaining(url: str, viewer: Person) -> None:
     """The steps, folded away, while an administrator's company still misses one of them."""
-    progress = data.setup_progress(url)
-    if viewer.role is Role.ADMIN and not all(company.is_done(k, n) for k, n in progress.items()):
+    if viewer.role is Role.ADMIN and not all(
+        company.is_done(k, n) for k, n in data.setup_progress(url).items()
+    ):
         steps(url, viewer, expanded=False)
