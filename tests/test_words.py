@@ -312,6 +312,7 @@ def test_the_words_tab_shows_comments_as_plain_text_paged_in_scope(page):
     assert not at.exception
     assert at.title[0].value == "Why it moved — November 2026"
     assert at.selectbox(key="words.kpi").value == "LOG_NPS"  # the most commented first
+    assert at.selectbox(key="words.group.nps").value == "detractors"  # the critics, as the chart
     bodies = [m.value for m in at.markdown]
     for text in PLANTED:  # every sign that Markdown or HTML would read is escaped
         assert any("\\<b\\>" in b or "\\# Overskrift" in b for b in bodies), text

@@ -58,9 +58,10 @@ def _filters(ctx: Context, kpis: dict[str, Kpi], codes: list[str]) -> tuple[Filt
     first = months.add(ctx.month, 1 - PERIODS[period])
     aggregation = kpi.aggregation
     groups = [_ALL, *words.GROUPS[aggregation]]
-    group = first_row[2].selectbox(
+    group = first_row[2].selectbox(  # the worst group first, as the chart above it counts them
         t("words.group"),
         groups,
+        index=1,  # it opened on every score, newest first: praise above the critics the chart counts
         key=f"words.group.{aggregation}",
         format_func=lambda g: survey.group(aggregation, g) if g else t("words.all_groups"),
     )
