@@ -12,8 +12,9 @@ import pytest
 from playwright.sync_api import expect
 from pptx import Presentation
 
+from kpi.domain import words as score_groups
 from kpi.domain.access import EVERYTHING
-from kpi.store import decks, engine, respondents
+from kpi.store import decks, engine, queries, respondents
 from kpi.store import drivers as driver_store
 from kpi.text import fmt, i18n
 from kpi.text.i18n import t
@@ -163,7 +164,12 @@ def why_facts(demo_duckdb_file):
         pair = driver_store.pairs(conn, EVERYTHING, first, OCTOBER, "en")[0]
         analysis = driver_store.analysis(conn, pair.reach, pair.outcome, pair.rating, first, OCTOBER)
     commented = respondents.commented_kpis(store, EVERYTHING)[0]
-    newest = respondents.comments(store, EVERYTHING, respondents.Filter(commented, first, OCTOBER))[1][0]
+    with engine.reading(store) as conn:
+        kind = next(k.aggregation for k in queries.kpis(conn, EVERYTHING) if k.code == commented)
+    worst = score_groups.GROUPS[kind][0]  # the words open on the worst group, as the chart counts it
+    newest = respondents.comments(
+        store, EVERYTHING, respondents.Filter(commented, first, OCTOBER, group=worst)
+    )[1][0]
     facts = {}
     for language in ("en", "da"):
         with i18n.use(language):

@@ -143,15 +143,23 @@ def planted(kpi: str) -> str:
 
 
 def _plant_comments(conn: sa.Connection) -> None:
-    """A comment of its own on each survey KPI's newest answer of the month (the first a reader of
-    its words sees), so that one department's customers' words are told from another's; the
+    """A comment of its own on each survey KPI's newest answer of the month in its worst group (the
+    first a reader of its words sees), so that one department's customers' words are told from another's; the
     demo's comments come from one bank and repeat across departments."""
+    from kpi.domain import words as score_groups
+    from kpi.domain.model import Aggregation
+
     r, k = schema.response, schema.kpi
-    survey = conn.execute(sa.select(k.c.code).where(k.c.aggregation.in_(["nps", "csat", "ces"]))).scalars()
-    for code in sorted(survey):
+    survey = conn.execute(
+        sa.select(k.c.code, k.c.aggregation).where(k.c.aggregation.in_(["nps", "csat", "ces"]))
+    ).all()
+    for code, aggregation in sorted(survey):
+        kind = Aggregation(aggregation)  # the words open on the worst group: a comment of it
+        low, high = score_groups.bounds(kind, score_groups.GROUPS[kind][0])
         newest = (
             sa.select(r.c.id)
             .where(r.c.kpi == code, r.c.date >= MONTH, r.c.date < months.add(MONTH, 1))
+            .where(r.c.score.between(low, high))
             .order_by(r.c.date.desc(), r.c.id.desc())
             .limit(1)
             .scalar_subquery()
