@@ -398,7 +398,7 @@ def _next_steps(store: sa.Engine) -> None:
     command = "python -m kpi company --name NAME [--logo FILE] [--colour #RRGGBB]"
     print(t("cli.step", number=1, what=t("cli.step_company"), state=state, command=command))
     for number, (kind, _) in enumerate(company.STEPS, start=2):
-        finished = company.is_done(kind, done[kind]) and (done[kind] or kind not in company.OPTIONAL)
+        finished = company.has_data(kind, done[kind])
         waiting = "firstrun.step_optional" if kind in company.OPTIONAL else "firstrun.step_to_do"
         state = t("firstrun.step_done", count=done[kind]) if finished else t(waiting)
         command = f"python -m kpi import {kind} {kind}.csv"

@@ -644,18 +644,26 @@ def _known(
     if known is None or not known.hints:  # nothing of the store named to whom may not read it all
         return [Problem(key, name, (("value", value),))]
     group = group or _NAMED.get(name) or ("people" if key == "unknown_person" else None)
-    code = _coded(known, name, value, group)
+    return [_hint(name, value, codes, group, known) or Problem(key, name, (("value", value),))]
+
+
+def _hint(
+    field: str, value: object, codes: Collection[str], group: str | None, known: Known
+) -> Problem | None:
+    """What a value that is not one of `codes` is told of the records `group` names, when
+    anything: the code of the record it is the name of (`_coded`), else the one it is close to
+    (`_nearest`), else the departments' codes (`_among`). One sequence for a check's unknown
+    code (`_known`) and a file's cell that is no code at all (`named_instead`)."""
+    code = _coded(known, field, value, group)
     if code is not None:
-        return [Problem("named_not_coded", name, (("value", value), ("code", code)))]
-    near = (
-        _nearest(value, codes, known.names.get(group, {}), known.retired.get(group or "", ()))
-        if group
-        else None
-    )
+        return Problem("named_not_coded", field, (("value", value), ("code", code)))
+    if group is None:
+        return None
+    retired = known.retired.get(group, ())
+    near = _nearest(value, codes, known.names.get(group, {}), retired)
     if near is not None:
-        return [Problem("unknown_near", name, (("value", value), ("code", near)))]
-    retired = known.retired.get(group or "", ())
-    return [_among(name, value, codes, group, retired) or Problem(key, name, (("value", value),))]
+        return Problem("unknown_near", field, (("value", value), ("code", near)))
+    return _among(field, value, codes, group, retired)
 
 
 AMONG = 20
@@ -735,16 +743,10 @@ def named_instead(problem: Problem, known: Known) -> Problem:
             return replace(problem, key="named_not_addressed", params=(("value", value), ("email", email)))
     if problem.key != "bad_code":
         return problem
-    code = _coded(known, problem.field, value)
-    if code is not None:
-        return replace(problem, key="named_not_coded", params=(("value", value), ("code", code)))
-    group = _NAMED.get(problem.field)  # not a code, nor a name: one close to either ("Kunde service")
+    group = _NAMED.get(problem.field)  # a name, or one close to a code or name ("Kunde service")
     codes = {"departments": known.departments, "kpis": frozenset(known.kpis)}.get(group or "", frozenset())
-    near = _nearest(value, codes, known.names.get(group or "", {}), known.retired.get(group or "", ()))
-    if near is not None:
-        return replace(problem, key="unknown_near", params=(("value", value), ("code", near)))
-    among = _among(problem.field, value, codes, group, known.retired.get(group or "", ()))
-    return problem if among is None else replace(problem, key=among.key, params=among.params)
+    hint = _hint(problem.field, value, codes, group, known)
+    return problem if hint is None else replace(problem, key=hint.key, params=hint.params)
 
 
 def _coded(known: Known, field: str, value: object, group: str | None = None) -> str | None:

@@ -157,11 +157,16 @@ def start(
     return person
 
 
-def is_done(step: str, count: int) -> bool:
+def has_data(step: str, count: int) -> bool:
     """Whether a setup step has its data: any rows, but for people someone besides the one who
     set the company up (right after the welcome the step read "done: 1", an invitation to skip
     it, with only its administrator in)."""
-    return step in OPTIONAL or count > (1 if step == "people" else 0)
+    return count > (1 if step == "people" else 0)
+
+
+def is_done(step: str, count: int) -> bool:
+    """Whether a setup step is done: it has its data (`has_data`), or it is `OPTIONAL`."""
+    return step in OPTIONAL or has_data(step, count)
 
 
 def progress(conn: sa.Connection) -> dict[str, int]:

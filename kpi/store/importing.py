@@ -409,9 +409,7 @@ def _checked(
     and rules as a cell at a time, kpi.store.column_check)."""
     if staged is not None:
         read = column_check.readings(staged)
-        problems = [
-            checks.named_instead(p, seen.known) for p in column_check.problems(staged, read, seen.known)
-        ]
+        problems = checks.all_named_instead(column_check.problems(staged, read, seen.known), seen.known)
         if problems:  # told as a cell at a time tells them (a name, or a code close to one)
             raise ImportRejected(tables.as_written(problems, staged.written, "responses"))
         bulk_answers.prepare(staged, column_check.values(read, seen.known))

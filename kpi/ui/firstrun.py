@@ -86,7 +86,7 @@ def steps(url: str, viewer: Person, *, expanded: bool = True) -> None:
         st.markdown(t("firstrun.steps_intro"))
         for number, (kind, _) in enumerate(company.STEPS, start=1):
             count = done[kind]
-            finished = company.is_done(kind, count) and (count or kind not in company.OPTIONAL)
+            finished = company.has_data(kind, count)
             mark = t("firstrun.step_done", count=count) if finished else _to_do(kind, count)
             icon = "✓" if finished else "–" if kind in company.OPTIONAL else "○"
             text, button = st.columns([4, 1], vertical_alignment="center")
