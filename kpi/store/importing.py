@@ -264,17 +264,21 @@ def _with_file(store: checks.Known, parsed: Parsed) -> checks.Known:
     return store
 
 
-def _store_rows(kind: str, parsed: Parsed, existing: set) -> list[dict]:
+def _store_rows(kind: str, parsed: Parsed, existing: set | None) -> list[dict]:
     """Parsed rows as store rows. Columns a file leaves out keep their stored values; new rows
-    get defaults for the store's required columns."""
+    get defaults for the store's required columns. An empty cell in a column the file has
+    takes the default. With `existing` None the writer tells new rows from stored ones (a
+    kind found by several columns, such as a KPI's month) and gives the new ones the defaults
+    (`Writer.upsert_many`'s `defaults`)."""
     out = []
     for row in parsed.rows:
         values = dict(row)
         if kind == "goals" and "accepted" in values:
             values["accepted_at"] = values.pop("accepted")
         key = values.get("code", values.get("email"))
+        new = existing is not None and key not in existing
         for name, default in _DEFAULTS.get(kind, {}).items():
-            if values.get(name) is None and (name in values or key not in existing):
+            if values.get(name) is None and (name in values or new):
                 values[name] = default
         out.append(values)
     return out
@@ -315,16 +319,16 @@ def _apply(conn: sa.Connection, parsed: Parsed, who: str) -> Writer:
     elif kind == "events":  # a one-day event ends the day it starts
         rows = [{**r, "end": r.get("end") or r["start"]} for r in _store_rows(kind, parsed, set())]
         writer.upsert_many(table, rows, match=("title", "start"))
-    elif kind == "measurements":
+    elif kind == "measurements":  # a correction without notes keeps the month's note
         now = datetime.now()
-        rows = [{**r, "source": parsed.file, "loaded_at": now} for r in _store_rows(kind, parsed, set())]
-        writer.upsert_many(table, rows, volatile=("loaded_at", "source"))
+        rows = [{**r, "source": parsed.file, "loaded_at": now} for r in _store_rows(kind, parsed, None)]
+        writer.upsert_many(table, rows, volatile=("loaded_at", "source"), defaults=_DEFAULTS[kind])
     elif kind in ("targets", "changes"):
-        rows = _store_rows(kind, parsed, set())
+        rows = _store_rows(kind, parsed, None)
         if kind == "changes":  # who recorded the change, and when: kept, not counted as a change
             now = datetime.now()
             rows = [{**r, "who": who, "at": now} for r in rows]
-        writer.upsert_many(table, rows, volatile=("who", "at"))
+        writer.upsert_many(table, rows, volatile=("who", "at"), defaults=_DEFAULTS.get(kind, {}))
     else:
         key = table.primary_key.columns.values()[0].name
         existing = set(conn.execute(sa.select(table.c[key])).scalars())

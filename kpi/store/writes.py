@@ -116,6 +116,7 @@ class Writer:
         rows: Sequence[Mapping[str, object]],
         volatile: Sequence[str] = (),
         match: Sequence[str] = (),
+        defaults: Mapping[str, object] | None = None,
     ) -> None:
         """`upsert` for a batch: one read of the rows there are, then every insert in one bulk
         statement (`bulk_insert`), the updates as one executemany per set of changed columns,
@@ -124,6 +125,7 @@ class Writer:
         Rows are found by primary key, or by the `match` columns for a table whose key the store
         generates (actions: goal and title; the first such row, by id, when several have them).
         Fields in `volatile` (such as `loaded_at`) are written with a change but never count as one.
+        `defaults` fill a new row's fields it lacks; a stored row keeps what a row leaves out.
         """
         if not rows:
             return
@@ -137,7 +139,7 @@ class Writer:
         for row in rows:
             current = existing.get(tuple(row[k] for k in keys))
             if current is None:
-                inserts.append(dict(row))
+                inserts.append({**(defaults or {}), **row})
                 continue
             changed = {k: v for k, v in row.items() if k not in volatile and not _same(current[k], v)}
             if not changed:
