@@ -121,6 +121,54 @@ def test_the_samples_import_in_order(demo_url):
     assert notes["CS_WAIT"] == "Julespids: ventetiden øget, sæsonansatte på vej"  # Latin-1 survived
 
 
+def test_months_written_by_name_import_as_those_months(small_url):
+    """Spreadsheets write months by name: Excel's `nov-26`, a Danish `okt. 2026`."""
+    store = engine.create(small_url)
+    data = b"kpi;month;value\nCS_WAIT;nov-26;88,5\nCS_SL;Oktober 2026;71,5\n"
+    importing.run(store, "measurements", data, "named.csv", as_admin("sofie.dahl@havnhjem.example"))
+    with engine.reading(store) as conn:
+        found = {
+            (v.kpi, v.month): v.value
+            for v in queries.month_values(conn, EVERYTHING, date(2026, 10, 1), date(2026, 11, 1))
+        }
+    assert found[("CS_WAIT", date(2026, 11, 1))] == 88.5
+    assert found[("CS_SL", date(2026, 10, 1))] == 71.5
+
+
+def test_a_correction_without_notes_keeps_the_months_notes(small_url):
+    """A file of corrected values that has no note column changes the values and leaves each
+    month's note as it was (it cleared them); an empty cell in a note column clears that note;
+    a new month without a note gets none."""
+    store = engine.create(small_url)
+    admin = as_admin("sofie.dahl@havnhjem.example")
+    noted = b"kpi,month,value,note\nCS_WAIT,2026-11,88.5,Julespids\nCS_SL,2026-11,74.5,Ny telefonk\xc3\xb8\n"
+    importing.run(store, "measurements", noted, "noted.csv", admin)
+    corrected = b"kpi,month,value\nCS_WAIT,2026-11,90\nCS_SL,2026-11,75\nCS_WAIT,2026-12,91\n"
+    assert importing.run(store, "measurements", corrected, "fix.csv", admin).counts == {
+        "updated": 2,
+        "inserted": 1,
+    }
+
+    def stored() -> dict:
+        m = schema.measurement
+        with engine.reading(store) as conn:
+            found = conn.execute(
+                sa.select(m.c.kpi, m.c.month, m.c.value, m.c.note).where(m.c.kpi.in_(["CS_WAIT", "CS_SL"]))
+            ).all()
+        return {
+            (r.kpi, r.month.isoformat()[:7]): (r.value, r.note) for r in found if r.month >= date(2026, 11, 1)
+        }
+
+    assert stored() == {
+        ("CS_WAIT", "2026-11"): (90.0, "Julespids"),
+        ("CS_SL", "2026-11"): (75.0, "Ny telefonkø"),
+        ("CS_WAIT", "2026-12"): (91.0, ""),
+    }
+    cleared = b"kpi,month,value,note\nCS_SL,2026-11,75,\n"
+    assert importing.run(store, "measurements", cleared, "clear.csv", admin).counts == {"updated": 1}
+    assert stored()[("CS_SL", "2026-11")] == (75.0, "")
+
+
 def test_month_targets_and_process_changes_import_audited_and_checked_like_any_kind(small_url):
     store = engine.create(small_url)
     data = b"kpi;month;target\nCS_WAIT;2026-12;110,5\nIT_DOWNTIME;2026-12;60\n"

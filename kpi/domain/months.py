@@ -13,6 +13,23 @@ from datetime import date
 _MONTH_RE = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
 
 
+_ENGLISH = "january february march april may june july august september october november december"
+_DANISH = "januar februar marts april maj juni juli august september oktober november december"
+NAMES: dict[str, int] = {
+    name: number
+    for language in (_ENGLISH, _DANISH)
+    for number, whole in enumerate(language.split(), start=1)
+    for name in (whole, whole[:3], *(("sept",) if number == 9 else ()))
+}
+"""Month names a file may write a month with, in lower case: English and Danish, whole or
+short as spreadsheets abbreviate them ("November 2026", "nov-26", "okt. 2026")."""
+
+
+def named(name: str) -> int | None:
+    """`"Nov"`, `"november"`, `"okt."` → 11, 11, 10; None for any other word."""
+    return NAMES.get(name.lower().rstrip("."))
+
+
 def parse(text: str) -> date:
     """`2026-10` → date(2026, 10, 1); raises ValueError with the offending text."""
     match = _MONTH_RE.match(str(text))

@@ -99,11 +99,33 @@ _DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$|^(\d{1,2})[./-](\d{1,2})[./-](
 """A day: `2026-10-31`, or `31.10.2026`, `31/10/2026`, `31-10-2026` (day first, as in Denmark)."""
 
 
+_NAMED = re.compile(r"^(?:(\d{1,2})\.?\s+)?([A-Za-z]+\.?)[\s./'-]*(\d{4}|\d{2})$", re.ASCII)
+"""A month by its name: `November 2026`, `nov-26`, `okt. 2026`, or a day of it: `15. november
+2026` (a two-digit year is this century's)."""
+
+
+def _named(raw: str) -> tuple[date, bool] | None:
+    found = _NAMED.match(raw)
+    mon = months.named(found.group(2)) if found else None
+    if found is None or mon is None:
+        return None
+    year = int(found.group(3)) + (2000 if len(found.group(3)) == 2 else 0)
+    if found.group(1) is None:
+        return date(year, mon, 1), False
+    try:
+        return date(year, mon, int(found.group(1))), True
+    except ValueError:
+        return None
+
+
 def _when(raw: str) -> tuple[date, bool] | None:
     """The month or day `raw` names, and whether it named a day; None when it names neither.
 
-    Months and dates accept the same formats (a month as YYYY-MM or MM.YYYY, a day as
-    YYYY-MM-DD or DD.MM.YYYY), so a goal's start and deadline are written alike."""
+    Months and dates accept the same formats (a month as YYYY-MM, MM.YYYY or by its name and
+    year, a day as YYYY-MM-DD, DD.MM.YYYY or `15. november 2026`), so a goal's start and
+    deadline are written alike."""
+    if raw[:1].isalpha() or " " in raw:
+        return _named(raw)
     found = _MONTH.match(raw)
     if found:
         year, mon = (found.group(1), found.group(2)) if found.group(1) else (found.group(4), found.group(3))
