@@ -45,6 +45,39 @@ def test_a_template_s_header_is_read_back_as_its_kind_s_columns(kind, language):
         )
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_a_template_s_second_sheet_guides_each_of_its_columns(kind, language):
+    """Day one: an administrator filling in a template learns what each column takes from the
+    workbook itself, whether it is required, and the words a list column accepts; the import
+    reads the first sheet only, so the guide never counts as rows."""
+    book = load_workbook(io.BytesIO(templates.workbook(kind, language)))
+    assert len(book.worksheets) == 2
+    rows = list(book.worksheets[1].iter_rows(min_row=4, values_only=True))
+    with i18n.use(language):
+        yes, no = i18n.t("guide.yes"), i18n.t("guide.no")
+        assert [r[0] for r in rows] == [terms.column_label(kind, c.name) for c in KINDS[kind]]
+        assert [r[1] for r in rows] == [yes if c.required else no for c in KINDS[kind]]
+        for row, column in zip(rows, KINDS[kind], strict=True):
+            what = row[2] or ""
+            assert len(what) > 20 and not what.startswith("guide.") and "{" not in what, (column.name, what)
+            field = choice_field(column)
+            assert (row[3] == terms.listing(field)) if field else row[3] is None
+    header, body, _ = read_table(templates.workbook(kind, language), f"{kind}.xlsx")
+    assert body == []
+
+
+def test_the_guides_say_each_kind_s_own_columns_in_both_languages():
+    """A kind's own wording (`guide.<kind>.<name>`) exists in every language the English has it."""
+    own = {k for k in i18n.catalogue("en") if k.startswith("guide.") and k.count(".") == 2}
+    assert len(own) > 20
+    for language in LANGUAGES:
+        assert own <= set(i18n.catalogue(language))
+    with i18n.use("da"):
+        tolerance = {r[0]: r[2] for r in templates.guide("kpis")}["Tolerance"]
+    assert "(tom: 0,05)" in tolerance
+
+
 def test_danish_templates_head_their_columns_in_danish():
     with i18n.use("da"):
         assert [terms.column_label("departments", c.name) for c in KINDS["departments"]] == [

@@ -7,18 +7,25 @@ what the import reads: the header row in the reader's language (`terms.column_la
 bold, the row frozen, and below it cells that stay as typed: a month written 2026-11 stays text
 instead of becoming Excel's date, a code 007 keeps its zeros. A column of an enumeration offers
 its values as a list, in the reader's words (`Taktisk`), which the import reads back
-(`kpi.text.terms`); another word it knows (`tactical`, `taktisk`) is only warned about.
+(`kpi.text.terms`); another word it knows (`tactical`, `taktisk`) is only warned about. The
+second sheet is a guide to the columns (`guide`): whether each is required, what to write in it
+with an example, and the words a list column accepts.
 """
 
 from __future__ import annotations
 
 import io
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from kpi.domain import vocabulary
+from kpi.domain.model import DEFAULT_TOLERANCE, DEFAULT_WEIGHT
 from kpi.files.tables import KINDS, Column, choice_field, is_numeric
-from kpi.text import i18n, terms
+from kpi.text import fmt, i18n, terms
 from kpi.text.i18n import t
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 ROWS = 10_000
 """How many rows below the header offer the lists."""
@@ -58,9 +65,53 @@ def _made(kind: str) -> bytes:
             listed.add(f"{letter}2:{letter}{ROWS + 1}")
             sheet.add_data_validation(listed)
     sheet.freeze_panes = "A2"
+    _guide(book.create_sheet(t("guide.sheet")), kind)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def guide(kind: str) -> list[tuple[str, bool, str, str]]:
+    """What each column of `kind` takes, in the reader's language: (its header, required, what to
+    write, the words a list column accepts), as the template's second sheet tells it."""
+    return [
+        (
+            terms.column_label(kind, column.name),
+            column.required,
+            t(
+                _guide_key(kind, column.name),
+                tolerance=fmt.number(DEFAULT_TOLERANCE, 2),
+                weight=fmt.number(DEFAULT_WEIGHT),
+            ),
+            terms.listing(field) if (field := choice_field(column)) else "",
+        )
+        for column in KINDS[kind]
+    ]
+
+
+def _guide_key(kind: str, name: str) -> str:
+    own = f"guide.{kind}.{name}"
+    return own if own in i18n.catalogue(i18n.FALLBACK) else f"guide.{name}"
+
+
+def _guide(sheet: Worksheet, kind: str) -> None:
+    """The template's second sheet: the import reads only the first, so this one may explain it."""
+    from openpyxl.styles import Alignment, Font
+
+    sheet.append([t("guide.intro")])
+    sheet.append([])
+    sheet.append([t("guide.column"), t("guide.required"), t("guide.what"), t("guide.words")])
+    for cell in sheet[3]:
+        cell.font = Font(bold=True)
+    for header, required, what, words in guide(kind):
+        sheet.append([header, t("guide.yes") if required else t("guide.no"), what, words])
+        sheet.cell(row=sheet.max_row, column=1).font = Font(bold=required)
+    for letter, width in zip("ABCD", (26, 10, 70, 50), strict=True):
+        sheet.column_dimensions[letter].width = width
+    for row in sheet.iter_rows(min_row=4):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.freeze_panes = "A4"
 
 
 def _choices(column: Column) -> list[str]:
