@@ -59,8 +59,11 @@ def test_the_snapshot_is_scoped_and_in_the_readers_language(demo_duckdb_url):
 
 def test_closing_is_for_admins_once_and_needs_data(demo_duckdb_url):
     store = engine.create(demo_duckdb_url)
-    with pytest.raises(Denied), engine.writing(store) as conn:
-        closing.close(conn, CS_HEAD, OCTOBER)
+    with (
+        rejected_with("Only administrators close a month or open it again.", Denied),
+        engine.writing(store) as conn,
+    ):
+        closing.close(conn, CS_HEAD, OCTOBER)  # the close's own words, not "change definitions"
     with rejected_with("2027-03 has no values", Refused), engine.writing(store) as conn:
         closing.close(conn, ADMIN, date(2027, 3, 1))
     with engine.writing(store) as conn:

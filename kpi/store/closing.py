@@ -68,7 +68,7 @@ def closed(conn: sa.Connection, month: date) -> sa.Row | None:
 def close(conn: sa.Connection, viewer: Person, month: date) -> datetime:
     """Freeze `month` for meetings and exports; returns when it was closed."""
     if not access.may_define(viewer):
-        raise Denied(Problem("edit.denied_define"))
+        raise Denied(Problem("edit.denied_close"))
     already = closed(conn, month)
     if already is not None:
         when = already.closed_at  # written in the reader's format (`words`)
@@ -106,7 +106,7 @@ def close(conn: sa.Connection, viewer: Person, month: date) -> datetime:
 def reopen(conn: sa.Connection, viewer: Person, month: date, reason: str) -> datetime:
     """Open a closed `month` again (administrators, with a reason; audited); returns when."""
     if not access.may_define(viewer):
-        raise Denied(Problem("edit.denied_define"))
+        raise Denied(Problem("edit.denied_close"))
     reason = reason.strip()
     problems = []
     if not reason:
