@@ -24,7 +24,7 @@ facts = data.card_facts(ctx.url, ctx.scope, ctx.month, ctx.language)
 overview_view.attention_summary(items)
 events = data.company_events(ctx.url, ctx.scope, ctx.language)
 overview_view.headline(month_report, history, comments, ctx.scope.served, facts, events)
-overview_view.summary(month_report)
+overview_view.summary(month_report, ctx.scope)
 owners = {p.email: p.name for p in data.people(ctx.url)}
 moves = overview_view.moves(items, month_report, data.splits(ctx.url, ctx.scope, ctx.month))
 overview_view.exceptions(items, owners, moves)

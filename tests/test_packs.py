@@ -394,6 +394,31 @@ def test_a_head_s_pack_says_whose_part_it_is_in_its_title_and_footer(demo_duckdb
     assert whole.title == "Havn & Hjem A/S · Customer experience · October 2026"
 
 
+def test_a_head_s_pack_counts_and_lists_her_own_goals_not_those_her_work_serves(demo_duckdb_url):
+    """Her pack's month slide counted the CEO's strategic goals her goals serve ("Goals 3 of 4"
+    over two of her own), and its attention slides listed them (a presenter's review)."""
+    from kpi.domain import access
+    from kpi.store import monthly, queries
+
+    with engine.reading(engine.create(demo_duckdb_url)) as conn:
+        head = queries.person(conn, "camilla.berg@havnhjem.example")
+        scope = access.scope_for(head, queries.goal_links(conn))
+        november = date(2026, 11, 1)
+        slides = decks.slides(conn, scope, november, "en", today=date(2026, 12, 6))
+        built = monthly.month_report(conn, scope, november, "en")
+        hers = monthly.attention(conn, scope, built, "en", date(2026, 12, 6))
+    goals, _ = built.own(scope)
+    served = [built.goals[code].goal.title for code in scope.served if code in built.goals]
+    assert served and len(goals) < len(built.goals)
+    assert all(r.goal.department == "CS" or r.goal.owner == head.email for r in goals)
+    lines = {ln.label: ln for ln in next(s for s in slides if s.kind == "month").lines}
+    measured = [r for r in goals if r.status is not GoalStatus.NO_DATA]
+    assert lines["Goals on track"].value.endswith(f" of {len(measured)}")
+    assert lines["Needs attention"].value == str(len(hers))
+    listed = [ln.label for s in slides if s.kind == "exceptions" for ln in s.lines]
+    assert len(listed) == len(hers) and not set(listed) & set(served)
+
+
 def test_a_goal_slide_s_table_gives_each_line_its_target():
     """The pack's goal slides read "What | Value | Status" beside the chart, while the Present page
     gives each sub-goal its target (a presenter's trial): the table has the target too."""

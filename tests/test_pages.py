@@ -469,6 +469,18 @@ def test_a_head_s_two_tiles_fill_their_row(app):
     assert list(tiles.values()) == [0.5, 0.5]  # her two goals, half the row each
 
 
+@pytest.mark.reads_only
+def test_a_head_s_overview_counts_her_own_goals(app):
+    """ "All 10 goals" counted the strategic goals her goals serve (seen as line of sight)."""
+    at = app(month="2026-10", **{"as": "camilla.berg@havnhjem.example"}).run()
+    line = next(m.value for m in at.markdown if m.value.startswith("Your "))
+    counted = sum(int(n) for n in re.findall(r"\] \*\*(\d+)\*\*", line))
+    assert line.startswith(f"Your {counted} goals:")
+    assert "All " not in texts(at).split("Needs attention")[0]
+    ceo = app(month="2026-10").run()
+    assert next(m.value for m in ceo.markdown if m.value.startswith("All ")).startswith("All 36 goals:")
+
+
 def test_tiles_say_how_far_from_target(app):
     at = app(month="2026-10").run()
     captions = "\n".join(c.value for c in at.caption)

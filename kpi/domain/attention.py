@@ -374,25 +374,26 @@ def as_told(items: Sequence[Item], report: MonthReport, scope: Scope, heads: Map
 
     Only the reader's own items (`_theirs`): what they read as line of sight only, the goals their
     work serves and those goals' KPIs, stays context on the pages and out of their list."""
-    return [_as_told(item, report, scope, heads) for item in items if _theirs(item, report, scope)]
+    if scope.departments is not None:  # the reader's own: each row's code, counted once
+        goals, kpis = report.own(scope)
+        own = (frozenset(r.goal.code for r in goals), frozenset(r.kpi.code for r in kpis))
+        items = [item for item in items if _theirs(item, report, scope, own)]
+    return [_as_told(item, report, scope, heads) for item in items]
 
 
-def _theirs(item: Item, report: MonthReport, scope: Scope) -> bool:
-    """Whether the item is for the reader to act on: of a department they read, of a goal they
-    own, of a KPI measuring one, or an action under a goal where they act. A department head's
-    list named the CEO's strategic goal and another department's KPI that their goals serve,
-    which neither they nor their people can move; the pack they were handed counted them too."""
-    if scope.departments is None:
-        return True
-    goal = report.goals.get(item.code) if item.goal == item.code else None
-    if goal is not None:
-        return scope.allows(goal.goal.department) or goal.goal.code in scope.owned
-    kpi = report.kpis.get(item.code) if item.kind is not Kind.BROKEN_PRIORITY else None
-    if kpi is not None:
-        owned = (report.goals[code].kpi for code in scope.owned if code in report.goals)
-        return scope.allows(kpi.kpi.department) or any(
-            k is not None and k.code == kpi.kpi.code for k in owned
-        )
+def _theirs(
+    item: Item, report: MonthReport, scope: Scope, own: tuple[frozenset[str], frozenset[str]]
+) -> bool:
+    """Whether the item is for the reader to act on: of their `own` goals or KPIs
+    (`MonthReport.own`), a service priority of a department they read, or an action under a goal
+    where they act. A department head's list named the CEO's strategic goal and another
+    department's KPI that her goals serve, which neither she nor her people can move; the pack
+    she was handed counted them too."""
+    goals, kpis = own
+    if item.goal == item.code and item.code in report.goals:
+        return item.code in goals
+    if item.kind is not Kind.BROKEN_PRIORITY and item.code in report.kpis:
+        return item.code in kpis
     # a service priority (its KPI's department) or an action (its goal's)
     return scope.allows(item.department) or item.goal in scope.owned | scope.acting
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from kpi.domain import cascade, months, signals, status, verdicts
+from kpi.domain.access import Scope
 from kpi.domain.model import Goal, GoalStatus, Kpi, KpiStatus, MonthValue
 from kpi.domain.month_rows import NO_CONTEXT, Context, GoalRow, KpiRow, ValueIndex, goal_status, kpi_row
 
@@ -62,6 +63,20 @@ class MonthReport:
         """KPIs with a new signal this month (`KpiRow.new_signal`): concerns first."""
         found = [row for row in self.kpis.values() if row.new_signal is not None]
         return sorted(found, key=lambda r: (r.new_signal is not signals.Variation.CONCERN, r.kpi.name))
+
+    def own(self, scope: Scope) -> tuple[list[GoalRow], list[KpiRow]]:
+        """The goals and KPIs that are `scope`'s reader's own: of a department they read, a goal
+        they own, a KPI measuring one. What they read only as line of sight (the goals their work
+        serves, and those goals' KPIs) is context, neither counted as theirs nor on their list of
+        what needs attention (`attention.as_told`)."""
+        if scope.departments is None:
+            return list(self.goals.values()), list(self.kpis.values())
+        goals = [
+            r for r in self.goals.values() if scope.allows(r.goal.department) or r.goal.code in scope.owned
+        ]
+        measuring = {r.kpi.code for r in goals if r.goal.code in scope.owned and r.kpi is not None}
+        kpis = [r for r in self.kpis.values() if scope.allows(r.kpi.department) or r.kpi.code in measuring]
+        return goals, kpis
 
     def missing(self) -> list[KpiRow]:
         """KPIs with no value this month (stale or not yet loaded)."""

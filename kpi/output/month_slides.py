@@ -44,8 +44,9 @@ def month(meeting: Meeting, found: Sequence[attention.Item], actions: Sequence[A
     """The month in one slide: goals on track, KPIs on target, what needs attention, service
     priorities kept, values late and actions overdue, each counted, for what the viewer sees."""
     built = meeting.month_report
-    goals = [row.status for row in built.goals.values()]
-    kpis = [row.status for row in built.kpis.values()]
+    own_goals, own_kpis = built.own(meeting.scope)  # a head's own, as her list of what needs attention
+    goals = [row.status for row in own_goals]
+    kpis = [row.status for row in own_kpis]
     measured = [s for s in goals if s is not GoalStatus.NO_DATA]
     lines = [
         Line(

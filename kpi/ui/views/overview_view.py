@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 import streamlit as st
 
 from kpi.domain import attention, cascade, month_rows, outlook, report, samples
+from kpi.domain.access import Scope
 from kpi.domain.company_events import CompanyEvent
 from kpi.domain.model import Commentary, GoalStatus, KpiStatus, Level, MonthValue, Promise
 from kpi.text import fmt, palette, phrases, plain, splits
@@ -71,17 +72,20 @@ def attention_summary(items: Sequence[attention.Item]) -> None:
     st.markdown(f"**{t('overview.attention_count', count=len(items))}** " + " ".join(parts))
 
 
-def summary(month_report: report.MonthReport) -> None:
-    """One line that counts the goals by status: the whole cascade in a sentence."""
+def summary(month_report: report.MonthReport, scope: Scope) -> None:
+    """One line that counts the goals by status: the whole cascade in a sentence, or a department
+    head's own goals (`MonthReport.own`: not those her work serves, seen as line of sight)."""
+    goals, _ = month_report.own(scope)
     counts: dict[GoalStatus, int] = {}
-    for row in month_report.goals.values():
+    for row in goals:
         counts[row.status] = counts.get(row.status, 0) + 1
     parts = [
         f"{widgets.badge_markdown(status)} **{counts[status]}**"
         for status in GoalStatus
         if counts.get(status)
     ]
-    st.markdown(t("overview.summary", count=len(month_report.goals)) + " " + " ".join(parts))
+    key = "overview.summary" if scope.departments is None else "overview.summary_own"
+    st.markdown(t(key, count=len(goals)) + " " + " ".join(parts))
 
 
 def changes(month_report: report.MonthReport) -> None:
