@@ -419,6 +419,33 @@ def test_a_head_s_pack_counts_and_lists_her_own_goals_not_those_her_work_serves(
     assert len(listed) == len(hers) and not set(listed) & set(served)
 
 
+def test_the_meeting_s_flow_holds_the_most_severe_and_the_pack_ends_with_the_rest(demo_duckdb_url):
+    """45 items on eight slides in the middle of the meeting (a presenter's review): the flow
+    holds the most severe, as many as the Overview shows before its fold, says how many there
+    are; the rest end the pack, every item once and in the list's order."""
+    from kpi.domain import access, attention
+    from kpi.store import monthly
+
+    today = date(2026, 12, 6)
+    with engine.reading(engine.create(demo_duckdb_url)) as conn:
+        november = date(2026, 11, 1)
+        slides = decks.slides(conn, access.EVERYTHING, november, "en", today=today)
+        built = monthly.month_report(conn, access.EVERYTHING, november, "en")
+        found = monthly.attention(conn, access.EVERYTHING, built, "en", today)
+    assert len(found) > attention.SHOWN
+    kinds = [s.kind for s in slides]
+    flow = [s for s in slides[: kinds.index("department")] if s.kind == "exceptions"]
+    rest = [s for s in slides[kinds.index("actions") :] if s.kind == "exceptions"]
+    assert [ln.label for s in flow for ln in s.lines] == [i.subject for i in found[: attention.SHOWN]]
+    assert [ln.label for s in rest for ln in s.lines] == [i.subject for i in found[attention.SHOWN :]]
+    assert (
+        flow[0].subtitle
+        == f"{len(found)} items need attention: the 12 most severe here, the other ones at the end of the pack."
+    )
+    assert rest[0].title.startswith("Needs attention: the rest") and kinds[-1] == "exceptions"
+    assert len([s for s in slides if s.kind == "exceptions"]) == len(flow) + len(rest)
+
+
 def test_a_goal_slide_s_table_gives_each_line_its_target():
     """The pack's goal slides read "What | Value | Status" beside the chart, while the Present page
     gives each sub-goal its target (a presenter's trial): the table has the target too."""

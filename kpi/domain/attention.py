@@ -65,6 +65,11 @@ _KPI_DEPTH = 3
 """KPIs, actions and values sort after the goals of the same kind (strategic 0 … operational 2)."""
 
 
+SHOWN = 12
+"""Items a list shows first, the most severe: the Overview's before its fold, a pack's in the
+meeting's flow (the rest follow at its end)."""
+
+
 @dataclass(frozen=True)
 class Item:
     kind: Kind

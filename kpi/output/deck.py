@@ -64,11 +64,14 @@ def _notes(meeting: Meeting, kpi: str | None = None, goal: str | None = None) ->
     return tuple(c.text for c in meeting.commentary if (kpi and c.kpi == kpi) or (goal and c.goal == goal))
 
 
-def _paged(kind: str, title: str, lines: Sequence[Line], notes: Sequence[str] = ()) -> list[Slide]:
-    """A list of lines (then comments) on as many slides as fit (`slide.paginate`)."""
+def _paged(
+    kind: str, title: str, lines: Sequence[Line], notes: Sequence[str] = (), subtitle: str = ""
+) -> list[Slide]:
+    """A list of lines (then comments) on as many slides as fit (`slide.paginate`); `subtitle`
+    under the first one's title."""
     pages = paginate(lines, notes)
     return [
-        Slide(kind, page_title(title, n, len(pages)), lines=rows, notes=said)
+        Slide(kind, page_title(title, n, len(pages)), subtitle if n == 1 else "", lines=rows, notes=said)
         for n, (rows, said) in enumerate(pages, start=1)
     ]
 
@@ -308,7 +311,9 @@ def build(
     slides += _status_slides(meeting)
     for node in meeting.tops:
         slides += _goal_slides(meeting, meeting.month_report.goals[node.goal.code])
-    slides += _paged("exceptions", t("deck.exceptions_title"), _exception_lines(found, owners))
+    first, rest = found[: attention.SHOWN], found[attention.SHOWN :]  # the rest: at the pack's end
+    told = t("deck.exceptions_first", count=len(found), shown=len(first)) if rest else ""
+    slides += _paged("exceptions", t("deck.exceptions_title"), _exception_lines(first, owners), subtitle=told)
     kept = month_slides.priority_lines(meeting)
     if kept:
         slides += _paged("priorities", t("deck.priorities_title"), kept)
@@ -323,6 +328,8 @@ def build(
             meeting, department, rows.get(department.code, []), goals.get(department.code, set())
         )
     slides += _paged("actions", t("deck.actions_title"), _action_lines(meeting, actions, owners))
+    if rest:  # the meeting's flow keeps the most severe; the whole list stays in the pack
+        slides += _paged("exceptions", t("deck.exceptions_rest_title"), _exception_lines(rest, owners))
     return slides
 
 

@@ -168,5 +168,7 @@ def _with_drivers(
     extra = driver_slide.slide(found[1], found[0].outcome_name, found[2], month) if found else None
     if extra is None:
         return built
-    after = max((i for i, s in enumerate(built) if s.kind == "exceptions"), default=len(built) - 1)
-    return [*built[: after + 1], extra, *built[after + 1 :]]
+    kinds = [s.kind for s in built]  # after the flow's attention slides (the rest end the pack)
+    start = kinds.index("exceptions") if "exceptions" in kinds else len(built)
+    after = next((i for i in range(start, len(built)) if kinds[i] != "exceptions"), len(built))
+    return [*built[:after], extra, *built[after:]]

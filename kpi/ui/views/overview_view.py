@@ -218,8 +218,9 @@ def _item_row(item: attention.Item, owners: Mapping[str, str], move: str | None 
             widgets.department_link(item.department, t("overview.open_department"))
 
 
-LIST_LIMIT = 12
-"""Rows of the attention list shown: the most severe first; the rest are counted."""
+LIST_LIMIT = attention.SHOWN
+"""Rows of a list shown (the attention list, the signals, the status changes): the most severe
+first; the rest are counted."""
 
 
 def _item_text(item: attention.Item, owners: Mapping[str, str]) -> str:
