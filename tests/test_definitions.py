@@ -74,7 +74,7 @@ def test_saving_unchanged_values_writes_nothing(demo_duckdb_url):
         ({"target": ""}, "Target: required"),
         ({"parent": "O2"}, "Parent: O2 is operational"),  # level skip (an operational parent)
         ({"parent": "S1"}, "Parent: S1 is strategic"),
-        ({"start": "May 2025"}, "Start month: “May 2025” is not a month"),
+        ({"start": "Q2 2025"}, "Start month: “Q2 2025” is not a month"),  # a month by name is one
         ({"deadline": "2025-01-31"}, "the deadline must come after the start"),
         ({"kpi": "NOPE"}, "KPI: “NOPE” is not known in the cockpit"),
         ({"owner": "stranger@example.com"}, "Owner: “stranger@example.com”"),
