@@ -203,7 +203,7 @@ def test_a_long_department_goes_on_as_many_slides_as_it_needs_and_its_comments_a
     service = [s for s in slides if s.kind == "department" and s.title.startswith("Service desk")]
     assert [s.title for s in service] == ["Service desk (1/2)", "Service desk (2/2)"]
     assert [len(s.lines) for s in service] == [deck.ROWS_PER_SLIDE, 2]
-    assert [s.notes for s in service] == [(), ("Busy month",)]
+    assert [s.notes for s in service] == [(), ("Wait on the phone (Carl Sand): Busy month",)]  # what, by whom
 
 
 def test_a_department_line_carries_its_kpi_s_trend():

@@ -210,10 +210,16 @@ def _exception_lines(found: Sequence[attention.Item], owners: dict[str, str]) ->
 
 
 def _department_slides(
-    meeting: Meeting, department: Department, rows: Sequence[month_rows.KpiRow], goals: set[str]
+    meeting: Meeting,
+    department: Department,
+    rows: Sequence[month_rows.KpiRow],
+    goals: set[str],
+    owners: Mapping[str, str],
 ) -> list[Slide]:
     """A department's slides: its KPIs (`rows`, in the report's order) and the month's notes on
-    them and on its `goals`."""
+    them and on its `goals`, each saying what it is about and who wrote it (a note follows the
+    lines, on the next slide of a long list: "Templates cut the time…" stood under another KPI,
+    by nobody)."""
     lines = []
     for row in rows:
         unit = row.kpi.unit
@@ -241,8 +247,18 @@ def _department_slides(
         )
     if not lines:
         return []
-    codes = {row.kpi.code for row in rows}
-    notes = tuple(c.text for c in meeting.commentary if c.kpi in codes or c.goal in goals)
+    names = {row.kpi.code: row.kpi.name for row in rows}
+    titles = {code: meeting.month_report.goals[code].goal.title for code in goals}
+    notes = tuple(
+        t(
+            "deck.comment_about",
+            about=names[c.kpi] if c.kpi in names else titles[c.goal or ""],
+            who=_named(owners, c.author),
+            text=c.text,
+        )
+        for c in meeting.commentary
+        if c.kpi in names or c.goal in titles
+    )
     return _paged("department", department.name, lines, notes)
 
 
@@ -325,7 +341,7 @@ def build(
         goals.setdefault(goal_row.goal.department, set()).add(code)
     for department in board_first(departments, meeting):
         slides += _department_slides(
-            meeting, department, rows.get(department.code, []), goals.get(department.code, set())
+            meeting, department, rows.get(department.code, []), goals.get(department.code, set()), owners
         )
     slides += _paged("actions", t("deck.actions_title"), _action_lines(meeting, actions, owners))
     if rest:  # the meeting's flow keeps the most severe; the whole list stays in the pack
