@@ -153,3 +153,21 @@ def test_a_comment_this_month_settles_what_was_wanted():
     assert attention.needs_commentary(built, said) == []
     last_month = [replace(said[0], month=months.add(OCTOBER, -1))]
     assert attention.needs_commentary(built, last_month) == [("goal", "G1"), ("kpi", "WAIT")]
+
+
+@pytest.mark.parametrize(
+    ("language", "said"), [("en", "+42 by Dec\xa02027"), ("da", "+42 senest dec.\xa02027")]
+)
+def test_a_goal_s_target_says_by_when_a_kpi_s_does_not(language, said):
+    """Two goals on one KPI, one on track and one at risk against the same number: their targets
+    are values to reach by their deadlines, and the list says so (a presenter's review)."""
+    from kpi.text import i18n, phrases
+
+    goal = attention.Item(
+        Kind.AT_RISK, "T1", "Answers right first time", "T1", value=36, target=42, unit="nps"
+    )
+    goal = replace(goal, deadline=date(2027, 12, 31))
+    kpi = attention.Item(Kind.RED_KPI, "NPS", "Net Promoter Score", "S1", value=36, target=42, unit="nps")
+    with i18n.use(language):
+        assert phrases.attention_facts(goal, {})[2] == said  # the month never split
+        assert phrases.attention_facts(kpi, {})[2] == "+42"

@@ -104,6 +104,9 @@ class Item:
     during: tuple[CompanyEvent, ...] = ()
     """Company events bearing on its KPI that touch the month: what the item may be due to
     ("during IT incident: payment platform outage (Sep 2026)")."""
+    deadline: date | None = None
+    """A goal's deadline: its target is the value to reach by then (two goals on one KPI with one
+    target read as two verdicts on one number until their deadlines were said)."""
 
 
 @dataclass(frozen=True)
@@ -154,6 +157,7 @@ class _Facts:
             g.level.depth,
             detail,
             during=self.during(row.kpi.code, row.kpi.department) if row.kpi else (),
+            deadline=g.deadline,
         )
 
 

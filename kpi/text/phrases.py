@@ -86,6 +86,8 @@ def attention_facts(item: Item, owners: Mapping[str, str]) -> tuple[str, str, st
     unit = item.unit or "count"  # a goal without a KPI still has a value and a target to show
     value = fmt.beside(item.value, item.target, unit)
     target = fmt.value(item.target, unit)
+    if item.deadline is not None and item.target is not None:  # a goal's: the value to reach by then
+        target = t("attention.target_by", target=target, when=fmt.month(item.deadline).replace(" ", "\u00a0"))
     if item.detail and item.kind == "late_action":
         target = t("attention.due", due=fmt.day(date.fromisoformat(item.detail)))
     if item.detail and item.kind == "late":  # no value yet: how late it is, beside the target
