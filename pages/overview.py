@@ -31,5 +31,5 @@ overview_view.exceptions(items, owners, moves)
 departments = {d.code: d.name for d in data.departments(ctx.url, ctx.scope, ctx.language)}
 owed = data.owed(ctx.url, ctx.scope, ctx.month, ctx.language, ctx.today)
 cycle_view.owed_section(owed, ctx.viewer.email, owners, departments, fmt.month_long(ctx.month))
-overview_view.changes(month_report)
+overview_view.changes(month_report, ctx.scope)
 overview_view.promises(month_report, data.promises(ctx.url, ctx.language))

@@ -502,7 +502,8 @@ def test_late_values_and_where_values_came_from_stay_in_the_viewers_departments(
         slides = decks.slides(conn, scope, MONTH, "en", today)
     allowed = {code for code, department in kpis.items() if scope.allows(department) or code in scope.kpis}
     late_items = {i.code for i in items if i.kind is attention.Kind.LATE}
-    assert late and set(late) <= allowed and late_items == set(late)
+    own = {r.kpi.code for r in built.own(scope)[1]}  # her list: her own KPIs, not those she serves
+    assert late and set(late) <= allowed and late_items == set(late) & own and late_items
     assert origins and set(origins) <= allowed
     assert set(everyone) - allowed  # other departments' values are late too: a test with teeth
     names = {k.code: k.name for k in queries_kpis(demo_duckdb_url)}

@@ -256,3 +256,21 @@ def test_a_goal_read_for_ones_action_shows_its_actions_and_says_nothing_of_its_w
     at.switch_page("pages/goal_cascade.py").run()
     assert not at.exception, at.exception
     assert "**Actions**" not in texts(at) and "No actions on this goal." not in texts(at)
+
+
+def test_what_changed_for_a_head_is_of_her_own_goals_and_kpis(demo_url):
+    """Her Overview's *What changed* named a new signal on another department's KPI, one her
+    goals only serve; the CEO's whole list stays as it was."""
+    from kpi.store import monthly
+
+    with engine.reading(engine.create(demo_url)) as conn:
+        scope = _scope(conn, CS_HEAD)
+        built = monthly.month_report(conn, scope, OCTOBER, "en")
+        whole = monthly.month_report(conn, access.EVERYTHING, OCTOBER, "en")
+    goals, kpis = built.own(scope)
+    own = {r.goal.code for r in goals} | {r.kpi.code for r in kpis}
+    assert {f.code for f in built.flips(scope)} <= own
+    assert {r.kpi.code for r in built.signals(scope)} <= {r.kpi.code for r in kpis}
+    assert {f.code for f in built.flips()} - own  # what she no longer reads as news of hers
+    assert whole.flips(access.EVERYTHING) == whole.flips()
+    assert whole.signals(access.EVERYTHING) == whole.signals()

@@ -37,11 +37,17 @@ class MonthReport:
     goals: dict[str, GoalRow] = field(default_factory=dict)
     roots: list[cascade.Node] = field(default_factory=list)
 
-    def flips(self) -> list[Flip]:
-        """Status changes since last month: worse news first, goals before KPIs."""
-        out = _flips(self.goals, "goal", _GOAL_ORDER)
-        out += _flips(self.kpis, "kpi", _KPI_ORDER)
+    def flips(self, scope: Scope | None = None) -> list[Flip]:
+        """Status changes since last month: worse news first, goals before KPIs; of `scope`'s own
+        goals and KPIs only (`own`) when given."""
+        goals, kpis = (self.goals, self.kpis) if scope is None else self._own_maps(scope)
+        out = _flips(goals, "goal", _GOAL_ORDER)
+        out += _flips(kpis, "kpi", _KPI_ORDER)
         return sorted(out, key=lambda f: (f.is_better, f.kind != "goal", f.code))
+
+    def _own_maps(self, scope: Scope) -> tuple[dict[str, GoalRow], dict[str, KpiRow]]:
+        goals, kpis = self.own(scope)
+        return {r.goal.code: r for r in goals}, {r.kpi.code: r for r in kpis}
 
     def is_signal(self, flip: Flip) -> bool:
         """Whether a status change is also a signal: the KPI (a goal's KPI, for a goal) reads as
@@ -59,9 +65,11 @@ class MonthReport:
         side = signals.Variation.IMPROVEMENT if flip.is_better else signals.Variation.CONCERN
         return row.reading.variation is side
 
-    def signals(self) -> list[KpiRow]:
-        """KPIs with a new signal this month (`KpiRow.new_signal`): concerns first."""
-        found = [row for row in self.kpis.values() if row.new_signal is not None]
+    def signals(self, scope: Scope | None = None) -> list[KpiRow]:
+        """KPIs with a new signal this month (`KpiRow.new_signal`): concerns first; of `scope`'s
+        own KPIs only (`own`) when given."""
+        rows = self.kpis.values() if scope is None else self.own(scope)[1]
+        found = [row for row in rows if row.new_signal is not None]
         return sorted(found, key=lambda r: (r.new_signal is not signals.Variation.CONCERN, r.kpi.name))
 
     def own(self, scope: Scope) -> tuple[list[GoalRow], list[KpiRow]]:

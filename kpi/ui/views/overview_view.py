@@ -88,14 +88,15 @@ def summary(month_report: report.MonthReport, scope: Scope) -> None:
     st.markdown(t(key, count=len(goals)) + " " + " ".join(parts))
 
 
-def changes(month_report: report.MonthReport) -> None:
+def changes(month_report: report.MonthReport, scope: Scope) -> None:
     """New signals first (news about the process), then the status changes that are signals too;
-    every other status change, mostly a wiggle across a tolerance edge, folded away."""
+    every other status change, mostly a wiggle across a tolerance edge, folded away. A head's
+    own goals and KPIs only (`MonthReport.own`), as her list of what needs attention."""
     st.subheader(t("overview.changes"))
-    flips = month_report.flips()
+    flips = month_report.flips(scope)
     signalled = [f for f in flips if month_report.is_signal(f)]
     others = [f for f in flips if not month_report.is_signal(f)]
-    news = month_report.signals()
+    news = month_report.signals(scope)
     if not news and not signalled:
         st.caption(t("overview.no_signals"))
     if news:  # a heading and its lines in one element: the browser pays per element
