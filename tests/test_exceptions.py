@@ -126,7 +126,7 @@ def test_the_overview_lists_both(quiet_url, monkeypatch):
 
 
 BROKEN = {"en": "⚠ Service priority broken", "da": "⚠ Serviceprioritet brudt"}
-OFF_TARGET = {"en": "✕ Off target", "da": "✕ Langt fra målværdi"}
+OFF_TARGET = {"en": "✕ Off target", "da": "✕ Målværdi ikke nået"}
 
 
 def _pptx_rows(slides, kind):
