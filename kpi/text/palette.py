@@ -109,7 +109,7 @@ special-cause improvement, orange for a concern, grey for common cause."""
 
 ASSURANCE_LOOKS: dict[str, Look] = {
     "consistently_passing": Look(BLUE, "blue", "●"),
-    "hit_and_miss": Look(GRAY, "gray", "◐"),
+    "hit_and_miss": Look(GRAY, "gray", "±"),  # ◐ drew as a clipped half-dot (a fallback font)
     "consistently_failing": Look(ORANGE, "orange", "○"),
 }
 """Assurance verdicts (`signals.Assurance`): the target consistently met, hit and miss, or

@@ -176,7 +176,7 @@ def verdict_looks(reading: Reading | None) -> list[tuple[palette.Look, str]]:
 
 
 def process_verdict(reading: Reading | None) -> str:
-    """`▲ Better than usual · ◐ Hit and miss` as badge Markdown: the process verdicts beside a status
+    """`▲ Better than usual · ± Hit and miss` as badge Markdown: the process verdicts beside a status
     (icon, word and colour; nothing when the history is too short to tell)."""
     return " ".join(f":{look.streamlit}-badge[{look.icon} {word}]" for look, word in verdict_looks(reading))
 
