@@ -209,6 +209,7 @@ def parser() -> argparse.ArgumentParser:
     )
     send.add_argument("--month", metavar="YYYY-MM", required=True, help=t("cli.month_help"))
     send.add_argument("--dry-run", action="store_true", help=t("cli.send_dry_run_help"))
+    send.add_argument("--show", metavar="EMAIL", help=t("cli.send_show_help"))
     remind = commands.add_parser(
         "remind",
         parents=[shared],
@@ -646,6 +647,12 @@ def _send(args: argparse.Namespace, store: sa.Engine) -> int:
         )
         counts = t("cli.send_counts", slides=len(one.slides), items=one.items, owed=one.owed)
         print("\t".join([one.letter.to, state, counts]))
+    if args.show:  # one person's mail as it would go: its subject and text
+        found = identity.match(args.show, [p.letter.to for p in outcome.planned])
+        if found is None:
+            raise Usage(Problem("cli.send_nobody", "--show", (("email", args.show),)))
+        one = next(p for p in outcome.planned if p.letter.to == found)
+        print(f"\n{t('send_tab.subject')}: {one.letter.subject}\n\n{one.letter.body}\n")
     if args.dry_run:
         print(t("cli.send_dry_run", count=sum(1 for p in outcome.planned if not p.already)))
         return EXIT_OK

@@ -69,6 +69,22 @@ def test_a_dry_run_sends_nothing_and_only_a_closed_month_is_sent(demo_duckdb_url
     assert all(f"{email}\twould be sent\tslides: {n} ·" in out for email, n in readers.items()), out
     assert f"Dry run: {len(readers)} mails would be sent; nothing was sent." in out
     assert mailserver.received == [] and _deliveries(demo_duckdb_url) == []
+    # one person's mail read before it goes: its subject and text, found by the address in any case
+    assert (
+        _cli(
+            demo_duckdb_url, "send", "--month", MONTH, "--dry-run", "--show", "Camilla.Berg@havnhjem.example"
+        )
+        == 0
+    )
+    shown = capsys.readouterr().out
+    assert "Subject: Havn & Hjem A/S: October 2026" in shown and "Dear Camilla Berg" in shown
+    assert "Attached: the month's pack as you may see it" in shown
+    assert mailserver.received == [] and _deliveries(demo_duckdb_url) == []
+    assert _cli(demo_duckdb_url, "send", "--month", MONTH, "--dry-run", "--show", "nobody@example.com") == 2
+    assert (
+        "--show: nobody with the e-mail nobody@example.com gets a mail of this month."
+        in capsys.readouterr().err
+    )
 
 
 def test_without_a_mail_server_send_is_refused_and_names_the_settings(demo_duckdb_url, monkeypatch, capsys):
@@ -146,6 +162,11 @@ def test_the_send_tab_previews_and_sends(app, app_url, mailserver):
     plan = next(d.value for d in at.dataframe if "Comments owed" in d.value.columns)
     assert sorted(plan["E-mail"]) == sorted(_readers(app_url)) and set(plan["State"]) == {"To be sent"}
     assert mailserver.received == []  # a preview sends nothing
+    at.selectbox(key="data.send.read_one").set_value("camilla.berg@havnhjem.example").run()
+    letter = [x.value for x in at.text]  # one person's mail as it would go, as plain text
+    assert "Subject: Havn & Hjem A/S: October 2026" in letter and any(
+        "Dear Camilla Berg" in x for x in letter
+    )
     at.button(key="data.send.send").click().run()
     assert not at.exception, at.exception
     assert f"Sent to {len(plan)} people." in [s.value for s in at.success]

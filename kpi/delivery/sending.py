@@ -107,14 +107,17 @@ def owed(person: Person, built: MonthReport, comments: Sequence) -> list[str]:
     return out
 
 
-def _paragraph(built: MonthReport, closed_at: str, found: int) -> str:
-    statuses = [row.status for row in built.goals.values()]
+def _paragraph(built: MonthReport, closed_at: str, found: int, scope: access.Scope) -> str:
+    """The month in one paragraph, of the reader's own goals and KPIs (`MonthReport.own`), as
+    their pack's month slide counts them."""
+    goals, kpis = built.own(scope)
+    statuses = [row.status for row in goals]
     counted = " · ".join(  # in the statuses' own order, achieved first
         f"{t(f'status.goal.{status}')} {statuses.count(status)}"
         for status in GoalStatus
         if status in statuses
     )
-    measured = [r for r in built.kpis.values() if r.value is not None]
+    measured = [r for r in kpis if r.value is not None]
     green = sum(1 for r in measured if str(r.status) == "green")
     said = t(
         "delivery.paragraph",
@@ -122,7 +125,7 @@ def _paragraph(built: MonthReport, closed_at: str, found: int) -> str:
         closed=closed_at,
         goals=counted or "–",
         green=green,
-        kpis=len(built.kpis),
+        kpis=len(kpis),
         items=found,
     )
     return said[:1].upper() + said[1:]  # a sentence starts with a capital, also "oktober 2026 …"
@@ -142,12 +145,24 @@ def _items(items: Sequence, heading: str) -> list[str]:
 
 
 def _body(
-    person: Person, built: MonthReport, closed_at: str, found: list, mine: list, due: list[str], whole: bool
+    person: Person,
+    built: MonthReport,
+    closed_at: str,
+    found: list,
+    mine: list,
+    due: list[str],
+    scope: access.Scope,
 ) -> str:
     """The mail's text; `whole` for a reader of every department (the CEO's mail named her own
     three items and none of the three broken service priorities: it now names the most severe of
     the rest too)."""
-    lines = [t("delivery.greeting", name=person.name), "", _paragraph(built, closed_at, len(found)), ""]
+    whole = scope.departments is None
+    lines = [
+        t("delivery.greeting", name=person.name),
+        "",
+        _paragraph(built, closed_at, len(found), scope),
+        "",
+    ]
     if mine:
         lines += _items(mine, t("delivery.your_items", count=len(mine)))
     else:
@@ -196,7 +211,7 @@ def plan(conn: sa.Connection, month: date, language: str, today: date | None = N
         mine = [i for i in found if _theirs(person, i.department, i.owner)]
         due = owed(person, built, meeting.commentary)
         subject = t("delivery.subject", company=company, month=fmt.month_long(month))
-        body = _body(person, built, closed_at, found, mine, due, scope.departments is None)
+        body = _body(person, built, closed_at, found, mine, due, scope)
         body += "\n\n" + t("delivery.pack", count=len(slides))
         letter = mail.Letter(person.email, person.name, subject, body)
         brand = decks.brand(conn, month, scope, language)  # whose pack it is: a head's says so

@@ -56,6 +56,24 @@ def _plan_table(outcome: sending.Outcome) -> None:
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=_height(len(rows)))
 
 
+def _read_one(outcome: sending.Outcome) -> None:
+    """One person's mail as it would go, subject and text, before anything is sent: the counts
+    alone left the presenter guessing what the CEO would read."""
+    planned = {p.letter.to: p for p in outcome.planned}
+    if not planned:
+        return
+    chosen = st.selectbox(
+        t("send_tab.read_one"),
+        list(planned),
+        format_func=lambda email: f"{planned[email].letter.name} · {email}",
+        key="data.send.read_one",
+    )
+    one = planned[chosen]
+    with st.container(border=True):
+        st.text(f"{t('send_tab.subject')}: {one.letter.subject}")  # plain text: names and words as typed
+        st.text(one.letter.body)  # it names the pack it carries
+
+
 def _height(rows: int) -> int:
     """Pixels that show every row without an inner scrollbar (Streamlit's rows are 35 px)."""
     return ROW_PX * (rows + 1) + 3
@@ -99,6 +117,7 @@ def _month_panel(ctx: Context, month: str) -> None:
             return
         st.caption(t("send_tab.planned", count=sum(1 for p in kept.planned if not p.already)))
         _plan_table(kept)
+        _read_one(kept)
     except CockpitError as refusal:
         notices.show(refusal)
 
