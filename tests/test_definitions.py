@@ -186,6 +186,15 @@ def test_kpis_promises_and_priorities(demo_duckdb_url):
         definitions.save_kpi(conn, ADMIN, {**kpi, "code": "X", "unit": "furlongs"}, is_new=True)
     with rejected_with("Tolerance"), engine.writing(store) as conn:
         definitions.save_kpi(conn, ADMIN, {**kpi, "tolerance": "5"}, is_new=False)
+    said = {"new k;3": "may only hold the letters", "ÆØÅ-é": "only looks like a plain letter"}
+    for (
+        code,
+        message,
+    ) in said.items():  # a code's own message, as a file's and the other forms' (it broke the page)
+        with rejected_with(message), engine.writing(store) as conn:
+            definitions.save_kpi(conn, ADMIN, {**kpi, "code": code}, is_new=True)
+        with rejected_with(message), engine.writing(store) as conn:
+            definitions.save_goal(conn, ADMIN, {**O1, "code": code}, is_new=True)
 
 
 def test_retiring_an_unknown_code_is_not_found_instead_of_an_integrity_error(demo_url):

@@ -159,9 +159,10 @@ def save_goal(
     _check_admin(viewer)
     form, stored = _Form(values), known.read(conn, confirm_future=confirm_future, hints=True)
     row = checks.spelled("goals", form.read("goals", GOAL_FIELDS), checks.spellings(stored))
-    row["code"] = form.read_code(row["code"], set(stored.goals), is_new)
-    row["title"] = row["title"] or ""
-    row["description"] = row["description"] or ""
+    # a field the form could not read is left out of `row`, its problem said (a code "new g;3")
+    row["code"] = form.read_code(row.get("code"), set(stored.goals), is_new)
+    row["title"] = row.get("title") or ""
+    row["description"] = row.get("description") or ""
     current = conn.execute(sa.select(s.goal).where(s.goal.c.code == row["code"])).mappings().first()
     form.check(checks.goal, row, stored, dict(current) if current is not None else {})
     form.finish()
@@ -179,9 +180,9 @@ def save_kpi(conn: sa.Connection, viewer: Person, values: Mapping[str, object], 
     _check_admin(viewer)
     form, stored = _Form(values), known.read(conn, hints=True)
     row = checks.spelled("kpis", form.read("kpis", KPI_FIELDS), checks.spellings(stored))
-    row["code"] = form.read_code(row["code"], set(stored.kpis), is_new)
-    row["name"] = row["name"] or ""
-    row["definition"] = row["definition"] or ""
+    row["code"] = form.read_code(row.get("code"), set(stored.kpis), is_new)  # unreadable: said
+    row["name"] = row.get("name") or ""
+    row["definition"] = row.get("definition") or ""
     row["benchmark"] = form.text("benchmark") or None
     current = conn.execute(sa.select(s.kpi).where(s.kpi.c.code == row["code"])).mappings().first()
     form.check(checks.kpi, row, stored, dict(current) if current is not None else {})
