@@ -254,6 +254,30 @@ def test_an_import_of_kpis_cannot_change_a_survey_kpis_kind_either(demo_url):
         definitions.save_kpi(conn, ADMIN, {**_kpi_form(demo_url, "NPS"), "aggregation": "mean"}, is_new=False)
 
 
+def test_a_kpi_keeps_the_direction_its_goals_aim_in_by_the_editor_and_by_a_file(demo_duckdb_url):
+    """Churn turned better higher by a KPIs file: its strategic goal from 1.9 % to 1.5 % asked it
+    to get worse and read "On track" the moment the file was in, while the goal imported again
+    was refused (an adversarial test). A KPI whose goals agree may turn."""
+    store = engine.create(demo_duckdb_url)
+    with (
+        rejected_with("CHURN is measured by goals that aim the other way \\(S3"),
+        engine.writing(store) as conn,
+    ):
+        definitions.save_kpi(
+            conn, ADMIN, {**_kpi_form(demo_duckdb_url, "CHURN"), "direction": "higher"}, is_new=False
+        )
+    header = "code,name,department,unit,direction,aggregation\n"
+    with pytest.raises(ImportRejected) as caught:
+        importing.run(
+            store, "kpis", (header + "CHURN,Customer churn,MGMT,%,higher,sum\n").encode(), "k.csv", as_admin()
+        )
+    assert [(p.field, p.key) for p in caught.value.problems] == [("direction", "direction_against_goals")]
+    new = {"code": "NEW_D", "name": "New", "department": "CS", "unit": "%", "aggregation": "mean"}
+    with engine.writing(store) as conn:  # no goal aims it anywhere: it may turn
+        definitions.save_kpi(conn, ADMIN, {**new, "direction": "higher"}, is_new=True)
+        assert definitions.save_kpi(conn, ADMIN, {**new, "direction": "lower"}, is_new=False) == "updated"
+
+
 def test_a_kpi_with_values_keeps_its_unit_by_the_editor_and_by_a_file(demo_duckdb_url):
     """500 orders a month read as 500 on the 1-7 effort scale ("500.0 / 7 ✓ On target"), found
     by an adversarial test: a KPI with values keeps its unit; one without may change it."""

@@ -81,6 +81,9 @@ class Known:
     kpis: Mapping[str, KnownKpi] = field(default_factory=dict)
     goals: Mapping[str, tuple[Level, str | None]] = field(default_factory=dict)
     """`code → (level, parent)` of every goal."""
+    aims: Mapping[str, tuple[tuple[str, float, float], ...]] = field(default_factory=dict)
+    """`kpi → (goal, baseline, target)` of each active goal asking its KPI to move: which way a
+    KPI is better is kept while its goals ask it to move that way (see `kpi`)."""
     answered: frozenset[str] = frozenset()
     """Survey KPIs that have answers: they keep their kind (see `kpi`)."""
     measured: frozenset[str] = frozenset()
@@ -317,7 +320,31 @@ def kpi(fields: Fields, known: Known) -> list[Problem]:
     problems += _reachable(fields, "target", str(fields.get("unit")))
     problems += _tolerance(fields.get("tolerance"))
     problems += _survey_kind_kept(fields, known) + _unit_kept(fields, known) + _fractions_kept(fields, known)
+    problems += _direction_kept(fields, known)
     return problems + bounds.text_problems(fields)
+
+
+GOALS_NAMED = 5
+"""Goals a refusal names one by one; more are marked with an ellipsis."""
+
+
+def _direction_kept(fields: Fields, known: Known) -> list[Problem]:
+    """A KPI keeps the direction its goals aim in: turned from better lower to better higher, a
+    goal from 1.9 % churn to 1.5 % asked it to get worse and read "On track" the moment the
+    file was in (an adversarial test), while the goal itself, imported again, was refused."""
+    code, direction = str(fields.get("code") or ""), fields.get("direction")
+    stored = known.kpis.get(code)
+    if stored is None or _empty(direction) or str(direction) == str(stored.direction):
+        return []
+    against = [
+        goal
+        for goal, baseline, target in known.aims.get(code, ())
+        if (target < baseline if str(direction) == str(Direction.HIGHER) else target > baseline)
+    ]
+    if not against:
+        return []
+    listed = ", ".join(sorted(against)[:GOALS_NAMED]) + (" …" if len(against) > GOALS_NAMED else "")
+    return [Problem("direction_against_goals", "direction", (("code", code), ("goals", listed)))]
 
 
 def _no_retired(fields: Fields, known: Known) -> list[Problem]:

@@ -6,6 +6,8 @@ read them here: retired definitions included, since history may still name them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import sqlalchemy as sa
 
 from kpi import settings
@@ -61,17 +63,22 @@ def read(conn: sa.Connection, *, confirm_future: bool = False, hints: bool = Fal
     person confirmed them). With `hints` a refusal may name what the store holds
     (`Known.hints`): only for a check an administrator asks for."""
     kpis = conn.execute(sa.select(s.kpi.c.code, s.kpi.c.unit, s.kpi.c.aggregation, s.kpi.c.direction))
-    goals = conn.execute(sa.select(s.goal.c.code, s.goal.c.level, s.goal.c.parent))
+    g = s.goal
+    goals = conn.execute(
+        sa.select(g.c.code, g.c.level, g.c.parent, g.c.kpi, g.c.baseline, g.c.target, g.c.retired_at)
+    )
     d, p = s.department, s.person
     admins = sa.select(p.c.email).where(p.c.role == str(Role.ADMIN), p.c.retired_at.is_(None))
     measured, fractional = _measured(conn)
+    rows = goals.all()
     return Known(
         departments=_codes(conn, s.department.c.code),
         people=_codes(conn, s.person.c.email),
         promises=_codes(conn, s.promise.c.code),
         priorities=_codes(conn, s.service_priority.c.code),
         kpis={r.code: KnownKpi(r.unit, Aggregation(r.aggregation), r.direction) for r in kpis},
-        goals={r.code: (Level(r.level), r.parent) for r in goals},
+        goals={r.code: (Level(r.level), r.parent) for r in rows},
+        aims=_aims(rows),
         answered=_codes(conn, s.response_month.c.kpi),
         measured=measured,
         fractional=fractional,
@@ -90,6 +97,16 @@ def read(conn: sa.Connection, *, confirm_future: bool = False, hints: bool = Fal
         admins=frozenset(conn.execute(admins).scalars()),
         hints=hints,
     )
+
+
+def _aims(goals: Sequence[sa.Row]) -> dict[str, tuple[tuple[str, float, float], ...]]:
+    """`kpi → (goal, baseline, target)` of each active goal that asks its KPI to move."""
+    out: dict[str, list[tuple[str, float, float]]] = {}
+    for r in goals:
+        measured = r.kpi and r.retired_at is None and r.baseline is not None and r.target is not None
+        if measured and r.baseline != r.target:
+            out.setdefault(r.kpi, []).append((r.code, r.baseline, r.target))
+    return {kpi: tuple(found) for kpi, found in out.items()}
 
 
 CODED = {"department": s.department.c.code, "kpi": s.kpi.c.code, "goal": s.goal.c.code}
