@@ -21,6 +21,9 @@ years of monthly values, 5 million survey answers) in a temporary DuckDB store, 
 - import_refused_one_bad_cell: the same million answers with one score off its scale, refused
   (every problem named, nothing written), against the good file accepted; `held_s` is how long
   the import held the store;
+- import_refused_every_row: 20,000 monthly values none of whose value cells is a number, refused
+  with every problem named, against the same rows with a number in each (read, then refused as
+  repeats of one month);
 - service_level_vs_sql: one month of 1 million call records (Parquet) through the service-level
   recipe (kpi.sources.recipes) against DuckDB reading the same file with a hand-written query;
   the median of nine turns each, the two checked to agree first;
@@ -109,6 +112,7 @@ def main() -> int:
             items.import_vs_read_csv,
             items.import_with_words,
             items.import_refused_one_bad_cell,
+            items.import_refused_every_row,
             items.import_goals_and_actions,
             items.service_level_vs_sql,
             items.deck_build,

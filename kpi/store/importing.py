@@ -162,10 +162,12 @@ def _check(parsed: Parsed, seen: _Seen, found: Found) -> None:
     for index, row in enumerate(parsed.rows):
         for problem in problems(row):
             parsed.add(index, problem)
+    unread: dict[int | None, set[str]] = defaultdict(set)  # by row, once: 20,000 bad rows took minutes
+    for problem in parsed.problems:
+        unread[problem.row].add(problem.field)
     for line, row in parsed.unreadable:  # what else is wrong with a row whose cells were not all read
-        unread = {p.field for p in parsed.problems if p.row == line}
         for problem in problems(row):
-            if problem.field not in unread:
+            if problem.field not in unread[line]:
                 parsed.problems.append(replace(problem, file=parsed.file, row=line))
     parsed.problems = checks.all_named_instead(parsed.problems, seen.known)
 
