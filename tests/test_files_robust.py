@@ -45,6 +45,21 @@ def test_cr_only_line_ends_read_like_any_other():
     assert tables.parse("measurements", mac, "mac.csv").rows
 
 
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"sep=;\r\nkpi;month;value\r\nCS_WAIT;2026-10;88,5\r\n",  # Excel's line naming the separator
+        b"SEP=;\rkpi;month;value\rCS_WAIT;2026-10;88,5\r",
+        b"kpi\tmonth\tvalue\nCS_WAIT\t2026-10\t88.5\n",  # a sheet saved as tab-separated text
+    ],
+)
+def test_excel_s_separator_line_and_tab_separated_text_are_read(data):
+    """ "sep=;" was read as a header ("unknown columns “sep=”"), a tab-separated file as one column."""
+    parsed = tables.parse("measurements", data, "f.csv")
+    assert parsed.problems == []
+    assert [(r["kpi"], r["value"]) for r in parsed.rows] == [("CS_WAIT", 88.5)]
+
+
 def test_a_field_over_131072_characters_is_a_named_problem():
     data = MEASUREMENTS.rstrip() + b"\nCS_WAIT,2026-11," + b"9" * 140_000 + b"\n"
     (problem,) = problems_of(data)

@@ -69,7 +69,13 @@ def _decode(data: bytes, name: str) -> str:
 
 
 def delimiter_of(first_line: str) -> str:
-    return ";" if first_line.count(";") > first_line.count(",") else ","
+    """The separator the header uses most: a comma, a semicolon (Excel in Danish) or a tab (a
+    sheet copied and saved as text); a comma where they tie."""
+    return max((",", ";", "\t"), key=first_line.count)
+
+
+_SEP = re.compile(r"^sep=(.)$", re.IGNORECASE)
+"""The line Excel writes first, and reads as the file's separator, when told to: `sep=;`."""
 
 
 def read_table(data: bytes, name: str) -> tuple[list[str], list[list[str]], str]:
@@ -84,7 +90,10 @@ def read_table(data: bytes, name: str) -> tuple[list[str], list[list[str]], str]
         raise ImportRejected(Problem("import.not_text", file=name))
     text = _decode(data, name)
     lines = text.splitlines()
-    delimiter = delimiter_of(lines[0] if lines else "")
+    told = _SEP.match(lines[0].strip()) if lines else None
+    if told:  # Excel's `sep=;` names the separator and is no row: the header is the line after
+        text = (re.split(r"\r\n|\r|\n", text, maxsplit=1) + [""])[1]
+    delimiter = told.group(1) if told else delimiter_of(lines[0] if lines else "")
     table = _csv_rows(text, delimiter, name)
     while table and not any(table[-1]):
         table.pop()
