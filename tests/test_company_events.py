@@ -18,10 +18,11 @@ from kpi.domain.company_events import Band, CompanyEvent, EventKind, EventScope
 from kpi.domain.errors import Denied, Refused
 from kpi.domain.model import MonthValue, Person, Role
 from kpi.files import tables
+from kpi.files.tables import ImportRejected
 from kpi.output import charts, deck, pptx_pack, sparkline
 from kpi.store import company_events as events_store
 from kpi.store import engine, importing, monthly, queries, schema, setup
-from kpi.text import fmt, i18n, phrases, plain
+from kpi.text import fmt, i18n, phrases, plain, words
 from kpi.ui import widgets
 from kpi.ui.views import departments_view
 from tests.conftest import DEMO_END, as_admin
@@ -131,6 +132,10 @@ def test_an_events_file_names_kpis_in_any_case_as_it_names_departments(demo_duck
     with engine.reading(store) as conn:
         stored = {e.title: e for e in events_store.read(conn, access.EVERYTHING)}
     assert stored["Chat bot go-live"].kpis == ("CS_WAIT", "ECOM_CONV")
+    semicolons = b"title,kind,start,kpis\nOutage,outage,2026-05-04,CHURN;NPS\n"  # a list's other separator
+    with pytest.raises(ImportRejected) as caught:
+        importing.run(store, "events", semicolons, "events.csv", as_admin())
+    assert "separate the codes with commas" in words.problem(caught.value.problems[0])
 
 
 def test_the_form_saves_changes_and_removes_an_event_audited_and_only_for_administrators(demo_url):

@@ -394,6 +394,8 @@ def _choice(field: str) -> Callable[[str, str, str], str | None]:
 def _codes(value: str, label: str, decimal: str = ".") -> str | None:
     """Codes separated by commas (`IT_DOWNTIME, ECOM_CONV`), each read as `_code` reads one,
     kept as one text (`company_events.KPI_SEPARATOR`)."""
+    if ";" in value or "|" in value:  # another list's separator: say which one this list takes
+        raise validate.Rejected([Problem("codes_separator", label, (("value", value),))])
     found = [_code(code, label) for code in company_events.kpi_codes(value)]
     return company_events.KPI_SEPARATOR.join(c for c in found if c) or None
 
