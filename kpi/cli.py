@@ -85,7 +85,7 @@ def _month(text: str | None) -> date:
     """`--month`, else the last complete month; a month outside the settings' window (year 1,
     9999) is a usage error, not a report of nothing."""
     month = _any_month(text) if text is not None else months.last_complete(settings.today())
-    problem = settings.window(confirmed=True).problem(month, "--month")
+    problem = settings.window(confirmed=True).problem(month, "--month", is_month=True)
     if problem is not None:
         raise Usage(problem)
     return month

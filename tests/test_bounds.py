@@ -16,7 +16,7 @@ from kpi.domain.validate import Rejected
 from kpi.files.tables import ImportRejected
 from kpi.store import definitions, engine, importing, queries
 from kpi.store import schema as s
-from kpi.text import fmt
+from kpi.text import fmt, words
 from tests.commands import in_a_process, in_process
 from tests.conftest import as_admin, rejected_with, table_counts
 from tests.sharing import open_data_tab
@@ -127,6 +127,9 @@ def test_a_store_with_a_value_at_9999_12_or_2062_10_cannot_be_created_any_more(d
     assert {p.key for p in caught.value.problems} <= {"outside_window", "too_large"}, caught.value
     with engine.reading(store) as conn:
         assert table_counts(conn) == before
+    said = " ".join(words.problem(p) for p in caught.value.problems)  # a month said as one, a day as one
+    assert ("9999-12-01" not in said and "2062-10-01" not in said) if kind == "measurements" else True
+    assert "2062-10-01" in said if "2062-10-01" in content.decode() else True
 
 
 def test_an_import_with_a_deadline_far_ahead_lands_only_when_confirmed(demo_url):

@@ -91,23 +91,21 @@ class Window:
     def contains(self, when: date) -> bool:
         return self.first <= months.first_of(when) <= self.last
 
-    def problem(self, when: date, field: str) -> Problem | None:
-        """What is wrong with `when` (a month or a day) in `field`, if anything."""
+    def problem(self, when: date, field: str, *, is_month: bool = False) -> Problem | None:
+        """What is wrong with `when` (a month when `is_month`, else a day) in `field`, if anything;
+        a month is said as one (`2031-01`, not the `2031-01-01` it is kept as)."""
         month = months.first_of(when)
+        shown = months.key(when) if is_month else when.isoformat()
         if not self.contains(when):
             params = (
-                ("value", _shown(when)),
+                ("value", shown),
                 ("first", months.key(self.first)),
                 ("last", months.key(self.last)),
             )
             return Problem("outside_window", field, params)
         if month > self.confirm_after and not self.confirmed:
-            return Problem("far_ahead", field, (("value", _shown(when)), ("months", CONFIRM_AHEAD)))
+            return Problem("far_ahead", field, (("value", shown), ("months", CONFIRM_AHEAD)))
         return None
-
-
-def _shown(when: date) -> str:
-    return when.isoformat()
 
 
 def number_problem(value: float, field: str) -> Problem | None:

@@ -801,12 +801,18 @@ def _numbers(fields: Fields, names: Sequence[str]) -> list[Problem]:
     return found
 
 
+MONTH_FIELDS = frozenset({"month", "start"})
+"""Fields that hold a month (kept as its first day), not a day."""
+
+
 def _within(fields: Fields, names: Sequence[str], window: bounds.Window) -> list[Problem]:
     """Months and dates inside the window (`bounds.Window`)."""
     found = []
     for name in names:
         value = fields.get(name)
-        problem = window.problem(value, name) if isinstance(value, date) else None
+        problem = (
+            window.problem(value, name, is_month=name in MONTH_FIELDS) if isinstance(value, date) else None
+        )
         if problem is not None:
             found.append(problem)
     return found

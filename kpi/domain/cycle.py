@@ -93,7 +93,7 @@ def check(fields: Mapping[str, object], window: bounds.Window | None = None) -> 
     if not isinstance(month, date):
         return problems
     month = months.first_of(month)
-    found = window.problem(month, "month") if window is not None else None
+    found = window.problem(month, "month", is_month=True) if window is not None else None
     problems += [found] if found is not None else []
     end = months.end_of(month)
     limits = dict.fromkeys(DATES, LATEST_DAYS) | {"data_due": lateness.DAYS_RANGE[1]}
