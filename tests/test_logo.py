@@ -91,3 +91,16 @@ def test_a_jpeg_of_several_pictures_is_taken_as_its_first_and_worn_by_the_packs(
     slide = deck.Slide("title", "Customer experience — October 2026", lines=())
     made = Presentation(io.BytesIO(pptx_pack.render([slide], brand)))
     assert [shape for page in made.slides for shape in page.shapes if shape.shape_type == 13]  # a picture
+
+
+@pytest.mark.parametrize(
+    ("colour", "refused"), [("#FFFFFF", True), ("#FFD700", True), ("#1F4E79", False), ("#E30613", False)]
+)
+def test_a_colour_too_light_to_read_on_white_is_refused_with_what_to_do(colour, refused):
+    """The packs write their titles in the company's colour on white, and white on it: #FFFFFF
+    made the title slide's title invisible (an adversarial test)."""
+    found = company.problems("Havn & Hjem", None, colour)
+    assert [p.key for p in found] == (["company.faint_colour"] if refused else [])
+    if refused:
+        said = words.problem(found[0])
+        assert "too light" in said and "#1F4E79" in said and "at least 3 : 1" in said

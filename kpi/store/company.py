@@ -23,6 +23,7 @@ from kpi.output import deck
 from kpi.output import logo as logo_check
 from kpi.store import schema as s
 from kpi.store.writes import Writer
+from kpi.text import palette
 
 NAME, LOGO, COLOUR = "company.name", "company.logo", "company.colour"
 DEFAULT_COLOUR = deck.DEFAULT_COLOUR
@@ -77,6 +78,9 @@ def problems(name: str, logo: bytes | None, colour: str) -> list[Problem]:
         found.append(Problem("required", NAME))
     if not re.fullmatch(r"#[0-9A-Fa-f]{6}", colour):
         found.append(Problem("company.bad_colour", "company.colour", (("value", colour),)))
+    elif (ratio := palette.contrast(colour)) < palette.READABLE:  # titles in it, white on it
+        faint = (("value", colour), ("ratio", round(ratio, 1)), ("needed", palette.READABLE))
+        found.append(Problem("company.faint_colour", "company.colour", faint))
     if logo is not None and len(logo) > LOGO_MAX_BYTES:
         params = (("size", len(logo) // 1000), ("limit", LOGO_MAX_BYTES // 1000))
         found.append(Problem("company.logo_too_big", "company.logo", params))

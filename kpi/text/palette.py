@@ -123,3 +123,23 @@ def attention_look(kind: str) -> Look:
 def attention_label(kind: str, word: str) -> str:
     """`⚠ Service priority broken`: an exception kind's icon and its word, for badges and slides."""
     return f"{attention_look(kind).icon} {word}"
+
+
+WHITE = "#FFFFFF"
+READABLE = 3.0
+"""The least contrast a colour needs against white to carry a title on a white slide, and white
+text on it (WCAG's 3 : 1 for large text): a company colour of #FFFFFF made its packs' titles
+invisible (an adversarial test)."""
+
+
+def luminance(colour: str) -> float:
+    """WCAG's relative luminance of a #RRGGBB colour."""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(one: str, other: str = WHITE) -> float:
+    """WCAG's contrast ratio of two #RRGGBB colours, 1 to 21."""
+    high, low = sorted((luminance(one), luminance(other)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
