@@ -481,6 +481,20 @@ def test_a_head_s_overview_counts_her_own_goals(app):
     assert next(m.value for m in ceo.markdown if m.value.startswith("All ")).startswith("All 36 goals:")
 
 
+@pytest.mark.reads_only
+def test_a_demo_link_naming_nobody_says_whom_it_shows(app):
+    """`?as=unknown@x.dk` showed the cockpit as the CEO without a word (an adversarial test)."""
+    at = app(month="2026-10", **{"as": "**nobody**@x.dk"}).run()
+    said = [w.value for w in at.sidebar.warning if w.value.startswith("The link")]
+    shown = at.selectbox(key="as")
+    assert said == [
+        "The link names nobody the demo company has (\\*\\*nobody\\*\\*\u2060@x.dk): "
+        f"showing the cockpit as {shown.format_func(shown.value)}."  # what it typed, as plain text
+    ]
+    known = app(month="2026-10", **{"as": "CAMILLA.BERG@havnhjem.example"}).run()  # any case is hers
+    assert [w.value for w in known.sidebar.warning if w.value.startswith("The link")] == []
+
+
 def test_tiles_say_how_far_from_target(app):
     at = app(month="2026-10").run()
     captions = "\n".join(c.value for c in at.caption)

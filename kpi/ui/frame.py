@@ -183,6 +183,11 @@ def _view_as(url: str, current: Person | None) -> None:
     people = data.people(url)
     labels = {p.email: _person_label(p) for p in people}
     default = _default_viewer(people)
+    asked = st.query_params.get("as")
+    if asked and identity.match(asked, list(labels)) is None:  # a link naming nobody: say whom it shows
+        shown = labels.get(urlstate.current("as") or "", labels[default.email] if default else "")
+        said = t("frame.view_as_unknown", email=plain.markdown(asked), shown=plain.markdown(shown))
+        st.sidebar.warning(said, icon=":material/person_off:")  # what a link typed: plain text
     urlstate.selectbox(
         t("frame.view_as"),
         list(labels),
