@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,29 +49,32 @@ def killed_at(args: Sequence[str], step: str, *, times: int = 1) -> Killed:
     """Run `python -m kpi args` (an import or a pull) in a child that reports each step of its
     write; let it go on at every step until it reports `step` for the `times`th time, and SIGKILL
     it there."""
-    child = subprocess.Popen(
-        [sys.executable, "-m", "tests.killing", *args],
-        cwd=ROOT,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert child.stdin is not None and child.stdout is not None
-    reached: list[str] = []
-    try:
-        for line in child.stdout:  # blocks until the child reports a step or ends
-            if not line.startswith("step "):
-                continue
-            reached.append(line.removeprefix("step ").strip())
-            if reached[-1] == step and reached.count(step) == times:
-                child.kill()
-                break
-            child.stdin.write("\n")
-            child.stdin.flush()
-    finally:
-        child.kill()  # a no-op when it has ended; never leave a child holding the store
-        _, err = child.communicate()
+    with tempfile.TemporaryFile(mode="w+") as said:  # not a pipe: a refusal of many lines filled one
+        child = subprocess.Popen(  # while this side read stdout, and both waited for ever
+            [sys.executable, "-m", "tests.killing", *args],
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=said,
+            text=True,
+        )
+        assert child.stdin is not None and child.stdout is not None
+        reached: list[str] = []
+        try:
+            for line in child.stdout:  # blocks until the child reports a step or ends
+                if not line.startswith("step "):
+                    continue
+                reached.append(line.removeprefix("step ").strip())
+                if reached[-1] == step and reached.count(step) == times:
+                    child.kill()
+                    break
+                child.stdin.write("\n")
+                child.stdin.flush()
+        finally:
+            child.kill()  # a no-op when it has ended; never leave a child holding the store
+            child.communicate()
+            said.seek(0)
+            err = said.read()
     return Killed(reached, child.returncode, err)
 
 

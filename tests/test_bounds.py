@@ -103,6 +103,26 @@ def test_a_month_far_ahead_needs_confirming_and_a_stored_one_not_again():
     assert [p.key for p in checks.measurement(measurement, known)] == ["outside_window"]
 
 
+def test_a_value_or_an_answer_is_of_what_has_happened():
+    """A value for a month not begun and an answer dated after today passed (an adversarial
+    test); the month begun and today itself are fine, a target or deadline ahead is a plan."""
+    known = checks.Known(**{**vars(KNOWN), "window": WINDOW})
+    value = {"kpi": "CS_WAIT", "value": 80.0}
+    ahead = months.add(months.first_of(TODAY), 1)
+    assert [p.key for p in checks.measurement({**value, "month": ahead}, known)] == ["month_not_begun"]
+    assert checks.measurement({**value, "month": months.first_of(TODAY)}, known) == []
+    answer = {"kpi": "NPS", "score": 9}
+    tomorrow = date.fromordinal(TODAY.toordinal() + 1)
+    assert [p.key for p in checks.answer({**answer, "date": tomorrow}, known)] == ["day_not_come"]
+    assert checks.answer({**answer, "date": TODAY}, known) == []
+    said = words.problem(checks.measurement({**value, "month": ahead}, known)[0])
+    assert (
+        said
+        == f"Month: {months.key(ahead)} has not begun yet (today is {fmt.day(TODAY)}): a month's value is of a month that has begun; check the year."
+    )
+    assert checks.goal({**GOAL, "deadline": months.end_of(ahead)}, known) == []
+
+
 def _csv(*lines: str) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 

@@ -429,8 +429,11 @@ def test_an_import_killed_midway_leaves_all_or_nothing(small_url, tmp_path):
     the whole file. The child says where it is, so each kill is known to have landed there."""
     big = tmp_path / "answers.csv"
     lines = ["kpi,date,score,segment,touchpoint"]
+    days = {11: 28, 12: 5}  # December's first days: no answer is dated after today (6 Dec 2026 on)
     lines += [
-        f"NPS,2026-{m:02d}-{1 + i % 28:02d},{i % 11},private,web" for m in (11, 12) for i in range(150_000)
+        f"NPS,2026-{m:02d}-{1 + i % days[m]:02d},{i % 11},private,web"
+        for m in (11, 12)
+        for i in range(150_000)
     ]
     big.write_text("\n".join(lines) + "\n", encoding="utf-8")
     before = fingerprint(small_url)

@@ -77,16 +77,29 @@ class Window:
     confirm_after: date
     """Months after this one are accepted only when `confirmed`."""
     confirmed: bool = False
+    today: date | None = None
+    """The day the window is around: what happened (a month's value, an answer) is not after it."""
 
     @classmethod
     def around(
         cls, today: date, first: date = FIRST_MONTH, ahead: int = MONTHS_AHEAD, *, confirmed: bool = False
     ) -> Window:
         current = months.first_of(today)
-        return cls(first, months.add(current, ahead), months.add(current, CONFIRM_AHEAD), confirmed)
+        return cls(first, months.add(current, ahead), months.add(current, CONFIRM_AHEAD), confirmed, today)
 
     def confirming(self) -> Window:
         return replace(self, confirmed=True)
+
+    def not_yet(self, when: date, field: str, *, is_month: bool = False) -> Problem | None:
+        """What happened on `when` cannot lie ahead of today: a month's value for a month not
+        begun, a survey answer dated after today (an adversarial test imported both)."""
+        if self.today is None:
+            return None
+        ahead = months.first_of(when) > months.first_of(self.today) if is_month else when > self.today
+        if not ahead:
+            return None
+        key, shown = ("month_not_begun", months.key(when)) if is_month else ("day_not_come", when.isoformat())
+        return Problem(key, field, (("value", shown), ("today", self.today)))  # said in the reader's format
 
     def contains(self, when: date) -> bool:
         return self.first <= months.first_of(when) <= self.last

@@ -458,7 +458,16 @@ def measurement(fields: Fields, known: Known) -> list[Problem]:
         problems.append(Problem("survey_kpi", "kpi", (("kpi", fields["kpi"]),)))
     elif kpi is not None:
         problems += _reachable(fields, "value", kpi.unit) or _whole(fields, kpi)
-    return problems + _within(fields, ("month",), known.window) + bounds.text_problems(fields)
+    problems += _within(fields, ("month",), known.window) or _happened(fields, "month", known.window)
+    return problems + bounds.text_problems(fields)
+
+
+def _happened(fields: Fields, name: str, window: bounds.Window) -> list[Problem]:
+    """A month's value or an answer is of what has happened: not of a month not begun, nor a day
+    not come (`bounds.Window.not_yet`)."""
+    value = fields.get(name)
+    found = window.not_yet(value, name, is_month=name in MONTH_FIELDS) if isinstance(value, date) else None
+    return [found] if found is not None else []
 
 
 WHOLE_NOISE = 1e-6
@@ -519,7 +528,8 @@ def _answer_kpi(fields: Fields, known: Known) -> list[Problem]:
 
 
 def _answer_date(fields: Fields, known: Known) -> list[Problem]:
-    return _required(fields, ("date",)) + _within(fields, ("date",), known.window)
+    outside = _within(fields, ("date",), known.window) or _happened(fields, "date", known.window)
+    return _required(fields, ("date",)) + outside
 
 
 def _answer_score(fields: Fields, known: Known) -> list[Problem]:
