@@ -41,6 +41,9 @@ body.present-full [data-testid="stDecoration"] { display: none !important; }
 .st-key-present-slide h3 { font-size: 1.5rem; padding: 0; }
 .st-key-present-slide p { font-size: 1.15rem; margin-bottom: 0; }
 [class*="st-key-present-row-airy"] { padding-bottom: 0.5rem; }
+@media (max-width: 640px) {  /* a phone stacks a row's columns: a rule between rows keeps them apart */
+  [class*="st-key-present-row-"] { padding-bottom: 0.8rem; border-bottom: 1px solid #E4E4E4; }
+}
 [class*="st-key-present-clamp"] p {
   display: -webkit-box; -webkit-box-orient: vertical; -webkit-line-clamp: 4; overflow: hidden;
   font-size: 1rem !important; line-height: 1.4;
