@@ -446,6 +446,30 @@ def test_the_meeting_s_flow_holds_the_most_severe_and_the_pack_ends_with_the_res
     assert len([s for s in slides if s.kind == "exceptions"]) == len(flow) + len(rest)
 
 
+def test_a_goal_slide_says_its_forecast_as_the_command_line_and_the_tiles_do(demo_duckdb_url):
+    """ "Forecast at deadline" stood on the Overview's tiles and on no slide (a presenter's review)."""
+    from kpi.domain import access
+    from kpi.store import monthly
+    from kpi.text import fmt
+
+    november = date(2026, 11, 1)
+    with engine.reading(engine.create(demo_duckdb_url)) as conn:
+        slides = decks.slides(conn, access.EVERYTHING, november, "en", today=date(2026, 12, 6))
+        built = monthly.month_report(conn, access.EVERYTHING, november, "en")
+        ahead = monthly.forecasts(conn, access.EVERYTHING, built)
+    said = {s.title: s.subtitle for s in slides if s.kind == "goal"}
+    told = 0
+    for row in built.goals.values():
+        if row.goal.title not in said or row.kpi is None:
+            continue
+        value = ahead.get(row.goal.code)
+        assert ("· forecast" in said[row.goal.title]) is (value is not None), said[row.goal.title]
+        if value is not None:
+            told += 1
+            assert said[row.goal.title].endswith(f"· forecast {fmt.value(value, row.kpi.unit)}")
+    assert told >= 2
+
+
 def test_a_goal_slide_s_table_gives_each_line_its_target():
     """The pack's goal slides read "What | Value | Status" beside the chart, while the Present page
     gives each sub-goal its target (a presenter's trial): the table has the target too."""
