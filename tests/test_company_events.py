@@ -382,3 +382,19 @@ def test_the_labels_of_several_events_stand_each_a_line_below_the_one_before():
     labels = [s for s in chart["series"] if s["type"] == "bar" and s.get("silent")]
     assert [s["labelLayout"]["dy"] for s in labels] == [0, charts.LABEL_LINE, 2 * charts.LABEL_LINE]
     assert all("offset" not in s["label"] for s in labels)
+
+
+def test_an_event_s_unknown_department_is_told_the_codes_as_any_record_s_is():
+    """An event's unknown department said only "import or create it first", where a goal's and a
+    KPI's name the departments' codes (an adversarial test)."""
+    from kpi.domain import checks
+    from kpi.text import words
+
+    fields = {"title": "Outage", "kind": "outage", "start": date(2026, 11, 3), "department": "NOWHER"}
+    known = checks.Known(departments=frozenset({"CS", "IT"}), hints=True)
+    said = [words.problem(p) for p in checks.event(fields, known)]
+    assert said == [
+        "Department: “NOWHER” is neither a code nor a name the cockpit knows; the codes are CS, IT."
+    ]
+    plain = checks.Known(departments=frozenset({"CS", "IT"}))  # who may not read them all is told none
+    assert [p.key for p in checks.event(fields, plain)] == ["unknown_reference"]

@@ -445,8 +445,14 @@ def _initiative(fields: Fields, known: Known) -> list[Problem]:
 
 
 def event(fields: Fields, known: Known) -> list[Problem]:
-    """Everything wrong with a company event (`company_events.check`), against what the store knows."""
-    return company_events.check(fields, known.kpis, known.departments, known.window)
+    """Everything wrong with a company event (`company_events.check`), against what the store
+    knows; an unknown department is told as any record's is (`_known`: the code a name stands
+    for, the one close to it, the departments' codes), not only "import or create it first"."""
+    found = company_events.check(fields, known.kpis, known.departments, known.window)
+    hinted = _known(fields, "department", known.departments, known=known)
+    return [
+        hinted[0] if hinted and p.field == "department" and p.key == "unknown_reference" else p for p in found
+    ]
 
 
 def measurement(fields: Fields, known: Known) -> list[Problem]:
