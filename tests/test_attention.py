@@ -171,3 +171,42 @@ def test_a_goal_s_target_says_by_when_a_kpi_s_does_not(language, said):
     with i18n.use(language):
         assert phrases.attention_facts(goal, {})[2] == said  # the month never split
         assert phrases.attention_facts(kpi, {})[2] == "+42"
+
+
+def test_a_head_acting_under_a_goal_elsewhere_is_told_of_her_own_actions_there_only():
+    """Given one action under IT's goal O2, the service desk's head read every overdue action of
+    O2 (a code review): of a goal where she only acts, her own actions are hers."""
+    from kpi.domain.access import Scope
+
+    built = handmade.month_report()
+    mine = Action(
+        9, "O2", "Test the CDN from the desk", "cs@example.com", date(2026, 9, 1), ActionStatus.PLANNED
+    )
+    found = attention.items(built, [*handmade.ACTIONS, mine], [])
+    head = Scope(
+        frozenset({"CS"}),
+        frozenset({"O2"}),
+        frozenset({"PAGE"}),
+        acting=frozenset({"O2"}),
+        who="cs@example.com",
+    )
+    told = attention.as_told(found, built, head, {})
+    assert [i.code for i in told if i.kind is Kind.LATE_ACTION] == ["9"]  # not IT's action 1
+    everyone = attention.as_told(found, built, Scope(None), {})
+    assert sorted(i.code for i in everyone if i.kind is Kind.LATE_ACTION) == ["1", "9"]
+
+
+def test_what_an_item_is_about_is_its_kind_not_a_code_a_goal_and_a_kpi_share():
+    """A goal coded as a KPI is (codes of goals and KPIs are apart): the KPI's red item was taken
+    for the goal's and left a head's list (a code review)."""
+    from kpi.domain.access import Scope
+
+    # the board's goal on the service desk's KPI WAIT, coded as the KPI is
+    goals = [replace(g, code="WAIT", department="MGMT") if g.code == "O1" else g for g in handmade.GOALS]
+    values = [v if v.kpi != "WAIT" or v.month != OCTOBER else v._replace(value=90) for v in handmade.VALUES]
+    built = report.build(OCTOBER, handmade.KPIS, goals, values)
+    found = attention.items(built, [], [])
+    red = [i for i in found if i.kind is Kind.RED_KPI and i.code == "WAIT"]
+    assert red and red[0].goal == "WAIT"  # the KPI's item opens the goal that shares its code
+    head = Scope(frozenset({"CS"}))
+    assert [i.code for i in attention.as_told(found, built, head, {}) if i.kind is Kind.RED_KPI] == ["WAIT"]

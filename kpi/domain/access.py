@@ -47,6 +47,9 @@ class Scope:
     acting: frozenset[str] = frozenset()
     """Of `goals`, those elsewhere the viewer owns an action under (and owns not): their
     actions are read, not their commentary."""
+    who: str | None = None
+    """The viewer's e-mail where they act under goals elsewhere (`acting`): of those goals'
+    actions only their own are theirs to be told of (`attention.as_told`)."""
 
     @property
     def served(self) -> frozenset[str]:
@@ -108,7 +111,7 @@ def scope_for(viewer: Person | None, links: Iterable[GoalLink] = ()) -> Scope:
     if not departments and not goals:
         return NOTHING
     kpis = frozenset(k for c in goals if (k := tree[c].kpi) is not None)
-    return Scope(departments, goals, kpis, owned, acting)
+    return Scope(departments, goals, kpis, owned, acting, viewer.email if acting else None)
 
 
 def department_scope(scope: Scope, department: str | None) -> Scope:

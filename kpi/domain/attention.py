@@ -386,30 +386,49 @@ def as_told(items: Sequence[Item], report: MonthReport, scope: Scope, heads: Map
     if scope.departments is not None:  # the reader's own: each row's code, counted once
         goals, kpis = report.own(scope)
         own = (frozenset(r.goal.code for r in goals), frozenset(r.kpi.code for r in kpis))
-        items = [item for item in items if _theirs(item, report, scope, own)]
+        items = [item for item in items if _theirs(item, scope, own, scope.acting)]
     return [_as_told(item, report, scope, heads) for item in items]
 
 
+def _about(item: Item) -> str:
+    """What the item is about, by its kind: `goal`, `kpi`, `priority` or `action` (a goal and a
+    KPI may share a code; an action's id may be a KPI's code)."""
+    if item.kind is Kind.BROKEN_PRIORITY:
+        return "priority"
+    if item.kind is Kind.LATE_ACTION:
+        return "action"
+    if item.kind in (Kind.RED_KPI, Kind.CONCERN, Kind.LATE, Kind.NO_DATA):
+        return "kpi"
+    if item.kind is Kind.COMMENTARY_OWED:  # a goal's comment or a KPI's: by the depth it sorts at
+        return "kpi" if item.level_depth == _KPI_DEPTH else "goal"
+    return "goal"
+
+
 def _theirs(
-    item: Item, report: MonthReport, scope: Scope, own: tuple[frozenset[str], frozenset[str]]
+    item: Item, scope: Scope, own: tuple[frozenset[str], frozenset[str]], acting: frozenset[str]
 ) -> bool:
     """Whether the item is for the reader to act on: of their `own` goals or KPIs
-    (`MonthReport.own`), a service priority of a department they read, or an action under a goal
-    where they act. A department head's list named the CEO's strategic goal and another
-    department's KPI that her goals serve, which neither she nor her people can move; the pack
-    she was handed counted them too."""
+    (`MonthReport.own`), a service priority of a department they read, an action under a goal
+    of theirs, or their own action under a goal elsewhere (`acting`). A department head's list
+    named the CEO's strategic goal and another department's KPI that her goals serve, which
+    neither she nor her people can move; the pack she was handed counted them too."""
     goals, kpis = own
-    if item.goal == item.code and item.code in report.goals:
+    about = _about(item)
+    if about == "goal":
         return item.code in goals
-    if item.kind is not Kind.BROKEN_PRIORITY and item.code in report.kpis:
+    if about == "kpi":
         return item.code in kpis
-    # a service priority (its KPI's department) or an action (its goal's)
-    return scope.allows(item.department) or item.goal in scope.owned | scope.acting
+    if about == "priority":  # by its KPI's department
+        return scope.allows(item.department)
+    if scope.allows(item.department) or item.goal in scope.owned:  # an action under a goal of theirs
+        return True
+    return item.goal in acting and item.owner is not None and item.owner == scope.who
 
 
 def _as_told(item: Item, report: MonthReport, scope: Scope, heads: Mapping[str, str]) -> Item:
-    goal = report.goals.get(item.code) if item.goal == item.code else None
-    kpi = report.kpis.get(item.code) if goal is None else None
+    about = _about(item)  # by its kind, never by a code a goal and a KPI may share
+    goal = report.goals.get(item.code) if about == "goal" else None
+    kpi = report.kpis.get(item.code) if about == "kpi" else None
     if goal is not None:  # a goal's item: its own words and its KPI's explain it
         measure = goal.kpi
         department = goal.goal.department

@@ -74,7 +74,7 @@ class MonthReport:
 
     def own(self, scope: Scope) -> tuple[list[GoalRow], list[KpiRow]]:
         """The goals and KPIs that are `scope`'s reader's own: of a department they read, a goal
-        they own, a KPI measuring one. What they read only as line of sight (the goals their work
+        they own, a KPI measuring one of those goals. What they read only as line of sight (the goals their work
         serves, and those goals' KPIs) is context, neither counted as theirs nor on their list of
         what needs attention (`attention.as_told`)."""
         if scope.departments is None:
@@ -82,7 +82,7 @@ class MonthReport:
         goals = [
             r for r in self.goals.values() if scope.allows(r.goal.department) or r.goal.code in scope.owned
         ]
-        measuring = {r.kpi.code for r in goals if r.goal.code in scope.owned and r.kpi is not None}
+        measuring = {r.kpi.code for r in goals if r.kpi is not None}  # a goal of hers: its KPI too
         kpis = [r for r in self.kpis.values() if scope.allows(r.kpi.department) or r.kpi.code in measuring]
         return goals, kpis
 

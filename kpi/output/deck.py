@@ -326,7 +326,7 @@ def build(
         Slide("title", t("deck.title", month=fmt.month_long(month)), company, notes=(closed, *reopened))
     ]
     found = _attention(meeting, actions)
-    slides.append(month_slides.month(meeting, found, actions))
+    slides.append(month_slides.month(meeting, found))
     slides += _status_slides(meeting)
     for node in meeting.tops:
         slides += _goal_slides(meeting, meeting.month_report.goals[node.goal.code])

@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from kpi.domain import attention, outlook, priorities
-from kpi.domain.model import Action, GoalStatus, KpiStatus
+from kpi.domain import attention, priorities
+from kpi.domain.model import GoalStatus, KpiStatus
 from kpi.output import measure
 from kpi.output.slide import Flag, Line, Meeting, Slide
 from kpi.text import fmt, palette, phrases
@@ -40,7 +40,7 @@ def _of(part: int, whole: int) -> str:
     return t("deck.of", part=fmt.number(part), whole=fmt.number(whole))
 
 
-def month(meeting: Meeting, found: Sequence[attention.Item], actions: Sequence[Action]) -> Slide:
+def month(meeting: Meeting, found: Sequence[attention.Item]) -> Slide:
     """The month in one slide: goals on track, KPIs on target, what needs attention, service
     priorities kept, values late and actions overdue, each counted, for what the viewer sees."""
     built = meeting.month_report
@@ -66,14 +66,11 @@ def month(meeting: Meeting, found: Sequence[attention.Item], actions: Sequence[A
         judged = [k for k in kept if k is not None]
         broken = t("deck.month_broken", count=judged.count(False))
         lines.append(Line(t("deck.month_priorities"), _of(judged.count(True), len(judged)), note=broken))
-    lines.append(Line(t("deck.month_late"), fmt.number(len(meeting.late))))
-    open_actions = [a for a in actions if a.goal in built.goals and a.status.is_open]
-    lines.append(
-        Line(
-            t("deck.month_overdue"),
-            fmt.number(len(outlook.overdue(open_actions, built.month, meeting.today))),
-        )
-    )
+    # counted off the reader's list (`attention.as_told`): a head's late values and overdue
+    # actions are her own, not those of the goals her work serves
+    lines.append(Line(t("deck.month_late"), fmt.number(sum(i.kind is attention.Kind.LATE for i in found))))
+    overdue = sum(i.kind is attention.Kind.LATE_ACTION for i in found)
+    lines.append(Line(t("deck.month_overdue"), fmt.number(overdue)))
     said = tuple(replace(ln, why=" · ".join(p for p in (ln.value, ln.note) if p)) for ln in lines)
     return Slide("month", t("deck.month_title", month=fmt.month_long(built.month)), lines=said)
 
