@@ -86,7 +86,10 @@ def test_the_month_in_one_slide_counts_what_the_viewer_sees():
     ("closed_at", "note"),
     [
         (None, "Live numbers: this month is not closed yet and may still change."),
-        (datetime(2026, 11, 3, 9, 0), "Numbers as closed for the meeting: closed on 3 Nov 2026 by Ina Tang."),
+        (
+            datetime(2026, 11, 3, 9, 0),
+            "Closed on 3 Nov 2026 by Ina Tang: the numbers as the meeting sees them.",
+        ),
     ],
 )
 def test_the_title_slide_says_whether_the_numbers_are_closed(closed_at, note):

@@ -163,7 +163,7 @@ def test_a_closed_month_stays_as_closed_in_the_pack(demo_duckdb_url, tmp_path):
         closing.close(conn, ADMIN, date(2026, 10, 1))
     importing.run(store, "measurements", b"kpi;month;value\nCS_WAIT;2026-10;99\n", "late.csv", ADMIN)
     text = all_text(export(demo_duckdb_url, tmp_path))
-    assert f"Numbers as closed for the meeting: closed on {fmt.day(date.today())} by Sofie Dahl." in text
+    assert f"Closed on {fmt.day(date.today())} by Sofie Dahl: the numbers as the meeting sees them." in text
     assert closed in text and f"Revised after close: {closed} → {fmt.value(99, 's')}" in text
     with engine.reading(store) as conn:
         audit = queries.audit(conn, tables=["measurement"], key="CS_WAIT|2026-10")

@@ -51,6 +51,7 @@ def test_cr_only_line_ends_read_like_any_other():
         b"sep=;\r\nkpi;month;value\r\nCS_WAIT;2026-10;88,5\r\n",  # Excel's line naming the separator
         b"SEP=;\rkpi;month;value\rCS_WAIT;2026-10;88,5\r",
         b"kpi\tmonth\tvalue\nCS_WAIT\t2026-10\t88.5\n",  # a sheet saved as tab-separated text
+        b"sep=\t\nkpi\tmonth\tvalue\nCS_WAIT\t2026-10\t88.5\n",
     ],
 )
 def test_excel_s_separator_line_and_tab_separated_text_are_read(data):

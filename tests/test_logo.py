@@ -94,7 +94,8 @@ def test_a_jpeg_of_several_pictures_is_taken_as_its_first_and_worn_by_the_packs(
 
 
 @pytest.mark.parametrize(
-    ("colour", "refused"), [("#FFFFFF", True), ("#FFD700", True), ("#1F4E79", False), ("#E30613", False)]
+    ("colour", "refused"),
+    [("#FFFFFF", True), ("#FFCC00", True), ("#FFD700", True), ("#FF6600", False), ("#1F4E79", False)],
 )
 def test_a_colour_too_light_to_read_on_white_is_refused_with_what_to_do(colour, refused):
     """The packs write their titles in the company's colour on white, and white on it: #FFFFFF
@@ -103,4 +104,5 @@ def test_a_colour_too_light_to_read_on_white_is_refused_with_what_to_do(colour, 
     assert [p.key for p in found] == (["company.faint_colour"] if refused else [])
     if refused:
         said = words.problem(found[0])
-        assert "too light" in said and "#1F4E79" in said and "at least 3 : 1" in said
+        assert "too light" in said and "#1F4E79" in said and "at least 2 : 1" in said
+    assert company.problems("Havn & Hjem", None, colour, kept=colour) == []  # a kept colour: not judged again

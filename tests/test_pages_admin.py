@@ -450,7 +450,7 @@ def test_present_shows_a_closed_month_with_its_revisions(app, app_url):
         store, "measurements", b"kpi;month;value\nCS_WAIT;2026-10;99\n", "late.csv", as_admin(ADMIN)
     )
     at = open_page(app, PRESENT)
-    assert f"Numbers as closed for the meeting: closed on {fmt.day(date.today())} by Sofie Dahl." in texts(
+    assert f"Closed on {fmt.day(date.today())} by Sofie Dahl: the numbers as the meeting sees them." in texts(
         at
     )  # by name
     with engine.reading(store) as conn:  # the department's slide that holds the wait (it takes two)

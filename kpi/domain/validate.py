@@ -99,9 +99,10 @@ _DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$|^(\d{1,2})[./-](\d{1,2})[./-](
 """A day: `2026-10-31`, or `31.10.2026`, `31/10/2026`, `31-10-2026` (day first, as in Denmark)."""
 
 
-_NAMED = re.compile(r"^(?:(\d{1,2})\.?\s+)?([A-Za-z]+\.?)[\s./'-]*(\d{4}|\d{2})$", re.ASCII)
+_NAMED = re.compile(r"^(?:(\d{1,2})\.?\s+)?([A-Za-z]+\.?)([\s./'-]*)(\d{4}|\d{2})$", re.ASCII)
 """A month by its name: `November 2026`, `nov-26`, `okt. 2026`, or a day of it: `15. november
-2026` (a two-digit year is this century's)."""
+2026`. A two-digit year is this century's, written as Excel writes it (`nov-26`, `nov.'26`):
+after a space alone it is a day ("Dec 31", "August 26"), which is no month."""
 
 
 def _named(raw: str) -> tuple[date, bool] | None:
@@ -109,7 +110,10 @@ def _named(raw: str) -> tuple[date, bool] | None:
     mon = months.named(found.group(2)) if found else None
     if found is None or mon is None:
         return None
-    year = int(found.group(3)) + (2000 if len(found.group(3)) == 2 else 0)
+    short = len(found.group(4)) == 2
+    if short and not set(found.group(3)) & set("./'-"):
+        return None
+    year = int(found.group(4)) + (2000 if short else 0)
     if found.group(1) is None:
         return date(year, mon, 1), False
     try:

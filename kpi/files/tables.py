@@ -74,7 +74,7 @@ def delimiter_of(first_line: str) -> str:
     return max((",", ";", "\t"), key=first_line.count)
 
 
-_SEP = re.compile(r"^sep=(.)$", re.IGNORECASE)
+_SEP = re.compile(r"^sep=([,;\t|])[ ]*$", re.IGNORECASE)
 """The line Excel writes first, and reads as the file's separator, when told to: `sep=;`."""
 
 
@@ -90,7 +90,7 @@ def read_table(data: bytes, name: str) -> tuple[list[str], list[list[str]], str]
         raise ImportRejected(Problem("import.not_text", file=name))
     text = _decode(data, name)
     lines = text.splitlines()
-    told = _SEP.match(lines[0].strip()) if lines else None
+    told = _SEP.match(lines[0]) if lines else None  # not stripped: `sep=<tab>` names a tab
     if told:  # Excel's `sep=;` names the separator and is no row: the header is the line after
         text = (re.split(r"\r\n|\r|\n", text, maxsplit=1) + [""])[1]
     delimiter = told.group(1) if told else delimiter_of(lines[0] if lines else "")

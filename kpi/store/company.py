@@ -71,14 +71,15 @@ def read(conn: sa.Connection) -> Company:
     )
 
 
-def problems(name: str, logo: bytes | None, colour: str) -> list[Problem]:
-    """Everything wrong with the company's settings, all at once."""
+def problems(name: str, logo: bytes | None, colour: str, kept: str | None = None) -> list[Problem]:
+    """Everything wrong with the company's settings, all at once; the colour the store already
+    has (`kept`) is not judged again (a rename must not wait on a colour set before the check)."""
     found = [replace(p, field=NAME) for p in bounds.text_problems({"name": name})]
     if not name.strip():
         found.append(Problem("required", NAME))
     if not re.fullmatch(r"#[0-9A-Fa-f]{6}", colour):
         found.append(Problem("company.bad_colour", "company.colour", (("value", colour),)))
-    elif (ratio := palette.contrast(colour)) < palette.READABLE:  # titles in it, white on it
+    elif colour.upper() != (kept or "").upper() and (ratio := palette.contrast(colour)) < palette.READABLE:
         faint = (("value", colour), ("ratio", round(ratio, 1)), ("needed", palette.READABLE))
         found.append(Problem("company.faint_colour", "company.colour", faint))
     if logo is not None and len(logo) > LOGO_MAX_BYTES:
@@ -104,7 +105,7 @@ def write(
     `logo=None` keeps the one the store has, unless `drop_logo` takes it off the packs."""
     if not access.may_define(viewer):
         raise Denied(Problem("edit.denied_define"))
-    found = problems(name, logo, colour)
+    found = problems(name, logo, colour, kept=read(conn).colour)
     if found:
         raise Rejected(found)
     writer = Writer(conn, viewer.email)
