@@ -211,7 +211,7 @@ def test_a_kpis_file_refuses_an_edit_that_breaks_the_stored_source_and_takes_a_n
     _without_values(demo_url, "CS_SL")
     label = _with_recipe_source(demo_url, tmp_path / "calls")
     header = "code,name,department,unit,direction,aggregation,source_kind,source_query,source_url\n"
-    kept = f"{header}CS_SL,Service level,CS,s,lower,mean,,,\n"
+    kept = f"{header}CS_SL,Service level,CS,s,higher,mean,,,\n"  # its goals aim higher: kept
     before = fingerprint(demo_url)
     with pytest.raises(ImportRejected) as refused:
         importing.run(engine.create(demo_url), "kpis", kept.encode(), "kpis.csv", as_admin())
@@ -225,7 +225,7 @@ def test_a_kpis_file_refuses_an_edit_that_breaks_the_stored_source_and_takes_a_n
     assert label in words.problem(problem) and "remove or change the source first" in words.problem(problem)
     assert fingerprint(demo_url) == before
     pattern = (tmp_path / "calls" / "*.csv").as_posix()
-    changed = f'{header}CS_SL,Service level,CS,s,lower,mean,recipe,"mean_wait()",{pattern}\n'
+    changed = f'{header}CS_SL,Service level,CS,s,higher,mean,recipe,"mean_wait()",{pattern}\n'
     summary = importing.run(engine.create(demo_url), "kpis", changed.encode(), "kpis.csv", as_admin())
     assert summary.counts == {"updated": 1} and summary.sources == {"updated": 1}
 
