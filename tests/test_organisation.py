@@ -181,6 +181,16 @@ def test_the_last_administrator_stays_one_and_nobody_deactivates_themselves(demo
         write(demo_duckdb_url, organisation.save_person, values=sofie, is_new=False)
     with rejected_with("cannot deactivate yourself"):
         write(demo_duckdb_url, organisation.retire_person, email=ADMIN.email, today=TODAY)
+    with pytest.raises(Rejected) as caught:  # a new person with her address, in capitals: the address
+        write(
+            demo_duckdb_url,
+            organisation.save_person,
+            values={**sofie, "email": ADMIN.email.upper()},
+            is_new=True,
+        )
+    assert [p.key for p in caught.value.problems] != [] and "last_admin" not in {
+        p.key for p in caught.value.problems
+    }
     assert counts(demo_duckdb_url) == before
     second = {**NEWCOMER, "role": "admin", "department": ""}
     write(demo_duckdb_url, organisation.save_person, values=second, is_new=True)

@@ -94,7 +94,10 @@ def save_person(conn: sa.Connection, viewer: Person, values: Mapping[str, object
     row = _read("people", values, problems, stored)
     before = _before(conn, s.person, row.get("email"))
     found = checks.confirmed_by_store(checks.person(row, stored), row, before)
-    found += _fresh_key(row, "email", stored.people, is_new)
+    taken = _fresh_key(row, "email", stored.people, is_new)
+    if taken:  # a new person with an administrator's address demotes nobody: the address is the problem
+        found = [p for p in found if p.key != "last_admin"]
+    found += taken
     _finish(problems, found)
     return Writer(conn, viewer.email).upsert(s.person, row)
 
