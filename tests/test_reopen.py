@@ -50,7 +50,9 @@ def test_an_admin_reopens_a_closed_month_with_a_reason_and_it_is_kept(demo_url):
     with engine.writing(store) as conn:  # closed anew: the pack still says it was reopened
         closing.close(conn, ADMIN, OCTOBER)
     notes = _title_notes(demo_url)
-    assert "the numbers as the meeting sees them" in notes and f"Reopened on {date.today():%-d %b %Y}" in notes
+    assert (
+        "the numbers as the meeting sees them" in notes and f"Reopened on {date.today():%-d %b %Y}" in notes
+    )
 
 
 def test_reopening_is_for_admins_with_a_reason_and_a_closed_month(demo_duckdb_url):
