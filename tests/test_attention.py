@@ -210,3 +210,25 @@ def test_what_an_item_is_about_is_its_kind_not_a_code_a_goal_and_a_kpi_share():
     assert red and red[0].goal == "WAIT"  # the KPI's item opens the goal that shares its code
     head = Scope(frozenset({"CS"}))
     assert [i.code for i in attention.as_told(found, built, head, {}) if i.kind is Kind.RED_KPI] == ["WAIT"]
+
+
+@pytest.mark.parametrize(
+    ("delta", "variation", "suffix"),
+    [
+        (-1.1, Variation.IMPROVEMENT, "; still better than usual"),
+        (1.1, Variation.CONCERN, "; still worse than usual"),
+        (1.1, Variation.IMPROVEMENT, ""),
+        (-1.1, None, ""),
+    ],
+)
+def test_a_month_against_its_signal_says_the_signal_still_holds(delta, variation, suffix):
+    """ "▲ Better than usual" beside "worse than Oct" read as a contradiction (a presenter's review)."""
+    from kpi.domain import signals
+    from kpi.text import i18n, phrases
+
+    reading = None if variation is None else signals.Reading(signals.Limits(0, -1, 1), (), variation, None)
+    month = date(2026, 10, 1)
+    with i18n.use("en"):
+        plain = phrases.change(delta, "%", Direction.HIGHER, month)
+        assert plain.endswith(("than Oct 2026", "than Oct\xa02026"))
+        assert phrases.change(delta, "%", Direction.HIGHER, month, reading) == plain + suffix

@@ -97,7 +97,11 @@ def _status_slides(meeting: Meeting) -> list[Slide]:
         previous = meeting.month_report.kpis.get(kpi.code) if kpi else None
         note = (
             phrases.change(
-                previous.delta_previous, unit, kpi.direction, months.add(meeting.month_report.month, -1)
+                previous.delta_previous,
+                unit,
+                kpi.direction,
+                months.add(meeting.month_report.month, -1),
+                previous.reading,
             )
             if kpi and previous
             else ""
@@ -228,7 +232,11 @@ def _department_slides(
         unit = row.kpi.unit
         note = _revision(meeting, row.kpi.code, unit) or (
             phrases.change(
-                row.delta_previous, unit, row.kpi.direction, months.add(meeting.month_report.month, -1)
+                row.delta_previous,
+                unit,
+                row.kpi.direction,
+                months.add(meeting.month_report.month, -1),
+                row.reading,
             )
             if row.delta_previous is not None
             else ""

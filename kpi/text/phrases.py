@@ -17,15 +17,24 @@ from kpi.text import fmt, palette
 from kpi.text.i18n import t
 
 
-def change(delta: float | None, unit: str, direction: Direction, since: date) -> str:
-    """`+1.2 pts, better than Sep 2026`; an en dash when there is nothing to compare."""
+def change(
+    delta: float | None, unit: str, direction: Direction, since: date, reading: Reading | None = None
+) -> str:
+    """`+1.2 pts, better than Sep 2026`; an en dash when there is nothing to compare. With the
+    KPI's process `reading`, a month that went the other way from its signal says the signal
+    still holds: "-1.1 pts, worse than Oct 2026; still better than usual" (the chip "▲ Better
+    than usual" beside "worse than Oct" read as a contradiction)."""
     if delta is None:
         return "–"
     judged = status.change_is_better(round(delta, 6), direction) if fmt.shows_change(delta, unit) else None
     if judged is None:
         return t("phrase.unchanged", month=fmt.month(since))
     word = t("change.better" if judged else "change.worse")
-    return t("phrase.change", delta=fmt.delta(delta, unit), judgement=word, month=fmt.month(since))
+    said = t("phrase.change", delta=fmt.delta(delta, unit), judgement=word, month=fmt.month(since))
+    variation = str(reading.variation) if reading is not None else ""
+    if (variation == "improvement" and not judged) or (variation == "concern" and judged):
+        said = t("phrase.change_still", said=said, usual=t(f"signal.variation.{variation}").lower())
+    return said
 
 
 def pace(made: float, elapsed: float, baseline: str) -> str:
