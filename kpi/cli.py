@@ -648,10 +648,11 @@ def _send(args: argparse.Namespace, store: sa.Engine) -> int:
         counts = t("cli.send_counts", slides=len(one.slides), items=one.items, owed=one.owed)
         print("\t".join([one.letter.to, state, counts]))
     if args.show:  # one person's mail as it would go: its subject and text
-        found = identity.match(args.show, [p.letter.to for p in outcome.planned])
+        planned = {p.letter.to: p for p in outcome.planned}
+        found = identity.match(args.show, planned)
         if found is None:
             raise Usage(Problem("cli.send_nobody", "--show", (("email", args.show),)))
-        one = next(p for p in outcome.planned if p.letter.to == found)
+        one = planned[found]
         print(f"\n{t('send_tab.subject')}: {one.letter.subject}\n\n{one.letter.body}\n")
     if args.dry_run:
         print(t("cli.send_dry_run", count=sum(1 for p in outcome.planned if not p.already)))

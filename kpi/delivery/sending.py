@@ -153,9 +153,9 @@ def _body(
     due: list[str],
     scope: access.Scope,
 ) -> str:
-    """The mail's text; `whole` for a reader of every department (the CEO's mail named her own
-    three items and none of the three broken service priorities: it now names the most severe of
-    the rest too)."""
+    """The mail's text; a reader of every department (`scope`) is also told the most severe of
+    the rest (the CEO's mail named her own three items and none of the three broken service
+    priorities)."""
     whole = scope.departments is None
     lines = [
         t("delivery.greeting", name=person.name),

@@ -386,7 +386,7 @@ def as_told(items: Sequence[Item], report: MonthReport, scope: Scope, heads: Map
     if scope.departments is not None:  # the reader's own: each row's code, counted once
         goals, kpis = report.own(scope)
         own = (frozenset(r.goal.code for r in goals), frozenset(r.kpi.code for r in kpis))
-        items = [item for item in items if _theirs(item, scope, own, scope.acting)]
+        items = [item for item in items if _theirs(item, scope, own)]
     return [_as_told(item, report, scope, heads) for item in items]
 
 
@@ -404,12 +404,10 @@ def _about(item: Item) -> str:
     return "goal"
 
 
-def _theirs(
-    item: Item, scope: Scope, own: tuple[frozenset[str], frozenset[str]], acting: frozenset[str]
-) -> bool:
+def _theirs(item: Item, scope: Scope, own: tuple[frozenset[str], frozenset[str]]) -> bool:
     """Whether the item is for the reader to act on: of their `own` goals or KPIs
     (`MonthReport.own`), a service priority of a department they read, an action under a goal
-    of theirs, or their own action under a goal elsewhere (`acting`). A department head's list
+    of theirs, or their own action under a goal elsewhere (`Scope.acting`). A department head's list
     named the CEO's strategic goal and another department's KPI that her goals serve, which
     neither she nor her people can move; the pack she was handed counted them too."""
     goals, kpis = own
@@ -422,7 +420,7 @@ def _theirs(
         return scope.allows(item.department)
     if scope.allows(item.department) or item.goal in scope.owned:  # an action under a goal of theirs
         return True
-    return item.goal in acting and item.owner is not None and item.owner == scope.who
+    return item.goal in scope.acting and item.owner is not None and item.owner == scope.who
 
 
 def _as_told(item: Item, report: MonthReport, scope: Scope, heads: Mapping[str, str]) -> Item:

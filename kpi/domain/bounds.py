@@ -98,8 +98,10 @@ class Window:
         ahead = months.first_of(when) > months.first_of(self.today) if is_month else when > self.today
         if not ahead:
             return None
-        key, shown = ("month_not_begun", months.key(when)) if is_month else ("day_not_come", when.isoformat())
-        return Problem(key, field, (("value", shown), ("today", self.today)))  # said in the reader's format
+        key = "month_not_begun" if is_month else "day_not_come"
+        return Problem(
+            key, field, (("value", _shown(when, is_month)), ("today", self.today))
+        )  # today: the reader's format
 
     def contains(self, when: date) -> bool:
         return self.first <= months.first_of(when) <= self.last
@@ -108,7 +110,7 @@ class Window:
         """What is wrong with `when` (a month when `is_month`, else a day) in `field`, if anything;
         a month is said as one (`2031-01`, not the `2031-01-01` it is kept as)."""
         month = months.first_of(when)
-        shown = months.key(when) if is_month else when.isoformat()
+        shown = _shown(when, is_month)
         if not self.contains(when):
             params = (
                 ("value", shown),
@@ -119,6 +121,11 @@ class Window:
         if month > self.confirm_after and not self.confirmed:
             return Problem("far_ahead", field, (("value", shown), ("months", CONFIRM_AHEAD)))
         return None
+
+
+def _shown(when: date, is_month: bool) -> str:
+    """A month as one (`2031-01`, not the `2031-01-01` it is kept as), a day as a day."""
+    return months.key(when) if is_month else when.isoformat()
 
 
 def number_problem(value: float, field: str) -> Problem | None:

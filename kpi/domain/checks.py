@@ -298,8 +298,7 @@ def _the_right_way(fields: Fields, kpi: KnownKpi) -> list[Problem]:
     baseline, target = fields.get("baseline"), fields.get("target")
     if not (isinstance(baseline, int | float) and isinstance(target, int | float)):
         return []
-    worse = target < baseline if kpi.direction == Direction.HIGHER else target > baseline
-    if not worse:
+    if not _asks_worse(baseline, target, kpi.direction):
         return []
     params = (("target", target), ("baseline", baseline), ("kpi", str(fields.get("kpi"))))
     return [Problem(f"goal_worse_{kpi.direction}", "target", params)]
@@ -339,12 +338,18 @@ def _direction_kept(fields: Fields, known: Known) -> list[Problem]:
     against = [
         goal
         for goal, baseline, target in known.aims.get(code, ())
-        if (target < baseline if str(direction) == str(Direction.HIGHER) else target > baseline)
+        if _asks_worse(baseline, target, direction)
     ]
     if not against:
         return []
     listed = ", ".join(sorted(against)[:GOALS_NAMED]) + (" …" if len(against) > GOALS_NAMED else "")
     return [Problem("direction_against_goals", "direction", (("code", code), ("goals", listed)))]
+
+
+def _asks_worse(baseline: float, target: float, direction: object) -> bool:
+    """Whether a goal from `baseline` to `target` asks a KPI better in `direction` to get worse:
+    the one test of a goal's check (`_the_right_way`) and of a KPI's turn (`_direction_kept`)."""
+    return target < baseline if str(direction) == str(Direction.HIGHER) else target > baseline
 
 
 def _no_retired(fields: Fields, known: Known) -> list[Problem]:

@@ -205,6 +205,11 @@ def day_unbroken(when: date) -> str:
     return day(when).replace(" ", NO_BREAK)
 
 
+def month_unbroken(day: date) -> str:
+    """`month`, never broken across lines (`day_unbroken`): "+42 by Dec / 2027"."""
+    return month(day).replace(" ", NO_BREAK)
+
+
 def moment(when: datetime) -> str:
     """A date and the time of day to the minute, in the reader's format: `3 Nov 2026 14:02` /
     `3. nov. 2026 14.02`."""

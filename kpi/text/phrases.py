@@ -96,7 +96,7 @@ def attention_facts(item: Item, owners: Mapping[str, str]) -> tuple[str, str, st
     value = fmt.beside(item.value, item.target, unit)
     target = fmt.value(item.target, unit)
     if item.deadline is not None and item.target is not None:  # a goal's: the value to reach by then
-        target = t("attention.target_by", target=target, when=fmt.month(item.deadline).replace(" ", "\u00a0"))
+        target = t("attention.target_by", target=target, when=fmt.month_unbroken(item.deadline))
     if item.detail and item.kind == "late_action":
         target = t("attention.due", due=fmt.day(date.fromisoformat(item.detail)))
     if item.detail and item.kind == "late":  # no value yet: how late it is, beside the target
