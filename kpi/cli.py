@@ -553,6 +553,7 @@ def _correct(args: argparse.Namespace, store: sa.Engine) -> int:
 
 
 def _status(args: argparse.Namespace, store: sa.Engine) -> int:
+    from kpi.domain import attention
     from kpi.output.cli_table import print_report
     from kpi.output.serialize import report_dict
     from kpi.store import engine, monthly
@@ -563,7 +564,7 @@ def _status(args: argparse.Namespace, store: sa.Engine) -> int:
         result = monthly.month_report(conn, scope, month, i18n.current())
         forecasts = monthly.forecasts(conn, scope, result)
         assessments = monthly.smart_assessments(conn, scope, month) if args.json else None
-        exceptions = monthly.attention(conn, scope, result, i18n.current())
+        exceptions = attention.by_measure(monthly.attention(conn, scope, result, i18n.current()))
     if args.json:
         shape = report_dict(result, forecasts, assessments, exceptions)
         print(json.dumps(shape, ensure_ascii=False, indent=2))

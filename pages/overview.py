@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from kpi.domain import months
+from kpi.domain import attention, months
 from kpi.text import fmt
 from kpi.text.i18n import t
 from kpi.ui import data, firstrun, frame
@@ -19,7 +19,7 @@ month_report = data.month_report(ctx.url, ctx.scope, ctx.month, ctx.language)
 history = data.history(ctx.url, ctx.scope, months.add(ctx.month, -12), ctx.month)
 
 comments = data.commentary(ctx.url, ctx.scope, ctx.month, ctx.month, ctx.language)
-items = data.attention(ctx.url, ctx.scope, ctx.month, ctx.language, ctx.today)
+items = attention.by_measure(data.attention(ctx.url, ctx.scope, ctx.month, ctx.language, ctx.today))
 facts = data.card_facts(ctx.url, ctx.scope, ctx.month, ctx.language)
 overview_view.attention_summary(items)
 events = data.company_events(ctx.url, ctx.scope, ctx.language)

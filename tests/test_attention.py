@@ -232,3 +232,102 @@ def test_a_month_against_its_signal_says_the_signal_still_holds(delta, variation
         plain = phrases.change(delta, "%", Direction.HIGHER, month)
         assert plain.endswith(("than Oct 2026", "than Oct\xa02026"))
         assert phrases.change(delta, "%", Direction.HIGHER, month, reading) == plain + suffix
+
+
+def _told(items: list[attention.Item]) -> list[tuple[Kind, str, list[tuple[Kind, str]]]]:
+    return [(i.kind, i.code, [(o.kind, o.code) for o in i.also]) for i in items]
+
+
+def test_the_items_on_one_number_are_told_as_one_by_the_most_severe():
+    """A presenter's list said the broken priority, its KPI off target and the goal on it as three
+    things to act on: one number, one item, the others told with it in their order."""
+    wait = ServicePriority("P_WAIT", "Callers wait at most 50 seconds", "WAIT", 50.0, "<=")
+    built = handmade.month_report()
+    found = attention.items(built, handmade.ACTIONS, [], attention.compliance(built, [wait]))
+    assert [(i.kind, i.code, i.kpi) for i in found if i.kpi in ("WAIT", "PAGE", "NPS")] == [
+        (Kind.BROKEN_PRIORITY, "P_WAIT", "WAIT"),  # the priority's number is its KPI's
+        (Kind.MISMATCH, "S1", "NPS"),
+        (Kind.MISSED, "O3", "PAGE"),
+        (Kind.RED_KPI, "NPS", "NPS"),
+        (Kind.RED_KPI, "PAGE", "PAGE"),
+        (Kind.AT_RISK, "O2", "PAGE"),  # a second goal on the same KPI
+    ]
+    told = attention.by_measure(found)
+    assert _told(told) == [
+        (Kind.BROKEN_PRIORITY, "P_WAIT", []),
+        (Kind.MISMATCH, "S1", [(Kind.RED_KPI, "NPS")]),
+        (Kind.MISSED, "O3", [(Kind.RED_KPI, "PAGE"), (Kind.AT_RISK, "O2")]),
+        (Kind.LATE_ACTION, "1", []),  # an action is about no number: never told with another
+        (Kind.NO_DATA, "DOWN", []),
+    ]
+    flat = [(i.kind, i.code) for i in attention.every(told)]  # each item once, after its lead
+    assert flat[:4] == [
+        (Kind.BROKEN_PRIORITY, "P_WAIT"),
+        (Kind.MISMATCH, "S1"),
+        (Kind.RED_KPI, "NPS"),
+        (Kind.MISSED, "O3"),
+    ]
+    assert sorted(flat) == sorted((i.kind, i.code) for i in found) and len(flat) == len(found)
+    assert attention.by_measure(told) == told  # told once, told
+
+
+@pytest.mark.parametrize(
+    ("lead", "other", "told"),
+    [(False, True, True), (False, False, False), (None, True, True), (None, False, None)],
+)
+def test_an_item_told_with_others_is_explained_when_any_of_them_is(lead, other, told):
+    """A goal's words explain its KPI's number: the goal explained under a red KPI read "not
+    explained yet" on the KPI's line."""
+    first = attention.Item(Kind.RED_KPI, "NPS", "Net Promoter Score", commented=lead, kpi="NPS")
+    second = attention.Item(Kind.AT_RISK, "S1", "Customers recommend us", commented=other, kpi="NPS")
+    [one] = attention.by_measure([first, second])
+    assert (one.commented, one.also) == (told, (second,))
+
+
+def test_what_is_told_with_an_item_says_its_own_target_and_only_a_value_or_owner_that_differs():
+    from kpi.text import i18n, phrases
+
+    owners = {"a@x.example": "Ann Ash", "b@x.example": "Bo Berg"}
+    share = attention.Item(
+        Kind.BROKEN_PRIORITY,
+        "P1",
+        "Callers wait at most 90 s",
+        value=74.5,
+        target=80.0,
+        unit="%",
+        owner="a@x.example",
+        kpi="W",
+    )
+    kpi = attention.Item(
+        Kind.RED_KPI, "W", "Wait time", value=105, target=92, unit="s", owner="a@x.example", kpi="W"
+    )
+    goal = attention.Item(
+        Kind.AT_RISK,
+        "G",
+        "Callers wait less than 90 s",
+        "G",
+        value=105,
+        target=90,
+        unit="s",
+        owner="b@x.example",
+        kpi="W",
+    )
+    goal = replace(goal, deadline=date(2027, 3, 31))
+    [one] = attention.by_measure([share, kpi, goal])
+    with i18n.use("en"):
+        assert phrases.told_with(one, owners) == [
+            ("Off target", "Wait time · 105\xa0s (target 92\xa0s)"),  # a share was the lead's value
+            (
+                "Goal at risk",
+                "Callers wait less than 90 s · 105\xa0s (target 90\xa0s by Mar\xa02027) · owner: Bo Berg",
+            ),
+        ]
+        [two] = attention.by_measure([kpi, goal])
+        assert phrases.told_with_line(two, owners) == (
+            "also: Goal at risk: Callers wait less than 90 s · target 90\xa0s by Mar\xa02027 · owner: Bo Berg"
+        )
+        assert phrases.told_with_line(kpi, owners) == ""
+    with i18n.use("da"):
+        assert phrases.told_with_line(two, owners) == (
+            "også: Mål i fare: Callers wait less than 90 s · målværdi 90\xa0sek. senest mar.\xa02027 · ejer: Bo Berg"
+        )

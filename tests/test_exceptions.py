@@ -80,13 +80,32 @@ def test_status_json_lists_both(quiet_url, capsys):
     assert found[0] == {
         "kind": "broken_priority",
         "code": "P1",
+        "kpi": "CALLS",
         "value": 85.0,
         "target": 90.0,
         "owner": "ceo@quiet.example",
         "since": "2026-09",
         "commented": False,
+        "also": [],
     }
     assert (found[1]["value"], found[1]["target"], found[1]["since"]) == (55.0, 30.0, "2026-09")
+
+
+def test_status_tells_a_priority_and_its_kpi_on_one_number_as_one(tmp_path, capsys):
+    """A second promise on the callback wait: the KPI off target is told under the broken
+    priority on its number, indented in the terminal and under `also` in the JSON."""
+    company = _company()
+    callback = "Callbacks within half an hour"
+    company.service_priorities.append(ServicePriority("P2", callback, "WAIT", 30.0, "<="))
+    url = load_company(f"duckdb:///{tmp_path / 'two.duckdb'}", company)
+    assert cli.main(["--db", url, "status", "--month", "2026-10"]) == 0
+    listed = capsys.readouterr().out.split("\n\n")[0].splitlines()[2:]
+    assert [line.split("  ")[0] for line in listed] == [callback, "", PROMISE]
+    assert listed[1].startswith(f"  {WAIT}") and "Off target" in listed[1]
+    assert cli.main(["--db", url, "status", "--month", "2026-10", "--json"]) == 0
+    found = json.loads(capsys.readouterr().out)["attention"]
+    told = [(a["code"], [(o["kind"], o["code"]) for o in a["also"]]) for a in found]
+    assert told == [("P2", [("red_kpi", "WAIT")]), ("P1", [])]  # the furthest from its target first
 
 
 def _attention_slide_texts(slides):

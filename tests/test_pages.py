@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from streamlit.proto.LabelVisibility_pb2 import LabelVisibility
 
+from kpi.domain import attention
 from kpi.domain.access import EVERYTHING
 from kpi.domain.model import GoalStatus
 from kpi.text import fmt, palette, plain
@@ -78,6 +79,34 @@ def test_overview_flags_green_parts_red_whole(app):
 
 
 @pytest.mark.reads_only
+def test_overview_tells_the_items_on_one_number_as_one(app, app_url):
+    """The CEO's list said a broken priority, its KPI off target and the goal on it as three
+    rows: each number is one row, the others said under it ("also: …") with their own targets."""
+    from kpi.store import engine, monthly
+
+    at = app(month="2026-10").run()
+    assert not at.exception
+    with engine.reading(engine.create(app_url)) as conn:
+        built = monthly.month_report(conn, EVERYTHING, date(2026, 10, 1), "en")
+        flat = monthly.attention(conn, EVERYTHING, built, "en")
+    told = attention.by_measure(flat)
+    assert len(told) < len(flat) and len({i.kpi for i in told if i.kpi}) == len([i for i in told if i.kpi])
+    rows = [
+        e.value for e in at.markdown if e.value.startswith(":") and "-badge[" in e.value and "  \n" in e.value
+    ]
+    shown = told[: overview_view.LIST_LIMIT]
+    assert len(rows) >= len(shown)
+    for item, row in zip(shown, rows, strict=False):
+        lines = row.split("  \n")
+        assert plain.markdown(item.subject) in lines[0]
+        also = [line for line in lines if line.startswith("also: ")]
+        assert len(also) == len(item.also)
+        for other, line in zip(item.also, also, strict=True):
+            assert plain.markdown(other.subject) in line
+    assert any(item.also for item in shown)
+
+
+@pytest.mark.reads_only
 def test_overview_puts_attention_above_changes_and_folds_flips_that_are_no_signal(app, app_url):
     at = app(month="2026-08").run()  # the outage month: downtime is a signal, other flips are noise
     assert not at.exception
@@ -87,8 +116,8 @@ def test_overview_puts_attention_above_changes_and_folds_flips_that_are_no_signa
 
     with engine.reading(engine.create(app_url)) as conn:
         built = monthly.month_report(conn, EVERYTHING, date(2026, 8, 1), "en")
-        items = monthly.attention(conn, EVERYTHING, built, "en")
-    counted = at.markdown[0].value  # above the tiles: how many items, by kind
+        items = attention.by_measure(monthly.attention(conn, EVERYTHING, built, "en"))
+    counted = at.markdown[0].value  # above the tiles: how many items (one per number), by kind
     assert counted.startswith(f"**{len(items)} items need attention:**") and "Off target] **" in counted
     report = month_report(app_url, month=date(2026, 8, 1))
     flips = report.flips()

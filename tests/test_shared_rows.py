@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from kpi.domain import months
+from kpi.domain import attention, months
 from kpi.domain.access import EVERYTHING
 from kpi.domain.report import MonthReport
 from kpi.output.slide import Brand
@@ -159,11 +159,17 @@ def test_the_pack_s_attention_slide_tells_the_items_as_the_pages_do(empty, viewe
         assert person is not None
         scope = data.scope(url, person)
         built = monthly.month_report(conn, scope, MONTH, "en")
-        listed = monthly.attention(conn, scope, built, "en", TODAY)
+        listed = attention.by_measure(monthly.attention(conn, scope, built, "en", TODAY))
         owners = {p.email: p.name for p in queries.people(conn)}
         slides = decks.slides(conn, scope, MONTH, "en", TODAY)
     lines = [line for slide in slides if slide.kind == "exceptions" for line in slide.lines]
-    assert [line.note for line in lines] == [phrases.attention_facts(i, owners)[3] for i in listed]
+    notes = [phrases.attention_facts(i, owners)[3] for i in listed]
+    told = [phrases.told_with_line(i, owners) for i in listed]  # the items on its number, after
+    assert [line.note for line in lines] == [
+        f"{n} · {w}" if w else n for n, w in zip(notes, told, strict=True)
+    ]
+    if viewer.startswith("mette"):  # the whole company's month has numbers told with more than one item
+        assert any(told)
 
 
 @pytest.mark.parametrize("language", ["en", "da"])

@@ -12,7 +12,7 @@ each result is written (and audited) on its own right after.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -131,14 +131,18 @@ def _paragraph(built: MonthReport, closed_at: str, found: int, scope: access.Sco
     return said[:1].upper() + said[1:]  # a sentence starts with a capital, also "oktober 2026 …"
 
 
-def _items(items: Sequence, heading: str) -> list[str]:
-    """A heading and the first `LISTED` items, a line each (the rest counted: the pack has them)."""
+def _items(items: Sequence, heading: str, owners: Mapping[str, str]) -> list[str]:
+    """A heading and the first `LISTED` items, a line each, and under it the items told with it
+    on its number (the rest counted: the pack has them); `owners`: e-mail → name."""
     lines = [heading]
     for item in items[:LISTED]:
         kind, value, target, _ = phrases.attention_facts(item, {})
         lines.append(
             t("delivery.item", kind=kind, subject=item.subject, numbers=phrases.numbers(item, value, target))
         )
+        also = phrases.told_with_line(item, owners)
+        if also:
+            lines.append(f"  {also}")
     if len(items) > LISTED:
         lines.append(t("delivery.more_items", count=len(items) - LISTED))
     return lines
@@ -152,6 +156,7 @@ def _body(
     mine: list,
     due: list[str],
     scope: access.Scope,
+    owners: Mapping[str, str],
 ) -> str:
     """The mail's text; a reader of every department (`scope`) is also told the most severe of
     the rest (the CEO's mail named her own three items and none of the three broken service
@@ -164,12 +169,13 @@ def _body(
         "",
     ]
     if mine:
-        lines += _items(mine, t("delivery.your_items", count=len(mine)))
+        lines += _items(mine, t("delivery.your_items", count=len(mine)), owners)
     else:
         lines.append(t("delivery.none_yours", items=len(found)))
     rest = [item for item in found if item not in mine] if whole else []
     if rest:
-        lines += ["", *_items(rest, t("delivery.most_severe", count=min(len(rest), LISTED), total=len(rest)))]
+        heading = t("delivery.most_severe", count=min(len(rest), LISTED), total=len(rest))
+        lines += ["", *_items(rest, heading, owners)]
     lines.append("")
     if due:
         lines.append(t("delivery.owed", count=len(due)))
@@ -208,10 +214,11 @@ def plan(conn: sa.Connection, month: date, language: str, today: date | None = N
             today,
         )
         found = monthly.for_reader(scope, built, found, everyone)  # as the pages and the pack tell them
-        mine = [i for i in found if _theirs(person, i.department, i.owner)]
+        found = attention.by_measure(found)  # the items on one number as one, as the pack tells them
+        mine = [i for i in found if any(_theirs(person, e.department, e.owner) for e in i.every())]
         due = owed(person, built, meeting.commentary)
         subject = t("delivery.subject", company=company, month=fmt.month_long(month))
-        body = _body(person, built, closed_at, found, mine, due, scope)
+        body = _body(person, built, closed_at, found, mine, due, scope, {p.email: p.name for p in everyone})
         body += "\n\n" + t("delivery.pack", count=len(slides))
         letter = mail.Letter(person.email, person.name, subject, body)
         brand = decks.brand(conn, month, scope, language)  # whose pack it is: a head's says so

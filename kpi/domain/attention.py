@@ -107,6 +107,16 @@ class Item:
     deadline: date | None = None
     """A goal's deadline: its target is the value to reach by then (two goals on one KPI with one
     target read as two verdicts on one number until their deadlines were said)."""
+    kpi: str | None = None
+    """The KPI whose number the item is about (a goal's, a service priority's, its own), or None
+    (an action, a goal without a KPI): the items on one number are told as one (`by_measure`)."""
+    also: tuple[Item, ...] = ()
+    """The month's other items on the same number, most severe first (`by_measure`): a goal off
+    track, its KPI off target and the service priority on it are one thing to act on."""
+
+    def every(self) -> tuple[Item, ...]:
+        """The item and the items told with it."""
+        return (self, *self.also)
 
 
 @dataclass(frozen=True)
@@ -136,6 +146,7 @@ class _Facts:
             ("kpi", code) in self.explained,
             detail=detail,
             during=self.during(code, row.kpi.department),
+            kpi=code,
         )
 
     def goal_item(self, kind: Kind, row: GoalRow, since: date | None, detail: str = "") -> Item:
@@ -158,6 +169,7 @@ class _Facts:
             detail,
             during=self.during(row.kpi.code, row.kpi.department) if row.kpi else (),
             deadline=g.deadline,
+            kpi=row.kpi.code if row.kpi else None,
         )
 
 
@@ -246,6 +258,7 @@ def _priority_items(facts: _Facts, compliance: Sequence[Compliance]) -> list[Ite
                 events=events,
                 event=result.event,
                 during=facts.during(row.kpi.code, row.kpi.department),
+                kpi=row.kpi.code,
             )
         )
     return out
@@ -363,10 +376,39 @@ def _kpi_owes(row: KpiRow) -> bool:
     return reading.assurance is signals.Assurance.FAILING or reading.variation is signals.Variation.CONCERN
 
 
+def by_measure(items: Sequence[Item]) -> list[Item]:
+    """The items as one list tells them: those on one number (`Item.kpi`) as one, its most severe
+    first with the rest told with it (`Item.also`), in the order of the most severe. The
+    presenter's list said "Invoice callers wait at most 90 seconds" (the priority broken), "…
+    less than 90 seconds" (the goal at risk) and "Wait time, invoice questions" (the KPI off
+    target) as three things to act on, 45 items of which 17 were about a number already listed.
+    Explained when any of them is: a goal's words explain its KPI's number."""
+    leads: dict[str, int] = {}
+    out: list[Item] = []
+    for item in items:
+        at = leads.get(item.kpi) if item.kpi is not None else None
+        if at is None:
+            if item.kpi is not None:
+                leads[item.kpi] = len(out)
+            out.append(item)
+            continue
+        lead = out[at]
+        commented = True if item.commented else lead.commented
+        out[at] = replace(lead, also=(*lead.also, item), commented=commented)
+    return out
+
+
+def every(items: Sequence[Item]) -> list[Item]:
+    """Every item of a list told by measure (`by_measure`), each once, the told-with after their lead."""
+    return [each for item in items for each in item.every()]
+
+
 def survey_kpi(item: Item, report: MonthReport) -> Kpi | None:
     """The survey KPI an item is about (its own, or its goal's KPI), if any: where a survey
-    score's change can be split into mix and rate (`samples.split`)."""
-    if item.goal == item.code and item.code in report.goals:
+    score's change can be split into mix and rate (`samples.split`): a service priority's too."""
+    if item.kpi is not None and item.kpi in report.kpis:
+        kpi: Kpi | None = report.kpis[item.kpi].kpi
+    elif item.goal == item.code and item.code in report.goals:
         kpi = report.goals[item.code].kpi
     else:
         row = report.kpis.get(item.code)

@@ -30,9 +30,12 @@ def print_report(
         print(t("cli.attention_heading", month=month))
         header = [t("cli.col_attention"), "", t("cli.col_value"), t("cli.col_target"), ""]
         rows = []
-        for item in attention:
-            kind, value, target, note = phrases.attention_facts(item, {})
-            rows.append([item.subject, kind, value, target, note])
+        for lead in attention:  # told by measure: the items on its number indented under it
+            for item in lead.every():
+                kind, value, target, note = phrases.attention_facts(item, {})
+                rows.append(
+                    [item.subject if item is lead else f"  {item.subject}", kind, value, target, note]
+                )
         print("\n".join(table(header, rows)))
         print()
     print(t("cli.kpis_heading", month=month))

@@ -192,7 +192,8 @@ def _goal_slides(meeting: Meeting, row: month_rows.GoalRow) -> list[Slide]:
 
 
 def _attention(meeting: Meeting, actions: Sequence[Action]) -> list[attention.Item]:
-    """The month's one exception list (`attention.items`)."""
+    """The month's one exception list (`attention.items`), the items on one number told as one
+    (`attention.by_measure`), as the Overview tells them."""
     built = meeting.month_report
     found = attention.items(
         built,
@@ -203,7 +204,7 @@ def _attention(meeting: Meeting, actions: Sequence[Action]) -> list[attention.It
         meeting.events,
         meeting.today,
     )
-    return attention.as_told(found, built, meeting.scope, meeting.heads)  # as the pages tell them
+    return attention.by_measure(attention.as_told(found, built, meeting.scope, meeting.heads))
 
 
 def _exception_lines(found: Sequence[attention.Item], owners: dict[str, str]) -> list[Line]:
@@ -212,6 +213,7 @@ def _exception_lines(found: Sequence[attention.Item], owners: dict[str, str]) ->
     lines = []
     for item in found:
         kind, value, target, note = phrases.attention_facts(item, owners)
+        note = " · ".join(part for part in (note, phrases.told_with_line(item, owners)) if part)
         lines.append(Line(item.subject, value, target, None, note, flag=Flag(str(item.kind), kind)))
     return lines
 

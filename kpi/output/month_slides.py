@@ -41,8 +41,9 @@ def _of(part: int, whole: int) -> str:
 
 
 def month(meeting: Meeting, found: Sequence[attention.Item]) -> Slide:
-    """The month in one slide: goals on track, KPIs on target, what needs attention, service
-    priorities kept, values late and actions overdue, each counted, for what the viewer sees."""
+    """The month in one slide: goals on track, KPIs on target, what needs attention (`found`, told
+    by measure: `attention.by_measure`), service priorities kept, values late and actions overdue,
+    each counted, for what the viewer sees."""
     built = meeting.month_report
     own_goals, own_kpis = built.own(meeting.scope)  # a head's own, as her list of what needs attention
     goals = [row.status for row in own_goals]
@@ -68,8 +69,9 @@ def month(meeting: Meeting, found: Sequence[attention.Item]) -> Slide:
         lines.append(Line(t("deck.month_priorities"), _of(judged.count(True), len(judged)), note=broken))
     # counted off the reader's list (`attention.as_told`): a head's late values and overdue
     # actions are her own, not those of the goals her work serves
-    lines.append(Line(t("deck.month_late"), fmt.number(sum(i.kind is attention.Kind.LATE for i in found))))
-    overdue = sum(i.kind is attention.Kind.LATE_ACTION for i in found)
+    every = attention.every(found)  # told by measure: a late value may be told with its goal
+    lines.append(Line(t("deck.month_late"), fmt.number(sum(i.kind is attention.Kind.LATE for i in every))))
+    overdue = sum(i.kind is attention.Kind.LATE_ACTION for i in every)
     lines.append(Line(t("deck.month_overdue"), fmt.number(overdue)))
     said = tuple(replace(ln, why=" · ".join(p for p in (ln.value, ln.note) if p)) for ln in lines)
     return Slide("month", t("deck.month_title", month=fmt.month_long(built.month)), lines=said)

@@ -80,15 +80,18 @@ def goal_dict(row: GoalRow, forecast: float | None) -> dict:
 
 
 def attention_dict(item: Item) -> dict:
-    """One exception of the month's list (`attention.items`), in the documented shape."""
+    """One exception of the month's list (`attention.items`), in the documented shape: told by
+    measure (`attention.by_measure`), the items on its number under `also`."""
     return {
         "kind": str(item.kind),
         "code": item.code,
+        "kpi": item.kpi,
         "value": _round(item.value),
         "target": _round(item.target),
         "owner": item.owner,
         "since": months.key(item.since) if item.since else None,
         "commented": item.commented,
+        "also": [attention_dict(other) for other in item.also],
     }
 
 

@@ -116,6 +116,35 @@ def attention_facts(item: Item, owners: Mapping[str, str]) -> tuple[str, str, st
     return kind, value, target, " · ".join(parts)
 
 
+def told_with(item: Item, owners: Mapping[str, str]) -> list[tuple[str, str]]:
+    """(kind, words) of each item told with `item` (`Item.also`: the month's other items on its
+    number): `Goal off track`, `Callers wait at most a minute · target 60 s by Mar 2027`. Its
+    value only where it differs from the item's (a priority judged over call records counts a
+    share); its owner only where it is someone else. Plain text (a title is as a person typed it)."""
+    out = []
+    for other in item.also:
+        kind, value, target, _ = attention_facts(other, owners)
+        same = other.value == item.value and other.unit == item.unit
+        parts = [
+            other.subject,
+            t("attention.also_target", target=target) if same else numbers(other, value, target),
+        ]
+        if other.owner and other.owner != item.owner:
+            parts.append(t("attention.owner", name=owners.get(other.owner, other.owner)))
+        out.append((kind, " · ".join(parts)))
+    return out
+
+
+def told_with_line(item: Item, owners: Mapping[str, str]) -> str:
+    """The items told with `item` as one line of plain text, `also: Goal off track: Callers wait
+    at most a minute · target 60 s by Mar 2027; …`, empty without: for a slide's note, a mail, a
+    terminal."""
+    found = told_with(item, owners)
+    if not found:
+        return ""
+    return t("attention.also", items="; ".join(f"{kind}: {words}" for kind, words in found))
+
+
 def numbers(item: Item, value: str, target: str) -> str:
     """An item's value and target as a line of text says them, `78.0 % (target 80.0 %)`; an
     overdue action's date as such, `due 31 Oct 2026` (a mail read "– (target due 31 Oct 2026)")."""

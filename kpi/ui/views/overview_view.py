@@ -175,7 +175,7 @@ def exceptions(
 ) -> None:
     """The month's one exception list: what, value, target, owner, since when, explained or not,
     where to look, and for a survey KPI why its score moved (`moves`); the most severe first."""
-    st.subheader(t("overview.exceptions"))
+    st.subheader(t("overview.exceptions"), help=t("overview.exceptions_help"))
     if not items:
         st.success(t("overview.no_exceptions"), icon=":material/check_circle:")
         return
@@ -228,7 +228,11 @@ def _item_text(item: attention.Item, owners: Mapping[str, str]) -> str:
     kind, value, target, note = phrases.attention_facts(item, owners)
     badge = widgets.attention_badge(item.kind, kind)
     numbers = t("overview.item_numbers", value=value, target=target) if item.unit else target
-    return f"{badge} **{plain.markdown(item.subject)}** · {numbers}  \n{plain.markdown(note)}"
+    lines = [f"{badge} **{plain.markdown(item.subject)}** · {numbers}", plain.markdown(note)]
+    for other, (word, words) in zip(item.also, phrases.told_with(item, owners), strict=True):
+        told = f"{widgets.attention_badge(other.kind, word)} {plain.markdown(words)}"
+        lines.append(t("attention.also", items=told))
+    return "  \n".join(lines)
 
 
 def promises(month_report: report.MonthReport, all_promises: Sequence[Promise]) -> None:
