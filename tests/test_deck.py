@@ -1,5 +1,6 @@
 """The meeting deck as data: which slides there are, in which order, and what each line says."""
 
+import io
 from dataclasses import replace
 from datetime import date, datetime
 
@@ -187,9 +188,23 @@ def test_the_exceptions_slide_shows_the_one_exception_list_in_its_order():
     ]
     # a red KPI is told with the goals on its number, most severe first: not a row of its own
     nps = t("attention.also", items=f"Off target: Recommend score · target {fmt.value(40, 'nps')}")
-    assert exceptions.lines[0].note.endswith(" · " + nps)
-    page = exceptions.lines[1].note.split(" · also: ")[1]
-    assert page.startswith("Off target: Page load time · ") and "; Goal at risk: Pages load fast · " in page
+    assert exceptions.lines[0].also == nps
+    page = exceptions.lines[1].also
+    assert (
+        page.startswith("also: Off target: Page load time · ")
+        and "; Goal at risk: Pages load fast · " in page
+    )
+    assert exceptions.lines[1].full_note == f"{exceptions.lines[1].note} · {page}"
+    from pptx import Presentation
+
+    from kpi.output import pptx_pack
+
+    deck_slides = build()
+    pack = Presentation(io.BytesIO(pptx_pack.render(deck_slides, COMPANY)))
+    index = next(i for i, s in enumerate(deck_slides) if s.kind == "exceptions")
+    [table] = [shape.table for shape in pack.slides[index].shapes if shape.has_table]
+    notes = [row.cells[len(row.cells) - 1].text for row in list(table.rows)[1:]]
+    assert notes[1] == exceptions.lines[1].full_note  # the table's note cell says both
     late = exceptions.lines[-2]
     assert (late.label, late.flag, late.target) == (
         "Put images on a CDN",

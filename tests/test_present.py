@@ -105,3 +105,21 @@ def test_an_overdue_action_s_date_is_not_called_its_target():
         assert present_view._target(late) == "due 31 Oct 2026"
         assert present_view._target(red) == "target 90 s"
         assert present_view._target(deck.Line("x")) == ""
+
+
+@pytest.mark.reads_only
+def test_the_attention_slide_says_under_each_note_what_is_told_with_its_line(app, app_url):
+    """A long note (a priority judged over call records) cut off the items told with its line:
+    they stand under the note, each line's own."""
+    from kpi.text import plain
+
+    with engine.reading(engine.create(app_url)) as conn, i18n.use("en"):
+        slides = decks.slides(conn, EVERYTHING, date(2026, 10, 1), "en")
+    number = next(n for n, s in enumerate(slides, start=1) if s.kind == "exceptions")
+    told = [line.also for line in slides[number - 1].lines if line.also]
+    assert told and all(also.startswith("also: ") for also in told)
+    at = app(month="2026-10", slide=str(number)).run()
+    at.switch_page(PRESENT).run()
+    assert not at.exception, at.exception
+    shown = [m.value for m in at.markdown]
+    assert [m for m in shown if m.startswith("also: ")] == [plain.markdown(also) for also in told]

@@ -165,7 +165,8 @@ def test_the_pack_s_attention_slide_tells_the_items_as_the_pages_do(empty, viewe
     lines = [line for slide in slides if slide.kind == "exceptions" for line in slide.lines]
     notes = [phrases.attention_facts(i, owners)[3] for i in listed]
     told = [phrases.told_with_line(i, owners) for i in listed]  # the items on its number, after
-    assert [line.note for line in lines] == [
+    assert [(line.note, line.also) for line in lines] == list(zip(notes, told, strict=True))
+    assert [line.full_note for line in lines] == [
         f"{n} · {w}" if w else n for n, w in zip(notes, told, strict=True)
     ]
     if viewer.startswith("mette"):  # the whole company's month has numbers told with more than one item

@@ -209,12 +209,13 @@ def _attention(meeting: Meeting, actions: Sequence[Action]) -> list[attention.It
 
 def _exception_lines(found: Sequence[attention.Item], owners: dict[str, str]) -> list[Line]:
     """The exception list, a line each: what, value, target, and who owns it, since when,
-    whether it has been explained; its kind is the line's flag."""
+    whether it has been explained; its kind is the line's flag, and the items on its number
+    told with it its `also`."""
     lines = []
     for item in found:
         kind, value, target, note = phrases.attention_facts(item, owners)
-        note = " · ".join(part for part in (note, phrases.told_with_line(item, owners)) if part)
-        lines.append(Line(item.subject, value, target, None, note, flag=Flag(str(item.kind), kind)))
+        flag, also = Flag(str(item.kind), kind), phrases.told_with_line(item, owners)
+        lines.append(Line(item.subject, value, target, None, note, flag=flag, also=also))
     return lines
 
 

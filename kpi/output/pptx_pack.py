@@ -139,7 +139,7 @@ _COLUMNS = {
         _Column("deck.col_value", "value", cap=1.8),
         _Column("deck.col_target", "target", cap=2.3),
         _Column("deck.col_status", "status"),
-        _Column("deck.col_note", "note", 5),
+        _Column("deck.col_note", "full_note", 5),
     ),
     "narrow": (  # beside a goal's chart: its sub-goals, each with its own target (as the app shows)
         _Column("deck.col_what", "label", 1),
@@ -294,7 +294,7 @@ def _widths(
 
 
 def _size(column: _Column, size: float) -> float:
-    return size - 2 if column.field == "note" else size
+    return size - 2 if column.field in ("note", "full_note") else size
 
 
 def _row_height(

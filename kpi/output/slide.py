@@ -80,6 +80,16 @@ class Line:
     trend: tuple[float, ...] = ()
     """The KPI's values of the last `sparkline.MONTHS` months, oldest first: a department slide's
     small trend beside each line (empty where none is drawn)."""
+    also: str = ""
+    """On the attention slide, the items told with the line's, on its number
+    (`phrases.told_with_line`): the Present page says them under the line's name, where a long
+    note cut them off; a table's note cell after the note (`full_note`)."""
+
+    @property
+    def full_note(self) -> str:
+        """The note and what is told with the line (`also`), as a table's cell and the speaker
+        notes say them."""
+        return " · ".join(part for part in (self.note, self.also) if part)
 
 
 @dataclass(frozen=True)

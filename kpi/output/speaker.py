@@ -41,7 +41,8 @@ def _why(line: Line, kind: str) -> str:
     else:
         said = ""
     facts = _stopped(t("speaker.line", status=said, value=line.value or "–", target=line.target or "–"))
-    return f"{facts} {_stopped(t('speaker.line_note', text=line.note))}" if line.note else facts
+    said = line.full_note
+    return f"{facts} {_stopped(t('speaker.line_note', text=said))}" if said else facts
 
 
 _DOUBLED = re.compile(r"([.!?…])\.$")

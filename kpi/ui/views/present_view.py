@@ -48,6 +48,10 @@ body.present-full [data-testid="stDecoration"] { display: none !important; }
   display: -webkit-box; -webkit-box-orient: vertical; -webkit-line-clamp: 4; overflow: hidden;
   font-size: 1rem !important; line-height: 1.4;
 }
+[class*="st-key-present-also"] p {
+  display: -webkit-box; -webkit-box-orient: vertical; -webkit-line-clamp: 4; overflow: hidden;
+  font-size: 0.9rem !important; line-height: 1.3; color: #555;
+}
 [class*="st-key-present-note"] [data-testid="stText"] {
   display: -webkit-box; -webkit-box-orient: vertical; -webkit-line-clamp: 2; overflow: hidden;
   font-size: 1.05rem; white-space: normal;
@@ -180,6 +184,9 @@ def _line(line: deck.Line, number: int, *, kind: str, narrow: bool) -> None:
             status.markdown("  \n".join(p for p in (first, process) if p))
         with note.container(key=f"present-clamp-{number}"):
             st.markdown(plain.markdown(line.note))
+        if line.also:  # the items on its number, under the note: a long note had cut them off
+            with note.container(key=f"present-also-{number}"):
+                st.markdown(plain.markdown(line.also))
 
 
 def _chart(series: deck.Series, scope: Scope) -> None:
