@@ -232,6 +232,17 @@ def test_a_month_against_its_signal_says_the_signal_still_holds(delta, variation
         plain = phrases.change(delta, "%", Direction.HIGHER, month)
         assert plain.endswith(("than Oct 2026", "than Oct\xa02026"))
         assert phrases.change(delta, "%", Direction.HIGHER, month, reading) == plain + suffix
+        # the tiles' and cards' chip says it too: "▲ Still better than usual" under "↓ -1.1 pts"
+        still = phrases.against_signal(delta, "%", Direction.HIGHER, reading)
+        assert still is bool(suffix)
+        chip = phrases.process_verdict(reading, still)
+        assert ("Still " in chip) is bool(suffix) and (chip == "") is (reading is None)
+        if suffix:
+            assert f" Still {suffix.removeprefix('; still ')}]" in chip
+    with i18n.use("da"):
+        assert ("Stadig " in phrases.process_verdict(reading, still)) is bool(suffix)
+    assert phrases.against_signal(0.0, "%", Direction.HIGHER, reading) is False  # no change shown
+    assert phrases.against_signal(None, "%", Direction.HIGHER, reading) is False
 
 
 def _told(items: list[attention.Item]) -> list[tuple[Kind, str, list[tuple[Kind, str]]]]:

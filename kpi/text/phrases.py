@@ -26,15 +26,28 @@ def change(
     than usual" beside "worse than Oct" read as a contradiction)."""
     if delta is None:
         return "–"
-    judged = status.change_is_better(round(delta, 6), direction) if fmt.shows_change(delta, unit) else None
+    judged = _judged(delta, unit, direction)
     if judged is None:
         return t("phrase.unchanged", month=fmt.month(since))
     word = t("change.better" if judged else "change.worse")
     said = t("phrase.change", delta=fmt.delta(delta, unit), judgement=word, month=fmt.month(since))
-    variation = str(reading.variation) if reading is not None else ""
-    if (variation == "improvement" and not judged) or (variation == "concern" and judged):
-        said = t("phrase.change_still", said=said, usual=t(f"signal.variation.{variation}").lower())
+    if against_signal(delta, unit, direction, reading) and reading is not None:
+        said = t("phrase.change_still", said=said, usual=t(f"signal.variation.{reading.variation}").lower())
     return said
+
+
+def _judged(delta: float, unit: str, direction: Direction) -> bool | None:
+    """Whether a change shown in `unit` is for the better (None: it shows as no change)."""
+    return status.change_is_better(round(delta, 6), direction) if fmt.shows_change(delta, unit) else None
+
+
+def against_signal(delta: float | None, unit: str, direction: Direction, reading: Reading | None) -> bool:
+    """Whether the month went the other way from its KPI's signal: worse under "better than
+    usual", better under "worse than usual" (the signal still holds, and is said so)."""
+    if delta is None or reading is None:
+        return False
+    judged, variation = _judged(delta, unit, direction), str(reading.variation)
+    return (variation == "improvement" and judged is False) or (variation == "concern" and judged is True)
 
 
 def pace(made: float, elapsed: float, baseline: str) -> str:
@@ -201,22 +214,27 @@ def worst_day(event: EventMonth) -> str:
     return t("events.worst_day", day=fmt.day(event.worst_day), share=fmt.value(event.worst_share, "%"))
 
 
-def verdict_looks(reading: Reading | None) -> list[tuple[palette.Look, str]]:
+def verdict_looks(reading: Reading | None, still: bool = False) -> list[tuple[palette.Look, str]]:
     """The process verdicts beside a status, each as its look (colour and icon) and word:
-    variation, then assurance where there is one; none when the history is too short to tell."""
+    variation, then assurance where there is one; none when the history is too short to tell.
+    `still`: the month went against the signal (`against_signal`), which "Still better than
+    usual" says (a tile's "▲ Better than usual" under "↓ -2 pts" read as a contradiction)."""
     if reading is None:
         return []
-    found = [(palette.VARIATION_LOOKS[str(reading.variation)], t(f"signal.variation.{reading.variation}"))]
+    key = "variation_still" if still and str(reading.variation) in ("improvement", "concern") else "variation"
+    found = [(palette.VARIATION_LOOKS[str(reading.variation)], t(f"signal.{key}.{reading.variation}"))]
     if reading.assurance is not None:
         look = palette.ASSURANCE_LOOKS[str(reading.assurance)]
         found.append((look, t(f"signal.assurance.{reading.assurance}")))
     return found
 
 
-def process_verdict(reading: Reading | None) -> str:
+def process_verdict(reading: Reading | None, still: bool = False) -> str:
     """`▲ Better than usual · ± Hit and miss` as badge Markdown: the process verdicts beside a status
-    (icon, word and colour; nothing when the history is too short to tell)."""
-    return " ".join(f":{look.streamlit}-badge[{look.icon} {word}]" for look, word in verdict_looks(reading))
+    (icon, word and colour; nothing when the history is too short to tell); `still` as
+    `verdict_looks` says it."""
+    looks = verdict_looks(reading, still)
+    return " ".join(f":{look.streamlit}-badge[{look.icon} {word}]" for look, word in looks)
 
 
 def verdict_labels(reading: Reading | None) -> list[str]:

@@ -247,6 +247,7 @@ CLAMP_KEY = "clamp-"
 """Key prefix of the containers whose text `CLAMP_STYLE` holds to two lines."""
 
 CLAMP_STYLE = """<style>
+.stMarkdownBadge { white-space: normal !important; }
 [class*="st-key-clamp-"] { position: relative; padding-right: 1.4rem; }
 [class*="st-key-clamp-"] .stElementContainer, [class*="st-key-clamp-"] label { position: static !important; }
 [class*="st-key-clamp-"] span:has(.stTooltipIcon) { transform: none !important; }
@@ -260,7 +261,8 @@ CLAMP_STYLE = """<style>
 }
 </style>"""
 """Names on cards take two lines of room, wrapped or not, and a longer one ends in "…": so the
-values of a row of cards stand on one line. On a phone the cards stack, so a name takes only
+values of a row of cards stand on one line; a badge wraps rather than ending in "…" ("▲ Stadig
+bedre end nor…" on a Danish card of four a row). On a phone the cards stack, so a name takes only
 the room it needs there. The help icon (whose tooltip starts with the whole
 name) stands at the block's top right, so a cut name never hides it. Constant CSS, never
 people's text."""
@@ -488,7 +490,8 @@ def goal_tile(
         # what varies in height (process verdicts, a reason) goes below the value, so the values
         # of a row of tiles stand on one line
         kpi_metric(kpi, value, delta, month, points, f"tile-{row.goal.code}", origin, events, row.goal.target)
-        process = phrases.process_verdict(reading)
+        still = phrases.against_signal(delta, kpi.unit, kpi.direction, reading)
+        process = phrases.process_verdict(reading, still)
         if process:
             st.markdown(process, help=t("departments.process_help"))
         _tile_caption(row, points, month, why)
