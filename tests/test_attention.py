@@ -283,19 +283,56 @@ def test_the_items_on_one_number_are_told_as_one_by_the_most_severe():
 
 
 @pytest.mark.parametrize(
-    ("lead", "other", "told"),
-    [(False, True, True), (False, False, False), (None, True, True), (None, False, None)],
+    ("lead", "other", "said"),
+    [
+        ((False, False), (True, False), "explained"),  # a goal's words explain its number
+        ((False, False), (False, False), "none"),  # nothing said, nothing owed: no news
+        ((True, False), (False, True), "owed"),  # the goal explained, its KPI's signal still owes
+        ((None, False), (False, True), "owed"),  # the lead's words unread: the other's still owed
+        ((None, False), (None, True), None),  # nothing the reader reads: nothing said
+        ((False, True), (True, False), "owed"),
+    ],
 )
-def test_an_item_told_with_others_is_explained_when_any_of_them_is(lead, other, told):
-    """A goal's words explain its KPI's number: the goal explained under a red KPI read "not
-    explained yet" on the KPI's line."""
-    first = attention.Item(Kind.RED_KPI, "NPS", "Net Promoter Score", commented=lead, kpi="NPS")
-    second = attention.Item(Kind.AT_RISK, "S1", "Customers recommend us", commented=other, kpi="NPS")
+def test_what_the_items_on_one_number_say_of_their_comment(lead, other, said):
+    """Told as one, an item says "not explained yet" while any of them still owes a comment (a
+    goal's words explained it while its KPI's new signal still owed Jonas's word, and the line
+    said "explained"), else "explained" when any was, else "no comment this month"; each keeps
+    its own flags (the JSON says them)."""
+    first = attention.Item(
+        Kind.RED_KPI, "NPS", "Net Promoter Score", commented=lead[0], owed=lead[1], kpi="NPS"
+    )
+    second = attention.Item(
+        Kind.AT_RISK, "S1", "Customers recommend us", commented=other[0], owed=other[1], kpi="NPS"
+    )
     [one] = attention.by_measure([first, second])
-    assert (one.commented, one.also) == (told, (second,))
+    assert (one.commented, one.owed, one.also) == (lead[0], lead[1], (second,))
+    assert attention.explained(one) == (None if said is None else attention.Said(said))
 
 
-def test_what_is_told_with_an_item_says_its_own_target_and_only_a_value_or_owner_that_differs():
+def test_an_item_owes_a_comment_where_the_month_asks_for_one():
+    """`owed` is `needs_commentary`'s: a goal off track since a month before owes none this
+    month (its owner's mail said every number that needed her comment had one, while the list
+    said "not explained yet"), a KPI with a new signal does, a priority owes its KPI's."""
+    wait = ServicePriority("P_WAIT", "Callers wait at most 50 seconds", "WAIT", 50.0, "<=")
+    for built, owes in ((handmade.month_report(), False), (_wait_report([50, 51, 80]), True)):
+        found = attention.items(built, handmade.ACTIONS, [], attention.compliance(built, [wait]))
+        owing = set(attention.needs_commentary(built, []))
+        for item in found:
+            what = attention.about(item)
+            key = ("kpi", item.kpi) if what == "priority" else (what, item.code)
+            assert item.owed is (key in owing and what != "action"), item
+        assert any(i.owed for i in found) is owes
+    # the wait's new concern: its priority, its KPI and its goal owe a word, told as one owing
+    [told] = attention.by_measure([i for i in found if i.kpi == "WAIT"])
+    assert [(i.kind, i.owed) for i in told.every()] == [
+        (Kind.BROKEN_PRIORITY, True),
+        (Kind.OFF_TRACK, True),  # red goals before red KPIs
+        (Kind.RED_KPI, True),
+    ]
+    assert attention.explained(told) is attention.Said.OWED
+
+
+def test_what_is_told_with_an_item_says_its_value_its_own_target_and_an_owner_who_differs():
     from kpi.text import i18n, phrases
 
     owners = {"a@x.example": "Ann Ash", "b@x.example": "Bo Berg"}
@@ -327,7 +364,7 @@ def test_what_is_told_with_an_item_says_its_own_target_and_only_a_value_or_owner
     [one] = attention.by_measure([share, kpi, goal])
     with i18n.use("en"):
         assert phrases.told_with(one, owners) == [
-            ("Off target", "Wait time · 105\xa0s (target 92\xa0s)"),  # a share was the lead's value
+            ("Off target", "Wait time · 105\xa0s (month target 92\xa0s)"),  # a KPI's: this month's step
             (
                 "Goal at risk",
                 "Callers wait less than 90 s · 105\xa0s (target 90\xa0s by Mar\xa02027) · owner: Bo Berg",
@@ -335,10 +372,10 @@ def test_what_is_told_with_an_item_says_its_own_target_and_only_a_value_or_owner
         ]
         [two] = attention.by_measure([kpi, goal])
         assert phrases.told_with_line(two, owners) == (
-            "also: Goal at risk: Callers wait less than 90 s · target 90\xa0s by Mar\xa02027 · owner: Bo Berg"
+            "Also: Goal at risk: Callers wait less than 90 s · 105\xa0s (target 90\xa0s by Mar\xa02027) · owner: Bo Berg"
         )
         assert phrases.told_with_line(kpi, owners) == ""
     with i18n.use("da"):
         assert phrases.told_with_line(two, owners) == (
-            "også: Mål i fare: Callers wait less than 90 s · målværdi 90\xa0sek. senest mar.\xa02027 · ejer: Bo Berg"
+            "Også: Mål i fare: Callers wait less than 90 s · 105\xa0sek. (målværdi 90\xa0sek. senest mar.\xa02027) · ejer: Bo Berg"
         )

@@ -561,6 +561,31 @@ def test_the_values_of_a_row_of_cards_stand_on_one_line(server, browser, path):
             assert max(tops) - min(tops) <= 1, (width, tops)
 
 
+ROW_LINKS = """() => [...document.querySelectorAll('[class*="st-key-row-link-"]')].map((row) => {
+    const [words, link] = [row.firstElementChild, row.lastElementChild].map((e) => e.getBoundingClientRect());
+    return {row: row.getBoundingClientRect().width, words: words.width, below: link.top >= words.bottom - 1};
+})"""
+"""Each attention row: its width, its words' width, and whether its link stands below them."""
+
+
+def test_an_attention_row_s_link_goes_under_its_words_on_a_phone(server, browser):
+    """At 390 pixels the link at each row's right squeezed an item into half the screen, some
+    fourteen lines tall: on a phone it goes under the words, which take the whole width."""
+    page = open_page(browser, f"{server}/?month=2026-10", 1440)
+    found = {}
+    for width in (1440, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.wait_for_function("(width) => window.innerWidth === width", arg=width)
+        settle(page)
+        found[width] = page.evaluate(ROW_LINKS)
+    page.screenshot(path=str(SHOTS / "overview-attention-390.png"), full_page=True)
+    page.close()
+    assert found[1440] and len(found[1440]) == len(found[390])
+    assert not any(row["below"] for row in found[1440])  # beside the words on a screen
+    for row in found[390]:
+        assert row["below"] and row["words"] >= row["row"] - 1, row
+
+
 GRIDS = """() => [...document.querySelectorAll('[data-testid="stDataFrame"]')]
     .filter((grid) => { const width = grid.getBoundingClientRect().width;
                         return width > 0 && grid.querySelector('.dvn-scroller')

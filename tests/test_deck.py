@@ -15,6 +15,7 @@ from kpi.domain.model import (
     EventMonth,
     GoalStatus,
     Kpi,
+    KpiStatus,
     MonthValue,
     ServicePriority,
 )
@@ -80,6 +81,12 @@ def test_the_month_in_one_slide_counts_what_the_viewer_sees():
     assert lines["Needs attention"].value == str(len(found))
     assert lines["Actions overdue"].value == "1"  # the CDN action, due in September
     assert "✕\xa0Off\xa0track\xa01" in lines["Goals on track"].note  # one count never wraps
+    # every exception counted by kind, also those told with another on their number: the red
+    # KPIs there are the KPIs' own count ("✕ Off track 12" stood over "✕ Goal off track 11")
+    red = sum(r.status is KpiStatus.RED for r in month_report.kpis.values())
+    assert red == 2 and f"✕\xa0Off\xa0target\xa0{red}" in lines["KPIs on target"].note
+    assert f"✕\xa0Off\xa0target\xa0{red}" in lines["Needs attention"].note
+    assert sum(n for _, _, n in attention.kinds(found)) == len(attention.every(found)) > len(found)
 
 
 @pytest.mark.parametrize(
@@ -187,11 +194,13 @@ def test_the_exceptions_slide_shows_the_one_exception_list_in_its_order():
         ("Minutes the shop is down", deck.Flag("no_data", "No value")),
     ]
     # a red KPI is told with the goals on its number, most severe first: not a row of its own
-    nps = t("attention.also", items=f"Off target: Recommend score · target {fmt.value(40, 'nps')}")
+    nps = t(
+        "attention.also", items=f"Off target: Recommend score · +22 (month target {fmt.value(40, 'nps')})"
+    )
     assert exceptions.lines[0].also == nps
     page = exceptions.lines[1].also
     assert (
-        page.startswith("also: Off target: Page load time · ")
+        page.startswith("Also: Off target: Page load time · ")
         and "; Goal at risk: Pages load fast · " in page
     )
     assert exceptions.lines[1].full_note == f"{exceptions.lines[1].note} · {page}"
@@ -211,7 +220,8 @@ def test_the_exceptions_slide_shows_the_one_exception_list_in_its_order():
         deck.Flag("late_action", "Action overdue"),
         f"due {fmt.day(date(2026, 9, 15))}",
     )
-    assert late.note == f"owner: Ina Tang · since {fmt.month(SEPTEMBER)} · not explained yet"
+    # an overdue action owes no comment of its own: "not explained yet" asked for one
+    assert late.note == f"owner: Ina Tang · since {fmt.month(SEPTEMBER)} · no comment this month"
 
 
 def test_a_long_department_goes_on_as_many_slides_as_it_needs_and_its_comments_after_its_numbers():

@@ -132,9 +132,9 @@ def test_send_mails_each_reader_their_pack_once_names_a_refused_mail_and_the_dat
         assert postbox.slides_in(pack) == readers[received.to]  # opens, and is their deck
         assert "October 2026 was closed on" in received.body
     head = mailserver.to("ida.krogh@havnhjem.example")[0].body  # heads marketing
-    assert "Yours to look at (2):" in head and "- Off target: Campaign complaints: 1.2" in head
+    assert "Yours to look at (2):" in head and "- Off target: Campaign complaints · 1.2" in head
     # the goal on that number is told with it, not as a third item
-    assert "\n  also: Goal at risk: Fewer customers complain about campaigns · target 0.9" in head
+    assert "\n  Also: Goal at risk: Fewer customers complain about campaigns · 1.2\xa0‰ (target 0.9" in head
     with engine.reading(engine.create(app_url)) as conn:
         audited = conn.execute(
             sa.select(sa.func.count())

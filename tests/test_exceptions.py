@@ -86,6 +86,7 @@ def test_status_json_lists_both(quiet_url, capsys):
         "owner": "ceo@quiet.example",
         "since": "2026-09",
         "commented": False,
+        "owed": False,  # a broken priority owes no comment of its own: its KPI's number owes none
         "also": [],
     }
     assert (found[1]["value"], found[1]["target"], found[1]["since"]) == (55.0, 30.0, "2026-09")

@@ -81,7 +81,7 @@ def test_overview_flags_green_parts_red_whole(app):
 @pytest.mark.reads_only
 def test_overview_tells_the_items_on_one_number_as_one(app, app_url):
     """The CEO's list said a broken priority, its KPI off target and the goal on it as three
-    rows: each number is one row, the others said under it ("also: …") with their own targets."""
+    rows: each number is one row, the others said under it ("Also: …") with their own targets."""
     from kpi.store import engine, monthly
 
     at = app(month="2026-10").run()
@@ -99,11 +99,15 @@ def test_overview_tells_the_items_on_one_number_as_one(app, app_url):
     for item, row in zip(shown, rows, strict=False):
         lines = row.split("  \n")
         assert plain.markdown(item.subject) in lines[0]
-        also = [line for line in lines if line.startswith("also: ")]
+        also = [line for line in lines if line.startswith("Also: ")]
         assert len(also) == len(item.also)
         for other, line in zip(item.also, also, strict=True):
             assert plain.markdown(other.subject) in line
     assert any(item.also for item in shown)
+    # above the tiles: the items, and every exception in them by kind (the goals' and KPIs' counts)
+    counted = at.markdown[0].value
+    assert counted.startswith(f"**{len(told)} items need attention:**")
+    assert sum(int(n) for n in re.findall(r"\] \*\*(\d+)\*\*", counted)) == len(flat)
 
 
 @pytest.mark.reads_only

@@ -117,9 +117,9 @@ def test_the_attention_slide_says_under_each_note_what_is_told_with_its_line(app
         slides = decks.slides(conn, EVERYTHING, date(2026, 10, 1), "en")
     number = next(n for n, s in enumerate(slides, start=1) if s.kind == "exceptions")
     told = [line.also for line in slides[number - 1].lines if line.also]
-    assert told and all(also.startswith("also: ") for also in told)
+    assert told and all(also.startswith("Also: ") for also in told)
     at = app(month="2026-10", slide=str(number)).run()
     at.switch_page(PRESENT).run()
     assert not at.exception, at.exception
     shown = [m.value for m in at.markdown]
-    assert [m for m in shown if m.startswith("also: ")] == [plain.markdown(also) for also in told]
+    assert [m for m in shown if m.startswith("Also: ")] == [plain.markdown(also) for also in told]

@@ -126,7 +126,7 @@ def _paragraph(built: MonthReport, closed_at: str, found: int, scope: access.Sco
         goals=counted or "–",
         green=green,
         kpis=len(kpis),
-        items=found,
+        items=t("delivery.items_needing", count=found),
     )
     return said[:1].upper() + said[1:]  # a sentence starts with a capital, also "oktober 2026 …"
 

@@ -114,6 +114,12 @@ class Item:
     """The month's other items on the same number, most severe first (`by_measure`): a goal off
     track, its KPI off target and the service priority on it are one thing to act on."""
 
+    owed: bool = False
+    """Whether its number still owes its owner's word this month (`needs_commentary`): "not
+    explained yet" where a comment is owed, "no comment this month" where none is (a goal off
+    track since October read "not explained yet" while its owner's mail said every number that
+    needed her comment had one)."""
+
     def every(self) -> tuple[Item, ...]:
         """The item and the items told with it."""
         return (self, *self.also)
@@ -204,12 +210,23 @@ def items(
     out = _priority_items(facts, compliance) + _kpi_items(facts, late or {}) + _goal_items(facts)
     out += _action_items(facts, actions, today)
     listed = {(i.kind, i.code) for i in out}
-    for kind, code in needs_commentary(report, comments):
+    owing = needs_commentary(report, comments)
+    for kind, code in owing:
         if kind == "kpi" and not any(k in listed for k in ((Kind.RED_KPI, code), (Kind.CONCERN, code))):
             out.append(facts.kpi_item(Kind.COMMENTARY_OWED, report.kpis[code], report.month))
         elif kind == "goal" and not any((k, code) in listed for k in (*BEHIND_KINDS, Kind.MISMATCH)):
             out.append(facts.goal_item(Kind.COMMENTARY_OWED, report.goals[code], report.month))
-    return sorted(out, key=_severity)
+    owed = frozenset(owing)
+    return sorted((replace(i, owed=True) if _owes(i, owed) else i for i in out), key=_severity)
+
+
+def _owes(item: Item, owing: frozenset[tuple[str, str]]) -> bool:
+    """Whether the item's number still owes a comment (`owing`: `needs_commentary`): a service
+    priority's is its KPI's, as its KPI's words explain it; an action owes none."""
+    what = about(item)
+    if what == "priority":
+        return item.kpi is not None and ("kpi", item.kpi) in owing
+    return what in ("kpi", "goal") and (what, item.code) in owing
 
 
 def _severity(item: Item) -> tuple[int, int, int, float, str]:
@@ -381,8 +398,9 @@ def by_measure(items: Sequence[Item]) -> list[Item]:
     first with the rest told with it (`Item.also`), in the order of the most severe. The
     presenter's list said "Invoice callers wait at most 90 seconds" (the priority broken), "…
     less than 90 seconds" (the goal at risk) and "Wait time, invoice questions" (the KPI off
-    target) as three things to act on, 45 items of which 17 were about a number already listed.
-    Explained when any of them is: a goal's words explain its KPI's number."""
+    target) as three things to act on, 45 items of which 15 were about a number already listed.
+    Each keeps its own `commented` and `owed`; what the group says of its comment is
+    `explained`."""
     leads: dict[str, int] = {}
     out: list[Item] = []
     for item in items:
@@ -392,10 +410,42 @@ def by_measure(items: Sequence[Item]) -> list[Item]:
                 leads[item.kpi] = len(out)
             out.append(item)
             continue
-        lead = out[at]
-        commented = True if item.commented else lead.commented
-        out[at] = replace(lead, also=(*lead.also, item), commented=commented)
+        out[at] = replace(out[at], also=(*out[at].also, item))
     return out
+
+
+class Said(StrEnum):
+    """What an item told with others (`by_measure`) says of its comment this month."""
+
+    OWED = "owed"
+    """A comment is owed on one of them and not given: "not explained yet"."""
+    EXPLAINED = "explained"
+    NONE = "none"
+    """None given and none owed: "no comment this month" (no news to explain)."""
+
+
+def explained(item: Item) -> Said | None:
+    """What `item` and those told with it say of the month's comment, of those whose commentary
+    the reader reads (None: none of them): owed when any still owes one (a goal's words
+    explained it while its KPI's new signal still owed Jonas's word, and the line said
+    "explained"), else explained when any was, else none."""
+    read = [each for each in item.every() if each.commented is not None]
+    if not read:
+        return None
+    if any(each.owed and not each.commented for each in read):
+        return Said.OWED
+    return Said.EXPLAINED if any(each.commented for each in read) else Said.NONE
+
+
+def kinds(items: Sequence[Item]) -> list[tuple[Kind, str, int]]:
+    """`(kind, mismatch detail or "", count)` of every item of a list told by measure (`every`),
+    the most severe kind first: the counts agree with the goals' and KPIs' own (the month slide
+    said "✕ Off track 12" over "✕ Goal off track 11" when only the lead items were counted)."""
+    counts: dict[tuple[Kind, str], int] = {}
+    for item in every(items):
+        key = (item.kind, item.detail if item.kind is Kind.MISMATCH else "")
+        counts[key] = counts.get(key, 0) + 1
+    return [(k, d, n) for (k, d), n in sorted(counts.items(), key=lambda e: (_ORDER.index(e[0][0]), e[0][1]))]
 
 
 def every(items: Sequence[Item]) -> list[Item]:
@@ -432,7 +482,7 @@ def as_told(items: Sequence[Item], report: MonthReport, scope: Scope, heads: Map
     return [_as_told(item, report, scope, heads) for item in items]
 
 
-def _about(item: Item) -> str:
+def about(item: Item) -> str:
     """What the item is about, by its kind: `goal`, `kpi`, `priority` or `action` (a goal and a
     KPI may share a code; an action's id may be a KPI's code)."""
     if item.kind is Kind.BROKEN_PRIORITY:
@@ -453,12 +503,12 @@ def _theirs(item: Item, scope: Scope, own: tuple[frozenset[str], frozenset[str]]
     named the CEO's strategic goal and another department's KPI that her goals serve, which
     neither she nor her people can move; the pack she was handed counted them too."""
     goals, kpis = own
-    about = _about(item)
-    if about == "goal":
+    what = about(item)
+    if what == "goal":
         return item.code in goals
-    if about == "kpi":
+    if what == "kpi":
         return item.code in kpis
-    if about == "priority":  # by its KPI's department
+    if what == "priority":  # by its KPI's department
         return scope.allows(item.department)
     if scope.allows(item.department) or item.goal in scope.owned:  # an action under a goal of theirs
         return True
@@ -466,9 +516,9 @@ def _theirs(item: Item, scope: Scope, own: tuple[frozenset[str], frozenset[str]]
 
 
 def _as_told(item: Item, report: MonthReport, scope: Scope, heads: Mapping[str, str]) -> Item:
-    about = _about(item)  # by its kind, never by a code a goal and a KPI may share
-    goal = report.goals.get(item.code) if about == "goal" else None
-    kpi = report.kpis.get(item.code) if about == "kpi" else None
+    what = about(item)  # by its kind, never by a code a goal and a KPI may share
+    goal = report.goals.get(item.code) if what == "goal" else None
+    kpi = report.kpis.get(item.code) if what == "kpi" else None
     if goal is not None:  # a goal's item: its own words and its KPI's explain it
         measure = goal.kpi
         department = goal.goal.department

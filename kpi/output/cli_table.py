@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 from kpi.domain.attention import Item
 from kpi.domain.month_rows import GoalRow
@@ -31,8 +32,8 @@ def print_report(
         header = [t("cli.col_attention"), "", t("cli.col_value"), t("cli.col_target"), ""]
         rows = []
         for lead in attention:  # told by measure: the items on its number indented under it
-            for item in lead.every():
-                kind, value, target, note = phrases.attention_facts(item, {})
+            for item in lead.every():  # each row says its own comment (`attention.explained`)
+                kind, value, target, note = phrases.attention_facts(replace(item, also=()), {})
                 rows.append(
                     [item.subject if item is lead else f"  {item.subject}", kind, value, target, note]
                 )

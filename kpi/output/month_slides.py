@@ -27,13 +27,11 @@ def _counted(statuses: Sequence[KpiStatus] | Sequence[GoalStatus]) -> str:
 
 
 def _kinds(found: Sequence[attention.Item]) -> str:
-    """`⚠ Service priority broken 4 · ✕ Off target 14`: the exception list by kind, most severe first."""
-    counts: dict[str, int] = {}
-    for item in found:
-        word = t(f"mismatch.{item.detail}") if item.kind == "mismatch" else t(f"attention.{item.kind}")
-        label = palette.attention_label(str(item.kind), word)
-        counts[label] = counts.get(label, 0) + 1
-    return " · ".join(measure.unbroken(f"{label} {count}") for label, count in counts.items())
+    """`⚠ Service priority broken 3 · ✕ Off target 15`: every exception of the list by kind
+    (`attention.kinds`: also those told with another on its number), most severe first."""
+    counted = attention.kinds(found)
+    labels = [(palette.attention_label(str(k), phrases.kind_word(k, d)), n) for k, d, n in counted]
+    return " · ".join(measure.unbroken(f"{label} {count}") for label, count in labels)
 
 
 def _of(part: int, whole: int) -> str:

@@ -91,6 +91,7 @@ def attention_dict(item: Item) -> dict:
         "owner": item.owner,
         "since": months.key(item.since) if item.since else None,
         "commented": item.commented,
+        "owed": item.owed,
         "also": [attention_dict(other) for other in item.also],
     }
 

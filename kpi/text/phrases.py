@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
-from kpi.domain import owed, status, verdicts
+from kpi.domain import attention, owed, status, verdicts
 from kpi.domain.attention import Item
 from kpi.domain.company_events import CompanyEvent
 from kpi.domain.initiatives import MIN_AFTER, Outcome, Verdict
@@ -104,7 +104,7 @@ def labelled_target(target: MonthTarget | None, unit: str, month: date) -> str:
 def attention_facts(item: Item, owners: Mapping[str, str]) -> tuple[str, str, str, str]:
     """(kind, value, target, note) of an exception, in the reader's language: the note says who
     owns it, since when it has been so and whether it has been explained this month."""
-    kind = t(f"mismatch.{item.detail}") if item.kind == "mismatch" else t(f"attention.{item.kind}")
+    kind = kind_word(item.kind, item.detail)
     unit = item.unit or "count"  # a goal without a KPI still has a value and a target to show
     value = fmt.beside(item.value, item.target, unit)
     target = fmt.value(item.target, unit)
@@ -121,27 +121,33 @@ def attention_facts(item: Item, owners: Mapping[str, str]) -> tuple[str, str, st
     ]
     if item.since is not None:
         parts.append(t("attention.since", month=fmt.month(item.since)))
-    if item.commented is not None:  # None: the reader does not read its commentary
-        parts.append(t("attention.commented" if item.commented else "attention.not_commented"))
+    said = attention.explained(item)  # of it and those told with it; None: the reader reads none
+    if said is not None:
+        parts.append(t(f"attention.said_{said}"))
     if item.events is not None and item.event is not None:
         parts.insert(0, event_words(item.events, item.event))
     parts[:0] = [during(event) for event in item.during]
     return kind, value, target, " · ".join(parts)
 
 
+def kind_word(kind: str, detail: str = "") -> str:
+    """An exception kind's word (`attention.Kind`): a mismatch says which (`detail`)."""
+    return t(f"mismatch.{detail}") if kind == "mismatch" else t(f"attention.{kind}")
+
+
 def told_with(item: Item, owners: Mapping[str, str]) -> list[tuple[str, str]]:
     """(kind, words) of each item told with `item` (`Item.also`: the month's other items on its
-    number): `Goal off track`, `Callers wait at most a minute · target 60 s by Mar 2027`. Its
-    value only where it differs from the item's (a priority judged over call records counts a
-    share); its owner only where it is someone else. Plain text (a title is as a person typed it)."""
+    number): `Off target`, `Wait time on the phone · 96 s (month target 77 s)`, a goal's target
+    by its deadline; its owner only where it is someone else. Plain text (a title is as a person
+    typed it)."""
     out = []
     for other in item.also:
         kind, value, target, _ = attention_facts(other, owners)
-        same = other.value == item.value and other.unit == item.unit
-        parts = [
-            other.subject,
-            t("attention.also_target", target=target) if same else numbers(other, value, target),
-        ]
+        if attention.about(other) == "kpi":  # a KPI's target is this month's step on the way
+            said = t("attention.month_numbers", value=value, target=target)
+        else:
+            said = numbers(other, value, target)
+        parts = [other.subject, said]
         if other.owner and other.owner != item.owner:
             parts.append(t("attention.owner", name=owners.get(other.owner, other.owner)))
         out.append((kind, " · ".join(parts)))
@@ -149,7 +155,7 @@ def told_with(item: Item, owners: Mapping[str, str]) -> list[tuple[str, str]]:
 
 
 def told_with_line(item: Item, owners: Mapping[str, str]) -> str:
-    """The items told with `item` as one line of plain text, `also: Goal off track: Callers wait
+    """The items told with `item` as one line of plain text, `Also: Goal off track: Callers wait
     at most a minute · target 60 s by Mar 2027; …`, empty without: for a slide's note, a mail, a
     terminal."""
     found = told_with(item, owners)

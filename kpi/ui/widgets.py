@@ -246,8 +246,16 @@ def kpi_help(kpi: Kpi) -> str:
 CLAMP_KEY = "clamp-"
 """Key prefix of the containers whose text `CLAMP_STYLE` holds to two lines."""
 
+ROW_KEY = "row-link-"
+"""Key prefix of a list's rows whose link stands at their right, and under them on a phone
+(`CLAMP_STYLE`)."""
+
 CLAMP_STYLE = """<style>
 .stMarkdownBadge { white-space: normal !important; }
+@media (max-width: 640px) {
+  [class*="st-key-row-link-"] { flex-wrap: wrap !important; }
+  [class*="st-key-row-link-"] > div:first-child { flex: 1 1 100% !important; }
+}
 [class*="st-key-clamp-"] { position: relative; padding-right: 1.4rem; }
 [class*="st-key-clamp-"] .stElementContainer, [class*="st-key-clamp-"] label { position: static !important; }
 [class*="st-key-clamp-"] span:has(.stTooltipIcon) { transform: none !important; }

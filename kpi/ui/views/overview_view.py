@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Mapping, Sequence
 
 import streamlit as st
@@ -56,19 +57,16 @@ def tiles_per_row(count: int) -> int:
 
 
 def attention_summary(items: Sequence[attention.Item]) -> None:
-    """One line at the top that counts the month's exceptions by kind, most severe first, so what
-    needs attention is plain before the tiles: the list itself follows them."""
+    """One line at the top that counts the month's items (one per number, `attention.by_measure`)
+    and every exception in them by kind (`attention.kinds`), most severe first, so what needs
+    attention is plain before the tiles: the list itself follows them."""
     if not items:
         st.success(t("overview.no_exceptions"), icon=":material/check_circle:")
         return
-    counts: dict[str, int] = {}
-    for item in items:
-        kind = t(f"mismatch.{item.detail}") if item.kind == "mismatch" else t(f"attention.{item.kind}")
-        counts[f"{item.kind}|{kind}"] = counts.get(f"{item.kind}|{kind}", 0) + 1
-    parts = []
-    for key, count in counts.items():
-        kind, word = key.split("|", 1)
-        parts.append(f"{widgets.attention_badge(kind, word)} **{count}**")
+    parts = [
+        f"{widgets.attention_badge(kind, phrases.kind_word(kind, detail))} **{count}**"
+        for kind, detail, count in attention.kinds(items)
+    ]
     st.markdown(f"**{t('overview.attention_count', count=len(items))}** " + " ".join(parts))
 
 
@@ -197,7 +195,7 @@ def exceptions(
 def moves(
     items: Sequence[attention.Item], month_report: report.MonthReport, found: Mapping[str, samples.Split]
 ) -> dict[tuple[str, str], str]:
-    """`(kind, code) → "Since Sept 2026: −4.1 pts: mix −0.6, rate −3.5 (Business −3.0)"` for the
+    """`(kind, code) → "Since Sept 2026, −4.1 pts: mix −0.6, rate −3.5 (Business −3.0)"` for the
     items about a survey KPI whose change splits (`found`: `data.splits`)."""
     out = {}
     for item in items:
@@ -209,9 +207,11 @@ def moves(
 
 def _item_row(item: attention.Item, owners: Mapping[str, str], move: str | None = None) -> None:
     """The item's words, and at their right a link to where to look: one horizontal container
-    (one block sent, where two columns were three)."""
+    (one block sent, where two columns were three); on a phone the link goes under the words
+    (`widgets.ROW_KEY`: beside them it squeezed an item of 14 lines into half the width)."""
     words = _item_text(item, owners)
-    with st.container(horizontal=True, vertical_alignment="center", wrap=False):
+    key = f"{widgets.ROW_KEY}{zlib.crc32(f'{item.kind}:{item.code}'.encode())}"
+    with st.container(horizontal=True, vertical_alignment="center", wrap=False, key=key):
         st.markdown(f"{words}  \n{plain.markdown(move)}" if move else words, width="stretch")
         if item.goal:
             widgets.goal_link(item.goal, t("overview.open_goal"))
