@@ -379,3 +379,16 @@ def test_what_is_told_with_an_item_says_its_value_its_own_target_and_an_owner_wh
         assert phrases.told_with_line(two, owners) == (
             "Også: Mål i fare: Callers wait less than 90 s · 105\xa0sek. (målværdi 90\xa0sek. senest mar.\xa02027) · ejer: Bo Berg"
         )
+
+
+def test_a_number_that_owes_only_a_comment_says_why():
+    """ "Only a comment owed" on a KPI on target said no why: its new signal is the news."""
+    from kpi.text import i18n, phrases
+
+    built = _wait_report([50, 51, 40])  # beyond the limits on the good side, well within target
+    [owed] = [i for i in attention.items(built, []) if i.kind is Kind.COMMENTARY_OWED]
+    assert (owed.code, owed.detail, owed.owed) == ("WAIT", "improvement", True)
+    with i18n.use("en"):
+        note = phrases.attention_facts(owed, {})[3]
+    assert note.startswith("a new signal, better than usual: worth a word on what worked · ")
+    assert note.endswith(" · not explained yet")

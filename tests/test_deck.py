@@ -376,3 +376,23 @@ def test_a_worst_day_is_named_where_calls_were_counted():
     ).lines[0]
     assert (line.value, line.target) == (fmt.value(72, "%"), f"≥ {fmt.value(80, '%')}")
     assert line.note.startswith(f"worst day {fmt.day(date(2026, 10, 5))}: {fmt.value(57.7, '%')}")
+
+
+def test_a_department_slide_says_once_what_its_targets_are_when_they_are_of_one_kind():
+    """Each row of a department slide said "(2026 target, phased by last year)": said once in the
+    subtitle where every target is of one kind, by each row where they differ."""
+    from kpi.domain.targets import MonthTarget, TargetKind
+
+    month_report = report.build(OCTOBER, handmade.KPIS, handmade.GOALS, handmade.VALUES)
+    meeting = deck.Meeting(month_report, [], handmade.VALUES, {})
+    rows = [r for r in month_report.kpis.values() if r.kpi.department == "CS"]
+    service = handmade.DEPARTMENTS[1]
+    with i18n.use("en"):
+        [same] = deck._department_slides(meeting, service, rows, set(), handmade.OWNERS)
+        assert same.subtitle == "Every target here: 2026 target"
+        assert [ln.target for ln in same.lines] == [fmt.value(r.target.value, r.kpi.unit) for r in rows]
+        mixed = [replace(rows[0], target=MonthTarget(55.0, TargetKind.EXPLICIT)), *rows[1:]]
+        [apart] = deck._department_slides(meeting, service, mixed, set(), handmade.OWNERS)
+    assert apart.subtitle == ""
+    assert apart.lines[0].target == f"{fmt.value(55, 's')} (target for {fmt.month(OCTOBER)})"
+    assert apart.lines[1].target.endswith(" (2026 target)")

@@ -95,7 +95,9 @@ class Item:
     (a goal they see only because theirs serve it): "not yet explained" would not be true."""
     level_depth: int = _KPI_DEPTH
     detail: str = ""
-    """A kind-specific extra: the mismatch kind, the action's due date (ISO), the signal rules."""
+    """A kind-specific extra: the mismatch kind, the action's due date (ISO), the signal rules,
+    a KPI's new signal that owes a comment (`improvement`: "Only a comment owed" on a KPI on
+    target said no why)."""
     events: EventMeasure | None = None
     """A broken priority judged over call records: what it promised (then `value` and `target`
     are the share met and the share needed, in %)."""
@@ -213,7 +215,9 @@ def items(
     owing = needs_commentary(report, comments)
     for kind, code in owing:
         if kind == "kpi" and not any(k in listed for k in ((Kind.RED_KPI, code), (Kind.CONCERN, code))):
-            out.append(facts.kpi_item(Kind.COMMENTARY_OWED, report.kpis[code], report.month))
+            row = report.kpis[code]  # why: its new signal, most often a better month than usual
+            signal = str(row.new_signal) if row.new_signal is not None else ""
+            out.append(facts.kpi_item(Kind.COMMENTARY_OWED, row, report.month, signal))
         elif kind == "goal" and not any((k, code) in listed for k in (*BEHIND_KINDS, Kind.MISMATCH)):
             out.append(facts.goal_item(Kind.COMMENTARY_OWED, report.goals[code], report.month))
     owed = frozenset(owing)

@@ -11,6 +11,7 @@ what one 16:9 screen holds (`slide.paginate`)."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import date, timedelta
 
 from kpi.domain import attention, cascade, company_events, month_rows, months, outlook, signals
@@ -229,7 +230,11 @@ def _department_slides(
     """A department's slides: its KPIs (`rows`, in the report's order) and the month's notes on
     them and on its `goals`, each saying what it is about and who wrote it (a note follows the
     lines, on the next slide of a long list: "Templates cut the time…" stood under another KPI,
-    by nobody)."""
+    by nobody). Where every target is of one kind, the subtitle says which, once (each row said
+    "(2026 target, phased by last year)")."""
+    month = meeting.month_report.month
+    kinds = {phrases.target_kind(row.target, month) for row in rows}
+    shared = next(iter(kinds)) if len(kinds) == 1 and all(row.target for row in rows) else ""
     lines = []
     for row in rows:
         unit = row.kpi.unit
@@ -245,8 +250,10 @@ def _department_slides(
             else ""
         )
         value = row.value.value if row.value else None
-        target = phrases.labelled_target(row.target, unit, meeting.month_report.month)
-        why = phrases.kpi_why(row, meeting.month_report.month)
+        target = phrases.labelled_target(row.target, unit, month)
+        if shared and row.target is not None:  # what the targets are, said once for the slide
+            target = fmt.value(row.target.value, unit)
+        why = phrases.kpi_why(row, month)
         lines.append(
             Line(
                 row.kpi.name,
@@ -273,7 +280,11 @@ def _department_slides(
         for c in meeting.commentary
         if c.kpi in names or c.goal in titles
     )
-    return _paged("department", department.name, lines, notes)
+    slides = _paged("department", department.name, lines, notes)
+    if not shared:
+        return slides
+    said = t("deck.targets_are", kind=shared)  # every slide of the department, not its first only
+    return [replace(slide, subtitle=said) if slide.lines else slide for slide in slides]
 
 
 def trend(row: month_rows.KpiRow, month: date) -> tuple[float, ...]:

@@ -126,6 +126,8 @@ def attention_facts(item: Item, owners: Mapping[str, str]) -> tuple[str, str, st
         parts.append(t(f"attention.said_{said}"))
     if item.events is not None and item.event is not None:
         parts.insert(0, event_words(item.events, item.event))
+    if item.kind == "commentary_owed" and item.detail in ("improvement", "concern"):
+        parts.insert(0, t(f"attention.owed_{item.detail}"))
     parts[:0] = [during(event) for event in item.during]
     return kind, value, target, " · ".join(parts)
 
