@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -287,6 +288,9 @@ def _main(argv: list[str]) -> int:
             key = "cli.pull_rejected" if isinstance(error, SourceFailed) else "cli.import_rejected"
             print(t(key, count=len(words.grouped(error.problems))), file=sys.stderr)
         return exit_code(error)
+    except BrokenPipeError:  # the reader stopped reading (`status | head`): nothing to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), 1)  # the process's own output: nor at exit's flush
+        return EXIT_OK
     except OSError as error:  # a file that cannot be read or written (a full disk): one line
         print(t("cli.os_error", detail=_one_line(error)), file=sys.stderr)
         return EXIT_REJECTED
@@ -556,7 +560,7 @@ def _status(args: argparse.Namespace, store: sa.Engine) -> int:
     from kpi.domain import attention
     from kpi.output.cli_table import print_report
     from kpi.output.serialize import report_dict
-    from kpi.store import engine, monthly
+    from kpi.store import engine, monthly, queries
 
     month = _month(args.month)
     with engine.reading(store) as conn:
@@ -565,11 +569,12 @@ def _status(args: argparse.Namespace, store: sa.Engine) -> int:
         forecasts = monthly.forecasts(conn, scope, result)
         assessments = monthly.smart_assessments(conn, scope, month) if args.json else None
         exceptions = attention.by_measure(monthly.attention(conn, scope, result, i18n.current()))
+        owners = {p.email: p.name for p in queries.people(conn)}
     if args.json:
         shape = report_dict(result, forecasts, assessments, exceptions)
         print(json.dumps(shape, ensure_ascii=False, indent=2))
     else:
-        print_report(result, forecasts, exceptions)
+        print_report(result, forecasts, exceptions, owners)
     return EXIT_OK
 
 

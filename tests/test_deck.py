@@ -220,8 +220,8 @@ def test_the_exceptions_slide_shows_the_one_exception_list_in_its_order():
         deck.Flag("late_action", "Action overdue"),
         f"due {fmt.day(date(2026, 9, 15))}",
     )
-    # an overdue action owes no comment of its own: "not explained yet" asked for one
-    assert late.note == f"owner: Ina Tang · since {fmt.month(SEPTEMBER)} · no comment this month"
+    # an overdue action owes no comment and has no place for one: nothing said of it
+    assert late.note == f"owner: Ina Tang · since {fmt.month(SEPTEMBER)}"
 
 
 def test_a_long_department_goes_on_as_many_slides_as_it_needs_and_its_comments_after_its_numbers():

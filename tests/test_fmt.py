@@ -77,6 +77,14 @@ def test_delta(amount, unit, expected):
     assert fmt.delta(amount, unit) == expected
 
 
+def test_a_rate_changes_in_percentage_points_in_danish_and_nps_in_points():
+    """A Danish head read "+0,03 point" for uptime, which Danish says in "procentpoint"; the unit
+    stays on the number's line, its hyphen no-break."""
+    with i18n.use("da"):
+        assert fmt.delta(0.03, "%") == "+0,03\xa0%\u2011point"
+        assert fmt.delta(-2, "nps") == "-2\xa0point"
+
+
 @pytest.mark.parametrize("language", i18n.languages())
 @pytest.mark.parametrize("unit", sorted(fmt.UNITS))
 def test_a_line_never_breaks_between_a_number_and_its_unit(language, unit):

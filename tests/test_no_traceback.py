@@ -3,6 +3,7 @@ is one line with its exit code (README, Command line), and a page whose store is
 be reached says so with a "Try again" button."""
 
 import errno
+import fcntl
 import os
 import subprocess
 import sys
@@ -157,6 +158,20 @@ def test_a_full_disk_is_one_line_exit_1_and_leaves_no_pack(demo_duckdb_url, tmp_
     assert list(out.parent.iterdir()) == []  # neither a 0-byte nor a half pack, nor the partial file
     monkeypatch.setattr(Path, "write_bytes", real)
     assert cli.main(argv) == 0 and out.stat().st_size > 0
+
+
+def test_a_reader_that_stops_reading_is_no_error(demo_duckdb_url):
+    """`status | head` printed "A file could not be read or written: [Errno 32] Broken pipe"
+    (a department head's terminal): the reader stopping is not the command failing."""
+    command = [sys.executable, "-m", "kpi", "--db", demo_duckdb_url, "status", "--month", "2026-10"]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None and process.stderr is not None
+    # a pipe smaller than what status prints, set before it prints: it cannot write it all ahead
+    fcntl.fcntl(process.stdout.fileno(), fcntl.F_SETPIPE_SZ, 4096)
+    first = process.stdout.readline()
+    process.stdout.close()  # as head does after its lines
+    said = process.stderr.read().decode()
+    assert process.wait(timeout=120) == 0 and first and said == "", said
 
 
 def test_the_store_failing_half_way_is_one_line_exit_1(demo_duckdb_url, monkeypatch, capsys):

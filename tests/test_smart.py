@@ -132,7 +132,7 @@ def test_realistic_against_history():
         "the best 6-month run in this KPI's history was +0.5\xa0pts a month"
     )
     with i18n.use("da"):
-        assert "kræver +0,8\xa0point om måneden" in words.reason(check.reasons[0])
+        assert "kræver +0,8\xa0%\u2011point om måneden" in words.reason(check.reasons[0])  # of a rate
 
 
 def test_realistic_when_the_history_allows_it():

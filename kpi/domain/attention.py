@@ -430,10 +430,12 @@ class Said(StrEnum):
 
 def explained(item: Item) -> Said | None:
     """What `item` and those told with it say of the month's comment, of those whose commentary
-    the reader reads (None: none of them): owed when any still owes one (a goal's words
+    the reader reads (None: none of them, or an action): owed when any still owes one (a goal's words
     explained it while its KPI's new signal still owed Jonas's word, and the line said
     "explained"), else explained when any was, else none."""
-    read = [each for each in item.every() if each.commented is not None]
+    # an action owes no comment and has none of its own ("no comment this month" on an overdue
+    # action sent its owner looking for where to write one): its progress is its status and date
+    read = [each for each in item.every() if each.commented is not None and about(each) != "action"]
     if not read:
         return None
     if any(each.owed and not each.commented for each in read):

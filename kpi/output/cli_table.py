@@ -24,8 +24,13 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
 
 
 def print_report(
-    report: MonthReport, forecasts: Mapping[str, float | None], attention: Sequence[Item] = ()
+    report: MonthReport,
+    forecasts: Mapping[str, float | None],
+    attention: Sequence[Item] = (),
+    owners: Mapping[str, str] | None = None,
 ) -> None:
+    """The month's report as tables: what needs attention (its owners by name, `owners`: e-mail
+    → name, as the app names them), the KPIs, the goals."""
     month = fmt.month_long(report.month)
     if attention:
         print(t("cli.attention_heading", month=month))
@@ -33,7 +38,7 @@ def print_report(
         rows = []
         for lead in attention:  # told by measure: the items on its number indented under it
             for item in lead.every():  # each row says its own comment (`attention.explained`)
-                kind, value, target, note = phrases.attention_facts(replace(item, also=()), {})
+                kind, value, target, note = phrases.attention_facts(replace(item, also=()), owners or {})
                 rows.append(
                     [item.subject if item is lead else f"  {item.subject}", kind, value, target, note]
                 )

@@ -136,8 +136,9 @@ def span(low: str, high: str) -> str:
 
 
 def suffix(key: str) -> str:
-    """A unit as written after a number (`unit.percent` → ` %`), its spaces no-break."""
-    return t(key).replace(" ", NO_BREAK)
+    """A unit as written after a number (`unit.percent` → ` %`), its spaces and hyphens no-break
+    (Danish `%-point`)."""
+    return t(key).replace(" ", NO_BREAK).replace("-", "\u2011")
 
 
 def _delta_decimals(amount: float, unit: str, extra_decimals: int = 0) -> int:
@@ -165,8 +166,10 @@ def delta(amount: float | None, unit: str, extra_decimals: int = 0) -> str:
     style = UNITS[unit]
     decimals = _delta_decimals(amount, unit, extra_decimals)
     text = number(amount, decimals, is_signed=True)
-    if unit in ("%", "nps"):
-        return text + suffix("unit.points")  # rates and NPS change in points, not percent
+    if unit == "%":  # a rate changes in percentage points ("procentpoint" in Danish), not percent
+        return text + suffix("unit.percent_points")
+    if unit == "nps":
+        return text + suffix("unit.points")
     if unit == "ces":
         return text  # "+0.2", not "+0.2 / 7": the scale belongs to values, not changes
     return text + (suffix(style.suffix_key) if style.suffix_key else "")
