@@ -385,6 +385,21 @@ def test_a_goal_its_sub_goals_disagree_with_has_the_mismatch_chip_beside_their_s
 
 
 @pytest.mark.reads_only
+def test_a_cascade_where_no_goal_rolls_up_has_no_sub_goals_column(app):
+    """A head sees a part of the tree, so none of her goals shown rolls up: the sub-goals' column
+    stood empty while titles and process verdicts were cut ("± Nogle gange i må…"); it goes, and
+    its room with it. The CEO's tree keeps it."""
+    shown = {}
+    for viewer in ("henrik.juul@havnhjem.example", "mette.kjaer@havnhjem.example"):
+        at = app(month="2026-10", **{"as": viewer})
+        at.switch_page(CASCADE).run()
+        assert not at.exception, at.exception
+        shown[viewer] = list(at.dataframe[0].value.columns)
+    assert "Sub-goals" not in shown["henrik.juul@havnhjem.example"]
+    assert "Sub-goals" in shown["mette.kjaer@havnhjem.example"]
+
+
+@pytest.mark.reads_only
 @pytest.mark.parametrize("language", ["en", "da"])
 def test_a_phone_gets_the_cascade_as_a_list_of_whole_goals(app, app_url, language):
     """On a 390-pixel phone the cascade's table showed a fifth of each title and no target: a

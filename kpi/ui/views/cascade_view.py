@@ -130,17 +130,24 @@ def tree(
     with st.container(key="wide-cascade"):
         # The level shows as the indent (and is the filter above), so the screen's table
         # leaves its column out and the whole table fits 1440 pixels.
-        wide = [column for column in frame.columns if column != t("cascade.col_level")]
+        # No goal shown rolls up (a head sees a part of the tree): the sub-goals' column goes,
+        # its room to the titles and the verdicts ("Webshopkunderne oplever betalingen som nen…"
+        # and "± Nogle gange i må…" stood beside an empty column).
+        rolls = any(len(chips) for chips in frame[t("cascade.col_rollup")])
+        left_out = {t("cascade.col_level")} | (set() if rolls else {t("cascade.col_rollup")})
+        wide = [column for column in frame.columns if column not in left_out]
+        spare = 0 if rolls else ROLLUP_WIDTH // 2
         widths = {
-            t("cascade.col_goal"): WIDE_GOAL_WIDTH,
+            t("cascade.col_goal"): WIDE_GOAL_WIDTH + spare,
             # In pixels: the automatic width cut "2,000 ms" and "✓ På sporet" in a long tree
             t("cascade.col_value"): 80,
             t("cascade.col_target"): 80,
             t("cascade.col_rollup"): ROLLUP_WIDTH,
             t("cascade.col_status"): STATUS_WIDTH,
-            t("cascade.col_process"): PROCESS_WIDTH,
+            t("cascade.col_process"): PROCESS_WIDTH + ROLLUP_WIDTH - spare if not rolls else PROCESS_WIDTH,
         }
-        _grid(frame[wide], list(frame.index), "cascade.tree", widths, height)
+        shown = {column: width for column, width in widths.items() if column in wide}
+        _grid(frame[wide], list(frame.index), "cascade.tree", shown, height)
     with st.container(key="wide-cascade-pick"):
         st.caption(t("cascade.wide_pick"))
     with st.container(key="phone-cascade", gap="small"):
