@@ -58,3 +58,6 @@ if chosen in month_report.goals:
     forms.accept(ctx, row.goal, key="cascade")
     forms.commentary(ctx, [row.kpi] if row.kpi else [], [row.goal], key="cascade")
     forms.new_action(ctx, [row.goal], list(people.values()), key="cascade", actions=actions)
+    # an overdue action's Open on the Overview lands here: it can be moved along where it is read
+    own = [a for a in actions if a.goal == row.goal.code]
+    forms.action_status(ctx, own, [row.goal], key="cascade", people=list(people.values()))

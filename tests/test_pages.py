@@ -900,3 +900,22 @@ def test_an_early_value_for_the_running_month_does_not_make_it_everyone_s_month(
         assert at.title[0].value == f"Overview — {fmt.month_long(settled)}"
     finally:
         forget_app()
+
+
+@pytest.mark.reads_only
+def test_an_overdue_action_can_be_moved_along_where_its_open_lands(app, app_url):
+    """The Overview's Open on an overdue action opens its goal in the cascade, which offered only
+    to add an action: the head had to find "Update an action" on Departments (a head's trial).
+    The goal's detail offers it, for the goal's own actions."""
+    from kpi.store import engine, queries
+
+    head = "henrik.juul@havnhjem.example"
+    with engine.reading(engine.create(app_url)) as conn:
+        actions = queries.actions(conn, EVERYTHING, "en")
+    late = next(a for a in actions if a.owner == head and a.due and a.due < date(2026, 11, 1))
+    at = open_folds(app(month="2026-10", goal=late.goal, **{"as": head}).switch_page(CASCADE).run())
+    assert not at.exception, at.exception
+    assert "Update an action" in [e.label for e in at.expander]
+    picker = next(s for s in at.selectbox if s.key == "cascade.status.action")
+    assert late.title in picker.options
+    assert set(picker.options) == {a.title for a in actions if a.goal == late.goal}  # its goal's only
