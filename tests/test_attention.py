@@ -330,6 +330,10 @@ def test_an_item_owes_a_comment_where_the_month_asks_for_one():
         (Kind.RED_KPI, True),
     ]
     assert attention.explained(told) is attention.Said.OWED
+    from kpi.text import i18n, phrases
+
+    with i18n.use("en"):  # the items told with it say which of them still owes the word
+        assert all(words.endswith(" · not explained yet") for _, words in phrases.told_with(told, {}))
 
 
 def test_what_is_told_with_an_item_says_its_value_its_own_target_and_an_owner_who_differs():

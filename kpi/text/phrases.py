@@ -152,6 +152,8 @@ def told_with(item: Item, owners: Mapping[str, str]) -> list[tuple[str, str]]:
         parts = [other.subject, said]
         if other.owner and other.owner != item.owner:
             parts.append(t("attention.owner", name=owners.get(other.owner, other.owner)))
+        if other.owed and other.commented is False:  # which of them the line's "not explained yet" means
+            parts.append(t("attention.said_owed"))
         out.append((kind, " · ".join(parts)))
     return out
 
