@@ -243,7 +243,7 @@ def _department_slides(
                 row.delta_previous,
                 unit,
                 row.kpi.direction,
-                months.add(meeting.month_report.month, -1),
+                months.add(month, -1),
                 row.reading,
             )
             if row.delta_previous is not None

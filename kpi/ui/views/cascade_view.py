@@ -136,15 +136,15 @@ def tree(
         rolls = any(len(chips) for chips in frame[t("cascade.col_rollup")])
         left_out = {t("cascade.col_level")} | (set() if rolls else {t("cascade.col_rollup")})
         wide = [column for column in frame.columns if column not in left_out]
-        spare = 0 if rolls else ROLLUP_WIDTH // 2
+        freed = 0 if rolls else ROLLUP_WIDTH  # half to the titles, the rest to the verdicts
         widths = {
-            t("cascade.col_goal"): WIDE_GOAL_WIDTH + spare,
+            t("cascade.col_goal"): WIDE_GOAL_WIDTH + freed // 2,
             # In pixels: the automatic width cut "2,000 ms" and "✓ På sporet" in a long tree
             t("cascade.col_value"): 80,
             t("cascade.col_target"): 80,
             t("cascade.col_rollup"): ROLLUP_WIDTH,
             t("cascade.col_status"): STATUS_WIDTH,
-            t("cascade.col_process"): PROCESS_WIDTH + ROLLUP_WIDTH - spare if not rolls else PROCESS_WIDTH,
+            t("cascade.col_process"): PROCESS_WIDTH + freed - freed // 2,
         }
         shown = {column: width for column, width in widths.items() if column in wide}
         _grid(frame[wide], list(frame.index), "cascade.tree", shown, height)
