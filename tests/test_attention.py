@@ -425,3 +425,17 @@ def test_a_head_s_item_on_her_kpi_opens_and_is_owned_by_her_goal_not_one_elsewhe
     built = report.build(OCTOBER, handmade.KPIS, nobody, handmade.VALUES)
     found = attention.items(built, [], [], attention.compliance(built, [wait]))
     assert broken(Scope(frozenset({"CS"}))) == (None, "cs@example.com")
+
+
+@pytest.mark.parametrize("language", ["en", "da"])
+def test_the_count_of_items_and_of_exceptions_in_them_are_named_apart(language):
+    """The Overview's header said "30 items need attention:" beside counts by kind summing to 45."""
+    from kpi.text import i18n, phrases
+
+    found = attention.by_measure(attention.items(handmade.month_report(), handmade.ACTIONS))
+    alone = [replace(i, also=()) for i in found]
+    total = len(attention.every(found))
+    with i18n.use(language):
+        both, one = phrases.items_counted(found), phrases.items_counted(alone)
+    assert total > len(found) and f"{len(found)} " in both and f"{total} " in both
+    assert one.startswith(f"{len(found)} ") and str(total) not in one and one.endswith(":")

@@ -106,7 +106,7 @@ def test_overview_tells_the_items_on_one_number_as_one(app, app_url):
     assert any(item.also for item in shown)
     # above the tiles: the items, and every exception in them by kind (the goals' and KPIs' counts)
     counted = at.markdown[0].value
-    assert counted.startswith(f"**{len(told)} items need attention:**")
+    assert counted.startswith(f"**{len(told)} items need attention, {len(flat)} exceptions in all:**")
     assert sum(int(n) for n in re.findall(r"\] \*\*(\d+)\*\*", counted)) == len(flat)
 
 
@@ -120,9 +120,11 @@ def test_overview_puts_attention_above_changes_and_folds_flips_that_are_no_signa
 
     with engine.reading(engine.create(app_url)) as conn:
         built = monthly.month_report(conn, EVERYTHING, date(2026, 8, 1), "en")
-        items = attention.by_measure(monthly.attention(conn, EVERYTHING, built, "en"))
+        flat = monthly.attention(conn, EVERYTHING, built, "en")
+        items = attention.by_measure(flat)
     counted = at.markdown[0].value  # above the tiles: how many items (one per number), by kind
-    assert counted.startswith(f"**{len(items)} items need attention:**") and "Off target] **" in counted
+    said = f"**{len(items)} items need attention, {len(flat)} exceptions in all:**"
+    assert len(items) < len(flat) and counted.startswith(said) and "Off target] **" in counted
     report = month_report(app_url, month=date(2026, 8, 1))
     flips = report.flips()
     noise = [f for f in flips if not report.is_signal(f)]

@@ -27,11 +27,14 @@ def _counted(statuses: Sequence[KpiStatus] | Sequence[GoalStatus]) -> str:
 
 
 def _kinds(found: Sequence[attention.Item]) -> str:
-    """`⚠ Service priority broken 3 · ✕ Off target 15`: every exception of the list by kind
-    (`attention.kinds`: also those told with another on its number), most severe first."""
+    """`45 exceptions in all: ⚠ Service priority broken 3 · ✕ Off target 15`: every exception of
+    the list by kind (`attention.kinds`: also those told with another on its number), most severe
+    first; their total where it is more than the items the slide counts."""
     counted = attention.kinds(found)
     labels = [(palette.attention_label(str(k), phrases.kind_word(k, d)), n) for k, d, n in counted]
-    return " · ".join(measure.unbroken(f"{label} {count}") for label, count in labels)
+    kinds = " · ".join(measure.unbroken(f"{label} {count}") for label, count in labels)
+    total = sum(n for _, _, n in counted)  # the slide's value counts the items, one per number
+    return kinds if total == len(found) else f"{t('attention.exceptions_in_all', count=total)} {kinds}"
 
 
 def _of(part: int, whole: int) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 from kpi.domain import attention, owed, status, verdicts
@@ -135,6 +135,17 @@ def attention_facts(item: Item, owners: Mapping[str, str]) -> tuple[str, str, st
 def kind_word(kind: str, detail: str = "") -> str:
     """An exception kind's word (`attention.Kind`): a mismatch says which (`detail`)."""
     return t(f"mismatch.{detail}") if kind == "mismatch" else t(f"attention.{kind}")
+
+
+def items_counted(items: Sequence[Item]) -> str:
+    """`30 items need attention, 45 exceptions in all:` before the counts by kind
+    (`attention.kinds`) of a list told by measure: the items are one per number, the kinds count
+    every exception in them (a header said 30 beside counts summing to 45, unexplained)."""
+    total = len(attention.every(items))
+    if total == len(items):
+        return t("attention.items_counted", count=len(items))
+    # more exceptions than items, so at least two: the count of items decides the plural
+    return t("attention.items_and_exceptions", count=len(items), total=fmt.number(total))
 
 
 def told_with(item: Item, owners: Mapping[str, str]) -> list[tuple[str, str]]:

@@ -67,7 +67,7 @@ def attention_summary(items: Sequence[attention.Item]) -> None:
         f"{widgets.attention_badge(kind, phrases.kind_word(kind, detail))} **{count}**"
         for kind, detail, count in attention.kinds(items)
     ]
-    st.markdown(f"**{t('overview.attention_count', count=len(items))}** " + " ".join(parts))
+    st.markdown(f"**{phrases.items_counted(items)}** " + " ".join(parts))
 
 
 def summary(month_report: report.MonthReport, scope: Scope) -> None:
