@@ -398,35 +398,6 @@ def test_a_number_that_owes_only_a_comment_says_why():
     assert note.endswith(" · not explained yet")
 
 
-def test_a_head_s_item_on_her_kpi_opens_and_is_owned_by_her_goal_not_one_elsewhere():
-    """A broken priority on the service desk's KPI whose most strategic goal is the board's, with
-    nobody owning it: the head's list named the board's head as owner and opened a goal she
-    cannot act on. Hers opens her own goal on it and names its owner; everyone else's is as before."""
-    from kpi.domain.access import Scope
-
-    board = Goal(
-        "S3", Level.STRATEGIC, "Nobody waits", "WAIT", "MGMT", baseline=100, target=40, **handmade.YEAR
-    )
-    goals = [replace(g, owner="cs@example.com") if g.code == "O1" else g for g in [*handmade.GOALS, board]]
-    built = report.build(OCTOBER, handmade.KPIS, goals, handmade.VALUES)
-    wait = ServicePriority("P_WAIT", "Callers wait at most 50 seconds", "WAIT", 50.0, "<=")
-    found = attention.items(built, [], [], attention.compliance(built, [wait]))
-    heads = {"MGMT": "ceo@example.com", "CS": "cs@example.com"}
-
-    def broken(scope: Scope) -> tuple[str | None, str | None]:
-        told = attention.as_told(found, built, scope, heads)
-        item = next(i for i in told if i.kind is Kind.BROKEN_PRIORITY)
-        return item.goal, item.owner
-
-    assert broken(Scope(None)) == ("S3", "ceo@example.com")  # the board's goal, its head
-    assert broken(Scope(frozenset({"CS"}))) == ("O1", "cs@example.com")
-    # a head of a department with no goal on the KPI: its department to open, its head to name
-    nobody = [g for g in goals if g.code != "O1"]
-    built = report.build(OCTOBER, handmade.KPIS, nobody, handmade.VALUES)
-    found = attention.items(built, [], [], attention.compliance(built, [wait]))
-    assert broken(Scope(frozenset({"CS"}))) == (None, "cs@example.com")
-
-
 @pytest.mark.parametrize("language", ["en", "da"])
 def test_the_count_of_items_and_of_exceptions_in_them_are_named_apart(language):
     """The Overview's header said "30 items need attention:" beside counts by kind summing to 45."""

@@ -9,7 +9,7 @@ the goal or department to open. Most severe first: nothing that is red anywhere 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
@@ -188,12 +188,8 @@ def _explained(comments: Sequence[Commentary], month: date) -> frozenset[tuple[s
 
 def kpi_goals(report: MonthReport) -> dict[str, GoalRow]:
     """The most strategic goal measured by each KPI of the report: its owner owns the KPI's items."""
-    return _most_strategic(report.goals.values())
-
-
-def _most_strategic(goals: Iterable[GoalRow]) -> dict[str, GoalRow]:
     out: dict[str, GoalRow] = {}
-    for row in sorted(goals, key=lambda r: (r.goal.level.depth, r.goal.code)):
+    for row in sorted(report.goals.values(), key=lambda r: (r.goal.level.depth, r.goal.code)):
         if row.kpi is not None:
             out.setdefault(row.kpi.code, row)
     return out
@@ -488,20 +484,8 @@ def as_told(items: Sequence[Item], report: MonthReport, scope: Scope, heads: Map
     if scope.departments is not None:  # the reader's own: each row's code, counted once
         goals, kpis = report.own(scope)
         own = (frozenset(r.goal.code for r in goals), frozenset(r.kpi.code for r in kpis))
-        mine = _most_strategic(goals)
-        items = [_on_own_goal(item, own[0], mine) for item in items if _theirs(item, scope, own)]
+        items = [item for item in items if _theirs(item, scope, own)]
     return [_as_told(item, report, scope, heads) for item in items]
-
-
-def _on_own_goal(item: Item, goals: frozenset[str], mine: Mapping[str, GoalRow]) -> Item:
-    """A KPI's or service priority's item as its reader's own: opening, and owned as, the most
-    strategic goal of theirs on the KPI (`mine`), or their department where none is. A head's list
-    named another department's head as owner of a broken priority on her own KPI, and opened a
-    goal there, because that KPI's most strategic goal in the whole report was theirs."""
-    if about(item) not in ("kpi", "priority") or item.kpi is None or item.goal is None or item.goal in goals:
-        return item
-    row = mine.get(item.kpi)
-    return replace(item, goal=row.goal.code if row else None, owner=row.goal.owner if row else None)
 
 
 def about(item: Item) -> str:
