@@ -22,7 +22,7 @@ from kpi.domain import attention
 from kpi.domain.access import EVERYTHING
 from kpi.store import engine, monthly, queries
 from kpi.text import fmt, palette
-from kpi.ui.views import overview_view
+from kpi.ui.views import cascade_view, overview_view
 from tests.conftest import ROOT
 from tools.screenshot import CHROMIUM, CHROMIUM_ARGS, SETTLE_MS, fit_to_content, settle
 from tools.serve import app as serve_app
@@ -616,6 +616,30 @@ def test_a_phone_gets_the_cascade_as_a_list_that_fits(server, browser, october):
     page.close()
     assert len(edges) == len(october.goals) and max(edges) <= 390, edges
     assert wide <= 0, wide
+
+
+@pytest.mark.parametrize("language", ["en", "da"])
+def test_a_laptop_shows_the_cascade_s_table_whole_and_a_tablet_gets_the_list(server, browser, language):
+    """At 1280 pixels Streamlit's sidebar and margins left the cascade's table 820 of the pixels
+    it needs: the process verdicts stood off its right edge, a sideways scroll away. A laptop's
+    screen now gives the pages their room (`widgets.ROOM_STYLE`), so the table shows whole there
+    and at 1440, each column at its width; a narrower window, a tablet's, gets the phone's list."""
+    page = open_page(browser, f"{server}/goal_cascade?month=2026-10&lang={language}", 1280)
+    found = {}
+    for width in (1280, 1440):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.wait_for_function("(width) => window.innerWidth === width", arg=width)
+        drawn = page.wait_for_function(
+            f"() => {{ const grids = ({GRIDS})(); return grids.length === 1 && grids; }}"
+        )
+        found[width] = drawn.json_value()[0]
+        page.screenshot(path=str(SHOTS / f"goal_cascade-table-{language}-{width}.png"))
+    page.set_viewport_size({"width": cascade_view.LIST_BELOW - 1, "height": 900})
+    expect(page.locator(".st-key-phone-cascade li").first).to_be_visible()
+    expect(page.locator(".st-key-wide-cascade [data-testid='stDataFrame']")).to_be_hidden()
+    page.close()
+    for width, grid in found.items():
+        assert grid["scroll"] <= 0 and grid["width"] >= cascade_view.TABLE_WIDTH, (width, grid)
 
 
 def test_a_goal_opened_on_a_phone_comes_before_the_tree(server, browser, october):

@@ -354,14 +354,45 @@ in a text area is true on a Mac too (Streamlit takes ⌘ or Ctrl). Also a picker
 when what was typed into it matches no choice."""
 
 
+SIDEBAR_WIDTH = 272
+"""Pixels of the sidebar on a laptop's screen (`ROOM_STYLE`), Streamlit's 300 elsewhere."""
+SIDE_PADDING = 16
+"""Pixels on each side of a page's content on a laptop's screen, Streamlit's 80 elsewhere."""
+ROOMY = 1440
+"""From this width of the window Streamlit's own sidebar and margins leave the pages their room."""
+
+ROOM_STYLE = f"""<style>
+@media (min-width: 641px) and (max-width: {ROOMY - 1}px) {{
+  [data-testid="stMainBlockContainer"] {{
+    padding-left: {SIDE_PADDING}px !important; padding-right: {SIDE_PADDING}px !important;
+  }}
+  section[data-testid="stSidebar"] {{ width: {SIDEBAR_WIDTH}px !important; min-width: {SIDEBAR_WIDTH}px !important; }}
+}}
+</style>"""
+"""A laptop's screen (1280 pixels) gives the pages the room a 1440-pixel one gives them less
+about 100 pixels, not 260: Streamlit's 300-pixel sidebar and 80-pixel margins left 820 pixels of
+the 1280, and the goal cascade's table, which needs 968, hid its process verdicts off the
+right edge. The sidebar's words and the month's picker fit 272 pixels in either language (the demo's banner too, its last word whole).
+Constant CSS, never people's text."""
+
+
+def window_for(content: int) -> int:
+    """The narrowest browser window, its sidebar open, that gives a page's content `content`
+    pixels (`ROOM_STYLE` below `ROOMY`; Streamlit's 300-pixel sidebar and 80-pixel margins from
+    there)."""
+    laptop = content + SIDEBAR_WIDTH + 2 * SIDE_PADDING
+    return laptop if laptop < ROOMY else max(ROOMY, content + 300 + 2 * 80)
+
+
 def input_words() -> None:
     """Once per page, in the sidebar: the style that writes the typing hints and an empty
-    picker's words in the reader's language (`INPUT_STYLE`)."""
+    picker's words in the reader's language (`INPUT_STYLE`), and the style that gives a laptop's
+    screen its room (`ROOM_STYLE`), one element."""
     words = {
         name: css_string(t(f"inputs.{name}"))
         for name in ("apply", "submit", "lines_apply", "lines_submit", "no_results")
     }
-    st.sidebar.html(INPUT_STYLE.format(**words))
+    st.sidebar.html(INPUT_STYLE.format(**words) + ROOM_STYLE)
 
 
 def file_uploader(

@@ -94,19 +94,38 @@ MISMATCH = palette.attention_look("mismatch").icon
 """The chip beside the sub-goals' status of a goal they disagree with: the icon of a mismatch
 on the Overview's list of what needs attention, in its colour. In words, as a column of its
 own, it took 160 pixels, mostly empty, and pushed the process verdicts off a 1440-pixel screen."""
-WIDE_GOAL_WIDTH = 310
-"""Pixels for a goal's title on a screen. With the other widths below the table takes about 970
-of the 980 pixels a 1440-pixel screen leaves it beside the sidebar, so both of a KPI's process
-verdicts show whole in either language (in Danish with its shorter assurance words, "Aldrig i
-mål"); the demo's titles fit three levels deep but for the longest one in each language, cut by a
-word (whole in the goal's detail below). With the columns' automatic widths the process column
-got about 130 pixels and cut every second verdict."""
+WIDE_GOAL_WIDTH = 269
+"""Pixels for a goal's title on a screen: what the other widths below leave of the 976 pixels a
+1280-pixel screen gives the table (`widgets.ROOM_STYLE`; a 1440-pixel one gives 980), so a KPI's
+two process verdicts always show whole: a title is the one cell whose words are whole elsewhere,
+in the goal's detail below. About 40 characters show three levels deep. With the columns'
+automatic widths the process column got about 130 pixels and cut every second verdict."""
 ROLLUP_WIDTH = 125
 """Pixels for the sub-goals' status and the `MISMATCH` chip beside it, in both languages."""
 STATUS_WIDTH = 100
 """Pixels for a goal's status chip: the longest, "✓ På sporet", with room to spare."""
-PROCESS_WIDTH = 250
-"""Pixels for a KPI's two process verdicts: "~ Almindelig variation" and "○ Aldrig i mål"."""
+PROCESS_WIDTH = 296
+"""Pixels for a KPI's two process verdicts, the longest pair whole: "▼ Worse than usual" and
+"● Consistently passing" (280 with their gap; in Danish "▲ Bedre end normalt" and "± Nogle gange
+i mål", 271). At 250 "○ Consistently failing" was cut at 1440 pixels."""
+NUMBER_WIDTH = 76
+"""Pixels for a value and for a target: "12,345 ms" whole (the automatic width cut "2,000 ms" in
+a long tree)."""
+ROW_PICKER = 34
+"""Pixels of the table's column of row checkboxes (32) and the grid's two borders."""
+TABLE_WIDTH = ROW_PICKER + WIDE_GOAL_WIDTH + STATUS_WIDTH + 2 * NUMBER_WIDTH + ROLLUP_WIDTH + PROCESS_WIDTH
+"""Pixels the whole table takes (with or without its sub-goals' column: its room is shared out)."""
+LIST_BELOW = widgets.window_for(TABLE_WIDTH)
+"""The narrowest window whose screen shows the table whole (1,280 pixels): a narrower one, a
+tablet's 1,024 or 1,180, gets the tree as the phone's list, not a table cut at its right edge."""
+TREE_STYLE = f"""<style>
+@media (max-width: {LIST_BELOW - 1}px) {{
+  .st-key-wide-cascade, .st-key-wide-cascade-pick {{ display: none !important; }}
+  .st-key-phone-cascade {{ display: flex !important; }}
+}}
+</style>"""
+"""`widgets.SCREEN_STYLE`'s switch from the table to the list, for the tree, at `LIST_BELOW`.
+Constant CSS, never people's text."""
 PHONE_LIMIT = 60
 """Goals the phone's list shows at most: the demo's 36 whole; a large company's thousands would be
 a page no thumb gets to the end of, so past this the list names how many it left out and how to
@@ -127,6 +146,7 @@ def tree(
     frame = tree_table(rows, kpis)
     height = min(38 + 35 * len(frame), 640)
     widgets.screen_style()
+    st.html(TREE_STYLE)
     with st.container(key="wide-cascade"):
         # The level shows as the indent (and is the filter above), so the screen's table
         # leaves its column out and the whole table fits 1440 pixels.
@@ -139,9 +159,8 @@ def tree(
         freed = 0 if rolls else ROLLUP_WIDTH  # half to the titles, the rest to the verdicts
         widths = {
             t("cascade.col_goal"): WIDE_GOAL_WIDTH + freed // 2,
-            # In pixels: the automatic width cut "2,000 ms" and "✓ På sporet" in a long tree
-            t("cascade.col_value"): 80,
-            t("cascade.col_target"): 80,
+            t("cascade.col_value"): NUMBER_WIDTH,
+            t("cascade.col_target"): NUMBER_WIDTH,
             t("cascade.col_rollup"): ROLLUP_WIDTH,
             t("cascade.col_status"): STATUS_WIDTH,
             t("cascade.col_process"): PROCESS_WIDTH + freed - freed // 2,
