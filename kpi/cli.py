@@ -455,7 +455,7 @@ def _scope(args: argparse.Namespace, conn: sa.Connection) -> access.Scope:
     scope = access.scope_for(viewer, queries.goal_links(conn))
     if args.department is not None:
         department = _known(conn, "department", args.department, "--department", scope)
-        scope = access.department_scope(scope, department)
+        scope = access.department_scope(scope, department, queries.goal_links(conn))
     if scope.departments is not None and not scope.departments:
         raise Denied(Problem("cli.nothing_visible", "", (("who", who),)))
     return scope

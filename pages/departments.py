@@ -22,7 +22,7 @@ code = urlstate.selectbox(
     always_in_url=True,
     format_func=lambda c: visible[c],
 )
-scope = access.department_scope(ctx.scope, code)
+scope = access.department_scope(ctx.scope, code, data.goal_links(ctx.url))
 heading.title(
     t("departments.title", department=plain.markdown(visible[code]), month=fmt.month_long(ctx.month))
 )
@@ -32,10 +32,13 @@ history = data.history(ctx.url, scope, months.add(ctx.month, -departments_view.T
 comments = data.commentary(ctx.url, scope, ctx.month, ctx.month, ctx.language)
 facts = data.card_facts(ctx.url, scope, ctx.month, ctx.language)
 events = data.company_events(ctx.url, scope, ctx.language)
+if not month_report.kpis:
+    st.info(t("departments.no_kpis"))
 departments_view.kpi_cards(month_report, history, comments, facts, events)
 
-st.subheader(t("departments.trends", count=departments_view.months_shown(history)))
-departments_view.trends(month_report, history, scope, events)
+if shown := departments_view.months_shown(history):  # "the last 0 months" over nothing, before
+    st.subheader(t("departments.trends", count=shown))
+    departments_view.trends(month_report, history, scope, events)
 
 goals_col, priorities_col = st.columns(2)
 with goals_col:

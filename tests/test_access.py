@@ -43,7 +43,26 @@ def test_scopes_allow_only_their_departments():
     ],
 )
 def test_department_scope_only_narrows(scope, department, expected):
-    assert access.department_scope(scope, department) == expected
+    assert access.department_scope(scope, department, ()) == expected
+
+
+def test_a_department_reads_the_kpis_that_measure_its_goals_wherever_they_sit():
+    """The board's goal measured by customer service's NPS read "No data" on the board's page,
+    for `--department` and for the board's head: the KPI was another department's. Its values
+    are read with the goal now, and nothing else of that department."""
+    links = [
+        access.GoalLink("S1", None, "MGMT", "ceo@x", "NPS"),
+        access.GoalLink("T1", "S1", "CS", "cs@x", "WAIT"),
+        access.GoalLink("T2", "S1", "IT", "it@x", "DOWN"),
+    ]
+    board = access.department_scope(EVERYTHING, "MGMT", links)
+    assert board == Scope(frozenset({"MGMT"}), kpis=frozenset({"NPS"}))
+    assert board.sees_kpi("NPS", "CS") and not board.sees_kpi("WAIT", "CS")
+    head = access.scope_for(Person("b@x", "B", Role.DEPARTMENT_HEAD, "MGMT"), links)
+    assert head.kpis == frozenset({"NPS"}) and not head.allows("CS")
+    cs = access.scope_for(CS_HEAD, links)  # her goal serves the board's: line of sight, as before
+    assert cs.kpis == frozenset({"NPS", "WAIT"}) and cs.served == frozenset({"S1"})
+    assert access.department_scope(cs, "IT", links) == NOTHING
 
 
 def test_scopes_are_hashable_cache_keys():

@@ -199,6 +199,24 @@ def test_department_filter_for_an_executive(demo_duckdb_url):
     assert {k["department"] for k in data["kpis"]} == {"IT"}
 
 
+def test_a_department_reads_its_goals_measured_by_another_department_s_kpi(demo_duckdb_url):
+    """A new company's board goal measured by customer service's NPS read "No data" for
+    `--department` (and on the board's page): the KPI was another department's. It reads the
+    goal's value now, with that one KPI and nothing else of customer service."""
+    from kpi.store import engine, schema
+
+    store = engine.create(demo_duckdb_url)
+    with store.begin() as conn:
+        conn.execute(sa.update(schema.kpi).where(schema.kpi.c.code == "NPS").values(department="CS"))
+    whole = {g["code"]: g for g in status_json(demo_duckdb_url)["goals"]}
+    board = status_json(demo_duckdb_url, "--department", "MGMT")
+    goals = {g["code"]: g for g in board["goals"]}
+    assert goals["S1"]["value"] == whole["S1"]["value"] is not None
+    assert goals["S1"]["status"] == whole["S1"]["status"] != "no_data"
+    assert {k["code"] for k in board["kpis"] if k["department"] == "CS"} == {"NPS"}
+    assert {g["department"] for g in board["goals"]} == {"MGMT"}
+
+
 def test_readable_table_in_danish(demo_duckdb_url, capsys):
     assert cli.main(["--db", demo_duckdb_url, "--lang", "da", "status", "--month", MONTH]) == 0
     out = capsys.readouterr().out

@@ -36,9 +36,10 @@ HEAD = Person("cs@x", "Cs", Role.DEPARTMENT_HEAD, "CS")
 @pytest.mark.parametrize(
     "viewer, expected",
     [
-        (  # own department, the goal owned on the board, and what both serve up the tree
+        (  # own department, the goal owned on the board, and what both serve up the tree; the
+            # KPIs of all of them, her own goals' too (WAIT), wherever those KPIs sit
             HEAD,
-            Scope(frozenset({"CS"}), frozenset({"T2", "T1", "S1"}), frozenset({"FTR", "WIN", "NPS"}), frozenset({"T2"})),
+            Scope(frozenset({"CS"}), frozenset({"T2", "T1", "S1"}), frozenset({"FTR", "WIN", "NPS", "WAIT"}), frozenset({"T2"})),
         ),
         (Person("it@x", "It", Role.DEPARTMENT_HEAD, "IT"), Scope(frozenset({"IT"}), frozenset({"S2"}), frozenset({"CHURN"}))),
         (Person("cs@x", "Cs", Role.PRESENTER, None), access.EVERYTHING),

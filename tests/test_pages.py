@@ -6,12 +6,14 @@ import re
 from datetime import date
 
 import pytest
+import sqlalchemy as sa
 from streamlit.proto.LabelVisibility_pb2 import LabelVisibility
 
 from kpi.domain import attention
 from kpi.domain.access import EVERYTHING
 from kpi.domain.model import GoalStatus
 from kpi.text import fmt, palette, plain
+from kpi.ui import widgets
 from kpi.ui.views import overview_view
 from tests.conftest import as_admin
 from tests.sharing import open_folds
@@ -921,3 +923,29 @@ def test_an_overdue_action_can_be_moved_along_where_its_open_lands(app, app_url)
     picker = next(s for s in at.selectbox if s.key == "cascade.status.action")
     assert late.title in picker.options
     assert set(picker.options) == {a.title for a in actions if a.goal == late.goal}  # its goal's only
+
+
+def test_a_department_page_reads_its_goals_kpis_elsewhere_and_says_when_it_has_none(app, app_url):
+    """A new company's board goal measured by customer service's NPS read "No data" on the
+    board's page, which had no trends to show and said "Trends, the last 0 months": its KPI card
+    and trend are there now, and a department with no KPI says so instead."""
+    from kpi.store import engine, schema
+
+    with engine.create(app_url).begin() as conn:
+        conn.execute(sa.update(schema.kpi).where(schema.kpi.c.code == "NPS").values(department="CS"))
+        conn.execute(sa.insert(schema.department).values(code="PR", name="Press office"))
+    at = app(month="2026-10", department="MGMT")
+    at.switch_page(DEPARTMENTS).run()
+    assert not at.exception
+    nps = month_report(app_url).kpis["NPS"]
+    assert {m.label: m.value for m in at.metric}[nps.kpi.name] == shown(nps)
+    s1 = month_report(app_url).goals["S1"]
+    assert s1.status is not GoalStatus.NO_DATA
+    lines = [e.value for e in at.markdown]
+    assert widgets.goal_line(s1) in lines  # its status and value, as on the Overview
+    assert [h.value for h in at.subheader if h.value.startswith("Trends")]
+    at.selectbox(key="department").set_value("PR").run()
+    assert not at.exception
+    page = texts(at)
+    assert "No KPIs in this department, nor any measuring its goals." in page
+    assert not [h.value for h in at.subheader if h.value.startswith("Trends")]

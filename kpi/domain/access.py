@@ -15,7 +15,7 @@ nothing else of their departments.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from kpi.domain.model import Person, Role
@@ -110,16 +110,32 @@ def scope_for(viewer: Person | None, links: Iterable[GoalLink] = ()) -> Scope:
     goals = owned | acting | served
     if not departments and not goals:
         return NOTHING
-    kpis = frozenset(k for c in goals if (k := tree[c].kpi) is not None)
-    return Scope(departments, goals, kpis, owned, acting, viewer.email if acting else None)
+    return Scope(
+        departments, goals, _measuring(tree, goals, home), owned, acting, viewer.email if acting else None
+    )
 
 
-def department_scope(scope: Scope, department: str | None) -> Scope:
+def _measuring(tree: Mapping[str, GoalLink], goals: frozenset[str], home: Scope) -> frozenset[str]:
+    """The KPIs that measure `goals` and the goals of `home`'s departments, wherever the KPI
+    sits: the board's goal measured by customer service's NPS read "No data" for the board's
+    head and on the board's page, its KPI being another department's."""
+    return frozenset(
+        link.kpi
+        for code, link in tree.items()
+        if link.kpi is not None and (code in goals or home.allows(link.department))
+    )
+
+
+def department_scope(scope: Scope, department: str | None, links: Iterable[GoalLink]) -> Scope:
     """Narrow `scope` to one department (never widen it): the Departments page and `--department`.
-    A department's page holds its own goals only, not those owned or served elsewhere."""
+    A department's page holds its own goals only, not those owned or served elsewhere, with the
+    KPIs that measure them (`links`: the store's goal tree), wherever those sit."""
     if department is None:
         return scope
-    return Scope(frozenset({department})) if scope.allows(department) else NOTHING
+    if not scope.allows(department):
+        return NOTHING
+    home = Scope(frozenset({department}))
+    return Scope(home.departments, kpis=_measuring({link.code: link for link in links}, frozenset(), home))
 
 
 # --- what a viewer may do ---------------------------------------------------------------------

@@ -839,7 +839,7 @@ def _department_page(url: str, code: str, month: date, language: str) -> None:
     checks the page then computes nothing)."""
     from kpi.ui.views import departments_view
 
-    scoped = access.department_scope(EVERYTHING, code)
+    scoped = access.department_scope(EVERYTHING, code, goal_links(url))
     report = month_report(url, scoped, month, language)
     trends = history(url, scoped, months.add(month, -departments_view.TREND_MONTHS), month)
     commentary(url, scoped, month, month, language)
