@@ -131,3 +131,17 @@ def test_a_danish_file_s_header_problems_name_the_columns_as_its_template_does(
     err = capsys.readouterr().err
     assert "kolonne Kildens forbindelse" in err and "kolonne Kildens forespørgsel" in err, err
     assert "source_" not in err
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_a_template_marks_required_what_the_import_requires(kind):
+    """The goals' template headed KPI, department, target and start month in plain type, and its
+    guide said "Required: No", while the import refused a new goal without them (a new company's
+    trial): what a template marks required is what the kind's one check asks of an empty row."""
+    from kpi.domain import checks
+    from kpi.store.importing import _CHECKS
+
+    check = _CHECKS[kind]
+    found = check({}, checks.Known())
+    asked = {p.field for p in found if p.key == "required"}
+    assert {c.name for c in KINDS[kind] if c.required} == asked
