@@ -949,3 +949,18 @@ def test_a_department_page_reads_its_goals_kpis_elsewhere_and_says_when_it_has_n
     page = texts(at)
     assert "No KPIs in this department, nor any measuring its goals." in page
     assert not [h.value for h in at.subheader if h.value.startswith("Trends")]
+
+
+@pytest.mark.reads_only
+def test_a_first_month_s_tiles_compare_with_no_month_before_it(app, app_url):
+    """A new company's first month read "+14" and "vs Sept" with no change: September had no value."""
+    from kpi.domain import months
+    from kpi.store import engine, queries
+
+    with engine.reading(engine.create(app_url)) as conn:
+        first = min(v.month for v in queries.month_values(conn, EVERYTHING, date(2000, 1, 1), OCTOBER))
+    at = app(month=months.key(first)).run()
+    assert not at.exception and at.metric
+    assert {(m.proto.delta, m.proto.delta_description) for m in at.metric} == {("", "")}
+    at = app(month="2026-10").run()
+    assert {m.proto.delta_description for m in at.metric if m.proto.delta} == {"vs Sept"}  # CLDR's English

@@ -461,7 +461,9 @@ def kpi_metric(
         delta_arrow="off" if not moved else "auto",
         # the month alone: with its year, "ift. okt. 2026" beside "+1,7 point" was cut off on a
         # card a quarter of a 1280-pixel page wide ("ift. okt. 2…")
-        delta_description=t("widget.vs_month", month=fmt.month_name(months.add(month, -1))),
+        delta_description=(
+            t("widget.vs_month", month=fmt.month_name(months.add(month, -1))) if change is not None else None
+        ),  # a company's first month has no month before it to be compared with ("vs Sept" alone)
         label_visibility="collapsed",
     )
     shown = points[-sparkline.MONTHS :]
