@@ -95,6 +95,22 @@ def test_a_line_never_breaks_between_a_number_and_its_unit(language, unit):
     assert fmt.NO_BREAK in fmt.value(78.5, "%") and fmt.NO_BREAK in fmt.delta(2.0, "s")
 
 
+@pytest.mark.parametrize("language", i18n.languages())
+def test_what_a_person_reads_never_breaks_inside_a_date_or_a_range_of_scores(language):
+    """A phone broke "31. / okt. 2026" after the day, "27. nov. / 2026" before the year and
+    "Kritikere (0– / 6)" after the dash (a Danish review at 390 pixels)."""
+    from kpi.domain import attention
+    from kpi.domain.model import Aggregation
+    from kpi.text import survey
+
+    late = attention.Item(attention.Kind.LATE_ACTION, "4", "Second provider", "O9", "IT", detail="2026-10-31")
+    with i18n.use(language):
+        due = phrases.attention_facts(late, {})[2]
+        group = survey.group(Aggregation.NPS, "detractors")
+    assert "31" in due and " " not in due.split("31", 1)[1], repr(due)
+    assert " " not in group.split("(", 1)[1] and "\u2060" in group, repr(group)
+
+
 def test_every_unit_has_a_style_and_chart_label():
     for unit in fmt.UNITS:
         assert fmt.value(1.0, unit)

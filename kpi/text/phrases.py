@@ -28,9 +28,9 @@ def change(
         return "–"
     judged = _judged(delta, unit, direction)
     if judged is None:
-        return t("phrase.unchanged", month=fmt.month(since))
+        return t("phrase.unchanged", month=fmt.month_unbroken(since))
     word = t("change.better" if judged else "change.worse")
-    said = t("phrase.change", delta=fmt.delta(delta, unit), judgement=word, month=fmt.month(since))
+    said = t("phrase.change", delta=fmt.delta(delta, unit), judgement=word, month=fmt.month_unbroken(since))
     if against_signal(delta, unit, direction, reading) and reading is not None:
         said = t("phrase.change_still", said=said, usual=t(f"signal.variation.{reading.variation}").lower())
     return said
@@ -74,7 +74,7 @@ def target_kind(target: MonthTarget | None, month: date) -> str:
     """What a KPI's month target is: `2026 target, phased` / `target for Oct 2026` / `2026 target`."""
     if target is None:
         return ""
-    return t(f"phrase.target_{target.kind}", year=month.year, month=fmt.month(month))
+    return t(f"phrase.target_{target.kind}", year=month.year, month=fmt.month_unbroken(month))
 
 
 def goal_figures(row: GoalRow) -> tuple[str, str]:
@@ -111,7 +111,7 @@ def attention_facts(item: Item, owners: Mapping[str, str]) -> tuple[str, str, st
     if item.deadline is not None and item.target is not None:  # a goal's: the value to reach by then
         target = t("attention.target_by", target=target, when=fmt.month_unbroken(item.deadline))
     if item.detail and item.kind == "late_action":
-        target = t("attention.due", due=fmt.day(date.fromisoformat(item.detail)))
+        target = t("attention.due", due=fmt.day_unbroken(date.fromisoformat(item.detail)))
     if item.detail and item.kind == "late":  # no value yet: how late it is, beside the target
         value = t("attention.days_late", count=int(item.detail))
     parts = [
@@ -120,7 +120,7 @@ def attention_facts(item: Item, owners: Mapping[str, str]) -> tuple[str, str, st
         else t("attention.no_owner")
     ]
     if item.since is not None:
-        parts.append(t("attention.since", month=fmt.month(item.since)))
+        parts.append(t("attention.since", month=fmt.month_unbroken(item.since)))
     said = attention.explained(item)  # of it and those told with it; None: the reader reads none
     if said is not None:
         parts.append(t(f"attention.said_{said}"))
@@ -195,7 +195,7 @@ def during(event: CompanyEvent) -> str:
 
 def event_period(event: CompanyEvent) -> str:
     """The months an event touches: `Sep 2026`, or `Sep – Oct 2026` / `Dec 2025 – Jan 2026`."""
-    first, last = fmt.month(event.first_month), fmt.month(event.last_month)
+    first, last = fmt.month_unbroken(event.first_month), fmt.month_unbroken(event.last_month)
     return first if first == last else f"{first} – {last}"
 
 
@@ -232,7 +232,9 @@ def worst_day(event: EventMonth) -> str:
     """A counted month's worst day and its share, `worst day 14 Oct 2026: 51 %`; empty without."""
     if event.worst_day is None or event.worst_share is None:
         return ""
-    return t("events.worst_day", day=fmt.day(event.worst_day), share=fmt.value(event.worst_share, "%"))
+    return t(
+        "events.worst_day", day=fmt.day_unbroken(event.worst_day), share=fmt.value(event.worst_share, "%")
+    )
 
 
 def verdict_looks(reading: Reading | None, still: bool = False) -> list[tuple[palette.Look, str]]:
@@ -285,7 +287,7 @@ def goal_reason(row: GoalRow, month: date) -> str:
     if row.reason is None:
         return ""
     unit = row.kpi.unit if row.kpi else "count"
-    start = fmt.day(row.goal.start) if row.goal.start else ""
+    start = fmt.day_unbroken(row.goal.start) if row.goal.start else ""
     return t(
         f"reason.{row.reason}",
         pace=goal_pace(row, month),
@@ -303,7 +305,7 @@ def goal_pace(row: GoalRow, month: date) -> str:
     return t(
         "reason.on_pace",
         target=fmt.value(row.goal.target, unit),
-        deadline=fmt.month(row.goal.deadline),
+        deadline=fmt.month_unbroken(row.goal.deadline),
         now=fmt.value(level, unit),
     )
 
@@ -380,5 +382,11 @@ def left_out(found: owed.LeftOut, names: Mapping[str, str] | None = None) -> str
         listed = "; ".join(named) + (" " + t("close_tab.owed_more", count=more) if more > 0 else "")
         parts.append(t("close_tab.owed_by", items=listed))
     if found.early:
-        parts.append(t("close_tab.planned", close=fmt.day(found.close), data_due=fmt.day(found.data_due)))
+        parts.append(
+            t(
+                "close_tab.planned",
+                close=fmt.day_unbroken(found.close),
+                data_due=fmt.day_unbroken(found.data_due),
+            )
+        )
     return " ".join(parts)

@@ -53,4 +53,4 @@ def line(split: Split, unit: str) -> str:
 def since(split: Split, unit: str, month: date) -> str:
     """`Since Sept 2026, −4.1 pts: mix −0.6, rate −3.5 (Business −3.0)`: a survey KPI's change
     from the month before `month`, for a goal's detail and the attention list."""
-    return t("split.since", month=fmt.month(months.add(month, -1)), line=line(split, unit))
+    return t("split.since", month=fmt.month_unbroken(months.add(month, -1)), line=line(split, unit))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from kpi.domain import words
 from kpi.domain.model import Aggregation
-from kpi.text import i18n
+from kpi.text import fmt, i18n
 from kpi.text.i18n import t
 
 
@@ -34,4 +34,4 @@ def group(aggregation: Aggregation, name: str, *, scores: bool = True) -> str:
     if not scores:
         return said
     low, high = words.bounds(aggregation, name)
-    return t("words.group_scores", group=said, low=low, high=high)
+    return t("words.group_scores", group=said, scores=fmt.span(str(low), str(high)))  # never "(0–" / "6)"

@@ -199,7 +199,7 @@ def _within_reach(
 def accept(ctx: Context, goal: Goal, key: str) -> None:
     """The owner's "I accept this goal" button, while it is not accepted yet."""
     if goal.accepted_at is not None:
-        st.caption(t("forms.accepted_on", date=fmt.day(goal.accepted_at)))
+        st.caption(t("forms.accepted_on", date=fmt.day_unbroken(goal.accepted_at)))
         return
     if goal.owner is None or not access.may_accept(ctx.viewer, goal.owner):
         st.caption(t("forms.not_accepted"))

@@ -487,7 +487,7 @@ def spark_shades(
         covered = [n for n, p in enumerate(points) if band.first <= p.month <= band.last]
         if covered:
             shades.append(sparkline.Shade(covered[0], covered[-1]))
-            first, last = fmt.month(band.first), fmt.month(band.last)
+            first, last = fmt.month_unbroken(band.first), fmt.month_unbroken(band.last)
             named.append(
                 t("widget.event_band", event=band.label, months=first if first == last else f"{first}–{last}")
             )
@@ -573,7 +573,7 @@ def _tile_caption(row: GoalRow, points: Sequence[MonthValue], month: date, why: 
 def initiative_line(action: Action, verdict: Verdict) -> str:
     """`Launch the one-page checkout, live 1 Nov 2025. Did it work: improvement signal after 2 months` as
     Markdown (the title as typed, escaped)."""
-    live = t("initiative.live", day=fmt.day(action.go_live)) if action.go_live else ""
+    live = t("initiative.live", day=fmt.day_unbroken(action.go_live)) if action.go_live else ""
     return t(
         "initiative.line",
         title=plain.markdown(action.title),
@@ -599,7 +599,7 @@ def action_list(
         owner = plain.markdown(people[a.owner].name) if a.owner in people else "–"
         goal = f" ({plain.markdown(goal_titles.get(a.goal, a.goal))})" if goal_titles is not None else ""
         flag = f" · :red[{t('cascade.late')}]" if a.id in late else ""
-        due = fmt.day(a.due) if a.due else "–"
+        due = fmt.day_unbroken(a.due) if a.due else "–"
         judged = (verdicts or {}).get(a.id)
         verdict = f"  \n{t('initiative.verdict', verdict=phrases.verdict_words(judged))}" if judged else ""
         lines.append(
@@ -621,7 +621,7 @@ def comment_list(
             st.text(c.text)  # plain text: never rendered as Markdown or HTML
             subject = f"{plain.markdown(subjects.get(c.kpi or c.goal or '', ''))} · " if subjects else ""
             st.caption(
-                f"{subject}{plain.markdown(author.name if author else c.author)} · {fmt.month(c.month)}"
+                f"{subject}{plain.markdown(author.name if author else c.author)} · {fmt.month_unbroken(c.month)}"
             )
 
 

@@ -432,7 +432,10 @@ def target_history(entries: Sequence[tuple], unit: str, people: dict[str, Person
             name = plain.markdown(people[who].name if who in people else who)
             if before is None:
                 line = t(
-                    "cascade.target_set", target=fmt.value(after, unit), who=name, when=fmt.day(at.date())
+                    "cascade.target_set",
+                    target=fmt.value(after, unit),
+                    who=name,
+                    when=fmt.day_unbroken(at.date()),
                 )
             else:
                 line = t(
@@ -440,7 +443,7 @@ def target_history(entries: Sequence[tuple], unit: str, people: dict[str, Person
                     before=fmt.value(before, unit),
                     target=fmt.value(after, unit),
                     who=name,
-                    when=fmt.day(at.date()),
+                    when=fmt.day_unbroken(at.date()),
                 )
             st.markdown(f"- {line}")
 

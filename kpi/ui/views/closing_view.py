@@ -20,7 +20,9 @@ def _name(people: dict, email: str) -> str:
 
 def _history(ctx: Context, people: dict) -> None:
     for reopened in data.reopenings(ctx.url, ctx.month):
-        st.caption(t("close_tab.reopened", when=fmt.day(reopened.at.date()), who=_name(people, reopened.by)))
+        st.caption(
+            t("close_tab.reopened", when=fmt.day_unbroken(reopened.at.date()), who=_name(people, reopened.by))
+        )
         st.text(reopened.reason)  # typed by a person: plain text
 
 
@@ -45,7 +47,8 @@ def panel(ctx: Context, people: dict) -> None:
     if done:
         who = _name(people, done[1])
         st.success(
-            t("close_tab.closed", month=month, when=fmt.day(done[0].date()), who=who), icon=":material/lock:"
+            t("close_tab.closed", month=month, when=fmt.day_unbroken(done[0].date()), who=who),
+            icon=":material/lock:",
         )
         _history(ctx, people)
         _reopen_form(ctx, month)

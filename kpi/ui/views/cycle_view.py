@@ -21,7 +21,7 @@ AROUND = (-2, 3)
 
 
 def _dates(calendar: cycle.Calendar) -> dict[str, str]:
-    return {name: fmt.day(calendar.due(name)) for name in cycle.DATES}
+    return {name: fmt.day_unbroken(calendar.due(name)) for name in cycle.DATES}
 
 
 def calendar_line(calendar: cycle.Calendar, closed: date | None = None) -> None:
@@ -32,7 +32,9 @@ def calendar_line(calendar: cycle.Calendar, closed: date | None = None) -> None:
     if closed is None:
         st.caption(t("cycle.line", **dates), help=t("cycle.line_help"))
     else:
-        st.caption(t("cycle.line_closed", **dates | {"close": fmt.day(closed)}), help=t("cycle.line_help"))
+        st.caption(
+            t("cycle.line_closed", **dates | {"close": fmt.day_unbroken(closed)}), help=t("cycle.line_help")
+        )
 
 
 def owed_section(

@@ -208,7 +208,7 @@ def goal_editor(ctx: Context, defs: data.Definitions, people: dict[str, Person])
                 "weight": st.text_input(t("field.weight"), _plain(goal.weight if goal else DEFAULT_WEIGHT)),
             }
         if goal and goal.accepted_at:
-            st.caption(t("definitions.reaccept", date=fmt.day(goal.accepted_at)))
+            st.caption(t("definitions.reaccept", date=fmt.day_unbroken(goal.accepted_at)))
         far = st.checkbox(t("definitions.confirm_future"), key=f"{key}.confirm_future")
         saved = st.form_submit_button(t("forms.save"), type="primary")
     _submit(ctx, saved, values, goal, definitions.save_goal, "goal", key, confirm_future=far)

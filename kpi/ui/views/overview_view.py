@@ -161,9 +161,10 @@ def _flip_line(month_report: report.MonthReport, flip: report.Flip) -> str:
         name = krow.kpi.name
         from_status, to_status = krow.previous_status, krow.status
     arrow = "▲" if flip.is_better else "▼"
-    return (
-        f"{arrow} {plain.markdown(name)}: {palette.label(from_status)} → {widgets.badge_markdown(to_status)}"
-    )
+    was = f"{palette.label(from_status)} →".replace(
+        " ", fmt.NO_BREAK
+    )  # "✓" stood over "På sporet" on a phone
+    return f"{arrow} {plain.markdown(name)}: {was} {widgets.badge_markdown(to_status)}"
 
 
 def exceptions(

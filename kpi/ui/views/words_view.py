@@ -52,7 +52,7 @@ def _filters(ctx: Context, kpis: dict[str, Kpi], codes: list[str]) -> tuple[Filt
         list(PERIODS),
         key="words.period",
         format_func=lambda p: t(
-            f"words.period_{p}", month=fmt.month_long(ctx.month), short=fmt.month(ctx.month)
+            f"words.period_{p}", month=fmt.month_long(ctx.month), short=fmt.month_unbroken(ctx.month)
         ),
     )
     first = months.add(ctx.month, 1 - PERIODS[period])
@@ -155,7 +155,7 @@ def _comment(comment: Comment, aggregation: Aggregation) -> None:
         words.score_group(aggregation, comment.score) if checks.on_scale(aggregation, comment.score) else None
     )
     parts = [
-        plain.markdown(fmt.day(comment.date)),  # "30. nov." first in a line would be a numbered list
+        plain.markdown(fmt.day_unbroken(comment.date)),  # "30. nov." first in a line would be a numbered list
         t("words.score", score=comment.score),
         *([survey.group(aggregation, group, scores=False)] if group else []),
         plain.markdown(survey.segment(comment.segment)),
