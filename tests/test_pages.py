@@ -297,7 +297,17 @@ def test_cascade_lists_the_tree_and_opens_a_goal(app, app_url):
     assert at.subheader[0].value == "Customers find us effortless to deal with"
     spec = json.loads(at.get("echarts_chart")[0].proto.spec)
     names = [series["name"] for series in spec["series"]]
-    assert {"Actual", "Target", "Baseline", "Forecast"} <= set(names)
+    assert {"Actual", "Target", "Baseline", "Forecast", "Planned path"} <= set(names)
+    # the path its status is judged against: from its baseline at its start to its target at its
+    # deadline, month by month, at the level its detail names for this month
+    from kpi.domain import verdicts
+
+    goal = report.goals["S2"].goal
+    path = next(series for series in spec["series"] if series["name"] == "Planned path")["data"]
+    labels = [label.replace("\n", " ") for label in spec["xAxis"]["data"]]
+    assert path[-1][0] == len(labels) - 1 and path[-1][1] == pytest.approx(goal.target)
+    at_month = {labels[n]: level for n, level, _ in path}
+    assert at_month["Oct 2026"] == pytest.approx(verdicts.on_pace(goal, OCTOBER))
     page = texts(at)
     assert "Green parts, red whole" in page
     assert "Map the hand-offs between departments" in page  # its action

@@ -118,6 +118,10 @@ class TrendSpec:
     bands: tuple[Band, ...] = ()
     """Company events bearing on the KPI (`company_events.bands`): each shades the months it
     touches, with a short label."""
+    path: tuple[tuple[date, float], ...] = ()
+    """A goal's planned path (`verdicts.on_pace`, month by month from its start): what its status
+    is judged against. The detail said "judged against its path … the path is at +14 this month"
+    over a chart that drew only the target and the baseline (a new company's trial)."""
 
 
 def label_text(words: str) -> str:
@@ -302,6 +306,9 @@ def trend(points: Sequence[tuple[date, float]], spec: TrendSpec) -> Chart:
         )
     elif spec.target is not None:
         series.append(_level(t("chart.target"), spec.target, len(span), spec.unit, "target", "dashed"))
+    path = [(at[m], v) for m, v in spec.path if m in at]
+    if path:
+        series.append(_line(t("chart.path"), path, spec.unit, SERIES["target"], dash="dotted", width=2))
     series.append(
         _line(t("chart.actual"), [(at[m], v) for m, v in points], spec.unit, SERIES["actual"], width=2.5)
     )

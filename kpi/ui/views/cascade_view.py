@@ -10,7 +10,17 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from kpi.domain import cascade, company_events, month_rows, months, outlook, priorities, report, samples
+from kpi.domain import (
+    cascade,
+    company_events,
+    month_rows,
+    months,
+    outlook,
+    priorities,
+    report,
+    samples,
+    verdicts,
+)
 from kpi.domain.access import EVERYTHING, Scope
 from kpi.domain.company_events import CompanyEvent
 from kpi.domain.initiatives import Verdict
@@ -326,6 +336,12 @@ def _trend(
         (months.first_of(row.goal.deadline), forecast) if forecast is not None and row.goal.deadline else None
     )
     limits, marked = kpi_row.chart_marks(month) if kpi_row else (None, ())
+    start, deadline = row.goal.start, row.goal.deadline
+    path = (
+        []
+        if start is None or deadline is None
+        else months.between(months.first_of(start), months.first_of(deadline))
+    )
     spec = charts.TrendSpec(
         title=t("cascade.trend_title", kpi=kpi.name),
         unit=kpi.unit,
@@ -337,6 +353,7 @@ def _trend(
         limits=limits,
         signals=marked,
         bands=company_events.bands(events, kpi.code, kpi.department, [m for m, _ in points]),
+        path=tuple((m, level) for m in path if (level := verdicts.on_pace(row.goal, m)) is not None),
     )
     figures.draw(figures.trend(scope, points, spec), TREND_HEIGHT, f"cascade.trend.{row.goal.code}")
 
