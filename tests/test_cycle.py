@@ -492,7 +492,7 @@ def test_the_overview_shows_the_calendar_and_the_viewers_own_items_first(owed_ap
     assert "Wait on the phone" not in shown and "Short waits" not in shown  # Service's, not theirs
     at = run("pages/overview.py", CEO, "da")
     danish = " ".join(str(m.value) for m in at.markdown)
-    assert "Du skylder 1 punkt" in danish and "**Service** · 3 punkter" in danish
+    assert "1 punkt venter på dig" in danish and "**Service** · 3 punkter" in danish
     assert (
         ":orange-badge[⚠ Forsinket] **Hire two agents** · Handling skal afsluttes · senest 15.\u00a0okt.\u00a02026 · Carl Sand"
         in danish

@@ -641,3 +641,27 @@ def test_a_department_or_kpi_named_by_its_name_is_told_its_code(demo_duckdb_url,
             engine.create(demo_duckdb_url), "measurements", values, "v.csv", as_admin(), dry_run=True
         )
     assert [dict(p.params).get("code") for p in refused.value.problems] == ["CS_CHAT_WAIT"]
+
+
+def test_a_kpi_named_as_another_of_its_department_is_refused_another_department_may_share_it(
+    demo_duckdb_url,
+):
+    """Two KPIs called "Leveringstid" under two codes were taken without a word (a new company's
+    trial) and read alike on every card and slide: a department's KPIs each have a name of their
+    own, in the file and beside the store's, in any case and spacing; each call centre may have
+    its own "Wait time on the phone", and a KPI keeps its own name."""
+    head = "code,name,department,unit,direction,aggregation,target\n"
+    rows = [
+        "CS_WAIT2,average wait time ON the phone,CS,s,lower,mean,60",  # CS_WAIT's, in CS
+        "LOG_A,Delivery time,LOG,days,lower,mean,3",
+        "LOG_B,Delivery  time,LOG,days,lower,mean,3",  # the row above's
+        "IT_WAIT,Average wait time on the phone,IT,s,lower,mean,60",  # another department: fine
+        "CS_WAIT,Average wait time on the phone,CS,s,lower,mean,60",  # its own name: fine
+    ]
+    data = (head + "\n".join(rows) + "\n").encode()
+    with pytest.raises(ImportRejected) as refused:
+        importing.run(engine.create(demo_duckdb_url), "kpis", data, "k.csv", as_admin(), dry_run=True)
+    found = [(p.row, p.key, dict(p.params).get("code")) for p in refused.value.problems]
+    assert found == [(2, "kpi_name_taken", "CS_WAIT"), (3, "kpi_name_taken", "LOG_B")]
+    kept = (head + "\n".join(rows[3:]) + "\n").encode()
+    importing.run(engine.create(demo_duckdb_url), "kpis", kept, "k.csv", as_admin(), dry_run=True)

@@ -90,6 +90,9 @@ class Known:
     """KPIs with monthly values in the store: they, and those `answered`, keep their unit."""
     fractional: frozenset[str] = frozenset()
     """KPIs with a monthly value that is not a whole number: a count of them stays a mean."""
+    kpi_names: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    """`(department, name_key) → code` of every current KPI, by its name in every language the
+    store holds: a department's KPIs each have a name of their own (`_name_taken`)."""
     names: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     """`departments` and `kpis`: each one's name (`name_key`) → its code, to tell a file that
     names one by its name which code to write; `people`: each one's name → their e-mail address
@@ -319,8 +322,24 @@ def kpi(fields: Fields, known: Known) -> list[Problem]:
     problems += _reachable(fields, "target", str(fields.get("unit")))
     problems += _tolerance(fields.get("tolerance"))
     problems += _survey_kind_kept(fields, known) + _unit_kept(fields, known) + _fractions_kept(fields, known)
-    problems += _direction_kept(fields, known)
+    problems += _direction_kept(fields, known) + _name_taken(fields, known)
     return problems + bounds.text_problems(fields)
+
+
+def _name_taken(fields: Fields, known: Known) -> list[Problem]:
+    """A KPI named as another of its department is: the two read alike on its cards, charts and
+    slides (a new company's "Leveringstid" twice, under two codes, was taken without a word).
+    Departments may share a name (each call centre's "Wait time on the phone"). The other's code
+    is named only to whom the store's names may be told (`Known.hints`)."""
+    name, code, department = fields.get("name"), fields.get("code"), fields.get("department")
+    if _empty(name) or _empty(code) or _empty(department):
+        return []
+    other = known.kpi_names.get((str(department), name_key(str(name))))
+    if other is None or other == code:
+        return []
+    if not known.hints:
+        return [Problem("kpi_name_taken_anon", "name", (("value", name),))]
+    return [Problem("kpi_name_taken", "name", (("value", name), ("code", other)))]
 
 
 GOALS_NAMED = 5

@@ -263,6 +263,15 @@ def _with_file(store: checks.Known, parsed: Parsed) -> checks.Known:
     if parsed.kind == "goals":
         tree = {r["code"]: (Level(r["level"]), r.get("parent")) for r in rows if "code" in r and "level" in r}
         return replace(store, goals={**store.goals, **tree})
+    if parsed.kind == "kpis":  # the names as they will be: the file's, and the store's it keeps
+        in_file = {r.get("code") for r in rows}
+        still = {key: code for key, code in store.kpi_names.items() if code not in in_file}
+        given = {
+            (str(r["department"]), checks.name_key(str(r["name"]))): str(r["code"])
+            for r in rows
+            if r.get("code") and r.get("name") and r.get("department")
+        }
+        return replace(store, kpi_names={**given, **still})
     return store
 
 
