@@ -335,7 +335,7 @@ def test_every_page_and_slide_shows_a_viewer_nothing_of_other_departments(app, a
     reads_everything = who in ("executive", "admin")
     assert bool(secrets.words) is bool(secrets.numbers) is not reads_everything  # a test with teeth
     if who in ("head-CS", "executive"):  # the priority measured over call records is said in words
-        assert f"in the {MEASURED_QUEUE} queue answered within" in everything
+        assert f"in the “{MEASURED_QUEUE}” queue answered within" in everything
     if who == "head-CS":  # the slides that count and judge were read too, for a department head
         month = t("deck.month_title", month=fmt.month_long(MONTH))
         assert month in everything and t("deck.priorities_title") in everything
