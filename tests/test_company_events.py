@@ -271,7 +271,7 @@ def test_a_tile_names_the_events_its_trend_shades_with_their_months():
     with i18n.use("en"):
         shades, named = widgets.spark_shades(bands, points)
     assert shades == [sparkline.Shade(7, 8)]
-    assert named == ["Outage <b> · Aug 2026–Sept 2026"]  # escaped where it is shown (plain.markdown)
+    assert named == ["Outage <b> · Aug\xa02026–Sept\xa02026"]  # escaped where it is shown (plain.markdown)
 
 
 @pytest.mark.reads_only
@@ -289,7 +289,9 @@ def test_the_overview_tiles_shade_the_outage_on_the_kpis_it_hit_and_name_it(app,
     assert len(named) == len([code for code in tiles if code in outage.kpis]) > 0
     assert outage.first_month == outage.last_month  # a one-month outage: its band names that month
     with i18n.use("en"):
-        assert all(c.endswith(f"{plain.markdown(OUTAGE)} · {fmt.month(outage.start)}") for c in named)
+        assert all(
+            c.endswith(f"{plain.markdown(OUTAGE)} · {fmt.month_unbroken(outage.start)}") for c in named
+        )
     at.switch_page("pages/departments.py").run()  # the department's cards shade it the same way
     assert not at.exception
     cards = [names[m.label] for m in at.metric]
@@ -340,7 +342,7 @@ def test_a_signal_during_an_event_names_it_on_the_attention_list(demo_duckdb_url
     )
     assert [e.title for e in downtime.during] == [OUTAGE]
     _, _, _, note = phrases.attention_facts(downtime, {})
-    assert note.startswith(f"during {OUTAGE} ({month:%b %Y})")
+    assert note.startswith(f"during {OUTAGE} ({month:%b}\xa0{month:%Y})")  # a month never breaks
     unaffected = [i for i in items if i.code == "NPS"]
     assert all(i.during == () for i in unaffected)
 
@@ -368,7 +370,7 @@ def test_an_event_touches_the_months_of_its_days():
     assert replace(event, department="CS").affects("ANY", "CS") and not replace(
         event, department="CS"
     ).affects("ANY", "IT")
-    assert phrases.event_period(event) == "Jan 2026 – Feb 2026"
+    assert phrases.event_period(event) == "Jan\xa02026 – Feb\xa02026"  # a month never breaks
 
 
 def test_the_labels_of_several_events_stand_each_a_line_below_the_one_before():

@@ -210,7 +210,7 @@ def test_a_run_reads_the_version_once_and_the_next_run_recomputes_nothing(app, a
     done = cli_elsewhere(app_url, "calendar", "--month", "2026-10", "--meeting", "2026-11-20")
     assert done.returncode == 0, done.stderr
     at.run()
-    meeting = fmt.day(date(2026, 11, 20))
+    meeting = fmt.day_unbroken(date(2026, 11, 20))
     assert any(meeting in caption.value for caption in at.caption), "the new meeting date shows"
     assert calls()["calendar"] == counted["calendar"] + 1
 

@@ -221,10 +221,10 @@ def test_the_exceptions_slide_shows_the_one_exception_list_in_its_order():
     assert (late.label, late.flag, late.target) == (
         "Put images on a CDN",
         deck.Flag("late_action", "Action overdue"),
-        f"due {fmt.day(date(2026, 9, 15))}",
+        f"due {fmt.day_unbroken(date(2026, 9, 15))}",
     )
     # an overdue action owes no comment and has no place for one: nothing said of it
-    assert late.note == f"owner: Ina Tang · since {fmt.month(SEPTEMBER)}"
+    assert late.note == f"owner: Ina Tang · since {fmt.month_unbroken(SEPTEMBER)}"
 
 
 def test_a_long_department_goes_on_as_many_slides_as_it_needs_and_its_comments_after_its_numbers():
@@ -378,7 +378,7 @@ def test_a_worst_day_is_named_where_calls_were_counted():
         s for s in deck.build(meeting, COMPANY, handmade.DEPARTMENTS, [], {}) if s.kind == "priorities"
     ).lines[0]
     assert (line.value, line.target) == (fmt.value(72, "%"), f"≥ {fmt.value(80, '%')}")
-    assert line.note.startswith(f"worst day {fmt.day(date(2026, 10, 5))}: {fmt.value(57.7, '%')}")
+    assert line.note.startswith(f"worst day {fmt.day_unbroken(date(2026, 10, 5))}: {fmt.value(57.7, '%')}")
 
 
 def test_a_department_slide_says_once_what_its_targets_are_when_they_are_of_one_kind():
@@ -397,5 +397,5 @@ def test_a_department_slide_says_once_what_its_targets_are_when_they_are_of_one_
         mixed = [replace(rows[0], target=MonthTarget(55.0, TargetKind.EXPLICIT)), *rows[1:]]
         [apart] = deck._department_slides(meeting, service, mixed, set(), handmade.OWNERS)
     assert apart.subtitle == ""
-    assert apart.lines[0].target == f"{fmt.value(55, 's')} (target for {fmt.month(OCTOBER)})"
+    assert apart.lines[0].target == f"{fmt.value(55, 's')} (target for {fmt.month_unbroken(OCTOBER)})"
     assert apart.lines[1].target.endswith(" (2026 target)")

@@ -126,16 +126,16 @@ def test_month_labels(language, expected):
 
 def test_changes_are_judged_by_direction():
     since = date(2026, 9, 1)
-    assert phrases.change(-12, "s", Direction.LOWER, since) == "-12\xa0s, better than Sept 2026"
-    assert phrases.change(-1.5, "%", Direction.HIGHER, since) == "-1.5\xa0pts, worse than Sept 2026"
-    assert phrases.change(0, "nps", Direction.HIGHER, since) == "unchanged since Sept 2026"
+    assert phrases.change(-12, "s", Direction.LOWER, since) == "-12\xa0s, better than Sept\xa02026"
+    assert phrases.change(-1.5, "%", Direction.HIGHER, since) == "-1.5\xa0pts, worse than Sept\xa02026"
+    assert phrases.change(0, "nps", Direction.HIGHER, since) == "unchanged since Sept\xa02026"
     # a change that rounds to nothing is neither better nor worse (the deck said "+0.00, worse")
-    assert phrases.change(-0.004, "ces", Direction.HIGHER, since) == "unchanged since Sept 2026"
-    assert phrases.change(-0.01, "ces", Direction.HIGHER, since) == "-0.01, worse than Sept 2026"
+    assert phrases.change(-0.004, "ces", Direction.HIGHER, since) == "unchanged since Sept\xa02026"
+    assert phrases.change(-0.01, "ces", Direction.HIGHER, since) == "-0.01, worse than Sept\xa02026"
     assert not fmt.shows_change(0.004, "ces") and fmt.shows_change(0.006, "ces")
     assert not fmt.shows_change(None, "s") and not fmt.shows_change(float("nan"), "s")
     with i18n.use("da"):
-        assert phrases.change(-12, "s", Direction.LOWER, since) == "-12\xa0sek., bedre end sep. 2026"
+        assert phrases.change(-12, "s", Direction.LOWER, since) == "-12\xa0sek., bedre end sep.\xa02026"
 
 
 def test_distance_to_target():

@@ -149,7 +149,10 @@ def test_a_kpi_without_a_tolerance_gets_the_default_both_ways(demo_duckdb_url):
     good = {**BAD_KPI, "department": "CS", "target": "95", "tolerance": "", "journey_phase": "after_sales"}
     importing.run(store, "kpis", as_file("kpis", good), "kpis.csv", as_admin())
     with engine.writing(store) as conn:
-        definitions.save_kpi(conn, ADMIN, {**good, "code": "CS_CALLBACKS_2"}, is_new=True)
+        # a name of its own: a department's KPIs are told apart by their names
+        definitions.save_kpi(
+            conn, ADMIN, {**good, "code": "CS_CALLBACKS_2", "name": "Callbacks, 2"}, is_new=True
+        )
     with engine.reading(store) as conn:
         kpis = {k.code: k for k in queries.kpis(conn, queries.Scope(None))}
     assert kpis["CS_CALLBACKS"].tolerance == kpis["CS_CALLBACKS_2"].tolerance == DEFAULT_TOLERANCE

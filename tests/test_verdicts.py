@@ -90,7 +90,7 @@ def test_a_goal_is_judged_from_its_start_and_says_so_before_it():
     assert outlook.forecast(row, series, OCTOBER) is not None
     assert outlook.forecast(moved, series, OCTOBER) is None
     with i18n.use("da"):
-        assert phrases.goal_reason(moved, OCTOBER) == "Ikke bedømt endnu: målet starter 1. dec. 2026."
+        assert phrases.goal_reason(moved, OCTOBER) == "Ikke bedømt endnu: målet starter 1.\xa0dec.\xa02026."
     assert moved.pace(OCTOBER) is None and verdicts.on_pace(moved.goal, OCTOBER) is None  # no path yet
     assert verdicts.on_pace(later, november) is not None  # judged in its start's month, from mid-month
     assert verdicts.goal_status(replace(GOAL, start=None), Direction.HIGHER, value(30.0), OCTOBER)[1] is (

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
-from kpi.domain import bounds, checks, company_events, identity, months, validate, vocabulary
+from kpi.domain import bounds, checks, company_events, cycle, identity, months, validate, vocabulary
 from kpi.domain.errors import Problem, Refused
 from kpi.files import spreadsheet
 from kpi.text import terms
@@ -491,12 +491,12 @@ KINDS: dict[
         Column("level", _choice("level"), True),
         Column("title", _text, True),
         Column("description", _text),
-        Column("kpi", _code, True),
-        Column("department", _code, True),
+        Column("kpi", _code),
+        Column("department", _code),
         Column("owner", _email),
         Column("baseline", _number),
-        Column("target", _number, True),
-        Column("start", _month, True),
+        Column("target", _number),
+        Column("start", _month),
         Column("deadline", _deadline),
         Column("weight", _number),
         Column("accepted", _accepted),
@@ -563,6 +563,35 @@ would make the address a hint suggested unknown again (a review)."""
 SOURCE_COLUMNS = {f"source_{name}": name for name in ("kind", "connection", "query", "url", "timeout")}
 """A KPIs file's optional source columns → the fields of the KPI's source (what they must be is
 kpi.domain.sources.check; the KPI is the row's code). All empty: the row leaves the source as it is."""
+
+CHECKS: dict[str, checks.Check] = {
+    "departments": checks.department,
+    "people": checks.person,
+    "promises": checks.promise,
+    "kpis": checks.kpi,
+    "priorities": checks.service_priority,
+    "goals": checks.goal,
+    "measurements": checks.measurement,
+    "targets": checks.month_target,
+    "changes": checks.process_change,
+    "responses": checks.answer,
+    "actions": checks.action,
+    "calendar": cycle.check_row,
+    "events": checks.event,
+}
+"""The check of each kind's records: a file's rows and a form's fields alike (kpi.domain.checks)."""
+
+
+def required(kind: str) -> frozenset[str]:
+    """The columns a new record of `kind` must fill: those its file must never leave empty
+    (`Column.required`) and those its check asks of a new record. A file may leave the latter
+    empty on a row that updates a stored record, whose stored values then stand, so only the
+    check names them; a template marks them all (the goals' template headed KPI, department,
+    target and start month in plain type, "Required: No", and the import refused a new goal
+    without them)."""
+    asked = {p.field for p in CHECKS[kind]({}, checks.Known()) if p.key == "required"}
+    return frozenset({c.name for c in KINDS[kind] if c.required} | asked)
+
 
 KEYS = {
     "departments": ("code",),

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from kpi.domain import vocabulary
 from kpi.domain.model import DEFAULT_TOLERANCE, DEFAULT_WEIGHT
-from kpi.files.tables import KINDS, Column, choice_field, is_numeric
+from kpi.files.tables import KINDS, Column, choice_field, is_numeric, required
 from kpi.text import fmt, i18n, terms
 from kpi.text.i18n import t
 
@@ -50,10 +50,11 @@ def _made(kind: str) -> bytes:
     sheet = book.active
     assert sheet is not None  # a new workbook has its one sheet
     sheet.title = t(f"imports.kind_{kind}")[:31]  # Excel's limit for a sheet's name
+    needed = required(kind)
     for number, column in enumerate(KINDS[kind], start=1):
         header = terms.column_label(kind, column.name)
         cell = sheet.cell(row=1, column=number, value=header)
-        cell.font = Font(bold=column.required)
+        cell.font = Font(bold=column.name in needed)
         letter = get_column_letter(number)
         sheet.column_dimensions[letter].width = max(12, min(40, len(header) + 4))
         if not is_numeric(column):  # the column's cells keep typed text as text: no month becomes a date
@@ -77,7 +78,7 @@ def guide(kind: str) -> list[tuple[str, bool, str, str]]:
     return [
         (
             terms.column_label(kind, column.name),
-            column.required,
+            column.name in required(kind),
             t(
                 _guide_key(kind, column.name),
                 tolerance=fmt.number(DEFAULT_TOLERANCE, 2),
@@ -103,9 +104,9 @@ def _guide(sheet: Worksheet, kind: str) -> None:
     sheet.append([t("guide.column"), t("guide.required"), t("guide.what"), t("guide.words")])
     for cell in sheet[3]:
         cell.font = Font(bold=True)
-    for header, required, what, words in guide(kind):
-        sheet.append([header, t("guide.yes") if required else t("guide.no"), what, words])
-        sheet.cell(row=sheet.max_row, column=1).font = Font(bold=required)
+    for header, needed, what, words in guide(kind):
+        sheet.append([header, t("guide.yes") if needed else t("guide.no"), what, words])
+        sheet.cell(row=sheet.max_row, column=1).font = Font(bold=needed)
     for letter, width in zip("ABCD", (26, 10, 70, 50), strict=True):
         sheet.column_dimensions[letter].width = width
     for row in sheet.iter_rows(min_row=4):

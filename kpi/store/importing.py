@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from kpi import settings
-from kpi.domain import checks, cycle, identity, months
+from kpi.domain import checks, identity, months
 from kpi.domain import sources as source_rules
 from kpi.domain.errors import Problem
 from kpi.domain.model import DEFAULT_TOLERANCE, DEFAULT_WEIGHT, ActionStatus, Aggregation, Level, Person, Role
@@ -106,24 +106,6 @@ class Summary:
         return t("import.months_replaced", count=len(self.months_replaced), months=listed)
 
 
-_CHECKS = {
-    "departments": checks.department,
-    "people": checks.person,
-    "promises": checks.promise,
-    "kpis": checks.kpi,
-    "priorities": checks.service_priority,
-    "goals": checks.goal,
-    "measurements": checks.measurement,
-    "targets": checks.month_target,
-    "changes": checks.process_change,
-    "responses": checks.answer,
-    "actions": checks.action,
-    "calendar": cycle.check_row,
-    "events": checks.event,
-}
-"""The check of each kind of file's rows: the same as the forms' (kpi.domain.checks)."""
-
-
 @dataclass(frozen=True)
 class _Seen:
     """What a file's check reads of the store: the codes, people and goal tree it may name, and
@@ -145,7 +127,7 @@ def _check(parsed: Parsed, seen: _Seen, found: Found) -> None:
     file that leaves columns out is checked as it will be stored: its new values over its old.
     A far-ahead month the store already holds for the row needs no new confirmation. A KPIs
     file's recipe sources' event files are as `found` (looked up before the store was opened)."""
-    check, stored = _CHECKS[parsed.kind], seen.stored
+    check, stored = tables.CHECKS[parsed.kind], seen.stored
     key = "email" if parsed.kind == "people" else "code"
     _spell(parsed, checks.spellings(seen.known))
     within = _with_file(seen.known, parsed)
