@@ -452,10 +452,11 @@ def _scope(args: argparse.Namespace, conn: sa.Connection) -> access.Scope:
     who = viewer.email if args.as_email is not None else t("cli.operator")
     from kpi.store import queries
 
-    scope = access.scope_for(viewer, queries.goal_links(conn))
+    links = queries.goal_links(conn)
+    scope = access.scope_for(viewer, links)
     if args.department is not None:
         department = _known(conn, "department", args.department, "--department", scope)
-        scope = access.department_scope(scope, department, queries.goal_links(conn))
+        scope = access.department_scope(scope, department, links)
     if scope.departments is not None and not scope.departments:
         raise Denied(Problem("cli.nothing_visible", "", (("who", who),)))
     return scope

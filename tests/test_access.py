@@ -63,6 +63,7 @@ def test_a_department_reads_the_kpis_that_measure_its_goals_wherever_they_sit():
     cs = access.scope_for(CS_HEAD, links)  # her goal serves the board's: line of sight, as before
     assert cs.kpis == frozenset({"NPS", "WAIT"}) and cs.served == frozenset({"S1"})
     assert access.department_scope(cs, "IT", links) == NOTHING
+    assert access.department_scope(cs, "CS", links).kpis <= cs.kpis  # never wider than her own
 
 
 def test_scopes_are_hashable_cache_keys():

@@ -217,6 +217,29 @@ def test_a_department_reads_its_goals_measured_by_another_department_s_kpi(demo_
     assert {g["department"] for g in board["goals"]} == {"MGMT"}
 
 
+def test_another_department_s_kpi_on_a_head_s_goal_is_told_with_her_goal_not_as_hers(demo_duckdb_url):
+    """Customer service's goal O22 measured by the credit department's complaints KPI: the head's
+    list named that KPI's red item hers, owned by herself, where everyone else's named the credit
+    department's owner (a code review). Its number is told with her goal; its own item is the
+    credit department's, the same for whoever is told it."""
+    from kpi.store import engine, schema
+
+    with engine.create(demo_duckdb_url).begin() as conn:
+        conn.execute(sa.update(schema.goal).where(schema.goal.c.code == "O22").values(kpi="CRED_COMPLAINTS"))
+    camilla = status_json(demo_duckdb_url, "--as", "camilla.berg@havnhjem.example")
+    whole = status_json(demo_duckdb_url)
+    assert {g["code"]: g["value"] for g in camilla["goals"]}["O22"] is not None
+
+    def told(data):
+        return {(i["kind"], i["code"]): i for i in data["attention"] for i in (i, *i["also"])}
+
+    hers, everyone = told(camilla), told(whole)
+    assert not [key for key in hers if key[1] == "CRED_COMPLAINTS"]
+    assert [key for key in everyone if key[1] == "CRED_COMPLAINTS"]  # red or owing: it is listed
+    for key, item in hers.items():  # and whoever is told an item, its owner is the same
+        assert item["owner"] == everyone[key]["owner"], key
+
+
 def test_readable_table_in_danish(demo_duckdb_url, capsys):
     assert cli.main(["--db", demo_duckdb_url, "--lang", "da", "status", "--month", MONTH]) == 0
     out = capsys.readouterr().out

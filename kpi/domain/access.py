@@ -10,7 +10,8 @@ an open action under a goal in another department (given by an administrator: a 
 actions only to those who read them already, `may_give_action`) reads that goal's actions (theirs
 among them: it is in their list of what they owe) and the goal in line of sight; and a goal in scope brings the
 goals it serves up the tree (line of sight: the goal and its KPI's values, for its status), and
-nothing else of their departments.
+nothing else of their departments. A goal measured by another department's KPI is read with that
+KPI's values, for its status, and nothing else of that department.
 """
 
 from __future__ import annotations
@@ -41,7 +42,8 @@ class Scope:
     goals: frozenset[str] = frozenset()
     """Goals beyond those departments: the viewer's own, and those they serve (line of sight)."""
     kpis: frozenset[str] = frozenset()
-    """The KPIs of `goals`: their values make the goals' status."""
+    """Beyond those departments, the KPIs that measure `goals` and the goals of `departments`:
+    their values make the goals' status (`_measuring`)."""
     owned: frozenset[str] = frozenset()
     """Of `goals`, the viewer's own: their actions and commentary are read too."""
     acting: frozenset[str] = frozenset()
@@ -135,7 +137,9 @@ def department_scope(scope: Scope, department: str | None, links: Iterable[GoalL
     if not scope.allows(department):
         return NOTHING
     home = Scope(frozenset({department}))
-    return Scope(home.departments, kpis=_measuring({link.code: link for link in links}, frozenset(), home))
+    kpis = _measuring({link.code: link for link in links}, frozenset(), home)
+    # never wider than `scope`: its reader reads those KPIs already, or the narrowing leaves them out
+    return Scope(home.departments, kpis=kpis if scope.departments is None else kpis & scope.kpis)
 
 
 # --- what a viewer may do ---------------------------------------------------------------------

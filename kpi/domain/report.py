@@ -74,15 +74,20 @@ class MonthReport:
 
     def own(self, scope: Scope) -> tuple[list[GoalRow], list[KpiRow]]:
         """The goals and KPIs that are `scope`'s reader's own: of a department they read, a goal
-        they own, a KPI measuring one of those goals. What they read only as line of sight (the goals their work
-        serves, and those goals' KPIs) is context, neither counted as theirs nor on their list of
-        what needs attention (`attention.as_told`)."""
+        they own, the KPI of a goal they own elsewhere. What they read only as context (the goals
+        their work serves and those goals' KPIs, another department's KPI measuring a goal of
+        theirs) is neither counted as theirs nor on their list of what needs attention
+        (`attention.as_told`)."""
         if scope.departments is None:
             return list(self.goals.values()), list(self.kpis.values())
         goals = [
             r for r in self.goals.values() if scope.allows(r.goal.department) or r.goal.code in scope.owned
         ]
-        measuring = {r.kpi.code for r in goals if r.kpi is not None}  # a goal of hers: its KPI too
+        # a goal she owns elsewhere: its KPI too. Another department's KPI on one of her
+        # department's goals is context: its number is told with her goal, its own item is its
+        # department's (her list named it hers, with herself as owner, where everyone else's
+        # named its own department's)
+        measuring = {r.kpi.code for r in goals if r.kpi is not None and r.goal.code in scope.owned}
         kpis = [r for r in self.kpis.values() if scope.allows(r.kpi.department) or r.kpi.code in measuring]
         return goals, kpis
 
