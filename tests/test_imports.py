@@ -662,6 +662,55 @@ def test_a_kpi_named_as_another_of_its_department_is_refused_another_department_
     with pytest.raises(ImportRejected) as refused:
         importing.run(engine.create(demo_duckdb_url), "kpis", data, "k.csv", as_admin(), dry_run=True)
     found = [(p.row, p.key, dict(p.params).get("code")) for p in refused.value.problems]
-    assert found == [(2, "kpi_name_taken", "CS_WAIT"), (3, "kpi_name_taken", "LOG_B")]
+    # each of the file's two rows of one name names the other
+    assert found == [
+        (2, "kpi_name_taken", "CS_WAIT"),
+        (3, "kpi_name_taken", "LOG_B"),
+        (4, "kpi_name_taken", "LOG_A"),
+    ]
     kept = (head + "\n".join(rows[3:]) + "\n").encode()
     importing.run(engine.create(demo_duckdb_url), "kpis", kept, "k.csv", as_admin(), dry_run=True)
+
+
+def test_a_kpi_keeps_a_name_it_has_and_two_may_swap_names_in_one_file(demo_duckdb_url):
+    """A store holding two KPIs of one name (from before the check, or one restored beside a KPI
+    given its name) refused a change of either's tolerance, and its own download imported again
+    (a code review): a KPI keeps the name it has; only a new name or a new KPI is refused."""
+    from kpi.store import definitions
+
+    store = engine.create(demo_duckdb_url)
+    with store.begin() as conn:
+        conn.execute(
+            sa.update(schema.kpi).where(schema.kpi.c.code == "CS_AHT").values(name="Wait time in chat")
+        )
+    head = "code,name,department,unit,direction,aggregation,target,tolerance\n"
+    again = head + "CS_AHT,Wait time in chat,CS,s,lower,mean,300,0.1\n"  # its name, as it has it
+    importing.run(store, "kpis", again.encode(), "k.csv", as_admin(), dry_run=True)
+    with engine.writing(store) as conn:
+        definitions.save_kpi(
+            conn,
+            as_admin(),
+            {
+                "code": "CS_CHAT_WAIT",
+                "name": "Wait time in chat",
+                "department": "CS",
+                "unit": "s",
+                "direction": "lower",
+                "aggregation": "mean",
+                "target": "60",
+                "tolerance": "0.2",
+            },
+            is_new=False,
+        )
+    swap = (
+        head
+        + "CS_WAIT,Abandoned calls,CS,s,lower,mean,60,0.1\n"
+        + "CS_ABANDON,Average wait time on the phone,CS,%,lower,mean,5,0.1\n"
+    )
+    importing.run(store, "kpis", swap.encode(), "k.csv", as_admin(), dry_run=True)
+    taken = head + "CS_FCR,Abandoned calls,CS,%,higher,mean,80,0.1\n"  # a new name, another's
+    with pytest.raises(ImportRejected) as refused:
+        importing.run(store, "kpis", taken.encode(), "k.csv", as_admin(), dry_run=True)
+    assert [(p.key, dict(p.params)["code"]) for p in refused.value.problems] == [
+        ("kpi_name_taken", "CS_ABANDON")
+    ]

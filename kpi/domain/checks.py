@@ -90,9 +90,12 @@ class Known:
     """KPIs with monthly values in the store: they, and those `answered`, keep their unit."""
     fractional: frozenset[str] = frozenset()
     """KPIs with a monthly value that is not a whole number: a count of them stays a mean."""
-    kpi_names: Mapping[tuple[str, str], str] = field(default_factory=dict)
-    """`(department, name_key) → code` of every current KPI, by its name in every language the
-    store holds: a department's KPIs each have a name of their own (`_name_taken`)."""
+    kpi_names: Mapping[tuple[str, str], frozenset[str]] = field(default_factory=dict)
+    """`(department, name_key) → codes` of the current KPIs of that name, by their names in every
+    language the store holds, as they will be (on import, the file's over the store's): a
+    department's KPIs each have a name of their own (`_name_taken`)."""
+    kpi_names_held: Mapping[tuple[str, str], frozenset[str]] = field(default_factory=dict)
+    """… as the store holds them, a file aside: a KPI keeps a name it has (`_name_taken`)."""
     names: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     """`departments` and `kpis`: each one's name (`name_key`) → its code, to tell a file that
     names one by its name which code to write; `people`: each one's name → their e-mail address
@@ -334,9 +337,13 @@ def _name_taken(fields: Fields, known: Known) -> list[Problem]:
     name, code, department = fields.get("name"), fields.get("code"), fields.get("department")
     if _empty(name) or _empty(code) or _empty(department):
         return []
-    other = known.kpi_names.get((str(department), name_key(str(name))))
-    if other is None or other == code:
+    key = (str(department), name_key(str(name)))
+    others = known.kpi_names.get(key, frozenset()) - {str(code)}
+    # a KPI keeps a name it has, with the others that share it (a store from before this check,
+    # a KPI restored beside one given its name): only a new name, or a new KPI, is refused
+    if not others or code in known.kpi_names_held.get(key, frozenset()):
         return []
+    other = min(others)
     if not known.hints:
         return [Problem("kpi_name_taken_anon", "name", (("value", name),))]
     return [Problem("kpi_name_taken", "name", (("value", name), ("code", other)))]

@@ -246,14 +246,15 @@ def _with_file(store: checks.Known, parsed: Parsed) -> checks.Known:
         tree = {r["code"]: (Level(r["level"]), r.get("parent")) for r in rows if "code" in r and "level" in r}
         return replace(store, goals={**store.goals, **tree})
     if parsed.kind == "kpis":  # the names as they will be: the file's, and the store's it keeps
-        in_file = {r.get("code") for r in rows}
-        still = {key: code for key, code in store.kpi_names.items() if code not in in_file}
-        given = {
-            (str(r["department"]), checks.name_key(str(r["name"]))): str(r["code"])
-            for r in rows
-            if r.get("code") and r.get("name") and r.get("department")
+        in_file = {str(r.get("code")) for r in rows}
+        after: dict[tuple[str, str], set[str]] = {
+            key: set(codes - in_file) for key, codes in store.kpi_names.items()
         }
-        return replace(store, kpi_names={**given, **still})
+        for r in rows:
+            if r.get("code") and r.get("name") and r.get("department"):
+                key = (str(r["department"]), checks.name_key(str(r["name"])))
+                after.setdefault(key, set()).add(str(r["code"]))
+        return replace(store, kpi_names={key: frozenset(codes) for key, codes in after.items() if codes})
     return store
 
 

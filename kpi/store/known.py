@@ -29,19 +29,21 @@ def _names(conn: sa.Connection, table: sa.Table) -> dict[str, str]:
     return found | {name_key(r.name): r.code for r in conn.execute(sa.select(table.c.code, table.c.name))}
 
 
-def _kpi_names(conn: sa.Connection) -> dict[tuple[str, str], str]:
-    """`(department, name key) → code` of every current KPI, by its name in every language the
+def _kpi_names(conn: sa.Connection) -> dict[tuple[str, str], frozenset[str]]:
+    """`(department, name key) → codes` of the current KPIs, by their names in every language the
     store holds (`Known.kpi_names`)."""
     k, tr = s.kpi, s.translation
     current = k.c.retired_at.is_(None)
     translated = (
-        sa.select(k.c.department, tr.c.text, k.c.code)
+        sa.select(k.c.department, tr.c.text.label("name"), k.c.code)
         .join(k, k.c.code == tr.c.key)
         .where(tr.c.table_name == k.name, tr.c.field == "name", current)
     )
-    found = {(r.department, name_key(r.text)): r.code for r in conn.execute(translated)}
     base = sa.select(k.c.department, k.c.name, k.c.code).where(current)
-    return found | {(r.department, name_key(r.name)): r.code for r in conn.execute(base)}
+    found: dict[tuple[str, str], set[str]] = {}
+    for r in [*conn.execute(translated), *conn.execute(base)]:
+        found.setdefault((r.department, name_key(r.name)), set()).add(r.code)
+    return {key: frozenset(codes) for key, codes in found.items()}
 
 
 def _addresses(conn: sa.Connection) -> dict[str, str]:
@@ -97,7 +99,8 @@ def read(conn: sa.Connection, *, confirm_future: bool = False, hints: bool = Fal
         answered=_codes(conn, s.response_month.c.kpi),
         measured=measured,
         fractional=fractional,
-        kpi_names=_kpi_names(conn),
+        kpi_names=(kpi_names := _kpi_names(conn)),
+        kpi_names_held=kpi_names,
         names={
             "departments": _names(conn, s.department),
             "kpis": _names(conn, s.kpi),
