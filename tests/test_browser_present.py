@@ -201,6 +201,29 @@ def test_a_slide_click_reruns_the_slide_alone(server, browser, demo_duckdb_file)
     page.close()
 
 
+CLAMPS = """() => [...document.querySelectorAll(
+        '[class*="st-key-present-clamp"] p, [class*="st-key-present-also"] p, [class*="st-key-present-note"] [data-testid="stText"]')]
+    .map((e) => [getComputedStyle(e).webkitLineClamp, e.getBoundingClientRect().height])"""
+"""Each note of a slide: the lines it is clamped to ("none": whole) and its height."""
+
+
+@pytest.mark.parametrize("language", ["en", "da"])
+def test_on_a_phone_a_slide_s_notes_are_whole(server, browser, language):
+    """A strategic goal's note on the goals slide ended "…som sigter længere end denn…" at 390
+    pixels: a screen clamps a note to keep the slide on one screen, a phone scrolls it anyway."""
+    found = {}
+    for width, height in ((390, 844), (1280, 720)):
+        page = browser.new_page(viewport={"width": width, "height": height})
+        page.set_default_timeout(SETTLE_MS)
+        page.goto(f"{server}/present?month=2026-10&slide=3&lang={language}&as={VIEWERS['executive']}")
+        page.wait_for_selector('[class*="st-key-present-clamp"] p')
+        settle(page)
+        found[width] = page.evaluate(CLAMPS)
+        page.close()
+    assert found[390] and {clamp for clamp, _ in found[390]} == {"none"}, found[390]
+    assert "none" not in {clamp for clamp, _ in found[1280]}, found[1280]  # a screen still clamps
+
+
 BROKEN_WORDS = """() => {
     const broken = [];
     for (const heading of document.querySelectorAll('[class*="st-key-present-"] h1, [class*="st-key-present-"] h2')) {

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import pytest
 
-from kpi.domain import attention, cascade, report
+from kpi.domain import attention, cascade, report, verdicts
 from kpi.domain.model import (
     ActionStatus,
     Aggregation,
@@ -129,7 +129,12 @@ def test_a_goal_slide_shows_its_sub_goals_its_trend_and_what_was_said():
     slide = next(s for s in build(comments=comments) if s.kind == "goal")
     assert (slide.status, slide.big) == (GoalStatus.OFF_TRACK, fmt.value(22, "nps"))
     assert [ln.label for ln in slide.lines] == ["E-mails answered within a day"]
-    assert slide.chart == deck.Series("Recommend score", "nps", ((date(2026, 9, 1), 25), (OCTOBER, 22)), 40)
+    shown = (date(2026, 9, 1), OCTOBER)
+    goal = handmade.GOALS[0]  # its planned path under its values, as its note judges it against
+    path = tuple((m, verdicts.on_pace(goal, m)) for m in shown)
+    assert slide.chart == deck.Series(
+        "Recommend score", "nps", ((shown[0], 25), (OCTOBER, 22)), 40, path=path
+    )
     assert slide.notes == ("Prices went up in October",)
 
 

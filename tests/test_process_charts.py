@@ -59,6 +59,32 @@ def test_the_pack_chart_carries_the_limits_and_the_signal_months():
     assert drawn[concern] == [None] * 11 + [80.0]
 
 
+def test_a_goal_s_pack_chart_draws_its_planned_path_in_the_target_s_colour_dotted():
+    """The slide's note said "judged against its path … the path is at +33 this month" over a
+    chart that drew only the target (a code review): the pack draws the path too, each month's
+    level where the goal has one, in the target's green, dotted, the limits still after it."""
+    from pptx.enum.dml import MSO_LINE_DASH_STYLE
+
+    from kpi.domain import verdicts
+    from kpi.domain.model import Goal, Level
+
+    goal = Goal("S1", Level.STRATEGIC, "Short waits", "WAIT", "CS", baseline=90, target=60,
+                start=MONTHS[3], deadline=MONTHS[-1] + (MONTHS[-1] - MONTHS[-2]) * 6)  # fmt: skip
+    path = verdicts.path(goal, MONTHS)
+    assert [m for m, _ in path] == MONTHS[3:] and path[0][1] < 90 and path[-1][1] > 60
+    series = deck.Series("Wait", "s", tuple(zip(MONTHS, VALUES, strict=True)), 60.0, (42.0, 58.0), path=path)
+    pack = Presentation(io.BytesIO(pptx_pack.render([deck.Slide("goal", "Short waits", chart=series)], "x")))
+    chart = next(shape.chart for shape in pack.slides[0].shapes if shape.has_chart)
+    drawn = {s.name: s for s in chart.plots[0].series}
+    line = drawn[t("chart.path")]
+    assert list(line.values) == [None] * 3 + [pytest.approx(level) for _, level in path]
+    assert f"#{line.format.line.color.rgb}" == palette.SERIES["target"]
+    assert line.format.line.dash_style == MSO_LINE_DASH_STYLE.ROUND_DOT
+    assert [s.name for s in chart.plots[0].series][1:5] == [
+        t(k) for k in ("chart.target", "chart.path", "chart.limits", "chart.limits")
+    ]
+
+
 def _ring_colours_of_the_pack_chart(series: deck.Series) -> dict[str, str]:
     pack = Presentation(io.BytesIO(pptx_pack.render([deck.Slide("goal", "x", chart=series)], "x")))
     chart = next(shape.chart for shape in pack.slides[0].shapes if shape.has_chart)

@@ -21,6 +21,7 @@ Pure: statuses in, statuses and reasons out.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from enum import StrEnum
 
@@ -126,6 +127,12 @@ def disagreement(goal: GoalStatus, kpi: KpiStatus) -> Reason | None:
     if ours == theirs:
         return None
     return Reason.PACE_AHEAD if ours < theirs else Reason.TARGET_BEYOND
+
+
+def path(goal: Goal, shown: Iterable[date]) -> tuple[tuple[date, float], ...]:
+    """`(month, level)` of the goal's planned path (`on_pace`) at each month of `shown` it has
+    one: what its status is judged against, for a chart to draw under its values."""
+    return tuple((month, level) for month in shown if (level := on_pace(goal, month)) is not None)
 
 
 def on_pace(goal: Goal, month: date) -> float | None:

@@ -33,8 +33,7 @@ def _kinds(found: Sequence[attention.Item]) -> str:
     counted = attention.kinds(found)
     labels = [(palette.attention_label(str(k), phrases.kind_word(k, d)), n) for k, d, n in counted]
     kinds = " · ".join(measure.unbroken(f"{label} {count}") for label, count in labels)
-    total = sum(n for _, _, n in counted)  # the slide's value counts the items, one per number
-    return kinds if total == len(found) else f"{t('attention.exceptions_in_all', count=total)} {kinds}"
+    return " ".join(p for p in (phrases.exceptions_in_all(found), kinds) if p)  # the value counts items
 
 
 def _of(part: int, whole: int) -> str:

@@ -413,6 +413,10 @@ def _chart(slide: PptxSlide, series: Series, box: tuple[float, float, float, flo
     if series.target is not None:
         data.add_series(t("chart.target"), [series.target] * len(series.points))
         levels.append(series.target)
+    path = dict(series.path)
+    if path:  # a goal's planned path: what its status is judged against
+        data.add_series(t("chart.path"), [path.get(m) for m, _ in series.points])
+        levels += path.values()
     if series.limits is not None:
         for edge in series.limits:  # held within the unit: no limit below 0 minutes or past 100 %
             level = round(within_unit(edge, series.unit), 2)
@@ -522,6 +526,12 @@ def _series_looks(chart: object, series: Series, ringed: Sequence[str]) -> None:
         target.format.line.color.rgb, target.format.line.width = _rgb(palette.SERIES["target"]), Pt(1.5)
         target.format.line.dash_style = MSO_LINE_DASH_STYLE.DASH
         target.smooth = False
+        index += 1
+    if series.path:
+        path = drawn[index]
+        path.format.line.color.rgb, path.format.line.width = _rgb(palette.SERIES["target"]), Pt(2)
+        path.format.line.dash_style = MSO_LINE_DASH_STYLE.ROUND_DOT
+        path.smooth = False
         index += 1
     if series.limits is not None:
         for edge in drawn[index : index + 2]:  # the process limits: thin, dotted, grey

@@ -105,6 +105,9 @@ class Series:
     verdict's colour."""
     bands: tuple[Band, ...] = ()
     """Company events bearing on the KPI, over the months shown (`company_events.bands`)."""
+    path: tuple[tuple[date, float], ...] = ()
+    """A goal's planned path over the months shown (`verdicts.path`): what its status is judged
+    against, as the slide's note says ("the path is at +33 this month")."""
 
 
 @dataclass(frozen=True)

@@ -148,6 +148,13 @@ def items_counted(items: Sequence[Item]) -> str:
     return t("attention.items_and_exceptions", count=len(items), total=fmt.number(total))
 
 
+def exceptions_in_all(items: Sequence[Item]) -> str:
+    """`45 exceptions in all:` where a list told by measure holds more exceptions than items (the
+    month slide's count is the items'), else nothing."""
+    total = len(attention.every(items))
+    return t("attention.exceptions_in_all", count=total) if total != len(items) else ""
+
+
 def told_with(item: Item, owners: Mapping[str, str]) -> list[tuple[str, str]]:
     """(kind, words) of each item told with `item` (`Item.also`: the month's other items on its
     number): `Off target`, `Wait time on the phone · 96 s (month target 77 s)`, a goal's target

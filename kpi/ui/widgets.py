@@ -376,12 +376,17 @@ right edge. The sidebar's words and the month's picker fit 272 pixels in either 
 Constant CSS, never people's text."""
 
 
+SCROLLBAR = 17
+"""Pixels a classic scrollbar takes from a window's width (Windows' browsers; Linux and macOS
+mostly draw theirs over the page): a window's width in a media query counts it."""
+
+
 def window_for(content: int) -> int:
-    """The narrowest browser window, its sidebar open, that gives a page's content `content`
-    pixels (`ROOM_STYLE` below `ROOMY`; Streamlit's 300-pixel sidebar and 80-pixel margins from
-    there)."""
-    laptop = content + SIDEBAR_WIDTH + 2 * SIDE_PADDING
-    return laptop if laptop < ROOMY else max(ROOMY, content + 300 + 2 * 80)
+    """The narrowest browser window, its sidebar open and a classic scrollbar beside the page,
+    that gives a page's content `content` pixels (`ROOM_STYLE` below `ROOMY`; Streamlit's
+    300-pixel sidebar and 80-pixel margins from there)."""
+    laptop = content + SIDEBAR_WIDTH + 2 * SIDE_PADDING + SCROLLBAR
+    return laptop if laptop < ROOMY else max(ROOMY, content + 300 + 2 * 80 + SCROLLBAR)
 
 
 def input_words() -> None:

@@ -104,11 +104,12 @@ MISMATCH = palette.attention_look("mismatch").icon
 """The chip beside the sub-goals' status of a goal they disagree with: the icon of a mismatch
 on the Overview's list of what needs attention, in its colour. In words, as a column of its
 own, it took 160 pixels, mostly empty, and pushed the process verdicts off a 1440-pixel screen."""
-WIDE_GOAL_WIDTH = 269
-"""Pixels for a goal's title on a screen: what the other widths below leave of the 976 pixels a
-1280-pixel screen gives the table (`widgets.ROOM_STYLE`; a 1440-pixel one gives 980), so a KPI's
-two process verdicts always show whole: a title is the one cell whose words are whole elsewhere,
-in the goal's detail below. About 40 characters show three levels deep. With the columns'
+WIDE_GOAL_WIDTH = 252
+"""Pixels for a goal's title on a screen: what the other widths below leave of the 959 pixels a
+1280-pixel window gives the table beside a classic scrollbar (`widgets.ROOM_STYLE`,
+`widgets.SCROLLBAR`; a 1440-pixel one gives 963), so a KPI's two process verdicts always show
+whole: a title is the one cell whose words are whole elsewhere, in the goal's detail below.
+About 36 characters show three levels deep. With the columns'
 automatic widths the process column got about 130 pixels and cut every second verdict."""
 ROLLUP_WIDTH = 125
 """Pixels for the sub-goals' status and the `MISMATCH` chip beside it, in both languages."""
@@ -126,8 +127,9 @@ ROW_PICKER = 34
 TABLE_WIDTH = ROW_PICKER + WIDE_GOAL_WIDTH + STATUS_WIDTH + 2 * NUMBER_WIDTH + ROLLUP_WIDTH + PROCESS_WIDTH
 """Pixels the whole table takes (with or without its sub-goals' column: its room is shared out)."""
 LIST_BELOW = widgets.window_for(TABLE_WIDTH)
-"""The narrowest window whose screen shows the table whole (1,280 pixels): a narrower one, a
-tablet's 1,024 or 1,180, gets the tree as the phone's list, not a table cut at its right edge."""
+"""The narrowest window whose screen shows the table whole (1,280 pixels, a classic scrollbar
+beside it): a narrower one, a tablet's 1,024 or 1,180, gets the tree as the phone's list, not a
+table cut at its right edge."""
 TREE_STYLE = f"""<style>
 @media (max-width: {LIST_BELOW - 1}px) {{
   .st-key-wide-cascade, .st-key-wide-cascade-pick {{ display: none !important; }}
@@ -353,7 +355,7 @@ def _trend(
         limits=limits,
         signals=marked,
         bands=company_events.bands(events, kpi.code, kpi.department, [m for m, _ in points]),
-        path=tuple((m, level) for m in path if (level := verdicts.on_pace(row.goal, m)) is not None),
+        path=verdicts.path(row.goal, path),
     )
     figures.draw(figures.trend(scope, points, spec), TREND_HEIGHT, f"cascade.trend.{row.goal.code}")
 

@@ -56,10 +56,17 @@ body.present-full [data-testid="stDecoration"] { display: none !important; }
   display: -webkit-box; -webkit-box-orient: vertical; -webkit-line-clamp: 2; overflow: hidden;
   font-size: 1.05rem; white-space: normal;
 }
+@media (max-width: 640px) {  /* a phone scrolls the slide, so its words are whole there */
+  [class*="st-key-present-clamp"] p, [class*="st-key-present-also"] p,
+  [class*="st-key-present-note"] [data-testid="stText"] {
+    display: block; -webkit-line-clamp: none; line-clamp: none; overflow: visible;
+  }
+}
 </style>"""
 """The slide's room: less padding than a page (Streamlit keeps 10 rem under it), tighter type;
 in full screen the sidebar and header go. A comment takes two lines at most (the pack's speaker
-notes hold it whole). Titles shrink with a phone's width, so a long Danish word
+notes hold it whole), a line's note four, on a screen: a phone, which scrolls the slide, shows
+them whole (a strategic goal's note ended "…som sigter længere end denn…" at 390 pixels). Titles shrink with a phone's width, so a long Danish word
 ("Kundeoplevelse") is not broken inside."""
 
 KEYS = """<script>
@@ -197,6 +204,7 @@ def _chart(series: deck.Series, scope: Scope) -> None:
         limits=series.limits,
         signals=series.signals,
         bands=series.bands,
+        path=series.path,
     )
     figures.draw(figures.trend(scope, series.points, spec), CHART_HEIGHT, "present.chart")
 
