@@ -14,7 +14,7 @@ month_report = data.month_report(ctx.url, ctx.scope, ctx.month, ctx.language)
 departments = {d.code: d.name for d in data.departments(ctx.url, ctx.scope, ctx.language)}
 
 left, right = st.columns([2, 3])
-department = widgets.department_filter(departments, where=left)
+department = widgets.department_filter(departments, where=left, whole=ctx.scope.departments is None)
 level = right.segmented_control(
     t("cascade.level"),
     cascade_view.level_options(),

@@ -29,7 +29,7 @@ with level_col:
         key="smart.level",
         format_func=lambda lvl: t(f"level.{lvl}"),
     )
-department = widgets.department_filter(departments, where=department_col)
+department = widgets.department_filter(departments, where=department_col, whole=ctx.scope.departments is None)
 owner = owner_col.selectbox(
     t("smart_page.owner"),
     [widgets.ALL, *sorted(owners, key=lambda e: owners[e])],

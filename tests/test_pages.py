@@ -974,3 +974,21 @@ def test_a_first_month_s_tiles_compare_with_no_month_before_it(app, app_url):
     assert {(m.proto.delta, m.proto.delta_description) for m in at.metric} == {("", "")}
     at = app(month="2026-10").run()
     assert {m.proto.delta_description for m in at.metric if m.proto.delta} == {"vs Sept"}  # CLDR's English
+
+
+@pytest.mark.reads_only
+@pytest.mark.parametrize("page", [CASCADE, "pages/smart_goals.py"])
+def test_a_head_s_department_filter_says_all_she_can_see_not_all_departments(app, page):
+    """Camilla's cascade said "All departments" over her own goals and the few hers serve (a
+    Danish phone review): the whole company's filter says so only to whom reads it all."""
+    said = {}
+    for viewer in ("mette.kjaer@havnhjem.example", "camilla.berg@havnhjem.example"):
+        at = app(month="2026-10", **{"as": viewer})
+        at.switch_page(page).run()
+        assert not at.exception
+        picker = at.selectbox(key="department")
+        said[viewer] = picker.options[0]  # as shown: AppTest holds a picker's options formatted
+    assert said == {
+        "mette.kjaer@havnhjem.example": "All departments",
+        "camilla.berg@havnhjem.example": "All you can see",
+    }

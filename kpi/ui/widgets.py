@@ -678,16 +678,21 @@ ALL = ""
 """The "all departments" choice: Streamlit shows a None option as "nothing chosen"."""
 
 
-def department_filter(departments: dict[str, str], where: DeltaGenerator | None = None) -> str | None:
-    """The page's department filter, kept in the URL; None means all departments."""
+def department_filter(
+    departments: dict[str, str], where: DeltaGenerator | None = None, *, whole: bool = True
+) -> str | None:
+    """The page's department filter, kept in the URL; None means all departments: every one of
+    the company's where the reader reads them all (`whole`), else all of those they read ("All
+    departments" over a head's own goals and the few hers serve read as the whole company)."""
     from kpi.ui import urlstate
 
+    every = t("cascade.all_departments" if whole else "cascade.all_yours")
     chosen = urlstate.selectbox(
         t("cascade.department"),
         [ALL, *departments],
         key="department",
         default=ALL,
         where=where,
-        format_func=lambda c: departments.get(c, t("cascade.all_departments")),
+        format_func=lambda c: departments.get(c, every),
     )
     return chosen or None
