@@ -396,6 +396,10 @@ def test_a_goal_its_sub_goals_disagree_with_has_the_mismatch_chip_beside_their_s
     assert config["help"] == help_text and cascade_view.MISMATCH in help_text
     colours = {o["value"]: o["color"] for o in config["type_config"]["options"]}
     assert colours[cascade_view.MISMATCH] == palette.RED
+    # the process column says why it may be empty (a new company's stood so, unexplained)
+    with use(language):
+        process = json.loads(at.dataframe[0].proto.columns)[t("cascade.col_process")]["help"]
+        assert process.startswith(t("departments.process_help")) and " 12 " in process
 
 
 @pytest.mark.reads_only

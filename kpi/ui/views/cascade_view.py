@@ -19,6 +19,7 @@ from kpi.domain import (
     priorities,
     report,
     samples,
+    signals,
     verdicts,
 )
 from kpi.domain.access import EVERYTHING, Scope
@@ -239,7 +240,13 @@ def _grid(frame: pd.DataFrame, codes: list[str], key: str, widths: dict[str, int
     config: dict[str, Any] = {
         column: st.column_config.TextColumn(width=width) for column, width in widths.items()
     }
-    helps = {t("cascade.col_rollup"): t("cascade.rollup_help", mark=MISMATCH)}
+    helps = {
+        t("cascade.col_rollup"): t("cascade.rollup_help", mark=MISMATCH),
+        # a new company's column stood empty, unexplained, for its first year
+        t("cascade.col_process"): t(
+            "cascade.process_empty", said=t("departments.process_help"), count=signals.MIN_POINTS
+        ),
+    }
     for column, looks in _labels().items():
         if column in frame.columns:
             config[column] = widgets.labels(looks, width=widths.get(column), help=helps.get(column))
