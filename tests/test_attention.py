@@ -156,11 +156,14 @@ def test_a_comment_this_month_settles_what_was_wanted():
 
 
 @pytest.mark.parametrize(
-    ("language", "said"), [("en", "+42 by Dec\xa02027"), ("da", "+42 senest dec.\xa02027")]
+    ("language", "said", "now"),
+    [("en", "+42 by Dec\xa02027", "+42 this month"), ("da", "+42 senest dec.\xa02027", "+42 denne måned")],
 )
-def test_a_goal_s_target_says_by_when_a_kpi_s_does_not(language, said):
+def test_a_goal_s_target_says_by_when_a_kpi_s_says_it_is_the_month_s(language, said, now):
     """Two goals on one KPI, one on track and one at risk against the same number: their targets
-    are values to reach by their deadlines, and the list says so (a presenter's review)."""
+    are values to reach by their deadlines, and the list says so (a presenter's review). A KPI's
+    is this month's step: a red KPI leading its number said "(target +36)" over an Also line's
+    "(month target 77 s)"."""
     from kpi.text import i18n, phrases
 
     goal = attention.Item(
@@ -170,7 +173,7 @@ def test_a_goal_s_target_says_by_when_a_kpi_s_does_not(language, said):
     kpi = attention.Item(Kind.RED_KPI, "NPS", "Net Promoter Score", "S1", value=36, target=42, unit="nps")
     with i18n.use(language):
         assert phrases.attention_facts(goal, {})[2] == said  # the month never split
-        assert phrases.attention_facts(kpi, {})[2] == "+42"
+        assert phrases.attention_facts(kpi, {})[2] == now
 
 
 def test_a_head_acting_under_a_goal_elsewhere_is_told_of_her_own_actions_there_only():
@@ -368,7 +371,7 @@ def test_what_is_told_with_an_item_says_its_value_its_own_target_and_an_owner_wh
     [one] = attention.by_measure([share, kpi, goal])
     with i18n.use("en"):
         assert phrases.told_with(one, owners) == [
-            ("Off target", "Wait time · 105\xa0s (month target 92\xa0s)"),  # a KPI's: this month's step
+            ("Off target", "Wait time · 105\xa0s (target 92\xa0s this month)"),  # a KPI's: this month's step
             (
                 "Goal at risk",
                 "Callers wait less than 90 s · 105\xa0s (target 90\xa0s by Mar\xa02027) · owner: Bo Berg",

@@ -203,7 +203,8 @@ def test_the_exceptions_slide_shows_the_one_exception_list_in_its_order():
     ]
     # a red KPI is told with the goals on its number, most severe first: not a row of its own
     nps = t(
-        "attention.also", items=f"Off target: Recommend score · +22 (month target {fmt.value(40, 'nps')})"
+        "attention.also",
+        items=f"Off target: Recommend score · +22 (target {fmt.value(40, 'nps')} this month)",
     )
     assert exceptions.lines[0].also == nps
     page = exceptions.lines[1].also

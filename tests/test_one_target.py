@@ -28,8 +28,9 @@ ITEM = re.compile(r"\*\*(?P<subject>.+?)\*\* · (?P<value>.+?) \(target (?P<targ
 
 
 def _number(text: str) -> str:
-    """`92 s (2026 target, phased)` → `92 s`: the figure, without what kind of target it is."""
-    return re.sub(r" \([^()]*\)$", "", text.strip())
+    """`92 s (2026 target, phased)`, `92 s this month` → `92 s`: the figure, without what kind of
+    target it is or when it holds (`attention.target_now`)."""
+    return re.sub(r" \([^()]*\)$| this month$", "", text.strip())
 
 
 def _in_order(at) -> list[tuple[str, str]]:

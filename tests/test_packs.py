@@ -333,7 +333,7 @@ def test_an_attention_item_close_to_its_target_shows_how_close():
         _, value, target, _ = phrases.attention_facts(
             Item(Kind.RED_KPI, "WEB_CONV", "Web conversion", value=2.49, target=2.5, unit="%"), {}
         )
-    assert (value, target) == ("2.49\xa0%", "2.5\xa0%")
+    assert (value, target) == ("2.49\xa0%", "2.5\xa0% this month")  # a KPI's target is the month's
 
 
 @pytest.mark.parametrize("language", ["en", "da"])

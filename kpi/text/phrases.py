@@ -110,6 +110,8 @@ def attention_facts(item: Item, owners: Mapping[str, str]) -> tuple[str, str, st
     target = fmt.value(item.target, unit)
     if item.deadline is not None and item.target is not None:  # a goal's: the value to reach by then
         target = t("attention.target_by", target=target, when=fmt.month_unbroken(item.deadline))
+    elif item.target is not None and attention.about(item) == "kpi":  # a KPI's: this month's step
+        target = t("attention.target_now", target=target)
     if item.detail and item.kind == "late_action":
         target = t("attention.due", due=fmt.day_unbroken(date.fromisoformat(item.detail)))
     if item.detail and item.kind == "late":  # no value yet: how late it is, beside the target
@@ -157,17 +159,13 @@ def exceptions_in_all(items: Sequence[Item]) -> str:
 
 def told_with(item: Item, owners: Mapping[str, str]) -> list[tuple[str, str]]:
     """(kind, words) of each item told with `item` (`Item.also`: the month's other items on its
-    number): `Off target`, `Wait time on the phone · 96 s (month target 77 s)`, a goal's target
+    number): `Off target`, `Wait time on the phone · 96 s (target 77 s this month)`, a goal's target
     by its deadline; its owner only where it is someone else. Plain text (a title is as a person
     typed it)."""
     out = []
     for other in item.also:
         kind, value, target, _ = attention_facts(other, owners)
-        if attention.about(other) == "kpi":  # a KPI's target is this month's step on the way
-            said = t("attention.month_numbers", value=value, target=target)
-        else:
-            said = numbers(other, value, target)
-        parts = [other.subject, said]
+        parts = [other.subject, numbers(other, value, target)]
         if other.owner and other.owner != item.owner:
             parts.append(t("attention.owner", name=owners.get(other.owner, other.owner)))
         if other.owed and other.commented is False:  # which of them the line's "not explained yet" means
