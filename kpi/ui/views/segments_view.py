@@ -49,8 +49,10 @@ def render(ctx: Context) -> None:
         k.code: k
         for k in sorted(found, key=lambda k: (KINDS.index(k.aggregation), depth.get(k.code, 9), k.name))
     }
-    if not kpis:
+    if not kpis:  # an IT head's page said only "no survey KPIs to slice here"
         st.info(t("segments.no_surveys"), icon=":material/info:")
+        if ctx.viewer.department and ctx.scope.allows(ctx.viewer.department):
+            widgets.department_link(ctx.viewer.department, t("segments.to_department"))
         return
     kpi, by, back = _controls(ctx, kpis)
     first = months.add(ctx.month, 1 - MONTHS)
