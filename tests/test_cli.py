@@ -207,14 +207,29 @@ def test_a_department_reads_its_goals_measured_by_another_department_s_kpi(demo_
 
     store = engine.create(demo_duckdb_url)
     with store.begin() as conn:
-        conn.execute(sa.update(schema.kpi).where(schema.kpi.c.code == "NPS").values(department="CS"))
+        moved = schema.kpi.c.code.in_(["NPS", "CES"])  # the board's S1 and S2 measured by CS's KPIs
+        conn.execute(sa.update(schema.kpi).where(moved).values(department="CS"))
     whole = {g["code"]: g for g in status_json(demo_duckdb_url)["goals"]}
     board = status_json(demo_duckdb_url, "--department", "MGMT")
     goals = {g["code"]: g for g in board["goals"]}
     assert goals["S1"]["value"] == whole["S1"]["value"] is not None
     assert goals["S1"]["status"] == whole["S1"]["status"] != "no_data"
-    assert {k["code"] for k in board["kpis"] if k["department"] == "CS"} == {"NPS"}
+    assert {k["code"] for k in board["kpis"] if k["department"] == "CS"} == {"NPS", "CES"}
     assert {g["department"] for g in board["goals"]} == {"MGMT"}
+    # an item's owner is the same however it is read: the whole company, customer service alone,
+    # or customer service's head (a trial: "owner: Lars" became "owner: Sofie" under --department)
+    readings = [
+        status_json(demo_duckdb_url),
+        status_json(demo_duckdb_url, "--department", "CS"),
+        status_json(demo_duckdb_url, "--as", "camilla.berg@havnhjem.example"),
+        board,
+    ]
+    owners: dict[tuple[str, str], set[str]] = {}
+    for data in readings:
+        for item in (each for lead in data["attention"] for each in (lead, *lead["also"])):
+            owners.setdefault((item["kind"], item["code"]), set()).add(item["owner"])
+    assert owners[("red_kpi", "CES")] == {"camilla.berg@havnhjem.example"}  # its department's
+    assert {key: found for key, found in owners.items() if len(found) > 1} == {}
 
 
 def test_another_department_s_kpi_on_a_head_s_goal_is_told_with_her_goal_not_as_hers(demo_duckdb_url):

@@ -85,8 +85,7 @@ class Item:
     target: float | None = None
     unit: str = ""
     owner: str | None = None
-    """E-mail of who owns it: the goal's owner, the action's, else the owner of the most
-    strategic goal on the KPI."""
+    """E-mail of who owns it: the goal's owner, the action's, else the KPI's (`kpi_owners`)."""
     since: date | None = None
     """The first month of the run of months it has been so (None where the cockpit keeps no
     such history: a roll-up's mismatch)."""
@@ -133,6 +132,8 @@ class _Facts:
     explained: frozenset[tuple[str, str]]
     kpi_goal: Mapping[str, GoalRow]
     """The most strategic goal measured by each KPI."""
+    kpi_owner: Mapping[str, str | None]
+    """Who owns each KPI's number (`kpi_owners`)."""
     events: Sequence[CompanyEvent] = ()
 
     def during(self, kpi: str, department: str | None) -> tuple[CompanyEvent, ...]:
@@ -149,7 +150,7 @@ class _Facts:
             row.value.value if row.value else None,
             row.target.value if row.target else None,
             row.kpi.unit,
-            goal.goal.owner if goal else None,
+            self.kpi_owner.get(code),
             since,
             ("kpi", code) in self.explained,
             detail=detail,
@@ -187,11 +188,25 @@ def _explained(comments: Sequence[Commentary], month: date) -> frozenset[tuple[s
 
 
 def kpi_goals(report: MonthReport) -> dict[str, GoalRow]:
-    """The most strategic goal measured by each KPI of the report: its owner owns the KPI's items."""
+    """The most strategic goal measured by each KPI of the report: the goal its items open."""
     out: dict[str, GoalRow] = {}
     for row in sorted(report.goals.values(), key=lambda r: (r.goal.level.depth, r.goal.code)):
         if row.kpi is not None:
             out.setdefault(row.kpi.code, row)
+    return out
+
+
+def kpi_owners(report: MonthReport) -> dict[str, str | None]:
+    """Who owns each KPI's number: the owner of the most strategic goal on it in the KPI's own
+    department (None: nobody, so its department's head, `as_told`). The KPI's department, not
+    the whole tree: a board goal measured by customer service's NPS made the CEO's owner of the
+    NPS item, and customer service's head its owner where her department was read alone; the
+    board goal's own item keeps its owner. The same whoever reads the KPI, and for what needs
+    attention and who owes what alike."""
+    out: dict[str, str | None] = {}
+    for row in sorted(report.goals.values(), key=lambda r: (r.goal.level.depth, r.goal.code)):
+        if row.kpi is not None and row.goal.department == row.kpi.department:
+            out.setdefault(row.kpi.code, row.goal.owner)
     return out
 
 
@@ -208,7 +223,7 @@ def items(
     late` (`lateness.late_kpis`) of the KPIs whose missing value is overdue; `events` the company
     events in scope, so an item in a month an event touches names it (`Item.during`); the
     actions overdue as read on `today` (`outlook.overdue`: after the month when not given)."""
-    facts = _Facts(report, _explained(comments, report.month), kpi_goals(report), events)
+    facts = _Facts(report, _explained(comments, report.month), kpi_goals(report), kpi_owners(report), events)
     out = _priority_items(facts, compliance) + _kpi_items(facts, late or {}) + _goal_items(facts)
     out += _action_items(facts, actions, today)
     listed = {(i.kind, i.code) for i in out}
@@ -272,7 +287,7 @@ def _priority_items(facts: _Facts, compliance: Sequence[Compliance]) -> list[Ite
                 value,
                 target,
                 unit,
-                goal.goal.owner if goal else None,
+                facts.kpi_owner.get(row.kpi.code),
                 months.add(facts.report.month, 1 - result.broken_run),
                 ("kpi", row.kpi.code) in facts.explained,
                 detail=">=" if events is not None else result.priority.comparison,
@@ -539,6 +554,8 @@ def _as_told(item: Item, report: MonthReport, scope: Scope, heads: Mapping[str, 
         department = parent.goal.department if parent is not None else item.department
         # an action's owner elsewhere reads the goal's actions, not its words (`Scope.acting`)
         reads = parent is None or scope.follows(parent.goal.code, department)
+        if what == "priority":  # owned as its KPI is (`kpi_owners`): by that department's head
+            department = item.department
     if not (item.commented or reads):
         item = replace(item, commented=None)
     if not item.owner:

@@ -81,7 +81,7 @@ def items(
     """Everything owed for the report's month as of `today`, in the viewer's `scope`: overdue
     first, then by due date, kind and subject. A `closed` month owes no commentary: its words
     are frozen with it, and none can be given now."""
-    heads_of, by_kpi = heads(people), attention.kpi_goals(built)
+    heads_of, by_kpi, kpi_owner = heads(people), attention.kpi_goals(built), attention.kpi_owners(built)
 
     def owner(*candidates: str | None) -> str | None:
         return next((c for c in candidates if c), None)
@@ -102,7 +102,7 @@ def items(
         if row.kpi.retired_at is not None:
             continue
         top = by_kpi.get(row.kpi.code)
-        email = owner(top.goal.owner if top else None, heads_of.get(row.kpi.department))
+        email = owner(kpi_owner.get(row.kpi.code), heads_of.get(row.kpi.department))
         goal = top.goal.code if top else None
         out.append(
             item(Kind.VALUE, email, row.kpi.department, row.kpi.code, row.kpi.name, calendar.data_due, goal)
@@ -111,7 +111,7 @@ def items(
         if what == "kpi":
             kpi = built.kpis[code].kpi
             top = by_kpi.get(code)
-            email = owner(top.goal.owner if top else None, heads_of.get(kpi.department))
+            email = owner(kpi_owner.get(code), heads_of.get(kpi.department))
             goal = top.goal.code if top else None
             out.append(
                 item(Kind.COMMENTARY, email, kpi.department, code, kpi.name, calendar.commentary_due, goal)
