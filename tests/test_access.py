@@ -56,7 +56,8 @@ def test_a_department_reads_the_kpis_that_measure_its_goals_wherever_they_sit():
         access.GoalLink("T2", "S1", "IT", "it@x", "DOWN"),
     ]
     board = access.department_scope(EVERYTHING, "MGMT", links)
-    assert board == Scope(frozenset({"MGMT"}), kpis=frozenset({"NPS"}))
+    # S1's sub-goals are other departments': read without them, it has no roll-up (`partial`)
+    assert board == Scope(frozenset({"MGMT"}), kpis=frozenset({"NPS"}), partial=frozenset({"S1"}))
     assert board.sees_kpi("NPS", "CS") and not board.sees_kpi("WAIT", "CS")
     head = access.scope_for(Person("b@x", "B", Role.DEPARTMENT_HEAD, "MGMT"), links)
     assert head.kpis == frozenset({"NPS"}) and not head.allows("CS")
@@ -64,6 +65,32 @@ def test_a_department_reads_the_kpis_that_measure_its_goals_wherever_they_sit():
     assert cs.kpis == frozenset({"NPS", "WAIT"}) and cs.served == frozenset({"S1"})
     assert access.department_scope(cs, "IT", links) == NOTHING
     assert access.department_scope(cs, "CS", links).kpis <= cs.kpis  # never wider than her own
+
+
+def test_a_goal_read_without_some_of_its_sub_goals_gets_no_roll_up():
+    """The service desk's goal T1 served by IT's sub-goal O9: its head's cascade said "On track"
+    of T1's sub-goals, rolled up from hers alone, where the CEO's said "At risk" (a trial)."""
+    from kpi.domain import cascade
+    from kpi.domain.model import Goal, GoalStatus, Level
+
+    links = [
+        access.GoalLink("T1", None, "CS", "cs@x", "WAIT"),
+        access.GoalLink("O1", "T1", "CS", "cs@x", "MAIL"),
+        access.GoalLink("O9", "T1", "IT", "it@x", "DOWN"),
+    ]
+    head = access.scope_for(CS_HEAD, links)
+    assert head.partial == frozenset({"T1"})
+    assert access.department_scope(EVERYTHING, "CS", links).partial == frozenset({"T1"})
+    assert access.scope_for(ADMIN, links).partial == frozenset()  # the whole tree: nothing missing
+    goals = [
+        Goal("T1", Level.TACTICAL, "Short waits", "WAIT", "CS"),
+        Goal("O1", Level.OPERATIONAL, "Mail in a day", "MAIL", "CS", parent="T1"),
+    ]
+    statuses = {"T1": GoalStatus.ON_TRACK, "O1": GoalStatus.ON_TRACK}
+    [whole] = cascade.build(goals, statuses)
+    [hers] = cascade.build(goals, statuses, head.partial)
+    assert (whole.partial, hers.partial) == (False, True) and whole.rollup is GoalStatus.ON_TRACK
+    assert hers.rollup is GoalStatus.NO_DATA  # said as none: no status of its sub-goals
 
 
 def test_scopes_are_hashable_cache_keys():

@@ -52,6 +52,9 @@ class Scope:
     who: str | None = None
     """The viewer's e-mail where they act under goals elsewhere (`acting`): of those goals'
     actions only their own are theirs to be told of (`attention.as_told`)."""
+    partial: frozenset[str] = frozenset()
+    """Goals the viewer reads some of whose sub-goals they do not (`_partial`): rolled up from
+    what they read, their sub-goals' status would not be the company's, so they have none."""
 
     @property
     def served(self) -> frozenset[str]:
@@ -112,9 +115,18 @@ def scope_for(viewer: Person | None, links: Iterable[GoalLink] = ()) -> Scope:
     goals = owned | acting | served
     if not departments and not goals:
         return NOTHING
+    who = viewer.email if acting else None
     return Scope(
-        departments, goals, _measuring(tree, goals, home), owned, acting, viewer.email if acting else None
+        departments, goals, _measuring(tree, goals, home), owned, acting, who, _partial(tree, goals, home)
     )
+
+
+def _partial(tree: Mapping[str, GoalLink], goals: frozenset[str], home: Scope) -> frozenset[str]:
+    """The goals read (of `home`'s departments, or `goals`) some of whose sub-goals are not: a
+    head's goal served by another department's sub-goal said "On track" of its sub-goals, rolled
+    up from hers alone, where the CEO's said "At risk" (a trial)."""
+    read = {code for code, link in tree.items() if code in goals or home.allows(link.department)}
+    return frozenset(link.parent for code, link in tree.items() if link.parent in read and code not in read)
 
 
 def _measuring(tree: Mapping[str, GoalLink], goals: frozenset[str], home: Scope) -> frozenset[str]:
@@ -136,10 +148,11 @@ def department_scope(scope: Scope, department: str | None, links: Iterable[GoalL
         return scope
     if not scope.allows(department):
         return NOTHING
-    home = Scope(frozenset({department}))
-    kpis = _measuring({link.code: link for link in links}, frozenset(), home)
+    home, tree = Scope(frozenset({department})), {link.code: link for link in links}
+    kpis = _measuring(tree, frozenset(), home)
     # never wider than `scope`: its reader reads those KPIs already, or the narrowing leaves them out
-    return Scope(home.departments, kpis=kpis if scope.departments is None else kpis & scope.kpis)
+    kpis = kpis if scope.departments is None else kpis & scope.kpis
+    return Scope(home.departments, kpis=kpis, partial=_partial(tree, frozenset(), home))
 
 
 # --- what a viewer may do ---------------------------------------------------------------------

@@ -170,7 +170,9 @@ def meeting_month(
             built, queries.commentary(conn, scope, month, month, language), reopenings(conn, month)
         )
     frozen = snapshot.thaw(row.snapshot, language, scope)
-    built = report.build(month, frozen.kpis, frozen.goals, frozen.values, frozen.context, scope.goals)
+    built = report.build(
+        month, frozen.kpis, frozen.goals, frozen.values, frozen.context, scope.goals | scope.partial
+    )
     live = queries.month_values(conn, scope, month, month)
     return MeetingMonth(
         built,

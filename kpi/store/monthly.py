@@ -47,7 +47,8 @@ def built_from(
         goals,
         values,
         context(conn, scope, month, chosen),
-        scope.goals,  # goals beyond the departments: seen without all their sub-goals
+        # goals beyond the departments, and those whose sub-goals are not all read: no roll-up
+        scope.goals | scope.partial,
     )
 
 
