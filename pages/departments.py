@@ -13,6 +13,9 @@ visible = {d.code: d.name for d in data.departments(ctx.url, ctx.scope, ctx.lang
 if not visible:
     frame.deny(t("departments.none_visible"))
 heading = st.empty()  # the title names the department chosen just below it
+asked = st.query_params.get("department")
+if asked and asked not in visible:  # a link to a department the reader does not read showed theirs, silently
+    st.info(t("departments.not_read"), icon=":material/info:")
 own = departments_view.first_shown(ctx.viewer.department, list(visible))
 code = urlstate.selectbox(
     t("departments.choose"),
@@ -34,7 +37,12 @@ facts = data.card_facts(ctx.url, scope, ctx.month, ctx.language)
 events = data.company_events(ctx.url, scope, ctx.language)
 if not month_report.kpis:
     st.info(t("departments.no_kpis"))
-departments_view.kpi_cards(month_report, history, comments, facts, events)
+elsewhere = {  # another department's KPI on a goal of this one: by name where the reader reads it
+    row.kpi.code: plain.markdown(visible.get(row.kpi.department or "", row.kpi.department or ""))
+    for row in month_report.kpis.values()
+    if row.kpi.department != code
+}
+departments_view.kpi_cards(month_report, history, comments, facts, events, elsewhere)
 
 if shown := departments_view.months_shown(history):  # "the last 0 months" over nothing, before
     st.subheader(t("departments.trends", count=shown))

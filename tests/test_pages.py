@@ -957,6 +957,8 @@ def test_a_department_page_reads_its_goals_kpis_elsewhere_and_says_when_it_has_n
     assert s1.status is not GoalStatus.NO_DATA
     lines = [e.value for e in at.markdown]
     assert widgets.goal_line(s1) in lines  # its status and value, as on the Overview
+    said = [c.value for c in at.caption if "KPI: it measures a goal of this department" in c.value]
+    assert said == ["Customer service's KPI: it measures a goal of this department."]  # NPS's alone
     assert [h.value for h in at.subheader if h.value.startswith("Trends")]
     at.selectbox(key="department").set_value("PR").run()
     assert not at.exception
@@ -996,3 +998,26 @@ def test_a_head_s_department_filter_says_all_she_can_see_not_all_departments(app
         "mette.kjaer@havnhjem.example": "All departments",
         "camilla.berg@havnhjem.example": "All you can see",
     }
+
+
+@pytest.mark.reads_only
+def test_a_link_to_what_a_head_does_not_read_says_so_instead_of_showing_something_else(app):
+    """Camilla's link to the board's department page showed hers without a word, and a link to
+    another department's goal an empty detail (a trial): each says the link's target is not
+    one she reads, and nothing of it shows."""
+    at = app(month="2026-10", department="IT", **{"as": "camilla.berg@havnhjem.example"})
+    at.switch_page(DEPARTMENTS).run()
+    assert not at.exception
+    assert [i.value for i in at.info] == [
+        "The department the link names is not one you read, or does not exist, so the page shows another."
+    ]
+    assert at.title[0].value.startswith("Customer service")
+    at = app(month="2026-10", goal="O10", **{"as": "camilla.berg@havnhjem.example"})  # IT's goal
+    at.switch_page(CASCADE).run()
+    assert not at.exception
+    assert "The goal the link names is not one you read, or no longer exists: pick one below." in [
+        i.value for i in at.info
+    ]
+    mine = app(month="2026-10", department="CS", **{"as": "camilla.berg@havnhjem.example"})
+    mine.switch_page(DEPARTMENTS).run()
+    assert not [i.value for i in mine.info if "link names" in i.value]

@@ -3,7 +3,7 @@ priorities, and the department's actions and commentary (with forms for those wh
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 import streamlit as st
@@ -51,9 +51,13 @@ def kpi_cards(
     comments: Sequence[Commentary] = (),
     facts: widgets.CardFacts = widgets.NO_CARD_FACTS,
     events: Sequence[CompanyEvent] = (),
+    elsewhere: Mapping[str, str] | None = None,
 ) -> None:
     """A card per KPI by journey phase; `facts` flag a late value and say where each came from;
-    each card's sparkline shades the months of the company `events` bearing on its KPI."""
+    each card's sparkline shades the months of the company `events` bearing on its KPI. A KPI of
+    another department, there because it measures a goal of this one, says whose it is
+    (`elsewhere`: its code → that department's name): the board's page showed customer
+    service's NPS card without a word."""
     widgets.card_style()
     for phase, rows in by_phase(list(month_report.kpis.values())):
         st.markdown(f"#### {phase_title(phase)}")
@@ -63,6 +67,8 @@ def kpi_cards(
             ):
                 with column:
                     _card(row, history.get(row.kpi.code, []), month_report.month, facts, events)
+                    if elsewhere and row.kpi.code in elsewhere:
+                        st.caption(t("departments.kpi_elsewhere", department=elsewhere[row.kpi.code]))
                     widgets.say([c for c in comments if c.kpi == row.kpi.code])
 
 
