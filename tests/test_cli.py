@@ -255,6 +255,17 @@ def test_another_department_s_kpi_on_a_head_s_goal_is_told_with_her_goal_not_as_
         assert item["owner"] == everyone[key]["owner"], key
 
 
+def test_a_department_with_nothing_yet_says_so(demo_duckdb_url, capsys):
+    """`status --department` of a new department printed the headers of two empty tables (a trial)."""
+    from kpi.store import engine, schema
+
+    with engine.create(demo_duckdb_url).begin() as conn:
+        conn.execute(sa.insert(schema.department).values(code="PR", name="Press office"))
+    assert cli.main(["--db", demo_duckdb_url, "status", "--month", MONTH, "--department", "PR"]) == 0
+    out = capsys.readouterr().out
+    assert "No KPIs here." in out and "No goals here." in out and "KPI  " not in out
+
+
 def test_readable_table_in_danish(demo_duckdb_url, capsys):
     assert cli.main(["--db", demo_duckdb_url, "--lang", "da", "status", "--month", MONTH]) == 0
     out = capsys.readouterr().out

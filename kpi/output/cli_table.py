@@ -67,7 +67,8 @@ def print_report(
                 t(f"status.kpi.{row.status}"),
             ]
         )
-    print("\n".join(table(header, rows)))
+    # a department with none said only the headers of two empty tables (a trial)
+    print("\n".join(table(header, rows)) if rows else t("cli.no_kpis"))
     print()
     print(t("cli.goals_heading", month=month))
     header = [
@@ -80,7 +81,7 @@ def print_report(
         "",
     ]
     rows = [_goal_cells(depth, row, forecasts) for depth, row in _ordered(report)]
-    print("\n".join(table(header, rows)))
+    print("\n".join(table(header, rows)) if rows else t("cli.no_goals"))
 
 
 def _goal_cells(depth: int, row: GoalRow, forecasts: Mapping[str, float | None]) -> list[str]:
