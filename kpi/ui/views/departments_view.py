@@ -66,9 +66,8 @@ def kpi_cards(
                 st.columns(CARDS_PER_ROW), rows[start : start + CARDS_PER_ROW], strict=False
             ):
                 with column:
-                    _card(row, history.get(row.kpi.code, []), month_report.month, facts, events)
-                    if elsewhere and row.kpi.code in elsewhere:
-                        st.caption(t("departments.kpi_elsewhere", department=elsewhere[row.kpi.code]))
+                    whose = (elsewhere or {}).get(row.kpi.code)
+                    _card(row, history.get(row.kpi.code, []), month_report.month, facts, events, whose)
                     widgets.say([c for c in comments if c.kpi == row.kpi.code])
 
 
@@ -78,6 +77,7 @@ def _card(
     month: date,
     facts: widgets.CardFacts,
     events: Sequence[CompanyEvent],
+    whose: str | None = None,
 ) -> None:
     kpi = row.kpi
     with st.container(border=True):
@@ -96,6 +96,8 @@ def _card(
         note = widgets.survey_note(row.value)
         if note:
             lines.append(note)
+        if whose:  # another department's KPI, on a goal of this one (`kpi_cards`)
+            lines.append(t("departments.kpi_elsewhere", department=whose))
         st.caption("  \n".join(lines))
 
 
