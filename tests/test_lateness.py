@@ -87,10 +87,14 @@ def test_the_late_item_says_how_many_days_late_in_both_languages():
     )
     with i18n.use("en"):
         kind, value, target, _ = phrases.attention_facts(item, {})
-        assert (kind, value, target) == ("Value late", "1 day late", "30\u00a0min")
+        assert (kind, value, target) == (
+            "Value late",
+            "1 day late",
+            "30\u00a0min this month",
+        )  # a KPI's target: this month's
     with i18n.use("da"):
         kind, value, target, _ = phrases.attention_facts(replace(item, detail="12"), {})
-        assert (kind, value, target) == ("Værdi forsinket", "12 dage forsinket", "30\u00a0min.")
+        assert (kind, value, target) == ("Værdi forsinket", "12 dage forsinket", "30\u00a0min. denne måned")
 
 
 @pytest.mark.parametrize(
