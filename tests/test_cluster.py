@@ -89,7 +89,7 @@ def comment(page, text):
     # gone by the time the browser was asked (the text saved, 3 minutes waited for the toast), so
     # either says the form was sent; the list says the rerun read it back, `stored` that it is kept.
     saved = page.get_by_test_id("stToast").filter(has_text="Saved.")
-    expect(saved.or_(listed(page, text))).to_be_visible()
+    expect(saved.or_(listed(page, text)).first).to_be_visible()
     expect(listed(page, text)).to_be_visible()
     settle(page)
 
