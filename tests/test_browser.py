@@ -598,6 +598,16 @@ area, then for a frame or two a 52-pixel one that scrolls 304 pixels (CI caught 
 and only then the frame's width."""
 
 
+def one_grid_at(page, width):
+    """The page's one table (`GRIDS`) once the window is `width` pixels wide and it is drawn."""
+    page.set_viewport_size({"width": width, "height": 900})
+    page.wait_for_function("(width) => window.innerWidth === width", arg=width)
+    drawn = page.wait_for_function(
+        f"() => {{ const grids = ({GRIDS})(); return grids.length === 1 && grids; }}"
+    )
+    return drawn.json_value()[0]
+
+
 def test_a_phone_gets_the_cascade_as_a_list_that_fits(server, browser, october):
     """At 390 pixels the cascade's table showed a fifth of each goal's title and left its target
     off the screen: a phone gets the tree as a list, every goal's line inside the screen, and no
@@ -627,12 +637,7 @@ def test_a_laptop_shows_the_cascade_s_table_whole_and_a_tablet_gets_the_list(ser
     page = open_page(browser, f"{server}/goal_cascade?month=2026-10&lang={language}", 1280)
     found = {}
     for width in (1280, 1440):
-        page.set_viewport_size({"width": width, "height": 900})
-        page.wait_for_function("(width) => window.innerWidth === width", arg=width)
-        drawn = page.wait_for_function(
-            f"() => {{ const grids = ({GRIDS})(); return grids.length === 1 && grids; }}"
-        )
-        found[width] = drawn.json_value()[0]
+        found[width] = one_grid_at(page, width)
         page.screenshot(path=str(SHOTS / f"goal_cascade-table-{language}-{width}.png"))
     page.set_viewport_size({"width": cascade_view.LIST_BELOW - 1, "height": 900})
     expect(page.locator(".st-key-phone-cascade li").first).to_be_visible()
@@ -687,12 +692,7 @@ def test_a_phone_gets_tables_it_can_read(server, browser):
     page = open_page(browser, f"{server}/{path}?month=2026-10", 1440)
     found, cards = {}, {}
     for width in (1440, 390):
-        page.set_viewport_size({"width": width, "height": 900})
-        page.wait_for_function("(width) => window.innerWidth === width", arg=width)
-        drawn = page.wait_for_function(
-            f"() => {{ const grids = ({GRIDS})(); return grids.length === 1 && grids; }}"
-        )
-        found[width] = drawn.json_value()[0]
+        found[width] = one_grid_at(page, width)
         cards[width] = page.evaluate(CARDS_A_ROW)
         page.screenshot(path=str(SHOTS / f"{path}-table-{width}.png"))
     # the filters above it: a fourth column cut the levels' last button off ("Operational") at 1280
