@@ -288,6 +288,24 @@ def import_tab(app, kind):
     return at
 
 
+@pytest.mark.reads_only
+def test_the_import_tab_names_in_bold_the_columns_a_new_record_needs(app):
+    """The Data page's "Columns:" line did not say which are required (a trial): in bold, as the
+    template heads them (`tables.required`: the goals' KPI, department, target and start month)."""
+    at = import_tab(app, "goals")
+    [said] = [
+        c.value for c in at.caption if c.value.startswith("Columns (in bold what a new record needs): ")
+    ]
+    from kpi.files.tables import required
+    from kpi.text import terms
+
+    bold = set(re.findall(r"\*\*(.+?)\*\*", said))
+    needed = {"code", "level", "title", "kpi", "department", "target", "start"}
+    assert required("goals") == needed
+    assert bold == {terms.column_named("goals", name) for name in needed}
+    assert "owner" in said and "**owner**" not in said
+
+
 def test_importing_a_danish_file_previews_then_confirms(app, app_url):
     at = import_tab(app, "measurements")
     at.file_uploader(key="data.import.file.measurements").upload(

@@ -15,7 +15,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 from kpi.domain import months
 from kpi.domain.errors import CockpitError
-from kpi.files.tables import KINDS, ImportRejected, guess_kind, read_table
+from kpi.files.tables import KINDS, ImportRejected, guess_kind, read_table, required
 from kpi.store import importing
 from kpi.text import plain, terms, words
 from kpi.text.i18n import t
@@ -147,9 +147,10 @@ def panel(ctx: Context) -> None:
         format_func=lambda k: t(f"imports.kind_{k}"),
     )
     text, button = st.columns([4, 1], vertical_alignment="center")
-    text.caption(
-        t("imports.columns", columns=", ".join(terms.column_named(kind, c.name) for c in KINDS[kind]))
-    )
+    needed = required(kind)  # in bold, as the template heads them: what a new record needs
+    named = [terms.column_named(kind, c.name) for c in KINDS[kind]]
+    shown = [f"**{name}**" if c.name in needed else name for c, name in zip(KINDS[kind], named, strict=True)]
+    text.caption(t("imports.columns", columns=", ".join(shown)))
     firstrun.template_button(button, kind, f"data.import.template.{kind}")
     upload = widgets.file_uploader(
         t("imports.file"), ["csv", "txt", "xlsx"], f"data.import.file.{kind}", tip=t("imports.file_help")
