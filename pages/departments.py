@@ -14,7 +14,8 @@ if not visible:
     frame.deny(t("departments.none_visible"))
 heading = st.empty()  # the title names the department chosen just below it
 asked = st.query_params.get("department")
-if asked and asked not in visible:  # a link to a department the reader does not read showed theirs, silently
+# a link to a department the reader does not read showed another, silently
+if asked and asked not in visible:
     st.info(t("departments.not_read"), icon=":material/info:")
 own = departments_view.first_shown(ctx.viewer.department, list(visible))
 code = urlstate.selectbox(

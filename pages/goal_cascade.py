@@ -27,9 +27,8 @@ cascade_view.tree(rows, month_report.kpis, month_report.goals)
 codes = [row.goal.code for _, row in rows]
 titles = {row.goal.code: row.goal.title for _, row in rows}
 asked = st.query_params.get("goal")
-if (
-    asked and asked not in month_report.goals
-):  # a link to a goal the reader does not read opened nothing, silently
+# a link to a goal the reader does not read opened nothing, silently
+if asked and asked not in month_report.goals:
     st.info(t("cascade.goal_not_read"), icon=":material/info:")
 chosen = urlstate.selectbox(
     t("cascade.choose_goal"),

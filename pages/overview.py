@@ -10,9 +10,8 @@ from kpi.ui.views import cycle_view, overview_view
 
 ctx = frame.sidebar("overview")
 st.title(t("overview.title", month=fmt.month_long(ctx.month)))
-st.caption(
-    t("overview.intro" if ctx.scope.departments is None else "overview.intro_own")
-)  # a head's tiles: her top goals
+# a head's tiles are her top goals, not the strategic ones
+st.caption(t("overview.intro" if ctx.scope.departments is None else "overview.intro_own"))
 closed = data.closed_month(ctx.url, ctx.month)
 cycle_view.calendar_line(data.calendar(ctx.url, ctx.month), closed[0].date() if closed else None)
 firstrun.remaining(ctx.url, ctx.viewer)  # an administrator whose company is not all in yet

@@ -57,6 +57,12 @@ class Scope:
     what they read, their sub-goals' status would not be the company's, so they have none."""
 
     @property
+    def seen_in_part(self) -> frozenset[str]:
+        """The goals read without all their sub-goals, so without a roll-up (`cascade.build`):
+        those beyond the departments and the `partial` ones."""
+        return self.goals | self.partial
+
+    @property
     def served(self) -> frozenset[str]:
         """The goals read only because the viewer's goals or actions serve them (line of sight)."""
         return self.goals - self.owned
@@ -116,28 +122,27 @@ def scope_for(viewer: Person | None, links: Iterable[GoalLink] = ()) -> Scope:
     if not departments and not goals:
         return NOTHING
     who = viewer.email if acting else None
-    return Scope(
-        departments, goals, _measuring(tree, goals, home), owned, acting, who, _partial(tree, goals, home)
-    )
+    read = _read(tree, goals, home)
+    return Scope(departments, goals, _measuring(tree, read), owned, acting, who, _partial(tree, read))
 
 
-def _partial(tree: Mapping[str, GoalLink], goals: frozenset[str], home: Scope) -> frozenset[str]:
-    """The goals read (of `home`'s departments, or `goals`) some of whose sub-goals are not: a
-    head's goal served by another department's sub-goal said "On track" of its sub-goals, rolled
-    up from hers alone, where the CEO's said "At risk" (a trial)."""
-    read = {code for code, link in tree.items() if code in goals or home.allows(link.department)}
+def _read(tree: Mapping[str, GoalLink], goals: frozenset[str], home: Scope) -> frozenset[str]:
+    """The goals of the tree a scope reads: `goals` and those of `home`'s departments."""
+    return frozenset(code for code, link in tree.items() if code in goals or home.allows(link.department))
+
+
+def _partial(tree: Mapping[str, GoalLink], read: frozenset[str]) -> frozenset[str]:
+    """The goals `read` some of whose sub-goals are not: a head's goal served by another
+    department's sub-goal said "On track" of its sub-goals, rolled up from hers alone, where the
+    CEO's said "At risk" (a trial)."""
     return frozenset(link.parent for code, link in tree.items() if link.parent in read and code not in read)
 
 
-def _measuring(tree: Mapping[str, GoalLink], goals: frozenset[str], home: Scope) -> frozenset[str]:
-    """The KPIs that measure `goals` and the goals of `home`'s departments, wherever the KPI
-    sits: the board's goal measured by customer service's NPS read "No data" for the board's
-    head and on the board's page, its KPI being another department's."""
-    return frozenset(
-        link.kpi
-        for code, link in tree.items()
-        if link.kpi is not None and (code in goals or home.allows(link.department))
-    )
+def _measuring(tree: Mapping[str, GoalLink], read: frozenset[str]) -> frozenset[str]:
+    """The KPIs that measure the goals `read`, wherever the KPI sits: the board's goal measured
+    by customer service's NPS read "No data" for the board's head and on the board's page, its
+    KPI being another department's."""
+    return frozenset(kpi for code in read if (kpi := tree[code].kpi) is not None)
 
 
 def department_scope(scope: Scope, department: str | None, links: Iterable[GoalLink]) -> Scope:
@@ -149,10 +154,11 @@ def department_scope(scope: Scope, department: str | None, links: Iterable[GoalL
     if not scope.allows(department):
         return NOTHING
     home, tree = Scope(frozenset({department})), {link.code: link for link in links}
-    kpis = _measuring(tree, frozenset(), home)
+    read = _read(tree, frozenset(), home)
+    kpis = _measuring(tree, read)
     # never wider than `scope`: its reader reads those KPIs already, or the narrowing leaves them out
     kpis = kpis if scope.departments is None else kpis & scope.kpis
-    return Scope(home.departments, kpis=kpis, partial=_partial(tree, frozenset(), home))
+    return Scope(home.departments, kpis=kpis, partial=_partial(tree, read))
 
 
 # --- what a viewer may do ---------------------------------------------------------------------

@@ -187,10 +187,15 @@ def _explained(comments: Sequence[Commentary], month: date) -> frozenset[tuple[s
     return frozenset(found | {("goal", c.goal) for c in comments if c.goal and c.month == month})
 
 
+def _strategic_first(report: MonthReport) -> list[GoalRow]:
+    """The report's goals, the most strategic first (then by code)."""
+    return sorted(report.goals.values(), key=lambda r: (r.goal.level.depth, r.goal.code))
+
+
 def kpi_goals(report: MonthReport) -> dict[str, GoalRow]:
     """The most strategic goal measured by each KPI of the report: the goal its items open."""
     out: dict[str, GoalRow] = {}
-    for row in sorted(report.goals.values(), key=lambda r: (r.goal.level.depth, r.goal.code)):
+    for row in _strategic_first(report):
         if row.kpi is not None:
             out.setdefault(row.kpi.code, row)
     return out
@@ -204,7 +209,7 @@ def kpi_owners(report: MonthReport) -> dict[str, str | None]:
     board goal's own item keeps its owner. The same whoever reads the KPI, and for what needs
     attention and who owes what alike."""
     out: dict[str, str | None] = {}
-    for row in sorted(report.goals.values(), key=lambda r: (r.goal.level.depth, r.goal.code)):
+    for row in _strategic_first(report):
         if row.kpi is not None and row.goal.department == row.kpi.department:
             out.setdefault(row.kpi.code, row.goal.owner)
     return out

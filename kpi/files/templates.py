@@ -75,10 +75,11 @@ def _made(kind: str) -> bytes:
 def guide(kind: str) -> list[tuple[str, bool, str, str]]:
     """What each column of `kind` takes, in the reader's language: (its header, required, what to
     write, the words a list column accepts), as the template's second sheet tells it."""
+    needed = required(kind)
     return [
         (
             terms.column_label(kind, column.name),
-            column.name in required(kind),
+            column.name in needed,
             t(
                 _guide_key(kind, column.name),
                 tolerance=fmt.number(DEFAULT_TOLERANCE, 2),

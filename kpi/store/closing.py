@@ -170,9 +170,7 @@ def meeting_month(
             built, queries.commentary(conn, scope, month, month, language), reopenings(conn, month)
         )
     frozen = snapshot.thaw(row.snapshot, language, scope)
-    built = report.build(
-        month, frozen.kpis, frozen.goals, frozen.values, frozen.context, scope.goals | scope.partial
-    )
+    built = report.build(month, frozen.kpis, frozen.goals, frozen.values, frozen.context, scope.seen_in_part)
     live = queries.month_values(conn, scope, month, month)
     return MeetingMonth(
         built,

@@ -47,8 +47,7 @@ def built_from(
         goals,
         values,
         context(conn, scope, month, chosen),
-        # goals beyond the departments, and those whose sub-goals are not all read: no roll-up
-        scope.goals | scope.partial,
+        scope.seen_in_part,  # without all their sub-goals: no roll-up
     )
 
 

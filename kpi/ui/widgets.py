@@ -369,11 +369,15 @@ ROOM_STYLE = f"""<style>
   section[data-testid="stSidebar"] {{ width: {SIDEBAR_WIDTH}px !important; min-width: {SIDEBAR_WIDTH}px !important; }}
 }}
 </style>"""
-"""A laptop's screen (1280 pixels) gives the pages the room a 1440-pixel one gives them less
-about 100 pixels, not 260: Streamlit's 300-pixel sidebar and 80-pixel margins left 820 pixels of
-the 1280, and the goal cascade's table, which needs 968, hid its process verdicts off the
-right edge. The sidebar's words and the month's picker fit 272 pixels in either language (the demo's banner too, its last word whole).
-Constant CSS, never people's text."""
+"""A laptop's screen (1280 pixels) gives the pages 160 pixels less than a 1440-pixel one, not
+320: Streamlit's sidebar and margins left 820 pixels of the 1280, and the goal cascade's table
+(`cascade_view.TABLE_WIDTH`) hid its process verdicts off the right edge. The sidebar's words
+and the month's picker fit 272 pixels in either language (the demo's banner too, its last word
+whole). Constant CSS, never people's text."""
+STREAMLIT_SIDEBAR = 300
+"""Pixels of Streamlit's own sidebar, from `ROOMY` on."""
+STREAMLIT_PADDING = 80
+"""Pixels of Streamlit's own margin on each side of a wide page's content, from `ROOMY` on."""
 
 
 SCROLLBAR = 17
@@ -383,10 +387,11 @@ mostly draw theirs over the page): a window's width in a media query counts it."
 
 def window_for(content: int) -> int:
     """The narrowest browser window, its sidebar open and a classic scrollbar beside the page,
-    that gives a page's content `content` pixels (`ROOM_STYLE` below `ROOMY`; Streamlit's
-    300-pixel sidebar and 80-pixel margins from there)."""
+    that gives a page's content `content` pixels (`ROOM_STYLE` below `ROOMY`; Streamlit's own
+    sidebar and margins from there)."""
     laptop = content + SIDEBAR_WIDTH + 2 * SIDE_PADDING + SCROLLBAR
-    return laptop if laptop < ROOMY else max(ROOMY, content + 300 + 2 * 80 + SCROLLBAR)
+    wide = content + STREAMLIT_SIDEBAR + 2 * STREAMLIT_PADDING + SCROLLBAR
+    return laptop if laptop < ROOMY else max(ROOMY, wide)
 
 
 def input_words() -> None:

@@ -110,8 +110,8 @@ WIDE_GOAL_WIDTH = 252
 1280-pixel window gives the table beside a classic scrollbar (`widgets.ROOM_STYLE`,
 `widgets.SCROLLBAR`; a 1440-pixel one gives 963), so a KPI's two process verdicts always show
 whole: a title is the one cell whose words are whole elsewhere, in the goal's detail below.
-About 36 characters show three levels deep. With the columns'
-automatic widths the process column got about 130 pixels and cut every second verdict."""
+About 36 characters show three levels deep. With the columns' automatic widths the process
+column got about 130 pixels and cut every second verdict."""
 ROLLUP_WIDTH = 125
 """Pixels for the sub-goals' status and the `MISMATCH` chip beside it, in both languages."""
 STATUS_WIDTH = 100

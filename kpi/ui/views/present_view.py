@@ -66,8 +66,9 @@ body.present-full [data-testid="stDecoration"] { display: none !important; }
 """The slide's room: less padding than a page (Streamlit keeps 10 rem under it), tighter type;
 in full screen the sidebar and header go. A comment takes two lines at most (the pack's speaker
 notes hold it whole), a line's note four, on a screen: a phone, which scrolls the slide, shows
-them whole (a strategic goal's note ended "…som sigter længere end denn…" at 390 pixels). Titles shrink with a phone's width, so a long Danish word
-("Kundeoplevelse") is not broken inside."""
+them whole (a strategic goal's note ended "…som sigter længere end denn…" at 390 pixels).
+Titles shrink with a phone's width, so a long Danish word ("Kundeoplevelse") is not broken
+inside."""
 
 KEYS = """<script>
 (() => {
