@@ -36,14 +36,7 @@ history = data.history(ctx.url, scope, months.add(ctx.month, -departments_view.T
 comments = data.commentary(ctx.url, scope, ctx.month, ctx.month, ctx.language)
 facts = data.card_facts(ctx.url, scope, ctx.month, ctx.language)
 events = data.company_events(ctx.url, scope, ctx.language)
-if not month_report.kpis:
-    st.info(t("departments.no_kpis"))
-elsewhere = {  # another department's KPI on a goal of this one: by name where the reader reads it
-    row.kpi.code: plain.markdown(visible.get(row.kpi.department or "", row.kpi.department or ""))
-    for row in month_report.kpis.values()
-    if row.kpi.department != code
-}
-departments_view.kpi_cards(month_report, history, comments, facts, events, elsewhere)
+departments_view.kpi_cards(month_report, history, comments, facts, events, (code, visible))
 
 if shown := departments_view.months_shown(history):  # "the last 0 months" over nothing, before
     st.subheader(t("departments.trends", count=shown))

@@ -51,13 +51,22 @@ def kpi_cards(
     comments: Sequence[Commentary] = (),
     facts: widgets.CardFacts = widgets.NO_CARD_FACTS,
     events: Sequence[CompanyEvent] = (),
-    elsewhere: Mapping[str, str] | None = None,
+    home: tuple[str, Mapping[str, str]] | None = None,
 ) -> None:
     """A card per KPI by journey phase; `facts` flag a late value and say where each came from;
-    each card's sparkline shades the months of the company `events` bearing on its KPI. A KPI of
-    another department, there because it measures a goal of this one, says whose it is
-    (`elsewhere`: its code → that department's name): the board's page showed customer
-    service's NPS card without a word."""
+    each card's sparkline shades the months of the company `events` bearing on its KPI. On a
+    department's page (`home`: its code, and the names of the departments the reader reads) a
+    KPI of another department, there because it measures a goal of this one, says whose it is
+    (the board's page showed customer service's NPS card without a word), and a department
+    without any KPI says so."""
+    if home is not None and not month_report.kpis:
+        st.info(t("departments.no_kpis"))
+    code, names = home if home is not None else (None, {})
+    elsewhere = {  # by name where the reader reads that department, else by its code
+        row.kpi.code: plain.markdown(names.get(row.kpi.department or "", row.kpi.department or ""))
+        for row in month_report.kpis.values()
+        if code is not None and row.kpi.department != code
+    }
     widgets.card_style()
     for phase, rows in by_phase(list(month_report.kpis.values())):
         st.markdown(f"#### {phase_title(phase)}")
@@ -66,7 +75,7 @@ def kpi_cards(
                 st.columns(CARDS_PER_ROW), rows[start : start + CARDS_PER_ROW], strict=False
             ):
                 with column:
-                    whose = (elsewhere or {}).get(row.kpi.code)
+                    whose = elsewhere.get(row.kpi.code)
                     _card(row, history.get(row.kpi.code, []), month_report.month, facts, events, whose)
                     widgets.say([c for c in comments if c.kpi == row.kpi.code])
 
