@@ -683,26 +683,43 @@ CARDS_A_ROW = """() => { const rows = {};
 """Cards kept in pairs on a phone: the right edge of each card, row by row."""
 
 
-def test_a_phone_gets_tables_it_can_read(server, browser):
+def test_a_phone_gets_tables_it_can_read(server, browser, october):
     """At 390 pixels the SMART table showed the goal and its level (their widths pushed the rest
-    off the screen): a phone now gets a table of its own (the goal and the five checks) that fits
-    without a sideways scroll, and a screen keeps the whole table. The five counts above it stood
-    one a row on a phone, a whole screen of them: two a row now, inside the screen."""
+    off the screen), and then, narrowed to the goal and its five checks, cut every title at 25
+    characters: a phone now gets the goals as a list, each line its checks and its whole title
+    inside the screen, and no table; a screen keeps the whole table and no list. The five counts
+    above it stood one a row on a phone, a whole screen of them: two a row now, inside the
+    screen."""
     path = "smart_goals"
     page = open_page(browser, f"{server}/{path}?month=2026-10", 1440)
-    found, cards = {}, {}
-    for width in (1440, 390):
-        found[width] = one_grid_at(page, width)
-        cards[width] = page.evaluate(CARDS_A_ROW)
-        page.screenshot(path=str(SHOTS / f"{path}-table-{width}.png"))
+    items = page.locator(".st-key-phone-smart li")
+    grid = page.locator(".st-key-wide-smart [data-testid='stDataFrame']")
+    found = {1440: one_grid_at(page, 1440)}
+    expect(items.first).to_be_hidden()
+    cards = {1440: page.evaluate(CARDS_A_ROW)}
+    page.screenshot(path=str(SHOTS / f"{path}-table-1440.png"))
+    page.set_viewport_size({"width": 390, "height": 900})
+    expect(items.first).to_be_visible()
+    expect(grid).to_be_hidden()
+    cards[390] = page.evaluate(CARDS_A_ROW)
+    lines = items.evaluate_all(
+        "(items) => items.map((item) => [item.innerText, item.getBoundingClientRect().right])"
+    )
+    wide = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    page.screenshot(path=str(SHOTS / f"{path}-list-390.png"), full_page=True)
     # the filters above it: a fourth column cut the levels' last button off ("Operational") at 1280
     page.set_viewport_size({"width": 1280, "height": 720})
     page.wait_for_function("() => window.innerWidth === 1280")
     cut = page.evaluate(BUTTONS_PAST_COLUMN)
     page.close()
     assert found[1440]["width"] > 900
-    assert found[390]["width"] < 390
-    assert found[390]["scroll"] <= 0, found[390]
+    titles = {row.goal.title for row in october.goals.values()}
+    assert len(lines) == len(titles), lines
+    assert all(any(text.endswith(title) for title in titles) for text, _ in lines), lines
+    checks = re.compile(r"(?:[✓✕] S)\s*(?:[✓✕] M)\s*(?:[✓✕] A)\s*(?:[✓✕] R)\s*(?:[✓✕] T)\s")
+    assert all(checks.match(text) for text, _ in lines), lines
+    assert any("✕" in text for text, _ in lines) and any("✕" not in text for text, _ in lines), lines
+    assert max(right for _, right in lines) <= 390 and wide <= 0, (lines, wide)
     assert cut == [], cut
     assert [len(row) for row in cards[1440]] == [5], cards
     assert [len(row) for row in cards[390]] == [2, 2, 1], cards

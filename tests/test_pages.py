@@ -248,7 +248,39 @@ def test_smart_goals_filtered_to_no_goal_shows_an_empty_table(app):
     at.segmented_control(key="smart.level").set_value("strategic").run()
     at.selectbox(key="department").set_value("CS").run()
     assert not at.exception
-    assert [len(frame.value) for frame in at.dataframe] == [0, 0]  # the screen's and the phone's
+    assert [len(frame.value) for frame in at.dataframe] == [0]  # the screen's; the phone's list is empty
+    assert not [block for block in at.markdown if block.value.startswith("- ")]
+
+
+@pytest.mark.reads_only
+def test_smart_goals_phone_list_shows_each_goal_s_checks_and_its_title_as_typed(app_url):
+    """A phone's SMART list: a line per goal, worst first as the table, its five checks as badges
+    (✕ on the ones it fails) and its whole title as plain text; past `widgets.PHONE_LIST_LIMIT`
+    goals it stops."""
+    import dataclasses
+    from datetime import date
+
+    from kpi.domain import smart
+    from kpi.domain.access import EVERYTHING
+    from kpi.ui import data
+    from kpi.ui.views import smart_view
+
+    report = month_report(app_url)
+    assessments = data.smart_assessments(app_url, EVERYTHING, date(2026, 10, 1))
+    pairs = smart_view.rows(report, assessments, level=None, department=None, owner=None, failing_only=False)
+    lines = smart_view.phone_list(pairs).splitlines()
+    assert len(lines) == len(pairs)
+    for line, (goal, assessment) in zip(lines, pairs, strict=True):
+        assert line.endswith(f"**{plain.markdown(goal.title)}**")
+        failed = [c for c in smart.Criterion if not assessment.checks[c].passed]
+        assert line.count("red-badge[✕") == len(failed), line
+        assert line.count("-badge[") == len(smart.Criterion), line
+    goal, assessment = pairs[0]
+    typed = dataclasses.replace(goal, title="**Bold** <b>x</b> [a](javascript:x) $y$")
+    escaped = plain.markdown(typed.title)
+    assert escaped != typed.title and smart_view.phone_list([(typed, assessment)]).endswith(f"**{escaped}**")
+    longer = pairs * (widgets.PHONE_LIST_LIMIT // len(pairs) + 1)
+    assert len(smart_view.phone_list(longer).splitlines()) == widgets.PHONE_LIST_LIMIT
 
 
 @pytest.mark.reads_only
@@ -450,7 +482,7 @@ def test_a_phone_list_nests_each_goal_under_the_nearest_ancestor_it_lists(app_ur
     eight spaces deep under nothing, Markdown showed them as code); a department's goal whose
     parent is left out nested, by depth alone, under a sibling of that parent (Credit's O20
     under T4). Under every filter, a goal nests one level under the nearest goal it serves that
-    is listed above it, or starts a list; past `PHONE_LIMIT` goals the list stops."""
+    is listed above it, or starts a list; past `widgets.PHONE_LIST_LIMIT` goals the list stops."""
     from kpi.ui.views import cascade_view
 
     report = month_report(app_url)
@@ -489,8 +521,8 @@ def test_a_phone_list_nests_each_goal_under_the_nearest_ancestor_it_lists(app_ur
         line.startswith("- ") for line in cascade_view.phone_list(operational, report.goals).splitlines()
     )
     every = cascade_view.visible_rows(report, None, None)
-    longer = every * (cascade_view.PHONE_LIMIT // len(every) + 1)
-    assert len(cascade_view.phone_list(longer, report.goals).splitlines()) == cascade_view.PHONE_LIMIT
+    longer = every * (widgets.PHONE_LIST_LIMIT // len(every) + 1)
+    assert len(cascade_view.phone_list(longer, report.goals).splitlines()) == widgets.PHONE_LIST_LIMIT
 
 
 @pytest.mark.reads_only

@@ -281,6 +281,11 @@ def card_style() -> None:
     st.html(CLAMP_STYLE)
 
 
+PHONE_LIST_LIMIT = 60
+"""Goals a phone's list (the goal cascade's, the SMART page's) shows at most: the demo's 36 whole;
+a large company's thousands would be a page no thumb gets to the end of, so past this the list
+names how many it left out and how to see them (the filters above)."""
+
 SCREEN_STYLE = """<style>
 [class*="st-key-phone-"] { display: none !important; }
 @media (max-width: 640px) {  /* where Streamlit stacks columns */

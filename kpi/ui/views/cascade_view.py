@@ -139,10 +139,6 @@ TREE_STYLE = f"""<style>
 </style>"""
 """`widgets.SCREEN_STYLE`'s switch from the table to the list, for the tree, at `LIST_BELOW`.
 Constant CSS, never people's text."""
-PHONE_LIMIT = 60
-"""Goals the phone's list shows at most: the demo's 36 whole; a large company's thousands would be
-a page no thumb gets to the end of, so past this the list names how many it left out and how to
-see them (the filters above)."""
 
 
 def tree(
@@ -184,8 +180,8 @@ def tree(
         st.caption(t("cascade.wide_pick"))
     with st.container(key="phone-cascade", gap="small"):
         st.markdown(phone_list(rows, goals))
-        if len(rows) > PHONE_LIMIT:
-            st.caption(t("cascade.phone_more", shown=PHONE_LIMIT, count=len(rows)))
+        if len(rows) > widgets.PHONE_LIST_LIMIT:
+            st.caption(t("cascade.phone_more", shown=widgets.PHONE_LIST_LIMIT, count=len(rows)))
         st.caption(t("cascade.phone_pick", picker=t("cascade.choose_goal")))
 
 
@@ -208,14 +204,14 @@ def phone_list(
     rows: Sequence[tuple[int, month_rows.GoalRow]], goals: Mapping[str, month_rows.GoalRow]
 ) -> str:
     """The tree as nested Markdown lists, each goal one item (`widgets.goal_line`: status, the
-    whole title, value and target), the first `PHONE_LIMIT`. A filter can leave out a goal's
+    whole title, value and target), the first `widgets.PHONE_LIST_LIMIT`. A filter can leave out a goal's
     parents, so a goal nests under the nearest of its ancestors (`goals`' parents) that is
     listed above it, and a goal none of whose ancestors is listed starts a list of its own: by
     depth alone, a department's goal whose parent was left out nested under a sibling of that
     parent. A list nests one level at a time (indented further, Markdown reads it as code)."""
     lines: list[str] = []
     listed: list[str] = []  # the codes of the listed goals the next may nest under, outermost first
-    for _, row in rows[:PHONE_LIMIT]:
+    for _, row in rows[: widgets.PHONE_LIST_LIMIT]:
         above = _ancestors(row.goal.code, goals)
         while listed and listed[-1] not in above:
             listed.pop()

@@ -60,10 +60,6 @@ def summary(pairs: Sequence[tuple[Goal, smart.Assessment]]) -> None:
         )
 
 
-PHONE_GOAL_WIDTH, PHONE_CHECK_WIDTH = 200, 30
-"""Pixels of the phone's SMART table: a goal's title and five checks fit a 390-pixel screen."""
-
-
 def table(pairs: Sequence[tuple[Goal, smart.Assessment]], people: dict[str, Person]) -> None:
     records = []
     for goal, assessment in pairs:
@@ -86,20 +82,28 @@ def table(pairs: Sequence[tuple[Goal, smart.Assessment]], people: dict[str, Pers
     with st.container(key="wide-smart"):
         config = {check: widgets.labels(looks) for check in checks}
         widgets.dataframe(frame, hide_index=True, width="stretch", height=height, column_config=config)
-    with st.container(key="phone-smart"):
-        # A phone gets the goal and a column per check under its initial (S, M, A, R, T in both
-        # languages), the whole name in the column's help: the whole table showed two columns.
-        title = t("smart_page.col_goal")
-        config = {title: st.column_config.TextColumn(width=PHONE_GOAL_WIDTH)}
-        for check in checks:
-            config[check] = widgets.labels(looks, label=check[0], width=PHONE_CHECK_WIDTH, help=check)
-        widgets.dataframe(
-            frame.reindex(columns=[title, *checks]),  # none when no goal
-            hide_index=True,
-            width="stretch",
-            height=height,
-            column_config=config,
-        )
+    with st.container(key="phone-smart", gap="small"):
+        # A phone lists each goal under its five checks, its whole title: a table there cut the
+        # titles at 25 characters ("Bedre samarbejde med marketin").
+        st.markdown(phone_list(pairs))
+        if len(pairs) > widgets.PHONE_LIST_LIMIT:
+            st.caption(t("cascade.phone_more", shown=widgets.PHONE_LIST_LIMIT, count=len(pairs)))
+
+
+def phone_list(pairs: Sequence[tuple[Goal, smart.Assessment]]) -> str:
+    """The table as a Markdown list for a phone, the first `widgets.PHONE_LIST_LIMIT` goals: each
+    its five checks as badges under their initials (S, M, A, R, T in both languages), passed or
+    failed in the colours and icons of the table, then its whole title."""
+    lines = []
+    for goal, assessment in pairs[: widgets.PHONE_LIST_LIMIT]:
+        checks = " ".join(_check_badge(criterion, assessment) for criterion in smart.Criterion)
+        lines.append(f"- {checks} **{plain.markdown(goal.title)}**")
+    return "\n".join(lines)
+
+
+def _check_badge(criterion: smart.Criterion, assessment: smart.Assessment) -> str:
+    look = PASSED if assessment.checks[criterion].passed else FAILED
+    return f":{look.streamlit}-badge[{look.icon} {t(f'smart.{criterion}')[0]}]"
 
 
 def to_fix(ctx: Context, pairs: Sequence[tuple[Goal, smart.Assessment]], people: dict[str, Person]) -> None:
