@@ -53,7 +53,7 @@ def test_every_refusal_is_a_cockpit_error(kind):
         (
             "da",
             Problem("not_a_number", "value", (("value", "x"),), file="f.csv", row=3),
-            "f.csv, række 3, kolonne value: “x” er ikke et tal (decimalkomma er fint).",
+            "f.csv, række 3, kolonne value: »x« er ikke et tal (decimalkomma er fint).",
         ),
         ("en", Problem("import.empty", file="f.csv"), "f.csv: the file is empty."),
     ],

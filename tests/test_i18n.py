@@ -186,8 +186,8 @@ def _bare_maal(danish):
     ]
 
 
-README_SECTION = re.compile(r"(?:section|afsnittet) “([^”]+)”")
-"""How a message points into README.md: `section “Importing data”` (`afsnittet “…”` in Danish:
+README_SECTION = re.compile(r"(?:section “([^”]+)”|afsnittet »([^«]+)«)")
+"""How a message points into README.md: `section “Importing data”` (`afsnittet »…«` in Danish:
 the README is written in English, so its headings are named as it writes them)."""
 
 
@@ -200,7 +200,7 @@ def test_every_readme_section_a_message_names_is_a_readme_heading(language):
     }
     catalogue = i18n.catalogue(language)
     texts = [text for text in catalogue.values() if isinstance(text, str) and "README" in text]
-    named = [name for text in texts for name in README_SECTION.findall(text)]
+    named = [name for text in texts for found in README_SECTION.findall(text) for name in found if name]
     assert "Getting numbers in automatically" in named  # the pull's "no sources" message, for one
     assert [name for name in named if name not in headings] == []
     # a message that points to the README names its section as above, or none at all

@@ -62,7 +62,7 @@ def test_thirty_identical_problems_are_one_line_naming_the_rows(small_url, capsy
     assert lines[1:] == ["Nothing was imported: fix the problem above and run it again."]
     assert cli.main(["--db", small_url, "--lang", "da", "import", "measurements", str(path)]) == 1
     said = capsys.readouterr().err
-    assert said.startswith("measurements_thirty_unknown.csv, rækkerne 2–31, kolonne kpi: “nps_old”")
+    assert said.startswith("measurements_thirty_unknown.csv, rækkerne 2–31, kolonne kpi: »nps_old«")
 
 
 def test_rows_are_named_in_runs():

@@ -578,7 +578,7 @@ def test_a_code_or_address_close_to_one_known_is_asked_about_it(demo_duckdb_url)
         said = words.problem(refused.value.problems[0])
     assert (
         said
-        == "p.csv, række 2, kolonne department: “Kunde service” kendes ikke i cockpittet; mente du CS? Ellers skal det importeres eller oprettes først."
+        == "p.csv, række 2, kolonne department: »Kunde service« kendes ikke i cockpittet; mente du CS? Ellers skal det importeres eller oprettes først."
     )
     actions = b"goal,title,owner\nT6,Offer credit,louise.vang@havnhjem.exampel\n"
     with pytest.raises(ImportRejected) as refused:
@@ -607,7 +607,7 @@ def test_an_owner_written_as_a_name_is_told_their_address(demo_duckdb_url):
     assert found == [(2, "named_not_addressed", "louise.vang@havnhjem.example"), (3, "bad_email", None)]
     with i18n.use("da"):
         said = words.problem(refused.value.problems[0])
-    assert "“louise  VANG” er et navn; skriv personens e-mailadresse, louise.vang@havnhjem.example" in said
+    assert "»louise  VANG« er et navn; skriv personens e-mailadresse, louise.vang@havnhjem.example" in said
     from kpi.store import known
 
     store = engine.create(demo_duckdb_url)

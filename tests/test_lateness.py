@@ -116,7 +116,7 @@ def test_a_refused_grace_days_says_what_it_must_be():
             "from 0 to 60 (the default is 10)."
         )
     with i18n.use("da"):
-        assert "“ten” er ikke et helt antal dage fra 0 til 60 (standard er 10)" in words.said(
+        assert "»ten« er ikke et helt antal dage fra 0 til 60 (standard er 10)" in words.said(
             Refused(problems)
         )
 

@@ -61,7 +61,7 @@ EN_WORDS = (
     "worst day 14\u00a0Oct\u00a02026: 25.0\u00a0%"
 )
 DA_WORDS = (
-    "70,0\u00a0% af de 10 opkald i køen “invoice” besvaret inden for 90\u00a0sek. (kræver 80,0\u00a0%); "
+    "70,0\u00a0% af de 10 opkald i køen »invoice« besvaret inden for 90\u00a0sek. (kræver 80,0\u00a0%); "
     "dårligste dag 14.\u00a0okt.\u00a02026: 25,0\u00a0%"
 )
 
@@ -414,7 +414,7 @@ def test_one_call_is_counted_in_the_singular(tmp_path):
     with i18n.use("en"):
         assert phrases.event_words(event, one).startswith("100.0\u00a0% of the 1 call in the “invoice” queue")
     with i18n.use("da"):
-        assert phrases.event_words(event, one).startswith("100,0\u00a0% af 1 opkald i køen “invoice”")
+        assert phrases.event_words(event, one).startswith("100,0\u00a0% af 1 opkald i køen »invoice«")
     every = EventMeasure("calls/*.csv", 90, 80)
     with i18n.use("en"):
         assert (

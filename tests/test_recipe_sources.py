@@ -129,7 +129,7 @@ def test_every_problem_of_a_recipe_source_at_once_in_both_languages():
     with i18n.use("da"):
         danish = words.said(CockpitError(found))
     assert "percentile = 150 er ikke en percentil fra 0 til 100" in danish
-    assert "ingen fil passer til “nowhere.parquet”" in danish
+    assert "ingen fil passer til »nowhere.parquet«" in danish
 
 
 def test_every_kind_of_choice_and_recipe_problem_has_words_in_every_language():

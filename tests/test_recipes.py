@@ -385,7 +385,7 @@ def test_a_probe_that_is_neither_up_nor_down_is_named(tmp_path):
     "language, expected",
     [
         ("en", "text.csv: column answered_at: “yesterday” is not a date and time"),
-        ("da", "text.csv: kolonne answered_at: “yesterday” er ikke en dato og et klokkeslæt"),
+        ("da", "text.csv: kolonne answered_at: »yesterday« er ikke en dato og et klokkeslæt"),
     ],
 )
 def test_a_refusal_in_words_names_file_and_column(tmp_path, language, expected):

@@ -406,7 +406,7 @@ def test_a_returned_non_number_is_shown_as_a_short_excerpt_with_its_type():
     assert "S3cretPw" not in told
     flag = next(p for p in problems if p.field == "numerator")
     with i18n.use("da"):
-        assert "“True” (sand eller falsk) er ikke et tal" in words.problem(flag)
+        assert "»True« (sand eller falsk) er ikke et tal" in words.problem(flag)
 
 
 def test_a_drivers_error_shows_only_a_short_excerpt_of_each_quoted_value():

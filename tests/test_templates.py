@@ -101,8 +101,8 @@ def test_a_danish_workbook_filled_in_danish_words_imports(demo_duckdb_url, tmp_p
     db = ["--db", demo_duckdb_url, "--lang", "da", "--as", "sofie.dahl@havnhjem.example"]
     assert cli.main([*db, "import", "kpis", str(path), "--dry-run"]) == 1
     err = capsys.readouterr().err
-    assert "kpier.xlsx, række 3, kolonne Afdeling: “Kundeservice” er et navn; skriv koden, CS." in err
-    assert "kpier.xlsx, række 3, kolonne Retning: “op” er ikke en af" in err
+    assert "kpier.xlsx, række 3, kolonne Afdeling: »Kundeservice« er et navn; skriv koden, CS." in err
+    assert "kpier.xlsx, række 3, kolonne Retning: »op« er ikke en af" in err
     assert "række 2" not in err
     sheet.delete_rows(3)
     book.save(path)

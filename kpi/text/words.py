@@ -50,7 +50,7 @@ def _word(value: object) -> object:
 
 def _names(names: tuple[object, ...]) -> str:
     """Names a file wrote (columns, codes), quoted, the first `NAMES_SHOWN` and how many more."""
-    shown = ", ".join(f"“{name}”" for name in names[:NAMES_SHOWN])
+    shown = ", ".join(t("widget.quote", text=name) for name in names[:NAMES_SHOWN])
     more = len(names) - NAMES_SHOWN
     return shown + (t("import.and_more", count=more) if more > 0 else "")
 
