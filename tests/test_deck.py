@@ -405,3 +405,21 @@ def test_a_department_slide_says_once_what_its_targets_are_when_they_are_of_one_
     assert apart.subtitle == ""
     assert apart.lines[0].target == f"{fmt.value(55, 's')} (target for {fmt.month_unbroken(OCTOBER)})"
     assert apart.lines[1].target.endswith(" (2026 target)")
+
+
+def test_a_survey_change_sampling_explains_is_told_as_such_on_the_slides():
+    """The recommend score's -3 points since September (±4.5 and ±4.4 at 95 %) is within the two
+    months' margins: the status slide and its department's slide say so rather than "worse than
+    Sept 2026", and a measured KPI's change is still better or worse."""
+    said = "-3\xa0pts since Sept\xa02026, within the margin of error"
+    notes = [(ln.label, ln.note) for s in build() for ln in s.lines]
+    survey = [
+        note
+        for label, note in notes
+        if label in {"Recommend score", "Customers recommend us"} and said in note
+    ]
+    assert len(survey) >= 2 and not [
+        note for _, note in notes if "Sept\xa02026" in note and "Recommend" in note
+    ]
+    wait = next(note for label, note in notes if label == "Wait on the phone")
+    assert " than Sept\xa02026" in wait and "margin" not in wait

@@ -6,6 +6,7 @@ import pytest
 
 from kpi.domain import validate
 from kpi.domain.model import Direction
+from kpi.domain.samples import Noise
 from kpi.text import fmt, i18n, phrases
 
 
@@ -136,6 +137,21 @@ def test_changes_are_judged_by_direction():
     assert not fmt.shows_change(None, "s") and not fmt.shows_change(float("nan"), "s")
     with i18n.use("da"):
         assert phrases.change(-12, "s", Direction.LOWER, since) == "-12\xa0sek., bedre end sep.\xa02026"
+
+
+def test_a_survey_change_sampling_explains_is_neither_better_nor_worse():
+    """A survey score's change that its answers cannot tell from chance is told as such, not as
+    "better than Sept" (+26 points from 23 answers a month read as news)."""
+    since = date(2026, 9, 1)
+    few, margin = Noise.FEW_ANSWERS, Noise.WITHIN_MARGIN
+    said = phrases.change(26, "nps", Direction.HIGHER, since, noise=few)
+    assert said == "+26\xa0pts since Sept\xa02026, too few answers to call it real"
+    said = phrases.change(-2.4, "nps", Direction.HIGHER, since, noise=margin)
+    assert said == "-2\xa0pts since Sept\xa02026, within the margin of error"
+    assert phrases.change(0, "nps", Direction.HIGHER, since, noise=margin) == "unchanged since Sept\xa02026"
+    with i18n.use("da"):
+        said = phrases.change(-2.4, "nps", Direction.HIGHER, since, noise=margin)
+        assert said == "-2\xa0point siden sep.\xa02026, inden for den statistiske usikkerhed"
 
 
 def test_distance_to_target():

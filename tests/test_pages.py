@@ -190,6 +190,47 @@ def test_overview_in_danish(app):
 
 
 @pytest.mark.reads_only
+def test_a_survey_change_that_sampling_explains_is_shown_grey_and_said_so(app, app_url):
+    """A survey score's change since the month before that its answers cannot tell from chance
+    (`samples.noise`: within the margins, or from too few answers) was drawn as news, a green or
+    red arrow (+26 points from 23 answers a month): it is grey and arrowless now, on the Overview's
+    tiles and the Departments page's cards, and the survey's note under it says why; a real
+    change keeps its colour and arrow."""
+    from datetime import date
+
+    from kpi.domain import samples
+
+    now, before = month_report(app_url), month_report(app_url, month=date(2026, 9, 1))
+    verdicts = {}
+    for code, row in now.kpis.items():
+        if code in before.kpis:  # a measured KPI's change (no answers) is never noise
+            verdicts[row.kpi.name] = samples.noise(row.value, before.kpis[code].value)
+    said = {
+        samples.Noise.WITHIN_MARGIN: "The change since Sept is within the margin of error.",
+        samples.Noise.FEW_ANSWERS: "Too few answers to call the change since Sept real.",
+    }
+    checked = set()
+    at = app(month="2026-10").run()
+    pages = [at]
+    for department in ("MGMT", "CS", "LOG"):
+        pages.append(app(month="2026-10", department=department))
+        pages[-1].switch_page("pages/departments.py").run()
+    for page in pages:
+        assert not page.exception
+        captions = " ".join(c.value for c in page.caption)
+        for metric in page.metric:
+            if metric.label not in verdicts or not metric.proto.delta:
+                continue
+            noise = verdicts[metric.label]
+            grey = metric.proto.color == metric.proto.MetricColor.GRAY
+            assert grey is (noise is not None) or metric.proto.delta.startswith(("+0 ", "-0 ")), metric.label
+            if noise is not None:
+                assert said[noise] in captions, metric.label
+            checked.add(noise)
+    assert checked == {None, *samples.Noise}, checked
+
+
+@pytest.mark.reads_only
 def test_promises_are_quoted_in_english_marks(app):
     lines = texts(app(month="2026-10").run()).splitlines()
     quoted = [line for line in lines if line.startswith("**“") and line.endswith("”**")]
@@ -379,14 +420,14 @@ def test_process_verdicts_stand_beside_the_status_on_tiles_and_in_the_cascade_ta
 @pytest.mark.parametrize("language", ["en", "da"])
 def test_every_label_of_a_chip_column_is_among_its_options(app, language):
     """A label missing from its column's options would show as a chip without its colour: every
-    label the cascade's and SMART goals' tables show, on screens and phones, in both languages, is
+    label the cascade's and SMART goals' tables show, in both languages, is
     among its column's options (`widgets.labels`)."""
     for page in (CASCADE, "pages/smart_goals.py"):
         at = app(month="2026-10", lang=language)
         at.switch_page(page).run()
         assert not at.exception
-        # the screen's table and, on SMART goals, the phone's (the cascade's phone has a list)
-        assert len(at.dataframe) == (1 if page == CASCADE else 2)
+        # the screen's table (a phone gets a list on both pages)
+        assert len(at.dataframe) == 1
         for table in at.dataframe:
             config = json.loads(table.proto.columns)
             chips = {

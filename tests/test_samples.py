@@ -2,12 +2,13 @@
 out by hand (the formulas are in kpi/domain/samples.py's docstring and the README's design notes)."""
 
 import math
+from datetime import date
 from fractions import Fraction
 
 import pytest
 
 from kpi.domain import cx, samples
-from kpi.domain.model import Aggregation
+from kpi.domain.model import Aggregation, MonthValue
 
 
 def nps_counts(n, promoters, detractors):
@@ -243,3 +244,41 @@ def test_cells_rank_the_readable_groups_and_grey_the_rest():
     assert by_group["chat"].change is None and not by_group["chat"].is_enough  # new, and too few
     assert by_group["store"].value.n == 0 and by_group["store"].before.value == pytest.approx(80.0)
     assert by_group["private"].change.difference == pytest.approx(85.0 - 160 / 1.8)
+
+
+def _month_value(month: int, survey: cx.SurveyValue) -> MonthValue:
+    assert survey.value is not None
+    return MonthValue("NPS", date(2026, month, 1), survey.value, survey.n, survey.margin)
+
+
+def test_a_change_is_noise_where_the_test_on_the_answers_finds_it_not_significant():
+    """A tile has the two months' values, sizes and margins, not the answers: the change is
+    sampling noise when it is within the margins combined, the same verdict, for NPS, as the
+    z-test `compare` makes from the counts (away from the edge, where 1.96 and the exact
+    quantile may part)."""
+    judged = 0
+    for n_now, n_before in ((40, 60), (200, 150), (1200, 1400)):
+        for promoters in range(0, n_now + 1, max(1, n_now // 10)):
+            now_counts = nps_counts(n_now, promoters, (n_now - promoters) // 3)
+            before_counts = nps_counts(n_before, n_before // 2, n_before // 5)
+            change = samples.compare(Aggregation.NPS, now_counts, before_counts)
+            assert change is not None
+            if abs(abs(change.statistic) - cx.Z95) < 0.02:
+                continue
+            now, before = _month_value(11, cx.nps(now_counts)), _month_value(10, cx.nps(before_counts))
+            noise = samples.noise(now, before)
+            assert (noise is None) is change.significant, (n_now, promoters, change)
+            assert noise in (None, samples.Noise.WITHIN_MARGIN)
+            judged += 1
+    assert judged > 20
+
+
+def test_a_change_of_too_few_answers_is_noise_and_a_measured_value_s_is_not_judged():
+    """A month of fewer than `MIN_N` answers: its change is never called real, however large
+    (+26 points from 23 answers each). A measured KPI's values (no answers) and a month without
+    the month before are not judged here."""
+    few = _month_value(11, cx.nps(nps_counts(23, 15, 4))), _month_value(10, cx.nps(nps_counts(23, 9, 4)))
+    assert samples.noise(*few) is samples.Noise.FEW_ANSWERS
+    measured = MonthValue("CS_WAIT", date(2026, 11, 1), 96.0), MonthValue("CS_WAIT", date(2026, 10, 1), 80.0)
+    assert samples.noise(*measured) is None
+    assert samples.noise(few[0], None) is None and samples.noise(None, few[1]) is None

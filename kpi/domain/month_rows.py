@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from kpi.domain import cascade, months, signals, status, targets, verdicts
+from kpi.domain import cascade, months, samples, signals, status, targets, verdicts
 from kpi.domain.model import Aggregation, Goal, GoalStatus, Kpi, KpiStatus, MonthValue
 from kpi.domain.targets import MonthTarget
 
@@ -96,6 +96,12 @@ class KpiRow:
     @property
     def delta_previous(self) -> float | None:
         return _delta(self.value, self.previous)
+
+    @property
+    def change_noise(self) -> samples.Noise | None:
+        """Why the change since last month is sampling noise (a survey KPI's), None when it is
+        not: a change to tell as news, in the colour of its direction."""
+        return samples.noise(self.value, self.previous)
 
     @property
     def new_signal(self) -> signals.Variation | None:

@@ -14,6 +14,8 @@ Pure. The store counts answers per group (a segment or a touchpoint) and month
   CSAT: the two-proportion z-test with the pooled share, z = Δp / √(p̂(1 − p̂)(1/n₁ + 1/n₀));
   CES: Welch's t-test, t = Δmean / √(s₁²/n₁ + s₀²/n₀) with Welch–Satterthwaite degrees of
   freedom, its p-value from Student's t distribution (`_t_two_sided`);
+- whether a score's month-on-month change is sampling noise (`noise`), from the two months'
+  sizes and margins alone, where a page has the values and not the answers;
 - how a score's change between two months splits into mix (the shares of answers per segment
   changed) and rate (scores within segments changed), per segment, adding up to the change
   exactly (`split`).
@@ -24,9 +26,10 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 
 from kpi.domain import cx
-from kpi.domain.model import LOW_CONFIDENCE_N, Aggregation
+from kpi.domain.model import LOW_CONFIDENCE_N, Aggregation, MonthValue
 
 MIN_N = LOW_CONFIDENCE_N
 """Answers a cell (a segment or touchpoint in a month) needs to be read: below it a cell is
@@ -53,6 +56,31 @@ class Change:
 def is_enough(n: int) -> bool:
     """Whether a cell of `n` answers may be read, ranked and called significantly changed."""
     return n >= MIN_N
+
+
+class Noise(StrEnum):
+    """Why a survey score's change since the month before is not news: sampling alone explains it."""
+
+    FEW_ANSWERS = "few_answers"
+    """Either month holds fewer than `MIN_N` answers: no change of such a month is called real."""
+    WITHIN_MARGIN = "within_margin"
+    """The change is within the two months' margins of error combined (95 %)."""
+
+
+def noise(now: MonthValue | None, before: MonthValue | None) -> Noise | None:
+    """Whether the change from `before` to `now`, one survey KPI's values of two months, is
+    sampling noise, and why; None for a change that is not (or values not from answers). The two
+    margins are 95 % half-widths of independent months, so the change's own is their root sum of
+    squares: the two-sided test at `LEVEL` that `compare` makes from the answers themselves."""
+    if now is None or before is None or now.n is None or before.n is None:
+        return None
+    if not (is_enough(now.n) and is_enough(before.n)):
+        return Noise.FEW_ANSWERS
+    if now.margin is None or before.margin is None:
+        return None
+    return (
+        Noise.WITHIN_MARGIN if abs(now.value - before.value) < math.hypot(now.margin, before.margin) else None
+    )
 
 
 def compare(aggregation: Aggregation, now: cx.SurveyCounts, before: cx.SurveyCounts) -> Change | None:

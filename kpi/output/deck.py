@@ -103,6 +103,7 @@ def _status_slides(meeting: Meeting) -> list[Slide]:
                 kpi.direction,
                 months.add(meeting.month_report.month, -1),
                 previous.reading,
+                previous.change_noise,
             )
             if kpi and previous
             else ""
@@ -246,6 +247,7 @@ def _department_slides(
                 row.kpi.direction,
                 months.add(month, -1),
                 row.reading,
+                row.change_noise,
             )
             if row.delta_previous is not None
             else ""

@@ -11,6 +11,7 @@ from kpi.domain.company_events import CompanyEvent
 from kpi.domain.initiatives import MIN_AFTER, Outcome, Verdict
 from kpi.domain.model import Direction, EventMeasure, EventMonth, KpiStatus
 from kpi.domain.month_rows import GoalRow, KpiRow
+from kpi.domain.samples import Noise
 from kpi.domain.signals import Reading
 from kpi.domain.targets import MonthTarget
 from kpi.text import fmt, palette
@@ -18,17 +19,26 @@ from kpi.text.i18n import t
 
 
 def change(
-    delta: float | None, unit: str, direction: Direction, since: date, reading: Reading | None = None
+    delta: float | None,
+    unit: str,
+    direction: Direction,
+    since: date,
+    reading: Reading | None = None,
+    noise: Noise | None = None,
 ) -> str:
     """`+1.2 pts, better than Sep 2026`; an en dash when there is nothing to compare. With the
     KPI's process `reading`, a month that went the other way from its signal says the signal
     still holds: "-1.1 pts, worse than Oct 2026; still better than usual" (the chip "▲ Better
-    than usual" beside "worse than Oct" read as a contradiction)."""
+    than usual" beside "worse than Oct" read as a contradiction). A survey score's change that
+    sampling explains (`noise`, `samples.noise`) is neither better nor worse: "+26 pts since Oct
+    2026, too few answers to call it real"."""
     if delta is None:
         return "–"
     judged = _judged(delta, unit, direction)
     if judged is None:
         return t("phrase.unchanged", month=fmt.month_unbroken(since))
+    if noise is not None:
+        return t(f"phrase.change_{noise}", delta=fmt.delta(delta, unit), month=fmt.month_unbroken(since))
     word = t("change.better" if judged else "change.worse")
     said = t("phrase.change", delta=fmt.delta(delta, unit), judgement=word, month=fmt.month_unbroken(since))
     if against_signal(delta, unit, direction, reading) and reading is not None:

@@ -17,7 +17,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from kpi.domain import company_events, months, outlook
+from kpi.domain import company_events, months, outlook, samples
 from kpi.domain.company_events import Band, CompanyEvent
 from kpi.domain.initiatives import Verdict
 from kpi.domain.model import Action, Commentary, GoalStatus, Kpi, KpiStatus, MonthValue, Origin, Person
@@ -111,13 +111,24 @@ def attention_badge(kind: str, word: str) -> str:
     return f":{palette.attention_look(kind).streamlit}-badge[{palette.attention_label(kind, word)}]"
 
 
-def survey_note(value: MonthValue | None) -> str:
-    """`n = 23 answers, ± 25 — low confidence`, or an empty string for measured KPIs."""
+def survey_note(value: MonthValue | None, points: Sequence[MonthValue] = ()) -> str:
+    """`n = 23 answers, ± 25 — low confidence`, or an empty string for measured KPIs; with the
+    KPI's `points`, a second line when its change since the month before is sampling noise
+    (`samples.noise`): the change beside the value is then shown grey, without an arrow."""
     if value is None or value.n is None:
         return ""
     margin = fmt.number(value.margin or 0, 1)
     key = "widget.survey_low" if value.is_low_confidence else "widget.survey"
-    return t(key, count=value.n, n=fmt.number(value.n), margin=margin)
+    note = t(key, count=value.n, n=fmt.number(value.n), margin=margin)
+    noise = samples.noise(value, month_before(points, value.month))
+    if noise is None:
+        return note
+    return f"{note}  \n" + t(f"widget.change_{noise}", month=fmt.month_name(months.add(value.month, -1)))
+
+
+def month_before(points: Sequence[MonthValue], month: date) -> MonthValue | None:
+    """The value of the month before `month` among a KPI's `points`, if it has one."""
+    return next((p for p in points if p.month == months.add(month, -1)), None)
 
 
 def goal_link(code: str, label: str) -> None:
@@ -466,7 +477,10 @@ def kpi_metric(
     name = plain.markdown(kpi.name)
     tip = [f"**{name}**", kpi_help(kpi), plain.markdown(origin) if origin else ""]
     clamped(f"**{name}**", key, "\n\n".join(part for part in tip if part))
-    moved = fmt.shows_change(change, kpi.unit)
+    now = next((p for p in points if p.month == month), None)
+    # a survey score's change that sampling alone explains is no news: grey, without an arrow,
+    # the survey's note under the value says so (`survey_note`)
+    moved = fmt.shows_change(change, kpi.unit) and samples.noise(now, month_before(points, month)) is None
     st.metric(
         plain.markdown(kpi.name),
         fmt.beside(value, target, kpi.unit),
@@ -540,7 +554,7 @@ def goal_tile(
         if kpi is None:
             st.caption(why or t("widget.no_kpi"))
             return
-        previous = next((p for p in points if p.month == months.add(month, -1)), None)
+        previous = month_before(points, month)
         delta = row.value.value - previous.value if row.value and previous else None
         value = row.value.value if row.value else None
         # what varies in height (process verdicts, a reason) goes below the value, so the values
@@ -575,11 +589,15 @@ def _tile_caption(row: GoalRow, points: Sequence[MonthValue], month: date, why: 
             t(
                 "widget.year_ago",
                 change=phrases.change(
-                    row.value.value - year_ago.value, kpi.unit, kpi.direction, year_ago.month
+                    row.value.value - year_ago.value,
+                    kpi.unit,
+                    kpi.direction,
+                    year_ago.month,
+                    noise=samples.noise(row.value, year_ago),
                 ),
             )
         )
-    note = survey_note(row.value)
+    note = survey_note(row.value, points)
     if note:
         parts.append(note)
     st.caption("\n\n".join(filter(None, [why, "  \n".join(parts)])))

@@ -393,7 +393,7 @@ def _facts(
         ytd = outlook.year_to_date(history, month, kpi)
         key = "cascade.fact_ytd_total" if kpi.aggregation is Aggregation.SUM else "cascade.fact_ytd"
         lines.append(t(key, value=fmt.value(ytd, unit), year=month.year))
-    note = widgets.survey_note(row.value)
+    note = widgets.survey_note(row.value, history)
     if note:
         lines.append(note)
     lines.append(t("cascade.fact_owner", owner=owner))

@@ -102,7 +102,7 @@ def _card(
         if verdict:
             st.markdown(verdict, help=t("departments.process_help"))
         lines = [t("departments.target", target=phrases.labelled_target(row.target, kpi.unit, month))]
-        note = widgets.survey_note(row.value)
+        note = widgets.survey_note(row.value, points)
         if note:
             lines.append(note)
         if whose:  # another department's KPI, on a goal of this one (`kpi_cards`)
