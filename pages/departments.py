@@ -13,9 +13,8 @@ visible = {d.code: d.name for d in data.departments(ctx.url, ctx.scope, ctx.lang
 if not visible:
     frame.deny(t("departments.none_visible"))
 heading = st.empty()  # the title names the department chosen just below it
-asked = st.query_params.get("department")
 # a link to a department the reader does not read showed another, silently
-if asked and asked not in visible:
+if urlstate.names_none_of("department", list(visible)):
     st.info(t("departments.not_read"), icon=":material/info:")
 own = departments_view.first_shown(ctx.viewer.department, list(visible))
 code = urlstate.selectbox(

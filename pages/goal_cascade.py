@@ -26,9 +26,8 @@ cascade_view.tree(rows, month_report.kpis, month_report.goals)
 
 codes = [row.goal.code for _, row in rows]
 titles = {row.goal.code: row.goal.title for _, row in rows}
-asked = st.query_params.get("goal")
 # a link to a goal the reader does not read opened nothing, silently
-if asked and asked not in month_report.goals:
+if urlstate.names_none_of("goal", list(month_report.goals)):
     st.info(t("cascade.goal_not_read"), icon=":material/info:")
 chosen = urlstate.selectbox(
     t("cascade.choose_goal"),

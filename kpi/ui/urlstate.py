@@ -42,6 +42,13 @@ def _option(text: str | None, options: Sequence[Any]) -> Any:
     return identity.match(text, [o for o in options if isinstance(o, str)])
 
 
+def names_none_of(key: str, options: Sequence[Any]) -> bool:
+    """Whether the address names under `key` something none of `options` is, in any case: a
+    link to what the reader does not read, or to nothing (`?department=it` names `IT`)."""
+    text = st.query_params.get(key)
+    return bool(text) and _option(text, options) is None
+
+
 def _publish(key: str, value: Any, default: Any, always: bool) -> None:
     st.session_state[_KEEP + key] = value
     text = None if value is None or (value == default and not always) else str(value)
