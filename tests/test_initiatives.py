@@ -14,7 +14,7 @@ from kpi.domain.model import Direction, Person, Role
 from kpi.output import deck
 from kpi.store import decks, edits, engine, importing, queries, schema
 from kpi.store import initiatives as initiatives_store
-from kpi.text import phrases
+from kpi.text import i18n, phrases
 from tests.conftest import DEMO_END, as_admin
 
 LIVE = date(2025, 1, 1)
@@ -50,7 +50,8 @@ def _judge(after, direction=Direction.LOWER, before=BEFORE):
         ([12.0, 12.5, 13.0], Direction.LOWER, BEFORE, Outcome.CONCERN, None),  # the wrong way
         ([12.0, 12.5, 13.0], Direction.HIGHER, BEFORE, Outcome.IMPROVEMENT, 1),
         ([8.0, 7.5], Direction.LOWER, BEFORE, Outcome.TOO_FEW, None),  # too few months after go-live
-        ([8.0, 7.5, 7.0, 6.5], Direction.LOWER, BEFORE[:11], Outcome.TOO_FEW, None),  # too few before it
+        ([8.0, 7.5, 7.0, 6.5], Direction.LOWER, BEFORE[:11], Outcome.NO_ROUTINE, None),  # too few before it
+        ([8.0, 7.5], Direction.LOWER, BEFORE[:5], Outcome.NO_ROUTINE, None),  # nothing to judge against
         ([], Direction.LOWER, BEFORE, Outcome.TOO_FEW, None),
         ([8.0, 7.5, 7.0, 12.5], Direction.LOWER, BEFORE, Outcome.CONCERN, None),  # the latest signal decides
     ],
@@ -60,6 +61,7 @@ def test_the_verdict_reads_the_months_after_go_live_against_the_limits_from_befo
 ):
     verdict = _judge(after, direction, before)
     assert (verdict.outcome, verdict.after, verdict.points) == (outcome, k, len(after))
+    assert verdict.before == len(before)
 
 
 def test_no_verdict_is_given_on_fewer_than_the_minimum_months_however_clear():
@@ -74,12 +76,22 @@ def test_the_verdict_in_words():
         phrases.verdict_words(initiatives.Verdict(Outcome.IMPROVEMENT, 5, 2, LIVE)),
         phrases.verdict_words(initiatives.Verdict(Outcome.NO_SIGNAL, 4)),
         phrases.verdict_words(initiatives.Verdict(Outcome.TOO_FEW, 1)),
+        # nine months after go-live and five before it: "too early to tell (9 points since
+        # go-live; a verdict needs 3)" named the months it had, not the ones it lacked (a trial)
+        phrases.verdict_words(initiatives.Verdict(Outcome.NO_ROUTINE, 9, before=5)),
     ]
     assert said == [
         "better than usual after 2 months",
         "no signal yet (4 points)",
         "too early to tell (1 point since go-live; a verdict needs 3)",
+        "no verdict: 5 months of values before go-live, and a verdict needs 12 to judge against",
     ]
+    with i18n.use("da"):
+        danish = phrases.verdict_words(initiatives.Verdict(Outcome.NO_ROUTINE, 9, before=1))
+    assert (
+        danish
+        == "ingen vurdering: 1 måned med værdier før idriftsættelsen, og en vurdering kræver 12 at sammenligne med"
+    )
 
 
 def test_the_demo_checkout_initiative_earns_its_improvement_at_the_expected_month(demo_duckdb_url):

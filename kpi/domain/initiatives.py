@@ -4,7 +4,8 @@ direction, judged against the KPI's own routine before it went live.
 The rule (README, "Did the initiative work?"):
 - **Limits from before**: the natural process limits (kpi.domain.signals) of the KPI's last
   `signals.BASELINE_POINTS` months before the go-live month; at least `signals.MIN_POINTS` of
-  them, else there is no routine to judge against and no verdict ("too few points").
+  them, else there is no routine to judge against and no verdict ("no routine": the months
+  before go-live are counted, not those after, as they are what is missing).
 - **Months after**: the go-live month and every month after it up to the month read. Fewer than
   `MIN_AFTER` of them: no verdict yet ("too few points"), whatever they show, so one good month
   never reads as success.
@@ -38,6 +39,9 @@ class Outcome(StrEnum):
     NO_SIGNAL = "no_signal"
     CONCERN = "concern"
     TOO_FEW = "too_few"
+    NO_ROUTINE = "no_routine"
+    """Fewer than `signals.MIN_POINTS` months before go-live: nothing to judge the months after
+    against, however many there are."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +53,8 @@ class Verdict:
     """For an improvement: k, the month number (go-live = 1) of the first improvement signal."""
     first_signal: date | None = None
     """The month of that first improvement signal, or of the latest concern."""
+    before: int = 0
+    """Months before go-live that were read (at most `signals.BASELINE_POINTS`)."""
 
 
 def judge(
@@ -65,16 +71,20 @@ def judge(
     before = [p for p in ordered if p.month < live][-signals.BASELINE_POINTS :]
     after = [p for p in ordered if live <= p.month <= month]
     base = signals.baseline(before) if before else None
-    if base is None or len(after) < MIN_AFTER:
-        return Verdict(Outcome.TOO_FEW, len(after))
+    if base is None:
+        return Verdict(Outcome.NO_ROUTINE, len(after), before=len(before))
+    if len(after) < MIN_AFTER:
+        return Verdict(Outcome.TOO_FEW, len(after), before=len(before))
     wanted = 1 if direction is Direction.HIGHER else -1
     fired = signals.fired(after, base, rules)
     if not fired:
-        return Verdict(Outcome.NO_SIGNAL, len(after))
+        return Verdict(Outcome.NO_SIGNAL, len(after), before=len(before))
     latest = max(s.month for s in fired)
     if any(s.side != wanted for s in fired if s.month == latest):
-        return Verdict(Outcome.CONCERN, len(after), first_signal=latest)
-    return Verdict(Outcome.IMPROVEMENT, len(after), *_first_seen(after, base, rules, wanted))
+        return Verdict(Outcome.CONCERN, len(after), first_signal=latest, before=len(before))
+    return Verdict(
+        Outcome.IMPROVEMENT, len(after), *_first_seen(after, base, rules, wanted), before=len(before)
+    )
 
 
 def _first_seen(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date
 
-from kpi.domain import attention, owed, status, verdicts
+from kpi.domain import attention, owed, signals, status, verdicts
 from kpi.domain.attention import Item
 from kpi.domain.company_events import CompanyEvent
 from kpi.domain.initiatives import MIN_AFTER, Outcome, Verdict
@@ -221,6 +221,8 @@ def verdict_words(verdict: Verdict) -> str:
         return t("initiative.improvement", count=verdict.after or verdict.points)
     if verdict.outcome is Outcome.TOO_FEW:
         return t("initiative.too_few", count=verdict.points, needed=MIN_AFTER)
+    if verdict.outcome is Outcome.NO_ROUTINE:
+        return t("initiative.no_routine", count=verdict.before, needed=signals.MIN_POINTS)
     return t(f"initiative.{verdict.outcome}", count=verdict.points)
 
 
