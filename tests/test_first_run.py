@@ -261,3 +261,21 @@ def test_the_danish_checklist_names_roles_in_words_the_import_accepts():
         "presenter",
     }
     assert "direktion" in named and "afdelingsleder" in named
+
+
+def test_a_colour_may_be_written_short_or_without_its_hash(empty_url, capsys):
+    """`#0a5` is CSS's short form of `#00AA55`, and `0B6E4F` names the colour its `#` would: the
+    company's colour takes both as written out, and refuses what is no colour at all."""
+    from kpi.store import company, engine
+
+    assert company.written_colour("#0a5") == "#00AA55"
+    assert company.written_colour(" 0b6e4f ") == "#0B6E4F"
+    assert company.written_colour("06A") == "#0066AA"
+    assert company.written_colour("#0b6e4") == "#0b6e4" and company.written_colour("navy") == "navy"
+    assert [p.key for p in company.problems("Nordlys", None, "#06a")] == []
+    assert [p.key for p in company.problems("Nordlys", None, "navy")] == ["company.bad_colour"]
+    db = ["--db", empty_url]
+    assert cli.main([*db, "init"]) == 0
+    assert cli.main([*db, "company", "--name", COMPANY, "--colour", "#06a"]) == 0, capsys.readouterr().err
+    with engine.reading(engine.create(empty_url)) as conn:
+        assert company.read(conn).colour == "#0066AA"

@@ -103,7 +103,17 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "nps": ("-100-100", "-100 to 100", "net promoter score"),
         "ces": ("1-7", "score 1-7", "1 to 7", "1 til 7"),
         "count": ("number", "pcs", "antal", "stk", "stk."),
-        "per1000": ("‰", "per 1000", "per mille", "promille", "pr. 1000", "pr 1000"),
+        # the label's words before 2026-12 ("Per 1,000 orders", the demo webshop's), kept for its templates
+        "per1000": (
+            "‰",
+            "per 1000",
+            "per mille",
+            "promille",
+            "pr. 1000",
+            "pr 1000",
+            "per 1,000 orders",
+            "pr. 1.000 ordrer",
+        ),
     },
 }
 """What people write for each value besides the value itself, in English and Danish. The

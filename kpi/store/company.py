@@ -71,12 +71,24 @@ def read(conn: sa.Connection) -> Company:
     )
 
 
+def written_colour(colour: str) -> str:
+    """A colour as the store keeps it, `#RRGGBB` in capitals: CSS's short form (`#0a5`) and a
+    code without its `#` written out; anything else as given, for `problems` to name."""
+    text = colour.strip()
+    if re.fullmatch(r"#?[0-9A-Fa-f]{3}", text):
+        text = "#" + "".join(c * 2 for c in text.lstrip("#"))
+    elif re.fullmatch(r"[0-9A-Fa-f]{6}", text):
+        text = "#" + text
+    return text.upper() if re.fullmatch(r"#[0-9A-Fa-f]{6}", text) else colour
+
+
 def problems(name: str, logo: bytes | None, colour: str, kept: str | None = None) -> list[Problem]:
     """Everything wrong with the company's settings, all at once; the colour the store already
     has (`kept`) is not judged again (a rename must not wait on a colour set before the check)."""
     found = [replace(p, field=NAME) for p in bounds.text_problems({"name": name})]
     if not name.strip():
         found.append(Problem("required", NAME))
+    colour = written_colour(colour)
     if not re.fullmatch(r"#[0-9A-Fa-f]{6}", colour):
         found.append(Problem("company.bad_colour", "company.colour", (("value", colour),)))
     elif colour.upper() != (kept or "").upper() and (ratio := palette.contrast(colour)) < palette.READABLE:
@@ -110,7 +122,7 @@ def write(
         raise Rejected(found)
     writer = Writer(conn, viewer.email)
     writer.upsert(s.setting, {"name": NAME, "value": name.strip()})
-    writer.upsert(s.setting, {"name": COLOUR, "value": colour.upper()})
+    writer.upsert(s.setting, {"name": COLOUR, "value": written_colour(colour)})
     if logo is not None:
         stored = logo_check.as_stored(logo)
         writer.upsert(s.setting, {"name": LOGO, "value": base64.b64encode(stored).decode("ascii")})
