@@ -232,6 +232,37 @@ def test_a_department_reads_its_goals_measured_by_another_department_s_kpi(demo_
     assert {key: found for key, found in owners.items() if len(found) > 1} == {}
 
 
+def test_a_word_on_another_department_s_kpi_explains_it_where_it_measures_a_goal(demo_duckdb_url):
+    """A new company's board goal measured by customer service's NPS: its head's word on the NPS
+    explained it on the Overview, and the board's page still said the number owed one (a
+    trial). A department reads the words on the KPIs measuring its goals; a department whose
+    goals it does not measure does not."""
+    from datetime import date, datetime
+
+    from kpi.domain import access
+    from kpi.store import engine, queries, schema
+
+    october = date(2026, 10, 1)
+    store = engine.create(demo_duckdb_url)
+    with store.begin() as conn:
+        conn.execute(sa.update(schema.kpi).where(schema.kpi.c.code == "NPS").values(department="CS"))
+        said = {"kpi": "NPS", "month": october, "author": "camilla.berg@havnhjem.example"}
+        conn.execute(
+            sa.insert(schema.commentary).values(
+                **said, text="Fewer promoters in the queue.", written_at=datetime(2026, 11, 3)
+            )
+        )
+    with engine.reading(store) as conn:
+        links = queries.goal_links(conn)
+
+        def words(department):
+            scope = access.department_scope(access.EVERYTHING, department, links)
+            return [c.text for c in queries.commentary(conn, scope, october, october) if c.kpi == "NPS"]
+
+        assert words("MGMT") == words("CS") == ["Fewer promoters in the queue."]
+        assert words("IT") == []
+
+
 def test_another_department_s_kpi_on_a_head_s_goal_is_told_with_her_goal_not_as_hers(demo_duckdb_url):
     """Customer service's goal O22 measured by the credit department's complaints KPI: the head's
     list named that KPI's red item hers, owned by herself, where everyone else's named the credit

@@ -525,11 +525,16 @@ def actions(conn: sa.Connection, scope: Scope, language: str | None = None) -> l
 def commentary(
     conn: sa.Connection, scope: Scope, first: date, last: date, language: str | None = None
 ) -> list[Commentary]:
-    """Comments on KPIs and goals in scope written for months `first`…`last`, newest first."""
+    """Comments on KPIs and goals in scope written for months `first`…`last`, newest first: on
+    the goals the scope follows (`_goal_followed`), and on the KPIs of its departments and those
+    measuring their goals wherever they sit (the board's page asked for a word on customer
+    service's NPS, which measures the board's goal, beside the word its head had written). A
+    goal owned elsewhere brings its own words, not those on its KPI: that KPI's department's."""
     c, k, g = s.commentary, s.kpi, s.goal
     texts = _texts(conn, "commentary", language)
     visible = sa.or_(
         c.c.kpi.in_(sa.select(k.c.code).where(_in_scope(k.c.department, scope))),
+        c.c.kpi.in_(sa.select(g.c.kpi).where(_in_scope(g.c.department, scope), g.c.kpi.is_not(None))),
         c.c.goal.in_(sa.select(g.c.code).where(_goal_followed(g, scope))),
     )
     stmt = (
