@@ -478,3 +478,34 @@ def test_a_goal_slide_s_table_gives_each_line_its_target():
     [(_, table)] = [(n, tb) for n, tb in _tables(pack) if n == goal]
     assert [table.cell(0, c).text for c in range(len(table.columns))] == ["What", "Value", "Target", "Status"]
     assert table.cell(1, 2).text.startswith(slides[goal].lines[0].target.split(" (")[0])
+
+
+def test_a_chart_s_workbook_holds_what_people_typed_as_text_not_formulas():
+    """A chart carries a workbook (PowerPoint's "Edit Data"), each series named in it: an event
+    titled `=HYPERLINK(…)`, a band's series, was written there as a live formula (an adversarial
+    trial). Every cell a name or month fills is text; the values are numbers."""
+    import zipfile
+
+    from kpi.domain.company_events import Band
+
+    months = tuple(MONTHS[:4])
+    typed = '=HYPERLINK("http://e.example")'
+    series = deck.Series(
+        "Wait",
+        "s",
+        tuple(zip(months, [80.0, 90.0, 85.0, 70.0], strict=True)),
+        75.0,
+        bands=(Band(months[1], months[2], typed, "campaign"), Band(months[3], months[3], "+1+1", "other")),
+    )
+    slides = [deck.Slide("goal", "Callers wait less", chart=series)]
+    brand = deck.Brand("CX Cockpit", "Havn & Hjem", "#7A1F5C", None)
+    with i18n.use("en"):
+        made = pptx_pack.render(slides, brand)
+    with zipfile.ZipFile(io.BytesIO(made)) as pack:
+        books = [name for name in pack.namelist() if name.endswith(".xlsx")]
+        assert books
+        for name in books:
+            with zipfile.ZipFile(io.BytesIO(pack.read(name))) as book:
+                sheet = book.read("xl/worksheets/sheet1.xml").decode()
+                strings = book.read("xl/sharedStrings.xml").decode()
+            assert "<f>" not in sheet and "HYPERLINK" in strings and "+1+1" in strings

@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import dataclasses
 import io
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TypeVar, cast
 
 from PIL import Image
 from pptx import Presentation
 from pptx.chart.data import ChartData
+from pptx.chart.xlsx import CategoryWorkbookWriter
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_AXIS_CROSSES, XL_CHART_TYPE, XL_LEGEND_POSITION, XL_MARKER_STYLE
 from pptx.enum.dml import MSO_LINE_DASH_STYLE
@@ -35,6 +37,8 @@ from pptx.slide import Slide as PptxSlide
 from pptx.table import _Cell
 from pptx.text.text import TextFrame, _Paragraph
 from pptx.util import Inches, Pt
+from xlsxwriter import Workbook  # type: ignore[import-untyped]
+from xlsxwriter.worksheet import Worksheet  # type: ignore[import-untyped]
 
 from kpi.domain import bounds
 from kpi.domain.attention import Kind
@@ -403,10 +407,31 @@ def chart_title(series: Series) -> str:
     return series.title
 
 
+class _TextWorkbook(CategoryWorkbookWriter):
+    """The workbook a chart carries (PowerPoint's "Edit Data"), its series' names and categories
+    written as text: xlsxwriter makes a string that starts with `=` a formula, so an event titled
+    `=HYPERLINK(…)`, a band's series name, reached the pack's workbook as a live formula."""
+
+    @contextmanager
+    def _open_worksheet(self, xlsx_file: io.BytesIO) -> Iterator[tuple[Workbook, Worksheet]]:
+        workbook = Workbook(xlsx_file, {"in_memory": True, "strings_to_formulas": False})
+        worksheet = workbook.add_worksheet()
+        yield workbook, worksheet
+        workbook.close()
+
+
+class _ChartData(ChartData):
+    """A chart's data whose workbook holds what people typed as text (`_TextWorkbook`)."""
+
+    @property
+    def _workbook_writer(self) -> _TextWorkbook:
+        return _TextWorkbook(self)
+
+
 def _chart(slide: PptxSlide, series: Series, box: tuple[float, float, float, float]) -> None:
     if not series.points:
         return
-    data = ChartData(number_format="0.0")  # CategoryChartData by the name add_chart is typed with
+    data = _ChartData(number_format="0.0")  # CategoryChartData by the name add_chart is typed with
     data.categories = [fmt.month(m) for m, _ in series.points]
     data.add_series(t("chart.actual"), [round(v, 2) for _, v in series.points])
     levels: list[float | None] = [v for _, v in series.points]
