@@ -123,6 +123,32 @@ def test_a_value_or_an_answer_is_of_what_has_happened():
     assert checks.goal({**GOAL, "deadline": months.end_of(ahead)}, known) == []
 
 
+def test_every_month_and_day_a_file_gives_lies_in_the_window():
+    """A goal's acceptance, a month's target and a process change took any date (an adversarial
+    trial: "Accepted on 31 Dec 9999." in the cascade): each is held to the window as a deadline
+    is, and a goal's acceptance to a day that has come."""
+    known = checks.Known(**{**vars(KNOWN), "window": WINDOW})
+    tomorrow = date.fromordinal(TODAY.toordinal() + 1)
+    for accepted, said in (
+        (date(9999, 12, 31), ["outside_window"]),
+        (tomorrow, ["day_not_come"]),
+        (TODAY, []),
+    ):
+        assert [p.key for p in checks.goal({**GOAL, "accepted": accepted}, known)] == said, accepted
+    assert checks.goal({**GOAL, "accepted": date(2020, 1, 1)}, known) == []  # accepted before it starts
+    for far in (date(2099, 12, 1), date(1999, 1, 1)):
+        target = {"kpi": "CS_WAIT", "month": far, "target": 60.0}
+        assert [p.key for p in checks.month_target(target, known)] == ["outside_window"]
+        assert [p.key for p in checks.process_change({"kpi": "CS_WAIT", "month": far}, known)] == [
+            "outside_window"
+        ]
+    ahead = months.add(months.first_of(TODAY), 18)  # a plan far ahead, confirmed as a deadline is
+    assert [
+        p.key for p in checks.month_target({"kpi": "CS_WAIT", "month": ahead, "target": 60.0}, known)
+    ] == ["far_ahead"]
+    assert checks.process_change({"kpi": "CS_WAIT", "month": months.first_of(TODAY)}, known) == []
+
+
 def _csv(*lines: str) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 

@@ -294,6 +294,9 @@ def goal(fields: Fields, known: Known) -> list[Problem]:
     if isinstance(weight, int | float) and weight <= 0:
         problems.append(Problem("weight_positive", "weight"))
     problems += _numbers(fields, ("weight",)) + _within(fields, ("start", "deadline"), known.window)
+    # the day its owner accepted it has happened (a file set it to 31 Dec 9999, and the cascade
+    # said "Accepted on 31 Dec 9999")
+    problems += _within(fields, ("accepted",), known.window) or _happened(fields, "accepted", known.window)
     return problems + bounds.text_problems(fields)
 
 
@@ -531,20 +534,21 @@ def _whole(fields: Fields, kpi: KnownKpi) -> list[Problem]:
 
 def month_target(fields: Fields, known: Known) -> list[Problem]:
     """Everything wrong with a KPI's target for one month: an unknown KPI, a target its unit
-    cannot reach."""
+    cannot reach, a month outside the cockpit's window (2099-12 was taken)."""
     problems = _required(fields, TARGET_REQUIRED) + _known(fields, "kpi", known.kpis, known=known)
     kpi = known.kpis.get(str(fields.get("kpi")))
     if kpi is not None:
         problems += _reachable(fields, "target", kpi.unit)
-    return problems
+    return problems + _within(fields, ("month",), known.window)
 
 
 def process_change(fields: Fields, known: Known) -> list[Problem]:
-    """Everything wrong with a recorded process change: no KPI or month, an unknown KPI, a note
-    too long or holding a control character."""
+    """Everything wrong with a recorded process change: no KPI or month, an unknown KPI, a month
+    outside the cockpit's window, a note too long or holding a control character."""
     return (
         _required(fields, CHANGE_REQUIRED)
         + _known(fields, "kpi", known.kpis, known=known)
+        + _within(fields, ("month",), known.window)
         + bounds.text_problems(fields)
     )
 
