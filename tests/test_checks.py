@@ -267,3 +267,11 @@ def test_a_department_close_to_one_in_use_is_asked_about_it(typed, told):
     assert (problem.key, dict(problem.params).get("code")) == told
     if problem.key == "unknown_among":
         assert dict(problem.params)["codes"] == "CS, MGMT"
+
+
+@pytest.mark.parametrize("name", ["\u200b", "\u2060\u200d", "\u00a0", "\u3000", " \u200b "])
+def test_a_name_that_shows_nothing_is_empty(name):
+    """A department named with zero-width characters alone was taken (an adversarial trial):
+    what shows nothing is empty, as spaces are; a name with a visible letter is one."""
+    assert [p.key for p in checks.department({"code": "X9", "name": name}, KNOWN)] == ["required"]
+    assert checks.department({"code": "X9", "name": f"{name}IT"}, KNOWN) == []

@@ -663,7 +663,7 @@ def on_scale(aggregation: Aggregation, score: int) -> bool:
 
 
 def _empty(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+    return value is None or (isinstance(value, str) and identity.blank(value))
 
 
 def _required(fields: Fields, names: Sequence[str]) -> list[Problem]:

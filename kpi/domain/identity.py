@@ -90,6 +90,13 @@ INVISIBLE = ("Cf", "Cc", "Zs", "Zl", "Zp", "Mn")
 """Unicode's categories of characters that show as nothing or as a space (or only on another)."""
 
 
+def blank(text: str) -> bool:
+    """Whether `text` shows nothing: only spaces and `INVISIBLE` characters (zero-width spaces,
+    joiners). A commentary of two zero-width spaces counted as the number's explanation, and a
+    department named so as a name (an adversarial trial)."""
+    return all(char.isspace() or unicodedata.category(char) in INVISIBLE for char in text)
+
+
 def _looks_alike(char: str) -> bool:
     if char.isascii():
         return False

@@ -39,7 +39,7 @@ def _kpi_department(conn: sa.Connection, code: str) -> str:
 
 def _text(text: str, field: str) -> str:
     cleaned = (text or "").strip()
-    if not cleaned:
+    if identity.blank(cleaned):  # spaces alone, or zero-width ones: nothing a reader sees
         raise Refused(Problem("edit.empty", field))
     if len(cleaned) > MAX_TEXT:
         raise Refused(Problem("edit.too_long", field, (("limit", MAX_TEXT),)))
