@@ -67,3 +67,12 @@ def test_no_answers_means_no_value(aggregation):
 def test_fewer_than_30_answers_is_low_confidence():
     assert cx.nps(counts_of([10] * 29)).is_low_confidence
     assert not cx.nps(counts_of([10] * 30)).is_low_confidence
+
+
+@pytest.mark.parametrize("aggregation", [Aggregation.NPS, Aggregation.CSAT, Aggregation.CES])
+def test_one_answer_has_a_value_and_no_margin(aggregation):
+    """One answer has no spread to measure: NPS and CSAT gave it a margin of 0 (the Overview said
+    "+100, n = 1 answer, ± 0.0", an adversarial trial), as CES already gave none."""
+    one = cx.score(aggregation, counts_of([5]))
+    assert one.value is not None and one.n == 1 and one.margin is None
+    assert cx.score(aggregation, counts_of([5, 3])).margin is not None

@@ -279,3 +279,15 @@ def test_read_ahead_leaves_a_first_page_nothing_to_read():
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "read nothing"
+
+
+def test_a_survey_month_without_a_margin_says_so_rather_than_plus_or_minus_nothing():
+    from kpi.domain.model import MonthValue
+    from kpi.ui import widgets
+
+    one = MonthValue("NPS", date(2026, 11, 1), 100.0, n=1, margin=None)
+    assert widgets.survey_note(one) == "n = 1 answer, too few for a margin of error — low confidence"
+    with i18n.use("da"):
+        assert "± " not in widgets.survey_note(one) and widgets.survey_note(one).startswith("n = 1 svar")
+    some = MonthValue("NPS", date(2026, 11, 1), 32.0, n=1424, margin=4.04)
+    assert widgets.survey_note(some) == "n = 1,424 answers, ± 4.0 (95\xa0%)"

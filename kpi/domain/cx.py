@@ -55,6 +55,8 @@ def nps(counts: SurveyCounts) -> SurveyValue:
     if counts.n == 0:
         return SurveyValue(None, 0, None)
     p, d = counts.promoters / counts.n, counts.detractors / counts.n
+    if counts.n < 2:  # one answer has no spread to measure: "± 0.0" said it was certain
+        return SurveyValue(100 * (p - d), counts.n, None)
     variance = p + d - (p - d) ** 2
     return SurveyValue(100 * (p - d), counts.n, 100 * Z95 * math.sqrt(variance / counts.n))
 
@@ -64,6 +66,8 @@ def csat(counts: SurveyCounts) -> SurveyValue:
     if counts.n == 0:
         return SurveyValue(None, 0, None)
     p = counts.satisfied / counts.n
+    if counts.n < 2:
+        return SurveyValue(100 * p, counts.n, None)
     return SurveyValue(100 * p, counts.n, 100 * Z95 * math.sqrt(p * (1 - p) / counts.n))
 
 

@@ -117,9 +117,11 @@ def survey_note(value: MonthValue | None, points: Sequence[MonthValue] = ()) -> 
     (`samples.noise`): the change beside the value is then shown grey, without an arrow."""
     if value is None or value.n is None:
         return ""
-    margin = fmt.number(value.margin or 0, 1)
-    key = "widget.survey_low" if value.is_low_confidence else "widget.survey"
-    note = t(key, count=value.n, n=fmt.number(value.n), margin=margin)
+    if value.margin is None:  # one answer: no spread to measure, no margin to give ("± 0.0")
+        note = t("widget.survey_no_margin", count=value.n, n=fmt.number(value.n))
+    else:
+        key = "widget.survey_low" if value.is_low_confidence else "widget.survey"
+        note = t(key, count=value.n, n=fmt.number(value.n), margin=fmt.number(value.margin, 1))
     noise = samples.noise(value, month_before(points, value.month))
     if noise is None:
         return note
