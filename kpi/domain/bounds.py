@@ -128,12 +128,15 @@ def _shown(when: date, is_month: bool) -> str:
     return months.key(when) if is_month else when.isoformat()
 
 
-def number_problem(value: float, field: str) -> Problem | None:
-    """A number that no field can hold: not finite, or `CEILING` or more in size."""
-    if not math.isfinite(value):
-        return Problem("not_finite", field, (("value", str(value)),))
-    if abs(value) >= CEILING:
-        return Problem("too_large", field, (("value", f"{value:.6g}"), ("ceiling", f"{CEILING:.0e}")))
+def number_problem(value: float, field: str, typed: str | None = None) -> Problem | None:
+    """A number that no field can hold: not finite, or `CEILING` or more in size, said as it was
+    `typed` where it was (`1e400` read as infinity is too large, not "“inf” is not finite")."""
+    too_large = math.isinf(value) and typed is not None and "inf" not in typed.casefold()
+    if not math.isfinite(value) and not too_large:
+        return Problem("not_finite", field, (("value", typed or str(value)),))
+    if too_large or abs(value) >= CEILING:
+        shown = typed if typed is not None else f"{value:.6g}"
+        return Problem("too_large", field, (("value", shown), ("ceiling", f"{CEILING:.0e}")))
     return None
 
 

@@ -64,16 +64,16 @@ def number(text: object, field: str, *, required: bool = False, decimal: str | N
     for thousands, pattern in _GROUPED.items():
         if pattern.match(cleaned) and not (_AMBIGUOUS.match(cleaned) and decimal in (None, thousands)):
             cleaned = cleaned.replace(thousands, "")
-            return _held(float(cleaned.replace(",", ".")), field)
+            return _held(float(cleaned.replace(",", ".")), field, raw)
     if _PLAIN.match(cleaned) or _EXPONENT.match(cleaned):
-        return _held(float(cleaned.replace(",", ".")), field)
+        return _held(float(cleaned.replace(",", ".")), field, raw)
     raise Rejected([Problem("not_a_number", field, (("value", raw),))])
 
 
-def _held(value: float, field: str) -> float:
+def _held(value: float, field: str, typed: str | None = None) -> float:
     """`value`, when the cockpit can hold it (`bounds.number_problem`: finite, not far too large);
     -0 as 0."""
-    problem = bounds.number_problem(value, field)
+    problem = bounds.number_problem(value, field, typed)
     if problem is not None:
         raise Rejected([problem])
     return value + 0.0
