@@ -93,6 +93,26 @@ def test_a_forecast_uses_the_six_months_up_to_the_report_month_even_with_gaps():
     assert outlook.forecast(row, shaky, OCTOBER) is None  # a low-confidence month: no line through it
 
 
+def test_a_survey_forecast_its_months_noise_could_have_drawn_is_none():
+    """A board's NPS from 40 answers a month (margins of ±17 to ±25), a line through six months
+    stretched to a deadline two years on, forecast +100 (a new company's trial): a survey KPI
+    has a forecast only while its 95 % interval spans at most `FORECAST_MAX_SPREAD` of the unit's
+    range; the demo's NPS, from 1,400 answers a month (±4), keeps its forecast."""
+    kpi = Kpi("NPS", "NPS", "MGMT", "nps", Direction.HIGHER, Aggregation.NPS, target=40.0)
+    goal = Goal("S1", Level.STRATEGIC, "Recommend us", "NPS", "MGMT", baseline=20.0, target=50.0,
+                start=date(2026, 1, 1), deadline=date(2028, 12, 31))  # fmt: skip
+    scores = [25.0, 15.0, 35.0, 42.5, 30.0, 60.0]
+    noisy = [MonthValue("NPS", date(2026, 5 + i, 1), v, n=40, margin=21.0) for i, v in enumerate(scores)]
+    steady = [v._replace(n=1400, margin=4.0) for v in noisy]
+    row = report.build(OCTOBER, [kpi], [goal], noisy).goals["S1"]
+    assert outlook.forecast(row, noisy, OCTOBER) is None
+    assert outlook.forecast(row, steady, OCTOBER) is not None
+    spread = status.forecast_spread([(v.month, v.value, v.margin) for v in steady], goal.deadline)
+    assert 0 < spread <= status.FORECAST_MAX_SPREAD * 200
+    months_read = [(v.month, v.value, v.margin) for v in steady]  # the further ahead, the wider
+    assert status.forecast_spread(months_read, date(2026, 12, 31)) < spread
+
+
 def test_a_goal_forecast_stays_within_its_kpi_unit():
     kpi = Kpi("FCR", "First contact resolution", "CS", "%", Direction.HIGHER, Aggregation.MEAN, target=95.0)
     goal = Goal("G2", Level.OPERATIONAL, "Solve it first time", "FCR", "CS", baseline=80.0, target=95.0,

@@ -30,7 +30,13 @@ def forecast(row: GoalRow, series: Sequence[MonthValue], month: date) -> float |
     recent = [v for v in series if v.month in window and v.kpi == row.kpi.code]
     if any(v.is_low_confidence for v in recent):
         return None  # a line through a handful of answers a month would be noise, not a forecast
-    return status.forecast([(v.month, v.value) for v in recent], deadline, UNIT_RANGES[row.kpi.unit])
+    low, high = UNIT_RANGES[row.kpi.unit]
+    # a survey's months: a line their sampling noise could as well have drawn is no forecast
+    margins = [(v.month, v.value, v.margin) for v in recent if v.margin is not None]
+    surveyed = len(margins) == len(recent) >= status.FORECAST_MIN_POINTS
+    if surveyed and status.forecast_spread(margins, deadline) > status.FORECAST_MAX_SPREAD * (high - low):
+        return None
+    return status.forecast([(v.month, v.value) for v in recent], deadline, (low, high))
 
 
 def overdue(actions: Sequence[Action], month: date, today: date | None = None) -> list[Action]:

@@ -12,6 +12,7 @@ from datetime import date
 from statistics import median
 
 from kpi.domain import months, ratios
+from kpi.domain.cx import Z95
 from kpi.domain.model import Aggregation, Direction, GoalStatus, KpiStatus, MonthValue
 
 ON_TRACK_SLACK = 0.05
@@ -21,6 +22,11 @@ AT_RISK_SLACK = 0.20
 FORECAST_MONTHS = 6
 """The forecast fits a straight line through at most this many recent months."""
 FORECAST_MIN_POINTS = 3
+FORECAST_MAX_SPREAD = 0.2
+"""A survey KPI's forecast is given only while its 95 % interval, from its months' margins of
+error, spans at most this share of what the KPI's unit can reach (40 NPS points, 20 points of a
+share): a line through six months of 40 answers each, stretched over two years, forecast +100
+and then -60 for a board's NPS goal (a new company's trial)."""
 
 
 def meets(value: float, target: float, direction: Direction) -> bool:
@@ -129,6 +135,20 @@ def forecast(
     intercept = median([y - slope * x for x, y in zip(xs, ys, strict=True)])
     lowest, highest = within
     return min(max(intercept + slope * months.diff(origin, months.first_of(at)), lowest), highest)
+
+
+def forecast_spread(history: Sequence[tuple[date, float, float]], at: date) -> float:
+    """The 95 % half-width of a forecast at month `at` from survey months (month, value, margin):
+    each month's margin a 95 % half-width of its own, the line's error at `at` that of a
+    straight line through them, larger the further `at` lies from the months it was fitted to."""
+    recent = sorted(history)[-FORECAST_MONTHS:]
+    origin = recent[0][0]
+    xs = [months.diff(origin, m) for m, _, _ in recent]
+    mean = sum(xs) / len(xs)
+    spread = sum((x - mean) ** 2 for x in xs)
+    error = median([margin for _, _, margin in recent]) / Z95
+    ahead = months.diff(origin, months.first_of(at))
+    return Z95 * error * math.sqrt(1 / len(xs) + ((ahead - mean) ** 2 / spread if spread else math.inf))
 
 
 def change_is_better(change: float, direction: Direction) -> bool | None:
