@@ -251,3 +251,31 @@ def test_on_a_phone_no_title_breaks_inside_a_word(server, browser, slide):
     settle(page)
     assert page.evaluate(BROKEN_WORDS) == []
     page.close()
+
+
+def test_a_collapsed_sidebar_leaves_the_slide_the_whole_window(server, browser):
+    """Present opens with its sidebar collapsed; at 1280 pixels the laptop's sidebar width
+    (`widgets.ROOM_STYLE`) held it open as a blank strip of 272 pixels left of the slide, whose
+    notes were cut for want of room (a CEO's review). Collapsed, it takes nothing, at 1280 as at
+    1440; opened, it takes the laptop's 272 pixels."""
+    from kpi.ui import widgets
+
+    left = """() => document.querySelector('[data-testid="stMainBlockContainer"]').getBoundingClientRect().left"""
+    found = {}
+    context = browser.new_context()  # of its own: the browser keeps an opened sidebar open
+    for width, height in (*SCREENS, SCREENS[0]):  # the last opens the sidebar
+        page = context.new_page()
+        page.set_viewport_size({"width": width, "height": height})
+        page.set_default_timeout(SETTLE_MS)
+        page.goto(f"{server}/present?month=2026-10&slide=3&as={VIEWERS['executive']}")
+        page.wait_for_selector('[class*="st-key-present-clamp"] p')
+        settle(page)
+        if width in found:
+            page.locator('[data-testid="stExpandSidebarButton"]').click()
+            page.wait_for_function(f"() => ({left})() >= {widgets.SIDEBAR_WIDTH - 1}")
+            found["open"] = page.evaluate(left)
+        else:
+            found[width] = page.evaluate(left)
+        page.close()
+    assert found[1280] == found[1440] == 0, found
+    assert found["open"] == widgets.SIDEBAR_WIDTH, found

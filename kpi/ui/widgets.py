@@ -384,14 +384,18 @@ ROOM_STYLE = f"""<style>
   [data-testid="stMainBlockContainer"] {{
     padding-left: {SIDE_PADDING}px !important; padding-right: {SIDE_PADDING}px !important;
   }}
-  section[data-testid="stSidebar"] {{ width: {SIDEBAR_WIDTH}px !important; min-width: {SIDEBAR_WIDTH}px !important; }}
+  section[data-testid="stSidebar"]:not([data-collapsed="true"]) {{
+    width: {SIDEBAR_WIDTH}px !important; min-width: {SIDEBAR_WIDTH}px !important;
+  }}
 }}
 </style>"""
 """A laptop's screen (1280 pixels) gives the pages 160 pixels less than a 1440-pixel one, not
 320: Streamlit's sidebar and margins left 820 pixels of the 1280, and the goal cascade's table
 (`cascade_view.TABLE_WIDTH`) hid its process verdicts off the right edge. The sidebar's words
 and the month's picker fit 272 pixels in either language (the demo's banner too, its last word
-whole). Constant CSS, never people's text."""
+whole). A collapsed sidebar takes no room (held at 272 pixels, it left Present's slide, whose
+sidebar starts collapsed, a blank strip of that width at 1280). Constant CSS, never people's
+text."""
 STREAMLIT_SIDEBAR = 300
 """Pixels of Streamlit's own sidebar, from `ROOMY` on."""
 STREAMLIT_PADDING = 80
