@@ -39,7 +39,7 @@ IMPORT_KINDS = tuple(tables.KINDS)
 CALENDAR_AROUND = (-1, 3)
 """`calendar` without `--month` lists the months from one before the last complete month to
 three after it: the cycle just run and the ones being planned."""
-OPERATOR = Person("operator@localhost", "operator", Role.ADMIN, None)
+OPERATOR = Person(access.OPERATOR, "operator", Role.ADMIN, None)
 """Who the command line acts as without `--as`: whoever can open the store file has it all."""
 
 

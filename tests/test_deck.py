@@ -109,6 +109,20 @@ def test_the_title_slide_says_whether_the_numbers_are_closed(closed_at, note):
     assert (title.subtitle, title.notes) == (COMPANY, (note,))
 
 
+def test_the_command_line_s_operator_is_named_in_words_not_as_its_address():
+    """A month closed from the command line without `--as` said "by operator@localhost" on the
+    title slide the CEO saw (a new company's trial)."""
+    from kpi.domain import access
+
+    title = build(closed_at=datetime(2026, 11, 3, 9, 0), closed_by=access.OPERATOR)[0]
+    assert title.notes == (
+        "Closed on 3 Nov 2026 by an administrator at the command line: the numbers as the meeting sees them.",
+    )
+    with i18n.use("da"):
+        title = build(closed_at=datetime(2026, 11, 3, 9, 0), closed_by=access.OPERATOR)[0]
+    assert "af en administrator på kommandolinjen" in title.notes[0]
+
+
 def test_the_status_slide_has_one_line_per_strategic_goal():
     status = next(s for s in build() if s.kind == "status")
     line = status.lines[0]

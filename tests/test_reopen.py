@@ -86,7 +86,9 @@ def test_reopen_from_the_command_line_and_the_pack_says_so(demo_duckdb_url, tmp_
     assert cli.main([*db, "export", "--month", "2026-10", "--format", "pptx", "--out", str(out)]) == 0
     first = Presentation(io.BytesIO(out.read_bytes())).slides[0]
     text = " ".join(shape.text_frame.text for shape in first.shapes if shape.has_text_frame)
-    assert f"by operator@localhost: {REASON}" in text  # the command line acts as the local operator
+    assert (
+        f"by an administrator at the command line: {REASON}" in text
+    )  # the command line acts as the local operator
 
 
 def _reopen_button(at):

@@ -87,6 +87,10 @@ class Scope:
         return self.follows(goal, department) or goal in self.acting
 
 
+OPERATOR = "operator@localhost"
+"""Who the command line acts as without `--as` (whoever can open the store file has it all):
+the author of its closes, reopenings and imports, named in words where a person would be."""
+
 NOTHING = Scope(frozenset())
 EVERYTHING = Scope(None)
 

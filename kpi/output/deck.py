@@ -32,7 +32,7 @@ from kpi.output.slide import (
     paginate,
 )
 from kpi.output.sparkline import MONTHS as TREND_MONTHS
-from kpi.text import fmt, phrases
+from kpi.text import fmt, phrases, words
 from kpi.text.i18n import t
 
 __all__ = [
@@ -386,4 +386,4 @@ def board_first(departments: Sequence[Department], meeting: Meeting) -> list[Dep
 
 def _named(owners: Mapping[str, str], email: str | None) -> str:
     """A person by their name (`owners`: e-mail → name), else as the store holds them."""
-    return owners.get(email, email) if email else "–"
+    return words.who(owners, email)

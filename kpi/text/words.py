@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from kpi.domain import industry, vocabulary
+from kpi.domain import access, industry, vocabulary
 from kpi.domain.errors import CockpitError, Problem
 from kpi.domain.model import Kpi, Level
 from kpi.domain.smart import Assessment, Reason
@@ -53,6 +53,17 @@ def _names(names: tuple[object, ...]) -> str:
     shown = ", ".join(t("widget.quote", text=name) for name in names[:NAMES_SHOWN])
     more = len(names) - NAMES_SHOWN
     return shown + (t("import.and_more", count=more) if more > 0 else "")
+
+
+def who(names: Mapping[str, str], email: str | None) -> str:
+    """Who did something, by name (`names`: e-mail → name), the command line's operator in words
+    ("operator@localhost" stood on the title slide the CEO saw), else as the store holds them.
+    Plain text: escape it where Markdown shows it."""
+    if not email:
+        return "–"
+    if email == access.OPERATOR and email not in names:
+        return t("widget.operator")
+    return names.get(email, email)
 
 
 def _label(field: str) -> str:

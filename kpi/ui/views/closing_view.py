@@ -8,14 +8,14 @@ import streamlit as st
 from kpi.domain import months, owed
 from kpi.domain.access import EVERYTHING
 from kpi.store import closing
-from kpi.text import fmt, phrases, plain
+from kpi.text import fmt, phrases, plain, words
 from kpi.text.i18n import t
 from kpi.ui import data, forms
 from kpi.ui.frame import Context
 
 
 def _name(people: dict, email: str) -> str:
-    return plain.markdown(people[email].name if email in people else email)
+    return plain.markdown(words.who({e: p.name for e, p in people.items()}, email))
 
 
 def _history(ctx: Context, people: dict) -> None:
