@@ -155,6 +155,24 @@ def test_a_comment_this_month_settles_what_was_wanted():
     assert attention.needs_commentary(built, last_month) == [("goal", "G1"), ("kpi", "WAIT")]
 
 
+def test_a_word_on_a_goal_explains_its_kpi_where_the_same_person_owns_both():
+    """Jonas's word on his goal stood on its tile while the line below it said his Customer
+    Effort Score, the goal's number, was "not explained yet" (a CEO's review): a comment on a goal
+    explains the KPI measuring it whose number is the goal's owner's (`kpi_owners`); a goal of
+    nobody's, or a KPI owned by another, still owes the KPI's own word."""
+    tail = [50, 51, 80]  # beyond the limits: the KPI and its goal owe a word
+    said = [handmade.comment(1, "The new phone system", goal="G1")]
+    for owner, owed in (("camilla@example.com", []), (None, [("kpi", "WAIT")])):
+        goal = replace(WAIT_GOAL, owner=owner)
+        values = STEADY + tail
+        first = months.add(OCTOBER, 1 - len(values))
+        series = [MonthValue("WAIT", months.add(first, i), v) for i, v in enumerate(values)]
+        built = report.build(OCTOBER, [WAIT], [goal], series)
+        assert attention.needs_commentary(built, said) == owed, owner
+        kpi_item = next(i for i in attention.items(built, [], said) if i.code == "WAIT")
+        assert kpi_item.commented is (not owed), owner
+
+
 @pytest.mark.parametrize(
     ("language", "said", "now"),
     [("en", "+42 by Dec\xa02027", "+42 this month"), ("da", "+42 senest dec.\xa02027", "+42 denne måned")],

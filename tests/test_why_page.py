@@ -144,7 +144,10 @@ def test_a_department_head_picks_only_their_own_survey_kpis(app, app_url):
     assert at.selectbox(key="kpi").options == [k.name for k in own]
     it = _open(app, IT_HEAD)
     [said] = [i.value for i in it.tabs[SEGMENTS_TAB].info]
-    assert said.startswith("None of the KPIs whose answers you read is a survey score") and "department's page" in said
+    assert (
+        said.startswith("None of the KPIs whose answers you read is a survey score")
+        and "department's page" in said
+    )
     # and the way to where her KPIs' months are: her department's page
     links = [e for e in it.tabs[SEGMENTS_TAB].get("page_link") if e.proto.label == "Your department's page"]
     assert len(links) == 1 and "department=IT" in links[0].proto.page + links[0].proto.query_string
