@@ -431,3 +431,15 @@ def test_the_count_of_items_and_of_exceptions_in_them_are_named_apart(language):
         both, one = phrases.items_counted(found), phrases.items_counted(alone)
     assert total > len(found) and f"{len(found)} " in both and f"{total} " in both
     assert one.startswith(f"{len(found)} ") and str(total) not in one and one.endswith(":")
+
+
+def test_a_value_not_in_owes_its_number_not_a_word():
+    """A KPI without its month's value, late or not due yet, read "No value … · no comment this
+    month" (a new company's trial): it owes its number, so its item says nothing of comments."""
+    first = months.add(OCTOBER, -len(STEADY))
+    series = [MonthValue("WAIT", months.add(first, i), v) for i, v in enumerate(STEADY)]  # up to September
+    built = report.build(OCTOBER, [WAIT], [WAIT_GOAL], series)
+    for late, kind in (({}, Kind.NO_DATA), ({"WAIT": 4}, Kind.LATE)):
+        found = [i for i in attention.items(built, [], [], late=late) if i.code == "WAIT"]
+        assert [(i.kind, i.commented) for i in found] == [(kind, None)]
+        assert attention.explained(found[0]) is None

@@ -91,7 +91,9 @@ class Item:
     such history: a roll-up's mismatch)."""
     commented: bool | None = False
     """Whether it was explained this month; None where the reader does not read its commentary
-    (a goal they see only because theirs serve it): "not yet explained" would not be true."""
+    (a goal they see only because theirs serve it): "not yet explained" would not be true; and
+    None on a value not in (late, or not yet), which owes its number, not a word ("No value …
+    · no comment this month")."""
     level_depth: int = _KPI_DEPTH
     detail: str = ""
     """A kind-specific extra: the mismatch kind, the action's due date (ISO), the signal rules,
@@ -325,9 +327,10 @@ def _kpi_items(facts: _Facts, late: Mapping[str, int]) -> list[Item]:
             out.append(facts.kpi_item(Kind.CONCERN, row, month, _rules(row)))
         elif row.value is None and row.kpi.code in late:
             days = str(late[row.kpi.code])
-            out.append(facts.kpi_item(Kind.LATE, row, row.missing_since(month), detail=days))
+            item = facts.kpi_item(Kind.LATE, row, row.missing_since(month), detail=days)
+            out.append(replace(item, commented=None))
         elif row.value is None:
-            out.append(facts.kpi_item(Kind.NO_DATA, row, row.missing_since(month)))
+            out.append(replace(facts.kpi_item(Kind.NO_DATA, row, row.missing_since(month)), commented=None))
     return out
 
 
