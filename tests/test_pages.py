@@ -294,6 +294,30 @@ def test_smart_goals_filtered_to_no_goal_shows_an_empty_table(app):
 
 
 @pytest.mark.reads_only
+def test_what_to_fix_says_each_failed_check_once_with_every_reason(app_url):
+    """A goal failing Specific for two reasons read "✕ Specific: …" twice (a CEO's review): one
+    line per failed check, its reasons after it."""
+    from datetime import date
+
+    from kpi.domain.access import EVERYTHING
+    from kpi.text import words
+    from kpi.ui import data
+    from kpi.ui.views import smart_view
+
+    assessments = data.smart_assessments(app_url, EVERYTHING, date(2026, 10, 1))
+    twice = 0
+    for assessment in assessments.values():
+        failed = [check for check in assessment.checks.values() if check.reasons]
+        lines = smart_view.fix_lines(assessment).split("\n\n") if failed else []
+        assert len(lines) == len(failed)
+        for line, check in zip(lines, failed, strict=True):
+            assert line.startswith(f"{smart_view.FAIL} **") and line.count(smart_view.FAIL) == 1
+            assert all(plain.markdown(words.reason(r)) in line for r in check.reasons)
+            twice += len(check.reasons) > 1
+    assert twice  # the demo has a goal failing one check twice
+
+
+@pytest.mark.reads_only
 def test_smart_goals_phone_list_shows_each_goal_s_checks_and_its_title_as_typed(app_url):
     """A phone's SMART list: a line per goal, worst first as the table, its five checks as badges
     (✕ on the ones it fails) and its whole title as plain text; past `widgets.PHONE_LIST_LIMIT`

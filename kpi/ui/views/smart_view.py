@@ -122,15 +122,24 @@ def to_fix(ctx: Context, pairs: Sequence[tuple[Goal, smart.Assessment]], people:
                     width="stretch",
                 )
                 widgets.goal_link(goal.code, t("overview.open_goal"))
-            for criterion, check in assessment.checks.items():
-                for reason in check.reasons:
-                    st.markdown(
-                        f"{FAIL} **{t(f'smart.{criterion}')}**: {plain.markdown(words.reason(reason))}"
-                    )
+            st.markdown(fix_lines(assessment))
             if not assessment.checks[smart.Criterion.ACCEPTED].passed and access.may_accept(
                 ctx.viewer, goal.owner
             ):
                 forms.accept(ctx, goal, key="smart")
+
+
+def fix_lines(assessment: smart.Assessment) -> str:
+    """What a goal fails, one line per check with every reason it gives (`Specific: no
+    description says what should improve for whom; neither title nor description says for whom`):
+    each reason on a line of its own repeated "✕ Specific" for a check failed twice. Markdown, the
+    reasons escaped."""
+    lines = []
+    for criterion, check in assessment.checks.items():
+        if check.reasons:
+            said = "; ".join(plain.markdown(words.reason(reason)) for reason in check.reasons)
+            lines.append(f"{FAIL} **{t(f'smart.{criterion}')}**: {said}")
+    return "\n\n".join(lines)
 
 
 def waiting_for_me(ctx: Context, pairs: Sequence[tuple[Goal, smart.Assessment]]) -> None:
