@@ -359,6 +359,36 @@ def test_empty_cells_after_a_sheet_s_table_are_no_columns():
     assert header == ["kpi", "month", "value"] and len(body) == 12 and {len(row) for row in body} == {3}
 
 
+def test_a_workbook_whose_first_sheet_is_empty_says_so_and_which_sheet_is_read():
+    """Its data on the second sheet, a workbook was "empty" (an adversarial trial): the first
+    sheet is the one read, and the message says so, naming it; a workbook of one empty sheet is
+    empty."""
+    from kpi.domain.errors import CockpitError
+    from kpi.text import i18n, words
+
+    book = Workbook()
+    book.active.title = "Notes"
+    data = book.create_sheet("Values")
+    for row in ROWS:
+        data.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    with pytest.raises(tables.ImportRejected) as caught:
+        tables.read_table(out.getvalue(), "two.xlsx")
+    assert [(p.key, p.params) for p in caught.value.problems] == [
+        ("import.first_sheet_empty", (("sheet", "Notes"),))
+    ]
+    said = words.said(CockpitError(caught.value.problems))
+    assert "“Notes”, is empty" in said and "first sheet is the one read" in said
+    with i18n.use("da"):
+        assert "»Notes«, er tomt" in words.said(CockpitError(caught.value.problems))
+    alone = io.BytesIO()
+    Workbook().save(alone)
+    with pytest.raises(tables.ImportRejected) as caught:
+        tables.read_table(alone.getvalue(), "one.xlsx")
+    assert [p.key for p in caught.value.problems] == ["import.empty"]
+
+
 class _Counted(list):
     """A row that counts how often its length is asked for."""
 

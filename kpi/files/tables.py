@@ -183,6 +183,7 @@ def _read_xlsx(data: bytes, name: str) -> tuple[list[str], list[list[str]]]:
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
+            sheets = book.sheetnames
             sheet = book.worksheets[0]
             path = str(getattr(sheet, "_worksheet_path", ""))  # the sheet's part in the package
             sheet.reset_dimensions()  # read every row there is, not what <dimension> claims
@@ -200,6 +201,8 @@ def _read_xlsx(data: bytes, name: str) -> tuple[list[str], list[list[str]]]:
         raise ImportRejected(Problem("import.bad_xlsx", file=name)) from None
     while table and not table[-1]:
         table.pop()
+    if not table and len(sheets) > 1:  # "the file is empty" of a workbook with its data on sheet 2
+        raise ImportRejected(Problem("import.first_sheet_empty", params=(("sheet", sheets[0]),), file=name))
     if not table:
         raise ImportRejected(Problem("import.empty", file=name))
     _check_computed(data, name, path, table[0])
