@@ -100,6 +100,12 @@ def test_a_utf16_file_is_told_to_be_saved_as_utf8():
     """Excel's "Unicode text" is UTF-16: it was called binary data."""
     (problem,) = problems_of("kpi\tmonth\tvalue\nCS_WAIT\t2026-10\t71\n".encode("utf-16"))
     assert problem.key == "import.utf16" and "CSV UTF-8" in words.message(problem)
+    # without its byte-order mark, either way round, it was "not a CSV file (binary data)"
+    for encoding in ("utf-16-le", "utf-16-be"):
+        (problem,) = problems_of("kpi;month;value\nCS_WAIT;2026-10;71,5 æø\n".encode(encoding))
+        assert problem.key == "import.utf16", encoding
+    (problem,) = problems_of(b"kpi,month\x00\x01\x02,value\n")  # a stray NUL is no UTF-16
+    assert problem.key == "import.not_text"
 
 
 def test_a_huge_number_in_a_workbook_is_too_large_as_written():

@@ -78,14 +78,24 @@ _SEP = re.compile(r"^sep=([,;\t|])[ ]*$", re.IGNORECASE)
 """The line Excel writes first, and reads as the file's separator, when told to: `sep=;`."""
 
 
+def _utf16_without_mark(head: bytes) -> bool:
+    """UTF-16 text without its byte-order mark: every other byte zero, as ASCII letters are
+    written in it (such a file was called binary, "not a CSV file")."""
+    head = head[: len(head) // 2 * 2]
+    if len(head) < 4:
+        return False
+    even, odd = head[0::2], head[1::2]
+    return even.count(0) == len(even) or odd.count(0) == len(odd)
+
+
 def read_table(data: bytes, name: str) -> tuple[list[str], list[list[str]], str]:
     """Header, rows and delimiter of a CSV or .xlsx file (first sheet), every cell as text."""
     if not data.strip():
         raise ImportRejected(Problem("import.empty", file=name))
     if data[:4] == b"PK\x03\x04":
         return (*_read_xlsx(data, name), ",")
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # Excel's "Unicode text": UTF-16, tab-separated
-        raise ImportRejected(Problem("import.utf16", file=name))
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or _utf16_without_mark(data[:4096]):
+        raise ImportRejected(Problem("import.utf16", file=name))  # Excel's "Unicode text"
     if b"\x00" in data[:4096]:
         raise ImportRejected(Problem("import.not_text", file=name))
     text = _decode(data, name)
