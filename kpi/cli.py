@@ -156,6 +156,11 @@ def parser() -> argparse.ArgumentParser:
     load.add_argument("file", type=Path, help=t("cli.import_file_help"))
     load.add_argument("--dry-run", action="store_true", help=t("cli.dry_run_help"))
     load.add_argument("--confirm-future", action="store_true", help=t("cli.confirm_future_help"))
+    template = commands.add_parser(
+        "template", parents=[shared], help=t("cli.template_help"), description=t("cli.template_help")
+    )
+    template.add_argument("kind", type=str.lower, choices=list(IMPORT_KINDS), help=t("cli.import_kind_help"))
+    template.add_argument("--out", type=Path, required=True, help=t("cli.template_out_help"))
     close = commands.add_parser(
         "close", parents=[shared], help=t("cli.close_help"), description=t("cli.close_help")
     )
@@ -325,6 +330,8 @@ def _run(argv: list[str]) -> int:
         return int(exit_.code or 0)
     if broken is not None:
         raise broken
+    if args.command == "template":  # a file to fill in: no store needed, nor opened
+        return _template(args)
     from kpi.store import engine, setup  # the store (SQLAlchemy) loads only for real work
 
     store = engine.create(engine.resolve_url(args.db), must_exist=args.command != "init")
@@ -478,6 +485,18 @@ def _export(args: argparse.Namespace, store: sa.Engine) -> int:
         content = pdf_pack.from_pptx(content)
     _write(args.out, content)
     print(t("cli.exported", path=args.out, count=len(slides)))
+    return EXIT_OK
+
+
+def _template(args: argparse.Namespace) -> int:
+    """The import template of a kind as an Excel workbook in the reader's language, as the app's
+    next steps and Data page offer it: a company set up from the command line alone had none."""
+    from kpi.files import templates
+
+    if not args.out.parent.is_dir():
+        raise Usage(Problem("cli.no_folder", "--out", (("folder", args.out.parent),)))
+    _write(args.out, templates.workbook(args.kind, i18n.current()))
+    print(t("cli.template_written", path=args.out, kind=t(f"imports.kind_{args.kind}")))
     return EXIT_OK
 
 

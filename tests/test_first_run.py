@@ -279,3 +279,35 @@ def test_a_colour_may_be_written_short_or_without_its_hash(empty_url, capsys):
     assert cli.main([*db, "company", "--name", COMPANY, "--colour", "#06a"]) == 0, capsys.readouterr().err
     with engine.reading(engine.create(empty_url)) as conn:
         assert company.read(conn).colour == "#0066AA"
+
+
+def test_the_command_line_writes_each_kind_s_template_without_a_store(tmp_path, capsys):
+    """A company set up from the command line alone had no template: `init` sent it to the app's
+    next steps. `template KIND --out FILE` writes the one the app offers, in the reader's
+    language, and needs no store."""
+    from openpyxl import load_workbook
+
+    from kpi.text import i18n
+
+    def sheets(content: bytes) -> list[list[object]]:  # what a workbook holds (its bytes carry the time)
+        book = load_workbook(io.BytesIO(content))
+        return [[cell.value for row in sheet.iter_rows() for cell in row] for sheet in book.worksheets]
+
+    for kind in KINDS:
+        out = tmp_path / f"{kind}.xlsx"
+        command = ["--db", f"duckdb:///{tmp_path}/none.duckdb", "template", kind, "--out", str(out)]
+        assert cli.main(command) == 0
+        assert sheets(out.read_bytes()) == sheets(templates.workbook(kind, "en"))
+    assert not (tmp_path / "none.duckdb").exists()
+    said = capsys.readouterr().out
+    assert f"Wrote {tmp_path / 'kpis.xlsx'} (template: KPIs)." in said
+    danish = tmp_path / "kpier.xlsx"
+    assert cli.main(["--lang", "da", "template", "kpis", "--out", str(danish)]) == 0
+    with i18n.use("da"):
+        headers = [c.value for c in next(load_workbook(danish).active.iter_rows(max_row=1))]
+    assert (
+        headers
+        and sheets(danish.read_bytes()) == sheets(templates.workbook("kpis", "da"))
+        and "Afdeling" in headers
+    )
+    assert cli.main(["template", "kpis", "--out", str(tmp_path / "no" / "such.xlsx")]) == 2
