@@ -261,6 +261,12 @@ def test_a_word_on_another_department_s_kpi_explains_it_where_it_measures_a_goal
 
         assert words("MGMT") == words("CS") == ["Fewer promoters in the queue."]
         assert words("IT") == []
+    with store.begin() as conn:  # a retired goal of IT's on the NPS brings IT no word on it (a review)
+        retired = schema.goal.c.code == "O10"
+        conn.execute(sa.update(schema.goal).where(retired).values(kpi="NPS", retired_at=datetime(2026, 6, 1)))
+    with engine.reading(store) as conn:
+        links = queries.goal_links(conn)
+        assert words("IT") == [] and words("MGMT") == ["Fewer promoters in the queue."]
 
 
 def test_another_department_s_kpi_on_a_head_s_goal_is_told_with_her_goal_not_as_hers(demo_duckdb_url):

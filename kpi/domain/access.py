@@ -11,7 +11,8 @@ actions only to those who read them already, `may_give_action`) reads that goal'
 among them: it is in their list of what they owe) and the goal in line of sight; and a goal in scope brings the
 goals it serves up the tree (line of sight: the goal and its KPI's values, for its status), and
 nothing else of their departments. A goal measured by another department's KPI is read with that
-KPI's values, for its status, and nothing else of that department.
+KPI's values, for its status, and, where the goal is of the reader's own departments, the words on
+that KPI that explain them (`queries.commentary`), and nothing else of that department.
 """
 
 from __future__ import annotations

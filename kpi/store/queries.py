@@ -534,7 +534,11 @@ def commentary(
     texts = _texts(conn, "commentary", language)
     visible = sa.or_(
         c.c.kpi.in_(sa.select(k.c.code).where(_in_scope(k.c.department, scope))),
-        c.c.kpi.in_(sa.select(g.c.kpi).where(_in_scope(g.c.department, scope), g.c.kpi.is_not(None))),
+        c.c.kpi.in_(
+            sa.select(g.c.kpi).where(
+                _in_scope(g.c.department, scope), g.c.kpi.is_not(None), g.c.retired_at.is_(None)
+            )
+        ),  # a retired goal brings nothing: the scope's KPIs are its current goals' (`goal_links`)
         c.c.goal.in_(sa.select(g.c.code).where(_goal_followed(g, scope))),
     )
     stmt = (
