@@ -145,11 +145,34 @@ def test_every_month_and_day_a_file_gives_lies_in_the_window():
         assert [p.key for p in checks.process_change({"kpi": "CS_WAIT", "month": far}, known)] == [
             "outside_window"
         ]
-    ahead = months.add(months.first_of(TODAY), 18)  # a plan far ahead, confirmed as a deadline is
-    assert [
-        p.key for p in checks.month_target({"kpi": "CS_WAIT", "month": ahead, "target": 60.0}, known)
-    ] == ["far_ahead"]
+        # a stray row outside the window can still be taken away (a review: 2099-12 could not)
+        assert checks.kpi_month({"kpi": "CS_WAIT", "month": far}, known) == []
+    # a plan far ahead within the window needs no confirming: the plans' forms have no box for it
+    ahead = months.add(months.first_of(TODAY), 18)
+    assert checks.month_target({"kpi": "CS_WAIT", "month": ahead, "target": 60.0}, known) == []
     assert checks.process_change({"kpi": "CS_WAIT", "month": months.first_of(TODAY)}, known) == []
+    assert [p.key for p in checks.kpi_month({"kpi": "NOPE"}, known)] == ["required", "unknown_reference"]
+
+
+def test_a_stray_target_or_change_outside_the_window_can_be_removed(demo_url):
+    """The window checks a month's target and a process change are held to stopped the Data
+    page removing such a row that a store already held (a review)."""
+    from kpi.store import plans
+
+    far = date(2099, 12, 1)
+    store = engine.create(demo_url)
+    with engine.writing(store) as conn:
+        conn.execute(sa.insert(s.kpi_target).values(kpi="CS_WAIT", month=far, target=60.0))
+        conn.execute(
+            sa.insert(s.process_change).values(
+                kpi="CS_WAIT", month=far, note="typo", who="x@y", at=datetime(2026, 1, 1)
+            )
+        )
+    with engine.writing(store) as conn:
+        assert plans.set_month_target(conn, as_admin(), "CS_WAIT", far, None) == "deleted"
+        assert plans.remove_change(conn, as_admin(), "CS_WAIT", far)
+        with pytest.raises(Rejected):
+            plans.set_month_target(conn, as_admin(), "CS_WAIT", far, 55.0)
 
 
 def _csv(*lines: str) -> bytes:

@@ -534,12 +534,13 @@ def _whole(fields: Fields, kpi: KnownKpi) -> list[Problem]:
 
 def month_target(fields: Fields, known: Known) -> list[Problem]:
     """Everything wrong with a KPI's target for one month: an unknown KPI, a target its unit
-    cannot reach, a month outside the cockpit's window (2099-12 was taken)."""
+    cannot reach, a month outside the cockpit's window (2099-12 was taken; a plan's month far
+    ahead needs no confirming, as a deadline's does, within the window)."""
     problems = _required(fields, TARGET_REQUIRED) + _known(fields, "kpi", known.kpis, known=known)
     kpi = known.kpis.get(str(fields.get("kpi")))
     if kpi is not None:
         problems += _reachable(fields, "target", kpi.unit)
-    return problems + _within(fields, ("month",), known.window)
+    return problems + _within(fields, ("month",), known.window.confirming())  # a plan: no far-ahead box
 
 
 def process_change(fields: Fields, known: Known) -> list[Problem]:
@@ -548,9 +549,16 @@ def process_change(fields: Fields, known: Known) -> list[Problem]:
     return (
         _required(fields, CHANGE_REQUIRED)
         + _known(fields, "kpi", known.kpis, known=known)
-        + _within(fields, ("month",), known.window)
+        + _within(fields, ("month",), known.window.confirming())
         + bounds.text_problems(fields)
     )
+
+
+def kpi_month(fields: Fields, known: Known) -> list[Problem]:
+    """A KPI and a month to remove something of (a month's target, a process change): both
+    given, the KPI known, and any month the store may hold, so a stray row outside the window
+    can still be taken away."""
+    return _required(fields, CHANGE_REQUIRED) + _known(fields, "kpi", known.kpis, known=known)
 
 
 def answer(fields: Fields, known: Known) -> list[Problem]:

@@ -33,7 +33,7 @@ def _check(conn: sa.Connection, viewer: Person, problems_of: checks.Check, field
 def set_month_target(conn: sa.Connection, viewer: Person, kpi: str, month: date, target: float | None) -> str:
     """The KPI's explicit target for `month`; None removes it (the phased target holds again)."""
     if target is None:
-        _check(conn, viewer, checks.process_change, {"kpi": kpi, "month": month})
+        _check(conn, viewer, checks.kpi_month, {"kpi": kpi, "month": month})
         deleted = Writer(conn, viewer.email).delete(s.kpi_target, {"kpi": kpi, "month": month})
         return "deleted" if deleted else "unchanged"
     fields = {"kpi": kpi, "month": month, "target": target}
@@ -53,7 +53,7 @@ def record_change(conn: sa.Connection, viewer: Person, kpi: str, month: date, no
 
 def remove_change(conn: sa.Connection, viewer: Person, kpi: str, month: date) -> bool:
     """Forget a recorded process change (the audit keeps it)."""
-    _check(conn, viewer, checks.process_change, {"kpi": kpi, "month": month})
+    _check(conn, viewer, checks.kpi_month, {"kpi": kpi, "month": month})
     return Writer(conn, viewer.email).delete(s.process_change, {"kpi": kpi, "month": month})
 
 
