@@ -495,7 +495,11 @@ def test_a_chart_s_workbook_holds_what_people_typed_as_text_not_formulas():
         "s",
         tuple(zip(months, [80.0, 90.0, 85.0, 70.0], strict=True)),
         75.0,
-        bands=(Band(months[1], months[2], typed, "campaign"), Band(months[3], months[3], "+1+1", "other")),
+        bands=(
+            Band(months[1], months[2], typed, "campaign"),
+            Band(months[3], months[3], "+1+1", "other"),
+            Band(months[0], months[0], "external:\\\\evil\\run.exe", "other"),  # a link, were it not text
+        ),
     )
     slides = [deck.Slide("goal", "Callers wait less", chart=series)]
     brand = deck.Brand("CX Cockpit", "Havn & Hjem", "#7A1F5C", None)
@@ -508,4 +512,5 @@ def test_a_chart_s_workbook_holds_what_people_typed_as_text_not_formulas():
             with zipfile.ZipFile(io.BytesIO(pack.read(name))) as book:
                 sheet = book.read("xl/worksheets/sheet1.xml").decode()
                 strings = book.read("xl/sharedStrings.xml").decode()
-            assert "<f>" not in sheet and "HYPERLINK" in strings and "+1+1" in strings
+            assert "<f>" not in sheet and "<hyperlink" not in sheet
+            assert "HYPERLINK" in strings and "+1+1" in strings and "evil" in strings

@@ -409,12 +409,14 @@ def chart_title(series: Series) -> str:
 
 class _TextWorkbook(CategoryWorkbookWriter):
     """The workbook a chart carries (PowerPoint's "Edit Data"), its series' names and categories
-    written as text: xlsxwriter makes a string that starts with `=` a formula, so an event titled
-    `=HYPERLINK(…)`, a band's series name, reached the pack's workbook as a live formula."""
+    written as text: xlsxwriter makes a string that starts with `=` a formula, and one that starts
+    with `http://`, `file://` or `external:` a link, so an event titled `=HYPERLINK(…)`, a band's
+    series name, reached the pack's workbook as a live formula."""
 
     @contextmanager
     def _open_worksheet(self, xlsx_file: io.BytesIO) -> Iterator[tuple[Workbook, Worksheet]]:
-        workbook = Workbook(xlsx_file, {"in_memory": True, "strings_to_formulas": False})
+        options = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+        workbook = Workbook(xlsx_file, options)
         worksheet = workbook.add_worksheet()
         yield workbook, worksheet
         workbook.close()
