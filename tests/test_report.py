@@ -111,6 +111,14 @@ def test_a_survey_forecast_its_months_noise_could_have_drawn_is_none():
     assert 0 < spread <= status.FORECAST_MAX_SPREAD * 200
     months_read = [(v.month, v.value, v.margin) for v in steady]  # the further ahead, the wider
     assert status.forecast_spread(months_read, date(2026, 12, 31)) < spread
+    # one noisy month at the window's end widens it most: a month of 31 beside five of 8 (a review)
+    uneven = [(m, v, 31.0 if i == 5 else 8.0) for i, (m, v, _) in enumerate(months_read)]
+    at = date(2027, 10, 31)
+    assert (
+        status.forecast_spread(uneven, at)
+        > status.forecast_spread([(m, v, 8.0) for m, v, _ in uneven], at) * 2
+    )
+    assert status.forecast_spread(uneven, at) > 40  # past what a forecast of NPS may reach either side
 
 
 def test_a_goal_forecast_stays_within_its_kpi_unit():

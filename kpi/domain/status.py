@@ -12,7 +12,6 @@ from datetime import date
 from statistics import median
 
 from kpi.domain import months, ratios
-from kpi.domain.cx import Z95
 from kpi.domain.model import Aggregation, Direction, GoalStatus, KpiStatus, MonthValue
 
 ON_TRACK_SLACK = 0.05
@@ -24,9 +23,9 @@ FORECAST_MONTHS = 6
 FORECAST_MIN_POINTS = 3
 FORECAST_MAX_SPREAD = 0.2
 """A survey KPI's forecast is given only while its 95 % interval, from its months' margins of
-error, spans at most this share of what the KPI's unit can reach (40 NPS points, 20 points of a
-share): a line through six months of 40 answers each, stretched over two years, forecast +100
-and then -60 for a board's NPS goal (a new company's trial)."""
+error, reaches at most this share of what the KPI's unit can reach either side of it (±40 NPS
+points, ±20 points of a share): a line through six months of 40 answers each, stretched over two
+years, forecast +100 and then -60 for a board's NPS goal (a new company's trial)."""
 
 
 def meets(value: float, target: float, direction: Direction) -> bool:
@@ -139,16 +138,20 @@ def forecast(
 
 def forecast_spread(history: Sequence[tuple[date, float, float]], at: date) -> float:
     """The 95 % half-width of a forecast at month `at` from survey months (month, value, margin):
-    each month's margin a 95 % half-width of its own, the line's error at `at` that of a
-    straight line through them, larger the further `at` lies from the months it was fitted to."""
+    each month's margin a 95 % half-width of its own, independent of the others, carried to `at`
+    by the weight a least-squares line gives that month there (`1/n + (x - x̄)(at - x̄)/Sxx`), so
+    a noisy month far from the middle counts most, and the further `at` lies, the wider. The
+    forecast is a Theil–Sen line, which a noisy month swings less: this errs on the wide side."""
     recent = sorted(history)[-FORECAST_MONTHS:]
     origin = recent[0][0]
     xs = [months.diff(origin, m) for m, _, _ in recent]
     mean = sum(xs) / len(xs)
     spread = sum((x - mean) ** 2 for x in xs)
-    error = median([margin for _, _, margin in recent]) / Z95
+    if not spread:
+        return math.inf
     ahead = months.diff(origin, months.first_of(at))
-    return Z95 * error * math.sqrt(1 / len(xs) + ((ahead - mean) ** 2 / spread if spread else math.inf))
+    weights = [1 / len(xs) + (x - mean) * (ahead - mean) / spread for x in xs]
+    return math.sqrt(sum((w * margin) ** 2 for w, (_, _, margin) in zip(weights, recent, strict=True)))
 
 
 def change_is_better(change: float, direction: Direction) -> bool | None:
