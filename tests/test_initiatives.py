@@ -64,6 +64,17 @@ def test_the_verdict_reads_the_months_after_go_live_against_the_limits_from_befo
     assert verdict.before == len(before)
 
 
+def test_a_routine_with_gaps_is_told_by_the_months_it_could_judge_against():
+    """Twenty values every other month before go-live: the baseline's twenty calendar months hold
+    ten of them, too few; the verdict said "20 months of values before go-live, and a verdict
+    needs 12" (a review). It counts the ten."""
+    first = months.add(LIVE, -40)
+    points = [signals.Point(months.add(first, 2 * i), 10.0 + (i % 3)) for i in range(20)]
+    points += [signals.Point(months.add(LIVE, i), 8.0) for i in range(3)]
+    verdict = initiatives.judge(points, LIVE, Direction.LOWER, months.add(LIVE, 2))
+    assert (verdict.outcome, verdict.before) == (Outcome.NO_ROUTINE, 10)
+
+
 def test_no_verdict_is_given_on_fewer_than_the_minimum_months_however_clear():
     assert MIN_AFTER == 3
     assert [_judge([5.0] * n).outcome for n in range(1, 5)] == [Outcome.TOO_FEW] * 2 + [

@@ -71,8 +71,8 @@ def judge(
     before = [p for p in ordered if p.month < live][-signals.BASELINE_POINTS :]
     after = [p for p in ordered if live <= p.month <= month]
     base = signals.baseline(before) if before else None
-    if base is None:
-        return Verdict(Outcome.NO_ROUTINE, len(after), before=len(before))
+    if base is None:  # the months it could judge against: those of the baseline's window
+        return Verdict(Outcome.NO_ROUTINE, len(after), before=len(signals.baseline_points(before)))
     if len(after) < MIN_AFTER:
         return Verdict(Outcome.TOO_FEW, len(after), before=len(before))
     wanted = 1 if direction is Direction.HIGHER else -1

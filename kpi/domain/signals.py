@@ -203,8 +203,7 @@ def baseline(points: Sequence[Point], start: date | None = None) -> Baseline | N
     default); None when `points` or the baseline hold fewer than `MIN_POINTS`."""
     if len(points) < MIN_POINTS:
         return None
-    end = months.add(start or points[0].month, BASELINE_POINTS)
-    base = [p for p in points[:BASELINE_POINTS] if p.month < end]
+    base = baseline_points(points, start)
     if len(base) < MIN_POINTS:
         return None
     if all(p.error for p in base):  # survey: every month knows its standard error
@@ -215,6 +214,15 @@ def baseline(points: Sequence[Point], start: date | None = None) -> Baseline | N
         return Baseline(centre, _mean_moving_range(scores) / D2, per_point=True, typical_error=typical)
     values = [p.value for p in base]
     return Baseline(sum(values) / len(values), _mean_moving_range(values) / D2, per_point=False)
+
+
+def baseline_points(points: Sequence[Point], start: date | None = None) -> list[Point]:
+    """The points a baseline is computed from (`baseline`): of `points` (in month order), the
+    first `BASELINE_POINTS` in as many calendar months from `start` (the first point's month)."""
+    if not points:
+        return []
+    end = months.add(start or points[0].month, BASELINE_POINTS)
+    return [p for p in points[:BASELINE_POINTS] if p.month < end]
 
 
 def latest_change(changes: Sequence[date], month: date) -> date | None:
