@@ -75,4 +75,12 @@ def test_one_answer_has_a_value_and_no_margin(aggregation):
     "+100, n = 1 answer, ± 0.0", an adversarial trial), as CES already gave none."""
     one = cx.score(aggregation, counts_of([5]))
     assert one.value is not None and one.n == 1 and one.margin is None
-    assert cx.score(aggregation, counts_of([5, 3])).margin is not None
+    assert (
+        cx.score(aggregation, counts_of([9, 5] if aggregation is Aggregation.NPS else [5, 3])).margin
+        is not None
+    )
+    # a few answers all alike have no spread to tell of either (a review: "n = 5, ± 0.0");
+    # many all alike keep their margin of 0
+    alike = [10] if aggregation is Aggregation.NPS else [5]
+    assert cx.score(aggregation, counts_of(alike * 5)).margin is None
+    assert cx.score(aggregation, counts_of(alike * 30)).margin == 0

@@ -55,10 +55,8 @@ def nps(counts: SurveyCounts) -> SurveyValue:
     if counts.n == 0:
         return SurveyValue(None, 0, None)
     p, d = counts.promoters / counts.n, counts.detractors / counts.n
-    if counts.n < 2:  # one answer has no spread to measure: "± 0.0" said it was certain
-        return SurveyValue(100 * (p - d), counts.n, None)
     variance = p + d - (p - d) ** 2
-    return SurveyValue(100 * (p - d), counts.n, 100 * Z95 * math.sqrt(variance / counts.n))
+    return SurveyValue(100 * (p - d), counts.n, _margin(100 * Z95 * math.sqrt(variance / counts.n), counts.n))
 
 
 def csat(counts: SurveyCounts) -> SurveyValue:
@@ -66,9 +64,7 @@ def csat(counts: SurveyCounts) -> SurveyValue:
     if counts.n == 0:
         return SurveyValue(None, 0, None)
     p = counts.satisfied / counts.n
-    if counts.n < 2:
-        return SurveyValue(100 * p, counts.n, None)
-    return SurveyValue(100 * p, counts.n, 100 * Z95 * math.sqrt(p * (1 - p) / counts.n))
+    return SurveyValue(100 * p, counts.n, _margin(100 * Z95 * math.sqrt(p * (1 - p) / counts.n), counts.n))
 
 
 def ces(counts: SurveyCounts) -> SurveyValue:
@@ -79,7 +75,16 @@ def ces(counts: SurveyCounts) -> SurveyValue:
     if counts.n < 2:
         return SurveyValue(mean, counts.n, None)
     variance = max(counts.total_sq - counts.n * mean * mean, 0.0) / (counts.n - 1)
-    return SurveyValue(mean, counts.n, Z95 * math.sqrt(variance / counts.n))
+    return SurveyValue(mean, counts.n, _margin(Z95 * math.sqrt(variance / counts.n), counts.n))
+
+
+def _margin(margin: float, n: int) -> float | None:
+    """A month's margin of error, None where its answers cannot give one: a single answer, or a
+    few all alike (5 of 5 promoters), whose spread of 0 says nothing of the customers' ("+100,
+    n = 1 answer, ± 0.0" read as certain). Many answers all alike keep their 0."""
+    if n < 2 or (margin == 0 and n < LOW_CONFIDENCE_N):
+        return None
+    return margin
 
 
 SCORES = {Aggregation.NPS: nps, Aggregation.CSAT: csat, Aggregation.CES: ces}
