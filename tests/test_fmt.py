@@ -286,7 +286,7 @@ def test_a_survey_month_without_a_margin_says_so_rather_than_plus_or_minus_nothi
     from kpi.ui import widgets
 
     one = MonthValue("NPS", date(2026, 11, 1), 100.0, n=1, margin=None)
-    assert widgets.survey_note(one) == "n = 1 answer, too few for a margin of error — low confidence"
+    assert widgets.survey_note(one) == "n = 1 answer, too few to work out a margin of error — low confidence"
     with i18n.use("da"):
         assert "± " not in widgets.survey_note(one) and widgets.survey_note(one).startswith("n = 1 svar")
     some = MonthValue("NPS", date(2026, 11, 1), 32.0, n=1424, margin=4.04)

@@ -465,8 +465,9 @@ class Said(StrEnum):
 def explained(item: Item) -> Said | None:
     """What `item` and those told with it say of the month's comment, of those whose commentary
     the reader reads (None: none of them, or an action): owed when any still owes one (a goal's words
-    explained it while its KPI's new signal still owed Jonas's word, and the line said
-    "explained"), else explained when any was, else none."""
+    explained it while its KPI's new signal still owed the word of the KPI's owner, another, and
+    the line said "explained"; a goal's words explain its KPI when one person owns both,
+    `_explained`), else explained when any was, else none."""
     # an action owes no comment and has none of its own ("no comment this month" on an overdue
     # action sent its owner looking for where to write one): its progress is its status and date
     read = [each for each in item.every() if each.commented is not None and about(each) != "action"]

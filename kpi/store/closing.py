@@ -16,7 +16,7 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 
-from kpi.domain import access, bounds, months, pack_drivers, report, snapshot
+from kpi.domain import access, bounds, identity, months, pack_drivers, report, snapshot
 from kpi.domain.access import EVERYTHING, Scope
 from kpi.domain.errors import Denied, Problem, Refused
 from kpi.domain.model import Commentary, MonthValue, Person
@@ -109,7 +109,7 @@ def reopen(conn: sa.Connection, viewer: Person, month: date, reason: str) -> dat
         raise Denied(Problem("edit.denied_close"))
     reason = reason.strip()
     problems = []
-    if not reason:
+    if identity.blank(reason):  # spaces or zero-width ones alone: no reason a reader sees
         problems.append(Problem("required", "closing.reason"))
     elif len(reason) > REASON_LIMIT:
         problems.append(

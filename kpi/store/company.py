@@ -86,7 +86,7 @@ def problems(name: str, logo: bytes | None, colour: str, kept: str | None = None
     """Everything wrong with the company's settings, all at once; the colour the store already
     has (`kept`) is not judged again (a rename must not wait on a colour set before the check)."""
     found = [replace(p, field=NAME) for p in bounds.text_problems({"name": name})]
-    if not name.strip():
+    if identity.blank(name):
         found.append(Problem("required", NAME))
     colour = written_colour(colour)
     if not re.fullmatch(r"#[0-9A-Fa-f]{6}", colour):

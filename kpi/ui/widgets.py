@@ -122,8 +122,9 @@ def survey_note(value: MonthValue | None, points: Sequence[MonthValue] = ()) -> 
     else:
         key = "widget.survey_low" if value.is_low_confidence else "widget.survey"
         note = t(key, count=value.n, n=fmt.number(value.n), margin=fmt.number(value.margin, 1))
-    noise = samples.noise(value, month_before(points, value.month))
-    if noise is None:
+    before = month_before(points, value.month)
+    noise = samples.noise(value, before)
+    if noise is None or before is None or before.value == value.value:  # no change is none to doubt
         return note
     return f"{note}  \n" + t(f"widget.change_{noise}", month=fmt.month_name(months.add(value.month, -1)))
 

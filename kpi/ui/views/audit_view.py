@@ -25,8 +25,9 @@ KEYS = {
 
 def log(ctx: Context, people: dict) -> None:
     def named(who: str) -> str:
-        """A writer by name, as people know them; the command line's and the sources' as written."""
-        return people[who].name if who in people else who
+        """A writer by name, as people know them; the command line's operator in words (`words.who`),
+        the sources' as written."""
+        return words.who({email: person.name for email, person in people.items()}, who)
 
     left, middle, right, search = st.columns(4)
     tables = left.multiselect(

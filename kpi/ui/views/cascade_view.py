@@ -27,7 +27,7 @@ from kpi.domain.company_events import CompanyEvent
 from kpi.domain.initiatives import Verdict
 from kpi.domain.model import Action, Aggregation, Commentary, GoalStatus, Level, MonthValue, Person, Promise
 from kpi.output import charts
-from kpi.text import fmt, palette, phrases, plain, splits
+from kpi.text import fmt, palette, phrases, plain, splits, words
 from kpi.text.i18n import t
 from kpi.ui import figures, widgets
 
@@ -451,7 +451,7 @@ def target_history(entries: Sequence[tuple], unit: str, people: dict[str, Person
         return  # only the first target: nothing has changed
     with st.expander(t("cascade.target_history", count=len(entries) - 1), icon=":material/history:"):
         for at, who, before, after in entries:
-            name = plain.markdown(people[who].name if who in people else who)
+            name = plain.markdown(words.who({email: person.name for email, person in people.items()}, who))
             if before is None:
                 line = t(
                     "cascade.target_set",
