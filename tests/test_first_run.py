@@ -274,6 +274,9 @@ def test_a_colour_may_be_written_short_or_without_its_hash(empty_url, capsys):
     assert company.written_colour("#0b6e4") == "#0b6e4" and company.written_colour("navy") == "navy"
     assert [p.key for p in company.problems("Nordlys", None, "#06a")] == []
     assert [p.key for p in company.problems("Nordlys", None, "navy")] == ["company.bad_colour"]
+    assert [p.key for p in company.problems("\u200b ", None, "#06a")] == [
+        "required"
+    ]  # a name showing nothing
     db = ["--db", empty_url]
     assert cli.main([*db, "init"]) == 0
     assert cli.main([*db, "company", "--name", COMPANY, "--colour", "#06a"]) == 0, capsys.readouterr().err

@@ -207,6 +207,21 @@ def test_the_audit_shows_where_each_measurement_came_from(late_url, open_app):
     assert list(frame["Where from"]) == ["Pulled from the database connection warehouse, 3 Nov 2026 14:02"]
 
 
+def test_the_audit_names_the_command_line_s_operator_in_words(late_url, open_app):
+    """A write from the command line without `--as` showed "operator@localhost" in the audit log,
+    as on the packs' title slide (a review)."""
+    from kpi.domain import access
+
+    with engine.writing(engine.create(late_url)) as conn:
+        conn.execute(sa.delete(s.audit))
+        row = {"kpi": "CALLS", "month": MONTH, "value": 87.0, "note": "", "source": "correction",
+               "loaded_at": datetime(2026, 11, 3, 14, 2, 37)}  # fmt: skip
+        Writer(conn, access.OPERATOR).upsert_many(s.measurement, [row], volatile=("loaded_at", "source"))
+    at = open_data_tab(open_app("pages/data.py", ADMIN), "definitions.tab_audit")
+    assert not at.exception
+    assert set(at.dataframe[-1].value["Who"]) == {"an administrator at the command line"}
+
+
 def test_a_goals_detail_flags_its_late_value_and_says_where_a_value_came_from(late_url, open_app):
     _grace(late_url, 0)
     at = open_app("pages/goal_cascade.py", ADMIN)
