@@ -79,10 +79,11 @@ def lookalikes(text: str) -> str:
 
 def named(chars: str) -> str:
     """Look-alike characters as a message names them: each with its code point, an invisible one
-    by its code point alone (`“ｃ” U+FF43, U+200B`): a hint that quoted a zero-width space
-    showed nothing."""
+    by its code point alone (`ｃ (U+FF43), U+200B`): a hint that quoted a zero-width space
+    showed nothing. No quotation marks: the message around it is in either language, each
+    quoting its own way."""
     return ", ".join(
-        f"U+{ord(c):04X}" if unicodedata.category(c) in INVISIBLE else f"“{c}” U+{ord(c):04X}" for c in chars
+        f"U+{ord(c):04X}" if unicodedata.category(c) in INVISIBLE else f"{c} (U+{ord(c):04X})" for c in chars
     )
 
 
