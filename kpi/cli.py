@@ -493,6 +493,8 @@ def _template(args: argparse.Namespace) -> int:
     next steps and Data page offer it: a company set up from the command line alone had none."""
     from kpi.files import templates
 
+    if args.out.suffix.lower() != ".xlsx":  # a workbook named k.csv opens as nonsense
+        raise Usage(Problem("cli.template_xlsx", "--out", (("path", args.out),)))
     if not args.out.parent.is_dir():
         raise Usage(Problem("cli.no_folder", "--out", (("folder", args.out.parent),)))
     _write(args.out, templates.workbook(args.kind, i18n.current()))

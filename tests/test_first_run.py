@@ -314,3 +314,7 @@ def test_the_command_line_writes_each_kind_s_template_without_a_store(tmp_path, 
         and "Afdeling" in headers
     )
     assert cli.main(["template", "kpis", "--out", str(tmp_path / "no" / "such.xlsx")]) == 2
+    assert (
+        cli.main(["--lang", "en", "template", "kpis", "--out", str(tmp_path / "kpis.csv")]) == 2
+    )  # a workbook
+    assert "does not end in .xlsx" in capsys.readouterr().err and not (tmp_path / "kpis.csv").exists()

@@ -207,6 +207,16 @@ def test_every_readme_section_a_message_names_is_a_readme_heading(language):
     assert [text for text in texts if re.search(r"README(\.md)?[ ,]*\(?[A-Z][a-z]", text)] == []
 
 
+@pytest.mark.parametrize(("language", "marks"), [("en", "“”"), ("da", "»«")])
+def test_every_message_quotes_in_its_language_s_marks(language, marks):
+    """Danish quoted with “…”, »…« and "…" in turn (a review, a trial): each language quotes one
+    way, and no message uses the other's marks or straight double quotes."""
+    other = "»«" if language == "en" else "“”"
+    texts = [text for text in i18n.catalogue(language).values() if isinstance(text, str)]
+    assert [text for text in texts if '"' in text or any(mark in text for mark in other)] == []
+    assert any(marks[0] in text for text in texts)
+
+
 def test_danish_says_maalvaerdi_for_target():
     """ "Mål" served for both goal and target; a target is a "målværdi"."""
     danish = i18n.catalogue("da")

@@ -51,10 +51,14 @@ def _judged(delta: float, unit: str, direction: Direction) -> bool | None:
     return status.change_is_better(round(delta, 6), direction) if fmt.shows_change(delta, unit) else None
 
 
-def against_signal(delta: float | None, unit: str, direction: Direction, reading: Reading | None) -> bool:
+def against_signal(
+    delta: float | None, unit: str, direction: Direction, reading: Reading | None, noise: Noise | None = None
+) -> bool:
     """Whether the month went the other way from its KPI's signal: worse under "better than
-    usual", better under "worse than usual" (the signal still holds, and is said so)."""
-    if delta is None or reading is None:
+    usual", better under "worse than usual" (the signal still holds, and is said so). A change
+    that chance explains (`noise`) went no way at all: the chip says "Better than usual", as
+    the slide does, not "Still better than usual" under a change called chance."""
+    if delta is None or reading is None or noise is not None:
         return False
     judged, variation = _judged(delta, unit, direction), str(reading.variation)
     return (variation == "improvement" and judged is False) or (variation == "concern" and judged is True)

@@ -567,7 +567,8 @@ def goal_tile(
         # what varies in height (process verdicts, a reason) goes below the value, so the values
         # of a row of tiles stand on one line
         kpi_metric(kpi, value, delta, month, points, f"tile-{row.goal.code}", origin, events, row.goal.target)
-        still = phrases.against_signal(delta, kpi.unit, kpi.direction, reading)
+        noise = samples.noise(row.value, previous)
+        still = phrases.against_signal(delta, kpi.unit, kpi.direction, reading, noise)
         process = phrases.process_verdict(reading, still)
         if process:
             st.markdown(process, help=t("departments.process_help"))

@@ -85,9 +85,9 @@ def table(pairs: Sequence[tuple[Goal, smart.Assessment]], people: dict[str, Pers
     with st.container(key="phone-smart", gap="small"):
         # A phone lists each goal under its five checks, its whole title: a table there cut the
         # titles at 25 characters ("Bedre samarbejde med marketin").
-        st.markdown(phone_list(pairs))
-        # the initials' names, as the screen's table heads its columns (the list has no heads)
+        # the initials' names first, as the screen's table heads its columns (the list has no heads)
         st.caption(" · ".join(f"**{t(f'smart.{c}')[0]}** {t(f'smart.{c}')}" for c in smart.Criterion))
+        st.markdown(phone_list(pairs))
         if len(pairs) > widgets.PHONE_LIST_LIMIT:
             st.caption(t("cascade.phone_more", shown=widgets.PHONE_LIST_LIMIT, count=len(pairs)))
 
