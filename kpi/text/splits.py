@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from kpi.domain import months
-from kpi.domain.samples import Split
+from kpi.domain.samples import Noise, Split
 from kpi.text import fmt, i18n
 from kpi.text.i18n import t
 
@@ -50,7 +50,11 @@ def line(split: Split, unit: str) -> str:
     return f"{words} ({named})"
 
 
-def since(split: Split, unit: str, month: date) -> str:
+def since(split: Split, unit: str, month: date, noise: Noise | None = None) -> str:
     """`Since Sept 2026, −4.1 pts: mix −0.6, rate −3.5 (Business −3.0)`: a survey KPI's change
-    from the month before `month`, for a goal's detail and the attention list."""
-    return t("split.since", month=fmt.month_unbroken(months.add(month, -1)), line=line(split, unit))
+    from the month before `month`, for a goal's detail and the attention list; a change chance
+    explains (`noise`, `samples.noise`) says so after its parts, as the tiles and cards do."""
+    before, said = fmt.month_unbroken(months.add(month, -1)), line(split, unit)
+    if noise is None:
+        return t("split.since", month=before, line=said)
+    return t("split.since_noise", month=before, line=said, noise=t(f"split.noise_{noise}"))

@@ -312,7 +312,8 @@ def detail(
     with column:
         _facts(row, month_report.month, history, forecast, people, promises)
         if split is not None and row.kpi is not None:
-            st.markdown(plain.markdown(splits.since(split, row.kpi.unit, month_report.month)))
+            noise = kpi_row.change_noise if kpi_row is not None else None
+            st.markdown(plain.markdown(splits.since(split, row.kpi.unit, month_report.month, noise)))
             st.caption(t("cascade.split_help"))
         origin = facts.origin_for(code, row.value)
         if origin:

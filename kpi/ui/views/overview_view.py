@@ -202,7 +202,11 @@ def moves(
     for item in items:
         kpi = attention.survey_kpi(item, month_report)
         if kpi is not None and kpi.code in found:
-            out[(str(item.kind), item.code)] = splits.since(found[kpi.code], kpi.unit, month_report.month)
+            row = month_report.kpis.get(kpi.code)
+            noise = row.change_noise if row is not None else None
+            out[(str(item.kind), item.code)] = splits.since(
+                found[kpi.code], kpi.unit, month_report.month, noise
+            )
     return out
 
 
