@@ -96,6 +96,21 @@ def test_a_bom_followed_by_latin1_is_a_named_problem():
     assert problem.row == 2 and "UTF-8" in words.message(problem)
 
 
+def test_a_file_of_utf8_rows_then_another_encoding_is_refused_at_that_row():
+    """UTF-8 rows with "ø", then a Latin-1 byte, and no byte-order mark: the file was read as
+    Windows-1252 and "Kundeafgang ø" stored as "Kundeafgang Ã¸" (a trial). It is refused at the
+    row of the first byte that is not UTF-8; a file all in Latin-1 is read as before."""
+    mixed = (
+        "kpi,month,value,note\nCS_WAIT,2026-09,71,Kundeafgang ø\n".encode()
+        + "CS_WAIT,2026-10,72,å\n".encode("latin-1")
+    )
+    (problem,) = problems_of(mixed)
+    assert (problem.key, problem.row) == ("import.not_utf8", 3)
+    latin = "kpi,month,value,note\nCS_WAIT,2026-09,71,Kundeafgang ø\n".encode("latin-1")
+    header, rows, _ = tables.read_table(latin, "latin.csv")
+    assert rows[0][-1] == "Kundeafgang ø"
+
+
 def test_a_utf16_file_is_told_to_be_saved_as_utf8():
     """Excel's "Unicode text" is UTF-16: it was called binary data."""
     (problem,) = problems_of("kpi\tmonth\tvalue\nCS_WAIT\t2026-10\t71\n".encode("utf-16"))

@@ -50,8 +50,9 @@ def _decode(data: bytes, name: str) -> str:
     """The file's text: UTF-8 (with or without a byte-order mark), else Windows-1252, what Excel
     on Windows writes as "CSV", else Latin-1, which older Danish systems export (æ, ø, å are the
     same bytes in both; Windows-1252 also has €, “ ” and –, where Latin-1 reads invisible control
-    characters, which the check then names). A file that announces UTF-8 with a byte-order mark
-    but is not UTF-8 is refused, naming the row of the first bad byte."""
+    characters, which the check then names). A file that announces UTF-8 with a byte-order mark,
+    or whose rows before its first bad byte hold UTF-8 letters beyond ASCII, but is not UTF-8 is
+    refused, naming the row of that byte: rows saved two ways, read as one."""
     if data.startswith(b"\xef\xbb\xbf"):
         try:
             return data[3:].decode("utf-8")
@@ -60,8 +61,11 @@ def _decode(data: bytes, name: str) -> str:
             raise ImportRejected(Problem("import.not_utf8", file=name, row=row)) from None
     try:
         return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as error:
+        if not data[: error.start].isascii():  # UTF-8 letters before it: two encodings in one file
+            # read as Windows-1252 it was taken, "ø" from its UTF-8 rows stored as "Ã¸" (a trial)
+            row = len(re.split(rb"\r\n|\r|\n", data[: error.start]))
+            raise ImportRejected(Problem("import.not_utf8", file=name, row=row)) from None
     try:
         return data.decode("cp1252")
     except UnicodeDecodeError:  # five bytes Windows-1252 leaves out
