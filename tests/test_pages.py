@@ -239,6 +239,17 @@ def test_a_survey_change_that_sampling_explains_is_shown_grey_and_said_so(app, a
 
 
 @pytest.mark.reads_only
+def test_a_tile_without_a_forecast_for_its_survey_s_noise_says_why(app):
+    """The business customers' NPS tile, from 23 answers a month, had no forecast line where the
+    other tiles had one, and said nothing of it (a trial)."""
+    at = app(month="2026-10").run()
+    captions = [c.value for c in at.caption]
+    said = "No forecast: the survey's months are too uncertain to draw a line through."
+    assert sum(said in c for c in captions) == 1
+    assert any("Forecast at deadline:" in c for c in captions)
+
+
+@pytest.mark.reads_only
 def test_promises_are_quoted_in_english_marks(app):
     lines = texts(app(month="2026-10").run()).splitlines()
     quoted = [line for line in lines if line.startswith("**“") and line.endswith("”**")]

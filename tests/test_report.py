@@ -107,6 +107,7 @@ def test_a_survey_forecast_its_months_noise_could_have_drawn_is_none():
     row = report.build(OCTOBER, [kpi], [goal], noisy).goals["S1"]
     assert outlook.forecast(row, noisy, OCTOBER) is None
     assert outlook.forecast(row, steady, OCTOBER) is not None
+    assert outlook.too_uncertain(row, noisy, OCTOBER) and not outlook.too_uncertain(row, steady, OCTOBER)
     spread = status.forecast_spread([(v.month, v.value, v.margin) for v in steady], goal.deadline)
     assert 0 < spread <= status.FORECAST_MAX_SPREAD * 200
     months_read = [(v.month, v.value, v.margin) for v in steady]  # the further ahead, the wider

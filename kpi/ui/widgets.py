@@ -591,6 +591,12 @@ def _tile_caption(row: GoalRow, points: Sequence[MonthValue], month: date, why: 
     forecast = outlook.forecast(row, points, month)
     if forecast is not None:
         parts.append(t("widget.forecast", value=fmt.value(forecast, kpi.unit)))
+    elif (
+        row.goal.deadline
+        and months.first_of(row.goal.deadline) > month
+        and outlook.too_uncertain(row, points, month)
+    ):
+        parts.append(t("widget.no_forecast"))  # the other tiles have one: say why this has none
     year_ago = next((p for p in points if p.month == months.add(month, -12)), None)
     if row.value and year_ago:
         parts.append(
