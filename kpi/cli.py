@@ -146,7 +146,7 @@ def parser() -> argparse.ArgumentParser:
     company = commands.add_parser(
         "company", parents=[shared], help=t("cli.company_help"), description=t("cli.company_help")
     )
-    company.add_argument("--name", required=True, help=t("cli.company_name_help"))
+    company.add_argument("--name", help=t("cli.company_name_help"))
     company.add_argument("--logo", type=Path, help=t("cli.company_logo_help"))
     company.add_argument("--colour", metavar="#RRGGBB", help=t("cli.company_colour_help"))
     load = commands.add_parser(
@@ -425,9 +425,13 @@ def _company(args: argparse.Namespace, store: sa.Engine) -> int:
 
     logo = args.logo.read_bytes() if args.logo is not None else None
     with engine.writing(store) as conn:
-        colour = args.colour or company.read(conn).colour
-        company.write(conn, _viewer(args, conn), args.name, logo, colour)
-    print(t("cli.company_set", name=args.name.strip()))
+        kept = company.read(conn)
+        name = args.name if args.name is not None else kept.name
+        if name is None:  # the colour or logo alone may change once the company has a name
+            raise Usage(Problem("cli.company_name_first", "--name"))
+        company.write(conn, _viewer(args, conn), name, logo, args.colour or kept.colour)
+        colour = company.read(conn).colour
+    print(t("cli.company_set", name=name.strip(), colour=colour))
     return EXIT_OK
 
 

@@ -279,9 +279,14 @@ def test_a_colour_may_be_written_short_or_without_its_hash(empty_url, capsys):
     ]  # a name showing nothing
     db = ["--db", empty_url]
     assert cli.main([*db, "init"]) == 0
+    # the colour alone needs a name first; then it may change alone, and is told as stored
+    assert cli.main([*db, "company", "--colour", "#06a"]) == 2
+    assert "no name yet" in capsys.readouterr().err
     assert cli.main([*db, "company", "--name", COMPANY, "--colour", "#06a"]) == 0, capsys.readouterr().err
+    assert cli.main([*db, "company", "--colour", "0b6e4f"]) == 0
+    assert capsys.readouterr().out.strip().endswith(f"{COMPANY}, its packs' colour #0B6E4F.")
     with engine.reading(engine.create(empty_url)) as conn:
-        assert company.read(conn).colour == "#0066AA"
+        assert (company.read(conn).name, company.read(conn).colour) == (COMPANY, "#0B6E4F")
 
 
 def test_the_command_line_writes_each_kind_s_template_without_a_store(tmp_path, capsys):
