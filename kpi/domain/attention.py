@@ -184,15 +184,16 @@ class _Facts:
         )
 
 
-def _explained(report: MonthReport, comments: Sequence[Commentary]) -> frozenset[tuple[str, str]]:
+def _explained(
+    report: MonthReport, comments: Sequence[Commentary], owners: Mapping[str, str | None]
+) -> frozenset[tuple[str, str]]:
     """The numbers explained this month: those commented on, and a KPI whose owner's goal on it
-    was (`kpi_owners`: the same person, the same number). Jonas's word on his goal "Customers
-    find us effortless" stood on its tile while the line below it said its Customer Effort Score,
-    his too, was "not explained yet"."""
+    was (`owners`: `kpi_owners`, the same person, the same number). Jonas's word on his goal
+    "Customers find us effortless" stood on its tile while the line below it said its Customer
+    Effort Score, his too, was "not explained yet"."""
     month = report.month
     found = {("kpi", c.kpi) for c in comments if c.kpi and c.month == month}
     found |= {("goal", c.goal) for c in comments if c.goal and c.month == month}
-    owners = kpi_owners(report)
     for row in report.goals.values():
         kpi = row.kpi.code if row.kpi else None
         if kpi and ("goal", row.goal.code) in found and row.goal.owner and owners.get(kpi) == row.goal.owner:
@@ -241,11 +242,12 @@ def items(
     late` (`lateness.late_kpis`) of the KPIs whose missing value is overdue; `events` the company
     events in scope, so an item in a month an event touches names it (`Item.during`); the
     actions overdue as read on `today` (`outlook.overdue`: after the month when not given)."""
-    facts = _Facts(report, _explained(report, comments), kpi_goals(report), kpi_owners(report), events)
+    owners = kpi_owners(report)
+    facts = _Facts(report, _explained(report, comments, owners), kpi_goals(report), owners, events)
     out = _priority_items(facts, compliance) + _kpi_items(facts, late or {}) + _goal_items(facts)
     out += _action_items(facts, actions, today)
     listed = {(i.kind, i.code) for i in out}
-    owing = needs_commentary(report, comments)
+    owing = _still_owed(report, facts.explained)
     for kind, code in owing:
         if kind == "kpi" and not any(k in listed for k in ((Kind.RED_KPI, code), (Kind.CONCERN, code))):
             row = report.kpis[code]  # why: its new signal, most often a better month than usual
@@ -402,7 +404,11 @@ def needs_commentary(report: MonthReport, comments: Sequence[Commentary]) -> lis
     failing its target or signals a concern, and a goal that turned red this month or is red
     while its KPI owes a word. A status that merely flipped across a tolerance edge owes none:
     that is noise, not news."""
-    explained = _explained(report, comments)
+    return _still_owed(report, _explained(report, comments, kpi_owners(report)))
+
+
+def _still_owed(report: MonthReport, explained: frozenset[tuple[str, str]]) -> list[tuple[str, str]]:
+    """`needs_commentary` with the month's numbers `explained` (`_explained`) worked out already."""
     kpis = [code for code, row in report.kpis.items() if _kpi_owes(row)]
     owing = set(kpis)
     wanted = [

@@ -26,29 +26,34 @@ def forecast(row: GoalRow, series: Sequence[MonthValue], month: date) -> float |
         return None
     if status.not_started(row.goal.start, month):
         return None  # a goal not yet started has no path to forecast along
-    recent = _recent(row, series, month)
-    if too_uncertain(row, series, month):
+    recent = _recent(row.kpi.code, series, month)
+    if _uncertain(recent, deadline, row.kpi.unit):
         return None
     return status.forecast([(v.month, v.value) for v in recent], deadline, UNIT_RANGES[row.kpi.unit])
 
 
-def _recent(row: GoalRow, series: Sequence[MonthValue], month: date) -> list[MonthValue]:
+def _recent(kpi: str, series: Sequence[MonthValue], month: date) -> list[MonthValue]:
+    """The KPI's values in the months a forecast made in `month` looks at."""
     window = set(status.forecast_window(month))
-    return [v for v in series if row.kpi is not None and v.month in window and v.kpi == row.kpi.code]
+    return [v for v in series if v.month in window and v.kpi == kpi]
 
 
 def too_uncertain(row: GoalRow, series: Sequence[MonthValue], month: date) -> bool:
     """Whether the goal's survey months are too uncertain for a forecast (`forecast` gives none,
-    and a tile says why): a month of too few answers in the window, or margins that make the
-    line's interval at the deadline reach past `status.FORECAST_MAX_SPREAD` of the unit's range
-    (a line their sampling noise could as well have drawn)."""
+    and a tile says why)."""
     deadline = row.goal.deadline
     if row.kpi is None or deadline is None:
         return False
-    recent = _recent(row, series, month)
+    return _uncertain(_recent(row.kpi.code, series, month), deadline, row.kpi.unit)
+
+
+def _uncertain(recent: Sequence[MonthValue], deadline: date, unit: str) -> bool:
+    """A month of too few answers among the `recent` ones, or margins that make the line's
+    interval at the deadline reach past `status.FORECAST_MAX_SPREAD` of the unit's range (a line
+    their sampling noise could as well have drawn)."""
     if any(v.is_low_confidence for v in recent):
         return True  # a line through a handful of answers a month would be noise, not a forecast
-    low, high = UNIT_RANGES[row.kpi.unit]
+    low, high = UNIT_RANGES[unit]
     margins = [(v.month, v.value, v.margin) for v in recent if v.margin is not None]
     surveyed = len(margins) == len(recent) >= status.FORECAST_MIN_POINTS
     return surveyed and status.forecast_spread(margins, deadline) > status.FORECAST_MAX_SPREAD * (high - low)
