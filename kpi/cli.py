@@ -429,8 +429,8 @@ def _company(args: argparse.Namespace, store: sa.Engine) -> int:
         name = args.name if args.name is not None else kept.name
         if name is None:  # the colour or logo alone may change once the company has a name
             raise Usage(Problem("cli.company_name_first", "--name"))
-        company.write(conn, _viewer(args, conn), name, logo, args.colour or kept.colour)
-        colour = company.read(conn).colour
+        colour = company.written_colour(args.colour) if args.colour else kept.colour
+        company.write(conn, _viewer(args, conn), name, logo, colour)
     print(t("cli.company_set", name=name.strip(), colour=colour))
     return EXIT_OK
 

@@ -277,7 +277,7 @@ def _department_slides(
         t(
             "deck.comment_about",
             about=names[c.kpi] if c.kpi in names else titles[c.goal or ""],
-            who=_named(owners, c.author),
+            who=words.who(owners, c.author),
             text=c.text,
         )
         for c in meeting.commentary
@@ -339,12 +339,12 @@ def build(
     """Every slide of the month's meeting, for what the viewer may see."""
     month = meeting.month_report.month
     closed = (
-        t("deck.closed", when=fmt.day(meeting.closed_at.date()), who=_named(owners, meeting.closed_by))
+        t("deck.closed", when=fmt.day(meeting.closed_at.date()), who=words.who(owners, meeting.closed_by))
         if meeting.closed_at
         else t("deck.live")
     )
     reopened = tuple(
-        t("deck.reopened", when=fmt.day(when.date()), who=_named(owners, who), reason=reason)
+        t("deck.reopened", when=fmt.day(when.date()), who=words.who(owners, who), reason=reason)
         for when, who, reason in meeting.reopened
     )
     slides = [
@@ -382,8 +382,3 @@ def board_first(departments: Sequence[Department], meeting: Meeting) -> list[Dep
     the rest as listed."""
     board = cascade.board([row.goal for row in meeting.month_report.goals.values()])
     return sorted(departments, key=lambda d: d.code != board)
-
-
-def _named(owners: Mapping[str, str], email: str | None) -> str:
-    """A person by their name (`owners`: e-mail → name), else as the store holds them."""
-    return words.who(owners, email)

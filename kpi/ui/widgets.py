@@ -466,9 +466,12 @@ def kpi_metric(
     origin: str = "",
     events: Sequence[CompanyEvent] = (),
     target: float | None = None,
+    noise: samples.Noise | None = None,
 ) -> None:
     """A KPI's value with its change since last month and a sparkline, under its full name; shown
-    beside a `target`, with the decimals that tell it from the target (`fmt.beside`).
+    beside a `target`, with the decimals that tell it from the target (`fmt.beside`); a survey
+    score's change that sampling alone explains (`noise`, `samples.noise`) is no news: grey,
+    without an arrow, the survey's note under the value says so (`survey_note`).
 
     The name stands on its own, in two lines of room (`clamped`): `st.metric`'s label is one line,
     cut off with "…" on a card a quarter of the page wide, and a name that wraps on one card and
@@ -484,10 +487,7 @@ def kpi_metric(
     name = plain.markdown(kpi.name)
     tip = [f"**{name}**", kpi_help(kpi), plain.markdown(origin) if origin else ""]
     clamped(f"**{name}**", key, "\n\n".join(part for part in tip if part))
-    now = next((p for p in points if p.month == month), None)
-    # a survey score's change that sampling alone explains is no news: grey, without an arrow,
-    # the survey's note under the value says so (`survey_note`)
-    moved = fmt.shows_change(change, kpi.unit) and samples.noise(now, month_before(points, month)) is None
+    moved = fmt.shows_change(change, kpi.unit) and noise is None
     st.metric(
         plain.markdown(kpi.name),
         fmt.beside(value, target, kpi.unit),
@@ -564,10 +564,11 @@ def goal_tile(
         previous = month_before(points, month)
         delta = row.value.value - previous.value if row.value and previous else None
         value = row.value.value if row.value else None
+        noise = samples.noise(row.value, previous)
         # what varies in height (process verdicts, a reason) goes below the value, so the values
         # of a row of tiles stand on one line
-        kpi_metric(kpi, value, delta, month, points, f"tile-{row.goal.code}", origin, events, row.goal.target)
-        noise = samples.noise(row.value, previous)
+        key = f"tile-{row.goal.code}"
+        kpi_metric(kpi, value, delta, month, points, key, origin, events, row.goal.target, noise)
         still = phrases.against_signal(delta, kpi.unit, kpi.direction, reading, noise)
         process = phrases.process_verdict(reading, still)
         if process:

@@ -24,10 +24,12 @@ KEYS = {
 
 
 def log(ctx: Context, people: dict) -> None:
+    names = {email: person.name for email, person in people.items()}
+
     def named(who: str) -> str:
         """A writer by name, as people know them; the command line's operator in words (`words.who`),
         the sources' as written."""
-        return words.who({email: person.name for email, person in people.items()}, who)
+        return words.who(names, who)
 
     left, middle, right, search = st.columns(4)
     tables = left.multiselect(

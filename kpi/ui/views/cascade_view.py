@@ -450,9 +450,10 @@ def target_history(entries: Sequence[tuple], unit: str, people: dict[str, Person
     """Every target the goal has had: a changed target never rewrites history."""
     if len(entries) < 2:
         return  # only the first target: nothing has changed
+    names = {email: person.name for email, person in people.items()}
     with st.expander(t("cascade.target_history", count=len(entries) - 1), icon=":material/history:"):
         for at, who, before, after in entries:
-            name = plain.markdown(words.who({email: person.name for email, person in people.items()}, who))
+            name = plain.markdown(words.who(names, who))
             if before is None:
                 line = t(
                     "cascade.target_set",

@@ -96,10 +96,9 @@ def _card(
         origin = facts.origin_for(kpi.code, row.value)
         key = f"card-{kpi.code}"
         target = row.target.value if row.target else None
-        widgets.kpi_metric(kpi, value, row.delta_previous, month, points, key, origin, events, target)
-        still = phrases.against_signal(
-            row.delta_previous, kpi.unit, kpi.direction, row.reading, row.change_noise
-        )
+        noise = row.change_noise
+        widgets.kpi_metric(kpi, value, row.delta_previous, month, points, key, origin, events, target, noise)
+        still = phrases.against_signal(row.delta_previous, kpi.unit, kpi.direction, row.reading, noise)
         verdict = phrases.process_verdict(row.reading, still)  # below the value: one or two lines of badges
         if verdict:
             st.markdown(verdict, help=t("departments.process_help"))
