@@ -178,8 +178,9 @@ widgets.folded("test.fold", t("overview.more_items", count=7), lambda: widgets.p
 
 @pytest.mark.xdist_group("browser")
 def test_opening_a_folded_section_draws_its_list_in_the_readers_language(browser, tmp_path):
-    """In a browser, opening the section reruns it alone, and *Show more* inside it the list alone
-    (a fragment in a fragment): both in the reader's language."""
+    """In a browser, opening the section reruns it alone, and so does *Show more* inside it (the
+    list is drawn as part of the section, not as a fragment in a fragment): both in the
+    reader's language."""
     with served(browser, tmp_path, DANISH_FOLD) as page:
         page.get_by_text("above").wait_for()
         assert page.locator(ROWS).count() == 0  # closed: nothing of the list was sent
