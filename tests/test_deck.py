@@ -244,7 +244,7 @@ def test_the_exceptions_slide_shows_the_one_exception_list_in_its_order():
         f"due {fmt.day_unbroken(date(2026, 9, 15))}",
     )
     # an overdue action owes no comment and has no place for one: nothing said of it
-    assert late.note == f"owner: Ina Tang · since {fmt.month_unbroken(SEPTEMBER)}"
+    assert late.note == f"Owner: Ina Tang · since {fmt.month_unbroken(SEPTEMBER)}"
 
 
 def test_a_long_department_goes_on_as_many_slides_as_it_needs_and_its_comments_after_its_numbers():

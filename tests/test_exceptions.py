@@ -103,7 +103,7 @@ def test_status_tells_a_priority_and_its_kpi_on_one_number_as_one(tmp_path, caps
     listed = capsys.readouterr().out.split("\n\n")[0].splitlines()[2:]
     assert [line.split("  ")[0] for line in listed] == [callback, "", PROMISE]
     assert listed[1].startswith(f"  {WAIT}") and "Off target" in listed[1]
-    assert "owner: Cleo Eng" in listed[2]  # by name, as the app says it (an address said it)
+    assert "Owner: Cleo Eng" in listed[2]  # by name, as the app says it (an address said it)
     assert cli.main(["--db", url, "status", "--month", "2026-10", "--json"]) == 0
     found = json.loads(capsys.readouterr().out)["attention"]
     told = [(a["code"], [(o["kind"], o["code"]) for o in a["also"]]) for a in found]
