@@ -604,14 +604,14 @@ def _status(args: argparse.Namespace, store: sa.Engine) -> int:
     return EXIT_OK
 
 
-def _definer(args: argparse.Namespace, store: sa.Engine) -> Person:
-    """Who acts, when they may define KPIs (and so their sources and values)."""
+def _definer(args: argparse.Namespace, store: sa.Engine, refused: str = "edit.denied_define") -> Person:
+    """Who acts, when they may define KPIs (and so their sources and values); else `refused`."""
     from kpi.store import engine
 
     with engine.reading(store) as conn:
         viewer = _viewer(args, conn)
     if not access.may_define(viewer):
-        raise Denied(Problem("edit.denied_define"))
+        raise Denied(Problem(refused))
     return viewer
 
 
@@ -619,7 +619,7 @@ def _sources(args: argparse.Namespace, store: sa.Engine) -> int:
     """Load a definitions file (`--file`), print them as one (`--export`), or list them."""
     from kpi.store import engine, sourcing
 
-    viewer = _definer(args, store)  # a source's query names other departments' tables and KPIs
+    viewer = _definer(args, store, "edit.denied_administration")  # its queries name every department's tables
     if args.file is None:
         with engine.reading(store) as conn:
             found = sourcing.read(conn)
@@ -748,7 +748,7 @@ def _alert(store: sa.Engine, viewer: Person, month: date, *, dry_run: bool, afte
     from kpi.store import engine
 
     if not access.may_define(viewer):
-        raise Denied(Problem("edit.denied_define"))
+        raise Denied(Problem("edit.denied_administration"))
     if after:
         with engine.reading(store) as conn:
             if not alerts.configured(conn):

@@ -419,7 +419,7 @@ def test_a_number_that_owes_only_a_comment_says_why():
     assert (owed.code, owed.detail, owed.owed) == ("WAIT", "improvement", True)
     with i18n.use("en"):
         note = phrases.attention_facts(owed, {})[3]
-    assert note.startswith("a new signal, better than usual: worth a word on what worked · ")
+    assert note.startswith("A new signal, better than usual: worth a word on what worked · ")
     assert note.endswith(" · not explained yet")
 
 

@@ -342,7 +342,7 @@ def test_a_signal_during_an_event_names_it_on_the_attention_list(demo_duckdb_url
     )
     assert [e.title for e in downtime.during] == [OUTAGE]
     _, _, _, note = phrases.attention_facts(downtime, {})
-    assert note.startswith(f"during {OUTAGE} ({month:%b}\xa0{month:%Y})")  # a month never breaks
+    assert note.startswith(f"During {OUTAGE} ({month:%b}\xa0{month:%Y})")  # a month never breaks
     unaffected = [i for i in items if i.code == "NPS"]
     assert all(i.during == () for i in unaffected)
 

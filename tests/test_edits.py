@@ -64,7 +64,7 @@ def test_an_owner_comments_on_their_own_goal_anywhere(demo_duckdb_url):
         # zero-width spaces and a joiner show nothing: they counted as the number's explanation
         ({"kpi": "CS_WAIT", "text": "\u200b\u200b"}, "empty"),
         ({"kpi": "CS_WAIT", "text": " \u2060\u200d\u00a0"}, "empty"),
-        ({"kpi": "CS_WAIT", "text": "x" * 4001}, "4000"),
+        ({"kpi": "CS_WAIT", "text": "x" * 4001}, "4,001 characters long, longer than the 4,000"),
         ({"kpi": "NOPE", "text": "x"}, "NOPE"),
         ({"kpi": "CS_WAIT", "goal": "O1", "text": "x"}, "exactly one"),
     ],

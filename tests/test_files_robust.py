@@ -65,7 +65,7 @@ def test_a_field_over_131072_characters_is_a_named_problem():
     data = MEASUREMENTS.rstrip() + b"\nCS_WAIT,2026-11," + b"9" * 140_000 + b"\n"
     (problem,) = problems_of(data)
     assert problem.row == len(MEASUREMENTS.splitlines()) + 1
-    assert "131072" in words.message(problem)
+    assert "131,072" in words.message(problem)
 
 
 def test_an_unbalanced_quote_is_a_named_problem():

@@ -71,3 +71,34 @@ def test_a_head_s_action_owner_list_holds_only_those_who_read_the_action(app, ap
         )
     at = open_folds(open_page(app, "pages/departments.py", **{"as": HEAD}))
     assert set(at.selectbox(key="departments.action.owner").options) == within | {"Henrik Juul"}
+
+
+def _comments(url: str) -> int:
+    with engine.reading(engine.create(url)) as conn:
+        return conn.execute(sa.select(sa.func.count()).select_from(s.commentary)).scalar_one()
+
+
+def test_the_comment_form_takes_a_long_paste_says_how_long_it_is_keeps_it_and_empties_after_saving(
+    app, app_url
+):
+    """The box has no length cap of its own: Streamlit's drops a longer paste whole, with no word
+    (a trial pasted 10,000 characters and saw an empty box, then "The comment is empty"). The
+    check says how long it is and how long it may be, and the text stays to shorten."""
+    before = _comments(app_url)
+    at = open_folds(open_page(app, "pages/departments.py", **{"as": HEAD}))
+    [text_key] = [a.key for a in at.text_area if a.key and a.key.endswith(".comment.text")]
+    pasted = "The queue grew when the invoice run moved to Monday. " * 200  # 10,600 characters
+    at.text_area(key=text_key).input(pasted)
+    [save] = [b for b in at.get("form_submit_button") if b.proto.form_id.endswith(".comment")]
+    save.click().run()
+    assert not at.exception, at.exception
+    said = "The comment is 10,599 characters long, longer than the 4,000 it may hold: shorten it."
+    assert [e.value for e in at.error] == [said]  # the text as it stands, without its last space
+    assert at.text_area(key=text_key).value == pasted  # kept, to shorten
+    assert _comments(app_url) == before
+    at.text_area(key=text_key).input(pasted[:300].strip())
+    [save] = [b for b in at.get("form_submit_button") if b.proto.form_id.endswith(".comment")]
+    save.click().run()
+    assert not at.error and _comments(app_url) == before + 1
+    at = open_folds(at)  # nothing owes a word now, so the form's section is folded again
+    assert at.text_area(key=text_key).value == ""

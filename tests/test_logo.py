@@ -36,7 +36,7 @@ def test_the_bomb_is_small_enough_to_pass_the_size_check():
     ("data", "says"),
     [
         (BOMB, "far too many pixels"),
-        (png(2400, 300), "2400 × 300 pixels"),
+        (png(2400, 300), "2,400 × 300 pixels"),
         (JUNK, "not a PNG or JPEG"),
         (png(40, 20)[:-30], "not a PNG or JPEG"),  # cut short: its header reads, its pixels do not
         (b"GIF89a" + b"\x00" * 40, "not a PNG or JPEG"),

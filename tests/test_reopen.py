@@ -66,7 +66,7 @@ def test_reopening_is_for_admins_with_a_reason_and_a_closed_month(demo_duckdb_ur
         closing.close(conn, ADMIN, OCTOBER)
     with pytest.raises(Denied), engine.writing(store) as conn:
         closing.reopen(conn, CS_HEAD, OCTOBER, REASON)
-    with rejected_with("at most 4000", Refused), engine.writing(store) as conn:
+    with rejected_with("at most 4,000", Refused), engine.writing(store) as conn:
         closing.reopen(conn, ADMIN, OCTOBER, "x" * 4001)
     with rejected_with("Reason for reopening: required", Refused), engine.writing(store) as conn:
         closing.reopen(conn, ADMIN, OCTOBER, "\u200b\u2060")  # shows nothing: no reason (a review)

@@ -110,7 +110,7 @@ def prepare(
     """Who would be reminded of what for `month` (administrators only); nothing is sent: a dry
     run. `today` is the company's today unless given."""
     if not access.may_define(viewer):
-        raise Denied(Problem("edit.denied_define"))
+        raise Denied(Problem("edit.denied_administration"))
     day = today or settings.today()
     with engine.reading(store) as conn:
         return Outcome(month, day, plan(conn, month, language, day))
@@ -121,7 +121,7 @@ def deliver(store: sa.Engine, viewer: Person, outcome: Outcome) -> Outcome:
     and the others still go. Each item's result is recorded (and audited) right after its letter
     was tried, so a failed one is tried again on the next run."""
     if not access.may_define(viewer):
-        raise Denied(Problem("edit.denied_define"))
+        raise Denied(Problem("edit.denied_administration"))
     missing = mail.missing()
     if missing is not None and any(not p.already for p in outcome.planned):
         raise Unavailable(missing)

@@ -229,7 +229,7 @@ def plan(conn: sa.Connection, month: date, language: str, today: date | None = N
 def prepare(store: sa.Engine, viewer: Person, month: date, language: str) -> Outcome:
     """Who would get what of `month` (administrators only); nothing is sent: a dry run."""
     if not access.may_define(viewer):
-        raise Denied(Problem("edit.denied_define"))
+        raise Denied(Problem("edit.denied_administration"))
     with engine.reading(store) as conn:
         return Outcome(month, plan(conn, month, language))
 
@@ -238,7 +238,7 @@ def deliver(store: sa.Engine, viewer: Person, outcome: Outcome) -> Outcome:
     """Send each prepared mail not sent before, one by one; a refused one is named and the others
     still go. Each result is recorded (and audited) right after its letter was tried."""
     if not access.may_define(viewer):
-        raise Denied(Problem("edit.denied_define"))
+        raise Denied(Problem("edit.denied_administration"))
     missing = mail.missing()
     if missing is not None and any(not p.already for p in outcome.planned):
         raise Unavailable(missing)

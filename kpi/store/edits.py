@@ -42,7 +42,7 @@ def _text(text: str, field: str) -> str:
     if identity.blank(cleaned):  # spaces alone, or zero-width ones: nothing a reader sees
         raise Refused(Problem("edit.empty", field))
     if len(cleaned) > MAX_TEXT:
-        raise Refused(Problem("edit.too_long", field, (("limit", MAX_TEXT),)))
+        raise Refused(Problem("edit.too_long", field, (("length", len(cleaned)), ("limit", MAX_TEXT))))
     control = bounds.control_problems({field: cleaned})
     if control:
         raise Refused(control)

@@ -159,7 +159,7 @@ def write(writer: Writer, checked: list[Source]) -> None:
 def require_definer(viewer: Person) -> None:
     """Sources are administration: a query names other departments' tables and KPIs."""
     if not access.may_define(viewer):
-        raise Denied(Problem("edit.denied_define"))
+        raise Denied(Problem("edit.denied_administration"))
 
 
 FORM_FIELDS = ("kind", "connection", "query", "url", "timeout")

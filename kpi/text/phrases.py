@@ -130,12 +130,11 @@ def attention_facts(item: Item, owners: Mapping[str, str]) -> tuple[str, str, st
         target = t("attention.due", due=fmt.day_unbroken(date.fromisoformat(item.detail)))
     if item.detail and item.kind == "late":  # no value yet: how late it is, beside the target
         value = t("attention.days_late", count=int(item.detail))
-    owner = (
+    parts = [
         t("attention.owner", name=owners.get(item.owner, item.owner))
         if item.owner
         else t("attention.no_owner")
-    )
-    parts = [owner]
+    ]
     if item.since is not None:
         parts.append(t("attention.since", month=fmt.month_unbroken(item.since)))
     said = attention.explained(item)  # of it and those told with it; None: the reader reads none
@@ -146,9 +145,8 @@ def attention_facts(item: Item, owners: Mapping[str, str]) -> tuple[str, str, st
     if item.kind == "commentary_owed" and item.detail in ("improvement", "concern"):
         parts.insert(0, t(f"attention.owed_{item.detail}"))
     parts[:0] = [during(event) for event in item.during]
-    if parts[0] == owner:  # it starts the line: "Owner: …", not "owner: …"
-        parts[0] = owner[:1].upper() + owner[1:]
-    return kind, value, target, " · ".join(parts)
+    line = " · ".join(parts)  # each part begins with our words (never a typed title): ours to capitalise
+    return kind, value, target, line[:1].upper() + line[1:]
 
 
 def kind_word(kind: str, detail: str = "") -> str:

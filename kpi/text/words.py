@@ -74,11 +74,20 @@ def _label(field: str) -> str:
     return field if text == key else text
 
 
+AMOUNTS = frozenset({"length", "limit", "size", "width", "height"})
+"""A problem's parameters that count something (characters, rows, kB, pixels): written as the reader
+writes a number, `10,599` / `10.599` (a comment's "10599 characters … 4000" read as codes)."""
+
+
+def _amount(value: object) -> object:
+    return fmt.number(value) if isinstance(value, int) and not isinstance(value, bool) else _word(value)
+
+
 def message(found: Problem) -> str:
     """What is wrong, in the reader's language, without where in a file it was found."""
     key = found.key if "." in found.key else f"problem.{found.key}"
     params = dict(found.params)
-    said = {k: _word(v) for k, v in params.items() if k != "choices"}
+    said = {k: _amount(v) if k in AMOUNTS else _word(v) for k, v in params.items() if k != "choices"}
     if "choices" in params:  # an enumeration's values, in the reader's words (`terms.listing`)
         said["allowed"] = terms.listing(str(params["choices"]))
     text = t(key, field=_label(found.field), **said)

@@ -70,15 +70,18 @@ def commentary(
     order = prompted + [s for s in subjects if s not in prompted]
 
     def form() -> None:
-        with st.form(f"{key}.comment", clear_on_submit=True):
+        # no `max_chars`: Streamlit drops a paste longer than it whole, with no word (a trial
+        # pasted 10,000 characters and saw an empty box); the check says how long it is instead,
+        # and a refused form keeps the text to shorten (no clear on submit)
+        text_key = f"{key}.comment.text"
+        with st.form(f"{key}.comment"):
             subject = st.selectbox(t("forms.comment_on"), order, format_func=lambda s: subjects[s])
-            text = st.text_area(
-                t("forms.comment_text"), max_chars=edits.MAX_TEXT, help=t("forms.comment_help")
-            )
+            text = st.text_area(t("forms.comment_text"), key=text_key, help=t("forms.comment_help"))
             submitted = st.form_submit_button(t("forms.save"), type="primary")
         if submitted:
             kind, code = subject.split(":", 1)
             if write(ctx, edits.add_commentary, month=ctx.month, text=text, **{kind: code}):
+                _forget(text_key)
                 st.rerun()
 
     # open by itself while a number owes a word: a fold of its own then, so one closed by hand

@@ -33,7 +33,7 @@ def _reopen_form(ctx: Context, month: str) -> None:
         st.form("data.reopen"),
     ):
         st.caption(t("close_tab.reopen_explain"))
-        reason = st.text_area(t("closing.reason"), max_chars=closing.REASON_LIMIT, key="data.reopen.reason")
+        reason = st.text_area(t("closing.reason"), key="data.reopen.reason")  # no max_chars: see forms
         submitted = st.form_submit_button(
             t("close_tab.reopen_button", month=month), icon=":material/lock_open:"
         )

@@ -42,7 +42,11 @@ def _phase(row: month_rows.KpiRow) -> str | None:
 
 
 def phase_title(phase: str | None) -> str:
-    return t(f"phase.{phase or 'none'}")
+    """`Customer journey: Purchase` (a bare "Purchase" over IT's cards read as a department's
+    purchasing); KPIs without a phase under `Other KPIs`."""
+    if phase is None:
+        return t("departments.phase_none")
+    return t("departments.phase", phase=t(f"phase.{phase}"))
 
 
 def kpi_cards(
