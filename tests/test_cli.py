@@ -194,6 +194,22 @@ def test_a_department_head_cannot_ask_for_another_department(demo_duckdb_url, ca
     assert capsys.readouterr().err == "--department IT: not one of the departments you may ask for: CS.\n"
 
 
+@pytest.mark.parametrize(
+    "command",
+    [["sources"], ["send", "--month", MONTH, "--dry-run"], ["remind", "--month", MONTH, "--dry-run"]],
+)
+def test_a_head_asking_for_an_administrator_s_list_is_told_why_not(demo_duckdb_url, capsys, command):
+    """Listing sources or previewing mails reads across every department; the refusal said "Only
+    administrators change definitions, targets and data", which none of these does (a trial)."""
+    code = cli.main(
+        ["--db", demo_duckdb_url, "--lang", "en", "--as", "henrik.juul@havnhjem.example", *command]
+    )
+    assert code == cli.EXIT_REJECTED  # refused, as a bad file is (test_cli_codes)
+    assert capsys.readouterr().err == (
+        "Only administrators may do this: mails, reminders, alerts and sources reach across every department.\n"
+    )
+
+
 def test_department_filter_for_an_executive(demo_duckdb_url):
     data = status_json(demo_duckdb_url, "--department", "IT")
     assert {k["department"] for k in data["kpis"]} == {"IT"}

@@ -787,6 +787,8 @@ def test_departments_page_for_an_executive(app, app_url):
     assert labels == {row.kpi.name: shown(row) for row in service}
     page = texts(at)
     assert "Invoice callers wait at most 90 seconds" in page
+    phases = [m.value for m in at.markdown if m.value.startswith("#### ")]  # the cards' groups
+    assert phases and all(p.startswith("#### Customer journey: ") or p == "#### Other KPIs" for p in phases)
     met = invoice_callers(app_url)
     assert f"Met in {met.met} of the last {met.measured} months" in page
     picker = at.pills(key="departments.trend_kpi")
