@@ -266,21 +266,24 @@ def test_a_department_line_carries_its_kpi_s_trend():
     assert list(wait.trend) == expected[-deck.TREND_MONTHS :] and len(wait.trend) >= 2
 
 
+OVERDUE = deck.Flag("late_action", "Action overdue")
+
+
 @pytest.mark.parametrize(
-    ("due", "status", "listed", "note"),
+    ("due", "status", "listed", "note", "flag"),
     [
-        (date(2026, 9, 15), ActionStatus.PLANNED, True, "Planned · overdue"),
-        (date(2026, 12, 31), ActionStatus.DOING, True, "In progress"),  # the horizon: two months ahead
-        (date(2027, 1, 1), ActionStatus.PLANNED, False, None),
-        (date(2026, 10, 20), ActionStatus.DONE, False, None),
-        (None, ActionStatus.PLANNED, False, None),
+        (date(2026, 9, 15), ActionStatus.PLANNED, True, "Planned", OVERDUE),  # flagged as the Overview does
+        (date(2026, 12, 31), ActionStatus.DOING, True, "In progress", None),  # the horizon: two months ahead
+        (date(2027, 1, 1), ActionStatus.PLANNED, False, None, None),
+        (date(2026, 10, 20), ActionStatus.DONE, False, None, None),
+        (None, ActionStatus.PLANNED, False, None, None),
     ],
 )
-def test_the_actions_slide_holds_open_actions_due_within_two_months(due, status, listed, note):
+def test_the_actions_slide_holds_open_actions_due_within_two_months(due, status, listed, note, flag):
     action = replace(handmade.ACTIONS[0], due=due, status=status)
     actions = next(s for s in build(actions=[action]) if s.kind == "actions")
-    assert [(ln.label, ln.value, ln.note) for ln in actions.lines] == (
-        [("Put images on a CDN", "Ina Tang", note)] if listed else []
+    assert [(ln.label, ln.value, ln.note, ln.flag) for ln in actions.lines] == (
+        [("Put images on a CDN", "Ina Tang", note, flag)] if listed else []
     )
 
 

@@ -305,6 +305,7 @@ def _action_lines(meeting: Meeting, actions: Sequence[Action], owners: dict[str,
     visible = set(meeting.month_report.goals)
     due = [a for a in actions if a.goal in visible and a.due and a.due <= horizon and a.status.is_open]
     late = {a.id for a in outlook.overdue_on(due, meeting.today or months.end_of(month) + timedelta(days=1))}
+    overdue = Flag(str(attention.Kind.LATE_ACTION), t(f"attention.{attention.Kind.LATE_ACTION}"))
     lines = [
         Line(
             a.title,
@@ -312,8 +313,10 @@ def _action_lines(meeting: Meeting, actions: Sequence[Action], owners: dict[str,
             measure.unbroken(fmt.day(a.due)) if a.due else "–",  # a date whole (not "1 Nov / 2025")
             None,
             f"{t(f'action.{a.status}')}"
-            + (f" · {t('cascade.late')}" if a.id in late else "")
             + (f" · {phrases.verdict_words(meeting.verdicts[a.id])}" if a.id in meeting.verdicts else ""),
+            # overdue in the attention list's colour and word (a grey "· overdue" in the note was
+            # read past: a presenter's trial)
+            flag=overdue if a.id in late else None,
         )
         for a in sorted(due, key=lambda a: a.due or month)
     ]

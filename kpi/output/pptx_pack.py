@@ -155,6 +155,7 @@ _COLUMNS = {
         _Column("deck.col_what", "label", 5),
         _Column("deck.col_owner", "value", cap=2.5),
         _Column("deck.col_due", "target", cap=2.0),
+        _Column("deck.col_status", "status"),  # an overdue one's flag (the column only when some is)
         _Column("deck.col_note", "note", 3),
     ),
     "drivers": (
@@ -169,9 +170,13 @@ def status_words(lines: Sequence[Line]) -> list[str]:
     """Every word the table's status column can hold in the reader's language, held on one line:
     every status of a KPI or of a goal (whichever the table lists), or on the attention slide
     every kind of exception. The column is as wide as the longest, so no status wraps and the
-    column keeps its width from slide to slide."""
+    column keeps its width from slide to slide. The actions' table flags only what is overdue,
+    so its column is as wide as that word (every kind's had squeezed the notes)."""
     words: list[str] = []
-    if any(line.flag is not None for line in lines):
+    kinds = {line.flag.kind for line in lines if line.flag is not None}
+    if kinds == {str(Kind.LATE_ACTION)} and all(line.status is None for line in lines):
+        words += [palette.attention_label(str(Kind.LATE_ACTION), t(f"attention.{Kind.LATE_ACTION}"))]
+    elif kinds:
         words += [
             palette.attention_label(str(k), t(f"attention.{k}")) for k in Kind if k is not Kind.MISMATCH
         ]
