@@ -123,6 +123,10 @@ def test_full_screen_hides_the_app_around_the_slide_and_keys_wait_while_typing(s
     page.wait_for_function("() => document.body.classList.contains('present-full')")
     assert not header.is_visible()
     fits(page, "full screen")
+    opacity = "() => getComputedStyle(document.querySelector('.st-key-present-toolbar')).opacity"
+    page.wait_for_function(f"() => ({opacity})() === '0'")  # the room sees the slide alone
+    page.locator(".st-key-present-toolbar").hover()  # the presenter's pointer brings it back
+    page.wait_for_function(f"() => ({opacity})() === '1'")
     page.keyboard.press("Escape")
     page.wait_for_function("() => !document.body.classList.contains('present-full')")
     assert header.is_visible()

@@ -31,6 +31,8 @@ body.present-full [data-testid="stMainBlockContainer"] { padding-top: 1rem !impo
 body.present-full [data-testid="stSidebar"], body.present-full [data-testid="stHeader"],
 body.present-full [data-testid="stSidebarCollapsedControl"], body.present-full [data-testid="stToolbar"],
 body.present-full [data-testid="stDecoration"] { display: none !important; }
+body.present-full .st-key-present-toolbar { opacity: 0; transition: opacity 0.2s; }
+body.present-full .st-key-present-toolbar:hover, body.present-full .st-key-present-toolbar:focus-within { opacity: 1; }
 .st-key-present-keys { position: absolute; width: 1px; height: 1px; overflow: hidden; }
 .st-key-present-cover { padding: 14vh 0 0 2rem; border-left: 0.6rem solid #1F4E79; }
 .st-key-present-cover h1 { font-size: min(3rem, 8vw) !important; }
@@ -64,7 +66,9 @@ body.present-full [data-testid="stDecoration"] { display: none !important; }
 }
 </style>"""
 """The slide's room: less padding than a page (Streamlit keeps 10 rem under it), tighter type;
-in full screen the sidebar and header go. A comment takes two lines at most (the pack's speaker
+in full screen the sidebar and header go, and the toolbar shows only under the pointer or the
+keyboard's focus (the room saw Back, Next and the handouts on every slide), keeping its room so
+the slide does not move when it shows. A comment takes two lines at most (the pack's speaker
 notes hold it whole), a line's note four, on a screen: a phone, which scrolls the slide, shows
 them whole (a strategic goal's note ended "…som sigter længere end denn…" at 390 pixels).
 Titles shrink with a phone's width, so a long Danish word ("Kundeoplevelse") is not broken
@@ -301,7 +305,7 @@ def toolbar(slides: Sequence[deck.Slide], index: int) -> st.delta_generator.Delt
     back, where we are and next stay side by side above the jump (columns stacked all six, one a
     row, and pushed the slide below the first screen)."""
     count = len(slides)
-    with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+    with st.container(key="present-toolbar", horizontal=True, vertical_alignment="center", gap="small"):
         st.button(
             t("present.previous"),
             icon=":material/arrow_back:",
