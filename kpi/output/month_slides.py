@@ -27,7 +27,7 @@ def _counted(statuses: Sequence[KpiStatus] | Sequence[GoalStatus]) -> str:
 
 
 def _kinds(found: Sequence[attention.Item]) -> str:
-    """`45 exceptions in all: ⚠ Service priority broken 3 · ✕ Off target 15`: every exception of
+    """`45 exceptions among them (…): ⚠ Service priority broken 3 · ✕ Off target 15`: every exception of
     the list by kind (`attention.kinds`: also those told with another on its number), most severe
     first; their total where it is more than the items the slide counts."""
     counted = attention.kinds(found)

@@ -155,7 +155,7 @@ def kind_word(kind: str, detail: str = "") -> str:
 
 
 def items_counted(items: Sequence[Item]) -> str:
-    """`30 items need attention, 45 exceptions in all:` before the counts by kind
+    """`30 items need attention, with 45 exceptions among them:` before the counts by kind
     (`attention.kinds`) of a list told by measure: the items are one per number, the kinds count
     every exception in them (a header said 30 beside counts summing to 45, unexplained)."""
     total = len(attention.every(items))
@@ -166,7 +166,7 @@ def items_counted(items: Sequence[Item]) -> str:
 
 
 def exceptions_in_all(items: Sequence[Item]) -> str:
-    """`45 exceptions in all:` where a list told by measure holds more exceptions than items (the
+    """`45 exceptions among them (…):` where a list told by measure holds more exceptions than items (the
     month slide's count is the items'), else nothing."""
     total = len(attention.every(items))
     return t("attention.exceptions_in_all", count=total) if total != len(items) else ""
