@@ -634,6 +634,33 @@ def test_the_month_is_always_in_the_url(app):
 
 
 @pytest.mark.reads_only
+@pytest.mark.parametrize("asked", ["2031-01", "garbage", "2019-05"])
+def test_a_link_to_a_month_without_numbers_says_which_month_it_shows(app, asked):
+    """`?month=2031-01` showed the latest complete month, silently (a department head's trial)."""
+    at = app(month=asked).run()
+    assert not at.exception
+    assert at.query_params["month"] == "2026-10"
+    assert [i.value for i in at.info] == [
+        "The link names no month the cockpit has numbers for, so the page shows October 2026."
+    ]
+    assert not app(month="2026-09").run().info  # a month it holds: nothing to say
+
+
+@pytest.mark.reads_only
+@pytest.mark.parametrize("page", [CASCADE, "pages/smart_goals.py"])
+def test_a_link_to_a_department_the_reader_does_not_read_says_what_the_page_shows(app, page):
+    """A head's `?department=CS` showed "All you can see", silently (a department head's trial)."""
+    at = app(month="2026-10", **{"as": "henrik.juul@havnhjem.example", "department": "CS"})
+    at.switch_page(page).run()
+    assert not at.exception
+    said = "The department the link names is not one you read, or does not exist, so the page shows all you can see."
+    assert said in [i.value for i in at.info]
+    at = app(month="2026-10", **{"as": "henrik.juul@havnhjem.example", "department": "it"})
+    at.switch_page(page).run()  # their own, in another case: read
+    assert not at.exception and said not in [i.value for i in at.info]
+
+
+@pytest.mark.reads_only
 @pytest.mark.parametrize(("count", "per_row"), [(1, 2), (2, 2), (3, 3), (4, 4), (9, 4)])
 def test_a_few_tiles_share_the_row_between_them(count, per_row):
     """A head's two goals stood in the left half of a screen, titles cut, the right half empty."""

@@ -156,6 +156,7 @@ def _month_picker(first: date, last: date, today: date) -> date:
     strategic tiles), while the command line reads the last complete month (day-one trial)."""
     options = [months.key(m) for m in reversed(months.between(first, last))]
     settled = min(last, months.last_complete(today))
+    other = urlstate.names_none_of("month", options)  # a month without numbers, or no month at all
     chosen = urlstate.selectbox(
         t("frame.month"),
         options,
@@ -165,6 +166,8 @@ def _month_picker(first: date, last: date, today: date) -> date:
         format_func=lambda key: fmt.month_long(months.parse(key)),
         always_in_url=True,
     )
+    if other:  # it showed another month, silently
+        st.info(t("frame.month_not_held", month=fmt.month_long(months.parse(chosen))), icon=":material/info:")
     return months.parse(chosen)
 
 

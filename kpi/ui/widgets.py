@@ -746,6 +746,8 @@ def department_filter(
     from kpi.ui import urlstate
 
     every = t("cascade.all_departments" if whole else "cascade.all_yours")
+    if urlstate.names_none_of("department", list(departments)):  # it showed them all, silently
+        st.info(t("cascade.department_not_read", every=every[:1].lower() + every[1:]), icon=":material/info:")
     chosen = urlstate.selectbox(
         t("cascade.department"),
         [ALL, *departments],
