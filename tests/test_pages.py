@@ -270,6 +270,17 @@ def test_a_department_head_sees_only_their_goals(app):
 
 
 @pytest.mark.reads_only
+def test_promises_counted_over_part_of_the_company_say_so(app):
+    """A head's "2 of 3 linked KPIs on target" beside the CEO's "4 of 5" for the same promise read
+    as a different promise kept differently (a department head's trial)."""
+    said = "Counted over the KPIs you can see: the whole company's count may differ."
+    for who, told in (("henrik.juul@havnhjem.example", True), ("mette.kjaer@havnhjem.example", False)):
+        at = app(month="2026-10", **{"as": who}).run()
+        assert not at.exception
+        assert (said in [c.value for c in at.caption]) is told, who
+
+
+@pytest.mark.reads_only
 @pytest.mark.parametrize("viewer", ["mette.kjaer@havnhjem.example", "camilla.berg@havnhjem.example"])
 def test_links_into_the_cascade_and_departments_name_the_app_s_own_pages(app, viewer):
     """Every page's links (kpi.ui.widgets: one page object per process, shared by the sessions)

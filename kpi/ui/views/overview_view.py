@@ -240,8 +240,15 @@ def _item_text(item: attention.Item, owners: Mapping[str, str]) -> str:
     return "  \n".join(lines)
 
 
-def promises(month_report: report.MonthReport, all_promises: Sequence[Promise]) -> None:
+def promises(
+    month_report: report.MonthReport, all_promises: Sequence[Promise], *, whole: bool = True
+) -> None:
+    """Each promise with how many of its KPIs are on target; a reader who sees part of the company
+    (`whole` false) is told the counts are of the KPIs they read (a head's "2 of 3" beside the
+    CEO's "4 of 5" for the same promise, unexplained)."""
     st.subheader(t("overview.promises"))
+    if not whole:
+        st.caption(t("overview.promises_yours"))
     shown = False
     for promise in all_promises:
         green, measured = outlook.promise_kept(month_report, promise.code)
