@@ -936,6 +936,31 @@ def test_a_head_writes_commentary_that_shows_as_plain_text(app, app_url):
     assert any(c.author == "camilla.berg@havnhjem.example" and "Queue callback" in c.text for c in comments)
 
 
+def test_a_long_comment_is_shortened_beside_its_number_and_whole_under_commentary(app, app_url):
+    """A 4,000-character comment made the Overview 4,000 pixels tall and a phone's Departments
+    page 10,000, shown whole on the tile, the card and under Commentary (a department head's trial)."""
+    from datetime import date
+
+    from kpi.store import edits, engine
+    from kpi.ui import widgets
+    from tests.test_edits import CS_HEAD
+
+    words = "The invoice run moved to Monday and the queue grew with it before noon. "
+    text = (words * 50).strip()  # 3,599 characters
+    with engine.writing(engine.create(app_url)) as conn:
+        edits.add_commentary(conn, CS_HEAD, month=date(2026, 10, 1), kpi="CS_INVOICE_WAIT", text=text)
+    at = app(month="2026-10", **{"as": CS_HEAD.email})
+    at.switch_page(DEPARTMENTS).run()
+    assert not at.exception
+    shown = [e.value for e in at.text]
+    assert text in shown  # whole under Commentary
+    short = [v for v in shown if v.startswith("“The invoice run") and v != text]
+    assert short and all(len(v) <= widgets.SAID_LIMIT + 3 and v.endswith("…”") for v in short)
+    assert words.split()[0] in short[0] and not short[0].endswith(" …”")  # cut at a space, not in a word
+    said = "Shortened here: the whole comment, 3,599 characters, stands under Commentary on the Departments page."
+    assert said in [c.value for c in at.caption]
+
+
 @pytest.mark.reads_only
 def test_oidc_mode_asks_signed_out_people_to_sign_in(app, monkeypatch):
     monkeypatch.setenv("KPI_AUTH_MODE", "oidc")

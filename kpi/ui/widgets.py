@@ -546,12 +546,27 @@ def spark_shades(
     return shades, named
 
 
+SAID_LIMIT = 400
+"""Characters of a comment a tile or card shows beside its number: a comment may hold 4,000, and
+one that long made the Overview 4,000 pixels tall and a phone's Departments page 10,000 (a
+trial); the whole stands under Commentary on the Departments page."""
+
+
+def said_here(text: str) -> str:
+    """`text`, or its first `SAID_LIMIT` characters cut at a space, ending in "…"."""
+    if len(text) <= SAID_LIMIT:
+        return text
+    cut = text[:SAID_LIMIT]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip() + "…"
+
+
 def say(comments: Sequence[Commentary]) -> None:
-    """The explanations of a number, beside it: plain text, never Markdown or HTML."""
+    """The explanations of a number, beside it: plain text, never Markdown or HTML; a long one
+    shortened (`said_here`), saying where it stands whole."""
     for comment in comments:
-        st.text(
-            t("widget.quote", text=comment.text)
-        )  # quoted: every font has the marks, not every one an emoji
+        st.text(t("widget.quote", text=said_here(comment.text)))  # quoted: every font has the marks
+        if len(comment.text) > SAID_LIMIT:
+            st.caption(t("widget.said_cut", length=fmt.number(len(comment.text))))
 
 
 def goal_tile(
