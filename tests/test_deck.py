@@ -417,7 +417,7 @@ def test_a_department_slide_says_once_what_its_targets_are_when_they_are_of_one_
     service = handmade.DEPARTMENTS[1]
     with i18n.use("en"):
         [same] = deck._department_slides(meeting, service, rows, set(), handmade.OWNERS)
-        assert same.subtitle == "Every target here: 2026 target"
+        assert same.subtitle == "The targets here are this month's (2026 target)"
         assert [ln.target for ln in same.lines] == [fmt.value(r.target.value, r.kpi.unit) for r in rows]
         mixed = [replace(rows[0], target=MonthTarget(55.0, TargetKind.EXPLICIT)), *rows[1:]]
         [apart] = deck._department_slides(meeting, service, mixed, set(), handmade.OWNERS)
