@@ -147,6 +147,29 @@ def test_full_screen_hides_the_app_around_the_slide_and_keys_wait_while_typing(s
     page.close()
 
 
+def test_quick_presses_each_move_one_slide(server, browser):
+    """Five presses of → as fast as keys go, then two of ←: each moves one slide. A press while
+    the last one's slide was still being made went to that same slide again (five quick presses
+    moved three slides: a presenter's trial); the keys now wait their turn (present_view.KEYS)."""
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.set_default_timeout(SETTLE_MS)
+    page.goto(f"{server}/present?month=2026-10&slide=2")
+    settle(page)
+    page.wait_for_function("() => document.getElementById('present-keys')")
+    for keys, slide in ((["ArrowRight"] * 5, "7"), (["ArrowLeft"] * 2, "5")):
+        for key in keys:
+            page.keyboard.press(key)
+        at = f"() => new URLSearchParams(location.search).get('slide') === '{slide}'"
+        page.wait_for_function(at, timeout=60_000)
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=stApp]').dataset.testScriptState === 'notRunning'"
+    )
+    settle(page)
+    assert "slide=5" in page.url
+    assert main(page).get_by_text("5 / ", exact=False).count() >= 1
+    page.close()
+
+
 @pytest.mark.parametrize("language", ["en", "da"])
 def test_on_a_phone_back_and_next_stand_side_by_side_above_the_slide(server, browser, language):
     """At 390 px the toolbar wraps rather than stacking its six parts one a row: back, where we

@@ -288,7 +288,7 @@ def test_the_attention_list_the_month_slide_and_the_owed_list_count_the_same_ove
         for slide in slides
         if slide.kind == "actions"
         for line in slide.lines
-        if "overdue" in line.note
+        if line.flag is not None and line.flag.kind == "late_action"
     ]
     assert ("Hire two agents" in marked) is (today > date(2026, 10, 31))
 

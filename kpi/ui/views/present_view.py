@@ -86,6 +86,36 @@ KEYS = """<script>
         const button = document.querySelector(".st-key-" + key + " button");
         if (button && !button.disabled) { window.presentPressed = performance.now(); button.click(); }
       };
+      let pending = 0, waiting = null;  // the slide the address held when the last press went
+      const slide = () => new URLSearchParams(location.search).get("slide");
+      const running = () => {
+        const app = document.querySelector('[data-testid="stApp"]');
+        const state = app && app.dataset.testScriptState;
+        return state === "running" || state === "rerunRequested";
+      };
+      const move = () => {
+        // the last press is taken once the address holds its slide and its run has ended: a click
+        // while a run goes on was merged into it, and moved nothing
+        if (running() || (waiting !== null && slide() === waiting)) return;
+        waiting = null;
+        if (pending === 0) return;
+        const key = pending > 0 ? "present-next" : "present-back";
+        const button = document.querySelector(".st-key-" + key + " button");
+        if (!button || button.disabled) { pending = 0; return; }  // the deck's end: nothing further
+        pending -= Math.sign(pending);
+        const sent = waiting = slide();
+        click(key);
+        // a press the address never took (none in 10 s, where a busy server takes seconds) does
+        // not hold the presses after it
+        setTimeout(() => { if (waiting === sent) waiting = null; }, 10000);
+      };
+      let ticking = false;
+      const tick = () => {
+        move();
+        ticking = pending !== 0 || waiting !== null;
+        if (ticking) setTimeout(tick, 50);
+      };
+      const press = (key) => { pending += key === "present-next" ? 1 : -1; if (!ticking) tick(); };
       const full = (on) => {
         document.body.classList.toggle("present-full", on);
         const root = document.documentElement;
@@ -105,7 +135,7 @@ KEYS = """<script>
         if (["input", "textarea", "select"].includes(tag) || (where && where.isContentEditable)) return;
         if (event.altKey || event.ctrlKey || event.metaKey) return;
         const keys = {ArrowRight: "next", PageDown: "next", " ": "next", ArrowLeft: "back", PageUp: "back"};
-        if (keys[event.key]) click("present-" + keys[event.key]);
+        if (keys[event.key]) press("present-" + keys[event.key]);
         else if (event.key === "f" || event.key === "F") full(!document.body.classList.contains("present-full"));
         else if (event.key === "Escape") full(false);
         else return;
@@ -311,8 +341,8 @@ def toolbar(slides: Sequence[deck.Slide], index: int) -> st.delta_generator.Delt
             icon=":material/arrow_back:",
             disabled=index == 0,
             key="present.back",
-            on_click=_go,
-            args=(index - 1, count),
+            on_click=_step,
+            args=(-1, count),
         )
         st.markdown(f"**{index + 1} / {count}**", width="content")
         st.button(
@@ -320,8 +350,8 @@ def toolbar(slides: Sequence[deck.Slide], index: int) -> st.delta_generator.Delt
             icon=":material/arrow_forward:",
             disabled=index == count - 1,
             key="present.next",
-            on_click=_go,
-            args=(index + 1, count),
+            on_click=_step,
+            args=(1, count),
         )
         jump = f"present.jump.{index}"
         st.selectbox(
@@ -342,6 +372,13 @@ def toolbar(slides: Sequence[deck.Slide], index: int) -> st.delta_generator.Delt
 def _go(index: int, count: int) -> None:
     """Show slide `index` (0-based, kept within the deck): its number goes into the address."""
     st.query_params["slide"] = str(min(max(index, 0), count - 1) + 1)
+
+
+def _step(by: int, count: int) -> None:
+    """Move `by` slides from the one the address holds now, not from the one the button was
+    drawn on: a second press that came while the first one's run was still going moved to the
+    same slide again (five quick presses of → moved three slides: a presenter's trial)."""
+    _go(slide_index(st.query_params.get("slide", "1"), count) + by, count)
 
 
 def _jump(key: str, count: int) -> None:
