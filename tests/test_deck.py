@@ -287,6 +287,10 @@ def test_the_actions_slide_holds_open_actions_due_within_two_months(due, status,
     assert [(ln.label, ln.value, ln.note, ln.flag) for ln in actions.lines] == (
         [("Put images on a CDN", "Ina Tang", note, flag)] if listed else []
     )
+    if listed:  # the packs' speaker notes say it is overdue, as the slide shows beside its date
+        from kpi.output import speaker
+
+        assert ("Action overdue" in speaker.notes(actions)) is (flag is not None)
 
 
 @pytest.mark.parametrize("language", ["en", "da"])

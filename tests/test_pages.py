@@ -664,11 +664,25 @@ def test_a_link_to_a_department_the_reader_does_not_read_says_what_the_page_show
     at = app(month="2026-10", **{"as": "henrik.juul@havnhjem.example", "department": "CS"})
     at.switch_page(page).run()
     assert not at.exception
-    said = "The department the link names is not one you read, or does not exist, so the page shows all you can see."
+    said = (
+        "The department the link names is not one you read, or does not exist, so the page shows "
+        "all the departments you can see."
+    )
     assert said in [i.value for i in at.info]
     at = app(month="2026-10", **{"as": "henrik.juul@havnhjem.example", "department": "it"})
     at.switch_page(page).run()  # their own, in another case: read
     assert not at.exception and said not in [i.value for i in at.info]
+    at = app(month="2026-10")  # one department chosen, then a link naming none: that one stays
+    at.switch_page(page).run()
+    at.selectbox(key="department").set_value("CS").run()
+    at.query_params["department"] = "XX"
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="department").value == "CS"
+    assert (
+        "The department the link names is not one you read, or does not exist, so the page shows "
+        "Customer service." in [i.value for i in at.info]
+    )
 
 
 @pytest.mark.reads_only
@@ -936,6 +950,27 @@ def test_a_head_writes_commentary_that_shows_as_plain_text(app, app_url):
     assert any(c.author == "camilla.berg@havnhjem.example" and "Queue callback" in c.text for c in comments)
 
 
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("short words " * 30, ("short words " * 30)),  # 360 characters: whole
+        ("word " * 100, "word " * 79 + "word"),  # cut at the last space before the limit
+        (
+            "see https://example.com/" + "x" * 500,
+            "see https://example.com/" + "x" * 376,
+        ),  # no space late: hard cut
+        (" " * 401 + "late", ""),  # spaces alone: nothing kept but the ellipsis
+        ("line\n" * 100, "line\n" * 79 + "line"),  # a line break is a place to cut too
+    ],
+)
+def test_a_comment_beside_its_number_is_cut_between_words_near_the_limit(text, kept):
+    """A cut at the last space anywhere in the first 400 characters left "see…" of a comment
+    holding a long address after its first word (a review)."""
+    from kpi.ui import widgets
+
+    assert widgets.said_here(text) == (text if len(text) <= widgets.SAID_LIMIT else kept.rstrip() + "…")
+
+
 def test_a_long_comment_is_shortened_beside_its_number_and_whole_under_commentary(app, app_url):
     """A 4,000-character comment made the Overview 4,000 pixels tall and a phone's Departments
     page 10,000, shown whole on the tile, the card and under Commentary (a department head's trial)."""
@@ -956,7 +991,8 @@ def test_a_long_comment_is_shortened_beside_its_number_and_whole_under_commentar
     assert text in shown  # whole under Commentary
     short = [v for v in shown if v.startswith("“The invoice run") and v != text]
     assert short and all(len(v) <= widgets.SAID_LIMIT + 3 and v.endswith("…”") for v in short)
-    assert words.split()[0] in short[0] and not short[0].endswith(" …”")  # cut at a space, not in a word
+    kept = short[0].removeprefix("“").removesuffix("…”")
+    assert text.startswith(kept) and text[len(kept)].isspace()  # cut between words, not in one
     said = "Shortened here: the whole comment, 3,599 characters, stands under Commentary on the Departments page."
     assert said in [c.value for c in at.caption]
 

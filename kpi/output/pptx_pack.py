@@ -166,7 +166,7 @@ _COLUMNS = {
 }
 
 
-def status_words(lines: Sequence[Line]) -> list[str]:
+def status_words(lines: Sequence[Line], layout: str = "wide") -> list[str]:
     """Every word the table's status column can hold in the reader's language, held on one line:
     every status of a KPI or of a goal (whichever the table lists), or on the attention slide
     every kind of exception. The column is as wide as the longest, so no status wraps and the
@@ -174,7 +174,7 @@ def status_words(lines: Sequence[Line]) -> list[str]:
     so its column is as wide as that word (every kind's had squeezed the notes)."""
     words: list[str] = []
     kinds = {line.flag.kind for line in lines if line.flag is not None}
-    if kinds == {str(Kind.LATE_ACTION)} and all(line.status is None for line in lines):
+    if layout == "actions" and kinds:
         words += [palette.attention_label(str(Kind.LATE_ACTION), t(f"attention.{Kind.LATE_ACTION}"))]
     elif kinds:
         words += [
@@ -230,12 +230,12 @@ def used_columns(lines: Sequence[Line], layout: str) -> tuple[_Column, ...]:
     return tuple(column for column in _COLUMNS[layout] if used(column))
 
 
-def _fit(lines: Sequence[Line], columns: Sequence[_Column], width: float, room: float) -> _Fit:
+def _fit(lines: Sequence[Line], columns: Sequence[_Column], width: float, room: float, layout: str) -> _Fit:
     """The largest type size at which the table's rows fit `room` inches, its column widths and
     its row heights (header first)."""
     rows = [_cells(line, columns) for line in lines]
     headers = [t(c.header) for c in columns]
-    statuses = status_words(lines)
+    statuses = status_words(lines, layout)
     verdicts = [w for line in lines for w in _verdict_words(line.reading)]
     fit = _Fit(SIZES[-1], [], [])
     for size in SIZES:
@@ -351,7 +351,7 @@ def _table(
     widths)."""
     left, top, width, room = box
     columns = used_columns(kin, layout)
-    fit = _fit(lines, columns, width, room)
+    fit = _fit(lines, columns, width, room, layout)
     shape = slide.shapes.add_table(
         len(lines) + 1, len(columns), Inches(left), Inches(top), Inches(width), Inches(sum(fit.heights))
     )

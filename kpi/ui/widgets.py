@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextvars
 import functools
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -553,11 +554,16 @@ trial); the whole stands under Commentary on the Departments page."""
 
 
 def said_here(text: str) -> str:
-    """`text`, or its first `SAID_LIMIT` characters cut at a space, ending in "…"."""
+    """`text`, or its first `SAID_LIMIT` characters ending in "…": cut at the last space or line
+    break in their last fifth, else where the limit falls (a long address after a first word
+    would otherwise leave that word alone)."""
     if len(text) <= SAID_LIMIT:
         return text
     cut = text[:SAID_LIMIT]
-    return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip() + "…"
+    spaces = [found.start() for found in re.finditer(r"\s", cut)]
+    if spaces and spaces[-1] >= SAID_LIMIT * 4 // 5:
+        cut = cut[: spaces[-1]]
+    return cut.rstrip() + "…"
 
 
 def say(comments: Sequence[Commentary]) -> None:
@@ -761,8 +767,7 @@ def department_filter(
     from kpi.ui import urlstate
 
     every = t("cascade.all_departments" if whole else "cascade.all_yours")
-    if urlstate.names_none_of("department", list(departments)):  # it showed them all, silently
-        st.info(t("cascade.department_not_read", every=every[:1].lower() + every[1:]), icon=":material/info:")
+    other = urlstate.names_none_of("department", list(departments))  # another was shown, silently
     chosen = urlstate.selectbox(
         t("cascade.department"),
         [ALL, *departments],
@@ -771,4 +776,9 @@ def department_filter(
         where=where,
         format_func=lambda c: departments.get(c, every),
     )
+    if other:  # what the page shows: all, or the department chosen before in this session
+        shown = (
+            departments[chosen] if chosen else t("cascade.all_shown" if whole else "cascade.all_yours_shown")
+        )
+        st.info(t("cascade.department_not_read", shown=plain.markdown(shown)), icon=":material/info:")
     return chosen or None

@@ -32,7 +32,7 @@ body.present-full [data-testid="stSidebar"], body.present-full [data-testid="stH
 body.present-full [data-testid="stSidebarCollapsedControl"], body.present-full [data-testid="stToolbar"],
 body.present-full [data-testid="stDecoration"] { display: none !important; }
 body.present-full .st-key-present-toolbar { opacity: 0; transition: opacity 0.2s; }
-body.present-full .st-key-present-toolbar:hover, body.present-full .st-key-present-toolbar:focus-within { opacity: 1; }
+body.present-full .st-key-present-toolbar:hover, body.present-full .st-key-present-toolbar:has(:focus-visible) { opacity: 1; }
 .st-key-present-keys { position: absolute; width: 1px; height: 1px; overflow: hidden; }
 .st-key-present-cover { padding: 14vh 0 0 2rem; border-left: 0.6rem solid #1F4E79; }
 .st-key-present-cover h1 { font-size: min(3rem, 8vw) !important; }
@@ -86,7 +86,9 @@ KEYS = """<script>
         const button = document.querySelector(".st-key-" + key + " button");
         if (button && !button.disabled) { window.presentPressed = performance.now(); button.click(); }
       };
-      let pending = 0, waiting = null;  // the slide the address held when the last press went
+      // waiting: the slide the address held when the last press went (the page's run always
+      // puts one there); sent: that press's number, so an old timer clears no later wait
+      let pending = 0, waiting = null, sent = 0;
       const slide = () => new URLSearchParams(location.search).get("slide");
       const running = () => {
         const app = document.querySelector('[data-testid="stApp"]');
@@ -103,11 +105,12 @@ KEYS = """<script>
         const button = document.querySelector(".st-key-" + key + " button");
         if (!button || button.disabled) { pending = 0; return; }  // the deck's end: nothing further
         pending -= Math.sign(pending);
-        const sent = waiting = slide();
+        waiting = slide();
+        const mine = ++sent;
         click(key);
         // a press the address never took (none in 10 s, where a busy server takes seconds) does
         // not hold the presses after it
-        setTimeout(() => { if (waiting === sent) waiting = null; }, 10000);
+        setTimeout(() => { if (sent === mine) waiting = null; }, 10000);
       };
       let ticking = false;
       const tick = () => {
