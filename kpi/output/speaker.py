@@ -32,12 +32,12 @@ def notes(slide: Slide) -> str:
 def _why(line: Line, kind: str) -> str:
     if line.why:
         return _stopped(line.why)
+    flag = palette.attention_label(line.flag.kind, line.flag.word) if line.flag is not None else ""
     if kind == "actions":  # an overdue one's flag too: the slide shows it beside the date
-        flag = palette.attention_label(line.flag.kind, line.flag.word) if line.flag is not None else ""
         state = " · ".join(part for part in (line.note, flag) if part)
         return _stopped(t("speaker.action", who=line.value, due=line.target, state=state))
-    if line.flag is not None:
-        said = palette.attention_label(line.flag.kind, line.flag.word)
+    if flag:
+        said = flag
     elif line.status is not None:
         said = palette.label(line.status)
     else:

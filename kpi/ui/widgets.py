@@ -570,8 +570,9 @@ def say(comments: Sequence[Commentary]) -> None:
     """The explanations of a number, beside it: plain text, never Markdown or HTML; a long one
     shortened (`said_here`), saying where it stands whole."""
     for comment in comments:
-        st.text(t("widget.quote", text=said_here(comment.text)))  # quoted: every font has the marks
-        if len(comment.text) > SAID_LIMIT:
+        shown = said_here(comment.text)
+        st.text(t("widget.quote", text=shown))  # quoted: every font has the marks
+        if shown != comment.text:
             st.caption(t("widget.said_cut", length=fmt.number(len(comment.text))))
 
 
