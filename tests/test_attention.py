@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from kpi.domain import attention, months, outlook, report, samples
+from kpi.domain import attention, month_rows, months, outlook, report, samples
 from kpi.domain.attention import Kind
 from kpi.domain.model import (
     Action,
@@ -19,6 +19,7 @@ from kpi.domain.model import (
     ServicePriority,
 )
 from kpi.domain.signals import Variation
+from kpi.text import i18n, phrases
 from tests import handmade
 from tests.handmade import OCTOBER
 
@@ -72,6 +73,47 @@ def test_a_broken_service_priority_comes_first_with_its_threshold_and_how_long_i
     assert (first.kind, first.code, first.value, first.target) == (Kind.BROKEN_PRIORITY, "P_WAIT", 55, 50.0)
     assert first.since == date(2026, 9, 1)  # 70 s in September, 55 s in October
     assert first.goal == "O1"  # the goal on its KPI, to open
+
+
+def test_a_broken_promise_s_bar_says_it_is_a_bound_not_a_month_s_target():
+    """One number had three bars each said as "target" (the promise's, its KPI's this month, its
+    goal's by its deadline), and a CEO could not tell them apart: the promise's is its bound."""
+    wait = ServicePriority("P_WAIT", "Callers wait at most 50 seconds", "WAIT", 50.0, "<=")
+    slot = replace(wait, code="P_SLOT", comparison=">=", threshold=60.0)
+    report = handmade.month_report()
+    found = {i.code: i for i in attention.items(report, [], [], attention.compliance(report, [wait, slot]))}
+    with i18n.use("en"):
+        assert phrases.attention_facts(found["P_WAIT"], {})[1:3] == ("55\xa0s", "at most 50\xa0s")
+    with i18n.use("da"):
+        assert phrases.attention_facts(found["P_WAIT"], {})[2] == "højst 50\xa0sek."
+        assert phrases.attention_facts(found["P_SLOT"], {})[2] == "mindst 60\xa0sek."
+
+
+def test_a_run_as_old_as_what_the_cockpit_looked_at_may_be_older_and_says_so():
+    """Three priorities broken since 2023 read "since Dec 2025", the first month of their twelve
+    (a CEO's trial asked what happened then): a run that reaches the window's first month, or
+    the first month the report reads, is said as "since … or earlier"; a shorter one is not."""
+    wait = ServicePriority("P_WAIT", "Callers wait at most 50 seconds", "WAIT", 50.0, "<=")
+    years = [months.add(OCTOBER, -back) for back in range(2, 40)]  # from 2023, broken throughout
+    values = [*handmade.VALUES, *(MonthValue("WAIT", m, 70) for m in years)]
+    report = handmade.month_report(values=values)
+    first = attention.items(report, [], [], attention.compliance(report, [wait]))[0]
+    assert (first.code, first.since, first.since_or_earlier) == ("P_WAIT", date(2025, 11, 1), True)
+    with i18n.use("en"):
+        assert phrases.since(first) == "since Nov\xa02025 or earlier"
+    with i18n.use("da"):
+        assert phrases.since(first) == "siden nov.\xa02025 eller før"
+
+    low = [MonthValue("NPS", m, 10, n=300, margin=5.0) for m in years]
+    red = attention.items(handmade.month_report(values=[*handmade.VALUES, *low]), [])
+    nps = next(i for i in red if i.kind is Kind.RED_KPI and i.code == "NPS")
+    assert nps.since < month_rows.history_start(OCTOBER) and nps.since_or_earlier  # red as far as it reads
+
+    shorter = handmade.month_report()  # 70 s in September, 55 s in October: from September
+    item = attention.items(shorter, [], [], attention.compliance(shorter, [wait]))[0]
+    assert (item.since, item.since_or_earlier) == (date(2026, 9, 1), False)
+    with i18n.use("en"):
+        assert phrases.since(item) == "since Sept\xa02026"
 
 
 @pytest.mark.parametrize(

@@ -192,6 +192,33 @@ def test_on_a_phone_back_and_next_stand_side_by_side_above_the_slide(server, bro
     page.close()
 
 
+JUMP_ROOM = """(labels) => {
+    const field = document.querySelector('.st-key-present-toolbar [data-testid="stSelectbox"] input');
+    const look = getComputedStyle(field);
+    const pen = document.createElement('canvas').getContext('2d');
+    pen.font = look.font;
+    const room = field.clientWidth - parseFloat(look.paddingLeft) - parseFloat(look.paddingRight);
+    return labels.filter((label) => pen.measureText(label).width > room);
+}"""
+"""The jump's labels that its field, drawn in its own font, cuts short."""
+
+
+@pytest.mark.parametrize("language", ["en", "da"])
+def test_the_jump_names_every_slide_whole_on_a_laptop(server, browser, language):
+    """At 1280 pixels the jump to a slide cut "10. What drives Net Promoter Score, all custom…"
+    (a presenter's trial): it is wide enough for every slide's label of the demo deck."""
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.set_default_timeout(SETTLE_MS)
+    page.goto(f"{server}/present?month=2026-10&slide=1&lang={language}&as={VIEWERS['executive']}")
+    settle(page)
+    main(page).get_by_role("combobox").click()
+    labels = page.get_by_role("option").all_inner_texts()
+    page.keyboard.press("Escape")
+    assert len(labels) > 10 and any("Net Promoter" in label for label in labels), labels
+    assert page.evaluate(JUMP_ROOM, labels) == []
+    page.close()
+
+
 def test_a_slide_click_reruns_the_slide_alone(server, browser, demo_duckdb_file):
     """Next reruns the toolbar and the slide (a fragment, present_view.meeting): the server sends
     the new slide and nothing of the sidebar or the page around it, so the browser redraws

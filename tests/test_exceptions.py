@@ -85,6 +85,7 @@ def test_status_json_lists_both(quiet_url, capsys):
         "target": 90.0,
         "owner": "ceo@quiet.example",
         "since": "2026-09",
+        "since_or_earlier": False,
         "commented": False,
         "owed": False,  # a broken priority owes no comment of its own: its KPI's number owes none
         "also": [],

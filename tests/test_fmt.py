@@ -64,6 +64,22 @@ def test_a_value_beside_its_target_reads_apart_from_it_when_it_is(language, amou
 
 
 @pytest.mark.parametrize(
+    ("amount", "target", "direction", "expected"),
+    [
+        (82.64, 82.6, Direction.HIGHER, "82.6\xa0%"),  # meets it: reads as the target, "On target"
+        (82.56, 82.6, Direction.HIGHER, "82.56\xa0%"),  # short of it: told apart
+        (82.64, 82.6, Direction.LOWER, "82.64\xa0%"),  # above a ceiling: told apart
+        (82.56, 82.6, Direction.LOWER, "82.6\xa0%"),  # under a ceiling: meets it
+    ],
+)
+def test_a_value_that_meets_its_target_keeps_its_unit_s_decimals(amount, target, direction, expected):
+    """ "Satisfaction after contact 82.64 %" stood among one-decimal values on a slide, on target
+    at 82.6 % (a CEO's trial): only a value that misses gains the decimals that say it does."""
+    with i18n.use("en"):
+        assert fmt.beside(amount, target, "%", direction) == expected
+
+
+@pytest.mark.parametrize(
     ("amount", "unit", "expected"),
     [
         (2.1, "%", "+2.1\xa0pts"),

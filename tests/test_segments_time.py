@@ -45,3 +45,21 @@ def test_groups_read_alike_keep_a_column_each_on_a_phone():
         "Private (2)",
         "Month (2)",
     ]
+
+
+def test_on_a_phone_every_month_shows_without_scrolling_the_table(monkeypatch):
+    """The phone's table stopped at its tenth month, the rest behind a scroll inside it (a CEO's
+    trial): it is as tall as its thirteen rows."""
+    from kpi.ui import widgets
+
+    drawn = []
+    through = widgets.dataframe
+
+    def recorded(data, **options):
+        drawn.append((len(data), options.get("height", "auto")))
+        return through(data, **options)
+
+    monkeypatch.setattr(widgets, "dataframe", recorded)
+    at = AppTest.from_function(table, args=(0,), default_timeout=30).run()
+    assert not at.exception, at.exception
+    assert drawn[1] == (13, "content")  # the phone's: a row a month, every row shown

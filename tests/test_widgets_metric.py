@@ -34,3 +34,22 @@ def test_a_change_is_coloured_by_the_kpis_direction_and_no_change_is_grey(direct
     assert not at.exception, at.exception
     (metric,) = at.metric
     assert (metric.proto.color, metric.proto.direction) == (colour, arrow)
+
+
+def test_a_goal_s_line_says_by_when_its_target_is_due():
+    """ "✓ On track … — 30.3 h (target 24.0 h)" read as a broken promise marked on track (a CEO's
+    trial): the line says the target is the deadline's, not the month's."""
+    from dataclasses import replace
+
+    from kpi.text import i18n
+    from kpi.ui import widgets
+    from tests import handmade
+
+    row = next(r for r in handmade.month_report().goals.values() if r.goal.deadline is not None)
+    with i18n.use("en"):
+        assert widgets.goal_line(row).endswith(" by Dec\xa02026)"), widgets.goal_line(row)
+    with i18n.use("da"):
+        assert widgets.goal_line(row).endswith(" senest dec.\xa02026)"), widgets.goal_line(row)
+    open_ended = replace(row, goal=replace(row.goal, deadline=None))
+    with i18n.use("en"):
+        assert widgets.goal_line(open_ended).endswith(")") and " by " not in widgets.goal_line(open_ended)

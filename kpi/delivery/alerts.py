@@ -115,7 +115,7 @@ def text(company: str, month: date, digest: Digest) -> str:
     lines = [t("alerts.heading", company=company, month=fmt.month_long(month), count=len(digest.items))]
     for item in digest.items:
         kind, value, target, _ = phrases.attention_facts(item, {})
-        since = t("attention.since", month=fmt.month(item.since)) if item.since else ""
+        since = phrases.since(item, fmt.month)
         lines.append(
             t(
                 "alerts.item",

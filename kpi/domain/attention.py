@@ -27,7 +27,7 @@ from kpi.domain.model import (
     KpiStatus,
     ServicePriority,
 )
-from kpi.domain.month_rows import GoalRow, KpiRow
+from kpi.domain.month_rows import GoalRow, KpiRow, history_start
 from kpi.domain.outlook import overdue
 from kpi.domain.priorities import Compliance
 from kpi.domain.report import MonthReport
@@ -122,6 +122,10 @@ class Item:
     explained yet" where a comment is owed, "no comment this month" where none is (a goal off
     track since October read "not explained yet" while its owner's mail said every number that
     needed her comment had one)."""
+    since_or_earlier: bool = False
+    """Whether the run of `since` reaches back as far as the cockpit looked (the report's history,
+    a priority's window), so it may have begun earlier: three promises broken since 2023 read
+    "since Dec 2025", the window's first month, and a CEO asked what happened then."""
 
     def every(self) -> tuple[Item, ...]:
         """The item and the items told with it."""
@@ -141,6 +145,11 @@ class _Facts:
     def during(self, kpi: str, department: str | None) -> tuple[CompanyEvent, ...]:
         return company_events.during(self.events, kpi, department, self.report.month)
 
+    def looked_back_to(self, since: date | None) -> bool:
+        """Whether a run that began in `since` began where the report's history does: it may be
+        older (`month_rows.history_start`)."""
+        return since is not None and since <= history_start(self.report.month)
+
     def kpi_item(self, kind: Kind, row: KpiRow, since: date | None, detail: str = "") -> Item:
         code, goal = row.kpi.code, self.kpi_goal.get(row.kpi.code)
         return Item(
@@ -158,11 +167,14 @@ class _Facts:
             detail=detail,
             during=self.during(code, row.kpi.department),
             kpi=code,
+            since_or_earlier=self.looked_back_to(since),
         )
 
     def goal_item(self, kind: Kind, row: GoalRow, since: date | None, detail: str = "") -> Item:
         g = row.goal
         series = self.report.kpis[row.kpi.code].series if row.kpi and row.kpi.code in self.report.kpis else {}
+        if since is None and kind is not Kind.MISMATCH:
+            since = row.since(self.report.month, series)
         return Item(
             kind,
             g.code,
@@ -173,7 +185,7 @@ class _Facts:
             g.target,
             row.kpi.unit if row.kpi else "",
             g.owner,
-            since if since is not None or kind is Kind.MISMATCH else row.since(self.report.month, series),
+            since,
             ("goal", g.code) in self.explained
             or (row.kpi is not None and ("kpi", row.kpi.code) in self.explained),
             g.level.depth,
@@ -181,6 +193,7 @@ class _Facts:
             during=self.during(row.kpi.code, row.kpi.department) if row.kpi else (),
             deadline=g.deadline,
             kpi=row.kpi.code if row.kpi else None,
+            since_or_earlier=self.looked_back_to(since),
         )
 
 
@@ -310,6 +323,7 @@ def _priority_items(facts: _Facts, compliance: Sequence[Compliance]) -> list[Ite
                 facts.kpi_owner.get(row.kpi.code),
                 months.add(facts.report.month, 1 - result.broken_run),
                 ("kpi", row.kpi.code) in facts.explained,
+                since_or_earlier=result.broken_throughout,
                 detail=">=" if events is not None else result.priority.comparison,
                 events=events,
                 event=result.event,

@@ -66,6 +66,11 @@ class Compliance:
     def share(self) -> float | None:
         return self.met / self.measured if self.measured else None
 
+    @property
+    def broken_throughout(self) -> bool:
+        """Whether it was broken in every month of the window: the run may be older."""
+        return self.broken_run >= WINDOW_MONTHS
+
 
 def compliance(priority: ServicePriority, values: Sequence[MonthValue], month: date) -> Compliance:
     """How the priority fared in `month` and in the WINDOW_MONTHS months up to it."""

@@ -56,7 +56,7 @@ def print_report(
     for row in report.kpis.values():
         k = row.kpi
         target_value = row.target.value if row.target else None
-        value = fmt.beside(row.value.value if row.value else None, target_value, k.unit)
+        value = fmt.beside(row.value.value if row.value else None, target_value, k.unit, k.direction)
         target = fmt.value(target_value, k.unit)
         rows.append(
             [

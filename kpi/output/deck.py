@@ -260,7 +260,7 @@ def _department_slides(
         lines.append(
             Line(
                 row.kpi.name,
-                fmt.beside(value, row.target.value if row.target else None, unit),
+                fmt.beside(value, row.target.value if row.target else None, unit, row.kpi.direction),
                 target,
                 row.status,
                 note,

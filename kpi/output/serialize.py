@@ -90,6 +90,7 @@ def attention_dict(item: Item) -> dict:
         "target": _round(item.target),
         "owner": item.owner,
         "since": months.key(item.since) if item.since else None,
+        "since_or_earlier": item.since_or_earlier,
         "commented": item.commented,
         "owed": item.owed,
         "also": [attention_dict(other) for other in item.also],

@@ -18,10 +18,11 @@ from babel import Locale
 from babel.dates import format_date, format_time
 from babel.numbers import get_decimal_symbol
 
-from kpi.domain.model import UNIT_RANGES
+from kpi.domain.model import UNIT_RANGES, Direction
 from kpi.domain.precision import UNIT_DECIMALS
 from kpi.domain.precision import decimals as _decimals
 from kpi.domain.precision import half_up as _half_up
+from kpi.domain.status import meets
 from kpi.text import i18n
 from kpi.text.i18n import t
 from kpi.text.plain import WORD_JOINER
@@ -112,13 +113,17 @@ def value(amount: float | None, unit: str, extra_decimals: int = 0) -> str:
     return text + (suffix(style.suffix_key) if style.suffix_key else "")
 
 
-def beside(amount: float | None, target: float | None, unit: str) -> str:
+def beside(amount: float | None, target: float | None, unit: str, direction: Direction | None = None) -> str:
     """A value as `value` writes it beside its target (written as `value` writes it, the one way a
     target reads everywhere), with up to two more decimals where it would read as the target and
     is not: 2.49 against a target of 2.5 read "2.5 %" twice beside a status saying it is close,
-    and a reader could not see why; now "2.49 %" beside "2.5 %"."""
+    and a reader could not see why; now "2.49 %" beside "2.5 %". A value that meets its target in
+    its KPI's `direction` reads as the target does: "82.6 %" on target at 82.6 % says what is so,
+    and "82.64 %" stood out among one-decimal values on a slide (a CEO's trial)."""
     shown = value(amount, unit)
     if amount is None or target is None or amount == target or shown != value(target, unit):
+        return shown
+    if direction is not None and meets(amount, target, direction):
         return shown
     if not (math.isfinite(amount) and math.isfinite(target)):
         return shown

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 
 from kpi.domain import attention, owed, signals, status, verdicts
@@ -97,7 +97,8 @@ def goal_figures(row: GoalRow) -> tuple[str, str]:
     lines, slides and notes show a goal."""
     unit = row.kpi.unit if row.kpi else "count"
     value = row.value.value if row.value else None
-    return fmt.beside(value, row.goal.target, unit), fmt.value(row.goal.target, unit)
+    direction = row.kpi.direction if row.kpi else None
+    return fmt.beside(value, row.goal.target, unit, direction), fmt.value(row.goal.target, unit)
 
 
 def by_deadline(deadline: date | None) -> str:
@@ -115,6 +116,21 @@ def labelled_target(target: MonthTarget | None, unit: str, month: date) -> str:
     return t("phrase.target_labelled", value=fmt.value(target.value, unit), kind=target_kind(target, month))
 
 
+def since(item: Item, month: Callable[[date], str] = fmt.month_unbroken) -> str:
+    """`since Oct 2026`, or `since Dec 2025 or earlier` where the run reaches back as far as the
+    cockpit looked (`Item.since_or_earlier`); nothing without a run."""
+    if item.since is None:
+        return ""
+    key = "attention.since_or_earlier" if item.since_or_earlier else "attention.since"
+    return t(key, month=month(item.since))
+
+
+PROMISED = {"<=": "attention.target_at_most", ">=": "attention.target_at_least"}
+"""A service priority's bound by its comparison: "at most 24.0 h" beside its KPI's "27.1 h this
+month" and its goal's "95.0 % by Jun 2027", so each of a number's three bars says what it is (a
+CEO read one number with three verdicts against three targets, each said as "target")."""
+
+
 def attention_facts(item: Item, owners: Mapping[str, str]) -> tuple[str, str, str, str]:
     """(kind, value, target, note) of an exception, in the reader's language: the note says who
     owns it, since when it has been so and whether it has been explained this month."""
@@ -124,6 +140,8 @@ def attention_facts(item: Item, owners: Mapping[str, str]) -> tuple[str, str, st
     target = fmt.value(item.target, unit)
     if item.deadline is not None and item.target is not None:  # a goal's: the value to reach by then
         target = t("attention.target_by", target=target, when=fmt.month_unbroken(item.deadline))
+    elif item.kind == "broken_priority" and item.detail in PROMISED:  # a promise's: its bound
+        target = t(PROMISED[item.detail], target=target)
     elif item.target is not None and attention.about(item) == "kpi":  # a KPI's: this month's step
         target = t("attention.target_now", target=target)
     if item.detail and item.kind == "late_action":
@@ -136,7 +154,7 @@ def attention_facts(item: Item, owners: Mapping[str, str]) -> tuple[str, str, st
         else t("attention.no_owner")
     ]
     if item.since is not None:
-        parts.append(t("attention.since", month=fmt.month_unbroken(item.since)))
+        parts.append(since(item))
     said = attention.explained(item)  # of it and those told with it; None: the reader reads none
     if said is not None:
         parts.append(t(f"attention.said_{said}"))
@@ -345,7 +363,7 @@ def kpi_why(row: KpiRow, month: date) -> str:
         gap = versus_target(value - row.target.value, unit, row.kpi.direction)
         facts = {
             "status": said,
-            "value": fmt.beside(value, row.target.value, unit),
+            "value": fmt.beside(value, row.target.value, unit, row.kpi.direction),
             "target": labelled_target(row.target, unit, month),
             "gap": gap,
             "tolerance": fmt.value(100 * row.kpi.tolerance, "%"),

@@ -55,8 +55,11 @@ def badge_markdown(status: KpiStatus | GoalStatus) -> str:
 def goal_line(row: GoalRow) -> str:
     """A goal as one line of Markdown, as Departments and the cascade on a phone list it: its
     status badge, its title, its value (with the decimals that tell it from its target) and its
-    target."""
+    target with its deadline: "✓ On track … — 30.3 h (target 24.0 h)" read as a broken promise
+    marked on track (a CEO's trial); the target is for December, the month's step is on its way."""
     value, target = phrases.goal_figures(row)
+    if row.goal.deadline is not None:
+        target = t("attention.target_by", target=target, when=fmt.month_unbroken(row.goal.deadline))
     aim = t("departments.goal_target", target=target)
     return f"{badge_markdown(row.status)} **{plain.markdown(row.goal.title)}** — {value} ({aim})"
 
@@ -507,7 +510,7 @@ def kpi_metric(
     moved = fmt.shows_change(change, kpi.unit) and noise is None
     st.metric(
         plain.markdown(kpi.name),
-        fmt.beside(value, target, kpi.unit),
+        fmt.beside(value, target, kpi.unit, kpi.direction),
         delta=fmt.delta(change, kpi.unit) if change is not None else None,
         # no change (or one too small to show) is neither good nor bad: grey, without an arrow
         delta_color="off" if not moved else "normal" if kpi.direction == "higher" else "inverse",

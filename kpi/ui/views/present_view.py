@@ -33,6 +33,7 @@ body.present-full [data-testid="stSidebarCollapsedControl"], body.present-full [
 body.present-full [data-testid="stDecoration"] { display: none !important; }
 body.present-full .st-key-present-toolbar { opacity: 0; transition: opacity 0.2s; }
 body.present-full .st-key-present-toolbar:hover, body.present-full .st-key-present-toolbar:has(:focus-visible) { opacity: 1; }
+.st-key-present-toolbar [data-testid="stElementContainer"] { max-width: 100%; }
 .st-key-present-keys { position: absolute; width: 1px; height: 1px; overflow: hidden; }
 .st-key-present-cover { padding: 14vh 0 0 2rem; border-left: 0.6rem solid #1F4E79; }
 .st-key-present-cover h1 { font-size: min(3rem, 8vw) !important; }
@@ -385,8 +386,9 @@ def _jump(key: str, count: int) -> None:
     _go(st.session_state[key], count)
 
 
-JUMP_WIDTH = 320
-"""Pixels of the jump to a slide: room for a slide's title, and on a phone a row of its own."""
+JUMP_WIDTH = 460
+"""Pixels of the jump to a slide: room for a long slide's title ("10. What drives Net Promoter
+Score, all customers" was cut at 320), and on a phone a row of its own, no wider than the phone."""
 
 
 _PACKS = {

@@ -259,7 +259,10 @@ def over_time(kpi: Kpi, by: By, counts: Counts, shown: list[date], order: Sequen
             }
             for m in reversed(shown)
         ]
-        widgets.dataframe(pd.DataFrame.from_records(records), hide_index=True, width="stretch")
+        # every month at once: ten rows and a scroll hid the year before on a phone (a CEO's trial)
+        widgets.dataframe(
+            pd.DataFrame.from_records(records), hide_index=True, width="stretch", height="content"
+        )
 
 
 def _distinct(names: Sequence[str], taken: set[str]) -> list[str]:
