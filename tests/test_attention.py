@@ -75,6 +75,38 @@ def test_a_broken_service_priority_comes_first_with_its_threshold_and_how_long_i
     assert first.goal == "O1"  # the goal on its KPI, to open
 
 
+def test_each_item_that_calls_for_action_says_what_is_being_done():
+    """A CEO read who owns each broken promise but not whether anyone acts on it: an item that
+    calls for action carries the open actions on its number (its goal's, those of the goals on
+    its KPI, those aimed at its KPI), the soonest due first; a done one is no plan."""
+    aimed = Action(
+        5, "T1", "Call back detractors", "cs@example.com", date(2026, 11, 20), ActionStatus.PLANNED
+    )
+    aimed = replace(aimed, kpi="NPS", direction=Direction.HIGHER)
+    done = Action(6, "S1", "Survey wording", "cs@example.com", date(2026, 9, 1), ActionStatus.DONE)
+    found = attention.items(handmade.month_report(), [*handmade.ACTIONS, aimed, done])
+    plans = {(i.kind, i.code): i.plan and tuple(a.id for a in i.plan) for i in found}
+    assert plans == {
+        (Kind.MISMATCH, "S1"): (5,),  # measured by NPS, which the action aims at
+        (Kind.MISSED, "O3"): (1, 2),  # the actions of O2, the other goal on its KPI
+        (Kind.RED_KPI, "NPS"): (5,),  # aimed at NPS from a goal of its own
+        (Kind.RED_KPI, "PAGE"): (1, 2),
+        (Kind.AT_RISK, "O2"): (1, 2),  # the soonest due first
+        (Kind.LATE_ACTION, "1"): None,  # an action asks for no plan
+        (Kind.NO_DATA, "DOWN"): None,  # nor does a value not in
+    }
+    alone = attention.items(handmade.month_report(), handmade.ACTIONS)
+    assert next(i for i in alone if i.code == "S1").plan == ()  # nothing is being done
+    with i18n.use("en"):
+        words = {i.code: phrases.attention_facts(i, handmade.OWNERS)[3] for i in [*found, *alone]}
+        assert " · no action yet · " in phrases.attention_facts(alone[0], handmade.OWNERS)[3]
+        assert "action: Put images on a CDN (due 15\xa0Sept\xa02026) and 1 more" in words["O2"]
+    with i18n.use("da"):
+        said = phrases.attention_facts(next(i for i in found if i.code == "NPS"), handmade.OWNERS)[3]
+        assert "handling: Call back detractors (frist 20.\xa0nov.\xa02026)" in said
+    assert phrases.plan([replace(aimed, title="Word " * 30, due=None)]).endswith("Word Word…")
+
+
 def test_a_broken_promise_s_bar_says_it_is_a_bound_not_a_month_s_target():
     """One number had three bars each said as "target" (the promise's, its KPI's this month, its
     goal's by its deadline), and a CEO could not tell them apart: the promise's is its bound."""

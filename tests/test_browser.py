@@ -587,6 +587,23 @@ def test_an_attention_row_s_link_goes_under_its_words_on_a_phone(server, browser
         assert row["below"] and row["words"] >= row["row"] - 1, row
 
 
+def test_on_a_phone_the_count_at_the_top_takes_you_to_the_list(server, browser):
+    """On a phone the attention list stood some 2,300 pixels down, under the goals' tiles (a
+    CEO's trial): the count of items at the top is a link that brings its heading to the top."""
+    from kpi.ui.views import overview_view
+
+    page = open_page(browser, f"{server}/?month=2026-10", 390)
+    heading = page.locator(f"#{overview_view.LIST_ANCHOR}")
+    assert heading.bounding_box()["y"] > 900  # below the first screen
+    main(page).locator(f'a[href="#{overview_view.LIST_ANCHOR}"]').first.click()
+    page.wait_for_function(
+        "(id) => { const top = document.getElementById(id).getBoundingClientRect().top;"
+        " return top >= 0 && top < 200; }",
+        arg=overview_view.LIST_ANCHOR,
+    )
+    page.close()
+
+
 GRIDS = """() => [...document.querySelectorAll('[data-testid="stDataFrame"]')]
     .filter((grid) => { const width = grid.getBoundingClientRect().width;
                         return width > 0 && grid.querySelector('.dvn-scroller')

@@ -60,6 +60,9 @@ _BEHIND = {
 BEHIND_KINDS = frozenset(_BEHIND.values())
 RED_KINDS = frozenset({Kind.BROKEN_PRIORITY, Kind.RED_KPI, Kind.MISSED, Kind.OFF_TRACK, Kind.MISMATCH})
 """Kinds that are red wherever they show."""
+PLANNED_KINDS = RED_KINDS | {Kind.CONCERN, Kind.AT_RISK}
+"""Kinds that call for something to be done, so each says what is (`Item.plan`): not a late
+value or action, nor a number that owes only its owner's word."""
 _ORDER = list(Kind)
 _KPI_DEPTH = 3
 """KPIs, actions and values sort after the goals of the same kind (strategic 0 … operational 2)."""
@@ -122,6 +125,11 @@ class Item:
     explained yet" where a comment is owed, "no comment this month" where none is (a goal off
     track since October read "not explained yet" while its owner's mail said every number that
     needed her comment had one)."""
+    plan: tuple[Action, ...] | None = None
+    """What is being done about it (`PLANNED_KINDS`): the open actions on its number, on its goal,
+    on a goal its KPI measures or aimed at its KPI, the soonest due first; () for none ("no action
+    yet": a CEO read who owns each broken promise, but not whether anyone acts on it); None for
+    kinds that ask for none."""
     since_or_earlier: bool = False
     """Whether the run of `since` reaches back as far as the cockpit looked (the report's history,
     a priority's window), so it may have begun earlier: three promises broken since 2023 read
@@ -269,7 +277,34 @@ def items(
         elif kind == "goal" and not any((k, code) in listed for k in (*BEHIND_KINDS, Kind.MISMATCH)):
             out.append(facts.goal_item(Kind.COMMENTARY_OWED, report.goals[code], report.month))
     owed = frozenset(owing)
+    planned = _Plans(report, actions)
+    out = [replace(i, plan=planned.of(i)) if i.kind in PLANNED_KINDS else i for i in out]
     return sorted((replace(i, owed=True) if _owes(i, owed) else i for i in out), key=_severity)
+
+
+class _Plans:
+    """The open actions by the goal they serve and the KPI they aim at, to tell an item's plan."""
+
+    def __init__(self, report: MonthReport, actions: Sequence[Action]) -> None:
+        self.by_goal: dict[str, list[Action]] = {}
+        self.by_kpi: dict[str, list[Action]] = {}
+        for action in actions:
+            if action.status.is_open:
+                self.by_goal.setdefault(action.goal, []).append(action)
+                if action.kpi is not None:
+                    self.by_kpi.setdefault(action.kpi, []).append(action)
+        self.goals_of: dict[str, list[str]] = {}
+        for code, row in report.goals.items():
+            if row.kpi is not None:
+                self.goals_of.setdefault(row.kpi.code, []).append(code)
+
+    def of(self, item: Item) -> tuple[Action, ...]:
+        goals = [item.goal] if item.goal else []
+        if item.kpi is not None:
+            goals += self.goals_of.get(item.kpi, [])
+        found = {a.id: a for goal in goals for a in self.by_goal.get(goal, [])}
+        found |= {a.id: a for a in self.by_kpi.get(item.kpi or "", [])}
+        return tuple(sorted(found.values(), key=lambda a: (a.due or date.max, a.id)))
 
 
 def _owes(item: Item, owing: frozenset[tuple[str, str]]) -> bool:

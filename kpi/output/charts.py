@@ -27,7 +27,7 @@ from typing import Any
 from kpi.domain import months
 from kpi.domain.company_events import Band
 from kpi.domain.model import UNIT_RANGES, within_unit
-from kpi.text import fmt
+from kpi.text import fmt, plain
 from kpi.text.i18n import t
 from kpi.text.palette import SERIES, VARIATION_LOOKS
 
@@ -132,10 +132,7 @@ def label_text(words: str) -> str:
 
 def short_label(title: str, limit: int = BAND_LABEL) -> str:
     """An event's title for a band's label: cut at a word with an ellipsis when too long."""
-    if len(title) <= limit:
-        return title
-    cut = title[: limit - 1].rsplit(" ", 1)[0] if " " in title[: limit - 1] else title[: limit - 1]
-    return cut.rstrip(" :,;-") + "…"
+    return plain.shortened(title, limit)
 
 
 def _event_bands(bands: Sequence[Band], at: dict[date, int], axis: Axis | None) -> list[Chart]:

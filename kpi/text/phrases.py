@@ -9,12 +9,12 @@ from kpi.domain import attention, owed, signals, status, verdicts
 from kpi.domain.attention import Item
 from kpi.domain.company_events import CompanyEvent
 from kpi.domain.initiatives import MIN_AFTER, Outcome, Verdict
-from kpi.domain.model import Direction, EventMeasure, EventMonth, KpiStatus
+from kpi.domain.model import Action, Direction, EventMeasure, EventMonth, KpiStatus
 from kpi.domain.month_rows import GoalRow, KpiRow
 from kpi.domain.samples import Noise
 from kpi.domain.signals import Reading
 from kpi.domain.targets import MonthTarget
-from kpi.text import fmt, palette
+from kpi.text import fmt, palette, plain
 from kpi.text.i18n import t
 
 
@@ -125,6 +125,26 @@ def since(item: Item, month: Callable[[date], str] = fmt.month_unbroken) -> str:
     return t(key, month=month(item.since))
 
 
+ACTION_TITLE = 60
+"""Characters of an action's title a line about its number shows (its whole title stands in the
+actions' lists): a note shows four lines on a slide."""
+
+
+def plan(actions: Sequence[Action]) -> str:
+    """What is being done about an item (`Item.plan`): `action: Map the hand-offs (due 31 Oct
+    2026) and 1 more`, or `no action yet`. Plain text (a title is as a person typed it)."""
+    if not actions:
+        return t("attention.no_action")
+    first = actions[0]
+    title = plain.shortened(first.title, ACTION_TITLE)
+    said = (
+        t("attention.action_due", title=title, due=fmt.day_unbroken(first.due))
+        if first.due
+        else t("attention.action", title=title)
+    )
+    return said + (t("attention.more_actions", count=len(actions) - 1) if len(actions) > 1 else "")
+
+
 PROMISED = {"<=": "attention.target_at_most", ">=": "attention.target_at_least"}
 """A service priority's bound by its comparison: "at most 24.0 h" beside its KPI's "27.1 h this
 month" and its goal's "95.0 % by Jun 2027", so each of a number's three bars says what it is (a
@@ -153,6 +173,8 @@ def attention_facts(item: Item, owners: Mapping[str, str]) -> tuple[str, str, st
         if item.owner
         else t("attention.no_owner")
     ]
+    if item.plan is not None:
+        parts.append(plan(item.plan))
     if item.since is not None:
         parts.append(since(item))
     said = attention.explained(item)  # of it and those told with it; None: the reader reads none

@@ -53,3 +53,13 @@ def _escape_line_start(found: re.Match[str]) -> str:
     if found.group(1):
         return "\\" + found.group(1)
     return f"{found.group(2)}\\{found.group(3)}"
+
+
+def shortened(text: str, limit: int) -> str:
+    """`text`, or its first `limit` characters at most, cut after a whole word, ending in "…":
+    an event's title on a chart's band, an action's title in a line about its number."""
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    cut = head.rsplit(" ", 1)[0] if " " in head else head
+    return cut.rstrip(" :,;-") + "…"

@@ -67,7 +67,12 @@ def attention_summary(items: Sequence[attention.Item]) -> None:
         f"{widgets.attention_badge(kind, phrases.kind_word(kind, detail))} **{count}**"
         for kind, detail, count in attention.kinds(items)
     ]
-    st.markdown(f"**{phrases.items_counted(items)}** " + " ".join(parts))
+    st.markdown(f"[**{phrases.items_counted(items)}**](#{LIST_ANCHOR}) " + " ".join(parts))
+
+
+LIST_ANCHOR = "needs-attention"
+"""The attention list's heading, which the count at the top links to: on a phone the list stood
+2,300 pixels down, under the goals' tiles (a CEO's trial), one tap away now."""
 
 
 def summary(month_report: report.MonthReport, scope: Scope) -> None:
@@ -174,7 +179,7 @@ def exceptions(
 ) -> None:
     """The month's one exception list: what, value, target, owner, since when, explained or not,
     where to look, and for a survey KPI why its score moved (`moves`); the most severe first."""
-    st.subheader(t("overview.exceptions"), help=t("overview.exceptions_help"))
+    st.subheader(t("overview.exceptions"), help=t("overview.exceptions_help"), anchor=LIST_ANCHOR)
     if not items:
         st.success(t("overview.no_exceptions"), icon=":material/check_circle:")
         return
