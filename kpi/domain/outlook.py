@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 from kpi.domain import months, status
 from kpi.domain.model import UNIT_RANGES, Action, Kpi, KpiStatus, MonthValue
-from kpi.domain.month_rows import GoalRow
+from kpi.domain.month_rows import GoalRow, KpiRow
 from kpi.domain.report import MonthReport
 
 
@@ -77,11 +77,14 @@ def overdue_on(actions: Sequence[Action], day: date) -> list[Action]:
 
 def promise_kept(report: MonthReport, promise: str) -> tuple[int, int]:
     """(green, measured) KPIs among those whose goals prove `promise`."""
-    codes = {row.kpi.code for row in report.goals.values() if row.goal.promise == promise and row.kpi}
-    rows = [
-        report.kpis[c] for c in codes if c in report.kpis and report.kpis[c].status is not KpiStatus.NO_DATA
-    ]
+    rows = promise_kpis(report, promise)
     return sum(1 for r in rows if r.status is KpiStatus.GREEN), len(rows)
+
+
+def promise_kpis(report: MonthReport, promise: str) -> list[KpiRow]:
+    """The measured KPIs whose goals prove `promise`, in the report's order."""
+    codes = {row.kpi.code for row in report.goals.values() if row.goal.promise == promise and row.kpi}
+    return [row for code, row in report.kpis.items() if code in codes and row.status is not KpiStatus.NO_DATA]
 
 
 def year_to_date(values: Sequence[MonthValue], month: date, kpi: Kpi) -> float | None:
