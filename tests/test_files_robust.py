@@ -107,7 +107,7 @@ def test_a_file_of_utf8_rows_then_another_encoding_is_refused_at_that_row():
     (problem,) = problems_of(mixed)
     assert (problem.key, problem.row) == ("import.not_utf8", 3)
     latin = "kpi,month,value,note\nCS_WAIT,2026-09,71,Kundeafgang ø\n".encode("latin-1")
-    header, rows, _ = tables.read_table(latin, "latin.csv")
+    header, rows, *_ = tables.read_table(latin, "latin.csv")
     assert rows[0][-1] == "Kundeafgang ø"
 
 
@@ -255,7 +255,7 @@ def test_a_stale_dimension_loses_no_rows():
         _workbook(ROWS), "xl/worksheets/sheet1.xml", lambda xml: xml.replace(b'ref="A1:C13"', b'ref="A1:C3"')
     )
     assert b'ref="A1:C3"' in zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
-    header, body, _ = tables.read_table(data, "stale.xlsx")
+    header, body, *_ = tables.read_table(data, "stale.xlsx")
     assert header == ["kpi", "month", "value"] and len(body) == 12
 
 
@@ -363,7 +363,7 @@ def test_formulas_with_their_result_kept_read_as_their_result():
             b'<c r="C3">', b'<c r="C3" t="str">'
         ),
     )
-    header, body, _ = tables.read_table(data, "kept.xlsx")
+    header, body, *_ = tables.read_table(data, "kept.xlsx")
     assert body == [["CS_WAIT", "2025-01", "61"], ["CS_WAIT", "2025-02", ""]]
 
 
@@ -376,7 +376,7 @@ def test_empty_cells_after_a_sheet_s_table_are_no_columns():
     sheet["F5"] = ""
     out = io.BytesIO()
     book.save(out)
-    header, body, _ = tables.read_table(out.getvalue(), "tail.xlsx")
+    header, body, *_ = tables.read_table(out.getvalue(), "tail.xlsx")
     assert header == ["kpi", "month", "value"] and len(body) == 12 and {len(row) for row in body} == {3}
 
 

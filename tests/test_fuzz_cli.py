@@ -73,7 +73,7 @@ STARTED = time.monotonic() - TALLY["seconds"]
 
 
 def _cells(kind: str) -> tuple[list[str], list[list[str]]]:
-    header, rows, _ = tables.read_table((SAMPLES / f"{kind}.csv").read_bytes(), f"{kind}.csv")
+    header, rows, *_ = tables.read_table((SAMPLES / f"{kind}.csv").read_bytes(), f"{kind}.csv")
     return header, rows
 
 

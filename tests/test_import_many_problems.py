@@ -51,6 +51,46 @@ def test_every_problem_of_a_file_is_reported_in_one_run_and_nothing_is_written(s
     assert fingerprint(small_url) == before
 
 
+def test_a_formula_without_its_result_hides_no_other_problem_of_the_file(small_url):  # noqa: F811
+    """A formula without its result in a row's note hid the value past 100 % in the same row, a
+    KPI code mistyped and a month to come (a new company's trial): each is named in one run, and
+    a formula's cell once, not also as a value missing."""
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in (
+        ["kpi", "month", "value", "note"],
+        ["CS_FCR", "2026-10", 150, "=A1&B1"],
+        ["CS_WIAT", "2026-10", 70],
+        ["CS_WAIT", "2026-09", "=60+1"],
+        ["CS_WAIT", "2099-05", 80],
+    ):
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    with pytest.raises(ImportRejected) as caught:
+        importing.run(engine.create(small_url), "measurements", out.getvalue(), "messy.xlsx", as_admin())
+    found = sorted((p.row, p.field, p.key) for p in caught.value.problems)
+    said = [words.problem(p) for p in caught.value.problems]
+    assert (2, "note", "import.formula_without_result") in found and (2, "value") in {r[:2] for r in found}, (
+        said
+    )
+    assert (4, "value", "import.formula_without_result") in found
+    assert [r for r in found if r[0] == 4] == [(4, "value", "import.formula_without_result")], said
+    assert {r[0] for r in found} == {2, 3, 4, 5}, said  # the value, the code, the cell, the month
+
+
+def test_a_column_is_named_as_the_file_heads_it_beside_columns_headed_in_danish(small_url):  # noqa: F811
+    """A file headed `kpi;dato;score` was told of "column Score", the column's label, for the
+    column it heads `score` (a new company's trial)."""
+    data = b"kpi;dato;score\nNPS;2026-10-05;11\n"
+    with pytest.raises(ImportRejected) as caught:
+        importing.run(engine.create(small_url), "responses", data, "s3.csv", as_admin())
+    assert [(p.row, p.field) for p in caught.value.problems] == [(2, "score")]
+
+
 def test_thirty_identical_problems_are_one_line_naming_the_rows(small_url, capsys):  # noqa: F811
     path = CORPUS / "measurements_thirty_unknown.csv"
     assert cli.main(["--db", small_url, "import", "measurements", str(path)]) == 1

@@ -21,7 +21,7 @@ LANGUAGES = i18n.languages()
 @pytest.mark.parametrize("kind", list(KINDS))
 def test_a_template_s_header_is_read_back_as_its_kind_s_columns(kind, language):
     data = templates.workbook(kind, language)
-    header, body, _ = read_table(data, f"{kind}.xlsx")
+    header, body, *_ = read_table(data, f"{kind}.xlsx")
     assert body == []
     positions, problems = header_columns(kind, header, f"{kind}.xlsx")
     assert problems == [] and list(positions) == [c.name for c in KINDS[kind]]
@@ -63,7 +63,7 @@ def test_a_template_s_second_sheet_guides_each_of_its_columns(kind, language):
             assert len(what) > 20 and not what.startswith("guide.") and "{" not in what, (column.name, what)
             field = choice_field(column)
             assert (row[3] == terms.listing(field)) if field else row[3] is None
-    header, body, _ = read_table(templates.workbook(kind, language), f"{kind}.xlsx")
+    header, body, *_ = read_table(templates.workbook(kind, language), f"{kind}.xlsx")
     assert body == []
 
 

@@ -14,10 +14,11 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from kpi.domain import bounds, checks, company_events, cycle, identity, months, validate, vocabulary
 from kpi.domain.errors import Problem, Refused
@@ -92,12 +93,25 @@ def _utf16_without_mark(head: bytes) -> bool:
     return even.count(0) == len(even) or odd.count(0) == len(odd)
 
 
-def read_table(data: bytes, name: str) -> tuple[list[str], list[list[str]], str]:
+class Table(NamedTuple):
+    """A file's cells as text: its header, its rows and its delimiter."""
+
+    header: list[str]
+    body: list[list[str]]
+    delimiter: str
+    bare: tuple[tuple[int, int], ...] = ()
+    """(sheet row, column index) of each workbook cell with a formula whose result it does not
+    keep (`_check_computed`): read as empty, each is a problem of its own, and the file's other
+    problems are reported with it."""
+
+
+def read_table(data: bytes, name: str) -> Table:
     """Header, rows and delimiter of a CSV or .xlsx file (first sheet), every cell as text."""
     if not data.strip():
         raise ImportRejected(Problem("import.empty", file=name))
     if data[:4] == b"PK\x03\x04":
-        return (*_read_xlsx(data, name), ",")
+        header, body, bare = _read_xlsx(data, name)
+        return Table(header, body, ",", bare)
     if data[:2] in (b"\xff\xfe", b"\xfe\xff") or _utf16_without_mark(data[:4096]):
         raise ImportRejected(Problem("import.utf16", file=name))  # Excel's "Unicode text"
     if b"\x00" in data[:4096]:
@@ -113,7 +127,7 @@ def read_table(data: bytes, name: str) -> tuple[list[str], list[list[str]], str]
         table.pop()
     if not table:
         raise ImportRejected(Problem("import.empty", file=name))
-    return (*_without_empty_tail(table[0], table[1:]), delimiter)
+    return Table(*_without_empty_tail(table[0], table[1:]), delimiter)
 
 
 def _without_empty_tail(header: list[str], body: list[list[str]]) -> tuple[list[str], list[list[str]]]:
@@ -186,7 +200,7 @@ def is_blank(cells: list[str]) -> bool:
     return not any(text.strip() for text in cells)
 
 
-def _read_xlsx(data: bytes, name: str) -> tuple[list[str], list[list[str]]]:
+def _read_xlsx(data: bytes, name: str) -> tuple[list[str], list[list[str]], tuple[tuple[int, int], ...]]:
     """Header and rows of the first sheet. A workbook that cannot be read, or that would unpack
     to more than `XLSX_MAX_BYTES` or by more than `XLSX_MAX_RATIO` (a zip bomb), is refused
     before any of it is unpacked; the sheet's real extent is read, whatever its (possibly stale)
@@ -219,12 +233,12 @@ def _read_xlsx(data: bytes, name: str) -> tuple[list[str], list[list[str]]]:
         raise ImportRejected(Problem("import.first_sheet_empty", params=(("sheet", sheets[0]),), file=name))
     if not table:
         raise ImportRejected(Problem("import.empty", file=name))
-    _check_computed(data, name, path, table[0])
+    bare = _check_computed(data, name, path)
     width = max(len(row) for row in table)
     if width * len(table) > XLSX_MAX_CELLS:  # before a cell is added: every row is made as wide
         raise _too_wide(name)
     table = [row + [""] * (width - len(row)) for row in table]
-    return _without_empty_tail(table[0], table[1:])
+    return (*_without_empty_tail(table[0], table[1:]), bare)
 
 
 class _TooWide(Exception):
@@ -263,37 +277,51 @@ _TEXT_RESULT = re.compile(rb'\bt="(?:str|s|inlineStr)"')
 """A formula whose result is text: an empty result (`=IF(A2="";"";A2)`) is kept as `<v></v>`."""
 
 
-def _check_computed(data: bytes, name: str, path: str, header: list[str]) -> None:
-    """Refuse a workbook whose formulas keep no result. Excel and LibreOffice save each formula's
-    result beside it; a program that writes workbooks (openpyxl, an export script) may not, and
-    the import reads results, so such a cell read as empty: a value missing, a title blank."""
+def _check_computed(data: bytes, name: str, path: str) -> tuple[tuple[int, int], ...]:
+    """(sheet row, column index) of each cell whose formula keeps no result. Excel and
+    LibreOffice save each formula's result beside it; a program that writes workbooks (openpyxl,
+    an export script) may not, and the import reads results, so such a cell reads as empty: a
+    value missing, a title blank. Each is named with the file's other problems (`parse`: one
+    such cell hid every other problem of the file, a new company's trial); a workbook whose
+    such cells do not say where they are is refused whole."""
     with zipfile.ZipFile(io.BytesIO(data)) as book:
         sheet = book.read(path.lstrip("/")) if path.lstrip("/") in book.namelist() else b""
     if not _FORMULA.search(sheet):
-        return
-    bare, unplaced = [], False
+        return ()
+    bare: list[tuple[int, int]] = []
+    unplaced = False
     for found in _CELL.finditer(sheet):
         attributes, inside = found.group(1), found.group(2) or b""
         if not _FORMULA.search(inside) or _RESULT.search(inside) or _TEXT_RESULT.search(attributes):
             continue
         place = _PLACE.search(attributes)
         if place:
-            bare.append((int(place.group(2)), place.group(1).decode()))
+            from openpyxl.utils import column_index_from_string
+
+            bare.append((int(place.group(2)), column_index_from_string(place.group(1).decode()) - 1))
         else:  # a cell may leave out where it is (`r` is optional): the file is named, not the cell
             unplaced = True
     if unplaced and not bare:
         raise ImportRejected(Problem("import.formulas_without_result", "", file=name))
-    if bare:
-        from openpyxl.utils import column_index_from_string
+    return tuple(bare)
 
-        def heading(letter: str) -> str:  # the column's heading, else its letter
-            index = column_index_from_string(letter) - 1
-            return (header[index] if index < len(header) else "") or letter
 
-        raise ImportRejected(
-            Problem("import.formula_without_result", heading(letter), file=name, row=row)
-            for row, letter in bare
+def _bare_cells(
+    bare: Sequence[tuple[int, int]], positions: Mapping[str, int], header: list[str], name: str
+) -> dict[int, list[Problem]]:
+    """Sheet row → a problem for each of its cells whose formula keeps no result, named by its
+    column (`positions`), else by its header or letter."""
+    from openpyxl.utils import get_column_letter
+
+    columns = {index: column for column, index in positions.items()}
+    found: dict[int, list[Problem]] = {}
+    for row, index in bare:
+        heading = columns.get(index) or (header[index] if index < len(header) else "")
+        problem = Problem(
+            "import.formula_without_result", heading or get_column_letter(index + 1), file=name, row=row
         )
+        found.setdefault(row, []).append(problem)
+    return found
 
 
 def _check_workbook_size(data: bytes, name: str) -> None:
@@ -665,7 +693,8 @@ def as_written(problems: Iterable[Problem], written: Mapping[str, str], kind: st
     name → header): a Danish file's problem is in column "Kode", not "code". A file that heads
     its columns with labels has a column it lacks named by its label too (`source_query` stood
     beside "Kildens forbindelse")."""
-    names = {c.name for c in KINDS[kind]} if kind and written else set()
+    labelled = any(text != name for name, text in written.items())
+    names = {c.name for c in KINDS[kind]} if kind and labelled else set()
 
     def column(field: str) -> str:
         if field in written:
@@ -676,9 +705,9 @@ def as_written(problems: Iterable[Problem], written: Mapping[str, str], kind: st
 
 
 def written_headers(header: list[str], positions: Mapping[str, int]) -> dict[str, str]:
-    """Column name → its header as written, for the columns whose header is not their name."""
-    found = {name: header[index].strip().lstrip("\ufeff") for name, index in positions.items()}
-    return {name: text for name, text in found.items() if text != name}
+    """Column name → its header as written, for every column the file has: a Danish file headed
+    `kpi;dato;score` was told of "column Score", the label, for the column it heads `score`."""
+    return {name: header[index].strip().lstrip("\ufeff") for name, index in positions.items()}
 
 
 def header_columns(kind: str, header: list[str], name: str) -> tuple[dict[str, int], list[Problem]]:
@@ -709,13 +738,14 @@ def header_columns(kind: str, header: list[str], name: str) -> tuple[dict[str, i
 def parse(kind: str, data: bytes, name: str, progress: Callable[[float], None] | None = None) -> Parsed:
     """Every row of the file read by `kind`'s columns; problems collected, nothing raised
     except for a file that cannot be read at all."""
-    header, body, delimiter = read_table(data, name)
+    header, body, delimiter, bare = read_table(data, name)
     positions, header_problems = header_columns(kind, header, name)
     parsed = Parsed(kind, name, problems=header_problems, written=written_headers(header, positions))
-    if header_problems:
-        return parsed
-    if not body:
-        parsed.problems.append(Problem("import.no_rows", file=name))
+    formulas = _bare_cells(bare, positions, header, name)
+    if header_problems or not body:
+        parsed.problems += [p for row in sorted(formulas) for p in formulas[row]]
+        if not header_problems:
+            parsed.problems.append(Problem("import.no_rows", file=name))
         return parsed
     columns = [c for c in KINDS[kind] if c.name in positions]
     numeric = [positions[c.name] for c in columns if is_numeric(c)]
@@ -727,6 +757,8 @@ def parse(kind: str, data: bytes, name: str, progress: Callable[[float], None] |
         values = {c.name: cells[positions[c.name]] if positions[c.name] < len(cells) else "" for c in columns}
         row, found = read(kind, values, decimal, file_columns=True)
         found += _ragged(cells, len(header))
+        emptied = formulas.pop(number, [])  # a cell read as empty: that is its problem, not "required"
+        found = [*emptied, *(p for p in found if p.field not in {e.field for e in emptied})]
         parsed.problems += [replace(p, file=name, row=number) for p in found]
         ok = not found
         key = tuple(_matched(row.get(k)) for k in KEYS[kind])
@@ -742,6 +774,9 @@ def parse(kind: str, data: bytes, name: str, progress: Callable[[float], None] |
             parsed.lines.append(number)
         else:
             parsed.unreadable.append((number, row))
+    if formulas:  # in rows that read as blank: a formula's result was all they held
+        parsed.problems += [p for row in sorted(formulas) for p in formulas[row]]
+        parsed.problems.sort(key=lambda p: p.row)
     return parsed
 
 

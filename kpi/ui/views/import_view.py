@@ -127,7 +127,7 @@ def preview_columns(header: list[str]) -> list[str]:
 def _preview(content: bytes, name: str) -> str | None:
     """Show the file's first rows; returns the kind its header looks like."""
     try:
-        header, body, _ = read_table(content, name)
+        header, body, *_ = read_table(content, name)
     except ImportRejected:
         return None  # the import below says why
     frame = pd.DataFrame(
