@@ -576,9 +576,9 @@ def _correct(args: argparse.Namespace, store: sa.Engine) -> int:
     month = _any_month(args.month)
     with engine.writing(store) as conn:
         kpi = _known(conn, "kpi", args.kpi, "--kpi")
-        outcome = corrections.correct(conn, _viewer(args, conn), kpi, month, args.value)
-    key = "correct.unchanged" if outcome == "unchanged" else "correct.corrected"
-    print(t(key, kpi=kpi, month=months.key(month), value=args.value))
+        done = corrections.correct(conn, _viewer(args, conn), kpi, month, args.value)
+    key = "correct.unchanged" if done.outcome == "unchanged" else "correct.corrected"
+    print(t(key, kpi=kpi, month=months.key(month), value=fmt.exact(done.value, done.unit)))
     return EXIT_OK
 
 

@@ -349,6 +349,7 @@ def test_a_value_is_corrected_from_the_cli_and_audited(demo_url):
     store = engine.create(demo_url)
     fixed = _cli(demo_url, "correct", "--kpi", "CS_WAIT", "--month", "2026-09", "--value", "77,5")
     assert fixed.returncode == 0, fixed.stderr
+    assert "is now 77.5\xa0s." in fixed.stdout  # as stored, in its unit: not the "77,5" typed
     with engine.reading(store) as conn:
         m = s.measurement
         value = conn.execute(

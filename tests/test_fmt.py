@@ -307,3 +307,18 @@ def test_a_survey_month_without_a_margin_says_so_rather_than_plus_or_minus_nothi
         assert "± " not in widgets.survey_note(one) and widgets.survey_note(one).startswith("n = 1 svar")
     some = MonthValue("NPS", date(2026, 11, 1), 32.0, n=1424, margin=4.04)
     assert widgets.survey_note(some) == "n = 1,424 answers, ± 4.0 (95\xa0%)"
+
+
+@pytest.mark.parametrize(
+    ("amount", "unit", "expected"),
+    [
+        (77.5, "s", "77.5\xa0s"),
+        (1234.0, "s", "1,234\xa0s"),
+        (0.943, "%", "0.943\xa0%"),
+        (74.5, "%", "74.5\xa0%"),
+    ],
+)
+def test_a_value_as_kept_shows_every_decimal_it_has(amount, unit, expected):
+    """A correction said "is now 74,5", as typed; `value` writes 77.5 s as 78 s."""
+    with i18n.use("en"):
+        assert fmt.exact(amount, unit) == expected

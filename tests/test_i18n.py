@@ -431,3 +431,17 @@ def test_every_field_s_typing_hint_is_the_one_the_style_rewrites():
         if word in path.read_text(encoding="utf-8")
     ]
     assert found == []
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("en", "The first 20 of 57,084 rows:"), ("da", "De første 20 af 57.084 rækker:")],
+)
+def test_a_count_in_a_message_has_its_thousands_grouped(language, expected):
+    """ "The first 20 of 57084 rows" (a new company's trial): a count reads as the reader writes
+    numbers, whatever message says it."""
+    with i18n.use(language):
+        assert i18n.t("imports.preview", shown=20, count=57084) == expected
+        assert i18n.t("imports.preview", shown=20, count=999).endswith(
+            " 999 rows:" if language == "en" else " 999 rækker:"
+        )

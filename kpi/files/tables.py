@@ -765,7 +765,8 @@ def parse(kind: str, data: bytes, name: str, progress: Callable[[float], None] |
         if ok and KEYS[kind] and key in seen:
             shown = tuple(row.get(k) for k in KEYS[kind])
             params = (("value", " / ".join(map(_shown, shown))), ("first", seen[key]))
-            parsed.problems.append(Problem("import.duplicate_key", KEYS[kind][-1], params, name, number))
+            column = KEYS[kind][0] if len(KEYS[kind]) == 1 else ""  # a pair is of the row, not one column
+            parsed.problems.append(Problem("import.duplicate_key", column, params, name, number))
             ok = False
         if ok:
             if KEYS[kind]:

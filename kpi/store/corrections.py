@@ -90,7 +90,17 @@ def _delete_answers(conn: sa.Connection, writer: Writer, month: date, kpi: str |
     return sum(count for _, count in counts)
 
 
-def correct(conn: sa.Connection, viewer: Person, kpi: str, month: date, value: object) -> str:
+@dataclass(frozen=True)
+class Corrected:
+    """What a correction did (`Writer.upsert`'s outcome, or `unchanged`), and the value as read
+    from what was typed, in its KPI's unit: "is now 74.5 %", not the "74,5" typed."""
+
+    outcome: str
+    value: float
+    unit: str
+
+
+def correct(conn: sa.Connection, viewer: Person, kpi: str, month: date, value: object) -> Corrected:
     """Give the month's value of `kpi` another value (typed as a person writes it), checked as
     an imported value is (`checks.measurement`); refused when the month has no value to correct."""
     _check_admin(viewer)
@@ -99,12 +109,14 @@ def correct(conn: sa.Connection, viewer: Person, kpi: str, month: date, value: o
     if current is None:
         raise NotFound(Problem("correct.no_values", "", (("kpi", kpi), ("month", months.key(month)))))
     number = validate.number(value, "value", required=True)
+    assert number is not None  # required: a missing one is refused
     problems = checks.measurement({"kpi": kpi, "month": month, "value": number}, known.read(conn))
     if problems:
         raise Refused(problems)
+    unit = conn.execute(sa.select(s.kpi.c.unit).where(s.kpi.c.code == kpi)).scalar_one()
     if number == current["value"]:
-        return "unchanged"
+        return Corrected("unchanged", number, unit)
     # a corrected ratio's parts no longer make its value: they go
     row = {"kpi": kpi, "month": month, "value": number, "numerator": None, "denominator": None}
     row |= {"source": CORRECTED, "loaded_at": datetime.now()}
-    return Writer(conn, viewer.email).upsert(m, row)
+    return Corrected(Writer(conn, viewer.email).upsert(m, row), number, unit)

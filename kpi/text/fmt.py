@@ -113,6 +113,15 @@ def value(amount: float | None, unit: str, extra_decimals: int = 0) -> str:
     return text + (suffix(style.suffix_key) if style.suffix_key else "")
 
 
+def exact(amount: float, unit: str) -> str:
+    """A value as it is kept, every decimal it has (six at most) and at least its unit's: `77.5 s`
+    where `value` writes `78 s`. What a correction says it stored (the "74,5" typed was echoed)."""
+    if not math.isfinite(amount):
+        return value(amount, unit)
+    kept = -min(Decimal(repr(amount)).normalize().as_tuple().exponent, 0)  # type: ignore[operator]
+    return value(amount, unit, max(min(kept, 6) - _decimals(amount, unit), 0))
+
+
 def beside(amount: float | None, target: float | None, unit: str, direction: Direction | None = None) -> str:
     """A value as `value` writes it beside its target (written as `value` writes it, the one way a
     target reads everywhere), with up to two more decimals where it would read as the target and

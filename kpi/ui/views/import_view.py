@@ -8,6 +8,8 @@ in the same formats, built only when clicked.
 from __future__ import annotations
 
 import functools
+import zlib
+from collections.abc import Sequence
 
 import pandas as pd
 import streamlit as st
@@ -65,9 +67,9 @@ def _run(
 
 
 LISTED = 30
-"""How many of a refused file's problems are written out in full, each wrapping as long as its
-message needs; the rest follow in a table (the table cut every message at its column's edge,
-the way to a fix with it)."""
+"""How many of a refused file's problems are written out at first, each wrapping as long as its
+message needs; *Show more* writes out the next as many (a table of the rest cut every message
+at its column's edge, the way to a fix with it, and on a phone most of each)."""
 
 
 def _problems(rejected: ImportRejected, guess: str | None = None) -> None:
@@ -79,21 +81,13 @@ def _problems(rejected: ImportRejected, guess: str | None = None) -> None:
     else:
         st.error(t("imports.rejected", count=len(groups)), icon=":material/block:")
         where = st.container()
+    said = zlib.crc32("\n".join(words.message(g.problem) for g in groups).encode())  # this file's
     with where:
-        st.markdown(
-            "\n".join(f"- {_where(g)}{plain.markdown(words.message(g.problem))}" for g in groups[:LISTED])
-        )
-        if len(groups) > LISTED:
-            st.caption(t("imports.more_problems", shown=LISTED, count=len(groups)))
-            rows = [
-                {
-                    t("imports.col_row"): words.rows_text(g.rows) if g.problem.row else "",
-                    t("imports.col_column"): g.problem.field,
-                    t("imports.col_problem"): words.message(g.problem),
-                }
-                for g in groups[LISTED:]
-            ]
-            st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=420)
+        widgets.paged(f"imports.problems.{said}", groups, _listed, page=LISTED)
+
+
+def _listed(groups: Sequence[words.Grouped]) -> None:
+    st.markdown("\n".join(f"- {_where(g)}{plain.markdown(words.message(g.problem))}" for g in groups))
 
 
 def _where(group: words.Grouped) -> str:
