@@ -714,3 +714,25 @@ def test_a_kpi_keeps_a_name_it_has_and_two_may_swap_names_in_one_file(demo_duckd
     assert [(p.key, dict(p.params)["code"]) for p in refused.value.problems] == [
         ("kpi_name_taken", "CS_ABANDON")
     ]
+
+
+def test_a_value_s_note_is_said_where_its_origin_is(small_url):
+    """An import's notes ("lang ventetid") were kept and shown nowhere (a new company's trial):
+    the value's origin, in a KPI's tooltip and a goal's detail, ends with its note."""
+    from kpi.domain.model import MonthValue
+    from kpi.text import i18n
+    from kpi.ui import widgets
+
+    data = b"kpi,month,value,note\nCS_WAIT,2026-10,71,Long waits: <b>flu</b> season\n"
+    importing.run(engine.create(small_url), "measurements", data, "october.csv", as_admin())
+    with engine.reading(engine.create(small_url)) as conn:
+        origin = queries.origins(conn, EVERYTHING, date(2026, 10, 1))["CS_WAIT"]
+    assert origin.note == "Long waits: <b>flu</b> season"
+    value = MonthValue("CS_WAIT", origin.month, 71.0)
+    with i18n.use("en"):
+        said = widgets.origin_words(value, origin)
+    assert said.startswith("From import file october.csv, loaded ") and said.endswith(
+        " · Note: Long waits: <b>flu</b> season"
+    )  # plain text: escaped where it is drawn, as a file name is
+    with i18n.use("da"):
+        assert widgets.origin_words(value, origin).endswith(" · Bemærkning: Long waits: <b>flu</b> season")

@@ -345,3 +345,6 @@ class Origin:
     month: date
     source: str
     loaded_at: datetime
+    note: str = ""
+    """What the file or form said explains the number (`measurement.note`): shown where the
+    value's origin is (an import's notes were kept and never shown: a new company's trial)."""

@@ -342,11 +342,13 @@ def origins(conn: sa.Connection, scope: Scope, month: date) -> dict[str, Origin]
     m = s.measurement
     rows = _tuples(
         conn,
-        sa.select(m.c.kpi, m.c.month, m.c.source, m.c.loaded_at).where(
+        sa.select(m.c.kpi, m.c.month, m.c.source, m.c.loaded_at, m.c.note).where(
             m.c.kpi.in_(_scoped_kpis(scope)), m.c.month == month
         ),
     )
-    return {kpi: Origin(kpi, when, source, loaded_at) for kpi, when, source, loaded_at in rows}
+    return {
+        kpi: Origin(kpi, when, source, loaded_at, note or "") for kpi, when, source, loaded_at, note in rows
+    }
 
 
 def report_values(

@@ -214,17 +214,19 @@ def kpi_help(kpi: Kpi) -> str:
     return f"{kpi.definition}\n\n{line}" if line else kpi.definition
 
 
-def origin(source: str, loaded_at: datetime | None, n: int | None = None) -> str:
-    """Where a month's value came from (`source_said`) and when it was loaded, in the reader's
-    language, as plain text (a file name is what a person typed: escape it before Markdown); a
-    survey KPI's value comes from `n` answers instead."""
+def origin(source: str, loaded_at: datetime | None, n: int | None = None, note: str = "") -> str:
+    """Where a month's value came from (`source_said`) and when it was loaded, and the note given
+    with it, in the reader's language, as plain text (a file name and a note are what a person
+    typed: escape them before Markdown); a survey KPI's value comes from `n` answers instead."""
     if n is not None:
         return t("origin.survey", n=fmt.number(n))
     when = fmt.moment(loaded_at) if loaded_at is not None else "–"
     if not source:
-        return t("origin.loaded", when=when)
-    imported = source not in ("correction", "demo") and not source.startswith("pull:")
-    return t("origin.imported_at" if imported else "origin.at", what=source_said(source), when=when)
+        said = t("origin.loaded", when=when)
+    else:
+        imported = source not in ("correction", "demo") and not source.startswith("pull:")
+        said = t("origin.imported_at" if imported else "origin.at", what=source_said(source), when=when)
+    return f"{said} · {t('origin.note', note=note.strip())}" if note.strip() else said
 
 
 def source_said(source: str) -> str:

@@ -108,7 +108,7 @@ def origin_words(value: MonthValue | None, origin: Origin | None) -> str:
         return ""
     if value.n is not None:
         return words.origin("", None, value.n)
-    return words.origin(origin.source, origin.loaded_at) if origin is not None else ""
+    return words.origin(origin.source, origin.loaded_at, note=origin.note) if origin is not None else ""
 
 
 def attention_badge(kind: str, word: str) -> str:
