@@ -452,6 +452,8 @@ def _import(args: argparse.Namespace, store: sa.Engine) -> int:
         confirm_future=args.confirm_future,
     )
     print(summary.text() + (" " + t("cli.dry_run_done") if args.dry_run else ""))
+    if summary.unusual:  # imported all the same: a real month may be far from usual too
+        print(summary.to_check())
     if args.dry_run:
         return EXIT_OK
     return _alert(store, viewer, months.last_complete(settings.today()), dry_run=False, after=True)

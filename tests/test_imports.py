@@ -736,3 +736,21 @@ def test_a_value_s_note_is_said_where_its_origin_is(small_url):
     )  # plain text: escaped where it is drawn, as a file name is
     with i18n.use("da"):
         assert widgets.origin_words(value, origin).endswith(" · Bemærkning: Long waits: <b>flu</b> season")
+
+
+def test_a_value_far_from_its_kpi_s_usual_ones_is_named_not_refused(demo_url, tmp_path, capsys):
+    """ "1.234,5" read where "77,5" was meant and a share typed as 0.77 for 77 % pass every bound
+    of their units (a new company's trial): the import names them with their usual values, and
+    imports them all the same, as a real outage would be."""
+    data = b"kpi;month;value\nCS_WAIT;2026-09;1.234,5\nCS_FCR;2026-09;0,77\nCS_AHT;2026-09;305\n"
+    path = tmp_path / "odd.csv"
+    path.write_bytes(data)
+    summary = importing.run(
+        engine.create(demo_url), "measurements", data, "odd.csv", as_admin(), dry_run=True
+    )
+    assert [(u.kpi, u.value) for u in summary.unusual] == [("CS_FCR", 0.77), ("CS_WAIT", 1234.5)]
+    assert cli.main(["--db", demo_url, "--lang", "en", "import", "measurements", str(path)]) == 0
+    said = capsys.readouterr().out
+    assert "Check the 2 values far from their KPIs' usual ones before the meeting sees them: " in said
+    assert "CS_WAIT, Sept 2026: 1,234.5\xa0s, 11 times its usual 109\xa0s" in said
+    assert "CS_FCR, Sept 2026: 0.77\xa0%, " in said and " times smaller than its usual " in said

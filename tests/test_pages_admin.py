@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from kpi.domain.access import EVERYTHING
 from kpi.store import decks, engine, queries, schema
-from kpi.text import fmt, i18n
+from kpi.text import fmt, i18n, plain
 from tests.conftest import APP_TIMEOUT, ROOT, as_admin, table_counts
 from tests.sharing import open_data_tab
 from tests.test_pages import texts
@@ -359,6 +359,20 @@ def test_the_same_problem_in_many_rows_is_one_line_of_the_problem_table(app):
         == "**Rows 2–11, column kpi:** “nps_old” is not known in the cockpit: import or create it first."
     )
     assert problems[1].startswith("**Row 12, column value:** ") and len(problems) == 2
+
+
+@pytest.mark.reads_only
+def test_a_value_far_from_its_kpi_s_usual_ones_is_named_before_the_import(app):
+    """"1.234,5" read where "77,5" was meant passes every bound of seconds (a new company's
+    trial): the preview names it with its usual value, before the import is confirmed."""
+    at = import_tab(app, "measurements")
+    at.file_uploader(key="data.import.file.measurements").upload(
+        "odd.csv", b"kpi;month;value\nCS_WAIT;2026-09;1.234,5\n", "text/csv"
+    ).run()
+    assert not at.exception
+    warned = " ".join(w.value for w in at.warning)
+    assert "Check the value far from its KPI's usual ones before the meeting sees it: " in warned
+    assert f"{plain.markdown('CS_WAIT')}, Sept 2026: 1,234.5" in warned  # the file's words, as text
 
 
 @pytest.mark.reads_only

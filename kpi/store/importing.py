@@ -22,11 +22,12 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from kpi import settings
-from kpi.domain import checks, identity, months
+from kpi.domain import checks, identity, months, unusual
 from kpi.domain import sources as source_rules
 from kpi.domain.errors import Problem
 from kpi.domain.model import DEFAULT_TOLERANCE, DEFAULT_WEIGHT, ActionStatus, Aggregation, Level, Person, Role
 from kpi.domain.sources import Found, Source
+from kpi.domain.unusual import Unusual
 from kpi.files import spreadsheet, tables
 from kpi.files.tables import ACCEPTED_UNDATED, KINDS, SOURCE_COLUMNS, ImportRejected, Parsed, parse
 from kpi.sources import recipe_source
@@ -75,6 +76,8 @@ class Summary:
     """A KPIs file's sources: `inserted`, `updated`, `unchanged`."""
     months_replaced: list[tuple[str, date, int, int]] = field(default_factory=list)
     """(KPI, month, answers before, after) of each survey month the file replaces whole."""
+    unusual: list[Unusual] = field(default_factory=list)
+    """The file's values far from their KPI's usual ones (kpi.domain.unusual): to look at."""
 
     def text(self) -> str:
         said = t(
@@ -87,6 +90,28 @@ class Summary:
         changed = {k: self.sources.get(k, 0) for k in ("inserted", "updated")}
         said += " " + t("import.sources_summary", **changed) if any(changed.values()) else ""
         return said + (" " + self._months_replaced() if self.months_replaced else "")
+
+    def to_check(self) -> str:
+        """The values to look at before the meeting sees them (`unusual`), or nothing: "Check 1
+        value far from its KPI's usual ones: CS_WAIT, Sept 2026: 1,234.5 s, 16 times its usual
+        77 s." Plain text."""
+        if not self.unusual:
+            return ""
+        listed = "; ".join(
+            t(
+                "import.unusual_larger" if far.times >= 1 else "import.unusual_smaller",
+                kpi=far.kpi,
+                month=fmt.month(far.month),
+                value=fmt.exact(far.value, far.unit),
+                usual=fmt.value(far.usual, far.unit),
+                times=fmt.number(max(far.times, 1 / far.times)),
+            )
+            for far in self.unusual[:MONTHS_NAMED]
+        )
+        more = len(self.unusual) - MONTHS_NAMED
+        listed += t("import.and_more", count=more) if more > 0 else ""
+        said = t("import.unusual", count=len(self.unusual), listed=listed)
+        return said[:-1] if said.endswith("..") else said  # "98 sek." ends the sentence itself
 
     def _months_replaced(self) -> str:
         """The survey months whose every answer the file replaces, with the counts: the preview
@@ -374,6 +399,7 @@ def run(
                 if now != seen:  # the store changed since the check: check again, holding it
                     checked = _checked(kind, data, name, staged, now, progress, found)
                 if isinstance(checked, Parsed):
+                    far = _unusual(conn, checked) if kind == "measurements" else []  # before they are written
                     writer, rows = _apply(conn, checked, viewer.email), len(checked.rows)
                 else:
                     writer, rows = bulk_answers.write(conn, checked, viewer.email, progress), checked.rows
@@ -390,7 +416,34 @@ def run(
         for outcome, amount in outcomes.items():
             counts[outcome] += amount if table != s.kpi_source.name else 0
     sources = dict(writer.tally.counts.get(s.kpi_source.name, {}))
-    return Summary(kind, rows, dict(counts), sources, list(writer.months_replaced))
+    return Summary(kind, rows, dict(counts), sources, list(writer.months_replaced), far)
+
+
+def _unusual(conn: sa.Connection, parsed: Parsed) -> list[Unusual]:
+    """The file's values far from their KPI's usual ones (kpi.domain.unusual): each against the
+    values of the months before it, the file's own over the store's."""
+    rows = [(str(r["kpi"]), r["month"], float(r["value"])) for r in parsed.rows if r.get("value") is not None]
+    if not rows:
+        return []
+    m, k = s.measurement, s.kpi
+    codes = sorted({code for code, _, _ in rows})
+    first = months.add(min(month for _, month, _ in rows), -unusual.HISTORY)
+    read = conn.execute(sa.select(k.c.code, k.c.unit).where(k.c.code.in_(codes)))
+    units: dict[str, str] = {str(code): str(unit) for code, unit in read.all()}
+    known: dict[str, dict[date, float]] = defaultdict(dict)
+    stored = sa.select(m.c.kpi, m.c.month, m.c.value).where(m.c.kpi.in_(codes), m.c.month >= first)
+    for code, month, value in conn.execute(stored):
+        known[code][month] = value
+    for code, month, value in rows:
+        known[code][month] = value
+    found = []
+    for code, month, value in rows:
+        start = months.add(month, -unusual.HISTORY)
+        before = [v for when, v in known[code].items() if start <= when < month]
+        far = unusual.unusual(code, month, value, units.get(code, "count"), before)
+        if far is not None:
+            found.append(far)
+    return sorted(found, key=lambda u: (u.kpi, u.month))
 
 
 def _checked(

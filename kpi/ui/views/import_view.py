@@ -156,6 +156,8 @@ def panel(ctx: Context) -> None:
         summary = _run(ctx, kind, content, upload.name, dry_run=True, guess=guess, confirm_future=far)
         if summary is not None:
             st.info(t("imports.would", summary=summary.text()), icon=":material/preview:")
+            if summary.unusual:  # a slip in the file is found before it is imported
+                st.warning(plain.markdown(summary.to_check()), icon=":material/troubleshoot:")
             confirm = t("imports.confirm", file=plain.markdown(upload.name))
             if st.button(confirm, type="primary", key="data.import.confirm"):
                 done = _run(ctx, kind, content, upload.name, dry_run=False, confirm_future=far)

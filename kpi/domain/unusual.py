@@ -1,0 +1,51 @@
+"""A value far from its KPI's usual ones: most often a slip in the file, not news.
+
+A Danish "1.234,5" read where "77,5" was meant, or a share typed as 0.943 where the KPI counts
+in per cent (94.3), passes every check of what a unit allows, and the cockpit then reports a
+month sixteen times worse than any before. An import does not refuse such a value (a real
+outage is far from usual too); it names it, with the KPI's usual value, for the person to look
+at before the meeting sees it. Pure: the store gives each value the values before it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from statistics import median
+
+FACTOR = 10
+"""A value this many times its KPI's usual one, or this many times smaller, is named."""
+HISTORY = 12
+"""Months before a value that tell what is usual for its KPI."""
+MIN_KNOWN = 6
+"""Values among them needed to say what is usual: a new KPI's first months are never unusual."""
+
+
+@dataclass(frozen=True)
+class Unusual:
+    kpi: str
+    month: date
+    value: float
+    usual: float
+    """The median of the KPI's values of the `HISTORY` months before."""
+    unit: str
+
+    @property
+    def times(self) -> float:
+        """How many times its usual value it is (below 1: how small a share of it)."""
+        return self.value / self.usual
+
+
+def unusual(kpi: str, month: date, value: float, unit: str, before: Sequence[float]) -> Unusual | None:
+    """`value` of `kpi` in `month` when it lies `FACTOR` times or more from the median of `before`
+    (the KPI's values of the months before it), else None. A KPI whose usual value is not
+    above 0 (a count of rare incidents, an NPS about zero), a value of 0 or below, and a history
+    of fewer than `MIN_KNOWN` values say nothing of what is usual."""
+    if len(before) < MIN_KNOWN or value <= 0:
+        return None
+    usual = median(before)
+    if usual <= 0:
+        return None
+    ratio = value / usual
+    return Unusual(kpi, month, value, usual, unit) if ratio >= FACTOR or ratio <= 1 / FACTOR else None

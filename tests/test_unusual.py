@@ -1,0 +1,34 @@
+"""A value far from its KPI's usual ones (kpi.domain.unusual) is named by the import, not refused."""
+
+from datetime import date
+
+import pytest
+
+from kpi.domain import unusual
+
+NOVEMBER = date(2026, 11, 1)
+USUAL = [70.0, 75.0, 80.0, 77.0, 79.0, 74.0]  # median 76
+
+
+@pytest.mark.parametrize(
+    ("value", "named"),
+    [
+        (1234.5, True),  # "1.234,5" where "77,5" was meant: 16 times its usual
+        (760.0, True),  # ten times: named
+        (750.0, False),  # under ten times: a bad month, not a slip
+        (7.6, True),  # a tenth
+        (8.0, False),
+        (0.0, False),  # nothing to compare by a ratio
+    ],
+)
+def test_a_value_ten_times_from_its_kpi_s_median_is_named(value, named):
+    found = unusual.unusual("WAIT", NOVEMBER, value, "s", USUAL)
+    assert (found is not None) is named
+    if found is not None:
+        assert found.usual == 76.0 and found.times == pytest.approx(value / 76.0)
+
+
+def test_too_short_a_history_or_no_positive_usual_value_says_nothing():
+    assert unusual.unusual("WAIT", NOVEMBER, 1000.0, "s", USUAL[:5]) is None  # a new KPI
+    assert unusual.unusual("INC", NOVEMBER, 12.0, "count", [0, 0, 1, 0, 0, 2, 0]) is None  # rare incidents
+    assert unusual.unusual("NPS", NOVEMBER, 40.0, "nps", [-2, 1, -1, 0, 2, -3]) is None  # about zero
