@@ -23,7 +23,7 @@ from kpi.domain.errors import BadSetting, Busy, CockpitError, Denied, NotFound, 
 from kpi.domain.model import Person, Role
 from kpi.domain.owed import REMIND_DAYS
 from kpi.files import tables
-from kpi.text import fmt, i18n, words
+from kpi.text import fmt, i18n, phrases, words
 from kpi.text.i18n import t
 
 if TYPE_CHECKING:  # the store (SQLAlchemy) loads only for real work, not for `--help`
@@ -527,7 +527,6 @@ def _close(args: argparse.Namespace, store: sa.Engine) -> int:
     from kpi.domain import owed
     from kpi.domain.access import EVERYTHING
     from kpi.store import closing, cycle, engine, owing, queries
-    from kpi.text import phrases
 
     month = _month(args.month)
     today = settings.today()
@@ -580,7 +579,7 @@ def _correct(args: argparse.Namespace, store: sa.Engine) -> int:
         kpi = _known(conn, "kpi", args.kpi, "--kpi")
         done = corrections.correct(conn, _viewer(args, conn), kpi, month, args.value)
     key = "correct.unchanged" if done.outcome == "unchanged" else "correct.corrected"
-    print(t(key, kpi=kpi, month=months.key(month), value=fmt.exact(done.value, done.unit)))
+    print(phrases.ended(t(key, kpi=kpi, month=months.key(month), value=fmt.exact(done.value, done.unit))))
     return EXIT_OK
 
 

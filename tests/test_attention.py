@@ -121,6 +121,17 @@ def test_a_broken_promise_s_bar_says_it_is_a_bound_not_a_month_s_target():
         assert phrases.attention_facts(found["P_SLOT"], {})[2] == "mindst 60\xa0sek."
 
 
+@pytest.mark.parametrize(
+    ("direction", "shown"), [(Direction.HIGHER, "82.6\xa0%"), (Direction.LOWER, "82.64\xa0%")]
+)
+def test_an_item_s_value_reads_as_its_target_where_it_meets_it(direction, shown):
+    """A card wrote 82.6 % and the list beside it 82.64 % for one value meeting its target of
+    82.6 % (a review): the list writes it with its KPI's direction as the card does."""
+    item = attention.Item(Kind.COMMENTARY_OWED, "SAT", "Satisfaction", value=82.64, target=82.6, unit="%")
+    with i18n.use("en"):
+        assert phrases.attention_facts(replace(item, direction=direction), {})[1] == shown
+
+
 def test_a_run_as_old_as_what_the_cockpit_looked_at_may_be_older_and_says_so():
     """Three priorities broken since 2023 read "since Dec 2025", the first month of their twelve
     (a CEO's trial asked what happened then): a run that reaches the window's first month, or

@@ -86,6 +86,7 @@ def test_status_json_lists_both(quiet_url, capsys):
         "owner": "ceo@quiet.example",
         "since": "2026-09",
         "since_or_earlier": False,
+        "plan": [],  # no open action on its number
         "commented": False,
         "owed": False,  # a broken priority owes no comment of its own: its KPI's number owes none
         "also": [],

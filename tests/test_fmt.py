@@ -316,6 +316,7 @@ def test_a_survey_month_without_a_margin_says_so_rather_than_plus_or_minus_nothi
         (1234.0, "s", "1,234\xa0s"),
         (0.943, "%", "0.943\xa0%"),
         (74.5, "%", "74.5\xa0%"),
+        (0.1 + 0.2, "%", "0.3\xa0%"),  # kept as 0.30000000000000004
     ],
 )
 def test_a_value_as_kept_shows_every_decimal_it_has(amount, unit, expected):

@@ -754,3 +754,15 @@ def test_a_value_far_from_its_kpi_s_usual_ones_is_named_not_refused(demo_url, tm
     assert "Check the 2 values far from their KPIs' usual ones before the meeting sees them: " in said
     assert "CS_WAIT, Sept 2026: 1,234.5\xa0s, 11 times its usual 109\xa0s" in said
     assert "CS_FCR, Sept 2026: 0.77\xa0%, " in said and " times smaller than its usual " in said
+
+
+def test_survey_answers_import_with_nothing_to_name_far_from_usual(small_url):
+    """Survey answers go column-wise (kpi.store.bulk_answers): the values far from usual are the
+    measurements' alone, and the answers' import, dry or not, says what it did (a review found
+    it failing after the answers were written)."""
+    data = (ROOT / "data" / "samples" / "responses.csv").read_bytes()
+    for dry_run in (True, False):
+        done = importing.run(
+            engine.create(small_url), "responses", data, "responses.csv", as_admin(), dry_run=dry_run
+        )
+        assert done.rows > 0 and done.unusual == [] and "rows" in done.text()

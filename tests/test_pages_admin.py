@@ -363,7 +363,7 @@ def test_the_same_problem_in_many_rows_is_one_line_of_the_problem_table(app):
 
 @pytest.mark.reads_only
 def test_a_value_far_from_its_kpi_s_usual_ones_is_named_before_the_import(app):
-    """"1.234,5" read where "77,5" was meant passes every bound of seconds (a new company's
+    """ "1.234,5" read where "77,5" was meant passes every bound of seconds (a new company's
     trial): the preview names it with its usual value, before the import is confirmed."""
     at = import_tab(app, "measurements")
     at.file_uploader(key="data.import.file.measurements").upload(

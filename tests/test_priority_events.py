@@ -391,8 +391,8 @@ def test_the_exception_list_and_the_pack_say_it_in_words(demo_url, tmp_path):
         for language, expected in (("en", EN_WORDS), ("da", DA_WORDS)):
             with i18n.use(language):
                 kind, value, target, note = phrases.attention_facts(broken, {})
-                point = "." if language == "en" else ","
-                assert (value, target) == (f"70{point}0\u00a0%", f"80{point}0\u00a0%")
+                point, bound = (".", "at least") if language == "en" else (",", "mindst")
+                assert (value, target) == (f"70{point}0\u00a0%", f"{bound} 80{point}0\u00a0%")
                 assert note.startswith(expected), note
                 slides = decks.slides(conn, EVERYTHING, OCT, language)
                 lines = [line for s in slides if s.kind == "exceptions" for line in s.lines]  # paged

@@ -20,6 +20,7 @@ from kpi.domain.company_events import CompanyEvent
 from kpi.domain.model import (
     Action,
     Commentary,
+    Direction,
     EventMeasure,
     EventMonth,
     GoalStatus,
@@ -130,6 +131,9 @@ class Item:
     on a goal its KPI measures or aimed at its KPI, the soonest due first; () for none ("no action
     yet": a CEO read who owns each broken promise, but not whether anyone acts on it); None for
     kinds that ask for none."""
+    direction: Direction | None = None
+    """Its KPI's good direction (None without a KPI): its value is written as its target is
+    where it meets it (`fmt.beside`), on the list as on the cards."""
     since_or_earlier: bool = False
     """Whether the run of `since` reaches back as far as the cockpit looked (the report's history,
     a priority's window), so it may have begun earlier: three promises broken since 2023 read
@@ -176,6 +180,7 @@ class _Facts:
             during=self.during(code, row.kpi.department),
             kpi=code,
             since_or_earlier=self.looked_back_to(since),
+            direction=row.kpi.direction,
         )
 
     def goal_item(self, kind: Kind, row: GoalRow, since: date | None, detail: str = "") -> Item:
@@ -202,6 +207,7 @@ class _Facts:
             deadline=g.deadline,
             kpi=row.kpi.code if row.kpi else None,
             since_or_earlier=self.looked_back_to(since),
+            direction=row.kpi.direction if row.kpi else None,
         )
 
 
@@ -359,6 +365,9 @@ def _priority_items(facts: _Facts, compliance: Sequence[Compliance]) -> list[Ite
                 months.add(facts.report.month, 1 - result.broken_run),
                 ("kpi", row.kpi.code) in facts.explained,
                 since_or_earlier=result.broken_throughout,
+                direction=Direction.HIGHER
+                if events is not None or result.priority.comparison == ">="
+                else Direction.LOWER,
                 detail=">=" if events is not None else result.priority.comparison,
                 events=events,
                 event=result.event,

@@ -75,12 +75,6 @@ def overdue_on(actions: Sequence[Action], day: date) -> list[Action]:
     return [a for a in actions if a.status.is_open and a.due is not None and a.due < day]
 
 
-def promise_kept(report: MonthReport, promise: str) -> tuple[int, int]:
-    """(green, measured) KPIs among those whose goals prove `promise`."""
-    rows = promise_kpis(report, promise)
-    return sum(1 for r in rows if r.status is KpiStatus.GREEN), len(rows)
-
-
 def promise_kpis(report: MonthReport, promise: str) -> list[KpiRow]:
     """The measured KPIs whose goals prove `promise`, in the report's order."""
     codes = {row.kpi.code for row in report.goals.values() if row.goal.promise == promise and row.kpi}

@@ -91,6 +91,7 @@ def attention_dict(item: Item) -> dict:
         "owner": item.owner,
         "since": months.key(item.since) if item.since else None,
         "since_or_earlier": item.since_or_earlier,
+        "plan": [action.id for action in item.plan] if item.plan is not None else None,
         "commented": item.commented,
         "owed": item.owed,
         "also": [attention_dict(other) for other in item.also],

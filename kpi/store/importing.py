@@ -11,6 +11,7 @@ same formats back out, so export → import changes nothing.
 
 from __future__ import annotations
 
+import bisect
 import csv
 import io
 from collections import defaultdict
@@ -34,7 +35,7 @@ from kpi.sources import recipe_source
 from kpi.store import bulk_answers, column_check, engine, known, sourcing
 from kpi.store import schema as s
 from kpi.store.writes import Writer
-from kpi.text import fmt
+from kpi.text import fmt, phrases
 from kpi.text.i18n import t
 
 TABLES = {
@@ -83,9 +84,9 @@ class Summary:
         said = t(
             "import.summary",
             count=self.rows,
-            inserted=self.counts.get("inserted", 0),
-            updated=self.counts.get("updated", 0) + self.counts.get("replaced", 0),
-            unchanged=self.counts.get("unchanged", 0),
+            inserted=fmt.number(self.counts.get("inserted", 0)),
+            updated=fmt.number(self.counts.get("updated", 0) + self.counts.get("replaced", 0)),
+            unchanged=fmt.number(self.counts.get("unchanged", 0)),
         )
         changed = {k: self.sources.get(k, 0) for k in ("inserted", "updated")}
         said += " " + t("import.sources_summary", **changed) if any(changed.values()) else ""
@@ -110,8 +111,7 @@ class Summary:
         )
         more = len(self.unusual) - MONTHS_NAMED
         listed += t("import.and_more", count=more) if more > 0 else ""
-        said = t("import.unusual", count=len(self.unusual), listed=listed)
-        return said[:-1] if said.endswith("..") else said  # "98 sek." ends the sentence itself
+        return phrases.ended(t("import.unusual", count=len(self.unusual), listed=listed))
 
     def _months_replaced(self) -> str:
         """The survey months whose every answer the file replaces, with the counts: the preview
@@ -398,8 +398,10 @@ def run(
                 now = _seen(conn, kind, confirm_future)
                 if now != seen:  # the store changed since the check: check again, holding it
                     checked = _checked(kind, data, name, staged, now, progress, found)
-                if isinstance(checked, Parsed):
-                    far = _unusual(conn, checked) if kind == "measurements" else []  # before they are written
+                far = (
+                    _unusual(conn, checked) if isinstance(checked, Parsed) and kind == "measurements" else []
+                )
+                if isinstance(checked, Parsed):  # the values far from usual read before they are written
                     writer, rows = _apply(conn, checked, viewer.email), len(checked.rows)
                 else:
                     writer, rows = bulk_answers.write(conn, checked, viewer.email, progress), checked.rows
@@ -436,11 +438,13 @@ def _unusual(conn: sa.Connection, parsed: Parsed) -> list[Unusual]:
         known[code][month] = value
     for code, month, value in rows:
         known[code][month] = value
+    ordered = {code: sorted(by_month.items()) for code, by_month in known.items()}  # by month, once
     found = []
     for code, month, value in rows:
-        start = months.add(month, -unusual.HISTORY)
-        before = [v for when, v in known[code].items() if start <= when < month]
-        far = unusual.unusual(code, month, value, units.get(code, "count"), before)
+        series = ordered[code]  # the window of months before: two bisections, not a scan
+        low = bisect.bisect_left(series, (months.add(month, -unusual.HISTORY),))
+        high = bisect.bisect_left(series, (month,))
+        far = unusual.unusual(code, month, value, units.get(code, "count"), [v for _, v in series[low:high]])
         if far is not None:
             found.append(far)
     return sorted(found, key=lambda u: (u.kpi, u.month))

@@ -118,7 +118,8 @@ def exact(amount: float, unit: str) -> str:
     where `value` writes `78 s`. What a correction says it stored (the "74,5" typed was echoed)."""
     if not math.isfinite(amount):
         return value(amount, unit)
-    kept = -min(Decimal(repr(amount)).normalize().as_tuple().exponent, 0)  # type: ignore[operator]
+    # to six decimals first: 0.1 + 0.2 is kept as 0.30000000000000004 and is written 0.3
+    kept = -min(Decimal(repr(round(amount, 6))).normalize().as_tuple().exponent, 0)  # type: ignore[operator]
     return value(amount, unit, max(min(kept, 6) - _decimals(amount, unit), 0))
 
 

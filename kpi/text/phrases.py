@@ -125,6 +125,12 @@ def since(item: Item, month: Callable[[date], str] = fmt.month_unbroken) -> str:
     return t(key, month=month(item.since))
 
 
+def ended(sentence: str) -> str:
+    """`sentence` with one full stop at its end where a message's own stop followed a unit's
+    abbreviation ("… er nu 77,5 sek.." in Danish)."""
+    return sentence[:-1] if sentence.endswith("..") and not sentence.endswith("...") else sentence
+
+
 ACTION_TITLE = 60
 """Characters of an action's title a line about its number shows (its whole title stands in the
 actions' lists): a note shows four lines on a slide."""
@@ -156,7 +162,7 @@ def attention_facts(item: Item, owners: Mapping[str, str]) -> tuple[str, str, st
     owns it, since when it has been so and whether it has been explained this month."""
     kind = kind_word(item.kind, item.detail)
     unit = item.unit or "count"  # a goal without a KPI still has a value and a target to show
-    value = fmt.beside(item.value, item.target, unit)
+    value = fmt.beside(item.value, item.target, unit, item.direction)
     target = fmt.value(item.target, unit)
     if item.deadline is not None and item.target is not None:  # a goal's: the value to reach by then
         target = t("attention.target_by", target=target, when=fmt.month_unbroken(item.deadline))

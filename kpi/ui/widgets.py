@@ -58,7 +58,7 @@ def goal_line(row: GoalRow) -> str:
     target with its deadline: "✓ On track … — 30.3 h (target 24.0 h)" read as a broken promise
     marked on track (a CEO's trial); the target is for December, the month's step is on its way."""
     value, target = phrases.goal_figures(row)
-    if row.goal.deadline is not None:
+    if row.goal.deadline is not None and row.goal.target is not None:
         target = t("attention.target_by", target=target, when=fmt.month_unbroken(row.goal.deadline))
     aim = t("departments.goal_target", target=target)
     return f"{badge_markdown(row.status)} **{plain.markdown(row.goal.title)}** — {value} ({aim})"
