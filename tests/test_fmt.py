@@ -323,3 +323,25 @@ def test_a_value_as_kept_shows_every_decimal_it_has(amount, unit, expected):
     """A correction said "is now 74,5", as typed; `value` writes 77.5 s as 78 s."""
     with i18n.use("en"):
         assert fmt.exact(amount, unit) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "target", "unit", "direction", "english", "danish"),
+    [
+        (40.0, 40.0, "nps", Direction.HIGHER, "+40, reaching the target", "+40, som når målværdien"),
+        (
+            2.1,
+            1.5,
+            "%",
+            Direction.LOWER,
+            "2.1\xa0%, 0.6\xa0pts short of target",
+            "2,1\xa0%, 0,6\xa0%‑point fra målværdien",
+        ),
+        (52.0, 45.0, "nps", Direction.HIGHER, "+52, reaching the target", "+52, som når målværdien"),
+    ],
+)
+def test_a_forecast_says_what_it_means_for_the_target(value, target, unit, direction, english, danish):
+    """ "At risk … forecast +40" beside a target of +40 read as two answers (a CEO's trial)."""
+    for language, expected in (("en", english), ("da", danish)):
+        with i18n.use(language):
+            assert phrases.forecast(value, target, unit, direction) == expected

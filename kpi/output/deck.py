@@ -172,7 +172,10 @@ def _goal_slides(meeting: Meeting, row: month_rows.GoalRow) -> list[Slide]:
     subtitle = t("deck.goal_subtitle", target=aim, by=phrases.by_deadline(row.goal.deadline))
     ahead = outlook.forecast(row, meeting.values, meeting.month_report.month)
     if ahead is not None:  # where the line points at the deadline, as the Overview's tile says
-        subtitle = t("deck.goal_forecast", said=subtitle, value=fmt.value(ahead, unit))
+        where = (
+            phrases.forecast(ahead, row.goal.target, unit, kpi.direction) if kpi else fmt.value(ahead, unit)
+        )
+        subtitle = t("deck.goal_forecast", said=subtitle, value=where)
     pages = paginate(lines, ((revision,) if revision else ()) + notes, chart=chart is not None)
     first, *rest = pages
     slides = [

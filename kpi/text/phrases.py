@@ -84,6 +84,19 @@ def versus_target(gap: float | None, unit: str, direction: Direction) -> str:
     return t("phrase.beyond_target" if better else "phrase.short_of_target", amount=amount)
 
 
+def forecast(value: float, target: float | None, unit: str, direction: Direction) -> str:
+    """Where a goal's line points at its deadline, and what that means for its target: `+40,
+    reaching the target` / `2.1 %, 0.6 pts short of target`. "At risk … forecast +40" beside a
+    target of +40 read as two answers to one question (a CEO's trial): behind its path now, the
+    goal is still on course for its target."""
+    shown = fmt.value(value, unit)
+    if target is None:
+        return shown
+    if status.meets(value, target, direction):
+        return t("phrase.forecast_reaches", value=shown)
+    return t("phrase.forecast_short", value=shown, gap=versus_target(value - target, unit, direction))
+
+
 def target_kind(target: MonthTarget | None, month: date) -> str:
     """What a KPI's month target is: `2026 target, phased` / `target for Oct 2026` / `2026 target`."""
     if target is None:

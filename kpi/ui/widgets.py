@@ -632,7 +632,9 @@ def _tile_caption(row: GoalRow, points: Sequence[MonthValue], month: date, why: 
         parts.append(t("widget.vs_target", gap=phrases.versus_target(gap, kpi.unit, kpi.direction)))
     forecast = outlook.forecast(row, points, month)
     if forecast is not None:
-        parts.append(t("widget.forecast", value=fmt.value(forecast, kpi.unit)))
+        parts.append(
+            t("widget.forecast", value=phrases.forecast(forecast, row.goal.target, kpi.unit, kpi.direction))
+        )
     elif (
         row.goal.deadline
         and months.first_of(row.goal.deadline) > month

@@ -389,7 +389,14 @@ def _facts(
     if pace:
         lines.append(phrases.pace(*pace, baseline=fmt.value(g.baseline, unit)))
     if forecast is not None:
-        lines.append(t("widget.forecast", value=fmt.value(forecast, unit)))
+        lines.append(
+            t(
+                "widget.forecast",
+                value=phrases.forecast(forecast, g.target, unit, kpi.direction)
+                if kpi
+                else fmt.value(forecast, unit),
+            )
+        )
     if kpi:
         ytd = outlook.year_to_date(history, month, kpi)
         key = "cascade.fact_ytd_total" if kpi.aggregation is Aggregation.SUM else "cascade.fact_ytd"
