@@ -65,4 +65,5 @@ def slide(found: Slices, outcome: str, first: date, last: date) -> Slide | None:
         subtitle,
         lines=tuple(_line(d, found.segments) for d in everyone.drivers),
         why=t("drivers.method_short", resamples=fmt.number(BOOTSTRAP_B)),
+        drivers=everyone,
     )

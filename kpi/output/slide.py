@@ -12,12 +12,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from kpi.domain import cascade, report, signals
 from kpi.domain.access import EVERYTHING, Scope
 from kpi.domain.company_events import Band, CompanyEvent
 from kpi.domain.initiatives import Verdict
 from kpi.domain.model import Commentary, GoalStatus, KpiStatus, MonthValue, ServicePriority
+
+if TYPE_CHECKING:  # numpy's, which a slide need not load
+    from kpi.domain.drivers import Analysis
 from kpi.text.i18n import t
 
 ROWS_PER_SLIDE = 6
@@ -125,6 +129,9 @@ class Slide:
     """The process verdicts of the slide's KPI, beside its status."""
     why: str = ""
     """Why the slide's own status is what it is (a goal slide's goal), for the speaker notes."""
+    drivers: Analysis | None = None
+    """The driver analysis a drivers slide tells: the Present page draws its importance ×
+    performance chart beside the lines (the slide was a table over half a screen)."""
 
 
 @dataclass(frozen=True)

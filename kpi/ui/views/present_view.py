@@ -18,12 +18,16 @@ import streamlit as st
 
 from kpi.domain import attention, validate
 from kpi.domain.access import Scope
-from kpi.output import charts, deck, driver_slide, pdf_pack, sparkline
+from kpi.domain.drivers import Analysis
+from kpi.output import charts, deck, driver_chart, driver_slide, pdf_pack, sparkline
 from kpi.text import i18n, palette, phrases, plain
 from kpi.text.i18n import t
 from kpi.ui import figures, notices, widgets
 
 CHART_HEIGHT = 330
+DRIVERS_HEIGHT = 420
+"""The driver chart's pixels: its quadrants need more height than a trend, and its slide has no
+comments under it (at 330 its plot was a strip 130 pixels tall)."""
 
 STYLE = """<style>
 [data-testid="stMainBlockContainer"] { padding-top: 3.6rem !important; padding-bottom: 0.5rem !important; }
@@ -245,6 +249,22 @@ def _chart(series: deck.Series, scope: Scope) -> None:
     figures.draw(figures.trend(scope, series.points, spec), CHART_HEIGHT, "present.chart")
 
 
+def _drivers(slide: deck.Slide, analysis: Analysis) -> None:
+    """The driver analysis's chart (what matters most and scores worst: the top left), and beside
+    it each touchpoint's importance with its interval, and its rating, priority and ranks."""
+    chart, lines = st.columns([3, 2])
+    with chart:
+        title = t("drivers.chart_title")
+        figures.draw(driver_chart.importance_performance(analysis, title), DRIVERS_HEIGHT, "present.drivers")
+    with lines:
+        st.caption(t(HEADINGS[driver_slide.KIND][1]))
+        for number, line in enumerate(slide.lines):
+            with st.container(key=f"present-row-{number}", gap="small"):
+                st.markdown(f"**{plain.markdown(line.label)}** · {plain.markdown(line.value)}")
+                with st.container(key=f"present-also-{number}"):
+                    st.markdown(plain.markdown(line.note))
+
+
 def _notes(notes: Sequence[str]) -> None:
     for number, note in enumerate(notes):
         with st.container(key=f"present-note-{number}"):
@@ -271,7 +291,9 @@ def render(slide: deck.Slide, scope: Scope) -> None:
             )
         elif slide.subtitle:  # a slide without a status of its own (the drivers': months, respondents)
             st.markdown(f"### {plain.markdown(slide.subtitle)}")
-        if slide.chart is not None:
+        if slide.drivers is not None and slide.lines:
+            _drivers(slide, slide.drivers)
+        elif slide.chart is not None:
             chart, lines = st.columns([3, 2])
             with chart:
                 _chart(slide.chart, scope)
