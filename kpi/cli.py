@@ -580,6 +580,8 @@ def _correct(args: argparse.Namespace, store: sa.Engine) -> int:
         done = corrections.correct(conn, _viewer(args, conn), kpi, month, args.value)
     key = "correct.unchanged" if done.outcome == "unchanged" else "correct.corrected"
     print(phrases.ended(t(key, kpi=kpi, month=months.key(month), value=fmt.exact(done.value, done.unit))))
+    if done.unusual:  # corrected all the same: the person typed it
+        print(phrases.to_check(done.unusual))
     return EXIT_OK
 
 
@@ -782,6 +784,8 @@ def _said_pulled(done: Outcome, dry_run: bool, *, several: bool) -> None:
     kept = done.count("kept")
     summary += " " + t("cli.pull_kept_note", count=kept) if kept else ""
     print(summary + (" " + t("cli.dry_run_done") if dry_run else ""))
+    if done.unusual:  # written all the same: a real month may be far from usual too
+        print(phrases.to_check(done.unusual))
 
 
 def _calendar(args: argparse.Namespace, store: sa.Engine) -> int:

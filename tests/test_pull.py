@@ -292,3 +292,26 @@ def test_a_database_connection_is_never_sent_as_a_token(demo_duckdb_url, fed, tm
     assert cli.main(["--db", demo_duckdb_url, "pull", "--month", "2026-11"]) == 1
     assert "IT_UPTIME (pull:http:" in (err := capsys.readouterr().err) and "is a database connection" in err
     assert fed.prometheus.asked == [] and fingerprint(demo_duckdb_url) == before
+
+
+def test_a_pulled_value_far_from_its_kpi_s_usual_ones_is_named_and_written(demo_duckdb_url, fed, capsys):
+    """A source whose query changed its units (minutes for seconds, a share for per cent) gives
+    values that pass every bound: the pull names each far from its KPI's usual ones, as an
+    import does, and writes it all the same (one check of what is usual, `store.usual`)."""
+    scaled = f"""
+[[source]]
+kpi = "CS_AHT"
+kind = "files"
+query = "SELECT month, wait * 1000 AS value FROM '{fed.files["parquet"]}'"
+"""
+    _define(demo_duckdb_url, scaled)
+    assert (
+        cli.main(["--db", demo_duckdb_url, "--lang", "en", "pull", "--month", "2026-11", "--kpi", "CS_AHT"])
+        == 0
+    )
+    out = capsys.readouterr().out
+    assert (
+        "Check the value far from its KPI's usual ones before the meeting sees it: CS_AHT, Nov 2026: 35,000\xa0s, "
+        in out
+    )
+    assert _stored(demo_duckdb_url, "2026-11")["CS_AHT"][0] == 35000.0

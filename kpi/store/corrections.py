@@ -12,7 +12,7 @@ window the checks allow, since those are the rows to clean.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -20,7 +20,8 @@ import sqlalchemy as sa
 from kpi.domain import access, checks, identity, months, validate
 from kpi.domain.errors import Denied, NotFound, Problem, Refused
 from kpi.domain.model import Person
-from kpi.store import known
+from kpi.domain.unusual import Unusual
+from kpi.store import known, usual
 from kpi.store import schema as s
 from kpi.store.writes import Writer
 
@@ -98,6 +99,8 @@ class Corrected:
     outcome: str
     value: float
     unit: str
+    unusual: list[Unusual] = field(default_factory=list)
+    """The value when far from its KPI's usual ones (`usual.far`): to look at once more."""
 
 
 def correct(conn: sa.Connection, viewer: Person, kpi: str, month: date, value: object) -> Corrected:
@@ -116,7 +119,8 @@ def correct(conn: sa.Connection, viewer: Person, kpi: str, month: date, value: o
     unit = conn.execute(sa.select(s.kpi.c.unit).where(s.kpi.c.code == kpi)).scalar_one()
     if number == current["value"]:
         return Corrected("unchanged", number, unit)
+    far = usual.far(conn, [(kpi, month, number)])  # before it is written
     # a corrected ratio's parts no longer make its value: they go
     row = {"kpi": kpi, "month": month, "value": number, "numerator": None, "denominator": None}
     row |= {"source": CORRECTED, "loaded_at": datetime.now()}
-    return Corrected(Writer(conn, viewer.email).upsert(m, row), number, unit)
+    return Corrected(Writer(conn, viewer.email).upsert(m, row), number, unit, far)

@@ -11,7 +11,6 @@ same formats back out, so export → import changes nothing.
 
 from __future__ import annotations
 
-import bisect
 import csv
 import io
 from collections import defaultdict
@@ -23,7 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from kpi import settings
-from kpi.domain import checks, identity, months, unusual
+from kpi.domain import checks, identity, months
 from kpi.domain import sources as source_rules
 from kpi.domain.errors import Problem
 from kpi.domain.model import DEFAULT_TOLERANCE, DEFAULT_WEIGHT, ActionStatus, Aggregation, Level, Person, Role
@@ -32,7 +31,7 @@ from kpi.domain.unusual import Unusual
 from kpi.files import spreadsheet, tables
 from kpi.files.tables import ACCEPTED_UNDATED, KINDS, SOURCE_COLUMNS, ImportRejected, Parsed, parse
 from kpi.sources import recipe_source
-from kpi.store import bulk_answers, column_check, engine, known, sourcing
+from kpi.store import bulk_answers, column_check, engine, known, sourcing, usual
 from kpi.store import schema as s
 from kpi.store.writes import Writer
 from kpi.text import fmt, phrases
@@ -93,25 +92,8 @@ class Summary:
         return said + (" " + self._months_replaced() if self.months_replaced else "")
 
     def to_check(self) -> str:
-        """The values to look at before the meeting sees them (`unusual`), or nothing: "Check 1
-        value far from its KPI's usual ones: CS_WAIT, Sept 2026: 1,234.5 s, 16 times its usual
-        77 s." Plain text."""
-        if not self.unusual:
-            return ""
-        listed = "; ".join(
-            t(
-                "import.unusual_larger" if far.times >= 1 else "import.unusual_smaller",
-                kpi=far.kpi,
-                month=fmt.month(far.month),
-                value=fmt.exact(far.value, far.unit),
-                usual=fmt.value(far.usual, far.unit),
-                times=fmt.number(max(far.times, 1 / far.times)),
-            )
-            for far in self.unusual[:MONTHS_NAMED]
-        )
-        more = len(self.unusual) - MONTHS_NAMED
-        listed += t("import.and_more", count=more) if more > 0 else ""
-        return phrases.ended(t("import.unusual", count=len(self.unusual), listed=listed))
+        """The values to look at before the meeting sees them (`phrases.to_check`)."""
+        return phrases.to_check(self.unusual)
 
     def _months_replaced(self) -> str:
         """The survey months whose every answer the file replaces, with the counts: the preview
@@ -422,32 +404,11 @@ def run(
 
 
 def _unusual(conn: sa.Connection, parsed: Parsed) -> list[Unusual]:
-    """The file's values far from their KPI's usual ones (kpi.domain.unusual): each against the
-    values of the months before it, the file's own over the store's."""
-    rows = [(str(r["kpi"]), r["month"], float(r["value"])) for r in parsed.rows if r.get("value") is not None]
-    if not rows:
-        return []
-    m, k = s.measurement, s.kpi
-    codes = sorted({code for code, _, _ in rows})
-    first = months.add(min(month for _, month, _ in rows), -unusual.HISTORY)
-    read = conn.execute(sa.select(k.c.code, k.c.unit).where(k.c.code.in_(codes)))
-    units: dict[str, str] = {str(code): str(unit) for code, unit in read.all()}
-    known: dict[str, dict[date, float]] = defaultdict(dict)
-    stored = sa.select(m.c.kpi, m.c.month, m.c.value).where(m.c.kpi.in_(codes), m.c.month >= first)
-    for code, month, value in conn.execute(stored):
-        known[code][month] = value
-    for code, month, value in rows:
-        known[code][month] = value
-    ordered = {code: sorted(by_month.items()) for code, by_month in known.items()}  # by month, once
-    found = []
-    for code, month, value in rows:
-        series = ordered[code]  # the window of months before: two bisections, not a scan
-        low = bisect.bisect_left(series, (months.add(month, -unusual.HISTORY),))
-        high = bisect.bisect_left(series, (month,))
-        far = unusual.unusual(code, month, value, units.get(code, "count"), [v for _, v in series[low:high]])
-        if far is not None:
-            found.append(far)
-    return sorted(found, key=lambda u: (u.kpi, u.month))
+    """The file's values far from their KPI's usual ones (`usual.far`)."""
+    return usual.far(
+        conn,
+        [(str(r["kpi"]), r["month"], float(r["value"])) for r in parsed.rows if r.get("value") is not None],
+    )
 
 
 def _checked(

@@ -29,9 +29,10 @@ from kpi.domain import checks, sources
 from kpi.domain.errors import Problem
 from kpi.domain.model import Person
 from kpi.domain.sources import Pulled, Secret, Source
+from kpi.domain.unusual import Unusual
 from kpi.sources import confine, running, zone
 from kpi.sources.failing import SourceFailed
-from kpi.store import company, engine, known, priority_pulling, sourcing
+from kpi.store import company, engine, known, priority_pulling, sourcing, usual
 from kpi.store import schema as s
 from kpi.store.corrections import CORRECTED
 from kpi.store.writes import Writer, _same
@@ -59,6 +60,9 @@ class Outcome:
     month: date
     lines: list[Line] = field(default_factory=list)
     """A line per KPI source, then one per service priority measured over call records."""
+    unusual: list[Unusual] = field(default_factory=list)
+    """The month's pulled values far from their KPI's usual ones (`usual.far`): written all the
+    same (a real month may be far from usual too), and named for a person to look at."""
 
     def count(self, outcome: str) -> int:
         return sum(line.outcome == outcome for line in self.lines)
@@ -161,8 +165,13 @@ def _ran(plan: _Plan, wanted: Sequence[date], secrets: Secrets, progress: Progre
 def _written(conn: sa.Connection, plan: _Plan, ran: _Ran, who: str) -> list[Outcome]:
     """Write what ran, month by month, through the audited writer (the caller's transaction)."""
     outcomes = []
+    pulled = [
+        (kpi, month, got.value) for month in ran.wanted for kpi, got in ran.values.get(month, {}).items()
+    ]
+    far = usual.far(conn, pulled)  # against the store as it was, before the first month is written
     for month in ran.wanted:
         outcome = _write(conn, month, who, plan.chosen, ran.values.get(month, {}))
+        outcome.unusual = [u for u in far if u.month == month]
         said = priority_pulling.write(conn, month, who, plan.kept, ran.counted[month])
         outcome.lines += [Line(*line) for line in said]
         outcomes.append(outcome)

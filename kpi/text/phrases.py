@@ -14,6 +14,7 @@ from kpi.domain.month_rows import GoalRow, KpiRow
 from kpi.domain.samples import Noise
 from kpi.domain.signals import Reading
 from kpi.domain.targets import MonthTarget
+from kpi.domain.unusual import Unusual
 from kpi.text import fmt, palette, plain
 from kpi.text.i18n import t
 
@@ -142,6 +143,32 @@ def ended(sentence: str) -> str:
     """`sentence` with one full stop at its end where a message's own stop followed a unit's
     abbreviation ("… er nu 77,5 sek.." in Danish)."""
     return sentence[:-1] if sentence.endswith("..") and not sentence.endswith("...") else sentence
+
+
+NAMED_FAR = 5
+"""Values far from usual a message names one by one; the rest it counts."""
+
+
+def to_check(far: Sequence[Unusual]) -> str:
+    """The values far from their KPI's usual ones to look at before the meeting sees them, or
+    nothing: "Check the value far from its KPI's usual ones before the meeting sees it: CS_WAIT,
+    Sept 2026: 1,234.5 s, 11 times its usual 109 s." Plain text."""
+    if not far:
+        return ""
+    listed = "; ".join(
+        t(
+            "import.unusual_larger" if each.times >= 1 else "import.unusual_smaller",
+            kpi=each.kpi,
+            month=fmt.month(each.month),
+            value=fmt.exact(each.value, each.unit),
+            usual=fmt.value(each.usual, each.unit),
+            times=fmt.number(max(each.times, 1 / each.times)),
+        )
+        for each in far[:NAMED_FAR]
+    )
+    more = len(far) - NAMED_FAR
+    listed += t("import.and_more", count=more) if more > 0 else ""
+    return ended(t("import.unusual", count=len(far), listed=listed))
 
 
 ACTION_TITLE = 60

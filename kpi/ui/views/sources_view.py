@@ -21,7 +21,7 @@ from kpi.domain.model import Kpi
 from kpi.domain.sources import DEFAULT_TIMEOUT, MAX_TIMEOUT, MIN_TIMEOUT, Source, SourceKind
 from kpi.sources.failing import SourceFailed
 from kpi.store import engine, pulling, sourcing
-from kpi.text import fmt, plain, words
+from kpi.text import fmt, phrases, plain, words
 from kpi.text.i18n import t
 from kpi.ui import data, forms, notices
 from kpi.ui.frame import Context
@@ -183,6 +183,8 @@ def pull_panel(ctx: Context, kpis: list[Kpi]) -> None:
     outcome: pulling.Outcome = preview[2]
     _table(outcome, names, promises)
     st.info(t("pull.would", summary=_summary(outcome)), icon=":material/preview:")
+    if outcome.unusual:  # a source that changed its units is found before its values are written
+        st.warning(plain.markdown(phrases.to_check(outcome.unusual)), icon=":material/troubleshoot:")
     if st.button(t("pull.write", month=fmt.month_long(month)), type="primary", key="data.pull.write"):
         done = _run(ctx, month, kpi, dry_run=False)
         st.session_state.pop(_PREVIEW, None)
