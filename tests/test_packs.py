@@ -450,7 +450,7 @@ def test_a_goal_slide_says_its_forecast_as_the_command_line_and_the_tiles_do(dem
     """ "Forecast at deadline" stood on the Overview's tiles and on no slide (a presenter's review)."""
     from kpi.domain import access
     from kpi.store import monthly
-    from kpi.text import fmt
+    from kpi.text import phrases
 
     november = date(2026, 11, 1)
     with engine.reading(engine.create(demo_duckdb_url)) as conn:
@@ -466,7 +466,8 @@ def test_a_goal_slide_says_its_forecast_as_the_command_line_and_the_tiles_do(dem
         assert ("· forecast" in said[row.goal.title]) is (value is not None), said[row.goal.title]
         if value is not None:
             told += 1
-            assert said[row.goal.title].endswith(f"· forecast {fmt.value(value, row.kpi.unit)}")
+            where = phrases.forecast(value, row.goal.target, row.kpi.unit, row.kpi.direction)
+            assert said[row.goal.title].endswith(f"· forecast {where}")  # and what it means for the target
     assert told >= 2
 
 
