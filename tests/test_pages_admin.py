@@ -245,6 +245,30 @@ def test_a_new_definition_saved_opens_as_saved(app, app_url):
     assert shown == ["p9", "We answer every letter within a week"]
 
 
+def test_a_corrected_value_far_from_its_kpi_s_usual_ones_is_named_after_it_is_saved(app, app_url):
+    """ "1.234,5" typed for "77,5" passes every bound of seconds: the correction is made, as the
+    person typed it, and the form names it to look at once more, as `correct` and an import do."""
+    at = open_page(app, DATA, "definitions.tab_correct", **{"as": ADMIN})
+    at.text_input(key="data.correct.kpi").input("CS_WAIT")
+    at.text_input(key="data.correct.month").input("2026-09")
+    at.radio(key="data.correct.what").set_value("correct")
+    at.text_input(key="data.correct.value").input("1.234,5")
+    next(b for b in at.get("form_submit_button") if b.proto.form_id == "data.correct").click().run()
+    assert not at.exception
+    warned = " ".join(w.value for w in at.warning)
+    assert "Check the value far from its KPI's usual ones before the meeting sees it: " in warned
+    assert f"{plain.markdown('CS_WAIT')}, Sept 2026: 1,234.5" in warned
+    with engine.reading(engine.create(app_url)) as conn:
+        stored = conn.execute(
+            sa.select(schema.measurement.c.value).where(
+                schema.measurement.c.kpi == "CS_WAIT", schema.measurement.c.month == date(2026, 9, 1)
+            )
+        ).scalar_one()
+    assert stored == 1234.5
+    at.run()  # said once: the next run shows it no more
+    assert not [w for w in at.warning if "far from" in w.value]
+
+
 @pytest.mark.reads_only
 def test_a_parent_loop_in_the_editor_is_refused(app, app_url):
     at = open_page(app, DATA, "definitions.tab_goals", **{"as": ADMIN})
