@@ -172,3 +172,25 @@ def test_a_stored_address_that_is_not_one_gets_no_mail():
 
     letter = mail.Letter("a@b.example>,victim@x.example", "Nina", "The pack", "Hello")
     assert mail.send(letter).startswith("the stored address is not one e-mail address")  # no server asked
+
+
+@pytest.mark.parametrize(
+    ("typed", "suggested"),
+    [
+        ("Peter Nielsen <peter@cykelhuset.dk>", "peter@cykelhuset.dk"),
+        ("<Peter@Cykelhuset.dk>", "peter@cykelhuset.dk"),
+        ("a..b@x.example", None),  # a part of a mistyped address is no suggestion
+        ("a@b.example>,victim@x.example", None),
+        ("A <a@x.example>, B <b@x.example>", None),  # two people: which?
+    ],
+)
+def test_an_address_copied_with_its_name_is_told_the_address_alone(typed, suggested):
+    """ "Peter Nielsen <peter@…>", as a mail program copies a person, was refused without a word
+    of the address inside (a new company's trial)."""
+    from kpi.files import tables
+
+    assert identity.address_inside(typed) == suggested
+    problems = tables.read("people", {"email": typed})[1]
+    assert [(p.key, dict(p.params).get("address")) for p in problems] == [
+        ("bad_email_inside" if suggested else "bad_email", suggested)
+    ]

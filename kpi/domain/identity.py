@@ -54,6 +54,18 @@ def is_email(text: str) -> bool:
     return len(key) <= 254 and _ADDRESS.fullmatch(key) is not None
 
 
+_BRACKETED = re.compile(r"<([^<>]*)>")
+"""An address in angle brackets after a name, as a mail program copies it."""
+
+
+def address_inside(text: str) -> str | None:
+    """The address of `Peter Nielsen <peter@cykelhuset.dk>`, as a mail program copies a person,
+    to suggest; None unless `text` holds one pair of angle brackets around one address (a part
+    of a mistyped address, `b@x.example` of `a..b@x.example`, is no suggestion)."""
+    found = _BRACKETED.findall(text)
+    return email_key(found[0]) if len(found) == 1 and is_email(found[0]) else None
+
+
 def code_key(text: str) -> str:
     """The form codes are compared in: `cs`, `Cs` and `CS` are one code."""
     return unicodedata.normalize("NFKC", text).strip().upper()

@@ -407,6 +407,11 @@ def _email(value: str, label: str, decimal: str = ".") -> str | None:
     """An e-mail address in its stored form (`identity.email_key`), refused with look-alikes."""
     _lookalikes(value, label)
     if value and not identity.is_email(value):
+        inside = identity.address_inside(value)  # "Name <address>", as a mail program copies it
+        if inside is not None:
+            raise validate.Rejected(
+                [Problem("bad_email_inside", label, (("value", value), ("address", inside)))]
+            )
         raise validate.Rejected([Problem("bad_email", label, (("value", value),))])
     return identity.email_key(value) or None
 
