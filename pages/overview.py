@@ -33,6 +33,4 @@ departments = {d.code: d.name for d in data.departments(ctx.url, ctx.scope, ctx.
 owed = data.owed(ctx.url, ctx.scope, ctx.month, ctx.language, ctx.today)
 cycle_view.owed_section(owed, ctx.viewer.email, owners, departments, fmt.month_long(ctx.month))
 overview_view.changes(month_report, ctx.scope)
-overview_view.promises(
-    month_report, data.promises(ctx.url, ctx.language), whole=ctx.scope.departments is None
-)
+overview_view.promises(month_report, data.promises(ctx.url, ctx.language), ctx.scope)

@@ -88,19 +88,25 @@ def test_each_item_that_calls_for_action_says_what_is_being_done():
     plans = {(i.kind, i.code): i.plan and tuple(a.id for a in i.plan) for i in found}
     assert plans == {
         (Kind.MISMATCH, "S1"): (5,),  # measured by NPS, which the action aims at
-        (Kind.MISSED, "O3"): (1, 2),  # the actions of O2, the other goal on its KPI
+        (Kind.MISSED, "O3"): (),  # a goal's own: O2's actions are on its KPI, not on it
         (Kind.RED_KPI, "NPS"): (5,),  # aimed at NPS from a goal of its own
         (Kind.RED_KPI, "PAGE"): (1, 2),
         (Kind.AT_RISK, "O2"): (1, 2),  # the soonest due first
         (Kind.LATE_ACTION, "1"): None,  # an action asks for no plan
         (Kind.NO_DATA, "DOWN"): None,  # nor does a value not in
     }
+    with i18n.use("en"):  # an overdue one says so: "(due …)" read as in hand a month after
+        late = next(i for i in found if i.code == "O2")
+        assert late.plan_late == frozenset({1})
+        assert (
+            "action: Put images on a CDN (overdue: due 15\xa0Sept\xa02026) and 1 more"
+            in (phrases.attention_facts(late, handmade.OWNERS)[3])
+        )
     alone = attention.items(handmade.month_report(), handmade.ACTIONS)
     assert next(i for i in alone if i.code == "S1").plan == ()  # nothing is being done
     with i18n.use("en"):
-        words = {i.code: phrases.attention_facts(i, handmade.OWNERS)[3] for i in [*found, *alone]}
         assert " · no action yet · " in phrases.attention_facts(alone[0], handmade.OWNERS)[3]
-        assert "action: Put images on a CDN (due 15\xa0Sept\xa02026) and 1 more" in words["O2"]
+        assert phrases.plan(late.plan) == "action: Put images on a CDN (due 15\xa0Sept\xa02026) and 1 more"
     with i18n.use("da"):
         said = phrases.attention_facts(next(i for i in found if i.code == "NPS"), handmade.OWNERS)[3]
         assert "handling: Call back detractors (frist 20.\xa0nov.\xa02026)" in said

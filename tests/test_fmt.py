@@ -328,16 +328,16 @@ def test_a_value_as_kept_shows_every_decimal_it_has(amount, unit, expected):
 @pytest.mark.parametrize(
     ("value", "target", "unit", "direction", "english", "danish"),
     [
-        (40.0, 40.0, "nps", Direction.HIGHER, "+40, reaching the target", "+40, som når målværdien"),
+        (40.0, 40.0, "nps", Direction.HIGHER, "+40, reaching the target", "+40, så målværdien nås"),
         (
             2.1,
             1.5,
             "%",
             Direction.LOWER,
             "2.1\xa0%, 0.6\xa0pts short of target",
-            "2,1\xa0%, 0,6\xa0%‑point fra målværdien",
+            "2,1\xa0%, mangler 0,6\xa0%‑point til målværdien",
         ),
-        (52.0, 45.0, "nps", Direction.HIGHER, "+52, reaching the target", "+52, som når målværdien"),
+        (52.0, 45.0, "nps", Direction.HIGHER, "+52, reaching the target", "+52, så målværdien nås"),
     ],
 )
 def test_a_forecast_says_what_it_means_for_the_target(value, target, unit, direction, english, danish):

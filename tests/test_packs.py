@@ -261,7 +261,7 @@ def test_the_demo_packs_notes_explain_each_status(demo_url, language):
         brand = decks.brand(conn, date(2026, 10, 1))
         pack = Presentation(io.BytesIO(pptx_pack.render(slides, brand)))
     notes = [s.notes_slide.notes_text_frame.text for s in pack.slides]
-    gap = {"en": "short of target", "da": "fra målværdien"}[language]
+    gap = {"en": "short of target", "da": "til målværdien"}[language]
     department = next(i for i, s in enumerate(slides) if s.kind == "department")
     assert gap in notes[department]
     for index, slide in enumerate(slides):

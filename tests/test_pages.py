@@ -281,6 +281,33 @@ def test_a_promise_names_the_kpis_that_fall_short_of_it(app, app_url):
 
 
 @pytest.mark.reads_only
+def test_a_department_head_s_promises_count_her_own_kpis_only(app, app_url):
+    """Customer service's head read "0 of 1 linked KPI on target – ✕ Off target Customer Effort
+    Score", the executive board's KPI she reads only as context and her list of what needs
+    attention leaves out (a presenter's trial): her cards count and name her own KPIs."""
+    from kpi.domain import access, outlook
+    from kpi.store import engine, queries
+
+    head = "camilla.berg@havnhjem.example"
+    with engine.reading(engine.create(app_url)) as conn:
+        person = next(p for p in queries.people(conn) if p.email == head)
+        scope = access.scope_for(person, queries.goal_links(conn))
+    report = month_report(app_url, scope=scope)
+    own = {row.kpi.code for row in report.own(scope)[1]}
+    context = [row for code, row in report.kpis.items() if code not in own]
+    assert any(row.kpi.code == "CES" for row in context)  # read as context: the case at hand
+    at = app(month="2026-10", **{"as": head}).run()
+    page = texts(at)
+    for row in context:
+        assert f"{plain.markdown(row.kpi.name)} · " not in page, row.kpi.code
+    with engine.reading(engine.create(app_url)) as conn:
+        promises = queries.promises(conn, "en")
+    counted = [len([r for r in outlook.promise_kpis(report, p.code) if r.kpi.code in own]) for p in promises]
+    totals = [int(re.search(r" of (\d+) linked", e.proto.text).group(1)) for e in at.get("progress")]
+    assert totals == [n for n in counted if n]  # CES made her effort card "0 of 1"
+
+
+@pytest.mark.reads_only
 def test_a_department_head_sees_only_their_goals(app):
     at = app(month="2026-10").run()
     at.selectbox(key="as").set_value("camilla.berg@havnhjem.example").run()

@@ -126,6 +126,9 @@ class Item:
     explained yet" where a comment is owed, "no comment this month" where none is (a goal off
     track since October read "not explained yet" while its owner's mail said every number that
     needed her comment had one)."""
+    plan_late: frozenset[int] = frozenset()
+    """The ids of `plan`'s actions overdue (`outlook.overdue`): "action: Map the hand-offs (due
+    31 Oct 2026)" read as in hand a month after its date (a presenter's trial)."""
     plan: tuple[Action, ...] | None = None
     """What is being done about it (`PLANNED_KINDS`): the open actions on its number, on its goal,
     on a goal its KPI measures or aimed at its KPI, the soonest due first; () for none ("no action
@@ -284,8 +287,13 @@ def items(
             out.append(facts.goal_item(Kind.COMMENTARY_OWED, report.goals[code], report.month))
     owed = frozenset(owing)
     planned = _Plans(report, actions)
-    out = [replace(i, plan=planned.of(i)) if i.kind in PLANNED_KINDS else i for i in out]
+    behind = frozenset(a.id for a in overdue(actions, report.month, today))
+    out = [_planned(i, planned.of(i), behind) if i.kind in PLANNED_KINDS else i for i in out]
     return sorted((replace(i, owed=True) if _owes(i, owed) else i for i in out), key=_severity)
+
+
+def _planned(item: Item, plan: tuple[Action, ...], late: frozenset[int]) -> Item:
+    return replace(item, plan=plan, plan_late=frozenset(a.id for a in plan if a.id in late))
 
 
 class _Plans:
@@ -305,8 +313,11 @@ class _Plans:
                 self.goals_of.setdefault(row.kpi.code, []).append(code)
 
     def of(self, item: Item) -> tuple[Action, ...]:
+        """A goal's own actions, a KPI's or a promise's those of every goal on its number, and
+        theirs all the actions aimed at their KPI: a goal named the action of another goal on its
+        KPI as its own (a presenter's trial)."""
         goals = [item.goal] if item.goal else []
-        if item.kpi is not None:
+        if item.kpi is not None and about(item) != "goal":
             goals += self.goals_of.get(item.kpi, [])
         found = {a.id: a for goal in goals for a in self.by_goal.get(goal, [])}
         found |= {a.id: a for a in self.by_kpi.get(item.kpi or "", [])}

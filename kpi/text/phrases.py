@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date
 
 from kpi.domain import attention, owed, signals, status, verdicts
@@ -176,15 +176,17 @@ ACTION_TITLE = 60
 actions' lists): a note shows four lines on a slide."""
 
 
-def plan(actions: Sequence[Action]) -> str:
+def plan(actions: Sequence[Action], late: Collection[int] = ()) -> str:
     """What is being done about an item (`Item.plan`): `action: Map the hand-offs (due 31 Oct
-    2026) and 1 more`, or `no action yet`. Plain text (a title is as a person typed it)."""
+    2026) and 1 more`, `action: … (overdue: due 31 Oct 2026)` for one of `late`, or `no action
+    yet`. Plain text (a title is as a person typed it)."""
     if not actions:
         return t("attention.no_action")
     first = actions[0]
     title = plain.shortened(first.title, ACTION_TITLE)
+    key = "attention.action_late" if first.id in late else "attention.action_due"
     said = (
-        t("attention.action_due", title=title, due=fmt.day_unbroken(first.due))
+        t(key, title=title, due=fmt.day_unbroken(first.due))
         if first.due
         else t("attention.action", title=title)
     )
@@ -220,7 +222,7 @@ def attention_facts(item: Item, owners: Mapping[str, str]) -> tuple[str, str, st
         else t("attention.no_owner")
     ]
     if item.plan is not None:
-        parts.append(plan(item.plan))
+        parts.append(plan(item.plan, item.plan_late))
     if item.since is not None:
         parts.append(since(item))
     said = attention.explained(item)  # of it and those told with it; None: the reader reads none

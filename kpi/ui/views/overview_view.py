@@ -245,18 +245,22 @@ def _item_text(item: attention.Item, owners: Mapping[str, str]) -> str:
     return "  \n".join(lines)
 
 
-def promises(
-    month_report: report.MonthReport, all_promises: Sequence[Promise], *, whole: bool = True
-) -> None:
+def promises(month_report: report.MonthReport, all_promises: Sequence[Promise], scope: Scope) -> None:
     """Each promise with how many of its KPIs are on target; a reader who sees part of the company
-    (`whole` false) is told the counts are of the KPIs they read (a head's "2 of 3" beside the
-    CEO's "4 of 5" for the same promise, unexplained)."""
+    is told the counts are of their own KPIs (a head's "2 of 3" beside the CEO's "4 of 5" for the
+    same promise, unexplained), and counts no KPI she reads only as context: a department head's
+    card named the executive board's effort score, which her list of what needs attention rightly
+    left out (a presenter's trial)."""
     st.subheader(t("overview.promises"))
-    if not whole:
+    own = None
+    if scope.departments is not None:
         st.caption(t("overview.promises_yours"))
+        own = frozenset(row.kpi.code for row in month_report.own(scope)[1])
     shown = False
     for promise in all_promises:
-        rows = outlook.promise_kpis(month_report, promise.code)
+        rows = [
+            r for r in outlook.promise_kpis(month_report, promise.code) if own is None or r.kpi.code in own
+        ]
         if not rows:
             continue
         shown = True
