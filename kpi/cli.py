@@ -453,7 +453,7 @@ def _import(args: argparse.Namespace, store: sa.Engine) -> int:
     )
     print(summary.text() + (" " + t("cli.dry_run_done") if args.dry_run else ""))
     if summary.unusual:  # imported all the same: a real month may be far from usual too
-        print(summary.to_check())
+        print(phrases.to_check(summary.unusual))
     if args.dry_run:
         return EXIT_OK
     return _alert(store, viewer, months.last_complete(settings.today()), dry_run=False, after=True)

@@ -362,6 +362,7 @@ def _priority_items(facts: _Facts, compliance: Sequence[Compliance]) -> list[Ite
         value, target, unit = result.value, result.priority.threshold, row.kpi.unit
         if result.event is not None and events is not None:  # judged over call records
             value, target, unit = result.event.share, events.share, "%"
+        comparison = ">=" if events is not None else result.priority.comparison  # a share met, at least
         out.append(
             Item(
                 Kind.BROKEN_PRIORITY,
@@ -376,10 +377,8 @@ def _priority_items(facts: _Facts, compliance: Sequence[Compliance]) -> list[Ite
                 months.add(facts.report.month, 1 - result.broken_run),
                 ("kpi", row.kpi.code) in facts.explained,
                 since_or_earlier=result.broken_throughout,
-                direction=Direction.HIGHER
-                if events is not None or result.priority.comparison == ">="
-                else Direction.LOWER,
-                detail=">=" if events is not None else result.priority.comparison,
+                direction=Direction.HIGHER if comparison == ">=" else Direction.LOWER,
+                detail=comparison,
                 events=events,
                 event=result.event,
                 during=facts.during(row.kpi.code, row.kpi.department),

@@ -288,6 +288,8 @@ def _check_computed(data: bytes, name: str, path: str) -> tuple[tuple[int, int],
         sheet = book.read(path.lstrip("/")) if path.lstrip("/") in book.namelist() else b""
     if not _FORMULA.search(sheet):
         return ()
+    from openpyxl.utils import column_index_from_string
+
     bare: list[tuple[int, int]] = []
     unplaced = False
     for found in _CELL.finditer(sheet):
@@ -296,8 +298,6 @@ def _check_computed(data: bytes, name: str, path: str) -> tuple[tuple[int, int],
             continue
         place = _PLACE.search(attributes)
         if place:
-            from openpyxl.utils import column_index_from_string
-
             bare.append((int(place.group(2)), column_index_from_string(place.group(1).decode()) - 1))
         else:  # a cell may leave out where it is (`r` is optional): the file is named, not the cell
             unplaced = True
@@ -322,6 +322,10 @@ def _bare_cells(
         )
         found.setdefault(row, []).append(problem)
     return found
+
+
+def _in_order(by_row: Mapping[int, list[Problem]]) -> list[Problem]:
+    return [problem for row in sorted(by_row) for problem in by_row[row]]
 
 
 def _check_workbook_size(data: bytes, name: str) -> None:
@@ -748,7 +752,7 @@ def parse(kind: str, data: bytes, name: str, progress: Callable[[float], None] |
     parsed = Parsed(kind, name, problems=header_problems, written=written_headers(header, positions))
     formulas = _bare_cells(bare, positions, header, name)
     if header_problems or not body:
-        parsed.problems += [p for row in sorted(formulas) for p in formulas[row]]
+        parsed.problems += _in_order(formulas)
         if not header_problems:
             parsed.problems.append(Problem("import.no_rows", file=name))
         return parsed
@@ -763,7 +767,9 @@ def parse(kind: str, data: bytes, name: str, progress: Callable[[float], None] |
         row, found = read(kind, values, decimal, file_columns=True)
         found += _ragged(cells, len(header))
         emptied = formulas.pop(number, [])  # a cell read as empty: that is its problem, not "required"
-        found = [*emptied, *(p for p in found if p.field not in {e.field for e in emptied})]
+        if emptied:
+            fields = {e.field for e in emptied}
+            found = [*emptied, *(p for p in found if p.field not in fields)]
         parsed.problems += [replace(p, file=name, row=number) for p in found]
         ok = not found
         key = tuple(_matched(row.get(k)) for k in KEYS[kind])
@@ -781,7 +787,7 @@ def parse(kind: str, data: bytes, name: str, progress: Callable[[float], None] |
         else:
             parsed.unreadable.append((number, row))
     if formulas:  # in rows that read as blank: a formula's result was all they held
-        parsed.problems += [p for row in sorted(formulas) for p in formulas[row]]
+        parsed.problems += _in_order(formulas)
         parsed.problems.sort(key=lambda p: p.row)
     return parsed
 

@@ -113,10 +113,11 @@ def correct(conn: sa.Connection, viewer: Person, kpi: str, month: date, value: o
         raise NotFound(Problem("correct.no_values", "", (("kpi", kpi), ("month", months.key(month)))))
     number = validate.number(value, "value", required=True)
     assert number is not None  # required: a missing one is refused
-    problems = checks.measurement({"kpi": kpi, "month": month, "value": number}, known.read(conn))
+    seen = known.read(conn)
+    problems = checks.measurement({"kpi": kpi, "month": month, "value": number}, seen)
     if problems:
         raise Refused(problems)
-    unit = conn.execute(sa.select(s.kpi.c.unit).where(s.kpi.c.code == kpi)).scalar_one()
+    unit = seen.kpis[kpi].unit  # known: the check refuses a KPI that is not
     if number == current["value"]:
         return Corrected("unchanged", number, unit)
     far = usual.far(conn, [(kpi, month, number)])  # before it is written

@@ -34,7 +34,7 @@ from kpi.sources import recipe_source
 from kpi.store import bulk_answers, column_check, engine, known, sourcing, usual
 from kpi.store import schema as s
 from kpi.store.writes import Writer
-from kpi.text import fmt, phrases
+from kpi.text import fmt
 from kpi.text.i18n import t
 
 TABLES = {
@@ -90,10 +90,6 @@ class Summary:
         changed = {k: self.sources.get(k, 0) for k in ("inserted", "updated")}
         said += " " + t("import.sources_summary", **changed) if any(changed.values()) else ""
         return said + (" " + self._months_replaced() if self.months_replaced else "")
-
-    def to_check(self) -> str:
-        """The values to look at before the meeting sees them (`phrases.to_check`)."""
-        return phrases.to_check(self.unusual)
 
     def _months_replaced(self) -> str:
         """The survey months whose every answer the file replaces, with the counts: the preview

@@ -21,7 +21,7 @@ import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -176,16 +176,10 @@ def t(key: str, **params: object) -> str:
         return key
     count = params.get("count")
     if isinstance(count, int) and not isinstance(count, bool) and abs(count) >= 1000:
-        params = {**params, "count": _grouped(count, current())}  # "57,084 rows", not "57084 rows"
+        from kpi.text import fmt  # the one way a number is written (fmt reads this module's language)
+
+        params = {**params, "count": fmt.number(count)}  # "57,084 rows", not "57084 rows"
     return text.format(**params) if params else text
-
-
-@lru_cache(maxsize=4096)
-def _grouped(count: int, language: str) -> str:
-    """A count as the reader writes it, its thousands grouped: `57,084` / `57.084`."""
-    from babel.numbers import format_decimal
-
-    return format_decimal(count, format="#,##0", locale=babel_locale(language))
 
 
 def _message(language: str, key: str, params: dict[str, object]) -> str | None:

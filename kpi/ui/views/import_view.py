@@ -19,7 +19,7 @@ from kpi.domain import months
 from kpi.domain.errors import CockpitError
 from kpi.files.tables import KINDS, ImportRejected, guess_kind, read_table, required
 from kpi.store import importing
-from kpi.text import plain, terms, words
+from kpi.text import phrases, plain, terms, words
 from kpi.text.i18n import t
 from kpi.ui import data, firstrun, notices, widgets
 from kpi.ui.frame import Context
@@ -157,7 +157,7 @@ def panel(ctx: Context) -> None:
         if summary is not None:
             st.info(t("imports.would", summary=summary.text()), icon=":material/preview:")
             if summary.unusual:  # a slip in the file is found before it is imported
-                st.warning(plain.markdown(summary.to_check()), icon=":material/troubleshoot:")
+                st.warning(plain.markdown(phrases.to_check(summary.unusual)), icon=":material/troubleshoot:")
             confirm = t("imports.confirm", file=plain.markdown(upload.name))
             if st.button(confirm, type="primary", key="data.import.confirm"):
                 done = _run(ctx, kind, content, upload.name, dry_run=False, confirm_future=far)
