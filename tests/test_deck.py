@@ -257,7 +257,7 @@ def test_a_long_department_goes_on_as_many_slides_as_it_needs_and_its_comments_a
     slides = build(kpis=handmade.KPIS + extra, comments=[handmade.comment(1, "Busy month", kpi="WAIT")])
     service = [s for s in slides if s.kind == "department" and s.title.startswith("Service desk")]
     assert [s.title for s in service] == ["Service desk (1/2)", "Service desk (2/2)"]
-    assert [len(s.lines) for s in service] == [deck.ROWS_PER_SLIDE, 2]
+    assert [len(s.lines) for s in service] == [5, 3]  # nine rows (a comment is one), shared out evenly
     assert [s.notes for s in service] == [(), ("Wait on the phone (Carl Sand): Busy month",)]  # what, by whom
 
 
@@ -319,12 +319,14 @@ def lines(count):
     [
         (0, 0, False, [(0, 0)]),  # nothing still makes a slide that says so
         (6, 0, False, [(6, 0)]),
-        (7, 0, False, [(6, 0), (1, 0)]),
-        (13, 0, False, [(6, 0), (6, 0), (1, 0)]),
+        (7, 0, False, [(4, 0), (3, 0)]),  # shared out evenly, not six and a slide of one
+        (12, 0, False, [(6, 0), (6, 0)]),
+        (13, 0, False, [(5, 0), (4, 0), (4, 0)]),
         (4, 2, False, [(4, 2)]),  # a comment is a row
-        (5, 3, False, [(5, 1), (0, 2)]),  # comments follow the lines, onto the next slide
+        (5, 3, False, [(4, 0), (1, 3)]),  # comments follow the lines, onto the next slide
         (4, 2, True, [(4, 2)]),  # beside a chart: four lines, two comments under it
         (5, 3, True, [(4, 2), (1, 1)]),
+        (11, 3, True, [(4, 2), (4, 0), (3, 1)]),
         (0, 0, True, [(0, 0)]),
     ],
 )

@@ -176,17 +176,21 @@ Page = tuple[tuple[Line, ...], tuple[str, ...]]
 
 
 def paginate(lines: Sequence[Line], notes: Sequence[str] = (), *, chart: bool = False) -> list[Page]:
-    """`lines` then `notes` (comments) over as many slides as they need, in order: each slide
-    `ROWS_PER_SLIDE` rows; the first slide of a chart `ROWS_BESIDE_CHART` lines beside it and up
-    to `NOTE_ROWS` comments under it. Nothing at all still makes one (empty) slide."""
+    """`lines` then `notes` (comments) over as few slides as they need, in order: at most
+    `ROWS_PER_SLIDE` rows a slide, shared out evenly (seven rows are four and three, not six and
+    a slide of one); the first slide of a chart `ROWS_BESIDE_CHART` lines beside it and up to
+    `NOTE_ROWS` comments under it. Nothing at all still makes one (empty) slide."""
     lines, notes = list(lines), list(notes)
     pages: list[Page] = []
     if chart:
         pages.append((tuple(lines[:ROWS_BESIDE_CHART]), tuple(notes[:NOTE_ROWS])))
         lines, notes = lines[ROWS_BESIDE_CHART:], notes[NOTE_ROWS:]
-    while lines or notes or not pages:
-        taken = lines[:ROWS_PER_SLIDE]
-        said = notes[: ROWS_PER_SLIDE - len(taken)]
+    rows = len(lines) + len(notes)
+    slides = max(-(-rows // ROWS_PER_SLIDE), 0 if pages else 1)
+    for number in range(slides):
+        room = rows // slides + (number < rows % slides)
+        taken = lines[:room]
+        said = notes[: room - len(taken)]
         pages.append((tuple(taken), tuple(said)))
         lines, notes = lines[len(taken) :], notes[len(said) :]
     return pages
