@@ -559,15 +559,7 @@ def _delete(args: argparse.Namespace, store: sa.Engine) -> int:
     with engine.writing(store) as conn:
         kpi = _known(conn, "kpi", args.kpi, "--kpi") if args.kpi is not None else None
         done = corrections.delete(conn, _viewer(args, conn), month, kpi, answers=args.answers)
-    print(
-        t(
-            "correct.deleted",
-            values=done.values,
-            answers=done.answers,
-            kpi=kpi or "*",
-            month=months.key(month),
-        )
-    )
+    print(phrases.deletion(done.values, done.answers, kpi, month))
     return EXIT_OK
 
 

@@ -314,6 +314,7 @@ def test_a_store_that_already_has_a_value_at_9999_12_is_cleaned_from_the_cli(dem
     for kpi, month, _ in STRAY:
         done = _cli(demo_url, "delete", "--kpi", kpi.lower(), "--month", months.key(month))
         assert done.returncode == 0, done.stderr
+        assert f"Deleted 1 value of {kpi} for " in done.stdout  # one value, not "1 values"
         again = _cli(demo_url, "delete", "--kpi", kpi, "--month", months.key(month))
         assert again.returncode == 1 and len(again.stderr.strip().splitlines()) == 1, again.stderr
         assert "nothing" in again.stderr and "Traceback" not in again.stderr
@@ -393,8 +394,15 @@ def test_an_administrator_deletes_a_stray_value_on_the_data_page(app, app_url):
     assert not at.exception
     at.text_input(key="data.correct.kpi").input("cs_wait")
     at.text_input(key="data.correct.month").input("9999-12")
+    at.radio(key="data.correct.what").set_value("delete")  # correcting is what an untouched form does
     [b for b in at.get("form_submit_button") if b.proto.form_id == "data.correct"][0].click().run()
     assert not at.exception and not at.error
+    asked = " ".join(w.value for w in at.warning)  # said, and asked once more, before anything goes
+    assert "This deletes 1 value: CS" in asked and "December 9999" in asked
+    assert at.button(key="data.correct.go").label == "Delete 1 value"
+    at.button(key="data.correct.go").click().run()
+    assert not at.exception and not at.error
+    assert "Deleted 1 value of CS" in " ".join(toast.value for toast in at.toast)
     with engine.reading(engine.create(app_url)) as conn:
         m = s.measurement
         left = (
@@ -407,6 +415,49 @@ def test_an_administrator_deletes_a_stray_value_on_the_data_page(app, app_url):
     [b for b in at.get("form_submit_button") if b.proto.form_id == "data.correct"][0].click().run()
     said = [e.value.replace("\\", "") for e in at.error]  # Markdown escapes the code's _
     assert not at.exception and said == ["There is no value of CS_WAIT for 9999-12: nothing was changed."]
+    assert not [b for b in at.button if b.key == "data.correct.go"]  # nothing to ask about
+
+
+def test_a_whole_month_is_deleted_only_when_its_own_button_says_how_many(app, app_url):
+    """A trial's department head left the KPI empty, typed a month, pressed Apply with "Delete the
+    value" chosen, and every value of the month was gone after one click and "Saved."."""
+    admin = next(p.email for p in _people(app_url) if p.role is Role.ADMIN)
+    at = app(month="2026-10", **{"as": admin}).run()
+    open_data_tab(at.switch_page("pages/data.py"), "definitions.tab_correct")
+    assert at.radio(key="data.correct.what").value == "correct"
+    with engine.reading(engine.create(app_url)) as conn:
+        m = s.measurement
+        held = conn.execute(sa.select(sa.func.count()).where(m.c.month == date(2026, 9, 1))).scalar_one()
+    at.text_input(key="data.correct.month").input("2026-09")
+    at.radio(key="data.correct.what").set_value("delete")
+    [b for b in at.get("form_submit_button") if b.proto.form_id == "data.correct"][0].click().run()
+    asked = " ".join(w.value for w in at.warning)
+    assert f"This deletes {held} values: every KPI's for September 2026." in asked
+    at.button(key="data.correct.stop").click().run()  # Cancel: nothing goes, and nothing is asked any more
+    assert not [b for b in at.button if b.key == "data.correct.go"]
+    with engine.reading(engine.create(app_url)) as conn:
+        still = conn.execute(sa.select(sa.func.count()).where(m.c.month == date(2026, 9, 1))).scalar_one()
+    assert still == held > 1
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("Average wait time on the phone", "is a name; write its code, CS_WAIT"),
+        ("CS_WAITX", "did you mean CS_WAIT?"),
+    ],
+)
+def test_a_kpi_s_name_or_a_mistyped_code_in_the_correction_form_is_told_its_code(app, app_url, typed, said):
+    """It was told "There is no value of … for 2026-11", of a KPI whose value is there."""
+    admin = next(p.email for p in _people(app_url) if p.role is Role.ADMIN)
+    at = app(month="2026-10", **{"as": admin}).run()
+    open_data_tab(at.switch_page("pages/data.py"), "definitions.tab_correct")
+    at.text_input(key="data.correct.kpi").input(typed)
+    at.text_input(key="data.correct.month").input("2026-09")
+    at.text_input(key="data.correct.value").input("80")
+    [b for b in at.get("form_submit_button") if b.proto.form_id == "data.correct"][0].click().run()
+    errors = " ".join(e.value.replace("\\", "") for e in at.error)
+    assert not at.exception and said in errors and "There is no value" not in errors
 
 
 def _people(url):

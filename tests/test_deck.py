@@ -157,7 +157,7 @@ def test_a_goal_slide_shows_its_sub_goals_its_trend_and_what_was_said():
 @pytest.mark.parametrize(
     ("language", "deadline", "said"),
     [
-        ("en", date(2026, 12, 31), "Target +40 by 31\u00a0Dec\u00a02026"),
+        ("en", date(2026, 12, 31), "Target +40 by 31\u00a0Dec\u00a02026 · path +37 this month"),
         ("en", None, "Target +40 with no deadline"),
         ("da", None, "Målværdi +40 uden frist"),
     ],
@@ -174,7 +174,28 @@ def test_a_goal_slide_says_by_when_or_that_there_is_no_deadline(language, deadli
         notes = phrases.goal_why(month_report.goals["S1"], OCTOBER)
     slide = next(s for s in slides if s.kind == "goal")
     assert slide.subtitle == said
-    assert said.split(" ", 2)[2] in notes  # the presenter's notes say it alike
+    assert said.split(" · ")[0].split(" ", 2)[2] in notes  # the presenter's notes say it alike
+
+
+def test_a_goal_behind_its_path_says_the_path_beside_its_forecast_and_a_doubtful_sample_says_so():
+    """ "At risk +32 … forecast +40, reaching the target" read as a contradiction (a presenter's
+    trial): the slide says the path it is judged against now. And "✓ On track +48" of 23 answers
+    said nothing of its ± 29 but in the speaker notes."""
+    values = [
+        *[v for v in handmade.VALUES if v.kpi != "NPS"],
+        MonthValue("NPS", SEPTEMBER, 25, n=400, margin=4.5),
+        MonthValue("NPS", OCTOBER, 22, n=23, margin=29.2),
+    ]
+    slides = build(values=values)
+    goal = next(s for s in slides if s.title == "Customers recommend us")
+    assert goal.status is GoalStatus.AT_RISK  # tempered: the margin reaches its path
+    assert goal.subtitle.startswith("Target +40 by 31\u00a0Dec\u00a02026 · path +37 this month")
+    assert goal.subtitle.endswith(" · n = 23 answers, ± 29.2 (95\u00a0%) — low confidence")
+    board = next(s for s in slides if s.title == "Board")
+    [nps] = [line for line in board.lines if line.label == "Recommend score"]
+    assert nps.note.endswith("n = 23 answers, ± 29.2 (95\u00a0%) — low confidence")
+    on_track = next(s for s in build() if s.title == "The shop stays up")
+    assert "path" not in on_track.subtitle and "n =" not in on_track.subtitle  # no data: neither said
 
 
 def revised_note(before, after, unit):
@@ -334,6 +355,34 @@ def test_a_list_goes_on_as_many_slides_as_a_screen_holds(count, notes, chart, sh
     pages = deck.paginate(lines(count), [f"note {n}" for n in range(notes)], chart=chart)
     assert [(len(rows), len(said)) for rows, said in pages] == shape
     assert [ln for rows, _ in pages for ln in rows] == lines(count)  # every line once, in order
+
+
+def test_rows_with_long_notes_are_fewer_a_slide_so_the_slide_still_fits_the_screen():
+    """November's attention slide: six items, each with its owner, plan and since when, and what
+    else is told on its number, ran 120 pixels past a 1280×720 screen."""
+    long = [
+        deck.Line(
+            f"item {n}", note="Owner: Anders Bech · action: " + "word " * 30, also="Also: " + "word " * 12
+        )
+        for n in range(6)
+    ]
+    assert all(deck.height(line) > deck.ROOM / 4 for line in long)
+    pages = deck.paginate(long)
+    assert [len(rows) for rows, _ in pages] == [3, 3]
+    assert all(sum(deck.height(line) for line in rows) <= deck.ROOM for rows, _ in pages)
+    short = [deck.Line(f"item {n}", note="Owner: Ina Tang") for n in range(6)]
+    assert [len(rows) for rows, _ in deck.paginate(short)] == [6]  # short notes: six a slide, as before
+    mixed = [*short[:4], long[0], short[4]]  # as many slides as needed, shared evenly where that fits
+    assert [len(rows) for rows, _ in deck.paginate(mixed)] == [6]
+    assert [len(rows) for rows, _ in deck.paginate([*long[:3], *short[:3]])] == [3, 3]
+
+
+def test_the_present_page_clamps_a_note_as_the_pagination_counts_it():
+    from kpi.ui.views import present_view
+
+    assert f"-webkit-line-clamp: {deck.NOTE_LINES};" in present_view.STYLE
+    assert f"-webkit-line-clamp: {deck.COMMENT_LINES};" in present_view.STYLE
+    assert "NOTE_LINES" not in present_view.STYLE
 
 
 def test_a_list_on_several_slides_numbers_them():

@@ -15,11 +15,14 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from kpi.domain import attention, cascade, company_events, month_rows, months, outlook, signals, verdicts
-from kpi.domain.model import Action, Department, Level
+from kpi.domain.model import Action, Department, GoalStatus, Level
 from kpi.output import measure, month_slides
 from kpi.output.slide import (
+    COMMENT_LINES,
     DEFAULT_COLOUR,
+    NOTE_LINES,
     NOTE_ROWS,
+    ROOM,
     ROWS_BESIDE_CHART,
     ROWS_PER_SLIDE,
     Brand,
@@ -28,6 +31,7 @@ from kpi.output.slide import (
     Meeting,
     Series,
     Slide,
+    height,
     page_title,
     paginate,
 )
@@ -36,9 +40,12 @@ from kpi.text import fmt, phrases, words
 from kpi.text.i18n import t
 
 __all__ = [
+    "COMMENT_LINES",
     "DEFAULT_COLOUR",
+    "NOTE_LINES",
     "NOTE_ROWS",
     "ROWS_BESIDE_CHART",
+    "ROOM",
     "ROWS_PER_SLIDE",
     "TREND_MONTHS",
     "Brand",
@@ -48,6 +55,7 @@ __all__ = [
     "Series",
     "Slide",
     "build",
+    "height",
     "paginate",
 ]
 
@@ -170,12 +178,18 @@ def _goal_slides(meeting: Meeting, row: month_rows.GoalRow) -> list[Slide]:
     revision = _revision(meeting, kpi.code, unit) if kpi else ""
     big, aim = phrases.goal_figures(row)
     subtitle = t("deck.goal_subtitle", target=aim, by=phrases.by_deadline(row.goal.deadline))
+    level = verdicts.on_pace(row.goal, meeting.month_report.month)
+    if row.status in (GoalStatus.AT_RISK, GoalStatus.OFF_TRACK) and level is not None:
+        # what it is judged against now: "At risk +32 … forecast +40, reaching the target" read
+        # as a contradiction without the path's +33
+        subtitle = t("deck.goal_path", said=subtitle, value=fmt.value(level, unit))
     ahead = outlook.forecast(row, meeting.values, meeting.month_report.month)
     if ahead is not None:  # where the line points at the deadline, as the Overview's tile says
         where = (
             phrases.forecast(ahead, row.goal.target, unit, kpi.direction) if kpi else fmt.value(ahead, unit)
         )
         subtitle = t("deck.goal_forecast", said=subtitle, value=where)
+    subtitle = " · ".join(part for part in (subtitle, phrases.doubtful_sample(row.value)) if part)
     pages = paginate(lines, ((revision,) if revision else ()) + notes, chart=chart is not None)
     first, *rest = pages
     slides = [
@@ -255,6 +269,7 @@ def _department_slides(
             if row.delta_previous is not None
             else ""
         )
+        note = " · ".join(part for part in (note, phrases.doubtful_sample(row.value)) if part)
         value = row.value.value if row.value else None
         target = phrases.labelled_target(row.target, unit, month)
         if shared and row.target is not None:  # what the targets are, said once for the slide

@@ -1,10 +1,11 @@
 """What a meeting slide is made of, and how many rows one holds so it fits a 16:9 screen.
 
 Pure. kpi.output.deck fills these for a month; the Present page, the PPTX and the PDF draw them.
-The pagination rule lives here, once: a slide holds `ROWS_PER_SLIDE` rows (a line or a comment
-each); a slide with a chart holds `ROWS_BESIDE_CHART` lines beside it and `NOTE_ROWS` comments
-under it. What does not fit goes on to the next slide, titled "… (2/3)", so no slide scrolls on
-a 1280×720 screen and no pack slide runs into its footer.
+The pagination rule lives here, once: a slide holds at most `ROWS_PER_SLIDE` rows (a line or a
+comment each), fewer when their notes are long (`ROOM`); a slide with a chart holds
+`ROWS_BESIDE_CHART` lines beside it and `NOTE_ROWS` comments under it. What does not fit goes on
+to the next slide, titled "… (2/3)", so no slide scrolls on a 1280×720 screen and no pack slide
+runs into its footer.
 """
 
 from __future__ import annotations
@@ -27,6 +28,32 @@ from kpi.text.i18n import t
 ROWS_PER_SLIDE = 6
 ROWS_BESIDE_CHART = 4
 NOTE_ROWS = 2
+
+NOTE_LINES = 4
+"""A line's note on the Present page takes at most this many lines of text, and what is told
+with it (`Line.also`) as many again in smaller type: the packs and speaker notes hold both whole."""
+COMMENT_LINES = 2
+"""A comment on the Present page takes at most this many lines of text."""
+ROOM = 21.0
+"""The lines of a note's text a slide's rows may take together on the Present page at 1280×720,
+under its title and subtitle (`height`): six rows of a line each fit, as do three with long
+notes, but not six of those (the attention slide of November ran 120 pixels past the screen)."""
+NOTE_CHARACTERS = 55
+"""About how many characters of a note one line holds at 1280 pixels; beside a trend, whose
+column is narrower, `NOTE_CHARACTERS_BESIDE_TREND`."""
+NOTE_CHARACTERS_BESIDE_TREND = 38
+
+
+def height(line: Line) -> float:
+    """About how many lines of a note's text `line` takes on a slide at 1280 pixels, with the
+    room between rows: its note and what is told with it (`also`, smaller type), each clamped to
+    `NOTE_LINES` as the Present page clamps them; at least two, as its name, value and status
+    take two lines (more beside a trend)."""
+    width = NOTE_CHARACTERS_BESIDE_TREND if line.trend else NOTE_CHARACTERS
+    note = min(NOTE_LINES, -(-len(line.note) // width))
+    also = min(NOTE_LINES, -(-len(line.also) // round(width * 1.15)))
+    return max(2.0, note + 0.85 * also) + 0.5
+
 
 DEFAULT_COLOUR = "#1F4E79"
 """The packs' accent colour until a company chooses its own (kpi.store.company)."""
@@ -177,23 +204,44 @@ Page = tuple[tuple[Line, ...], tuple[str, ...]]
 
 def paginate(lines: Sequence[Line], notes: Sequence[str] = (), *, chart: bool = False) -> list[Page]:
     """`lines` then `notes` (comments) over as few slides as they need, in order: at most
-    `ROWS_PER_SLIDE` rows a slide, shared out evenly (seven rows are four and three, not six and
-    a slide of one); the first slide of a chart `ROWS_BESIDE_CHART` lines beside it and up to
+    `ROWS_PER_SLIDE` rows a slide and no more than its `ROOM` (rows with long notes are fewer a
+    slide), shared out evenly where that fits (seven rows are four and three, not six and a slide
+    of one); the first slide of a chart `ROWS_BESIDE_CHART` lines beside it and up to
     `NOTE_ROWS` comments under it. Nothing at all still makes one (empty) slide."""
     lines, notes = list(lines), list(notes)
     pages: list[Page] = []
     if chart:
         pages.append((tuple(lines[:ROWS_BESIDE_CHART]), tuple(notes[:NOTE_ROWS])))
         lines, notes = lines[ROWS_BESIDE_CHART:], notes[NOTE_ROWS:]
-    rows = len(lines) + len(notes)
-    slides = max(-(-rows // ROWS_PER_SLIDE), 0 if pages else 1)
-    for number in range(slides):
-        room = rows // slides + (number < rows % slides)
+    heights = [height(line) for line in lines] + [COMMENT_LINES + 0.5] * len(notes)
+    for room in _shares(heights) if heights or not pages else []:
         taken = lines[:room]
         said = notes[: room - len(taken)]
         pages.append((tuple(taken), tuple(said)))
         lines, notes = lines[len(taken) :], notes[len(said) :]
     return pages
+
+
+def _shares(heights: Sequence[float]) -> list[int]:
+    """How many of the rows of `heights` each slide takes: as few slides as hold them (each at
+    most `ROWS_PER_SLIDE` rows within `ROOM`, taken in order), the rows shared out evenly over
+    them when every share still fits, else as taken. No rows: one empty slide."""
+    taken: list[int] = [0]
+    used = 0.0
+    for row in heights:
+        if taken[-1] and (taken[-1] == ROWS_PER_SLIDE or used + row > ROOM):
+            taken.append(0)
+            used = 0.0
+        taken[-1] += 1
+        used += row
+    count, slides = len(heights), len(taken)
+    even = [count // slides + (number < count % slides) for number in range(slides)]
+    start = 0
+    for share in even:
+        if sum(heights[start : start + share]) > ROOM:
+            return taken
+        start += share
+    return even
 
 
 def page_title(title: str, number: int, count: int) -> str:

@@ -42,8 +42,66 @@ def _check_admin(viewer: Person) -> None:
 
 
 def _spelled(conn: sa.Connection, kpi: str) -> str:
-    """The KPI `kpi` names, without regard to case, as the store spells it (else as typed)."""
-    return identity.match(kpi, known.codes(conn, "kpi")) or kpi.strip()
+    """The KPI `kpi` names, without regard to case, as the store spells it; a KPI's name or a
+    code the store does not hold is refused as an import's cell is (`checks.measurement`: "is a
+    name; write its code", "did you mean"), not told there is no value of it."""
+    found = identity.match(kpi, known.codes(conn, "kpi"))
+    if found is not None:
+        return found
+    seen = known.read(conn, hints=True)  # an administrator's check: it may name what the store holds
+    said = [p for p in checks.measurement({"kpi": kpi.strip(), "value": 0}, seen) if p.field == "kpi"]
+    raise Refused(said or [Problem("unknown_reference", "kpi", (("value", kpi.strip()),))])
+
+
+@dataclass(frozen=True)
+class Deletion:
+    """What a deletion would take, worked out before it is asked for (the app's form says it and
+    asks once more: an empty KPI and a click had deleted a whole month's values at once)."""
+
+    month: date
+    kpi: str | None
+    """As the store spells it; None for every KPI."""
+    answers: bool
+    found: Deleted
+
+
+def plan(
+    conn: sa.Connection, viewer: Person, month: date, kpi: str | None = None, *, answers: bool = False
+) -> Deletion:
+    """What `delete` with these arguments would delete, deleting nothing; refused as it would be."""
+    _check_admin(viewer)
+    kpi = _spelled(conn, kpi) if kpi else kpi
+    if answers:
+        counts = conn.execute(_answer_counts(month, kpi)).all()
+        found = Deleted(0, sum(count for _, count in counts))
+    else:
+        found = Deleted(len(conn.execute(_value_codes(month, kpi)).all()), 0)
+    _nothing(found, month, kpi, answers)
+    return Deletion(month, kpi, answers, found)
+
+
+def _value_codes(month: date, kpi: str | None) -> sa.Select:
+    m = s.measurement
+    where = [m.c.month == month] + ([m.c.kpi == kpi] if kpi else [])
+    return sa.select(m.c.kpi).where(*where).order_by(m.c.kpi)
+
+
+def _in_month(month: date, kpi: str | None) -> list[sa.ColumnElement[bool]]:
+    r = s.response
+    return [r.c.date >= month, r.c.date <= months.end_of(month)] + ([r.c.kpi == kpi] if kpi else [])
+
+
+def _answer_counts(month: date, kpi: str | None) -> sa.Select:
+    r = s.response
+    return (
+        sa.select(r.c.kpi, sa.func.count()).where(*_in_month(month, kpi)).group_by(r.c.kpi).order_by(r.c.kpi)
+    )
+
+
+def _nothing(found: Deleted, month: date, kpi: str | None, answers: bool) -> None:
+    if not found.values and not found.answers:
+        what = "correct.no_answers" if answers else "correct.no_values"
+        raise NotFound(Problem(what, "", (("kpi", kpi or "*"), ("month", months.key(month)))))
 
 
 def delete(
@@ -58,15 +116,11 @@ def delete(
         count = _delete_answers(conn, writer, month, kpi)
         found = Deleted(0, count)
     else:
-        m = s.measurement
-        where = [m.c.month == month] + ([m.c.kpi == kpi] if kpi else [])
-        codes = conn.execute(sa.select(m.c.kpi).where(*where).order_by(m.c.kpi)).scalars().all()
+        codes = conn.execute(_value_codes(month, kpi)).scalars().all()
         for code in codes:
-            writer.delete(m, {"kpi": code, "month": month})
+            writer.delete(s.measurement, {"kpi": code, "month": month})
         found = Deleted(len(codes), 0)
-    if not found.values and not found.answers:
-        what = "correct.no_answers" if answers else "correct.no_values"
-        raise NotFound(Problem(what, "", (("kpi", kpi or "*"), ("month", months.key(month)))))
+    _nothing(found, month, kpi, answers)
     return found
 
 
@@ -74,10 +128,8 @@ def _delete_answers(conn: sa.Connection, writer: Writer, month: date, kpi: str |
     """Delete the month's answers (of `kpi`, or of every survey KPI) with their monthly counts;
     one audit row per KPI with the number of answers it had."""
     r, summary = s.response, s.response_month
-    in_month = [r.c.date >= month, r.c.date <= months.end_of(month)] + ([r.c.kpi == kpi] if kpi else [])
-    counts = conn.execute(
-        sa.select(r.c.kpi, sa.func.count()).where(*in_month).group_by(r.c.kpi).order_by(r.c.kpi)
-    ).all()
+    in_month = _in_month(month, kpi)
+    counts = conn.execute(_answer_counts(month, kpi)).all()
     now = datetime.now()
     for code, count in counts:
         conn.execute(r.delete().where(*in_month, r.c.kpi == code))

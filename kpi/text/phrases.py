@@ -9,7 +9,7 @@ from kpi.domain import attention, owed, signals, status, verdicts
 from kpi.domain.attention import Item
 from kpi.domain.company_events import CompanyEvent
 from kpi.domain.initiatives import MIN_AFTER, Outcome, Verdict
-from kpi.domain.model import Action, Direction, EventMeasure, EventMonth, KpiStatus
+from kpi.domain.model import Action, Direction, EventMeasure, EventMonth, KpiStatus, MonthValue
 from kpi.domain.month_rows import GoalRow, KpiRow
 from kpi.domain.samples import Noise
 from kpi.domain.signals import Reading
@@ -96,6 +96,37 @@ def forecast(value: float, target: float | None, unit: str, direction: Direction
     if status.meets(value, target, direction):
         return t("phrase.forecast_reaches", value=shown)
     return t("phrase.forecast_short", value=shown, gap=versus_target(value - target, unit, direction))
+
+
+def survey_sample(value: MonthValue | None) -> str:
+    """A survey value's sample: `n = 23 answers, ± 29.2 (95 %) — low confidence`, or an empty
+    string for a measured value."""
+    if value is None or value.n is None:
+        return ""
+    if value.margin is None:  # one answer: no spread to measure, no margin to give ("± 0.0")
+        return t("widget.survey_no_margin", count=value.n, n=fmt.number(value.n))
+    key = "widget.survey_low" if value.is_low_confidence else "widget.survey"
+    return t(key, count=value.n, n=fmt.number(value.n), margin=fmt.number(value.margin, 1))
+
+
+def doubtful_sample(value: MonthValue | None) -> str:
+    """`survey_sample` where too few answered for the value to be read alone (a slide said "✓ On
+    track +48" of 23 answers, ± 29, with the doubt only in the speaker notes), else nothing."""
+    uncertain = (
+        value is not None and value.n is not None and (value.is_low_confidence or value.margin is None)
+    )
+    return survey_sample(value) if uncertain else ""
+
+
+def deletion(values: int, answers: int, kpi: str | None, month: date, *, asked: bool = False) -> str:
+    """What a deletion takes, `asked` before it is made ("This deletes 31 values: every KPI's for
+    October 2026. The audit log keeps them.") or told after it ("Deleted 31 values of …"); `kpi`
+    None for every KPI."""
+    what = kpi or t("correct.every_kpi")
+    kind = "answers" if answers else "values"
+    key = f"correct.ask_{kind}" if asked else f"correct.deleted_{kind}"
+    count = answers or values
+    return t(key, count=count, what=what, month=fmt.month_long(month))
 
 
 def target_kind(target: MonthTarget | None, month: date) -> str:

@@ -44,9 +44,10 @@ def show(error: CockpitError, where: DeltaGenerator | None = None) -> None:
         where.error(text, icon=icon(error))
 
 
-def saved() -> None:
-    """Confirm a change on the run that shows it (the form that wrote it reruns the page)."""
-    st.session_state[_SAVED] = t("forms.saved")
+def saved(message: str = "") -> None:
+    """Confirm a change on the run that shows it (the form that wrote it reruns the page): "Saved.",
+    or `message` where it says what the change did."""
+    st.session_state[_SAVED] = message or t("forms.saved")
 
 
 def confirm() -> None:

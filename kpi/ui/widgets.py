@@ -120,13 +120,9 @@ def survey_note(value: MonthValue | None, points: Sequence[MonthValue] = ()) -> 
     """`n = 23 answers, ± 25 — low confidence`, or an empty string for measured KPIs; with the
     KPI's `points`, a second line when its change since the month before is sampling noise
     (`samples.noise`): the change beside the value is then shown grey, without an arrow."""
-    if value is None or value.n is None:
+    note = phrases.survey_sample(value)
+    if value is None or not note:
         return ""
-    if value.margin is None:  # one answer: no spread to measure, no margin to give ("± 0.0")
-        note = t("widget.survey_no_margin", count=value.n, n=fmt.number(value.n))
-    else:
-        key = "widget.survey_low" if value.is_low_confidence else "widget.survey"
-        note = t(key, count=value.n, n=fmt.number(value.n), margin=fmt.number(value.margin, 1))
     before = month_before(points, value.month)
     noise = samples.noise(value, before)
     if noise is None or before is None or before.value == value.value:  # no change is none to doubt

@@ -15,14 +15,20 @@ import streamlit as st
 from kpi.domain import validate
 from kpi.domain.errors import CockpitError
 from kpi.domain.model import Person
-from kpi.store import corrections
+from kpi.store import corrections, engine
 from kpi.text import phrases, plain
 from kpi.text.i18n import t
-from kpi.ui import forms, notices
+from kpi.ui import data, forms, notices
 from kpi.ui.frame import Context
 
-WHAT = ("delete", "answers", "correct")
+WHAT = ("correct", "delete", "answers")
+"""Correcting first, the form's choice until another is picked: a deletion is never what an
+untouched form does."""
 
+
+ASKED = "data.correct.asked"
+"""Session key of the deletion the form asked for (`corrections.Deletion`), shown with what it
+would take and asked once more before anything is deleted."""
 
 CHECK = "data.correct.check"
 """Session key of the words on a corrected value far from its KPI's usual ones, shown on the run
@@ -34,6 +40,7 @@ def panel(ctx: Context) -> None:
     said = st.session_state.pop(CHECK, "")
     if said:
         st.warning(plain.markdown(said), icon=":material/troubleshoot:")
+    confirm(ctx)
     with st.form("data.correct"):
         kpi = st.text_input(t("correct.kpi"), key="data.correct.kpi").strip() or None
         month_text = st.text_input(t("correct.month"), placeholder="2026-10", key="data.correct.month")
@@ -50,6 +57,16 @@ def panel(ctx: Context) -> None:
         notices.show(refusal)
         return
     assert month is not None
+    if what != "correct":  # said and asked once more first (`confirm`)
+        try:
+            with engine.reading(data.store()) as conn:
+                st.session_state[ASKED] = corrections.plan(
+                    conn, ctx.viewer, month, kpi, answers=what == "answers"
+                )
+        except CockpitError as refusal:
+            notices.show(refusal)
+            return
+        st.rerun()
     if what == "correct":
         kept: list[corrections.Corrected] = []
 
@@ -59,7 +76,37 @@ def panel(ctx: Context) -> None:
         done = forms.write(ctx, correct, kpi=kpi or "", month=month, value=value)
         if done and kept and kept[0].unusual:  # corrected all the same: the person typed it
             st.session_state[CHECK] = phrases.to_check(kept[0].unusual)
-    else:
-        done = forms.write(ctx, corrections.delete, month=month, kpi=kpi, answers=what == "answers")
     if done:
         st.rerun()
+
+
+def confirm(ctx: Context) -> None:
+    """The deletion asked for, what it would take, and whether to go on: nothing is deleted
+    until its own button says how much."""
+    asked: corrections.Deletion | None = st.session_state.get(ASKED)
+    if asked is None:
+        return
+    found = asked.found
+    st.warning(
+        plain.markdown(phrases.deletion(found.values, found.answers, asked.kpi, asked.month, asked=True)),
+        icon=":material/delete:",
+    )
+    kind, count = ("answers", found.answers) if asked.answers else ("values", found.values)
+    with st.container(horizontal=True):
+        go = st.button(t(f"correct.delete_{kind}", count=count), type="primary", key="data.correct.go")
+        stop = st.button(t("correct.keep"), key="data.correct.stop")
+    if stop:
+        del st.session_state[ASKED]
+        st.rerun()
+    if go:
+        del st.session_state[ASKED]
+        gone: list[corrections.Deleted] = []
+
+        def delete(conn: sa.Connection, viewer: Person) -> None:
+            gone.append(corrections.delete(conn, viewer, asked.month, asked.kpi, answers=asked.answers))
+
+        if forms.write(ctx, delete):
+            notices.saved(
+                plain.markdown(phrases.deletion(gone[0].values, gone[0].answers, asked.kpi, asked.month))
+            )
+            st.rerun()

@@ -53,15 +53,15 @@ body.present-full .st-key-present-toolbar:hover, body.present-full .st-key-prese
   .st-key-present-slide h3 { padding-bottom: 0.6rem; }  /* a wrapped subtitle ran into the first row */
 }
 [class*="st-key-present-clamp"] p {
-  display: -webkit-box; -webkit-box-orient: vertical; -webkit-line-clamp: 4; overflow: hidden;
+  display: -webkit-box; -webkit-box-orient: vertical; -webkit-line-clamp: NOTE_LINES; overflow: hidden;
   font-size: 1rem !important; line-height: 1.4;
 }
 [class*="st-key-present-also"] p {
-  display: -webkit-box; -webkit-box-orient: vertical; -webkit-line-clamp: 4; overflow: hidden;
+  display: -webkit-box; -webkit-box-orient: vertical; -webkit-line-clamp: NOTE_LINES; overflow: hidden;
   font-size: 0.9rem !important; line-height: 1.3; color: #555;
 }
 [class*="st-key-present-note"] [data-testid="stText"] {
-  display: -webkit-box; -webkit-box-orient: vertical; -webkit-line-clamp: 2; overflow: hidden;
+  display: -webkit-box; -webkit-box-orient: vertical; -webkit-line-clamp: COMMENT_LINES; overflow: hidden;
   font-size: 1.05rem; white-space: normal;
 }
 @media (max-width: 640px) {  /* a phone scrolls the slide, so its words are whole there */
@@ -70,12 +70,12 @@ body.present-full .st-key-present-toolbar:hover, body.present-full .st-key-prese
     display: block; -webkit-line-clamp: none; line-clamp: none; overflow: visible;
   }
 }
-</style>"""
+</style>""".replace("NOTE_LINES", str(deck.NOTE_LINES)).replace("COMMENT_LINES", str(deck.COMMENT_LINES))
 """The slide's room: less padding than a page (Streamlit keeps 10 rem under it), tighter type;
 in full screen the sidebar and header go, and the toolbar shows only under the pointer or the
 keyboard's focus (the room saw Back, Next and the handouts on every slide), keeping its room so
 the slide does not move when it shows. A comment takes two lines at most (the pack's speaker
-notes hold it whole), a line's note four, on a screen: a phone, which scrolls the slide, shows
+notes hold it whole), a line's note four (`deck.NOTE_LINES`: the slides' pagination counts them), on a screen: a phone, which scrolls the slide, shows
 them whole (a strategic goal's note ended "…som sigter længere end denn…" at 390 pixels).
 Titles shrink with a phone's width, so a long Danish word ("Kundeoplevelse") is not broken
 inside."""
