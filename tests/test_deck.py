@@ -157,7 +157,7 @@ def test_a_goal_slide_shows_its_sub_goals_its_trend_and_what_was_said():
 @pytest.mark.parametrize(
     ("language", "deadline", "said"),
     [
-        ("en", date(2026, 12, 31), "Target +40 by 31\u00a0Dec\u00a02026 · path +37 this month"),
+        ("en", date(2026, 12, 31), "Target +40 by 31\u00a0Dec\u00a02026 · planned path +37 this month"),
         ("en", None, "Target +40 with no deadline"),
         ("da", None, "Målværdi +40 uden frist"),
     ],
@@ -189,7 +189,7 @@ def test_a_goal_behind_its_path_says_the_path_beside_its_forecast_and_a_doubtful
     slides = build(values=values)
     goal = next(s for s in slides if s.title == "Customers recommend us")
     assert goal.status is GoalStatus.AT_RISK  # tempered: the margin reaches its path
-    assert goal.subtitle.startswith("Target +40 by 31\u00a0Dec\u00a02026 · path +37 this month")
+    assert goal.subtitle.startswith("Target +40 by 31\u00a0Dec\u00a02026 · planned path +37 this month")
     assert goal.subtitle.endswith(" · n = 23 answers, ± 29.2 (95\u00a0%) — low confidence")
     board = next(s for s in slides if s.title == "Board")
     [nps] = [line for line in board.lines if line.label == "Recommend score"]
