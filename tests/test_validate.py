@@ -62,6 +62,31 @@ def test_not_numbers(text, key):
     assert "Target" in said(caught.value) and str(text).strip() in said(caught.value)
 
 
+@pytest.mark.parametrize(
+    ("cells", "delimiter", "decimal"),
+    [
+        (["12,5", "1.234"], ",", ","),
+        (["1.4", "7"], ",", "."),
+        (["0,995", "1.234"], ",", ","),  # a leading 0 is never a thousands group: a decimal comma
+        (["1.234", "5.678"], ";", ","),  # all ambiguous: a semicolon file is taken to be Danish
+        (["1.234", "5.678"], ",", "."),
+        (["1.4", "0,995", "99,925"], ",", validate.BOTH),  # a trial's file: decimals both ways
+        (["1.234,5", "2,5"], ",", ","),
+    ],
+)
+def test_a_file_s_decimal_separator_is_the_one_its_numbers_leave_no_doubt_of(cells, delimiter, decimal):
+    assert validate.decimal_of(cells, delimiter) == decimal
+
+
+def test_a_number_a_file_writing_decimals_both_ways_cannot_settle_is_refused_for_what_it_is():
+    """`99,925` beside `1.4` and `0,995` was read as 99925 and told it lay outside the unit."""
+    assert validate.number("0,995", "value", decimal=".") == 0.995  # never 995
+    assert validate.number("1.4", "value", decimal=validate.BOTH) == 1.4  # no doubt: read
+    assert validate.number("0,995", "value", decimal=validate.BOTH) == 0.995
+    with rejected_with("“99,925” could be 99.925 or 99925"):
+        validate.number("99,925", "value", decimal=validate.BOTH)
+
+
 def test_1e308_is_a_number_too_large_not_no_number():
     with pytest.raises(validate.Rejected) as caught:
         validate.number("1e308", "Target")

@@ -16,15 +16,21 @@ from kpi.domain.model import Level
 
 _PLAIN = re.compile(r"^[+-]?(\d+([.,]\d+)?|[.,]\d+)$", re.ASCII)
 _GROUPED = {  # thousands separator → pattern of a grouped number with the other as decimal
-    ".": re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$", re.ASCII),
-    ",": re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$", re.ASCII),
-    " ": re.compile(r"^[+-]?\d{1,3}( \d{3})+([.,]\d+)?$", re.ASCII),
+    ".": re.compile(r"^[+-]?[1-9]\d{0,2}(\.\d{3})+(,\d+)?$", re.ASCII),
+    ",": re.compile(r"^[+-]?[1-9]\d{0,2}(,\d{3})+(\.\d+)?$", re.ASCII),
+    " ": re.compile(r"^[+-]?[1-9]\d{0,2}( \d{3})+([.,]\d+)?$", re.ASCII),
 }
+"""A number grouped in thousands starts with a digit other than 0: `0,995` is a decimal, never 995."""
 _EXPONENT = re.compile(r"^[+-]?\d+([.,]\d+)?[eE][+-]?\d{1,3}$", re.ASCII)
 """`1.23457E+11`: how Excel writes a large number into a CSV file (and `1e308`, which is then
 too large rather than no number)."""
-_AMBIGUOUS = re.compile(r"^[+-]?\d{1,3}[.,]\d{3}$", re.ASCII)
+_AMBIGUOUS = re.compile(r"^[+-]?[1-9]\d{0,2}[.,]\d{3}$", re.ASCII)
 """`1.234` and `1,234`: a thousand in one convention, a little over one in the other."""
+
+BOTH = "both"
+"""`decimal_of`'s answer for a file that writes decimals both ways (`1.4` in one row, `0,995` in
+another): its `99,925` cannot be settled either way, and is refused for what it is rather than read
+as 99925 (a trial's file was told "995 lies outside what the unit allows" of a cell `0,995`)."""
 
 
 class Rejected(Refused):
@@ -61,6 +67,11 @@ def number(text: object, field: str, *, required: bool = False, decimal: str | N
     if bounds.digits(raw) > bounds.MAX_DIGITS:
         raise Rejected([Problem("too_precise", field, (("value", raw[:40]), ("digits", bounds.MAX_DIGITS)))])
     cleaned = raw.replace("\u00a0", " ")
+    if decimal == BOTH and _AMBIGUOUS.match(cleaned):
+        small, large = float(cleaned.replace(",", ".")), int(cleaned.replace(",", "").replace(".", ""))
+        raise Rejected(
+            [Problem("ambiguous_number", field, (("value", raw), ("small", small), ("large", large)))]
+        )
     for thousands, pattern in _GROUPED.items():
         if pattern.match(cleaned) and not (_AMBIGUOUS.match(cleaned) and decimal in (None, thousands)):
             cleaned = cleaned.replace(thousands, "")
@@ -80,17 +91,25 @@ def _held(value: float, field: str, typed: str | None = None) -> float:
 
 
 def decimal_of(cells: list[str], delimiter: str = ",") -> str:
-    """The decimal separator a file's numbers use, from the ones that leave no doubt; when all
-    are ambiguous (`1.234`), a semicolon-separated file is taken to be Danish (decimal comma)."""
-    for cell in cells:
-        if "." in cell and "," in cell:
-            return "," if cell.rfind(",") > cell.rfind(".") else "."
+    """The decimal separator a file's numbers use, from the ones that leave no doubt (`12,5`,
+    `0,995`, `1.234,5`); `BOTH` when those disagree; when all are ambiguous (`1.234`), a
+    semicolon-separated file is taken to be Danish (decimal comma)."""
+    found = {_decimal_in(cell) for cell in cells} - {""}
+    if len(found) == 1:
+        return found.pop()
+    return BOTH if found else ("," if delimiter == ";" else ".")
+
+
+def _decimal_in(cell: str) -> str:
+    """The decimal separator `cell` leaves no doubt of, or an empty string."""
+    if "." in cell and "," in cell:
+        return "," if cell.rfind(",") > cell.rfind(".") else "."
     for separator in (",", "."):
-        for cell in cells:
-            head, sep, tail = cell.strip().rpartition(separator)
-            if sep and head.lstrip("+-").replace(" ", "").isdigit() and tail.isdigit() and len(tail) != 3:
-                return separator
-    return "," if delimiter == ";" else "."
+        head, sep, tail = cell.strip().rpartition(separator)
+        whole = head.lstrip("+-").replace(" ", "")
+        if sep and whole.isdigit() and tail.isdigit() and (len(tail) != 3 or whole == "0"):
+            return separator
+    return ""
 
 
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$|^(\d{1,2})[./-](\d{4})$", re.ASCII)
