@@ -216,6 +216,7 @@ def _wait_report(tail, target=60.0):
     [
         ([50, 51], 60.0, []),  # routine
         ([50, 58, 63], 60.0, []),  # crossed the target: amber, a flip, and still routine noise
+        ([50, 50, 55], 60.0, []),  # its goal turned off track on a value the process reads as routine
         ([50, 51, 80], 60.0, [("goal", "G1"), ("kpi", "WAIT")]),  # beyond the limits: a new concern
         ([50, 51, 40], 60.0, [("kpi", "WAIT")]),  # beyond the limits on the good side: new, too
         ([50, 51, 52], 40.0, [("kpi", "WAIT")]),  # red: the process never meets 40 s (its goal is at risk)

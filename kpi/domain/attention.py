@@ -471,7 +471,9 @@ def needs_commentary(report: MonthReport, comments: Sequence[Commentary]) -> lis
     a KPI with a new signal (improvement or concern), a red KPI whose process is consistently
     failing its target or signals a concern, and a goal that turned red this month or is red
     while its KPI owes a word. A status that merely flipped across a tolerance edge owes none:
-    that is noise, not news."""
+    that is noise, not news; so does a goal's, where its KPI's process reads no concern (a trial's
+    Overview listed "Højst én kritisk hændelse" among the changes that are noise and ask for no
+    explanation, and said it owed one)."""
     return _still_owed(report, _explained(report, comments, kpi_owners(report)))
 
 
@@ -484,7 +486,11 @@ def _still_owed(report: MonthReport, explained: frozenset[tuple[str, str]]) -> l
         for code, row in report.goals.items()
         if row.status.is_red
         and (
-            (status.flipped(row.status, row.previous_status) and not row.previous_status.is_red)
+            (
+                status.flipped(row.status, row.previous_status)
+                and not row.previous_status.is_red
+                and not _noise(report, row)
+            )
             or (row.kpi is not None and row.kpi.code in owing)
         )
     ]
@@ -494,6 +500,16 @@ def _still_owed(report: MonthReport, explained: frozenset[tuple[str, str]]) -> l
     kpi_of = {code: row.kpi.code for code, row in report.goals.items() if row.kpi is not None}
     said = explained | {("goal", goal) for goal, kpi in kpi_of.items() if ("kpi", kpi) in explained}
     return [item for item in wanted if item not in said]
+
+
+def _noise(report: MonthReport, row: GoalRow) -> bool:
+    """Whether a goal's turn for the worse is noise: its KPI reads as a process this month and
+    shows no concern (`MonthReport.is_signal`, which the Overview's changes sort by). A KPI too
+    new to read says nothing either way, so the turn counts."""
+    kpi = report.kpis.get(row.kpi.code) if row.kpi is not None else None
+    return (
+        kpi is not None and kpi.reading is not None and kpi.reading.variation is not signals.Variation.CONCERN
+    )
 
 
 def _kpi_owes(row: KpiRow) -> bool:
