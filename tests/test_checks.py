@@ -9,6 +9,7 @@ from kpi.domain import checks
 from kpi.domain.checks import Known, KnownKpi
 from kpi.domain.errors import Problem
 from kpi.domain.model import Aggregation, Level
+from kpi.files import tables
 from kpi.text import words
 from kpi.text.i18n import use
 
@@ -269,9 +270,20 @@ def test_a_department_close_to_one_in_use_is_asked_about_it(typed, told):
         assert dict(problem.params)["codes"] == "CS, MGMT"
 
 
-@pytest.mark.parametrize("name", ["\u200b", "\u2060\u200d", "\u00a0", "\u3000", " \u200b "])
+@pytest.mark.parametrize(
+    "name", ["\u200b", "\u2060\u200d", "\u00a0", "\u3000", " \u200b ", "\u3164", "\u2800"]
+)
 def test_a_name_that_shows_nothing_is_empty(name):
     """A department named with zero-width characters alone was taken (an adversarial trial):
     what shows nothing is empty, as spaces are; a name with a visible letter is one."""
     assert [p.key for p in checks.department({"code": "X9", "name": name}, KNOWN)] == ["required"]
     assert checks.department({"code": "X9", "name": f"{name}IT"}, KNOWN) == []
+
+
+def test_a_title_is_read_without_the_characters_nobody_sees():
+    """ "… for the\u200b Christmas peak" stood beside "… for the Christmas peak" as a second action,
+    alike to every eye, which no import could merge (an adversarial trial)."""
+    typed = {"goal": "O1", "title": "Hire agents for the\u200b Christmas\u2060 peak\ufeff"}
+    row, problems = tables.read("actions", typed)
+    assert row["title"] == "Hire agents for the Christmas peak"
+    assert tables.read("actions", {"goal": "O1", "title": "👩\u200d💼 team"})[0]["title"] == "👩\u200d💼 team"

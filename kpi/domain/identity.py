@@ -103,11 +103,26 @@ INVISIBLE = ("Cf", "Cc", "Zs", "Zl", "Zp", "Mn")
 """Unicode's categories of characters that show as nothing or as a space (or only on another)."""
 
 
+FILLERS = frozenset("\u3164\u115f\u1160\uffa0\u2800")
+"""Letters and signs drawn as nothing at all: the Hangul fillers and the blank Braille pattern
+(an action titled only "\u3164" was listed as a blank line)."""
+
+UNSEEN = str.maketrans("", "", "\u200b\u2060\ufeff")
+"""Characters a title never needs and a reader never sees: the zero-width space, the word joiner
+and the byte-order mark (`unseen_removed`). Joiners that shape letters or emoji stay."""
+
+
 def blank(text: str) -> bool:
-    """Whether `text` shows nothing: only spaces and `INVISIBLE` characters (zero-width spaces,
-    joiners). A commentary of two zero-width spaces counted as the number's explanation, and a
-    department named so as a name (an adversarial trial)."""
-    return all(char.isspace() or unicodedata.category(char) in INVISIBLE for char in text)
+    """Whether `text` shows nothing: only spaces, `INVISIBLE` characters (zero-width spaces,
+    joiners) and `FILLERS`. A commentary of two zero-width spaces counted as the number's
+    explanation, and a department named so as a name (an adversarial trial)."""
+    return all(char.isspace() or unicodedata.category(char) in INVISIBLE or char in FILLERS for char in text)
+
+
+def unseen_removed(text: str) -> str:
+    """`text` without the characters of `UNSEEN`: "Hire agents for the\u200b Christmas peak" was a
+    second action beside "… the Christmas peak", alike to every eye and never merged by an import."""
+    return text.translate(UNSEEN)
 
 
 def _looks_alike(char: str) -> bool:

@@ -381,7 +381,8 @@ class Column:
 
 
 def _text(value: str, label: str, decimal: str = ".") -> str | None:
-    return value or None
+    """A name or title as written, less the characters nobody sees (`identity.unseen_removed`)."""
+    return identity.unseen_removed(value).strip() or None
 
 
 def _comment(value: str, label: str, decimal: str = ".") -> str | None:
