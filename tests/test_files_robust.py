@@ -380,6 +380,24 @@ def test_empty_cells_after_a_sheet_s_table_are_no_columns():
     assert header == ["kpi", "month", "value"] and len(body) == 12 and {len(row) for row in body} == {3}
 
 
+def test_a_hidden_sheet_before_the_first_one_shown_is_passed_over():
+    """A trial's workbook held 5,000 s on a hidden first sheet and 100 s on the one it showed,
+    and the import offered the 5,000 s nobody had seen."""
+    book = Workbook()
+    book.active.title = "Old"
+    book.active.append(["kpi", "month", "value"])
+    book.active.append(["CS_WAIT", "2026-10", "5000"])
+    book.active.sheet_state = "hidden"
+    shown = book.create_sheet("Values")
+    for row in ROWS:
+        shown.append(row)
+    book.active = 1
+    out = io.BytesIO()
+    book.save(out)
+    header, body, _, _ = tables.read_table(out.getvalue(), "hidden.xlsx")
+    assert [header, *body] == [[str(c) for c in row] for row in ROWS]
+
+
 def test_a_workbook_whose_first_sheet_is_empty_says_so_and_which_sheet_is_read():
     """Its data on the second sheet, a workbook was "empty" (an adversarial trial): the first
     sheet is the one read, and the message says so, naming it; a workbook of one empty sheet is

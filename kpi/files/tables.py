@@ -201,7 +201,8 @@ def is_blank(cells: list[str]) -> bool:
 
 
 def _read_xlsx(data: bytes, name: str) -> tuple[list[str], list[list[str]], tuple[tuple[int, int], ...]]:
-    """Header and rows of the first sheet. A workbook that cannot be read, or that would unpack
+    """Header and rows of the first sheet a person sees (a hidden one before it is passed over:
+    a trial's hidden first sheet offered 5,000 s nobody had seen). A workbook that cannot be read, or that would unpack
     to more than `XLSX_MAX_BYTES` or by more than `XLSX_MAX_RATIO` (a zip bomb), is refused
     before any of it is unpacked; the sheet's real extent is read, whatever its (possibly stale)
     `<dimension>` says."""
@@ -211,8 +212,10 @@ def _read_xlsx(data: bytes, name: str) -> tuple[list[str], list[list[str]], tupl
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
-            sheets = book.sheetnames
-            sheet = book.worksheets[0]
+            shown = [ws for ws in book.worksheets if getattr(ws, "sheet_state", "visible") == "visible"]
+            shown = shown or book.worksheets[:1]  # all hidden: the first, as before
+            sheets = [ws.title for ws in shown]
+            sheet = shown[0]
             path = str(getattr(sheet, "_worksheet_path", ""))  # the sheet's part in the package
             sheet.reset_dimensions()  # read every row there is, not what <dimension> claims
             table, cells = [], 0
