@@ -210,6 +210,27 @@ def test_a_head_asking_for_an_administrator_s_list_is_told_why_not(demo_duckdb_u
     )
 
 
+def test_a_head_importing_values_is_told_imports_are_an_administrator_s(demo_duckdb_url, capsys, tmp_path):
+    """The refusal spoke of mails, reminders, alerts and sources (two trials)."""
+    values = tmp_path / "values.csv"
+    values.write_text("kpi,month,value\nIT_INCIDENTS,2026-10,2\n")
+    code = cli.main(
+        [
+            "--db",
+            demo_duckdb_url,
+            "--lang",
+            "en",
+            "--as",
+            "henrik.juul@havnhjem.example",
+            "import",
+            "measurements",
+            str(values),
+        ]
+    )
+    assert code == cli.EXIT_REJECTED
+    assert capsys.readouterr().err == "Only administrators change definitions, targets and data.\n"
+
+
 def test_department_filter_for_an_executive(demo_duckdb_url):
     data = status_json(demo_duckdb_url, "--department", "IT")
     assert {k["department"] for k in data["kpis"]} == {"IT"}
