@@ -35,6 +35,9 @@ LABEL_LINE = 14
 """Pixels between two event labels: each band's label a line below the one before."""
 BAND_LABEL = 28
 """An event band's label is cut to this many characters (the hover names it in full)."""
+PACK_BAND_LABEL = 60
+"""A pack's chart names an event in its legend, which wraps, and has no hover to read the rest
+in: "IT-hændelse: nedbrud på…" was all a pack said of the outage behind September's spike."""
 MAX_MONTH_TICKS = 5
 """Month labels on an axis: enough to orient, few enough to never overlap on a half-width chart."""
 FONT = "Source Sans Pro, Segoe UI, Helvetica, Arial, sans-serif"

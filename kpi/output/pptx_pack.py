@@ -47,7 +47,7 @@ from kpi.domain.model import GoalStatus, KpiStatus, within_unit
 from kpi.domain.signals import Reading
 from kpi.output import logo as logo_check
 from kpi.output import measure
-from kpi.output.charts import short_label, value_axis
+from kpi.output.charts import PACK_BAND_LABEL, short_label, value_axis
 from kpi.output.deck import Brand, Line, Series, Slide
 from kpi.output.speaker import notes as speaker_notes
 from kpi.text import fmt, i18n, palette, phrases
@@ -465,7 +465,7 @@ def _chart(slide: PptxSlide, series: Series, box: tuple[float, float, float, flo
     for band in banded:  # the band's months at the top of the axis: drawn as shaded columns
         high = axis.high if axis is not None else 0.0
         data.add_series(
-            short_label(band.label),
+            short_label(band.label, PACK_BAND_LABEL),
             [high if band.first <= m <= band.last else None for m, _ in series.points],
         )
     left, top, width, height = (Inches(v) for v in box)
