@@ -777,15 +777,18 @@ def parse(kind: str, data: bytes, name: str, progress: Callable[[float], None] |
         parsed.problems += [replace(p, file=name, row=number) for p in found]
         ok = not found
         key = tuple(_matched(row.get(k)) for k in KEYS[kind])
-        if ok and KEYS[kind] and key in seen:
+        # a row whose key reads is a repeat or the first of its key whatever else is wrong with it:
+        # a repeat of a row with an empty value was told only on the run after that was fixed
+        keyed = bool(KEYS[kind]) and None not in key and not any(p.field in KEYS[kind] for p in found)
+        if keyed and key in seen:
             shown = tuple(row.get(k) for k in KEYS[kind])
             params = (("value", " / ".join(map(_shown, shown))), ("first", seen[key]))
             column = KEYS[kind][0] if len(KEYS[kind]) == 1 else ""  # a pair is of the row, not one column
             parsed.problems.append(Problem("import.duplicate_key", column, params, name, number))
             ok = False
+        elif keyed:
+            seen[key] = number
         if ok:
-            if KEYS[kind]:
-                seen[key] = number
             parsed.rows.append(row)
             parsed.lines.append(number)
         else:
