@@ -109,7 +109,7 @@ def test_overview_tells_the_items_on_one_number_as_one(app, app_url):
     # above the tiles: the items, and every exception in them by kind (the goals' and KPIs' counts)
     counted = at.markdown[0].value
     assert counted.startswith(  # a link to the list, which a phone shows far below
-        f"[**{len(told)} items need attention, with {len(flat)} exceptions among them:**](#needs-attention)"
+        f"[**{len(told)} items need attention ({len(flat)} exceptions, as one number may break more than one rule):**](#needs-attention)"
     )
     assert sum(int(n) for n in re.findall(r"\] \*\*(\d+)\*\*", counted)) == len(flat)
 
@@ -127,7 +127,7 @@ def test_overview_puts_attention_above_changes_and_folds_flips_that_are_no_signa
         flat = monthly.attention(conn, EVERYTHING, built, "en")
         items = attention.by_measure(flat)
     counted = at.markdown[0].value  # above the tiles: how many items (one per number), by kind
-    said = f"[**{len(items)} items need attention, with {len(flat)} exceptions among them:**]"
+    said = f"[**{len(items)} items need attention ({len(flat)} exceptions, as one number may break more than one rule):**]"
     assert len(items) < len(flat) and counted.startswith(said) and "Off target] **" in counted
     report = month_report(app_url, month=date(2026, 8, 1))
     flips = report.flips()
