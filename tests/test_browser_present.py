@@ -180,7 +180,7 @@ def test_on_a_phone_back_and_next_stand_side_by_side_above_the_slide(server, bro
     settle(page)
     with i18n.use(language):
         back, forward = (
-            main(page).get_by_role("button", name=i18n.t(name)).bounding_box()
+            page.locator(".st-key-present-toolbar").get_by_role("button", name=i18n.t(name)).bounding_box()
             for name in ("present.previous", "present.next")
         )
     assert back is not None and forward is not None
@@ -189,6 +189,27 @@ def test_on_a_phone_back_and_next_stand_side_by_side_above_the_slide(server, bro
     assert title is not None and title["y"] + title["height"] <= 844 / 2  # in the first half-screen
     fits_wide = page.evaluate(OVERFLOW)["wide"]
     assert fits_wide <= 0, fits_wide  # nothing runs past the phone's width
+    page.close()
+
+
+def test_on_a_phone_back_and_next_stand_under_the_slide_too_and_the_next_is_read_from_its_top(
+    server, browser
+):
+    """A long slide scrolls on a phone, and the toolbar stood two screens up (a presenter's
+    trial); on a wider screen the slide fits under its toolbar and no second pair is shown."""
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.set_default_timeout(SETTLE_MS)
+    page.goto(f"{server}/present?month=2026-10&slide=2")
+    settle(page)
+    foot = page.locator(".st-key-present-foot")
+    foot.get_by_role("button", name="Next").scroll_into_view_if_needed()
+    assert page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollTop") > 0
+    foot.get_by_role("button", name="Next").click()
+    page.wait_for_function("() => new URLSearchParams(location.search).get('slide') === '3'")
+    settle(page)
+    page.wait_for_function("() => document.querySelector('[data-testid=\"stMain\"]').scrollTop === 0")
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.wait_for_function("() => !document.querySelector('.st-key-present-foot').checkVisibility()")
     page.close()
 
 

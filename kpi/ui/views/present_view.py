@@ -39,6 +39,8 @@ body.present-full .st-key-present-toolbar { opacity: 0; transition: opacity 0.2s
 body.present-full .st-key-present-toolbar:hover, body.present-full .st-key-present-toolbar:has(:focus-visible) { opacity: 1; }
 .st-key-present-toolbar [data-testid="stElementContainer"] { max-width: 100%; }
 .st-key-present-keys { position: absolute; width: 1px; height: 1px; overflow: hidden; }
+.st-key-present-foot { display: none !important; }
+@media (max-width: 640px) { .st-key-present-foot { display: flex !important; padding-top: 1rem; } }
 .st-key-present-cover { padding: 14vh 0 0 2rem; border-left: 0.6rem solid #1F4E79; }
 .st-key-present-cover h1 { font-size: min(3rem, 8vw) !important; }
 .st-key-present-cover h2 { font-size: min(2.25rem, 6vw) !important; }
@@ -134,6 +136,17 @@ KEYS = """<script>
       document.addEventListener("click", (event) => {
         if (event.target.closest && event.target.closest(".st-key-present-full button"))
           full(!document.body.classList.contains("present-full"));
+        // Back or Next under a phone's slide: the next slide is read from its top
+        if (event.target.closest && event.target.closest(".st-key-present-foot button")) {
+          const from = slide(), until = performance.now() + 10000;
+          const top = () => {
+            if (slide() === from && performance.now() < until) { setTimeout(top, 50); return; }
+            const main = document.querySelector('[data-testid="stMain"]');
+            if (main) main.scrollTo(0, 0);
+            window.scrollTo(0, 0);
+          };
+          setTimeout(top, 50);
+        }
       }, true);
       document.addEventListener("keydown", (event) => {
         if (!document.querySelector(".st-key-present-next")) return;
@@ -332,6 +345,30 @@ def meeting(read: Callable[[], Meeting], scope: Scope) -> None:
         handouts = toolbar(slides, index)
         packs(handouts, slides, brand)
         render(slides[index], scope)
+        foot(len(slides), index)
+
+
+def foot(count: int, index: int) -> None:
+    """Back and Next again under the slide, on a phone only (`STYLE`): a long slide scrolls
+    there, and the toolbar stood two screens up (a presenter's trial); a wider screen holds the
+    whole slide under its toolbar."""
+    with st.container(key="present-foot", horizontal=True, gap="small"):
+        st.button(
+            t("present.previous"),
+            icon=":material/arrow_back:",
+            disabled=index == 0,
+            key="present.foot.back",
+            on_click=_step,
+            args=(-1, count),
+        )
+        st.button(
+            t("present.next"),
+            icon=":material/arrow_forward:",
+            disabled=index == count - 1,
+            key="present.foot.next",
+            on_click=_step,
+            args=(1, count),
+        )
 
 
 def label(slides: Sequence[deck.Slide], index: int) -> str:
