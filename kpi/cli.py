@@ -570,8 +570,7 @@ def _correct(args: argparse.Namespace, store: sa.Engine) -> int:
     with engine.writing(store) as conn:
         kpi = _known(conn, "kpi", args.kpi, "--kpi")
         done = corrections.correct(conn, _viewer(args, conn), kpi, month, args.value)
-    key = "correct.unchanged" if done.outcome == "unchanged" else "correct.corrected"
-    print(phrases.ended(t(key, kpi=kpi, month=months.key(month), value=fmt.exact(done.value, done.unit))))
+    print(phrases.correction(done.outcome == "unchanged", kpi, month, fmt.exact(done.value, done.unit)))
     if done.unusual:  # corrected all the same: the person typed it
         print(phrases.to_check(done.unusual))
     return EXIT_OK

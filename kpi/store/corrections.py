@@ -151,6 +151,8 @@ class Corrected:
     outcome: str
     value: float
     unit: str
+    kpi: str = ""
+    """The KPI as the store spells it (`cs_wait` typed: `CS_WAIT`)."""
     unusual: list[Unusual] = field(default_factory=list)
     """The value when far from its KPI's usual ones (`usual.far`): to look at once more."""
 
@@ -171,9 +173,9 @@ def correct(conn: sa.Connection, viewer: Person, kpi: str, month: date, value: o
         raise Refused(problems)
     unit = seen.kpis[kpi].unit  # known: the check refuses a KPI that is not
     if number == current["value"]:
-        return Corrected("unchanged", number, unit)
+        return Corrected("unchanged", number, unit, kpi)
     far = usual.far(conn, [(kpi, month, number)])  # before it is written
     # a corrected ratio's parts no longer make its value: they go
     row = {"kpi": kpi, "month": month, "value": number, "numerator": None, "denominator": None}
     row |= {"source": CORRECTED, "loaded_at": datetime.now()}
-    return Corrected(Writer(conn, viewer.email).upsert(m, row), number, unit, far)
+    return Corrected(Writer(conn, viewer.email).upsert(m, row), number, unit, kpi, far)

@@ -16,7 +16,7 @@ from kpi.domain import validate
 from kpi.domain.errors import CockpitError
 from kpi.domain.model import Person
 from kpi.store import corrections, engine
-from kpi.text import phrases, plain
+from kpi.text import fmt, phrases, plain
 from kpi.text.i18n import t
 from kpi.ui import data, forms, notices
 from kpi.ui.frame import Context
@@ -74,6 +74,12 @@ def panel(ctx: Context) -> None:
             kept.append(corrections.correct(conn, viewer, kpi, month, value))
 
         done = forms.write(ctx, correct, kpi=kpi or "", month=month, value=value)
+        if done and kept:  # what it did, as the command line says it ("already is …" said nothing)
+            fixed = kept[0]
+            said = phrases.correction(
+                fixed.outcome == "unchanged", fixed.kpi, month, fmt.exact(fixed.value, fixed.unit)
+            )
+            notices.saved(plain.markdown(said))
         if done and kept and kept[0].unusual:  # corrected all the same: the person typed it
             st.session_state[CHECK] = phrases.to_check(kept[0].unusual)
     if done:
