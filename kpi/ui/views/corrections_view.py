@@ -51,6 +51,7 @@ def panel(ctx: Context) -> None:
         submitted = st.form_submit_button(t("correct.apply"), type="primary")
     if not submitted:
         return
+    st.session_state.pop(ASKED, None)  # a new request: the one asked before is no longer wanted
     try:
         month = validate.month(month_text, "correct.month", required=True)
     except CockpitError as refusal:
