@@ -380,6 +380,20 @@ def test_empty_cells_after_a_sheet_s_table_are_no_columns():
     assert header == ["kpi", "month", "value"] and len(body) == 12 and {len(row) for row in body} == {3}
 
 
+def test_a_number_typed_into_a_number_cell_is_never_ambiguous():
+    """A Danish workbook's text cell `0,995` beside number cells: the number cells 99.925 and
+    1.234 are what they are (they were refused as ambiguous, or read as 1234 beside a `12,5`)."""
+    book = Workbook()
+    for row in (["kpi", "month", "value"], ["CS_WAIT", "2026-09", 1.4], ["CS_WAIT", "2026-08", "0,995"],
+                ["CS_WAIT", "2026-07", 99.925], ["CS_WAIT", "2026-06", 1.234], ["CS_WAIT", "2026-05", "12,5"]):  # fmt: skip
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    parsed = tables.parse("measurements", out.getvalue(), "mixed.xlsx")
+    assert parsed.problems == []
+    assert [row["value"] for row in parsed.rows] == [1.4, 0.995, 99.925, 1.234, 12.5]
+
+
 def test_a_hidden_sheet_before_the_first_one_shown_is_passed_over():
     """A trial's workbook held 5,000 s on a hidden first sheet and 100 s on the one it showed,
     and the import offered the 5,000 s nobody had seen."""

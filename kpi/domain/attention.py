@@ -31,7 +31,7 @@ from kpi.domain.model import (
 from kpi.domain.month_rows import GoalRow, KpiRow, history_start
 from kpi.domain.outlook import overdue
 from kpi.domain.priorities import Compliance
-from kpi.domain.report import MonthReport
+from kpi.domain.report import Flip, MonthReport
 
 
 class Kind(StrEnum):
@@ -503,13 +503,12 @@ def _still_owed(report: MonthReport, explained: frozenset[tuple[str, str]]) -> l
 
 
 def _noise(report: MonthReport, row: GoalRow) -> bool:
-    """Whether a goal's turn for the worse is noise: its KPI reads as a process this month and
-    shows no concern (`MonthReport.is_signal`, which the Overview's changes sort by). A KPI too
-    new to read says nothing either way, so the turn counts."""
-    kpi = report.kpis.get(row.kpi.code) if row.kpi is not None else None
-    return (
-        kpi is not None and kpi.reading is not None and kpi.reading.variation is not signals.Variation.CONCERN
-    )
+    """Whether a goal's turn for the worse is noise, as the Overview's changes sort it
+    (`MonthReport.is_signal`): its KPI shows no concern this month (or cannot be read as a
+    process yet). A goal whose path tightens past a steady process turns red so, and owes a word
+    only when its KPI does (`_kpi_owes`: consistently failing, or a concern)."""
+    flip = Flip(row.goal.code, "goal", str(row.previous_status), str(row.status), is_better=False)
+    return not report.is_signal(flip)
 
 
 def _kpi_owes(row: KpiRow) -> bool:

@@ -33,6 +33,11 @@ another): its `99,925` cannot be settled either way, and is refused for what it 
 as 99925 (a trial's file was told "995 lies outside what the unit allows" of a cell `0,995`)."""
 
 
+def ambiguous(text: str) -> bool:
+    """Whether `text` is a number its file or reader must settle: `1.234`, `99,925` (`_AMBIGUOUS`)."""
+    return _AMBIGUOUS.match(text) is not None
+
+
 class Rejected(Refused):
     """Values typed or imported that cannot be read; nothing was written."""
 

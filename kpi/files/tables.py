@@ -368,7 +368,10 @@ def _cell_text(value: object, number_format: str | None = None) -> str:
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
     if isinstance(value, float):
-        return repr(value)  # 1e+308 as written, not its 309 digits
+        written = repr(value)  # 1e+308 as written, not its 309 digits
+        # a number typed into a number cell is no ambiguous `1.234` (which a file's other cells
+        # settle, and a file writing decimals both ways refuses): a trailing 0 says it is a decimal
+        return written + "0" if validate.ambiguous(written) else written
     return str(value).strip()
 
 
