@@ -435,9 +435,24 @@ def test_a_whole_month_is_deleted_only_when_its_own_button_says_how_many(app, ap
     assert f"This deletes {held} values: every KPI's for September 2026." in asked
     at.button(key="data.correct.stop").click().run()  # Cancel: nothing goes, and nothing is asked any more
     assert not [b for b in at.button if b.key == "data.correct.go"]
+    september = sa.select(sa.func.count()).where(m.c.month == date(2026, 9, 1))
     with engine.reading(engine.create(app_url)) as conn:
-        still = conn.execute(sa.select(sa.func.count()).where(m.c.month == date(2026, 9, 1))).scalar_one()
-    assert still == held > 1
+        assert conn.execute(september).scalar_one() == held > 1
+    # asked again, and another administrator deletes one of them before the click: the button
+    # deletes what it said or nothing ("Delete 31 values" had deleted 36, a review)
+    [b for b in at.get("form_submit_button") if b.proto.form_id == "data.correct"][0].click().run()
+    with engine.writing(engine.create(app_url)) as conn:
+        conn.execute(m.delete().where(m.c.month == date(2026, 9, 1), m.c.kpi == "CS_WAIT"))
+    at.button(key="data.correct.go").click().run()
+    assert "has changed since it was asked for" in " ".join(e.value for e in at.error)
+    with engine.reading(engine.create(app_url)) as conn:
+        assert conn.execute(september).scalar_one() == held - 1
+    # asked once more, then a visit elsewhere: back on the tab, the form is empty and asks nothing
+    [b for b in at.get("form_submit_button") if b.proto.form_id == "data.correct"][0].click().run()
+    assert [b for b in at.button if b.key == "data.correct.go"]
+    at.switch_page("app.py").run()
+    open_data_tab(at.switch_page("pages/data.py"), "definitions.tab_correct")
+    assert not at.exception and not [b for b in at.button if b.key == "data.correct.go"]
 
 
 @pytest.mark.parametrize(

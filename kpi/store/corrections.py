@@ -63,6 +63,9 @@ class Deletion:
     """As the store spells it; None for every KPI."""
     answers: bool
     found: Deleted
+    taken: tuple[tuple[str, int], ...] = ()
+    """`(KPI, values or answers)` of what it takes, as it was said: `delete` with `asked` deletes
+    exactly this or nothing (a pull or another administrator may write between the two)."""
 
 
 def plan(
@@ -72,12 +75,13 @@ def plan(
     _check_admin(viewer)
     kpi = _spelled(conn, kpi) if kpi else kpi
     if answers:
-        counts = conn.execute(_answer_counts(month, kpi)).all()
-        found = Deleted(0, sum(count for _, count in counts))
+        taken = tuple((code, count) for code, count in conn.execute(_answer_counts(month, kpi)))
+        found = Deleted(0, sum(count for _, count in taken))
     else:
-        found = Deleted(len(conn.execute(_value_codes(month, kpi)).all()), 0)
+        taken = tuple((code, 1) for code in conn.execute(_value_codes(month, kpi)).scalars())
+        found = Deleted(len(taken), 0)
     _nothing(found, month, kpi, answers)
-    return Deletion(month, kpi, answers, found)
+    return Deletion(month, kpi, answers, found, taken)
 
 
 def _value_codes(month: date, kpi: str | None) -> sa.Select:
@@ -105,11 +109,20 @@ def _nothing(found: Deleted, month: date, kpi: str | None, answers: bool) -> Non
 
 
 def delete(
-    conn: sa.Connection, viewer: Person, month: date, kpi: str | None = None, *, answers: bool = False
+    conn: sa.Connection,
+    viewer: Person,
+    month: date,
+    kpi: str | None = None,
+    *,
+    answers: bool = False,
+    asked: Deletion | None = None,
 ) -> Deleted:
     """Delete the month's value of `kpi` (or of every KPI), or with `answers` its survey answers
-    in that month; refused when nothing matches."""
+    in that month; refused when nothing matches, and when what it would take is no longer what
+    `asked` said (`plan`: the app's "Delete 31 values" had deleted 36)."""
     _check_admin(viewer)
+    if asked is not None and plan(conn, viewer, month, kpi, answers=answers).taken != asked.taken:
+        raise Refused([Problem("correct.changed")])
     kpi = _spelled(conn, kpi) if kpi else kpi
     writer = Writer(conn, viewer.email)
     if answers:

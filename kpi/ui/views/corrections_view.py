@@ -40,7 +40,7 @@ def panel(ctx: Context) -> None:
     said = st.session_state.pop(CHECK, "")
     if said:
         st.warning(plain.markdown(said), icon=":material/troubleshoot:")
-    confirm(ctx)
+    asking = st.container()  # the deletion asked for, filled once this run's request is handled
     with st.form("data.correct"):
         kpi = st.text_input(t("correct.kpi"), key="data.correct.kpi").strip() or None
         month_text = st.text_input(t("correct.month"), placeholder="2026-10", key="data.correct.month")
@@ -49,50 +49,61 @@ def panel(ctx: Context) -> None:
         )
         value = st.text_input(t("correct.value"), key="data.correct.value")
         submitted = st.form_submit_button(t("correct.apply"), type="primary")
-    if not submitted:
-        return
-    st.session_state.pop(ASKED, None)  # a new request: the one asked before is no longer wanted
+    if submitted:
+        st.session_state.pop(ASKED, None)  # a new request: the one asked before is no longer wanted
+        _request(ctx, kpi, month_text, what, value)
+    with asking:
+        confirm(ctx)
+
+
+def _request(ctx: Context, kpi: str | None, month_text: str, what: str, value: str) -> None:
+    """The form's request: a correction is made; a deletion is worked out and asked once more."""
     try:
         month = validate.month(month_text, "correct.month", required=True)
     except CockpitError as refusal:
         notices.show(refusal)
         return
     assert month is not None
-    if what != "correct":  # said and asked once more first (`confirm`)
+    if what != "correct":  # said and asked once more first (`confirm`), for what the form holds
         try:
             with engine.reading(data.store()) as conn:
-                st.session_state[ASKED] = corrections.plan(
-                    conn, ctx.viewer, month, kpi, answers=what == "answers"
-                )
+                asked = corrections.plan(conn, ctx.viewer, month, kpi, answers=what == "answers")
         except CockpitError as refusal:
             notices.show(refusal)
             return
+        st.session_state[ASKED] = (_typed(), asked)
         st.rerun()
-    if what == "correct":
-        kept: list[corrections.Corrected] = []
+    kept: list[corrections.Corrected] = []
 
-        def correct(conn: sa.Connection, viewer: Person, kpi: str, month: date, value: str) -> None:
-            kept.append(corrections.correct(conn, viewer, kpi, month, value))
+    def correct(conn: sa.Connection, viewer: Person, kpi: str, month: date, value: str) -> None:
+        kept.append(corrections.correct(conn, viewer, kpi, month, value))
 
-        done = forms.write(ctx, correct, kpi=kpi or "", month=month, value=value)
-        if done and kept:  # what it did, as the command line says it ("already is …" said nothing)
-            fixed = kept[0]
-            said = phrases.correction(
-                fixed.outcome == "unchanged", fixed.kpi, month, fmt.exact(fixed.value, fixed.unit)
-            )
-            notices.saved(plain.markdown(said))
-        if done and kept and kept[0].unusual:  # corrected all the same: the person typed it
-            st.session_state[CHECK] = phrases.to_check(kept[0].unusual)
-    if done:
-        st.rerun()
+    if not forms.write(ctx, correct, kpi=kpi or "", month=month, value=value):
+        return
+    fixed = kept[0]  # what it did, as the command line says it ("already is …" said nothing)
+    said = phrases.correction(
+        fixed.outcome == "unchanged", fixed.kpi, month, fmt.exact(fixed.value, fixed.unit)
+    )
+    notices.saved(plain.markdown(said))
+    if fixed.unusual:  # corrected all the same: the person typed it
+        st.session_state[CHECK] = phrases.to_check(fixed.unusual)
+    st.rerun()
+
+
+def _typed() -> tuple[object, ...]:
+    """What the form holds: a deletion asked for is shown only while it still does (a new page
+    visit starts an empty form, and the one asked before a visit elsewhere was still offered)."""
+    return tuple(st.session_state.get(f"data.correct.{name}") for name in ("kpi", "month", "what"))
 
 
 def confirm(ctx: Context) -> None:
     """The deletion asked for, what it would take, and whether to go on: nothing is deleted
-    until its own button says how much."""
-    asked: corrections.Deletion | None = st.session_state.get(ASKED)
-    if asked is None:
+    until its own button says how much, and then exactly that (`corrections.delete`'s `asked`)."""
+    held: tuple[tuple[object, ...], corrections.Deletion] | None = st.session_state.get(ASKED)
+    if held is None or held[0] != _typed():
+        st.session_state.pop(ASKED, None)
         return
+    asked = held[1]
     found = asked.found
     st.warning(
         plain.markdown(phrases.deletion(found.values, found.answers, asked.kpi, asked.month, asked=True)),
@@ -110,7 +121,10 @@ def confirm(ctx: Context) -> None:
         gone: list[corrections.Deleted] = []
 
         def delete(conn: sa.Connection, viewer: Person) -> None:
-            gone.append(corrections.delete(conn, viewer, asked.month, asked.kpi, answers=asked.answers))
+            done = corrections.delete(
+                conn, viewer, asked.month, asked.kpi, answers=asked.answers, asked=asked
+            )
+            gone.append(done)
 
         if forms.write(ctx, delete):
             notices.saved(
