@@ -41,7 +41,8 @@ PLAIN = {
     + "NPS,2026-11-04,7,,,,'=1+1 skrev jeg\n"
     + "NPS,2026-11-05,8,,,R4,Skriv til mig på kunde@example.dk\tnu\n"
     + "NPS,2026-11-06,2,,,R5,\n"
-    + "CS_CSAT,2026-11-06,2,,,R5,Ventede længe\n",
+    + "CS_CSAT,2026-11-06,2,,,R5,Ventede længe\n"
+    + "NPS,2026-11-07,6,priv\u200bate,,R\u20606,\n",  # nobody sees these: read without them
 }
 """Files DuckDB reads as Python's csv does: read, checked and written a column at a time."""
 NOT_READ_BY_DUCKDB = {

@@ -127,6 +127,23 @@ def test_a_second_action_of_a_goal_under_the_same_title_is_refused_and_the_downl
     assert set(importing.run(store, "actions", data, "actions.csv", as_admin()).counts) == {"unchanged"}
 
 
+def test_a_title_alike_to_every_eye_is_the_same_action_in_the_form_and_the_file(demo_url):
+    """ "… second\u200b queue" stood beside "… second queue" as a second action (an adversarial
+    trial); one stored with the zero-width space before the import read them out is still matched."""
+    from kpi.store import importing
+
+    store = engine.create(demo_url)
+    with engine.writing(store) as conn:  # as a store written before may hold it
+        conn.execute(
+            schema.action.insert().values(goal="O1", title="Open a second\u200b queue", status="planned")
+        )
+    with pytest.raises(errors.Refused) as refused, engine.writing(store) as conn:
+        edits.add_action(conn, CS_HEAD, goal="O1", title="Open a second queue", owner=None, due=None)
+    assert [p.key for p in refused.value.problems] == ["edit.duplicate_action"]
+    same = "goal,title,status\nO1,Open a second queue,doing\n".encode()
+    assert importing.run(store, "actions", same, "a.csv", as_admin()).counts == {"updated": 1}
+
+
 def test_a_head_gives_actions_only_to_those_who_read_them_and_a_closed_one_widens_nothing(demo_duckdb_url):
     """An adversarial test: a head gave an action of her goal to IT's head, who then read her
     department's KPI, red items and goal tree on every page, pack and mail, even after it was

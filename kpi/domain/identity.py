@@ -67,8 +67,9 @@ def address_inside(text: str) -> str | None:
 
 
 def code_key(text: str) -> str:
-    """The form codes are compared in: `cs`, `Cs` and `CS` are one code."""
-    return unicodedata.normalize("NFKC", text).strip().upper()
+    """The form codes (and actions' titles) are compared in: `cs`, `Cs` and `CS` are one code,
+    and a title with a zero-width space in it is the one without (`UNSEEN`)."""
+    return unicodedata.normalize("NFKC", text.translate(UNSEEN)).strip().upper()
 
 
 def spelling(text: str) -> str:
@@ -107,9 +108,11 @@ FILLERS = frozenset("\u3164\u115f\u1160\uffa0\u2800")
 """Letters and signs drawn as nothing at all: the Hangul fillers and the blank Braille pattern
 (an action titled only "\u3164" was listed as a blank line)."""
 
-UNSEEN = str.maketrans("", "", "\u200b\u2060\ufeff")
-"""Characters a title never needs and a reader never sees: the zero-width space, the word joiner
-and the byte-order mark (`unseen_removed`). Joiners that shape letters or emoji stay."""
+UNSEEN_CHARS = "\u200b\u2060\ufeff\u00ad\u200e\u200f"
+"""Characters a title never needs and a reader never sees: the zero-width space, the word joiner,
+the byte-order mark, the soft hyphen and the left-to-right and right-to-left marks
+(`unseen_removed`). Joiners that shape letters or emoji stay."""
+UNSEEN = str.maketrans("", "", UNSEEN_CHARS)
 
 
 def blank(text: str) -> bool:

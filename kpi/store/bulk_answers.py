@@ -34,7 +34,7 @@ import duckdb
 import pyarrow as pa
 import sqlalchemy as sa
 
-from kpi.domain import bounds, cx, months
+from kpi.domain import bounds, cx, identity, months
 from kpi.files import tables
 from kpi.store import schema as s
 from kpi.store.writes import Writer, arrow_rows, bulk_insert_arrow
@@ -66,15 +66,16 @@ def _control() -> str:
 def _unplain(column: str, name: str) -> str:
     """SQL: whether a cell of free text `name` is one the exact importer might read as other than
     written (space at an end, a download's `'` in front or after a `;`, `kpi.files.spreadsheet`)
-    or refuse (too long, an `@`, a tab or a line break, a control character): those go through
-    it one by one."""
+    or refuse (too long, an `@`, a tab or a line break, a control character) or read without
+    what nobody sees (`identity.UNSEEN_CHARS`): those go through it one by one."""
     limit = bounds.TEXT_LIMITS[name]
     return (
         f"({column} = '' OR length({column}) > {limit} OR regexp_matches({column}, $edge) "
         f"OR starts_with({column}, chr(39)) OR contains({column}, ';') OR contains({column}, '@') "
         f"OR contains({column}, chr(9)) "
         f"OR contains({column}, chr(10)) OR contains({column}, chr(13)) "
-        f"OR regexp_matches({column}, $control))"
+        + "".join(f"OR contains({column}, chr({ord(c)})) " for c in identity.UNSEEN_CHARS)
+        + f"OR regexp_matches({column}, $control))"
     )
 
 

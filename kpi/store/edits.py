@@ -38,7 +38,7 @@ def _kpi_department(conn: sa.Connection, code: str) -> str:
 
 
 def _text(text: str, field: str) -> str:
-    cleaned = (text or "").strip()
+    cleaned = identity.unseen_removed(text or "").strip()  # as an import reads it (`tables._text`)
     if identity.blank(cleaned):  # spaces alone, or zero-width ones: nothing a reader sees
         raise Refused(Problem("edit.empty", field))
     if len(cleaned) > MAX_TEXT:
