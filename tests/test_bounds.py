@@ -11,10 +11,11 @@ import sqlalchemy as sa
 from kpi import cli
 from kpi.domain import bounds, checks, months, validate
 from kpi.domain.bounds import Window
+from kpi.domain.errors import Refused
 from kpi.domain.model import Person, Role
 from kpi.domain.validate import Rejected
 from kpi.files.tables import ImportRejected
-from kpi.store import definitions, engine, importing, queries
+from kpi.store import corrections, definitions, engine, importing, queries
 from kpi.store import schema as s
 from kpi.text import fmt, words
 from tests.commands import in_a_process, in_process
@@ -453,6 +454,28 @@ def test_a_whole_month_is_deleted_only_when_its_own_button_says_how_many(app, ap
     at.switch_page("app.py").run()
     open_data_tab(at.switch_page("pages/data.py"), "definitions.tab_correct")
     assert not at.exception and not [b for b in at.button if b.key == "data.correct.go"]
+
+
+def test_a_value_under_a_code_no_kpi_defines_can_still_be_deleted_but_not_corrected(demo_url):
+    """What a store written before the checks knew better may hold: a value of a KPI long gone.
+    A deletion takes it, by its code as written; a correction is refused, naming no value."""
+    store = engine.create(demo_url)
+    with engine.writing(store) as conn:
+        conn.execute(
+            s.measurement.insert().values(
+                kpi="OLD_KPI",
+                month=date(2026, 9, 1),
+                value=1.0,
+                note="",
+                source="old",
+                loaded_at=datetime(2020, 1, 1),
+            )
+        )
+    admin = next(p for p in _people(demo_url) if p.role is Role.ADMIN)
+    with engine.writing(store) as conn:
+        assert corrections.delete(conn, admin, date(2026, 9, 1), "OLD_KPI") == corrections.Deleted(1, 0)
+    with pytest.raises(Refused), engine.writing(store) as conn:
+        corrections.delete(conn, admin, date(2026, 9, 1), "NEVER_KPI")
 
 
 @pytest.mark.parametrize(

@@ -140,7 +140,7 @@ def test_a_title_alike_to_every_eye_is_the_same_action_in_the_form_and_the_file(
     with pytest.raises(errors.Refused) as refused, engine.writing(store) as conn:
         edits.add_action(conn, CS_HEAD, goal="O1", title="Open a second queue", owner=None, due=None)
     assert [p.key for p in refused.value.problems] == ["edit.duplicate_action"]
-    same = "goal,title,status\nO1,Open a second queue,doing\n".encode()
+    same = b"goal,title,status\nO1,Open a second queue,doing\n"
     assert importing.run(store, "actions", same, "a.csv", as_admin()).counts == {"updated": 1}
 
 

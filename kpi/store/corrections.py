@@ -41,13 +41,20 @@ def _check_admin(viewer: Person) -> None:
         raise Denied(Problem("edit.denied_define"))
 
 
-def _spelled(conn: sa.Connection, kpi: str) -> str:
+def _spelled(conn: sa.Connection, kpi: str, *, stray: bool = False) -> str:
     """The KPI `kpi` names, without regard to case, as the store spells it; a KPI's name or a
     code the store does not hold is refused as an import's cell is (`checks.measurement`: "is a
-    name; write its code", "did you mean"), not told there is no value of it."""
+    name; write its code", "did you mean"), not told there is no value of it. With `stray`
+    (a deletion) a code no KPI defines is taken as written where values or answers still carry
+    it: those are the rows to clean."""
     found = identity.match(kpi, known.codes(conn, "kpi"))
     if found is not None:
         return found
+    code = kpi.strip()
+    m, r = s.measurement, s.response
+    held = sa.union_all(sa.select(m.c.kpi).where(m.c.kpi == code), sa.select(r.c.kpi).where(r.c.kpi == code))
+    if stray and conn.execute(sa.select(sa.exists(held))).scalar():
+        return code
     seen = known.read(conn, hints=True)  # an administrator's check: it may name what the store holds
     said = [p for p in checks.measurement({"kpi": kpi.strip(), "value": 0}, seen) if p.field == "kpi"]
     raise Refused(said or [Problem("unknown_reference", "kpi", (("value", kpi.strip()),))])
@@ -73,7 +80,7 @@ def plan(
 ) -> Deletion:
     """What `delete` with these arguments would delete, deleting nothing; refused as it would be."""
     _check_admin(viewer)
-    kpi = _spelled(conn, kpi) if kpi else kpi
+    kpi = _spelled(conn, kpi, stray=True) if kpi else kpi
     if answers:
         taken = tuple((code, count) for code, count in conn.execute(_answer_counts(month, kpi)))
         found = Deleted(0, sum(count for _, count in taken))
@@ -123,7 +130,7 @@ def delete(
     _check_admin(viewer)
     if asked is not None and plan(conn, viewer, month, kpi, answers=answers).taken != asked.taken:
         raise Refused([Problem("correct.changed")])
-    kpi = _spelled(conn, kpi) if kpi else kpi
+    kpi = _spelled(conn, kpi, stray=True) if kpi else kpi
     writer = Writer(conn, viewer.email)
     if answers:
         count = _delete_answers(conn, writer, month, kpi)
