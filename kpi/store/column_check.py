@@ -41,8 +41,8 @@ def _columns(staged: Staged) -> list[tables.Column]:
 
 
 def _decimal(staged: Staged, distinct: dict[str, list[tuple[str, int]]]) -> str:
-    """The file's decimal separator, decided from its number cells in the order the exact
-    importer meets them (row by row, columns in the header's order)."""
+    """The file's decimal separator, decided from its number cells as the exact importer
+    decides it (`validate.decimal_of`)."""
     cells = sorted(
         (first, staged.positions[c.name], tables.cell(raw))
         for c in _columns(staged)

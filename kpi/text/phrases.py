@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date
 
-from kpi.domain import attention, months, owed, signals, status, verdicts
+from kpi.domain import attention, owed, signals, status, verdicts
 from kpi.domain.attention import Item
 from kpi.domain.company_events import CompanyEvent
 from kpi.domain.initiatives import MIN_AFTER, Outcome, Verdict
@@ -119,10 +119,11 @@ def doubtful_sample(value: MonthValue | None) -> str:
 
 
 def correction(unchanged: bool, kpi: str, month: date, value: str) -> str:
-    """What a correction did, one sentence: "The value of CS_WAIT for 2026-09 is now 77.5 s." or
-    that it already was (`value` as stored, in its unit: `fmt.exact`)."""
+    """What a correction did, one sentence: "The value of CS_WAIT for September 2026 is now
+    77.5 s." or that it already was (`value` as stored, in its unit: `fmt.exact`); its month
+    written as a deletion's is (`deletion`)."""
     key = "correct.unchanged" if unchanged else "correct.corrected"
-    return ended(t(key, kpi=kpi, month=months.key(month), value=value))
+    return ended(t(key, kpi=kpi, month=fmt.month_long(month), value=value))
 
 
 def deletion(values: int, answers: int, kpi: str | None, month: date, *, asked: bool = False) -> str:
