@@ -324,29 +324,33 @@ def _action_lines(meeting: Meeting, actions: Sequence[Action], owners: dict[str,
     due = [a for a in actions if a.goal in visible and a.due and a.due <= horizon and a.status.is_open]
     late = {a.id for a in outlook.overdue_on(due, meeting.today or months.end_of(month) + timedelta(days=1))}
     overdue = Flag(str(attention.Kind.LATE_ACTION), t(f"attention.{attention.Kind.LATE_ACTION}"))
-    lines = [
-        Line(
-            a.title,
-            owners.get(a.owner or "", "–"),
-            measure.unbroken(fmt.day(a.due)) if a.due else "–",  # a date whole (not "1 Nov / 2025")
-            None,
-            f"{t(f'action.{a.status}')}"
-            + (f" · {phrases.verdict_words(meeting.verdicts[a.id])}" if a.id in meeting.verdicts else ""),
-            # overdue in the attention list's colour and word (a grey "· overdue" in the note was
-            # read past: a presenter's trial)
-            flag=overdue if a.id in late else None,
+    lines = []
+    for a in sorted(due, key=lambda a: a.due or month):
+        state = t(f"action.{a.status}")
+        verdict = phrases.verdict_words(meeting.verdicts[a.id]) if a.id in meeting.verdicts else ""
+        lines.append(
+            Line(
+                a.title,
+                owners.get(a.owner or "", "–"),
+                measure.unbroken(fmt.day(a.due)) if a.due else "–",  # a date whole (not "1 Nov / 2025")
+                None,
+                # the state where the status cell shows the flag, else the status cell says it
+                " · ".join(p for p in (state if a.id in late else "", verdict) if p),
+                # overdue in the attention list's colour and word (a grey "· overdue" in the note was
+                # read past: a presenter's trial)
+                flag=overdue if a.id in late else None,
+                state=state,
+            )
         )
-        for a in sorted(due, key=lambda a: a.due or month)
-    ]
     listed = {a.id for a in due}
     for a in actions:
         if a.id in meeting.verdicts and a.id not in listed and a.goal in visible and a.go_live:
             live = t("initiative.live", day=measure.unbroken(fmt.day(a.go_live)))
-            note = f"{t(f'action.{a.status}')} · {phrases.verdict_words(meeting.verdicts[a.id])}"
+            state, verdict = t(f"action.{a.status}"), phrases.verdict_words(meeting.verdicts[a.id])
             owner = owners.get(a.owner or "", "–")
             # live since, not due by: the notes say so (they read "due live 1 Nov 2025")
-            why = t("speaker.initiative", who=owner, live=live, state=note)
-            lines.append(Line(a.title, owner, live, None, note, why=why))
+            why = t("speaker.initiative", who=owner, live=live, state=f"{state} · {verdict}")
+            lines.append(Line(a.title, owner, live, None, verdict, why=why, state=state))
     return lines
 
 

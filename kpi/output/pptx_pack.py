@@ -170,12 +170,15 @@ def status_words(lines: Sequence[Line], layout: str = "wide") -> list[str]:
     """Every word the table's status column can hold in the reader's language, held on one line:
     every status of a KPI or of a goal (whichever the table lists), or on the attention slide
     every kind of exception. The column is as wide as the longest, so no status wraps and the
-    column keeps its width from slide to slide. The actions' table flags only what is overdue,
-    so its column is as wide as that word (every kind's had squeezed the notes)."""
+    column keeps its width from slide to slide. The actions' table flags what is overdue and
+    says the others' states, so its column is as wide as those words (every kind's had squeezed
+    the notes)."""
     words: list[str] = []
     kinds = {line.flag.kind for line in lines if line.flag is not None}
-    if layout == "actions" and kinds:
-        words += [palette.attention_label(str(Kind.LATE_ACTION), t(f"attention.{Kind.LATE_ACTION}"))]
+    if layout == "actions":  # an overdue one's flag, the others' states
+        if kinds:
+            words += [palette.attention_label(str(Kind.LATE_ACTION), t(f"attention.{Kind.LATE_ACTION}"))]
+        words += [line.state for line in lines if line.state]
     elif kinds:
         words += [
             palette.attention_label(str(k), t(f"attention.{k}")) for k in Kind if k is not Kind.MISMATCH
@@ -224,7 +227,7 @@ def used_columns(lines: Sequence[Line], layout: str) -> tuple[_Column, ...]:
         if column.field == "label":
             return True
         if column.field == "status":
-            return any(line.status is not None or line.flag is not None or line.reading for line in lines)
+            return any(line.status is not None or line.flag or line.reading or line.state for line in lines)
         return any(getattr(line, column.field) for line in lines)
 
     return tuple(column for column in _COLUMNS[layout] if used(column))
@@ -389,7 +392,7 @@ def _status(line: Line) -> tuple[str, RGBColor]:
         look = palette.attention_look(line.flag.kind)
         return measure.unbroken(palette.attention_label(line.flag.kind, line.flag.word)), _rgb(look.colour)
     if line.status is None:
-        return "", INK
+        return measure.unbroken(line.state), INK  # an action's state, where it is not overdue
     return measure.unbroken(palette.label(line.status)), _rgb(palette.look(line.status).colour)
 
 

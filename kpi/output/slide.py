@@ -111,6 +111,9 @@ class Line:
     trend: tuple[float, ...] = ()
     """The KPI's values of the last `sparkline.MONTHS` months, oldest first: a department slide's
     small trend beside each line (empty where none is drawn)."""
+    state: str = ""
+    """On the actions slide, the action's state in words (`In progress`): its status cell where
+    it is not overdue (`flag`), which stood empty beside three overdue ones."""
     also: str = ""
     """On the attention slide, the items told with the line's, on its number
     (`phrases.told_with_line`): the Present page says them under the line's name, where a long

@@ -236,8 +236,9 @@ def _line(line: deck.Line, number: int, *, kind: str, narrow: bool) -> None:
         if line.trend:
             colour = palette.look(line.status).colour if line.status else palette.GRAY
             trend.image(sparkline.svg(line.trend, colour))
-        if kind == "actions":  # its due date, and whether it is overdue
-            status.markdown(" · ".join(p for p in (f"**{plain.markdown(line.target)}**", _flag(line)) if p))
+        if kind == "actions":  # its due date, and whether it is overdue, else its state
+            said = _flag(line) or plain.markdown(line.state)
+            status.markdown(" · ".join(p for p in (f"**{plain.markdown(line.target)}**", said) if p))
         else:
             target = _target(line)
             first = " · ".join(p for p in (_flag(line), target) if p)
