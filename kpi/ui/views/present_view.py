@@ -354,22 +354,20 @@ def foot(count: int, index: int) -> None:
     there, and the toolbar stood two screens up (a presenter's trial); a wider screen holds the
     whole slide under its toolbar."""
     with st.container(key="present-foot", horizontal=True, gap="small"):
-        st.button(
-            t("present.previous"),
-            icon=":material/arrow_back:",
-            disabled=index == 0,
-            key="present.foot.back",
-            on_click=_step,
-            args=(-1, count),
-        )
-        st.button(
-            t("present.next"),
-            icon=":material/arrow_forward:",
-            disabled=index == count - 1,
-            key="present.foot.next",
-            on_click=_step,
-            args=(1, count),
-        )
+        _move(-1, index, count, "present.foot.back")
+        _move(1, index, count, "present.foot.next")
+
+
+def _move(by: int, index: int, count: int, key: str) -> None:
+    """Back (`by` -1) or Next (1), disabled at the deck's end it would pass."""
+    st.button(
+        t("present.previous" if by < 0 else "present.next"),
+        icon=":material/arrow_back:" if by < 0 else ":material/arrow_forward:",
+        disabled=index == (0 if by < 0 else count - 1),
+        key=key,
+        on_click=_step,
+        args=(by, count),
+    )
 
 
 def label(slides: Sequence[deck.Slide], index: int) -> str:
@@ -398,23 +396,9 @@ def toolbar(slides: Sequence[deck.Slide], index: int) -> st.delta_generator.Delt
     row, and pushed the slide below the first screen)."""
     count = len(slides)
     with st.container(key="present-toolbar", horizontal=True, vertical_alignment="center", gap="small"):
-        st.button(
-            t("present.previous"),
-            icon=":material/arrow_back:",
-            disabled=index == 0,
-            key="present.back",
-            on_click=_step,
-            args=(-1, count),
-        )
+        _move(-1, index, count, "present.back")
         st.markdown(f"**{index + 1} / {count}**", width="content")
-        st.button(
-            t("present.next"),
-            icon=":material/arrow_forward:",
-            disabled=index == count - 1,
-            key="present.next",
-            on_click=_step,
-            args=(1, count),
-        )
+        _move(1, index, count, "present.next")
         jump = f"present.jump.{index}"
         st.selectbox(
             t("present.jump"),
