@@ -408,7 +408,9 @@ def test_problems_past_the_first_ones_are_written_out_on_asking(app):
     from kpi.ui.views import import_view
 
     at = import_tab(app, "measurements")
-    rows = "".join(f"CS_WAIT,2026-{month:02d},x{n}{month}\n" for n in range(3) for month in range(1, 13))
+    rows = "".join(
+        f"CS_WAIT,{2024 + n}-{month:02d},x{n}{month}\n" for n in range(3) for month in range(1, 13)
+    )
     at.file_uploader(key="data.import.file.measurements").upload(
         "bad.csv", f"kpi,month,value\n{rows}".encode(), "text/csv"
     ).run()

@@ -503,10 +503,14 @@ def _still_owed(report: MonthReport, explained: frozenset[tuple[str, str]]) -> l
 
 
 def _noise(report: MonthReport, row: GoalRow) -> bool:
-    """Whether a goal's turn for the worse is noise, as the Overview's changes sort it
-    (`MonthReport.is_signal`): its KPI shows no concern this month (or cannot be read as a
-    process yet). A goal whose path tightens past a steady process turns red so, and owes a word
-    only when its KPI does (`_kpi_owes`: consistently failing, or a concern)."""
+    """Whether a goal's turn for the worse is noise: its KPI reads as a process this month and
+    shows no concern, as the Overview's changes sort it (`MonthReport.is_signal`). A KPI too new
+    to read as a process says nothing either way, so the turn still owes a word. A goal whose
+    path tightens past a steady process turns red so, and owes a word only when its KPI does
+    (`_kpi_owes`: consistently failing, or a concern)."""
+    kpi = report.kpis.get(row.kpi.code) if row.kpi is not None else None
+    if kpi is None or kpi.reading is None:
+        return False
     flip = Flip(row.goal.code, "goal", str(row.previous_status), str(row.status), is_better=False)
     return not report.is_signal(flip)
 
