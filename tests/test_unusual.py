@@ -32,3 +32,21 @@ def test_too_short_a_history_or_no_positive_usual_value_says_nothing():
     assert unusual.unusual("WAIT", NOVEMBER, 1000.0, "s", USUAL[:5]) is None  # a new KPI
     assert unusual.unusual("INC", NOVEMBER, 12.0, "count", [0, 0, 1, 0, 0, 2, 0]) is None  # rare incidents
     assert unusual.unusual("NPS", NOVEMBER, 40.0, "nps", [-2, 1, -1, 0, 2, -3]) is None  # about zero
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        (1234.5, "1,234.5\u00a0s, 12 times its usual 103\u00a0s"),
+        (5.0, "5\u00a0s, 21 times smaller than its usual 103\u00a0s"),
+        (1e-28, "over 1,000,000 times smaller than its usual 103\u00a0s"),  # was 709,166,666,666,… times
+        (1e-320, "over 1,000,000 times smaller than its usual 103\u00a0s"),  # was "– times smaller"
+        (5e9, "over 1,000,000 times its usual 103\u00a0s"),
+    ],
+)
+def test_how_far_from_usual_a_value_is_said_in_numbers_a_person_reads(value, said):
+    from kpi.text import i18n, phrases
+
+    with i18n.use("en"):
+        text = phrases.to_check([unusual.Unusual("CS_WAIT", date(2026, 10, 1), value, 103.0, "s")])
+    assert said in text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date
 
@@ -188,6 +189,20 @@ NAMED_FAR = 5
 """Values far from usual a message names one by one; the rest it counts."""
 
 
+TIMES_SAID = 1_000_000
+"""Beyond this many times larger or smaller than usual, a value is said to be "over 1,000,000
+times" so: a value of 1e-28 was "709,166,666,666,666,700,000,000,000,000 times smaller", and
+one of 1e-320 "– times smaller"."""
+
+
+def _times(times: float) -> str:
+    """How many times larger or smaller than usual (`Unusual.times`), in words a person reads."""
+    apart = max(times, 1 / times) if times > 0 else math.inf
+    if apart > TIMES_SAID:
+        return t("import.over", number=fmt.number(TIMES_SAID))
+    return fmt.number(apart)
+
+
 def to_check(far: Sequence[Unusual]) -> str:
     """The values far from their KPI's usual ones to look at before the meeting sees them, or
     nothing: "Check the value far from its KPI's usual ones before the meeting sees it: CS_WAIT,
@@ -201,7 +216,7 @@ def to_check(far: Sequence[Unusual]) -> str:
             month=fmt.month(each.month),
             value=fmt.exact(each.value, each.unit),
             usual=fmt.value(each.usual, each.unit),
-            times=fmt.number(max(each.times, 1 / each.times)),
+            times=_times(each.times),
         )
         for each in far[:NAMED_FAR]
     )
