@@ -72,13 +72,13 @@ def number(text: object, field: str, *, required: bool = False, decimal: str | N
     if bounds.digits(raw) > bounds.MAX_DIGITS:
         raise Rejected([Problem("too_precise", field, (("value", raw[:40]), ("digits", bounds.MAX_DIGITS)))])
     cleaned = raw.replace("\u00a0", " ")
-    if decimal == BOTH and _AMBIGUOUS.match(cleaned):
+    if decimal == BOTH and ambiguous(cleaned):
         small, large = float(cleaned.replace(",", ".")), int(cleaned.replace(",", "").replace(".", ""))
         raise Rejected(
             [Problem("ambiguous_number", field, (("value", raw), ("small", small), ("large", large)))]
         )
     for thousands, pattern in _GROUPED.items():
-        if pattern.match(cleaned) and not (_AMBIGUOUS.match(cleaned) and decimal in (None, thousands)):
+        if pattern.match(cleaned) and not (ambiguous(cleaned) and decimal in (None, thousands)):
             cleaned = cleaned.replace(thousands, "")
             return _held(float(cleaned.replace(",", ".")), field, raw)
     if _PLAIN.match(cleaned) or _EXPONENT.match(cleaned):

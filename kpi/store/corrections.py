@@ -12,6 +12,7 @@ window the checks allow, since those are the rows to clean.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -56,8 +57,8 @@ def _spelled(conn: sa.Connection, kpi: str, *, stray: bool = False) -> str:
     if stray and conn.execute(sa.select(sa.exists(held))).scalar():
         return code
     seen = known.read(conn, hints=True)  # an administrator's check: it may name what the store holds
-    said = [p for p in checks.measurement({"kpi": kpi.strip(), "value": 0}, seen) if p.field == "kpi"]
-    raise Refused(said or [Problem("unknown_reference", "kpi", (("value", kpi.strip()),))])
+    said = [p for p in checks.measurement({"kpi": code, "value": 0}, seen) if p.field == "kpi"]
+    raise Refused(said or [Problem("unknown_reference", "kpi", (("value", code),))])
 
 
 @dataclass(frozen=True)
@@ -127,32 +128,29 @@ def delete(
     """Delete the month's value of `kpi` (or of every KPI), or with `answers` its survey answers
     in that month; refused when nothing matches, and when what it would take is no longer what
     `asked` said (`plan`: the app's "Delete 31 values" had deleted 36)."""
-    _check_admin(viewer)
-    if asked is not None and plan(conn, viewer, month, kpi, answers=answers).taken != asked.taken:
+    wanted = plan(
+        conn, viewer, month, kpi, answers=answers
+    )  # an administrator, the KPI spelled, something to take
+    if asked is not None and wanted.taken != asked.taken:
         raise Refused([Problem("correct.changed")])
-    kpi = _spelled(conn, kpi, stray=True) if kpi else kpi
     writer = Writer(conn, viewer.email)
     if answers:
-        count = _delete_answers(conn, writer, month, kpi)
-        found = Deleted(0, count)
+        _delete_answers(conn, writer, month, wanted.taken)
     else:
-        codes = conn.execute(_value_codes(month, kpi)).scalars().all()
-        for code in codes:
+        for code, _ in wanted.taken:
             writer.delete(s.measurement, {"kpi": code, "month": month})
-        found = Deleted(len(codes), 0)
-    _nothing(found, month, kpi, answers)
-    return found
+    return wanted.found
 
 
-def _delete_answers(conn: sa.Connection, writer: Writer, month: date, kpi: str | None) -> int:
-    """Delete the month's answers (of `kpi`, or of every survey KPI) with their monthly counts;
+def _delete_answers(
+    conn: sa.Connection, writer: Writer, month: date, counts: Sequence[tuple[str, int]]
+) -> None:
+    """Delete the month's answers of each KPI of `counts` (`plan`'s) with their monthly counts;
     one audit row per KPI with the number of answers it had."""
     r, summary = s.response, s.response_month
-    in_month = _in_month(month, kpi)
-    counts = conn.execute(_answer_counts(month, kpi)).all()
     now = datetime.now()
     for code, count in counts:
-        conn.execute(r.delete().where(*in_month, r.c.kpi == code))
+        conn.execute(r.delete().where(*_in_month(month, code)))
         conn.execute(summary.delete().where(summary.c.kpi == code, summary.c.month == month))
         conn.execute(
             s.audit.insert().values(
@@ -160,7 +158,6 @@ def _delete_answers(conn: sa.Connection, writer: Writer, month: date, kpi: str |
             )
         )
         writer.tally.add(r.name, "deleted", count)
-    return sum(count for _, count in counts)
 
 
 @dataclass(frozen=True)
