@@ -198,6 +198,32 @@ def test_files_read_csv_globs_and_parquet(tmp_path):
     assert [p.value for p in from_parquet] == [70.0, 75.0, 80.0]
 
 
+def test_a_files_source_whose_export_has_not_run_says_the_pattern_and_the_folder(tmp_path):
+    """No file matching the glob was DuckDB's "IO Error: No files found that match the pattern"
+    with the query echoed after it; it is said as the pattern and where a relative path starts."""
+    feeds.write_files(tmp_path / "exports")
+    missing = Source(
+        "AHT", SourceKind.FILES, f"SELECT month, wait AS value FROM read_csv('{tmp_path}/exports/2027-*.csv')"
+    )
+    with pytest.raises(SourceFailed) as caught:
+        running.run(missing, OCTOBER, None)
+    assert [p.key for p in caught.value.problems] == ["source.no_files"]
+    message = said(caught.value)
+    assert f"{tmp_path}/exports/2027-*.csv" in message and "IO Error" not in message
+    assert "check that the export has run" in message
+
+
+def test_a_failing_query_is_said_without_the_query_echoed_under_it():
+    source = Source(
+        "AHT", SourceKind.FILES, "SELECT month, x AS value FROM (SELECT DATE '2026-10-01' AS month)"
+    )
+    with pytest.raises(SourceFailed) as caught:
+        running.run(source, OCTOBER, None)
+    message = said(caught.value)
+    assert 'Referenced column "x" not found' in message
+    assert "LINE 1" not in message and "^" not in message
+
+
 SECRET = 'warehouse = "postgresql://kpi:S3cretPw@db/figures"'
 
 

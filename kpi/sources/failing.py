@@ -5,6 +5,7 @@ every failure of it said as a `SourceFailed`."""
 from __future__ import annotations
 
 import contextvars
+import os
 import re
 import threading
 from collections.abc import Callable
@@ -36,11 +37,28 @@ DETAIL_LIMIT = 200
 _QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
 
 
+_NO_FILES = re.compile(r'No files found that match the pattern "([^"]*)"')
+_ECHOED_QUERY = re.compile(r"\bLINE \d+:[^\n]*(\n[ \t]*\^)?")
+"""The line of the query a database echoes under its error, and the caret under it: said on one
+line they only repeat the query, and a hint after them (PostgreSQL's HINT) is kept."""
+
+
+def duckdb_failed(error: BaseException) -> SourceFailed:
+    """DuckDB's failure over a source's files, said plainly where it is a common one: a pattern
+    no file matches (an export that has not run yet, a folder named wrong) says the pattern and
+    the folder a relative path is read from, not DuckDB's "IO Error: No files found …"."""
+    found = _NO_FILES.search(str(error))
+    if found:
+        return failed("no_files", pattern=excerpt(found[1], DETAIL_LIMIT), folder=os.getcwd())
+    return failed("query_failed", detail=one_line(error))
+
+
 def one_line(error: BaseException) -> str:
     """A driver's error as one short line: what the database or server said, each quoted part
     (where drivers put the value that did not fit: `could not convert string '…' to DOUBLE`)
     cut to a short excerpt, so a message never carries a database's contents out whole."""
-    text = " ".join(str(getattr(error, "orig", None) or error).split())
+    text = _ECHOED_QUERY.sub("", str(getattr(error, "orig", None) or error))  # the query, echoed
+    text = " ".join(text.split())
     text = _QUOTED.sub(lambda quoted: quoted[0][0] + excerpt(quoted[0][1:-1]) + quoted[0][-1], text)
     return excerpt(text, DETAIL_LIMIT)
 
@@ -78,7 +96,7 @@ def within(seconds: float, work: Callable[[], T], *, timeout: str = "timeout") -
     if isinstance(error, BaseException) and confine.is_outside(error):
         raise outside(folders)
     if isinstance(error, ValueError | OSError | duckdb.Error):
-        raise failed("query_failed", detail=one_line(error))
+        raise duckdb_failed(error)
     if isinstance(error, BaseException):
         raise error
     return outcome["result"]  # type: ignore[return-value]

@@ -18,7 +18,7 @@ import duckdb
 
 from kpi.domain.sources import Source
 from kpi.sources import confine, cursor, zone
-from kpi.sources.failing import failed, one_line, outside
+from kpi.sources.failing import duckdb_failed, failed, outside
 
 
 def run(source: Source, month: date, secret: str | None) -> list[dict[str, object]]:
@@ -40,7 +40,7 @@ def run(source: Source, month: date, secret: str | None) -> list[dict[str, objec
             raise failed("timeout", seconds=source.timeout) from None
         if confine.is_outside(error):
             raise outside(folders) from None
-        raise failed("query_failed", detail=one_line(error)) from None
+        raise duckdb_failed(error) from None
     finally:
         timer.cancel()
         connection.close()
