@@ -751,11 +751,30 @@ def header_columns(kind: str, header: list[str], name: str) -> tuple[dict[str, i
     return positions, problems
 
 
+HEADER_SEARCHED = 20
+"""How far down a file a header is looked for when row 1 is not one."""
+
+
+def _header_below(kind: str, body: list[list[str]]) -> int | None:
+    """The row number of the first of the file's next rows that heads `kind`'s table (it names
+    every required column, and each column it names once), when row 1 does not: a sheet with
+    the company's name and a date above the table was told of a dozen unknown columns."""
+    required = {c.name for c in KINDS[kind] if c.required}
+    for index, cells in enumerate(body[:HEADER_SEARCHED]):
+        named = [column_of(kind, cell) for cell in cells if cell.strip()]
+        if required <= set(named) and len(named) == len(set(named)):
+            return index + 2
+    return None
+
+
 def parse(kind: str, data: bytes, name: str, progress: Callable[[float], None] | None = None) -> Parsed:
     """Every row of the file read by `kind`'s columns; problems collected, nothing raised
     except for a file that cannot be read at all."""
     header, body, delimiter, bare = read_table(data, name)
     positions, header_problems = header_columns(kind, header, name)
+    lower = _header_below(kind, body) if header_problems else None
+    if lower is not None:  # a title or notes above the table: that, not every column, is what is wrong
+        header_problems = [Problem("import.header_below", "", (("row", lower),), name, 1)]
     parsed = Parsed(kind, name, problems=header_problems, written=written_headers(header, positions))
     formulas = _bare_cells(bare, positions, header, name)
     if header_problems or not body:
