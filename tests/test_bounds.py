@@ -2,6 +2,7 @@
 hold, texts of a sane length; the same in imports and forms; and a store that already holds an
 absurd value keeps its pages and can be cleaned."""
 
+import json
 import subprocess
 from datetime import date, datetime
 
@@ -369,6 +370,36 @@ def test_a_value_is_corrected_from_the_cli_and_audited(demo_url):
     assert refused.returncode == 1 and "Traceback" not in refused.stderr
     nothing = _cli(demo_url, "correct", "--kpi", "CS_WAIT", "--month", "1990-01", "--value", "5")
     assert nothing.returncode == 1 and "no value" in nothing.stderr
+
+
+def _june(url: str) -> dict:
+    """CS_WAIT in June 2026 as `status --json` reports it."""
+    report = json.loads(_cli(url, "status", "--month", "2026-06", "--json").stdout)
+    return next(k for k in report["kpis"] if k["code"] == "CS_WAIT")
+
+
+def test_a_correction_or_deletion_of_last_year_says_how_this_year_s_phased_targets_move(demo_url):
+    """This year's targets are phased by last year's months: a value corrected there moved them,
+    and every status judged by them, without a word. The figures said are status's own."""
+    before = _june(demo_url)["target"]
+    fixed = _cli(demo_url, "correct", "--kpi", "CS_WAIT", "--month", "2025-06", "--value", "80")
+    assert fixed.returncode == 0, fixed.stderr
+    after = _june(demo_url)
+    moved = f"from {fmt.value(before, 's')} to {fmt.value(after['target'], 's')}."
+    assert (
+        "2026's month targets are phased by the months of 2025, so 12 of them move with it:" in fixed.stdout
+    )
+    assert f"Jun\xa02026's the most, {moved}" in fixed.stdout
+    assert after["target"] < before and after["target_kind"] == "phased"
+    gone = _cli(demo_url, "delete", "--kpi", "CS_WAIT", "--month", "2025-06")
+    assert gone.returncode == 0, gone.stderr
+    annual = _june(demo_url)  # 2025 is not whole any more: the annual target in every month
+    assert annual["target_kind"] == "annual"
+    assert f"from {fmt.value(after['target'], 's')} to {fmt.value(annual['target'], 's')}." in gone.stdout
+    this_year = _cli(demo_url, "correct", "--kpi", "CS_WAIT", "--month", "2026-06", "--value", "80")
+    assert (
+        this_year.returncode == 0 and "targets" not in this_year.stdout
+    )  # 2026 is not whole: it phases nothing
 
 
 def test_only_an_administrator_deletes(demo_url):

@@ -271,6 +271,25 @@ def test_a_corrected_value_far_from_its_kpi_s_usual_ones_is_named_after_it_is_sa
     assert not [w for w in at.warning if "far from" in w.value]
 
 
+def test_correcting_or_deleting_last_year_s_value_says_how_this_year_s_targets_move(app, app_url):
+    """Said with the correction, and with the deletion before it is asked for once more."""
+    at = open_page(app, DATA, "definitions.tab_correct", **{"as": ADMIN})
+    at.text_input(key="data.correct.kpi").input("CS_WAIT")
+    at.text_input(key="data.correct.month").input("2025-06")
+    at.text_input(key="data.correct.value").input("80")
+    next(b for b in at.get("form_submit_button") if b.proto.form_id == "data.correct").click().run()
+    assert not at.exception
+    said = " ".join(toast.value for toast in at.toast)
+    assert "2026's month targets are phased by the months of 2025, so 12 of them move with it: Jun" in said
+    at.radio(key="data.correct.what").set_value("delete")
+    next(b for b in at.get("form_submit_button") if b.proto.form_id == "data.correct").click().run()
+    asked = " ".join(w.value for w in at.warning)
+    assert (
+        "This deletes 1 value:" in asked and "2026's month targets are phased by the months of 2025" in asked
+    )
+    assert at.button(key="data.correct.go").label == "Delete 1 value"
+
+
 @pytest.mark.reads_only
 def test_a_parent_loop_in_the_editor_is_refused(app, app_url):
     at = open_page(app, DATA, "definitions.tab_goals", **{"as": ADMIN})

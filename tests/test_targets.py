@@ -164,3 +164,48 @@ def test_a_summed_kpi_s_own_target_stands_exactly_as_given(year_before):
     series = {date(2025, m, 1): MonthValue("ORDERS", date(2025, m, 1), v) for m, v in year_before.items()}
     found = month_rows.kpi_target(kpi, series, date(2026, 3, 1), {})
     assert found == MonthTarget(766.7, TargetKind.ANNUAL)
+
+
+LAST_YEAR = {
+    1: 150.0,
+    2: 140.0,
+    3: 148.0,
+    4: 133.0,
+    5: 136.0,
+    6: 140.0,
+    7: 139.0,
+    8: 132.0,
+    9: 121.0,
+    10: 127.0,
+    11: 142.0,
+    12: 151.0,
+}
+
+
+def test_a_value_of_the_year_before_moves_the_phased_targets_it_phases_most_in_its_own_month():
+    """A correction of last June moved this year's targets silently; `moved` says how, and its
+    figures are the ones status judges by (`by_year_before`)."""
+    after = {**LAST_YEAR, 6: 80.0}
+    moved = targets.moved(2026, LAST_YEAR, after, 75.0, Aggregation.MEAN, "s")
+    assert moved is not None and moved.month == date(2026, 6, 1) and moved.count == 12 and moved.unit == "s"
+    june = date(2026, 6, 1)
+    assert moved.before == targets.by_year_before(june, 75.0, LAST_YEAR, Aggregation.MEAN, "s").value
+    assert moved.after == targets.by_year_before(june, 75.0, after, Aggregation.MEAN, "s").value
+    assert moved.after < moved.before
+
+
+def test_a_deleted_month_of_the_year_before_leaves_the_annual_target_in_every_month():
+    gone = {m: v for m, v in LAST_YEAR.items() if m != 6}
+    moved = targets.moved(2026, LAST_YEAR, gone, 75.0, Aggregation.MEAN, "s")
+    assert moved is not None and moved.after == 75.0 and moved.count >= 10
+    assert moved.month == date(2026, 9, 1)  # September, the lowest month, was phased furthest from 75
+
+
+def test_targets_that_do_not_move_are_not_said_to():
+    same = targets.moved(2026, LAST_YEAR, dict(LAST_YEAR), 75.0, Aggregation.MEAN, "s")
+    untargeted = targets.moved(2026, LAST_YEAR, {**LAST_YEAR, 6: 80.0}, None, Aggregation.MEAN, "s")
+    part = {m: v for m, v in LAST_YEAR.items() if m < 12}  # a year not whole phases nothing, before or after
+    unwhole = targets.moved(2027, part, {**part, 6: 80.0}, 75.0, Aggregation.MEAN, "s")
+    every = {date(2026, m, 1): 70.0 for m in range(1, 13)}  # explicit targets stand as given
+    explicit = targets.moved(2026, LAST_YEAR, {**LAST_YEAR, 6: 80.0}, 75.0, Aggregation.MEAN, "s", every)
+    assert same is untargeted is unwhole is explicit is None

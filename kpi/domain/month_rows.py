@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from kpi.domain import cascade, months, samples, signals, status, targets, verdicts
-from kpi.domain.model import Aggregation, Goal, GoalStatus, Kpi, KpiStatus, MonthValue
+from kpi.domain.model import Goal, GoalStatus, Kpi, KpiStatus, MonthValue
 from kpi.domain.targets import MonthTarget
 
 ValueIndex = dict[str, dict[date, MonthValue]]
@@ -195,11 +195,8 @@ def _delta(now: MonthValue | None, then: MonthValue | None) -> float | None:
 
 
 def annual_target(kpi: Kpi) -> float | None:
-    """The KPI's target as a year's: a summed KPI's target is a month's (44 minutes of downtime
-    a month), so its year's total is twelve of them; every other KPI's is the year's level."""
-    if kpi.target is None:
-        return None
-    return kpi.target * 12 if kpi.aggregation is Aggregation.SUM else kpi.target
+    """The KPI's target as a year's (`targets.annual`)."""
+    return targets.annual(kpi.target, kpi.aggregation)
 
 
 def kpi_target(

@@ -110,6 +110,52 @@ def by_year_before(
     )
 
 
+def annual(target: float | None, aggregation: Aggregation) -> float | None:
+    """A KPI's target as a year's: a summed KPI's target is a month's (44 minutes of downtime a
+    month), so its year's total is twelve of them; every other KPI's is the year's level."""
+    if target is None:
+        return None
+    return target * 12 if aggregation is Aggregation.SUM else target
+
+
+@dataclass(frozen=True, slots=True)
+class Moved:
+    """How a year's month targets move when a value of the year before, which phases them,
+    changes: the month whose target moves the most, from `before` to `after` (in `unit`), and how
+    many of the twelve move."""
+
+    month: date
+    before: float
+    after: float
+    count: int
+    unit: str
+
+
+def moved(
+    year: int,
+    before: Mapping[int, float],
+    after: Mapping[int, float],
+    target: float | None,
+    aggregation: Aggregation,
+    unit: str,
+    explicit: Mapping[date, float] | None = None,
+) -> Moved | None:
+    """What `year`'s month targets do when the year before's values (by calendar month) go from
+    `before` to `after` (a correction, or a month deleted): a value corrected last year silently
+    moved this year's targets, and every status judged by them."""
+    yearly, changed = annual(target, aggregation), []
+    for number in range(1, 13):
+        month = date(year, number, 1)
+        old = by_year_before(month, yearly, before, aggregation, unit, explicit, own=target)
+        new = by_year_before(month, yearly, after, aggregation, unit, explicit, own=target)
+        if old is not None and new is not None and old.value != new.value:
+            changed.append((abs(new.value - old.value), -number, month, old.value, new.value))
+    if not changed:
+        return None
+    _, _, month, old_value, new_value = max(changed)  # the largest move; of equal ones the earliest
+    return Moved(month, old_value, new_value, len(changed), unit)
+
+
 COUNT_WHOLE = 10
 """From this many, a phased target of a summed count is whole: things counted come whole (bikes
 sold read "target 1,002.4"); below it one decimal stays, so a target of 0.7 incidents does not

@@ -13,14 +13,14 @@ window the checks allow, since those are the rows to clean.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 import sqlalchemy as sa
 
-from kpi.domain import access, checks, identity, months, validate
+from kpi.domain import access, checks, identity, months, targets, validate
 from kpi.domain.errors import Denied, NotFound, Problem, Refused
-from kpi.domain.model import Person
+from kpi.domain.model import Aggregation, Person
 from kpi.domain.unusual import Unusual
 from kpi.store import known, usual
 from kpi.store import schema as s
@@ -31,6 +31,8 @@ from kpi.store.writes import Writer
 class Deleted:
     values: int
     answers: int
+    moved: targets.Moved | None = None
+    """How the next year's month targets move when one KPI's value goes (`targets_moved`)."""
 
 
 CORRECTED = "correction"
@@ -89,7 +91,31 @@ def plan(
         taken = tuple((code, 1) for code in conn.execute(_value_codes(month, kpi)).scalars())
         found = Deleted(len(taken), 0)
     _nothing(found, month, kpi, answers)
+    if kpi and not answers:
+        found = replace(found, moved=targets_moved(conn, kpi, month, None))
     return Deletion(month, kpi, answers, found, taken)
+
+
+def targets_moved(conn: sa.Connection, kpi: str, month: date, value: float | None) -> targets.Moved | None:
+    """How the month targets of the year after `month` move when `kpi`'s value of `month` becomes
+    `value` (None: deleted): they are phased by the values of `month`'s year (`targets.moved`)."""
+    k, m, aims = s.kpi, s.measurement, s.kpi_target
+    defined = conn.execute(sa.select(k.c.target, k.c.aggregation, k.c.unit).where(k.c.code == kpi)).first()
+    if defined is None or defined.target is None:
+        return None
+    start, end = date(month.year, 1, 1), date(month.year, 12, 1)
+    held = conn.execute(sa.select(m.c.month, m.c.value).where(m.c.kpi == kpi, m.c.month.between(start, end)))
+    before = {when.month: number for when, number in held}
+    after = {key: number for key, number in before.items() if key != month.month}
+    if value is not None:
+        after[month.month] = value
+    ahead = (date(month.year + 1, 1, 1), date(month.year + 1, 12, 1))
+    given = conn.execute(
+        sa.select(aims.c.month, aims.c.target).where(aims.c.kpi == kpi, aims.c.month.between(*ahead))
+    )
+    explicit = {row.month: row.target for row in given}
+    aggregation = Aggregation(defined.aggregation)
+    return targets.moved(month.year + 1, before, after, defined.target, aggregation, defined.unit, explicit)
 
 
 def _value_codes(month: date, kpi: str | None) -> sa.Select:
@@ -172,6 +198,8 @@ class Corrected:
     """The KPI as the store spells it (`cs_wait` typed: `CS_WAIT`)."""
     unusual: list[Unusual] = field(default_factory=list)
     """The value when far from its KPI's usual ones (`usual.far`): to look at once more."""
+    moved: targets.Moved | None = None
+    """How the next year's month targets moved with it (`targets_moved`)."""
 
 
 def correct(conn: sa.Connection, viewer: Person, kpi: str, month: date, value: object) -> Corrected:
@@ -192,7 +220,8 @@ def correct(conn: sa.Connection, viewer: Person, kpi: str, month: date, value: o
     if number == current["value"]:
         return Corrected("unchanged", number, unit, kpi)
     far = usual.far(conn, [(kpi, month, number)])  # before it is written
+    moved = targets_moved(conn, kpi, month, number)
     # a corrected ratio's parts no longer make its value: they go
     row = {"kpi": kpi, "month": month, "value": number, "numerator": None, "denominator": None}
     row |= {"source": CORRECTED, "loaded_at": datetime.now()}
-    return Corrected(Writer(conn, viewer.email).upsert(m, row), number, unit, kpi, far)
+    return Corrected(Writer(conn, viewer.email).upsert(m, row), number, unit, kpi, far, moved)

@@ -14,7 +14,7 @@ from kpi.domain.model import Action, Direction, EventMeasure, EventMonth, KpiSta
 from kpi.domain.month_rows import GoalRow, KpiRow
 from kpi.domain.samples import Noise
 from kpi.domain.signals import Reading
-from kpi.domain.targets import MonthTarget
+from kpi.domain.targets import MonthTarget, Moved
 from kpi.domain.unusual import Unusual
 from kpi.text import fmt, palette, plain
 from kpi.text.i18n import t
@@ -136,6 +136,24 @@ def deletion(values: int, answers: int, kpi: str | None, month: date, *, asked: 
     key = f"correct.ask_{kind}" if asked else f"correct.deleted_{kind}"
     count = answers or values
     return t(key, count=count, what=what, month=fmt.month_long(month))
+
+
+def targets_moved(moved: Moved) -> str:
+    """How a correction or deletion moves the next year's phased month targets, one sentence:
+    "2026's month targets are phased by the months of 2025, so 12 of them move with it: Nov
+    2026's the most, from 4.1 min to 4.3 min." (`targets.moved`)."""
+    year = moved.month.year
+    return ended(
+        t(
+            "correct.targets_moved",
+            count=moved.count,
+            year=year,
+            last=year - 1,
+            month=fmt.month_unbroken(moved.month),
+            before=fmt.value(moved.before, moved.unit),
+            after=fmt.value(moved.after, moved.unit),
+        )
+    )
 
 
 def target_kind(target: MonthTarget | None, month: date) -> str:

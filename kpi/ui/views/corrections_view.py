@@ -84,6 +84,8 @@ def _request(ctx: Context, kpi: str | None, month_text: str, what: str, value: s
     said = phrases.correction(
         fixed.outcome == "unchanged", fixed.kpi, month, fmt.exact(fixed.value, fixed.unit)
     )
+    if fixed.moved is not None:
+        said = f"{said} {phrases.targets_moved(fixed.moved)}"
     notices.saved(plain.markdown(said))
     if fixed.unusual:  # corrected all the same: the person typed it
         st.session_state[CHECK] = phrases.to_check(fixed.unusual)
@@ -105,10 +107,10 @@ def confirm(ctx: Context) -> None:
         return
     asked = held[1]
     found = asked.found
-    st.warning(
-        plain.markdown(phrases.deletion(found.values, found.answers, asked.kpi, asked.month, asked=True)),
-        icon=":material/delete:",
-    )
+    said = phrases.deletion(found.values, found.answers, asked.kpi, asked.month, asked=True)
+    if found.moved is not None:
+        said = f"{said} {phrases.targets_moved(found.moved)}"
+    st.warning(plain.markdown(said), icon=":material/delete:")
     kind, count = ("answers", found.answers) if asked.answers else ("values", found.values)
     with st.container(horizontal=True):
         go = st.button(t(f"correct.delete_{kind}", count=count), type="primary", key="data.correct.go")
