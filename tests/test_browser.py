@@ -519,6 +519,15 @@ def test_a_real_request_with_the_identity_header_twice_signs_nobody_in(proxied, 
         assert not any(first.kpi.name in text or first.goal.title in text for _, text in texts)
 
 
+def test_an_address_with_a_danish_letter_in_the_identity_header_is_read_as_the_proxy_wrote_it(proxied):
+    """A proxy sends the header's UTF-8 bytes; the server reads bytes as Latin-1, and a person
+    named camilla.nø@… was told she was "camilla.nÃ¸@…", whom the cockpit does not know."""
+    texts = _page_over_a_websocket(proxied, [("X-Forwarded-Email", "camilla.nø@fjordbank.example")])
+    said = " ".join(text for kind, text in texts if kind == "alert")
+    assert "You are signed in as camilla.nø" in said and "fjordbank.example" in said, texts
+    assert "Ã" not in said, texts
+
+
 CARD_VALUES = """() => {
     const lines = {};
     for (const column of document.querySelectorAll('[data-testid="stColumn"]')) {

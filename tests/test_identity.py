@@ -194,3 +194,13 @@ def test_an_address_copied_with_its_name_is_told_the_address_alone(typed, sugges
     assert [(p.key, dict(p.params).get("address")) for p in problems] == [
         ("bad_email_inside" if suggested else "bad_email", suggested)
     ]
+
+
+def test_a_header_s_utf8_read_as_latin1_is_read_back_and_anything_else_kept():
+    from kpi.domain.identity import header_text
+
+    wire = "camilla.nø@fjordbank.example".encode().decode("latin-1")  # as the server reads it
+    assert header_text(wire) == "camilla.nø@fjordbank.example"
+    assert header_text("mette@havnhjem.example") == "mette@havnhjem.example"
+    assert header_text("bjørn@x.example") == "bjørn@x.example"  # Latin-1 bytes that are no UTF-8
+    assert header_text("ž@x.example") == "ž@x.example"  # beyond Latin-1: text already

@@ -31,6 +31,18 @@ HOMOGLYPHS = frozenset("аеорсухіјѕԁԛԝѡһӏАВЕКМНОРСТХІ
 refused too, so `аnne.holm@…` with a Cyrillic а cannot stand beside Anne as a second person."""
 
 
+def header_text(value: str) -> str:
+    """A request header's value as its sender wrote it: HTTP servers read a header's bytes as
+    Latin-1, so a proxy's UTF-8 `camilla.nø@…` arrived as `camilla.nÃ¸@…`, a person nobody
+    knows. Bytes that are not UTF-8 stay as they were read."""
+    if value.isascii():
+        return value
+    try:
+        return value.encode("latin-1").decode("utf-8")
+    except UnicodeError:  # not Latin-1 (already text) or not UTF-8 underneath: as it came
+        return value
+
+
 def email_key(text: str) -> str:
     """The form an e-mail address is stored and compared in."""
     return unicodedata.normalize("NFKC", text).strip().casefold()

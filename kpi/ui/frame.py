@@ -95,8 +95,9 @@ def _default_viewer(people: list[Person]) -> Person | None:
 
 
 def identity_headers() -> list[str]:
-    """Every value of the identity header in this request (header mode)."""
-    return st.context.headers.get_all(settings.current().auth_header)
+    """Every value of the identity header in this request (header mode), as the proxy wrote it
+    (`identity.header_text`)."""
+    return [identity.header_text(v) for v in st.context.headers.get_all(settings.current().auth_header)]
 
 
 def is_ambiguous() -> bool:
