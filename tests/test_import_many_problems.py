@@ -155,6 +155,16 @@ def test_every_unit_and_its_words_are_listed_in_the_readme_and_in_the_error(unit
 
 
 @pytest.mark.parametrize(
+    ("typed", "unit"),
+    [("Score (1-7)", "ces"), ("Score (1–7)", "ces"), ("NPS (-100 to +100)", "nps"), ("CSAT", "%")],
+)
+def test_a_unit_label_typed_with_a_hyphen_for_its_dash_is_read(typed, unit):
+    """The template's list says "Score (1–7)" with an en dash; a person types a hyphen."""
+    column = next(c for c in KINDS["kpis"] if c.name == "unit")
+    assert column.read(typed, "unit", ".") == unit
+
+
+@pytest.mark.parametrize(
     ("field", "named"),
     [
         ("role", "role"),

@@ -834,6 +834,15 @@ def test_the_data_page_groups_its_tabs_so_a_phone_sees_every_group(app):
         assert danish.selectbox(key="data.goal").options[0] == "Nyt mål …"
 
 
+@pytest.mark.reads_only
+def test_the_kpi_form_s_target_says_a_summed_kpi_s_target_is_a_month_s(app):
+    """A day-one company gave a churn KPI summed over months its year's 6 % and read "On target"
+    every month: the template's guide and the form's help now say what the target is."""
+    at = open_page(app, DATA, "definitions.tab_kpis", **{"as": ADMIN})
+    target = next(w for w in at.text_input if w.label == "Target")
+    assert "“Sum of months”, a month's target" in target.help
+
+
 @pytest.mark.parametrize(
     ("language", "said"), [("en", "**1,200 of 1,500** goals"), ("da", "**1.200 af 1.500** mål")]
 )

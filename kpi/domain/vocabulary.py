@@ -94,7 +94,7 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "other": ("andet", "anden", "øvrig"),
     },
     "unit": {
-        "%": ("percent", "per cent", "pct", "procent", "share", "andel"),
+        "%": ("percent", "per cent", "pct", "procent", "share", "andel", "csat"),
         "s": ("sec", "secs", "second", "seconds", "sek", "sekund", "sekunder"),
         "min": ("mins", "minute", "minutes", "minut", "minutter"),
         "h": ("hr", "hrs", "hour", "hours", "t", "time", "timer"),
@@ -120,11 +120,16 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
 README's import section lists the units' words; a test checks it lists them all."""
 
 _SEPARATORS = re.compile(r"[\s_]+")
+_DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2212", "-"))
+"""Hyphens, dashes and the minus sign, as people type them: the label "Score (1–7)" has an en
+dash, and "Score (1-7)" typed with a hyphen was refused."""
 
 
 def fold(word: str) -> str:
-    """The form words are compared in: case-folded, spacing and underscores as one space."""
-    return _SEPARATORS.sub(" ", unicodedata.normalize("NFKC", word).casefold()).strip()
+    """The form words are compared in: case-folded, spacing and underscores as one space, every
+    dash a hyphen."""
+    folded = unicodedata.normalize("NFKC", word).casefold().translate(_DASHES)
+    return _SEPARATORS.sub(" ", folded).strip()
 
 
 def canonical(field: str, text: str, words: Mapping[str, str] | None = None) -> str | None:

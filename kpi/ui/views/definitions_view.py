@@ -266,7 +266,9 @@ def kpi_editor(ctx: Context, defs: data.Definitions) -> Kpi | None:
                     f"{key}.aggregation",
                     {str(a): t(f"definitions.aggregation_{a}") for a in Aggregation},
                 ),
-                "target": st.text_input(t("field.target"), _plain(kpi.target if kpi else None)),
+                "target": st.text_input(
+                    t("field.target"), _plain(kpi.target if kpi else None), help=t("guide.kpis.target")
+                ),
                 "tolerance": st.text_input(
                     t("field.tolerance"),
                     _plain(kpi.tolerance if kpi else DEFAULT_TOLERANCE),
