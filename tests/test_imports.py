@@ -756,6 +756,25 @@ def test_a_value_far_from_its_kpi_s_usual_ones_is_named_not_refused(demo_url, tm
     assert "CS_FCR, Sept 2026: 0.77\xa0%, " in said and " times smaller than its usual " in said
 
 
+def test_a_new_kpi_s_first_year_in_one_file_is_checked_against_its_other_months(demo_url):
+    """Day one: a company loads last year's history, and a KPI's first months have no six
+    months before them. "1.234,5" typed for 123,45 in its fourth month was imported unnamed (a
+    day-one trial); the months around it now tell what is usual. 1,234.5 is 9.96 times the
+    usual 124: named at five times."""
+    store = engine.create(demo_url)
+    with engine.writing(store) as conn:
+        row = conn.execute(sa.select(schema.kpi).where(schema.kpi.c.code == "CS_WAIT")).mappings().one()
+        conn.execute(schema.kpi.insert().values({**row, "code": "NEW_WAIT", "name": "New wait"}))
+    year = [120.0, 126.0, 130.0, 1234.5, 118.0, 124.0, 125.0, 122.0, 128.0, 124.0, 119.0, 127.0]
+    lines = [
+        f"NEW_WAIT;2025-{month:02d};{str(value).replace('.', ',')}" for month, value in enumerate(year, 1)
+    ]
+    data = ("kpi;month;value\n" + "\n".join(lines) + "\n").encode()
+    summary = importing.run(store, "measurements", data, "history.csv", as_admin(), dry_run=True)
+    assert [(u.kpi, u.month, u.value) for u in summary.unusual] == [("NEW_WAIT", date(2025, 4, 1), 1234.5)]
+    assert summary.unusual[0].usual == 124.0
+
+
 def test_survey_answers_import_with_nothing_to_name_far_from_usual(small_url):
     """Survey answers go column-wise (kpi.store.bulk_answers): the values far from usual are the
     measurements' alone, and the answers' import, dry or not, says what it did (a review found

@@ -14,14 +14,16 @@ USUAL = [70.0, 75.0, 80.0, 77.0, 79.0, 74.0]  # median 76
     ("value", "named"),
     [
         (1234.5, True),  # "1.234,5" where "77,5" was meant: 16 times its usual
-        (760.0, True),  # ten times: named
-        (750.0, False),  # under ten times: a bad month, not a slip
+        (750.0, True),  # "750" where "75,0" was meant: under ten times its usual 76, named all the same
+        (380.0, True),  # five times: named
+        (370.0, False),  # under five times: a bad month (an outage), not a slip
         (7.6, True),  # a tenth
-        (8.0, False),
+        (15.2, True),  # a fifth
+        (16.0, False),
         (0.0, False),  # nothing to compare by a ratio
     ],
 )
-def test_a_value_ten_times_from_its_kpi_s_median_is_named(value, named):
+def test_a_value_five_times_from_its_kpi_s_median_is_named(value, named):
     found = unusual.unusual("WAIT", NOVEMBER, value, "s", USUAL)
     assert (found is not None) is named
     if found is not None:

@@ -1,10 +1,12 @@
 """The values far from their KPI's usual ones (kpi.domain.unusual), read against the store: what
 an import, a pull and a correction name for a person to look at, each value against the twelve
-months before it, the new values over the stored ones."""
+months before it (in a KPI's first months, the twelve either side of it), the new values over
+the stored ones."""
 
 from __future__ import annotations
 
 import bisect
+import math
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
@@ -38,9 +40,11 @@ def far(conn: sa.Connection, values: Sequence[tuple[str, date, float]]) -> list[
         series = ordered[code]  # the window of months before: two bisections, not a scan
         low = bisect.bisect_left(series, (months.add(month, -unusual.HISTORY),))
         high = bisect.bisect_left(series, (month,))
-        named = unusual.unusual(
-            code, month, value, units.get(code, "count"), [v for _, v in series[low:high]]
-        )
+        known = [v for _, v in series[low:high]]
+        if len(known) < unusual.MIN_KNOWN:  # its first months: those around it (a history file's)
+            top = bisect.bisect_right(series, (months.add(month, unusual.HISTORY), math.inf))
+            known += [v for when, v in series[high:top] if when != month]
+        named = unusual.unusual(code, month, value, units.get(code, "count"), known)
         if named is not None:
             found.append(named)
     return sorted(found, key=lambda u: (u.kpi, u.month))
