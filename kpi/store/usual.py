@@ -40,11 +40,11 @@ def far(conn: sa.Connection, values: Sequence[tuple[str, date, float]]) -> list[
         series = ordered[code]  # the window of months before: two bisections, not a scan
         low = bisect.bisect_left(series, (months.add(month, -unusual.HISTORY),))
         high = bisect.bisect_left(series, (month,))
-        known = [v for _, v in series[low:high]]
-        if len(known) < unusual.MIN_KNOWN:  # its first months: those around it (a history file's)
+        usual = [v for _, v in series[low:high]]
+        if len(usual) < unusual.MIN_KNOWN:  # its first months: those around it (a history file's)
             top = bisect.bisect_right(series, (months.add(month, unusual.HISTORY), math.inf))
-            known += [v for when, v in series[high:top] if when != month]
-        named = unusual.unusual(code, month, value, units.get(code, "count"), known)
+            usual += [v for when, v in series[high:top] if when != month]
+        named = unusual.unusual(code, month, value, units.get(code, "count"), usual)
         if named is not None:
             found.append(named)
     return sorted(found, key=lambda u: (u.kpi, u.month))
