@@ -1237,6 +1237,26 @@ def test_a_department_page_reads_its_goals_kpis_elsewhere_and_says_when_it_has_n
     assert not [h.value for h in at.subheader if h.value.startswith("Trends")]
 
 
+def test_a_kpi_without_values_yet_is_not_the_first_trend_and_says_so_when_picked(app, app_url):
+    """A day-one company's first card was a KPI without values: the trend drew an empty frame,
+    its axis labels in the middle and one month, December, on it."""
+    from kpi.store import engine, schema
+
+    with engine.create(app_url).begin() as conn:
+        row = conn.execute(sa.select(schema.kpi).where(schema.kpi.c.code == "CS_WAIT")).mappings().one()
+        fresh = {**row, "code": "CS_NEW", "name": "Callbacks kept", "journey_phase": "awareness"}
+        conn.execute(schema.kpi.insert().values(fresh))
+    at = app(month="2026-10", department="CS")
+    at.switch_page(DEPARTMENTS).run()
+    assert not at.exception
+    picker = at.pills(key="departments.trend_kpi")
+    assert picker.options[0] == "Callbacks kept" and picker.value != "CS_NEW"  # first card, not first trend
+    assert len(at.get("echarts_chart")) == 1
+    at.pills(key="departments.trend_kpi").set_value("CS_NEW").run()
+    assert not at.exception and not at.get("echarts_chart")
+    assert "Callbacks kept has no values yet: its trend starts with its first month." in texts(at)
+
+
 @pytest.mark.reads_only
 def test_a_first_month_s_tiles_compare_with_no_month_before_it(app, app_url):
     """A new company's first month read "+14" and "vs Sept" with no change: September had no value."""

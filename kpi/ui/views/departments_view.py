@@ -151,15 +151,19 @@ def _chosen_trend(
     month: date,
     events: Sequence[CompanyEvent],
 ) -> None:
+    measured = [c for c in rows if history.get(c)]  # a KPI without values yet drew an empty frame
     code = st.pills(
         t("departments.trend_of"),
         list(rows),
-        default=next(iter(rows)),
+        default=(measured or list(rows))[0],
         required=True,
         format_func=lambda c: plain.markdown(rows[c].kpi.name),  # a label reads Markdown
         key="departments.trend_kpi",
     )
     row = rows[code if code in rows else next(iter(rows))]
+    if not history.get(row.kpi.code):
+        st.caption(t("departments.no_values_yet", kpi=plain.markdown(row.kpi.name)))
+        return
     figures.draw(
         trend_figure(row, history.get(row.kpi.code, []), scope, month, events),
         TREND_HEIGHT,
