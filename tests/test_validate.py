@@ -137,7 +137,6 @@ def test_month(text, expected):
     [
         "2026-13",
         "13/2026",
-        "2026-02-30",
         "Movember 2026",
         "nov 2026 x",
         "nov 202",
@@ -192,6 +191,23 @@ def test_a_survey_date_is_a_day_not_a_month():
 def test_not_days(text):
     with rejected_with("not a date"):
         validate.day(text, "Deadline")
+
+
+@pytest.mark.parametrize(
+    ("text", "last"),
+    [
+        ("2026-11-31", "30 Nov 2026"),
+        ("2026-02-30", "28 Feb 2026"),
+        ("29.02.2027", "28 Feb 2027"),
+        ("31/04/2026", "30 Apr 2026"),
+    ],
+)
+def test_a_day_its_month_does_not_have_is_told_the_month_s_last_day(text, last):
+    """ "2026-11-31" was told it "is not a month … or as a day of it (2026-10-15)": a day was
+    what the person wrote."""
+    for read in (validate.month, validate.day):
+        with rejected_with(f"“{text}” is not a date: that month ends on {last}."):
+            read(text, "Month")
 
 
 TREE = {

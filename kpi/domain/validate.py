@@ -173,6 +173,20 @@ def _raw(text: object) -> str:
     return "" if text is None else str(text).strip()
 
 
+def _no_such_day(raw: str, field: str) -> Rejected | None:
+    """The refusal of a day its month does not have (`2026-11-31`, `29.02.2027`), naming the
+    month's last day: "is not a month … or as a day of it" told a person who wrote a day."""
+    found = _DAY.match(raw)
+    if not found:
+        return None
+    parts = [int(g) for g in found.groups() if g is not None]
+    year, mon, dom = parts if found.group(1) else (parts[2], parts[1], parts[0])
+    if not (1 <= mon <= 12 and 28 < dom <= 31 and date.min.year <= year <= date.max.year):
+        return None
+    last = months.end_of(date(year, mon, 1))
+    return Rejected([Problem("no_such_day", field, (("value", raw), ("last", last)))])
+
+
 def whole_number(value: object) -> int | None:
     """A setting's whole number as typed or kept (`"7"`, `7`; a JSON `7.0` too), else None: plain
     ASCII digits only, so `"+7"`, `"7_0"` or another script's digits are not one, and at most
@@ -203,7 +217,7 @@ def month(text: object, field: str, *, required: bool = False) -> date | None:
         return None
     when = _when(raw)
     if when is None:
-        raise Rejected([Problem("not_a_month", field, (("value", raw),))])
+        raise _no_such_day(raw, field) or Rejected([Problem("not_a_month", field, (("value", raw),))])
     return months.first_of(when[0])
 
 
@@ -221,7 +235,7 @@ def day(text: object, field: str, *, required: bool = False, month_end: bool = F
     if when is not None and (when[1] or month_end):
         return when[0] if when[1] else months.end_of(when[0])
     key = "not_a_deadline" if month_end else "not_a_date"
-    raise Rejected([Problem(key, field, (("value", raw),))])
+    raise _no_such_day(raw, field) or Rejected([Problem(key, field, (("value", raw),))])
 
 
 def comment(text: object) -> str | None:
