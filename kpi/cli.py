@@ -415,7 +415,7 @@ def _next_steps(store: sa.Engine) -> None:
         state = t("firstrun.step_done", count=done[kind]) if finished else t(waiting)
         command = f"python -m kpi import {kind} {kind}.csv"
         print(t("cli.step", number=number, what=t(f"imports.kind_{kind}"), state=state, command=command))
-        print("     " + t(f"firstrun.step_{kind}"))
+        print("     " + t(f"firstrun.step_{kind}", responses="responses"))  # the kind as the command names it
         print("     " + t("cli.step_columns", columns=", ".join(c.name for c in tables.KINDS[kind])))
     print(t("cli.next_steps_after"))
 

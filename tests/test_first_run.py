@@ -137,6 +137,7 @@ def test_the_app_builds_a_company_from_an_empty_store(empty_app, monkeypatch):
     assert "– **4. Customer promises** · optional: none yet" in shown  # offered, not owed
     # the administrator is the first person, not the step done ("done: 1" invited skipping it)
     assert "○ **2. People** · to do: only its administrator so far" in shown and "done: 1" not in shown
+    assert "can take their answers instead (kind Survey answers)." in shown  # as the import's picker names it
 
     at.switch_page(firstrun.DATA_PAGE)
     told = []
@@ -185,6 +186,7 @@ def test_the_command_line_builds_a_company_from_the_templates(empty_url, tmp_pat
     said = capsys.readouterr().out
     assert "Next steps" in said and "python -m kpi import departments departments.csv" in said
     assert "columns (the file's first row): code, name, parent" in said
+    assert "can take their answers instead (kind responses)." in said  # as the command names it
     assert cli.main([*db, "company", "--name", COMPANY, "--colour", "#0B6E4F"]) == 0
     for kind in ROWS:
         path = tmp_path / f"{kind}.csv"
