@@ -111,7 +111,8 @@ def test_overview_tells_the_items_on_one_number_as_one(app, app_url):
     assert counted.startswith(  # a link to the list, which a phone shows far below
         f"[**{len(told)} items need attention ({len(flat)} exceptions, as one number may break more than one rule):**](#needs-attention)"
     )
-    assert sum(int(n) for n in re.findall(r"\] \*\*(\d+)\*\*", counted)) == len(flat)
+    # each count in its chip, never wrapped away from it onto the next line
+    assert sum(int(n) for n in re.findall(r"\u00a0\*\*(\d+)\*\*\]", counted)) == len(flat)
 
 
 @pytest.mark.reads_only
@@ -128,7 +129,7 @@ def test_overview_puts_attention_above_changes_and_folds_flips_that_are_no_signa
         items = attention.by_measure(flat)
     counted = at.markdown[0].value  # above the tiles: how many items (one per number), by kind
     said = f"[**{len(items)} items need attention ({len(flat)} exceptions, as one number may break more than one rule):**]"
-    assert len(items) < len(flat) and counted.startswith(said) and "Off target] **" in counted
+    assert len(items) < len(flat) and counted.startswith(said) and "Off target\u00a0**" in counted
     report = month_report(app_url, month=date(2026, 8, 1))
     flips = report.flips()
     noise = [f for f in flips if not report.is_signal(f)]

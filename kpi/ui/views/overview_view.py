@@ -63,8 +63,8 @@ def attention_summary(items: Sequence[attention.Item]) -> None:
     if not items:
         st.success(t("overview.no_exceptions"), icon=":material/check_circle:")
         return
-    parts = [
-        f"{widgets.attention_badge(kind, phrases.kind_word(kind, detail))} **{count}**"
+    parts = [  # the count in its chip: beside it, a line could end between them ("✕ Goal off track" / "12")
+        widgets.attention_badge(kind, f"{phrases.kind_word(kind, detail)}{fmt.NO_BREAK}**{count}**")
         for kind, detail, count in attention.kinds(items)
     ]
     st.markdown(f"[**{phrases.items_counted(items)}**](#{LIST_ANCHOR}) " + " ".join(parts))
