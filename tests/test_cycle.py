@@ -559,3 +559,38 @@ def test_the_attention_list_and_who_owes_what_agree_on_words_and_owners(demo_duc
     for item in items:
         department = built.goals[item.goal].goal.department if item.goal in built.goals else item.department
         assert item.owner or not heads.get(department or ""), item
+
+
+def test_a_goal_off_track_without_an_action_owes_one_by_the_meeting_until_it_has_one(demo_url):
+    """A strategic goal off track, "no action yet" in the attention list, owed nobody anything
+    (a CEO's trial): its owner owes an action, due by the meeting, as the list says "no action yet"."""
+    from kpi.domain import attention
+    from kpi.store import edits
+
+    def read() -> tuple[list[attention.Item], list[owed.Item]]:
+        with engine.reading(engine.create(demo_url)) as conn:
+            built = monthly.month_report(conn, EVERYTHING, OCTOBER, "en")
+            items = monthly.attention(conn, EVERYTHING, built, "en", TODAY)
+            return items, owing.owed_in(conn, EVERYTHING, built, "en", TODAY)
+
+    items, owes = read()
+    bare = {i.code for i in items if i.kind is attention.Kind.OFF_TRACK and i.plan == ()}
+    planned = {i.code for i in items if i.kind is attention.Kind.OFF_TRACK and i.plan}
+    plans = [i for i in owes if i.kind is owed.Kind.PLAN]
+    assert bare and {i.code for i in plans} == bare and not planned & {i.code for i in plans}
+    with engine.reading(engine.create(demo_url)) as conn:
+        goals = {g.code: g for g in queries.goals(conn, EVERYTHING)}
+        calendar = calendars.read(conn, OCTOBER)
+    for plan in plans:
+        assert (
+            plan.email == goals[plan.code].owner and plan.due == calendar.meeting and plan.goal == plan.code
+        )
+    first = sorted(bare)[0]
+    with engine.writing(engine.create(demo_url)) as conn:
+        edits.add_action(
+            conn, as_admin(), goal=first, title="Win them back", owner=None, due=date(2027, 1, 31)
+        )
+    items, owes = read()
+    assert first not in {i.code for i in owes if i.kind is owed.Kind.PLAN}
+    said = next(i for i in items if i.code == first and i.kind is attention.Kind.OFF_TRACK)
+    assert [a.title for a in said.plan] == ["Win them back"]

@@ -319,9 +319,30 @@ class _Plans:
         goals = [item.goal] if item.goal else []
         if item.kpi is not None and about(item) != "goal":
             goals += self.goals_of.get(item.kpi, [])
+        return self._actions(goals, item.kpi)
+
+    def of_goal(self, goal: str, kpi: str | None) -> tuple[Action, ...]:
+        """A goal's plan as its own item tells it (`of`): its actions and those aimed at its KPI."""
+        return self._actions([goal], kpi)
+
+    def _actions(self, goals: Sequence[str], kpi: str | None) -> tuple[Action, ...]:
         found = {a.id: a for goal in goals for a in self.by_goal.get(goal, [])}
-        found |= {a.id: a for a in self.by_kpi.get(item.kpi or "", [])}
+        found |= {a.id: a for a in self.by_kpi.get(kpi or "", [])}
         return tuple(sorted(found.values(), key=lambda a: (a.due or date.max, a.id)))
+
+
+def unplanned(report: MonthReport, actions: Sequence[Action]) -> list[str]:
+    """The goals off track this month with no open action on them or aimed at their KPI: those
+    the attention list tells "no action yet" of. Their owner owes one (`kpi.domain.owed`): a
+    strategic goal off track with neither action nor word owed nobody anything (a CEO's trial)."""
+    plans = _Plans(report, actions)
+    return [
+        code
+        for code, row in report.goals.items()
+        if row.status is GoalStatus.OFF_TRACK
+        and row.goal.retired_at is None
+        and not plans.of_goal(code, row.kpi.code if row.kpi is not None else None)
+    ]
 
 
 def _owes(item: Item, owing: frozenset[tuple[str, str]]) -> bool:

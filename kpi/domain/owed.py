@@ -7,11 +7,12 @@ the calendar, the people and "today". The Overview's section, `python -m kpi owe
 reminders read the same records, so they can never disagree. Who owes an item:
 - a KPI's value or word: the owner of the most strategic goal the KPI measures (the owner the
   attention list names, `attention.kpi_goals`), else the head of the KPI's department;
-- a goal's word or acceptance: the goal's owner (acceptance is owed by an owner only: a goal
-  without one is the SMART page's business, not a reminder's), else the department's head;
+- a goal's word, acceptance or plan: the goal's owner (acceptance is owed by an owner only: a
+  goal without one is the SMART page's business, not a reminder's), else the department's head;
+  a plan is an open action for a goal off track that has none (`attention.unplanned`);
 - an action: its owner, else its goal's owner, else the department's head.
-A value is due on the calendar's data due date, a word on its commentary due date, an
-acceptance by the meeting (where the goals are presented), an action on its own due date. An
+A value is due on the calendar's data due date, a word on its commentary due date, a plan and
+an acceptance by the meeting (where the goals are presented), an action on its own due date. An
 item is overdue from the day after it was due. Only items of the viewer's departments, of
 goals they own elsewhere and of actions they own elsewhere (`Scope.acting`) are kept: a
 department head learns nothing else of other departments. An action is owed for a month when it
@@ -37,6 +38,8 @@ class Kind(StrEnum):
 
     VALUE = "value"
     COMMENTARY = "commentary"
+    PLAN = "plan"
+    """An action for a goal off track that has none (`attention.unplanned`)."""
     ACCEPTANCE = "acceptance"
     ACTION = "action"
 
@@ -122,6 +125,10 @@ def items(
             out.append(
                 item(Kind.COMMENTARY, email, g.department, code, g.title, calendar.commentary_due, code)
             )
+    for code in attention.unplanned(built, actions):  # presented at the meeting: due by it
+        g = built.goals[code].goal
+        email = owner(g.owner, heads_of.get(g.department or ""))
+        out.append(item(Kind.PLAN, email, g.department, code, g.title, calendar.meeting, code))
     for goal_row in built.goals.values():
         g = goal_row.goal
         if g.owner and g.accepted_at is None and g.retired_at is None:
