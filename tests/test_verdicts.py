@@ -138,3 +138,55 @@ def test_a_goal_and_its_kpi_that_disagree_carry_a_reason(goal, kpi, expected):
 def test_on_pace_is_where_the_trajectory_stands():
     elapsed = (date(2026, 11, 1) - date(2026, 1, 1)).days / ((date(2026, 12, 31) - date(2026, 1, 1)).days + 1)
     assert verdicts.on_pace(GOAL, OCTOBER) == pytest.approx(20 + elapsed * 20)
+
+
+@pytest.mark.parametrize(
+    ("number", "margin", "direction", "status", "said"),
+    [
+        (
+            48.0,
+            29.2,
+            "higher",
+            GoalStatus.ON_TRACK,
+            "+48 reaches the target of +40, but 23 answers (± 29.2) put it anywhere from +19⁠–⁠+77: on track, not achieved",
+        ),
+        (
+            12.0,
+            20.0,
+            "higher",
+            GoalStatus.AT_RISK,
+            "+12 is behind its path, but 23 answers (± 20.0) put it anywhere from -8⁠–⁠+32: at risk, not off track",
+        ),
+        (
+            12.0,
+            20.0,
+            "lower",
+            GoalStatus.ON_TRACK,
+            "+12 reaches the target of +40, but 23 answers (± 20.0) put it anywhere from -8⁠–⁠+32",
+        ),
+    ],
+)
+def test_a_goal_tempered_by_too_few_answers_says_its_value_target_and_range(
+    number, margin, direction, status, said
+):
+    """ "Too few answers this month to tell: the status holds only where the whole margin agrees"
+    under a green tile read as a riddle (a CEO's trial): the reason says the numbers, the range
+    as it is whichever way the KPI is better."""
+    from dataclasses import replace
+
+    from kpi.text import i18n, phrases
+    from tests import handmade
+
+    built = handmade.month_report()
+    row = next(r for r in built.goals.values() if r.kpi and r.kpi.unit == "nps")
+    kpi = replace(row.kpi, direction=Direction(direction))
+    tempered = replace(
+        row,
+        goal=replace(row.goal, target=40.0),
+        kpi=kpi,
+        status=status,
+        reason=Reason.LOW_CONFIDENCE,
+        value=value(number, n=23, margin=margin),
+    )
+    with i18n.use("en"):
+        assert phrases.goal_reason(tempered, OCTOBER).startswith(said)

@@ -10,7 +10,7 @@ from kpi.domain import attention, owed, signals, status, verdicts
 from kpi.domain.attention import Item
 from kpi.domain.company_events import CompanyEvent
 from kpi.domain.initiatives import MIN_AFTER, Outcome, Verdict
-from kpi.domain.model import Action, Direction, EventMeasure, EventMonth, KpiStatus, MonthValue
+from kpi.domain.model import Action, Direction, EventMeasure, EventMonth, GoalStatus, KpiStatus, MonthValue
 from kpi.domain.month_rows import GoalRow, KpiRow
 from kpi.domain.samples import Noise
 from kpi.domain.signals import Reading
@@ -469,12 +469,34 @@ def goal_reason(row: GoalRow, month: date) -> str:
     if row.reason is None:
         return ""
     unit = row.kpi.unit if row.kpi else "count"
+    if row.reason is verdicts.Reason.LOW_CONFIDENCE and row.value and row.value.n and row.value.margin:
+        return _too_few(row, unit)
     start = fmt.day_unbroken(row.goal.start) if row.goal.start else ""
     return t(
         f"reason.{row.reason}",
         pace=goal_pace(row, month),
         target=fmt.value(row.goal.target, unit),
         start=start,
+    )
+
+
+def _too_few(row: GoalRow, unit: str) -> str:
+    """A goal tempered by too few answers, said with its numbers: "+48 reaches the target of +30,
+    but 23 answers (± 29.2) put it anywhere from +19 to +77: on track, not achieved, until more
+    answers agree." ("the status holds only where the whole margin agrees" read as a riddle
+    beside a green tile, a CEO's trial)."""
+    value = row.value
+    assert value is not None and value.n is not None and value.margin is not None
+    reached = row.status is GoalStatus.ON_TRACK  # tempered from achieved; else from red to at risk
+    low, high = value.value - value.margin, value.value + value.margin
+    return t(
+        "reason.too_few_reached" if reached else "reason.too_few_red",
+        count=value.n,
+        n=fmt.number(value.n),
+        value=fmt.value(value.value, unit),
+        target=fmt.value(row.goal.target, unit),
+        margin=fmt.number(value.margin, 1),  # as the sample is said beside it (`survey_sample`)
+        range=fmt.span(fmt.value(low, unit), fmt.value(high, unit)),
     )
 
 
