@@ -35,14 +35,16 @@ def _groups(found: Slices) -> list[tuple[str, Analysis]]:
 
 
 def _table(analysis: Analysis) -> None:
+    """Each touchpoint's rank and priority first, then what they come from: a phone showed the
+    importance and its interval and left the priority off its right edge (a CEO's trial)."""
     rows = [
         {
             t("drivers.col_rank"): d.rank,
             t("drivers.col_touchpoint"): driver_words.name(d.touchpoint),
-            t("drivers.col_share"): driver_words.share(d),
-            t("drivers.col_interval"): driver_words.share_interval(d),
-            t("drivers.col_rating"): driver_words.rating(d),
             t("drivers.col_quadrant"): driver_words.quadrant(d.quadrant),
+            t("drivers.col_share"): driver_words.share(d),
+            t("drivers.col_rating"): driver_words.rating(d),
+            t("drivers.col_interval"): driver_words.share_interval(d),
         }
         for d in analysis.drivers
     ]

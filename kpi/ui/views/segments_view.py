@@ -185,7 +185,9 @@ def _verdict(cell: samples.Cell) -> str:
 
 def split_table(sliced: Slice) -> None:
     """Why the whole score moved from the month compared with to the month: the line, then each
-    group's shares, scores, mix and rate; the parts add up to the change."""
+    group's part of the change, its mix and rate, and the shares and scores they come from; the
+    parts add up to the change. The answer stands first: a phone showed the shares and scores
+    and left the parts off its right edge (a CEO's trial)."""
     kpi = sliced.kpi
     st.subheader(t("segments.split_heading", before=fmt.month(sliced.before), now=fmt.month(sliced.month)))
     split = samples.split(kpi.aggregation, sliced.then, sliced.now)
@@ -199,11 +201,11 @@ def split_table(sliced: Slice) -> None:
     records = [
         {
             t("segments.col_group"): splits.group_name(p.segment),
-            t("segments.col_share"): _from_to(100 * p.share_before, 100 * p.share_now, "%"),
-            t("segments.col_scores"): bracketed(_from_to(p.score_before, p.score_now, unit), not p.is_enough),
+            t("segments.col_part"): bracketed(splits.part(p.total, unit), not p.is_enough),
             t("segments.col_mix"): bracketed(splits.part(p.mix, unit), not p.is_enough),
             t("segments.col_rate"): bracketed(splits.part(p.rate, unit), not p.is_enough),
-            t("segments.col_part"): bracketed(splits.part(p.total, unit), not p.is_enough),
+            t("segments.col_share"): _from_to(100 * p.share_before, 100 * p.share_now, "%"),
+            t("segments.col_scores"): bracketed(_from_to(p.score_before, p.score_now, unit), not p.is_enough),
         }
         for p in parts
     ]
