@@ -162,6 +162,9 @@ def test_the_app_builds_a_company_from_an_empty_store(empty_app, monkeypatch):
         assert not at.exception and not at.error, (kind, [e.value for e in at.error])
         [b for b in at.button if b.key == "data.import.confirm"][0].click().run()
         assert any("Imported" in s.value for s in at.success), kind
+        # what it did, and only that: "ready to import" and its button again invited a second click
+        assert not [b for b in at.button if b.key == "data.import.confirm"], kind
+        assert not [i for i in at.info if i.value.startswith("Ready to import")], kind
 
     at.switch_page("pages/overview.py").run()
     assert not at.exception, at.exception

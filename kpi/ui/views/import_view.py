@@ -133,6 +133,12 @@ def _preview(content: bytes, name: str) -> str | None:
     return guess_kind(header)
 
 
+CONFIRM = "data.import.confirm"
+"""Key of the import's button. The run its click starts imports and says what it did, without
+the preview, the "ready to import" and the button again above it: they invited a second click
+(a day-one trial)."""
+
+
 def panel(ctx: Context) -> None:
     kind = st.selectbox(
         t("imports.kind"),
@@ -150,7 +156,13 @@ def panel(ctx: Context) -> None:
         t("imports.file"), ["csv", "txt", "xlsx"], f"data.import.file.{kind}", tip=t("imports.file_help")
     )
     far = st.checkbox(t("imports.confirm_future"), key="data.import.confirm_future")
-    if upload is not None:
+    if upload is not None and st.session_state.get(CONFIRM):  # the click: what it did, and only that
+        done = _run(ctx, kind, upload.getvalue(), upload.name, dry_run=False, confirm_future=far)
+        if done is not None:
+            data.changed()
+            st.success(t("imports.done", summary=done.text()), icon=":material/check_circle:")
+            send_view.after_write(ctx, months.last_complete(ctx.today))
+    elif upload is not None:
         content = upload.getvalue()
         guess = _preview(content, upload.name)
         summary = _run(ctx, kind, content, upload.name, dry_run=True, guess=guess, confirm_future=far)
@@ -158,13 +170,7 @@ def panel(ctx: Context) -> None:
             st.info(t("imports.would", summary=summary.text()), icon=":material/preview:")
             if summary.unusual:  # a slip in the file is found before it is imported
                 st.warning(plain.markdown(phrases.to_check(summary.unusual)), icon=":material/troubleshoot:")
-            confirm = t("imports.confirm", file=plain.markdown(upload.name))
-            if st.button(confirm, type="primary", key="data.import.confirm"):
-                done = _run(ctx, kind, content, upload.name, dry_run=False, confirm_future=far)
-                if done is not None:
-                    data.changed()
-                    st.success(t("imports.done", summary=done.text()), icon=":material/check_circle:")
-                    send_view.after_write(ctx, months.last_complete(ctx.today))
+            st.button(t("imports.confirm", file=plain.markdown(upload.name)), type="primary", key=CONFIRM)
     st.divider()
     st.markdown(f"**{t('imports.downloads')}**")
     row = st.container(horizontal=True, wrap=True)
