@@ -107,3 +107,39 @@ def test_the_comment_form_takes_a_long_paste_says_how_long_it_is_keeps_it_and_em
     save.click().run()
     assert not at.error and _comments(app_url) == before + 1
     assert at.text_area(key=text_key).value == ""
+
+
+def test_with_no_number_owing_a_word_the_comment_form_chooses_nothing_for_the_writer(app, app_url):
+    """A day-one trial's comment on the phone line was saved on the first card's KPI, which the
+    form had chosen by itself: with nothing owed, the writer chooses, and a save without a choice
+    is refused and saves nothing."""
+    before = _comments(app_url)
+    heads = [
+        "camilla.berg@havnhjem.example",
+        "henrik.juul@havnhjem.example",
+        "ida.krogh@havnhjem.example",
+        "morten.skov@havnhjem.example",
+        "louise.vang@havnhjem.example",
+        "rasmus.friis@havnhjem.example",
+    ]
+    for head in heads:  # one who owes no word this month: the form names no number above it
+        at = open_folds(open_page(app, "pages/departments.py", **{"as": head}))
+        if not [w for w in at.warning if "a word" in w.value]:
+            break
+    else:
+        raise AssertionError("every head owes a word this month")
+    [subject] = [s for s in at.selectbox if s.label == "About"]
+    assert subject.value is None and subject.options
+    [text_key] = [a.key for a in at.text_area if a.key and a.key.endswith(".comment.text")]
+    at.text_area(key=text_key).input("Two agents were ill for a week.")
+    [save] = [b for b in at.get("form_submit_button") if b.proto.form_id.endswith(".comment")]
+    save.click().run()
+    assert [e.value for e in at.error] == ["About: required, but empty."]
+    assert (
+        _comments(app_url) == before and at.text_area(key=text_key).value == "Two agents were ill for a week."
+    )
+    [subject] = [s for s in at.selectbox if s.label == "About"]
+    subject.select_index(0)
+    [save] = [b for b in at.get("form_submit_button") if b.proto.form_id.endswith(".comment")]
+    save.click().run()
+    assert not at.error and _comments(app_url) == before + 1

@@ -75,10 +75,20 @@ def commentary(
         # and a refused form keeps the text to shorten (no clear on submit)
         text_key = f"{key}.comment.text"
         with st.form(f"{key}.comment"):
-            subject = st.selectbox(t("forms.comment_on"), order, format_func=lambda s: subjects[s])
+            # a number that owes a word comes first and is chosen; with none owed, nothing is: a
+            # trial's comment on the phone line was saved on the first card's KPI unnoticed
+            subject = st.selectbox(
+                t("forms.comment_on"),
+                order,
+                index=0 if prompted else None,
+                format_func=lambda s: subjects[s],
+                placeholder=t("forms.comment_choose"),
+            )
             text = st.text_area(t("forms.comment_text"), key=text_key, help=t("forms.comment_help"))
             submitted = st.form_submit_button(t("forms.save"), type="primary")
-        if submitted:
+        if submitted and subject is None:
+            st.error(t("problem.required", field=t("forms.comment_on")), icon=":material/error:")
+        elif submitted and subject is not None:
             kind, code = subject.split(":", 1)
             if write(ctx, edits.add_commentary, month=ctx.month, text=text, **{kind: code}):
                 _forget(text_key)
