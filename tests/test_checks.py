@@ -287,3 +287,14 @@ def test_a_title_is_read_without_the_characters_nobody_sees():
     row, problems = tables.read("actions", typed)
     assert row["title"] == "Hire agents for the Christmas peak"
     assert tables.read("actions", {"goal": "O1", "title": "👩\u200d💼 team"})[0]["title"] == "👩\u200d💼 team"
+
+
+def test_a_count_with_decimals_is_told_how_an_average_takes_them():
+    """A day-one trial's app rating (4.4 stars) as a count: "write 4 or 5" was no way out."""
+    from kpi.text import i18n, words
+
+    [found] = checks.measurement({"kpi": "IT_INCIDENTS", "month": date(2026, 11, 1), "value": 4.4}, KNOWN)
+    with i18n.use("en"):
+        said = words.message(found)
+    assert said.startswith("Value: 4.4 is not a whole number, and IT_INCIDENTS counts things: write 4 or 5;")
+    assert "give it the aggregation “Mean of months”" in said
