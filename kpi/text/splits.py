@@ -52,9 +52,12 @@ def line(split: Split, unit: str) -> str:
 
 def since(split: Split, unit: str, month: date, noise: Noise | None = None) -> str:
     """`Since Sept 2026, −4.1 pts: mix −0.6, rate −3.5 (Business −3.0)`: a survey KPI's change
-    from the month before `month`, for a goal's detail and the attention list; a change chance
-    explains (`noise`, `samples.noise`) says so after its parts, as the tiles and cards do."""
-    before, said = fmt.month_unbroken(months.add(month, -1)), line(split, unit)
+    from the month before `month`, for a goal's detail and the attention list. A change chance
+    explains (`noise`, `samples.noise`) has no parts worth reading: `Since Oct 2026, −2 pts,
+    within the margin of error`, its change as the tiles write it (a CEO read "−0.01: mix +0.00,
+    rate −0.01 (Business −0.01)" as jargon, and "−1.7 pts" under a tile's "−2 pts")."""
+    before = fmt.month_unbroken(months.add(month, -1))
     if noise is None:
-        return t("split.since", month=before, line=said)
-    return t("split.since_noise", month=before, line=said, noise=t(f"split.noise_{noise}"))
+        return t("split.since", month=before, line=line(split, unit))
+    total = fmt.delta(split.total, unit)
+    return t("split.since_noise", month=before, total=total, noise=t(f"split.noise_{noise}"))
