@@ -562,6 +562,8 @@ def _delete(args: argparse.Namespace, store: sa.Engine) -> int:
     print(phrases.deletion(done.values, done.answers, kpi, month))
     if done.moved is not None:
         print(phrases.targets_moved(done.moved))
+    elif done.moved_kpis:
+        print(phrases.targets_moved_for(done.moved_kpis, month))
     return EXIT_OK
 
 

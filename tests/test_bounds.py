@@ -3,6 +3,7 @@ hold, texts of a sane length; the same in imports and forms; and a store that al
 absurd value keeps its pages and can be cleaned."""
 
 import json
+import re
 import subprocess
 from datetime import date, datetime
 
@@ -396,6 +397,10 @@ def test_a_correction_or_deletion_of_last_year_says_how_this_year_s_phased_targe
     annual = _june(demo_url)  # 2025 is not whole any more: the annual target in every month
     assert annual["target_kind"] == "annual"
     assert f"from {fmt.value(after['target'], 's')} to {fmt.value(annual['target'], 's')}." in gone.stdout
+    every = _cli(demo_url, "delete", "--month", "2025-07")  # every KPI's July: one sentence for all
+    assert every.returncode == 0, every.stderr
+    counted = re.search(r"2026's month targets of (\d+) KPIs are phased by the months of 2025", every.stdout)
+    assert counted and int(counted[1]) > 1, every.stdout
     this_year = _cli(demo_url, "correct", "--kpi", "CS_WAIT", "--month", "2026-06", "--value", "80")
     assert (
         this_year.returncode == 0 and "targets" not in this_year.stdout

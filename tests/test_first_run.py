@@ -165,6 +165,11 @@ def test_the_app_builds_a_company_from_an_empty_store(empty_app, monkeypatch):
         # what it did, and only that: "ready to import" and its button again invited a second click
         assert not [b for b in at.button if b.key == "data.import.confirm"], kind
         assert not [i for i in at.info if i.value.startswith("Ready to import")], kind
+        at.run()  # and on any run after, while the file stays in the box: it is in, not offered again
+        assert not [b for b in at.button if b.key == "data.import.confirm"], kind
+        assert any(
+            c.value == f"{kind}.xlsx is imported. Choose another file to import more." for c in at.caption
+        )
 
     at.switch_page("pages/overview.py").run()
     assert not at.exception, at.exception

@@ -514,7 +514,9 @@ def test_the_departments_page_asks_for_explanations(app):
 @pytest.mark.reads_only
 def test_numbers_carry_their_commentary_as_plain_text(app):
     at = app(month="2026-10").run()
-    assert any("NPS is well up since the strategy began" in e.value for e in at.text)  # beside the strategic tile
+    assert any(
+        "NPS is well up since the strategy began" in e.value for e in at.text
+    )  # beside the strategic tile
     at.switch_page("pages/departments.py")
     at.query_params["department"] = "CS"
     at.run()

@@ -190,3 +190,28 @@ def test_a_goal_tempered_by_too_few_answers_says_its_value_target_and_range(
     )
     with i18n.use("en"):
         assert phrases.goal_reason(tempered, OCTOBER).startswith(said)
+
+
+def test_a_missed_goal_held_at_risk_by_too_few_answers_is_not_said_to_be_behind_its_path():
+    """Past its deadline a goal has no path: it misses its target, held at risk, not missed. And
+    a margin past the scale's end is said within it (NPS +90 ± 29.2 read "+61–+119")."""
+    from dataclasses import replace
+
+    from kpi.text import i18n, phrases
+    from tests import handmade
+
+    built = handmade.month_report()
+    row = next(r for r in built.goals.values() if r.kpi and r.kpi.unit == "nps")
+    late = replace(row.goal, target=95.0, deadline=date(2026, 6, 30))
+    held = replace(
+        row,
+        goal=late,
+        status=GoalStatus.AT_RISK,
+        reason=Reason.LOW_CONFIDENCE,
+        value=value(90.0, n=23, margin=29.2),
+    )
+    with i18n.use("en"):
+        said = phrases.goal_reason(held, OCTOBER)
+    assert said.startswith(
+        "+90 misses the target of +95, but 23 answers (± 29.2) put it anywhere from +61\u2060–\u2060+100: at risk, not missed"
+    )

@@ -332,14 +332,17 @@ class _Plans:
 
 
 def unplanned(report: MonthReport, actions: Sequence[Action]) -> list[str]:
-    """The goals off track this month with no open action on them or aimed at their KPI: those
-    the attention list tells "no action yet" of. Their owner owes one (`kpi.domain.owed`): a
-    strategic goal off track with neither action nor word owed nobody anything (a CEO's trial)."""
+    """The goals off track or missed this month (`GoalStatus.is_red`: they need an explanation
+    and a plan) with no open action on them or aimed at their KPI: those the attention list tells
+    "no action yet" of. Their owner owes one (`kpi.domain.owed`): a strategic goal off track with
+    neither action nor word owed nobody anything (a CEO's trial). Of the `actions` the reader
+    reads, as the attention list tells them: an action of another department's goal aimed at
+    this goal's KPI, which a department head does not read, is no plan they can see."""
     plans = _Plans(report, actions)
     return [
         code
         for code, row in report.goals.items()
-        if row.status is GoalStatus.OFF_TRACK
+        if row.status.is_red
         and row.goal.retired_at is None
         and not plans.of_goal(code, row.kpi.code if row.kpi is not None else None)
     ]

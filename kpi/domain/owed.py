@@ -9,7 +9,7 @@ reminders read the same records, so they can never disagree. Who owes an item:
   attention list names, `attention.kpi_goals`), else the head of the KPI's department;
 - a goal's word, acceptance or plan: the goal's owner (acceptance is owed by an owner only: a
   goal without one is the SMART page's business, not a reminder's), else the department's head;
-  a plan is an open action for a goal off track that has none (`attention.unplanned`);
+  a plan is an open action for a goal off track or missed that has none (`attention.unplanned`);
 - an action: its owner, else its goal's owner, else the department's head.
 A value is due on the calendar's data due date, a word on its commentary due date, a plan and
 an acceptance by the meeting (where the goals are presented), an action on its own due date. An
@@ -39,7 +39,7 @@ class Kind(StrEnum):
     VALUE = "value"
     COMMENTARY = "commentary"
     PLAN = "plan"
-    """An action for a goal off track that has none (`attention.unplanned`)."""
+    """An action for a goal off track or missed that has none (`attention.unplanned`)."""
     ACCEPTANCE = "acceptance"
     ACTION = "action"
 

@@ -19,6 +19,9 @@ FACTOR = 5
 point in the wrong place makes a value ten times the one meant, and the one meant lies either
 side of the usual one: at 10 a "1.234,5" typed for 123,45 beside a usual 124 (9.96 times) went
 unnamed. The demo company's real outages reach 4.9 times their usual downtime."""
+RARE_COUNT = 10
+"""A count whose usual value is below this is of rare things, which vary by many times from month
+to month (one complaint, then five): its values say nothing of a slip."""
 HISTORY = 12
 """Months before a value that tell what is usual for its KPI."""
 MIN_KNOWN = 6
@@ -44,13 +47,14 @@ class Unusual:
 
 def unusual(kpi: str, month: date, value: float, unit: str, before: Sequence[float]) -> Unusual | None:
     """`value` of `kpi` in `month` when it lies `FACTOR` times or more from the median of `before`
-    (the KPI's values of the months before it, or around it in its first months), else None. A KPI whose usual value is not
-    above 0 (a count of rare incidents, an NPS about zero), a value of 0 or below, and a history
-    of fewer than `MIN_KNOWN` values say nothing of what is usual."""
+    (the KPI's values of the months before it, or around it in its first months), else None. A
+    KPI whose usual value is not above 0 (an NPS about zero), a count of rare things
+    (`RARE_COUNT`), a value of 0 or below, and a history of fewer than `MIN_KNOWN` values say
+    nothing of what is usual."""
     if len(before) < MIN_KNOWN or value <= 0:
         return None
     usual = median(before)
-    if usual <= 0:
+    if usual <= 0 or (unit == "count" and usual < RARE_COUNT):
         return None
     ratio = value / usual
     return Unusual(kpi, month, value, usual, unit) if ratio >= FACTOR or ratio <= 1 / FACTOR else None

@@ -93,6 +93,16 @@ def _utf16_without_mark(head: bytes) -> bool:
     return even.count(0) == len(even) or odd.count(0) == len(odd)
 
 
+def _first_separated(lines: list[str]) -> str:
+    """The line a CSV file's separator is read from: its first, unless that holds no separator
+    at all (a title above the table, "Eksport 30.11.2026"); then the first of the next lines
+    that does, so the header below it is found (`_header_below`) in a Danish file of semicolons."""
+    for line in lines[:HEADER_SEARCHED]:
+        if any(separator in line for separator in (",", ";", "\t")):
+            return line
+    return lines[0] if lines else ""
+
+
 class Table(NamedTuple):
     """A file's cells as text: its header, its rows and its delimiter."""
 
@@ -121,7 +131,7 @@ def read_table(data: bytes, name: str) -> Table:
     told = _SEP.match(lines[0]) if lines else None  # not stripped: `sep=<tab>` names a tab
     if told:  # Excel's `sep=;` names the separator and is no row: the header is the line after
         text = (re.split(r"\r\n|\r|\n", text, maxsplit=1) + [""])[1]
-    delimiter = told.group(1) if told else delimiter_of(lines[0] if lines else "")
+    delimiter = told.group(1) if told else delimiter_of(_first_separated(lines))
     table = _csv_rows(text, delimiter, name)
     while table and not any(table[-1]):
         table.pop()
@@ -761,8 +771,10 @@ def _header_below(kind: str, body: list[list[str]]) -> int | None:
     the company's name and a date above the table was told of a dozen unknown columns."""
     required = {c.name for c in KINDS[kind] if c.required}
     for index, cells in enumerate(body[:HEADER_SEARCHED]):
-        named = [column_of(kind, cell) for cell in cells if cell.strip()]
-        if required <= set(named) and len(named) == len(set(named)):
+        named = [n for n in (column_of(kind, cell) for cell in cells if cell.strip()) if n is not None]
+        if required <= set(named) and len(named) == len(
+            set(named)
+        ):  # a column it does not know may stand beside
             return index + 2
     return None
 

@@ -33,6 +33,8 @@ class Deleted:
     answers: int
     moved: targets.Moved | None = None
     """How the next year's month targets move when one KPI's value goes (`targets_moved`)."""
+    moved_kpis: int = 0
+    """How many KPIs' next-year targets move when a month of every KPI's values goes."""
 
 
 CORRECTED = "correction"
@@ -93,12 +95,17 @@ def plan(
     _nothing(found, month, kpi, answers)
     if kpi and not answers:
         found = replace(found, moved=targets_moved(conn, kpi, month, None))
+    elif not answers:  # every KPI's month: how many KPIs' targets move (each its own sentence would be 40)
+        moving = sum(targets_moved(conn, code, month, None) is not None for code, _ in taken)
+        found = replace(found, moved_kpis=moving)
     return Deletion(month, kpi, answers, found, taken)
 
 
 def targets_moved(conn: sa.Connection, kpi: str, month: date, value: float | None) -> targets.Moved | None:
     """How the month targets of the year after `month` move when `kpi`'s value of `month` becomes
     `value` (None: deleted): they are phased by the values of `month`'s year (`targets.moved`)."""
+    if month.year >= date.max.year:  # a stray 9999-12 being cleaned: no year after it to phase
+        return None
     k, m, aims = s.kpi, s.measurement, s.kpi_target
     defined = conn.execute(sa.select(k.c.target, k.c.aggregation, k.c.unit).where(k.c.code == kpi)).first()
     if defined is None or defined.target is None:

@@ -6,11 +6,20 @@ import math
 from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date
 
-from kpi.domain import attention, owed, signals, status, verdicts
+from kpi.domain import attention, months, owed, signals, status, verdicts
 from kpi.domain.attention import Item
 from kpi.domain.company_events import CompanyEvent
 from kpi.domain.initiatives import MIN_AFTER, Outcome, Verdict
-from kpi.domain.model import Action, Direction, EventMeasure, EventMonth, GoalStatus, KpiStatus, MonthValue
+from kpi.domain.model import (
+    Action,
+    Direction,
+    EventMeasure,
+    EventMonth,
+    GoalStatus,
+    KpiStatus,
+    MonthValue,
+    within_unit,
+)
 from kpi.domain.month_rows import GoalRow, KpiRow
 from kpi.domain.samples import Noise
 from kpi.domain.signals import Reading
@@ -154,6 +163,12 @@ def targets_moved(moved: Moved) -> str:
             after=fmt.value(moved.after, moved.unit),
         )
     )
+
+
+def targets_moved_for(count: int, month: date) -> str:
+    """A deletion of every KPI's month that phases the next year's targets: "2026's month targets
+    of 31 KPIs are phased by the months of 2025, so they move with it." (`targets_moved` for one)."""
+    return t("correct.targets_moved_many", count=count, year=month.year + 1, last=month.year)
 
 
 def target_kind(target: MonthTarget | None, month: date) -> str:
@@ -470,7 +485,7 @@ def goal_reason(row: GoalRow, month: date) -> str:
         return ""
     unit = row.kpi.unit if row.kpi else "count"
     if row.reason is verdicts.Reason.LOW_CONFIDENCE and row.value and row.value.n and row.value.margin:
-        return _too_few(row, unit)
+        return _too_few(row, unit, month)
     start = fmt.day_unbroken(row.goal.start) if row.goal.start else ""
     return t(
         f"reason.{row.reason}",
@@ -480,17 +495,22 @@ def goal_reason(row: GoalRow, month: date) -> str:
     )
 
 
-def _too_few(row: GoalRow, unit: str) -> str:
+def _too_few(row: GoalRow, unit: str, month: date) -> str:
     """A goal tempered by too few answers, said with its numbers: "+48 reaches the target of +30,
     but 23 answers (± 29.2) put it anywhere from +19 to +77: on track, not achieved, until more
     answers agree." ("the status holds only where the whole margin agrees" read as a riddle
     beside a green tile, a CEO's trial)."""
     value = row.value
     assert value is not None and value.n is not None and value.margin is not None
-    reached = row.status is GoalStatus.ON_TRACK  # tempered from achieved; else from red to at risk
-    low, high = value.value - value.margin, value.value + value.margin
+    low, high = within_unit(value.value - value.margin, unit), within_unit(value.value + value.margin, unit)
+    if row.status is GoalStatus.ON_TRACK:  # tempered from achieved
+        key = "reason.too_few_reached"
+    elif row.goal.deadline is not None and month > months.first_of(row.goal.deadline):
+        key = "reason.too_few_missed"  # past its deadline: missed, not off its path, held back
+    else:
+        key = "reason.too_few_red"
     return t(
-        "reason.too_few_reached" if reached else "reason.too_few_red",
+        key,
         count=value.n,
         n=fmt.number(value.n),
         value=fmt.value(value.value, unit),

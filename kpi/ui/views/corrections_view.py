@@ -110,6 +110,8 @@ def confirm(ctx: Context) -> None:
     said = phrases.deletion(found.values, found.answers, asked.kpi, asked.month, asked=True)
     if found.moved is not None:
         said = f"{said} {phrases.targets_moved(found.moved)}"
+    elif found.moved_kpis:
+        said = f"{said} {phrases.targets_moved_for(found.moved_kpis, asked.month)}"
     st.warning(plain.markdown(said), icon=":material/delete:")
     kind, count = ("answers", found.answers) if asked.answers else ("values", found.values)
     with st.container(horizontal=True):

@@ -139,6 +139,11 @@ the preview, the "ready to import" and the button again above it: they invited a
 (a day-one trial)."""
 
 
+IMPORTED = "data.import.imported"
+"""Session key of the upload last imported (its file id): while it stays in the box, a later run
+(another tick, a tab) says it is in, not "ready to import" with the button again."""
+
+
 def panel(ctx: Context) -> None:
     kind = st.selectbox(
         t("imports.kind"),
@@ -160,8 +165,11 @@ def panel(ctx: Context) -> None:
         done = _run(ctx, kind, upload.getvalue(), upload.name, dry_run=False, confirm_future=far)
         if done is not None:
             data.changed()
+            st.session_state[IMPORTED] = upload.file_id
             st.success(t("imports.done", summary=done.text()), icon=":material/check_circle:")
             send_view.after_write(ctx, months.last_complete(ctx.today))
+    elif upload is not None and st.session_state.get(IMPORTED) == upload.file_id:
+        st.caption(t("imports.imported_already", file=plain.markdown(upload.name)))
     elif upload is not None:
         content = upload.getvalue()
         guess = _preview(content, upload.name)
