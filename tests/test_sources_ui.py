@@ -47,7 +47,9 @@ def stored_sources(url: str) -> dict[str, tuple]:
 def audit_of_sources(url: str) -> list[tuple[str, str | None, str | None]]:
     a = s.audit
     with engine.reading(engine.create(url)) as conn:
-        rows = conn.execute(sa.select(a.c.key, a.c.before, a.c.after).where(a.c.table_name == "kpi_source"))
+        rows = conn.execute(  # in the order written: PostgreSQL keeps no order without one asked for
+            sa.select(a.c.key, a.c.before, a.c.after).where(a.c.table_name == "kpi_source").order_by(a.c.id)
+        )
         return [tuple(r) for r in rows]
 
 
