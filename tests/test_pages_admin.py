@@ -245,15 +245,20 @@ def test_a_new_definition_saved_opens_as_saved(app, app_url):
     assert shown == ["p9", "We answer every letter within a week"]
 
 
+def _corrected(at, month: str, value: str):
+    """The Data page's correction form sent for CS_WAIT's `month`, `value` typed."""
+    at.text_input(key="data.correct.kpi").input("CS_WAIT")
+    at.text_input(key="data.correct.month").input(month)
+    at.radio(key="data.correct.what").set_value("correct")
+    at.text_input(key="data.correct.value").input(value)
+    next(b for b in at.get("form_submit_button") if b.proto.form_id == "data.correct").click().run()
+    return at
+
+
 def test_a_corrected_value_far_from_its_kpi_s_usual_ones_is_named_after_it_is_saved(app, app_url):
     """ "1.234,5" typed for "77,5" passes every bound of seconds: the correction is made, as the
     person typed it, and the form names it to look at once more, as `correct` and an import do."""
-    at = open_page(app, DATA, "definitions.tab_correct", **{"as": ADMIN})
-    at.text_input(key="data.correct.kpi").input("CS_WAIT")
-    at.text_input(key="data.correct.month").input("2026-09")
-    at.radio(key="data.correct.what").set_value("correct")
-    at.text_input(key="data.correct.value").input("1.234,5")
-    next(b for b in at.get("form_submit_button") if b.proto.form_id == "data.correct").click().run()
+    at = _corrected(open_page(app, DATA, "definitions.tab_correct", **{"as": ADMIN}), "2026-09", "1.234,5")
     assert not at.exception
     warned = " ".join(w.value for w in at.warning)
     assert "Check the value far from its KPI's usual ones before the meeting sees it: " in warned
@@ -273,11 +278,7 @@ def test_a_corrected_value_far_from_its_kpi_s_usual_ones_is_named_after_it_is_sa
 
 def test_correcting_or_deleting_last_year_s_value_says_how_this_year_s_targets_move(app, app_url):
     """Said with the correction, and with the deletion before it is asked for once more."""
-    at = open_page(app, DATA, "definitions.tab_correct", **{"as": ADMIN})
-    at.text_input(key="data.correct.kpi").input("CS_WAIT")
-    at.text_input(key="data.correct.month").input("2025-06")
-    at.text_input(key="data.correct.value").input("80")
-    next(b for b in at.get("form_submit_button") if b.proto.form_id == "data.correct").click().run()
+    at = _corrected(open_page(app, DATA, "definitions.tab_correct", **{"as": ADMIN}), "2025-06", "80")
     assert not at.exception
     said = " ".join(toast.value for toast in at.toast)
     assert "2026's month targets are phased by the months of 2025, so 12 of them move with it: Jun" in said
