@@ -42,6 +42,22 @@ def test_the_add_action_form_keeps_a_refused_title_and_empties_after_saving(app,
     assert not at.toast  # once
 
 
+def test_an_action_due_before_today_is_saved_and_said_to_be_overdue_at_once(app, app_url):
+    """A past due date was taken without a word, and the action stood overdue in every list."""
+    from datetime import date
+
+    before = _actions(app_url)
+    at = open_folds(open_page(app, "pages/departments.py", **{"as": HEAD}))
+    at.text_input(key="departments.action.title").input("Call back the customers who waited longest")
+    at.date_input(key="departments.action.due").set_value(date(2026, 1, 15))
+    _save(at)
+    assert not at.error and _actions(app_url) == before + 1
+    said = [toast.value for toast in at.toast]
+    assert said == [
+        "Saved. Its due date, 15 Jan 2026, has passed: the action shows as overdue at once. Change the date if that was not meant."
+    ]
+
+
 def test_a_head_s_action_owner_list_holds_only_those_who_read_the_action(app, app_url):
     """The list offered the whole company, and a head could give an action to another department's
     head (who then read her department's numbers): it offers her department's people, those who

@@ -134,6 +134,8 @@ def new_action(
             due = st.date_input(t("forms.action_due"), value=None, format=fmt.date_pattern(), key=fields[3])
             submitted = st.form_submit_button(t("forms.save"), type="primary")
         if submitted and write(ctx, edits.add_action, goal=goal, title=title, owner=owner, due=due):
+            if due is not None and due < ctx.today:  # kept as typed (a plan written after the fact), but said
+                notices.saved(t("forms.action_saved_overdue", due=fmt.day(due)))
             _forget(*fields)
             st.rerun()
 
