@@ -560,10 +560,9 @@ def _delete(args: argparse.Namespace, store: sa.Engine) -> int:
         kpi = _known(conn, "kpi", args.kpi, "--kpi") if args.kpi is not None else None
         done = corrections.delete(conn, _viewer(args, conn), month, kpi, answers=args.answers)
     print(phrases.deletion(done.values, done.answers, kpi, month))
-    if done.moved is not None:
-        print(phrases.targets_moved(done.moved))
-    elif done.moved_kpis:
-        print(phrases.targets_moved_for(done.moved_kpis, month))
+    moved = phrases.targets_said(done.moved, done.moved_kpis, month)
+    if moved:
+        print(moved)
     return EXIT_OK
 
 
@@ -575,8 +574,9 @@ def _correct(args: argparse.Namespace, store: sa.Engine) -> int:
         kpi = _known(conn, "kpi", args.kpi, "--kpi")
         done = corrections.correct(conn, _viewer(args, conn), kpi, month, args.value)
     print(phrases.correction(done.outcome == "unchanged", kpi, month, fmt.exact(done.value, done.unit)))
-    if done.moved is not None:
-        print(phrases.targets_moved(done.moved))
+    moved = phrases.targets_said(done.moved, 0, month)
+    if moved:
+        print(moved)
     if done.unusual:  # corrected all the same: the person typed it
         print(phrases.to_check(done.unusual))
     return EXIT_OK

@@ -160,13 +160,19 @@ def _when(raw: str) -> tuple[date, bool] | None:
         return (date(int(year), int(mon), 1), False) if 1 <= int(mon) <= 12 else None
     found = _DAY.match(raw)
     if found:
-        parts = [int(g) for g in found.groups() if g is not None]
-        year, mon, dom = parts if found.group(1) else (parts[2], parts[1], parts[0])
+        year, mon, dom = _day_parts(found)
         try:
             return date(year, mon, dom), True
         except ValueError:
             return None
     return None
+
+
+def _day_parts(found: re.Match[str]) -> tuple[int, int, int]:
+    """Year, month and day of a `_DAY` match, whichever order it was written in."""
+    parts = [int(g) for g in found.groups() if g is not None]
+    year, mon, dom = parts if found.group(1) else (parts[2], parts[1], parts[0])
+    return year, mon, dom
 
 
 def _raw(text: object) -> str:
@@ -179,8 +185,7 @@ def _no_such_day(raw: str, field: str) -> Rejected | None:
     found = _DAY.match(raw)
     if not found:
         return None
-    parts = [int(g) for g in found.groups() if g is not None]
-    year, mon, dom = parts if found.group(1) else (parts[2], parts[1], parts[0])
+    year, mon, dom = _day_parts(found)
     if not (1 <= mon <= 12 and 28 < dom <= 31 and date.min.year <= year <= date.max.year):
         return None
     last = months.end_of(date(year, mon, 1))

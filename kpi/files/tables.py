@@ -73,10 +73,14 @@ def _decode(data: bytes, name: str) -> str:
         return data.decode("latin-1")
 
 
+SEPARATORS = (",", ";", "\t")
+"""The separators a CSV file may use: a comma, a semicolon (Excel in Danish) or a tab (a sheet
+copied and saved as text)."""
+
+
 def delimiter_of(first_line: str) -> str:
-    """The separator the header uses most: a comma, a semicolon (Excel in Danish) or a tab (a
-    sheet copied and saved as text); a comma where they tie."""
-    return max((",", ";", "\t"), key=first_line.count)
+    """The separator the header uses most (`SEPARATORS`); a comma where they tie."""
+    return max(SEPARATORS, key=first_line.count)
 
 
 _SEP = re.compile(r"^sep=([,;\t|])[ ]*$", re.IGNORECASE)
@@ -98,7 +102,7 @@ def _first_separated(lines: list[str]) -> str:
     at all (a title above the table, "Eksport 30.11.2026"); then the first of the next lines
     that does, so the header below it is found (`_header_below`) in a Danish file of semicolons."""
     for line in lines[:HEADER_SEARCHED]:
-        if any(separator in line for separator in (",", ";", "\t")):
+        if any(separator in line for separator in SEPARATORS):
             return line
     return lines[0] if lines else ""
 
@@ -771,10 +775,9 @@ def _header_below(kind: str, body: list[list[str]]) -> int | None:
     the company's name and a date above the table was told of a dozen unknown columns."""
     required = {c.name for c in KINDS[kind] if c.required}
     for index, cells in enumerate(body[:HEADER_SEARCHED]):
+        # the columns it names; one the cockpit does not know may stand beside them
         named = [n for n in (column_of(kind, cell) for cell in cells if cell.strip()) if n is not None]
-        if required <= set(named) and len(named) == len(
-            set(named)
-        ):  # a column it does not know may stand beside
+        if required <= set(named) and len(named) == len(set(named)):
             return index + 2
     return None
 

@@ -171,6 +171,14 @@ def targets_moved_for(count: int, month: date) -> str:
     return t("correct.targets_moved_many", count=count, year=month.year + 1, last=month.year)
 
 
+def targets_said(moved: Moved | None, moved_kpis: int, month: date) -> str:
+    """How a correction or deletion of `month` moves the next year's targets: one KPI's
+    (`targets_moved`), or how many KPIs' (`targets_moved_for`); nothing when none move."""
+    if moved is not None:
+        return targets_moved(moved)
+    return targets_moved_for(moved_kpis, month) if moved_kpis else ""
+
+
 def target_kind(target: MonthTarget | None, month: date) -> str:
     """What a KPI's month target is: `2026 target, phased` / `target for Oct 2026` / `2026 target`."""
     if target is None:

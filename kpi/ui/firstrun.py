@@ -90,9 +90,8 @@ def steps(url: str, viewer: Person, *, expanded: bool = True) -> None:
             mark = t("firstrun.step_done", count=count) if finished else _to_do(kind, count)
             icon = "✓" if finished else "–" if kind in company.OPTIONAL else "○"
             text, button = st.columns([4, 1], vertical_alignment="center")
-            step = t(
-                f"firstrun.step_{kind}", responses=t("imports.kind_responses")
-            )  # the kind as the picker names it
+            # the answers' kind as the import's picker names it (the command line: `responses`)
+            step = t(f"firstrun.step_{kind}", responses=t("imports.kind_responses"))
             text.markdown(f"{icon} **{number}. {t(f'imports.kind_{kind}')}** · {mark}  \n{step}")
             template_button(button, kind, f"firstrun.template.{kind}")
         st.page_link(DATA_PAGE, label=t("firstrun.open_data"), icon=":material/upload_file:")

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 import streamlit as st
 
 from kpi.domain import access
-from kpi.domain.errors import CockpitError
+from kpi.domain.errors import CockpitError, Problem, Refused
 from kpi.domain.model import Action, ActionStatus, Goal, Kpi, Person
 from kpi.store import edits, engine
 from kpi.text import fmt, plain
@@ -87,7 +87,7 @@ def commentary(
             text = st.text_area(t("forms.comment_text"), key=text_key, help=t("forms.comment_help"))
             submitted = st.form_submit_button(t("forms.save"), type="primary")
         if submitted and subject is None:
-            st.error(t("problem.required", field=t("forms.comment_on")), icon=":material/error:")
+            notices.show(Refused([Problem("required", t("forms.comment_on"))]))
         elif submitted and subject is not None:
             kind, code = subject.split(":", 1)
             if write(ctx, edits.add_commentary, month=ctx.month, text=text, **{kind: code}):

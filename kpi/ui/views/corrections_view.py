@@ -84,9 +84,8 @@ def _request(ctx: Context, kpi: str | None, month_text: str, what: str, value: s
     said = phrases.correction(
         fixed.outcome == "unchanged", fixed.kpi, month, fmt.exact(fixed.value, fixed.unit)
     )
-    if fixed.moved is not None:
-        said = f"{said} {phrases.targets_moved(fixed.moved)}"
-    notices.saved(plain.markdown(said))
+    moved = phrases.targets_said(fixed.moved, 0, month)
+    notices.saved(plain.markdown(f"{said} {moved}" if moved else said))
     if fixed.unusual:  # corrected all the same: the person typed it
         st.session_state[CHECK] = phrases.to_check(fixed.unusual)
     st.rerun()
@@ -108,11 +107,8 @@ def confirm(ctx: Context) -> None:
     asked = held[1]
     found = asked.found
     said = phrases.deletion(found.values, found.answers, asked.kpi, asked.month, asked=True)
-    if found.moved is not None:
-        said = f"{said} {phrases.targets_moved(found.moved)}"
-    elif found.moved_kpis:
-        said = f"{said} {phrases.targets_moved_for(found.moved_kpis, asked.month)}"
-    st.warning(plain.markdown(said), icon=":material/delete:")
+    moved = phrases.targets_said(found.moved, found.moved_kpis, asked.month)
+    st.warning(plain.markdown(f"{said} {moved}" if moved else said), icon=":material/delete:")
     kind, count = ("answers", found.answers) if asked.answers else ("values", found.values)
     with st.container(horizontal=True):
         go = st.button(t(f"correct.delete_{kind}", count=count), type="primary", key="data.correct.go")

@@ -161,11 +161,12 @@ def _chosen_trend(
         key="departments.trend_kpi",
     )
     row = rows[code if code in rows else next(iter(rows))]
-    if not history.get(row.kpi.code):
+    points = history.get(row.kpi.code, [])
+    if not points:
         st.caption(t("departments.no_values_yet", kpi=plain.markdown(row.kpi.name)))
         return
     figures.draw(
-        trend_figure(row, history.get(row.kpi.code, []), scope, month, events),
+        trend_figure(row, points, scope, month, events),
         TREND_HEIGHT,
         f"departments.trend.{row.kpi.code}",
     )
