@@ -819,19 +819,21 @@ def _calendar(args: argparse.Namespace, store: sa.Engine) -> int:
 def _owed(args: argparse.Namespace, store: sa.Engine) -> int:
     """Who still owes what for the month, as the viewer may see it (`--as`, `--department`)."""
     from kpi.output import owed_text
+    from kpi.store import closing, engine, owing, queries
     from kpi.store import cycle as calendars
-    from kpi.store import engine, owing, queries
 
     month, today = _month(args.month), settings.today()
     with engine.reading(store) as conn:
         scope = _scope(args, conn)
         found = owing.owed_items(conn, scope, month, i18n.current(), today)
         calendar = calendars.read(conn, month)
+        closed = closing.closed(conn, month)
         names = {p.email: p.name for p in queries.people(conn, include_retired=True)}
     if args.json:
         print(json.dumps(owed_text.as_dict(month, today, calendar, found), ensure_ascii=False, indent=2))
         return EXIT_OK
-    print(owed_text.calendar_line(calendar))
+    # a person's dates, as the Overview says them: the calendar command's line is what is typed back
+    print(phrases.calendar_said(calendar, closed.closed_at.date() if closed else None))
     print(t("cli.owed_count", month=fmt.month_long(month), count=len(found)))
     for line in owed_text.lines(found, names):
         print(line)

@@ -32,7 +32,7 @@ from kpi.files.tables import ImportRejected
 from kpi.store import cycle as calendars
 from kpi.store import engine, importing, monthly, owing, queries, rules
 from kpi.store import schema as s
-from kpi.text import fmt, i18n, words
+from kpi.text import fmt, i18n, phrases, words
 from tests.conftest import as_admin, forget_app, load_company, new_app, point_app_at
 from tests.sharing import open_data_tab
 
@@ -406,6 +406,10 @@ def test_owed_on_the_command_line_as_json_and_for_a_head(owed_url, capsys):
     assert all(isinstance(i["overdue"], bool) and i["due"] for i in shape["items"])
     assert cli.main(["--db", owed_url, "--as", IT_HEAD.email, "owed", "--month", "2026-10"]) == cli.EXIT_OK
     out = capsys.readouterr().out
+    assert out.splitlines()[0] == (  # a person's dates, not the calendar command's ISO ones
+        "Reporting calendar: values due 10 Nov 2026 · commentary due 13 Nov 2026 · month closes 13 Nov 2026"
+        " · meeting 16 Nov 2026"
+    )
     assert "Ina Tang <it@owed.example>: 3 items" in out and "Shop up" in out
     assert "Wait on the phone" not in out and "Carl Sand" not in out and "Service" not in out
 
@@ -595,3 +599,11 @@ def test_a_goal_off_track_without_an_action_owes_one_by_the_meeting_until_it_has
     assert first not in {i.code for i in owes if i.kind is owed.Kind.PLAN}
     said = next(i for i in items if i.code == first and i.kind in behind)
     assert [a.title for a in said.plan] == ["Win them back"]
+
+
+def test_a_closed_month_says_the_day_it_was_closed_in_the_readers_language():
+    calendar = cycle.default(date(2026, 11, 1), 10)
+    with i18n.use("da"):
+        said = phrases.calendar_said(calendar, date(2026, 12, 6))
+    assert said.startswith("Rapporteringskalender: værdier senest 10. dec. 2026")
+    assert "lukket 6. dec. 2026" in said and "16. dec." not in said

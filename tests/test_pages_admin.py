@@ -349,7 +349,7 @@ def test_the_import_tab_names_in_bold_the_columns_a_new_record_needs(app):
     needed = {"code", "level", "title", "kpi", "department", "target", "start"}
     assert required("goals") == needed
     assert bold == {terms.column_named("goals", name) for name in needed}
-    assert "owner" in said and "**owner**" not in said
+    assert "Owner" in said and "**Owner**" not in said
 
 
 def test_importing_a_danish_file_previews_then_confirms(app, app_url):

@@ -6,7 +6,7 @@ import math
 from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date
 
-from kpi.domain import attention, months, owed, signals, status, verdicts
+from kpi.domain import attention, cycle, months, owed, signals, status, verdicts
 from kpi.domain.attention import Item
 from kpi.domain.company_events import CompanyEvent
 from kpi.domain.initiatives import MIN_AFTER, Outcome, Verdict
@@ -622,3 +622,13 @@ def left_out(found: owed.LeftOut, names: Mapping[str, str] | None = None) -> str
             )
         )
     return " ".join(parts)
+
+
+def calendar_said(calendar: cycle.Calendar, closed: date | None, day: Callable[[date], str] = fmt.day) -> str:
+    """A month's reporting calendar as a sentence ("Reporting calendar: values due 10 Dec 2026 ·
+    … · meeting 17 Dec 2026"), each date by `day`; a month `closed` says the day it was closed
+    instead of the day it was to be. The Overview's line and the command line's `owed` alike."""
+    dates = {name: day(calendar.due(name)) for name in cycle.DATES}
+    if closed is None:
+        return t("cycle.line", **dates)
+    return t("cycle.line_closed", **dates | {"close": day(closed)})

@@ -100,6 +100,7 @@ def listing(field: str) -> str:
 
 def column_named(kind: str, name: str) -> str:
     """A column as the reader's template heads it, with its name where that differs ("Kode
-    (code)": an export writes the names, and the import takes either); "code" in English."""
+    (code)": an export writes the names, and the import takes either); "Code" in English, "KPI"
+    in Danish (a Danish list read "kpi" beside the template's "KPI")."""
     label = column_label(kind, name)
-    return name if vocabulary.fold(label) == vocabulary.fold(name) else f"{label} ({name})"
+    return label if vocabulary.fold(label) == vocabulary.fold(name) else f"{label} ({name})"

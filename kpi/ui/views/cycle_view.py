@@ -11,7 +11,7 @@ import streamlit as st
 
 from kpi.domain import cycle, months, owed
 from kpi.store import cycle as calendars
-from kpi.text import fmt, plain
+from kpi.text import fmt, phrases, plain
 from kpi.text.i18n import t
 from kpi.ui import data, forms, widgets
 from kpi.ui.frame import Context
@@ -28,13 +28,7 @@ def calendar_line(calendar: cycle.Calendar, closed: date | None = None) -> None:
     """The month's four dates in one line, read-only: everyone plans by them; a month `closed`
     says the day it was closed instead of the day it was to be (it said "month closes 16 Dec"
     after it was closed on the 6th)."""
-    dates = _dates(calendar)
-    if closed is None:
-        st.caption(t("cycle.line", **dates), help=t("cycle.line_help"))
-    else:
-        st.caption(
-            t("cycle.line_closed", **dates | {"close": fmt.day_unbroken(closed)}), help=t("cycle.line_help")
-        )
+    st.caption(phrases.calendar_said(calendar, closed, fmt.day_unbroken), help=t("cycle.line_help"))
 
 
 def owed_section(
