@@ -219,7 +219,7 @@ def test_too_few_answers_say_so_and_rank_nothing(app, monkeypatch):
     open_why_tab(at, "why.tab_drivers")
     assert not at.exception
     assert [i.value for i in at.tabs[DRIVERS_TAB].info] == [
-        f"Not enough answers: 57 customers among All customers rated every touchpoint; "
+        f"Not enough answers: 57\u00a0customers among All customers rated every touchpoint; "
         f"the analysis needs at least {drivers.MIN_N}."
     ]
     assert not _charts(at.tabs[DRIVERS_TAB]) and not at.tabs[DRIVERS_TAB].dataframe
@@ -230,7 +230,7 @@ def test_the_slide_says_not_enough_answers_below_the_minimum():
     slide = driver_slide.slide(few, "NPS", date(2026, 8, 1), date(2026, 10, 1))
     assert slide is not None and slide.kind == driver_slide.KIND
     assert [line.label for line in slide.lines] == [
-        f"Not enough answers: {drivers.MIN_N - 1} customers among All customers rated every touchpoint; "
+        f"Not enough answers: {drivers.MIN_N - 1}\u00a0customers among All customers rated every touchpoint; "
         f"the analysis needs at least {drivers.MIN_N}."
     ]
     assert (

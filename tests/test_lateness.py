@@ -202,9 +202,9 @@ def test_a_pull_line_names_its_source_in_words(label, english, danish):
 
 def test_a_survey_value_comes_from_its_answers():
     with i18n.use("en"):
-        assert words.origin("", None, 1234) == "Survey answers (n = 1,234)"
+        assert words.origin("", None, 1234) == "Survey answers (n\u00a0=\u00a01,234)"
     with i18n.use("da"):
-        assert words.origin("", None, 1234) == "Svar på spørgeskema (n = 1.234)"
+        assert words.origin("", None, 1234) == "Svar på spørgeskema (n\u00a0=\u00a01.234)"
 
 
 def test_the_audit_says_where_a_measurement_came_from():
@@ -224,7 +224,7 @@ def test_a_month_value_carries_its_answers_to_the_words():
     with i18n.use("en"):
         assert (
             origin_words(MonthValue("NPS", OCTOBER, 22, n=410, margin=4.4), None)
-            == "Survey answers (n = 410)"
+            == "Survey answers (n\u00a0=\u00a0410)"
         )
         assert origin_words(None, None) == ""
 

@@ -74,11 +74,16 @@ def _notes(meeting: Meeting, kpi: str | None = None, goal: str | None = None) ->
 
 
 def _paged(
-    kind: str, title: str, lines: Sequence[Line], notes: Sequence[str] = (), subtitle: str = ""
+    kind: str,
+    title: str,
+    lines: Sequence[Line],
+    notes: Sequence[str] = (),
+    subtitle: str = "",
+    after: Sequence[int | None] = (),
 ) -> list[Slide]:
-    """A list of lines (then comments) on as many slides as fit (`slide.paginate`); `subtitle`
-    under the first one's title."""
-    pages = paginate(lines, notes)
+    """A list of lines (then comments, each after the line `after` names) on as many slides as
+    fit (`slide.paginate`); `subtitle` under the first one's title."""
+    pages = paginate(lines, notes, after=after)
     return [
         Slide(kind, page_title(title, n, len(pages)), subtitle if n == 1 else "", lines=rows, notes=said)
         for n, (rows, said) in enumerate(pages, start=1)
@@ -290,7 +295,9 @@ def _department_slides(
     if not lines:
         return []
     names = {row.kpi.code: row.kpi.name for row in rows}
+    places = {row.kpi.code: index for index, row in enumerate(rows)}
     titles = {code: meeting.month_report.goals[code].goal.title for code in goals}
+    about = [c for c in meeting.commentary if c.kpi in names or c.goal in titles]
     notes = tuple(
         t(
             "deck.comment_about",
@@ -298,14 +305,21 @@ def _department_slides(
             who=words.who(owners, c.author),
             text=c.text,
         )
-        for c in meeting.commentary
-        if c.kpi in names or c.goal in titles
+        for c in about
     )
-    slides = _paged("department", department.name, lines, notes)
+    # each comment beside its number: a goal's after its KPI's line where the department has it
+    after = [places.get(c.kpi or _goal_kpi(meeting, c.goal) or "") for c in about]
+    slides = _paged("department", department.name, lines, notes, after=after)
     if not shared:
         return slides
     said = t("deck.targets_are", kind=shared)  # every slide of the department, not its first only
     return [replace(slide, subtitle=said) if slide.lines else slide for slide in slides]
+
+
+def _goal_kpi(meeting: Meeting, goal: str | None) -> str | None:
+    """The code of the KPI measuring `goal`, if the goal has one."""
+    row = meeting.month_report.goals.get(goal or "")
+    return row.kpi.code if row is not None and row.kpi is not None else None
 
 
 def trend(row: month_rows.KpiRow, month: date) -> tuple[float, ...]:
@@ -396,10 +410,24 @@ def build(
         slides += _department_slides(
             meeting, department, rows.get(department.code, []), goals.get(department.code, set()), owners
         )
+    slides += _elsewhere_slides(meeting, {d.code for d in departments}, owners)
     slides += _paged("actions", t("deck.actions_title"), _action_lines(meeting, actions, owners))
     if rest:  # the meeting's flow keeps the most severe; the whole list stays in the pack
         slides += _paged("exceptions", t("deck.exceptions_rest_title"), _exception_lines(rest, owners))
     return slides
+
+
+def _elsewhere_slides(meeting: Meeting, listed: set[str], owners: Mapping[str, str]) -> list[Slide]:
+    """A department head's KPIs of goals she owns in departments not her own, with the month's
+    notes on them, after her departments' slides: her month slide counted them among her KPIs,
+    and no slide listed them (a presenter's trial: "3 of 9 on target, 1 close" over eight KPIs,
+    none close)."""
+    goals, kpis = meeting.month_report.own(meeting.scope)
+    rows = [row for row in kpis if row.kpi.department not in listed]
+    owned = {row.goal.code for row in goals if row.goal.department not in listed}
+    if not rows:
+        return []
+    return _department_slides(meeting, Department("", t("deck.elsewhere_title")), rows, owned, owners)
 
 
 def board_first(departments: Sequence[Department], meeting: Meeting) -> list[Department]:

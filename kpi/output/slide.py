@@ -205,24 +205,75 @@ Page = tuple[tuple[Line, ...], tuple[str, ...]]
 """One slide's share of a list: its lines and its comments."""
 
 
-def paginate(lines: Sequence[Line], notes: Sequence[str] = (), *, chart: bool = False) -> list[Page]:
+def paginate(
+    lines: Sequence[Line],
+    notes: Sequence[str] = (),
+    *,
+    chart: bool = False,
+    after: Sequence[int | None] = (),
+) -> list[Page]:
     """`lines` then `notes` (comments) over as few slides as they need, in order: at most
     `ROWS_PER_SLIDE` rows a slide and no more than its `ROOM` (rows with long notes are fewer a
     slide), shared out evenly where that fits (seven rows are four and three, not six and a slide
     of one); the first slide of a chart `ROWS_BESIDE_CHART` lines beside it and up to
-    `NOTE_ROWS` comments under it. Nothing at all still makes one (empty) slide."""
+    `NOTE_ROWS` comments under it. A note with its place in `after` (the index of the line it is
+    about, None for after every line) comes right after that line, so it stands on its line's
+    slide: a comment on the first slide's KPI stood under the second slide's. Nothing at all
+    still makes one (empty) slide."""
     lines, notes = list(lines), list(notes)
     pages: list[Page] = []
     if chart:
         pages.append((tuple(lines[:ROWS_BESIDE_CHART]), tuple(notes[:NOTE_ROWS])))
         lines, notes = lines[ROWS_BESIDE_CHART:], notes[NOTE_ROWS:]
-    heights = [height(line) for line in lines] + [COMMENT_LINES + 0.5] * len(notes)
-    for room in _shares(heights) if heights or not pages else []:
-        taken = lines[:room]
-        said = notes[: room - len(taken)]
-        pages.append((tuple(taken), tuple(said)))
-        lines, notes = lines[len(taken) :], notes[len(said) :]
+    rows = _in_order(lines, notes, [] if chart else list(after))
+    heights = [height(row) if isinstance(row, Line) else COMMENT_LINES + 0.5 for row in rows]
+    shares = _together(rows, heights, _shares(heights)) if heights or not pages else []
+    for room in shares:
+        taken, rows = rows[:room], rows[room:]
+        pages.append(
+            (
+                tuple(row for row in taken if isinstance(row, Line)),
+                tuple(row for row in taken if isinstance(row, str)),
+            )
+        )
     return pages
+
+
+def _in_order(lines: list[Line], notes: list[str], after: list[int | None]) -> list[Line | str]:
+    """The rows of a list: each note right after the line `after` names (in their order), the
+    rest after every line."""
+    places = after + [None] * (len(notes) - len(after))
+    rows: list[Line | str] = []
+    for index, line in enumerate(lines):
+        rows.append(line)
+        rows += [note for note, place in zip(notes, places, strict=True) if place == index]
+    rows += [note for note, place in zip(notes, places, strict=True) if place is None or place >= len(lines)]
+    return rows
+
+
+def _together(rows: Sequence[Line | str], heights: Sequence[float], shares: list[int]) -> list[int]:
+    """`shares` with no slide starting on a comment that follows a line on the slide before (its
+    line's, `_in_order`): the comment is taken onto that slide where it still fits, else the line
+    goes on to the next slide with it where that one still fits, else they stay apart."""
+    shares = list(shares)
+    for page in range(len(shares) - 1):
+        start = sum(shares[: page + 1])
+        said = 0  # the comments at the next slide's start
+        while start + said < len(rows) and isinstance(rows[start + said], str):
+            said += 1
+        if not said or not isinstance(rows[start - 1], Line):
+            continue
+        before, after = heights[start - shares[page] : start], heights[start : start + shares[page + 1]]
+        moved = heights[start : start + said]
+        if shares[page] + said <= ROWS_PER_SLIDE and sum(before) + sum(moved) <= ROOM:
+            shares[page] += said
+            shares[page + 1] -= said
+        elif (
+            shares[page] > 1 and shares[page + 1] < ROWS_PER_SLIDE and sum(after) + heights[start - 1] <= ROOM
+        ):
+            shares[page] -= 1
+            shares[page + 1] += 1
+    return [share for share in shares if share] or [0]
 
 
 def _shares(heights: Sequence[float]) -> list[int]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from kpi.output.deck import Line, Slide
-from kpi.text import palette
+from kpi.text import fmt, palette
 from kpi.text.i18n import t
 
 
@@ -35,6 +35,8 @@ def _why(line: Line, kind: str) -> str:
     flag = palette.attention_label(line.flag.kind, line.flag.word) if line.flag is not None else ""
     if kind == "actions":  # an overdue one's flag too: the slide shows it beside the date
         state = " · ".join(part for part in (line.note, flag) if part)
+        if not state:  # a planned action has no note: "due 31 Dec 2026: ." stood in the notes
+            return _stopped(t("speaker.action_bare", who=line.value, due=line.target))
         return _stopped(t("speaker.action", who=line.value, due=line.target, state=state))
     if flag:
         said = flag
@@ -42,7 +44,11 @@ def _why(line: Line, kind: str) -> str:
         said = palette.label(line.status)
     else:
         said = ""
-    facts = _stopped(t("speaker.line", status=said, value=line.value or "–", target=line.target or "–"))
+    if line.value in ("", fmt.MISSING) and line.target:  # an overdue action: its due date alone
+        facts = _stopped(t("speaker.line_target", status=said, target=line.target))
+    else:
+        value, target = line.value or fmt.MISSING, line.target or fmt.MISSING
+        facts = _stopped(t("speaker.line", status=said, value=value, target=target))
     said = line.full_note
     return f"{facts} {_stopped(t('speaker.line_note', text=said))}" if said else facts
 

@@ -99,10 +99,14 @@ def _parsed(name: str) -> Locale:
     return Locale.parse(name)
 
 
+MISSING = "–"
+"""What `value` writes for a value there is not."""
+
+
 def value(amount: float | None, unit: str, extra_decimals: int = 0) -> str:
-    """`70.2 %`, `+46`, `83 s`; an en dash for a missing value."""
+    """`70.2 %`, `+46`, `83 s`; an en dash (`MISSING`) for a missing value."""
     if amount is None or not math.isfinite(amount):
-        return "–"
+        return MISSING
     style = UNITS[unit]
     decimals = _decimals(amount, unit) + extra_decimals
     if unit == "days" and _half_up(amount, decimals) == _half_up(amount, 0):
