@@ -133,6 +133,14 @@ def test_may_plan(viewer, department, expected):
     assert access.may_plan(viewer, department) is expected
 
 
+@pytest.mark.parametrize("viewer", [EXEC, CS_HEAD])
+def test_the_owner_of_a_goal_may_plan_its_actions_wherever_it_stands(viewer):
+    """The goal's owner owes an action for it when it falls behind (`owed.Kind.PLAN`): an
+    executive, and a head owning a goal in another department, were told so with no form."""
+    assert access.may_plan(viewer, "IT", owner=viewer.email)
+    assert not access.may_plan(viewer, "IT", owner="someone.else@example.com")
+
+
 @pytest.mark.parametrize(
     ("viewer", "owner", "expected"),
     [

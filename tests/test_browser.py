@@ -16,11 +16,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect, sync_playwright
 
 from kpi.domain import attention
 from kpi.domain.access import EVERYTHING
 from kpi.store import engine, monthly, queries
+from kpi.store import schema as s
 from kpi.text import fmt, palette
 from kpi.ui.views import cascade_view, overview_view
 from tests.conftest import ROOT
@@ -198,6 +200,31 @@ def test_a_deep_link_as_the_first_request_gets_the_whole_app(demo_duckdb_file, t
         expect(navigation).to_contain_text("Overview")
         settle(page)
         assert "app" not in navigation.inner_text().split()
+
+
+def test_a_saved_comment_leaves_an_empty_form_in_the_browser(demo_duckdb_file, tmp_path, browser):
+    """A head's trial on a phone: after "Saved." the form still showed what was typed, though the
+    server had forgotten it (the browser keeps a widget's value while its key stays), and a
+    second tap was refused as a duplicate. Saving makes new, empty fields (`forms._renew`)."""
+    with serve(demo_duckdb_file, tmp_path) as fresh:
+        head = "ida.krogh@havnhjem.example"
+        page = open_page(browser, f"{fresh}/departments?month=2026-10&lang=en&as={head}")
+        fold = main(page).locator("[data-testid='stExpander'] summary")
+        fold.filter(has_text="Write the commentary for October 2026").click()
+        form = main(page).locator("[data-testid='stForm']").first
+        subject = form.get_by_role("combobox")
+        subject.focus()
+        subject.press("ArrowDown")
+        subject.press("Enter")
+        area = form.locator("textarea")
+        area.fill("Two campaigns went out without a briefing.")
+        form.get_by_role("button", name="Save").click()
+        # the rerun after the save draws a new, empty box (the old one kept its text)
+        expect(main(page).locator("[data-testid='stForm'] textarea").first).to_have_value("")
+        settle(page)
+        with engine.reading(engine.create(f"duckdb:///{STORES[fresh]}")) as conn:
+            said = conn.execute(sa.select(s.commentary.c.text).where(s.commentary.c.author == head)).scalars()
+            assert "Two campaigns went out without a briefing." in list(said)
 
 
 def test_a_link_to_a_page_outside_the_viewers_role_is_refused_in_their_language(server, browser):

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from kpi import cli
 from kpi.domain import access
 from kpi.domain.access import GoalLink, Scope
+from kpi.domain.errors import Denied
 from kpi.domain.model import GoalStatus, Person, Role
 from kpi.store import closing, edits, engine, queries
 from kpi.store import schema as s
@@ -130,6 +131,23 @@ def test_the_owner_accepts_and_comments_on_their_goal_in_the_app(app, app_url):
     open_folds(at)  # the commentary form is made when its fold opens
     picker = [b for b in at.selectbox if b.label == "About"][0]  # on her goal, not its KPI
     assert picker.options == ["Customer cases are solved right the first time"]
+
+
+def test_the_owner_plans_her_goal_elsewhere_in_the_app_and_no_other_goal_of_that_department(app, app_url):
+    """Camilla owns T2, the board's: she owes it an action when it falls behind, so she may add
+    and move its actions (two trials: the owed list told her so, and no form let her); S2, also
+    the board's and not hers, stays closed to her."""
+    at = app(month="2026-10", goal="T2", **{"as": CS_HEAD.email}).run()
+    at.switch_page("pages/goal_cascade.py").run()
+    open_folds(at)
+    assert [b.options for b in at.selectbox if b.label == "For the goal"] == [
+        ["Customer cases are solved right the first time"]
+    ]
+    with engine.writing(engine.create(app_url)) as conn:
+        planned = edits.add_action(conn, CS_HEAD, goal="T2", title="Case review", owner=None, due=None)
+        assert edits.set_action_status(conn, CS_HEAD, planned, "doing") == "updated"
+        with pytest.raises(Denied):
+            edits.add_action(conn, CS_HEAD, goal="S2", title="Not hers", owner=None, due=None)
 
 
 def test_status_as_the_owner_holds_their_goal_elsewhere_and_no_other_number(demo_duckdb_url, capsys):

@@ -201,9 +201,17 @@ def may_comment(viewer: Person | None, department: str | None, owner: str | None
     )
 
 
-def may_plan(viewer: Person | None, department: str | None) -> bool:
-    """Add and update actions: admins, and the head of the goal's department."""
-    return viewer is not None and (viewer.role is Role.ADMIN or _heads(viewer, department))
+def may_plan(viewer: Person | None, department: str | None, owner: str | None = None) -> bool:
+    """Add and update a goal's actions: admins, the head of the goal's department, and the goal's
+    `owner`, who owes an action for it when it falls behind (`owed.Kind.PLAN`): an executive and
+    a head owning a goal elsewhere were told they owed one and had no form to write it in."""
+    if viewer is None:
+        return False
+    return (
+        viewer.role is Role.ADMIN
+        or _heads(viewer, department)
+        or (owner is not None and owner == viewer.email)
+    )
 
 
 def may_give_action(

@@ -191,7 +191,9 @@ def _goal_slides(meeting: Meeting, row: month_rows.GoalRow) -> list[Slide]:
     ahead = outlook.forecast(row, meeting.values, meeting.month_report.month)
     if ahead is not None:  # where the line points at the deadline, as the Overview's tile says
         where = (
-            phrases.forecast(ahead, row.goal.target, unit, kpi.direction) if kpi else fmt.value(ahead, unit)
+            phrases.forecast(ahead, row.goal.target, unit, kpi.direction, phrases.behind(row))
+            if kpi
+            else fmt.value(ahead, unit)
         )
         subtitle = t("deck.goal_forecast", said=subtitle, value=where)
     subtitle = " · ".join(part for part in (subtitle, phrases.doubtful_sample(row.value)) if part)

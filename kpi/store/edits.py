@@ -136,7 +136,7 @@ def add_action(
 ) -> int:
     """A step of the action plan: who does what, by when."""
     row = _goal(conn, goal)
-    if not access.may_plan(viewer, row.department):
+    if not access.may_plan(viewer, row.department, row.owner):
         raise Denied(Problem("edit.denied"))
     values, unread = _read_action(
         {
@@ -168,13 +168,17 @@ def _planned_action(conn: sa.Connection, viewer: Person, action_id: int) -> sa.R
     """The stored action with its goal's department, when `viewer` may plan there."""
     a, g = s.action, s.goal
     found = (
-        conn.execute(sa.select(a, g.c.department).join(g, g.c.code == a.c.goal).where(a.c.id == action_id))
+        conn.execute(
+            sa.select(a, g.c.department, g.c.owner.label("goal_owner"))
+            .join(g, g.c.code == a.c.goal)
+            .where(a.c.id == action_id)
+        )
         .mappings()
         .first()
     )
     if found is None:
         raise NotFound(Problem("edit.unknown_action", "action", (("id", action_id),)))
-    if not access.may_plan(viewer, found["department"]):
+    if not access.may_plan(viewer, found["department"], found["goal_owner"]):
         raise Denied(Problem("edit.denied"))
     return found
 
@@ -212,7 +216,7 @@ def set_initiative(conn: sa.Connection, viewer: Person, action_id: int, values: 
     found = _planned_action(conn, viewer, action_id)
     typed = {name: values.get(name) for name in checks.INITIATIVE_FIELDS}
     read, unread = tables.read("actions", typed)
-    row = {k: v for k, v in found.items() if k != "department"} | read
+    row = {k: v for k, v in found.items() if k not in ("department", "goal_owner")} | read
     _check_action(conn, row, unread, viewer, given=False)
     kpi = read.get("kpi")
     if kpi and not _readable_kpi(conn, viewer, str(kpi)):  # refused as an unknown code is: no hint it exists

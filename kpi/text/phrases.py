@@ -95,16 +95,19 @@ def versus_target(gap: float | None, unit: str, direction: Direction) -> str:
     return t("phrase.beyond_target" if better else "phrase.short_of_target", amount=amount)
 
 
-def forecast(value: float, target: float | None, unit: str, direction: Direction) -> str:
+def forecast(
+    value: float, target: float | None, unit: str, direction: Direction, behind: bool = False
+) -> str:
     """Where a goal's line points at its deadline, and what that means for its target: `+40,
     reaching the target` / `2.1 %, 0.6 pts short of target`. "At risk … forecast +40" beside a
-    target of +40 read as two answers to one question (a CEO's trial): behind its path now, the
-    goal is still on course for its target."""
+    target of +40 read as two answers to one question (a CEO's trial): a goal `behind` its path
+    now (at risk, off track) that its pace still takes to its target says it does so "still"
+    (a presenter's trial read "At risk … so the target is reached" as a contradiction)."""
     shown = fmt.value(value, unit)
     if target is None:
         return shown
     if status.meets(value, target, direction):
-        return t("phrase.forecast_reaches", value=shown)
+        return t("phrase.forecast_catches_up" if behind else "phrase.forecast_reaches", value=shown)
     return t("phrase.forecast_short", value=shown, gap=versus_target(value - target, unit, direction))
 
 
@@ -632,3 +635,9 @@ def calendar_said(calendar: cycle.Calendar, closed: date | None, day: Callable[[
     if closed is None:
         return t("cycle.line", **dates)
     return t("cycle.line_closed", **dates | {"close": day(closed)})
+
+
+def behind(row: GoalRow) -> bool:
+    """Whether a goal is behind its path this month (at risk or off track): `forecast` says a
+    pace that still reaches its target so."""
+    return row.status in (GoalStatus.AT_RISK, GoalStatus.OFF_TRACK)

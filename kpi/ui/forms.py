@@ -73,7 +73,7 @@ def commentary(
         # no `max_chars`: Streamlit drops a paste longer than it whole, with no word (a trial
         # pasted 10,000 characters and saw an empty box); the check says how long it is instead,
         # and a refused form keeps the text to shorten (no clear on submit)
-        text_key = f"{key}.comment.text"
+        fields = _fields(f"{key}.comment", "subject", "text")
         with st.form(f"{key}.comment"):
             # a number that owes a word comes first and is chosen; with none owed, nothing is: a
             # trial's comment on the phone line was saved on the first card's KPI unnoticed
@@ -83,15 +83,16 @@ def commentary(
                 index=0 if prompted else None,
                 format_func=lambda s: subjects[s],
                 placeholder=t("forms.comment_choose"),
+                key=fields[0],
             )
-            text = st.text_area(t("forms.comment_text"), key=text_key, help=t("forms.comment_help"))
+            text = st.text_area(t("forms.comment_text"), key=fields[1], help=t("forms.comment_help"))
             submitted = st.form_submit_button(t("forms.save"), type="primary")
         if submitted and subject is None:
             notices.show(Refused([Problem("required", t("forms.comment_on"))]))
         elif submitted and subject is not None:
             kind, code = subject.split(":", 1)
             if write(ctx, edits.add_commentary, month=ctx.month, text=text, **{kind: code}):
-                _forget(text_key)
+                _renew(f"{key}.comment", fields)
                 st.rerun()
 
     # open by itself while a number owes a word: a fold of its own then, so one closed by hand
@@ -105,22 +106,32 @@ def commentary(
     )
 
 
-def _forget(*keys: str) -> None:
-    """Empty a form's fields after it was saved (a refused form keeps what was typed)."""
-    for key in keys:
-        st.session_state.pop(key, None)
+def _fields(key: str, *names: str) -> tuple[str, ...]:
+    """The keys of a form's fields (`key.name`), new ones after each save (`_renew`)."""
+    made = st.session_state.get(f"{key}.saved", 0)
+    return tuple(f"{key}.{name}" + (f".{made}" if made else "") for name in names)
+
+
+def _renew(key: str, fields: Sequence[str]) -> None:
+    """Empty a form's fields after it was saved (a refused form keeps what was typed): new keys
+    make new, empty widgets. Forgetting the old keys' values emptied them on the server only; a
+    browser kept showing what was typed (a trial's "Saved." stood over the filled form, and a
+    second tap was refused as a duplicate)."""
+    for field in fields:
+        st.session_state.pop(field, None)
+    st.session_state[f"{key}.saved"] = st.session_state.get(f"{key}.saved", 0) + 1
 
 
 def new_action(
     ctx: Context, goals: Sequence[Goal], people: Sequence[Person], key: str, actions: Sequence[Action] = ()
 ) -> None:
-    planned = [g for g in goals if access.may_plan(ctx.viewer, g.department)]
+    planned = [g for g in goals if access.may_plan(ctx.viewer, g.department, g.owner)]
     mine = {g.code: g.title for g in planned}
     if not mine:
         return
     names = {p.email: p.name for p in _within_reach(ctx, people, planned, actions=actions)}
     me = list(names).index(ctx.viewer.email) if ctx.viewer.email in names else 0
-    fields = tuple(f"{key}.action.{name}" for name in ("goal", "title", "owner", "due"))
+    fields = _fields(f"{key}.action", "goal", "title", "owner", "due")
 
     def form() -> None:
         with st.form(f"{key}.action"):
@@ -136,7 +147,7 @@ def new_action(
         if submitted and write(ctx, edits.add_action, goal=goal, title=title, owner=owner, due=due):
             if due is not None and due < ctx.today:  # kept as typed (a plan written after the fact), but said
                 notices.saved(t("forms.action_saved_overdue", due=fmt.day(due)))
-            _forget(*fields)
+            _renew(f"{key}.action", fields)
             st.rerun()
 
     # a refused form stays open with what was typed: the fold keeps its state for the session
@@ -147,8 +158,14 @@ def action_status(
     ctx: Context, actions: Sequence[Action], goals: Sequence[Goal], key: str, people: Sequence[Person] = ()
 ) -> None:
     """Move an action along, or change who does it and by when."""
-    department = {g.code: g.department for g in goals}
-    mine = {a.id: a for a in actions if access.may_plan(ctx.viewer, department.get(a.goal))}
+    of = {g.code: g for g in goals}
+    plannable = [
+        a
+        for a in actions
+        if a.goal in of and access.may_plan(ctx.viewer, of[a.goal].department, of[a.goal].owner)
+    ]
+    # the open ones first: a head's form opened on an action done long ago
+    mine = {a.id: a for a in sorted(plannable, key=lambda a: not ActionStatus(a.status).is_open)}
     if not mine:
         return
 

@@ -629,7 +629,12 @@ def _tile_caption(row: GoalRow, points: Sequence[MonthValue], month: date, why: 
     forecast = outlook.forecast(row, points, month)
     if forecast is not None:
         parts.append(
-            t("widget.forecast", value=phrases.forecast(forecast, row.goal.target, kpi.unit, kpi.direction))
+            t(
+                "widget.forecast",
+                value=phrases.forecast(
+                    forecast, row.goal.target, kpi.unit, kpi.direction, phrases.behind(row)
+                ),
+            )
         )
     elif (
         row.goal.deadline

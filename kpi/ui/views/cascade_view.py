@@ -392,7 +392,7 @@ def _facts(
         lines.append(
             t(
                 "widget.forecast",
-                value=phrases.forecast(forecast, g.target, unit, kpi.direction)
+                value=phrases.forecast(forecast, g.target, unit, kpi.direction, phrases.behind(row))
                 if kpi
                 else fmt.value(forecast, unit),
             )
