@@ -416,6 +416,24 @@ def test_only_an_administrator_deletes(demo_url):
     assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.parametrize(
+    "args, said",
+    [
+        (["delete", "--month", "9999-12"], "There are no values for 9999-12: nothing was changed."),
+        (["delete", "--month", "9999-12", "--answers"], "There are no survey answers in 9999-12"),
+        (  # a survey KPI's value is its answers': told so, not "no value of NPS" beside NPS +32
+            ["correct", "--kpi", "NPS", "--month", "2026-10", "--value", "40"],
+            "NPS is a survey KPI: its value for 2026-10 is worked out from its answers, never stored",
+        ),
+    ],
+)
+def test_nothing_to_delete_or_correct_says_what_there_is_instead(demo_duckdb_url, args, said, capsys):
+    admin = ["--db", demo_duckdb_url, "--lang", "en", "--as", "sofie.dahl@havnhjem.example"]
+    assert cli.main([*admin, *args]) != 0
+    err = capsys.readouterr().err
+    assert said in err and "*" not in err
+
+
 @pytest.mark.parametrize("month", ["9999-12", "0001-01", "2062-10", "2026-13", "26-10"])
 def test_a_month_outside_the_window_or_malformed_exits_2_with_one_line(demo_duckdb_url, month, capsys):
     assert cli.main(["--db", demo_duckdb_url, "status", "--month", month]) == 2

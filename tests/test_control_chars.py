@@ -45,7 +45,20 @@ def test_a_text_with_a_control_character_is_refused_naming_it(char):
 
 @pytest.mark.parametrize("text", WELCOME)
 def test_tabs_line_ends_and_every_script_are_welcome(text):
-    assert bounds.text_problems({"title": text}) == []
+    assert bounds.text_problems({"description": text}) == []
+    if "\t" not in text and "\n" not in text:  # a title is one line: every script on it
+        assert bounds.text_problems({"title": text}) == []
+
+
+@pytest.mark.parametrize("field", sorted(bounds.ONE_LINE))
+@pytest.mark.parametrize("text", ["# Heading\n- list", "two\r\nlines", "a\tb", "para\u2029graph"])
+def test_a_name_or_title_with_a_line_break_or_tab_is_refused_saying_where(field, text):
+    """An adversarial trial: a KPI named "# Heading\n- list" broke every line `owed` and
+    `status` print."""
+    (problem,) = bounds.text_problems({field: text})
+    assert (problem.key, problem.field) == ("not_one_line", field)
+    where = min(text.find(c) for c in "\t\n\r\u2029" if c in text) + 1
+    assert f"character {where}" in words.message(problem)
 
 
 def _import(url: str, kind: str, text: str) -> list:

@@ -234,6 +234,10 @@ def test_a_number_formatted_as_a_percentage_is_read_as_the_sheet_shows_it():
     ]
     (share,) = problems_of(_formatted(kpis, {"G2": "0%"}), "kpis", "kpis.xlsx")
     assert share.key == "share_percent" and "write 0.05" in words.message(share)
+    typed = [kpis[0], ["LOG_ONTIME", "On time", "LOG", "%", "higher", "mean", "150 %"]]
+    data = "\n".join(",".join(str(c) for c in row) for row in typed).encode()
+    (beyond,) = problems_of(data, "kpis", "kpis.csv")  # "write 1.5" was then refused
+    assert beyond.key == "tolerance_share" and "between 0 and 1" in words.message(beyond)
 
 
 def _rewrite_member(data: bytes, member: str, change) -> bytes:

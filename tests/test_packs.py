@@ -515,3 +515,37 @@ def test_a_chart_s_workbook_holds_what_people_typed_as_text_not_formulas():
                 strings = book.read("xl/sharedStrings.xml").decode()
             assert "<f>" not in sheet and "<hyperlink" not in sheet
             assert "HYPERLINK" in strings and "+1+1" in strings and "evil" in strings
+
+
+def test_a_head_s_pack_lists_every_kpi_its_month_slide_counts_and_says_still_as_the_tiles_do(
+    demo_duckdb_url,
+):
+    """A presenter's trial of Camilla's pack: "KPIs on target 3 of 9" over slides of eight KPIs
+    (her goal T2 on the board is measured by the board's FTR), and "Wait time, invoice
+    questions: +19 s, worse" beside "▲ Better than usual", where the tiles say "Still better
+    than usual"."""
+    from kpi.domain import access
+    from kpi.store import queries
+
+    october = date(2026, 10, 1)
+    with engine.reading(engine.create(demo_duckdb_url)) as conn:
+        head = queries.person(conn, "camilla.berg@havnhjem.example")
+        scope = access.scope_for(head, queries.goal_links(conn))
+        slides = decks.slides(conn, scope, october, "en", today=date(2026, 11, 6))
+        pack = Presentation(io.BytesIO(pptx_pack.render(slides, decks.brand(conn, october, scope, "en"))))
+    month = {ln.label: ln for ln in next(s for s in slides if s.kind == "month").lines}
+    listed = [ln for s in slides if s.kind == "department" for ln in s.lines]
+    assert month["KPIs on target"].value.endswith(f" of {len(listed)}")
+    assert "First time right" in [ln.label for ln in listed]
+    wait = next(ln for ln in listed if ln.label == "Average wait time on the phone")
+    assert wait.still and "worse than" in wait.note  # against its signal this month
+    assert [ln.label for ln in listed if ln.still] == [wait.label]
+    index = next(i for i, s in enumerate(slides) if wait in s.lines)
+    cells = [
+        c.text
+        for shape in pack.slides[index].shapes
+        if shape.has_table
+        for r in shape.table.rows
+        for c in r.cells
+    ]
+    assert any("Still better than usual" in c.replace("\u00a0", " ") for c in cells)

@@ -101,6 +101,15 @@ def test_every_problem_of_a_source_at_once():
         ([{"month": date(2026, 10, 1), "value": Decimal("71.5")}], []),
         ([{"month": "2026-10", "value": "71,5"}], [(1, "value", "source_not_a_number")]),
         ([{"month": "oct", "value": 1.0}], [(1, "month", "source_not_a_month")]),
+        # read as an import reads a month: a day its month lacks, a month past 12, are none
+        ([{"month": "2026-11-99", "value": 1.0}], [(1, "month", "source_not_a_month")]),
+        ([{"month": "2026-11-31", "value": 1.0}], [(1, "month", "no_such_day")]),
+        ([{"month": "2026-13", "value": 1.0}], [(1, "month", "source_not_a_month")]),
+        ([{"month": "2026-11-01garbage", "value": 1.0}], [(1, "month", "source_not_a_month")]),
+        ([{"month": "11.2026", "value": 1.0}], []),  # as an import takes them
+        ([{"month": "November 2026", "value": 1.0}], []),
+        ([{"month": "2026-11-01 00:00:00", "value": 1.0}], []),  # a timestamp as text: its day
+        ([{"month": "2026-11-01T00:00:00+01:00", "value": 1.0}], []),
         ([{"month": None, "value": 1.0}], [(1, "month", "required")]),  # said "“None” is not a month"
         ([{"month": " ", "value": 1.0}], [(1, "month", "required")]),
         (

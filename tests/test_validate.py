@@ -30,6 +30,8 @@ from tests.conftest import rejected_with, said
         ("99,91", 99.91),
         ("1.23457E+11", 123457000000.0),  # how Excel writes a large number into a CSV
         ("2,5e-3", 0.0025),
+        ("\u2212100", -100.0),  # a typeset minus, as the cockpit's own pages and packs write one
+        ("\u221212,5", -12.5),
         ("", None),
         ("  ", None),
         (None, None),

@@ -156,13 +156,25 @@ non-characters (U+FDD0-U+FDEF, U+FFFE, U+FFFF) and lone surrogates. Text
 from any other script is welcome: its own direction needs none of these."""
 
 
+ONE_LINE = frozenset({"name", "title", "email", "owner", "segment", "touchpoint", "respondent"})
+"""Fields that hold one line: a name, a title, an address, a label. A line end or tab in a name
+broke every line the command line prints (`owed`'s tab-separated lines, `status`'s table) and
+split a slide's title; descriptions, definitions, notes and commentary keep theirs."""
+BREAKS = re.compile(r"[\t\n\r\u2028\u2029]")
+"""What splits a line: a tab, a line end, Unicode's line and paragraph separators."""
+
+
 def text_problems(fields: Mapping[str, object]) -> list[Problem]:
-    """Texts longer than their field's limit (`TEXT_LIMITS`) or holding a `CONTROL` character."""
+    """Texts longer than their field's limit (`TEXT_LIMITS`), holding a `CONTROL` character, or
+    a line break or tab where the field holds one line (`ONE_LINE`)."""
     problems = []
     for name, value in fields.items():
         limit = TEXT_LIMITS.get(name)
         if limit is not None and isinstance(value, str) and len(value) > limit:
             problems.append(Problem("too_long", name, (("length", len(value)), ("limit", limit))))
+        found = BREAKS.search(value) if name in ONE_LINE and isinstance(value, str) else None
+        if found is not None:
+            problems.append(Problem("not_one_line", name, (("position", found.start() + 1),)))
     return problems + control_problems(fields)
 
 

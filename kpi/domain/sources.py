@@ -30,7 +30,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from urllib.parse import urlsplit
 
-from kpi.domain import bounds, months, ratios, recipe_query
+from kpi.domain import bounds, months, ratios, recipe_query, validate
 from kpi.domain.checks import Fields, Known, _known, _one_of, _reachable, _required
 from kpi.domain.errors import Problem
 from kpi.domain.model import Aggregation
@@ -431,13 +431,24 @@ def _month(value: object, problems: list[Problem]) -> date | None:
         return None
     if isinstance(value, datetime | date):
         return months.first_of(value)
-    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}(-\d{2}.*)?", value.strip()):
+    if isinstance(value, str):  # read as an import reads a month (`validate.month`), a time of day left off
+        text = value.strip()
+        stamp = _TIMESTAMP.fullmatch(text)
         try:
-            return months.parse(value.strip()[:7])
-        except ValueError:
-            pass
+            return validate.month(stamp.group(1) if stamp else text, "month")
+        except (
+            validate.Rejected
+        ) as refused:  # a day its month lacks says so ("2026-11-31": it ends on the 30th)
+            if refused.problems[0].key == "no_such_day":
+                problems.append(refused.problems[0])
+                return None
     problems.append(Problem("source_not_a_month", "month", (("value", excerpt(value)),)))
     return None
+
+
+_TIMESTAMP = re.compile(r"(\d{4}-\d{2}-\d{2})[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?")
+"""A day with its time, as a database writes a timestamp as text (`2026-10-01 00:00:00`,
+`2026-10-01T00:00:00+01:00`): its day is the month's."""
 
 
 def _number(value: object, name: str, problems: list[Problem]) -> float | None:

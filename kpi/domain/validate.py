@@ -71,7 +71,7 @@ def number(text: object, field: str, *, required: bool = False, decimal: str | N
         )
     if bounds.digits(raw) > bounds.MAX_DIGITS:
         raise Rejected([Problem("too_precise", field, (("value", raw[:40]), ("digits", bounds.MAX_DIGITS)))])
-    cleaned = raw.replace("\u00a0", " ")
+    cleaned = raw.replace("\u00a0", " ").replace("\u2212", "-")  # a typeset minus, as our own pages write one
     if decimal == BOTH and ambiguous(cleaned):
         small, large = float(cleaned.replace(",", ".")), int(cleaned.replace(",", "").replace(".", ""))
         raise Rejected(

@@ -497,6 +497,8 @@ def _share(value: str, label: str, decimal: str = ".") -> float | None:
     if isinstance(value, str) and "%" in value:
         number = validate.number(value.replace("%", "").strip(), label, decimal=decimal)
         share = None if number is None else round(number / 100, 6)
+        if share is not None and not 0 <= share <= 1:  # "write 1.5" for 150 % led to a refusal
+            raise validate.Rejected([Problem("tolerance_share", label)])
         raise validate.Rejected([Problem("share_percent", label, (("value", value), ("share", share)))])
     return validate.number(value, label, decimal=decimal)
 

@@ -134,9 +134,15 @@ def _status_slides(meeting: Meeting) -> list[Slide]:
                 note,
                 previous.reading if previous else None,
                 why=phrases.goal_why(row, meeting.month_report.month),
+                still=phrases.went_against(previous),
             )
         )
     return _paged("status", goals_title(meeting.tops), lines)
+
+
+def _kpi_row(meeting: Meeting, row: month_rows.GoalRow) -> month_rows.KpiRow | None:
+    """The month's row of a goal's KPI (None without a KPI)."""
+    return meeting.month_report.kpis.get(row.kpi.code) if row.kpi else None
 
 
 def _reading(meeting: Meeting, row: month_rows.GoalRow) -> signals.Reading | None:
@@ -158,6 +164,7 @@ def _goal_slides(meeting: Meeting, row: month_rows.GoalRow) -> list[Slide]:
                 crow.status,
                 reading=_reading(meeting, crow),
                 why=phrases.goal_why(crow, meeting.month_report.month),
+                still=phrases.went_against(_kpi_row(meeting, crow)),
             )
         )
     chart = None
@@ -211,6 +218,7 @@ def _goal_slides(meeting: Meeting, row: month_rows.GoalRow) -> list[Slide]:
             big,
             _reading(meeting, row),
             phrases.goal_why(row, meeting.month_report.month),
+            still=phrases.went_against(_kpi_row(meeting, row)),
         )
     ]
     for number, (rows, said) in enumerate(rest, start=2):
@@ -292,6 +300,7 @@ def _department_slides(
                 row.reading,
                 why=why,
                 trend=trend(row, meeting.month_report.month),
+                still=phrases.went_against(row),
             )
         )
     if not lines:

@@ -110,10 +110,10 @@ def _run(paragraph: _Paragraph, text: str, size: float, colour: RGBColor, bold: 
     run.font.color.rgb = colour
 
 
-def _verdicts(paragraph: _Paragraph, reading: Reading | None, size: float) -> None:
+def _verdicts(paragraph: _Paragraph, reading: Reading | None, size: float, still: bool = False) -> None:
     """The process verdicts as runs of their own, each in its colour with its icon and word, kept
-    whole: a line breaks only between two verdicts."""
-    for index, (look, word) in enumerate(phrases.verdict_looks(reading)):
+    whole: a line breaks only between two verdicts; `still` as `phrases.verdict_looks` says it."""
+    for index, (look, word) in enumerate(phrases.verdict_looks(reading, still)):
         _run(
             paragraph,
             ("   " if index else "") + measure.unbroken(f"{look.icon} {word}"),
@@ -123,8 +123,8 @@ def _verdicts(paragraph: _Paragraph, reading: Reading | None, size: float) -> No
         )
 
 
-def _verdict_words(reading: Reading | None) -> list[str]:
-    return [measure.unbroken(f"{look.icon} {word}") for look, word in phrases.verdict_looks(reading)]
+def _verdict_words(reading: Reading | None, still: bool = False) -> list[str]:
+    return [measure.unbroken(f"{look.icon} {word}") for look, word in phrases.verdict_looks(reading, still)]
 
 
 @dataclass(frozen=True)
@@ -239,7 +239,7 @@ def _fit(lines: Sequence[Line], columns: Sequence[_Column], width: float, room: 
     rows = [_cells(line, columns) for line in lines]
     headers = [t(c.header) for c in columns]
     statuses = status_words(lines, layout)
-    verdicts = [w for line in lines for w in _verdict_words(line.reading)]
+    verdicts = [w for line in lines for w in _verdict_words(line.reading, line.still)]
     fit = _Fit(SIZES[-1], [], [])
     for size in SIZES:
         widths = _widths(columns, rows, headers, statuses, verdicts, size, width)
@@ -332,7 +332,7 @@ def _verdict_lines(
     line: Line, widths: Sequence[float], columns: Sequence[_Column], size: float
 ) -> list[float]:
     """The height the process verdicts add under a status, per column."""
-    words = " ".join(_verdict_words(line.reading))
+    words = " ".join(_verdict_words(line.reading, line.still))
     return [
         measure.height(measure.lines(words, w - 2 * CELL_X, size - 3, bold=True), size - 3)
         if c.field == "status" and words
@@ -373,7 +373,7 @@ def _table(
                 text, colour = _status(line)
                 _cell(cell, text, fit.size, colour, bold=True, fill=fill)
                 if line.reading is not None:
-                    _verdicts(cell.text_frame.add_paragraph(), line.reading, fit.size - 3)
+                    _verdicts(cell.text_frame.add_paragraph(), line.reading, fit.size - 3, line.still)
                 continue
             text = str(getattr(line, column.field) or "")
             if column.header == "deck.col_target":
@@ -662,7 +662,7 @@ def _header(slide: PptxSlide, item: Slide) -> float:
     )
     if not phrases.verdict_looks(item.reading):
         return 1.85
-    _verdicts(frame.add_paragraph(), item.reading, 16)
+    _verdicts(frame.add_paragraph(), item.reading, 16, item.still)
     return 2.2
 
 

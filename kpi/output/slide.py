@@ -118,6 +118,9 @@ class Line:
     """On the attention slide, the items told with the line's, on its number
     (`phrases.told_with_line`): the Present page says them under the line's name, where a long
     note cut them off; a table's note cell after the note (`full_note`)."""
+    still: bool = False
+    """The month went against the KPI's signal (`phrases.against_signal`): its verdict says
+    "Still better than usual", as a tile does (a slide said "+19 s, worse · ▲ Better than usual")."""
 
     @property
     def full_note(self) -> str:
@@ -162,6 +165,8 @@ class Slide:
     drivers: Analysis | None = None
     """The driver analysis a drivers slide tells: the Present page draws its importance ×
     performance chart beside the lines (the slide was a table over half a screen)."""
+    still: bool = False
+    """As a line's `Line.still`, for the slide's KPI."""
 
 
 @dataclass(frozen=True)

@@ -92,7 +92,7 @@ def plan(
     else:
         taken = tuple((code, 1) for code in conn.execute(_value_codes(month, kpi)).scalars())
         found = Deleted(len(taken), 0)
-    _nothing(found, month, kpi, answers)
+    _nothing(conn, found, month, kpi, answers)
     if kpi and not answers:
         found = replace(found, moved=targets_moved(conn, kpi, month, None))
     elif not answers:  # every KPI's month: how many KPIs' targets move (each its own sentence would be 40)
@@ -143,10 +143,25 @@ def _answer_counts(month: date, kpi: str | None) -> sa.Select:
     )
 
 
-def _nothing(found: Deleted, month: date, kpi: str | None, answers: bool) -> None:
-    if not found.values and not found.answers:
-        what = "correct.no_answers" if answers else "correct.no_values"
-        raise NotFound(Problem(what, "", (("kpi", kpi or "*"), ("month", months.key(month)))))
+def _nothing(conn: sa.Connection, found: Deleted, month: date, kpi: str | None, answers: bool) -> None:
+    if found.values or found.answers:
+        return
+    if kpi is None:  # every KPI: said so ("no value of * for 9999-12" stood in the message)
+        what = "correct.no_answers_any" if answers else "correct.no_values_any"
+        raise NotFound(Problem(what, "", (("month", months.key(month)),)))
+    if answers:
+        raise NotFound(Problem("correct.no_answers", "", (("kpi", kpi), ("month", months.key(month)))))
+    raise NotFound(_no_values(conn, kpi, month))
+
+
+def _no_values(conn: sa.Connection, kpi: str, month: date) -> Problem:
+    """The refusal of a month without a value of `kpi` to correct or delete: a survey KPI's are
+    worked out from its answers and never stored, so it names those ("no value of NPS" beside
+    the Overview's NPS +32 read as a fault)."""
+    aggregation = conn.execute(sa.select(s.kpi.c.aggregation).where(s.kpi.c.code == kpi)).scalar()
+    survey = aggregation is not None and Aggregation(aggregation).is_survey
+    what = "correct.no_values_survey" if survey else "correct.no_values"
+    return Problem(what, "", (("kpi", kpi), ("month", months.key(month))))
 
 
 def delete(
@@ -216,7 +231,7 @@ def correct(conn: sa.Connection, viewer: Person, kpi: str, month: date, value: o
     kpi, m = _spelled(conn, kpi), s.measurement
     current = conn.execute(sa.select(m).where(m.c.kpi == kpi, m.c.month == month)).mappings().first()
     if current is None:
-        raise NotFound(Problem("correct.no_values", "", (("kpi", kpi), ("month", months.key(month)))))
+        raise NotFound(_no_values(conn, kpi, month))
     number = validate.number(value, "value", required=True)
     assert number is not None  # required: a missing one is refused
     seen = known.read(conn)

@@ -75,6 +75,15 @@ def against_signal(
     return (variation == "improvement" and judged is False) or (variation == "concern" and judged is True)
 
 
+def went_against(row: KpiRow | None) -> bool:
+    """`against_signal` for a KPI's month as its report row holds it (False without a row): the
+    verdict beside it then says "Still better than usual" (`verdict_looks`)."""
+    if row is None:
+        return False
+    kpi = row.kpi
+    return against_signal(row.delta_previous, kpi.unit, kpi.direction, row.reading, row.change_noise)
+
+
 def pace(made: float, elapsed: float, baseline: str) -> str:
     """`62 % of the way, with 58 % of the time used`; a goal that has moved away from its target
     reads as that (worse than its `baseline`), never as a negative share of the way."""

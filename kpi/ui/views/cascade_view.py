@@ -289,7 +289,7 @@ def detail(
                 color=palette.look(row.rollup).streamlit,
             )
     kpi_row = month_report.kpis.get(row.kpi.code) if row.kpi else None
-    verdict = phrases.process_verdict(kpi_row.reading) if kpi_row else ""
+    verdict = phrases.process_verdict(kpi_row.reading, phrases.went_against(kpi_row)) if kpi_row else ""
     if verdict:
         st.markdown(verdict, help=t("departments.process_help"))
     why = phrases.goal_reason(row, month_report.month)

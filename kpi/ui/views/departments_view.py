@@ -102,8 +102,7 @@ def _card(
         target = row.target.value if row.target else None
         noise = row.change_noise
         widgets.kpi_metric(kpi, value, row.delta_previous, month, points, key, origin, events, target, noise)
-        still = phrases.against_signal(row.delta_previous, kpi.unit, kpi.direction, row.reading, noise)
-        verdict = phrases.process_verdict(row.reading, still)  # below the value: one or two lines of badges
+        verdict = phrases.process_verdict(row.reading, phrases.went_against(row))  # under the value
         if verdict:
             st.markdown(verdict, help=t("departments.process_help"))
         lines = [t("departments.target", target=phrases.labelled_target(row.target, kpi.unit, month))]

@@ -242,7 +242,7 @@ def _line(line: deck.Line, number: int, *, kind: str, narrow: bool) -> None:
         else:
             target = _target(line)
             first = " · ".join(p for p in (_flag(line), target) if p)
-            process = phrases.process_verdict(line.reading)
+            process = phrases.process_verdict(line.reading, line.still)
             status.markdown("  \n".join(p for p in (first, process) if p))
         with note.container(key=f"present-clamp-{number}"):
             st.markdown(plain.markdown(line.note))
@@ -299,7 +299,7 @@ def render(slide: deck.Slide, scope: Scope) -> None:
         st.markdown(f"# {plain.markdown(slide.title)}")
         if slide.status is not None:
             big, subtitle = plain.markdown(slide.big), plain.markdown(slide.subtitle)
-            process = phrases.process_verdict(slide.reading)
+            process = phrases.process_verdict(slide.reading, slide.still)
             st.markdown(
                 f"### {widgets.badge_markdown(slide.status)} {big} · {subtitle}"
                 + (f"  \n{process}" if process else "")
