@@ -23,6 +23,8 @@ comments = data.commentary(ctx.url, ctx.scope, ctx.month, ctx.month, ctx.languag
 items = attention.by_measure(data.attention(ctx.url, ctx.scope, ctx.month, ctx.language, ctx.today))
 facts = data.card_facts(ctx.url, ctx.scope, ctx.month, ctx.language)
 overview_view.attention_summary(items)
+owed = data.owed(ctx.url, ctx.scope, ctx.month, ctx.language, ctx.today)
+cycle_view.owed_pointer(owed, ctx.viewer.email, fmt.month_long(ctx.month))  # hers, at the top
 events = data.company_events(ctx.url, ctx.scope, ctx.language)
 overview_view.headline(month_report, history, comments, ctx.scope.served, facts, events)
 overview_view.summary(month_report, ctx.scope)
@@ -30,7 +32,6 @@ owners = {p.email: p.name for p in data.people(ctx.url)}
 moves = overview_view.moves(items, month_report, data.splits(ctx.url, ctx.scope, ctx.month))
 overview_view.exceptions(items, owners, moves)
 departments = {d.code: d.name for d in data.departments(ctx.url, ctx.scope, ctx.language)}
-owed = data.owed(ctx.url, ctx.scope, ctx.month, ctx.language, ctx.today)
 cycle_view.owed_section(owed, ctx.viewer.email, owners, departments, fmt.month_long(ctx.month))
 overview_view.changes(month_report, ctx.scope)
 overview_view.promises(month_report, data.promises(ctx.url, ctx.language), ctx.scope)

@@ -640,6 +640,25 @@ def test_on_a_phone_the_count_at_the_top_takes_you_to_the_list(server, browser):
     page.close()
 
 
+def test_on_a_phone_a_head_s_count_of_what_she_owes_takes_her_to_her_items(server, browser):
+    """A head's trial: what she owed stood some 3,500 pixels down the Overview on a phone, and
+    nothing at the top said so; now a line at the top counts it and takes her there."""
+    from kpi.ui.views import cycle_view
+
+    anchor = cycle_view.OWED_ANCHOR
+    page = open_page(browser, f"{server}/?month=2026-10&as=camilla.berg@havnhjem.example", 390)
+    link = main(page).locator(f'a[href="#{anchor}"]').first
+    expect(link).to_contain_text("You owe")
+    assert link.bounding_box()["y"] < 900 < page.locator(f"#{anchor}").bounding_box()["y"]
+    link.click()
+    page.wait_for_function(
+        "(id) => { const top = document.getElementById(id).getBoundingClientRect().top;"
+        " return top >= 0 && top < 200; }",
+        arg=anchor,
+    )
+    page.close()
+
+
 GRIDS = """() => [...document.querySelectorAll('[data-testid="stDataFrame"]')]
     .filter((grid) => { const width = grid.getBoundingClientRect().width;
                         return width > 0 && grid.querySelector('.dvn-scroller')

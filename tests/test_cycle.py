@@ -492,6 +492,13 @@ def test_the_overview_shows_the_calendar_and_the_viewers_own_items_first(owed_ap
     shown = " ".join(str(m.value) for m in at.markdown)
     assert "You owe 3 items" in shown
     assert "**Close stale tickets** · Action to finish · due 30\u00a0Oct\u00a02026" in shown
+    assert ":gray-badge[" not in shown  # not yet due: its date says so (a grey "Open" read as a link)
+    # at the top, a link to them: on a phone they stood 3,500 pixels down, unannounced
+    top = "[**You owe 3 items for October 2026, the first due 30\u00a0Oct\u00a02026**](#who-owes-what)"
+    assert f"{top} :orange-badge[⚠ 3 overdue]" in shown
+    # each of her own items with the way to where it is done (the attention list's links first)
+    links = [e.proto.query_string for e in at.get("page_link")]
+    assert links[-3:] == ["goal=S3", "department=IT", "goal=S3"]  # the action, the value, the acceptance
     assert "**Shop up** · Value missing" in shown and "**Few open tickets** · Goal to accept" in shown
     assert "Wait on the phone" not in shown and "Short waits" not in shown  # Service's, not theirs
     at = run("pages/overview.py", CEO, "da")

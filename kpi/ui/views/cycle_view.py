@@ -4,6 +4,7 @@ page's calendar editor for administrators."""
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Mapping, Sequence
 from datetime import date
 
@@ -31,6 +32,24 @@ def calendar_line(calendar: cycle.Calendar, closed: date | None = None) -> None:
     st.caption(phrases.calendar_said(calendar, closed, fmt.day_unbroken), help=t("cycle.line_help"))
 
 
+OWED_ANCHOR = "who-owes-what"
+"""Where *Who still owes what* begins, which `owed_pointer` links to: a head's items stood some
+3,500 pixels down the Overview on a phone, and nothing at the top said she owed any."""
+
+
+def owed_pointer(found: Sequence[owed.Item], email: str, month_label: str) -> None:
+    """At the top of the Overview, for a viewer who owes something: how many items, and the
+    first due date, as a link to her items (`OWED_ANCHOR`)."""
+    mine = [i for i in found if i.email == email]
+    if not mine:
+        return
+    first = min(i.due for i in mine)
+    said = t("cycle.owed_top", count=len(mine), month=month_label, date=fmt.day_unbroken(first))
+    late = sum(i.overdue for i in mine)
+    flag = f" :orange-badge[⚠ {t('cycle.owed_top_late', count=late)}]" if late else ""
+    st.markdown(f"[**{said}**](#{OWED_ANCHOR}){flag}")
+
+
 def owed_section(
     found: Sequence[owed.Item],
     email: str,
@@ -50,10 +69,10 @@ def owed_section(
             return
         late = sum(1 for i in found if i.overdue)
         st.caption(t("cycle.owed_intro", count=late) if late else t("cycle.owed_intro_none"))
-        if mine:
-            st.markdown(
-                f"**{t('cycle.owed_yours', count=len(mine))}**\n\n{_table(mine, names, with_who=False)}"
-            )
+        if mine:  # each with the way to where it is done (a head's trial: her items went nowhere)
+            st.markdown(f"**{t('cycle.owed_yours', count=len(mine))}**")
+            for item in mine:
+                _own_row(item)
         rest = [i for i in found if i.email != email]
 
         def groups(shown: Sequence[tuple[str | None, list[owed.Item]]]) -> None:
@@ -67,26 +86,43 @@ def owed_section(
 
         widgets.paged("overview.owed", list(owed.by_department(rest).items()), groups)
 
+    # constant, never people's text; the fold's title lands below the page's top bar, not under it
+    st.html(f'<div id="{OWED_ANCHOR}" style="scroll-margin-top: 4rem"></div>')
     widgets.folded("overview.owed", title, content, expanded=bool(mine), icon=":material/assignment_late:")
 
 
-def _table(items: Sequence[owed.Item], names: Mapping[str, str], *, with_who: bool = True) -> str:
-    """A Markdown list, one line per item, wrapping on a phone: overdue or open (icon and word),
-    what it is about (as typed, escaped), what is owed, by when (a date never broken across
-    lines) and, but in the viewer's own list, who owes it."""
-    lines = []
-    for i in items:
-        state = (
-            f":orange-badge[⚠ {t('cycle.overdue')}]" if i.overdue else f":gray-badge[{t('cycle.not_yet')}]"
-        )
-        parts = [
-            f"{state} **{plain.markdown(i.subject)}**",
+def _line(i: owed.Item) -> str:
+    """An item in words: overdue (icon and word; an item not yet due says only its date: a grey
+    "Open" beside the Overview's Open links read as one that did nothing), what it is about (as
+    typed, escaped), what is owed and by when (a date never broken across lines)."""
+    state = f":orange-badge[⚠ {t('cycle.overdue')}] " if i.overdue else ""
+    return " · ".join(
+        [
+            f"{state}**{plain.markdown(i.subject)}**",
             t(f"cycle.kind_{i.kind}"),
             t("cycle.due_on", date=fmt.day_unbroken(i.due)),
         ]
-        if with_who:
-            parts.append(plain.markdown(names.get(i.email, i.email)) if i.email else t("cycle.nobody"))
-        lines.append("- " + " · ".join(parts))
+    )
+
+
+def _own_row(item: owed.Item) -> None:
+    """One of the viewer's own items, and at its right (under it on a phone) the way to its goal,
+    where a comment, an acceptance or an action is written, else to its department."""
+    key = f"{widgets.ROW_KEY}owed-{zlib.crc32(f'{item.kind}:{item.code}'.encode())}"
+    with st.container(horizontal=True, vertical_alignment="center", wrap=False, key=key):
+        st.markdown(_line(item), width="stretch")
+        if item.goal:
+            widgets.goal_link(item.goal, t("overview.open_goal"))
+        elif item.department:
+            widgets.department_link(item.department, t("overview.open_department"))
+
+
+def _table(items: Sequence[owed.Item], names: Mapping[str, str]) -> str:
+    """A Markdown list, one line per item (`_line`), wrapping on a phone, with who owes it."""
+    lines = []
+    for i in items:
+        who = plain.markdown(names.get(i.email, i.email)) if i.email else t("cycle.nobody")
+        lines.append(f"- {_line(i)} · {who}")
     return "\n".join(lines)
 
 
