@@ -454,6 +454,8 @@ def _import(args: argparse.Namespace, store: sa.Engine) -> int:
     print(summary.text() + (" " + t("cli.dry_run_done") if args.dry_run else ""))
     if summary.unusual:  # imported all the same: a real month may be far from usual too
         print(phrases.to_check(summary.unusual))
+    if summary.moved:  # as a correction of the same values says it
+        print(phrases.targets_moved_by_file(summary.moved))
     if args.dry_run:
         return EXIT_OK
     return _alert(store, viewer, months.last_complete(settings.today()), dry_run=False, after=True)

@@ -379,6 +379,27 @@ def _june(url: str) -> dict:
     return next(k for k in report["kpis"] if k["code"] == "CS_WAIT")
 
 
+def test_an_import_of_last_year_s_values_says_how_this_year_s_phased_targets_move(demo_url, tmp_path):
+    """An adversarial trial: `CS_WAIT,2025-06,1000` imported said only "far from usual" while
+    June 2026's target went from 55 s to 357 s; a correction of the same cell said so."""
+    before = _june(demo_url)["target"]
+    file = tmp_path / "measurements.csv"
+    file.write_text("kpi,month,value\nCS_WAIT,2025-06,1000\nCS_WAIT,2026-06,80\n")
+    tried = _cli(demo_url, "import", "measurements", str(file), "--dry-run")
+    assert tried.returncode == 0, tried.stderr
+    assert _june(demo_url)["target"] == before  # said before it is written
+    done = _cli(demo_url, "import", "measurements", str(file))
+    assert done.returncode == 0, done.stderr
+    after = _june(demo_url)["target"]
+    said = (
+        "CS_WAIT: 2026's month targets are phased by the months of 2025, so 12 of them move with it: "
+        f"Jun\xa02026's the most, from {fmt.value(before, 's')} to {fmt.value(after, 's')}."
+    )
+    assert said in tried.stdout and said in done.stdout
+    again = _cli(demo_url, "import", "measurements", str(file))  # nothing changes: nothing moves
+    assert again.returncode == 0 and "targets" not in again.stdout
+
+
 def test_a_correction_or_deletion_of_last_year_says_how_this_year_s_phased_targets_move(demo_url):
     """This year's targets are phased by last year's months: a value corrected there moved them,
     and every status judged by them, without a word. The figures said are status's own."""

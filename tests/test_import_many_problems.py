@@ -107,6 +107,8 @@ def test_thirty_identical_problems_are_one_line_naming_the_rows(small_url, capsy
 
 def test_rows_are_named_in_runs():
     assert words.rows_text([2, 3, 4, 7, 9, 10]) == "2–4, 7, 9–10"
+    spread = list(range(2, 300_000, 2))  # every other row of a long file: a run each
+    assert words.rows_text(spread) == ", ".join(str(r) for r in spread[:20]) + " and 149,979 more"
 
 
 @pytest.mark.parametrize(

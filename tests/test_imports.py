@@ -19,6 +19,7 @@ import sqlalchemy as sa
 
 from kpi import cli, settings
 from kpi.demo.generate import generate
+from kpi.domain import bounds
 from kpi.domain.access import EVERYTHING
 from kpi.files.tables import KINDS, ImportRejected
 from kpi.store import engine, importing, queries, schema
@@ -485,8 +486,9 @@ def test_a_download_is_safe_in_a_spreadsheet_and_imports_back_unchanged(small_ur
     store = engine.create(small_url)
     with engine.writing(store) as conn:
         goals = [r.code for r in conn.execute(sa.select(schema.goal.c.code).limit(len(HOSTILE)))]
-        for code, title in zip(goals, HOSTILE, strict=True):
-            conn.execute(sa.update(schema.goal).where(schema.goal.c.code == code).values(title=title))
+        for code, text in zip(goals, HOSTILE, strict=True):  # a title is one line: a CR in a description
+            kept = {"description": text} | ({} if bounds.BREAKS.search(text) else {"title": text})
+            conn.execute(sa.update(schema.goal).where(schema.goal.c.code == code).values(**kept))
     before = fingerprint(small_url)
     with engine.reading(store) as conn:
         data = importing.export(conn, "goals")

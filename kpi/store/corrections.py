@@ -12,7 +12,7 @@ window the checks allow, since those are the rows to clean.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
@@ -104,25 +104,32 @@ def plan(
 def targets_moved(conn: sa.Connection, kpi: str, month: date, value: float | None) -> targets.Moved | None:
     """How the month targets of the year after `month` move when `kpi`'s value of `month` becomes
     `value` (None: deleted): they are phased by the values of `month`'s year (`targets.moved`)."""
-    if month.year >= date.max.year:  # a stray 9999-12 being cleaned: no year after it to phase
+    return year_targets_moved(conn, kpi, month.year, {month.month: value})
+
+
+def year_targets_moved(
+    conn: sa.Connection, kpi: str, year: int, changes: Mapping[int, float | None]
+) -> targets.Moved | None:
+    """How the month targets of the year after `year` move when `kpi`'s values of `year`'s
+    calendar months change as `changes` says (`month number → value`, None: deleted): a
+    correction's one month, or an import's many."""
+    if year >= date.max.year:  # a stray 9999-12 being cleaned: no year after it to phase
         return None
     k, m, aims = s.kpi, s.measurement, s.kpi_target
     defined = conn.execute(sa.select(k.c.target, k.c.aggregation, k.c.unit).where(k.c.code == kpi)).first()
     if defined is None or defined.target is None:
         return None
-    start, end = date(month.year, 1, 1), date(month.year, 12, 1)
+    start, end = date(year, 1, 1), date(year, 12, 1)
     held = conn.execute(sa.select(m.c.month, m.c.value).where(m.c.kpi == kpi, m.c.month.between(start, end)))
     before = {when.month: number for when, number in held}
-    after = {key: number for key, number in before.items() if key != month.month}
-    if value is not None:
-        after[month.month] = value
-    ahead = (date(month.year + 1, 1, 1), date(month.year + 1, 12, 1))
+    after = {key: number for key, number in {**before, **changes}.items() if number is not None}
+    ahead = (date(year + 1, 1, 1), date(year + 1, 12, 1))
     given = conn.execute(
         sa.select(aims.c.month, aims.c.target).where(aims.c.kpi == kpi, aims.c.month.between(*ahead))
     )
     explicit = {row.month: row.target for row in given}
     aggregation = Aggregation(defined.aggregation)
-    return targets.moved(month.year + 1, before, after, defined.target, aggregation, defined.unit, explicit)
+    return targets.moved(year + 1, before, after, defined.target, aggregation, defined.unit, explicit)
 
 
 def _value_codes(month: date, kpi: str | None) -> sa.Select:

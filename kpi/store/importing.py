@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from kpi import settings
-from kpi.domain import access, checks, identity, months
+from kpi.domain import access, checks, identity, months, targets
 from kpi.domain import sources as source_rules
 from kpi.domain.errors import Denied, Problem
 from kpi.domain.model import DEFAULT_TOLERANCE, DEFAULT_WEIGHT, ActionStatus, Aggregation, Level, Person, Role
@@ -31,7 +31,7 @@ from kpi.domain.unusual import Unusual
 from kpi.files import spreadsheet, tables
 from kpi.files.tables import ACCEPTED_UNDATED, KINDS, SOURCE_COLUMNS, ImportRejected, Parsed, parse
 from kpi.sources import recipe_source
-from kpi.store import bulk_answers, column_check, engine, known, sourcing, usual
+from kpi.store import bulk_answers, column_check, corrections, engine, known, sourcing, usual
 from kpi.store import schema as s
 from kpi.store.writes import Writer
 from kpi.text import fmt
@@ -78,6 +78,9 @@ class Summary:
     """(KPI, month, answers before, after) of each survey month the file replaces whole."""
     unusual: list[Unusual] = field(default_factory=list)
     """The file's values far from their KPI's usual ones (kpi.domain.unusual): to look at."""
+    moved: list[tuple[str, targets.Moved]] = field(default_factory=list)
+    """(KPI, how) of each KPI whose next year's month targets the file's values move: they are
+    phased by the year the values are of (`corrections.year_targets_moved`)."""
 
     def text(self) -> str:
         said = t(
@@ -377,9 +380,9 @@ def run(
                 now = _seen(conn, kind, confirm_future)
                 if now != seen:  # the store changed since the check: check again, holding it
                     checked = _checked(kind, data, name, staged, now, progress, found)
-                far = (
-                    _unusual(conn, checked) if isinstance(checked, Parsed) and kind == "measurements" else []
-                )
+                values = isinstance(checked, Parsed) and kind == "measurements"
+                far = _unusual(conn, checked) if isinstance(checked, Parsed) and values else []
+                moved = _moved(conn, checked) if isinstance(checked, Parsed) and values else []
                 if isinstance(checked, Parsed):  # the values far from usual read before they are written
                     writer, rows = _apply(conn, checked, viewer.email), len(checked.rows)
                 else:
@@ -397,7 +400,22 @@ def run(
         for outcome, amount in outcomes.items():
             counts[outcome] += amount if table != s.kpi_source.name else 0
     sources = dict(writer.tally.counts.get(s.kpi_source.name, {}))
-    return Summary(kind, rows, dict(counts), sources, list(writer.months_replaced), far)
+    return Summary(kind, rows, dict(counts), sources, list(writer.months_replaced), far, moved)
+
+
+def _moved(conn: sa.Connection, parsed: Parsed) -> list[tuple[str, targets.Moved]]:
+    """How the file's values move each KPI's next year's phased month targets, read before they
+    are written: an import of last June's value moved this year's targets without a word, where
+    a correction of it said so."""
+    years: dict[tuple[str, int], dict[int, float | None]] = defaultdict(dict)
+    for row in parsed.rows:
+        if row.get("value") is not None and isinstance(row.get("month"), date):
+            years[(str(row["kpi"]), row["month"].year)][row["month"].month] = float(row["value"])
+    return [
+        (kpi, moved)
+        for (kpi, year), changes in sorted(years.items())
+        if (moved := corrections.year_targets_moved(conn, kpi, year, changes)) is not None
+    ]
 
 
 def _unusual(conn: sa.Connection, parsed: Parsed) -> list[Unusual]:

@@ -25,7 +25,7 @@ from kpi.domain.samples import Noise
 from kpi.domain.signals import Reading
 from kpi.domain.targets import MonthTarget, Moved
 from kpi.domain.unusual import Unusual
-from kpi.text import fmt, palette, plain
+from kpi.text import fmt, palette, plain, words
 from kpi.text.i18n import t
 
 
@@ -181,6 +181,19 @@ def targets_moved_for(count: int, month: date) -> str:
     """A deletion of every KPI's month that phases the next year's targets: "2026's month targets
     of 31 KPIs are phased by the months of 2025, so they move with it." (`targets_moved` for one)."""
     return t("correct.targets_moved_many", count=count, year=month.year + 1, last=month.year)
+
+
+MOVES_NAMED = 3
+"""An import that moves more KPIs' targets than this names them only."""
+
+
+def targets_moved_by_file(moved: Sequence[tuple[str, Moved]]) -> str:
+    """How an import's values move the next year's phased month targets: each KPI's, as a
+    correction says it (`targets_moved`), up to `MOVES_NAMED` KPIs; more by their codes."""
+    if len(moved) > MOVES_NAMED:
+        codes = words.names_listed(tuple(kpi for kpi, _ in moved))
+        return t("import.targets_moved_many", count=len(moved), kpis=codes)
+    return " ".join(t("import.targets_moved_of", kpi=kpi, said=targets_moved(how)) for kpi, how in moved)
 
 
 def targets_said(moved: Moved | None, moved_kpis: int, month: date) -> str:
