@@ -130,7 +130,7 @@ def test_the_owner_accepts_and_comments_on_their_goal_in_the_app(app, app_url):
     assert accepted == date.today()
     open_folds(at)  # the commentary form is made when its fold opens
     picker = [b for b in at.selectbox if b.label == "About"][0]  # on her goal, not its KPI
-    assert picker.options == ["Customer cases are solved right the first time"]
+    assert picker.options == ["Goal: Customer cases are solved right the first time"]  # what it is
 
 
 def test_the_owner_plans_her_goal_elsewhere_in_the_app_and_no_other_goal_of_that_department(app, app_url):

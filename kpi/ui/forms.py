@@ -54,10 +54,13 @@ def commentary(
 ) -> None:
     """The month's commentary form; numbers that flipped or turned red without an explanation
     are named above it and come first."""
-    subjects = {f"kpi:{k.code}": k.name for k in kpis if access.may_comment(ctx.viewer, k.department)}
-    subjects |= {
+    # each says whether it is a KPI or a goal: "Abandoned calls" and "Fewer customers give up in
+    # the phone queue" stood side by side, a number and the goal on it, alike (a head's trial)
+    named = {f"kpi:{k.code}": k.name for k in kpis if access.may_comment(ctx.viewer, k.department)}
+    named |= {
         f"goal:{g.code}": g.title for g in goals if access.may_comment(ctx.viewer, g.department, g.owner)
     }
+    subjects = {s: t(f"forms.about_{s.partition(':')[0]}", name=name) for s, name in named.items()}
     if not subjects:
         return
     if data.closed_month(ctx.url, ctx.month):  # its words are frozen with it (kpi.store.edits)
@@ -65,7 +68,7 @@ def commentary(
         return
     prompted = [f"{kind}:{code}" for kind, code in needed if f"{kind}:{code}" in subjects]
     if prompted:
-        names = ", ".join(plain.markdown(subjects[s]) for s in prompted)
+        names = ", ".join(plain.markdown(named[s]) for s in prompted)
         st.warning(t("forms.explain", count=len(prompted), names=names), icon=":material/edit_note:")
     order = prompted + [s for s in subjects if s not in prompted]
 
