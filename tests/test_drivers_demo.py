@@ -12,6 +12,7 @@ from io import BytesIO
 import numpy as np
 import pytest
 from pptx import Presentation
+from pptx.enum.chart import XL_CHART_TYPE
 
 from kpi.demo.generate import _level, load_spec
 from kpi.domain import access, drivers, months
@@ -168,6 +169,17 @@ def test_the_pack_has_one_drivers_slide_after_what_needs_attention(demo_url):
         for row in range(len(shape.table.rows))
     ]
     assert {line.label for line in slide.lines} <= set(texts)
+    # beside its table, the importance × performance chart, as the Present page draws it (the
+    # pack's slide was a table alone): a point per touchpoint, named with its quadrant's sign
+    drawn = Presentation(BytesIO(pack)).slides[at]
+    [chart] = [shape.chart for shape in drawn.shapes if shape.has_chart]
+    assert chart.chart_type in (XL_CHART_TYPE.XY_SCATTER, XL_CHART_TYPE.XY_SCATTER_LINES_NO_MARKERS)
+    named = [p.data_label.text_frame.text for series in chart.plots[0].series for p in series.points]
+    assert sorted(n for n in named if n) == sorted(
+        f"{driver_words.QUADRANT_ICONS[d.quadrant]} {driver_words.name(d.touchpoint)}"
+        for d in found[1].everyone.drivers
+    )
+    assert chart.value_axis.axis_title.text_frame.text == "Share of what the ratings explain"
 
 
 def _why(at) -> str:

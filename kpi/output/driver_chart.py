@@ -34,7 +34,7 @@ QUADRANT_COLOURS = {
 }
 
 
-def _x_range(ratings: list[float]) -> tuple[float, float]:
+def x_range(ratings: list[float]) -> tuple[float, float]:
     """The rating axis: the points with room for their labels, whole steps of a tenth."""
     low, high = min(ratings), max(ratings)
     pad = max(0.25, (high - low) * 0.25)
@@ -48,7 +48,7 @@ NEAR = 0.08
 """Points closer in height than this part of the axis share a line a label would cross."""
 
 
-def _label_positions(
+def label_positions(
     points: list[tuple[float, float, str]], x_low: float, x_high: float, y_high: float
 ) -> list[str]:
     """Where each point's label goes (`points`: rating, share in %, label), as ECharts names the
@@ -101,7 +101,7 @@ def importance_performance(analysis: Analysis, title: str) -> Chart:
     ratings = [d.performance for d in drivers]
     average_rating = sum(ratings) / len(ratings)
     equal_share = 100 / len(drivers)
-    x_low, x_high = _x_range(ratings)
+    x_low, x_high = x_range(ratings)
     y_high = max(100 * d.share_high for d in drivers) * 1.15 + 2
     areas = {
         Quadrant.FIX_FIRST: ((x_low, equal_share), (average_rating, y_high)),
@@ -145,7 +145,7 @@ def importance_performance(analysis: Analysis, title: str) -> Chart:
         },
     }
     labels = [f"{driver_words.QUADRANT_ICONS[d.quadrant]} {driver_words.name(d.touchpoint)}" for d in drivers]
-    places = _label_positions(
+    places = label_positions(
         [(d.performance, 100 * d.share, label) for d, label in zip(drivers, labels, strict=True)],
         x_low,
         x_high,

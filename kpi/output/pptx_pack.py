@@ -46,9 +46,10 @@ from kpi.domain.cascade import Mismatch
 from kpi.domain.model import GoalStatus, KpiStatus, within_unit
 from kpi.domain.signals import Reading
 from kpi.output import logo as logo_check
-from kpi.output import measure
+from kpi.output import measure, pptx_drivers
 from kpi.output.charts import PACK_BAND_LABEL, short_label, value_axis
 from kpi.output.deck import Brand, Line, Series, Slide
+from kpi.output.pptx_common import hide_legend_entry, text_worksheet
 from kpi.output.speaker import notes as speaker_notes
 from kpi.text import fmt, i18n, palette, phrases
 from kpi.text.i18n import t
@@ -416,18 +417,13 @@ def chart_title(series: Series) -> str:
 
 
 class _TextWorkbook(CategoryWorkbookWriter):
-    """The workbook a chart carries (PowerPoint's "Edit Data"), its series' names and categories
-    written as text: xlsxwriter makes a string that starts with `=` a formula, and one that starts
-    with `http://`, `file://` or `external:` a link, so an event titled `=HYPERLINK(…)`, a band's
-    series name, reached the pack's workbook as a live formula."""
+    """The workbook a chart carries, its series' names and categories written as text
+    (`pptx_common.text_worksheet`)."""
 
     @contextmanager
     def _open_worksheet(self, xlsx_file: io.BytesIO) -> Iterator[tuple[Workbook, Worksheet]]:
-        options = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
-        workbook = Workbook(xlsx_file, options)
-        worksheet = workbook.add_worksheet()
-        yield workbook, worksheet
-        workbook.close()
+        with text_worksheet(xlsx_file) as opened:
+            yield opened
 
 
 class _ChartData(ChartData):
@@ -573,7 +569,7 @@ def _series_looks(chart: object, series: Series, ringed: Sequence[str]) -> None:
             edge.format.line.color.rgb, edge.format.line.width = MUTED, Pt(1)
             edge.format.line.dash_style = MSO_LINE_DASH_STYLE.ROUND_DOT
             edge.smooth = False
-        _hide_legend_entry(chart, index + 1)  # the two limits are one thing: named once
+        hide_legend_entry(chart, index + 1)  # the two limits are one thing: named once
         index += 2
     for key, marks in zip(ringed, drawn[index:], strict=True):  # signal months: rings, no line
         marks.format.line.fill.background()
@@ -582,14 +578,6 @@ def _series_looks(chart: object, series: Series, ringed: Sequence[str]) -> None:
         marks.marker.format.fill.background()
         colour = _rgb(palette.VARIATION_LOOKS[key].colour)
         marks.marker.format.line.color.rgb, marks.marker.format.line.width = colour, Pt(2.5)
-
-
-def _hide_legend_entry(chart: object, index: int) -> None:
-    legend = chart.legend._element  # type: ignore[attr-defined]
-    entry = legend.makeelement(qn("c:legendEntry"), {})
-    entry.append(entry.makeelement(qn("c:idx"), {"val": str(index)}))
-    entry.append(entry.makeelement(qn("c:delete"), {"val": "1"}))
-    legend.insert(1, entry)  # after c:legendPos, as the schema orders them
 
 
 def _band(slide: PptxSlide, accent: RGBColor, box: tuple[float, float, float, float]) -> None:
@@ -702,6 +690,12 @@ def _draw(slide: PptxSlide, item: Slide, brand: Brand, kin: Sequence[Line]) -> N
             right = MARGIN + chart_width + 0.25
             box = (right, top, SLIDE_WIDTH - MARGIN - right, bottom - top)
             _table(slide, item.lines, box, "narrow", accent, kin)
+    elif item.drivers is not None and item.drivers.drivers:  # the chart beside its table, as presented
+        chart_width = 5.6
+        pptx_drivers.chart(slide, item.drivers, (MARGIN, top, chart_width, bottom - top), FONT)
+        right = MARGIN + chart_width + 0.25
+        box = (right, top, SLIDE_WIDTH - MARGIN - right, bottom - top)
+        _table(slide, item.lines, box, "drivers", accent, kin)
     elif item.lines:
         layout = item.kind if item.kind in ("actions", "drivers") else "wide"
         _table(slide, item.lines, (MARGIN, top, width, bottom - top), layout, accent, kin)
