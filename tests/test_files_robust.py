@@ -152,6 +152,18 @@ def _workbook(rows) -> bytes:
     return out.getvalue()
 
 
+def test_a_sheet_whose_table_starts_in_column_b_is_read_from_there():
+    """An adversarial trial: a table set in B1 was told of an unknown column "#1"."""
+    book = Workbook()
+    sheet = book.active
+    for row in (["kpi", "month", "value"], ["CS_WAIT", "2026-10", "seventy"]):
+        sheet.append([None, *row])
+    out = io.BytesIO()
+    book.save(out)
+    parsed = tables.parse("measurements", out.getvalue(), "b.xlsx")
+    assert [(p.key, p.row, p.field) for p in parsed.problems] == [("not_a_number", 2, "value")]
+
+
 def _formatted(rows, formats: dict[str, str]) -> bytes:
     """A workbook of `rows` whose cells named in `formats` (`C2`) carry that number format."""
     book = Workbook()

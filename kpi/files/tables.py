@@ -255,7 +255,19 @@ def _read_xlsx(data: bytes, name: str) -> tuple[list[str], list[list[str]], tupl
     if width * len(table) > XLSX_MAX_CELLS:  # before a cell is added: every row is made as wide
         raise _too_wide(name)
     table = [row + [""] * (width - len(row)) for row in table]
+    skip = _empty_left(table)  # a table set in column B: its empty column A was an unknown "#1"
+    if skip:
+        table = [row[skip:] for row in table]
+        bare = tuple((row, column - skip) for row, column in bare if column >= skip)
     return (*_without_empty_tail(table[0], table[1:]), bare)
+
+
+def _empty_left(table: list[list[str]]) -> int:
+    """How many of a sheet's first columns are empty in every row (the table starts right of them)."""
+    filled = [
+        next(i for i, cell in enumerate(row) if cell.strip()) for row in table if any(c.strip() for c in row)
+    ]
+    return min(filled, default=0)
 
 
 class _TooWide(Exception):
