@@ -34,6 +34,10 @@ def test_too_short_a_history_or_no_positive_usual_value_says_nothing():
     assert unusual.unusual("WAIT", NOVEMBER, 1000.0, "s", USUAL[:5]) is None  # a new KPI
     assert unusual.unusual("INC", NOVEMBER, 12.0, "count", [0, 0, 1, 0, 0, 2, 0]) is None  # rare incidents
     assert unusual.unusual("COMPLAINTS", NOVEMBER, 5.0, "count", [1, 1, 2, 1, 1, 0, 1]) is None  # rare things
+    # ... named only far beyond any month of them (an adversarial trial's 1e11 incidents went unnamed)
+    assert unusual.unusual("COMPLAINTS", NOVEMBER, 49.0, "count", [1, 1, 2, 1, 1, 0, 1]) is None
+    found = unusual.unusual("COMPLAINTS", NOVEMBER, 1e11, "count", [1, 1, 2, 1, 1, 0, 1])
+    assert found is not None and found.usual == 1.0
     assert unusual.unusual("ORDERS", NOVEMBER, 500.0, "count", [100, 98, 103, 99, 101, 97]) is not None
     assert unusual.unusual("NPS", NOVEMBER, 40.0, "nps", [-2, 1, -1, 0, 2, -3]) is None  # about zero
 

@@ -21,7 +21,8 @@ side of the usual one: at 10 a "1.234,5" typed for 123,45 beside a usual 124 (9.
 unnamed. The demo company's real outages reach 4.9 times their usual downtime."""
 RARE_COUNT = 10
 """A count whose usual value is below this is of rare things, which vary by many times from month
-to month (one complaint, then five): its values say nothing of a slip."""
+to month (one complaint, then five): such a value is named only from `FACTOR` × `RARE_COUNT` up
+(two critical incidents a month, then 1e11, went unnamed)."""
 HISTORY = 12
 """Months before a value that tell what is usual for its KPI."""
 MIN_KNOWN = 6
@@ -50,11 +51,13 @@ def unusual(kpi: str, month: date, value: float, unit: str, before: Sequence[flo
     (the KPI's values of the months before it, or around it in its first months), else None. A
     KPI whose usual value is not above 0 (an NPS about zero), a count of rare things
     (`RARE_COUNT`), a value of 0 or below, and a history of fewer than `MIN_KNOWN` values say
-    nothing of what is usual."""
+    nothing of what is usual; a rare count's is named only far beyond any of its months."""
     if len(before) < MIN_KNOWN or value <= 0:
         return None
     usual = median(before)
-    if usual <= 0 or (unit == "count" and usual < RARE_COUNT):
+    if usual <= 0:
         return None
+    if unit == "count" and usual < RARE_COUNT:  # rare things: only a value no month of them reaches
+        return Unusual(kpi, month, value, usual, unit) if value >= FACTOR * RARE_COUNT else None
     ratio = value / usual
     return Unusual(kpi, month, value, usual, unit) if ratio >= FACTOR or ratio <= 1 / FACTOR else None
