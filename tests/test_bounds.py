@@ -400,6 +400,21 @@ def test_an_import_of_last_year_s_values_says_how_this_year_s_phased_targets_mov
     assert again.returncode == 0 and "targets" not in again.stdout
 
 
+def test_an_actions_file_says_how_many_of_its_open_actions_are_overdue_at_once(demo_url, tmp_path):
+    """An adversarial trial: an action due 2019-01-01 came in without a word, overdue in every
+    list at once; the app's form says so of one saved that way."""
+    file = tmp_path / "actions.csv"
+    file.write_text(
+        "goal,title,owner,due,status\n"
+        "O1,Call back the longest waits,camilla.berg@havnhjem.example,2019-01-01,planned\n"
+        "O1,Closed long ago,camilla.berg@havnhjem.example,2019-01-01,done\n"
+        "O1,Later on,camilla.berg@havnhjem.example,2027-06-30,doing\n"
+    )
+    done = _cli(demo_url, "import", "actions", str(file))
+    assert done.returncode == 0, done.stderr
+    assert "1 open action in it is due before today: it shows as overdue." in done.stdout
+
+
 def test_a_correction_or_deletion_of_last_year_says_how_this_year_s_phased_targets_move(demo_url):
     """This year's targets are phased by last year's months: a value corrected there moved them,
     and every status judged by them, without a word. The figures said are status's own."""

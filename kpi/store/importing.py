@@ -81,6 +81,9 @@ class Summary:
     moved: list[tuple[str, targets.Moved]] = field(default_factory=list)
     """(KPI, how) of each KPI whose next year's month targets the file's values move: they are
     phased by the year the values are of (`corrections.year_targets_moved`)."""
+    overdue: int = 0
+    """An actions file's open actions due before today: kept as written (a plan written after
+    the fact), but said, as the action form says it: each shows as overdue at once."""
 
     def text(self) -> str:
         said = t(
@@ -92,7 +95,8 @@ class Summary:
         )
         changed = {k: self.sources.get(k, 0) for k in ("inserted", "updated")}
         said += " " + t("import.sources_summary", **changed) if any(changed.values()) else ""
-        return said + (" " + self._months_replaced() if self.months_replaced else "")
+        said += " " + self._months_replaced() if self.months_replaced else ""
+        return said + (" " + t("import.overdue_actions", count=self.overdue) if self.overdue else "")
 
     def _months_replaced(self) -> str:
         """The survey months whose every answer the file replaces, with the counts: the preview
@@ -383,6 +387,7 @@ def run(
                 values = isinstance(checked, Parsed) and kind == "measurements"
                 far = _unusual(conn, checked) if isinstance(checked, Parsed) and values else []
                 moved = _moved(conn, checked) if isinstance(checked, Parsed) and values else []
+                late = _overdue(checked) if isinstance(checked, Parsed) and kind == "actions" else 0
                 if isinstance(checked, Parsed):  # the values far from usual read before they are written
                     writer, rows = _apply(conn, checked, viewer.email), len(checked.rows)
                 else:
@@ -400,7 +405,19 @@ def run(
         for outcome, amount in outcomes.items():
             counts[outcome] += amount if table != s.kpi_source.name else 0
     sources = dict(writer.tally.counts.get(s.kpi_source.name, {}))
-    return Summary(kind, rows, dict(counts), sources, list(writer.months_replaced), far, moved)
+    return Summary(kind, rows, dict(counts), sources, list(writer.months_replaced), far, moved, late)
+
+
+def _overdue(parsed: Parsed) -> int:
+    """How many of an actions file's open actions are due before the company's today."""
+    today = settings.today()
+    return sum(
+        1
+        for row in parsed.rows
+        if isinstance(row.get("due"), date)
+        and row["due"] < today
+        and ActionStatus(str(row.get("status") or ActionStatus.PLANNED)).is_open
+    )
 
 
 def _moved(conn: sa.Connection, parsed: Parsed) -> list[tuple[str, targets.Moved]]:
