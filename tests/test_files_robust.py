@@ -152,6 +152,16 @@ def _workbook(rows) -> bytes:
     return out.getvalue()
 
 
+def test_a_row_with_another_separator_than_its_header_says_so_once():
+    """An adversarial trial: a comma row under a semicolon header was told its code "may only
+    hold the letters A-Z …" and two columns empty."""
+    text = b"kpi;month;value\r\nCS_WAIT,2026-10,80\r\nCS_WAIT;2026-11;81\r\n"
+    parsed = tables.parse("measurements", text, "m.csv")
+    assert [(p.key, p.row) for p in parsed.problems] == [("import.other_separator", 2)]
+    assert "separates its cells with “,”, the header with “;”" in words.message(parsed.problems[0])
+    assert [r["value"] for r in parsed.rows] == [81.0]
+
+
 def test_a_sheet_whose_table_starts_in_column_b_is_read_from_there():
     """An adversarial trial: a table set in B1 was told of an unknown column "#1"."""
     book = Workbook()

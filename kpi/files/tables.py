@@ -818,6 +818,12 @@ def parse(kind: str, data: bytes, name: str, progress: Callable[[float], None] |
     )
     seen: dict[tuple, int] = {}
     for number, cells in _numbered(body, progress):
+        other = _other_separator(cells, len(header), delimiter)
+        if other is not None:  # one problem, not a code "may only hold letters" and empty columns
+            used = (("used", other), ("header", delimiter))
+            parsed.problems.append(Problem("import.other_separator", "", used, name, number))
+            parsed.unreadable.append((number, {}))
+            continue
         values = {c.name: cells[positions[c.name]] if positions[c.name] < len(cells) else "" for c in columns}
         row, found = read(kind, values, decimal, file_columns=True)
         found += _ragged(cells, len(header))
@@ -877,6 +883,22 @@ def read(
         except validate.Rejected as rejected:
             problems.append(replace(rejected.problems[0], field=column.name))
     return row, problems
+
+
+def _other_separator(cells: list[str], width: int, delimiter: str) -> str | None:
+    """The separator a row of one cell uses where the header uses `delimiter` and has more
+    columns (a comma file's row under a semicolon header, typed in by hand), if it splits the
+    cell into as many parts as the header has columns, or more."""
+    typed = (",", ";")  # a tab is no separator a person types into a row by hand
+    if (
+        width < 2
+        or delimiter not in typed
+        or len([c for c in cells if c.strip()]) != 1
+        or not cells[0].strip()
+    ):
+        return None
+    other = next(o for o in typed if o != delimiter)
+    return other if len(cells[0].split(other)) >= width else None
 
 
 def _ragged(cells: list[str], width: int) -> list[Problem]:
