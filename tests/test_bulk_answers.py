@@ -24,7 +24,6 @@ PLAIN = {
     + "".join(f"NPS,2026-{m:02d}-{d:02d},{(m * d) % 11},private,web\n" for m in (9, 10, 11) for d in (1, 15))
     + "".join(f"CS_CSAT,2026-11-{d:02d},{1 + d % 5},,\n" for d in range(1, 20)),
     "Danish letters in a segment": HEADER + "NPS,2026-11-02,10,erhverv æøå,butik\n",
-    "a tab inside a segment": HEADER + "NPS,2026-11-02,10,new\tcustomer,web\n",
     "no-break spaces around a touchpoint": HEADER + "NPS,2026-11-02,10,private,\u00a0web\u00a0\n",
     "a neutralised cell": HEADER + "NPS,2026-11-02,10,'-none-,web\n",
     "Danish date": HEADER + "NPS,02.11.2026,10,,\n",

@@ -54,6 +54,10 @@ BAD_CELLS: dict[str, dict[int, str]] = {
         70: "NPS,2026-11-02,7.5,,",
         71: "NPS,2026-11-02," + "1" * 29 + ",,",
     },
+    "a tab inside a segment or touchpoint": {  # a label is one line
+        90: "NPS,2026-11-02,5,new\tcustomer,web",
+        91: "NPS,2026-11-02,5,private,web\tshop",
+    },
     "texts too long": {
         80: "NPS,2026-11-02,5," + "s" * 101 + ",",
         81: "NPS,2026-11-02,5,," + "t" * 150,

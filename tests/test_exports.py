@@ -13,7 +13,7 @@ from kpi import cli
 from kpi.domain.access import EVERYTHING
 from kpi.output import pdf_pack
 from kpi.store import closing, decks, edits, engine, importing, monthly, queries
-from kpi.text import fmt, i18n
+from kpi.text import fmt, i18n, phrases
 from tests.test_edits import ADMIN
 
 MONTH = "2026-10"
@@ -107,10 +107,15 @@ def test_the_strategic_slide_agrees_with_status_json(demo_duckdb_url, tmp_path, 
         "hit_and_miss": "± Hit and miss",
         "consistently_failing": "○ Consistently failing",
     }
+    with engine.reading(engine.create(demo_duckdb_url)) as conn:  # a month against its signal: "Still …"
+        built = monthly.month_report(conn, EVERYTHING, date.fromisoformat(f"{MONTH}-01"), "en")
+    still = {"improvement": "▲ Still better than usual", "concern": "▼ Still worse than usual"}
     judged = 0
     for goal in (g for g in status["goals"] if g["level"] == "strategic"):
         kpi = kpis[goal["kpi"]]
         verdicts = [process[v] for v in (kpi["variation"], kpi["assurance"]) if v is not None]
+        if verdicts and phrases.went_against(built.kpis[goal["kpi"]]):
+            verdicts[0] = still[kpi["variation"]]
         shown = (fmt.value(goal["value"], kpi["unit"]), words[goal["status"]])
         assert rows[goal["title"]] == (*shown, *(["   ".join(verdicts)] if verdicts else []))
         judged += bool(verdicts)
