@@ -63,7 +63,8 @@ with actions_col:
     actions = data.actions(ctx.url, scope, ctx.language)
     verdicts = data.initiative_verdicts(ctx.url, scope, ctx.month, ctx.language)
     widgets.action_list(actions, people, ctx.month, {g.code: g.title for g in goals}, verdicts)
-    forms.new_action(ctx, goals, list(people.values()), key="departments", actions=actions)
+    wanted = attention.unplanned(month_report, actions)  # off track without an action: first
+    forms.new_action(ctx, goals, list(people.values()), key="departments", actions=actions, wanted=wanted)
     forms.action_status(ctx, actions, goals, key="departments", people=list(people.values()))
 with comments_col:
     st.subheader(t("departments.commentary", month=fmt.month(ctx.month)))

@@ -161,3 +161,22 @@ def test_with_no_number_owing_a_word_the_comment_form_chooses_nothing_for_the_wr
     [save] = [b for b in at.get("form_submit_button") if b.proto.form_id.endswith(".comment")]
     save.click().run()
     assert not at.error and _comments(app_url) == before + 1
+
+
+def test_the_goals_that_need_an_action_come_first_in_the_add_action_form_and_say_so(app, app_url):
+    """A head's trial: the form's list started on a goal that owed no action, and nothing marked
+    the ones that did (off track or missed without one, `attention.unplanned`)."""
+    from datetime import date
+
+    from kpi.domain import access, attention
+    from kpi.store import monthly, queries
+
+    at = open_folds(open_page(app, "pages/departments.py", **{"as": HEAD}))
+    [picker] = [s for s in at.selectbox if s.label == "For the goal"]
+    with engine.reading(engine.create(app_url)) as conn:
+        scope = access.scope_for(queries.person(conn, HEAD), queries.goal_links(conn))
+        built = monthly.month_report(conn, scope, date(2026, 10, 1), "en")
+        wanted = attention.unplanned(built, queries.actions(conn, scope, "en"))
+    marked = [o for o in picker.options if o.endswith(" (needs an action)")]
+    assert wanted and len(marked) == len([c for c in wanted if built.goals[c].goal.department == "CS"])
+    assert picker.options[: len(marked)] == marked  # first

@@ -13,7 +13,7 @@ reruns the page, which reads it back.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Concatenate, ParamSpec
 
 import sqlalchemy as sa
@@ -126,10 +126,19 @@ def _renew(key: str, fields: Sequence[str]) -> None:
 
 
 def new_action(
-    ctx: Context, goals: Sequence[Goal], people: Sequence[Person], key: str, actions: Sequence[Action] = ()
+    ctx: Context,
+    goals: Sequence[Goal],
+    people: Sequence[Person],
+    key: str,
+    actions: Sequence[Action] = (),
+    wanted: Collection[str] = (),
 ) -> None:
+    """A new action for one of `goals`; those `wanted` (off track or missed without one,
+    `attention.unplanned`) first, and said so: a head's trial found the list starting on a goal
+    that owed none, and nothing marking the three that did."""
     planned = [g for g in goals if access.may_plan(ctx.viewer, g.department, g.owner)]
-    mine = {g.code: g.title for g in planned}
+    planned.sort(key=lambda g: g.code not in wanted)
+    mine = {g.code: t("forms.action_wanted", title=g.title) if g.code in wanted else g.title for g in planned}
     if not mine:
         return
     names = {p.email: p.name for p in _within_reach(ctx, people, planned, actions=actions)}
