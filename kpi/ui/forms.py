@@ -148,7 +148,11 @@ def new_action(
     def form() -> None:
         with st.form(f"{key}.action"):
             goal = st.selectbox(
-                t("forms.action_goal"), list(mine), format_func=lambda g: mine[g], key=fields[0]
+                t("forms.action_goal"),
+                list(mine),
+                format_func=lambda g: mine[g],
+                key=fields[0],
+                help=t("forms.action_wanted_help") if any(g in wanted for g in mine) else None,
             )
             title = st.text_input(t("forms.action_what"), key=fields[1])
             owner = st.selectbox(
