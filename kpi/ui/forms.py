@@ -25,7 +25,7 @@ from kpi.domain.model import Action, ActionStatus, Goal, Kpi, Person
 from kpi.store import edits, engine
 from kpi.text import fmt, plain
 from kpi.text.i18n import t
-from kpi.ui import data, notices, widgets
+from kpi.ui import data, frame, notices, widgets
 from kpi.ui.frame import Context
 
 P = ParamSpec("P")
@@ -141,7 +141,8 @@ def new_action(
     mine = {g.code: t("forms.action_wanted", title=g.title) if g.code in wanted else g.title for g in planned}
     if not mine:
         return
-    names = {p.email: p.name for p in _within_reach(ctx, people, planned, actions=actions)}
+    # with their roles: a head could not tell the executives from the administrator and presenter
+    names = {p.email: frame.person_label(p) for p in _within_reach(ctx, people, planned, actions=actions)}
     me = list(names).index(ctx.viewer.email) if ctx.viewer.email in names else 0
     fields = _fields(f"{key}.action", "goal", "title", "owner", "due")
 
@@ -194,7 +195,9 @@ def action_status(
         )
         action = mine[chosen]
         served = [g for g in goals if g.code == action.goal]
-        names = {p.email: p.name for p in _within_reach(ctx, people, served, action.owner, actions)}
+        names = {
+            p.email: frame.person_label(p) for p in _within_reach(ctx, people, served, action.owner, actions)
+        }
         with st.form(f"{key}.status.{chosen}"):
             status = st.segmented_control(
                 t("forms.status_new"),

@@ -146,7 +146,8 @@ def viewer(url: str) -> Person | None:
     return None
 
 
-def _person_label(person: Person) -> str:
+def person_label(person: Person) -> str:
+    """A person as a picker offers them: `Mette Kjær · Executive` (who they are, not only a name)."""
     return f"{person.name} · {t('role.' + person.role)}"
 
 
@@ -185,7 +186,7 @@ def _language_picker() -> None:
 
 def _view_as(url: str, current: Person | None) -> None:
     people = data.people(url)
-    labels = {p.email: _person_label(p) for p in people}
+    labels = {p.email: person_label(p) for p in people}
     default = _default_viewer(people)
     asked = st.query_params.get("as")
     if asked and identity.match(asked, list(labels)) is None:  # a link naming nobody: say whom it shows
