@@ -144,6 +144,23 @@ def test_a_title_alike_to_every_eye_is_the_same_action_in_the_form_and_the_file(
     assert importing.run(store, "actions", same, "a.csv", as_admin()).counts == {"updated": 1}
 
 
+def test_an_action_whose_stored_title_holds_a_tab_can_still_be_moved_along(demo_url):
+    """A review: a title stored before titles held one line was refused on every status change,
+    and the status form has no title to mend it in. A new title with a tab is still refused."""
+    store = engine.create(demo_url)
+    with engine.writing(store) as conn:  # as a store written before may hold it
+        found = conn.execute(
+            schema.action.insert()
+            .values(goal="O1", title="Old\ttitle from a sheet", status="planned")
+            .returning(schema.action.c.id)
+        ).scalar_one()
+    with engine.writing(store) as conn:
+        assert edits.set_action_status(conn, CS_HEAD, found, "doing") == "updated"
+    with pytest.raises(errors.Refused) as refused, engine.writing(store) as conn:
+        edits.add_action(conn, CS_HEAD, goal="O1", title="New\ttitle", owner=None, due=None)
+    assert [p.key for p in refused.value.problems] == ["not_one_line"]
+
+
 def test_a_head_gives_actions_only_to_those_who_read_them_and_a_closed_one_widens_nothing(demo_duckdb_url):
     """An adversarial test: a head gave an action of her goal to IT's head, who then read her
     department's KPI, red items and goal tree on every page, pack and mail, even after it was

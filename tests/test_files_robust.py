@@ -160,6 +160,10 @@ def test_a_row_with_another_separator_than_its_header_says_so_once():
     assert [(p.key, p.row) for p in parsed.problems] == [("import.other_separator", 2)]
     assert "separates its cells with “,”, the header with “;”" in words.message(parsed.problems[0])
     assert [r["value"] for r in parsed.rows] == [81.0]
+    shipped = b"kpi;month;value;note\r\nCS_WAIT,2026-10,80\r\n"  # the samples' layout, a note optional
+    assert [p.key for p in tables.parse("measurements", shipped, "m.csv").problems] == [
+        "import.other_separator"
+    ]
 
 
 def test_a_sheet_whose_table_starts_in_column_b_is_read_from_there():

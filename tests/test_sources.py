@@ -110,6 +110,11 @@ def test_every_problem_of_a_source_at_once():
         ([{"month": "November 2026", "value": 1.0}], []),
         ([{"month": "2026-11-01 00:00:00", "value": 1.0}], []),  # a timestamp as text: its day
         ([{"month": "2026-11-01T00:00:00+01:00", "value": 1.0}], []),
+        (
+            [{"month": "2026-11-01 00:00:00+00", "value": 1.0}],
+            [],
+        ),  # a timestamptz as DuckDB and PostgreSQL write it
+        ([{"month": "2026-11-01 00:00:00.123+01", "value": 1.0}], []),
         ([{"month": None, "value": 1.0}], [(1, "month", "required")]),  # said "“None” is not a month"
         ([{"month": " ", "value": 1.0}], [(1, "month", "required")]),
         (

@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 
 from kpi.domain import unusual
+from kpi.text import phrases
 
 NOVEMBER = date(2026, 11, 1)
 USUAL = [70.0, 75.0, 80.0, 77.0, 79.0, 74.0]  # median 76
@@ -38,6 +39,10 @@ def test_too_short_a_history_or_no_positive_usual_value_says_nothing():
     assert unusual.unusual("COMPLAINTS", NOVEMBER, 49.0, "count", [1, 1, 2, 1, 1, 0, 1]) is None
     found = unusual.unusual("COMPLAINTS", NOVEMBER, 1e11, "count", [1, 1, 2, 1, 1, 0, 1])
     assert found is not None and found.usual == 1.0
+    none = unusual.unusual("INC", NOVEMBER, 1e11, "count", [0, 0, 1, 0, 0, 2, 0])  # most months none
+    assert none is not None and none.usual == 0 and none.times == float("inf")
+    said = phrases.to_check([none])
+    assert "INC, Nov 2026: 100,000,000,000, where most months have none" in said, said
     assert unusual.unusual("ORDERS", NOVEMBER, 500.0, "count", [100, 98, 103, 99, 101, 97]) is not None
     assert unusual.unusual("NPS", NOVEMBER, 40.0, "nps", [-2, 1, -1, 0, 2, -3]) is None  # about zero
 

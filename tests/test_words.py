@@ -131,6 +131,9 @@ def test_a_respondent_on_two_lines_is_refused_and_a_comment_may_hold_many():
     assert problems == [] and row["comment"] == "a\nb\nc"
     found = checks.answer(row, checks.Known())
     assert [p.key for p in found if p.field in ("respondent", "comment")] == ["respondent_one_line"]
+    for broken in ("R1\u2029R2", "R1\u2028R2", "R1\tR2"):  # what splits any one-line text (`bounds.BREAKS`)
+        found = checks.answer({**row, "respondent": broken}, checks.Known())
+        assert [p.key for p in found if p.field == "respondent"] == ["respondent_one_line"]
 
 
 WRITTEN_AS_TYPED = [

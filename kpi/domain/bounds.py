@@ -156,10 +156,11 @@ non-characters (U+FDD0-U+FDEF, U+FFFE, U+FFFF) and lone surrogates. Text
 from any other script is welcome: its own direction needs none of these."""
 
 
-ONE_LINE = frozenset({"name", "title", "email", "owner", "segment", "touchpoint", "respondent"})
+ONE_LINE = frozenset({"name", "title", "email", "owner", "segment", "touchpoint"})
 """Fields that hold one line: a name, a title, an address, a label. A line end or tab in a name
 broke every line the command line prints (`owed`'s tab-separated lines, `status`'s table) and
-split a slide's title; descriptions, definitions, notes and commentary keep theirs."""
+split a slide's title; descriptions, definitions, notes and commentary keep theirs. A survey
+answer's respondent is checked so by its own rule (`checks`: `respondent_one_line`)."""
 BREAKS = re.compile(r"[\t\n\r\u2028\u2029]")
 """What splits a line: a tab, a line end, Unicode's line and paragraph separators."""
 

@@ -390,10 +390,15 @@ def _no_retired(fields: Fields, known: Known) -> list[Problem]:
     return problems + _retired(fields, "owner", retired.get("people", frozenset()), "deactivated_reference")
 
 
+TOLERANCE = (0.0, 1.0)
+"""A tolerance is a share of the target from 0 to 1 (0.05 = 5 %)."""
+
+
 def _tolerance(tolerance: object) -> list[Problem]:
-    """A share of the target from 0 to 1; one written as a percentage (`5` for 5 %) is told the
-    share to write instead (`0.05`), so the hint leads to a value that is accepted."""
-    if not isinstance(tolerance, int | float) or 0 <= tolerance <= 1:
+    """A share of the target within `TOLERANCE`; one written as a percentage (`5` for 5 %) is
+    told the share to write instead (`0.05`), so the hint leads to a value that is accepted."""
+    low, high = TOLERANCE
+    if not isinstance(tolerance, int | float) or low <= tolerance <= high:
         return []
     if 1 < tolerance <= 100:
         params = (("value", float(tolerance)), ("share", round(float(tolerance) / 100, 6)))
@@ -616,7 +621,7 @@ def _answer_respondent(fields: Fields, known: Known) -> list[Problem]:
     if len(value) > bounds.RESPONDENT:
         params = (("length", len(value)), ("limit", bounds.RESPONDENT))
         problems.append(Problem("respondent_too_long", "respondent", params))
-    if any(c in value for c in "\n\r\t"):
+    if bounds.BREAKS.search(value):  # what splits a line anywhere (`bounds.ONE_LINE`)
         problems.append(Problem("respondent_one_line", "respondent"))
     if "@" in value:
         problems.append(Problem("respondent_email", "respondent", (("value", value[:80]),)))

@@ -446,9 +446,12 @@ def _month(value: object, problems: list[Problem]) -> date | None:
     return None
 
 
-_TIMESTAMP = re.compile(r"(\d{4}-\d{2}-\d{2})[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?")
+_TIMESTAMP = re.compile(
+    r"(\d{4}-\d{2}-\d{2})[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s?(?:Z|[+-]\d{2}(?::?\d{2})?)?"
+)
 """A day with its time, as a database writes a timestamp as text (`2026-10-01 00:00:00`,
-`2026-10-01T00:00:00+01:00`): its day is the month's."""
+`2026-10-01T00:00:00+01:00`, and a timestamp with its zone as DuckDB and PostgreSQL write one:
+`2026-10-01 00:00:00+00`): its day is the month's."""
 
 
 def _number(value: object, name: str, problems: list[Problem]) -> float | None:

@@ -9,6 +9,7 @@ at before the meeting sees it. Pure: the store gives each value the values befor
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -42,8 +43,9 @@ class Unusual:
 
     @property
     def times(self) -> float:
-        """How many times its usual value it is (below 1: how small a share of it)."""
-        return self.value / self.usual
+        """How many times its usual value it is (below 1: how small a share of it; infinite for
+        a rare count whose usual month has none)."""
+        return self.value / self.usual if self.usual else math.inf
 
 
 def unusual(kpi: str, month: date, value: float, unit: str, before: Sequence[float]) -> Unusual | None:
@@ -55,9 +57,11 @@ def unusual(kpi: str, month: date, value: float, unit: str, before: Sequence[flo
     if len(before) < MIN_KNOWN or value <= 0:
         return None
     usual = median(before)
+    if unit == "count" and 0 <= usual < RARE_COUNT:  # rare things, most months none: only a value
+        return (
+            Unusual(kpi, month, value, usual, unit) if value >= FACTOR * RARE_COUNT else None
+        )  # none reaches
     if usual <= 0:
         return None
-    if unit == "count" and usual < RARE_COUNT:  # rare things: only a value no month of them reaches
-        return Unusual(kpi, month, value, usual, unit) if value >= FACTOR * RARE_COUNT else None
     ratio = value / usual
     return Unusual(kpi, month, value, usual, unit) if ratio >= FACTOR or ratio <= 1 / FACTOR else None

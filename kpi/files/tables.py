@@ -509,7 +509,8 @@ def _share(value: str, label: str, decimal: str = ".") -> float | None:
     if isinstance(value, str) and "%" in value:
         number = validate.number(value.replace("%", "").strip(), label, decimal=decimal)
         share = None if number is None else round(number / 100, 6)
-        if share is not None and not 0 <= share <= 1:  # "write 1.5" for 150 % led to a refusal
+        low, high = checks.TOLERANCE
+        if share is not None and not low <= share <= high:  # "write 1.5" for 150 % led to a refusal
             raise validate.Rejected([Problem("tolerance_share", label)])
         raise validate.Rejected([Problem("share_percent", label, (("value", value), ("share", share)))])
     return validate.number(value, label, decimal=decimal)
@@ -817,8 +818,9 @@ def parse(kind: str, data: bytes, name: str, progress: Callable[[float], None] |
         [row[i] for row in body for i in numeric if i < len(row) and row[i]], delimiter
     )
     seen: dict[tuple, int] = {}
+    needed = len({c.name for c in KINDS[kind] if c.required} & set(positions))
     for number, cells in _numbered(body, progress):
-        other = _other_separator(cells, len(header), delimiter)
+        other = _other_separator(cells, needed, delimiter)
         if other is not None:  # one problem, not a code "may only hold letters" and empty columns
             used = (("used", other), ("header", delimiter))
             parsed.problems.append(Problem("import.other_separator", "", used, name, number))
@@ -885,20 +887,17 @@ def read(
     return row, problems
 
 
-def _other_separator(cells: list[str], width: int, delimiter: str) -> str | None:
-    """The separator a row of one cell uses where the header uses `delimiter` and has more
-    columns (a comma file's row under a semicolon header, typed in by hand), if it splits the
-    cell into as many parts as the header has columns, or more."""
+def _other_separator(cells: list[str], needed: int, delimiter: str) -> str | None:
+    """The separator a row of one cell uses where the header uses `delimiter` (a comma file's row
+    under a semicolon header, typed in by hand), if it splits the cell into at least the `needed`
+    parts the header's required columns make (the samples' `kpi;month;value;note` has an
+    optional fourth)."""
     typed = (",", ";")  # a tab is no separator a person types into a row by hand
-    if (
-        width < 2
-        or delimiter not in typed
-        or len([c for c in cells if c.strip()]) != 1
-        or not cells[0].strip()
-    ):
+    filled = [c for c in cells if c.strip()]
+    if needed < 2 or delimiter not in typed or len(filled) != 1 or not cells[0].strip():
         return None
     other = next(o for o in typed if o != delimiter)
-    return other if len(cells[0].split(other)) >= width else None
+    return other if len(cells[0].split(other)) >= needed else None
 
 
 def _ragged(cells: list[str], width: int) -> list[Problem]:

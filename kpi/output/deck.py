@@ -433,6 +433,8 @@ def _elsewhere_slides(meeting: Meeting, listed: set[str], owners: Mapping[str, s
     notes on them, after her departments' slides: her month slide counted them among her KPIs,
     and no slide listed them (a presenter's trial: "3 of 9 on target, 1 close" over eight KPIs,
     none close)."""
+    if meeting.scope.departments is None:  # a reader of every department has them all listed
+        return []
     goals, kpis = meeting.month_report.own(meeting.scope)
     rows = [row for row in kpis if row.kpi.department not in listed]
     owned = {row.goal.code for row in goals if row.goal.department not in listed}

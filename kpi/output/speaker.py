@@ -44,7 +44,7 @@ def _why(line: Line, kind: str) -> str:
         said = palette.label(line.status)
     else:
         said = ""
-    if line.value in ("", fmt.MISSING) and line.target:  # an overdue action: its due date alone
+    if line.flag is not None and line.flag.kind == "late_action":  # its due date, no value against it
         facts = _stopped(t("speaker.line_target", status=said, target=line.target))
     else:
         value, target = line.value or fmt.MISSING, line.target or fmt.MISSING

@@ -7,6 +7,7 @@ the audited `Writer` inside the caller's transaction. A refusal raises `Denied`,
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -92,13 +93,25 @@ def _read_action(values: dict) -> tuple[dict, list[Problem]]:
 
 
 def _check_action(
-    conn: sa.Connection, values: dict, unread: list[Problem], viewer: Person, given: bool = True
+    conn: sa.Connection,
+    values: dict,
+    unread: list[Problem],
+    viewer: Person,
+    given: bool = True,
+    stored: Mapping[str, object] | None = None,
 ) -> None:
     """The action as it will be stored, checked as an imported action is (`checks.action`), and
     its owner one `viewer` may give it to (`access.may_give_action`) when it is `given` now (a
-    new action, or another owner)."""
+    new action, or another owner). A text it keeps as `stored` is not refused for a line break
+    stored before names and titles held one line: the status form has no title to mend it in."""
     fields = {p.field for p in unread}
-    problems = unread + [p for p in checks.action(values, known.read(conn)) if p.field not in fields]
+    found = [p for p in checks.action(values, known.read(conn)) if p.field not in fields]
+    kept = stored or {}
+    problems = unread + [
+        p
+        for p in found
+        if not (p.key == "not_one_line" and p.field in kept and kept[p.field] == values.get(p.field))
+    ]
     if given and values.get("owner") and "owner" not in {p.field for p in problems}:
         problems += _beyond_reach(conn, viewer, str(values["owner"]), str(values["goal"]))
     if problems:
@@ -199,7 +212,8 @@ def set_action_status(
     # the goal's actions: a head reopened a done one whose owner was elsewhere, a review found)
     reopened = not ActionStatus(found["status"]).is_open and ActionStatus(values["status"]).is_open
     given = values.get("owner") != found["owner"] or reopened
-    _check_action(conn, values, unread, viewer, given)  # the new due date too (it was written unchecked)
+    # the new due date too (it was written unchecked)
+    _check_action(conn, values, unread, viewer, given, dict(found))
     row: dict = {"id": action_id, "status": values["status"]}
     if owner is not None:
         row["owner"] = values["owner"]
@@ -217,7 +231,7 @@ def set_initiative(conn: sa.Connection, viewer: Person, action_id: int, values: 
     typed = {name: values.get(name) for name in checks.INITIATIVE_FIELDS}
     read, unread = tables.read("actions", typed)
     row = {k: v for k, v in found.items() if k not in ("department", "goal_owner")} | read
-    _check_action(conn, row, unread, viewer, given=False)
+    _check_action(conn, row, unread, viewer, given=False, stored=dict(found))
     kpi = read.get("kpi")
     if kpi and not _readable_kpi(conn, viewer, str(kpi)):  # refused as an unknown code is: no hint it exists
         raise Refused(Problem("unknown_reference", "kpi", (("value", kpi),)))

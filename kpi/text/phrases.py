@@ -277,12 +277,16 @@ def to_check(far: Sequence[Unusual]) -> str:
         return ""
     listed = "; ".join(
         t(
-            "import.unusual_larger" if each.times >= 1 else "import.unusual_smaller",
+            "import.unusual_from_none"
+            if not each.usual
+            else "import.unusual_larger"
+            if each.times >= 1
+            else "import.unusual_smaller",
             kpi=each.kpi,
             month=fmt.month(each.month),
             value=fmt.exact(each.value, each.unit),
             usual=fmt.value(each.usual, each.unit),
-            times=_times(each.times),
+            times=_times(each.times) if each.usual else "",
         )
         for each in far[:NAMED_FAR]
     )

@@ -4,7 +4,6 @@ page's calendar editor for administrators."""
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Mapping, Sequence
 from datetime import date
 
@@ -71,8 +70,8 @@ def owed_section(
         st.caption(t("cycle.owed_intro", count=late) if late else t("cycle.owed_intro_none"))
         if mine:  # each with the way to where it is done (a head's trial: her items went nowhere)
             st.markdown(f"**{t('cycle.owed_yours', count=len(mine))}**")
-            for item in mine:
-                _own_row(item)
+            for number, item in enumerate(mine):
+                _own_row(item, number)
         rest = [i for i in found if i.email != email]
 
         def groups(shown: Sequence[tuple[str | None, list[owed.Item]]]) -> None:
@@ -105,10 +104,11 @@ def _line(i: owed.Item) -> str:
     )
 
 
-def _own_row(item: owed.Item) -> None:
-    """One of the viewer's own items, and at its right (under it on a phone) the way to its goal,
-    where a comment, an acceptance or an action is written, else to its department."""
-    key = f"{widgets.ROW_KEY}owed-{zlib.crc32(f'{item.kind}:{item.code}'.encode())}"
+def _own_row(item: owed.Item, number: int) -> None:
+    """One of the viewer's own items (the `number`th: a KPI and a goal may share a code), and at
+    its right (under it on a phone) the way to its goal, where a comment, an acceptance or an
+    action is written, else to its department."""
+    key = f"{widgets.ROW_KEY}owed-{number}"
     with st.container(horizontal=True, vertical_alignment="center", wrap=False, key=key):
         st.markdown(_line(item), width="stretch")
         if item.goal:

@@ -220,7 +220,8 @@ def _item_row(item: attention.Item, owners: Mapping[str, str], move: str | None 
     (one block sent, where two columns were three); on a phone the link goes under the words
     (`widgets.ROW_KEY`: beside them it squeezed an item of 14 lines into half the width)."""
     words = _item_text(item, owners)
-    key = f"{widgets.ROW_KEY}{zlib.crc32(f'{item.kind}:{item.code}'.encode())}"
+    # of a KPI or a goal: the two may share a code (both owing a word made one key twice)
+    key = f"{widgets.ROW_KEY}{zlib.crc32(f'{item.kind}:{attention.about(item)}:{item.code}'.encode())}"
     with st.container(horizontal=True, vertical_alignment="center", wrap=False, key=key):
         st.markdown(f"{words}  \n{plain.markdown(move)}" if move else words, width="stretch")
         if item.goal:
