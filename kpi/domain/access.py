@@ -190,8 +190,8 @@ def _heads(viewer: Person, department: str | None) -> bool:
     return viewer.role is Role.DEPARTMENT_HEAD and department is not None and viewer.department == department
 
 
-def may_comment(viewer: Person | None, department: str | None, owner: str | None = None) -> bool:
-    """Admins anywhere; a department head on their department; anyone on a goal they own."""
+def _answers_for(viewer: Person | None, department: str | None, owner: str | None) -> bool:
+    """An administrator anywhere; the head of `department`; the `owner` of a goal, wherever it is."""
     if viewer is None:
         return False
     return (
@@ -199,19 +199,18 @@ def may_comment(viewer: Person | None, department: str | None, owner: str | None
         or _heads(viewer, department)
         or (owner is not None and owner == viewer.email)
     )
+
+
+def may_comment(viewer: Person | None, department: str | None, owner: str | None = None) -> bool:
+    """Admins anywhere; a department head on their department; anyone on a goal they own."""
+    return _answers_for(viewer, department, owner)
 
 
 def may_plan(viewer: Person | None, department: str | None, owner: str | None = None) -> bool:
-    """Add and update a goal's actions: admins, the head of the goal's department, and the goal's
-    `owner`, who owes an action for it when it falls behind (`owed.Kind.PLAN`): an executive and
-    a head owning a goal elsewhere were told they owed one and had no form to write it in."""
-    if viewer is None:
-        return False
-    return (
-        viewer.role is Role.ADMIN
-        or _heads(viewer, department)
-        or (owner is not None and owner == viewer.email)
-    )
+    """Add and update a goal's actions: those who answer for it as for its words (`may_comment`),
+    the goal's `owner` too, who owes an action for it when it falls behind (`owed.Kind.PLAN`): an
+    executive and a head owning a goal elsewhere were told they owed one and had no form."""
+    return _answers_for(viewer, department, owner)
 
 
 def may_give_action(

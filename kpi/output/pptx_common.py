@@ -1,5 +1,5 @@
 """What the pack's charts share (kpi.output.pptx_pack, kpi.output.pptx_drivers): a chart's
-workbook that holds text as text, and a legend entry left out."""
+data whose workbook holds text as text, and a legend entry left out."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from pptx.chart.data import ChartData, XyChartData
+from pptx.chart.xlsx import CategoryWorkbookWriter, XyWorkbookWriter
 from pptx.oxml.ns import qn
 from xlsxwriter import Workbook  # type: ignore[import-untyped]
 from xlsxwriter.worksheet import Worksheet  # type: ignore[import-untyped]
@@ -32,3 +34,36 @@ def hide_legend_entry(chart: object, index: int) -> None:
     entry.append(entry.makeelement(qn("c:idx"), {"val": str(index)}))
     entry.append(entry.makeelement(qn("c:delete"), {"val": "1"}))
     legend.insert(1, entry)  # after c:legendPos, as the schema orders them
+
+
+class _AsText:
+    """A chart's workbook writer whose worksheet holds strings as text (`text_worksheet`)."""
+
+    @contextmanager
+    def _open_worksheet(self, xlsx_file: io.BytesIO) -> Iterator[tuple[Workbook, Worksheet]]:
+        with text_worksheet(xlsx_file) as opened:
+            yield opened
+
+
+class _CategoryText(_AsText, CategoryWorkbookWriter):
+    pass
+
+
+class _XyText(_AsText, XyWorkbookWriter):
+    pass
+
+
+class TextChartData(ChartData):
+    """A line chart's data whose workbook holds what people typed as text."""
+
+    @property
+    def _workbook_writer(self) -> _CategoryText:
+        return _CategoryText(self)
+
+
+class TextXyData(XyChartData):
+    """A scatter chart's data whose workbook holds its series' names as text."""
+
+    @property
+    def _workbook_writer(self) -> _XyText:
+        return _XyText(self)

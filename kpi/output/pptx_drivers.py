@@ -10,25 +10,18 @@ intervals stand in the table beside it: PowerPoint's error bars are not in pytho
 
 from __future__ import annotations
 
-import io
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any, cast
 
-from pptx.chart.data import XyChartData
-from pptx.chart.xlsx import XyWorkbookWriter
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_MARKER_STYLE
 from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.shapes.graphfrm import GraphicFrame
 from pptx.slide import Slide as PptxSlide
 from pptx.util import Inches, Pt
-from xlsxwriter import Workbook  # type: ignore[import-untyped]
-from xlsxwriter.worksheet import Worksheet  # type: ignore[import-untyped]
 
 from kpi.domain.drivers import Analysis, Quadrant
 from kpi.output.driver_chart import QUADRANT_COLOURS, label_positions, x_range
-from kpi.output.pptx_common import hide_legend_entry, text_worksheet
+from kpi.output.pptx_common import TextXyData, hide_legend_entry
 from kpi.text import driver_words
 from kpi.text.i18n import t
 from kpi.text.palette import SERIES
@@ -40,21 +33,6 @@ PLACES = {
     "bottom": XL_LABEL_POSITION.BELOW,
 }
 """Where `label_positions` puts a label, as PowerPoint names the place."""
-
-
-class _TextWorkbook(XyWorkbookWriter):
-    """The chart's workbook with its series' names written as text (`pptx_common.text_worksheet`)."""
-
-    @contextmanager
-    def _open_worksheet(self, xlsx_file: io.BytesIO) -> Iterator[tuple[Workbook, Worksheet]]:
-        with text_worksheet(xlsx_file) as opened:
-            yield opened
-
-
-class _Data(XyChartData):
-    @property
-    def _workbook_writer(self) -> _TextWorkbook:
-        return _TextWorkbook(self)
 
 
 def _rgb(colour: str) -> RGBColor:
@@ -69,7 +47,7 @@ def chart(slide: PptxSlide, analysis: Analysis, box: tuple[float, float, float, 
     x_low, x_high = x_range(ratings)
     y_high = max(100 * d.share_high for d in drivers) * 1.15 + 2
     shown = [q for q in Quadrant if any(d.quadrant is q for d in drivers)]
-    data = _Data(number_format="0.0")
+    data = TextXyData(number_format="0.0")
     for quadrant in shown:
         series = data.add_series(driver_words.quadrant(quadrant))
         for driver in (d for d in drivers if d.quadrant is quadrant):

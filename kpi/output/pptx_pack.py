@@ -15,15 +15,12 @@ from __future__ import annotations
 
 import dataclasses
 import io
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TypeVar, cast
 
 from PIL import Image
 from pptx import Presentation
-from pptx.chart.data import ChartData
-from pptx.chart.xlsx import CategoryWorkbookWriter
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_AXIS_CROSSES, XL_CHART_TYPE, XL_LEGEND_POSITION, XL_MARKER_STYLE
 from pptx.enum.dml import MSO_LINE_DASH_STYLE
@@ -37,8 +34,6 @@ from pptx.slide import Slide as PptxSlide
 from pptx.table import _Cell
 from pptx.text.text import TextFrame, _Paragraph
 from pptx.util import Inches, Pt
-from xlsxwriter import Workbook  # type: ignore[import-untyped]
-from xlsxwriter.worksheet import Worksheet  # type: ignore[import-untyped]
 
 from kpi.domain import bounds
 from kpi.domain.attention import Kind
@@ -49,7 +44,7 @@ from kpi.output import logo as logo_check
 from kpi.output import measure, pptx_drivers
 from kpi.output.charts import PACK_BAND_LABEL, short_label, value_axis
 from kpi.output.deck import Brand, Line, Series, Slide
-from kpi.output.pptx_common import hide_legend_entry, text_worksheet
+from kpi.output.pptx_common import TextChartData, hide_legend_entry
 from kpi.output.speaker import notes as speaker_notes
 from kpi.text import fmt, i18n, palette, phrases
 from kpi.text.i18n import t
@@ -416,28 +411,10 @@ def chart_title(series: Series) -> str:
     return series.title
 
 
-class _TextWorkbook(CategoryWorkbookWriter):
-    """The workbook a chart carries, its series' names and categories written as text
-    (`pptx_common.text_worksheet`)."""
-
-    @contextmanager
-    def _open_worksheet(self, xlsx_file: io.BytesIO) -> Iterator[tuple[Workbook, Worksheet]]:
-        with text_worksheet(xlsx_file) as opened:
-            yield opened
-
-
-class _ChartData(ChartData):
-    """A chart's data whose workbook holds what people typed as text (`_TextWorkbook`)."""
-
-    @property
-    def _workbook_writer(self) -> _TextWorkbook:
-        return _TextWorkbook(self)
-
-
 def _chart(slide: PptxSlide, series: Series, box: tuple[float, float, float, float]) -> None:
     if not series.points:
         return
-    data = _ChartData(number_format="0.0")  # CategoryChartData by the name add_chart is typed with
+    data = TextChartData(number_format="0.0")  # CategoryChartData by the name add_chart is typed with
     data.categories = [fmt.month(m) for m, _ in series.points]
     data.add_series(t("chart.actual"), [round(v, 2) for _, v in series.points])
     levels: list[float | None] = [v for _, v in series.points]
