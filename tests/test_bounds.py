@@ -392,8 +392,9 @@ def test_an_import_of_last_year_s_values_says_how_this_year_s_phased_targets_mov
     assert done.returncode == 0, done.stderr
     after = _june(demo_url)["target"]
     said = (
-        "CS_WAIT: 2026's month targets are phased by the months of 2025, so 12 of them move with it: "
-        f"Jun\xa02026's the most, from {fmt.value(before, 's')} to {fmt.value(after, 's')}."
+        "CS_WAIT: 2026's month targets are phased by the months of 2025, so 12 of them move with it, and "
+        "the statuses judged by them. The largest move is "
+        f"Jun\xa02026's: from {fmt.value(before, 's')} to {fmt.value(after, 's')}."
     )
     assert said in tried.stdout and said in done.stdout
     again = _cli(demo_url, "import", "measurements", str(file))  # nothing changes: nothing moves
@@ -424,9 +425,9 @@ def test_a_correction_or_deletion_of_last_year_says_how_this_year_s_phased_targe
     after = _june(demo_url)
     moved = f"from {fmt.value(before, 's')} to {fmt.value(after['target'], 's')}."
     assert (
-        "2026's month targets are phased by the months of 2025, so 12 of them move with it:" in fixed.stdout
+        "2026's month targets are phased by the months of 2025, so 12 of them move with it," in fixed.stdout
     )
-    assert f"Jun\xa02026's the most, {moved}" in fixed.stdout
+    assert f"The largest move is Jun\xa02026's: {moved}" in fixed.stdout
     assert after["target"] < before and after["target_kind"] == "phased"
     gone = _cli(demo_url, "delete", "--kpi", "CS_WAIT", "--month", "2025-06")
     assert gone.returncode == 0, gone.stderr

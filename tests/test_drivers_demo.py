@@ -176,8 +176,7 @@ def test_the_pack_has_one_drivers_slide_after_what_needs_attention(demo_url):
     assert chart.chart_type in (XL_CHART_TYPE.XY_SCATTER, XL_CHART_TYPE.XY_SCATTER_LINES_NO_MARKERS)
     named = [p.data_label.text_frame.text for series in chart.plots[0].series for p in series.points]
     assert sorted(n for n in named if n) == sorted(
-        f"{driver_words.QUADRANT_ICONS[d.quadrant]} {driver_words.name(d.touchpoint)}"
-        for d in found[1].everyone.drivers
+        driver_words.name(d.touchpoint) for d in found[1].everyone.drivers
     )
     assert chart.value_axis.axis_title.text_frame.text == "Share of what the ratings explain"
 

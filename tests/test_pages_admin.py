@@ -281,7 +281,8 @@ def test_correcting_or_deleting_last_year_s_value_says_how_this_year_s_targets_m
     at = _corrected(open_page(app, DATA, "definitions.tab_correct", **{"as": ADMIN}), "2025-06", "80")
     assert not at.exception
     said = " ".join(toast.value for toast in at.toast)
-    assert "2026's month targets are phased by the months of 2025, so 12 of them move with it: Jun" in said
+    assert "2026's month targets are phased by the months of 2025, so 12 of them move with it" in said
+    assert "The largest move is Jun" in said
     at.radio(key="data.correct.what").set_value("delete")
     next(b for b in at.get("form_submit_button") if b.proto.form_id == "data.correct").click().run()
     asked = " ".join(w.value for w in at.warning)

@@ -3,8 +3,8 @@
 not only the table beside it (a presenter's trial: the pack's drivers slide was a table alone).
 
 Each touchpoint is a point, across its mean rating, up its share of what the ratings explain,
-coloured by its quadrant and labelled with its name and the quadrant's sign (colour is never the
-only signal); dotted lines mark the average rating and each touchpoint's equal share. The
+coloured and shaped by its quadrant (colour is never the only signal) and labelled with its name;
+dotted lines mark the average rating and each touchpoint's equal share. The
 intervals stand in the table beside it: PowerPoint's error bars are not in python-pptx.
 """
 
@@ -26,6 +26,14 @@ from kpi.text import driver_words
 from kpi.text.i18n import t
 from kpi.text.palette import SERIES
 
+SHAPES = {
+    Quadrant.FIX_FIRST: XL_MARKER_STYLE.TRIANGLE,
+    Quadrant.STRENGTH: XL_MARKER_STYLE.CIRCLE,
+    Quadrant.LOW_PRIORITY: XL_MARKER_STYLE.SQUARE,
+    Quadrant.OVERSERVED: XL_MARKER_STYLE.DIAMOND,
+}
+"""Each quadrant's marker: its shape tells it beside its colour, in the legend as on the points
+(a label's own sign, the app's way, stood beside the marker like a second point)."""
 PLACES = {
     "right": XL_LABEL_POSITION.RIGHT,
     "left": XL_LABEL_POSITION.LEFT,
@@ -49,7 +57,7 @@ def chart(slide: PptxSlide, analysis: Analysis, box: tuple[float, float, float, 
     shown = [q for q in Quadrant if any(d.quadrant is q for d in drivers)]
     data = TextXyData(number_format="0.0")
     for quadrant in shown:
-        series = data.add_series(driver_words.quadrant(quadrant))
+        series = data.add_series(t(f"drivers.quadrant_{quadrant}"))
         for driver in (d for d in drivers if d.quadrant is quadrant):
             series.add_data_point(driver.performance, round(100 * driver.share, 2))
     across = data.add_series(t("drivers.axis_rating"))  # the average rating, up the chart
@@ -67,10 +75,7 @@ def chart(slide: PptxSlide, analysis: Analysis, box: tuple[float, float, float, 
     )
     made = frame.chart
     made.font.name, made.font.size = font, Pt(11)
-    labels = {
-        d.touchpoint: f"{driver_words.QUADRANT_ICONS[d.quadrant]} {driver_words.name(d.touchpoint)}"
-        for d in drivers
-    }
+    labels = {d.touchpoint: driver_words.name(d.touchpoint) for d in drivers}
     places = dict(
         zip(
             (d.touchpoint for d in drivers),
@@ -84,7 +89,7 @@ def chart(slide: PptxSlide, analysis: Analysis, box: tuple[float, float, float, 
     for quadrant, series in zip(shown, plot.series, strict=False):
         colour = _rgb(QUADRANT_COLOURS[quadrant])
         series.format.line.fill.background()  # points, no line between them
-        series.marker.style, series.marker.size = XL_MARKER_STYLE.CIRCLE, 10
+        series.marker.style, series.marker.size = SHAPES[quadrant], 10
         series.marker.format.fill.solid()
         series.marker.format.fill.fore_color.rgb = colour
         series.marker.format.line.color.rgb = colour

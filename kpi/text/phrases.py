@@ -161,8 +161,9 @@ def deletion(values: int, answers: int, kpi: str | None, month: date, *, asked: 
 
 def targets_moved(moved: Moved) -> str:
     """How a correction or deletion moves the next year's phased month targets, one sentence:
-    "2026's month targets are phased by the months of 2025, so 12 of them move with it: Nov
-    2026's the most, from 4.1 min to 4.3 min." (`targets.moved`)."""
+    "2026's month targets are phased by the months of 2025, so 12 of them move with it, and the
+    statuses judged by them. The largest move is Nov 2026's: from 4.1 min to 4.3 min."
+    (`targets.moved`)."""
     year = moved.month.year
     return ended(
         t(

@@ -691,7 +691,8 @@ def action_list(
         owner = plain.markdown(people[a.owner].name) if a.owner in people else "–"
         goal = f" ({plain.markdown(goal_titles.get(a.goal, a.goal))})" if goal_titles is not None else ""
         flag = f" · :red[{t('cascade.late')}]" if a.id in late else ""
-        due = fmt.day_unbroken(a.due) if a.due else "–"
+        # an action without a date says so: "— Mette Kjær, – · Planned" looked broken
+        due = fmt.day_unbroken(a.due) if a.due else t("action.no_due")
         judged = (verdicts or {}).get(a.id)
         verdict = f"  \n{t('initiative.verdict', verdict=phrases.verdict_words(judged))}" if judged else ""
         lines.append(

@@ -43,7 +43,8 @@ def owed_pointer(found: Sequence[owed.Item], email: str, month_label: str) -> No
     if not mine:
         return
     first = min(i.due for i in mine)
-    said = t("cycle.owed_top", count=len(mine), month=month_label, date=fmt.day_unbroken(first))
+    key = "cycle.owed_top" if any(i.due != first for i in mine) else "cycle.owed_top_same"
+    said = t(key, count=len(mine), month=month_label, date=fmt.day_unbroken(first))
     late = sum(i.overdue for i in mine)
     flag = f" :orange-badge[⚠ {t('cycle.owed_top_late', count=late)}]" if late else ""
     st.markdown(f"[**{said}**](#{OWED_ANCHOR}){flag}")
