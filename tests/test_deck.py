@@ -291,6 +291,46 @@ def test_a_long_department_goes_on_as_many_slides_as_it_needs_and_its_comments_b
     )  # ten rows, shared evenly
     assert service[0].notes == ("Wait on the phone (Carl Sand): Busy month",)  # what, by whom
     assert service[1].notes == ("Service measure 5 (Carl Sand): Last one",)
+    # and which of the slide's lines each is about: the Present page draws it under that line
+    assert service[0].placed == (first.index("Wait on the phone"),)
+    assert service[1].placed == (second.index("Service measure 5"),)
+
+
+def test_a_comment_s_place_on_its_slide_is_the_line_it_is_about_or_none():
+    # notes about lines 1, none and 6 of seven: the first slide has lines 0-3 and the note on
+    # line 1, the second lines 4-6, the note on line 6 (its third) and then the other
+    assert deck._placed([4, 3], [1, 2], 7, [1, None, 6]) == [(1,), (2, None)]
+    assert deck._placed([3], [2], 3, []) == [(None, None)]  # no places given: after every line
+
+
+def _present(slide):
+    from kpi.domain.access import EVERYTHING
+    from kpi.ui.views import present_view
+
+    present_view.render(slide, EVERYTHING)
+
+
+def test_the_present_page_draws_a_comment_under_the_line_it_is_about():
+    """A last check read the comments at a slide's foot as astray from their KPIs."""
+    from streamlit.testing.v1 import AppTest
+
+    slide = deck.Slide(
+        "department",
+        "Service desk",
+        lines=(deck.Line("Wait on the phone", "55 s"), deck.Line("Answer to e-mail", "26 h")),
+        notes=("Wait on the phone (Carl Sand): a busy week", "Service desk (Carl Sand): in general"),
+        placed=(0, None),
+    )
+    at = AppTest.from_function(_present, args=(slide,), default_timeout=30).run()
+    assert not at.exception
+    drawn = [e.value for e in at.main if e.type in ("markdown", "text")]
+    said = [v for v in drawn if v.startswith("**") or "Carl Sand" in v]
+    assert said == [
+        "**Wait on the phone**",
+        "Wait on the phone (Carl Sand): a busy week",  # under its line, before the next
+        "**Answer to e-mail**",
+        "Service desk (Carl Sand): in general",
+    ]
 
 
 def test_a_head_s_deck_lists_the_kpi_of_her_goal_in_another_department_with_its_comment():

@@ -167,6 +167,9 @@ class Slide:
     performance chart beside the lines (the slide was a table over half a screen)."""
     still: bool = False
     """As a line's `Line.still`, for the slide's KPI."""
+    placed: tuple[int | None, ...] = ()
+    """For each of `notes`, the index of the line (of `lines`) it is about, which the Present page
+    draws it under; None, or none given: after every line."""
 
 
 @dataclass(frozen=True)

@@ -280,9 +280,10 @@ def _drivers(slide: deck.Slide, analysis: Analysis) -> None:
                     st.markdown(plain.markdown(line.note))
 
 
-def _notes(notes: Sequence[str]) -> None:
+def _notes(notes: Sequence[str], where: int | str) -> None:
+    """Comments, each as typed (plain text), under line `where` of the slide or at its end."""
     for number, note in enumerate(notes):
-        with st.container(key=f"present-note-{number}"):
+        with st.container(key=f"present-note-{where}-{number}"):
             st.text(note)
 
 
@@ -320,11 +321,16 @@ def render(slide: deck.Slide, scope: Scope) -> None:
                 slide.kind == driver_slide.KIND and slide.lines
             ):  # what its numbers are, as the packs head them
                 _headings(WIDE_VALUES[driver_slide.KIND], HEADINGS[driver_slide.KIND])
+            placed = slide.placed or (None,) * len(slide.notes)
             for number, line in enumerate(slide.lines):
                 _line(line, number, kind=slide.kind, narrow=False)
+                # a comment under the line it is about (a trial read comments at the foot as astray)
+                _notes([n for n, at in zip(slide.notes, placed, strict=True) if at == number], number)
             if not slide.lines and not slide.notes:
                 st.info(t("present.nothing"), icon=":material/check_circle:")
-        _notes(slide.notes)
+            _notes([n for n, at in zip(slide.notes, placed, strict=True) if at is None], "end")
+            return
+        _notes(slide.notes, "end")
 
 
 Meeting = tuple[list[deck.Slide], deck.Brand]
