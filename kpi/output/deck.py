@@ -145,7 +145,7 @@ def _status_slides(meeting: Meeting) -> list[Slide]:
                 unit,
                 kpi.direction,
                 months.add(meeting.month_report.month, -1),
-                previous.reading,
+                None,  # the line's chip says "Still better than usual" (`Line.still`): once is enough
                 previous.change_noise,
             )
             if kpi and previous
@@ -308,7 +308,7 @@ def _department_slides(
                 unit,
                 row.kpi.direction,
                 months.add(month, -1),
-                row.reading,
+                None,  # the line's chip says "Still better than usual" (`Line.still`): once is enough
                 row.change_noise,
             )
             if row.delta_previous is not None
