@@ -177,7 +177,7 @@ def _kpi_row(meeting: Meeting, row: month_rows.GoalRow) -> month_rows.KpiRow | N
 
 def _reading(meeting: Meeting, row: month_rows.GoalRow) -> signals.Reading | None:
     """The process reading of a goal's KPI this month (None without a KPI or history)."""
-    kpi_row = meeting.month_report.kpis.get(row.kpi.code) if row.kpi else None
+    kpi_row = _kpi_row(meeting, row)
     return kpi_row.reading if kpi_row else None
 
 
