@@ -299,8 +299,18 @@ def test_a_long_department_goes_on_as_many_slides_as_it_needs_and_its_comments_b
 def test_a_comment_s_place_on_its_slide_is_the_line_it_is_about_or_none():
     # notes about lines 1, none and 6 of seven: the first slide has lines 0-3 and the note on
     # line 1, the second lines 4-6, the note on line 6 (its third) and then the other
-    assert deck._placed([4, 3], [1, 2], 7, [1, None, 6]) == [(1,), (2, None)]
-    assert deck._placed([3], [2], 3, []) == [(None, None)]  # no places given: after every line
+    pages = deck.paginate(lines(7), ["on 1", "on none", "on 6"], after=[1, None, 6])
+    assert [(page.notes, page.placed) for page in pages] == [
+        (("on 1",), (1,)),
+        (("on 6", "on none"), (2, None)),
+    ]
+    # no places given, or one past the lines: after every line
+    assert [page.placed for page in deck.paginate(lines(3), ["a", "b"])] == [(None, None)]
+    assert [page.placed for page in deck.paginate(lines(3), ["a"], after=[3])] == [(None,)]
+    # a comment whose line stayed on the slide before: after every line of its own slide
+    long = [deck.Line(f"long {n}", note="word " * 100, also="word " * 40) for n in range(4)]
+    pages = deck.paginate(long, ["x " * 200] * 3, after=[3, 3, 3])
+    assert [(len(page.lines), page.placed) for page in pages] == [(2, ()), (2, (1, 1)), (0, (None,))]
 
 
 def _present(slide):
@@ -450,15 +460,15 @@ def lines(count):
 )
 def test_a_list_goes_on_as_many_slides_as_a_screen_holds(count, notes, chart, shape):
     pages = deck.paginate(lines(count), [f"note {n}" for n in range(notes)], chart=chart)
-    assert [(len(rows), len(said)) for rows, said in pages] == shape
-    assert [ln for rows, _ in pages for ln in rows] == lines(count)  # every line once, in order
+    assert [(len(rows), len(said)) for rows, said, _ in pages] == shape
+    assert [ln for rows, _, _ in pages for ln in rows] == lines(count)  # every line once, in order
 
 
 def test_a_comment_with_its_place_follows_its_line_onto_that_line_s_slide():
     notes = ["about line 1", "about nothing", "about line 6"]
     pages = deck.paginate(lines(7), notes, after=[1, None, 6])
     assert (
-        [([ln.label for ln in rows], said) for rows, said in pages]
+        [([ln.label for ln in rows], said) for rows, said, _ in pages]
         == [
             ([ln.label for ln in lines(7)[:4]], ("about line 1",)),  # ten rows: five and five
             ([ln.label for ln in lines(7)[4:]], ("about line 6", "about nothing")),
@@ -470,11 +480,11 @@ def test_a_comment_is_not_parted_from_its_line_at_a_slide_s_end():
     """Ten rows shared five and five parted the NPS's comment from its line, the last of the first
     slide: it is taken onto that slide where it fits, else its line goes on with it."""
     pages = deck.paginate(lines(8), ["about line 4"], after=[4])
-    assert [(len(rows), said) for rows, said in pages] == [(5, ("about line 4",)), (3, ())]
+    assert [(len(rows), said) for rows, said, _ in pages] == [(5, ("about line 4",)), (3, ())]
     long = [deck.Line(f"long {n}", note="word " * 100, also="word " * 40) for n in range(3)]
     assert 3 * deck.height(long[0]) + deck.COMMENT_LINES + 0.5 > deck.ROOM  # no room for it there
     pages = deck.paginate([*long, *lines(2)], ["about long 2"], after=[2])
-    assert [([ln.label for ln in rows], said) for rows, said in pages] == [
+    assert [([ln.label for ln in rows], said) for rows, said, _ in pages] == [
         (["long 0", "long 1"], ()),
         (["long 2", "line 0", "line 1"], ("about long 2",)),  # the line went on with its comment
     ]
@@ -491,13 +501,13 @@ def test_rows_with_long_notes_are_fewer_a_slide_so_the_slide_still_fits_the_scre
     ]
     assert all(deck.height(line) > deck.ROOM / 4 for line in long)
     pages = deck.paginate(long)
-    assert [len(rows) for rows, _ in pages] == [3, 3]
-    assert all(sum(deck.height(line) for line in rows) <= deck.ROOM for rows, _ in pages)
+    assert [len(rows) for rows, _, _ in pages] == [3, 3]
+    assert all(sum(deck.height(line) for line in rows) <= deck.ROOM for rows, _, _ in pages)
     short = [deck.Line(f"item {n}", note="Owner: Ina Tang") for n in range(6)]
-    assert [len(rows) for rows, _ in deck.paginate(short)] == [6]  # short notes: six a slide, as before
+    assert [len(rows) for rows, _, _ in deck.paginate(short)] == [6]  # short notes: six a slide, as before
     mixed = [*short[:4], long[0], short[4]]  # as many slides as needed, shared evenly where that fits
-    assert [len(rows) for rows, _ in deck.paginate(mixed)] == [6]
-    assert [len(rows) for rows, _ in deck.paginate([*long[:3], *short[:3]])] == [3, 3]
+    assert [len(rows) for rows, _, _ in deck.paginate(mixed)] == [6]
+    assert [len(rows) for rows, _, _ in deck.paginate([*long[:3], *short[:3]])] == [3, 3]
 
 
 def test_the_present_page_clamps_a_note_as_the_pagination_counts_it():

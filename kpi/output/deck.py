@@ -84,40 +84,17 @@ def _paged(
     """A list of lines (then comments, each after the line `after` names) on as many slides as
     fit (`slide.paginate`); `subtitle` under the first one's title."""
     pages = paginate(lines, notes, after=after)
-    places = _placed([len(rows) for rows, _ in pages], [len(said) for _, said in pages], len(lines), after)
     return [
         Slide(
             kind,
             page_title(title, n, len(pages)),
             subtitle if n == 1 else "",
-            lines=rows,
-            notes=said,
-            placed=placed,
+            lines=page.lines,
+            notes=page.notes,
+            placed=page.placed,
         )
-        for n, ((rows, said), placed) in enumerate(zip(pages, places, strict=True), start=1)
+        for n, page in enumerate(pages, start=1)
     ]
-
-
-def _placed(
-    lines: Sequence[int], notes: Sequence[int], count: int, after: Sequence[int | None]
-) -> list[tuple[int | None, ...]]:
-    """For each page (`lines` and `notes` it holds, in order), the line of that page each of its
-    notes is about (`Slide.placed`): the notes stand in the order `paginate` set them (those
-    with a line right after it, the rest after every line)."""
-    places = list(after) + [None] * (sum(notes) - len(after))
-    ordered = sorted(range(len(places)), key=lambda i: (_line_of(places[i], count), i))
-    found, first, taken = [], 0, 0
-    for shown, said in zip(lines, notes, strict=True):
-        mine = ordered[taken : taken + said]
-        local = [_line_of(places[i], count) - first for i in mine]
-        found.append(tuple(at if 0 <= at < shown else None for at in local))
-        first, taken = first + shown, taken + said
-    return found
-
-
-def _line_of(place: int | None, count: int) -> int:
-    """The line a note's `place` names, or `count` (after every line) for none or one past them."""
-    return place if place is not None and 0 <= place < count else count
 
 
 def goals_title(tops: Sequence[cascade.Node]) -> str:
@@ -241,9 +218,9 @@ def _goal_slides(meeting: Meeting, row: month_rows.GoalRow) -> list[Slide]:
             "goal",
             page_title(row.goal.title, 1, len(pages)),
             subtitle,
-            first[0],
+            first.lines,
             chart,
-            first[1],
+            first.notes,
             row.status,
             big,
             _reading(meeting, row),
@@ -251,8 +228,9 @@ def _goal_slides(meeting: Meeting, row: month_rows.GoalRow) -> list[Slide]:
             still=phrases.went_against(_kpi_row(meeting, row)),
         )
     ]
-    for number, (rows, said) in enumerate(rest, start=2):
-        slides.append(Slide("goal", page_title(row.goal.title, number, len(pages)), lines=rows, notes=said))
+    for number, page in enumerate(rest, start=2):
+        title = page_title(row.goal.title, number, len(pages))
+        slides.append(Slide("goal", title, lines=page.lines, notes=page.notes, placed=page.placed))
     return slides
 
 

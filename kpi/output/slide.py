@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from kpi.domain import cascade, report, signals
 from kpi.domain.access import EVERYTHING, Scope
@@ -209,8 +209,15 @@ class Meeting:
         return cascade.own_tops(self.month_report.roots, self.served)
 
 
-Page = tuple[tuple[Line, ...], tuple[str, ...]]
-"""One slide's share of a list: its lines and its comments."""
+class Page(NamedTuple):
+    """One slide's share of a list."""
+
+    lines: tuple[Line, ...]
+    notes: tuple[str, ...]
+    """Its comments."""
+    placed: tuple[int | None, ...]
+    """For each of `notes`, the index of the line of `lines` it is about (`Slide.placed`); None:
+    after every line (none given, or its line is on another slide)."""
 
 
 def paginate(
@@ -231,32 +238,46 @@ def paginate(
     lines, notes = list(lines), list(notes)
     pages: list[Page] = []
     if chart:
-        pages.append((tuple(lines[:ROWS_BESIDE_CHART]), tuple(notes[:NOTE_ROWS])))
+        beside, under = lines[:ROWS_BESIDE_CHART], notes[:NOTE_ROWS]
+        pages.append(Page(tuple(beside), tuple(under), (None,) * len(under)))
         lines, notes = lines[ROWS_BESIDE_CHART:], notes[NOTE_ROWS:]
-    rows = _in_order(lines, notes, [] if chart else list(after))
+    rows, about = _in_order(lines, notes, [] if chart else list(after))
     heights = [height(row) if isinstance(row, Line) else COMMENT_LINES + 0.5 for row in rows]
     shares = _together(rows, heights, _shares(heights)) if heights or not pages else []
     for room in shares:
         taken, rows = rows[:room], rows[room:]
+        told, about = about[:room], about[room:]
+        shown = [line for row, line in zip(taken, told, strict=True) if isinstance(row, Line)]
+        said = [(row, line) for row, line in zip(taken, told, strict=True) if isinstance(row, str)]
         pages.append(
-            (
+            Page(
                 tuple(row for row in taken if isinstance(row, Line)),
-                tuple(row for row in taken if isinstance(row, str)),
+                tuple(note for note, _ in said),
+                tuple(shown.index(line) if line in shown else None for _, line in said),
             )
         )
     return pages
 
 
-def _in_order(lines: list[Line], notes: list[str], after: list[int | None]) -> list[Line | str]:
+def _in_order(
+    lines: list[Line], notes: list[str], after: list[int | None]
+) -> tuple[list[Line | str], list[int | None]]:
     """The rows of a list: each note right after the line `after` names (in their order), the
-    rest after every line."""
+    rest after every line; and beside them, the index of each row's line (a note's: the line it
+    is about, None for after every line)."""
     places = after + [None] * (len(notes) - len(after))
     rows: list[Line | str] = []
+    about: list[int | None] = []
     for index, line in enumerate(lines):
-        rows.append(line)
-        rows += [note for note, place in zip(notes, places, strict=True) if place == index]
-    rows += [note for note, place in zip(notes, places, strict=True) if place is None or place >= len(lines)]
-    return rows
+        mine = [note for note, place in zip(notes, places, strict=True) if place == index]
+        rows += [line, *mine]
+        about += [index] * (1 + len(mine))
+    rest = [
+        note
+        for note, place in zip(notes, places, strict=True)
+        if place is None or not 0 <= place < len(lines)
+    ]
+    return rows + rest, about + [None] * len(rest)
 
 
 def _together(rows: Sequence[Line | str], heights: Sequence[float], shares: list[int]) -> list[int]:
