@@ -368,6 +368,11 @@ def test_a_head_s_deck_lists_the_kpi_of_her_goal_in_another_department_with_its_
             ("Customers recommend us (Carl Sand): Recommendations fell",),
         ),
     ]
+    elsewhere = next(s for s in slides if s.title == "KPIs of your goals in other departments")
+    assert [ln.also for ln in elsewhere.lines] == ["Measures your goal: Customers recommend us"]  # which goal
+    assert (
+        "Measures your goal: Customers recommend us" in elsewhere.lines[0].full_note
+    )  # the packs' note cell
     month = next(s for s in slides if s.kind == "month")
     assert next(ln for ln in month.lines if ln.label == "KPIs on target").value.endswith("of 3")
 

@@ -268,12 +268,13 @@ def _department_slides(
     rows: Sequence[month_rows.KpiRow],
     goals: set[str],
     owners: Mapping[str, str],
+    told: Mapping[str, str] | None = None,
 ) -> list[Slide]:
     """A department's slides: its KPIs (`rows`, in the report's order) and the month's notes on
     them and on its `goals`, each saying what it is about and who wrote it (a note follows the
     lines, on the next slide of a long list: "Templates cut the time…" stood under another KPI,
     by nobody). Where every target is of one kind, the subtitle says which, once (each row said
-    "(2026 target, phased by last year)")."""
+    "(2026 target, phased by last year)"). `told`: what is said under a KPI's name (`Line.also`)."""
     month = meeting.month_report.month
     kinds = {phrases.target_kind(row.target, month) for row in rows}
     shared = next(iter(kinds)) if len(kinds) == 1 and all(row.target for row in rows) else ""
@@ -308,6 +309,7 @@ def _department_slides(
                 row.reading,
                 why=why,
                 trend=trend(row, meeting.month_report.month),
+                also=(told or {}).get(row.kpi.code, ""),
                 still=phrases.went_against(row),
             )
         )
@@ -440,15 +442,24 @@ def _elsewhere_slides(meeting: Meeting, listed: set[str], owners: Mapping[str, s
     """A department head's KPIs of goals she owns in departments not her own, with the month's
     notes on them, after her departments' slides: her month slide counted them among her KPIs,
     and no slide listed them (a presenter's trial: "3 of 9 on target, 1 close" over eight KPIs,
-    none close)."""
+    none close). Under each KPI's name, the goal of hers it measures: the slide named neither."""
     if meeting.scope.departments is None:  # a reader of every department has them all listed
         return []
     goals, kpis = meeting.month_report.own(meeting.scope)
     rows = [row for row in kpis if row.kpi.department not in listed]
-    owned = {row.goal.code for row in goals if row.goal.department not in listed}
+    elsewhere = [row for row in goals if row.goal.department not in listed]
     if not rows:
         return []
-    return _department_slides(meeting, Department("", t("deck.elsewhere_title")), rows, owned, owners)
+    told = {}
+    for row in rows:
+        titles = [
+            goal.goal.title for goal in elsewhere if goal.kpi is not None and goal.kpi.code == row.kpi.code
+        ]
+        if titles:
+            told[row.kpi.code] = t("deck.elsewhere_goals", count=len(titles), goals="; ".join(titles))
+    owned = {row.goal.code for row in elsewhere}
+    title = Department("", t("deck.elsewhere_title"))
+    return _department_slides(meeting, title, rows, owned, owners, told)
 
 
 def board_first(departments: Sequence[Department], meeting: Meeting) -> list[Department]:
