@@ -128,11 +128,13 @@ def test_realistic_against_history():
     check = smart.realistic(goal, FCR, FCR_HISTORY, MONTH)
     assert [r.key for r in check.reasons] == ["too_fast"]
     assert words.reason(check.reasons[0]) == (
-        "reaching 79.5\xa0% by 28 Feb 2027 needs +0.8\xa0pts a month; "
-        "the best 6-month run in this KPI's history was +0.5\xa0pts a month"
+        "reaching 79.5\xa0% by 28 Feb 2027 needs a rise of 0.8\xa0pts a month; "
+        "the best 6-month run in this KPI's history was a rise of 0.5\xa0pts a month"
     )
     with i18n.use("da"):
-        assert "kræver +0,8\xa0%\u2011point om måneden" in words.reason(check.reasons[0])  # of a rate
+        assert "kræver en stigning på 0,8\xa0%\u2011point om måneden" in words.reason(
+            check.reasons[0]
+        )  # of a rate
 
 
 def test_realistic_when_the_history_allows_it():
@@ -144,9 +146,10 @@ def test_realistic_for_a_lower_is_better_kpi():
     goal = replace(GOOD, kpi="WAIT", baseline=140, target=60)
     check = smart.realistic(goal, WAIT, waits, MONTH)  # needs (106-60)/4 = -11.5 s a month
     assert [r.key for r in check.reasons] == ["too_fast"]
-    assert "-12\xa0s a month" in words.reason(check.reasons[0]) and "-2\xa0s a month" in words.reason(
-        check.reasons[0]
-    )
+    said = words.reason(check.reasons[0])
+    assert "needs a fall of 12\xa0s a month" in said and "was a fall of 2\xa0s a month" in said
+    with i18n.use("da"):  # "kræver -12 sek. om måneden" read as a machine's
+        assert "kræver et fald på 12\xa0sek. om måneden" in words.reason(check.reasons[0])
     assert smart.realistic(replace(goal, target=100), WAIT, waits, MONTH).passed
 
 
@@ -205,7 +208,7 @@ def test_paces_that_would_read_alike_get_a_decimal_more():
         "per1000",
     )
     text = words.reason(reason)
-    assert "needs -0.104\xa0‰ a month" in text and "was -0.096\xa0‰ a month" in text
+    assert "needs a fall of 0.104\xa0‰ a month" in text and "was a fall of 0.096\xa0‰ a month" in text
 
 
 def test_specific_is_judged_on_the_goals_own_text_in_every_language(demo_url):

@@ -173,7 +173,7 @@ def reason(found: Reason) -> str:
         if isinstance(value, date):
             values[name] = fmt.day(value)
         elif name.startswith("pace") and isinstance(value, int | float):
-            values[name] = fmt.delta(value, found.unit)  # a change per month
+            values[name] = _pace(value, found.unit)  # a change per month
         elif name in LEVEL_PARAMS and isinstance(value, int | float):
             values[name] = fmt.value(value, found.unit)  # a level of the KPI
         elif name == "source":
@@ -187,9 +187,16 @@ def reason(found: Reason) -> str:
             break
         if values["pace_needed"] != values["pace_best"]:
             break
-        values["pace_needed"] = fmt.delta(needed, found.unit, extra)
-        values["pace_best"] = fmt.delta(best, found.unit, extra)
+        values["pace_needed"] = _pace(needed, found.unit, extra)
+        values["pace_best"] = _pace(best, found.unit, extra)
     return t(f"smart.reason.{found.key}", **values)
+
+
+def _pace(amount: float, unit: str, extra_decimals: int = 0) -> str:
+    """A change a month as words say one: "a fall of 9.1 s" ("kræver -9,1 sek. om måneden" read
+    as a machine's)."""
+    size = fmt.delta(abs(amount), unit, extra_decimals).removeprefix("+")
+    return t("smart.pace_rise" if amount > 0 else "smart.pace_fall", size=size)
 
 
 def smart_reasons(assessment: Assessment) -> list[str]:
