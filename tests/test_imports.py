@@ -555,6 +555,49 @@ def test_a_survey_file_s_summary_names_the_months_whose_answers_it_replaces(demo
         assert "Den erstatter alle svar i 1 spørgeskemamåned: CES okt. 2026" in summary.text()
 
 
+def test_a_values_file_s_summary_names_the_stored_values_it_changes_and_what_they_were(demo_duckdb_url):
+    """ "1 replaced" did not say which value, nor what it had been (a trial): the summary names
+    the values the file changes, the first five with what they were, before and after writing."""
+    from kpi.text import fmt, i18n
+
+    store = engine.create(demo_duckdb_url)
+    m = schema.measurement
+
+    def stored(kpi: str, month: date) -> float:
+        with engine.reading(store) as conn:
+            return conn.execute(sa.select(m.c.value).where(m.c.kpi == kpi, m.c.month == month)).scalar_one()
+
+    october, september = date(2026, 10, 1), date(2026, 9, 1)
+    wait, abandon, before = (
+        stored("CS_WAIT", october),
+        stored("CS_ABANDON", october),
+        stored("CS_ABANDON", september),
+    )
+    data = f"kpi,month,value\nCS_WAIT,2026-10,{wait + 0.001}\nCS_ABANDON,2026-10,{abandon + 1}\n"
+    data += f"CS_ABANDON,2026-09,{before}\nCS_WAIT,2026-12,{wait}\n"  # unchanged and new: not told
+    summary = importing.run(store, "measurements", data.encode(), "v.csv", as_admin(), dry_run=True)
+    assert [(one.kpi, one.month, one.before, one.after) for one in summary.replaced] == [
+        ("CS_ABANDON", october, abandon, abandon + 1),
+        ("CS_WAIT", october, wait, wait + 0.001),  # changed in its third decimal: told
+    ]
+    with i18n.use("en"):
+        said = summary.text()
+        assert (
+            f"It changes 2 stored values: CS_ABANDON Oct 2026 from {fmt.exact(abandon, '%')} to "
+            f"{fmt.exact(abandon + 1, '%')}; CS_WAIT Oct 2026 from {fmt.exact(wait, 's')} to "
+            f"{fmt.exact(wait + 0.001, 's')}."
+        ) in said
+    with i18n.use("da"):
+        assert "Den ændrer 2 gemte værdier: CS_ABANDON okt. 2026 fra " in summary.text()
+    many = "kpi,month,value\n" + "".join(f"CS_WAIT,2025-{m:02d},1\n" for m in range(1, 13))
+    summary = importing.run(store, "measurements", many.encode(), "v.csv", as_admin())  # written
+    with i18n.use("en"):
+        assert "It changes 12 stored values: CS_WAIT Jan 2025 from" in summary.text()
+        assert summary.text().count(" to 1\xa0s") == 5 and "and 7 more" in summary.text()
+    again = importing.run(store, "measurements", many.encode(), "v.csv", as_admin(), dry_run=True)
+    assert again.replaced == [] and "stored value" not in again.text()  # the same values: nothing changes
+
+
 def test_a_code_or_address_close_to_one_known_is_asked_about_it(demo_duckdb_url):
     """ "Kunde service", "Webshoppen" or an address a letter short were "not known: import or
     create it first", or for the space "may only hold the letters A-Z…" (a day-one trial): a

@@ -66,6 +66,17 @@ MONTHS_NAMED = 5
 """Survey months an import's summary names one by one; the rest it counts."""
 
 
+@dataclass(frozen=True)
+class Replaced:
+    """A stored value of a KPI's month, and the file's value that takes its place."""
+
+    kpi: str
+    month: date
+    before: float
+    after: float
+    unit: str
+
+
 @dataclass
 class Summary:
     kind: str
@@ -84,6 +95,9 @@ class Summary:
     overdue: int = 0
     """An actions file's open actions due before today: kept as written (a plan written after
     the fact), but said, as the action form says it: each shows as overdue at once."""
+    replaced: list[Replaced] = field(default_factory=list)
+    """A values file's values that take the place of another stored value: "1 replaced" did not
+    say which, nor what it had been."""
 
     def text(self) -> str:
         said = t(
@@ -96,7 +110,24 @@ class Summary:
         changed = {k: self.sources.get(k, 0) for k in ("inserted", "updated")}
         said += " " + t("import.sources_summary", **changed) if any(changed.values()) else ""
         said += " " + self._months_replaced() if self.months_replaced else ""
+        said += " " + self._values_replaced() if self.replaced else ""
         return said + (" " + t("import.overdue_actions", count=self.overdue) if self.overdue else "")
+
+    def _values_replaced(self) -> str:
+        """The stored values the file changes, the first `MONTHS_NAMED` with what they were."""
+        shown = [
+            t(
+                "import.value_replaced",
+                kpi=one.kpi,
+                month=fmt.month(one.month),
+                before=fmt.exact(one.before, one.unit),
+                after=fmt.exact(one.after, one.unit),
+            )
+            for one in self.replaced[:MONTHS_NAMED]
+        ]
+        more = len(self.replaced) - len(shown)
+        listed = "; ".join(shown) + (t("import.and_more", count=more) if more else "")
+        return t("import.values_replaced", count=len(self.replaced), values=listed)
 
     def _months_replaced(self) -> str:
         """The survey months whose every answer the file replaces, with the counts: the preview
@@ -387,6 +418,7 @@ def run(
                 values = isinstance(checked, Parsed) and kind == "measurements"
                 far = _unusual(conn, checked) if isinstance(checked, Parsed) and values else []
                 moved = _moved(conn, checked) if isinstance(checked, Parsed) and values else []
+                replaced = _replaced(conn, checked) if isinstance(checked, Parsed) and values else []
                 late = _overdue(checked) if isinstance(checked, Parsed) and kind == "actions" else 0
                 if isinstance(checked, Parsed):  # the values far from usual read before they are written
                     writer, rows = _apply(conn, checked, viewer.email), len(checked.rows)
@@ -405,7 +437,31 @@ def run(
         for outcome, amount in outcomes.items():
             counts[outcome] += amount if table != s.kpi_source.name else 0
     sources = dict(writer.tally.counts.get(s.kpi_source.name, {}))
-    return Summary(kind, rows, dict(counts), sources, list(writer.months_replaced), far, moved, late)
+    return Summary(
+        kind, rows, dict(counts), sources, list(writer.months_replaced), far, moved, late, replaced
+    )
+
+
+def _replaced(conn: sa.Connection, parsed: Parsed) -> list[Replaced]:
+    """The stored values the file's values take the place of (another value of the same KPI and
+    month), by KPI and month; read before they are written."""
+    given = {
+        (str(row["kpi"]), row["month"]): float(row["value"])
+        for row in parsed.rows
+        if row.get("value") is not None and isinstance(row.get("month"), date)
+    }
+    if not given:
+        return []
+    m, k = s.measurement, s.kpi
+    codes = sorted({code for code, _ in given})
+    units = dict(conn.execute(sa.select(k.c.code, k.c.unit).where(k.c.code.in_(codes))).all())
+    stored = sa.select(m.c.kpi, m.c.month, m.c.value).where(m.c.kpi.in_(codes))
+    found = [
+        Replaced(code, month, before, given[(code, month)], str(units.get(code, "count")))
+        for code, month, before in conn.execute(stored)
+        if (code, month) in given and given[(code, month)] != before
+    ]
+    return sorted(found, key=lambda one: (one.kpi, one.month))
 
 
 def _overdue(parsed: Parsed) -> int:
