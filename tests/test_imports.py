@@ -589,6 +589,8 @@ def test_a_values_file_s_summary_names_the_stored_values_it_changes_and_what_the
         ) in said
     with i18n.use("da"):
         assert "Den ændrer 2 gemte værdier: CS_ABANDON okt. 2026 fra " in summary.text()
+        assert summary.text().endswith(f"til {fmt.exact(wait + 0.001, 's')}")  # ends "sek.", not "sek.."
+        assert summary.text().endswith("sek.")
     many = "kpi,month,value\n" + "".join(f"CS_WAIT,2025-{m:02d},1\n" for m in range(1, 13))
     summary = importing.run(store, "measurements", many.encode(), "v.csv", as_admin())  # written
     with i18n.use("en"):

@@ -34,7 +34,7 @@ from kpi.sources import recipe_source
 from kpi.store import bulk_answers, column_check, corrections, engine, known, sourcing, usual
 from kpi.store import schema as s
 from kpi.store.writes import Writer
-from kpi.text import fmt
+from kpi.text import fmt, phrases
 from kpi.text.i18n import t
 
 TABLES = {
@@ -127,7 +127,7 @@ class Summary:
         ]
         more = len(self.replaced) - len(shown)
         listed = "; ".join(shown) + (t("import.and_more", count=more) if more else "")
-        return t("import.values_replaced", count=len(self.replaced), values=listed)
+        return phrases.ended(t("import.values_replaced", count=len(self.replaced), values=listed))
 
     def _months_replaced(self) -> str:
         """The survey months whose every answer the file replaces, with the counts: the preview
