@@ -438,7 +438,7 @@ def test_a_hidden_sheet_before_the_first_one_shown_is_passed_over():
     book.active = 1
     out = io.BytesIO()
     book.save(out)
-    header, body, _, _ = tables.read_table(out.getvalue(), "hidden.xlsx")
+    header, body, *_ = tables.read_table(out.getvalue(), "hidden.xlsx")
     assert [header, *body] == [[str(c) for c in row] for row in ROWS]
 
 
@@ -470,6 +470,39 @@ def test_a_workbook_whose_first_sheet_is_empty_says_so_and_which_sheet_is_read()
     with pytest.raises(tables.ImportRejected) as caught:
         tables.read_table(alone.getvalue(), "one.xlsx")
     assert [p.key for p in caught.value.problems] == ["import.empty"]
+
+
+def test_a_workbook_with_a_read_me_first_is_told_which_sheet_holds_the_table():
+    """A workbook whose first sheet is a "Read me" was told of unknown columns (its text) and the
+    columns expected: it is told that the first sheet is the one read and which sheet holds a
+    table of the kind, hidden sheets passed over; with no such sheet, the columns as before."""
+    from kpi.domain.errors import CockpitError
+    from kpi.text import i18n, words
+
+    book = Workbook()
+    book.active.title = "Read me"
+    book.active.append(["How to fill in this workbook"])
+    book.active.append(["One row per KPI and month."])
+    hidden = book.create_sheet("Old values")
+    hidden.append(["kpi", "month", "value"])
+    hidden.sheet_state = "hidden"
+    data = book.create_sheet("Values")
+    data.append(["Monthly values, November"])  # a title above its header: still found
+    for row in ROWS:
+        data.append([None, *row])  # and set in column B
+    out = io.BytesIO()
+    book.save(out)
+    parsed = tables.parse("measurements", out.getvalue(), "readme.xlsx")
+    assert [(p.key, p.params, p.row) for p in parsed.problems] == [
+        ("import.table_on_later_sheet", (("first", "Read me"), ("sheet", "Values")), 1)
+    ]
+    said = words.said(CockpitError(parsed.problems))
+    assert "the first sheet, “Read me”, holds no table of this kind, and the sheet “Values” does" in said
+    with i18n.use("da"):
+        assert "træk arket »Values« forrest" in words.said(CockpitError(parsed.problems))
+    other = tables.parse("goals", out.getvalue(), "readme.xlsx")  # a table of another kind: as before
+    assert "import.table_on_later_sheet" not in [p.key for p in other.problems]
+    assert "import.missing_columns" in [p.key for p in other.problems]
 
 
 class _Counted(list):

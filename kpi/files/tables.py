@@ -117,6 +117,16 @@ class Table(NamedTuple):
     """(sheet row, column index) of each workbook cell with a formula whose result it does not
     keep (`_check_computed`): read as empty, each is a problem of its own, and the file's other
     problems are reported with it."""
+    sheets: tuple[Sheet, ...] = ()
+    """A workbook's visible sheets, the one read first, each with its first rows: a table on a
+    later sheet (a "Read me" first) is told where it is (`_table_elsewhere`)."""
+
+
+class Sheet(NamedTuple):
+    """A workbook sheet's name and its first `HEADER_SEARCHED` + 1 rows, as text."""
+
+    title: str
+    rows: tuple[tuple[str, ...], ...]
 
 
 def read_table(data: bytes, name: str) -> Table:
@@ -124,8 +134,8 @@ def read_table(data: bytes, name: str) -> Table:
     if not data.strip():
         raise ImportRejected(Problem("import.empty", file=name))
     if data[:4] == b"PK\x03\x04":
-        header, body, bare = _read_xlsx(data, name)
-        return Table(header, body, ",", bare)
+        header, body, bare, sheets = _read_xlsx(data, name)
+        return Table(header, body, ",", bare, sheets)
     if data[:2] in (b"\xff\xfe", b"\xfe\xff") or _utf16_without_mark(data[:4096]):
         raise ImportRejected(Problem("import.utf16", file=name))  # Excel's "Unicode text"
     if b"\x00" in data[:4096]:
@@ -214,12 +224,14 @@ def is_blank(cells: list[str]) -> bool:
     return not any(text.strip() for text in cells)
 
 
-def _read_xlsx(data: bytes, name: str) -> tuple[list[str], list[list[str]], tuple[tuple[int, int], ...]]:
+def _read_xlsx(
+    data: bytes, name: str
+) -> tuple[list[str], list[list[str]], tuple[tuple[int, int], ...], tuple[Sheet, ...]]:
     """Header and rows of the first sheet a person sees (a hidden one before it is passed over:
     a trial's hidden first sheet offered 5,000 s nobody had seen). A workbook that cannot be read, or that would unpack
     to more than `XLSX_MAX_BYTES` or by more than `XLSX_MAX_RATIO` (a zip bomb), is refused
     before any of it is unpacked; the sheet's real extent is read, whatever its (possibly stale)
-    `<dimension>` says."""
+    `<dimension>` says. The first rows of every visible sheet come with them (`Table.sheets`)."""
     _check_workbook_size(data, name)
     from openpyxl import load_workbook  # only when a workbook comes in
 
@@ -238,6 +250,13 @@ def _read_xlsx(data: bytes, name: str) -> tuple[list[str], list[list[str]], tupl
                 if cells > XLSX_MAX_CELLS:
                     raise _TooWide
                 table.append(_filled(row))
+            looked = [
+                Sheet(
+                    ws.title, tuple(tuple(_filled(row)) for row in ws.iter_rows(max_row=HEADER_SEARCHED + 1))
+                )
+                for ws in shown[1:]
+            ]
+            firsts = (Sheet(sheet.title, tuple(tuple(row) for row in table[: HEADER_SEARCHED + 1])), *looked)
         finally:
             book.close()
     except _TooWide:
@@ -259,7 +278,7 @@ def _read_xlsx(data: bytes, name: str) -> tuple[list[str], list[list[str]], tupl
     if skip:
         table = [row[skip:] for row in table]
         bare = tuple((row, column - skip) for row, column in bare if column >= skip)
-    return (*_without_empty_tail(table[0], table[1:]), bare)
+    return (*_without_empty_tail(table[0], table[1:]), bare, firsts)
 
 
 def _empty_left(table: list[list[str]]) -> int:
@@ -797,14 +816,27 @@ def _header_below(kind: str, body: list[list[str]]) -> int | None:
     return None
 
 
+def _table_elsewhere(kind: str, sheets: Sequence[Sheet]) -> str | None:
+    """The name of the first later sheet of a workbook whose first rows head `kind`'s table
+    (`_header_below`'s rule) where its first sheet's do not; None for none."""
+    for sheet in sheets[1:]:
+        if _header_below(kind, [list(row) for row in sheet.rows]) is not None:
+            return sheet.title
+    return None
+
+
 def parse(kind: str, data: bytes, name: str, progress: Callable[[float], None] | None = None) -> Parsed:
     """Every row of the file read by `kind`'s columns; problems collected, nothing raised
     except for a file that cannot be read at all."""
-    header, body, delimiter, bare = read_table(data, name)
+    header, body, delimiter, bare, sheets = read_table(data, name)
     positions, header_problems = header_columns(kind, header, name)
     lower = _header_below(kind, body) if header_problems else None
     if lower is not None:  # a title or notes above the table: that, not every column, is what is wrong
         header_problems = [Problem("import.header_below", "", (("row", lower),), name, 1)]
+    elsewhere = _table_elsewhere(kind, sheets) if header_problems else None
+    if elsewhere is not None:  # a "Read me" sheet first: told of unknown columns, not where the table is
+        named = (("first", sheets[0].title), ("sheet", elsewhere))
+        header_problems = [Problem("import.table_on_later_sheet", "", named, name, 1)]
     parsed = Parsed(kind, name, problems=header_problems, written=written_headers(header, positions))
     formulas = _bare_cells(bare, positions, header, name)
     if header_problems or not body:
