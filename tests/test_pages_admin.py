@@ -245,6 +245,51 @@ def test_a_new_definition_saved_opens_as_saved(app, app_url):
     assert shown == ["p9", "We answer every letter within a week"]
 
 
+def test_a_new_goal_s_choices_start_empty_and_its_department_is_its_kpi_s(app, app_url):
+    """The new goal's KPI and department stood on the first of each, and a day-one trial's
+    Marketing goal was saved in Billing unseen: the KPI starts unchosen (saving without one is
+    refused, naming it) and the department, left as it is, is the KPI's."""
+    at = open_page(app, DATA, "definitions.tab_goals", **{"as": ADMIN})
+    form = "data.goal.new"
+    kpi, department = (
+        next(w for w in at.selectbox if w.key == f"{form}.{name}") for name in ("kpi", "department")
+    )
+    assert kpi.value is None and department.value == ""  # "The KPI's department"
+    assert department.format_func("") == "The KPI's department"
+    fields = {w.label: w for w in at.text_input if w.proto.form_id == form}
+    # an example, not a value: a bare grey "2026-01" was read as filled in
+    assert (fields["Start month"].placeholder, fields["Deadline"].placeholder) == (
+        "e.g. 2026-01",
+        "e.g. 2027-12-31",
+    )
+    fields["Code"].input("T99")
+    fields["Title"].input("More new customers find us through campaigns")
+    fields["Target"].input("50")
+    fields["Start month"].input("2026-01")
+    fields["Deadline"].input("2027-06-30")
+    next(w for w in at.selectbox if w.key == f"{form}.level").set_value("strategic")
+    next(b for b in at.get("form_submit_button") if b.proto.form_id == form).click().run()
+    assert not at.exception
+    refused = " ".join(e.value for e in at.error)
+    assert "- KPI: required, but empty." in refused  # no KPI chosen: refused, and nothing saved
+    with engine.reading(engine.create(app_url)) as conn:
+        kpis = {row.code: row.department for row in conn.execute(sa.select(schema.kpi)).all()}
+    other = next(code for code, owner in kpis.items() if owner == "MKT")
+    next(w for w in at.selectbox if w.key == f"{form}.kpi").set_value(other)
+    next(b for b in at.get("form_submit_button") if b.proto.form_id == form).click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    with engine.reading(engine.create(app_url)) as conn:
+        saved = conn.execute(sa.select(schema.goal).where(schema.goal.c.code == "T99")).one()
+    assert (saved.kpi, saved.department) == (other, "MKT")
+    with i18n.use("da"):
+        danish = open_page(app, DATA, "definitions.tab_goals", **{"as": ADMIN, "lang": "da"})
+    shown = {w.label: w.placeholder for w in danish.text_input if w.proto.form_id == form}
+    assert (shown["Startmåned"], shown["Frist"]) == (
+        "f.eks. 2026-01",
+        "f.eks. 31.12.2027",
+    )  # as a Dane writes it
+
+
 def _corrected(at, month: str, value: str):
     """The Data page's correction form sent for CS_WAIT's `month`, `value` typed."""
     at.text_input(key="data.correct.kpi").input("CS_WAIT")

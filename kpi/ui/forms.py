@@ -14,6 +14,7 @@ reruns the page, which reads it back.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
+from datetime import date
 from typing import Concatenate, ParamSpec
 
 import sqlalchemy as sa
@@ -29,6 +30,20 @@ from kpi.ui import data, frame, notices, widgets
 from kpi.ui.frame import Context
 
 P = ParamSpec("P")
+
+
+def example_month(month: str) -> str:
+    """A month field's placeholder, "e.g. 2026-01": a bare "2026-01" in grey was read as filled
+    in, and saving said the month was empty (a day-one trial)."""
+    return t("forms.example", example=month)
+
+
+def example_day(day: date) -> str:
+    """A date field's placeholder, "e.g. 2027-12-31", as the reader's language writes a date
+    the form reads ("f.eks. 31.12.2027")."""
+    return t(
+        "forms.example", example=t("forms.day_example", iso=day.isoformat(), dmy=day.strftime("%d.%m.%Y"))
+    )
 
 
 def write(

@@ -43,7 +43,9 @@ def panel(ctx: Context) -> None:
     asking = st.container()  # the deletion asked for, filled once this run's request is handled
     with st.form("data.correct"):
         kpi = st.text_input(t("correct.kpi"), key="data.correct.kpi").strip() or None
-        month_text = st.text_input(t("correct.month"), placeholder="2026-10", key="data.correct.month")
+        month_text = st.text_input(
+            t("correct.month"), placeholder=forms.example_month("2026-10"), key="data.correct.month"
+        )
         what = st.radio(
             t("correct.what"), WHAT, format_func=lambda w: t(f"correct.what_{w}"), key="data.correct.what"
         )

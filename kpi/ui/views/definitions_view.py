@@ -88,17 +88,28 @@ def _choose(kind: str, items: Sequence[D], label: Callable[[D], str]) -> D | Non
 
 
 def _select(
-    label_key: str, options: Sequence[str], current: str | None, key: str, names: dict | None = None
+    label_key: str,
+    options: Sequence[str],
+    current: str | None,
+    key: str,
+    names: dict | None = None,
+    empty: str = "–",
 ) -> str:
+    """A choice of `options`, on `current`. A new record's choice with no empty option starts
+    with none made: it stood on the first (a goal's KPI and department, a KPI's unit and
+    direction) and was saved so unseen (a day-one trial's Marketing goal landed in Billing).
+    `empty` names the choice "" where the options hold it."""
     options = list(options)
-    index = options.index(current) if current in options else 0
-    return st.selectbox(
+    index = options.index(current) if current in options else (0 if "" in options else None)
+    chosen = st.selectbox(
         t(label_key),
         options,
         index=index,
         key=key,
-        format_func=lambda o: (names or {}).get(o, o) if o else "–",
+        format_func=lambda o: (names or {}).get(o, o) if o else empty,
+        placeholder=t("definitions.choose_one"),
     )
+    return chosen or ""
 
 
 def _retire_button(ctx: Context, table: str, item: _Defined | None, key: str) -> None:
@@ -183,10 +194,11 @@ def goal_editor(ctx: Context, defs: data.Definitions, people: dict[str, Person])
                 ),
                 "department": _select(
                     "field.department",
-                    list(departments),
+                    list(departments) if goal else ["", *departments],
                     goal.department if goal else None,
                     f"{key}.department",
                     departments,
+                    t("definitions.kpi_department"),
                 ),
                 "owner": _select(
                     "field.owner",
@@ -200,10 +212,12 @@ def goal_editor(ctx: Context, defs: data.Definitions, people: dict[str, Person])
                 "start": st.text_input(
                     t("field.start"),
                     months.key(goal.start) if goal and goal.start else "",
-                    placeholder="2026-01",
+                    placeholder=forms.example_month("2026-01"),
                 ),
                 "deadline": st.text_input(
-                    t("field.deadline"), _plain(goal.deadline if goal else None), placeholder="2027-12-31"
+                    t("field.deadline"),
+                    _plain(goal.deadline if goal else None),
+                    placeholder=forms.example_day(date(2027, 12, 31)),
                 ),
                 "weight": st.text_input(t("field.weight"), _plain(goal.weight if goal else DEFAULT_WEIGHT)),
             }
@@ -211,6 +225,8 @@ def goal_editor(ctx: Context, defs: data.Definitions, people: dict[str, Person])
             st.caption(t("definitions.reaccept", date=fmt.day_unbroken(goal.accepted_at)))
         far = st.checkbox(t("definitions.confirm_future"), key=f"{key}.confirm_future")
         saved = st.form_submit_button(t("forms.save"), type="primary")
+    if not values["department"]:  # a new goal's department, left to its KPI's
+        values["department"] = next((k.department for k in defs["kpis"] if k.code == values["kpi"]), "")
     _submit(ctx, saved, values, goal, definitions.save_goal, "goal", key, confirm_future=far)
 
 

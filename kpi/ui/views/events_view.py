@@ -8,6 +8,7 @@ as the `events` import reads a row and checks it with the same check; every writ
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 import pandas as pd
 import streamlit as st
@@ -77,12 +78,14 @@ def editor(ctx: Context, kpis: Sequence[Kpi], departments: Sequence[Department])
                 format_func=lambda k: t(f"happening.kind.{k}"),
             ),
             "start": st.text_input(
-                t("happening.start"), event.start.isoformat() if event else "", placeholder="2026-09-12"
+                t("happening.start"),
+                event.start.isoformat() if event else "",
+                placeholder=forms.example_day(date(2026, 9, 12)),
             ),
             "end": st.text_input(
                 t("happening.end"),
                 event.end.isoformat() if event else "",
-                placeholder="2026-09-13",
+                placeholder=forms.example_day(date(2026, 9, 13)),
                 help=t("happening.end_help"),
             ),
             "department": st.selectbox(

@@ -9,6 +9,7 @@ widgets keep their keys, so a refused form keeps what was typed beside the messa
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 import streamlit as st
 
@@ -58,7 +59,7 @@ def initiative_form(ctx: Context, names: dict[str, str]) -> None:
             "go_live": st.text_input(
                 t("initiative.go_live"),
                 action.go_live.isoformat() if action.go_live else "",
-                placeholder="2026-03-01",
+                placeholder=forms.example_day(date(2026, 3, 1)),
             ),
             "kpi": st.selectbox(
                 t("field.kpi"),
@@ -85,7 +86,9 @@ def target_form(ctx: Context, names: dict[str, str]) -> None:
             "kpi": st.selectbox(
                 t("field.kpi"), list(names), format_func=names.__getitem__, key="data.plans.target.kpi"
             ),
-            "month": st.text_input(t("plans.month"), placeholder="2026-12", key="data.plans.target.month"),
+            "month": st.text_input(
+                t("plans.month"), placeholder=forms.example_month("2026-12"), key="data.plans.target.month"
+            ),
             "target": st.text_input(
                 t("field.target"), help=t("plans.target_help"), key="data.plans.target.value"
             ),
@@ -103,7 +106,9 @@ def change_form(ctx: Context, names: dict[str, str]) -> None:
             "kpi": st.selectbox(
                 t("field.kpi"), list(names), format_func=names.__getitem__, key="data.plans.change.kpi"
             ),
-            "month": st.text_input(t("plans.month"), placeholder="2026-03", key="data.plans.change.month"),
+            "month": st.text_input(
+                t("plans.month"), placeholder=forms.example_month("2026-03"), key="data.plans.change.month"
+            ),
             "note": st.text_input(t("plans.note"), key="data.plans.change.note"),
         }
         action = st.radio(
