@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from kpi.domain import validate
-from kpi.domain.model import Direction
+from kpi.domain.model import Direction, GoalStatus
 from kpi.domain.samples import Noise
 from kpi.text import fmt, i18n, phrases
 
@@ -350,3 +350,38 @@ def test_a_forecast_says_what_it_means_for_the_target(value, target, unit, direc
     for language, expected in (("en", english), ("da", danish)):
         with i18n.use(language):
             assert phrases.forecast(value, target, unit, direction) == expected
+
+
+@pytest.mark.parametrize(
+    ("standing", "reaching", "short"),
+    [
+        (None, "+40, reaching the target", "+38, 2 pts short of target"),
+        (
+            GoalStatus.ON_TRACK,
+            "+40, reaching the target",
+            "+38, 2 pts short of target at its current pace, though on track this month",
+        ),
+        (
+            GoalStatus.AT_RISK,
+            "+40, still reaching the target by the deadline at its current pace",
+            "+38, 2 pts short of target",
+        ),
+        (
+            GoalStatus.OFF_TRACK,
+            "+40, still reaching the target by the deadline at its current pace",
+            "+38, 2 pts short of target",
+        ),
+    ],
+)
+def test_a_forecast_against_its_goal_s_status_says_how_both_are_true(standing, reaching, short):
+    """ "On track" beside "forecast 100 s, 10 s short of target" asked which was true (a CEO's and
+    a day-one trial), as "At risk" beside a forecast reaching it did (a presenter's): the status
+    is this month's, the forecast the deadline's."""
+    with i18n.use("en"):
+        said = [phrases.forecast(value, 40.0, "nps", Direction.HIGHER, standing) for value in (40.0, 38.0)]
+    assert said == [reaching, short.replace("2 pts", "2\xa0pts")]
+    with i18n.use("da"):
+        on_track = phrases.forecast(100.0, 90.0, "s", Direction.LOWER, GoalStatus.ON_TRACK)
+    assert on_track == (
+        "100\xa0sek., mangler 10\xa0sek. til målværdien i det nuværende tempo, selv om målet er på sporet denne måned"
+    )

@@ -466,7 +466,7 @@ def test_a_goal_slide_says_its_forecast_as_the_command_line_and_the_tiles_do(dem
         assert ("· forecast" in said[row.goal.title]) is (value is not None), said[row.goal.title]
         if value is not None:
             told += 1
-            where = phrases.forecast(value, row.goal.target, row.kpi.unit, row.kpi.direction)
+            where = phrases.forecast(value, row.goal.target, row.kpi.unit, row.kpi.direction, row.status)
             assert said[row.goal.title].endswith(f"· forecast {where}")  # and what it means for the target
     assert told >= 2
 

@@ -205,7 +205,7 @@ def _goal_slides(meeting: Meeting, row: month_rows.GoalRow) -> list[Slide]:
     ahead = outlook.forecast(row, meeting.values, meeting.month_report.month)
     if ahead is not None:  # where the line points at the deadline, as the Overview's tile says
         where = (
-            phrases.forecast(ahead, row.goal.target, unit, kpi.direction, phrases.behind(row))
+            phrases.forecast(ahead, row.goal.target, unit, kpi.direction, row.status)
             if kpi
             else fmt.value(ahead, unit)
         )

@@ -105,19 +105,23 @@ def versus_target(gap: float | None, unit: str, direction: Direction) -> str:
 
 
 def forecast(
-    value: float, target: float | None, unit: str, direction: Direction, behind: bool = False
+    value: float, target: float | None, unit: str, direction: Direction, standing: GoalStatus | None = None
 ) -> str:
     """Where a goal's line points at its deadline, and what that means for its target: `+40,
     reaching the target` / `2.1 %, 0.6 pts short of target`. "At risk … forecast +40" beside a
-    target of +40 read as two answers to one question (a CEO's trial): a goal `behind` its path
-    now (at risk, off track) that its pace still takes to its target says it does so "still"
-    (a presenter's trial read "At risk … so the target is reached" as a contradiction)."""
+    target of +40 read as two answers to one question (a CEO's trial): a goal behind its path
+    now (its `standing` at risk or off track) that its pace still takes to its target says it
+    does so "still" (a presenter's trial read "At risk … so the target is reached" as a
+    contradiction); one on track whose pace falls short says that its status is this month's
+    ("On track" beside "10 s short of target" asked which was true: a CEO's and a day-one trial)."""
     shown = fmt.value(value, unit)
     if target is None:
         return shown
     if status.meets(value, target, direction):
+        behind = standing in (GoalStatus.AT_RISK, GoalStatus.OFF_TRACK)
         return t("phrase.forecast_catches_up" if behind else "phrase.forecast_reaches", value=shown)
-    return t("phrase.forecast_short", value=shown, gap=versus_target(value - target, unit, direction))
+    key = "phrase.forecast_short_on_track" if standing is GoalStatus.ON_TRACK else "phrase.forecast_short"
+    return t(key, value=shown, gap=versus_target(value - target, unit, direction))
 
 
 def survey_sample(value: MonthValue | None) -> str:
@@ -662,9 +666,3 @@ def calendar_said(calendar: cycle.Calendar, closed: date | None, day: Callable[[
     if closed is None:
         return t("cycle.line", **dates)
     return t("cycle.line_closed", **dates | {"close": day(closed)})
-
-
-def behind(row: GoalRow) -> bool:
-    """Whether a goal is behind its path this month (at risk or off track): `forecast` says a
-    pace that still reaches its target so."""
-    return row.status in (GoalStatus.AT_RISK, GoalStatus.OFF_TRACK)

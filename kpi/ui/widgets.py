@@ -631,9 +631,7 @@ def _tile_caption(row: GoalRow, points: Sequence[MonthValue], month: date, why: 
         parts.append(
             t(
                 "widget.forecast",
-                value=phrases.forecast(
-                    forecast, row.goal.target, kpi.unit, kpi.direction, phrases.behind(row)
-                ),
+                value=phrases.forecast(forecast, row.goal.target, kpi.unit, kpi.direction, row.status),
             )
         )
     elif (

@@ -392,7 +392,7 @@ def _facts(
         lines.append(
             t(
                 "widget.forecast",
-                value=phrases.forecast(forecast, g.target, unit, kpi.direction, phrases.behind(row))
+                value=phrases.forecast(forecast, g.target, unit, kpi.direction, row.status)
                 if kpi
                 else fmt.value(forecast, unit),
             )
