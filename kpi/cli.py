@@ -836,7 +836,12 @@ def _owed(args: argparse.Namespace, store: sa.Engine) -> int:
         return EXIT_OK
     # a person's dates, as the Overview says them: the calendar command's line is what is typed back
     print(phrases.calendar_said(calendar, closed.closed_at.date() if closed else None))
-    print(t("cli.owed_count", month=fmt.month_long(month), count=len(found)))
+    # "0 items still owed" ("mangler der stadig 0 punkter") read oddly
+    print(
+        t("cli.owed_count", month=fmt.month_long(month), count=len(found))
+        if found
+        else t("cli.owed_none", month=fmt.month_long(month))
+    )
     for line in owed_text.lines(found, names):
         print(line)
     return EXIT_OK

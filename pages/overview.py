@@ -26,7 +26,8 @@ overview_view.attention_summary(items)
 owed = data.owed(ctx.url, ctx.scope, ctx.month, ctx.language, ctx.today)
 cycle_view.owed_pointer(owed, ctx.viewer.email, fmt.month_long(ctx.month))  # hers, at the top
 events = data.company_events(ctx.url, ctx.scope, ctx.language)
-overview_view.headline(month_report, history, comments, ctx.scope.served, facts, events)
+everyone = ctx.scope.departments is None
+overview_view.headline(month_report, history, comments, ctx.scope.served, facts, events, everyone)
 overview_view.summary(month_report, ctx.scope)
 owners = {p.email: p.name for p in data.people(ctx.url)}
 moves = overview_view.moves(items, month_report, data.splits(ctx.url, ctx.scope, ctx.month))

@@ -412,6 +412,17 @@ def test_owed_on_the_command_line_as_json_and_for_a_head(owed_url, capsys):
     )
     assert "Ina Tang <it@owed.example>: 3 items" in out and "Shop up" in out
     assert "Wait on the phone" not in out and "Carl Sand" not in out and "Service" not in out
+    assert out.splitlines()[1] == "October 2026: 3 items still owed."
+
+
+def test_owed_with_nothing_owed_says_so(empty_url, capsys):
+    """ "mangler der stadig 0 punkter" ("0 items still owed") read oddly (a day-one trial)."""
+    assert cli.main(["--db", empty_url, "init"]) == cli.EXIT_OK
+    capsys.readouterr()
+    assert cli.main(["--db", empty_url, "--lang", "da", "owed", "--month", "2026-10"]) == cli.EXIT_OK
+    assert capsys.readouterr().out.splitlines()[1] == "For oktober 2026 mangler der intet."
+    assert cli.main(["--db", empty_url, "--lang", "en", "owed", "--month", "2026-10"]) == cli.EXIT_OK
+    assert capsys.readouterr().out.splitlines()[1:] == ["October 2026: nothing is owed."]
 
 
 @pytest.mark.parametrize(

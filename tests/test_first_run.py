@@ -185,6 +185,25 @@ def test_the_app_builds_a_company_from_an_empty_store(empty_app, monkeypatch):
     assert title.startswith(COMPANY) and COMPANY in first
 
 
+def test_an_overview_before_the_goals_are_in_says_there_are_none_yet(empty_app, empty_url, tmp_path):
+    """Values in and no goals yet, an administrator read "No goals are visible to you." over
+    "All 0 goals:" (a day-one trial): a lack of access, it seemed. There are none yet, and where
+    they come from; no count of none."""
+    assert cli.main(["--db", empty_url, "init"]) == 0
+    assert cli.main(["--db", empty_url, "company", "--name", COMPANY]) == 0
+    for kind in ("departments", "people", "kpis", "measurements"):
+        path = tmp_path / f"{kind}.csv"
+        path.write_bytes(company_file(kind))
+        assert cli.main(["--db", empty_url, "import", kind, str(path)]) == 0
+    at = empty_app().run()
+    at.switch_page("pages/overview.py").run()
+    assert not at.exception, at.exception
+    assert [i.value for i in at.info if "goals" in i.value] == [
+        "There are no goals yet: import them on the Data page (Goals), after the KPIs that measure them."
+    ]
+    assert "All 0 goals" not in texts(at)
+
+
 # --- through the command line only ------------------------------------------------------------
 
 

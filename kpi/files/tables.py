@@ -569,7 +569,6 @@ KINDS: dict[
         Column("role", _choice("role"), True),
         Column("department", _code),
     ],
-    "promises": [Column("code", _code, True), Column("text", _text, True)],
     "kpis": [
         Column("code", _code, True),
         Column("name", _text, True),
@@ -587,6 +586,7 @@ KINDS: dict[
         Column("source_url", _text),
         Column("source_timeout", _number),
     ],
+    "promises": [Column("code", _code, True), Column("text", _text, True)],
     "priorities": [
         Column("code", _code, True),
         Column("text", _text, True),

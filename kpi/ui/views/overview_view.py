@@ -26,14 +26,16 @@ def headline(
     served: frozenset[str] = frozenset(),
     facts: widgets.CardFacts = widgets.NO_CARD_FACTS,
     events: Sequence[CompanyEvent] = (),
+    everyone: bool = False,
 ) -> None:
     """One tile per top goal of the viewer's own (the strategic goals, for an executive; below
     the goals it only `served`, line of sight, for a department head); `facts` flag a late value
     and say where each value came from; each tile's trend shades the months of the company
-    `events` bearing on its KPI."""
+    `events` bearing on its KPI. A reader of `everyone`'s goals who has none is told the
+    company has none yet ("No goals are visible to you" read as a lack of access on day one)."""
     rows = [month_report.goals[node.goal.code] for node in cascade.own_tops(month_report.roots, served)]
-    if not rows:
-        st.info(t("overview.no_goals"))
+    if not rows:  # none at all, to a reader of everything, is a company whose goals are not in yet
+        st.info(t("overview.no_goals_yet" if everyone and not month_report.goals else "overview.no_goals"))
         return
     widgets.card_style()
     per_row = tiles_per_row(len(rows))
@@ -79,6 +81,8 @@ def summary(month_report: report.MonthReport, scope: Scope) -> None:
     """One line that counts the goals by status: the whole cascade in a sentence, or a department
     head's own goals (`MonthReport.own`: not those her work serves, seen as line of sight)."""
     goals, _ = month_report.own(scope)
+    if not goals:  # "All 0 goals:" under the tiles' "no goals" said nothing
+        return
     counts: dict[GoalStatus, int] = {}
     for row in goals:
         counts[row.status] = counts.get(row.status, 0) + 1
