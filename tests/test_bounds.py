@@ -608,7 +608,7 @@ def test_closing_a_month_that_holds_1e308_freezes_nothing_that_breaks_status_or_
             .values(value=1e308)
         )
     db = ["--db", demo_duckdb_url]
-    assert cli.main([*db, "close", "--month", "2026-09"]) == 0
+    assert cli.main([*db, "close", "--month", "2026-09", "--anyway"]) == 0
     assert cli.main([*db, "status", "--month", "2026-09", "--json"]) == 0
     out = tmp_path / "pack.pptx"
     assert cli.main([*db, "export", "--month", "2026-09", "--format", "pptx", "--out", str(out)]) == 0

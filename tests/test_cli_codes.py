@@ -103,7 +103,7 @@ def test_a_kpi_option_in_any_case_and_unknown(demo_duckdb_url, capsys, command):
 
 def test_close_import_and_language_options_in_any_case(demo_duckdb_url, tmp_path, capsys):
     admin = "SOFIE.DAHL@havnhjem.example"
-    assert cli.main(["--db", demo_duckdb_url, "--as", admin, "close", "--month", MONTH]) == 0
+    assert cli.main(["--db", demo_duckdb_url, "--as", admin, "close", "--month", MONTH, "--anyway"]) == 0
     values = tmp_path / "values.csv"
     values.write_text("kpi,month,value\ncs_wait,2026-11,80\n", encoding="utf-8")
     assert cli.main(["--db", demo_duckdb_url, "--lang", "DA", "import", "Measurements", str(values)]) == 0

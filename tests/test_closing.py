@@ -74,14 +74,23 @@ def test_closing_is_for_admins_once_and_needs_data(demo_duckdb_url):
 
 
 def test_close_from_the_command_line(demo_duckdb_url, capsys):
-    assert cli.main(["--db", demo_duckdb_url, "close", "--month", "2026-10"]) == 0
+    # with comments still owed it closes nothing and says what is missing, as the Data page waits
+    # for "close it now anyway" (a day-one trial closed a month nine days early, told only after)
+    assert cli.main(["--db", demo_duckdb_url, "close", "--month", "2026-10"]) == 1
+    refused = capsys.readouterr()
+    assert "October 2026 is closed" not in refused.out
+    assert re.search(r"^Still owed for this month: \d+ comments\. Owed: [^:]+: [^;]+;", refused.err, re.MULTILINE)
+    assert "Nothing was closed: to close it now anyway, run the command again with --anyway" in refused.err
+    with engine.reading(engine.create(demo_duckdb_url)) as conn:
+        assert closing.closed(conn, OCTOBER) is None
+    assert cli.main(["--db", demo_duckdb_url, "close", "--month", "2026-10", "--anyway"]) == 0
     out = capsys.readouterr().out
     assert "October 2026 is closed" in out
     # as the Data page says, with whose they are and on what ("1 comment" named neither)
     assert re.search(r"^Still owed for this month: \d+ comments\. Owed: [^:]+: [^;]+;", out, re.MULTILINE), (
         out
     )
-    assert cli.main(["--db", demo_duckdb_url, "close", "--month", "2026-10"]) == 1
+    assert cli.main(["--db", demo_duckdb_url, "close", "--month", "2026-10", "--anyway"]) == 1
     assert "was closed on" in capsys.readouterr().err
     assert cli.main(["--db", demo_duckdb_url, "close"]) == 2
 

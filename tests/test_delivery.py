@@ -61,7 +61,7 @@ def _deliveries(url: str) -> list[tuple]:
 def test_a_dry_run_sends_nothing_and_only_a_closed_month_is_sent(demo_duckdb_url, mailserver, capsys):
     assert _cli(demo_duckdb_url, "send", "--month", MONTH, "--dry-run") == 1
     assert "2026-10 is not closed: only a closed month is sent" in capsys.readouterr().err
-    assert _cli(demo_duckdb_url, "close", "--month", MONTH) == 0
+    assert _cli(demo_duckdb_url, "close", "--month", MONTH, "--anyway") == 0
     capsys.readouterr()
     assert _cli(demo_duckdb_url, "send", "--month", MONTH, "--dry-run") == 0
     out = capsys.readouterr().out
@@ -90,7 +90,7 @@ def test_a_dry_run_sends_nothing_and_only_a_closed_month_is_sent(demo_duckdb_url
 def test_without_a_mail_server_send_is_refused_and_names_the_settings(demo_duckdb_url, monkeypatch, capsys):
     monkeypatch.setenv("KPI_SMTP_HOST", "")
     settings.forget()
-    assert _cli(demo_duckdb_url, "close", "--month", MONTH) == 0
+    assert _cli(demo_duckdb_url, "close", "--month", MONTH, "--anyway") == 0
     assert _cli(demo_duckdb_url, "send", "--month", MONTH) == 1
     assert "No mail server is configured: set KPI_SMTP_HOST and KPI_SMTP_FROM" in capsys.readouterr().err
     assert _deliveries(demo_duckdb_url) == []
@@ -106,7 +106,7 @@ def test_send_mails_each_reader_their_pack_once_names_a_refused_mail_and_the_dat
     exit 1, the others still go, shown on the Data page, sent by the next run and nobody else)."""
     refused = "henrik.juul@havnhjem.example"
     mailserver.handler.refuse.add(refused)
-    assert _cli(app_url, "close", "--month", MONTH) == 0
+    assert _cli(app_url, "close", "--month", MONTH, "--anyway") == 0
     assert _cli(app_url, "send", "--month", MONTH) == 1
     err = capsys.readouterr().err
     assert f"Not sent to {refused}: 550 5.1.1 mailbox unavailable" in err and "Traceback" not in err

@@ -79,7 +79,7 @@ def test_reopen_from_the_command_line_and_the_pack_says_so(demo_duckdb_url, tmp_
     db = ["--db", demo_duckdb_url]
     assert cli.main([*db, "reopen", "--month", "2026-10", "--reason", REASON]) == 1
     assert "2026-10 is not closed" in capsys.readouterr().err
-    assert cli.main([*db, "close", "--month", "2026-10"]) == 0
+    assert cli.main([*db, "close", "--month", "2026-10", "--anyway"]) == 0
     head = ["--as", CS_HEAD.email]
     assert cli.main([*db, *head, "reopen", "--month", "2026-10", "--reason", REASON]) == 1
     assert cli.main([*db, "reopen", "--month", "2026-10", "--reason", REASON]) == 0
