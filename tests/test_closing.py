@@ -79,7 +79,9 @@ def test_close_from_the_command_line(demo_duckdb_url, capsys):
     assert cli.main(["--db", demo_duckdb_url, "close", "--month", "2026-10"]) == 1
     refused = capsys.readouterr()
     assert "October 2026 is closed" not in refused.out
-    assert re.search(r"^Still owed for this month: \d+ comments\. Owed: [^:]+: [^;]+;", refused.err, re.MULTILINE)
+    assert re.search(
+        r"^Still owed for this month: \d+ comments\. Owed: [^:]+: [^;]+;", refused.err, re.MULTILINE
+    )
     assert "Nothing was closed: to close it now anyway, run the command again with --anyway" in refused.err
     with engine.reading(engine.create(demo_duckdb_url)) as conn:
         assert closing.closed(conn, OCTOBER) is None

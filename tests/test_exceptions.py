@@ -148,7 +148,7 @@ def test_the_overview_lists_both(quiet_url, monkeypatch):
         forget_app()
 
 
-BROKEN = {"en": "⚠ Service priority broken", "da": "⚠ Serviceprioritet ikke overholdt"}
+BROKEN = {"en": "⚠ Service priority broken", "da": "⚠ Serviceprioritet brudt"}
 OFF_TARGET = {"en": "✕ Off target", "da": "✕ Målværdi ikke nået"}
 
 

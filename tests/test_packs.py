@@ -12,10 +12,13 @@ import pytest
 from PIL import ImageFont
 from pptx import Presentation
 
+from kpi.domain.attention import Kind
+from kpi.domain.cascade import Mismatch
 from kpi.domain.model import GoalStatus, KpiStatus
 from kpi.output import charts, deck, measure, pdf_pack, pptx_pack
 from kpi.store import decks, engine
 from kpi.text import i18n, palette
+from kpi.text.i18n import t
 from kpi.ui.views import present_view
 from tests.test_present import handouts
 
@@ -59,6 +62,10 @@ def test_the_width_estimate_is_never_narrower_than_the_font(language):
     assert {"LiberationSans-Regular.ttf", "LiberationSans-Bold.ttf"} <= set(found), "fonts-liberation"
     with i18n.use(language):
         words = pptx_pack.status_words(_lines()) + [palette.label(s) for s in (*KpiStatus, *GoalStatus)]
+        words += [
+            palette.attention_label(str(k), t(f"attention.{k}")) for k in Kind if k is not Kind.MISMATCH
+        ]
+        words += [palette.attention_label(str(Kind.MISMATCH), t(f"mismatch.{m}")) for m in Mismatch]
         words += [
             "Customer Effort Score (kundeindsats)",
             "85,7 % (målværdi for 2026, fordelt efter sidste år)",

@@ -37,7 +37,6 @@ from pptx.util import Inches, Pt
 
 from kpi.domain import bounds
 from kpi.domain.attention import Kind
-from kpi.domain.cascade import Mismatch
 from kpi.domain.model import GoalStatus, KpiStatus, within_unit
 from kpi.domain.signals import Reading
 from kpi.output import logo as logo_check
@@ -164,11 +163,12 @@ _COLUMNS = {
 
 def status_words(lines: Sequence[Line], layout: str = "wide") -> list[str]:
     """Every word the table's status column can hold in the reader's language, held on one line:
-    every status of a KPI or of a goal (whichever the table lists), or on the attention slide
-    every kind of exception. The column is as wide as the longest, so no status wraps and the
-    column keeps its width from slide to slide. The actions' table flags what is overdue and
-    says the others' states, so its column is as wide as those words (every kind's had squeezed
-    the notes)."""
+    every status of a KPI or of a goal (whichever the table lists), or on the attention slides
+    the kinds of exception their `lines` (every slide's of the list) show. The column is as wide
+    as the longest, so no status wraps and the column keeps its width from slide to slide (every
+    kind there is, "▼ New signal: worse than usual" among them, had taken a fourth of the notes'
+    room where none was shown). The actions' table flags what is overdue and says the others'
+    states, so its column is as wide as those words."""
     words: list[str] = []
     kinds = {line.flag.kind for line in lines if line.flag is not None}
     if layout == "actions":  # an overdue one's flag, the others' states
@@ -176,10 +176,7 @@ def status_words(lines: Sequence[Line], layout: str = "wide") -> list[str]:
             words += [palette.attention_label(str(Kind.LATE_ACTION), t(f"attention.{Kind.LATE_ACTION}"))]
         words += [line.state for line in lines if line.state]
     elif kinds:
-        words += [
-            palette.attention_label(str(k), t(f"attention.{k}")) for k in Kind if k is not Kind.MISMATCH
-        ]
-        words += [palette.attention_label(str(Kind.MISMATCH), t(f"mismatch.{m}")) for m in Mismatch]
+        words += [_status(line)[0] for line in lines if line.flag is not None]
     if any(isinstance(line.status, KpiStatus) for line in lines):
         words += [palette.label(s) for s in KpiStatus]
     if any(isinstance(line.status, GoalStatus) for line in lines):
@@ -229,12 +226,20 @@ def used_columns(lines: Sequence[Line], layout: str) -> tuple[_Column, ...]:
     return tuple(column for column in _COLUMNS[layout] if used(column))
 
 
-def _fit(lines: Sequence[Line], columns: Sequence[_Column], width: float, room: float, layout: str) -> _Fit:
+def _fit(
+    lines: Sequence[Line],
+    columns: Sequence[_Column],
+    width: float,
+    room: float,
+    layout: str,
+    kin: Sequence[Line] = (),
+) -> _Fit:
     """The largest type size at which the table's rows fit `room` inches, its column widths and
-    its row heights (header first)."""
+    its row heights (header first); its status column as wide as its `kin`'s need (the lines
+    of every slide of its kind)."""
     rows = [_cells(line, columns) for line in lines]
     headers = [t(c.header) for c in columns]
-    statuses = status_words(lines, layout)
+    statuses = status_words(kin or lines, layout)
     verdicts = [w for line in lines for w in _verdict_words(line.reading, line.still)]
     fit = _Fit(SIZES[-1], [], [])
     for size in SIZES:
@@ -350,7 +355,7 @@ def _table(
     widths)."""
     left, top, width, room = box
     columns = used_columns(kin, layout)
-    fit = _fit(lines, columns, width, room, layout)
+    fit = _fit(lines, columns, width, room, layout, kin)
     shape = slide.shapes.add_table(
         len(lines) + 1, len(columns), Inches(left), Inches(top), Inches(width), Inches(sum(fit.heights))
     )
@@ -457,6 +462,11 @@ def _chart(slide: PptxSlide, series: Series, box: tuple[float, float, float, flo
     chart.has_title = True
     chart.chart_title.text_frame.text = chart_title(series)
     chart.chart_title.text_frame.paragraphs[0].runs[0].font.size = Pt(16)
+    # the months level, each on two lines ("Oct" over "2025"): beside a table, slanted they read
+    # sideways and took a fifth of the chart's height
+    months_axis = chart.category_axis.tick_labels
+    months_axis.font.size = Pt(11)
+    months_axis._element.get_or_add_txPr().find(qn("a:bodyPr")).set("rot", "0")
     _value_axis(chart, series.unit, levels)
     _series_looks(chart, series, ringed)
 
@@ -661,7 +671,7 @@ def _draw(slide: PptxSlide, item: Slide, brand: Brand, kin: Sequence[Line]) -> N
     bottom = _commentary(slide, item)
     width = SLIDE_WIDTH - 2 * MARGIN
     if item.chart is not None:
-        chart_width = 6.9 if item.lines else width
+        chart_width = 6.2 if item.lines else width
         _chart(slide, item.chart, (MARGIN, top, chart_width, bottom - top))
         if item.lines:
             right = MARGIN + chart_width + 0.25
