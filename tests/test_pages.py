@@ -862,6 +862,35 @@ def test_a_goal_moving_away_from_its_target_says_so(app, app_url):
     assert not re.search(r"-\d+\xa0% of the way", page)
 
 
+@pytest.mark.reads_only
+def test_a_lasting_change_says_what_makes_its_new_level_the_usual(app, app_url):
+    """ "▲ Better than usual" stood on most of the demo's KPIs a year after the strategy lifted
+    them (a CEO's trial asked whether it was news): where a shift or a trend runs, the goal's
+    detail and the department's card say what makes the new level the usual, a process change;
+    a goal whose KPI runs neither says nothing of it."""
+    from kpi.text import phrases
+
+    built = month_report(app_url)
+    moved = [g for g in built.goals.values() if g.kpi and (r := built.kpis[g.kpi.code].reading) and r.moved]
+    still = [
+        g for g in built.goals.values() if g.kpi and (r := built.kpis[g.kpi.code].reading) and not r.moved
+    ]
+    assert moved and still  # the demo has both
+    said = "A lasting change (a shift or a trend), not one odd month."
+    assert phrases.lasting_change(built.kpis[moved[0].kpi.code].reading).startswith(said)
+    where = "records it as a process change (Data → Strategy → Targets and signals)"
+    for goal, expected in ((moved[0], True), (still[0], False)):
+        at = app(month="2026-10", goal=goal.goal.code).switch_page(CASCADE).run()
+        assert not at.exception
+        assert any(c.value.startswith(said) and where in c.value for c in at.caption) is expected, (
+            goal.goal.code
+        )
+    department = moved[0].kpi.department
+    at = app(month="2026-10", department=department).switch_page(DEPARTMENTS).run()
+    assert not at.exception
+    assert any(said in c.value for c in at.caption)
+
+
 DEPARTMENTS = "pages/departments.py"
 
 

@@ -499,6 +499,18 @@ def process_verdict(reading: Reading | None, still: bool = False) -> str:
     return " ".join(f":{look.streamlit}-badge[{look.icon} {word}]" for look, word in looks)
 
 
+def lasting_change(reading: Reading | None) -> str:
+    """Where a shift or a trend runs (`Reading.moved`: the process has left its locked limits),
+    what makes its new level its usual: a process change recorded (the limits start again from
+    it). "▲ Better than usual" stood on most of the demo's KPIs a year after the strategy lifted
+    them, and a CEO asked whether it was news (domain: limits are recalculated at a known
+    process change, not every month)."""
+    if reading is None or not reading.moved:
+        return ""
+    where = " → ".join(t(key) for key in ("nav.data", "definitions.group_strategy", "definitions.tab_plans"))
+    return t("phrase.lasting_change", where=where)
+
+
 def verdict_labels(reading: Reading | None) -> list[str]:
     """The process verdicts as labels, `▲ Better than usual`: icon and word, for tables' chips."""
     return [f"{look.icon} {word}" for look, word in verdict_looks(reading)]

@@ -608,8 +608,9 @@ def goal_tile(
         kpi_metric(kpi, value, delta, month, points, key, origin, events, row.goal.target, noise)
         still = phrases.against_signal(delta, kpi.unit, kpi.direction, reading, noise)
         process = phrases.process_verdict(reading, still)
-        if process:
-            st.markdown(process, help=t("departments.process_help"))
+        if process:  # a tile says a lasting change in the verdict's help: the goal's detail says it aloud
+            lasting = phrases.lasting_change(reading)
+            st.markdown(process, help=t("departments.process_help") + (f"\n\n{lasting}" if lasting else ""))
         _tile_caption(row, points, month, why)
         say([c for c in comments if c.goal == row.goal.code or (c.kpi and c.kpi == kpi.code)])
 

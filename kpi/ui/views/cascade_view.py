@@ -292,6 +292,9 @@ def detail(
     verdict = phrases.process_verdict(kpi_row.reading, phrases.went_against(kpi_row)) if kpi_row else ""
     if verdict:
         st.markdown(verdict, help=t("departments.process_help"))
+    lasting = phrases.lasting_change(kpi_row.reading) if kpi_row else ""
+    if lasting:  # "better than usual" a year on: what makes it the usual
+        st.caption(lasting)
     why = phrases.goal_reason(row, month_report.month)
     if why:
         st.caption(why)

@@ -111,7 +111,8 @@ def _card(
             lines.append(note)
         if whose:  # another department's KPI, on a goal of this one (`kpi_cards`)
             lines.append(t("departments.kpi_elsewhere", department=whose))
-        st.caption("  \n".join(lines))
+        lasting = phrases.lasting_change(row.reading)  # "better than usual" a year on: a new usual?
+        st.caption("  \n".join([*lines, lasting] if lasting else lines))
 
 
 def months_shown(history: dict[str, list[MonthValue]]) -> int:
