@@ -28,9 +28,11 @@ def test_the_list_runs_from_most_severe_to_least_and_strategic_first():
     items = attention.items(handmade.month_report(), handmade.ACTIONS)
     assert [(i.kind, i.code, i.goal, i.level_depth, i.detail) for i in items] == [
         (Kind.MISMATCH, "S1", "S1", 0, "green_parts_red_whole"),  # red, and strategic
+        # a red KPI right after the goals of the level of its most strategic goal: the CEO's
+        # own NPS, off target, stood below the fold under a chat queue's wait (a CEO's trial)
+        (Kind.RED_KPI, "NPS", "S1", 3, ""),  # S1's
         (Kind.MISSED, "O3", "O3", 2, ""),  # red, operational
-        (Kind.RED_KPI, "NPS", "S1", 3, ""),  # red KPIs after goals, the furthest off first: +22 for +40
-        (Kind.RED_KPI, "PAGE", "O2", 3, ""),  # 1,360 ms for 1,200 ms: 13 % off
+        (Kind.RED_KPI, "PAGE", "O2", 3, ""),  # O2's: 1,360 ms for 1,200 ms
         (Kind.AT_RISK, "O2", "O2", 2, ""),  # then the rest, by kind
         (Kind.LATE_ACTION, "1", "O2", 3, "2026-09-15"),
         (Kind.NO_DATA, "DOWN", "S2", 3, ""),
@@ -375,8 +377,8 @@ def test_the_items_on_one_number_are_told_as_one_by_the_most_severe():
     assert [(i.kind, i.code, i.kpi) for i in found if i.kpi in ("WAIT", "PAGE", "NPS")] == [
         (Kind.BROKEN_PRIORITY, "P_WAIT", "WAIT"),  # the priority's number is its KPI's
         (Kind.MISMATCH, "S1", "NPS"),
+        (Kind.RED_KPI, "NPS", "NPS"),  # S1's KPI: after the strategic goals
         (Kind.MISSED, "O3", "PAGE"),
-        (Kind.RED_KPI, "NPS", "NPS"),
         (Kind.RED_KPI, "PAGE", "PAGE"),
         (Kind.AT_RISK, "O2", "PAGE"),  # a second goal on the same KPI
     ]

@@ -103,6 +103,10 @@ class Item:
     """A kind-specific extra: the mismatch kind, the action's due date (ISO), the signal rules,
     a KPI's new signal that owes a comment (`improvement`: "Only a comment owed" on a KPI on
     target said no why)."""
+    measures: int | None = None
+    """A KPI's item: the depth of the most strategic goal the KPI measures (None: none). A red
+    KPI sorts right after the goals of that level: the CEO's own NPS, off target, stood below
+    the fold under a chat queue's wait."""
     events: EventMeasure | None = None
     """A broken priority judged over call records: what it promised (then `value` and `target`
     are the share met and the share needed, in %)."""
@@ -184,6 +188,7 @@ class _Facts:
             kpi=code,
             since_or_earlier=self.looked_back_to(since),
             direction=row.kpi.direction,
+            measures=goal.goal.level.depth if goal else None,
         )
 
     def goal_item(self, kind: Kind, row: GoalRow, since: date | None, detail: str = "") -> Item:
@@ -357,13 +362,16 @@ def _owes(item: Item, owing: frozenset[tuple[str, str]]) -> bool:
     return what in ("kpi", "goal") and (what, item.code) in owing
 
 
-def _severity(item: Item) -> tuple[int, int, int, float, str]:
-    """Red first (a broken promise to customers, then strategic before operational, goals before
-    KPIs), then the rest by kind; within a kind the furthest from its target first (by its share
-    of the target), then by code. Never by name: a name is the reader's language, and the items
-    before the fold differed between English and Danish."""
+def _severity(item: Item) -> tuple[int, float, int, float, str]:
+    """Red first (a broken promise to customers, then strategic before operational, a goal's KPI
+    right after the goals of its level, then KPIs measuring no goal), then the rest by kind;
+    within a kind the furthest from its target first (by its share of the target), then by code.
+    Never by name: a name is the reader's language, and the items before the fold differed
+    between English and Danish."""
     red = item.kind in RED_KINDS
-    depth = -1 if item.kind is Kind.BROKEN_PRIORITY else item.level_depth
+    depth: float = -1 if item.kind is Kind.BROKEN_PRIORITY else item.level_depth
+    if item.measures is not None and item.level_depth == _KPI_DEPTH:
+        depth = item.measures + 0.5
     return (0 if red else 1, depth if red else 0, _ORDER.index(item.kind), -_distance(item), item.code)
 
 
