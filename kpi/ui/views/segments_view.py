@@ -50,6 +50,10 @@ def render(ctx: Context) -> None:
         for k in sorted(found, key=lambda k: (KINDS.index(k.aggregation), depth.get(k.code, 9), k.name))
     }
     if not kpis:  # an IT head's page said only "no survey KPIs to slice here"
+        if ctx.scope.departments is None:  # a reader of all: no survey's answers are in at all
+            where = " → ".join(t(k) for k in ("nav.data", "definitions.group_data", "imports.kind_responses"))
+            st.info(t("segments.no_surveys_any", where=where), icon=":material/info:")
+            return
         st.info(t("segments.no_surveys"), icon=":material/info:")
         if ctx.viewer.department and ctx.scope.allows(ctx.viewer.department):
             widgets.department_link(ctx.viewer.department, t("segments.to_department"))
