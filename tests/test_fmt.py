@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from kpi.domain import validate
+from kpi.domain import validate, verdicts
 from kpi.domain.model import Direction, GoalStatus
 from kpi.domain.samples import Noise
 from kpi.text import fmt, i18n, phrases
@@ -385,3 +385,27 @@ def test_a_forecast_against_its_goal_s_status_says_how_both_are_true(standing, r
     assert on_track == (
         "100\xa0sek., mangler 10\xa0sek. til målværdien i det nuværende tempo, selv om målet er på sporet denne måned"
     )
+
+
+def test_a_goal_judged_apart_from_its_kpi_says_both_levels_apart():
+    """ "Judged against its path …, which aims further than the KPI's target this month" named
+    no KPI target, and for churn the path and the target both read "1.7 %" (a CEO's trial): the
+    reason gives the KPI's target, with a decimal more on both where they would read alike."""
+    from dataclasses import replace
+
+    from tests import handmade
+
+    row = handmade.month_report().goals["T1"]  # on its path while its KPI is close, not on target
+    with i18n.use("en"):
+        said = phrases.goal_reason(row, handmade.OCTOBER)
+        assert said.startswith("The goal is judged against its path to 24.0\xa0h by Dec\xa02026")
+        assert said.endswith(
+            "(the path is at 26.7\xa0h this month), the KPI against its target this month (24.0\xa0h)."
+        )
+        alike = phrases.goal_reason(replace(row, kpi_target=26.68), handmade.OCTOBER)
+        assert "(the path is at 26.67\xa0h this month)" in alike and alike.endswith("(26.68\xa0h).")
+        beyond = phrases.goal_reason(replace(row, reason=verdicts.Reason.TARGET_BEYOND), handmade.OCTOBER)
+        assert beyond.endswith("a stricter level than the KPI's target this month (24.0\xa0h).")
+    with i18n.use("da"):
+        said = phrases.goal_reason(row, handmade.OCTOBER)
+        assert said.endswith("KPI'en mod sin målværdi denne måned (24,0\xa0t.).")

@@ -150,6 +150,9 @@ class GoalRow:
     node: cascade.Node
     reason: verdicts.Reason | None = None
     """Why the goal's status is tempered, or differs from its KPI's (`verdicts`)."""
+    kpi_target: float | None = None
+    """Its KPI's target this month, which the KPI's status is judged against: a goal whose status
+    differs from its KPI's says both levels (`phrases.goal_reason`)."""
 
     @property
     def rollup(self) -> GoalStatus:

@@ -165,5 +165,7 @@ def build(
     for _, node in cascade.flatten(report.roots):
         code = node.goal.code
         kpi, now, before = facts[code]
-        report.goals[code] = GoalRow(node.goal, kpi, now, own[code], before, node, reasons[code])
+        measured = report.kpis.get(kpi.code) if kpi is not None else None
+        target = measured.target.value if measured is not None and measured.target is not None else None
+        report.goals[code] = GoalRow(node.goal, kpi, now, own[code], before, node, reasons[code], target)
     return report
