@@ -5,6 +5,8 @@ one column, and Danish column headers were refused)."""
 from __future__ import annotations
 
 import io
+import re
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -148,3 +150,21 @@ def test_a_template_marks_required_what_the_import_requires(kind):
     assert bold == asked  # what the template marks is what a new record is refused without
     if kind == "goals":
         assert {"kpi", "department", "target", "start"} <= bold
+
+
+def test_the_readme_s_import_table_lists_each_kind_s_columns_and_bolds_what_a_new_record_needs():
+    """The README's goals row bolded three columns where the import refuses a new goal without
+    seven (a day-one trial read it and was refused): its table is checked against the kinds."""
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Importing data", 1)[1].split("\n## ")[0]
+    rows = {
+        cells[0].strip(): cells[1]
+        for line in section.splitlines()
+        if line.startswith("| ") and len(cells := line.split("|")[1:-1]) == 2 and cells[0].strip() in KINDS
+    }
+    assert set(rows) == set(KINDS)
+    for kind, text in rows.items():
+        columns = re.sub(r"\([^)]*\)", "", text).split(":", 1)[0].strip()  # without "(YYYY-MM)" and the like
+        listed = re.findall(r"(?:^|, )(\*\*)?([a-z_]+)\b", columns)
+        assert [name for _, name in listed] == [c.name for c in KINDS[kind]], kind
+        assert {name for bold, name in listed if bold} == required(kind), kind
