@@ -201,13 +201,13 @@ def test_a_survey_change_that_sampling_explains_is_shown_grey_and_said_so(app, a
     change keeps its colour and arrow."""
     from datetime import date
 
-    from kpi.domain import samples
+    from kpi.domain import month_rows, samples
 
     now, before = month_report(app_url), month_report(app_url, month=date(2026, 9, 1))
     verdicts = {}
     for code, row in now.kpis.items():
-        if code in before.kpis:  # a measured KPI's change (no answers) is never noise
-            verdicts[row.kpi.name] = samples.noise(row.value, before.kpis[code].value)
+        if code in before.kpis:  # a measured KPI's change within its routine variation is no news either
+            verdicts[row.kpi.name] = month_rows.change_noise(row.value, before.kpis[code].value, row.reading)
     unchanged = {  # no change is none to doubt: the note says nothing of it
         now.kpis[code].kpi.name
         for code in now.kpis
@@ -235,9 +235,16 @@ def test_a_survey_change_that_sampling_explains_is_shown_grey_and_said_so(app, a
             noise = verdicts[metric.label]
             grey = metric.proto.color == metric.proto.MetricColor.GRAY
             assert grey is (noise is not None) or metric.proto.delta.startswith(("+0 ", "-0 ")), metric.label
-            if noise is not None and metric.label not in unchanged:
+            if noise in said and metric.label not in unchanged:  # a survey's note says why
                 assert said[noise] in captions, metric.label
             checked.add(noise)
+    # a measured KPI's step beyond its routine variation is news: September's outage
+    september = month_report(app_url, month=date(2026, 9, 1)).kpis["IT_DOWNTIME"]
+    assert month_rows.change_noise(september.value, september.previous, september.reading) is None
+    at = app(month="2026-09", department="IT").switch_page("pages/departments.py").run()
+    downtime = next(m for m in at.metric if m.label == september.kpi.name)
+    assert downtime.proto.color != downtime.proto.MetricColor.GRAY and downtime.proto.delta
+    checked.add(None)
     assert checked == {None, *samples.Noise}, checked
 
 

@@ -264,3 +264,22 @@ def test_no_assurance_while_a_shift_says_the_process_has_moved():
     reading = sg.read(series(values), months.add(START, len(values) - 1), Direction.LOWER, target=55)
     assert Rule.SHIFT in {s.rule for s in reading.signals}
     assert reading.variation is Variation.IMPROVEMENT and reading.assurance is None
+
+
+def test_a_step_within_the_moving_ranges_upper_limit_is_routine():
+    """A measured KPI's change from one month to the next is routine variation while it lies
+    within 3.268 mean moving ranges of its baseline (Wheeler's mR chart): "+0.02 pts" of churn
+    stood red beside NPS's "-2 pts" in grey, a wiggle told as news (a CEO's trial)."""
+    from kpi.domain import month_rows, samples
+    from kpi.domain.model import MonthValue
+
+    points = series([10.0, 12.0] * 10)  # every moving range 2: the upper range limit is 6.536
+    month = points[-1].month
+    reading = sg.read(points, month, Direction.LOWER, None)
+    assert reading is not None
+    assert sg.routine_step(reading, 6.5) and sg.routine_step(reading, -6.5)
+    assert not sg.routine_step(reading, 6.6) and not sg.routine_step(None, 0.1)
+    before, now = MonthValue("K", month, 12.0), MonthValue("K", month, 18.6)
+    assert month_rows.change_noise(now, before, reading) is None  # news
+    assert month_rows.change_noise(MonthValue("K", month, 14.0), before, reading) is samples.Noise.ROUTINE
+    assert month_rows.change_noise(MonthValue("K", month, 14.0), before, None) is None  # no limits: not known

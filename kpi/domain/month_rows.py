@@ -99,9 +99,9 @@ class KpiRow:
 
     @property
     def change_noise(self) -> samples.Noise | None:
-        """Why the change since last month is sampling noise (a survey KPI's), None when it is
-        not: a change to tell as news, in the colour of its direction."""
-        return samples.noise(self.value, self.previous)
+        """Why the change since last month is no news (`change_noise`), None when it is: a
+        change to tell as news, in the colour of its direction."""
+        return change_noise(self.value, self.previous, self.reading)
 
     @property
     def new_signal(self) -> signals.Variation | None:
@@ -191,6 +191,19 @@ class GoalRow:
         if made is None:
             return None
         return made, status.expected_progress(g.start, g.deadline, month)
+
+
+def change_noise(
+    now: MonthValue | None, before: MonthValue | None, reading: signals.Reading | None
+) -> samples.Noise | None:
+    """Why the change from `before` to `now` (a KPI's consecutive months) is no news: a survey
+    score's that sampling explains (`samples.noise`), a measured KPI's within its routine
+    month-to-month variation (`signals.routine_step`, by this month's `reading`); None when it
+    is news."""
+    found = samples.noise(now, before)
+    if found is not None or now is None or before is None or now.n is not None or before.n is not None:
+        return found
+    return samples.Noise.ROUTINE if signals.routine_step(reading, now.value - before.value) else None
 
 
 def _delta(now: MonthValue | None, then: MonthValue | None) -> float | None:

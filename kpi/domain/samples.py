@@ -59,12 +59,17 @@ def is_enough(n: int) -> bool:
 
 
 class Noise(StrEnum):
-    """Why a survey score's change since the month before is not news: sampling alone explains it."""
+    """Why a change since the month before is not news: for a survey score, sampling alone
+    explains it; for a measured KPI, its usual month-to-month variation does
+    (`kpi.domain.month_rows.change_noise`)."""
 
     FEW_ANSWERS = "few_answers"
     """Either month holds fewer than `MIN_N` answers: no change of such a month is called real."""
     WITHIN_MARGIN = "within_margin"
     """The change is within the two months' margins of error combined (95 %)."""
+    ROUTINE = "routine"
+    """A measured KPI's change within its routine month-to-month variation (`signals.routine_step`):
+    "+0.02 pts" of churn stood red beside NPS's "-2 pts" in grey (a CEO's trial)."""
 
 
 def noise(now: MonthValue | None, before: MonthValue | None) -> Noise | None:

@@ -51,6 +51,9 @@ BASELINE_POINTS = 20
 change (or the KPI's first month), then locked (NHS Making Data Count recommends 15 to 20)."""
 Z95 = 1.96
 """A survey month's margin is a 95 % half-width: its standard error is margin / 1.96."""
+RANGE_LIMIT = 3.268
+"""The upper range limit of the moving ranges, in mean moving ranges (D4 for n = 2): a step from
+one month to the next within it is routine variation (`routine_step`)."""
 
 
 class Rule(StrEnum):
@@ -185,6 +188,16 @@ class Reading:
     def moved(self) -> bool:
         """A shift or trend runs: the process has left its locked limits."""
         return any(s.rule in _SUSTAINED for s in self.signals)
+
+
+def routine_step(reading: Reading | None, step: float) -> bool:
+    """Whether a measured KPI's change of `step` from one month to the next is routine variation:
+    within the upper range limit of its baseline's moving ranges (Wheeler's mR chart; `reading`
+    this month's, whose limits hold the baseline's spread). No limits: not known to be routine."""
+    if reading is None:
+        return False
+    mean_range = reading.limits.sigma() * D2
+    return mean_range > 0 and abs(step) <= RANGE_LIMIT * mean_range
 
 
 def standard_error(margin: float | None) -> float | None:

@@ -19,7 +19,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from kpi.domain import company_events, months, outlook, samples
+from kpi.domain import company_events, month_rows, months, outlook, samples
 from kpi.domain.company_events import Band, CompanyEvent
 from kpi.domain.initiatives import Verdict
 from kpi.domain.model import Action, Commentary, GoalStatus, Kpi, KpiStatus, MonthValue, Origin, Person
@@ -601,7 +601,7 @@ def goal_tile(
         previous = month_before(points, month)
         delta = row.value.value - previous.value if row.value and previous else None
         value = row.value.value if row.value else None
-        noise = samples.noise(row.value, previous)
+        noise = month_rows.change_noise(row.value, previous, reading)
         # what varies in height (process verdicts, a reason) goes below the value, so the values
         # of a row of tiles stand on one line
         key = f"tile-{row.goal.code}"
