@@ -41,9 +41,8 @@ def example_month(month: str) -> str:
 def example_day(day: date) -> str:
     """A date field's placeholder, "e.g. 2027-12-31", as the reader's language writes a date
     the form reads ("f.eks. 31.12.2027")."""
-    return t(
-        "forms.example", example=t("forms.day_example", iso=day.isoformat(), dmy=day.strftime("%d.%m.%Y"))
-    )
+    shown = t("forms.day_example", year=f"{day.year:04d}", month=f"{day.month:02d}", day=f"{day.day:02d}")
+    return t("forms.example", example=shown)
 
 
 def write(
