@@ -892,10 +892,14 @@ def test_a_lasting_change_says_what_makes_its_new_level_the_usual(app, app_url):
         assert any(c.value.startswith(said) and where in c.value for c in at.caption) is expected, (
             goal.goal.code
         )
-    department = moved[0].kpi.department
+    department = moved[0].kpi.department  # the department's page says it once, above its cards
     at = app(month="2026-10", department=department).switch_page(DEPARTMENTS).run()
     assert not at.exception
-    assert any(said in c.value for c in at.caption)
+    counted = [
+        c.value for c in at.caption if "read a lasting change" in c.value or "reads a lasting" in c.value
+    ]
+    assert len(counted) == 1 and where in counted[0]
+    assert not [c.value for c in at.caption if said in c.value]  # not on every card
 
 
 DEPARTMENTS = "pages/departments.py"

@@ -507,8 +507,13 @@ def lasting_change(reading: Reading | None) -> str:
     process change, not every month)."""
     if reading is None or not reading.moved:
         return ""
+    return t("phrase.lasting_change", what=lasting_what())
+
+
+def lasting_what() -> str:
+    """What makes a lasting change's new level the usual (`lasting_change`), for one KPI or many."""
     where = " → ".join(t(key) for key in ("nav.data", "definitions.group_strategy", "definitions.tab_plans"))
-    return t("phrase.lasting_change", where=where)
+    return t("phrase.lasting_what", where=where)
 
 
 def verdict_labels(reading: Reading | None) -> list[str]:

@@ -71,6 +71,9 @@ def kpi_cards(
         for row in month_report.kpis.values()
         if code is not None and row.kpi.department != code
     }
+    lasting = [row for row in month_report.kpis.values() if row.reading is not None and row.reading.moved]
+    if lasting:  # once for the page: on each card it took a third of a phone's screen
+        st.caption(t("departments.lasting", count=len(lasting), what=phrases.lasting_what()))
     widgets.card_style()
     for phase, rows in by_phase(list(month_report.kpis.values())):
         st.markdown(f"#### {phase_title(phase)}")
@@ -103,16 +106,16 @@ def _card(
         noise = row.change_noise
         widgets.kpi_metric(kpi, value, row.delta_previous, month, points, key, origin, events, target, noise)
         verdict = phrases.process_verdict(row.reading, phrases.went_against(row))  # under the value
-        if verdict:
-            st.markdown(verdict, help=t("departments.process_help"))
+        if verdict:  # a lasting change in the help: the page says it once above the cards (`kpi_cards`)
+            lasting = phrases.lasting_change(row.reading)
+            st.markdown(verdict, help=t("departments.process_help") + (f"\n\n{lasting}" if lasting else ""))
         lines = [t("departments.target", target=phrases.labelled_target(row.target, kpi.unit, month))]
         note = widgets.survey_note(row.value, points)
         if note:
             lines.append(note)
         if whose:  # another department's KPI, on a goal of this one (`kpi_cards`)
             lines.append(t("departments.kpi_elsewhere", department=whose))
-        lasting = phrases.lasting_change(row.reading)  # "better than usual" a year on: a new usual?
-        st.caption("  \n".join([*lines, lasting] if lasting else lines))
+        st.caption("  \n".join(lines))
 
 
 def months_shown(history: dict[str, list[MonthValue]]) -> int:
