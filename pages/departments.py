@@ -63,7 +63,10 @@ with actions_col:
     actions = data.actions(ctx.url, scope, ctx.language)
     verdicts = data.initiative_verdicts(ctx.url, scope, ctx.month, ctx.language)
     widgets.action_list(actions, people, ctx.month, {g.code: g.title for g in goals}, verdicts)
-    wanted = attention.unplanned(month_report, actions)  # off track without an action: first
+    # off track, or a broken service priority on it, without an action: first
+    wanted = attention.wanting_a_plan(
+        month_report, actions, data.service_priorities(ctx.url, scope, ctx.language)
+    )
     forms.new_action(ctx, goals, list(people.values()), key="departments", actions=actions, wanted=wanted)
     forms.action_status(ctx, actions, goals, key="departments", people=list(people.values()))
 with comments_col:

@@ -60,7 +60,9 @@ if chosen in month_report.goals:
     cascade_view.actions_and_comments(row, ctx.today, actions, comments, people, verdicts, ctx.scope)
     forms.accept(ctx, row.goal, key="cascade")
     forms.commentary(ctx, [row.kpi] if row.kpi else [], [row.goal], key="cascade")
-    wanted = attention.unplanned(month_report, actions)
+    wanted = attention.wanting_a_plan(
+        month_report, actions, data.service_priorities(ctx.url, ctx.scope, ctx.language)
+    )
     forms.new_action(ctx, [row.goal], list(people.values()), key="cascade", actions=actions, wanted=wanted)
     # an overdue action's Open on the Overview lands here: it can be moved along where it is read
     own = [a for a in actions if a.goal == row.goal.code]

@@ -599,7 +599,7 @@ def test_a_goal_off_track_without_an_action_owes_one_by_the_meeting_until_it_has
     behind = (attention.Kind.OFF_TRACK, attention.Kind.MISSED)
     bare = {i.code for i in items if i.kind in behind and i.plan == ()}
     planned = {i.code for i in items if i.kind in behind and i.plan}
-    plans = [i for i in owes if i.kind is owed.Kind.PLAN]
+    plans = [i for i in owes if i.kind is owed.Kind.PLAN and i.code == i.goal]  # a goal's own
     assert bare and {i.code for i in plans} == bare and not planned & {i.code for i in plans}
     with engine.reading(engine.create(demo_url)) as conn:
         goals = {g.code: g for g in queries.goals(conn, EVERYTHING)}
@@ -617,6 +617,44 @@ def test_a_goal_off_track_without_an_action_owes_one_by_the_meeting_until_it_has
     assert first not in {i.code for i in owes if i.kind is owed.Kind.PLAN}
     said = next(i for i in items if i.code == first and i.kind in behind)
     assert [a.title for a in said.plan] == ["Win them back"]
+
+
+def test_a_broken_service_priority_without_an_action_owes_one_until_it_has_one(demo_url):
+    """Two promises to customers broken for twelve months said "no action yet" in the attention
+    list, and asked nobody for one (a CEO's trial): the owner of the KPI's number owes an action
+    by the meeting, under the most strategic goal on the KPI, until one is open there or aimed
+    at the KPI; the action forms list that goal first."""
+    from kpi.domain import attention
+    from kpi.store import edits
+
+    def read() -> tuple[list[attention.Item], list[owed.Item], list[str]]:
+        with engine.reading(engine.create(demo_url)) as conn:
+            built = monthly.month_report(conn, EVERYTHING, OCTOBER, "en")
+            items = monthly.attention(conn, EVERYTHING, built, "en", TODAY)
+            priorities = queries.service_priorities(conn, EVERYTHING, "en")
+            wanted = attention.wanting_a_plan(built, queries.actions(conn, EVERYTHING, "en"), priorities)
+            return items, owing.owed_in(conn, EVERYTHING, built, "en", TODAY), wanted
+
+    items, owes, wanted = read()
+    broken = {i.code: i for i in items if i.kind is attention.Kind.BROKEN_PRIORITY}
+    bare = {code for code, i in broken.items() if i.plan == ()}
+    owing_one = {i.code: i for i in owes if i.kind is owed.Kind.PLAN and i.code in broken}
+    assert bare and set(owing_one) == bare  # one with an action on its number owes none
+    with engine.reading(engine.create(demo_url)) as conn:
+        built = monthly.month_report(conn, EVERYTHING, OCTOBER, "en")
+        calendar = calendars.read(conn, OCTOBER)
+    owners, tops = attention.kpi_owners(built), attention.kpi_goals(built)
+    for code, plan in owing_one.items():
+        kpi = broken[code].kpi or ""
+        assert plan.subject == broken[code].subject and plan.due == calendar.meeting
+        assert plan.goal == tops[kpi].goal.code and plan.email == owners[kpi] and plan.goal in wanted
+    code, plan = sorted(owing_one.items())[0]
+    with engine.writing(engine.create(demo_url)) as conn:
+        edits.add_action(conn, as_admin(), goal=plan.goal, title="Book slots by hour", owner=None, due=None)
+    items, owes, wanted = read()
+    assert code not in {i.code for i in owes if i.kind is owed.Kind.PLAN} and plan.goal not in wanted
+    said = next(i for i in items if i.code == code and i.kind is attention.Kind.BROKEN_PRIORITY)
+    assert [a.title for a in said.plan] == ["Book slots by hour"]
 
 
 def test_a_closed_month_says_the_day_it_was_closed_in_the_readers_language():

@@ -353,6 +353,37 @@ def unplanned(report: MonthReport, actions: Sequence[Action]) -> list[str]:
     ]
 
 
+def unplanned_priorities(
+    report: MonthReport, actions: Sequence[Action], kept: Sequence[Compliance]
+) -> list[tuple[ServicePriority, str]]:
+    """The service priorities broken this month (`kept`: `compliance`) whose number has no plan
+    as their attention item tells it (no open action on a goal of their KPI, nor aimed at it),
+    each with the goal an action for it goes under: the most strategic on its KPI. A priority
+    whose KPI measures no goal has none (an action serves a goal). Their KPI's owner owes one
+    (`kpi.domain.owed`): two promises to customers broken for twelve months, "no action yet",
+    asked nobody for one (a CEO's trial)."""
+    plans, tops = _Plans(report, actions), kpi_goals(report)
+    out = []
+    for result in kept:
+        kpi = result.priority.kpi
+        top = tops.get(kpi)
+        if result.is_met_now is not False or top is None or top.goal.retired_at is not None:
+            continue
+        if not plans._actions(plans.goals_of.get(kpi, []), kpi):
+            out.append((result.priority, top.goal.code))
+    return out
+
+
+def wanting_a_plan(
+    report: MonthReport, actions: Sequence[Action], priorities: Sequence[ServicePriority]
+) -> list[str]:
+    """The goals an action is owed under (`unplanned`, then the goals of `priorities` broken
+    without a plan, `unplanned_priorities`), each once: the action form lists them first."""
+    found = unplanned(report, actions)
+    found += [goal for _, goal in unplanned_priorities(report, actions, compliance(report, priorities))]
+    return list(dict.fromkeys(found))
+
+
 def _owes(item: Item, owing: frozenset[tuple[str, str]]) -> bool:
     """Whether the item's number still owes a comment (`owing`: `needs_commentary`): a service
     priority's is its KPI's, as its KPI's words explain it; an action owes none."""

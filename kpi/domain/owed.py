@@ -30,6 +30,7 @@ from kpi.domain import attention, months
 from kpi.domain.access import Scope
 from kpi.domain.cycle import Calendar
 from kpi.domain.model import Action, Commentary, Person, Role
+from kpi.domain.priorities import Compliance
 from kpi.domain.report import MonthReport
 
 
@@ -80,10 +81,12 @@ def items(
     scope: Scope,
     today: date,
     closed: bool = False,
+    compliance: Sequence[Compliance] = (),
 ) -> list[Item]:
     """Everything owed for the report's month as of `today`, in the viewer's `scope`: overdue
     first, then by due date, kind and subject. A `closed` month owes no commentary: its words
-    are frozen with it, and none can be given now."""
+    are frozen with it, and none can be given now. A service priority broken this month
+    (`compliance`: `attention.compliance`) with no plan owes one, as a goal off track does."""
     heads_of, by_kpi, kpi_owner = heads(people), attention.kpi_goals(built), attention.kpi_owners(built)
 
     def owner(*candidates: str | None) -> str | None:
@@ -125,10 +128,19 @@ def items(
             out.append(
                 item(Kind.COMMENTARY, email, g.department, code, g.title, calendar.commentary_due, code)
             )
-    for code in attention.unplanned(built, actions):  # presented at the meeting: due by it
+    planless = attention.unplanned(built, actions)
+    for code in planless:  # presented at the meeting: due by it
         g = built.goals[code].goal
         email = owner(g.owner, heads_of.get(g.department or ""))
         out.append(item(Kind.PLAN, email, g.department, code, g.title, calendar.meeting, code))
+    for priority, goal in attention.unplanned_priorities(built, actions, compliance):
+        if goal in planless:  # its goal owes the plan already: one plan, one item
+            continue
+        kpi = built.kpis[priority.kpi].kpi
+        email = owner(kpi_owner.get(kpi.code), heads_of.get(kpi.department))
+        out.append(
+            item(Kind.PLAN, email, kpi.department, priority.code, priority.text, calendar.meeting, goal)
+        )
     for goal_row in built.goals.values():
         g = goal_row.goal
         if g.owner and g.accepted_at is None and g.retired_at is None:

@@ -10,7 +10,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from kpi import settings
-from kpi.domain import owed, report
+from kpi.domain import attention, owed, report
 from kpi.domain.access import Scope
 from kpi.store import closing, cycle, monthly, queries
 
@@ -36,4 +36,7 @@ def owed_in(
     actions = queries.actions(conn, scope, language)
     calendar, people = cycle.read(conn, month), queries.people(conn)
     closed = closing.closed(conn, month) is not None
-    return owed.items(built, comments, actions, calendar, people, scope, today or settings.today(), closed)
+    kept = attention.compliance(built, queries.service_priorities(conn, scope, language))
+    return owed.items(
+        built, comments, actions, calendar, people, scope, today or settings.today(), closed, kept
+    )

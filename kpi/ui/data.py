@@ -539,8 +539,17 @@ def owed(url: str, scope: Scope, month: date, language: str, today: date) -> lis
     built = month_report(url, scope, month, language)
     comments = commentary(url, scope, month, month, language)
     done = closed_month(url, month) is not None  # a closed month owes no commentary
+    kept = attention_.compliance(built, service_priorities(url, scope, language))
     return owed_.items(
-        built, comments, actions(url, scope, language), calendar(url, month), people(url), scope, today, done
+        built,
+        comments,
+        actions(url, scope, language),
+        calendar(url, month),
+        people(url),
+        scope,
+        today,
+        done,
+        kept,
     )
 
 
