@@ -544,6 +544,7 @@ def _close(args: argparse.Namespace, store: sa.Engine) -> int:
     month = _month(args.month)
     today = settings.today()
     with engine.reading(store) as conn:  # as the Data page says it; read before the store is held
+        closing.may_close(conn, _viewer(args, conn), month)  # before anything of the month is said
         found = owing.owed_items(conn, EVERYTHING, month, i18n.current(), today)
         left = owed.left_out(found, cycle.read(conn, month), today)
         names = {p.email: p.name for p in queries.people(conn)}

@@ -92,8 +92,13 @@ def test_close_from_the_command_line(demo_duckdb_url, capsys):
     assert re.search(r"^Still owed for this month: \d+ comments\. Owed: [^:]+: [^;]+;", out, re.MULTILINE), (
         out
     )
-    assert cli.main(["--db", demo_duckdb_url, "close", "--month", "2026-10", "--anyway"]) == 1
+    assert cli.main(["--db", demo_duckdb_url, "close", "--month", "2026-10"]) == 1
     assert "was closed on" in capsys.readouterr().err
+    # a department head is refused first, and told nothing of what every department owes
+    head = ["--db", demo_duckdb_url, "--as", CS_HEAD.email, "close", "--month", "2026-09"]
+    assert cli.main(head) == 1
+    said = capsys.readouterr()
+    assert "Only administrators close a month" in said.err and "Still owed" not in said.err + said.out
     assert cli.main(["--db", demo_duckdb_url, "close"]) == 2
 
 

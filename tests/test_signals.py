@@ -283,3 +283,15 @@ def test_a_step_within_the_moving_ranges_upper_limit_is_routine():
     assert month_rows.change_noise(now, before, reading) is None  # news
     assert month_rows.change_noise(MonthValue("K", month, 14.0), before, reading) is samples.Noise.ROUTINE
     assert month_rows.change_noise(MonthValue("K", month, 14.0), before, None) is None  # no limits: not known
+    # a small step that crosses a limit is news: the month's own signal says so (a code review)
+    crossing = series([10.0, 11.0] * 10 + [12.9, 13.5])
+    signalled = sg.read(crossing, crossing[-1].month, Direction.LOWER, None)
+    assert signalled is not None and signalled.variation is Variation.CONCERN
+    assert Rule.OUTSIDE in {signal.rule for signal in signalled.signals}
+    assert not sg.routine_step(signalled, 0.6)
+    shifted = series([10.0, 11.0] * 10 + [11.8, 12.0, 11.9, 12.1, 11.8, 12.0, 11.9, 12.1])  # a shift runs
+    running = sg.read(shifted, shifted[-1].month, Direction.LOWER, None)
+    assert running is not None and {signal.rule for signal in running.signals} == {Rule.SHIFT}
+    assert sg.routine_step(running, 0.2)  # a step within a shift's run is a wiggle
+    step_before = MonthValue("K", crossing[-2].month, 12.9)
+    assert month_rows.change_noise(MonthValue("K", crossing[-1].month, 13.5), step_before, signalled) is None

@@ -193,8 +193,11 @@ class Reading:
 def routine_step(reading: Reading | None, step: float) -> bool:
     """Whether a measured KPI's change of `step` from one month to the next is routine variation:
     within the upper range limit of its baseline's moving ranges (Wheeler's mR chart; `reading`
-    this month's, whose limits hold the baseline's spread). No limits: not known to be routine."""
-    if reading is None:
+    this month's, whose limits hold the baseline's spread), in a month whose own point fired no
+    rule (a small step across a limit is news). A shift or trend fires in every month of its run
+    (`_SUSTAINED`), so a step within one stays routine: "+2 s, worse" under "Still better than
+    usual" a year into a shift is the wiggle the CEO asked about. No limits: not known."""
+    if reading is None or any(signal.rule not in _SUSTAINED for signal in reading.signals):
         return False
     mean_range = reading.limits.sigma() * D2
     return mean_range > 0 and abs(step) <= RANGE_LIMIT * mean_range

@@ -65,14 +65,22 @@ def closed(conn: sa.Connection, month: date) -> sa.Row | None:
     return conn.execute(sa.select(s.month_close).where(s.month_close.c.month == month)).first()
 
 
-def close(conn: sa.Connection, viewer: Person, month: date) -> datetime:
-    """Freeze `month` for meetings and exports; returns when it was closed."""
+def may_close(conn: sa.Connection, viewer: Person, month: date) -> None:
+    """Refuses (Denied, Refused) a close `viewer` may not make: of anyone but an administrator, or
+    of a month closed already. Asked first, before anything of the month is read or said: the
+    command line told a department head what every department still owed, then that she may not
+    close (a code review)."""
     if not access.may_define(viewer):
         raise Denied(Problem("edit.denied_close"))
     already = closed(conn, month)
     if already is not None:
         when = already.closed_at  # written in the reader's format (`words`)
         raise Refused(Problem("closing.already", "month", (("month", months.key(month)), ("when", when))))
+
+
+def close(conn: sa.Connection, viewer: Person, month: date) -> datetime:
+    """Freeze `month` for meetings and exports; returns when it was closed."""
+    may_close(conn, viewer, month)
     values = monthly.report_values(conn, EVERYTHING, month)
     if not any(v.month == month for v in values):
         raise Refused(Problem("closing.no_values", "month", (("month", months.key(month)),)))
