@@ -505,6 +505,33 @@ def test_a_workbook_with_a_read_me_first_is_told_which_sheet_holds_the_table():
     assert "import.missing_columns" in [p.key for p in other.problems]
 
 
+@pytest.mark.parametrize(
+    ("first", "told"),
+    [
+        (
+            [["Values for 2026"], ["kpi", "month", "value"], ["CS_WAIT", "2026-10", "70"]],
+            "import.header_below",
+        ),
+        ([["kpi", "month", "vaule"], ["CS_WAIT", "2026-10", "70"]], "import.unknown_columns"),
+    ],
+)
+def test_a_first_sheet_that_holds_the_table_with_a_fault_is_told_its_fault_not_of_a_later_sheet(first, told):
+    """A title above the first sheet's header, or a typo in it, was told to drag last year's
+    sheet to the front, and following that imports the wrong year (a code review): a first sheet
+    that names a column of the kind is the table to fix."""
+    book = Workbook()
+    book.active.title = "2026"
+    for row in first:
+        book.active.append(row)
+    later = book.create_sheet("2025")
+    for row in ROWS:
+        later.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    keys = [p.key for p in tables.parse("measurements", out.getvalue(), "two.xlsx").problems]
+    assert told in keys and "import.table_on_later_sheet" not in keys
+
+
 class _Counted(list):
     """A row that counts how often its length is asked for."""
 

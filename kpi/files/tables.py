@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from kpi.domain import bounds, checks, company_events, cycle, identity, months, validate, vocabulary
 from kpi.domain.errors import Problem, Refused
@@ -250,12 +250,7 @@ def _read_xlsx(
                 if cells > XLSX_MAX_CELLS:
                     raise _TooWide
                 table.append(_filled(row))
-            looked = [
-                Sheet(
-                    ws.title, tuple(tuple(_filled(row)) for row in ws.iter_rows(max_row=HEADER_SEARCHED + 1))
-                )
-                for ws in shown[1:]
-            ]
+            looked = [_first_rows(ws) for ws in shown[1:]]
             firsts = (Sheet(sheet.title, tuple(tuple(row) for row in table[: HEADER_SEARCHED + 1])), *looked)
         finally:
             book.close()
@@ -279,6 +274,20 @@ def _read_xlsx(
         table = [row[skip:] for row in table]
         bare = tuple((row, column - skip) for row, column in bare if column >= skip)
     return (*_without_empty_tail(table[0], table[1:]), bare, firsts)
+
+
+def _first_rows(sheet: Any) -> Sheet:
+    """A later sheet's name and first rows, read to its real extent as the first sheet is (a
+    stale `<dimension>` would cut its columns), no wider than a sheet may be read
+    (`XLSX_MAX_CELLS`)."""
+    sheet.reset_dimensions()
+    rows, cells = [], 0
+    for row in sheet.iter_rows(max_row=HEADER_SEARCHED + 1):
+        cells += len(row)
+        if cells > XLSX_MAX_CELLS:
+            raise _TooWide
+        rows.append(tuple(_filled(row)))
+    return Sheet(sheet.title, tuple(rows))
 
 
 def _empty_left(table: list[list[str]]) -> int:
@@ -816,6 +825,12 @@ def _header_below(kind: str, body: list[list[str]]) -> int | None:
     return None
 
 
+def _names_any(kind: str, sheets: Sequence[Sheet]) -> bool:
+    """Whether the first sheet's first rows name any column of `kind` (the table is there)."""
+    rows = sheets[0].rows if sheets else ()
+    return any(column_of(kind, cell) is not None for row in rows for cell in row if cell.strip())
+
+
 def _table_elsewhere(kind: str, sheets: Sequence[Sheet]) -> str | None:
     """The name of the first later sheet of a workbook whose first rows head `kind`'s table
     (`_header_below`'s rule) where its first sheet's do not; None for none."""
@@ -833,8 +848,12 @@ def parse(kind: str, data: bytes, name: str, progress: Callable[[float], None] |
     lower = _header_below(kind, body) if header_problems else None
     if lower is not None:  # a title or notes above the table: that, not every column, is what is wrong
         header_problems = [Problem("import.header_below", "", (("row", lower),), name, 1)]
-    elsewhere = _table_elsewhere(kind, sheets) if header_problems else None
-    if elsewhere is not None:  # a "Read me" sheet first: told of unknown columns, not where the table is
+    # a "Read me" sheet first (row 1 and the rows below it name no column of the kind): told of
+    # unknown columns, not where the table is. A first sheet that names some (a typo, a title
+    # above its header) is the table to fix, whatever a later sheet holds (a code review)
+    looked = header_problems and lower is None and not _names_any(kind, sheets)
+    elsewhere = _table_elsewhere(kind, sheets) if looked else None
+    if elsewhere is not None:
         named = (("first", sheets[0].title), ("sheet", elsewhere))
         header_problems = [Problem("import.table_on_later_sheet", "", named, name, 1)]
     parsed = Parsed(kind, name, problems=header_problems, written=written_headers(header, positions))
