@@ -199,7 +199,8 @@ def test_an_overview_before_the_goals_are_in_says_there_are_none_yet(empty_app, 
     at.switch_page("pages/overview.py").run()
     assert not at.exception, at.exception
     assert [i.value for i in at.info if "goals" in i.value] == [
-        "There are no goals yet: import them on the Data page (Goals), after the KPIs that measure them."
+        "There are no goals yet: an administrator adds them (Data → Strategy → Goals) or imports them, after"
+        " the KPIs that measure them."
     ]
     assert "All 0 goals" not in texts(at)
     # and the page of survey answers says what puts one there, not that another department's is
@@ -208,7 +209,7 @@ def test_an_overview_before_the_goals_are_in_says_there_are_none_yet(empty_app, 
     assert not at.exception, at.exception
     said = [i.value for i in at.info]
     assert len(said) == 1 and said[0].startswith("No KPI is a survey score with its answers in the store")
-    assert "import the answers (Data → Data in → Survey answers)" in said[0]
+    assert "imports the answers (Data → Data in → Survey answers)" in said[0]
 
 
 # --- through the command line only ------------------------------------------------------------

@@ -116,18 +116,22 @@ def attention_badge(kind: str, word: str) -> str:
     return f":{palette.attention_look(kind).streamlit}-badge[{palette.attention_label(kind, word)}]"
 
 
-def survey_note(value: MonthValue | None, points: Sequence[MonthValue] = ()) -> str:
-    """`n = 23 answers, ± 25 — low confidence`, or an empty string for measured KPIs; with the
-    KPI's `points`, a second line when its change since the month before is sampling noise
-    (`samples.noise`): the change beside the value is then shown grey, without an arrow."""
-    note = phrases.survey_sample(value)
-    if value is None or not note:
+def value_note(
+    value: MonthValue | None, points: Sequence[MonthValue] = (), reading: Reading | None = None
+) -> str:
+    """A survey value's sample (`n = 23 answers, ± 25 — low confidence`), and with the KPI's
+    `points` a line when its change since the month before is no news (`month_rows.change_noise`,
+    with this month's `reading` for a measured KPI): the change beside the value is then shown
+    grey, without an arrow, and this says why (a measured KPI's grey "+0.02 pts" said nothing)."""
+    if value is None:
         return ""
+    note = phrases.survey_sample(value)
     before = month_before(points, value.month)
-    noise = samples.noise(value, before)
+    noise = month_rows.change_noise(value, before, reading)
     if noise is None or before is None or before.value == value.value:  # no change is none to doubt
         return note
-    return f"{note}  \n" + t(f"widget.change_{noise}", month=fmt.month_name(months.add(value.month, -1)))
+    said = t(f"widget.change_{noise}", month=fmt.month_name(months.add(value.month, -1)))
+    return "  \n".join(part for part in (note, said) if part)
 
 
 def month_before(points: Sequence[MonthValue], month: date) -> MonthValue | None:
@@ -611,11 +615,13 @@ def goal_tile(
         if process:  # a tile says a lasting change in the verdict's help: the goal's detail says it aloud
             lasting = phrases.lasting_change(reading)
             st.markdown(process, help=t("departments.process_help") + (f"\n\n{lasting}" if lasting else ""))
-        _tile_caption(row, points, month, why)
+        _tile_caption(row, points, month, why, reading)
         say([c for c in comments if c.goal == row.goal.code or (c.kpi and c.kpi == kpi.code)])
 
 
-def _tile_caption(row: GoalRow, points: Sequence[MonthValue], month: date, why: str = "") -> None:
+def _tile_caption(
+    row: GoalRow, points: Sequence[MonthValue], month: date, why: str = "", reading: Reading | None = None
+) -> None:
     """The tile's small print, one element (the browser pays per element): `why` (the status's
     reason) as a paragraph of its own, then target, gap, forecast, a year ago, the survey's base."""
     kpi = row.kpi
@@ -655,7 +661,7 @@ def _tile_caption(row: GoalRow, points: Sequence[MonthValue], month: date, why: 
                 ),
             )
         )
-    note = survey_note(row.value, points)
+    note = value_note(row.value, points, reading)
     if note:
         parts.append(note)
     st.caption("\n\n".join(filter(None, [why, "  \n".join(parts)])))

@@ -110,7 +110,7 @@ def _card(
             lasting = phrases.lasting_change(row.reading)
             st.markdown(verdict, help=t("departments.process_help") + (f"\n\n{lasting}" if lasting else ""))
         lines = [t("departments.target", target=phrases.labelled_target(row.target, kpi.unit, month))]
-        note = widgets.survey_note(row.value, points)
+        note = widgets.value_note(row.value, points, row.reading)
         if note:
             lines.append(note)
         if whose:  # another department's KPI, on a goal of this one (`kpi_cards`)

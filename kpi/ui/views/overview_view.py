@@ -35,7 +35,13 @@ def headline(
     company has none yet ("No goals are visible to you" read as a lack of access on day one)."""
     rows = [month_report.goals[node.goal.code] for node in cascade.own_tops(month_report.roots, served)]
     if not rows:  # none at all, to a reader of everything, is a company whose goals are not in yet
-        st.info(t("overview.no_goals_yet" if everyone and not month_report.goals else "overview.no_goals"))
+        if everyone and not month_report.goals:
+            where = " → ".join(
+                t(k) for k in ("nav.data", "definitions.group_strategy", "definitions.tab_goals")
+            )
+            st.info(t("overview.no_goals_yet", where=where))
+        else:
+            st.info(t("overview.no_goals"))
         return
     widgets.card_style()
     per_row = tiles_per_row(len(rows))
