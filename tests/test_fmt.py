@@ -303,15 +303,15 @@ def test_a_survey_month_without_a_margin_says_so_rather_than_plus_or_minus_nothi
 
     one = MonthValue("NPS", date(2026, 11, 1), 100.0, n=1, margin=None)
     assert (
-        widgets.survey_note(one)
+        widgets.value_note(one)
         == "n\u00a0=\u00a01\u00a0answer, too few to work out a margin of error — low confidence"
     )
     with i18n.use("da"):
-        assert "±" not in widgets.survey_note(one) and widgets.survey_note(one).startswith(
+        assert "±" not in widgets.value_note(one) and widgets.value_note(one).startswith(
             "n\u00a0=\u00a01\u00a0svar"
         )
     some = MonthValue("NPS", date(2026, 11, 1), 32.0, n=1424, margin=4.04)
-    assert widgets.survey_note(some) == "n\u00a0=\u00a01,424\u00a0answers, ±\u00a04.0\u00a0(95\xa0%)"
+    assert widgets.value_note(some) == "n\u00a0=\u00a01,424\u00a0answers, ±\u00a04.0\u00a0(95\xa0%)"
 
 
 @pytest.mark.parametrize(

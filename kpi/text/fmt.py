@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -146,6 +147,18 @@ def beside(amount: float | None, target: float | None, unit: str, direction: Dir
         if _half_up(amount, _decimals(amount, unit) + extra) != aim:
             return value(amount, unit, extra)
     return shown
+
+
+def apart(first: float, second: float, write: Callable[[float, int], str]) -> tuple[str, str]:
+    """Two figures as `write` (a figure, extra decimals) writes them, with up to two more
+    decimals on both where they would read alike and are not: a goal's path and its KPI's target
+    both read "1.7 %", a needed and a best pace both "-0.10 ‰" (`beside` holds a target as it is
+    and extends only the value beside it)."""
+    for extra in (0, 1, 2):
+        said = write(first, extra), write(second, extra)
+        if said[0] != said[1] or first == second:
+            return said
+    return said
 
 
 def span(low: str, high: str) -> str:

@@ -546,21 +546,16 @@ def goal_reason(row: GoalRow, month: date) -> str:
     if row.reason is verdicts.Reason.LOW_CONFIDENCE and row.value and row.value.n and row.value.margin:
         return _too_few(row, unit, month)
     start = fmt.day_unbroken(row.goal.start) if row.goal.start else ""
-    extra, kpi_target = 0, fmt.value(row.kpi_target, unit)
-    level = verdicts.on_pace(row.goal, month)
-    while (
-        extra < 2
-        and level is not None
-        and fmt.value(level, unit, extra) == fmt.value(row.kpi_target, unit, extra)
-    ):
-        extra += 1  # the path and the KPI's target read alike: both "1.7 %" (a CEO's trial)
-        kpi_target = fmt.value(row.kpi_target, unit, extra)
+    level, aimed = verdicts.on_pace(row.goal, month), fmt.value(row.kpi_target, unit)
+    now = None
+    if level is not None and row.kpi_target is not None:  # both "1.7 %" for churn (a CEO's trial)
+        now, aimed = fmt.apart(level, row.kpi_target, lambda amount, extra: fmt.value(amount, unit, extra))
     return t(
         f"reason.{row.reason}",
-        pace=goal_pace(row, month, extra),
+        pace=goal_pace(row, month, now),
         target=fmt.value(row.goal.target, unit),
         start=start,
-        kpi_target=kpi_target,
+        kpi_target=aimed,
     )
 
 
@@ -589,9 +584,9 @@ def _too_few(row: GoalRow, unit: str, month: date) -> str:
     )
 
 
-def goal_pace(row: GoalRow, month: date, extra_decimals: int = 0) -> str:
+def goal_pace(row: GoalRow, month: date, now: str | None = None) -> str:
     """`1.5 % by Dec 2027 (the path is at 1.6 % this month)`: where the goal's path stands (its
-    level this month with `extra_decimals`)."""
+    level this month as `now` writes it, where given)."""
     level = verdicts.on_pace(row.goal, month)
     if level is None or row.goal.deadline is None:
         return ""
@@ -600,7 +595,7 @@ def goal_pace(row: GoalRow, month: date, extra_decimals: int = 0) -> str:
         "reason.on_pace",
         target=fmt.value(row.goal.target, unit),
         deadline=fmt.month_unbroken(row.goal.deadline),
-        now=fmt.value(level, unit, extra_decimals),
+        now=now or fmt.value(level, unit),
     )
 
 

@@ -182,13 +182,10 @@ def reason(found: Reason) -> str:
             values[name] = value
     paces = dict(found.params)
     needed, best = paces.get("pace_needed"), paces.get("pace_best")
-    for extra in (1, 2):  # two different paces must not read the same
-        if not isinstance(needed, int | float) or not isinstance(best, int | float):
-            break
-        if values["pace_needed"] != values["pace_best"]:
-            break
-        values["pace_needed"] = _pace(needed, found.unit, extra)
-        values["pace_best"] = _pace(best, found.unit, extra)
+    if isinstance(needed, int | float) and isinstance(best, int | float):  # two paces never read alike
+        values["pace_needed"], values["pace_best"] = fmt.apart(
+            needed, best, lambda amount, extra: _pace(amount, found.unit, extra)
+        )
     return t(f"smart.reason.{found.key}", **values)
 
 

@@ -491,7 +491,7 @@ def kpi_metric(
     """A KPI's value with its change since last month and a sparkline, under its full name; shown
     beside a `target`, with the decimals that tell it from the target (`fmt.beside`); a survey
     score's change that sampling alone explains (`noise`, `samples.noise`) is no news: grey,
-    without an arrow, the survey's note under the value says so (`survey_note`).
+    without an arrow, the note under the value says so (`value_note`).
 
     The name stands on its own, in two lines of room (`clamped`): `st.metric`'s label is one line,
     cut off with "…" on a card a quarter of the page wide, and a name that wraps on one card and
