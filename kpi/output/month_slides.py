@@ -105,7 +105,7 @@ def _priority_line(result: priorities.Compliance, unit: str) -> Line:
                 else ("broken_priority", t("deck.broken"))
             )
         )
-    notes = []
+    notes = [why] if why else []  # what the share is a share of: "74.5 %" alone had no unit (a CEO's trial)
     if event is not None and (worst := phrases.worst_day(event)):
         notes.append(worst)
     if result.measured:
