@@ -62,8 +62,8 @@ def test_a_late_value_ranks_below_everything_red_and_above_goals_at_risk():
     items = attention.items(handmade.month_report(), handmade.ACTIONS, late={"DOWN": 5})
     assert [(i.kind, i.code, i.detail) for i in items] == [
         (Kind.MISMATCH, "S1", "green_parts_red_whole"),
+        (Kind.RED_KPI, "NPS", ""),  # a strategic goal's KPI: right after the strategic goals
         (Kind.MISSED, "O3", ""),
-        (Kind.RED_KPI, "NPS", ""),  # the furthest from its target first
         (Kind.RED_KPI, "PAGE", ""),
         (Kind.LATE, "DOWN", "5"),
         (Kind.AT_RISK, "O2", ""),
