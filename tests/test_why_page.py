@@ -209,3 +209,20 @@ def test_only_the_open_tab_runs_and_each_opens_on_its_own(app):
         assert not at.exception, (tab, at.exception)
         assert [name for name in WHY_TABS if at.tabs[why_tab(name)].children] == [tab]
     assert at.get("echarts_chart")  # the words tab's chart of comments per touchpoint
+
+
+def test_a_phone_gets_the_month_and_its_split_in_the_columns_that_answer(app):
+    """On a phone the segment table and the split of the change scrolled sideways for their
+    verdict and parts (a CEO's trial): each comes twice, the whole table for a screen and, for a
+    phone, the columns that answer (`widgets.SCREEN_STYLE` shows one of them), with the split's
+    long heading short so its last column fits."""
+    at = _open(app, CX_DIRECTOR)
+    frames = list(at.dataframe)
+    orders = [list(frame.proto.column_order) for frame in frames]
+    assert ["Group", "Score", "Change", "Significant?"] in orders
+    assert ["Group", "Part of the change", "Mix", "Rate"] in orders
+    split = next(
+        f for f in frames if list(f.proto.column_order) == ["Group", "Part of the change", "Mix", "Rate"]
+    )
+    assert '"label": "Part"' in split.proto.columns
+    assert len(frames) == len(orders) and sum(1 for order in orders if not order) >= 2  # and the whole ones

@@ -134,7 +134,12 @@ def month_table(sliced: Slice) -> list[str]:
     frame = pd.DataFrame.from_records([_month_row(cell, kpi, fmt.month(sliced.before)) for cell in rows])
     verdict = t("segments.col_verdict")
     config = {verdict: widgets.labels(verdict_looks(higher))}
-    widgets.dataframe(frame, hide_index=True, width="stretch", column_config=config)
+    widgets.screen_style()
+    with st.container(key="wide-month-table"):
+        widgets.dataframe(frame, hide_index=True, width="stretch", column_config=config)
+    with st.container(key="phone-month-table"):  # the answer's four columns, no sideways scroll
+        shown = [t(f"segments.col_{name}") for name in ("group", "score", "change", "verdict")]
+        widgets.dataframe(frame, hide_index=True, width="stretch", column_config=config, column_order=shown)
     return [cell.group for cell in rows if cell.group != ALL]
 
 
@@ -213,7 +218,15 @@ def split_table(sliced: Slice) -> None:
         }
         for p in parts
     ]
-    widgets.dataframe(pd.DataFrame.from_records(records), hide_index=True, width="stretch")
+    frame = pd.DataFrame.from_records(records)
+    with st.container(key="wide-split-table"):
+        widgets.dataframe(frame, hide_index=True, width="stretch")
+    with st.container(key="phone-split-table"):  # the parts that add up to the change, on a screen
+        shown = [t(f"segments.col_{name}") for name in ("group", "part", "mix", "rate")]
+        short = {
+            shown[1]: st.column_config.TextColumn(t("segments.col_part_short"))
+        }  # its long head cut "Rate"
+        widgets.dataframe(frame, hide_index=True, width="stretch", column_order=shown, column_config=short)
 
 
 def _from_to(before: float | None, now: float | None, unit: str) -> str:
