@@ -128,6 +128,10 @@ def changes(month_report: report.MonthReport, scope: Scope) -> None:
 
         worse = sum(not f.is_better for f in others)
         label = t("overview.other_changes", count=len(others), worse=worse, better=len(others) - worse)
+        # the goals that went red among them, counted on the fold: a CEO read "Turned worse:
+        # nothing beyond normal variation" while seven goals had gone off track under it
+        red = sum(1 for f in others if f.kind == "goal" and GoalStatus(f.after).is_red and not f.is_better)
+        label += t("overview.other_changes_red", count=red) if red else ""
         widgets.folded("overview.other_changes", label, other_changes)
 
 
