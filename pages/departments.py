@@ -35,7 +35,8 @@ history = data.history(ctx.url, scope, months.add(ctx.month, -departments_view.T
 comments = data.commentary(ctx.url, scope, ctx.month, ctx.month, ctx.language)
 facts = data.card_facts(ctx.url, scope, ctx.month, ctx.language)
 events = data.company_events(ctx.url, scope, ctx.language)
-departments_view.kpi_cards(month_report, history, comments, facts, events, (code, visible))
+service = data.service_priorities(ctx.url, scope, ctx.language)
+departments_view.kpi_cards(month_report, history, comments, facts, events, (code, visible), service)
 
 if shown := departments_view.months_shown(history):  # "the last 0 months" over nothing, before
     st.subheader(t("departments.trends", count=shown))
@@ -48,10 +49,7 @@ with goals_col:
 with priorities_col:
     st.subheader(t("departments.priorities"))
     values = [v for series in history.values() for v in series]
-    results = [
-        priorities.compliance(p, values, ctx.month)
-        for p in data.service_priorities(ctx.url, scope, ctx.language)
-    ]
+    results = [priorities.compliance(p, values, ctx.month) for p in service]
     departments_view.service_priorities(results, {k.code: k for k in data.kpis(ctx.url, scope, ctx.language)})
 
 people = {p.email: p for p in data.people(ctx.url)}
@@ -64,9 +62,7 @@ with actions_col:
     verdicts = data.initiative_verdicts(ctx.url, scope, ctx.month, ctx.language)
     widgets.action_list(actions, people, ctx.month, {g.code: g.title for g in goals}, verdicts)
     # off track, or a broken service priority on it, without an action: first
-    wanted = attention.wanting_a_plan(
-        month_report, actions, data.service_priorities(ctx.url, scope, ctx.language)
-    )
+    wanted = attention.wanting_a_plan(month_report, actions, service)
     forms.new_action(ctx, goals, list(people.values()), key="departments", actions=actions, wanted=wanted)
     forms.action_status(ctx, actions, goals, key="departments", people=list(people.values()))
 with comments_col:

@@ -251,6 +251,10 @@ def test_a_survey_change_that_sampling_explains_is_shown_grey_and_said_so(app, a
     at = app(month="2026-09", department="IT").switch_page("pages/departments.py").run()
     downtime = next(m for m in at.metric if m.label == september.kpi.name)
     assert downtime.proto.color != downtime.proto.MetricColor.GRAY and downtime.proto.delta
+    # and the note under it says why it is coloured (a head read a red change with no word)
+    assert "The change since Aug is larger than its usual month-to-month variation." in " ".join(
+        c.value for c in at.caption
+    )
     checked.add(None)
     assert checked == {None, *samples.Noise}, checked
 
@@ -799,7 +803,8 @@ def test_tiles_say_how_far_from_target(app):
     at = app(month="2026-10").run()
     captions = "\n".join(c.value for c in at.caption)
     assert "Now: 6\xa0pts short of target" in captions  # NPS +34 against +40
-    assert "Same month last year:" in captions
+    # against the same month a year before, named once ("Same month last year: … since Oct 2025")
+    assert re.search(r"Year on year: [+-][^\n]* (than|since) Oct\xa02025", captions), captions
 
 
 @pytest.mark.reads_only
@@ -907,6 +912,31 @@ def test_a_lasting_change_says_what_makes_its_new_level_the_usual(app, app_url):
     ]
     assert len(counted) == 1 and where in counted[0]
     assert not [c.value for c in at.caption if said in c.value]  # not on every card
+
+
+@pytest.mark.reads_only
+def test_a_kpi_card_says_its_service_priority_is_broken_as_the_overview_does(app, app_url):
+    """The delivery slot's card said "Close" against its month target while the Overview and the
+    goal said the promise to customers on it was broken (a department head's trial): the card
+    says it too, first under its value; a card whose priority holds says nothing of it."""
+    from kpi.domain import attention as attention_
+    from kpi.store import engine, queries
+
+    built = month_report(app_url)
+    with engine.reading(engine.create(app_url)) as conn:
+        kept = attention_.compliance(built, queries.service_priorities(conn, EVERYTHING, "en"))
+    broken = [c for c in kept if c.is_met_now is False]
+    assert broken and any(c.is_met_now for c in kept)  # the demo month has both
+    first = broken[0]
+    department = built.kpis[first.priority.kpi].kpi.department
+    at = app(month="2026-10", department=department).switch_page(DEPARTMENTS).run()
+    assert not at.exception
+    said = f"⚠ **Service priority broken**: {plain.markdown(first.priority.text)} (met in {first.met} of the last"
+    captions = [c.value for c in at.caption]
+    assert any(c.startswith(said) for c in captions), captions
+    held = [c for c in kept if c.is_met_now and built.kpis[c.priority.kpi].kpi.department == department]
+    for c in held:
+        assert not any(plain.markdown(c.priority.text) in caption for caption in captions)
 
 
 DEPARTMENTS = "pages/departments.py"

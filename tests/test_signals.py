@@ -288,7 +288,8 @@ def test_a_step_within_the_moving_ranges_upper_limit_is_routine():
     signalled = sg.read(crossing, crossing[-1].month, Direction.LOWER, None)
     assert signalled is not None and signalled.variation is Variation.CONCERN
     assert Rule.OUTSIDE in {signal.rule for signal in signalled.signals}
-    assert not sg.routine_step(signalled, 0.6)
+    assert not sg.routine_step(signalled, 0.6)  # towards the signal's side: news
+    assert sg.routine_step(signalled, -0.6)  # back from it: a wiggle
     shifted = series([10.0, 11.0] * 10 + [11.8, 12.0, 11.9, 12.1, 11.8, 12.0, 11.9, 12.1])  # a shift runs
     running = sg.read(shifted, shifted[-1].month, Direction.LOWER, None)
     assert running is not None and {signal.rule for signal in running.signals} == {Rule.SHIFT}

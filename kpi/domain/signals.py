@@ -193,14 +193,27 @@ class Reading:
 def routine_step(reading: Reading | None, step: float) -> bool:
     """Whether a measured KPI's change of `step` from one month to the next is routine variation:
     within the upper range limit of its baseline's moving ranges (Wheeler's mR chart; `reading`
-    this month's, whose limits hold the baseline's spread), in a month whose own point fired no
-    rule (a small step across a limit is news). A shift or trend fires in every month of its run
-    (`_SUSTAINED`), so a step within one stays routine: "+2 s, worse" under "Still better than
-    usual" a year into a shift is the wiggle the CEO asked about. No limits: not known."""
-    if reading is None or any(signal.rule not in _SUSTAINED for signal in reading.signals):
+    this month's, whose limits hold the baseline's spread), unless the step went the way of a
+    rule its own point fired (a small step across a limit is news). A step back from such a
+    point, and a step within a shift or trend (they fire in every month of their run,
+    `_SUSTAINED`), stay routine: "-1.1 pts, worse" in red under "Still better than usual"
+    was the wiggle the CEO and a head asked about. No limits: not known."""
+    if reading is None:
+        return False
+    towards = 1 if step > 0 else -1
+    if any(signal.rule not in _SUSTAINED and signal.side == towards for signal in reading.signals):
+        return False
+    return not large_step(reading, step)
+
+
+def large_step(reading: Reading | None, step: float) -> bool:
+    """Whether a measured KPI's change of `step` from one month to the next lies beyond the upper
+    range limit of its baseline's moving ranges: a jump larger than its routine variation makes
+    (`routine_step`'s limit). No limits: not known."""
+    if reading is None:
         return False
     mean_range = reading.limits.sigma() * D2
-    return mean_range > 0 and abs(step) <= RANGE_LIMIT * mean_range
+    return mean_range > 0 and abs(step) > RANGE_LIMIT * mean_range
 
 
 def standard_error(margin: float | None) -> float | None:

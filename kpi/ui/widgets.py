@@ -19,7 +19,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from kpi.domain import company_events, month_rows, months, outlook, samples
+from kpi.domain import company_events, month_rows, months, outlook, samples, signals
 from kpi.domain.company_events import Band, CompanyEvent
 from kpi.domain.initiatives import Verdict
 from kpi.domain.model import Action, Commentary, GoalStatus, Kpi, KpiStatus, MonthValue, Origin, Person
@@ -128,9 +128,17 @@ def value_note(
     note = phrases.survey_sample(value)
     before = month_before(points, value.month)
     noise = month_rows.change_noise(value, before, reading)
+    month = fmt.month_name(months.add(value.month, -1))
+    if (
+        before is not None
+        and noise is None
+        and value.n is None
+        and signals.large_step(reading, value.value - before.value)
+    ):
+        return t("widget.change_large", month=month)  # a coloured change said why too (a head's trial)
     if noise is None or before is None or before.value == value.value:  # no change is none to doubt
         return note
-    said = t(f"widget.change_{noise}", month=fmt.month_name(months.add(value.month, -1)))
+    said = t(f"widget.change_{noise}", month=month)
     return "  \n".join(part for part in (note, said) if part)
 
 

@@ -8,10 +8,10 @@ from datetime import date
 
 import streamlit as st
 
-from kpi.domain import company_events, month_rows, months, priorities, report
+from kpi.domain import attention, company_events, month_rows, months, priorities, report
 from kpi.domain.access import Scope
 from kpi.domain.company_events import CompanyEvent
-from kpi.domain.model import Commentary, JourneyPhase, Kpi, MonthValue
+from kpi.domain.model import Commentary, JourneyPhase, Kpi, MonthValue, ServicePriority
 from kpi.output import charts
 from kpi.text import fmt, palette, phrases, plain
 from kpi.text.i18n import t
@@ -56,8 +56,11 @@ def kpi_cards(
     facts: widgets.CardFacts = widgets.NO_CARD_FACTS,
     events: Sequence[CompanyEvent] = (),
     home: tuple[str, Mapping[str, str]] | None = None,
+    service: Sequence[ServicePriority] = (),
 ) -> None:
-    """A card per KPI by journey phase; `facts` flag a late value and say where each came from;
+    """A card per KPI by journey phase (one whose service priority of `service` is broken
+    this month says so, as the Overview and the goal do: the card said "Close" against its month
+    target while they said the promise to customers was broken, a head's trial); `facts` flag a late value and say where each came from;
     each card's sparkline shades the months of the company `events` bearing on its KPI. On a
     department's page (`home`: its code, and the names of the departments the reader reads) a
     KPI of another department, there because it measures a goal of this one, says whose it is
@@ -74,6 +77,7 @@ def kpi_cards(
     lasting = [row for row in month_report.kpis.values() if row.reading is not None and row.reading.moved]
     if lasting:  # once for the page: on each card it took a third of a phone's screen
         st.caption(t("departments.lasting", count=len(lasting), what=phrases.lasting_what()))
+    kept = attention.compliance(month_report, service)
     widgets.card_style()
     for phase, rows in by_phase(list(month_report.kpis.values())):
         st.markdown(f"#### {phase_title(phase)}")
@@ -83,7 +87,10 @@ def kpi_cards(
             ):
                 with column:
                     whose = elsewhere.get(row.kpi.code)
-                    _card(row, history.get(row.kpi.code, []), month_report.month, facts, events, whose)
+                    broken = [c for c in kept if c.priority.kpi == row.kpi.code and c.is_met_now is False]
+                    _card(
+                        row, history.get(row.kpi.code, []), month_report.month, facts, events, whose, broken
+                    )
                     widgets.say([c for c in comments if c.kpi == row.kpi.code])
 
 
@@ -94,6 +101,7 @@ def _card(
     facts: widgets.CardFacts,
     events: Sequence[CompanyEvent],
     whose: str | None = None,
+    broken: Sequence[priorities.Compliance] = (),
 ) -> None:
     kpi = row.kpi
     with st.container(border=True):
@@ -109,7 +117,16 @@ def _card(
         if verdict:  # a lasting change in the help: the page says it once above the cards (`kpi_cards`)
             lasting = phrases.lasting_change(row.reading)
             st.markdown(verdict, help=t("departments.process_help") + (f"\n\n{lasting}" if lasting else ""))
-        lines = [t("departments.target", target=phrases.labelled_target(row.target, kpi.unit, month))]
+        lines = [
+            t(
+                "departments.card_priority_broken",
+                text=plain.markdown(c.priority.text),
+                met=c.met,
+                count=c.measured,
+            )
+            for c in broken
+        ]
+        lines.append(t("departments.target", target=phrases.labelled_target(row.target, kpi.unit, month)))
         note = widgets.value_note(row.value, points, row.reading)
         if note:
             lines.append(note)
