@@ -512,6 +512,9 @@ def test_the_overview_shows_the_calendar_and_the_viewers_own_items_first(owed_ap
     assert links[-3:] == ["goal=S3", "department=IT", "goal=S3"]  # the action, the value, the acceptance
     assert "**Shop up** · Value missing" in shown and "**Few open tickets** · Goal to accept" in shown
     assert "Wait on the phone" not in shown and "Short waits" not in shown  # Service's, not theirs
+    # how many are overdue, in a line; who owes what in its help (in full it was a wall on a phone)
+    intro = next(m for m in at.markdown if "of them are overdue" in str(m.value))
+    assert intro.value == ":small[:gray[3 of them are overdue.]]" and intro.help.startswith("Who owes what:")
     at = run("pages/overview.py", CEO, "da")
     danish = " ".join(str(m.value) for m in at.markdown)
     assert "1 punkt venter på dig" in danish and "**Service** · 3 punkter" in danish

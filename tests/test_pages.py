@@ -139,10 +139,10 @@ def test_overview_puts_attention_above_changes_and_folds_flips_that_are_no_signa
     # the goals that went red among them are counted on the fold (a CEO read "nothing beyond
     # normal variation" over seven goals gone off track)
     red = sum(1 for f in noise if f.kind == "goal" and GoalStatus(f.after).is_red and not f.is_better)
-    among = {0: "", 1: "; among them 1 goal now off track or missed, in what needs attention above"}
+    among = {0: "", 1: "; 1 goal now off track or missed among them (in what needs attention)"}
     assert [e.label for e in folded] == [
         f"{len(noise)} other status changes, within normal variation: {worse} worse, {len(noise) - worse} better"
-        + among.get(red, f"; among them {red} goals now off track or missed, in what needs attention above")
+        + among.get(red, f"; {red} goals now off track or missed among them (in what needs attention)")
     ]
     # an empty side of the signalled changes points there with its count ("Nothing." read as a
     # calm month, and "Nothing beyond normal variation" hid 22 goals and KPIs turned worse)
