@@ -105,9 +105,8 @@ def _priority_line(result: priorities.Compliance, unit: str) -> Line:
                 else ("broken_priority", t("deck.broken"))
             )
         )
-    notes = [why] if why else []  # what the share is a share of: "74.5 %" alone had no unit (a CEO's trial)
-    if event is not None and (worst := phrases.worst_day(event)):
-        notes.append(worst)
+    # what the share is a share of, and its worst day: "74.5 %" alone had no unit (a CEO's trial)
+    notes = [why] if why else []
     if result.measured:
         notes.append(t("departments.met_months", met=result.met, count=result.measured))
     return Line(priority.text, value, target, None, " · ".join(notes), flag=flag, why=why)
