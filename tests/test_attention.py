@@ -13,6 +13,7 @@ from kpi.domain.model import (
     Aggregation,
     Direction,
     Goal,
+    GoalStatus,
     Kpi,
     Level,
     MonthValue,
@@ -541,3 +542,25 @@ def test_a_value_not_in_owes_its_number_not_a_word():
         found = [i for i in attention.items(built, [], [], late=late) if i.code == "WAIT"]
         assert [(i.kind, i.commented) for i in found] == [(kind, None)]
         assert attention.explained(found[0]) is None
+
+
+def test_a_broken_priority_owes_one_plan_under_its_number_s_own_department_s_goal():
+    """The action a broken priority owes goes under the most strategic goal on its KPI in the
+    KPI's own department (its owner owns the number and may plan there; the board's goal on the
+    same KPI would lead where no form is), once per KPI whatever number of its priorities broke,
+    and not at all while a goal on the KPI owes a plan already (a code review)."""
+    wait = ServicePriority("P_WAIT", "Callers wait at most 50 seconds", "WAIT", 50.0, "<=")
+    again = ServicePriority("P_WAIT2", "Callers wait at most 45 seconds", "WAIT", 45.0, "<=")
+    board = Goal("S9", Level.STRATEGIC, "The board wants short waits", "WAIT", "MGMT", baseline=100, target=60,
+                 start=date(2026, 1, 1), deadline=date(2026, 12, 31))  # fmt: skip
+    built = report.build(OCTOBER, handmade.KPIS, [*handmade.GOALS, board], handmade.VALUES)
+    kept = attention.compliance(built, [wait, again])
+    assert [c.is_met_now for c in kept] == [False, False]
+    found = attention.unplanned_priorities(built, [], kept)
+    assert [(p.code, goal) for p, goal in found] == [("P_WAIT", "O1")]  # customer service's, once
+    assert "O1" in attention.wanting_a_plan(built, [], [wait, again])
+    planned = [Action(1, "S9", "Hire", None, None, ActionStatus.PLANNED)]  # a plan on its number
+    assert attention.unplanned_priorities(built, planned, kept) == []
+    red = replace(built.goals["O1"], status=GoalStatus.OFF_TRACK)  # its goal owes a plan already
+    built.goals["O1"] = red
+    assert "O1" in attention.unplanned(built, []) and attention.unplanned_priorities(built, [], kept) == []

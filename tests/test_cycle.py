@@ -513,8 +513,8 @@ def test_the_overview_shows_the_calendar_and_the_viewers_own_items_first(owed_ap
     assert "**Shop up** · Value missing" in shown and "**Few open tickets** · Goal to accept" in shown
     assert "Wait on the phone" not in shown and "Short waits" not in shown  # Service's, not theirs
     # how many are overdue, in a line; who owes what in its help (in full it was a wall on a phone)
-    intro = next(m for m in at.markdown if "of them are overdue" in str(m.value))
-    assert intro.value == ":small[:gray[3 of them are overdue.]]" and intro.help.startswith("Who owes what:")
+    intro = next(c for c in at.caption if "of them are overdue" in str(c.value))
+    assert intro.value == "3 of them are overdue." and intro.help.startswith("Who owes what. Values:")
     at = run("pages/overview.py", CEO, "da")
     danish = " ".join(str(m.value) for m in at.markdown)
     assert "1 punkt venter på dig" in danish and "**Service** · 3 punkter" in danish

@@ -268,31 +268,33 @@ def test_no_assurance_while_a_shift_says_the_process_has_moved():
 
 def test_a_step_within_the_moving_ranges_upper_limit_is_routine():
     """A measured KPI's change from one month to the next is routine variation while it lies
-    within 3.268 mean moving ranges of its baseline (Wheeler's mR chart): "+0.02 pts" of churn
-    stood red beside NPS's "-2 pts" in grey, a wiggle told as news (a CEO's trial)."""
+    within 3.268 mean moving ranges of its baseline (Wheeler's mR chart) and crosses none of its
+    limits: "+0.02 pts" of churn stood red beside NPS's "-2 pts" in grey, a wiggle told as news
+    (a CEO's trial); a small step across a limit is news (a code review)."""
     from kpi.domain import month_rows, samples
     from kpi.domain.model import MonthValue
 
     points = series([10.0, 12.0] * 10)  # every moving range 2: the upper range limit is 6.536
     month = points[-1].month
     reading = sg.read(points, month, Direction.LOWER, None)
-    assert reading is not None
-    assert sg.routine_step(reading, 6.5) and sg.routine_step(reading, -6.5)
-    assert not sg.routine_step(reading, 6.6) and not sg.routine_step(None, 0.1)
+    assert reading is not None and reading.limits.lower < 6.0 and reading.limits.upper > 16.0
+    assert sg.routine_step(reading, 12.0, 6.0) and sg.routine_step(reading, 6.0, 12.0)  # 6 within 6.536
+    assert not sg.routine_step(reading, 10.0, 16.6)  # a jump of 6.6: larger than routine
+    assert not sg.routine_step(None, 10.0, 10.1)  # no limits: not known
     before, now = MonthValue("K", month, 12.0), MonthValue("K", month, 18.6)
     assert month_rows.change_noise(now, before, reading) is None  # news
     assert month_rows.change_noise(MonthValue("K", month, 14.0), before, reading) is samples.Noise.ROUTINE
     assert month_rows.change_noise(MonthValue("K", month, 14.0), before, None) is None  # no limits: not known
-    # a small step that crosses a limit is news: the month's own signal says so (a code review)
-    crossing = series([10.0, 11.0] * 10 + [12.9, 13.5])
-    signalled = sg.read(crossing, crossing[-1].month, Direction.LOWER, None)
-    assert signalled is not None and signalled.variation is Variation.CONCERN
-    assert Rule.OUTSIDE in {signal.rule for signal in signalled.signals}
-    assert not sg.routine_step(signalled, 0.6)  # towards the signal's side: news
-    assert sg.routine_step(signalled, -0.6)  # back from it: a wiggle
-    shifted = series([10.0, 11.0] * 10 + [11.8, 12.0, 11.9, 12.1, 11.8, 12.0, 11.9, 12.1])  # a shift runs
-    running = sg.read(shifted, shifted[-1].month, Direction.LOWER, None)
-    assert running is not None and {signal.rule for signal in running.signals} == {Rule.SHIFT}
-    assert sg.routine_step(running, 0.2)  # a step within a shift's run is a wiggle
-    step_before = MonthValue("K", crossing[-2].month, 12.9)
-    assert month_rows.change_noise(MonthValue("K", crossing[-1].month, 13.5), step_before, signalled) is None
+    # a small step across a limit is news; further out beyond it, or back, a wiggle
+    upper = reading.limits.upper
+    assert sg.crossed(reading, upper - 0.1, upper + 0.1) and not sg.routine_step(
+        reading, upper - 0.1, upper + 0.1
+    )
+    assert sg.routine_step(reading, upper + 0.1, upper + 0.3) and sg.routine_step(
+        reading, upper + 0.3, upper + 0.1
+    )
+    assert not sg.crossed(reading, upper + 0.1, upper + 0.3)
+    # a baseline that never varied knows no routine: a step back from 15 to 10 is news
+    flat = series([10.0] * 20)
+    still = sg.read(flat, flat[-1].month, Direction.LOWER, None)
+    assert still is not None and not sg.routine_step(still, 15.0, 10.0)

@@ -231,3 +231,13 @@ def test_specific_is_judged_on_the_goals_own_text_in_every_language(demo_url):
     store.dispose()
     assert danish.title == "Bedre" and not smart.specific(danish).passed  # its translation alone would fail
     assert after == before
+
+
+def test_a_pace_too_small_to_show_at_first_still_reads_as_a_rise_or_a_fall():
+    """Two paces a decimal more tells apart read "+0.004 pts" inside the sentence, and a pace of
+    nothing "+0.0 pts" (a code review): a rise or a fall wherever one shows, a bare figure where none."""
+    with i18n.use("en"):
+        assert words._pace(0.004, "%", 2) == "a rise of 0.004\xa0pts"
+        assert words._pace(-0.003, "%", 2) == "a fall of 0.003\xa0pts"
+        assert words._pace(0.004, "%") == "0.0\xa0pts"  # too small to show: no rise said
+        assert words._pace(0.0, "%") == "0.0\xa0pts"

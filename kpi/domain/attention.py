@@ -358,20 +358,31 @@ def unplanned_priorities(
 ) -> list[tuple[ServicePriority, str]]:
     """The service priorities broken this month (`kept`: `compliance`) whose number has no plan
     as their attention item tells it (no open action on a goal of their KPI, nor aimed at it),
-    each with the goal an action for it goes under: the most strategic on its KPI. A priority
-    whose KPI measures no goal has none (an action serves a goal). Their KPI's owner owes one
-    (`kpi.domain.owed`): two promises to customers broken for twelve months, "no action yet",
-    asked nobody for one (a CEO's trial)."""
-    plans, tops = _Plans(report, actions), kpi_goals(report)
-    out = []
+    one per KPI, each with the goal an action for it goes under: the most strategic on its KPI
+    in the KPI's own department, whose owner owns the number (`kpi_owners`) and may plan there,
+    else the most strategic anywhere. A priority whose KPI measures no goal has none (an action
+    serves a goal), and one whose KPI has a goal that owes a plan already (`unplanned`) owes no
+    second. Its number's owner owes one (`kpi.domain.owed`): two promises to customers broken
+    for twelve months, "no action yet", asked nobody for one (a CEO's trial)."""
+    plans, owing = _Plans(report, actions), set(unplanned(report, actions))
+    anywhere: dict[str, str] = {}
+    at_home: dict[str, str] = {}  # the most strategic goal on the KPI in the KPI's own department
+    for row in _strategic_first(report):
+        if row.kpi is None or row.goal.retired_at is not None:
+            continue
+        anywhere.setdefault(row.kpi.code, row.goal.code)
+        if row.goal.department == row.kpi.department:
+            at_home.setdefault(row.kpi.code, row.goal.code)
+    homes = anywhere | at_home
+    out: dict[str, tuple[ServicePriority, str]] = {}
     for result in kept:
         kpi = result.priority.kpi
-        top = tops.get(kpi)
-        if result.is_met_now is not False or top is None or top.goal.retired_at is not None:
+        goals = plans.goals_of.get(kpi, [])
+        if result.is_met_now is not False or kpi not in homes or kpi in out or owing & set(goals):
             continue
-        if not plans._actions(plans.goals_of.get(kpi, []), kpi):
-            out.append((result.priority, top.goal.code))
-    return out
+        if not plans._actions(goals, kpi):
+            out[kpi] = (result.priority, homes[kpi])
+    return list(out.values())
 
 
 def wanting_a_plan(

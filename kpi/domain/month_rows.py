@@ -203,7 +203,7 @@ def change_noise(
     found = samples.noise(now, before)
     if found is not None or now is None or before is None or now.n is not None or before.n is not None:
         return found
-    return samples.Noise.ROUTINE if signals.routine_step(reading, now.value - before.value) else None
+    return samples.Noise.ROUTINE if signals.routine_step(reading, before.value, now.value) else None
 
 
 def _delta(now: MonthValue | None, then: MonthValue | None) -> float | None:

@@ -190,30 +190,37 @@ class Reading:
         return any(s.rule in _SUSTAINED for s in self.signals)
 
 
-def routine_step(reading: Reading | None, step: float) -> bool:
-    """Whether a measured KPI's change of `step` from one month to the next is routine variation:
-    within the upper range limit of its baseline's moving ranges (Wheeler's mR chart; `reading`
-    this month's, whose limits hold the baseline's spread), unless the step went the way of a
-    rule its own point fired (a small step across a limit is news). A step back from such a
-    point, and a step within a shift or trend (they fire in every month of their run,
-    `_SUSTAINED`), stay routine: "-1.1 pts, worse" in red under "Still better than usual"
-    was the wiggle the CEO and a head asked about. No limits: not known."""
-    if reading is None:
+def routine_step(reading: Reading | None, before: float, now: float) -> bool:
+    """Whether a measured KPI's change from `before` to `now` (consecutive months) is routine
+    variation (Wheeler's mR chart; `reading` this month's, whose limits hold the baseline's
+    spread): within the upper range limit of its baseline's moving ranges (`large_step`), and
+    not across one of its limits (`crossed`): "+2 s, worse" in red under "Still better than
+    usual" was the wiggle the CEO and a head asked about, where a step beyond a limit, however
+    small, is news. A step further out beyond a limit crossed before, or within a shift or trend
+    (they fire in every month of their run), stays routine. No limits, or a baseline that never
+    varied: not known."""
+    if reading is None or reading.limits.sigma() <= 0:
         return False
-    towards = 1 if step > 0 else -1
-    if any(signal.rule not in _SUSTAINED and signal.side == towards for signal in reading.signals):
-        return False
-    return not large_step(reading, step)
+    return not large_step(reading, now - before) and not crossed(reading, before, now)
 
 
 def large_step(reading: Reading | None, step: float) -> bool:
     """Whether a measured KPI's change of `step` from one month to the next lies beyond the upper
-    range limit of its baseline's moving ranges: a jump larger than its routine variation makes
-    (`routine_step`'s limit). No limits: not known."""
+    range limit of its baseline's moving ranges: a jump larger than its routine variation makes.
+    No limits: not known."""
     if reading is None:
         return False
     mean_range = reading.limits.sigma() * D2
     return mean_range > 0 and abs(step) > RANGE_LIMIT * mean_range
+
+
+def crossed(reading: Reading | None, before: float, now: float) -> bool:
+    """Whether the step from `before` to `now` took the KPI across one of `reading`'s limits:
+    from within (or the other side) to beyond it."""
+    if reading is None:
+        return False
+    limits = reading.limits
+    return (now > limits.upper >= before) or (now < limits.lower <= before)
 
 
 def standard_error(margin: float | None) -> float | None:

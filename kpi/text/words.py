@@ -192,9 +192,9 @@ def reason(found: Reason) -> str:
 def _pace(amount: float, unit: str, extra_decimals: int = 0) -> str:
     """A change a month as words say one: "a fall of 9.1 s" ("kræver -9,1 sek. om måneden" read
     as a machine's)."""
-    if not fmt.shows_change(amount, unit):  # no change: "a fall of 0 s" would say one
-        return fmt.delta(amount, unit, extra_decimals)
     size = fmt.delta(abs(amount), unit, extra_decimals).removeprefix("+")
+    if not any(digit in size for digit in "123456789"):  # none shown: "a fall of 0 s" would say one
+        return size
     return t("smart.pace_rise" if amount > 0 else "smart.pace_fall", size=size)
 
 

@@ -129,13 +129,11 @@ def value_note(
     before = month_before(points, value.month)
     noise = month_rows.change_noise(value, before, reading)
     month = fmt.month_name(months.add(value.month, -1))
-    if (
-        before is not None
-        and noise is None
-        and value.n is None
-        and signals.large_step(reading, value.value - before.value)
-    ):
-        return t("widget.change_large", month=month)  # a coloured change said why too (a head's trial)
+    if before is not None and noise is None and value.n is None:  # a coloured change says why too
+        if signals.large_step(reading, value.value - before.value):  # (a head's trial)
+            return t("widget.change_large", month=month)
+        if signals.crossed(reading, before.value, value.value):
+            return t("widget.change_crossed", month=month)
     if noise is None or before is None or before.value == value.value:  # no change is none to doubt
         return note
     said = t(f"widget.change_{noise}", month=month)

@@ -313,9 +313,7 @@ def detail(
     with chart:
         _trend(row, history, forecast, scope, kpi_row, month_report.month, events)
     with column:
-        _facts(
-            row, month_report.month, history, forecast, people, promises, kpi_row.reading if kpi_row else None
-        )
+        _facts(row, month_report.month, history, forecast, people, promises)
         if split is not None and row.kpi is not None:
             noise = kpi_row.change_noise if kpi_row is not None else None
             st.markdown(plain.markdown(splits.since(split, row.kpi.unit, month_report.month, noise)))
@@ -376,7 +374,6 @@ def _facts(
     forecast: float | None,
     people: dict[str, Person],
     promises: dict[str, Promise],
-    reading: signals.Reading | None = None,
 ) -> None:
     g, kpi = row.goal, row.kpi
     unit = kpi.unit if kpi else "count"
@@ -407,7 +404,7 @@ def _facts(
         ytd = outlook.year_to_date(history, month, kpi)
         key = "cascade.fact_ytd_total" if kpi.aggregation is Aggregation.SUM else "cascade.fact_ytd"
         lines.append(t(key, value=fmt.value(ytd, unit), year=month.year))
-    note = widgets.value_note(row.value, history, reading)
+    note = widgets.value_note(row.value, history)  # a survey's: the detail shows no change figure
     if note:
         lines.append(note)
     lines.append(t("cascade.fact_owner", owner=owner))

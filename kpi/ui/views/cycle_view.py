@@ -70,7 +70,7 @@ def owed_section(
         late = sum(1 for i in found if i.overdue)
         # who owes what in the help: the rule in full was a wall on a phone (a head's trial)
         said = t("cycle.owed_intro", count=late) if late else t("cycle.owed_intro_none")
-        st.markdown(f":small[:gray[{said}]]", help=t("cycle.owed_rules"))
+        st.caption(said, help=t("cycle.owed_rules"))
         if mine:  # each with the way to where it is done (a head's trial: her items went nowhere)
             st.markdown(f"**{t('cycle.owed_yours', count=len(mine))}**")
             for number, item in enumerate(mine):
