@@ -40,7 +40,7 @@ departments_view.kpi_cards(month_report, history, comments, facts, events, (code
 
 if shown := departments_view.months_shown(history):  # "the last 0 months" over nothing, before
     st.subheader(t("departments.trends", count=shown))
-    departments_view.trends(month_report, history, scope, events)
+    departments_view.trends(month_report, history, scope, events, service)
 
 goals_col, priorities_col = st.columns(2)
 with goals_col:

@@ -560,3 +560,32 @@ def test_a_head_s_pack_lists_every_kpi_its_month_slide_counts_and_tells_noise_as
     ]
     assert any("within its usual month-to-month variation" in c.replace("\u00a0", " ") for c in cells)
     assert not any("Still better than usual" in c.replace("\u00a0", " ") for c in cells)
+
+
+def test_a_department_s_trend_draws_its_kpi_s_service_priority_threshold():
+    """A head read "broken" against the priority's 95 % on one page and "close" against the month
+    target of 92.9 % on another, the 95 % drawn nowhere: the department's trend draws a service
+    priority judged by the KPI's value as a line of its own, within the value axis; one measured
+    over call records judges a share of calls, not the value, and draws none."""
+    from dataclasses import replace as replaced
+
+    from kpi.domain.model import ServicePriority
+    from kpi.domain.priority_events import EventMeasure
+    from kpi.ui.views import departments_view
+    from tests import handmade
+
+    built = handmade.month_report()
+    row = built.kpis["WAIT"]
+    points = sorted((v for v in handmade.VALUES if v.kpi == "WAIT"), key=lambda v: v.month)
+    promise = ServicePriority("P_WAIT", "Callers wait at most 30 seconds", "WAIT", 30.0, "<=")
+    spec = departments_view.trend_spec(row, points, handmade.OCTOBER, (), [promise])
+    assert spec.promise == 30.0
+    chart = charts.trend([(p.month, p.value) for p in points], spec)
+    drawn = {s["name"]: s for s in chart["series"] if "name" in s}
+    line = drawn["Service priority"]
+    assert {point[1] for point in line["data"]} == {30.0} and line["lineStyle"]["color"] == palette.SERIES[
+        "promise"
+    ]
+    assert chart["yAxis"]["min"] <= 30.0 <= chart["yAxis"]["max"]
+    counted = replaced(promise, events=EventMeasure("calls/*.csv", 30, 80))  # a share of calls
+    assert departments_view.trend_spec(row, points, handmade.OCTOBER, (), [counted]).promise is None

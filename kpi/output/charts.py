@@ -125,6 +125,10 @@ class TrendSpec:
     """A goal's planned path (`verdicts.on_pace`, month by month from its start): what its status
     is judged against. The detail said "judged against its path … the path is at +14 this month"
     over a chart that drew only the target and the baseline (a new company's trial)."""
+    promise: float | None = None
+    """A service priority's threshold on the KPI's value: a line of its own, so every level the
+    number is judged against stands on its chart (a head read "broken" against 95 % on one page
+    and "close" against 92.9 % on another, the 95 % drawn nowhere)."""
 
 
 def label_text(words: str) -> str:
@@ -306,6 +310,8 @@ def trend(points: Sequence[tuple[date, float]], spec: TrendSpec) -> Chart:
         )
     elif spec.target is not None:
         series.append(_level(t("chart.target"), spec.target, len(span), spec.unit, "target", "dashed"))
+    if spec.promise is not None:
+        series.append(_level(t("chart.promise"), spec.promise, len(span), spec.unit, "promise", "dashed"))
     path = [(at[m], v) for m, v in spec.path if m in at]
     if path:
         series.append(_line(t("chart.path"), path, spec.unit, SERIES["target"], dash="dotted", width=2))
@@ -550,7 +556,13 @@ def tick_labels(
 
 def _drawn(values: Sequence[float], spec: TrendSpec) -> list[float | None]:
     """Every level a trend chart draws, for its value axis."""
-    levels: list[float | None] = [*values, spec.target, spec.baseline, *(v for _, v in spec.targets)]
+    levels: list[float | None] = [
+        *values,
+        spec.target,
+        spec.baseline,
+        spec.promise,
+        *(v for _, v in spec.targets),
+    ]
     if spec.forecast is not None:
         levels.append(spec.forecast[1])
     if spec.limits is not None:

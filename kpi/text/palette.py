@@ -56,6 +56,7 @@ SERIES = {
     "limits_band": "rgba(107,107,107,0.08)",
     "event": "#6A4C93",
     "event_band": "rgba(106,76,147,0.16)",
+    "promise": RED,
 }
 """Line colours of trend charts, as the NHS process charts draw them: the actual values in a dark
 neutral grey (8:1 on white), so the colours are left to what means something: the target and its

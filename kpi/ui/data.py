@@ -854,12 +854,12 @@ def _department_page(url: str, code: str, month: date, language: str) -> None:
     commentary(url, scoped, month, month, language)
     card_facts(url, scoped, month, language)
     events = company_events(url, scoped, language)
-    service_priorities(url, scoped, language)
+    service = service_priorities(url, scoped, language)
     kpis(url, scoped, language)
     actions(url, scoped, language)
     initiative_verdicts(url, scoped, month, language)
     for first in departments_view.trend_rows(report)[:1]:  # the trend chart the page opens on
-        departments_view.trend_figure(first, trends.get(first.kpi.code, []), scoped, month, events)
+        departments_view.trend_figure(first, trends.get(first.kpi.code, []), scoped, month, events, service)
 
 
 QUIET = 1.0

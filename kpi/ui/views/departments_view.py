@@ -147,6 +147,7 @@ def trends(
     history: dict[str, list[MonthValue]],
     scope: Scope,
     events: Sequence[CompanyEvent] = (),
+    service: Sequence[ServicePriority] = (),
 ) -> None:
     """One KPI's trend at a time, picked among the department's KPIs (in the cards' order, the
     first one to begin with). Every card already draws its KPI's sparkline; eight full charts
@@ -155,7 +156,9 @@ def trends(
     fragment (`widgets.fragment`): picking another KPI reruns them alone, not the page."""
     rows = trend_rows(month_report)
     if rows:
-        _chosen_trend({row.kpi.code: row for row in rows}, history, scope, month_report.month, events)
+        _chosen_trend(
+            {row.kpi.code: row for row in rows}, history, scope, month_report.month, events, service
+        )
 
 
 def trend_rows(month_report: report.MonthReport) -> list[month_rows.KpiRow]:
@@ -170,6 +173,7 @@ def _chosen_trend(
     scope: Scope,
     month: date,
     events: Sequence[CompanyEvent],
+    service: Sequence[ServicePriority] = (),
 ) -> None:
     measured = [c for c in rows if history.get(c)]  # a KPI without values yet drew an empty frame
     code = st.pills(
@@ -186,7 +190,7 @@ def _chosen_trend(
         st.caption(t("departments.no_values_yet", kpi=plain.markdown(row.kpi.name)))
         return
     figures.draw(
-        trend_figure(row, points, scope, month, events),
+        trend_figure(row, points, scope, month, events, service),
         TREND_HEIGHT,
         f"departments.trend.{row.kpi.code}",
     )
@@ -202,18 +206,24 @@ def trend_figure(
     scope: Scope,
     month: date,
     events: Sequence[CompanyEvent] = (),
+    service: Sequence[ServicePriority] = (),
 ) -> charts.Chart:
     """The KPI's trend chart, made once for the same inputs (`figures.trend`): the warm-up makes
     the first one of the departments it warms (kpi.ui.data), so the page's first visit finds it."""
-    spec = trend_spec(row, points, month, events)
+    spec = trend_spec(row, points, month, events, service)
     return figures.trend(scope, [(p.month, p.value) for p in points], spec)
 
 
 def trend_spec(
-    row: month_rows.KpiRow, points: Sequence[MonthValue], month: date, events: Sequence[CompanyEvent] = ()
+    row: month_rows.KpiRow,
+    points: Sequence[MonthValue],
+    month: date,
+    events: Sequence[CompanyEvent] = (),
+    service: Sequence[ServicePriority] = (),
 ) -> charts.TrendSpec:
-    """A KPI's trend: its month targets, tolerance, process limits, signals and the company
-    events bearing on it (bands over the months they touch)."""
+    """A KPI's trend: its month targets, tolerance, process limits, signals, the company events
+    bearing on it (bands over the months they touch) and the threshold of a service priority of
+    `service` judged by its value (one measured over call records judges a share of calls)."""
     kpi = row.kpi
     limits, marked = row.chart_marks(month)
     targets = [(p.month, row.target_at(p.month)) for p in points]
@@ -227,6 +237,7 @@ def trend_spec(
         signals=marked,
         targets=tuple((m, target.value) for m, target in targets if target is not None),
         bands=company_events.bands(events, kpi.code, kpi.department, [p.month for p in points]),
+        promise=next((p.threshold for p in service if p.kpi == kpi.code and p.events is None), None),
     )
 
 
