@@ -512,8 +512,24 @@ def lasting_change(reading: Reading | None) -> str:
 
 def lasting_what() -> str:
     """What makes a lasting change's new level the usual (`lasting_change`), for one KPI or many."""
-    where = " → ".join(t(key) for key in ("nav.data", "definitions.group_strategy", "definitions.tab_plans"))
-    return t("phrase.lasting_what", where=where)
+    return t(
+        "phrase.lasting_what",
+        where=menu_path("nav.data", "definitions.group_strategy", "definitions.tab_plans"),
+    )
+
+
+def menu_path(*keys: str) -> str:
+    """Where a thing is done in the app, its page, group and tab by catalogue `keys`, as a
+    reader finds them: "Data → Strategy → Goals"."""
+    return " → ".join(t(key) for key in keys)
+
+
+def verdict_help(reading: Reading | None) -> str:
+    """The help beside the process verdicts of a tile or a card: what they mean, then, where a
+    shift or trend runs, what makes its level the usual (`lasting_change`), which the goal's
+    detail and the department's page say aloud."""
+    lasting = lasting_change(reading)
+    return t("departments.process_help") + (f"\n\n{lasting}" if lasting else "")
 
 
 def verdict_labels(reading: Reading | None) -> list[str]:

@@ -619,8 +619,7 @@ def goal_tile(
         still = phrases.against_signal(delta, kpi.unit, kpi.direction, reading, noise)
         process = phrases.process_verdict(reading, still)
         if process:  # a tile says a lasting change in the verdict's help: the goal's detail says it aloud
-            lasting = phrases.lasting_change(reading)
-            st.markdown(process, help=t("departments.process_help") + (f"\n\n{lasting}" if lasting else ""))
+            st.markdown(process, help=phrases.verdict_help(reading))
         _tile_caption(row, points, month, why, reading)
         say([c for c in comments if c.goal == row.goal.code or (c.kpi and c.kpi == kpi.code)])
 

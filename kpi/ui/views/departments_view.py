@@ -115,8 +115,7 @@ def _card(
         widgets.kpi_metric(kpi, value, row.delta_previous, month, points, key, origin, events, target, noise)
         verdict = phrases.process_verdict(row.reading, phrases.went_against(row))  # under the value
         if verdict:  # a lasting change in the help: the page says it once above the cards (`kpi_cards`)
-            lasting = phrases.lasting_change(row.reading)
-            st.markdown(verdict, help=t("departments.process_help") + (f"\n\n{lasting}" if lasting else ""))
+            st.markdown(verdict, help=phrases.verdict_help(row.reading))
         lines = [
             t(
                 "departments.card_priority_broken",

@@ -36,9 +36,7 @@ def headline(
     rows = [month_report.goals[node.goal.code] for node in cascade.own_tops(month_report.roots, served)]
     if not rows:  # none at all, to a reader of everything, is a company whose goals are not in yet
         if everyone and not month_report.goals:
-            where = " → ".join(
-                t(k) for k in ("nav.data", "definitions.group_strategy", "definitions.tab_goals")
-            )
+            where = phrases.menu_path("nav.data", "definitions.group_strategy", "definitions.tab_goals")
             st.info(t("overview.no_goals_yet", where=where))
         else:
             st.info(t("overview.no_goals"))

@@ -19,7 +19,7 @@ import streamlit as st
 from kpi.domain import attention, cx, months, samples
 from kpi.domain.model import Aggregation, Kpi
 from kpi.store.segments import By
-from kpi.text import fmt, palette, plain, splits
+from kpi.text import fmt, palette, phrases, plain, splits
 from kpi.text.i18n import t
 from kpi.ui import data, urlstate, widgets
 from kpi.ui.frame import Context
@@ -51,7 +51,7 @@ def render(ctx: Context) -> None:
     }
     if not kpis:  # an IT head's page said only "no survey KPIs to slice here"
         if ctx.scope.departments is None:  # a reader of all: no survey's answers are in at all
-            where = " → ".join(t(k) for k in ("nav.data", "definitions.group_data", "imports.kind_responses"))
+            where = phrases.menu_path("nav.data", "definitions.group_data", "imports.kind_responses")
             st.info(t("segments.no_surveys_any", where=where), icon=":material/info:")
             return
         st.info(t("segments.no_surveys"), icon=":material/info:")
