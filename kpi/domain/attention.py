@@ -257,10 +257,16 @@ def kpi_owners(report: MonthReport) -> dict[str, str | None]:
     NPS item, and customer service's head its owner where her department was read alone; the
     board goal's own item keeps its owner. The same whoever reads the KPI, and for what needs
     attention and who owes what alike."""
-    out: dict[str, str | None] = {}
+    return {code: row.goal.owner for code, row in home_goals(report).items()}
+
+
+def home_goals(report: MonthReport) -> dict[str, GoalRow]:
+    """The most strategic goal measured by each KPI of the report in the KPI's own department:
+    its owner owns the number (`kpi_owners`), and plans for it there (`unplanned_priorities`)."""
+    out: dict[str, GoalRow] = {}
     for row in _strategic_first(report):
         if row.kpi is not None and row.goal.department == row.kpi.department:
-            out.setdefault(row.kpi.code, row.goal.owner)
+            out.setdefault(row.kpi.code, row)
     return out
 
 
@@ -365,15 +371,7 @@ def unplanned_priorities(
     second. Its number's owner owes one (`kpi.domain.owed`): two promises to customers broken
     for twelve months, "no action yet", asked nobody for one (a CEO's trial)."""
     plans, owing = _Plans(report, actions), set(unplanned(report, actions))
-    anywhere: dict[str, str] = {}
-    at_home: dict[str, str] = {}  # the most strategic goal on the KPI in the KPI's own department
-    for row in _strategic_first(report):
-        if row.kpi is None or row.goal.retired_at is not None:
-            continue
-        anywhere.setdefault(row.kpi.code, row.goal.code)
-        if row.goal.department == row.kpi.department:
-            at_home.setdefault(row.kpi.code, row.goal.code)
-    homes = anywhere | at_home
+    homes = {code: row.goal.code for code, row in (kpi_goals(report) | home_goals(report)).items()}
     out: dict[str, tuple[ServicePriority, str]] = {}
     for result in kept:
         kpi = result.priority.kpi

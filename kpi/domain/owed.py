@@ -128,14 +128,12 @@ def items(
             out.append(
                 item(Kind.COMMENTARY, email, g.department, code, g.title, calendar.commentary_due, code)
             )
-    planless = attention.unplanned(built, actions)
-    for code in planless:  # presented at the meeting: due by it
+    for code in attention.unplanned(built, actions):  # presented at the meeting: due by it
         g = built.goals[code].goal
         email = owner(g.owner, heads_of.get(g.department or ""))
         out.append(item(Kind.PLAN, email, g.department, code, g.title, calendar.meeting, code))
+    # none where a goal on its KPI owes the plan already (`unplanned_priorities`): one plan, one item
     for priority, goal in attention.unplanned_priorities(built, actions, compliance):
-        if goal in planless:  # its goal owes the plan already: one plan, one item
-            continue
         kpi = built.kpis[priority.kpi].kpi
         email = owner(kpi_owner.get(kpi.code), heads_of.get(kpi.department))
         out.append(
