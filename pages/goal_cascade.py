@@ -50,9 +50,9 @@ if chosen in month_report.goals:
     judged = [(a, verdicts[a.id]) for a in actions if a.id in verdicts]
     split = data.splits(ctx.url, ctx.scope, ctx.month).get(row.kpi.code) if row.kpi else None
     kept = attention.compliance(month_report, data.service_priorities(ctx.url, ctx.scope, ctx.language))
-    broken = [c for c in kept if row.kpi and c.priority.kpi == row.kpi.code and c.is_met_now is False]
+    on_kpi = [c for c in kept if row.kpi and c.priority.kpi == row.kpi.code]
     cascade_view.detail(
-        row, month_report, points, people, promises, ctx.scope, facts, events, judged, split, broken
+        row, month_report, points, people, promises, ctx.scope, facts, events, judged, split, on_kpi
     )
     comments = data.commentary(ctx.url, ctx.scope, ctx.month, ctx.month, ctx.language)
     unit = row.kpi.unit if row.kpi else "count"

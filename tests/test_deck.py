@@ -587,6 +587,25 @@ def test_the_service_priorities_slide_says_kept_or_broken_against_the_promise():
     assert slide.lines[0].note.startswith("Met in 0 of the last")
 
 
+def test_a_goal_slide_s_chart_carries_the_threshold_of_a_service_priority_on_its_kpi():
+    """The delivery slot had three levels (the priority's 95 %, its month target, the goal's path)
+    and the pack's chart drew two: a goal's chart draws the threshold of a priority judged by its
+    KPI's value, as the department's trend does; one counted over call records draws none."""
+    month_report = report.build(OCTOBER, handmade.KPIS, handmade.GOALS, handmade.VALUES)
+
+    def charts(*kept):
+        meeting = deck.Meeting(month_report, [], handmade.VALUES, {}, priorities=list(kept))
+        slides = deck.build(meeting, COMPANY, handmade.DEPARTMENTS, [], {})
+        return {s.chart.title: s.chart for s in slides if s.kind == "goal" and s.chart is not None}
+
+    uptime = ServicePriority("P_DOWN", "The shop is down at most 60 minutes a month", "DOWN", 60.0, "<=")
+    drawn = charts(uptime, WAIT_PROMISE)
+    assert sorted(drawn) == ["Minutes the shop is down", "Recommend score"]  # the strategic goals
+    assert drawn["Minutes the shop is down"].promise == 60.0 and drawn["Recommend score"].promise is None
+    counted = replace(uptime, events=EventMeasure("calls/*.csv", 50, 80))
+    assert charts(counted)["Minutes the shop is down"].promise is None
+
+
 def test_a_worst_day_is_named_where_calls_were_counted():
     measured = EventMonth(OCTOBER, within=720, counted=1000, worst_day=date(2026, 10, 5), worst_share=57.7)
     promise = replace(WAIT_PROMISE, events=EventMeasure("calls/*.csv", 50, 80), measured=(measured,))

@@ -476,8 +476,17 @@ def test_a_goal_whose_kpi_breaks_a_service_priority_says_so(app, app_url):
     assert kpi is not None
     said = [w.value for w in at.warning if "Service priority broken" in w.value]
     assert len(said) == 1 and broken[kpi.code] in said[0]
+    # its chart draws the priority's threshold, as every chart of the number does
+    threshold = next(c.priority for c in kept if c.priority.kpi == kpi.code).threshold
+    spec = json.loads(at.get("echarts_chart")[0].proto.spec)
+    line = next(series for series in spec["series"] if series.get("name") == "Service priority")
+    assert {point[1] for point in line["data"]} == {threshold}
     at.selectbox(key="goal").set_value(elsewhere).run()
     assert not [w.value for w in at.warning if "Service priority broken" in w.value]
+    spec = json.loads(at.get("echarts_chart")[0].proto.spec)
+    kpis_kept = {c.priority.kpi for c in kept if c.priority.events is None}
+    drawn = [series for series in spec["series"] if series.get("name") == "Service priority"]
+    assert bool(drawn) == (built.goals[elsewhere].kpi.code in kpis_kept)
 
 
 @pytest.mark.reads_only

@@ -85,6 +85,34 @@ def test_a_goal_s_pack_chart_draws_its_planned_path_in_the_target_s_colour_dotte
     ]
 
 
+def test_a_pack_chart_draws_a_service_priority_s_threshold_red_and_dashed_within_its_axis():
+    """Every chart of a number draws each level it is judged against: the priority's threshold is
+    a line of its own in the priority's red, dashed, between the path and the limits, and the
+    rings keep their verdicts' colours after it."""
+    from pptx.enum.dml import MSO_LINE_DASH_STYLE
+
+    marked = ((MONTHS[-1], "concern"),)
+    points = tuple(zip(MONTHS, VALUES, strict=True))
+    series = deck.Series(
+        "Wait", "s", points, 60.0, (42.0, 58.0), marked, path=((MONTHS[-1], 55.0),), promise=95.0
+    )
+    pack = Presentation(io.BytesIO(pptx_pack.render([deck.Slide("goal", "Short waits", chart=series)], "x")))
+    chart = next(shape.chart for shape in pack.slides[0].shapes if shape.has_chart)
+    names = [s.name for s in chart.plots[0].series]
+    assert names[1:6] == [
+        t(k) for k in ("chart.target", "chart.path", "chart.promise", "chart.limits", "chart.limits")
+    ]
+    line = chart.plots[0].series[3]
+    assert set(line.values) == {95.0}
+    assert f"#{line.format.line.color.rgb}".upper() == palette.SERIES["promise"].upper()
+    assert line.format.line.dash_style == MSO_LINE_DASH_STYLE.DASH
+    assert chart.value_axis.maximum_scale >= 95.0  # above the highest value, 80
+    ring = chart.plots[0].series[6]
+    assert (
+        f"#{ring.marker.format.line.color.rgb}".upper() == palette.VARIATION_LOOKS["concern"].colour.upper()
+    )
+
+
 def _ring_colours_of_the_pack_chart(series: deck.Series) -> dict[str, str]:
     pack = Presentation(io.BytesIO(pptx_pack.render([deck.Slide("goal", "x", chart=series)], "x")))
     chart = next(shape.chart for shape in pack.slides[0].shapes if shape.has_chart)

@@ -47,6 +47,15 @@ def is_kept(priority: ServicePriority, month: date, value: float | None) -> bool
     return None if value is None else is_met(priority, value)
 
 
+def drawn_threshold(service: Sequence[ServicePriority], kpi: str) -> float | None:
+    """The threshold a chart of `kpi`'s values draws as a line of its own: that of the first
+    priority on it judged by its value. One counted over call records judges a share of calls,
+    not the value, and draws none. Every chart of the number draws it, so each level the number
+    is judged against stands on it (a head read "broken" against 95 % on one page and "close"
+    against 92.9 % on another, the 95 % drawn nowhere)."""
+    return next((p.threshold for p in service if p.kpi == kpi and p.events is None), None)
+
+
 @dataclass(frozen=True)
 class Compliance:
     priority: ServicePriority

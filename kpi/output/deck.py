@@ -14,7 +14,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date, timedelta
 
-from kpi.domain import attention, cascade, company_events, month_rows, months, outlook, signals, verdicts
+from kpi.domain import (
+    attention,
+    cascade,
+    company_events,
+    month_rows,
+    months,
+    outlook,
+    priorities,
+    signals,
+    verdicts,
+)
 from kpi.domain.model import Action, Department, GoalStatus, Level
 from kpi.output import measure, month_slides
 from kpi.output.slide import (
@@ -192,6 +202,7 @@ def _goal_slides(meeting: Meeting, row: month_rows.GoalRow) -> list[Slide]:
             tuple((m, str(verdict)) for m, verdict in marked if m in shown),
             company_events.bands(meeting.events, kpi.code, kpi.department, sorted(shown)),
             verdicts.path(row.goal, sorted(shown)),
+            priorities.drawn_threshold(meeting.priorities, kpi.code),
         )
     notes = _notes(meeting, kpi.code if kpi else None, row.goal.code)
     revision = _revision(meeting, kpi.code, unit) if kpi else ""

@@ -430,6 +430,9 @@ def _chart(slide: PptxSlide, series: Series, box: tuple[float, float, float, flo
     if path:  # a goal's planned path: what its status is judged against
         data.add_series(t("chart.path"), [path.get(m) for m, _ in series.points])
         levels += path.values()
+    if series.promise is not None:  # a service priority's threshold, as every chart of the number draws it
+        data.add_series(t("chart.promise"), [series.promise] * len(series.points))
+        levels.append(series.promise)
     if series.limits is not None:
         for edge in series.limits:  # held within the unit: no limit below 0 minutes or past 100 %
             level = round(within_unit(edge, series.unit), 2)
@@ -550,6 +553,12 @@ def _series_looks(chart: object, series: Series, ringed: Sequence[str]) -> None:
         path.format.line.color.rgb, path.format.line.width = _rgb(palette.SERIES["target"]), Pt(2)
         path.format.line.dash_style = MSO_LINE_DASH_STYLE.ROUND_DOT
         path.smooth = False
+        index += 1
+    if series.promise is not None:
+        promise = drawn[index]
+        promise.format.line.color.rgb, promise.format.line.width = _rgb(palette.SERIES["promise"]), Pt(1.5)
+        promise.format.line.dash_style = MSO_LINE_DASH_STYLE.DASH
+        promise.smooth = False
         index += 1
     if series.limits is not None:
         for edge in drawn[index : index + 2]:  # the process limits: thin, dotted, grey

@@ -145,6 +145,9 @@ class Series:
     path: tuple[tuple[date, float], ...] = ()
     """A goal's planned path over the months shown (`verdicts.path`): what its status is judged
     against, as the slide's note says ("the path is at +33 this month")."""
+    promise: float | None = None
+    """The threshold of a service priority on the KPI (`priorities.drawn_threshold`): a line of
+    its own, as on every chart of the number."""
 
 
 @dataclass(frozen=True)

@@ -269,11 +269,11 @@ def detail(
     events: Sequence[CompanyEvent] = (),
     initiatives: Sequence[tuple[Action, Verdict]] = (),
     split: samples.Split | None = None,
-    broken: Sequence[priorities.Compliance] = (),
+    kept: Sequence[priorities.Compliance] = (),
 ) -> None:
     """Everything about one goal: status (and whether its KPI's value is late, or a service
-    priority on it `broken` this month), trend (with the company events bearing on its KPI as
-    bands), facts (with where the value came from, the verdicts of the initiatives meant to
+    priority on it of those `kept` broken this month), trend (with the company events bearing on
+    its KPI as bands and a priority's threshold), facts (with where the value came from, the verdicts of the initiatives meant to
     move its KPI and, for a survey KPI, why it moved: `split`), children."""
     st.subheader(plain.markdown(row.goal.title))
     code = row.kpi.code if row.kpi else ""
@@ -303,7 +303,9 @@ def detail(
             f"**{t(f'mismatch.{row.mismatch}')}** — {t(f'mismatch.{row.mismatch}_help')}",
             icon=":material/report:",
         )
-    for result in broken:  # "on track" at 30.3 h beside a broken promise of 24 h read as a contradiction
+    for result in (
+        c for c in kept if c.is_met_now is False
+    ):  # "on track" at 30.3 h beside a broken promise of 24 h read as a contradiction
         kpi_unit = row.kpi.unit if row.kpi else "count"
         shown = fmt.value(result.event.share, "%") if result.event else fmt.value(result.value, kpi_unit)
         said = t("cascade.priority_broken", text=plain.markdown(result.priority.text), value=shown)
@@ -311,7 +313,8 @@ def detail(
     forecast = outlook.forecast(row, history, month_report.month)
     chart, column = st.columns([3, 2])
     with chart:
-        _trend(row, history, forecast, scope, kpi_row, month_report.month, events)
+        promise = priorities.drawn_threshold([c.priority for c in kept], code)
+        _trend(row, history, forecast, scope, kpi_row, month_report.month, events, promise)
     with column:
         _facts(row, month_report.month, history, forecast, people, promises)
         if split is not None and row.kpi is not None:
@@ -335,6 +338,7 @@ def _trend(
     kpi_row: month_rows.KpiRow | None,
     month: date,
     events: Sequence[CompanyEvent] = (),
+    promise: float | None = None,
 ) -> None:
     kpi = row.kpi
     if kpi is None:
@@ -363,6 +367,7 @@ def _trend(
         signals=marked,
         bands=company_events.bands(events, kpi.code, kpi.department, [m for m, _ in points]),
         path=verdicts.path(row.goal, path),
+        promise=promise,
     )
     figures.draw(figures.trend(scope, points, spec), TREND_HEIGHT, f"cascade.trend.{row.goal.code}")
 

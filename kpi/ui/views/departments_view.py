@@ -236,7 +236,7 @@ def trend_spec(
         signals=marked,
         targets=tuple((m, target.value) for m, target in targets if target is not None),
         bands=company_events.bands(events, kpi.code, kpi.department, [p.month for p in points]),
-        promise=next((p.threshold for p in service if p.kpi == kpi.code and p.events is None), None),
+        promise=priorities.drawn_threshold(service, kpi.code),
     )
 
 

@@ -260,6 +260,7 @@ def _chart(series: deck.Series, scope: Scope) -> None:
         signals=series.signals,
         bands=series.bands,
         path=series.path,
+        promise=series.promise,
     )
     figures.draw(figures.trend(scope, series.points, spec), CHART_HEIGHT, "present.chart")
 
