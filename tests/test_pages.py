@@ -906,7 +906,7 @@ def test_a_lasting_change_says_what_makes_its_new_level_the_usual(app, app_url):
     assert moved and still  # the demo has both
     said = "A lasting change (a shift or a trend), not one odd month."
     assert phrases.lasting_change(built.kpis[moved[0].kpi.code].reading).startswith(said)
-    where = "records it as a process change (Data → Strategy → Targets and signals)"
+    where = "recorded as a process change (by an administrator, under Data → Strategy → Targets and signals)"
     for goal, expected in ((moved[0], True), (still[0], False)):
         at = app(month="2026-10", goal=goal.goal.code).switch_page(CASCADE).run()
         assert not at.exception
