@@ -453,6 +453,32 @@ def test_the_meeting_s_flow_holds_the_most_severe_and_the_pack_ends_with_the_res
     assert len([s for s in slides if s.kind == "exceptions"]) == len(flow) + len(rest)
 
 
+@pytest.mark.parametrize("language", ["en", "da"])
+def test_no_table_of_the_demo_pack_sets_its_type_below_ten_points(demo_duckdb_url, language):
+    """The drivers slide's table stood in 8-point type beside white space (a presenter's trial):
+    its importance column took 3.2 inches for its header's one line over values of 2, and its
+    label column fell below the narrowest a weighted column may be at every size. A header now
+    wraps rather than widen a column past what it holds, and no table of the pack, smaller type
+    for notes and target kinds included, goes below 10 points."""
+    from kpi.domain import access
+
+    with engine.reading(engine.create(demo_duckdb_url)) as conn, i18n.use(language):
+        slides = decks.slides(conn, access.EVERYTHING, date(2026, 10, 1), language, today=date(2026, 11, 6))
+        pack = pptx_pack.render(slides, "x")
+    sizes = {
+        (number, run.font.size.pt)
+        for number, table in _tables(pack)
+        for row in table.rows
+        for cell in row.cells
+        for paragraph in cell.text_frame.paragraphs
+        for run in paragraph.runs
+    }
+    drivers = [n for n, s in enumerate(slides) if s.kind == "drivers"]
+    assert drivers and any(number == drivers[0] for number, _ in sizes)
+    assert min(size for _, size in sizes) >= 10, sorted(sizes, key=lambda pair: pair[1])[:3]
+    assert min(size for number, size in sizes if number == drivers[0]) >= 12
+
+
 def test_a_goal_slide_says_its_forecast_as_the_command_line_and_the_tiles_do(demo_duckdb_url):
     """ "Forecast at deadline" stood on the Overview's tiles and on no slide (a presenter's review)."""
     from kpi.domain import access
