@@ -587,6 +587,32 @@ def test_the_service_priorities_slide_says_kept_or_broken_against_the_promise():
     assert slide.lines[0].note.startswith("Met in 0 of the last")
 
 
+def test_a_sub_goal_short_of_its_target_says_the_planned_path_its_status_is_judged_against():
+    """ "5.1 / 7 · ✓ On track · target 5.2 / 7" read as a number below its target marked green (a
+    presenter's trial): a goal slide's sub-goal short of its target gives, beside the target, the
+    level of its planned path this month; one that has reached its target, or whose path has
+    reached the target at its deadline, gives the target alone."""
+    month_report = report.build(OCTOBER, handmade.KPIS, handmade.GOALS, handmade.VALUES)
+    goals = month_report.goals
+    assert goals["T1"].status is GoalStatus.ON_TRACK and goals["T1"].value.value > goals["T1"].goal.target
+    level = verdicts.on_pace(goals["T1"].goal, OCTOBER)
+    assert (
+        phrases.target_on_path(goals["T1"], OCTOBER)
+        == f"{fmt.value(24, 'h')} (planned path {fmt.value(level, 'h')} now)"
+    )
+    assert phrases.target_on_path(goals["O1"], OCTOBER) == fmt.value(60, "s")  # achieved: 55 s
+    assert phrases.target_on_path(goals["O3"], OCTOBER) == fmt.value(
+        1200, "ms"
+    )  # its deadline passed: path = target
+    slides = build()
+    s1 = next(s for s in slides if s.kind == "goal" and s.title == goals["S1"].goal.title)
+    assert [ln.target for ln in s1.lines] == [phrases.target_on_path(goals["T1"], OCTOBER)]
+    with i18n.use("da"):
+        assert phrases.target_on_path(goals["T1"], OCTOBER).endswith(
+            f"(planlagt forløb {fmt.value(level, 'h')} nu)"
+        )
+
+
 def test_a_goal_slide_s_chart_carries_the_threshold_of_a_service_priority_on_its_kpi():
     """The delivery slot had three levels (the priority's 95 %, its month target, the goal's path)
     and the pack's chart drew two: a goal's chart draws the threshold of a priority judged by its

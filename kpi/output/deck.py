@@ -177,7 +177,8 @@ def _goal_slides(meeting: Meeting, row: month_rows.GoalRow) -> list[Slide]:
         lines.append(
             Line(
                 crow.goal.title,
-                *phrases.goal_figures(crow),
+                phrases.goal_figures(crow)[0],
+                phrases.target_on_path(crow, meeting.month_report.month),
                 crow.status,
                 reading=_reading(meeting, crow),
                 why=phrases.goal_why(crow, meeting.month_report.month),

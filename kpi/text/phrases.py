@@ -226,6 +226,24 @@ def goal_figures(row: GoalRow) -> tuple[str, str]:
     return fmt.beside(value, row.goal.target, unit, direction), fmt.value(row.goal.target, unit)
 
 
+def target_on_path(row: GoalRow, month: date) -> str:
+    """A goal's target as a sub-goal's line gives it beside its status: with where its planned
+    path stands in `month` while the value is short of the target, the level its status is judged
+    against. "5.1 / 7 · ✓ On track · target 5.2 / 7" read as a number below its target marked
+    green (a presenter's trial): "5.2 / 7 (planned path 5.0 / 7 now)"."""
+    _, target = goal_figures(row)
+    level = verdicts.on_pace(row.goal, month)
+    kpi, value = row.kpi, row.value
+    if level is None or kpi is None or value is None or row.goal.target is None:
+        return target
+    if status.meets(value.value, row.goal.target, kpi.direction):
+        return target
+    said, path = fmt.apart(row.goal.target, level, lambda v, extra: fmt.value(v, kpi.unit, extra))
+    if said == path:  # at its deadline the path is the target
+        return target
+    return t("phrase.target_path", target=said, path=path)
+
+
 def by_deadline(deadline: date | None) -> str:
     """When a goal's target is due, as the end of a phrase: `by 31 Dec 2027`, `with no deadline`
     (a goal without one read "Target 90 % by no deadline")."""
