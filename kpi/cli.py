@@ -11,7 +11,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -39,6 +39,7 @@ from kpi.text.i18n import t
 if TYPE_CHECKING:  # the store (SQLAlchemy) loads only for real work, not for `--help`
     import sqlalchemy as sa
 
+    from kpi.delivery import reminding, sending
     from kpi.store.pulling import Outcome
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
@@ -690,6 +691,8 @@ def _send(args: argparse.Namespace, store: sa.Engine) -> int:
     with engine.reading(store) as conn:
         viewer = _viewer(args, conn)
     outcome = sending.prepare(store, viewer, month, i18n.current())
+    if not args.dry_run:
+        _mail_ready(outcome.planned)
     for one in outcome.planned:
         state = (
             t("cli.send_already") if one.already else t("cli.send_would" if args.dry_run else "cli.send_to")
@@ -713,6 +716,17 @@ def _send(args: argparse.Namespace, store: sa.Engine) -> int:
     return EXIT_REJECTED if outcome.failed else EXIT_OK
 
 
+def _mail_ready(planned: Sequence[sending.Planned] | Sequence[reminding.Planned]) -> None:
+    """Before a send lists whom it mails: without a mail server nothing goes, so it says so first
+    (it listed eleven people as "sending" and then said no server was configured: an
+    administrator's trial). `planned` are a send's or a reminder's prepared mails."""
+    from kpi.delivery import mail
+
+    missing = mail.missing()
+    if missing is not None and any(not one.already for one in planned):
+        raise Unavailable(missing)
+
+
 def _remind(args: argparse.Namespace, store: sa.Engine) -> int:
     """Mail each person what they still owe for the month (the last complete one unless
     `--month`) on the company's today, each item at most once a day. A letter refused is named,
@@ -724,6 +738,8 @@ def _remind(args: argparse.Namespace, store: sa.Engine) -> int:
     with engine.reading(store) as conn:
         viewer = _viewer(args, conn)
     outcome = reminding.prepare(store, viewer, month, i18n.current(), settings.today())
+    if not args.dry_run:
+        _mail_ready(outcome.planned)
     for one in outcome.planned:
         state = (
             t("cli.send_already") if one.already else t("cli.send_would" if args.dry_run else "cli.send_to")

@@ -91,9 +91,13 @@ def test_without_a_mail_server_send_is_refused_and_names_the_settings(demo_duckd
     monkeypatch.setenv("KPI_SMTP_HOST", "")
     settings.forget()
     assert _cli(demo_duckdb_url, "close", "--month", MONTH, "--anyway") == 0
+    capsys.readouterr()
     assert _cli(demo_duckdb_url, "send", "--month", MONTH) == 1
-    assert "No mail server is configured: set KPI_SMTP_HOST and KPI_SMTP_FROM" in capsys.readouterr().err
+    said = capsys.readouterr()
+    assert "No mail server is configured: set KPI_SMTP_HOST and KPI_SMTP_FROM" in said.err
+    assert "sending" not in said.out  # it listed everyone as "sending" before it said so
     assert _deliveries(demo_duckdb_url) == []
+    assert _cli(demo_duckdb_url, "send", "--month", MONTH, "--dry-run") == 0  # a dry run needs no server
     settings.forget()
 
 

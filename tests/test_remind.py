@@ -168,7 +168,9 @@ def test_only_an_administrator_reminds_and_without_a_server_it_is_refused(
     monkeypatch.setenv("KPI_SMTP_HOST", "")
     settings.forget()
     assert cli.main(["--db", owed_url, "remind", "--month", MONTH]) == cli.EXIT_REJECTED
-    assert "No mail server is configured" in capsys.readouterr().err
+    said = capsys.readouterr()
+    assert "No mail server is configured" in said.err
+    assert said.out == ""  # nobody listed as being sent to before it says so
     assert _reminded(owed_url) == []
     settings.forget()
 
