@@ -232,6 +232,26 @@ def test_a_value_beyond_an_empty_tail_is_still_a_row_split_wrongly():
     assert problem.params == (("fields", 6), ("columns", 3), ("extra", ("5",)))  # as the file has it
 
 
+@pytest.mark.parametrize(
+    "row",
+    [
+        b"LOG_LEAD,2026-11,3,6",  # would have stored 3 days with the note "6"
+        b"LOG_LEAD,2026-11,3,6,late from warehouse",  # was told the note belonged to no column
+        b"LOG_LEAD,2026-11,1,234",  # a thousands comma
+    ],
+)
+def test_a_decimal_comma_in_a_comma_separated_row_is_told_as_one_number_cut_in_two(row):
+    """An administrator typed `3,6` into a comma-separated file: the row read as 3 with the note
+    "6", without a word. The value's column is told it looks like one number cut at the
+    separator, with the ways to write it; quoted, the same number reads as 3.6."""
+    first, second = row.split(b",")[2:4]
+    (problem,) = problems_of(b"kpi,month,value,note\n" + row + b"\n", "measurements")
+    assert (problem.key, problem.field, problem.row) == ("import.split_number", "value", 2)
+    assert problem.params == (("first", first.decode()), ("second", second.decode()))
+    assert problems_of(b'kpi,month,value,note\nLOG_LEAD,2026-11,"3,6",6\n', "measurements") == []
+    assert problems_of(b"kpi;month;value;note\nLOG_LEAD;2026-11;3;6\n", "measurements") == []  # a note "6"
+
+
 def test_a_number_formatted_as_a_percentage_is_read_as_the_sheet_shows_it():
     """A director's sheet showed "94.3%" for 0.943 and the import landed 0.9 %: the cell reads as
     the sheet shows it, so it is refused like a percent sign typed into a CSV file, with the
@@ -244,7 +264,7 @@ def test_a_number_formatted_as_a_percentage_is_read_as_the_sheet_shows_it():
         "value",
         "percent_sign",
     )
-    assert "94.3 %" in words.message(problem) and "write 94.3" in words.message(problem)
+    assert "94.3 %" in words.message(problem) and "write the number alone, 94.3" in words.message(problem)
     with i18n.use("da"):  # the number to write as a Dane writes it (it said "skriv 99.87" in Danish)
         assert "skriv tallet alene, 94,3." in words.message(problem)
     (long,) = problems_of(

@@ -55,6 +55,11 @@ def test_number(text, expected):
         ("1,23,456", "not_a_number"),
         ("٥٠", "not_a_number"),  # digits of other scripts (Python's \d reads them)
         ("１２", "not_a_number"),
+        ("93.5 s", "unit_in_number"),  # was told it was no number and that a decimal comma is fine
+        ("4 dage", "unit_in_number"),
+        ("1,2 ‰", "unit_in_number"),
+        ("-2\u00a0pts", "unit_in_number"),
+        ("s 93", "not_a_number"),
     ],
 )
 def test_not_numbers(text, key):
@@ -87,6 +92,16 @@ def test_a_number_a_file_writing_decimals_both_ways_cannot_settle_is_refused_for
     assert validate.number("0,995", "value", decimal=validate.BOTH) == 0.995
     with rejected_with("“99,925” could be 99.925 or 99925"):
         validate.number("99,925", "value", decimal=validate.BOTH)
+
+
+def test_a_number_with_its_unit_is_told_the_number_to_write():
+    with pytest.raises(validate.Rejected) as caught:
+        validate.number("93.5 s", "value")
+    assert caught.value.problems[0].params == (("value", "93.5 s"), ("number", "93.5"))
+    assert (
+        said(caught.value)
+        == "Value: “93.5 s” has a unit: write the number alone, 93.5 (the KPI says its unit)."
+    )
 
 
 def test_1e308_is_a_number_too_large_not_no_number():

@@ -22,6 +22,9 @@ _GROUPED = {  # thousands separator → pattern of a grouped number with the oth
 }
 """A number grouped in thousands starts with a digit other than 0: `0,995` is a decimal, never 995."""
 _EXPONENT = re.compile(r"^[+-]?\d+([.,]\d+)?[eE][+-]?\d{1,3}$", re.ASCII)
+_WITH_UNIT = re.compile(r"^([+-]?[\d.,]*\d)\s*([^\W\d_][^\d]{0,11}|‰)$")
+"""A number followed by a unit without digits (`93.5 s`, `4 dage`, `1,2 ‰`): the unit is the
+KPI's to say, the cell's to leave out."""
 """`1.23457E+11`: how Excel writes a large number into a CSV file (and `1e308`, which is then
 too large rather than no number)."""
 _AMBIGUOUS = re.compile(r"^[+-]?[1-9]\d{0,2}[.,]\d{3}$", re.ASCII)
@@ -69,6 +72,14 @@ def number(text: object, field: str, *, required: bool = False, decimal: str | N
                 )
             ]
         )
+    unit = _WITH_UNIT.match(raw.replace("\u00a0", " ").replace("\u2212", "-"))
+    if unit is not None and not _EXPONENT.match(raw):
+        try:
+            bare_number: float | None = number(unit.group(1), field, decimal=decimal)
+        except Rejected:
+            bare_number = None
+        if bare_number is not None:  # "93.5 s" was told it was no number, and that a comma is fine
+            raise Rejected([Problem("unit_in_number", field, (("value", raw), ("number", unit.group(1))))])
     if bounds.digits(raw) > bounds.MAX_DIGITS:
         raise Rejected([Problem("too_precise", field, (("value", raw[:40]), ("digits", bounds.MAX_DIGITS)))])
     cleaned = raw.replace("\u00a0", " ").replace("\u2212", "-")  # a typeset minus, as our own pages write one

@@ -879,7 +879,12 @@ def parse(kind: str, data: bytes, name: str, progress: Callable[[float], None] |
             continue
         values = {c.name: cells[positions[c.name]] if positions[c.name] < len(cells) else "" for c in columns}
         row, found = read(kind, values, decimal, file_columns=True)
-        found += _ragged(cells, len(header))
+        split = _split_number(kind, cells, positions, len(header), delimiter)
+        found = (
+            [*(p for p in found if p.field != split.field), split]
+            if split
+            else found + _ragged(cells, len(header))
+        )
         emptied = formulas.pop(number, [])  # a cell read as empty: that is its problem, not "required"
         if emptied:
             fields = {e.field for e in emptied}
@@ -949,6 +954,33 @@ def _other_separator(cells: list[str], needed: int, delimiter: str) -> str | Non
         return None
     other = next(o for o in typed if o != delimiter)
     return other if len(cells[0].split(other)) >= needed else None
+
+
+_WHOLE = re.compile(r"^[+-]?\d+$", re.ASCII)
+
+
+def _split_number(
+    kind: str, cells: list[str], positions: Mapping[str, int], width: int, delimiter: str
+) -> Problem | None:
+    """A number with a decimal comma (or a thousands comma) in a comma-separated row, not quoted:
+    split into a whole number in its column and digits in the next cell. `LOG_LEAD,2026-11,3,6`
+    read as 3 days with the note "6", and with a note after it was told only that the note
+    belonged to no column (an administrator's trial). Told where the digits land in a column
+    that takes no number (a note) or beyond the header; two numeric columns side by side
+    (`2,5` as a target of 2 and a tolerance of 5) are told by their checks."""
+    if delimiter != ",":
+        return None
+    by_place = {positions[c.name]: c for c in KINDS[kind] if c.name in positions}
+    for place, column in sorted(by_place.items()):
+        if not is_numeric(column) or place + 1 >= len(cells):
+            continue
+        whole, rest = cells[place].strip(), cells[place + 1].strip()
+        if not (_WHOLE.match(whole) and rest.isascii() and rest.isdigit()):
+            continue
+        after = by_place.get(place + 1)
+        if (after is None and len(cells) > width) or (after is not None and not is_numeric(after)):
+            return Problem("import.split_number", column.name, (("first", whole), ("second", rest)))
+    return None
 
 
 def _ragged(cells: list[str], width: int) -> list[Problem]:
