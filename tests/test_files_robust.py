@@ -270,7 +270,7 @@ def test_a_number_formatted_as_a_percentage_is_read_as_the_sheet_shows_it():
     (long,) = problems_of(
         _formatted([rows[0], ["LOG_ONTIME", "2026-10", 0.9433962264150944]], {"C2": "0.0%"})
     )
-    assert "write 94.339623." in words.message(long)  # six decimals at most, not a float's sixteen
+    assert "alone, 94.339623." in words.message(long)  # six decimals at most, not a float's sixteen
     text = tables.parse("measurements", _formatted(rows, {"C2": '0.0" %"', "C3": "0%"}), "v.xlsx")
     assert [row["value"] for row in text.rows] == [0.943]  # C2 a literal sign; C3 shows 7100 %
     assert [p.key for p in text.problems] == ["percent_sign"] and "7100 %" in words.message(text.problems[0])
