@@ -591,7 +591,9 @@ def _correct(args: argparse.Namespace, store: sa.Engine) -> int:
     with engine.writing(store) as conn:
         kpi = _known(conn, "kpi", args.kpi, "--kpi")
         done = corrections.correct(conn, _viewer(args, conn), kpi, month, args.value)
-    print(phrases.correction(done.outcome == "unchanged", kpi, month, fmt.exact(done.value, done.unit)))
+    before = fmt.exact(done.before, done.unit) if done.before is not None else ""
+    unchanged = done.outcome == "unchanged"
+    print(phrases.correction(unchanged, kpi, month, fmt.exact(done.value, done.unit), before, done.closed))
     moved = phrases.targets_said(done.moved, 0, month)
     if moved:
         print(moved)

@@ -353,7 +353,7 @@ def test_a_value_is_corrected_from_the_cli_and_audited(demo_url):
     store = engine.create(demo_url)
     fixed = _cli(demo_url, "correct", "--kpi", "CS_WAIT", "--month", "2026-09", "--value", "77,5")
     assert fixed.returncode == 0, fixed.stderr
-    assert "is now 77.5\xa0s." in fixed.stdout  # as stored, in its unit: not the "77,5" typed
+    assert "is now 77.5\xa0s (it was " in fixed.stdout  # as stored, in its unit: not the "77,5" typed
     assert "usual" not in fixed.stdout  # a value like the months before: nothing to check
     slip = _cli(demo_url, "correct", "--kpi", "CS_WAIT", "--month", "2026-08", "--value", "1.234,5")
     assert slip.returncode == 0, slip.stderr  # corrected all the same, and named to look at once more

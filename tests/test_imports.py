@@ -600,6 +600,42 @@ def test_a_values_file_s_summary_names_the_stored_values_it_changes_and_what_the
     assert again.replaced == [] and "stored value" not in again.text()  # the same values: nothing changes
 
 
+def test_a_value_changed_in_a_closed_month_says_its_pack_marks_it_revised(demo_duckdb_url, capsys):
+    """An administrator corrected and imported values of a closed month and was told only what
+    they became (a trial): the correction says what the value was, and the correction and the
+    import's preview say that the closed month's pack marks the change as revised after the
+    close; a month still open says nothing of it."""
+    from kpi.text import fmt, i18n
+
+    store = engine.create(demo_duckdb_url)
+    admin = ["--db", demo_duckdb_url, "--lang", "en", "--as", "sofie.dahl@havnhjem.example"]
+    assert cli.main([*admin, "close", "--month", "2026-10", "--anyway"]) == cli.EXIT_OK
+    with engine.reading(store) as conn:
+        m = schema.measurement
+        was = conn.execute(
+            sa.select(m.c.value).where(m.c.kpi == "CS_WAIT", m.c.month == date(2026, 10, 1))
+        ).scalar_one()
+    capsys.readouterr()
+    assert cli.main([*admin, "correct", "--kpi", "CS_WAIT", "--month", "2026-10", "--value", "94"]) == 0
+    said = capsys.readouterr().out
+    assert f"The value of CS_WAIT for October 2026 is now 94\xa0s (it was {fmt.exact(was, 's')})." in said
+    assert (
+        "October 2026 is closed: its pack and the Present page mark what changed as revised after the close."
+        in said
+    )
+    data = b"kpi,month,value\nCS_WAIT,2026-10,95\nCS_WAIT,2026-09,1\n"
+    summary = importing.run(store, "measurements", data, "v.csv", as_admin(), dry_run=True)
+    assert [one.closed for one in summary.replaced] == [False, True]  # September open, October closed
+    with i18n.use("en"):
+        assert summary.text().endswith(
+            "October 2026 is closed: its pack and the Present page mark what changed as revised after the close."
+        )
+    with i18n.use("da"):
+        assert "Oktober 2026 er lukket: dens pakke" in summary.text()
+    assert cli.main([*admin, "correct", "--kpi", "CS_WAIT", "--month", "2026-09", "--value", "2"]) == 0
+    assert "closed" not in capsys.readouterr().out
+
+
 def test_a_code_or_address_close_to_one_known_is_asked_about_it(demo_duckdb_url):
     """ "Kunde service", "Webshoppen" or an address a letter short were "not known: import or
     create it first", or for the space "may only hold the letters A-Z…" (a day-one trial): a

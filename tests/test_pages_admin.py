@@ -309,7 +309,9 @@ def test_a_corrected_value_far_from_its_kpi_s_usual_ones_is_named_after_it_is_sa
     assert "Check the value far from its KPI's usual ones before the meeting sees it: " in warned
     assert f"{plain.markdown('CS_WAIT')}, Sept 2026: 1,234.5" in warned
     said = " ".join(toast.value for toast in at.toast)  # what it did, as the command line says it
-    assert f"The value of {plain.markdown('CS_WAIT')} for September 2026 is now 1,234.5\u00a0s." in said
+    assert (
+        f"The value of {plain.markdown('CS_WAIT')} for September 2026 is now 1,234.5\u00a0s (it was " in said
+    )
     with engine.reading(engine.create(app_url)) as conn:
         stored = conn.execute(
             sa.select(schema.measurement.c.value).where(

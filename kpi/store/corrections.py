@@ -22,7 +22,7 @@ from kpi.domain import access, checks, identity, months, targets, validate
 from kpi.domain.errors import Denied, NotFound, Problem, Refused
 from kpi.domain.model import Aggregation, Person
 from kpi.domain.unusual import Unusual
-from kpi.store import known, usual
+from kpi.store import closing, known, usual
 from kpi.store import schema as s
 from kpi.store.writes import Writer
 
@@ -229,6 +229,11 @@ class Corrected:
     """The value when far from its KPI's usual ones (`usual.far`): to look at once more."""
     moved: targets.Moved | None = None
     """How the next year's month targets moved with it (`targets_moved`)."""
+    before: float | None = None
+    """The value it had: said beside the new one, as an import's preview says what it replaces."""
+    closed: bool = False
+    """Whether its month is closed: the month's packs then show the value as revised after the
+    close, which the person correcting it is told (an administrator's trial: nothing said so)."""
 
 
 def correct(conn: sa.Connection, viewer: Person, kpi: str, month: date, value: object) -> Corrected:
@@ -248,9 +253,11 @@ def correct(conn: sa.Connection, viewer: Person, kpi: str, month: date, value: o
     unit = seen.kpis[kpi].unit  # known: the check refuses a KPI that is not
     if number == current["value"]:
         return Corrected("unchanged", number, unit, kpi)
+    shut = closing.closed(conn, month) is not None
     far = usual.far(conn, [(kpi, month, number)])  # before it is written
     moved = targets_moved(conn, kpi, month, number)
     # a corrected ratio's parts no longer make its value: they go
     row = {"kpi": kpi, "month": month, "value": number, "numerator": None, "denominator": None}
     row |= {"source": CORRECTED, "loaded_at": datetime.now()}
-    return Corrected(Writer(conn, viewer.email).upsert(m, row), number, unit, kpi, far, moved)
+    done = Writer(conn, viewer.email).upsert(m, row)
+    return Corrected(done, number, unit, kpi, far, moved, current["value"], shut)

@@ -31,7 +31,7 @@ from kpi.domain.unusual import Unusual
 from kpi.files import spreadsheet, tables
 from kpi.files.tables import ACCEPTED_UNDATED, KINDS, SOURCE_COLUMNS, ImportRejected, Parsed, parse
 from kpi.sources import recipe_source
-from kpi.store import bulk_answers, column_check, corrections, engine, known, sourcing, usual
+from kpi.store import bulk_answers, closing, column_check, corrections, engine, known, sourcing, usual
 from kpi.store import schema as s
 from kpi.store.writes import Writer
 from kpi.text import fmt, phrases
@@ -75,6 +75,8 @@ class Replaced:
     before: float
     after: float
     unit: str
+    closed: bool = False
+    """Whether its month is closed: its pack then shows the change as revised after the close."""
 
 
 @dataclass
@@ -127,7 +129,12 @@ class Summary:
         ]
         more = len(self.replaced) - len(shown)
         listed = "; ".join(shown) + (t("import.and_more", count=more) if more else "")
-        return phrases.ended(t("import.values_replaced", count=len(self.replaced), values=listed))
+        said = phrases.ended(t("import.values_replaced", count=len(self.replaced), values=listed))
+        shut = sorted({one.month for one in self.replaced if one.closed})
+        if shut:  # a closed month's value changed without a word (an administrator's trial)
+            named = ", ".join(fmt.month_long(month) for month in shut)
+            said += " " + phrases.capital(t("import.closed_months", count=len(shut), months=named))
+        return said
 
     def _months_replaced(self) -> str:
         """The survey months whose every answer the file replaces, with the counts: the preview
@@ -456,10 +463,15 @@ def _replaced(conn: sa.Connection, parsed: Parsed) -> list[Replaced]:
     codes = sorted({code for code, _ in given})
     units = dict(conn.execute(sa.select(k.c.code, k.c.unit).where(k.c.code.in_(codes))).all())
     stored = sa.select(m.c.kpi, m.c.month, m.c.value).where(m.c.kpi.in_(codes))
-    found = [
-        Replaced(code, month, before, given[(code, month)], str(units.get(code, "count")))
+    changed = [
+        (code, month, before)
         for code, month, before in conn.execute(stored)
         if (code, month) in given and given[(code, month)] != before
+    ]
+    shut = {month for month in {month for _, month, _ in changed} if closing.closed(conn, month) is not None}
+    found = [
+        Replaced(code, month, before, given[(code, month)], str(units.get(code, "count")), month in shut)
+        for code, month, before in changed
     ]
     return sorted(found, key=lambda one: (one.kpi, one.month))
 

@@ -144,12 +144,18 @@ def doubtful_sample(value: MonthValue | None) -> str:
     return survey_sample(value) if uncertain else ""
 
 
-def correction(unchanged: bool, kpi: str, month: date, value: str) -> str:
-    """What a correction did, one sentence: "The value of CS_WAIT for September 2026 is now
-    77.5 s." or that it already was (`value` as stored, in its unit: `fmt.exact`); its month
-    written as a deletion's is (`deletion`)."""
-    key = "correct.unchanged" if unchanged else "correct.corrected"
-    return ended(t(key, kpi=kpi, month=fmt.month_long(month), value=value))
+def correction(
+    unchanged: bool, kpi: str, month: date, value: str, before: str = "", closed: bool = False
+) -> str:
+    """What a correction did: "The value of CS_WAIT for September 2026 is now 77.5 s (it was
+    78.6 s)." or that it already was (`value` and `before` as stored, in its unit:
+    `fmt.exact`); its month written as a deletion's is (`deletion`). In a `closed` month, that
+    its pack shows the change as revised after the close (nothing had said so)."""
+    key = "correct.unchanged" if unchanged else "correct.corrected_from" if before else "correct.corrected"
+    said = ended(t(key, kpi=kpi, month=fmt.month_long(month), value=value, before=before))
+    if closed and not unchanged:
+        said = f"{said} {capital(t('correct.closed_month', month=fmt.month_long(month)))}"
+    return said
 
 
 def deletion(values: int, answers: int, kpi: str | None, month: date, *, asked: bool = False) -> str:
@@ -673,14 +679,14 @@ def goal_why(row: GoalRow, month: date) -> str:
     if not reason and (pace := goal_pace(row, month)):
         reason = t("reason.path", pace=pace)
     if reason:
-        parts.append(t("speaker.sentence", text=_capital(reason.rstrip("."))))
+        parts.append(t("speaker.sentence", text=capital(reason.rstrip("."))))
     if row.mismatch:
         parts.append(t("speaker.sentence", text=t(f"mismatch.{row.mismatch}")))
     return " ".join(parts)
 
 
-def _capital(text: str) -> str:
-    """A reason as the start of a sentence."""
+def capital(text: str) -> str:
+    """A phrase as the start of a sentence: "oktober 2026 er lukket" is "Oktober 2026 er lukket"."""
     return text[:1].upper() + text[1:]
 
 

@@ -83,8 +83,14 @@ def _request(ctx: Context, kpi: str | None, month_text: str, what: str, value: s
     if not forms.write(ctx, correct, kpi=kpi or "", month=month, value=value):
         return
     fixed = kept[0]  # what it did, as the command line says it ("already is …" said nothing)
+    before = fmt.exact(fixed.before, fixed.unit) if fixed.before is not None else ""
     said = phrases.correction(
-        fixed.outcome == "unchanged", fixed.kpi, month, fmt.exact(fixed.value, fixed.unit)
+        fixed.outcome == "unchanged",
+        fixed.kpi,
+        month,
+        fmt.exact(fixed.value, fixed.unit),
+        before,
+        fixed.closed,
     )
     moved = phrases.targets_said(fixed.moved, 0, month)
     notices.saved(plain.markdown(f"{said} {moved}" if moved else said))
