@@ -615,7 +615,8 @@ def test_an_admin_closes_the_month_on_the_data_page(app, app_url):
     with engine.reading(engine.create(app_url)) as conn:
         names = {p.email: p.name for p in queries.people(conn)}
     first = next(i for i in found if i.kind == "commentary")  # named with who owes it, and what
-    assert f"Owed: {names[first.email]}: {first.subject}" in warned.replace("\\", "")
+    # and which kind each is: a value and a comment read alike
+    assert f"Owed: {names[first.email]}: {first.subject} (comment)" in warned.replace("\\", "")
     assert [b for b in at.button if b.key == "data.close"][0].disabled
     at.checkbox(key="data.close.anyway.2026-10").check().run()
     [b for b in at.button if b.key == "data.close"][0].click().run()

@@ -705,7 +705,8 @@ def left_out(found: owed.LeftOut, names: Mapping[str, str] | None = None) -> str
         by_whom: dict[str, list[str]] = {}  # who owes what: each person once, their items after
         for item in found.items[:LEFT_NAMED]:
             who = (names or {}).get(item.email or "", item.email or "–")
-            by_whom.setdefault(who, []).append(item.subject)
+            # which is a value and which a comment: "Time to restore service" alone did not say
+            by_whom.setdefault(who, []).append(t(f"close_tab.owed_what_{item.kind}", subject=item.subject))
         named = [t("close_tab.owed_item", who=who, subjects=", ".join(s)) for who, s in by_whom.items()]
         more = len(found.items) - LEFT_NAMED
         listed = "; ".join(named) + (" " + t("close_tab.owed_more", count=more) if more > 0 else "")
