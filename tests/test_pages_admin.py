@@ -622,6 +622,11 @@ def test_an_admin_closes_the_month_on_the_data_page(app, app_url):
     [b for b in at.button if b.key == "data.close"][0].click().run()
     assert not at.exception
     assert "October 2026 was closed on" in " ".join(s.value for s in at.success)
+    # and what comes next, where: the close had said "Saved." and no more
+    assert (
+        "Next: mail each reader the month as they may see it, with their own pack (Data → Data in → Send"
+        in " ".join(c.value for c in at.caption)
+    )
     from kpi.store import closing
 
     with engine.reading(engine.create(app_url)) as conn:

@@ -50,6 +50,9 @@ def panel(ctx: Context, people: dict) -> None:
             t("close_tab.closed", month=month, when=fmt.day_unbroken(done[0].date()), who=who),
             icon=":material/lock:",
         )
+        # what comes next: the close said "Saved." and no more (an administrator's trial)
+        where = phrases.menu_path("nav.data", "definitions.group_data", "definitions.tab_send")
+        st.caption(t("close_tab.next", where=where))
         _history(ctx, people)
         _reopen_form(ctx, month)
         return
