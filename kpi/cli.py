@@ -236,6 +236,7 @@ def parser() -> argparse.ArgumentParser:
     )
     remind.add_argument("--month", metavar="YYYY-MM", help=t("cli.month_help"))
     remind.add_argument("--dry-run", action="store_true", help=t("cli.send_dry_run_help"))
+    remind.add_argument("--show", metavar="EMAIL", help=t("cli.send_show_help"))
     alerts = commands.add_parser(
         "alerts", parents=[shared], help=t("cli.alerts_help"), description=t("cli.alerts_description")
     )
@@ -701,13 +702,8 @@ def _send(args: argparse.Namespace, store: sa.Engine) -> int:
         )
         counts = t("cli.send_counts", slides=len(one.slides), items=one.items, owed=one.owed)
         print("\t".join([one.letter.to, state, counts]))
-    if args.show:  # one person's mail as it would go: its subject and text
-        planned = {p.letter.to: p for p in outcome.planned}
-        found = identity.match(args.show, planned)
-        if found is None:
-            raise Usage(Problem("cli.send_nobody", "--show", (("email", args.show),)))
-        one = planned[found]
-        print(f"\n{t('send_tab.subject')}: {one.letter.subject}\n\n{one.letter.body}\n")
+    if args.show:
+        _show_one(outcome.planned, args.show)
     if args.dry_run:
         print(t("cli.send_dry_run", count=sum(1 for p in outcome.planned if not p.already)))
         return EXIT_OK
@@ -716,6 +712,16 @@ def _send(args: argparse.Namespace, store: sa.Engine) -> int:
         print(t("cli.send_failed", email=email, detail=why), file=sys.stderr)
     print(t("cli.send_summary", sent=len(outcome.sent), failed=len(outcome.failed), month=months.key(month)))
     return EXIT_REJECTED if outcome.failed else EXIT_OK
+
+
+def _show_one(planned: Sequence[sending.Planned] | Sequence[reminding.Planned], email: str) -> None:
+    """One person's mail of `planned` as it would go, its subject and text (`--show`)."""
+    letters = {p.letter.to: p.letter for p in planned}
+    found = identity.match(email, letters)
+    if found is None:
+        raise Usage(Problem("cli.send_nobody", "--show", (("email", email),)))
+    letter = letters[found]
+    print(f"\n{t('send_tab.subject')}: {letter.subject}\n\n{letter.body}\n")
 
 
 def _mail_ready(planned: Sequence[sending.Planned] | Sequence[reminding.Planned]) -> None:
@@ -749,6 +755,8 @@ def _remind(args: argparse.Namespace, store: sa.Engine) -> int:
         print(
             "\t".join([one.letter.to, state, t("cli.remind_counts", count=len(one.items), new=len(one.new))])
         )
+    if args.show:  # what a reminder names: its counts alone did not say (an administrator's trial)
+        _show_one([p for p in outcome.planned if not p.already], args.show)
     if args.dry_run:
         print(t("cli.remind_dry_run", count=sum(1 for p in outcome.planned if not p.already)))
         return EXIT_OK

@@ -143,6 +143,12 @@ def test_a_dry_run_lists_who_would_get_what_and_sends_nothing(owed_url, mailserv
         assert f"{email}\twould be sent\t{count} · new today: {len(items)}" in out
     assert "Dry run: 3 reminders would be sent; nothing was sent." in out
     assert mailserver.received == [] and _reminded(owed_url) == []
+    # what one person's reminder names, before it goes: the counts alone did not say
+    show = ["--db", owed_url, "remind", "--month", MONTH, "--dry-run", "--show", IT_HEAD.email.upper()]
+    assert cli.main(show) == cli.EXIT_OK
+    letter = capsys.readouterr().out
+    assert all(subject in letter for _, subject, _ in _expected(TODAY)[IT_HEAD.email])
+    assert mailserver.received == [] and _reminded(owed_url) == []
 
 
 def test_a_refused_reminder_is_named_the_others_go_and_it_is_tried_again(owed_url, mailserver, clock, capsys):
@@ -186,6 +192,9 @@ def test_the_send_tab_previews_and_sends_the_reminders(owed_url, mailserver, clo
         assert not at.exception, at.exception
         plan = next(d.value for d in at.dataframe if "New today" in d.value.columns)
         assert sorted(plan["E-mail"]) == sorted(_expected(TODAY))
+        at.selectbox(key="data.remind.read_one").set_value(IT_HEAD.email).run()  # what it names
+        letter = " ".join(x.value for x in at.text)
+        assert all(subject in letter for _, subject, _ in _expected(TODAY)[IT_HEAD.email])
         assert mailserver.received == []
         at.button(key="data.remind.send").click().run()
         assert not at.exception, at.exception

@@ -5,6 +5,7 @@ shown as plain text (table cells)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 
 import pandas as pd
@@ -56,22 +57,23 @@ def _plan_table(outcome: sending.Outcome) -> None:
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=_height(len(rows)))
 
 
-def _read_one(outcome: sending.Outcome) -> None:
+def _read_one(letters: Sequence[mail.Letter], key: str) -> None:
     """One person's mail as it would go, subject and text, before anything is sent: the counts
-    alone left the presenter guessing what the CEO would read."""
-    planned = {p.letter.to: p for p in outcome.planned}
+    alone left the presenter guessing what the CEO would read, and an administrator what a
+    reminder would name."""
+    planned = {letter.to: letter for letter in letters}
     if not planned:
         return
     chosen = st.selectbox(
         t("send_tab.read_one"),
         list(planned),
-        format_func=lambda email: f"{planned[email].letter.name} · {email}",
-        key="data.send.read_one",
+        format_func=lambda email: f"{planned[email].name} · {email}",
+        key=key,
     )
     one = planned[chosen]
     with st.container(border=True):
-        st.text(f"{t('send_tab.subject')}: {one.letter.subject}")  # plain text: names and words as typed
-        st.text(one.letter.body)  # it names the pack it carries
+        st.text(f"{t('send_tab.subject')}: {one.subject}")  # plain text: names and words as typed
+        st.text(one.body)  # it names the pack it carries
 
 
 def _height(rows: int) -> int:
@@ -117,7 +119,7 @@ def _month_panel(ctx: Context, month: str) -> None:
             return
         st.caption(t("send_tab.planned", count=sum(1 for p in kept.planned if not p.already)))
         _plan_table(kept)
-        _read_one(kept)
+        _read_one([p.letter for p in kept.planned], "data.send.read_one")
     except CockpitError as refusal:
         notices.show(refusal)
 
@@ -195,6 +197,7 @@ def _remind_panel(ctx: Context, month: str) -> None:
             return
         st.caption(t("send_tab.remind_planned", count=sum(1 for p in kept.planned if not p.already)))
         _reminders_table(kept)
+        _read_one([p.letter for p in kept.planned if not p.already], "data.remind.read_one")
     except CockpitError as refusal:
         notices.show(refusal)
 
