@@ -45,6 +45,8 @@ if TYPE_CHECKING:  # the store (SQLAlchemy) loads only for real work, not for `-
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
 EXIT_CODES = ((BadSetting, EXIT_USAGE), (Usage, EXIT_USAGE), (Busy, EXIT_BUSY))
 """The errors with an exit code of their own; every other `CockpitError` exits 1."""
+PACK_FORMATS = ("pptx", "pdf")
+"""What `export` writes."""
 IMPORT_KINDS = tuple(tables.KINDS)
 """In the order a company's data goes in (`tables.KINDS`)."""
 CALENDAR_AROUND = (-1, 3)
@@ -186,9 +188,7 @@ def parser() -> argparse.ArgumentParser:
         "export", parents=[shared], help=t("cli.export_help"), description=t("cli.export_help")
     )
     export.add_argument("--month", metavar="YYYY-MM", help=t("cli.month_help"))
-    export.add_argument(
-        "--format", type=str.lower, choices=("pptx", "pdf"), required=True, help=t("cli.format_help")
-    )
+    export.add_argument("--format", type=str.lower, choices=PACK_FORMATS, help=t("cli.format_help"))
     export.add_argument("--out", type=Path, required=True, help=t("cli.out_help"))
     export.add_argument("--department", metavar="CODE", help=t("cli.department_help"))
     status = commands.add_parser(
@@ -495,6 +495,7 @@ def _export(args: argparse.Namespace, store: sa.Engine) -> int:
     from kpi.store import decks, engine
 
     month = _month(args.month)
+    chosen = _pack_format(args.format, args.out)
     if not args.out.parent.is_dir():  # said before the pack is made, not after
         raise Usage(Problem("cli.no_folder", "--out", (("folder", args.out.parent),)))
     with engine.reading(store) as conn:
@@ -502,11 +503,23 @@ def _export(args: argparse.Namespace, store: sa.Engine) -> int:
         slides = decks.slides(conn, scope, month, i18n.current())
         brand = decks.brand(conn, month, scope, i18n.current())
     content = pptx_pack.render(slides, brand)
-    if args.format == "pdf":
+    if chosen == "pdf":
         content = pdf_pack.from_pptx(content)
     _write(args.out, content)
     print(t("cli.exported", path=args.out, count=len(slides)))
     return EXIT_OK
+
+
+def _pack_format(given: str | None, out: Path) -> str:
+    """The pack's format: `--format`, else what `--out` ends in (`export --out pack.pptx` was
+    refused for want of `--format`: an administrator's trial); a pack whose name says the other
+    format is refused, as a template not named .xlsx is."""
+    named = out.suffix.lower().lstrip(".")
+    if given is None and named not in PACK_FORMATS:
+        raise Usage(Problem("cli.format_unknown", "--format", (("path", out),)))
+    if given is not None and named in PACK_FORMATS and named != given:
+        raise Usage(Problem("cli.format_named", "--out", (("path", out), ("format", given))))
+    return given or named
 
 
 def _template(args: argparse.Namespace) -> int:

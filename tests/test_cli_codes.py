@@ -81,6 +81,27 @@ def test_export_department_in_any_case_and_unknown_writes_nothing(demo_duckdb_ur
     assert not nope.exists()
 
 
+def test_export_takes_its_format_from_the_file_s_name_and_refuses_a_name_of_another(
+    demo_duckdb_url, tmp_path, capsys
+):
+    """`export --out pack.pptx` was refused for want of `--format` (an administrator's trial):
+    the name's ending says the format; a name that says neither asks for one, and a name that
+    says the other format than `--format` is refused before anything is written."""
+    from pptx import Presentation
+
+    common = ["--db", demo_duckdb_url, "--lang", "en", "export", "--month", MONTH]
+    pack = tmp_path / "Pack.PPTX"
+    assert cli.main([*common, "--out", str(pack)]) == 0
+    assert len(Presentation(str(pack)).slides) > 1
+    bare = tmp_path / "pack"
+    assert cli.main([*common, "--out", str(bare)]) == cli.EXIT_USAGE
+    assert "--format: say pptx or pdf, or end the file's name in .pptx or .pdf" in capsys.readouterr().err
+    other = tmp_path / "pack.pptx"
+    assert cli.main([*common, "--format", "pdf", "--out", str(other)]) == cli.EXIT_USAGE
+    assert f"--out: {other} names another format than pdf" in capsys.readouterr().err
+    assert not bare.exists() and not other.exists()
+
+
 @pytest.mark.parametrize(
     "command",
     [
