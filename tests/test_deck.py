@@ -191,11 +191,13 @@ def test_a_goal_behind_its_path_says_the_path_beside_its_forecast_and_a_doubtful
     assert goal.status is GoalStatus.AT_RISK  # tempered: the margin reaches its path
     assert goal.subtitle.startswith("Target +40 by 31\u00a0Dec\u00a02026 · planned path +37 this month")
     assert goal.subtitle.endswith(
-        " · n\u00a0=\u00a023\u00a0answers, ±\u00a029.2\u00a0(95\u00a0%) — low confidence"
+        " · n\u00a0=\u00a023\u00a0answers, ±\u00a029.2\u00a0pts\u00a0(95\u00a0%) — low confidence"
     )
     board = next(s for s in slides if s.title == "Board")
     [nps] = [line for line in board.lines if line.label == "Recommend score"]
-    assert nps.note.endswith("n\u00a0=\u00a023\u00a0answers, ±\u00a029.2\u00a0(95\u00a0%) — low confidence")
+    assert nps.note.endswith(
+        "n\u00a0=\u00a023\u00a0answers, ±\u00a029.2\u00a0pts\u00a0(95\u00a0%) — low confidence"
+    )
     on_track = next(s for s in build() if s.title == "The shop stays up")
     assert "path" not in on_track.subtitle and "n =" not in on_track.subtitle  # no data: neither said
 

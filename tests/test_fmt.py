@@ -303,15 +303,25 @@ def test_a_survey_month_without_a_margin_says_so_rather_than_plus_or_minus_nothi
 
     one = MonthValue("NPS", date(2026, 11, 1), 100.0, n=1, margin=None)
     assert (
-        widgets.value_note(one)
+        widgets.value_note(one, "nps")
         == "n\u00a0=\u00a01\u00a0answer, too few to work out a margin of error — low confidence"
     )
     with i18n.use("da"):
-        assert "±" not in widgets.value_note(one) and widgets.value_note(one).startswith(
+        assert "±" not in widgets.value_note(one, "nps") and widgets.value_note(one, "nps").startswith(
             "n\u00a0=\u00a01\u00a0svar"
         )
     some = MonthValue("NPS", date(2026, 11, 1), 32.0, n=1424, margin=4.04)
-    assert widgets.value_note(some) == "n\u00a0=\u00a01,424\u00a0answers, ±\u00a04.0\u00a0(95\xa0%)"
+    # the margin says what it counts, as a change does: "± 4.0" stood without its points
+    assert (
+        widgets.value_note(some, "nps")
+        == "n\u00a0=\u00a01,424\u00a0answers, ±\u00a04.0\u00a0pts\u00a0(95\xa0%)"
+    )
+    with i18n.use("da"):
+        assert "±\u00a04,0\u00a0point" in widgets.value_note(some, "nps")
+    share = MonthValue("CSAT", date(2026, 11, 1), 81.0, n=400, margin=2.14)
+    assert "±\u00a02.1\u00a0pts\u00a0(95" in widgets.value_note(share, "%")
+    effort = MonthValue("CES", date(2026, 11, 1), 5.1, n=400, margin=0.12)
+    assert "±\u00a00.1\u00a0(95" in widgets.value_note(effort, "ces")
 
 
 @pytest.mark.parametrize(

@@ -148,21 +148,21 @@ def test_on_pace_is_where_the_trajectory_stands():
             29.2,
             "higher",
             GoalStatus.ON_TRACK,
-            "+48 reaches the target of +40, but 23\u00a0answers (±\u00a029.2) put it anywhere from +19⁠–⁠+77: on track, not achieved",
+            "+48 reaches the target of +40, but 23\u00a0answers (±\u00a029.2\u00a0pts) put it anywhere from +19⁠–⁠+77: on track, not achieved",
         ),
         (
             12.0,
             20.0,
             "higher",
             GoalStatus.AT_RISK,
-            "+12 is behind its path, but 23\u00a0answers (±\u00a020.0) put it anywhere from -8⁠–⁠+32: at risk, not off track",
+            "+12 is behind its path, but 23\u00a0answers (±\u00a020.0\u00a0pts) put it anywhere from -8⁠–⁠+32: at risk, not off track",
         ),
         (
             12.0,
             20.0,
             "lower",
             GoalStatus.ON_TRACK,
-            "+12 reaches the target of +40, but 23\u00a0answers (±\u00a020.0) put it anywhere from -8⁠–⁠+32",
+            "+12 reaches the target of +40, but 23\u00a0answers (±\u00a020.0\u00a0pts) put it anywhere from -8⁠–⁠+32",
         ),
     ],
 )
@@ -213,5 +213,5 @@ def test_a_missed_goal_held_at_risk_by_too_few_answers_is_not_said_to_be_behind_
     with i18n.use("en"):
         said = phrases.goal_reason(held, OCTOBER)
     assert said.startswith(
-        "+90 misses the target of +95, but 23\u00a0answers (±\u00a029.2) put it anywhere from +61\u2060–\u2060+100: at risk, not missed"
+        "+90 misses the target of +95, but 23\u00a0answers (±\u00a029.2\u00a0pts) put it anywhere from +61\u2060–\u2060+100: at risk, not missed"
     )

@@ -222,7 +222,7 @@ def _goal_slides(meeting: Meeting, row: month_rows.GoalRow) -> list[Slide]:
             else fmt.value(ahead, unit)
         )
         subtitle = t("deck.goal_forecast", said=subtitle, value=where)
-    subtitle = " · ".join(part for part in (subtitle, phrases.doubtful_sample(row.value)) if part)
+    subtitle = " · ".join(part for part in (subtitle, phrases.doubtful_sample(row.value, unit)) if part)
     pages = paginate(lines, ((revision,) if revision else ()) + notes, chart=chart is not None)
     first, *rest = pages
     slides = [
@@ -305,7 +305,7 @@ def _department_slides(
             if row.delta_previous is not None
             else ""
         )
-        note = " · ".join(part for part in (note, phrases.doubtful_sample(row.value)) if part)
+        note = " · ".join(part for part in (note, phrases.doubtful_sample(row.value, unit)) if part)
         value = row.value.value if row.value else None
         target = phrases.labelled_target(row.target, unit, month)
         if shared and row.target is not None:  # what the targets are, said once for the slide

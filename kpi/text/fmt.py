@@ -195,16 +195,26 @@ def delta(amount: float | None, unit: str, extra_decimals: int = 0) -> str:
     """A change in the unit's own terms: `+2.1 pts` for rates (points, not percent)."""
     if amount is None or not math.isfinite(amount):
         return "–"
-    style = UNITS[unit]
     decimals = _delta_decimals(amount, unit, extra_decimals)
-    text = number(amount, decimals, is_signed=True)
+    return number(amount, decimals, is_signed=True) + _distance(unit)
+
+
+def margin(amount: float, unit: str) -> str:
+    """A survey value's margin of error, a distance as a change is one, to one decimal: `29.2 pts`
+    on an NPS (a slide's "± 29.2" stood without what it counts), `2.1 pts` on a share."""
+    return number(amount, 1) + _distance(unit)
+
+
+def _distance(unit: str) -> str:
+    """What a distance between two values of `unit` is counted in, as a suffix."""
     if unit == "%":  # a rate changes in percentage points ("procentpoint" in Danish), not percent
-        return text + suffix("unit.percent_points")
+        return suffix("unit.percent_points")
     if unit == "nps":
-        return text + suffix("unit.points")
+        return suffix("unit.points")
     if unit == "ces":
-        return text  # "+0.2", not "+0.2 / 7": the scale belongs to values, not changes
-    return text + (suffix(style.suffix_key) if style.suffix_key else "")
+        return ""  # "+0.2", not "+0.2 / 7": the scale belongs to values, not changes
+    style = UNITS[unit]
+    return suffix(style.suffix_key) if style.suffix_key else ""
 
 
 def month(day: date) -> str:

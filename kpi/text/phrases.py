@@ -124,7 +124,7 @@ def forecast(
     return t(key, value=shown, gap=versus_target(value - target, unit, direction))
 
 
-def survey_sample(value: MonthValue | None) -> str:
+def survey_sample(value: MonthValue | None, unit: str) -> str:
     """A survey value's sample: `n = 23 answers, ± 29.2 (95 %) — low confidence`, or an empty
     string for a measured value."""
     if value is None or value.n is None:
@@ -132,16 +132,16 @@ def survey_sample(value: MonthValue | None) -> str:
     if value.margin is None:  # one answer: no spread to measure, no margin to give ("± 0.0")
         return t("widget.survey_no_margin", count=value.n, n=fmt.number(value.n))
     key = "widget.survey_low" if value.is_low_confidence else "widget.survey"
-    return t(key, count=value.n, n=fmt.number(value.n), margin=fmt.number(value.margin, 1))
+    return t(key, count=value.n, n=fmt.number(value.n), margin=fmt.margin(value.margin, unit))
 
 
-def doubtful_sample(value: MonthValue | None) -> str:
+def doubtful_sample(value: MonthValue | None, unit: str) -> str:
     """`survey_sample` where too few answered for the value to be read alone (a slide said "✓ On
     track +48" of 23 answers, ± 29, with the doubt only in the speaker notes), else nothing."""
     uncertain = (
         value is not None and value.n is not None and (value.is_low_confidence or value.margin is None)
     )
-    return survey_sample(value) if uncertain else ""
+    return survey_sample(value, unit) if uncertain else ""
 
 
 def correction(
@@ -619,7 +619,7 @@ def _too_few(row: GoalRow, unit: str, month: date) -> str:
         n=fmt.number(value.n),
         value=fmt.value(value.value, unit),
         target=fmt.value(row.goal.target, unit),
-        margin=fmt.number(value.margin, 1),  # as the sample is said beside it (`survey_sample`)
+        margin=fmt.margin(value.margin, unit),  # as the sample is said beside it (`survey_sample`)
         range=fmt.span(fmt.value(low, unit), fmt.value(high, unit)),
     )
 

@@ -117,7 +117,7 @@ def attention_badge(kind: str, word: str) -> str:
 
 
 def value_note(
-    value: MonthValue | None, points: Sequence[MonthValue] = (), reading: Reading | None = None
+    value: MonthValue | None, unit: str, points: Sequence[MonthValue] = (), reading: Reading | None = None
 ) -> str:
     """A survey value's sample (`n = 23 answers, ± 25 — low confidence`), and with the KPI's
     `points` a line when its change since the month before is no news (`month_rows.change_noise`,
@@ -125,7 +125,7 @@ def value_note(
     grey, without an arrow, and this says why (a measured KPI's grey "+0.02 pts" said nothing)."""
     if value is None:
         return ""
-    note = phrases.survey_sample(value)
+    note = phrases.survey_sample(value, unit)
     before = month_before(points, value.month)
     noise = month_rows.change_noise(value, before, reading)
     month = fmt.month_name(months.add(value.month, -1))
@@ -666,7 +666,7 @@ def _tile_caption(
                 ),
             )
         )
-    note = value_note(row.value, points, reading)
+    note = value_note(row.value, kpi.unit, points, reading)
     if note:
         parts.append(note)
     st.caption("\n\n".join(filter(None, [why, "  \n".join(parts)])))

@@ -409,7 +409,7 @@ def _facts(
         ytd = outlook.year_to_date(history, month, kpi)
         key = "cascade.fact_ytd_total" if kpi.aggregation is Aggregation.SUM else "cascade.fact_ytd"
         lines.append(t(key, value=fmt.value(ytd, unit), year=month.year))
-    note = widgets.value_note(row.value, history)  # a survey's: the detail shows no change figure
+    note = widgets.value_note(row.value, unit, history)  # a survey's: the detail shows no change figure
     if note:
         lines.append(note)
     lines.append(t("cascade.fact_owner", owner=owner))

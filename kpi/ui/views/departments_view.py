@@ -126,7 +126,7 @@ def _card(
             for c in broken
         ]
         lines.append(t("departments.target", target=phrases.labelled_target(row.target, kpi.unit, month)))
-        note = widgets.value_note(row.value, points, row.reading)
+        note = widgets.value_note(row.value, row.kpi.unit, points, row.reading)
         if note:
             lines.append(note)
         if whose:  # another department's KPI, on a goal of this one (`kpi_cards`)
