@@ -386,13 +386,13 @@ def test_a_department_line_carries_its_kpi_s_trend():
     assert list(wait.trend) == expected[-deck.TREND_MONTHS :] and len(wait.trend) >= 2
 
 
-OVERDUE = deck.Flag("late_action", "Action overdue")
+OVERDUE = deck.Flag("late_action", "Planned, overdue")
 
 
 @pytest.mark.parametrize(
     ("due", "status", "listed", "note", "flag"),
     [
-        (date(2026, 9, 15), ActionStatus.PLANNED, True, "Planned", OVERDUE),  # flagged as the Overview does
+        (date(2026, 9, 15), ActionStatus.PLANNED, True, "", OVERDUE),  # flagged as the Overview does
         (date(2026, 12, 31), ActionStatus.DOING, True, "", None),  # the horizon: two months ahead
         (date(2027, 1, 1), ActionStatus.PLANNED, False, None, None),
         (date(2026, 10, 20), ActionStatus.DONE, False, None, None),
@@ -400,8 +400,10 @@ OVERDUE = deck.Flag("late_action", "Action overdue")
     ],
 )
 def test_the_actions_slide_holds_open_actions_due_within_two_months(due, status, listed, note, flag):
-    """An action's state is in its status cell where that does not flag it overdue (the cell stood
-    empty beside three overdue ones), else in its note."""
+    """An action's state is in its status cell (the cell stood empty beside three overdue ones),
+    flagged where it is overdue, in the attention list's colour: "◷ Planned, overdue" (the flag
+    alone had put an overdue one's state in the note, the others' in the status: a presenter's
+    trial). The note holds an initiative's verdict, nothing else."""
     action = replace(handmade.ACTIONS[0], due=due, status=status)
     actions = next(s for s in build(actions=[action]) if s.kind == "actions")
     state = {ActionStatus.PLANNED: "Planned", ActionStatus.DOING: "In progress"}.get(status)
@@ -412,7 +414,8 @@ def test_the_actions_slide_holds_open_actions_due_within_two_months(due, status,
         from kpi.output import speaker
 
         said = speaker.notes(actions)
-        assert ("Action overdue" in said) is (flag is not None)
+        assert ("Planned, overdue" in said) is (flag is not None)
+        assert state in said  # every action's state, as its slide shows it
         assert ": ." not in said and said.endswith(".")  # "due 31 Dec 2026: ." where nothing more was said
 
 

@@ -370,21 +370,21 @@ def _action_lines(meeting: Meeting, actions: Sequence[Action], owners: dict[str,
     visible = set(meeting.month_report.goals)
     due = [a for a in actions if a.goal in visible and a.due and a.due <= horizon and a.status.is_open]
     late = {a.id for a in outlook.overdue_on(due, meeting.today or months.end_of(month) + timedelta(days=1))}
-    overdue = Flag(str(attention.Kind.LATE_ACTION), t(f"attention.{attention.Kind.LATE_ACTION}"))
     lines = []
     for a in sorted(due, key=lambda a: a.due or month):
         state = t(f"action.{a.status}")
         verdict = phrases.verdict_words(meeting.verdicts[a.id]) if a.id in meeting.verdicts else ""
+        # overdue in the attention list's colour and icon (a grey "· overdue" in the note was read
+        # past: a presenter's trial), with its state in the same cell as every other row's ("Action
+        # overdue" there put an overdue one's state in the note, the others' in the status)
+        overdue = Flag(str(attention.Kind.LATE_ACTION), t("deck.state_overdue", state=state))
         lines.append(
             Line(
                 a.title,
                 owners.get(a.owner or "", "–"),
                 measure.unbroken(fmt.day(a.due)) if a.due else "–",  # a date whole (not "1 Nov / 2025")
                 None,
-                # the state where the status cell shows the flag, else the status cell says it
-                " · ".join(p for p in (state if a.id in late else "", verdict) if p),
-                # overdue in the attention list's colour and word (a grey "· overdue" in the note was
-                # read past: a presenter's trial)
+                verdict,
                 flag=overdue if a.id in late else None,
                 state=state,
             )

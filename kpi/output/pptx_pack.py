@@ -36,7 +36,6 @@ from pptx.text.text import TextFrame, _Paragraph
 from pptx.util import Inches, Pt
 
 from kpi.domain import bounds
-from kpi.domain.attention import Kind
 from kpi.domain.model import GoalStatus, KpiStatus, within_unit
 from kpi.domain.signals import Reading
 from kpi.output import logo as logo_check
@@ -171,9 +170,8 @@ def status_words(lines: Sequence[Line], layout: str = "wide") -> list[str]:
     states, so its column is as wide as those words."""
     words: list[str] = []
     kinds = {line.flag.kind for line in lines if line.flag is not None}
-    if layout == "actions":  # an overdue one's flag, the others' states
-        if kinds:
-            words += [palette.attention_label(str(Kind.LATE_ACTION), t(f"attention.{Kind.LATE_ACTION}"))]
+    if layout == "actions":  # an overdue one's state flagged, the others' states
+        words += [_status(line)[0] for line in lines if line.flag is not None]
         words += [line.state for line in lines if line.state]
     elif kinds:
         words += [_status(line)[0] for line in lines if line.flag is not None]

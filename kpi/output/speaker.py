@@ -33,8 +33,8 @@ def _why(line: Line, kind: str) -> str:
     if line.why:
         return _stopped(line.why)
     flag = palette.attention_label(line.flag.kind, line.flag.word) if line.flag is not None else ""
-    if kind == "actions":  # an overdue one's flag too: the slide shows it beside the date
-        state = " · ".join(part for part in (line.note, flag) if part)
+    if kind == "actions":  # its state, flagged where overdue, as the slide shows it, and its verdict
+        state = " · ".join(part for part in (flag or line.state, line.note) if part)
         if not state:  # a planned action has no note: "due 31 Dec 2026: ." stood in the notes
             return _stopped(t("speaker.action_bare", who=line.value, due=line.target))
         return _stopped(t("speaker.action", who=line.value, due=line.target, state=state))
