@@ -150,7 +150,11 @@ def test_the_pack_has_one_drivers_slide_after_what_needs_attention(demo_url):
     assert kinds.count(driver_slide.KIND) == 1
     at = kinds.index(driver_slide.KIND)
     assert kinds[at - 1] == "exceptions"  # after the flow's; the rest of the list ends the pack
-    assert all(s.title.startswith("Needs attention: the rest") for s in slides[at:] if s.kind == "exceptions")
+    assert all(
+        s.title.startswith("Appendix: the rest of what needs attention")
+        for s in slides[at:]
+        if s.kind == "exceptions"
+    )
     slide = slides[at]
     assert slide.title == "What drives Net Promoter Score, all customers"
     with engine.reading(engine.create(demo_url)) as conn:

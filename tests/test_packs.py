@@ -447,9 +447,11 @@ def test_the_meeting_s_flow_holds_the_most_severe_and_the_pack_ends_with_the_res
     assert [ln.label for s in rest for ln in s.lines] == [i.subject for i in found[attention.SHOWN :]]
     assert (
         flow[0].subtitle
-        == f"{len(found)} items need attention: the 12 most severe here, the other ones at the end of the pack."
+        == f"{len(found)} items need attention: the 12 most severe here, the other ones in the appendix at the end of the pack."
     )
-    assert rest[0].title.startswith("Needs attention: the rest") and kinds[-1] == "exceptions"
+    assert (
+        rest[0].title.startswith("Appendix: the rest of what needs attention") and kinds[-1] == "exceptions"
+    )
     assert len([s for s in slides if s.kind == "exceptions"]) == len(flow) + len(rest)
 
 
