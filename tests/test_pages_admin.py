@@ -300,6 +300,14 @@ def _corrected(at, month: str, value: str):
     return at
 
 
+def test_the_correction_form_starts_from_the_sidebar_s_month(app):
+    """The form's month stood empty beside the sidebar's (an administrator's trial): it starts
+    from it, and the KPI's label says when it may stay empty."""
+    at = open_page(app, DATA, "definitions.tab_correct", **{"as": ADMIN, "month": "2026-08"})
+    assert at.text_input(key="data.correct.month").value == "2026-08"
+    assert at.text_input(key="data.correct.kpi").label == "KPI (empty when deleting: every KPI)"
+
+
 def test_a_corrected_value_far_from_its_kpi_s_usual_ones_is_named_after_it_is_saved(app, app_url):
     """ "1.234,5" typed for "77,5" passes every bound of seconds: the correction is made, as the
     person typed it, and the form names it to look at once more, as `correct` and an import do."""

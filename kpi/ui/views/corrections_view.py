@@ -12,7 +12,7 @@ from datetime import date
 import sqlalchemy as sa
 import streamlit as st
 
-from kpi.domain import validate
+from kpi.domain import months, validate
 from kpi.domain.errors import CockpitError
 from kpi.domain.model import Person
 from kpi.store import corrections, engine
@@ -43,9 +43,8 @@ def panel(ctx: Context) -> None:
     asking = st.container()  # the deletion asked for, filled once this run's request is handled
     with st.form("data.correct"):
         kpi = st.text_input(t("correct.kpi"), key="data.correct.kpi").strip() or None
-        month_text = st.text_input(
-            t("correct.month"), placeholder=forms.example_month("2026-10"), key="data.correct.month"
-        )
+        # the sidebar's month to start from: the form had stood empty beside it (an administrator's trial)
+        month_text = st.text_input(t("correct.month"), value=months.key(ctx.month), key="data.correct.month")
         what = st.radio(
             t("correct.what"), WHAT, format_func=lambda w: t(f"correct.what_{w}"), key="data.correct.what"
         )

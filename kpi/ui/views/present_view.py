@@ -52,7 +52,9 @@ body.present-full .st-key-present-toolbar:hover, body.present-full .st-key-prese
 [class*="st-key-present-row-airy"] { padding-bottom: 0.5rem; }
 @media (max-width: 640px) {  /* a phone stacks a row's columns: a rule between rows keeps them apart */
   [class*="st-key-present-row-"] { padding-bottom: 0.8rem; border-bottom: 1px solid #E4E4E4; }
-  .st-key-present-slide h3 { padding-bottom: 0.6rem; }  /* a wrapped subtitle ran into the first row */
+  /* a wrapped subtitle ran into the first row; at a screen's size a goal's took five lines of a
+     phone before its chart */
+  .st-key-present-slide h3 { padding-bottom: 0.6rem; font-size: 1.15rem; line-height: 1.35; }
 }
 [class*="st-key-present-clamp"] p {
   display: -webkit-box; -webkit-box-orient: vertical; -webkit-line-clamp: NOTE_LINES; overflow: hidden;
