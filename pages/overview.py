@@ -14,9 +14,11 @@ st.title(t("overview.title", month=fmt.month_long(ctx.month)))
 st.caption(t("overview.intro" if ctx.scope.departments is None else "overview.intro_own"))
 closed = data.closed_month(ctx.url, ctx.month)
 cycle_view.calendar_line(data.calendar(ctx.url, ctx.month), closed[0].date() if closed else None)
+revised = data.revised(ctx.url, ctx.scope, ctx.month, ctx.language) if closed else {}
 firstrun.remaining(ctx.url, ctx.viewer)  # an administrator whose company is not all in yet
 
 month_report = data.month_report(ctx.url, ctx.scope, ctx.month, ctx.language)
+overview_view.revised_since_close(revised, month_report)
 history = data.history(ctx.url, ctx.scope, months.add(ctx.month, -12), ctx.month)
 
 comments = data.commentary(ctx.url, ctx.scope, ctx.month, ctx.month, ctx.language)

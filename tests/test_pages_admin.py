@@ -303,8 +303,8 @@ def _corrected(at, month: str, value: str):
 def test_the_correction_form_starts_from_the_sidebar_s_month(app):
     """The form's month stood empty beside the sidebar's (an administrator's trial): it starts
     from it, and the KPI's label says when it may stay empty."""
-    at = open_page(app, DATA, "definitions.tab_correct", **{"as": ADMIN, "month": "2026-08"})
-    assert at.text_input(key="data.correct.month").value == "2026-08"
+    at = open_page(app, DATA, "definitions.tab_correct", **{"as": ADMIN})
+    assert at.text_input(key="data.correct.month").value == "2026-10"  # open_page's month
     assert at.text_input(key="data.correct.kpi").label == "KPI (empty when deleting: every KPI)"
 
 
@@ -639,6 +639,36 @@ def test_an_admin_closes_the_month_on_the_data_page(app, app_url):
 
     with engine.reading(engine.create(app_url)) as conn:
         assert closing.closed(conn, date(2026, 10, 1)).closed_by == ADMIN
+
+
+def test_a_closed_month_s_overview_names_the_values_changed_since_its_close(app, app_url):
+    """The Overview showed a corrected value of a closed month while its pack showed the closed
+    one marked revised, without a word (an administrator's trial): it names each value changed
+    since the close with what it was, to those who read its KPI only."""
+    from kpi import cli
+    from kpi.text import fmt
+
+    admin = ["--db", app_url, "--lang", "en", "--as", ADMIN]
+    assert cli.main([*admin, "close", "--month", "2026-10", "--anyway"]) == 0
+    with engine.reading(engine.create(app_url)) as conn:
+        m = schema.measurement
+        was = conn.execute(
+            sa.select(m.c.value).where(m.c.kpi == "CS_WAIT", m.c.month == date(2026, 10, 1))
+        ).scalar_one()
+        name = next(k.name for k in queries.kpis(conn, EVERYTHING, "en") if k.code == "CS_WAIT")
+    assert cli.main([*admin, "correct", "--kpi", "CS_WAIT", "--month", "2026-10", "--value", "94"]) == 0
+
+    def told(who: str, month: str = "2026-10") -> list[str]:
+        at = app(month=month, **{"as": who}).switch_page("pages/overview.py").run()
+        assert not at.exception, at.exception
+        return [c.value for c in at.caption if "since the close" in c.value]
+
+    expected = (
+        f"Changed since the close: {plain.markdown(name)} {fmt.value(was, 's')} → {fmt.value(94, 's')}."
+    )
+    assert told("mette.kjaer@havnhjem.example") == [expected]
+    assert told("henrik.juul@havnhjem.example") == []  # not a KPI he reads
+    assert told("mette.kjaer@havnhjem.example", "2026-09") == []  # an open month
 
 
 ENGLISH = [

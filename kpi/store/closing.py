@@ -163,6 +163,19 @@ def open_month(
     return MeetingMonth(built, commentary, live, reopened=reopened)
 
 
+def revised(
+    conn: sa.Connection, scope: Scope, month: date, language: str
+) -> dict[str, tuple[float | None, float | None]]:
+    """`scope`'s KPIs whose value for `month` changed since it was closed, `code → (closed,
+    now)`; nothing for an open month. The Overview shows the values now, the meeting and the
+    packs the closed ones marked revised: it says which differ (an administrator's trial)."""
+    row = closed(conn, month)
+    if row is None or not row.snapshot:
+        return {}
+    frozen = snapshot.thaw(row.snapshot, language, scope)
+    return snapshot.revisions(frozen, queries.month_values(conn, scope, month, month))
+
+
 def meeting_month(
     conn: sa.Connection,
     scope: Scope,

@@ -683,6 +683,15 @@ def reopenings(url: str, month: date) -> list[closing.Reopening]:
 
 
 @cached
+def revised(
+    url: str, scope: Scope, month: date, language: str
+) -> dict[str, tuple[float | None, float | None]]:
+    """`scope`'s KPIs whose value for a closed `month` changed since its close (kpi.store.closing)."""
+    with engine.reading(_engine(url)) as conn:
+        return closing.revised(conn, scope, month, language)
+
+
+@cached
 def closed_month(url: str, month: date) -> tuple | None:
     """(closed at, closed by) when `month` is closed."""
     with engine.reading(_engine(url)) as conn:

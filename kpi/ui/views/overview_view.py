@@ -81,6 +81,35 @@ LIST_ANCHOR = "needs-attention"
 2,300 pixels down, under the goals' tiles (a CEO's trial), one tap away now."""
 
 
+REVISED_NAMED = 5
+"""How many of a closed month's values changed since its close the Overview names."""
+
+
+def revised_since_close(
+    revised: Mapping[str, tuple[float | None, float | None]], month_report: report.MonthReport
+) -> None:
+    """A closed month's values changed since its close, each with what it was: the Overview shows
+    the value now, the meeting and the packs the closed one marked revised, and the two
+    disagreed without a word (an administrator's trial)."""
+    rows = [
+        (month_report.kpis[code], was) for code, was in sorted(revised.items()) if code in month_report.kpis
+    ]
+    if not rows:
+        return
+    named = [
+        t(
+            "overview.revised_one",
+            kpi=plain.markdown(row.kpi.name),
+            before=fmt.value(before, row.kpi.unit),
+            after=fmt.value(after, row.kpi.unit),
+        )
+        for row, (before, after) in rows[:REVISED_NAMED]
+    ]
+    more = len(rows) - len(named)
+    listed = "; ".join(named) + (" " + t("close_tab.owed_more", count=more) if more > 0 else "")
+    st.caption(t("overview.revised", count=len(rows), values=listed), help=t("overview.revised_help"))
+
+
 def summary(month_report: report.MonthReport, scope: Scope) -> None:
     """One line that counts the goals by status: the whole cascade in a sentence, or a department
     head's own goals (`MonthReport.own`: not those her work serves, seen as line of sight)."""
