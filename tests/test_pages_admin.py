@@ -626,6 +626,9 @@ def test_an_admin_closes_the_month_on_the_data_page(app, app_url):
     # and which kind each is: a value and a comment read alike
     assert f"Owed: {names[first.email]}: {first.subject} (comment)" in warned.replace("\\", "")
     assert [b for b in at.button if b.key == "data.close"][0].disabled
+    others = sum(1 for item in found if item.kind not in ("value", "commentary"))
+    assert others  # and what else is owed, which does not hold the close: the Overview counted it too
+    assert f"{others} more items are owed this month" in " ".join(c.value for c in at.caption)
     at.checkbox(key="data.close.anyway.2026-10").check().run()
     [b for b in at.button if b.key == "data.close"][0].click().run()
     assert not at.exception
