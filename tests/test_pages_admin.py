@@ -671,6 +671,17 @@ def test_a_closed_month_s_overview_names_the_values_changed_since_its_close(app,
     )
     assert told("mette.kjaer@havnhjem.example") == [expected]
     assert told("henrik.juul@havnhjem.example") == []  # not a KPI he reads
+    with i18n.use("da"):
+        danish = fmt.value(94, "s")
+    at = (
+        app(month="2026-10", lang="da", **{"as": "mette.kjaer@havnhjem.example"})
+        .switch_page("pages/overview.py")
+        .run()
+    )
+    said = [c.value for c in at.caption if "siden lukningen" in c.value]
+    assert (
+        len(said) == 1 and said[0].endswith(f"→ {danish}.") and not said[0].endswith("..")
+    )  # "sek." ends it
     assert told("mette.kjaer@havnhjem.example", "2026-09") == []  # an open month
 
 

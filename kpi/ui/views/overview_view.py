@@ -107,7 +107,8 @@ def revised_since_close(
     ]
     more = len(rows) - len(named)
     listed = "; ".join(named) + (" " + t("close_tab.owed_more", count=more) if more > 0 else "")
-    st.caption(t("overview.revised", count=len(rows), values=listed), help=t("overview.revised_help"))
+    said = phrases.ended(t("overview.revised", count=len(rows), values=listed))  # "93 sek." ends it in Danish
+    st.caption(said, help=t("overview.revised_help"))
 
 
 def summary(month_report: report.MonthReport, scope: Scope) -> None:
