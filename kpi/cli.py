@@ -467,6 +467,8 @@ def _import(args: argparse.Namespace, store: sa.Engine) -> int:
     print(summary.text() + (" " + t("cli.dry_run_done") if args.dry_run else ""))
     if summary.unusual:  # imported all the same: a real month may be far from usual too
         print(phrases.to_check(summary.unusual))
+    if summary.doubts:  # read as written, and maybe not meant so: a decimal comma cut off
+        print(summary.doubted())
     if summary.moved:  # as a correction of the same values says it
         print(phrases.targets_moved_by_file(summary.moved))
     if args.dry_run:
@@ -729,12 +731,15 @@ def _send(args: argparse.Namespace, store: sa.Engine) -> int:
 
 def _show_one(planned: Sequence[sending.Planned] | Sequence[reminding.Planned], email: str) -> None:
     """One person's mail of `planned` as it would go, its subject and text (`--show`)."""
-    letters = {p.letter.to: p.letter for p in planned}
-    found = identity.match(email, letters)
+    by_email = {p.letter.to: p for p in planned}
+    found = identity.match(email, by_email)
     if found is None:
         raise Usage(Problem("cli.send_nobody", "--show", (("email", email),)))
-    letter = letters[found]
-    print(f"\n{t('send_tab.subject')}: {letter.subject}\n\n{letter.body}\n")
+    one = by_email[found]
+    if one.already:  # nothing goes to them again: said, not an empty letter
+        print(f"\n{t('cli.show_already', email=found)}\n")
+        return
+    print(f"\n{t('send_tab.subject')}: {one.letter.subject}\n\n{one.letter.body}\n")
 
 
 def _mail_ready(planned: Sequence[sending.Planned] | Sequence[reminding.Planned]) -> None:
@@ -769,7 +774,7 @@ def _remind(args: argparse.Namespace, store: sa.Engine) -> int:
             "\t".join([one.letter.to, state, t("cli.remind_counts", count=len(one.items), new=len(one.new))])
         )
     if args.show:  # what a reminder names: its counts alone did not say (an administrator's trial)
-        _show_one([p for p in outcome.planned if not p.already], args.show)
+        _show_one(outcome.planned, args.show)
     if args.dry_run:
         print(t("cli.remind_dry_run", count=sum(1 for p in outcome.planned if not p.already)))
         return EXIT_OK

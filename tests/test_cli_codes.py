@@ -95,7 +95,10 @@ def test_export_takes_its_format_from_the_file_s_name_and_refuses_a_name_of_anot
     assert len(Presentation(str(pack)).slides) > 1
     bare = tmp_path / "pack"
     assert cli.main([*common, "--out", str(bare)]) == cli.EXIT_USAGE
-    assert "--format: say pptx or pdf, or end the file's name in .pptx or .pdf" in capsys.readouterr().err
+    assert (
+        "--format: give --format pptx or pdf, or end the file's name in .pptx or .pdf"
+        in capsys.readouterr().err
+    )
     other = tmp_path / "pack.pptx"
     assert cli.main([*common, "--format", "pdf", "--out", str(other)]) == cli.EXIT_USAGE
     assert f"--out: {other} names another format than pdf" in capsys.readouterr().err

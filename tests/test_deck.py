@@ -603,7 +603,7 @@ def test_a_sub_goal_short_of_its_target_says_the_planned_path_its_status_is_judg
     level = verdicts.on_pace(goals["T1"].goal, OCTOBER)
     assert (
         phrases.target_on_path(goals["T1"], OCTOBER)
-        == f"{fmt.value(24, 'h')} (planned path {fmt.value(level, 'h')} now)"
+        == f"{fmt.value(24, 'h')} (planned path {fmt.value(level, 'h')} this month)"
     )
     assert phrases.target_on_path(goals["O1"], OCTOBER) == fmt.value(60, "s")  # achieved: 55 s
     assert phrases.target_on_path(goals["O3"], OCTOBER) == fmt.value(
@@ -614,7 +614,7 @@ def test_a_sub_goal_short_of_its_target_says_the_planned_path_its_status_is_judg
     assert [ln.target for ln in s1.lines] == [phrases.target_on_path(goals["T1"], OCTOBER)]
     with i18n.use("da"):
         assert phrases.target_on_path(goals["T1"], OCTOBER).endswith(
-            f"(planlagt forløb {fmt.value(level, 'h')} nu)"
+            f"(planlagt forløb {fmt.value(level, 'h')} denne måned)"
         )
 
 

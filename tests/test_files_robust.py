@@ -232,24 +232,45 @@ def test_a_value_beyond_an_empty_tail_is_still_a_row_split_wrongly():
     assert problem.params == (("fields", 6), ("columns", 3), ("extra", ("5",)))  # as the file has it
 
 
+def test_a_decimal_comma_in_a_comma_separated_row_is_told_as_a_number_that_may_be_cut_in_two():
+    """An administrator typed `3,6` into a comma-separated file: the row read as 3 with the note
+    "6", without a word. Digits alone in the note beside a whole number are now a doubt beside
+    the preview, with the ways to write the number whole (not a refusal: a note may be "6"); a
+    row too wide for its header says it in its hint. Quoted, the number reads as 3.6."""
+    header = b"kpi,month,value,note\n"
+    parsed = tables.parse("measurements", header + b"LOG_LEAD,2026-11,3,6\n", "f.csv")
+    assert parsed.problems == [] and parsed.rows[0]["value"] == 3  # read as written
+    (doubt,) = parsed.doubts
+    assert (doubt.key, doubt.field, doubt.row, doubt.file) == ("import.split_number", "value", 2, "f.csv")
+    assert doubt.params == (("first", "3"), ("second", "6"))
+    with i18n.use("en"):
+        assert "write its decimal with a point (3.6) or put it in quotation marks" in words.problem(doubt)
+    (ragged,) = problems_of(header + b"LOG_LEAD,2026-11,3,6,late from warehouse\n")
+    assert ragged.key == "import.ragged_row_number" and dict(ragged.params)["second"] == "6"
+    quoted = tables.parse("measurements", header + b'LOG_LEAD,2026-11,"3,6",6\n', "f.csv")
+    assert quoted.problems == [] and quoted.doubts == [] and quoted.rows[0]["value"] == 3.6
+    assert tables.parse("measurements", b"kpi;month;value;note\nLOG_LEAD;2026-11;3;6\n", "f.csv").doubts == []
+
+
 @pytest.mark.parametrize(
-    "row",
+    "data, kind",
     [
-        b"LOG_LEAD,2026-11,3,6",  # would have stored 3 days with the note "6"
-        b"LOG_LEAD,2026-11,3,6,late from warehouse",  # was told the note belonged to no column
-        b"LOG_LEAD,2026-11,1,234",  # a thousands comma
+        (b"kpi,date,score,segment\nNPS,2026-10-03,9,2\n", "responses"),  # a segment "2"
+        (b"kpi,date,score,respondent,comment\nNPS,2026-10-03,9,10234,Fine\n", "responses"),  # an ID
+        (b"kpi,month,value,note\nCS_WAIT,2026-10,78,Callback\n", "measurements"),
     ],
 )
-def test_a_decimal_comma_in_a_comma_separated_row_is_told_as_one_number_cut_in_two(row):
-    """An administrator typed `3,6` into a comma-separated file: the row read as 3 with the note
-    "6", without a word. The value's column is told it looks like one number cut at the
-    separator, with the ways to write it; quoted, the same number reads as 3.6."""
-    first, second = row.split(b",")[2:4]
-    (problem,) = problems_of(b"kpi,month,value,note\n" + row + b"\n", "measurements")
-    assert (problem.key, problem.field, problem.row) == ("import.split_number", "value", 2)
-    assert problem.params == (("first", first.decode()), ("second", second.decode()))
-    assert problems_of(b'kpi,month,value,note\nLOG_LEAD,2026-11,"3,6",6\n', "measurements") == []
-    assert problems_of(b"kpi;month;value;note\nLOG_LEAD;2026-11;3;6\n", "measurements") == []  # a note "6"
+def test_digits_after_a_number_in_a_column_that_is_no_note_are_what_they_say(data, kind):
+    """A review found the first version of the check refused a segment "2" or a respondent
+    "10234" after a whole score: only a note's digits are doubted, and nothing is refused."""
+    parsed = tables.parse(kind, data, "f.csv")
+    assert parsed.problems == [] and parsed.doubts == []
+
+
+def test_a_workbook_s_cells_hold_no_separator_to_cut_a_number_at():
+    rows = [["kpi", "month", "value", "note"], ["LOG_LEAD", "2026-11", 3, "6"]]
+    parsed = tables.parse("measurements", _workbook(rows), "values.xlsx")
+    assert parsed.problems == [] and parsed.doubts == []
 
 
 def test_a_number_formatted_as_a_percentage_is_read_as_the_sheet_shows_it():

@@ -636,6 +636,25 @@ def test_a_value_changed_in_a_closed_month_says_its_pack_marks_it_revised(demo_d
     assert "closed" not in capsys.readouterr().out
 
 
+def test_a_number_that_may_be_cut_at_a_decimal_comma_is_told_beside_the_preview(demo_duckdb_url, capsys):
+    """`LOG_LEAD,2026-10,3,6` imports 3 days with the note "6": the preview, in the app and on the
+    command line, says the value may be 3,6 cut at the comma, with the row and how to write it."""
+    from kpi.text import i18n
+
+    store = engine.create(demo_duckdb_url)
+    data = b"kpi,month,value,note\nLOG_LEAD,2026-10,3,6\n"
+    summary = importing.run(store, "measurements", data, "v.csv", as_admin(), dry_run=True)
+    with i18n.use("en"):
+        assert summary.doubted().startswith(
+            "v.csv, row 2, column value: 3 with the note 6: if that is one number, 3,6"
+        )
+    path = Path(demo_duckdb_url.removeprefix("duckdb:///")).parent / "v.csv"
+    path.write_bytes(data)
+    admin = ["--db", demo_duckdb_url, "--lang", "en", "--as", "sofie.dahl@havnhjem.example"]
+    assert cli.main([*admin, "import", "measurements", str(path), "--dry-run"]) == cli.EXIT_OK
+    assert "v.csv, row 2, column value: 3 with the note 6" in capsys.readouterr().out
+
+
 def test_a_code_or_address_close_to_one_known_is_asked_about_it(demo_duckdb_url):
     """ "Kunde service", "Webshoppen" or an address a letter short were "not known: import or
     create it first", or for the space "may only hold the letters A-Z…" (a day-one trial): a

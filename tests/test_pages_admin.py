@@ -679,9 +679,7 @@ def test_a_closed_month_s_overview_names_the_values_changed_since_its_close(app,
         .run()
     )
     said = [c.value for c in at.caption if "siden lukningen" in c.value]
-    assert (
-        len(said) == 1 and said[0].endswith(f"→ {danish}") and not said[0].endswith("..")
-    )  # "sek." ends it
+    assert len(said) == 1 and said[0].endswith(f"→ {danish}") and not said[0].endswith("..")  # "sek." ends it
     assert told("mette.kjaer@havnhjem.example", "2026-09") == []  # an open month
 
 

@@ -164,6 +164,11 @@ def test_a_refused_reminder_is_named_the_others_go_and_it_is_tried_again(owed_ur
     mailserver.handler.refuse.clear()
     assert cli.main(["--db", owed_url, "remind", "--month", MONTH]) == cli.EXIT_OK
     assert [r.to for r in mailserver.received[2:]] == [IT_HEAD.email]
+    capsys.readouterr()  # reminded today: --show says so, not "nobody gets a mail" nor an empty letter
+    assert cli.main(["--db", owed_url, "remind", "--month", MONTH, "--dry-run", "--show", IT_HEAD.email]) == 0
+    assert (
+        f"{IT_HEAD.email} has had this mail already: nothing goes to them again." in capsys.readouterr().out
+    )
 
 
 def test_only_an_administrator_reminds_and_without_a_server_it_is_refused(

@@ -60,6 +60,11 @@ def test_number(text, expected):
         ("1,2 ‰", "unit_in_number"),
         ("-2\u00a0pts", "unit_in_number"),
         ("s 93", "not_a_number"),
+        ("10k", "not_a_number"),  # a multiplier, not a unit: "write 10" would be a thousand times off
+        ("1,5 mio.", "not_a_number"),
+        ("5 or so", "not_a_number"),
+        ("5 ½", "not_a_number"),
+        ("2e", "not_a_number"),  # an exponent cut short
     ],
 )
 def test_not_numbers(text, key):
@@ -100,7 +105,7 @@ def test_a_number_with_its_unit_is_told_the_number_to_write():
     assert caught.value.problems[0].params == (("value", "93.5 s"), ("number", "93.5"))
     assert (
         said(caught.value)
-        == "Value: “93.5 s” has a unit: write the number alone, 93.5 (the KPI says its unit)."
+        == "Value: “93.5 s” has a unit: write the number alone, in the unit the KPI counts in (93.5, if it counts in that one)."
     )
 
 

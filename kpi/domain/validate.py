@@ -22,11 +22,14 @@ _GROUPED = {  # thousands separator → pattern of a grouped number with the oth
 }
 """A number grouped in thousands starts with a digit other than 0: `0,995` is a decimal, never 995."""
 _EXPONENT = re.compile(r"^[+-]?\d+([.,]\d+)?[eE][+-]?\d{1,3}$", re.ASCII)
-_WITH_UNIT = re.compile(r"^([+-]?[\d.,]*\d)\s*([^\W\d_][^\d]{0,11}|‰)$")
-"""A number followed by a unit without digits (`93.5 s`, `4 dage`, `1,2 ‰`): the unit is the
-KPI's to say, the cell's to leave out."""
 """`1.23457E+11`: how Excel writes a large number into a CSV file (and `1e308`, which is then
 too large rather than no number)."""
+_WITH_UNIT = re.compile(r"^([+-]?[\d.,]*\d)\s*([^\W\d_][^\d\s]{0,7}|‰)$")
+"""A number followed by one word of a unit (`93.5 s`, `4 dage`, `1,2 ‰`, `12 sek.`): the unit is
+the KPI's to say, the cell's to leave out."""
+_MULTIPLIERS = frozenset({"k", "m", "mn", "mio", "mia", "bn", "mrd", "t", "tus", "tusind", "mill", "million"})
+"""Words after a number that scale it (`10k`, `1,5 mio.`): no unit to leave out, for the number
+alone would be a thousand or a million times too small."""
 _AMBIGUOUS = re.compile(r"^[+-]?[1-9]\d{0,2}[.,]\d{3}$", re.ASCII)
 """`1.234` and `1,234`: a thousand in one convention, a little over one in the other."""
 
@@ -73,7 +76,9 @@ def number(text: object, field: str, *, required: bool = False, decimal: str | N
             ]
         )
     unit = _WITH_UNIT.match(raw.replace("\u00a0", " ").replace("\u2212", "-"))
-    if unit is not None and not _EXPONENT.match(raw):
+    word = unit.group(2).rstrip(".") if unit is not None else ""
+    # (an "e" is an exponent cut short, not a unit)
+    if unit is not None and (word.isalpha() or word == "‰") and word.lower() not in _MULTIPLIERS | {"e"}:
         try:
             bare_number: float | None = number(unit.group(1), field, decimal=decimal)
         except Rejected:

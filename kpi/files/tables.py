@@ -742,6 +742,9 @@ class Parsed:
     too, so every problem of a row shows at once, not one round of corrections after another."""
     written: dict[str, str] = field(default_factory=dict)
     """Each column's header as the file writes it (`Kode` for `code`): problems name it so."""
+    doubts: list[Problem] = field(default_factory=list)
+    """What the file may mean otherwise than it reads, told beside its preview, not refused (a
+    number that may be cut at an unquoted decimal comma: `_split_number`)."""
 
     def add(self, index: int, found: Problem) -> None:
         """`found` (its field names the column) at the file's row of the parsed row `index`."""
@@ -879,12 +882,11 @@ def parse(kind: str, data: bytes, name: str, progress: Callable[[float], None] |
             continue
         values = {c.name: cells[positions[c.name]] if positions[c.name] < len(cells) else "" for c in columns}
         row, found = read(kind, values, decimal, file_columns=True)
-        split = _split_number(kind, cells, positions, len(header), delimiter)
-        found = (
-            [*(p for p in found if p.field != split.field), split]
-            if split
-            else found + _ragged(cells, len(header))
-        )
+        # a workbook's cells hold no separator: only a text file's row may be cut at one
+        split = None if sheets else _split_number(kind, cells, positions, delimiter)
+        found += _ragged(cells, len(header), split)
+        if split is not None and len(cells) <= len(header) and dict(split.params)["into"] in _NOTE_COLUMNS:
+            parsed.doubts.append(replace(split, params=split.params[:2], file=name, row=number))
         emptied = formulas.pop(number, [])  # a cell read as empty: that is its problem, not "required"
         if emptied:
             fields = {e.field for e in emptied}
@@ -957,17 +959,22 @@ def _other_separator(cells: list[str], needed: int, delimiter: str) -> str | Non
 
 
 _WHOLE = re.compile(r"^[+-]?\d+$", re.ASCII)
+_NOTE_COLUMNS = frozenset({"note"})
+"""Columns of free text beside a number: digits alone there may be a decimal cut off the number."""
 
 
 def _split_number(
-    kind: str, cells: list[str], positions: Mapping[str, int], width: int, delimiter: str
+    kind: str, cells: list[str], positions: Mapping[str, int], delimiter: str
 ) -> Problem | None:
-    """A number with a decimal comma (or a thousands comma) in a comma-separated row, not quoted:
-    split into a whole number in its column and digits in the next cell. `LOG_LEAD,2026-11,3,6`
-    read as 3 days with the note "6", and with a note after it was told only that the note
-    belonged to no column (an administrator's trial). Told where the digits land in a column
-    that takes no number (a note) or beyond the header; two numeric columns side by side
-    (`2,5` as a target of 2 and a tolerance of 5) are told by their checks."""
+    """Where a comma-separated row's number may have been cut in two at an unquoted decimal (or
+    thousands) comma: a whole number in a numeric column, and digits alone in the next cell,
+    which takes no number. `LOG_LEAD,2026-11,3,6` read as 3 days with the note "6", and with a
+    note after it was told only that the note belonged to no column (an administrator's trial).
+    Its field is the number's column; its params the two parts and the column the digits landed
+    in (`into`, empty beyond the header). It may be so, not
+    that it is: a row too wide for its header says it in its hint (`_ragged`), and digits alone
+    in a note are a doubt to look at (`Parsed.doubts`), never a refusal (a segment "2" or a
+    respondent "10234" after a score is what it says)."""
     if delimiter != ",":
         return None
     by_place = {positions[c.name]: c for c in KINDS[kind] if c.name in positions}
@@ -978,18 +985,24 @@ def _split_number(
         if not (_WHOLE.match(whole) and rest.isascii() and rest.isdigit()):
             continue
         after = by_place.get(place + 1)
-        if (after is None and len(cells) > width) or (after is not None and not is_numeric(after)):
-            return Problem("import.split_number", column.name, (("first", whole), ("second", rest)))
+        if after is None or not is_numeric(after):
+            into = after.name if after is not None else ""
+            return Problem(
+                "import.split_number", column.name, (("first", whole), ("second", rest), ("into", into))
+            )
     return None
 
 
-def _ragged(cells: list[str], width: int) -> list[Problem]:
+def _ragged(cells: list[str], width: int, split: Problem | None = None) -> list[Problem]:
     """A row with filled cells beyond the header: they belong to no column, so the row was
-    most likely split wrongly (a comma inside a cell that is not quoted)."""
+    most likely split wrongly (a comma inside a cell that is not quoted); where a number may be
+    the cell cut in two (`split`), the hint says how to write it whole."""
     extra = [cell for cell in cells[width:] if cell.strip()]
     if not extra:
         return []
     params = (("fields", len(cells)), ("columns", width), ("extra", tuple(extra)))
+    if split is not None:
+        return [Problem("import.ragged_row_number", "", params + split.params[:2])]
     return [Problem("import.ragged_row", "", params)]
 
 

@@ -301,7 +301,9 @@ def _widths(
         # ("Importance (95 % interval)" took 3.2 inches over values of 2, and the rest of the
         # drivers' table fell to 8-point type)
         header = measure.width(headers[index], size, bold=True)
-        wide = max(wide, min(header, max(wide, measure.longest_word([headers[index]], size, bold=True))))
+        # (at its spaces only: "(95 %-interval)" holds together at its no-break space)
+        word = max(measure.width(w, size, bold=True) for w in headers[index].split(" "))
+        wide = max(wide, min(header, max(wide, word)))
         wide += room
         measured.append(min(wide, column.cap) if column.cap else wide)
     left = max(width - sum(measured), 0.0)

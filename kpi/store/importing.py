@@ -34,7 +34,7 @@ from kpi.sources import recipe_source
 from kpi.store import bulk_answers, closing, column_check, corrections, engine, known, sourcing, usual
 from kpi.store import schema as s
 from kpi.store.writes import Writer
-from kpi.text import fmt, phrases
+from kpi.text import fmt, phrases, words
 from kpi.text.i18n import t
 
 TABLES = {
@@ -100,6 +100,12 @@ class Summary:
     replaced: list[Replaced] = field(default_factory=list)
     """A values file's values that take the place of another stored value: "1 replaced" did not
     say which, nor what it had been."""
+    doubts: list[Problem] = field(default_factory=list)
+    """What the file may mean otherwise than it reads (`Parsed.doubts`): to look at, not refused."""
+
+    def doubted(self) -> str:
+        """The doubts in words, each where it is in the file, or nothing."""
+        return " ".join(words.problem(doubt) for doubt in self.doubts)
 
     def text(self) -> str:
         said = t(
@@ -444,8 +450,9 @@ def run(
         for outcome, amount in outcomes.items():
             counts[outcome] += amount if table != s.kpi_source.name else 0
     sources = dict(writer.tally.counts.get(s.kpi_source.name, {}))
+    doubts = list(checked.doubts) if isinstance(checked, Parsed) else []
     return Summary(
-        kind, rows, dict(counts), sources, list(writer.months_replaced), far, moved, late, replaced
+        kind, rows, dict(counts), sources, list(writer.months_replaced), far, moved, late, replaced, doubts
     )
 
 

@@ -236,7 +236,7 @@ def target_on_path(row: GoalRow, month: date) -> str:
     """A goal's target as a sub-goal's line gives it beside its status: with where its planned
     path stands in `month` while the value is short of the target, the level its status is judged
     against. "5.1 / 7 · ✓ On track · target 5.2 / 7" read as a number below its target marked
-    green (a presenter's trial): "5.2 / 7 (planned path 5.0 / 7 now)"."""
+    green (a presenter's trial): "5.2 / 7 (planned path 5.0 / 7 this month)"."""
     _, target = goal_figures(row)
     level = verdicts.on_pace(row.goal, month)
     kpi, value = row.kpi, row.value

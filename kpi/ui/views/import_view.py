@@ -178,6 +178,8 @@ def panel(ctx: Context) -> None:
             st.info(t("imports.would", summary=summary.text()), icon=":material/preview:")
             if summary.unusual:  # a slip in the file is found before it is imported
                 st.warning(plain.markdown(phrases.to_check(summary.unusual)), icon=":material/troubleshoot:")
+            if summary.doubts:  # read as written, and maybe not meant so: a decimal comma cut off
+                st.warning(plain.markdown(summary.doubted()), icon=":material/troubleshoot:")
             if summary.moved:  # said before it is imported, as a correction's question says it
                 st.warning(
                     plain.markdown(phrases.targets_moved_by_file(summary.moved)),

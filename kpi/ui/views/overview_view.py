@@ -96,19 +96,21 @@ def revised_since_close(
     ]
     if not rows:
         return
-    named = [
-        t(
-            "overview.revised_one",
-            kpi=plain.markdown(row.kpi.name),
-            before=fmt.value(before, row.kpi.unit),
-            after=fmt.value(after, row.kpi.unit),
-        )
-        for row, (before, after) in rows[:REVISED_NAMED]
-    ]
+    named = []
+    for row, (before, after) in rows[:REVISED_NAMED]:
+        was, now = _apart(before, after, row.kpi.unit)  # 77.96 s and 78.04 s both read "78 s"
+        named.append(t("overview.revised_one", kpi=plain.markdown(row.kpi.name), before=was, after=now))
     more = len(rows) - len(named)
     listed = "; ".join(named) + (" " + t("close_tab.owed_more", count=more) if more > 0 else "")
     said = phrases.ended(t("overview.revised", count=len(rows), values=listed))  # "93 sek." ends it in Danish
     st.caption(said, help=t("overview.revised_help"))
+
+
+def _apart(before: float | None, after: float | None, unit: str) -> tuple[str, str]:
+    """Two values of `unit` as they read beside each other: with the decimals that tell them apart."""
+    if before is None or after is None:
+        return fmt.value(before, unit), fmt.value(after, unit)
+    return fmt.apart(before, after, lambda amount, extra: fmt.value(amount, unit, extra))
 
 
 def summary(month_report: report.MonthReport, scope: Scope) -> None:
