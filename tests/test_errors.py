@@ -48,12 +48,12 @@ def test_every_refusal_is_a_cockpit_error(kind):
         (
             "en",
             Problem("not_a_number", "value", (("value", "x"),), file="f.csv", row=3),
-            "f.csv, row 3, column value: “x” is not a number (a decimal comma is fine).",
+            "f.csv, row 3, column value: “x” is not a number (a decimal point or comma is fine).",
         ),
         (
             "da",
             Problem("not_a_number", "value", (("value", "x"),), file="f.csv", row=3),
-            "f.csv, række 3, kolonne value: »x« er ikke et tal (decimalkomma er fint).",
+            "f.csv, række 3, kolonne value: »x« er ikke et tal (decimalkomma eller -punktum er fint).",
         ),
         ("en", Problem("import.empty", file="f.csv"), "f.csv: the file is empty."),
     ],

@@ -65,6 +65,8 @@ def test_number(text, expected):
         ("5 or so", "not_a_number"),
         ("5 ½", "not_a_number"),
         ("2e", "not_a_number"),  # an exponent cut short
+        ("8O", "not_a_number"),  # a letter O for a zero: "write 8" would be ten times off
+        ("12s", "unit_in_number"),
     ],
 )
 def test_not_numbers(text, key):

@@ -27,9 +27,23 @@ too large rather than no number)."""
 _WITH_UNIT = re.compile(r"^([+-]?[\d.,]*\d)\s*([^\W\d_][^\d\s]{0,7}|‰)$")
 """A number followed by one word of a unit (`93.5 s`, `4 dage`, `1,2 ‰`, `12 sek.`): the unit is
 the KPI's to say, the cell's to leave out."""
-_MULTIPLIERS = frozenset({"k", "m", "mn", "mio", "mia", "bn", "mrd", "t", "tus", "tusind", "mill", "million"})
-"""Words after a number that scale it (`10k`, `1,5 mio.`): no unit to leave out, for the number
-alone would be a thousand or a million times too small."""
+_MULTIPLIERS = frozenset({"mn", "mio", "mia", "bn", "mrd", "tus", "tusind", "mill", "million"})
+"""Words after a number that scale it (`1,5 mio.`): no unit to leave out, for the number alone
+would be a thousand or a million times too small."""
+_UNIT_LETTERS = frozenset("shd")
+"""The one-letter units a number is written with (seconds, hours, days): any other letter is more
+likely a slip (`8O` for 80, `10k`, an exponent cut short, `2e`) than a unit."""
+
+
+def _is_unit(word: str) -> bool:
+    """Whether `word`, after a number, is a unit to leave out (`_WITH_UNIT`)."""
+    if word == "‰":
+        return True
+    if len(word) == 1:
+        return word in _UNIT_LETTERS
+    return word.isalpha() and word.lower() not in _MULTIPLIERS
+
+
 _AMBIGUOUS = re.compile(r"^[+-]?[1-9]\d{0,2}[.,]\d{3}$", re.ASCII)
 """`1.234` and `1,234`: a thousand in one convention, a little over one in the other."""
 
@@ -77,8 +91,7 @@ def number(text: object, field: str, *, required: bool = False, decimal: str | N
         )
     unit = _WITH_UNIT.match(raw.replace("\u00a0", " ").replace("\u2212", "-"))
     word = unit.group(2).rstrip(".") if unit is not None else ""
-    # (an "e" is an exponent cut short, not a unit)
-    if unit is not None and (word.isalpha() or word == "‰") and word.lower() not in _MULTIPLIERS | {"e"}:
+    if unit is not None and _is_unit(word):
         try:
             bare_number: float | None = number(unit.group(1), field, decimal=decimal)
         except Rejected:
