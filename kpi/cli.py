@@ -591,8 +591,10 @@ def _delete(args: argparse.Namespace, store: sa.Engine) -> int:
 
     month = _any_month(args.month)
     with engine.writing(store) as conn:
+        viewer = _viewer(args, conn)
+        corrections.check_admin(viewer)  # before a code is looked up: its refusal names every KPI's
         kpi = _known(conn, "kpi", args.kpi, "--kpi") if args.kpi is not None else None
-        done = corrections.delete(conn, _viewer(args, conn), month, kpi, answers=args.answers)
+        done = corrections.delete(conn, viewer, month, kpi, answers=args.answers)
     print(phrases.deletion(done.values, done.answers, kpi, month))
     moved = phrases.targets_said(done.moved, done.moved_kpis, month)
     if moved:
@@ -605,8 +607,10 @@ def _correct(args: argparse.Namespace, store: sa.Engine) -> int:
 
     month = _any_month(args.month)
     with engine.writing(store) as conn:
+        viewer = _viewer(args, conn)
+        corrections.check_admin(viewer)  # before a code is looked up: its refusal names every KPI's
         kpi = _known(conn, "kpi", args.kpi, "--kpi")
-        done = corrections.correct(conn, _viewer(args, conn), kpi, month, args.value)
+        done = corrections.correct(conn, viewer, kpi, month, args.value)
     before = fmt.exact(done.before, done.unit) if done.before is not None else ""
     unchanged = done.outcome == "unchanged"
     print(phrases.correction(unchanged, kpi, month, fmt.exact(done.value, done.unit), before, done.closed))

@@ -81,6 +81,22 @@ def test_export_department_in_any_case_and_unknown_writes_nothing(demo_duckdb_ur
     assert not nope.exists()
 
 
+@pytest.mark.parametrize(
+    "command", [["delete", "--month", MONTH], ["correct", "--month", MONTH, "--value", "1"]]
+)
+def test_a_head_who_misspells_a_kpi_is_refused_without_hearing_every_department_s_codes(
+    demo_duckdb_url, capsys, command
+):
+    """An adversarial trial: a department head's `correct --kpi NOPE` was told "no such code. The
+    known ones: ADV_BOOKED, …, IT_DOWNTIME, …", every department's KPI codes, before she was
+    refused as no administrator. The refusal comes first and names nothing."""
+    head = ["--db", demo_duckdb_url, "--lang", "en", "--as", "camilla.berg@havnhjem.example"]
+    assert cli.main([*head, *command, "--kpi", "NOPE"]) != cli.EXIT_OK
+    said = capsys.readouterr()
+    assert "IT_DOWNTIME" not in said.err + said.out and "known ones" not in said.err
+    assert "Traceback" not in said.err
+
+
 def test_export_takes_its_format_from_the_file_s_name_and_refuses_a_name_of_another(
     demo_duckdb_url, tmp_path, capsys
 ):

@@ -41,7 +41,9 @@ CORRECTED = "correction"
 """A value's source once corrected by hand: a pull keeps it (kpi.store.pulling)."""
 
 
-def _check_admin(viewer: Person) -> None:
+def check_admin(viewer: Person) -> None:
+    """Refuse anyone but an administrator: asked first, before a code is looked up, so a head
+    is told no more than that (a misspelt code named every department's KPI codes to her)."""
     if not access.may_define(viewer):
         raise Denied(Problem("edit.denied_define"))
 
@@ -84,7 +86,7 @@ def plan(
     conn: sa.Connection, viewer: Person, month: date, kpi: str | None = None, *, answers: bool = False
 ) -> Deletion:
     """What `delete` with these arguments would delete, deleting nothing; refused as it would be."""
-    _check_admin(viewer)
+    check_admin(viewer)
     kpi = _spelled(conn, kpi, stray=True) if kpi else kpi
     if answers:
         taken = tuple((code, count) for code, count in conn.execute(_answer_counts(month, kpi)))
@@ -239,7 +241,7 @@ class Corrected:
 def correct(conn: sa.Connection, viewer: Person, kpi: str, month: date, value: object) -> Corrected:
     """Give the month's value of `kpi` another value (typed as a person writes it), checked as
     an imported value is (`checks.measurement`); refused when the month has no value to correct."""
-    _check_admin(viewer)
+    check_admin(viewer)
     kpi, m = _spelled(conn, kpi), s.measurement
     current = conn.execute(sa.select(m).where(m.c.kpi == kpi, m.c.month == month)).mappings().first()
     if current is None:
