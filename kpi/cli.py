@@ -468,7 +468,7 @@ def _import(args: argparse.Namespace, store: sa.Engine) -> int:
     if summary.unusual:  # imported all the same: a real month may be far from usual too
         print(phrases.to_check(summary.unusual))
     if summary.doubts:  # read as written, and maybe not meant so: a decimal comma cut off
-        print(summary.doubted())
+        print("\n".join(summary.doubted()))
     if summary.moved:  # as a correction of the same values says it
         print(phrases.targets_moved_by_file(summary.moved))
     if args.dry_run:
@@ -500,6 +500,8 @@ def _export(args: argparse.Namespace, store: sa.Engine) -> int:
     chosen = _pack_format(args.format, args.out)
     if not args.out.parent.is_dir():  # said before the pack is made, not after
         raise Usage(Problem("cli.no_folder", "--out", (("folder", args.out.parent),)))
+    if args.out.is_dir():  # a folder named PACK.pptx: said before the pack is made, not after
+        raise Usage(Problem("cli.out_is_folder", "--out", (("path", args.out),)))
     with engine.reading(store) as conn:
         scope = _scope(args, conn)
         slides = decks.slides(conn, scope, month, i18n.current())

@@ -119,6 +119,10 @@ def test_export_takes_its_format_from_the_file_s_name_and_refuses_a_name_of_anot
     assert cli.main([*common, "--format", "pdf", "--out", str(other)]) == cli.EXIT_USAGE
     assert f"--out: {other} names another format than pdf" in capsys.readouterr().err
     assert not bare.exists() and not other.exists()
+    folder = tmp_path / "packs.pptx"
+    folder.mkdir()  # a folder: said before the pack is made, not after
+    assert cli.main([*common, "--out", str(folder)]) == cli.EXIT_USAGE
+    assert f"--out: {folder} is a folder" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(

@@ -241,15 +241,47 @@ def test_a_decimal_comma_in_a_comma_separated_row_is_told_as_a_number_that_may_b
     parsed = tables.parse("measurements", header + b"LOG_LEAD,2026-11,3,6\n", "f.csv")
     assert parsed.problems == [] and parsed.rows[0]["value"] == 3  # read as written
     (doubt,) = parsed.doubts
-    assert (doubt.key, doubt.field, doubt.row, doubt.file) == ("import.split_number", "value", 2, "f.csv")
-    assert doubt.params == (("first", "3"), ("second", "6"))
+    assert (doubt.key, doubt.field, doubt.row, doubt.file) == (
+        "import.split_number_decimal",
+        "value",
+        2,
+        "f.csv",
+    )
+    assert dict(doubt.params) == {"first": "3", "second": "6", "note": "6", "whole": "36", "shown": "3,6"}
     with i18n.use("en"):
         assert "write its decimal with a point (3.6) or put it in quotation marks" in words.problem(doubt)
     (ragged,) = problems_of(header + b"LOG_LEAD,2026-11,3,6,late from warehouse\n")
-    assert ragged.key == "import.ragged_row_number" and dict(ragged.params)["second"] == "6"
+    assert ragged.key == "import.ragged_row_decimal" and dict(ragged.params)["second"] == "6"
     quoted = tables.parse("measurements", header + b'LOG_LEAD,2026-11,"3,6",6\n', "f.csv")
     assert quoted.problems == [] and quoted.doubts == [] and quoted.rows[0]["value"] == 3.6
     assert tables.parse("measurements", b"kpi;month;value;note\nLOG_LEAD;2026-11;3;6\n", "f.csv").doubts == []
+
+
+@pytest.mark.parametrize(
+    "row, key, hint",
+    [
+        (b"CS_WAIT,2026-10,93,5 s", "decimal", "write its decimal with a point (93.5)"),  # and its unit
+        (b"LOG_LEAD,2026-10,3,6 dage", "decimal", "write its decimal with a point (3.6)"),
+        (b"ECOM_ABANDON,2026-10,66,5 %", "decimal", "(66.5)"),
+        # a thousand or a little over one: both named (the first hint said "1.234" alone)
+        (b"CS_WAIT,2026-10,1,234", "either", "without the comma (1234) or with a decimal point (1.234)"),
+    ],
+)
+def test_a_number_cut_with_its_unit_or_at_a_thousands_comma_is_doubted_with_every_reading(row, key, hint):
+    """An adversarial trial: `93,5 s` imported 93 s with the note "5 s", and "1,234" was told to
+    be written 1.234, a thousand times too small if it was a thousand."""
+    parsed = tables.parse("measurements", b"kpi,month,value,note\n" + row + b"\n", "f.csv")
+    (doubt,) = parsed.doubts
+    assert doubt.key == f"import.split_number_{key}" and parsed.problems == []
+    with i18n.use("en"):
+        assert hint in words.problem(doubt)
+
+
+def test_a_number_cut_at_its_thousands_commas_is_told_to_be_written_without_them():
+    (ragged,) = problems_of(b"kpi,month,value,note\nCS_WAIT,2026-10,1,234,567\n")
+    assert ragged.key == "import.ragged_row_grouped"
+    with i18n.use("en"):
+        assert "If 1,234,567 is one number, write it without the commas (1234567)" in words.problem(ragged)
 
 
 @pytest.mark.parametrize(

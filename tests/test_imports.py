@@ -645,7 +645,7 @@ def test_a_number_that_may_be_cut_at_a_decimal_comma_is_told_beside_the_preview(
     data = b"kpi,month,value,note\nLOG_LEAD,2026-10,3,6\n"
     summary = importing.run(store, "measurements", data, "v.csv", as_admin(), dry_run=True)
     with i18n.use("en"):
-        assert summary.doubted().startswith(
+        assert summary.doubted()[0].startswith(
             "v.csv, row 2, column value: 3 with the note 6: if that is one number, 3,6"
         )
     path = Path(demo_duckdb_url.removeprefix("duckdb:///")).parent / "v.csv"

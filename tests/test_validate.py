@@ -62,6 +62,13 @@ def test_number(text, expected):
         ("s 93", "not_a_number"),
         ("10k", "not_a_number"),  # a multiplier, not a unit: "write 10" would be a thousand times off
         ("1,5 mio.", "not_a_number"),
+        ("5 tusinde", "not_a_number"),
+        ("5 thousand", "not_a_number"),
+        ("2 milliarder", "not_a_number"),
+        ("5 hundrede", "not_a_number"),
+        ("5 mln", "not_a_number"),
+        ("5 tkr", "not_a_number"),
+        ("5 min", "unit_in_number"),  # minutes: no multiplier
         ("5 or so", "not_a_number"),
         ("5 ½", "not_a_number"),
         ("2e", "not_a_number"),  # an exponent cut short

@@ -27,9 +27,25 @@ too large rather than no number)."""
 _WITH_UNIT = re.compile(r"^([+-]?[\d.,]*\d)\s*([^\W\d_][^\d\s]{0,7}|‰)$")
 """A number followed by one word of a unit (`93.5 s`, `4 dage`, `1,2 ‰`, `12 sek.`): the unit is
 the KPI's to say, the cell's to leave out."""
-_MULTIPLIERS = frozenset({"mn", "mio", "mia", "bn", "mrd", "tus", "tusind", "mill", "million"})
-"""Words after a number that scale it (`1,5 mio.`): no unit to leave out, for the number alone
-would be a thousand or a million times too small."""
+_MULTIPLIERS = (
+    "hund",
+    "tus",
+    "thous",
+    "tsd",
+    "taus",
+    "tkr",
+    "mkr",
+    "mio",
+    "mil",
+    "mln",
+    "mn",
+    "mia",
+    "mrd",
+    "bil",
+    "bn",
+)
+"""How words that scale a number begin (`1,5 mio.`, `5 tusinde`, `5 thousand`, `2 mia.`): no unit
+to leave out, for the number alone would be a hundred to a billion times too small."""
 _UNIT_LETTERS = frozenset("shd")
 """The one-letter units a number is written with (seconds, hours, days): any other letter is more
 likely a slip (`8O` for 80, `10k`, an exponent cut short, `2e`) than a unit."""
@@ -41,7 +57,7 @@ def _is_unit(word: str) -> bool:
         return True
     if len(word) == 1:
         return word in _UNIT_LETTERS
-    return word.isalpha() and word.lower() not in _MULTIPLIERS
+    return word.isalpha() and not word.lower().startswith(_MULTIPLIERS)
 
 
 _AMBIGUOUS = re.compile(r"^[+-]?[1-9]\d{0,2}[.,]\d{3}$", re.ASCII)

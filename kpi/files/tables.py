@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -886,7 +887,8 @@ def parse(kind: str, data: bytes, name: str, progress: Callable[[float], None] |
         split = None if sheets else _split_number(kind, cells, positions, delimiter)
         found += _ragged(cells, len(header), split)
         if split is not None and len(cells) <= len(header) and dict(split.params)["into"] in _NOTE_COLUMNS:
-            parsed.doubts.append(replace(split, params=split.params[:2], file=name, row=number))
+            doubt = replace(split, key=f"import.split_number_{split.key}", params=split.params[:5])
+            parsed.doubts.append(replace(doubt, file=name, row=number))
         emptied = formulas.pop(number, [])  # a cell read as empty: that is its problem, not "required"
         if emptied:
             fields = {e.field for e in emptied}
@@ -958,39 +960,67 @@ def _other_separator(cells: list[str], needed: int, delimiter: str) -> str | Non
     return other if len(cells[0].split(other)) >= needed else None
 
 
-_WHOLE = re.compile(r"^[+-]?\d+$", re.ASCII)
+_WHOLE = re.compile(r"^[+-]?[0-9]+$")
+_CUT_OFF = re.compile(r"^([0-9]+)\s*(%|‰|[^\W\d_][^\d\s]{0,7})?$")
+"""What is left of a number cut at an unquoted comma, in the next cell: digits, perhaps with the
+unit written after them (`93,5 s` is 93 and "5 s")."""
+_GROUP = re.compile(r"^[0-9]{3}$")
 _NOTE_COLUMNS = frozenset({"note"})
-"""Columns of free text beside a number: digits alone there may be a decimal cut off the number."""
+"""Columns of free text beside a number: digits there may be a decimal cut off the number."""
 
 
 def _split_number(
     kind: str, cells: list[str], positions: Mapping[str, int], delimiter: str
 ) -> Problem | None:
-    """Where a comma-separated row's number may have been cut in two at an unquoted decimal (or
-    thousands) comma: a whole number in a numeric column, and digits alone in the next cell,
-    which takes no number. `LOG_LEAD,2026-11,3,6` read as 3 days with the note "6", and with a
-    note after it was told only that the note belonged to no column (an administrator's trial).
-    Its field is the number's column; its params the two parts and the column the digits landed
-    in (`into`, empty beyond the header). It may be so, not
-    that it is: a row too wide for its header says it in its hint (`_ragged`), and digits alone
-    in a note are a doubt to look at (`Parsed.doubts`), never a refusal (a segment "2" or a
-    respondent "10234" after a score is what it says)."""
+    """Where a comma-separated row's number may have been cut in two at an unquoted decimal or
+    thousands comma: a whole number in a numeric column, and digits (perhaps with a unit) in the
+    next cell, which takes no number. `LOG_LEAD,2026-11,3,6` read as 3 days with the note "6",
+    and with a note after it was told only that the note belonged to no column (an
+    administrator's trial). It may be so, not that it is: a row too wide for its header says it
+    in its hint (`_ragged`), and digits in a note are a doubt to look at (`Parsed.doubts`), never
+    a refusal (a segment "2" or a respondent "10234" after a score is what it says).
+
+    Its field is the number's column; its key says which readings there are (`_cut_key`); its
+    params: the parts (`first`, `second`), the next cell as written (`note`), the number without
+    its commas (`whole`) and with them (`shown`), and the column the digits landed in (`into`,
+    empty beyond the header)."""
     if delimiter != ",":
         return None
     by_place = {positions[c.name]: c for c in KINDS[kind] if c.name in positions}
     for place, column in sorted(by_place.items()):
         if not is_numeric(column) or place + 1 >= len(cells):
             continue
-        whole, rest = cells[place].strip(), cells[place + 1].strip()
-        if not (_WHOLE.match(whole) and rest.isascii() and rest.isdigit()):
+        first, note = cells[place].strip(), cells[place + 1].strip()
+        cut = _CUT_OFF.match(note)
+        if not (_WHOLE.match(first) and cut):
             continue
         after = by_place.get(place + 1)
-        if after is None or not is_numeric(after):
-            into = after.name if after is not None else ""
-            return Problem(
-                "import.split_number", column.name, (("first", whole), ("second", rest), ("into", into))
-            )
+        if after is not None and is_numeric(after):
+            continue
+        parts = [first, cut.group(1)]
+        if _GROUP.match(parts[1]) and not cut.group(2):  # `1,234,567`: the groups after it too
+            parts += [
+                c.strip()
+                for c in itertools.takewhile(lambda c: bool(_GROUP.match(c.strip())), cells[place + 2 :])
+            ]
+        params = (
+            ("first", first),
+            ("second", parts[1]),
+            ("note", note),
+            ("whole", "".join(parts)),
+            ("shown", ",".join(parts)),
+            ("into", after.name if after is not None else ""),
+        )
+        return Problem(_cut_key(parts), column.name, params)
     return None
+
+
+def _cut_key(parts: Sequence[str]) -> str:
+    """Which readings a number cut at its commas has: a decimal (`3,6`); a decimal or a thousand
+    (`1,234`: the hint names both, as either may be meant); thousands (`1,234,567`)."""
+    if len(parts) > 2:
+        return "grouped"
+    return "either" if _GROUP.match(parts[1]) else "decimal"
 
 
 def _ragged(cells: list[str], width: int, split: Problem | None = None) -> list[Problem]:
@@ -1002,7 +1032,7 @@ def _ragged(cells: list[str], width: int, split: Problem | None = None) -> list[
         return []
     params = (("fields", len(cells)), ("columns", width), ("extra", tuple(extra)))
     if split is not None:
-        return [Problem("import.ragged_row_number", "", params + split.params[:2])]
+        return [Problem(f"import.ragged_row_{split.key}", "", params + split.params[:5])]
     return [Problem("import.ragged_row", "", params)]
 
 

@@ -103,9 +103,9 @@ class Summary:
     doubts: list[Problem] = field(default_factory=list)
     """What the file may mean otherwise than it reads (`Parsed.doubts`): to look at, not refused."""
 
-    def doubted(self) -> str:
-        """The doubts in words, each where it is in the file, or nothing."""
-        return " ".join(words.problem(doubt) for doubt in self.doubts)
+    def doubted(self) -> list[str]:
+        """The doubts in words, each where it is in the file."""
+        return [words.problem(doubt) for doubt in self.doubts]
 
     def text(self) -> str:
         said = t(

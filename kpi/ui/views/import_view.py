@@ -179,7 +179,8 @@ def panel(ctx: Context) -> None:
             if summary.unusual:  # a slip in the file is found before it is imported
                 st.warning(plain.markdown(phrases.to_check(summary.unusual)), icon=":material/troubleshoot:")
             if summary.doubts:  # read as written, and maybe not meant so: a decimal comma cut off
-                st.warning(plain.markdown(summary.doubted()), icon=":material/troubleshoot:")
+                said = "\n\n".join(plain.markdown(doubt) for doubt in summary.doubted())
+                st.warning(said, icon=":material/troubleshoot:")
             if summary.moved:  # said before it is imported, as a correction's question says it
                 st.warning(
                     plain.markdown(phrases.targets_moved_by_file(summary.moved)),
