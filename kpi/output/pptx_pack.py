@@ -21,6 +21,7 @@ from typing import TypeVar, cast
 
 from PIL import Image
 from pptx import Presentation
+from pptx.chart.series import LineSeries
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_AXIS_CROSSES, XL_CHART_TYPE, XL_LEGEND_POSITION, XL_MARKER_STYLE
 from pptx.enum.dml import MSO_LINE_DASH_STYLE
@@ -547,29 +548,18 @@ def _series_looks(chart: object, series: Series, ringed: Sequence[str]) -> None:
     actual.format.line.color.rgb, actual.format.line.width = _rgb(palette.SERIES["actual"]), Pt(3)
     actual.smooth = False
     index = 1
-    if series.target is not None:
-        target = drawn[index]
-        target.format.line.color.rgb, target.format.line.width = _rgb(palette.SERIES["target"]), Pt(1.5)
-        target.format.line.dash_style = MSO_LINE_DASH_STYLE.DASH
-        target.smooth = False
-        index += 1
-    if series.path:
-        path = drawn[index]
-        path.format.line.color.rgb, path.format.line.width = _rgb(palette.SERIES["target"]), Pt(2)
-        path.format.line.dash_style = MSO_LINE_DASH_STYLE.ROUND_DOT
-        path.smooth = False
-        index += 1
-    if series.promise is not None:
-        promise = drawn[index]
-        promise.format.line.color.rgb, promise.format.line.width = _rgb(palette.SERIES["promise"]), Pt(1.5)
-        promise.format.line.dash_style = MSO_LINE_DASH_STYLE.DASH
-        promise.smooth = False
-        index += 1
+    levels = (  # the lines drawn after the values, in `_chart`'s order, where the series has them
+        (series.target is not None, _rgb(palette.SERIES["target"]), 1.5, MSO_LINE_DASH_STYLE.DASH),
+        (bool(series.path), _rgb(palette.SERIES["target"]), 2, MSO_LINE_DASH_STYLE.ROUND_DOT),
+        (series.promise is not None, _rgb(palette.SERIES["promise"]), 1.5, MSO_LINE_DASH_STYLE.DASH),
+    )
+    for drawn_here, colour, width, dash in levels:
+        if drawn_here:
+            _line_look(drawn[index], colour, width, dash)
+            index += 1
     if series.limits is not None:
         for edge in drawn[index : index + 2]:  # the process limits: thin, dotted, grey
-            edge.format.line.color.rgb, edge.format.line.width = MUTED, Pt(1)
-            edge.format.line.dash_style = MSO_LINE_DASH_STYLE.ROUND_DOT
-            edge.smooth = False
+            _line_look(edge, MUTED, 1, MSO_LINE_DASH_STYLE.ROUND_DOT)
         hide_legend_entry(chart, index + 1)  # the two limits are one thing: named once
         index += 2
     for key, marks in zip(ringed, drawn[index:], strict=True):  # signal months: rings, no line
@@ -579,6 +569,13 @@ def _series_looks(chart: object, series: Series, ringed: Sequence[str]) -> None:
         marks.marker.format.fill.background()
         colour = _rgb(palette.VARIATION_LOOKS[key].colour)
         marks.marker.format.line.color.rgb, marks.marker.format.line.width = colour, Pt(2.5)
+
+
+def _line_look(drawn: LineSeries, colour: RGBColor, width: float, dash: MSO_LINE_DASH_STYLE) -> None:
+    """A level's line on a pack chart: its colour, width (points) and dash, drawn straight."""
+    drawn.format.line.color.rgb, drawn.format.line.width = colour, Pt(width)
+    drawn.format.line.dash_style = dash
+    drawn.smooth = False
 
 
 def _band(slide: PptxSlide, accent: RGBColor, box: tuple[float, float, float, float]) -> None:
