@@ -735,12 +735,17 @@ def _send(args: argparse.Namespace, store: sa.Engine) -> int:
     return EXIT_REJECTED if outcome.failed else EXIT_OK
 
 
-def _show_one(planned: Sequence[sending.Planned] | Sequence[reminding.Planned], email: str) -> None:
-    """One person's mail of `planned` as it would go, its subject and text (`--show`)."""
+def _show_one(
+    planned: Sequence[sending.Planned] | Sequence[reminding.Planned],
+    email: str,
+    nobody: str = "cli.send_nobody",
+) -> None:
+    """One person's mail of `planned` as it would go, its subject and text (`--show`); `nobody`
+    says it of an address that gets none."""
     by_email = {p.letter.to: p for p in planned}
     found = identity.match(email, by_email)
     if found is None:
-        raise Usage(Problem("cli.send_nobody", "--show", (("email", email),)))
+        raise Usage(Problem(nobody, "--show", (("email", email),)))
     one = by_email[found]
     if one.already:  # nothing goes to them again: said, not an empty letter
         print(f"\n{t('cli.show_already', email=found)}\n")
@@ -780,7 +785,7 @@ def _remind(args: argparse.Namespace, store: sa.Engine) -> int:
             "\t".join([one.letter.to, state, t("cli.remind_counts", count=len(one.items), new=len(one.new))])
         )
     if args.show:  # what a reminder names: its counts alone did not say (an administrator's trial)
-        _show_one(outcome.planned, args.show)
+        _show_one(outcome.planned, args.show, "cli.remind_nobody")
     if args.dry_run:
         print(t("cli.remind_dry_run", count=sum(1 for p in outcome.planned if not p.already)))
         return EXIT_OK

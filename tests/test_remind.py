@@ -149,6 +149,9 @@ def test_a_dry_run_lists_who_would_get_what_and_sends_nothing(owed_url, mailserv
     letter = capsys.readouterr().out
     assert all(subject in letter for _, subject, _ in _expected(TODAY)[IT_HEAD.email])
     assert mailserver.received == [] and _reminded(owed_url) == []
+    nobody = ["--db", owed_url, "remind", "--month", MONTH, "--dry-run", "--show", "nobody@example.com"]
+    assert cli.main(nobody) == cli.EXIT_USAGE  # said as a reminder's, not as the month's mail
+    assert "nobody@example.com owes nothing to be reminded of today" in capsys.readouterr().err
 
 
 def test_a_refused_reminder_is_named_the_others_go_and_it_is_tried_again(owed_url, mailserver, clock, capsys):

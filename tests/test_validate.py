@@ -74,6 +74,8 @@ def test_number(text, expected):
         ("2e", "not_a_number"),  # an exponent cut short
         ("8O", "not_a_number"),  # a letter O for a zero: "write 8" would be ten times off
         ("12s", "unit_in_number"),
+        ("1 234 s", "unit_in_number"),  # grouped with a space, as "1 234" alone is read
+        ("1" + " " * 5000 + "s", "not_a_number"),  # a long cell is no number with a unit
     ],
 )
 def test_not_numbers(text, key):

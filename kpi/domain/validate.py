@@ -24,9 +24,11 @@ _GROUPED = {  # thousands separator → pattern of a grouped number with the oth
 _EXPONENT = re.compile(r"^[+-]?\d+([.,]\d+)?[eE][+-]?\d{1,3}$", re.ASCII)
 """`1.23457E+11`: how Excel writes a large number into a CSV file (and `1e308`, which is then
 too large rather than no number)."""
-_WITH_UNIT = re.compile(r"^([+-]?[\d.,]*\d)\s*([^\W\d_][^\d\s]{0,7}|‰)$")
+_WITH_UNIT = re.compile(r"^([+-]?[\d.,][\d., ]*?)\s*([^\W\d_][^\d\s]{0,7}|‰)$")
 """A number followed by one word of a unit (`93.5 s`, `4 dage`, `1,2 ‰`, `12 sek.`): the unit is
 the KPI's to say, the cell's to leave out."""
+UNIT_CELL = 40
+"""The longest cell read for a number with its unit (`_WITH_UNIT`)."""
 _MULTIPLIERS = (
     "hund",
     "tus",
@@ -105,7 +107,10 @@ def number(text: object, field: str, *, required: bool = False, decimal: str | N
                 )
             ]
         )
-    unit = _WITH_UNIT.match(raw.replace("\u00a0", " ").replace("\u2212", "-"))
+    # (a short cell only: a number with its unit is short, and a long one is no number either way)
+    unit = (
+        _WITH_UNIT.match(raw.replace("\u00a0", " ").replace("\u2212", "-")) if len(raw) <= UNIT_CELL else None
+    )
     word = unit.group(2).rstrip(".") if unit is not None else ""
     if unit is not None and _is_unit(word):
         try:
