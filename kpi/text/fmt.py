@@ -161,6 +161,12 @@ def apart(first: float, second: float, write: Callable[[float, int], str]) -> tu
     return said
 
 
+def values_apart(first: float, second: float, unit: str) -> tuple[str, str]:
+    """Two values of `unit` as `value` writes them, told apart where they would read alike
+    (`apart`): 77.96 s and 78.04 s, not "78 s" twice."""
+    return apart(first, second, lambda amount, extra: value(amount, unit, extra))
+
+
 def span(low: str, high: str) -> str:
     """`31–41`: a range that never breaks at its dash (a slide's narrow column put "31–" on one
     line and "41 %" on the next)."""

@@ -244,7 +244,7 @@ def target_on_path(row: GoalRow, month: date) -> str:
         return target
     if status.meets(value.value, row.goal.target, kpi.direction):
         return target
-    said, path = fmt.apart(row.goal.target, level, lambda v, extra: fmt.value(v, kpi.unit, extra))
+    said, path = fmt.values_apart(row.goal.target, level, kpi.unit)
     if said == path:  # at its deadline the path is the target
         return target
     return t("phrase.target_path", target=said, path=path)
@@ -589,7 +589,7 @@ def goal_reason(row: GoalRow, month: date) -> str:
     level, aimed = verdicts.on_pace(row.goal, month), fmt.value(row.kpi_target, unit)
     now = None
     if level is not None and row.kpi_target is not None:  # both "1.7 %" for churn (a CEO's trial)
-        now, aimed = fmt.apart(level, row.kpi_target, lambda amount, extra: fmt.value(amount, unit, extra))
+        now, aimed = fmt.values_apart(level, row.kpi_target, unit)
     return t(
         f"reason.{row.reason}",
         pace=goal_pace(row, month, now),

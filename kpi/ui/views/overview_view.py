@@ -110,7 +110,7 @@ def _apart(before: float | None, after: float | None, unit: str) -> tuple[str, s
     """Two values of `unit` as they read beside each other: with the decimals that tell them apart."""
     if before is None or after is None:
         return fmt.value(before, unit), fmt.value(after, unit)
-    return fmt.apart(before, after, lambda amount, extra: fmt.value(amount, unit, extra))
+    return fmt.values_apart(before, after, unit)
 
 
 def summary(month_report: report.MonthReport, scope: Scope) -> None:
