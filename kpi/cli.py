@@ -613,9 +613,8 @@ def _correct(args: argparse.Namespace, store: sa.Engine) -> int:
         corrections.check_admin(viewer)  # before a code is looked up: its refusal names every KPI's
         kpi = _known(conn, "kpi", args.kpi, "--kpi")
         done = corrections.correct(conn, viewer, kpi, month, args.value)
-    before = fmt.exact(done.before, done.unit) if done.before is not None else ""
     unchanged = done.outcome == "unchanged"
-    print(phrases.correction(unchanged, kpi, month, fmt.exact(done.value, done.unit), before, done.closed))
+    print(phrases.correction(unchanged, kpi, month, done.value, done.unit, done.before, done.closed))
     moved = phrases.targets_said(done.moved, 0, month)
     if moved:
         print(moved)

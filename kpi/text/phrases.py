@@ -145,14 +145,27 @@ def doubtful_sample(value: MonthValue | None, unit: str) -> str:
 
 
 def correction(
-    unchanged: bool, kpi: str, month: date, value: str, before: str = "", closed: bool = False
+    unchanged: bool,
+    kpi: str,
+    month: date,
+    value: float,
+    unit: str,
+    before: float | None = None,
+    closed: bool = False,
 ) -> str:
     """What a correction did: "The value of CS_WAIT for September 2026 is now 77.5 s (it was
-    78.6 s)." or that it already was (`value` and `before` as stored, in its unit:
+    78.6 s)." or that it already was (`value` and `before` as stored, in its `unit`:
     `fmt.exact`); its month written as a deletion's is (`deletion`). In a `closed` month, that
     its pack shows the change as revised after the close (nothing had said so)."""
-    key = "correct.unchanged" if unchanged else "correct.corrected_from" if before else "correct.corrected"
-    said = ended(t(key, kpi=kpi, month=fmt.month_long(month), value=value, before=before))
+    key = (
+        "correct.unchanged"
+        if unchanged
+        else "correct.corrected"
+        if before is None
+        else "correct.corrected_from"
+    )
+    was = "" if before is None else fmt.exact(before, unit)
+    said = ended(t(key, kpi=kpi, month=fmt.month_long(month), value=fmt.exact(value, unit), before=was))
     if closed and not unchanged:
         said = f"{said} {capital(t('correct.closed_month', month=fmt.month_long(month)))}"
     return said

@@ -16,7 +16,7 @@ from kpi.domain import months, validate
 from kpi.domain.errors import CockpitError
 from kpi.domain.model import Person
 from kpi.store import corrections, engine
-from kpi.text import fmt, phrases, plain
+from kpi.text import phrases, plain
 from kpi.text.i18n import t
 from kpi.ui import data, forms, notices
 from kpi.ui.frame import Context
@@ -82,14 +82,9 @@ def _request(ctx: Context, kpi: str | None, month_text: str, what: str, value: s
     if not forms.write(ctx, correct, kpi=kpi or "", month=month, value=value):
         return
     fixed = kept[0]  # what it did, as the command line says it ("already is …" said nothing)
-    before = fmt.exact(fixed.before, fixed.unit) if fixed.before is not None else ""
+    unchanged = fixed.outcome == "unchanged"
     said = phrases.correction(
-        fixed.outcome == "unchanged",
-        fixed.kpi,
-        month,
-        fmt.exact(fixed.value, fixed.unit),
-        before,
-        fixed.closed,
+        unchanged, fixed.kpi, month, fixed.value, fixed.unit, fixed.before, fixed.closed
     )
     moved = phrases.targets_said(fixed.moved, 0, month)
     notices.saved(plain.markdown(f"{said} {moved}" if moved else said))
