@@ -107,21 +107,12 @@ def number(text: object, field: str, *, required: bool = False, decimal: str | N
                 )
             ]
         )
-    # (a short cell only: a number with its unit is short, and a long one is no number either way)
-    unit = (
-        _WITH_UNIT.match(raw.replace("\u00a0", " ").replace("\u2212", "-")) if len(raw) <= UNIT_CELL else None
-    )
-    word = unit.group(2).rstrip(".") if unit is not None else ""
-    if unit is not None and _is_unit(word):
-        try:
-            bare_number: float | None = number(unit.group(1), field, decimal=decimal)
-        except Rejected:
-            bare_number = None
-        if bare_number is not None:  # "93.5 s" was told it was no number, and that a comma is fine
-            raise Rejected([Problem("unit_in_number", field, (("value", raw), ("number", unit.group(1))))])
+    cleaned = raw.replace("\u00a0", " ").replace("\u2212", "-")  # a typeset minus, as our own pages write one
+    with_unit = _with_unit(raw, cleaned, field, decimal)
+    if with_unit is not None:  # "93.5 s" was told it was no number, and that a comma is fine
+        raise Rejected([with_unit])
     if bounds.digits(raw) > bounds.MAX_DIGITS:
         raise Rejected([Problem("too_precise", field, (("value", raw[:40]), ("digits", bounds.MAX_DIGITS)))])
-    cleaned = raw.replace("\u00a0", " ").replace("\u2212", "-")  # a typeset minus, as our own pages write one
     if decimal == BOTH and ambiguous(cleaned):
         small, large = float(cleaned.replace(",", ".")), int(cleaned.replace(",", "").replace(".", ""))
         raise Rejected(
@@ -134,6 +125,20 @@ def number(text: object, field: str, *, required: bool = False, decimal: str | N
     if _PLAIN.match(cleaned) or _EXPONENT.match(cleaned):
         return _held(float(cleaned.replace(",", ".")), field, raw)
     raise Rejected([Problem("not_a_number", field, (("value", raw),))])
+
+
+def _with_unit(raw: str, cleaned: str, field: str, decimal: str | None) -> Problem | None:
+    """The problem of a number written with its unit (`_WITH_UNIT`, `_is_unit`), the number to
+    write alone named; None for anything else. A short cell only: a number with its unit is
+    short, and a long one is no number either way."""
+    unit = _WITH_UNIT.match(cleaned) if len(raw) <= UNIT_CELL else None
+    if unit is None or not _is_unit(unit.group(2).rstrip(".")):
+        return None
+    try:
+        number(unit.group(1), field, decimal=decimal)
+    except Rejected:
+        return None
+    return Problem("unit_in_number", field, (("value", raw), ("number", unit.group(1))))
 
 
 def _held(value: float, field: str, typed: str | None = None) -> float:
