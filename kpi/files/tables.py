@@ -886,9 +886,9 @@ def parse(kind: str, data: bytes, name: str, progress: Callable[[float], None] |
         # a workbook's cells hold no separator: only a text file's row may be cut at one
         split = None if sheets else _split_number(kind, cells, positions, delimiter)
         found += _ragged(cells, len(header), split)
-        if split is not None and len(cells) <= len(header) and dict(split.params)["into"] in _NOTE_COLUMNS:
-            doubt = replace(split, key=f"import.split_number_{split.key}", params=split.params[:5])
-            parsed.doubts.append(replace(doubt, file=name, row=number))
+        if split is not None and len(cells) <= len(header) and split.into in _NOTE_COLUMNS:
+            doubt = f"import.split_number_{split.readings}"
+            parsed.doubts.append(Problem(doubt, split.column, split.params, name, number))
         emptied = formulas.pop(number, [])  # a cell read as empty: that is its problem, not "required"
         if emptied:
             fields = {e.field for e in emptied}
@@ -969,21 +969,28 @@ _NOTE_COLUMNS = frozenset({"note"})
 """Columns of free text beside a number: digits there may be a decimal cut off the number."""
 
 
-def _split_number(
-    kind: str, cells: list[str], positions: Mapping[str, int], delimiter: str
-) -> Problem | None:
+class _Cut(NamedTuple):
+    """A number that may be cut in two at an unquoted comma (`_split_number`)."""
+
+    column: str
+    """The number's column."""
+    readings: str
+    """Which readings it has (`_cut_key`): `decimal`, `either` or `grouped`."""
+    params: tuple[tuple[str, object], ...]
+    """The parts (`first`, `second`), the next cell as written (`note`), the number without its
+    commas (`whole`) and with them (`shown`)."""
+    into: str
+    """The column the digits landed in; empty beyond the header."""
+
+
+def _split_number(kind: str, cells: list[str], positions: Mapping[str, int], delimiter: str) -> _Cut | None:
     """Where a comma-separated row's number may have been cut in two at an unquoted decimal or
     thousands comma: a whole number in a numeric column, and digits (perhaps with a unit) in the
     next cell, which takes no number. `LOG_LEAD,2026-11,3,6` read as 3 days with the note "6",
     and with a note after it was told only that the note belonged to no column (an
     administrator's trial). It may be so, not that it is: a row too wide for its header says it
     in its hint (`_ragged`), and digits in a note are a doubt to look at (`Parsed.doubts`), never
-    a refusal (a segment "2" or a respondent "10234" after a score is what it says).
-
-    Its field is the number's column; its key says which readings there are (`_cut_key`); its
-    params: the parts (`first`, `second`), the next cell as written (`note`), the number without
-    its commas (`whole`) and with them (`shown`), and the column the digits landed in (`into`,
-    empty beyond the header)."""
+    a refusal (a segment "2" or a respondent "10234" after a score is what it says)."""
     if delimiter != ",":
         return None
     by_place = {positions[c.name]: c for c in KINDS[kind] if c.name in positions}
@@ -1009,9 +1016,8 @@ def _split_number(
             ("note", note),
             ("whole", "".join(parts)),
             ("shown", ",".join(parts)),
-            ("into", after.name if after is not None else ""),
         )
-        return Problem(_cut_key(parts), column.name, params)
+        return _Cut(column.name, _cut_key(parts), params, after.name if after is not None else "")
     return None
 
 
@@ -1023,7 +1029,7 @@ def _cut_key(parts: Sequence[str]) -> str:
     return "either" if _GROUP.match(parts[1]) else "decimal"
 
 
-def _ragged(cells: list[str], width: int, split: Problem | None = None) -> list[Problem]:
+def _ragged(cells: list[str], width: int, split: _Cut | None = None) -> list[Problem]:
     """A row with filled cells beyond the header: they belong to no column, so the row was
     most likely split wrongly (a comma inside a cell that is not quoted); where a number may be
     the cell cut in two (`split`), the hint says how to write it whole."""
@@ -1032,7 +1038,7 @@ def _ragged(cells: list[str], width: int, split: Problem | None = None) -> list[
         return []
     params = (("fields", len(cells)), ("columns", width), ("extra", tuple(extra)))
     if split is not None:
-        return [Problem(f"import.ragged_row_{split.key}", "", params + split.params[:5])]
+        return [Problem(f"import.ragged_row_{split.readings}", "", params + split.params)]
     return [Problem("import.ragged_row", "", params)]
 
 
