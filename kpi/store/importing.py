@@ -475,7 +475,8 @@ def _replaced(conn: sa.Connection, parsed: Parsed) -> list[Replaced]:
         for code, month, before in conn.execute(stored)
         if (code, month) in given and given[(code, month)] != before
     ]
-    shut = {month for month in {month for _, month, _ in changed} if closing.closed(conn, month) is not None}
+    touched = {month for _, month, _ in changed}  # each month asked once whether it is closed
+    shut = {month for month in touched if closing.closed(conn, month) is not None}
     found = [
         Replaced(code, month, before, given[(code, month)], str(units.get(code, "count")), month in shut)
         for code, month, before in changed
