@@ -133,8 +133,7 @@ class Summary:
             )
             for one in self.replaced[:MONTHS_NAMED]
         ]
-        more = len(self.replaced) - len(shown)
-        listed = "; ".join(shown) + (t("import.and_more", count=more) if more else "")
+        listed = "; ".join(shown) + words.more(len(self.replaced) - len(shown))
         said = phrases.ended(t("import.values_replaced", count=len(self.replaced), values=listed))
         shut = sorted({one.month for one in self.replaced if one.closed})
         if shut:  # a closed month's value changed without a word (an administrator's trial)
@@ -155,8 +154,7 @@ class Summary:
             )
             for kpi, month, before, after in self.months_replaced[:MONTHS_NAMED]
         ]
-        more = len(self.months_replaced) - len(shown)
-        listed = "; ".join(shown) + (t("import.and_more", count=more) if more else "")
+        listed = "; ".join(shown) + words.more(len(self.months_replaced) - len(shown))
         return t("import.months_replaced", count=len(self.months_replaced), months=listed)
 
 

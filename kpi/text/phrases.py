@@ -332,8 +332,7 @@ def to_check(far: Sequence[Unusual]) -> str:
         )
         for each in far[:NAMED_FAR]
     )
-    more = len(far) - NAMED_FAR
-    listed += t("import.and_more", count=more) if more > 0 else ""
+    listed += words.more(len(far) - NAMED_FAR)
     return ended(t("import.unusual", count=len(far), listed=listed))
 
 
@@ -721,8 +720,7 @@ def left_out(found: owed.LeftOut, names: Mapping[str, str] | None = None) -> str
             # which is a value and which a comment: "Time to restore service" alone did not say
             by_whom.setdefault(who, []).append(t(f"close_tab.owed_what_{item.kind}", subject=item.subject))
         named = [t("close_tab.owed_item", who=who, subjects=", ".join(s)) for who, s in by_whom.items()]
-        more = len(found.items) - LEFT_NAMED
-        listed = "; ".join(named) + (" " + t("close_tab.owed_more", count=more) if more > 0 else "")
+        listed = "; ".join(named) + words.more(len(found.items) - LEFT_NAMED)
         parts.append(t("close_tab.owed_by", items=listed))
     if found.early:
         parts.append(

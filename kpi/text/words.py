@@ -48,11 +48,16 @@ def _word(value: object) -> object:
     return value
 
 
+def more(count: int) -> str:
+    """ " and 3 more" after a list that names some of its items, the other `count` left out;
+    nothing when none is."""
+    return t("import.and_more", count=count) if count > 0 else ""
+
+
 def names_listed(names: tuple[object, ...]) -> str:
     """Names a file wrote (columns, codes), quoted, the first `NAMES_SHOWN` and how many more."""
     shown = ", ".join(t("widget.quote", text=name) for name in names[:NAMES_SHOWN])
-    more = len(names) - NAMES_SHOWN
-    return shown + (t("import.and_more", count=more) if more > 0 else "")
+    return shown + more(len(names) - NAMES_SHOWN)
 
 
 def who(names: Mapping[str, str], email: str | None) -> str:
@@ -141,8 +146,7 @@ def rows_text(rows: Sequence[int]) -> str:
         else:
             runs.append([row])
     shown = ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}\u2013{r[-1]}" for r in runs[:RUNS_SHOWN])
-    more = sum(len(r) for r in runs[RUNS_SHOWN:])
-    return shown + (t("import.and_more", count=more) if more else "")
+    return shown + more(sum(len(r) for r in runs[RUNS_SHOWN:]))
 
 
 def group_text(group: Grouped) -> str:

@@ -11,7 +11,7 @@ from kpi.domain import attention, cascade, month_rows, outlook, report, samples
 from kpi.domain.access import Scope
 from kpi.domain.company_events import CompanyEvent
 from kpi.domain.model import Commentary, GoalStatus, KpiStatus, Level, MonthValue, Promise
-from kpi.text import fmt, palette, phrases, plain, splits
+from kpi.text import fmt, palette, phrases, plain, splits, words
 from kpi.text.i18n import t
 from kpi.ui import widgets
 
@@ -100,8 +100,7 @@ def revised_since_close(
     for row, (before, after) in rows[:REVISED_NAMED]:
         was, now = _apart(before, after, row.kpi.unit)  # 77.96 s and 78.04 s both read "78 s"
         named.append(t("overview.revised_one", kpi=plain.markdown(row.kpi.name), before=was, after=now))
-    more = len(rows) - len(named)
-    listed = "; ".join(named) + (" " + t("close_tab.owed_more", count=more) if more > 0 else "")
+    listed = "; ".join(named) + words.more(len(rows) - len(named))
     said = phrases.ended(t("overview.revised", count=len(rows), values=listed))  # "93 sek." ends it in Danish
     st.caption(said, help=t("overview.revised_help"))
 
@@ -284,8 +283,8 @@ def _item_text(item: attention.Item, owners: Mapping[str, str]) -> str:
     badge = widgets.attention_badge(item.kind, kind)
     numbers = t("overview.item_numbers", value=value, target=target) if item.unit else target
     lines = [f"{badge} **{plain.markdown(item.subject)}** · {numbers}", plain.markdown(note)]
-    for other, (word, words) in zip(item.also, phrases.told_with(item, owners), strict=True):
-        told = f"{widgets.attention_badge(other.kind, word)} {plain.markdown(words)}"
+    for other, (word, said) in zip(item.also, phrases.told_with(item, owners), strict=True):
+        told = f"{widgets.attention_badge(other.kind, word)} {plain.markdown(said)}"
         lines.append(t("attention.also", items=told))
     return "  \n".join(lines)
 
