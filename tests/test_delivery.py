@@ -335,3 +335,29 @@ def test_an_overdue_action_in_a_mail_says_its_due_date_as_such():
         )
         kind, value, target, _ = phrases.attention_facts(red, {})
         assert phrases.numbers(red, value, target) == f"{value} (target {target})"
+
+
+def test_a_number_owed_a_comment_is_told_once_with_its_numbers(demo_duckdb_url):
+    """Henrik's mail named "Time to restore service" under "Yours to look at" as *Only a comment
+    owed* and again under the numbers that went to the meeting without his comment (a trial):
+    each number is told once, under the second, with its value and target. (A red number that
+    also lacks its comment stays under both: the second says what is still missing of it.)"""
+    from kpi.delivery import sending
+    from kpi.store import closing
+
+    store = engine.create(demo_duckdb_url)
+    with engine.writing(store) as conn:
+        closing.close(conn, as_admin(), OCTOBER)
+    with engine.reading(store) as conn:
+        planned = sending.plan(conn, OCTOBER, "en")
+    with_numbers = 0
+    for each in planned:
+        body = each.letter.body
+        if "without your comment:" not in body:
+            continue
+        owed = body.split("without your comment:\n", 1)[1].split("\n\n", 1)[0].splitlines()
+        before = body.split("without your comment:", 1)[0]
+        with_numbers += sum(" · " in line for line in owed)
+        assert each.owed == len(owed)
+        assert "Only a comment owed" not in before, each.letter.to
+    assert with_numbers  # the demo's October has such a number, told with its numbers

@@ -148,6 +148,24 @@ def _items(items: Sequence, heading: str, owners: Mapping[str, str]) -> list[str
     return lines
 
 
+def told_as_owed(mine: Sequence[attention.Item], due: Sequence[str]) -> list[attention.Item]:
+    """The reader's items that only owe a comment (`Kind.COMMENTARY_OWED`, nothing told with
+    them) on a number `due` names: the mail tells them once, among the numbers that went to the
+    meeting without a comment, with their numbers (Henrik's mail named "Time to restore service"
+    under both headings, a trial)."""
+    return [i for i in mine if i.kind is attention.Kind.COMMENTARY_OWED and not i.also and i.subject in due]
+
+
+def _owed_line(subject: str, told: Sequence[attention.Item]) -> str:
+    """`- Time to restore service · 1.6 h (target 1.8 h this month)`: a number owed a comment,
+    with its numbers when the reader's items had them (`told_as_owed`)."""
+    for item in told:
+        if item.subject == subject:
+            _kind, value, target, _ = phrases.attention_facts(item, {})
+            return f"- {subject} · {phrases.numbers(item, value, target)}"
+    return f"- {subject}"
+
+
 def _body(
     person: Person,
     built: MonthReport,
@@ -160,7 +178,9 @@ def _body(
 ) -> str:
     """The mail's text; a reader of every department (`scope`) is also told the most severe of
     the rest (the CEO's mail named her own three items and none of the three broken service
-    priorities)."""
+    priorities). An item that only owes a comment on a number `due` names is told once, there."""
+    told = told_as_owed(mine, due)
+    mine = [i for i in mine if i not in told]
     whole = scope.departments is None
     lines = [
         t("delivery.greeting", name=person.name),
@@ -172,14 +192,14 @@ def _body(
         lines += _items(mine, t("delivery.your_items", count=len(mine)), owners)
     else:
         lines.append(t("delivery.none_yours", items=len(found)))
-    rest = [item for item in found if item not in mine] if whole else []
+    rest = [item for item in found if item not in mine and item not in told] if whole else []
     if rest:
         heading = t("delivery.most_severe", count=min(len(rest), LISTED), total=len(rest))
         lines += ["", *_items(rest, heading, owners)]
     lines.append("")
     if due:
         lines.append(t("delivery.owed", count=len(due)))
-        lines += [f"- {subject}" for subject in due]
+        lines += [_owed_line(subject, told) for subject in due]
     else:
         lines.append(t("delivery.none_owed"))
     return "\n".join(lines)
@@ -222,7 +242,8 @@ def plan(conn: sa.Connection, month: date, language: str, today: date | None = N
         body += "\n\n" + t("delivery.pack", count=len(slides))
         letter = mail.Letter(person.email, person.name, subject, body)
         brand = decks.brand(conn, month, scope, language)  # whose pack it is: a head's says so
-        out.append(Planned(letter, slides, brand, len(mine), len(due), person.email in already))
+        listed = len(mine) - len(told_as_owed(mine, due))  # as the mail counts them
+        out.append(Planned(letter, slides, brand, listed, len(due), person.email in already))
     return out
 
 
