@@ -456,11 +456,11 @@ def test_only_an_administrator_deletes(demo_url):
 @pytest.mark.parametrize(
     "args, said",
     [
-        (["delete", "--month", "9999-12"], "There are no values for 9999-12: nothing was changed."),
-        (["delete", "--month", "9999-12", "--answers"], "There are no survey answers in 9999-12"),
+        (["delete", "--month", "9999-12"], "There are no values for December 9999: nothing was changed."),
+        (["delete", "--month", "9999-12", "--answers"], "There are no survey answers in December 9999"),
         (  # a survey KPI's value is its answers': told so, not "no value of NPS" beside NPS +32
             ["correct", "--kpi", "NPS", "--month", "2026-10", "--value", "40"],
-            "NPS is a survey KPI: its value for 2026-10 is worked out from its answers, never stored",
+            "NPS is a survey KPI: its value for October 2026 is worked out from its answers, never stored",
         ),
     ],
 )
@@ -506,7 +506,9 @@ def test_an_administrator_deletes_a_stray_value_on_the_data_page(app, app_url):
     at.text_input(key="data.correct.month").input("9999-12")  # again: nothing left to delete
     [b for b in at.get("form_submit_button") if b.proto.form_id == "data.correct"][0].click().run()
     said = [e.value.replace("\\", "") for e in at.error]  # Markdown escapes the code's _
-    assert not at.exception and said == ["There is no value of CS_WAIT for 9999-12: nothing was changed."]
+    assert not at.exception and said == [
+        "There is no value of CS_WAIT for December 9999: nothing was changed."
+    ]
     assert not [b for b in at.button if b.key == "data.correct.go"]  # nothing to ask about
 
 

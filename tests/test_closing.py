@@ -64,12 +64,12 @@ def test_closing_is_for_admins_once_and_needs_data(demo_duckdb_url):
         engine.writing(store) as conn,
     ):
         closing.close(conn, CS_HEAD, OCTOBER)  # the close's own words, not "change definitions"
-    with rejected_with("2027-03 has no values", Refused), engine.writing(store) as conn:
+    with rejected_with("March 2027 has no values", Refused), engine.writing(store) as conn:
         closing.close(conn, ADMIN, date(2027, 3, 1))
     with engine.writing(store) as conn:
         when = closing.close(conn, ADMIN, OCTOBER)
     # when, in the reader's format, as the close itself said it (it read 2026-11-03 14:02)
-    with rejected_with(f"2026-10 was closed on {fmt.moment(when)}", Refused), engine.writing(store) as conn:
+    with rejected_with(f"October 2026 was closed on {fmt.moment(when)}", Refused), engine.writing(store) as conn:
         closing.close(conn, ADMIN, OCTOBER)
 
 

@@ -60,7 +60,7 @@ def _deliveries(url: str) -> list[tuple]:
 
 def test_a_dry_run_sends_nothing_and_only_a_closed_month_is_sent(demo_duckdb_url, mailserver, capsys):
     assert _cli(demo_duckdb_url, "send", "--month", MONTH, "--dry-run") == 1
-    assert "2026-10 is not closed: only a closed month is sent" in capsys.readouterr().err
+    assert "October 2026 is not closed: only a closed month is sent" in capsys.readouterr().err
     assert _cli(demo_duckdb_url, "close", "--month", MONTH, "--anyway") == 0
     capsys.readouterr()
     assert _cli(demo_duckdb_url, "send", "--month", MONTH, "--dry-run") == 0

@@ -322,7 +322,10 @@ def test_a_closed_month_takes_no_new_commentary_and_owes_none(demo_duckdb_url):
     assert any(item.kind == "commentary" for item in before)
     with engine.writing(store) as conn:
         closing.close(conn, ADMIN, MONTH)
-    with rejected_with("2026-10 is closed for the meeting", errors.Refused), engine.writing(store) as conn:
+    with (
+        rejected_with("October 2026 is closed for the meeting", errors.Refused),
+        engine.writing(store) as conn,
+    ):
         edits.add_commentary(conn, CS_HEAD, month=MONTH, kpi="CS_WAIT", text="Late word.")
     with engine.writing(store) as conn:  # another month still takes them
         edits.add_commentary(conn, CS_HEAD, month=date(2026, 11, 1), kpi="CS_WAIT", text="On time.")

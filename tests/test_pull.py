@@ -133,7 +133,7 @@ def test_a_pull_from_a_month_backfills_every_month_up_to_the_one_named_in_one_go
     code = cli.main(
         ["--db", demo_duckdb_url, "pull", "--from", "2026-11", "--month", "2026-10", "--kpi", "CS_FCR"]
     )
-    assert code == 2 and "--from 2026-11 is after the month pulled, 2026-10" in capsys.readouterr().err
+    assert code == 2 and "--from 2026-11 is after the month pulled, October 2026" in capsys.readouterr().err
     assert fingerprint(demo_duckdb_url) == before
 
     args = ["--db", demo_duckdb_url, "pull", "--from", "2026-10", "--month", "2026-11", "--kpi", "CS_FCR"]

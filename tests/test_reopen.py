@@ -59,7 +59,7 @@ def test_reopening_is_for_admins_with_a_reason_and_a_closed_month(demo_duckdb_ur
     store = engine.create(demo_duckdb_url)
     with engine.reading(store) as conn:
         before = table_counts(conn)
-    missing = r"Reason for reopening: required.*\n.*2026-10 is not closed"
+    missing = r"Reason for reopening: required.*\n.*October 2026 is not closed"
     with rejected_with(missing, Refused), engine.writing(store) as conn:
         closing.reopen(conn, ADMIN, OCTOBER, "   ")
     with engine.writing(store) as conn:
@@ -78,7 +78,7 @@ def test_reopening_is_for_admins_with_a_reason_and_a_closed_month(demo_duckdb_ur
 def test_reopen_from_the_command_line_and_the_pack_says_so(demo_duckdb_url, tmp_path, capsys):
     db = ["--db", demo_duckdb_url]
     assert cli.main([*db, "reopen", "--month", "2026-10", "--reason", REASON]) == 1
-    assert "2026-10 is not closed" in capsys.readouterr().err
+    assert "October 2026 is not closed" in capsys.readouterr().err
     assert cli.main([*db, "close", "--month", "2026-10", "--anyway"]) == 0
     head = ["--as", CS_HEAD.email]
     assert cli.main([*db, *head, "reopen", "--month", "2026-10", "--reason", REASON]) == 1

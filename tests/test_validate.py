@@ -74,6 +74,8 @@ def test_number(text, expected):
         ("2e", "not_a_number"),  # an exponent cut short
         ("8O", "not_a_number"),  # a letter O for a zero: "write 8" would be ten times off
         ("12s", "unit_in_number"),
+        ("4.5 D", "unit_in_number"),  # a unit in capitals was "not a number" (an adversarial trial)
+        ("8 H", "unit_in_number"),
         ("1 234 s", "unit_in_number"),  # grouped with a space, as "1 234" alone is read
         ("1" + " " * 5000 + "s", "not_a_number"),  # a long cell is no number with a unit
     ],
@@ -118,6 +120,14 @@ def test_a_number_with_its_unit_is_told_the_number_to_write():
         said(caught.value)
         == "Value: “93.5 s” has a unit: write the number alone, in the unit the KPI counts in (93.5, if it counts in that one)."
     )
+
+
+@pytest.mark.parametrize(("text", "number"), [("12,5%", 12.5), ("5 %-point", 5.0), ("%", "")])
+def test_a_percent_sign_is_told_the_number_before_it(text, number):
+    """ "5 %-point" was told to write "5 -point" (an adversarial trial)."""
+    with pytest.raises(validate.Rejected) as caught:
+        validate.number(text, "value")
+    assert dict(caught.value.problems[0].params)["number"] == number
 
 
 def test_1e308_is_a_number_too_large_not_no_number():

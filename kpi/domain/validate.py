@@ -58,7 +58,7 @@ def _is_unit(word: str) -> bool:
     if word == "‰":
         return True
     if len(word) == 1:
-        return word in _UNIT_LETTERS
+        return word.lower() in _UNIT_LETTERS  # "4.5 D" as "4.5 d"
     return word.isalpha() and not word.lower().startswith(_MULTIPLIERS)
 
 
@@ -96,10 +96,14 @@ def number(text: object, field: str, *, required: bool = False, decimal: str | N
         return _held(float(text), field)
     if "%" in raw:  # the number to write, as the reader writes numbers (a float, `kpi.text.words`)
         bare = raw.replace("%", "").strip()
-        try:
-            shown: object = number(bare, field, decimal=decimal) if "%" not in bare else bare
-        except Rejected:
-            shown = bare
+        shown: object = bare
+        # the number alone, or what stands before its sign: "5 %-point" was told to write "5 -point"
+        for part in (bare, raw.split("%", 1)[0].strip()):
+            try:
+                shown = number(part, field, decimal=decimal)
+                break
+            except Rejected:
+                continue
         raise Rejected(
             [
                 Problem(

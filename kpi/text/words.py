@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from kpi.domain import access, industry, vocabulary
+from kpi.domain import access, industry, months, vocabulary
 from kpi.domain.errors import CockpitError, Problem
 from kpi.domain.model import Kpi, Level
 from kpi.domain.smart import Assessment, Reason
@@ -88,11 +88,29 @@ def _amount(value: object) -> object:
     return fmt.number(value) if isinstance(value, int) and not isinstance(value, bool) else _word(value)
 
 
+MONTHS = frozenset({"month"})
+"""A problem's parameters that may name a month by its key (`2026-09`): written as the reader
+writes a month, "September 2026", where the store or a command found it (`reopen` and `remind`
+wrote "2026-09 is not closed" where every other message writes the month in words). A file's
+problem quotes its cell as the file wrote it."""
+
+
+def _month(value: object) -> object:
+    if isinstance(value, str):
+        try:
+            return fmt.month_long(months.parse(value))
+        except ValueError:
+            pass
+    return _word(value)
+
+
 def message(found: Problem) -> str:
     """What is wrong, in the reader's language, without where in a file it was found."""
     key = found.key if "." in found.key else f"problem.{found.key}"
     params = dict(found.params)
     said = {k: _amount(v) if k in AMOUNTS else _word(v) for k, v in params.items() if k != "choices"}
+    if not found.file:
+        said.update({k: _month(params[k]) for k in MONTHS & params.keys()})
     if "choices" in params:  # an enumeration's values, in the reader's words (`terms.listing`)
         said["allowed"] = terms.listing(str(params["choices"]))
     text = t(key, field=_label(found.field), **said)
