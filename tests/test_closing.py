@@ -69,7 +69,10 @@ def test_closing_is_for_admins_once_and_needs_data(demo_duckdb_url):
     with engine.writing(store) as conn:
         when = closing.close(conn, ADMIN, OCTOBER)
     # when, in the reader's format, as the close itself said it (it read 2026-11-03 14:02)
-    with rejected_with(f"October 2026 was closed on {fmt.moment(when)}", Refused), engine.writing(store) as conn:
+    with (
+        rejected_with(f"October 2026 was closed on {fmt.moment(when)}", Refused),
+        engine.writing(store) as conn,
+    ):
         closing.close(conn, ADMIN, OCTOBER)
 
 

@@ -45,6 +45,12 @@ def test_every_refusal_is_a_cockpit_error(kind):
         ),
         ("en", Problem("edit.empty", "edit.field_text"), "The comment is empty: write something first."),
         ("da", Problem("edit.empty", "edit.field_text"), "Kommentaren er tom: skriv noget først."),
+        # named as the form labels it: "Titlen er tom" named no field of the form (a head's trial)
+        (
+            "da",
+            Problem("edit.empty", "edit.field_title"),
+            "Handlingen (hvad skal gøres) er tom: skriv noget først.",
+        ),
         (
             "en",
             Problem("not_a_number", "value", (("value", "x"),), file="f.csv", row=3),

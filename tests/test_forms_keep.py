@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
 from kpi.store import engine
@@ -183,3 +184,17 @@ def test_the_goals_that_need_an_action_come_first_in_the_add_action_form_and_say
     marked = [o for o in picker.options if o.startswith("⚠ ")]  # whole on a phone, where the end is cut
     assert wanted and len(marked) == len([c for c in wanted if built.goals[c].goal.department == "CS"])
     assert picker.options[: len(marked)] == marked  # first
+
+
+@pytest.mark.reads_only
+def test_a_comment_saved_with_nothing_chosen_or_written_is_told_both(app):
+    """A head who pressed Save on an empty form was told only "About: required, but empty." and
+    nothing of the empty text box (a department head's trial): every problem at once."""
+    at = open_folds(open_page(app, "pages/departments.py", **{"as": "rasmus.friis@havnhjem.example"}))
+    [subject] = [s for s in at.selectbox if s.label == "About"]
+    if subject.value is not None:  # a number owes a word and is chosen: choose none
+        subject.set_value(None).run()
+    [save] = [b for b in at.get("form_submit_button") if b.proto.form_id.endswith(".comment")]
+    save.click().run()
+    said = " ".join(e.value for e in at.error)
+    assert "About: required, but empty." in said and "The comment is empty: write something first." in said

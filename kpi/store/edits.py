@@ -38,7 +38,9 @@ def _kpi_department(conn: sa.Connection, code: str) -> str:
     return found
 
 
-def _text(text: str, field: str) -> str:
+def checked_text(text: str, field: str) -> str:
+    """`text` as it is written: what a person typed, without unseen characters and outer spaces;
+    refused when nothing a reader sees is left, when too long, or with control characters."""
     cleaned = identity.unseen_removed(text or "").strip()  # as an import reads it (`tables._text`)
     if identity.blank(cleaned):  # spaces alone, or zero-width ones: nothing a reader sees
         raise Refused(Problem("edit.empty", field))
@@ -78,7 +80,7 @@ def add_commentary(
         "goal": goal,
         "month": month,
         "author": viewer.email,
-        "text": _text(text, "edit.field_text"),
+        "text": checked_text(text, "edit.field_text"),
         "written_at": datetime.now(),
     }
     return int(Writer(conn, viewer.email).insert(s.commentary, values))
@@ -154,7 +156,7 @@ def add_action(
     values, unread = _read_action(
         {
             "goal": row.code,
-            "title": _text(title, "edit.field_title"),
+            "title": checked_text(title, "edit.field_title"),
             "owner": owner,
             "due": due,
             "status": status,

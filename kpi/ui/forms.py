@@ -104,8 +104,13 @@ def commentary(
             )
             text = st.text_area(t("forms.comment_text"), key=fields[1], help=t("forms.comment_help"))
             submitted = st.form_submit_button(t("forms.save"), type="primary")
-        if submitted and subject is None:
-            notices.show(Refused([Problem("required", t("forms.comment_on"))]))
+        if submitted and subject is None:  # and what else is missing, at once: an empty text too
+            problems = [Problem("required", t("forms.comment_on"))]
+            try:
+                edits.checked_text(text, "edit.field_text")
+            except Refused as refused:
+                problems += refused.problems
+            notices.show(Refused(problems))
         elif submitted and subject is not None:
             kind, code = subject.split(":", 1)
             if write(ctx, edits.add_commentary, month=ctx.month, text=text, **{kind: code}):
