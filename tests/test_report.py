@@ -206,3 +206,29 @@ def test_in_january_last_month_is_judged_by_decembers_target_phased_by_its_own_y
     assert (row.previous_target.value, str(row.previous_target.kind)) == (55.0, "explicit")
     assert (row.target.value, str(row.target.kind)) == (65.0, "explicit")
     assert row.previous_target == row.target_at(december) and row.target_at(date(2025, 11, 1)) is None
+
+
+def test_a_status_change_is_news_only_where_the_month_s_own_move_is(demo_url):
+    """A shift or trend fires in every month of its run: "Turned better" listed credit complaints
+    (−3) under a run that had held for months, while the slide called the step usual
+    month-to-month variation (a CX director's trial). A status change is a signal where its KPI
+    reads a special cause on its side and the month's move is news: a new signal, or a step
+    beyond routine variation and sampling."""
+    from kpi.domain import signals
+
+    inside_a_run = 0
+    with engine.reading(engine.create(demo_url)) as conn:
+        for month in months.between(date(2026, 5, 1), OCTOBER):
+            built = monthly.month_report(conn, EVERYTHING, month, "en")
+            for flip in built.flips():
+                code = built.goals[flip.code].kpi.code if flip.kind == "goal" else flip.code
+                row = built.kpis.get(code) if code else None
+                if row is None or row.reading is None:
+                    assert not built.is_signal(flip)
+                    continue
+                side = signals.Variation.IMPROVEMENT if flip.is_better else signals.Variation.CONCERN
+                on_side = row.reading.variation is side
+                news = row.new_signal is side or row.change_noise is None
+                assert built.is_signal(flip) == (on_side and news), (month, flip)
+                inside_a_run += on_side and not news
+    assert inside_a_run  # the demo has such months: the rule tells them apart

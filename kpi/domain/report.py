@@ -52,8 +52,12 @@ class MonthReport:
     def is_signal(self, flip: Flip) -> bool:
         """Whether a status change is also a signal: the KPI (a goal's KPI, for a goal) reads as
         a special cause this month on the same side, an improvement for a change for the better,
-        a concern for one for the worse. Any other change is a wiggle across a tolerance edge
-        (or against the process's direction), which is noise."""
+        a concern for one for the worse, and the month's own move is news: its signal is new, or
+        the step since last month is beyond routine variation and sampling (`KpiRow.change_noise`).
+        A shift or trend fires in every month of its run: a flip on a routine step inside one is
+        a wiggle across a tolerance edge too (a CX director's trial found "Turned better" listing
+        credit complaints, −3, which the slide called usual month-to-month variation). Any other
+        change is a wiggle (or against the process's direction), which is noise."""
         if flip.kind == "goal":
             goal = self.goals.get(flip.code)
             code = goal.kpi.code if goal is not None and goal.kpi is not None else None
@@ -63,7 +67,9 @@ class MonthReport:
         if row is None or row.reading is None:
             return False
         side = signals.Variation.IMPROVEMENT if flip.is_better else signals.Variation.CONCERN
-        return row.reading.variation is side
+        if row.reading.variation is not side:
+            return False
+        return row.new_signal is side or row.change_noise is None
 
     def signals(self, scope: Scope | None = None) -> list[KpiRow]:
         """KPIs with a new signal this month (`KpiRow.new_signal`): concerns first; of `scope`'s
