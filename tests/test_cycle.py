@@ -505,7 +505,8 @@ def test_the_overview_shows_the_calendar_and_the_viewers_own_items_first(owed_ap
     assert "**Close stale tickets** · Action to finish · due 30\u00a0Oct\u00a02026" in shown
     assert ":gray-badge[" not in shown  # not yet due: its date says so (a grey "Open" read as a link)
     # at the top, a link to them: on a phone they stood 3,500 pixels down, unannounced
-    top = "[**You owe 3 items for October 2026, the first due 30\u00a0Oct\u00a02026**](#who-owes-what)"
+    # the first is overdue: it *was* due ("for November 2026, due 31 Oct" read as a slip, a trial)
+    top = "[**You owe 3 items for October 2026; the first was due 30\u00a0Oct\u00a02026**](#who-owes-what)"
     assert f"{top} :orange-badge[⚠ 3 overdue]" in shown
     # each of her own items with the way to where it is done (the attention list's links first)
     links = [e.proto.query_string for e in at.get("page_link")]
