@@ -10,6 +10,7 @@ from kpi.domain import access, cx, months, samples
 from kpi.domain.access import EVERYTHING
 from kpi.store import engine, queries, segments
 from kpi.text import fmt, plain, splits
+from kpi.ui.views import segments_view
 from tests.sharing import WHY_TABS, open_why_tab, why_tab
 
 WHY = "pages/why.py"
@@ -57,13 +58,22 @@ def test_the_cx_director_reads_nps_by_segment_with_n_margin_and_verdicts(app, ap
     assert first["Answers"] == fmt.number(whole.n)
     assert first["± 95\u00a0%"] == fmt.number(whole.margin, 1)
     cells = samples.cells(samples.Aggregation.NPS, now, then, higher_is_better=True)
+    ranks = segments_view.shown_ranks(cells, "nps")  # the rank, shared by scores that read the same
     assert list(table["Group"][1:]) == [
-        f"{c.rank}. {splits.group_name(c.group)}" if c.rank else splits.group_name(c.group) for c in cells
+        f"{ranks[c.group]}. {splits.group_name(c.group)}" if c.rank else splits.group_name(c.group)
+        for c in cells
     ]
     verdicts = {chip for chips in table["Significant?"] for chip in chips}  # each cell a coloured chip
     assert verdicts <= {"▲ Significant rise", "▼ Significant fall", "~ Not significant", "Too few answers"}
     split = samples.split(samples.Aggregation.NPS, then, now)
-    assert f"**{plain.markdown(splits.line(split, 'nps'))}**" in [m.value for m in at.markdown]
+    [all_cell] = samples.cells(
+        samples.Aggregation.NPS,
+        {"*": samples.summed(now.values())},
+        {"*": samples.summed(then.values())},
+        True,
+    )
+    noise = segments_view.whole_noise(all_cell)
+    assert f"**{plain.markdown(splits.line(split, 'nps', noise))}**" in [m.value for m in at.markdown]
 
 
 def test_touchpoints_and_a_year_before(app, app_url):
@@ -226,3 +236,26 @@ def test_a_phone_gets_the_month_and_its_split_in_the_columns_that_answer(app):
     )
     assert '"label": "Part"' in split.proto.columns
     assert len(frames) == len(orders) and sum(1 for order in orders if not order) >= 2  # and the whole ones
+
+
+def test_scores_that_read_the_same_share_a_rank_and_a_change_within_its_margin_names_no_mover():
+    """Five touchpoints at 5.0 and 4.9 / 7, none significantly changed, stood numbered 1 to 5,
+    and "−0.01: mix +0.00, rate −0.01 (Delivery −0.03)" named a mover of a change the table above
+    called not significant (a CX director's trial)."""
+    from kpi.domain.samples import Cell, Noise, Part, Split
+    from kpi.text.i18n import use
+
+    def cell(group, value, rank):
+        return Cell(group, cx.SurveyValue(value, 150, 0.2), None, None, rank)
+
+    cells = [cell("web", 5.02, 1), cell("cs", 4.98, 2), cell("returns", 4.96, 3), cell("inv", 4.93, 4)]
+    assert segments_view.shown_ranks(cells, "ces") == {"web": 1, "cs": 1, "returns": 1, "inv": 4}
+
+    def part(segment, rate):
+        return Part(segment, 150, 150, 0.5, 0.5, 5.0, 5.0 + 2 * rate, 0.0, rate)
+
+    split = Split(5.0, 4.99, (part("delivery", -0.03), part("webshop", 0.02)))
+    with use("en"):
+        assert splits.line(split, "ces").endswith("(Delivery -0.03)")
+        said = splits.line(split, "ces", Noise.WITHIN_MARGIN)
+        assert said == "-0.01, within the margin of error: mix +0.00, rate -0.01" and "Delivery" not in said

@@ -33,16 +33,18 @@ def part(amount: float, unit: str) -> str:
     return fmt.number(amount, part_decimals(unit), is_signed=True)
 
 
-def line(split: Split, unit: str) -> str:
+def line(split: Split, unit: str, noise: Noise | None = None) -> str:
     """`−4.1 pts: mix −0.6, rate −3.5 (Business −3.0)`: the change, its mix and rate parts, and
-    the segment that moved it most among those with enough answers in both months."""
+    the segment that moved it most among those with enough answers in both months. A change
+    chance explains (`noise`) names no segment as its mover: `−0.01, within the margin of error:
+    mix +0.00, rate −0.01` (a CX director read "(Delivery −0.03)" as the cause of a change the
+    table above called not significant)."""
     extra = part_decimals(unit) - fmt.UNITS[unit].decimals
-    words = t(
-        "split.line",
-        total=fmt.delta(split.total, unit, extra_decimals=extra),
-        mix=part(split.mix, unit),
-        rate=part(split.rate, unit),
-    )
+    total = fmt.delta(split.total, unit, extra_decimals=extra)
+    mix, rate = part(split.mix, unit), part(split.rate, unit)
+    if noise is not None:
+        return t("split.line_noise", total=total, noise=t(f"split.noise_{noise}"), mix=mix, rate=rate)
+    words = t("split.line", total=total, mix=mix, rate=rate)
     largest = split.largest()
     if largest is None:
         return words

@@ -131,7 +131,10 @@ def month_table(sliced: Slice) -> list[str]:
     higher = kpi.direction == "higher"
     whole = samples.cells(kpi.aggregation, {ALL: samples.summed(now.values())}, _whole(then), higher)
     rows = whole + samples.cells(kpi.aggregation, now, then, higher)
-    frame = pd.DataFrame.from_records([_month_row(cell, kpi, fmt.month(sliced.before)) for cell in rows])
+    ranks = shown_ranks(rows, kpi.unit)
+    frame = pd.DataFrame.from_records(
+        [_month_row(cell, kpi, fmt.month(sliced.before), ranks.get(cell.group)) for cell in rows]
+    )
     verdict = t("segments.col_verdict")
     config = {verdict: widgets.labels(verdict_looks(higher))}
     widgets.screen_style()
@@ -164,15 +167,29 @@ def _whole(counts: Mapping[str, cx.SurveyCounts]) -> dict[str, cx.SurveyCounts]:
     return {ALL: samples.summed(counts.values())} if counts else {}
 
 
-def _month_row(cell: samples.Cell, kpi: Kpi, then_label: str) -> dict[str, object]:
-    """One group's month, the columns a phone shows first on the left."""
+def shown_ranks(cells: Sequence[samples.Cell], unit: str) -> dict[str, int]:
+    """Each ranked group's rank as the reader sees the scores: groups whose scores read the same
+    share a rank (1, 1, 1, 4, 4), as a table of equal-looking scores numbered 1 to 5 ranked
+    noise (a CX director's trial: five touchpoints at 5.0 and 4.9 / 7, none significantly
+    changed, numbered as if one led)."""
+    out: dict[str, int] = {}
+    last, last_rank = None, 0
+    for cell in sorted((c for c in cells if c.rank and c.group != ALL), key=lambda c: c.rank or 0):
+        shown = fmt.value(cell.value.value, unit)
+        rank = last_rank if shown == last else cell.rank or 0
+        out[cell.group], last, last_rank = rank, shown, rank
+    return out
+
+
+def _month_row(cell: samples.Cell, kpi: Kpi, then_label: str, rank: int | None = None) -> dict[str, object]:
+    """One group's month, the columns a phone shows first on the left; `rank` as `shown_ranks`."""
     unit = kpi.unit
     value, before = cell.value, cell.before
     low, low_then = not cell.is_enough, before is None or not samples.is_enough(before.n)
     name = t("segments.all_answers") if cell.group == ALL else splits.group_name(cell.group)
     change = fmt.delta(cell.change.difference, unit) if cell.change else "–"
     return {
-        t("segments.col_group"): f"{cell.rank}. {name}" if cell.rank and cell.group != ALL else name,
+        t("segments.col_group"): f"{rank}. {name}" if rank and cell.group != ALL else name,
         t("segments.col_score"): bracketed(fmt.value(value.value, unit), low),
         t("segments.col_change"): bracketed(change, cell.change is not None and (low or low_then)),
         t("segments.col_verdict"): [_verdict(cell)],
@@ -180,6 +197,14 @@ def _month_row(cell: samples.Cell, kpi: Kpi, then_label: str) -> dict[str, objec
         t("segments.col_n"): fmt.number(value.n),
         then_label: bracketed(fmt.value(before.value, unit), low_then) if before else fmt.value(None, unit),
     }
+
+
+def whole_noise(cell: samples.Cell) -> samples.Noise | None:
+    """Why the change of `cell` (all answers) is no news, as its verdict in the month table says
+    (`_verdict`): too few answers, or not significant; None when it is significant."""
+    if cell.change is None or not (cell.is_enough and cell.before and samples.is_enough(cell.before.n)):
+        return samples.Noise.FEW_ANSWERS
+    return None if cell.change.significant else samples.Noise.WITHIN_MARGIN
 
 
 def _verdict(cell: samples.Cell) -> str:
@@ -203,7 +228,10 @@ def split_table(sliced: Slice) -> None:
     if split is None:
         st.caption(t("segments.no_split"))
         return
-    st.markdown(f"**{plain.markdown(splits.line(split, kpi.unit))}**")
+    higher = kpi.direction == "higher"
+    [whole] = samples.cells(kpi.aggregation, _whole(sliced.now), _whole(sliced.then), higher)
+    noise = whole_noise(whole)  # a change the month table calls noise has no mover to name
+    st.markdown(f"**{plain.markdown(splits.line(split, kpi.unit, noise))}**")
     st.caption(t("segments.split_caption", by=_by_word(sliced.by), min_n=samples.MIN_N))
     unit = kpi.unit
     parts = sorted(split.parts, key=lambda p: (not p.is_enough, -abs(p.total), p.segment))
