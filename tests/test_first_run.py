@@ -288,7 +288,7 @@ def test_the_danish_checklist_names_roles_in_words_the_import_accepts():
     from kpi.text import i18n
 
     said = i18n.catalogue("da")["firstrun.step_people"]
-    danish = said.split("rolle (", 1)[1].split(";", 1)[0]  # "administrator, direktion, … eller præsentator"
+    danish = said.split("rolle (", 1)[1].split(";", 1)[0]  # "administrator, direktion, … eller oplægsholder"
     named = [w.strip() for w in danish.replace(" eller ", ", ").split(",")]
     role = next(c for c in tables.KINDS["people"] if c.name == "role")
     assert {str(role.read(word, "role", ".")) for word in named} == {
