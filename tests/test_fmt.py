@@ -419,3 +419,20 @@ def test_a_goal_judged_apart_from_its_kpi_says_both_levels_apart():
     with i18n.use("da"):
         said = phrases.goal_reason(row, handmade.OCTOBER)
         assert said.endswith("KPI'en mod sin målværdi denne måned (24,0\xa0t.).")
+
+
+def test_a_survey_forecast_says_its_margin_and_when_it_cannot_tell():
+    """ "+40, still reaching the target" stood under eight flat months of an NPS measured to ±4
+    points a month (a CX director's trial): the forecast carries its margin, and where the target
+    lies within it, says whether it is reached cannot be told."""
+    with i18n.use("en"):
+        unsure = phrases.forecast(40.0, 40.0, "nps", Direction.HIGHER, GoalStatus.AT_RISK, 14.94)
+        assert unsure == (
+            "+40\u00a0±\u00a014.9\u00a0pts: the target lies within that range, so whether the current pace"
+            " reaches it cannot be told yet"
+        )
+        short = phrases.forecast(4.7, 5.4, "ces", Direction.HIGHER, GoalStatus.OFF_TRACK, 0.3)
+        assert short.startswith("4.7\u00a0/\u00a07\u00a0±\u00a00.3, ") and "short of target" in short
+    with i18n.use("da"):
+        said = phrases.forecast(40.0, 40.0, "nps", Direction.HIGHER, GoalStatus.AT_RISK, 14.94)
+        assert said.startswith("+40\u00a0±\u00a014,9\u00a0point: målværdien ligger inden for")

@@ -483,8 +483,8 @@ def test_no_table_of_the_demo_pack_sets_its_type_below_ten_points(demo_duckdb_ur
 
 def test_a_goal_slide_says_its_forecast_as_the_command_line_and_the_tiles_do(demo_duckdb_url):
     """ "Forecast at deadline" stood on the Overview's tiles and on no slide (a presenter's review)."""
-    from kpi.domain import access
-    from kpi.store import monthly
+    from kpi.domain import access, outlook, status
+    from kpi.store import monthly, queries
     from kpi.text import phrases
 
     november = date(2026, 11, 1)
@@ -492,8 +492,11 @@ def test_a_goal_slide_says_its_forecast_as_the_command_line_and_the_tiles_do(dem
         slides = decks.slides(conn, access.EVERYTHING, november, "en", today=date(2026, 12, 6))
         built = monthly.month_report(conn, access.EVERYTHING, november, "en")
         ahead = monthly.forecasts(conn, access.EVERYTHING, built)
+        series: dict[str, list] = {}
+        for v in queries.month_values(conn, access.EVERYTHING, status.forecast_window(november)[0], november):
+            series.setdefault(v.kpi, []).append(v)
     said = {s.title: s.subtitle for s in slides if s.kind == "goal"}
-    told = 0
+    told = with_margin = 0
     for row in built.goals.values():
         if row.goal.title not in said or row.kpi is None:
             continue
@@ -501,9 +504,14 @@ def test_a_goal_slide_says_its_forecast_as_the_command_line_and_the_tiles_do(dem
         assert ("· forecast" in said[row.goal.title]) is (value is not None), said[row.goal.title]
         if value is not None:
             told += 1
-            where = phrases.forecast(value, row.goal.target, row.kpi.unit, row.kpi.direction, row.status)
+            # a survey's with its margin (a CX director could not tell whether +40 would be reached)
+            margin = outlook.forecast_margin(row, series.get(row.kpi.code, []), november)
+            with_margin += margin is not None
+            where = phrases.forecast(
+                value, row.goal.target, row.kpi.unit, row.kpi.direction, row.status, margin
+            )
             assert said[row.goal.title].endswith(f"· forecast {where}")  # and what it means for the target
-    assert told >= 2
+    assert told >= 2 and with_margin
 
 
 def test_a_goal_slide_s_table_gives_each_line_its_target():

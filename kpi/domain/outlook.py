@@ -38,6 +38,24 @@ def _recent(kpi: str, series: Sequence[MonthValue], month: date) -> list[MonthVa
     return [v for v in series if v.month in window and v.kpi == kpi]
 
 
+def forecast_margin(row: GoalRow, series: Sequence[MonthValue], month: date) -> float | None:
+    """The 95 % half-width of a survey goal's forecast (`forecast`), from its months' margins of
+    error (`status.forecast_spread`); None for a measured KPI, or where there is no forecast. "+40,
+    still reaching the target" stood under eight flat months of an NPS measured to ±4 points a
+    month (a CX director's trial): the line's reach is uncertain, and the reader is told how much."""
+    deadline = row.goal.deadline
+    if row.kpi is None or deadline is None or forecast(row, series, month) is None:
+        return None
+    margins = [
+        (v.month, v.value, v.margin) for v in _recent(row.kpi.code, series, month) if v.margin is not None
+    ]
+    if len(margins) < status.FORECAST_MIN_POINTS or any(
+        v.margin is None for v in _recent(row.kpi.code, series, month)
+    ):
+        return None
+    return status.forecast_spread(margins, deadline)
+
+
 def too_uncertain(row: GoalRow, series: Sequence[MonthValue], month: date) -> bool:
     """Whether the goal's survey months are too uncertain for a forecast (`forecast` gives none,
     and a tile says why)."""

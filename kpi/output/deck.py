@@ -217,7 +217,14 @@ def _goal_slides(meeting: Meeting, row: month_rows.GoalRow) -> list[Slide]:
     ahead = outlook.forecast(row, meeting.values, meeting.month_report.month)
     if ahead is not None:  # where the line points at the deadline, as the Overview's tile says
         where = (
-            phrases.forecast(ahead, row.goal.target, unit, kpi.direction, row.status)
+            phrases.forecast(
+                ahead,
+                row.goal.target,
+                unit,
+                kpi.direction,
+                row.status,
+                outlook.forecast_margin(row, meeting.values, meeting.month_report.month),
+            )
             if kpi
             else fmt.value(ahead, unit)
         )

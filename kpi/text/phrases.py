@@ -105,7 +105,12 @@ def versus_target(gap: float | None, unit: str, direction: Direction) -> str:
 
 
 def forecast(
-    value: float, target: float | None, unit: str, direction: Direction, standing: GoalStatus | None = None
+    value: float,
+    target: float | None,
+    unit: str,
+    direction: Direction,
+    standing: GoalStatus | None = None,
+    margin: float | None = None,
 ) -> str:
     """Where a goal's line points at its deadline, and what that means for its target: `+40,
     reaching the target` / `2.1 %, 0.6 pts short of target`. "At risk … forecast +40" beside a
@@ -113,8 +118,15 @@ def forecast(
     now (its `standing` at risk or off track) that its pace still takes to its target says it
     does so "still" (a presenter's trial read "At risk … so the target is reached" as a
     contradiction); one on track whose pace falls short says that its status is this month's
-    ("On track" beside "10 s short of target" asked which was true: a CEO's and a day-one trial)."""
+    ("On track" beside "10 s short of target" asked which was true: a CEO's and a day-one trial).
+    A survey goal's forecast carries its `margin` (`outlook.forecast_margin`): `+40 ± 11.2 pts`;
+    where the target lies within it, whether the pace reaches it cannot be told, and it says so
+    (a CX director could not tell the CEO whether +40 would be reached)."""
     shown = fmt.value(value, unit)
+    if margin is not None:
+        shown = t("phrase.forecast_margin", value=shown, margin=fmt.margin(margin, unit))
+        if target is not None and value - margin <= target <= value + margin:
+            return t("phrase.forecast_either", value=shown)
     if target is None:
         return shown
     if status.meets(value, target, direction):

@@ -643,7 +643,14 @@ def _tile_caption(
         parts.append(
             t(
                 "widget.forecast",
-                value=phrases.forecast(forecast, row.goal.target, kpi.unit, kpi.direction, row.status),
+                value=phrases.forecast(
+                    forecast,
+                    row.goal.target,
+                    kpi.unit,
+                    kpi.direction,
+                    row.status,
+                    outlook.forecast_margin(row, points, month),
+                ),
             )
         )
     elif (

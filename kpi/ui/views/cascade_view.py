@@ -400,7 +400,14 @@ def _facts(
         lines.append(
             t(
                 "widget.forecast",
-                value=phrases.forecast(forecast, g.target, unit, kpi.direction, row.status)
+                value=phrases.forecast(
+                    forecast,
+                    g.target,
+                    unit,
+                    kpi.direction,
+                    row.status,
+                    outlook.forecast_margin(row, history, month),
+                )
                 if kpi
                 else fmt.value(forecast, unit),
             )
