@@ -905,8 +905,17 @@ def test_a_lasting_change_says_what_makes_its_new_level_the_usual(app, app_url):
     ]
     assert moved and still  # the demo has both
     said = "A lasting change (a shift or a trend), not one odd month."
-    assert phrases.lasting_change(built.kpis[moved[0].kpi.code].reading).startswith(said)
-    where = "recorded as a process change (by an administrator, under Data → Strategy → Targets and signals)"
+    first = built.kpis[moved[0].kpi.code]
+    assert phrases.lasting_change(first.reading).startswith(said)
+    # its limits drawn from a process change recorded already: "record one" read as advice followed
+    since = first.limits_since(built.month)
+    where = (
+        f"The limits are drawn from the process change of {fmt.month_long(since)}, and the process has kept"
+        " moving since"
+        if since
+        else "recorded as a process change (by an administrator, under Data → Strategy → Targets and signals)"
+    )
+    assert "under Data → Strategy → Targets and signals" in phrases.lasting_change(first.reading, since)
     for goal, expected in ((moved[0], True), (still[0], False)):
         at = app(month="2026-10", goal=goal.goal.code).switch_page(CASCADE).run()
         assert not at.exception
@@ -919,7 +928,7 @@ def test_a_lasting_change_says_what_makes_its_new_level_the_usual(app, app_url):
     counted = [
         c.value for c in at.caption if "read a lasting change" in c.value or "reads a lasting" in c.value
     ]
-    assert len(counted) == 1 and where in counted[0]
+    assert len(counted) == 1 and "under Data → Strategy → Targets and signals" in counted[0]
     assert not [c.value for c in at.caption if said in c.value]  # not on every card
 
 

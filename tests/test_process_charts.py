@@ -233,3 +233,32 @@ def test_the_pack_draws_the_line_in_the_palette_grey_whatever_the_company_colour
     chart = next(shape.chart for shape in pack.slides[0].shapes if shape.has_chart)
     actual = next(s for s in chart.plots[0].series if s.name == t("chart.actual"))
     assert f"#{actual.format.line.color.rgb}".upper() == palette.SERIES["actual"].upper()
+
+
+def test_limits_are_drawn_from_the_process_change_they_start_from():
+    """The NPS band stood over 25 months though its limits were drawn from the strategy's process
+    change in the seventh (a CX director's trial): the app's chart draws the band and its edges
+    from that month to the last value and marks the change there; the pack leaves the limit lines
+    empty before it."""
+    since = MONTHS[4]
+    spec = charts.TrendSpec("Wait", "s", limits=(42.0, 58.0), limits_since=since)
+    chart = charts.trend(list(zip(MONTHS, VALUES, strict=True)), spec)
+    band = named(chart, t("chart.limits"))
+    assert band["markArea"]["data"] == [[{"xAxis": 4, "yAxis": 42.0}, {"xAxis": 11, "yAxis": 58.0}]]
+    *edges, change = band["markLine"]["data"]
+    assert edges == [[{"xAxis": 4, "yAxis": y}, {"xAxis": 11, "yAxis": y}] for y in (42.0, 58.0)]
+    assert change["xAxis"] == 4 and change["label"]["formatter"] == t("chart.process_change")
+    before = charts.trend(
+        list(zip(MONTHS, VALUES, strict=True)),
+        charts.TrendSpec("Wait", "s", limits=(42.0, 58.0), limits_since=MONTHS[0]),
+    )
+    assert named(before, t("chart.limits"))["markArea"]["data"] == [
+        [{"yAxis": 42.0}, {"yAxis": 58.0}]
+    ]  # all of it
+    series = deck.Series(
+        "Wait", "s", tuple(zip(MONTHS, VALUES, strict=True)), None, (42.0, 58.0), limits_since=since
+    )
+    pack = Presentation(io.BytesIO(pptx_pack.render([deck.Slide("goal", "Short waits", chart=series)], "x")))
+    plotted = next(shape.chart for shape in pack.slides[0].shapes if shape.has_chart).plots[0].series
+    for line in (s for s in plotted if s.name == t("chart.limits")):
+        assert list(line.values)[:4] == [None] * 4 and None not in list(line.values)[4:]

@@ -84,6 +84,11 @@ class KpiRow:
         recent = [p for p in window if p.month >= first]
         return self.reading.limits, (signals.fired(recent, base, self.rules) if base and recent else [])
 
+    def limits_since(self, month: date) -> date | None:
+        """The first month the process limits of `month` describe: the latest process change on
+        or before it (None: every month of the KPI's). A chart draws its limits from there on."""
+        return signals.latest_change(self.changes, month) if self.reading is not None else None
+
     def chart_marks(
         self, month: date
     ) -> tuple[tuple[float, float] | None, tuple[tuple[date, signals.Variation], ...]]:

@@ -113,6 +113,10 @@ class TrendSpec:
     """(deadline month, forecast value): drawn from the last actual value."""
     limits: tuple[float, float] | None = None
     """(lower, upper) natural process limits: a grey band, apart from the tolerance band."""
+    limits_since: date | None = None
+    """The process change the limits start from (`KpiRow.limits_since`): the band is drawn from
+    that month on, labelled, and not over the months before it, which other limits described (a
+    CX director read a band over 25 months as the usual of all of them)."""
     signals: tuple[tuple[date, str], ...] = ()
     """(month, `improvement` or `concern`) of months where a signal rule fired: ringed points,
     one colour per verdict (`palette.VARIATION_LOOKS`)."""
@@ -292,15 +296,17 @@ def trend(points: Sequence[tuple[date, float]], spec: TrendSpec) -> Chart:
         series.append(_band(t("chart.tolerance"), (spec.target, edge), SERIES["band"], BAND_KEYS["band"]))
     if spec.limits is not None:
         lower, upper = (within_unit(edge, spec.unit) for edge in spec.limits)
-        series.append(
-            _band(
-                t("chart.limits"),
-                (lower, upper),
-                SERIES["limits_band"],
-                BAND_KEYS["limits_band"],
-                SERIES["limits"],
-            )
+        since = spec.limits_since
+        band = _band(
+            t("chart.limits"),
+            (lower, upper),
+            SERIES["limits_band"],
+            BAND_KEYS["limits_band"],
+            SERIES["limits"],
         )
+        if since is not None and since > first_x and since in at and xs:
+            band = _from(band, at[since], at[max(xs)], t("chart.process_change"))
+        series.append(band)
     if spec.baseline is not None:
         series.append(_level(t("chart.baseline"), spec.baseline, len(span), spec.unit, "baseline", "dotted"))
     if spec.targets:
@@ -472,6 +478,22 @@ def _level(name: str, level: float, count: int, unit: str, series: str, dash: st
 
 BAND_KEYS = {"band": "rgba(0,121,92,0.35)", "limits_band": "rgba(107,107,107,0.3)"}
 """A band's swatch in the legend: its fill, strong enough to be seen as a small square."""
+
+
+def _from(band: Chart, first: int, last: int, label: str) -> Chart:
+    """`band` (`_band`) drawn over categories `first` to `last` only (the months its limits
+    describe, up to the last value), and at `first` an upright dashed line, `label` along it: the
+    process change the limits start from, as a process behaviour chart marks a new phase."""
+    (low, high), *_ = ([a["yAxis"], b["yAxis"]] for a, b in band["markArea"]["data"])
+    area = {**band["markArea"], "data": [[{"xAxis": first, "yAxis": low}, {"xAxis": last, "yAxis": high}]]}
+    change = {
+        "xAxis": first,
+        "lineStyle": {"type": "dashed", "color": SERIES["limits"], "width": 1},
+        "label": {"show": True, "formatter": label_text(label), "position": "insideEndTop", "color": INK},
+    }
+    edges = [[{"xAxis": first, "yAxis": y}, {"xAxis": last, "yAxis": y}] for y in (low, high)]
+    line = band.get("markLine", {"silent": True, "symbol": "none", "label": {"show": False}})
+    return {**band, "markArea": area, "markLine": {**line, "data": [*edges, change]}}
 
 
 def _band(name: str, edges: tuple[float, float], fill: str, swatch: str, edge: str | None = None) -> Chart:

@@ -204,6 +204,7 @@ def _goal_slides(meeting: Meeting, row: month_rows.GoalRow) -> list[Slide]:
             company_events.bands(meeting.events, kpi.code, kpi.department, sorted(shown)),
             verdicts.path(row.goal, sorted(shown)),
             priorities.drawn_threshold(meeting.priorities, kpi.code),
+            kpi_row.limits_since(meeting.month_report.month) if kpi_row else None,
         )
     notes = _notes(meeting, kpi.code if kpi else None, row.goal.code)
     revision = _revision(meeting, kpi.code, unit) if kpi else ""

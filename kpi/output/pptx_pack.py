@@ -440,9 +440,12 @@ def _chart(slide: PptxSlide, series: Series, box: tuple[float, float, float, flo
         data.add_series(t("chart.promise"), [series.promise] * len(series.points))
         levels.append(series.promise)
     if series.limits is not None:
+        since = series.limits_since  # the months before its process change had other limits
         for edge in series.limits:  # held within the unit: no limit below 0 minutes or past 100 %
             level = round(within_unit(edge, series.unit), 2)
-            data.add_series(t("chart.limits"), [level] * len(series.points))
+            data.add_series(
+                t("chart.limits"), [level if since is None or m >= since else None for m, _ in series.points]
+            )
             levels.append(level)
     ringed = [key for key in VERDICTS if any(verdict == key for _, verdict in series.signals)]
     for key in ringed:

@@ -148,6 +148,8 @@ class Series:
     promise: float | None = None
     """The threshold of a service priority on the KPI (`priorities.drawn_threshold`): a line of
     its own, as on every chart of the number."""
+    limits_since: date | None = None
+    """The process change the limits start from (`KpiRow.limits_since`): drawn from there on."""
 
 
 @dataclass(frozen=True)

@@ -547,23 +547,27 @@ def process_verdict(reading: Reading | None, still: bool = False) -> str:
     return " ".join(f":{look.streamlit}-badge[{look.icon} {word}]" for look, word in looks)
 
 
-def lasting_change(reading: Reading | None) -> str:
+def lasting_change(reading: Reading | None, since: date | None = None) -> str:
     """Where a shift or a trend runs (`Reading.moved`: the process has left its locked limits),
     what makes its new level its usual: a process change recorded (the limits start again from
     it). "▲ Better than usual" stood on most of the demo's KPIs a year after the strategy lifted
     them, and a CEO asked whether it was news (domain: limits are recalculated at a known
-    process change, not every month)."""
+    process change, not every month). `since`: the process change its limits are drawn from
+    (`KpiRow.limits_since`), as `lasting_what` says."""
     if reading is None or not reading.moved:
         return ""
-    return t("phrase.lasting_change", what=lasting_what())
+    return t("phrase.lasting_change", what=lasting_what(since))
 
 
-def lasting_what() -> str:
-    """What makes a lasting change's new level the usual (`lasting_change`), for one KPI or many."""
-    return t(
-        "phrase.lasting_what",
-        where=menu_path("nav.data", "definitions.group_strategy", "definitions.tab_plans"),
-    )
+def lasting_what(since: date | None = None) -> str:
+    """What makes a lasting change's new level the usual (`lasting_change`), for one KPI or many;
+    where their limits are drawn from a process change recorded already (`since`), that the
+    process has kept moving after it: "record a process change" read as advice already followed
+    (a CX director's trial, the demo's strategy change recorded where it began)."""
+    where = menu_path("nav.data", "definitions.group_strategy", "definitions.tab_plans")
+    if since is not None:
+        return t("phrase.lasting_what_after", month=fmt.month_long(since), where=where)
+    return t("phrase.lasting_what", where=where)
 
 
 def menu_path(*keys: str) -> str:
@@ -572,11 +576,11 @@ def menu_path(*keys: str) -> str:
     return " → ".join(t(key) for key in keys)
 
 
-def verdict_help(reading: Reading | None) -> str:
+def verdict_help(reading: Reading | None, since: date | None = None) -> str:
     """The help beside the process verdicts of a tile or a card: what they mean, then, where a
-    shift or trend runs, what makes its level the usual (`lasting_change`), which the goal's
-    detail and the department's page say aloud."""
-    lasting = lasting_change(reading)
+    shift or trend runs, what makes its level the usual (`lasting_change`, its limits drawn from
+    the process change of `since`), which the goal's detail and the department's page say aloud."""
+    lasting = lasting_change(reading, since)
     return t("departments.process_help") + (f"\n\n{lasting}" if lasting else "")
 
 

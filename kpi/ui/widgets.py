@@ -594,8 +594,10 @@ def goal_tile(
     late: tuple[int, date] | None = None,
     origin: str = "",
     events: Sequence[CompanyEvent] = (),
+    since: date | None = None,
 ) -> None:
-    """A headline tile: the goal, its status and its KPI's process verdicts, the KPI's value with
+    """A headline tile: the goal, its status and its KPI's process verdicts (their limits drawn
+    from the process change of `since`, `KpiRow.limits_since`), the KPI's value with
     trend (its months of the company `events` shaded), delta and target; `late`
     (days late, due by) flags a KPI whose value is overdue, and `origin` says where the value
     came from."""
@@ -619,7 +621,7 @@ def goal_tile(
         still = phrases.against_signal(delta, kpi.unit, kpi.direction, reading, noise)
         process = phrases.process_verdict(reading, still)
         if process:  # a tile says a lasting change in the verdict's help: the goal's detail says it aloud
-            st.markdown(process, help=phrases.verdict_help(reading))
+            st.markdown(process, help=phrases.verdict_help(reading, since))
         _tile_caption(row, points, month, why, reading)
         say([c for c in comments if c.goal == row.goal.code or (c.kpi and c.kpi == kpi.code)])
 

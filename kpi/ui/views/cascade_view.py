@@ -292,7 +292,9 @@ def detail(
     verdict = phrases.process_verdict(kpi_row.reading, phrases.went_against(kpi_row)) if kpi_row else ""
     if verdict:
         st.markdown(verdict, help=t("departments.process_help"))
-    lasting = phrases.lasting_change(kpi_row.reading) if kpi_row else ""
+    lasting = (
+        phrases.lasting_change(kpi_row.reading, kpi_row.limits_since(month_report.month)) if kpi_row else ""
+    )
     if lasting:  # "better than usual" a year on: what makes it the usual
         st.caption(lasting)
     why = phrases.goal_reason(row, month_report.month)
@@ -364,6 +366,7 @@ def _trend(
         baseline=row.goal.baseline,
         forecast=at_deadline,
         limits=limits,
+        limits_since=kpi_row.limits_since(month) if kpi_row else None,
         signals=marked,
         bands=company_events.bands(events, kpi.code, kpi.department, [m for m, _ in points]),
         path=verdicts.path(row.goal, path),

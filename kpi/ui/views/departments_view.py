@@ -76,7 +76,9 @@ def kpi_cards(
     }
     lasting = [row for row in month_report.kpis.values() if row.reading is not None and row.reading.moved]
     if lasting:  # once for the page: on each card it took a third of a phone's screen
-        st.caption(t("departments.lasting", count=len(lasting), what=phrases.lasting_what()))
+        since = {row.limits_since(month_report.month) for row in lasting}  # one change for them all?
+        what = phrases.lasting_what(next(iter(since)) if len(since) == 1 else None)
+        st.caption(t("departments.lasting", count=len(lasting), what=what))
     kept = attention.compliance(month_report, service)
     widgets.card_style()
     for phase, rows in by_phase(list(month_report.kpis.values())):
@@ -115,7 +117,7 @@ def _card(
         widgets.kpi_metric(kpi, value, row.delta_previous, month, points, key, origin, events, target, noise)
         verdict = phrases.process_verdict(row.reading, phrases.went_against(row))  # under the value
         if verdict:  # a lasting change in the help: the page says it once above the cards (`kpi_cards`)
-            st.markdown(verdict, help=phrases.verdict_help(row.reading))
+            st.markdown(verdict, help=phrases.verdict_help(row.reading, row.limits_since(month)))
         lines = [
             t(
                 "departments.card_priority_broken",
@@ -233,6 +235,7 @@ def trend_spec(
         tolerance=kpi.tolerance,
         is_higher_better=kpi.direction == "higher",
         limits=limits,
+        limits_since=row.limits_since(month),
         signals=marked,
         targets=tuple((m, target.value) for m, target in targets if target is not None),
         bands=company_events.bands(events, kpi.code, kpi.department, [p.month for p in points]),

@@ -52,7 +52,10 @@ def headline(
                 reading = kpi_row.reading if kpi_row else None
                 code = row.kpi.code if row.kpi else ""
                 late, origin = facts.late_for(code), facts.origin_for(code, row.value)
-                widgets.goal_tile(row, points, month_report.month, comments, reading, late, origin, events)
+                since = kpi_row.limits_since(month_report.month) if kpi_row else None
+                widgets.goal_tile(
+                    row, points, month_report.month, comments, reading, late, origin, events, since
+                )
 
 
 def tiles_per_row(count: int) -> int:

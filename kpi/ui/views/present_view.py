@@ -259,6 +259,7 @@ def _chart(series: deck.Series, scope: Scope) -> None:
         unit=series.unit,
         target=series.target,
         limits=series.limits,
+        limits_since=series.limits_since,
         signals=series.signals,
         bands=series.bands,
         path=series.path,
