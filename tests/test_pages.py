@@ -1413,3 +1413,21 @@ def test_a_link_to_what_a_head_does_not_read_says_so_instead_of_showing_somethin
     mine = app(month="2026-10", goal="o3", **{"as": "camilla.berg@havnhjem.example"})
     mine.switch_page(CASCADE).run()
     assert not [i.value for i in mine.info if "link names" in i.value]
+
+
+@pytest.mark.reads_only
+def test_what_to_fix_says_who_changes_a_goal(app):
+    """A head read what to fix of his own goal and found no way to fix it (a department head's
+    trial): the list says an administrator changes a goal, and where; an administrator is told
+    where to change it."""
+    from tests.test_pages_admin import open_page
+
+    head = open_page(app, "pages/smart_goals.py", **{"as": "rasmus.friis@havnhjem.example"})
+    admin = open_page(app, "pages/smart_goals.py", **{"as": "sofie.dahl@havnhjem.example"})
+    assert not head.exception and not admin.exception
+    where = "Data → Strategy → Goals"
+    said = [c.value for c in head.caption if "An administrator changes a goal" in c.value]
+    assert len(said) == 1 and where in said[0]
+    assert [c.value for c in admin.caption if c.value.startswith("Change a goal under")] == [
+        f"Change a goal under {where}; its checks follow at once."
+    ]

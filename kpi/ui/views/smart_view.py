@@ -10,7 +10,7 @@ import streamlit as st
 from kpi.domain import access, smart
 from kpi.domain.model import Goal, KpiStatus, Person
 from kpi.domain.report import MonthReport
-from kpi.text import fmt, palette, plain, words
+from kpi.text import fmt, palette, phrases, plain, words
 from kpi.text.i18n import t
 from kpi.ui import forms, widgets
 from kpi.ui.frame import Context
@@ -115,6 +115,11 @@ def to_fix(ctx: Context, pairs: Sequence[tuple[Goal, smart.Assessment]], people:
         return
     if len(failing) > FIX_LIMIT:
         st.caption(t("smart_page.more", shown=FIX_LIMIT, count=len(failing)))
+    # who changes a goal: a head read what to fix of her own goal, and found no way to fix it
+    where = phrases.menu_path("nav.data", "definitions.group_strategy", "definitions.tab_goals")
+    st.caption(
+        t("smart_page.you_fix" if access.may_define(ctx.viewer) else "smart_page.who_fixes", where=where)
+    )
     for goal, assessment in failing[:FIX_LIMIT]:
         with st.container(border=True):
             owner = plain.markdown(people[goal.owner].name) if goal.owner in people else t("cascade.no_owner")
