@@ -106,7 +106,7 @@ def test_a_label_never_covers_a_neighbours_point():
         "Delivery": "left",
         "Customer service": "left",
         "Webshop": "right",
-        "Returns": "right",
+        "Returns": "left",  # on its side of the average rating: to the right it ran across it
         "Invoice": "right",
     }
     crowded = drivers.Analysis(  # close neighbours on both sides: above and below instead
@@ -122,3 +122,19 @@ def test_a_label_never_covers_a_neighbours_point():
         p["label"]["position"] for p in _points(driver_chart.importance_performance(crowded, "")).values()
     ]
     assert places[0] == "top"
+
+
+def test_a_label_stays_on_its_point_s_side_of_the_average_rating_where_it_can():
+    """A strength's label stood in the red "fix first" area across the average rating (a CX
+    director's trial): a label goes away from that divider where it fits, towards it only
+    where it does not cross it, and across it only where no other place is free."""
+    points = [(3.3, 30.0, "▲ Invoice"), (3.62, 20.0, "● Customer service"), (3.9, 10.0, "◇ Delivery")]
+    places = driver_chart.label_positions(points, 2.9, 4.2, 40.0, divider=3.55)
+    assert places[0] == "left"  # away from the divider, left of it
+    assert places[1] == "right"  # just right of the divider: to its right, not back across it
+    for (x, _, label), place in zip(points, places, strict=True):
+        reach = (4.2 - 2.9) * min(1.0, len(label) / driver_chart.LABEL_CHARACTERS)
+        low, high = {"right": (x, x + reach), "left": (x - reach, x)}.get(
+            place, (x - reach / 2, x + reach / 2)
+        )
+        assert not low < 3.55 < high, (label, place)

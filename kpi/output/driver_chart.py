@@ -49,38 +49,62 @@ NEAR = 0.08
 
 
 def label_positions(
-    points: list[tuple[float, float, str]], x_low: float, x_high: float, y_high: float
+    points: list[tuple[float, float, str]],
+    x_low: float,
+    x_high: float,
+    y_high: float,
+    divider: float | None = None,
 ) -> list[str]:
     """Where each point's label goes (`points`: rating, share in %, label), as ECharts names the
-    place: on the side facing the middle of the chart (`right`, `left`), or the other side when a
-    neighbour's point lies under the label there, or above or below the point (`top`, `bottom`)
-    when both sides are taken."""
+    place: beside the point (`right`, `left`) or above or below it (`top`, `bottom`), within the
+    chart and off every neighbour's point. With a `divider` (the average rating, between the
+    quadrants) the label stays on its point's side of it where it can: away from it, towards it,
+    else above or below the point (over its whisker, so last), and only then across it (a
+    strength's label stood in the red "fix first" area, a CX director's trial); without one, on
+    the side facing the middle of the chart, else the other. Crowded everywhere: the higher of
+    close points takes the top, the others the bottom."""
 
     def reach(label: str) -> float:
         return (x_high - x_low) * min(1.0, len(label) / LABEL_CHARACTERS)
 
-    def near(i: int, j: int, direction: int) -> bool:
-        """Whether point j lies under point i's label put on side `direction` (0: either)."""
+    def extent(i: int, place: str) -> tuple[float, float, float]:
+        """The label's left and right ends and its height, placed at `place`."""
         x, y, label = points[i]
-        ox, oy, _ = points[j]
-        ahead = (ox - x) * direction if direction else abs(ox - x)
-        return j != i and abs(oy - y) < NEAR * y_high and 0 <= ahead <= reach(label)
+        width, step = reach(label), NEAR * y_high
+        return {
+            "right": (x, x + width, y),
+            "left": (x - width, x, y),
+            "top": (x - width / 2, x + width / 2, y + step),
+            "bottom": (x - width / 2, x + width / 2, y - step),
+        }[place]
 
-    def free(i: int, direction: int) -> bool:
-        x, _, label = points[i]
-        end = x + direction * reach(label)
-        return x_low <= end <= x_high and not any(near(i, j, direction) for j in range(len(points)))
+    def fits(i: int, place: str) -> bool:
+        low, high, level = extent(i, place)
+        if not (x_low <= low and high <= x_high and 0 <= level <= y_high):
+            return False
+        return not any(
+            j != i and low <= ox <= high and abs(oy - level) < NEAR * y_high
+            for j, (ox, oy, _) in enumerate(points)
+        )
 
-    middle = (x_low + x_high) / 2
+    def crosses(i: int, place: str) -> bool:
+        low, high, _ = extent(i, place)
+        return divider is not None and low < divider < high
+
     found = []
     for i, (x, y, _) in enumerate(points):
-        first = 1 if x < middle else -1
-        side = next((d for d in (first, -first) if free(i, d)), None)
-        if side is not None:
-            found.append("right" if side == 1 else "left")
-        else:  # crowded on both sides: the higher of close points takes the top, the others the bottom
-            higher = all(points[j][1] <= y for j in range(len(points)) if near(i, j, 0))
-            found.append("top" if higher else "bottom")
+        if divider is None:
+            first = "right" if x < (x_low + x_high) / 2 else "left"
+            order = [first, "left" if first == "right" else "right"]
+        else:
+            away, towards = ("right", "left") if x >= divider else ("left", "right")
+            order = [away, towards, "top", "bottom"]
+        place = next((p for p in order if fits(i, p) and not crosses(i, p)), None)
+        place = place or next((p for p in order if fits(i, p)), None)
+        if place is None:  # crowded on every side: the higher of close points takes the top
+            higher = all(oy <= y for j, (ox, oy, _) in enumerate(points) if abs(oy - y) < NEAR * y_high)
+            place = "top" if higher else "bottom"
+        found.append(place)
     return found
 
 
@@ -150,6 +174,7 @@ def importance_performance(analysis: Analysis, title: str) -> Chart:
         x_low,
         x_high,
         y_high,
+        average_rating,
     )
     points: list[Chart] = []
     for driver, label, place in zip(drivers, labels, places, strict=True):
@@ -194,6 +219,9 @@ def importance_performance(analysis: Analysis, title: str) -> Chart:
                     "formatter": label_text(label),
                     "color": INK,
                     "fontSize": 13,
+                    # legible where it stands over a whisker or a dotted divider
+                    "backgroundColor": "rgba(255,255,255,0.85)",
+                    "padding": [1, 3],
                 },
                 "z": 3,
             }

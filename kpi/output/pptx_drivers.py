@@ -80,7 +80,11 @@ def chart(slide: PptxSlide, analysis: Analysis, box: tuple[float, float, float, 
         zip(
             (d.touchpoint for d in drivers),
             label_positions(
-                [(d.performance, 100 * d.share, labels[d.touchpoint]) for d in drivers], x_low, x_high, y_high
+                [(d.performance, 100 * d.share, labels[d.touchpoint]) for d in drivers],
+                x_low,
+                x_high,
+                y_high,
+                average,
             ),
             strict=True,
         )
