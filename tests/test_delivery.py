@@ -361,3 +361,24 @@ def test_a_number_owed_a_comment_is_told_once_with_its_numbers(demo_duckdb_url):
         assert each.owed == len(owed)
         assert "Only a comment owed" not in before, each.letter.to
     assert with_numbers  # the demo's October has such a number, told with its numbers
+
+
+def test_only_a_comment_owed_is_told_once_by_its_number_and_not_as_nothing_yours():
+    """A reader whose only items owe a comment read "Nothing that needs attention is yours" over
+    the numbers owed their comment (a review); and an item is matched to the number it owes by
+    kind and code, not by name (a goal and a KPI may share one)."""
+    from kpi.delivery import sending
+    from kpi.domain import attention
+    from kpi.text.i18n import use
+
+    owes = attention.Item(
+        attention.Kind.COMMENTARY_OWED, "IT_RESTORE", "Restore", None, "IT", value=1.6, unit="h"
+    )
+    due = [sending.Owed("kpi", "IT_RESTORE", "Restore")]
+    assert sending.told_as_owed([owes], due) == [owes]
+    assert sending.told_as_owed([owes], [sending.Owed("goal", "IT_RESTORE", "Restore")]) == []  # same name
+    with use("en"):
+        assert sending.yours([], [owes], 2, {}) == []  # told below, with its numbers
+        assert sending.yours([], [], 2, {}) == [
+            "Nothing that needs attention is yours; the pack lists all you may see (2)."
+        ]

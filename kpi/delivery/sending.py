@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import NamedTuple
 
 import sqlalchemy as sa
 
@@ -89,7 +90,15 @@ def _kpi_owners(built: MonthReport) -> dict[str, tuple[str | None, str]]:
     return found
 
 
-def owed(person: Person, built: MonthReport, comments: Sequence) -> list[str]:
+class Owed(NamedTuple):
+    """A number owed a comment: `goal` or `kpi`, its code, and its name in the reader's language."""
+
+    kind: str
+    code: str
+    name: str
+
+
+def owed(person: Person, built: MonthReport, comments: Sequence) -> list[Owed]:
     """The numbers `person` owes a comment on (`attention.needs_commentary`): those of goals they
     own, of KPIs whose most strategic goal they own, and of the department they head."""
     kpi_owner = _kpi_owners(built)
@@ -98,12 +107,12 @@ def owed(person: Person, built: MonthReport, comments: Sequence) -> list[str]:
         if kind == "goal":
             goal = built.goals[code].goal
             if _theirs(person, goal.department, goal.owner):
-                out.append(goal.title)
+                out.append(Owed(kind, code, goal.title))
         else:
             kpi = built.kpis[code].kpi
             owner = kpi_owner.get(code, (None, kpi.department))[0]
             if _theirs(person, kpi.department, owner):
-                out.append(kpi.name)
+                out.append(Owed(kind, code, kpi.name))
     return out
 
 
@@ -148,22 +157,38 @@ def _items(items: Sequence, heading: str, owners: Mapping[str, str]) -> list[str
     return lines
 
 
-def told_as_owed(mine: Sequence[attention.Item], due: Sequence[str]) -> list[attention.Item]:
+def told_as_owed(mine: Sequence[attention.Item], due: Sequence[Owed]) -> list[attention.Item]:
     """The reader's items that only owe a comment (`Kind.COMMENTARY_OWED`, nothing told with
-    them) on a number `due` names: the mail tells them once, among the numbers that went to the
-    meeting without a comment, with their numbers (Henrik's mail named "Time to restore service"
-    under both headings, a trial)."""
-    return [i for i in mine if i.kind is attention.Kind.COMMENTARY_OWED and not i.also and i.subject in due]
+    them) on a number `due` holds (by kind and code: a goal and a KPI may share a name): the mail
+    tells them once, among the numbers that went to the meeting without a comment, with their
+    numbers (Henrik's mail named "Time to restore service" under both headings, a trial)."""
+    numbers = {(o.kind, o.code) for o in due}
+    return [
+        i
+        for i in mine
+        if i.kind is attention.Kind.COMMENTARY_OWED and not i.also and (attention.about(i), i.code) in numbers
+    ]
 
 
-def _owed_line(subject: str, told: Sequence[attention.Item]) -> str:
+def _owed_line(number: Owed, told: Sequence[attention.Item]) -> str:
     """`- Time to restore service · 1.6 h (target 1.8 h this month)`: a number owed a comment,
     with its numbers when the reader's items had them (`told_as_owed`)."""
     for item in told:
-        if item.subject == subject:
+        if (attention.about(item), item.code) == (number.kind, number.code):
             _kind, value, target, _ = phrases.attention_facts(item, {})
-            return f"- {subject} · {phrases.numbers(item, value, target)}"
-    return f"- {subject}"
+            return f"- {number.name} · {phrases.numbers(item, value, target)}"
+    return f"- {number.name}"
+
+
+def yours(
+    mine: Sequence[attention.Item], told: Sequence[attention.Item], found: int, owners: Mapping[str, str]
+) -> list[str]:
+    """The reader's items (those `told` among the numbers owed a comment left out); with none,
+    that nothing is theirs, but only where nothing is told below either: "Nothing that needs
+    attention is yours" stood over the numbers owed their comment (a review)."""
+    if mine:
+        return _items(mine, t("delivery.your_items", count=len(mine)), owners)
+    return [] if told else [t("delivery.none_yours", items=found)]
 
 
 def _body(
@@ -172,7 +197,7 @@ def _body(
     closed_at: str,
     found: list,
     mine: list,
-    due: list[str],
+    due: list[Owed],
     scope: access.Scope,
     owners: Mapping[str, str],
 ) -> str:
@@ -188,18 +213,16 @@ def _body(
         _paragraph(built, closed_at, len(found), scope),
         "",
     ]
-    if mine:
-        lines += _items(mine, t("delivery.your_items", count=len(mine)), owners)
-    else:
-        lines.append(t("delivery.none_yours", items=len(found)))
+    lines += yours(mine, told, len(found), owners)
     rest = [item for item in found if item not in mine and item not in told] if whole else []
     if rest:
         heading = t("delivery.most_severe", count=min(len(rest), LISTED), total=len(rest))
         lines += ["", *_items(rest, heading, owners)]
-    lines.append("")
+    if lines[-1]:  # after the reader's items: none, where all of them are told below
+        lines.append("")
     if due:
         lines.append(t("delivery.owed", count=len(due)))
-        lines += [_owed_line(subject, told) for subject in due]
+        lines += [_owed_line(number, told) for number in due]
     else:
         lines.append(t("delivery.none_owed"))
     return "\n".join(lines)
