@@ -1,5 +1,6 @@
 """The status rules, case by case (README: "How status is computed")."""
 
+import math
 from datetime import date
 
 import pytest
@@ -252,3 +253,21 @@ def test_the_year_to_date_is_this_years_months_of_this_kpi():
     ]
     assert outlook.year_to_date(values, date(2026, 2, 1), share) == pytest.approx(100 * 55 / 150)
     assert outlook.year_to_date(values, date(2026, 1, 1), share) == pytest.approx(90)
+
+
+def test_a_forecast_s_scatter_interval_widens_with_the_months_spread_and_the_distance():
+    """A survey forecast's margin counted only its months' sampling error: months that scatter
+    more than their margins said read as a surer line than they are (a review). The scatter's
+    interval is a least-squares line's: none for months on a line, wider the further ahead."""
+    on_line = [(date(2026, m, 1), 10.0 + m) for m in range(5, 11)]
+    assert status.forecast_scatter(on_line, date(2027, 6, 1)) == pytest.approx(0.0, abs=1e-9)
+    noisy = [(date(2026, m, 1), 30.0 + (4 if m % 2 else -4)) for m in range(5, 11)]
+    near, far = (status.forecast_scatter(noisy, date(y, 12, 1)) for y in (2026, 2027))
+    assert 0 < near < far
+    # six months, 4 degrees of freedom: t = 2.776, s from the residuals about the fitted line
+    xs = list(range(6))
+    ys = [v for _, v in noisy]
+    slope = sum((x - 2.5) * (y - 30.0) for x, y in zip(xs, ys, strict=True)) / 17.5
+    s = math.sqrt(sum((y - 30.0 - slope * (x - 2.5)) ** 2 for x, y in zip(xs, ys, strict=True)) / 4)
+    assert near == pytest.approx(2.776 * s * math.sqrt(1 / 6 + (7 - 2.5) ** 2 / 17.5))
+    assert status.forecast_scatter(noisy[:2], date(2027, 1, 1)) == math.inf

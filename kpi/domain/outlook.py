@@ -39,21 +39,27 @@ def _recent(kpi: str, series: Sequence[MonthValue], month: date) -> list[MonthVa
 
 
 def forecast_margin(row: GoalRow, series: Sequence[MonthValue], month: date) -> float | None:
-    """The 95 % half-width of a survey goal's forecast (`forecast`), from its months' margins of
-    error (`status.forecast_spread`); None for a measured KPI, or where there is no forecast. "+40,
-    still reaching the target" stood under eight flat months of an NPS measured to ±4 points a
-    month (a CX director's trial): the line's reach is uncertain, and the reader is told how much."""
+    """The 95 % half-width of a survey goal's forecast (`forecast`): the wider of what its months'
+    margins of error carry to the deadline (`status.forecast_spread`) and what their scatter about
+    the line does (`status.forecast_scatter`: months that vary more than their margins say); None
+    for a measured KPI, or where there is no forecast. "+40, still reaching the target" stood under
+    eight flat months of an NPS measured to ±4 points a month (a CX director's trial): the line's
+    reach is uncertain, and the reader is told how much."""
     deadline = row.goal.deadline
     if row.kpi is None or deadline is None or forecast(row, series, month) is None:
         return None
-    margins = [
-        (v.month, v.value, v.margin) for v in _recent(row.kpi.code, series, month) if v.margin is not None
-    ]
-    if len(margins) < status.FORECAST_MIN_POINTS or any(
-        v.margin is None for v in _recent(row.kpi.code, series, month)
-    ):
+    margins = _surveyed(_recent(row.kpi.code, series, month))
+    if not margins:
         return None
-    return status.forecast_spread(margins, deadline)
+    scatter = status.forecast_scatter([(m, v) for m, v, _ in margins], deadline)
+    return max(status.forecast_spread(margins, deadline), scatter)
+
+
+def _surveyed(recent: Sequence[MonthValue]) -> list[tuple[date, float, float]]:
+    """(month, value, margin) of the `recent` months, where every one has a margin of error and
+    there are enough of them for a line (`status.FORECAST_MIN_POINTS`); else none."""
+    margins = [(v.month, v.value, v.margin) for v in recent if v.margin is not None]
+    return margins if len(margins) == len(recent) >= status.FORECAST_MIN_POINTS else []
 
 
 def too_uncertain(row: GoalRow, series: Sequence[MonthValue], month: date) -> bool:
@@ -72,9 +78,10 @@ def _uncertain(recent: Sequence[MonthValue], deadline: date, unit: str) -> bool:
     if any(v.is_low_confidence for v in recent):
         return True  # a line through a handful of answers a month would be noise, not a forecast
     low, high = UNIT_RANGES[unit]
-    margins = [(v.month, v.value, v.margin) for v in recent if v.margin is not None]
-    surveyed = len(margins) == len(recent) >= status.FORECAST_MIN_POINTS
-    return surveyed and status.forecast_spread(margins, deadline) > status.FORECAST_MAX_SPREAD * (high - low)
+    margins = _surveyed(recent)
+    return bool(margins) and status.forecast_spread(margins, deadline) > status.FORECAST_MAX_SPREAD * (
+        high - low
+    )
 
 
 def overdue(actions: Sequence[Action], month: date, today: date | None = None) -> list[Action]:

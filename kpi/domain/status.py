@@ -154,6 +154,34 @@ def forecast_spread(history: Sequence[tuple[date, float, float]], at: date) -> f
     return math.sqrt(sum((w * margin) ** 2 for w, (_, _, margin) in zip(weights, recent, strict=True)))
 
 
+T95 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306}
+"""Student's t at 97.5 % by degrees of freedom (a 95 % two-sided interval), for a line through
+the `FORECAST_MONTHS` months at most: `forecast_scatter`."""
+
+
+def forecast_scatter(history: Sequence[tuple[date, float]], at: date) -> float:
+    """The 95 % half-width of a line's value at month `at` from how far its months (month, value)
+    scatter about it: a least-squares line's confidence interval there, `t · s · √(1/n + (x − x̄)²
+    / Sxx)`, `s` the residuals' standard deviation on n − 2 degrees of freedom. Infinite where the
+    months cannot tell (fewer than three, or all one month)."""
+    recent = sorted(history)[-FORECAST_MONTHS:]
+    count = len(recent)
+    if count < 3:
+        return math.inf
+    origin = recent[0][0]
+    xs = [months.diff(origin, m) for m, _ in recent]
+    ys = [v for _, v in recent]
+    mean_x, mean_y = sum(xs) / count, sum(ys) / count
+    spread = sum((x - mean_x) ** 2 for x in xs)
+    if not spread:
+        return math.inf
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / spread
+    residuals = [y - mean_y - slope * (x - mean_x) for x, y in zip(xs, ys, strict=True)]
+    deviation = math.sqrt(sum(r * r for r in residuals) / (count - 2))
+    ahead = months.diff(origin, months.first_of(at))
+    return T95[count - 2] * deviation * math.sqrt(1 / count + (ahead - mean_x) ** 2 / spread)
+
+
 def change_is_better(change: float, direction: Direction) -> bool | None:
     """Whether a change is good news for a KPI of `direction` (None for no change)."""
     if change == 0:
