@@ -8,6 +8,7 @@ from dataclasses import replace
 
 import pytest
 
+from kpi.domain.outlook import Forecast
 from kpi.output import cli_table
 from kpi.text import fmt, i18n
 from tests import handmade
@@ -77,7 +78,7 @@ def test_a_goal_row_is_indented_by_its_depth_and_flags_a_mismatch(capsys, code, 
     goal = next(g for g in handmade.GOALS if g.code == code)
     unit = next(k.unit for k in handmade.KPIS if k.code == goal.kpi)
     value, target, forecast = (fmt.value(n, unit) for n in numbers)
-    _, goals, _ = printed(capsys, forecasts={"S1": 31.2})
+    _, goals, _ = printed(capsys, forecasts={"S1": Forecast(31.2)})
     row = next(n for n, line in enumerate(goals) if line.strip().startswith(goal.title))
     assert goals[row].startswith(indent + goal.title)
     cells = columns(goals)[row]
@@ -111,3 +112,12 @@ def test_the_table_speaks_the_reader_s_language(capsys):
             fmt.value(1200, "ms"),
             "Ikke nået",
         ]
+
+
+def test_a_survey_goal_s_forecast_carries_its_margin_as_its_tile_does(capsys):
+    """The tile said "+40 ± 17.1 pts, … too uncertain to call" where the command line printed a
+    bare "+40" (a review): a survey goal's forecast is printed with its margin."""
+    _, goals, _ = printed(capsys, forecasts={"S1": Forecast(31.2, 17.08)})
+    row = next(line for line in goals if line.strip().startswith(handmade.GOALS[0].title))
+    unit = next(k.unit for k in handmade.KPIS if k.code == handmade.GOALS[0].kpi)
+    assert f"{fmt.value(31.2, unit)}\u00a0±\u00a0{fmt.margin(17.08, unit)}" in row

@@ -500,7 +500,7 @@ def test_a_goal_slide_says_its_forecast_as_the_command_line_and_the_tiles_do(dem
     for row in built.goals.values():
         if row.goal.title not in said or row.kpi is None:
             continue
-        value = ahead.get(row.goal.code)
+        value = ahead[row.goal.code].value
         assert ("· forecast" in said[row.goal.title]) is (value is not None), said[row.goal.title]
         if value is not None:
             told += 1

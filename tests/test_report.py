@@ -66,10 +66,11 @@ def test_the_store_report_equals_one_built_from_all_history(demo_url, month):
         assert sum(r is not None for r in readings) == len(readings) - 1
     series = {code: [v for v in everything if v.kpi == code] for code in quick.kpis}
     from_history = {
-        code: outlook.forecast(row, series.get(row.kpi.code, []) if row.kpi else [], month)
+        code: outlook.forecast_with_margin(row, series.get(row.kpi.code, []) if row.kpi else [], month)
         for code, row in full.goals.items()
     }
-    assert forecasts == from_history and sum(f is not None for f in forecasts.values()) >= 5
+    assert forecasts == from_history and sum(f.value is not None for f in forecasts.values()) >= 5
+    assert any(f.margin is not None for f in forecasts.values())  # a survey goal's, with its margin
 
 
 def test_a_forecast_uses_the_six_months_up_to_the_report_month_even_with_gaps():

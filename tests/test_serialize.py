@@ -5,6 +5,7 @@ import json
 import pytest
 
 from kpi.domain.model import MonthValue
+from kpi.domain.outlook import Forecast
 from kpi.domain.smart import Assessment, Check, Criterion, Reason
 from kpi.output import serialize
 from tests import handmade
@@ -40,6 +41,7 @@ GOAL_KEYS = [
     "status",
     "rollup_status",
     "forecast",
+    "forecast_margin",
     "green_parts_red_whole",
     "reason",
 ]
@@ -85,6 +87,7 @@ def test_a_survey_kpi_without_answers_says_none_were_given():
     ("code", "forecast", "expected"),
     [
         ("S1", 31.234567, {"status": "off_track", "rollup_status": "on_track", "forecast": 31.2346}),
+        ("S1", (31.2, 17.08765), {"forecast": 31.2, "forecast_margin": 17.0877}),  # a survey goal's margin
         ("S1", None, {"green_parts_red_whole": True, "forecast": None, "deadline": "2026-12-31"}),
         ("T1", 23.0, {"parent": "S1", "level": "tactical", "rollup_status": "achieved", "forecast": 23.0}),
         ("O3", None, {"status": "missed", "green_parts_red_whole": False, "deadline": "2026-06-30"}),
@@ -92,13 +95,14 @@ def test_a_survey_kpi_without_answers_says_none_were_given():
     ],
 )
 def test_a_goal_carries_status_roll_up_forecast_and_the_mismatch_flag(month_report, code, forecast, expected):
-    entry = serialize.goal_dict(month_report.goals[code], forecast)
+    ahead = Forecast(*forecast) if isinstance(forecast, tuple) else Forecast(forecast)
+    entry = serialize.goal_dict(month_report.goals[code], ahead)
     assert {key: entry[key] for key in expected} == expected
 
 
 def test_values_are_rounded_to_four_places():
     values = [*handmade.VALUES, MonthValue("DOWN", OCTOBER, 12.3456789)]
-    data = serialize.report_dict(handmade.month_report(values=values), {"S2": 1 / 3})
+    data = serialize.report_dict(handmade.month_report(values=values), {"S2": Forecast(1 / 3)})
     down = next(k for k in data["kpis"] if k["code"] == "DOWN")
     shop = next(g for g in data["goals"] if g["code"] == "S2")
     assert (down["value"], shop["value"], shop["forecast"]) == (12.3457, 12.3457, 0.3333)

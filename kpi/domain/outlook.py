@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from kpi.domain import months, status
 from kpi.domain.model import UNIT_RANGES, Action, Kpi, KpiStatus, MonthValue
@@ -36,6 +37,19 @@ def _recent(kpi: str, series: Sequence[MonthValue], month: date) -> list[MonthVa
     """The KPI's values in the months a forecast made in `month` looks at."""
     window = set(status.forecast_window(month))
     return [v for v in series if v.month in window and v.kpi == kpi]
+
+
+class Forecast(NamedTuple):
+    """A goal's forecast at its deadline (`forecast`) and, for a survey goal, its 95 % half-width
+    (`forecast_margin`); None where there is none."""
+
+    value: float | None
+    margin: float | None = None
+
+
+def forecast_with_margin(row: GoalRow, series: Sequence[MonthValue], month: date) -> Forecast:
+    """`forecast` and `forecast_margin` together, as the command line and its JSON tell them."""
+    return Forecast(forecast(row, series, month), forecast_margin(row, series, month))
 
 
 def forecast_margin(row: GoalRow, series: Sequence[MonthValue], month: date) -> float | None:

@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from kpi.domain.attention import Item
 from kpi.domain.month_rows import GoalRow
+from kpi.domain.outlook import Forecast
 from kpi.domain.report import MonthReport
 from kpi.text import fmt, phrases, words
 from kpi.text.i18n import t
@@ -25,7 +26,7 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
 
 def print_report(
     report: MonthReport,
-    forecasts: Mapping[str, float | None],
+    forecasts: Mapping[str, Forecast],
     attention: Sequence[Item] = (),
     owners: Mapping[str, str] | None = None,
 ) -> None:
@@ -84,7 +85,7 @@ def print_report(
     print("\n".join(table(header, rows)) if rows else t("cli.no_goals"))
 
 
-def _goal_cells(depth: int, row: GoalRow, forecasts: Mapping[str, float | None]) -> list[str]:
+def _goal_cells(depth: int, row: GoalRow, forecasts: Mapping[str, Forecast]) -> list[str]:
     unit = row.kpi.unit if row.kpi else "count"
     flag = {"green_parts_red_whole": t("cli.flag_gprw"), "red_parts_green_whole": t("cli.flag_rpgw")}
     return [
@@ -92,9 +93,21 @@ def _goal_cells(depth: int, row: GoalRow, forecasts: Mapping[str, float | None])
         *phrases.goal_figures(row),
         t(f"status.goal.{row.status}"),
         t(f"status.goal.{row.rollup}") if row.node.rolls_up else "",
-        fmt.value(forecasts.get(row.goal.code), unit),
+        _forecast(forecasts.get(row.goal.code), unit),
         flag[row.mismatch] if row.mismatch else "",
     ]
+
+
+def _forecast(ahead: Forecast | None, unit: str) -> str:
+    """`+40`, or a survey goal's `+40 ± 17.1 pts`, as its tile writes it (`phrases.forecast`)."""
+    if ahead is None or ahead.value is None:
+        return fmt.value(None, unit)
+    shown = fmt.value(ahead.value, unit)
+    return (
+        shown
+        if ahead.margin is None
+        else t("phrase.forecast_margin", value=shown, margin=fmt.margin(ahead.margin, unit))
+    )
 
 
 def _ordered(report: MonthReport) -> list[tuple[int, GoalRow]]:

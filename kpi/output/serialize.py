@@ -8,6 +8,7 @@ from kpi.domain import months
 from kpi.domain.attention import Item
 from kpi.domain.model import within_unit
 from kpi.domain.month_rows import GoalRow, KpiRow
+from kpi.domain.outlook import Forecast
 from kpi.domain.report import MonthReport
 from kpi.domain.smart import Assessment, Criterion
 from kpi.text import words
@@ -57,8 +58,9 @@ def reading_dict(row: KpiRow) -> dict:
     }
 
 
-def goal_dict(row: GoalRow, forecast: float | None) -> dict:
+def goal_dict(row: GoalRow, forecast: Forecast | None) -> dict:
     g = row.goal
+    ahead = forecast or Forecast(None)
     return {
         "code": g.code,
         "parent": g.parent,
@@ -73,7 +75,8 @@ def goal_dict(row: GoalRow, forecast: float | None) -> dict:
         "deadline": g.deadline.isoformat() if g.deadline else None,
         "status": str(row.status),
         "rollup_status": str(row.rollup),
-        "forecast": _round(forecast),
+        "forecast": _round(ahead.value),
+        "forecast_margin": _round(ahead.margin),
         "green_parts_red_whole": row.mismatch is not None and row.mismatch.value == "green_parts_red_whole",
         "reason": str(row.reason) if row.reason else None,
     }
@@ -100,7 +103,7 @@ def attention_dict(item: Item) -> dict:
 
 def report_dict(
     report: MonthReport,
-    forecasts: Mapping[str, float | None],
+    forecasts: Mapping[str, Forecast],
     smart: Mapping[str, Assessment] | None = None,
     attention: Sequence[Item] | None = None,
 ) -> dict:

@@ -116,15 +116,15 @@ def late_on(
     return lateness.late_kpis(built, today or settings.today(), days)
 
 
-def forecasts(conn: sa.Connection, scope: Scope, built: report.MonthReport) -> dict[str, float | None]:
-    """Every goal's forecast in a month's report (`code → value at the deadline`), for the
-    command line; pages work it out from the trend values they draw."""
+def forecasts(conn: sa.Connection, scope: Scope, built: report.MonthReport) -> dict[str, outlook.Forecast]:
+    """Every goal's forecast in a month's report (`code → value at the deadline`, with a survey
+    goal's margin), for the command line; pages work it out from the trend values they draw."""
     window = status.forecast_window(built.month)
     series: dict[str, list] = {}
     for v in queries.month_values(conn, scope, window[0], built.month):
         series.setdefault(v.kpi, []).append(v)
     return {
-        code: outlook.forecast(row, series.get(row.kpi.code, []) if row.kpi else [], built.month)
+        code: outlook.forecast_with_margin(row, series.get(row.kpi.code, []) if row.kpi else [], built.month)
         for code, row in built.goals.items()
     }
 
