@@ -916,6 +916,14 @@ def test_a_lasting_change_says_what_makes_its_new_level_the_usual(app, app_url):
         else "recorded as a process change (by an administrator, under Data → Strategy → Targets and signals)"
     )
     assert "under Data → Strategy → Targets and signals" in phrases.lasting_change(first.reading, since)
+    # a page of several such KPIs: one change month for all, each its own, or some with none
+    assert phrases.lasting_what(date(2025, 6, 1)).startswith(
+        "The limits are drawn from the process change of June 2025"
+    )
+    assert phrases.lasting_what(None, each=True).startswith(
+        "The limits are drawn from each KPI's recorded process change"
+    )
+    assert phrases.lasting_what().startswith("If a known change")
     for goal, expected in ((moved[0], True), (still[0], False)):
         at = app(month="2026-10", goal=goal.goal.code).switch_page(CASCADE).run()
         assert not at.exception

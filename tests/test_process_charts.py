@@ -260,5 +260,7 @@ def test_limits_are_drawn_from_the_process_change_they_start_from():
     )
     pack = Presentation(io.BytesIO(pptx_pack.render([deck.Slide("goal", "Short waits", chart=series)], "x")))
     plotted = next(shape.chart for shape in pack.slides[0].shapes if shape.has_chart).plots[0].series
-    for line in (s for s in plotted if s.name == t("chart.limits")):
+    limit_lines = [s for s in plotted if s.name == t("chart.limits")]
+    assert len(limit_lines) == 2
+    for line in limit_lines:
         assert list(line.values)[:4] == [None] * 4 and None not in list(line.values)[4:]

@@ -209,27 +209,42 @@ def test_in_january_last_month_is_judged_by_decembers_target_phased_by_its_own_y
     assert row.previous_target == row.target_at(december) and row.target_at(date(2025, 11, 1)) is None
 
 
-def test_a_status_change_is_news_only_where_the_month_s_own_move_is(demo_url):
-    """A shift or trend fires in every month of its run: "Turned better" listed credit complaints
-    (−3) under a run that had held for months, while the slide called the step usual
-    month-to-month variation (a CX director's trial). A status change is a signal where its KPI
-    reads a special cause on its side and the month's move is news: a new signal, or a step
-    beyond routine variation and sampling."""
+@pytest.mark.parametrize(
+    ("before", "now", "n", "last_month", "rules", "news"),
+    [
+        (100.0, 90.0, None, "common_cause", ("shift",), True),  # a new signal: news
+        (96.0, 94.0, None, "improvement", ("shift",), False),  # a routine step inside a shift: a wiggle
+        (110.0, 80.0, None, "improvement", ("shift",), True),  # a jump beyond the range limit, inside it
+        (100.0, 96.0, 900, "improvement", ("shift",), False),  # a survey step within its margin
+        (100.0, 90.0, None, "common_cause", (), False),  # no special cause at all
+    ],
+)
+def test_a_status_change_is_news_only_where_the_month_s_own_move_is(before, now, n, last_month, rules, news):
+    """A shift fires in every month of its run: "Turned better" listed credit complaints (−3)
+    under a run that had held for months, while the slide called the step usual month-to-month
+    variation (a CX director's trial). A status change for the better is a signal where its KPI
+    reads an improvement and the month's move is news: a new signal, or a step beyond routine
+    variation (a moving range past 3.268 × its mean) and sampling (the margins)."""
     from kpi.domain import signals
+    from kpi.domain.model import KpiStatus
 
-    inside_a_run = 0
-    with engine.reading(engine.create(demo_url)) as conn:
-        for month in months.between(date(2026, 5, 1), OCTOBER):
-            built = monthly.month_report(conn, EVERYTHING, month, "en")
-            for flip in built.flips():
-                code = built.goals[flip.code].kpi.code if flip.kind == "goal" else flip.code
-                row = built.kpis.get(code) if code else None
-                if row is None or row.reading is None:
-                    assert not built.is_signal(flip)
-                    continue
-                side = signals.Variation.IMPROVEMENT if flip.is_better else signals.Variation.CONCERN
-                on_side = row.reading.variation is side
-                news = row.new_signal is side or row.change_noise is None
-                assert built.is_signal(flip) == (on_side and news), (month, flip)
-                inside_a_run += on_side and not news
-    assert inside_a_run  # the demo has such months: the rule tells them apart
+    kpi = Kpi("WAIT", "Wait", "CS", "s", Direction.LOWER, Aggregation.MEAN, 90.0)
+    limits = signals.Limits(100.0, 85.0, 115.0)  # sigma 5, mean moving range 5.64, range limit 18.4
+    fired = tuple(signals.Signal(OCTOBER, signals.Rule(rule), -1) for rule in rules)
+    improvement = signals.Variation.IMPROVEMENT if rules else signals.Variation.COMMON_CAUSE
+    reading = signals.Reading(limits, fired, improvement, None)
+    earlier = signals.Reading(limits, (), signals.Variation(last_month), None)
+    margin = 3.0 if n else None
+    row = month_rows.KpiRow(
+        kpi,
+        MonthValue("WAIT", OCTOBER, now, n=n, margin=margin),
+        MonthValue("WAIT", months.add(OCTOBER, -1), before, n=n, margin=margin),
+        None,
+        KpiStatus.GREEN,
+        KpiStatus.AMBER,
+        reading=reading,
+        previous_reading=earlier,
+    )
+    built = report.MonthReport(OCTOBER, kpis={"WAIT": row})
+    [flip] = built.flips()
+    assert flip.is_better and built.is_signal(flip) is news

@@ -72,7 +72,7 @@ def test_the_cx_director_reads_nps_by_segment_with_n_margin_and_verdicts(app, ap
         {"*": samples.summed(then.values())},
         True,
     )
-    noise = segments_view.whole_noise(all_cell)
+    noise = segments_view.cell_noise(all_cell)
     assert f"**{plain.markdown(splits.line(split, 'nps', noise))}**" in [m.value for m in at.markdown]
 
 
@@ -259,3 +259,16 @@ def test_scores_that_read_the_same_share_a_rank_and_a_change_within_its_margin_n
         assert splits.line(split, "ces").endswith("(Delivery -0.03)")
         said = splits.line(split, "ces", Noise.WITHIN_MARGIN)
         assert said == "-0.01, within the margin of error: mix +0.00, rate -0.01" and "Delivery" not in said
+
+
+def test_a_group_s_change_is_noise_by_its_answers_as_the_month_table_says():
+    """The split's line and the month table's verdicts read one rule (`cell_noise`)."""
+    from kpi.domain.samples import Cell, Change, Noise
+
+    def cell(n_now, n_before, significant):
+        change = Change(2.0, 2.0, 0.04 if significant else 0.4, significant)
+        return Cell("web", cx.SurveyValue(30.0, n_now, 4.0), cx.SurveyValue(28.0, n_before, 4.0), change, 1)
+
+    assert segments_view.cell_noise(cell(400, 400, True)) is None
+    assert segments_view.cell_noise(cell(400, 400, False)) is Noise.WITHIN_MARGIN
+    assert segments_view.cell_noise(cell(400, 10, True)) is Noise.FEW_ANSWERS  # never called real

@@ -559,12 +559,15 @@ def lasting_change(reading: Reading | None, since: date | None = None) -> str:
     return t("phrase.lasting_change", what=lasting_what(since))
 
 
-def lasting_what(since: date | None = None) -> str:
+def lasting_what(since: date | None = None, each: bool = False) -> str:
     """What makes a lasting change's new level the usual (`lasting_change`), for one KPI or many;
     where their limits are drawn from a process change recorded already (`since`), that the
     process has kept moving after it: "record a process change" read as advice already followed
-    (a CX director's trial, the demo's strategy change recorded where it began)."""
+    (a CX director's trial, the demo's strategy change recorded where it began); `each`: the
+    limits of several KPIs are each drawn from a change of their own, in different months."""
     where = menu_path("nav.data", "definitions.group_strategy", "definitions.tab_plans")
+    if each:
+        return t("phrase.lasting_what_after_each", where=where)
     if since is not None:
         return t("phrase.lasting_what_after", month=fmt.month_long(since), where=where)
     return t("phrase.lasting_what", where=where)

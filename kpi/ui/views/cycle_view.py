@@ -45,7 +45,7 @@ def owed_pointer(found: Sequence[owed.Item], email: str, month_label: str) -> No
     first = min(i.due for i in mine)
     key = "cycle.owed_top" if any(i.due != first for i in mine) else "cycle.owed_top_same"
     if any(i.overdue and i.due == first for i in mine):  # "for November, due 31 Oct" read as a slip
-        key = "cycle.owed_top_was_due"
+        key = "cycle.owed_top_was_due" if key == "cycle.owed_top" else "cycle.owed_top_were_due"
     said = t(key, count=len(mine), month=month_label, date=fmt.day_unbroken(first))
     late = sum(i.overdue for i in mine)
     flag = f" :orange-badge[⚠ {t('cycle.owed_top_late', count=late)}]" if late else ""

@@ -77,7 +77,10 @@ def kpi_cards(
     lasting = [row for row in month_report.kpis.values() if row.reading is not None and row.reading.moved]
     if lasting:  # once for the page: on each card it took a third of a phone's screen
         since = {row.limits_since(month_report.month) for row in lasting}  # one change for them all?
-        what = phrases.lasting_what(next(iter(since)) if len(since) == 1 else None)
+        recorded = None not in since  # each drawn from a change recorded already: not "record one"
+        what = phrases.lasting_what(
+            next(iter(since)) if len(since) == 1 else None, recorded and len(since) > 1
+        )
         st.caption(t("departments.lasting", count=len(lasting), what=what))
     kept = attention.compliance(month_report, service)
     widgets.card_style()

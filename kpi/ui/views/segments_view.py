@@ -199,9 +199,10 @@ def _month_row(cell: samples.Cell, kpi: Kpi, then_label: str, rank: int | None =
     }
 
 
-def whole_noise(cell: samples.Cell) -> samples.Noise | None:
-    """Why the change of `cell` (all answers) is no news, as its verdict in the month table says
-    (`_verdict`): too few answers, or not significant; None when it is significant."""
+def cell_noise(cell: samples.Cell) -> samples.Noise | None:
+    """Why a group's change (`cell`, all answers' too) is no news: too few answers in either month,
+    or not significant by the test of its answers (`samples.compare`); None when it is
+    significant. The month table's verdicts (`_verdict`) and the split's line say the same."""
     if cell.change is None or not (cell.is_enough and cell.before and samples.is_enough(cell.before.n)):
         return samples.Noise.FEW_ANSWERS
     return None if cell.change.significant else samples.Noise.WITHIN_MARGIN
@@ -210,10 +211,10 @@ def whole_noise(cell: samples.Cell) -> samples.Noise | None:
 def _verdict(cell: samples.Cell) -> str:
     if cell.before is None or cell.before.n == 0:
         return t("segments.new_group")
-    if cell.change is None or not (cell.is_enough and samples.is_enough(cell.before.n)):
-        return t("segments.too_few")
-    if not cell.change.significant:
-        return t("segments.not_significant")
+    noise = cell_noise(cell)
+    if noise is not None:
+        return t("segments.too_few" if noise is samples.Noise.FEW_ANSWERS else "segments.not_significant")
+    assert cell.change is not None  # a change without noise was tested: `cell_noise`
     return t("segments.significant_up" if cell.change.difference > 0 else "segments.significant_down")
 
 
@@ -230,7 +231,7 @@ def split_table(sliced: Slice) -> None:
         return
     higher = kpi.direction == "higher"
     [whole] = samples.cells(kpi.aggregation, _whole(sliced.now), _whole(sliced.then), higher)
-    noise = whole_noise(whole)  # a change the month table calls noise has no mover to name
+    noise = cell_noise(whole)  # a change the month table calls noise has no mover to name
     st.markdown(f"**{plain.markdown(splits.line(split, kpi.unit, noise))}**")
     st.caption(t("segments.split_caption", by=_by_word(sliced.by), min_n=samples.MIN_N))
     unit = kpi.unit
