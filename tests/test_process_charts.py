@@ -264,3 +264,13 @@ def test_limits_are_drawn_from_the_process_change_they_start_from():
     assert len(limit_lines) == 2
     for line in limit_lines:
         assert list(line.values)[:4] == [None] * 4 and None not in list(line.values)[4:]
+
+
+def test_limits_are_not_drawn_over_a_forecast_s_months():
+    """The limits describe the months the KPI has, not the deadline's: with a forecast drawn, the
+    band ends at the last value, with no process change to mark."""
+    ahead = (months.add(MONTHS[-1], 6), 60.0)
+    spec = charts.TrendSpec("Wait", "s", limits=(42.0, 58.0), forecast=ahead)
+    band = named(charts.trend(list(zip(MONTHS, VALUES, strict=True)), spec), t("chart.limits"))
+    assert band["markArea"]["data"] == [[{"xAxis": 0, "yAxis": 42.0}, {"xAxis": 11, "yAxis": 58.0}]]
+    assert all(isinstance(edge, list) for edge in band["markLine"]["data"])  # the two edges, no change

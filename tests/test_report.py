@@ -217,6 +217,7 @@ def test_in_january_last_month_is_judged_by_decembers_target_phased_by_its_own_y
         (110.0, 80.0, None, "improvement", ("shift",), True),  # a jump beyond the range limit, inside it
         (100.0, 96.0, 900, "improvement", ("shift",), False),  # a survey step within its margin
         (100.0, 90.0, None, "common_cause", (), False),  # no special cause at all
+        (80.0, 110.0, None, "improvement", ("shift",), False),  # a jump the wrong way: a moved target
     ],
 )
 def test_a_status_change_is_news_only_where_the_month_s_own_move_is(before, now, n, last_month, rules, news):

@@ -575,8 +575,10 @@ def _still_owed(report: MonthReport, explained: frozenset[tuple[str, str]]) -> l
 
 
 def _noise(report: MonthReport, row: GoalRow) -> bool:
-    """Whether a goal's turn for the worse is noise: its KPI reads as a process this month and
-    shows no concern, as the Overview's changes sort it (`MonthReport.is_signal`). A KPI too new
+    """Whether a goal's turn for the worse is noise, as the Overview's changes sort it
+    (`MonthReport.is_signal`): its KPI reads as a process this month and shows no concern, or
+    one that has run for months while this month's step is routine variation (it owes a word
+    then where its KPI does, `_kpi_owes`: a red KPI whose process signals a concern). A KPI too new
     to read as a process says nothing either way, so the turn still owes a word. A goal whose
     path tightens past a steady process turns red so, and owes a word only when its KPI does
     (`_kpi_owes`: consistently failing, or a concern)."""

@@ -69,7 +69,12 @@ class MonthReport:
         side = signals.Variation.IMPROVEMENT if flip.is_better else signals.Variation.CONCERN
         if row.reading.variation is not side:
             return False
-        return row.new_signal is side or row.change_noise is None
+        if row.new_signal is side:
+            return True
+        # a step beyond routine variation, the way the status went (with a month target that
+        # moves, a status may turn better while its value turned worse)
+        moved = status.change_is_better(row.delta_previous or 0.0, row.kpi.direction)
+        return row.change_noise is None and moved is flip.is_better
 
     def signals(self, scope: Scope | None = None) -> list[KpiRow]:
         """KPIs with a new signal this month (`KpiRow.new_signal`): concerns first; of `scope`'s

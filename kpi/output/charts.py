@@ -304,8 +304,10 @@ def trend(points: Sequence[tuple[date, float]], spec: TrendSpec) -> Chart:
             BAND_KEYS["limits_band"],
             SERIES["limits"],
         )
-        if since is not None and since > first_x and since in at and xs:
-            band = _from(band, at[since], at[max(xs)], t("chart.process_change"))
+        changed = since is not None and since > first_x and since in at
+        if xs and (changed or at[max(xs)] < len(span) - 1):  # no limits over the forecast's months
+            first = at[since] if since is not None and changed else 0
+            band = _from(band, first, at[max(xs)], t("chart.process_change") if changed else None)
         series.append(band)
     if spec.baseline is not None:
         series.append(_level(t("chart.baseline"), spec.baseline, len(span), spec.unit, "baseline", "dotted"))
@@ -480,20 +482,26 @@ BAND_KEYS = {"band": "rgba(0,121,92,0.35)", "limits_band": "rgba(107,107,107,0.3
 """A band's swatch in the legend: its fill, strong enough to be seen as a small square."""
 
 
-def _from(band: Chart, first: int, last: int, label: str) -> Chart:
+def _from(band: Chart, first: int, last: int, label: str | None) -> Chart:
     """`band` (`_band`) drawn over categories `first` to `last` only (the months its limits
-    describe, up to the last value), and at `first` an upright dashed line, `label` along it: the
-    process change the limits start from, as a process behaviour chart marks a new phase."""
+    describe, up to the last value: not the forecast's), and, with a `label`, at `first` an upright
+    dashed line, `label` along it: the process change the limits start from, as a process behaviour
+    chart marks a new phase."""
     (low, high), *_ = ([a["yAxis"], b["yAxis"]] for a, b in band["markArea"]["data"])
     area = {**band["markArea"], "data": [[{"xAxis": first, "yAxis": low}, {"xAxis": last, "yAxis": high}]]}
     change = {
         "xAxis": first,
         "lineStyle": {"type": "dashed", "color": SERIES["limits"], "width": 1},
-        "label": {"show": True, "formatter": label_text(label), "position": "insideEndTop", "color": INK},
+        "label": {
+            "show": True,
+            "formatter": label_text(label or ""),
+            "position": "insideEndTop",
+            "color": INK,
+        },
     }
     edges = [[{"xAxis": first, "yAxis": y}, {"xAxis": last, "yAxis": y}] for y in (low, high)]
     line = band.get("markLine", {"silent": True, "symbol": "none", "label": {"show": False}})
-    return {**band, "markArea": area, "markLine": {**line, "data": [*edges, change]}}
+    return {**band, "markArea": area, "markLine": {**line, "data": [*edges, *([change] if label else [])]}}
 
 
 def _band(name: str, edges: tuple[float, float], fill: str, swatch: str, edge: str | None = None) -> Chart:
