@@ -930,6 +930,23 @@ def test_a_lasting_change_says_what_makes_its_new_level_the_usual(app, app_url):
         assert any(c.value.startswith(said) and where in c.value for c in at.caption) is expected, (
             goal.goal.code
         )
+    # a tile's verdict says it in its help, with the change its limits start from
+    tiles = app(month="2026-10").run()
+    helps = [
+        m.proto.help
+        for m in tiles.markdown
+        if m.proto.help and m.proto.help.startswith("How the KPI behaves as a process")
+    ]
+    tops = {row.goal.kpi for row in built.goals.values() if row.goal.level == "strategic"}
+    lasting = [
+        built.kpis[code]
+        for code in tops
+        if code and built.kpis[code].reading and built.kpis[code].reading.moved
+    ]
+    since = [row.limits_since(built.month) for row in lasting]
+    assert any(since)  # the demo's strategic KPIs: limits from the strategy's recorded change
+    for when in filter(None, since):
+        assert any(f"the process change of {fmt.month_long(when)}" in h for h in helps), helps
     department = moved[0].kpi.department  # the department's page says it once, above its cards
     at = app(month="2026-10", department=department).switch_page(DEPARTMENTS).run()
     assert not at.exception
