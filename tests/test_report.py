@@ -218,6 +218,7 @@ def test_in_january_last_month_is_judged_by_decembers_target_phased_by_its_own_y
         (100.0, 96.0, 900, "improvement", ("shift",), False),  # a survey step within its margin
         (100.0, 90.0, None, "common_cause", (), False),  # no special cause at all
         (80.0, 110.0, None, "improvement", ("shift",), False),  # a jump the wrong way: a moved target
+        (110.0, 80.0, None, "common_cause", (), True),  # a jump beyond the range limit, no rule fired
     ],
 )
 def test_a_status_change_is_news_only_where_the_month_s_own_move_is(before, now, n, last_month, rules, news):

@@ -52,12 +52,12 @@ class MonthReport:
     def is_signal(self, flip: Flip) -> bool:
         """Whether a status change is also a signal: the KPI (a goal's KPI, for a goal) reads as
         a special cause this month on the same side, an improvement for a change for the better,
-        a concern for one for the worse, and the month's own move is news: its signal is new, or
-        the step since last month is beyond routine variation and sampling (`KpiRow.change_noise`).
+        a concern for one for the worse, new this month; or the month's step since the last is
+        beyond routine variation and sampling (`KpiRow.change_noise`), the way the status went.
         A shift or trend fires in every month of its run: a flip on a routine step inside one is
-        a wiggle across a tolerance edge too (a CX director's trial found "Turned better" listing
+        a wiggle across a tolerance edge (a CX director's trial found "Turned better" listing
         credit complaints, −3, which the slide called usual month-to-month variation). Any other
-        change is a wiggle (or against the process's direction), which is noise."""
+        change is a wiggle, which is noise."""
         if flip.kind == "goal":
             goal = self.goals.get(flip.code)
             code = goal.kpi.code if goal is not None and goal.kpi is not None else None
@@ -67,12 +67,13 @@ class MonthReport:
         if row is None or row.reading is None:
             return False
         side = signals.Variation.IMPROVEMENT if flip.is_better else signals.Variation.CONCERN
-        if row.reading.variation is not side:
-            return False
         if row.new_signal is side:
             return True
-        # a step beyond routine variation, the way the status went (with a month target that
-        # moves, a status may turn better while its value turned worse)
+        # a step beyond routine variation (Wheeler's moving range past its limit, or a limit
+        # crossed; a survey's beyond its margin), the way the status went: with a month target
+        # that moves, a status may turn better while its value turned worse; under a lasting
+        # improvement, a jump for the worse is news too (an adversarial round found one folded
+        # as "a step within the usual variation" that its card called larger than usual)
         moved = status.change_is_better(row.delta_previous or 0.0, row.kpi.direction)
         return row.change_noise is None and moved is flip.is_better
 
