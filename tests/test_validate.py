@@ -48,6 +48,10 @@ def test_number(text, expected):
         ("abc", "not_a_number"),
         ("12,5%", "percent_sign"),
         ("70 %", "percent_sign"),
+        ("%", "not_a_number"),  # was told to write "." (an adversarial round)
+        ("abc %", "not_a_number"),
+        ("5 % 6", "not_a_number"),  # was told to write 5, the 6 dropped
+        ("1e308 %", "too_large"),  # was told to write 1e308, then refused as too large
         ("1,2,3.4.5", "not_a_number"),
         ("12..5", "not_a_number"),
         ("--1", "not_a_number"),
@@ -122,7 +126,7 @@ def test_a_number_with_its_unit_is_told_the_number_to_write():
     )
 
 
-@pytest.mark.parametrize(("text", "number"), [("12,5%", 12.5), ("5 %-point", 5.0), ("%", "")])
+@pytest.mark.parametrize(("text", "number"), [("12,5%", 12.5), ("5 %-point", 5.0), ("%%5", 5.0)])
 def test_a_percent_sign_is_told_the_number_before_it(text, number):
     """ "5 %-point" was told to write "5 -point" (an adversarial trial)."""
     with pytest.raises(validate.Rejected) as caught:

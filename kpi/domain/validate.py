@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date
 
 from kpi.domain import bounds, months
@@ -76,6 +77,29 @@ def ambiguous(text: str) -> bool:
     return _AMBIGUOUS.match(text) is not None
 
 
+def _percent(raw: str, field: str, decimal: str | None) -> Problem:
+    """What is wrong with a cell that has a percent sign: the number to write without it, as the
+    reader writes numbers; the number alone, or what stands before its sign where words follow it
+    ("5 %-point" was told to write "5 -point"). A cell with no number in it is no number ("%" was
+    told to write "."), and a number beyond what is held is told so ("1e308 %": too large)."""
+    before, _, after = raw.partition("%")
+    parts = [raw.replace("%", "").strip()]
+    if not any(character.isdigit() for character in after):  # "5 % 6" is no number with a sign
+        parts.append(before.strip())
+    refused: Rejected | None = None
+    for part in filter(None, parts):
+        try:
+            found = number(part, field, decimal=decimal)
+        except Rejected as why:
+            refused = refused or why
+            continue
+        return Problem("percent_sign", field, (("value", raw), ("number", found)))
+    if refused is not None and refused.problems[0].key != "not_a_number":
+        first = refused.problems[0]  # as the whole cell, sign and all
+        return replace(first, params=tuple((k, raw if k == "value" else v) for k, v in first.params))
+    return Problem("not_a_number", field, (("value", raw),))
+
+
 class Rejected(Refused):
     """Values typed or imported that cannot be read; nothing was written."""
 
@@ -95,22 +119,7 @@ def number(text: object, field: str, *, required: bool = False, decimal: str | N
     if isinstance(text, int | float):
         return _held(float(text), field)
     if "%" in raw:  # the number to write, as the reader writes numbers (a float, `kpi.text.words`)
-        bare = raw.replace("%", "").strip()
-        shown: object = bare
-        # the number alone, or what stands before its sign: "5 %-point" was told to write "5 -point"
-        for part in (bare, raw.split("%", 1)[0].strip()):
-            try:
-                shown = number(part, field, decimal=decimal)
-                break
-            except Rejected:
-                continue
-        raise Rejected(
-            [
-                Problem(
-                    "percent_sign", field, (("value", raw), ("number", shown if shown is not None else bare))
-                )
-            ]
-        )
+        raise Rejected([_percent(raw, field, decimal)])
     cleaned = raw.replace("\u00a0", " ").replace("\u2212", "-")  # a typeset minus, as our own pages write one
     with_unit = _with_unit(raw, cleaned, field, decimal)
     if with_unit is not None:  # "93.5 s" was told it was no number, and that a comma is fine
