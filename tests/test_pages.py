@@ -1456,3 +1456,18 @@ def test_what_to_fix_says_who_changes_a_goal(app):
     assert [c.value for c in admin.caption if c.value.startswith("Change a goal under")] == [
         f"Change a goal under {where}; its checks follow at once."
     ]
+
+
+def test_a_process_change_recorded_lately_says_why_a_card_has_no_verdict(app, app_url):
+    """A change recorded for one of the last months took the card's process verdict away without
+    a word (an adversarial round): the card says how many months its limits still wait for."""
+    from kpi.store import engine, plans
+
+    with engine.writing(engine.create(app_url)) as conn:
+        plans.record_change(conn, as_admin(), "CS_WAIT", date(2026, 8, 1), "New phone system")
+    at = app(month="2026-10", department="CS").switch_page(DEPARTMENTS).run()
+    assert not at.exception
+    said = [c.value for c in at.caption if c.value.startswith("No process limits yet")]
+    assert said == [
+        "No process limits yet: 3 months of values since the process change of August 2026; they need 12."
+    ]

@@ -274,3 +274,14 @@ def test_limits_are_not_drawn_over_a_forecast_s_months():
     band = named(charts.trend(list(zip(MONTHS, VALUES, strict=True)), spec), t("chart.limits"))
     assert band["markArea"]["data"] == [[{"xAxis": 0, "yAxis": 42.0}, {"xAxis": 11, "yAxis": 58.0}]]
     assert all(isinstance(edge, list) for edge in band["markLine"]["data"])  # the two edges, no change
+
+
+def test_a_process_change_too_recent_for_limits_is_marked_all_the_same():
+    """With too few months since a change for limits, the chart still marks the change, out of
+    the legend (an adversarial round found the earlier mark gone too)."""
+    spec = charts.TrendSpec("Wait", "s", limits_since=MONTHS[9])
+    chart = charts.trend(list(zip(MONTHS, VALUES, strict=True)), spec)
+    marks = [s for s in chart["series"] if s.get("markLine", {}).get("data")]
+    [line] = [m for s in marks for m in s["markLine"]["data"] if isinstance(m, dict) and "xAxis" in m]
+    assert line["xAxis"] == 9 and line["label"]["formatter"] == t("chart.process_change")
+    assert t("chart.process_change") not in [entry["name"] for entry in chart["legend"]["data"]]

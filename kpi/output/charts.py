@@ -334,6 +334,9 @@ def trend(points: Sequence[tuple[date, float]], spec: TrendSpec) -> Chart:
     legend = [{"name": s["name"], "icon": "rect"} if "markArea" in s else {"name": s["name"]} for s in series]
     ticks = _value_ticks(axis)
     series += [*_event_bands(spec.bands, at, axis), tick_labels(ticks)]  # neither in the legend
+    since = spec.limits_since
+    if spec.limits is None and since is not None and since > first_x and since in at:
+        series.append(_change_only(at[since], t("chart.process_change")))  # too few months for limits yet
     return {
         **framed(spec.title),
         "legend": {
@@ -480,6 +483,17 @@ def _level(name: str, level: float, count: int, unit: str, series: str, dash: st
 
 BAND_KEYS = {"band": "rgba(0,121,92,0.35)", "limits_band": "rgba(107,107,107,0.3)"}
 """A band's swatch in the legend: its fill, strong enough to be seen as a small square."""
+
+
+def _change_only(first: int, label: str) -> Chart:
+    """The upright dashed line of a process change (`_from`) where its limits are not drawn yet:
+    too few months since it. Not in the legend."""
+    marked = _from(_band("", (0.0, 0.0), "rgba(0,0,0,0)", "rgba(0,0,0,0)"), first, first, label)
+    return {
+        **marked,
+        "markArea": {**marked["markArea"], "data": []},
+        "markLine": {**marked["markLine"], "data": marked["markLine"]["data"][-1:]},
+    }
 
 
 def _from(band: Chart, first: int, last: int, label: str | None) -> Chart:

@@ -8,7 +8,7 @@ from datetime import date
 
 import streamlit as st
 
-from kpi.domain import attention, company_events, month_rows, months, priorities, report
+from kpi.domain import attention, company_events, month_rows, months, priorities, report, signals
 from kpi.domain.access import Scope
 from kpi.domain.company_events import CompanyEvent
 from kpi.domain.model import Commentary, JourneyPhase, Kpi, MonthValue, ServicePriority
@@ -121,6 +121,17 @@ def _card(
         verdict = phrases.process_verdict(row.reading, phrases.went_against(row))  # under the value
         if verdict:  # a lasting change in the help: the page says it once above the cards (`kpi_cards`)
             st.markdown(verdict, help=phrases.verdict_help(row.reading, row.limits_since(month)))
+        settling = row.months_since_change(month)
+        if settling is not None:  # a change recorded lately: why the verdicts are gone
+            since = row.limits_since(month)
+            assert since is not None  # `months_since_change` counts only after one
+            said = t(
+                "departments.no_limits_yet",
+                count=settling,
+                need=signals.MIN_POINTS,
+                month=fmt.month_long(since),
+            )
+            st.caption(said)
         lines = [
             t(
                 "departments.card_priority_broken",
