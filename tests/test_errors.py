@@ -45,6 +45,17 @@ def test_every_refusal_is_a_cockpit_error(kind):
         ),
         ("en", Problem("edit.empty", "edit.field_text"), "The comment is empty: write something first."),
         ("da", Problem("edit.empty", "edit.field_text"), "Kommentaren er tom: skriv noget først."),
+        # a month the store names reads as one; one of a year before 1000 as typed ("January 1" read as a day)
+        (
+            "en",
+            Problem("closing.not_closed", "month", (("month", "2026-09"),)),
+            "September 2026 is not closed, so there is nothing to reopen.",
+        ),
+        (
+            "en",
+            Problem("closing.not_closed", "month", (("month", "0001-01"),)),
+            "0001-01 is not closed, so there is nothing to reopen.",
+        ),
         # named as the form labels it: "Titlen er tom" named no field of the form (a head's trial)
         (
             "da",

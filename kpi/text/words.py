@@ -95,12 +95,18 @@ wrote "2026-09 is not closed" where every other message writes the month in word
 problem quotes its cell as the file wrote it."""
 
 
+WORDED_FROM = 1000
+"""A month of an earlier year stays as its key: "January 1" read as a day (`delete --month
+0001-01`, an adversarial round), "0001-01" says what was typed."""
+
+
 def _month(value: object) -> object:
     if isinstance(value, str):
         try:
-            return fmt.month_long(months.parse(value))
+            month = months.parse(value)
         except ValueError:
-            pass
+            return _word(value)
+        return fmt.month_long(month) if month.year >= WORDED_FROM else value
     return _word(value)
 
 
