@@ -17,7 +17,7 @@ from kpi.output import driver_chart
 from kpi.store.drivers import Pair
 from kpi.text import driver_words, fmt, plain
 from kpi.text.i18n import t
-from kpi.ui import data, figures
+from kpi.ui import data, figures, widgets
 from kpi.ui.frame import Context
 
 WINDOWS = (3, 6, 12)
@@ -34,9 +34,15 @@ def _groups(found: Slices) -> list[tuple[str, Analysis]]:
     ]
 
 
+PHONE_COLUMNS = ("col_touchpoint", "col_quadrant", "col_share", "col_rating")
+"""The table's columns on a phone, whose rows stand in rank order already: six ran off its right
+edge, the interval and the rating unseen (a CX director's trial)."""
+
+
 def _table(analysis: Analysis) -> None:
     """Each touchpoint's rank and priority first, then what they come from: a phone showed the
-    importance and its interval and left the priority off its right edge (a CEO's trial)."""
+    importance and its interval and left the priority off its right edge (a CEO's trial); a
+    phone gets the four columns that fit (`PHONE_COLUMNS`)."""
     rows = [
         {
             t("drivers.col_rank"): d.rank,
@@ -48,7 +54,12 @@ def _table(analysis: Analysis) -> None:
         }
         for d in analysis.drivers
     ]
-    st.dataframe(rows, hide_index=True, width="stretch")
+    widgets.screen_style()
+    with st.container(key="wide-drivers-table"):
+        st.dataframe(rows, hide_index=True, width="stretch")
+    with st.container(key="phone-drivers-table"):
+        shown = [t(f"drivers.{name}") for name in PHONE_COLUMNS]
+        st.dataframe(rows, hide_index=True, width="stretch", column_order=shown)
 
 
 def _by_segment(found: Slices, groups: list[tuple[str, Analysis]]) -> None:
