@@ -235,6 +235,11 @@ def test_a_phone_gets_the_month_and_its_split_in_the_columns_that_answer(app):
         f for f in frames if list(f.proto.column_order) == ["Group", "Part of the change", "Mix", "Rate"]
     )
     assert '"label": "Part"' in split.proto.columns
+    # the month's group column wide enough for a name ("1. Kundeserv" was cut, a CX director's trial)
+    month = next(
+        f for f in frames if list(f.proto.column_order) == ["Group", "Score", "Change", "Significant?"]
+    )
+    assert f'"width": {segments_view.PHONE_GROUP_WIDTH}' in month.proto.columns
     assert len(frames) == len(orders) and sum(1 for order in orders if not order) >= 2  # and the whole ones
 
 

@@ -121,6 +121,11 @@ class Slice:
     before: date
 
 
+PHONE_GROUP_WIDTH = 118
+"""Pixels of a phone's month table's group column: "1. Kundeservice" whole at 390 px, the
+score, change and verdict chip in the rest."""
+
+
 def month_table(sliced: Slice) -> list[str]:
     """The month by group: rank, score, margin, answers, the month compared with, the change and
     its verdict; all answers first, then the ranked groups best first, then the bracketed ones.
@@ -142,7 +147,10 @@ def month_table(sliced: Slice) -> list[str]:
         widgets.dataframe(frame, hide_index=True, width="stretch", column_config=config)
     with st.container(key="phone-month-table"):  # the answer's four columns, no sideways scroll
         shown = [t(f"segments.col_{name}") for name in ("group", "score", "change", "verdict")]
-        widgets.dataframe(frame, hide_index=True, width="stretch", column_config=config, column_order=shown)
+        # the group's name whole ("1. Kundeserv" was cut, a CX director's trial), the rest share
+        named = {t("segments.col_group"): st.column_config.TextColumn(width=PHONE_GROUP_WIDTH)}
+        options = {"column_config": {**config, **named}, "column_order": shown}
+        widgets.dataframe(frame, hide_index=True, width="stretch", **options)
     return [cell.group for cell in rows if cell.group != ALL]
 
 
