@@ -183,6 +183,8 @@ def test_the_pack_has_one_drivers_slide_after_what_needs_attention(demo_url):
         driver_words.name(d.touchpoint) for d in found[1].everyone.drivers
     )
     assert chart.value_axis.axis_title.text_frame.text == "Share of what the ratings explain"
+    # what a mean rating is out of: the rating KPI's answer scale (a CX director's trial)
+    assert chart.category_axis.axis_title.text_frame.text == "Mean rating (1–5)"
 
 
 def _why(at) -> str:
@@ -213,6 +215,7 @@ def test_the_drivers_tab_for_the_cx_director_and_a_head(app):
     assert not at.exception
     spec = json.loads(_charts(at.tabs[DRIVERS_TAB])[0].proto.spec)
     assert spec["title"]["text"] == "Business"
+    assert spec["xAxis"]["name"] == "Mean rating (1–5)"  # the ratings' scale, as the pack's chart says
     head = app(month=f"{DEMO_END:%Y-%m}", **{"as": HEAD_CS}).run()
     head.switch_page("pages/why.py").run()
     open_why_tab(head, "why.tab_drivers")

@@ -119,8 +119,9 @@ CORNERS = {
 """Where each quadrant's name stands: in the chart's corner of its quadrant."""
 
 
-def importance_performance(analysis: Analysis, title: str) -> Chart:
-    """The chart of one slice (`analysis` must have drivers: enough answers)."""
+def importance_performance(analysis: Analysis, title: str, scale: tuple[int, int] | None = None) -> Chart:
+    """The chart of one slice (`analysis` must have drivers: enough answers); `scale`, the
+    ratings' answer scale, named on their axis."""
     drivers = analysis.drivers
     ratings = [d.performance for d in drivers]
     average_rating = sum(ratings) / len(ratings)
@@ -236,7 +237,7 @@ def importance_performance(analysis: Analysis, title: str) -> Chart:
             "type": "value",
             "min": x_low,
             "max": x_high,
-            "name": t("drivers.axis_rating"),
+            "name": driver_words.rating_axis(scale),
             "nameLocation": "middle",
             "nameGap": 34,
             "splitLine": {"show": False},

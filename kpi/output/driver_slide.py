@@ -41,9 +41,11 @@ def _line(driver: Driver, segments: tuple[tuple[str, Analysis], ...]) -> Line:
     return Line(touchpoint, f"{share} ({interval})", note=note, why=why)
 
 
-def slide(found: Slices, outcome: str, first: date, last: date) -> Slide | None:
-    """The slide of `found` (the analysis of the outcome KPI named `outcome` over `first`..`last`);
-    None when nobody in the reader's scope rated a touchpoint."""
+def slide(
+    found: Slices, outcome: str, first: date, last: date, scale: tuple[int, int] | None = None
+) -> Slide | None:
+    """The slide of `found` (the analysis of the outcome KPI named `outcome` over `first`..`last`,
+    its ratings on the answer `scale`); None when nobody in the reader's scope rated a touchpoint."""
     if not found.touchpoints:
         return None
     title = t("drivers.slide_title", outcome=outcome)
@@ -66,4 +68,5 @@ def slide(found: Slices, outcome: str, first: date, last: date) -> Slide | None:
         lines=tuple(_line(d, found.segments) for d in everyone.drivers),
         why=t("drivers.method_short", resamples=fmt.number(BOOTSTRAP_B)),
         drivers=everyone,
+        drivers_scale=scale,
     )

@@ -47,8 +47,15 @@ def _rgb(colour: str) -> RGBColor:
     return RGBColor.from_string(colour.lstrip("#"))
 
 
-def chart(slide: PptxSlide, analysis: Analysis, box: tuple[float, float, float, float], font: str) -> None:
-    """The importance × performance chart of `analysis` (with drivers) in `box` (inches)."""
+def chart(
+    slide: PptxSlide,
+    analysis: Analysis,
+    box: tuple[float, float, float, float],
+    font: str,
+    scale: tuple[int, int] | None = None,
+) -> None:
+    """The importance × performance chart of `analysis` (with drivers) in `box` (inches), its
+    ratings' answer `scale` named on their axis."""
     drivers = analysis.drivers
     ratings = [d.performance for d in drivers]
     average, equal = sum(ratings) / len(ratings), 100 / len(drivers)
@@ -107,7 +114,7 @@ def chart(slide: PptxSlide, analysis: Analysis, box: tuple[float, float, float, 
         series.format.line.dash_style = MSO_LINE_DASH_STYLE.ROUND_DOT
         series.format.line.width = Pt(1)
         series.marker.style = XL_MARKER_STYLE.NONE
-    _axes(made, (x_low, x_high), y_high)
+    _axes(made, (x_low, x_high), y_high, driver_words.rating_axis(scale))
     made.has_legend = True
     made.legend.position = XL_LEGEND_POSITION.BOTTOM
     made.legend.include_in_layout = False
@@ -115,14 +122,14 @@ def chart(slide: PptxSlide, analysis: Analysis, box: tuple[float, float, float, 
         hide_legend_entry(made, index)
 
 
-def _axes(made: object, across: tuple[float, float], up: float) -> None:
-    """The rating across (its range), the share up (from 0), each with its title."""
+def _axes(made: object, across: tuple[float, float], up: float, rating: str) -> None:
+    """The rating across (its range, titled `rating`), the share up (from 0), each titled."""
     x_axis, y_axis = made.category_axis, made.value_axis  # type: ignore[attr-defined]
     x_axis.minimum_scale, x_axis.maximum_scale = round(across[0], 1), round(across[1], 1)
     y_axis.minimum_scale, y_axis.maximum_scale = 0, round(up)
     y_axis.tick_labels.number_format, y_axis.tick_labels.number_format_is_linked = '0" %"', False
     x_axis.has_major_gridlines = y_axis.has_major_gridlines = False
-    for axis, key in ((x_axis, "drivers.axis_rating"), (y_axis, "drivers.axis_importance")):
+    for axis, title in ((x_axis, rating), (y_axis, t("drivers.axis_importance"))):
         axis.has_title = True
-        axis.axis_title.text_frame.text = t(key)
+        axis.axis_title.text_frame.text = title
         axis.axis_title.text_frame.paragraphs[0].runs[0].font.size = Pt(11)

@@ -693,7 +693,9 @@ def _draw(slide: PptxSlide, item: Slide, brand: Brand, kin: Sequence[Line]) -> N
             _table(slide, item.lines, box, "narrow", accent, kin)
     elif item.drivers is not None and item.drivers.drivers:  # the chart beside its table, as presented
         chart_width = 5.6
-        pptx_drivers.chart(slide, item.drivers, (MARGIN, top, chart_width, bottom - top), FONT)
+        pptx_drivers.chart(
+            slide, item.drivers, (MARGIN, top, chart_width, bottom - top), FONT, item.drivers_scale
+        )
         right = MARGIN + chart_width + 0.25
         box = (right, top, SLIDE_WIDTH - MARGIN - right, bottom - top)
         _table(slide, item.lines, box, "drivers", accent, kin)

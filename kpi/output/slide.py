@@ -170,6 +170,8 @@ class Slide:
     drivers: Analysis | None = None
     """The driver analysis a drivers slide tells: the Present page draws its importance ×
     performance chart beside the lines (the slide was a table over half a screen)."""
+    drivers_scale: tuple[int, int] | None = None
+    """The answer scale of the drivers' ratings, named on the chart's rating axis."""
     still: bool = False
     """As a line's `Line.still`, for the slide's KPI."""
     placed: tuple[int | None, ...] = ()

@@ -165,7 +165,11 @@ def _with_drivers(
         found = drivers.from_the_close(meeting.drivers, kpis, scope)
     else:
         found = live_drivers()
-    extra = driver_slide.slide(found[1], found[0].outcome_name, found[2], month) if found else None
+    extra = (
+        driver_slide.slide(found[1], found[0].outcome_name, found[2], month, found[0].scale)
+        if found
+        else None
+    )
     if extra is None:
         return built
     kinds = [s.kind for s in built]  # after the flow's attention slides (the rest end the pack)

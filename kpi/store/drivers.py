@@ -26,7 +26,7 @@ import sqlalchemy as sa
 
 from kpi.domain import drivers, months, pack_drivers
 from kpi.domain.access import EVERYTHING, Scope
-from kpi.domain.model import Aggregation, Kpi
+from kpi.domain.model import SURVEY_SCALES, Aggregation, Kpi
 from kpi.domain.pack_drivers import Shared
 from kpi.store import queries, respondents
 from kpi.store import schema as s
@@ -51,6 +51,8 @@ class Pair:
     reach: Scope = EVERYTHING
     """The departments whose answers its analysis reads: its two KPIs' (everything when either
     has none). The scope its analysis is asked for with, and cached by."""
+    scale: tuple[int, int] | None = None
+    """The rating KPI's answer scale (`SURVEY_SCALES`): what a mean rating of 3.9 is out of."""
 
 
 Found = tuple[Pair, drivers.Slices, date]
@@ -148,6 +150,7 @@ def _pairs(found: Sequence[Shared], surveys: Mapping[str, Kpi]) -> list[Pair]:
             surveys[p.rating].name,
             p.respondents,
             _reach(surveys[p.outcome], surveys[p.rating]),
+            SURVEY_SCALES.get(surveys[p.rating].aggregation),
         )
         for p in pack_drivers.choose(found, is_nps)
     ]

@@ -51,6 +51,14 @@ def rating(driver: Driver) -> str:
     return fmt.number(driver.performance, 1)
 
 
+def rating_axis(scale: tuple[int, int] | None) -> str:
+    """The rating axis's name, with the scale its ratings are on where known: "Mean rating
+    (1–5)"; a CX director asked what 3.9 was out of."""
+    if scale is None:
+        return t("drivers.axis_rating")
+    return t("drivers.axis_rating_scale", low=fmt.number(scale[0]), high=fmt.number(scale[1]))
+
+
 def quadrant(where: Quadrant) -> str:
     """`▲ Fix first`."""
     return f"{QUADRANT_ICONS[where]} {t(f'drivers.quadrant_{where}')}"

@@ -99,7 +99,7 @@ def _slice(analysis: Analysis, name: str, pair: Pair, period: str) -> None:
     )
     st.subheader(t("drivers.chart_title"))  # a heading wraps on a phone, a chart's title would not
     figures.draw(
-        driver_chart.importance_performance(analysis, name),
+        driver_chart.importance_performance(analysis, name, pair.scale),
         CHART_HEIGHT,
         "why.drivers.chart",
         f"{t('drivers.chart_title')}: {name}",

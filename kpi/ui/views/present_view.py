@@ -274,7 +274,8 @@ def _drivers(slide: deck.Slide, analysis: Analysis) -> None:
     chart, lines = st.columns([3, 2])
     with chart:
         title = t("drivers.chart_title")
-        figures.draw(driver_chart.importance_performance(analysis, title), DRIVERS_HEIGHT, "present.drivers")
+        chart_of = driver_chart.importance_performance(analysis, title, slide.drivers_scale)
+        figures.draw(chart_of, DRIVERS_HEIGHT, "present.drivers")
     with lines:
         st.caption(t(HEADINGS[driver_slide.KIND][1]))
         for number, line in enumerate(slide.lines):
