@@ -87,18 +87,18 @@ class KpiRow:
     def limits_since(self, month: date) -> date | None:
         """The first month the process limits of `month` describe: the latest process change on
         or before it (None: every month of the KPI's). A chart draws its limits from there on, and
-        marks it even while too few months since it give none (`months_since_change`)."""
+        marks it even while too few months since it give none (`settling`)."""
         return signals.latest_change(self.changes, month)
 
-    def months_since_change(self, month: date) -> int | None:
+    def settling(self, month: date) -> tuple[date, int] | None:
         """Where a process change recorded on or before `month` leaves too few months for limits
-        (no reading): how many months with a value there are since it, up to `month`; else None.
-        A change recorded for the month shown took a card's verdict away without a word (an
-        adversarial round)."""
+        (no reading): the change, and how many months with a value there are since it, up to
+        `month`; else None. A change recorded for the month shown took a card's verdict away
+        without a word (an adversarial round)."""
         since = self.limits_since(month)
         if self.reading is not None or since is None:
             return None
-        return sum(1 for m in self.series if since <= m <= month)
+        return since, sum(1 for m in self.series if since <= m <= month)
 
     def chart_marks(
         self, month: date

@@ -49,18 +49,20 @@ class Forecast(NamedTuple):
 
 def forecast_with_margin(row: GoalRow, series: Sequence[MonthValue], month: date) -> Forecast:
     """`forecast` and `forecast_margin` together, as the command line and its JSON tell them."""
-    return Forecast(forecast(row, series, month), forecast_margin(row, series, month))
+    value = forecast(row, series, month)
+    return Forecast(value, forecast_margin(row, series, month) if value is not None else None)
 
 
 def forecast_margin(row: GoalRow, series: Sequence[MonthValue], month: date) -> float | None:
-    """The 95 % half-width of a survey goal's forecast (`forecast`): the wider of what its months'
-    margins of error carry to the deadline (`status.forecast_spread`) and what their scatter about
-    the line does (`status.forecast_scatter`: months that vary more than their margins say); None
-    for a measured KPI, or where there is no forecast. "+40, still reaching the target" stood under
-    eight flat months of an NPS measured to ±4 points a month (a CX director's trial): the line's
-    reach is uncertain, and the reader is told how much."""
+    """The 95 % half-width of the forecast of a survey goal that has one (`forecast`: asked of
+    those only): the wider of what its months' margins of error carry to the deadline
+    (`status.forecast_spread`) and what their scatter about the line does
+    (`status.forecast_scatter`: months that vary more than their margins say); None for a measured
+    KPI. "+40, still reaching the target" stood under eight flat months of an NPS measured to ±4
+    points a month (a CX director's trial): the line's reach is uncertain, and the reader is told
+    how much."""
     deadline = row.goal.deadline
-    if row.kpi is None or deadline is None or forecast(row, series, month) is None:
+    if row.kpi is None or deadline is None:
         return None
     margins = _surveyed(_recent(row.kpi.code, series, month))
     if not margins:

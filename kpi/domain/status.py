@@ -143,15 +143,20 @@ def forecast_spread(history: Sequence[tuple[date, float, float]], at: date) -> f
     a noisy month far from the middle counts most, and the further `at` lies, the wider. The
     forecast is a Theil–Sen line, which a noisy month swings less: this errs on the wide side."""
     recent = sorted(history)[-FORECAST_MONTHS:]
-    origin = recent[0][0]
-    xs = [months.diff(origin, m) for m, _, _ in recent]
-    mean = sum(xs) / len(xs)
-    spread = sum((x - mean) ** 2 for x in xs)
+    xs, mean, spread, ahead = _line_frame([m for m, _, _ in recent], at)
     if not spread:
         return math.inf
-    ahead = months.diff(origin, months.first_of(at))
     weights = [1 / len(xs) + (x - mean) * (ahead - mean) / spread for x in xs]
     return math.sqrt(sum((w * margin) ** 2 for w, (_, _, margin) in zip(weights, recent, strict=True)))
+
+
+def _line_frame(at_months: Sequence[date], at: date) -> tuple[list[int], float, float, int]:
+    """A line's months (in order) as x from the first, their mean, their sum of squares about
+    it (Sxx) and where `at` lies on that x: what both forecast intervals weigh by."""
+    origin = at_months[0]
+    xs = [months.diff(origin, m) for m in at_months]
+    mean = sum(xs) / len(xs)
+    return xs, mean, sum((x - mean) ** 2 for x in xs), months.diff(origin, months.first_of(at))
 
 
 T95 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306}
@@ -168,17 +173,14 @@ def forecast_scatter(history: Sequence[tuple[date, float]], at: date) -> float:
     count = len(recent)
     if count < 3:
         return math.inf
-    origin = recent[0][0]
-    xs = [months.diff(origin, m) for m, _ in recent]
-    ys = [v for _, v in recent]
-    mean_x, mean_y = sum(xs) / count, sum(ys) / count
-    spread = sum((x - mean_x) ** 2 for x in xs)
+    xs, mean_x, spread, ahead = _line_frame([m for m, _ in recent], at)
     if not spread:
         return math.inf
+    ys = [v for _, v in recent]
+    mean_y = sum(ys) / count
     slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / spread
     residuals = [y - mean_y - slope * (x - mean_x) for x, y in zip(xs, ys, strict=True)]
     deviation = math.sqrt(sum(r * r for r in residuals) / (count - 2))
-    ahead = months.diff(origin, months.first_of(at))
     return T95[count - 2] * deviation * math.sqrt(1 / count + (ahead - mean_x) ** 2 / spread)
 
 

@@ -294,9 +294,10 @@ def trend(points: Sequence[tuple[date, float]], spec: TrendSpec) -> Chart:
     if spec.target is not None and spec.tolerance > 0:
         edge = spec.target - spec.tolerance * abs(spec.target) * (1 if spec.is_higher_better else -1)
         series.append(_band(t("chart.tolerance"), (spec.target, edge), SERIES["band"], BAND_KEYS["band"]))
+    since = spec.limits_since
+    changed = since is not None and since > first_x and since in at  # a process change to mark
     if spec.limits is not None:
         lower, upper = (within_unit(edge, spec.unit) for edge in spec.limits)
-        since = spec.limits_since
         band = _band(
             t("chart.limits"),
             (lower, upper),
@@ -304,7 +305,6 @@ def trend(points: Sequence[tuple[date, float]], spec: TrendSpec) -> Chart:
             BAND_KEYS["limits_band"],
             SERIES["limits"],
         )
-        changed = since is not None and since > first_x and since in at
         if xs and (changed or at[max(xs)] < len(span) - 1):  # no limits over the forecast's months
             first = at[since] if since is not None and changed else 0
             band = _from(band, first, at[max(xs)], t("chart.process_change") if changed else None)
@@ -334,9 +334,8 @@ def trend(points: Sequence[tuple[date, float]], spec: TrendSpec) -> Chart:
     legend = [{"name": s["name"], "icon": "rect"} if "markArea" in s else {"name": s["name"]} for s in series]
     ticks = _value_ticks(axis)
     series += [*_event_bands(spec.bands, at, axis), tick_labels(ticks)]  # neither in the legend
-    since = spec.limits_since
-    if spec.limits is None and since is not None and since > first_x and since in at:
-        series.append(_change_only(at[since], t("chart.process_change")))  # too few months for limits yet
+    if spec.limits is None and since is not None and changed:  # too few months since it for limits yet
+        series.append(_change_only(at[since], t("chart.process_change")))
     return {
         **framed(spec.title),
         "legend": {
@@ -485,37 +484,33 @@ BAND_KEYS = {"band": "rgba(0,121,92,0.35)", "limits_band": "rgba(107,107,107,0.3
 """A band's swatch in the legend: its fill, strong enough to be seen as a small square."""
 
 
-def _change_only(first: int, label: str) -> Chart:
-    """The upright dashed line of a process change (`_from`) where its limits are not drawn yet:
-    too few months since it. Not in the legend."""
-    marked = _from(_band("", (0.0, 0.0), "rgba(0,0,0,0)", "rgba(0,0,0,0)"), first, first, label)
+def _change_mark(first: int, label: str) -> Chart:
+    """At category `first`, an upright dashed line with `label` along it: a process change, as a
+    process behaviour chart marks a new phase."""
     return {
-        **marked,
-        "markArea": {**marked["markArea"], "data": []},
-        "markLine": {**marked["markLine"], "data": marked["markLine"]["data"][-1:]},
+        "xAxis": first,
+        "lineStyle": {"type": "dashed", "color": SERIES["limits"], "width": 1},
+        "label": {"show": True, "formatter": label_text(label), "position": "insideEndTop", "color": INK},
     }
+
+
+def _change_only(first: int, label: str) -> Chart:
+    """A process change's mark (`_change_mark`) where its limits are not drawn yet: too few
+    months since it. Not in the legend."""
+    mark = {"silent": True, "symbol": "none", "label": {"show": False}, "data": [_change_mark(first, label)]}
+    return {"type": "line", "name": "", "data": [], "silent": True, "markLine": mark, "z": 1}
 
 
 def _from(band: Chart, first: int, last: int, label: str | None) -> Chart:
     """`band` (`_band`) drawn over categories `first` to `last` only (the months its limits
-    describe, up to the last value: not the forecast's), and, with a `label`, at `first` an upright
-    dashed line, `label` along it: the process change the limits start from, as a process behaviour
-    chart marks a new phase."""
+    describe, up to the last value: not the forecast's), and, with a `label`, the process change
+    the limits start from marked at `first` (`_change_mark`)."""
     (low, high), *_ = ([a["yAxis"], b["yAxis"]] for a, b in band["markArea"]["data"])
     area = {**band["markArea"], "data": [[{"xAxis": first, "yAxis": low}, {"xAxis": last, "yAxis": high}]]}
-    change = {
-        "xAxis": first,
-        "lineStyle": {"type": "dashed", "color": SERIES["limits"], "width": 1},
-        "label": {
-            "show": True,
-            "formatter": label_text(label or ""),
-            "position": "insideEndTop",
-            "color": INK,
-        },
-    }
     edges = [[{"xAxis": first, "yAxis": y}, {"xAxis": last, "yAxis": y}] for y in (low, high)]
     line = band.get("markLine", {"silent": True, "symbol": "none", "label": {"show": False}})
-    return {**band, "markArea": area, "markLine": {**line, "data": [*edges, *([change] if label else [])]}}
+    marks = [*edges, *([_change_mark(first, label)] if label else [])]
+    return {**band, "markArea": area, "markLine": {**line, "data": marks}}
 
 
 def _band(name: str, edges: tuple[float, float], fill: str, swatch: str, edge: str | None = None) -> Chart:

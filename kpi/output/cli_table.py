@@ -102,12 +102,7 @@ def _forecast(ahead: Forecast | None, unit: str) -> str:
     """`+40`, or a survey goal's `+40 ± 17.1 pts`, as its tile writes it (`phrases.forecast`)."""
     if ahead is None or ahead.value is None:
         return fmt.value(None, unit)
-    shown = fmt.value(ahead.value, unit)
-    return (
-        shown
-        if ahead.margin is None
-        else t("phrase.forecast_margin", value=shown, margin=fmt.margin(ahead.margin, unit))
-    )
+    return phrases.forecast_value(ahead.value, unit, ahead.margin)
 
 
 def _ordered(report: MonthReport) -> list[tuple[int, GoalRow]]:

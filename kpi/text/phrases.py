@@ -122,11 +122,9 @@ def forecast(
     A survey goal's forecast carries its `margin` (`outlook.forecast_margin`): `+40 ± 11.2 pts`;
     where the target lies within it, whether the pace reaches it cannot be told, and it says so
     (a CX director could not tell the CEO whether +40 would be reached)."""
-    shown = fmt.value(value, unit)
-    if margin is not None:
-        shown = t("phrase.forecast_margin", value=shown, margin=fmt.margin(margin, unit))
-        if target is not None and value - margin <= target <= value + margin:
-            return t("phrase.forecast_either", value=shown)
+    shown = forecast_value(value, unit, margin)
+    if margin is not None and target is not None and value - margin <= target <= value + margin:
+        return t("phrase.forecast_either", value=shown)
     if target is None:
         return shown
     if status.meets(value, target, direction):
@@ -145,6 +143,14 @@ def survey_sample(value: MonthValue | None, unit: str) -> str:
         return t("widget.survey_no_margin", count=value.n, n=fmt.number(value.n))
     key = "widget.survey_low" if value.is_low_confidence else "widget.survey"
     return t(key, count=value.n, n=fmt.number(value.n), margin=fmt.margin(value.margin, unit))
+
+
+def forecast_value(value: float, unit: str, margin: float | None = None) -> str:
+    """A forecast's value as written, a survey goal's with its `margin`: `+40 ± 17.1 pts`."""
+    shown = fmt.value(value, unit)
+    return (
+        shown if margin is None else t("phrase.forecast_margin", value=shown, margin=fmt.margin(margin, unit))
+    )
 
 
 def doubtful_sample(value: MonthValue | None, unit: str) -> str:

@@ -88,8 +88,8 @@ def _amount(value: object) -> object:
     return fmt.number(value) if isinstance(value, int) and not isinstance(value, bool) else _word(value)
 
 
-MONTHS = frozenset({"month"})
-"""A problem's parameters that may name a month by its key (`2026-09`): written as the reader
+MONTH = "month"
+"""The problem's parameter that may name a month by its key (`2026-09`): written as the reader
 writes a month, "September 2026", where the store or a command found it (`reopen` and `remind`
 wrote "2026-09 is not closed" where every other message writes the month in words). A file's
 problem quotes its cell as the file wrote it."""
@@ -115,8 +115,8 @@ def message(found: Problem) -> str:
     key = found.key if "." in found.key else f"problem.{found.key}"
     params = dict(found.params)
     said = {k: _amount(v) if k in AMOUNTS else _word(v) for k, v in params.items() if k != "choices"}
-    if not found.file:
-        said.update({k: _month(params[k]) for k in MONTHS & params.keys()})
+    if not found.file and MONTH in params:
+        said[MONTH] = _month(params[MONTH])
     if "choices" in params:  # an enumeration's values, in the reader's words (`terms.listing`)
         said["allowed"] = terms.listing(str(params["choices"]))
     text = t(key, field=_label(found.field), **said)

@@ -121,15 +121,11 @@ def _card(
         verdict = phrases.process_verdict(row.reading, phrases.went_against(row))  # under the value
         if verdict:  # a lasting change in the help: the page says it once above the cards (`kpi_cards`)
             st.markdown(verdict, help=phrases.verdict_help(row.reading, row.limits_since(month)))
-        settling = row.months_since_change(month)
+        settling = row.settling(month)
         if settling is not None:  # a change recorded lately: why the verdicts are gone
-            since = row.limits_since(month)
-            assert since is not None  # `months_since_change` counts only after one
+            since, count = settling
             said = t(
-                "departments.no_limits_yet",
-                count=settling,
-                need=signals.MIN_POINTS,
-                month=fmt.month_long(since),
+                "departments.no_limits_yet", count=count, need=signals.MIN_POINTS, month=fmt.month_long(since)
             )
             st.caption(said)
         lines = [

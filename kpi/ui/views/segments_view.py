@@ -134,8 +134,7 @@ def month_table(sliced: Slice) -> list[str]:
     st.subheader(t("segments.month_heading", month=fmt.month_long(sliced.month), by=_by_word(sliced.by)))
     st.caption(t("segments.month_caption", min_n=samples.MIN_N))
     higher = kpi.direction == "higher"
-    whole = samples.cells(kpi.aggregation, {ALL: samples.summed(now.values())}, _whole(then), higher)
-    rows = whole + samples.cells(kpi.aggregation, now, then, higher)
+    rows = [_all_answers(sliced), *samples.cells(kpi.aggregation, now, then, higher)]
     ranks = shown_ranks(rows, kpi.unit)
     frame = pd.DataFrame.from_records(
         [_month_row(cell, kpi, fmt.month(sliced.before), ranks.get(cell.group)) for cell in rows]
@@ -173,6 +172,15 @@ def bracketed(text: str, is_low: bool) -> str:
 
 def _whole(counts: Mapping[str, cx.SurveyCounts]) -> dict[str, cx.SurveyCounts]:
     return {ALL: samples.summed(counts.values())} if counts else {}
+
+
+def _all_answers(sliced: Slice) -> samples.Cell:
+    """The month of every answer as one group (`ALL`), against the month it is compared with:
+    the month table's first row and what the split's line calls noise or not (`cell_noise`)."""
+    kpi = sliced.kpi
+    whole = {ALL: samples.summed(sliced.now.values())}
+    [cell] = samples.cells(kpi.aggregation, whole, _whole(sliced.then), kpi.direction == "higher")
+    return cell
 
 
 def shown_ranks(cells: Sequence[samples.Cell], unit: str) -> dict[str, int]:
@@ -237,9 +245,7 @@ def split_table(sliced: Slice) -> None:
     if split is None:
         st.caption(t("segments.no_split"))
         return
-    higher = kpi.direction == "higher"
-    [whole] = samples.cells(kpi.aggregation, _whole(sliced.now), _whole(sliced.then), higher)
-    noise = cell_noise(whole)  # a change the month table calls noise has no mover to name
+    noise = cell_noise(_all_answers(sliced))  # a change the month table calls noise has no mover to name
     st.markdown(f"**{plain.markdown(splits.line(split, kpi.unit, noise))}**")
     st.caption(t("segments.split_caption", by=_by_word(sliced.by), min_n=samples.MIN_N))
     unit = kpi.unit
