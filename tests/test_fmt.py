@@ -435,3 +435,18 @@ def test_a_survey_forecast_says_its_margin_and_when_it_cannot_tell():
     with i18n.use("da"):
         said = phrases.forecast(40.0, 40.0, "nps", Direction.HIGHER, GoalStatus.AT_RISK, 14.94)
         assert said.startswith("+40\u00a0±\u00a014,9\u00a0point, målværdien inden for spændet: for usikkert")
+
+
+def test_a_forecast_margin_past_the_unit_s_end_is_told_as_the_range_within_it():
+    """ "91.1 % ± 18.3 pts" promised a share above 100 % (noted by a session): a margin that
+    reaches past what the unit can take is written as the range that remains, in both languages,
+    and the target inside it still cannot be told."""
+    join = "\u2060–\u2060"
+    with i18n.use("en"):
+        assert phrases.forecast_value(91.1, "%", 18.3) == f"91.1\u00a0% (72.8\u00a0%{join}100.0\u00a0%)"
+        assert phrases.forecast_value(-90.0, "nps", 14.9) == f"-90 (-100{join}-75)"
+        assert phrases.forecast_value(50.0, "%", 18.3) == "50.0\u00a0%\u00a0±\u00a018.3\u00a0pts"
+        unsure = phrases.forecast(91.1, 95.0, "%", Direction.HIGHER, GoalStatus.AT_RISK, 18.3)
+        assert unsure.endswith("the target within that range: too uncertain to call")
+    with i18n.use("da"):
+        assert phrases.forecast_value(91.1, "%", 18.3) == f"91,1\u00a0% (72,8\u00a0%{join}100,0\u00a0%)"

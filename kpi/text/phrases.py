@@ -146,10 +146,17 @@ def survey_sample(value: MonthValue | None, unit: str) -> str:
 
 
 def forecast_value(value: float, unit: str, margin: float | None = None) -> str:
-    """A forecast's value as written, a survey goal's with its `margin`: `+40 ± 17.1 pts`."""
+    """A forecast's value as written, a survey goal's with its `margin`: `+40 ± 17.1 pts`; where
+    the margin reaches past what the unit can take, the range within it, `91.1 % (72.8 %–100.0 %)`
+    ("91.1 % ± 18.3 pts" promised a share above 100 %)."""
     shown = fmt.value(value, unit)
-    return (
-        shown if margin is None else t("phrase.forecast_margin", value=shown, margin=fmt.margin(margin, unit))
+    if margin is None:
+        return shown
+    low, high = within_unit(value - margin, unit), within_unit(value + margin, unit)
+    if (low, high) == (value - margin, value + margin):
+        return t("phrase.forecast_margin", value=shown, margin=fmt.margin(margin, unit))
+    return t(
+        "phrase.forecast_range", value=shown, range=fmt.span(fmt.value(low, unit), fmt.value(high, unit))
     )
 
 
