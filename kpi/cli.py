@@ -378,8 +378,10 @@ def _viewer(args: argparse.Namespace, conn: sa.Connection) -> Person:
         return OPERATOR
     email = args.as_email.strip()
     found = queries.person(conn, email) if email and not identity.lookalikes(email) else None
-    if found is None:  # never the operator's full access for an empty or unknown --as
-        raise Usage(Problem("cli.unknown_person", "--as", (("email", args.as_email),)))
+    if not email:  # never the operator's full access for an empty --as ("the e-mail  in", two spaces)
+        raise Usage(Problem("cli.empty_as", "--as"))
+    if found is None:  # nor for an unknown one
+        raise Usage(Problem("cli.unknown_person", "--as", (("email", email),)))
     return found
 
 

@@ -177,3 +177,18 @@ def test_codes_keep_their_spelling_and_every_later_mention_finds_them(demo_duckd
     ]
     with engine.reading(store) as conn:
         assert queries.person(conn, "ny@havnhjem.example").department == "Kundeservice"
+
+
+@pytest.mark.parametrize("typed", ["", "   "])
+def test_an_empty_as_is_told_as_empty_and_shows_nothing(demo_duckdb_url, capsys, typed):
+    """`--as ""` read "no person with the e-mail  in the store", two spaces where a name was
+    missing (noted by a session): an empty e-mail is told as empty, and never acts with the
+    store's full access; an unknown one is quoted as typed, without its spaces."""
+    code, data, err = status(demo_duckdb_url, capsys, "--as", typed)
+    assert code == cli.EXIT_USAGE and data is None
+    assert err.strip().startswith("--as: the e-mail is empty; write the e-mail of a person in the store")
+    code, _, err = status(demo_duckdb_url, capsys, "--as", " ghost@x.example ")
+    assert (
+        code == cli.EXIT_USAGE
+        and err.strip() == "--as: no person with the e-mail “ghost@x.example” in the store."
+    )
