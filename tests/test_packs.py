@@ -625,3 +625,37 @@ def test_a_department_s_trend_draws_its_kpi_s_service_priority_threshold():
     assert chart["yAxis"]["min"] <= 30.0 <= chart["yAxis"]["max"]
     counted = replaced(promise, events=EventMeasure("calls/*.csv", 30, 80))  # a share of calls
     assert departments_view.trend_spec(row, points, handmade.OCTOBER, (), [counted]).promise is None
+
+
+@pytest.mark.parametrize("language", ["en", "da"])
+def test_the_line_under_each_slide_s_title_ends_above_what_follows(demo_duckdb_url, language):
+    """ "30 items need attention: the 12 most severe here, the other ones in the appendix at the
+    end of the pack." wrapped onto a second line under the table's header, in both languages (a
+    presenter's trial): the line is set smaller to stay on one, and where it still wraps, the
+    table or chart under it starts below its last line."""
+    from kpi.domain import access
+
+    with engine.reading(engine.create(demo_duckdb_url)) as conn, i18n.use(language):
+        slides = decks.slides(conn, access.EVERYTHING, date(2026, 10, 1), language, today=date(2026, 11, 6))
+        pack = pptx_pack.render(slides, "x")
+    checked = 0
+    for number, slide in enumerate(list(Presentation(io.BytesIO(pack)).slides)[1:], start=1):
+        boxes = [
+            s for s in slide.shapes if s.has_text_frame and s.top / 914400 >= 1.15 and s.top / 914400 < 1.3
+        ]
+        content = [s.top / 914400 for s in slide.shapes if s.has_table or s.has_chart]
+        if not boxes or not content:
+            continue
+        (header,) = boxes
+        paragraph = header.text_frame.paragraphs[0]
+        size = paragraph.runs[0].font.size.pt
+        inner = header.width / 914400 - 2 * pptx_pack.TEXT_INSET
+        count = measure.lines("".join(r.text for r in paragraph.runs), inner, size, bold=True)
+        verdicts = measure.height(1, 16) if len(header.text_frame.paragraphs) > 1 else 0.0
+        assert 1.2 + 0.05 + measure.height(count, size) + verdicts <= min(content) + 1e-6, (
+            number,
+            size,
+            count,
+        )
+        checked += 1
+    assert checked >= 10

@@ -634,25 +634,31 @@ def _cover(slide: PptxSlide, item: Slide, brand: Brand, accent: RGBColor) -> Non
         _logo(slide, brand.logo, 0.9, 0.7, logo_size(brand.logo, 1.2, 4.0))
 
 
+TEXT_INSET = 0.1
+"""Inches a text box keeps free inside its left and right edges (PowerPoint's default)."""
+HEADER_SIZES = (20, 18, 16)
+"""Points the line under a slide's title is set in: the largest that keeps it on one line, else
+the smallest, with what follows moved down by the lines it takes."""
+
+
 def _header(slide: PptxSlide, item: Slide) -> float:
     """The slide's own status, value and target under its title, then its process verdicts; the
-    top of what follows (inches)."""
+    top of what follows (inches). A line too long for one at 20 points is set smaller, and one
+    that still wraps moves what follows down: "30 items need attention: the 12 most severe
+    here, …" ran onto a second line under the table's header (a presenter's trial)."""
     if not (item.subtitle or item.big):
         return 1.3
     status = f"{measure.unbroken(palette.label(item.status))}   " if item.status else ""
     colour = _rgb(palette.look(item.status).colour) if item.status else INK
-    frame = _text(
-        slide,
-        (MARGIN, 1.2, SLIDE_WIDTH - 2 * MARGIN, 0.9),
-        f"{status}{item.big}   {item.subtitle}".strip(),
-        20,
-        colour,
-        bold=True,
-    )
+    text, room = f"{status}{item.big}   {item.subtitle}".strip(), SLIDE_WIDTH - 2 * MARGIN
+    inner = room - 2 * TEXT_INSET
+    size = next((s for s in HEADER_SIZES if measure.lines(text, inner, s, bold=True) == 1), HEADER_SIZES[-1])
+    below = measure.height(measure.lines(text, inner, size, bold=True) - 1, size)
+    frame = _text(slide, (MARGIN, 1.2, room, 0.9 + below), text, size, colour, bold=True)
     if not phrases.verdict_looks(item.reading):
-        return 1.85
+        return 1.85 + below
     _verdicts(frame.add_paragraph(), item.reading, 16, item.still)
-    return 2.2
+    return 2.2 + below
 
 
 def _commentary(slide: PptxSlide, item: Slide) -> float:
