@@ -529,3 +529,26 @@ def test_the_data_page_editor_saves_the_measure_and_shows_it_again(app, app_url,
         "exports/calls/*.parquet",
         "80.5",
     )
+
+
+def test_a_priority_counted_from_calls_says_in_the_notes_that_it_broke_and_its_year(
+    demo_duckdb_url, tmp_path
+):
+    """The invoice queue's promise, counted from call records, had only its calls' detail in the
+    speaker notes: no "⚠ Broken: … against ≥ 80.0 %", no "Met in 0 of the last 12 months" (a
+    presenter's trial); every priority's note says both, the calls' detail between them."""
+    from kpi.output import speaker
+
+    _define(demo_duckdb_url, definitions(write_csv(tmp_path / "calls")))
+    assert cli.main(["--db", demo_duckdb_url, "pull", "--month", "2026-10"]) == 0
+    with engine.reading(engine.create(demo_duckdb_url)) as conn, i18n.use("en"):
+        (kept,) = [s for s in decks.slides(conn, EVERYTHING, OCT, "en") if s.kind == "priorities"]
+        said = speaker.notes(kept).splitlines()[1:]
+    assert len(said) == len(kept.lines) >= 4
+    for line, note in zip(kept.lines, said, strict=True):
+        assert note.startswith(f"• {line.label}: ") and ("⚠ Broken: " in note or "✓ Kept: " in note), note
+        assert f"{line.value} against {line.target}." in note and "of the last 12 months" in note, note
+    (calls,) = [note for note in said if "calls in the “invoice” queue" in note]
+    assert calls.startswith(
+        f"• {sp1_text('en')}: ⚠ Broken: 70.0\u00a0% against ≥ 80.0\u00a0%. 70.0\u00a0% of the"
+    )
