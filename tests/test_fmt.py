@@ -16,7 +16,12 @@ from kpi.text import fmt, i18n, phrases
         ("en", 46, "nps", "+46"),
         ("en", -3.4, "nps", "-3"),
         ("en", 0.2, "nps", "+0"),
-        ("en", 2.5, "s", "3\xa0s"),  # half up, as people round
+        ("en", 12.5, "s", "13\xa0s"),  # half up, as people round
+        ("en", 7.46, "s", "7.5\xa0s"),  # a time below 10 keeps a decimal: not "7 s"
+        ("en", 7.0, "min", "7\xa0min"),  # but none where it is whole
+        ("en", 0.04, "min", "0.04\xa0min"),  # nor "0 min" for 0.04 minutes (a day-one trial)
+        ("da", 0.24, "min", "0,24\xa0min."),
+        ("en", 0.3, "ms", "0.3\xa0ms"),
         ("en", 70.18, "%", "70.2\xa0%"),
         ("en", 99.912, "%", "99.91\xa0%"),  # availability needs two decimals
         ("en", 83.6, "s", "84\xa0s"),
@@ -450,3 +455,16 @@ def test_a_forecast_margin_past_the_unit_s_end_is_told_as_the_range_within_it():
         assert unsure.endswith("the target within that range: too uncertain to call")
     with i18n.use("da"):
         assert phrases.forecast_value(91.1, "%", 18.3) == f"91,1\u00a0% (72,8\u00a0%{join}100,0\u00a0%)"
+
+
+def test_a_small_time_is_judged_as_it_is_written_not_as_zero():
+    """Outage minutes per customer of 0.24-0.35 were judged as written, "0 min", so a month of 0.04
+    was "7 times smaller than its usual 0 min" (a day-one trial): a time below 10 is written and
+    judged with the decimals it needs."""
+    from kpi.domain import precision
+
+    assert precision.as_written(0.24, "min") == 0.24
+    assert precision.as_written(0.041, "min") == 0.04
+    assert precision.as_written(7.46, "s") == 7.5
+    assert precision.as_written(12.46, "s") == 12.0
+    assert precision.as_written(0.24, "nps") == 0.0  # NPS stays whole

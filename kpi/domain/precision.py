@@ -31,6 +31,11 @@ UNIT_DECIMALS: dict[str, int] = {unit: _DECIMALS[unit] for unit in UNIT_RANGES}
 as a rule: rates with one (70.2 %), NPS, seconds and counts whole. A unit without one fails here."""
 
 
+SMALL_TIMES = frozenset({"s", "min", "ms"})
+"""Units of time written whole, whose values below 10 gain decimals (`decimals`): 0.3 min is no
+"0 min", and 7.5 s no "8 s"."""
+
+
 @functools.cache
 def _quantum(decimals: int) -> Decimal:
     return Decimal(1).scaleb(-decimals)
@@ -50,14 +55,18 @@ def decimals(amount: float, unit: str) -> int:
     near 100 % (99.91 %); one for a count that is not whole (a phased target of 0.7 incidents, so
     "1 (target 0.7)" does not read as "1 (target 1)"); two for a number below 1 of a unit written
     with one, where the second is not 0 (0.35 %, which one decimal wrote 0.4 %, and 0.04 %,
-    which it wrote 0.0 %)."""
+    which it wrote 0.0 %); for a time written whole (`SMALL_TIMES`), one below 10 where it is not
+    whole and two below 1 where the second is not 0 (outage minutes per customer of 0.24-0.35
+    were written and judged "0 min", a day-one trial)."""
     own = UNIT_DECIMALS[unit]
     if unit == "%" and 99 <= abs(amount) < 100:
         return 2
     if unit == "count" and half_up(amount, 1) != half_up(amount, 0):
         return 1
-    if own == 1 and abs(amount) < 1 and half_up(amount, 2) != half_up(amount, 1):
+    if (own == 1 or unit in SMALL_TIMES) and abs(amount) < 1 and half_up(amount, 2) != half_up(amount, 1):
         return 2
+    if unit in SMALL_TIMES and abs(amount) < 10 and half_up(amount, 1) != half_up(amount, 0):
+        return 1
     return own
 
 
