@@ -127,10 +127,28 @@ def test_every_problem_of_a_goal_is_found_at_once():
         ({"target": 101.0}, [("target", "out_of_range")]),
         ({"target": None}, []),  # a KPI may be watched without a target
         ({"name": "", "unit": None}, [("name", "required"), ("unit", "required")]),
+        # a survey's value is in its own unit: an NPS in "%" read "-50.0 %" (a day-one trial)
+        ({"aggregation": "nps", "unit": "%"}, [("unit", "survey_unit")]),
+        ({"aggregation": "ces", "unit": "s", "target": None}, [("unit", "survey_unit")]),
+        ({"aggregation": "csat", "unit": "%"}, []),
+        ({"aggregation": "nps", "unit": "nps", "target": 30.0}, []),
+        ({"aggregation": "mean", "unit": "nps", "target": 30.0}, []),  # an NPS bought as monthly values
     ],
 )
 def test_kpi_problems(changes, expected):
     assert found(checks.kpi({**KPI, **changes}, KNOWN)) == expected
+
+
+def test_a_survey_kpi_in_another_unit_is_told_the_unit_to_write():
+    (problem,) = checks.kpi({**KPI, "aggregation": "ces", "unit": "s", "target": None}, KNOWN)
+    with use("en"):
+        assert words.problem(problem) == (
+            "Unit: a CES KPI's values are in “ces”, worked out from its answers: write ces as its unit."
+        )
+    with use("da"):
+        assert words.problem(problem).endswith(
+            "værdierne for en CES-KPI er i »ces«, beregnet ud fra svarene: skriv ces som enhed."
+        )
 
 
 def test_an_unknown_journey_phase_is_told_the_phases():

@@ -35,6 +35,7 @@ from kpi.domain.errors import Problem
 from kpi.domain.model import (
     COMPARISONS,
     SURVEY_SCALES,
+    SURVEY_UNITS,
     UNIT_RANGES,
     ActionStatus,
     Aggregation,
@@ -327,6 +328,7 @@ def kpi(fields: Fields, known: Known) -> list[Problem]:
     problems += _one_of(fields, "benchmark", list(industry.BENCHMARKS))
     problems += _reachable(fields, "target", str(fields.get("unit")))
     problems += _tolerance(fields.get("tolerance"))
+    problems += _survey_unit(fields)
     problems += _survey_kind_kept(fields, known) + _unit_kept(fields, known) + _fractions_kept(fields, known)
     problems += _direction_kept(fields, known) + _name_taken(fields, known)
     return problems + bounds.text_problems(fields)
@@ -404,6 +406,21 @@ def _tolerance(tolerance: object) -> list[Problem]:
         params = (("value", float(tolerance)), ("share", round(float(tolerance) / 100, 6)))
         return [Problem("tolerance_as_percent", "tolerance", params)]
     return [Problem("tolerance_share", "tolerance")]
+
+
+def _survey_unit(fields: Fields) -> list[Problem]:
+    """A survey KPI in another unit than its answers are turned into (`SURVEY_UNITS`): an NPS
+    given "%" read "-50.0 %", a share below nothing, and a CES given "s" read "5 s" (a day-one
+    trial)."""
+    aggregation, unit = str(fields.get("aggregation")), fields.get("unit")
+    if _empty(unit) or aggregation not in SURVEY_UNITS:
+        return []
+    wanted = SURVEY_UNITS[Aggregation(aggregation)]
+    return (
+        []
+        if unit == wanted
+        else [Problem("survey_unit", "unit", (("kind", aggregation.upper()), ("unit", wanted)))]
+    )
 
 
 def _survey_kind_kept(fields: Fields, known: Known) -> list[Problem]:

@@ -90,6 +90,14 @@ SURVEY_SCALES: dict[Aggregation, tuple[int, int]] = {
 }
 """The answer scale of each survey KPI kind; answers outside it are rejected on import."""
 
+SURVEY_UNITS: dict[Aggregation, str] = {
+    Aggregation.NPS: "nps",
+    Aggregation.CSAT: "%",
+    Aggregation.CES: "ces",
+}
+"""The unit each survey KPI kind's value is in, as its answers are turned into it (kpi.domain.cx):
+NPS from −100 to +100, CSAT the share satisfied, CES the mean score on 1-7."""
+
 
 class JourneyPhase(StrEnum):
     """The customer journey's phases, in the journey's order; a KPI may belong to one."""
