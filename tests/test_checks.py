@@ -151,6 +151,21 @@ def test_a_survey_kpi_in_another_unit_is_told_the_unit_to_write():
         )
 
 
+def test_a_survey_kpi_stored_in_another_unit_may_be_mended_but_not_kept():
+    """A store made before the rule may hold an NPS in "%" with answers: its unit stays refused,
+    and the one its answers are worked out in is taken, though it has values (they come from the
+    answers, whose meaning the unit does not change)."""
+    from dataclasses import replace
+
+    known = replace(
+        KNOWN, kpis={**KNOWN.kpis, "NPS_X": KnownKpi("%", Aggregation.NPS)}, answered=frozenset({"NPS_X"})
+    )
+    row = {**KPI, "code": "NPS_X", "aggregation": "nps", "target": None}
+    assert found(checks.kpi({**row, "unit": "%"}, known)) == [("unit", "survey_unit")]
+    assert found(checks.kpi({**row, "unit": "nps"}, known)) == []
+    assert found(checks.kpi({**row, "unit": "s"}, known)) == [("unit", "survey_unit"), ("unit", "unit_kept")]
+
+
 def test_an_unknown_journey_phase_is_told_the_phases():
     (problem,) = checks.kpi({**KPI, "journey_phase": "checkout"}, KNOWN)
     with use("en"):

@@ -461,6 +461,8 @@ def _unit_kept(fields: Fields, known: Known) -> list[Problem]:
         return []
     if code not in known.measured and code not in known.answered:
         return []
+    if stored.aggregation.is_survey and unit == SURVEY_UNITS[stored.aggregation]:
+        return []  # its values are worked out from its answers: a wrong unit may be mended
     return [Problem("unit_kept", "unit", (("code", code), ("unit", stored.unit)))]
 
 
