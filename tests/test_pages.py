@@ -891,6 +891,23 @@ def test_a_goal_moving_away_from_its_target_says_so(app, app_url):
 
 
 @pytest.mark.reads_only
+def test_a_goal_whose_line_runs_past_zero_says_why_it_has_no_forecast(app, app_url):
+    """March 2026: the phone wait's recent months fall so fast that their line passes 0 s before
+    the deadline. "Forecast at deadline: 0 s, reaching the target" was nonsense (a day-one trial):
+    the goal has no forecast, and its detail says why."""
+    at = app(month="2026-03", goal="O1")
+    at.switch_page(CASCADE).run()
+    assert not at.exception
+    page = texts(at)
+    zero = fmt.value(0.0, "s")
+    assert f"No forecast: at the recent months' pace the line passes {zero} before the deadline" in page
+    assert (
+        "Forecast at deadline"
+        not in page.split("Callers wait at most a minute", 1)[-1].split("2026 so far")[0]
+    )
+
+
+@pytest.mark.reads_only
 def test_a_lasting_change_says_what_makes_its_new_level_the_usual(app, app_url):
     """ "▲ Better than usual" stood on most of the demo's KPIs a year after the strategy lifted
     them (a CEO's trial asked whether it was news): where a shift or a trend runs, the goal's

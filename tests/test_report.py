@@ -94,6 +94,22 @@ def test_a_forecast_uses_the_six_months_up_to_the_report_month_even_with_gaps():
     assert outlook.forecast(row, shaky, OCTOBER) is None  # a low-confidence month: no line through it
 
 
+def test_a_line_past_the_unit_s_end_is_no_forecast_and_says_which_end():
+    """A wait falling 15 s a month from 90 s, stretched to a deadline a year on, passed zero:
+    `forecast` gives none and `runs_out` names the end it passes, which a tile says."""
+    kpi = Kpi("WAIT", "Wait", "CS", "s", Direction.LOWER, Aggregation.MEAN, target=60.0)
+    goal = Goal("G1", Level.OPERATIONAL, "Wait less", "WAIT", "CS", baseline=120.0, target=60.0,
+                start=date(2026, 1, 1), deadline=date(2027, 10, 31))  # fmt: skip
+    falling = [MonthValue("WAIT", date(2026, m, 1), 90.0 - 15 * (m - 8)) for m in (8, 9, 10)]
+    row = report.build(OCTOBER, [kpi], [goal], falling).goals["G1"]
+    assert outlook.forecast(row, falling, OCTOBER) is None and outlook.runs_out(row, falling, OCTOBER) == 0.0
+    gentle = [v._replace(value=90.0 - 2 * (v.month.month - 8)) for v in falling]
+    assert (
+        outlook.forecast(row, gentle, OCTOBER) == pytest.approx(86.0 - 24)
+        and outlook.runs_out(row, gentle, OCTOBER) is None
+    )
+
+
 def test_a_survey_forecast_its_months_noise_could_have_drawn_is_none():
     """A board's NPS from 40 answers a month (margins of ±17 to ±25), a line through six months
     stretched to a deadline two years on, forecast +100 (a new company's trial): a survey KPI

@@ -20,17 +20,25 @@ def forecast(row: GoalRow, series: Sequence[MonthValue], month: date) -> float |
     """The goal's KPI value at the deadline, on the line through the KPI's values in the months
     of `status.forecast_window(month)`; `series` holds the KPI's month values (any months, any
     order: a page passes the trend values it draws). None when the goal has no KPI or deadline,
-    its deadline's month has come, or the window holds too few values or a low-confidence one.
-    The value stays within what the KPI's unit can reach."""
+    its deadline's month has come, or the window holds too few values or a low-confidence one,
+    or the line runs past what the KPI's unit can reach by then (`runs_out`)."""
+    recent = _forecastable(row, series, month)
+    if recent is None or row.kpi is None or row.goal.deadline is None:
+        return None
+    return status.forecast([(v.month, v.value) for v in recent], row.goal.deadline, UNIT_RANGES[row.kpi.unit])
+
+
+def _forecastable(row: GoalRow, series: Sequence[MonthValue], month: date) -> list[MonthValue] | None:
+    """The months a goal's forecast is drawn through (`forecast`), or None where it has none,
+    whatever they show: no KPI or deadline, its deadline's month come, the goal not yet started
+    (no path to forecast along), or survey months too uncertain (`too_uncertain`)."""
     deadline = row.goal.deadline
     if row.kpi is None or deadline is None or months.first_of(deadline) <= month:
         return None
     if status.not_started(row.goal.start, month):
-        return None  # a goal not yet started has no path to forecast along
-    recent = _recent(row.kpi.code, series, month)
-    if _uncertain(recent, deadline, row.kpi.unit):
         return None
-    return status.forecast([(v.month, v.value) for v in recent], deadline, UNIT_RANGES[row.kpi.unit])
+    recent = _recent(row.kpi.code, series, month)
+    return None if _uncertain(recent, deadline, row.kpi.unit) else recent
 
 
 def _recent(kpi: str, series: Sequence[MonthValue], month: date) -> list[MonthValue]:
@@ -76,6 +84,17 @@ def _surveyed(recent: Sequence[MonthValue]) -> list[tuple[date, float, float]]:
     there are enough of them for a line (`status.FORECAST_MIN_POINTS`); else none."""
     margins = [(v.month, v.value, v.margin) for v in recent if v.margin is not None]
     return margins if len(margins) == len(recent) >= status.FORECAST_MIN_POINTS else []
+
+
+def runs_out(row: GoalRow, series: Sequence[MonthValue], month: date) -> float | None:
+    """The end of the KPI's unit (`UNIT_RANGES`) the goal's line passes before its deadline, where
+    that is why `forecast` gives none (a tile says so): 0 for a wait falling 15 s a month."""
+    recent = _forecastable(row, series, month)
+    if recent is None or row.kpi is None or row.goal.deadline is None:
+        return None
+    ahead = status.line_at([(v.month, v.value) for v in recent], row.goal.deadline)
+    low, high = UNIT_RANGES[row.kpi.unit]
+    return None if ahead is None or low <= ahead <= high else (low if ahead < low else high)
 
 
 def too_uncertain(row: GoalRow, series: Sequence[MonthValue], month: date) -> bool:

@@ -119,10 +119,18 @@ def forecast(
 
     Uses the last FORECAST_MONTHS points (by month); None with fewer than FORECAST_MIN_POINTS.
     The line is Theil–Sen (the median of all pairwise slopes, through the median point), so
-    one extraordinary month, such as an outage, does not swing the forecast. The value stays
-    `within` what the KPI's unit can reach (`model.UNIT_RANGES`): a line may run on past 100 %
-    or below zero minutes, a KPI cannot.
+    one extraordinary month, such as an outage, does not swing the forecast. None too where the
+    line runs past what the KPI's unit can reach (`within`, `model.UNIT_RANGES`): a line may run
+    on past 100 % or below zero seconds, a KPI cannot, so the line no longer tells where it will
+    be ("Forecast at deadline: 0 s" stood under three months of a falling wait, a day-one trial).
     """
+    ahead = line_at(history, at)
+    lowest, highest = within
+    return ahead if ahead is not None and lowest <= ahead <= highest else None
+
+
+def line_at(history: Sequence[tuple[date, float]], at: date) -> float | None:
+    """Where `forecast`'s line stands at month `at`, wherever that is; None with too few months."""
     recent = sorted(history)[-FORECAST_MONTHS:]
     if len(recent) < FORECAST_MIN_POINTS:
         return None
@@ -132,8 +140,7 @@ def forecast(
     count = len(xs)
     slope = median([(ys[j] - ys[i]) / (xs[j] - xs[i]) for i in range(count) for j in range(i + 1, count)])
     intercept = median([y - slope * x for x, y in zip(xs, ys, strict=True)])
-    lowest, highest = within
-    return min(max(intercept + slope * months.diff(origin, months.first_of(at)), lowest), highest)
+    return intercept + slope * months.diff(origin, months.first_of(at))
 
 
 def forecast_spread(history: Sequence[tuple[date, float, float]], at: date) -> float:
