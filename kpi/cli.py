@@ -506,6 +506,7 @@ def _export(args: argparse.Namespace, store: sa.Engine) -> int:
         raise Usage(Problem("cli.out_is_folder", "--out", (("path", args.out),)))
     with engine.reading(store) as conn:
         scope = _scope(args, conn)
+        _holds_values(conn, month)
         slides = decks.slides(conn, scope, month, i18n.current())
         brand = decks.brand(conn, month, scope, i18n.current())
     content = pptx_pack.render(slides, brand)
@@ -514,6 +515,20 @@ def _export(args: argparse.Namespace, store: sa.Engine) -> int:
     _write(args.out, content)
     print(t("cli.exported", path=args.out, count=len(slides)))
     return EXIT_OK
+
+
+def _holds_values(conn: sa.Connection, month: date) -> None:
+    """Refuse a pack of a month outside those that hold values: `export --month 2026-12` wrote
+    "29 slides" of "– No data" and "0 of 0", which a presenter who typed the wrong month would
+    have handed out (a presenter's trial). The latest month with values is named."""
+    from kpi.store import queries
+
+    span = queries.data_months(conn, settings.window(confirmed=True).first, months.first_of(settings.today()))
+    if span is None:
+        raise Usage(Problem("cli.no_values_at_all", "--month"))
+    if not span[0] <= month <= span[1]:
+        latest = (("month", months.key(month)), ("latest", months.key(span[1])))
+        raise Usage(Problem("cli.no_values_month", "--month", latest))
 
 
 def _pack_format(given: str | None, out: Path) -> str:

@@ -192,3 +192,20 @@ def test_an_empty_as_is_told_as_empty_and_shows_nothing(demo_duckdb_url, capsys,
         code == cli.EXIT_USAGE
         and err.strip() == "--as: no person with the e-mail “ghost@x.example” in the store."
     )
+
+
+def test_a_pack_of_a_month_without_values_is_refused_and_names_the_latest(demo_duckdb_url, tmp_path, capsys):
+    """`export --month 2026-12` wrote "29 slides" of "– No data" and "0 of 0", which a presenter
+    who typed the wrong month would have handed out (a presenter's trial): a month outside those
+    holding values is refused, nothing written, the latest month with values named."""
+    out = tmp_path / "pack.pdf"
+    for month in ("2026-11", "2019-01"):
+        code = cli.main(
+            ["--db", demo_duckdb_url, "--lang", "en", "export", "--month", month, "--out", str(out)]
+        )
+        err = capsys.readouterr().err
+        assert code == cli.EXIT_USAGE and not out.exists()
+        assert err.strip().endswith(
+            "holds no values, so its pack would show none. The latest month with values: --month 2026-10."
+        )
+    assert err.startswith("--month: January 2019 holds no values")

@@ -127,14 +127,14 @@ def test_the_pack_and_status_of_a_store_holding_such_an_event_work_and_print_non
             sa.insert(schema.company_event).values(
                 title="Ev\x01soh\x0bvt\x1b[2J",
                 kind="outage",
-                start=date(2026, 11, 3),
-                end=date(2026, 11, 5),
+                start=date(2026, 10, 3),
+                end=date(2026, 10, 5),
                 department=None,
                 kpis=None,
             )
         )
     out = tmp_path / "pack.pptx"
-    month = ["--month", "2026-11"]
+    month = ["--month", "2026-10"]  # the store's latest month with values: a pack of one with none is refused
     assert cli.main(["--db", demo_duckdb_url, "export", *month, "--format", "pptx", "--out", str(out)]) == 0
     assert Presentation(str(out)).slides
     capsys.readouterr()

@@ -161,14 +161,16 @@ def unchanged(store: dict) -> bool:
 
 
 def later_commands_work(url: str, folder: Path, capsys) -> str:
-    """What went wrong with `status --json` and a PPTX `export` of the store's default month
-    ('' when both succeed)."""
+    """What went wrong with `status --json` and a PPTX `export` of the demo's latest month with
+    values ('' when both succeed; the default month may hold none, and a pack of it is refused)."""
     status, err = _cli("--db", url, "status", "--json", capsys=capsys)
     if status != 0:
         return f"status exited {status}: {err}"
     out = folder / "pack.pptx"
     out.unlink(missing_ok=True)
-    exported, err = _cli("--db", url, "export", "--format", "pptx", "--out", str(out), capsys=capsys)
+    exported, err = _cli(
+        "--db", url, "export", "--month", "2026-10", "--format", "pptx", "--out", str(out), capsys=capsys
+    )
     if exported != 0 or not out.exists() or out.stat().st_size == 0:
         return f"export exited {exported}: {err}"
     return ""
