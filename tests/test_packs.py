@@ -659,3 +659,21 @@ def test_the_line_under_each_slide_s_title_ends_above_what_follows(demo_duckdb_u
         )
         checked += 1
     assert checked >= 10
+
+
+def test_the_actions_slide_says_which_actions_it_lists_and_what_each_initiative_moved(demo_duckdb_url):
+    """A presenter asked why an action due in February was missing from "Actions due" and a done
+    one of last year was there, and what "better than usual after 2 months" was about: the slide
+    says which it lists, and an initiative's verdict names its KPI."""
+    from kpi.domain import access
+
+    with engine.reading(engine.create(demo_duckdb_url)) as conn, i18n.use("en"):
+        slides = decks.slides(conn, access.EVERYTHING, date(2026, 10, 1), "en", today=date(2026, 11, 6))
+    first = next(s for s in slides if s.kind == "actions")
+    assert first.subtitle == (
+        "Open actions due by 31 Dec 2026, then each initiative since it went live and whether its KPI moved."
+    )
+    (checkout,) = [
+        line for s in slides if s.kind == "actions" for line in s.lines if "checkout" in line.label
+    ]
+    assert checkout.note.startswith("Abandoned baskets: better than usual after "), checkout.note

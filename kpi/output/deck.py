@@ -402,6 +402,9 @@ def _action_lines(meeting: Meeting, actions: Sequence[Action], owners: dict[str,
         if a.id in meeting.verdicts and a.id not in listed and a.goal in visible and a.go_live:
             live = t("initiative.live", day=measure.unbroken(fmt.day(a.go_live)))
             state, verdict = t(f"action.{a.status}"), phrases.verdict_words(meeting.verdicts[a.id])
+            moved = meeting.month_report.kpis.get(a.kpi or "")
+            if moved is not None:  # "better than usual after 2 months" did not say what was
+                verdict = t("deck.initiative_kpi", kpi=moved.kpi.name, verdict=verdict)
             owner = owners.get(a.owner or "", "–")
             # live since, not due by: the notes say so (they read "due live 1 Nov 2025")
             why = t("speaker.initiative", who=owner, live=live, state=f"{state} · {verdict}")
@@ -452,7 +455,15 @@ def build(
             meeting, department, rows.get(department.code, []), goals.get(department.code, set()), owners
         )
     slides += _elsewhere_slides(meeting, {d.code for d in departments}, owners)
-    slides += _paged("actions", t("deck.actions_title"), _action_lines(meeting, actions, owners))
+    horizon = months.end_of(months.add(month, ACTIONS_AHEAD_MONTHS))
+    # which actions these are: a presenter asked why one due in February was missing and a done
+    # one of last year was there
+    planned = _action_lines(meeting, actions, owners)
+    key = (
+        "deck.actions_subtitle" if any(line.why for line in planned) else "deck.actions_subtitle_due"
+    )  # an initiative's has one
+    said = t(key, until=fmt.day(horizon))
+    slides += _paged("actions", t("deck.actions_title"), planned, subtitle=said)
     if rest:  # the meeting's flow keeps the most severe; the whole list stays in the pack
         slides += _paged("exceptions", t("deck.exceptions_rest_title"), _exception_lines(rest, owners))
     return slides
