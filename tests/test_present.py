@@ -123,3 +123,27 @@ def test_the_attention_slide_says_under_each_note_what_is_told_with_its_line(app
     assert not at.exception, at.exception
     shown = [m.value for m in at.markdown]
     assert [m for m in shown if m.startswith("Also: ")] == [plain.markdown(also) for also in told]
+
+
+@pytest.mark.reads_only
+def test_each_slide_offers_its_speaker_notes_folded_in_the_toolbar(app, app_url):
+    """A presenter running the meeting from this page had the speaker notes only in the
+    PowerPoint file (a presenter's trial): each slide's notes, as the pack's hold them, are in a
+    folded "Notes" in the toolbar, as plain text."""
+    from kpi.output import speaker
+
+    with engine.reading(engine.create(app_url)) as conn, i18n.use("en"):
+        slides = decks.slides(conn, EVERYTHING, date(2026, 10, 1), "en")
+    number = next(n for n, s in enumerate(slides, start=1) if s.kind == "priorities")
+    at = app(month="2026-10", slide=str(number)).run()
+    at.switch_page(PRESENT).run()
+    assert not at.exception, at.exception
+    (notes,) = [p for p in at.get("popover") if p.proto.popover.label == "Notes"]
+    said = [x.value for x in notes.get("text")]
+    with i18n.use("en"):
+        assert said == [speaker.notes(slides[number - 1])]
+    assert said[0].startswith("Why each status is what it is:\n• ")
+    at.button(key="present.next").click().run()  # the next slide's own
+    (notes,) = [p for p in at.get("popover") if p.proto.popover.label == "Notes"]
+    with i18n.use("en"):
+        assert [x.value for x in notes.get("text")] == [speaker.notes(slides[number])]

@@ -19,7 +19,7 @@ import streamlit as st
 from kpi.domain import attention, validate
 from kpi.domain.access import Scope
 from kpi.domain.drivers import Analysis
-from kpi.output import charts, deck, driver_chart, driver_slide, pdf_pack, sparkline
+from kpi.output import charts, deck, driver_chart, driver_slide, pdf_pack, sparkline, speaker
 from kpi.text import i18n, palette, phrases, plain
 from kpi.text.i18n import t
 from kpi.ui import figures, notices, widgets
@@ -423,7 +423,18 @@ def toolbar(slides: Sequence[deck.Slide], index: int) -> st.delta_generator.Delt
             args=(jump, count),
         )
         st.button(t("present.full"), icon=":material/fullscreen:", key="present.full", help=t("present.keys"))
+        speaker_notes(slides[index])
         return st.container(width="content")
+
+
+def speaker_notes(slide: deck.Slide) -> None:
+    """The slide's speaker notes, as the pack's carry them (`speaker.notes`: why each status is
+    what it is, then the month's commentary), folded in the toolbar: a presenter running the
+    meeting from this page had them only in the PowerPoint file (a presenter's trial). Folded, the
+    room does not read them, and in full screen they fade with the toolbar. Plain text."""
+    folded = st.popover(t("present.notes"), icon=":material/speaker_notes:", help=t("present.notes_help"))
+    with folded, st.container(key="present-speaker"):
+        st.text(speaker.notes(slide))
 
 
 def _go(index: int, count: int) -> None:
