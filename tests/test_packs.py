@@ -17,7 +17,7 @@ from kpi.domain.cascade import Mismatch
 from kpi.domain.model import GoalStatus, KpiStatus
 from kpi.output import charts, deck, measure, pdf_pack, pptx_pack
 from kpi.store import decks, engine
-from kpi.text import i18n, palette
+from kpi.text import fmt, i18n, palette
 from kpi.text.i18n import t
 from kpi.ui.views import present_view
 from tests.test_present import handouts
@@ -677,3 +677,34 @@ def test_the_actions_slide_says_which_actions_it_lists_and_what_each_initiative_
         line for s in slides if s.kind == "actions" for line in s.lines if "checkout" in line.label
     ]
     assert checkout.note.startswith("Abandoned baskets: better than usual after "), checkout.note
+
+
+@pytest.mark.parametrize("language", ["en", "da"])
+def test_a_kpi_s_note_says_what_its_process_verdict_is_judged_against(demo_duckdb_url, language):
+    """ "▲ Better than usual" beside "✕ Off target, +19 s" was challenged at the meeting, and the
+    speaker notes said only "Process: ▲ Better than usual" (a presenter's trial): a KPI's note
+    names the rule that fired and the usual level and range it is judged against, and the months
+    they are drawn from."""
+    from kpi.domain import access
+    from kpi.output import speaker
+    from kpi.store import monthly
+
+    october = date(2026, 10, 1)
+    with engine.reading(engine.create(demo_duckdb_url)) as conn, i18n.use(language):
+        report = monthly.month_report(conn, access.EVERYTHING, october, language)
+        slides = decks.slides(conn, access.EVERYTHING, october, language, today=date(2026, 11, 6))
+        notes = "\n".join(speaker.notes(s) for s in slides if s.kind == "department")
+        moved = [r for r in report.kpis.values() if r.reading is not None and r.reading.moved]
+        assert moved
+        row = moved[0]
+        limits, since = row.reading.limits, row.limits_since(october)
+        usual = fmt.span(fmt.value(limits.lower, row.kpi.unit), fmt.value(limits.upper, row.kpi.unit))
+        (line,) = [n for n in notes.splitlines() if n.startswith(f"• {row.kpi.name}: ")]
+        word = {
+            "en": ("against its usual level of", "process change of"),
+            "da": ("niveau på", "procesændringen i"),
+        }
+        level, change = word[language]
+        assert f"{level} {fmt.value(limits.centre, row.kpi.unit)}" in line and usual in line, line
+        assert f"{change} {fmt.month_long(since)}" in line, line
+        assert "(" + i18n.t(f"signal.rule.{row.reading.signals[0].rule}") in line, line

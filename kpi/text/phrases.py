@@ -704,7 +704,20 @@ def kpi_why(row: KpiRow, month: date) -> str:
         key = {KpiStatus.GREEN: "kpi_met", KpiStatus.AMBER: "kpi_close"}.get(row.status, "kpi_missed")
         why = t(f"speaker.{key}", **facts)
     process = process_words(row.reading)
-    return f"{why} {t('speaker.process', verdicts=process)}" if process else why
+    if not process or row.reading is None:
+        return why
+    # against what: "▲ Better than usual" beside "✕ Off target, +19 s" was challenged, and the
+    # notes had no answer (a presenter's trial)
+    limits, since = row.reading.limits, row.limits_since(month)
+    fired = dict.fromkeys(t(f"signal.rule.{s.rule}") for s in row.reading.signals)
+    facts = {
+        "verdicts": process + (f" ({', '.join(fired)})" if fired else ""),
+        "centre": fmt.value(limits.centre, unit),
+        "range": fmt.span(*(fmt.value(within_unit(v, unit), unit) for v in (limits.lower, limits.upper))),
+    }
+    if since is None:
+        return f"{why} {t('speaker.process_first', **facts)}"
+    return f"{why} {t('speaker.process_since', **facts, month=fmt.month_long(since))}"
 
 
 def goal_why(row: GoalRow, month: date) -> str:
