@@ -120,7 +120,8 @@ def test_a_survey_forecast_its_months_noise_could_have_drawn_is_none():
                 start=date(2026, 1, 1), deadline=date(2028, 12, 31))  # fmt: skip
     scores = [25.0, 15.0, 35.0, 42.5, 30.0, 60.0]
     noisy = [MonthValue("NPS", date(2026, 5 + i, 1), v, n=40, margin=21.0) for i, v in enumerate(scores)]
-    steady = [v._replace(n=1400, margin=4.0) for v in noisy]
+    # as many answers as the demo's, on a line that stays within ±100 by the deadline
+    steady = [v._replace(n=1400, margin=4.0, value=30.0 + (v.value - 30.0) / 10) for v in noisy]
     row = report.build(OCTOBER, [kpi], [goal], noisy).goals["S1"]
     assert outlook.forecast(row, noisy, OCTOBER) is None
     assert outlook.forecast(row, steady, OCTOBER) is not None
@@ -139,7 +140,7 @@ def test_a_survey_forecast_its_months_noise_could_have_drawn_is_none():
     assert status.forecast_spread(uneven, at) > 40  # past what a forecast of NPS may reach either side
 
 
-def test_a_goal_forecast_stays_within_its_kpi_unit():
+def test_a_goal_line_past_its_kpi_unit_is_no_forecast():
     kpi = Kpi("FCR", "First contact resolution", "CS", "%", Direction.HIGHER, Aggregation.MEAN, target=95.0)
     goal = Goal("G2", Level.OPERATIONAL, "Solve it first time", "FCR", "CS", baseline=80.0, target=95.0,
                 start=date(2026, 1, 1), deadline=date(2027, 12, 31))  # fmt: skip
@@ -147,7 +148,8 @@ def test_a_goal_forecast_stays_within_its_kpi_unit():
         MonthValue("FCR", date(2026, m, 1), 60.0 + 5 * m) for m in range(5, 11)
     ]  # 85 % in May, 5 more a month
     row = report.build(OCTOBER, [kpi], [goal], values).goals["G2"]
-    assert outlook.forecast(row, values, OCTOBER) == 100.0  # the line passes 100 % long before the deadline
+    # the line passes 100 % long before the deadline: no forecast, and the end it passes is named
+    assert outlook.forecast(row, values, OCTOBER) is None and outlook.runs_out(row, values, OCTOBER) == 100.0
 
 
 WAIT = Kpi("WAIT", "Wait", "CS", "s", Direction.LOWER, Aggregation.MEAN, target=60.0, tolerance=0.1)
