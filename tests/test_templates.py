@@ -168,3 +168,42 @@ def test_the_readme_s_import_table_lists_each_kind_s_columns_and_bolds_what_a_ne
         listed = re.findall(r"(?:^|, )(\*\*)?([a-z_]+)\b", columns)
         assert [name for _, name in listed] == [c.name for c in KINDS[kind]], kind
         assert {name for bold, name in listed if bold} == required(kind), kind
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        (
+            "en",
+            "goals.csv, row 2, column start: empty, but required: The month the goal starts: 2026-01 or January 2026.",
+        ),
+        (
+            "da",
+            "goals.csv, række 2, kolonne start: tom, men skal udfyldes: Måneden, målet starter: 2026-01 eller januar 2026.",
+        ),
+    ],
+)
+def test_an_empty_required_cell_is_told_what_its_column_takes(
+    demo_duckdb_url, tmp_path, capsys, language, said
+):
+    """ "goals_bad.csv, row 4, column start: required, but empty." said nothing of what to write (a
+    day-one trial): an empty required cell is told what its column takes, as the template's guide
+    says it, in both the parse's check and the kind's."""
+    path = tmp_path / "goals.csv"
+    path.write_text(
+        "code;level;title;kpi;department;owner;baseline;target;start;deadline\n"
+        "S9;strategic;Fewer waits;CS_WAIT;CS;camilla.berg@havnhjem.example;140;60;;2027-12-31\n",
+        encoding="utf-8",
+    )
+    assert (
+        cli.main(["--db", demo_duckdb_url, "--lang", language, "import", "goals", str(path), "--dry-run"])
+        == 1
+    )
+    assert said in capsys.readouterr().err.splitlines()
+    kpis = tmp_path / "kpis.csv"
+    kpis.write_text(
+        "code;name;department;unit;direction;aggregation\nX1;;CS;s;lower;mean\n", encoding="utf-8"
+    )
+    assert cli.main(["--db", demo_duckdb_url, "--lang", "en", "import", "kpis", str(kpis), "--dry-run"]) == 1
+    err = capsys.readouterr().err
+    assert "kpis.csv, row 2, column name: empty, but required: The KPI's name as the pages show it" in err

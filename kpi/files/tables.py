@@ -26,6 +26,7 @@ from kpi.domain.errors import Problem, Refused
 from kpi.files import spreadsheet
 from kpi.text import terms
 from kpi.text.plain import WORD_JOINER
+from kpi.text.words import FILE_KIND
 
 FIELD_LIMIT = csv.field_size_limit()
 """The longest cell a CSV may hold (131,072 characters): far beyond any text the cockpit keeps,
@@ -712,6 +713,17 @@ def required(kind: str) -> frozenset[str]:
     return frozenset({c.name for c in KINDS[kind] if c.required} | asked)
 
 
+REQUIRED_KEYS = frozenset({"required", "import.required"})
+
+
+def of_kind(found: Problem, kind: str) -> Problem:
+    """A required cell of a file left empty, with the kind of file it is in (`words.FILE_KIND`),
+    so its message says what the column takes, as the template's guide does."""
+    if found.key not in REQUIRED_KEYS or not found.file or any(k == FILE_KIND for k, _ in found.params):
+        return found
+    return replace(found, params=(*found.params, (FILE_KIND, kind)))
+
+
 KEYS = {
     "departments": ("code",),
     "people": ("email",),
@@ -936,7 +948,7 @@ def read(
             text = text.replace(WORD_JOINER, "")
         if text is None or text == "":
             if column.required and file_columns:
-                problems.append(Problem("import.required", column.name))
+                problems.append(Problem("import.required", column.name, ((FILE_KIND, kind),)))
                 continue
             row[column.name] = None
             continue

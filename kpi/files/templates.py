@@ -19,9 +19,8 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from kpi.domain import vocabulary
-from kpi.domain.model import DEFAULT_TOLERANCE, DEFAULT_WEIGHT
 from kpi.files.tables import KINDS, Column, choice_field, is_numeric, required
-from kpi.text import fmt, i18n, terms
+from kpi.text import i18n, terms
 from kpi.text.i18n import t
 
 if TYPE_CHECKING:
@@ -80,20 +79,11 @@ def guide(kind: str) -> list[tuple[str, bool, str, str]]:
         (
             terms.column_label(kind, column.name),
             column.name in needed,
-            t(
-                _guide_key(kind, column.name),
-                tolerance=fmt.number(DEFAULT_TOLERANCE, 2),
-                weight=fmt.number(DEFAULT_WEIGHT),
-            ),
+            terms.guide(kind, column.name),
             terms.listing(field) if (field := choice_field(column)) else "",
         )
         for column in KINDS[kind]
     ]
-
-
-def _guide_key(kind: str, name: str) -> str:
-    own = f"guide.{kind}.{name}"
-    return own if own in i18n.catalogue(i18n.FALLBACK) else f"guide.{name}"
 
 
 def _guide(sheet: Worksheet, kind: str) -> None:

@@ -203,7 +203,8 @@ def _check(parsed: Parsed, seen: _Seen, found: Found) -> None:
         for problem in problems(row):
             if problem.field not in unread[line]:
                 parsed.problems.append(replace(problem, file=parsed.file, row=line))
-    parsed.problems = checks.all_named_instead(parsed.problems, seen.known)
+    named = checks.all_named_instead(parsed.problems, seen.known)
+    parsed.problems = [tables.of_kind(p, parsed.kind) for p in named]
 
 
 def _source_fields(row: dict) -> dict[str, object] | None:

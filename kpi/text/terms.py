@@ -11,7 +11,9 @@ from __future__ import annotations
 from functools import cache, lru_cache
 
 from kpi.domain import vocabulary
-from kpi.text import i18n
+from kpi.domain.model import DEFAULT_TOLERANCE, DEFAULT_WEIGHT
+from kpi.text import fmt, i18n
+from kpi.text.i18n import t
 
 LABELS: dict[str, str] = {
     "role": "role.{}",
@@ -52,6 +54,18 @@ def _index(field: str) -> dict[str, str]:
 def canonical(field: str, text: str) -> str | None:
     """The stored value `text` names in `field` (a value, a synonym or a catalogue's label)."""
     return _index(field).get(vocabulary.fold(text))
+
+
+def guide(kind: str, name: str) -> str:
+    """What to write in the column `name` of a file of `kind`, as its template's guide sheet says
+    it (`guide.<kind>.<name>`, else `guide.<name>`; "" where there is neither): a required cell left
+    empty is told it, so its message leads to a value the import takes (a day-one trial read
+    "column start: required, but empty" and nothing of what to write)."""
+    texts = i18n.catalogue(i18n.FALLBACK)
+    key = next((k for k in (f"guide.{kind}.{name}", f"guide.{name}") if k in texts), None)
+    if key is None:
+        return ""
+    return t(key, tolerance=fmt.number(DEFAULT_TOLERANCE, 2), weight=fmt.number(DEFAULT_WEIGHT))
 
 
 def column_label(kind: str, name: str, language: str | None = None) -> str:

@@ -88,6 +88,9 @@ def _amount(value: object) -> object:
     return fmt.number(value) if isinstance(value, int) and not isinstance(value, bool) else _word(value)
 
 
+FILE_KIND = "file_kind"
+"""The parameter of a required cell's problem naming the kind of file it is in (`message` says
+what the column takes, `terms.guide`)."""
 MONTH = "month"
 """The problem's parameter that may name a month by its key (`2026-09`): written as the reader
 writes a month, "September 2026", where the store or a command found it (`reopen` and `remind`
@@ -114,6 +117,9 @@ def message(found: Problem) -> str:
     """What is wrong, in the reader's language, without where in a file it was found."""
     key = found.key if "." in found.key else f"problem.{found.key}"
     params = dict(found.params)
+    what = terms.guide(str(params.pop(FILE_KIND)), found.field) if FILE_KIND in params else ""
+    if what:  # a file's empty required cell: what the column takes, as the template's guide says
+        return t("import.required_what", what=what)
     said = {k: _amount(v) if k in AMOUNTS else _word(v) for k, v in params.items() if k != "choices"}
     if not found.file and MONTH in params:
         said[MONTH] = _month(params[MONTH])
