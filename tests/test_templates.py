@@ -207,3 +207,20 @@ def test_an_empty_required_cell_is_told_what_its_column_takes(
     assert cli.main(["--db", demo_duckdb_url, "--lang", "en", "import", "kpis", str(kpis), "--dry-run"]) == 1
     err = capsys.readouterr().err
     assert "kpis.csv, row 2, column name: empty, but required: The KPI's name as the pages show it" in err
+
+
+def test_a_score_that_is_not_whole_is_told_the_two_whole_numbers_beside_it(demo_duckdb_url, tmp_path, capsys):
+    """ "“7,5” is not a whole number." led to no accepted value (a day-one trial)."""
+    path = tmp_path / "answers.csv"
+    path.write_text('kpi,date,score,segment\nNPS,2026-10-03,"7,5",Private\n', encoding="utf-8")
+    for language, said in (
+        ("en", "“7,5” is not a whole number: write 7 or 8."),
+        ("da", "»7,5« er ikke et helt tal: skriv 7 eller 8."),
+    ):
+        assert (
+            cli.main(
+                ["--db", demo_duckdb_url, "--lang", language, "import", "responses", str(path), "--dry-run"]
+            )
+            == 1
+        )
+        assert capsys.readouterr().err.splitlines()[0].endswith(said)

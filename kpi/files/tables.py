@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import math
 import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -565,8 +566,9 @@ def _accepted(value: str, label: str, decimal: str = ".") -> date | bool | None:
 
 def _integer(value: str, label: str, decimal: str = ".") -> int | None:
     number = validate.number(value, label, decimal=decimal)
-    if number is not None and not float(number).is_integer():
-        raise validate.Rejected([Problem("not_whole", label, (("value", value),))])
+    if number is not None and not float(number).is_integer():  # the two whole numbers beside it
+        near = (("value", value), ("low", math.floor(number)), ("high", math.ceil(number)))
+        raise validate.Rejected([Problem("not_whole", label, near)])
     return None if number is None else int(number)
 
 
