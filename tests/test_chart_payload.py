@@ -155,3 +155,12 @@ def test_the_value_axis_is_labelled_in_the_reader_s_language(language, shown):
     assert (
         actual["data"][0][2] == written == ("1.5\u00a0%" if language == "en" else "1,5\u00a0%")
     )  # with its unit
+
+
+def test_a_dashed_line_of_one_month_shows_its_point():
+    """A young company's one month showed "Month target" in the legend and no line (a day-one
+    trial): a dashed line of one point shows that point; of more, only its dashes."""
+    from kpi.output import charts
+
+    assert charts._line("Target", [(0, 5.0)], "%", "#000", dash="dashed")["showSymbol"] is True
+    assert charts._line("Target", [(0, 5.0), (1, 5.0)], "%", "#000", dash="dashed")["showSymbol"] is False

@@ -467,7 +467,9 @@ def _line(
         "lineStyle": {"color": colour, "type": dash, "width": width},
         "symbol": "circle",
         "symbolSize": 5,
-        "showSymbol": dash == "solid",
+        # a dashed line of one month draws nothing: a young company's one month showed its
+        # target in the legend and nowhere on the chart (a day-one trial)
+        "showSymbol": dash == "solid" or len(shown) == 1,
         "z": 3,
     }
     if step:
