@@ -239,7 +239,12 @@ def test_a_phone_gets_the_month_and_its_split_in_the_columns_that_answer(app):
     month = next(
         f for f in frames if list(f.proto.column_order) == ["Group", "Score", "Change", "Significant?"]
     )
-    assert f'"width": {segments_view.PHONE_GROUP_WIDTH}' in month.proto.columns
+    groups = ["All answers", "1. Private", "2. Business"]  # the demo's segments, as the table names them
+    assert f'"width": {segments_view.phone_group_width(groups)}' in month.proto.columns
+    assert segments_view.phone_group_width(groups) < segments_view.PHONE_GROUP_WIDTH  # the chip's room
+    assert (
+        segments_view.phone_group_width(["1. Kundeservice", "Alle svar"]) == segments_view.PHONE_GROUP_WIDTH
+    )
     assert len(frames) == len(orders) and sum(1 for order in orders if not order) >= 2  # and the whole ones
 
 

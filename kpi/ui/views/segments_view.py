@@ -122,8 +122,16 @@ class Slice:
 
 
 PHONE_GROUP_WIDTH = 118
-"""Pixels of a phone's month table's group column: "1. Kundeservice" whole at 390 px, the
-score, change and verdict chip in the rest."""
+"""Pixels of a phone's month table's group column at most: "1. Kundeservice" whole at 390 px,
+the score, change and verdict chip in the rest."""
+
+
+def phone_group_width(groups: Sequence[str]) -> int:
+    """The phone's group column as wide as its longest name needs (about 7 px a letter and the
+    cell's padding), at most `PHONE_GROUP_WIDTH`: short names ("1. Privat") left the Danish
+    verdict chip "~ Ikke signifikant" cut at the right edge (a day-one trial)."""
+    longest = max((len(group) for group in groups), default=0)
+    return max(64, min(PHONE_GROUP_WIDTH, 16 + 7 * longest))
 
 
 def month_table(sliced: Slice) -> list[str]:
@@ -147,7 +155,8 @@ def month_table(sliced: Slice) -> list[str]:
     with st.container(key="phone-month-table"):  # the answer's four columns, no sideways scroll
         shown = [t(f"segments.col_{name}") for name in ("group", "score", "change", "verdict")]
         # the group's name whole ("1. Kundeserv" was cut, a CX director's trial), the rest share
-        named = {t("segments.col_group"): st.column_config.TextColumn(width=PHONE_GROUP_WIDTH)}
+        wide = phone_group_width(list(frame[t("segments.col_group")]))
+        named = {t("segments.col_group"): st.column_config.TextColumn(width=wide)}
         options = {"column_config": {**config, **named}, "column_order": shown}
         widgets.dataframe(frame, hide_index=True, width="stretch", **options)
     return [cell.group for cell in rows if cell.group != ALL]
