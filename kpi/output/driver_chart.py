@@ -60,7 +60,8 @@ def label_positions(
     chart and off every neighbour's point. With a `divider` (the average rating, between the
     quadrants) the label stays on its point's side of it where it can: away from it, towards it,
     else above or below the point (over its whisker, so last), and only then across it (a
-    strength's label stood in the red "fix first" area, a CX director's trial); without one, on
+    strength's label stood in the red "fix first" area, a CX director's trial), and where it must
+    cross, centred above or below its point rather than beside it; without one, on
     the side facing the middle of the chart, else the other. Crowded everywhere: the higher of
     close points takes the top, the others the bottom."""
 
@@ -100,7 +101,10 @@ def label_positions(
             away, towards = ("right", "left") if x >= divider else ("left", "right")
             order = [away, towards, "top", "bottom"]
         place = next((p for p in order if fits(i, p) and not crosses(i, p)), None)
-        place = place or next((p for p in order if fits(i, p)), None)
+        # where every free place crosses, above or below first, centred on its point: beside it,
+        # a strength's whole label stood in the "fix first" area (a presenter's trial)
+        across = order if divider is None else ["top", "bottom", *order[:2]]
+        place = place or next((p for p in across if fits(i, p)), None)
         if place is None:  # crowded on every side: the higher of close points takes the top
             higher = all(oy <= y for j, (ox, oy, _) in enumerate(points) if abs(oy - y) < NEAR * y_high)
             place = "top" if higher else "bottom"
