@@ -212,6 +212,36 @@ def test_an_overview_before_the_goals_are_in_says_there_are_none_yet(empty_app, 
     assert "imports the answers (Data → Data in → Survey answers)" in said[0]
 
 
+def test_a_first_month_s_overview_says_there_is_nothing_before_it_and_no_promises_yet(
+    empty_app, empty_url, tmp_path
+):
+    """A new company with one month of values read "No new signal since last month" of a month
+    with none before it, and "No customer promise has measured KPIs this month" where it had
+    written no promise (a day-one trial): each says what is so, and where promises come from."""
+    assert cli.main(["--db", empty_url, "init"]) == 0
+    assert cli.main(["--db", empty_url, "company", "--name", COMPANY]) == 0
+    for kind in ("departments", "people", "kpis", "measurements"):
+        path = tmp_path / f"{kind}.csv"
+        data = company_file(kind)
+        if kind == "measurements":  # the last month only
+            lines = data.decode("utf-8").splitlines()
+            data = "\n".join(
+                [lines[0], *(line for line in lines[1:] if months.key(LAST) in line), ""]
+            ).encode()
+        path.write_bytes(data)
+        assert cli.main(["--db", empty_url, "import", kind, str(path)]) == 0
+    at = empty_app(month=months.key(LAST)).run()
+    at.switch_page("pages/overview.py").run()
+    assert not at.exception, at.exception
+    captions = [c.value for c in at.caption]
+    assert "Nothing to compare with yet: no KPI has a value for the month before." in captions
+    assert not any(c.startswith("No new signal since last month") for c in captions)
+    assert (
+        "No customer promises yet: an administrator adds them under Data → Strategy → Customer promises."
+        in captions
+    )
+
+
 # --- through the command line only ------------------------------------------------------------
 
 

@@ -142,8 +142,9 @@ def changes(month_report: report.MonthReport, scope: Scope) -> None:
     signalled = [f for f in flips if month_report.is_signal(f)]
     others = [f for f in flips if not month_report.is_signal(f)]
     news = month_report.signals(scope)
-    if not news and not signalled:
-        st.caption(t("overview.no_signals"))
+    if not news and not signalled:  # a young company's first month has no month before it
+        compared = any(row.previous is not None for row in month_report.kpis.values())
+        st.caption(t("overview.no_signals" if compared else "overview.no_month_before"))
     if news:  # a heading and its lines in one element: the browser pays per element
         st.markdown("  \n".join([f"**{t('overview.new_signals')}**", *map(_signal_line, news[:LIST_LIMIT])]))
     if signalled:  # an empty side says what the fold below holds: "Nothing." read as a calm month
@@ -328,8 +329,9 @@ def promises(month_report: report.MonthReport, all_promises: Sequence[Promise], 
             # which of them fall short, and by how much: a bar said "0 of 5" and nothing of which
             if short:
                 st.markdown("  \n".join(_short_of(row) for row in short))
-    if not shown:
-        st.caption(t("overview.no_promises"))
+    if not shown:  # a company that has written none is told so, and where they go
+        where = phrases.menu_path("nav.data", "definitions.group_strategy", "definitions.tab_promises")
+        st.caption(t("overview.no_promises") if all_promises else t("overview.no_promises_yet", where=where))
 
 
 def _short_of(row: month_rows.KpiRow) -> str:
