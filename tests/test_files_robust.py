@@ -724,3 +724,17 @@ def test_an_address_or_code_copied_from_a_page_s_hint_reads_as_written():
     assert "\u2060" in copied
     row, problems = tables.read("actions", {"goal": shown("CS_WAIT"), "owner": copied}, file_columns=True)
     assert problems == [] and row == {"goal": "CS_WAIT", "owner": "louise.vang@havnhjem.example"}
+
+
+def test_a_percent_sign_in_a_text_file_is_told_the_number_as_the_file_writes_it():
+    """A file of decimal commas was told to write "74.3" for "74,3%" in English, which that file
+    reads otherwise, and "17,2" for "17,2 dage" (a day-one trial): a text file's hint writes the
+    number as the file does, in both languages."""
+    data = b"kpi;month;value\nLOG_ONTIME;2026-10;74,3%\nCS_WAIT;2026-10;71,5\n"
+    (problem,) = tables.parse("measurements", data, "values.csv").problems
+    for language in ("en", "da"):
+        with i18n.use(language):
+            said = words.message(problem)
+            assert (
+                "write the number alone, 74,3." if language == "en" else "skriv tallet alene, 74,3."
+            ) in said

@@ -93,7 +93,9 @@ def _percent(raw: str, field: str, decimal: str | None) -> Problem:
         except Rejected as why:
             refused = refused or why
             continue
-        return Problem("percent_sign", field, (("value", raw), ("number", found)))
+        # `typed`: the number as the cell writes it, which a text file's hint says instead
+        # (`kpi.files.tables.as_the_file_writes`)
+        return Problem("percent_sign", field, (("value", raw), ("number", found), ("typed", part)))
     if refused is not None and refused.problems[0].key != "not_a_number":
         first = refused.problems[0]  # as the whole cell, sign and all
         return replace(first, params=tuple((k, raw if k == "value" else v) for k, v in first.params))

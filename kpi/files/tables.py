@@ -715,6 +715,16 @@ def required(kind: str) -> frozenset[str]:
     return frozenset({c.name for c in KINDS[kind] if c.required} | asked)
 
 
+def as_the_file_writes(found: Problem) -> Problem:
+    """A text file's percent sign told to write the number as the file writes numbers: a file of
+    decimal commas was told "74.3" for "74,3%" in English, which it reads otherwise (a day-one
+    trial); a workbook's cell is told it as the reader types numbers."""
+    params = dict(found.params)
+    if found.key != "percent_sign" or "typed" not in params:
+        return found
+    return replace(found, params=tuple((k, params["typed"] if k == "number" else v) for k, v in found.params))
+
+
 REQUIRED_KEYS = frozenset({"required", "import.required"})
 
 
@@ -907,6 +917,8 @@ def parse(kind: str, data: bytes, name: str, progress: Callable[[float], None] |
         if emptied:
             fields = {e.field for e in emptied}
             found = [*emptied, *(p for p in found if p.field not in fields)]
+        if not sheets:
+            found = [as_the_file_writes(p) for p in found]
         parsed.problems += [replace(p, file=name, row=number) for p in found]
         ok = not found
         key = tuple(_matched(row.get(k)) for k in KEYS[kind])
