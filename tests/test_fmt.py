@@ -448,13 +448,16 @@ def test_a_forecast_margin_past_the_unit_s_end_is_told_as_the_range_within_it():
     and the target inside it still cannot be told."""
     join = "\u2060–\u2060"
     with i18n.use("en"):
-        assert phrases.forecast_value(91.1, "%", 18.3) == f"91.1\u00a0% (72.8\u00a0%{join}100.0\u00a0%)"
+        assert (
+            phrases.forecast_value(91.1, "%", 18.3) == f"91.1\u00a0% (72.8{join}100.0\u00a0%)"
+        )  # the unit once
         assert phrases.forecast_value(-90.0, "nps", 14.9) == f"-90 (-100{join}-75)"
         assert phrases.forecast_value(50.0, "%", 18.3) == "50.0\u00a0%\u00a0±\u00a018.3\u00a0pts"
         unsure = phrases.forecast(91.1, 95.0, "%", Direction.HIGHER, GoalStatus.AT_RISK, 18.3)
         assert unsure.endswith("the target within that range: too uncertain to call")
     with i18n.use("da"):
-        assert phrases.forecast_value(91.1, "%", 18.3) == f"91,1\u00a0% (72,8\u00a0%{join}100,0\u00a0%)"
+        assert phrases.forecast_value(91.1, "%", 18.3) == f"91,1\u00a0% (72,8{join}100,0\u00a0%)"
+        assert phrases.forecast_value(6.5, "ces", 1.0) == f"6,5\u00a0/\u00a07 (5,5{join}7,0\u00a0/\u00a07)"
 
 
 def test_a_small_time_is_judged_as_it_is_written_not_as_zero():

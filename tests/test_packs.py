@@ -698,7 +698,7 @@ def test_a_kpi_s_note_says_what_its_process_verdict_is_judged_against(demo_duckd
         assert moved
         row = moved[0]
         limits, since = row.reading.limits, row.limits_since(october)
-        usual = fmt.span(fmt.value(limits.lower, row.kpi.unit), fmt.value(limits.upper, row.kpi.unit))
+        usual = fmt.value_span(limits.lower, limits.upper, row.kpi.unit)
         (line,) = [n for n in notes.splitlines() if n.startswith(f"• {row.kpi.name}: ")]
         word = {
             "en": ("against its usual level of", "process change of"),

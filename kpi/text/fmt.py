@@ -173,6 +173,15 @@ def span(low: str, high: str) -> str:
     return f"{low}{WORD_JOINER}–{WORD_JOINER}{high}"  # no line break here, and nothing shown
 
 
+def value_span(low: float, high: float, unit: str) -> str:
+    """`1.7–1.9 %`, `4.9–5.1 / 7`, `+19–+77`: a range of one unit, its unit written once ("5.5 /
+    7–7.0 / 7" read as a fraction, a review), both ends with the decimals the wider needs."""
+    style = UNITS[unit]
+    decimals = max(_decimals(low, unit), _decimals(high, unit))
+    ends = (number(end, decimals, is_signed=style.is_signed) for end in (low, high))
+    return span(*ends) + (suffix(style.suffix_key) if style.suffix_key else "")
+
+
 def suffix(key: str) -> str:
     """A unit as written after a number (`unit.percent` → ` %`), its spaces and hyphens no-break
     (Danish `%-point`)."""

@@ -155,9 +155,7 @@ def forecast_value(value: float, unit: str, margin: float | None = None) -> str:
     low, high = within_unit(value - margin, unit), within_unit(value + margin, unit)
     if (low, high) == (value - margin, value + margin):
         return t("phrase.forecast_margin", value=shown, margin=fmt.margin(margin, unit))
-    return t(
-        "phrase.forecast_range", value=shown, range=fmt.span(fmt.value(low, unit), fmt.value(high, unit))
-    )
+    return t("phrase.forecast_range", value=shown, range=fmt.value_span(low, high, unit))
 
 
 def doubtful_sample(value: MonthValue | None, unit: str) -> str:
@@ -664,7 +662,7 @@ def _too_few(row: GoalRow, unit: str, month: date) -> str:
         value=fmt.value(value.value, unit),
         target=fmt.value(row.goal.target, unit),
         margin=fmt.margin(value.margin, unit),  # as the sample is said beside it (`survey_sample`)
-        range=fmt.span(fmt.value(low, unit), fmt.value(high, unit)),
+        range=fmt.value_span(low, high, unit),
     )
 
 
@@ -703,21 +701,27 @@ def kpi_why(row: KpiRow, month: date) -> str:
         }
         key = {KpiStatus.GREEN: "kpi_met", KpiStatus.AMBER: "kpi_close"}.get(row.status, "kpi_missed")
         why = t(f"speaker.{key}", **facts)
-    process = process_words(row.reading)
-    if not process or row.reading is None:
+    labels = verdict_labels(row.reading)
+    if not labels or row.reading is None:
         return why
     # against what: "▲ Better than usual" beside "✕ Off target, +19 s" was challenged, and the
-    # notes had no answer (a presenter's trial)
+    # notes had no answer (a presenter's trial); the variation against the KPI's own routine (a
+    # survey's range is the month's, wider the fewer answered), its assurance against the target
     limits, since = row.reading.limits, row.limits_since(month)
     fired = dict.fromkeys(t(f"signal.rule.{s.rule}") for s in row.reading.signals)
-    facts = {
-        "verdicts": process + (f" ({', '.join(fired)})" if fired else ""),
-        "centre": fmt.value(limits.centre, unit),
-        "range": fmt.span(*(fmt.value(within_unit(v, unit), unit) for v in (limits.lower, limits.upper))),
-    }
+    usual = fmt.value_span(within_unit(limits.lower, unit), within_unit(limits.upper, unit), unit)
+    against = t(
+        "speaker.range_survey" if row.kpi.aggregation.is_survey else "speaker.range_usual",
+        centre=fmt.value(limits.centre, unit),
+        range=usual,
+    )
+    facts = {"verdict": labels[0] + (f" ({', '.join(fired)})" if fired else ""), "against": against}
     if since is None:
-        return f"{why} {t('speaker.process_first', **facts)}"
-    return f"{why} {t('speaker.process_since', **facts, month=fmt.month_long(since))}"
+        said = t("speaker.process_first", **facts)
+    else:
+        said = t("speaker.process_since", **facts, month=fmt.month_long(since))
+    assured = t("speaker.assurance", verdicts=" · ".join(labels[1:])) if labels[1:] else ""
+    return " ".join(part for part in (why, said, assured) if part)
 
 
 def goal_why(row: GoalRow, month: date) -> str:
