@@ -498,7 +498,7 @@ def _export(args: argparse.Namespace, store: sa.Engine) -> int:
     from kpi.output import pdf_pack, pptx_pack
     from kpi.store import decks, engine
 
-    month = _month(args.month)
+    asked = _month(args.month) if args.month is not None else None
     chosen = _pack_format(args.format, args.out)
     if not args.out.parent.is_dir():  # said before the pack is made, not after
         raise Usage(Problem("cli.no_folder", "--out", (("folder", args.out.parent),)))
@@ -506,7 +506,7 @@ def _export(args: argparse.Namespace, store: sa.Engine) -> int:
         raise Usage(Problem("cli.out_is_folder", "--out", (("path", args.out),)))
     with engine.reading(store) as conn:
         scope = _scope(args, conn)
-        _holds_values(conn, month)
+        month = _pack_month(conn, scope, asked)
         slides = decks.slides(conn, scope, month, i18n.current())
         brand = decks.brand(conn, month, scope, i18n.current())
     content = pptx_pack.render(slides, brand)
@@ -517,18 +517,29 @@ def _export(args: argparse.Namespace, store: sa.Engine) -> int:
     return EXIT_OK
 
 
-def _holds_values(conn: sa.Connection, month: date) -> None:
-    """Refuse a pack of a month outside those that hold values: `export --month 2026-12` wrote
-    "29 slides" of "– No data" and "0 of 0", which a presenter who typed the wrong month would
-    have handed out (a presenter's trial). The latest month with values is named."""
+def _pack_month(conn: sa.Connection, scope: access.Scope, asked: date | None) -> date:
+    """The month a pack is of: `asked`, else the month the app shows first (`months.settled`);
+    refused where the viewer's KPIs hold no value in it, the latest month where they do named:
+    `export --month 2026-12` wrote "29 slides" of "– No data" and "0 of 0", which a presenter
+    who typed the wrong month would have handed out (a presenter's trial)."""
     from kpi.store import queries
 
-    span = queries.data_months(conn, settings.window(confirmed=True).first, months.first_of(settings.today()))
+    today = settings.today()
+    span = queries.data_months(conn, settings.window(confirmed=True).first, months.first_of(today))
     if span is None:
         raise Usage(Problem("cli.no_values_at_all", "--month"))
-    if not span[0] <= month <= span[1]:
-        latest = (("month", months.key(month)), ("latest", months.key(span[1])))
-        raise Usage(Problem("cli.no_values_month", "--month", latest))
+    month = asked or max(months.settled(span[1], today), span[0])
+    if queries.month_values(conn, scope, month, month):
+        return month
+    held = {v.month for v in queries.month_values(conn, scope, *span)}
+    if not held:
+        raise Usage(Problem("cli.no_values_at_all", "--month"))
+    latest = max(held)  # the viewer's own latest, not another department's
+    raise Usage(
+        Problem(
+            "cli.no_values_month", "--month", (("month", months.key(month)), ("latest", months.key(latest)))
+        )
+    )
 
 
 def _pack_format(given: str | None, out: Path) -> str:

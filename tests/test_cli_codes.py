@@ -2,6 +2,7 @@
 usage error (exit 2) that names the known ones, and does nothing."""
 
 import json
+from datetime import date
 
 import pytest
 
@@ -209,3 +210,33 @@ def test_a_pack_of_a_month_without_values_is_refused_and_names_the_latest(demo_d
             "holds no values, so its pack would show none. The latest month with values: --month 2026-10."
         )
     assert err.startswith("--month: January 2019 holds no values")
+
+
+def test_a_pack_without_a_month_is_of_the_month_the_app_shows_and_a_head_s_of_her_values(
+    demo_duckdb_url, tmp_path, capsys
+):
+    """Without `--month` a pack is of the month the app shows first (the last complete one with
+    values), not one whose values are not in yet; a month that holds values only in other
+    departments is refused to a head, her own latest month named, and made for the company."""
+    import sqlalchemy as sa
+
+    from kpi.store import engine, schema
+
+    out = tmp_path / "pack.pptx"
+    assert cli.main(["--db", demo_duckdb_url, "--lang", "en", "export", "--out", str(out)]) == 0
+    assert "Wrote " in capsys.readouterr().out and out.exists()
+    october = date(2026, 10, 1)
+    with engine.writing(engine.create(demo_duckdb_url)) as conn:  # October not in yet for IT's head
+        kpis = sa.select(schema.kpi.c.code).where(schema.kpi.c.department == "IT")
+        m, r = schema.measurement, schema.response_month
+        conn.execute(sa.delete(m).where(m.c.kpi.in_(kpis), m.c.month == october))
+        # nor the effort scores his goals' line of sight reads
+        conn.execute(sa.delete(r).where(r.c.kpi.in_(["CES", "ECOM_CES"]), r.c.month == october))
+    out.unlink()
+    head = ["--as", "henrik.juul@havnhjem.example"]
+    argv = ["--db", demo_duckdb_url, "--lang", "en", *head, "export", "--month", MONTH, "--out", str(out)]
+    assert cli.main(argv) == cli.EXIT_USAGE and not out.exists()
+    assert capsys.readouterr().err.strip() == (
+        "--month: October 2026 holds no values, so its pack would show none. The latest month with values: --month 2026-09."
+    )
+    assert cli.main([a for a in argv if a not in head]) == 0 and out.exists()

@@ -64,6 +64,13 @@ def diff(first: date, last: date) -> int:
     return (last.year - first.year) * 12 + last.month - first.month
 
 
+def settled(last_with_values: date, today: date) -> date:
+    """The month a reader is shown first: the last complete one, or the last with values where that
+    is earlier (one early value of the running month made it everyone's month, most of its
+    numbers not in yet: a day-one trial). The app's month and a pack's without `--month`."""
+    return min(last_with_values, last_complete(today))
+
+
 def last_complete(today: date) -> date:
     """The month before the one `today` falls in: the newest month whose data can be whole."""
     return add(first_of(today), -1)

@@ -157,7 +157,7 @@ def _month_picker(first: date, last: date, today: date) -> date:
     month made it everyone's month, most of its numbers not in yet ("Ingen data" on the
     strategic tiles), while the command line reads the last complete month (day-one trial)."""
     options = [months.key(m) for m in reversed(months.between(first, last))]
-    settled = min(last, months.last_complete(today))
+    settled = months.settled(last, today)
     other = urlstate.names_none_of("month", options)  # a month without numbers, or no month at all
     chosen = urlstate.selectbox(
         t("frame.month"),
