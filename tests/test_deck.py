@@ -689,3 +689,19 @@ def test_a_survey_change_sampling_explains_is_told_as_such_on_the_slides():
     ]
     wait = next(note for label, note in notes if label == "Wait on the phone")
     assert " than Sept\xa02026" in wait and "margin" not in wait
+
+
+def test_a_goal_slide_without_a_forecast_for_its_line_past_zero_says_why_in_its_notes():
+    """The slide dropped a forecast whose line ran past what its unit can reach without a word,
+    where the tile and the goal's detail said why (a review): its notes say it."""
+    falling = [v for v in handmade.VALUES if v.kpi != "DOWN"] + [
+        MonthValue("DOWN", date(2026, month, 1), value)
+        for month, value in ((8, 100.0), (9, 60.0), (10, 20.0))
+    ]
+    month_report = report.build(OCTOBER, handmade.KPIS, handmade.GOALS, falling)
+    meeting = deck.Meeting(month_report, [], falling, {})
+    with i18n.use("en"):
+        slides = deck.build(meeting, COMPANY, handmade.DEPARTMENTS, [], {})
+    (shop,) = [s for s in slides if s.kind == "goal" and s.title == "The shop stays up"]
+    assert "forecast" not in shop.subtitle.lower()
+    assert "No forecast value: at the recent pace the number reaches its target of 30\u00a0min" in shop.why

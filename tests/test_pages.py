@@ -894,13 +894,17 @@ def test_a_goal_moving_away_from_its_target_says_so(app, app_url):
 def test_a_goal_whose_line_runs_past_zero_says_why_it_has_no_forecast(app, app_url):
     """March 2026: the phone wait's recent months fall so fast that their line passes 0 s before
     the deadline. "Forecast at deadline: 0 s, reaching the target" was nonsense (a day-one trial):
-    the goal has no forecast, and its detail says why."""
+    the goal has no forecast value, and its detail says why, and that the pace reaches the target
+    first (a review: "no forecast" alone read as bad news)."""
     at = app(month="2026-03", goal="O1")
     at.switch_page(CASCADE).run()
     assert not at.exception
     page = texts(at)
-    zero = fmt.value(0.0, "s")
-    assert f"No forecast: at the recent months' pace the line passes {zero} before the deadline" in page
+    zero, target = fmt.value(0.0, "s"), fmt.value(60.0, "s")
+    assert (
+        f"No forecast value: at the recent pace the number reaches its target of {target} before the"
+        f" deadline (the line then passes {zero}, which the number cannot reach)."
+    ) in page
     assert (
         "Forecast at deadline"
         not in page.split("Callers wait at most a minute", 1)[-1].split("2026 so far")[0]

@@ -150,6 +150,15 @@ def test_a_goal_line_past_its_kpi_unit_is_no_forecast():
     row = report.build(OCTOBER, [kpi], [goal], values).goals["G2"]
     # the line passes 100 % long before the deadline: no forecast, and the end it passes is named
     assert outlook.forecast(row, values, OCTOBER) is None and outlook.runs_out(row, values, OCTOBER) == 100.0
+    from kpi.text import i18n, phrases
+
+    with i18n.use("en"):  # towards its target: it reaches it first; away: only that the line leaves
+        assert phrases.runs_out(100.0, 95.0, "%", Direction.HIGHER).startswith(
+            "No forecast value: at the recent pace the number reaches its target of 95.0"
+        )
+        assert phrases.runs_out(0.0, 95.0, "%", Direction.HIGHER).startswith(
+            "No forecast: at the recent pace the line passes 0.0"
+        )
 
 
 WAIT = Kpi("WAIT", "Wait", "CS", "s", Direction.LOWER, Aggregation.MEAN, target=60.0, tolerance=0.1)

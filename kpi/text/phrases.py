@@ -145,6 +145,18 @@ def survey_sample(value: MonthValue | None, unit: str) -> str:
     return t(key, count=value.n, n=fmt.number(value.n), margin=fmt.margin(value.margin, unit))
 
 
+def runs_out(bound: float, target: float | None, unit: str, direction: Direction) -> str:
+    """Why a goal has no forecast where its line passes `bound`, an end of what its unit can
+    reach (`outlook.runs_out`): towards its target, that it reaches the target first ("no
+    forecast" of a share climbing past 100 % to a 95 % target read as bad news, a review); away
+    from it, only that the line leaves what the number can do ("Forecast at deadline: 0 s,
+    reaching the target" stood under three months of a falling wait, a day-one trial)."""
+    shown = fmt.value(bound, unit)
+    if target is not None and status.meets(bound, target, direction):
+        return t("widget.no_forecast_reaching", target=fmt.value(target, unit), bound=shown)
+    return t("widget.no_forecast_runs_out", bound=shown)
+
+
 def forecast_value(value: float, unit: str, margin: float | None = None) -> str:
     """A forecast's value as written, a survey goal's with its `margin`: `+40 ± 17.1 pts`; where
     the margin reaches past what the unit can take, the range within it, `91.1 % (72.8 %–100.0 %)`

@@ -662,7 +662,7 @@ def _tile_caption(
     ):
         parts.append(t("widget.no_forecast"))  # the other tiles have one: say why this has none
     elif (bound := outlook.runs_out(row, points, month)) is not None:
-        parts.append(t("widget.no_forecast_runs_out", bound=fmt.value(bound, kpi.unit)))
+        parts.append(phrases.runs_out(bound, row.goal.target, kpi.unit, kpi.direction))
     year_ago = next((p for p in points if p.month == months.add(month, -12)), None)
     if row.value and year_ago:
         parts.append(
