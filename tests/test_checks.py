@@ -143,7 +143,7 @@ def test_a_survey_kpi_in_another_unit_is_told_the_unit_to_write():
     (problem,) = checks.kpi({**KPI, "aggregation": "ces", "unit": "s", "target": None}, KNOWN)
     with use("en"):
         assert words.problem(problem) == (
-            "Unit: a CES KPI's values are in “ces”, worked out from its answers: write ces as its unit."
+            "Unit: CES KPIs' values are in “ces”, worked out from their answers: write ces as the unit."
         )
     with use("da"):
         assert words.problem(problem).endswith(
@@ -163,7 +163,7 @@ def test_a_survey_kpi_stored_in_another_unit_may_be_mended_but_not_kept():
     row = {**KPI, "code": "NPS_X", "aggregation": "nps", "target": None}
     assert found(checks.kpi({**row, "unit": "%"}, known)) == [("unit", "survey_unit")]
     assert found(checks.kpi({**row, "unit": "nps"}, known)) == []
-    assert found(checks.kpi({**row, "unit": "s"}, known)) == [("unit", "survey_unit"), ("unit", "unit_kept")]
+    assert found(checks.kpi({**row, "unit": "s"}, known)) == [("unit", "survey_unit")]  # one answer, not two
 
 
 def test_an_unknown_journey_phase_is_told_the_phases():

@@ -207,6 +207,15 @@ def test_an_empty_required_cell_is_told_what_its_column_takes(
     assert cli.main(["--db", demo_duckdb_url, "--lang", "en", "import", "kpis", str(kpis), "--dry-run"]) == 1
     err = capsys.readouterr().err
     assert "kpis.csv, row 2, column name: empty, but required: The KPI's name as the pages show it" in err
+    kpis.write_text(
+        "code;name;department;unit;direction;aggregation\nX1;Wait;CS;;lower;mean\n", encoding="utf-8"
+    )
+    assert cli.main(["--db", demo_duckdb_url, "--lang", "en", "import", "kpis", str(kpis), "--dry-run"]) == 1
+    said = capsys.readouterr().err  # a list column's words too, as the guide lists them (a review)
+    assert (
+        "column unit: empty, but required: What the value is counted in. One of: Percent (%), Seconds (s),"
+        in said
+    )
 
 
 def test_a_score_that_is_not_whole_is_told_the_two_whole_numbers_beside_it(demo_duckdb_url, tmp_path, capsys):

@@ -328,8 +328,9 @@ def kpi(fields: Fields, known: Known) -> list[Problem]:
     problems += _one_of(fields, "benchmark", list(industry.BENCHMARKS))
     problems += _reachable(fields, "target", str(fields.get("unit")))
     problems += _tolerance(fields.get("tolerance"))
-    problems += _survey_unit(fields)
-    problems += _survey_kind_kept(fields, known) + _unit_kept(fields, known) + _fractions_kept(fields, known)
+    survey = _survey_unit(fields)  # where it speaks, `_unit_kept` would say the opposite of it
+    problems += survey + _survey_kind_kept(fields, known) + ([] if survey else _unit_kept(fields, known))
+    problems += _fractions_kept(fields, known)
     problems += _direction_kept(fields, known) + _name_taken(fields, known)
     return problems + bounds.text_problems(fields)
 

@@ -726,6 +726,7 @@ def as_the_file_writes(found: Problem) -> Problem:
 
 
 REQUIRED_KEYS = frozenset({"required", "import.required"})
+"""The problems of an empty required cell: the parse's and a kind's check's (`of_kind`)."""
 
 
 def of_kind(found: Problem, kind: str) -> Problem:

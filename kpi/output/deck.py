@@ -381,18 +381,39 @@ def trend(row: month_rows.KpiRow, month: date) -> tuple[float, ...]:
     return tuple(v.value for m, v in sorted(row.series.items()) if since <= m <= month)
 
 
-def _action_lines(meeting: Meeting, actions: Sequence[Action], owners: dict[str, str]) -> list[Line]:
-    """The open actions due within `ACTIONS_AHEAD_MONTHS`, then every initiative live by the month
-    whatever its status, each with its verdict (kpi.domain.initiatives) where there is one."""
+def _action_slides(meeting: Meeting, actions: Sequence[Action], owners: dict[str, str]) -> list[Slide]:
+    """The actions' slides, saying which they list (a presenter asked why one due in February was
+    missing and a done one of last year was there): the open actions due by the horizon's day,
+    then the initiatives since go-live where there are any."""
+    horizon = months.end_of(months.add(meeting.month_report.month, ACTIONS_AHEAD_MONTHS))
+    due, live = _action_lines(meeting, actions, owners, horizon)
+    key = "deck.actions_subtitle" if live else "deck.actions_subtitle_due"
+    said = t(key, until=fmt.day(horizon))
+    return _paged("actions", t("deck.actions_title"), due + live, subtitle=said)
+
+
+def _verdict(meeting: Meeting, action: Action) -> str:
+    """An initiative's verdict (kpi.domain.initiatives) naming the KPI it was to move ("better than
+    usual after 2 months" did not say what was, a presenter's trial); "" for an action without one."""
+    if action.id not in meeting.verdicts:
+        return ""
+    verdict = phrases.verdict_words(meeting.verdicts[action.id])
+    moved = meeting.month_report.kpis.get(action.kpi or "")
+    return verdict if moved is None else t("deck.initiative_kpi", kpi=moved.kpi.name, verdict=verdict)
+
+
+def _action_lines(
+    meeting: Meeting, actions: Sequence[Action], owners: dict[str, str], horizon: date
+) -> tuple[list[Line], list[Line]]:
+    """The open actions due by `horizon`, and every other initiative live by the month whatever
+    its status, each with its verdict where there is one."""
     month = meeting.month_report.month
-    horizon = months.end_of(months.add(month, ACTIONS_AHEAD_MONTHS))
     visible = set(meeting.month_report.goals)
     due = [a for a in actions if a.goal in visible and a.due and a.due <= horizon and a.status.is_open]
     late = {a.id for a in outlook.overdue_on(due, meeting.today or months.end_of(month) + timedelta(days=1))}
     lines = []
     for a in sorted(due, key=lambda a: a.due or month):
-        state = t(f"action.{a.status}")
-        verdict = phrases.verdict_words(meeting.verdicts[a.id]) if a.id in meeting.verdicts else ""
+        state, verdict = t(f"action.{a.status}"), _verdict(meeting, a)
         # overdue in the attention list's colour and icon (a grey "· overdue" in the note was read
         # past: a presenter's trial), with its state in the same cell as every other row's ("Action
         # overdue" there put an overdue one's state in the note, the others' in the status)
@@ -408,19 +429,16 @@ def _action_lines(meeting: Meeting, actions: Sequence[Action], owners: dict[str,
                 state=state,
             )
         )
-    listed = {a.id for a in due}
+    listed, initiatives = {a.id for a in due}, []
     for a in actions:
         if a.id in meeting.verdicts and a.id not in listed and a.goal in visible and a.go_live:
             live = t("initiative.live", day=measure.unbroken(fmt.day(a.go_live)))
-            state, verdict = t(f"action.{a.status}"), phrases.verdict_words(meeting.verdicts[a.id])
-            moved = meeting.month_report.kpis.get(a.kpi or "")
-            if moved is not None:  # "better than usual after 2 months" did not say what was
-                verdict = t("deck.initiative_kpi", kpi=moved.kpi.name, verdict=verdict)
+            state, verdict = t(f"action.{a.status}"), _verdict(meeting, a)
             owner = owners.get(a.owner or "", "–")
             # live since, not due by: the notes say so (they read "due live 1 Nov 2025")
             why = t("speaker.initiative", who=owner, live=live, state=f"{state} · {verdict}")
-            lines.append(Line(a.title, owner, live, None, verdict, why=why, state=state))
-    return lines
+            initiatives.append(Line(a.title, owner, live, None, verdict, why=why, state=state))
+    return lines, initiatives
 
 
 def build(
@@ -466,15 +484,7 @@ def build(
             meeting, department, rows.get(department.code, []), goals.get(department.code, set()), owners
         )
     slides += _elsewhere_slides(meeting, {d.code for d in departments}, owners)
-    horizon = months.end_of(months.add(month, ACTIONS_AHEAD_MONTHS))
-    # which actions these are: a presenter asked why one due in February was missing and a done
-    # one of last year was there
-    planned = _action_lines(meeting, actions, owners)
-    key = (
-        "deck.actions_subtitle" if any(line.why for line in planned) else "deck.actions_subtitle_due"
-    )  # an initiative's has one
-    said = t(key, until=fmt.day(horizon))
-    slides += _paged("actions", t("deck.actions_title"), planned, subtitle=said)
+    slides += _action_slides(meeting, actions, owners)
     if rest:  # the meeting's flow keeps the most severe; the whole list stays in the pack
         slides += _paged("exceptions", t("deck.exceptions_rest_title"), _exception_lines(rest, owners))
     return slides

@@ -118,6 +118,8 @@ def message(found: Problem) -> str:
     key = found.key if "." in found.key else f"problem.{found.key}"
     params = dict(found.params)
     what = terms.guide(str(params.pop(FILE_KIND)), found.field) if FILE_KIND in params else ""
+    if what and found.field in vocabulary.VALUES:  # a list column: its words, as the guide lists them
+        return t("import.required_choice", what=what, allowed=terms.listing(found.field))
     if what:  # a file's empty required cell: what the column takes, as the template's guide says
         return t("import.required_what", what=what)
     said = {k: _amount(v) if k in AMOUNTS else _word(v) for k, v in params.items() if k != "choices"}

@@ -143,7 +143,7 @@ def changes(month_report: report.MonthReport, scope: Scope) -> None:
     others = [f for f in flips if not month_report.is_signal(f)]
     news = month_report.signals(scope)
     if not news and not signalled:  # a young company's first month has no month before it
-        compared = any(row.previous is not None for row in month_report.kpis.values())
+        compared = any(row.previous is not None for row in month_report.own(scope)[1])
         st.caption(t("overview.no_signals" if compared else "overview.no_month_before"))
     if news:  # a heading and its lines in one element: the browser pays per element
         st.markdown("  \n".join([f"**{t('overview.new_signals')}**", *map(_signal_line, news[:LIST_LIMIT])]))
