@@ -13,6 +13,7 @@ from kpi.domain.validate import Rejected
 from kpi.files import tables
 from kpi.files.tables import KINDS, ImportRejected
 from kpi.store import definitions, edits, engine, importing, queries
+from kpi.text import words
 from tests.conftest import as_admin
 from tests.test_edits import ADMIN
 
@@ -59,7 +60,11 @@ def as_file(kind, values):
 def through_import(url, kind, values):
     with pytest.raises(ImportRejected) as caught:
         importing.run(engine.create(url), kind, as_file(kind, values), f"{kind}.csv", as_admin())
-    return sorted((p.field, p.key, p.params) for p in caught.value.problems)
+    # where it was found is the file's, as its row is: the kind of file its empty cell is in too
+    return sorted(
+        (p.field, p.key, tuple((k, v) for k, v in p.params if k != words.FILE_KIND))
+        for p in caught.value.problems
+    )
 
 
 def through_form(url, save, values):
