@@ -61,7 +61,10 @@ def readings(staged: Staged) -> dict[str, dict[str, Reading]]:
         out[name] = {}
         for raw, _ in values:
             row, problems = tables.read(KIND, {name: tables.cell(raw)}, decimal, file_columns=True)
-            out[name][raw] = Reading(row.get(name, _UNREAD) if not problems else _UNREAD, tuple(problems))
+            told = tuple(
+                tables.as_the_file_writes(p) for p in problems
+            )  # a text file's, as the exact importer
+            out[name][raw] = Reading(row.get(name, _UNREAD) if not problems else _UNREAD, told)
     return out
 
 
