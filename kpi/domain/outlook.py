@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from typing import NamedTuple
 
 from kpi.domain import months, status
-from kpi.domain.model import UNIT_RANGES, Action, Kpi, KpiStatus, MonthValue
+from kpi.domain.model import UNIT_RANGES, Action, Kpi, KpiStatus, MonthValue, within_unit
 from kpi.domain.month_rows import GoalRow, KpiRow
 from kpi.domain.report import MonthReport
 
@@ -93,8 +93,10 @@ def runs_out(row: GoalRow, series: Sequence[MonthValue], month: date) -> float |
     if recent is None or row.kpi is None or row.goal.deadline is None:
         return None
     ahead = status.line_at([(v.month, v.value) for v in recent], row.goal.deadline)
-    low, high = UNIT_RANGES[row.kpi.unit]
-    return None if ahead is None or low <= ahead <= high else (low if ahead < low else high)
+    if ahead is None:
+        return None
+    bound = within_unit(ahead, row.kpi.unit)
+    return None if bound == ahead else bound
 
 
 def too_uncertain(row: GoalRow, series: Sequence[MonthValue], month: date) -> bool:

@@ -157,15 +157,6 @@ def _status_slides(meeting: Meeting) -> list[Slide]:
     return _paged("status", goals_title(meeting.tops), lines)
 
 
-def _no_forecast(meeting: Meeting, row: month_rows.GoalRow) -> str:
-    """Why the goal's slide has no forecast where its line runs past its unit (`phrases.runs_out`),
-    for the notes, as its tile and detail say it (the slide dropped it without a word, a review)."""
-    bound = outlook.runs_out(row, meeting.values, meeting.month_report.month)
-    if row.kpi is None or bound is None:
-        return ""
-    return phrases.runs_out(bound, row.goal.target, row.kpi.unit, row.kpi.direction)
-
-
 def _kpi_row(meeting: Meeting, row: month_rows.GoalRow) -> month_rows.KpiRow | None:
     """The month's row of a goal's KPI (None without a KPI)."""
     return meeting.month_report.kpis.get(row.kpi.code) if row.kpi else None
@@ -253,8 +244,15 @@ def _goal_slides(meeting: Meeting, row: month_rows.GoalRow) -> list[Slide]:
             row.status,
             big,
             _reading(meeting, row),
+            # and why it has no forecast, as its tile and detail say (dropped without a word, a review)
             " ".join(
-                filter(None, (phrases.goal_why(row, meeting.month_report.month), _no_forecast(meeting, row)))
+                filter(
+                    None,
+                    (
+                        phrases.goal_why(row, meeting.month_report.month),
+                        phrases.no_forecast_why(row, meeting.values, meeting.month_report.month),
+                    ),
+                )
             ),
             still=phrases.went_against(_kpi_row(meeting, row)),
         )

@@ -61,9 +61,8 @@ def readings(staged: Staged) -> dict[str, dict[str, Reading]]:
         out[name] = {}
         for raw, _ in values:
             row, problems = tables.read(KIND, {name: tables.cell(raw)}, decimal, file_columns=True)
-            told = tuple(
-                tables.as_the_file_writes(p) for p in problems
-            )  # a text file's, as the exact importer
+            # a text file's percent sign told as the exact importer tells it (`tables.parse`)
+            told = tuple(tables.as_the_file_writes(p) for p in problems)
             out[name][raw] = Reading(row.get(name, _UNREAD) if not problems else _UNREAD, told)
     return out
 

@@ -6,7 +6,7 @@ import math
 from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date
 
-from kpi.domain import attention, cycle, months, owed, signals, status, verdicts
+from kpi.domain import attention, cycle, months, outlook, owed, signals, status, verdicts
 from kpi.domain.attention import Item
 from kpi.domain.company_events import CompanyEvent
 from kpi.domain.initiatives import MIN_AFTER, Outcome, Verdict
@@ -155,6 +155,16 @@ def runs_out(bound: float, target: float | None, unit: str, direction: Direction
     if target is not None and status.meets(bound, target, direction):
         return t("widget.no_forecast_reaching", target=fmt.value(target, unit), bound=shown)
     return t("widget.no_forecast_runs_out", bound=shown)
+
+
+def no_forecast_why(row: GoalRow, series: Sequence[MonthValue], month: date) -> str:
+    """Why the goal has no forecast where its line runs past what its unit can reach by the
+    deadline (`outlook.runs_out`, said by `runs_out`), else "": its tile, its detail and its
+    slide's notes say it alike."""
+    bound = outlook.runs_out(row, series, month)
+    if row.kpi is None or bound is None:
+        return ""
+    return runs_out(bound, row.goal.target, row.kpi.unit, row.kpi.direction)
 
 
 def forecast_value(value: float, unit: str, margin: float | None = None) -> str:

@@ -661,8 +661,8 @@ def _tile_caption(
         and outlook.too_uncertain(row, points, month)
     ):
         parts.append(t("widget.no_forecast"))  # the other tiles have one: say why this has none
-    elif (bound := outlook.runs_out(row, points, month)) is not None:
-        parts.append(phrases.runs_out(bound, row.goal.target, kpi.unit, kpi.direction))
+    elif said := phrases.no_forecast_why(row, points, month):
+        parts.append(said)
     year_ago = next((p for p in points if p.month == months.add(month, -12)), None)
     if row.value and year_ago:
         parts.append(

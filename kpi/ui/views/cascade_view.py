@@ -415,8 +415,8 @@ def _facts(
                 else fmt.value(forecast, unit),
             )
         )
-    elif kpi and (bound := outlook.runs_out(row, history, month)) is not None:
-        lines.append(phrases.runs_out(bound, g.target, unit, kpi.direction))
+    elif said := phrases.no_forecast_why(row, history, month):
+        lines.append(said)
     if kpi:
         ytd = outlook.year_to_date(history, month, kpi)
         key = "cascade.fact_ytd_total" if kpi.aggregation is Aggregation.SUM else "cascade.fact_ytd"
